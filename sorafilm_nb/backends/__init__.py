@@ -1,0 +1,1 @@
+"""Videos API backends: the embedded simulator (default) and any OpenAI-compatible endpoint."""

@@ -1,0 +1,64 @@
+"""The `sorafilm` console script: a thin face over the library, one module per subcommand.
+
+Each module in sorafilm_nb/commands/ exposes ``register(subparsers)``, which adds its parser
+and sets ``func`` to a handler returning the exit code. Only the chosen subcommand's module
+runs, and heavy libraries are imported inside handlers, so `sorafilm --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+# Order here is the order in `sorafilm --help`.
+COMMANDS = ("analyze", "plan", "budget", "film", "resume", "simulate", "share")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="sorafilm",
+        description="Turn a code repository into a short film with a text-to-video model, "
+        "without overspending. Runs offline on an embedded simulator unless --real is given.",
+    )
+    parser.add_argument("--version", action="version", version=f"sorafilm {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"sorafilm_nb.commands.{name}")
+        except ModuleNotFoundError as exc:  # a command not built yet is simply absent
+            if exc.name != f"sorafilm_nb.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a clear one-line error, not a traceback, for expected failures
+        from .errors import SorafilmError
+
+        if isinstance(exc, SorafilmError):
+            print(f"sorafilm: error: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

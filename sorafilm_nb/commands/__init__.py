@@ -1,0 +1,1 @@
+"""One module per `sorafilm` subcommand; each exposes register(subparsers)."""

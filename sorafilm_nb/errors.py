@@ -1,0 +1,47 @@
+"""Exceptions a caller of sorafilm-nb may want to catch.
+
+    SorafilmError
+    ├── DataFileError        a data file (metaphors, stories, prices) is malformed
+    ├── AnalysisError        the path to analyze does not exist or is not a directory
+    ├── PlanError            a storyboard cannot be built (template cannot fit the target, ...)
+    ├── LedgerError          the ledger file is corrupt or foreign (never overwritten)
+    │   └── BudgetExceeded   a reservation would pass the month's limit (defined in ledger.py)
+    └── BackendError         see sorafilm_nb.backends.base for the API error tree
+
+Every message is meant to be read by a person: it says what was wrong and where, and never
+contains an API key.
+"""
+
+from __future__ import annotations
+
+
+class SorafilmError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class DataFileError(SorafilmError, ValueError):
+    """A data file is malformed. The message names the file, the entry and the field."""
+
+    def __init__(self, file: str, message: str, *, entry: str | None = None,
+                 field: str | None = None) -> None:
+        self.file = str(file)
+        self.entry = entry
+        self.field = field
+        where = self.file
+        if entry is not None:
+            where += f", entry {entry!r}"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {message}")
+
+
+class AnalysisError(SorafilmError, ValueError):
+    """The repository path cannot be analyzed at all (missing, not a directory)."""
+
+
+class PlanError(SorafilmError, ValueError):
+    """A plan or storyboard cannot be built from the given inputs."""
+
+
+class LedgerError(SorafilmError):
+    """The ledger file cannot be used (corrupt, foreign, newer schema). It is never overwritten."""
