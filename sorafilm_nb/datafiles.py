@@ -1,0 +1,85 @@
+"""Loading the TOML data files (themes, story templates, prices, lint word lists).
+
+Data lives in files, not code, so users can add their own; a malformed file must say which
+file, which entry and which field is wrong (DataFileError), never raise a bare KeyError.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import DataFileError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+T = TypeVar("T")
+
+
+def data_dir() -> Path:
+    """The package's own data folder (sorafilm_nb/data)."""
+    return Path(str(resources.files("sorafilm_nb") / "data"))
+
+
+def packaged(kind: str) -> dict[str, Path]:
+    """Packaged data files of one kind ("metaphors", "stories", "lint"): stem -> path."""
+    folder = data_dir() / kind
+    return {p.stem: p for p in sorted(folder.glob("*.toml"))}
+
+
+def load_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error or unreadable file becomes a DataFileError."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(str(p), "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(str(p), f"cannot read: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(str(p), f"not valid TOML: {exc}") from None
+
+
+def field(table: Mapping[str, Any], name: str, kind: type[T] | tuple[type, ...], *,
+          file: str | Path, entry: str | None = None, default: Any = ...,
+          ) -> T:
+    """table[name], checked to be of kind; errors name the file, the entry and the field.
+
+    bool is not accepted where int or float is asked (TOML's true is not a number), and an
+    int is accepted where a float is asked.
+    """
+    if name not in table:
+        if default is not ...:
+            return default  # type: ignore[no-any-return]
+        raise DataFileError(str(file), "missing required field", entry=entry, field=name)
+    value = table[name]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if float in kinds and int not in kinds:
+        kinds = (*kinds, int)
+    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+    if not ok:
+        wanted = " or ".join(k.__name__ for k in kinds)
+        raise DataFileError(str(file), f"expected {wanted}, got {type(value).__name__} "
+                            f"{value!r}", entry=entry, field=name)
+    return value  # type: ignore[return-value]
+
+
+def str_list(table: Mapping[str, Any], name: str, *, file: str | Path,
+             entry: str | None = None, default: tuple[str, ...] | None = None,
+             ) -> tuple[str, ...]:
+    """A list of strings field, as a tuple."""
+    value = field(table, name, list, file=file, entry=entry,
+                  default=list(default) if default is not None else ...)
+    for item in value:
+        if not isinstance(item, str):
+            raise DataFileError(str(file), f"expected a list of strings, found {item!r}",
+                                entry=entry, field=name)
+    return tuple(value)
