@@ -1,12 +1,42 @@
 """Prices per second by model and size (data/prices.toml), and cost estimates in Decimal cents.
 
 CONTRACT: Cost is shared with ledger.py, plan.py, studio.py, ui/, charts.py.
+
+Why a table and not constants: list prices change, other providers speak the same Videos API
+at other prices, and one well-known router books high-resolution jobs at the 720p price. So
+the price of a second is looked up by model AND size in a data file whose source and date are
+recorded, and every figure shown to the user (estimates, strategy comparisons) is derived from
+that file, never typed into code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from .datafiles import data_dir, load_toml
+from .datafiles import field as data_field
+from .errors import DataFileError, SorafilmError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .story import Shot, Storyboard
+
+    Estimable = Shot | Storyboard | tuple[str, str, int]
+
+PRICES_ENV = "SORAFILM_PRICES"  # a user's price file, used when no path is given
+
+_MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SIZE_RE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
 @dataclass(frozen=True, order=True)
@@ -42,3 +72,505 @@ class Cost:
     @classmethod
     def zero(cls, currency: str = "USD") -> Cost:
         return cls(Decimal(0), currency)
+
+    # Added for plan totals and comparisons; same currency rules as __add__.
+    def __sub__(self, other: Cost) -> Cost:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot subtract {other.currency} from {self.currency}")
+        return Cost(self.cents - other.cents, self.currency)
+
+    def __mul__(self, factor: int | Decimal) -> Cost:
+        if isinstance(factor, (float, bool)) or not isinstance(factor, (int, Decimal)):
+            raise TypeError("a Cost is multiplied by an int or a Decimal, never a float")
+        return Cost(self.cents * factor, self.currency)
+
+    __rmul__ = __mul__
+
+
+def total(costs: Any, currency: str = "USD") -> Cost:
+    """Sum of Costs (sum() would start from the int 0, which Cost does not add to)."""
+    result = Cost.zero(currency)
+    for cost in costs:
+        result = result + cost
+    return result
+
+
+class PriceError(SorafilmError, ValueError):
+    """An unknown model, or a size the model is not offered at. Names the allowed values."""
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Price per second by model and size, with where and when the figures were published.
+
+    Load with PriceTable.load(); build by hand only in tests (rates in Decimal cents).
+    """
+
+    rates: Mapping[str, Mapping[str, Decimal]] = field(hash=False)  # model -> size -> cents/s
+    source: str
+    date: str  # as listed in the file ("2025-10")
+    currency: str = "USD"
+    failed_jobs_billed: bool = False
+    aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # snapshot -> model
+    note: str = ""
+    file: str = ""  # where it was loaded from
+
+    def __post_init__(self) -> None:
+        frozen = {m: MappingProxyType(dict(sizes)) for m, sizes in self.rates.items()}
+        object.__setattr__(self, "rates", MappingProxyType(frozen))
+        object.__setattr__(self, "aliases", MappingProxyType(dict(self.aliases)))
+        for model, sizes in self.rates.items():
+            for size, price in sizes.items():
+                if isinstance(price, float) or not isinstance(price, (int, Decimal)):
+                    raise TypeError(f"price of {model} at {size} must be Decimal cents")
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> PriceTable:
+        """The price table from path, else $SORAFILM_PRICES, else the packaged prices.toml.
+
+        A malformed file raises DataFileError naming the file, the model and the size.
+        Loaded files are cached by (path, mtime, size), so repeated estimates cost nothing
+        and an edited file is re-read.
+        """
+        if path is None:
+            env = os.environ.get(PRICES_ENV, "").strip()
+            path = env or default_path()
+        p = Path(path).expanduser()
+        try:
+            st = p.stat()
+        except OSError:
+            raise DataFileError(str(p), "file not found") from None
+        return _load_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, file: str = "<dict>") -> PriceTable:
+        """Validate a parsed price file (the TOML's top-level table)."""
+        source = data_field(data, "source", str, file=file)
+        date = data_field(data, "as_of", str, file=file)
+        currency = data_field(data, "currency", str, file=file, default="USD")
+        if not _CURRENCY_RE.match(currency):
+            raise DataFileError(
+                file,
+                f"expected a 3-letter ISO currency code such as USD, got {currency!r}",
+                field="currency",
+            )
+        billed = data_field(data, "failed_jobs_billed", bool, file=file, default=False)
+        note = data_field(data, "note", str, file=file, default="")
+        table = data_field(data, "cents_per_second", dict, file=file)
+        if not table:
+            raise DataFileError(file, "no models priced", field="cents_per_second")
+        rates: dict[str, dict[str, Decimal]] = {}
+        for model, sizes in table.items():
+            if not _MODEL_RE.match(model):
+                raise DataFileError(
+                    file,
+                    "a model name is lower-case letters, digits, '.', '_' or '-' (like sora-2-pro)",
+                    entry=model,
+                )
+            if not isinstance(sizes, dict):
+                raise DataFileError(
+                    file,
+                    "expected a table of size = cents per second, got "
+                    f"{type(sizes).__name__} {sizes!r}",
+                    entry=model,
+                )
+            if not sizes:
+                raise DataFileError(file, "no sizes priced for this model", entry=model)
+            rates[model] = {}
+            for size, raw in sizes.items():
+                if not _SIZE_RE.match(size):
+                    raise DataFileError(
+                        file,
+                        "a size is WIDTHxHEIGHT in pixels, like 1280x720",
+                        entry=model,
+                        field=size,
+                    )
+                rates[model][size] = _parse_price(raw, file=file, model=model, size=size)
+        aliases_raw = data_field(data, "aliases", dict, file=file, default={})
+        aliases: dict[str, str] = {}
+        for alias, target in aliases_raw.items():
+            if not isinstance(target, str):
+                raise DataFileError(
+                    file,
+                    f"expected the name of a priced model, got {target!r}",
+                    entry="aliases",
+                    field=alias,
+                )
+            if target not in rates:
+                raise DataFileError(
+                    file,
+                    f"points to {target!r}, which is not priced; priced models: {', '.join(rates)}",
+                    entry="aliases",
+                    field=alias,
+                )
+            if alias in rates:
+                raise DataFileError(
+                    file, "is both a priced model and an alias", entry="aliases", field=alias
+                )
+            aliases[alias] = target
+        known = {
+            "source",
+            "as_of",
+            "currency",
+            "failed_jobs_billed",
+            "note",
+            "cents_per_second",
+            "aliases",
+        }
+        for key in data:
+            if key not in known:
+                raise DataFileError(
+                    file, f"unknown field (known: {', '.join(sorted(known))})", field=key
+                )
+        return cls(
+            rates=rates,
+            source=source,
+            date=date,
+            currency=currency,
+            failed_jobs_billed=billed,
+            aliases=aliases,
+            note=note,
+            file=file,
+        )
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The priced models, in file order (aliases not included)."""
+        return tuple(self.rates)
+
+    def resolve(self, model: str) -> str:
+        """The priced model a name stands for (a dated snapshot maps to its model)."""
+        if model in self.rates:
+            return model
+        if model in self.aliases:
+            return self.aliases[model]
+        allowed = ", ".join(self.models)
+        snapshots = f" (or the snapshots {', '.join(self.aliases)})" if self.aliases else ""
+        raise PriceError(
+            f"unknown model {model!r}: the price table ({self.file or 'given'}) "
+            f"prices {allowed}{snapshots}"
+        )
+
+    def sizes(self, model: str) -> tuple[str, ...]:
+        """The sizes a model is offered at, per this table."""
+        return tuple(self.rates[self.resolve(model)])
+
+    def offers(self, model: str, size: str) -> bool:
+        """True when the table prices this model at this size (unknown model: False)."""
+        try:
+            return size in self.sizes(model)
+        except PriceError:
+            return False
+
+    def price_per_second(self, model: str, size: str) -> Decimal:
+        """Cents per second of video for model at size; PriceError names the allowed values."""
+        canonical = self.resolve(model)
+        sizes = self.rates[canonical]
+        if size not in sizes:
+            raise PriceError(
+                f"size {size!r} is not offered for {model}: allowed sizes are {', '.join(sizes)}"
+            )
+        return sizes[size]
+
+    def cost(self, model: str, size: str, seconds: int) -> Cost:
+        """seconds × price per second, as a Cost in this table's currency."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int):
+            raise PriceError(f"seconds must be a whole number, got {seconds!r}")
+        if seconds < 0:
+            raise PriceError(f"seconds must not be negative, got {seconds}")
+        return Cost(self.price_per_second(model, size) * seconds, self.currency)
+
+    def failure_cost(self, cost: Cost) -> Cost:
+        """What a failed or refused job of this cost is billed: all or nothing, per the file."""
+        return cost if self.failed_jobs_billed else Cost.zero(cost.currency)
+
+    def frame(self) -> pd.DataFrame:
+        """The table as pandas rows (model, size, cents per second, dollars per minute)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "model": m,
+                "size": s,
+                "cents_per_second": p,
+                "per_minute": str(Cost(p * 60, self.currency)),
+            }
+            for m, sizes in self.rates.items()
+            for s, p in sizes.items()
+        ]
+        return pd.DataFrame(rows, columns=["model", "size", "cents_per_second", "per_minute"])
+
+
+def default_path() -> Path:
+    """The packaged price file."""
+    return data_dir() / "prices.toml"
+
+
+def _parse_price(raw: Any, *, file: str, model: str, size: str) -> Decimal:
+    if isinstance(raw, (bool, float)):
+        why = "a float is inexact for money" if isinstance(raw, float) else "not a number"
+        raise DataFileError(
+            file,
+            f"{why}: write cents per second as an integer (10) or a "
+            f'decimal string ("12.5"), got {raw!r}',
+            entry=model,
+            field=size,
+        )
+    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, str):
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            raise DataFileError(
+                file,
+                f'not a number: {raw!r} (write cents per second, like 10 or "12.5")',
+                entry=model,
+                field=size,
+            ) from None
+        if not value.is_finite():
+            raise DataFileError(file, f"not a finite number: {raw!r}", entry=model, field=size)
+    else:
+        raise DataFileError(
+            file,
+            f"expected cents per second as an integer or decimal "
+            f"string, got {type(raw).__name__} {raw!r}",
+            entry=model,
+            field=size,
+        )
+    if value < 0:
+        raise DataFileError(
+            file, f"a price cannot be negative, got {raw!r}", entry=model, field=size
+        )
+    return value
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int, size: int) -> PriceTable:
+    return PriceTable.from_dict(load_toml(path), file=path)
+
+
+# -- estimates -----------------------------------------------------------------------------
+
+
+def estimate(item: Estimable, table: PriceTable | None = None) -> Cost:
+    """What a shot, a storyboard or a (model, size, seconds) triple costs, in Decimal cents.
+
+    A Storyboard is the sum of its shots, each at its own model and size.
+    """
+    table = PriceTable.load() if table is None else table
+    if isinstance(item, tuple):
+        if len(item) != 3:
+            raise PriceError(f"expected (model, size, seconds), got {item!r}")
+        model, size, seconds = item
+        return table.cost(model, size, seconds)
+    shots = getattr(item, "shots", None)
+    if shots is not None:
+        return total((table.cost(s.model, s.size, s.seconds) for s in shots), table.currency)
+    if all(hasattr(item, a) for a in ("model", "size", "seconds")):
+        return table.cost(item.model, item.size, item.seconds)  # type: ignore[union-attr]
+    raise TypeError(
+        f"estimate() takes a Shot, a Storyboard or (model, size, seconds), "
+        f"not {type(item).__name__}"
+    )
+
+
+# -- strategies ----------------------------------------------------------------------------
+
+SORA_2 = "sora-2"
+SORA_2_PRO = "sora-2-pro"
+DRAFT_SECONDS = 4
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One way to make the film, and what it costs under the price table."""
+
+    name: str
+    description: str
+    cost: Cost
+    notes: str = ""
+    billed_seconds: int = 0  # seconds of video the API bills
+    model: str = ""  # "" for the simulator; "sora-2 + sora-2-pro" for drafts then finals
+    size: str = ""
+
+
+def _dims(size: str) -> tuple[int, int]:
+    m = _SIZE_RE.match(size)
+    if not m:
+        raise PriceError(f"a size is WIDTHxHEIGHT, like 1280x720; got {size!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def is_portrait(size: str) -> bool:
+    w, h = _dims(size)
+    return h > w
+
+
+def is_hires(size: str) -> bool:
+    """The "size class": 720p (long side ≤ 1280) or high resolution (1024x1792, 1792x1024)."""
+    return max(_dims(size)) > 1280
+
+
+def _pick_size(table: PriceTable, model: str, like: str, *, hires: bool) -> str | None:
+    """The model's size with like's orientation and the asked class (the exact size first)."""
+    if model not in table.rates:
+        return None
+    offered = table.sizes(model)
+    if like in offered and is_hires(like) == hires:
+        return like
+    fits = [s for s in offered if is_portrait(s) == is_portrait(like) and is_hires(s) == hires]
+    return fits[0] if fits else None
+
+
+def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[Strategy]:
+    """Real ways to make this storyboard, each costed from the price table.
+
+    The comparison the seed got wrong: it quoted a price; here each figure is seconds × the
+    table's price, so a different table (a user's, a provider's) gives different figures.
+    A strategy whose model or size the table does not price is left out.
+    """
+    table = PriceTable.load() if table is None else table
+    shots = storyboard.shots
+    seconds = sum(s.seconds for s in shots)
+    size = storyboard.size
+    hires = is_hires(size)
+    cur = table.currency
+    out: list[Strategy] = []
+
+    def per_second(cost: Cost) -> str:
+        if not seconds:
+            return ""
+        return f"{Cost(cost.cents / seconds, cur)} per finished second"
+
+    # As planned: each shot on its own model and size.
+    try:
+        planned = estimate(storyboard, table)
+    except PriceError as exc:
+        planned = None
+        reason = str(exc)
+    if planned is not None:
+        out.append(
+            Strategy(
+                "as-planned",
+                f"every shot as the storyboard has it ({storyboard.model}, {size})",
+                planned,
+                per_second(planned),
+                seconds,
+                storyboard.model,
+                size,
+            )
+        )
+    else:
+        out.append(
+            Strategy(
+                "as-planned",
+                "every shot as the storyboard has it",
+                Cost.zero(cur),
+                f"cannot be priced: {reason}",
+                seconds,
+                storyboard.model,
+                size,
+            )
+        )
+
+    s2 = _pick_size(table, SORA_2, size, hires=False)
+    if s2 is not None:
+        cost = table.cost(SORA_2, s2, seconds)
+        note = per_second(cost)
+        if hires:
+            note += f"; {SORA_2} has no high-resolution size, so {s2} instead of {size}"
+        out.append(
+            Strategy(
+                f"all-{SORA_2}", f"every shot on {SORA_2} at {s2}", cost, note, seconds, SORA_2, s2
+            )
+        )
+
+    pro_sizes = [(False, "720p"), (True, "high resolution")]
+    pro_sizes.sort(key=lambda x: x[0] != hires)  # the storyboard's own size class first
+    for want_hires, label in pro_sizes:
+        ps = _pick_size(table, SORA_2_PRO, size, hires=want_hires)
+        if ps is None:
+            continue
+        cost = table.cost(SORA_2_PRO, ps, seconds)
+        mark = " (the storyboard's size class)" if want_hires == hires else ""
+        out.append(
+            Strategy(
+                f"all-{SORA_2_PRO}-{'hires' if want_hires else '720p'}",
+                f"every shot on {SORA_2_PRO} at {ps}, {label}{mark}",
+                cost,
+                per_second(cost),
+                seconds,
+                SORA_2_PRO,
+                ps,
+            )
+        )
+
+    final_size = _pick_size(table, SORA_2_PRO, size, hires=hires)
+    if s2 is not None and final_size is not None and shots:
+        drafts = table.cost(SORA_2, s2, DRAFT_SECONDS * len(shots))
+        finals = table.cost(SORA_2_PRO, final_size, seconds)
+        both = drafts + finals
+        redo = Cost(table.price_per_second(SORA_2_PRO, final_size) * 12, cur)
+        out.append(
+            Strategy(
+                "drafts-then-pro",
+                f"one {DRAFT_SECONDS} s draft per shot on {SORA_2} at {s2} to check the prompt, "
+                f"then finals on {SORA_2_PRO} at {final_size}",
+                both,
+                f"drafts {drafts} + finals {finals}; assumes one draft and one final per shot; "
+                f"each redone 12 s final adds {redo}",
+                DRAFT_SECONDS * len(shots) + seconds,
+                f"{SORA_2} + {SORA_2_PRO}",
+                final_size,
+            )
+        )
+
+    out.append(
+        Strategy(
+            "animatic-only",
+            "title-card animatics rendered by the local simulator, no API calls",
+            Cost.zero(cur),
+            "free: checks timing, story and prompts before any spend",
+            0,
+            "",
+            size,
+        )
+    )
+    return out
+
+
+def strategies_frame(storyboard: Storyboard, table: PriceTable | None = None) -> pd.DataFrame:
+    """strategies() as a pandas table (pandas imported here, not at module import)."""
+    import pandas as pd
+
+    rows = [
+        {
+            "strategy": s.name,
+            "description": s.description,
+            "model": s.model,
+            "size": s.size,
+            "billed_seconds": s.billed_seconds,
+            "cents": s.cost.cents,
+            "cost": str(s.cost),
+            "notes": s.notes,
+        }
+        for s in strategies(storyboard, table)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "strategy",
+            "description",
+            "model",
+            "size",
+            "billed_seconds",
+            "cents",
+            "cost",
+            "notes",
+        ],
+    )

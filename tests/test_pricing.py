@@ -1,0 +1,398 @@
+"""Price table loading and validation, Decimal estimates, and strategies derived from the table."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.analysis import RepoProfile
+from sorafilm_nb.errors import DataFileError
+from sorafilm_nb.metaphors import Casting, MetaphorLibrary, Style
+from sorafilm_nb.pricing import (
+    Cost,
+    PriceError,
+    PriceTable,
+    Strategy,
+    default_path,
+    estimate,
+    strategies,
+    strategies_frame,
+    total,
+)
+from sorafilm_nb.story import Beat, Shot, Storyboard, StoryTemplate
+
+GOOD = """
+source = "https://example.invalid/prices"
+as_of = "2030-01"
+currency = "USD"
+failed_jobs_billed = {billed}
+
+[cents_per_second.sora-2]
+"720x1280" = {s2}
+"1280x720" = {s2}
+
+[cents_per_second.sora-2-pro]
+"720x1280" = {pro}
+"1280x720" = {pro}
+"1024x1792" = {hires}
+"1792x1024" = {hires}
+"""
+
+
+def write_prices(
+    tmp_path: Path,
+    *,
+    s2: str = "10",
+    pro: str = "30",
+    hires: str = "50",
+    billed: str = "false",
+    name: str = "prices.toml",
+) -> Path:
+    path = tmp_path / name
+    path.write_text(GOOD.format(s2=s2, pro=pro, hires=hires, billed=billed), encoding="utf-8")
+    return path
+
+
+def make_storyboard(
+    seconds: list[int], *, model: str = "sora-2", size: str = "1280x720"
+) -> Storyboard:
+    style = Style(
+        name="1920s silent-film comedy",
+        look="sepia",
+        palette=("sepia", "cream"),
+        setting="a kitchen",
+        protagonist="a programmer",
+        lighting="window light",
+        sound="intertitles only",
+    )
+    library = MetaphorLibrary(theme="kitchen", title="Kitchen", style=style, metaphors=())
+    profile = RepoProfile(
+        root="/r", name="r", title="r", description="", concepts=(), files_scanned=0
+    )
+    template = StoryTemplate(
+        id="t",
+        title="t",
+        target_seconds=sum(seconds),
+        beats=(Beat(name="all", purpose="everything", share=1.0),),
+    )
+    shots = tuple(
+        Shot(index=i, beat="all", seconds=s, model=model, size=size, cast=None, title=f"shot {i}")
+        for i, s in enumerate(seconds)
+    )
+    return Storyboard(
+        template=template,
+        casting=Casting(profile, library, ()),
+        shots=shots,
+        target_seconds=sum(seconds),
+        model=model,
+        size=size,
+    )
+
+
+# -- the packaged table --------------------------------------------------------------------
+
+
+def test_packaged_table_has_the_published_list_prices() -> None:
+    table = PriceTable.load()
+    assert table.source == "https://openai.com/api/pricing/"
+    assert table.date == "2025-10"
+    assert table.currency == "USD"
+    assert table.failed_jobs_billed is False
+    assert "LiteLLM" in table.note
+    assert table.models == ("sora-2", "sora-2-pro")
+    assert table.sizes("sora-2") == ("720x1280", "1280x720")
+    assert set(table.sizes("sora-2-pro")) == {"720x1280", "1280x720", "1024x1792", "1792x1024"}
+    assert table.price_per_second("sora-2", "1280x720") == Decimal(10)
+    assert table.price_per_second("sora-2-pro", "720x1280") == Decimal(30)
+    assert table.price_per_second("sora-2-pro", "1792x1024") == Decimal(50)
+    assert Path(table.file) == default_path().resolve()
+
+
+def test_dated_snapshot_is_priced_like_its_model() -> None:
+    table = PriceTable.load()
+    assert table.price_per_second("sora-2-pro-2025-10-06", "1024x1792") == Decimal(50)
+    assert table.sizes("sora-2-2025-10-06") == table.sizes("sora-2")
+
+
+def test_96_seconds_on_sora_2_is_960_cents_exactly() -> None:
+    cost = estimate(("sora-2", "1280x720", 96))
+    assert cost == Cost(Decimal(960))
+    assert isinstance(cost.cents, Decimal)
+    assert str(cost) == "$9.60"
+
+
+def test_eight_12s_shots_on_pro_hires_cost_48_dollars() -> None:
+    board = make_storyboard([12] * 8, model="sora-2-pro", size="1792x1024")
+    cost = estimate(board)
+    assert cost.cents == Decimal(4800)
+    assert cost.dollars == Decimal(48)
+    assert str(cost) == "$48.00"
+    assert estimate(board.shots[0]) == Cost(Decimal(600))
+
+
+def test_storyboard_sums_shots_at_their_own_model_and_size() -> None:
+    board = make_storyboard([4, 8, 12])
+    mixed = Shot(
+        index=3,
+        beat="all",
+        seconds=8,
+        model="sora-2-pro",
+        size="720x1280",
+        cast=None,
+        title="pro shot",
+    )
+    board = Storyboard(
+        board.template, board.casting, (*board.shots, mixed), 32, "sora-2", "1280x720"
+    )
+    assert estimate(board).cents == Decimal(24 * 10 + 8 * 30)
+
+
+def test_fractional_prices_stay_exact(tmp_path: Path) -> None:
+    table = PriceTable.load(write_prices(tmp_path, s2='"3.3333"'))
+    cost = estimate(("sora-2", "720x1280", 12), table)
+    assert cost.cents == Decimal("39.9996")  # a float would give 39.999599999999994
+    assert cost.whole_cents == 40
+
+
+def test_float_never_sneaks_in() -> None:
+    with pytest.raises(TypeError):
+        Cost(0.1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Cost(Decimal(10)) * 1.5  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        PriceTable(rates={"m": {"1280x720": 0.1}}, source="s", date="d")  # type: ignore[dict-item]
+    with pytest.raises(PriceError, match="whole number"):
+        estimate(("sora-2", "1280x720", 4.0))  # type: ignore[arg-type]
+    for shot_cost in (estimate(s) for s in make_storyboard([4, 8, 12]).shots):
+        assert type(shot_cost.cents) is Decimal
+
+
+def test_cost_arithmetic_and_total() -> None:
+    a, b = Cost(Decimal(960)), Cost(Decimal(40))
+    assert a - b == Cost(Decimal(920))
+    assert 3 * b == Cost(Decimal(120))
+    assert total([a, b]) == Cost(Decimal(1000))
+    assert total([]) == Cost.zero()
+    with pytest.raises(ValueError, match="EUR"):
+        a + Cost(Decimal(1), "EUR")
+
+
+def test_failure_cost_follows_the_file(tmp_path: Path) -> None:
+    cost = Cost(Decimal(120))
+    assert PriceTable.load().failure_cost(cost) == Cost.zero()
+    billed = PriceTable.load(write_prices(tmp_path, billed="true"))
+    assert billed.failed_jobs_billed is True
+    assert billed.failure_cost(cost) == cost
+
+
+# -- unknown values ------------------------------------------------------------------------
+
+
+def test_unknown_model_names_the_allowed_models() -> None:
+    table = PriceTable.load()
+    with pytest.raises(PriceError) as info:
+        table.price_per_second("sora-3", "1280x720")
+    msg = str(info.value)
+    assert "'sora-3'" in msg and "sora-2" in msg and "sora-2-pro" in msg
+    assert isinstance(info.value, ValueError)
+
+
+def test_unknown_size_names_the_allowed_sizes() -> None:
+    table = PriceTable.load()
+    with pytest.raises(PriceError) as info:
+        estimate(("sora-2", "1792x1024", 8), table)
+    msg = str(info.value)
+    assert "'1792x1024'" in msg and "720x1280" in msg and "1280x720" in msg
+    assert not table.offers("sora-2", "1792x1024")
+    assert table.offers("sora-2-pro", "1792x1024")
+    assert not table.offers("nope", "1280x720")
+
+
+def test_estimate_rejects_other_things() -> None:
+    with pytest.raises(TypeError, match="Shot, a Storyboard"):
+        estimate("sora-2")  # type: ignore[arg-type]
+    with pytest.raises(PriceError, match="model, size, seconds"):
+        estimate(("sora-2", "1280x720"))  # type: ignore[arg-type]
+    with pytest.raises(PriceError, match="negative"):
+        estimate(("sora-2", "1280x720", -4))
+
+
+# -- user files and the environment --------------------------------------------------------
+
+
+def test_user_file_and_env_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_prices(tmp_path, s2="7")
+    assert PriceTable.load(path).price_per_second("sora-2", "1280x720") == Decimal(7)
+    monkeypatch.setenv("SORAFILM_PRICES", str(path))
+    assert PriceTable.load().date == "2030-01"
+    assert estimate(("sora-2", "1280x720", 10)).cents == Decimal(70)
+
+
+def test_edited_file_is_reread(tmp_path: Path) -> None:
+    path = write_prices(tmp_path, s2="7")
+    assert PriceTable.load(path).price_per_second("sora-2", "720x1280") == Decimal(7)
+    write_prices(tmp_path, s2="123")
+    assert PriceTable.load(path).price_per_second("sora-2", "720x1280") == Decimal(123)
+
+
+@pytest.mark.parametrize(
+    ("edit", "entry", "field", "words"),
+    [
+        (('"1280x720" = 10', '"1280x720" = -10'), "sora-2", "1280x720", "negative"),
+        (('"1280x720" = 10', '"1280x720" = 0.10'), "sora-2", "1280x720", "float"),
+        (('"1280x720" = 10', '"1280x720" = "ten"'), "sora-2", "1280x720", "not a number"),
+        (('"1280x720" = 10', '"1280x720" = "NaN"'), "sora-2", "1280x720", "finite"),
+        (('"1280x720" = 10', '"1280x720" = true'), "sora-2", "1280x720", "not a number"),
+        (('"1280x720" = 10', '"1280x720" = [10]'), "sora-2", "1280x720", "list"),
+        (('"1280x720" = 10', '"1280 by 720" = 10'), "sora-2", "1280 by 720", "WIDTHxHEIGHT"),
+        (
+            ("[cents_per_second.sora-2]", '[cents_per_second."Sora 2"]'),
+            "Sora 2",
+            None,
+            "lower-case",
+        ),
+        (('as_of = "2030-01"', ""), None, "as_of", "missing"),
+        (
+            ('source = "https://example.invalid/prices"', "source = 3"),
+            None,
+            "source",
+            "expected str",
+        ),
+        (
+            ("failed_jobs_billed = false", 'failed_jobs_billed = "no"'),
+            None,
+            "failed_jobs_billed",
+            "expected bool",
+        ),
+        (('currency = "USD"', 'currency = "dollars"'), None, "currency", "ISO"),
+        (
+            ('as_of = "2030-01"', 'as_of = "2030-01"\ncolour = "red"'),
+            None,
+            "colour",
+            "unknown field",
+        ),
+    ],
+)
+def test_malformed_price_file_names_file_entry_and_field(
+    tmp_path: Path, edit: tuple[str, str], entry: str | None, field: str | None, words: str
+) -> None:
+    path = write_prices(tmp_path, billed="false")
+    text = path.read_text()
+    old, new = edit
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(DataFileError) as info:
+        PriceTable.load(path)
+    err = info.value
+    assert err.file == str(path.resolve())
+    assert err.entry == entry
+    assert err.field == field
+    assert words in str(err)
+    assert str(path.resolve()) in str(err)
+
+
+def test_alias_to_unpriced_model_is_an_error(tmp_path: Path) -> None:
+    path = write_prices(tmp_path)
+    path.write_text(path.read_text() + '\n[aliases]\n"sora-9-2031" = "sora-9"\n')
+    with pytest.raises(DataFileError) as info:
+        PriceTable.load(path)
+    assert info.value.entry == "aliases" and info.value.field == "sora-9-2031"
+    assert "sora-2-pro" in str(info.value)
+
+
+def test_model_that_is_not_a_table_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('source = "s"\nas_of = "d"\n[cents_per_second]\nsora-2 = 10\n')
+    with pytest.raises(DataFileError) as info:
+        PriceTable.load(path)
+    assert info.value.entry == "sora-2"
+
+
+def test_missing_and_broken_files(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="not found"):
+        PriceTable.load(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("source = \n")
+    with pytest.raises(DataFileError, match="TOML"):
+        PriceTable.load(bad)
+
+
+def test_prices_frame_lists_every_model_and_size() -> None:
+    frame = PriceTable.load().frame()
+    assert len(frame) == 6
+    row = frame[(frame.model == "sora-2-pro") & (frame["size"] == "1792x1024")].iloc[0]
+    assert row.per_minute == "$30.00"
+
+
+# -- strategies ----------------------------------------------------------------------------
+
+
+def by_name(items: list[Strategy]) -> dict[str, Strategy]:
+    return {s.name: s for s in items}
+
+
+def test_strategies_for_a_96s_film_on_the_packaged_table() -> None:
+    board = make_storyboard([12] * 8)
+    got = by_name(strategies(board))
+    assert list(got) == [
+        "as-planned",
+        "all-sora-2",
+        "all-sora-2-pro-720p",
+        "all-sora-2-pro-hires",
+        "drafts-then-pro",
+        "animatic-only",
+    ]
+    assert got["as-planned"].cost.cents == Decimal(960)
+    assert got["all-sora-2"].cost.cents == Decimal(960)
+    assert got["all-sora-2-pro-720p"].cost.cents == Decimal(2880)
+    assert got["all-sora-2-pro-720p"].size == "1280x720"
+    assert got["all-sora-2-pro-hires"].cost.cents == Decimal(4800)
+    assert got["all-sora-2-pro-hires"].size == "1792x1024"  # landscape kept
+    # 8 drafts of 4 s on sora-2 (320 c) + 96 s finals on pro at 720p (2880 c)
+    assert got["drafts-then-pro"].cost.cents == Decimal(320 + 2880)
+    assert got["drafts-then-pro"].billed_seconds == 32 + 96
+    assert got["animatic-only"].cost == Cost.zero()
+    assert "$0.10 per finished second" in got["all-sora-2"].notes
+
+
+def test_strategies_keep_portrait_and_hires_class() -> None:
+    board = make_storyboard([8, 8], model="sora-2-pro", size="1024x1792")
+    got = by_name(strategies(board))
+    assert got["all-sora-2"].size == "720x1280"  # sora-2 has no hi-res: portrait 720p
+    assert "no high-resolution size" in got["all-sora-2"].notes
+    assert got["all-sora-2-pro-hires"].size == "1024x1792"
+    assert "storyboard's size class" in got["all-sora-2-pro-hires"].description
+    assert got["drafts-then-pro"].size == "1024x1792"
+    assert got["drafts-then-pro"].cost.cents == Decimal(2 * 4 * 10 + 16 * 50)
+
+
+def test_strategy_figures_are_derived_from_the_table(tmp_path: Path) -> None:
+    board = make_storyboard([12] * 8)
+    table = PriceTable.load(write_prices(tmp_path, s2="1", pro="2", hires='"2.5"'))
+    got = by_name(strategies(board, table))
+    assert got["all-sora-2"].cost.cents == Decimal(96)
+    assert got["all-sora-2-pro-720p"].cost.cents == Decimal(192)
+    assert got["all-sora-2-pro-hires"].cost.cents == Decimal(240)
+    assert got["drafts-then-pro"].cost.cents == Decimal(32 + 192)
+
+
+def test_strategies_skip_models_the_table_does_not_price(tmp_path: Path) -> None:
+    path = tmp_path / "only2.toml"
+    path.write_text('source = "s"\nas_of = "d"\n[cents_per_second.sora-2]\n"1280x720" = 10\n')
+    got = by_name(strategies(make_storyboard([4, 4]), PriceTable.load(path)))
+    assert list(got) == ["as-planned", "all-sora-2", "animatic-only"]
+
+
+def test_unpriceable_plan_is_reported_not_hidden() -> None:
+    board = make_storyboard([4], model="sora-9", size="1280x720")
+    planned = by_name(strategies(board))["as-planned"]
+    assert "cannot be priced" in planned.notes and "sora-9" in planned.notes
+
+
+def test_strategies_frame() -> None:
+    frame = strategies_frame(make_storyboard([12] * 8))
+    assert list(frame.strategy)[:2] == ["as-planned", "all-sora-2"]
+    assert list(frame.cost) == ["$9.60", "$9.60", "$28.80", "$48.00", "$32.00", "$0.00"]
+    assert all(isinstance(c, Decimal) for c in frame.cents)
