@@ -6,8 +6,24 @@ Fields may be added (with defaults); existing ones keep their names and meaning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ._scan_cache import FORMAT as CACHE_FORMAT
+from ._scan_cache import cache_path, default_cache_dir
+from ._scan_cache import empty as empty_cache
+from ._scan_cache import load as load_cache
+from ._scan_cache import save as save_cache
+from ._scan_files import language_of, list_files
+from ._scan_rank import RANK_VERSION, rank
+from ._scan_text import find_readme, readme_title
+from ._scan_worker import MAX_BYTES, Item, Outcome, scan_chunk
+from .errors import AnalysisError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,17 +82,218 @@ class RepoProfile:
         chosen = [c for c in self.concepts if kinds is None or c.kind in kinds]
         return tuple(chosen[:n])
 
-    def concepts_frame(self) -> pd.DataFrame:  # pragma: no cover - implemented by issue 2
-        raise NotImplementedError
+    def concepts_frame(self) -> pd.DataFrame:
+        """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily)."""
+        import pandas as pd
 
-    def to_json(self) -> str:  # pragma: no cover - implemented by issue 2
-        raise NotImplementedError
+        rows = [(c.name, c.kind, c.file, c.line, c.score, c.raised, c.caught, c.summary)
+                for c in self.concepts]
+        return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+
+    def to_json(self) -> str:
+        """A JSON document from which from_json() rebuilds an equal profile."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> RepoProfile:  # pragma: no cover - implemented by issue 2
-        raise NotImplementedError
+    def from_json(cls, text: str) -> RepoProfile:
+        """The profile to_json() wrote; a malformed document raises AnalysisError."""
+        try:
+            d = json.loads(text)
+            return cls(
+                root=d["root"], name=d["name"], title=d["title"], description=d["description"],
+                concepts=tuple(
+                    Concept(**{**c, "words": tuple(c.get("words", ())),
+                               "bases": tuple(c.get("bases", ()))})
+                    for c in d["concepts"]),
+                files_scanned=d["files_scanned"],
+                warnings=tuple(ScanWarning(**w) for w in d.get("warnings", ())),
+                themes=tuple((str(w), float(x)) for w, x in d.get("themes", ())),
+                languages=tuple((str(k), int(n)) for k, n in d.get("languages", ())),
+                stats=dict(d.get("stats", {})),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AnalysisError(f"not a RepoProfile JSON document: {exc}") from None
 
 
-def analyze(path: str, *, cache_dir: str | None = None, use_cache: bool = True) -> RepoProfile:
-    """Scan the repository at path into a RepoProfile (see the module docstring)."""
-    raise NotImplementedError  # pragma: no cover - implemented by issue 2
+FRAME_COLUMNS = ("name", "kind", "file", "line", "score", "raised", "caught", "summary")
+PARALLEL_MIN = 48  # below this many files to parse, a worker pool costs more than it saves
+
+
+def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None,
+            use_cache: bool = True) -> RepoProfile:
+    """Scan the repository at path into a RepoProfile (see the module docstring).
+
+    Only files that changed since the last scan are parsed: results are cached per file,
+    keyed by content hash, under cache_dir (default: SORAFILM_CACHE_DIR, else the user cache
+    dir). RepoProfile.stats says how many files were parsed and how many came from the cache.
+    Raises AnalysisError if path does not exist or is not a directory; any problem with one
+    file becomes a ScanWarning instead.
+    """
+    t0 = time.perf_counter()
+    started_ns = time.time_ns()
+    root = Path(os.fspath(path)).expanduser()
+    if not root.exists():
+        raise AnalysisError(f"cannot analyze {str(path)!r}: no such file or directory")
+    if not root.is_dir():
+        raise AnalysisError(f"cannot analyze {str(path)!r}: not a directory")
+    root = root.resolve()
+    files, listing = list_files(root)
+
+    store = None
+    cache_note = None
+    if use_cache:
+        base = Path(os.fspath(cache_dir)).expanduser() if cache_dir else default_cache_dir()
+        store = cache_path(base, root)
+        cache, cache_note = load_cache(store, root)
+    else:
+        cache = empty_cache()
+    known_files: dict[str, list[Any]] = cache["files"]
+    known_results: dict[str, dict[str, Any]] = cache["results"]
+    trusted_before = cache["started_ns"] - _RACY_NS
+
+    keys: dict[str, str] = {}
+    results: dict[str, dict[str, Any]] = {}
+    new_files: dict[str, list[Any]] = {}
+    todo: list[Item] = []
+    for rel in files:
+        full = os.path.join(root, rel)
+        entry = known_files.get(rel)
+        if entry is not None:
+            try:
+                st = os.stat(full)
+            except OSError:
+                st = None
+            if (st is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns
+                    and st.st_mtime_ns < trusted_before and entry[2] in known_results):
+                keys[rel] = entry[2]
+                new_files[rel] = entry
+                continue
+        todo.append((rel, full, language_of(rel) or "python"))
+
+    parsed = 0
+    from_cache = len(keys)
+    known = frozenset(known_results)
+    for rel, size, mtime, key, result in _run(todo, known):
+        if result is None:  # read and hashed, and the hash was in the cache
+            from_cache += 1
+            result = known_results[key]
+        elif key:
+            parsed += 1
+            known_results[key] = result
+        if key:
+            keys[rel] = key
+            new_files[rel] = [size, mtime, key]
+        results[rel] = result
+    for rel, key in keys.items():
+        results.setdefault(rel, known_results[key])
+    workers = _workers() if len(todo) >= PARALLEL_MIN else 1
+
+    readme = find_readme(root)
+    readme_text = ""
+    if readme is not None:
+        try:
+            readme_text = readme.read_bytes()[:MAX_BYTES].decode("utf-8", "replace")
+        except OSError:
+            readme_text = ""
+    package = root.name if (root / "__init__.py").is_file() else None
+    fingerprint = _fingerprint(root, package, readme_text, keys, results)
+
+    stats: dict[str, Any] = {
+        "files": len(files), "parsed": parsed, "cached": from_cache, "read": len(todo),
+        "workers": workers, "listing": listing,
+        "cache_file": str(store) if store else None,
+    }
+    if cache_note:
+        stats["cache_note"] = cache_note
+
+    profile: RepoProfile | None = None
+    saved = cache.get("profile")
+    if use_cache and isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
+        try:
+            profile = RepoProfile.from_json(saved[1])
+        except AnalysisError:
+            profile = None
+    if profile is None:
+        profile = _build(root, package, readme_text, results)
+        stats["profile_cache"] = "miss"
+    else:
+        stats["profile_cache"] = "hit"
+    if store is not None and (todo or stats["profile_cache"] == "miss"
+                              or new_files != known_files):
+        live = set(keys.values())
+        data = {"format": CACHE_FORMAT, "root": str(root), "started_ns": started_ns,
+                "files": new_files,
+                "results": {k: v for k, v in known_results.items() if k in live},
+                "profile": [fingerprint, profile.to_json()]}
+        note = save_cache(store, data)
+        if note:
+            stats["cache_note"] = note
+    stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    return replace(profile, stats=stats)
+
+
+# A file whose mtime is this close to the scan that cached it is re-hashed (git's racy rule).
+_RACY_NS = 2_000_000_000
+
+
+def _workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
+    """scan_chunk over todo: in this process when small, else on every core."""
+    workers = _workers()
+    if len(todo) < PARALLEL_MIN or workers < 2:
+        return scan_chunk(todo, known)
+    # interleave so each chunk gets a fair share of big and small files
+    n_chunks = workers * 4
+    chunks = [todo[i::n_chunks] for i in range(n_chunks)]
+    try:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            out: list[Outcome] = []
+            for part in pool.map(scan_chunk, chunks, [known] * len(chunks)):
+                out.extend(part)
+            return out
+    except (OSError, RuntimeError, ImportError):
+        # no process pool here (a sandbox, a frozen app): same work, one core
+        return scan_chunk(todo, known)
+
+
+def _fingerprint(root: Path, package: str | None, readme: str, keys: dict[str, str],
+                 results: dict[str, dict[str, Any]]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{RANK_VERSION}\0{root}\0{package}\0".encode("utf-8", "surrogateescape"))
+    h.update(readme.encode("utf-8", "surrogateescape"))
+    for rel in sorted(results):
+        h.update(f"\0{rel}\0{keys.get(rel) or results[rel].get('warn', '')}".encode(
+            "utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _build(root: Path, package: str | None, readme_text: str,
+           results: dict[str, dict[str, Any]]) -> RepoProfile:
+    title, description = readme_title(readme_text) if readme_text else ("", "")
+    rows, themes = rank({k: v for k, v in results.items() if "warn" not in v}, package)
+    warnings = tuple(ScanWarning(rel, results[rel]["warn"])
+                     for rel in sorted(results) if "warn" in results[rel])
+    languages: dict[str, int] = {}
+    for r in results.values():
+        if "warn" not in r:
+            lang = r.get("lang", "python")
+            languages[lang] = languages.get(lang, 0) + 1
+    return RepoProfile(
+        root=str(root), name=root.name, title=title or root.name, description=description,
+        concepts=tuple(Concept(*row) for row in rows),
+        files_scanned=sum(languages.values()),
+        warnings=warnings,
+        themes=tuple(themes),
+        languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )

@@ -1,0 +1,193 @@
+"""Extract concepts from one JavaScript or TypeScript file with tree-sitter (a real parser).
+
+Same result shape as _scan_python.scan_python. JavaScript has no typed ``catch``, so a type
+counts as caught when a catch block tests ``err instanceof X``. JSDoc comments (``/** ... */``)
+right before a declaration are its docstring.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ._scan_python import summary_line
+from ._scan_text import doc_words
+
+PARSER_VERSION = "js-1"
+
+_QUERY = """
+(class_declaration) @class
+(function_declaration name: (identifier) @fn)
+(generator_function_declaration name: (identifier) @fn)
+(variable_declarator name: (identifier) @var value: [(arrow_function) (function_expression)])
+(throw_statement (new_expression constructor: (_) @thrown))
+(catch_clause body: (statement_block) @catch)
+(import_statement source: (string) @import)
+(call_expression function: (identifier) @req arguments: (arguments (string) @import))
+(identifier) @ref
+"""
+_TS_EXTRA = """
+(abstract_class_declaration) @class
+(type_identifier) @ref
+"""
+_DECLS = frozenset({"class_declaration", "abstract_class_declaration", "function_declaration",
+                    "export_statement", "lexical_declaration", "variable_declaration"})
+_TOP = frozenset({"program", "export_statement"})
+
+
+@lru_cache(maxsize=4)
+def _parser(lang: str) -> tuple[Any, Any]:
+    from tree_sitter import Language, Parser, Query
+
+    if lang == "javascript":
+        import tree_sitter_javascript as grammar
+
+        language = Language(grammar.language())
+        query = _QUERY
+    else:
+        import tree_sitter_typescript as ts
+
+        language = Language(ts.language_tsx() if lang == "tsx" else ts.language_typescript())
+        query = _QUERY + _TS_EXTRA
+    return Parser(language), Query(language, query)
+
+
+def _text(node: Any) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _jsdoc(node: Any) -> str:
+    """The /** ... */ comment right before node (or before its export statement)."""
+    if node.parent is not None and node.parent.type == "export_statement":
+        node = node.parent
+    prev = node.prev_sibling
+    if prev is None or prev.type != "comment":
+        return ""
+    text = _text(prev)
+    if not text.startswith("/**"):
+        return ""
+    lines = [ln.strip().lstrip("*").strip() for ln in text[3:-2].splitlines()]
+    return "\n".join(ln for ln in lines if not ln.startswith("@")).strip()
+
+
+def _top_level(node: Any) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type in ("lexical_declaration", "variable_declaration",
+                                                   "variable_declarator"):
+        parent = parent.parent
+    return parent is None or parent.type in _TOP
+
+
+def scan_js(data: bytes, lang: str) -> dict[str, Any]:
+    """Parse one JavaScript/TypeScript/TSX source file."""
+    from tree_sitter import QueryCursor
+
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {"lang": lang, "warn": f"not valid UTF-8: {exc.reason}"}
+    parser, query = _parser(lang)
+    tree = parser.parse(data)
+    caps = QueryCursor(query).captures(tree.root_node)
+
+    classes: list[list[Any]] = []
+    functions: list[list[Any]] = []
+    raised: dict[str, list[int]] = {}
+    caught: dict[str, list[int]] = {}
+    docs: list[str] = []
+
+    for node in caps.get("class", ()):
+        name = _text(node.child_by_field_name("name"))
+        if not name:
+            continue
+        bases: list[str] = []
+        body = node.child_by_field_name("body")
+        methods = sum(1 for c in body.named_children if c.type == "method_definition") \
+            if body is not None else 0
+        for child in node.named_children:
+            if child.type == "class_heritage":
+                for h in child.named_children:
+                    if h.type == "extends_clause":
+                        value = h.child_by_field_name("value")
+                        if value is not None:
+                            bases.append(_text(value))
+                    elif h.type in ("identifier", "member_expression"):
+                        bases.append(_text(h))
+        doc = _jsdoc(node)
+        if doc:
+            docs.append(doc)
+        classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
+    for node in list(caps.get("fn", ())) + list(caps.get("var", ())):
+        decl = node.parent
+        if not _top_level(decl):
+            continue
+        doc = _jsdoc(decl if decl.type != "variable_declarator" else decl.parent)
+        if doc:
+            docs.append(doc)
+        functions.append([_text(node), node.start_point[0] + 1, summary_line(doc)])
+    for node in caps.get("thrown", ()):
+        name = _text(node).rsplit(".", 1)[-1]
+        if name[:1].isupper():
+            entry = raised.setdefault(name, [0, node.start_point[0] + 1])
+            entry[0] += 1
+    for block in caps.get("catch", ()):
+        for name in _instanceof_names(block):
+            line = block.start_point[0] + 1
+            entry = caught.setdefault(name, [0, line])
+            entry[0] += 1
+    imports = []
+    for node in caps.get("import", ()):
+        text = _text(node).strip("'\"`")
+        if text:
+            imports.append(text)
+    refs = {_text(n) for n in caps.get("ref", ())}
+    functions.sort(key=lambda f: f[1])
+    classes.sort(key=lambda c: c[1])
+    first = tree.root_node.named_children[0] if tree.root_node.named_child_count else None
+    mod_doc = ""
+    if first is not None and first.type == "comment" and _text(first).startswith("/**"):
+        mod_doc = "\n".join(ln.strip().lstrip("*").strip()
+                            for ln in _text(first)[3:-2].splitlines()).strip()
+        if classes or functions:  # a leading JSDoc belongs to the first declaration, if any
+            mod_doc = "" if _jsdoc_owner(first) else mod_doc
+    result: dict[str, Any] = {"lang": lang, "doc": summary_line(mod_doc)}
+    if classes:
+        result["cls"] = classes
+    if functions:
+        result["fn"] = functions
+    if raised:
+        result["rz"] = raised
+    if caught:
+        result["ct"] = caught
+    if refs:
+        result["refs"] = sorted(refs)
+    if imports:
+        result["imp"] = imports
+    if docs or mod_doc:
+        result["dw"] = doc_words([*docs, mod_doc] if mod_doc else docs)
+    if tree.root_node.has_error:
+        result["partial"] = True
+    return result
+
+
+def _jsdoc_owner(comment: Any) -> bool:
+    nxt = comment.next_sibling
+    return nxt is not None and nxt.type in _DECLS and \
+        nxt.start_point[0] <= comment.end_point[0] + 1
+
+
+def _instanceof_names(block: Any) -> list[str]:
+    """Names X in ``... instanceof X`` inside a catch block (iterative, no recursion)."""
+    out: list[str] = []
+    stack = [block]
+    while stack:
+        node = stack.pop()
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            right = node.child_by_field_name("right")
+            if op is not None and op.type == "instanceof" and right is not None:
+                name = _text(right).rsplit(".", 1)[-1]
+                if name[:1].isupper():
+                    out.append(name)
+        stack.extend(node.named_children)
+    return out

@@ -1,0 +1,248 @@
+"""Turn per-file scan results into ranked concepts: what is central comes first.
+
+A concept's score adds up the signs that something matters to the people who wrote the code:
+other files use or import it (the strongest sign, on a log scale so one hub does not drown the
+rest), subclasses of it exist, it is documented, it is public, it is raised or caught. Test
+code is a quarter as central as the code it tests. The numbers are a ranking, not a measure.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ._scan_text import concept_words
+
+RANK_VERSION = "rank-1"
+MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
+MIN_PER_KIND = 25
+MAX_THEMES = 40
+
+BUILTIN_EXCEPTIONS = frozenset(
+    n for n in dir(builtins)
+    if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), BaseException)
+)
+# raised as plumbing far more often than as drama
+_PLUMBING = frozenset({"NotImplementedError", "StopIteration", "StopAsyncIteration",
+                       "GeneratorExit", "KeyboardInterrupt", "SystemExit"})
+_EXC_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
+_TEST_DIRS = frozenset({"tests", "test", "testing", "__tests__", "spec", "specs"})
+
+# A raw concept before ranking: (kind, name, file, line, summary, score, raised, caught, lang,
+# bases)
+Raw = tuple[str, str, str, int, str, float, int, int, str, tuple[str, ...]]
+
+
+def in_tests(rel: str) -> bool:
+    """Whether a path is test code (a tests/ folder, test_*.py, *.test.js, conftest.py)."""
+    parts = rel.split("/")
+    if any(p in _TEST_DIRS for p in parts[:-1]):
+        return True
+    name = parts[-1]
+    return (name.startswith("test_") or name.endswith(("_test.py", "_tests.py"))
+            or name == "conftest.py" or ".test." in name or ".spec." in name)
+
+
+def module_name(rel: str, package: str | None) -> str:
+    """``db/models/query.py`` -> ``db.models.query`` (prefixed with the package, if root is one)."""
+    stem = rel.rsplit(".", 1)[0]
+    parts = [p for p in stem.split("/") if p]
+    if parts and parts[-1] in ("__init__", "index"):
+        parts.pop()
+    if package:
+        parts.insert(0, package)
+    return ".".join(parts) or (package or "")
+
+
+def _log(n: float) -> float:
+    return math.log1p(max(n, 0.0))
+
+
+def rank(results: Mapping[str, dict[str, Any]], package: str | None,
+         ) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
+    """(concept rows sorted best first, themes) from {rel path: scan result}.
+
+    A concept row is (name, kind, file, line, summary, score, raised, caught, words, language,
+    bases), the field order of analysis.Concept.
+    """
+    files = sorted(results)
+    # --- who defines what
+    class_defs: list[tuple[str, str, int, list[str], str, int, str]] = []
+    func_defs: list[tuple[str, str, int, str, str]] = []
+    bases_of: dict[str, set[str]] = {}
+    for rel in files:
+        r = results[rel]
+        lang = r.get("lang", "python")
+        for name, line, bases, summary, methods in r.get("cls", ()):
+            class_defs.append((name, rel, line, bases, summary, methods, lang))
+            bases_of.setdefault(name, set()).update(b.rsplit(".", 1)[-1] for b in bases)
+        for name, line, summary in r.get("fn", ()):
+            if not name.startswith("_"):
+                func_defs.append((name, rel, line, summary, lang))
+    defined = {c[0] for c in class_defs} | {f[0] for f in func_defs}
+
+    # --- exception classes: a base that is, transitively within the repo, an exception
+    exc_classes: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, bases in bases_of.items():
+            if name in exc_classes:
+                continue
+            if any(b in BUILTIN_EXCEPTIONS or b in exc_classes or b.endswith(_EXC_SUFFIXES)
+                   for b in bases):
+                exc_classes.add(name)
+                changed = True
+
+    # --- who uses what: files referring to each defined name, subclass counts, imports
+    ref_files: dict[str, int] = {}
+    own_refs: dict[str, set[str]] = {}
+    mod_imports: dict[str, int] = {}
+    raised: dict[str, list[Any]] = {}  # name -> [total, weighted, {file: (count, first line)}]
+    caught: dict[str, list[Any]] = {}
+    for rel in files:
+        r = results[rel]
+        refs = r.get("refs")
+        if refs:
+            hits = defined.intersection(refs)
+            for name in hits:
+                ref_files[name] = ref_files.get(name, 0) + 1
+            own_refs[rel] = hits
+        for mod in r.get("imp", ()):
+            last = mod.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
+            if last:
+                mod_imports[last] = mod_imports.get(last, 0) + 1
+        weight = 0.25 if in_tests(rel) else 1.0
+        for key, table in (("rz", raised), ("ct", caught)):
+            for name, (count, line) in r.get(key, {}).items():
+                entry = table.setdefault(name, [0, 0.0, {}])
+                entry[0] += count
+                entry[1] += count * weight
+                entry[2][rel] = (count, line)
+    subclasses: dict[str, int] = {}
+    for _, _, _, bases, _, _, _ in class_defs:
+        for b in {b.rsplit(".", 1)[-1] for b in bases}:
+            subclasses[b] = subclasses.get(b, 0) + 1
+
+    def others(name: str, rel: str) -> int:
+        return ref_files.get(name, 0) - (1 if name in own_refs.get(rel, ()) else 0)
+
+    raws: list[Raw] = []
+    exc_done: set[str] = set()
+    for name, rel, line, bases, summary, methods, lang in class_defs:
+        test = in_tests(rel)
+        public = not name.startswith("_")
+        score = (1.0 + 2.0 * _log(others(name, rel)) + 1.0 * _log(subclasses.get(name, 0))
+                 + (1.0 if summary else 0.0) + (0.5 if public else -1.0)
+                 + 0.3 * _log(methods))
+        r_n = c_n = 0
+        kind = "class"
+        if name in exc_classes:
+            kind = "exception"
+            if name not in exc_done and not test:
+                # the counts belong to the first non-test definition of the name
+                exc_done.add(name)
+                r_n = raised.get(name, [0])[0]
+                c_n = caught.get(name, [0])[0]
+                weighted = raised.get(name, [0, 0.0])[1] + caught.get(name, [0, 0.0])[1]
+                score += 1.0 + 1.5 * _log(weighted)
+        if test:
+            score *= 0.25
+        raws.append((kind, name, rel, line, summary, score, r_n, c_n, lang,
+                     tuple(bases)))
+    for name, rel, line, summary, lang in func_defs:
+        score = 1.0 + 2.0 * _log(others(name, rel)) + (1.0 if summary else 0.0)
+        if in_tests(rel) or name.startswith("test"):
+            score *= 0.25
+        raws.append(("function", name, rel, line, summary, score, 0, 0, lang, ()))
+
+    # exceptions raised or caught but not defined here (builtins, or from a dependency)
+    for name in sorted(set(raised) | set(caught)):
+        if name in exc_classes:
+            continue
+        if name not in BUILTIN_EXCEPTIONS and not name.endswith(_EXC_SUFFIXES):
+            continue
+        r_e = raised.get(name, [0, 0.0, {}])
+        c_e = caught.get(name, [0, 0.0, {}])
+        where: dict[str, list[int]] = {}
+        for table in (r_e[2], c_e[2]):
+            for rel, (count, line) in table.items():
+                w = where.setdefault(rel, [0, line])
+                w[0] += count
+                w[1] = min(w[1], line)
+        rel, (_, line) = min(where.items(), key=lambda kv: (in_tests(kv[0]), -kv[1][0], kv[0]))
+        summary = _counted(r_e[0], c_e[0], len(where))
+        score = 1.5 + 1.5 * _log(r_e[1] + c_e[1])
+        if name in _PLUMBING:
+            score *= 0.5
+        raws.append(("exception", name, rel, line, summary, score, r_e[0], c_e[0],
+                     results[rel].get("lang", "python"), ()))
+
+    # modules
+    for rel in files:
+        r = results[rel]
+        if "warn" in r:
+            continue
+        mod = module_name(rel, package)
+        last = mod.rsplit(".", 1)[-1]
+        doc = r.get("doc", "")
+        score = 0.5 + 1.5 * _log(mod_imports.get(last, 0)) + (1.0 if doc else 0.0)
+        if in_tests(rel):
+            score *= 0.25
+        raws.append(("module", mod, rel, 1, doc, score, 0, 0, r.get("lang", "python"), ()))
+
+    # themes: docstring words, by how many docstrings (outside tests) use them
+    theme_counts: dict[str, int] = {}
+    for rel in files:
+        if in_tests(rel):
+            continue
+        for word, n in results[rel].get("dw", {}).items():
+            theme_counts[word] = theme_counts.get(word, 0) + n
+    best = sorted(theme_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_THEMES]
+    top = best[0][1] if best else 1
+    themes = [(w, round(n / top, 4)) for w, n in best if n >= 2]
+    for word, n in best[:MIN_PER_KIND]:
+        if n < 2:
+            continue
+        raws.append(("theme", word, "", 0, f"in {n} docstrings", 0.5 + _log(n), 0, 0, "", ()))
+
+    return _select(raws), themes
+
+
+def _counted(r: int, c: int, files: int) -> str:
+    parts = []
+    if r:
+        parts.append(f"raised {r}×")
+    if c:
+        parts.append(f"caught {c}×")
+    where = f" in {files} file{'s' if files != 1 else ''}"
+    return ", ".join(parts) + where
+
+
+def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
+    """Dedupe by (kind, name) keeping the best, keep the top, sort by score then name."""
+    raws.sort(key=lambda r: (-r[5], r[1], r[2], r[3]))
+    seen: set[tuple[str, str]] = set()
+    per_kind: dict[str, int] = {}
+    chosen: list[Raw] = []
+    spare: list[Raw] = []
+    for raw in raws:
+        key = (raw[0], raw[1])
+        if key in seen:
+            continue
+        seen.add(key)
+        if per_kind.get(raw[0], 0) < MIN_PER_KIND:
+            per_kind[raw[0]] = per_kind.get(raw[0], 0) + 1
+            chosen.append(raw)
+        else:
+            spare.append(raw)
+    chosen.extend(spare[: max(0, MAX_CONCEPTS - len(chosen))])
+    chosen.sort(key=lambda r: (-round(r[5], 4), r[1], r[0], r[2], r[3]))
+    rows = []
+    for kind, name, rel, line, summary, score, r_n, c_n, lang, bases in chosen:
+        words = (name,) if kind == "theme" else concept_words(name, summary)
+        rows.append((name, kind, rel, line, summary, round(score, 4), r_n, c_n, words, lang,
+                     bases))
+    return rows

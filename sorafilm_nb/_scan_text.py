@@ -1,0 +1,131 @@
+"""Words from names, docstrings and READMEs: the vocabulary metaphor matching works with."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from .datafiles import data_dir
+
+_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
+_DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The packaged stopword list (data/stopwords.txt); empty if the file is missing."""
+    words: set[str] = set()
+    try:
+        text = (data_dir() / "stopwords.txt").read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    for line in text.splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(w.lower() for w in words)
+
+
+def split_name(name: str) -> list[str]:
+    """``HTTPStatusError`` -> [http, status, error]; ``read_file_2`` -> [read, file, 2]."""
+    out: list[str] = []
+    for part in name.replace(".", "_").split("_"):
+        out.extend(m.lower() for m in _CAMEL.findall(part))
+    return out
+
+
+def concept_words(name: str, summary: str) -> tuple[str, ...]:
+    """Lower-case keywords of a concept: its name's parts, then its summary's words."""
+    stop = stopwords()
+    seen: dict[str, None] = {}
+    for w in split_name(name):
+        if len(w) > 1:
+            seen.setdefault(w, None)
+    for w in _DOC_WORD.findall(summary.lower()):
+        if w not in stop:
+            seen.setdefault(w, None)
+    return tuple(seen)
+
+
+def doc_words(docs: Iterable[str]) -> dict[str, int]:
+    """keyword -> number of the given docstrings that use it (stopwords dropped).
+
+    Only prose counts: lines that look like code (doctest prompts, indented blocks, reST
+    field lists) are left out, so ``self`` and ``kwargs`` do not become themes.
+    """
+    stop = stopwords()
+    counts: dict[str, int] = {}
+    for doc in docs:
+        prose = [ln for ln in doc.splitlines()
+                 if ln and not ln.startswith((" ", "\t", ">>>", "...", ":"))]
+        for w in set(_DOC_WORD.findall(" ".join(prose).lower())):
+            if w not in stop:
+                counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+_README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`]{1,3}|<[^>]+>")
+
+
+def find_readme(root: Path) -> Path | None:
+    """README.md / .rst / .txt at the top of root (any case), preferring that order."""
+    try:
+        names = {p.name.lower(): p for p in root.iterdir() if p.is_file()}
+    except OSError:
+        return None
+    for cand in _README_NAMES:
+        if cand in names:
+            return names[cand]
+    return None
+
+
+def readme_title(text: str) -> tuple[str, str]:
+    """(title, first paragraph) of a Markdown, reST or plain-text README."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    title = ""
+    start = 0
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or line.startswith(("[![", "<!--", "..", ":")) or _is_rule(line):
+            continue
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if line.startswith("#"):
+            title = line.lstrip("#").strip()
+        elif nxt and _is_rule(nxt):  # setext / reST underline
+            title = line
+            start = i + 2
+            break
+        elif line.startswith("<"):
+            continue
+        else:
+            title = line
+        start = i + 1
+        break
+    title = _clean(title)
+    para: list[str] = []
+    for raw in lines[start:]:
+        line = raw.strip()
+        if not line:
+            if para:
+                break
+            continue
+        if (line.startswith(("#", "[![", "![", "<", "..", ":", "|", "```", "=", "-"))
+                or _is_rule(line)):
+            if para:
+                break
+            continue
+        para.append(line)
+    return title, _clean(" ".join(para))
+
+
+def _is_rule(line: str) -> bool:
+    return len(line) >= 3 and len(set(line)) == 1 and line[0] in "=-~^*#+"
+
+
+def _clean(text: str) -> str:
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MARKUP.sub("", text)
+    return " ".join(text.split())[:500]
