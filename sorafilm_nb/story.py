@@ -1,15 +1,50 @@
 """Story templates (beats and their share of the running time) and storyboards of shots.
 
 CONTRACT (shared with prompts.py, lint.py, pricing.py, plan.py, studio.py, ui/).
+
+How a storyboard is timed, and why:
+
+1. The target is rounded to a multiple of 4 s (the API renders 4, 8 or 12 s clips, so every
+   total is a multiple of 4); a tie rounds down, because the cheaper film is the safer one.
+   Every beat needs at least one 4 s clip, so the total is raised to 4 s × beats when that is
+   at most one 4 s clip above the target, and a target further below is a PlanError. So the
+   total is always within 4 s of the target.
+2. The total's 4 s units are shared out between beats by their share (largest remainders,
+   at least one unit each), so beats keep their order and, as far as 4 s steps allow, their
+   proportions.
+3. Each beat's seconds are split into clips of 12 and 8 s, and 4 s only for a remainder.
+   Why long clips: a gag needs a setup, an escalation and a reaction (three timed beats), and
+   a film of fewer, longer clips needs fewer prompts to keep consistent. Why not always 12 s:
+   the prompting guide finds shorter clips follow instructions more reliably, and a beat with
+   several concepts to show should give each its own clip. So a beat of k units has between
+   ceil(k/3) clips (all 12 s) and ceil(k/2) clips (mostly 8 s); the number of concepts cast
+   into it picks the count within that range, and the seconds are spread evenly.
+4. Cast entries go to beats in rank order: first the beat whose name or keys share a word
+   with the metaphor's own `beat` ("error cascade" → "the attempt and error cascade"), then
+   the first beat featuring the concept's kind (exceptions into the error cascade), then any
+   beat with a free clip, emptiest first. Entries that find no clip are kept in
+   Storyboard.unused, not silently lost. Clips left without a concept show the beat's own
+   scene (title cards, fillers).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from .analysis import CONCEPT_KINDS
+from .datafiles import field, load_toml, packaged, str_list
+from .errors import DataFileError, PlanError
 from .metaphors import CastEntry, Casting
 
 LEGAL_SECONDS = (4, 8, 12)  # what POST /videos accepts ("4", "8", "12")
+UNIT = 4  # every legal length is a multiple of this
+MIN_TARGET = 4
+MAX_TARGET = 120  # the most a film of extensions can reach (6 × 20 s); beyond it is a mistake
+SHARE_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -19,6 +54,14 @@ class Beat:
     share: float  # share of the running time, the template's shares sum to 1
     features: tuple[str, ...] = ()  # concept kinds this beat features ("exception", ...)
     camera: str = ""  # a default camera line for the beat's shots
+    # Added (defaults keep the contract): words of Metaphor.beat that belong here, whether the
+    # beat opens with a title shot, and what an uncast shot of the beat shows.
+    keys: tuple[str, ...] = ()
+    title_card: bool = False
+    scene: str = ""
+    actions: tuple[str, ...] = ()
+    intertitle: str = ""
+    max_shots: int = 0  # at most this many clips when the time allows (0: no limit)
 
 
 @dataclass(frozen=True)
@@ -28,6 +71,107 @@ class StoryTemplate:
     target_seconds: int  # the natural length
     beats: tuple[Beat, ...]
     source: str = ""
+
+    @classmethod
+    def load(cls, id_or_path: str | Path) -> StoryTemplate:
+        """A packaged template by id ("silent-90") or a TOML file by path.
+
+        Errors (DataFileError) name the file, the beat and the field.
+        """
+        name = str(id_or_path)
+        shipped = packaged("stories")
+        if name in shipped:
+            path = shipped[name]
+        else:
+            path = Path(name).expanduser()
+            if not path.is_file():
+                raise DataFileError(
+                    name,
+                    "no such story template file, and not a packaged template; packaged: "
+                    + ", ".join(sorted(shipped)),
+                )
+        return cls.from_dict(load_toml(path), file=str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, file: str = "<dict>") -> StoryTemplate:
+        """Validate a parsed template (the TOML's top-level table)."""
+        _no_unknown(data, {"id", "title", "target_seconds", "beat", "description"}, file, None)
+        tid = field(data, "id", str, file=file)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", tid):
+            raise DataFileError(file, "an id is lower-case letters, digits, '.', '_' or '-'",
+                                field="id")
+        title = field(data, "title", str, file=file)
+        target = field(data, "target_seconds", int, file=file)
+        if not MIN_TARGET <= target <= MAX_TARGET:
+            raise DataFileError(file, f"must be between {MIN_TARGET} and {MAX_TARGET} seconds, "
+                                f"got {target}", field="target_seconds")
+        raw_beats = field(data, "beat", list, file=file)
+        if not raw_beats:
+            raise DataFileError(file, "a template needs at least one [[beat]]", field="beat")
+        beats: list[Beat] = []
+        for i, raw in enumerate(raw_beats):
+            entry = f"beat {i + 1}"
+            if not isinstance(raw, dict):
+                raise DataFileError(file, "expected a [[beat]] table", entry=entry)
+            beats.append(_beat(raw, file=file, entry=entry))
+        names = [b.name for b in beats]
+        for i, b in enumerate(beats):
+            if names.index(b.name) != i:
+                raise DataFileError(file, "two beats have this name", entry=f"beat {i + 1}",
+                                    field="name")
+        total = sum(b.share for b in beats)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            raise DataFileError(file, f"the beats' shares sum to {total:.3f}, not 1 "
+                                f"(± {SHARE_TOLERANCE})", field="share")
+        return cls(tid, title, target, tuple(beats), source=file)
+
+    def min_seconds(self) -> int:
+        """The shortest film this template makes: one 4 s clip per beat."""
+        return UNIT * len(self.beats)
+
+
+def _no_unknown(table: dict[str, Any], known: set[str], file: str, entry: str | None) -> None:
+    for key in table:
+        if key not in known:
+            raise DataFileError(file, f"unknown field (known: {', '.join(sorted(known))})",
+                                entry=entry, field=key)
+
+
+def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
+    name = field(raw, "name", str, file=file, entry=entry).strip()
+    if not name:
+        raise DataFileError(file, "a beat needs a name", entry=entry, field="name")
+    entry = f"{entry} ({name})"
+    _no_unknown(raw, {"name", "purpose", "share", "features", "camera", "keys", "title_card",
+                      "scene", "actions", "intertitle", "max_shots"}, file, entry)
+    share = float(field(raw, "share", float, file=file, entry=entry))
+    if not 0 < share <= 1:
+        raise DataFileError(file, f"must be above 0 and at most 1, got {share}", entry=entry,
+                            field="share")
+    features = str_list(raw, "features", file=file, entry=entry, default=())
+    for kind in features:
+        if kind not in CONCEPT_KINDS:
+            raise DataFileError(file, f"unknown concept kind {kind!r}; known: "
+                                f"{', '.join(CONCEPT_KINDS)}", entry=entry, field="features")
+    max_shots = field(raw, "max_shots", int, file=file, entry=entry, default=0)
+    if max_shots < 0 or (max_shots and max_shots < int(
+            field(raw, "title_card", bool, file=file, entry=entry, default=False)) + 1):
+        raise DataFileError(file, f"must be 0 (no limit) or at least the title card plus one "
+                            f"shot, got {max_shots}", entry=entry, field="max_shots")
+    return Beat(
+        name=name,
+        purpose=field(raw, "purpose", str, file=file, entry=entry),
+        share=share,
+        features=features,
+        camera=field(raw, "camera", str, file=file, entry=entry),
+        keys=tuple(k.lower() for k in str_list(raw, "keys", file=file, entry=entry,
+                                               default=())),
+        title_card=field(raw, "title_card", bool, file=file, entry=entry, default=False),
+        scene=field(raw, "scene", str, file=file, entry=entry, default=""),
+        actions=str_list(raw, "actions", file=file, entry=entry, default=()),
+        intertitle=field(raw, "intertitle", str, file=file, entry=entry, default=""),
+        max_shots=max_shots,
+    )
 
 
 @dataclass(frozen=True)
@@ -53,7 +197,200 @@ class Storyboard:
     target_seconds: int
     model: str
     size: str
+    unused: tuple[CastEntry, ...] = ()  # cast entries no clip was left for (added field)
 
     @property
     def seconds(self) -> int:
         return sum(s.seconds for s in self.shots)
+
+    def beat(self, name: str) -> Beat:
+        """The template's beat of that name (every shot's beat is one of them)."""
+        for b in self.template.beats:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+
+# -- timing --------------------------------------------------------------------------------
+
+
+def film_seconds(template: StoryTemplate, target: int) -> int:
+    """The film's total length for a target: see the module docstring, step 1."""
+    if isinstance(target, bool) or not isinstance(target, int):
+        raise PlanError(f"target seconds must be a whole number, got {target!r}")
+    if not MIN_TARGET <= target <= MAX_TARGET:
+        raise PlanError(f"a film must be {MIN_TARGET} to {MAX_TARGET} seconds long, got "
+                        f"{target} s (the API renders 4, 8 or 12 s clips; 120 s is the most "
+                        "a chain of extensions reaches)")
+    total = UNIT * math.floor(target / UNIT + 0.5 - 1e-9)  # nearest multiple of 4, ties down
+    total = max(total, UNIT)
+    need = template.min_seconds()
+    if total < need:
+        if need - target > UNIT:
+            raise PlanError(
+                f"template {template.id!r} has {len(template.beats)} beats and needs at least "
+                f"{need} s (one 4 s clip per beat); a {target} s target cannot fit it. Use a "
+                f"target of {need - UNIT} s or more, or a shorter template such as "
+                "'teaser-30' or 'single-12'"
+            )
+        total = need
+    return total
+
+
+def beat_units(template: StoryTemplate, total_seconds: int) -> list[int]:
+    """4 s units per beat: largest remainders by share, at least one each (step 2)."""
+    units = total_seconds // UNIT
+    n = len(template.beats)
+    if units < n:
+        raise PlanError(f"{total_seconds} s is too short for {n} beats")
+    share_sum = sum(b.share for b in template.beats)
+    ideal = [b.share / share_sum * units for b in template.beats]
+    got = [max(1, math.floor(x + 1e-9)) for x in ideal]
+    while sum(got) < units:  # the beat furthest below its share gets the next unit
+        i = max(range(n), key=lambda j: (ideal[j] - got[j], -j))
+        got[i] += 1
+    while sum(got) > units:  # the beat furthest above its share gives one back
+        i = max((j for j in range(n) if got[j] > 1), key=lambda j: (got[j] - ideal[j], j))
+        got[i] -= 1
+    return got
+
+
+def split_units(units: int, clips: int) -> list[int]:
+    """units split into clips parts of 1-3 units, as even as possible, longest first."""
+    if not math.ceil(units / 3) <= clips <= units:
+        raise PlanError(f"cannot split {units * UNIT} s into {clips} legal clips")
+    base, extra = divmod(units, clips)
+    return [base + 1] * extra + [base] * (clips - extra)
+
+
+def clip_range(units: int, max_shots: int = 0) -> tuple[int, int]:
+    """Fewest (all 12 s) and most (mostly 8 s) clips a beat of this many units may have.
+
+    max_shots lowers the most, never below the fewest the time needs.
+    """
+    lo, hi = math.ceil(units / 3), math.ceil(units / 2)
+    if max_shots:
+        hi = max(lo, min(hi, max_shots))
+    return lo, hi
+
+
+# -- casting into beats --------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {"the", "a", "an", "and", "of", "in", "to"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _beat_by_words(beats: tuple[Beat, ...], metaphor_beat: str) -> list[int]:
+    wanted = _words(metaphor_beat)
+    if not wanted:
+        return []
+    hits = []
+    for i, b in enumerate(beats):
+        overlap = len(wanted & (_words(b.name) | set(b.keys)))
+        if overlap:
+            hits.append((-overlap, i))
+    return [i for _, i in sorted(hits)]
+
+
+def assign(template: StoryTemplate, entries: tuple[CastEntry, ...], units: list[int],
+           ) -> tuple[list[list[CastEntry]], list[CastEntry]]:
+    """Cast entries per beat, in rank order, and the entries that found no clip (step 4)."""
+    beats = template.beats
+    capacity = [clip_range(u, b.max_shots)[1] - int(b.title_card)
+                for b, u in zip(beats, units, strict=True)]
+    placed: list[list[CastEntry]] = [[] for _ in beats]
+    left: list[CastEntry] = []
+
+    def free(i: int) -> bool:
+        return len(placed[i]) < capacity[i]
+
+    rest: list[CastEntry] = []
+    for e in entries:  # pass 1: the metaphor's own beat
+        target = next((i for i in _beat_by_words(beats, e.metaphor.beat) if free(i)), None)
+        if target is None:
+            rest.append(e)
+        else:
+            placed[target].append(e)
+    for e in rest:  # pass 2: the first beat featuring the concept's kind
+        target = next((i for i, b in enumerate(beats) if e.concept.kind in b.features
+                       and free(i)), None)
+        if target is None:
+            left.append(e)
+        else:
+            placed[target].append(e)
+    unused: list[CastEntry] = []
+    for e in left:  # pass 3: wherever a clip is free, beats that would show fillers first
+        open_beats = [i for i in range(len(beats)) if free(i)]
+        if not open_beats:
+            unused.append(e)
+            continue
+
+        def need(i: int) -> tuple[int, int, int]:
+            lo = clip_range(units[i])[0] - int(beats[i].title_card)
+            return (-(lo - len(placed[i])), -(capacity[i] - len(placed[i])), i)
+
+        placed[min(open_beats, key=need)].append(e)
+    # keep rank order inside each beat (pass 3 may have appended an earlier-ranked entry)
+    rank = {id(e): r for r, e in enumerate(entries)}
+    for group in placed:
+        group.sort(key=lambda e: rank[id(e)])
+    return placed, unused
+
+
+# -- shots ---------------------------------------------------------------------------------
+
+
+def gag_title(entry: CastEntry, limit: int = 60) -> str:
+    """A short human title: "ImportError: the milk carton that will not pour"."""
+    gag = re.split(r"[,;:(]| - | — ", entry.gag.strip(), maxsplit=1)[0].strip().rstrip(".")
+    gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
+    text = f"{entry.concept.name}: {gag}" if gag else entry.concept.name
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def storyboard(casting: Casting, template: StoryTemplate | str = "silent-90",
+               target_seconds: int | None = None, model: str = "sora-2",
+               size: str = "1280x720") -> Storyboard:
+    """Shots for a film: legal clip lengths, beats in order and proportion, concepts cast in.
+
+    See the module docstring for the timing rules. Raises PlanError when the template cannot
+    fit the target (too short for its beats, or outside 4-120 s).
+    """
+    tpl = template if isinstance(template, StoryTemplate) else StoryTemplate.load(template)
+    target = tpl.target_seconds if target_seconds is None else target_seconds
+    total = film_seconds(tpl, target)
+    units = beat_units(tpl, total)
+    placed, unused = assign(tpl, casting.entries, units)
+    profile = casting.profile
+    shots: list[Shot] = []
+    for beat, k, group in zip(tpl.beats, units, placed, strict=True):
+        lo, _hi = clip_range(k, beat.max_shots)
+        n_clips = max(lo, len(group) + int(beat.title_card))
+        lengths = [UNIT * u for u in split_units(k, n_clips)]  # longest first
+        n_fill = n_clips - len(group) - int(beat.title_card)
+        # Longest clips to the cast entries (ranked by their own timing hint, then rank),
+        # then fillers; the title card takes what is left, the shortest.
+        order = sorted(range(len(group)), key=lambda j: (-group[j].metaphor.seconds, j))
+        cast_len = {j: lengths[pos] for pos, j in enumerate(order)}
+        rest = lengths[len(group):]
+        fill_len, title_len = rest[:n_fill], rest[n_fill:]
+        beat_title = beat.name[:1].upper() + beat.name[1:]
+        if beat.title_card:
+            shots.append(Shot(len(shots), beat.name, title_len[0], model, size, None,
+                              f"Title card: {profile.title or profile.name}"))
+        for j, entry in enumerate(group):
+            shots.append(Shot(len(shots), beat.name, cast_len[j], model, size, entry,
+                              gag_title(entry)))
+        for f, seconds in enumerate(fill_len):
+            suffix = f" ({f + 1}/{n_fill})" if n_fill > 1 else ""
+            shots.append(Shot(len(shots), beat.name, seconds, model, size, None,
+                              beat_title + suffix))
+    board = Storyboard(tpl, casting, tuple(shots), target, model, size, tuple(unused))
+    assert board.seconds == total and all(s.seconds in LEGAL_SECONDS for s in shots)
+    return board

@@ -1,0 +1,202 @@
+"""Story templates and storyboards: legal clip lengths, totals near the target, beats in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from story_fixtures import make_casting
+
+from sorafilm_nb.datafiles import packaged
+from sorafilm_nb.errors import DataFileError, PlanError
+from sorafilm_nb.story import (
+    LEGAL_SECONDS,
+    StoryTemplate,
+    beat_units,
+    film_seconds,
+    split_units,
+    storyboard,
+)
+
+TEMPLATES = {name: StoryTemplate.load(name) for name in packaged("stories")}
+CASTINGS = {n: make_casting(n) for n in (0, 1, 3, 10)}
+
+
+def test_the_three_templates_ship_and_load() -> None:
+    assert {"silent-90", "teaser-30", "single-12"} <= set(TEMPLATES)
+    silent = TEMPLATES["silent-90"]
+    assert [b.name for b in silent.beats] == [
+        "title and myth", "tools", "the attempt and error cascade", "the comedy centerpiece",
+        "quiet victory"]
+    assert silent.beats[2].features == ("exception",)
+    assert abs(sum(b.share for b in silent.beats) - 1) < 1e-9
+    assert all(b.camera for t in TEMPLATES.values() for b in t.beats)
+    assert TEMPLATES["single-12"].target_seconds == 12
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(sorted(TEMPLATES)), target=st.integers(4, 120),
+       n=st.sampled_from(sorted(CASTINGS)))
+def test_every_template_and_target_gives_legal_clips_near_the_target(
+    name: str, target: int, n: int
+) -> None:
+    tpl = TEMPLATES[name]
+    if tpl.min_seconds() - target > 4:  # more beats than 4 s clips allow: a clear error
+        with pytest.raises(PlanError, match=r"needs at least \d+ s"):
+            storyboard(CASTINGS[n], tpl, target)
+        return
+    board = storyboard(CASTINGS[n], tpl, target)
+    assert all(s.seconds in LEGAL_SECONDS for s in board.shots)
+    assert abs(board.seconds - target) <= 4  # within the shortest clip, not just one clip
+    assert [s.index for s in board.shots] == list(range(len(board.shots)))
+    # beats keep their order, every beat appears
+    order = [tpl.beats.index(board.beat(s.beat)) for s in board.shots]
+    assert order == sorted(order) and set(order) == set(range(len(tpl.beats)))
+    # proportions: each beat within one 4 s step of its share, unless raised to its one clip
+    for beat in tpl.beats:
+        got = sum(s.seconds for s in board.shots if s.beat == beat.name)
+        assert abs(got - beat.share * board.seconds) < 4 or got == 4
+    # nothing lost: every cast entry is in a shot or in unused, exactly once
+    shown = [s.cast for s in board.shots if s.cast is not None]
+    assert len(shown) + len(board.unused) == len(CASTINGS[n].entries)
+    assert all(s.title for s in board.shots)
+
+
+def test_proportions_are_close_when_time_allows() -> None:
+    tpl = TEMPLATES["silent-90"]
+    for target in range(40, 121, 4):
+        units = beat_units(tpl, target)
+        for u, beat in zip(units, tpl.beats, strict=True):
+            assert abs(u - beat.share * target / 4) < 1, (target, units)
+
+
+def test_total_rounding_ties_go_down_and_short_targets_are_raised() -> None:
+    tpl = TEMPLATES["silent-90"]
+    assert film_seconds(tpl, 90) == 88  # tie between 88 and 92: the cheaper one
+    assert film_seconds(tpl, 91) == 92
+    assert film_seconds(tpl, 16) == 20  # five beats need 20 s; 4 s over is allowed
+    with pytest.raises(PlanError, match=r"needs at least 20 s.*teaser-30"):
+        film_seconds(tpl, 15)
+
+
+@pytest.mark.parametrize("target", [0, -8, 3, 121, 1000])
+def test_targets_outside_4_to_120_are_refused(target: int) -> None:
+    with pytest.raises(PlanError, match="4 to 120 seconds"):
+        storyboard(CASTINGS[3], "single-12", target)
+
+
+def test_non_integer_target_is_refused() -> None:
+    with pytest.raises(PlanError, match="whole number"):
+        storyboard(CASTINGS[3], "single-12", 12.5)  # type: ignore[arg-type]
+
+
+def test_split_prefers_long_clips() -> None:
+    assert split_units(6, 2) == [3, 3]
+    assert split_units(7, 3) == [3, 2, 2]
+    assert split_units(5, 3) == [2, 2, 1]
+    with pytest.raises(PlanError):
+        split_units(7, 2)
+
+
+def test_the_design_example_lands_in_the_error_cascade_as_8_seconds() -> None:
+    board = storyboard(CASTINGS[10], "silent-90", 96)
+    milk = next(s for s in board.shots if s.cast and s.cast.metaphor.id ==
+                "kitchen.milk-wont-pour")
+    assert milk.beat == "the attempt and error cascade"
+    assert milk.seconds == 8 and milk.size == "1280x720" and milk.model == "sora-2"
+    assert milk.title == "ImportError: the milk carton that will not pour"
+    assert board.shots[0].cast is None and board.shots[0].title == "Title card: recorder"
+    # every exception entry is in the error cascade, the centerpiece metaphor in the centerpiece
+    for s in board.shots:
+        if s.cast and s.cast.concept.kind == "exception":
+            assert s.beat == "the attempt and error cascade"
+        if s.cast and s.cast.metaphor.beat == "centerpiece":
+            assert s.beat == "the comedy centerpiece"
+    assert board.seconds == 96 and not board.unused
+
+
+def test_single_12_is_one_shot_of_the_best_entry() -> None:
+    board = storyboard(CASTINGS[10], "single-12")
+    assert [(s.seconds, s.cast is not None) for s in board.shots] == [(12, True)]
+    assert board.shots[0].cast is CASTINGS[10].entries[0]
+    assert len(board.unused) == 9
+
+
+def test_no_concepts_gives_distinct_filler_shots() -> None:
+    board = storyboard(CASTINGS[0], "silent-90", 96)
+    titles = [s.title for s in board.shots]
+    assert len(set(titles)) == len(titles)
+    assert all(s.cast is None for s in board.shots)
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "mine.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+GOOD = """
+id = "mine"
+title = "Mine"
+target_seconds = 24
+[[beat]]
+name = "one"
+purpose = "p"
+share = 0.5
+camera = "wide shot"
+[[beat]]
+name = "two"
+purpose = "p"
+share = 0.5
+camera = "close-up"
+features = ["exception"]
+"""
+
+
+def test_a_user_template_loads_from_a_path(tmp_path: Path) -> None:
+    tpl = StoryTemplate.load(_write(tmp_path, GOOD))
+    assert tpl.id == "mine" and [b.share for b in tpl.beats] == [0.5, 0.5]
+    board = storyboard(CASTINGS[3], tpl)
+    assert board.seconds == 24
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (("share = 0.5\ncamera = \"close-up\"", "share = 0.3\ncamera = \"close-up\""),
+         r"field 'share': the beats' shares sum to 0.800"),
+        (('features = ["exception"]', 'features = ["exceptions"]'),
+         r"entry 'beat 2 \(two\)', field 'features': unknown concept kind 'exceptions'"),
+        (('name = "two"', 'name = "one"'), r"entry 'beat 2', field 'name': two beats"),
+        (("target_seconds = 24", "target_seconds = 200"), r"field 'target_seconds'"),
+        (('camera = "wide shot"', 'camera = 3'), r"entry 'beat 1 \(one\)', field 'camera': "
+         r"expected str"),
+        (('purpose = "p"\nshare = 0.5\ncamera = "wide shot"',
+          'purpose = "p"\nshares = 0.5\ncamera = "wide shot"'),
+         r"entry 'beat 1 \(one\)', field 'shares': unknown field"),
+        (("share = 0.5\ncamera = \"wide shot\"", "share = 0\ncamera = \"wide shot\""),
+         r"field 'share': must be above 0"),
+        (('id = "mine"', 'id = "Mine Template"'), r"field 'id'"),
+    ],
+)
+def test_malformed_templates_name_file_entry_and_field(
+    tmp_path: Path, change: tuple[str, str], match: str
+) -> None:
+    text = GOOD.replace(*change, 1)
+    assert text != GOOD
+    path = _write(tmp_path, text)
+    with pytest.raises(DataFileError, match=match) as info:
+        StoryTemplate.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_unknown_template_lists_the_packaged_ones() -> None:
+    with pytest.raises(DataFileError, match="packaged: silent-90, single-12, teaser-30"):
+        StoryTemplate.load("silent-900")
+
+
+def test_template_that_cannot_fit_says_why() -> None:
+    with pytest.raises(PlanError, match="has 5 beats and needs at least 20 s"):
+        storyboard(CASTINGS[3], "silent-90", 8)
