@@ -1,0 +1,188 @@
+"""The simulator's job store: validation, the clock that moves jobs along, and rendering.
+
+Kept apart from the HTTP layer (_sim_handler.py) so the rules of the Videos API (which
+sizes a model allows, when a job completes, when its content expires) read as plain Python.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODELS_720P = ("sora-2", "sora-2-2025-10-06", "sora-2-2025-12-08")
+MODELS_PRO = ("sora-2-pro", "sora-2-pro-2025-10-06")
+SIZES_720P = ("720x1280", "1280x720")
+SIZES_PRO = (*SIZES_720P, "1024x1792", "1792x1024")
+SECONDS = ("4", "8", "12")
+EXTENSION_SECONDS = ("4", "8", "12", "16", "20")
+MAX_TOTAL_SECONDS = 120
+MAX_EXTENSIONS = 6
+MAX_PROMPT = 32000
+JOB_ID = re.compile(r"video_[A-Za-z0-9]{8,64}")
+
+
+class ApiError(Exception):
+    """An error the simulator answers with the API's error body."""
+
+    def __init__(self, status: int, message: str, *, type_: str = "invalid_request_error",
+                 param: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type_
+        self.param = param
+        self.code = code
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"message": self.message, "type": self.type, "param": self.param,
+                          "code": self.code}}
+
+
+@dataclass
+class SimJob:
+    """One job as the simulator keeps it; ``public()`` is the API's Video object."""
+
+    id: str
+    seq: int
+    model: str
+    seconds: int
+    size: str
+    prompt: str
+    created_at: int
+    started: float  # the simulator clock when the job was created
+    refuse: bool = False  # ends failed with moderation_blocked
+    expire: bool = False  # completes with expires_at already in the past
+    remixed_from: str | None = None
+    extensions: int = 0
+    polls: int = 0
+    status: str = "queued"
+    progress: int = 0
+    completed_at: int | None = None
+    expires_at: int | None = None
+    error: dict[str, str] | None = None
+    render: Future[Path] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("completed", "failed")
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "object": "video",
+            "model": self.model,
+            "status": self.status,
+            "progress": self.progress,
+            "created_at": self.created_at,
+            "completed_at": self.completed_at,
+            "expires_at": self.expires_at,
+            "prompt": self.prompt,
+            "size": self.size,
+            "seconds": str(self.seconds),
+            "remixed_from_video_id": self.remixed_from,
+            "error": self.error,
+        }
+
+
+def new_id() -> str:
+    return "video_" + secrets.token_hex(16)
+
+
+def check_create(body: dict[str, Any]) -> tuple[str, str, int, str]:
+    """Validate a create body like the API does; returns (prompt, model, seconds, size)."""
+    prompt = check_prompt(body.get("prompt"))
+    model = body.get("model", "sora-2")
+    if not isinstance(model, str) or model not in (*MODELS_720P, *MODELS_PRO):
+        raise ApiError(400, f"Invalid value for 'model': {str(model)[:40]!r}. Supported "
+                       f"values are: {', '.join((*MODELS_720P, *MODELS_PRO))}.",
+                       param="model", code="invalid_value")
+    seconds = body.get("seconds", "4")
+    if not isinstance(seconds, str) or seconds not in SECONDS:
+        raise ApiError(400, f"Invalid value for 'seconds': {str(seconds)[:20]!r}. Supported "
+                       "values are: '4', '8', and '12'.", param="seconds", code="invalid_value")
+    size = body.get("size", "720x1280")
+    allowed = SIZES_PRO if model in MODELS_PRO else SIZES_720P
+    if not isinstance(size, str) or size not in allowed:
+        raise ApiError(400, f"Invalid value for 'size': {str(size)[:20]!r}. Model {model} "
+                       f"supports: {', '.join(allowed)}.", param="size", code="invalid_value")
+    return prompt, model, int(seconds), size
+
+
+def check_prompt(prompt: object) -> str:
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise ApiError(400, "Missing required parameter: 'prompt'.", param="prompt",
+                       code="missing_required_parameter")
+    if len(prompt) > MAX_PROMPT:
+        raise ApiError(400, f"Invalid 'prompt': string too long. Expected a string with "
+                       f"maximum length {MAX_PROMPT}, but got a string with length "
+                       f"{len(prompt)} instead.", param="prompt", code="string_above_max_length")
+    return prompt
+
+
+def animatic_text(job: SimJob) -> dict[str, Any]:
+    """Title, beat, gag and first lines for the animatic card, read from the prompt.
+
+    Prompts made by sorafilm carry ``Intertitle:``, ``Beat:`` and ``Gag:`` lines; any other
+    prompt still gets a card (its first sentence as the title).
+    """
+    lines = [ln.strip() for ln in job.prompt.splitlines() if ln.strip()]
+    tagged: dict[str, str] = {}
+    for ln in lines:
+        key, sep, value = ln.partition(":")
+        if sep and key.strip().lower() in ("intertitle", "title", "beat", "gag", "metaphor"):
+            tagged.setdefault(key.strip().lower(), value.strip().strip('"'))
+    plain = [ln for ln in lines if not ln.lower().startswith(("style:", "palette:"))]
+    first = (plain or lines or [job.id])[0]
+    title = tagged.get("intertitle") or tagged.get("title") or first.split(". ")[0][:80]
+    beat = tagged.get("beat") or f"{job.model} - {job.seconds} s - {job.size}"
+    gag = tagged.get("gag") or tagged.get("metaphor") or ""
+    return {"title": title, "beat": beat, "gag": gag, "lines": lines[:10]}
+
+
+class Renderer:
+    """Renders each job's animatic once, in a small worker pool, into ``folder``."""
+
+    def __init__(self, folder: Path, *, workers: int = 2, scale: float = 0.5,
+                 fps: int = 12) -> None:
+        self.folder = folder
+        self.scale = scale
+        self.fps = fps
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sim-render")
+
+    def submit(self, job: SimJob) -> Future[Path]:
+        return self._pool.submit(self._render, job)
+
+    def _render(self, job: SimJob) -> Path:
+        from ..render import render_animatic
+
+        return render_animatic(self.folder / f"{job.id}.mp4", seconds=job.seconds,
+                               size=job.size, fps=self.fps, scale=self.scale,
+                               **animatic_text(job))
+
+    def variant(self, job: SimJob, video: Path, variant: str) -> Path:
+        """The thumbnail (webp) or spritesheet (jpg), derived from the video once."""
+        from ..render import render_spritesheet, render_thumbnail
+
+        if variant == "thumbnail":
+            out = self.folder / f"{job.id}.thumbnail.webp"
+            if not out.exists():
+                render_thumbnail(video, out, fmt="webp")
+            return out
+        out = self.folder / f"{job.id}.spritesheet.jpg"
+        if not out.exists():
+            render_spritesheet(video, out)
+        return out
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def now() -> int:
+    return int(time.time())

@@ -1,0 +1,403 @@
+"""The VideoBackend over the official ``openai`` SDK: the real API, or any compatible server.
+
+Why it looks like this:
+
+- Reads, lists and downloads lean on the SDK's own retries (``max_retries``) and timeouts
+  (``openai.Timeout``); there is no hand-written retry loop for them.
+- ``create`` (and remix, extend, edit: every call that starts a paid job) is the exception.
+  A create retried after a timeout can start a second, paid job, so it is sent with
+  ``max_retries=0``. After an *ambiguous* failure (timeout, dropped connection, 5xx) the
+  backend looks for the job with ``list()`` (same prompt and parameters, created in the
+  last ``lookup_window`` seconds, not already known to this backend) and adopts it; only if
+  none exists does it send again. A lost create response therefore yields exactly one job.
+- Every ``client.videos`` method is marked deprecated in the SDK (the hosted Sora API was
+  scheduled to shut down on 2026-09-24). Those warnings are silenced at each call site and
+  never reach the user.
+- SDK exceptions become ``backends.base`` errors whose text never holds the key (messages
+  from the server are scrubbed of anything key-shaped, and ``repr`` shows only the URL).
+- ``extend``/``edit`` by reference are sent as JSON to ``/videos/extensions`` and
+  ``/videos/edits``: openai 3.57's ``videos.extend(video={"id": ...})`` fails in the SDK
+  itself (it expects a file at ``video``), and the spec allows a JSON body.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .base import (
+    AuthError,
+    BackendError,
+    ContentExpired,
+    InvalidRequest,
+    Job,
+    NotFound,
+    RateLimited,
+    RefusedPrompt,
+    ServerError,
+    Variant,
+)
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+__all__ = ["OpenAIBackend", "raise_for_job"]
+
+log = logging.getLogger(__name__)
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_KEYISH = re.compile(r"\b(sk-|sess-)[A-Za-z0-9_\-*]{3,}")
+_EXTENSIONS = {"video": "mp4", "thumbnail": "webp", "spritesheet": "jpg"}
+
+# ---------------------------------------------------------------- deprecation warnings
+
+_quiet_lock = threading.Lock()
+_quiet_depth = 0
+_quiet_cm: warnings.catch_warnings | None = None  # type: ignore[type-arg]
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the SDK's "Sora API is scheduled to shut down" DeprecationWarnings here.
+
+    ``warnings.catch_warnings`` swaps process-wide state, so overlapping calls from several
+    threads (the studio polls shots concurrently) share one reference-counted filter instead
+    of each restoring the filters another thread is still relying on.
+    """
+    global _quiet_depth, _quiet_cm
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            _quiet_cm = warnings.catch_warnings()
+            _quiet_cm.__enter__()
+            warnings.filterwarnings("ignore", category=DeprecationWarning,
+                                    message=r".*Sora API.*")
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _quiet_cm is not None:
+                _quiet_cm.__exit__(None, None, None)
+                _quiet_cm = None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def raise_for_job(job: Job) -> Job:
+    """Return a job that did not fail; raise RefusedPrompt / ServerError for one that did."""
+    if job.status != "failed":
+        return job
+    code = job.error_code or "unknown_error"
+    message = job.error_message or "the job failed without a reason"
+    if "moderation" in code or "policy" in code:
+        raise RefusedPrompt(f"job {job.id} was refused: {message}", code=code)
+    raise ServerError(f"job {job.id} failed ({code}): {message}")
+
+
+def _job(video: Any, poll_after_ms: int | None = None) -> Job:
+    """The SDK's Video model -> our frozen Job."""
+    error = getattr(video, "error", None)
+    try:
+        seconds = int(str(video.seconds))
+    except ValueError:
+        seconds = 0
+    return Job(id=video.id, status=video.status, progress=int(video.progress or 0),
+               model=str(video.model), seconds=seconds, size=str(video.size),
+               prompt=video.prompt, created_at=int(video.created_at),
+               completed_at=video.completed_at, expires_at=video.expires_at,
+               error_code=getattr(error, "code", None) if error else None,
+               error_message=getattr(error, "message", None) if error else None,
+               remixed_from=video.remixed_from_video_id, poll_after_ms=poll_after_ms)
+
+
+def _header_float(headers: Any, name: str) -> float | None:
+    try:
+        value = headers.get(name) if headers is not None else None
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_transport_error(exc: BaseException) -> bool:
+    """An httpx/httpcore error raised while streaming a body (the SDK does not wrap those)."""
+    return type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "httpcore2")
+
+
+class OpenAIBackend:
+    """A Videos API reached through the official ``openai`` SDK.
+
+    ``api_key`` and ``base_url`` default to ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``.
+    ``timeout`` bounds each read; ``download_timeout`` bounds a download's individual reads
+    (a slow but moving download is not cut off); ``max_retries`` is the SDK's own retry count
+    for everything but job-creating calls; ``lookup_window`` is how far back (seconds) a job
+    may have been created to be adopted after an ambiguous create failure.
+    """
+
+    def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
+                 timeout: float = 60.0, download_timeout: float = 300.0,
+                 max_retries: int = 4, create_attempts: int = 2,
+                 lookup_window: float = 300.0, name: str = "openai") -> None:
+        import openai
+
+        key = api_key or os.environ.get("OPENAI_API_KEY")
+        if not key:
+            raise AuthError("no API key: pass api_key=... or set OPENAI_API_KEY "
+                            "(or run on the simulator, which needs none)")
+        self.name = name
+        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        self._openai = openai
+        self._key = key
+        self._client = openai.OpenAI(api_key=key, base_url=self.base_url,
+                                     max_retries=max_retries,
+                                     timeout=openai.Timeout(timeout, connect=10.0))
+        self.base_url = str(self._client.base_url).rstrip("/")
+        self._creator = self._client.with_options(max_retries=0)
+        self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
+        self.create_attempts = max(1, create_attempts)
+        self.lookup_window = lookup_window
+        self._known: set[str] = set()  # ids this backend created or adopted
+        self._known_lock = threading.Lock()
+
+    @classmethod
+    def for_simulator(cls, sim: Simulator, **kwargs: Any) -> OpenAIBackend:
+        """A backend pointed at a running simulator (with its key and URL)."""
+        kwargs.setdefault("name", "simulator")
+        return cls(api_key=sim.api_key, base_url=sim.base_url, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"OpenAIBackend(name={self.name!r}, base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("OpenAIBackend holds a live client and a key; it is not picklable")
+
+    # ------------------------------------------------------------ error mapping
+
+    def _scrub(self, text: str) -> str:
+        text = text.replace(self._key, "***") if self._key else text
+        return _KEYISH.sub(r"\1***", text)
+
+    def _map(self, exc: Exception, what: str) -> BackendError:
+        """An SDK exception -> our error, with the server's message (scrubbed of keys)."""
+        openai = self._openai
+        if isinstance(exc, openai.APITimeoutError):
+            return ServerError(f"{what}: timed out talking to {self.base_url}")
+        if isinstance(exc, openai.APIConnectionError):
+            return ServerError(f"{what}: connection to {self.base_url} failed "
+                               f"({self._scrub(str(exc.__cause__ or exc))[:200]})")
+        if not isinstance(exc, openai.APIStatusError):
+            return BackendError(f"{what}: {self._scrub(str(exc))[:300]}")
+        body = exc.body if isinstance(exc.body, dict) else {}
+        error = body.get("error", body) if isinstance(body, dict) else {}
+        error = error if isinstance(error, dict) else {}
+        message = self._scrub(str(error.get("message") or exc.message))[:500]
+        code = str(error.get("code") or "")
+        request_id = getattr(exc, "request_id", None)
+        text = f"{what}: {message} (HTTP {exc.status_code}" + (
+            f", request {request_id})" if request_id else ")")
+        mapped: BackendError
+        if exc.status_code == 410 or "expired" in code:
+            mapped = ContentExpired(text)
+        elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+            mapped = AuthError(text)
+        elif isinstance(exc, openai.RateLimitError):
+            ms = _header_float(exc.response.headers, "retry-after-ms")
+            retry_after = ms / 1000 if ms is not None else _header_float(
+                exc.response.headers, "retry-after")
+            mapped = RateLimited(text, retry_after=retry_after)
+        elif isinstance(exc, openai.NotFoundError):
+            mapped = NotFound(text)
+        elif isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
+            param = error.get("param")
+            mapped = InvalidRequest(text, param=param if isinstance(param, str) else None)
+        elif exc.status_code >= 500 or isinstance(exc, openai.ConflictError):
+            mapped = ServerError(text)
+        else:
+            mapped = BackendError(text)
+        mapped.status_code = exc.status_code  # type: ignore[attr-defined]
+        if not hasattr(mapped, "code"):
+            mapped.code = code or None  # type: ignore[attr-defined]
+        return mapped
+
+    def _call(self, what: str, fn: Callable[[], Any]) -> Any:
+        try:
+            with _quiet():
+                return fn()
+        except self._openai.APIError as exc:
+            raise self._map(exc, what) from None
+
+    # ------------------------------------------------------------ job-creating calls
+
+    def _create_once(self, what: str, send: Callable[[], Any],
+                     matches: Callable[[Job], bool]) -> Job:
+        """Send a job-creating call without SDK retries; adopt the job after an ambiguous loss.
+
+        Unambiguous refusals (400, 401, 404, 429) are raised at once: no job exists. After a
+        timeout, a dropped connection or a 5xx, ``list()`` is searched for a matching job
+        this backend does not know yet; if one exists it is adopted, otherwise the call is
+        sent again (up to ``create_attempts`` sends in all), or the failure is raised.
+        """
+        openai = self._openai
+        last: BackendError | None = None
+        for attempt in range(1, self.create_attempts + 1):
+            started = time.time()
+            try:
+                with _quiet():
+                    job = _job(send())
+                self._remember(job.id)
+                return job
+            except (openai.APIConnectionError, openai.InternalServerError) as exc:
+                last = self._map(exc, what)
+                log.warning("%s: ambiguous failure (%s); looking for the job before any "
+                            "second attempt", what, type(exc).__name__)
+            except openai.APIStatusError as exc:
+                if exc.status_code < 500:
+                    raise self._map(exc, what) from None
+                last = self._map(exc, what)
+            found = self._find_recent(matches, since=started - self.lookup_window)
+            if found is not None:
+                log.info("%s: adopted %s, created before the response was lost", what,
+                         found.id)
+                return found
+            if attempt < self.create_attempts:
+                log.info("%s: no job was created; sending again (attempt %d)", what,
+                         attempt + 1)
+        assert last is not None
+        raise last
+
+    def _remember(self, job_id: str) -> None:
+        with self._known_lock:
+            self._known.add(job_id)
+
+    def _find_recent(self, matches: Callable[[Job], bool], *, since: float) -> Job | None:
+        """The newest unknown job that ``matches`` and was created after ``since``."""
+        after: str | None = None
+        for _ in range(20):  # at most 2000 jobs back
+            page = self.list(after=after, limit=100, order="desc")
+            for job in page:
+                if job.created_at < since - 2:  # the server's clock is whole seconds
+                    return None
+                with self._known_lock:
+                    if job.id not in self._known and matches(job):
+                        self._known.add(job.id)
+                        return job
+            if len(page) < 100:
+                return None
+            after = page[-1].id
+        return None
+
+    def create(self, *, prompt: str, model: str, seconds: int, size: str) -> Job:
+        return self._create_once(
+            "create",
+            lambda: self._creator.videos.create(prompt=prompt, model=model,
+                                                seconds=str(seconds), size=size),  # type: ignore[arg-type]
+            lambda j: (j.prompt == prompt and j.model == model and j.seconds == seconds
+                       and j.size == size))
+
+    def remix(self, job_id: str, *, prompt: str) -> Job:
+        self._check_id(job_id)
+        return self._create_once(
+            f"remix {job_id}",
+            lambda: self._creator.videos.remix(job_id, prompt=prompt),
+            lambda j: j.prompt == prompt and j.remixed_from == job_id)
+
+    def extend(self, job_id: str, *, prompt: str, seconds: int) -> Job:
+        self._check_id(job_id)
+        video = self._openai.types.Video
+        return self._create_once(
+            f"extend {job_id}",
+            lambda: self._creator.post("/videos/extensions", cast_to=video, body={
+                "video": {"id": job_id}, "prompt": prompt, "seconds": str(seconds)}),
+            lambda j: j.prompt == prompt)
+
+    def edit(self, job_id: str, *, prompt: str) -> Job:
+        self._check_id(job_id)
+        video = self._openai.types.Video
+        return self._create_once(
+            f"edit {job_id}",
+            lambda: self._creator.post("/videos/edits", cast_to=video, body={
+                "video": {"id": job_id}, "prompt": prompt}),
+            lambda j: j.prompt == prompt and j.remixed_from in (job_id, None))
+
+    # ------------------------------------------------------------ reads
+
+    @staticmethod
+    def _check_id(job_id: str) -> None:
+        if not isinstance(job_id, str) or not _SAFE_ID.fullmatch(job_id):
+            raise InvalidRequest(f"not a video id: {str(job_id)[:80]!r}", param="video_id")
+
+    def retrieve(self, job_id: str) -> Job:
+        self._check_id(job_id)
+
+        def fetch() -> Job:
+            raw = self._client.videos.with_raw_response.retrieve(job_id)
+            hint = _header_float(raw.headers, "openai-poll-after-ms")
+            return _job(raw.parse(), int(hint) if hint is not None else None)
+
+        return self._call(f"retrieve {job_id}", fetch)  # type: ignore[no-any-return]
+
+    def list(self, *, after: str | None = None, limit: int = 100,
+             order: Literal["asc", "desc"] = "desc") -> list[Job]:
+        """One page of jobs (``after`` is the last id of the previous page)."""
+        def fetch() -> list[Job]:
+            page = self._client.videos.list(limit=limit, order=order,
+                                            **({"after": after} if after else {}))
+            return [_job(v) for v in page.data]
+
+        return self._call("list", fetch)  # type: ignore[no-any-return]
+
+    def delete(self, job_id: str) -> None:
+        self._check_id(job_id)
+        self._call(f"delete {job_id}", lambda: self._client.videos.delete(job_id))
+
+    def download(self, job_id: str, dest: Path, *, variant: Variant = "video") -> Path:
+        """Stream the content into ``dest`` (a file, or a folder: then ``<id>.<ext>``).
+
+        Written to a temp file in the destination folder, size-checked against
+        Content-Length (and never empty), then renamed into place; a failure leaves nothing.
+        """
+        self._check_id(job_id)
+        if variant not in _EXTENSIONS:
+            raise InvalidRequest(f"unknown variant {variant!r}", param="variant")
+        dest = Path(dest)
+        target = dest / f"{job_id}.{_EXTENSIONS[variant]}" if dest.is_dir() else dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}.partial"
+        what = f"download {job_id} ({variant})"
+        try:
+            with _quiet(), self._client.videos.with_streaming_response.download_content(
+                    job_id, variant=variant, timeout=self._download_timeout) as response:
+                expected = _header_float(response.headers, "content-length")
+                written = 0
+                with tmp.open("wb") as fh:
+                    for chunk in response.iter_bytes(chunk_size=256 * 1024):
+                        fh.write(chunk)
+                        written += len(chunk)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            if written == 0:
+                raise ServerError(f"{what}: the server sent an empty body")
+            if expected is not None and written != int(expected):
+                raise ServerError(f"{what}: got {written} bytes, expected {int(expected)}")
+            os.replace(tmp, target)
+            return target
+        except self._openai.APIError as exc:
+            raise self._map(exc, what) from None
+        except Exception as exc:
+            if _is_transport_error(exc):
+                raise ServerError(f"{what}: the connection broke mid-download "
+                                  f"({type(exc).__name__})") from None
+            raise
+        finally:
+            tmp.unlink(missing_ok=True)

@@ -1,0 +1,417 @@
+"""Animatics for the simulator, their preview images, and stitching clips into a film.
+
+Everything here drives the ffmpeg binary that the ``imageio-ffmpeg`` wheel ships, so nothing
+needs apt or a system font. Why the shapes below:
+
+- An animatic is a title card (shot title, beat, gag, the prompt's first lines) with a moving
+  timing bar and a clock. The card is drawn once with numpy; each frame only repaints the bar,
+  and raw frames are piped into ``libx264 -preset ultrafast``. Encoding is the cost, so the
+  animatic is rendered at *half* the requested resolution by default (640x360 for 1280x720,
+  360x640 for 720x1280: same aspect, a quarter of the pixels) and 12 fps. A 12 s clip then
+  takes a few tenths of a second; pass ``scale=1.0`` for full-size frames.
+- Text comes from a pre-rasterised atlas of Aileron Regular (CC0) in ``data/fonts``: no Pillow,
+  no FreeType, no font lookup at run time.
+- Every file is written to a temp name in its destination folder and renamed into place, so a
+  crash never leaves a half-written mp4 under the final name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import tempfile
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from .errors import SorafilmError
+
+__all__ = [
+    "MediaInfo",
+    "RenderError",
+    "media_duration",
+    "probe",
+    "render_animatic",
+    "render_spritesheet",
+    "render_thumbnail",
+    "stitch",
+]
+
+# Colours: the DESIGN's sepia palette (charcoal, cream, sepia, a touch of faded red).
+_BG_TOP = np.array([38, 34, 31], dtype=np.float32)
+_BG_BOTTOM = np.array([22, 20, 19], dtype=np.float32)
+_CREAM = (241, 229, 205)
+_SEPIA = (196, 160, 112)
+_RED = (196, 92, 76)
+_GREY = (170, 162, 150)
+_TRACK = (70, 63, 57)
+
+
+class RenderError(SorafilmError):
+    """ffmpeg failed or a media file could not be read."""
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What ffmpeg reports about a media file's first video stream."""
+
+    duration: float  # seconds, from the container
+    width: int
+    height: int
+    codec: str  # e.g. "h264"
+    pix_fmt: str  # e.g. "yuv420p"
+    fps: float
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary bundled with imageio-ffmpeg (or IMAGEIO_FFMPEG_EXE if the user set it)."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def parse_size(size: str) -> tuple[int, int]:
+    """'1280x720' -> (1280, 720), with a clear error for anything else."""
+    match = re.fullmatch(r"(\d{2,5})x(\d{2,5})", size.strip())
+    if not match:
+        raise RenderError(f"size must look like 1280x720, got {size!r}")
+    return int(match[1]), int(match[2])
+
+
+# ---------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class _Font:
+    glyphs: np.ndarray  # (95, h, w) uint8 coverage
+    advances: np.ndarray  # (95,) int
+
+    @property
+    def height(self) -> int:
+        return int(self.glyphs.shape[1])
+
+    def width(self, text: str) -> int:
+        return int(sum(int(self.advances[_index(ch)]) for ch in text))
+
+
+def _index(ch: str) -> int:
+    code = ord(ch)
+    return code - 32 if 32 <= code < 127 else ord("?") - 32
+
+
+@cache
+def _font(px: int, factor: int = 1) -> _Font:
+    from .datafiles import data_dir
+
+    with np.load(data_dir() / "fonts" / "aileron_atlas.npz") as atlas:
+        glyphs = atlas[f"glyphs_{px}"]
+        advances = atlas[f"advances_{px}"].astype(np.int32)
+    if factor > 1:
+        glyphs = glyphs.repeat(factor, axis=1).repeat(factor, axis=2)
+        advances = advances * factor
+    return _Font(glyphs=glyphs, advances=advances)
+
+
+_ASCII = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'",
+                        "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u00b7": "-",
+                        "\t": " "})
+
+
+def _ascii(text: str) -> str:
+    """The atlas holds printable ASCII; fold typographic punctuation, mark the rest with '?'."""
+    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text.translate(_ASCII))
+
+
+def _draw_text(img: np.ndarray, text: str, x: int, y: int, font: _Font,
+               colour: tuple[int, int, int]) -> int:
+    """Alpha-blend ``text`` onto ``img`` (H, W, 3 uint8) at (x, y); returns the end x."""
+    h_img, w_img = img.shape[:2]
+    colour_arr = np.array(colour, dtype=np.float32)
+    for ch in text:
+        i = _index(ch)
+        glyph = font.glyphs[i]
+        gh, gw = glyph.shape
+        x0, y0 = max(x, 0), max(y, 0)
+        x1, y1 = min(x + gw, w_img), min(y + gh, h_img)
+        if x1 > x0 and y1 > y0:
+            alpha = glyph[y0 - y:y1 - y, x0 - x:x1 - x, None].astype(np.float32) / 255.0
+            region = img[y0:y1, x0:x1].astype(np.float32)
+            img[y0:y1, x0:x1] = (region * (1.0 - alpha) + colour_arr * alpha).astype(np.uint8)
+        x += int(font.advances[i])
+    return x
+
+
+def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
+    """Greedy word wrap by pixel width (long words are cut)."""
+    avg = max(1, font.width("abcdefghijklmnopqrstuvwxyz") // 26)
+    out: list[str] = []
+    for line in textwrap.wrap(text, width=max(8, max_width // avg)) or [""]:
+        while font.width(line) > max_width and len(line) > 1:
+            cut = line.rfind(" ", 0, len(line) - 1)
+            head = line[:cut] if cut > 0 else line[:-1]
+            rest = line[len(head):].lstrip()
+            line = head
+            out.append(line)
+            line = rest
+            if font.width(line) <= max_width:
+                break
+        out.append(line)
+    return [w for w in out if w]
+
+
+# ---------------------------------------------------------------- the card
+
+
+def _card(width: int, height: int, *, title: str, beat: str, gag: str,
+          lines: Sequence[str]) -> tuple[np.ndarray, int]:
+    """The static card; returns the image and the y where the timing bar goes."""
+    ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
+    column = _BG_TOP * (1 - ramp) + _BG_BOTTOM * ramp
+    img = np.broadcast_to(column[:, None, :], (height, width, 3)).astype(np.uint8)
+    factor = max(1, round(min(width, height) / 400))
+    big, mid, small = _font(30, factor), _font(20, factor), _font(14, factor)
+    margin = max(12, width // 20)
+    text_w = width - 2 * margin
+    bar_h = max(6, height // 60)
+    bar_y = height - margin - bar_h
+    limit = bar_y - small.height - margin // 2  # text must end above the clock and bar
+    y = margin
+    for line in _wrap(_ascii(title), big, text_w)[:3]:
+        _draw_text(img, line, margin, y, big, _CREAM)
+        y += big.height
+    # a thin rule under the title, like an intertitle card
+    rule_y = y + max(2, big.height // 5)
+    img[rule_y:rule_y + max(1, factor), margin:width - margin] = _SEPIA
+    y = rule_y + big.height // 2
+    for text, font, colour in ((beat, mid, _SEPIA), (gag, mid, _RED)):
+        for line in _wrap(_ascii(text), font, text_w)[:3]:
+            if y + font.height > limit:
+                break
+            _draw_text(img, line, margin, y, font, colour)
+            y += font.height
+    y += small.height // 2
+    for raw in lines:
+        for line in _wrap(_ascii(raw), small, text_w):
+            if y + small.height > limit:
+                return img, bar_y
+            _draw_text(img, line, margin, y, small, _GREY)
+            y += small.height
+    return img, bar_y
+
+
+def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[bytes]:
+    """Each frame: the card, the timing bar filled to t/seconds, and a 't / total s' clock."""
+    height, width = card.shape[:2]
+    margin = max(12, width // 20)
+    bar_h = max(6, height // 60)
+    font = _font(14, max(1, round(min(width, height) / 400)))
+    frame = card.copy()
+    frame[bar_y:bar_y + bar_h, margin:width - margin] = _TRACK
+    clock_y = bar_y - font.height - 2
+    clock_x = width - margin - font.width(f"{seconds:.1f} / {seconds:.1f} s")
+    base_strip = frame[clock_y:bar_y].copy()
+    n = round(seconds * fps)
+    span = width - 2 * margin
+    filled = margin
+    for k in range(n):
+        t = k / fps
+        end = margin + round(span * (k + 1) / n)
+        frame[bar_y:bar_y + bar_h, filled:end] = _SEPIA  # the fill only grows
+        filled = end
+        frame[clock_y:bar_y] = base_strip
+        _draw_text(frame, f"{t:4.1f} / {seconds:.1f} s", clock_x, clock_y, font, _CREAM)
+        yield frame.tobytes()
+
+
+def _render_size(size: str, scale: float) -> tuple[int, int]:
+    width, height = parse_size(size)
+    # H.264 with yuv420p needs even dimensions
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+@contextmanager
+def _atomic_target(path: Path, suffix: str) -> Iterator[Path]:
+    """A temp file next to ``path``; renamed onto it on success, removed on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # not mkstemp: ffmpeg creates the file itself, with the user's umask rather than 0600
+    tmp = path.parent / f".{path.stem}.{secrets.token_hex(6)}.partial{suffix}"
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _run(cmd: list[str], *, stdin_frames: Iterator[bytes] | None = None) -> str:
+    """Run ffmpeg; raise RenderError with the tail of its log on failure; return its log.
+
+    The log goes to a temp file rather than a pipe so that a chatty ffmpeg can never block
+    while we are still feeding it frames.
+    """
+    with tempfile.TemporaryFile() as log_file:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_frames is not None
+                                else subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=log_file)
+        try:
+            if stdin_frames is not None:
+                assert proc.stdin is not None
+                try:
+                    for chunk in stdin_frames:
+                        proc.stdin.write(chunk)
+                    proc.stdin.close()
+                except BrokenPipeError:
+                    pass  # ffmpeg died; its log says why
+            proc.wait()
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        log_file.seek(0)
+        log = log_file.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        tail = "\n".join(log.strip().splitlines()[-5:])
+        raise RenderError(f"ffmpeg failed (exit {proc.returncode}): {tail}")
+    return log
+
+
+def render_animatic(path: str | Path, *, seconds: float, size: str = "1280x720",
+                    title: str, lines: Sequence[str] = (), beat: str = "", gag: str = "",
+                    fps: int = 12, scale: float = 0.5) -> Path:
+    """Write an H.264 yuv420p mp4 (+faststart) of exactly ``seconds`` at ``size``'s aspect.
+
+    ``scale`` shrinks the frame (0.5: a quarter of the pixels, about four times faster to
+    encode); the aspect ratio is kept exactly. The duration is ``round(seconds * fps)`` frames.
+    """
+    if seconds <= 0:
+        raise RenderError(f"seconds must be positive, got {seconds!r}")
+    if fps <= 0 or not 0.05 <= scale <= 1.0:
+        raise RenderError(f"fps must be positive and scale in 0.05..1 (got {fps}, {scale})")
+    width, height = _render_size(size, scale)
+    card, bar_y = _card(width, height, title=title, beat=beat, gag=gag, lines=lines)
+    path = Path(path)
+    with _atomic_target(path, ".mp4") as tmp:
+        _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+              "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+              "-r", str(fps), "-i", "-",
+              "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage",
+              "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(tmp)],
+             stdin_frames=_frames(card, bar_y, seconds, fps))
+    return path
+
+
+def render_thumbnail(video: str | Path, out: str | Path, *,
+                     fmt: Literal["webp", "jpg", "png"] = "webp") -> Path:
+    """A still from the middle of ``video`` (the API serves thumbnails as image/webp)."""
+    video, out = Path(video), Path(out)
+    at = max(0.0, probe(video).duration / 2)
+    codec = {"webp": ["-c:v", "libwebp", "-f", "webp"],
+             "jpg": ["-c:v", "mjpeg", "-f", "image2"],
+             "png": ["-c:v", "png", "-f", "image2"]}[fmt]
+    with _atomic_target(out, f".{fmt}") as tmp:
+        _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", f"{at:.3f}",
+              "-i", str(video), "-frames:v", "1", *codec, str(tmp)])
+    return out
+
+
+def render_spritesheet(video: str | Path, out: str | Path, *, columns: int = 5,
+                       rows: int = 2, tile_width: int = 160) -> Path:
+    """A JPEG grid of ``columns * rows`` frames spread evenly over ``video``."""
+    video, out = Path(video), Path(out)
+    info = probe(video)
+    count = columns * rows
+    rate = count / max(info.duration, 0.001)
+    with _atomic_target(out, ".jpg") as tmp:
+        _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
+              "-vf", f"fps={rate:.6f},scale={tile_width}:-2,tile={columns}x{rows}",
+              "-frames:v", "1", "-c:v", "mjpeg", "-f", "image2", str(tmp)])
+    return out
+
+
+# ---------------------------------------------------------------- reading and stitching
+
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
+_VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, "
+                    r"(\d+)x(\d+)")
+_FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Read duration, size, codec and frame rate back from the file (``ffmpeg -i``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise RenderError(f"{path}: no such file")
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+                          capture_output=True, text=True, errors="replace", check=False)
+    log = proc.stderr
+    duration = _DURATION.search(log)
+    video = _VIDEO.search(log)
+    if not duration or not video:
+        raise RenderError(f"{path}: not a readable video ({log.strip().splitlines()[-1:]})")
+    hours, minutes, secs = duration.groups()
+    fps = _FPS.search(log[video.start():])
+    return MediaInfo(duration=int(hours) * 3600 + int(minutes) * 60 + float(secs),
+                     width=int(video[3]), height=int(video[4]), codec=video[1],
+                     pix_fmt=video[2], fps=float(fps[1]) if fps else 0.0)
+
+
+def media_duration(path: str | Path) -> float:
+    """The duration in seconds the file itself declares (to 10 ms), not what we asked for."""
+    return probe(path).duration
+
+
+def _concat_line(path: Path) -> str:
+    escaped = str(path.resolve()).replace("'", "'\\''")
+    return f"file '{escaped}'\n"
+
+
+def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
+    """Concatenate ``clips`` into ``out``, atomically.
+
+    Clips that share codec, size, pixel format and frame rate (every animatic of one film
+    does) are joined with the concat demuxer and ``-c copy``: no re-encode, exact durations.
+    Mixed clips are re-encoded, each scaled and letterboxed to the first clip's size.
+    """
+    paths = [Path(c) for c in clips]
+    if not paths:
+        raise RenderError("stitch needs at least one clip")
+    infos = [probe(p) for p in paths]
+    first = infos[0]
+    same = all((i.codec, i.width, i.height, i.pix_fmt, i.fps)
+               == (first.codec, first.width, first.height, first.pix_fmt, first.fps)
+               for i in infos)
+    out = Path(out)
+    with _atomic_target(out, ".mp4") as tmp:
+        if same:
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=out.parent,
+                                             prefix=".concat.", delete=False) as listing:
+                listing.writelines(_concat_line(p) for p in paths)
+            try:
+                _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                      "-f", "concat", "-safe", "0", "-i", listing.name, "-c", "copy",
+                      "-movflags", "+faststart", "-f", "mp4", str(tmp)])
+            finally:
+                Path(listing.name).unlink(missing_ok=True)
+        else:
+            w, h = first.width, first.height
+            fps = first.fps or 24
+            inputs: list[str] = []
+            chains = []
+            for k, p in enumerate(paths):
+                inputs += ["-i", str(p)]
+                chains.append(f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
+                              f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps}[v{k}]")
+            graph = ";".join(chains) + ";" + "".join(f"[v{k}]" for k in range(len(paths)))
+            graph += f"concat=n={len(paths)}:v=1:a=0[out]"
+            _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *inputs,
+                  "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
+                  "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+                  "-f", "mp4", str(tmp)])
+    return out
