@@ -1,0 +1,90 @@
+"""`sorafilm simulate`: run the embedded Videos API simulator in the foreground.
+
+Point any client at it: ``OPENAI_BASE_URL=http://127.0.0.1:PORT/v1`` and any non-empty
+``OPENAI_API_KEY`` (or the one given with ``--key``). Ctrl-C stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a probability from 0 to 1, got {text!r}")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "simulate", help="run the offline Videos API simulator (the real SDK talks to it)",
+        description="Serve the Videos API on 127.0.0.1 until Ctrl-C: /v1/videos with the "
+        "API's JSON shapes, bearer auth, error bodies, pagination and the poll hint. "
+        "Completed jobs serve a real H.264 animatic of the requested length and aspect.")
+    parser.add_argument("--port", type=int, default=0,
+                        help="port to listen on (default: any free port, printed at start)")
+    parser.add_argument("--job-seconds", type=_positive, default=20.0, metavar="S",
+                        help="how long a job takes from create to completed (default 20, "
+                        "a demo pace; tests use 0.2)")
+    parser.add_argument("--key", default=None,
+                        help="accept only this bearer key (default: any non-empty key)")
+    parser.add_argument("--refuse", default=None, metavar="REGEX",
+                        help="prompts matching REGEX end failed with moderation_blocked "
+                        "(the marker '[refuse]' always does)")
+    parser.add_argument("--error-rate", type=_probability, default=0.0, metavar="P",
+                        help="answer this share of requests with a 500 (the SDK retries)")
+    parser.add_argument("--rate-limit-rate", type=_probability, default=0.0, metavar="P",
+                        help="answer this share of requests with a 429 and Retry-After")
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    import re
+
+    from ..backends.simulator import Fault, FaultConfig, Simulator
+
+    if args.refuse:
+        try:
+            re.compile(args.refuse)
+        except re.error as exc:
+            print(f"sorafilm simulate: --refuse is not a valid regex: {exc}", file=sys.stderr)
+            return 2
+    faults = FaultConfig(server_error=Fault(probability=args.error_rate),
+                         rate_limit=Fault(probability=args.rate_limit_rate), retry_after=1.0)
+    sim = Simulator(port=args.port, job_seconds=args.job_seconds, api_key=args.key,
+                    refuse_pattern=args.refuse, faults=faults)
+    try:
+        sim.start()
+    except OSError as exc:
+        print(f"sorafilm simulate: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+    with sim:
+        print(f"Videos API simulator on {sim.base_url}", flush=True)
+        print(f"  export OPENAI_BASE_URL={sim.base_url}", flush=True)
+        if args.key is None:
+            print("  any non-empty OPENAI_API_KEY is accepted", flush=True)
+        print("Ctrl-C to stop.", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("\nsimulator stopped", file=sys.stderr)
+    return 0
