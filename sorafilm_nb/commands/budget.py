@@ -1,0 +1,151 @@
+"""`sorafilm budget show | set LIMIT | history | report`: the monthly budget and spend ledger.
+
+A thin face over sorafilm_nb.ledger. The limit is given in dollars as a decimal string and
+converted with Decimal, never float: "12.34" is exactly 1234 cents, "12.345" is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+def dollars_to_cents(text: str) -> int:
+    """'50' -> 5000, '12.34' -> 1234; anything else raises argparse.ArgumentTypeError."""
+    try:
+        value = Decimal(text.strip().lstrip("$"))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(
+            f"expected an amount in dollars like 50 or 12.34, got {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"a budget is a finite amount of zero or more, "
+                                         f"got {text!r}")
+    cents = value * 100
+    if cents != cents.to_integral_value():
+        raise argparse.ArgumentTypeError(f"{text!r} has fractions of a cent; use at most two "
+                                         "decimals")
+    return int(cents)
+
+
+def _start_day(text: str) -> int:
+    try:
+        day = int(text)
+    except ValueError:
+        day = 0
+    if not 1 <= day <= 31:
+        raise argparse.ArgumentTypeError(f"expected a day of the month from 1 to 31, got {text!r}")
+    return day
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "budget", help="show or set the monthly budget; spend history and reports",
+        description="The spend ledger: every job is reserved against the month's budget before "
+        "it is created. The ledger file is $SORAFILM_LEDGER, or ledger.sqlite3 in the user "
+        "data folder.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--ledger", metavar="PATH", default=argparse.SUPPRESS,
+                        help="ledger file (default: $SORAFILM_LEDGER or the user data folder)")
+    parser.add_argument("--ledger", metavar="PATH", default=None, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="budget_command", metavar="ACTION", required=True)
+
+    show = sub.add_parser("show", parents=[common], help="this month: limit, spent, remaining")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(func=_show)
+
+    set_ = sub.add_parser("set", parents=[common], help="set the monthly limit in dollars")
+    set_.add_argument("limit", type=dollars_to_cents, metavar="LIMIT_DOLLARS",
+                      help='the monthly limit in dollars, e.g. "50" or "12.34"')
+    set_.add_argument("--soft", action="store_true",
+                      help="warn instead of refusing when a job would pass the limit")
+    set_.add_argument("--start-day", type=_start_day, default=1, metavar="N",
+                      help="day of the month the budget resets (UTC; default 1)")
+    set_.set_defaults(func=_set)
+
+    hist = sub.add_parser("history", parents=[common], help="every job, oldest first")
+    fmt = hist.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON list, amounts in cents")
+    fmt.add_argument("--csv", action="store_true", help="CSV (the export_csv format)")
+    hist.set_defaults(func=_history)
+
+    rep = sub.add_parser("report", parents=[common], help="the month's spend report")
+    rep.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    rep.set_defaults(func=_report)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from ..ledger import Ledger
+
+    return Ledger(getattr(args, "ledger", None))
+
+
+def _show(args: argparse.Namespace) -> int:
+    with _open(args) as ledger:
+        summary = ledger.month_summary()
+        if args.json:
+            print(json.dumps(summary.to_dict(), indent=2))
+            return 0
+        print(f"ledger:    {ledger.path}")
+        if summary.limit is None:
+            print("budget:    none set (jobs are recorded but not limited); "
+                  "set one with `sorafilm budget set DOLLARS`")
+        else:
+            kind = "hard" if summary.hard else "soft"
+            print(f"budget:    {summary.limit} a month ({kind} limit)")
+        print(f"month:     {summary.start:%Y-%m-%d} to {summary.end:%Y-%m-%d} (UTC), "
+              f"{summary.days_left} days left")
+        print(f"charged:   {summary.spent}")
+        print(f"reserved:  {summary.reserved}")
+        if summary.remaining is not None:
+            print(f"remaining: {summary.remaining}")
+        if summary.jobs:
+            print("jobs:      " + ", ".join(f"{n} {s}" for s, n in summary.jobs.items()))
+    return 0
+
+
+def _set(args: argparse.Namespace) -> int:
+    from ..pricing import Cost
+
+    with _open(args) as ledger:
+        b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft,
+                              start_day=args.start_day)
+        remaining = ledger.remaining()
+        print(f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
+              f"resets on day {b.start_day} (UTC); {remaining} left this month")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    with _open(args) as ledger:
+        if args.csv:
+            ledger.write_csv(sys.stdout)
+            return 0
+        recs = ledger.records()
+        if args.json:
+            rows = [r.to_dict() for r in recs]
+            print(json.dumps(rows, indent=2))
+            return 0
+        if not recs:
+            print("no jobs in the ledger yet")
+            return 0
+        table = [("time (UTC)", "status", "model", "size", "s", "estimate", "billed", "shot",
+                  "purpose")]
+        for r in recs:
+            table.append((f"{r.created_at:%Y-%m-%d %H:%M}", r.status, r.model or "-",
+                          r.size or "-", "-" if r.seconds is None else str(r.seconds),
+                          str(r.cost), "-" if r.billed is None else str(r.billed),
+                          r.shot or "-", r.purpose))
+        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+        for row in table:
+            cells = [c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)]
+            print("  ".join([*cells, row[-1]]).rstrip())
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    with _open(args) as ledger:
+        sys.stdout.write(ledger.report(args.format))
+    return 0

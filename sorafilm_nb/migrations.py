@@ -1,0 +1,156 @@
+"""The ledger's SQL schema, as an append-only list of small migration functions.
+
+Copied from simonw/llm's ``migrations.py``: each function changes the schema one step and is
+recorded by name in ``_migrations`` when applied, so an old ledger file upgrades itself in
+place and a new one is built by the same steps. Rules that keep this safe:
+
+* Never edit or reorder a migration that has shipped; append a new one instead.
+* Every amount column is ``INTEGER`` cents with a ``CHECK (typeof(x) = 'integer')``: SQLite
+  would otherwise happily store 0.1 in it, and money must add up exactly.
+* ``migrate()`` runs inside the caller's write transaction (``BEGIN IMMEDIATE``), so two
+  processes opening a fresh file at once cannot both build it, and a crash half-way through
+  leaves the previous schema, never half of a new one (SQLite DDL is transactional).
+
+The file is marked as ours with ``PRAGMA application_id`` (below), and ``PRAGMA user_version``
+mirrors the number of applied migrations, so a newer schema is recognised before any write.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+Migration = Callable[[sqlite3.Connection], None]
+
+#: "SoRF" in ASCII: marks a SQLite file as a sorafilm-nb ledger (PRAGMA application_id).
+APPLICATION_ID = 0x536F5246
+MIGRATIONS_TABLE = "_migrations"
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register fn as the next migration (decorator; order of definition is the order run)."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _cents(column: str, *, nullable: bool = False) -> str:
+    """An integer-cents column that refuses floats, text and negative amounts."""
+    check = f"typeof({column}) = 'integer' AND {column} >= 0"
+    if nullable:
+        return f"{column} INTEGER CHECK ({column} IS NULL OR ({check}))"
+    return f"{column} INTEGER NOT NULL CHECK ({check})"
+
+
+STATUSES = ("reserved", "submitted", "completed", "failed", "refused", "cancelled", "released")
+OPEN_STATUSES = ("reserved", "submitted")
+FINAL_STATUSES = ("completed", "failed", "refused", "cancelled", "released")
+
+
+@migration
+def m001_budgets(db: sqlite3.Connection) -> None:
+    # Append-only: every `set_budget` adds a row and the newest one applies, so the history
+    # of limits is kept (who lowered the budget, and when, is a question users ask).
+    db.execute(f"""
+        CREATE TABLE budgets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            set_at TEXT NOT NULL,
+            {_cents("limit_cents")},
+            currency TEXT NOT NULL CHECK (length(currency) = 3),
+            start_day INTEGER NOT NULL CHECK (start_day BETWEEN 1 AND 31),
+            hard INTEGER NOT NULL CHECK (hard IN (0, 1))
+        )
+    """)
+
+
+@migration
+def m002_jobs(db: sqlite3.Connection) -> None:
+    # One row per reservation; it becomes a job when the backend's id is attached.
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    db.execute(f"""
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT,
+            purpose TEXT NOT NULL,
+            plan_id TEXT,
+            shot TEXT,
+            model TEXT,
+            size TEXT,
+            seconds INTEGER CHECK (seconds IS NULL OR (typeof(seconds) = 'integer'
+                                                        AND seconds >= 0)),
+            {_cents("estimate_cents")},
+            {_cents("billed_cents", nullable=True)},
+            currency TEXT NOT NULL CHECK (length(currency) = 3),
+            status TEXT NOT NULL CHECK (status IN ({statuses})),
+            job_id TEXT UNIQUE,
+            backend TEXT,
+            reason TEXT
+        )
+    """)
+    db.execute("CREATE INDEX jobs_created_at ON jobs (created_at)")
+    db.execute("CREATE INDEX jobs_status ON jobs (status)")
+
+
+@migration
+def m003_charges(db: sqlite3.Connection) -> None:
+    # At most one charge per job (UNIQUE): settling twice can never charge twice.
+    db.execute(f"""
+        CREATE TABLE charges (
+            id TEXT PRIMARY KEY,
+            job TEXT NOT NULL UNIQUE REFERENCES jobs (id),
+            created_at TEXT NOT NULL,
+            {_cents("cents")},
+            currency TEXT NOT NULL CHECK (length(currency) = 3),
+            kind TEXT NOT NULL CHECK (kind IN ('completed', 'failed', 'refused', 'cancelled'))
+        )
+    """)
+
+
+def ensure_migrations_table(db: sqlite3.Connection) -> None:
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
+        "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    """Names of the migrations recorded in db, in the order they were applied."""
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    if not exists:
+        return []
+    return [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
+
+
+def unknown(db: sqlite3.Connection) -> list[str]:
+    """Applied migrations this version does not know: the file comes from a newer version."""
+    ours = {fn.__name__ for fn in MIGRATIONS}
+    return [name for name in applied(db) if name not in ours]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet recorded; returns the names applied now.
+
+    The caller holds the write transaction (``BEGIN IMMEDIATE``) and commits; this function
+    never commits, so a failure part-way leaves nothing behind.
+    """
+    ensure_migrations_table(db)
+    done = set(applied(db))
+    now = datetime.now(timezone.utc).isoformat()
+    ran: list[str] = []
+    for fn in MIGRATIONS:
+        name = fn.__name__
+        if name in done:
+            continue
+        fn(db)
+        db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
+                   (name, now))
+        ran.append(name)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    return ran

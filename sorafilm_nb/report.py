@@ -1,0 +1,274 @@
+"""Budget and spend reports from the ledger, as text, markdown or JSON.
+
+The seed wrote a "sora_budget_report.txt" with figures typed in by hand. This one is computed
+from the ledger's rows every time: what the month's budget is, what was charged and what is
+still reserved, spend by model and size, what a *finished* second of video really cost
+(failed jobs that were billed count against the seconds that came out), the failure rate,
+and how many days are left before the budget resets. Amounts are integer cents in JSON and
+dollars in text, never floats; no pandas needed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from .pricing import Cost
+
+if TYPE_CHECKING:
+    from .ledger import Ledger, MonthSummary, Reservation
+
+FORMATS = ("text", "markdown", "json")
+_FAILED = ("failed", "refused")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Spend of one (model, size) in the period."""
+
+    model: str
+    size: str
+    jobs: int
+    completed: int
+    failed: int  # failed or refused
+    open: int
+    finished_seconds: int
+    estimate_cents: int  # estimates of every job in the group
+    billed_cents: int  # charges booked (completed and billed failures)
+
+    def cents_per_finished_second(self) -> Decimal | None:
+        if not self.finished_seconds:
+            return None
+        return Decimal(self.billed_cents) / self.finished_seconds
+
+
+@dataclass(frozen=True)
+class SpendStats:
+    """Figures derived from a list of ledger records: the body of every report."""
+
+    groups: tuple[Group, ...]
+    jobs: int
+    completed: int
+    failed: int
+    open: int
+    finished_seconds: int
+    billed_cents: int
+    failed_billed_cents: int
+    completed_estimate_cents: int
+    completed_billed_cents: int
+
+    @property
+    def failure_rate(self) -> Decimal | None:
+        """Failed or refused among jobs that ended (completed, failed, refused)."""
+        ended = self.completed + self.failed
+        return None if not ended else Decimal(self.failed) / ended
+
+    @property
+    def cents_per_finished_second(self) -> Decimal | None:
+        """Everything charged divided by the seconds of video that came out."""
+        if not self.finished_seconds:
+            return None
+        return Decimal(self.billed_cents) / self.finished_seconds
+
+
+def spend_stats(records: Iterable[Reservation]) -> SpendStats:
+    """Aggregate ledger records by model and size."""
+    acc: dict[tuple[str, str], dict[str, int]] = {}
+    totals = dict(jobs=0, completed=0, failed=0, open=0, seconds=0, billed=0, failed_billed=0,
+                  c_est=0, c_billed=0)
+    for r in records:
+        if r.status == "released":
+            continue  # never became a job; nothing was spent
+        key = (r.model or "?", r.size or "?")
+        g = acc.setdefault(key, dict(jobs=0, completed=0, failed=0, open=0, seconds=0,
+                                     estimate=0, billed=0))
+        billed = r.billed_cents or 0
+        g["jobs"] += 1
+        g["estimate"] += r.cents
+        g["billed"] += billed
+        totals["jobs"] += 1
+        totals["billed"] += billed
+        if r.status == "completed":
+            g["completed"] += 1
+            g["seconds"] += r.seconds or 0
+            totals["completed"] += 1
+            totals["seconds"] += r.seconds or 0
+            totals["c_est"] += r.cents
+            totals["c_billed"] += billed
+        elif r.status in _FAILED:
+            g["failed"] += 1
+            totals["failed"] += 1
+            totals["failed_billed"] += billed
+        elif r.is_open:
+            g["open"] += 1
+            totals["open"] += 1
+    groups = tuple(
+        Group(m, s, g["jobs"], g["completed"], g["failed"], g["open"], g["seconds"],
+              g["estimate"], g["billed"])
+        for (m, s), g in sorted(acc.items(), key=lambda kv: (-kv[1]["billed"], kv[0]))
+    )
+    return SpendStats(groups, totals["jobs"], totals["completed"], totals["failed"],
+                      totals["open"], totals["seconds"], totals["billed"], totals["failed_billed"],
+                      totals["c_est"], totals["c_billed"])
+
+
+def _money(cents: int | Decimal | None, currency: str) -> str:
+    if cents is None:
+        return "-"
+    return str(Cost(Decimal(cents), currency))
+
+
+def _per_second(cents: Decimal | None, currency: str) -> str:
+    if cents is None:
+        return "-"
+    dollars = (cents / 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    symbol = "$" if currency == "USD" else f"{currency} "
+    return f"{symbol}{dollars}/s"
+
+
+def _rate(rate: Decimal | None) -> str:
+    if rate is None:
+        return "-"
+    return f"{(rate * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def _date(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%d")
+
+
+def budget_report(ledger: Ledger, *, format: str = "text", now: datetime | None = None) -> str:
+    """The budget month's report from ledger, in format "text", "markdown" or "json"."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown report format {format!r}; choose one of {', '.join(FORMATS)}")
+    summary = ledger.month_summary(now)
+    stats = spend_stats(ledger.records(summary.start, summary.end))
+    if format == "json":
+        return json.dumps(report_data(summary, stats), indent=2) + "\n"
+    if format == "markdown":
+        return _markdown(summary, stats)
+    return _text(summary, stats)
+
+
+def report_data(summary: MonthSummary, stats: SpendStats) -> dict[str, Any]:
+    """The JSON form: cents as integers, per-second costs and rates as decimal strings."""
+
+    def dec(d: Decimal | None, places: str) -> str | None:
+        return None if d is None else str(d.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+    data = summary.to_dict()
+    data.update({
+        "open_jobs": stats.open,
+        "finished_seconds": stats.finished_seconds,
+        "billed_cents": stats.billed_cents,
+        "failed_billed_cents": stats.failed_billed_cents,
+        "cents_per_finished_second": dec(stats.cents_per_finished_second, "0.01"),
+        "failure_rate": dec(stats.failure_rate, "0.0001"),
+        "completed_estimate_cents": stats.completed_estimate_cents,
+        "completed_billed_cents": stats.completed_billed_cents,
+        "by_model_size": [
+            {
+                "model": g.model,
+                "size": g.size,
+                "jobs": g.jobs,
+                "completed": g.completed,
+                "failed": g.failed,
+                "open": g.open,
+                "finished_seconds": g.finished_seconds,
+                "estimate_cents": g.estimate_cents,
+                "billed_cents": g.billed_cents,
+                "cents_per_finished_second": dec(g.cents_per_finished_second(), "0.01"),
+            }
+            for g in stats.groups
+        ],
+    })
+    return data
+
+
+def _headline(s: MonthSummary) -> list[tuple[str, str]]:
+    cur = s.currency
+    if s.limit is None:
+        limit = "none set (reservations are recorded but not limited)"
+        remaining = "no limit"
+    else:
+        limit = f"{s.limit} ({'hard' if s.hard else 'soft'} limit)"
+        remaining = str(s.remaining)
+        if s.remaining is not None and s.remaining.cents < 0:
+            remaining += " (over budget)"
+    return [
+        ("Budget month", f"{_date(s.start)} to {_date(s.end)} (UTC), {s.days_left} days left"),
+        ("Monthly limit", limit),
+        ("Charged", _money(s.spent.cents, cur)),
+        ("Reserved (open jobs)", _money(s.reserved.cents, cur)),
+        ("Remaining", remaining),
+    ]
+
+
+def _figures(s: MonthSummary, st: SpendStats) -> list[tuple[str, str]]:
+    cur = s.currency
+    out = [
+        ("Jobs", f"{st.jobs} ({st.completed} completed, {st.failed} failed or refused, "
+                 f"{st.open} open)"),
+        ("Finished video", f"{st.finished_seconds} s"),
+        ("Cost per finished second", _per_second(st.cents_per_finished_second, cur)),
+        ("Failure rate", _rate(st.failure_rate)),
+    ]
+    if st.failed_billed_cents:
+        out.append(("Billed for failed jobs", _money(st.failed_billed_cents, cur)))
+    if st.completed:
+        out.append(("Completed: estimated vs billed",
+                    f"{_money(st.completed_estimate_cents, cur)} vs "
+                    f"{_money(st.completed_billed_cents, cur)}"))
+    return out
+
+
+_COLS = ("model", "size", "jobs", "done", "failed", "seconds", "estimated", "billed", "per s")
+
+
+def _group_cells(g: Group, cur: str) -> list[str]:
+    return [g.model, g.size, str(g.jobs), str(g.completed), str(g.failed),
+            str(g.finished_seconds), _money(g.estimate_cents, cur), _money(g.billed_cents, cur),
+            _per_second(g.cents_per_finished_second(), cur)]
+
+
+def _text(s: MonthSummary, st: SpendStats) -> str:
+    pairs = _headline(s) + _figures(s, st)
+    width = max(len(k) for k, _ in pairs)
+    lines = ["sorafilm-nb budget report", "=" * 25, ""]
+    lines += [f"{k + ':':<{width + 1}} {v}" for k, v in _headline(s)]
+    lines.append("")
+    lines += [f"{k + ':':<{width + 1}} {v}" for k, v in _figures(s, st)]
+    lines.append("")
+    if not st.groups:
+        lines.append("No jobs this budget month.")
+    else:
+        lines.append("Spend by model and size:")
+        rows = [list(_COLS)] + [_group_cells(g, s.currency) for g in st.groups]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(_COLS))]
+        for row in rows:
+            lines.append("  " + "  ".join(
+                cell.ljust(w) if i < 2 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _markdown(s: MonthSummary, st: SpendStats) -> str:
+    lines = ["## Budget report", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {_md_escape(v)} |" for k, v in _headline(s) + _figures(s, st)]
+    lines += ["", "### Spend by model and size", ""]
+    if not st.groups:
+        lines.append("No jobs this budget month.")
+    else:
+        lines.append("| " + " | ".join(_COLS) + " |")
+        lines.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(_COLS))) + "|")
+        for g in st.groups:
+            lines.append("| " + " | ".join(_md_escape(c) for c in _group_cells(g, s.currency))
+                         + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,189 @@
+"""The ledger schema: built by migrations, exact columns pinned (like simonw/llm's test_migrate)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb import migrations
+from sorafilm_nb.errors import LedgerError
+from sorafilm_nb.ledger import Ledger
+
+EXPECTED = {
+    "budgets": {
+        "id": "INTEGER",
+        "set_at": "TEXT",
+        "limit_cents": "INTEGER",
+        "currency": "TEXT",
+        "start_day": "INTEGER",
+        "hard": "INTEGER",
+    },
+    "jobs": {
+        "id": "TEXT",
+        "created_at": "TEXT",
+        "updated_at": "TEXT",
+        "finished_at": "TEXT",
+        "purpose": "TEXT",
+        "plan_id": "TEXT",
+        "shot": "TEXT",
+        "model": "TEXT",
+        "size": "TEXT",
+        "seconds": "INTEGER",
+        "estimate_cents": "INTEGER",
+        "billed_cents": "INTEGER",
+        "currency": "TEXT",
+        "status": "TEXT",
+        "job_id": "TEXT",
+        "backend": "TEXT",
+        "reason": "TEXT",
+    },
+    "charges": {
+        "id": "TEXT",
+        "job": "TEXT",
+        "created_at": "TEXT",
+        "cents": "INTEGER",
+        "currency": "TEXT",
+        "kind": "TEXT",
+    },
+    "_migrations": {"name": "TEXT", "applied_at": "TEXT"},
+}
+
+
+def _columns(db: sqlite3.Connection, table: str) -> dict[str, str]:
+    return {row[1]: row[2] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+
+
+def _migrated() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    migrations.migrate(db)
+    db.execute("COMMIT")
+    return db
+
+
+def test_migrate_produces_exact_columns() -> None:
+    db = _migrated()
+    assert _tables(db) == set(EXPECTED)
+    for table, columns in EXPECTED.items():
+        assert _columns(db, table) == columns, table
+
+
+def test_migrations_are_recorded_in_order_and_run_once() -> None:
+    db = _migrated()
+    names = [fn.__name__ for fn in migrations.MIGRATIONS]
+    assert names == ["m001_budgets", "m002_jobs", "m003_charges"]
+    assert migrations.applied(db) == names
+    db.execute("BEGIN IMMEDIATE")
+    assert migrations.migrate(db) == []  # nothing left to do
+    db.execute("COMMIT")
+    assert migrations.applied(db) == names
+    assert db.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(names)
+
+
+def test_an_old_ledger_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    migrations.ensure_migrations_table(db)
+    migrations.MIGRATIONS[0](db)  # a file written when only the first migration existed
+    db.execute("INSERT INTO _migrations VALUES ('m001_budgets', '2025-01-01')")
+    db.execute("INSERT INTO budgets (set_at, limit_cents, currency, start_day, hard) "
+               "VALUES ('2025-01-01T00:00:00.000000Z', 5000, 'USD', 1, 1)")
+    db.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+    db.execute("COMMIT")
+    db.close()
+    with Ledger(path) as ledger:
+        assert ledger.budget() is not None and ledger.budget().limit.whole_cents == 5000
+    db = sqlite3.connect(path)
+    assert migrations.applied(db) == ["m001_budgets", "m002_jobs", "m003_charges"]
+    assert _columns(db, "jobs") == EXPECTED["jobs"]
+
+
+@pytest.mark.parametrize(("table", "column", "value"), [
+    ("budgets", "limit_cents", 12.5),
+    ("budgets", "limit_cents", "50.5"),
+    ("budgets", "limit_cents", "fifty"),
+    ("budgets", "limit_cents", -1),
+    ("jobs", "estimate_cents", 0.1),
+    ("jobs", "billed_cents", 3.5),
+    ("charges", "cents", 1.25),
+])
+def test_amount_columns_refuse_floats_text_and_negatives(table: str, column: str,
+                                                         value: object) -> None:
+    db = _migrated()
+    db.execute("PRAGMA foreign_keys = ON")
+    good = {
+        "budgets": {"set_at": "t", "limit_cents": 5000, "currency": "USD", "start_day": 1,
+                    "hard": 1},
+        "jobs": {"id": "j", "created_at": "t", "updated_at": "t", "purpose": "p",
+                 "estimate_cents": 10, "currency": "USD", "status": "completed"},
+        "charges": {"id": "c", "job": "j", "created_at": "t", "cents": 10, "currency": "USD",
+                    "kind": "completed"},
+    }
+    if table == "charges":
+        row = good["jobs"]
+        db.execute(f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                   list(row.values()))
+    row = dict(good[table])
+    # the well-formed row is accepted (so the failure below is the value's fault) ...
+    db.execute("SAVEPOINT s")
+    db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+               list(row.values()))
+    db.execute("ROLLBACK TO s")
+    row[column] = value
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                   list(row.values()))
+
+
+def test_integer_affinity_stores_whole_values_as_integers() -> None:
+    # SQLite turns 3.0 and '5000' into the integers 3 and 5000 before the CHECK sees them:
+    # lossless, and what comes back out is an int, never a float.
+    db = _migrated()
+    db.execute("INSERT INTO budgets (set_at, limit_cents, currency, start_day, hard) "
+               "VALUES ('t', '5000', 'USD', 1, 1)")
+    db.execute("INSERT INTO jobs (id, created_at, updated_at, purpose, estimate_cents, currency,"
+               " status) VALUES ('j', 't', 't', 'p', 3.0, 'USD', 'reserved')")
+    assert db.execute("SELECT limit_cents, typeof(limit_cents) FROM budgets").fetchone() == (
+        5000, "integer")
+    value = db.execute("SELECT estimate_cents FROM jobs").fetchone()[0]
+    assert value == 3 and type(value) is int
+
+
+def test_one_charge_per_job_at_the_schema_level() -> None:
+    db = _migrated()
+    db.execute("INSERT INTO jobs (id, created_at, updated_at, purpose, estimate_cents, currency,"
+               " status) VALUES ('j', 't', 't', 'p', 10, 'USD', 'completed')")
+    db.execute("INSERT INTO charges VALUES ('c1', 'j', 't', 10, 'USD', 'completed')")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db.execute("INSERT INTO charges VALUES ('c2', 'j', 't', 10, 'USD', 'completed')")
+
+
+def test_unknown_status_is_refused() -> None:
+    db = _migrated()
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        db.execute("INSERT INTO jobs (id, created_at, updated_at, purpose, estimate_cents, "
+                   "currency, status) VALUES ('j', 't', 't', 'p', 10, 'USD', 'paid')")
+
+
+def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite3"
+    Ledger(path).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("INSERT INTO _migrations VALUES ('m999_from_the_future', '2030-01-01')")
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(LedgerError, match="newer than this version") as info:
+        Ledger(path)
+    assert "m999_from_the_future" in str(info.value)
+    assert path.read_bytes() == before
