@@ -1,26 +1,106 @@
 """Shot prompts in the Sora 2 prompting guide's order, token counting and budget tiers.
 
 CONTRACT (shared with lint.py, plan.py, studio.py, ui/): Tier and ShotPrompt below.
+
+The structure follows OpenAI's Sora 2 prompting guide (openai-cookbook,
+examples/sora/sora2_prompting_guide.ipynb): style first ("establish this style early so the
+model can carry it through"), a 3-5 colour palette, the scene in prose, cinematography (shot,
+one camera move, lens), actions as timed beats ("one clear camera move and one clear subject
+action"), lighting, then sound, which for a silent film is the intertitle. A prompt reads::
+
+    Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, soft vignette, ...
+    Palette: sepia, cream, charcoal, a touch of faded red.
+
+    A cramped 1920s kitchen at breakfast. A programmer in braces and a bowler hat faces a milk
+    carton that will not pour, however hard it is shaken. Props: milk carton, empty glass.
+
+    Cinematography: medium shot, locked-off camera at table height, 35 mm lens, ...
+    Actions:
+    - 0-3 s: the programmer reaches for the milk carton, full of confidence.
+    - 3-6 s: ...
+    Lighting: morning window light from the left, gentle falloff.
+    Intertitle: "ImportError: the milk carton that will not pour"
+
+Style, palette, setting, lighting and the kind of sound are the film's shared block: identical
+in every shot, because continuity across separately generated clips comes from repeating the
+same words ("keep descriptions consistent across shots, reuse phrasing").
+
+Token budgets: a Tier caps each prompt's tokens (o200k_base, counted offline by
+sorafilm_nb.tokens; the Videos API publishes no tokenizer, so this is a proxy for length, not
+a billing unit). Tiers change prompt length, never the per-second price. compress() removes
+the least important parts first and never touches the camera line or the action lines; parts
+of the shared block are shortened for the whole film at once, so compression cannot make the
+style drift between shots.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from .datafiles import data_dir, field, load_toml, str_list
+from .errors import DataFileError
+
+if TYPE_CHECKING:
+    from .metaphors import Style
+    from .story import Beat, Shot, Storyboard
 
 
 class Tier(Enum):
-    """Token budget per prompt. Bounds prompt length, never the per-second price."""
+    """Token budget per prompt. Bounds prompt length, never the per-second price.
 
-    ULTRA_LOW = 120
-    LOW = 200
-    MEDIUM = 300
-    HIGH = 450
-    STANDARD = 600
+    Measured on a kitchen-theme silent-90 film of 11 shots (tests/story_fixtures.py): full
+    prompts take 169-229 tokens, and compression can bring them down to 106-151 (the camera
+    and action lines are never cut). So STANDARD keeps everything with room for wordier
+    themes, HIGH trims only the longest prompts, MEDIUM and LOW cut detail (the default, LOW,
+    about 20 %), and ULTRA_LOW leaves little more than style, subject, camera, actions,
+    lighting and intertitle.
+    """
+
+    ULTRA_LOW = 160
+    LOW = 180
+    MEDIUM = 200
+    HIGH = 220
+    STANDARD = 400
 
     @property
     def tokens(self) -> int:
         return self.value
+
+    @property
+    def label(self) -> str:
+        """The CLI spelling: "ultra-low"."""
+        return self.name.lower().replace("_", "-")
+
+
+def parse_tier(value: Tier | int | str) -> Tier | int:
+    """A Tier from its name ("low", "ultra-low", "ULTRA_LOW") or a custom cap (int or "250")."""
+    if isinstance(value, Tier):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"a budget tier is a name or a number of tokens, not {value!r}")
+    if isinstance(value, int):
+        if value < 1:
+            raise ValueError(f"a token cap must be a positive number, got {value}")
+        return value
+    text = str(value).strip()
+    if text.isdigit():
+        return parse_tier(int(text))
+    key = text.upper().replace("-", "_")
+    if key in Tier.__members__:
+        return Tier[key]
+    names = ", ".join(t.label for t in Tier)
+    raise ValueError(f"unknown budget tier {value!r}; use one of {names} or a number of tokens")
+
+
+def tier_cap(tier: Tier | int) -> int:
+    """The token cap a tier stands for."""
+    return tier.tokens if isinstance(tier, Tier) else int(tier)
 
 
 @dataclass(frozen=True)
@@ -34,7 +114,423 @@ class ShotPrompt:
     cap: int  # the tier's token cap applied
     sections: tuple[tuple[str, str], ...] = ()  # (section name, text): style, scene, camera...
     fits: bool = True  # False when compression could not reach the cap
+    steps: tuple[str, ...] = ()  # compression steps applied, in order (added field)
 
     @property
     def ratio(self) -> float:
         return self.tokens / self.tokens_before if self.tokens_before else 1.0
+
+    def section(self, name: str) -> str:
+        """One named section's text ("" when absent or removed)."""
+        return next((text for key, text in self.sections if key == name), "")
+
+
+# -- wording data --------------------------------------------------------------------------
+
+SECTION_ORDER = ("style", "palette", "setting", "subject", "props", "camera", "actions",
+                 "lighting", "sound")
+SHARED = frozenset({"style", "palette", "setting", "lighting", "sound"})
+_PARAGRAPH = {"style": 0, "palette": 0, "setting": 1, "subject": 1, "props": 1, "camera": 2,
+              "actions": 2, "lighting": 2, "sound": 2}
+
+
+@dataclass(frozen=True)
+class Wording:
+    droppable: frozenset[str]
+    tones: dict[str, tuple[str, ...]]
+    file: str = ""
+
+
+@cache
+def wording(path: str | None = None) -> Wording:
+    """data/prompts/prompts.toml, validated (errors name the file, the tone and the field)."""
+    file = path or str(data_dir() / "prompts" / "prompts.toml")
+    data = load_toml(file)
+    droppable = frozenset(w.lower() for w in str_list(data, "droppable", file=file))
+    tones_raw = field(data, "tone", dict, file=file)
+    tones: dict[str, tuple[str, ...]] = {}
+    for tone, table in tones_raw.items():
+        if not isinstance(table, dict):
+            raise DataFileError(file, "expected a [tone.NAME] table", entry=f"tone.{tone}")
+        lines = str_list(table, "actions", file=file, entry=f"tone.{tone}")
+        if len(lines) != 4 or sum("{gag}" in x for x in lines) != 1:
+            raise DataFileError(file, "expected 4 lines (setup, gag, escalation, reaction), "
+                                "exactly one containing {gag}", entry=f"tone.{tone}",
+                                field="actions")
+        tones[tone] = lines
+    if "default" not in tones:
+        raise DataFileError(file, "a [tone.default] table is required", field="tone")
+    return Wording(droppable, tones, file)
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def hero_ref(protagonist: str) -> str:
+    """The short name of the protagonist: "a programmer in braces ..." -> "the programmer"."""
+    core = re.split(r",| in | with | wearing | who | that ", protagonist.strip(), maxsplit=1)[0]
+    core = re.sub(r"^(a|an|the)\s+", "", core.strip(), flags=re.IGNORECASE)
+    return f"the {core}" if core else "the hero"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?\"'" else text + "."
+
+
+def _fmt(template: str, **values: str) -> str:
+    """str.format for wording files: unknown {names} are left as they are, never an error."""
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+_TIMED = re.compile(r"^\s*-?\s*\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?\s*s\s*:\s*")
+
+
+def timed_lines(lines: Sequence[str], seconds: int) -> str:
+    """"Actions:" then one "- a-b s: ..." line per beat, the clip's seconds split evenly."""
+    n = len(lines)
+    bounds = [0] + [min(seconds, math.ceil(seconds * (i + 1) / n)) for i in range(n)]
+    out = ["Actions:"]
+    for i, line in enumerate(lines):
+        body = _sentence(_TIMED.sub("", line.strip()).rstrip("."))
+        out.append(f"- {bounds[i]}-{bounds[i + 1]} s: {body}")
+    return "\n".join(out)
+
+
+def _lines_for(seconds: int, four: Sequence[str]) -> list[str]:
+    """Which of the four tone lines a clip of this length plays (see prompts.toml)."""
+    if seconds <= 4:
+        return [four[1], four[3]]
+    if seconds <= 8:
+        return [four[0], four[1], four[3]]
+    return list(four)
+
+
+def _max_lines(seconds: int) -> int:
+    return 2 if seconds <= 4 else 3 if seconds <= 8 else 4
+
+
+def style_sections(style: Style) -> dict[str, str]:
+    """The film's shared block: identical in every shot."""
+    look = f", {style.look}" if style.look else ""
+    sound = style.sound.strip()
+    return {
+        "style": _sentence(f"Style: {style.name}{look}"),
+        "palette": _sentence("Palette: " + ", ".join(style.palette)) if style.palette else "",
+        "setting": _sentence(_cap(style.setting)) if style.setting else "",
+        "lighting": _sentence(f"Lighting: {style.lighting}") if style.lighting else "",
+        "sound": "" if not sound or "intertitle" in sound.lower() else _sentence(
+            f"Sound: {sound}"),
+    }
+
+
+def _intertitle(text: str) -> str:
+    clean = " ".join(text.replace('"', "'").split())
+    return f'Intertitle: "{clean}"' if clean else ""
+
+
+def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str], ...]:
+    """The named parts of one shot's full prompt, in the guide's order (empty ones left out)."""
+    casting = storyboard.casting
+    style = casting.library.style
+    beat: Beat = storyboard.beat(shot.beat)
+    hero = hero_ref(style.protagonist)
+    who = style.protagonist.strip() or hero
+    profile = casting.profile
+    names = {"hero": hero, "Hero": _cap(hero), "title": profile.title or profile.name,
+             "name": profile.name}
+    parts = dict(style_sections(style))
+    intertitle_wanted = "intertitle" in style.sound.lower() or not style.sound.strip()
+    entry = shot.cast
+    if entry is not None:
+        gag = entry.gag.strip().rstrip(".")
+        props = entry.metaphor.props
+        prop = props[0] if props else "task"
+        parts["subject"] = _sentence(f"{_cap(who)} faces {gag}")
+        parts["props"] = _sentence("Props: " + ", ".join(props)) if props else ""
+        if entry.metaphor.actions:
+            lines = list(entry.metaphor.actions)[: _max_lines(shot.seconds)]
+        else:
+            w = wording()
+            four = w.tones.get(entry.metaphor.tone, w.tones["default"])
+            lines = _lines_for(shot.seconds, four)
+        # the subject already has the whole gag; the action line names its core only
+        core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
+        lines = [_fmt(x, hero=hero, Hero=_cap(hero), gag=core, prop=prop) for x in lines]
+        mood = entry.metaphor.tone
+        caption = shot.title.rstrip("…")
+    else:
+        scene_names = {**names, "hero": who, "Hero": _cap(who)}
+        parts["subject"] = _sentence(_fmt(beat.scene, **scene_names)) if beat.scene else ""
+        parts["props"] = ""
+        pool = list(beat.actions) or ["{hero} looks around, then to the camera"]
+        # fillers of one beat rotate through its lines so no two shots read the same
+        filler_no = sum(1 for s in storyboard.shots[: shot.index]
+                        if s.beat == shot.beat and s.cast is None)
+        k = filler_no % len(pool)
+        pool = pool[k:] + pool[:k]
+        lines = [_fmt(x, **names) for x in pool[: _max_lines(shot.seconds)]]
+        mood = ""
+        caption = _fmt(beat.intertitle, **names) if beat.intertitle else shot.title
+    camera = beat.camera.strip().rstrip(".") or "medium shot, locked-off camera, 35 mm lens"
+    parts["camera"] = _sentence(f"Cinematography: {camera}" + (f"; mood: {mood}" if mood else ""))
+    parts["actions"] = timed_lines(lines, shot.seconds)
+    if intertitle_wanted:
+        parts["sound"] = _intertitle(caption)
+    return tuple((name, parts[name]) for name in SECTION_ORDER if parts.get(name))
+
+
+def join_sections(sections: Sequence[tuple[str, str]]) -> str:
+    """The prompt text: style block, blank line, scene paragraph, blank line, the rest."""
+    paragraphs: dict[int, list[tuple[str, str]]] = {}
+    for name, text in sections:
+        if text:
+            paragraphs.setdefault(_PARAGRAPH.get(name, 2), []).append((name, text))
+    out = []
+    for key in sorted(paragraphs):
+        items = paragraphs[key]
+        sep = " " if key == 1 else "\n"
+        out.append(sep.join(text for _, text in items))
+    return "\n\n".join(out)
+
+
+def render_prompt(shot: Shot, storyboard: Storyboard) -> ShotPrompt:
+    """One shot's full, uncompressed prompt (cap = STANDARD)."""
+    from .tokens import count_tokens
+
+    sections = render_sections(shot, storyboard)
+    text = join_sections(sections)
+    n = count_tokens(text)
+    return ShotPrompt(shot.index, text, n, n, Tier.STANDARD.tokens, sections, n <= Tier.STANDARD
+                      .tokens)
+
+
+# -- compression ---------------------------------------------------------------------------
+
+Sections = dict[str, str]
+
+
+def _first_clause(text: str) -> str:
+    """Each sentence cut at its first comma: "a carton that will not pour, however ..." ."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    return " ".join(_sentence(s.split(",", 1)[0].rstrip(".")) if "," in s else s
+                    for s in sentences)
+
+
+def _drop_words(text: str, words: frozenset[str]) -> str:
+    def keep(m: re.Match[str]) -> str:
+        return "" if m.group(0).lower() in words else m.group(0)
+
+    out = re.sub(r"[A-Za-z]+(?:-[A-Za-z]+)*", keep, text)
+    out = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"[ \t]{2,}", " ", out))
+    out = re.sub(r"(^|[.!?]\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), out.strip())
+    return re.sub(r"\b(a|an) (a|an)\b", r"\2", out)
+
+
+def _label_split(text: str) -> tuple[str, str]:
+    label, _, body = text.partition(": ")
+    return label, body.rstrip(".")
+
+
+def _list_keep(text: str, n: int) -> str:
+    """'Palette: a, b, c, d.' -> 'Palette: a, b, c.' (first n items)."""
+    label, body = _label_split(text)
+    items = [x.strip() for x in body.split(",") if x.strip()]
+    return _sentence(f"{label}: " + ", ".join(items[:n])) if items else ""
+
+
+def _style_repeats(s: Sections) -> Sections:
+    # Look items that repeat a palette colour or the style name say nothing new.
+    label, body = _label_split(s.get("style", ""))
+    if not body:
+        return s
+    items = [x.strip() for x in body.split(",")]
+    name, look = items[0], items[1:]
+    _, palette = _label_split(s.get("palette", ""))
+    seen = {w for w in re.findall(r"[a-z]+", (palette + " " + name).lower()) if len(w) > 3}
+    kept = [x for x in look if not set(re.findall(r"[a-z]+", x.lower())) & seen]
+    out = dict(s)
+    out["style"] = _sentence(f"{label}: " + ", ".join([name, *kept]))
+    return out
+
+
+def _on(names: Sequence[str], fn: Callable[[str], str]) -> Callable[[Sections], Sections]:
+    def step(s: Sections) -> Sections:
+        out = dict(s)
+        for n in names:
+            if out.get(n):
+                out[n] = fn(out[n])
+        return out
+
+    return step
+
+
+def _drop(name: str) -> Callable[[Sections], Sections]:
+    return lambda s: {k: v for k, v in s.items() if k != name}
+
+
+def _label_first_clause(text: str) -> str:
+    label, body = _label_split(text)
+    return _sentence(f"{label}: {body.split(',', 1)[0].strip()}") if body else text
+
+
+def _style_name_only(text: str) -> str:
+    label, body = _label_split(text)
+    return _sentence(f"{label}: {body.split(',', 1)[0].strip()}")
+
+
+def _intertitle_short(text: str) -> str:
+    m = re.match(r'^(Intertitle: ")(.*)"$', text)
+    if not m:
+        return text
+    short = re.split(r":| — | - ", m.group(2), maxsplit=1)[0].strip()
+    return f'{m.group(1)}{short}"'
+
+
+@dataclass(frozen=True)
+class Step:
+    """One compression step: a name for the report, whether it edits the film's shared block."""
+
+    name: str
+    shared: bool
+    apply: Callable[[Sections], Sections]
+
+
+def ladder(shorten: Sequence[tuple[str, str]] = ()) -> tuple[Step, ...]:
+    """The compression steps, least important first. None touches 'camera' or 'actions'."""
+    drop = wording().droppable
+
+    def shorten_hero(s: Sections) -> Sections:
+        text = s.get("subject", "")
+        for long, short in shorten:
+            if long and long != short:
+                text = re.sub(re.escape(long), short, text, flags=re.IGNORECASE)
+        return {**s, "subject": _sentence(_cap(text.strip()))} if text else s
+
+    return (
+        Step("secondary clauses", False, _on(["subject"], _first_clause)),
+        Step("adjectives", False, _on(["subject", "props"], lambda t: _drop_words(t, drop))),
+        Step("repeated style words", True, lambda s: _on(["setting"], lambda t: _drop_words(
+            t, drop))(_style_repeats(s))),
+        Step("secondary props", False, _on(["props"], lambda t: _list_keep(t, 2))),
+        Step("palette extras", True, _on(["palette"], lambda t: _list_keep(t, 3))),
+        Step("lighting detail", True, _on(["lighting"], _label_first_clause)),
+        Step("sound detail", True, _on(["sound"], lambda t: t if t.startswith("Intertitle")
+                                       else _label_first_clause(t))),
+        Step("props", False, _drop("props")),
+        Step("style look", True, _on(["style"], _style_name_only)),
+        Step("protagonist detail", True, shorten_hero),
+        Step("setting", True, _drop("setting")),
+        Step("palette", True, _drop("palette")),
+        Step("intertitle detail", False, _on(["sound"], _intertitle_short)),
+    )
+
+
+@dataclass(frozen=True)
+class Compressed:
+    """What compress() returns: the sections kept, the text and the token counts."""
+
+    sections: tuple[tuple[str, str], ...]
+    text: str
+    tokens: int
+    tokens_before: int
+    cap: int
+    fits: bool
+    steps: tuple[str, ...]
+
+    @property
+    def ratio(self) -> float:
+        return self.tokens / self.tokens_before if self.tokens_before else 1.0
+
+
+def _as_tuple(s: Sections) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in s.items() if v)
+
+
+def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
+             shared_steps: int | None = None,
+             shorten: Sequence[tuple[str, str]] = ()) -> Compressed:
+    """Remove the least important parts until the prompt fits cap tokens (deterministic).
+
+    Steps run in ladder() order; after each, the text is re-counted and compression stops as
+    soon as it fits. The camera and action sections are never changed. shared_steps, when
+    given, forces every shared step up to that ladder position and forbids later ones:
+    render_prompts() uses it so the style block is cut the same way in every shot. shorten
+    lists (long, short) replacements for the protagonist step. fits is False when even the
+    last step leaves the prompt over the cap.
+    """
+    from .tokens import count_tokens
+
+    if cap < 1:
+        raise ValueError(f"a token cap must be positive, got {cap}")
+    current: Sections = dict(prompt_sections)
+    text = join_sections(_as_tuple(current))
+    before = count_tokens(text)
+    tokens = before
+    applied: list[str] = []
+    for pos, step in enumerate(ladder(shorten)):
+        if step.shared and shared_steps is not None:
+            if pos > shared_steps:
+                continue
+        elif tokens <= cap:
+            continue
+        nxt = step.apply(current)
+        if nxt == current:
+            continue
+        current = nxt
+        applied.append(step.name)
+        text = join_sections(_as_tuple(current))
+        tokens = count_tokens(text)
+    return Compressed(_as_tuple(current), text, tokens, before, cap, tokens <= cap,
+                      tuple(applied))
+
+
+def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int,
+                 shorten: Sequence[tuple[str, str]] = ()) -> int:
+    """The ladder position up to which shared steps are needed for this prompt to fit (-1: none).
+
+    Found by compressing with local and shared steps interleaved, as compress() does alone.
+    """
+    result = compress(prompt_sections, cap, shorten=shorten)
+    steps = ladder(shorten)
+    last = -1
+    for pos, step in enumerate(steps):
+        if step.shared and step.name in result.steps:
+            last = pos
+    if not result.fits:  # nothing short of every shared step is enough
+        last = len(steps) - 1
+    return last
+
+
+def render_prompts(storyboard: Storyboard, tier: Tier | int | str = Tier.LOW,
+                   ) -> tuple[ShotPrompt, ...]:
+    """Every shot's prompt, compressed to the tier's cap, with one shared style block.
+
+    The shared block is cut as far as the most demanding shot needs, in every shot, so the
+    film's style words stay identical (lint checks for drift); the rest of each prompt is cut
+    only as far as that shot needs.
+    """
+    cap = tier_cap(parse_tier(tier))
+    style = storyboard.casting.library.style
+    shorten = ((style.protagonist.strip(), hero_ref(style.protagonist)),)
+    full = [render_sections(shot, storyboard) for shot in storyboard.shots]
+    level = max((shared_level(s, cap, shorten) for s in full), default=-1)
+    out = []
+    for shot, sections in zip(storyboard.shots, full, strict=True):
+        c = compress(sections, cap, shared_steps=level, shorten=shorten)
+        out.append(ShotPrompt(shot.index, c.text, c.tokens, c.tokens_before, cap, c.sections,
+                              c.fits, c.steps))
+    return tuple(out)
+
+
+def prompt_report(prompts: Sequence[ShotPrompt]) -> dict[str, Any]:
+    """Totals for a set of prompts: tokens before and after, the ratio, how many fit."""
+    before = sum(p.tokens_before for p in prompts)
+    after = sum(p.tokens for p in prompts)
+    return {"tokens_before": before, "tokens": after,
+            "ratio": after / before if before else 1.0,
+            "fit": sum(p.fits for p in prompts), "shots": len(prompts)}
