@@ -1,0 +1,201 @@
+"""BudgetPicker: tier, model, size and story template, with the live estimate against the
+month's remaining budget.
+
+Why the words on it matter: the token tier bounds how long each prompt is (shorter prompts
+leave the model room; long ones get ignored or refused); it does not change the price of a
+second of video, which depends only on the model and the size. The seed mixed the two up, so
+the widget says it in plain words next to the tier.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import require_widgets
+
+require_widgets()
+
+import ipywidgets as w  # noqa: E402
+import traitlets  # noqa: E402
+
+from ..prompts import Tier  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..pricing import Cost, PriceTable
+
+OVER_CLASS = "sorafilm-over-budget"
+OK_CLASS = "sorafilm-within-budget"
+TIER_NOTE = ("The tier bounds prompt length (tokens per prompt), not the per-second price: "
+             "the price depends only on the model and the size.")
+_STYLE = f"""<style>
+.sorafilm-budget .sorafilm-estimate {{ font-size: 1.05em; padding: 4px 8px; border-radius: 4px;
+  border-left: 4px solid #7a9a5a; background: rgba(122,154,90,0.10); }}
+.sorafilm-budget.{OVER_CLASS} .sorafilm-estimate {{ border-left-color: #c0392b;
+  background: rgba(192,57,43,0.12); color: #c0392b; }}
+</style>"""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the picker's controls say: passed to the estimate callback."""
+
+    tier: Tier
+    model: str
+    size: str
+    template: str
+
+
+Estimator = Callable[[Selection], Any]  # returns a Cost, or a Plan (its .total is used)
+
+
+class BudgetPicker(w.VBox):  # type: ignore[misc]
+    """Choose tier, model, size and template; see the estimate and the remaining budget.
+
+    ``estimate(selection)`` returns a Cost or a Plan. Without it, the estimate is the
+    template's target seconds (from ``templates``, a mapping id -> seconds) at the model and
+    size's price. The widget turns red (CSS class ``sorafilm-over-budget``, trait
+    ``over_budget``) when the estimate exceeds what is left of the month's budget.
+    """
+
+    selection = traitlets.Any()
+    estimate = traitlets.Any(None, allow_none=True)  # the latest Cost
+    plan = traitlets.Any(None, allow_none=True)  # the latest Plan, when the estimator gives one
+    over_budget = traitlets.Bool(False)
+
+    def __init__(
+        self,
+        ledger: Any,
+        price_table: PriceTable,
+        *,
+        estimate: Estimator | None = None,
+        templates: Mapping[str, int] | Sequence[str] = ("silent-90",),
+        tier: Tier = Tier.MEDIUM,
+        model: str | None = None,
+        size: str | None = None,
+        template: str | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.price_table = price_table
+        self._estimator = estimate
+        self._seconds = dict(templates) if isinstance(templates, Mapping) else {}
+        template_ids = list(templates)
+        if not template_ids:
+            raise ValueError("BudgetPicker needs at least one story template")
+        model = model or price_table.models[0]
+        sizes = price_table.sizes(model)
+        self.tier = w.Dropdown(options=[(f"{t.name.lower()} ({t.tokens} tokens)", t)
+                                        for t in Tier], value=tier, description="tier")
+        self.model = w.Dropdown(options=list(price_table.models), value=model,
+                                description="model")
+        self.size = w.Dropdown(options=list(sizes), value=size if size in sizes else sizes[0],
+                               description="size")
+        self.template = w.Dropdown(options=template_ids, value=template or template_ids[0],
+                                   description="template")
+        self.output = w.HTML()
+        self.output.add_class("sorafilm-estimate")
+        self.remaining_label = w.HTML()
+        note = w.HTML(f"<small>{html.escape(TIER_NOTE)}</small>")
+        note.add_class("sorafilm-tier-note")
+        for control in (self.tier, self.size, self.template):
+            control.observe(self._changed, names="value")
+        self.model.observe(self._model_changed, names="value")
+        super().__init__([
+            w.HTML(_STYLE),
+            w.HBox([self.tier, self.model]),
+            w.HBox([self.size, self.template]),
+            note,
+            self.output,
+            self.remaining_label,
+        ])
+        self.add_class("sorafilm-budget")
+        self.refresh()
+
+    # -- state --------------------------------------------------------------------------
+
+    def current(self) -> Selection:
+        return Selection(self.tier.value, self.model.value, self.size.value,
+                         self.template.value)
+
+    def _model_changed(self, change: dict[str, Any]) -> None:
+        sizes = list(self.price_table.sizes(change["new"]))
+        keep = self.size.value if self.size.value in sizes else sizes[0]
+        with self.size.hold_trait_notifications():
+            self.size.options = sizes
+            self.size.value = keep
+        self.refresh()
+
+    def _changed(self, _change: object) -> None:
+        self.refresh()
+
+    def remaining(self) -> Cost | None:
+        """What is left of this month's budget, or None when no budget is set."""
+        if self.ledger is None:
+            return None
+        return self.ledger.remaining()
+
+    def _estimate(self, sel: Selection) -> tuple[Cost, Any]:
+        if self._estimator is not None:
+            result = self._estimator(sel)
+            if hasattr(result, "total") and hasattr(result, "storyboard"):
+                return result.total, result
+            return result, None
+        seconds = self._seconds.get(sel.template)
+        if seconds is None:
+            raise ValueError(f"no length known for template {sel.template!r}: pass estimate=")
+        return self.price_table.cost(sel.model, sel.size, seconds), None
+
+    def refresh(self) -> None:
+        """Recompute the estimate and re-read the ledger (call after spending elsewhere)."""
+        sel = self.current()
+        self.selection = sel
+        try:
+            cost, plan = self._estimate(sel)
+        except Exception as exc:  # a bad choice is shown, never raised into the event loop
+            self.estimate, self.plan = None, None
+            self._set_over(False)
+            self.output.value = f"<b>Cannot estimate:</b> {html.escape(str(exc))}"
+            return
+        self.estimate, self.plan = cost, plan
+        left = self.remaining()
+        over = left is not None and cost > left
+        self._set_over(over)
+        detail = ""
+        if plan is not None:
+            shots = plan.storyboard.shots
+            seconds = sum(s.seconds for s in shots)
+            tokens = max((p.tokens for p in plan.prompts), default=0)
+            errors = sum(1 for f in plan.findings if f.severity == "error")
+            detail = (f" for {len(shots)} shots, {seconds} s; longest prompt {tokens} tokens"
+                      f"; {len(plan.findings)} lint findings ({errors} blocking)")
+        verdict = ""
+        if left is not None:
+            verdict = (f" — <b>over budget</b> by {_money(cost - left)}" if over
+                       else f" — leaves {_money(left - cost)}")
+        self.output.value = (f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.model)} "
+                             f"{html.escape(sel.size)}{html.escape(detail)}{verdict}")
+        self.remaining_label.value = (
+            "No monthly budget set (ledger.set_budget(Cost(...)) sets one)." if left is None
+            else f"Remaining this month: <b>{_money(left)}</b>")
+
+    def _set_over(self, over: bool) -> None:
+        self.over_budget = over
+        if over:
+            self.remove_class(OK_CLASS)
+            self.add_class(OVER_CLASS)
+        else:
+            self.remove_class(OVER_CLASS)
+            self.add_class(OK_CLASS)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        data = super()._repr_mimebundle_(**kwargs)
+        data["text/html"] = (f"<div class='sorafilm-budget'>{self.output.value}<br>"
+                             f"{self.remaining_label.value}<br><small>"
+                             f"{html.escape(TIER_NOTE)}</small></div>")
+        return data
+
+
+def _money(cost: Cost) -> str:
+    return html.escape(str(cost))

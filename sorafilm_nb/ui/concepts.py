@@ -1,0 +1,42 @@
+"""ConceptTable: concept_table() with sort and filter controls, re-rendered on each change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import require_widgets
+
+require_widgets()
+
+import ipywidgets as w  # noqa: E402
+
+from .tables import SORTABLE, concept_table  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..analysis import RepoProfile
+
+
+class ConceptTable(w.VBox):  # type: ignore[misc]
+    """The concepts table with a sort dropdown, a direction toggle and a kind filter."""
+
+    def __init__(self, profile: RepoProfile, *, limit: int | None = 25) -> None:
+        self.profile = profile
+        self.limit = limit
+        kinds = sorted({c.kind for c in profile.concepts})
+        self.sort_by = w.Dropdown(options=list(SORTABLE), value="score", description="sort by")
+        self.descending = w.ToggleButton(value=True, description="descending")
+        self.kinds = w.SelectMultiple(options=kinds, value=tuple(kinds),
+                                      rows=max(1, min(5, len(kinds))), description="kinds")
+        self.table = w.HTML()
+        for control in (self.sort_by, self.descending, self.kinds):
+            control.observe(self._render, names="value")
+        super().__init__([w.HBox([self.sort_by, self.descending, self.kinds]), self.table])
+        self.add_class("sorafilm-concept-table")
+        self._render()
+
+    def _render(self, _change: object = None) -> None:
+        self.descending.description = "descending" if self.descending.value else "ascending"
+        styler = concept_table(self.profile, sort_by=self.sort_by.value,
+                               ascending=not self.descending.value,
+                               kinds=list(self.kinds.value) or None, limit=self.limit)
+        self.table.value = styler.to_html()

@@ -1,0 +1,166 @@
+"""MetaphorPicker: choose, per concept, which metaphor plays it, or type your own gag.
+
+Castings are frozen: every change builds a NEW Casting (dataclasses.replace) and publishes it
+on the ``casting`` trait, so ``picker.observe(fn, names="casting")`` or
+``picker.on_change(fn)`` sees each version, and a Casting handed out earlier never changes
+under the code that holds it (a plan made from it stays true to what was planned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import require_widgets
+
+require_widgets()
+
+import ipywidgets as w  # noqa: E402
+import traitlets  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..metaphors import CastEntry, Casting, Metaphor, MetaphorLibrary
+
+CUSTOM_PLACEHOLDER = "or type your own gag (a visible physical action)"
+
+
+def _label(metaphor: Metaphor | None, mid: str, score: float | None) -> str:
+    gag = metaphor.gag if metaphor is not None else "(not in this library)"
+    if len(gag) > 60:
+        gag = gag[:57] + "…"
+    tail = f" · {score:.2f}" if score is not None else ""
+    return f"{mid} — {gag}{tail}"
+
+
+class MetaphorPicker(w.VBox):  # type: ignore[misc]
+    """One row per cast concept: a dropdown of ranked metaphors plus a free-text gag."""
+
+    casting = traitlets.Any(help="the current Casting; replaced, never mutated")
+
+    def __init__(self, casting: Casting, library: MetaphorLibrary | None = None) -> None:
+        self.library = library if library is not None else casting.library
+        self._by_id: dict[str, Metaphor] = {m.id: m for m in self.library.metaphors}
+        self._callbacks: list[Callable[[Casting], None]] = []
+        self.dropdowns: list[w.Dropdown] = []
+        self.texts: list[w.Text] = []
+        self.errors: list[w.HTML] = []
+        self._syncing = False
+        rows: list[w.Widget] = [w.HTML(
+            "<b>Cast</b>: each concept from the code is played by one metaphor. "
+            "Pick another from the ranked matches, or type your own gag."
+        )]
+        for i, entry in enumerate(casting.entries):
+            dropdown = w.Dropdown(options=self._options(entry), value=entry.metaphor.id,
+                                  layout=w.Layout(width="26em"))
+            text = w.Text(value=entry.custom_gag or "", placeholder=CUSTOM_PLACEHOLDER,
+                          continuous_update=False, layout=w.Layout(width="22em"))
+            error = w.HTML()
+            dropdown.observe(lambda ch, i=i: self._picked(i), names="value")
+            text.observe(lambda ch, i=i: self._typed(i), names="value")
+            concept = entry.concept
+            name = w.HTML(f"<b>{_esc(concept.name)}</b> <small>{_esc(concept.kind)}</small>",
+                          layout=w.Layout(width="16em"))
+            row = w.HBox([name, dropdown, text, error])
+            row.add_class("sorafilm-metaphor-row")
+            rows.append(row)
+            self.dropdowns.append(dropdown)
+            self.texts.append(text)
+            self.errors.append(error)
+        super().__init__(rows)
+        self.casting = casting
+        self.add_class("sorafilm-metaphor-picker")
+
+    def _options(self, entry: CastEntry) -> list[tuple[str, str]]:
+        ranked = list(entry.alternatives) or [(m.id, 0.0) for m in self.library.metaphors]
+        if entry.metaphor.id not in {mid for mid, _ in ranked}:
+            ranked.insert(0, (entry.metaphor.id, entry.score))
+        out = []
+        for mid, score in ranked:
+            metaphor = self._by_id.get(mid) or (entry.metaphor if mid == entry.metaphor.id
+                                                else None)
+            if metaphor is None:
+                continue  # a ranked id the library does not hold cannot be cast
+            out.append((_label(metaphor, mid, score), mid))
+        return out
+
+    def _picked(self, i: int) -> None:
+        """A dropdown choice: Casting.recast drops any typed gag, so the text box clears."""
+        if self._syncing:
+            return
+        old: Casting = self.casting
+        mid = self.dropdowns[i].value
+        if mid == old.entries[i].metaphor.id:
+            return
+        new = old.recast(i, mid)
+        self._syncing = True
+        try:
+            self.texts[i].value = new.entries[i].custom_gag or ""
+        finally:
+            self._syncing = False
+        self.casting = new
+
+    def _typed(self, i: int) -> None:
+        """Free text replaces the gag but keeps the metaphor's props, beat and timing."""
+        if self._syncing:
+            return
+        old: Casting = self.casting
+        text = self.texts[i].value
+        if (" ".join(text.split()) or None) == old.entries[i].custom_gag:
+            return
+        try:
+            new = old.recast(i, custom_gag=text)
+        except ValueError as exc:  # too long: say so in the row, keep the old casting
+            self.errors[i].value = f"<small style='color:#c0392b'>{_esc(exc)}</small>"
+            return
+        self.errors[i].value = ""
+        self.casting = new
+
+    @traitlets.observe("casting")
+    def _publish(self, change: dict[str, object]) -> None:
+        if change["old"] is None or change["old"] is traitlets.Undefined:
+            return
+        for callback in list(self._callbacks):
+            callback(change["new"])  # type: ignore[arg-type]
+
+    def on_change(self, callback: Callable[[Casting], None]) -> None:
+        """Call ``callback(new_casting)`` after every change the user makes."""
+        self._callbacks.append(callback)
+
+    def pick(self, concept: str, metaphor_id: str | None = None, *,
+             gag: str | None = None) -> Casting:
+        """Do in code what the user does in the widget (for scripts and tests)."""
+        names = [e.concept.name for e in self.casting.entries]
+        if concept not in names:
+            raise KeyError(f"{concept!r} is not cast; cast concepts: {', '.join(names)}")
+        i = names.index(concept)
+        if metaphor_id is not None:
+            allowed = [v for _, v in self.dropdowns[i].options]
+            if metaphor_id not in allowed:
+                raise KeyError(f"{metaphor_id!r} is not a match for {concept!r}; "
+                               f"matches: {', '.join(allowed)}")
+            self.dropdowns[i].value = metaphor_id
+        if gag is not None:
+            self.texts[i].value = gag
+        return self.casting
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        data = super()._repr_mimebundle_(**kwargs)
+        data["text/html"] = casting_html(self.casting)
+        return data
+
+
+def casting_html(casting: Casting) -> str:
+    """A static table of the casting: what a reader without a kernel sees."""
+    rows = "".join(
+        f"<tr><td>{_esc(e.concept.name)}</td><td>{_esc(e.concept.kind)}</td>"
+        f"<td><code>{_esc(e.metaphor.id)}</code></td><td>{_esc(e.gag)}</td></tr>"
+        for e in casting.entries
+    )
+    return ("<table class='sorafilm-casting'><thead><tr><th>concept</th><th>kind</th>"
+            f"<th>metaphor</th><th>gag</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _esc(text: object) -> str:
+    import html
+
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,211 @@
+"""VideoPlayer: the finished film, by reference, with its shots beside it (click to jump).
+
+Why not ipywidgets.Video: it holds the mp4's bytes in the widget state, and a notebook that
+also keeps the output would store the film twice, base64-inflated (1.33×). Here the model
+holds only a path (the browser fetches the file from Jupyter's file server) and a small
+poster frame as a data URI (a few tens of kB), so a saved notebook stays small and a reader
+without the film still sees its first picture. The front end (ES module + CSS) lives in the
+top-level widgets/ folder and ships in the wheel as sorafilm_nb/_widgets.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from . import require_widgets
+
+require_widgets()
+
+import anywidget  # noqa: E402
+import traitlets  # noqa: E402
+
+POSTER_MAX_BYTES = 60_000
+POSTER_WIDTH = 480
+
+
+def widgets_dir() -> Path:
+    """The packaged front-end files, or the repository's widgets/ folder in a checkout."""
+    import sorafilm_nb
+
+    package = Path(sorafilm_nb.__file__).resolve().parent
+    packaged = package / "_widgets"
+    if (packaged / "player.js").is_file():
+        return packaged
+    return package.parent / "widgets"
+
+
+def poster_jpeg(video: str | os.PathLike[str], *, at: float | None = None,
+                width: int = POSTER_WIDTH, max_bytes: int = POSTER_MAX_BYTES) -> bytes:
+    """One frame of ``video`` as a JPEG at most ``width`` px on its long side.
+
+    ffmpeg (the imageio-ffmpeg binary) decodes only the frame it needs. If the JPEG comes out
+    over ``max_bytes`` (a noisy frame), it is re-encoded smaller and coarser until it fits.
+    """
+    import imageio_ffmpeg
+
+    path = Path(video)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such video file")
+    if at is None:
+        at = 1.0
+    for quality, long_side in ((5, width), (10, width), (14, width * 2 // 3),
+                               (20, width // 2)):
+        scale = (f"scale='if(gte(iw,ih),{long_side},-2)':'if(gte(iw,ih),-2,{long_side})'")
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error",
+               "-ss", f"{max(0.0, at):.3f}", "-i", str(path), "-frames:v", "1",
+               "-vf", scale, "-q:v", str(quality), "-f", "image2pipe", "-c:v", "mjpeg", "-"]
+        proc = subprocess.run(cmd, capture_output=True, check=False)
+        if proc.returncode != 0 or not proc.stdout:
+            if at > 0:  # asked past the end: take the first frame instead
+                return poster_jpeg(path, at=0.0, width=width, max_bytes=max_bytes)
+            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise ValueError(f"{path}: could not read a frame: {tail}")
+        if len(proc.stdout) <= max_bytes:
+            return proc.stdout
+    return proc.stdout
+
+
+def poster_data_uri(video: str | os.PathLike[str], *, at: float | None = None,
+                    width: int = POSTER_WIDTH) -> str:
+    """poster_jpeg() as a ``data:image/jpeg;base64,...`` URI for embedding in HTML."""
+    data = poster_jpeg(video, at=at, width=width)
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _load_film(film: Any) -> Any:
+    if isinstance(film, (str, os.PathLike)):
+        from ..film import Film
+
+        return Film.load(film)
+    return film
+
+
+def shot_rows(film: Any) -> list[dict[str, Any]]:
+    """The player's shot list: start time, length, title, prompt and cost of each shot."""
+    rows = []
+    start = 0.0
+    for shot in film.shots:
+        length = shot.duration_s if shot.duration_s else float(shot.seconds)
+        cost = shot.billed if shot.billed is not None else shot.estimated
+        rows.append({
+            "id": shot.shot_id,
+            "index": shot.index,
+            "title": shot.title or shot.shot_id,
+            "beat": shot.beat,
+            "start": round(start, 3),
+            "seconds": shot.seconds,
+            "model": shot.model,
+            "size": shot.size,
+            "prompt": shot.prompt,
+            "cost": str(cost),
+            "billed": shot.billed is not None,
+            "status": shot.status,
+        })
+        start += length
+    return rows
+
+
+def _posix_rel(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+
+
+class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
+    """The film with its shot list; state holds paths and a poster, never the video bytes.
+
+    ``VideoPlayer(film)`` takes a Film (from Studio.run or Film.load) or a film folder.
+    ``base_dir`` is the notebook's folder (default: the kernel's working directory, which
+    Jupyter sets to the notebook's folder): the film's relative path is taken from there.
+    """
+
+    _esm = widgets_dir() / "player.js"
+    _css = widgets_dir() / "player.css"
+
+    src_path = traitlets.Unicode("").tag(sync=True)  # relative to the notebook's folder
+    abs_path = traitlets.Unicode("").tag(sync=True)  # for JupyterLab's files/ URL
+    src_url = traitlets.Unicode("").tag(sync=True)  # an explicit URL overrides both
+    poster = traitlets.Unicode("").tag(sync=True)  # data:image/jpeg;base64,...
+    title = traitlets.Unicode("").tag(sync=True)
+    shots = traitlets.List(traitlets.Dict()).tag(sync=True)
+    seek_shot = traitlets.Int(-1).tag(sync=True)
+
+    def __init__(self, film: Any, *, base_dir: str | os.PathLike[str] | None = None,
+                 src_url: str = "", title: str | None = None) -> None:
+        film = _load_film(film)
+        if film.film is None:
+            raise ValueError(
+                f"no film to play in {film.out_dir}: not every shot succeeded "
+                f"({film.summary()})")
+        video = Path(film.film)
+        base = Path(base_dir) if base_dir is not None else Path.cwd()
+        rows = shot_rows(film)
+        at = min(rows[0]["seconds"] / 2, 2.0) if rows else 1.0
+        super().__init__(
+            src_path=_posix_rel(video, base),
+            abs_path=video.resolve().as_posix(),
+            src_url=src_url,
+            poster=poster_data_uri(video, at=at),
+            title=title if title is not None else _film_title(film),
+            shots=rows,
+        )
+        self.film = film
+        self.add_class("sorafilm-player")
+
+    def seek(self, shot: int | str) -> None:
+        """Jump the player to a shot (by index or id), as a click on the list does."""
+        ids = [row["id"] for row in self.shots]
+        index = ids.index(shot) if isinstance(shot, str) else int(shot)
+        if not 0 <= index < len(ids):
+            raise IndexError(f"no shot {shot!r}; shots: {', '.join(ids)}")
+        self.seek_shot = -1
+        self.seek_shot = index
+
+    def static_html(self) -> str:
+        """A <video> with the poster and the shot list: for renderers without widgets."""
+        return static_player_html(src=self.src_url or self.src_path, poster=self.poster,
+                                  title=self.title, shots=self.shots)
+
+    def _repr_html_(self) -> str:
+        return self.static_html()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = dict(data)
+        data["text/html"] = self.static_html()
+        return data, meta
+
+
+def _film_title(film: Any) -> str:
+    seconds = sum(s.seconds for s in film.shots)
+    return f"{len(film.shots)} shots · {seconds} s · billed {film.billed}"
+
+
+def static_player_html(*, src: str, poster: str, title: str,
+                       shots: list[dict[str, Any]]) -> str:
+    """The player as plain HTML (poster embedded, video by reference, prompts and costs)."""
+    esc = html.escape
+    items = "".join(
+        f"<li><b>{esc(_clock(s['start']))}</b> {esc(s['title'])} "
+        f"<small>({esc(str(s['seconds']))} s, {esc(s.get('model', ''))} {esc(s.get('size', ''))},"
+        f" {esc(s['cost'])})</small>"
+        f"<details><summary>prompt</summary><pre style='white-space:pre-wrap'>"
+        f"{esc(s['prompt'])}</pre></details></li>"
+        for s in shots
+    )
+    return (
+        f"<div class='sorafilm-player-static' data-sorafilm-film='{esc(src)}'>"
+        f"<div><b>{esc(title)}</b></div>"
+        f"<video controls preload='none' style='max-width:640px;width:100%' "
+        f"poster='{esc(poster)}' src='{esc(src)}'></video>"
+        f"<ol style='list-style:none;padding-left:0'>{items}</ol></div>"
+    )
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60}:{s % 60:02d}"

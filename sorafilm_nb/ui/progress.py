@@ -1,0 +1,141 @@
+"""JobProgress: one progress bar per shot, fed by ``Studio.run(..., on_progress=bars)``.
+
+The studio polls its jobs from worker threads and calls ``on_progress`` from them, while the
+cell that started the run is still executing. ipykernel sends comm messages from any thread,
+so the bars move during the run; a lock keeps the rows and the summary consistent when two
+workers report at once. The widget is itself callable, so it can be passed as the callback.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from . import require_widgets
+
+require_widgets()
+
+import ipywidgets as w  # noqa: E402
+import traitlets  # noqa: E402
+
+DONE = frozenset({"completed", "done", "downloaded", "settled", "finished", "skipped"})
+FAILED = frozenset({"failed", "refused", "expired", "cancelled", "error", "timeout"})
+
+
+def _bar_style(status: str) -> str:
+    if status in DONE:
+        return "success"
+    if status in FAILED:
+        return "danger"
+    return "info"
+
+
+class _Row:
+    def __init__(self, shot_id: str, title: str) -> None:
+        self.bar = w.IntProgress(value=0, min=0, max=100, description=shot_id,
+                                 bar_style="", layout=w.Layout(width="22em"))
+        self.bar.add_class("sorafilm-shot-bar")
+        self.title = w.HTML(html.escape(title), layout=w.Layout(width="18em"))
+        self.status = w.HTML("<small>waiting</small>", layout=w.Layout(width="26em"))
+        self.status.add_class("sorafilm-shot-status")
+        self.box = w.HBox([self.bar, self.title, self.status])
+        self.last_status = "waiting"
+
+
+class JobProgress(w.VBox):  # type: ignore[misc]
+    """Bars for the shots of a plan; ``update(event)`` (or calling the widget) moves them."""
+
+    finished = traitlets.Int(0)
+    failed = traitlets.Int(0)
+    statuses = traitlets.Dict()  # shot_id -> last status, for observers and tests
+
+    def __init__(self, plan_or_shots: Any = None) -> None:
+        self._lock = threading.RLock()
+        self._rows: dict[str, _Row] = {}
+        self.summary = w.HTML()
+        self.summary.add_class("sorafilm-progress-summary")
+        self._rows_box = w.VBox()
+        super().__init__([self.summary, self._rows_box])
+        self.add_class("sorafilm-job-progress")
+        for shot in _shots_of(plan_or_shots):
+            self._row(shot.id, getattr(shot, "title", "") or "")
+        self._summarise()
+
+    def _row(self, shot_id: str, title: str = "") -> _Row:
+        row = self._rows.get(shot_id)
+        if row is None:
+            row = _Row(shot_id, title)
+            self._rows[shot_id] = row
+            self._rows_box.children = tuple(r.box for r in self._rows.values())
+        return row
+
+    @property
+    def bars(self) -> dict[str, w.IntProgress]:
+        return {sid: row.bar for sid, row in self._rows.items()}
+
+    def update(self, event: Any) -> None:
+        """Apply one ShotProgress-like event (shot_id, status, progress, elapsed_s, ...)."""
+        shot_id = str(event.shot_id)
+        status = str(getattr(event, "status", "") or "")
+        progress = getattr(event, "progress", None)
+        elapsed = getattr(event, "elapsed_s", None)
+        job_id = getattr(event, "job_id", None)
+        message = getattr(event, "message", "") or ""
+        with self._lock:
+            row = self._row(shot_id)
+            if progress is not None:
+                value = max(0, min(100, int(progress)))
+                row.bar.value = 100 if status in DONE else value
+            elif status in DONE:
+                row.bar.value = 100
+            row.bar.bar_style = _bar_style(status)
+            row.last_status = status
+            parts = [f"<b>{html.escape(status or '…')}</b>"]
+            if progress is not None:
+                parts.append(f"server {int(progress)}%")
+            if elapsed is not None:
+                parts.append(f"{float(elapsed):.1f} s")
+            if job_id:
+                parts.append(f"<code>{html.escape(str(job_id))}</code>")
+            if message:
+                parts.append(html.escape(str(message)))
+            row.status.value = "<small>" + " · ".join(parts) + "</small>"
+            self._summarise()
+
+    __call__ = update
+
+    def _summarise(self) -> None:
+        statuses = {sid: row.last_status for sid, row in self._rows.items()}
+        done = sum(1 for s in statuses.values() if s in DONE)
+        bad = sum(1 for s in statuses.values() if s in FAILED)
+        self.statuses = statuses
+        self.finished, self.failed = done, bad
+        total = len(statuses)
+        text = f"{done} of {total} shots done"
+        if bad:
+            text += f" · <span style='color:#c0392b'>{bad} failed</span>"
+        self.summary.value = text
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        data = super()._repr_mimebundle_(**kwargs)
+        with self._lock:
+            rows = "".join(
+                f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td>"
+                f"<td>{row.status.value}</td></tr>" for sid, row in self._rows.items())
+            data["text/html"] = (f"<div>{self.summary.value}</div><table class="
+                                 f"'sorafilm-progress'>{rows}</table>")
+        return data
+
+
+def _shots_of(thing: Any) -> Iterable[Any]:
+    if thing is None:
+        return ()
+    storyboard = getattr(thing, "storyboard", None)
+    if storyboard is not None:
+        return storyboard.shots
+    shots = getattr(thing, "shots", None)
+    if shots is not None:
+        return shots
+    return list(thing)

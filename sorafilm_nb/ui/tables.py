@@ -1,0 +1,106 @@
+"""The repository's concepts as a styled pandas table, and a widget to sort and filter it.
+
+A pandas Styler renders everywhere (JupyterLab, nbconvert, GitHub) without a kernel, so the
+table itself is a Styler; sorting is a re-render with other arguments, which the small
+ConceptTable widget does from a dropdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
+    from ..analysis import RepoProfile
+
+# Columns shown, in this order, when present; the score gets a bar.
+COLUMNS = ("name", "kind", "score", "file", "line", "raised", "caught", "summary")
+SORTABLE = ("score", "name", "kind", "file", "raised", "caught")
+_ACCENT = "#c4a070"  # the design's sepia
+
+
+def concepts_frame(profile: RepoProfile) -> pd.DataFrame:
+    """The concepts as rows; RepoProfile.concepts_frame() when it exists, else built here."""
+    import pandas as pd
+
+    frame = None
+    try:
+        frame = profile.concepts_frame()
+    except NotImplementedError:
+        frame = None
+    if frame is None or not all(c in frame.columns for c in ("name", "kind", "score")):
+        rows = [
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "score": float(c.score),
+                "file": c.file,
+                "line": c.line,
+                "raised": c.raised,
+                "caught": c.caught,
+                "summary": c.summary,
+            }
+            for c in profile.concepts
+        ]
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return frame
+
+
+def concept_table(
+    profile: RepoProfile,
+    *,
+    sort_by: str = "score",
+    ascending: bool | None = None,
+    kinds: Sequence[str] | None = None,
+    limit: int | None = 25,
+) -> Styler:
+    """The profile's concepts as a styled table, sorted by ``sort_by``.
+
+    ``ascending`` defaults to descending for numbers (the most central first) and ascending
+    for text. ``kinds`` keeps only those concept kinds; ``limit`` the first N rows (None: all).
+    An unknown column raises ValueError naming the sortable ones.
+    """
+    frame = concepts_frame(profile)
+    if sort_by not in frame.columns:
+        raise ValueError(
+            f"cannot sort by {sort_by!r}: sortable columns are {', '.join(SORTABLE)}"
+        )
+    if kinds:
+        frame = frame[frame["kind"].isin(list(kinds))]
+    if ascending is None:
+        ascending = not _is_numeric(frame[sort_by])
+    frame = frame.sort_values(sort_by, ascending=ascending, kind="stable")
+    if limit is not None:
+        frame = frame.head(limit)
+    shown = [c for c in COLUMNS if c in frame.columns]
+    frame = frame[shown].reset_index(drop=True)
+    arrow = "▲" if ascending else "▼"
+    caption = (
+        f"{profile.title or profile.name}: {len(frame)} of {len(profile.concepts)} concepts, "
+        f"sorted by {sort_by} {arrow}"
+    )
+    styler = frame.style.hide(axis="index").set_caption(caption)
+    formats: dict[str, Any] = {"score": "{:.2f}"}
+    styler = styler.format({k: v for k, v in formats.items() if k in shown})
+    if "score" in shown and len(frame):
+        styler = styler.bar(subset=["score"], color=_ACCENT, vmin=0)
+    styler = styler.set_table_styles(
+        [
+            {"selector": "caption", "props": "caption-side: top; text-align: left; "
+             "font-weight: 600; padding: 4px 0;"},
+            {"selector": "th", "props": "text-align: left; padding: 4px 8px;"},
+            {"selector": "td", "props": "padding: 3px 8px; vertical-align: top;"},
+            {"selector": "td.col7, td.col_summary", "props": "max-width: 36em;"},
+        ]
+    )
+    styler = styler.set_table_attributes('class="sorafilm-concepts"')
+    return styler
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    from pandas.api.types import is_numeric_dtype
+
+    return bool(is_numeric_dtype(series))

@@ -1,0 +1,130 @@
+"""Cost charts on a real ledger's history: the plotted data are the ledger's numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from sorafilm_nb import charts
+from sorafilm_nb.ledger import Ledger
+from sorafilm_nb.pricing import Cost, PriceTable
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(hours=5)
+        return self.now
+
+
+# (purpose, plan, model, size, seconds, outcome): completed jobs bill the estimate
+JOBS = [
+    ("draft", "plan-a", "sora-2", "1280x720", 4, "completed"),
+    ("draft", "plan-a", "sora-2", "1280x720", 4, "completed"),
+    ("final", "plan-a", "sora-2-pro", "1280x720", 8, "completed"),
+    ("final", "plan-a", "sora-2-pro", "1792x1024", 12, "completed"),
+    ("film", "plan-b", "sora-2", "1280x720", 12, "failed"),
+    ("film", "plan-b", "sora-2", "1280x720", 8, "completed"),
+    ("film", "plan-b", "sora-2", "1280x720", 4, "open"),
+]
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    prices = PriceTable.load()
+    path = Path(tmp_path_factory.mktemp("ledger")) / "ledger.sqlite3"
+    with Ledger(path, clock=Clock()) as led:
+        led.set_budget(Cost(Decimal(5000)))
+        for k, (purpose, plan, model, size, secs, outcome) in enumerate(JOBS):
+            cost = prices.cost(model, size, secs)
+            res = led.reserve(cost, purpose, plan, shot=f"shot-{k:02d}", model=model,
+                              size=size, seconds=secs)
+            led.attach(res, f"video_{k}")
+            if outcome == "completed":
+                led.settle(f"video_{k}", cost)
+            elif outcome == "failed":
+                led.fail(f"video_{k}", "server error")
+        return led.history()
+
+
+def test_cumulative_spend_follows_the_ledger_and_draws_the_budget(history: pd.DataFrame) -> None:
+    fig = charts.cumulative_spend(history, Cost(Decimal(5000)))
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    billed_line, committed, budget = ax.lines
+    # drafts 0.40 + 0.40, pro 720p 2.40, pro hi-res 6.00, sora-2 0.80;
+    # the failed job was not billed, so it adds no step
+    assert np.allclose(billed_line.get_ydata(), [0.4, 0.8, 3.2, 9.2, 10.0])
+    assert committed.get_ydata()[-1] == pytest.approx(10.4)  # + the open 4 s reservation
+    assert list(budget.get_ydata()) == [50.0, 50.0]
+    assert "monthly budget $50.00" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_title(loc="left") == "Cumulative spend"
+
+
+def test_spend_by_model_and_size(history: pd.DataFrame) -> None:
+    ax = charts.spend_by_model_size(history).axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    widths = [p.get_width() for p in ax.patches]
+    got = dict(zip(labels, widths, strict=True))
+    assert got == pytest.approx({"sora-2  1280x720": 1.6, "sora-2-pro  1280x720": 2.4,
+                                 "sora-2-pro  1792x1024": 6.0})
+
+
+def test_cost_per_second_marks_the_list_price(history: pd.DataFrame) -> None:
+    ax = charts.cost_per_second(history, PriceTable.load()).axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    # completed seconds: sora-2 4+4+8 = 16 s for $1.60; the failed job was not billed
+    assert heights == pytest.approx([0.10, 0.30, 0.50])
+    listed = ax.collections[0].get_offsets()[:, 1]
+    assert list(listed) == pytest.approx([0.10, 0.30, 0.50])
+
+
+def test_drafts_vs_finals(history: pd.DataFrame) -> None:
+    ax = charts.drafts_vs_finals(history).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["draft", "final", "film"]
+    assert [p.get_height() for p in ax.patches] == pytest.approx([0.8, 8.4, 0.8])
+    assert "2 jobs, 8 s" in " ".join(t.get_text() for t in ax.texts)
+
+
+def test_estimate_vs_billed_per_plan(history: pd.DataFrame) -> None:
+    ax = charts.estimate_vs_billed(history).axes[0]
+    est = [p.get_height() for p in ax.containers[0]]
+    billed = [p.get_height() for p in ax.containers[1]]
+    assert est == pytest.approx([9.2, 2.0])  # plan-b: failed 12 s job estimated $1.20
+    assert billed == pytest.approx([9.2, 0.8])
+
+
+@pytest.mark.parametrize("make", [
+    lambda h: charts.cumulative_spend(h, Cost(Decimal(1000))),
+    charts.spend_by_model_size, charts.cost_per_second, charts.drafts_vs_finals,
+    charts.estimate_vs_billed,
+])
+def test_empty_history_draws_a_labelled_empty_chart(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with Ledger(tmp_path / "empty.sqlite3") as led:
+        fig = make(led.history())
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left")
+    assert any("yet" in t.get_text() for t in ax.texts)
+    assert fig._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_history_without_the_columns_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="billed_cents"):
+        charts.cumulative_spend(pd.DataFrame({"time": [], "model": []}))
+
+
+def test_dashboard_and_no_pyplot_state(history: pd.DataFrame) -> None:
+    import sys
+
+    figs = charts.dashboard(history, Cost(Decimal(5000)), PriceTable.load())
+    assert len(figs) == 5 and all(isinstance(f, Figure) for f in figs)
+    assert "matplotlib.pyplot" not in sys.modules or not sys.modules[
+        "matplotlib.pyplot"].get_fignums()

@@ -1,0 +1,300 @@
+"""The notebook widgets, driven from Python: state changes, observers, and what they render."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from ui_fixtures import EGGS, JAM, MILK, PROFILE, make_casting, make_film
+
+from sorafilm_nb.film import Film
+from sorafilm_nb.ledger import Ledger
+from sorafilm_nb.pricing import Cost, PriceTable
+from sorafilm_nb.prompts import Tier
+from sorafilm_nb.story import Shot
+from sorafilm_nb.studio import ShotProgress
+from sorafilm_nb.ui import (
+    BudgetPicker,
+    ConceptTable,
+    JobProgress,
+    MetaphorPicker,
+    VideoPlayer,
+    concept_table,
+)
+from sorafilm_nb.ui.player import poster_jpeg
+
+# -- package -------------------------------------------------------------------------------
+
+
+def test_import_ui_is_lazy_and_hints_at_the_extra() -> None:
+    code = (
+        "import sys; import sorafilm_nb.ui as ui;"
+        "print('ipywidgets' in sys.modules);"
+        "sys.modules['ipywidgets'] = None\n"
+        "try:\n    ui.MetaphorPicker\nexcept ImportError as e:\n    print(e)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "False"
+    assert "pip install 'sorafilm-nb[notebook]'" in out[1]
+
+
+# -- concept table -------------------------------------------------------------------------
+
+
+def _names_in(html: str) -> list[str]:
+    names = [c.name for c in PROFILE.concepts]
+    return sorted(names, key=lambda n: html.index(f">{n}<") if f">{n}<" in html else 1e9)
+
+
+def test_concept_table_sorts_and_filters() -> None:
+    html = concept_table(PROFILE).to_html()
+    assert 'class="sorafilm-concepts"' in html
+    assert _names_in(html) == ["ImportError", "Recorder", "KeyError", "load"]  # score ▼
+    by_name = concept_table(PROFILE, sort_by="name").to_html()
+    assert _names_in(by_name)[:3] == ["ImportError", "KeyError", "Recorder"]  # text ▲
+    only = concept_table(PROFILE, kinds=["exception"]).to_html()
+    assert ">Recorder<" not in only and ">KeyError<" in only
+    assert "2 of 4 concepts" in only
+    with pytest.raises(ValueError, match="sortable columns"):
+        concept_table(PROFILE, sort_by="colour")
+
+
+def test_concept_table_widget_resorts_on_change() -> None:
+    table = ConceptTable(PROFILE)
+    assert _names_in(table.table.value)[0] == "ImportError"
+    table.descending.value = False
+    assert _names_in(table.table.value)[0] == "load"
+    assert table.descending.description == "ascending"
+
+
+# -- metaphor picker -----------------------------------------------------------------------
+
+
+def test_picking_a_metaphor_yields_a_new_casting_and_notifies() -> None:
+    original = make_casting()
+    picker = MetaphorPicker(original, original.library)
+    seen_trait: list[object] = []
+    seen_cb: list[object] = []
+    picker.observe(lambda ch: seen_trait.append(ch["new"]), names="casting")
+    picker.on_change(seen_cb.append)
+
+    picker.dropdowns[0].value = EGGS.id
+
+    new = picker.casting
+    assert new is not original
+    assert new.entries[0].metaphor == EGGS
+    assert original.entries[0].metaphor == MILK  # never mutated
+    assert new.entries[1:] == original.entries[1:]
+    assert seen_trait == [new] and seen_cb == [new]
+    assert "sorafilm-metaphor-picker" in picker._dom_classes
+
+
+def test_free_text_gag_then_dropdown_clears_it() -> None:
+    picker = MetaphorPicker(make_casting())
+    picker.texts[2].value = "  a jam jar that opens itself   at last "
+    typed = picker.casting
+    assert typed.entries[2].custom_gag == "a jam jar that opens itself at last"
+    assert typed.entries[2].metaphor == JAM  # props and timing kept
+    picker.dropdowns[2].value = EGGS.id
+    assert picker.casting.entries[2].custom_gag is None
+    assert picker.texts[2].value == ""
+    assert picker.casting.entries[2].gag == EGGS.gag
+
+
+def test_pick_in_code_and_bad_input() -> None:
+    picker = MetaphorPicker(make_casting())
+    out = picker.pick("ImportError", JAM.id)
+    assert out.entries[0].metaphor == JAM
+    with pytest.raises(KeyError, match="not a match"):
+        picker.pick("Recorder", EGGS.id)  # not among Recorder's ranked matches
+    with pytest.raises(KeyError, match="cast concepts"):
+        picker.pick("NoSuchConcept", JAM.id)
+    before = picker.casting
+    picker.texts[0].value = "x" * 2000  # far too long for one visible action
+    assert picker.casting is before
+    assert "keep it under" in picker.errors[0].value
+
+
+def test_picker_static_html_for_readers_without_a_kernel() -> None:
+    picker = MetaphorPicker(make_casting())
+    bundle = picker._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert MILK.gag in bundle["text/html"] and "ImportError" in bundle["text/html"]
+
+
+# -- budget picker -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Ledger:
+    led = Ledger(tmp_path / "ledger.sqlite3")
+    led.set_budget(Cost(Decimal(500)))  # $5.00 a month
+    yield led
+    led.close()
+
+
+def test_budget_picker_goes_red_over_budget(ledger: Ledger) -> None:
+    prices = PriceTable.load()
+    picker = BudgetPicker(ledger, prices, templates={"silent-90": 96, "single-12": 12},
+                          template="single-12")
+    assert picker.estimate == Cost(Decimal(120))  # 12 s x 10 cents
+    assert not picker.over_budget and "sorafilm-over-budget" not in picker._dom_classes
+    assert "$5.00" in picker.remaining_label.value
+
+    picker.template.value = "silent-90"  # 96 s x 10 cents = $9.60 > $5.00
+    assert picker.estimate == Cost(Decimal(960))
+    assert picker.over_budget
+    assert "sorafilm-over-budget" in picker._dom_classes
+    assert "over budget" in picker.output.value and "$4.60" in picker.output.value
+
+    picker.template.value = "single-12"
+    assert not picker.over_budget and "sorafilm-over-budget" not in picker._dom_classes
+
+
+def test_budget_picker_tier_changes_length_not_price(ledger: Ledger) -> None:
+    picker = BudgetPicker(ledger, PriceTable.load(), templates={"single-12": 12})
+    before = picker.estimate
+    picker.tier.value = Tier.ULTRA_LOW
+    assert picker.estimate == before
+    text = " ".join(c.value for c in picker.children if hasattr(c, "value"))
+    assert "bounds prompt length" in text and "not the per-second price" in text
+    picker.model.value = "sora-2-pro"
+    assert "1792x1024" in picker.size.options
+    picker.size.value = "1792x1024"
+    assert picker.estimate == Cost(Decimal(600))  # 12 s x 50 cents
+    picker.model.value = "sora-2"  # 1792x1024 is not offered on sora-2: size falls back
+    assert picker.size.value in PriceTable.load().sizes("sora-2")
+
+
+def test_budget_picker_calls_the_estimator_and_sees_new_spend(ledger: Ledger) -> None:
+    calls = []
+
+    def estimate(sel):  # type: ignore[no-untyped-def]
+        calls.append(sel)
+        return Cost(Decimal(100 if sel.tier is Tier.LOW else 300))
+
+    picker = BudgetPicker(ledger, PriceTable.load(), estimate=estimate, tier=Tier.LOW)
+    assert calls[-1].tier is Tier.LOW and picker.estimate == Cost(Decimal(100))
+    picker.tier.value = Tier.HIGH
+    assert calls[-1].tier is Tier.HIGH and not picker.over_budget
+    ledger.reserve(Cost(Decimal(300)), "another notebook")  # $2.00 left
+    picker.refresh()
+    assert picker.over_budget and "$2.00" in picker.remaining_label.value
+
+
+def test_budget_picker_shows_estimator_errors(ledger: Ledger) -> None:
+    def broken(sel):  # type: ignore[no-untyped-def]
+        raise ValueError("template too short for its beats")
+
+    picker = BudgetPicker(ledger, PriceTable.load(), estimate=broken)
+    assert picker.estimate is None
+    assert "template too short" in picker.output.value
+
+
+# -- job progress --------------------------------------------------------------------------
+
+
+def _shots(n: int) -> list[Shot]:
+    return [Shot(index=i, beat="b", seconds=4, model="sora-2", size="1280x720", cast=None,
+                 title=f"title {i}") for i in range(n)]
+
+
+def test_job_progress_updates_from_worker_threads() -> None:
+    bars = JobProgress(_shots(4))
+    assert "sorafilm-job-progress" in bars._dom_classes
+    assert list(bars.bars) == ["shot-01", "shot-02", "shot-03", "shot-04"]
+    start = threading.Barrier(4)
+
+    def worker(i: int) -> None:
+        start.wait()
+        for p in range(0, 101, 5):
+            bars(ShotProgress(f"shot-{i + 1:02d}", i, "in_progress", p, p / 10, f"video_{i}"))
+        final = "failed" if i == 3 else "completed"
+        bars(ShotProgress(f"shot-{i + 1:02d}", i, final, 100 if i != 3 else 40, 11.0,
+                          f"video_{i}", "moderation_blocked" if i == 3 else ""))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [b.value for b in bars.bars.values()] == [100, 100, 100, 40]
+    assert [b.bar_style for b in bars.bars.values()] == ["success"] * 3 + ["danger"]
+    assert bars.finished == 3 and bars.failed == 1
+    assert "3 of 4 shots done" in bars.summary.value and "1 failed" in bars.summary.value
+    status = bars._rows["shot-04"].status.value
+    assert "moderation_blocked" in status and "video_3" in status and "11.0 s" in status
+
+
+def test_job_progress_adds_rows_for_unknown_shots() -> None:
+    bars = JobProgress()
+    bars.update(ShotProgress("shot-07", 6, "queued", 0, 0.2, None))
+    assert list(bars.bars) == ["shot-07"] and bars.bars["shot-07"].bar_style == "info"
+    assert "shot-07" in bars._repr_mimebundle_()["text/html"]
+
+
+# -- video player --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def film_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_film(tmp_path_factory.mktemp("nb") / "out" / "film1")
+
+
+def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> None:
+    player = VideoPlayer(Film.load(film_dir), base_dir=film_dir.parent.parent)
+    assert player.src_path == "out/film1/film.mp4"
+    assert player.abs_path == (film_dir / "film.mp4").resolve().as_posix()
+    state = json.dumps(player.get_state())
+    mp4 = (film_dir / "film.mp4").read_bytes()
+    assert len(state) < 100_000
+    assert base64.b64encode(mp4[:48]).decode()[:40] not in state  # no video bytes
+    assert "ftyp" not in state
+    head, data = player.poster.split(",", 1)
+    assert head == "data:image/jpeg;base64"
+    jpeg = base64.b64decode(data)
+    assert jpeg[:2] == b"\xff\xd8" and len(jpeg) < 100_000
+    assert "sorafilm-player" in player._dom_classes
+    assert "export default" in player._esm and ".sorafilm-shot" in player._css
+
+
+def test_player_lists_shots_with_start_prompt_and_cost(film_dir: Path) -> None:
+    player = VideoPlayer(film_dir, base_dir=film_dir)
+    assert [(s["id"], s["start"], s["seconds"]) for s in player.shots] == [
+        ("shot-01", 0.0, 4), ("shot-02", 4.0, 8)]
+    assert player.shots[1]["cost"] == "$0.80"
+    assert "the milk won't pour" in player.shots[0]["prompt"]
+    player.seek("shot-02")
+    assert player.seek_shot == 1
+    with pytest.raises(IndexError):
+        player.seek(5)
+
+
+def test_player_static_fallback_has_poster_and_reference(film_dir: Path) -> None:
+    player = VideoPlayer(film_dir, base_dir=film_dir)
+    data, _meta = player._repr_mimebundle_()
+    html = data["text/html"]
+    assert "<video" in html and "poster='data:image/jpeg;base64," in html
+    assert "src='film.mp4'" in html and "Shot 2 title" in html and "$0.80" in html
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == player.model_id
+
+
+def test_player_refuses_a_film_that_was_not_stitched(tmp_path: Path) -> None:
+    folder = make_film(tmp_path / "partial", (4,), stitched=False)
+    with pytest.raises(ValueError, match="no film to play"):
+        VideoPlayer(folder)
+
+
+def test_poster_of_a_portrait_video_is_small(tmp_path: Path) -> None:
+    folder = make_film(tmp_path / "tall", (4,), size="720x1280")
+    jpeg = poster_jpeg(folder / "film.mp4", at=99.0, width=240)  # past the end: first frame
+    assert jpeg[:2] == b"\xff\xd8" and len(jpeg) < 30_000
+    with pytest.raises(FileNotFoundError):
+        poster_jpeg(tmp_path / "missing.mp4")
