@@ -1,0 +1,431 @@
+"""The Film record and its output folder: manifest.json, report.md, safe paths, atomic writes.
+
+Why the manifest is written after every state change (and not once at the end): it is the
+studio's memory across a crash. A kernel killed mid-poll leaves a manifest that already holds
+the plan and every job id attached so far, so `Studio.resume()` polls those jobs instead of
+paying for them twice. Everything in the folder is written to a temp file and renamed into
+place (os.replace), so a crash never leaves a half-written manifest or a truncated mp4 under
+its final name, and every path is built from our own shot ids, never from a string the server
+sent, so a job id like "../../etc/x" cannot write outside the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import SorafilmError
+from .pricing import Cost
+
+MANIFEST = "manifest.json"
+REPORT = "report.md"
+FILM = "film.mp4"
+MANIFEST_FORMAT = "sorafilm-manifest"
+MANIFEST_VERSION = 1
+
+# Shot states. FINAL ones need nothing more; the others are what resume() picks up.
+COMPLETED = "completed"
+FAILED = "failed"  # the job ended failed (not moderation)
+REFUSED = "refused"  # moderation_blocked, at create or as the job's error
+EXPIRED = "expired"  # completed, but the content could no longer be downloaded
+LOST = "lost"  # the job id is unknown to the server (404)
+REJECTED = "rejected"  # the API refused the request itself (400/401): no job was created
+FINAL_STATES = frozenset({COMPLETED, FAILED, REFUSED, EXPIRED, LOST, REJECTED})
+PENDING_STATES = frozenset(
+    {"planned", "reserved", "queued", "in_progress", "downloading", "timeout", "unknown"}
+)
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+class FilmError(SorafilmError):
+    """An output folder or manifest cannot be used (missing, foreign, unsafe, another plan)."""
+
+
+# -- paths and files ------------------------------------------------------------------------
+
+
+def safe_name(name: str) -> str:
+    """A bare file name made only of letters, digits, '.', '_' and '-'; anything else raises.
+
+    Used for every name that reaches the file system, including names read back from a
+    manifest (which a user, or anything else, may have edited).
+    """
+    if not isinstance(name, str) or not _SAFE_NAME.match(name) or name in (".", ".."):
+        raise FilmError(f"unsafe file name {name!r}: only letters, digits, '.', '_' and '-'")
+    return name
+
+
+def inside(out_dir: Path, name: str) -> Path:
+    """out_dir / name, checked to stay inside out_dir after resolving links."""
+    root = Path(out_dir).resolve()
+    path = (root / safe_name(name)).resolve()
+    if path.parent != root:
+        raise FilmError(f"{name!r} would be written outside {root}")
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync, then os.replace into place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def jsonable(obj: Any) -> Any:
+    """Plain JSON data from dataclasses, enums, Decimals, paths and tuples (for the plan)."""
+    if obj is None or isinstance(obj, (bool, int, str)):
+        return obj
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else str(obj)
+    if isinstance(obj, Decimal):
+        return cents_json(obj)
+    if isinstance(obj, Cost):
+        return {"cents": cents_json(obj.cents), "currency": obj.currency, "text": str(obj)}
+    if isinstance(obj, enum.Enum):
+        return obj.name
+    if isinstance(obj, Path):
+        return obj.as_posix()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        for prop in ("id", "blocked", "seconds"):  # useful derived values, when defined
+            attr = getattr(type(obj), prop, None)
+            if isinstance(attr, property) and prop not in out:
+                # a derived value that cannot be computed is left out
+                with contextlib.suppress(Exception):
+                    out[prop] = jsonable(getattr(obj, prop))
+        return out
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in obj]
+    return str(obj)
+
+
+def cents_json(cents: Decimal | int | None) -> int | str | None:
+    """Cents for JSON: an int when whole, else the exact Decimal as a string (never a float)."""
+    if cents is None:
+        return None
+    d = Decimal(cents)
+    return int(d) if d == d.to_integral_value() else str(d)
+
+
+def cents_from_json(value: Any, *, where: str) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, (bool, float)):
+        raise FilmError(f"{where}: cents must be an int or a decimal string, got {value!r}")
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise FilmError(f"{where}: not an amount of cents: {value!r}") from None
+
+
+# -- records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShotResult:
+    """One shot of a film as it stands: where its job is, what it cost, where its file is."""
+
+    shot_id: str  # "shot-01"
+    index: int  # 0-based
+    status: str
+    job_id: str | None
+    seconds: int
+    model: str
+    size: str
+    prompt: str
+    estimated: Cost
+    billed: Cost | None = None
+    file: str | None = None  # a bare file name inside the film folder
+    sha256: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    reservation_id: str | None = None
+    title: str = ""
+    beat: str = ""
+    duration_s: float | None = None  # read back from the mp4
+    history: tuple[Mapping[str, Any], ...] = ()  # earlier attempts (draft before final)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == COMPLETED and self.file is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "shot_id": self.shot_id,
+            "index": self.index,
+            "title": self.title,
+            "beat": self.beat,
+            "status": self.status,
+            "job_id": self.job_id,
+            "reservation_id": self.reservation_id,
+            "seconds": self.seconds,
+            "model": self.model,
+            "size": self.size,
+            "prompt": self.prompt,
+            "currency": self.estimated.currency,
+            "estimated_cents": cents_json(self.estimated.cents),
+            "billed_cents": None if self.billed is None else cents_json(self.billed.cents),
+            "file": self.file,
+            "sha256": self.sha256,
+            "duration_s": self.duration_s,
+            "error": self.error,
+            "error_code": self.error_code,
+            "history": [dict(h) for h in self.history],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], *, where: str) -> ShotResult:
+        def req(name: str, kind: type | tuple[type, ...]) -> Any:
+            if name not in data:
+                raise FilmError(f"{where}: missing field {name!r}")
+            value = data[name]
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+                raise FilmError(f"{where}: field {name!r} has the wrong type: {value!r}")
+            return value
+
+        def opt(name: str, kind: type | tuple[type, ...]) -> Any:
+            value = data.get(name)
+            if value is not None and not isinstance(value, kind):
+                raise FilmError(f"{where}: field {name!r} has the wrong type: {value!r}")
+            return value
+
+        currency = data.get("currency", "USD")
+        est = cents_from_json(data.get("estimated_cents"), where=f"{where}, estimated_cents")
+        billed = cents_from_json(data.get("billed_cents"), where=f"{where}, billed_cents")
+        file = opt("file", str)
+        if file is not None:
+            safe_name(file)
+        shot_id = safe_name(req("shot_id", str))
+        return cls(
+            shot_id=shot_id,
+            index=req("index", int),
+            status=req("status", str),
+            job_id=opt("job_id", str),
+            seconds=req("seconds", int),
+            model=req("model", str),
+            size=req("size", str),
+            prompt=req("prompt", str),
+            estimated=Cost(est if est is not None else Decimal(0), currency),
+            billed=None if billed is None else Cost(billed, currency),
+            file=file,
+            sha256=opt("sha256", str),
+            error=opt("error", str),
+            error_code=opt("error_code", str),
+            reservation_id=None if data.get("reservation_id") is None
+            else str(data["reservation_id"]),
+            title=opt("title", str) or "",
+            beat=opt("beat", str) or "",
+            duration_s=opt("duration_s", (int, float)),
+            history=tuple(opt("history", list) or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Film:
+    """A film folder as it stands: the shots, the stitched film (when all shots succeeded)."""
+
+    out_dir: Path
+    film: Path | None  # film.mp4, or None until every shot has succeeded
+    shots: tuple[ShotResult, ...]
+    billed: Cost  # sum of what the shots were billed
+    manifest: Path
+    plan_id: str
+    duration_s: float | None = None  # the stitched film's duration, read back
+    report: Path | None = None
+    notes: tuple[str, ...] = ()  # problems worth telling (duration mismatch, resume hints)
+
+    @property
+    def ok(self) -> bool:
+        return self.film is not None and all(s.ok for s in self.shots)
+
+    @property
+    def retry(self) -> tuple[str, ...]:
+        """The shots that did not succeed: what to re-run or resume."""
+        return tuple(s.shot_id for s in self.shots if not s.ok)
+
+    @property
+    def estimated(self) -> Cost:
+        cur = self.billed.currency
+        result = Cost.zero(cur)
+        for s in self.shots:
+            result = result + s.estimated
+        return result
+
+    def summary(self) -> str:
+        done = sum(1 for s in self.shots if s.ok)
+        head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}"
+        if self.film is not None:
+            return f"{head}; film: {self.film}"
+        if self.retry:
+            return f"{head}; no film stitched, to retry: {', '.join(self.retry)}"
+        return head
+
+    @classmethod
+    def load(cls, out_dir: str | os.PathLike[str]) -> Film:
+        """Read a film folder's manifest.json back into a Film (nothing is contacted)."""
+        folder = Path(out_dir)
+        data = read_manifest(folder)
+        return film_from_manifest(folder, data)
+
+
+# -- manifest --------------------------------------------------------------------------------
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The manifest as a dict, validated enough that the studio can act on it."""
+    path = Path(out_dir) / MANIFEST
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FilmError(f"{path}: no manifest here; is {out_dir} a film folder?") from None
+    except OSError as exc:
+        raise FilmError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FilmError(f"{path}: not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        raise FilmError(f"{path}: not a sorafilm manifest (no format={MANIFEST_FORMAT!r})")
+    version = data.get("version")
+    if not isinstance(version, int) or version > MANIFEST_VERSION:
+        raise FilmError(f"{path}: manifest version {version!r} is newer than this sorafilm "
+                        f"understands ({MANIFEST_VERSION}); upgrade sorafilm-nb")
+    if not isinstance(data.get("plan_id"), str) or not isinstance(data.get("shots"), list):
+        raise FilmError(f"{path}: missing plan_id or shots")
+    return data
+
+
+def shots_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> list[ShotResult]:
+    path = Path(out_dir) / MANIFEST
+    shots: list[ShotResult] = []
+    for i, entry in enumerate(data["shots"]):
+        if not isinstance(entry, dict):
+            raise FilmError(f"{path}: shots[{i}] is not an object")
+        shots.append(ShotResult.from_json(entry, where=f"{path}, shots[{i}]"))
+    return shots
+
+
+def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
+    folder = Path(out_dir)
+    shots = shots_from_manifest(folder, data)
+    currency = shots[0].estimated.currency if shots else "USD"
+    billed = Cost.zero(currency)
+    for s in shots:
+        if s.billed is not None:
+            billed = billed + s.billed
+    film_name = data.get("film")
+    film = None
+    if film_name is not None:
+        film = inside(folder, film_name)
+        if not film.is_file():
+            film = None
+    report = folder / REPORT
+    return Film(
+        out_dir=folder,
+        film=film,
+        shots=tuple(shots),
+        billed=billed,
+        manifest=folder / MANIFEST,
+        plan_id=data["plan_id"],
+        duration_s=data.get("film_duration_s"),
+        report=report if report.is_file() else None,
+        notes=tuple(data.get("notes") or ()),
+    )
+
+
+def manifest_dict(*, plan_id: str, plan: Any, shots: list[ShotResult], backend: str,
+                  film: str | None = None, film_duration_s: float | None = None,
+                  notes: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+    """The manifest's content: format header, the plan's JSON, then one entry per shot."""
+    return {
+        "format": MANIFEST_FORMAT,
+        "version": MANIFEST_VERSION,
+        "plan_id": plan_id,
+        "plan": plan,
+        "backend": backend,
+        "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "shots": [s.to_json() for s in shots],
+        "film": film,
+        "film_duration_s": film_duration_s,
+        "notes": list(notes),
+    }
+
+
+def write_manifest(out_dir: Path, data: Mapping[str, Any]) -> Path:
+    path = Path(out_dir) / MANIFEST
+    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+# -- report --------------------------------------------------------------------------------
+
+
+def report_markdown(film: Film, *, remaining: Cost | None = None, limit: Cost | None = None,
+                    backend: str = "") -> str:
+    """report.md: what was made, what it cost, what is left of the month's budget."""
+    lines = [f"# Film report: plan {film.plan_id}", ""]
+    if backend:
+        lines += [f"Backend: {backend}", ""]
+    if film.film is not None:
+        dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
+        lines += [f"Film: `{film.film.name}`{dur}", ""]
+    else:
+        lines += ["No film was stitched: not every shot succeeded. To retry: "
+                  + (", ".join(film.retry) or "nothing"), ""]
+    lines += [
+        "| shot | status | model | size | seconds | estimated | billed | file | note |",
+        "|---|---|---|---|---:|---:|---:|---|---|",
+    ]
+    for s in film.shots:
+        billed = str(s.billed) if s.billed is not None else "—"
+        note = (s.error or "").replace("|", "/").replace("\n", " ")[:120]
+        lines.append(
+            f"| {s.shot_id} | {s.status} | {s.model} | {s.size} | {s.seconds} | "
+            f"{s.estimated} | {billed} | {s.file or '—'} | {note} |"
+        )
+    lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]
+    if remaining is not None:
+        tail = f" of {limit}" if limit is not None else ""
+        lines.append(f"Ledger: {remaining} remaining this month{tail}.")
+    for note in film.notes:
+        lines.append(f"\nNote: {note}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,435 @@
+"""The studio end to end: the real simulator, through the real openai SDK, a real ledger file.
+
+One hand-written fake backend remains, for what no honest server would send (a job id made
+to escape the output folder).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from studio_child import make_plan
+
+from sorafilm_nb.backends.base import Job, NotFound
+from sorafilm_nb.backends.openai_api import OpenAIBackend
+from sorafilm_nb.backends.simulator import Fault, Simulator
+from sorafilm_nb.film import Film, FilmError, sha256_file
+from sorafilm_nb.ledger import BudgetExceeded, Ledger
+from sorafilm_nb.pricing import Cost, PriceTable
+from sorafilm_nb.render import media_duration, render_animatic
+from sorafilm_nb.studio import ShotProgress, Studio
+
+
+@pytest.fixture
+def sim():
+    with Simulator(job_seconds=0.3, poll_after_ms=50) as s:
+        yield s
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Ledger:
+    with Ledger(tmp_path / "ledger.sqlite3") as led:
+        yield led
+
+
+def studio_for(sim, ledger: Ledger, **kw) -> Studio:
+    kw.setdefault("max_poll_interval", 0.2)
+    kw.setdefault("min_poll_interval", 0.05)
+    return Studio(OpenAIBackend.for_simulator(sim), ledger, **kw)
+
+
+def plan_rows(ledger: Ledger, plan_id: str):
+    return [r for r in ledger.records() if r.plan_id == plan_id]
+
+
+def settled_sum(ledger: Ledger, plan_id: str) -> int:
+    return sum(r.billed_cents or 0 for r in plan_rows(ledger, plan_id))
+
+
+def folder_files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+# -- the whole pipeline -----------------------------------------------------------------------
+
+
+def test_full_film_on_the_simulator(sim, ledger: Ledger, tmp_path: Path) -> None:
+    plan = make_plan(3, seconds=4, tag="full")
+    events: list[ShotProgress] = []
+    lock = threading.Lock()
+
+    def progress(event: ShotProgress) -> None:
+        with lock:
+            events.append(event)
+
+    out = tmp_path / "film"
+    film = studio_for(sim, ledger).run(plan, out, on_progress=progress)
+
+    assert film.ok, film.summary()
+    assert film.film == (out / "film.mp4").resolve() or film.film == out / "film.mp4"
+    # Durations read back from the files, not assumed.
+    shot_durations = [media_duration(out / s.file) for s in film.shots]
+    assert all(abs(d - 4.0) < 0.1 for d in shot_durations), shot_durations
+    assert abs(media_duration(out / "film.mp4") - sum(shot_durations)) < 0.1
+    # The manifest: the plan, then one entry per shot whose sha256 matches the file.
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["plan_id"] == plan.id and manifest["plan"]["id"] == plan.id
+    assert [e["shot_id"] for e in manifest["shots"]] == ["shot-01", "shot-02", "shot-03"]
+    for entry in manifest["shots"]:
+        assert entry["status"] == "completed"
+        assert entry["sha256"] == sha256_file(out / entry["file"])
+        assert entry["job_id"].startswith("video_")
+        assert entry["prompt"] and entry["model"] == "sora-2" and entry["size"] == "1280x720"
+        assert entry["estimated_cents"] == 40 and entry["billed_cents"] == 40
+    # Exactly one job per shot, and the ledger holds what the shots were billed, nothing open.
+    assert len(sim.jobs()) == 3 and sim.calls["create"] == 3
+    assert settled_sum(ledger, plan.id) == 120 == int(film.billed.cents)
+    assert not [r for r in ledger.pending() if r.plan_id == plan.id]
+    assert {r.status for r in plan_rows(ledger, plan.id)} == {"completed"}
+    # Progress: every shot went through reserved → ... → completed, with its job id.
+    for sid in ("shot-01", "shot-02", "shot-03"):
+        mine = [e for e in events if e.shot_id == sid]
+        assert mine[0].status == "reserved" and mine[-1].status == "completed"
+        assert mine[-1].progress == 100 and mine[-1].job_id is not None
+    report = (out / "report.md").read_text()
+    assert "shot-03" in report and "$1.20" in report
+    assert folder_files(out) == {"shot-01.mp4", "shot-02.mp4", "shot-03.mp4", "film.mp4",
+                                 "manifest.json", "report.md"}
+    loaded = Film.load(out)
+    assert loaded.ok and loaded.billed == film.billed and loaded.shots == film.shots
+
+
+def test_polling_follows_the_server_hint(ledger: Ledger, tmp_path: Path) -> None:
+    # A job of 1 s with a 250 ms hint needs about 4 polls; a loop ignoring the hint would
+    # make far more with min_poll_interval=0.01, and one without would make 1-2.
+    with Simulator(job_seconds=1.0, poll_after_ms=250) as sim:
+        film = studio_for(sim, ledger, min_poll_interval=0.01).run(
+            make_plan(1, tag="hint"), tmp_path / "f")
+        assert film.ok
+        assert 3 <= sim.calls["retrieve"] <= 8, sim.calls
+
+
+# -- refusals, faults --------------------------------------------------------------------------
+
+
+def test_refused_shot_is_reported_and_nothing_is_stitched(sim, ledger: Ledger,
+                                                          tmp_path: Path) -> None:
+    plan = make_plan(3, refuse=(1,), tag="refuse")
+    out = tmp_path / "film"
+    film = studio_for(sim, ledger).run(plan, out)
+
+    assert film.film is None and not (out / "film.mp4").exists()
+    assert film.retry == ("shot-02",)
+    refused = film.shots[1]
+    assert refused.status == "refused" and refused.error_code == "moderation_blocked"
+    assert "moderation" in (refused.error or "")
+    assert refused.file is None and not (out / "shot-02.mp4").exists()
+    rows = {r.shot: r for r in plan_rows(ledger, plan.id)}
+    # Failed jobs are not billed under the packaged price table: the reservation is released.
+    assert PriceTable.load().failed_jobs_billed is False
+    assert rows["shot-02"].status == "refused" and rows["shot-02"].billed_cents is None
+    assert rows["shot-01"].status == rows["shot-03"].status == "completed"
+    assert settled_sum(ledger, plan.id) == 80
+    assert "shot-02" in (out / "report.md").read_text()
+    assert "to retry: shot-02" in film.summary()
+
+
+def test_a_429_burst_is_survived(sim, ledger: Ledger, tmp_path: Path) -> None:
+    sim.faults.rate_limit = Fault(count=12)
+    film = studio_for(sim, ledger).run(make_plan(3, tag="429"), tmp_path / "f")
+    assert film.ok, film.summary()
+    assert sim.faults.rate_limit.fired == 12
+    assert len(sim.jobs()) == 3
+
+
+def test_a_429_on_create_is_retried_without_a_second_job(sim, ledger: Ledger,
+                                                         tmp_path: Path) -> None:
+    sim.faults.rate_limit = Fault(count=3, ops=frozenset({"create"}))
+    film = studio_for(sim, ledger, concurrency=1).run(make_plan(2, tag="429c"), tmp_path / "f")
+    assert film.ok, film.summary()
+    assert sim.faults.rate_limit.fired == 3
+    assert len(sim.jobs()) == 2
+
+
+def test_a_lost_create_response_yields_exactly_one_job(sim, ledger: Ledger,
+                                                       tmp_path: Path) -> None:
+    sim.faults.lose_create_response = Fault(count=1)
+    plan = make_plan(2, tag="lost")
+    film = studio_for(sim, ledger).run(plan, tmp_path / "f")
+    assert sim.faults.lose_create_response.fired == 1
+    assert len(sim.jobs()) == 2, [j["prompt"] for j in sim.jobs()]
+    assert film.ok, film.summary()
+    assert settled_sum(ledger, plan.id) == 80
+
+
+def test_budget_exceeded_before_any_create_means_zero_jobs(sim, ledger: Ledger,
+                                                           tmp_path: Path) -> None:
+    ledger.set_budget(Cost(100))  # $1.00; the plan costs $1.20
+    plan = make_plan(3, tag="budget")
+    with pytest.raises(BudgetExceeded) as info:
+        studio_for(sim, ledger).run(plan, tmp_path / "f")
+    assert "exceed" in str(info.value)
+    assert sim.calls["create"] == 0 and sim.jobs() == []
+    assert ledger.pending() == []
+    assert ledger.remaining() == Cost(100)
+
+
+def test_downloads_never_leave_partial_files(sim, ledger: Ledger, tmp_path: Path) -> None:
+    sim.faults.drop_connection = Fault(count=2, ops=frozenset({"content"}))
+    sim.faults.slow_download = Fault(count=1)
+    out = tmp_path / "f"
+    film = studio_for(sim, ledger).run(make_plan(2, tag="dl"), out)
+    assert film.ok, film.summary()
+    assert sim.faults.drop_connection.fired == 2
+    assert folder_files(out) == {"shot-01.mp4", "shot-02.mp4", "film.mp4", "manifest.json",
+                                 "report.md"}
+    for shot in film.shots:
+        assert sha256_file(out / shot.file) == shot.sha256
+
+
+def test_expired_content_is_a_reported_state(sim, ledger: Ledger, tmp_path: Path) -> None:
+    sim.faults.expire_content = Fault(count=1)
+    out = tmp_path / "f"
+    plan = make_plan(1, tag="expired")
+    film = studio_for(sim, ledger).run(plan, out)
+    shot = film.shots[0]
+    assert shot.status == "expired" and shot.file is None and film.film is None
+    assert folder_files(out) == {"manifest.json", "report.md"}
+    # The job completed, so it was billed: the ledger says so.
+    (row,) = plan_rows(ledger, plan.id)
+    assert row.status == "completed" and row.billed_cents == 40
+
+
+def test_poll_timeout_is_reported_and_resume_finishes(ledger: Ledger, tmp_path: Path) -> None:
+    with Simulator(job_seconds=30, poll_after_ms=50) as sim:
+        out = tmp_path / "f"
+        plan = make_plan(1, tag="timeout")
+        t0 = time.monotonic()
+        film = studio_for(sim, ledger, poll_timeout=0.5).run(plan, out)
+        assert time.monotonic() - t0 < 10
+        assert film.shots[0].status == "timeout" and film.film is None
+        (row,) = [r for r in ledger.pending() if r.plan_id == plan.id]
+        assert row.job_id == film.shots[0].job_id  # still reserved: the job may yet bill
+        sim.job_seconds = 0.0
+        film = studio_for(sim, ledger).resume(out)
+        assert film.ok, film.summary()
+        assert sim.calls["create"] == 1
+        assert settled_sum(ledger, plan.id) == 40
+
+
+def test_a_vanished_job_is_reported_not_waited_for(ledger: Ledger, tmp_path: Path) -> None:
+    with Simulator(job_seconds=30, poll_after_ms=50) as sim:
+        plan = make_plan(1, tag="vanish")
+        out = tmp_path / "f"
+        film = studio_for(sim, ledger, poll_timeout=0.3).run(plan, out)
+        assert film.shots[0].status == "timeout"
+        # While nobody watched, the job finished and the server forgot it.
+        sim.job_seconds = 0.0
+        OpenAIBackend.for_simulator(sim).delete(film.shots[0].job_id)
+        t0 = time.monotonic()
+        film = studio_for(sim, ledger).resume(out)
+        assert time.monotonic() - t0 < 5
+        shot = film.shots[0]
+        assert shot.status == "lost" and film.film is None
+        assert "unknown to the server" in shot.error
+        # Whether it was billed is unknowable: booked at its estimate, never less.
+        (row,) = plan_rows(ledger, plan.id)
+        assert row.status == "failed" and row.billed_cents == 40 and "vanished" in row.reason
+        assert sim.calls["create"] == 1
+
+
+# -- resume after a crash between reserve and attach -----------------------------------------
+
+
+def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
+                                                     tmp_path: Path) -> None:
+    plan = make_plan(2, tag="crash")
+    out = tmp_path / "f"
+    studio = studio_for(sim, ledger)
+    # Simulate a process killed right after create returned, before attach: reservations
+    # exist without job ids, the manifest says "reserved", the jobs exist on the server.
+    run_shots = studio._shots_of(plan)
+    from sorafilm_nb.studio import _Run
+
+    run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=run_shots,
+               backend="sim", on_progress=None)
+    out.mkdir()
+    studio._reserve_all(run, [0, 1])
+    backend = OpenAIBackend.for_simulator(sim)
+    backend.create(prompt=run_shots[0].prompt, model="sora-2", seconds=4, size="1280x720")
+    assert sim.calls["create"] == 1
+
+    film = studio_for(sim, ledger).resume(out)
+    assert film.ok, film.summary()
+    assert sim.calls["create"] == 2  # shot 1 found with list(), shot 2 created once
+    assert len(sim.jobs()) == 2
+    rows = plan_rows(ledger, plan.id)
+    assert sorted((r.shot, r.status) for r in rows) == [
+        ("shot-01", "completed"), ("shot-02", "completed"), ("shot-02", "released")]
+    (released,) = [r for r in rows if r.status == "released"]
+    assert "no job was found" in released.reason
+    assert settled_sum(ledger, plan.id) == 80
+
+
+# -- draft → final ----------------------------------------------------------------------------
+
+
+def test_rerun_renders_chosen_shots_on_the_pro_model(sim, ledger: Ledger,
+                                                      tmp_path: Path) -> None:
+    plan = make_plan(2, tag="rerun")
+    out = tmp_path / "f"
+    draft = studio_for(sim, ledger).run(plan, out)
+    assert draft.ok
+    old = draft.shots[1]
+    final = studio_for(sim, ledger).rerun(draft, ["shot-02"], model="sora-2-pro")
+    assert final.ok, final.summary()
+    new = final.shots[1]
+    assert new.model == "sora-2-pro" and new.job_id != old.job_id
+    assert new.billed == PriceTable.load().cost("sora-2-pro", "1280x720", 4) == Cost(120)
+    assert new.history[-1]["job_id"] == old.job_id
+    assert new.sha256 == sha256_file(out / "shot-02.mp4")
+    assert final.shots[0] == draft.shots[0]
+    assert abs(media_duration(out / "film.mp4") - 8.0) < 0.1
+    assert settled_sum(ledger, plan.id) == 40 + 40 + 120
+    assert sim.calls["create"] == 3
+
+
+def test_rerun_over_budget_changes_nothing(sim, ledger: Ledger, tmp_path: Path) -> None:
+    plan = make_plan(1, tag="rerun-budget")
+    out = tmp_path / "f"
+    studio_for(sim, ledger).run(plan, out)
+    before = (out / "manifest.json").read_bytes()
+    ledger.set_budget(Cost(100))
+    with pytest.raises(BudgetExceeded):
+        studio_for(sim, ledger).rerun(out, [1], model="sora-2-pro")
+    assert (out / "manifest.json").read_bytes() == before
+    assert sim.calls["create"] == 1
+
+
+def test_running_the_same_plan_again_does_not_pay_twice(sim, ledger: Ledger,
+                                                        tmp_path: Path) -> None:
+    plan = make_plan(2, tag="twice")
+    out = tmp_path / "f"
+    studio_for(sim, ledger).run(plan, out)
+    again = studio_for(sim, ledger).run(plan, out)
+    assert again.ok and sim.calls["create"] == 2
+    assert settled_sum(ledger, plan.id) == 80
+    with pytest.raises(FilmError, match="already holds"):
+        studio_for(sim, ledger).run(make_plan(1, tag="other"), out)
+
+
+def test_a_blocked_plan_submits_nothing(sim, ledger: Ledger, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from sorafilm_nb.errors import PlanError
+    from sorafilm_nb.lint import ERROR, Finding
+
+    plan = replace(make_plan(1, tag="blocked"), findings=(
+        Finding(rule="real-person", severity=ERROR, message="names a real person", hint="h"),))
+    with pytest.raises(PlanError, match="real person"):
+        studio_for(sim, ledger).run(plan, tmp_path / "f")
+    assert sim.calls["create"] == 0 and ledger.pending() == []
+
+
+# -- a server that sends a hostile job id ----------------------------------------------------
+
+
+class HostileBackend:
+    """A Videos API whose job ids try to climb out of the output folder."""
+
+    name = "hostile"
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, Job] = {}
+        self.n = 0
+
+    def create(self, *, prompt: str, model: str, seconds: int, size: str) -> Job:
+        self.n += 1
+        job = Job(id=f"../../escape-{self.n}/x" if self.n == 1 else f"/tmp/abs-{self.n}",
+                  status="queued", progress=0, model=model, seconds=seconds, size=size,
+                  prompt=prompt, created_at=int(time.time()))
+        self.jobs[job.id] = job
+        return job
+
+    def retrieve(self, job_id: str) -> Job:
+        from dataclasses import replace
+
+        if job_id not in self.jobs:
+            raise NotFound(job_id)
+        return replace(self.jobs[job_id], status="completed", progress=100)
+
+    def download(self, job_id: str, dest: Path, *, variant: str = "video") -> Path:
+        job = self.jobs[job_id]
+        return render_animatic(dest, seconds=job.seconds, size=job.size, title=job_id,
+                               scale=0.1, fps=4)
+
+    def list(self, *, after=None, limit=100, order="desc") -> list[Job]:
+        return list(self.jobs.values())
+
+    def remix(self, job_id: str, *, prompt: str) -> Job:
+        raise NotImplementedError
+
+    def extend(self, job_id: str, *, prompt: str, seconds: int) -> Job:
+        raise NotImplementedError
+
+    def delete(self, job_id: str) -> None:
+        self.jobs.pop(job_id, None)
+
+
+def test_a_hostile_job_id_cannot_write_outside_the_folder(ledger: Ledger,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "film"
+    film = Studio(HostileBackend(), ledger, min_poll_interval=0.01).run(
+        make_plan(2, tag="hostile"), out)
+    assert film.ok, film.summary()
+    assert film.shots[0].job_id == "../../escape-1/x"
+    assert folder_files(out) == {"shot-01.mp4", "shot-02.mp4", "film.mp4", "manifest.json",
+                                 "report.md"}
+    outside = [p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents
+               and not p.name.startswith("ledger.sqlite3")]
+    assert outside == []
+    assert not Path("/tmp/abs-2").exists()
+
+
+def test_a_manifest_naming_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "f"
+    out.mkdir()
+    shot = {"shot_id": "shot-01", "index": 0, "status": "completed", "job_id": "video_x",
+            "seconds": 4, "model": "sora-2", "size": "1280x720", "prompt": "p",
+            "estimated_cents": 40, "file": "../../etc/passwd"}
+    (out / "manifest.json").write_text(json.dumps(
+        {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}))
+    with pytest.raises(FilmError, match="unsafe file name"):
+        Film.load(out)
+
+
+def test_film_load_explains_a_missing_or_foreign_manifest(tmp_path: Path) -> None:
+    with pytest.raises(FilmError, match="no manifest"):
+        Film.load(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"hello": 1}')
+    with pytest.raises(FilmError, match="not a sorafilm manifest"):
+        Film.load(tmp_path)
+    (tmp_path / "manifest.json").write_text("{nope")
+    with pytest.raises(FilmError, match="not valid JSON"):
+        Film.load(tmp_path)
+
+
+def test_manifest_amounts_are_never_floats(tmp_path: Path) -> None:
+    out = tmp_path / "f"
+    out.mkdir()
+    shot = {"shot_id": "shot-01", "index": 0, "status": "planned", "job_id": None,
+            "seconds": 4, "model": "sora-2", "size": "1280x720", "prompt": "p",
+            "estimated_cents": 40.5}
+    (out / "manifest.json").write_text(json.dumps(
+        {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}))
+    with pytest.raises(FilmError, match="cents must be an int or a decimal string"):
+        Film.load(out)
+    shot["estimated_cents"] = "40.5"
+    (out / "manifest.json").write_text(json.dumps(
+        {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}))
+    assert Film.load(out).shots[0].estimated == Cost(Decimal("40.5"))

@@ -1,0 +1,90 @@
+"""A film process killed with SIGKILL mid-poll, then finished by Studio.resume().
+
+The simulator runs here, in the parent; the film runs in a real child process
+(tests/studio_child.py) that talks to it over HTTP through the real SDK. The parent waits until
+the child's manifest shows every job id attached, kills it, and resumes in-process. Exactly one
+create per shot may reach the simulator, and the ledger must hold exactly what the shots were
+billed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sorafilm_nb.backends.openai_api import OpenAIBackend
+from sorafilm_nb.backends.simulator import Simulator
+from sorafilm_nb.film import sha256_file
+from sorafilm_nb.ledger import Ledger
+from sorafilm_nb.render import media_duration
+from sorafilm_nb.studio import Studio
+
+CHILD = Path(__file__).with_name("studio_child.py")
+SHOTS = 3
+
+
+def _attached(manifest: Path) -> list[str] | None:
+    try:
+        data = json.loads(manifest.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    ids = [s.get("job_id") for s in data["shots"]]
+    return ids if all(ids) else None
+
+
+def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
+    out = tmp_path / "film"
+    ledger_path = tmp_path / "ledger.sqlite3"
+    # Jobs take 4 s: long enough that the child is surely polling when it is killed.
+    with Simulator(job_seconds=4.0, poll_after_ms=100) as sim:
+        env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
+        child = subprocess.Popen(
+            [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path),
+             str(SHOTS), "4"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 30
+            ids = None
+            while ids is None and time.monotonic() < deadline and child.poll() is None:
+                time.sleep(0.05)
+                ids = _attached(out / "manifest.json")
+            assert ids is not None, child.stderr.read().decode() if child.poll() else "slow"
+            polls_before = sim.calls["retrieve"]
+            time.sleep(0.3)  # let it poll a few times, then kill it mid-poll
+            assert child.poll() is None, "the child finished before it could be killed"
+            assert sim.calls["retrieve"] > polls_before
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=10)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        assert child.returncode == -signal.SIGKILL
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert {s["status"] for s in manifest["shots"]} <= {"queued", "in_progress"}
+        assert sim.calls["create"] == SHOTS
+
+        with Ledger(ledger_path) as ledger:
+            plan_id = manifest["plan_id"]
+            open_rows = [r for r in ledger.pending() if r.plan_id == plan_id]
+            assert sorted(r.job_id for r in open_rows) == sorted(ids)
+
+            studio = Studio(OpenAIBackend.for_simulator(sim), ledger, max_poll_interval=0.2)
+            film = studio.resume(out)
+
+            assert film.ok, film.summary()
+            assert sim.calls["create"] == SHOTS  # exactly one create per shot, across both
+            assert len(sim.jobs()) == SHOTS
+            assert [s.job_id for s in film.shots] == ids
+            rows = [r for r in ledger.records() if r.plan_id == plan_id]
+            assert len(rows) == SHOTS and {r.status for r in rows} == {"completed"}
+            assert sum(r.billed_cents for r in rows) == sum(
+                int(s.billed.cents) for s in film.shots) == SHOTS * 40
+            assert ledger.pending() == []
+            for shot in film.shots:
+                assert sha256_file(out / shot.file) == shot.sha256
+            assert abs(media_duration(out / "film.mp4") - SHOTS * 4) < 0.1
