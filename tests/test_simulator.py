@@ -436,7 +436,12 @@ def test_stop_is_idempotent_and_frees_the_port() -> None:
 
 
 def test_cli_simulate_serves_until_interrupted(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "sorafilm_nb", "simulate", "--port", "0",
+    # the subcommand's own register()/handler, as cli.py wires them (without importing
+    # every other subcommand, so this test is about `simulate` only)
+    runner = ("import argparse, sys; from sorafilm_nb.commands import simulate; "
+              "p = argparse.ArgumentParser(); simulate.register(p.add_subparsers()); "
+              "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
+    proc = subprocess.Popen([sys.executable, "-c", runner, "simulate", "--port", "0",
                              "--job-seconds", "0.1"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})

@@ -228,12 +228,17 @@ class Handler(BaseHTTPRequestHandler):
         path = sim.content_path(job_id, variant)
         slow = sim.fire("slow_download", op)
         size = path.stat().st_size
+        stop_at = size // 2 if sim.fire("cut_download", op) else size
         self._headers(200, CONTENT_TYPES[variant], size)
         rate = max(1, sim.faults.slow_bytes_per_second)
-        chunk = 16 * 1024
+        sent = 0
         with path.open("rb") as fh:
-            while data := fh.read(chunk):
-                self.wfile.write(data)
-                if slow:
+            while sent < stop_at and (data := fh.read(min(16 * 1024, stop_at - sent))):
+                if slow:  # pace before each chunk, so the whole body takes size / rate
                     self.wfile.flush()
                     time.sleep(len(data) / rate)
+                self.wfile.write(data)
+                sent += len(data)
+        if sent < size:  # the promised length never arrives: a broken transfer
+            self.wfile.flush()
+            self._drop()

@@ -88,6 +88,7 @@ class FaultConfig:
     drop_connection: Fault = field(default_factory=Fault)  # socket closed, no response
     lose_create_response: Fault = field(default_factory=Fault)  # job made, then dropped
     slow_download: Fault = field(default_factory=Fault)  # content throttled
+    cut_download: Fault = field(default_factory=Fault)  # content stops halfway, socket closed
     moderation: Fault = field(default_factory=Fault)  # job fails moderation_blocked
     expire_content: Fault = field(default_factory=Fault)  # completes already expired
     retry_after: float = 0.05  # seconds, sent as Retry-After and retry-after-ms
