@@ -133,27 +133,34 @@ class WordList:
         object.__setattr__(
             self, "_starts", {w: tuple(sorted(ns, reverse=True)) for w, ns in starts.items()}
         )
+        object.__setattr__(self, "_start_set", frozenset(starts))
 
     def find(self, text: str, *, folded: bool = False) -> tuple[str, ...]:
         """The listed terms the text names, in order of first appearance, each once.
 
         At each word the longest matching run wins ("Elvis Presley", not "Elvis").
         """
-        words = _WORD.findall(text if folded else _fold(text))
+        return self.find_words(_WORD.findall(text if folded else _fold(text)))
+
+    def find_words(self, words: Sequence[str]) -> tuple[str, ...]:
+        """find() on a text already split into folded words (shared by every list)."""
+        hits = self._start_set.intersection(words)  # type: ignore[attr-defined]
+        if not hits:
+            return ()  # the common case, decided in C
         canonical: dict[str, str] = self._canonical  # type: ignore[attr-defined]
         starts: dict[str, tuple[int, ...]] = self._starts  # type: ignore[attr-defined]
         found: list[str] = []
-        i = 0
-        while i < len(words):
-            step = 1
-            for n in starts.get(words[i], ()):
+        skip_to = 0
+        for i, word in enumerate(words):
+            if i < skip_to or word not in hits:
+                continue
+            for n in starts[word]:
                 term = canonical.get("".join(words[i : i + n]))
                 if term is not None:
                     if term not in found:
                         found.append(term)
-                    step = n
+                    skip_to = i + n
                     break
-            i += step
         return tuple(found)
 
 
@@ -171,7 +178,7 @@ class SecretPattern:
         return self.regex.finditer(text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: caches key on it
 class Rules:
     """All data the rules run on, loaded once from data/lint/ (plus any user files)."""
 
@@ -403,7 +410,15 @@ def sections_of(
     Given sections win; lines such as "Cinematography: ..." or "Actions:" followed by bullets
     fill in the rest, so lint works on hand-written prompts too.
     """
-    rules = rules or Rules.load()
+    key = tuple((str(name), str(body)) for name, body in sections)
+    return dict(_sections(text, key, rules or Rules.load()))
+
+
+@lru_cache(maxsize=512)
+def _sections(
+    text: str, sections: tuple[tuple[str, str], ...], rules: Rules
+) -> tuple[tuple[str, str], ...]:
+    """sections_of, cached: lint_prompt and lint_plan both need each prompt's sections."""
     found: dict[str, str] = {}
     current: str | None = None
     heading_re: re.Pattern[str] = rules._heading_re  # type: ignore[attr-defined]
@@ -421,7 +436,7 @@ def sections_of(
         key = _SECTION_ALIASES.get(name.lower(), name.lower())
         if body.strip():
             found[key] = body.strip()
-    return found
+    return tuple(found.items())
 
 
 def count_actions(actions_text: str) -> int:
@@ -459,8 +474,9 @@ def scan_text(
     rules = rules or Rules.load()
     out: list[Finding] = []
     folded = _fold(text)
+    words = _WORD.findall(folded)
     for wl in rules.words:
-        for term in wl.find(folded, folded=True):
+        for term in wl.find_words(words):
             out.append(
                 Finding(
                     wl.rule, wl.severity, f"names {wl.what}: {term}", wl.hint, shot_index, where

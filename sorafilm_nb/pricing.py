@@ -305,8 +305,9 @@ class PriceTable:
         return pd.DataFrame(rows, columns=["model", "size", "cents_per_second", "per_minute"])
 
 
+@lru_cache(maxsize=1)
 def default_path() -> Path:
-    """The packaged price file."""
+    """The packaged price file (resolved once: importlib.resources costs ~2 ms a call)."""
     return data_dir() / "prices.toml"
 
 
