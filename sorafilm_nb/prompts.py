@@ -12,16 +12,17 @@ action"), lighting, then sound, which for a silent film is the intertitle. A pro
     Palette: sepia, cream, charcoal, a touch of faded red.
 
     A cramped 1920s kitchen at breakfast. A programmer in braces and a bowler hat faces a milk
-    carton that will not pour, however hard it is shaken. Props: milk carton, empty glass.
+    carton that will not pour, however hard it is shaken. Props: milk carton, empty glass, ...
 
-    Cinematography: medium shot, locked-off camera at table height, 35 mm lens, ...
+    Cinematography: medium shot, locked-off camera at eye level, 35 mm lens, shallow depth ...
     Actions:
     - 0-3 s: the programmer reaches for the milk carton, full of confidence.
-    - 3-6 s: ...
+    - 3-6 s: it goes wrong: a milk carton that will not pour.
+    - 6-8 s: the programmer turns to the camera and shrugs, deadpan.
     Lighting: morning window light from the left, gentle falloff.
     Intertitle: "ImportError: the milk carton that will not pour"
 
-Style, palette, setting, lighting and the kind of sound are the film's shared block: identical
+Style, palette, setting, protagonist, lighting and sound are the film's shared block: identical
 in every shot, because continuity across separately generated clips comes from repeating the
 same words ("keep descriptions consistent across shots, reuse phrasing").
 
@@ -54,12 +55,12 @@ if TYPE_CHECKING:
 class Tier(Enum):
     """Token budget per prompt. Bounds prompt length, never the per-second price.
 
-    Measured on a kitchen-theme silent-90 film of 11 shots (tests/story_fixtures.py): full
-    prompts take 169-229 tokens, and compression can bring them down to 106-151 (the camera
-    and action lines are never cut). So STANDARD keeps everything with room for wordier
-    themes, HIGH trims only the longest prompts, MEDIUM and LOW cut detail (the default, LOW,
-    about 20 %), and ULTRA_LOW leaves little more than style, subject, camera, actions,
-    lighting and intertitle.
+    Measured on this repository's own 96 s silent-90 film with the packaged themes (kitchen,
+    space, heist): full prompts take 200-266 tokens and compression can bring every one under
+    160 (the camera and action lines are never cut). So STANDARD keeps everything with room
+    for wordier user themes, HIGH trims detail (about 20 %), MEDIUM and LOW more (the default,
+    LOW, about 30 %), and ULTRA_LOW leaves little more than the style name, subject, camera,
+    actions, lighting and intertitle (about 45 % shorter).
     """
 
     ULTRA_LOW = 160
@@ -127,11 +128,12 @@ class ShotPrompt:
 
 # -- wording data --------------------------------------------------------------------------
 
-SECTION_ORDER = ("style", "palette", "setting", "subject", "props", "camera", "actions",
-                 "lighting", "sound")
-SHARED = frozenset({"style", "palette", "setting", "lighting", "sound"})
-_PARAGRAPH = {"style": 0, "palette": 0, "setting": 1, "subject": 1, "props": 1, "camera": 2,
-              "actions": 2, "lighting": 2, "sound": 2}
+SECTION_ORDER = ("style", "palette", "setting", "hero", "subject", "props", "camera", "actions",
+                 "lighting", "sound", "intertitle")
+# The film's shared block: the same words in every shot (hero is empty in a few uncast shots).
+SHARED = frozenset({"style", "palette", "setting", "hero", "lighting", "sound"})
+_PARAGRAPH = {"style": 0, "palette": 0, "setting": 1, "hero": 1, "subject": 1, "props": 1,
+              "camera": 2, "actions": 2, "lighting": 2, "sound": 2, "intertitle": 2}
 
 
 @dataclass(frozen=True)
@@ -214,17 +216,29 @@ def _max_lines(seconds: int) -> int:
     return 2 if seconds <= 4 else 3 if seconds <= 8 else 4
 
 
+def wants_intertitles(style: Style) -> bool:
+    """A silent film (its sound mentions intertitles, or it has no sound at all)."""
+    return "intertitle" in style.sound.lower() or not style.sound.strip()
+
+
+def sound_line(sound: str) -> str:
+    """The style's sound without its intertitle clause: "no dialogue; a ragtime piano"."""
+    if "intertitle" not in sound.lower():
+        return _sentence(f"Sound: {sound.strip()}") if sound.strip() else ""
+    parts = [p.strip() for p in re.split(r"[;,]", sound) if p.strip()]
+    kept = [p for p in parts if "intertitle" not in p.lower()]
+    return _sentence("Sound: " + "; ".join(kept)) if kept else ""
+
+
 def style_sections(style: Style) -> dict[str, str]:
     """The film's shared block: identical in every shot."""
     look = f", {style.look}" if style.look else ""
-    sound = style.sound.strip()
     return {
         "style": _sentence(f"Style: {style.name}{look}"),
         "palette": _sentence("Palette: " + ", ".join(style.palette)) if style.palette else "",
         "setting": _sentence(_cap(style.setting)) if style.setting else "",
         "lighting": _sentence(f"Lighting: {style.lighting}") if style.lighting else "",
-        "sound": "" if not sound or "intertitle" in sound.lower() else _sentence(
-            f"Sound: {sound}"),
+        "sound": sound_line(style.sound),
     }
 
 
@@ -239,18 +253,18 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
     style = casting.library.style
     beat: Beat = storyboard.beat(shot.beat)
     hero = hero_ref(style.protagonist)
-    who = style.protagonist.strip() or hero
+    who = _cap(style.protagonist.strip().rstrip(".")) or _cap(hero)
     profile = casting.profile
     names = {"hero": hero, "Hero": _cap(hero), "title": profile.title or profile.name,
              "name": profile.name}
     parts = dict(style_sections(style))
-    intertitle_wanted = "intertitle" in style.sound.lower() or not style.sound.strip()
     entry = shot.cast
     if entry is not None:
         gag = entry.gag.strip().rstrip(".")
         props = entry.metaphor.props
         prop = props[0] if props else "task"
-        parts["subject"] = _sentence(f"{_cap(who)} faces {gag}")
+        parts["hero"] = who + ("," if "," in who else "")
+        parts["subject"] = _sentence(f"faces {gag}")
         parts["props"] = _sentence("Props: " + ", ".join(props)) if props else ""
         if entry.metaphor.actions:
             lines = list(entry.metaphor.actions)[: _max_lines(shot.seconds)]
@@ -264,8 +278,13 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         mood = entry.metaphor.tone
         caption = shot.title.rstrip("…")
     else:
-        scene_names = {**names, "hero": who, "Hero": _cap(who)}
-        parts["subject"] = _sentence(_fmt(beat.scene, **scene_names)) if beat.scene else ""
+        scene = beat.scene.strip()
+        if scene.startswith("{Hero} "):  # the protagonist, described as in every other shot
+            parts["hero"] = who + ("," if "," in who else "")
+            scene = scene[len("{Hero} "):]
+        parts["subject"] = _sentence(_cap(_fmt(scene, **names))) if scene else ""
+        if parts.get("hero"):
+            parts["subject"] = parts["subject"][:1].lower() + parts["subject"][1:]
         parts["props"] = ""
         pool = list(beat.actions) or ["{hero} looks around, then to the camera"]
         # fillers of one beat rotate through its lines so no two shots read the same
@@ -279,8 +298,8 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
     camera = beat.camera.strip().rstrip(".") or "medium shot, locked-off camera, 35 mm lens"
     parts["camera"] = _sentence(f"Cinematography: {camera}" + (f"; mood: {mood}" if mood else ""))
     parts["actions"] = timed_lines(lines, shot.seconds)
-    if intertitle_wanted:
-        parts["sound"] = _intertitle(caption)
+    if wants_intertitles(style):
+        parts["intertitle"] = _intertitle(caption)
     return tuple((name, parts[name]) for name in SECTION_ORDER if parts.get(name))
 
 
@@ -315,10 +334,11 @@ Sections = dict[str, str]
 
 
 def _first_clause(text: str) -> str:
-    """Each sentence cut at its first comma: "a carton that will not pour, however ..." ."""
+    """Each sentence cut at its first comma, colon or semicolon: "a carton that will not
+    pour, however hard it is shaken." -> "a carton that will not pour."."""
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-    return " ".join(_sentence(s.split(",", 1)[0].rstrip(".")) if "," in s else s
-                    for s in sentences)
+    return " ".join(_sentence(re.split(r"[,:;]", s, maxsplit=1)[0].rstrip("."))
+                    if re.search(r"[,:;]", s) else s for s in sentences)
 
 
 def _drop_words(text: str, words: frozenset[str]) -> str:
@@ -327,7 +347,9 @@ def _drop_words(text: str, words: frozenset[str]) -> str:
 
     out = re.sub(r"[A-Za-z]+(?:-[A-Za-z]+)*", keep, text)
     out = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"[ \t]{2,}", " ", out))
-    out = re.sub(r"(^|[.!?]\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), out.strip())
+    out = re.sub(r"([.!?]\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), out.strip())
+    if text[:1].isupper():
+        out = _cap(out)
     return re.sub(r"\b(a|an) (a|an)\b", r"\2", out)
 
 
@@ -400,33 +422,46 @@ class Step:
     apply: Callable[[Sections], Sections]
 
 
-def ladder(shorten: Sequence[tuple[str, str]] = ()) -> tuple[Step, ...]:
+def _shorten_hero(s: Sections) -> Sections:
+    hero = s.get("hero", "")
+    return {**s, "hero": _shorten_hero_text(hero)} if hero else s
+
+
+def _hero_first_clause(text: str) -> str:
+    return text.split(",", 1)[0].strip()
+
+
+def _shorten_hero_text(text: str) -> str:
+    return _cap(hero_ref(text.rstrip(",")))
+
+
+def ladder() -> tuple[Step, ...]:
     """The compression steps, least important first. None touches 'camera' or 'actions'."""
     drop = wording().droppable
 
-    def shorten_hero(s: Sections) -> Sections:
-        text = s.get("subject", "")
-        for long, short in shorten:
-            if long and long != short:
-                text = re.sub(re.escape(long), short, text, flags=re.IGNORECASE)
-        return {**s, "subject": _sentence(_cap(text.strip()))} if text else s
+    def words(t: str) -> str:
+        return _drop_words(t, drop)
+
+    def style_repeats(s: Sections) -> Sections:
+        return _on(["setting"], words)(_style_repeats(s))
 
     return (
         Step("secondary clauses", False, _on(["subject"], _first_clause)),
-        Step("adjectives", False, _on(["subject", "props"], lambda t: _drop_words(t, drop))),
-        Step("repeated style words", True, lambda s: _on(["setting"], lambda t: _drop_words(
-            t, drop))(_style_repeats(s))),
+        Step("adjectives", False, _on(["subject", "props"], words)),
+        Step("repeated style words", True, style_repeats),
         Step("secondary props", False, _on(["props"], lambda t: _list_keep(t, 2))),
         Step("palette extras", True, _on(["palette"], lambda t: _list_keep(t, 3))),
         Step("lighting detail", True, _on(["lighting"], _label_first_clause)),
-        Step("sound detail", True, _on(["sound"], lambda t: t if t.startswith("Intertitle")
-                                       else _label_first_clause(t))),
+        Step("sound detail", True, _on(["sound"], _label_first_clause)),
+        Step("protagonist detail", True, lambda s: _on(["hero"], _hero_first_clause)(
+            _on(["setting"], _first_clause)(s))),
         Step("props", False, _drop("props")),
         Step("style look", True, _on(["style"], _style_name_only)),
-        Step("protagonist detail", True, shorten_hero),
+        Step("protagonist", True, _shorten_hero),
         Step("setting", True, _drop("setting")),
+        Step("sound", True, _drop("sound")),
         Step("palette", True, _drop("palette")),
-        Step("intertitle detail", False, _on(["sound"], _intertitle_short)),
+        Step("intertitle detail", False, _on(["intertitle"], _intertitle_short)),
     )
 
 
@@ -452,16 +487,14 @@ def _as_tuple(s: Sections) -> tuple[tuple[str, str], ...]:
 
 
 def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
-             shared_steps: int | None = None,
-             shorten: Sequence[tuple[str, str]] = ()) -> Compressed:
+             shared_steps: int | None = None) -> Compressed:
     """Remove the least important parts until the prompt fits cap tokens (deterministic).
 
     Steps run in ladder() order; after each, the text is re-counted and compression stops as
     soon as it fits. The camera and action sections are never changed. shared_steps, when
     given, forces every shared step up to that ladder position and forbids later ones:
-    render_prompts() uses it so the style block is cut the same way in every shot. shorten
-    lists (long, short) replacements for the protagonist step. fits is False when even the
-    last step leaves the prompt over the cap.
+    render_prompts() uses it so the style block is cut the same way in every shot. fits is
+    False when even the last step leaves the prompt over the cap.
     """
     from .tokens import count_tokens
 
@@ -472,7 +505,7 @@ def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
     before = count_tokens(text)
     tokens = before
     applied: list[str] = []
-    for pos, step in enumerate(ladder(shorten)):
+    for pos, step in enumerate(ladder()):
         if step.shared and shared_steps is not None:
             if pos > shared_steps:
                 continue
@@ -489,14 +522,13 @@ def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
                       tuple(applied))
 
 
-def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int,
-                 shorten: Sequence[tuple[str, str]] = ()) -> int:
+def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int) -> int:
     """The ladder position up to which shared steps are needed for this prompt to fit (-1: none).
 
     Found by compressing with local and shared steps interleaved, as compress() does alone.
     """
-    result = compress(prompt_sections, cap, shorten=shorten)
-    steps = ladder(shorten)
+    result = compress(prompt_sections, cap)
+    steps = ladder()
     last = -1
     for pos, step in enumerate(steps):
         if step.shared and step.name in result.steps:
@@ -515,13 +547,11 @@ def render_prompts(storyboard: Storyboard, tier: Tier | int | str = Tier.LOW,
     only as far as that shot needs.
     """
     cap = tier_cap(parse_tier(tier))
-    style = storyboard.casting.library.style
-    shorten = ((style.protagonist.strip(), hero_ref(style.protagonist)),)
     full = [render_sections(shot, storyboard) for shot in storyboard.shots]
-    level = max((shared_level(s, cap, shorten) for s in full), default=-1)
+    level = max((shared_level(s, cap) for s in full), default=-1)
     out = []
     for shot, sections in zip(storyboard.shots, full, strict=True):
-        c = compress(sections, cap, shared_steps=level, shorten=shorten)
+        c = compress(sections, cap, shared_steps=level)
         out.append(ShotPrompt(shot.index, c.text, c.tokens, c.tokens_before, cap, c.sections,
                               c.fits, c.steps))
     return tuple(out)

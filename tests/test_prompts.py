@@ -45,7 +45,7 @@ def test_the_design_example_reads_like_a_storyboard_panel() -> None:
                         "bowler hat faces a milk carton that will not pour, however hard it is "
                         "shaken. Props: milk carton, empty glass, breakfast table.")
     assert lines[4] == ""
-    assert lines[5].startswith("Cinematography: medium shot, locked-off camera at table height,"
+    assert lines[5].startswith("Cinematography: medium shot, locked-off camera at eye level,"
                                " 35 mm lens")
     assert lines[6] == "Actions:"
     timed = [TIMED.match(x) for x in lines[7:10]]
@@ -55,8 +55,9 @@ def test_the_design_example_reads_like_a_storyboard_panel() -> None:
     assert lines[10] == "Lighting: morning window light from the left, gentle falloff."
     assert lines[11] == 'Intertitle: "ImportError: the milk carton that will not pour"'
     assert len(lines) == 12
-    assert [k for k, _ in p.sections] == ["style", "palette", "setting", "subject", "props",
-                                          "camera", "actions", "lighting", "sound"]
+    assert [k for k, _ in p.sections] == ["style", "palette", "setting", "hero", "subject",
+                                          "props", "camera", "actions", "lighting",
+                                          "intertitle"]
     assert p.tokens == p.tokens_before == count_tokens(p.text) and p.fits and p.ratio == 1.0
 
 
