@@ -353,11 +353,15 @@ def probe(path: str | Path) -> MediaInfo:
     log = proc.stderr
     duration = _DURATION.search(log)
     video = _VIDEO.search(log)
-    if not duration or not video:
-        raise RenderError(f"{path}: not a readable video ({log.strip().splitlines()[-1:]})")
-    hours, minutes, secs = duration.groups()
+    if not video or ("Duration: N/A" not in log and not duration):
+        last = log.strip().splitlines()[-1:] or ["no output from ffmpeg"]
+        raise RenderError(f"{path}: not a readable video or image ({last[0]})")
+    seconds = 0.0  # a still image (webp) has no duration
+    if duration:
+        hours, minutes, secs = duration.groups()
+        seconds = int(hours) * 3600 + int(minutes) * 60 + float(secs)
     fps = _FPS.search(log[video.start():])
-    return MediaInfo(duration=int(hours) * 3600 + int(minutes) * 60 + float(secs),
+    return MediaInfo(duration=seconds,
                      width=int(video[3]), height=int(video[4]), codec=video[1],
                      pix_fmt=video[2], fps=float(fps[1]) if fps else 0.0)
 

@@ -1,0 +1,175 @@
+"""render.py: real mp4 bytes, read back with ffmpeg; nothing here trusts what it asked for."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from sorafilm_nb import render
+from sorafilm_nb.render import (
+    RenderError,
+    media_duration,
+    probe,
+    render_animatic,
+    render_spritesheet,
+    render_thumbnail,
+    stitch,
+)
+
+LINES = ["Style: 1920s silent-film comedy, warm sepia, soft vignette, film grain.",
+         "A cramped 1920s kitchen at breakfast. A programmer in a bowler hat sits before an "
+         "empty glass."]
+
+
+def frames(path: Path) -> tuple[dict, list[np.ndarray]]:
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    w, h = meta["size"]
+    out = [np.frombuffer(f, dtype=np.uint8).reshape(h, w, 3) for f in reader]
+    return meta, out
+
+
+def animatic(tmp_path: Path, name: str = "a.mp4", **kw: object) -> Path:
+    args: dict = {"seconds": 4, "size": "1280x720", "title": "The milk will not pour",
+                  "lines": LINES, "beat": "error cascade", "gag": "a milk carton"}
+    args.update(kw)
+    return render_animatic(tmp_path / name, **args)
+
+
+@pytest.mark.parametrize("seconds", [4, 8, 12])
+def test_duration_is_exact_and_codec_is_h264(tmp_path: Path, seconds: int) -> None:
+    out = animatic(tmp_path, seconds=seconds)
+    info = probe(out)
+    assert (info.codec, info.pix_fmt) == ("h264", "yuv420p")
+    assert info.duration == pytest.approx(seconds, abs=0.01)
+    assert media_duration(out) == info.duration
+    assert [p.name for p in tmp_path.iterdir()] == ["a.mp4"]  # no temp files left
+
+
+@pytest.mark.parametrize("size", ["1280x720", "720x1280", "1024x1792", "1792x1024"])
+def test_aspect_is_the_requested_one_at_half_size(tmp_path: Path, size: str) -> None:
+    width, height = (int(v) for v in size.split("x"))
+    info = probe(animatic(tmp_path, size=size))
+    assert (info.width, info.height) == (width // 2, height // 2)
+
+
+def test_full_scale_gives_the_exact_size(tmp_path: Path) -> None:
+    info = probe(animatic(tmp_path, size="720x1280", scale=1.0, fps=24))
+    assert (info.width, info.height, info.fps) == (720, 1280, 24.0)
+
+
+def test_faststart_puts_the_index_first(tmp_path: Path) -> None:
+    data = animatic(tmp_path).read_bytes()
+    assert 0 < data.index(b"moov") < data.index(b"mdat")
+
+
+def test_the_card_has_text_and_the_timing_bar_moves(tmp_path: Path) -> None:
+    _, video = frames(animatic(tmp_path, seconds=4, fps=12))
+    assert len(video) == 48
+    first, middle, last = video[0], video[24], video[-1]
+    h = first.shape[0]
+    # the card is not blank: bright cream text in the top third
+    assert (first[: h // 3].max(axis=2) > 200).sum() > 500
+    # only the bottom (bar and clock) changes over time
+    diff = np.abs(last.astype(int) - first.astype(int)).max(axis=2)
+    changed_rows = np.nonzero(diff.max(axis=1) > 40)[0]
+    assert changed_rows.size and changed_rows.min() > h * 0.8
+    # the bar's filled share grows: count warm (sepia) pixels along the bar rows
+    def filled(frame: np.ndarray) -> int:
+        bar = frame[changed_rows.max() - 2]
+        return int(((bar[:, 0].astype(int) - bar[:, 2].astype(int)) > 50).sum())
+
+    assert filled(first) < filled(middle) < filled(last)
+
+
+def test_different_shots_give_different_cards(tmp_path: Path) -> None:
+    a = frames(animatic(tmp_path, "a.mp4", title="Shot one"))[1][0]
+    b = frames(animatic(tmp_path, "b.mp4", title="Shot two"))[1][0]
+    assert hashlib.sha256(a.tobytes()).digest() != hashlib.sha256(b.tobytes()).digest()
+
+
+def test_unicode_and_long_text_are_handled(tmp_path: Path) -> None:
+    out = animatic(tmp_path, title="Café — naïve ☕ " * 10, lines=["x" * 500] * 40,
+                   gag="“quoted” …", size="720x1280")
+    assert probe(out).duration == pytest.approx(4, abs=0.01)
+
+
+@pytest.mark.parametrize(("kw", "match"), [({"seconds": 0}, "seconds"),
+                                           ({"size": "big"}, "size"),
+                                           ({"scale": 3.0}, "scale")])
+def test_bad_arguments_are_clear_errors(tmp_path: Path, kw: dict, match: str) -> None:
+    with pytest.raises(RenderError, match=match):
+        animatic(tmp_path, **kw)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ffmpeg_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "bin" / "ffmpeg"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'simulated encoder crash' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(render, "ffmpeg_exe", lambda: str(fake))
+    out_dir = tmp_path / "out"
+    with pytest.raises(RenderError, match=r"exit 3.*simulated encoder crash"):
+        render_animatic(out_dir / "a.mp4", seconds=4, title="t")
+    assert list(out_dir.iterdir()) == []
+
+
+def test_thumbnail_and_spritesheet(tmp_path: Path) -> None:
+    video = animatic(tmp_path, seconds=8)
+    webp = render_thumbnail(video, tmp_path / "t.webp")
+    assert webp.read_bytes()[:4] == b"RIFF" and webp.read_bytes()[8:12] == b"WEBP"
+    assert (probe(webp).width, probe(webp).height) == (640, 360)
+    png = render_thumbnail(video, tmp_path / "t.png", fmt="png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    sheet = render_spritesheet(video, tmp_path / "s.jpg", columns=4, rows=3, tile_width=100)
+    info = probe(sheet)
+    assert sheet.read_bytes()[:2] == b"\xff\xd8" and info.codec == "mjpeg"
+    assert (info.width, info.height) == (400, 3 * 56)  # 100 wide tiles, 16:9, even height
+
+
+def test_stitch_same_clips_is_a_lossless_concat(tmp_path: Path) -> None:
+    clips = [animatic(tmp_path, f"{i}.mp4", seconds=s, title=f"shot {i}")
+             for i, s in enumerate((4, 8, 12))]
+    film = stitch(clips, tmp_path / "film" / "film.mp4")
+    info = probe(film)
+    assert info.duration == pytest.approx(sum(media_duration(c) for c in clips), abs=0.02)
+    assert (info.width, info.height, info.codec) == (640, 360, "h264")
+    _, video = frames(film)
+    assert len(video) == 24 * 12
+    assert sorted(p.name for p in (tmp_path / "film").iterdir()) == ["film.mp4"]
+
+
+def test_stitch_mixed_clips_reencodes_to_the_first_size(tmp_path: Path) -> None:
+    clips = [animatic(tmp_path, "land.mp4", seconds=4),
+             animatic(tmp_path, "portrait.mp4", seconds=4, size="720x1280", fps=24)]
+    film = stitch(clips, tmp_path / "film.mp4")
+    info = probe(film)
+    assert (info.width, info.height) == (640, 360)
+    assert info.duration == pytest.approx(8, abs=0.1)
+
+
+def test_stitch_handles_awkward_file_names(tmp_path: Path) -> None:
+    odd = tmp_path / "it's a [shot] #1.mp4"
+    animatic(tmp_path, "plain.mp4").rename(odd)
+    film = stitch([odd, odd], tmp_path / "film.mp4")
+    assert media_duration(film) == pytest.approx(8, abs=0.02)
+
+
+def test_stitch_errors(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="at least one"):
+        stitch([], tmp_path / "film.mp4")
+    clip = animatic(tmp_path)
+    with pytest.raises(RenderError, match="no such file"):
+        stitch([clip, tmp_path / "missing.mp4"], tmp_path / "film.mp4")
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video at all")
+    with pytest.raises(RenderError, match="not a readable"):
+        stitch([clip, junk], tmp_path / "film.mp4")
+    assert not (tmp_path / "film.mp4").exists()
+    with pytest.raises(RenderError):
+        media_duration(junk)
