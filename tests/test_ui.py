@@ -27,7 +27,7 @@ from sorafilm_nb.ui import (
     VideoPlayer,
     concept_table,
 )
-from sorafilm_nb.ui.player import poster_jpeg
+from sorafilm_nb.ui.posters import poster_jpeg
 
 # -- package -------------------------------------------------------------------------------
 

@@ -28,13 +28,14 @@ _EXPORTS: dict[str, str] = {
     "Selection": "budget",
     "JobProgress": "progress",
     "VideoPlayer": "player",
-    "poster_data_uri": "player",
+    "poster_data_uri": "posters",
+    "poster_jpeg": "posters",
     "studio": "app",
     "StudioApp": "app",
 }
 
 # Modules that only need pandas (a core dependency), not the widget stack.
-_NO_WIDGETS = {"tables"}
+_NO_WIDGETS = {"tables", "posters"}
 
 __all__ = sorted(_EXPORTS)
 
@@ -77,6 +78,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .concepts import ConceptTable as ConceptTable
     from .picker import MetaphorPicker as MetaphorPicker
     from .player import VideoPlayer as VideoPlayer
-    from .player import poster_data_uri as poster_data_uri
+    from .posters import poster_data_uri as poster_data_uri
+    from .posters import poster_jpeg as poster_jpeg
     from .progress import JobProgress as JobProgress
     from .tables import concept_table as concept_table

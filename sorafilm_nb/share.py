@@ -1,0 +1,206 @@
+"""Share a notebook as one self-contained HTML page, for people without Jupyter.
+
+What the page holds: the notebook's prose, code and outputs (nbconvert's "lab" template,
+CSS inlined, charts as embedded PNGs), then, for each film the notebook shows, a storyboard:
+one small poster frame per shot, its beat, title, length, model, size, estimated and billed
+cost, and the full prompt. Widgets cannot run without a kernel, so each sorafilm widget's
+static HTML fallback (which the widgets put in their own output bundles) replaces it, and
+plain widgets without one are dropped. No script is loaded from a CDN (no require.js, MathJax,
+or widget manager), so the page opens offline. The film itself stays a file referenced by a
+relative path, never embedded: a 30 MB mp4 does not belong inside a web page.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import SorafilmError
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+_FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
+_KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{20,}")
+SHOT_POSTER_WIDTH = 320
+
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block body_footer -%}
+{{ resources.sorafilm_appendix }}
+{{ super() }}
+{%- endblock body_footer -%}
+"""
+
+_CSS = """<style>
+.sorafilm-share { max-width: 1100px; margin: 2em auto; padding: 0 1em;
+  font-family: var(--jp-ui-font-family, system-ui, sans-serif); }
+.sorafilm-share table { border-collapse: collapse; width: 100%; }
+.sorafilm-share th, .sorafilm-share td { border-bottom: 1px solid #ddd; padding: 6px;
+  vertical-align: top; text-align: left; }
+.sorafilm-share td.num { text-align: right; white-space: nowrap; }
+.sorafilm-share img { max-width: 320px; border-radius: 3px; }
+.sorafilm-share pre { white-space: pre-wrap; font-size: 0.85em; margin: 0; }
+</style>"""
+
+
+class ShareError(SorafilmError):
+    """The notebook cannot be shared (missing, not a notebook, would leak a key)."""
+
+
+def share(notebook: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
+          execute: bool | None = None, films: list[str | os.PathLike[str]] | None = None,
+          timeout: int = 600) -> Path:
+    """Export ``notebook`` to a self-contained HTML page at ``out`` and return its path.
+
+    execute: run the notebook first (None: only when no code cell has outputs, as in the
+    committed, stripped notebooks). films: film folders to add a storyboard for, besides the
+    ones the notebook's players show. Nothing is written if the page would contain something
+    shaped like an API key.
+    """
+    import nbformat
+
+    src = Path(notebook)
+    if not src.is_file():
+        raise ShareError(f"{src}: no such notebook")
+    target = Path(out) if out is not None else src.with_suffix(".html")
+    try:
+        nb = nbformat.read(src, as_version=4)
+    except Exception as exc:  # nbformat raises several kinds for a broken file
+        raise ShareError(f"{src}: not a readable notebook: {exc}") from None
+    if execute is None:
+        execute = not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    if execute:
+        _execute(nb, src.parent, timeout)
+    film_paths = _static_outputs(nb, src.parent, target.parent)
+    folders = [Path(f) for f in films or []]
+    for rel in film_paths:
+        folder = (src.parent / rel).parent
+        if folder not in folders:
+            folders.append(folder)
+    appendix = "".join(_film_section(f, target.parent) for f in folders)
+    body = _render(nb, appendix, src.stem)
+    if _KEY_LIKE.search(body):
+        raise ShareError(f"{src}: the exported page would contain something shaped like an "
+                         "API key (sk-...); clear that output and try again. Nothing written.")
+    _atomic_write(target, body)
+    return target
+
+
+def _execute(nb: Any, cwd: Path, timeout: int) -> None:
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd)}})
+    client.execute()
+
+
+def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
+    """Replace widget views by their static HTML; return the films the players showed.
+
+    A player's video path is relative to the notebook; it is rewritten relative to the page.
+    """
+    films: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data is None or WIDGET_MIME not in data:
+                kept.append(output)
+                continue
+            if "text/html" not in data:
+                continue  # a plain widget with no static face: nothing to show without a kernel
+            del data[WIDGET_MIME]
+            page_html = data["text/html"]
+            if isinstance(page_html, list):
+                page_html = "".join(page_html)
+            for rel in _FILM_ATTR.findall(page_html):
+                rel = html.unescape(rel)
+                films.append(rel)
+                moved = Path(os.path.relpath((nb_dir / rel).resolve(), out_dir.resolve()))
+                new = html.escape(moved.as_posix(), quote=True)
+                old = html.escape(rel, quote=True)
+                page_html = page_html.replace(f"src='{old}'", f"src='{new}'")
+            data["text/html"] = page_html
+            data.pop("text/plain", None)
+            kept.append(output)
+        cell["outputs"] = kept
+    nb.metadata.pop("widgets", None)
+    return films
+
+
+def _film_section(folder: Path, out_dir: Path) -> str:
+    """The storyboard of one film folder: a poster, the numbers and the prompt per shot."""
+    from .film import Film, FilmError
+    from .ui.posters import poster_data_uri
+
+    try:
+        film = Film.load(folder)
+    except FilmError as exc:
+        return (f"<section class='sorafilm-share'><p>Film at {html.escape(str(folder))} "
+                f"could not be read: {html.escape(str(exc))}</p></section>")
+    rows = []
+    for shot in film.shots:
+        poster = ""
+        if shot.file and (folder / shot.file).is_file():
+            try:
+                uri = poster_data_uri(folder / shot.file, at=shot.seconds / 2,
+                                      width=SHOT_POSTER_WIDTH)
+                poster = f"<img alt='{html.escape(shot.shot_id)}' src='{uri}'>"
+            except (OSError, ValueError):
+                poster = "<em>no frame</em>"
+        billed = str(shot.billed) if shot.billed is not None else "—"
+        rows.append(
+            f"<tr><td>{poster}</td><td><b>{html.escape(shot.shot_id)}</b><br>"
+            f"{html.escape(shot.title)}<br><small>{html.escape(shot.beat)}</small></td>"
+            f"<td class='num'>{shot.seconds} s<br>{html.escape(shot.model)}<br>"
+            f"{html.escape(shot.size)}</td><td class='num'>{html.escape(str(shot.estimated))}"
+            f"<br>{html.escape(billed)}<br><small>{html.escape(shot.status)}</small></td>"
+            f"<td><pre>{html.escape(shot.prompt)}</pre></td></tr>")
+    video = ""
+    if film.film is not None:
+        rel = Path(os.path.relpath(film.film.resolve(), out_dir.resolve())).as_posix()
+        video = (f"<p>The film: <a href='{html.escape(rel, quote=True)}'>"
+                 f"{html.escape(rel)}</a> ({film.duration_s or 0:.1f} s)</p>")
+    seconds = sum(s.seconds for s in film.shots)
+    return (
+        f"{_CSS}<section class='sorafilm-share'><h2>Storyboard: plan "
+        f"{html.escape(film.plan_id)}</h2>{video}<p>{len(film.shots)} shots, {seconds} s; "
+        f"estimated {html.escape(str(film.estimated))}, billed "
+        f"{html.escape(str(film.billed))}.</p><table><thead><tr><th>frame</th><th>shot</th>"
+        f"<th>length</th><th>estimated<br>billed</th><th>prompt</th></tr></thead><tbody>"
+        + "".join(rows) + "</tbody></table></section>")
+
+
+def _render(nb: Any, appendix: str, title: str) -> str:
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", embed_images=True,
+                            extra_loaders=[DictLoader({"sorafilm_share.html.j2": _TEMPLATE})],
+                            template_file="sorafilm_share.html.j2")
+    nb.metadata.setdefault("title", title)
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"sorafilm_appendix": appendix, "metadata": {"name": title}})
+    return body
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+

@@ -1,0 +1,103 @@
+"""share(): an executed notebook becomes one offline HTML page with the film's storyboard."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from ui_fixtures import make_film
+
+from sorafilm_nb.commands import share as share_command
+from sorafilm_nb.share import ShareError, share
+
+
+def _notebook(folder: Path, code: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Our film\nMade on the simulator."),
+        nbformat.v4.new_code_cell(code),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = folder / "tour.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+PLAYER_CODE = """\
+from sorafilm_nb.ui import VideoPlayer, JobProgress
+from sorafilm_nb import charts
+import ipywidgets
+display(ipywidgets.IntSlider())  # a plain widget: no static face, dropped from the page
+display(VideoPlayer("out/film1"))
+charts.cumulative_spend(None)
+"""
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("share")
+    make_film(folder / "out" / "film1")
+    nb = _notebook(folder, PLAYER_CODE)
+    page = share(nb, folder / "pages" / "tour.html", timeout=120)
+    return nb, page
+
+
+def test_page_holds_prose_storyboard_posters_prompts_and_costs(
+        executed: tuple[Path, Path]) -> None:
+    _nb, page = executed
+    text = page.read_text()
+    assert "Made on the simulator." in text
+    assert "Storyboard: plan plan-abc" in text
+    assert "Shot 2: the milk won" in text  # the prompt
+    assert "$0.80" in text and "$0.40" in text
+    posters = re.findall(r"(?:src|poster)=[\"']data:image/jpeg;base64,", text)
+    assert len(posters) >= 3  # the player's poster plus one per shot
+    assert "data:image/png;base64," in text  # the chart, embedded
+
+
+def test_page_is_offline_and_links_the_film(executed: tuple[Path, Path]) -> None:
+    _nb, page = executed
+    text = page.read_text()
+    assert not re.search(r"<script[^>]+src=\"https?:", text)
+    assert "widget-view+json" not in text
+    assert "IntSlider(value=0" not in text  # the plain widget's text repr is not shown
+    # the video is linked relative to the page, not to the notebook
+    assert re.search(r"<video[^>]+src=[\"']\.\./out/film1/film\.mp4[\"']", text)
+    assert (page.parent / "../out/film1/film.mp4").resolve().is_file()
+    assert "ftyp" not in text and page.stat().st_size < 400_000
+
+
+def test_cli_share_without_executing(executed: tuple[Path, Path], tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    nb, _page = executed
+    # the notebook on disk has no outputs: exported as is, with an extra film folder
+    out = tmp_path / "plain.html"
+    parser = argparse.ArgumentParser(prog="sorafilm")
+    share_command.register(parser.add_subparsers())
+    args = parser.parse_args(["share", str(nb), "-o", str(out), "--no-execute",
+                              "--film", str(nb.parent / "out" / "film1")])
+    code = args.func(args)
+    assert code == 0 and capsys.readouterr().out.strip() == str(out)
+    text = out.read_text()
+    assert "Storyboard: plan plan-abc" in text and "<video" not in text
+
+
+def test_key_shaped_output_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    nb = _notebook(tmp_path, "print('sk-' + 'proj' + 'A1b2C3d4E5f6G7h8I9j0K1l2')")
+    out = tmp_path / "leak.html"
+    with pytest.raises(ShareError, match="shaped like an API key"):
+        share(nb, out, execute=True, timeout=60)
+    assert not out.exists() and not list(tmp_path.glob(".leak.html*"))
+
+
+def test_missing_or_broken_notebook(tmp_path: Path) -> None:
+    with pytest.raises(ShareError, match="no such notebook"):
+        share(tmp_path / "nope.ipynb")
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json")
+    with pytest.raises(ShareError, match="not a readable notebook"):
+        share(bad)
