@@ -77,7 +77,7 @@ RULES: dict[str, tuple[str, str]] = {
     "missing-camera": (WARNING, "no cinematography/camera line"),
     "missing-lighting": (WARNING, "no lighting line"),
     "duplicate-shot": (WARNING, "two shots have the same prompt"),
-    "style-drift": (WARNING, "the style or palette block differs between shots"),
+    "style-drift": (WARNING, "the style, palette or lighting block differs between shots"),
     "over-budget": (ERROR, "the plan costs more than the remaining budget"),
 }
 
@@ -697,7 +697,7 @@ def lint_plan(
 
     by_index = {p.shot_index: p for p in prompts}
     texts: dict[int, str] = {}
-    blocks: dict[str, dict[int, str]] = {"style": {}, "palette": {}}
+    blocks: dict[str, dict[int, str]] = {"style": {}, "palette": {}, "lighting": {}}
     for pos, shot in enumerate(shots):
         prompt = by_index.get(shot.index, prompts[pos] if pos < len(prompts) else None)
         if prompt is None:
@@ -744,7 +744,7 @@ def lint_plan(
             continue
         common, count = Counter(values.values()).most_common(1)[0]
         for index, value in values.items():
-            if value != common:
+            if value != common and (value or name != "lighting"):  # missing: own rule
                 state = "is missing" if not value else "differs"
                 out.append(
                     Finding(

@@ -79,7 +79,7 @@ def prompt_text(
 ) -> str:
     return (
         f"{style}\n{scene}\n\nCinematography: {camera}.\nActions:\n- 0-4 s: {first}\n"
-        f"- 4-8 s: {second}\nLighting: warm practical light from a single bulb.\n"
+        f"- 4-8 s: {second}\nLighting: morning window light from the left, gentle falloff.\n"
         'Intertitle: "Later that morning"\n'
     )
 
@@ -377,6 +377,19 @@ def test_style_drift_between_shots() -> None:
     assert [
         f.shot_index for f in lint_plan(board, plain, tier_cap=300) if f.rule == "style-drift"
     ] == [1]
+
+
+def test_lighting_drift_but_missing_lighting_reported_once() -> None:
+    board, prompts = clean_plan()
+    night = shot_prompt(1, prompts[1].text.replace("morning window light", "moonlight"))
+    found = lint_plan(board, [prompts[0], night, *prompts[2:]], tier_cap=300)
+    assert [(f.rule, f.shot_index) for f in found] == [("style-drift", 1)]
+    assert "lighting" in found[0].message
+    dark = shot_prompt(
+        2, "\n".join(ln for ln in prompts[2].text.splitlines() if not ln.startswith("Lighting"))
+    )
+    found = lint_plan(board, [*prompts[:2], dark, prompts[3]], tier_cap=300)
+    assert [(f.rule, f.shot_index) for f in found] == [("missing-lighting", 2)]
 
 
 def test_plan_over_the_remaining_budget() -> None:

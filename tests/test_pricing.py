@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sorafilm_nb.analysis import RepoProfile
 from sorafilm_nb.errors import DataFileError
@@ -396,3 +398,39 @@ def test_strategies_frame() -> None:
     assert list(frame.strategy)[:2] == ["as-planned", "all-sora-2"]
     assert list(frame.cost) == ["$9.60", "$9.60", "$28.80", "$48.00", "$32.00", "$0.00"]
     assert all(isinstance(c, Decimal) for c in frame.cents)
+
+
+# -- property: the sum of the parts, exactly -------------------------------------------------
+
+OFFERED = [
+    ("sora-2", "720x1280"),
+    ("sora-2", "1280x720"),
+    ("sora-2-pro", "720x1280"),
+    ("sora-2-pro", "1280x720"),
+    ("sora-2-pro", "1024x1792"),
+    ("sora-2-pro", "1792x1024"),
+]
+LIST_PRICE = {"sora-2": 10, "sora-2-pro": 30}  # cents/s at 720p, from DESIGN.md
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(OFFERED), st.sampled_from([4, 8, 12])), max_size=30))
+def test_storyboard_estimate_is_the_exact_sum_of_its_shots(
+    picks: list[tuple[tuple[str, str], int]],
+) -> None:
+    board = make_storyboard([s for _, s in picks])
+    shots = tuple(
+        Shot(index=i, beat="all", seconds=s, model=m, size=z, cast=None, title="")
+        for i, ((m, z), s) in enumerate(picks)
+    )
+    board = Storyboard(
+        board.template, board.casting, shots, board.target_seconds, "sora-2", "1280x720"
+    )
+    expected = sum(
+        (s * (50 if max(map(int, z.split("x"))) > 1280 else LIST_PRICE[m]) for (m, z), s in picks),
+        0,
+    )
+    cost = estimate(board)
+    assert type(cost.cents) is Decimal
+    assert cost.cents == expected
+    assert cost == total(estimate(s) for s in shots)
