@@ -1,16 +1,54 @@
 """The Plan: storyboard, prompts, token counts, lint findings and the cost, before any spend.
 
 CONTRACT (shared with studio.py, ui/, commands/): the Plan dataclass.
+
+plan() is the dry-run: it reads the repository (or takes a profile or casting already made),
+casts, storyboards, renders and compresses the prompts, prices every shot from the price table
+and lints the whole. It never talks to any API and never writes the ledger; it only reads
+the ledger's remaining budget, so "what would this cost and what would go wrong" is free.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .lint import ERROR, Finding
+from .lint import ERROR, WARNING, Finding
 from .pricing import Cost
 from .prompts import ShotPrompt, Tier
 from .story import Storyboard
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .analysis import RepoProfile
+    from .metaphors import Casting, MetaphorLibrary
+    from .pricing import PriceTable
+    from .story import StoryTemplate
+
+SCHEMA = "sorafilm-plan/1"
+
+
+def _plain_cents(cost: Cost) -> str:
+    """Decimal cents as plain text: "80", "12.5" (never "8E+1")."""
+    text = format(cost.cents, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _money(cost: Cost) -> dict[str, str]:
+    """Exact money for JSON: Decimal cents and dollars as strings, never floats."""
+    return {"cents": _plain_cents(cost), "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
+            "currency": cost.currency}
+
+
+def _md(text: str) -> str:
+    """Text for a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 @dataclass(frozen=True)
@@ -22,8 +60,263 @@ class Plan:
     total: Cost
     findings: tuple[Finding, ...]
     id: str  # stable content hash of the plan (same inputs -> same id)
+    remaining: Cost | None = None  # the budget left when planned (ledger or --monthly-budget)
+    prices_source: str = ""  # where the prices came from, and as of when
 
     @property
     def blocked(self) -> bool:
         """True when any finding is an error: the plan must not be submitted."""
         return any(f.severity == ERROR for f in self.findings)
+
+    # -- views -----------------------------------------------------------------------------
+
+    @property
+    def cap(self) -> int:
+        return self.tier.tokens if isinstance(self.tier, Tier) else int(self.tier)
+
+    @property
+    def tier_label(self) -> str:
+        return self.tier.label if isinstance(self.tier, Tier) else f"{self.cap} tokens"
+
+    @property
+    def seconds(self) -> int:
+        return self.storyboard.seconds
+
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == ERROR)
+
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == WARNING)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per shot: what the tables, the JSON and the frame are made of."""
+        out = []
+        for shot, prompt, cost in zip(self.storyboard.shots, self.prompts, self.costs,
+                                      strict=True):
+            out.append({
+                "shot": shot.id,
+                "index": shot.index,
+                "beat": shot.beat,
+                "title": shot.title,
+                "seconds": shot.seconds,
+                "model": shot.model,
+                "size": shot.size,
+                "concept": shot.cast.concept.name if shot.cast else None,
+                "kind": shot.cast.concept.kind if shot.cast else None,
+                "metaphor": shot.cast.metaphor.id if shot.cast else None,
+                "tokens": prompt.tokens,
+                "tokens_before": prompt.tokens_before,
+                "fits": prompt.fits,
+                "compression": list(prompt.steps),
+                "cost": cost,
+                "prompt": prompt.text,
+            })
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        board = self.storyboard
+        profile = board.casting.profile
+        shots = []
+        for row in self.rows():
+            row = dict(row)
+            row["cost"] = _money(row["cost"])
+            shots.append(row)
+        return {
+            "schema": SCHEMA,
+            "id": self.id,
+            "repo": {"name": profile.name, "title": profile.title},
+            "theme": board.casting.library.theme,
+            "template": board.template.id,
+            "target_seconds": board.target_seconds,
+            "seconds": board.seconds,
+            "model": board.model,
+            "size": board.size,
+            "tier": {"name": self.tier.name if isinstance(self.tier, Tier) else "CUSTOM",
+                     "cap": self.cap},
+            "shots": shots,
+            "unused": [e.concept.name for e in board.unused],
+            "total": _money(self.total),
+            "remaining": _money(self.remaining) if self.remaining is not None else None,
+            "prices": self.prices_source,
+            "blocked": self.blocked,
+            "findings": [
+                {"rule": f.rule, "severity": f.severity, "message": f.message, "hint": f.hint,
+                 "shot": f.shot_index + 1 if f.shot_index is not None else None,
+                 "where": getattr(f, "where", "")}
+                for f in self.findings
+            ],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The plan as JSON: each shot's seconds, model, size, prompt, tokens and cost, and the
+        total. Money is exact: cents and dollars as decimal strings."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def summary(self) -> str:
+        """One line: shots, seconds, model, size, tier and the estimate."""
+        b = self.storyboard
+        return (f"{len(b.shots)} shots, {b.seconds} s (target {b.target_seconds} s) on "
+                f"{b.model} at {b.size}, prompts ≤ {self.cap} tokens ({self.tier_label}): "
+                f"{self.total}")
+
+    def to_markdown(self) -> str:
+        b = self.storyboard
+        profile = b.casting.profile
+        lines = [
+            f"# Plan for {profile.title or profile.name}: {b.template.title}",
+            "",
+            f"Plan `{self.id}` · template `{b.template.id}` · theme "
+            f"`{b.casting.library.theme}`",
+            "",
+            f"{self.summary()}.",
+            "",
+            f"**Estimated cost: {self.total}**"
+            + (f" (prices: {self.prices_source})" if self.prices_source else ""),
+        ]
+        if self.remaining is not None:
+            lines.append(f"Budget left this month: {self.remaining}.")
+        lines.append("Token budgets bound prompt length; they do not change the per-second "
+                     "price.")
+        lines += ["", "| # | beat | s | tokens | cost | title |", "|---|---|---:|---:|---:|---|"]
+        for row in self.rows():
+            mark = "" if row["fits"] else " ⚠"
+            lines.append(f"| {row['index'] + 1} | {_md(row['beat'])} | {row['seconds']} | "
+                         f"{row['tokens']}{mark} | {row['cost']} | {_md(row['title'])} |")
+        lines.append(f"| | **total** | **{b.seconds}** | | **{self.total}** | |")
+        if b.unused:
+            lines += ["", "Left out (no clip left for them): "
+                      + ", ".join(e.concept.name for e in b.unused) + "."]
+        lines += ["", "## Lint", ""]
+        if not self.findings:
+            lines.append("No findings.")
+        for f in self.findings:
+            where = f" (shot {f.shot_index + 1})" if f.shot_index is not None else ""
+            lines.append(f"- **{f.severity}** `{f.rule}`{where}: {f.message}. *Fix:* {f.hint}")
+        lines += ["", "## Prompts"]
+        for row in self.rows():
+            lines += ["", f"### {row['shot']} · {row['title']} ({row['seconds']} s, "
+                      f"{row['cost']}, {row['tokens']} tokens)", "", "```text", row["prompt"],
+                      "```"]
+        return "\n".join(lines) + "\n"
+
+    def frame(self) -> pd.DataFrame:
+        """The shots as a pandas table (pandas is imported here, not with the package)."""
+        import pandas as pd
+
+        rows = []
+        for row in self.rows():
+            cost: Cost = row.pop("cost")
+            row.pop("compression")
+            row["cents"] = cost.cents
+            row["cost"] = str(cost)
+            rows.append(row)
+        columns = ["shot", "beat", "seconds", "model", "size", "tokens", "tokens_before",
+                   "fits", "cents", "cost", "title", "concept", "kind", "metaphor", "prompt",
+                   "index"]
+        return pd.DataFrame(rows, columns=columns).set_index("shot")
+
+    def shot_table(self) -> str:
+        """The plain-text shot table the CLI prints."""
+        head = f"{'shot':<8}{'beat':<31}{'s':>3}{'tokens':>8}{'cost':>9}  title"
+        out = [head, "-" * len(head)]
+        for row in self.rows():
+            beat = row["beat"] if len(row["beat"]) <= 30 else row["beat"][:29] + "…"
+            tokens = f"{row['tokens']}{'' if row['fits'] else '!'}"
+            out.append(f"{row['shot']:<8}{beat:<31}{row['seconds']:>3}{tokens:>8}"
+                       f"{row['cost']!s:>9}  {row['title']}")
+        out.append("-" * len(head))
+        out.append(f"{'total':<39}{self.seconds:>3}{'':>8}{self.total!s:>9}")
+        return "\n".join(out)
+
+
+# -- building a plan -----------------------------------------------------------------------
+
+
+def plan_id(board: Storyboard, prompts: Sequence[ShotPrompt], costs: Sequence[Cost],
+            cap: int) -> str:
+    """A stable content hash: same shots, prompts, cap and prices give the same id."""
+    payload = {
+        "template": board.template.id,
+        "target": board.target_seconds,
+        "cap": cap,
+        "shots": [[s.beat, s.seconds, s.model, s.size, p.text, str(c.cents), c.currency]
+                  for s, p, c in zip(board.shots, prompts, costs, strict=True)],
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Casting:
+    from .analysis import RepoProfile, analyze
+    from .metaphors import Casting, MetaphorLibrary, cast
+
+    if isinstance(repo, Casting):
+        return repo
+    if profile is None:
+        if isinstance(repo, RepoProfile):
+            profile = repo
+        elif isinstance(repo, (str, Path)):
+            profile = analyze(str(repo))
+        else:
+            raise TypeError(f"plan() takes a path, a RepoProfile or a Casting, not "
+                            f"{type(repo).__name__}")
+    library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
+    return cast(profile, library, top=top)
+
+
+def plan(repo: str | Path | RepoProfile | Casting = ".",
+         theme: str | Path | MetaphorLibrary = "kitchen",
+         template: str | Path | StoryTemplate = "silent-90",
+         tier: Tier | int | str = Tier.LOW,
+         model: str = "sora-2", size: str = "1280x720", *,
+         target_seconds: int | None = None, top: int = 8, ledger: Any = None,
+         prices: PriceTable | str | Path | None = None, profile: RepoProfile | None = None,
+         remaining: Cost | None = None) -> Plan:
+    """Everything a film would be, and cost, before any money moves.
+
+    repo: a path (analyzed, with its cache), a RepoProfile, or a Casting (then theme and top
+    are not used). profile: a RepoProfile to use instead of analyzing repo. ledger: a Ledger
+    whose remaining() budget the plan is linted against; remaining: the same from elsewhere
+    (the CLI's --monthly-budget), which wins over the ledger. prices: a PriceTable or a price
+    file (default: the packaged one or $SORAFILM_PRICES).
+
+    A shot whose model or size the price table does not list is costed at zero and the plan
+    is blocked with an error, so every other problem is reported in the same pass.
+    """
+    from .lint import lint_plan
+    from .pricing import PriceError, PriceTable, estimate
+    from .prompts import parse_tier, render_prompts, tier_cap
+    from .story import storyboard
+
+    tier = parse_tier(tier)
+    cap = tier_cap(tier)
+    table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
+    casting = _casting(repo, theme, top, profile)
+    board = storyboard(casting, template, target_seconds, model, size)
+    prompts = render_prompts(board, tier)
+    costs: list[Cost] = []
+    unpriced: list[str] = []
+    for shot in board.shots:
+        try:
+            costs.append(estimate(shot, table))
+        except PriceError as exc:
+            costs.append(Cost.zero(table.currency))
+            if str(exc) not in unpriced:
+                unpriced.append(str(exc))
+    total = Cost.zero(table.currency)
+    for c in costs:
+        total = total + c
+    if remaining is None and ledger is not None:
+        remaining_of = getattr(ledger, "remaining", None)
+        remaining = remaining_of() if callable(remaining_of) else None
+    findings = list(lint_plan(board, prompts, tier_cap=cap, total=total, remaining=remaining,
+                              table=table))
+    if unpriced:
+        findings.insert(0, Finding(
+            "unpriced", ERROR,
+            f"{sum(c.cents == 0 for c in costs)} shots cannot be priced, so the total is "
+            f"incomplete: {'; '.join(unpriced)}",
+            "Pick a model and size the price table lists, or add them to your price file."))
+    source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
+    return Plan(board, prompts, tier, tuple(costs), total, tuple(findings),
+                plan_id(board, prompts, costs, cap), remaining, source)

@@ -1,0 +1,254 @@
+"""The Plan: storyboard, prompts, lint and Decimal costs, as tables, JSON, Markdown and CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from story_fixtures import MILK, make_casting
+
+from sorafilm_nb.analysis import analyze
+from sorafilm_nb.cli import main
+from sorafilm_nb.lint import ERROR
+from sorafilm_nb.plan import Plan, plan
+from sorafilm_nb.pricing import Cost, PriceTable
+from sorafilm_nb.prompts import Tier
+
+CASTING = make_casting(10)
+
+
+@pytest.fixture(scope="module")
+def tiny_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real little package that raises and catches ImportError, for analyze() and cast()."""
+    root = tmp_path_factory.mktemp("recorder")
+    pkg = root / "recorder"
+    pkg.mkdir()
+    (root / "README.md").write_text("# Recorder\n\nRecords sounds to disk.\n")
+    (pkg / "__init__.py").write_text('"""Recorder: records sounds."""\n')
+    (pkg / "loader.py").write_text(
+        '"""Load recording plugins."""\n\n'
+        "class LoaderError(Exception):\n    \"\"\"A plugin could not be loaded.\"\"\"\n\n\n"
+        "def load(name):\n    \"\"\"Import a plugin module by name.\"\"\"\n"
+        "    try:\n        import importlib\n        return importlib.import_module(name)\n"
+        "    except ImportError:\n        raise LoaderError(name)\n\n\n"
+        "def find(name):\n    try:\n        return load(name)\n    except ImportError:\n"
+        "        return None\n\n\n"
+        "def probe():\n    try:\n        import wave  # noqa\n    except ImportError:\n"
+        "        pass\n"
+    )
+    (pkg / "track.py").write_text(
+        '"""Tracks of recorded audio."""\n\n'
+        "class Track:\n    \"\"\"One recorded track.\"\"\"\n\n"
+        "    def save(self, path):\n        \"\"\"Save the track.\"\"\"\n"
+        "        if not path:\n            raise ValueError('no path')\n"
+    )
+    return root
+
+
+def _no_floats(value: object) -> None:
+    if isinstance(value, float):
+        raise AssertionError(f"float in plan JSON: {value!r}")
+    if isinstance(value, dict):
+        for v in value.values():
+            _no_floats(v)
+    if isinstance(value, list):
+        for v in value:
+            _no_floats(v)
+
+
+def test_plan_from_a_casting_costs_exactly_in_decimal() -> None:
+    p = plan(CASTING, target_seconds=96)
+    assert isinstance(p, Plan)
+    assert p.storyboard.seconds == 96 and len(p.prompts) == len(p.costs) == len(p.storyboard.shots)
+    assert p.total == Cost(Decimal(960)) and str(p.total) == "$9.60"
+    assert all(isinstance(c.cents, Decimal) for c in p.costs)
+    assert sum((c.cents for c in p.costs), Decimal(0)) == p.total.cents
+    milk = next(i for i, s in enumerate(p.storyboard.shots) if s.cast and s.cast.metaphor is MILK)
+    assert p.costs[milk] == Cost(Decimal(80))  # 8 s × $0.10, DESIGN's example
+    assert p.tier is Tier.LOW and all(x.cap == Tier.LOW.tokens for x in p.prompts)
+    assert not p.blocked, p.findings
+
+
+def test_pro_at_high_resolution_is_priced_by_model_and_size() -> None:
+    p = plan(CASTING, model="sora-2-pro", size="1792x1024", target_seconds=96)
+    assert str(p.total) == "$48.00"
+    p720 = plan(CASTING, model="sora-2-pro", size="1280x720", target_seconds=96)
+    assert str(p720.total) == "$28.80"
+
+
+def test_a_user_price_file_changes_the_figures(tmp_path: Path) -> None:
+    text = (Path(PriceTable.load().file).read_text()
+            .replace('"1280x720" = 10', '"1280x720" = "12.5"'))
+    mine = tmp_path / "prices.toml"
+    mine.write_text(text)
+    p = plan(CASTING, target_seconds=96, prices=mine)
+    assert p.total.cents == Decimal("1200.0")
+    data = json.loads(p.to_json())
+    assert data["total"] == {"cents": "1200", "dollars": "12.00", "currency": "USD"}
+    assert data["shots"][1]["cost"]["cents"] in {"50", "100", "150"}
+
+
+def test_json_has_every_shot_field_and_no_floats() -> None:
+    p = plan(CASTING, target_seconds=96)
+    data = json.loads(p.to_json())
+    _no_floats(data)
+    assert data["id"] == p.id and data["seconds"] == 96 and data["template"] == "silent-90"
+    assert data["total"] == {"cents": "960", "dollars": "9.60", "currency": "USD"}
+    assert len(data["shots"]) == len(p.storyboard.shots)
+    for row, prompt, shot in zip(data["shots"], p.prompts, p.storyboard.shots, strict=True):
+        assert row["seconds"] == shot.seconds and row["model"] == "sora-2"
+        assert row["size"] == "1280x720" and row["prompt"] == prompt.text
+        assert row["tokens"] == prompt.tokens and set(row["cost"]) == {"cents", "dollars",
+                                                                       "currency"}
+    assert data["tier"] == {"name": "LOW", "cap": Tier.LOW.tokens}
+    assert data["blocked"] is False
+
+
+def test_the_id_is_a_stable_content_hash() -> None:
+    a = plan(CASTING, target_seconds=96)
+    b = plan(make_casting(10), target_seconds=96)
+    assert a.id == b.id and len(a.id) == 16
+    assert plan(CASTING, target_seconds=96, tier=Tier.HIGH).id != a.id
+    assert plan(CASTING, target_seconds=96, model="sora-2-pro").id != a.id
+    assert plan(CASTING, target_seconds=48).id != a.id
+
+
+def test_remaining_budget_below_the_cost_blocks_the_plan() -> None:
+    p = plan(CASTING, target_seconds=96, remaining=Cost(Decimal(500)))
+    assert p.blocked
+    over = [f for f in p.findings if f.rule == "over-budget"]
+    assert over and over[0].severity == ERROR
+    assert not plan(CASTING, target_seconds=96, remaining=Cost(Decimal(5000))).blocked
+
+
+def test_a_real_ledgers_remaining_budget_is_used(tmp_path: Path) -> None:
+    from sorafilm_nb.ledger import Ledger
+
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        ledger.set_budget(Cost(Decimal(300)))
+        p = plan(CASTING, target_seconds=96, ledger=ledger)
+        assert p.remaining == Cost(Decimal(300)) and p.blocked
+        ledger.set_budget(Cost(Decimal(5000)))
+        assert not plan(CASTING, target_seconds=96, ledger=ledger).blocked
+
+
+def test_an_unpriced_model_blocks_with_a_clear_error_and_the_rest_still_reported() -> None:
+    p = plan(CASTING, model="sora-3", target_seconds=24)
+    assert p.blocked and p.total == Cost.zero()
+    unpriced = next(f for f in p.findings if f.rule == "unpriced")
+    assert "sora-2" in unpriced.message  # names the allowed values
+    assert len(p.prompts) == len(p.storyboard.shots)
+
+
+def test_markdown_and_frame() -> None:
+    p = plan(CASTING, target_seconds=96)
+    md = p.to_markdown()
+    assert md.startswith("# Plan for recorder")
+    assert "| # | beat | s | tokens | cost | title |" in md
+    assert "**Estimated cost: $9.60**" in md and md.count("```text") == len(p.prompts)
+    assert "ImportError: the milk carton that will not pour" in md
+    frame = p.frame()
+    assert list(frame.index) == [s.id for s in p.storyboard.shots]
+    assert frame["seconds"].sum() == 96
+    assert sum(frame["cents"]) == Decimal(960)
+    assert frame.loc["shot-01", "beat"] == "title and myth"
+
+
+def test_plan_from_a_path_and_from_a_profile(tiny_repo: Path) -> None:
+    p = plan(tiny_repo, "kitchen", "teaser-30")
+    concepts = {s.cast.concept.name for s in p.storyboard.shots if s.cast}
+    assert "ImportError" in concepts or "LoaderError" in concepts
+    assert p.storyboard.casting.profile.title == "Recorder"
+    profile = analyze(str(tiny_repo))
+    assert plan(profile, "kitchen", "teaser-30").id == p.id
+    assert plan("/nonexistent", profile=profile, template="teaser-30").id == p.id
+
+
+def test_import_is_light() -> None:
+    code = ("import sys, sorafilm_nb.plan, sorafilm_nb.commands.plan; "
+            "print(sorted(m for m in ('pandas', 'tiktoken', 'openai', 'matplotlib') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- CLI -----------------------------------------------------------------------------------
+
+
+def test_cli_prints_the_table_findings_and_total(tiny_repo: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--repo", str(tiny_repo), "--seconds", "96", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "shot-01" in out and "Title card: Recorder" in out
+    assert "Estimated cost: $9.60" in out and "Lint:" in out
+    assert "do not change the per-second price" in out
+
+
+def test_cli_json_and_out_dir(tiny_repo: Path, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "out" / "plans"
+    rc = main(["plan", "--repo", str(tiny_repo), "--template", "single-12", "--json",
+               "--budget", "ultra-low", "--out", str(out_dir)])
+    assert rc == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["total"]["dollars"] == "1.20" and data["tier"]["name"] == "ULTRA_LOW"
+    assert json.loads((out_dir / "plan.json").read_text()) == data
+    assert (out_dir / "plan.md").read_text().startswith("# Plan for Recorder")
+    assert sorted(p.name for p in out_dir.iterdir()) == ["plan.json", "plan.md"]  # no temp left
+    assert "wrote" in captured.err
+
+
+def test_cli_monthly_budget_blocks_with_exit_1(tiny_repo: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["plan", "--repo", str(tiny_repo), "--seconds", "96", "--monthly-budget", "5"])
+    assert rc == 1
+    out = capsys.readouterr().out
+    assert "over-budget" in out and "blocked" in out and "Budget left this month: $5.00" in out
+
+
+def test_cli_custom_budget_and_verbose(tiny_repo: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["plan", "--repo", str(tiny_repo), "--template", "teaser-30", "--budget", "130",
+               "--verbose"])
+    out = capsys.readouterr().out
+    assert rc in (0, 1)
+    assert "prompts ≤ 130 tokens" in out and "Other ways to make this film" in out
+    assert "Actions:" in out and "all-sora-2-pro" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--budget", "cheap"], "unknown budget tier 'cheap'"),
+    (["--seconds", "200"], "4 to 120 seconds"),
+    (["--monthly-budget", "lots"], "amount in dollars"),
+])
+def test_cli_bad_flags_are_usage_errors(argv: list[str], message: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["plan", *argv])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_bad_data_is_a_one_line_error(tiny_repo: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--repo", str(tiny_repo), "--template", "nope-77"]) == 2
+    assert "packaged: silent-90" in capsys.readouterr().err
+    assert main(["plan", "--repo", str(tiny_repo), "--ledger", str(tiny_repo / "no.db")]) == 2
+    assert "no ledger at" in capsys.readouterr().err
+    assert not (tiny_repo / "no.db").exists()
+
+
+def test_cli_help_lists_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    text = capsys.readouterr().out
+    for flag in ("--repo", "--theme", "--template", "--budget", "--model", "--size",
+                 "--seconds", "--json", "--out", "--dry-run", "--monthly-budget", "--verbose",
+                 "--ledger", "--prices", "--top", "ultra-low"):
+        assert flag in text, flag
