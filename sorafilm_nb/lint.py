@@ -21,6 +21,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -121,6 +122,10 @@ class WordList:
     hint: str
     terms: tuple[str, ...]
     file: str = ""
+    # computed in __post_init__: squashed term -> term, first word -> lengths, first words
+    _canonical: dict[str, str] = dc_field(init=False, repr=False, compare=False)
+    _starts: dict[str, tuple[int, ...]] = dc_field(init=False, repr=False, compare=False)
+    _start_set: frozenset[str] = dc_field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         canonical = {_squash(t): t for t in self.terms}
@@ -144,11 +149,10 @@ class WordList:
 
     def find_words(self, words: Sequence[str]) -> tuple[str, ...]:
         """find() on a text already split into folded words (shared by every list)."""
-        hits = self._start_set.intersection(words)  # type: ignore[attr-defined]
+        hits = self._start_set.intersection(words)
         if not hits:
             return ()  # the common case, decided in C
-        canonical: dict[str, str] = self._canonical  # type: ignore[attr-defined]
-        starts: dict[str, tuple[int, ...]] = self._starts  # type: ignore[attr-defined]
+        canonical, starts = self._canonical, self._starts
         found: list[str] = []
         skip_to = 0
         for i, word in enumerate(words):
@@ -191,6 +195,12 @@ class Rules:
     max_camera_moves: int
     camera_moves: Mapping[str, tuple[str, ...]]  # family -> phrases
     headings: Mapping[str, tuple[str, ...]]  # section -> heading words
+    # computed in __post_init__
+    _move_family: dict[str, str] = dc_field(init=False, repr=False)
+    _moves_re: re.Pattern[str] = dc_field(init=False, repr=False)
+    _camera_verb_re: re.Pattern[str] = dc_field(init=False, repr=False)
+    _heading_of: dict[str, str] = dc_field(init=False, repr=False)
+    _heading_re: re.Pattern[str] = dc_field(init=False, repr=False)
 
     @classmethod
     def load(cls, extra: Iterable[str | Path] = ()) -> Rules:
@@ -224,11 +234,11 @@ class Rules:
     def camera_moves_in(self, camera_text: str, other_text: str) -> tuple[str, ...]:
         """Distinct move families in the camera line, plus "camera <move>" elsewhere."""
         families: list[str] = []
-        for m in self._moves_re.finditer(_fold(camera_text)):  # type: ignore[attr-defined]
+        for m in self._moves_re.finditer(_fold(camera_text)):
             fam = self._family(m.group(0))
             if fam not in families:
                 families.append(fam)
-        for m in self._camera_verb_re.finditer(_fold(other_text)):  # type: ignore[attr-defined]
+        for m in self._camera_verb_re.finditer(_fold(other_text)):
             fam = self._family(m.group(1))
             if fam not in families:
                 families.append(fam)
@@ -236,7 +246,7 @@ class Rules:
 
     def _family(self, phrase: str) -> str:
         key = re.sub(r"[\s\-]+", " ", phrase)
-        table: dict[str, str] = self._move_family  # type: ignore[attr-defined]
+        table = self._move_family
         return table.get(key) or table.get(key.replace(" ", "-")) or key
 
 
@@ -421,8 +431,7 @@ def _sections(
     """sections_of, cached: lint_prompt and lint_plan both need each prompt's sections."""
     found: dict[str, str] = {}
     current: str | None = None
-    heading_re: re.Pattern[str] = rules._heading_re  # type: ignore[attr-defined]
-    heading_of: dict[str, str] = rules._heading_of  # type: ignore[attr-defined]
+    heading_re, heading_of = rules._heading_re, rules._heading_of
     for line in text.splitlines():
         m = heading_re.match(line)
         if m:
