@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ._scan_python import summary_line
+from ._scan_python import identifiers, summary_line
 from ._scan_text import doc_words
 
-PARSER_VERSION = "js-1"
+PARSER_VERSION = "js-2"
 
 _QUERY = """
 (class_declaration) @class
@@ -24,11 +24,9 @@ _QUERY = """
 (catch_clause body: (statement_block) @catch)
 (import_statement source: (string) @import)
 (call_expression function: (identifier) @req arguments: (arguments (string) @import))
-(identifier) @ref
 """
 _TS_EXTRA = """
 (abstract_class_declaration) @class
-(type_identifier) @ref
 """
 _DECLS = frozenset({"class_declaration", "abstract_class_declaration", "function_declaration",
                     "export_statement", "lexical_declaration", "variable_declaration"})
@@ -140,7 +138,7 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
         text = _text(node).strip("'\"`")
         if text:
             imports.append(text)
-    refs = {_text(n) for n in caps.get("ref", ())}
+    refs = identifiers(data)
     functions.sort(key=lambda f: f[1])
     classes.sort(key=lambda c: c[1])
     first = tree.root_node.named_children[0] if tree.root_node.named_child_count else None

@@ -15,7 +15,7 @@ from typing import Any
 
 from ._scan_text import concept_words
 
-RANK_VERSION = "rank-1"
+RANK_VERSION = "rank-3"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -99,6 +99,7 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
     # --- who uses what: files referring to each defined name, subclass counts, imports
     ref_files: dict[str, int] = {}
     own_refs: dict[str, set[str]] = {}
+    import_files: dict[str, int] = {}
     mod_imports: dict[str, int] = {}
     raised: dict[str, list[Any]] = {}  # name -> [total, weighted, {file: (count, first line)}]
     caught: dict[str, list[Any]] = {}
@@ -110,6 +111,8 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
             for name in hits:
                 ref_files[name] = ref_files.get(name, 0) + 1
             own_refs[rel] = hits
+        for name in r.get("imn", ()):
+            import_files[name] = import_files.get(name, 0) + 1
         for mod in r.get("imp", ()):
             last = mod.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
             if last:
@@ -121,6 +124,15 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
                 entry[0] += count
                 entry[1] += count * weight
                 entry[2][rel] = (count, line)
+    # the public API: names in __all__, above all in the top package's __init__.py
+    inits = [rel for rel in files if rel.rsplit("/", 1)[-1] == "__init__.py"
+             and results[rel].get("all")]
+    top_depth = min((rel.count("/") for rel in inits), default=0)
+    exported: dict[str, float] = {}
+    for rel in files:
+        bonus = 1.5 if rel in inits and rel.count("/") == top_depth else 0.5
+        for name in results[rel].get("all", ()):
+            exported[name] = max(exported.get(name, 0.0), bonus)
     subclasses: dict[str, int] = {}
     for _, _, _, bases, _, _, _ in class_defs:
         for b in {b.rsplit(".", 1)[-1] for b in bases}:
@@ -135,6 +147,7 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
         test = in_tests(rel)
         public = not name.startswith("_")
         score = (1.0 + 2.0 * _log(others(name, rel)) + 1.0 * _log(subclasses.get(name, 0))
+                 + 0.5 * _log(import_files.get(name, 0)) + exported.get(name, 0.0)
                  + (1.0 if summary else 0.0) + (0.5 if public else -1.0)
                  + 0.3 * _log(methods))
         r_n = c_n = 0
@@ -153,7 +166,10 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
         raws.append((kind, name, rel, line, summary, score, r_n, c_n, lang,
                      tuple(bases)))
     for name, rel, line, summary, lang in func_defs:
-        score = 1.0 + 2.0 * _log(others(name, rel)) + (1.0 if summary else 0.0)
+        # function names collide with methods and locals (get, join, format): a name other
+        # files import is a surer sign than one they merely mention
+        score = (1.0 + 1.0 * _log(others(name, rel)) + 2.0 * _log(import_files.get(name, 0))
+                 + (1.0 if summary else 0.0) + exported.get(name, 0.0))
         if in_tests(rel) or name.startswith("test"):
             score *= 0.25
         raws.append(("function", name, rel, line, summary, score, 0, 0, lang, ()))

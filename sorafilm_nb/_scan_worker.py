@@ -6,6 +6,8 @@ file becomes a result with a "warn" reason: one bad file never stops a scan.
 
 from __future__ import annotations
 
+import gc
+import os
 from typing import Any
 
 from ._scan_cache import content_key
@@ -44,9 +46,22 @@ def parse(data: bytes, lang: str) -> dict[str, Any]:
 
 
 def scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Outcome]:
-    """Read and hash each file; parse it unless its key is already known (then result None)."""
-    import os
+    """Read and hash each file; parse it unless its key is already known (then result None).
 
+    The cyclic garbage collector is paused meanwhile: ast trees hold no cycles (plain
+    refcounting frees them), yet building them triggers collections that scan every live
+    object, which cost a quarter of the parse time on Django.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan_chunk(items, known)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Outcome]:
     out: list[Outcome] = []
     for rel, full, lang in items:
         try:

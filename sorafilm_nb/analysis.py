@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._scan_cache import FORMAT as CACHE_FORMAT
-from ._scan_cache import cache_path, default_cache_dir
-from ._scan_cache import empty as empty_cache
-from ._scan_cache import load as load_cache
+from ._scan_cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from ._scan_cache import save as save_cache
 from ._scan_files import language_of, list_files
 from ._scan_rank import RANK_VERSION, rank
@@ -125,35 +123,29 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
 
     Only files that changed since the last scan are parsed: results are cached per file,
     keyed by content hash, under cache_dir (default: SORAFILM_CACHE_DIR, else the user cache
-    dir). RepoProfile.stats says how many files were parsed and how many came from the cache.
-    Raises AnalysisError if path does not exist or is not a directory; any problem with one
-    file becomes a ScanWarning instead.
+    dir). RepoProfile.stats says how many files were parsed ("parsed") and how many came
+    from the cache ("cached"). Raises AnalysisError if path does not exist or is not a
+    directory; any problem with one file becomes a ScanWarning instead.
     """
     t0 = time.perf_counter()
     started_ns = time.time_ns()
-    root = Path(os.fspath(path)).expanduser()
-    if not root.exists():
-        raise AnalysisError(f"cannot analyze {str(path)!r}: no such file or directory")
-    if not root.is_dir():
-        raise AnalysisError(f"cannot analyze {str(path)!r}: not a directory")
-    root = root.resolve()
+    root = _check_root(path)
     files, listing = list_files(root)
+    notes: list[str] = []
 
-    store = None
-    cache_note = None
+    stem: Path | None = None
+    index = empty_index()
     if use_cache:
         base = Path(os.fspath(cache_dir)).expanduser() if cache_dir else default_cache_dir()
-        store = cache_path(base, root)
-        cache, cache_note = load_cache(store, root)
-    else:
-        cache = empty_cache()
-    known_files: dict[str, list[Any]] = cache["files"]
-    known_results: dict[str, dict[str, Any]] = cache["results"]
-    trusted_before = cache["started_ns"] - _RACY_NS
+        stem = cache_path(base, root)
+        index, note = load_index(stem, root)
+        if note:
+            notes.append(note)
+    known_files: dict[str, list[Any]] = index["files"]
+    trusted_before = index["started_ns"] - _RACY_NS
 
+    # 1. files unchanged since the last scan, by (size, mtime_ns): no read at all
     keys: dict[str, str] = {}
-    results: dict[str, dict[str, Any]] = {}
-    new_files: dict[str, list[Any]] = {}
     todo: list[Item] = []
     for rel in files:
         full = os.path.join(root, rel)
@@ -164,72 +156,134 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
             except OSError:
                 st = None
             if (st is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns
-                    and st.st_mtime_ns < trusted_before and entry[2] in known_results):
+                    and st.st_mtime_ns < trusted_before):
                 keys[rel] = entry[2]
-                new_files[rel] = entry
                 continue
         todo.append((rel, full, language_of(rel) or "python"))
 
-    parsed = 0
-    from_cache = len(keys)
-    known = frozenset(known_results)
-    for rel, size, mtime, key, result in _run(todo, known):
-        if result is None:  # read and hashed, and the hash was in the cache
-            from_cache += 1
-            result = known_results[key]
-        elif key:
-            parsed += 1
-            known_results[key] = result
-        if key:
-            keys[rel] = key
-            new_files[rel] = [size, mtime, key]
-        results[rel] = result
-    for rel, key in keys.items():
-        results.setdefault(rel, known_results[key])
-    workers = _workers() if len(todo) >= PARALLEL_MIN else 1
-
-    readme = find_readme(root)
-    readme_text = ""
-    if readme is not None:
-        try:
-            readme_text = readme.read_bytes()[:MAX_BYTES].decode("utf-8", "replace")
-        except OSError:
-            readme_text = ""
+    readme_text = _readme_text(root)
     package = root.name if (root / "__init__.py").is_file() else None
-    fingerprint = _fingerprint(root, package, readme_text, keys, results)
 
-    stats: dict[str, Any] = {
-        "files": len(files), "parsed": parsed, "cached": from_cache, "read": len(todo),
-        "workers": workers, "listing": listing,
-        "cache_file": str(store) if store else None,
-    }
-    if cache_note:
-        stats["cache_note"] = cache_note
-
-    profile: RepoProfile | None = None
-    saved = cache.get("profile")
-    if use_cache and isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
+    # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
+    saved = index.get("profile")
+    if (not todo and isinstance(saved, list) and len(saved) == 2
+            and saved[0] == _fingerprint(root, package, readme_text, keys, {})):
         try:
             profile = RepoProfile.from_json(saved[1])
         except AnalysisError:
+            pass
+        else:
+            stats = _stats(files, listing, parsed=0, cached=len(files), read=0,
+                           workers=1, stem=stem, notes=notes, profile_cache="hit")
+            stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+            return replace(profile, stats=stats)
+
+    # 3. read and hash what may have changed; parse only content not seen before
+    known_keys = frozenset(e[2] for e in known_files.values())
+    new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
+    fresh: dict[str, dict[str, Any]] = {}  # key -> result parsed in this run
+    unkeyed: dict[str, dict[str, Any]] = {}  # rel -> warning of a file that could not be read
+    parsed = 0
+    from_cache = len(keys)
+    for rel, size, mtime, key, result in _run(todo, known_keys):
+        if not key:
+            unkeyed[rel] = result or {"warn": "unreadable"}
+            continue
+        keys[rel] = key
+        new_files[rel] = [size, mtime, key]
+        if result is None:  # the hash was in the cache
+            from_cache += 1
+        else:
+            parsed += 1
+            fresh[key] = result
+    workers = _workers() if len(todo) >= PARALLEL_MIN else 1
+    fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
+
+    profile: RepoProfile | None = None
+    if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
+        try:  # only mtimes changed (a checkout, a touch): the stored profile still holds
+            profile = RepoProfile.from_json(saved[1])
+        except AnalysisError:
             profile = None
+    by_key: dict[str, dict[str, Any]] | None = None
     if profile is None:
+        # 4. build the profile from every file's result
+        by_key = dict(fresh)
+        if stem is not None and any(k not in by_key for k in keys.values()):
+            loaded, note = load_results(stem, index["gen"])
+            if note:
+                notes.append(note)
+            for k, v in (loaded or {}).items():
+                by_key.setdefault(k, v)
+        lost = [(rel, os.path.join(root, rel), language_of(rel) or "python")
+                 for rel, k in keys.items() if k not in by_key]
+        for rel, size, mtime, key, result in _run(lost, frozenset()):  # results file lost
+            from_cache -= 1
+            if key and result is not None:
+                parsed += 1
+                keys[rel] = key
+                new_files[rel] = [size, mtime, key]
+                by_key[key] = result
+            else:
+                keys.pop(rel, None)
+                new_files.pop(rel, None)
+                unkeyed[rel] = result or {"warn": "unreadable"}
+        results = {rel: by_key[k] for rel, k in keys.items()}
+        results.update(unkeyed)
+        fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
         profile = _build(root, package, readme_text, results)
-        stats["profile_cache"] = "miss"
-    else:
-        stats["profile_cache"] = "hit"
-    if store is not None and (todo or stats["profile_cache"] == "miss"
-                              or new_files != known_files):
-        live = set(keys.values())
-        data = {"format": CACHE_FORMAT, "root": str(root), "started_ns": started_ns,
-                "files": new_files,
-                "results": {k: v for k, v in known_results.items() if k in live},
-                "profile": [fingerprint, profile.to_json()]}
-        note = save_cache(store, data)
+
+    stats = _stats(files, listing, parsed=parsed, cached=from_cache, read=len(todo),
+                   workers=workers, stem=stem, notes=notes,
+                   profile_cache="miss" if by_key is not None else "hit")
+    if stem is not None:
+        gen = index["gen"]
+        live: dict[str, dict[str, Any]] | None = None
+        if by_key is not None and (parsed or not gen):
+            gen = os.urandom(8).hex()
+            wanted_keys = set(keys.values())
+            live = {k: v for k, v in by_key.items() if k in wanted_keys}
+        new_index = {"format": CACHE_FORMAT, "root": str(root), "gen": gen,
+                     "started_ns": started_ns, "files": new_files,
+                     "profile": [fingerprint, profile.to_json()]}
+        note = save_cache(stem, new_index, live)
         if note:
-            stats["cache_note"] = note
+            stats["cache_notes"] = [*stats.get("cache_notes", []), note]
     stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     return replace(profile, stats=stats)
+
+
+def _check_root(path: str | os.PathLike[str]) -> Path:
+    root = Path(os.fspath(path)).expanduser()
+    if not root.exists():
+        raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: no such file or directory")
+    if not root.is_dir():
+        raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: not a directory")
+    return root.resolve()
+
+
+def _readme_text(root: Path) -> str:
+    readme = find_readme(root)
+    if readme is None:
+        return ""
+    try:
+        with open(readme, "rb") as fh:
+            return fh.read(MAX_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _stats(files: list[str], listing: str, *, parsed: int, cached: int, read: int,
+           workers: int, stem: Path | None, notes: list[str], profile_cache: str,
+           ) -> dict[str, Any]:
+    stats: dict[str, Any] = {
+        "files": len(files), "parsed": parsed, "cached": cached, "read": read,
+        "workers": workers, "listing": listing, "profile_cache": profile_cache,
+        "cache_file": str(stem) if stem else None,
+    }
+    if notes:
+        stats["cache_notes"] = list(notes)
+    return stats
 
 
 # A file whose mtime is this close to the scan that cached it is re-hashed (git's racy rule).
@@ -269,12 +323,13 @@ def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
 
 def _fingerprint(root: Path, package: str | None, readme: str, keys: dict[str, str],
                  results: dict[str, dict[str, Any]]) -> str:
+    """What a profile was built from: every file's key (or, unkeyed, its warning)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{RANK_VERSION}\0{root}\0{package}\0".encode("utf-8", "surrogateescape"))
     h.update(readme.encode("utf-8", "surrogateescape"))
-    for rel in sorted(results):
-        h.update(f"\0{rel}\0{keys.get(rel) or results[rel].get('warn', '')}".encode(
-            "utf-8", "surrogateescape"))
+    for rel in sorted(set(keys) | set(results)):
+        mark = keys.get(rel) or results[rel].get("warn", "")
+        h.update(f"\0{rel}\0{mark}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from sorafilm_nb.analysis import RepoProfile, analyze
+from sorafilm_nb.analysis import CONCEPT_KINDS, RepoProfile, analyze
 from sorafilm_nb.errors import AnalysisError
+
+HAS_GIT = shutil.which("git") is not None
 
 
 def write(root: Path, rel: str, text: str | bytes) -> Path:
@@ -20,7 +27,81 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
     return path
 
 
-def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
+def package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.submodule_search_locations, f"{name} not installed"
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def warned(profile: RepoProfile) -> dict[str, str]:
+    return {w.file: w.reason for w in profile.warnings}
+
+
+SMALL_ERRORS = '''"""Errors of the tiny parser."""
+
+
+class ParseError(ValueError):
+    """The input could not be parsed."""
+
+
+class EmptyInput(ParseError):
+    """Nothing to parse at all."""
+'''
+
+SMALL_CORE = '''"""Turn text into numbers."""
+from .errors import EmptyInput, ParseError
+
+__all__ = ["parse", "Parser"]
+
+
+class Parser:
+    """Parses text, one line at a time."""
+
+    def feed(self, line):
+        return parse(line)
+
+    def close(self):
+        pass
+
+
+def parse(text):
+    """Parse text into an int."""
+    if not text:
+        raise EmptyInput()
+    try:
+        return int(text)
+    except ValueError:
+        raise ParseError(text)
+    except (TypeError, OverflowError):
+        raise ParseError(repr(text)) from None
+
+
+def _helper():
+    try:
+        import json
+    except ImportError:
+        json = None
+    return json
+'''
+
+
+def small_repo(root: Path) -> Path:
+    write(root, "tiny/__init__.py", '"""Tiny."""\nfrom .core import Parser, parse\n')
+    write(root, "tiny/errors.py", SMALL_ERRORS)
+    write(root, "tiny/core.py", SMALL_CORE)
+    write(root, "tiny/cli.py", "from .core import parse\nfrom .errors import ParseError\n\n"
+          "def main(argv):\n    try:\n        print(parse(argv[0]))\n"
+          "    except ParseError:\n        return 1\n    return 0\n")
+    write(root, "tests/test_core.py", "from tiny.core import parse\n\n"
+          "def test_parse():\n    assert parse('1') == 1\n")
+    write(root, "README.md", "# Tiny parser\n\n[![ci](https://x/badge.svg)](https://x)\n\n"
+          "Tiny turns **text** into numbers,\nslowly.\n\n## Install\n\npip install tiny\n")
+    return root
+
+
+# ---------------------------------------------------------------- what is found
+
+def test_missing_path_and_file_path_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(AnalysisError, match="no such file or directory"):
         analyze(tmp_path / "nope")
     f = write(tmp_path, "a.py", "x = 1\n")
@@ -29,18 +110,345 @@ def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_small_repo_concepts(tmp_path: Path) -> None:
-    write(tmp_path, "pkg/errors.py", '"""Errors."""\nclass ParseError(ValueError):\n'
-          '    """The input could not be parsed."""\n')
-    write(tmp_path, "pkg/core.py", "from .errors import ParseError\n\n"
-          "def parse(text):\n    \"\"\"Parse text.\"\"\"\n    if not text:\n"
-          "        raise ParseError('empty')\n    try:\n        return int(text)\n"
-          "    except ValueError:\n        raise ParseError(text)\n")
+    prof = analyze(small_repo(tmp_path))
+    assert prof.title == "Tiny parser"
+    assert prof.description == "Tiny turns text into numbers, slowly."
+    assert prof.files_scanned == 5 and prof.languages == (("python", 5),)
+    assert prof.warnings == ()
+    by = {(c.kind, c.name): c for c in prof.concepts}
+    err = by["exception", "ParseError"]
+    assert (err.file, err.line, err.bases) == ("tiny/errors.py", 4, ("ValueError",))
+    assert (err.raised, err.caught) == (2, 1)
+    assert err.summary == "The input could not be parsed."
+    # a subclass of a repo exception is an exception too (transitively)
+    assert by["exception", "EmptyInput"].raised == 1
+    # builtin exceptions caught are concepts with counts, even when not defined here
+    assert by["exception", "ValueError"].caught == 1
+    assert by["exception", "ImportError"].caught == 1
+    assert by["exception", "OverflowError"].caught == 1
+    assert "raised" not in by["exception", "ImportError"].summary
+    # re-raising a variable (`raise exc`) is not an exception class
+    assert ("exception", "text") not in by
+    parser = by["class", "Parser"]
+    assert parser.summary == "Parses text, one line at a time." and parser.line == 7
+    assert by["function", "parse"].file == "tiny/core.py"
+    assert ("function", "_helper") not in by  # private functions are not concepts
+    assert ("function", "feed") not in by  # methods are counted, not listed
+    assert by["module", "tiny.core"].summary == "Turn text into numbers."
+    assert "words" not in by["class", "Parser"].words
+    assert by["exception", "ParseError"].words[:3] == ("parse", "error", "input")
+    assert all(c.kind in CONCEPT_KINDS for c in prof.concepts)
+
+
+def test_ranking_central_above_incidental(tmp_path: Path) -> None:
+    prof = analyze(small_repo(tmp_path))
+    names = [c.name for c in prof.concepts]
+    # ParseError: defined, documented, imported by two files, raised and caught
+    assert names.index("ParseError") < names.index("OverflowError")
+    # parse (imported by 3 files, documented, in __all__) above main (used nowhere)
+    assert names.index("parse") < names.index("main")
+    # the test module ranks below the module it tests
+    assert names.index("tiny.core") < names.index("tests.test_core")
+    scores = [c.score for c in prof.concepts]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_deterministic_order(tmp_path: Path) -> None:
+    small_repo(tmp_path)
+    write(tmp_path, "tiny/more.py", "class Zeta:\n    pass\n\nclass Alpha:\n    pass\n")
+    a = analyze(tmp_path, use_cache=False)
+    b = analyze(tmp_path, use_cache=False)
+    assert a == b and a.concepts == b.concepts
+    same = [c.name for c in a.concepts if c.name in ("Alpha", "Zeta")]
+    assert same == ["Alpha", "Zeta"]  # equal scores: by name
+
+
+def test_docstring_themes(tmp_path: Path) -> None:
+    for i in range(3):
+        write(tmp_path, f"m{i}.py", f'"""The kettle boils water number {i}."""\n\n'
+              f'def f{i}():\n    """Pour the kettle into the teapot, then the cup."""\n')
     prof = analyze(tmp_path)
-    by_name = {c.name: c for c in prof.concepts}
-    err = by_name["ParseError"]
-    assert err.kind == "exception"
-    assert (err.raised, err.caught) == (2, 0)
-    assert err.file == "pkg/errors.py" and err.line == 2
-    assert by_name["ValueError"].caught == 1
-    assert by_name["parse"].kind == "function"
+    themes = dict(prof.themes)
+    assert themes["kettle"] == 1.0  # in all six docstrings, the most used word
+    assert themes["teapot"] == pytest.approx(0.5)
+    assert "the" not in themes and "into" not in themes  # stopwords
+    theme = next(c for c in prof.concepts if c.kind == "theme" and c.name == "kettle")
+    assert (theme.file, theme.line, theme.words) == ("", 0, ("kettle",))
+
+
+def test_readme_rst_title(tmp_path: Path) -> None:
+    write(tmp_path, "README.rst", "=======\nWidgets\n=======\n\n.. image:: x.png\n\n"
+          "Widgets are *small*\nthings.\n\nMore.\n")
+    prof = analyze(tmp_path)
+    assert (prof.title, prof.description) == ("Widgets", "Widgets are small things.")
+    assert prof.name == tmp_path.name
+
+
+def test_javascript_and_typescript(tmp_path: Path) -> None:
+    write(tmp_path, "src/errors.js", "/** Raised when the oven is cold. */\n"
+          "export class OvenError extends Error {}\n")
+    write(tmp_path, "src/bake.js", "import { OvenError } from './errors.js';\n"
+          "/** Bake a cake. */\nexport function bake(oven) {\n"
+          "  try { if (!oven.hot) throw new OvenError('cold'); }\n"
+          "  catch (e) { if (e instanceof OvenError) { return null; } throw e; }\n}\n")
+    write(tmp_path, "src/shop.ts", "import { bake } from './bake';\n"
+          "export class Shop<T> extends Base<T> implements Sells {\n"
+          "  open(): void { throw new OvenError('x'); }\n}\n"
+          "export const sell = (n: number): number => n;\n")
+    write(tmp_path, "src/broken.tsx", "export const A = () => <div>{oops</div>;\n")
+    prof = analyze(tmp_path)
+    by = {(c.kind, c.name): c for c in prof.concepts}
+    oven = by["exception", "OvenError"]
+    assert (oven.file, oven.line, oven.language) == ("src/errors.js", 2, "javascript")
+    assert (oven.raised, oven.caught) == (2, 1)
+    assert oven.summary == "Raised when the oven is cold."
+    assert by["function", "bake"].summary == "Bake a cake."
+    assert by["class", "Shop"].bases == ("Base",)
+    assert by["class", "Shop"].language == "typescript"
+    assert ("function", "sell") in by
+    langs = dict(prof.languages)
+    assert langs["javascript"] == 2 and langs["typescript"] == 1
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
+    write(tmp_path, "good.py", "class Fine:\n    '''Still read.'''\n")
+    write(tmp_path, "binary.py", b"\x7fELF\x00\x00\x01garbage")
+    write(tmp_path, "huge.py", "x = 1\n" * 200_000)  # 1.2 MB > 1 MiB cap
+    write(tmp_path, "latin.py", "s = 'caf\xe9'\n".encode("latin-1"))
+    write(tmp_path, "cookie.py", b"# -*- coding: latin-1 -*-\nclass Caf\xe9Error(Exception):\n"
+          b"    pass\n")
+    write(tmp_path, "py2.py", "print 'hello'\n")
+    write(tmp_path, "syntax.py", "def f(:\n")
+    write(tmp_path, "deep.py", "x = 1" + " + 1" * 100_000 + "\n")
+    write(tmp_path, "deeper.py", "x = " + "-" * 200_000 + "1\n")
+    write(tmp_path, "parens.py", "x = " + "(" * 300 + "1" + ")" * 300 + "\n")
+    write(tmp_path, "nul.js", b"var a = 1;\x00\x00")
+    os.symlink("does-not-exist.py", tmp_path / "dangling.py")
+    os.symlink("loop_b.py", tmp_path / "loop_a.py")
+    os.symlink("loop_a.py", tmp_path / "loop_b.py")
+    (tmp_path / "somedir").mkdir()
+    os.symlink("somedir", tmp_path / "dir_link.py")
+    (tmp_path / "sub").mkdir()
+    os.symlink("..", tmp_path / "sub" / "up")  # a directory symlink loop
+
+    prof = analyze(tmp_path)
+    w = warned(prof)
+    assert w["binary.py"].startswith("binary")
+    assert "too large" in w["huge.py"]
+    assert "UTF-8" in w["latin.py"]
+    assert "Python 2" in w["py2.py"] and "syntax error at line 1" in w["py2.py"]
+    assert "syntax error" in w["syntax.py"]
+    assert "RecursionError" in w["deep.py"]
+    assert "RecursionError" in w["deeper.py"]  # MemoryError from the parser
+    assert "nested parentheses" in w["parens.py"]
+    assert w["nul.js"].startswith("binary")
+    assert "unreadable" in w["dangling.py"]
+    assert "unreadable" in w["loop_a.py"] and "unreadable" in w["loop_b.py"]
+    assert "directory" in w["dir_link.py"]
+    assert set(w) == {"binary.py", "huge.py", "latin.py", "py2.py", "syntax.py", "deep.py",
+                      "deeper.py", "parens.py", "nul.js", "dangling.py", "loop_a.py",
+                      "loop_b.py", "dir_link.py"}
+    names = {c.name for c in prof.concepts}
+    assert "Fine" in names and "CaféError" in names  # the good files are not lost
+    assert not any(f.startswith("sub/") for f in w)  # the symlinked dir was not entered
+    assert prof.files_scanned == 2
+    # a second run reports the same warnings, from the cache where the file was readable
+    again = analyze(tmp_path)
+    assert warned(again) == w
+    assert again.stats["parsed"] == 0
+
+
+def test_empty_repo(tmp_path: Path) -> None:
+    prof = analyze(tmp_path)
+    assert (prof.concepts, prof.warnings, prof.files_scanned) == ((), (), 0)
+    assert prof.title == tmp_path.name and prof.description == ""
     assert RepoProfile.from_json(prof.to_json()) == prof
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_empty_git_repo(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    prof = analyze(tmp_path)
+    assert prof.concepts == () and prof.stats["listing"] == "git"
+
+
+def test_walk_skips_junk_dirs(tmp_path: Path) -> None:
+    write(tmp_path, "app/main.py", "class Kept:\n    pass\n")
+    for junk in (".venv/lib/x.py", "venv/x.py", "node_modules/pkg/index.js",
+                 "__pycache__/x.py", "build/lib/x.py", "dist/x.py", ".tox/x.py",
+                 "thing.egg-info/x.py", ".git/hooks/x.py", "static/vendor/lib.js",
+                 "static/app.min.js"):
+        write(tmp_path, junk, "class Junk:\n    pass\n")
+    prof = analyze(tmp_path)
+    assert prof.files_scanned == 1 and prof.stats["listing"] == "walk"
+    assert "Junk" not in {c.name for c in prof.concepts}
+
+
+# ---------------------------------------------------------------- git
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_git_ignored_files_are_skipped(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    write(tmp_path, ".gitignore", "secret_*.py\ngenerated/\n")
+    write(tmp_path, "src/tracked.py", "class Tracked:\n    pass\n")
+    write(tmp_path, "src/secret_keys.py", "class SecretKeys:\n    pass\n")
+    write(tmp_path, "generated/out.py", "class Generated:\n    pass\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    write(tmp_path, "src/untracked.py", "class Untracked:\n    pass\n")  # new, not ignored
+    write(tmp_path, "build/keep.py", "class InBuild:\n    pass\n")  # git decides, not us
+
+    prof = analyze(tmp_path)
+    names = {c.name for c in prof.concepts}
+    assert {"Tracked", "Untracked", "InBuild"} <= names
+    assert not names & {"SecretKeys", "Generated"}
+    assert prof.stats["listing"] == "git"
+
+    sub = analyze(tmp_path / "src")  # a subdirectory of a work tree: paths relative to it
+    assert {c.file for c in sub.concepts if c.kind == "class"} == {"tracked.py",
+                                                                   "untracked.py"}
+
+    ignored = analyze(tmp_path / "generated")  # an ignored folder is walked, not empty
+    assert ignored.stats["listing"] == "walk" and "Generated" in {
+        c.name for c in ignored.concepts}
+
+
+def test_git_missing_falls_back_to_walk(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()  # looks like a work tree, but there is no git to ask
+    write(tmp_path, "a.py", "class Walked:\n    pass\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin-here"))
+    prof = analyze(tmp_path)
+    assert prof.stats["listing"] == "walk" and "Walked" in {c.name for c in prof.concepts}
+
+
+# ---------------------------------------------------------------- cache
+
+def test_cache_parses_only_what_changed(tmp_path: Path) -> None:
+    repo = small_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    first = analyze(repo, cache_dir=cache)
+    assert (first.stats["parsed"], first.stats["cached"]) == (5, 0)
+
+    second = analyze(repo, cache_dir=cache)
+    assert (second.stats["parsed"], second.stats["cached"]) == (0, 5)
+    assert second == first
+
+    core = repo / "tiny" / "core.py"
+    core.write_text(SMALL_CORE.replace("class Parser:", "class Reader:"), encoding="utf-8")
+    third = analyze(repo, cache_dir=cache)
+    assert (third.stats["parsed"], third.stats["cached"]) == (1, 4)
+    names = {c.name for c in third.concepts}
+    assert "Reader" in names and "Parser" not in names
+
+    core.write_text(SMALL_CORE, encoding="utf-8")  # back as it was
+    fourth = analyze(repo, cache_dir=cache)
+    assert fourth.stats["parsed"] == 1 and fourth == first
+    # same bytes, new mtime (a checkout, a touch): read and hashed again, but not parsed
+    os.utime(core, ns=(1, 1))
+    fifth = analyze(repo, cache_dir=cache)
+    assert (fifth.stats["parsed"], fifth.stats["cached"]) == (0, 5) and fifth == first
+
+    off = analyze(repo, cache_dir=cache, use_cache=False)
+    assert off.stats["parsed"] == 5 and off == first
+
+
+def test_cache_same_size_same_mtime_change_is_seen(tmp_path: Path) -> None:
+    """A file rewritten within the same clock tick (same size) is still re-read."""
+    repo = tmp_path / "repo"
+    f = write(repo, "a.py", "class Aaaa:\n    pass\n")
+    cache = tmp_path / "cache"
+    analyze(repo, cache_dir=cache)
+    st = f.stat()
+    f.write_text("class Bbbb:\n    pass\n", encoding="utf-8")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime
+    prof = analyze(repo, cache_dir=cache)
+    assert "Bbbb" in {c.name for c in prof.concepts}
+
+
+def test_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    repo = small_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    good = analyze(repo, cache_dir=cache)
+    files = sorted((cache / "analysis").iterdir())
+    assert [f.suffix for f in files] == [".index", ".results"]
+    for f in files:
+        f.write_bytes(b"\x00garbage" * 10)
+    prof = analyze(repo, cache_dir=cache)
+    assert prof == good and prof.stats["parsed"] == 5
+    assert any("corrupt" in n for n in prof.stats["cache_notes"])
+    again = analyze(repo, cache_dir=cache)
+    assert again.stats["parsed"] == 0 and "cache_notes" not in again.stats
+
+    # the results half lost or truncated: files are parsed again, nothing else breaks
+    results = next((cache / "analysis").glob("*.results"))
+    results.write_bytes(results.read_bytes()[:50])
+    (repo / "tiny" / "cli.py").write_text("def main():\n    pass\n", encoding="utf-8")
+    prof = analyze(repo, cache_dir=cache)
+    assert prof.stats["parsed"] == 5
+    assert "main" in {c.name for c in prof.concepts}
+    assert analyze(repo, cache_dir=cache).stats["parsed"] == 0
+
+
+def test_cache_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SORAFILM_CACHE_DIR", str(tmp_path / "envcache"))
+    repo = write(tmp_path / "repo", "a.py", "x = 1\n").parent
+    prof = analyze(repo)
+    assert prof.stats["cache_file"].startswith(str(tmp_path / "envcache"))
+    assert any((tmp_path / "envcache" / "analysis").glob("*.index"))
+
+
+# ---------------------------------------------------------------- serialisation
+
+def test_json_round_trip_and_frame(tmp_path: Path) -> None:
+    prof = analyze(small_repo(tmp_path))
+    text = prof.to_json()
+    back = RepoProfile.from_json(text)
+    assert back == prof
+    assert back.concepts[0].words == prof.concepts[0].words
+    assert isinstance(back.concepts[0].words, tuple)
+    assert json.loads(text)["title"] == "Tiny parser"
+    with pytest.raises(AnalysisError, match="RepoProfile"):
+        RepoProfile.from_json('{"root": "x"}')
+
+    frame = prof.concepts_frame()
+    assert list(frame.columns) == ["name", "kind", "file", "line", "score", "raised",
+                                   "caught", "summary"]
+    assert len(frame) == len(prof.concepts)
+    assert frame.iloc[0]["name"] == prof.concepts[0].name
+    row = frame[frame["name"] == "ParseError"].iloc[0]
+    assert (row["raised"], row["caught"]) == (2, 1)
+
+
+# ---------------------------------------------------------------- real packages
+
+def test_httpx_from_site_packages() -> None:
+    prof = analyze(package_dir("httpx"))
+    assert prof.stats["listing"] == "walk"  # the venv is git-ignored: walked, not empty
+    assert prof.files_scanned >= 20 and prof.warnings == ()
+    exceptions = [c.name for c in prof.top(15, ("exception",))]
+    assert "HTTPStatusError" in exceptions and "InvalidURL" in exceptions
+    status = next(c for c in prof.concepts if c.name == "HTTPStatusError")
+    assert status.file == "_exceptions.py" and status.raised >= 1
+    assert status.words[:3] == ("http", "status", "error")
+    classes = [c.name for c in prof.top(10, ("class",))]
+    assert {"Client", "Response", "Request", "URL"} <= set(classes)
+    assert RepoProfile.from_json(prof.to_json()) == prof
+
+
+def test_django_core_subset() -> None:
+    prof = analyze(package_dir("django") / "core")
+    top_exc = [c.name for c in prof.top(8, ("exception",))]
+    assert "ValidationError" in top_exc and "ImproperlyConfigured" in top_exc
+    validation = next(c for c in prof.concepts if c.name == "ValidationError")
+    assert validation.file == "exceptions.py" and validation.raised > 10
+    assert validation.caught > 0
+    # test code does not outrank the code it tests; django.core ships none, so: no tests/
+    assert not any(c.file.startswith("tests/") for c in prof.concepts[:20])

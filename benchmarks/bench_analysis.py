@@ -1,0 +1,107 @@
+"""Benchmark analyze() on Django's source tree against Universal Ctags, in one run.
+
+    python benchmarks/bench_analysis.py [PATH] [--runs N]
+
+PATH defaults to the installed django package. Prints files, MB, files/s and MB/s, cold and
+warm analysis time (best and median of N runs; cold uses a fresh cache dir each run), the time
+of `ctags -R` on the same tree (or, without ctags, of reading every scanned file), and the two
+ratios the targets are stated in: cold/ctags <= 2 and warm/cold <= 0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sorafilm_nb._scan_files import list_files
+from sorafilm_nb.analysis import RepoProfile, analyze
+
+
+def default_path() -> Path:
+    spec = importlib.util.find_spec("django")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("django is not installed: pip install 'django==5.2.*', or pass a PATH")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """(best, median) wall time in ms of runs calls."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return min(times), statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", nargs="?", type=Path, default=None)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    root = (args.path or default_path()).resolve()
+    files, listing = list_files(root)
+    size = sum((root / f).stat().st_size for f in files if (root / f).is_file())
+
+    def read_all() -> None:
+        for f in files:
+            with contextlib.suppress(OSError):
+                (root / f).read_bytes()
+
+    read_all()  # the page cache is warm for every contender
+    ctags = shutil.which("ctags")
+    if ctags:
+        def run_ctags() -> None:
+            subprocess.run([ctags, "-R", "-f", "/dev/null", "."], cwd=root, check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base_label = "ctags -R"
+        base_best, base_med = timed(run_ctags, args.runs)
+    else:
+        base_label = "read all files (no ctags)"
+        base_best, base_med = timed(read_all, args.runs)
+
+    with tempfile.TemporaryDirectory(prefix="sorafilm-bench-") as tmp:
+        counter = iter(range(10**6))
+        last: list[RepoProfile] = []
+
+        def cold() -> None:
+            last[:] = [analyze(root, cache_dir=Path(tmp) / f"cold{next(counter)}")]
+            assert last[0].stats["parsed"] > 0
+
+        cold_best, cold_med = timed(cold, args.runs)
+        cold_stats = last[0].stats
+        warm_dir = Path(tmp) / "warm"
+        analyze(root, cache_dir=warm_dir)
+
+        def warm() -> None:
+            last[:] = [analyze(root, cache_dir=warm_dir)]
+            assert last[0].stats["parsed"] == 0
+
+        warm_best, warm_med = timed(warm, args.runs)
+
+    mb = size / 2**20
+    print(f"tree            {root} ({listing})")
+    print(f"files           {len(files)} ({mb:.2f} MiB), workers {cold_stats['workers']}, "
+          f"concepts {len(last[0].concepts)}, warnings {len(last[0].warnings)}")
+    print(f"{base_label:15} best {base_best:7.1f} ms   median {base_med:7.1f} ms")
+    print(f"cold analyze    best {cold_best:7.1f} ms   median {cold_med:7.1f} ms   "
+          f"{len(files) / cold_best * 1000:6.0f} files/s   {mb / cold_best * 1000:5.1f} MB/s")
+    print(f"warm analyze    best {warm_best:7.1f} ms   median {warm_med:7.1f} ms")
+    print(f"cold / baseline {cold_best / base_best:5.2f}  (median {cold_med / base_med:5.2f}; "
+          f"target <= 2)")
+    print(f"warm / cold     {warm_best / cold_best:5.3f}  (median {warm_med / cold_med:5.3f}; "
+          f"target <= 0.1)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
