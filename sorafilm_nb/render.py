@@ -208,7 +208,11 @@ def _card(width: int, height: int, *, title: str, beat: str, gag: str,
 
 
 def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[bytes]:
-    """Each frame: the card, the timing bar filled to t/seconds, and a 't / total s' clock."""
+    """Each frame: the card, the timing bar filled to t/seconds, and a 't / total s' clock.
+
+    The clock shows whole seconds, so its strip is drawn once per second and reused: text
+    drawing is the only per-frame cost that is not a memory copy.
+    """
     height, width = card.shape[:2]
     margin = max(12, width // 20)
     bar_h = max(6, height // 60)
@@ -216,18 +220,22 @@ def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[
     frame = card.copy()
     frame[bar_y:bar_y + bar_h, margin:width - margin] = _TRACK
     clock_y = bar_y - font.height - 2
-    clock_x = width - margin - font.width(f"{seconds:.1f} / {seconds:.1f} s")
+    total = f"{seconds:.0f} s" if float(seconds).is_integer() else f"{seconds:.1f} s"
+    clock_x = width - margin - font.width(f"{int(seconds):d} / {total}") - font.width("0")
     base_strip = frame[clock_y:bar_y].copy()
     n = round(seconds * fps)
     span = width - 2 * margin
     filled = margin
+    shown = -1
     for k in range(n):
-        t = k / fps
         end = margin + round(span * (k + 1) / n)
         frame[bar_y:bar_y + bar_h, filled:end] = _SEPIA  # the fill only grows
         filled = end
-        frame[clock_y:bar_y] = base_strip
-        _draw_text(frame, f"{t:4.1f} / {seconds:.1f} s", clock_x, clock_y, font, _CREAM)
+        second = k // fps
+        if second != shown:
+            frame[clock_y:bar_y] = base_strip
+            _draw_text(frame, f"{second:d} / {total}", clock_x, clock_y, font, _CREAM)
+            shown = second
         yield frame.tobytes()
 
 
