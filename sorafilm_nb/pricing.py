@@ -124,6 +124,23 @@ class PriceTable:
                 if isinstance(price, float) or not isinstance(price, (int, Decimal)):
                     raise TypeError(f"price of {model} at {size} must be Decimal cents")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable and deep-copyable (read-only mapping proxies are not, by themselves)."""
+        rates = {m: dict(sizes) for m, sizes in self.rates.items()}
+        return (
+            _rebuild,
+            (
+                rates,
+                self.source,
+                self.date,
+                self.currency,
+                self.failed_jobs_billed,
+                dict(self.aliases),
+                self.note,
+                self.file,
+            ),
+        )
+
     # -- loading ---------------------------------------------------------------------------
 
     @classmethod
@@ -303,6 +320,10 @@ class PriceTable:
             for s, p in sizes.items()
         ]
         return pd.DataFrame(rows, columns=["model", "size", "cents_per_second", "per_minute"])
+
+
+def _rebuild(*args: Any) -> PriceTable:
+    return PriceTable(*args)
 
 
 @lru_cache(maxsize=1)

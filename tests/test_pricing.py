@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -319,6 +321,15 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
     bad.write_text("source = \n")
     with pytest.raises(DataFileError, match="TOML"):
         PriceTable.load(bad)
+
+
+def test_table_is_read_only_and_copyable() -> None:
+    table = PriceTable.load()
+    with pytest.raises(TypeError):
+        table.rates["sora-2"]["1280x720"] = Decimal(1)  # type: ignore[index]
+    clone = pickle.loads(pickle.dumps(table))
+    assert clone == table and copy.deepcopy(table) == table
+    assert clone.price_per_second("sora-2-pro-2025-10-06", "1792x1024") == Decimal(50)
 
 
 def test_prices_frame_lists_every_model_and_size() -> None:
