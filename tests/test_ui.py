@@ -298,3 +298,50 @@ def test_poster_of_a_portrait_video_is_small(tmp_path: Path) -> None:
     assert jpeg[:2] == b"\xff\xd8" and len(jpeg) < 30_000
     with pytest.raises(FileNotFoundError):
         poster_jpeg(tmp_path / "missing.mp4")
+
+
+# -- the studio app ------------------------------------------------------------------------
+
+SMALL_REPO = {
+    "README.md": "# Pantry\n\nKeeps track of what is in the pantry.\n",
+    "pantry/__init__.py": '"""Pantry: jars, shelves and the things that go wrong."""\n',
+    "pantry/store.py": (
+        '"""Storing jars on shelves."""\n\n\nclass ShelfFullError(Exception):\n'
+        '    """No room left on the shelf."""\n\n\nclass Shelf:\n'
+        '    """A shelf that holds jars."""\n\n    def put(self, jar):\n'
+        '        try:\n            self.jars.append(jar)\n        except KeyError:\n'
+        '            raise ShelfFullError(jar)\n\n\ndef load(path):\n'
+        '    """Load the pantry from a file."""\n    try:\n        import json\n'
+        '    except ImportError:\n        raise\n    return json.load(open(path))\n'),
+}
+
+
+def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
+    from sorafilm_nb.backends.openai_api import OpenAIBackend
+    from sorafilm_nb.backends.simulator import Simulator
+    from sorafilm_nb.ui import studio
+
+    repo = tmp_path / "pantry"
+    for name, text in SMALL_REPO.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    with Ledger(tmp_path / "ledger.sqlite3") as led, Simulator(job_seconds=0.2) as sim:
+        led.set_budget(Cost(Decimal(2000)))
+        app = studio(repo, template="single-12", ledger=led, out_dir=tmp_path / "out",
+                     backend=OpenAIBackend.for_simulator(sim))
+        assert "sorafilm-studio" in app._dom_classes
+        first = app.plan
+        assert first is not None and first.total == Cost(Decimal(120))
+        # a new metaphor re-plans: another prompt, another plan id, same price
+        entry = app.casting.entries[0]
+        other = next(mid for mid, _ in entry.alternatives if mid != entry.metaphor.id)
+        app.picker.dropdowns[0].value = other
+        assert app.plan.id != first.id
+        film = app.make_film(block=True)
+        assert film is not None and film.ok, app.status.value
+        assert film.out_dir == tmp_path / "out" / app.plan.id
+        player = app.player_box.children[0]
+        assert isinstance(player, VideoPlayer) and player.shots
+        assert led.remaining() == Cost(Decimal(2000 - 120))
+        bars = app.progress_box.children[0]
+        assert bars.finished == len(app.plan.storyboard.shots)
