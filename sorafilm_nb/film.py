@@ -426,6 +426,8 @@ def report_markdown(film: Film, *, remaining: Cost | None = None, limit: Cost | 
     if remaining is not None:
         tail = f" of {limit}" if limit is not None else ""
         lines.append(f"Ledger: {remaining} remaining this month{tail}.")
+    else:
+        lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
         lines.append(f"\nNote: {note}")
     return "\n".join(lines) + "\n"

@@ -361,13 +361,14 @@ class Studio:
         return self._finish(run)
 
     def rerun(self, film: Film | str | Path, shots: Iterable[str | int], *,
-              model: str = "sora-2-pro", size: str | None = None,
+              model: str | None = "sora-2-pro", size: str | None = None,
               on_progress: ProgressCallback | None = None) -> Film:
         """Draft → final: re-render the chosen shots on another model, then re-stitch.
 
-        shots are shot ids ("shot-03") or shot numbers as in the id (3). Each gets a new
-        reservation at the new model's price; the old attempt is kept in the shot's history,
-        and its file is replaced only once the new one has been downloaded.
+        shots are shot ids ("shot-03") or shot numbers as in the id (3). model=None keeps
+        each shot's own model (a plain retry). Each gets a new reservation at the new price;
+        the old attempt is kept in the shot's history, and its file is replaced only once the
+        new one has been downloaded.
         """
         folder = film.out_dir if isinstance(film, Film) else Path(film)
         data = read_manifest(folder)
@@ -392,21 +393,22 @@ class Studio:
         for i in chosen:
             old = current[i]
             new_size = size or old.size
+            new_model = model or old.model
             try:
-                estimated = self.prices.cost(model, new_size, old.seconds)
+                estimated = self.prices.cost(new_model, new_size, old.seconds)
             except PriceError as exc:
-                raise FilmError(f"cannot rerun {old.shot_id} on {model} at {new_size}: {exc}",
-                                ) from None
+                raise FilmError(f"cannot rerun {old.shot_id} on {new_model} at {new_size}: "
+                                f"{exc}") from None
             past = {"job_id": old.job_id, "model": old.model, "size": old.size,
                     "status": old.status, "sha256": old.sha256, "error": old.error,
                     "billed_cents": None if old.billed is None else str(old.billed.cents)}
-            new_shots[i] = replace(old, model=model, size=new_size, estimated=estimated,
+            new_shots[i] = replace(old, model=new_model, size=new_size, estimated=estimated,
                                    status="planned", job_id=None, reservation_id=None,
                                    billed=None, sha256=None, error=None, error_code=None,
                                    duration_s=None, history=(*old.history, past))
         # Reserve before touching the manifest: over budget leaves the folder as it was.
         reservations = self._reserve_many([new_shots[i] for i in chosen], run.plan_id,
-                                          purpose="final")
+                                          purpose="final" if model else "retry")
         for i, reservation in zip(chosen, reservations, strict=True):
             current[i] = replace(new_shots[i], status="reserved",
                                  reservation_id=str(reservation.id))
@@ -740,13 +742,21 @@ class Studio:
     def _finish(self, run: _Run) -> Film:
         film_path = inside(run.out_dir, FILM)
         run.notes = [n for n in run.notes if not n.startswith("duration")]
+        for i, shot in enumerate(run.shots):  # stitch only the very files the manifest pins
+            if shot.status == COMPLETED and not self._file_ok(run.out_dir, shot):
+                run.update(i, status="downloading", file=None, sha256=None, duration_s=None,
+                           error="the file is missing or was altered; resume() downloads "
+                                 "it again")
         if all(s.status == COMPLETED and s.file for s in run.shots):
             from .render import media_duration, stitch
 
             clips = [inside(run.out_dir, s.file or "") for s in run.shots]
             stitch(clips, film_path)
             duration = media_duration(film_path)
-            expected = sum(media_duration(c) for c in clips)
+            # Each clip's duration was read back from its file when it was downloaded (and
+            # its sha256 pins the file since); probe again only where that is missing.
+            expected = sum(s.duration_s if s.duration_s is not None else media_duration(c)
+                           for s, c in zip(run.shots, clips, strict=True))
             if abs(duration - expected) > DURATION_TOLERANCE_S:
                 run.notes.append(f"duration: the stitched film is {duration:.2f} s but its "
                                  f"shots add up to {expected:.2f} s")

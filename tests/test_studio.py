@@ -433,3 +433,90 @@ def test_manifest_amounts_are_never_floats(tmp_path: Path) -> None:
     (out / "manifest.json").write_text(json.dumps(
         {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}))
     assert Film.load(out).shots[0].estimated == Cost(Decimal("40.5"))
+
+
+def test_an_altered_shot_file_is_downloaded_again_not_paid_again(sim, ledger: Ledger,
+                                                                 tmp_path: Path) -> None:
+    plan = make_plan(2, tag="altered")
+    out = tmp_path / "f"
+    film = studio_for(sim, ledger).run(plan, out)
+    good = film.shots[0].sha256
+    (out / "shot-01.mp4").write_bytes(b"not the video any more")
+    again = studio_for(sim, ledger).resume(out)
+    assert again.ok, again.summary()
+    assert sha256_file(out / "shot-01.mp4") == good
+    assert sim.calls["create"] == 2 and settled_sum(ledger, plan.id) == 80
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "tiny"
+    repo.mkdir()
+    (repo / "README.md").write_text("# Tiny\n\nA tiny recipe loader.\n")
+    (repo / "loader.py").write_text(
+        '"""Load recipes from disk."""\n\n\nclass RecipeError(Exception):\n'
+        '    """A recipe could not be read."""\n\n\ndef load(path):\n    try:\n'
+        "        import json\n    except ImportError:\n"
+        '        raise RecipeError("no json")\n    return json.load(open(path))\n')
+    return repo
+
+
+def test_cli_film_dry_run_then_film_then_resume(tiny_repo: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from sorafilm_nb.cli import main
+
+    out = tmp_path / "out"
+    ledger_path = tmp_path / "cli-ledger.sqlite3"
+    common = ["--repo", str(tiny_repo), "--template", "single-12", "--out", str(out),
+              "--ledger", str(ledger_path), "--sim-seconds", "0.2"]
+    assert main(["film", *common, "--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    assert "shot-01" in printed and "$1.20" in printed and "dry run" in printed
+    assert not out.exists()
+
+    assert main(["film", *common]) == 0
+    printed = capsys.readouterr().out
+    assert "1/1 shots completed, billed $1.20" in printed
+    assert abs(media_duration(out / "film.mp4") - 12.0) < 0.1
+    with Ledger(ledger_path) as led:
+        assert [r.status for r in led.records()] == ["completed"]
+
+    assert main(["resume", str(out), "--ledger", str(ledger_path), "--sim-seconds", "0.2"]) == 0
+    assert "1/1 shots completed" in capsys.readouterr().out
+    with Ledger(ledger_path) as led:
+        assert len(led.records()) == 1  # nothing paid twice
+
+
+def test_cli_real_needs_a_key_and_never_prints_one(tiny_repo: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from sorafilm_nb.cli import main
+
+    args = ["film", "--repo", str(tiny_repo), "--template", "single-12", "--out",
+            str(tmp_path / "out"), "--ledger", str(tmp_path / "l.sqlite3"), "--real",
+            "--base-url", "http://127.0.0.1:9/v1"]
+    assert main(args) == 2
+    assert "OPENAI_API_KEY" in capsys.readouterr().err
+    # With a key but an unreachable server: a clear error, and the key is nowhere in it.
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-never-shown-1234567890")
+    assert main([*args, "--poll-timeout", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "SECRET" not in captured.out + captured.err
+    assert "finish with: sorafilm resume" in captured.out  # the reservation is kept open
+    with Ledger(tmp_path / "l.sqlite3") as led:
+        (row,) = led.pending()
+        assert row.job_id is None and "SECRET" not in repr(row)
+    manifest = (tmp_path / "out" / "manifest.json").read_text()
+    assert "SECRET" not in manifest and "SECRET" not in (tmp_path / "out" / "report.md"
+                                                         ).read_text()
+
+
+def test_cli_resume_of_a_folder_that_is_not_a_film(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from sorafilm_nb.cli import main
+
+    assert main(["resume", str(tmp_path)]) == 2
+    assert "no manifest here" in capsys.readouterr().err

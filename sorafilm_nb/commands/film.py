@@ -1,0 +1,269 @@
+"""`sorafilm film --repo PATH --out DIR`: plan a film, then make it, with a bar per shot.
+
+Without --real the film is made on an embedded simulator: no key, no network, no spend (the
+ledger still records what it would have cost). With --real the key comes from OPENAI_API_KEY
+and is never printed. --dry-run prints the plan and stops before anything is reserved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..film import Film
+    from ..plan import Plan
+    from ..studio import ShotProgress
+
+SIM_JOB_SECONDS = 2.0  # the embedded simulator's render clock: quick, yet the bars move
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _add(parser: Any, group: Any, *flags: str, **kwargs: Any) -> None:
+    """Add an option unless the plan command's arguments already define it (say --ledger)."""
+    if not any(flag in parser._option_string_actions for flag in flags):
+        group.add_argument(*flags, **kwargs)
+
+
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where jobs go, which ledger pays, how many at once (shared with `sorafilm resume`)."""
+    where = parser.add_argument_group("backend and ledger")
+    _add(parser, where, "--real", action="store_true",
+         help="use the real Videos API (key from OPENAI_API_KEY; costs money)")
+    _add(parser, where, "--base-url", metavar="URL", default=None,
+         help="a Videos API at this URL (with --real; or a `sorafilm simulate` server, key "
+         "from OPENAI_API_KEY)")
+    _add(parser, where, "--ledger", metavar="PATH", default=None,
+         help="ledger file (default: $SORAFILM_LEDGER or the user data folder)")
+    _add(parser, where, "--concurrency", type=_positive_int, default=2, metavar="N",
+         help="shots rendered at once (default 2)")
+    _add(parser, where, "--poll-timeout", type=_positive_float, default=1800.0, metavar="S",
+         help="give up polling a job after S seconds; resume picks it up (default 1800)")
+    _add(parser, where, "--sim-seconds", type=_positive_float, default=SIM_JOB_SECONDS,
+         metavar="S", help="render time of a job on the embedded simulator "
+         f"(default {SIM_JOB_SECONDS})")
+
+
+def _plan_command() -> Any:
+    """The plan command's module, when it exists (it owns the plan flags)."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{__package__}.plan")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.plan":
+            raise
+        return None
+
+
+def _add_plan_arguments(parser: argparse.ArgumentParser) -> None:
+    """The plan command's own flags when it offers them, so both commands stay in step."""
+    plan_command = _plan_command()
+    if plan_command is not None and hasattr(plan_command, "add_plan_arguments"):
+        plan_command.add_plan_arguments(parser)
+        return
+    group = parser.add_argument_group("plan")
+    group.add_argument("--repo", default=".", metavar="PATH",
+                       help="the repository to make a film of (default: .)")
+    group.add_argument("--theme", default="kitchen",
+                       help="metaphor theme: kitchen, heist, space, or a TOML file")
+    group.add_argument("--template", default="silent-90",
+                       help="story template: silent-90, teaser-30, single-12, or a TOML file")
+    group.add_argument("--budget", default="low", metavar="TIER",
+                       help="prompt token tier (ultra-low, low, medium, high, standard, or a "
+                       "number of tokens); bounds prompt length, not the price")
+    group.add_argument("--model", default="sora-2", help="sora-2 or sora-2-pro")
+    group.add_argument("--size", default="1280x720",
+                       help="720x1280, 1280x720, 1024x1792 or 1792x1024")
+    group.add_argument("--seconds", type=_positive_int, default=None, metavar="N",
+                       help="target running time (default: the template's)")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "film", help="plan and make the film (simulator unless --real)",
+        description="Plan a film of a repository, reserve its cost in the ledger, render every "
+        "shot (on the embedded simulator unless --real), download, stitch film.mp4 and write "
+        "manifest.json and report.md in --out.")
+    _add_plan_arguments(parser)
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (created; resumable with `sorafilm resume DIR`)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the plan and its cost, submit nothing")
+    add_backend_arguments(parser)
+    parser.set_defaults(func=handle)
+
+
+# -- backend, bars ---------------------------------------------------------------------------
+
+
+class Session:
+    """The backend a command talks to, and the embedded simulator it may have started."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from ..backends.openai_api import OpenAIBackend
+
+        self.simulator: Any = None
+        if args.real or args.base_url:
+            key = os.environ.get("OPENAI_API_KEY", "").strip()
+            if not key:
+                from ..backends.base import AuthError
+
+                raise AuthError("--real needs OPENAI_API_KEY set in the environment "
+                                "(it is read from there only, and never printed)")
+            self.backend = OpenAIBackend(api_key=key, base_url=args.base_url,
+                                         name="openai" if args.real else "remote")
+            self.where = f"the Videos API at {self.backend.base_url}"
+        else:
+            from ..backends.simulator import Simulator
+
+            self.simulator = Simulator(job_seconds=args.sim_seconds,
+                                       poll_after_ms=max(50, int(args.sim_seconds * 100)))
+            self.simulator.start()
+            self.backend = OpenAIBackend.for_simulator(self.simulator)
+            self.where = "the embedded simulator (no key, no spend)"
+
+    def close(self) -> None:
+        if self.simulator is not None:
+            self.simulator.stop()
+            self.simulator = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def studio_for(args: argparse.Namespace, session: Session) -> Any:
+    from ..ledger import Ledger
+    from ..studio import Studio
+
+    return Studio(session.backend, Ledger(args.ledger), concurrency=args.concurrency,
+                  poll_timeout=args.poll_timeout)
+
+
+class Bars:
+    """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress."""
+
+    def __init__(self, total_shots: int, *, disable: bool = False) -> None:
+        self._bars: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._total = total_shots
+        self._disable = disable
+
+    def __call__(self, event: ShotProgress) -> None:
+        from tqdm import tqdm
+
+        with self._lock:
+            bar = self._bars.get(event.index)
+            if bar is None:
+                bar = self._bars[event.index] = tqdm(
+                    total=100, position=event.index, desc=event.shot_id, leave=True,
+                    unit="%", bar_format="{desc} {bar} {n:3.0f}%{postfix}",
+                    dynamic_ncols=True, disable=self._disable, file=sys.stderr)
+            bar.n = event.progress
+            bar.set_postfix_str(event.status + (f": {event.message}" if event.message
+                                                and event.status != "completed" else ""),
+                                refresh=False)
+            bar.refresh()
+
+    def close(self) -> None:
+        with self._lock:
+            for index in sorted(self._bars):
+                self._bars[index].close()
+            self._bars.clear()
+
+
+def print_film(film: Film, out: Callable[[str], Any] = print) -> int:
+    """The outcome, and what to do next; the exit code (0 only when film.mp4 exists)."""
+    out("")
+    for shot in film.shots:
+        billed = str(shot.billed) if shot.billed is not None else "-"
+        note = f"  ({shot.error})" if shot.error and not shot.ok else ""
+        out(f"  {shot.shot_id}  {shot.status:<11} {shot.model:<11} {shot.seconds:>3} s  "
+            f"{billed:>8}{note}")
+    out(film.summary())
+    if film.report is not None:
+        out(f"report: {film.report}")
+    if film.ok:
+        return 0
+    pending = [s.shot_id for s in film.shots if not s.ok and s.status not in (
+        "completed", "failed", "refused", "expired", "lost", "rejected")]
+    if pending:
+        out(f"still running or unknown: {', '.join(pending)}; "
+            f"finish with: sorafilm resume {film.out_dir}")
+    return 1
+
+
+# -- the plan ----------------------------------------------------------------------------------
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    plan_command = _plan_command()
+    if plan_command is not None and hasattr(plan_command, "plan_from_args"):
+        return plan_command.plan_from_args(args)  # type: ignore[no-any-return]
+    from ..ledger import Ledger
+    from ..plan import plan
+
+    with Ledger(args.ledger) as ledger:
+        return plan(args.repo, theme=args.theme, template=args.template, tier=args.budget,
+                    model=args.model, size=args.size, target_seconds=args.seconds,
+                    ledger=ledger)
+
+
+def print_plan(plan: Plan, out: Callable[[str], Any] = print) -> None:
+    plan_command = _plan_command()
+    describe = getattr(plan_command, "format_plan", None)
+    if describe is not None:
+        out(describe(plan))
+        return
+    out(f"Plan {plan.id}: {plan.summary()}")
+    out(plan.shot_table())
+    for finding in plan.findings:
+        where = f" (shot {finding.shot_index + 1})" if finding.shot_index is not None else ""
+        out(f"  {finding.severity}{where}: {finding.message}. Fix: {finding.hint}")
+
+
+def handle(args: argparse.Namespace) -> int:
+    plan = make_plan(args)
+    print_plan(plan)
+    if plan.blocked:
+        print("sorafilm film: the plan has blocking findings; nothing was submitted",
+              file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("dry run: nothing reserved, nothing submitted")
+        return 0
+    with Session(args) as session:
+        print(f"making the film on {session.where}, into {args.out}", flush=True)
+        bars = Bars(len(plan.storyboard.shots))
+        try:
+            with studio_for(args, session) as studio:
+                film = studio.run(plan, args.out, on_progress=bars)
+        finally:
+            bars.close()
+    return print_film(film)

@@ -1,0 +1,50 @@
+"""`sorafilm resume DIR`: finish a film folder after a crash, a kill or a poll timeout.
+
+Jobs whose ids are in the manifest or the ledger are polled, never created again; a
+reservation left without a job id is matched against the server's job list first. Jobs made
+by an embedded simulator die with the process that ran it, so resuming such a folder reports
+them lost: add --retry to render the failed, lost and expired shots again (refused ones are
+not retried: the same prompt would be refused again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .film import Bars, Session, add_backend_arguments, print_film, studio_for
+
+RETRYABLE = ("failed", "lost", "expired")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "resume", help="finish a film folder after a crash (no job is paid for twice)",
+        description="Poll every pending job of a film folder, download what completed, settle "
+        "the ledger and stitch film.mp4 when every shot is done.")
+    parser.add_argument("out", metavar="DIR", help="the film folder (holds manifest.json)")
+    parser.add_argument("--retry", action="store_true",
+                        help="then render failed, lost and expired shots again, each on its "
+                        "own model (a new reservation each)")
+    add_backend_arguments(parser)
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from ..film import Film
+
+    before = Film.load(args.out)  # a clear error for a folder that is not a film
+    with Session(args) as session:
+        print(f"resuming {args.out} ({len(before.shots)} shots) on {session.where}", flush=True)
+        bars = Bars(len(before.shots))
+        try:
+            with studio_for(args, session) as studio:
+                film = studio.resume(args.out, on_progress=bars)
+                retry = [s.shot_id for s in film.shots if s.status in RETRYABLE]
+                if args.retry and retry:
+                    print(f"\nretrying {', '.join(retry)}", file=sys.stderr, flush=True)
+                    film = studio.rerun(film, retry, model=None, on_progress=bars)
+        finally:
+            bars.close()
+    return print_film(film)
