@@ -350,3 +350,23 @@ def test_not_ready_content_is_a_clear_error(sim_backend: OpenAIBackend,
     with pytest.raises(InvalidRequest, match="only available for completed"):
         sim_backend.download(job.id, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_create_that_times_out_is_adopted_not_repeated(simulator: Simulator) -> None:
+    """DESIGN's known trap: the client gives up, the server made the job anyway."""
+    backend = OpenAIBackend.for_simulator(simulator, timeout=0.4, max_retries=2)
+    simulator.faults.slow_response_seconds = 1.5
+    simulator.inject(slow_response=Fault(count=1, ops=frozenset({"create"})))
+    started = time.monotonic()
+    job = backend.create(**SHOT)  # type: ignore[arg-type]
+    assert time.monotonic() - started < 1.4  # it did not wait for the late answer
+    assert [j["id"] for j in simulator.jobs()] == [job.id]
+    assert simulator.calls["create"] == 1 and simulator.calls["list"] == 1
+
+
+def test_inject_by_name(simulator: Simulator, sim_backend: OpenAIBackend) -> None:
+    simulator.inject(rate_limit=1)
+    assert sim_backend.list() == []
+    assert simulator.faults.rate_limit.fired == 1 and simulator.calls["list"] == 2
+    with pytest.raises(ValueError, match=r"unknown fault 'rate_limits'.*rate_limit"):
+        simulator.inject(rate_limits=1)

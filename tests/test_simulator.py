@@ -313,6 +313,23 @@ def test_dot_segments_in_the_path_never_reach_a_job(simulator: Simulator) -> Non
     assert reply.status == 404
 
 
+def test_methods_outside_the_api_get_the_api_error_body(simulator: Simulator) -> None:
+    for method in ("PUT", "PATCH"):
+        reply = call(simulator, method, "/videos", body={"prompt": "x"})
+        assert reply.status == 404 and reply.json()["error"]["code"] == "unknown_url"
+    assert call(simulator, "GET", "/models").status == 404
+
+
+def test_busy_port_is_an_oserror_and_nothing_is_left_running(simulator: Simulator) -> None:
+    port = urlsplit(simulator.base_url).port
+    busy = Simulator(port=port or 0, render=False)
+    with pytest.raises(OSError):
+        busy.start()
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = busy.base_url
+    assert busy._renderer is None and busy._tmpdir is None
+
+
 def test_delete_only_finished_jobs(simulator: Simulator) -> None:
     video = create(simulator)
     early = call(simulator, "DELETE", f"/videos/{video['id']}")

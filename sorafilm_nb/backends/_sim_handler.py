@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ._sim_state import ApiError
+from ._sim_state import CREATE_OPS, ApiError
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -77,6 +77,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch()
 
+    def do_PUT(self) -> None:  # not part of the API: answered with the API's 404 body
+        self._dispatch()
+
+    do_PATCH = do_PUT
+
     # ------------------------------------------------------------ routing
 
     def _route(self, method: str, parts: list[str]) -> tuple[str, str | None]:
@@ -109,7 +114,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(err.status, err.body())
             return
         sim = self.sim
-        sim.calls[op] += 1
+        sim.count(op)
         try:
             sim.check_key(self.headers.get("Authorization"))
             if sim.fire("drop_connection", op):
@@ -125,10 +130,12 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_content(job_id or "", query.get("variant", "video"), op)
                 return
             status, payload, headers = self._operate(op, job_id, body, query)
-            if op in ("create", "remix", "extend", "edit") and sim.fire(
+            if op in CREATE_OPS and sim.fire(
                     "lose_create_response", op):
                 self._drop()  # the job exists on the server; the client never hears of it
                 return
+            if sim.fire("slow_response", op):  # done on the server; the answer comes late
+                time.sleep(max(0.0, sim.faults.slow_response_seconds))
             self._send_json(status, payload, headers)
         except ApiError as err:
             self._send_json(err.status, err.body())

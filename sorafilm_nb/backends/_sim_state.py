@@ -24,6 +24,7 @@ EXTENSION_SECONDS = ("4", "8", "12", "16", "20")
 MAX_TOTAL_SECONDS = 120
 MAX_EXTENSIONS = 6
 MAX_PROMPT = 32000
+CREATE_OPS = frozenset({"create", "remix", "extend", "edit"})  # the calls that start a job
 JOB_ID = re.compile(r"video_[A-Za-z0-9]{8,64}")
 
 

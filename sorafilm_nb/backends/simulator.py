@@ -39,6 +39,7 @@ from types import TracebackType
 from typing import Any
 
 from ._sim_state import (
+    CREATE_OPS,
     EXTENSION_SECONDS,
     JOB_ID,
     MAX_EXTENSIONS,
@@ -52,14 +53,12 @@ from ._sim_state import (
     now,
 )
 
-__all__ = ["DEFAULT_REFUSE_MARKER", "Fault", "FaultConfig", "Simulator"]
+__all__ = ["CREATE_OPS", "DEFAULT_REFUSE_MARKER", "Fault", "FaultConfig", "Simulator"]
 
 log = logging.getLogger(__name__)
 
 #: A prompt containing this phrase ends failed with error.code "moderation_blocked".
 DEFAULT_REFUSE_MARKER = "[refuse]"
-
-CREATE_OPS = frozenset({"create", "remix", "extend", "edit"})
 
 
 @dataclass
@@ -89,10 +88,12 @@ class FaultConfig:
     lose_create_response: Fault = field(default_factory=Fault)  # job made, then dropped
     slow_download: Fault = field(default_factory=Fault)  # content throttled
     cut_download: Fault = field(default_factory=Fault)  # content stops halfway, socket closed
+    slow_response: Fault = field(default_factory=Fault)  # done, but answered only after a delay
     moderation: Fault = field(default_factory=Fault)  # job fails moderation_blocked
     expire_content: Fault = field(default_factory=Fault)  # completes already expired
     retry_after: float = 0.05  # seconds, sent as Retry-After and retry-after-ms
     slow_bytes_per_second: int = 400_000
+    slow_response_seconds: float = 2.0  # long enough for a client with a short timeout to quit
     seed: int | None = None
 
 
@@ -166,13 +167,13 @@ class Simulator:
             return self
         from ._sim_handler import Handler
 
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)  # may raise: port busy
+        server.daemon_threads = True
         folder = self._workdir_arg
         if folder is None:
             folder = self._tmpdir = Path(tempfile.mkdtemp(prefix="sorafilm-sim-"))
         folder.mkdir(parents=True, exist_ok=True)
         self._renderer = Renderer(folder, scale=self.render_scale)
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        server.daemon_threads = True
         server.simulator = self  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, kwargs={
@@ -216,6 +217,24 @@ class Simulator:
             for job in items:
                 self._advance(job)
             return [job.public() for job in items]
+
+    def inject(self, **faults: int | Fault) -> None:
+        """Set faults by name: ``sim.inject(rate_limit=2, lose_create_response=1)``.
+
+        An int is a count (the next N matching requests); a :class:`Fault` is used as is.
+        """
+        for name, value in faults.items():
+            if not isinstance(getattr(self.faults, name, None), Fault):
+                known = ", ".join(k for k, v in vars(self.faults).items() if isinstance(v, Fault))
+                raise ValueError(f"unknown fault {name!r}; known faults: {known}")
+            fault = value if isinstance(value, Fault) else Fault(count=int(value))
+            with self._lock:
+                setattr(self.faults, name, fault)
+
+    def count(self, op: str) -> None:
+        """Record one request for ``op`` (``calls`` is read by tests and benchmarks)."""
+        with self._lock:
+            self.calls[op] += 1
 
     def expire(self, job_id: str) -> None:
         """Make a job's content expire now (its expires_at moves into the past)."""
