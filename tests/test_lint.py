@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sorafilm_nb.analysis import RepoProfile
+from sorafilm_nb.datafiles import packaged
 from sorafilm_nb.errors import DataFileError
 from sorafilm_nb.lint import (
     ERROR,
@@ -610,3 +611,10 @@ def test_finding_str() -> None:
     f = Finding("real-person", ERROR, "names a real person: Chaplin", "hint", 0)
     assert str(f) == "ERROR [real-person] shot 1: names a real person: Chaplin"
     assert str(Finding("over-budget", ERROR, "m", "h")) == "ERROR [over-budget] m"
+
+
+@pytest.mark.parametrize("theme", sorted(packaged("metaphors")))
+def test_packaged_themes_pass_their_own_lint(theme: str) -> None:
+    library = MetaphorLibrary.load(theme)
+    assert library.metaphors
+    assert lint_library(library) == ()
