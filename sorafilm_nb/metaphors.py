@@ -384,11 +384,13 @@ def cast(profile: RepoProfile, library: MetaphorLibrary | str = "kitchen", *,
          top: int = 8) -> Casting:
     """Rank candidate metaphors for the top concepts and pick one each, deterministically.
 
-    The picks are the assignment with the highest total score in which no metaphor plays two
-    concepts (ties: each concept's better-ranked candidates, then the theme's order). So two
-    concepts wanting the same gag do not both get it, and a concept with a second good match
-    yields the first to one that has none. A metaphor is reused only when some concept has
-    no unused candidate left.
+    The picks are the assignment in which no metaphor plays two concepts and the sum of the
+    squared scores is highest (ties: each concept's better-ranked candidates, then the
+    theme's order). Squared, so a strong match is not split into two middling ones
+    (ScreenRecorder keeps the camera gag rather than yielding it to the docstring theme
+    "screen"), while a concept with a second good match still yields the first to one that
+    has none (InvalidURL, a ValueError, leaves the HTTP gag to HTTPError). A metaphor is
+    reused only when some concept has no unused candidate left.
     """
     lib = library if isinstance(library, MetaphorLibrary) else MetaphorLibrary.load(library)
     if not lib.metaphors:
@@ -407,10 +409,10 @@ def cast(profile: RepoProfile, library: MetaphorLibrary | str = "kitchen", *,
 def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:
     """For each concept, the index into its ranked candidates it gets (see cast()).
 
-    A max-weight assignment (the Hungarian method, in exact integers) over concepts x
-    distinct candidates, plus one private "reuse" column per concept that costs more than
-    any real pick, so it is taken only when no unused candidate is left; such a concept
-    then gets its best candidate, shared.
+    A max-weight assignment (weight: the score squared; the Hungarian method, in exact
+    integers) over concepts x distinct candidates, plus one private "reuse" column per
+    concept that costs more than any real pick, so it is taken only when no unused
+    candidate is left; such a concept then gets its best candidate, shared.
     """
     n = len(ranked)
     if n == 0:
@@ -420,13 +422,13 @@ def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:
         for m, _ in options:
             columns.setdefault(m.id, len(columns))
     width = max(len(o) for o in ranked)
-    scale = n * width + 1  # any difference of half a point outweighs every rank tie-break
+    scale = n * width + 1  # any difference in weight outweighs every rank tie-break
     forbidden = 1 << 62
     m_real = len(columns)
     cost = [[forbidden] * (m_real + n) for _ in range(n)]
     for i, options in enumerate(ranked):
         for rank, (m, s) in enumerate(options):
-            cost[i][columns[m.id]] = -round(s * 2) * scale + rank
+            cost[i][columns[m.id]] = -(round(s * 2) ** 2) * scale + rank  # exact integers
         cost[i][m_real + i] = 0  # reuse: worse than any real pick (those are all negative)
     col_of_row = _hungarian(cost)
     out = []

@@ -454,6 +454,16 @@ def test_assignment_gives_up_a_name_match_that_has_a_second_good_match() -> None
     assert not any(e.metaphor.is_fallback for e in got.values())
 
 
+def test_a_strong_match_is_not_split_into_two_middling_ones() -> None:
+    """ScreenRecorder matches the camera gag on two name words; the docstring theme "screen"
+    on one. The class keeps the camera (the seed's own mapping) and the theme takes less."""
+    rec = concept("ScreenRecorder", score=3.0)
+    screen = concept("screen", "theme", score=2.0)
+    got = {e.concept.name: e for e in cast(profile(rec, screen), "kitchen").entries}
+    assert got["ScreenRecorder"].metaphor.id == "kitchen.hand-cranked-camera"
+    assert got["screen"].metaphor.id != "kitchen.hand-cranked-camera"
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.integers(1, 4).flatmap(lambda n: st.tuples(
     st.just(n), st.integers(n, 6).flatmap(lambda m: st.lists(

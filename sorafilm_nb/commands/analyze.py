@@ -1,0 +1,139 @@
+"""`sorafilm analyze PATH`: the concepts a repository offers and the metaphor each is cast as.
+
+The first step of the pipeline on its own, free and offline: it shows what a film of this
+repository would be about before any prompt is written or any money is at stake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..analysis import RepoProfile
+    from ..metaphors import Casting
+
+MIN_GAG_WIDTH = 30
+MAX_NAME_WIDTH = 32
+MAX_WHERE_WIDTH = 40
+SHOWN_WARNINGS = 3
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{value} is out of range 1-100")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    from ..datafiles import packaged
+
+    themes = ", ".join(packaged("metaphors")) or "none"
+    parser = subparsers.add_parser(
+        "analyze",
+        help="read a repository into concepts and cast each as a visual metaphor",
+        description="Scan a repository (git-aware, cached), rank its concepts (classes, "
+        "exceptions, functions, modules, docstring themes) and cast the top ones as visual "
+        "metaphors from a theme. Free and offline.",
+    )
+    parser.add_argument("path", nargs="?", default=".", help="the repository (default: .)")
+    parser.add_argument("--theme", default="kitchen", metavar="NAME|FILE.toml",
+                        help=f"a packaged theme ({themes}) or a theme file (default: kitchen)")
+    parser.add_argument("--top", type=_positive, default=8, metavar="N",
+                        help="how many concepts to cast, 1-100 (default: 8)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="re-parse every file instead of using the scan cache")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..analysis import analyze
+    from ..metaphors import MetaphorLibrary, cast
+
+    library = MetaphorLibrary.load(args.theme)  # a bad theme fails before the scan
+    profile = analyze(args.path, use_cache=not args.no_cache)
+    casting = cast(profile, library, top=args.top)
+    if args.json:
+        json.dump(to_json(profile, casting), sys.stdout, indent=2, ensure_ascii=False,
+                  default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(profile, casting))
+    return 0
+
+
+def to_json(profile: RepoProfile, casting: Casting) -> dict[str, Any]:
+    """The profile's summary (not every concept: that is RepoProfile.to_json) and the casting."""
+    kinds: dict[str, int] = {}
+    for c in profile.concepts:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    return {
+        "profile": {
+            "root": profile.root, "name": profile.name, "title": profile.title,
+            "description": profile.description, "files_scanned": profile.files_scanned,
+            "concepts": len(profile.concepts), "concept_kinds": kinds,
+            "languages": dict(profile.languages),
+            "themes": [[w, x] for w, x in profile.themes[:10]],
+            "warnings": [{"file": w.file, "reason": w.reason} for w in profile.warnings],
+        },
+        "casting": casting.to_dict(),
+    }
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = None) -> str:
+    """The aligned table a person reads: one row per cast concept.
+
+    Gags are clipped to the terminal's width on a terminal, and given whole when the output
+    goes to a file or a pipe (width=0 means no clipping).
+    """
+    if width is None:
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 0
+    lib = casting.library
+    kinds: dict[str, int] = {}
+    for c in profile.concepts:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    lines = [
+        f"{profile.title or profile.name}  ({profile.root})",
+        f"{profile.files_scanned} files scanned, {len(profile.concepts)} concepts ("
+        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")",
+        f"theme: {lib.theme} ({lib.title}), {len(lib.metaphors)} metaphors",
+        "",
+    ]
+    header = ("KIND", "NAME", "WHERE", "SCORE", "MATCH", "METAPHOR", "GAG")
+    rows = []
+    for e in casting.entries:
+        c = e.concept
+        where = f"{c.file}:{c.line}" if c.file else "(docstrings)"
+        gag = e.gag + (" [custom]" if e.custom_gag else "")
+        rows.append((c.kind, _clip(c.name, MAX_NAME_WIDTH), _clip(where, MAX_WHERE_WIDTH),
+                     f"{c.score:.2f}", f"{e.score:g}", e.metaphor.id, gag))
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
+    used = sum(widths) + 2 * (len(widths))
+    gag_width = max(MIN_GAG_WIDTH, width - used) if width else 10_000
+    right = {3, 4}  # numbers align right
+    for r in (header, *rows):
+        cells = [r[i].rjust(w) if i in right else r[i].ljust(w) for i, w in enumerate(widths)]
+        lines.append("  ".join(cells) + "  " + _clip(r[-1], gag_width))
+    if not rows:
+        lines.append("(no concepts found: nothing to cast)")
+    lines.append("")
+    n = len(profile.warnings)
+    lines.append(f"warnings: {n}" + (" (files skipped or partly read)" if n else ""))
+    for w in profile.warnings[:SHOWN_WARNINGS]:
+        lines.append(f"  {w.file}: {w.reason}")
+    if n > SHOWN_WARNINGS:
+        lines.append(f"  … and {n - SHOWN_WARNINGS} more (--json lists them all)")
+    return "\n".join(lines) + "\n"
