@@ -6,6 +6,7 @@ import csv
 import logging
 import os
 import sqlite3
+import time
 import warnings
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -86,8 +87,29 @@ def test_wal_mode_and_durable_settings(ledger: Ledger) -> None:
     assert rows(ledger, "PRAGMA journal_mode") == [("wal",)]
     db = ledger._conn()
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
-    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    # waiting for another process's lock is done by the ledger's own loop, not SQLite's
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 0
+    assert ledger.busy_timeout == 30.0
+
+
+def test_a_write_waits_for_another_writer_then_gives_up_clearly(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "l.db"
+    with Ledger(path, busy_timeout=0.3) as led:
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        t0 = time.monotonic()
+        with pytest.raises(LedgerError, match=r"stayed locked by another process for 0\.3 s"):
+            led.reserve(c(5), "blocked")
+        assert time.monotonic() - t0 >= 0.3
+        timer = threading.Timer(0.1, other.execute, ("COMMIT",))
+        timer.start()
+        r = led.reserve(c(5), "waits, then goes")  # succeeds once the lock is released
+        timer.join()
+        other.close()
+        assert [p.id for p in led.pending()] == [r.id]
 
 
 FOREIGN_CASES = {

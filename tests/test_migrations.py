@@ -47,8 +47,10 @@ EXPECTED = {
         "currency": "TEXT",
         "kind": "TEXT",
     },
+    "day_totals": {"day": "TEXT", "reserved_cents": "INTEGER", "charged_cents": "INTEGER"},
     "_migrations": {"name": "TEXT", "applied_at": "TEXT"},
 }
+NAMES = ["m001_budgets", "m002_jobs", "m003_charges", "m004_day_totals"]
 
 
 def _columns(db: sqlite3.Connection, table: str) -> dict[str, str]:
@@ -78,7 +80,7 @@ def test_migrate_produces_exact_columns() -> None:
 def test_migrations_are_recorded_in_order_and_run_once() -> None:
     db = _migrated()
     names = [fn.__name__ for fn in migrations.MIGRATIONS]
-    assert names == ["m001_budgets", "m002_jobs", "m003_charges"]
+    assert names == NAMES
     assert migrations.applied(db) == names
     db.execute("BEGIN IMMEDIATE")
     assert migrations.migrate(db) == []  # nothing left to do
@@ -104,8 +106,54 @@ def test_an_old_ledger_is_upgraded_in_place(tmp_path: Path) -> None:
     with Ledger(path) as ledger:
         assert ledger.budget() is not None and ledger.budget().limit.whole_cents == 5000
     db = sqlite3.connect(path)
-    assert migrations.applied(db) == ["m001_budgets", "m002_jobs", "m003_charges"]
+    assert migrations.applied(db) == NAMES
     assert _columns(db, "jobs") == EXPECTED["jobs"]
+
+
+def test_day_totals_are_backfilled_when_an_old_ledger_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    migrations.ensure_migrations_table(db)
+    for fn in migrations.MIGRATIONS[:3]:  # a file from before m004
+        fn(db)
+        db.execute("INSERT INTO _migrations VALUES (?, '2025-01-01')", (fn.__name__,))
+    rows = [("a", "2026-01-31T23:00:00.000000Z", 100, None, "reserved"),
+            ("b", "2026-01-31T23:30:00.000000Z", 200, 150, "completed"),
+            ("c", "2026-02-01T00:00:00.000000Z", 300, None, "released"),
+            ("d", "2026-02-01T10:00:00.000000Z", 400, None, "submitted")]
+    for rid, t, est, billed, status in rows:
+        db.execute("INSERT INTO jobs (id, created_at, updated_at, purpose, estimate_cents, "
+                   "billed_cents, currency, status) VALUES (?, ?, ?, 'p', ?, ?, 'USD', ?)",
+                   (rid, t, t, est, billed, status))
+    db.execute("INSERT INTO charges VALUES ('cb', 'b', 't', 150, 'USD', 'completed')")
+    db.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 3")
+    db.execute("COMMIT")
+    db.close()
+    with Ledger(path) as ledger:
+        assert ledger.check() == []
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT * FROM day_totals ORDER BY day").fetchall() == [
+        ("2026-01-31", 100, 150), ("2026-02-01", 400, 0)]
+
+
+def test_triggers_follow_every_change_to_jobs() -> None:
+    db = _migrated()
+    db.execute("INSERT INTO jobs (id, created_at, updated_at, purpose, estimate_cents, currency,"
+               " status) VALUES ('j', '2026-05-02T10:00:00.000000Z', 't', 'p', 70, 'USD', "
+               "'reserved')")
+    totals = "SELECT day, reserved_cents, charged_cents FROM day_totals"
+    assert db.execute(totals).fetchall() == [("2026-05-02", 70, 0)]
+    db.execute("UPDATE jobs SET status = 'submitted', job_id = 'v' WHERE id = 'j'")
+    assert db.execute(totals).fetchall() == [("2026-05-02", 70, 0)]
+    db.execute("UPDATE jobs SET status = 'completed', billed_cents = 65 WHERE id = 'j'")
+    assert db.execute(totals).fetchall() == [("2026-05-02", 0, 65)]
+    db.execute("UPDATE jobs SET created_at = '2026-05-03T00:00:00.000000Z' WHERE id = 'j'")
+    assert db.execute(totals + " ORDER BY day").fetchall() == [
+        ("2026-05-02", 0, 0), ("2026-05-03", 0, 65)]
+    db.execute("DELETE FROM jobs WHERE id = 'j'")
+    assert db.execute(totals + " WHERE reserved_cents != 0 OR charged_cents != 0").fetchall() == []
 
 
 @pytest.mark.parametrize(("table", "column", "value"), [
