@@ -41,7 +41,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .datafiles import data_dir, field, load_toml, str_list
@@ -303,18 +303,44 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
     return tuple((name, parts[name]) for name in SECTION_ORDER if parts.get(name))
 
 
+def pieces(sections: Sequence[tuple[str, str]]) -> list[str]:
+    """The prompt text cut at section boundaries, the separators attached where o200k's
+    pre-tokenizer attaches them: a newline to the text before it (".\n" is one pre-token),
+    a space to the word after it (" faces"). No pre-token crosses a cut, so the prompt's
+    token count is the sum of its pieces' counts, and each piece can be counted once and
+    remembered: the style block, the camera and the action lines repeat in every step and
+    every shot. tests/test_prompts.py checks the sum against a direct count.
+    """
+    items = sorted(((_PARAGRAPH.get(name, 2), i, text) for i, (name, text) in
+                    enumerate(sections) if text))
+    out: list[str] = []
+    for pos, (para, _, text) in enumerate(items):
+        lead = " " if pos and items[pos - 1][0] == para == 1 else ""
+        if pos + 1 == len(items):
+            tail = ""
+        elif items[pos + 1][0] != para:
+            tail = "\n\n"
+        else:
+            tail = "" if para == 1 else "\n"
+        out.append(lead + text + tail)
+    return out
+
+
 def join_sections(sections: Sequence[tuple[str, str]]) -> str:
     """The prompt text: style block, blank line, scene paragraph, blank line, the rest."""
-    paragraphs: dict[int, list[tuple[str, str]]] = {}
-    for name, text in sections:
-        if text:
-            paragraphs.setdefault(_PARAGRAPH.get(name, 2), []).append((name, text))
-    out = []
-    for key in sorted(paragraphs):
-        items = paragraphs[key]
-        sep = " " if key == 1 else "\n"
-        out.append(sep.join(text for _, text in items))
-    return "\n\n".join(out)
+    return "".join(pieces(sections))
+
+
+@lru_cache(maxsize=16384)
+def _piece_tokens(piece: str) -> int:
+    from .tokens import count_tokens
+
+    return count_tokens(piece)
+
+
+def section_tokens(sections: Sequence[tuple[str, str]]) -> int:
+    """Tokens of join_sections(sections), counted piece by piece with a cache (see pieces)."""
+    return sum(_piece_tokens(p) for p in pieces(sections))
 
 
 def render_prompt(shot: Shot, storyboard: Storyboard) -> ShotPrompt:
@@ -333,6 +359,7 @@ def render_prompt(shot: Shot, storyboard: Storyboard) -> ShotPrompt:
 Sections = dict[str, str]
 
 
+@lru_cache(maxsize=4096)
 def _first_clause(text: str) -> str:
     """Each sentence cut at its first comma, colon or semicolon: "a carton that will not
     pour, however hard it is shaken." -> "a carton that will not pour."."""
@@ -341,6 +368,7 @@ def _first_clause(text: str) -> str:
                     if re.search(r"[,:;]", s) else s for s in sentences)
 
 
+@lru_cache(maxsize=4096)
 def _drop_words(text: str, words: frozenset[str]) -> str:
     def keep(m: re.Match[str]) -> str:
         return "" if m.group(0).lower() in words else m.group(0)
@@ -435,6 +463,7 @@ def _shorten_hero_text(text: str) -> str:
     return _cap(hero_ref(text.rstrip(",")))
 
 
+@cache
 def ladder() -> tuple[Step, ...]:
     """The compression steps, least important first. None touches 'camera' or 'actions'."""
     drop = wording().droppable
@@ -487,22 +516,32 @@ def _as_tuple(s: Sections) -> tuple[tuple[str, str], ...]:
 
 
 def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
-             shared_steps: int | None = None) -> Compressed:
+             shared_steps: int | None = None, verify: bool = True) -> Compressed:
     """Remove the least important parts until the prompt fits cap tokens (deterministic).
 
     Steps run in ladder() order; after each, the text is re-counted and compression stops as
     soon as it fits. The camera and action sections are never changed. shared_steps, when
     given, forces every shared step up to that ladder position and forbids later ones:
     render_prompts() uses it so the style block is cut the same way in every shot. fits is
-    False when even the last step leaves the prompt over the cap.
+    False when even the last step leaves the prompt over the cap. Tokens are counted piece by
+    piece (see pieces()); verify re-counts the final text whole, and should the two ever
+    differ, compression is redone with whole-text counts.
     """
     from .tokens import count_tokens
 
     if cap < 1:
         raise ValueError(f"a token cap must be positive, got {cap}")
+    result = _compress(prompt_sections, cap, shared_steps, section_tokens)
+    if verify and count_tokens(result.text) != result.tokens:  # pragma: no cover
+        result = _compress(prompt_sections, cap, shared_steps,
+                           lambda secs: count_tokens(join_sections(secs)))
+    return result
+
+
+def _compress(prompt_sections: Sequence[tuple[str, str]], cap: int, shared_steps: int | None,
+              counter: Callable[[Sequence[tuple[str, str]]], int]) -> Compressed:
     current: Sections = dict(prompt_sections)
-    text = join_sections(_as_tuple(current))
-    before = count_tokens(text)
+    before = counter(_as_tuple(current))
     tokens = before
     applied: list[str] = []
     for pos, step in enumerate(ladder()):
@@ -516,9 +555,9 @@ def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
             continue
         current = nxt
         applied.append(step.name)
-        text = join_sections(_as_tuple(current))
-        tokens = count_tokens(text)
-    return Compressed(_as_tuple(current), text, tokens, before, cap, tokens <= cap,
+        tokens = counter(_as_tuple(current))
+    final = _as_tuple(current)
+    return Compressed(final, join_sections(final), tokens, before, cap, tokens <= cap,
                       tuple(applied))
 
 
@@ -527,7 +566,7 @@ def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int) -> int:
 
     Found by compressing with local and shared steps interleaved, as compress() does alone.
     """
-    result = compress(prompt_sections, cap)
+    result = compress(prompt_sections, cap, verify=False)
     steps = ladder()
     last = -1
     for pos, step in enumerate(steps):
@@ -548,7 +587,8 @@ def render_prompts(storyboard: Storyboard, tier: Tier | int | str = Tier.LOW,
     """
     cap = tier_cap(parse_tier(tier))
     full = [render_sections(shot, storyboard) for shot in storyboard.shots]
-    level = max((shared_level(s, cap) for s in full), default=-1)
+    levels = [shared_level(s, cap) for s in full]
+    level = max(levels, default=-1)
     out = []
     for shot, sections in zip(storyboard.shots, full, strict=True):
         c = compress(sections, cap, shared_steps=level)

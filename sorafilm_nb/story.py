@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,8 @@ class StoryTemplate:
                     "no such story template file, and not a packaged template; packaged: "
                     + ", ".join(sorted(shipped)),
                 )
-        return cls.from_dict(load_toml(path), file=str(path))
+        st = path.stat()
+        return _load_cached(str(path), st.st_mtime_ns, st.st_size)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, file: str = "<dict>") -> StoryTemplate:
@@ -128,6 +130,12 @@ class StoryTemplate:
     def min_seconds(self) -> int:
         """The shortest film this template makes: one 4 s clip per beat."""
         return UNIT * len(self.beats)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: str, mtime_ns: int, size: int) -> StoryTemplate:
+    """Parsed once per file version: plan() is called again and again from a notebook."""
+    return StoryTemplate.from_dict(load_toml(path), file=path)
 
 
 def _no_unknown(table: dict[str, Any], known: set[str], file: str, entry: str | None) -> None:

@@ -18,6 +18,7 @@ from sorafilm_nb.prompts import (
     Tier,
     compress,
     hero_ref,
+    join_sections,
     ladder,
     parse_tier,
     render_prompt,
@@ -193,3 +194,33 @@ def test_a_malformed_wording_file_names_the_field(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match=r"entry 'tone.default', field 'actions'"):
         wording(str(bad))
     assert len(wording().tones["slapstick"]) == 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(index=st.integers(0, len(BOARD.shots) - 1), keep=st.lists(st.booleans(), min_size=11,
+                                                                  max_size=11),
+       cap=st.integers(60, 260))
+def test_counting_piece_by_piece_equals_counting_the_whole_prompt(
+    index: int, keep: list[bool], cap: int
+) -> None:
+    from sorafilm_nb.prompts import section_tokens
+
+    full = render_sections(BOARD.shots[index], BOARD)
+    subset = tuple(s for s, k in zip(full, keep, strict=False) if k) or full
+    assert section_tokens(subset) == count_tokens(join_sections(subset))
+    c = compress(full, cap)
+    assert section_tokens(c.sections) == count_tokens(c.text) == c.tokens
+
+
+def test_piece_counting_holds_for_every_packaged_theme() -> None:
+    from sorafilm_nb.metaphors import MetaphorLibrary
+    from sorafilm_nb.prompts import section_tokens
+
+    casting = make_casting(10)
+    for theme in MetaphorLibrary.themes():
+        lib = MetaphorLibrary.load(theme)
+        board = storyboard(Casting(casting.profile, lib, casting.entries), "silent-90", 96)
+        for shot in board.shots:
+            for tier in (Tier.STANDARD, Tier.ULTRA_LOW, 40):
+                c = compress(render_sections(shot, board), tier_cap(tier))
+                assert section_tokens(c.sections) == count_tokens(c.text), (theme, shot.index)
