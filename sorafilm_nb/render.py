@@ -69,6 +69,7 @@ class MediaInfo:
     codec: str  # e.g. "h264"
     pix_fmt: str  # e.g. "yuv420p"
     fps: float
+    has_audio: bool = False  # real Sora clips carry sound; animatics do not
 
 
 def ffmpeg_exe() -> str:
@@ -349,6 +350,7 @@ _DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
 _VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, "
                     r"(\d+)x(\d+)")
 _FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
+_AUDIO = re.compile(r"Stream #\S+.*?: Audio: ")
 
 
 def probe(path: str | Path) -> MediaInfo:
@@ -371,7 +373,8 @@ def probe(path: str | Path) -> MediaInfo:
     fps = _FPS.search(log[video.start():])
     return MediaInfo(duration=seconds,
                      width=int(video[3]), height=int(video[4]), codec=video[1],
-                     pix_fmt=video[2], fps=float(fps[1]) if fps else 0.0)
+                     pix_fmt=video[2], fps=float(fps[1]) if fps else 0.0,
+                     has_audio=bool(_AUDIO.search(log)))
 
 
 def media_duration(path: str | Path) -> float:
@@ -387,17 +390,20 @@ def _concat_line(path: Path) -> str:
 def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
     """Concatenate ``clips`` into ``out``, atomically.
 
-    Clips that share codec, size, pixel format and frame rate (every animatic of one film
-    does) are joined with the concat demuxer and ``-c copy``: no re-encode, exact durations.
-    Mixed clips are re-encoded, each scaled and letterboxed to the first clip's size.
+    Clips that share codec, size, pixel format, frame rate and audio layout (every animatic
+    of one film does, and so do one model's clips) are joined with the concat demuxer and
+    ``-c copy``: no re-encode, exact durations, sound kept. Mixed clips are re-encoded, each
+    scaled and letterboxed to the first clip's size; their sound is kept only when every
+    clip has some.
     """
     paths = [Path(c) for c in clips]
     if not paths:
         raise RenderError("stitch needs at least one clip")
     infos = [probe(p) for p in paths]
     first = infos[0]
-    same = all((i.codec, i.width, i.height, i.pix_fmt, i.fps)
-               == (first.codec, first.width, first.height, first.pix_fmt, first.fps)
+    same = all((i.codec, i.width, i.height, i.pix_fmt, i.fps, i.has_audio)
+               == (first.codec, first.width, first.height, first.pix_fmt, first.fps,
+                   first.has_audio)
                for i in infos)
     out = Path(out)
     with _atomic_target(out, ".mp4") as tmp:
@@ -420,10 +426,13 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
                 inputs += ["-i", str(p)]
                 chains.append(f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
                               f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps}[v{k}]")
-            graph = ";".join(chains) + ";" + "".join(f"[v{k}]" for k in range(len(paths)))
-            graph += f"concat=n={len(paths)}:v=1:a=0[out]"
+            audio = all(i.has_audio for i in infos)
+            pads = "".join(f"[v{k}]" + (f"[{k}:a]" if audio else "") for k in range(len(paths)))
+            graph = ";".join(chains) + ";" + pads
+            graph += f"concat=n={len(paths)}:v=1:a={int(audio)}[out]" + ("[aout]" if audio else "")
+            maps = ["-map", "[out]"] + (["-map", "[aout]", "-c:a", "aac"] if audio else [])
             _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *inputs,
-                  "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
+                  "-filter_complex", graph, *maps, "-c:v", "libx264",
                   "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
                   "-f", "mp4", str(tmp)])
     return out

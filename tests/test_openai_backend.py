@@ -370,3 +370,12 @@ def test_inject_by_name(simulator: Simulator, sim_backend: OpenAIBackend) -> Non
     assert simulator.faults.rate_limit.fired == 1 and simulator.calls["list"] == 2
     with pytest.raises(ValueError, match=r"unknown fault 'rate_limits'.*rate_limit"):
         simulator.inject(rate_limits=1)
+
+
+def test_create_is_never_resent_when_the_lookup_fails(simulator: Simulator) -> None:
+    backend = OpenAIBackend.for_simulator(simulator, max_retries=0)
+    simulator.inject(lose_create_response=1,
+                     server_error=Fault(count=5, ops=frozenset({"list"})))
+    with pytest.raises(ServerError, match="not sent again"):
+        backend.create(**SHOT)  # type: ignore[arg-type]
+    assert simulator.calls["create"] == 1 and len(simulator.jobs()) == 1

@@ -173,3 +173,29 @@ def test_stitch_errors(tmp_path: Path) -> None:
     assert not (tmp_path / "film.mp4").exists()
     with pytest.raises(RenderError):
         media_duration(junk)
+
+
+def with_sound(clip: Path, out: Path) -> Path:
+    """The clip plus a sine tone, the way real Sora clips carry sound."""
+    import subprocess
+
+    seconds = media_duration(clip)
+    subprocess.run([render.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                    "-i", str(clip), "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+                    "-c:v", "copy", "-c:a", "aac", "-shortest", str(out)], check=True)
+    return out
+
+
+def test_stitch_keeps_sound_when_every_clip_has_it(tmp_path: Path) -> None:
+    land = animatic(tmp_path, "land.mp4", seconds=4)
+    loud = with_sound(land, tmp_path / "loud.mp4")
+    assert probe(loud).has_audio and not probe(land).has_audio
+    copied = stitch([loud, loud], tmp_path / "copied.mp4")
+    assert probe(copied).has_audio
+    assert media_duration(copied) == pytest.approx(8, abs=0.1)
+    portrait = with_sound(animatic(tmp_path, "p.mp4", size="720x1280"), tmp_path / "pl.mp4")
+    mixed = stitch([loud, portrait], tmp_path / "mixed.mp4")
+    assert probe(mixed).has_audio and (probe(mixed).width, probe(mixed).height) == (640, 360)
+    silent_mix = stitch([loud, land], tmp_path / "silent.mp4")  # one clip has no sound
+    assert not probe(silent_mix).has_audio
+    assert media_duration(silent_mix) == pytest.approx(8, abs=0.1)

@@ -265,7 +265,11 @@ class OpenAIBackend:
                 if exc.status_code < 500:
                     raise self._map(exc, what) from None
                 last = self._map(exc, what)
-            found = self._find_recent(matches, since=started - self.lookup_window)
+            try:
+                found = self._find_recent(matches, since=started - self.lookup_window)
+            except BackendError as exc:  # cannot tell whether the job exists: never resend
+                raise ServerError(f"{last}; looking for the job with list() failed too "
+                                  f"({exc}), so it was not sent again") from None
             if found is not None:
                 log.info("%s: adopted %s, created before the response was lost", what,
                          found.id)
