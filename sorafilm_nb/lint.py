@@ -147,17 +147,27 @@ class WordList:
         """
         return self.find_words(_WORD.findall(text if folded else _fold(text)))
 
-    def find_words(self, words: Sequence[str]) -> tuple[str, ...]:
+    def find_words(self, words: list[str]) -> tuple[str, ...]:
         """find() on a text already split into folded words (shared by every list)."""
         hits = self._start_set.intersection(words)
         if not hits:
             return ()  # the common case, decided in C
         canonical, starts = self._canonical, self._starts
+        positions: list[int] = []
+        for hit in hits:  # list.index scans in C: long texts cost little more than short
+            at = -1
+            try:
+                while True:
+                    at = words.index(hit, at + 1)
+                    positions.append(at)
+            except ValueError:
+                pass
         found: list[str] = []
         skip_to = 0
-        for i, word in enumerate(words):
-            if i < skip_to or word not in hits:
+        for i in sorted(positions):
+            if i < skip_to:
                 continue
+            word = words[i]
             for n in starts[word]:
                 term = canonical.get("".join(words[i : i + n]))
                 if term is not None:
@@ -786,13 +796,19 @@ def lint_library(library: MetaphorLibrary, *, rules: Rules | None = None) -> tup
         "lighting": style.lighting,
         "sound": style.sound,
     }
-    for name, text in style_fields.items():
-        out.extend(scan_text(text, rules=rules, where=f"theme {library.theme}{src}, style.{name}"))
+    fields = {f"theme {library.theme}{src}, style.{k}": v for k, v in style_fields.items()}
     for m in library.metaphors:
         where = f"metaphor {m.id}{src}"
-        texts = {"gag": m.gag, "props": "; ".join(m.props), "actions": "\n".join(m.actions)}
-        for name, text in texts.items():
-            out.extend(scan_text(text, rules=rules, where=f"{where}, field {name}"))
+        fields[f"{where}, field gag"] = m.gag
+        fields[f"{where}, field props"] = "; ".join(m.props)
+        fields[f"{where}, field actions"] = "\n".join(m.actions)
+    # One scan of everything first: a clean theme (the usual case) costs one pass, and only
+    # a theme with a hit is scanned field by field to say where.
+    if scan_text("\n".join(fields.values()), rules=rules):
+        for where, text in fields.items():
+            out.extend(scan_text(text, rules=rules, where=where))
+    for m in library.metaphors:
+        where = f"metaphor {m.id}{src}"
         if isinstance(m.seconds, bool) or m.seconds not in LEGAL_SECONDS:
             out.append(
                 Finding(

@@ -441,9 +441,9 @@ SECRETS = [
     ("jane.doe@example.com", "jane"),
     ("AIza" + "SyA-1234567890abcdefghijklmnopqrstu", "AIza"),
     ("sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "sk_l"),
-    ("GITHUB_TOKEN=" + "abc123def456", "GITH"),
-    ("OPENAI_API_KEY=" + "notreallyakey1", "OPEN"),
-    ("db_password: " + "s3cr3t!", "db_p"),
+    ("GITHUB_TOKEN=" + "abc123def456", "TOKE"),
+    ("OPENAI_API_KEY=" + "notreallyakey1", "API_"),
+    ("db_password: " + "s3cr3t!", "pass"),
 ]
 
 
