@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 50.0
 
 
-def median_ms(fn: Callable[[], object], runs: int, before: Callable[[], None] | None = None
-              ) -> float:
+def median_ms(
+    fn: Callable[[], object], runs: int, before: Callable[[], None] | None = None
+) -> float:
     times = []
     for _ in range(runs):
         if before is not None:
@@ -85,20 +86,32 @@ def main(argv: list[str] | None = None) -> int:
     batch_tokens = sum(p.tokens for p in result.prompts) * 200
 
     shots = len(result.storyboard.shots)
-    print(f"plan: {shots} shots, {result.storyboard.seconds} s, tier {result.tier_label}, "
-          f"{len(profile.concepts)} concepts in the profile, total {result.total}")
-    print(f"plan() median, token caches cleared: {cold:8.2f} ms   (target ≤ {TARGET_MS:.0f} ms;"
-          f" the seed: 5000-9000 ms)")
+    print(
+        f"plan: {shots} shots, {result.storyboard.seconds} s, tier {result.tier_label}, "
+        f"{len(profile.concepts)} concepts in the profile, total {result.total}"
+    )
+    print(
+        f"plan() median, token caches cleared: {cold:8.2f} ms   (target ≤ {TARGET_MS:.0f} ms;"
+        f" the seed: 5000-9000 ms)"
+    )
     print(f"plan() median, caches warm:          {warm:8.2f} ms")
-    print(f"baseline: one encode of all {shots} prompts ({n_tokens} tokens): {encode_ms:.3f} ms"
-          f"  -> plan = {cold / encode_ms:.1f}× that")
-    print(f"baseline: profile.to_json():              {json_ms:.3f} ms  -> plan = "
-          f"{cold / json_ms:.1f}× that")
+    print(
+        f"baseline: one encode of all {shots} prompts ({n_tokens} tokens): {encode_ms:.3f} ms"
+        f"  -> plan = {cold / encode_ms:.1f}× that"
+    )
+    print(
+        f"baseline: profile.to_json():              {json_ms:.3f} ms  -> plan = "
+        f"{cold / json_ms:.1f}× that"
+    )
     print(f"o200k_base loaded offline (sha256 checked): {load_ms:.0f} ms, once per process")
-    print(f"tiktoken throughput, one long text: {big_tokens / big_ms * 1000 / 1e6:.2f} M tokens/s"
-          f"  ({big_tokens} tokens in {big_ms:.1f} ms)")
-    print(f"tiktoken throughput, {len(chunks)} prompts batched: "
-          f"{batch_tokens / batch_ms * 1000 / 1e6:.2f} M tokens/s")
+    print(
+        f"tiktoken throughput, one long text: {big_tokens / big_ms * 1000 / 1e6:.2f} M tokens/s"
+        f"  ({big_tokens} tokens in {big_ms:.1f} ms)"
+    )
+    print(
+        f"tiktoken throughput, {len(chunks)} prompts batched: "
+        f"{batch_tokens / batch_ms * 1000 / 1e6:.2f} M tokens/s"
+    )
     if cold > TARGET_MS:
         print(f"MISSED: {cold:.1f} ms > {TARGET_MS:.0f} ms", file=sys.stderr)
         return 1

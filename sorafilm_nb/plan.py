@@ -42,8 +42,11 @@ def _plain_cents(cost: Cost) -> str:
 
 def _money(cost: Cost) -> dict[str, str]:
     """Exact money for JSON: Decimal cents and dollars as strings, never floats."""
-    return {"cents": _plain_cents(cost), "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
-            "currency": cost.currency}
+    return {
+        "cents": _plain_cents(cost),
+        "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
+        "currency": cost.currency,
+    }
 
 
 def _md(text: str) -> str:
@@ -91,26 +94,27 @@ class Plan:
     def rows(self) -> list[dict[str, Any]]:
         """One dict per shot: what the tables, the JSON and the frame are made of."""
         out = []
-        for shot, prompt, cost in zip(self.storyboard.shots, self.prompts, self.costs,
-                                      strict=True):
-            out.append({
-                "shot": shot.id,
-                "index": shot.index,
-                "beat": shot.beat,
-                "title": shot.title,
-                "seconds": shot.seconds,
-                "model": shot.model,
-                "size": shot.size,
-                "concept": shot.cast.concept.name if shot.cast else None,
-                "kind": shot.cast.concept.kind if shot.cast else None,
-                "metaphor": shot.cast.metaphor.id if shot.cast else None,
-                "tokens": prompt.tokens,
-                "tokens_before": prompt.tokens_before,
-                "fits": prompt.fits,
-                "compression": list(prompt.steps),
-                "cost": cost,
-                "prompt": prompt.text,
-            })
+        for shot, prompt, cost in zip(self.storyboard.shots, self.prompts, self.costs, strict=True):
+            out.append(
+                {
+                    "shot": shot.id,
+                    "index": shot.index,
+                    "beat": shot.beat,
+                    "title": shot.title,
+                    "seconds": shot.seconds,
+                    "model": shot.model,
+                    "size": shot.size,
+                    "concept": shot.cast.concept.name if shot.cast else None,
+                    "kind": shot.cast.concept.kind if shot.cast else None,
+                    "metaphor": shot.cast.metaphor.id if shot.cast else None,
+                    "tokens": prompt.tokens,
+                    "tokens_before": prompt.tokens_before,
+                    "fits": prompt.fits,
+                    "compression": list(prompt.steps),
+                    "cost": cost,
+                    "prompt": prompt.text,
+                }
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,8 +135,10 @@ class Plan:
             "seconds": board.seconds,
             "model": board.model,
             "size": board.size,
-            "tier": {"name": self.tier.name if isinstance(self.tier, Tier) else "CUSTOM",
-                     "cap": self.cap},
+            "tier": {
+                "name": self.tier.name if isinstance(self.tier, Tier) else "CUSTOM",
+                "cap": self.cap,
+            },
             "shots": shots,
             "unused": [e.concept.name for e in board.unused],
             "total": _money(self.total),
@@ -140,9 +146,14 @@ class Plan:
             "prices": self.prices_source,
             "blocked": self.blocked,
             "findings": [
-                {"rule": f.rule, "severity": f.severity, "message": f.message, "hint": f.hint,
-                 "shot": f.shot_index + 1 if f.shot_index is not None else None,
-                 "where": getattr(f, "where", "")}
+                {
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "hint": f.hint,
+                    "shot": f.shot_index + 1 if f.shot_index is not None else None,
+                    "where": getattr(f, "where", ""),
+                }
                 for f in self.findings
             ],
         }
@@ -155,9 +166,11 @@ class Plan:
     def summary(self) -> str:
         """One line: shots, seconds, model, size, tier and the estimate."""
         b = self.storyboard
-        return (f"{len(b.shots)} shots, {b.seconds} s (target {b.target_seconds} s) on "
-                f"{b.model} at {b.size}, prompts ≤ {self.cap} tokens ({self.tier_label}): "
-                f"{self.total}")
+        return (
+            f"{len(b.shots)} shots, {b.seconds} s (target {b.target_seconds} s) on "
+            f"{b.model} at {b.size}, prompts ≤ {self.cap} tokens ({self.tier_label}): "
+            f"{self.total}"
+        )
 
     def to_markdown(self) -> str:
         b = self.storyboard
@@ -165,8 +178,7 @@ class Plan:
         lines = [
             f"# Plan for {profile.title or profile.name}: {b.template.title}",
             "",
-            f"Plan `{self.id}` · template `{b.template.id}` · theme "
-            f"`{b.casting.library.theme}`",
+            f"Plan `{self.id}` · template `{b.template.id}` · theme `{b.casting.library.theme}`",
             "",
             f"{self.summary()}.",
             "",
@@ -175,17 +187,22 @@ class Plan:
         ]
         if self.remaining is not None:
             lines.append(f"Budget left this month: {self.remaining}.")
-        lines.append("Token budgets bound prompt length; they do not change the per-second "
-                     "price.")
+        lines.append("Token budgets bound prompt length; they do not change the per-second price.")
         lines += ["", "| # | beat | s | tokens | cost | title |", "|---|---|---:|---:|---:|---|"]
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"
-            lines.append(f"| {row['index'] + 1} | {_md(row['beat'])} | {row['seconds']} | "
-                         f"{row['tokens']}{mark} | {row['cost']} | {_md(row['title'])} |")
+            lines.append(
+                f"| {row['index'] + 1} | {_md(row['beat'])} | {row['seconds']} | "
+                f"{row['tokens']}{mark} | {row['cost']} | {_md(row['title'])} |"
+            )
         lines.append(f"| | **total** | **{b.seconds}** | | **{self.total}** | |")
         if b.unused:
-            lines += ["", "Left out (no clip left for them): "
-                      + ", ".join(e.concept.name for e in b.unused) + "."]
+            lines += [
+                "",
+                "Left out (no clip left for them): "
+                + ", ".join(e.concept.name for e in b.unused)
+                + ".",
+            ]
         lines += ["", "## Lint", ""]
         if not self.findings:
             lines.append("No findings.")
@@ -194,9 +211,15 @@ class Plan:
             lines.append(f"- **{f.severity}** `{f.rule}`{where}: {f.message}. *Fix:* {f.hint}")
         lines += ["", "## Prompts"]
         for row in self.rows():
-            lines += ["", f"### {row['shot']} · {row['title']} ({row['seconds']} s, "
-                      f"{row['cost']}, {row['tokens']} tokens)", "", "```text", row["prompt"],
-                      "```"]
+            lines += [
+                "",
+                f"### {row['shot']} · {row['title']} ({row['seconds']} s, "
+                f"{row['cost']}, {row['tokens']} tokens)",
+                "",
+                "```text",
+                row["prompt"],
+                "```",
+            ]
         return "\n".join(lines) + "\n"
 
     def frame(self) -> pd.DataFrame:
@@ -210,9 +233,24 @@ class Plan:
             row["cents"] = cost.cents
             row["cost"] = str(cost)
             rows.append(row)
-        columns = ["shot", "beat", "seconds", "model", "size", "tokens", "tokens_before",
-                   "fits", "cents", "cost", "title", "concept", "kind", "metaphor", "prompt",
-                   "index"]
+        columns = [
+            "shot",
+            "beat",
+            "seconds",
+            "model",
+            "size",
+            "tokens",
+            "tokens_before",
+            "fits",
+            "cents",
+            "cost",
+            "title",
+            "concept",
+            "kind",
+            "metaphor",
+            "prompt",
+            "index",
+        ]
         return pd.DataFrame(rows, columns=columns).set_index("shot")
 
     def shot_table(self) -> str:
@@ -222,8 +260,10 @@ class Plan:
         for row in self.rows():
             beat = row["beat"] if len(row["beat"]) <= 30 else row["beat"][:29] + "…"
             tokens = f"{row['tokens']}{'' if row['fits'] else '!'}"
-            out.append(f"{row['shot']:<8}{beat:<31}{row['seconds']:>3}{tokens:>8}"
-                       f"{row['cost']!s:>9}  {row['title']}")
+            out.append(
+                f"{row['shot']:<8}{beat:<31}{row['seconds']:>3}{tokens:>8}"
+                f"{row['cost']!s:>9}  {row['title']}"
+            )
         out.append("-" * len(head))
         out.append(f"{'total':<39}{self.seconds:>3}{'':>8}{self.total!s:>9}")
         return "\n".join(out)
@@ -232,15 +272,18 @@ class Plan:
 # -- building a plan -----------------------------------------------------------------------
 
 
-def plan_id(board: Storyboard, prompts: Sequence[ShotPrompt], costs: Sequence[Cost],
-            cap: int) -> str:
+def plan_id(
+    board: Storyboard, prompts: Sequence[ShotPrompt], costs: Sequence[Cost], cap: int
+) -> str:
     """A stable content hash: same shots, prompts, cap and prices give the same id."""
     payload = {
         "template": board.template.id,
         "target": board.target_seconds,
         "cap": cap,
-        "shots": [[s.beat, s.seconds, s.model, s.size, p.text, str(c.cents), c.currency]
-                  for s, p, c in zip(board.shots, prompts, costs, strict=True)],
+        "shots": [
+            [s.beat, s.seconds, s.model, s.size, p.text, str(c.cents), c.currency]
+            for s, p, c in zip(board.shots, prompts, costs, strict=True)
+        ],
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
@@ -258,20 +301,28 @@ def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Ca
         elif isinstance(repo, (str, Path)):
             profile = analyze(str(repo))
         else:
-            raise TypeError(f"plan() takes a path, a RepoProfile or a Casting, not "
-                            f"{type(repo).__name__}")
+            raise TypeError(
+                f"plan() takes a path, a RepoProfile or a Casting, not {type(repo).__name__}"
+            )
     library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
     return cast(profile, library, top=top)
 
 
-def plan(repo: str | Path | RepoProfile | Casting = ".",
-         theme: str | Path | MetaphorLibrary = "kitchen",
-         template: str | Path | StoryTemplate = "silent-90",
-         tier: Tier | int | str = Tier.LOW,
-         model: str = "sora-2", size: str = "1280x720", *,
-         target_seconds: int | None = None, top: int = 8, ledger: Any = None,
-         prices: PriceTable | str | Path | None = None, profile: RepoProfile | None = None,
-         remaining: Cost | None = None) -> Plan:
+def plan(
+    repo: str | Path | RepoProfile | Casting = ".",
+    theme: str | Path | MetaphorLibrary = "kitchen",
+    template: str | Path | StoryTemplate = "silent-90",
+    tier: Tier | int | str = Tier.LOW,
+    model: str = "sora-2",
+    size: str = "1280x720",
+    *,
+    target_seconds: int | None = None,
+    top: int = 8,
+    ledger: Any = None,
+    prices: PriceTable | str | Path | None = None,
+    profile: RepoProfile | None = None,
+    remaining: Cost | None = None,
+) -> Plan:
     """Everything a film would be, and cost, before any money moves.
 
     repo: a path (analyzed, with its cache), a RepoProfile, or a Casting (then theme and top
@@ -309,14 +360,29 @@ def plan(repo: str | Path | RepoProfile | Casting = ".",
     if remaining is None and ledger is not None:
         remaining_of = getattr(ledger, "remaining", None)
         remaining = remaining_of() if callable(remaining_of) else None
-    findings = list(lint_plan(board, prompts, tier_cap=cap, total=total, remaining=remaining,
-                              table=table))
+    findings = list(
+        lint_plan(board, prompts, tier_cap=cap, total=total, remaining=remaining, table=table)
+    )
     if unpriced:
-        findings.insert(0, Finding(
-            "unpriced", ERROR,
-            f"{sum(c.cents == 0 for c in costs)} shots cannot be priced, so the total is "
-            f"incomplete: {'; '.join(unpriced)}",
-            "Pick a model and size the price table lists, or add them to your price file."))
+        findings.insert(
+            0,
+            Finding(
+                "unpriced",
+                ERROR,
+                f"{sum(c.cents == 0 for c in costs)} shots cannot be priced, so the total is "
+                f"incomplete: {'; '.join(unpriced)}",
+                "Pick a model and size the price table lists, or add them to your price file.",
+            ),
+        )
     source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
-    return Plan(board, prompts, tier, tuple(costs), total, tuple(findings),
-                plan_id(board, prompts, costs, cap), remaining, source)
+    return Plan(
+        board,
+        prompts,
+        tier,
+        tuple(costs),
+        total,
+        tuple(findings),
+        plan_id(board, prompts, costs, cap),
+        remaining,
+        source,
+    )

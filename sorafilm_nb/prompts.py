@@ -128,12 +128,34 @@ class ShotPrompt:
 
 # -- wording data --------------------------------------------------------------------------
 
-SECTION_ORDER = ("style", "palette", "setting", "hero", "subject", "props", "camera", "actions",
-                 "lighting", "sound", "intertitle")
+SECTION_ORDER = (
+    "style",
+    "palette",
+    "setting",
+    "hero",
+    "subject",
+    "props",
+    "camera",
+    "actions",
+    "lighting",
+    "sound",
+    "intertitle",
+)
 # The film's shared block: the same words in every shot (hero is empty in a few uncast shots).
 SHARED = frozenset({"style", "palette", "setting", "hero", "lighting", "sound"})
-_PARAGRAPH = {"style": 0, "palette": 0, "setting": 1, "hero": 1, "subject": 1, "props": 1,
-              "camera": 2, "actions": 2, "lighting": 2, "sound": 2, "intertitle": 2}
+_PARAGRAPH = {
+    "style": 0,
+    "palette": 0,
+    "setting": 1,
+    "hero": 1,
+    "subject": 1,
+    "props": 1,
+    "camera": 2,
+    "actions": 2,
+    "lighting": 2,
+    "sound": 2,
+    "intertitle": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -156,9 +178,12 @@ def wording(path: str | None = None) -> Wording:
             raise DataFileError(file, "expected a [tone.NAME] table", entry=f"tone.{tone}")
         lines = str_list(table, "actions", file=file, entry=f"tone.{tone}")
         if len(lines) != 4 or sum("{gag}" in x for x in lines) != 1:
-            raise DataFileError(file, "expected 4 lines (setup, gag, escalation, reaction), "
-                                "exactly one containing {gag}", entry=f"tone.{tone}",
-                                field="actions")
+            raise DataFileError(
+                file,
+                "expected 4 lines (setup, gag, escalation, reaction), exactly one containing {gag}",
+                entry=f"tone.{tone}",
+                field="actions",
+            )
         tones[tone] = lines
     if "default" not in tones:
         raise DataFileError(file, "a [tone.default] table is required", field="tone")
@@ -193,7 +218,7 @@ _TIMED = re.compile(r"^\s*-?\s*\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?\s*s\s*:\s*")
 
 
 def timed_lines(lines: Sequence[str], seconds: int) -> str:
-    """"Actions:" then one "- a-b s: ..." line per beat, the clip's seconds split evenly."""
+    """ "Actions:" then one "- a-b s: ..." line per beat, the clip's seconds split evenly."""
     n = len(lines)
     bounds = [0] + [min(seconds, math.ceil(seconds * (i + 1) / n)) for i in range(n)]
     out = ["Actions:"]
@@ -255,8 +280,12 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
     hero = hero_ref(style.protagonist)
     who = _cap(style.protagonist.strip().rstrip(".")) or _cap(hero)
     profile = casting.profile
-    names = {"hero": hero, "Hero": _cap(hero), "title": profile.title or profile.name,
-             "name": profile.name}
+    names = {
+        "hero": hero,
+        "Hero": _cap(hero),
+        "title": profile.title or profile.name,
+        "name": profile.name,
+    }
     parts = dict(style_sections(style))
     entry = shot.cast
     if entry is not None:
@@ -281,15 +310,16 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         scene = beat.scene.strip()
         if scene.startswith("{Hero} "):  # the protagonist, described as in every other shot
             parts["hero"] = who + ("," if "," in who else "")
-            scene = scene[len("{Hero} "):]
+            scene = scene[len("{Hero} ") :]
         parts["subject"] = _sentence(_cap(_fmt(scene, **names))) if scene else ""
         if parts.get("hero"):
             parts["subject"] = parts["subject"][:1].lower() + parts["subject"][1:]
         parts["props"] = ""
         pool = list(beat.actions) or ["{hero} looks around, then to the camera"]
         # fillers of one beat rotate through its lines so no two shots read the same
-        filler_no = sum(1 for s in storyboard.shots[: shot.index]
-                        if s.beat == shot.beat and s.cast is None)
+        filler_no = sum(
+            1 for s in storyboard.shots[: shot.index] if s.beat == shot.beat and s.cast is None
+        )
         k = filler_no % len(pool)
         pool = pool[k:] + pool[:k]
         lines = [_fmt(x, **names) for x in pool[: _max_lines(shot.seconds)]]
@@ -311,8 +341,9 @@ def pieces(sections: Sequence[tuple[str, str]]) -> list[str]:
     remembered: the style block, the camera and the action lines repeat in every step and
     every shot. tests/test_prompts.py checks the sum against a direct count.
     """
-    items = sorted(((_PARAGRAPH.get(name, 2), i, text) for i, (name, text) in
-                    enumerate(sections) if text))
+    items = sorted(
+        ((_PARAGRAPH.get(name, 2), i, text) for i, (name, text) in enumerate(sections) if text)
+    )
     out: list[str] = []
     for pos, (para, _, text) in enumerate(items):
         lead = " " if pos and items[pos - 1][0] == para == 1 else ""
@@ -350,8 +381,9 @@ def render_prompt(shot: Shot, storyboard: Storyboard) -> ShotPrompt:
     sections = render_sections(shot, storyboard)
     text = join_sections(sections)
     n = count_tokens(text)
-    return ShotPrompt(shot.index, text, n, n, Tier.STANDARD.tokens, sections, n <= Tier.STANDARD
-                      .tokens)
+    return ShotPrompt(
+        shot.index, text, n, n, Tier.STANDARD.tokens, sections, n <= Tier.STANDARD.tokens
+    )
 
 
 # -- compression ---------------------------------------------------------------------------
@@ -364,8 +396,10 @@ def _first_clause(text: str) -> str:
     """Each sentence cut at its first comma, colon or semicolon: "a carton that will not
     pour, however hard it is shaken." -> "a carton that will not pour."."""
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-    return " ".join(_sentence(re.split(r"[,:;]", s, maxsplit=1)[0].rstrip("."))
-                    if re.search(r"[,:;]", s) else s for s in sentences)
+    return " ".join(
+        _sentence(re.split(r"[,:;]", s, maxsplit=1)[0].rstrip(".")) if re.search(r"[,:;]", s) else s
+        for s in sentences
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -482,8 +516,11 @@ def ladder() -> tuple[Step, ...]:
         Step("palette extras", True, _on(["palette"], lambda t: _list_keep(t, 3))),
         Step("lighting detail", True, _on(["lighting"], _label_first_clause)),
         Step("sound detail", True, _on(["sound"], _label_first_clause)),
-        Step("protagonist detail", True, lambda s: _on(["hero"], _hero_first_clause)(
-            _on(["setting"], _first_clause)(s))),
+        Step(
+            "protagonist detail",
+            True,
+            lambda s: _on(["hero"], _hero_first_clause)(_on(["setting"], _first_clause)(s)),
+        ),
         Step("props", False, _drop("props")),
         Step("style look", True, _on(["style"], _style_name_only)),
         Step("protagonist", True, _shorten_hero),
@@ -515,8 +552,13 @@ def _as_tuple(s: Sections) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in s.items() if v)
 
 
-def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
-             shared_steps: int | None = None, verify: bool = True) -> Compressed:
+def compress(
+    prompt_sections: Sequence[tuple[str, str]],
+    cap: int,
+    *,
+    shared_steps: int | None = None,
+    verify: bool = True,
+) -> Compressed:
     """Remove the least important parts until the prompt fits cap tokens (deterministic).
 
     Steps run in ladder() order; after each, the text is re-counted and compression stops as
@@ -533,13 +575,18 @@ def compress(prompt_sections: Sequence[tuple[str, str]], cap: int, *,
         raise ValueError(f"a token cap must be positive, got {cap}")
     result = _compress(prompt_sections, cap, shared_steps, section_tokens)
     if verify and count_tokens(result.text) != result.tokens:  # pragma: no cover
-        result = _compress(prompt_sections, cap, shared_steps,
-                           lambda secs: count_tokens(join_sections(secs)))
+        result = _compress(
+            prompt_sections, cap, shared_steps, lambda secs: count_tokens(join_sections(secs))
+        )
     return result
 
 
-def _compress(prompt_sections: Sequence[tuple[str, str]], cap: int, shared_steps: int | None,
-              counter: Callable[[Sequence[tuple[str, str]]], int]) -> Compressed:
+def _compress(
+    prompt_sections: Sequence[tuple[str, str]],
+    cap: int,
+    shared_steps: int | None,
+    counter: Callable[[Sequence[tuple[str, str]]], int],
+) -> Compressed:
     current: Sections = dict(prompt_sections)
     before = counter(_as_tuple(current))
     tokens = before
@@ -557,8 +604,9 @@ def _compress(prompt_sections: Sequence[tuple[str, str]], cap: int, shared_steps
         applied.append(step.name)
         tokens = counter(_as_tuple(current))
     final = _as_tuple(current)
-    return Compressed(final, join_sections(final), tokens, before, cap, tokens <= cap,
-                      tuple(applied))
+    return Compressed(
+        final, join_sections(final), tokens, before, cap, tokens <= cap, tuple(applied)
+    )
 
 
 def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int) -> int:
@@ -577,8 +625,10 @@ def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int) -> int:
     return last
 
 
-def render_prompts(storyboard: Storyboard, tier: Tier | int | str = Tier.LOW,
-                   ) -> tuple[ShotPrompt, ...]:
+def render_prompts(
+    storyboard: Storyboard,
+    tier: Tier | int | str = Tier.LOW,
+) -> tuple[ShotPrompt, ...]:
     """Every shot's prompt, compressed to the tier's cap, with one shared style block.
 
     The shared block is cut as far as the most demanding shot needs, in every shot, so the
@@ -592,8 +642,11 @@ def render_prompts(storyboard: Storyboard, tier: Tier | int | str = Tier.LOW,
     out = []
     for shot, sections in zip(storyboard.shots, full, strict=True):
         c = compress(sections, cap, shared_steps=level)
-        out.append(ShotPrompt(shot.index, c.text, c.tokens, c.tokens_before, cap, c.sections,
-                              c.fits, c.steps))
+        out.append(
+            ShotPrompt(
+                shot.index, c.text, c.tokens, c.tokens_before, cap, c.sections, c.fits, c.steps
+            )
+        )
     return tuple(out)
 
 
@@ -601,6 +654,10 @@ def prompt_report(prompts: Sequence[ShotPrompt]) -> dict[str, Any]:
     """Totals for a set of prompts: tokens before and after, the ratio, how many fit."""
     before = sum(p.tokens_before for p in prompts)
     after = sum(p.tokens for p in prompts)
-    return {"tokens_before": before, "tokens": after,
-            "ratio": after / before if before else 1.0,
-            "fit": sum(p.fits for p in prompts), "shots": len(prompts)}
+    return {
+        "tokens_before": before,
+        "tokens": after,
+        "ratio": after / before if before else 1.0,
+        "fit": sum(p.fits for p in prompts),
+        "shots": len(prompts),
+    }

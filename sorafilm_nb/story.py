@@ -100,13 +100,17 @@ class StoryTemplate:
         _no_unknown(data, {"id", "title", "target_seconds", "beat", "description"}, file, None)
         tid = field(data, "id", str, file=file)
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", tid):
-            raise DataFileError(file, "an id is lower-case letters, digits, '.', '_' or '-'",
-                                field="id")
+            raise DataFileError(
+                file, "an id is lower-case letters, digits, '.', '_' or '-'", field="id"
+            )
         title = field(data, "title", str, file=file)
         target = field(data, "target_seconds", int, file=file)
         if not MIN_TARGET <= target <= MAX_TARGET:
-            raise DataFileError(file, f"must be between {MIN_TARGET} and {MAX_TARGET} seconds, "
-                                f"got {target}", field="target_seconds")
+            raise DataFileError(
+                file,
+                f"must be between {MIN_TARGET} and {MAX_TARGET} seconds, got {target}",
+                field="target_seconds",
+            )
         raw_beats = field(data, "beat", list, file=file)
         if not raw_beats:
             raise DataFileError(file, "a template needs at least one [[beat]]", field="beat")
@@ -119,12 +123,16 @@ class StoryTemplate:
         names = [b.name for b in beats]
         for i, b in enumerate(beats):
             if names.index(b.name) != i:
-                raise DataFileError(file, "two beats have this name", entry=f"beat {i + 1}",
-                                    field="name")
+                raise DataFileError(
+                    file, "two beats have this name", entry=f"beat {i + 1}", field="name"
+                )
         total = sum(b.share for b in beats)
         if abs(total - 1.0) > SHARE_TOLERANCE:
-            raise DataFileError(file, f"the beats' shares sum to {total:.3f}, not 1 "
-                                f"(± {SHARE_TOLERANCE})", field="share")
+            raise DataFileError(
+                file,
+                f"the beats' shares sum to {total:.3f}, not 1 (± {SHARE_TOLERANCE})",
+                field="share",
+            )
         return cls(tid, title, target, tuple(beats), source=file)
 
     def min_seconds(self) -> int:
@@ -141,8 +149,9 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> StoryTemplate:
 def _no_unknown(table: dict[str, Any], known: set[str], file: str, entry: str | None) -> None:
     for key in table:
         if key not in known:
-            raise DataFileError(file, f"unknown field (known: {', '.join(sorted(known))})",
-                                entry=entry, field=key)
+            raise DataFileError(
+                file, f"unknown field (known: {', '.join(sorted(known))})", entry=entry, field=key
+            )
 
 
 def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
@@ -150,30 +159,57 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
     if not name:
         raise DataFileError(file, "a beat needs a name", entry=entry, field="name")
     entry = f"{entry} ({name})"
-    _no_unknown(raw, {"name", "purpose", "share", "features", "camera", "keys", "title_card",
-                      "scene", "actions", "intertitle", "max_shots"}, file, entry)
+    _no_unknown(
+        raw,
+        {
+            "name",
+            "purpose",
+            "share",
+            "features",
+            "camera",
+            "keys",
+            "title_card",
+            "scene",
+            "actions",
+            "intertitle",
+            "max_shots",
+        },
+        file,
+        entry,
+    )
     share = float(field(raw, "share", float, file=file, entry=entry))
     if not 0 < share <= 1:
-        raise DataFileError(file, f"must be above 0 and at most 1, got {share}", entry=entry,
-                            field="share")
+        raise DataFileError(
+            file, f"must be above 0 and at most 1, got {share}", entry=entry, field="share"
+        )
     features = str_list(raw, "features", file=file, entry=entry, default=())
     for kind in features:
         if kind not in CONCEPT_KINDS:
-            raise DataFileError(file, f"unknown concept kind {kind!r}; known: "
-                                f"{', '.join(CONCEPT_KINDS)}", entry=entry, field="features")
+            raise DataFileError(
+                file,
+                f"unknown concept kind {kind!r}; known: {', '.join(CONCEPT_KINDS)}",
+                entry=entry,
+                field="features",
+            )
     max_shots = field(raw, "max_shots", int, file=file, entry=entry, default=0)
-    if max_shots < 0 or (max_shots and max_shots < int(
-            field(raw, "title_card", bool, file=file, entry=entry, default=False)) + 1):
-        raise DataFileError(file, f"must be 0 (no limit) or at least the title card plus one "
-                            f"shot, got {max_shots}", entry=entry, field="max_shots")
+    if max_shots < 0 or (
+        max_shots
+        and max_shots
+        < int(field(raw, "title_card", bool, file=file, entry=entry, default=False)) + 1
+    ):
+        raise DataFileError(
+            file,
+            f"must be 0 (no limit) or at least the title card plus one shot, got {max_shots}",
+            entry=entry,
+            field="max_shots",
+        )
     return Beat(
         name=name,
         purpose=field(raw, "purpose", str, file=file, entry=entry),
         share=share,
         features=features,
         camera=field(raw, "camera", str, file=file, entry=entry),
-        keys=tuple(k.lower() for k in str_list(raw, "keys", file=file, entry=entry,
-                                               default=())),
+        keys=tuple(k.lower() for k in str_list(raw, "keys", file=file, entry=entry, default=())),
         title_card=field(raw, "title_card", bool, file=file, entry=entry, default=False),
         scene=field(raw, "scene", str, file=file, entry=entry, default=""),
         actions=str_list(raw, "actions", file=file, entry=entry, default=()),
@@ -227,9 +263,11 @@ def film_seconds(template: StoryTemplate, target: int) -> int:
     if isinstance(target, bool) or not isinstance(target, int):
         raise PlanError(f"target seconds must be a whole number, got {target!r}")
     if not MIN_TARGET <= target <= MAX_TARGET:
-        raise PlanError(f"a film must be {MIN_TARGET} to {MAX_TARGET} seconds long, got "
-                        f"{target} s (the API renders 4, 8 or 12 s clips; 120 s is the most "
-                        "a chain of extensions reaches)")
+        raise PlanError(
+            f"a film must be {MIN_TARGET} to {MAX_TARGET} seconds long, got "
+            f"{target} s (the API renders 4, 8 or 12 s clips; 120 s is the most "
+            "a chain of extensions reaches)"
+        )
     total = UNIT * math.floor(target / UNIT + 0.5 - 1e-9)  # nearest multiple of 4, ties down
     total = max(total, UNIT)
     need = template.min_seconds()
@@ -304,12 +342,16 @@ def _beat_by_words(beats: tuple[Beat, ...], metaphor_beat: str) -> list[int]:
     return [i for _, i in sorted(hits)]
 
 
-def assign(template: StoryTemplate, entries: tuple[CastEntry, ...], units: list[int],
-           ) -> tuple[list[list[CastEntry]], list[CastEntry]]:
+def assign(
+    template: StoryTemplate,
+    entries: tuple[CastEntry, ...],
+    units: list[int],
+) -> tuple[list[list[CastEntry]], list[CastEntry]]:
     """Cast entries per beat, in rank order, and the entries that found no clip (step 4)."""
     beats = template.beats
-    capacity = [clip_range(u, b.max_shots)[1] - int(b.title_card)
-                for b, u in zip(beats, units, strict=True)]
+    capacity = [
+        clip_range(u, b.max_shots)[1] - int(b.title_card) for b, u in zip(beats, units, strict=True)
+    ]
     placed: list[list[CastEntry]] = [[] for _ in beats]
     left: list[CastEntry] = []
 
@@ -324,8 +366,9 @@ def assign(template: StoryTemplate, entries: tuple[CastEntry, ...], units: list[
         else:
             placed[target].append(e)
     for e in rest:  # pass 2: the first beat featuring the concept's kind
-        target = next((i for i, b in enumerate(beats) if e.concept.kind in b.features
-                       and free(i)), None)
+        target = next(
+            (i for i, b in enumerate(beats) if e.concept.kind in b.features and free(i)), None
+        )
         if target is None:
             left.append(e)
         else:
@@ -362,9 +405,13 @@ def gag_title(entry: CastEntry, limit: int = 60) -> str:
     return text
 
 
-def storyboard(casting: Casting, template: StoryTemplate | str = "silent-90",
-               target_seconds: int | None = None, model: str = "sora-2",
-               size: str = "1280x720") -> Storyboard:
+def storyboard(
+    casting: Casting,
+    template: StoryTemplate | str = "silent-90",
+    target_seconds: int | None = None,
+    model: str = "sora-2",
+    size: str = "1280x720",
+) -> Storyboard:
     """Shots for a film: legal clip lengths, beats in order and proportion, concepts cast in.
 
     See the module docstring for the timing rules. Raises PlanError when the template cannot
@@ -386,19 +433,30 @@ def storyboard(casting: Casting, template: StoryTemplate | str = "silent-90",
         # then fillers; the title card takes what is left, the shortest.
         order = sorted(range(len(group)), key=lambda j: (-group[j].metaphor.seconds, j))
         cast_len = {j: lengths[pos] for pos, j in enumerate(order)}
-        rest = lengths[len(group):]
+        rest = lengths[len(group) :]
         fill_len, title_len = rest[:n_fill], rest[n_fill:]
         beat_title = beat.name[:1].upper() + beat.name[1:]
         if beat.title_card:
-            shots.append(Shot(len(shots), beat.name, title_len[0], model, size, None,
-                              f"Title card: {profile.title or profile.name}"))
+            shots.append(
+                Shot(
+                    len(shots),
+                    beat.name,
+                    title_len[0],
+                    model,
+                    size,
+                    None,
+                    f"Title card: {profile.title or profile.name}",
+                )
+            )
         for j, entry in enumerate(group):
-            shots.append(Shot(len(shots), beat.name, cast_len[j], model, size, entry,
-                              gag_title(entry)))
+            shots.append(
+                Shot(len(shots), beat.name, cast_len[j], model, size, entry, gag_title(entry))
+            )
         for f, seconds in enumerate(fill_len):
             suffix = f" ({f + 1}/{n_fill})" if n_fill > 1 else ""
-            shots.append(Shot(len(shots), beat.name, seconds, model, size, None,
-                              beat_title + suffix))
+            shots.append(
+                Shot(len(shots), beat.name, seconds, model, size, None, beat_title + suffix)
+            )
     board = Storyboard(tpl, casting, tuple(shots), target, model, size, tuple(unused))
     assert board.seconds == total and all(s.seconds in LEGAL_SECONDS for s in shots)
     return board

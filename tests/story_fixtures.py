@@ -20,8 +20,11 @@ STYLE = Style(
 
 MILK = Metaphor(
     id="kitchen.milk-wont-pour",
-    matches=MatchRule(kinds=("exception",), names=("ImportError", "ModuleNotFoundError"),
-                      words=("import", "module")),
+    matches=MatchRule(
+        kinds=("exception",),
+        names=("ImportError", "ModuleNotFoundError"),
+        words=("import", "module"),
+    ),
     gag="a milk carton that will not pour, however hard it is shaken",
     props=("milk carton", "empty glass", "breakfast table"),
     beat="error cascade",
@@ -30,45 +33,135 @@ MILK = Metaphor(
 )
 
 _OTHER = [
-    ("kitchen.toaster-launch", "class", "Recorder", "a toaster that launches the toast across "
-     "the room", ("toaster", "toast", "plate"), "tools", 8, "slapstick"),
-    ("kitchen.kettle-whistle", "function", "load", "a kettle that whistles a tune before it "
-     "boils", ("kettle", "stove"), "tools", 4, "playful"),
-    ("kitchen.egg-juggle", "exception", "ValueError", "eggs juggled one too many, one lands "
-     "on the hat", ("eggs", "bowl"), "error cascade", 8, "slapstick"),
-    ("kitchen.jam-jar", "exception", "KeyError", "a jam jar lid that will not open",
-     ("jam jar", "spoon"), "error cascade", 4, "slapstick"),
-    ("kitchen.pancake-flip", "class", "Pipeline", "a pancake flipped so high it sticks to the "
-     "ceiling, then drops", ("frying pan", "pancake"), "centerpiece", 12, "slapstick"),
-    ("kitchen.set-table", "theme", "record", "the table set perfectly at last",
-     ("plates", "cups", "flowers"), "victory", 8, "triumphant"),
-    ("kitchen.spice-rack", "module", "recorder.utils", "a spice rack where every jar is "
-     "labelled salt", ("spice rack", "jars"), "tools", 4, "playful"),
-    ("kitchen.sink-flood", "exception", "TimeoutError", "a sink that fills faster than it "
-     "drains", ("sink", "bucket"), "error cascade", 8, "slapstick"),
-    ("kitchen.bread-knife", "function", "slice", "a bread knife that cuts the loaf into "
-     "perfect cubes", ("bread knife", "loaf"), "tools", 4, "playful"),
+    (
+        "kitchen.toaster-launch",
+        "class",
+        "Recorder",
+        "a toaster that launches the toast across the room",
+        ("toaster", "toast", "plate"),
+        "tools",
+        8,
+        "slapstick",
+    ),
+    (
+        "kitchen.kettle-whistle",
+        "function",
+        "load",
+        "a kettle that whistles a tune before it boils",
+        ("kettle", "stove"),
+        "tools",
+        4,
+        "playful",
+    ),
+    (
+        "kitchen.egg-juggle",
+        "exception",
+        "ValueError",
+        "eggs juggled one too many, one lands on the hat",
+        ("eggs", "bowl"),
+        "error cascade",
+        8,
+        "slapstick",
+    ),
+    (
+        "kitchen.jam-jar",
+        "exception",
+        "KeyError",
+        "a jam jar lid that will not open",
+        ("jam jar", "spoon"),
+        "error cascade",
+        4,
+        "slapstick",
+    ),
+    (
+        "kitchen.pancake-flip",
+        "class",
+        "Pipeline",
+        "a pancake flipped so high it sticks to the ceiling, then drops",
+        ("frying pan", "pancake"),
+        "centerpiece",
+        12,
+        "slapstick",
+    ),
+    (
+        "kitchen.set-table",
+        "theme",
+        "record",
+        "the table set perfectly at last",
+        ("plates", "cups", "flowers"),
+        "victory",
+        8,
+        "triumphant",
+    ),
+    (
+        "kitchen.spice-rack",
+        "module",
+        "recorder.utils",
+        "a spice rack where every jar is labelled salt",
+        ("spice rack", "jars"),
+        "tools",
+        4,
+        "playful",
+    ),
+    (
+        "kitchen.sink-flood",
+        "exception",
+        "TimeoutError",
+        "a sink that fills faster than it drains",
+        ("sink", "bucket"),
+        "error cascade",
+        8,
+        "slapstick",
+    ),
+    (
+        "kitchen.bread-knife",
+        "function",
+        "slice",
+        "a bread knife that cuts the loaf into perfect cubes",
+        ("bread knife", "loaf"),
+        "tools",
+        4,
+        "playful",
+    ),
 ]
 
 
 def concept(name: str, kind: str, score: float, **kw: object) -> Concept:
-    return Concept(name=name, kind=kind, file=kw.pop("file", "recorder/loader.py"),  # type: ignore[arg-type]
-                   line=12, summary=f"{name} ({kind})", score=score, **kw)  # type: ignore[arg-type]
+    return Concept(
+        name=name,
+        kind=kind,
+        file=kw.pop("file", "recorder/loader.py"),  # type: ignore[arg-type]
+        line=12,
+        summary=f"{name} ({kind})",
+        score=score,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def make_casting(n: int = 10, *, title: str = "recorder") -> Casting:
     """A casting of n entries (1..10), best first; entry 0 is the ImportError milk gag."""
-    entries = [CastEntry(concept("ImportError", "exception", 10.0, raised=0, caught=3,
-                                 words=("import", "module")), MILK, 0.9,
-                         alternatives=(("kitchen.milk-wont-pour", 0.9),))]
+    entries = [
+        CastEntry(
+            concept(
+                "ImportError", "exception", 10.0, raised=0, caught=3, words=("import", "module")
+            ),
+            MILK,
+            0.9,
+            alternatives=(("kitchen.milk-wont-pour", 0.9),),
+        )
+    ]
     metaphors = [MILK]
     for i, (mid, kind, name, gag, props, beat, secs, tone) in enumerate(_OTHER):
         m = Metaphor(mid, MatchRule(kinds=(kind,)), gag, props, beat, secs, tone)
         metaphors.append(m)
         entries.append(CastEntry(concept(name, kind, 9.0 - i), m, 0.8 - i / 100))
-    profile = RepoProfile(root="/tmp/recorder", name="recorder", title=title,
-                          description="Records things.", concepts=tuple(e.concept for e in
-                                                                          entries),
-                          files_scanned=7)
+    profile = RepoProfile(
+        root="/tmp/recorder",
+        name="recorder",
+        title=title,
+        description="Records things.",
+        concepts=tuple(e.concept for e in entries),
+        files_scanned=7,
+    )
     library = MetaphorLibrary("kitchen", "Kitchen slapstick", STYLE, tuple(metaphors))
     return Casting(profile, library, tuple(entries[:n]))

@@ -31,8 +31,8 @@ def tiny_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (pkg / "__init__.py").write_text('"""Recorder: records sounds."""\n')
     (pkg / "loader.py").write_text(
         '"""Load recording plugins."""\n\n'
-        "class LoaderError(Exception):\n    \"\"\"A plugin could not be loaded.\"\"\"\n\n\n"
-        "def load(name):\n    \"\"\"Import a plugin module by name.\"\"\"\n"
+        'class LoaderError(Exception):\n    """A plugin could not be loaded."""\n\n\n'
+        'def load(name):\n    """Import a plugin module by name."""\n'
         "    try:\n        import importlib\n        return importlib.import_module(name)\n"
         "    except ImportError:\n        raise LoaderError(name)\n\n\n"
         "def find(name):\n    try:\n        return load(name)\n    except ImportError:\n"
@@ -42,8 +42,8 @@ def tiny_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (pkg / "track.py").write_text(
         '"""Tracks of recorded audio."""\n\n'
-        "class Track:\n    \"\"\"One recorded track.\"\"\"\n\n"
-        "    def save(self, path):\n        \"\"\"Save the track.\"\"\"\n"
+        'class Track:\n    """One recorded track."""\n\n'
+        '    def save(self, path):\n        """Save the track."""\n'
         "        if not path:\n            raise ValueError('no path')\n"
     )
     return root
@@ -81,8 +81,9 @@ def test_pro_at_high_resolution_is_priced_by_model_and_size() -> None:
 
 
 def test_a_user_price_file_changes_the_figures(tmp_path: Path) -> None:
-    text = (Path(PriceTable.load().file).read_text()
-            .replace('"1280x720" = 10', '"1280x720" = "12.5"'))
+    text = (
+        Path(PriceTable.load().file).read_text().replace('"1280x720" = 10', '"1280x720" = "12.5"')
+    )
     mine = tmp_path / "prices.toml"
     mine.write_text(text)
     p = plan(CASTING, target_seconds=96, prices=mine)
@@ -102,8 +103,11 @@ def test_json_has_every_shot_field_and_no_floats() -> None:
     for row, prompt, shot in zip(data["shots"], p.prompts, p.storyboard.shots, strict=True):
         assert row["seconds"] == shot.seconds and row["model"] == "sora-2"
         assert row["size"] == "1280x720" and row["prompt"] == prompt.text
-        assert row["tokens"] == prompt.tokens and set(row["cost"]) == {"cents", "dollars",
-                                                                       "currency"}
+        assert row["tokens"] == prompt.tokens and set(row["cost"]) == {
+            "cents",
+            "dollars",
+            "currency",
+        }
     assert data["tier"] == {"name": "LOW", "cap": Tier.LOW.tokens}
     assert data["blocked"] is False
 
@@ -169,19 +173,21 @@ def test_plan_from_a_path_and_from_a_profile(tiny_repo: Path) -> None:
 
 
 def test_import_is_light() -> None:
-    code = ("import sys, sorafilm_nb.plan, sorafilm_nb.commands.plan; "
-            "print(sorted(m for m in ('pandas', 'tiktoken', 'openai', 'matplotlib') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, sorafilm_nb.plan, sorafilm_nb.commands.plan; "
+        "print(sorted(m for m in ('pandas', 'tiktoken', 'openai', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 # -- CLI -----------------------------------------------------------------------------------
 
 
-def test_cli_prints_the_table_findings_and_total(tiny_repo: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prints_the_table_findings_and_total(
+    tiny_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["plan", "--repo", str(tiny_repo), "--seconds", "96", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "shot-01" in out and "Title card: Recorder" in out
@@ -189,11 +195,24 @@ def test_cli_prints_the_table_findings_and_total(tiny_repo: Path,
     assert "do not change the per-second price" in out
 
 
-def test_cli_json_and_out_dir(tiny_repo: Path, tmp_path: Path,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_and_out_dir(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_dir = tmp_path / "out" / "plans"
-    rc = main(["plan", "--repo", str(tiny_repo), "--template", "single-12", "--json",
-               "--budget", "ultra-low", "--out", str(out_dir)])
+    rc = main(
+        [
+            "plan",
+            "--repo",
+            str(tiny_repo),
+            "--template",
+            "single-12",
+            "--json",
+            "--budget",
+            "ultra-low",
+            "--out",
+            str(out_dir),
+        ]
+    )
     assert rc == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
@@ -204,39 +223,57 @@ def test_cli_json_and_out_dir(tiny_repo: Path, tmp_path: Path,
     assert "wrote" in captured.err
 
 
-def test_cli_monthly_budget_blocks_with_exit_1(tiny_repo: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_monthly_budget_blocks_with_exit_1(
+    tiny_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rc = main(["plan", "--repo", str(tiny_repo), "--seconds", "96", "--monthly-budget", "5"])
     assert rc == 1
     out = capsys.readouterr().out
     assert "over-budget" in out and "blocked" in out and "Budget left this month: $5.00" in out
 
 
-def test_cli_custom_budget_and_verbose(tiny_repo: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["plan", "--repo", str(tiny_repo), "--template", "teaser-30", "--budget", "130",
-               "--verbose"])
+def test_cli_custom_budget_and_verbose(tiny_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(
+        [
+            "plan",
+            "--repo",
+            str(tiny_repo),
+            "--template",
+            "teaser-30",
+            "--budget",
+            "130",
+            "--verbose",
+        ]
+    )
     out = capsys.readouterr().out
-    assert rc in (0, 1)
+    expected = plan(tiny_repo, "kitchen", "teaser-30", 130)
+    assert rc == (1 if expected.blocked else 0)
+    assert f"Plan {expected.id} " in out and out.count("\n== shot-") == len(expected.prompts)
+    assert all(p.text in out for p in expected.prompts)
     assert "prompts ≤ 130 tokens" in out and "Other ways to make this film" in out
     assert "Actions:" in out and "all-sora-2-pro" in out
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--budget", "cheap"], "unknown budget tier 'cheap'"),
-    (["--seconds", "200"], "4 to 120 seconds"),
-    (["--monthly-budget", "lots"], "amount in dollars"),
-])
-def test_cli_bad_flags_are_usage_errors(argv: list[str], message: str,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--budget", "cheap"], "unknown budget tier 'cheap'"),
+        (["--seconds", "200"], "4 to 120 seconds"),
+        (["--monthly-budget", "lots"], "amount in dollars"),
+    ],
+)
+def test_cli_bad_flags_are_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as info:
         main(["plan", *argv])
     assert info.value.code == 2
     assert message in capsys.readouterr().err
 
 
-def test_cli_bad_data_is_a_one_line_error(tiny_repo: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_bad_data_is_a_one_line_error(
+    tiny_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["plan", "--repo", str(tiny_repo), "--template", "nope-77"]) == 2
     assert "packaged: silent-90" in capsys.readouterr().err
     assert main(["plan", "--repo", str(tiny_repo), "--ledger", str(tiny_repo / "no.db")]) == 2
@@ -248,7 +285,22 @@ def test_cli_help_lists_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["plan", "--help"])
     text = capsys.readouterr().out
-    for flag in ("--repo", "--theme", "--template", "--budget", "--model", "--size",
-                 "--seconds", "--json", "--out", "--dry-run", "--monthly-budget", "--verbose",
-                 "--ledger", "--prices", "--top", "ultra-low"):
+    for flag in (
+        "--repo",
+        "--theme",
+        "--template",
+        "--budget",
+        "--model",
+        "--size",
+        "--seconds",
+        "--json",
+        "--out",
+        "--dry-run",
+        "--monthly-budget",
+        "--verbose",
+        "--ledger",
+        "--prices",
+        "--top",
+        "ultra-low",
+    ):
         assert flag in text, flag

@@ -38,16 +38,21 @@ TIMED = re.compile(r"^- (\d+)-(\d+) s: \S.*\.$")
 def test_the_design_example_reads_like_a_storyboard_panel() -> None:
     p = render_prompt(MILK_SHOT, BOARD)
     lines = p.text.splitlines()
-    assert lines[0] == ("Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, "
-                        "soft vignette, film grain.")
+    assert lines[0] == (
+        "Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, "
+        "soft vignette, film grain."
+    )
     assert lines[1] == "Palette: sepia, cream, charcoal, a touch of faded red."
     assert lines[2] == ""
-    assert lines[3] == ("A cramped 1920s kitchen at breakfast. A programmer in braces and a "
-                        "bowler hat faces a milk carton that will not pour, however hard it is "
-                        "shaken. Props: milk carton, empty glass, breakfast table.")
+    assert lines[3] == (
+        "A cramped 1920s kitchen at breakfast. A programmer in braces and a "
+        "bowler hat faces a milk carton that will not pour, however hard it is "
+        "shaken. Props: milk carton, empty glass, breakfast table."
+    )
     assert lines[4] == ""
-    assert lines[5].startswith("Cinematography: medium shot, locked-off camera at eye level,"
-                               " 35 mm lens")
+    assert lines[5].startswith(
+        "Cinematography: medium shot, locked-off camera at eye level, 35 mm lens"
+    )
     assert lines[6] == "Actions:"
     timed = [TIMED.match(x) for x in lines[7:10]]
     assert all(timed), lines[7:10]
@@ -56,9 +61,18 @@ def test_the_design_example_reads_like_a_storyboard_panel() -> None:
     assert lines[10] == "Lighting: morning window light from the left, gentle falloff."
     assert lines[11] == 'Intertitle: "ImportError: the milk carton that will not pour"'
     assert len(lines) == 12
-    assert [k for k, _ in p.sections] == ["style", "palette", "setting", "hero", "subject",
-                                          "props", "camera", "actions", "lighting",
-                                          "intertitle"]
+    assert [k for k, _ in p.sections] == [
+        "style",
+        "palette",
+        "setting",
+        "hero",
+        "subject",
+        "props",
+        "camera",
+        "actions",
+        "lighting",
+        "intertitle",
+    ]
     assert p.tokens == p.tokens_before == count_tokens(p.text) and p.fits and p.ratio == 1.0
 
 
@@ -103,7 +117,8 @@ def test_compression_never_drops_action_or_camera_and_meets_the_cap_or_says_so(
     assert kept["camera"] == dict(sections)["camera"]
     assert "Lighting:" in c.text and c.text.startswith("Style:")
     assert c.tokens == count_tokens(c.text) and c.tokens_before == count_tokens(
-        render_prompt(BOARD.shots[index], BOARD).text)
+        render_prompt(BOARD.shots[index], BOARD).text
+    )
     assert c.fits == (c.tokens <= cap)
     if not c.fits:  # every step was tried before giving up: none changes anything now
         assert all(step.apply(dict(c.sections)) == dict(c.sections) for step in ladder())
@@ -144,15 +159,26 @@ def test_tiers_parse_from_cli_spellings_and_numbers() -> None:
 
 
 def test_a_metaphors_own_actions_are_retimed_and_capped() -> None:
-    own = dataclasses.replace(MILK, actions=("0-1 s: he lifts the carton", "he shakes it",
-                                             "he peers into the spout", "he shrugs",
-                                             "he sighs"))
+    own = dataclasses.replace(
+        MILK,
+        actions=(
+            "0-1 s: he lifts the carton",
+            "he shakes it",
+            "he peers into the spout",
+            "he shrugs",
+            "he sighs",
+        ),
+    )
     casting = make_casting(1)
     entry = dataclasses.replace(casting.entries[0], metaphor=own)
     board = storyboard(dataclasses.replace(casting, entries=(entry,)), "single-12", 8)
     actions = dict(render_sections(board.shots[0], board))["actions"]
-    assert actions.splitlines() == ["Actions:", "- 0-3 s: he lifts the carton.",
-                                    "- 3-6 s: he shakes it.", "- 6-8 s: he peers into the spout."]
+    assert actions.splitlines() == [
+        "Actions:",
+        "- 0-3 s: he lifts the carton.",
+        "- 3-6 s: he shakes it.",
+        "- 6-8 s: he peers into the spout.",
+    ]
 
 
 def test_a_theme_with_sound_gets_a_sound_line_not_an_intertitle() -> None:
@@ -197,9 +223,11 @@ def test_a_malformed_wording_file_names_the_field(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(index=st.integers(0, len(BOARD.shots) - 1), keep=st.lists(st.booleans(), min_size=11,
-                                                                  max_size=11),
-       cap=st.integers(60, 260))
+@given(
+    index=st.integers(0, len(BOARD.shots) - 1),
+    keep=st.lists(st.booleans(), min_size=11, max_size=11),
+    cap=st.integers(60, 260),
+)
 def test_counting_piece_by_piece_equals_counting_the_whole_prompt(
     index: int, keep: list[bool], cap: int
 ) -> None:

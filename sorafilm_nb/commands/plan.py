@@ -33,10 +33,12 @@ def _dollars(text: str) -> Decimal:
         value = Decimal(text.strip().lstrip("$"))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(
-            f"expected an amount in dollars like 50 or 12.34, got {text!r}") from None
+            f"expected an amount in dollars like 50 or 12.34, got {text!r}"
+        ) from None
     if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"a budget is a finite amount of zero or more, "
-                                         f"got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"a budget is a finite amount of zero or more, got {text!r}"
+        )
     return value * 100
 
 
@@ -62,7 +64,8 @@ def _top(text: str) -> int:
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "plan", help="dry-run: storyboard, prompts, lint and cost, nothing spent",
+        "plan",
+        help="dry-run: storyboard, prompts, lint and cost, nothing spent",
         description="Plan a film of a repository without spending anything: analyze the code, "
         "cast its concepts as visual gags, time the shots to lengths the Videos API accepts "
         "(4, 8, 12 s), write one prompt per shot within a token budget, lint them, and price "
@@ -70,48 +73,100 @@ def register(subparsers: Any) -> None:
         "total. Exit status: 0 planned, 1 a lint error blocks the plan, 2 bad input.",
         epilog="Token budgets bound prompt length (shorter prompts leave the model room); "
         "they do not change the per-second price. Example: sorafilm plan --repo . --theme "
-        "kitchen --template silent-90 --budget low --model sora-2 --size 1280x720 --out out/")
-    parser.add_argument("--repo", default=".", metavar="PATH",
-                        help="the repository to film (default: the current directory)")
-    parser.add_argument("--theme", default="kitchen", metavar="THEME",
-                        help="a packaged theme (kitchen, space, heist) or a theme FILE.toml "
-                        "(default: kitchen)")
-    parser.add_argument("--template", default="silent-90", metavar="TEMPLATE",
-                        help="story template: silent-90, teaser-30, single-12 or a FILE.toml "
-                        "(default: silent-90)")
-    parser.add_argument("--budget", type=_tier, default="low", metavar="TIER",
-                        help=f"token budget per prompt: {', '.join(TIERS)}, or a number of "
-                        "tokens (default: low)")
-    parser.add_argument("--model", default="sora-2",
-                        help="video model, priced from the price table (default: sora-2; "
-                        "also sora-2-pro)")
-    parser.add_argument("--size", default="1280x720", metavar="WxH",
-                        help="frame size: 1280x720, 720x1280, and on sora-2-pro also "
-                        "1792x1024, 1024x1792 (default: 1280x720)")
-    parser.add_argument("--seconds", type=_seconds, default=None, metavar="N",
-                        help="target length of the film, 4-120 s (default: the template's, "
-                        "90 s for silent-90); the total lands within 4 s of it")
-    parser.add_argument("--top", type=_top, default=8, metavar="N",
-                        help="how many concepts to cast (default: 8)")
-    parser.add_argument("--prices", default=None, metavar="FILE",
-                        help="a price file (default: $SORAFILM_PRICES or the packaged "
-                        "prices.toml)")
-    parser.add_argument("--monthly-budget", type=_dollars, default=None, metavar="DOLLARS",
-                        help="lint the plan against this much money left this month, without "
-                        "a ledger (an error when the plan costs more)")
-    parser.add_argument("--ledger", default=None, metavar="PATH",
-                        help="lint against the remaining monthly budget of this ledger (read "
-                        "only; --monthly-budget wins)")
-    parser.add_argument("--json", action="store_true",
-                        help="print the plan as JSON (shots with seconds, model, size, prompt, "
-                        "tokens, cost; the total; the findings) instead of tables")
-    parser.add_argument("--out", default=None, metavar="DIR",
-                        help="also write plan.json and plan.md into DIR (atomically)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="accepted for the seed's scripts; planning never spends anyway")
-    parser.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help="also print every prompt, its compression steps and the cost of "
-                        "other strategies")
+        "kitchen --template silent-90 --budget low --model sora-2 --size 1280x720 --out out/",
+    )
+    parser.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="the repository to film (default: the current directory)",
+    )
+    parser.add_argument(
+        "--theme",
+        default="kitchen",
+        metavar="THEME",
+        help="a packaged theme (kitchen, space, heist) or a theme FILE.toml (default: kitchen)",
+    )
+    parser.add_argument(
+        "--template",
+        default="silent-90",
+        metavar="TEMPLATE",
+        help="story template: silent-90, teaser-30, single-12 or a FILE.toml (default: silent-90)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=_tier,
+        default="low",
+        metavar="TIER",
+        help=f"token budget per prompt: {', '.join(TIERS)}, or a number of tokens (default: low)",
+    )
+    parser.add_argument(
+        "--model",
+        default="sora-2",
+        help="video model, priced from the price table (default: sora-2; also sora-2-pro)",
+    )
+    parser.add_argument(
+        "--size",
+        default="1280x720",
+        metavar="WxH",
+        help="frame size: 1280x720, 720x1280, and on sora-2-pro also "
+        "1792x1024, 1024x1792 (default: 1280x720)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=_seconds,
+        default=None,
+        metavar="N",
+        help="target length of the film, 4-120 s (default: the template's, "
+        "90 s for silent-90); the total lands within 4 s of it",
+    )
+    parser.add_argument(
+        "--top", type=_top, default=8, metavar="N", help="how many concepts to cast (default: 8)"
+    )
+    parser.add_argument(
+        "--prices",
+        default=None,
+        metavar="FILE",
+        help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)",
+    )
+    parser.add_argument(
+        "--monthly-budget",
+        type=_dollars,
+        default=None,
+        metavar="DOLLARS",
+        help="lint the plan against this much money left this month, without "
+        "a ledger (an error when the plan costs more)",
+    )
+    parser.add_argument(
+        "--ledger",
+        default=None,
+        metavar="PATH",
+        help="lint against the remaining monthly budget of this ledger (read "
+        "only; --monthly-budget wins)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the plan as JSON (shots with seconds, model, size, prompt, "
+        "tokens, cost; the total; the findings) instead of tables",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="also write plan.json and plan.md into DIR (atomically)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="accepted for the seed's scripts; planning never spends anyway",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="also print every prompt, its compression steps and the cost of other strategies",
+    )
     parser.set_defaults(func=run)
 
 
@@ -140,8 +195,10 @@ def _remaining(args: argparse.Namespace) -> Any:
     from ..ledger import Ledger
 
     if not Path(args.ledger).expanduser().is_file():  # planning never creates a ledger
-        raise LedgerError(f"no ledger at {args.ledger}; set a budget first with "
-                          f"`sorafilm budget set DOLLARS --ledger {args.ledger}`")
+        raise LedgerError(
+            f"no ledger at {args.ledger}; set a budget first with "
+            f"`sorafilm budget set DOLLARS --ledger {args.ledger}`"
+        )
     return None, Ledger(args.ledger)
 
 
@@ -150,9 +207,19 @@ def run(args: argparse.Namespace) -> int:
 
     remaining, ledger = _remaining(args)
     try:
-        result = plan(args.repo, args.theme, args.template, args.budget, args.model,
-                      args.size, target_seconds=args.seconds, top=args.top, ledger=ledger,
-                      prices=args.prices, remaining=remaining)
+        result = plan(
+            args.repo,
+            args.theme,
+            args.template,
+            args.budget,
+            args.model,
+            args.size,
+            target_seconds=args.seconds,
+            top=args.top,
+            ledger=ledger,
+            prices=args.prices,
+            remaining=remaining,
+        )
     finally:
         if ledger is not None:
             ledger.close()
@@ -170,8 +237,10 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(folder / "plan.md", result.to_markdown())
         print(f"wrote {folder / 'plan.json'} and {folder / 'plan.md'}", file=notes)
     if result.blocked:
-        print(f"blocked: {len(result.errors())} lint error(s); a run would refuse this plan",
-              file=notes)
+        print(
+            f"blocked: {len(result.errors())} lint error(s); a run would refuse this plan",
+            file=notes,
+        )
         return 1
     return 0
 
@@ -179,32 +248,37 @@ def run(args: argparse.Namespace) -> int:
 def _print_text(result: Any, verbose: bool, out: Any) -> None:
     b = result.storyboard
     profile = b.casting.profile
-    print(f"Plan {result.id} for {profile.title or profile.name} · {b.template.id} · theme "
-          f"{b.casting.library.theme}", file=out)
+    print(
+        f"Plan {result.id} for {profile.title or profile.name} · {b.template.id} · theme "
+        f"{b.casting.library.theme}",
+        file=out,
+    )
     print(result.summary(), file=out)
     print(file=out)
     print(result.shot_table(), file=out)
     if b.unused:
-        print(f"left out (no clip left): {', '.join(e.concept.name for e in b.unused)}",
-              file=out)
+        print(f"left out (no clip left): {', '.join(e.concept.name for e in b.unused)}", file=out)
     if any(not p.fits for p in result.prompts):
         print("! = the prompt could not be compressed under the tier's cap", file=out)
     print(file=out)
     if result.findings:
-        print(f"Lint: {len(result.errors())} error(s), {len(result.warnings())} warning(s)",
-              file=out)
+        print(
+            f"Lint: {len(result.errors())} error(s), {len(result.warnings())} warning(s)", file=out
+        )
         for f in result.findings:
             print(f"  {f}", file=out)
             print(f"      fix: {f.hint}", file=out)
     else:
         print("Lint: no findings", file=out)
     print(file=out)
-    print(f"Estimated cost: {result.total}" + (f" (prices: {result.prices_source})"
-                                               if result.prices_source else ""), file=out)
+    print(
+        f"Estimated cost: {result.total}"
+        + (f" (prices: {result.prices_source})" if result.prices_source else ""),
+        file=out,
+    )
     if result.remaining is not None:
         print(f"Budget left this month: {result.remaining}", file=out)
-    print("Token budgets bound prompt length; they do not change the per-second price.",
-          file=out)
+    print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
         from ..pricing import strategies
 
@@ -216,6 +290,9 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
             print(f"  (cannot compare: {exc})", file=out)
         for row, prompt in zip(result.rows(), result.prompts, strict=True):
             steps = ", ".join(prompt.steps) or "none"
-            print(f"\n== {row['shot']} · {row['title']} ({row['seconds']} s, {row['cost']}, "
-                  f"{prompt.tokens}/{prompt.tokens_before} tokens; cut: {steps})", file=out)
+            print(
+                f"\n== {row['shot']} · {row['title']} ({row['seconds']} s, {row['cost']}, "
+                f"{prompt.tokens}/{prompt.tokens_before} tokens; cut: {steps})",
+                file=out,
+            )
             print(prompt.text, file=out)
