@@ -205,6 +205,7 @@ class Rules:
     max_camera_moves: int
     camera_moves: Mapping[str, tuple[str, ...]]  # family -> phrases
     headings: Mapping[str, tuple[str, ...]]  # section -> heading words
+    secret_severity: str = ERROR
     # computed in __post_init__
     _move_family: dict[str, str] = dc_field(init=False, repr=False)
     _moves_re: re.Pattern[str] = dc_field(init=False, repr=False)
@@ -355,7 +356,7 @@ def _load_rules(extra: tuple[str, ...]) -> Rules:
     files = [str(p) for p in packaged("lint").values()] + list(extra)
     words: list[WordList] = []
     secrets: list[SecretPattern] = []
-    secret_rule, secret_hint = "secret-in-prompt", ""
+    secret_rule, secret_hint, secret_severity = "secret-in-prompt", "", ERROR
     settings: dict[str, Any] | None = None
     for file in files:
         data = load_toml(file)
@@ -365,7 +366,7 @@ def _load_rules(extra: tuple[str, ...]) -> Rules:
         elif kind == "patterns":
             secret_rule = field(data, "rule", str, file=file)
             secret_hint = field(data, "hint", str, file=file)
-            _severity(data, file)
+            secret_severity = _severity(data, file)
             secrets.extend(_patterns(data, file))
         elif kind == "settings":
             tokens = field(data, "tokens", dict, file=file)
@@ -404,6 +405,7 @@ def _load_rules(extra: tuple[str, ...]) -> Rules:
         secrets=tuple(secrets),
         secret_rule=secret_rule,
         secret_hint=secret_hint,
+        secret_severity=secret_severity,
         **settings,
     )
 
@@ -511,7 +513,7 @@ def scan_text(
             out.append(
                 Finding(
                     rules.secret_rule,
-                    ERROR,
+                    rules.secret_severity,
                     f"contains something shaped like a {pat.kind} ({key[1]})",
                     rules.secret_hint,
                     shot_index,
