@@ -164,8 +164,20 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
     if docs or mod_doc:
         result["dw"] = doc_words([*docs, mod_doc] if mod_doc else docs)
     if tree.root_node.has_error:
-        result["partial"] = True
+        line = _first_error_line(tree.root_node)
+        result["partial"] = f"syntax error near line {line}: read partially"
     return result
+
+
+def _first_error_line(root: Any) -> int:
+    """The line of the first ERROR or MISSING node (iterative: deep trees are fine)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return int(node.start_point[0]) + 1
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return 1
 
 
 def _jsdoc_owner(comment: Any) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ._scan_text import concept_words
@@ -35,6 +36,7 @@ _TEST_DIRS = frozenset({"tests", "test", "testing", "__tests__", "spec", "specs"
 Raw = tuple[str, str, str, int, str, float, int, int, str, tuple[str, ...]]
 
 
+@lru_cache(maxsize=65536)
 def in_tests(rel: str) -> bool:
     """Whether a path is test code (a tests/ folder, test_*.py, *.test.js, conftest.py)."""
     parts = rel.split("/")
@@ -84,17 +86,19 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
     defined = {c[0] for c in class_defs} | {f[0] for f in func_defs}
 
     # --- exception classes: a base that is, transitively within the repo, an exception
+    children: dict[str, list[str]] = {}
+    seeds: list[str] = []
+    for name, bases in bases_of.items():
+        for b in bases:
+            children.setdefault(b, []).append(name)
+        if any(b in BUILTIN_EXCEPTIONS or b.endswith(_EXC_SUFFIXES) for b in bases):
+            seeds.append(name)
     exc_classes: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, bases in bases_of.items():
-            if name in exc_classes:
-                continue
-            if any(b in BUILTIN_EXCEPTIONS or b in exc_classes or b.endswith(_EXC_SUFFIXES)
-                   for b in bases):
-                exc_classes.add(name)
-                changed = True
+    while seeds:  # breadth-first down the repo's own class tree
+        name = seeds.pop()
+        if name not in exc_classes:
+            exc_classes.add(name)
+            seeds.extend(children.get(name, ()))
 
     # --- who uses what: files referring to each defined name, subclass counts, imports
     ref_files: dict[str, int] = {}

@@ -7,7 +7,9 @@ file becomes a result with a "warn" reason: one bad file never stops a scan.
 from __future__ import annotations
 
 import gc
+import marshal
 import os
+import stat
 from typing import Any
 
 from ._scan_cache import content_key
@@ -61,24 +63,38 @@ def scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Outc
             gc.enable()
 
 
+def scan_chunk_packed(items: list[Item], known: frozenset[str] | set[str]) -> bytes:
+    """scan_chunk for a worker process: the outcomes marshalled, for a cheap trip home."""
+    return marshal.dumps(scan_chunk(items, known))
+
+
 def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Outcome]:
     out: list[Outcome] = []
     for rel, full, lang in items:
         try:
+            st = os.stat(full)  # follows symlinks: a dangling one or a loop fails here
+            if not stat.S_ISREG(st.st_mode):
+                # a FIFO would block open() forever; a directory or device is not source
+                kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a special file"
+                out.append((rel, 0, 0, "", {"lang": lang, "warn": f"not a regular file "
+                                                                  f"({kind}), skipped"}))
+                continue
+            if st.st_size > MAX_BYTES:
+                # keyed by size and mtime, so a warm run need not look at it again
+                key = f"large-{st.st_size}-{st.st_mtime_ns}"
+                out.append((rel, st.st_size, st.st_mtime_ns, key, None if key in known else
+                            {"lang": lang, "warn": f"too large ({st.st_size} bytes > "
+                                                   f"{MAX_BYTES} byte cap), skipped"}))
+                continue
             with open(full, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                if st.st_size > MAX_BYTES:
-                    out.append((rel, st.st_size, st.st_mtime_ns, "",
-                                {"lang": lang, "warn": f"too large ({st.st_size} bytes > "
-                                                       f"{MAX_BYTES} byte cap), skipped"}))
-                    continue
                 data = fh.read(MAX_BYTES + 1)
-        except IsADirectoryError:
-            out.append((rel, 0, 0, "", {"lang": lang, "warn": "is a directory, not a file"}))
-            continue
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             out.append((rel, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
+            continue
+        if len(data) > MAX_BYTES:  # grew since the stat
+            out.append((rel, 0, 0, "", {"lang": lang, "warn": f"too large (> {MAX_BYTES} "
+                                                              f"byte cap), skipped"}))
             continue
         key = content_key(data, parser_version(lang))
         if key in known:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from ._scan_cache import save as save_cache
 from ._scan_files import language_of, list_files
 from ._scan_rank import RANK_VERSION, rank
 from ._scan_text import find_readme, readme_title
-from ._scan_worker import MAX_BYTES, Item, Outcome, scan_chunk
+from ._scan_worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 from .errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -90,7 +91,10 @@ class RepoProfile:
 
     def to_json(self) -> str:
         """A JSON document from which from_json() rebuilds an equal profile."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        doc = {f.name: getattr(self, f.name) for f in fields(self)}
+        doc["concepts"] = [{f: getattr(c, f) for f in _CONCEPT_FIELDS} for c in self.concepts]
+        doc["warnings"] = [{"file": w.file, "reason": w.reason} for w in self.warnings]
+        return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> RepoProfile:
@@ -113,6 +117,7 @@ class RepoProfile:
             raise AnalysisError(f"not a RepoProfile JSON document: {exc}") from None
 
 
+_CONCEPT_FIELDS = tuple(f.name for f in fields(Concept))
 FRAME_COLUMNS = ("name", "kind", "file", "line", "score", "raised", "caught", "summary")
 PARALLEL_MIN = 48  # below this many files to parse, a worker pool costs more than it saves
 
@@ -131,6 +136,7 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
     started_ns = time.time_ns()
     root = _check_root(path)
     files, listing = list_files(root)
+    phases: dict[str, float] = {"list": time.perf_counter() - t0}
     notes: list[str] = []
 
     stem: Path | None = None
@@ -185,7 +191,10 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
     unkeyed: dict[str, dict[str, Any]] = {}  # rel -> warning of a file that could not be read
     parsed = 0
     from_cache = len(keys)
-    for rel, size, mtime, key, result in _run(todo, known_keys):
+    phases["stat"] = time.perf_counter() - t0
+    outcomes = _run(todo, known_keys)
+    phases["scan"] = time.perf_counter() - t0
+    for rel, size, mtime, key, result in outcomes:
         if not key:
             unkeyed[rel] = result or {"warn": "unreadable"}
             continue
@@ -231,7 +240,9 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
         results = {rel: by_key[k] for rel, k in keys.items()}
         results.update(unkeyed)
         fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
+        phases["load"] = time.perf_counter() - t0
         profile = _build(root, package, readme_text, results)
+        phases["rank"] = time.perf_counter() - t0
 
     stats = _stats(files, listing, parsed=parsed, cached=from_cache, read=len(todo),
                    workers=workers, stem=stem, notes=notes,
@@ -246,11 +257,24 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
         new_index = {"format": CACHE_FORMAT, "root": str(root), "gen": gen,
                      "started_ns": started_ns, "files": new_files,
                      "profile": [fingerprint, profile.to_json()]}
+        phases["json"] = time.perf_counter() - t0
         note = save_cache(stem, new_index, live)
+        phases["save"] = time.perf_counter() - t0
         if note:
             stats["cache_notes"] = [*stats.get("cache_notes", []), note]
     stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    stats["phases_ms"] = _phases(phases)
     return replace(profile, stats=stats)
+
+
+def _phases(marks: dict[str, float]) -> dict[str, float]:
+    """Cumulative time marks -> how long each phase took, in ms (for benchmarks)."""
+    out: dict[str, float] = {}
+    last = 0.0
+    for name, mark in marks.items():
+        out[name] = round((mark - last) * 1000, 1)
+        last = mark
+    return out
 
 
 def _check_root(path: str | os.PathLike[str]) -> Path:
@@ -298,26 +322,42 @@ def _workers() -> int:
 
 
 def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
-    """scan_chunk over todo: in this process when small, else on every core."""
+    """scan_chunk over todo: in this process when small, else on every core.
+
+    The pool gets one process fewer than there are cores: this process works too, taking
+    chunks from the far end of the queue that no worker has started yet, so no core idles
+    and half the results never cross a pipe. Results come back marshalled (several times
+    cheaper than pickle for these plain dicts).
+    """
     workers = _workers()
     if len(todo) < PARALLEL_MIN or workers < 2:
         return scan_chunk(todo, known)
     # interleave so each chunk gets a fair share of big and small files
-    n_chunks = workers * 4
+    n_chunks = workers * 6
     chunks = [todo[i::n_chunks] for i in range(n_chunks)]
     try:
         import multiprocessing as mp
+        import threading
         from concurrent.futures import ProcessPoolExecutor
 
         methods = mp.get_all_start_methods()
-        ctx = mp.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        # fork is fastest, but unsafe once threads run (a Jupyter kernel has several)
+        method = "fork" if "fork" in methods and threading.active_count() == 1 else (
+            "forkserver" if "forkserver" in methods else "spawn")
+        with ProcessPoolExecutor(max_workers=workers - 1,
+                                 mp_context=mp.get_context(method)) as pool:
+            futures = [pool.submit(scan_chunk_packed, chunk, known) for chunk in chunks]
+            parts: list[list[Outcome] | None] = [None] * len(chunks)
+            for i in range(len(chunks) - 1, -1, -1):
+                if futures[i].cancel():
+                    parts[i] = scan_chunk(chunks[i], known)
             out: list[Outcome] = []
-            for part in pool.map(scan_chunk, chunks, [known] * len(chunks)):
-                out.extend(part)
+            for i, fut in enumerate(futures):
+                part = parts[i]
+                out.extend(part if part is not None else marshal.loads(fut.result()))
             return out
     except (OSError, RuntimeError, ImportError):
-        # no process pool here (a sandbox, a frozen app): same work, one core
+        # no process pool here (a sandbox, a frozen app) or a worker died: one core
         return scan_chunk(todo, known)
 
 
@@ -337,8 +377,9 @@ def _build(root: Path, package: str | None, readme_text: str,
            results: dict[str, dict[str, Any]]) -> RepoProfile:
     title, description = readme_title(readme_text) if readme_text else ("", "")
     rows, themes = rank({k: v for k, v in results.items() if "warn" not in v}, package)
-    warnings = tuple(ScanWarning(rel, results[rel]["warn"])
-                     for rel in sorted(results) if "warn" in results[rel])
+    warnings = tuple(ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])
+                     for rel in sorted(results)
+                     if "warn" in results[rel] or "partial" in results[rel])
     languages: dict[str, int] = {}
     for r in results.values():
         if "warn" not in r:

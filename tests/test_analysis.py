@@ -195,7 +195,8 @@ def test_javascript_and_typescript(tmp_path: Path) -> None:
           "export class Shop<T> extends Base<T> implements Sells {\n"
           "  open(): void { throw new OvenError('x'); }\n}\n"
           "export const sell = (n: number): number => n;\n")
-    write(tmp_path, "src/broken.tsx", "export const A = () => <div>{oops</div>;\n")
+    write(tmp_path, "src/broken.tsx", "export function keep() { return 1 }\n"
+          "export const A = () => <div>{oops</div>;\n")
     prof = analyze(tmp_path)
     by = {(c.kind, c.name): c for c in prof.concepts}
     oven = by["exception", "OvenError"]
@@ -207,7 +208,10 @@ def test_javascript_and_typescript(tmp_path: Path) -> None:
     assert by["class", "Shop"].language == "typescript"
     assert ("function", "sell") in by
     langs = dict(prof.languages)
-    assert langs["javascript"] == 2 and langs["typescript"] == 1
+    assert langs == {"javascript": 2, "typescript": 1, "tsx": 1}
+    # a file with syntax errors is read as far as it goes, and says so
+    assert warned(prof) == {"src/broken.tsx": "syntax error near line 2: read partially"}
+    assert by["function", "keep"].language == "tsx"
 
 
 # ---------------------------------------------------------------- bad input
@@ -232,6 +236,7 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     os.symlink("somedir", tmp_path / "dir_link.py")
     (tmp_path / "sub").mkdir()
     os.symlink("..", tmp_path / "sub" / "up")  # a directory symlink loop
+    os.mkfifo(tmp_path / "fifo.py")  # open() on it would block forever
 
     prof = analyze(tmp_path)
     w = warned(prof)
@@ -247,8 +252,9 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     assert "unreadable" in w["dangling.py"]
     assert "unreadable" in w["loop_a.py"] and "unreadable" in w["loop_b.py"]
     assert "directory" in w["dir_link.py"]
-    assert set(w) == {"binary.py", "huge.py", "latin.py", "py2.py", "syntax.py", "deep.py",
-                      "deeper.py", "parens.py", "nul.js", "dangling.py", "loop_a.py",
+    assert "not a regular file" in w["fifo.py"]
+    assert set(w) == {"fifo.py", "binary.py", "huge.py", "latin.py", "py2.py", "syntax.py",
+                      "deep.py", "deeper.py", "parens.py", "nul.js", "dangling.py", "loop_a.py",
                       "loop_b.py", "dir_link.py"}
     names = {c.name for c in prof.concepts}
     assert "Fine" in names and "CaféError" in names  # the good files are not lost
