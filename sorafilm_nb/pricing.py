@@ -419,6 +419,7 @@ class Strategy:
     billed_seconds: int = 0  # seconds of video the API bills
     model: str = ""  # "" for the simulator; "sora-2 + sora-2-pro" for drafts then finals
     size: str = ""
+    priced: bool = True  # False: the table cannot price it; cost is zero and means nothing
 
 
 def _dims(size: str) -> tuple[int, int]:
@@ -497,6 +498,7 @@ def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[
                 seconds,
                 storyboard.model,
                 size,
+                priced=False,
             )
         )
 
@@ -577,8 +579,8 @@ def strategies_frame(storyboard: Storyboard, table: PriceTable | None = None) ->
             "model": s.model,
             "size": s.size,
             "billed_seconds": s.billed_seconds,
-            "cents": s.cost.cents,
-            "cost": str(s.cost),
+            "cents": s.cost.cents if s.priced else None,
+            "cost": str(s.cost) if s.priced else "cannot be priced",
             "notes": s.notes,
         }
         for s in strategies(storyboard, table)

@@ -402,6 +402,10 @@ def test_unpriceable_plan_is_reported_not_hidden() -> None:
     board = make_storyboard([4], model="sora-9", size="1280x720")
     planned = by_name(strategies(board))["as-planned"]
     assert "cannot be priced" in planned.notes and "sora-9" in planned.notes
+    assert planned.priced is False
+    frame = strategies_frame(board)
+    assert frame.cost[0] == "cannot be priced" and frame.cents[0] is None
+    assert all(s.priced for s in strategies(board)[1:])
 
 
 def test_strategies_frame() -> None:
