@@ -234,6 +234,7 @@ class Studio:
         self.prices = prices if prices is not None else PriceTable.load()
         self.purpose = purpose
         self._stop = threading.Event()
+        self._closed = False
         self._gate = _RateGate(self._stop)
         self._ledger_lock = threading.Lock()
 
@@ -241,6 +242,7 @@ class Studio:
 
     def close(self) -> None:
         """Stop waiting and stop the embedded simulator, if this Studio started one."""
+        self._closed = True
         self._stop.set()
         if self._finalizer is not None:
             self._finalizer()  # stops the simulator once, however often close() is called
@@ -278,17 +280,29 @@ class Studio:
         folder.mkdir(parents=True, exist_ok=True)
         if (folder / "manifest.json").exists():
             existing = read_manifest(folder)
-            if existing["plan_id"] != plan.id:
+            if existing["plan_id"] == plan.id:
+                return self.resume(folder, on_progress=on_progress)
+            if not self._untouched(existing):
                 raise FilmError(f"{folder} already holds the film of plan {existing['plan_id']}; "
-                                "choose an empty folder (nothing was submitted)")
-            return self.resume(folder, on_progress=on_progress)
+                                "choose an empty folder, or resume that one (nothing was "
+                                "submitted)")
         shots = self._shots_of(plan)
         plan_json = plan.to_dict() if hasattr(plan, "to_dict") else jsonable(plan)
         run = _Run(out_dir=folder, plan_id=plan.id, plan_json=plan_json, shots=shots,
                    backend=self.backend_name, on_progress=on_progress)
+        run.save()  # the plan is on disk before any reservation: a crash from here resumes
         self._reserve_all(run, range(len(shots)))
         self._execute(run, range(len(shots)))
         return self._finish(run)
+
+    def _untouched(self, manifest: dict[str, Any]) -> bool:
+        """A folder whose plan never got past planning (say, over budget): safe to reuse."""
+        shots = manifest.get("shots") or []
+        if any(not isinstance(s, dict) or s.get("status") != "planned" or s.get("job_id")
+               or s.get("reservation_id") for s in shots):
+            return False
+        return not any(getattr(r, "plan_id", None) == manifest["plan_id"]
+                       for r in self._pending())
 
     def resume(self, out_dir: str | Path, on_progress: ProgressCallback | None = None) -> Film:
         """Finish a film folder after a crash or a restart, with no second create per shot.
@@ -336,8 +350,10 @@ class Studio:
                     run.update(i, status="downloading", file=None, sha256=None, progress=100)
                 todo.append(i)
                 continue
-            mine = [r for r in unattached if getattr(r, "shot", None) == shot.shot_id]
-            mine.sort(key=lambda r: str(r.id) != (shot.reservation_id or ""))
+            # The manifest's own reservation when it names one; otherwise any left by a crash
+            # before the manifest recorded it (same plan, same shot).
+            mine = [r for r in unattached if getattr(r, "shot", None) == shot.shot_id
+                    and (shot.reservation_id is None or str(r.id) == shot.reservation_id)]
             reservation = mine[0] if mine else None
             if reservation is not None:
                 unattached.remove(reservation)
@@ -523,14 +539,26 @@ class Studio:
     # -- the shot pipeline -----------------------------------------------------------------
 
     def _execute(self, run: _Run, indices: Iterable[int]) -> None:
+        """Run the shots on a bounded pool. An interrupt (Ctrl-C, the notebook's stop button)
+        stops every wait at once and leaves each shot where it stands, job ids recorded, for
+        resume(); shots not started keep their reservation and are reconciled there."""
         indices = list(indices)
         if not indices:
             return
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(indices)),
-                                thread_name_prefix="sorafilm-shot") as pool:
+        pool = ThreadPoolExecutor(max_workers=min(self.concurrency, len(indices)),
+                                  thread_name_prefix="sorafilm-shot")
+        try:
             futures = [pool.submit(self._shot, run, i) for i in indices]
             for future in futures:
                 future.result()
+        except BaseException:
+            self._stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            if not self._closed:
+                self._stop.clear()
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
     def _shot(self, run: _Run, index: int) -> None:
         run.start(index)
@@ -544,7 +572,7 @@ class Studio:
             if job is not None:
                 self._download(run, index, job)
         except _Stopped:
-            run.update(index, status="unknown", error="stopped; resume() picks it up")
+            run.update(index, error="interrupted; resume() picks it up")
         except Exception as exc:  # a bug or an unexpected error: keep the money safe
             log.exception("%s: unexpected error", run.shots[index].shot_id)
             run.update(index, status="unknown",

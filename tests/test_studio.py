@@ -177,6 +177,34 @@ def test_budget_exceeded_before_any_create_means_zero_jobs(sim, ledger: Ledger,
     assert sim.calls["create"] == 0 and sim.jobs() == []
     assert ledger.pending() == []
     assert ledger.remaining() == Cost(100)
+    # The folder was never used: a cheaper plan may take it.
+    cheaper = make_plan(2, tag="budget")
+    assert studio_for(sim, ledger).run(cheaper, tmp_path / "f").ok
+    assert ledger.remaining() == Cost(20)
+
+
+def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger,
+                                                           tmp_path: Path) -> None:
+    with Simulator(job_seconds=2.0, poll_after_ms=50) as sim:
+        plan = make_plan(3, tag="interrupt")
+        out = tmp_path / "f"
+
+        def stop_button(event: ShotProgress) -> None:
+            if event.status == "in_progress":
+                raise KeyboardInterrupt
+
+        t0 = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            studio_for(sim, ledger, concurrency=3).run(plan, out, on_progress=stop_button)
+        assert time.monotonic() - t0 < 5  # every wait stopped, no shot polled to the end
+        created = sim.calls["create"]
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert sum(1 for s in manifest["shots"] if s["job_id"]) == created >= 1
+        film = studio_for(sim, ledger).resume(out)
+        assert film.ok, film.summary()
+        assert sim.calls["create"] == 3 and len(sim.jobs()) == 3
+        assert settled_sum(ledger, plan.id) == 120
+        assert not [r for r in ledger.pending() if r.plan_id == plan.id]
 
 
 def test_downloads_never_leave_partial_files(sim, ledger: Ledger, tmp_path: Path) -> None:
@@ -495,23 +523,35 @@ def test_cli_real_needs_a_key_and_never_prints_one(tiny_repo: Path, tmp_path: Pa
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from sorafilm_nb.cli import main
 
-    args = ["film", "--repo", str(tiny_repo), "--template", "single-12", "--out",
-            str(tmp_path / "out"), "--ledger", str(tmp_path / "l.sqlite3"), "--real",
-            "--base-url", "http://127.0.0.1:9/v1"]
-    assert main(args) == 2
-    assert "OPENAI_API_KEY" in capsys.readouterr().err
-    # With a key but an unreachable server: a clear error, and the key is nowhere in it.
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-never-shown-1234567890")
-    assert main([*args, "--poll-timeout", "1"]) == 1
-    captured = capsys.readouterr()
-    assert "SECRET" not in captured.out + captured.err
-    assert "finish with: sorafilm resume" in captured.out  # the reservation is kept open
-    with Ledger(tmp_path / "l.sqlite3") as led:
-        (row,) = led.pending()
-        assert row.job_id is None and "SECRET" not in repr(row)
-    manifest = (tmp_path / "out" / "manifest.json").read_text()
-    assert "SECRET" not in manifest and "SECRET" not in (tmp_path / "out" / "report.md"
-                                                         ).read_text()
+    secret = "sk-test-SECRET-never-shown-1234567890"
+    with Simulator(api_key=secret, job_seconds=0.2) as server:  # a "real" API wanting a key
+        ledger_path = tmp_path / "l.sqlite3"
+        args = ["film", "--repo", str(tiny_repo), "--template", "single-12",
+                "--ledger", str(ledger_path), "--real", "--base-url", server.base_url]
+        assert main([*args, "--out", str(tmp_path / "none")]) == 2
+        assert "OPENAI_API_KEY" in capsys.readouterr().err
+        assert server.calls["create"] == 0
+
+        # A wrong key: the API says no (401), nothing is created, the reservation released.
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-WRONG-key-0987654321")
+        assert main([*args, "--out", str(tmp_path / "wrong")]) == 1
+        captured = capsys.readouterr()
+        assert "rejected" in captured.out and "WRONG" not in captured.out + captured.err
+        with Ledger(ledger_path) as led:
+            assert led.pending() == [] and [r.status for r in led.records()] == ["released"]
+
+        # The right key: the film is made, and the key is in no output, file or ledger row.
+        monkeypatch.setenv("OPENAI_API_KEY", secret)
+        assert main([*args, "--out", str(tmp_path / "out")]) == 0
+        captured = capsys.readouterr()
+    assert "1/1 shots completed" in captured.out
+    seen = captured.out + captured.err
+    for path in (tmp_path / "out").iterdir():
+        if path.suffix in (".json", ".md"):
+            seen += path.read_text()
+    with Ledger(ledger_path) as led:
+        seen += repr(led.records()) + led.report("markdown")
+    assert "SECRET" not in seen
 
 
 def test_cli_resume_of_a_folder_that_is_not_a_film(tmp_path: Path,

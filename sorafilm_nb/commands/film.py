@@ -120,6 +120,18 @@ def register(subparsers: Any) -> None:
 # -- backend, bars ---------------------------------------------------------------------------
 
 
+def api_key(args: argparse.Namespace) -> str:
+    """OPENAI_API_KEY, for --real or --base-url; checked before planning, so a missing key is
+    said at once. Read from the environment only (never argv: it would show in `ps`)."""
+    key = os.environ.get("OPENAI_API_KEY", "").strip()
+    if not key:
+        from ..backends.base import AuthError
+
+        raise AuthError(f"{'--real' if args.real else '--base-url'} needs OPENAI_API_KEY set "
+                        "in the environment (it is read from there only, and never printed)")
+    return key
+
+
 class Session:
     """The backend a command talks to, and the embedded simulator it may have started."""
 
@@ -128,12 +140,7 @@ class Session:
 
         self.simulator: Any = None
         if args.real or args.base_url:
-            key = os.environ.get("OPENAI_API_KEY", "").strip()
-            if not key:
-                from ..backends.base import AuthError
-
-                raise AuthError("--real needs OPENAI_API_KEY set in the environment "
-                                "(it is read from there only, and never printed)")
+            key = api_key(args)
             self.backend = OpenAIBackend(api_key=key, base_url=args.base_url,
                                          name="openai" if args.real else "remote")
             self.where = f"the Videos API at {self.backend.base_url}"
@@ -249,6 +256,8 @@ def print_plan(plan: Plan, out: Callable[[str], Any] = print) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    if (args.real or args.base_url) and not args.dry_run:
+        api_key(args)
     plan = make_plan(args)
     print_plan(plan)
     if plan.blocked:
