@@ -304,3 +304,46 @@ def test_cli_help_lists_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
         "ultra-low",
     ):
         assert flag in text, flag
+
+
+def test_cli_reads_the_default_ledger_when_it_exists_and_never_creates_one(
+    tiny_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from sorafilm_nb.ledger import Ledger
+
+    path = Path(os.environ["SORAFILM_LEDGER"])  # a temp path (tests/conftest.py)
+    assert main(["plan", "--repo", str(tiny_repo), "--template", "single-12"]) == 0
+    assert "Budget left" not in capsys.readouterr().out and not path.exists()
+    with Ledger(path) as ledger:
+        ledger.set_budget(Cost(Decimal(100)))
+    assert main(["plan", "--repo", str(tiny_repo), "--template", "single-12"]) == 1
+    out = capsys.readouterr().out
+    assert "Budget left this month: $1.00" in out and "over-budget" in out
+
+
+def test_film_command_shares_the_plan_flags_and_output(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sorafilm_nb.cli import build_parser
+    from sorafilm_nb.commands.plan import format_plan, plan_from_args
+
+    args = build_parser().parse_args(
+        [
+            "film",
+            "--repo",
+            str(tiny_repo),
+            "--template",
+            "single-12",
+            "--budget",
+            "high",
+            "--out",
+            str(tmp_path / "film"),
+            "--dry-run",
+        ]
+    )
+    p = plan_from_args(args)
+    assert p.tier is Tier.HIGH and p.storyboard.seconds == 12
+    text = format_plan(p)
+    assert text.startswith(f"Plan {p.id} for Recorder") and "Estimated cost: $1.20" in text

@@ -62,6 +62,75 @@ def _top(text: str) -> int:
     return value
 
 
+def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags that say what to plan. `sorafilm film` adds the same ones, so both commands
+    stay in step (it looks for this function)."""
+    group = parser.add_argument_group("what to plan")
+    group.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="the repository to film (default: the current directory)",
+    )
+    group.add_argument(
+        "--theme",
+        default="kitchen",
+        metavar="THEME",
+        help="a packaged theme (kitchen, space, heist) or a theme FILE.toml (default: kitchen)",
+    )
+    group.add_argument(
+        "--template",
+        default="silent-90",
+        metavar="TEMPLATE",
+        help="story template: silent-90, teaser-30, single-12 or a FILE.toml (default: silent-90)",
+    )
+    group.add_argument(
+        "--budget",
+        type=_tier,
+        default="low",
+        metavar="TIER",
+        help=f"token budget per prompt: {', '.join(TIERS)}, or a number of tokens "
+        "(default: low); bounds prompt length, not the price",
+    )
+    group.add_argument(
+        "--model",
+        default="sora-2",
+        help="video model, priced from the price table (default: sora-2; also sora-2-pro)",
+    )
+    group.add_argument(
+        "--size",
+        default="1280x720",
+        metavar="WxH",
+        help="frame size: 1280x720, 720x1280, and on sora-2-pro also "
+        "1792x1024, 1024x1792 (default: 1280x720)",
+    )
+    group.add_argument(
+        "--seconds",
+        type=_seconds,
+        default=None,
+        metavar="N",
+        help="target length of the film, 4-120 s (default: the template's, "
+        "90 s for silent-90); the total lands within 4 s of it",
+    )
+    group.add_argument(
+        "--top", type=_top, default=8, metavar="N", help="how many concepts to cast (default: 8)"
+    )
+    group.add_argument(
+        "--prices",
+        default=None,
+        metavar="FILE",
+        help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)",
+    )
+    group.add_argument(
+        "--monthly-budget",
+        type=_dollars,
+        default=None,
+        metavar="DOLLARS",
+        help="lint the plan against this much money left this month, instead of the "
+        "ledger's budget (an error when the plan costs more)",
+    )
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "plan",
@@ -75,74 +144,13 @@ def register(subparsers: Any) -> None:
         "they do not change the per-second price. Example: sorafilm plan --repo . --theme "
         "kitchen --template silent-90 --budget low --model sora-2 --size 1280x720 --out out/",
     )
-    parser.add_argument(
-        "--repo",
-        default=".",
-        metavar="PATH",
-        help="the repository to film (default: the current directory)",
-    )
-    parser.add_argument(
-        "--theme",
-        default="kitchen",
-        metavar="THEME",
-        help="a packaged theme (kitchen, space, heist) or a theme FILE.toml (default: kitchen)",
-    )
-    parser.add_argument(
-        "--template",
-        default="silent-90",
-        metavar="TEMPLATE",
-        help="story template: silent-90, teaser-30, single-12 or a FILE.toml (default: silent-90)",
-    )
-    parser.add_argument(
-        "--budget",
-        type=_tier,
-        default="low",
-        metavar="TIER",
-        help=f"token budget per prompt: {', '.join(TIERS)}, or a number of tokens (default: low)",
-    )
-    parser.add_argument(
-        "--model",
-        default="sora-2",
-        help="video model, priced from the price table (default: sora-2; also sora-2-pro)",
-    )
-    parser.add_argument(
-        "--size",
-        default="1280x720",
-        metavar="WxH",
-        help="frame size: 1280x720, 720x1280, and on sora-2-pro also "
-        "1792x1024, 1024x1792 (default: 1280x720)",
-    )
-    parser.add_argument(
-        "--seconds",
-        type=_seconds,
-        default=None,
-        metavar="N",
-        help="target length of the film, 4-120 s (default: the template's, "
-        "90 s for silent-90); the total lands within 4 s of it",
-    )
-    parser.add_argument(
-        "--top", type=_top, default=8, metavar="N", help="how many concepts to cast (default: 8)"
-    )
-    parser.add_argument(
-        "--prices",
-        default=None,
-        metavar="FILE",
-        help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)",
-    )
-    parser.add_argument(
-        "--monthly-budget",
-        type=_dollars,
-        default=None,
-        metavar="DOLLARS",
-        help="lint the plan against this much money left this month, without "
-        "a ledger (an error when the plan costs more)",
-    )
+    add_plan_arguments(parser)
     parser.add_argument(
         "--ledger",
         default=None,
         metavar="PATH",
-        help="lint against the remaining monthly budget of this ledger (read "
-        "only; --monthly-budget wins)",
+        help="lint against this ledger's remaining monthly budget (default: $SORAFILM_LEDGER "
+        "or the user data folder, when that file exists); only read, never created",
     )
     parser.add_argument(
         "--json",
@@ -184,30 +192,34 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _remaining(args: argparse.Namespace) -> Any:
+def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
+    """The ledger to read the remaining budget from, or None. Never creates a ledger file:
+    without one no budget is set, so there is nothing to lint against."""
+    from ..errors import LedgerError
+    from ..ledger import Ledger, default_path
+
+    given = getattr(args, "ledger", None)
+    path = Path(given).expanduser() if given else default_path()
+    if not path.is_file():
+        if given and must_exist:
+            raise LedgerError(
+                f"no ledger at {given}; set a budget first with "
+                f"`sorafilm budget set DOLLARS --ledger {given}`"
+            )
+        return None
+    return Ledger(path)
+
+
+def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
+    """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
+    from ..plan import plan
     from ..pricing import Cost
 
-    if args.monthly_budget is not None:
-        return Cost(args.monthly_budget), None
-    if args.ledger is None:
-        return None, None
-    from ..errors import LedgerError
-    from ..ledger import Ledger
-
-    if not Path(args.ledger).expanduser().is_file():  # planning never creates a ledger
-        raise LedgerError(
-            f"no ledger at {args.ledger}; set a budget first with "
-            f"`sorafilm budget set DOLLARS --ledger {args.ledger}`"
-        )
-    return None, Ledger(args.ledger)
-
-
-def run(args: argparse.Namespace) -> int:
-    from ..plan import plan
-
-    remaining, ledger = _remaining(args)
+    monthly = getattr(args, "monthly_budget", None)
+    remaining = Cost(monthly) if monthly is not None else None
+    ledger = None if remaining is not None else _ledger(args, must_exist=must_exist)
     try:
-        result = plan(
+        return plan(
             args.repo,
             args.theme,
             args.template,
@@ -215,21 +227,25 @@ def run(args: argparse.Namespace) -> int:
             args.model,
             args.size,
             target_seconds=args.seconds,
-            top=args.top,
+            top=getattr(args, "top", 8),
             ledger=ledger,
-            prices=args.prices,
+            prices=getattr(args, "prices", None),
             remaining=remaining,
         )
     finally:
         if ledger is not None:
             ledger.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    result = plan_from_args(args, must_exist=True)
     verbose = getattr(args, "verbose", False)
     out = sys.stdout
     notes = sys.stderr if args.json else sys.stdout
     if args.json:
         out.write(result.to_json() + "\n")
     else:
-        _print_text(result, verbose, out)
+        out.write(format_plan(result, verbose=verbose) + "\n")
     if args.out:
         folder = Path(args.out).expanduser()
         folder.mkdir(parents=True, exist_ok=True)
@@ -243,6 +259,16 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def format_plan(result: Any, *, verbose: bool = False) -> str:
+    """The plan as the CLI prints it: summary, shot table, findings, cost (`sorafilm film`
+    prints the same)."""
+    import io
+
+    buf = io.StringIO()
+    _print_text(result, verbose, buf)
+    return buf.getvalue().rstrip("\n")
 
 
 def _print_text(result: Any, verbose: bool, out: Any) -> None:
