@@ -40,7 +40,6 @@ EXPECTED = {
         "reason": "TEXT",
     },
     "charges": {
-        "id": "TEXT",
         "job": "TEXT",
         "created_at": "TEXT",
         "cents": "INTEGER",
@@ -126,7 +125,7 @@ def test_day_totals_are_backfilled_when_an_old_ledger_is_upgraded(tmp_path: Path
         db.execute("INSERT INTO jobs (id, created_at, updated_at, purpose, estimate_cents, "
                    "billed_cents, currency, status) VALUES (?, ?, ?, 'p', ?, ?, 'USD', ?)",
                    (rid, t, t, est, billed, status))
-    db.execute("INSERT INTO charges VALUES ('cb', 'b', 't', 150, 'USD', 'completed')")
+    db.execute("INSERT INTO charges VALUES ('b', 't', 150, 'USD', 'completed')")
     db.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
     db.execute("PRAGMA user_version = 3")
     db.execute("COMMIT")
@@ -174,7 +173,7 @@ def test_amount_columns_refuse_floats_text_and_negatives(table: str, column: str
                     "hard": 1},
         "jobs": {"id": "j", "created_at": "t", "updated_at": "t", "purpose": "p",
                  "estimate_cents": 10, "currency": "USD", "status": "completed"},
-        "charges": {"id": "c", "job": "j", "created_at": "t", "cents": 10, "currency": "USD",
+        "charges": {"job": "j", "created_at": "t", "cents": 10, "currency": "USD",
                     "kind": "completed"},
     }
     if table == "charges":
@@ -211,9 +210,9 @@ def test_one_charge_per_job_at_the_schema_level() -> None:
     db = _migrated()
     db.execute("INSERT INTO jobs (id, created_at, updated_at, purpose, estimate_cents, currency,"
                " status) VALUES ('j', 't', 't', 'p', 10, 'USD', 'completed')")
-    db.execute("INSERT INTO charges VALUES ('c1', 'j', 't', 10, 'USD', 'completed')")
+    db.execute("INSERT INTO charges VALUES ('j', 't', 10, 'USD', 'completed')")
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        db.execute("INSERT INTO charges VALUES ('c2', 'j', 't', 10, 'USD', 'completed')")
+        db.execute("INSERT INTO charges VALUES ('j', 't2', 10, 'USD', 'completed')")
 
 
 def test_unknown_status_is_refused() -> None:
