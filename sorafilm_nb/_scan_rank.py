@@ -51,11 +51,13 @@ def module_name(rel: str, package: str | None) -> str:
     """``db/models/query.py`` -> ``db.models.query`` (prefixed with the package, if root is one)."""
     stem = rel.rsplit(".", 1)[0]
     parts = [p for p in stem.split("/") if p]
+    if len(parts) > 1 and parts[0] in ("src", "lib") and not package:  # src layout
+        parts.pop(0)
     if parts and parts[-1] in ("__init__", "index"):
         parts.pop()
     if package:
         parts.insert(0, package)
-    return ".".join(parts) or (package or "")
+    return ".".join(parts) or package or stem.rsplit("/", 1)[-1]
 
 
 def _log(n: float) -> float:
@@ -262,7 +264,12 @@ def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
     chosen.sort(key=lambda r: (-round(r[5], 4), r[1], r[0], r[2], r[3]))
     rows = []
     for kind, name, rel, line, summary, score, r_n, c_n, lang, bases in chosen:
-        words = (name,) if kind == "theme" else concept_words(name, summary)
+        if kind == "theme":
+            words: tuple[str, ...] = (name,)
+        elif summary.startswith(("raised ", "caught ")):  # a tally, not prose
+            words = concept_words(name, "")
+        else:
+            words = concept_words(name, summary)
         rows.append((name, kind, rel, line, summary, round(score, 4), r_n, c_n, words, lang,
                      bases))
     return rows

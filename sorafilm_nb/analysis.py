@@ -2,6 +2,22 @@
 
 CONTRACT (shared with metaphors.py, story.py, ui/): the dataclasses below are the interface.
 Fields may be added (with defaults); existing ones keep their names and meaning.
+
+How analyze() works, and where each part lives:
+
+1. list the files the owner sees (_scan_files): ``git ls-files`` in a work tree, else a walk
+   that skips venvs, node_modules, build dirs and caches; minified and vendored code is left
+   out either way;
+2. skip every file whose (size, mtime) matches the cache index (_scan_cache); if nothing
+   changed and the stored profile was built from exactly these files, return it: a warm run
+   reads no source file at all;
+3. read, hash and parse the rest (_scan_worker): Python with ``ast`` (_scan_python),
+   JavaScript and TypeScript with tree-sitter (_scan_js); content already in the cache is not
+   parsed again; with many files the work is spread over every core;
+4. rank (_scan_rank): references from other files, imports, ``__all__``, subclasses,
+   docstrings, raise/except counts; tests count a quarter.
+
+Nothing about one file can stop a scan: what cannot be read becomes a ScanWarning.
 """
 
 from __future__ import annotations

@@ -127,6 +127,7 @@ def test_small_repo_concepts(tmp_path: Path) -> None:
     assert by["exception", "ImportError"].caught == 1
     assert by["exception", "OverflowError"].caught == 1
     assert "raised" not in by["exception", "ImportError"].summary
+    assert by["exception", "ImportError"].words == ("import", "error")  # not "caught", "file"
     # re-raising a variable (`raise exc`) is not an exception class
     assert ("exception", "text") not in by
     parser = by["class", "Parser"]
