@@ -444,6 +444,8 @@ SECRETS = [
     ("GITHUB_TOKEN=" + "abc123def456", "TOKE"),
     ("OPENAI_API_KEY=" + "notreallyakey1", "API_"),
     ("db_password: " + "s3cr3t!", "pass"),
+    ("+44 20 7946 0958", "+44 "),
+    ("+1 (555) 010-4477", "+1 ("),
 ]
 
 
@@ -465,7 +467,8 @@ def test_secret_shaped_prose_stays_quiet() -> None:
     prose = (
         "Intertitle: 'Password: incorrect'. The bearer of bad news sets a desk-lamp on "
         "a risk-free tray; the local baker and the corp. accountant wave at version "
-        "3.12.1 on a sign; he tapes a key to the fridge: 'key: spare'. Timing 0-3 s."
+        "3.12.1 on a sign; he tapes a key to the fridge: 'key: spare'. Timing 0-3 s, "
+        "1280x720, +1 more egg, 2 + 2 = 5, 12 s + 8 s."
     )
     assert scan_text(prose) == ()
 
