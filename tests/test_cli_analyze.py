@@ -191,3 +191,12 @@ def test_real_package(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(entries) == 6
     assert len({e["metaphor"] for e in entries}) == 6
     assert any(e["concept"]["kind"] == "exception" and e["score"] >= 100 for e in entries)
+
+
+def test_empty_repo_says_there_is_nothing_to_cast(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, str(tmp_path))
+    assert code == 0
+    assert "0 concepts" in out and "nothing to cast" in out
+    code, out, _ = run(capsys, str(tmp_path), "--json")
+    assert json.loads(out)["casting"]["entries"] == []

@@ -594,3 +594,32 @@ def test_casting_real_packages(real_profiles: dict[str, RepoProfile], pkg: str,
         if e.concept.kind == "exception" and e.concept.name in named:
             assert e.score >= BASE, (e.concept.name, e.metaphor.id, e.score)
     assert {e.concept.kind for e in casting.entries} >= {"exception", "class"}
+
+
+CAST_IN_CHILD = """
+import json
+from sorafilm_nb.analysis import Concept, RepoProfile
+from sorafilm_nb.metaphors import cast
+names = [("ImportError", "exception"), ("ModuleNotFoundError", "exception"),
+         ("KeyError", "exception"), ("Zq", "exception"), ("SessionManager", "class"),
+         ("CacheManager", "class"), ("Thing", "class"), ("speed", "theme"),
+         ("load_all", "function"), ("pkg.loader", "module")]
+concepts = tuple(Concept(n, k, "m.py", 1, "", 10.0 - i, words=("cache", "queue", "load"))
+                 for i, (n, k) in enumerate(names))
+profile = RepoProfile("/r", "r", "r", "", concepts, 1)
+print(json.dumps([cast(profile, t, top=10).to_dict() for t in ("kitchen", "space", "heist")]))
+"""
+
+
+def test_casting_is_identical_across_processes_and_hash_seeds() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", CAST_IN_CHILD], env=env, check=True,
+                              capture_output=True, text=True, timeout=60)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

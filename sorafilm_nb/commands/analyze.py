@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from typing import TYPE_CHECKING, Any
@@ -62,11 +63,16 @@ def run(args: argparse.Namespace) -> int:
     profile = analyze(args.path, use_cache=not args.no_cache)
     casting = cast(profile, library, top=args.top)
     if args.json:
-        json.dump(to_json(profile, casting), sys.stdout, indent=2, ensure_ascii=False,
-                  default=str)
-        sys.stdout.write("\n")
+        text = json.dumps(to_json(profile, casting), indent=2, ensure_ascii=False,
+                          default=str) + "\n"
     else:
-        sys.stdout.write(render_text(profile, casting))
+        text = render_text(profile, casting)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `sorafilm analyze --json | head`: the reader had enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet
     return 0
 
 
@@ -107,8 +113,9 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     lines = [
         f"{profile.title or profile.name}  ({profile.root})",
-        f"{profile.files_scanned} files scanned, {len(profile.concepts)} concepts ("
-        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")",
+        f"{profile.files_scanned} files scanned, {len(profile.concepts)} concepts"
+        + (" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
+           if kinds else ""),
         f"theme: {lib.theme} ({lib.title}), {len(lib.metaphors)} metaphors",
         "",
     ]
