@@ -90,8 +90,8 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
                                         for t in Tier], value=tier, description="tier")
         self.model = w.Dropdown(options=list(price_table.models), value=model,
                                 description="model")
-        self.size = w.Dropdown(options=list(sizes), value=size if size in sizes else sizes[0],
-                               description="size")
+        size = size if size in sizes else ("1280x720" if "1280x720" in sizes else sizes[0])
+        self.size = w.Dropdown(options=list(sizes), value=size, description="size")
         self.template = w.Dropdown(options=template_ids, value=template or template_ids[0],
                                    description="template")
         self.output = w.HTML()

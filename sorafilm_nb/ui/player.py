@@ -114,6 +114,9 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
         self.film = film
         self.add_class("sorafilm-player")
 
+    def __repr__(self) -> str:
+        return f"VideoPlayer({self.src_path!r}, {len(self.shots)} shots)"
+
     def seek(self, shot: int | str) -> None:
         """Jump the player to a shot (by index or id), as a click on the list does."""
         ids = [row["id"] for row in self.shots]
