@@ -11,7 +11,9 @@ sent between processes cheaply. Keys (all optional except "lang"):
     ct    {exception name: [count, first line]}               ``except X`` / ``except (X, Y)``
     refs  [identifier, ...]                                   identifier tokens in the file
     imn   [name, ...]                                         names imported (from x import n)
-    imp   [module, ...]                                       modules imported
+    imp   [module, ...]                                       modules imported (relative ones
+                                                              with their leading dots; for
+                                                              `from m import n` also "m.n")
     all   [name, ...]                                         the module's __all__
     dw    {keyword: docstrings of this file that use it}     for docstring themes
     warn  reason                                              the file could not be read
@@ -29,7 +31,7 @@ from typing import Any
 from ._scan_text import doc_words
 
 # Bump when the shape or meaning of the result changes: it is part of every cache key.
-PARSER_VERSION = "py-3"
+PARSER_VERSION = "py-4"
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = frozenset(
@@ -167,10 +169,14 @@ def _extract(tree: ast.Module, data: bytes) -> dict[str, Any]:
                 if name:
                     _tally(raised, name, node.lineno)
             elif cls is ast.ImportFrom:
+                base = "." * node.level + (node.module or "")  # type: ignore[attr-defined]
                 if node.module:  # type: ignore[attr-defined]
-                    imports.append("." * node.level + node.module)  # type: ignore
+                    imports.append(base)
+                sep = "" if base.endswith(".") else "."
                 for alias in node.names:  # type: ignore[attr-defined]
                     imported.add(alias.name)
+                    # `from pkg import mod` imports a module as often as a name: keep both
+                    imports.append(base + sep + alias.name)
             elif cls is ast.Import:
                 for alias in node.names:  # type: ignore[attr-defined]
                     imports.append(alias.name)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import builtins
 import math
+import posixpath
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from ._scan_text import concept_words
 
-RANK_VERSION = "rank-3"
+RANK_VERSION = "rank-4"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -58,6 +59,33 @@ def module_name(rel: str, package: str | None) -> str:
     if package:
         parts.insert(0, package)
     return ".".join(parts) or package or stem.rsplit("/", 1)[-1]
+
+
+_JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+
+
+def resolve_import(imp: str, rel: str, here: str) -> str:
+    """An import as written in file rel (module ``here``), as an absolute module name.
+
+    ``..utils`` in ``pkg/sub/mod.py`` is ``pkg.utils``; ``./util.js`` in ``src/app.js`` is
+    ``util`` (module_name of ``src/util.js``); absolute names are returned as they are.
+    """
+    if imp.startswith("./") or imp.startswith("../"):  # JavaScript, relative to the file
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        path = posixpath.normpath(posixpath.join(folder, imp))
+        if not path.endswith(_JS_SUFFIXES):
+            path += ".js"
+        return module_name(path, None) if not path.startswith("..") else imp
+    if not imp.startswith("."):
+        return imp
+    level = len(imp) - len(imp.lstrip("."))
+    parts = here.split(".")
+    if not rel.endswith("/__init__.py") and rel != "__init__.py":
+        parts = parts[:-1]  # the package the module is in
+    if level > 1:
+        parts = parts[: max(0, len(parts) - (level - 1))]
+    rest = imp[level:]
+    return ".".join([*parts, rest] if rest else parts)
 
 
 def _log(n: float) -> float:
@@ -119,10 +147,9 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
             own_refs[rel] = hits
         for name in r.get("imn", ()):
             import_files[name] = import_files.get(name, 0) + 1
-        for mod in r.get("imp", ()):
-            last = mod.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
-            if last:
-                mod_imports[last] = mod_imports.get(last, 0) + 1
+        here = module_name(rel, package)
+        for mod in {resolve_import(m, rel, here) for m in r.get("imp", ())}:
+            mod_imports[mod] = mod_imports.get(mod, 0) + 1
         weight = 0.25 if in_tests(rel) else 1.0
         for key, table in (("rz", raised), ("ct", caught)):
             for name, (count, line) in r.get(key, {}).items():
@@ -208,9 +235,8 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
         if "warn" in r:
             continue
         mod = module_name(rel, package)
-        last = mod.rsplit(".", 1)[-1]
         doc = r.get("doc", "")
-        score = 0.5 + 1.5 * _log(mod_imports.get(last, 0)) + (1.0 if doc else 0.0)
+        score = 0.5 + 1.5 * _log(mod_imports.get(mod, 0)) + (1.0 if doc else 0.0)
         if in_tests(rel):
             score *= 0.25
         raws.append(("module", mod, rel, 1, doc, score, 0, 0, r.get("lang", "python"), ()))

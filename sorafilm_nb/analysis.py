@@ -184,7 +184,7 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
         todo.append((rel, full, language_of(rel) or "python"))
 
     readme_text = _readme_text(root)
-    package = root.name if (root / "__init__.py").is_file() else None
+    package = _package_name(root)
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
@@ -300,6 +300,16 @@ def _check_root(path: str | os.PathLike[str]) -> Path:
     if not root.is_dir():
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: not a directory")
     return root.resolve()
+
+
+def _package_name(root: Path) -> str | None:
+    """``django.core`` for .../site-packages/django/core: the dotted name root imports as."""
+    parts: list[str] = []
+    folder = root
+    while (folder / "__init__.py").is_file() and folder.name and len(parts) < 32:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts) or None
 
 
 def _readme_text(root: Path) -> str:

@@ -454,6 +454,8 @@ def test_django_core_subset() -> None:
     prof = analyze(package_dir("django") / "core")
     top_exc = [c.name for c in prof.top(8, ("exception",))]
     assert "ValidationError" in top_exc and "ImproperlyConfigured" in top_exc
+    modules = [c.name for c in prof.top(10, ("module",))]
+    assert "django.core.exceptions" in modules  # named as imported: the package is django.core
     validation = next(c for c in prof.concepts if c.name == "ValidationError")
     assert validation.file == "exceptions.py" and validation.raised > 10
     assert validation.caught > 0
