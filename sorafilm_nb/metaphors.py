@@ -562,10 +562,9 @@ def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
     matches = field(raw, "matches", dict, file=file, entry=entry, default={})
     _unknown_keys(matches, _MATCH_KEYS, file=file, entry=entry, where=" in matches")
     rule = MatchRule(
-        kinds=str_list(matches, "kinds", file=file, entry=entry, default=()),
-        names=str_list(matches, "names", file=file, entry=entry, default=()),
-        words=tuple(w.lower() for w in
-                    str_list(matches, "words", file=file, entry=entry, default=())),
+        kinds=_match_list(matches, "kinds", file=file, entry=entry),
+        names=_match_list(matches, "names", file=file, entry=entry),
+        words=tuple(w.lower() for w in _match_list(matches, "words", file=file, entry=entry)),
     )
     m = Metaphor(
         id=mid, matches=rule,
@@ -578,6 +577,17 @@ def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
     )
     _check_metaphor(m, file=file, entry=entry)
     return m
+
+
+def _match_list(matches: Mapping[str, Any], name: str, *, file: str, entry: str
+                ) -> tuple[str, ...]:
+    """A list in the matches table; errors call the field "matches.<name>" like the rest."""
+    try:
+        return str_list(matches, name, file=file, entry=entry, default=())
+    except DataFileError as exc:
+        where = f"{exc.file}, entry {exc.entry!r}, field {exc.field!r}: "
+        message = str(exc)[len(where):] if str(exc).startswith(where) else str(exc)
+        raise DataFileError(file, message, entry=entry, field=f"matches.{name}") from None
 
 
 def _check_metaphor(m: Any, *, file: str, entry: str) -> None:
