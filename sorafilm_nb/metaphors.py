@@ -142,12 +142,16 @@ class MetaphorLibrary:
         return library
 
     def get(self, metaphor_id: str) -> Metaphor:
-        """The metaphor with this id (UnknownMetaphor, listing close ids, if there is none)."""
+        """The metaphor with this id (UnknownMetaphor, naming close ids, if there is none)."""
         for m in self.metaphors:
             if m.id == metaphor_id:
                 return m
+        import difflib
+
+        close = difflib.get_close_matches(str(metaphor_id), self.ids(), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownMetaphor(f"no metaphor {metaphor_id!r} in theme {self.theme!r} "
-                              f"(it has {len(self.metaphors)}: {', '.join(self.ids()[:6])}, …)")
+                              f"({len(self.metaphors)} metaphors){hint}")
 
     def ids(self) -> tuple[str, ...]:
         return tuple(m.id for m in self.metaphors)
@@ -202,7 +206,7 @@ class MetaphorLibrary:
 _IGNORED_TOKENS = frozenset({
     "error", "errors", "exception", "exceptions", "base", "abstract", "mixin", "impl", "get",
     "set", "the", "a", "an", "of", "to", "is", "and", "or", "for", "in", "on", "by", "with",
-    "from", "init", "main", "test", "tests", "util", "utils", "helper", "helpers", "py",
+    "from", "init", "main", "util", "utils", "helper", "helpers", "py",
 })
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "e")

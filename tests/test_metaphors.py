@@ -380,6 +380,8 @@ def test_with_metaphors_adds_replaces_and_validates() -> None:
     assert info.value.field == "beat"
     with pytest.raises(UnknownMetaphor, match="no metaphor 'nope'"):
         lib.get("nope")
+    with pytest.raises(UnknownMetaphor, match=r"did you mean heist\.empty-safe"):
+        lib.get("heist.emtpy-safe")
 
 
 # ------------------------------------------------------------------ scoring and casting
