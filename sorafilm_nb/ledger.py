@@ -271,7 +271,8 @@ def _aware(dt: datetime, what: str = "time") -> datetime:
 
 
 def _ts(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime(_TS)
+    """UTC, fixed width, 'Z' (isoformat is several times faster than strftime with %f)."""
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _parse_ts(text: str) -> datetime:
@@ -313,8 +314,8 @@ MASK = "[redacted]"
 
 def scrub(text: str | None) -> str | None:
     """text with anything shaped like an API key replaced by [redacted]."""
-    if text is None:
-        return None
+    if text is None or len(text) < 8:  # too short to hold any key
+        return text
     for var in ("OPENAI_API_KEY", "SORAFILM_API_KEY"):
         secret = os.environ.get(var, "")
         if len(secret) >= 8:
