@@ -381,7 +381,7 @@ def assign(
             continue
 
         def need(i: int) -> tuple[int, int, int]:
-            lo = clip_range(units[i])[0] - int(beats[i].title_card)
+            lo = clip_range(units[i], beats[i].max_shots)[0] - int(beats[i].title_card)
             return (-(lo - len(placed[i])), -(capacity[i] - len(placed[i])), i)
 
         placed[min(open_beats, key=need)].append(e)
