@@ -20,7 +20,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser" --nbval-lax --nbval-cell-timeout=300 tests notebooks
+
+# The JupyterLab-in-a-real-browser check: Debian's chromium driven by Playwright.
+test-browser: $(STAMP)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(PY) -m pytest -m browser tests/browser
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

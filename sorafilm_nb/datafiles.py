@@ -48,9 +48,15 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise DataFileError(str(p), f"not valid TOML: {exc}") from None
 
 
-def field(table: Mapping[str, Any], name: str, kind: type[T] | tuple[type, ...], *,
-          file: str | Path, entry: str | None = None, default: Any = ...,
-          ) -> T:
+def field(
+    table: Mapping[str, Any],
+    name: str,
+    kind: type[T] | tuple[type, ...],
+    *,
+    file: str | Path,
+    entry: str | None = None,
+    default: Any = ...,
+) -> T:
     """table[name], checked to be of kind; errors name the file, the entry and the field.
 
     bool is not accepted where int or float is asked (TOML's true is not a number), and an
@@ -67,19 +73,35 @@ def field(table: Mapping[str, Any], name: str, kind: type[T] | tuple[type, ...],
     ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
     if not ok:
         wanted = " or ".join(k.__name__ for k in kinds)
-        raise DataFileError(str(file), f"expected {wanted}, got {type(value).__name__} "
-                            f"{value!r}", entry=entry, field=name)
+        raise DataFileError(
+            str(file),
+            f"expected {wanted}, got {type(value).__name__} {value!r}",
+            entry=entry,
+            field=name,
+        )
     return value  # type: ignore[return-value]
 
 
-def str_list(table: Mapping[str, Any], name: str, *, file: str | Path,
-             entry: str | None = None, default: tuple[str, ...] | None = None,
-             ) -> tuple[str, ...]:
+def str_list(
+    table: Mapping[str, Any],
+    name: str,
+    *,
+    file: str | Path,
+    entry: str | None = None,
+    default: tuple[str, ...] | None = None,
+) -> tuple[str, ...]:
     """A list of strings field, as a tuple."""
-    value = field(table, name, list, file=file, entry=entry,
-                  default=list(default) if default is not None else ...)
+    value = field(
+        table,
+        name,
+        list,
+        file=file,
+        entry=entry,
+        default=list(default) if default is not None else ...,
+    )
     for item in value:
         if not isinstance(item, str):
-            raise DataFileError(str(file), f"expected a list of strings, found {item!r}",
-                                entry=entry, field=name)
+            raise DataFileError(
+                str(file), f"expected a list of strings, found {item!r}", entry=entry, field=name
+            )
     return tuple(value)

@@ -22,8 +22,9 @@ class SorafilmError(Exception):
 class DataFileError(SorafilmError, ValueError):
     """A data file is malformed. The message names the file, the entry and the field."""
 
-    def __init__(self, file: str, message: str, *, entry: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, file: str, message: str, *, entry: str | None = None, field: str | None = None
+    ) -> None:
         self.file = str(file)
         self.entry = entry
         self.field = field

@@ -10,8 +10,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point every per-user directory at a temp dir, and drop any real API key."""
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("SORAFILM_CACHE_DIR", str(base / "cache"))

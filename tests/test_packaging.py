@@ -20,18 +20,38 @@ def test_import_is_light() -> None:
         "import sys, sorafilm_nb, sorafilm_nb.cli;"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import sorafilm_nb pulled in: {out.stdout.strip()}"
 
 
 def test_public_api_is_pinned() -> None:
-    assert sorafilm_nb.__all__ == sorted([
-        "BudgetExceeded", "CastEntry", "Casting", "Concept", "Cost", "Ledger", "Metaphor",
-        "MetaphorLibrary", "Plan", "PriceTable", "RepoProfile", "ScanWarning", "Shot",
-        "Simulator", "StoryTemplate", "Storyboard", "Studio", "Tier", "analyze", "cast",
-        "plan", "share", "storyboard",
-    ])
+    assert sorafilm_nb.__all__ == sorted(
+        [
+            "BudgetExceeded",
+            "CastEntry",
+            "Casting",
+            "Concept",
+            "Cost",
+            "Ledger",
+            "Metaphor",
+            "MetaphorLibrary",
+            "Plan",
+            "PriceTable",
+            "RepoProfile",
+            "ScanWarning",
+            "Shot",
+            "Simulator",
+            "StoryTemplate",
+            "Storyboard",
+            "Studio",
+            "Tier",
+            "analyze",
+            "cast",
+            "plan",
+            "share",
+            "storyboard",
+        ]
+    )
 
 
 def test_unknown_attribute_is_an_attribute_error() -> None:

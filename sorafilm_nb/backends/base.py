@@ -1,13 +1,13 @@
 """The VideoBackend protocol, the Job record, and the errors a caller handles.
 
-    BackendError
-    ├── AuthError          401/403: missing or wrong key (the key itself is never in the message)
-    ├── InvalidRequest     400: illegal seconds, size or model; carries the API's param
-    ├── RefusedPrompt      the job failed with error.code "moderation_blocked"
-    ├── RateLimited        429; retry_after seconds when the server said
-    ├── ServerError        5xx, dropped connection, timeout
-    ├── NotFound           404: unknown job id
-    └── ContentExpired     the job's content can no longer be downloaded
+BackendError
+├── AuthError          401/403: missing or wrong key (the key itself is never in the message)
+├── InvalidRequest     400: illegal seconds, size or model; carries the API's param
+├── RefusedPrompt      the job failed with error.code "moderation_blocked"
+├── RateLimited        429; retry_after seconds when the server said
+├── ServerError        5xx, dropped connection, timeout
+├── NotFound           404: unknown job id
+└── ContentExpired     the job's content can no longer be downloaded
 """
 
 from __future__ import annotations
@@ -96,8 +96,9 @@ class VideoBackend(Protocol):
 
     def download(self, job_id: str, dest: Path, *, variant: Variant = "video") -> Path: ...
 
-    def list(self, *, after: str | None = None, limit: int = 100,
-             order: Literal["asc", "desc"] = "desc") -> list[Job]: ...
+    def list(
+        self, *, after: str | None = None, limit: int = 100, order: Literal["asc", "desc"] = "desc"
+    ) -> list[Job]: ...
 
     def remix(self, job_id: str, *, prompt: str) -> Job: ...
 
