@@ -341,9 +341,9 @@ def pieces(sections: Sequence[tuple[str, str]]) -> list[str]:
     remembered: the style block, the camera and the action lines repeat in every step and
     every shot. tests/test_prompts.py checks the sum against a direct count.
     """
-    items = sorted(
-        ((_PARAGRAPH.get(name, 2), i, text) for i, (name, text) in enumerate(sections) if text)
-    )
+    items = [(_PARAGRAPH.get(name, 2), i, text) for i, (name, text) in enumerate(sections) if text]
+    if any(items[k][0] > items[k + 1][0] for k in range(len(items) - 1)):
+        items.sort()  # rendered sections come in order already; hand-made ones may not
     out: list[str] = []
     for pos, (para, _, text) in enumerate(items):
         lead = " " if pos and items[pos - 1][0] == para == 1 else ""
@@ -428,18 +428,24 @@ def _list_keep(text: str, n: int) -> str:
 
 
 def _style_repeats(s: Sections) -> Sections:
-    # Look items that repeat a palette colour or the style name say nothing new.
-    label, body = _label_split(s.get("style", ""))
-    if not body:
+    style = s.get("style", "")
+    if not style:
         return s
+    return {**s, "style": _style_without_repeats(style, s.get("palette", ""))}
+
+
+@lru_cache(maxsize=256)
+def _style_without_repeats(style: str, palette_line: str) -> str:
+    """Look items that repeat a palette colour or the style name say nothing new."""
+    label, body = _label_split(style)
+    if not body:
+        return style
     items = [x.strip() for x in body.split(",")]
     name, look = items[0], items[1:]
-    _, palette = _label_split(s.get("palette", ""))
+    _, palette = _label_split(palette_line)
     seen = {w for w in re.findall(r"[a-z]+", (palette + " " + name).lower()) if len(w) > 3}
     kept = [x for x in look if not set(re.findall(r"[a-z]+", x.lower())) & seen]
-    out = dict(s)
-    out["style"] = _sentence(f"{label}: " + ", ".join([name, *kept]))
-    return out
+    return _sentence(f"{label}: " + ", ".join([name, *kept]))
 
 
 def _on(names: Sequence[str], fn: Callable[[str], str]) -> Callable[[Sections], Sections]:
@@ -614,7 +620,10 @@ def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int) -> int:
 
     Found by compressing with local and shared steps interleaved, as compress() does alone.
     """
-    result = compress(prompt_sections, cap, verify=False)
+    return _level_of(compress(prompt_sections, cap, verify=False))
+
+
+def _level_of(result: Compressed) -> int:
     steps = ladder()
     last = -1
     for pos, step in enumerate(steps):
@@ -635,13 +644,21 @@ def render_prompts(
     film's style words stay identical (lint checks for drift); the rest of each prompt is cut
     only as far as that shot needs.
     """
+    from .tokens import count_tokens
+
     cap = tier_cap(parse_tier(tier))
     full = [render_sections(shot, storyboard) for shot in storyboard.shots]
-    levels = [shared_level(s, cap) for s in full]
+    first = [compress(s, cap, verify=False) for s in full]
+    levels = [_level_of(r) for r in first]
     level = max(levels, default=-1)
     out = []
-    for shot, sections in zip(storyboard.shots, full, strict=True):
-        c = compress(sections, cap, shared_steps=level)
+    for shot, sections, done, own in zip(storyboard.shots, full, first, levels, strict=True):
+        # A shot that needed exactly the film's shared cuts was compressed just as the
+        # second pass would do it: the same steps in the same order. Reuse it.
+        if own == level and count_tokens(done.text) == done.tokens:
+            c = done
+        else:
+            c = compress(sections, cap, shared_steps=level)
         out.append(
             ShotPrompt(
                 shot.index, c.text, c.tokens, c.tokens_before, cap, c.sections, c.fits, c.steps

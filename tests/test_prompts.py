@@ -252,3 +252,17 @@ def test_piece_counting_holds_for_every_packaged_theme() -> None:
             for tier in (Tier.STANDARD, Tier.ULTRA_LOW, 40):
                 c = compress(render_sections(shot, board), tier_cap(tier))
                 assert section_tokens(c.sections) == count_tokens(c.text), (theme, shot.index)
+
+
+@pytest.mark.parametrize("tier", [*Tier, 120, 40])
+def test_render_prompts_equals_the_plain_two_pass_compression(tier: Tier | int) -> None:
+    from sorafilm_nb.prompts import shared_level
+
+    cap = tier_cap(tier)
+    full = [render_sections(s, BOARD) for s in BOARD.shots]
+    level = max(shared_level(s, cap) for s in full)
+    expected = [compress(s, cap, shared_steps=level) for s in full]
+    got = render_prompts(BOARD, tier)
+    assert [(p.text, p.tokens, p.tokens_before, p.fits, p.steps) for p in got] == [
+        (c.text, c.tokens, c.tokens_before, c.fits, c.steps) for c in expected
+    ]
