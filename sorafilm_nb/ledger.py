@@ -609,6 +609,10 @@ class Ledger:
             raise ValueError(f"start_day must be an integer from 1 to 31, got {start_day!r}")
         now = self._now()
         with self._write() as db:
+            have = self._currency(db)
+            if have is not None and have != limit.currency:
+                raise LedgerError(f"this ledger keeps {have}; a budget in {limit.currency} "
+                                  "would mix currencies (use another ledger file)")
             db.execute(
                 "INSERT INTO budgets (set_at, limit_cents, currency, start_day, hard) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -626,6 +630,18 @@ class Ledger:
             return None
         return Budget(Cost(Decimal(row["limit_cents"]), row["currency"]), row["start_day"],
                       bool(row["hard"]), _parse_ts(row["set_at"]))
+
+    @classmethod
+    def _currency(cls, db: sqlite3.Connection) -> str | None:
+        """The ledger's one currency: the budget's, else its jobs', else None (empty).
+
+        One per file, because the day totals add cents, and cents of USD and EUR do not add.
+        """
+        b = cls._budget(db)
+        if b is not None:
+            return b.currency
+        row = db.execute("SELECT currency FROM jobs LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
 
     def budget(self) -> Budget | None:
         """The budget in force, or None when none was ever set (no limit)."""
@@ -718,10 +734,11 @@ class Ledger:
             now = self._now()
             b = self._budget(db)
             currency = cost.currency
+            have = b.currency if b is not None else self._currency(db)
+            if have is not None and have != currency:
+                raise LedgerError(f"this ledger keeps {have}; cannot reserve {cost} in "
+                                  f"{currency}")
             if b is not None:
-                if cost.currency != b.currency:
-                    raise LedgerError(f"the budget is in {b.currency}; cannot reserve "
-                                      f"{cost.currency} {cost}")
                 start, end = month_bounds(now, b.start_day)
                 spent, reserved = self._usage(db, start, end)
                 left = b.limit.whole_cents - spent - reserved
@@ -1010,7 +1027,7 @@ class Ledger:
                     "SELECT status, COUNT(*) FROM jobs WHERE created_at >= ? AND created_at < ? "
                     "GROUP BY status ORDER BY status", (_ts(start), _ts(end)))
             }
-        currency = b.currency if b else "USD"
+            currency = self._currency(db) or "USD"
         remaining = None
         if b is not None:
             remaining = Cost(Decimal(b.limit.whole_cents - spent - reserved), currency)
@@ -1093,7 +1110,12 @@ class Ledger:
             seen.add(rec["id"])
         added, unchanged, conflicts = 0, 0, []
         with self._write() as db:
+            have = self._currency(db)
             for rec in parsed:
+                if have is not None and rec["currency"] != have:
+                    raise LedgerError(f"{src}: row {rec['id']!r} is in {rec['currency']}, this "
+                                      f"ledger keeps {have}; nothing was imported")
+                have = rec["currency"]
                 row = self._get(db, rid=rec["id"])
                 if row is not None:
                     if all(row[c] == rec[c] for c in CSV_COLUMNS):

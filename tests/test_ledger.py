@@ -282,9 +282,27 @@ def test_bad_arguments_are_refused(ledger: Ledger) -> None:
     with pytest.raises(ValueError, match="whole number of cents"):
         ledger.set_budget(Cost(Decimal("100.5")))
     ledger.set_budget(c(100))
-    with pytest.raises(LedgerError, match="budget is in USD"):
+    with pytest.raises(LedgerError, match=r"keeps USD; cannot reserve EUR 0\.01 in EUR"):
         ledger.reserve(Cost(Decimal(1), "EUR"), "x")
     assert ledger.pending() == []
+
+
+def test_one_currency_per_ledger(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "eur.db") as led:
+        led.reserve(Cost(Decimal(100), "EUR"), "first job fixes the currency")
+        with pytest.raises(LedgerError, match="keeps EUR"):
+            led.reserve(c(100), "dollars")
+        with pytest.raises(LedgerError, match="would mix currencies"):
+            led.set_budget(c(5000))
+        led.set_budget(Cost(Decimal(5000), "EUR"))
+        assert led.remaining() == Cost(Decimal(4900), "EUR")
+        assert led.month_summary().spent == Cost.zero("EUR")
+        out = led.export_csv(tmp_path / "eur.csv")
+    with Ledger(tmp_path / "usd.db") as led:
+        led.reserve(c(1), "usd")
+        with pytest.raises(LedgerError, match="nothing was imported"):
+            led.import_csv(out)
+        assert len(led.records()) == 1
 
 
 def test_every_stored_amount_is_an_integer(ledger: Ledger) -> None:
@@ -692,6 +710,27 @@ def test_cli_budget(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         cli(["budget", "set", "-5", "--ledger", path])
     with Ledger(path) as led:
         assert led.budget().limit.whole_cents == 1234
+
+
+def test_cli_pending_and_import(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = str(tmp_path / "cli.db")
+    old = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    with Ledger(path, clock=old) as led:
+        led.reserve(c(120), "kernel died")
+        led.attach(led.reserve(c(80), "still running"), "video_9", backend="openai")
+        led.export_csv(tmp_path / "x.csv")
+    assert cli(["budget", "pending", "--ledger", path]) == 0
+    out = capsys.readouterr().out
+    assert "no job id yet  kernel died" in out and "job video_9 on openai" in out
+    assert cli(["budget", "pending", "--release-stale", "--ledger", path]) == 0
+    out = capsys.readouterr().out
+    assert "released" in out and "stale: no job id" in out
+    assert "kernel died" not in out.split("\n", 1)[1]
+    other = str(tmp_path / "other.db")
+    assert cli(["budget", "import", str(tmp_path / "x.csv"), "--ledger", other]) == 0
+    assert "imported 2 row(s); 0 already there" in capsys.readouterr().out
+    assert cli(["budget", "import", str(tmp_path / "x.csv"), "--ledger", other]) == 0
+    assert "imported 0 row(s); 2 already there" in capsys.readouterr().out
 
 
 def test_cli_uses_the_env_ledger_and_reports_foreign_files(

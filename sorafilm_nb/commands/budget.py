@@ -75,6 +75,18 @@ def register(subparsers: Any) -> None:
     rep.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     rep.set_defaults(func=_report)
 
+    pend = sub.add_parser("pending", parents=[common],
+                          help="reservations and jobs without a final state")
+    pend.add_argument("--release-stale", action="store_true",
+                      help="release reservations that never got a job id within 6 hours "
+                      "(each is recorded with its reason)")
+    pend.set_defaults(func=_pending)
+
+    imp = sub.add_parser("import", parents=[common],
+                         help="add the rows of a `history --csv` file (idempotent)")
+    imp.add_argument("csv", metavar="CSV_FILE")
+    imp.set_defaults(func=_import)
+
 
 def _open(args: argparse.Namespace) -> Any:
     from ..ledger import Ledger
@@ -148,4 +160,28 @@ def _history(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         sys.stdout.write(ledger.report(args.format))
+    return 0
+
+
+def _pending(args: argparse.Namespace) -> int:
+    with _open(args) as ledger:
+        if args.release_stale:
+            for r in ledger.release_stale():
+                print(f"released {r.id} ({r.cost}, {r.purpose!r}): {r.reason}")
+        open_ = ledger.pending()
+        if not open_:
+            print("nothing pending")
+        for r in open_:
+            job = f"job {r.job_id} on {r.backend}" if r.job_id else "no job id yet"
+            print(f"{r.created_at:%Y-%m-%d %H:%M} UTC  {r.status:<9}  {r.cost!s:>8}  "
+                  f"{job}  {r.purpose}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    with _open(args) as ledger:
+        result = ledger.import_csv(args.csv)
+    print(f"imported {result.added} row(s); {result.unchanged} already there"
+          + (f"; {len(result.conflicts)} differ and were kept as they were: "
+             + ", ".join(result.conflicts) if result.conflicts else ""))
     return 0
