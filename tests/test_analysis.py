@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sorafilm_nb import analysis
 from sorafilm_nb.analysis import CONCEPT_KINDS, RepoProfile, analyze
 from sorafilm_nb.errors import AnalysisError
 
@@ -450,8 +451,14 @@ def test_httpx_from_site_packages() -> None:
     assert RepoProfile.from_json(prof.to_json()) == prof
 
 
-def test_django_core_subset() -> None:
-    prof = analyze(package_dir("django") / "core")
+def test_django_core_subset(monkeypatch: pytest.MonkeyPatch) -> None:
+    prof = analyze(package_dir("django") / "core", use_cache=False)
+    assert prof.stats["files"] >= analysis.PARALLEL_MIN  # big enough for the worker pool
+    assert prof.stats["workers"] == analysis._workers()
+    monkeypatch.setattr(analysis, "PARALLEL_MIN", 10**9)
+    serial = analyze(package_dir("django") / "core", use_cache=False)
+    assert serial.stats["workers"] == 1
+    assert serial == prof and serial.concepts == prof.concepts  # same answer either way
     top_exc = [c.name for c in prof.top(8, ("exception",))]
     assert "ValidationError" in top_exc and "ImproperlyConfigured" in top_exc
     modules = [c.name for c in prof.top(10, ("module",))]
