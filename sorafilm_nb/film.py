@@ -43,6 +43,7 @@ EXPIRED = "expired"  # completed, but the content could no longer be downloaded
 LOST = "lost"  # the job id is unknown to the server (404)
 REJECTED = "rejected"  # the API refused the request itself (400/401): no job was created
 FINAL_STATES = frozenset({COMPLETED, FAILED, REFUSED, EXPIRED, LOST, REJECTED})
+FAILURE_STATES = FINAL_STATES - {COMPLETED}  # what a progress bar shows in red
 PENDING_STATES = frozenset(
     {"planned", "reserved", "queued", "in_progress", "downloading", "timeout", "unknown"}
 )

@@ -43,7 +43,7 @@ from .backends.base import (
     RefusedPrompt,
     VideoBackend,
 )
-from .errors import PlanError
+from .errors import LedgerError, PlanError
 from .film import (
     COMPLETED,
     EXPIRED,
@@ -357,12 +357,20 @@ class Studio:
             reservation = mine[0] if mine else None
             if reservation is not None:
                 unattached.remove(reservation)
+            elif shot.reservation_id and shot.status != "planned":
+                # Released meanwhile (say, as stale) though a create may have been sent: still
+                # look before creating; attaching a found job re-opens the reservation.
+                with self._ledger_lock:
+                    old = self.ledger.reservation(shot.reservation_id)
+                if old is not None and old.status == "released" and not old.job_id:
+                    reservation = old
+            if reservation is not None:
                 if listing is None:
                     listing = self._list_all()
-                job = self._match(listing, run.shots[i], reservation, claimed)
+                job = self._adopt(reservation,
+                                  self._match(listing, run.shots[i], reservation, claimed),
+                                  claimed)
                 if job is not None:
-                    claimed.add(job.id)
-                    self._attach(reservation, job.id)
                     run.update(i, job_id=job.id, reservation_id=str(reservation.id),
                                status=job.status, progress=job.progress,
                                message="found the job with list() after a crash")
@@ -387,6 +395,8 @@ class Studio:
         new one has been downloaded.
         """
         folder = film.out_dir if isinstance(film, Film) else Path(film)
+        if isinstance(shots, (str, int)):
+            shots = [shots]
         data = read_manifest(folder)
         current = shots_from_manifest(folder, data)
         ids = {s.shot_id: i for i, s in enumerate(current)}
@@ -640,6 +650,10 @@ class Studio:
             except NotFound as exc:
                 self._vanished(run, index, f"the job is unknown to the server: {exc}")
                 return None
+            except (AuthError, InvalidRequest) as exc:  # retrying will not help; the job may
+                run.update(index, status="unknown",  # still bill, so its reservation stays
+                           error=f"cannot poll: {exc}; fix it, then resume()")
+                return None
             except BackendError as exc:  # server error, dropped connection: keep polling
                 if time.monotonic() > deadline:
                     run.update(index, status="timeout", error=f"gave up polling: {exc}")
@@ -751,19 +765,41 @@ class Studio:
             after = page[-1].id
         return jobs
 
-    @staticmethod
-    def _match(jobs: list[Job], shot: ShotResult, reservation: Any,
-               claimed: set[str]) -> Job | None:
-        """The job a reservation paid for: same request, created after it, not claimed."""
+    def _same_model(self, a: str, b: str) -> bool:
+        """sora-2 and its dated snapshot are the same request, as far as matching goes."""
+        if a == b:
+            return True
+        try:
+            return self.prices.resolve(a) == self.prices.resolve(b)
+        except PriceError:
+            return False
+
+    def _match(self, jobs: list[Job], shot: ShotResult, reservation: Any,
+               claimed: set[str]) -> list[Job]:
+        """Jobs a reservation may have paid for: same request, created after it, unclaimed,
+        oldest first. A job the list shows without its prompt matches on the rest."""
         since = _epoch(getattr(reservation, "created_at", None))
         candidates = [
             j for j in jobs
-            if j.id not in claimed and j.prompt == shot.prompt and j.model == shot.model
-            and int(j.seconds) == shot.seconds and j.size == shot.size
-            and (since is None or j.created_at >= since - 2)
+            if j.id not in claimed and (j.prompt is None or j.prompt == shot.prompt)
+            and self._same_model(j.model, shot.model) and int(j.seconds) == shot.seconds
+            and j.size == shot.size and (since is None or j.created_at >= since - 2)
         ]
-        candidates.sort(key=lambda j: j.created_at)
-        return candidates[0] if candidates else None
+        candidates.sort(key=lambda j: (j.prompt is None, j.created_at))
+        return candidates
+
+    def _adopt(self, reservation: Any, candidates: list[Job], claimed: set[str]) -> Job | None:
+        """Attach the first candidate the ledger does not already know under another
+        reservation (another notebook's job is that notebook's to settle)."""
+        for job in candidates:
+            claimed.add(job.id)
+            try:
+                self._attach(reservation, job.id)
+            except LedgerError as exc:
+                log.info("not adopting %s: %s", job.id, exc)
+                continue
+            return job
+        return None
 
     # -- the end ---------------------------------------------------------------------------
 

@@ -185,7 +185,7 @@ def test_budget_exceeded_before_any_create_means_zero_jobs(sim, ledger: Ledger,
 
 def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger,
                                                            tmp_path: Path) -> None:
-    with Simulator(job_seconds=2.0, poll_after_ms=50) as sim:
+    with Simulator(job_seconds=30.0, poll_after_ms=50) as sim:
         plan = make_plan(3, tag="interrupt")
         out = tmp_path / "f"
 
@@ -196,10 +196,11 @@ def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger,
         t0 = time.monotonic()
         with pytest.raises(KeyboardInterrupt):
             studio_for(sim, ledger, concurrency=3).run(plan, out, on_progress=stop_button)
-        assert time.monotonic() - t0 < 5  # every wait stopped, no shot polled to the end
+        assert time.monotonic() - t0 < 15  # every wait stopped; the 30 s jobs were not
         created = sim.calls["create"]
         manifest = json.loads((out / "manifest.json").read_text())
         assert sum(1 for s in manifest["shots"] if s["job_id"]) == created >= 1
+        sim.job_seconds = 0.0
         film = studio_for(sim, ledger).resume(out)
         assert film.ok, film.summary()
         assert sim.calls["create"] == 3 and len(sim.jobs()) == 3
@@ -239,7 +240,7 @@ def test_poll_timeout_is_reported_and_resume_finishes(ledger: Ledger, tmp_path: 
         plan = make_plan(1, tag="timeout")
         t0 = time.monotonic()
         film = studio_for(sim, ledger, poll_timeout=0.5).run(plan, out)
-        assert time.monotonic() - t0 < 10
+        assert time.monotonic() - t0 < 20  # the 30 s job was not waited for
         assert film.shots[0].status == "timeout" and film.film is None
         (row,) = [r for r in ledger.pending() if r.plan_id == plan.id]
         assert row.job_id == film.shots[0].job_id  # still reserved: the job may yet bill
@@ -261,7 +262,7 @@ def test_a_vanished_job_is_reported_not_waited_for(ledger: Ledger, tmp_path: Pat
         OpenAIBackend.for_simulator(sim).delete(film.shots[0].job_id)
         t0 = time.monotonic()
         film = studio_for(sim, ledger).resume(out)
-        assert time.monotonic() - t0 < 5
+        assert time.monotonic() - t0 < 20  # reported at once, never a 30-minute poll
         shot = film.shots[0]
         assert shot.status == "lost" and film.film is None
         assert "unknown to the server" in shot.error
@@ -302,6 +303,31 @@ def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
     (released,) = [r for r in rows if r.status == "released"]
     assert "no job was found" in released.reason
     assert settled_sum(ledger, plan.id) == 80
+
+
+def test_resume_looks_before_creating_even_after_a_stale_release(sim, ledger: Ledger,
+                                                                  tmp_path: Path) -> None:
+    from sorafilm_nb.ledger import BudgetWarning
+    from sorafilm_nb.studio import _Run
+
+    plan = make_plan(1, tag="stale")
+    out = tmp_path / "f"
+    out.mkdir()
+    studio = studio_for(sim, ledger)
+    shots = studio._shots_of(plan)
+    run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=shots,
+               backend="sim", on_progress=None)
+    studio._reserve_all(run, [0])
+    OpenAIBackend.for_simulator(sim).create(prompt=shots[0].prompt, model="sora-2",
+                                            seconds=4, size="1280x720")
+    # The process died before attach; later the ledger released the reservation as stale.
+    ledger.release(run.shots[0].reservation_id, "stale: test")
+    with pytest.warns(BudgetWarning, match="re-opened|released"):
+        film = studio_for(sim, ledger).resume(out)
+    assert film.ok, film.summary()
+    assert sim.calls["create"] == 1  # found with list(), never created twice
+    (row,) = plan_rows(ledger, plan.id)
+    assert row.status == "completed" and row.billed_cents == 40
 
 
 # -- draft → final ----------------------------------------------------------------------------
