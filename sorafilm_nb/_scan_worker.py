@@ -18,7 +18,8 @@ from ._scan_python import scan_python
 
 MAX_BYTES = 1024 * 1024  # files larger than this are generated or vendored, not read
 
-# item: (rel, full path, language); outcome: (rel, size, mtime_ns, key, result or None)
+# item: (rel, full path, language); outcome: (rel, size, mtime_ns, key, result or None).
+# key "" means the file could not be read (result is the warning) or is gone (result None).
 Item = tuple[str, str, str]
 Outcome = tuple[str, int, int, str, "dict[str, Any] | None"]
 
@@ -88,6 +89,13 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
                 continue
             with open(full, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
+        except FileNotFoundError:
+            if os.path.islink(full):
+                out.append((rel, 0, 0, "", {"lang": lang,
+                                            "warn": "unreadable: dangling symlink"}))
+            else:  # deleted since it was listed (git lists tracked files removed from disk)
+                out.append((rel, 0, 0, "", None))
+            continue
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             out.append((rel, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))

@@ -212,7 +212,8 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
     phases["scan"] = time.perf_counter() - t0
     for rel, size, mtime, key, result in outcomes:
         if not key:
-            unkeyed[rel] = result or {"warn": "unreadable"}
+            if result is not None:  # None: the file vanished since it was listed
+                unkeyed[rel] = result
             continue
         keys[rel] = key
         new_files[rel] = [size, mtime, key]
@@ -252,7 +253,8 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
             else:
                 keys.pop(rel, None)
                 new_files.pop(rel, None)
-                unkeyed[rel] = result or {"warn": "unreadable"}
+                if result is not None:
+                    unkeyed[rel] = result
         results = {rel: by_key[k] for rel, k in keys.items()}
         results.update(unkeyed)
         fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)

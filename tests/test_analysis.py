@@ -251,7 +251,7 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     assert "RecursionError" in w["deeper.py"]  # MemoryError from the parser
     assert "nested parentheses" in w["parens.py"]
     assert w["nul.js"].startswith("binary")
-    assert "unreadable" in w["dangling.py"]
+    assert w["dangling.py"] == "unreadable: dangling symlink"
     assert "unreadable" in w["loop_a.py"] and "unreadable" in w["loop_b.py"]
     assert "directory" in w["dir_link.py"]
     assert "not a regular file" in w["fifo.py"]
@@ -322,6 +322,10 @@ def test_git_ignored_files_are_skipped(tmp_path: Path) -> None:
     sub = analyze(tmp_path / "src")  # a subdirectory of a work tree: paths relative to it
     assert {c.file for c in sub.concepts if c.kind == "class"} == {"tracked.py",
                                                                    "untracked.py"}
+
+    (tmp_path / "src" / "tracked.py").unlink()  # deleted, not yet committed: just gone
+    gone = analyze(tmp_path)
+    assert "Tracked" not in {c.name for c in gone.concepts} and gone.warnings == ()
 
     ignored = analyze(tmp_path / "generated")  # an ignored folder is walked, not empty
     assert ignored.stats["listing"] == "walk" and "Generated" in {
