@@ -1,0 +1,208 @@
+"""01_quickstart in a real JupyterLab, in a real headless Chromium: the widgets render.
+
+Run with `pytest -m browser tests/browser` (make test-browser). Needs Debian's chromium
+(`apt-get install -y chromium`): Playwright's own browsers cannot be downloaded here, so
+Playwright drives /usr/bin/chromium. JupyterLab runs on a free port with a token, on a copy
+of the notebook in a temp folder (so nothing it writes, autosaves included, touches the
+repository), with the ledger and cache in that folder too. The page runs every cell through
+JupyterLab's own command, then the test checks what a user would see: the metaphor picker,
+one progress bar per shot, and a <video> that the browser has loaded (duration > 0) from
+Jupyter's file server, seeking when a shot is clicked. A screenshot is saved for people.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = "01_quickstart.ipynb"
+CHROMIUM = os.environ.get("SORAFILM_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOT = Path(os.environ.get("SORAFILM_SCREENSHOT",
+                                 ROOT / "tests" / "artifacts" / "jupyterlab_quickstart.jpg"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _api(url: str, token: str, method: str = "GET") -> object:
+    req = urllib.request.Request(url, method=method,
+                                 headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        body = resp.read()
+    return json.loads(body) if body else None
+
+
+class Lab:
+    def __init__(self, url: str, token: str, root: Path, log: Path) -> None:
+        self.url, self.token, self.root, self.log = url, token, root, log
+
+    def delete_sessions(self, path: str) -> None:
+        """Stale kernel sessions for the notebook would run the cells in an old kernel."""
+        for session in _api(f"{self.url}/api/sessions", self.token):  # type: ignore[union-attr]
+            if session.get("path") == path:
+                _api(f"{self.url}/api/sessions/{session['id']}", self.token, "DELETE")
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    root = tmp_path / "lab"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / NOTEBOOK, root / "notebooks" / NOTEBOOK)
+    env = dict(os.environ)
+    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY",
+                "SORAFILM_NOTEBOOK_OUT"):
+        env.pop(key, None)
+    env.update({
+        "SORAFILM_REPO": str(ROOT),  # the notebook films this checkout, not the temp copy
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    })
+    # No "would you like news?" toast over the screenshot, no update check.
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    token = secrets.token_hex(16)
+    port = _free_port()
+    log = tmp_path / "jupyterlab.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
+             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+             "--LabApp.extension_manager=readonly",
+             f"--LabApp.user_settings_dir={tmp_path / 'lab-settings'}",
+             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
+            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _api(f"{url}/api/status", token)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("JupyterLab did not start:\n"
+                                         + log.read_text()[-3000:]) from None
+                time.sleep(0.3)
+        yield Lab(url, token, root, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+ALL_EXECUTED = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.content || !panel.sessionContext.session) return false;
+  const kernel = panel.sessionContext.session.kernel;
+  const cells = panel.content.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type === 'code' && !cell.executionCount) return false;
+  }
+  return kernel !== null && kernel.status === 'idle';
+}"""
+
+KERNEL_IDLE = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const session = panel && panel.sessionContext && panel.sessionContext.session;
+  return !!(session && session.kernel && session.kernel.status === 'idle');
+}"""
+
+VIDEO_LOADED = """() => {
+  const v = document.querySelector('.sorafilm-player video');
+  return !!v && v.readyState >= 1 && v.duration > 0;
+}"""
+
+
+def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium "
+                    "(apt-get update && apt-get install -y chromium)")
+    lab.delete_sessions(f"notebooks/{NOTEBOOK}")
+    started = time.monotonic()
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(lab.root.parent / "chromium-profile"), executable_path=CHROMIUM,
+            headless=True, args=CHROMIUM_ARGS, viewport={"width": 1440, "height": 1000})
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(f"{lab.url}/lab/tree/notebooks/{NOTEBOOK}?token={lab.token}")
+            page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function(ALL_EXECUTED, timeout=240_000, polling=500)
+            errors = page.locator("[data-mime-type='application/vnd.jupyter.error']")
+            assert errors.count() == 0, errors.all_inner_texts()
+
+            picker = page.locator(".sorafilm-metaphor-picker").first
+            assert picker.is_visible()
+            rows = picker.locator(".sorafilm-metaphor-row")
+            assert rows.count() >= 3
+            assert rows.first.locator("select").count() == 1
+            assert rows.first.locator("input[type='text']").count() == 1
+
+            progress = page.locator(".sorafilm-job-progress").first
+            bars = progress.locator(".sorafilm-shot-bar")
+            n_bars = bars.count()
+            assert n_bars >= 4
+            assert f"{n_bars} of {n_bars} shots done" in progress.locator(
+                ".sorafilm-progress-summary").inner_text()
+
+            page.wait_for_function(VIDEO_LOADED, timeout=60_000)
+            video = page.locator(".sorafilm-player video").first
+            info = video.evaluate("v => ({src: v.currentSrc, duration: v.duration, "
+                                  "poster: v.poster.slice(0, 23), w: v.videoWidth})")
+            assert "/files/notebooks/out/" in info["src"] and info["src"].endswith("/film.mp4")
+            assert info["duration"] > 10 and info["w"] > 0
+            assert info["poster"] == "data:image/jpeg;base64,"
+
+            shots = page.locator(".sorafilm-player .sorafilm-shot")
+            assert shots.count() == n_bars
+            target = shots.nth(2)
+            start = float(target.get_attribute("data-start") or "nan")
+            target.locator(".sorafilm-shot-seek").click()
+            page.wait_for_function(
+                f"() => Math.abs(document.querySelector('.sorafilm-player video')"
+                f".currentTime - {start}) < 1.5", timeout=10_000)
+            assert "sorafilm-shot-current" in (target.get_attribute("class") or "")
+
+            page.locator(".sorafilm-player").first.scroll_into_view_if_needed()
+            page.evaluate("() => window.scrollBy(0, 0)")
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), type="jpeg", quality=60)
+        finally:
+            context.close()
+    assert SCREENSHOT.stat().st_size < 300_000
+    print(f"quickstart in JupyterLab: {time.monotonic() - started:.1f} s; "
+          f"screenshot {SCREENSHOT}")
