@@ -393,6 +393,7 @@ class Ledger:
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._db = self._open()
+        self._pid = os.getpid()
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -447,6 +448,8 @@ class Ledger:
             raise
         except sqlite3.DatabaseError as exc:
             db.close()
+            if _busy(exc):  # ours, but another process kept it locked the whole time
+                raise self._wrap(exc) from None
             raise self._refuse(f"SQLite says: {exc}") from None
         return db
 
@@ -497,9 +500,9 @@ class Ledger:
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
+            if self._db is not None and os.getpid() == self._pid:
                 self._db.close()
-                self._db = None
+            self._db = None
 
     def __enter__(self) -> Ledger:
         return self
@@ -517,6 +520,11 @@ class Ledger:
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
             raise LedgerError(f"the ledger {self.path} is closed")
+        if os.getpid() != self._pid:
+            # A SQLite connection must not be used on both sides of a fork(): the child's
+            # writes could corrupt the file. The child opens its own Ledger.
+            raise LedgerError(f"this Ledger was opened in process {self._pid}; open a new "
+                              f"Ledger({str(self.path)!r}) in process {os.getpid()}")
         return self._db
 
     def _wrap(self, exc: sqlite3.Error) -> LedgerError:

@@ -179,6 +179,32 @@ def test_reopening_keeps_everything(tmp_path: Path, clock: Clock) -> None:
         assert led.remaining() == c(880)
 
 
+def test_one_ledger_shared_by_threads(tmp_path: Path) -> None:
+    import threading
+
+    with Ledger(tmp_path / "t.db") as led:
+        led.set_budget(c(1000))
+        ok: list[int] = []
+
+        def work() -> None:
+            for _ in range(30):
+                try:
+                    r = led.reserve(c(13), "thread")
+                except BudgetExceeded:
+                    continue
+                led.attach(r, f"v-{r.id}")
+                led.settle(f"v-{r.id}", c(13))
+                ok.append(13)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sum(ok) == 1000 - 1000 % 13 and led.spent() == c(sum(ok))
+        assert led.check() == []
+
+
 def test_closed_ledger_says_so(tmp_path: Path) -> None:
     led = Ledger(tmp_path / "l.db")
     led.close()
@@ -860,3 +886,18 @@ def test_check_finds_tampering(ledger: Ledger) -> None:
     problems = ledger.check()
     assert any("day totals disagree" in p for p in problems)
     assert any("differs from their charge" in p for p in problems)
+
+
+def test_ledger_report_and_cli_do_not_load_pandas(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from sorafilm_nb.cli import main;"
+        f"main(['budget', 'set', '50', '--ledger', {str(tmp_path / 'x.db')!r}]);"
+        f"main(['budget', 'report', '--format', 'json', '--ledger', {str(tmp_path / 'x.db')!r}]);"
+        "print('LOADED', [m for m in ('pandas', 'numpy', 'openai') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert "LOADED []" in out.stdout, out.stdout

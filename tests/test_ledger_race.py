@@ -201,3 +201,26 @@ def test_processes_creating_the_same_new_ledger_at_once(tmp_path: Path) -> None:
         fn.__name__ for fn in migrations.MIGRATIONS]
     assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 4
     db.close()
+
+
+def test_a_ledger_does_not_cross_fork(tmp_path: Path) -> None:
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork() here")
+    led = Ledger(tmp_path / "f.sqlite3")
+    led.reserve(Cost(Decimal(5)), "parent")
+    out = mp.get_context("fork").Queue()
+    child = mp.get_context("fork").Process(target=_use_inherited, args=(led, out))
+    child.start()
+    message = out.get(timeout=30)
+    child.join(timeout=30)
+    assert "open a new Ledger" in message
+    assert len(led.records()) == 1  # the parent's connection still works
+    led.close()
+
+
+def _use_inherited(led: Ledger, out: object) -> None:
+    try:
+        led.reserve(Cost(Decimal(5)), "child")
+        out.put("reserved through the parent's connection")  # type: ignore[attr-defined]
+    except Exception as exc:
+        out.put(str(exc))  # type: ignore[attr-defined]
