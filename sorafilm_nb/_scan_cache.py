@@ -84,6 +84,10 @@ def load_index(stem: Path, root: Path) -> tuple[dict[str, Any], str | None]:
             or not isinstance(data.get("gen"), str)
             or not isinstance(data.get("started_ns"), int)):
         return empty_index(), "cache index corrupt or foreign, ignored and rewritten"
+    for entry in data["files"].values():
+        if (type(entry) is not list or len(entry) != 3 or type(entry[0]) is not int
+                or type(entry[1]) is not int or type(entry[2]) is not str):
+            return empty_index(), "cache index corrupt, ignored and rewritten"
     return data, None
 
 

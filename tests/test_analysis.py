@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -398,6 +399,15 @@ def test_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     assert any("corrupt" in n for n in prof.stats["cache_notes"])
     again = analyze(repo, cache_dir=cache)
     assert again.stats["parsed"] == 0 and "cache_notes" not in again.stats
+
+    # well-formed marshal, wrong shape inside: still ignored, never a crash
+    index = next((cache / "analysis").glob("*.index"))
+    data = marshal.loads(index.read_bytes())
+    first = next(iter(data["files"]))
+    data["files"][first] = "not a list"
+    index.write_bytes(marshal.dumps(data))
+    prof = analyze(repo, cache_dir=cache)
+    assert prof == good and prof.stats["parsed"] == 5
 
     # the results half lost or truncated: files are parsed again, nothing else breaks
     results = next((cache / "analysis").glob("*.results"))
