@@ -27,7 +27,7 @@ from sorafilm_nb.studio import ShotProgress, Studio
 
 @pytest.fixture
 def sim():
-    with Simulator(job_seconds=0.3, poll_after_ms=50) as s:
+    with Simulator(job_seconds=0.3, poll_after_ms=50, render_scale=0.2) as s:
         yield s
 
 
@@ -107,7 +107,7 @@ def test_full_film_on_the_simulator(sim, ledger: Ledger, tmp_path: Path) -> None
 def test_polling_follows_the_server_hint(ledger: Ledger, tmp_path: Path) -> None:
     # A job of 1 s with a 250 ms hint needs about 4 polls; a loop ignoring the hint would
     # make far more with min_poll_interval=0.01, and one without would make 1-2.
-    with Simulator(job_seconds=1.0, poll_after_ms=250) as sim:
+    with Simulator(job_seconds=1.0, poll_after_ms=250, render_scale=0.2) as sim:
         film = studio_for(sim, ledger, min_poll_interval=0.01).run(
             make_plan(1, tag="hint"), tmp_path / "f")
         assert film.ok
@@ -185,7 +185,7 @@ def test_budget_exceeded_before_any_create_means_zero_jobs(sim, ledger: Ledger,
 
 def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger,
                                                            tmp_path: Path) -> None:
-    with Simulator(job_seconds=30.0, poll_after_ms=50) as sim:
+    with Simulator(job_seconds=30.0, poll_after_ms=50, render_scale=0.2) as sim:
         plan = make_plan(3, tag="interrupt")
         out = tmp_path / "f"
 
@@ -235,7 +235,7 @@ def test_expired_content_is_a_reported_state(sim, ledger: Ledger, tmp_path: Path
 
 
 def test_poll_timeout_is_reported_and_resume_finishes(ledger: Ledger, tmp_path: Path) -> None:
-    with Simulator(job_seconds=30, poll_after_ms=50) as sim:
+    with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
         out = tmp_path / "f"
         plan = make_plan(1, tag="timeout")
         t0 = time.monotonic()
@@ -252,7 +252,7 @@ def test_poll_timeout_is_reported_and_resume_finishes(ledger: Ledger, tmp_path: 
 
 
 def test_a_vanished_job_is_reported_not_waited_for(ledger: Ledger, tmp_path: Path) -> None:
-    with Simulator(job_seconds=30, poll_after_ms=50) as sim:
+    with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
         plan = make_plan(1, tag="vanish")
         out = tmp_path / "f"
         film = studio_for(sim, ledger, poll_timeout=0.3).run(plan, out)

@@ -41,7 +41,7 @@ def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
     out = tmp_path / "film"
     ledger_path = tmp_path / "ledger.sqlite3"
     # Jobs take 4 s: long enough that the child is surely polling when it is killed.
-    with Simulator(job_seconds=4.0, poll_after_ms=100) as sim:
+    with Simulator(job_seconds=4.0, poll_after_ms=100, render_scale=0.2) as sim:
         env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
         child = subprocess.Popen(
             [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path),
