@@ -22,6 +22,7 @@ Nothing about one file can stop a scan: what cannot be read becomes a ScanWarnin
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import marshal
@@ -148,6 +149,17 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
     from the cache ("cached"). Raises AnalysisError if path does not exist or is not a
     directory; any problem with one file becomes a ScanWarning instead.
     """
+    was_enabled = gc.isenabled()
+    gc.disable()  # see scan_chunk: nothing here makes cycles, and collections cost 20-30%
+    try:
+        return _analyze(path, cache_dir, use_cache)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _analyze(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None,
+             use_cache: bool) -> RepoProfile:
     t0 = time.perf_counter()
     started_ns = time.time_ns()
     root = _check_root(path)
