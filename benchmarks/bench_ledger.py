@@ -52,7 +52,7 @@ def worker(path: str, n: int, ready: object, start: object, out: object) -> None
     with Ledger(path) as led:
         ready.put(os.getpid())  # type: ignore[attr-defined]
         start.wait()  # type: ignore[attr-defined]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for i in range(n):
             try:
                 r = led.reserve(Cost(Decimal(CENTS)), f"bench {os.getpid()} #{i}",
@@ -63,11 +63,12 @@ def worker(path: str, n: int, ready: object, start: object, out: object) -> None
             led.attach(r, f"job-{r.id}")
             led.settle(f"job-{r.id}", Cost(Decimal(CENTS)))
             done += 1
-        dt = time.perf_counter() - t0
-    out.put((done, refused, t0, t0 + dt))  # type: ignore[attr-defined]
+        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    out.put((done, refused, t0, t0 + dt, cpu))  # type: ignore[attr-defined]
 
 
-def run(path: Path, procs: int, per_proc: int, limit_jobs: int | None) -> tuple[float, int, int]:
+def run(path: Path, procs: int, per_proc: int,
+        limit_jobs: int | None) -> tuple[float, int, int, float]:
     with Ledger(path) as led:
         if limit_jobs is not None:
             led.set_budget(Cost(Decimal(limit_jobs * CENTS)))
@@ -88,8 +89,9 @@ def run(path: Path, procs: int, per_proc: int, limit_jobs: int | None) -> tuple[
     done = sum(r[0] for r in results)
     refused = sum(r[1] for r in results)
     wall = max(r[3] for r in results) - min(r[2] for r in results)
+    cpu = sum(r[4] for r in results)
     # Attempts that were refused are cheap (one read-check transaction); count only pairs.
-    return done / wall, done, refused
+    return done / wall, done, refused, cpu / max(done, 1)
 
 
 def main() -> int:
@@ -107,17 +109,17 @@ def main() -> int:
         base = baseline(Path(tmp) / "baseline.sqlite3", args.jobs * 2)
         print(f"baseline  bare sqlite INSERT+COMMIT, 1 process: {base:8.0f} rows/s")
 
-        one, done1, _ = run(Path(tmp) / "one.sqlite3", 1, args.jobs, None)
-        print(f"ledger    1 process : {one:8.0f} pairs/s  ({done1} jobs)   "
-              f"ratio to baseline {one / base:.3f}")
+        one, done1, _, cpu1 = run(Path(tmp) / "one.sqlite3", 1, args.jobs, None)
+        print(f"ledger    1 process : {one:8.0f} pairs/s  ({done1} jobs, "
+              f"{cpu1 * 1e3:.2f} ms CPU per pair)   ratio to baseline {one / base:.3f}")
 
         total = args.procs * args.jobs
         limit_jobs = total * 3 // 4  # hit three quarters of the way through
         path = Path(tmp) / "many.sqlite3"
-        many, done, refused = run(path, args.procs, args.jobs, limit_jobs)
+        many, done, refused, cpun = run(path, args.procs, args.jobs, limit_jobs)
         print(f"ledger    {args.procs} processes: {many:8.0f} pairs/s  ({done} jobs, {refused} "
-              f"refused at the limit)   ratio to baseline {many / base:.3f}, "
-              f"to 1 process {many / one:.2f}")
+              f"refused at the limit, {cpun * 1e3:.2f} ms CPU per pair)   ratio to baseline "
+              f"{many / base:.3f}, to 1 process {many / one:.2f}")
 
         with Ledger(path) as led:
             summary = led.month_summary()
