@@ -186,8 +186,8 @@ class Plan:
             + (f" (prices: {self.prices_source})" if self.prices_source else ""),
         ]
         if self.remaining is not None:
-            lines.append(f"Budget left this month: {self.remaining}.")
-        lines.append("Token budgets bound prompt length; they do not change the per-second price.")
+            lines += ["", f"Budget left this month: {self.remaining}."]
+        lines += ["", "Token budgets bound prompt length; they do not change the per-second price."]
         lines += ["", "| # | beat | s | tokens | cost | title |", "|---|---|---:|---:|---:|---|"]
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"

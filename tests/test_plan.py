@@ -347,3 +347,18 @@ def test_film_command_shares_the_plan_flags_and_output(
     assert p.tier is Tier.HIGH and p.storyboard.seconds == 12
     text = format_plan(p)
     assert text.startswith(f"Plan {p.id} for Recorder") and "Estimated cost: $1.20" in text
+
+
+def test_written_files_are_ordinary_files_not_0600(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from sorafilm_nb.commands.plan import write_atomic
+
+    mask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "plan.md", "x\n")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "plan.md").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]
