@@ -96,6 +96,14 @@ def test_full_film_on_the_simulator(sim, ledger: Ledger, tmp_path: Path) -> None
         mine = [e for e in events if e.shot_id == sid]
         assert mine[0].status == "reserved" and mine[-1].status == "completed"
         assert mine[-1].progress == 100 and mine[-1].job_id is not None
+    # Bounded concurrency: never more than 2 shots (the default) between create and done.
+    state: dict[str, str] = {}
+    busiest = 0
+    for e in events:
+        state[e.shot_id] = e.status
+        busiest = max(busiest, sum(1 for st in state.values()
+                                   if st in ("queued", "in_progress", "downloading")))
+    assert busiest == 2
     report = (out / "report.md").read_text()
     assert "shot-03" in report and "$1.20" in report
     assert folder_files(out) == {"shot-01.mp4", "shot-02.mp4", "shot-03.mp4", "film.mp4",
@@ -137,6 +145,19 @@ def test_refused_shot_is_reported_and_nothing_is_stitched(sim, ledger: Ledger,
     assert settled_sum(ledger, plan.id) == 80
     assert "shot-02" in (out / "report.md").read_text()
     assert "to retry: shot-02" in film.summary()
+
+
+def test_a_refused_shot_is_charged_when_the_price_table_says_so(sim, ledger: Ledger,
+                                                                 tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    billing = replace(PriceTable.load(), failed_jobs_billed=True)
+    plan = make_plan(2, refuse=(0,), tag="billed-failure")
+    film = studio_for(sim, ledger, prices=billing).run(plan, tmp_path / "f")
+    assert film.shots[0].status == "refused" and film.shots[0].billed == Cost(40)
+    rows = {r.shot: r for r in plan_rows(ledger, plan.id)}
+    assert rows["shot-01"].status == "refused" and rows["shot-01"].billed_cents == 40
+    assert settled_sum(ledger, plan.id) == 80 == int(film.billed.cents)
 
 
 def test_a_429_burst_is_survived(sim, ledger: Ledger, tmp_path: Path) -> None:
