@@ -52,6 +52,13 @@ def _error_validator() -> Any:
                            "components": _spec()["components"]})
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _spec_loaded() -> None:
+    """Load the spec (a few seconds) before any test starts a clock."""
+    _openapi()
+    _error_validator()
+
+
 class Reply:
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status, self.headers, self.body = status, headers, body
@@ -206,7 +213,12 @@ def test_any_nonempty_key_is_accepted_by_default(simulator: Simulator) -> None:
 # ---------------------------------------------------------------- lifecycle and content
 
 
-def test_job_moves_through_states_with_a_poll_hint(simulator: Simulator) -> None:
+def test_job_moves_through_states_with_a_poll_hint() -> None:
+    with Simulator(job_seconds=1.0, poll_after_ms=50) as sim:
+        _states_and_hint(sim)
+
+
+def _states_and_hint(simulator: Simulator) -> None:
     video = create(simulator, seconds="4", size="1280x720")
     seen = []
     while True:
@@ -228,9 +240,6 @@ def test_job_moves_through_states_with_a_poll_hint(simulator: Simulator) -> None
 
 def test_content_variants_are_real_media(simulator: Simulator, tmp_path: Path) -> None:
     video = create(simulator, seconds="8", size="720x1280")
-    reply = call(simulator, "GET", f"/videos/{video['id']}/content")
-    assert reply.status == 400  # not ready yet
-    assert reply.json()["error"]["code"] == "video_not_ready"
     assert wait_done(simulator, video["id"])["status"] == "completed"
     mp4 = call(simulator, "GET", f"/videos/{video['id']}/content?variant=video")
     assert mp4.headers["content-type"] == "video/mp4"
@@ -251,6 +260,19 @@ def test_content_variants_are_real_media(simulator: Simulator, tmp_path: Path) -
     assert sheet.body[:3] == b"\xff\xd8\xff"
     bad = call(simulator, "GET", f"/videos/{video['id']}/content?variant=gif")
     assert bad.status == 400 and bad.json()["error"]["param"] == "variant"
+
+
+def test_unfinished_jobs_have_no_content_and_cannot_be_remixed() -> None:
+    with Simulator(job_seconds=60, render=False) as sim:
+        video = create(sim)
+        reply = call(sim, "GET", f"/videos/{video['id']}/content")
+        assert reply.status == 400 and reply.json()["error"]["code"] == "video_not_ready"
+        remix = call(sim, "POST", f"/videos/{video['id']}/remix", body={"prompt": "again"})
+        assert remix.status == 400 and remix.json()["error"]["param"] == "video"
+        ext = call(sim, "POST", "/videos/extensions",
+                   body={"video": {"id": video["id"]}, "prompt": "on", "seconds": "4"})
+        assert ext.status == 400 and ext.json()["error"]["code"] == "invalid_state"
+        assert len(sim.jobs()) == 1
 
 
 def test_moderation_marker_and_pattern_fail_the_job() -> None:
@@ -373,8 +395,6 @@ def test_list_pagination_after_limit_order() -> None:
 
 def test_remix_extend_edit(simulator: Simulator) -> None:
     source = create(simulator, seconds="4", size="1280x720")
-    early = call(simulator, "POST", f"/videos/{source['id']}/remix", body={"prompt": "again"})
-    assert early.status == 400 and early.json()["error"]["param"] == "video"
     wait_done(simulator, source["id"])
     remix = call(simulator, "POST", f"/videos/{source['id']}/remix",
                  body={"prompt": "again, in the rain"}).json()

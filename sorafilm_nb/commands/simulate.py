@@ -77,12 +77,12 @@ def handle(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     with sim:
-        print(f"Videos API simulator on {sim.base_url}", flush=True)
-        print(f"  export OPENAI_BASE_URL={sim.base_url}", flush=True)
-        if args.key is None:
-            print("  any non-empty OPENAI_API_KEY is accepted", flush=True)
-        print("Ctrl-C to stop.", flush=True)
-        try:
+        try:  # Ctrl-C may come at any moment, even while the banner is printed
+            print(f"Videos API simulator on {sim.base_url}", flush=True)
+            print(f"  export OPENAI_BASE_URL={sim.base_url}", flush=True)
+            if args.key is None:
+                print("  any non-empty OPENAI_API_KEY is accepted", flush=True)
+            print("Ctrl-C to stop.", flush=True)
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
