@@ -109,6 +109,9 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
+        # nbval's cell markers are for the test run, not for the reader
+        cell.source = "\n".join(line for line in cell.source.splitlines()
+                                if not line.strip().startswith("# NBVAL_"))
         kept = []
         for output in cell.get("outputs", []):
             data = output.get("data")
@@ -198,6 +201,7 @@ def _atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o644)  # a page to share: readable, like any file the user writes
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

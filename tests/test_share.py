@@ -28,6 +28,7 @@ def _notebook(folder: Path, code: str) -> Path:
 
 
 PLAYER_CODE = """\
+# NBVAL_IGNORE_OUTPUT
 from sorafilm_nb.ui import VideoPlayer, JobProgress
 from sorafilm_nb import charts
 import ipywidgets
@@ -51,6 +52,7 @@ def test_page_holds_prose_storyboard_posters_prompts_and_costs(
     _nb, page = executed
     text = page.read_text()
     assert "Made on the simulator." in text
+    assert "NBVAL" not in text  # test markers are not for readers
     assert "Storyboard: plan plan-abc" in text
     assert "Shot 2: the milk won" in text  # the prompt
     assert "$0.80" in text and "$0.40" in text
@@ -69,6 +71,7 @@ def test_page_is_offline_and_links_the_film(executed: tuple[Path, Path]) -> None
     assert re.search(r"<video[^>]+src=[\"']\.\./out/film1/film\.mp4[\"']", text)
     assert (page.parent / "../out/film1/film.mp4").resolve().is_file()
     assert "ftyp" not in text and page.stat().st_size < 400_000
+    assert page.stat().st_mode & 0o044 == 0o044  # readable by others: it is meant to be shared
 
 
 def test_cli_share_without_executing(executed: tuple[Path, Path], tmp_path: Path,

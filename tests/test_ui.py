@@ -345,3 +345,12 @@ def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
         assert led.remaining() == Cost(Decimal(2000 - 120))
         bars = app.progress_box.children[0]
         assert bars.finished == len(app.plan.storyboard.shots)
+        static = app._repr_mimebundle_()["text/html"]  # what share() and static readers get
+        assert "<video" in static and app.plan.id in static
+        assert app.casting.entries[0].gag in static
+
+
+def test_static_face_of_the_concept_table() -> None:
+    table = ConceptTable(PROFILE)
+    html = table._repr_mimebundle_()["text/html"]
+    assert "sorafilm-concepts" in html and ">ImportError<" in html

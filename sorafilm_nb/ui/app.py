@@ -80,6 +80,21 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         self.add_class("sorafilm-studio")
         self._show_plan({"new": self.budget.plan})
 
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        """The app as static HTML too (casting, estimate, plan, film) for readers without
+        a kernel and for sorafilm share."""
+        from .picker import casting_html
+
+        data = super()._repr_mimebundle_(**kwargs)
+        parts = [f"<h3>sorafilm studio: {html.escape(self.profile.title or self.profile.name)}"
+                 "</h3>", casting_html(self.casting),
+                 self.budget._repr_mimebundle_()["text/html"], self.plan_view.value]
+        for child in self.player_box.children:
+            if isinstance(child, VideoPlayer):
+                parts.append(child.static_html())
+        data["text/html"] = "".join(str(p) for p in parts)
+        return data
+
     @property
     def casting(self) -> Any:
         return self.picker.casting

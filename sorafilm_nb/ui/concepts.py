@@ -40,3 +40,8 @@ class ConceptTable(w.VBox):  # type: ignore[misc]
                                ascending=not self.descending.value,
                                kinds=list(self.kinds.value) or None, limit=self.limit)
         self.table.value = styler.to_html()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        data = super()._repr_mimebundle_(**kwargs)
+        data["text/html"] = self.table.value  # the table as last sorted, for static readers
+        return data
