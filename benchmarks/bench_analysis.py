@@ -76,9 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     read_all()  # the page cache is warm for every contender
     ctags = shutil.which("ctags")
     if ctags:
+
         def run_ctags() -> None:
-            subprocess.run([ctags, "-R", "-f", "/dev/null", "."], cwd=root, check=False,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [ctags, "-R", "-f", "/dev/null", "."],
+                cwd=root,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
         base_label = "ctags -R"
         base_best, base_med, base_cpu = timed(run_ctags, args.runs)
     else:
@@ -106,21 +113,33 @@ def main(argv: list[str] | None = None) -> int:
 
     mb = size / 2**20
     print(f"tree            {root} ({listing})")
-    print(f"files           {len(files)} ({mb:.2f} MiB), cores {len(os.sched_getaffinity(0))}, "
-          f"workers {cold_stats['workers']}, concepts {len(last[0].concepts)}, "
-          f"warnings {len(last[0].warnings)}, load average {os.getloadavg()[0]:.1f}")
-    print(f"{base_label:15} best {base_best:7.1f} ms   median {base_med:7.1f} ms   "
-          f"cpu {base_cpu:7.1f} ms")
-    print(f"cold analyze    best {cold_best:7.1f} ms   median {cold_med:7.1f} ms   "
-          f"cpu {cold_cpu:7.1f} ms   {len(files) / cold_best * 1000:5.0f} files/s   "
-          f"{mb / cold_best * 1000:4.1f} MB/s")
+    print(
+        f"files           {len(files)} ({mb:.2f} MiB), cores {len(os.sched_getaffinity(0))}, "
+        f"workers {cold_stats['workers']}, concepts {len(last[0].concepts)}, "
+        f"warnings {len(last[0].warnings)}, load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"{base_label:15} best {base_best:7.1f} ms   median {base_med:7.1f} ms   "
+        f"cpu {base_cpu:7.1f} ms"
+    )
+    print(
+        f"cold analyze    best {cold_best:7.1f} ms   median {cold_med:7.1f} ms   "
+        f"cpu {cold_cpu:7.1f} ms   {len(files) / cold_best * 1000:5.0f} files/s   "
+        f"{mb / cold_best * 1000:4.1f} MB/s"
+    )
     print(f"  phases (ms)   {cold_stats.get('phases_ms')}")
-    print(f"warm analyze    best {warm_best:7.1f} ms   median {warm_med:7.1f} ms   "
-          f"cpu {warm_cpu:7.1f} ms")
-    print(f"cold / baseline {cold_best / base_best:5.2f}  (median {cold_med / base_med:5.2f}, "
-          f"cpu {cold_cpu / base_cpu:5.2f}; target <= 2)")
-    print(f"warm / cold     {warm_best / cold_best:5.3f}  (median {warm_med / cold_med:5.3f}; "
-          f"target <= 0.1)")
+    print(
+        f"warm analyze    best {warm_best:7.1f} ms   median {warm_med:7.1f} ms   "
+        f"cpu {warm_cpu:7.1f} ms"
+    )
+    print(
+        f"cold / baseline {cold_best / base_best:5.2f}  (median {cold_med / base_med:5.2f}, "
+        f"cpu {cold_cpu / base_cpu:5.2f}; target <= 2)"
+    )
+    print(
+        f"warm / cold     {warm_best / cold_best:5.3f}  (median {warm_med / cold_med:5.3f}; "
+        f"target <= 0.1)"
+    )
     return 0
 
 

@@ -44,8 +44,9 @@ def default_cache_dir() -> Path:
 
 def cache_path(cache_dir: Path, root: Path) -> Path:
     """The stem of root's cache files (one pair per directory and Python version)."""
-    digest = hashlib.blake2b(str(root).encode("utf-8", "surrogateescape"),
-                             digest_size=10).hexdigest()
+    digest = hashlib.blake2b(
+        str(root).encode("utf-8", "surrogateescape"), digest_size=10
+    ).hexdigest()
     return cache_dir / "analysis" / f"{root.name[:40]}-{digest}-py{_PY}"
 
 
@@ -57,8 +58,7 @@ def content_key(data: bytes, version: str) -> str:
 
 
 def empty_index() -> dict[str, Any]:
-    return {"format": FORMAT, "root": "", "gen": "", "started_ns": 0, "files": {},
-            "profile": None}
+    return {"format": FORMAT, "root": "", "gen": "", "started_ns": 0, "files": {}, "profile": None}
 
 
 def _read(path: Path) -> tuple[Any, str | None]:
@@ -79,14 +79,23 @@ def load_index(stem: Path, root: Path) -> tuple[dict[str, Any], str | None]:
     data, note = _read(stem.with_name(stem.name + ".index"))
     if data is None:
         return empty_index(), note
-    if (not isinstance(data, dict) or data.get("format") != FORMAT
-            or data.get("root") != str(root) or not isinstance(data.get("files"), dict)
-            or not isinstance(data.get("gen"), str)
-            or not isinstance(data.get("started_ns"), int)):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("root") != str(root)
+        or not isinstance(data.get("files"), dict)
+        or not isinstance(data.get("gen"), str)
+        or not isinstance(data.get("started_ns"), int)
+    ):
         return empty_index(), "cache index corrupt or foreign, ignored and rewritten"
     for entry in data["files"].values():
-        if (type(entry) is not list or len(entry) != 3 or type(entry[0]) is not int
-                or type(entry[1]) is not int or type(entry[2]) is not str):
+        if (
+            type(entry) is not list
+            or len(entry) != 3
+            or type(entry[0]) is not int
+            or type(entry[1]) is not int
+            or type(entry[2]) is not str
+        ):
             return empty_index(), "cache index corrupt, ignored and rewritten"
     return data, None
 
@@ -96,8 +105,12 @@ def load_results(stem: Path, gen: str) -> tuple[dict[str, Any] | None, str | Non
     data, note = _read(stem.with_name(stem.name + ".results"))
     if data is None:
         return None, note
-    if (not isinstance(data, dict) or data.get("format") != FORMAT or data.get("gen") != gen
-            or not isinstance(data.get("results"), dict)):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("gen") != gen
+        or not isinstance(data.get("results"), dict)
+    ):
         return None, "cache results corrupt or stale, ignored and rewritten"
     return data["results"], None
 
@@ -107,8 +120,10 @@ def save(stem: Path, index: dict[str, Any], results: dict[str, Any] | None) -> s
     try:
         stem.parent.mkdir(parents=True, exist_ok=True)
         if results is not None:
-            _write(stem.with_name(stem.name + ".results"),
-                   marshal.dumps({"format": FORMAT, "gen": index["gen"], "results": results}))
+            _write(
+                stem.with_name(stem.name + ".results"),
+                marshal.dumps({"format": FORMAT, "gen": index["gen"], "results": results}),
+            )
         _write(stem.with_name(stem.name + ".index"), marshal.dumps(index))
     except (OSError, ValueError) as exc:
         return f"cache not written: {exc}"

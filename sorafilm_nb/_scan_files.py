@@ -24,11 +24,28 @@ LANGUAGES: dict[str, str] = {
     ".tsx": "tsx",
 }
 
-SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", "build",
-    "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages",
-    ".ipynb_checkpoints", ".eggs",
-})
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "env",
+        "node_modules",
+        "__pycache__",
+        "build",
+        "dist",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "site-packages",
+        ".ipynb_checkpoints",
+        ".eggs",
+    }
+)
 
 
 # Third-party code shipped inside a repository: not the owner's concepts.
@@ -70,10 +87,16 @@ def _git_files(root: Path) -> list[str] | None:
     try:
         listing = subprocess.Popen(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         ignored = subprocess.Popen(
             ["git", "check-ignore", "-q", "--", str(root)],
-            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     except OSError:
         return None
     try:

@@ -28,8 +28,16 @@ _QUERY = """
 _TS_EXTRA = """
 (abstract_class_declaration) @class
 """
-_DECLS = frozenset({"class_declaration", "abstract_class_declaration", "function_declaration",
-                    "export_statement", "lexical_declaration", "variable_declaration"})
+_DECLS = frozenset(
+    {
+        "class_declaration",
+        "abstract_class_declaration",
+        "function_declaration",
+        "export_statement",
+        "lexical_declaration",
+        "variable_declaration",
+    }
+)
 _TOP = frozenset({"program", "export_statement"})
 
 
@@ -70,8 +78,11 @@ def _jsdoc(node: Any) -> str:
 
 def _top_level(node: Any) -> bool:
     parent = node.parent
-    while parent is not None and parent.type in ("lexical_declaration", "variable_declaration",
-                                                   "variable_declarator"):
+    while parent is not None and parent.type in (
+        "lexical_declaration",
+        "variable_declaration",
+        "variable_declarator",
+    ):
         parent = parent.parent
     return parent is None or parent.type in _TOP
 
@@ -100,8 +111,11 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
             continue
         bases: list[str] = []
         body = node.child_by_field_name("body")
-        methods = sum(1 for c in body.named_children if c.type == "method_definition") \
-            if body is not None else 0
+        methods = (
+            sum(1 for c in body.named_children if c.type == "method_definition")
+            if body is not None
+            else 0
+        )
         for child in node.named_children:
             if child.type == "class_heritage":
                 for h in child.named_children:
@@ -144,8 +158,9 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
     first = tree.root_node.named_children[0] if tree.root_node.named_child_count else None
     mod_doc = ""
     if first is not None and first.type == "comment" and _text(first).startswith("/**"):
-        mod_doc = "\n".join(ln.strip().lstrip("*").strip()
-                            for ln in _text(first)[3:-2].splitlines()).strip()
+        mod_doc = "\n".join(
+            ln.strip().lstrip("*").strip() for ln in _text(first)[3:-2].splitlines()
+        ).strip()
         if classes or functions:  # a leading JSDoc belongs to the first declaration, if any
             mod_doc = "" if _jsdoc_owner(first) else mod_doc
     result: dict[str, Any] = {"lang": lang, "doc": summary_line(mod_doc)}
@@ -182,8 +197,7 @@ def _first_error_line(root: Any) -> int:
 
 def _jsdoc_owner(comment: Any) -> bool:
     nxt = comment.next_sibling
-    return nxt is not None and nxt.type in _DECLS and \
-        nxt.start_point[0] <= comment.end_point[0] + 1
+    return nxt is not None and nxt.type in _DECLS and nxt.start_point[0] <= comment.end_point[0] + 1
 
 
 def _instanceof_names(block: Any) -> list[str]:

@@ -35,8 +35,10 @@ PARSER_VERSION = "py-4"
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = frozenset(
-    getattr(ast, n) for n in ("If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try",
-                              "TryStar", "Match") if hasattr(ast, n))
+    getattr(ast, n)
+    for n in ("If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try", "TryStar", "Match")
+    if hasattr(ast, n)
+)
 
 
 def summary_line(doc: str | None, limit: int = 160) -> str:
@@ -86,6 +88,13 @@ def _dotted(node: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
+def _str_list(node: ast.expr) -> list[str]:
+    """The strings of a literal list or tuple (``__all__ = ["a", "b"]``); else []."""
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return []
+    return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+
+
 def _tally(table: dict[str, list[int]], name: str, line: int) -> None:
     entry = table.get(name)
     if entry is None:
@@ -102,10 +111,15 @@ def scan_python(data: bytes) -> dict[str, Any]:
         hint = ""
         msg = str(exc.msg or "")
         if "codec can't decode" in msg:
-            return {"lang": "python", "warn": f"not valid UTF-8 and no encoding cookie "
-                                              f"(line {exc.lineno}): {msg}"}
-        if ("Missing parentheses" in msg or "must be parenthesized" in msg
-                or ("invalid syntax" in msg and exc.text and "print " in exc.text)):
+            return {
+                "lang": "python",
+                "warn": f"not valid UTF-8 and no encoding cookie (line {exc.lineno}): {msg}",
+            }
+        if (
+            "Missing parentheses" in msg
+            or "must be parenthesized" in msg
+            or ("invalid syntax" in msg and exc.text and "print " in exc.text)
+        ):
             hint = " (Python 2 code?)"
         return {"lang": "python", "warn": f"syntax error at line {exc.lineno}: {msg}{hint}"}
     except UnicodeDecodeError as exc:
@@ -142,53 +156,43 @@ def _extract(tree: ast.Module, data: bytes) -> dict[str, Any]:
     while stack:
         body, depth = stack.pop()
         for node in body:
-            cls = type(node)
-            if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+            if isinstance(node, _DEF):
                 if depth < 2:
-                    doc = ast.get_docstring(node, clean=True)  # type: ignore[arg-type]
+                    doc = ast.get_docstring(node, clean=True)
                     if doc:
                         docs.append(doc)
                     if depth == 0:
-                        functions.append([node.name, node.lineno,  # type: ignore[attr-defined]
-                                          summary_line(doc)])
-                stack.append((node.body, 2))  # type: ignore[attr-defined]
-            elif cls is ast.ClassDef:
+                        functions.append([node.name, node.lineno, summary_line(doc)])
+                stack.append((node.body, 2))
+            elif isinstance(node, ast.ClassDef):
                 if depth == 0:
-                    doc = ast.get_docstring(node, clean=True)  # type: ignore[arg-type]
+                    doc = ast.get_docstring(node, clean=True)
                     if doc:
                         docs.append(doc)
-                    methods = sum(1 for item in node.body  # type: ignore[attr-defined]
-                                  if isinstance(item, _DEF))
-                    bases = [b for b in (_dotted(x) for x in node.bases)  # type: ignore
-                             if b]
-                    classes.append([node.name, node.lineno, bases,  # type: ignore[attr-defined]
-                                    summary_line(doc), methods])
-                stack.append((node.body, 1 if depth == 0 else 2))  # type: ignore[attr-defined]
-            elif cls is ast.Raise:
-                name = _exc_name(node.exc)  # type: ignore[attr-defined]
+                    methods = sum(1 for item in node.body if isinstance(item, _DEF))
+                    bases = [b for b in map(_dotted, node.bases) if b]
+                    classes.append([node.name, node.lineno, bases, summary_line(doc), methods])
+                stack.append((node.body, 1 if depth == 0 else 2))
+            elif isinstance(node, ast.Raise):
+                name = _exc_name(node.exc)
                 if name:
                     _tally(raised, name, node.lineno)
-            elif cls is ast.ImportFrom:
-                base = "." * node.level + (node.module or "")  # type: ignore[attr-defined]
-                if node.module:  # type: ignore[attr-defined]
+            elif isinstance(node, ast.ImportFrom):
+                base = "." * node.level + (node.module or "")
+                if node.module:
                     imports.append(base)
                 sep = "" if base.endswith(".") else "."
-                for alias in node.names:  # type: ignore[attr-defined]
+                for alias in node.names:
                     imported.add(alias.name)
                     # `from pkg import mod` imports a module as often as a name: keep both
                     imports.append(base + sep + alias.name)
-            elif cls is ast.Import:
-                for alias in node.names:  # type: ignore[attr-defined]
-                    imports.append(alias.name)
-            elif (cls is ast.Assign or cls is ast.AugAssign) and depth == 0:
-                targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+            elif isinstance(node, ast.Import):
+                imports.extend(alias.name for alias in node.names)
+            elif isinstance(node, (ast.Assign, ast.AugAssign)) and depth == 0:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-                    value = node.value  # type: ignore[attr-defined]
-                    if isinstance(value, (ast.List, ast.Tuple)):
-                        exported.extend(e.value for e in value.elts
-                                        if isinstance(e, ast.Constant)
-                                        and isinstance(e.value, str))
-            elif cls in _BLOCKS:
+                    exported.extend(_str_list(node.value))
+            elif type(node) in _BLOCKS:
                 inner = depth if depth != 1 else 2
                 for attr in ("body", "orelse", "finalbody"):
                     sub = getattr(node, attr, None)

@@ -23,12 +23,21 @@ MIN_PER_KIND = 25
 MAX_THEMES = 40
 
 BUILTIN_EXCEPTIONS = frozenset(
-    n for n in dir(builtins)
+    n
+    for n in dir(builtins)
     if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), BaseException)
 )
 # raised as plumbing far more often than as drama
-_PLUMBING = frozenset({"NotImplementedError", "StopIteration", "StopAsyncIteration",
-                       "GeneratorExit", "KeyboardInterrupt", "SystemExit"})
+_PLUMBING = frozenset(
+    {
+        "NotImplementedError",
+        "StopIteration",
+        "StopAsyncIteration",
+        "GeneratorExit",
+        "KeyboardInterrupt",
+        "SystemExit",
+    }
+)
 _EXC_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
 _TEST_DIRS = frozenset({"tests", "test", "testing", "__tests__", "spec", "specs"})
 
@@ -44,8 +53,13 @@ def in_tests(rel: str) -> bool:
     if any(p in _TEST_DIRS for p in parts[:-1]):
         return True
     name = parts[-1]
-    return (name.startswith("test_") or name.endswith(("_test.py", "_tests.py"))
-            or name == "conftest.py" or ".test." in name or ".spec." in name)
+    return (
+        name.startswith("test_")
+        or name.endswith(("_test.py", "_tests.py"))
+        or name == "conftest.py"
+        or ".test." in name
+        or ".spec." in name
+    )
 
 
 def module_name(rel: str, package: str | None) -> str:
@@ -92,8 +106,10 @@ def _log(n: float) -> float:
     return math.log1p(max(n, 0.0))
 
 
-def rank(results: Mapping[str, dict[str, Any]], package: str | None,
-         ) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
+def rank(
+    results: Mapping[str, dict[str, Any]],
+    package: str | None,
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
     """(concept rows sorted best first, themes) from {rel path: scan result}.
 
     A concept row is (name, kind, file, line, summary, score, raised, caught, words, language,
@@ -158,8 +174,9 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
                 entry[1] += count * weight
                 entry[2][rel] = (count, line)
     # the public API: names in __all__, above all in the top package's __init__.py
-    inits = [rel for rel in files if rel.rsplit("/", 1)[-1] == "__init__.py"
-             and results[rel].get("all")]
+    inits = [
+        rel for rel in files if rel.rsplit("/", 1)[-1] == "__init__.py" and results[rel].get("all")
+    ]
     top_depth = min((rel.count("/") for rel in inits), default=0)
     exported: dict[str, float] = {}
     for rel in files:
@@ -179,10 +196,16 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
     for name, rel, line, bases, summary, methods, lang in class_defs:
         test = in_tests(rel)
         public = not name.startswith("_")
-        score = (1.0 + 2.0 * _log(others(name, rel)) + 1.0 * _log(subclasses.get(name, 0))
-                 + 0.5 * _log(import_files.get(name, 0)) + exported.get(name, 0.0)
-                 + (1.0 if summary else 0.0) + (0.5 if public else -1.0)
-                 + 0.3 * _log(methods))
+        score = (
+            1.0
+            + 2.0 * _log(others(name, rel))
+            + 1.0 * _log(subclasses.get(name, 0))
+            + 0.5 * _log(import_files.get(name, 0))
+            + exported.get(name, 0.0)
+            + (1.0 if summary else 0.0)
+            + (0.5 if public else -1.0)
+            + 0.3 * _log(methods)
+        )
         r_n = c_n = 0
         kind = "class"
         if name in exc_classes:
@@ -196,13 +219,17 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
                 score += 1.0 + 1.5 * _log(weighted)
         if test:
             score *= 0.25
-        raws.append((kind, name, rel, line, summary, score, r_n, c_n, lang,
-                     tuple(bases)))
+        raws.append((kind, name, rel, line, summary, score, r_n, c_n, lang, tuple(bases)))
     for name, rel, line, summary, lang in func_defs:
         # function names collide with methods and locals (get, join, format): a name other
         # files import is a surer sign than one they merely mention
-        score = (1.0 + 1.0 * _log(others(name, rel)) + 2.0 * _log(import_files.get(name, 0))
-                 + (1.0 if summary else 0.0) + exported.get(name, 0.0))
+        score = (
+            1.0
+            + 1.0 * _log(others(name, rel))
+            + 2.0 * _log(import_files.get(name, 0))
+            + (1.0 if summary else 0.0)
+            + exported.get(name, 0.0)
+        )
         if in_tests(rel) or name.startswith("test"):
             score *= 0.25
         raws.append(("function", name, rel, line, summary, score, 0, 0, lang, ()))
@@ -226,8 +253,20 @@ def rank(results: Mapping[str, dict[str, Any]], package: str | None,
         score = 1.5 + 1.5 * _log(r_e[1] + c_e[1])
         if name in _PLUMBING:
             score *= 0.5
-        raws.append(("exception", name, rel, line, summary, score, r_e[0], c_e[0],
-                     results[rel].get("lang", "python"), ()))
+        raws.append(
+            (
+                "exception",
+                name,
+                rel,
+                line,
+                summary,
+                score,
+                r_e[0],
+                c_e[0],
+                results[rel].get("lang", "python"),
+                (),
+            )
+        )
 
     # modules
     for rel in files:
@@ -296,6 +335,5 @@ def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
             words = concept_words(name, "")
         else:
             words = concept_words(name, summary)
-        rows.append((name, kind, rel, line, summary, round(score, 4), r_n, c_n, words, lang,
-                     bases))
+        rows.append((name, kind, rel, line, summary, round(score, 4), r_n, c_n, words, lang, bases))
     return rows

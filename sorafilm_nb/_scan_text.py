@@ -57,8 +57,11 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
     stop = stopwords()
     counts: dict[str, int] = {}
     for doc in docs:
-        prose = [ln for ln in doc.splitlines()
-                 if ln and not ln.startswith((" ", "\t", ">>>", "...", ":"))]
+        prose = [
+            ln
+            for ln in doc.splitlines()
+            if ln and not ln.startswith((" ", "\t", ">>>", "...", ":"))
+        ]
         for w in set(_DOC_WORD.findall(" ".join(prose).lower())):
             if w not in stop:
                 counts[w] = counts.get(w, 0) + 1
@@ -112,8 +115,9 @@ def readme_title(text: str) -> tuple[str, str]:
             if para:
                 break
             continue
-        if (line.startswith(("#", "[![", "![", "<", "..", ":", "|", "```", "=", "-"))
-                or _is_rule(line)):
+        if line.startswith(("#", "[![", "![", "<", "..", ":", "|", "```", "=", "-")) or _is_rule(
+            line
+        ):
             if para:
                 break
             continue

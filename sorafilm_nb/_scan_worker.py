@@ -77,22 +77,34 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
             if not stat.S_ISREG(st.st_mode):
                 # a FIFO would block open() forever; a directory or device is not source
                 kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a special file"
-                out.append((rel, 0, 0, "", {"lang": lang, "warn": f"not a regular file "
-                                                                  f"({kind}), skipped"}))
+                out.append(
+                    (rel, 0, 0, "", {"lang": lang, "warn": f"not a regular file ({kind}), skipped"})
+                )
                 continue
             if st.st_size > MAX_BYTES:
                 # keyed by size and mtime, so a warm run need not look at it again
                 key = f"large-{st.st_size}-{st.st_mtime_ns}"
-                out.append((rel, st.st_size, st.st_mtime_ns, key, None if key in known else
-                            {"lang": lang, "warn": f"too large ({st.st_size} bytes > "
-                                                   f"{MAX_BYTES} byte cap), skipped"}))
+                out.append(
+                    (
+                        rel,
+                        st.st_size,
+                        st.st_mtime_ns,
+                        key,
+                        None
+                        if key in known
+                        else {
+                            "lang": lang,
+                            "warn": f"too large ({st.st_size} bytes > "
+                            f"{MAX_BYTES} byte cap), skipped",
+                        },
+                    )
+                )
                 continue
             with open(full, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
         except FileNotFoundError:
             if os.path.islink(full):
-                out.append((rel, 0, 0, "", {"lang": lang,
-                                            "warn": "unreadable: dangling symlink"}))
+                out.append((rel, 0, 0, "", {"lang": lang, "warn": "unreadable: dangling symlink"}))
             else:  # deleted since it was listed (git lists tracked files removed from disk)
                 out.append((rel, 0, 0, "", None))
             continue
@@ -101,8 +113,15 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
             out.append((rel, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
             continue
         if len(data) > MAX_BYTES:  # grew since the stat
-            out.append((rel, 0, 0, "", {"lang": lang, "warn": f"too large (> {MAX_BYTES} "
-                                                              f"byte cap), skipped"}))
+            out.append(
+                (
+                    rel,
+                    0,
+                    0,
+                    "",
+                    {"lang": lang, "warn": f"too large (> {MAX_BYTES} byte cap), skipped"},
+                )
+            )
             continue
         key = content_key(data, parser_version(lang))
         if key in known:

@@ -102,8 +102,10 @@ class RepoProfile:
         """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily)."""
         import pandas as pd
 
-        rows = [(c.name, c.kind, c.file, c.line, c.score, c.raised, c.caught, c.summary)
-                for c in self.concepts]
+        rows = [
+            (c.name, c.kind, c.file, c.line, c.score, c.raised, c.caught, c.summary)
+            for c in self.concepts
+        ]
         return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
 
     def to_json(self) -> str:
@@ -119,11 +121,20 @@ class RepoProfile:
         try:
             d = json.loads(text)
             return cls(
-                root=d["root"], name=d["name"], title=d["title"], description=d["description"],
+                root=d["root"],
+                name=d["name"],
+                title=d["title"],
+                description=d["description"],
                 concepts=tuple(
-                    Concept(**{**c, "words": tuple(c.get("words", ())),
-                               "bases": tuple(c.get("bases", ()))})
-                    for c in d["concepts"]),
+                    Concept(
+                        **{
+                            **c,
+                            "words": tuple(c.get("words", ())),
+                            "bases": tuple(c.get("bases", ())),
+                        }
+                    )
+                    for c in d["concepts"]
+                ),
                 files_scanned=d["files_scanned"],
                 warnings=tuple(ScanWarning(**w) for w in d.get("warnings", ())),
                 themes=tuple((str(w), float(x)) for w, x in d.get("themes", ())),
@@ -139,8 +150,12 @@ FRAME_COLUMNS = ("name", "kind", "file", "line", "score", "raised", "caught", "s
 PARALLEL_MIN = 48  # below this many files to parse, a worker pool costs more than it saves
 
 
-def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None,
-            use_cache: bool = True) -> RepoProfile:
+def analyze(
+    path: str | os.PathLike[str],
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    use_cache: bool = True,
+) -> RepoProfile:
     """Scan the repository at path into a RepoProfile (see the module docstring).
 
     Only files that changed since the last scan are parsed: results are cached per file,
@@ -158,8 +173,9 @@ def analyze(path: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] |
             gc.enable()
 
 
-def _analyze(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None,
-             use_cache: bool) -> RepoProfile:
+def _analyze(
+    path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None, use_cache: bool
+) -> RepoProfile:
     t0 = time.perf_counter()
     started_ns = time.time_ns()
     root = _check_root(path)
@@ -189,8 +205,12 @@ def _analyze(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | N
                 st = os.stat(full)
             except OSError:
                 st = None
-            if (st is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns
-                    and st.st_mtime_ns < trusted_before):
+            if (
+                st is not None
+                and entry[0] == st.st_size
+                and entry[1] == st.st_mtime_ns
+                and st.st_mtime_ns < trusted_before
+            ):
                 keys[rel] = entry[2]
                 continue
         todo.append((rel, full, language_of(rel) or "python"))
@@ -200,15 +220,28 @@ def _analyze(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | N
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
-    if (not todo and isinstance(saved, list) and len(saved) == 2
-            and saved[0] == _fingerprint(root, package, readme_text, keys, {})):
+    if (
+        not todo
+        and isinstance(saved, list)
+        and len(saved) == 2
+        and saved[0] == _fingerprint(root, package, readme_text, keys, {})
+    ):
         try:
             profile = RepoProfile.from_json(saved[1])
         except AnalysisError:
             pass
         else:
-            stats = _stats(files, listing, parsed=0, cached=len(files), read=0,
-                           workers=1, stem=stem, notes=notes, profile_cache="hit")
+            stats = _stats(
+                files,
+                listing,
+                parsed=0,
+                cached=len(files),
+                read=0,
+                workers=1,
+                stem=stem,
+                notes=notes,
+                profile_cache="hit",
+            )
             stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
             return replace(profile, stats=stats)
 
@@ -253,8 +286,11 @@ def _analyze(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | N
                 notes.append(note)
             for k, v in (loaded or {}).items():
                 by_key.setdefault(k, v)
-        lost = [(rel, os.path.join(root, rel), language_of(rel) or "python")
-                 for rel, k in keys.items() if k not in by_key]
+        lost = [
+            (rel, os.path.join(root, rel), language_of(rel) or "python")
+            for rel, k in keys.items()
+            if k not in by_key
+        ]
         for rel, size, mtime, key, result in _run(lost, frozenset()):  # results file lost
             from_cache -= 1
             if key and result is not None:
@@ -274,9 +310,17 @@ def _analyze(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | N
         profile = _build(root, package, readme_text, results)
         phases["rank"] = time.perf_counter() - t0
 
-    stats = _stats(files, listing, parsed=parsed, cached=from_cache, read=len(todo),
-                   workers=workers, stem=stem, notes=notes,
-                   profile_cache="miss" if by_key is not None else "hit")
+    stats = _stats(
+        files,
+        listing,
+        parsed=parsed,
+        cached=from_cache,
+        read=len(todo),
+        workers=workers,
+        stem=stem,
+        notes=notes,
+        profile_cache="miss" if by_key is not None else "hit",
+    )
     if stem is not None:
         gen = index["gen"]
         live: dict[str, dict[str, Any]] | None = None
@@ -284,9 +328,14 @@ def _analyze(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | N
             gen = os.urandom(8).hex()
             wanted_keys = set(keys.values())
             live = {k: v for k, v in by_key.items() if k in wanted_keys}
-        new_index = {"format": CACHE_FORMAT, "root": str(root), "gen": gen,
-                     "started_ns": started_ns, "files": new_files,
-                     "profile": [fingerprint, profile.to_json()]}
+        new_index = {
+            "format": CACHE_FORMAT,
+            "root": str(root),
+            "gen": gen,
+            "started_ns": started_ns,
+            "files": new_files,
+            "profile": [fingerprint, profile.to_json()],
+        }
         phases["json"] = time.perf_counter() - t0
         note = save_cache(stem, new_index, live)
         phases["save"] = time.perf_counter() - t0
@@ -337,12 +386,26 @@ def _readme_text(root: Path) -> str:
         return ""
 
 
-def _stats(files: list[str], listing: str, *, parsed: int, cached: int, read: int,
-           workers: int, stem: Path | None, notes: list[str], profile_cache: str,
-           ) -> dict[str, Any]:
+def _stats(
+    files: list[str],
+    listing: str,
+    *,
+    parsed: int,
+    cached: int,
+    read: int,
+    workers: int,
+    stem: Path | None,
+    notes: list[str],
+    profile_cache: str,
+) -> dict[str, Any]:
     stats: dict[str, Any] = {
-        "files": len(files), "parsed": parsed, "cached": cached, "read": read,
-        "workers": workers, "listing": listing, "profile_cache": profile_cache,
+        "files": len(files),
+        "parsed": parsed,
+        "cached": cached,
+        "read": read,
+        "workers": workers,
+        "listing": listing,
+        "profile_cache": profile_cache,
         "cache_file": str(stem) if stem else None,
     }
     if notes:
@@ -382,10 +445,14 @@ def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
 
         methods = mp.get_all_start_methods()
         # fork is fastest, but unsafe once threads run (a Jupyter kernel has several)
-        method = "fork" if "fork" in methods and threading.active_count() == 1 else (
-            "forkserver" if "forkserver" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=workers - 1,
-                                 mp_context=mp.get_context(method)) as pool:
+        method = (
+            "fork"
+            if "fork" in methods and threading.active_count() == 1
+            else ("forkserver" if "forkserver" in methods else "spawn")
+        )
+        with ProcessPoolExecutor(
+            max_workers=workers - 1, mp_context=mp.get_context(method)
+        ) as pool:
             futures = [pool.submit(scan_chunk_packed, chunk, known) for chunk in chunks]
             parts: list[list[Outcome] | None] = [None] * len(chunks)
             for i in range(len(chunks) - 1, -1, -1):
@@ -401,8 +468,13 @@ def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
         return scan_chunk(todo, known)
 
 
-def _fingerprint(root: Path, package: str | None, readme: str, keys: dict[str, str],
-                 results: dict[str, dict[str, Any]]) -> str:
+def _fingerprint(
+    root: Path,
+    package: str | None,
+    readme: str,
+    keys: dict[str, str],
+    results: dict[str, dict[str, Any]],
+) -> str:
     """What a profile was built from: every file's key (or, unkeyed, its warning)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{RANK_VERSION}\0{root}\0{package}\0".encode("utf-8", "surrogateescape"))
@@ -413,20 +485,26 @@ def _fingerprint(root: Path, package: str | None, readme: str, keys: dict[str, s
     return h.hexdigest()
 
 
-def _build(root: Path, package: str | None, readme_text: str,
-           results: dict[str, dict[str, Any]]) -> RepoProfile:
+def _build(
+    root: Path, package: str | None, readme_text: str, results: dict[str, dict[str, Any]]
+) -> RepoProfile:
     title, description = readme_title(readme_text) if readme_text else ("", "")
     rows, themes = rank({k: v for k, v in results.items() if "warn" not in v}, package)
-    warnings = tuple(ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])
-                     for rel in sorted(results)
-                     if "warn" in results[rel] or "partial" in results[rel])
+    warnings = tuple(
+        ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])
+        for rel in sorted(results)
+        if "warn" in results[rel] or "partial" in results[rel]
+    )
     languages: dict[str, int] = {}
     for r in results.values():
         if "warn" not in r:
             lang = r.get("lang", "python")
             languages[lang] = languages.get(lang, 0) + 1
     return RepoProfile(
-        root=str(root), name=root.name, title=title or root.name, description=description,
+        root=str(root),
+        name=root.name,
+        title=title or root.name,
+        description=description,
         concepts=tuple(Concept(*row) for row in rows),
         files_scanned=sum(languages.values()),
         warnings=warnings,

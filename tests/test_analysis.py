@@ -91,17 +91,29 @@ def small_repo(root: Path) -> Path:
     write(root, "tiny/__init__.py", '"""Tiny."""\nfrom .core import Parser, parse\n')
     write(root, "tiny/errors.py", SMALL_ERRORS)
     write(root, "tiny/core.py", SMALL_CORE)
-    write(root, "tiny/cli.py", "from .core import parse\nfrom .errors import ParseError\n\n"
-          "def main(argv):\n    try:\n        print(parse(argv[0]))\n"
-          "    except ParseError:\n        return 1\n    return 0\n")
-    write(root, "tests/test_core.py", "from tiny.core import parse\n\n"
-          "def test_parse():\n    assert parse('1') == 1\n")
-    write(root, "README.md", "# Tiny parser\n\n[![ci](https://x/badge.svg)](https://x)\n\n"
-          "Tiny turns **text** into numbers,\nslowly.\n\n## Install\n\npip install tiny\n")
+    write(
+        root,
+        "tiny/cli.py",
+        "from .core import parse\nfrom .errors import ParseError\n\n"
+        "def main(argv):\n    try:\n        print(parse(argv[0]))\n"
+        "    except ParseError:\n        return 1\n    return 0\n",
+    )
+    write(
+        root,
+        "tests/test_core.py",
+        "from tiny.core import parse\n\ndef test_parse():\n    assert parse('1') == 1\n",
+    )
+    write(
+        root,
+        "README.md",
+        "# Tiny parser\n\n[![ci](https://x/badge.svg)](https://x)\n\n"
+        "Tiny turns **text** into numbers,\nslowly.\n\n## Install\n\npip install tiny\n",
+    )
     return root
 
 
 # ---------------------------------------------------------------- what is found
+
 
 def test_missing_path_and_file_path_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(AnalysisError, match="no such file or directory"):
@@ -168,8 +180,12 @@ def test_deterministic_order(tmp_path: Path) -> None:
 
 def test_docstring_themes(tmp_path: Path) -> None:
     for i in range(3):
-        write(tmp_path, f"m{i}.py", f'"""The kettle boils water number {i}."""\n\n'
-              f'def f{i}():\n    """Pour the kettle into the teapot, then the cup."""\n')
+        write(
+            tmp_path,
+            f"m{i}.py",
+            f'"""The kettle boils water number {i}."""\n\n'
+            f'def f{i}():\n    """Pour the kettle into the teapot, then the cup."""\n',
+        )
     prof = analyze(tmp_path)
     themes = dict(prof.themes)
     assert themes["kettle"] == 1.0  # in all six docstrings, the most used word
@@ -180,26 +196,43 @@ def test_docstring_themes(tmp_path: Path) -> None:
 
 
 def test_readme_rst_title(tmp_path: Path) -> None:
-    write(tmp_path, "README.rst", "=======\nWidgets\n=======\n\n.. image:: x.png\n\n"
-          "Widgets are *small*\nthings.\n\nMore.\n")
+    write(
+        tmp_path,
+        "README.rst",
+        "=======\nWidgets\n=======\n\n.. image:: x.png\n\nWidgets are *small*\nthings.\n\nMore.\n",
+    )
     prof = analyze(tmp_path)
     assert (prof.title, prof.description) == ("Widgets", "Widgets are small things.")
     assert prof.name == tmp_path.name
 
 
 def test_javascript_and_typescript(tmp_path: Path) -> None:
-    write(tmp_path, "src/errors.js", "/** Raised when the oven is cold. */\n"
-          "export class OvenError extends Error {}\n")
-    write(tmp_path, "src/bake.js", "import { OvenError } from './errors.js';\n"
-          "/** Bake a cake. */\nexport function bake(oven) {\n"
-          "  try { if (!oven.hot) throw new OvenError('cold'); }\n"
-          "  catch (e) { if (e instanceof OvenError) { return null; } throw e; }\n}\n")
-    write(tmp_path, "src/shop.ts", "import { bake } from './bake';\n"
-          "export class Shop<T> extends Base<T> implements Sells {\n"
-          "  open(): void { throw new OvenError('x'); }\n}\n"
-          "export const sell = (n: number): number => n;\n")
-    write(tmp_path, "src/broken.tsx", "export function keep() { return 1 }\n"
-          "export const A = () => <div>{oops</div>;\n")
+    write(
+        tmp_path,
+        "src/errors.js",
+        "/** Raised when the oven is cold. */\nexport class OvenError extends Error {}\n",
+    )
+    write(
+        tmp_path,
+        "src/bake.js",
+        "import { OvenError } from './errors.js';\n"
+        "/** Bake a cake. */\nexport function bake(oven) {\n"
+        "  try { if (!oven.hot) throw new OvenError('cold'); }\n"
+        "  catch (e) { if (e instanceof OvenError) { return null; } throw e; }\n}\n",
+    )
+    write(
+        tmp_path,
+        "src/shop.ts",
+        "import { bake } from './bake';\n"
+        "export class Shop<T> extends Base<T> implements Sells {\n"
+        "  open(): void { throw new OvenError('x'); }\n}\n"
+        "export const sell = (n: number): number => n;\n",
+    )
+    write(
+        tmp_path,
+        "src/broken.tsx",
+        "export function keep() { return 1 }\nexport const A = () => <div>{oops</div>;\n",
+    )
     prof = analyze(tmp_path)
     by = {(c.kind, c.name): c for c in prof.concepts}
     oven = by["exception", "OvenError"]
@@ -219,13 +252,17 @@ def test_javascript_and_typescript(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- bad input
 
+
 def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     write(tmp_path, "good.py", "class Fine:\n    '''Still read.'''\n")
     write(tmp_path, "binary.py", b"\x7fELF\x00\x00\x01garbage")
     write(tmp_path, "huge.py", "x = 1\n" * 200_000)  # 1.2 MB > 1 MiB cap
     write(tmp_path, "latin.py", "s = 'caf\xe9'\n".encode("latin-1"))
-    write(tmp_path, "cookie.py", b"# -*- coding: latin-1 -*-\nclass Caf\xe9Error(Exception):\n"
-          b"    pass\n")
+    write(
+        tmp_path,
+        "cookie.py",
+        b"# -*- coding: latin-1 -*-\nclass Caf\xe9Error(Exception):\n    pass\n",
+    )
     write(tmp_path, "py2.py", "print 'hello'\n")
     write(tmp_path, "syntax.py", "def f(:\n")
     write(tmp_path, "deep.py", "x = 1" + " + 1" * 100_000 + "\n")
@@ -256,9 +293,22 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     assert "unreadable" in w["loop_a.py"] and "unreadable" in w["loop_b.py"]
     assert "directory" in w["dir_link.py"]
     assert "not a regular file" in w["fifo.py"]
-    assert set(w) == {"fifo.py", "binary.py", "huge.py", "latin.py", "py2.py", "syntax.py",
-                      "deep.py", "deeper.py", "parens.py", "nul.js", "dangling.py", "loop_a.py",
-                      "loop_b.py", "dir_link.py"}
+    assert set(w) == {
+        "fifo.py",
+        "binary.py",
+        "huge.py",
+        "latin.py",
+        "py2.py",
+        "syntax.py",
+        "deep.py",
+        "deeper.py",
+        "parens.py",
+        "nul.js",
+        "dangling.py",
+        "loop_a.py",
+        "loop_b.py",
+        "dir_link.py",
+    }
     names = {c.name for c in prof.concepts}
     assert "Fine" in names and "CaféError" in names  # the good files are not lost
     assert not any(f.startswith("sub/") for f in w)  # the symlinked dir was not entered
@@ -285,10 +335,19 @@ def test_empty_git_repo(tmp_path: Path) -> None:
 
 def test_walk_skips_junk_dirs(tmp_path: Path) -> None:
     write(tmp_path, "app/main.py", "class Kept:\n    pass\n")
-    for junk in (".venv/lib/x.py", "venv/x.py", "node_modules/pkg/index.js",
-                 "__pycache__/x.py", "build/lib/x.py", "dist/x.py", ".tox/x.py",
-                 "thing.egg-info/x.py", ".git/hooks/x.py", "static/vendor/lib.js",
-                 "static/app.min.js"):
+    for junk in (
+        ".venv/lib/x.py",
+        "venv/x.py",
+        "node_modules/pkg/index.js",
+        "__pycache__/x.py",
+        "build/lib/x.py",
+        "dist/x.py",
+        ".tox/x.py",
+        "thing.egg-info/x.py",
+        ".git/hooks/x.py",
+        "static/vendor/lib.js",
+        "static/app.min.js",
+    ):
         write(tmp_path, junk, "class Junk:\n    pass\n")
     prof = analyze(tmp_path)
     assert prof.files_scanned == 1 and prof.stats["listing"] == "walk"
@@ -297,9 +356,14 @@ def test_walk_skips_junk_dirs(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- git
 
+
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-                   cwd=cwd, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
@@ -321,20 +385,17 @@ def test_git_ignored_files_are_skipped(tmp_path: Path) -> None:
     assert prof.stats["listing"] == "git"
 
     sub = analyze(tmp_path / "src")  # a subdirectory of a work tree: paths relative to it
-    assert {c.file for c in sub.concepts if c.kind == "class"} == {"tracked.py",
-                                                                   "untracked.py"}
+    assert {c.file for c in sub.concepts if c.kind == "class"} == {"tracked.py", "untracked.py"}
 
     (tmp_path / "src" / "tracked.py").unlink()  # deleted, not yet committed: just gone
     gone = analyze(tmp_path)
     assert "Tracked" not in {c.name for c in gone.concepts} and gone.warnings == ()
 
     ignored = analyze(tmp_path / "generated")  # an ignored folder is walked, not empty
-    assert ignored.stats["listing"] == "walk" and "Generated" in {
-        c.name for c in ignored.concepts}
+    assert ignored.stats["listing"] == "walk" and "Generated" in {c.name for c in ignored.concepts}
 
 
-def test_git_missing_falls_back_to_walk(tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_missing_falls_back_to_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".git").mkdir()  # looks like a work tree, but there is no git to ask
     write(tmp_path, "a.py", "class Walked:\n    pass\n")
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin-here"))
@@ -343,6 +404,7 @@ def test_git_missing_falls_back_to_walk(tmp_path: Path,
 
 
 # ---------------------------------------------------------------- cache
+
 
 def test_cache_parses_only_what_changed(tmp_path: Path) -> None:
     repo = small_repo(tmp_path / "repo")
@@ -429,6 +491,7 @@ def test_cache_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 # ---------------------------------------------------------------- serialisation
 
+
 def test_json_round_trip_and_frame(tmp_path: Path) -> None:
     prof = analyze(small_repo(tmp_path))
     text = prof.to_json()
@@ -441,8 +504,16 @@ def test_json_round_trip_and_frame(tmp_path: Path) -> None:
         RepoProfile.from_json('{"root": "x"}')
 
     frame = prof.concepts_frame()
-    assert list(frame.columns) == ["name", "kind", "file", "line", "score", "raised",
-                                   "caught", "summary"]
+    assert list(frame.columns) == [
+        "name",
+        "kind",
+        "file",
+        "line",
+        "score",
+        "raised",
+        "caught",
+        "summary",
+    ]
     assert len(frame) == len(prof.concepts)
     assert frame.iloc[0]["name"] == prof.concepts[0].name
     row = frame[frame["name"] == "ParseError"].iloc[0]
@@ -450,6 +521,7 @@ def test_json_round_trip_and_frame(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- real packages
+
 
 def test_httpx_from_site_packages() -> None:
     prof = analyze(package_dir("httpx"))
