@@ -65,6 +65,7 @@ class Plan:
     id: str  # stable content hash of the plan (same inputs -> same id)
     remaining: Cost | None = None  # the budget left when planned (ledger or --monthly-budget)
     prices_source: str = ""  # where the prices came from, and as of when
+    unpriced: tuple[int, ...] = ()  # shots the price table cannot price (costed 0, plan blocked)
 
     @property
     def blocked(self) -> bool:
@@ -84,6 +85,17 @@ class Plan:
     @property
     def seconds(self) -> int:
         return self.storyboard.seconds
+
+    @property
+    def total_text(self) -> str:
+        """The total as shown to people: "$9.60", or "$8.40 + ? (1 shot unpriced)"."""
+        if not self.unpriced:
+            return str(self.total)
+        n = len(self.unpriced)
+        return f"{self.total} + ? ({n} shot{'s' if n > 1 else ''} unpriced)"
+
+    def cost_text(self, index: int) -> str:
+        return "?" if index in self.unpriced else str(self.costs[index])
 
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == ERROR)
@@ -123,7 +135,7 @@ class Plan:
         shots = []
         for row in self.rows():
             row = dict(row)
-            row["cost"] = _money(row["cost"])
+            row["cost"] = None if row["index"] in self.unpriced else _money(row["cost"])
             shots.append(row)
         return {
             "schema": SCHEMA,
@@ -142,6 +154,7 @@ class Plan:
             "shots": shots,
             "unused": [e.concept.name for e in board.unused],
             "total": _money(self.total),
+            "total_complete": not self.unpriced,
             "remaining": _money(self.remaining) if self.remaining is not None else None,
             "prices": self.prices_source,
             "blocked": self.blocked,
@@ -169,7 +182,7 @@ class Plan:
         return (
             f"{len(b.shots)} shots, {b.seconds} s (target {b.target_seconds} s) on "
             f"{b.model} at {b.size}, prompts ≤ {self.cap} tokens ({self.tier_label}): "
-            f"{self.total}"
+            f"{self.total_text}"
         )
 
     def to_markdown(self) -> str:
@@ -182,7 +195,7 @@ class Plan:
             "",
             f"{self.summary()}.",
             "",
-            f"**Estimated cost: {self.total}**"
+            f"**Estimated cost: {self.total_text}**"
             + (f" (prices: {self.prices_source})" if self.prices_source else ""),
         ]
         if self.remaining is not None:
@@ -193,9 +206,9 @@ class Plan:
             mark = "" if row["fits"] else " ⚠"
             lines.append(
                 f"| {row['index'] + 1} | {_md(row['beat'])} | {row['seconds']} | "
-                f"{row['tokens']}{mark} | {row['cost']} | {_md(row['title'])} |"
+                f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | {_md(row['title'])} |"
             )
-        lines.append(f"| | **total** | **{b.seconds}** | | **{self.total}** | |")
+        lines.append(f"| | **total** | **{b.seconds}** | | **{self.total_text}** | |")
         if b.unused:
             lines += [
                 "",
@@ -214,7 +227,7 @@ class Plan:
             lines += [
                 "",
                 f"### {row['shot']} · {row['title']} ({row['seconds']} s, "
-                f"{row['cost']}, {row['tokens']} tokens)",
+                f"{self.cost_text(row['index'])}, {row['tokens']} tokens)",
                 "",
                 "```text",
                 row["prompt"],
@@ -230,8 +243,9 @@ class Plan:
         for row in self.rows():
             cost: Cost = row.pop("cost")
             row.pop("compression")
-            row["cents"] = cost.cents
-            row["cost"] = str(cost)
+            unpriced = row["index"] in self.unpriced
+            row["cents"] = None if unpriced else cost.cents
+            row["cost"] = self.cost_text(row["index"])
             rows.append(row)
         columns = [
             "shot",
@@ -262,10 +276,10 @@ class Plan:
             tokens = f"{row['tokens']}{'' if row['fits'] else '!'}"
             out.append(
                 f"{row['shot']:<8}{beat:<31}{row['seconds']:>3}{tokens:>8}"
-                f"{row['cost']!s:>9}  {row['title']}"
+                f"{self.cost_text(row['index']):>9}  {row['title']}"
             )
         out.append("-" * len(head))
-        out.append(f"{'total':<39}{self.seconds:>3}{'':>8}{self.total!s:>9}")
+        out.append(f"{'total':<39}{self.seconds:>3}{'':>8}{self.total_text:>9}")
         return "\n".join(out)
 
 
@@ -346,14 +360,16 @@ def plan(
     board = storyboard(casting, template, target_seconds, model, size)
     prompts = render_prompts(board, tier)
     costs: list[Cost] = []
-    unpriced: list[str] = []
+    unpriced: list[int] = []
+    reasons: list[str] = []
     for shot in board.shots:
         try:
             costs.append(estimate(shot, table))
         except PriceError as exc:
             costs.append(Cost.zero(table.currency))
-            if str(exc) not in unpriced:
-                unpriced.append(str(exc))
+            unpriced.append(shot.index)
+            if str(exc) not in reasons:
+                reasons.append(str(exc))
     total = Cost.zero(table.currency)
     for c in costs:
         total = total + c
@@ -369,8 +385,8 @@ def plan(
             Finding(
                 "unpriced",
                 ERROR,
-                f"{sum(c.cents == 0 for c in costs)} shots cannot be priced, so the total is "
-                f"incomplete: {'; '.join(unpriced)}",
+                f"{len(unpriced)} of {len(costs)} shots cannot be priced, so the total is "
+                f"incomplete: {'; '.join(reasons)}",
                 "Pick a model and size the price table lists, or add them to your price file.",
             ),
         )
@@ -385,4 +401,5 @@ def plan(
         plan_id(board, prompts, costs, cap),
         remaining,
         source,
+        tuple(unpriced),
     )

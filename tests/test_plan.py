@@ -146,6 +146,12 @@ def test_an_unpriced_model_blocks_with_a_clear_error_and_the_rest_still_reported
     unpriced = next(f for f in p.findings if f.rule == "unpriced")
     assert "sora-2" in unpriced.message  # names the allowed values
     assert len(p.prompts) == len(p.storyboard.shots)
+    assert p.unpriced == tuple(range(len(p.storyboard.shots)))
+    assert p.total_text.startswith("$0.00 + ? (") and "unpriced" in p.summary()
+    data = json.loads(p.to_json())
+    assert data["total_complete"] is False and all(s["cost"] is None for s in data["shots"])
+    assert "| ? |" in p.to_markdown() and p.frame()["cents"].isna().all()
+    assert not plan(CASTING, target_seconds=24).unpriced
 
 
 def test_markdown_and_frame() -> None:

@@ -301,7 +301,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print("Lint: no findings", file=out)
     print(file=out)
     print(
-        f"Estimated cost: {result.total}"
+        f"Estimated cost: {result.total_text}"
         + (f" (prices: {result.prices_source})" if result.prices_source else ""),
         file=out,
     )
@@ -314,13 +314,15 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print("\nOther ways to make this film:", file=out)
         try:
             for s in strategies(b):
-                print(f"  {s.name:<24}{s.cost!s:>10}  {s.description}", file=out)
+                cost = "?" if s.notes.startswith("cannot") else str(s.cost)
+                print(f"  {s.name:<24}{cost:>10}  {s.description}", file=out)
         except Exception as exc:  # the table may not price this model; say so, go on
             print(f"  (cannot compare: {exc})", file=out)
         for row, prompt in zip(result.rows(), result.prompts, strict=True):
             steps = ", ".join(prompt.steps) or "none"
             print(
-                f"\n== {row['shot']} · {row['title']} ({row['seconds']} s, {row['cost']}, "
+                f"\n== {row['shot']} · {row['title']} ({row['seconds']} s, "
+                f"{result.cost_text(row['index'])}, "
                 f"{prompt.tokens}/{prompt.tokens_before} tokens; cut: {steps})",
                 file=out,
             )
