@@ -368,3 +368,21 @@ def test_written_files_are_ordinary_files_not_0600(tmp_path: Path) -> None:
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "plan.md").stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]
+
+
+def test_the_id_is_the_same_in_other_processes_whatever_the_hash_seed() -> None:
+    import os
+
+    here = Path(__file__).parent
+    code = (
+        "from story_fixtures import make_casting; from sorafilm_nb.plan import plan; "
+        "print(plan(make_casting(10), target_seconds=96).id)"
+    )
+    ids = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(here)}
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        ids.add(out.stdout.strip())
+    assert ids == {plan(CASTING, target_seconds=96).id}
