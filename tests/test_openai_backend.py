@@ -379,3 +379,26 @@ def test_create_is_never_resent_when_the_lookup_fails(simulator: Simulator) -> N
     with pytest.raises(ServerError, match="not sent again"):
         backend.create(**SHOT)  # type: ignore[arg-type]
     assert simulator.calls["create"] == 1 and len(simulator.jobs()) == 1
+
+
+def test_input_reference_is_uploaded_and_checked(simulator: Simulator,
+                                                 sim_backend: OpenAIBackend,
+                                                 tmp_path: Path) -> None:
+    from sorafilm_nb.render import render_animatic, render_thumbnail
+
+    clip = render_animatic(tmp_path / "c.mp4", seconds=1, size="1280x720", title="ref",
+                           scale=1.0)
+    good = render_thumbnail(clip, tmp_path / "ref.png", fmt="png")  # 1280x720
+    job = sim_backend.create(**SHOT, input_reference=good)  # type: ignore[arg-type]
+    assert job.status == "queued"
+    with pytest.raises(InvalidRequest) as info:  # a 720x1280 job with a landscape image
+        sim_backend.create(**{**SHOT, "size": "720x1280"},  # type: ignore[arg-type]
+                           input_reference=good)
+    assert info.value.param == "input_reference"
+    junk = tmp_path / "junk.png"
+    junk.write_bytes(b"\x89PNG but not really")
+    with pytest.raises(InvalidRequest, match="not a readable image"):
+        sim_backend.create(**SHOT, input_reference=junk)  # type: ignore[arg-type]
+    with pytest.raises(InvalidRequest, match="input_reference"):
+        sim_backend.create(**SHOT, input_reference=tmp_path / "missing.gif")  # type: ignore[arg-type]
+    assert len(simulator.jobs()) == 1

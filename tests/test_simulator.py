@@ -177,6 +177,16 @@ def test_illegal_create_is_a_400_naming_the_param(simulator: Simulator, fields: 
     assert simulator.jobs() == []
 
 
+def test_json_reference_object_needs_one_of_url_or_file_id(simulator: Simulator) -> None:
+    ok = call(simulator, "POST", "/videos", body={
+        "prompt": "A cat.", "input_reference": {"image_url": "https://example.invalid/a.png"}})
+    assert ok.status == 200
+    for ref in ({}, {"image_url": "https://example.invalid/a.png", "file_id": "file-1"}):
+        bad = call(simulator, "POST", "/videos", body={"prompt": "A cat.",
+                                                       "input_reference": ref})
+        assert bad.status == 400 and bad.json()["error"]["param"] == "input_reference"
+
+
 def test_too_long_prompt_and_bad_json_are_400(simulator: Simulator) -> None:
     reply = call(simulator, "POST", "/videos", body={"prompt": "x" * 32001})
     assert reply.status == 400 and reply.json()["error"]["param"] == "prompt"

@@ -301,11 +301,29 @@ class OpenAIBackend:
             after = page[-1].id
         return None
 
-    def create(self, *, prompt: str, model: str, seconds: int, size: str) -> Job:
+    def create(self, *, prompt: str, model: str, seconds: int, size: str,
+               input_reference: str | Path | None = None) -> Job:
+        """Start a job. ``input_reference``: an image file (jpeg/png/webp) of the same size
+        that guides the first frame (the API refuses human faces in it)."""
+        reference: tuple[str, bytes, str] | None = None
+        if input_reference is not None:
+            ref = Path(input_reference)
+            kinds = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+                     ".webp": "image/webp"}
+            if ref.suffix.lower() not in kinds or not ref.is_file():
+                raise InvalidRequest(f"input_reference must be an existing .jpg, .png or "
+                                     f".webp file, got {str(ref)[:200]!r}",
+                                     param="input_reference")
+            reference = (ref.name, ref.read_bytes(), kinds[ref.suffix.lower()])
+
+        def send() -> Any:
+            extra = {"input_reference": reference} if reference is not None else {}
+            return self._creator.videos.create(prompt=prompt, model=model,  # type: ignore[arg-type]
+                                               seconds=str(seconds), size=size,  # type: ignore[arg-type]
+                                               **extra)
+
         return self._create_once(
-            "create",
-            lambda: self._creator.videos.create(prompt=prompt, model=model,
-                                                seconds=str(seconds), size=size),  # type: ignore[arg-type]
+            "create", send,
             lambda j: (j.prompt == prompt and j.model == model and j.seconds == seconds
                        and j.size == size))
 

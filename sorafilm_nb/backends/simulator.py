@@ -286,8 +286,38 @@ class Simulator:
 
     def create(self, body: dict[str, Any]) -> SimJob:
         prompt, model, seconds, size = check_create(body)
+        self._check_reference(body.get("input_reference"), size)
         return self._new_job(prompt=prompt, model=model, seconds=seconds, size=size,
                              op="create")
+
+    def _check_reference(self, ref: object, size: str) -> None:
+        """An uploaded reference must be an image of exactly the requested size, as the API
+        requires; a reference object needs exactly one of image_url and file_id."""
+        if ref is None:
+            return
+        if isinstance(ref, dict):
+            if ("image_url" in ref) == ("file_id" in ref):
+                raise ApiError(400, "input_reference needs exactly one of 'image_url' and "
+                               "'file_id'.", param="input_reference", code="invalid_value")
+            return
+        if not isinstance(ref, bytes) or not ref or self._renderer is None:
+            raise ApiError(400, "input_reference must be an image file.",
+                           param="input_reference", code="invalid_value")
+        from ..render import RenderError, probe
+
+        path = self._renderer.folder / f"ref-{new_id()}.img"
+        try:
+            path.write_bytes(ref)
+            info = probe(path)
+        except RenderError:
+            raise ApiError(400, "input_reference is not a readable image.",
+                           param="input_reference", code="invalid_image") from None
+        finally:
+            path.unlink(missing_ok=True)
+        if f"{info.width}x{info.height}" != size:
+            raise ApiError(400, f"Inpaint image must match the requested width and height "
+                           f"({size}); got {info.width}x{info.height}.",
+                           param="input_reference", code="invalid_value")
 
     def get(self, job_id: str) -> SimJob:
         with self._lock:
