@@ -607,3 +607,27 @@ def test_cli_resume_of_a_folder_that_is_not_a_film(tmp_path: Path,
 
     assert main(["resume", str(tmp_path)]) == 2
     assert "no manifest here" in capsys.readouterr().err
+
+
+def test_cli_resume_retry_after_the_embedded_simulator_died(
+        tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sorafilm_nb.cli import main
+
+    out = tmp_path / "out"
+    ledger_path = tmp_path / "l.sqlite3"
+    # The run gives up polling; its embedded simulator (and the job) end with the command.
+    assert main(["film", "--repo", str(tiny_repo), "--template", "single-12", "--out",
+                 str(out), "--ledger", str(ledger_path), "--sim-seconds", "30",
+                 "--poll-timeout", "0.5"]) == 1
+    assert "finish with: sorafilm resume" in capsys.readouterr().out
+    # A new simulator does not know the job: reported lost, then --retry makes it again.
+    assert main(["resume", str(out), "--retry", "--ledger", str(ledger_path),
+                 "--sim-seconds", "0.2"]) == 0
+    printed = capsys.readouterr()
+    assert "retrying shot-01" in printed.err and "1/1 shots completed" in printed.out
+    film = Film.load(out)
+    assert film.ok and film.shots[0].history[-1]["status"] == "lost"
+    with Ledger(ledger_path) as led:
+        rows = led.records()
+        assert sorted(r.status for r in rows) == ["completed", "failed"]
+        assert led.pending() == []

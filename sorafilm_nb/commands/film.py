@@ -62,44 +62,18 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
          help="shots rendered at once (default 2)")
     _add(parser, where, "--poll-timeout", type=_positive_float, default=1800.0, metavar="S",
          help="give up polling a job after S seconds; resume picks it up (default 1800)")
+    _add(parser, where, "--prices", default=None, metavar="FILE",
+         help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)")
     _add(parser, where, "--sim-seconds", type=_positive_float, default=SIM_JOB_SECONDS,
          metavar="S", help="render time of a job on the embedded simulator "
          f"(default {SIM_JOB_SECONDS})")
 
 
-def _plan_command() -> Any:
-    """The plan command's module, when it exists (it owns the plan flags)."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"{__package__}.plan")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.plan":
-            raise
-        return None
-
-
 def _add_plan_arguments(parser: argparse.ArgumentParser) -> None:
-    """The plan command's own flags when it offers them, so both commands stay in step."""
-    plan_command = _plan_command()
-    if plan_command is not None and hasattr(plan_command, "add_plan_arguments"):
-        plan_command.add_plan_arguments(parser)
-        return
-    group = parser.add_argument_group("plan")
-    group.add_argument("--repo", default=".", metavar="PATH",
-                       help="the repository to make a film of (default: .)")
-    group.add_argument("--theme", default="kitchen",
-                       help="metaphor theme: kitchen, heist, space, or a TOML file")
-    group.add_argument("--template", default="silent-90",
-                       help="story template: silent-90, teaser-30, single-12, or a TOML file")
-    group.add_argument("--budget", default="low", metavar="TIER",
-                       help="prompt token tier (ultra-low, low, medium, high, standard, or a "
-                       "number of tokens); bounds prompt length, not the price")
-    group.add_argument("--model", default="sora-2", help="sora-2 or sora-2-pro")
-    group.add_argument("--size", default="1280x720",
-                       help="720x1280, 1280x720, 1024x1792 or 1792x1024")
-    group.add_argument("--seconds", type=_positive_int, default=None, metavar="N",
-                       help="target running time (default: the template's)")
+    """The plan command's own flags, so `sorafilm plan` and `sorafilm film` stay in step."""
+    from .plan import add_plan_arguments
+
+    add_plan_arguments(parser)
 
 
 def register(subparsers: Any) -> None:
@@ -167,10 +141,13 @@ class Session:
 
 def studio_for(args: argparse.Namespace, session: Session) -> Any:
     from ..ledger import Ledger
+    from ..pricing import PriceTable
     from ..studio import Studio
 
+    # The same price table the plan was costed with settles the jobs.
+    prices = PriceTable.load(args.prices) if getattr(args, "prices", None) else None
     return Studio(session.backend, Ledger(args.ledger), concurrency=args.concurrency,
-                  poll_timeout=args.poll_timeout)
+                  poll_timeout=args.poll_timeout, prices=prices)
 
 
 class Bars:
@@ -230,29 +207,15 @@ def print_film(film: Film, out: Callable[[str], Any] = print) -> int:
 
 
 def make_plan(args: argparse.Namespace) -> Plan:
-    plan_command = _plan_command()
-    if plan_command is not None and hasattr(plan_command, "plan_from_args"):
-        return plan_command.plan_from_args(args)  # type: ignore[no-any-return]
-    from ..ledger import Ledger
-    from ..plan import plan
+    from .plan import plan_from_args
 
-    with Ledger(args.ledger) as ledger:
-        return plan(args.repo, theme=args.theme, template=args.template, tier=args.budget,
-                    model=args.model, size=args.size, target_seconds=args.seconds,
-                    ledger=ledger)
+    return plan_from_args(args)  # type: ignore[no-any-return]
 
 
 def print_plan(plan: Plan, out: Callable[[str], Any] = print) -> None:
-    plan_command = _plan_command()
-    describe = getattr(plan_command, "format_plan", None)
-    if describe is not None:
-        out(describe(plan))
-        return
-    out(f"Plan {plan.id}: {plan.summary()}")
-    out(plan.shot_table())
-    for finding in plan.findings:
-        where = f" (shot {finding.shot_index + 1})" if finding.shot_index is not None else ""
-        out(f"  {finding.severity}{where}: {finding.message}. Fix: {finding.hint}")
+    from .plan import format_plan
+
+    out(format_plan(plan))
 
 
 def handle(args: argparse.Namespace) -> int:
