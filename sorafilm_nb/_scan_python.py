@@ -31,7 +31,7 @@ from typing import Any
 from ._scan_text import doc_words
 
 # Bump when the shape or meaning of the result changes: it is part of every cache key.
-PARSER_VERSION = "py-4"
+PARSER_VERSION = "py-5"
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = frozenset(

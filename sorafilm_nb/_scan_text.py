@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .datafiles import data_dir
 
-_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
 _DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|`+[^`]*`+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
@@ -52,7 +52,8 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
     """keyword -> number of the given docstrings that use it (stopwords dropped).
 
     Only prose counts: lines that look like code (doctest prompts, indented blocks, reST
-    field lists) are left out, so ``self`` and ``kwargs`` do not become themes.
+    field lists), links and inline code are left out, so ``self``, ``kwargs`` and ``https``
+    do not become themes.
     """
     stop = stopwords()
     counts: dict[str, int] = {}
@@ -62,7 +63,9 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
             for ln in doc.splitlines()
             if ln and not ln.startswith((" ", "\t", ">>>", "...", ":"))
         ]
-        for w in set(_DOC_WORD.findall(" ".join(prose).lower())):
+        # links, e-mail addresses and ``code`` are not prose
+        text = _URL.sub(" ", " ".join(prose)).lower()
+        for w in set(_DOC_WORD.findall(text)):
             if w not in stop:
                 counts[w] = counts.get(w, 0) + 1
     return counts

@@ -184,13 +184,16 @@ def test_docstring_themes(tmp_path: Path) -> None:
             tmp_path,
             f"m{i}.py",
             f'"""The kettle boils water number {i}."""\n\n'
-            f'def f{i}():\n    """Pour the kettle into the teapot, then the cup."""\n',
+            f'def f{i}():\n    """Pour the kettle into the teapot, then the cup.\n\n'
+            f"    See https://example.com/docs and ``sugar_bowl(x)``.\n\n"
+            f'        >>> spoon.stir()\n    """\n',
         )
     prof = analyze(tmp_path)
     themes = dict(prof.themes)
     assert themes["kettle"] == 1.0  # in all six docstrings, the most used word
     assert themes["teapot"] == pytest.approx(0.5)
     assert "the" not in themes and "into" not in themes  # stopwords
+    assert not {"https", "example", "docs", "sugar", "bowl", "spoon", "stir"} & set(themes)
     theme = next(c for c in prof.concepts if c.kind == "theme" and c.name == "kettle")
     assert (theme.file, theme.line, theme.words) == ("", 0, ("kettle",))
 
