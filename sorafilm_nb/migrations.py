@@ -207,3 +207,28 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
     return ran
+
+
+def schema_sql() -> str:
+    """The full schema as SQL, built by running every migration on an empty in-memory
+    database: for documentation (``python -c "from sorafilm_nb.migrations import *;
+    print(schema_sql())"``), so the docs can never drift from the code."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        migrate(db)
+        db.execute("COMMIT")
+        rows = db.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
+        ).fetchall()
+    finally:
+        db.close()
+    return ";\n\n".join(_dedent(r[0]) for r in rows) + ";\n"
+
+
+def _dedent(sql: str) -> str:
+    import textwrap
+
+    first, _, rest = sql.strip().partition("\n")
+    return first + ("\n" + textwrap.dedent(rest) if rest else "")

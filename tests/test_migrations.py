@@ -234,3 +234,16 @@ def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
         Ledger(path)
     assert "m999_from_the_future" in str(info.value)
     assert path.read_bytes() == before
+
+
+def test_schema_sql_documents_every_table_index_and_trigger() -> None:
+    sql = migrations.schema_sql()
+    db = sqlite3.connect(":memory:")
+    db.executescript(sql)  # the documented schema is itself runnable
+    assert _tables(db) == set(EXPECTED)
+    for table, columns in EXPECTED.items():
+        assert _columns(db, table) == columns
+    for name in ("jobs_created_at", "jobs_open", "jobs_day_totals_insert",
+                 "jobs_day_totals_update", "jobs_day_totals_delete"):
+        assert name in sql
+    assert "WITHOUT ROWID" in sql and "typeof(estimate_cents) = 'integer'" in sql
