@@ -1,9 +1,14 @@
 """Turn per-file scan results into ranked concepts: what is central comes first.
 
 A concept's score adds up the signs that something matters to the people who wrote the code:
-other files use or import it (the strongest sign, on a log scale so one hub does not drown the
-rest), subclasses of it exist, it is documented, it is public, it is raised or caught. Test
-code is a quarter as central as the code it tests. The numbers are a ranking, not a measure.
+other files name it (the strongest sign, on a log scale so one hub does not drown the rest),
+import it, or subclass it; it is in ``__all__`` (most of all the top package's); it is
+documented; it is public; it is raised or caught. Test code counts a quarter. The numbers are a
+ranking, not a measure: ties are broken by name, so the order is deterministic.
+
+"Other files name it" is counted from each file's identifier tokens (see
+_scan_python.identifiers), which is what a reader sees; functions, whose names collide with
+methods and locals, lean on imports instead.
 """
 
 from __future__ import annotations

@@ -7,14 +7,17 @@ file becomes a result with a "warn" reason: one bad file never stops a scan.
 from __future__ import annotations
 
 import gc
+import hashlib
 import marshal
 import os
 import stat
+from functools import lru_cache
 from typing import Any
 
 from ._scan_cache import content_key
 from ._scan_python import PARSER_VERSION as PY_VERSION
 from ._scan_python import scan_python
+from ._scan_text import stopwords
 
 MAX_BYTES = 1024 * 1024  # files larger than this are generated or vendored, not read
 
@@ -24,12 +27,15 @@ Item = tuple[str, str, str]
 Outcome = tuple[str, int, int, str, "dict[str, Any] | None"]
 
 
+@lru_cache(maxsize=8)
 def parser_version(lang: str) -> str:
+    """Part of every cache key: the scanner's version and the stopword list it filtered with."""
     if lang == "python":
-        return PY_VERSION
-    from ._scan_js import PARSER_VERSION as JS_VERSION
-
-    return JS_VERSION
+        version = PY_VERSION
+    else:
+        from ._scan_js import PARSER_VERSION as version
+    words = ",".join(sorted(stopwords())).encode()
+    return f"{version}:{hashlib.blake2b(words, digest_size=6).hexdigest()}"
 
 
 def parse(data: bytes, lang: str) -> dict[str, Any]:
