@@ -505,3 +505,46 @@ def test_cli_simulate_serves_until_interrupted(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
+
+
+def test_any_create_is_echoed_or_refused_naming_the_bad_field() -> None:
+    """Property, over the SDK's own multipart encoding: a create either succeeds and echoes
+    exactly what was sent, or is a 400 whose param names a field that was illegal."""
+    import warnings
+
+    import openai
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    models = st.sampled_from(["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-3", "", "Sora-2"])
+    seconds = st.sampled_from(["4", "8", "12", "10", "0", "-4", "4.0", "twelve"])
+    sizes = st.sampled_from(["720x1280", "1280x720", "1024x1792", "1792x1024", "1920x1080",
+                             "1280X720", "x"])
+    prompts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=300)
+
+    with Simulator(render=False, job_seconds=60) as sim:
+        client = openai.OpenAI(base_url=sim.base_url, api_key=sim.api_key, max_retries=0)
+
+        @settings(max_examples=50, deadline=None)
+        @given(model=models, secs=seconds, size=sizes, prompt=prompts)
+        def check(model: str, secs: str, size: str, prompt: str) -> None:
+            pro = model in ("sora-2-pro",)
+            legal = {"prompt": bool(prompt.strip()),
+                     "model": model in ("sora-2", "sora-2-pro", "sora-2-2025-10-06"),
+                     "seconds": secs in ("4", "8", "12"),
+                     "size": size in ("720x1280", "1280x720")
+                     or (pro and size in ("1024x1792", "1792x1024"))}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                try:
+                    video = client.videos.create(prompt=prompt, model=model,  # type: ignore[arg-type]
+                                                 seconds=secs, size=size)  # type: ignore[arg-type]
+                except openai.BadRequestError as exc:
+                    assert isinstance(exc.body, dict)
+                    assert legal[exc.body["param"]] is False, (exc.body, legal)
+                    return
+            assert all(legal.values()), legal
+            assert (video.prompt, video.model, video.seconds, video.size) == (
+                prompt, model, secs, size)
+
+        check()
