@@ -7,7 +7,9 @@ of the notebook in a temp folder (so nothing it writes, autosaves included, touc
 repository), with the ledger and cache in that folder too. The page runs every cell through
 JupyterLab's own command, then the test checks what a user would see: the metaphor picker,
 one progress bar per shot, and a <video> that the browser has loaded (duration > 0) from
-Jupyter's file server, seeking when a shot is clicked. A screenshot is saved for people.
+Jupyter's file server, seeking when a shot is clicked; with the file gone, the poster stays;
+and the budget picker turns red when a pricier model and size no longer fit the month.
+Screenshots are saved for people.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ NOTEBOOK = "01_quickstart.ipynb"
 CHROMIUM = os.environ.get("SORAFILM_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOT = Path(os.environ.get("SORAFILM_SCREENSHOT",
                                  ROOT / "tests" / "artifacts" / "jupyterlab_quickstart.jpg"))
+BUDGET_SHOT = SCREENSHOT.with_name("jupyterlab_budget_over.jpg")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -201,8 +204,32 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             page.evaluate("() => window.scrollBy(0, 0)")
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), type="jpeg", quality=60)
+
+            # A reader without the film file still sees the poster, and a note says why.
+            film = Path(lab.root / "notebooks" / info["src"].split("/files/notebooks/")[1])
+            film.rename(film.with_suffix(".moved"))
+            # a fresh request (the media cache would replay the old bytes): Jupyter says 404
+            video.evaluate("v => { v.src = v.currentSrc + '?after-move'; v.load(); }")
+            page.wait_for_selector(".sorafilm-player-missing", state="attached",
+                                   timeout=10_000)
+            assert "not here" in page.locator(".sorafilm-player-note").first.inner_text()
+            assert video.evaluate("v => v.poster.startsWith('data:image/jpeg')")
+
+            # The budget picker re-estimates in the kernel and turns red over budget.
+            budget = page.locator(".sorafilm-budget").first
+            budget.scroll_into_view_if_needed()
+            selects = budget.locator("select")
+            estimate = budget.locator(".sorafilm-estimate")
+            selects.nth(1).select_option("sora-2-pro")
+            page.wait_for_function(
+                "() => document.querySelector('.sorafilm-budget .sorafilm-estimate')"
+                ".textContent.includes('sora-2-pro')", timeout=30_000)
+            selects.nth(2).select_option("1792x1024")  # $0.50/s: 88 s = $44.00 > $41.20 left
+            page.wait_for_selector(".sorafilm-budget.sorafilm-over-budget", timeout=30_000)
+            assert "over budget" in estimate.inner_text()
+            budget.screenshot(path=str(BUDGET_SHOT), type="jpeg", quality=70)
         finally:
             context.close()
-    assert SCREENSHOT.stat().st_size < 300_000
+    assert SCREENSHOT.stat().st_size + BUDGET_SHOT.stat().st_size < 300_000
     print(f"quickstart in JupyterLab: {time.monotonic() - started:.1f} s; "
           f"screenshot {SCREENSHOT}")
