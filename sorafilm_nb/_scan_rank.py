@@ -48,7 +48,7 @@ _TEST_DIRS = frozenset({"tests", "test", "testing", "__tests__", "spec", "specs"
 
 # A raw concept before ranking: (kind, name, file, line, summary, score, raised, caught, lang,
 # bases)
-Raw = tuple[str, str, str, int, str, float, int, int, str, tuple[str, ...]]
+Raw = tuple[str, str, str, int, str, float, int, int, str, tuple[str, ...], int, int]
 
 
 @lru_cache(maxsize=65536)
@@ -118,7 +118,7 @@ def rank(
     """(concept rows sorted best first, themes) from {rel path: scan result}.
 
     A concept row is (name, kind, file, line, summary, score, raised, caught, words, language,
-    bases), the field order of analysis.Concept.
+    bases, methods, refs), the field order of analysis.Concept.
     """
     files = sorted(results)
     # --- who defines what
@@ -224,7 +224,22 @@ def rank(
                 score += 1.0 + 1.5 * _log(weighted)
         if test:
             score *= 0.25
-        raws.append((kind, name, rel, line, summary, score, r_n, c_n, lang, tuple(bases)))
+        raws.append(
+            (
+                kind,
+                name,
+                rel,
+                line,
+                summary,
+                score,
+                r_n,
+                c_n,
+                lang,
+                tuple(bases),
+                methods,
+                others(name, rel),
+            )
+        )
     for name, rel, line, summary, lang in func_defs:
         # function names collide with methods and locals (get, join, format): a name other
         # files import is a surer sign than one they merely mention
@@ -237,7 +252,9 @@ def rank(
         )
         if in_tests(rel) or name.startswith("test"):
             score *= 0.25
-        raws.append(("function", name, rel, line, summary, score, 0, 0, lang, ()))
+        raws.append(
+            ("function", name, rel, line, summary, score, 0, 0, lang, (), 0, others(name, rel))
+        )
 
     # exceptions raised or caught but not defined here (builtins, or from a dependency)
     for name in sorted(set(raised) | set(caught)):
@@ -270,6 +287,8 @@ def rank(
                 c_e[0],
                 results[rel].get("lang", "python"),
                 (),
+                0,
+                len(where),
             )
         )
 
@@ -283,7 +302,8 @@ def rank(
         score = 0.5 + 1.5 * _log(mod_imports.get(mod, 0)) + (1.0 if doc else 0.0)
         if in_tests(rel):
             score *= 0.25
-        raws.append(("module", mod, rel, 1, doc, score, 0, 0, r.get("lang", "python"), ()))
+        lang = r.get("lang", "python")
+        raws.append(("module", mod, rel, 1, doc, score, 0, 0, lang, (), 0, mod_imports.get(mod, 0)))
 
     # themes: docstring words, by how many docstrings (outside tests) use them
     theme_counts: dict[str, int] = {}
@@ -298,7 +318,8 @@ def rank(
     for word, n in best[:MIN_PER_KIND]:
         if n < 2:
             continue
-        raws.append(("theme", word, "", 0, f"in {n} docstrings", 0.5 + _log(n), 0, 0, "", ()))
+        summary = f"in {n} docstrings"
+        raws.append(("theme", word, "", 0, summary, 0.5 + _log(n), 0, 0, "", (), 0, n))
 
     return _select(raws), themes
 
@@ -333,12 +354,28 @@ def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
     chosen.extend(spare[: max(0, MAX_CONCEPTS - len(chosen))])
     chosen.sort(key=lambda r: (-round(r[5], 4), r[1], r[0], r[2], r[3]))
     rows = []
-    for kind, name, rel, line, summary, score, r_n, c_n, lang, bases in chosen:
+    for kind, name, rel, line, summary, score, r_n, c_n, lang, bases, methods, refs in chosen:
         if kind == "theme":
             words: tuple[str, ...] = (name,)
         elif summary.startswith(("raised ", "caught ")):  # a tally, not prose
             words = concept_words(name, "")
         else:
             words = concept_words(name, summary)
-        rows.append((name, kind, rel, line, summary, round(score, 4), r_n, c_n, words, lang, bases))
+        rows.append(
+            (
+                name,
+                kind,
+                rel,
+                line,
+                summary,
+                round(score, 4),
+                r_n,
+                c_n,
+                words,
+                lang,
+                bases,
+                methods,
+                refs,
+            )
+        )
     return rows

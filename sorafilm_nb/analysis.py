@@ -68,6 +68,8 @@ class Concept:
     words: tuple[str, ...] = ()  # lower-case keywords from names and docstrings, for matching
     language: str = "python"
     bases: tuple[str, ...] = ()
+    methods: int = 0  # classes: methods defined in the class body
+    refs: int = 0  # other files that name it (modules: import it; themes: docstrings using it)
 
 
 @dataclass(frozen=True)

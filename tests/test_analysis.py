@@ -146,6 +146,9 @@ def test_small_repo_concepts(tmp_path: Path) -> None:
     assert ("exception", "text") not in by
     parser = by["class", "Parser"]
     assert parser.summary == "Parses text, one line at a time." and parser.line == 7
+    assert parser.methods == 2
+    assert err.refs == 2  # named in core.py and cli.py
+    assert by["module", "tiny.core"].refs == 3  # imported by __init__, cli and the test
     assert by["function", "parse"].file == "tiny/core.py"
     assert ("function", "_helper") not in by  # private functions are not concepts
     assert ("function", "feed") not in by  # methods are counted, not listed
