@@ -22,7 +22,7 @@ from typing import Any
 
 from ._scan_text import concept_words
 
-RANK_VERSION = "rank-4"
+RANK_VERSION = "rank-5"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
