@@ -59,6 +59,9 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "sorafilm-simulator"
     sys_version = ""
     timeout = 30  # an idle keep-alive connection is closed after this
+    # headers and body go out as separate writes; with Nagle on, each reply waits ~40 ms
+    # for the client's delayed ACK
+    disable_nagle_algorithm = True
 
     @property
     def sim(self) -> Simulator:
