@@ -324,7 +324,8 @@ def scrub(text: str | None) -> str | None:
     return _KEY_RES[1].sub(lambda m: f"{m.group(1)} {MASK}", text)
 
 
-def _text(value: Any, name: str, *, required: bool = False, limit: int = 2000) -> str | None:
+def _text(value: Any, name: str, *, required: bool = False, limit: int = 200) -> str | None:
+    """A short identifying field: checked, never silently cut."""
     if value is None:
         if required:
             raise ValueError(f"{name} is required")
@@ -334,7 +335,22 @@ def _text(value: Any, name: str, *, required: bool = False, limit: int = 2000) -
     value = value.strip()
     if required and not value:
         raise ValueError(f"{name} must not be empty")
-    return scrub(value[:limit]) if value else None
+    if len(value) > limit:
+        raise ValueError(f"{name} is {len(value)} characters long; at most {limit} are kept "
+                         f"in the ledger (it starts {scrub(value[:40])!r})")
+    return scrub(value) if value else None
+
+
+REASON_LIMIT = 2000
+
+
+def _reason(value: Any, default: str) -> str:
+    """A free-text reason, often an error message: anything is accepted (a failure path must
+    not fail), keys are masked, and a very long one is cut with a marker saying so."""
+    text = scrub(str(value).strip() if value is not None else "") or default
+    if len(text) > REASON_LIMIT:
+        text = text[:REASON_LIMIT] + f"… [{len(text) - REASON_LIMIT} more characters cut]"
+    return text
 
 
 def _cost(value: Any, name: str) -> Cost:
@@ -839,7 +855,7 @@ class Ledger:
         job_id_ = _text(job_id, "job_id", required=True, limit=200)
         if billed is not None:
             billed = _cost(billed, "billed")
-        reason_ = _text(reason, "reason")
+        reason_ = reason  # already through _reason() in fail() and cancel()
         with self._write() as db:
             row = self._get(db, job_id=job_id_)
             if row is None:
@@ -883,17 +899,18 @@ class Ledger:
              refused: bool = False) -> Reservation:
         """The job failed (or was refused by moderation): release the reservation, or charge
         billed when the provider bills failures."""
-        return self._finish(job_id, "refused" if refused else "failed",
-                            reason=reason or "failed", billed=billed)
+        status = "refused" if refused else "failed"
+        return self._finish(job_id, status, reason=_reason(reason, status), billed=billed)
 
     def cancel(self, job_id: str, reason: str, *, billed: Cost | None = None) -> Reservation:
         """The job was cancelled (deleted before completion): release, or charge billed."""
-        return self._finish(job_id, "cancelled", reason=reason or "cancelled", billed=billed)
+        return self._finish(job_id, "cancelled", reason=_reason(reason, "cancelled"),
+                            billed=billed)
 
     def release(self, reservation: Reservation | str, reason: str) -> Reservation:
         """Give back a reservation that never got a job id (the create call failed for sure)."""
         rid = self._rid(reservation)
-        reason_ = _text(reason, "reason", required=True)
+        reason_ = _reason(reason, "released")
         with self._write() as db:
             row = self._get(db, rid=rid)
             if row is None:

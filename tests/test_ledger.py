@@ -301,6 +301,8 @@ def test_bad_arguments_are_refused(ledger: Ledger) -> None:
         ledger.reserve(c(-1), "x")
     with pytest.raises(ValueError, match="purpose"):
         ledger.reserve(c(1), "   ")
+    with pytest.raises(ValueError, match="purpose is 501 characters long; at most 500"):
+        ledger.reserve(c(1), "x" * 501)
     with pytest.raises(TypeError, match="seconds"):
         ledger.reserve(c(1), "x", seconds=4.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="start_day"):
@@ -388,6 +390,16 @@ def test_fail_releases_or_charges(ledger: Ledger) -> None:
         ledger.fail("v_a", "server_error", billed=c(100))
     assert rows(ledger, "SELECT job, cents, kind FROM charges") == [(b.id, 200, "refused")]
     assert a.id != b.id
+
+
+def test_reasons_accept_anything_and_say_when_cut(ledger: Ledger) -> None:
+    ledger.attach(ledger.reserve(c(100), "a"), "v1")
+    failed = ledger.fail("v1", RuntimeError("x" * 5000))  # type: ignore[arg-type]
+    assert failed.reason.startswith("xxx") and failed.reason.endswith(
+        "… [3000 more characters cut]")
+    assert ledger.job_for("v1").reason == failed.reason
+    ledger.attach(ledger.reserve(c(100), "b"), "v2")
+    assert ledger.fail("v2", "").reason == "failed"
 
 
 def test_cancel(ledger: Ledger) -> None:
