@@ -228,6 +228,18 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             page.wait_for_selector(".sorafilm-budget.sorafilm-over-budget", timeout=30_000)
             assert "over budget" in estimate.inner_text()
             budget.screenshot(path=str(BUDGET_SHOT), type="jpeg", quality=70)
+
+            # The one-call app: its button runs the studio in a kernel thread; the bars
+            # move while the kernel stays free, then its own player appears.
+            app = page.locator(".sorafilm-studio").first
+            app.locator(".sorafilm-make button, button.sorafilm-make").first.click()
+            page.wait_for_function(
+                "() => { const v = document.querySelector('.sorafilm-studio .sorafilm-player "
+                "video'); return !!v && v.readyState >= 1 && v.duration > 0; }",
+                timeout=120_000)
+            summary = app.locator(".sorafilm-progress-summary").inner_text()
+            done, _of, total = summary.split()[:3]
+            assert done == total, summary
         finally:
             context.close()
     assert SCREENSHOT.stat().st_size + BUDGET_SHOT.stat().st_size < 300_000
