@@ -27,6 +27,7 @@ import hashlib
 import json
 import marshal
 import os
+import sys
 import time
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -269,7 +270,7 @@ def _analyze(
         else:
             parsed += 1
             fresh[key] = result
-    workers = _workers() if len(todo) >= PARALLEL_MIN else 1
+    workers = _workers() if len(todo) >= PARALLEL_MIN and _start_method() else 1
     fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
 
     profile: RepoProfile | None = None
@@ -426,6 +427,29 @@ def _workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _start_method() -> str | None:
+    """How to start worker processes here, or None to stay on one core.
+
+    fork when this process runs no other thread (fork with threads can deadlock; a Jupyter
+    kernel has several). Otherwise forkserver, but only in an interactive session (no
+    ``__main__.__file__``): forkserver and spawn re-import the main script in every worker,
+    which re-runs a script that calls analyze() without an ``if __name__ == "__main__"``
+    guard. A library must not surprise its caller with that, so such scripts use one core.
+    """
+    import multiprocessing as mp
+    import threading
+
+    if mp.parent_process() is not None:  # already a worker of someone's pool
+        return None
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    main = sys.modules.get("__main__")
+    if "forkserver" in methods and getattr(main, "__file__", None) is None:
+        return "forkserver"
+    return None
+
+
 def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
     """scan_chunk over todo: in this process when small, else on every core.
 
@@ -435,23 +459,16 @@ def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
     cheaper than pickle for these plain dicts).
     """
     workers = _workers()
-    if len(todo) < PARALLEL_MIN or workers < 2:
+    method = _start_method() if len(todo) >= PARALLEL_MIN and workers >= 2 else None
+    if method is None:
         return scan_chunk(todo, known)
     # interleave so each chunk gets a fair share of big and small files
     n_chunks = workers * 6
     chunks = [todo[i::n_chunks] for i in range(n_chunks)]
     try:
         import multiprocessing as mp
-        import threading
         from concurrent.futures import ProcessPoolExecutor
 
-        methods = mp.get_all_start_methods()
-        # fork is fastest, but unsafe once threads run (a Jupyter kernel has several)
-        method = (
-            "fork"
-            if "fork" in methods and threading.active_count() == 1
-            else ("forkserver" if "forkserver" in methods else "spawn")
-        )
         with ProcessPoolExecutor(
             max_workers=workers - 1, mp_context=mp.get_context(method)
         ) as pool:
