@@ -471,7 +471,10 @@ def test_probability_faults_are_seeded() -> None:
 def test_stop_is_idempotent_and_frees_the_port() -> None:
     sim = Simulator(render=False).start()
     port = urlsplit(sim.base_url).port
+    folder = sim._tmpdir
+    assert folder is not None and folder.is_dir()
     sim.stop()
+    assert not folder.exists()
     sim.stop()
     with pytest.raises(RuntimeError):
         _ = sim.base_url
@@ -480,6 +483,15 @@ def test_stop_is_idempotent_and_frees_the_port() -> None:
         assert call(again, "GET", "/videos").status == 200
     finally:
         again.stop()
+
+
+def test_a_simulator_never_stopped_still_removes_its_files() -> None:
+    code = ("from sorafilm_nb.backends.simulator import Simulator; "
+            "s = Simulator().start(); print(s._tmpdir, flush=True)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    folder = Path(out.stdout.strip())
+    assert folder.name.startswith("sorafilm-sim-") and not folder.exists()
 
 
 def test_cli_simulate_serves_until_interrupted(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class Simulator:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._tmpdir: Path | None = None
+        self._tmp_cleanup: weakref.finalize | None = None  # type: ignore[type-arg]
         self._renderer: Renderer | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -172,6 +174,8 @@ class Simulator:
         folder = self._workdir_arg
         if folder is None:
             folder = self._tmpdir = Path(tempfile.mkdtemp(prefix="sorafilm-sim-"))
+            # a simulator never stopped (a notebook kernel that just exits) still cleans up
+            self._tmp_cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
         folder.mkdir(parents=True, exist_ok=True)
         self._renderer = Renderer(folder, scale=self.render_scale)
         server.simulator = self  # type: ignore[attr-defined]
@@ -193,8 +197,8 @@ class Simulator:
         if self._renderer is not None:
             self._renderer.close()
             self._renderer = None
-        if self._tmpdir is not None:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
+        if self._tmpdir is not None and self._tmp_cleanup is not None:
+            self._tmp_cleanup()
             self._tmpdir = None
 
     def __enter__(self) -> Simulator:
