@@ -337,6 +337,7 @@ def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
         other = next(mid for mid, _ in entry.alternatives if mid != entry.metaphor.id)
         app.picker.dropdowns[0].value = other
         assert app.plan.id != first.id
+        assert f"plan {app.plan.id[:8]}" in app.budget.output.value  # the user sees it
         film = app.make_film(block=True)
         assert film is not None and film.ok, app.status.value
         assert film.out_dir == tmp_path / "out" / app.plan.id

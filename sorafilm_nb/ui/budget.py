@@ -169,7 +169,8 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
             tokens = max((p.tokens for p in plan.prompts), default=0)
             errors = sum(1 for f in plan.findings if f.severity == "error")
             detail = (f" for {len(shots)} shots, {seconds} s; longest prompt {tokens} tokens"
-                      f"; {len(plan.findings)} lint findings ({errors} blocking)")
+                      f"; {len(plan.findings)} lint findings ({errors} blocking)"
+                      f"; plan {str(plan.id)[:8]}")
         verdict = ""
         if left is not None:
             verdict = (f" — <b>over budget</b> by {_money(cost - left)}" if over
