@@ -54,7 +54,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
@@ -743,25 +743,62 @@ class Ledger:
         The budget check and the insert are one BEGIN IMMEDIATE transaction. Over a hard limit
         raises BudgetExceeded (nothing written); over a soft one warns and reserves.
         """
+        draft = self._draft(cost, purpose, plan_id, shot=shot, model=model, size=size,
+                            seconds=seconds)
+        return self._reserve([draft])[0]
+
+    def reserve_many(self, items: Iterable[Mapping[str, Any]]) -> list[Reservation]:
+        """Reserve several jobs at once, all or none, in ONE transaction.
+
+        Each item holds reserve()'s arguments by name (cost, purpose, plan_id, shot, model,
+        size, seconds). The total is checked against the budget: a film whose shots do not
+        all fit raises BudgetExceeded and reserves nothing, and no other process ever sees
+        half of it (reserving shot by shot, another notebook could be refused for a moment
+        by reservations about to be given back, and a crash could leave them behind).
+        """
+        drafts = []
+        for n, item in enumerate(items):
+            try:
+                drafts.append(self._draft(**item))
+            except TypeError as exc:
+                raise TypeError(f"reserve_many item {n}: {exc}") from None
+        return self._reserve(drafts) if drafts else []
+
+    @staticmethod
+    def _draft(cost: Cost, purpose: str, plan_id: str | None = None, *,
+               shot: str | None = None, model: str | None = None, size: str | None = None,
+               seconds: int | None = None) -> dict[str, Any]:
+        """Validate reserve()'s arguments before any transaction is opened."""
         cost = _cost(cost, "cost")
-        purpose_ = _text(purpose, "purpose", required=True, limit=500)
-        plan_ = _text(plan_id, "plan_id", limit=200)
-        shot_ = _text(shot, "shot", limit=200)
-        model_ = _text(model, "model", limit=100)
-        size_ = _text(size, "size", limit=50)
         if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)
                                     or seconds < 0):
             raise TypeError(f"seconds must be a non-negative int or None, got {seconds!r}")
-        cents = cost.whole_cents
-        rid = _uuid7()
+        return {
+            "id": _uuid7(),
+            "cents": cost.whole_cents,
+            "currency": cost.currency,
+            "purpose": _text(purpose, "purpose", required=True, limit=500) or "",
+            "plan_id": _text(plan_id, "plan_id", limit=200),
+            "shot": _text(shot, "shot", limit=200),
+            "model": _text(model, "model", limit=100),
+            "size": _text(size, "size", limit=50),
+            "seconds": seconds,
+        }
+
+    def _reserve(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
+        cents = sum(d["cents"] for d in drafts)
+        currency = drafts[0]["currency"]
+        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1
+                                       else "")
         with self._write() as db:
             now = self._now()
             b = self._budget(db)
-            currency = cost.currency
             have = b.currency if b is not None else self._currency(db)
-            if have is not None and have != currency:
-                raise LedgerError(f"this ledger keeps {have}; cannot reserve {cost} in "
-                                  f"{currency}")
+            for d in drafts:
+                if d["currency"] != (have or currency):
+                    raise LedgerError(f"this ledger keeps {have or currency}; cannot reserve "
+                                      f"{Cost(Decimal(d['cents']), d['currency'])} in "
+                                      f"{d['currency']}")
             if b is not None:
                 start, end = month_bounds(now, b.start_day)
                 spent, reserved = self._usage(db, start, end)
@@ -771,22 +808,24 @@ class Ledger:
                     remaining = Cost(Decimal(left), currency)
                     if b.hard:
                         raise BudgetExceeded(asked=asked, remaining=remaining, limit=b.limit,
-                                             purpose=purpose_ or "", period_end=end)
+                                             purpose=what, period_end=end)
                     # Inside the transaction on purpose: if warnings are errors, nothing is
                     # reserved and the caller sees why.
                     warnings.warn(BudgetWarning(
-                        f"soft budget passed: reserving {asked} for {purpose_!r} with "
-                        f"{remaining} left of {b.limit} this month"), stacklevel=2)
+                        f"soft budget passed: reserving {asked} for {what!r} with "
+                        f"{remaining} left of {b.limit} this month"), stacklevel=3)
             ts = _ts(now)
-            db.execute(
+            db.executemany(
                 "INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, "
                 "size, seconds, estimate_cents, currency, status) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved')",
-                (rid, ts, ts, purpose_, plan_, shot_, model_, size_, seconds, cents, currency),
+                [(d["id"], ts, ts, d["purpose"], d["plan_id"], d["shot"], d["model"], d["size"],
+                  d["seconds"], d["cents"], d["currency"]) for d in drafts],
             )
-        return Reservation(id=rid, cents=cents, created_at=now, purpose=purpose_ or "",
-                           plan_id=plan_, shot=shot_, model=model_, size=size_, seconds=seconds,
-                           currency=currency, updated_at=now)
+        return [Reservation(id=d["id"], cents=d["cents"], created_at=now, purpose=d["purpose"],
+                            plan_id=d["plan_id"], shot=d["shot"], model=d["model"],
+                            size=d["size"], seconds=d["seconds"], currency=d["currency"],
+                            updated_at=now) for d in drafts]
 
     @staticmethod
     def _get(db: sqlite3.Connection, *, rid: str | None = None,
@@ -1174,16 +1213,25 @@ class Ledger:
 _jitter = random.Random()
 
 
+_uuid7_last = [0, 0]  # (milliseconds, counter) of the last id made in this process
+_uuid7_lock = threading.Lock()
+
+
 def _uuid7() -> str:
-    """A UUID version 7 (RFC 9562): millisecond time first, then random bits.
+    """A UUID version 7 (RFC 9562): millisecond time, a 12-bit counter, then random bits.
 
     Time-ordered ids are appended at the end of the jobs b-tree instead of landing on a random
-    page of it, and sort like the rows were made.
+    page of it, and ids made in one process sort in the order they were made, even within
+    one millisecond (the counter, RFC 9562 method 1): a batch keeps its order in pending().
     """
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (rand >> 62 & 0xFFF) << 64
-    value |= 0b10 << 62 | rand & ((1 << 62) - 1)
+    with _uuid7_lock:
+        ms = max(time.time_ns() // 1_000_000, _uuid7_last[0])
+        seq = _uuid7_last[1] + 1 if ms == _uuid7_last[0] else 0
+        if seq > 0xFFF:  # 4096 ids in one millisecond: borrow the next one
+            ms, seq = ms + 1, 0
+        _uuid7_last[:] = [ms, seq]
+    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | rand
     return str(uuid.UUID(int=value))
 
 

@@ -248,6 +248,43 @@ def test_reserve_checks_the_limit_and_writes_nothing_when_over(ledger: Ledger) -
         ledger.reserve(c(1), "one cent more")
 
 
+def test_reserve_many_is_all_or_none(ledger: Ledger) -> None:
+    ledger.set_budget(c(1000))
+    shots = [dict(cost=c(300), purpose=f"shot {i}", plan_id="p", shot=str(i), model="sora-2",
+                  size="1280x720", seconds=12) for i in range(4)]
+    with pytest.raises(BudgetExceeded, match=r"\$12\.00 for 'shot 0 and 3 more'") as info:
+        ledger.reserve_many(shots)
+    assert info.value.asked == c(1200) and info.value.remaining == c(1000)
+    assert ledger.pending() == [] and ledger.check() == []
+    made = ledger.reserve_many(shots[:3])
+    assert [r.shot for r in made] == ["0", "1", "2"] and ledger.remaining() == c(100)
+    assert ledger.pending() == made
+    assert ledger.reserve_many([]) == []
+    with pytest.raises(TypeError, match="item 0"):
+        ledger.reserve_many([dict(cost=1.5, purpose="x")])
+    with pytest.raises(TypeError, match="item 0"):
+        ledger.reserve_many([dict(cost=c(1), purpose="x", colour="red")])
+
+
+def test_ids_are_uuid7_in_the_order_made() -> None:
+    import uuid
+
+    from sorafilm_nb.ledger import _uuid7
+
+    ids = [_uuid7() for _ in range(5000)]  # more than 4096 in a millisecond is likely
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7}
+    ms = int(ids[0].replace("-", "")[:12], 16)
+    assert abs(ms - time.time() * 1000) < 60_000
+
+
+def test_soft_warning_points_at_the_caller(ledger: Ledger) -> None:
+    ledger.set_budget(c(10), soft=True)
+    with pytest.warns(BudgetWarning) as record:
+        ledger.reserve(c(20), "a")
+    assert record[0].filename == __file__
+
+
 def test_fractional_cents_are_reserved_rounded_up(ledger: Ledger) -> None:
     ledger.set_budget(c(100))
     r = ledger.reserve(Cost(Decimal("30.01")), "shot")
