@@ -105,7 +105,7 @@ ProgressCallback = Callable[[ShotProgress], None]
 
 
 class _Stopped(Exception):
-    """Studio.close() was called while a shot was waiting."""
+    """Studio.close() was called, or the run interrupted, while a shot was waiting."""
 
 
 class _RateGate:

@@ -631,3 +631,18 @@ def test_cli_resume_retry_after_the_embedded_simulator_died(
         rows = led.records()
         assert sorted(r.status for r in rows) == ["completed", "failed"]
         assert led.pending() == []
+
+
+def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> None:
+    import os
+
+    with Studio(min_poll_interval=0.05) as studio:
+        assert studio.backend_name == "simulator"
+        sim = studio._simulator
+        film = studio.run(make_plan(1, tag="default"), tmp_path / "f")
+        assert film.ok and sim.calls["create"] == 1
+    assert studio._simulator is None
+    with pytest.raises(RuntimeError, match="not running"):
+        sim.base_url  # noqa: B018 - the simulator was stopped with the studio
+    with Ledger(os.environ["SORAFILM_LEDGER"]) as led:  # the default ledger, per conftest
+        assert [r.status for r in led.records()] == ["completed"]
