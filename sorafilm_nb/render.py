@@ -179,10 +179,8 @@ def _card(width: int, height: int, *, title: str, beat: str, gag: str,
     img = np.broadcast_to(column[:, None, :], (height, width, 3)).astype(np.uint8)
     factor = max(1, round(min(width, height) / 400))
     big, mid, small = _font(30, factor), _font(20, factor), _font(14, factor)
-    margin = max(12, width // 20)
+    margin, _, bar_y = _layout(width, height)
     text_w = width - 2 * margin
-    bar_h = max(6, height // 60)
-    bar_y = height - margin - bar_h
     limit = bar_y - small.height - margin // 2  # text must end above the clock and bar
     y = margin
     for line in _wrap(_ascii(title), big, text_w)[:3]:
@@ -208,36 +206,78 @@ def _card(width: int, height: int, *, title: str, beat: str, gag: str,
     return img, bar_y
 
 
-def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[bytes]:
-    """Each frame: the card, the timing bar filled to t/seconds, and a 't / total s' clock.
+def _layout(width: int, height: int) -> tuple[int, int, int]:
+    """(margin, bar height, bar top): all even, so the bar falls on whole chroma blocks."""
+    margin = max(12, width // 20) & ~1
+    bar_h = max(6, height // 60) & ~1
+    return margin, bar_h, height - margin - bar_h
 
-    The clock shows whole seconds, so its strip is drawn once per second and reused: text
-    drawing is the only per-frame cost that is not a memory copy.
+
+def _yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RGB (even height and width) -> BT.601 limited-range Y, U, V planes, chroma averaged
+    over 2x2 blocks: the conversion ffmpeg would otherwise do on every frame."""
+    f = rgb.astype(np.float32)
+    r, g, b = f[..., 0], f[..., 1], f[..., 2]
+    y = 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255
+    u = 128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255
+    v = 128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255
+    h, w = y.shape
+
+    def sub(c: np.ndarray) -> np.ndarray:
+        return c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+
+    return tuple(np.clip(np.rint(p), 0, 255).astype(np.uint8)  # type: ignore[return-value]
+                 for p in (y, sub(u), sub(v)))
+
+
+def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[bytes]:
+    """Each frame, as raw yuv420p: the card, the timing bar filled to t/seconds, and a
+    't / total s' clock.
+
+    The card is converted to YUV once; each frame only paints the bar's new columns into
+    the planes, and the clock (whole seconds) is redrawn and converted once per second. So a
+    frame costs one memory copy, and ffmpeg gets half the bytes of RGB and no conversion.
     """
     height, width = card.shape[:2]
-    margin = max(12, width // 20)
-    bar_h = max(6, height // 60)
+    margin, bar_h, _ = _layout(width, height)
     font = _font(14, max(1, round(min(width, height) / 400)))
-    frame = card.copy()
-    frame[bar_y:bar_y + bar_h, margin:width - margin] = _TRACK
-    clock_y = bar_y - font.height - 2
+    rgb = card.copy()
+    rgb[bar_y:bar_y + bar_h, margin:width - margin] = _TRACK
+    clock_y = (bar_y - font.height - 2) & ~1  # even: the strip is whole chroma rows
+    text_y = bar_y - font.height - 2 - clock_y  # the clock's top, inside the strip
     total = f"{seconds:.0f} s" if float(seconds).is_integer() else f"{seconds:.1f} s"
     clock_x = width - margin - font.width(f"{int(seconds):d} / {total}") - font.width("0")
-    base_strip = frame[clock_y:bar_y].copy()
+    base_strip = rgb[clock_y:bar_y].copy()
+
+    buf = np.empty(width * height * 3 // 2, dtype=np.uint8)
+    luma = buf[:width * height].reshape(height, width)
+    cb = buf[width * height:width * height * 5 // 4].reshape(height // 2, width // 2)
+    cr = buf[width * height * 5 // 4:].reshape(height // 2, width // 2)
+    luma[:], cb[:], cr[:] = _yuv420(rgb)
+    fill = _yuv420(np.full((2, 2, 3), _SEPIA, dtype=np.uint8))
+    fill_y, fill_u, fill_v = (int(p[0, 0]) for p in fill)
+    rows, crows = slice(bar_y, bar_y + bar_h), slice(bar_y // 2, (bar_y + bar_h) // 2)
+
     n = round(seconds * fps)
     span = width - 2 * margin
     filled = margin
     shown = -1
     for k in range(n):
-        end = margin + round(span * (k + 1) / n)
-        frame[bar_y:bar_y + bar_h, filled:end] = _SEPIA  # the fill only grows
-        filled = end
+        end = margin + 2 * round(span * (k + 1) / n / 2)  # even: whole chroma columns
+        if end > filled:  # the fill only grows
+            luma[rows, filled:end] = fill_y
+            cb[crows, filled // 2:end // 2] = fill_u
+            cr[crows, filled // 2:end // 2] = fill_v
+            filled = end
         second = k // fps
         if second != shown:
-            frame[clock_y:bar_y] = base_strip
-            _draw_text(frame, f"{second:d} / {total}", clock_x, clock_y, font, _CREAM)
+            strip = base_strip.copy()
+            _draw_text(strip, f"{second:d} / {total}", clock_x, text_y, font, _CREAM)
+            sy, su, sv = _yuv420(strip)
+            luma[clock_y:bar_y], cb[clock_y // 2:bar_y // 2], cr[clock_y // 2:bar_y // 2] = (
+                sy, su, sv)
             shown = second
-        yield frame.tobytes()
+        yield buf.tobytes()
 
 
 def _render_size(size: str, scale: float) -> tuple[int, int]:
@@ -308,7 +348,7 @@ def render_animatic(path: str | Path, *, seconds: float, size: str = "1280x720",
     path = Path(path)
     with _atomic_target(path, ".mp4") as tmp:
         _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-              "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+              "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
               "-r", str(fps), "-i", "-",
               "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage",
               "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(tmp)],
