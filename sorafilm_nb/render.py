@@ -4,11 +4,12 @@ Everything here drives the ffmpeg binary that the ``imageio-ffmpeg`` wheel ships
 needs apt or a system font. Why the shapes below:
 
 - An animatic is a title card (shot title, beat, gag, the prompt's first lines) with a moving
-  timing bar and a clock. The card is drawn once with numpy; each frame only repaints the bar,
-  and raw frames are piped into ``libx264 -preset ultrafast``. Encoding is the cost, so the
-  animatic is rendered at *half* the requested resolution by default (640x360 for 1280x720,
-  360x640 for 720x1280: same aspect, a quarter of the pixels) and 12 fps. A 12 s clip then
-  takes a few tenths of a second; pass ``scale=1.0`` for full-size frames.
+  timing bar and a clock. The card is drawn once with numpy and converted to YUV once; each
+  frame only paints the bar's new columns, and raw yuv420p frames are piped into
+  ``libx264 -preset ultrafast``. Encoding is the cost, so the animatic is rendered at *half*
+  the requested resolution by default (640x360 for 1280x720, 360x640 for 720x1280: same
+  aspect, a quarter of the pixels) and 12 fps. A 12 s clip then takes about 0.3 s (full size,
+  ``scale=1.0``: about 0.7-1 s on 2 cores). ``benchmarks/bench_render.py`` measures it.
 - Text comes from a pre-rasterised atlas of Aileron Regular (CC0) in ``data/fonts``: no Pillow,
   no FreeType, no font lookup at run time.
 - Every file is written to a temp name in its destination folder and renamed into place, so a
