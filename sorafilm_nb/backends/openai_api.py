@@ -139,14 +139,17 @@ class OpenAIBackend:
     ``api_key`` and ``base_url`` default to ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``.
     ``timeout`` bounds each read; ``download_timeout`` bounds a download's individual reads
     (a slow but moving download is not cut off); ``max_retries`` is the SDK's own retry count
-    for everything but job-creating calls; ``lookup_window`` is how far back (seconds) a job
-    may have been created to be adopted after an ambiguous create failure.
+    for everything but job-creating calls; ``lookup_window`` is how far before the send
+    (seconds, allowing for clock skew with the server) a job may have been created to be
+    adopted after an ambiguous create failure: wide enough for skew, narrow enough not to
+    adopt an identical shot from an earlier run; ``create_attempts`` caps the sends of one
+    job-creating call when the lookup proves no job was made.
     """
 
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
                  timeout: float = 60.0, download_timeout: float = 300.0,
                  max_retries: int = 4, create_attempts: int = 2,
-                 lookup_window: float = 300.0, name: str = "openai") -> None:
+                 lookup_window: float = 60.0, name: str = "openai") -> None:
         import openai
 
         key = api_key or os.environ.get("OPENAI_API_KEY")
