@@ -220,6 +220,19 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             budget.scroll_into_view_if_needed()
             selects = budget.locator("select")
             estimate = budget.locator(".sorafilm-estimate")
+            # Picking another metaphor re-plans in the kernel: the estimate names a new plan.
+            before = estimate.inner_text()
+            first_row = page.locator(".sorafilm-metaphor-picker .sorafilm-metaphor-row").first
+            choices = first_row.locator("select option")
+            assert choices.count() >= 2
+            current = first_row.locator("select").input_value()
+            other = next(v for v in (choices.nth(i).get_attribute("value")
+                                     for i in range(choices.count())) if v != current)
+            first_row.locator("select").select_option(other)
+            page.wait_for_function(
+                "before => document.querySelector('.sorafilm-budget .sorafilm-estimate')"
+                ".textContent !== before", arg=before, timeout=30_000)
+            assert "plan " in estimate.inner_text()
             selects.nth(1).select_option("sora-2-pro")
             page.wait_for_function(
                 "() => document.querySelector('.sorafilm-budget .sorafilm-estimate')"
