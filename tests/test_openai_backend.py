@@ -402,3 +402,15 @@ def test_input_reference_is_uploaded_and_checked(simulator: Simulator,
     with pytest.raises(InvalidRequest, match="input_reference"):
         sim_backend.create(**SHOT, input_reference=tmp_path / "missing.gif")  # type: ignore[arg-type]
     assert len(simulator.jobs()) == 1
+
+
+def test_an_old_identical_job_is_never_adopted(simulator: Simulator) -> None:
+    """A twin from an earlier run (same prompt, outside the window) is not taken for ours."""
+    simulator.render = False
+    earlier = OpenAIBackend.for_simulator(simulator).create(**SHOT)  # type: ignore[arg-type]
+    simulator._jobs[earlier.id].created_at -= 600  # made ten minutes ago
+    backend = OpenAIBackend.for_simulator(simulator, max_retries=0)
+    simulator.inject(drop_connection=Fault(count=1, ops=frozenset({"create"})))
+    job = backend.create(**SHOT)  # type: ignore[arg-type]
+    assert job.id != earlier.id
+    assert len(simulator.jobs()) == 2 and simulator.calls["create"] == 3
