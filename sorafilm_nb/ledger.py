@@ -38,6 +38,14 @@ Decisions worth knowing:
 * **Foreign files.** A file at the ledger path that is not our SQLite database (random bytes,
   another program's database, a schema newer than this version) raises LedgerError and is
   not modified: nothing is written until the file is known to be ours.
+* **Speed.** The month's usage is read from per-day totals that triggers keep in the same
+  transaction (migration m004), so a reservation costs the same with a year of history.
+  Waiting for another process's write lock is a loop of short random sleeps (``_begin``),
+  not SQLite's busy handler, whose 5-100 ms naps left the lock idle. Measured with
+  ``python benchmarks/bench_ledger.py``.
+
+Run ``check()`` to verify a file (integrity_check, and the day totals recomputed from the
+jobs); ``migrations.schema_sql()`` prints the schema.
 """
 
 from __future__ import annotations
