@@ -560,3 +560,10 @@ def test_any_create_is_echoed_or_refused_naming_the_bad_field() -> None:
                 prompt, model, secs, size)
 
         check()
+
+
+@pytest.mark.parametrize("kw", [{"job_seconds": -1}, {"per_poll": 0}, {"per_poll": 101},
+                                {"render_scale": 2.0}, {"api_key": ""}])
+def test_bad_configuration_is_refused_up_front(kw: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        Simulator(**kw)

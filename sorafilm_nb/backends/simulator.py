@@ -114,6 +114,9 @@ class Simulator:
         first download only, for tests that never download).
     render_scale: the animatic's size relative to the requested size (same aspect).
     content_ttl: seconds a completed job's content stays downloadable.
+    faults: a :class:`FaultConfig` (all off by default; ``sim.faults`` can change any time).
+    port: 0 picks a free port; workdir: where media is kept (default: a temp folder that
+        is removed on ``stop()``); clock: the time source of ``job_seconds`` (tests).
     """
 
     def __init__(self, *, api_key: str | None = None, port: int = 0,
@@ -126,9 +129,14 @@ class Simulator:
                  clock: Callable[[], float] = time.monotonic) -> None:
         if api_key is not None and not api_key:
             raise ValueError("api_key must be None (accept any key) or a non-empty string")
+        if job_seconds < 0 or (per_poll is not None and not 1 <= per_poll <= 100):
+            raise ValueError(f"job_seconds must be >= 0 and per_poll 1..100 (got "
+                             f"{job_seconds!r}, {per_poll!r})")
+        if not 0.05 <= render_scale <= 1.0:
+            raise ValueError(f"render_scale must be in 0.05..1, got {render_scale!r}")
         self._required_key = api_key
         self.port = port
-        self.job_seconds = max(0.0, float(job_seconds))
+        self.job_seconds = float(job_seconds)
         self.per_poll = per_poll
         self.poll_after_ms = poll_after_ms if poll_after_ms is not None else max(
             10, round(self.job_seconds * 100))
