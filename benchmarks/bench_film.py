@@ -33,13 +33,14 @@ def film_path(plan, work: Path, job_seconds: float, hint_ms: int,
     with Simulator(job_seconds=job_seconds, poll_after_ms=hint_ms) as sim, \
             Ledger(work / "ledger.sqlite3") as ledger:
         t0 = time.perf_counter()
-        with Studio(OpenAIBackend.for_simulator(sim), ledger,
-                    concurrency=concurrency) as studio:
+        backend = OpenAIBackend.for_simulator(sim)  # the first one imports the openai SDK
+        sdk_s = time.perf_counter() - t0
+        with Studio(backend, ledger, concurrency=concurrency) as studio:
             film = studio.run(plan, work / "film")
         elapsed = time.perf_counter() - t0
         if not film.ok:
             raise SystemExit(f"the film failed: {film.summary()}")
-        stats = {"creates": sim.calls["create"], "retrieves": sim.calls["retrieve"],
+        stats = {"sdk": sdk_s, "creates": sim.calls["create"], "retrieves": sim.calls["retrieve"],
                  "duration": film.duration_s, "billed": film.billed}
     return elapsed, stats
 
@@ -109,11 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline (render {shots} animatics + stitch, 2 workers): {base_s:6.2f} s")
     print(f"film end to end on the simulator:                  {film_s:6.2f} s "
           f"(target <= {TARGET_S:.0f} s)  ratio {film_s / base_s:.2f}x baseline")
+    print(f"  of which importing the openai SDK and making its client: {stats['sdk']:.2f} s")
     waits = -(-shots // args.concurrency) * args.job_seconds
     print(f"  simulated generation {args.job_seconds:.1f} s per job, concurrency "
           f"{args.concurrency}: at least {waits:.1f} s of the film time is the simulated wait")
+    versus = f"ratio {per_job / ideal:.2f}" if ideal else "no ideal without generation time"
     print(f"  creates: {stats['creates']} for {shots} shots; polls per job: {per_job:.1f} "
-          f"(ideal {ideal:.1f} = generation time / hint), ratio {per_job / ideal:.2f}")
+          f"(ideal {ideal:.1f} = generation time / hint), {versus}")
     print(f"  film duration read back: {stats['duration']:.2f} s; billed {stats['billed']}")
     ok = film_s <= TARGET_S and stats["creates"] == shots
     print("PASS" if ok else "FAIL")

@@ -300,6 +300,9 @@ class Film:
             return f"{head}; no film stitched, to retry: {', '.join(self.retry)}"
         return head
 
+    def _repr_markdown_(self) -> str:  # a notebook shows the report, not a dataclass dump
+        return report_markdown(self)
+
     @classmethod
     def load(cls, out_dir: str | os.PathLike[str]) -> Film:
         """Read a film folder's manifest.json back into a Film (nothing is contacted)."""

@@ -110,6 +110,7 @@ def test_full_film_on_the_simulator(sim, ledger: Ledger, tmp_path: Path) -> None
                                  "manifest.json", "report.md"}
     loaded = Film.load(out)
     assert loaded.ok and loaded.billed == film.billed and loaded.shots == film.shots
+    assert "| shot-02 | completed |" in loaded._repr_markdown_()  # what a notebook shows
 
 
 def test_polling_follows_the_server_hint(ledger: Ledger, tmp_path: Path) -> None:
@@ -646,3 +647,21 @@ def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> 
         sim.base_url  # noqa: B018 - the simulator was stopped with the studio
     with Ledger(os.environ["SORAFILM_LEDGER"]) as led:  # the default ledger, per conftest
         assert [r.status for r in led.records()] == ["completed"]
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    from sorafilm_nb.commands.film import Bars
+
+    bars = Bars(2, live=live)
+    for status, progress in (("reserved", 0), ("queued", 0), ("in_progress", 40),
+                             ("downloading", 100), ("completed", 100)):
+        bars(ShotProgress("shot-01", 0, status, progress, 0.1, "video_1"))
+    bars(ShotProgress("shot-02", 1, "refused", 0, 0.1, "video_2", "moderation_blocked: no"))
+    bars.close()
+    err = capsys.readouterr().err
+    assert "shot-01" in err and "completed" in err and "moderation_blocked" in err
+    if live:
+        assert "100%" in err
+    else:
+        assert err.count("shot-01") == 5  # one line per status change, no progress spam

@@ -151,24 +151,35 @@ def studio_for(args: argparse.Namespace, session: Session) -> Any:
 
 
 class Bars:
-    """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress."""
+    """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress.
 
-    def __init__(self, total_shots: int, *, disable: bool = False) -> None:
+    When stderr is not a terminal (CI, `make demo > log`), bars would print a line per refresh;
+    there each change of a shot's status is one plain line instead.
+    """
+
+    def __init__(self, total_shots: int, *, live: bool | None = None) -> None:
         self._bars: dict[int, Any] = {}
+        self._status: dict[int, str] = {}
         self._lock = threading.Lock()
         self._total = total_shots
-        self._disable = disable
+        self._live = sys.stderr.isatty() if live is None else live
 
     def __call__(self, event: ShotProgress) -> None:
-        from tqdm import tqdm
-
         with self._lock:
+            if not self._live:
+                if self._status.get(event.index) != event.status:
+                    self._status[event.index] = event.status
+                    note = f" ({event.message})" if event.message else ""
+                    print(f"{event.shot_id} {event.status}{note}", file=sys.stderr, flush=True)
+                return
+            from tqdm import tqdm
+
             bar = self._bars.get(event.index)
             if bar is None:
                 bar = self._bars[event.index] = tqdm(
                     total=100, position=event.index, desc=event.shot_id, leave=True,
                     unit="%", bar_format="{desc} {bar} {n:3.0f}%{postfix}",
-                    dynamic_ncols=True, disable=self._disable, file=sys.stderr)
+                    dynamic_ncols=True, file=sys.stderr)
             bar.n = event.progress
             bar.set_postfix_str(event.status + (f": {event.message}" if event.message
                                                 and event.status != "completed" else ""),
