@@ -214,6 +214,12 @@ def test_missing_or_wrong_key_is_401_and_the_key_is_never_echoed(
     assert secret not in caplog.text
 
 
+def test_auth_is_checked_before_the_body(simulator: Simulator) -> None:
+    reply = call(simulator, "POST", "/videos", key=None, raw=b"{broken",
+                 headers={"Content-Type": "application/json"})
+    assert reply.status == 401
+
+
 def test_any_nonempty_key_is_accepted_by_default(simulator: Simulator) -> None:
     assert call(simulator, "GET", "/videos", key="whatever").status == 200
     assert call(simulator, "GET", "/videos", headers={"Authorization": "Bearer "},

@@ -111,7 +111,7 @@ class Handler(BaseHTTPRequestHandler):
         parts = [p for p in split.path.split("/") if p]
         query = {k: v[-1] for k, v in parse_qs(split.query).items()}
         try:
-            body = self._read_body()
+            raw = self._read_raw()
             op, job_id = self._route(self.command, parts)
         except ApiError as err:
             self._send_json(err.status, err.body())
@@ -119,7 +119,8 @@ class Handler(BaseHTTPRequestHandler):
         sim = self.sim
         sim.count(op)
         try:
-            sim.check_key(self.headers.get("Authorization"))
+            sim.check_key(self.headers.get("Authorization"))  # before the body is looked at
+            body = self._parse_body(raw)
             if sim.fire("drop_connection", op):
                 self._drop()
                 return
@@ -181,12 +182,18 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ bodies
 
-    def _read_body(self) -> dict[str, Any]:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+    def _read_raw(self) -> bytes:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
             self.close_connection = True
-            raise ApiError(413, f"Request body too large (limit {MAX_BODY} bytes).")
-        raw = self.rfile.read(length) if length else b""
+            raise ApiError(413 if length > 0 else 400,
+                           f"Content-Length must be 0..{MAX_BODY} bytes.")
+        return self.rfile.read(length) if length else b""
+
+    def _parse_body(self, raw: bytes) -> dict[str, Any]:
         if self.command != "POST":
             return {}
         ctype = self.headers.get("Content-Type", "")
