@@ -13,7 +13,7 @@ from typing import Any
 from ._scan_python import identifiers, summary_line
 from ._scan_text import doc_words
 
-PARSER_VERSION = "js-3"
+PARSER_VERSION = "js-4"
 
 _QUERY = """
 (class_declaration) @class
@@ -173,7 +173,7 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
     if caught:
         result["ct"] = caught
     if refs:
-        result["refs"] = sorted(refs)
+        result["refs"] = refs
     if imports:
         result["imp"] = imports
     if docs or mod_doc:

@@ -162,7 +162,7 @@ def rank(
         r = results[rel]
         refs = r.get("refs")
         if refs:
-            hits = defined.intersection(refs)
+            hits = defined.intersection(refs.split())
             for name in hits:
                 ref_files[name] = ref_files.get(name, 0) + 1
             own_refs[rel] = hits
