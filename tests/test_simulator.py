@@ -500,13 +500,25 @@ def test_a_simulator_never_stopped_still_removes_its_files() -> None:
     assert folder.name.startswith("sorafilm-sim-") and not folder.exists()
 
 
+# the subcommand's own register()/handler, as cli.py wires them (without importing every
+# other subcommand, so these tests are about `simulate` only)
+CLI = ("import argparse, sys; from sorafilm_nb.commands import simulate; "
+       "p = argparse.ArgumentParser(); simulate.register(p.add_subparsers()); "
+       "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
+
+
+def test_cli_simulate_on_a_busy_port_says_so(simulator: Simulator) -> None:
+    port = str(urlsplit(simulator.base_url).port)
+    out = subprocess.run([sys.executable, "-c", CLI, "simulate", "--port", port],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in out.stderr
+    bad = subprocess.run([sys.executable, "-c", CLI, "simulate", "--refuse", "(unclosed"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--refuse is not a valid regex" in bad.stderr
+
+
 def test_cli_simulate_serves_until_interrupted(tmp_path: Path) -> None:
-    # the subcommand's own register()/handler, as cli.py wires them (without importing
-    # every other subcommand, so this test is about `simulate` only)
-    runner = ("import argparse, sys; from sorafilm_nb.commands import simulate; "
-              "p = argparse.ArgumentParser(); simulate.register(p.add_subparsers()); "
-              "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
-    proc = subprocess.Popen([sys.executable, "-c", runner, "simulate", "--port", "0",
+    proc = subprocess.Popen([sys.executable, "-c", CLI, "simulate", "--port", "0",
                              "--job-seconds", "0.1"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
