@@ -14,8 +14,10 @@ Screenshots are saved for people.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -167,6 +169,22 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             page.wait_for_function(ALL_EXECUTED, timeout=240_000, polling=500)
             errors = page.locator("[data-mime-type='application/vnd.jupyter.error']")
             assert errors.count() == 0, errors.all_inner_texts()
+
+            # Saved with its outputs, the notebook stays small: no video inside, a poster.
+            saved = lab.root / "notebooks" / NOTEBOOK
+            before_save = saved.stat().st_mtime_ns
+            page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+            deadline = time.monotonic() + 20
+            while saved.stat().st_mtime_ns == before_save and time.monotonic() < deadline:
+                time.sleep(0.2)
+            text = saved.read_text()
+            assert "data:image/jpeg;base64," in text  # the player's poster
+            blobs = [base64.b64decode(b) for b in
+                     re.findall(r"data:[\w/+.-]+;base64,([A-Za-z0-9+/=]+)", text)]
+            assert blobs and not any(b"ftyp" in blob[:64] for blob in blobs)  # no mp4 inside
+            assert "video/mp4" not in text and len(text) < 400_000, len(text)
+            print(f"saved notebook: {len(text)} bytes; {len(blobs)} embedded "
+                  f"images, largest {max(len(b) for b in blobs)} bytes")
 
             picker = page.locator(".sorafilm-metaphor-picker").first
             assert picker.is_visible()
