@@ -184,6 +184,44 @@ def test_sigkill_at_random_points_loses_no_committed_row(tmp_path: Path) -> None
             assert len(open_ids) <= round_ + 1  # at most one step in flight per killed writer
 
 
+def _importer(path: str, csv_path: str, log: str) -> None:
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with Ledger(path) as led:
+        os.write(fd, b"READY\n")
+        led.import_csv(csv_path)
+        os.write(fd, b"DONE\n")
+
+
+def test_an_import_killed_half_way_adds_all_or_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "src.sqlite3"
+    n = 2000
+    with Ledger(src) as led:
+        led.reserve_many([{"cost": Cost(Decimal(i % 50)), "purpose": f"row {i}"}
+                          for i in range(n)])
+        csv_path = led.export_csv(tmp_path / "big.csv")
+    # Early kills land inside the import's one transaction; the last round lets it finish.
+    for round_, delay in enumerate((0.0, 0.02, 0.05, None)):
+        path = tmp_path / f"dst{round_}.sqlite3"
+        log = tmp_path / f"imp{round_}.log"
+        proc = CTX.Process(target=_importer, args=(str(path), str(csv_path), str(log)))
+        proc.start()
+        deadline = time.monotonic() + 60
+        wanted = b"READY\n" if delay is not None else b"READY\nDONE\n"
+        while not (log.exists() and log.read_bytes().startswith(wanted)):
+            assert time.monotonic() < deadline and proc.is_alive()
+            time.sleep(0.002)
+        time.sleep(delay or 0)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(timeout=10)
+        done = b"DONE" in log.read_bytes()
+        with Ledger(path) as led:
+            assert led.check() == []
+            count = len(led.records())
+        assert count in (0, n), f"round {round_}: {count} of {n} rows: a partial import"
+        if done:
+            assert count == n
+
+
 def test_processes_creating_the_same_new_ledger_at_once(tmp_path: Path) -> None:
     path = str(tmp_path / "fresh" / "ledger.sqlite3")
     start, out = CTX.Event(), CTX.Queue()
