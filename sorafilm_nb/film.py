@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -104,6 +104,68 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+LOCK = ".sorafilm.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the film folder for one process at a time (an OS lock: a killed holder frees it).
+
+    Two notebooks resuming one folder at once could each find a reservation without its job,
+    each see nothing in list() yet, and each create the shot: one paid job too many. So the
+    studio's run, resume and rerun hold this lock for their whole length.
+    """
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK
+    fh = open(path, "a+b")  # noqa: SIM115 - held open for the life of the lock
+    try:
+        try:
+            _lock_file(fh)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read(32).decode("ascii", "replace").strip() or "another process"
+            raise FilmError(f"{folder} is in use by process {holder}; wait for it to finish "
+                            "(nothing was submitted)") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()).encode())
+        fh.flush()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()  # still ours: a newcomer fails at once (non-blocking), no race
+            _unlock_file(fh)
+    finally:
+        fh.close()
+
+
+def _lock_file(fh: Any) -> None:
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock_file(fh: Any) -> None:
+    if os.name == "nt":  # pragma: no cover
+        import msvcrt
+
+        fh.seek(0)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 # -- JSON ------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ from .film import (
     ShotResult,
     atomic_write_text,
     film_from_manifest,
+    folder_lock,
     inside,
     jsonable,
     manifest_dict,
@@ -277,11 +278,14 @@ class Studio:
             raise PlanError("the plan has blocking findings, nothing was submitted: "
                             + "; ".join(errors))
         folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        with folder_lock(folder):
+            return self._run(plan, folder, on_progress)
+
+    def _run(self, plan: Plan, folder: Path, on_progress: ProgressCallback | None) -> Film:
         if (folder / "manifest.json").exists():
             existing = read_manifest(folder)
             if existing["plan_id"] == plan.id:
-                return self.resume(folder, on_progress=on_progress)
+                return self._resume(folder, on_progress)
             if not self._untouched(existing):
                 raise FilmError(f"{folder} already holds the film of plan {existing['plan_id']}; "
                                 "choose an empty folder, or resume that one (nothing was "
@@ -314,6 +318,11 @@ class Studio:
         watched are settled once.
         """
         folder = Path(out_dir)
+        read_manifest(folder)  # a clear error for a folder that is not a film, before locking
+        with folder_lock(folder):
+            return self._resume(folder, on_progress)
+
+    def _resume(self, folder: Path, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
         shots = shots_from_manifest(folder, data)
         run = _Run(out_dir=folder, plan_id=data["plan_id"], plan_json=data.get("plan"),
@@ -397,6 +406,12 @@ class Studio:
         folder = film.out_dir if isinstance(film, Film) else Path(film)
         if isinstance(shots, (str, int)):
             shots = [shots]
+        read_manifest(folder)
+        with folder_lock(folder):
+            return self._rerun(folder, list(shots), model, size, on_progress)
+
+    def _rerun(self, folder: Path, shots: list[str | int], model: str | None,
+               size: str | None, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
         current = shots_from_manifest(folder, data)
         ids = {s.shot_id: i for i, s in enumerate(current)}

@@ -7,6 +7,7 @@ to escape the output folder).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from decimal import Decimal
@@ -635,8 +636,6 @@ def test_cli_resume_retry_after_the_embedded_simulator_died(
 
 
 def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> None:
-    import os
-
     with Studio(min_poll_interval=0.05) as studio:
         assert studio.backend_name == "simulator"
         sim = studio._simulator
@@ -665,3 +664,18 @@ def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str
         assert "100%" in err
     else:
         assert err.count("shot-01") == 5  # one line per status change, no progress spam
+
+
+def test_one_process_at_a_time_per_film_folder(sim, ledger: Ledger, tmp_path: Path) -> None:
+    from sorafilm_nb.film import folder_lock
+
+    plan = make_plan(1, tag="lock")
+    out = tmp_path / "f"
+    studio_for(sim, ledger).run(plan, out)
+    with folder_lock(out), pytest.raises(FilmError, match=f"in use by process {os.getpid()}"):
+        studio_for(sim, ledger).resume(out)
+    with folder_lock(out), pytest.raises(FilmError, match="in use"):
+        studio_for(sim, ledger).run(make_plan(1, tag="lock2"), out)
+    assert sim.calls["create"] == 1
+    assert studio_for(sim, ledger).resume(out).ok  # free again once released
+    assert not (out / ".sorafilm.lock").exists()
