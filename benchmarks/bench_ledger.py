@@ -55,8 +55,13 @@ def worker(path: str, n: int, ready: object, start: object, out: object) -> None
         t0, c0 = time.perf_counter(), time.process_time()
         for i in range(n):
             try:
-                r = led.reserve(Cost(Decimal(CENTS)), f"bench {os.getpid()} #{i}",
-                                model="sora-2", size="720x1280", seconds=4)
+                r = led.reserve(
+                    Cost(Decimal(CENTS)),
+                    f"bench {os.getpid()} #{i}",
+                    model="sora-2",
+                    size="720x1280",
+                    seconds=4,
+                )
             except BudgetExceeded:
                 refused += 1
                 continue
@@ -67,15 +72,18 @@ def worker(path: str, n: int, ready: object, start: object, out: object) -> None
     out.put((done, refused, t0, t0 + dt, cpu))  # type: ignore[attr-defined]
 
 
-def run(path: Path, procs: int, per_proc: int,
-        limit_jobs: int | None) -> tuple[float, int, int, float]:
+def run(
+    path: Path, procs: int, per_proc: int, limit_jobs: int | None
+) -> tuple[float, int, int, float]:
     with Ledger(path) as led:
         if limit_jobs is not None:
             led.set_budget(Cost(Decimal(limit_jobs * CENTS)))
     ctx = mp.get_context("spawn")
     ready, start, out = ctx.Queue(), ctx.Event(), ctx.Queue()
-    ps = [ctx.Process(target=worker, args=(str(path), per_proc, ready, start, out))
-          for _ in range(procs)]
+    ps = [
+        ctx.Process(target=worker, args=(str(path), per_proc, ready, start, out))
+        for _ in range(procs)
+    ]
     for p in ps:
         p.start()
     for _ in ps:  # every child has imported and opened the ledger
@@ -98,8 +106,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=1500, help="reserve attempts per process")
     ap.add_argument("--procs", type=int, default=4)
-    ap.add_argument("--strict", action="store_true",
-                    help="also fail (exit 1) when the speed target is missed")
+    ap.add_argument(
+        "--strict", action="store_true", help="also fail (exit 1) when the speed target is missed"
+    )
     args = ap.parse_args()
     failures = []
     slow = []
@@ -110,41 +119,50 @@ def main() -> int:
         print(f"baseline  bare sqlite INSERT+COMMIT, 1 process: {base:8.0f} rows/s")
 
         one, done1, _, cpu1 = run(Path(tmp) / "one.sqlite3", 1, args.jobs, None)
-        print(f"ledger    1 process : {one:8.0f} pairs/s  ({done1} jobs, "
-              f"{cpu1 * 1e3:.2f} ms CPU per pair)   ratio to baseline {one / base:.3f}")
+        print(
+            f"ledger    1 process : {one:8.0f} pairs/s  ({done1} jobs, "
+            f"{cpu1 * 1e3:.2f} ms CPU per pair)   ratio to baseline {one / base:.3f}"
+        )
 
         total = args.procs * args.jobs
         limit_jobs = total * 3 // 4  # hit three quarters of the way through
         path = Path(tmp) / "many.sqlite3"
         many, done, refused, cpun = run(path, args.procs, args.jobs, limit_jobs)
-        print(f"ledger    {args.procs} processes: {many:8.0f} pairs/s  ({done} jobs, {refused} "
-              f"refused at the limit, {cpun * 1e3:.2f} ms CPU per pair)   ratio to baseline "
-              f"{many / base:.3f}, to 1 process {many / one:.2f}")
+        print(
+            f"ledger    {args.procs} processes: {many:8.0f} pairs/s  ({done} jobs, {refused} "
+            f"refused at the limit, {cpun * 1e3:.2f} ms CPU per pair)   ratio to baseline "
+            f"{many / base:.3f}, to 1 process {many / one:.2f}"
+        )
 
         with Ledger(path) as led:
             summary = led.month_summary()
             held = summary.spent.whole_cents + summary.reserved.whole_cents
             rows = len(led.records())
         limit = limit_jobs * CENTS
-        print(f"check     limit {limit} cents, held {held} cents, {rows} rows, "
-              f"{done} + {refused} = {done + refused} of {total} attempts")
+        print(
+            f"check     limit {limit} cents, held {held} cents, {rows} rows, "
+            f"{done} + {refused} = {done + refused} of {total} attempts"
+        )
         if held > limit:
             failures.append(f"the total held ({held}) passed the limit ({limit})")
         if done + refused != total or rows != done or done != limit_jobs:
             failures.append("the counts do not add up")
         if many < TARGET:
-            slow.append(f"{many:.0f} pairs/s with {args.procs} processes is under the "
-                        f"target of {TARGET:.0f} (load average now "
-                        f"{os.getloadavg()[0] if hasattr(os, 'getloadavg') else 0:.1f}; "
-                        "compare the ratios, or rerun on a quiet machine)")
+            slow.append(
+                f"{many:.0f} pairs/s with {args.procs} processes is under the "
+                f"target of {TARGET:.0f} (load average now "
+                f"{os.getloadavg()[0] if hasattr(os, 'getloadavg') else 0:.1f}; "
+                "compare the ratios, or rerun on a quiet machine)"
+            )
     for f in failures:
         print(f"FAIL: {f}")
     for f in slow:
         print(f"{'FAIL' if args.strict else 'SLOW'}: {f}")
     if not failures:
-        print("OK: never over the limit, counts add up"
-              + ("" if slow else f"; {many:.0f} pairs/s >= {TARGET:.0f} with "
-                 f"{args.procs} processes"))
+        print(
+            "OK: never over the limit, counts add up"
+            + ("" if slow else f"; {many:.0f} pairs/s >= {TARGET:.0f} with {args.procs} processes")
+        )
     return 1 if failures or (slow and args.strict) else 0
 
 

@@ -105,9 +105,23 @@ UTC = timezone.utc
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
 CSV_COLUMNS = (
-    "id", "created_at", "updated_at", "finished_at", "purpose", "plan_id", "shot", "model",
-    "size", "seconds", "estimate_cents", "billed_cents", "currency", "status", "job_id",
-    "backend", "reason",
+    "id",
+    "created_at",
+    "updated_at",
+    "finished_at",
+    "purpose",
+    "plan_id",
+    "shot",
+    "model",
+    "size",
+    "seconds",
+    "estimate_cents",
+    "billed_cents",
+    "currency",
+    "status",
+    "job_id",
+    "backend",
+    "reason",
 )
 
 
@@ -117,8 +131,15 @@ CSV_COLUMNS = (
 class BudgetExceeded(LedgerError):
     """A reservation would take the month past its hard limit. Nothing was written."""
 
-    def __init__(self, *, asked: Cost, remaining: Cost, limit: Cost, purpose: str = "",
-                 period_end: datetime | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        asked: Cost,
+        remaining: Cost,
+        limit: Cost,
+        purpose: str = "",
+        period_end: datetime | None = None,
+    ) -> None:
         self.asked = asked
         self.remaining = remaining
         self.limit = limit
@@ -190,8 +211,9 @@ class Reservation:
 
     @property
     def billed(self) -> Cost | None:
-        return None if self.billed_cents is None else Cost(Decimal(self.billed_cents),
-                                                           self.currency)
+        return (
+            None if self.billed_cents is None else Cost(Decimal(self.billed_cents), self.currency)
+        )
 
     @property
     def is_open(self) -> bool:
@@ -285,12 +307,18 @@ def _ts(dt: datetime) -> str:
 
 def _parse_ts(text: str) -> datetime:
     """Parse our fixed-width format (strptime is 10x slower, and this runs per row)."""
-    if len(text) != 27 or text[4] != "-" or text[10] != "T" or text[19] != "." or (
-        text[26] != "Z"
-    ):
+    if len(text) != 27 or text[4] != "-" or text[10] != "T" or text[19] != "." or (text[26] != "Z"):
         raise ValueError(f"not a ledger time: {text!r}")
-    return datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
-                    int(text[14:16]), int(text[17:19]), int(text[20:26]), tzinfo=UTC)
+    return datetime(
+        int(text[0:4]),
+        int(text[5:7]),
+        int(text[8:10]),
+        int(text[11:13]),
+        int(text[14:16]),
+        int(text[17:19]),
+        int(text[20:26]),
+        tzinfo=UTC,
+    )
 
 
 def _opt_ts(text: str | None) -> datetime | None:
@@ -344,8 +372,10 @@ def _text(value: Any, name: str, *, required: bool = False, limit: int = 200) ->
     if required and not value:
         raise ValueError(f"{name} must not be empty")
     if len(value) > limit:
-        raise ValueError(f"{name} is {len(value)} characters long; at most {limit} are kept "
-                         f"in the ledger (it starts {scrub(value[:40])!r})")
+        raise ValueError(
+            f"{name} is {len(value)} characters long; at most {limit} are kept "
+            f"in the ledger (it starts {scrub(value[:40])!r})"
+        )
     return scrub(value) if value else None
 
 
@@ -404,10 +434,14 @@ class Ledger:
     may be used from several threads. Use as a context manager, or call close().
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *,
-                 clock: Callable[[], datetime] | None = None,
-                 stale_after: timedelta = timedelta(hours=6),
-                 busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        stale_after: timedelta = timedelta(hours=6),
+        busy_timeout: float = 30.0,
+    ) -> None:
         self.path = Path(path).expanduser() if path is not None else default_path()
         self.clock = clock or _utcnow
         if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
@@ -444,11 +478,13 @@ class Ledger:
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise LedgerError(f"cannot create the ledger folder {p.parent}: "
-                                  f"{exc.strerror}") from None
+                raise LedgerError(
+                    f"cannot create the ledger folder {p.parent}: {exc.strerror}"
+                ) from None
         try:
-            db = sqlite3.connect(str(p), timeout=self.busy_timeout, isolation_level=None,
-                                 check_same_thread=False)
+            db = sqlite3.connect(
+                str(p), timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise LedgerError(f"cannot open the ledger {p}: {exc}") from None
         db.row_factory = sqlite3.Row
@@ -481,15 +517,17 @@ class Ledger:
         """'new', 'old' (ours, needs migrations) or 'current'; raises for anything else."""
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         tables = sorted(
-            r[0] for r in db.execute(
+            r[0]
+            for r in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         )
         if not tables and app_id == 0:
             return "new"
         if app_id not in (0, migrations.APPLICATION_ID):
-            raise self._refuse(f"it is a SQLite database of another program "
-                               f"(application_id {app_id:#x})")
+            raise self._refuse(
+                f"it is a SQLite database of another program (application_id {app_id:#x})"
+            )
         if migrations.MIGRATIONS_TABLE not in tables:
             shown = ", ".join(tables[:8]) + (", ..." if len(tables) > 8 else "")
             raise self._refuse(f"it is a SQLite database of another program (tables: {shown})")
@@ -517,8 +555,10 @@ class Ledger:
                     raise
                 time.sleep(0.01)
         if str(mode).lower() != "wal":
-            raise LedgerError(f"cannot put the ledger {self.path} in WAL mode (got {mode!r}); "
-                              "is it on a network file system?")
+            raise LedgerError(
+                f"cannot put the ledger {self.path} in WAL mode (got {mode!r}); "
+                "is it on a network file system?"
+            )
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -547,14 +587,18 @@ class Ledger:
         if os.getpid() != self._pid:
             # A SQLite connection must not be used on both sides of a fork(): the child's
             # writes could corrupt the file. The child opens its own Ledger.
-            raise LedgerError(f"this Ledger was opened in process {self._pid}; open a new "
-                              f"Ledger({str(self.path)!r}) in process {os.getpid()}")
+            raise LedgerError(
+                f"this Ledger was opened in process {self._pid}; open a new "
+                f"Ledger({str(self.path)!r}) in process {os.getpid()}"
+            )
         return self._db
 
     def _wrap(self, exc: sqlite3.Error) -> LedgerError:
         if _busy(exc):
-            return LedgerError(f"the ledger {self.path} stayed locked by another process for "
-                               f"{self.busy_timeout:g} s; nothing was written, try again")
+            return LedgerError(
+                f"the ledger {self.path} stayed locked by another process for "
+                f"{self.busy_timeout:g} s; nothing was written, try again"
+            )
         return LedgerError(f"ledger {self.path}: {exc}")
 
     def _begin(self, db: sqlite3.Connection, *sql: str) -> None:
@@ -625,8 +669,9 @@ class Ledger:
                 raise self._wrap(exc) from None
 
     def _now(self, now: datetime | None = None) -> datetime:
-        return _aware(self.clock() if now is None else now, "the clock's time" if now is None
-                      else "now")
+        return _aware(
+            self.clock() if now is None else now, "the clock's time" if now is None else "now"
+        )
 
     # -- budget ------------------------------------------------------------------------------
 
@@ -635,16 +680,20 @@ class Ledger:
         limit = _cost(limit, "limit")
         if limit.cents != limit.cents.to_integral_value():
             raise ValueError(f"a budget limit is a whole number of cents, got {limit.cents}")
-        if isinstance(start_day, bool) or not isinstance(start_day, int) or not (
-            1 <= start_day <= 31
+        if (
+            isinstance(start_day, bool)
+            or not isinstance(start_day, int)
+            or not (1 <= start_day <= 31)
         ):
             raise ValueError(f"start_day must be an integer from 1 to 31, got {start_day!r}")
         now = self._now()
         with self._write() as db:
             have = self._currency(db)
             if have is not None and have != limit.currency:
-                raise LedgerError(f"this ledger keeps {have}; a budget in {limit.currency} "
-                                  "would mix currencies (use another ledger file)")
+                raise LedgerError(
+                    f"this ledger keeps {have}; a budget in {limit.currency} "
+                    "would mix currencies (use another ledger file)"
+                )
             db.execute(
                 "INSERT INTO budgets (set_at, limit_cents, currency, start_day, hard) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -660,8 +709,12 @@ class Ledger:
         ).fetchone()
         if row is None:
             return None
-        return Budget(Cost(Decimal(row["limit_cents"]), row["currency"]), row["start_day"],
-                      bool(row["hard"]), _parse_ts(row["set_at"]))
+        return Budget(
+            Cost(Decimal(row["limit_cents"]), row["currency"]),
+            row["start_day"],
+            bool(row["hard"]),
+            _parse_ts(row["set_at"]),
+        )
 
     @classmethod
     def _currency(cls, db: sqlite3.Connection) -> str | None:
@@ -701,14 +754,22 @@ class Ledger:
         t = "jobs"
         with self._read() as db:
             problems += [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
-            kept = {r[0]: (r[1], r[2]) for r in db.execute(
-                "SELECT day, reserved_cents, charged_cents FROM day_totals "
-                "WHERE reserved_cents != 0 OR charged_cents != 0")}
-            real = {r[0]: (r[1], r[2]) for r in db.execute(
-                f"SELECT {migrations.DAY.format(t=t)}, "
-                f"SUM({migrations.HELD_RESERVED.format(t=t)}), "
-                f"SUM({migrations.HELD_CHARGED.format(t=t)}) FROM jobs GROUP BY 1")
-                if r[1] or r[2]}
+            kept = {
+                r[0]: (r[1], r[2])
+                for r in db.execute(
+                    "SELECT day, reserved_cents, charged_cents FROM day_totals "
+                    "WHERE reserved_cents != 0 OR charged_cents != 0"
+                )
+            }
+            real = {
+                r[0]: (r[1], r[2])
+                for r in db.execute(
+                    f"SELECT {migrations.DAY.format(t=t)}, "
+                    f"SUM({migrations.HELD_RESERVED.format(t=t)}), "
+                    f"SUM({migrations.HELD_CHARGED.format(t=t)}) FROM jobs GROUP BY 1"
+                )
+                if r[1] or r[2]
+            }
             charged = db.execute(
                 "SELECT COUNT(*) FROM jobs LEFT JOIN charges ON charges.job = jobs.id "
                 "WHERE COALESCE(jobs.billed_cents, -1) != COALESCE(charges.cents, -1)"
@@ -743,16 +804,25 @@ class Ledger:
 
     # -- reservations ------------------------------------------------------------------------
 
-    def reserve(self, cost: Cost, purpose: str, plan_id: str | None = None, *,
-                shot: str | None = None, model: str | None = None, size: str | None = None,
-                seconds: int | None = None) -> Reservation:
+    def reserve(
+        self,
+        cost: Cost,
+        purpose: str,
+        plan_id: str | None = None,
+        *,
+        shot: str | None = None,
+        model: str | None = None,
+        size: str | None = None,
+        seconds: int | None = None,
+    ) -> Reservation:
         """Hold cost against this month's budget before a job is created.
 
         The budget check and the insert are one BEGIN IMMEDIATE transaction. Over a hard limit
         raises BudgetExceeded (nothing written); over a soft one warns and reserves.
         """
-        draft = self._draft(cost, purpose, plan_id, shot=shot, model=model, size=size,
-                            seconds=seconds)
+        draft = self._draft(
+            cost, purpose, plan_id, shot=shot, model=model, size=size, seconds=seconds
+        )
         return self._reserve([draft])[0]
 
     def reserve_many(self, items: Iterable[Mapping[str, Any]]) -> list[Reservation]:
@@ -773,13 +843,21 @@ class Ledger:
         return self._reserve(drafts) if drafts else []
 
     @staticmethod
-    def _draft(cost: Cost, purpose: str, plan_id: str | None = None, *,
-               shot: str | None = None, model: str | None = None, size: str | None = None,
-               seconds: int | None = None) -> dict[str, Any]:
+    def _draft(
+        cost: Cost,
+        purpose: str,
+        plan_id: str | None = None,
+        *,
+        shot: str | None = None,
+        model: str | None = None,
+        size: str | None = None,
+        seconds: int | None = None,
+    ) -> dict[str, Any]:
         """Validate reserve()'s arguments before any transaction is opened."""
         cost = _cost(cost, "cost")
-        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)
-                                    or seconds < 0):
+        if seconds is not None and (
+            isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0
+        ):
             raise TypeError(f"seconds must be a non-negative int or None, got {seconds!r}")
         return {
             "id": _uuid7(),
@@ -796,17 +874,18 @@ class Ledger:
     def _reserve(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
         cents = sum(d["cents"] for d in drafts)
         currency = drafts[0]["currency"]
-        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1
-                                       else "")
+        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
         with self._write() as db:
             now = self._now()
             b = self._budget(db)
             have = b.currency if b is not None else self._currency(db)
             for d in drafts:
                 if d["currency"] != (have or currency):
-                    raise LedgerError(f"this ledger keeps {have or currency}; cannot reserve "
-                                      f"{Cost(Decimal(d['cents']), d['currency'])} in "
-                                      f"{d['currency']}")
+                    raise LedgerError(
+                        f"this ledger keeps {have or currency}; cannot reserve "
+                        f"{Cost(Decimal(d['cents']), d['currency'])} in "
+                        f"{d['currency']}"
+                    )
             if b is not None:
                 start, end = month_bounds(now, b.start_day)
                 spent, reserved = self._usage(db, start, end)
@@ -815,29 +894,65 @@ class Ledger:
                     asked = Cost(Decimal(cents), currency)
                     remaining = Cost(Decimal(left), currency)
                     if b.hard:
-                        raise BudgetExceeded(asked=asked, remaining=remaining, limit=b.limit,
-                                             purpose=what, period_end=end)
+                        raise BudgetExceeded(
+                            asked=asked,
+                            remaining=remaining,
+                            limit=b.limit,
+                            purpose=what,
+                            period_end=end,
+                        )
                     # Inside the transaction on purpose: if warnings are errors, nothing is
                     # reserved and the caller sees why.
-                    warnings.warn(BudgetWarning(
-                        f"soft budget passed: reserving {asked} for {what!r} with "
-                        f"{remaining} left of {b.limit} this month"), stacklevel=3)
+                    warnings.warn(
+                        BudgetWarning(
+                            f"soft budget passed: reserving {asked} for {what!r} with "
+                            f"{remaining} left of {b.limit} this month"
+                        ),
+                        stacklevel=3,
+                    )
             ts = _ts(now)
             db.executemany(
                 "INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, "
                 "size, seconds, estimate_cents, currency, status) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved')",
-                [(d["id"], ts, ts, d["purpose"], d["plan_id"], d["shot"], d["model"], d["size"],
-                  d["seconds"], d["cents"], d["currency"]) for d in drafts],
+                [
+                    (
+                        d["id"],
+                        ts,
+                        ts,
+                        d["purpose"],
+                        d["plan_id"],
+                        d["shot"],
+                        d["model"],
+                        d["size"],
+                        d["seconds"],
+                        d["cents"],
+                        d["currency"],
+                    )
+                    for d in drafts
+                ],
             )
-        return [Reservation(id=d["id"], cents=d["cents"], created_at=now, purpose=d["purpose"],
-                            plan_id=d["plan_id"], shot=d["shot"], model=d["model"],
-                            size=d["size"], seconds=d["seconds"], currency=d["currency"],
-                            updated_at=now) for d in drafts]
+        return [
+            Reservation(
+                id=d["id"],
+                cents=d["cents"],
+                created_at=now,
+                purpose=d["purpose"],
+                plan_id=d["plan_id"],
+                shot=d["shot"],
+                model=d["model"],
+                size=d["size"],
+                seconds=d["seconds"],
+                currency=d["currency"],
+                updated_at=now,
+            )
+            for d in drafts
+        ]
 
     @staticmethod
-    def _get(db: sqlite3.Connection, *, rid: str | None = None,
-             job_id: str | None = None) -> sqlite3.Row | None:
+    def _get(
+        db: sqlite3.Connection, *, rid: str | None = None, job_id: str | None = None
+    ) -> sqlite3.Row | None:
         if rid is not None:
             return db.execute("SELECT * FROM jobs WHERE id = ?", (rid,)).fetchone()
         return db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
@@ -850,8 +965,9 @@ class Ledger:
             return reservation
         raise TypeError(f"expected a Reservation or its id, got {reservation!r}")
 
-    def attach(self, reservation: Reservation | str, job_id: str, *,
-               backend: str = "simulator") -> Reservation:
+    def attach(
+        self, reservation: Reservation | str, job_id: str, *, backend: str = "simulator"
+    ) -> Reservation:
         """Record the backend's job id: the reservation is now a submitted job.
 
         Repeating it with the same id is a no-op. A job attached to a reservation that was
@@ -869,11 +985,13 @@ class Ledger:
             if row["job_id"] is not None:
                 if row["job_id"] == job_id_:
                     return _row_to_reservation(row)
-                raise LedgerError(f"reservation {rid!r} already belongs to job "
-                                  f"{row['job_id']!r}, not {job_id_!r}")
+                raise LedgerError(
+                    f"reservation {rid!r} already belongs to job {row['job_id']!r}, not {job_id_!r}"
+                )
             if row["status"] not in ("reserved", "released"):
-                raise LedgerError(f"reservation {rid!r} is {row['status']}; cannot attach "
-                                  f"job {job_id_!r}")
+                raise LedgerError(
+                    f"reservation {rid!r} is {row['status']}; cannot attach job {job_id_!r}"
+                )
             now = _ts(self._now())
             reason = row["reason"]
             if row["status"] == "released":
@@ -887,18 +1005,31 @@ class Ledger:
                 )
             except sqlite3.IntegrityError:  # UNIQUE(job_id)
                 other = self._get(db, job_id=job_id_)
-                raise LedgerError(f"job {job_id_!r} is already attached to reservation "
-                                  f"{other['id'] if other else '?'!r}") from None
-            result = replace(_row_to_reservation(row), status="submitted", job_id=job_id_,
-                             backend=backend_, reason=reason, updated_at=_parse_ts(now))
+                raise LedgerError(
+                    f"job {job_id_!r} is already attached to reservation "
+                    f"{other['id'] if other else '?'!r}"
+                ) from None
+            result = replace(
+                _row_to_reservation(row),
+                status="submitted",
+                job_id=job_id_,
+                backend=backend_,
+                reason=reason,
+                updated_at=_parse_ts(now),
+            )
         if reopened:
-            warnings.warn(BudgetWarning(
-                f"job {job_id_} was attached to reservation {rid}, which had been released; "
-                "it is booked again and may take the month past its budget"), stacklevel=2)
+            warnings.warn(
+                BudgetWarning(
+                    f"job {job_id_} was attached to reservation {rid}, which had been released; "
+                    "it is booked again and may take the month past its budget"
+                ),
+                stacklevel=2,
+            )
         return result
 
-    def _finish(self, job_id: str, status: str, *, reason: str | None,
-                billed: Cost | None) -> Reservation:
+    def _finish(
+        self, job_id: str, status: str, *, reason: str | None, billed: Cost | None
+    ) -> Reservation:
         job_id_ = _text(job_id, "job_id", required=True, limit=200)
         if billed is not None:
             billed = _cost(billed, "billed")
@@ -906,11 +1037,14 @@ class Ledger:
         with self._write() as db:
             row = self._get(db, job_id=job_id_)
             if row is None:
-                raise LedgerError(f"no job {job_id_!r} in {self.path}; attach() it to its "
-                                  "reservation first")
+                raise LedgerError(
+                    f"no job {job_id_!r} in {self.path}; attach() it to its reservation first"
+                )
             if billed is not None and billed.currency != row["currency"]:
-                raise LedgerError(f"job {job_id_!r} was reserved in {row['currency']}, "
-                                  f"billed in {billed.currency}")
+                raise LedgerError(
+                    f"job {job_id_!r} was reserved in {row['currency']}, "
+                    f"billed in {billed.currency}"
+                )
             cents = None if billed is None else billed.whole_cents
             if row["status"] in FINAL_STATUSES:
                 if row["status"] == status and row["billed_cents"] == cents:
@@ -918,8 +1052,10 @@ class Ledger:
                 was = row["status"]
                 if row["billed_cents"] is not None:
                     was += f", charged {Cost(Decimal(row['billed_cents']), row['currency'])}"
-                raise LedgerError(f"job {job_id_!r} is already {was}; refusing to mark it "
-                                  f"{status}" + (f" at {billed}" if billed is not None else ""))
+                raise LedgerError(
+                    f"job {job_id_!r} is already {was}; refusing to mark it "
+                    f"{status}" + (f" at {billed}" if billed is not None else "")
+                )
             now = _ts(self._now())
             db.execute(
                 "UPDATE jobs SET status = ?, billed_cents = ?, reason = ?, updated_at = ?, "
@@ -933,8 +1069,14 @@ class Ledger:
                     (row["id"], now, cents, row["currency"], status),
                 )
             t = _parse_ts(now)
-            return replace(_row_to_reservation(row), status=status, billed_cents=cents,
-                           reason=reason_, updated_at=t, finished_at=t)
+            return replace(
+                _row_to_reservation(row),
+                status=status,
+                billed_cents=cents,
+                reason=reason_,
+                updated_at=t,
+                finished_at=t,
+            )
 
     def settle(self, job_id: str, billed: Cost) -> Reservation:
         """The job completed: charge what was billed and close its reservation."""
@@ -942,8 +1084,9 @@ class Ledger:
             raise TypeError("settle() needs the billed Cost; use fail() for an unbilled job")
         return self._finish(job_id, "completed", reason=None, billed=billed)
 
-    def fail(self, job_id: str, reason: str, *, billed: Cost | None = None,
-             refused: bool = False) -> Reservation:
+    def fail(
+        self, job_id: str, reason: str, *, billed: Cost | None = None, refused: bool = False
+    ) -> Reservation:
         """The job failed (or was refused by moderation): release the reservation, or charge
         billed when the provider bills failures."""
         status = "refused" if refused else "failed"
@@ -951,8 +1094,7 @@ class Ledger:
 
     def cancel(self, job_id: str, reason: str, *, billed: Cost | None = None) -> Reservation:
         """The job was cancelled (deleted before completion): release, or charge billed."""
-        return self._finish(job_id, "cancelled", reason=_reason(reason, "cancelled"),
-                            billed=billed)
+        return self._finish(job_id, "cancelled", reason=_reason(reason, "cancelled"), billed=billed)
 
     def release(self, reservation: Reservation | str, reason: str) -> Reservation:
         """Give back a reservation that never got a job id (the create call failed for sure)."""
@@ -972,7 +1114,9 @@ class Ledger:
             now = _ts(self._now())
             db.execute(
                 "UPDATE jobs SET status = 'released', reason = ?, updated_at = ?, "
-                "finished_at = ? WHERE id = ?", (reason_, now, now, rid))
+                "finished_at = ? WHERE id = ?",
+                (reason_, now, now, rid),
+            )
             row = self._get(db, rid=rid)
         assert row is not None
         return _row_to_reservation(row)
@@ -989,21 +1133,32 @@ class Ledger:
         with self._write() as db:
             rows = db.execute(
                 "SELECT * FROM jobs WHERE status = 'reserved' AND job_id IS NULL "
-                "AND created_at < ? ORDER BY created_at", (_ts(cutoff),)).fetchall()
+                "AND created_at < ? ORDER BY created_at",
+                (_ts(cutoff),),
+            ).fetchall()
             out = []
             for row in rows:
-                reason = (f"stale: no job id {self.stale_after} after it was reserved; "
-                          f"released automatically at {_ts(now)}")
+                reason = (
+                    f"stale: no job id {self.stale_after} after it was reserved; "
+                    f"released automatically at {_ts(now)}"
+                )
                 db.execute(
                     "UPDATE jobs SET status = 'released', reason = ?, updated_at = ?, "
                     "finished_at = ? WHERE id = ? AND status = 'reserved'",
-                    (reason, _ts(now), _ts(now), row["id"]))
+                    (reason, _ts(now), _ts(now), row["id"]),
+                )
                 new = self._get(db, rid=row["id"])
                 assert new is not None
                 out.append(_row_to_reservation(new))
         for r in out:
-            log.warning("released stale reservation %s (%s, %s for %r, reserved %s)", r.id,
-                        r.cost, r.status, r.purpose, _ts(r.created_at))
+            log.warning(
+                "released stale reservation %s (%s, %s for %r, reserved %s)",
+                r.id,
+                r.cost,
+                r.status,
+                r.purpose,
+                _ts(r.created_at),
+            )
         return out
 
     # -- lookups -----------------------------------------------------------------------------
@@ -1025,11 +1180,13 @@ class Ledger:
         with self._read() as db:
             rows = db.execute(
                 "SELECT * FROM jobs WHERE status IN ('reserved', 'submitted') "
-                "ORDER BY created_at, id").fetchall()
+                "ORDER BY created_at, id"
+            ).fetchall()
         return [_row_to_reservation(r) for r in rows]
 
-    def records(self, since: datetime | None = None,
-                until: datetime | None = None) -> list[Reservation]:
+    def records(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Reservation]:
         """Every job reserved in [since, until), oldest first (no pandas needed)."""
         sql, args = "SELECT * FROM jobs WHERE 1", []
         if since is not None:
@@ -1042,8 +1199,7 @@ class Ledger:
             rows = db.execute(sql + " ORDER BY created_at, id", args).fetchall()
         return [_row_to_reservation(r) for r in rows]
 
-    def history(self, since: datetime | None = None,
-                until: datetime | None = None) -> pd.DataFrame:
+    def history(self, since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
         """One row per job as a pandas DataFrame (pandas imported here, not at import).
 
         Cents are ints (billed_cents nullable Int64: empty until charged); estimate and
@@ -1052,30 +1208,50 @@ class Ledger:
         import pandas as pd
 
         recs = self.records(since, until)
-        columns = ["id", "time", "model", "size", "seconds", "estimate_cents", "billed_cents",
-                   "estimate", "billed", "currency", "status", "plan", "shot", "purpose",
-                   "job_id", "backend", "reason", "finished_at"]
+        columns = [
+            "id",
+            "time",
+            "model",
+            "size",
+            "seconds",
+            "estimate_cents",
+            "billed_cents",
+            "estimate",
+            "billed",
+            "currency",
+            "status",
+            "plan",
+            "shot",
+            "purpose",
+            "job_id",
+            "backend",
+            "reason",
+            "finished_at",
+        ]
         frame = pd.DataFrame(
-            [{
-                "id": r.id,
-                "time": r.created_at,
-                "model": r.model,
-                "size": r.size,
-                "seconds": r.seconds,
-                "estimate_cents": r.cents,
-                "billed_cents": r.billed_cents,
-                "estimate": r.cost.dollars,
-                "billed": None if r.billed is None else r.billed.dollars,
-                "currency": r.currency,
-                "status": r.status,
-                "plan": r.plan_id,
-                "shot": r.shot,
-                "purpose": r.purpose,
-                "job_id": r.job_id,
-                "backend": r.backend,
-                "reason": r.reason,
-                "finished_at": r.finished_at,
-            } for r in recs],
+            [
+                {
+                    "id": r.id,
+                    "time": r.created_at,
+                    "model": r.model,
+                    "size": r.size,
+                    "seconds": r.seconds,
+                    "estimate_cents": r.cents,
+                    "billed_cents": r.billed_cents,
+                    "estimate": r.cost.dollars,
+                    "billed": None if r.billed is None else r.billed.dollars,
+                    "currency": r.currency,
+                    "status": r.status,
+                    "plan": r.plan_id,
+                    "shot": r.shot,
+                    "purpose": r.purpose,
+                    "job_id": r.job_id,
+                    "backend": r.backend,
+                    "reason": r.reason,
+                    "finished_at": r.finished_at,
+                }
+                for r in recs
+            ],
             columns=columns,
         )
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
@@ -1095,19 +1271,28 @@ class Ledger:
             start, end = month_bounds(now, b.start_day if b else 1)
             spent, reserved = self._usage(db, start, end)
             counts = {
-                r[0]: int(r[1]) for r in db.execute(
+                r[0]: int(r[1])
+                for r in db.execute(
                     "SELECT status, COUNT(*) FROM jobs WHERE created_at >= ? AND created_at < ? "
-                    "GROUP BY status ORDER BY status", (_ts(start), _ts(end)))
+                    "GROUP BY status ORDER BY status",
+                    (_ts(start), _ts(end)),
+                )
             }
             currency = self._currency(db) or "USD"
         remaining = None
         if b is not None:
             remaining = Cost(Decimal(b.limit.whole_cents - spent - reserved), currency)
         return MonthSummary(
-            start=start, end=end, now=now, currency=currency,
-            limit=b.limit if b else None, hard=b.hard if b else True,
-            spent=Cost(Decimal(spent), currency), reserved=Cost(Decimal(reserved), currency),
-            remaining=remaining, jobs=MappingProxyType(counts),
+            start=start,
+            end=end,
+            now=now,
+            currency=currency,
+            limit=b.limit if b else None,
+            hard=b.hard if b else True,
+            spent=Cost(Decimal(spent), currency),
+            reserved=Cost(Decimal(reserved), currency),
+            remaining=remaining,
+            jobs=MappingProxyType(counts),
             days_left=max(0, (end.date() - now.date()).days),
         )
 
@@ -1168,8 +1353,9 @@ class Ledger:
                 header = reader.fieldnames or []
                 missing = [c for c in CSV_COLUMNS if c not in header]
                 if missing:
-                    raise LedgerError(f"{src}: not a ledger export, missing columns: "
-                                      f"{', '.join(missing)}")
+                    raise LedgerError(
+                        f"{src}: not a ledger export, missing columns: {', '.join(missing)}"
+                    )
                 parsed = [_parse_csv_row(src, reader.line_num, raw) for raw in reader]
         except OSError as exc:
             raise LedgerError(f"cannot read {src}: {exc.strerror}") from None
@@ -1185,8 +1371,10 @@ class Ledger:
             have = self._currency(db)
             for rec in parsed:
                 if have is not None and rec["currency"] != have:
-                    raise LedgerError(f"{src}: row {rec['id']!r} is in {rec['currency']}, this "
-                                      f"ledger keeps {have}; nothing was imported")
+                    raise LedgerError(
+                        f"{src}: row {rec['id']!r} is in {rec['currency']}, this "
+                        f"ledger keeps {have}; nothing was imported"
+                    )
                 have = rec["currency"]
                 row = self._get(db, rid=rec["id"])
                 if row is not None:
@@ -1207,14 +1395,23 @@ class Ledger:
                     db.execute(
                         "INSERT INTO charges (job, created_at, cents, currency, kind) "
                         "VALUES (?, ?, ?, ?, ?)",
-                        (rec["id"], rec["finished_at"] or rec["updated_at"],
-                         rec["billed_cents"], rec["currency"], rec["status"]),
+                        (
+                            rec["id"],
+                            rec["finished_at"] or rec["updated_at"],
+                            rec["billed_cents"],
+                            rec["currency"],
+                            rec["status"],
+                        ),
                     )
                 added += 1
         if conflicts:
-            warnings.warn(BudgetWarning(
-                f"{src}: {len(conflicts)} row(s) differ from the ledger's own and were not "
-                f"imported: {', '.join(conflicts[:5])}"), stacklevel=2)
+            warnings.warn(
+                BudgetWarning(
+                    f"{src}: {len(conflicts)} row(s) differ from the ledger's own and were not "
+                    f"imported: {', '.join(conflicts[:5])}"
+                ),
+                stacklevel=2,
+            )
         return ImportResult(added, unchanged, tuple(conflicts))
 
 
@@ -1245,7 +1442,8 @@ def _uuid7() -> str:
 
 def _busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and (
-        "locked" in str(exc) or "busy" in str(exc))
+        "locked" in str(exc) or "busy" in str(exc)
+    )
 
 
 _INT_RE = re.compile(r"^[0-9]+$")
@@ -1260,8 +1458,7 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
         value = raw.get(c)
         value = value.strip() if isinstance(value, str) else ""
         rec[c] = value or None
-    for c in ("id", "created_at", "updated_at", "purpose", "estimate_cents", "currency",
-              "status"):
+    for c in ("id", "created_at", "updated_at", "purpose", "estimate_cents", "currency", "status"):
         if rec[c] is None:
             raise bad(c, "required, found nothing")
     for c in ("created_at", "updated_at", "finished_at"):
@@ -1269,20 +1466,27 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
             try:
                 _parse_ts(rec[c])
             except ValueError:
-                raise bad(c, f"expected a UTC time like 2026-01-31T12:00:00.000000Z, got "
-                          f"{rec[c]!r}") from None
+                raise bad(
+                    c, f"expected a UTC time like 2026-01-31T12:00:00.000000Z, got {rec[c]!r}"
+                ) from None
     for c in ("estimate_cents", "billed_cents", "seconds"):
         if rec[c] is not None:
             if not _INT_RE.match(rec[c]):
-                raise bad(c, f"expected a whole non-negative number (cents are integers, never "
-                          f"fractions or floats), got {rec[c]!r}")
+                raise bad(
+                    c,
+                    f"expected a whole non-negative number (cents are integers, never "
+                    f"fractions or floats), got {rec[c]!r}",
+                )
             rec[c] = int(rec[c])
     if rec["status"] not in STATUSES:
         raise bad("status", f"expected one of {', '.join(STATUSES)}, got {rec['status']!r}")
     if not re.match(r"^[A-Z]{3}$", rec["currency"]):
         raise bad("currency", f"expected a 3-letter code like USD, got {rec['currency']!r}")
     if rec["billed_cents"] is not None and rec["status"] not in (
-        "completed", "failed", "refused", "cancelled"
+        "completed",
+        "failed",
+        "refused",
+        "cancelled",
     ):
         raise bad("billed_cents", f"a {rec['status']} job cannot have been billed")
     if rec["status"] == "completed" and rec["billed_cents"] is None:

@@ -95,8 +95,9 @@ def m002_jobs(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX jobs_created_at ON jobs (created_at)")
     # Only open reservations are indexed: pending() and release_stale() look for them among
     # a history that only grows.
-    db.execute("CREATE INDEX jobs_open ON jobs (created_at) "
-               "WHERE status IN ('reserved', 'submitted')")
+    db.execute(
+        "CREATE INDEX jobs_open ON jobs (created_at) WHERE status IN ('reserved', 'submitted')"
+    )
 
 
 @migration
@@ -115,8 +116,9 @@ def m003_charges(db: sqlite3.Connection) -> None:
 
 # What a job row holds against its budget month: an open reservation its estimate, a finished
 # job its charge (NULL: none). Used by the triggers of m004 and by Ledger.check().
-HELD_RESERVED = ("(CASE WHEN {t}.status IN ('reserved', 'submitted') "
-                 "THEN {t}.estimate_cents ELSE 0 END)")
+HELD_RESERVED = (
+    "(CASE WHEN {t}.status IN ('reserved', 'submitted') THEN {t}.estimate_cents ELSE 0 END)"
+)
 HELD_CHARGED = "COALESCE({t}.billed_cents, 0)"
 DAY = "substr({t}.created_at, 1, 10)"
 
@@ -136,29 +138,33 @@ def m004_day_totals(db: sqlite3.Connection) -> None:
     """)
 
     def add(t: str) -> str:
-        return (f"INSERT INTO day_totals (day, reserved_cents, charged_cents) VALUES "
-                f"({DAY.format(t=t)}, {HELD_RESERVED.format(t=t)}, "
-                f"{HELD_CHARGED.format(t=t)}) "
-                "ON CONFLICT (day) DO UPDATE SET "
-                "reserved_cents = reserved_cents + excluded.reserved_cents, "
-                "charged_cents = charged_cents + excluded.charged_cents;")
+        return (
+            f"INSERT INTO day_totals (day, reserved_cents, charged_cents) VALUES "
+            f"({DAY.format(t=t)}, {HELD_RESERVED.format(t=t)}, "
+            f"{HELD_CHARGED.format(t=t)}) "
+            "ON CONFLICT (day) DO UPDATE SET "
+            "reserved_cents = reserved_cents + excluded.reserved_cents, "
+            "charged_cents = charged_cents + excluded.charged_cents;"
+        )
 
     def sub(t: str) -> str:
-        return (f"UPDATE day_totals SET "
-                f"reserved_cents = reserved_cents - {HELD_RESERVED.format(t=t)}, "
-                f"charged_cents = charged_cents - {HELD_CHARGED.format(t=t)} "
-                f"WHERE day = {DAY.format(t=t)};")
+        return (
+            f"UPDATE day_totals SET "
+            f"reserved_cents = reserved_cents - {HELD_RESERVED.format(t=t)}, "
+            f"charged_cents = charged_cents - {HELD_CHARGED.format(t=t)} "
+            f"WHERE day = {DAY.format(t=t)};"
+        )
 
-    db.execute(f"CREATE TRIGGER jobs_day_totals_insert AFTER INSERT ON jobs BEGIN "
-               f"{add('NEW')} END")
-    db.execute(f"CREATE TRIGGER jobs_day_totals_delete AFTER DELETE ON jobs BEGIN "
-               f"{sub('OLD')} END")
-    db.execute("CREATE TRIGGER jobs_day_totals_update AFTER UPDATE OF status, estimate_cents, "
-               f"billed_cents, created_at ON jobs BEGIN {sub('OLD')} {add('NEW')} END")
+    db.execute(f"CREATE TRIGGER jobs_day_totals_insert AFTER INSERT ON jobs BEGIN {add('NEW')} END")
+    db.execute(f"CREATE TRIGGER jobs_day_totals_delete AFTER DELETE ON jobs BEGIN {sub('OLD')} END")
+    db.execute(
+        "CREATE TRIGGER jobs_day_totals_update AFTER UPDATE OF status, estimate_cents, "
+        f"billed_cents, created_at ON jobs BEGIN {sub('OLD')} {add('NEW')} END"
+    )
     db.execute(f"""
         INSERT INTO day_totals (day, reserved_cents, charged_cents)
-        SELECT {DAY.format(t='jobs')}, SUM({HELD_RESERVED.format(t='jobs')}),
-               SUM({HELD_CHARGED.format(t='jobs')})
+        SELECT {DAY.format(t="jobs")}, SUM({HELD_RESERVED.format(t="jobs")}),
+               SUM({HELD_CHARGED.format(t="jobs")})
         FROM jobs GROUP BY 1
     """)
 
@@ -201,8 +207,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
         if name in done:
             continue
         fn(db)
-        db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
-                   (name, now))
+        db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", (name, now))
         ran.append(name)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")

@@ -78,14 +78,24 @@ class SpendStats:
 def spend_stats(records: Iterable[Reservation]) -> SpendStats:
     """Aggregate ledger records by model and size."""
     acc: dict[tuple[str, str], dict[str, int]] = {}
-    totals = dict(jobs=0, completed=0, failed=0, open=0, seconds=0, billed=0, failed_billed=0,
-                  c_est=0, c_billed=0)
+    totals = dict(
+        jobs=0,
+        completed=0,
+        failed=0,
+        open=0,
+        seconds=0,
+        billed=0,
+        failed_billed=0,
+        c_est=0,
+        c_billed=0,
+    )
     for r in records:
         if r.status == "released":
             continue  # never became a job; nothing was spent
         key = (r.model or "?", r.size or "?")
-        g = acc.setdefault(key, dict(jobs=0, completed=0, failed=0, open=0, seconds=0,
-                                     estimate=0, billed=0))
+        g = acc.setdefault(
+            key, dict(jobs=0, completed=0, failed=0, open=0, seconds=0, estimate=0, billed=0)
+        )
         billed = r.billed_cents or 0
         g["jobs"] += 1
         g["estimate"] += r.cents
@@ -107,13 +117,31 @@ def spend_stats(records: Iterable[Reservation]) -> SpendStats:
             g["open"] += 1
             totals["open"] += 1
     groups = tuple(
-        Group(m, s, g["jobs"], g["completed"], g["failed"], g["open"], g["seconds"],
-              g["estimate"], g["billed"])
+        Group(
+            m,
+            s,
+            g["jobs"],
+            g["completed"],
+            g["failed"],
+            g["open"],
+            g["seconds"],
+            g["estimate"],
+            g["billed"],
+        )
         for (m, s), g in sorted(acc.items(), key=lambda kv: (-kv[1]["billed"], kv[0]))
     )
-    return SpendStats(groups, totals["jobs"], totals["completed"], totals["failed"],
-                      totals["open"], totals["seconds"], totals["billed"], totals["failed_billed"],
-                      totals["c_est"], totals["c_billed"])
+    return SpendStats(
+        groups,
+        totals["jobs"],
+        totals["completed"],
+        totals["failed"],
+        totals["open"],
+        totals["seconds"],
+        totals["billed"],
+        totals["failed_billed"],
+        totals["c_est"],
+        totals["c_billed"],
+    )
 
 
 def _money(cents: int | Decimal | None, currency: str) -> str:
@@ -160,31 +188,33 @@ def report_data(summary: MonthSummary, stats: SpendStats) -> dict[str, Any]:
         return None if d is None else str(d.quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
     data = summary.to_dict()
-    data.update({
-        "open_jobs": stats.open,
-        "finished_seconds": stats.finished_seconds,
-        "billed_cents": stats.billed_cents,
-        "failed_billed_cents": stats.failed_billed_cents,
-        "cents_per_finished_second": dec(stats.cents_per_finished_second, "0.01"),
-        "failure_rate": dec(stats.failure_rate, "0.0001"),
-        "completed_estimate_cents": stats.completed_estimate_cents,
-        "completed_billed_cents": stats.completed_billed_cents,
-        "by_model_size": [
-            {
-                "model": g.model,
-                "size": g.size,
-                "jobs": g.jobs,
-                "completed": g.completed,
-                "failed": g.failed,
-                "open": g.open,
-                "finished_seconds": g.finished_seconds,
-                "estimate_cents": g.estimate_cents,
-                "billed_cents": g.billed_cents,
-                "cents_per_finished_second": dec(g.cents_per_finished_second(), "0.01"),
-            }
-            for g in stats.groups
-        ],
-    })
+    data.update(
+        {
+            "open_jobs": stats.open,
+            "finished_seconds": stats.finished_seconds,
+            "billed_cents": stats.billed_cents,
+            "failed_billed_cents": stats.failed_billed_cents,
+            "cents_per_finished_second": dec(stats.cents_per_finished_second, "0.01"),
+            "failure_rate": dec(stats.failure_rate, "0.0001"),
+            "completed_estimate_cents": stats.completed_estimate_cents,
+            "completed_billed_cents": stats.completed_billed_cents,
+            "by_model_size": [
+                {
+                    "model": g.model,
+                    "size": g.size,
+                    "jobs": g.jobs,
+                    "completed": g.completed,
+                    "failed": g.failed,
+                    "open": g.open,
+                    "finished_seconds": g.finished_seconds,
+                    "estimate_cents": g.estimate_cents,
+                    "billed_cents": g.billed_cents,
+                    "cents_per_finished_second": dec(g.cents_per_finished_second(), "0.01"),
+                }
+                for g in stats.groups
+            ],
+        }
+    )
     return data
 
 
@@ -210,8 +240,10 @@ def _headline(s: MonthSummary) -> list[tuple[str, str]]:
 def _figures(s: MonthSummary, st: SpendStats) -> list[tuple[str, str]]:
     cur = s.currency
     out = [
-        ("Jobs", f"{st.jobs} ({st.completed} completed, {st.failed} failed or refused, "
-                 f"{st.open} open)"),
+        (
+            "Jobs",
+            f"{st.jobs} ({st.completed} completed, {st.failed} failed or refused, {st.open} open)",
+        ),
         ("Finished video", f"{st.finished_seconds} s"),
         ("Cost per finished second", _per_second(st.cents_per_finished_second, cur)),
         ("Failure rate", _rate(st.failure_rate)),
@@ -219,9 +251,13 @@ def _figures(s: MonthSummary, st: SpendStats) -> list[tuple[str, str]]:
     if st.failed_billed_cents:
         out.append(("Billed for failed jobs", _money(st.failed_billed_cents, cur)))
     if st.completed:
-        out.append(("Completed: estimated vs billed",
-                    f"{_money(st.completed_estimate_cents, cur)} vs "
-                    f"{_money(st.completed_billed_cents, cur)}"))
+        out.append(
+            (
+                "Completed: estimated vs billed",
+                f"{_money(st.completed_estimate_cents, cur)} vs "
+                f"{_money(st.completed_billed_cents, cur)}",
+            )
+        )
     return out
 
 
@@ -229,9 +265,17 @@ _COLS = ("model", "size", "jobs", "done", "failed", "seconds", "estimated", "bil
 
 
 def _group_cells(g: Group, cur: str) -> list[str]:
-    return [g.model, g.size, str(g.jobs), str(g.completed), str(g.failed),
-            str(g.finished_seconds), _money(g.estimate_cents, cur), _money(g.billed_cents, cur),
-            _per_second(g.cents_per_finished_second(), cur)]
+    return [
+        g.model,
+        g.size,
+        str(g.jobs),
+        str(g.completed),
+        str(g.failed),
+        str(g.finished_seconds),
+        _money(g.estimate_cents, cur),
+        _money(g.billed_cents, cur),
+        _per_second(g.cents_per_finished_second(), cur),
+    ]
 
 
 def _text(s: MonthSummary, st: SpendStats) -> str:
@@ -249,9 +293,13 @@ def _text(s: MonthSummary, st: SpendStats) -> str:
         rows = [list(_COLS)] + [_group_cells(g, s.currency) for g in st.groups]
         widths = [max(len(r[i]) for r in rows) for i in range(len(_COLS))]
         for row in rows:
-            lines.append("  " + "  ".join(
-                cell.ljust(w) if i < 2 else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+            lines.append(
+                "  "
+                + "  ".join(
+                    cell.ljust(w) if i < 2 else cell.rjust(w)
+                    for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+                ).rstrip()
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -269,6 +317,7 @@ def _markdown(s: MonthSummary, st: SpendStats) -> str:
         lines.append("| " + " | ".join(_COLS) + " |")
         lines.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(_COLS))) + "|")
         for g in st.groups:
-            lines.append("| " + " | ".join(_md_escape(c) for c in _group_cells(g, s.currency))
-                         + " |")
+            lines.append(
+                "| " + " | ".join(_md_escape(c) for c in _group_cells(g, s.currency)) + " |"
+            )
     return "\n".join(lines) + "\n"

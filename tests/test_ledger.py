@@ -171,8 +171,9 @@ def test_reopening_keeps_everything(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "l.db"
     with Ledger(path, clock=clock) as led:
         led.set_budget(c(1000), start_day=3)
-        r = led.reserve(c(120), "shot 1", "plan-a", shot="1", model="sora-2",
-                        size="1280x720", seconds=12)
+        r = led.reserve(
+            c(120), "shot 1", "plan-a", shot="1", model="sora-2", size="1280x720", seconds=12
+        )
     with Ledger(path, clock=clock) as led:
         assert led.budget().limit == c(1000) and led.budget().start_day == 3
         assert led.reservation(r.id) == r
@@ -250,8 +251,18 @@ def test_reserve_checks_the_limit_and_writes_nothing_when_over(ledger: Ledger) -
 
 def test_reserve_many_is_all_or_none(ledger: Ledger) -> None:
     ledger.set_budget(c(1000))
-    shots = [dict(cost=c(300), purpose=f"shot {i}", plan_id="p", shot=str(i), model="sora-2",
-                  size="1280x720", seconds=12) for i in range(4)]
+    shots = [
+        dict(
+            cost=c(300),
+            purpose=f"shot {i}",
+            plan_id="p",
+            shot=str(i),
+            model="sora-2",
+            size="1280x720",
+            seconds=12,
+        )
+        for i in range(4)
+    ]
     with pytest.raises(BudgetExceeded, match=r"\$12\.00 for 'shot 0 and 3 more'") as info:
         ledger.reserve_many(shots)
     assert info.value.asked == c(1200) and info.value.remaining == c(1000)
@@ -290,7 +301,8 @@ def test_fractional_cents_are_reserved_rounded_up(ledger: Ledger) -> None:
     r = ledger.reserve(Cost(Decimal("30.01")), "shot")
     assert r.cents == 31
     assert rows(ledger, "SELECT estimate_cents, typeof(estimate_cents) FROM jobs") == [
-        (31, "integer")]
+        (31, "integer")
+    ]
 
 
 def test_soft_limit_warns_and_reserves(ledger: Ledger) -> None:
@@ -375,9 +387,12 @@ def test_every_stored_amount_is_an_integer(ledger: Ledger) -> None:
     r = ledger.reserve(Cost(Decimal("99.2")), "shot", seconds=4)
     ledger.attach(r, "video_1")
     ledger.settle("video_1", Cost(Decimal("80.4")))
-    types = rows(ledger, "SELECT typeof(estimate_cents), typeof(billed_cents), typeof(seconds) "
-                         "FROM jobs UNION SELECT typeof(cents), 'integer', 'integer' FROM charges "
-                         "UNION SELECT typeof(limit_cents), 'integer', 'integer' FROM budgets")
+    types = rows(
+        ledger,
+        "SELECT typeof(estimate_cents), typeof(billed_cents), typeof(seconds) "
+        "FROM jobs UNION SELECT typeof(cents), 'integer', 'integer' FROM charges "
+        "UNION SELECT typeof(limit_cents), 'integer', 'integer' FROM budgets",
+    )
     assert types == [("integer", "integer", "integer")]
     got = ledger.job_for("video_1")
     assert type(got.cents) is int and type(got.billed_cents) is int and got.billed_cents == 81
@@ -433,7 +448,8 @@ def test_reasons_accept_anything_and_say_when_cut(ledger: Ledger) -> None:
     ledger.attach(ledger.reserve(c(100), "a"), "v1")
     failed = ledger.fail("v1", RuntimeError("x" * 5000))  # type: ignore[arg-type]
     assert failed.reason.startswith("xxx") and failed.reason.endswith(
-        "… [3000 more characters cut]")
+        "… [3000 more characters cut]"
+    )
     assert ledger.job_for("v1").reason == failed.reason
     ledger.attach(ledger.reserve(c(100), "b"), "v2")
     assert ledger.fail("v2", "").reason == "failed"
@@ -482,12 +498,15 @@ def test_pending_lists_open_reservations_oldest_first(ledger: Ledger, clock: Clo
     d = ledger.attach(ledger.reserve(c(3), "d"), "vd")
     ledger.settle("vd", c(3))
     assert [(p.id, p.status, p.job_id) for p in ledger.pending()] == [
-        (a.id, "reserved", None), (b.id, "submitted", "vb")]
+        (a.id, "reserved", None),
+        (b.id, "submitted", "vb"),
+    ]
     assert d.id not in {p.id for p in ledger.pending()}
 
 
-def test_release_stale_is_never_silent(ledger: Ledger, clock: Clock,
-                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_release_stale_is_never_silent(
+    ledger: Ledger, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
     ledger.set_budget(c(100))
     old = ledger.reserve(c(30), "kernel died before create")
     submitted = ledger.attach(ledger.reserve(c(20), "running job"), "v_run")
@@ -525,16 +544,22 @@ def test_month_bounds() -> None:
     t = datetime(2026, 12, 15, 8, tzinfo=UTC)
     assert month_bounds(t) == (datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
     assert month_bounds(datetime(2026, 1, 3, tzinfo=UTC), 5) == (
-        datetime(2025, 12, 5, tzinfo=UTC), datetime(2026, 1, 5, tzinfo=UTC))
+        datetime(2025, 12, 5, tzinfo=UTC),
+        datetime(2026, 1, 5, tzinfo=UTC),
+    )
     # day 31 in a short month is its last day
     assert month_bounds(datetime(2026, 3, 1, tzinfo=UTC), 31) == (
-        datetime(2026, 2, 28, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC))
+        datetime(2026, 2, 28, tzinfo=UTC),
+        datetime(2026, 3, 31, tzinfo=UTC),
+    )
     assert month_bounds(datetime(2024, 2, 29, 23, tzinfo=UTC), 30)[0] == datetime(
-        2024, 2, 29, tzinfo=UTC)
+        2024, 2, 29, tzinfo=UTC
+    )
     # another time zone is converted to UTC first
     cet = timezone(timedelta(hours=1))
     assert month_bounds(datetime(2026, 4, 1, 0, 30, tzinfo=cet))[0] == datetime(
-        2026, 3, 1, tzinfo=UTC)
+        2026, 3, 1, tzinfo=UTC
+    )
     with pytest.raises(ValueError, match="timezone-aware"):
         month_bounds(datetime(2026, 1, 1))
 
@@ -554,8 +579,10 @@ def test_month_rollover_with_an_injected_clock(tmp_path: Path) -> None:
         assert led.spent(datetime(2026, 1, 15, tzinfo=UTC)) == c(70)
         assert led.remaining(datetime(2026, 1, 15, tzinfo=UTC)) == c(30)
         s = led.month_summary()
-        assert (s.start, s.end) == (datetime(2026, 2, 1, tzinfo=UTC),
-                                    datetime(2026, 3, 1, tzinfo=UTC))
+        assert (s.start, s.end) == (
+            datetime(2026, 2, 1, tzinfo=UTC),
+            datetime(2026, 3, 1, tzinfo=UTC),
+        )
         assert s.days_left == 28 and s.jobs == {"reserved": 1}
         assert [r.id for r in led.records(until=s.start)] == [jan.id]
         assert [r.id for r in led.records(since=s.start)] == [feb.id]
@@ -573,8 +600,10 @@ def test_start_day_moves_the_month(tmp_path: Path) -> None:
 
 
 def test_a_naive_clock_is_refused(tmp_path: Path) -> None:
-    with Ledger(tmp_path / "l.db", clock=lambda: datetime(2026, 1, 1)) as led, \
-            pytest.raises(ValueError, match="timezone-aware"):
+    with (
+        Ledger(tmp_path / "l.db", clock=lambda: datetime(2026, 1, 1)) as led,
+        pytest.raises(ValueError, match="timezone-aware"),
+    ):
         led.reserve(c(1), "x")
 
 
@@ -583,8 +612,9 @@ def test_a_naive_clock_is_refused(tmp_path: Path) -> None:
 KEY = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0" * 2
 
 
-def test_api_keys_are_masked_everywhere(tmp_path: Path, clock: Clock,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_keys_are_masked_everywhere(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     odd_key = "zz-custom-provider-key-0123456789"
     monkeypatch.setenv("OPENAI_API_KEY", odd_key)
     path = tmp_path / "l.db"
@@ -617,15 +647,18 @@ def test_api_keys_are_masked_everywhere(tmp_path: Path, clock: Clock,
 
 def _populate(led: Ledger, clock: Clock) -> None:
     led.set_budget(c(5000))
-    for i, (model, size, secs, est, outcome) in enumerate([
-        ("sora-2", "1280x720", 8, 80, "completed"),
-        ("sora-2-pro", "1792x1024", 12, 600, "refused"),
-        ("sora-2", "1280x720", 4, 40, "failed-billed"),
-        ("sora-2", "720x1280", 12, 120, "open"),
-    ]):
+    for i, (model, size, secs, est, outcome) in enumerate(
+        [
+            ("sora-2", "1280x720", 8, 80, "completed"),
+            ("sora-2-pro", "1792x1024", 12, 600, "refused"),
+            ("sora-2", "1280x720", 4, 40, "failed-billed"),
+            ("sora-2", "720x1280", 12, 120, "open"),
+        ]
+    ):
         clock.advance(minutes=1)
-        r = led.reserve(c(est), f"shot {i}", "plan-1", shot=str(i), model=model, size=size,
-                        seconds=secs)
+        r = led.reserve(
+            c(est), f"shot {i}", "plan-1", shot=str(i), model=model, size=size, seconds=secs
+        )
         if outcome == "open":
             continue
         led.attach(r, f"video_{i}")
@@ -641,9 +674,25 @@ def test_history_frame(ledger: Ledger, clock: Clock) -> None:
     _populate(ledger, clock)
     frame = ledger.history()
     assert list(frame.columns) == [
-        "id", "time", "model", "size", "seconds", "estimate_cents", "billed_cents", "estimate",
-        "billed", "currency", "status", "plan", "shot", "purpose", "job_id", "backend", "reason",
-        "finished_at"]
+        "id",
+        "time",
+        "model",
+        "size",
+        "seconds",
+        "estimate_cents",
+        "billed_cents",
+        "estimate",
+        "billed",
+        "currency",
+        "status",
+        "plan",
+        "shot",
+        "purpose",
+        "job_id",
+        "backend",
+        "reason",
+        "finished_at",
+    ]
     assert list(frame["status"]) == ["completed", "refused", "failed", "reserved"]
     assert list(frame["estimate_cents"]) == [80, 600, 40, 120]
     assert frame["billed_cents"].isna().tolist() == [False, True, False, True]
@@ -684,7 +733,8 @@ def test_csv_round_trip_is_idempotent(tmp_path: Path, clock: Clock) -> None:
         assert (second.added, second.unchanged) == (0, 4)
         assert dst.records() == src.records()
         assert rows(dst, "SELECT job, cents, kind FROM charges ORDER BY job") == rows(
-            src, "SELECT job, cents, kind FROM charges ORDER BY job")
+            src, "SELECT job, cents, kind FROM charges ORDER BY job"
+        )
         assert dst.month_summary().spent == src.month_summary().spent
         assert [r.id for r in dst.pending()] == [r.id for r in src.pending()]
         # and exporting it again gives the same file
@@ -704,18 +754,21 @@ def test_csv_import_conflicts_are_kept_and_reported(tmp_path: Path, clock: Clock
         assert led.reservation(r.id).status == "submitted"  # ours kept
 
 
-@pytest.mark.parametrize(("column", "value", "match"), [
-    ("estimate_cents", "12.5", "whole non-negative number"),
-    ("estimate_cents", "1e3", "whole non-negative number"),
-    ("billed_cents", "-3", "whole non-negative number"),
-    ("status", "paid", "expected one of"),
-    ("created_at", "yesterday", "UTC time"),
-    ("currency", "dollars", "3-letter"),
-    ("purpose", "", "required"),
-])
-def test_a_bad_csv_names_line_and_column_and_adds_nothing(tmp_path: Path, clock: Clock,
-                                                          column: str, value: str,
-                                                          match: str) -> None:
+@pytest.mark.parametrize(
+    ("column", "value", "match"),
+    [
+        ("estimate_cents", "12.5", "whole non-negative number"),
+        ("estimate_cents", "1e3", "whole non-negative number"),
+        ("billed_cents", "-3", "whole non-negative number"),
+        ("status", "paid", "expected one of"),
+        ("created_at", "yesterday", "UTC time"),
+        ("currency", "dollars", "3-letter"),
+        ("purpose", "", "required"),
+    ],
+)
+def test_a_bad_csv_names_line_and_column_and_adds_nothing(
+    tmp_path: Path, clock: Clock, column: str, value: str, match: str
+) -> None:
     with Ledger(tmp_path / "a.db", clock=clock) as led:
         _populate(led, clock)
         out = led.export_csv(tmp_path / "x.csv")
@@ -746,8 +799,9 @@ def test_export_replaces_atomically(tmp_path: Path, ledger: Ledger) -> None:
     ledger.reserve(c(5), "a")
     ledger.export_csv(target)
     assert target.read_text().startswith("id,created_at")
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".sqlite3"
-                  and "sqlite3" not in p.name) == ["spend.csv"]
+    assert sorted(
+        p.name for p in tmp_path.iterdir() if p.suffix != ".sqlite3" and "sqlite3" not in p.name
+    ) == ["spend.csv"]
 
 
 # -- CLI --------------------------------------------------------------------------------------
@@ -761,8 +815,7 @@ def test_cli_budget(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert "$12.34 a month, soft limit, resets on day 5" in capsys.readouterr().out
     with Ledger(path) as led:
         assert led.budget().limit.whole_cents == 1234 and led.budget().soft
-        led.attach(led.reserve(c(300), "shot 1", model="sora-2", size="720x1280", seconds=4),
-                   "v1")
+        led.attach(led.reserve(c(300), "shot 1", model="sora-2", size="720x1280", seconds=4), "v1")
         led.settle("v1", c(40))
     assert cli(["budget", "--ledger", path, "show", "--json"]) == 0
     import json
@@ -809,8 +862,8 @@ def test_cli_pending_and_import(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_cli_uses_the_env_ledger_and_reports_foreign_files(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SORAFILM_LEDGER", str(tmp_path / "env.db"))
     assert cli(["budget", "set", "50"]) == 0
     assert (tmp_path / "env.db").is_file()
@@ -820,6 +873,7 @@ def test_cli_uses_the_env_ledger_and_reports_foreign_files(
 
 
 # -- a model of the ledger, driven by hypothesis ----------------------------------------------
+
 
 class LedgerModel(RuleBasedStateMachine):
     """Random sequences of operations; after each, the ledger agrees with a plain-Python model
@@ -844,8 +898,11 @@ class LedgerModel(RuleBasedStateMachine):
         return (self.clock.t.year, self.clock.t.month)
 
     def _held(self, month: tuple[int, int]) -> int:
-        return sum(j["cents"] if j["status"] in ("reserved", "submitted") else j["billed"] or 0
-                   for j in self.jobs.values() if j["month"] == month)
+        return sum(
+            j["cents"] if j["status"] in ("reserved", "submitted") else j["billed"] or 0
+            for j in self.jobs.values()
+            if j["month"] == month
+        )
 
     def _pick(self, data: st.DataObject, statuses: tuple[str, ...]) -> str | None:
         ids = sorted(i for i, j in self.jobs.items() if j["status"] in statuses)
@@ -861,8 +918,9 @@ class LedgerModel(RuleBasedStateMachine):
             assert exc.remaining == c(self.limit - before)
             return
         assert before + cents <= self.limit
-        self.jobs[r.id] = dict(month=self._month(), cents=cents, status="reserved", billed=None,
-                               job=None)
+        self.jobs[r.id] = dict(
+            month=self._month(), cents=cents, status="reserved", billed=None, job=None
+        )
 
     @rule(data=st.data())
     def attach(self, data: st.DataObject) -> None:
@@ -885,8 +943,9 @@ class LedgerModel(RuleBasedStateMachine):
     def fail(self, data: st.DataObject, billed: int | None) -> None:
         rid = self._pick(data, ("submitted",))
         if rid is not None:
-            self.led.fail(self.jobs[rid]["job"], "boom",
-                          billed=None if billed is None else c(billed))
+            self.led.fail(
+                self.jobs[rid]["job"], "boom", billed=None if billed is None else c(billed)
+            )
             self.jobs[rid].update(status="failed", billed=billed)
 
     @rule(data=st.data())
@@ -907,15 +966,19 @@ class LedgerModel(RuleBasedStateMachine):
         for r in self.led.release_stale():
             assert self.jobs[r.id]["status"] == "reserved"
             self.jobs[r.id]["status"] = "released"
-        assert not [i for i, j in self.jobs.items() if j["status"] == "reserved"
-                    and self.led.reservation(i).created_at < cutoff]
+        assert not [
+            i
+            for i, j in self.jobs.items()
+            if j["status"] == "reserved" and self.led.reservation(i).created_at < cutoff
+        ]
 
     @invariant()
     def agrees(self) -> None:
         month = self._month()
         assert self.led.remaining() == c(self.limit - self._held(month))
         assert {r.id for r in self.led.pending()} == {
-            i for i, j in self.jobs.items() if j["status"] in ("reserved", "submitted")}
+            i for i, j in self.jobs.items() if j["status"] in ("reserved", "submitted")
+        }
         assert self.led.check() == []
 
 
@@ -947,6 +1010,5 @@ def test_ledger_report_and_cli_do_not_load_pandas(tmp_path: Path) -> None:
         f"main(['budget', 'report', '--format', 'json', '--ledger', {str(tmp_path / 'x.db')!r}]);"
         "print('LOADED', [m for m in ('pandas', 'numpy', 'openai') if m in sys.modules])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED []" in out.stdout, out.stdout

@@ -94,8 +94,9 @@ def test_racing_processes_never_pass_the_limit_together(tmp_path: Path) -> None:
         led.set_budget(Cost(Decimal(limit)))
     n, attempts = 4, 80  # 4 x 80 x 13 cents on average ≈ 4100 asked of 600
     start, out = CTX.Event(), CTX.Queue()
-    procs = [CTX.Process(target=_racer, args=(path, seed, attempts, start, out))
-             for seed in range(n)]
+    procs = [
+        CTX.Process(target=_racer, args=(path, seed, attempts, start, out)) for seed in range(n)
+    ]
     for p in procs:
         p.start()
     time.sleep(0.3)
@@ -105,8 +106,9 @@ def test_racing_processes_never_pass_the_limit_together(tmp_path: Path) -> None:
         p.join(timeout=30)
         assert p.exitcode == 0
 
-    reported = {rid: (cents, status, billed) for _, got, _ in results
-                for rid, cents, status, billed in got}
+    reported = {
+        rid: (cents, status, billed) for _, got, _ in results for rid, cents, status, billed in got
+    }
     refused = sum(r for _, _, r in results)
     assert refused > 0, "the limit was never reached: the test proves nothing"
     assert sum(len(got) for _, got, _ in results) == len(reported)  # no id twice
@@ -157,8 +159,10 @@ def test_sigkill_at_random_points_loses_no_committed_row(tmp_path: Path) -> None
         # The file opens, is intact, and holds every step the child reported committed.
         db = sqlite3.connect(path)
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        jobs = {r[0]: r[1:] for r in db.execute(
-            "SELECT id, estimate_cents, status, job_id, billed_cents FROM jobs")}
+        jobs = {
+            r[0]: r[1:]
+            for r in db.execute("SELECT id, estimate_cents, status, job_id, billed_cents FROM jobs")
+        }
         charges = dict(db.execute("SELECT job, cents FROM charges").fetchall())
         steps = _read_log(log)[1:]
         assert steps
@@ -196,8 +200,7 @@ def test_an_import_killed_half_way_adds_all_or_nothing(tmp_path: Path) -> None:
     src = tmp_path / "src.sqlite3"
     n = 2000
     with Ledger(src) as led:
-        led.reserve_many([{"cost": Cost(Decimal(i % 50)), "purpose": f"row {i}"}
-                          for i in range(n)])
+        led.reserve_many([{"cost": Cost(Decimal(i % 50)), "purpose": f"row {i}"} for i in range(n)])
         csv_path = led.export_csv(tmp_path / "big.csv")
     # Early kills land inside the import's one transaction; the last round lets it finish.
     for round_, delay in enumerate((0.0, 0.02, 0.05, None)):
@@ -236,7 +239,8 @@ def test_processes_creating_the_same_new_ledger_at_once(tmp_path: Path) -> None:
     assert results == ["ok"] * 4
     db = sqlite3.connect(path)
     assert [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")] == [
-        fn.__name__ for fn in migrations.MIGRATIONS]
+        fn.__name__ for fn in migrations.MIGRATIONS
+    ]
     assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 4
     db.close()
 

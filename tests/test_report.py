@@ -38,14 +38,17 @@ def ledger(tmp_path: Path) -> Ledger:
 
     with Ledger(tmp_path / "l.db", clock=clock) as led:
         led.set_budget(c(5000))
-        jobs = [("sora-2", "1280x720", 12, 120, "completed", 120),
-                ("sora-2", "1280x720", 8, 80, "completed", 80),
-                ("sora-2", "1280x720", 4, 40, "failed", 40),
-                ("sora-2-pro", "1792x1024", 12, 600, "refused", None),
-                ("sora-2-pro", "1792x1024", 12, 600, "open", None)]
+        jobs = [
+            ("sora-2", "1280x720", 12, 120, "completed", 120),
+            ("sora-2", "1280x720", 8, 80, "completed", 80),
+            ("sora-2", "1280x720", 4, 40, "failed", 40),
+            ("sora-2-pro", "1792x1024", 12, 600, "refused", None),
+            ("sora-2-pro", "1792x1024", 12, 600, "open", None),
+        ]
         for i, (model, size, secs, est, outcome, billed) in enumerate(jobs):
-            r = led.reserve(c(est), f"shot {i}", "plan", shot=str(i), model=model, size=size,
-                            seconds=secs)
+            r = led.reserve(
+                c(est), f"shot {i}", "plan", shot=str(i), model=model, size=size, seconds=secs
+            )
             if outcome == "open":
                 continue
             led.attach(r, f"v{i}")
@@ -87,12 +90,13 @@ def test_json_report(ledger: Ledger) -> None:
     assert data["limit_cents"] == 5000
     assert data["spent_cents"] == 240 and data["reserved_cents"] == 600
     assert data["remaining_cents"] == 5000 - 240 - 600
-    assert data["jobs"] == {"completed": 2, "failed": 1, "refused": 1, "released": 1,
-                            "reserved": 1}
+    assert data["jobs"] == {"completed": 2, "failed": 1, "refused": 1, "released": 1, "reserved": 1}
     assert data["cents_per_finished_second"] == "12.00"
     assert data["failure_rate"] == "0.5000"
     assert [(g["model"], g["size"], g["billed_cents"]) for g in data["by_model_size"]] == [
-        ("sora-2", "1280x720", 240), ("sora-2-pro", "1792x1024", 0)]
+        ("sora-2", "1280x720", 240),
+        ("sora-2-pro", "1792x1024", 0),
+    ]
 
     def walk(x: object) -> None:  # amounts are never floats, anywhere
         assert not isinstance(x, float), x
@@ -118,8 +122,7 @@ def test_text_report(ledger: Ledger) -> None:
     assert "Billed for failed jobs:" in text and "$0.40" in text
     assert "last month" not in text and "$3.00" not in text  # May is not in June's report
     line = next(ln for ln in text.splitlines() if "1280x720" in ln)
-    assert line.split() == ["sora-2", "1280x720", "3", "2", "1", "20", "$2.40", "$2.40",
-                            "$0.120/s"]
+    assert line.split() == ["sora-2", "1280x720", "3", "2", "1", "20", "$2.40", "$2.40", "$0.120/s"]
 
 
 def test_markdown_report(ledger: Ledger) -> None:

@@ -19,14 +19,17 @@ def dollars_to_cents(text: str) -> int:
         value = Decimal(text.strip().lstrip("$"))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(
-            f"expected an amount in dollars like 50 or 12.34, got {text!r}") from None
+            f"expected an amount in dollars like 50 or 12.34, got {text!r}"
+        ) from None
     if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"a budget is a finite amount of zero or more, "
-                                         f"got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"a budget is a finite amount of zero or more, got {text!r}"
+        )
     cents = value * 100
     if cents != cents.to_integral_value():
-        raise argparse.ArgumentTypeError(f"{text!r} has fractions of a cent; use at most two "
-                                         "decimals")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has fractions of a cent; use at most two decimals"
+        )
     return int(cents)
 
 
@@ -42,13 +45,19 @@ def _start_day(text: str) -> int:
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "budget", help="show or set the monthly budget; spend history and reports",
+        "budget",
+        help="show or set the monthly budget; spend history and reports",
         description="The spend ledger: every job is reserved against the month's budget before "
         "it is created. The ledger file is $SORAFILM_LEDGER, or ledger.sqlite3 in the user "
-        "data folder.")
+        "data folder.",
+    )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--ledger", metavar="PATH", default=argparse.SUPPRESS,
-                        help="ledger file (default: $SORAFILM_LEDGER or the user data folder)")
+    common.add_argument(
+        "--ledger",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="ledger file (default: $SORAFILM_LEDGER or the user data folder)",
+    )
     parser.add_argument("--ledger", metavar="PATH", default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="budget_command", metavar="ACTION", required=True)
 
@@ -57,12 +66,24 @@ def register(subparsers: Any) -> None:
     show.set_defaults(func=_show)
 
     set_ = sub.add_parser("set", parents=[common], help="set the monthly limit in dollars")
-    set_.add_argument("limit", type=dollars_to_cents, metavar="LIMIT_DOLLARS",
-                      help='the monthly limit in dollars, e.g. "50" or "12.34"')
-    set_.add_argument("--soft", action="store_true",
-                      help="warn instead of refusing when a job would pass the limit")
-    set_.add_argument("--start-day", type=_start_day, default=1, metavar="N",
-                      help="day of the month the budget resets (UTC; default 1)")
+    set_.add_argument(
+        "limit",
+        type=dollars_to_cents,
+        metavar="LIMIT_DOLLARS",
+        help='the monthly limit in dollars, e.g. "50" or "12.34"',
+    )
+    set_.add_argument(
+        "--soft",
+        action="store_true",
+        help="warn instead of refusing when a job would pass the limit",
+    )
+    set_.add_argument(
+        "--start-day",
+        type=_start_day,
+        default=1,
+        metavar="N",
+        help="day of the month the budget resets (UTC; default 1)",
+    )
     set_.set_defaults(func=_set)
 
     hist = sub.add_parser("history", parents=[common], help="every job, oldest first")
@@ -75,15 +96,20 @@ def register(subparsers: Any) -> None:
     rep.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     rep.set_defaults(func=_report)
 
-    pend = sub.add_parser("pending", parents=[common],
-                          help="reservations and jobs without a final state")
-    pend.add_argument("--release-stale", action="store_true",
-                      help="release reservations that never got a job id within 6 hours "
-                      "(each is recorded with its reason)")
+    pend = sub.add_parser(
+        "pending", parents=[common], help="reservations and jobs without a final state"
+    )
+    pend.add_argument(
+        "--release-stale",
+        action="store_true",
+        help="release reservations that never got a job id within 6 hours "
+        "(each is recorded with its reason)",
+    )
     pend.set_defaults(func=_pending)
 
-    imp = sub.add_parser("import", parents=[common],
-                         help="add the rows of a `history --csv` file (idempotent)")
+    imp = sub.add_parser(
+        "import", parents=[common], help="add the rows of a `history --csv` file (idempotent)"
+    )
     imp.add_argument("csv", metavar="CSV_FILE")
     imp.set_defaults(func=_import)
 
@@ -102,13 +128,17 @@ def _show(args: argparse.Namespace) -> int:
             return 0
         print(f"ledger:    {ledger.path}")
         if summary.limit is None:
-            print("budget:    none set (jobs are recorded but not limited); "
-                  "set one with `sorafilm budget set DOLLARS`")
+            print(
+                "budget:    none set (jobs are recorded but not limited); "
+                "set one with `sorafilm budget set DOLLARS`"
+            )
         else:
             kind = "hard" if summary.hard else "soft"
             print(f"budget:    {summary.limit} a month ({kind} limit)")
-        print(f"month:     {summary.start:%Y-%m-%d} to {summary.end:%Y-%m-%d} (UTC), "
-              f"{summary.days_left} days left")
+        print(
+            f"month:     {summary.start:%Y-%m-%d} to {summary.end:%Y-%m-%d} (UTC), "
+            f"{summary.days_left} days left"
+        )
         print(f"charged:   {summary.spent}")
         print(f"reserved:  {summary.reserved}")
         if summary.remaining is not None:
@@ -122,11 +152,12 @@ def _set(args: argparse.Namespace) -> int:
     from ..pricing import Cost
 
     with _open(args) as ledger:
-        b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft,
-                              start_day=args.start_day)
+        b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft, start_day=args.start_day)
         remaining = ledger.remaining()
-        print(f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
-              f"resets on day {b.start_day} (UTC); {remaining} left this month")
+        print(
+            f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
+            f"resets on day {b.start_day} (UTC); {remaining} left this month"
+        )
     return 0
 
 
@@ -143,13 +174,23 @@ def _history(args: argparse.Namespace) -> int:
         if not recs:
             print("no jobs in the ledger yet")
             return 0
-        table = [("time (UTC)", "status", "model", "size", "s", "estimate", "billed", "shot",
-                  "purpose")]
+        table = [
+            ("time (UTC)", "status", "model", "size", "s", "estimate", "billed", "shot", "purpose")
+        ]
         for r in recs:
-            table.append((f"{r.created_at:%Y-%m-%d %H:%M}", r.status, r.model or "-",
-                          r.size or "-", "-" if r.seconds is None else str(r.seconds),
-                          str(r.cost), "-" if r.billed is None else str(r.billed),
-                          r.shot or "-", r.purpose))
+            table.append(
+                (
+                    f"{r.created_at:%Y-%m-%d %H:%M}",
+                    r.status,
+                    r.model or "-",
+                    r.size or "-",
+                    "-" if r.seconds is None else str(r.seconds),
+                    str(r.cost),
+                    "-" if r.billed is None else str(r.billed),
+                    r.shot or "-",
+                    r.purpose,
+                )
+            )
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
         for row in table:
             cells = [c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)]
@@ -173,15 +214,23 @@ def _pending(args: argparse.Namespace) -> int:
             print("nothing pending")
         for r in open_:
             job = f"job {r.job_id} on {r.backend}" if r.job_id else "no job id yet"
-            print(f"{r.created_at:%Y-%m-%d %H:%M} UTC  {r.status:<9}  {r.cost!s:>8}  "
-                  f"{job}  {r.purpose}")
+            print(
+                f"{r.created_at:%Y-%m-%d %H:%M} UTC  {r.status:<9}  {r.cost!s:>8}  "
+                f"{job}  {r.purpose}"
+            )
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         result = ledger.import_csv(args.csv)
-    print(f"imported {result.added} row(s); {result.unchanged} already there"
-          + (f"; {len(result.conflicts)} differ and were kept as they were: "
-             + ", ".join(result.conflicts) if result.conflicts else ""))
+    print(
+        f"imported {result.added} row(s); {result.unchanged} already there"
+        + (
+            f"; {len(result.conflicts)} differ and were kept as they were: "
+            + ", ".join(result.conflicts)
+            if result.conflicts
+            else ""
+        )
+    )
     return 0
