@@ -237,6 +237,8 @@ def test_job_progress_adds_rows_for_unknown_shots() -> None:
     bars = JobProgress()
     bars.update(ShotProgress("shot-07", 6, "queued", 0, 0.2, None))
     assert list(bars.bars) == ["shot-07"] and bars.bars["shot-07"].bar_style == "info"
+    bars.update(ShotProgress("shot-07", 6, "rate_limited", 10, 1.0, "video_7", "retry in 2 s"))
+    assert bars.bars["shot-07"].bar_style == "warning" and bars.failed == 0
     assert "shot-07" in bars._repr_mimebundle_()["text/html"]
 
 
@@ -344,6 +346,7 @@ def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
         player = app.player_box.children[0]
         assert isinstance(player, VideoPlayer) and player.shots
         assert led.remaining() == Cost(Decimal(2000 - 120))
+        assert not app.make.disabled  # ready for another go once the run is over
         bars = app.progress_box.children[0]
         assert bars.finished == len(app.plan.storyboard.shots)
         static = app._repr_mimebundle_()["text/html"]  # what share() and static readers get

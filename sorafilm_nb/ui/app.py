@@ -175,7 +175,8 @@ class StudioApp(w.VBox):  # type: ignore[misc]
             return None
         finally:
             self.running = False
-            self.budget.refresh()
+            self.budget.refresh()  # the ledger has moved: re-read what is left
+            self._show_plan({"new": self.budget.plan})  # re-enables the button
 
 
 def studio(repo: str | Path = ".", *, theme: str = "kitchen", template: str = "silent-90",

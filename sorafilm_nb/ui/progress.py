@@ -21,7 +21,10 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 DONE = frozenset({"completed", "done", "downloaded", "settled", "finished", "skipped"})
-FAILED = frozenset({"failed", "refused", "expired", "cancelled", "error", "timeout"})
+FAILED = frozenset({"failed", "refused", "rejected", "expired", "lost", "cancelled", "error"})
+# Not failed, but not moving either: the studio is waiting (429) or gave up polling for now
+# (resume() picks it up).
+STALLED = frozenset({"rate_limited", "timeout", "unknown"})
 
 
 def _bar_style(status: str) -> str:
@@ -29,6 +32,8 @@ def _bar_style(status: str) -> str:
         return "success"
     if status in FAILED:
         return "danger"
+    if status in STALLED:
+        return "warning"
     return "info"
 
 
