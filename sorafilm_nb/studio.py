@@ -495,12 +495,25 @@ class Studio:
         return made
 
     def _reserve_all(self, run: _Run, indices: Iterable[int]) -> None:
-        indices = list(indices)
-        reservations = self._reserve_many([run.shots[i] for i in indices], run.plan_id)
-        for i, reservation in zip(indices, reservations, strict=True):
-            run.update(i, status="reserved", reservation_id=str(reservation.id),
-                       save=False, message=f"reserved {run.shots[i].estimated}")
-        run.save()
+        """Reserve every shot before any create, all or none. Each reservation id goes into
+        the manifest as soon as the ledger has it, so a crash leaves nothing unnamed."""
+        made: list[int] = []
+        try:
+            for i in indices:
+                shot = run.shots[i]
+                with self._ledger_lock:
+                    reservation = self.ledger.reserve(
+                        shot.estimated, self.purpose, run.plan_id, shot=shot.shot_id,
+                        model=shot.model, size=shot.size, seconds=shot.seconds)
+                made.append(i)
+                run.update(i, status="reserved", reservation_id=str(reservation.id),
+                           message=f"reserved {shot.estimated}")
+        except BaseException:
+            for i in made:
+                self._release(run.shots[i].reservation_id,
+                              "another shot of the same run was over budget")
+                run.update(i, status="planned", reservation_id=None)
+            raise
 
     # -- ledger calls (serialised: one connection may be shared by the worker threads) -----
 
