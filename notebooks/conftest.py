@@ -17,8 +17,16 @@ import pytest
 
 _TMP: Path | None = None
 _SAVED: dict[str, str | None] = {}
-_VARS = ("SORAFILM_CACHE_DIR", "SORAFILM_DATA_DIR", "SORAFILM_LEDGER", "SORAFILM_NOTEBOOK_OUT",
-         "SORAFILM_REPO", "OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY")
+_VARS = (
+    "SORAFILM_CACHE_DIR",
+    "SORAFILM_DATA_DIR",
+    "SORAFILM_LEDGER",
+    "SORAFILM_NOTEBOOK_OUT",
+    "SORAFILM_REPO",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "SORAFILM_API_KEY",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -32,8 +32,18 @@ __all__ = [
     "spend_by_model_size",
 ]
 
-COLUMNS = ("time", "model", "size", "seconds", "estimate_cents", "billed_cents", "status",
-           "plan", "shot", "purpose")
+COLUMNS = (
+    "time",
+    "model",
+    "size",
+    "seconds",
+    "estimate_cents",
+    "billed_cents",
+    "status",
+    "plan",
+    "shot",
+    "purpose",
+)
 # The design's palette: sepia, charcoal, faded red, a muted green and blue.
 PALETTE = ("#b08850", "#3d3935", "#b5533f", "#6f8f5a", "#5a7a9a", "#9a7aa0")
 SPEND = PALETTE[0]
@@ -74,8 +84,17 @@ def _dollars(ax: Axes, axis: str = "y") -> None:
 
 
 def _empty(ax: Axes, note: str = EMPTY_NOTE) -> None:
-    ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center",
-            color="#888", fontsize=10, style="italic")
+    ax.text(
+        0.5,
+        0.5,
+        note,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color="#888",
+        fontsize=10,
+        style="italic",
+    )
     ax.set_xticks([])
 
 
@@ -85,11 +104,13 @@ def _frame(history: pd.DataFrame | None) -> pd.DataFrame:
 
     if history is None:
         history = pd.DataFrame(columns=list(COLUMNS))
-    missing = [c for c in ("time", "model", "size", "seconds", "estimate_cents",
-                           "billed_cents", "status") if c not in history.columns]
+    missing = [
+        c
+        for c in ("time", "model", "size", "seconds", "estimate_cents", "billed_cents", "status")
+        if c not in history.columns
+    ]
     if missing:
-        raise ValueError(f"history lacks the columns {', '.join(missing)}: pass "
-                         "Ledger.history()")
+        raise ValueError(f"history lacks the columns {', '.join(missing)}: pass Ledger.history()")
     frame = history.copy()
     for col in ("plan", "shot", "purpose"):
         if col not in frame.columns:
@@ -125,20 +146,38 @@ def cumulative_spend(history: pd.DataFrame | None, budget: Cost | None = None) -
     if not billed.empty:
         times = billed["time"].dt.tz_localize(None)
         spent = billed["billed_cents"].cumsum() / 100
-        ax.step(times, spent, where="post", color=SPEND, linewidth=2, label="billed",
-                marker="o", markersize=3)
+        ax.step(
+            times,
+            spent,
+            where="post",
+            color=SPEND,
+            linewidth=2,
+            label="billed",
+            marker="o",
+            markersize=3,
+        )
         open_rows = frame[frame["status"].isin(["reserved", "submitted"])]
         if not open_rows.empty:
             committed = spent.iloc[-1] + open_rows["estimate_cents"].sum() / 100
-            ax.plot([times.iloc[-1], open_rows["time"].dt.tz_localize(None).max()],
-                    [spent.iloc[-1], committed], linestyle="--", color=SPEND, alpha=0.7,
-                    label="billed + reserved")
+            ax.plot(
+                [times.iloc[-1], open_rows["time"].dt.tz_localize(None).max()],
+                [spent.iloc[-1], committed],
+                linestyle="--",
+                color=SPEND,
+                alpha=0.7,
+                label="billed + reserved",
+            )
         fig.autofmt_xdate(rotation=30)
     elif not frame.empty:
         _empty(ax, "jobs reserved, nothing billed yet")
     if limit is not None:
-        ax.axhline(limit, color=BUDGET, linestyle="--", linewidth=1.5,
-                   label=f"monthly budget ${limit:,.2f}")
+        ax.axhline(
+            limit,
+            color=BUDGET,
+            linestyle="--",
+            linewidth=1.5,
+            label=f"monthly budget ${limit:,.2f}",
+        )
         ax.set_ylim(0, max(limit, ax.get_ylim()[1]) * 1.1)
     else:
         ax.set_ylim(bottom=0)
@@ -204,8 +243,16 @@ def cost_per_second(history: pd.DataFrame | None, prices: PriceTable | None = No
                 listed.append(float(prices.price_per_second(m, s)) / 100)
             except Exception:  # a model the table does not price: no marker
                 listed.append(float("nan"))
-        ax.scatter(labels, listed, marker="_", s=900, color=BUDGET, linewidths=2, zorder=3,
-                   label="list price")
+        ax.scatter(
+            labels,
+            listed,
+            marker="_",
+            s=900,
+            color=BUDGET,
+            linewidths=2,
+            zorder=3,
+            label="list price",
+        )
         ax.legend(frameon=False, fontsize=9)
     ax.set_ylim(0, max([v for v in values if v == v] + [0.01]) * 1.3)
     _dollars(ax)
@@ -243,8 +290,12 @@ def drafts_vs_finals(history: pd.DataFrame | None) -> Figure:
     secs = [int(grouped["seconds"].sum()[k]) for k in order]
     colors = {"draft": PALETTE[4], "final": PALETTE[0], "film": PALETTE[1]}
     bars = ax.bar(order, dollars, color=[colors[k] for k in order], width=0.55)
-    ax.bar_label(bars, labels=[f"${d:,.2f}\n{j} jobs, {s} s" for d, j, s in
-                               zip(dollars, jobs, secs, strict=True)], padding=2, fontsize=9)
+    ax.bar_label(
+        bars,
+        labels=[f"${d:,.2f}\n{j} jobs, {s} s" for d, j, s in zip(dollars, jobs, secs, strict=True)],
+        padding=2,
+        fontsize=9,
+    )
     ax.set_ylim(0, max([*dollars, 0.01]) * 1.35)
     _dollars(ax)
     return fig
@@ -275,8 +326,13 @@ def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
     x = np.arange(len(labels))
     width = 0.38
     ax.bar(x - width / 2, est.to_numpy(), width, label="estimate", color=PALETTE[1])
-    ax.bar(x + width / 2, billed.reindex(est.index).fillna(0).to_numpy(), width,
-           label="billed", color=SPEND)
+    ax.bar(
+        x + width / 2,
+        billed.reindex(est.index).fillna(0).to_numpy(),
+        width,
+        label="billed",
+        color=SPEND,
+    )
     ax.set_xticks(x, labels)
     ax.set_xlabel("plan")
     ax.legend(frameon=False, fontsize=9)
@@ -284,8 +340,9 @@ def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
     return fig
 
 
-def dashboard(history: pd.DataFrame | None, budget: Cost | None = None,
-              prices: PriceTable | None = None) -> list[Figure]:
+def dashboard(
+    history: pd.DataFrame | None, budget: Cost | None = None, prices: PriceTable | None = None
+) -> list[Figure]:
     """All five charts, in reading order."""
     return [
         cumulative_spend(history, budget),
@@ -294,5 +351,3 @@ def dashboard(history: pd.DataFrame | None, budget: Cost | None = None,
         drafts_vs_finals(history),
         estimate_vs_billed(history),
     ]
-
-

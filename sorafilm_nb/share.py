@@ -53,9 +53,14 @@ class ShareError(SorafilmError):
     """The notebook cannot be shared (missing, not a notebook, would leak a key)."""
 
 
-def share(notebook: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
-          execute: bool | None = None, films: list[str | os.PathLike[str]] | None = None,
-          timeout: int = 600) -> Path:
+def share(
+    notebook: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    execute: bool | None = None,
+    films: list[str | os.PathLike[str]] | None = None,
+    timeout: int = 600,
+) -> Path:
     """Export ``notebook`` to a self-contained HTML page at ``out`` and return its path.
 
     execute: run the notebook first (None: only when no code cell has outputs, as in the
@@ -86,8 +91,10 @@ def share(notebook: str | os.PathLike[str], out: str | os.PathLike[str] | None =
     appendix = "".join(_film_section(f, target.parent) for f in folders)
     body = _render(nb, appendix, src.stem)
     if _KEY_LIKE.search(body):
-        raise ShareError(f"{src}: the exported page would contain something shaped like an "
-                         "API key (sk-...); clear that output and try again. Nothing written.")
+        raise ShareError(
+            f"{src}: the exported page would contain something shaped like an "
+            "API key (sk-...); clear that output and try again. Nothing written."
+        )
     _atomic_write(target, body)
     return target
 
@@ -95,8 +102,9 @@ def share(notebook: str | os.PathLike[str], out: str | os.PathLike[str] | None =
 def _execute(nb: Any, cwd: Path, timeout: int) -> None:
     from nbclient import NotebookClient
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    )
     client.execute()
 
 
@@ -110,8 +118,9 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
         if cell.cell_type != "code":
             continue
         # nbval's cell markers are for the test run, not for the reader
-        cell.source = "\n".join(line for line in cell.source.splitlines()
-                                if not line.strip().startswith("# NBVAL_"))
+        cell.source = "\n".join(
+            line for line in cell.source.splitlines() if not line.strip().startswith("# NBVAL_")
+        )
         kept = []
         for output in cell.get("outputs", []):
             data = output.get("data")
@@ -147,15 +156,18 @@ def _film_section(folder: Path, out_dir: Path) -> str:
     try:
         film = Film.load(folder)
     except FilmError as exc:
-        return (f"<section class='sorafilm-share'><p>Film at {html.escape(str(folder))} "
-                f"could not be read: {html.escape(str(exc))}</p></section>")
+        return (
+            f"<section class='sorafilm-share'><p>Film at {html.escape(str(folder))} "
+            f"could not be read: {html.escape(str(exc))}</p></section>"
+        )
     rows = []
     for shot in film.shots:
         poster = ""
         if shot.file and (folder / shot.file).is_file():
             try:
-                uri = poster_data_uri(folder / shot.file, at=shot.seconds / 2,
-                                      width=SHOT_POSTER_WIDTH)
+                uri = poster_data_uri(
+                    folder / shot.file, at=shot.seconds / 2, width=SHOT_POSTER_WIDTH
+                )
                 poster = f"<img alt='{html.escape(shot.shot_id)}' src='{uri}'>"
             except (OSError, ValueError):
                 poster = "<em>no frame</em>"
@@ -166,12 +178,15 @@ def _film_section(folder: Path, out_dir: Path) -> str:
             f"<td class='num'>{shot.seconds} s<br>{html.escape(shot.model)}<br>"
             f"{html.escape(shot.size)}</td><td class='num'>{html.escape(str(shot.estimated))}"
             f"<br>{html.escape(billed)}<br><small>{html.escape(shot.status)}</small></td>"
-            f"<td><pre>{html.escape(shot.prompt)}</pre></td></tr>")
+            f"<td><pre>{html.escape(shot.prompt)}</pre></td></tr>"
+        )
     video = ""
     if film.film is not None:
         rel = Path(os.path.relpath(film.film.resolve(), out_dir.resolve())).as_posix()
-        video = (f"<p>The film: <a href='{html.escape(rel, quote=True)}'>"
-                 f"{html.escape(rel)}</a> ({film.duration_s or 0:.1f} s)</p>")
+        video = (
+            f"<p>The film: <a href='{html.escape(rel, quote=True)}'>"
+            f"{html.escape(rel)}</a> ({film.duration_s or 0:.1f} s)</p>"
+        )
     seconds = sum(s.seconds for s in film.shots)
     return (
         f"{_CSS}<section class='sorafilm-share'><h2>Storyboard: plan "
@@ -179,19 +194,25 @@ def _film_section(folder: Path, out_dir: Path) -> str:
         f"estimated {html.escape(str(film.estimated))}, billed "
         f"{html.escape(str(film.billed))}.</p><table><thead><tr><th>frame</th><th>shot</th>"
         f"<th>length</th><th>estimated<br>billed</th><th>prompt</th></tr></thead><tbody>"
-        + "".join(rows) + "</tbody></table></section>")
+        + "".join(rows)
+        + "</tbody></table></section>"
+    )
 
 
 def _render(nb: Any, appendix: str, title: str) -> str:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", embed_images=True,
-                            extra_loaders=[DictLoader({"sorafilm_share.html.j2": _TEMPLATE})],
-                            template_file="sorafilm_share.html.j2")
+    exporter = HTMLExporter(
+        template_name="lab",
+        embed_images=True,
+        extra_loaders=[DictLoader({"sorafilm_share.html.j2": _TEMPLATE})],
+        template_file="sorafilm_share.html.j2",
+    )
     nb.metadata.setdefault("title", title)
     body, _ = exporter.from_notebook_node(
-        nb, resources={"sorafilm_appendix": appendix, "metadata": {"name": title}})
+        nb, resources={"sorafilm_appendix": appendix, "metadata": {"name": title}}
+    )
     return body
 
 
@@ -206,5 +227,3 @@ def _atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-

@@ -45,8 +45,9 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         led.set_budget(Cost(Decimal(5000)))
         for k, (purpose, plan, model, size, secs, outcome) in enumerate(JOBS):
             cost = prices.cost(model, size, secs)
-            res = led.reserve(cost, purpose, plan, shot=f"shot-{k:02d}", model=model,
-                              size=size, seconds=secs)
+            res = led.reserve(
+                cost, purpose, plan, shot=f"shot-{k:02d}", model=model, size=size, seconds=secs
+            )
             led.attach(res, f"video_{k}")
             if outcome == "completed":
                 led.settle(f"video_{k}", cost)
@@ -74,8 +75,9 @@ def test_spend_by_model_and_size(history: pd.DataFrame) -> None:
     labels = [t.get_text() for t in ax.get_yticklabels()]
     widths = [p.get_width() for p in ax.patches]
     got = dict(zip(labels, widths, strict=True))
-    assert got == pytest.approx({"sora-2  1280x720": 1.6, "sora-2-pro  1280x720": 2.4,
-                                 "sora-2-pro  1792x1024": 6.0})
+    assert got == pytest.approx(
+        {"sora-2  1280x720": 1.6, "sora-2-pro  1280x720": 2.4, "sora-2-pro  1792x1024": 6.0}
+    )
 
 
 def test_cost_per_second_marks_the_list_price(history: pd.DataFrame) -> None:
@@ -102,11 +104,16 @@ def test_estimate_vs_billed_per_plan(history: pd.DataFrame) -> None:
     assert billed == pytest.approx([9.2, 0.8])
 
 
-@pytest.mark.parametrize("make", [
-    lambda h: charts.cumulative_spend(h, Cost(Decimal(1000))),
-    charts.spend_by_model_size, charts.cost_per_second, charts.drafts_vs_finals,
-    charts.estimate_vs_billed,
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda h: charts.cumulative_spend(h, Cost(Decimal(1000))),
+        charts.spend_by_model_size,
+        charts.cost_per_second,
+        charts.drafts_vs_finals,
+        charts.estimate_vs_billed,
+    ],
+)
 def test_empty_history_draws_a_labelled_empty_chart(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with Ledger(tmp_path / "empty.sqlite3") as led:
         fig = make(led.history())
@@ -126,5 +133,6 @@ def test_dashboard_and_no_pyplot_state(history: pd.DataFrame) -> None:
 
     figs = charts.dashboard(history, Cost(Decimal(5000)), PriceTable.load())
     assert len(figs) == 5 and all(isinstance(f, Figure) for f in figs)
-    assert "matplotlib.pyplot" not in sys.modules or not sys.modules[
-        "matplotlib.pyplot"].get_fignums()
+    assert (
+        "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyplot"].get_fignums()
+    )

@@ -20,8 +20,11 @@ def _notebook(folder: Path, code: str) -> Path:
         nbformat.v4.new_markdown_cell("# Our film\nMade on the simulator."),
         nbformat.v4.new_code_cell(code),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = folder / "tour.ipynb"
     nbformat.write(nb, path)
     return path
@@ -47,8 +50,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return nb, page
 
 
-def test_page_holds_prose_storyboard_posters_prompts_and_costs(
-        executed: tuple[Path, Path]) -> None:
+def test_page_holds_prose_storyboard_posters_prompts_and_costs(executed: tuple[Path, Path]) -> None:
     _nb, page = executed
     text = page.read_text()
     assert "Made on the simulator." in text
@@ -74,15 +76,25 @@ def test_page_is_offline_and_links_the_film(executed: tuple[Path, Path]) -> None
     assert page.stat().st_mode & 0o044 == 0o044  # readable by others: it is meant to be shared
 
 
-def test_cli_share_without_executing(executed: tuple[Path, Path], tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_share_without_executing(
+    executed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     nb, _page = executed
     # the notebook on disk has no outputs: exported as is, with an extra film folder
     out = tmp_path / "plain.html"
     parser = argparse.ArgumentParser(prog="sorafilm")
     share_command.register(parser.add_subparsers())
-    args = parser.parse_args(["share", str(nb), "-o", str(out), "--no-execute",
-                              "--film", str(nb.parent / "out" / "film1")])
+    args = parser.parse_args(
+        [
+            "share",
+            str(nb),
+            "-o",
+            str(out),
+            "--no-execute",
+            "--film",
+            str(nb.parent / "out" / "film1"),
+        ]
+    )
     code = args.func(args)
     assert code == 0 and capsys.readouterr().out.strip() == str(out)
     text = out.read_text()

@@ -39,8 +39,9 @@ def test_import_ui_is_lazy_and_hints_at_the_extra() -> None:
         "sys.modules['ipywidgets'] = None\n"
         "try:\n    ui.MetaphorPicker\nexcept ImportError as e:\n    print(e)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert out[0] == "False"
     assert "pip install 'sorafilm-nb[notebook]'" in out[1]
 
@@ -142,8 +143,9 @@ def ledger(tmp_path: Path) -> Ledger:
 
 def test_budget_picker_goes_red_over_budget(ledger: Ledger) -> None:
     prices = PriceTable.load()
-    picker = BudgetPicker(ledger, prices, templates={"silent-90": 96, "single-12": 12},
-                          template="single-12")
+    picker = BudgetPicker(
+        ledger, prices, templates={"silent-90": 96, "single-12": 12}, template="single-12"
+    )
     assert picker.estimate == Cost(Decimal(120))  # 12 s x 10 cents
     assert not picker.over_budget and "sorafilm-over-budget" not in picker._dom_classes
     assert "$5.00" in picker.remaining_label.value
@@ -202,8 +204,18 @@ def test_budget_picker_shows_estimator_errors(ledger: Ledger) -> None:
 
 
 def _shots(n: int) -> list[Shot]:
-    return [Shot(index=i, beat="b", seconds=4, model="sora-2", size="1280x720", cast=None,
-                 title=f"title {i}") for i in range(n)]
+    return [
+        Shot(
+            index=i,
+            beat="b",
+            seconds=4,
+            model="sora-2",
+            size="1280x720",
+            cast=None,
+            title=f"title {i}",
+        )
+        for i in range(n)
+    ]
 
 
 def test_job_progress_updates_from_worker_threads() -> None:
@@ -217,8 +229,17 @@ def test_job_progress_updates_from_worker_threads() -> None:
         for p in range(0, 101, 5):
             bars(ShotProgress(f"shot-{i + 1:02d}", i, "in_progress", p, p / 10, f"video_{i}"))
         final = "failed" if i == 3 else "completed"
-        bars(ShotProgress(f"shot-{i + 1:02d}", i, final, 100 if i != 3 else 40, 11.0,
-                          f"video_{i}", "moderation_blocked" if i == 3 else ""))
+        bars(
+            ShotProgress(
+                f"shot-{i + 1:02d}",
+                i,
+                final,
+                100 if i != 3 else 40,
+                11.0,
+                f"video_{i}",
+                "moderation_blocked" if i == 3 else "",
+            )
+        )
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
     for t in threads:
@@ -270,7 +291,9 @@ def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> No
 def test_player_lists_shots_with_start_prompt_and_cost(film_dir: Path) -> None:
     player = VideoPlayer(film_dir, base_dir=film_dir)
     assert [(s["id"], s["start"], s["seconds"]) for s in player.shots] == [
-        ("shot-01", 0.0, 4), ("shot-02", 4.0, 8)]
+        ("shot-01", 0.0, 4),
+        ("shot-02", 4.0, 8),
+    ]
     assert player.shots[1]["cost"] == "$0.80"
     assert "the milk won't pour" in player.shots[0]["prompt"]
     player.seek("shot-02")
@@ -311,10 +334,11 @@ SMALL_REPO = {
         '"""Storing jars on shelves."""\n\n\nclass ShelfFullError(Exception):\n'
         '    """No room left on the shelf."""\n\n\nclass Shelf:\n'
         '    """A shelf that holds jars."""\n\n    def put(self, jar):\n'
-        '        try:\n            self.jars.append(jar)\n        except KeyError:\n'
-        '            raise ShelfFullError(jar)\n\n\ndef load(path):\n'
+        "        try:\n            self.jars.append(jar)\n        except KeyError:\n"
+        "            raise ShelfFullError(jar)\n\n\ndef load(path):\n"
         '    """Load the pantry from a file."""\n    try:\n        import json\n'
-        '    except ImportError:\n        raise\n    return json.load(open(path))\n'),
+        "    except ImportError:\n        raise\n    return json.load(open(path))\n"
+    ),
 }
 
 
@@ -329,8 +353,13 @@ def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
         (repo / name).write_text(text)
     with Ledger(tmp_path / "ledger.sqlite3") as led, Simulator(job_seconds=0.2) as sim:
         led.set_budget(Cost(Decimal(2000)))
-        app = studio(repo, template="single-12", ledger=led, out_dir=tmp_path / "out",
-                     backend=OpenAIBackend.for_simulator(sim))
+        app = studio(
+            repo,
+            template="single-12",
+            ledger=led,
+            out_dir=tmp_path / "out",
+            backend=OpenAIBackend.for_simulator(sim),
+        )
         assert "sorafilm-studio" in app._dom_classes
         first = app.plan
         assert first is not None and first.total == Cost(Decimal(120))

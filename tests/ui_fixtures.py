@@ -12,36 +12,63 @@ from sorafilm_nb.metaphors import CastEntry, Casting, MatchRule, Metaphor, Metap
 from sorafilm_nb.pricing import Cost
 from sorafilm_nb.render import render_animatic, stitch
 
-STYLE = Style(name="1920s silent-film comedy", look="warm sepia, film grain",
-              palette=("sepia", "cream", "charcoal"), setting="a 1920s kitchen",
-              protagonist="a programmer in a bowler hat", lighting="window light",
-              sound="intertitles only")
+STYLE = Style(
+    name="1920s silent-film comedy",
+    look="warm sepia, film grain",
+    palette=("sepia", "cream", "charcoal"),
+    setting="a 1920s kitchen",
+    protagonist="a programmer in a bowler hat",
+    lighting="window light",
+    sound="intertitles only",
+)
 
 
 def metaphor(mid: str, gag: str, kind: str = "exception") -> Metaphor:
-    return Metaphor(id=mid, matches=MatchRule(kinds=(kind,)), gag=gag, props=("table",),
-                    beat="error cascade", seconds=8, tone="slapstick")
+    return Metaphor(
+        id=mid,
+        matches=MatchRule(kinds=(kind,)),
+        gag=gag,
+        props=("table",),
+        beat="error cascade",
+        seconds=8,
+        tone="slapstick",
+    )
 
 
 MILK = metaphor("kitchen.milk-wont-pour", "a milk carton that will not pour")
 EGGS = metaphor("kitchen.egg-juggle", "eggs juggled one too many")
 JAM = metaphor("kitchen.jam-jar", "a jam jar lid that will not open")
 TOAST = metaphor("kitchen.toaster-launch", "a toaster that launches the toast", "class")
-LIBRARY = MetaphorLibrary(theme="kitchen", title="Kitchen slapstick", style=STYLE,
-                          metaphors=(MILK, EGGS, JAM, TOAST))
+LIBRARY = MetaphorLibrary(
+    theme="kitchen", title="Kitchen slapstick", style=STYLE, metaphors=(MILK, EGGS, JAM, TOAST)
+)
 
 
 def concept(name: str, kind: str, score: float, file: str = "pkg/loader.py") -> Concept:
-    return Concept(name=name, kind=kind, file=file, line=3, summary=f"{name} summary",
-                   score=score, raised=2 if kind == "exception" else 0)
+    return Concept(
+        name=name,
+        kind=kind,
+        file=file,
+        line=3,
+        summary=f"{name} summary",
+        score=score,
+        raised=2 if kind == "exception" else 0,
+    )
 
 
 PROFILE = RepoProfile(
-    root="/tmp/recorder", name="recorder", title="Recorder", description="records things",
-    concepts=(concept("ImportError", "exception", 9.5), concept("Recorder", "class", 7.0),
-              concept("KeyError", "exception", 4.25, "pkg/store.py"),
-              concept("load", "function", 2.0, "pkg/api.py")),
-    files_scanned=3)
+    root="/tmp/recorder",
+    name="recorder",
+    title="Recorder",
+    description="records things",
+    concepts=(
+        concept("ImportError", "exception", 9.5),
+        concept("Recorder", "class", 7.0),
+        concept("KeyError", "exception", 4.25, "pkg/store.py"),
+        concept("load", "function", 2.0, "pkg/api.py"),
+    ),
+    files_scanned=3,
+)
 
 
 def make_casting() -> Casting:
@@ -54,26 +81,57 @@ def make_casting() -> Casting:
     return Casting(profile=PROFILE, library=LIBRARY, entries=entries)
 
 
-def make_film(folder: Path, lengths: tuple[int, ...] = (4, 8), *, size: str = "1280x720",
-              stitched: bool = True) -> Path:
+def make_film(
+    folder: Path,
+    lengths: tuple[int, ...] = (4, 8),
+    *,
+    size: str = "1280x720",
+    stitched: bool = True,
+) -> Path:
     """A film folder as the studio leaves it: shot mp4s, film.mp4 and manifest.json."""
     folder.mkdir(parents=True, exist_ok=True)
     shots = []
     for i, seconds in enumerate(lengths):
         sid = f"shot-{i + 1:02d}"
-        render_animatic(folder / f"{sid}.mp4", seconds=seconds, size=size,
-                        title=f"Shot {i + 1}", lines=[f"prompt line {i + 1}"], scale=0.25)
-        shots.append(ShotResult(
-            shot_id=sid, index=i, status="completed", job_id=f"video_{i}", seconds=seconds,
-            model="sora-2", size=size, prompt=f"Style: sepia.\nShot {i + 1}: the milk won't pour.",
-            estimated=Cost(Decimal(10 * seconds)), billed=Cost(Decimal(10 * seconds)),
-            file=f"{sid}.mp4", title=f"Shot {i + 1} title", beat="error cascade",
-            duration_s=float(seconds)))
+        render_animatic(
+            folder / f"{sid}.mp4",
+            seconds=seconds,
+            size=size,
+            title=f"Shot {i + 1}",
+            lines=[f"prompt line {i + 1}"],
+            scale=0.25,
+        )
+        shots.append(
+            ShotResult(
+                shot_id=sid,
+                index=i,
+                status="completed",
+                job_id=f"video_{i}",
+                seconds=seconds,
+                model="sora-2",
+                size=size,
+                prompt=f"Style: sepia.\nShot {i + 1}: the milk won't pour.",
+                estimated=Cost(Decimal(10 * seconds)),
+                billed=Cost(Decimal(10 * seconds)),
+                file=f"{sid}.mp4",
+                title=f"Shot {i + 1} title",
+                beat="error cascade",
+                duration_s=float(seconds),
+            )
+        )
     film = None
     if stitched:
         stitch([folder / s.file for s in shots], folder / "film.mp4")  # type: ignore[operator]
         film = "film.mp4"
-    write_manifest(folder, manifest_dict(plan_id="plan-abc", plan={}, shots=shots,
-                                         backend="simulator", film=film,
-                                         film_duration_s=float(sum(lengths))))
+    write_manifest(
+        folder,
+        manifest_dict(
+            plan_id="plan-abc",
+            plan={},
+            shots=shots,
+            backend="simulator",
+            film=film,
+            film_duration_s=float(sum(lengths)),
+        ),
+    )
     return folder

@@ -13,24 +13,49 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "share", help="export a notebook to a self-contained HTML page",
+        "share",
+        help="export a notebook to a self-contained HTML page",
         description="Export an executed notebook to one HTML page that opens offline: the "
         "notebook's prose and outputs, then each film's storyboard (a poster frame, the "
         "prompt and the cost of every shot). Widgets are replaced by their static views; "
-        "videos are linked, never embedded. A notebook without outputs is run first.")
+        "videos are linked, never embedded. A notebook without outputs is run first.",
+    )
     parser.add_argument("notebook", help="the .ipynb file")
-    parser.add_argument("-o", "--out", metavar="PAGE.html", default=None,
-                        help="where to write the page (default: the notebook's name with .html)")
+    parser.add_argument(
+        "-o",
+        "--out",
+        metavar="PAGE.html",
+        default=None,
+        help="where to write the page (default: the notebook's name with .html)",
+    )
     run = parser.add_mutually_exclusive_group()
-    run.add_argument("--execute", dest="execute", action="store_true", default=None,
-                     help="run the notebook before exporting (default: only when it has no "
-                     "outputs)")
-    run.add_argument("--no-execute", dest="execute", action="store_false",
-                     help="export the outputs as saved, even if there are none")
-    parser.add_argument("--film", metavar="DIR", action="append", default=[],
-                        help="add the storyboard of this film folder (repeatable)")
-    parser.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
-                        help="per-cell timeout when executing (default 600)")
+    run.add_argument(
+        "--execute",
+        dest="execute",
+        action="store_true",
+        default=None,
+        help="run the notebook before exporting (default: only when it has no outputs)",
+    )
+    run.add_argument(
+        "--no-execute",
+        dest="execute",
+        action="store_false",
+        help="export the outputs as saved, even if there are none",
+    )
+    parser.add_argument(
+        "--film",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="add the storyboard of this film folder (repeatable)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="per-cell timeout when executing (default 600)",
+    )
     parser.set_defaults(func=_handle)
 
 
@@ -38,10 +63,13 @@ def _handle(args: argparse.Namespace) -> int:
     try:
         from ..share import share
     except ImportError as exc:  # nbconvert comes with the [notebook] extra
-        print(f"sorafilm: error: {exc}; install it with pip install 'sorafilm-nb[notebook]'",
-              file=sys.stderr)
+        print(
+            f"sorafilm: error: {exc}; install it with pip install 'sorafilm-nb[notebook]'",
+            file=sys.stderr,
+        )
         return 2
-    page = share(args.notebook, args.out, execute=args.execute, films=args.film,
-                 timeout=args.timeout)
+    page = share(
+        args.notebook, args.out, execute=args.execute, films=args.film, timeout=args.timeout
+    )
     print(page)
     return 0

@@ -39,9 +39,18 @@ class StudioApp(w.VBox):  # type: ignore[misc]
     film = traitlets.Any(None, allow_none=True)
     running = traitlets.Bool(False)
 
-    def __init__(self, profile: Any, casting: Any, *, ledger: Any, prices: Any,
-                 templates: list[str], template: str, studio_factory: Any,
-                 out_dir: Path) -> None:
+    def __init__(
+        self,
+        profile: Any,
+        casting: Any,
+        *,
+        ledger: Any,
+        prices: Any,
+        templates: list[str],
+        template: str,
+        studio_factory: Any,
+        out_dir: Path,
+    ) -> None:
         from ..plan import plan as make_plan
 
         self.profile = profile
@@ -53,12 +62,12 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         self._thread: threading.Thread | None = None
         self.concepts = ConceptTable(profile, limit=15)
         self.picker = MetaphorPicker(casting)
-        self.budget = BudgetPicker(ledger, prices, estimate=self._estimate, templates=templates,
-                                   template=template)
+        self.budget = BudgetPicker(
+            ledger, prices, estimate=self._estimate, templates=templates, template=template
+        )
         self.plan_view = w.HTML()
         self.plan_view.add_class("sorafilm-plan")
-        self.make = w.Button(description="Make the film", button_style="primary",
-                             icon="film")
+        self.make = w.Button(description="Make the film", button_style="primary", icon="film")
         self.make.add_class("sorafilm-make")
         self.status = w.HTML()
         self.progress_box = w.VBox()
@@ -67,16 +76,26 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         self.picker.on_change(lambda _c: self.budget.refresh())
         self.budget.observe(self._show_plan, names="plan")
         title = profile.title or profile.name
-        super().__init__([
-            w.HTML(f"<h2 style='margin:0'>sorafilm studio: {html.escape(title)}</h2>"
-                   f"<small>{len(profile.concepts)} concepts from {profile.files_scanned} "
-                   "files</small>"),
-            _heading("1. Concepts found in the code"), self.concepts,
-            _heading("2. Cast: who plays what"), self.picker,
-            _heading("3. Budget and plan"), self.budget, self.plan_view,
-            _heading("4. Make the film"), w.HBox([self.make, self.status]),
-            self.progress_box, self.player_box,
-        ])
+        super().__init__(
+            [
+                w.HTML(
+                    f"<h2 style='margin:0'>sorafilm studio: {html.escape(title)}</h2>"
+                    f"<small>{len(profile.concepts)} concepts from {profile.files_scanned} "
+                    "files</small>"
+                ),
+                _heading("1. Concepts found in the code"),
+                self.concepts,
+                _heading("2. Cast: who plays what"),
+                self.picker,
+                _heading("3. Budget and plan"),
+                self.budget,
+                self.plan_view,
+                _heading("4. Make the film"),
+                w.HBox([self.make, self.status]),
+                self.progress_box,
+                self.player_box,
+            ]
+        )
         self.add_class("sorafilm-studio")
         self._show_plan({"new": self.budget.plan})
 
@@ -86,9 +105,12 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         from .picker import casting_html
 
         data = super()._repr_mimebundle_(**kwargs)
-        parts = [f"<h3>sorafilm studio: {html.escape(self.profile.title or self.profile.name)}"
-                 "</h3>", casting_html(self.casting),
-                 self.budget._repr_mimebundle_()["text/html"], self.plan_view.value]
+        parts = [
+            f"<h3>sorafilm studio: {html.escape(self.profile.title or self.profile.name)}</h3>",
+            casting_html(self.casting),
+            self.budget._repr_mimebundle_()["text/html"],
+            self.plan_view.value,
+        ]
         for child in self.player_box.children:
             if isinstance(child, VideoPlayer):
                 parts.append(child.static_html())
@@ -100,9 +122,15 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         return self.picker.casting
 
     def _estimate(self, sel: Selection) -> Any:
-        return self._make_plan(self.picker.casting, template=sel.template, tier=sel.tier,
-                               model=sel.model, size=sel.size, ledger=self.ledger,
-                               prices=self._prices)
+        return self._make_plan(
+            self.picker.casting,
+            template=sel.template,
+            tier=sel.tier,
+            model=sel.model,
+            size=sel.size,
+            ledger=self.ledger,
+            prices=self._prices,
+        )
 
     def _show_plan(self, change: dict[str, Any]) -> None:
         plan = change["new"]
@@ -112,17 +140,22 @@ class StudioApp(w.VBox):  # type: ignore[misc]
             self.make.disabled = True
             return
         frame = plan.frame()
-        cols = [c for c in ("beat", "title", "seconds", "model", "size", "tokens", "cost")
-                if c in frame.columns]
+        cols = [
+            c
+            for c in ("beat", "title", "seconds", "model", "size", "tokens", "cost")
+            if c in frame.columns
+        ]
         table = frame[cols].to_html(index=False, classes="sorafilm-plan-table", border=0)
         findings = "".join(
             f"<li><b>{html.escape(f.severity)}</b> {html.escape(f.rule)}: "
             f"{html.escape(f.message)} <i>{html.escape(f.hint)}</i></li>"
-            for f in plan.findings)
+            for f in plan.findings
+        )
         self.plan_view.value = (
             f"<details><summary>Plan {html.escape(plan.id)}: {len(plan.storyboard.shots)} "
             f"shots, {plan.storyboard.seconds} s, {html.escape(str(plan.total))}</summary>"
-            f"{table}</details>" + (f"<ul>{findings}</ul>" if findings else ""))
+            f"{table}</details>" + (f"<ul>{findings}</ul>" if findings else "")
+        )
         self.make.disabled = bool(plan.blocked or self.budget.over_budget or self.running)
 
     def make_film(self, *, block: bool = True) -> Any:
@@ -141,8 +174,9 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         self.status.value = f"submitting {len(plan.storyboard.shots)} shots…"
         if block:
             return self._run(plan, bars)
-        self._thread = threading.Thread(target=self._run, args=(plan, bars), daemon=True,
-                                        name="sorafilm-studio")
+        self._thread = threading.Thread(
+            target=self._run, args=(plan, bars), daemon=True, name="sorafilm-studio"
+        )
         self._thread.start()
         return None
 
@@ -166,12 +200,15 @@ class StudioApp(w.VBox):  # type: ignore[misc]
                 self.player_box.children = (VideoPlayer(film),)
                 self.status.value = html.escape(film.summary())
             else:
-                self.status.value = ("<span style='color:#c0392b'>" + html.escape(film.summary())
-                                     + "</span>")
+                self.status.value = (
+                    "<span style='color:#c0392b'>" + html.escape(film.summary()) + "</span>"
+                )
             return film
         except Exception as exc:  # shown in the app; the ledger already holds the truth
-            self.status.value = (f"<span style='color:#c0392b'><b>{type(exc).__name__}</b>: "
-                                 f"{html.escape(str(exc))}</span>")
+            self.status.value = (
+                f"<span style='color:#c0392b'><b>{type(exc).__name__}</b>: "
+                f"{html.escape(str(exc))}</span>"
+            )
             return None
         finally:
             self.running = False
@@ -179,9 +216,17 @@ class StudioApp(w.VBox):  # type: ignore[misc]
             self._show_plan({"new": self.budget.plan})  # re-enables the button
 
 
-def studio(repo: str | Path = ".", *, theme: str = "kitchen", template: str = "silent-90",
-           ledger: Any = None, backend: Any = None, prices: Any = None,
-           out_dir: str | Path = "out", top: int = 8) -> StudioApp:
+def studio(
+    repo: str | Path = ".",
+    *,
+    theme: str = "kitchen",
+    template: str = "silent-90",
+    ledger: Any = None,
+    backend: Any = None,
+    prices: Any = None,
+    out_dir: str | Path = "out",
+    top: int = 8,
+) -> StudioApp:
     """The whole pipeline for ``repo`` as one app. Runs on the embedded simulator unless a
     ``backend`` is given; spends only through ``ledger`` (default: $SORAFILM_LEDGER or the
     user's ledger). Films go to ``out_dir/<plan id>/``."""
@@ -205,5 +250,13 @@ def studio(repo: str | Path = ".", *, theme: str = "kitchen", template: str = "s
     def factory() -> Any:
         return Studio(backend, ledger, prices=table)
 
-    return StudioApp(profile, casting, ledger=ledger, prices=table, templates=templates,
-                     template=template, studio_factory=factory, out_dir=Path(out_dir))
+    return StudioApp(
+        profile,
+        casting,
+        ledger=ledger,
+        prices=table,
+        templates=templates,
+        template=template,
+        studio_factory=factory,
+        out_dir=Path(out_dir),
+    )

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
 OVER_CLASS = "sorafilm-over-budget"
 OK_CLASS = "sorafilm-within-budget"
-TIER_NOTE = ("The tier bounds prompt length (tokens per prompt), not the per-second price: "
-             "the price depends only on the model and the size.")
+TIER_NOTE = (
+    "The tier bounds prompt length (tokens per prompt), not the per-second price: "
+    "the price depends only on the model and the size."
+)
 _STYLE = f"""<style>
 .sorafilm-budget .sorafilm-estimate {{ font-size: 1.05em; padding: 4px 8px; border-radius: 4px;
   border-left: 4px solid #7a9a5a; background: rgba(122,154,90,0.10); }}
@@ -86,14 +88,17 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
             raise ValueError("BudgetPicker needs at least one story template")
         model = model or price_table.models[0]
         sizes = price_table.sizes(model)
-        self.tier = w.Dropdown(options=[(f"{t.name.lower()} ({t.tokens} tokens)", t)
-                                        for t in Tier], value=tier, description="tier")
-        self.model = w.Dropdown(options=list(price_table.models), value=model,
-                                description="model")
+        self.tier = w.Dropdown(
+            options=[(f"{t.name.lower()} ({t.tokens} tokens)", t) for t in Tier],
+            value=tier,
+            description="tier",
+        )
+        self.model = w.Dropdown(options=list(price_table.models), value=model, description="model")
         size = size if size in sizes else ("1280x720" if "1280x720" in sizes else sizes[0])
         self.size = w.Dropdown(options=list(sizes), value=size, description="size")
-        self.template = w.Dropdown(options=template_ids, value=template or template_ids[0],
-                                   description="template")
+        self.template = w.Dropdown(
+            options=template_ids, value=template or template_ids[0], description="template"
+        )
         self.output = w.HTML()
         self.output.add_class("sorafilm-estimate")
         self.remaining_label = w.HTML()
@@ -102,22 +107,23 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
         for control in (self.tier, self.size, self.template):
             control.observe(self._changed, names="value")
         self.model.observe(self._model_changed, names="value")
-        super().__init__([
-            w.HTML(_STYLE),
-            w.HBox([self.tier, self.model]),
-            w.HBox([self.size, self.template]),
-            note,
-            self.output,
-            self.remaining_label,
-        ])
+        super().__init__(
+            [
+                w.HTML(_STYLE),
+                w.HBox([self.tier, self.model]),
+                w.HBox([self.size, self.template]),
+                note,
+                self.output,
+                self.remaining_label,
+            ]
+        )
         self.add_class("sorafilm-budget")
         self.refresh()
 
     # -- state --------------------------------------------------------------------------
 
     def current(self) -> Selection:
-        return Selection(self.tier.value, self.model.value, self.size.value,
-                         self.template.value)
+        return Selection(self.tier.value, self.model.value, self.size.value, self.template.value)
 
     def _model_changed(self, change: dict[str, Any]) -> None:
         sizes = list(self.price_table.sizes(change["new"]))
@@ -168,18 +174,27 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
             seconds = sum(s.seconds for s in shots)
             tokens = max((p.tokens for p in plan.prompts), default=0)
             errors = sum(1 for f in plan.findings if f.severity == "error")
-            detail = (f" for {len(shots)} shots, {seconds} s; longest prompt {tokens} tokens"
-                      f"; {len(plan.findings)} lint findings ({errors} blocking)"
-                      f"; plan {str(plan.id)[:8]}")
+            detail = (
+                f" for {len(shots)} shots, {seconds} s; longest prompt {tokens} tokens"
+                f"; {len(plan.findings)} lint findings ({errors} blocking)"
+                f"; plan {str(plan.id)[:8]}"
+            )
         verdict = ""
         if left is not None:
-            verdict = (f" — <b>over budget</b> by {_money(cost - left)}" if over
-                       else f" — leaves {_money(left - cost)}")
-        self.output.value = (f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.model)} "
-                             f"{html.escape(sel.size)}{html.escape(detail)}{verdict}")
+            verdict = (
+                f" — <b>over budget</b> by {_money(cost - left)}"
+                if over
+                else f" — leaves {_money(left - cost)}"
+            )
+        self.output.value = (
+            f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.model)} "
+            f"{html.escape(sel.size)}{html.escape(detail)}{verdict}"
+        )
         self.remaining_label.value = (
-            "No monthly budget set (ledger.set_budget(Cost(...)) sets one)." if left is None
-            else f"Remaining this month: <b>{_money(left)}</b>")
+            "No monthly budget set (ledger.set_budget(Cost(...)) sets one)."
+            if left is None
+            else f"Remaining this month: <b>{_money(left)}</b>"
+        )
 
     def _set_over(self, over: bool) -> None:
         self.over_budget = over
@@ -192,9 +207,11 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
         data = super()._repr_mimebundle_(**kwargs)
-        data["text/html"] = (f"<div class='sorafilm-budget'>{self.output.value}<br>"
-                             f"{self.remaining_label.value}<br><small>"
-                             f"{html.escape(TIER_NOTE)}</small></div>")
+        data["text/html"] = (
+            f"<div class='sorafilm-budget'>{self.output.value}<br>"
+            f"{self.remaining_label.value}<br><small>"
+            f"{html.escape(TIER_NOTE)}</small></div>"
+        )
         return data
 
 

@@ -25,8 +25,9 @@ class ConceptTable(w.VBox):  # type: ignore[misc]
         kinds = sorted({c.kind for c in profile.concepts})
         self.sort_by = w.Dropdown(options=list(SORTABLE), value="score", description="sort by")
         self.descending = w.ToggleButton(value=True, description="descending")
-        self.kinds = w.SelectMultiple(options=kinds, value=tuple(kinds),
-                                      rows=max(1, min(5, len(kinds))), description="kinds")
+        self.kinds = w.SelectMultiple(
+            options=kinds, value=tuple(kinds), rows=max(1, min(5, len(kinds))), description="kinds"
+        )
         self.table = w.HTML()
         for control in (self.sort_by, self.descending, self.kinds):
             control.observe(self._render, names="value")
@@ -36,9 +37,13 @@ class ConceptTable(w.VBox):  # type: ignore[misc]
 
     def _render(self, _change: object = None) -> None:
         self.descending.description = "descending" if self.descending.value else "ascending"
-        styler = concept_table(self.profile, sort_by=self.sort_by.value,
-                               ascending=not self.descending.value,
-                               kinds=list(self.kinds.value) or None, limit=self.limit)
+        styler = concept_table(
+            self.profile,
+            sort_by=self.sort_by.value,
+            ascending=not self.descending.value,
+            kinds=list(self.kinds.value) or None,
+            limit=self.limit,
+        )
         self.table.value = styler.to_html()
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:

@@ -45,21 +45,30 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
         self.texts: list[w.Text] = []
         self.errors: list[w.HTML] = []
         self._syncing = False
-        rows: list[w.Widget] = [w.HTML(
-            "<b>Cast</b>: each concept from the code is played by one metaphor. "
-            "Pick another from the ranked matches, or type your own gag."
-        )]
+        rows: list[w.Widget] = [
+            w.HTML(
+                "<b>Cast</b>: each concept from the code is played by one metaphor. "
+                "Pick another from the ranked matches, or type your own gag."
+            )
+        ]
         for i, entry in enumerate(casting.entries):
-            dropdown = w.Dropdown(options=self._options(entry), value=entry.metaphor.id,
-                                  layout=w.Layout(width="26em"))
-            text = w.Text(value=entry.custom_gag or "", placeholder=CUSTOM_PLACEHOLDER,
-                          continuous_update=False, layout=w.Layout(width="22em"))
+            dropdown = w.Dropdown(
+                options=self._options(entry), value=entry.metaphor.id, layout=w.Layout(width="26em")
+            )
+            text = w.Text(
+                value=entry.custom_gag or "",
+                placeholder=CUSTOM_PLACEHOLDER,
+                continuous_update=False,
+                layout=w.Layout(width="22em"),
+            )
             error = w.HTML()
             dropdown.observe(lambda ch, i=i: self._picked(i), names="value")
             text.observe(lambda ch, i=i: self._typed(i), names="value")
             concept = entry.concept
-            name = w.HTML(f"<b>{_esc(concept.name)}</b> <small>{_esc(concept.kind)}</small>",
-                          layout=w.Layout(width="16em"))
+            name = w.HTML(
+                f"<b>{_esc(concept.name)}</b> <small>{_esc(concept.kind)}</small>",
+                layout=w.Layout(width="16em"),
+            )
             row = w.HBox([name, dropdown, text, error])
             row.add_class("sorafilm-metaphor-row")
             rows.append(row)
@@ -76,8 +85,9 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
             ranked.insert(0, (entry.metaphor.id, entry.score))
         out = []
         for mid, score in ranked:
-            metaphor = self._by_id.get(mid) or (entry.metaphor if mid == entry.metaphor.id
-                                                else None)
+            metaphor = self._by_id.get(mid) or (
+                entry.metaphor if mid == entry.metaphor.id else None
+            )
             if metaphor is None:
                 continue  # a ranked id the library does not hold cannot be cast
             out.append((_label(metaphor, mid, score), mid))
@@ -126,8 +136,9 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
         """Call ``callback(new_casting)`` after every change the user makes."""
         self._callbacks.append(callback)
 
-    def pick(self, concept: str, metaphor_id: str | None = None, *,
-             gag: str | None = None) -> Casting:
+    def pick(
+        self, concept: str, metaphor_id: str | None = None, *, gag: str | None = None
+    ) -> Casting:
         """Do in code what the user does in the widget (for scripts and tests)."""
         names = [e.concept.name for e in self.casting.entries]
         if concept not in names:
@@ -136,8 +147,9 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
         if metaphor_id is not None:
             allowed = [v for _, v in self.dropdowns[i].options]
             if metaphor_id not in allowed:
-                raise KeyError(f"{metaphor_id!r} is not a match for {concept!r}; "
-                               f"matches: {', '.join(allowed)}")
+                raise KeyError(
+                    f"{metaphor_id!r} is not a match for {concept!r}; matches: {', '.join(allowed)}"
+                )
             self.dropdowns[i].value = metaphor_id
         if gag is not None:
             self.texts[i].value = gag
@@ -156,8 +168,10 @@ def casting_html(casting: Casting) -> str:
         f"<td><code>{_esc(e.metaphor.id)}</code></td><td>{_esc(e.gag)}</td></tr>"
         for e in casting.entries
     )
-    return ("<table class='sorafilm-casting'><thead><tr><th>concept</th><th>kind</th>"
-            f"<th>metaphor</th><th>gag</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (
+        "<table class='sorafilm-casting'><thead><tr><th>concept</th><th>kind</th>"
+        f"<th>metaphor</th><th>gag</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _esc(text: object) -> str:

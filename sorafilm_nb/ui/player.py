@@ -51,20 +51,22 @@ def shot_rows(film: Any) -> list[dict[str, Any]]:
     for shot in film.shots:
         length = shot.duration_s if shot.duration_s else float(shot.seconds)
         cost = shot.billed if shot.billed is not None else shot.estimated
-        rows.append({
-            "id": shot.shot_id,
-            "index": shot.index,
-            "title": shot.title or shot.shot_id,
-            "beat": shot.beat,
-            "start": round(start, 3),
-            "seconds": shot.seconds,
-            "model": shot.model,
-            "size": shot.size,
-            "prompt": shot.prompt,
-            "cost": str(cost),
-            "billed": shot.billed is not None,
-            "status": shot.status,
-        })
+        rows.append(
+            {
+                "id": shot.shot_id,
+                "index": shot.index,
+                "title": shot.title or shot.shot_id,
+                "beat": shot.beat,
+                "start": round(start, 3),
+                "seconds": shot.seconds,
+                "model": shot.model,
+                "size": shot.size,
+                "prompt": shot.prompt,
+                "cost": str(cost),
+                "billed": shot.billed is not None,
+                "status": shot.status,
+            }
+        )
         start += length
     return rows
 
@@ -92,13 +94,19 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
     shots = traitlets.List(traitlets.Dict()).tag(sync=True)
     seek_shot = traitlets.Int(-1).tag(sync=True)
 
-    def __init__(self, film: Any, *, base_dir: str | os.PathLike[str] | None = None,
-                 src_url: str = "", title: str | None = None) -> None:
+    def __init__(
+        self,
+        film: Any,
+        *,
+        base_dir: str | os.PathLike[str] | None = None,
+        src_url: str = "",
+        title: str | None = None,
+    ) -> None:
         film = _load_film(film)
         if film.film is None:
             raise ValueError(
-                f"no film to play in {film.out_dir}: not every shot succeeded "
-                f"({film.summary()})")
+                f"no film to play in {film.out_dir}: not every shot succeeded ({film.summary()})"
+            )
         video = Path(film.film)
         base = Path(base_dir) if base_dir is not None else Path.cwd()
         rows = shot_rows(film)
@@ -128,8 +136,12 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
 
     def static_html(self) -> str:
         """A <video> with the poster and the shot list: for renderers without widgets."""
-        return static_player_html(src=self.src_url or self.src_path, poster=self.poster,
-                                  title=self.title, shots=self.shots)
+        return static_player_html(
+            src=self.src_url or self.src_path,
+            poster=self.poster,
+            title=self.title,
+            shots=self.shots,
+        )
 
     def _repr_html_(self) -> str:
         return self.static_html()
@@ -147,8 +159,7 @@ def _film_title(film: Any) -> str:
     return f"{len(film.shots)} shots · {seconds} s · billed {film.billed}"
 
 
-def static_player_html(*, src: str, poster: str, title: str,
-                       shots: list[dict[str, Any]]) -> str:
+def static_player_html(*, src: str, poster: str, title: str, shots: list[dict[str, Any]]) -> str:
     """The player as plain HTML (poster embedded, video by reference, prompts and costs)."""
     esc = html.escape
     items = "".join(

@@ -39,8 +39,14 @@ def _bar_style(status: str) -> str:
 
 class _Row:
     def __init__(self, shot_id: str, title: str) -> None:
-        self.bar = w.IntProgress(value=0, min=0, max=100, description=shot_id,
-                                 bar_style="", layout=w.Layout(width="22em"))
+        self.bar = w.IntProgress(
+            value=0,
+            min=0,
+            max=100,
+            description=shot_id,
+            bar_style="",
+            layout=w.Layout(width="22em"),
+        )
         self.bar.add_class("sorafilm-shot-bar")
         self.title = w.HTML(html.escape(title), layout=w.Layout(width="18em"))
         self.status = w.HTML("<small>waiting</small>", layout=w.Layout(width="26em"))
@@ -128,9 +134,12 @@ class JobProgress(w.VBox):  # type: ignore[misc]
         with self._lock:
             rows = "".join(
                 f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td>"
-                f"<td>{row.status.value}</td></tr>" for sid, row in self._rows.items())
-            data["text/html"] = (f"<div>{self.summary.value}</div><table class="
-                                 f"'sorafilm-progress'>{rows}</table>")
+                f"<td>{row.status.value}</td></tr>"
+                for sid, row in self._rows.items()
+            )
+            data["text/html"] = (
+                f"<div>{self.summary.value}</div><table class='sorafilm-progress'>{rows}</table>"
+            )
         return data
 
 

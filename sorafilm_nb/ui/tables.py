@@ -65,9 +65,7 @@ def concept_table(
     """
     frame = concepts_frame(profile)
     if sort_by not in frame.columns:
-        raise ValueError(
-            f"cannot sort by {sort_by!r}: sortable columns are {', '.join(SORTABLE)}"
-        )
+        raise ValueError(f"cannot sort by {sort_by!r}: sortable columns are {', '.join(SORTABLE)}")
     if kinds:
         frame = frame[frame["kind"].isin(list(kinds))]
     if ascending is None:
@@ -89,8 +87,10 @@ def concept_table(
         styler = styler.bar(subset=["score"], color=_ACCENT, vmin=0)
     styler = styler.set_table_styles(
         [
-            {"selector": "caption", "props": "caption-side: top; text-align: left; "
-             "font-weight: 600; padding: 4px 0;"},
+            {
+                "selector": "caption",
+                "props": "caption-side: top; text-align: left; font-weight: 600; padding: 4px 0;",
+            },
             {"selector": "th", "props": "text-align: left; padding: 4px 8px;"},
             {"selector": "td", "props": "padding: 3px 8px; vertical-align: top;"},
             {"selector": "td.col7, td.col_summary", "props": "max-width: 36em;"},

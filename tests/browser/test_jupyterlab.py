@@ -36,12 +36,21 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "01_quickstart.ipynb"
 CHROMIUM = os.environ.get("SORAFILM_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOT = Path(os.environ.get("SORAFILM_SCREENSHOT",
-                                 ROOT / "tests" / "artifacts" / "jupyterlab_quickstart.jpg"))
+SCREENSHOT = Path(
+    os.environ.get(
+        "SORAFILM_SCREENSHOT", ROOT / "tests" / "artifacts" / "jupyterlab_quickstart.jpg"
+    )
+)
 BUDGET_SHOT = SCREENSHOT.with_name("jupyterlab_budget_over.jpg")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -51,8 +60,7 @@ def _free_port() -> int:
 
 
 def _api(url: str, token: str, method: str = "GET") -> object:
-    req = urllib.request.Request(url, method=method,
-                                 headers={"Authorization": f"token {token}"})
+    req = urllib.request.Request(url, method=method, headers={"Authorization": f"token {token}"})
     with urllib.request.urlopen(req, timeout=5) as resp:
         body = resp.read()
     return json.loads(body) if body else None
@@ -75,34 +83,50 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     (root / "notebooks").mkdir(parents=True)
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, root / "notebooks" / NOTEBOOK)
     env = dict(os.environ)
-    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY",
-                "SORAFILM_NOTEBOOK_OUT"):
+    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY", "SORAFILM_NOTEBOOK_OUT"):
         env.pop(key, None)
-    env.update({
-        "SORAFILM_REPO": str(ROOT),  # the notebook films this checkout, not the temp copy
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime"),
-        "IPYTHONDIR": str(tmp_path / "ipython"),
-    })
+    env.update(
+        {
+            "SORAFILM_REPO": str(ROOT),  # the notebook films this checkout, not the temp copy
+            "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
+            "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime"),
+            "IPYTHONDIR": str(tmp_path / "ipython"),
+        }
+    )
     # No "would you like news?" toast over the screenshot, no update check.
     settings = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     token = secrets.token_hex(16)
     port = _free_port()
     log = tmp_path / "jupyterlab.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-             "--LabApp.extension_manager=readonly",
-             f"--LabApp.user_settings_dir={tmp_path / 'lab-settings'}",
-             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "lab",
+                "--no-browser",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={root}",
+                "--LabApp.expose_app_in_browser=True",
+                "--LabApp.news_url=",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.extension_manager=readonly",
+                f"--LabApp.user_settings_dir={tmp_path / 'lab-settings'}",
+                *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=root,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -112,8 +136,9 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("JupyterLab did not start:\n"
-                                         + log.read_text()[-3000:]) from None
+                    raise AssertionError(
+                        "JupyterLab did not start:\n" + log.read_text()[-3000:]
+                    ) from None
                 time.sleep(0.3)
         yield Lab(url, token, root, log)
     finally:
@@ -153,14 +178,20 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium "
-                    "(apt-get update && apt-get install -y chromium)")
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium "
+            "(apt-get update && apt-get install -y chromium)"
+        )
     lab.delete_sessions(f"notebooks/{NOTEBOOK}")
     started = time.monotonic()
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(lab.root.parent / "chromium-profile"), executable_path=CHROMIUM,
-            headless=True, args=CHROMIUM_ARGS, viewport={"width": 1440, "height": 1000})
+            str(lab.root.parent / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 1000},
+        )
         try:
             page = context.pages[0] if context.pages else context.new_page()
             page.goto(f"{lab.url}/lab/tree/notebooks/{NOTEBOOK}?token={lab.token}")
@@ -179,12 +210,16 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
                 time.sleep(0.2)
             text = saved.read_text()
             assert "data:image/jpeg;base64," in text  # the player's poster
-            blobs = [base64.b64decode(b) for b in
-                     re.findall(r"data:[\w/+.-]+;base64,([A-Za-z0-9+/=]+)", text)]
+            blobs = [
+                base64.b64decode(b)
+                for b in re.findall(r"data:[\w/+.-]+;base64,([A-Za-z0-9+/=]+)", text)
+            ]
             assert blobs and not any(b"ftyp" in blob[:64] for blob in blobs)  # no mp4 inside
             assert "video/mp4" not in text and len(text) < 400_000, len(text)
-            print(f"saved notebook: {len(text)} bytes; {len(blobs)} embedded "
-                  f"images, largest {max(len(b) for b in blobs)} bytes")
+            print(
+                f"saved notebook: {len(text)} bytes; {len(blobs)} embedded "
+                f"images, largest {max(len(b) for b in blobs)} bytes"
+            )
 
             picker = page.locator(".sorafilm-metaphor-picker").first
             assert picker.is_visible()
@@ -197,13 +232,17 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             bars = progress.locator(".sorafilm-shot-bar")
             n_bars = bars.count()
             assert n_bars >= 4
-            assert f"{n_bars} of {n_bars} shots done" in progress.locator(
-                ".sorafilm-progress-summary").inner_text()
+            assert (
+                f"{n_bars} of {n_bars} shots done"
+                in progress.locator(".sorafilm-progress-summary").inner_text()
+            )
 
             page.wait_for_function(VIDEO_LOADED, timeout=60_000)
             video = page.locator(".sorafilm-player video").first
-            info = video.evaluate("v => ({src: v.currentSrc, duration: v.duration, "
-                                  "poster: v.poster.slice(0, 23), w: v.videoWidth})")
+            info = video.evaluate(
+                "v => ({src: v.currentSrc, duration: v.duration, "
+                "poster: v.poster.slice(0, 23), w: v.videoWidth})"
+            )
             assert "/files/notebooks/out/" in info["src"] and info["src"].endswith("/film.mp4")
             assert info["duration"] > 10 and info["w"] > 0
             assert info["poster"] == "data:image/jpeg;base64,"
@@ -215,7 +254,9 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             target.locator(".sorafilm-shot-seek").click()
             page.wait_for_function(
                 f"() => Math.abs(document.querySelector('.sorafilm-player video')"
-                f".currentTime - {start}) < 1.5", timeout=10_000)
+                f".currentTime - {start}) < 1.5",
+                timeout=10_000,
+            )
             assert "sorafilm-shot-current" in (target.get_attribute("class") or "")
 
             page.locator(".sorafilm-player").first.scroll_into_view_if_needed()
@@ -228,8 +269,7 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             film.rename(film.with_suffix(".moved"))
             # a fresh request (the media cache would replay the old bytes): Jupyter says 404
             video.evaluate("v => { v.src = v.currentSrc + '?after-move'; v.load(); }")
-            page.wait_for_selector(".sorafilm-player-missing", state="attached",
-                                   timeout=10_000)
+            page.wait_for_selector(".sorafilm-player-missing", state="attached", timeout=10_000)
             assert "not here" in page.locator(".sorafilm-player-note").first.inner_text()
             assert video.evaluate("v => v.poster.startsWith('data:image/jpeg')")
 
@@ -244,17 +284,25 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             choices = first_row.locator("select option")
             assert choices.count() >= 2
             current = first_row.locator("select").input_value()
-            other = next(v for v in (choices.nth(i).get_attribute("value")
-                                     for i in range(choices.count())) if v != current)
+            other = next(
+                v
+                for v in (choices.nth(i).get_attribute("value") for i in range(choices.count()))
+                if v != current
+            )
             first_row.locator("select").select_option(other)
             page.wait_for_function(
                 "before => document.querySelector('.sorafilm-budget .sorafilm-estimate')"
-                ".textContent !== before", arg=before, timeout=30_000)
+                ".textContent !== before",
+                arg=before,
+                timeout=30_000,
+            )
             assert "plan " in estimate.inner_text()
             selects.nth(1).select_option("sora-2-pro")
             page.wait_for_function(
                 "() => document.querySelector('.sorafilm-budget .sorafilm-estimate')"
-                ".textContent.includes('sora-2-pro')", timeout=30_000)
+                ".textContent.includes('sora-2-pro')",
+                timeout=30_000,
+            )
             selects.nth(2).select_option("1792x1024")  # $0.50/s: 88 s = $44.00 > $41.20 left
             page.wait_for_selector(".sorafilm-budget.sorafilm-over-budget", timeout=30_000)
             assert "over budget" in estimate.inner_text()
@@ -267,12 +315,12 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             page.wait_for_function(
                 "() => { const v = document.querySelector('.sorafilm-studio .sorafilm-player "
                 "video'); return !!v && v.readyState >= 1 && v.duration > 0; }",
-                timeout=120_000)
+                timeout=120_000,
+            )
             summary = app.locator(".sorafilm-progress-summary").inner_text()
             done, _of, total = summary.split()[:3]
             assert done == total, summary
         finally:
             context.close()
     assert SCREENSHOT.stat().st_size + BUDGET_SHOT.stat().st_size < 300_000
-    print(f"quickstart in JupyterLab: {time.monotonic() - started:.1f} s; "
-          f"screenshot {SCREENSHOT}")
+    print(f"quickstart in JupyterLab: {time.monotonic() - started:.1f} s; screenshot {SCREENSHOT}")
