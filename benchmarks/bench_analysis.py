@@ -5,13 +5,16 @@
 PATH defaults to the installed django package. Prints files, MB, files/s and MB/s, cold and
 warm analysis time (best and median of N runs; cold uses a fresh cache dir each run), the time
 of `ctags -R` on the same tree (or, without ctags, of reading every scanned file), and the two
-ratios the targets are stated in: cold/ctags <= 2 and warm/cold <= 0.1.
+ratios the targets are stated in: cold/ctags <= 2 and warm/cold <= 0.1. For scale it also
+times bare ``ast.parse`` of every .py file on one core: the floor of any ast-based scan.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
+import gc
 import importlib.util
 import os
 import resource
@@ -92,6 +95,20 @@ def main(argv: list[str] | None = None) -> int:
         base_label = "read all files (no ctags)"
         base_best, base_med, base_cpu = timed(read_all, args.runs)
 
+    py_sources = [(root / f).read_bytes() for f in files if f.endswith(".py")]
+
+    def parse_only() -> None:
+        """The floor of any ast-based scan: ast.parse of every .py file, one core, no GC."""
+        gc.disable()
+        try:
+            for data in py_sources:
+                with contextlib.suppress(SyntaxError, ValueError, RecursionError, MemoryError):
+                    ast.parse(data)
+        finally:
+            gc.enable()
+
+    parse_best, parse_med, parse_cpu = timed(parse_only, args.runs)
+
     with tempfile.TemporaryDirectory(prefix="sorafilm-bench-") as tmp:
         counter = iter(range(10**6))
         last: list[RepoProfile] = []
@@ -121,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{base_label:15} best {base_best:7.1f} ms   median {base_med:7.1f} ms   "
         f"cpu {base_cpu:7.1f} ms"
+    )
+    print(
+        f"ast.parse only  best {parse_best:7.1f} ms   median {parse_med:7.1f} ms   "
+        f"cpu {parse_cpu:7.1f} ms   (one core, the floor of an ast scan)"
     )
     print(
         f"cold analyze    best {cold_best:7.1f} ms   median {cold_med:7.1f} ms   "
