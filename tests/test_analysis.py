@@ -488,6 +488,14 @@ def test_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     assert analyze(repo, cache_dir=cache).stats["parsed"] == 0
 
 
+def test_unwritable_cache_is_a_note_not_an_error(tmp_path: Path) -> None:
+    repo = small_repo(tmp_path / "repo")
+    blocker = write(tmp_path, "not-a-dir", "a file where the cache dir should be")
+    prof = analyze(repo, cache_dir=blocker)
+    assert prof.stats["parsed"] == 5 and len(prof.concepts) > 5
+    assert any("cache not written" in n for n in prof.stats["cache_notes"])
+
+
 def test_cache_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SORAFILM_CACHE_DIR", str(tmp_path / "envcache"))
     repo = write(tmp_path / "repo", "a.py", "x = 1\n").parent
