@@ -13,7 +13,7 @@ Life of a row in ``jobs``::
                     │                            └──cancel()─▶ cancelled (charged if billed)
                     └──release() / release_stale()──▶ released (nothing charged)
 
-Every transition is idempotent (settling twice charges once: ``charges.job`` is UNIQUE) and a
+Every transition is idempotent (settling twice charges once: a charge is keyed by its job) and a
 conflicting repeat (settling at another price, settling a failed job) raises LedgerError.
 
 Decisions worth knowing:
