@@ -387,3 +387,40 @@ def test_static_face_of_the_concept_table() -> None:
     table = ConceptTable(PROFILE)
     html = table._repr_mimebundle_()["text/html"]
     assert "sorafilm-concepts" in html and ">ImportError<" in html
+
+
+# -- spend dashboard -----------------------------------------------------------------------
+
+
+def test_spend_dashboard_reads_the_ledger_and_refreshes(ledger: Ledger) -> None:
+    from sorafilm_nb.ui import SpendDashboard
+
+    prices = PriceTable.load()
+
+    def job(k: int, seconds: int) -> None:
+        cost = prices.cost("sora-2", "1280x720", seconds)
+        res = ledger.reserve(
+            cost,
+            "draft",
+            "plan-x",
+            shot=f"shot-{k:02d}",
+            model="sora-2",
+            size="1280x720",
+            seconds=seconds,
+        )
+        ledger.attach(res, f"video_{k}")
+        ledger.settle(f"video_{k}", cost)
+
+    job(1, 8)
+    board = SpendDashboard(ledger, prices=prices)
+    assert "sorafilm-dashboard" in board._dom_classes
+    assert board.tabs.get_title(0) == "Cumulative spend"
+    assert board.tabs.get_title(4) == "Estimate vs billed"
+    assert all(img.value[:8] == b"\x89PNG\r\n\x1a\n" for img in board.images)
+    assert "remaining $4.20" in board.summary.value and "1 completed" in board.summary.value
+    before = board.images[0].value
+    job(2, 12)
+    board.refresh_button.click()
+    assert board.refreshed == 2
+    assert "remaining $3.00" in board.summary.value and "2 completed" in board.summary.value
+    assert board.images[0].value != before

@@ -10,6 +10,7 @@ below resolve lazily (PEP 562), so ``import sorafilm_nb.ui`` is cheap too, and a
     BudgetPicker(ledger, prices)     tier/model/size/template, live estimate, red over budget
     JobProgress(plan)                one bar per shot, fed by Studio.run(on_progress=...)
     VideoPlayer(film)                the film by reference, a small poster, click-to-seek shots
+    SpendDashboard(ledger)           the month's spend and the five cost charts
     studio(repo)                     all of the above laid out as one app
 """
 
@@ -27,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "BudgetPicker": "budget",
     "Selection": "budget",
     "JobProgress": "progress",
+    "SpendDashboard": "dashboard",
     "VideoPlayer": "player",
     "poster_data_uri": "posters",
     "poster_jpeg": "posters",
@@ -76,6 +78,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .budget import BudgetPicker as BudgetPicker
     from .budget import Selection as Selection
     from .concepts import ConceptTable as ConceptTable
+    from .dashboard import SpendDashboard as SpendDashboard
     from .picker import MetaphorPicker as MetaphorPicker
     from .player import VideoPlayer as VideoPlayer
     from .posters import poster_data_uri as poster_data_uri
