@@ -22,7 +22,7 @@ from typing import Any
 
 from ._scan_text import concept_words
 
-RANK_VERSION = "rank-5"
+RANK_VERSION = "rank-6"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -213,7 +213,12 @@ def rank(
         )
         r_n = c_n = 0
         kind = "class"
-        if name in exc_classes:
+        # this definition's own bases decide: a `class Error(CheckMessage)` is no exception
+        # even where another module defines `class Error(Exception)`
+        short = [b.rsplit(".", 1)[-1] for b in bases]
+        if name in exc_classes and any(
+            b in BUILTIN_EXCEPTIONS or b in exc_classes or b.endswith(_EXC_SUFFIXES) for b in short
+        ):
             kind = "exception"
             if name not in exc_done and not test:
                 # the counts belong to the first non-test definition of the name
