@@ -159,6 +159,24 @@ def test_small_repo_concepts(tmp_path: Path) -> None:
     assert all(c.kind in CONCEPT_KINDS for c in prof.concepts)
 
 
+def test_same_name_exception_and_class(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "db.py",
+        "class Error(Exception):\n    pass\n\nclass OperationalError(Error):\n    pass\n",
+    )
+    write(
+        tmp_path,
+        "report.py",
+        'class Message:\n    pass\n\nclass Error(Message):\n    """A line."""\n',
+    )
+    write(tmp_path, "use.py", "from db import Error\ntry:\n    pass\nexcept Error:\n    pass\n")
+    by = {(c.kind, c.name): c for c in analyze(tmp_path).concepts}
+    assert by["exception", "Error"].file == "db.py" and by["exception", "Error"].caught == 1
+    assert by["class", "Error"].file == "report.py"  # its own bases say: not an exception
+    assert by["exception", "OperationalError"].bases == ("Error",)
+
+
 def test_ranking_central_above_incidental(tmp_path: Path) -> None:
     prof = analyze(small_repo(tmp_path))
     names = [c.name for c in prof.concepts]
