@@ -114,14 +114,18 @@ def test_full_film_on_the_simulator(sim, ledger: Ledger, tmp_path: Path) -> None
     assert "| shot-02 | completed |" in loaded._repr_markdown_()  # what a notebook shows
 
 
-def test_polling_follows_the_server_hint(ledger: Ledger, tmp_path: Path) -> None:
-    # A job of 1 s with a 250 ms hint needs about 4 polls; a loop ignoring the hint would
-    # make far more with min_poll_interval=0.01, and one without would make 1-2.
-    with Simulator(job_seconds=1.0, poll_after_ms=250, render_scale=0.2) as sim:
-        film = studio_for(sim, ledger, min_poll_interval=0.01).run(
-            make_plan(1, tag="hint"), tmp_path / "f")
+@pytest.mark.parametrize(("hint_ms", "backoff", "low", "high"),
+                         [(100, 0.3, 6, 14), (500, 0.02, 2, 4)])
+def test_polling_follows_the_server_hint(hint_ms: int, backoff: float, low: int, high: int,
+                                         ledger: Ledger, tmp_path: Path) -> None:
+    # A 1 s job. Our own backoff alone (from 0.3 s: about 3 polls; from 0.02 s: about 6)
+    # would miss either bound: the server's hint sets the pace.
+    with Simulator(job_seconds=1.0, poll_after_ms=hint_ms, render_scale=0.2) as sim:
+        studio = Studio(OpenAIBackend.for_simulator(sim), ledger, min_poll_interval=backoff,
+                        max_poll_interval=5.0)
+        film = studio.run(make_plan(1, tag=f"hint{hint_ms}"), tmp_path / "f")
         assert film.ok
-        assert 3 <= sim.calls["retrieve"] <= 8, sim.calls
+        assert low <= sim.calls["retrieve"] <= high, sim.calls
 
 
 # -- refusals, faults --------------------------------------------------------------------------
@@ -168,6 +172,15 @@ def test_a_429_burst_is_survived(sim, ledger: Ledger, tmp_path: Path) -> None:
     assert film.ok, film.summary()
     assert sim.faults.rate_limit.fired == 12
     assert len(sim.jobs()) == 3
+
+
+@pytest.mark.parametrize("fault", ["server_error", "drop_connection"])
+def test_errors_while_polling_are_survived(fault: str, sim, ledger: Ledger,
+                                           tmp_path: Path) -> None:
+    setattr(sim.faults, fault, Fault(count=6, ops=frozenset({"retrieve"})))
+    film = studio_for(sim, ledger).run(make_plan(2, tag=f"poll-{fault}"), tmp_path / "f")
+    assert film.ok, film.summary()
+    assert getattr(sim.faults, fault).fired == 6 and sim.calls["create"] == 2
 
 
 def test_a_429_on_create_is_retried_without_a_second_job(sim, ledger: Ledger,
