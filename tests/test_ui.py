@@ -288,6 +288,24 @@ def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> No
     assert "export default" in player._esm and ".sorafilm-shot" in player._css
 
 
+def test_player_gives_the_path_in_the_servers_form_first(
+    film_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server was started on a symlinked folder: its serverRoot keeps the link, while
+    # the kernel's getcwd() is resolved. JPY_SESSION_NAME carries the server's form.
+    notebook_dir = film_dir.parent.parent
+    link = tmp_path / "link"
+    link.symlink_to(notebook_dir, target_is_directory=True)
+    monkeypatch.chdir(link)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(link / "tour.ipynb"))
+    player = VideoPlayer(film_dir)
+    assert player.abs_paths == [
+        (link / "out" / "film1" / "film.mp4").as_posix(),
+        (film_dir / "film.mp4").resolve().as_posix(),
+    ]
+    assert player.abs_path == player.abs_paths[0] and player.src_path == "out/film1/film.mp4"
+
+
 def test_player_lists_shots_with_start_prompt_and_cost(film_dir: Path) -> None:
     player = VideoPlayer(film_dir, base_dir=film_dir)
     assert [(s["id"], s["start"], s["seconds"]) for s in player.shots] == [

@@ -24,12 +24,12 @@ function encodePath(path) {
 export function resolveSrc(model) {
   const explicit = model.get("src_url");
   if (explicit) return explicit;
-  const abs = model.get("abs_path") || "";
+  const candidates = (model.get("abs_paths") || []).concat([model.get("abs_path") || ""]);
   const rel = model.get("src_path") || "";
   const cfg = pageConfig();
-  if (cfg && abs) {
-    const root = String(cfg.serverRoot || "").replace(/\\/g, "/").replace(/\/+$/, "");
-    if (root && abs.startsWith(root + "/")) {
+  const root = cfg ? String(cfg.serverRoot || "").replace(/\\/g, "/").replace(/\/+$/, "") : "";
+  for (const abs of candidates) {
+    if (root && abs && abs.startsWith(root + "/")) {
       const base = String(cfg.baseUrl || "/").replace(/\/?$/, "/");
       return base + "files/" + encodePath(abs.slice(root.length + 1));
     }
@@ -137,13 +137,13 @@ function render({ model, el: root }) {
     if (index >= 0) seek(index);
   };
   model.on("change:shots change:title", drawShots);
-  model.on("change:poster change:src_path change:abs_path change:src_url", drawVideo);
+  model.on("change:poster change:src_path change:abs_path change:abs_paths change:src_url", drawVideo);
   model.on("change:seek_shot", onSeek);
   drawShots();
   drawVideo();
   return () => {
     model.off("change:shots change:title", drawShots);
-    model.off("change:poster change:src_path change:abs_path change:src_url", drawVideo);
+    model.off("change:poster change:src_path change:abs_path change:abs_paths change:src_url", drawVideo);
     model.off("change:seek_shot", onSeek);
     video.removeAttribute("src");
     video.load();

@@ -71,6 +71,26 @@ def shot_rows(film: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def server_paths(video: Path) -> list[str]:
+    """Absolute forms of ``video`` for matching against JupyterLab's ``serverRoot``.
+
+    The server knows its root as the user typed it (symlinks kept); the kernel's getcwd() is
+    resolved. Jupyter tells the kernel the notebook's path in the server's form
+    (JPY_SESSION_NAME), so the film's path is given in that form first, then resolved.
+    """
+    real = video.resolve()
+    forms = []
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session and os.path.isabs(session):
+        server_cwd = Path(session).parent
+        here = Path.cwd().resolve()
+        if server_cwd.resolve() == here:
+            rel = os.path.relpath(real, here)
+            forms.append(Path(os.path.normpath(server_cwd / rel)).as_posix())
+    forms.append(real.as_posix())
+    return list(dict.fromkeys(forms))
+
+
 def _posix_rel(path: Path, base: Path) -> str:
     return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
 
@@ -88,6 +108,7 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
 
     src_path = traitlets.Unicode("").tag(sync=True)  # relative to the notebook's folder
     abs_path = traitlets.Unicode("").tag(sync=True)  # for JupyterLab's files/ URL
+    abs_paths = traitlets.List(traitlets.Unicode()).tag(sync=True)  # all forms, best first
     src_url = traitlets.Unicode("").tag(sync=True)  # an explicit URL overrides both
     poster = traitlets.Unicode("").tag(sync=True)  # data:image/jpeg;base64,...
     title = traitlets.Unicode("").tag(sync=True)
@@ -113,7 +134,8 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
         at = min(rows[0]["seconds"] / 2, 2.0) if rows else 1.0
         super().__init__(
             src_path=_posix_rel(video, base),
-            abs_path=video.resolve().as_posix(),
+            abs_path=server_paths(video)[0],
+            abs_paths=server_paths(video),
             src_url=src_url,
             poster=poster_data_uri(video, at=at),
             title=title if title is not None else _film_title(film),
