@@ -381,6 +381,7 @@ def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
         assert "sorafilm-studio" in app._dom_classes
         first = app.plan
         assert first is not None and first.total == Cost(Decimal(120))
+        assert app.make.description == "Make the film · $1.20"
         # a new metaphor re-plans: another prompt, another plan id, same price
         entry = app.casting.entries[0]
         other = next(mid for mid, _ in entry.alternatives if mid != entry.metaphor.id)

@@ -157,6 +157,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]
             f"{table}</details>" + (f"<ul>{findings}</ul>" if findings else "")
         )
         self.make.disabled = bool(plan.blocked or self.budget.over_budget or self.running)
+        self.make.description = f"Make the film · {plan.total}"  # the price, on the button
 
     def make_film(self, *, block: bool = True) -> Any:
         """Run the studio on the current plan; block=False returns at once (the button)."""
