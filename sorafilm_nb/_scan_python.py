@@ -36,11 +36,28 @@ from ._scan_text import doc_words
 PARSER_VERSION = "py-6"
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
-_BLOCKS = frozenset(
-    getattr(ast, n)
+# statement type -> what to do with it; anything else is skipped at the cost of one lookup
+_BLOCK = 0
+_KIND: dict[type, int] = {
+    getattr(ast, n): _BLOCK
     for n in ("If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try", "TryStar", "Match")
     if hasattr(ast, n)
+}
+_ASSIGN = 2  # only module-level ones matter (``__all__``)
+_KIND.update(
+    {
+        t: 1
+        for t in (
+            ast.FunctionDef,
+            ast.AsyncFunctionDef,
+            ast.ClassDef,
+            ast.Raise,
+            ast.ImportFrom,
+            ast.Import,
+        )
+    }
 )
+_KIND.update({ast.Assign: _ASSIGN, ast.AugAssign: _ASSIGN})
 
 
 def summary_line(doc: str | None, limit: int = 160) -> str:
@@ -158,7 +175,26 @@ def _extract(tree: ast.Module, data: bytes) -> dict[str, Any]:
     while stack:
         body, depth = stack.pop()
         for node in body:
-            if isinstance(node, _DEF):
+            kind = _KIND.get(type(node))
+            if kind is None or (kind == _ASSIGN and depth):  # most statements end here
+                continue
+            if kind == _BLOCK:
+                inner = depth if depth != 1 else 2
+                for attr in ("body", "orelse", "finalbody"):
+                    sub = getattr(node, attr, None)
+                    if sub:
+                        stack.append((sub, inner))
+                for handler in getattr(node, "handlers", ()):
+                    typ = handler.type
+                    elts = typ.elts if isinstance(typ, ast.Tuple) else [typ] if typ else []
+                    for elt in elts:
+                        name = _exc_name(elt)
+                        if name:
+                            _tally(caught, name, handler.lineno)
+                    stack.append((handler.body, inner))
+                for case in getattr(node, "cases", ()):
+                    stack.append((case.body, inner))
+            elif isinstance(node, _DEF):
                 if depth < 2:
                     doc = ast.get_docstring(node, clean=True)
                     if doc:
@@ -194,22 +230,6 @@ def _extract(tree: ast.Module, data: bytes) -> dict[str, Any]:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
                     exported.extend(_str_list(node.value))
-            elif type(node) in _BLOCKS:
-                inner = depth if depth != 1 else 2
-                for attr in ("body", "orelse", "finalbody"):
-                    sub = getattr(node, attr, None)
-                    if sub:
-                        stack.append((sub, inner))
-                for handler in getattr(node, "handlers", ()):
-                    typ = handler.type
-                    elts = typ.elts if isinstance(typ, ast.Tuple) else [typ] if typ else []
-                    for elt in elts:
-                        name = _exc_name(elt)
-                        if name:
-                            _tally(caught, name, handler.lineno)
-                    stack.append((handler.body, inner))
-                for case in getattr(node, "cases", ()):
-                    stack.append((case.body, inner))
 
     result: dict[str, Any] = {"lang": "python", "doc": summary_line(mod_doc)}
     if classes:
