@@ -100,6 +100,11 @@ log = logging.getLogger(__name__)
 LEDGER_ENV = "SORAFILM_LEDGER"
 DATA_DIR_ENV = "SORAFILM_DATA_DIR"
 FILENAME = "ledger.sqlite3"
+# Runs on the embedded simulator cost nothing: they are priced and booked exactly like real
+# ones (so the flow, the budget checks and the reports can be tried), but in a ledger file of
+# their own, so a demo never eats into the real month's budget.
+SIM_FILENAME = "simulator-ledger.sqlite3"
+SIM_LEDGER_ENV = "SORAFILM_SIM_LEDGER"
 SQLITE_HEADER = b"SQLite format 3\x00"
 UTC = timezone.utc
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
@@ -277,17 +282,22 @@ class ImportResult:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def default_path() -> Path:
-    """$SORAFILM_LEDGER, else $SORAFILM_DATA_DIR/ledger.sqlite3, else the user data dir."""
-    env = os.environ.get(LEDGER_ENV, "").strip()
+def default_path(*, simulator: bool = False) -> Path:
+    """$SORAFILM_LEDGER, else $SORAFILM_DATA_DIR/ledger.sqlite3, else the user data dir.
+
+    With simulator=True, the sandbox ledger for simulated runs: $SORAFILM_SIM_LEDGER, else
+    simulator-ledger.sqlite3 beside where the real ledger would be by default.
+    """
+    env = os.environ.get(SIM_LEDGER_ENV if simulator else LEDGER_ENV, "").strip()
     if env:
         return Path(env).expanduser()
+    name = SIM_FILENAME if simulator else FILENAME
     data = os.environ.get(DATA_DIR_ENV, "").strip()
     if data:
-        return Path(data).expanduser() / FILENAME
+        return Path(data).expanduser() / name
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("sorafilm-nb")) / FILENAME
+    return Path(platformdirs.user_data_dir("sorafilm-nb")) / name
 
 
 def _utcnow() -> datetime:

@@ -201,8 +201,10 @@ class _Run:
 class Studio:
     """Turns Plans into films on a VideoBackend, with every cent reserved in a Ledger first.
 
-    Studio() with no arguments starts an embedded simulator (no key, no network) and uses the
-    default ledger file; `close()` (or a with-block) stops the simulator it started.
+    Studio() with no arguments starts an embedded simulator (no key, no network) and books its
+    jobs in the sandbox ledger (ledger.default_path(simulator=True)); with any other backend
+    and no ledger given, the default ledger file. `close()` (or a with-block) stops the
+    simulator it started.
     """
 
     def __init__(self, backend: VideoBackend | None = None, ledger: Ledger | None = None, *,
@@ -223,9 +225,12 @@ class Studio:
             backend = OpenAIBackend.for_simulator(self._simulator)
             self._finalizer = weakref.finalize(self, self._simulator.stop)
         if ledger is None:
-            from .ledger import Ledger
+            from .ledger import Ledger, default_path
 
-            ledger = Ledger()
+            # Simulated jobs cost nothing: they are booked in the sandbox ledger, never
+            # against the real month's budget.
+            simulated = getattr(backend, "name", "") == "simulator"
+            ledger = Ledger(default_path(simulator=simulated))
         self.backend: VideoBackend = backend
         self.ledger = ledger
         self.concurrency = concurrency

@@ -58,7 +58,14 @@ def register(subparsers: Any) -> None:
         default=argparse.SUPPRESS,
         help="ledger file (default: $SORAFILM_LEDGER or the user data folder)",
     )
+    common.add_argument(
+        "--simulator",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="the sandbox ledger of runs on the embedded simulator (they cost nothing)",
+    )
     parser.add_argument("--ledger", metavar="PATH", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--simulator", action="store_true", default=False, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="budget_command", metavar="ACTION", required=True)
 
     show = sub.add_parser("show", parents=[common], help="this month: limit, spent, remaining")
@@ -117,7 +124,12 @@ def register(subparsers: Any) -> None:
 def _open(args: argparse.Namespace) -> Any:
     from ..ledger import Ledger
 
-    return Ledger(getattr(args, "ledger", None))
+    path = getattr(args, "ledger", None)
+    if path is None and getattr(args, "simulator", False):
+        from ..ledger import default_path
+
+        path = default_path(simulator=True)
+    return Ledger(path)
 
 
 def _show(args: argparse.Namespace) -> int:

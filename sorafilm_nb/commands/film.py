@@ -57,7 +57,8 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
          help="a Videos API at this URL (with --real; or a `sorafilm simulate` server, key "
          "from OPENAI_API_KEY)")
     _add(parser, where, "--ledger", metavar="PATH", default=None,
-         help="ledger file (default: $SORAFILM_LEDGER or the user data folder)")
+         help="ledger file (default: $SORAFILM_LEDGER or the user data folder; on the "
+         "embedded simulator, the sandbox ledger simulator-ledger.sqlite3 beside it)")
     _add(parser, where, "--concurrency", type=_positive_int, default=2, metavar="N",
          help="shots rendered at once (default 2)")
     _add(parser, where, "--poll-timeout", type=_positive_float, default=1800.0, metavar="S",
@@ -229,9 +230,22 @@ def print_plan(plan: Plan, out: Callable[[str], Any] = print) -> None:
     out(format_plan(plan))
 
 
+def use_sandbox_ledger(args: argparse.Namespace) -> None:
+    """On the embedded simulator, book in the sandbox ledger unless --ledger says otherwise.
+
+    Simulated jobs are priced and reserved like real ones, so the whole flow can be tried,
+    but they cost nothing: booking them in the real ledger would eat the real month's budget.
+    """
+    if not (args.real or args.base_url) and args.ledger is None:
+        from ..ledger import default_path
+
+        args.ledger = str(default_path(simulator=True))
+
+
 def handle(args: argparse.Namespace) -> int:
     if (args.real or args.base_url) and not args.dry_run:
         api_key(args)
+    use_sandbox_ledger(args)
     plan = make_plan(args)
     print_plan(plan)
     if plan.blocked:

@@ -13,7 +13,14 @@ import argparse
 import sys
 from typing import Any
 
-from .film import Bars, Session, add_backend_arguments, print_film, studio_for
+from .film import (
+    Bars,
+    Session,
+    add_backend_arguments,
+    print_film,
+    studio_for,
+    use_sandbox_ledger,
+)
 
 RETRYABLE = ("failed", "lost", "expired")
 
@@ -35,6 +42,7 @@ def handle(args: argparse.Namespace) -> int:
     from ..film import Film
 
     before = Film.load(args.out)  # a clear error for a folder that is not a film
+    use_sandbox_ledger(args)
     with Session(args) as session:
         print(f"resuming {args.out} ({len(before.shots)} shots) on {session.where}", flush=True)
         bars = Bars(len(before.shots))
