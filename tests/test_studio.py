@@ -20,7 +20,7 @@ from sorafilm_nb.backends.base import Job, NotFound
 from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Fault, Simulator
 from sorafilm_nb.film import Film, FilmError, sha256_file
-from sorafilm_nb.ledger import BudgetExceeded, Ledger
+from sorafilm_nb.ledger import BudgetExceeded, Ledger, default_path
 from sorafilm_nb.pricing import Cost, PriceTable
 from sorafilm_nb.render import media_duration, render_animatic
 from sorafilm_nb.studio import ShotProgress, Studio
@@ -657,7 +657,9 @@ def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> 
     assert studio._simulator is None
     with pytest.raises(RuntimeError, match="not running"):
         sim.base_url  # noqa: B018 - the simulator was stopped with the studio
-    with Ledger(os.environ["SORAFILM_LEDGER"]) as led:  # the default ledger, per conftest
+    # simulated jobs are booked in the sandbox ledger, and the real one is never created
+    assert not Path(os.environ["SORAFILM_LEDGER"]).exists()
+    with Ledger(default_path(simulator=True)) as led:
         assert [r.status for r in led.records()] == ["completed"]
 
 
