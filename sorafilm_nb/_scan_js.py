@@ -13,7 +13,7 @@ from typing import Any
 from ._scan_python import identifiers, summary_line
 from ._scan_text import doc_words
 
-PARSER_VERSION = "js-4"
+PARSER_VERSION = "js-5"
 
 _QUERY = """
 (class_declaration) @class

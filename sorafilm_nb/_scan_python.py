@@ -33,7 +33,7 @@ from typing import Any
 from ._scan_text import doc_words
 
 # Bump when the shape or meaning of the result changes: it is part of every cache key.
-PARSER_VERSION = "py-6"
+PARSER_VERSION = "py-7"
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statement type -> what to do with it; anything else is skipped at the cost of one lookup

@@ -194,6 +194,12 @@ def _analyze(
         index, note = load_index(stem, root)
         if note:
             notes.append(note)
+        if index["files"] and index.get("scanners") != _scanners():
+            # A (size, mtime) match below skips hashing, so the content keys (which carry the
+            # parser version) are never recomputed: an index written by another scanner
+            # version must not be trusted at all, or an upgrade would serve stale results.
+            index = empty_index()
+            notes.append("cache written by another scanner version, rebuilt")
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
 
@@ -336,6 +342,7 @@ def _analyze(
             "root": str(root),
             "gen": gen,
             "started_ns": started_ns,
+            "scanners": _scanners(),
             "files": new_files,
             "profile": [fingerprint, profile.to_json()],
         }
@@ -414,6 +421,13 @@ def _stats(
     if notes:
         stats["cache_notes"] = list(notes)
     return stats
+
+
+def _scanners() -> str:
+    """The versions of every scanner and of the ranking: what an index's entries depend on."""
+    from ._scan_worker import parser_version
+
+    return f"{parser_version('python')}|{parser_version('javascript')}|{RANK_VERSION}"
 
 
 # A file whose mtime is this close to the scan that cached it is re-hashed (git's racy rule).

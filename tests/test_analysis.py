@@ -599,3 +599,18 @@ def test_django_core_subset(monkeypatch: pytest.MonkeyPatch) -> None:
     assert validation.caught > 0
     # test code does not outrank the code it tests; django.core ships none, so: no tests/
     assert not any(c.file.startswith("tests/") for c in prof.concepts[:20])
+
+
+def test_cache_from_another_scanner_version_is_rebuilt(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade of a scanner must re-parse: the (size, mtime) fast path never re-keys."""
+    repo = small_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    first = analyze(repo, cache_dir=cache)
+    assert analyze(repo, cache_dir=cache).stats["parsed"] == 0
+    monkeypatch.setattr(analysis, "_scanners", lambda: "py-999|js-999|rank-999")
+    upgraded = analyze(repo, cache_dir=cache)
+    assert upgraded.stats["parsed"] == 5
+    assert any("another scanner version" in n for n in upgraded.stats["cache_notes"])
+    assert upgraded == first
+    assert analyze(repo, cache_dir=cache).stats["parsed"] == 0  # and trusted again after
