@@ -21,6 +21,7 @@ _VARS = (
     "SORAFILM_CACHE_DIR",
     "SORAFILM_DATA_DIR",
     "SORAFILM_LEDGER",
+    "SORAFILM_SIM_LEDGER",
     "SORAFILM_NOTEBOOK_OUT",
     "SORAFILM_REPO",
     "OPENAI_API_KEY",
@@ -33,7 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
     global _TMP
     _TMP = Path(tempfile.mkdtemp(prefix="sorafilm-nbval-"))
     _SAVED.update({k: os.environ.get(k) for k in _VARS})
-    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY", "SORAFILM_REPO"):
+    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY", "SORAFILM_REPO",
+                "SORAFILM_SIM_LEDGER"):
         os.environ.pop(key, None)
     os.environ["SORAFILM_CACHE_DIR"] = str(_TMP / "cache")
     os.environ["SORAFILM_DATA_DIR"] = str(_TMP / "data")

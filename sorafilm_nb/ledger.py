@@ -463,6 +463,12 @@ class Ledger:
         self._db = self._open()
         self._pid = os.getpid()
 
+    @classmethod
+    def for_simulator(cls, **kwargs: Any) -> Ledger:
+        """The sandbox ledger that runs on the embedded simulator book in (they cost nothing,
+        so they never count against the real month's budget)."""
+        return cls(default_path(simulator=True), **kwargs)
+
     # -- opening -----------------------------------------------------------------------------
 
     def _refuse(self, why: str) -> LedgerError:

@@ -229,8 +229,8 @@ def studio(
     top: int = 8,
 ) -> StudioApp:
     """The whole pipeline for ``repo`` as one app. Runs on the embedded simulator unless a
-    ``backend`` is given; spends only through ``ledger`` (default: $SORAFILM_LEDGER or the
-    user's ledger). Films go to ``out_dir/<plan id>/``."""
+    ``backend`` is given; spends only through ``ledger`` (default: the sandbox ledger on the
+    simulator, else $SORAFILM_LEDGER or the user's ledger). Films go to ``out_dir/<plan id>/``."""
     from ..analysis import analyze
     from ..datafiles import packaged
     from ..metaphors import cast
@@ -240,7 +240,8 @@ def studio(
     if ledger is None:
         from ..ledger import Ledger
 
-        ledger = Ledger()
+        # simulated films book in the sandbox ledger, never against the real budget
+        ledger = Ledger.for_simulator() if backend is None else Ledger()
     table = prices if prices is not None else PriceTable.load()
     profile = analyze(str(repo))
     casting = cast(profile, theme, top=top)
