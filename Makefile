@@ -15,8 +15,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The whole flow on the embedded simulator: no key, no network, no spend (simulated jobs are
+# booked in the sandbox ledger, never the real one). The film lands in $(OUT)/demo/film.mp4.
 demo: $(STAMP)
-	$(VENV)/bin/sorafilm analyze .
+	$(VENV)/bin/sorafilm analyze . --top 8
+	rm -rf $(OUT)/demo
+	$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
+	@echo "open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -28,6 +33,7 @@ test-browser: $(STAMP)
 	$(PY) -m pytest -m browser tests/browser
 
 bench: $(STAMP)
+	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: $(STAMP)
