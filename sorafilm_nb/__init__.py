@@ -11,6 +11,8 @@ so ``import sorafilm_nb`` loads none of pandas, openai, matplotlib or ipywidgets
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +42,8 @@ _EXPORTS: dict[str, str] = {
     "BudgetExceeded": "ledger",
     "Simulator": "backends.simulator",
     "Studio": "studio",
+    "ShotProgress": "studio",
+    "Film": "film",
     "share": "share",
 }
 
@@ -55,6 +59,22 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+# Public functions that share their module's name. `import sorafilm_nb.plan` (which any
+# `from .plan import ...` does) binds the submodule as an attribute of the package, so without
+# this `sf.plan(...)` would be the module or the function depending on what ran first.
+_SHADOWED = frozenset(n for n, m in _EXPORTS.items() if n == m)
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return  # the submodule stays reachable as sys.modules["sorafilm_nb.<name>"]
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
@@ -62,6 +82,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .analysis import Concept, RepoProfile, ScanWarning, analyze
     from .backends.simulator import Simulator
+    from .film import Film
     from .ledger import BudgetExceeded, Ledger
     from .metaphors import CastEntry, Casting, Metaphor, MetaphorLibrary, cast
     from .plan import Plan, plan
@@ -69,4 +90,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .prompts import Tier
     from .share import share
     from .story import Shot, Storyboard, StoryTemplate, storyboard
-    from .studio import Studio
+    from .studio import ShotProgress, Studio

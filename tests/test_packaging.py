@@ -32,6 +32,7 @@ def test_public_api_is_pinned() -> None:
             "Casting",
             "Concept",
             "Cost",
+            "Film",
             "Ledger",
             "Metaphor",
             "MetaphorLibrary",
@@ -40,6 +41,7 @@ def test_public_api_is_pinned() -> None:
             "RepoProfile",
             "ScanWarning",
             "Shot",
+            "ShotProgress",
             "Simulator",
             "StoryTemplate",
             "Storyboard",
@@ -52,6 +54,23 @@ def test_public_api_is_pinned() -> None:
             "storyboard",
         ]
     )
+
+
+def test_functions_named_like_their_module_stay_functions() -> None:
+    """`sf.plan` is the function even after `sorafilm_nb.plan` (the module) was imported."""
+    code = (
+        "import sorafilm_nb.plan, sorafilm_nb.share, sorafilm_nb as sf;"
+        "from sorafilm_nb.plan import Plan;"
+        "print(callable(sf.plan), callable(sf.share), sf.plan.__module__, Plan.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "sorafilm_nb.plan", "Plan"]
+
+
+def test_every_public_name_resolves() -> None:
+    for name in sorafilm_nb.__all__:
+        value = getattr(sorafilm_nb, name)
+        assert getattr(value, "__name__", name) == name, name
 
 
 def test_unknown_attribute_is_an_attribute_error() -> None:
