@@ -1,0 +1,27 @@
+"""The README's Python example runs as written (with its output folder moved to a temp dir)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## In Python\n\n```python\n(.*?)```", readme, re.S)
+    assert block, "README has no Python example"
+    code = block.group(1).replace('"out/mine"', repr(str(tmp_path / "mine")))
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # our own README
+    out = capsys.readouterr().out
+    film = namespace["film"]
+    assert film.ok and film.film == tmp_path / "mine" / "film.mp4"  # type: ignore[attr-defined]
+    assert film.film.stat().st_size > 10_000  # type: ignore[attr-defined]
+    assert "sora-2 at 1280x720" in out and "$" in out
+    assert " -> " in out  # the casting lines
