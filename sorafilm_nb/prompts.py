@@ -164,6 +164,14 @@ class Wording:
     droppable: frozenset[str]
     tones: dict[str, tuple[str, ...]]
     file: str = ""
+    # the lines a user's typed gag plays (setup, gag, escalation, reaction): no {prop}, since
+    # the metaphor's props belong to its own gag
+    custom: tuple[str, ...] = (
+        "{hero} steps up to it, full of confidence",
+        "it happens: {gag}",
+        "{hero} tries once more; it happens again",
+        "{hero} looks straight into the camera",
+    )
 
 
 @cache
@@ -177,18 +185,34 @@ def wording(path: str | None = None) -> Wording:
     for tone, table in tones_raw.items():
         if not isinstance(table, dict):
             raise DataFileError(file, "expected a [tone.NAME] table", entry=f"tone.{tone}")
-        lines = str_list(table, "actions", file=file, entry=f"tone.{tone}")
-        if len(lines) != 4 or sum("{gag}" in x for x in lines) != 1:
-            raise DataFileError(
-                file,
-                "expected 4 lines (setup, gag, escalation, reaction), exactly one containing {gag}",
-                entry=f"tone.{tone}",
-                field="actions",
-            )
-        tones[tone] = lines
+        tones[tone] = _four_lines(table, file, f"tone.{tone}")
     if "default" not in tones:
         raise DataFileError(file, "a [tone.default] table is required", field="tone")
-    return Wording(droppable, tones, file)
+    if "custom" not in data:
+        return Wording(droppable, tones, file)
+    custom = field(data, "custom", dict, file=file)
+    lines = _four_lines(custom, file, "custom")
+    if any("{prop}" in x for x in lines):
+        raise DataFileError(
+            file,
+            "a typed gag has no props of its own: no {prop} here",
+            entry="custom",
+            field="actions",
+        )
+    return Wording(droppable, tones, file, lines)
+
+
+def _four_lines(table: dict[str, Any], file: str, entry: str) -> tuple[str, ...]:
+    """A table's four action lines: setup, gag, escalation, reaction; one names {gag}."""
+    lines = str_list(table, "actions", file=file, entry=entry)
+    if len(lines) != 4 or sum("{gag}" in x for x in lines) != 1:
+        raise DataFileError(
+            file,
+            "expected 4 lines (setup, gag, escalation, reaction), exactly one containing {gag}",
+            entry=entry,
+            field="actions",
+        )
+    return lines
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -296,7 +320,14 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         parts["hero"] = who + ("," if "," in who else "")
         parts["subject"] = _sentence(f"faces {gag}")
         parts["props"] = _sentence("Props: " + ", ".join(props)) if props else ""
-        if entry.metaphor.actions:
+        mood = entry.metaphor.tone
+        if entry.custom_gag:
+            # the typed gag replaces the metaphor on screen: its props, actions and tone
+            # belong to another gag and would contradict this one
+            parts["props"] = ""
+            mood = ""
+            lines = _lines_for(shot.seconds, wording().custom)
+        elif entry.metaphor.actions:
             lines = list(entry.metaphor.actions)[: _max_lines(shot.seconds)]
         else:
             w = wording()
@@ -305,7 +336,6 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         # the subject already has the whole gag; the action line names its core only
         core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
         lines = [_fmt(x, hero=hero, Hero=_cap(hero), gag=core, prop=prop) for x in lines]
-        mood = entry.metaphor.tone
         caption = shot.title.rstrip("…")
     else:
         scene = beat.scene.strip()

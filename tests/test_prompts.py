@@ -266,3 +266,41 @@ def test_render_prompts_equals_the_plain_two_pass_compression(tier: Tier | int) 
     assert [(p.text, p.tokens, p.tokens_before, p.fits, p.steps) for p in got] == [
         (c.text, c.tokens, c.tokens_before, c.fits, c.steps) for c in expected
     ]
+
+
+def test_a_custom_gag_plays_generic_actions_not_the_old_metaphors() -> None:
+    """A typed gag replaces the whole metaphor on screen: the old metaphor's own timed
+    actions, its props and its mood would show a different gag in the same shot."""
+    own = dataclasses.replace(
+        MILK,
+        actions=(
+            "{hero} tips the milk carton over the glass",
+            "shakes it harder and peers into the spout",
+            "shrugs at the camera",
+        ),
+    )
+    casting = make_casting(1)
+    e = dataclasses.replace(casting.entries[0], metaphor=own)
+    typed = dataclasses.replace(e, custom_gag="a teapot that whistles a warning")
+    for entry, expect_milk in ((e, True), (typed, False)):
+        board = storyboard(Casting(casting.profile, casting.library, (entry,)), "single-12", 8)
+        parts = dict(render_sections(board.shots[0], board))
+        text = "\n".join(parts.values()).lower()
+        assert ("milk" in text) is expect_milk, text
+        assert ("carton" in text) is expect_milk, text
+    assert "teapot that whistles a warning" in parts["subject"]
+    assert "teapot that whistles a warning" in parts["actions"]
+    assert "props" not in parts and "mood" not in parts["camera"]
+    assert len(parts["actions"].splitlines()) == 4  # "Actions:" and three timed beats
+    assert "{" not in parts["actions"]
+
+
+def test_custom_lines_with_a_prop_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "prompts.toml"
+    four = '["{hero} takes the {prop}", "it happens: {gag}", "again", "a look"]'
+    bad.write_text(
+        f'droppable = ["x"]\n[tone.default]\nactions = {four}\n[custom]\nactions = {four}\n'
+    )
+    with pytest.raises(DataFileError, match=r"entry 'custom', field 'actions'.*\{prop\}"):
+        wording(str(bad))
+    assert "{prop}" not in "".join(wording().custom)
