@@ -386,3 +386,18 @@ def test_the_id_is_the_same_in_other_processes_whatever_the_hash_seed() -> None:
         )
         ids.add(out.stdout.strip())
     assert ids == {plan(CASTING, target_seconds=96).id}
+
+
+def test_an_out_folder_that_cannot_be_one_is_a_one_line_error_before_any_work(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me\n")
+    for out in (a_file, a_file / "inside"):
+        for cmd in (["plan"], ["film", "--dry-run"]):
+            argv = [*cmd, "--repo", str(tiny_repo), "--template", "single-12", "--out", str(out)]
+            assert main(argv) == 2, argv
+            captured = capsys.readouterr()
+            assert "--out" in captured.err and str(out) in captured.err
+            assert "Traceback" not in captured.err and captured.out == ""  # nothing planned
+    assert a_file.read_text() == "keep me\n"

@@ -243,8 +243,11 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from .plan import check_out_dir
+
     if (args.real or args.base_url) and not args.dry_run:
         api_key(args)
+    check_out_dir(args.out)
     use_sandbox_ledger(args)
     plan = make_plan(args)
     print_plan(plan)

@@ -178,6 +178,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def check_out_dir(out: str) -> Path:
+    """The --out folder, checked before any work: it is a folder or can become one.
+
+    Nothing is created here (a dry run writes nothing); a file in the way, or a path under a
+    file, is a one-line error instead of a traceback after the plan was printed.
+    """
+    from ..errors import SorafilmError
+
+    folder = Path(out).expanduser()
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        where = "is a file" if probe == folder else f"is under {probe}, a file"
+        raise SorafilmError(f"--out {out} {where}, not a folder; choose another folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise SorafilmError(f"--out {out}: cannot write in {probe} (permission denied)")
+    return folder
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write text to path via a temp file in the same folder and os.replace."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -241,6 +261,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
 
 
 def run(args: argparse.Namespace) -> int:
+    folder = check_out_dir(args.out) if args.out else None
     result = plan_from_args(args, must_exist=True)
     verbose = getattr(args, "verbose", False)
     out = sys.stdout
@@ -249,11 +270,17 @@ def run(args: argparse.Namespace) -> int:
         out.write(result.to_json() + "\n")
     else:
         out.write(format_plan(result, verbose=verbose) + "\n")
-    if args.out:
-        folder = Path(args.out).expanduser()
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / "plan.json", result.to_json() + "\n")
-        write_atomic(folder / "plan.md", result.to_markdown())
+    if folder is not None:
+        from ..errors import SorafilmError
+
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / "plan.json", result.to_json() + "\n")
+            write_atomic(folder / "plan.md", result.to_markdown())
+        except OSError as exc:
+            raise SorafilmError(
+                f"--out {args.out}: cannot write the plan files: {exc.strerror or exc}"
+            ) from None
         print(f"wrote {folder / 'plan.json'} and {folder / 'plan.md'}", file=notes)
     if result.blocked:
         print(
