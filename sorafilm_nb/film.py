@@ -120,15 +120,29 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK
-    fh = open(path, "a+b")  # noqa: SIM115 - held open for the life of the lock
-    try:
+    for _ in range(100):
+        fh = open(path, "a+b")  # noqa: SIM115 - held open for the life of the lock
         try:
             _lock_file(fh)
         except OSError:
             fh.seek(0)
             holder = fh.read(32).decode("ascii", "replace").strip() or "another process"
+            fh.close()
             raise FilmError(f"{folder} is in use by process {holder}; wait for it to finish "
                             "(nothing was submitted)") from None
+        except BaseException:
+            fh.close()
+            raise
+        # The holder before us unlinks the file as it leaves: if it did so between our open
+        # and our lock, we hold a lock on a file nobody else can see, and a newcomer would
+        # create and lock a fresh one. Only a lock on the file at the path counts.
+        if _same_file(fh, path):
+            break
+        _unlock_file(fh)
+        fh.close()
+    else:  # pragma: no cover - a path swapped under us a hundred times running
+        raise FilmError(f"{folder}: could not take the folder lock {LOCK}")
+    try:
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()).encode())
@@ -137,10 +151,19 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             with contextlib.suppress(OSError):
-                path.unlink()  # still ours: a newcomer fails at once (non-blocking), no race
+                path.unlink()  # still ours; one who opened it meanwhile sees it gone, retries
             _unlock_file(fh)
     finally:
         fh.close()
+
+
+def _same_file(fh: Any, path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    own = os.fstat(fh.fileno())
+    return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)
 
 
 def _lock_file(fh: Any) -> None:
@@ -251,6 +274,15 @@ class ShotResult:
     def ok(self) -> bool:
         return self.status == COMPLETED and self.file is not None
 
+    def __repr__(self) -> str:  # the prompt is .prompt; one line says where the shot is
+        cost = self.billed if self.billed is not None else f"est. {self.estimated}"
+        where = self.file or self.job_id or "not submitted"
+        err = f", {self.error_code or 'error'}" if self.error and not self.ok else ""
+        return (
+            f"ShotResult({self.shot_id}, {self.status}, {self.seconds} s, {self.model} at "
+            f"{self.size}, {cost}, {where}{err})"
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "shot_id": self.shot_id,
@@ -339,6 +371,14 @@ class Film:
     @property
     def ok(self) -> bool:
         return self.film is not None and all(s.ok for s in self.shots)
+
+    def __repr__(self) -> str:  # every shot's prompt would make this thousands of characters
+        done = sum(1 for s in self.shots if s.ok)
+        film = self.film.name if self.film is not None else "no film yet"
+        return (
+            f"Film({str(self.out_dir)!r}, {done}/{len(self.shots)} shots, billed {self.billed}, "
+            f"{film}, plan {self.plan_id})"
+        )
 
     @property
     def retry(self) -> tuple[str, ...]:

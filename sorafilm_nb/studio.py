@@ -80,6 +80,7 @@ log = logging.getLogger(__name__)
 __all__ = ["ShotProgress", "Studio"]
 
 MODERATION = "moderation_blocked"
+SIMULATOR = "simulator"  # the backend name of every simulated run (OpenAIBackend.for_simulator)
 # The stitched film may differ from the sum of its clips by container rounding (10 ms per
 # clip as ffmpeg prints it); anything more means a clip was dropped or cut.
 DURATION_TOLERANCE_S = 0.1
@@ -229,7 +230,7 @@ class Studio:
 
             # Simulated jobs cost nothing: they are booked in the sandbox ledger, never
             # against the real month's budget.
-            simulated = getattr(backend, "name", "") == "simulator"
+            simulated = getattr(backend, "name", "") == SIMULATOR
             ledger = Ledger(default_path(simulator=simulated))
         self.backend: VideoBackend = backend
         self.ledger = ledger
@@ -327,8 +328,26 @@ class Studio:
         with folder_lock(folder):
             return self._resume(folder, on_progress)
 
+    def _same_world(self, folder: Path, data: dict[str, Any]) -> None:
+        """Refuse a folder made on the simulator when this Studio talks to a paid API, and
+        the other way round.
+
+        The two book in different ledgers and know different job ids: resuming a real film on
+        a fresh simulator would mark its paid, still-running jobs lost (and never download
+        them), and resuming a simulated film on the real API would pay for every shot again.
+        """
+        made_on = data.get("backend")
+        if not isinstance(made_on, str) or not made_on:
+            return
+        if (made_on == SIMULATOR) != (self.backend_name == SIMULATOR):
+            how = ("on the simulator (no --real)" if made_on == SIMULATOR
+                   else "on that API (sorafilm resume --real, or its --base-url)")
+            raise FilmError(f"{folder} was made on {made_on!r}, not {self.backend_name!r}; "
+                            f"resume it {how}. Nothing was changed or submitted.")
+
     def _resume(self, folder: Path, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
+        self._same_world(folder, data)
         shots = shots_from_manifest(folder, data)
         run = _Run(out_dir=folder, plan_id=data["plan_id"], plan_json=data.get("plan"),
                    shots=shots, backend=self.backend_name, on_progress=on_progress,
@@ -418,6 +437,7 @@ class Studio:
     def _rerun(self, folder: Path, shots: list[str | int], model: str | None,
                size: str | None, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
+        self._same_world(folder, data)
         current = shots_from_manifest(folder, data)
         ids = {s.shot_id: i for i, s in enumerate(current)}
         chosen: list[int] = []
@@ -676,7 +696,12 @@ class Studio:
             self._gate.wait()
             try:
                 job = self.backend.retrieve(job_id)
-            except RateLimited as exc:
+            except RateLimited as exc:  # the overall timeout holds here too
+                if time.monotonic() > deadline:
+                    run.update(index, status="timeout",
+                               error=f"still rate limited after {self.poll_timeout:.0f} s "
+                                     f"({exc}); resume() keeps polling it")
+                    return None
                 self._rate_limited(run, index, exc, backoff)
                 backoff = min(backoff * 2, self.max_poll_interval)
                 continue

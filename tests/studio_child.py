@@ -72,7 +72,8 @@ def main(argv: list[str]) -> int:
     from sorafilm_nb.studio import Studio
 
     base_url, out_dir, ledger_path, shots, seconds = argv
-    backend = OpenAIBackend(api_key=os.environ["OPENAI_API_KEY"], base_url=base_url)
+    backend = OpenAIBackend(api_key=os.environ["OPENAI_API_KEY"], base_url=base_url,
+                            name="simulator")  # resumed on the same simulator
     plan = make_plan(int(shots), seconds=int(seconds), tag="kill-test")
     studio = Studio(backend, Ledger(ledger_path), concurrency=int(shots),
                     max_poll_interval=0.2, min_poll_interval=0.05)

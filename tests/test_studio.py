@@ -322,7 +322,7 @@ def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
     from sorafilm_nb.studio import _Run
 
     run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=run_shots,
-               backend="sim", on_progress=None)
+               backend="simulator", on_progress=None)
     out.mkdir()
     studio._reserve_all(run, [0, 1])
     backend = OpenAIBackend.for_simulator(sim)
@@ -352,7 +352,7 @@ def test_resume_looks_before_creating_even_after_a_stale_release(sim, ledger: Le
     studio = studio_for(sim, ledger)
     shots = studio._shots_of(plan)
     run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=shots,
-               backend="sim", on_progress=None)
+               backend="simulator", on_progress=None)
     studio._reserve_all(run, [0])
     OpenAIBackend.for_simulator(sim).create(prompt=shots[0].prompt, model="sora-2",
                                             seconds=4, size="1280x720")
@@ -694,3 +694,83 @@ def test_one_process_at_a_time_per_film_folder(sim, ledger: Ledger, tmp_path: Pa
     assert sim.calls["create"] == 1
     assert studio_for(sim, ledger).resume(out).ok  # free again once released
     assert not (out / ".sorafilm.lock").exists()
+
+
+def test_folder_lock_holds_when_the_last_holder_leaves_mid_take(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """B opens the lock file, A (leaving) unlinks and unlocks it, B locks the orphan: B must
+    not count that as the lock, or a newcomer C would lock a fresh file and run beside B."""
+    import contextlib
+
+    from sorafilm_nb import film as film_mod
+
+    out = tmp_path / "f"
+    leaving = contextlib.ExitStack()
+    leaving.enter_context(film_mod.folder_lock(out))  # A
+    real = film_mod._lock_file
+    raced: list[bool] = []
+
+    def racing(fh) -> None:
+        if not raced:
+            raced.append(True)
+            leaving.close()  # A leaves between B's open and B's lock
+        real(fh)
+
+    monkeypatch.setattr(film_mod, "_lock_file", racing)
+    with film_mod.folder_lock(out):  # B
+        assert raced and (out / ".sorafilm.lock").exists()
+        with pytest.raises(FilmError, match="in use"), film_mod.folder_lock(out):  # C
+            pass
+    assert not (out / ".sorafilm.lock").exists()
+
+
+def test_polling_gives_up_on_endless_429s(sim, ledger: Ledger, tmp_path: Path) -> None:
+    """The overall poll timeout holds when every retrieve is rate limited, too."""
+    plan = make_plan(1, tag="429-forever")
+    sim.faults.rate_limit = Fault(probability=1.0, ops=frozenset({"retrieve"}))
+    studio = Studio(OpenAIBackend.for_simulator(sim, max_retries=0), ledger, poll_timeout=1.0,
+                    max_poll_interval=0.1, min_poll_interval=0.05)
+    result: list[Film] = []
+    worker = threading.Thread(target=lambda: result.append(studio.run(plan, tmp_path / "f")),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=15)
+    hung = worker.is_alive()
+    studio.close()
+    worker.join(timeout=10)
+    assert not hung, "polling never gave up on a server that only answers 429"
+    (shot,) = result[0].shots
+    assert shot.status == "timeout" and "rate limited" in (shot.error or "")
+    assert shot.job_id is not None and sim.calls["create"] == 1
+    # the job may still bill: its reservation stays open for resume()
+    assert [r.job_id for r in ledger.pending() if r.plan_id == plan.id] == [shot.job_id]
+
+
+def test_a_real_api_folder_is_not_resumed_on_the_simulator(sim, ledger: Ledger,
+                                                           tmp_path: Path) -> None:
+    """`sorafilm resume DIR` without --real (a fresh simulator, the sandbox ledger) must not
+    mark a paid film's running jobs lost; nor may a simulated film be resumed on a paid API."""
+    slow = Simulator(job_seconds=60, poll_after_ms=50, render_scale=0.2).start()
+    try:
+        paid = OpenAIBackend(api_key=slow.api_key, base_url=slow.base_url)  # name "openai"
+        plan = make_plan(2, tag="paid")
+        out = tmp_path / "paid"
+        film = Studio(paid, ledger, poll_timeout=0.3, max_poll_interval=0.1).run(plan, out)
+        assert {s.status for s in film.shots} <= {"timeout", "queued", "in_progress"}
+        before = (out / "manifest.json").read_bytes()
+        with pytest.raises(FilmError, match=r"was made on 'openai'.*--real"), Studio() as local:
+            local.resume(out)
+        with pytest.raises(FilmError, match="was made on 'openai'"):
+            studio_for(sim, ledger).run(plan, out)  # a re-run cell resumes: same check
+        assert (out / "manifest.json").read_bytes() == before
+        assert sim.calls["create"] == 0 and sim.calls["retrieve"] == 0
+        assert len([r for r in ledger.pending() if r.plan_id == plan.id]) == 2
+
+        simulated = tmp_path / "simulated"
+        studio_for(sim, ledger, poll_timeout=0.01).run(make_plan(1, tag="sim"), simulated)
+        creates = slow.calls["create"]
+        with pytest.raises(FilmError, match="was made on 'simulator'"):
+            Studio(paid, ledger).resume(simulated)
+        assert slow.calls["create"] == creates
+    finally:
+        slow.stop()
