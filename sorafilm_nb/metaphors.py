@@ -156,6 +156,12 @@ class MetaphorLibrary:
     def ids(self) -> tuple[str, ...]:
         return tuple(m.id for m in self.metaphors)
 
+    def __repr__(self) -> str:  # a notebook shows this line, not every metaphor's fields
+        return (
+            f"MetaphorLibrary(theme={self.theme!r}, {len(self.metaphors)} metaphors, "
+            f"style={_clip(self.style.name, 60)!r})"
+        )
+
     def __contains__(self, metaphor_id: object) -> bool:
         return any(m.id == metaphor_id for m in self.metaphors)
 
@@ -281,6 +287,13 @@ class CastEntry:
     def gag(self) -> str:
         return self.custom_gag or self.metaphor.gag
 
+    def __repr__(self) -> str:  # not the concept's and the metaphor's every field
+        custom = f", custom gag {_clip(self.custom_gag, 60)!r}" if self.custom_gag else ""
+        return (
+            f"CastEntry({self.concept.name} ({self.concept.kind}) -> {self.metaphor.id}, "
+            f"score {self.score:g}{custom})"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         c = self.concept
         return {
@@ -301,6 +314,32 @@ class Casting:
     profile: RepoProfile
     library: MetaphorLibrary
     entries: tuple[CastEntry, ...]
+
+    def __repr__(self) -> str:  # the profile alone would print the whole repository
+        shown = ", ".join(f"{e.concept.name}->{e.metaphor.id}" for e in self.entries[:3])
+        more = f", +{len(self.entries) - 3} more" if len(self.entries) > 3 else ""
+        return _clip(
+            f"Casting(repo={self.profile.name!r}, theme={self.library.theme!r}, "
+            f"{len(self.entries)} entries: {shown}{more})",
+            280,
+        )
+
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the casting as a table: concept, kind, metaphor, gag."""
+        lines = [
+            f"**Casting** of `{self.profile.name}` in theme `{self.library.theme}` "
+            f"({len(self.entries)} concepts)",
+            "",
+            "| # | concept | kind | metaphor | gag |",
+            "|---:|---|---|---|---|",
+        ]
+        for i, e in enumerate(self.entries):
+            gag = e.gag + (" *(typed)*" if e.custom_gag else "")
+            lines.append(
+                f"| {i + 1} | {_md(e.concept.name)} | {e.concept.kind} | {_md(e.metaphor.id)} "
+                f"| {_md(gag)} |"
+            )
+        return "\n".join(lines) + "\n"
 
     def entry(self, concept: str | int) -> CastEntry:
         """The entry for a concept name (case-sensitive first, then not) or an index."""
@@ -741,3 +780,14 @@ def packaged_dir() -> Path:
     from .datafiles import data_dir
 
     return data_dir() / "metaphors"
+
+
+def _clip(text: str, limit: int) -> str:
+    """Text cut to limit characters with an ellipsis: reprs stay one short line."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _md(text: str) -> str:
+    """Text safe in a markdown table cell (a pipe would start a new cell)."""
+    return " ".join(str(text).split()).replace("|", "\\|")

@@ -185,7 +185,27 @@ class Plan:
             f"{self.total_text}"
         )
 
-    def to_markdown(self) -> str:
+    def __repr__(self) -> str:  # the storyboard inside would print the whole repository
+        b = self.storyboard
+        lint = (
+            f"{len(self.errors())} errors, {len(self.warnings())} warnings"
+            if self.findings
+            else "no findings"
+        )
+        return (
+            f"Plan({self.id}, {b.template.id}, theme {b.casting.library.theme}, "
+            f"{len(b.shots)} shots, {b.seconds} s on {b.model} at {b.size}, {self.tier_label}, "
+            f"{self.total_text}, {lint}{', blocked' if self.blocked else ''})"
+        )
+
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the summary, the shot table and the lint; the prompts are in
+        plan.prompts and in to_markdown() (eleven prompts would bury the table)."""
+        return self.to_markdown(prompts=False)
+
+    def to_markdown(self, prompts: bool = True) -> str:
+        """The plan as markdown (plan.md): summary, shot table, lint and, unless
+        prompts=False, every prompt."""
         b = self.storyboard
         profile = b.casting.profile
         lines = [
@@ -222,6 +242,8 @@ class Plan:
         for f in self.findings:
             where = f" (shot {f.shot_index + 1})" if f.shot_index is not None else ""
             lines.append(f"- **{f.severity}** `{f.rule}`{where}: {f.message}. *Fix:* {f.hint}")
+        if not prompts:
+            return "\n".join(lines) + "\n"
         lines += ["", "## Prompts"]
         for row in self.rows():
             lines += [

@@ -122,6 +122,13 @@ class ShotPrompt:
     def ratio(self) -> float:
         return self.tokens / self.tokens_before if self.tokens_before else 1.0
 
+    def __repr__(self) -> str:  # the text is .text; a notebook line says what it is
+        fit = "fits" if self.fits else f"over the cap of {self.cap}"
+        return (
+            f"ShotPrompt(shot {self.shot_index + 1}, {self.tokens}/{self.tokens_before} tokens, "
+            f"cap {self.cap}, {fit})"
+        )
+
     def section(self, name: str) -> str:
         """One named section's text ("" when absent or removed)."""
         return next((text for key, text in self.sections if key == name), "")

@@ -139,6 +139,11 @@ class StoryTemplate:
         """The shortest film this template makes: one 4 s clip per beat."""
         return UNIT * len(self.beats)
 
+    def __repr__(self) -> str:  # one line, not every beat's purpose, scene and actions
+        names = ", ".join(b.name for b in self.beats)
+        text = f"StoryTemplate({self.id!r}, {self.target_seconds} s, {len(self.beats)} beats: "
+        return text + (names if len(names) <= 200 else names[:199] + "…") + ")"
+
 
 @lru_cache(maxsize=32)
 def _load_cached(path: str, mtime_ns: int, size: int) -> StoryTemplate:
@@ -246,6 +251,13 @@ class Storyboard:
     @property
     def seconds(self) -> int:
         return sum(s.seconds for s in self.shots)
+
+    def __repr__(self) -> str:  # the casting inside would print the whole repository
+        return (
+            f"Storyboard({self.template.id!r}, {len(self.shots)} shots, {self.seconds} s "
+            f"(target {self.target_seconds} s), {self.model} at {self.size}, "
+            f"theme {self.casting.library.theme!r})"
+        )
 
     def beat(self, name: str) -> Beat:
         """The template's beat of that name (every shot's beat is one of them)."""

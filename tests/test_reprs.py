@@ -1,0 +1,114 @@
+"""What a notebook shows for the main objects: a short, readable repr (never a dump of the
+nested dataclasses, which runs to hundreds of thousands of characters for a real repository)
+and, for the plan and the casting, a markdown view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from story_fixtures import make_casting
+
+from sorafilm_nb.film import Film, ShotResult
+from sorafilm_nb.metaphors import MetaphorLibrary
+from sorafilm_nb.plan import plan
+from sorafilm_nb.pricing import Cost
+from sorafilm_nb.story import StoryTemplate, storyboard
+
+CASTING = make_casting(10)
+PLAN = plan(CASTING, template="silent-90", target_seconds=96)
+SHORT = 300  # characters: one line in a notebook, two at most
+
+
+def test_plan_repr_is_one_short_line_with_what_matters() -> None:
+    r = repr(PLAN)
+    assert len(r) <= SHORT and "\n" not in r, r
+    for part in (
+        PLAN.id,
+        "silent-90",
+        f"{len(PLAN.storyboard.shots)} shots",
+        "sora-2",
+        str(PLAN.total),
+    ):
+        assert part in r, (part, r)
+
+
+def test_plan_markdown_in_a_notebook_is_the_table_and_lint_without_every_prompt() -> None:
+    md = PLAN._repr_markdown_()
+    assert "| # | beat |" in md and "## Lint" in md
+    assert "## Prompts" not in md and PLAN.prompts[0].text not in md
+    assert "## Prompts" in PLAN.to_markdown()  # the file keeps them
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        CASTING,
+        CASTING.entries[0],
+        CASTING.library,
+        MetaphorLibrary.load("kitchen"),
+        PLAN.storyboard,
+        PLAN.storyboard.template,
+        StoryTemplate.load("silent-90"),
+        PLAN.prompts[0],
+    ],
+    ids=lambda o: type(o).__name__,
+)
+def test_reprs_are_short_and_name_their_type(obj: object) -> None:
+    r = repr(obj)
+    assert r.startswith(type(obj).__name__ + "(") and len(r) <= SHORT and "\n" not in r, r
+
+
+def test_the_reprs_say_what_they_hold() -> None:
+    e = CASTING.entries[0]
+    assert e.concept.name in repr(e) and e.metaphor.id in repr(e)
+    assert e.concept.name in repr(CASTING) and f"{len(CASTING.entries)} entries" in repr(CASTING)
+    assert "kitchen" in repr(MetaphorLibrary.load("kitchen"))
+    assert "96" in repr(PLAN.storyboard) or f"{PLAN.storyboard.seconds} s" in repr(PLAN.storyboard)
+    p = PLAN.prompts[0]
+    assert f"{p.tokens}/{p.tokens_before} tokens" in repr(p)
+
+
+def test_casting_markdown_is_a_table_of_concept_and_metaphor() -> None:
+    md = CASTING._repr_markdown_()
+    assert md.count("\n|") >= len(CASTING.entries) + 1
+    for e in CASTING.entries:
+        assert e.concept.name in md and e.metaphor.id in md
+
+
+def test_a_custom_gag_shows_in_the_casting_views() -> None:
+    c = CASTING.recast(0, custom_gag="a teapot | that whistles")
+    assert "a teapot \\| that whistles" in c._repr_markdown_()  # a pipe does not split a cell
+    assert "custom" in repr(c.entries[0])
+
+
+def test_a_real_storyboard_repr_stays_short() -> None:
+    board = storyboard(CASTING, "teaser-30", 28)
+    assert len(repr(board)) <= SHORT and "teaser-30" in repr(board)
+
+
+def test_film_and_shot_result_reprs_are_short(tmp_path: Path) -> None:
+    shots = tuple(
+        ShotResult(
+            f"shot-{i + 1:02d}",
+            i,
+            "completed",
+            f"video_{i}",
+            8,
+            "sora-2",
+            "1280x720",
+            prompt=PLAN.prompts[i].text,
+            estimated=Cost(80),
+            billed=Cost(80),
+            file=f"shot-{i + 1:02d}.mp4",
+        )
+        for i in range(len(PLAN.prompts))
+    )
+    film = Film(
+        tmp_path, tmp_path / "film.mp4", shots, Cost(880), tmp_path / "manifest.json", PLAN.id
+    )
+    r = repr(film)
+    assert r.startswith("Film(") and len(r) <= SHORT and "\n" not in r, r
+    assert str(tmp_path) in r and f"{len(shots)}/{len(shots)} shots" in r and "$8.80" in r
+    s = repr(shots[0])
+    assert s.startswith("ShotResult(shot-01") and len(s) <= SHORT and "\n" not in s, s
