@@ -288,11 +288,24 @@ def film_seconds(template: StoryTemplate, target: int) -> int:
             raise PlanError(
                 f"template {template.id!r} has {len(template.beats)} beats and needs at least "
                 f"{need} s (one 4 s clip per beat); a {target} s target cannot fit it. Use a "
-                f"target of {need - UNIT} s or more, or a shorter template such as "
-                "'teaser-30' or 'single-12'"
+                f"target of {need - UNIT} s or more (the film then runs {need} s)"
+                + _templates_that_fit(target, template.id)
             )
         total = need
     return total
+
+
+def _templates_that_fit(target: int, but: str) -> str:
+    """", or a template with fewer beats: 'single-12'" for the packaged templates that make
+    a film of this target (never the one that did not fit)."""
+    fit = [
+        name
+        for name in sorted(packaged("stories"))
+        if name != but and StoryTemplate.load(name).min_seconds() - UNIT <= target
+    ]
+    if not fit:
+        return ""
+    return ", or a template with fewer beats: " + " or ".join(repr(n) for n in fit)
 
 
 def beat_units(template: StoryTemplate, total_seconds: int) -> list[int]:

@@ -219,3 +219,19 @@ def test_unknown_template_lists_the_packaged_ones() -> None:
 def test_template_that_cannot_fit_says_why() -> None:
     with pytest.raises(PlanError, match="has 5 beats and needs at least 20 s"):
         storyboard(CASTINGS[3], "silent-90", 8)
+
+
+def test_a_too_short_target_suggests_only_templates_that_fit_never_itself() -> None:
+    teaser = TEMPLATES["teaser-30"]
+    with pytest.raises(PlanError) as info:
+        film_seconds(teaser, 5)
+    msg = str(info.value)
+    assert "'single-12'" in msg and "such as 'teaser-30'" not in msg and "or 'teaser-30'" not in msg
+    # the two figures agree: the shortest target it accepts and the film that target makes
+    assert "a target of 8 s or more" in msg and "(the film then runs 12 s)" in msg
+    silent = TEMPLATES["silent-90"]
+    with pytest.raises(PlanError) as info:
+        film_seconds(silent, 4)
+    msg = str(info.value)
+    assert "'single-12'" in msg and "'teaser-30'" not in msg  # teaser needs 8 s, not 4
+    assert "silent-90'" in msg.split(";")[0] or "template 'silent-90'" in msg
