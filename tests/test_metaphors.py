@@ -631,3 +631,25 @@ def test_casting_is_identical_across_processes_and_hash_seeds() -> None:
                               capture_output=True, text=True, timeout=60)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+# Verbs a gag's main clause must not carry: the prompt reads "<protagonist> faces <gag>", so a
+# gag is a noun phrase ("an icebox that bursts open"), never a sentence ("an icebox bursts").
+_FINITE = {
+    "bursts", "opens", "slides", "sends", "leads", "lowers", "swings", "starts", "holds",
+    "lands", "rings", "spills", "falls", "arrives", "pours", "breaks", "explodes", "drops",
+}
+_RELATIVE = {"that", "which", "who", "whose", "where", "when", "until", "while", "as"}
+
+
+@pytest.mark.parametrize("theme", ["kitchen", "space", "heist"])
+def test_every_packaged_gag_reads_after_faces(theme: str) -> None:
+    lib = MetaphorLibrary.load(theme)
+    bad = []
+    for m in lib.metaphors:
+        words = re.split(r"[:;,]", m.gag, maxsplit=1)[0].lower().split()
+        for i, w in enumerate(words):
+            if w in _FINITE and not _RELATIVE & set(words[:i]):
+                bad.append(f"{m.id}: {m.gag}")
+                break
+    assert not bad, "gags that are sentences, not noun phrases:\n" + "\n".join(bad)
