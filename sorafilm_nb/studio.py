@@ -368,8 +368,12 @@ class Studio:
                 continue
             if shot.status in FINAL_STATES and shot.status != COMPLETED:
                 if shot.job_id in by_job:  # killed between the manifest and the ledger
-                    self._ledger_fail(shot.job_id, shot.error or shot.status,
-                                      refused=shot.status == REFUSED, billed=shot.billed)
+                    by_job.pop(shot.job_id)
+                    if shot.status == EXPIRED:  # it completed, so it was billed
+                        self._settle(run, i, None)
+                    else:
+                        self._ledger_fail(shot.job_id, shot.error or shot.status,
+                                          refused=shot.status == REFUSED, billed=shot.billed)
                 continue
             if shot.job_id is None:
                 attached = [r for r in by_job.values() if getattr(r, "shot", None)
@@ -772,10 +776,12 @@ class Studio:
             except RateLimited as exc:
                 self._rate_limited(run, index, exc, backoff)
             except (ContentExpired, NotFound) as exc:
-                # The job completed, so it was billed: settle it, and say the file is gone.
+                # The job completed, so it was billed: settle it (the ledger first, so a crash
+                # in between leaves an open job for resume(), never an unbilled final state),
+                # then say the file is gone.
+                self._settle(run, index, job)
                 run.update(index, status=EXPIRED, error=f"completed but not downloadable: {exc}",
                            error_code="expired")
-                self._settle(run, index, job)
                 return
             except BackendError as exc:
                 if attempt == 3:

@@ -270,6 +270,49 @@ def test_expired_content_is_a_reported_state(sim, ledger: Ledger, tmp_path: Path
     assert row.status == "completed" and row.billed_cents == 40
 
 
+class _Killed(BaseException):
+    """Stands in for a SIGKILL at one exact line (nothing after it runs in this run)."""
+
+
+def test_expired_content_killed_before_the_ledger_heard_is_still_billed(
+        sim, ledger: Ledger, tmp_path: Path, monkeypatch) -> None:
+    sim.faults.expire_content = Fault(count=1)
+    out = tmp_path / "f"
+    plan = make_plan(1, tag="expired-kill")
+
+    def killed(*args, **kwargs):
+        raise _Killed()
+
+    monkeypatch.setattr(ledger, "settle", killed)
+    with pytest.raises(_Killed):
+        studio_for(sim, ledger).run(plan, out)
+    monkeypatch.undo()
+    film = studio_for(sim, ledger).resume(out)
+    (shot,) = film.shots
+    assert shot.status == "expired" and shot.billed is not None and shot.billed.cents == 40
+    (row,) = plan_rows(ledger, plan.id)
+    assert (row.status, row.billed_cents) == ("completed", 40)  # never "failed", unbilled
+    assert sim.calls["create"] == 1
+
+
+def test_resume_bills_an_expired_shot_the_ledger_still_holds_open(
+        sim, ledger: Ledger, tmp_path: Path) -> None:
+    """A manifest that says expired (written before the ledger heard, as older versions did)
+    is settled at its price on resume: the job completed, so it was billed."""
+    out = tmp_path / "f"
+    plan = make_plan(1, tag="expired-open")
+    film = studio_for(sim, ledger, poll_timeout=0.01).run(plan, out)
+    assert film.shots[0].status in ("timeout", "queued", "in_progress")
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["shots"][0].update(status="expired", error="completed but not downloadable",
+                                billed_cents=None)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    film = studio_for(sim, ledger).resume(out)
+    assert film.shots[0].status == "expired" and film.shots[0].billed.cents == 40
+    (row,) = plan_rows(ledger, plan.id)
+    assert (row.status, row.billed_cents) == ("completed", 40)
+
+
 def test_poll_timeout_is_reported_and_resume_finishes(ledger: Ledger, tmp_path: Path) -> None:
     with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
         out = tmp_path / "f"
