@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,20 @@ def test_a_too_short_target_suggests_only_templates_that_fit_never_itself() -> N
     msg = str(info.value)
     assert "'single-12'" in msg and "'teaser-30'" not in msg  # teaser needs 8 s, not 4
     assert "silent-90'" in msg.split(";")[0] or "template 'silent-90'" in msg
+
+
+# A template is shared by every theme: its scene and action lines for uncast shots must not
+# name a costume or set piece some theme lacks (the astronaut has no hat to hang on a peg,
+# a capsule has no dust to settle), nor a second camera effect (the beat has its camera line).
+_THEME_SPECIFIC = {"hat", "cap", "peg", "room", "dust", "iris", "irises", "kitchen", "cup"}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_template_lines_fit_every_theme(name: str) -> None:
+    found = []
+    for beat in TEMPLATES[name].beats:
+        for line in (beat.scene, *beat.actions):
+            words = set(re.findall(r"[a-z]+", line.lower()))
+            if words & _THEME_SPECIFIC:
+                found.append(f"{beat.name}: {line}")
+    assert not found, "\n".join(found)
