@@ -401,3 +401,23 @@ def test_an_out_folder_that_cannot_be_one_is_a_one_line_error_before_any_work(
             assert "--out" in captured.err and str(out) in captured.err
             assert "Traceback" not in captured.err and captured.out == ""  # nothing planned
     assert a_file.read_text() == "keep me\n"
+
+
+def test_cli_an_unpriced_model_or_size_is_bad_input_in_one_line(
+    tiny_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On the command line a model or size the price table lacks is a typo to fix (exit 2,
+    one line naming the allowed values), not a plan with the same error on every shot."""
+    cases = [
+        (["--model", "sora-3"], "sora-2, sora-2-pro"),
+        (["--size", "1792x1024"], "720x1280, 1280x720"),
+        (["--model", "sora-2-pro", "--size", "100x100"], "1792x1024"),
+    ]
+    for flags, allowed in cases:
+        for cmd in (["plan"], ["film", "--dry-run", "--out", str(tiny_repo / "never")]):
+            assert main([*cmd, "--repo", str(tiny_repo), *flags]) == 2, (cmd, flags)
+            captured = capsys.readouterr()
+            assert captured.out == "" and allowed in captured.err, captured.err
+            assert len(captured.err.strip().splitlines()) == 1, captured.err
+    assert not (tiny_repo / "never").exists()
+    assert main(["plan", "--repo", str(tiny_repo), "--model", "sora-2-2025-10-06"]) == 0

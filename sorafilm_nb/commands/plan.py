@@ -236,8 +236,13 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
     from ..plan import plan
-    from ..pricing import Cost
+    from ..pricing import Cost, PriceTable
 
+    # A model or size the price table lacks is a typo on the command line: one line naming
+    # the allowed values (PriceError, exit 2), before any analysis. plan() itself reports it
+    # as a blocking finding instead, so a notebook still sees the rest of the plan.
+    table = PriceTable.load(getattr(args, "prices", None))
+    table.price_per_second(args.model, args.size)
     monthly = getattr(args, "monthly_budget", None)
     remaining = Cost(monthly) if monthly is not None else None
     ledger = None if remaining is not None else _ledger(args, must_exist=must_exist)
@@ -252,7 +257,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
             target_seconds=args.seconds,
             top=getattr(args, "top", 8),
             ledger=ledger,
-            prices=getattr(args, "prices", None),
+            prices=table,
             remaining=remaining,
         )
     finally:
