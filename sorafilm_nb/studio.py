@@ -22,6 +22,7 @@ Why it is shaped like this (see DESIGN.md, "Money is never at risk" and "The Vid
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import weakref
@@ -348,6 +349,7 @@ class Studio:
     def _resume(self, folder: Path, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
         self._same_world(folder, data)
+        _sweep_leftovers(folder)
         shots = shots_from_manifest(folder, data)
         run = _Run(out_dir=folder, plan_id=data["plan_id"], plan_json=data.get("plan"),
                    shots=shots, backend=self.backend_name, on_progress=on_progress,
@@ -442,6 +444,7 @@ class Studio:
                size: str | None, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
         self._same_world(folder, data)
+        _sweep_leftovers(folder)
         current = shots_from_manifest(folder, data)
         ids = {s.shot_id: i for i, s in enumerate(current)}
         chosen: list[int] = []
@@ -919,6 +922,28 @@ class Studio:
             log.debug("ledger has no remaining budget to report", exc_info=True)
             return None, None
         return remaining, None if budget is None else budget.limit
+
+
+# The temp files our own writers make in a film folder: a download (backends.openai_api), a
+# stitch (render), manifest.json and report.md (film.atomic_write_bytes), ffmpeg's concat list.
+_LEFTOVER = re.compile(r"^\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.partial(?:\.[a-z0-9]+)?"
+                       r"|(?:manifest\.json|report\.md)\.[A-Za-z0-9_]+\.tmp"
+                       r"|concat\.[A-Za-z0-9_]+\.txt)$")
+
+
+def _sweep_leftovers(folder: Path) -> None:
+    """Remove the temp files a killed process left in the film folder.
+
+    A SIGKILL mid-download runs no cleanup, so its half-written temp file stays. Called with
+    the folder lock held: no live writer can own one of these files then.
+    """
+    for path in folder.iterdir():
+        if _LEFTOVER.match(path.name) and path.is_file() and not path.is_symlink():
+            try:
+                path.unlink()
+                log.info("removed %s, left by an interrupted run", path.name)
+            except OSError as exc:
+                log.warning("could not remove %s: %s", path.name, exc)
 
 
 def _epoch(value: Any) -> float | None:

@@ -88,3 +88,44 @@ def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
             for shot in film.shots:
                 assert sha256_file(out / shot.file) == shot.sha256
             assert abs(media_duration(out / "film.mp4") - SHOTS * 4) < 0.1
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_sigkill_mid_download_leaves_no_partial_file_after_resume(tmp_path: Path) -> None:
+    """A kill mid-download leaves the half-written temp file (no finally runs); resume, which
+    holds the folder alone, clears such leftovers and downloads the clip again."""
+    from sorafilm_nb.backends.simulator import Fault
+
+    out = tmp_path / "film"
+    ledger_path = tmp_path / "ledger.sqlite3"
+    with Simulator(job_seconds=0.2, poll_after_ms=50, render_scale=0.2) as sim:
+        sim.faults.slow_download = Fault(count=1)
+        sim.faults.slow_bytes_per_second = 5_000
+        env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
+        child = subprocess.Popen(
+            [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path), "1", "4"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 30
+            partial: list[str] = []
+            while not partial and time.monotonic() < deadline and child.poll() is None:
+                time.sleep(0.05)
+                partial = [n for n in _hidden(out) if ".partial" in n] if out.exists() else []
+            assert partial, child.stderr.read().decode() if child.poll() else "no download"
+            time.sleep(0.2)  # some bytes are in it
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=10)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        assert [n for n in _hidden(out) if ".partial" in n], "the kill should leave it"
+        with Ledger(ledger_path) as ledger:
+            film = Studio(OpenAIBackend.for_simulator(sim), ledger,
+                          max_poll_interval=0.2).resume(out)
+            assert film.ok, film.summary()
+            assert sim.calls["create"] == 1
+        assert _hidden(out) == [], "resume must not leave temp files behind"
