@@ -80,6 +80,9 @@ RULES: dict[str, tuple[str, str]] = {
     "duplicate-shot": (WARNING, "two shots have the same prompt"),
     "style-drift": (WARNING, "the style, palette or lighting block differs between shots"),
     "over-budget": (ERROR, "the plan costs more than the remaining budget"),
+    # added by plan(), which knows the prices and the casting
+    "unpriced": (ERROR, "a shot's model or size has no price in the price table"),
+    "nothing-cast": (WARNING, "the repository gave no concept to cast: every shot is filler"),
 }
 
 LEGAL_SECONDS = (4, 8, 12)  # same as story.LEGAL_SECONDS; not imported to keep lint light

@@ -412,6 +412,20 @@ def plan(
                 "Pick a model and size the price table lists, or add them to your price file.",
             ),
         )
+    if board.shots and not casting.entries:
+        files = casting.profile.files_scanned
+        findings.append(
+            Finding(
+                "nothing-cast",
+                WARNING,
+                f"no concept of the repository was cast ({files} file"
+                f"{'' if files == 1 else 's'} scanned, {len(casting.profile.concepts)} "
+                f"concepts): every shot is generic filler, and it still costs {total}",
+                "Point the plan at the code's root folder (check that its files are not all "
+                "git-ignored or skipped: see the profile's warnings), or make the animatic "
+                "on the simulator first.",
+            )
+        )
     source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
     return Plan(
         board,

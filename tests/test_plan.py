@@ -13,7 +13,7 @@ from story_fixtures import MILK, make_casting
 
 from sorafilm_nb.analysis import analyze
 from sorafilm_nb.cli import main
-from sorafilm_nb.lint import ERROR
+from sorafilm_nb.lint import ERROR, RULES, WARNING
 from sorafilm_nb.plan import Plan, plan
 from sorafilm_nb.pricing import Cost, PriceTable
 from sorafilm_nb.prompts import Tier
@@ -421,3 +421,16 @@ def test_cli_an_unpriced_model_or_size_is_bad_input_in_one_line(
             assert len(captured.err.strip().splitlines()) == 1, captured.err
     assert not (tiny_repo / "never").exists()
     assert main(["plan", "--repo", str(tiny_repo), "--model", "sora-2-2025-10-06"]) == 0
+
+
+def test_a_repository_with_nothing_to_cast_warns_that_every_shot_is_filler(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    p = plan(empty, template="teaser-30")
+    hits = [f for f in p.findings if f.rule == "nothing-cast"]
+    assert len(hits) == 1 and hits[0].severity == WARNING and not p.blocked
+    assert "0 files" in hits[0].message and str(p.total) in hits[0].message
+    assert "nothing-cast" in RULES
+    assert not [f for f in plan(CASTING, target_seconds=24).findings if f.rule == "nothing-cast"]
