@@ -6,7 +6,10 @@ PATH defaults to the installed django package. Prints files, MB, files/s and MB/
 warm analysis time (best and median of N runs; cold uses a fresh cache dir each run), the time
 of `ctags -R` on the same tree (or, without ctags, of reading every scanned file), and the two
 ratios the targets are stated in: cold/ctags <= 2 and warm/cold <= 0.1. For scale it also
-times bare ``ast.parse`` of every .py file on one core: the floor of any ast-based scan.
+times bare ``ast.parse`` of every .py file on one core (the floor of any ast-based scan) and,
+when installed, bare tree-sitter parsing on one thread and split over two: the two-thread
+figure shows whether Parser.parse releases the GIL (in py-tree-sitter 0.26 it does not, so
+threads cannot spread parsing over cores; see analysis._run).
 """
 
 from __future__ import annotations
@@ -62,6 +65,43 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, float, float]:
     return min(times), statistics.median(times), min(cpus)
 
 
+def tree_sitter_lines(sources: list[bytes], runs: int) -> list[str]:
+    """Bare tree-sitter parse of sources on one thread and on two (GC paused), as lines."""
+    try:
+        import tree_sitter_python
+        from tree_sitter import Language, Parser
+    except ImportError:
+        return ["tree-sitter     not installed (pip install tree-sitter tree-sitter-python)"]
+    from concurrent.futures import ThreadPoolExecutor
+
+    language = Language(tree_sitter_python.language())
+
+    def parse_all(part: list[bytes]) -> None:
+        parser = Parser(language)
+        for data in part:
+            parser.parse(data)
+
+    def threads() -> None:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(parse_all, [sources[0::2], sources[1::2]]))
+
+    out = []
+    for label, fn in (
+        ("tree-sitter x1 ", lambda: parse_all(sources)),
+        ("tree-sitter x2 ", threads),
+    ):
+        gc.disable()
+        try:
+            best, med, cpu = timed(fn, runs)
+        finally:
+            gc.enable()
+        out.append(
+            f"{label} best {best:7.1f} ms   median {med:7.1f} ms   cpu {cpu:7.1f} ms   "
+            + ("(parse only, one thread)" if "1" in label else "(two threads: GIL released?)")
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", type=Path, default=None)
@@ -109,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             gc.enable()
 
     parse_best, parse_med, parse_cpu = timed(parse_only, args.runs)
+    ts_lines = tree_sitter_lines(py_sources, args.runs)
 
     with tempfile.TemporaryDirectory(prefix="sorafilm-bench-") as tmp:
         counter = iter(range(10**6))
@@ -144,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         f"ast.parse only  best {parse_best:7.1f} ms   median {parse_med:7.1f} ms   "
         f"cpu {parse_cpu:7.1f} ms   (one core, the floor of an ast scan)"
     )
+    for line in ts_lines:
+        print(line)
     print(
         f"cold analyze    best {cold_best:7.1f} ms   median {cold_med:7.1f} ms   "
         f"cpu {cold_cpu:7.1f} ms   {len(files) / cold_best * 1000:5.0f} files/s   "

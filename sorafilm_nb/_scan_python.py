@@ -27,13 +27,12 @@ spread over worker processes by analysis.py; see benchmarks/bench_analysis.py fo
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any
 
 from ._scan_text import doc_words
 
 # Bump when the shape or meaning of the result changes: it is part of every cache key.
-PARSER_VERSION = "py-7"
+PARSER_VERSION = "py-8"
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statement type -> what to do with it; anything else is skipped at the cost of one lookup
@@ -118,8 +117,10 @@ def _tally(table: dict[str, list[int]], name: str, line: int) -> None:
     entry = table.get(name)
     if entry is None:
         table[name] = [1, line]
-    else:
+    else:  # the walk is not in source order: keep the first line, whatever came first
         entry[0] += 1
+        if line < entry[1]:
+            entry[1] = line
 
 
 def scan_python(data: bytes) -> dict[str, Any]:
@@ -256,14 +257,24 @@ def _extract(tree: ast.Module, data: bytes) -> dict[str, Any]:
     return result
 
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+_IDENT_CHARS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+# every byte that cannot be part of an ASCII identifier -> a space
+_TO_SPACE = bytes(c if c in _IDENT_CHARS else 32 for c in range(256))
+_DIGITS = b"0123456789"
 
 
 def identifiers(data: bytes) -> str:
     """Every distinct identifier-like token of 3+ characters in the file, space-separated.
 
+    A token is ``[A-Za-z_][A-Za-z0-9_]{2,}``, found without a regex: bytes.translate turns
+    every other byte into a space and split() cuts there (both in C, a fifth cheaper than
+    re.findall), and leading digits are dropped (``9abc`` holds ``abc``). Non-ASCII bytes
+    are never part of a token, so invalid UTF-8 cannot get in.
+
     Used only to count in how many files a defined name occurs (its "references"): a lexical
     scan in C is ten times cheaper than visiting every ast node, and a name that occurs in a
     docstring or a comment of another file is a fair sign of centrality too.
     """
-    return " ".join(set(_IDENT.findall(data.decode("utf-8", "replace"))))
+    tokens = set(data.translate(_TO_SPACE).split())
+    kept = [t if t[0] > 57 else t.lstrip(_DIGITS) for t in tokens if len(t) > 2]
+    return b" ".join(t for t in kept if len(t) > 2).decode("ascii")

@@ -601,8 +601,9 @@ def test_django_core_subset(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not any(c.file.startswith("tests/") for c in prof.concepts[:20])
 
 
-def test_cache_from_another_scanner_version_is_rebuilt(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_from_another_scanner_version_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An upgrade of a scanner must re-parse: the (size, mtime) fast path never re-keys."""
     repo = small_repo(tmp_path / "repo")
     cache = tmp_path / "cache"
@@ -614,3 +615,48 @@ def test_cache_from_another_scanner_version_is_rebuilt(tmp_path: Path,
     assert any("another scanner version" in n for n in upgraded.stats["cache_notes"])
     assert upgraded == first
     assert analyze(repo, cache_dir=cache).stats["parsed"] == 0  # and trusted again after
+
+
+# ---------------------------------------------------------------- scanner details
+
+
+def test_identifiers_match_their_regex_definition() -> None:
+    """identifiers() skips the regex for speed; it must find exactly what the regex finds."""
+    import re
+
+    from sorafilm_nb._scan_python import identifiers
+
+    pattern = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+    samples = [
+        b"9abc _x __ab 1_2_3 x\xe9yz caf\xc3\xa9 \xff\xfeabc a1b2 _12 0x1F 1e10 __init__",
+        b"",
+        b"ab cd",
+        *(p.read_bytes() for p in sorted(package_dir("httpx").rglob("*.py"))),
+    ]
+    for data in samples:
+        expected = set(pattern.findall(data.decode("utf-8", "replace")))
+        assert set(identifiers(data).split()) == expected
+    assert "abc" in identifiers(samples[0]).split()  # leading digits dropped, not the token
+
+
+def test_raise_and_except_tally_keeps_the_first_line(tmp_path: Path) -> None:
+    """The statement walk is not in source order; the line reported is the first one."""
+    from sorafilm_nb._scan_python import scan_python
+
+    src = (
+        "def a():\n"
+        "    raise KeyError('x')\n"  # line 2, inside a function: walked after line 5
+        "class B:\n"
+        "    pass\n"
+        "raise KeyError('y')\n"
+        "try:\n"
+        "    pass\n"
+        "except KeyError:\n"
+        "    try:\n"
+        "        pass\n"
+        "    except KeyError:\n"
+        "        pass\n"
+    )
+    result = scan_python(src.encode())
+    assert result["rz"] == {"KeyError": [2, 2]}
+    assert result["ct"] == {"KeyError": [2, 8]}
