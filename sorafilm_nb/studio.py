@@ -418,6 +418,14 @@ class Studio:
                 self._release(reservation, "resume: no job was found for this reservation")
             run.update(i, status="planned", reservation_id=None, error=None, progress=0)
             fresh.append(i)
+        # A rerun killed between its reservations and its manifest write leaves reservations
+        # for shots the manifest still calls final. No create was sent for them (the rerun
+        # sends only after the manifest names them), so they are released, with a reason.
+        done = {s.shot_id for s in shots if s.status in FINAL_STATES}
+        for reservation in unattached:
+            if getattr(reservation, "shot", None) in done:
+                self._release(reservation, "resume: reserved by a rerun that stopped before "
+                                           "it sent anything")
         if fresh:
             self._reserve_all(run, fresh)
         self._execute(run, sorted(todo + fresh))

@@ -409,6 +409,30 @@ def test_resume_looks_before_creating_even_after_a_stale_release(sim, ledger: Le
     assert row.status == "completed" and row.billed_cents == 40
 
 
+def test_resume_releases_what_a_rerun_reserved_before_it_was_killed(
+        sim, ledger: Ledger, tmp_path: Path, monkeypatch) -> None:
+    from sorafilm_nb import studio as studio_mod
+
+    plan = make_plan(2, tag="rerun-kill")
+    out = tmp_path / "f"
+    assert studio_for(sim, ledger).run(plan, out).ok
+
+    def killed(self) -> None:
+        raise _Killed()
+
+    monkeypatch.setattr(studio_mod._Run, "save", killed)  # dies right after reserving
+    with pytest.raises(_Killed):
+        studio_for(sim, ledger).rerun(out, ["shot-02"], model="sora-2-pro")
+    monkeypatch.undo()
+    assert [r.shot for r in ledger.pending() if r.plan_id == plan.id] == ["shot-02"]
+    film = studio_for(sim, ledger).resume(out)
+    assert film.ok and sim.calls["create"] == 2
+    assert [r for r in ledger.pending() if r.plan_id == plan.id] == []
+    released = [r for r in plan_rows(ledger, plan.id) if r.status == "released"]
+    assert len(released) == 1 and "rerun" in released[0].reason
+    assert settled_sum(ledger, plan.id) == 80  # the draft only: nothing was rendered twice
+
+
 # -- draft → final ----------------------------------------------------------------------------
 
 
