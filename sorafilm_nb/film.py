@@ -367,6 +367,7 @@ class Film:
     duration_s: float | None = None  # the stitched film's duration, read back
     report: Path | None = None
     notes: tuple[str, ...] = ()  # problems worth telling (duration mismatch, resume hints)
+    backend: str = ""  # the manifest's backend: "simulator", "openai", "remote"
 
     @property
     def ok(self) -> bool:
@@ -395,7 +396,9 @@ class Film:
 
     def summary(self) -> str:
         done = sum(1 for s in self.shots if s.ok)
-        head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}"
+        # the simulator's bill is booked in the sandbox ledger; say so, or "$8.80" reads real
+        sim = " (simulated, no real money)" if self.backend == "simulator" else ""
+        head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}{sim}"
         if self.film is not None:
             return f"{head}; film: {self.film}"
         if self.retry:
@@ -475,6 +478,7 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         duration_s=data.get("film_duration_s"),
         report=report if report.is_file() else None,
         notes=tuple(data.get("notes") or ()),
+        backend=str(data.get("backend") or ""),
     )
 
 

@@ -112,3 +112,20 @@ def test_film_and_shot_result_reprs_are_short(tmp_path: Path) -> None:
     assert str(tmp_path) in r and f"{len(shots)}/{len(shots)} shots" in r and "$8.80" in r
     s = repr(shots[0])
     assert s.startswith("ShotResult(shot-01") and len(s) <= SHORT and "\n" not in s, s
+
+
+def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> None:
+    from sorafilm_nb.film import film_from_manifest, manifest_dict
+
+    shot = ShotResult(
+        "shot-01", 0, "completed", "video_1", 8, "sora-2", "1280x720", prompt="p",
+        estimated=Cost(80), billed=Cost(80), file="shot-01.mp4",
+    )
+    (tmp_path / "shot-01.mp4").write_bytes(b"\0")
+    for backend, simulated in (("simulator", True), ("openai", False)):
+        data = manifest_dict(plan_id="p1", plan={}, shots=[shot], backend=backend)
+        film = film_from_manifest(tmp_path, data)
+        assert film.backend == backend
+        text = film.summary()
+        assert "billed $0.80" in text
+        assert ("simulated" in text) is simulated, text
