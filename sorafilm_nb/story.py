@@ -296,7 +296,7 @@ def film_seconds(template: StoryTemplate, target: int) -> int:
 
 
 def _templates_that_fit(target: int, but: str) -> str:
-    """", or a template with fewer beats: 'single-12'" for the packaged templates that make
+    """ ", or a template with fewer beats: 'single-12'" for the packaged templates that make
     a film of this target (never the one that did not fit)."""
     fit = [
         name
@@ -426,8 +426,46 @@ def gag_title(entry: CastEntry, limit: int = 60) -> str:
     gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
     text = f"{entry.concept.name}: {gag}" if gag else entry.concept.name
     if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+        # the title is also the intertitle: cut before a phrase ("… of falling" reads broken),
+        # at a word only when no phrase boundary leaves a real title
+        head = text[: limit - 1]
+        cut = max(head.rfind(f" {w} ") for w in _PHRASE_STARTS)
+        if cut >= len(entry.concept.name) + 14:
+            text = head[:cut].rstrip(" ,") + "…"
+        else:
+            text = head.rsplit(" ", 1)[0] + "…"
     return text
+
+
+# Words that start a phrase a long title can lose: relative clauses and prepositions.
+_PHRASE_STARTS = (
+    "that",
+    "which",
+    "who",
+    "when",
+    "until",
+    "while",
+    "as",
+    "so",
+    "to",
+    "with",
+    "without",
+    "from",
+    "into",
+    "onto",
+    "across",
+    "through",
+    "over",
+    "under",
+    "in",
+    "on",
+    "of",
+    "for",
+    "by",
+    "at",
+    "and",
+    "or",
+)
 
 
 def storyboard(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -253,3 +254,28 @@ def test_template_lines_fit_every_theme(name: str) -> None:
             if words & _THEME_SPECIFIC:
                 found.append(f"{beat.name}: {line}")
     assert not found, "\n".join(found)
+
+
+def test_a_long_gag_title_is_cut_at_a_phrase_boundary_not_mid_phrase() -> None:
+    """The title is the intertitle: "...a cascade of falling" reads broken on a card."""
+    from sorafilm_nb.story import gag_title
+
+    casting = make_casting(1)
+    e = casting.entries[0]
+
+    def title(gag: str, name: str = "ApiError") -> str:
+        concept = dataclasses.replace(e.concept, name=name)
+        return gag_title(dataclasses.replace(e, concept=concept, custom_gag=gag))
+
+    apron = title("an apron held out to catch a cascade of falling eggs from the top shelf")
+    assert apron == "ApiError: the apron held out to catch a cascade…"
+    icebox = title(
+        "an overstuffed icebox that bursts open when one more egg is squeezed in", "size"
+    )
+    assert icebox == "size: the overstuffed icebox that bursts open…"
+    assert (
+        title("a jam jar lid that will not open") == "ApiError: the jam jar lid that will not open"
+    )
+    # no phrase boundary late enough: cut at a word, as before
+    long = title("a supercalifragilisticexpialidocious-contraption-of-levers-and-pulleys thing")
+    assert long.endswith("…") and len(long) <= 60
