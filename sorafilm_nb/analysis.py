@@ -470,7 +470,8 @@ def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
     The pool gets one process fewer than there are cores: this process works too, taking
     chunks from the far end of the queue that no worker has started yet, so no core idles
     and half the results never cross a pipe. Results come back marshalled (several times
-    cheaper than pickle for these plain dicts).
+    cheaper than pickle for these plain dicts). Processes, not threads: parsing is most of
+    the work and neither ``ast.parse`` nor tree-sitter's Parser.parse releases the GIL.
     """
     workers = _workers()
     method = _start_method() if len(todo) >= PARALLEL_MIN and workers >= 2 else None
