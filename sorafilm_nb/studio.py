@@ -85,6 +85,10 @@ SIMULATOR = "simulator"  # the backend name of every simulated run (OpenAIBacken
 # The stitched film may differ from the sum of its clips by container rounding (10 ms per
 # clip as ffmpeg prints it); anything more means a clip was dropped or cut.
 DURATION_TOLERANCE_S = 0.1
+# How far the server's clock may lag ours when resume() matches a job to a reservation by
+# created_at (as the backend's lookup_window): missing the job would pay for the shot twice;
+# a wider window only risks adopting an identical, unclaimed job, which is paid for anyway.
+CLOCK_SKEW_S = 60
 
 
 @dataclass(frozen=True)
@@ -851,14 +855,15 @@ class Studio:
 
     def _match(self, jobs: list[Job], shot: ShotResult, reservation: Any,
                claimed: set[str]) -> list[Job]:
-        """Jobs a reservation may have paid for: same request, created after it, unclaimed,
-        oldest first. A job the list shows without its prompt matches on the rest."""
+        """Jobs a reservation may have paid for: same request, created after it (by the
+        server's clock, allowed CLOCK_SKEW_S behind ours), unclaimed, oldest first. A job the
+        list shows without its prompt matches on the rest."""
         since = _epoch(getattr(reservation, "created_at", None))
         candidates = [
             j for j in jobs
             if j.id not in claimed and (j.prompt is None or j.prompt == shot.prompt)
             and self._same_model(j.model, shot.model) and int(j.seconds) == shot.seconds
-            and j.size == shot.size and (since is None or j.created_at >= since - 2)
+            and j.size == shot.size and (since is None or j.created_at >= since - CLOCK_SKEW_S)
         ]
         candidates.sort(key=lambda j: (j.prompt is None, j.created_at))
         return candidates

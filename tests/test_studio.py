@@ -384,6 +384,30 @@ def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
     assert settled_sum(ledger, plan.id) == 80
 
 
+def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger,
+                                                         tmp_path: Path) -> None:
+    """created_at is the server's clock: 30 s behind ours must not hide the job (and pay
+    for the shot again)."""
+    with Simulator(job_seconds=0.3, poll_after_ms=50, render_scale=0.2, skew=-30) as sim:
+        plan = make_plan(1, tag="skew")
+        out = tmp_path / "f"
+        studio = studio_for(sim, ledger)
+        from sorafilm_nb.studio import _Run
+
+        shots = studio._shots_of(plan)
+        run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=shots,
+                   backend="simulator", on_progress=None)
+        out.mkdir()
+        studio._reserve_all(run, [0])
+        job = OpenAIBackend.for_simulator(sim).create(prompt=shots[0].prompt, model="sora-2",
+                                                      seconds=4, size="1280x720")
+        assert job.created_at < time.time() - 25  # the server's clock, as sent
+        film = studio_for(sim, ledger).resume(out)
+        assert film.ok, film.summary()
+        assert sim.calls["create"] == 1 and film.shots[0].job_id == job.id
+        assert settled_sum(ledger, plan.id) == 40
+
+
 def test_resume_looks_before_creating_even_after_a_stale_release(sim, ledger: Ledger,
                                                                   tmp_path: Path) -> None:
     from sorafilm_nb.ledger import BudgetWarning

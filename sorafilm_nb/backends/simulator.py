@@ -117,6 +117,8 @@ class Simulator:
     faults: a :class:`FaultConfig` (all off by default; ``sim.faults`` can change any time).
     port: 0 picks a free port; workdir: where media is kept (default: a temp folder that
         is removed on ``stop()``); clock: the time source of ``job_seconds`` (tests).
+    skew: seconds the server's wall clock runs ahead of ours (negative: behind), as seen in
+        ``created_at``, ``completed_at`` and ``expires_at`` (clock-skew tests).
     """
 
     def __init__(self, *, api_key: str | None = None, port: int = 0,
@@ -126,7 +128,7 @@ class Simulator:
                  refuse_pattern: str | None = None, render: bool = True,
                  render_scale: float = 0.5, content_ttl: int = 3600,
                  workdir: str | Path | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, skew: float = 0.0) -> None:
         if api_key is not None and not api_key:
             raise ValueError("api_key must be None (accept any key) or a non-empty string")
         if job_seconds < 0 or (per_poll is not None and not 1 <= per_poll <= 100):
@@ -147,6 +149,7 @@ class Simulator:
         self.render_scale = render_scale
         self.content_ttl = content_ttl
         self.clock = clock
+        self.skew = float(skew)
         self.calls: Counter[str] = Counter()  # requests per operation, faults included
         self._workdir_arg = Path(workdir) if workdir else None
         self._jobs: dict[str, SimJob] = {}
@@ -243,6 +246,10 @@ class Simulator:
             with self._lock:
                 setattr(self.faults, name, fault)
 
+    def _wall(self) -> int:
+        """The server's wall clock in unix seconds (ours plus ``skew``)."""
+        return now() + round(self.skew)
+
     def count(self, op: str) -> None:
         """Record one request for ``op`` (``calls`` is read by tests and benchmarks)."""
         with self._lock:
@@ -254,7 +261,7 @@ class Simulator:
             job = self._jobs[job_id]
             job.expire = True
             if job.expires_at is not None:
-                job.expires_at = now() - 1
+                job.expires_at = self._wall() - 1
 
     def check_key(self, header: str | None) -> None:
         if not header or not header.startswith("Bearer ") or not header[7:].strip():
@@ -287,7 +294,7 @@ class Simulator:
         with self._lock:
             self._seq += 1
             job = SimJob(id=new_id(), seq=self._seq, model=model, seconds=seconds, size=size,
-                         prompt=prompt, created_at=now(), started=self.clock(),
+                         prompt=prompt, created_at=self._wall(), started=self.clock(),
                          refuse=bool(refuse) or self.fire("moderation", op),
                          expire=self.fire("expire_content", op),
                          remixed_from=remixed_from, extensions=extensions)
@@ -438,7 +445,7 @@ class Simulator:
             if job.status != "completed":
                 raise ApiError(400, f"Video '{job.id}' is {job.status}; content is only "
                                "available for completed videos.", code="video_not_ready")
-            if job.expires_at is not None and job.expires_at <= now():
+            if job.expires_at is not None and job.expires_at <= self._wall():
                 raise ApiError(410, f"The content of video '{job.id}' expired at "
                                f"{job.expires_at}.", code="video_expired")
             if job.render is None:
@@ -470,7 +477,7 @@ class Simulator:
                 job.status, job.error = "failed", {
                     "code": "moderation_blocked",
                     "message": "Your request was blocked by our moderation system."}
-                job.completed_at = now()
+                job.completed_at = self._wall()
                 return
             if job.render is not None and not job.render.done():
                 job.status, job.progress = "in_progress", 99
@@ -479,11 +486,11 @@ class Simulator:
                 job.status, job.error = "failed", {
                     "code": "internal_error",
                     "message": "The video could not be rendered."}
-                job.completed_at = now()
+                job.completed_at = self._wall()
                 log.warning("animatic render failed for %s: %s", job.id,
                             job.render.exception())
                 return
-            job.status, job.progress, job.completed_at = "completed", 100, now()
+            job.status, job.progress, job.completed_at = "completed", 100, self._wall()
             job.expires_at = job.completed_at - 1 if job.expire else (
                 job.completed_at + self.content_ttl)
         elif fraction < 0.1:
