@@ -12,6 +12,8 @@ import sys
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+MAX_DOLLARS = 1_000_000_000
+
 
 def dollars_to_cents(text: str) -> int:
     """'50' -> 5000, '12.34' -> 1234; anything else raises argparse.ArgumentTypeError."""
@@ -24,6 +26,10 @@ def dollars_to_cents(text: str) -> int:
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError(
             f"a budget is a finite amount of zero or more, got {text!r}"
+        )
+    if value > MAX_DOLLARS:  # the ledger keeps whole cents in SQLite's 64-bit integers
+        raise argparse.ArgumentTypeError(
+            f"a monthly budget is at most ${MAX_DOLLARS:,}, got {text!r}"
         )
     cents = value * 100
     if cents != cents.to_integral_value():
