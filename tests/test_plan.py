@@ -266,6 +266,7 @@ def test_cli_custom_budget_and_verbose(tiny_repo: Path, capsys: pytest.CaptureFi
         (["--budget", "cheap"], "unknown budget tier 'cheap'"),
         (["--seconds", "200"], "4 to 120 seconds"),
         (["--monthly-budget", "lots"], "amount in dollars"),
+        (["--monthly-budget", "1e400"], "at most $1,000,000,000"),
     ],
 )
 def test_cli_bad_flags_are_usage_errors(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
+MAX_DOLLARS = 1_000_000_000  # the same cap as `sorafilm budget set`
 
 
 def _tier(text: str) -> Any:
@@ -39,6 +40,8 @@ def _dollars(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(
             f"a budget is a finite amount of zero or more, got {text!r}"
         )
+    if value > MAX_DOLLARS:  # past this, Decimal's context overflows on the way to cents
+        raise argparse.ArgumentTypeError(f"a budget is at most ${MAX_DOLLARS:,}, got {text!r}")
     return value * 100
 
 
