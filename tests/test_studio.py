@@ -739,6 +739,34 @@ def test_cli_resume_retry_after_the_embedded_simulator_died(
         assert led.pending() == []
 
 
+def test_cli_resume_advice_reaches_the_same_server_and_ledger(
+        tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The printed `finish with:` line, run as printed, finishes a --base-url film (without
+    --base-url it would go to a fresh embedded simulator and the sandbox ledger)."""
+    import shlex
+
+    from sorafilm_nb.cli import main
+
+    out = tmp_path / "out dir"
+    ledger_path = tmp_path / "l.sqlite3"
+    with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
+        monkeypatch.setenv("OPENAI_API_KEY", sim.api_key)
+        assert main(["film", "--repo", str(tiny_repo), "--template", "single-12", "--out",
+                     str(out), "--base-url", sim.base_url, "--ledger", str(ledger_path),
+                     "--poll-timeout", "0.5"]) == 1
+        printed = capsys.readouterr().out
+        line = printed.split("finish with: ", 1)[1].splitlines()[0]
+        words = shlex.split(line)
+        assert words[:3] == ["sorafilm", "resume", str(out)], line
+        sim.job_seconds = 0.0
+        assert main(words[1:]) == 0, capsys.readouterr()
+        assert sim.calls["create"] == 1
+    assert Film.load(out).ok
+    with Ledger(ledger_path) as led:
+        assert [r.status for r in led.records()] == ["completed"]
+
+
 def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> None:
     with Studio(min_poll_interval=0.05) as studio:
         assert studio.backend_name == "simulator"

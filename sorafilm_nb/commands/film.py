@@ -194,7 +194,36 @@ class Bars:
             self._bars.clear()
 
 
-def print_film(film: Film, out: Callable[[str], Any] = print) -> int:
+def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
+    """The `sorafilm resume` line that reaches the same server and ledger as this run did.
+
+    Without --real/--base-url, resume talks to a fresh embedded simulator and the sandbox
+    ledger: advice that dropped them would send a paid film to the wrong place.
+    """
+    import shlex
+
+    words = ["sorafilm", "resume", str(out_dir)]
+    if args is not None:
+        if getattr(args, "real", False):
+            words.append("--real")
+        if getattr(args, "base_url", None):
+            words += ["--base-url", args.base_url]
+        ledger = getattr(args, "ledger", None)
+        if ledger and (args.real or args.base_url or not _is_sandbox(ledger)):
+            words += ["--ledger", str(ledger)]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _is_sandbox(path: str) -> bool:
+    from pathlib import Path
+
+    from ..ledger import default_path
+
+    return Path(path).expanduser() == default_path(simulator=True)
+
+
+def print_film(film: Film, out: Callable[[str], Any] = print,
+               args: argparse.Namespace | None = None) -> int:
     """The outcome, and what to do next; the exit code (0 only when film.mp4 exists)."""
     out("")
     for shot in film.shots:
@@ -211,7 +240,7 @@ def print_film(film: Film, out: Callable[[str], Any] = print) -> int:
         "completed", "failed", "refused", "expired", "lost", "rejected")]
     if pending:
         out(f"still running or unknown: {', '.join(pending)}; "
-            f"finish with: sorafilm resume {film.out_dir}")
+            f"finish with: {resume_command(film.out_dir, args)}")
     return 1
 
 
@@ -266,4 +295,4 @@ def handle(args: argparse.Namespace) -> int:
                 film = studio.run(plan, args.out, on_progress=bars)
         finally:
             bars.close()
-    return print_film(film)
+    return print_film(film, args=args)

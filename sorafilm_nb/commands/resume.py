@@ -55,4 +55,4 @@ def handle(args: argparse.Namespace) -> int:
                     film = studio.rerun(film, retry, model=None, on_progress=bars)
         finally:
             bars.close()
-    return print_film(film)
+    return print_film(film, args=args)
