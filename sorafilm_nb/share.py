@@ -74,6 +74,10 @@ def share(
     if not src.is_file():
         raise ShareError(f"{src}: no such notebook")
     target = Path(out) if out is not None else src.with_suffix(".html")
+    _check_target(target)
+    for f in films or []:
+        if not (Path(f) / "manifest.json").is_file():
+            raise ShareError(f"{f}: not a film folder (no manifest.json there)")
     try:
         nb = nbformat.read(src, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for a broken file
@@ -95,7 +99,10 @@ def share(
             f"{src}: the exported page would contain something shaped like an "
             "API key (sk-...); clear that output and try again. Nothing written."
         )
-    _atomic_write(target, body)
+    try:
+        _atomic_write(target, body)
+    except OSError as exc:
+        raise ShareError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target
 
 
@@ -214,6 +221,17 @@ def _render(nb: Any, appendix: str, title: str) -> str:
         nb, resources={"sorafilm_appendix": appendix, "metadata": {"name": title}}
     )
     return body
+
+
+def _check_target(target: Path) -> None:
+    """The page's path, checked before the notebook runs: not a folder, not under a file."""
+    if target.is_dir():
+        raise ShareError(f"{target} is a folder; give the page's file name (page.html)")
+    probe = target.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ShareError(f"cannot write {target}: {probe} is a file, not a folder")
 
 
 def _atomic_write(path: Path, text: str) -> None:

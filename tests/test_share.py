@@ -116,3 +116,17 @@ def test_missing_or_broken_notebook(tmp_path: Path) -> None:
     bad.write_text("{not json")
     with pytest.raises(ShareError, match="not a readable notebook"):
         share(bad)
+
+
+def test_a_bad_out_path_or_film_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    """Both are checked before the notebook runs (a run can take minutes)."""
+    nb = _notebook(tmp_path, "raise SystemExit('must not run')")
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me\n")
+    with pytest.raises(ShareError, match=r"notes.txt.*not a folder"):
+        share(nb, a_file / "page.html", execute=True)
+    with pytest.raises(ShareError, match=r"is a folder"):
+        share(nb, tmp_path, execute=True)
+    with pytest.raises(ShareError, match=r"no-such-film.*not a film folder"):
+        share(nb, tmp_path / "page.html", execute=True, films=[tmp_path / "no-such-film"])
+    assert a_file.read_text() == "keep me\n" and not (tmp_path / "page.html").exists()
