@@ -131,7 +131,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     used = sum(widths) + 2 * (len(widths))
     gag_width = max(MIN_GAG_WIDTH, width - used) if width else 10_000
     right = {3, 4}  # numbers align right
-    for r in (header, *rows):
+    for r in (header, *rows) if rows else ():  # no header over an empty table
         cells = [r[i].rjust(w) if i in right else r[i].ljust(w) for i, w in enumerate(widths)]
         lines.append("  ".join(cells) + "  " + _clip(r[-1], gag_width))
     if not rows:

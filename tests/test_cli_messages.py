@@ -1,0 +1,18 @@
+"""What the commands print in the corner cases a new user meets first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.cli import main
+
+
+def test_analyze_of_an_empty_folder_prints_no_empty_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(tmp_path), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "(no concepts found: nothing to cast)" in out
+    assert "METAPHOR" not in out  # a header over no rows reads like a bug
