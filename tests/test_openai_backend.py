@@ -263,6 +263,20 @@ def test_lost_create_response_yields_exactly_one_job(simulator: Simulator,
     assert wait(sim_backend, job).status == "completed"
 
 
+def test_lost_create_is_found_when_the_server_reports_the_snapshot() -> None:
+    with Simulator(job_seconds=0.2, render=False,
+                   snapshots={"sora-2": "sora-2-2025-12-08"}) as sim:
+        backend = OpenAIBackend.for_simulator(sim, max_retries=0)
+        sim.faults.lose_create_response = Fault(count=1)
+        job = backend.create(**SHOT)  # type: ignore[arg-type]
+        assert job.model == "sora-2-2025-12-08"
+        assert sim.calls["create"] == 1 and len(sim.jobs()) == 1  # adopted, never re-sent
+        pro = {**SHOT, "model": "sora-2-pro"}
+        sim.faults.lose_create_response = Fault(count=1)
+        other = backend.create(**pro)  # type: ignore[arg-type]
+        assert other.model == "sora-2-pro" and other.id != job.id  # sora-2 is not sora-2-pro
+
+
 def test_lost_create_adopts_the_new_job_not_an_earlier_twin(
         simulator: Simulator, sim_backend: OpenAIBackend) -> None:
     simulator.render = False

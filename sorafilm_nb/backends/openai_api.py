@@ -120,6 +120,15 @@ def _job(video: Any, poll_after_ms: int | None = None) -> Job:
                remixed_from=video.remixed_from_video_id, poll_after_ms=poll_after_ms)
 
 
+_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+
+
+def _same_model(reported: str, requested: str) -> bool:
+    """"sora-2" and its dated snapshot "sora-2-2025-12-08" are one request: a server that
+    reports the snapshot it resolved must not make a lost create look like no job at all."""
+    return _SNAPSHOT.sub("", reported) == _SNAPSHOT.sub("", requested)
+
+
 def _header_float(headers: Any, name: str) -> float | None:
     try:
         value = headers.get(name) if headers is not None else None
@@ -327,8 +336,8 @@ class OpenAIBackend:
 
         return self._create_once(
             "create", send,
-            lambda j: (j.prompt == prompt and j.model == model and j.seconds == seconds
-                       and j.size == size))
+            lambda j: (j.prompt == prompt and _same_model(j.model, model)
+                       and j.seconds == seconds and j.size == size))
 
     def remix(self, job_id: str, *, prompt: str) -> Job:
         self._check_id(job_id)

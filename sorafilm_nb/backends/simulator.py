@@ -117,6 +117,8 @@ class Simulator:
     faults: a :class:`FaultConfig` (all off by default; ``sim.faults`` can change any time).
     port: 0 picks a free port; workdir: where media is kept (default: a temp folder that
         is removed on ``stop()``); clock: the time source of ``job_seconds`` (tests).
+    snapshots: requested model -> the dated snapshot reported in the job's ``model`` (an
+        API that resolves aliases may answer so), e.g. ``{"sora-2": "sora-2-2025-12-08"}``.
     skew: seconds the server's wall clock runs ahead of ours (negative: behind), as seen in
         ``created_at``, ``completed_at`` and ``expires_at`` (clock-skew tests).
     """
@@ -128,7 +130,8 @@ class Simulator:
                  refuse_pattern: str | None = None, render: bool = True,
                  render_scale: float = 0.5, content_ttl: int = 3600,
                  workdir: str | Path | None = None,
-                 clock: Callable[[], float] = time.monotonic, skew: float = 0.0) -> None:
+                 clock: Callable[[], float] = time.monotonic, skew: float = 0.0,
+                 snapshots: dict[str, str] | None = None) -> None:
         if api_key is not None and not api_key:
             raise ValueError("api_key must be None (accept any key) or a non-empty string")
         if job_seconds < 0 or (per_poll is not None and not 1 <= per_poll <= 100):
@@ -150,6 +153,7 @@ class Simulator:
         self.content_ttl = content_ttl
         self.clock = clock
         self.skew = float(skew)
+        self.snapshots = dict(snapshots or {})
         self.calls: Counter[str] = Counter()  # requests per operation, faults included
         self._workdir_arg = Path(workdir) if workdir else None
         self._jobs: dict[str, SimJob] = {}
@@ -293,7 +297,8 @@ class Simulator:
             self.refuse_pattern and self.refuse_pattern.search(prompt))
         with self._lock:
             self._seq += 1
-            job = SimJob(id=new_id(), seq=self._seq, model=model, seconds=seconds, size=size,
+            job = SimJob(id=new_id(), seq=self._seq, model=self.snapshots.get(model, model),
+                         seconds=seconds, size=size,
                          prompt=prompt, created_at=self._wall(), started=self.clock(),
                          refuse=bool(refuse) or self.fire("moderation", op),
                          expire=self.fire("expire_content", op),
