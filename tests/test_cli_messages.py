@@ -16,3 +16,13 @@ def test_analyze_of_an_empty_folder_prints_no_empty_table(
     out = capsys.readouterr().out
     assert "(no concepts found: nothing to cast)" in out
     assert "METAPHOR" not in out  # a header over no rows reads like a bug
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_simulate_refuses_a_port_out_of_range_as_a_usage_error(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["simulate", "--port", port])
+    assert info.value.code == 2
+    assert "0 to 65535" in capsys.readouterr().err

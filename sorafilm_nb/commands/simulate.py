@@ -22,6 +22,16 @@ def _positive(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, got {text!r}")
+    return port
+
+
 def _probability(text: str) -> float:
     try:
         value = float(text)
@@ -38,7 +48,7 @@ def register(subparsers: Any) -> None:
         description="Serve the Videos API on 127.0.0.1 until Ctrl-C: /v1/videos with the "
         "API's JSON shapes, bearer auth, error bodies, pagination and the poll hint. "
         "Completed jobs serve a real H.264 animatic of the requested length and aspect.")
-    parser.add_argument("--port", type=int, default=0,
+    parser.add_argument("--port", type=_port, default=0,
                         help="port to listen on (default: any free port, printed at start)")
     parser.add_argument("--job-seconds", type=_positive, default=20.0, metavar="S",
                         help="how long a job takes from create to completed (default 20, "
