@@ -472,6 +472,11 @@ def count_actions(actions_text: str) -> int:
     return sum(1 + len(_THEN.findall(b)) for b in beats)
 
 
+def _a(noun: str) -> str:
+    """The article a kind name takes: "an e-mail address", "an API key", "a US number"."""
+    return "an" if noun[:1].lower() in "aeio" else "a"
+
+
 def _mask(secret: str) -> str:
     return secret[:4] + "…"
 
@@ -517,7 +522,7 @@ def scan_text(
                 Finding(
                     rules.secret_rule,
                     rules.secret_severity,
-                    f"contains something shaped like a {pat.kind} ({key[1]})",
+                    f"contains something shaped like {_a(pat.kind)} {pat.kind} ({key[1]})",
                     rules.secret_hint,
                     shot_index,
                     where,

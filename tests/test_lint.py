@@ -621,3 +621,17 @@ def test_packaged_themes_pass_their_own_lint(theme: str) -> None:
     library = MetaphorLibrary.load(theme)
     assert library.metaphors
     assert lint_library(library) == ()
+
+
+@pytest.mark.parametrize(
+    ("secret", "phrase"),
+    [
+        ("jane.doe@example.com", "shaped like an e-mail address"),
+        ("sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2", "shaped like an API key"),
+        ("+44 20 7946 0958", "shaped like a phone number"),
+    ],
+)
+def test_secret_findings_read_as_english(secret: str, phrase: str) -> None:
+    text = CLEAN.replace('"import milk — ModuleNotFoundError"', f'"config: {secret}"')
+    found = lint_prompt(text, seconds=8, tier_cap=300, tokens=150, shot_index=1)
+    assert any(phrase in f.message for f in found), [f.message for f in found]
