@@ -350,11 +350,31 @@ class Studio:
             raise FilmError(f"{folder} was made on {made_on!r}, not {self.backend_name!r}; "
                             f"resume it {how}. Nothing was changed or submitted.")
 
+    def _same_ledger(self, folder: Path, shots: Sequence[ShotResult]) -> None:
+        """Refuse a folder whose reservations this ledger has never seen.
+
+        Its jobs were reserved in another ledger file: finishing them here would settle
+        nothing (the spend goes unrecorded) and leave the other ledger's reservations holding
+        its budget for ever.
+        """
+        ids = [s.reservation_id for s in shots if s.reservation_id]
+        if not ids:
+            return
+        with self._ledger_lock:
+            unknown = [rid for rid in ids if self.ledger.reservation(rid) is None]
+        if unknown:
+            where = getattr(self.ledger, "path", "this ledger")
+            raise FilmError(f"{folder} was reserved in another ledger: {len(unknown)} of its "
+                            f"reservations are not in {where}; resume it with the ledger that "
+                            "made it (--ledger PATH, or Studio(backend, Ledger(path))). "
+                            "Nothing was changed or submitted.")
+
     def _resume(self, folder: Path, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
         self._same_world(folder, data)
-        _sweep_leftovers(folder)
         shots = shots_from_manifest(folder, data)
+        self._same_ledger(folder, shots)
+        _sweep_leftovers(folder)
         run = _Run(out_dir=folder, plan_id=data["plan_id"], plan_json=data.get("plan"),
                    shots=shots, backend=self.backend_name, on_progress=on_progress,
                    notes=[n for n in data.get("notes") or () if "resume" not in n])
@@ -456,8 +476,9 @@ class Studio:
                size: str | None, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
         self._same_world(folder, data)
-        _sweep_leftovers(folder)
         current = shots_from_manifest(folder, data)
+        self._same_ledger(folder, current)
+        _sweep_leftovers(folder)
         ids = {s.shot_id: i for i, s in enumerate(current)}
         chosen: list[int] = []
         for ref in shots:

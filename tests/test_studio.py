@@ -384,6 +384,27 @@ def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
     assert settled_sum(ledger, plan.id) == 80
 
 
+def test_a_folder_is_not_resumed_against_another_ledger(ledger: Ledger,
+                                                        tmp_path: Path) -> None:
+    """Resumed with another ledger file, the finished jobs would be charged nowhere and the
+    first ledger's reservations would hold its budget for ever."""
+    with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
+        plan = make_plan(1, tag="two-ledgers")
+        out = tmp_path / "f"
+        film = studio_for(sim, ledger, poll_timeout=0.3).run(plan, out)
+        assert film.shots[0].status == "timeout"
+        sim.job_seconds = 0.0
+        before = (out / "manifest.json").read_bytes()
+        with Ledger(tmp_path / "other.sqlite3") as other:
+            with pytest.raises(FilmError, match=r"another ledger.*other\.sqlite3"):
+                studio_for(sim, other).resume(out)
+            assert other.records() == []
+        assert (out / "manifest.json").read_bytes() == before
+        assert sim.calls["content"] == 0
+        film = studio_for(sim, ledger).resume(out)  # the right ledger finishes it
+        assert film.ok and settled_sum(ledger, plan.id) == 40 and ledger.pending() == []
+
+
 def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger,
                                                          tmp_path: Path) -> None:
     """created_at is the server's clock: 30 s behind ours must not hide the job (and pay
