@@ -124,6 +124,16 @@ class PriceTable:
                 if isinstance(price, float) or not isinstance(price, (int, Decimal)):
                     raise TypeError(f"price of {model} at {size} must be Decimal cents")
 
+    def __repr__(self) -> str:  # the rates in dollars, not nested mappingproxy(Decimal(...))
+        sym = "$" if self.currency == "USD" else f"{self.currency} "
+        rates = ", ".join(
+            f"{model} {size} {sym}{Decimal(cents) / 100:.2f}/s"
+            for model, sizes in self.rates.items()
+            for size, cents in sizes.items()
+        )
+        where = f"{self.source}, as of {self.date}" if self.source else self.date
+        return f"PriceTable({rates}; {where})"
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Picklable and deep-copyable (read-only mapping proxies are not, by themselves)."""
         rates = {m: dict(sizes) for m, sizes in self.rates.items()}

@@ -129,3 +129,12 @@ def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> Non
         text = film.summary()
         assert "billed $0.80" in text
         assert ("simulated" in text) is simulated, text
+
+
+def test_price_table_repr_lists_the_rates_in_dollars() -> None:
+    from sorafilm_nb.pricing import PriceTable
+
+    r = repr(PriceTable.load())
+    assert r.startswith("PriceTable(") and "\n" not in r and len(r) <= SHORT, r
+    assert "mappingproxy" not in r and "Decimal" not in r
+    assert "sora-2 1280x720 $0.10/s" in r and "sora-2-pro 1792x1024 $0.50/s" in r
