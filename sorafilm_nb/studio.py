@@ -451,6 +451,8 @@ class Studio:
                 self._release(reservation, "resume: reserved by a rerun that stopped before "
                                            "it sent anything")
         if fresh:
+            for i in fresh:
+                self._at_least_list_price(run, i)
             self._reserve_all(run, fresh)
         self._execute(run, sorted(todo + fresh))
         return self._finish(run)
@@ -527,6 +529,22 @@ class Studio:
         return self._finish(run)
 
     # -- reservation -----------------------------------------------------------------------
+
+    def _at_least_list_price(self, run: _Run, index: int) -> None:
+        """A shot about to be created from a manifest is reserved at no less than its list
+        price: the manifest is a file anyone may edit (or an old one may lack the estimate,
+        which reads as zero), and a reservation below the price lets the job pass the budget.
+        """
+        shot = run.shots[index]
+        try:
+            listed = self.prices.cost(shot.model, shot.size, shot.seconds)
+        except PriceError as exc:
+            if shot.estimated.cents > 0:
+                return  # the API will say whether it exists; the reservation holds the estimate
+            raise FilmError(f"{shot.shot_id}: no estimate and no price for {shot.model} at "
+                            f"{shot.size} ({exc}); nothing was submitted") from None
+        if listed.currency == shot.estimated.currency and listed.cents > shot.estimated.cents:
+            run.update(index, estimated=listed, save=False)
 
     def _shots_of(self, plan: Plan) -> list[ShotResult]:
         prompts = {p.shot_index: p for p in plan.prompts}

@@ -219,6 +219,24 @@ def test_budget_exceeded_before_any_create_means_zero_jobs(sim, ledger: Ledger,
     assert ledger.remaining() == Cost(20)
 
 
+def test_an_edited_manifest_cannot_reserve_below_the_price(sim, ledger: Ledger,
+                                                          tmp_path: Path) -> None:
+    """A manifest whose estimate was removed (it reads as zero) must not let a shot past the
+    budget: the reservation is made at no less than the list price."""
+    ledger.set_budget(Cost(30))  # the shot costs 40 ¢
+    plan = make_plan(1, tag="edited")
+    out = tmp_path / "f"
+    with pytest.raises(BudgetExceeded):
+        studio_for(sim, ledger).run(plan, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["shots"][0]["estimated_cents"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BudgetExceeded):
+        studio_for(sim, ledger).resume(out)
+    assert sim.calls["create"] == 0 and ledger.spent() == Cost(0)
+    assert ledger.remaining() == Cost(30)
+
+
 def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger,
                                                            tmp_path: Path) -> None:
     with Simulator(job_seconds=30.0, poll_after_ms=50, render_scale=0.2) as sim:
