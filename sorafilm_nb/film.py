@@ -78,6 +78,17 @@ def inside(out_dir: Path, name: str) -> Path:
     return path
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once, at import: os.umask() only reads by writing, which is not safe while the
+# studio's threads create files.
+_UMASK = _read_umask()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temp file in the same folder, fsync, then os.replace into place."""
     path = Path(path)
@@ -87,6 +98,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; the film's files are ordinary
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

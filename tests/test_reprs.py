@@ -138,3 +138,17 @@ def test_price_table_repr_lists_the_rates_in_dollars() -> None:
     assert r.startswith("PriceTable(") and "\n" not in r and len(r) <= SHORT, r
     assert "mappingproxy" not in r and "Decimal" not in r
     assert "sora-2 1280x720 $0.10/s" in r and "sora-2-pro 1792x1024 $0.50/s" in r
+
+
+def test_film_folder_text_files_are_ordinary_files_not_0600(tmp_path: Path) -> None:
+    """manifest.json and report.md sit beside mp4s that are 0644 under the usual umask: a
+    colleague who can watch the film can read its report too."""
+    import os
+    import stat
+
+    from sorafilm_nb.film import atomic_write_text
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    atomic_write_text(tmp_path / "report.md", "# report\n")
+    assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == 0o666 & ~mask != 0o600
