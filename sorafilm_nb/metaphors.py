@@ -343,11 +343,17 @@ class Casting:
 
     def entry(self, concept: str | int) -> CastEntry:
         """The entry for a concept name (case-sensitive first, then not) or an index."""
-        if isinstance(concept, int):
-            return self.entries[concept]
         return self.entries[self._index(concept)]
 
-    def _index(self, concept: str) -> int:
+    def _index(self, concept: str | int) -> int:
+        if isinstance(concept, int):
+            n = len(self.entries)
+            if not -n <= concept < n:
+                raise IndexError(
+                    f"no concept #{concept} in this casting: it has {n} "
+                    + (f"(indexes 0-{n - 1})" if n else "(none)")
+                )
+            return concept % n
         for exact in (True, False):
             for i, e in enumerate(self.entries):
                 if e.concept.name == concept or (not exact and
@@ -361,13 +367,14 @@ class Casting:
         """A new casting with one concept played differently: the notebook picker's action.
 
         metaphor_id picks another metaphor of the library (and drops any custom gag, as
-        choosing from the dropdown replaces typed text); custom_gag keeps the metaphor (its
-        props, beat and timing) but replaces its gag with the user's words. Give either or
-        both; custom_gag="" clears a custom gag.
+        choosing from the dropdown replaces typed text); custom_gag keeps the metaphor's beat
+        and timing but replaces its gag with the user's words (the prompt then leaves out the
+        metaphor's props and actions, which belong to its own gag). Give either or both;
+        custom_gag="" clears a custom gag.
         """
         if metaphor_id is None and custom_gag is None:
             raise ValueError("recast needs a metaphor_id, a custom_gag, or both")
-        i = concept if isinstance(concept, int) else self._index(concept)
+        i = self._index(concept)
         old = self.entries[i]
         new = old
         if metaphor_id is not None:
@@ -423,7 +430,7 @@ def pick_concepts(profile: RepoProfile, top: int = 8) -> tuple[Concept, ...]:
     return tuple(unique[i] for i in sorted(chosen))
 
 
-def cast(profile: RepoProfile, library: MetaphorLibrary | str = "kitchen", *,
+def cast(profile: RepoProfile | str | Path, library: MetaphorLibrary | str = "kitchen", *,
          top: int = 8) -> Casting:
     """Rank candidate metaphors for the top concepts and pick one each, deterministically.
 
@@ -435,6 +442,14 @@ def cast(profile: RepoProfile, library: MetaphorLibrary | str = "kitchen", *,
     has none (InvalidURL, a ValueError, leaves the HTTP gag to HTTPError). A metaphor is
     reused only when some concept has no unused candidate left.
     """
+    if isinstance(profile, (str, Path)):  # a path, as plan() takes one
+        from .analysis import analyze
+
+        profile = analyze(str(profile))
+    elif not isinstance(profile, RepoProfile):
+        raise TypeError(
+            f"cast() takes a path or a RepoProfile (from analyze), not {type(profile).__name__}"
+        )
     lib = library if isinstance(library, MetaphorLibrary) else MetaphorLibrary.load(library)
     if not lib.metaphors:
         raise DataFileError(lib.source or lib.theme, "the theme has no metaphors",

@@ -653,3 +653,21 @@ def test_every_packaged_gag_reads_after_faces(theme: str) -> None:
                 bad.append(f"{m.id}: {m.gag}")
                 break
     assert not bad, "gags that are sentences, not noun phrases:\n" + "\n".join(bad)
+
+
+def test_cast_takes_a_path_like_plan_does_and_says_what_else_it_takes(tmp_path: Path) -> None:
+    (tmp_path / "shop.py").write_text(
+        'class CartError(Exception):\n    """The cart is broken."""\n\n\n'
+        "def checkout():\n    raise CartError()\n"
+    )
+    from_path = cast(str(tmp_path), "kitchen")
+    assert from_path.entries and from_path == cast(analyze(str(tmp_path)), "kitchen")
+    assert cast(tmp_path, "kitchen").entries == from_path.entries
+    with pytest.raises(TypeError, match="a path or a RepoProfile"):
+        cast(42, "kitchen")  # type: ignore[arg-type]
+
+
+def test_recast_of_a_missing_index_names_the_range(tmp_path: Path) -> None:
+    casting = cast(mixed_profile(), "kitchen", top=3)
+    with pytest.raises(IndexError, match=r"no concept #9 .*0-2"):
+        casting.recast(9, custom_gag="a teapot")
