@@ -26,3 +26,23 @@ def test_simulate_refuses_a_port_out_of_range_as_a_usage_error(
         main(["simulate", "--port", port])
     assert info.value.code == 2
     assert "0 to 65535" in capsys.readouterr().err
+
+
+def test_plain_progress_lines_do_not_repeat_the_status(capsys: pytest.CaptureFixture[str]) -> None:
+    from sorafilm_nb.commands.film import Bars
+    from sorafilm_nb.studio import ShotProgress
+
+    bars = Bars(1, live=False)
+    for status, message in (
+        ("reserved", "reserved $0.40"),
+        ("queued", "submitted"),
+        ("in_progress", ""),
+        ("failed", "moderation_blocked: refused"),
+    ):
+        bars(ShotProgress("shot-01", 0, status, 0, 0.0, None, message))
+    assert capsys.readouterr().err.splitlines() == [
+        "shot-01 reserved $0.40",
+        "shot-01 queued (submitted)",
+        "shot-01 in_progress",
+        "shot-01 failed (moderation_blocked: refused)",
+    ]

@@ -170,8 +170,12 @@ class Bars:
             if not self._live:
                 if self._status.get(event.index) != event.status:
                     self._status[event.index] = event.status
-                    note = f" ({event.message})" if event.message else ""
-                    print(f"{event.shot_id} {event.status}{note}", file=sys.stderr, flush=True)
+                    msg = event.message
+                    if msg.startswith(event.status):  # "reserved $0.40", not "reserved (reserved…"
+                        line = msg
+                    else:
+                        line = event.status + (f" ({msg})" if msg else "")
+                    print(f"{event.shot_id} {line}", file=sys.stderr, flush=True)
                 return
             from tqdm import tqdm
 
