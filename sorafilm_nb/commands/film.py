@@ -186,9 +186,9 @@ class Bars:
                     unit="%", bar_format="{desc} {bar} {n:3.0f}%{postfix}",
                     dynamic_ncols=True, file=sys.stderr)
             bar.n = event.progress
-            bar.set_postfix_str(event.status + (f": {event.message}" if event.message
-                                                and event.status != "completed" else ""),
-                                refresh=False)
+            msg = event.message if event.status != "completed" else ""
+            text = msg if msg.startswith(event.status) else event.status + (f": {msg}" if msg else "")
+            bar.set_postfix_str(text, refresh=False)
             bar.refresh()
 
     def close(self) -> None:
