@@ -187,7 +187,9 @@ class Bars:
                     dynamic_ncols=True, file=sys.stderr)
             bar.n = event.progress
             msg = event.message if event.status != "completed" else ""
-            text = msg if msg.startswith(event.status) else event.status + (f": {msg}" if msg else "")
+            if not msg.startswith(event.status):
+                msg = event.status + (f": {msg}" if msg else "")
+            text = msg
             bar.set_postfix_str(text, refresh=False)
             bar.refresh()
 
