@@ -671,3 +671,24 @@ def test_recast_of_a_missing_index_names_the_range(tmp_path: Path) -> None:
     casting = cast(mixed_profile(), "kitchen", top=3)
     with pytest.raises(IndexError, match=r"no concept #9 .*0-2"):
         casting.recast(9, custom_gag="a teapot")
+
+
+@pytest.mark.parametrize("theme", ["kitchen", "space", "heist"])
+def test_every_packaged_metaphors_actions_fit_its_own_clip_length(theme: str) -> None:
+    """Played at its own timing hint, a metaphor's actions pass the too-many-actions rule
+    (the packaged themes must not trip the lint the product runs on them)."""
+    import math
+
+    from sorafilm_nb.lint import Rules, count_actions
+    from sorafilm_nb.prompts import timed_lines
+
+    per = Rules.load().seconds_per_action
+    over = []
+    for m in MetaphorLibrary.load(theme).metaphors:
+        if not m.actions:
+            continue
+        lines = list(m.actions)[: 2 if m.seconds <= 4 else 3 if m.seconds <= 8 else 4]
+        n = count_actions(timed_lines(lines, m.seconds))
+        if n > max(1, math.ceil(m.seconds / per)):
+            over.append(f"{m.id}: {n} actions in {m.seconds} s")
+    assert not over, over
