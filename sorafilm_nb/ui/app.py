@@ -241,7 +241,8 @@ def studio(
         from ..ledger import Ledger
 
         # simulated films book in the sandbox ledger, never against the real budget
-        ledger = Ledger.for_simulator() if backend is None else Ledger()
+        simulated = backend is None or getattr(backend, "name", "") == "simulator"
+        ledger = Ledger.for_simulator() if simulated else Ledger()
     table = prices if prices is not None else PriceTable.load()
     profile = analyze(str(repo))
     casting = cast(profile, theme, top=top)
