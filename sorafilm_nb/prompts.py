@@ -368,6 +368,9 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
     parts["actions"] = timed_lines(lines, shot.seconds)
     if wants_intertitles(style):
         parts["intertitle"] = _intertitle(caption)
+    elif beat.title_card and entry is None:  # no cards in a sound film, but the name shows
+        clean = " ".join(caption.replace('"', "'").split())
+        parts["intertitle"] = f'On-screen title: "{clean}"' if clean else ""
     return tuple((name, parts[name]) for name in SECTION_ORDER if parts.get(name))
 
 

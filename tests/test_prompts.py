@@ -304,3 +304,17 @@ def test_custom_lines_with_a_prop_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match=r"entry 'custom', field 'actions'.*\{prop\}"):
         wording(str(bad))
     assert "{prop}" not in "".join(wording().custom)
+
+
+def test_a_title_card_names_the_project_in_a_theme_without_intertitles() -> None:
+    """A sound theme has no intertitle cards, but its title-card shot still shows the name."""
+    casting = make_casting(3, title="Recorder Deluxe")
+    style = dataclasses.replace(STYLE, sound="cabin fans humming, no dialogue")
+    lib = MetaphorLibrary("s", "S", style, casting.library.metaphors)
+    board = storyboard(Casting(casting.profile, lib, casting.entries), "silent-90", 96)
+    texts = [p.text for p in render_prompts(board, Tier.STANDARD)]
+    titled = [t for t in texts if 'On-screen title: "Recorder Deluxe"' in t]
+    assert len(titled) == 1 and texts[0] in titled
+    assert not any("Intertitle" in t for t in texts)
+    compressed = render_prompts(board, 60)[0]  # the title line survives a tight cap
+    assert 'On-screen title: "Recorder Deluxe"' in compressed.text
