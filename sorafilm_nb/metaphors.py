@@ -336,7 +336,7 @@ class Casting:
         for i, e in enumerate(self.entries):
             gag = e.gag + (" *(typed)*" if e.custom_gag else "")
             lines.append(
-                f"| {i + 1} | {_md(e.concept.name)} | {e.concept.kind} | {_md(e.metaphor.id)} "
+                f"| {i + 1} | `{_md(e.concept.name)}` | {e.concept.kind} | `{_md(e.metaphor.id)}` "
                 f"| {_md(gag)} |"
             )
         return "\n".join(lines) + "\n"
