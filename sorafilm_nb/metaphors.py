@@ -756,7 +756,14 @@ def _parse_theme(path: Path, *, chain: tuple[str, ...]) -> MetaphorLibrary:
     data = load_toml(path)
     theme = data.get("theme")
     if not isinstance(theme, dict):
-        raise DataFileError(file, "missing [theme] table (id, title)", entry="theme")
+        hint = (
+            '; to add these metaphors to a packaged theme, start the file with [theme] and '
+            'id = "mine", title = "Mine", extends = "kitchen" (or MetaphorLibrary.load('
+            '"kitchen", extra=[file]) in Python)'
+            if "metaphor" in data
+            else ""
+        )
+        raise DataFileError(file, "missing [theme] table (id, title)" + hint, entry="theme")
     _unknown_keys(theme, _THEME_KEYS, file=file, entry="theme")
     tid = _theme_id(field(theme, "id", str, file=file, entry="theme"), file=file,
                     entry="theme", name="id")

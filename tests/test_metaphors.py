@@ -693,3 +693,17 @@ def test_every_packaged_metaphors_actions_fit_every_clip_length(theme: str) -> N
             if n > max(1, math.ceil(seconds / per)):
                 over.append(f"{m.id}: {n} actions in {seconds} s")
     assert not over, over
+
+
+def test_a_mappings_only_file_given_as_a_theme_says_how_to_extend_one(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        '[[metaphor]]\nid = "mine.teapot"\ngag = "a teapot that whistles a warning"\n'
+        'props = ["teapot"]\nbeat = "tools"\nseconds = 4\ntone = "deadpan"\n'
+    )
+    with pytest.raises(DataFileError, match=r"missing \[theme\].*extends = \"kitchen\""):
+        MetaphorLibrary.load(mine)
+    # ... and the advice works
+    mine.write_text('[theme]\nid = "mine"\ntitle = "Mine"\nextends = "kitchen"\n\n'
+                    + mine.read_text())
+    assert "mine.teapot" in MetaphorLibrary.load(mine)
