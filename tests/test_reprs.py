@@ -118,8 +118,17 @@ def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> Non
     from sorafilm_nb.film import film_from_manifest, manifest_dict
 
     shot = ShotResult(
-        "shot-01", 0, "completed", "video_1", 8, "sora-2", "1280x720", prompt="p",
-        estimated=Cost(80), billed=Cost(80), file="shot-01.mp4",
+        "shot-01",
+        0,
+        "completed",
+        "video_1",
+        8,
+        "sora-2",
+        "1280x720",
+        prompt="p",
+        estimated=Cost(80),
+        billed=Cost(80),
+        file="shot-01.mp4",
     )
     (tmp_path / "shot-01.mp4").write_bytes(b"\0")
     for backend, simulated in (("simulator", True), ("openai", False)):
