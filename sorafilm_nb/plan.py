@@ -420,7 +420,8 @@ def plan(
                 WARNING,
                 f"no concept of the repository was cast ({files} file"
                 f"{'' if files == 1 else 's'} scanned, {len(casting.profile.concepts)} "
-                f"concepts): every shot is generic filler, and it still costs {total}",
+                f"concepts): every shot is filler, nothing from this code, and it still costs "
+                f"{total}",
                 "Point the plan at the code's root folder (check that its files are not all "
                 "git-ignored or skipped: see the profile's warnings), or make the animatic "
                 "on the simulator first.",

@@ -48,7 +48,7 @@ from .datafiles import data_dir, field, load_toml, str_list
 from .errors import DataFileError
 
 if TYPE_CHECKING:
-    from .metaphors import Style
+    from .metaphors import Metaphor, Style
     from .story import Beat, Shot, Storyboard
 
 
@@ -304,6 +304,46 @@ def _intertitle(text: str) -> str:
     return f'Intertitle: "{clean}"' if clean else ""
 
 
+_LOOK_AROUND = "{hero} looks around, then to the camera"
+
+
+def _filler_plan(storyboard: Storyboard) -> dict[int, tuple[int, Metaphor | None]]:
+    """For each uncast shot: where it starts in its beat's lines, or the theme's metaphor it
+    plays instead.
+
+    Fillers of one beat slide along the beat's lines in order (a 4 s clip plays two of
+    three lines; the next filler plays the next two), so no two shots read the same and no
+    story runs backwards. Once a beat's lines run out, a filler plays a gag of the theme
+    that no other shot plays (those suited to the beat first) rather than a paid rerun.
+    """
+    from .story import _beat_by_words
+
+    beats = storyboard.template.beats
+    taken = {s.cast.metaphor.id for s in storyboard.shots if s.cast is not None}
+    library = storyboard.casting.library.metaphors
+    count: dict[str, int] = {}
+    out: dict[int, tuple[int, Metaphor | None]] = {}
+    for shot in storyboard.shots:
+        if shot.cast is not None:
+            continue
+        n = count.get(shot.beat, 0)
+        count[shot.beat] = n + 1
+        beat = storyboard.beat(shot.beat)
+        lines = len(beat.actions) or 1
+        fresh = lines - min(_max_lines(shot.seconds), lines) + 1  # fillers its lines make
+        if n < fresh:
+            out[shot.index] = (n, None)
+            continue
+        here = beats.index(beat)
+        unused = [m for m in library if m.id not in taken]
+        suited = [m for m in unused if _beat_by_words(beats, m.beat)[:1] == [here]]
+        pick = (suited or unused or [None])[0]
+        if pick is not None:
+            taken.add(pick.id)
+        out[shot.index] = (0, pick)
+    return out
+
+
 def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str], ...]:
     """The named parts of one shot's full prompt, in the guide's order (empty ones left out)."""
     casting = storyboard.casting
@@ -353,16 +393,26 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         if parts.get("hero"):
             parts["subject"] = parts["subject"][:1].lower() + parts["subject"][1:]
         parts["props"] = ""
-        pool = list(beat.actions) or ["{hero} looks around, then to the camera"]
-        # fillers of one beat rotate through its lines so no two shots read the same
-        filler_no = sum(
-            1 for s in storyboard.shots[: shot.index] if s.beat == shot.beat and s.cast is None
-        )
-        k = filler_no % len(pool)
-        pool = pool[k:] + pool[:k]
-        lines = [_fmt(x, **names) for x in pool[: _max_lines(shot.seconds)]]
+        plan = _filler_plan(storyboard).get(shot.index, (0, None))
+        k, spare = plan
+        pool = list(beat.actions) or [_LOOK_AROUND]
+        lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
         mood = ""
         caption = _fmt(beat.intertitle, **names) if beat.intertitle else shot.title
+        if spare is not None:  # the beat's lines are all used: a gag of the theme, not a rerun
+            gag = spare.gag.strip().rstrip(".")
+            prop = spare.props[0] if spare.props else "task"
+            parts["hero"] = who + ("," if "," in who else "")
+            parts["subject"] = _sentence(f"faces {gag}")
+            parts["props"] = _sentence("Props: " + ", ".join(spare.props)) if spare.props else ""
+            if spare.actions:
+                raw = list(spare.actions)[: _max_lines(shot.seconds)]
+            else:
+                w = wording()
+                raw = _lines_for(shot.seconds, w.tones.get(spare.tone, w.tones["default"]))
+            core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
+            lines = [_fmt(x, hero=hero, Hero=_cap(hero), gag=core, prop=prop) for x in raw]
+            mood = spare.tone
     camera = beat.camera.strip().rstrip(".") or "medium shot, locked-off camera, 35 mm lens"
     parts["camera"] = _sentence(f"Cinematography: {camera}" + (f"; mood: {mood}" if mood else ""))
     parts["actions"] = timed_lines(lines, shot.seconds)

@@ -318,3 +318,32 @@ def test_a_title_card_names_the_project_in_a_theme_without_intertitles() -> None
     assert not any("Intertitle" in t for t in texts)
     compressed = render_prompts(board, 60)[0]  # the title line survives a tight cap
     assert 'On-screen title: "Recorder Deluxe"' in compressed.text
+
+
+@pytest.mark.parametrize("template", ["silent-90", "teaser-30", "single-12"])
+def test_no_two_shots_share_a_prompt_at_any_length(template: str) -> None:
+    """Filler shots rotate through their beat's lines, then take unused metaphors of the
+    theme: a long film of a small repository must not pay twice for the same clip."""
+    from sorafilm_nb.errors import PlanError
+
+    for cast_count in (0, 2, 6):
+        casting = make_casting(cast_count)
+        for target in range(4, 121, 4):
+            try:
+                board = storyboard(casting, template, target)
+            except PlanError:
+                continue  # too short for this template: its own test
+            texts = [p.text for p in render_prompts(board, Tier.STANDARD)]
+            dupes = len(texts) - len(set(texts))
+            assert not dupes, (template, cast_count, target, [s.title for s in board.shots])
+
+
+def test_a_filler_past_its_beats_lines_plays_an_unused_metaphor_of_the_theme() -> None:
+    casting = make_casting(0)
+    board = storyboard(casting, "single-12", 48)  # four fillers of a one-beat template
+    texts = [p.text for p in render_prompts(board, Tier.STANDARD)]
+    pool = len(board.template.beats[0].actions)
+    spare = [t for t in texts[pool:] if " faces " in t and "Props:" in t]
+    assert len(spare) == len(texts) - pool >= 1
+    gags = {m.gag for m in casting.library.metaphors}
+    assert all(any(g in t for g in gags) for t in spare)
