@@ -347,3 +347,18 @@ def test_a_filler_past_its_beats_lines_plays_an_unused_metaphor_of_the_theme() -
     assert len(spare) == len(texts) - pool >= 1
     gags = {m.gag for m in casting.library.metaphors}
     assert all(any(g in t for g in gags) for t in spare)
+
+
+def test_filler_lines_keep_their_beats_order() -> None:
+    """A filler plays a run of its beat's lines in order: the story never runs backwards."""
+    board = storyboard(make_casting(0), "silent-90", 120)
+    for shot in board.shots:
+        beat = board.beat(shot.beat)
+        body = [
+            re.sub(r"^- \d+-\d+ s: ", "", ln).rstrip(".")
+            for ln in dict(render_sections(shot, board))["actions"].splitlines()[1:]
+        ]
+        own = [re.sub(r"\{hero\}", "the programmer", a) for a in beat.actions]
+        if body[0] in own:  # a filler on its beat's lines (not a gag of the theme)
+            start = own.index(body[0])
+            assert body == own[start : start + len(body)], (shot.title, body)
