@@ -9,34 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-MAX_DOLLARS = 1_000_000_000
-
-
-def dollars_to_cents(text: str) -> int:
-    """'50' -> 5000, '12.34' -> 1234; anything else raises argparse.ArgumentTypeError."""
-    try:
-        value = Decimal(text.strip().lstrip("$"))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(
-            f"expected an amount in dollars like 50 or 12.34, got {text!r}"
-        ) from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(
-            f"a budget is a finite amount of zero or more, got {text!r}"
-        )
-    if value > MAX_DOLLARS:  # the ledger keeps whole cents in SQLite's 64-bit integers
-        raise argparse.ArgumentTypeError(
-            f"a monthly budget is at most ${MAX_DOLLARS:,}, got {text!r}"
-        )
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise argparse.ArgumentTypeError(
-            f"{text!r} has fractions of a cent; use at most two decimals"
-        )
-    return int(cents)
+from . import dollars_to_cents
 
 
 def _start_day(text: str) -> int:

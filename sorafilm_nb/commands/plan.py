@@ -11,12 +11,12 @@ import argparse
 import os
 import sys
 import tempfile
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import dollars_to_cents
+
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
-MAX_DOLLARS = 1_000_000_000  # the same cap as `sorafilm budget set`
 
 
 def _tier(text: str) -> Any:
@@ -26,23 +26,6 @@ def _tier(text: str) -> Any:
         return parse_tier(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _dollars(text: str) -> Decimal:
-    """'50' or '$12.34' -> Decimal cents; floats never touch money."""
-    try:
-        value = Decimal(text.strip().lstrip("$"))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(
-            f"expected an amount in dollars like 50 or 12.34, got {text!r}"
-        ) from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(
-            f"a budget is a finite amount of zero or more, got {text!r}"
-        )
-    if value > MAX_DOLLARS:  # past this, Decimal's context overflows on the way to cents
-        raise argparse.ArgumentTypeError(f"a budget is at most ${MAX_DOLLARS:,}, got {text!r}")
-    return value * 100
 
 
 def _seconds(text: str) -> int:
@@ -126,7 +109,7 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--monthly-budget",
-        type=_dollars,
+        type=dollars_to_cents,
         default=None,
         metavar="DOLLARS",
         help="lint the plan against this much money left this month, instead of the "
