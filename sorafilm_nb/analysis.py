@@ -96,6 +96,14 @@ class RepoProfile:
     languages: tuple[tuple[str, int], ...] = ()  # language -> files
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def __repr__(self) -> str:
+        # The default dataclass repr of a real profile runs to ~180,000 characters: the first
+        # thing a notebook shows. The full data is in concepts_frame() and to_json().
+        return (
+            f"RepoProfile({self.name!r}, {self.files_scanned} files, "
+            f"{len(self.concepts)} concepts, {len(self.warnings)} warnings)"
+        )
+
     def top(self, n: int = 12, kinds: tuple[str, ...] | None = None) -> tuple[Concept, ...]:
         """The n highest-scoring concepts, optionally of the given kinds only."""
         chosen = [c for c in self.concepts if kinds is None or c.kind in kinds]

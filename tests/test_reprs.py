@@ -44,6 +44,7 @@ def test_plan_markdown_in_a_notebook_is_the_table_and_lint_without_every_prompt(
     "obj",
     [
         CASTING,
+        CASTING.profile,
         CASTING.entries[0],
         CASTING.library,
         MetaphorLibrary.load("kitchen"),
