@@ -28,10 +28,12 @@ from pathlib import Path
 
 from sorafilm_nb.render import _render_size, ffmpeg_exe, render_animatic
 
-LINES = ["Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, film grain.",
-         "Palette: sepia, cream, charcoal, a touch of faded red.",
-         "A cramped 1920s kitchen at breakfast. A programmer in braces and a bowler hat sits "
-         "before an empty glass, a laptop-sized typewriter beside the toast rack."]
+LINES = [
+    "Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, film grain.",
+    "Palette: sepia, cream, charcoal, a touch of faded red.",
+    "A cramped 1920s kitchen at breakfast. A programmer in braces and a bowler hat sits "
+    "before an empty glass, a laptop-sized typewriter beside the toast rack.",
+]
 
 
 def best(fn: Callable[[], object], runs: int) -> float:
@@ -45,27 +47,66 @@ def best(fn: Callable[[], object], runs: int) -> float:
 
 def blank_encode(out: Path, *, seconds: int, size: str, scale: float, fps: int) -> None:
     width, height = _render_size(size, scale)
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-                    "-i", f"color=c=0x26221f:s={width}x{height}:r={fps}:d={seconds}",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage",
-                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(out)], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=0x26221f:s={width}x{height}:r={fps}:d={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-tune",
+            "stillimage",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+            str(out),
+        ],
+        check=True,
+    )
 
 
 def bench_render(runs: int, folder: Path) -> None:
     print(f"animatic render (best of {runs})")
-    print(f"{'size':>10} {'scale':>5} {'clip s':>6} {'render':>9} {'ms/clip s':>9} "
-          f"{'blank':>9} {'ratio':>6}")
+    print(
+        f"{'size':>10} {'scale':>5} {'clip s':>6} {'render':>9} {'ms/clip s':>9} "
+        f"{'blank':>9} {'ratio':>6}"
+    )
     cases = [(size, seconds, 0.5) for size in ("1280x720", "720x1280") for seconds in (4, 8, 12)]
     cases.append(("1280x720", 12, 1.0))
     for size, seconds, scale in cases:
         out = folder / f"a_{size}_{seconds}_{scale}.mp4"
-        took = best(lambda size=size, seconds=seconds, scale=scale, out=out: render_animatic(
-            out, seconds=seconds, size=size, scale=scale, title="The milk will not pour",
-            beat="error cascade", gag="a milk carton that will not pour", lines=LINES), runs)
-        base = best(lambda size=size, seconds=seconds, scale=scale: blank_encode(
-            folder / "blank.mp4", seconds=seconds, size=size, scale=scale, fps=12), runs)
-        print(f"{size:>10} {scale:>5} {seconds:>6} {took * 1000:>7.0f}ms "
-              f"{took * 1000 / seconds:>9.1f} {base * 1000:>7.0f}ms {took / base:>6.2f}")
+        took = best(
+            lambda size=size, seconds=seconds, scale=scale, out=out: render_animatic(
+                out,
+                seconds=seconds,
+                size=size,
+                scale=scale,
+                title="The milk will not pour",
+                beat="error cascade",
+                gag="a milk carton that will not pour",
+                lines=LINES,
+            ),
+            runs,
+        )
+        base = best(
+            lambda size=size, seconds=seconds, scale=scale: blank_encode(
+                folder / "blank.mp4", seconds=seconds, size=size, scale=scale, fps=12
+            ),
+            runs,
+        )
+        print(
+            f"{size:>10} {scale:>5} {seconds:>6} {took * 1000:>7.0f}ms "
+            f"{took * 1000 / seconds:>9.1f} {base * 1000:>7.0f}ms {took / base:>6.2f}"
+        )
 
 
 def bench_polls(jobs: int) -> None:
@@ -79,8 +120,7 @@ def bench_polls(jobs: int) -> None:
         lock = threading.Lock()
 
         def one(i: int) -> None:
-            job = backend.create(prompt=f"shot {i}", model="sora-2", seconds=4,
-                                 size="1280x720")
+            job = backend.create(prompt=f"shot {i}", model="sora-2", seconds=4, size="1280x720")
             polls = 0
             while not job.done:
                 time.sleep((job.poll_after_ms or hint_ms) / 1000)
@@ -99,8 +139,10 @@ def bench_polls(jobs: int) -> None:
     ideal = job_seconds * 1000 / hint_ms
     mean = statistics.mean(counts)
     print(f"\npolling: {jobs} jobs of {job_seconds:.1f} s, hint {hint_ms} ms, wall {wall:.2f} s")
-    print(f"  retrieves per job: mean {mean:.1f} (min {min(counts)}, max {max(counts)}); "
-          f"ideal {ideal:.0f}; ratio {mean / ideal:.2f}")
+    print(
+        f"  retrieves per job: mean {mean:.1f} (min {min(counts)}, max {max(counts)}); "
+        f"ideal {ideal:.0f}; ratio {mean / ideal:.2f}"
+    )
 
 
 def main() -> int:

@@ -140,8 +140,10 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
             fh.seek(0)
             holder = fh.read(32).decode("ascii", "replace").strip() or "another process"
             fh.close()
-            raise FilmError(f"{folder} is in use by process {holder}; wait for it to finish "
-                            "(nothing was submitted)") from None
+            raise FilmError(
+                f"{folder} is in use by process {holder}; wait for it to finish "
+                "(nothing was submitted)"
+            ) from None
         except BaseException:
             fh.close()
             raise
@@ -357,7 +359,8 @@ class ShotResult:
             sha256=opt("sha256", str),
             error=opt("error", str),
             error_code=opt("error_code", str),
-            reservation_id=None if data.get("reservation_id") is None
+            reservation_id=None
+            if data.get("reservation_id") is None
             else str(data["reservation_id"]),
             title=opt("title", str) or "",
             beat=opt("beat", str) or "",
@@ -448,8 +451,10 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
         raise FilmError(f"{path}: not a sorafilm manifest (no format={MANIFEST_FORMAT!r})")
     version = data.get("version")
     if not isinstance(version, int) or version > MANIFEST_VERSION:
-        raise FilmError(f"{path}: manifest version {version!r} is newer than this sorafilm "
-                        f"understands ({MANIFEST_VERSION}); upgrade sorafilm-nb")
+        raise FilmError(
+            f"{path}: manifest version {version!r} is newer than this sorafilm "
+            f"understands ({MANIFEST_VERSION}); upgrade sorafilm-nb"
+        )
     if not isinstance(data.get("plan_id"), str) or not isinstance(data.get("shots"), list):
         raise FilmError(f"{path}: missing plan_id or shots")
     return data
@@ -494,9 +499,16 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
     )
 
 
-def manifest_dict(*, plan_id: str, plan: Any, shots: list[ShotResult], backend: str,
-                  film: str | None = None, film_duration_s: float | None = None,
-                  notes: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+def manifest_dict(
+    *,
+    plan_id: str,
+    plan: Any,
+    shots: list[ShotResult],
+    backend: str,
+    film: str | None = None,
+    film_duration_s: float | None = None,
+    notes: tuple[str, ...] | list[str] = (),
+) -> dict[str, Any]:
     """The manifest's content: format header, the plan's JSON, then one entry per shot."""
     return {
         "format": MANIFEST_FORMAT,
@@ -521,8 +533,9 @@ def write_manifest(out_dir: Path, data: Mapping[str, Any]) -> Path:
 # -- report --------------------------------------------------------------------------------
 
 
-def report_markdown(film: Film, *, remaining: Cost | None = None, limit: Cost | None = None,
-                    backend: str = "") -> str:
+def report_markdown(
+    film: Film, *, remaining: Cost | None = None, limit: Cost | None = None, backend: str = ""
+) -> str:
     """report.md: what was made, what it cost, what is left of the month's budget."""
     lines = [f"# Film report: plan {film.plan_id}", ""]
     if backend:
@@ -531,8 +544,11 @@ def report_markdown(film: Film, *, remaining: Cost | None = None, limit: Cost | 
         dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
         lines += [f"Film: `{film.film.name}`{dur}", ""]
     else:
-        lines += ["No film was stitched: not every shot succeeded. To retry: "
-                  + (", ".join(film.retry) or "nothing"), ""]
+        lines += [
+            "No film was stitched: not every shot succeeded. To retry: "
+            + (", ".join(film.retry) or "nothing"),
+            "",
+        ]
     lines += [
         "| shot | status | model | size | seconds | estimated | billed | file | note |",
         "|---|---|---|---|---:|---:|---:|---|---|",

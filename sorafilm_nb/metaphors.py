@@ -87,10 +87,18 @@ class Metaphor:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "gag": self.gag, "props": list(self.props), "beat": self.beat,
-            "seconds": self.seconds, "tone": self.tone, "actions": list(self.actions),
-            "matches": {"kinds": list(self.matches.kinds), "names": list(self.matches.names),
-                        "words": list(self.matches.words)},
+            "id": self.id,
+            "gag": self.gag,
+            "props": list(self.props),
+            "beat": self.beat,
+            "seconds": self.seconds,
+            "tone": self.tone,
+            "actions": list(self.actions),
+            "matches": {
+                "kinds": list(self.matches.kinds),
+                "names": list(self.matches.names),
+                "words": list(self.matches.words),
+            },
         }
 
 
@@ -127,8 +135,9 @@ class MetaphorLibrary:
         return tuple(packaged("metaphors"))
 
     @classmethod
-    def load(cls, theme_or_path: str | Path = "kitchen", *,
-             extra: Sequence[str | Path] = ()) -> MetaphorLibrary:
+    def load(
+        cls, theme_or_path: str | Path = "kitchen", *, extra: Sequence[str | Path] = ()
+    ) -> MetaphorLibrary:
         """A packaged theme by id, or a theme TOML file by path, plus extra mapping files.
 
         A theme file may say `extends = "kitchen"` in its [theme] table: it then inherits that
@@ -150,8 +159,10 @@ class MetaphorLibrary:
 
         close = difflib.get_close_matches(str(metaphor_id), self.ids(), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise UnknownMetaphor(f"no metaphor {metaphor_id!r} in theme {self.theme!r} "
-                              f"({len(self.metaphors)} metaphors){hint}")
+        raise UnknownMetaphor(
+            f"no metaphor {metaphor_id!r} in theme {self.theme!r} "
+            f"({len(self.metaphors)} metaphors){hint}"
+        )
 
     def ids(self) -> tuple[str, ...]:
         return tuple(m.id for m in self.metaphors)
@@ -175,8 +186,11 @@ class MetaphorLibrary:
 
     def fallbacks(self, kind: str | None = None) -> tuple[Metaphor, ...]:
         """The generic metaphors, for one concept kind (those listing it or no kind at all)."""
-        return tuple(m for m in self.metaphors if m.is_fallback
-                     and (kind is None or not m.matches.kinds or kind in m.matches.kinds))
+        return tuple(
+            m
+            for m in self.metaphors
+            if m.is_fallback and (kind is None or not m.matches.kinds or kind in m.matches.kinds)
+        )
 
     def with_metaphors(self, *metaphors: Metaphor) -> MetaphorLibrary:
         """A new library with these metaphors added (one with an existing id replaces it).
@@ -209,11 +223,41 @@ class MetaphorLibrary:
 
 # --------------------------------------------------------------------------- scoring
 
-_IGNORED_TOKENS = frozenset({
-    "error", "errors", "exception", "exceptions", "base", "abstract", "mixin", "impl", "get",
-    "set", "the", "a", "an", "of", "to", "is", "and", "or", "for", "in", "on", "by", "with",
-    "from", "init", "main", "util", "utils", "helper", "helpers", "py",
-})
+_IGNORED_TOKENS = frozenset(
+    {
+        "error",
+        "errors",
+        "exception",
+        "exceptions",
+        "base",
+        "abstract",
+        "mixin",
+        "impl",
+        "get",
+        "set",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "is",
+        "and",
+        "or",
+        "for",
+        "in",
+        "on",
+        "by",
+        "with",
+        "from",
+        "init",
+        "main",
+        "util",
+        "utils",
+        "helper",
+        "helpers",
+        "py",
+    }
+)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "e")
 
@@ -297,12 +341,23 @@ class CastEntry:
     def to_dict(self) -> dict[str, Any]:
         c = self.concept
         return {
-            "concept": {"name": c.name, "kind": c.kind, "file": c.file, "line": c.line,
-                        "score": c.score, "summary": c.summary},
-            "metaphor": self.metaphor.id, "score": self.score, "gag": self.gag,
-            "custom_gag": self.custom_gag, "props": list(self.metaphor.props),
-            "beat": self.metaphor.beat, "seconds": self.metaphor.seconds,
-            "tone": self.metaphor.tone, "actions": list(self.metaphor.actions),
+            "concept": {
+                "name": c.name,
+                "kind": c.kind,
+                "file": c.file,
+                "line": c.line,
+                "score": c.score,
+                "summary": c.summary,
+            },
+            "metaphor": self.metaphor.id,
+            "score": self.score,
+            "gag": self.gag,
+            "custom_gag": self.custom_gag,
+            "props": list(self.metaphor.props),
+            "beat": self.metaphor.beat,
+            "seconds": self.metaphor.seconds,
+            "tone": self.metaphor.tone,
+            "actions": list(self.metaphor.actions),
             "alternatives": [{"id": i, "score": s} for i, s in self.alternatives],
         }
 
@@ -356,14 +411,16 @@ class Casting:
             return concept % n
         for exact in (True, False):
             for i, e in enumerate(self.entries):
-                if e.concept.name == concept or (not exact and
-                                                 e.concept.name.lower() == concept.lower()):
+                if e.concept.name == concept or (
+                    not exact and e.concept.name.lower() == concept.lower()
+                ):
                     return i
         names = ", ".join(e.concept.name for e in self.entries)
         raise UnknownMetaphor(f"no concept {concept!r} in this casting (cast: {names})")
 
-    def recast(self, concept: str | int, metaphor_id: str | None = None, *,
-               custom_gag: str | None = None) -> Casting:
+    def recast(
+        self, concept: str | int, metaphor_id: str | None = None, *, custom_gag: str | None = None
+    ) -> Casting:
         """A new casting with one concept played differently: the notebook picker's action.
 
         metaphor_id picks another metaphor of the library (and drops any custom gag, as
@@ -383,20 +440,29 @@ class Casting:
         if custom_gag is not None:
             text = " ".join(custom_gag.split())
             if len(text) > _MAX_TEXT:
-                raise ValueError(f"custom gag is {len(text)} characters; keep it under "
-                                 f"{_MAX_TEXT} (one visible action reads best)")
+                raise ValueError(
+                    f"custom gag is {len(text)} characters; keep it under "
+                    f"{_MAX_TEXT} (one visible action reads best)"
+                )
             new = replace(new, custom_gag=text or None)
-        entries = (*self.entries[:i], new, *self.entries[i + 1:])
+        entries = (*self.entries[:i], new, *self.entries[i + 1 :])
         return replace(self, entries=entries)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: the theme, its style and each entry."""
         style = self.library.style
         return {
-            "theme": self.library.theme, "title": self.library.title,
-            "style": {"name": style.name, "look": style.look, "palette": list(style.palette),
-                      "setting": style.setting, "protagonist": style.protagonist,
-                      "lighting": style.lighting, "sound": style.sound},
+            "theme": self.library.theme,
+            "title": self.library.title,
+            "style": {
+                "name": style.name,
+                "look": style.look,
+                "palette": list(style.palette),
+                "setting": style.setting,
+                "protagonist": style.protagonist,
+                "lighting": style.lighting,
+                "sound": style.sound,
+            },
             "entries": [e.to_dict() for e in self.entries],
         }
 
@@ -430,8 +496,9 @@ def pick_concepts(profile: RepoProfile, top: int = 8) -> tuple[Concept, ...]:
     return tuple(unique[i] for i in sorted(chosen))
 
 
-def cast(profile: RepoProfile | str | Path, library: MetaphorLibrary | str = "kitchen", *,
-         top: int = 8) -> Casting:
+def cast(
+    profile: RepoProfile | str | Path, library: MetaphorLibrary | str = "kitchen", *, top: int = 8
+) -> Casting:
     """Rank candidate metaphors for the top concepts and pick one each, deterministically.
 
     The picks are the assignment in which no metaphor plays two concepts and the sum of the
@@ -452,15 +519,19 @@ def cast(profile: RepoProfile | str | Path, library: MetaphorLibrary | str = "ki
         )
     lib = library if isinstance(library, MetaphorLibrary) else MetaphorLibrary.load(library)
     if not lib.metaphors:
-        raise DataFileError(lib.source or lib.theme, "the theme has no metaphors",
-                            field="metaphor")
+        raise DataFileError(lib.source or lib.theme, "the theme has no metaphors", field="metaphor")
     concepts = pick_concepts(profile, top)
     ranked = [lib.candidates(c) or ((lib.metaphors[0], 0.0),) for c in concepts]
     picks = _assign(ranked)
     entries = tuple(
-        CastEntry(concept=c, metaphor=ranked[i][picks[i]][0], score=ranked[i][picks[i]][1],
-                  alternatives=tuple((m.id, s) for m, s in ranked[i][:MAX_ALTERNATIVES]))
-        for i, c in enumerate(concepts))
+        CastEntry(
+            concept=c,
+            metaphor=ranked[i][picks[i]][0],
+            score=ranked[i][picks[i]][1],
+            alternatives=tuple((m.id, s) for m, s in ranked[i][:MAX_ALTERNATIVES]),
+        )
+        for i, c in enumerate(concepts)
+    )
     return Casting(profile=profile, library=lib, entries=entries)
 
 
@@ -545,55 +616,77 @@ def _hungarian(cost: list[list[int]]) -> list[int]:
 # --------------------------------------------------------------------------- loading
 
 
-def _unknown_keys(table: Mapping[str, Any], allowed: set[str], *, file: str,
-                  entry: str | None, where: str = "") -> None:
+def _unknown_keys(
+    table: Mapping[str, Any], allowed: set[str], *, file: str, entry: str | None, where: str = ""
+) -> None:
     extra = sorted(set(table) - allowed)
     if extra:
-        raise DataFileError(file, f"unknown key{'s' if len(extra) > 1 else ''} "
-                            f"{', '.join(map(repr, extra))}{where}; allowed: "
-                            f"{', '.join(sorted(allowed))}", entry=entry, field=extra[0])
+        raise DataFileError(
+            file,
+            f"unknown key{'s' if len(extra) > 1 else ''} "
+            f"{', '.join(map(repr, extra))}{where}; allowed: "
+            f"{', '.join(sorted(allowed))}",
+            entry=entry,
+            field=extra[0],
+        )
 
 
-def _text(table: Mapping[str, Any], name: str, *, file: str, entry: str | None,
-          default: str | None = None) -> str:
-    value = field(table, name, str, file=file, entry=entry,
-                  default=default if default is not None else ...)
+def _text(
+    table: Mapping[str, Any], name: str, *, file: str, entry: str | None, default: str | None = None
+) -> str:
+    value = field(
+        table, name, str, file=file, entry=entry, default=default if default is not None else ...
+    )
     value = " ".join(value.split())
     if not value and default is None:
         raise DataFileError(file, "must not be empty", entry=entry, field=name)
     if len(value) > _MAX_TEXT:
-        raise DataFileError(file, f"{len(value)} characters, at most {_MAX_TEXT}: a video "
-                            "model follows short, concrete lines best", entry=entry, field=name)
+        raise DataFileError(
+            file,
+            f"{len(value)} characters, at most {_MAX_TEXT}: a video "
+            "model follows short, concrete lines best",
+            entry=entry,
+            field=name,
+        )
     return value
 
 
-def _texts(table: Mapping[str, Any], name: str, *, file: str, entry: str | None,
-           lo: int, hi: int) -> tuple[str, ...]:
+def _texts(
+    table: Mapping[str, Any], name: str, *, file: str, entry: str | None, lo: int, hi: int
+) -> tuple[str, ...]:
     values = str_list(table, name, file=file, entry=entry, default=() if lo == 0 else None)
     if (values or lo) and not lo <= len(values) <= hi:
-        raise DataFileError(file, f"has {len(values)} items, expected {lo}-{hi}",
-                            entry=entry, field=name)
+        raise DataFileError(
+            file, f"has {len(values)} items, expected {lo}-{hi}", entry=entry, field=name
+        )
     out = tuple(" ".join(v.split()) for v in values)
     for v in out:
         if not v:
             raise DataFileError(file, "contains an empty string", entry=entry, field=name)
         if len(v) > _MAX_TEXT:
-            raise DataFileError(file, f"an item is {len(v)} characters, at most {_MAX_TEXT}",
-                                entry=entry, field=name)
+            raise DataFileError(
+                file,
+                f"an item is {len(v)} characters, at most {_MAX_TEXT}",
+                entry=entry,
+                field=name,
+            )
     return out
 
 
 def _theme_id(value: str, *, file: str, entry: str | None, name: str) -> str:
     if not _ID.match(value):
-        raise DataFileError(file, f"{value!r} is not a valid id: lower-case letters, digits "
-                            "and . _ - only", entry=entry, field=name)
+        raise DataFileError(
+            file,
+            f"{value!r} is not a valid id: lower-case letters, digits and . _ - only",
+            entry=entry,
+            field=name,
+        )
     return value
 
 
 def _parse_style(table: Any, *, file: str, base: Style | None) -> Style:
     if not isinstance(table, dict):
-        raise DataFileError(file, f"expected a table, got {type(table).__name__}",
-                            entry="style")
+        raise DataFileError(file, f"expected a table, got {type(table).__name__}", entry="style")
     _unknown_keys(table, _STYLE_KEYS, file=file, entry="style")
     values: dict[str, Any] = {}
     for key in ("name", "look", "setting", "protagonist", "lighting", "sound"):
@@ -615,8 +708,9 @@ def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
     if isinstance(raw.get("id"), str) and raw["id"]:
         entry = raw["id"]
     _unknown_keys(raw, _METAPHOR_KEYS, file=file, entry=entry)
-    mid = _theme_id(field(raw, "id", str, file=file, entry=entry), file=file, entry=entry,
-                    name="id")
+    mid = _theme_id(
+        field(raw, "id", str, file=file, entry=entry), file=file, entry=entry, name="id"
+    )
     matches = field(raw, "matches", dict, file=file, entry=entry, default={})
     _unknown_keys(matches, _MATCH_KEYS, file=file, entry=entry, where=" in matches")
     rule = MatchRule(
@@ -625,7 +719,8 @@ def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
         words=tuple(w.lower() for w in _match_list(matches, "words", file=file, entry=entry)),
     )
     m = Metaphor(
-        id=mid, matches=rule,
+        id=mid,
+        matches=rule,
         gag=_text(raw, "gag", file=file, entry=entry),
         props=_texts(raw, "props", file=file, entry=entry, lo=1, hi=8),
         beat=field(raw, "beat", str, file=file, entry=entry),
@@ -637,14 +732,13 @@ def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
     return m
 
 
-def _match_list(matches: Mapping[str, Any], name: str, *, file: str, entry: str
-                ) -> tuple[str, ...]:
+def _match_list(matches: Mapping[str, Any], name: str, *, file: str, entry: str) -> tuple[str, ...]:
     """A list in the matches table; errors call the field "matches.<name>" like the rest."""
     try:
         return str_list(matches, name, file=file, entry=entry, default=())
     except DataFileError as exc:
         where = f"{exc.file}, entry {exc.entry!r}, field {exc.field!r}: "
-        message = str(exc)[len(where):] if str(exc).startswith(where) else str(exc)
+        message = str(exc)[len(where) :] if str(exc).startswith(where) else str(exc)
         raise DataFileError(file, message, entry=entry, field=f"matches.{name}") from None
 
 
@@ -653,73 +747,119 @@ def _check_metaphor(m: Any, *, file: str, entry: str) -> None:
     if not isinstance(m, Metaphor):
         raise DataFileError(file, f"expected a Metaphor, got {type(m).__name__}", entry=entry)
     if not isinstance(m.id, str) or not _ID.match(m.id):
-        raise DataFileError(file, f"{m.id!r} is not a valid id: lower-case letters, digits "
-                            "and . _ - only", entry=entry, field="id")
-    for name, kinds in (("kinds", m.matches.kinds), ("names", m.matches.names),
-                        ("words", m.matches.words)):
+        raise DataFileError(
+            file,
+            f"{m.id!r} is not a valid id: lower-case letters, digits and . _ - only",
+            entry=entry,
+            field="id",
+        )
+    for name, kinds in (
+        ("kinds", m.matches.kinds),
+        ("names", m.matches.names),
+        ("words", m.matches.words),
+    ):
         if isinstance(kinds, str) or not all(isinstance(k, str) and k for k in kinds):
-            raise DataFileError(file, "expected a list of non-empty strings",
-                                entry=entry, field=f"matches.{name}")
+            raise DataFileError(
+                file, "expected a list of non-empty strings", entry=entry, field=f"matches.{name}"
+            )
     for kind in m.matches.kinds:
         if kind not in CONCEPT_KINDS:
-            raise DataFileError(file, f"unknown concept kind {kind!r}; known: "
-                                f"{', '.join(CONCEPT_KINDS)}", entry=entry, field="matches.kinds")
+            raise DataFileError(
+                file,
+                f"unknown concept kind {kind!r}; known: {', '.join(CONCEPT_KINDS)}",
+                entry=entry,
+                field="matches.kinds",
+            )
     for word in m.matches.words:
         if not word.isascii() or not re.fullmatch(r"[a-z0-9_]+", word):
-            raise DataFileError(file, f"{word!r}: words are single lower-case words "
-                                "(a name or docstring keyword)", entry=entry,
-                                field="matches.words")
+            raise DataFileError(
+                file,
+                f"{word!r}: words are single lower-case words (a name or docstring keyword)",
+                entry=entry,
+                field="matches.words",
+            )
     for name, value in (("gag", m.gag), ("tone", m.tone)):
         if not isinstance(value, str) or not value.strip():
             raise DataFileError(file, "must be a non-empty string", entry=entry, field=name)
     if m.beat not in BEATS:
-        raise DataFileError(file, f"unknown beat {m.beat!r}; known: {', '.join(BEATS)}",
-                            entry=entry, field="beat")
+        raise DataFileError(
+            file, f"unknown beat {m.beat!r}; known: {', '.join(BEATS)}", entry=entry, field="beat"
+        )
     if isinstance(m.seconds, bool) or m.seconds not in SECONDS:
-        raise DataFileError(file, f"{m.seconds!r} is not a clip length the API renders; "
-                            f"use one of {', '.join(map(str, SECONDS))}", entry=entry,
-                            field="seconds")
+        raise DataFileError(
+            file,
+            f"{m.seconds!r} is not a clip length the API renders; "
+            f"use one of {', '.join(map(str, SECONDS))}",
+            entry=entry,
+            field="seconds",
+        )
     if not m.props or not all(isinstance(p, str) and p.strip() for p in m.props):
-        raise DataFileError(file, "needs at least one prop (a list of non-empty strings)",
-                            entry=entry, field="props")
+        raise DataFileError(
+            file,
+            "needs at least one prop (a list of non-empty strings)",
+            entry=entry,
+            field="props",
+        )
     if m.actions and not 2 <= len(m.actions) <= 4:
-        raise DataFileError(file, f"has {len(m.actions)} actions, expected 2-4 (or none)",
-                            entry=entry, field="actions")
+        raise DataFileError(
+            file,
+            f"has {len(m.actions)} actions, expected 2-4 (or none)",
+            entry=entry,
+            field="actions",
+        )
     for name, texts in (("gag", (m.gag,)), ("props", m.props), ("actions", m.actions)):
         for text in texts:
             for placeholder in _PLACEHOLDER.findall(text):
                 if name != "actions" or placeholder not in PLACEHOLDERS:
                     known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-                    allowed = (f"; actions may use {known}" if name == "actions"
-                               else " (only actions take placeholders)")
-                    raise DataFileError(file, f"unknown placeholder {{{placeholder}}}{allowed}",
-                                        entry=entry, field=name)
+                    allowed = (
+                        f"; actions may use {known}"
+                        if name == "actions"
+                        else " (only actions take placeholders)"
+                    )
+                    raise DataFileError(
+                        file,
+                        f"unknown placeholder {{{placeholder}}}{allowed}",
+                        entry=entry,
+                        field=name,
+                    )
 
 
-def _read_metaphors(path: Path, *, allowed_top: Iterable[str] = ("metaphor",)
-                    ) -> tuple[Metaphor, ...]:
+def _read_metaphors(
+    path: Path, *, allowed_top: Iterable[str] = ("metaphor",)
+) -> tuple[Metaphor, ...]:
     """The [[metaphor]] entries of a mappings file (ids unique within it)."""
     data = load_toml(path)
     return _metaphors_of(data, file=str(path), allowed_top=set(allowed_top))
 
 
-def _metaphors_of(data: Mapping[str, Any], *, file: str, allowed_top: set[str]
-                  ) -> tuple[Metaphor, ...]:
+def _metaphors_of(
+    data: Mapping[str, Any], *, file: str, allowed_top: set[str]
+) -> tuple[Metaphor, ...]:
     extra = sorted(set(data) - allowed_top)
     if extra:
-        hint = (" (a mappings file holds [[metaphor]] entries only; to change the style, "
-                "write a theme with `extends`)" if allowed_top == {"metaphor"} else "")
+        hint = (
+            " (a mappings file holds [[metaphor]] entries only; to change the style, "
+            "write a theme with `extends`)"
+            if allowed_top == {"metaphor"}
+            else ""
+        )
         raise DataFileError(file, f"unknown top-level key {extra[0]!r}{hint}", field=extra[0])
     raw = data.get("metaphor", [])
     if not isinstance(raw, list):
-        raise DataFileError(file, "expected [[metaphor]] entries (an array of tables)",
-                            field="metaphor")
+        raise DataFileError(
+            file, "expected [[metaphor]] entries (an array of tables)", field="metaphor"
+        )
     out = tuple(_parse_metaphor(r, i, file=file) for i, r in enumerate(raw))
     seen: dict[str, int] = {}
     for i, m in enumerate(out):
         if m.id in seen:
-            raise DataFileError(file, f"duplicate id (metaphor #{seen[m.id] + 1} and "
-                                f"#{i + 1})", entry=m.id, field="id")
+            raise DataFileError(
+                file,
+                f"duplicate id (metaphor #{seen[m.id] + 1} and #{i + 1})",
+                entry=m.id,
+                field="id",
+            )
         seen[m.id] = i
     return out
 
@@ -727,15 +867,18 @@ def _metaphors_of(data: Mapping[str, Any], *, file: str, allowed_top: set[str]
 def _resolve(theme_or_path: str) -> tuple[Path, bool]:
     """(file, is_packaged) for a theme id or a path."""
     themes = packaged("metaphors")
-    looks_like_path = (theme_or_path.endswith(".toml") or "/" in theme_or_path
-                       or "\\" in theme_or_path)
+    looks_like_path = (
+        theme_or_path.endswith(".toml") or "/" in theme_or_path or "\\" in theme_or_path
+    )
     if not looks_like_path and theme_or_path in themes:
         return themes[theme_or_path], True
     path = Path(theme_or_path).expanduser()
     if looks_like_path or path.is_file():
         return path, False
-    raise DataFileError(theme_or_path, "no packaged theme of that name and no such file; "
-                        f"packaged themes: {', '.join(themes)}")
+    raise DataFileError(
+        theme_or_path,
+        f"no packaged theme of that name and no such file; packaged themes: {', '.join(themes)}",
+    )
 
 
 def _load_theme(theme_or_path: str, *, chain: tuple[str, ...]) -> MetaphorLibrary:
@@ -757,7 +900,7 @@ def _parse_theme(path: Path, *, chain: tuple[str, ...]) -> MetaphorLibrary:
     theme = data.get("theme")
     if not isinstance(theme, dict):
         hint = (
-            '; to add these metaphors to a packaged theme, start the file with [theme] and '
+            "; to add these metaphors to a packaged theme, start the file with [theme] and "
             'id = "mine", title = "Mine", extends = "kitchen" (or MetaphorLibrary.load('
             '"kitchen", extra=[file]) in Python)'
             if "metaphor" in data
@@ -765,36 +908,47 @@ def _parse_theme(path: Path, *, chain: tuple[str, ...]) -> MetaphorLibrary:
         )
         raise DataFileError(file, "missing [theme] table (id, title)" + hint, entry="theme")
     _unknown_keys(theme, _THEME_KEYS, file=file, entry="theme")
-    tid = _theme_id(field(theme, "id", str, file=file, entry="theme"), file=file,
-                    entry="theme", name="id")
+    tid = _theme_id(
+        field(theme, "id", str, file=file, entry="theme"), file=file, entry="theme", name="id"
+    )
     packaged_stem = path.stem if path.parent == Path(str(packaged_dir())) else None
     if packaged_stem is not None and tid != packaged_stem:
-        raise DataFileError(file, f"theme id {tid!r} must equal the file name "
-                            f"{packaged_stem!r}", entry="theme", field="id")
+        raise DataFileError(
+            file,
+            f"theme id {tid!r} must equal the file name {packaged_stem!r}",
+            entry="theme",
+            field="id",
+        )
     title = _text(theme, "title", file=file, entry="theme")
     base: MetaphorLibrary | None = None
     parent = field(theme, "extends", str, file=file, entry="theme", default="")
     if parent:
         if parent in chain or parent == file:
-            raise DataFileError(file, f"extends {parent!r} in a loop "
-                                f"({' -> '.join((*chain, file, parent))})",
-                                entry="theme", field="extends")
+            raise DataFileError(
+                file,
+                f"extends {parent!r} in a loop ({' -> '.join((*chain, file, parent))})",
+                entry="theme",
+                field="extends",
+            )
         try:
             base = _load_theme(parent, chain=(*chain, file))
         except DataFileError as exc:
             if exc.file == parent:  # the name itself is wrong: say so from this file
-                raise DataFileError(file, str(exc).split(": ", 1)[-1], entry="theme",
-                                    field="extends") from None
+                raise DataFileError(
+                    file, str(exc).split(": ", 1)[-1], entry="theme", field="extends"
+                ) from None
             raise
     if "style" not in data and base is None:
         raise DataFileError(file, "missing [style] table", entry="style")
-    style = (_parse_style(data["style"], file=file, base=base.style if base else None)
-             if "style" in data else base.style)  # type: ignore[union-attr]
+    style = (
+        _parse_style(data["style"], file=file, base=base.style if base else None)
+        if "style" in data
+        else base.style
+    )  # type: ignore[union-attr]
     metaphors = _metaphors_of(data, file=file, allowed_top={"theme", "style", "metaphor"})
     if base is not None:
         return replace(base.merged(metaphors, file), theme=tid, title=title, style=style)
-    return MetaphorLibrary(theme=tid, title=title, style=style, metaphors=metaphors,
-                           source=file)
+    return MetaphorLibrary(theme=tid, title=title, style=style, metaphors=metaphors, source=file)
 
 
 def packaged_dir() -> Path:

@@ -122,9 +122,19 @@ def _font(px: int, factor: int = 1) -> _Font:
     return _Font(glyphs=glyphs, advances=advances)
 
 
-_ASCII = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'",
-                        "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u00b7": "-",
-                        "\t": " "})
+_ASCII = str.maketrans(
+    {
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u00b7": "-",
+        "\t": " ",
+    }
+)
 
 
 def _ascii(text: str) -> str:
@@ -132,8 +142,9 @@ def _ascii(text: str) -> str:
     return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text.translate(_ASCII))
 
 
-def _draw_text(img: np.ndarray, text: str, x: int, y: int, font: _Font,
-               colour: tuple[int, int, int]) -> int:
+def _draw_text(
+    img: np.ndarray, text: str, x: int, y: int, font: _Font, colour: tuple[int, int, int]
+) -> int:
     """Alpha-blend ``text`` onto ``img`` (H, W, 3 uint8) at (x, y); returns the end x."""
     h_img, w_img = img.shape[:2]
     colour_arr = np.array(colour, dtype=np.float32)
@@ -144,7 +155,7 @@ def _draw_text(img: np.ndarray, text: str, x: int, y: int, font: _Font,
         x0, y0 = max(x, 0), max(y, 0)
         x1, y1 = min(x + gw, w_img), min(y + gh, h_img)
         if x1 > x0 and y1 > y0:
-            alpha = glyph[y0 - y:y1 - y, x0 - x:x1 - x, None].astype(np.float32) / 255.0
+            alpha = glyph[y0 - y : y1 - y, x0 - x : x1 - x, None].astype(np.float32) / 255.0
             region = img[y0:y1, x0:x1].astype(np.float32)
             img[y0:y1, x0:x1] = (region * (1.0 - alpha) + colour_arr * alpha).astype(np.uint8)
         x += int(font.advances[i])
@@ -159,7 +170,7 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
         while font.width(line) > max_width and len(line) > 1:
             cut = line.rfind(" ", 0, len(line) - 1)
             head = line[:cut] if cut > 0 else line[:-1]
-            rest = line[len(head):].lstrip()
+            rest = line[len(head) :].lstrip()
             line = head
             out.append(line)
             line = rest
@@ -172,8 +183,9 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
 # ---------------------------------------------------------------- the card
 
 
-def _card(width: int, height: int, *, title: str, beat: str, gag: str,
-          lines: Sequence[str]) -> tuple[np.ndarray, int]:
+def _card(
+    width: int, height: int, *, title: str, beat: str, gag: str, lines: Sequence[str]
+) -> tuple[np.ndarray, int]:
     """The static card; returns the image and the y where the timing bar goes."""
     ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
     column = _BG_TOP * (1 - ramp) + _BG_BOTTOM * ramp
@@ -189,7 +201,7 @@ def _card(width: int, height: int, *, title: str, beat: str, gag: str,
         y += big.height
     # a thin rule under the title, like an intertitle card
     rule_y = y + max(2, big.height // 5)
-    img[rule_y:rule_y + max(1, factor), margin:width - margin] = _SEPIA
+    img[rule_y : rule_y + max(1, factor), margin : width - margin] = _SEPIA
     y = rule_y + big.height // 2
     for text, font, colour in ((beat, mid, _SEPIA), (gag, mid, _RED)):
         for line in _wrap(_ascii(text), font, text_w)[:3]:
@@ -227,8 +239,10 @@ def _yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     def sub(c: np.ndarray) -> np.ndarray:
         return c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
 
-    return tuple(np.clip(np.rint(p), 0, 255).astype(np.uint8)  # type: ignore[return-value]
-                 for p in (y, sub(u), sub(v)))
+    return tuple(
+        np.clip(np.rint(p), 0, 255).astype(np.uint8)  # type: ignore[return-value]
+        for p in (y, sub(u), sub(v))
+    )
 
 
 def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[bytes]:
@@ -243,7 +257,7 @@ def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[
     margin, bar_h, _ = _layout(width, height)
     font = _font(14, max(1, round(min(width, height) / 400)))
     rgb = card.copy()
-    rgb[bar_y:bar_y + bar_h, margin:width - margin] = _TRACK
+    rgb[bar_y : bar_y + bar_h, margin : width - margin] = _TRACK
     clock_y = (bar_y - font.height - 2) & ~1  # even: the strip is whole chroma rows
     text_y = bar_y - font.height - 2 - clock_y  # the clock's top, inside the strip
     total = f"{seconds:.0f} s" if float(seconds).is_integer() else f"{seconds:.1f} s"
@@ -251,9 +265,9 @@ def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[
     base_strip = rgb[clock_y:bar_y].copy()
 
     buf = np.empty(width * height * 3 // 2, dtype=np.uint8)
-    luma = buf[:width * height].reshape(height, width)
-    cb = buf[width * height:width * height * 5 // 4].reshape(height // 2, width // 2)
-    cr = buf[width * height * 5 // 4:].reshape(height // 2, width // 2)
+    luma = buf[: width * height].reshape(height, width)
+    cb = buf[width * height : width * height * 5 // 4].reshape(height // 2, width // 2)
+    cr = buf[width * height * 5 // 4 :].reshape(height // 2, width // 2)
     luma[:], cb[:], cr[:] = _yuv420(rgb)
     fill = _yuv420(np.full((2, 2, 3), _SEPIA, dtype=np.uint8))
     fill_y, fill_u, fill_v = (int(p[0, 0]) for p in fill)
@@ -267,16 +281,19 @@ def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[
         end = margin + 2 * round(span * (k + 1) / n / 2)  # even: whole chroma columns
         if end > filled:  # the fill only grows
             luma[rows, filled:end] = fill_y
-            cb[crows, filled // 2:end // 2] = fill_u
-            cr[crows, filled // 2:end // 2] = fill_v
+            cb[crows, filled // 2 : end // 2] = fill_u
+            cr[crows, filled // 2 : end // 2] = fill_v
             filled = end
         second = k // fps
         if second != shown:
             strip = base_strip.copy()
             _draw_text(strip, f"{second:d} / {total}", clock_x, text_y, font, _CREAM)
             sy, su, sv = _yuv420(strip)
-            luma[clock_y:bar_y], cb[clock_y // 2:bar_y // 2], cr[clock_y // 2:bar_y // 2] = (
-                sy, su, sv)
+            luma[clock_y:bar_y], cb[clock_y // 2 : bar_y // 2], cr[clock_y // 2 : bar_y // 2] = (
+                sy,
+                su,
+                sv,
+            )
             shown = second
         yield buf.tobytes()
 
@@ -307,9 +324,12 @@ def _run(cmd: list[str], *, stdin_frames: Iterator[bytes] | None = None) -> str:
     while we are still feeding it frames.
     """
     with tempfile.TemporaryFile() as log_file:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_frames is not None
-                                else subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=log_file)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE if stdin_frames is not None else subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
         try:
             if stdin_frames is not None:
                 assert proc.stdin is not None
@@ -332,9 +352,18 @@ def _run(cmd: list[str], *, stdin_frames: Iterator[bytes] | None = None) -> str:
     return log
 
 
-def render_animatic(path: str | Path, *, seconds: float, size: str = "1280x720",
-                    title: str, lines: Sequence[str] = (), beat: str = "", gag: str = "",
-                    fps: int = 12, scale: float = 0.5) -> Path:
+def render_animatic(
+    path: str | Path,
+    *,
+    seconds: float,
+    size: str = "1280x720",
+    title: str,
+    lines: Sequence[str] = (),
+    beat: str = "",
+    gag: str = "",
+    fps: int = 12,
+    scale: float = 0.5,
+) -> Path:
     """Write an H.264 yuv420p mp4 (+faststart) of exactly ``seconds`` at ``size``'s aspect.
 
     ``scale`` shrinks the frame (0.5: a quarter of the pixels, about four times faster to
@@ -348,48 +377,113 @@ def render_animatic(path: str | Path, *, seconds: float, size: str = "1280x720",
     card, bar_y = _card(width, height, title=title, beat=beat, gag=gag, lines=lines)
     path = Path(path)
     with _atomic_target(path, ".mp4") as tmp:
-        _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-              "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
-              "-r", str(fps), "-i", "-",
-              "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage",
-              "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(tmp)],
-             stdin_frames=_frames(card, bar_y, seconds, fps))
+        _run(
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "yuv420p",
+                "-s",
+                f"{width}x{height}",
+                "-r",
+                str(fps),
+                "-i",
+                "-",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-tune",
+                "stillimage",
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "+faststart",
+                "-f",
+                "mp4",
+                str(tmp),
+            ],
+            stdin_frames=_frames(card, bar_y, seconds, fps),
+        )
     return path
 
 
-def render_thumbnail(video: str | Path, out: str | Path, *,
-                     fmt: Literal["webp", "jpg", "png"] = "webp") -> Path:
+def render_thumbnail(
+    video: str | Path, out: str | Path, *, fmt: Literal["webp", "jpg", "png"] = "webp"
+) -> Path:
     """A still from the middle of ``video`` (the API serves thumbnails as image/webp)."""
     video, out = Path(video), Path(out)
     at = max(0.0, probe(video).duration / 2)
-    codec = {"webp": ["-c:v", "libwebp", "-f", "webp"],
-             "jpg": ["-c:v", "mjpeg", "-f", "image2"],
-             "png": ["-c:v", "png", "-f", "image2"]}[fmt]
+    codec = {
+        "webp": ["-c:v", "libwebp", "-f", "webp"],
+        "jpg": ["-c:v", "mjpeg", "-f", "image2"],
+        "png": ["-c:v", "png", "-f", "image2"],
+    }[fmt]
     with _atomic_target(out, f".{fmt}") as tmp:
-        _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", f"{at:.3f}",
-              "-i", str(video), "-frames:v", "1", *codec, str(tmp)])
+        _run(
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-ss",
+                f"{at:.3f}",
+                "-i",
+                str(video),
+                "-frames:v",
+                "1",
+                *codec,
+                str(tmp),
+            ]
+        )
     return out
 
 
-def render_spritesheet(video: str | Path, out: str | Path, *, columns: int = 5,
-                       rows: int = 2, tile_width: int = 160) -> Path:
+def render_spritesheet(
+    video: str | Path, out: str | Path, *, columns: int = 5, rows: int = 2, tile_width: int = 160
+) -> Path:
     """A JPEG grid of ``columns * rows`` frames spread evenly over ``video``."""
     video, out = Path(video), Path(out)
     info = probe(video)
     count = columns * rows
     rate = count / max(info.duration, 0.001)
     with _atomic_target(out, ".jpg") as tmp:
-        _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
-              "-vf", f"fps={rate:.6f},scale={tile_width}:-2,tile={columns}x{rows}",
-              "-frames:v", "1", "-c:v", "mjpeg", "-f", "image2", str(tmp)])
+        _run(
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-i",
+                str(video),
+                "-vf",
+                f"fps={rate:.6f},scale={tile_width}:-2,tile={columns}x{rows}",
+                "-frames:v",
+                "1",
+                "-c:v",
+                "mjpeg",
+                "-f",
+                "image2",
+                str(tmp),
+            ]
+        )
     return out
 
 
 # ---------------------------------------------------------------- reading and stitching
 
 _DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
-_VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, "
-                    r"(\d+)x(\d+)")
+_VIDEO = re.compile(
+    r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, "
+    r"(\d+)x(\d+)"
+)
 _FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: ")
 
@@ -399,8 +493,13 @@ def probe(path: str | Path) -> MediaInfo:
     path = Path(path)
     if not path.is_file():
         raise RenderError(f"{path}: no such file")
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)],
-                          capture_output=True, text=True, errors="replace", check=False)
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
+    )
     log = proc.stderr
     duration = _DURATION.search(log)
     video = _VIDEO.search(log)
@@ -411,11 +510,16 @@ def probe(path: str | Path) -> MediaInfo:
     if duration:
         hours, minutes, secs = duration.groups()
         seconds = int(hours) * 3600 + int(minutes) * 60 + float(secs)
-    fps = _FPS.search(log[video.start():])
-    return MediaInfo(duration=seconds,
-                     width=int(video[3]), height=int(video[4]), codec=video[1],
-                     pix_fmt=video[2], fps=float(fps[1]) if fps else 0.0,
-                     has_audio=bool(_AUDIO.search(log)))
+    fps = _FPS.search(log[video.start() :])
+    return MediaInfo(
+        duration=seconds,
+        width=int(video[3]),
+        height=int(video[4]),
+        codec=video[1],
+        pix_fmt=video[2],
+        fps=float(fps[1]) if fps else 0.0,
+        has_audio=bool(_AUDIO.search(log)),
+    )
 
 
 def media_duration(path: str | Path) -> float:
@@ -442,20 +546,41 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
         raise RenderError("stitch needs at least one clip")
     infos = [probe(p) for p in paths]
     first = infos[0]
-    same = all((i.codec, i.width, i.height, i.pix_fmt, i.fps, i.has_audio)
-               == (first.codec, first.width, first.height, first.pix_fmt, first.fps,
-                   first.has_audio)
-               for i in infos)
+    same = all(
+        (i.codec, i.width, i.height, i.pix_fmt, i.fps, i.has_audio)
+        == (first.codec, first.width, first.height, first.pix_fmt, first.fps, first.has_audio)
+        for i in infos
+    )
     out = Path(out)
     with _atomic_target(out, ".mp4") as tmp:
         if same:
-            with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=out.parent,
-                                             prefix=".concat.", delete=False) as listing:
+            with tempfile.NamedTemporaryFile(
+                "w", suffix=".txt", dir=out.parent, prefix=".concat.", delete=False
+            ) as listing:
                 listing.writelines(_concat_line(p) for p in paths)
             try:
-                _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                      "-f", "concat", "-safe", "0", "-i", listing.name, "-c", "copy",
-                      "-movflags", "+faststart", "-f", "mp4", str(tmp)])
+                _run(
+                    [
+                        ffmpeg_exe(),
+                        "-hide_banner",
+                        "-loglevel",
+                        "error",
+                        "-y",
+                        "-f",
+                        "concat",
+                        "-safe",
+                        "0",
+                        "-i",
+                        listing.name,
+                        "-c",
+                        "copy",
+                        "-movflags",
+                        "+faststart",
+                        "-f",
+                        "mp4",
+                        str(tmp),
+                    ]
+                )
             finally:
                 Path(listing.name).unlink(missing_ok=True)
         else:
@@ -465,15 +590,37 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
             chains = []
             for k, p in enumerate(paths):
                 inputs += ["-i", str(p)]
-                chains.append(f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
-                              f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps}[v{k}]")
+                chains.append(
+                    f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
+                    f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps}[v{k}]"
+                )
             audio = all(i.has_audio for i in infos)
             pads = "".join(f"[v{k}]" + (f"[{k}:a]" if audio else "") for k in range(len(paths)))
             graph = ";".join(chains) + ";" + pads
             graph += f"concat=n={len(paths)}:v=1:a={int(audio)}[out]" + ("[aout]" if audio else "")
             maps = ["-map", "[out]"] + (["-map", "[aout]", "-c:a", "aac"] if audio else [])
-            _run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *inputs,
-                  "-filter_complex", graph, *maps, "-c:v", "libx264",
-                  "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-                  "-f", "mp4", str(tmp)])
+            _run(
+                [
+                    ffmpeg_exe(),
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    *inputs,
+                    "-filter_complex",
+                    graph,
+                    *maps,
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "ultrafast",
+                    "-pix_fmt",
+                    "yuv420p",
+                    "-movflags",
+                    "+faststart",
+                    "-f",
+                    "mp4",
+                    str(tmp),
+                ]
+            )
     return out

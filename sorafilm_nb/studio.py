@@ -144,9 +144,17 @@ class _Run:
     ShotProgress, under one lock, so the manifest on disk is never behind a reported state.
     """
 
-    def __init__(self, *, out_dir: Path, plan_id: str, plan_json: Any, shots: list[ShotResult],
-                 backend: str, on_progress: ProgressCallback | None,
-                 notes: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        out_dir: Path,
+        plan_id: str,
+        plan_json: Any,
+        shots: list[ShotResult],
+        backend: str,
+        on_progress: ProgressCallback | None,
+        notes: Sequence[str] = (),
+    ) -> None:
         self.out_dir = out_dir
         self.plan_id = plan_id
         self.plan_json = plan_json
@@ -166,13 +174,28 @@ class _Run:
 
     def save(self) -> None:
         with self._lock:
-            write_manifest(self.out_dir, manifest_dict(
-                plan_id=self.plan_id, plan=self.plan_json, shots=self.shots,
-                backend=self.backend, film=self.film, film_duration_s=self.film_duration,
-                notes=self.notes))
+            write_manifest(
+                self.out_dir,
+                manifest_dict(
+                    plan_id=self.plan_id,
+                    plan=self.plan_json,
+                    shots=self.shots,
+                    backend=self.backend,
+                    film=self.film,
+                    film_duration_s=self.film_duration,
+                    notes=self.notes,
+                ),
+            )
 
-    def update(self, index: int, *, progress: int | None = None, message: str = "",
-               save: bool = True, **changes: Any) -> ShotResult:
+    def update(
+        self,
+        index: int,
+        *,
+        progress: int | None = None,
+        message: str = "",
+        save: bool = True,
+        **changes: Any,
+    ) -> ShotResult:
         with self._lock:
             shot = replace(self.shots[index], **changes) if changes else self.shots[index]
             self.shots[index] = shot
@@ -194,10 +217,14 @@ class _Run:
                 return
             self._last[index] = key
             event = ShotProgress(
-                shot_id=shot.shot_id, index=shot.index, status=status,
+                shot_id=shot.shot_id,
+                index=shot.index,
+                status=status,
                 progress=self.progress[index],
                 elapsed_s=round(time.monotonic() - self._started[index], 3),
-                job_id=shot.job_id, message=message)
+                job_id=shot.job_id,
+                message=message,
+            )
             try:
                 self._on_progress(event)
             except Exception:  # a broken progress bar must not lose a paid job
@@ -213,10 +240,18 @@ class Studio:
     simulator it started.
     """
 
-    def __init__(self, backend: VideoBackend | None = None, ledger: Ledger | None = None, *,
-                 concurrency: int = 2, poll_timeout: float = 1800.0,
-                 max_poll_interval: float = 20.0, min_poll_interval: float = 0.25,
-                 prices: PriceTable | None = None, purpose: str = "film") -> None:
+    def __init__(
+        self,
+        backend: VideoBackend | None = None,
+        ledger: Ledger | None = None,
+        *,
+        concurrency: int = 2,
+        poll_timeout: float = 1800.0,
+        max_poll_interval: float = 20.0,
+        min_poll_interval: float = 0.25,
+        prices: PriceTable | None = None,
+        purpose: str = "film",
+    ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
         if poll_timeout <= 0 or max_poll_interval <= 0 or min_poll_interval <= 0:
@@ -268,8 +303,10 @@ class Studio:
         self.close()
 
     def __repr__(self) -> str:  # the backend's repr never shows a key (its own contract)
-        return (f"Studio(backend={getattr(self.backend, 'name', type(self.backend).__name__)}, "
-                f"concurrency={self.concurrency})")
+        return (
+            f"Studio(backend={getattr(self.backend, 'name', type(self.backend).__name__)}, "
+            f"concurrency={self.concurrency})"
+        )
 
     @property
     def backend_name(self) -> str:
@@ -277,8 +314,12 @@ class Studio:
 
     # -- public steps ----------------------------------------------------------------------
 
-    def run(self, plan: Plan, out_dir: str | Path, on_progress: ProgressCallback | None = None,
-            ) -> Film:
+    def run(
+        self,
+        plan: Plan,
+        out_dir: str | Path,
+        on_progress: ProgressCallback | None = None,
+    ) -> Film:
         """Make the film of plan in out_dir. Raises BudgetExceeded with nothing spent.
 
         Running again on a folder that already holds this plan resumes it (a re-run notebook
@@ -286,8 +327,9 @@ class Studio:
         """
         if plan.blocked:
             errors = [f.message for f in plan.findings if f.severity == "error"]
-            raise PlanError("the plan has blocking findings, nothing was submitted: "
-                            + "; ".join(errors))
+            raise PlanError(
+                "the plan has blocking findings, nothing was submitted: " + "; ".join(errors)
+            )
         folder = Path(out_dir)
         with folder_lock(folder):
             return self._run(plan, folder, on_progress)
@@ -298,13 +340,21 @@ class Studio:
             if existing["plan_id"] == plan.id:
                 return self._resume(folder, on_progress)
             if not self._untouched(existing):
-                raise FilmError(f"{folder} already holds the film of plan {existing['plan_id']}; "
-                                "choose an empty folder, or resume that one (nothing was "
-                                "submitted)")
+                raise FilmError(
+                    f"{folder} already holds the film of plan {existing['plan_id']}; "
+                    "choose an empty folder, or resume that one (nothing was "
+                    "submitted)"
+                )
         shots = self._shots_of(plan)
         plan_json = plan.to_dict() if hasattr(plan, "to_dict") else jsonable(plan)
-        run = _Run(out_dir=folder, plan_id=plan.id, plan_json=plan_json, shots=shots,
-                   backend=self.backend_name, on_progress=on_progress)
+        run = _Run(
+            out_dir=folder,
+            plan_id=plan.id,
+            plan_json=plan_json,
+            shots=shots,
+            backend=self.backend_name,
+            on_progress=on_progress,
+        )
         run.save()  # the plan is on disk before any reservation: a crash from here resumes
         self._reserve_all(run, range(len(shots)))
         self._execute(run, range(len(shots)))
@@ -313,11 +363,15 @@ class Studio:
     def _untouched(self, manifest: dict[str, Any]) -> bool:
         """A folder whose plan never got past planning (say, over budget): safe to reuse."""
         shots = manifest.get("shots") or []
-        if any(not isinstance(s, dict) or s.get("status") != "planned" or s.get("job_id")
-               or s.get("reservation_id") for s in shots):
+        if any(
+            not isinstance(s, dict)
+            or s.get("status") != "planned"
+            or s.get("job_id")
+            or s.get("reservation_id")
+            for s in shots
+        ):
             return False
-        return not any(getattr(r, "plan_id", None) == manifest["plan_id"]
-                       for r in self._pending())
+        return not any(getattr(r, "plan_id", None) == manifest["plan_id"] for r in self._pending())
 
     def resume(self, out_dir: str | Path, on_progress: ProgressCallback | None = None) -> Film:
         """Finish a film folder after a crash or a restart, with no second create per shot.
@@ -345,10 +399,15 @@ class Studio:
         if not isinstance(made_on, str) or not made_on:
             return
         if (made_on == SIMULATOR) != (self.backend_name == SIMULATOR):
-            how = ("on the simulator (no --real)" if made_on == SIMULATOR
-                   else "on that API (sorafilm resume --real, or its --base-url)")
-            raise FilmError(f"{folder} was made on {made_on!r}, not {self.backend_name!r}; "
-                            f"resume it {how}. Nothing was changed or submitted.")
+            how = (
+                "on the simulator (no --real)"
+                if made_on == SIMULATOR
+                else "on that API (sorafilm resume --real, or its --base-url)"
+            )
+            raise FilmError(
+                f"{folder} was made on {made_on!r}, not {self.backend_name!r}; "
+                f"resume it {how}. Nothing was changed or submitted."
+            )
 
     def _same_ledger(self, folder: Path, shots: Sequence[ShotResult]) -> None:
         """Refuse a folder whose reservations this ledger has never seen.
@@ -364,10 +423,12 @@ class Studio:
             unknown = [rid for rid in ids if self.ledger.reservation(rid) is None]
         if unknown:
             where = getattr(self.ledger, "path", "this ledger")
-            raise FilmError(f"{folder} was reserved in another ledger: {len(unknown)} of its "
-                            f"reservations are not in {where}; resume it with the ledger that "
-                            "made it (--ledger PATH, or Studio(backend, Ledger(path))). "
-                            "Nothing was changed or submitted.")
+            raise FilmError(
+                f"{folder} was reserved in another ledger: {len(unknown)} of its "
+                f"reservations are not in {where}; resume it with the ledger that "
+                "made it (--ledger PATH, or Studio(backend, Ledger(path))). "
+                "Nothing was changed or submitted."
+            )
 
     def _resume(self, folder: Path, on_progress: ProgressCallback | None) -> Film:
         data = read_manifest(folder)
@@ -375,9 +436,15 @@ class Studio:
         shots = shots_from_manifest(folder, data)
         self._same_ledger(folder, shots)
         _sweep_leftovers(folder)
-        run = _Run(out_dir=folder, plan_id=data["plan_id"], plan_json=data.get("plan"),
-                   shots=shots, backend=self.backend_name, on_progress=on_progress,
-                   notes=[n for n in data.get("notes") or () if "resume" not in n])
+        run = _Run(
+            out_dir=folder,
+            plan_id=data["plan_id"],
+            plan_json=data.get("plan"),
+            shots=shots,
+            backend=self.backend_name,
+            on_progress=on_progress,
+            notes=[n for n in data.get("notes") or () if "resume" not in n],
+        )
         pending = [r for r in self._pending() if getattr(r, "plan_id", None) == run.plan_id]
         by_job = {r.job_id: r for r in pending if getattr(r, "job_id", None)}
         unattached = [r for r in pending if not getattr(r, "job_id", None)]
@@ -398,15 +465,26 @@ class Studio:
                     if shot.status == EXPIRED:  # it completed, so it was billed
                         self._settle(run, i, None)
                     else:
-                        self._ledger_fail(shot.job_id, shot.error or shot.status,
-                                          refused=shot.status == REFUSED, billed=shot.billed)
+                        self._ledger_fail(
+                            shot.job_id,
+                            shot.error or shot.status,
+                            refused=shot.status == REFUSED,
+                            billed=shot.billed,
+                        )
                 continue
             if shot.job_id is None:
-                attached = [r for r in by_job.values() if getattr(r, "shot", None)
-                            == shot.shot_id and r.job_id not in known_jobs]
+                attached = [
+                    r
+                    for r in by_job.values()
+                    if getattr(r, "shot", None) == shot.shot_id and r.job_id not in known_jobs
+                ]
                 if attached:  # killed between the ledger's attach and the manifest write
-                    run.update(i, job_id=attached[0].job_id,
-                               reservation_id=str(attached[0].id), status="queued")
+                    run.update(
+                        i,
+                        job_id=attached[0].job_id,
+                        reservation_id=str(attached[0].id),
+                        status="queued",
+                    )
                     claimed.add(attached[0].job_id)
             if run.shots[i].job_id is not None:
                 if run.shots[i].status == COMPLETED:  # the file is gone or altered
@@ -415,8 +493,12 @@ class Studio:
                 continue
             # The manifest's own reservation when it names one; otherwise any left by a crash
             # before the manifest recorded it (same plan, same shot).
-            mine = [r for r in unattached if getattr(r, "shot", None) == shot.shot_id
-                    and (shot.reservation_id is None or str(r.id) == shot.reservation_id)]
+            mine = [
+                r
+                for r in unattached
+                if getattr(r, "shot", None) == shot.shot_id
+                and (shot.reservation_id is None or str(r.id) == shot.reservation_id)
+            ]
             reservation = mine[0] if mine else None
             if reservation is not None:
                 unattached.remove(reservation)
@@ -430,13 +512,18 @@ class Studio:
             if reservation is not None:
                 if listing is None:
                     listing = self._list_all()
-                job = self._adopt(reservation,
-                                  self._match(listing, run.shots[i], reservation, claimed),
-                                  claimed)
+                job = self._adopt(
+                    reservation, self._match(listing, run.shots[i], reservation, claimed), claimed
+                )
                 if job is not None:
-                    run.update(i, job_id=job.id, reservation_id=str(reservation.id),
-                               status=job.status, progress=job.progress,
-                               message="found the job with list() after a crash")
+                    run.update(
+                        i,
+                        job_id=job.id,
+                        reservation_id=str(reservation.id),
+                        status=job.status,
+                        progress=job.progress,
+                        message="found the job with list() after a crash",
+                    )
                     todo.append(i)
                     continue
                 self._release(reservation, "resume: no job was found for this reservation")
@@ -448,8 +535,9 @@ class Studio:
         done = {s.shot_id for s in shots if s.status in FINAL_STATES}
         for reservation in unattached:
             if getattr(reservation, "shot", None) in done:
-                self._release(reservation, "resume: reserved by a rerun that stopped before "
-                                           "it sent anything")
+                self._release(
+                    reservation, "resume: reserved by a rerun that stopped before it sent anything"
+                )
         if fresh:
             for i in fresh:
                 self._at_least_list_price(run, i)
@@ -457,9 +545,15 @@ class Studio:
         self._execute(run, sorted(todo + fresh))
         return self._finish(run)
 
-    def rerun(self, film: Film | str | Path, shots: Iterable[str | int], *,
-              model: str | None = "sora-2-pro", size: str | None = None,
-              on_progress: ProgressCallback | None = None) -> Film:
+    def rerun(
+        self,
+        film: Film | str | Path,
+        shots: Iterable[str | int],
+        *,
+        model: str | None = "sora-2-pro",
+        size: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Film:
         """Draft → final: re-render the chosen shots on another model, then re-stitch.
 
         shots are shot ids ("shot-03") or shot numbers as in the id (3). model=None keeps
@@ -474,8 +568,14 @@ class Studio:
         with folder_lock(folder):
             return self._rerun(folder, list(shots), model, size, on_progress)
 
-    def _rerun(self, folder: Path, shots: list[str | int], model: str | None,
-               size: str | None, on_progress: ProgressCallback | None) -> Film:
+    def _rerun(
+        self,
+        folder: Path,
+        shots: list[str | int],
+        model: str | None,
+        size: str | None,
+        on_progress: ProgressCallback | None,
+    ) -> Film:
         data = read_manifest(folder)
         self._same_world(folder, data)
         current = shots_from_manifest(folder, data)
@@ -493,10 +593,18 @@ class Studio:
             raise FilmError("rerun needs at least one shot")
         for i in chosen:
             if current[i].status not in FINAL_STATES:
-                raise FilmError(f"{current[i].shot_id} is still {current[i].status}: "
-                                f"run resume({str(folder)!r}) first")
-        run = _Run(out_dir=folder, plan_id=data["plan_id"], plan_json=data.get("plan"),
-                   shots=current, backend=self.backend_name, on_progress=on_progress)
+                raise FilmError(
+                    f"{current[i].shot_id} is still {current[i].status}: "
+                    f"run resume({str(folder)!r}) first"
+                )
+        run = _Run(
+            out_dir=folder,
+            plan_id=data["plan_id"],
+            plan_json=data.get("plan"),
+            shots=current,
+            backend=self.backend_name,
+            on_progress=on_progress,
+        )
         new_shots = {}
         for i in chosen:
             old = current[i]
@@ -505,21 +613,41 @@ class Studio:
             try:
                 estimated = self.prices.cost(new_model, new_size, old.seconds)
             except PriceError as exc:
-                raise FilmError(f"cannot rerun {old.shot_id} on {new_model} at {new_size}: "
-                                f"{exc}") from None
-            past = {"job_id": old.job_id, "model": old.model, "size": old.size,
-                    "status": old.status, "sha256": old.sha256, "error": old.error,
-                    "billed_cents": None if old.billed is None else str(old.billed.cents)}
-            new_shots[i] = replace(old, model=new_model, size=new_size, estimated=estimated,
-                                   status="planned", job_id=None, reservation_id=None,
-                                   billed=None, sha256=None, error=None, error_code=None,
-                                   duration_s=None, history=(*old.history, past))
+                raise FilmError(
+                    f"cannot rerun {old.shot_id} on {new_model} at {new_size}: {exc}"
+                ) from None
+            past = {
+                "job_id": old.job_id,
+                "model": old.model,
+                "size": old.size,
+                "status": old.status,
+                "sha256": old.sha256,
+                "error": old.error,
+                "billed_cents": None if old.billed is None else str(old.billed.cents),
+            }
+            new_shots[i] = replace(
+                old,
+                model=new_model,
+                size=new_size,
+                estimated=estimated,
+                status="planned",
+                job_id=None,
+                reservation_id=None,
+                billed=None,
+                sha256=None,
+                error=None,
+                error_code=None,
+                duration_s=None,
+                history=(*old.history, past),
+            )
         # Reserve before touching the manifest: over budget leaves the folder as it was.
-        reservations = self._reserve_many([new_shots[i] for i in chosen], run.plan_id,
-                                          purpose="final" if model else "retry")
+        reservations = self._reserve_many(
+            [new_shots[i] for i in chosen], run.plan_id, purpose="final" if model else "retry"
+        )
         for i, reservation in zip(chosen, reservations, strict=True):
-            current[i] = replace(new_shots[i], status="reserved",
-                                 reservation_id=str(reservation.id))
+            current[i] = replace(
+                new_shots[i], status="reserved", reservation_id=str(reservation.id)
+            )
         run.film = None
         run.film_duration = None
         run.save()
@@ -541,8 +669,10 @@ class Studio:
         except PriceError as exc:
             if shot.estimated.cents > 0:
                 return  # the API will say whether it exists; the reservation holds the estimate
-            raise FilmError(f"{shot.shot_id}: no estimate and no price for {shot.model} at "
-                            f"{shot.size} ({exc}); nothing was submitted") from None
+            raise FilmError(
+                f"{shot.shot_id}: no estimate and no price for {shot.model} at "
+                f"{shot.size} ({exc}); nothing was submitted"
+            ) from None
         if listed.currency == shot.estimated.currency and listed.cents > shot.estimated.cents:
             run.update(index, estimated=listed, save=False)
 
@@ -553,24 +683,47 @@ class Studio:
             prompt = prompts.get(shot.index)
             if prompt is None:
                 raise PlanError(f"the plan has no prompt for {shot.id}")
-            estimated = plan.costs[n] if n < len(plan.costs) else self.prices.cost(
-                shot.model, shot.size, shot.seconds)
-            shots.append(ShotResult(
-                shot_id=shot.id, index=shot.index, status="planned", job_id=None,
-                seconds=shot.seconds, model=shot.model, size=shot.size, prompt=prompt.text,
-                estimated=estimated, title=shot.title, beat=shot.beat))
+            estimated = (
+                plan.costs[n]
+                if n < len(plan.costs)
+                else self.prices.cost(shot.model, shot.size, shot.seconds)
+            )
+            shots.append(
+                ShotResult(
+                    shot_id=shot.id,
+                    index=shot.index,
+                    status="planned",
+                    job_id=None,
+                    seconds=shot.seconds,
+                    model=shot.model,
+                    size=shot.size,
+                    prompt=prompt.text,
+                    estimated=estimated,
+                    title=shot.title,
+                    beat=shot.beat,
+                )
+            )
         return shots
 
-    def _reserve_many(self, shots: Sequence[ShotResult], plan_id: str, *,
-                      purpose: str | None = None) -> list[Any]:
+    def _reserve_many(
+        self, shots: Sequence[ShotResult], plan_id: str, *, purpose: str | None = None
+    ) -> list[Any]:
         """One reservation per shot, all or none: over budget releases the ones made."""
         made: list[Any] = []
         try:
             for shot in shots:
                 with self._ledger_lock:
-                    made.append(self.ledger.reserve(
-                        shot.estimated, purpose or self.purpose, plan_id, shot=shot.shot_id,
-                        model=shot.model, size=shot.size, seconds=shot.seconds))
+                    made.append(
+                        self.ledger.reserve(
+                            shot.estimated,
+                            purpose or self.purpose,
+                            plan_id,
+                            shot=shot.shot_id,
+                            model=shot.model,
+                            size=shot.size,
+                            seconds=shot.seconds,
+                        )
+                    )
         except BaseException:
             for reservation in made:
                 self._release(reservation, "another shot of the same run was over budget")
@@ -586,15 +739,26 @@ class Studio:
                 shot = run.shots[i]
                 with self._ledger_lock:
                     reservation = self.ledger.reserve(
-                        shot.estimated, self.purpose, run.plan_id, shot=shot.shot_id,
-                        model=shot.model, size=shot.size, seconds=shot.seconds)
+                        shot.estimated,
+                        self.purpose,
+                        run.plan_id,
+                        shot=shot.shot_id,
+                        model=shot.model,
+                        size=shot.size,
+                        seconds=shot.seconds,
+                    )
                 made.append(i)
-                run.update(i, status="reserved", reservation_id=str(reservation.id),
-                           message=f"reserved {shot.estimated}")
+                run.update(
+                    i,
+                    status="reserved",
+                    reservation_id=str(reservation.id),
+                    message=f"reserved {shot.estimated}",
+                )
         except BaseException:
             for i in made:
-                self._release(run.shots[i].reservation_id,
-                              "another shot of the same run was over budget")
+                self._release(
+                    run.shots[i].reservation_id, "another shot of the same run was over budget"
+                )
                 run.update(i, status="planned", reservation_id=None)
             raise
 
@@ -615,8 +779,9 @@ class Studio:
     def _reservation(self, run: _Run, index: int) -> Any:
         rid = run.shots[index].reservation_id
         if rid is None:
-            raise FilmError(f"{run.shots[index].shot_id} has no reservation: nothing is "
-                            "submitted without one")
+            raise FilmError(
+                f"{run.shots[index].shot_id} has no reservation: nothing is submitted without one"
+            )
         return rid
 
     def _open_in_ledger(self, job_id: str | None) -> bool:
@@ -636,8 +801,9 @@ class Studio:
                 self.ledger.settle(shot.job_id, billed)
         run.update(index, billed=billed)
 
-    def _ledger_fail(self, job_id: str | None, reason: str, *, refused: bool,
-                     billed: Cost | None) -> Cost | None:
+    def _ledger_fail(
+        self, job_id: str | None, reason: str, *, refused: bool, billed: Cost | None
+    ) -> Cost | None:
         if self._open_in_ledger(job_id):
             with self._ledger_lock:
                 self.ledger.fail(job_id, reason, billed=billed, refused=refused)
@@ -666,8 +832,9 @@ class Studio:
         indices = list(indices)
         if not indices:
             return
-        pool = ThreadPoolExecutor(max_workers=min(self.concurrency, len(indices)),
-                                  thread_name_prefix="sorafilm-shot")
+        pool = ThreadPoolExecutor(
+            max_workers=min(self.concurrency, len(indices)), thread_name_prefix="sorafilm-shot"
+        )
         try:
             futures = [pool.submit(self._shot, run, i) for i in indices]
             for future in futures:
@@ -696,8 +863,9 @@ class Studio:
             run.update(index, error="interrupted; resume() picks it up")
         except Exception as exc:  # a bug or an unexpected error: keep the money safe
             log.exception("%s: unexpected error", run.shots[index].shot_id)
-            run.update(index, status="unknown",
-                       error=f"{type(exc).__name__}: {exc}; resume() picks it up")
+            run.update(
+                index, status="unknown", error=f"{type(exc).__name__}: {exc}; resume() picks it up"
+            )
 
     def _wait(self, seconds: float) -> None:
         if self._stop.wait(max(0.0, seconds)):
@@ -716,8 +884,9 @@ class Studio:
         while True:
             self._gate.wait()
             try:
-                job = self.backend.create(prompt=shot.prompt, model=shot.model,
-                                          seconds=shot.seconds, size=shot.size)
+                job = self.backend.create(
+                    prompt=shot.prompt, model=shot.model, seconds=shot.seconds, size=shot.size
+                )
                 break
             except RateLimited as exc:  # a 429 created nothing: retrying is safe
                 if time.monotonic() > deadline:
@@ -732,17 +901,25 @@ class Studio:
             except (InvalidRequest, AuthError) as exc:
                 self._release(self._reservation(run, index), f"rejected: {exc}")
                 code = getattr(exc, "param", None)
-                run.update(index, status=REJECTED, error=str(exc),
-                           error_code=f"invalid:{code}" if code else type(exc).__name__)
+                run.update(
+                    index,
+                    status=REJECTED,
+                    error=str(exc),
+                    error_code=f"invalid:{code}" if code else type(exc).__name__,
+                )
                 return None
             except BackendError as exc:  # ambiguous: the job may exist; never create again
-                run.update(index, status="unknown",
-                           error=f"create failed ({exc}); resume() will look for the job "
-                                 "with list() before creating it again")
+                run.update(
+                    index,
+                    status="unknown",
+                    error=f"create failed ({exc}); resume() will look for the job "
+                    "with list() before creating it again",
+                )
                 return None
         self._attach(self._reservation(run, index), job.id)
-        run.update(index, job_id=job.id, status=job.status, progress=job.progress,
-                   message="submitted")
+        run.update(
+            index, job_id=job.id, status=job.status, progress=job.progress, message="submitted"
+        )
         return job
 
     def _poll(self, run: _Run, index: int) -> Job | None:
@@ -756,9 +933,12 @@ class Studio:
                 job = self.backend.retrieve(job_id)
             except RateLimited as exc:  # the overall timeout holds here too
                 if time.monotonic() > deadline:
-                    run.update(index, status="timeout",
-                               error=f"still rate limited after {self.poll_timeout:.0f} s "
-                                     f"({exc}); resume() keeps polling it")
+                    run.update(
+                        index,
+                        status="timeout",
+                        error=f"still rate limited after {self.poll_timeout:.0f} s "
+                        f"({exc}); resume() keeps polling it",
+                    )
                     return None
                 self._rate_limited(run, index, exc, backoff)
                 backoff = min(backoff * 2, self.max_poll_interval)
@@ -767,8 +947,11 @@ class Studio:
                 self._vanished(run, index, f"the job is unknown to the server: {exc}")
                 return None
             except (AuthError, InvalidRequest) as exc:  # retrying will not help; the job may
-                run.update(index, status="unknown",  # still bill, so its reservation stays
-                           error=f"cannot poll: {exc}; fix it, then resume()")
+                run.update(
+                    index,
+                    status="unknown",  # still bill, so its reservation stays
+                    error=f"cannot poll: {exc}; fix it, then resume()",
+                )
                 return None
             except BackendError as exc:  # server error, dropped connection: keep polling
                 if time.monotonic() > deadline:
@@ -790,9 +973,12 @@ class Studio:
                 return None
             now = time.monotonic()
             if now >= deadline:
-                run.update(index, status="timeout",
-                           error=f"not finished after {self.poll_timeout:.0f} s; "
-                                 "resume() keeps polling it")
+                run.update(
+                    index,
+                    status="timeout",
+                    error=f"not finished after {self.poll_timeout:.0f} s; "
+                    "resume() keeps polling it",
+                )
                 return None
             if job.poll_after_ms:
                 wait = job.poll_after_ms / 1000
@@ -805,17 +991,24 @@ class Studio:
         code = job.error_code or "failed"
         reason = f"{code}: {job.error_message or 'the job failed'}"
         refused = code == MODERATION
-        billed = self._ledger_fail(job.id, reason, refused=refused,
-                                   billed=self._failure_cost(run.shots[index].estimated))
-        run.update(index, status=REFUSED if refused else FAILED, error=reason,
-                   error_code=code, billed=billed)
+        billed = self._ledger_fail(
+            job.id, reason, refused=refused, billed=self._failure_cost(run.shots[index].estimated)
+        )
+        run.update(
+            index,
+            status=REFUSED if refused else FAILED,
+            error=reason,
+            error_code=code,
+            billed=billed,
+        )
 
     def _vanished(self, run: _Run, index: int, reason: str) -> None:
         """The server no longer knows the job. Whether it was billed cannot be known, so it is
         booked at its estimate: the budget may overstate spend, never understate it."""
         shot = run.shots[index]
-        billed = self._ledger_fail(shot.job_id, f"vanished: {reason}", refused=False,
-                                   billed=shot.estimated)
+        billed = self._ledger_fail(
+            shot.job_id, f"vanished: {reason}", refused=False, billed=shot.estimated
+        )
         run.update(index, status=LOST, error=reason, error_code="not_found", billed=billed)
 
     def _download(self, run: _Run, index: int, job: Job) -> None:
@@ -834,24 +1027,40 @@ class Studio:
                 # in between leaves an open job for resume(), never an unbilled final state),
                 # then say the file is gone.
                 self._settle(run, index, job)
-                run.update(index, status=EXPIRED, error=f"completed but not downloadable: {exc}",
-                           error_code="expired")
+                run.update(
+                    index,
+                    status=EXPIRED,
+                    error=f"completed but not downloadable: {exc}",
+                    error_code="expired",
+                )
                 return
             except BackendError as exc:
                 if attempt == 3:
-                    run.update(index, status="downloading",
-                               error=f"download failed: {exc}; resume() retries it")
+                    run.update(
+                        index,
+                        status="downloading",
+                        error=f"download failed: {exc}; resume() retries it",
+                    )
                     return
                 run.emit(index, message=f"download retry after: {exc}")
                 self._wait(backoff)
             backoff = min(backoff * 2, self.max_poll_interval)
         if not dest.is_file() or dest.stat().st_size == 0:
-            run.update(index, status="downloading",
-                       error="the download left no file; resume() retries it")
+            run.update(
+                index, status="downloading", error="the download left no file; resume() retries it"
+            )
             return
         duration = self._duration(dest)
-        run.update(index, status=COMPLETED, file=dest.name, sha256=sha256_file(dest),
-                   duration_s=duration, error=None, error_code=None, progress=100)
+        run.update(
+            index,
+            status=COMPLETED,
+            file=dest.name,
+            sha256=sha256_file(dest),
+            duration_s=duration,
+            error=None,
+            error_code=None,
+            progress=100,
+        )
         self._settle(run, index, job)
 
     @staticmethod
@@ -892,17 +1101,22 @@ class Studio:
         except PriceError:
             return False
 
-    def _match(self, jobs: list[Job], shot: ShotResult, reservation: Any,
-               claimed: set[str]) -> list[Job]:
+    def _match(
+        self, jobs: list[Job], shot: ShotResult, reservation: Any, claimed: set[str]
+    ) -> list[Job]:
         """Jobs a reservation may have paid for: same request, created after it (by the
         server's clock, allowed CLOCK_SKEW_S behind ours), unclaimed, oldest first. A job the
         list shows without its prompt matches on the rest."""
         since = _epoch(getattr(reservation, "created_at", None))
         candidates = [
-            j for j in jobs
-            if j.id not in claimed and (j.prompt is None or j.prompt == shot.prompt)
-            and self._same_model(j.model, shot.model) and int(j.seconds) == shot.seconds
-            and j.size == shot.size and (since is None or j.created_at >= since - CLOCK_SKEW_S)
+            j
+            for j in jobs
+            if j.id not in claimed
+            and (j.prompt is None or j.prompt == shot.prompt)
+            and self._same_model(j.model, shot.model)
+            and int(j.seconds) == shot.seconds
+            and j.size == shot.size
+            and (since is None or j.created_at >= since - CLOCK_SKEW_S)
         ]
         candidates.sort(key=lambda j: (j.prompt is None, j.created_at))
         return candidates
@@ -927,9 +1141,14 @@ class Studio:
         run.notes = [n for n in run.notes if not n.startswith("duration")]
         for i, shot in enumerate(run.shots):  # stitch only the very files the manifest pins
             if shot.status == COMPLETED and not self._file_ok(run.out_dir, shot):
-                run.update(i, status="downloading", file=None, sha256=None, duration_s=None,
-                           error="the file is missing or was altered; resume() downloads "
-                                 "it again")
+                run.update(
+                    i,
+                    status="downloading",
+                    file=None,
+                    sha256=None,
+                    duration_s=None,
+                    error="the file is missing or was altered; resume() downloads it again",
+                )
         if all(s.status == COMPLETED and s.file for s in run.shots):
             from .render import media_duration, stitch
 
@@ -938,11 +1157,15 @@ class Studio:
             duration = media_duration(film_path)
             # Each clip's duration was read back from its file when it was downloaded (and
             # its sha256 pins the file since); probe again only where that is missing.
-            expected = sum(s.duration_s if s.duration_s is not None else media_duration(c)
-                           for s, c in zip(run.shots, clips, strict=True))
+            expected = sum(
+                s.duration_s if s.duration_s is not None else media_duration(c)
+                for s, c in zip(run.shots, clips, strict=True)
+            )
             if abs(duration - expected) > DURATION_TOLERANCE_S:
-                run.notes.append(f"duration: the stitched film is {duration:.2f} s but its "
-                                 f"shots add up to {expected:.2f} s")
+                run.notes.append(
+                    f"duration: the stitched film is {duration:.2f} s but its "
+                    f"shots add up to {expected:.2f} s"
+                )
                 run.film = None
             else:
                 run.film = FILM
@@ -953,15 +1176,17 @@ class Studio:
             retry = [s.shot_id for s in run.shots if s.status != COMPLETED]
             pending = [s.shot_id for s in run.shots if s.status not in FINAL_STATES]
             if pending:
-                run.notes.append(f"resume: {', '.join(pending)} may still finish; "
-                                 f"run resume on {run.out_dir}")
+                run.notes.append(
+                    f"resume: {', '.join(pending)} may still finish; run resume on {run.out_dir}"
+                )
             log.info("no film stitched; to retry: %s", ", ".join(retry))
         run.save()
         film = film_from_manifest(run.out_dir, read_manifest(run.out_dir))
         remaining, limit = self._budget()
-        atomic_write_text(inside(run.out_dir, REPORT),
-                          report_markdown(film, remaining=remaining, limit=limit,
-                                          backend=self.backend_name))
+        atomic_write_text(
+            inside(run.out_dir, REPORT),
+            report_markdown(film, remaining=remaining, limit=limit, backend=self.backend_name),
+        )
         return replace(film, report=run.out_dir / REPORT)
 
     def _budget(self) -> tuple[Cost | None, Cost | None]:
@@ -978,9 +1203,11 @@ class Studio:
 
 # The temp files our own writers make in a film folder: a download (backends.openai_api), a
 # stitch (render), manifest.json and report.md (film.atomic_write_bytes), ffmpeg's concat list.
-_LEFTOVER = re.compile(r"^\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.partial(?:\.[a-z0-9]+)?"
-                       r"|(?:manifest\.json|report\.md)\.[A-Za-z0-9_]+\.tmp"
-                       r"|concat\.[A-Za-z0-9_]+\.txt)$")
+_LEFTOVER = re.compile(
+    r"^\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.partial(?:\.[a-z0-9]+)?"
+    r"|(?:manifest\.json|report\.md)\.[A-Za-z0-9_]+\.tmp"
+    r"|concat\.[A-Za-z0-9_]+\.txt)$"
+)
 
 
 def _sweep_leftovers(folder: Path) -> None:

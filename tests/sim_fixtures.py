@@ -26,5 +26,6 @@ def simulator() -> Iterator[Simulator]:
 @pytest.fixture
 def sim_backend(simulator: Simulator) -> OpenAIBackend:
     """The real openai SDK, over real HTTP, talking to ``simulator``; short timeouts."""
-    return OpenAIBackend.for_simulator(simulator, timeout=10.0, download_timeout=30.0,
-                                       max_retries=3)
+    return OpenAIBackend.for_simulator(
+        simulator, timeout=10.0, download_timeout=30.0, max_retries=3
+    )

@@ -22,48 +22,111 @@ from sorafilm_nb.pricing import PriceTable, total
 from sorafilm_nb.prompts import ShotPrompt, Tier
 from sorafilm_nb.story import Beat, Shot, Storyboard, StoryTemplate
 
-STYLE = Style(name="1920s silent-film comedy", look="warm sepia, film grain",
-              palette=("sepia", "cream", "charcoal"), setting="a 1920s kitchen",
-              protagonist="a programmer in a bowler hat", lighting="window light",
-              sound="intertitles only")
+STYLE = Style(
+    name="1920s silent-film comedy",
+    look="warm sepia, film grain",
+    palette=("sepia", "cream", "charcoal"),
+    setting="a 1920s kitchen",
+    protagonist="a programmer in a bowler hat",
+    lighting="window light",
+    sound="intertitles only",
+)
 
 
-def make_plan(shots: int = 3, *, seconds: int = 4, model: str = "sora-2",
-              size: str = "1280x720", refuse: tuple[int, ...] = (), tag: str = "") -> Plan:
+def make_plan(
+    shots: int = 3,
+    *,
+    seconds: int = 4,
+    model: str = "sora-2",
+    size: str = "1280x720",
+    refuse: tuple[int, ...] = (),
+    tag: str = "",
+) -> Plan:
     """A Plan of `shots` shots; the shot indices in `refuse` carry the simulator's refusal
     marker in their prompt. `tag` makes the prompts (and so the plan id) unique per test."""
-    metaphor = Metaphor(id="kitchen.milk-wont-pour", matches=MatchRule(kinds=("exception",)),
-                        gag="a milk carton that will not pour", props=("milk carton",),
-                        beat="error cascade", seconds=seconds, tone="slapstick")
-    concept = Concept(name="ImportError", kind="exception", file="loader.py", line=3,
-                      summary="caught 3 times", score=1.0)
-    profile = RepoProfile(root="/nowhere", name="demo", title="Demo", description="",
-                          concepts=(concept,), files_scanned=1)
-    library = MetaphorLibrary(theme="kitchen", title="Kitchen", style=STYLE,
-                              metaphors=(metaphor,))
+    metaphor = Metaphor(
+        id="kitchen.milk-wont-pour",
+        matches=MatchRule(kinds=("exception",)),
+        gag="a milk carton that will not pour",
+        props=("milk carton",),
+        beat="error cascade",
+        seconds=seconds,
+        tone="slapstick",
+    )
+    concept = Concept(
+        name="ImportError",
+        kind="exception",
+        file="loader.py",
+        line=3,
+        summary="caught 3 times",
+        score=1.0,
+    )
+    profile = RepoProfile(
+        root="/nowhere",
+        name="demo",
+        title="Demo",
+        description="",
+        concepts=(concept,),
+        files_scanned=1,
+    )
+    library = MetaphorLibrary(theme="kitchen", title="Kitchen", style=STYLE, metaphors=(metaphor,))
     entry = CastEntry(concept=concept, metaphor=metaphor, score=1.0)
     casting = Casting(profile=profile, library=library, entries=(entry,))
-    template = StoryTemplate(id="test", title="Test", target_seconds=shots * seconds,
-                             beats=(Beat(name="error cascade", purpose="p", share=1.0),))
+    template = StoryTemplate(
+        id="test",
+        title="Test",
+        target_seconds=shots * seconds,
+        beats=(Beat(name="error cascade", purpose="p", share=1.0),),
+    )
     board_shots = tuple(
-        Shot(index=i, beat="error cascade", seconds=seconds, model=model, size=size,
-             cast=entry, title=f"Shot {i + 1}: the milk won't pour")
-        for i in range(shots))
-    board = Storyboard(template=template, casting=casting, shots=board_shots,
-                       target_seconds=shots * seconds, model=model, size=size)
+        Shot(
+            index=i,
+            beat="error cascade",
+            seconds=seconds,
+            model=model,
+            size=size,
+            cast=entry,
+            title=f"Shot {i + 1}: the milk won't pour",
+        )
+        for i in range(shots)
+    )
+    board = Storyboard(
+        template=template,
+        casting=casting,
+        shots=board_shots,
+        target_seconds=shots * seconds,
+        model=model,
+        size=size,
+    )
     prompts = []
     for i in range(shots):
-        text = (f"Style: {STYLE.name}. {tag} Shot {i + 1}: a programmer tips a milk carton "
-                f"over a glass; nothing comes out.")
+        text = (
+            f"Style: {STYLE.name}. {tag} Shot {i + 1}: a programmer tips a milk carton "
+            f"over a glass; nothing comes out."
+        )
         if i in refuse:
             text += " [refuse]"
-        prompts.append(ShotPrompt(shot_index=i, text=text, tokens=len(text.split()),
-                                  tokens_before=len(text.split()), cap=Tier.LOW.tokens))
+        prompts.append(
+            ShotPrompt(
+                shot_index=i,
+                text=text,
+                tokens=len(text.split()),
+                tokens_before=len(text.split()),
+                cap=Tier.LOW.tokens,
+            )
+        )
     table = PriceTable.load()
     costs = tuple(table.cost(s.model, s.size, s.seconds) for s in board_shots)
     digest = hashlib.sha256("\n".join(p.text for p in prompts).encode()).hexdigest()[:16]
-    return Plan(storyboard=board, prompts=tuple(prompts), tier=Tier.LOW, costs=costs,
-                total=total(costs), findings=(), id=f"plan-{digest}")
+    return Plan(
+        storyboard=board,
+        prompts=tuple(prompts),
+        tier=Tier.LOW,
+        costs=costs,
+        total=total(costs),
+        findings=(),
+        id=f"plan-{digest}",
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -72,11 +135,17 @@ def main(argv: list[str]) -> int:
     from sorafilm_nb.studio import Studio
 
     base_url, out_dir, ledger_path, shots, seconds = argv
-    backend = OpenAIBackend(api_key=os.environ["OPENAI_API_KEY"], base_url=base_url,
-                            name="simulator")  # resumed on the same simulator
+    backend = OpenAIBackend(
+        api_key=os.environ["OPENAI_API_KEY"], base_url=base_url, name="simulator"
+    )  # resumed on the same simulator
     plan = make_plan(int(shots), seconds=int(seconds), tag="kill-test")
-    studio = Studio(backend, Ledger(ledger_path), concurrency=int(shots),
-                    max_poll_interval=0.2, min_poll_interval=0.05)
+    studio = Studio(
+        backend,
+        Ledger(ledger_path),
+        concurrency=int(shots),
+        max_poll_interval=0.2,
+        min_poll_interval=0.05,
+    )
     film = studio.run(plan, Path(out_dir))
     print(film.summary(), flush=True)
     return 0

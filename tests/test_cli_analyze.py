@@ -63,8 +63,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_text_table_lists_concepts_and_casting(repo: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_table_lists_concepts_and_casting(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, str(repo))
     assert code == 0 and err == ""
     lines = out.splitlines()
@@ -73,7 +74,7 @@ def test_text_table_lists_concepts_and_casting(repo: Path,
     header = next(i for i, line in enumerate(lines) if line.startswith("KIND"))
     for col in ("NAME", "WHERE", "SCORE", "MATCH", "METAPHOR", "GAG"):
         assert col in lines[header]
-    rows = lines[header + 1: lines.index("", header)]
+    rows = lines[header + 1 : lines.index("", header)]
     assert len(rows) == 8
     # aligned: the METAPHOR column starts at the same place in every row
     start = lines[header].index("METAPHOR")
@@ -109,8 +110,7 @@ def test_json_matches_the_library_call(repo: Path, capsys: pytest.CaptureFixture
     assert json.loads(out)["casting"] == json.loads(json.dumps(expected))
 
 
-def test_theme_file_and_top(repo: Path, tmp_path: Path,
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_theme_file_and_top(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     theme = tmp_path / "mine.toml"
     theme.write_text("""
 [theme]
@@ -143,8 +143,9 @@ def test_bad_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "Traceback" not in err
 
 
-def test_bad_theme_file_names_file_entry_and_field(repo: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_theme_file_names_file_entry_and_field(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     kitchen = Path(MetaphorLibrary.load("kitchen").source).read_text(encoding="utf-8")
     kitchen = kitchen.replace('[theme]\nid = "kitchen"', '[theme]\nid = "bad"', 1)
     kettle = 'id = "kitchen.kettle-wont-boil"'
@@ -156,8 +157,9 @@ def test_bad_theme_file_names_file_entry_and_field(repo: Path, tmp_path: Path,
     assert str(theme) in err and "line" in err
     start = kitchen.index(kettle)
     end = kitchen.index("seconds = 12", start)  # the kettle's own timing
-    theme.write_text(kitchen[:end] + "seconds = 10" + kitchen[end + len("seconds = 12"):],
-                     encoding="utf-8")
+    theme.write_text(
+        kitchen[:end] + "seconds = 10" + kitchen[end + len("seconds = 12") :], encoding="utf-8"
+    )
     code, out, err = run(capsys, str(repo), "--theme", str(theme))
     assert code == 2
     assert str(theme) in err and "'kitchen.kettle-wont-boil'" in err and "'seconds'" in err
@@ -193,8 +195,9 @@ def test_real_package(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(e["concept"]["kind"] == "exception" and e["score"] >= 100 for e in entries)
 
 
-def test_empty_repo_says_there_is_nothing_to_cast(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_repo_says_there_is_nothing_to_cast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, str(tmp_path))
     assert code == 0
     assert "0 concepts" in out and "nothing to cast" in out

@@ -38,23 +38,50 @@ from sorafilm_nb.metaphors import (
 THEMES = ("kitchen", "space", "heist")
 
 
-def concept(name: str, kind: str = "class", *, words: tuple[str, ...] = (),
-            bases: tuple[str, ...] = (), score: float = 1.0) -> Concept:
-    return Concept(name=name, kind=kind, file="pkg/mod.py", line=3, summary="", score=score,
-                   words=words, bases=bases)
+def concept(
+    name: str,
+    kind: str = "class",
+    *,
+    words: tuple[str, ...] = (),
+    bases: tuple[str, ...] = (),
+    score: float = 1.0,
+) -> Concept:
+    return Concept(
+        name=name,
+        kind=kind,
+        file="pkg/mod.py",
+        line=3,
+        summary="",
+        score=score,
+        words=words,
+        bases=bases,
+    )
 
 
 def profile(*concepts: Concept) -> RepoProfile:
     ordered = tuple(sorted(concepts, key=lambda c: -c.score))
-    return RepoProfile(root="/tmp/x", name="x", title="x", description="", concepts=ordered,
-                       files_scanned=1)
+    return RepoProfile(
+        root="/tmp/x", name="x", title="x", description="", concepts=ordered, files_scanned=1
+    )
 
 
-def metaphor(mid: str, *, kinds: tuple[str, ...] = (), names: tuple[str, ...] = (),
-             words: tuple[str, ...] = (), beat: str = "tools") -> Metaphor:
-    return Metaphor(id=mid, matches=MatchRule(kinds=kinds, names=names, words=words),
-                    gag=f"a gag for {mid}", props=("a prop",), beat=beat, seconds=8,
-                    tone="deadpan")
+def metaphor(
+    mid: str,
+    *,
+    kinds: tuple[str, ...] = (),
+    names: tuple[str, ...] = (),
+    words: tuple[str, ...] = (),
+    beat: str = "tools",
+) -> Metaphor:
+    return Metaphor(
+        id=mid,
+        matches=MatchRule(kinds=kinds, names=names, words=words),
+        gag=f"a gag for {mid}",
+        props=("a prop",),
+        beat=beat,
+        seconds=8,
+        tone="deadpan",
+    )
 
 
 # ------------------------------------------------------------------ the packaged themes
@@ -84,15 +111,43 @@ def test_every_kind_and_every_beat_has_a_fallback(theme: str) -> None:
 
 
 COMMON_EXCEPTIONS = (
-    "ImportError", "ModuleNotFoundError", "KeyError", "ValueError", "TypeError",
-    "TimeoutError", "FileNotFoundError", "PermissionError", "ConnectionError",
-    "RecursionError", "MemoryError", "NotImplementedError", "AssertionError", "IndexError",
-    "StopIteration", "UnicodeDecodeError", "AttributeError", "KeyboardInterrupt",
-    "DeprecationWarning", "Exception",
+    "ImportError",
+    "ModuleNotFoundError",
+    "KeyError",
+    "ValueError",
+    "TypeError",
+    "TimeoutError",
+    "FileNotFoundError",
+    "PermissionError",
+    "ConnectionError",
+    "RecursionError",
+    "MemoryError",
+    "NotImplementedError",
+    "AssertionError",
+    "IndexError",
+    "StopIteration",
+    "UnicodeDecodeError",
+    "AttributeError",
+    "KeyboardInterrupt",
+    "DeprecationWarning",
+    "Exception",
 )
 GENERIC_CLASSES = (
-    "Manager", "Parser", "Cache", "Client", "Server", "Queue", "Config", "Recorder",
-    "Timeline", "Registry", "Loader", "Validator", "Builder", "Router", "Serializer",
+    "Manager",
+    "Parser",
+    "Cache",
+    "Client",
+    "Server",
+    "Queue",
+    "Config",
+    "Recorder",
+    "Timeline",
+    "Registry",
+    "Loader",
+    "Validator",
+    "Builder",
+    "Router",
+    "Serializer",
     "Stream",
 )
 
@@ -119,8 +174,11 @@ def test_generic_classes_and_themes_get_specific_metaphors(theme: str) -> None:
         assert not best.is_fallback and best.beat == "centerpiece"
 
 
-ABSTRACT = re.compile(r"\b(concept|abstraction|represents?|symboli[sz]es?|metaphor|"
-                      r"idea of|data flow|the code|algorithm)\b", re.I)
+ABSTRACT = re.compile(
+    r"\b(concept|abstraction|represents?|symboli[sz]es?|metaphor|"
+    r"idea of|data flow|the code|algorithm)\b",
+    re.I,
+)
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -139,9 +197,22 @@ def test_gags_are_visible_physical_noun_phrases(theme: str) -> None:
         assert len(m.actions) <= {4: 2, 8: 3, 12: 4}[m.seconds], f"{m.id}: too many actions"
 
 
-REAL_OR_COPYRIGHTED = ("Chaplin", "Buster Keaton", "Harold Lloyd", "Laurel and Hardy",
-                       "Elvis", "Einstein", "Tom Cruise", "James Bond", "Star Wars",
-                       "Mission Impossible", "Pink Panther", "Ocean's", "Apollo", "NASA")
+REAL_OR_COPYRIGHTED = (
+    "Chaplin",
+    "Buster Keaton",
+    "Harold Lloyd",
+    "Laurel and Hardy",
+    "Elvis",
+    "Einstein",
+    "Tom Cruise",
+    "James Bond",
+    "Star Wars",
+    "Mission Impossible",
+    "Pink Panther",
+    "Ocean's",
+    "Apollo",
+    "NASA",
+)
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -183,8 +254,12 @@ actions = ["{hero} twists the lid", "the jar spins away"]
 """
 
 
-def theme_text(*, style: str = GOOD_STYLE, metaphors: str = GOOD_METAPHOR,
-               head: str = '[theme]\nid = "t"\ntitle = "Test"\n') -> str:
+def theme_text(
+    *,
+    style: str = GOOD_STYLE,
+    metaphors: str = GOOD_METAPHOR,
+    head: str = '[theme]\nid = "t"\ntitle = "Test"\n',
+) -> str:
     return head + style + metaphors
 
 
@@ -201,61 +276,104 @@ MALFORMED = [
     ("seconds bool", broken("seconds = 8", "seconds = true"), "t.one", "seconds"),
     ("duplicate id", theme_text(metaphors=GOOD_METAPHOR * 2), "t.one", "id"),
     ("palette 2", broken('["a", "b", "c"]', '["a", "b"]'), "style", "palette"),
-    ("palette 6", broken('["a", "b", "c"]', '["a", "b", "c", "d", "e", "f"]'), "style",
-     "palette"),
+    ("palette 6", broken('["a", "b", "c"]', '["a", "b", "c", "d", "e", "f"]'), "style", "palette"),
     ("palette not list", broken('["a", "b", "c"]', '"sepia"'), "style", "palette"),
-    ("unknown metaphor key", broken('tone = "slapstick"', 'tone = "x"\ntones = "y"'),
-     "t.one", "tones"),
-    ("unknown matches key", broken('names = ["KeyError"]', 'name = ["KeyError"]'), "t.one",
-     "name"),
-    ("unknown kind", broken('kinds = ["exception"]', 'kinds = ["exceptions"]'), "t.one",
-     "matches.kinds"),
-    ("names not strings", broken('names = ["KeyError"]', "names = [1]"), "t.one",
-     "matches.names"),
-    ("kinds a string", broken('kinds = ["exception"]', 'kinds = "exception"'), "t.one",
-     "matches.kinds"),
-    ("matches a list", broken('matches = { kinds = ["exception"], names = ["KeyError"], '
-                              'words = ["key"] }', 'matches = ["KeyError"]'), "t.one",
-     "matches"),
-    ("word with space", broken('words = ["key"]', 'words = ["key ring"]'), "t.one",
-     "matches.words"),
+    (
+        "unknown metaphor key",
+        broken('tone = "slapstick"', 'tone = "x"\ntones = "y"'),
+        "t.one",
+        "tones",
+    ),
+    ("unknown matches key", broken('names = ["KeyError"]', 'name = ["KeyError"]'), "t.one", "name"),
+    (
+        "unknown kind",
+        broken('kinds = ["exception"]', 'kinds = ["exceptions"]'),
+        "t.one",
+        "matches.kinds",
+    ),
+    ("names not strings", broken('names = ["KeyError"]', "names = [1]"), "t.one", "matches.names"),
+    (
+        "kinds a string",
+        broken('kinds = ["exception"]', 'kinds = "exception"'),
+        "t.one",
+        "matches.kinds",
+    ),
+    (
+        "matches a list",
+        broken(
+            'matches = { kinds = ["exception"], names = ["KeyError"], words = ["key"] }',
+            'matches = ["KeyError"]',
+        ),
+        "t.one",
+        "matches",
+    ),
+    (
+        "word with space",
+        broken('words = ["key"]', 'words = ["key ring"]'),
+        "t.one",
+        "matches.words",
+    ),
     ("unknown beat", broken('beat = "error cascade"', 'beat = "finale"'), "t.one", "beat"),
     ("missing gag", broken('gag = "a jar that will not open"\n', ""), "t.one", "gag"),
     ("empty gag", broken('gag = "a jar that will not open"', 'gag = "  "'), "t.one", "gag"),
     ("props not list", broken('props = ["jar"]', 'props = "jar"'), "t.one", "props"),
     ("props empty", broken('props = ["jar"]', "props = []"), "t.one", "props"),
-    ("props item not str", broken('props = ["jar"]', 'props = ["jar", 3]'), "t.one",
-     "props"),
-    ("one action", broken('actions = ["{hero} twists the lid", "the jar spins away"]',
-                          'actions = ["only one"]'), "t.one", "actions"),
-    ("five actions", broken('actions = ["{hero} twists the lid", "the jar spins away"]',
-                            'actions = ["a", "b", "c", "d", "e"]'), "t.one", "actions"),
+    ("props item not str", broken('props = ["jar"]', 'props = ["jar", 3]'), "t.one", "props"),
+    (
+        "one action",
+        broken(
+            'actions = ["{hero} twists the lid", "the jar spins away"]', 'actions = ["only one"]'
+        ),
+        "t.one",
+        "actions",
+    ),
+    (
+        "five actions",
+        broken(
+            'actions = ["{hero} twists the lid", "the jar spins away"]',
+            'actions = ["a", "b", "c", "d", "e"]',
+        ),
+        "t.one",
+        "actions",
+    ),
     ("unknown placeholder", broken("{hero} twists", "{villain} twists"), "t.one", "actions"),
     ("placeholder in gag", broken('gag = "a jar', 'gag = "{hero} and a jar'), "t.one", "gag"),
     ("missing id", broken('id = "t.one"\n', ""), "metaphor #1", "id"),
     ("bad id", broken('id = "t.one"', 'id = "T One"'), "T One", "id"),
-    ("metaphor not a table", "metaphor = [1]\n" + theme_text(metaphors=""), "metaphor #1",
-     None),
+    ("metaphor not a table", "metaphor = [1]\n" + theme_text(metaphors=""), "metaphor #1", None),
     ("metaphor not an array", "metaphor = 1\n" + theme_text(metaphors=""), None, "metaphor"),
     ("style missing lighting", broken('lighting = "li"\n', ""), "style", "lighting"),
-    ("unknown style key", broken('lighting = "li"', 'lighting = "li"\ncolour = "x"'), "style",
-     "colour"),
+    (
+        "unknown style key",
+        broken('lighting = "li"', 'lighting = "li"\ncolour = "x"'),
+        "style",
+        "colour",
+    ),
     ("missing style", theme_text(style=""), "style", None),
     ("missing theme", theme_text(head=""), "theme", None),
     ("theme id missing", theme_text(head='[theme]\ntitle = "T"\n'), "theme", "id"),
-    ("unknown theme key", theme_text(head='[theme]\nid = "t"\ntitle = "T"\nauthor = "me"\n'),
-     "theme", "author"),
-    ("extends nothing", theme_text(head='[theme]\nid = "t"\ntitle = "T"\nextends = "nope"\n'),
-     "theme", "extends"),
+    (
+        "unknown theme key",
+        theme_text(head='[theme]\nid = "t"\ntitle = "T"\nauthor = "me"\n'),
+        "theme",
+        "author",
+    ),
+    (
+        "extends nothing",
+        theme_text(head='[theme]\nid = "t"\ntitle = "T"\nextends = "nope"\n'),
+        "theme",
+        "extends",
+    ),
     ("unknown top-level", "colours = 3\n" + theme_text(), None, "colours"),
 ]
 
 
-@pytest.mark.parametrize(("case", "text", "entry", "field_name"), MALFORMED,
-                         ids=[m[0] for m in MALFORMED])
-def test_malformed_theme_names_file_entry_and_field(tmp_path: Path, case: str, text: str,
-                                                    entry: str | None,
-                                                    field_name: str | None) -> None:
+@pytest.mark.parametrize(
+    ("case", "text", "entry", "field_name"), MALFORMED, ids=[m[0] for m in MALFORMED]
+)
+def test_malformed_theme_names_file_entry_and_field(
+    tmp_path: Path, case: str, text: str, entry: str | None, field_name: str | None
+) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError) as info:
@@ -297,7 +415,8 @@ def test_not_toml_and_missing_file_and_unknown_theme(tmp_path: Path) -> None:
 def test_theme_extends_a_packaged_theme(tmp_path: Path) -> None:
     kitchen = MetaphorLibrary.load("kitchen")
     path = tmp_path / "diner.toml"
-    path.write_text("""
+    path.write_text(
+        """
 [theme]
 id = "diner"
 title = "Diner"
@@ -323,7 +442,9 @@ props = ["jukebox"]
 beat = "centerpiece"
 seconds = 8
 tone = "whimsical"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     lib = MetaphorLibrary.load(path)
     assert lib.theme == "diner"
     assert lib.style.setting == "a chrome 1950s diner"
@@ -450,12 +571,17 @@ def test_reuse_only_when_the_theme_has_nothing_else() -> None:
 def test_assignment_gives_up_a_name_match_that_has_a_second_good_match() -> None:
     """InvalidURL (a ValueError) and HTTPError both name the HTTP gag; the one with another
     good match (its base class) takes that, so neither falls back to a generic gag."""
-    invalid = concept("InvalidURL", "exception", bases=("RequestException", "ValueError"),
-                      score=5.0)
+    invalid = concept(
+        "InvalidURL", "exception", bases=("RequestException", "ValueError"), score=5.0
+    )
     http = concept("HTTPError", "exception", score=4.0)
     lib = MetaphorLibrary.load("kitchen").with_metaphors(
-        metaphor("kitchen.wrong-order-through-the-hatch", kinds=("exception",),
-                 names=("HTTPError", "InvalidURL")))
+        metaphor(
+            "kitchen.wrong-order-through-the-hatch",
+            kinds=("exception",),
+            names=("HTTPError", "InvalidURL"),
+        )
+    )
     got = {e.concept.name: e for e in cast(profile(invalid, http), lib).entries}
     assert got["HTTPError"].metaphor.id == "kitchen.wrong-order-through-the-hatch"
     assert got["InvalidURL"].metaphor.id == "kitchen.giant-biscuit"  # the ValueError gag
@@ -473,25 +599,42 @@ def test_a_strong_match_is_not_split_into_two_middling_ones() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 4).flatmap(lambda n: st.tuples(
-    st.just(n), st.integers(n, 6).flatmap(lambda m: st.lists(
-        st.lists(st.integers(-50, 50), min_size=m, max_size=m), min_size=n, max_size=n)))))
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.integers(n, 6).flatmap(
+                lambda m: st.lists(
+                    st.lists(st.integers(-50, 50), min_size=m, max_size=m), min_size=n, max_size=n
+                )
+            ),
+        )
+    )
+)
 def test_hungarian_finds_the_cheapest_assignment(case: tuple[int, list[list[int]]]) -> None:
     n, cost = case
     m = len(cost[0])
     got = _hungarian(cost)
     assert len(set(got)) == n and all(0 <= j < m for j in got)
-    best = min(sum(cost[i][p[i]] for i in range(n))
-               for p in itertools.permutations(range(m), n))
+    best = min(sum(cost[i][p[i]] for i in range(n)) for p in itertools.permutations(range(m), n))
     assert sum(cost[i][got[i]] for i in range(n)) == best
 
 
 def mixed_profile() -> RepoProfile:
     cs = [concept(f"helper_{i}", "function", score=20.0 - i) for i in range(8)]
-    cs += [concept(n, "exception", score=s) for n, s in
-           (("ImportError", 5.0), ("KeyError", 4.0), ("TimeoutError", 3.5), ("OSError", 1.0))]
-    cs += [concept(n, "class", score=s) for n, s in
-           (("Parser", 6.0), ("Cache", 5.5), ("Recorder", 4.5), ("Thing", 0.5))]
+    cs += [
+        concept(n, "exception", score=s)
+        for n, s in (
+            ("ImportError", 5.0),
+            ("KeyError", 4.0),
+            ("TimeoutError", 3.5),
+            ("OSError", 1.0),
+        )
+    ]
+    cs += [
+        concept(n, "class", score=s)
+        for n, s in (("Parser", 6.0), ("Cache", 5.5), ("Recorder", 4.5), ("Thing", 0.5))
+    ]
     cs += [concept("speed", "theme", score=2.0), concept("parser", "theme", score=1.9)]
     cs += [concept("helper_0", "module", score=19.5)]  # same name as a function: once only
     return profile(*cs)
@@ -536,8 +679,9 @@ def test_recast_returns_a_new_casting() -> None:
     assert new.entry("Parser").metaphor.id == other
     assert new.entry("Parser").score == dict(entry.alternatives)[other]
     assert casting.entry("Parser").metaphor.id == entry.metaphor.id  # original untouched
-    assert [e for e in new.entries if e.concept.name != "Parser"] == \
-        [e for e in casting.entries if e.concept.name != "Parser"]
+    assert [e for e in new.entries if e.concept.name != "Parser"] == [
+        e for e in casting.entries if e.concept.name != "Parser"
+    ]
 
     typed = new.recast("parser", custom_gag="  a loaf that   slices itself ")
     assert typed.entry("Parser").gag == "a loaf that slices itself"
@@ -582,8 +726,7 @@ def real_profiles() -> dict[str, RepoProfile]:
 
 @pytest.mark.parametrize("pkg", ["httpx", "requests"])
 @pytest.mark.parametrize("theme", THEMES)
-def test_casting_real_packages(real_profiles: dict[str, RepoProfile], pkg: str,
-                               theme: str) -> None:
+def test_casting_real_packages(real_profiles: dict[str, RepoProfile], pkg: str, theme: str) -> None:
     prof = real_profiles[pkg]
     casting = cast(prof, theme, top=8)
     assert len(casting.entries) == 8
@@ -592,8 +735,7 @@ def test_casting_real_packages(real_profiles: dict[str, RepoProfile], pkg: str,
     for e in casting.entries:
         assert e.metaphor.id in casting.library and e.score > 0 and e.gag
     specific = [e for e in casting.entries if e.score >= NAME_WORD]
-    assert len(specific) >= 3, [(e.concept.name, e.metaphor.id, e.score) for e in
-                                casting.entries]
+    assert len(specific) >= 3, [(e.concept.name, e.metaphor.id, e.score) for e in casting.entries]
     # every exception the theme names explicitly is cast by its name, or yields that gag to
     # another concept and takes a base-class match instead; never a fallback
     lib = casting.library
@@ -627,8 +769,14 @@ def test_casting_is_identical_across_processes_and_hash_seeds() -> None:
     outputs = set()
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-c", CAST_IN_CHILD], env=env, check=True,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-c", CAST_IN_CHILD],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         outputs.add(done.stdout)
     assert len(outputs) == 1
 
@@ -636,8 +784,24 @@ def test_casting_is_identical_across_processes_and_hash_seeds() -> None:
 # Verbs a gag's main clause must not carry: the prompt reads "<protagonist> faces <gag>", so a
 # gag is a noun phrase ("an icebox that bursts open"), never a sentence ("an icebox bursts").
 _FINITE = {
-    "bursts", "opens", "slides", "sends", "leads", "lowers", "swings", "starts", "holds",
-    "lands", "rings", "spills", "falls", "arrives", "pours", "breaks", "explodes", "drops",
+    "bursts",
+    "opens",
+    "slides",
+    "sends",
+    "leads",
+    "lowers",
+    "swings",
+    "starts",
+    "holds",
+    "lands",
+    "rings",
+    "spills",
+    "falls",
+    "arrives",
+    "pours",
+    "breaks",
+    "explodes",
+    "drops",
 }
 _RELATIVE = {"that", "which", "who", "whose", "where", "when", "until", "while", "as"}
 
@@ -704,6 +868,7 @@ def test_a_mappings_only_file_given_as_a_theme_says_how_to_extend_one(tmp_path: 
     with pytest.raises(DataFileError, match=r"missing \[theme\].*extends = \"kitchen\""):
         MetaphorLibrary.load(mine)
     # ... and the advice works
-    mine.write_text('[theme]\nid = "mine"\ntitle = "Mine"\nextends = "kitchen"\n\n'
-                    + mine.read_text())
+    mine.write_text(
+        '[theme]\nid = "mine"\ntitle = "Mine"\nextends = "kitchen"\n\n' + mine.read_text()
+    )
     assert "mine.teapot" in MetaphorLibrary.load(mine)

@@ -28,8 +28,12 @@ from sorafilm_nb.backends.openai_api import OpenAIBackend, raise_for_job
 from sorafilm_nb.backends.simulator import Fault, FaultConfig, Simulator
 from sorafilm_nb.render import probe
 
-SHOT = {"prompt": "A kitchen at breakfast.\nIntertitle: import milk", "model": "sora-2",
-        "seconds": 4, "size": "1280x720"}
+SHOT = {
+    "prompt": "A kitchen at breakfast.\nIntertitle: import milk",
+    "model": "sora-2",
+    "seconds": 4,
+    "size": "1280x720",
+}
 
 
 def wait(backend: OpenAIBackend, job: Job, timeout: float = 15.0) -> Job:
@@ -65,8 +69,7 @@ def test_create_poll_download_real_mp4(sim_backend: OpenAIBackend, tmp_path: Pat
     assert [p.name for p in tmp_path.iterdir()] == ["shot.mp4"]
 
 
-def test_variants_download_into_a_folder_by_id(sim_backend: OpenAIBackend,
-                                               tmp_path: Path) -> None:
+def test_variants_download_into_a_folder_by_id(sim_backend: OpenAIBackend, tmp_path: Path) -> None:
     job = completed(sim_backend, size="720x1280")
     thumb = sim_backend.download(job.id, tmp_path, variant="thumbnail")
     sheet = sim_backend.download(job.id, tmp_path, variant="spritesheet")
@@ -74,11 +77,14 @@ def test_variants_download_into_a_folder_by_id(sim_backend: OpenAIBackend,
     assert sheet == tmp_path / f"{job.id}.jpg" and sheet.read_bytes()[:2] == b"\xff\xd8"
 
 
-def test_list_pages_with_after_limit_order(simulator: Simulator,
-                                           sim_backend: OpenAIBackend) -> None:
+def test_list_pages_with_after_limit_order(
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     simulator.render = False
-    made = [sim_backend.create(**{**SHOT, "prompt": f"shot {i}"}).id  # type: ignore[arg-type]
-            for i in range(7)]
+    made = [
+        sim_backend.create(**{**SHOT, "prompt": f"shot {i}"}).id  # type: ignore[arg-type]
+        for i in range(7)
+    ]
     first = sim_backend.list(limit=3)
     assert [j.id for j in first] == made[::-1][:3]
     rest = sim_backend.list(limit=10, after=first[-1].id)
@@ -106,18 +112,23 @@ def test_remix_extend_edit_delete(sim_backend: OpenAIBackend, simulator: Simulat
 # ---------------------------------------------------------------- errors mapped
 
 
-def test_bad_requests_map_to_invalid_request_with_param(sim_backend: OpenAIBackend,
-                                                         simulator: Simulator) -> None:
-    for bad, param in (({"seconds": 10}, "seconds"), ({"size": "1792x1024"}, "size"),
-                       ({"model": "sora-9"}, "model")):
+def test_bad_requests_map_to_invalid_request_with_param(
+    sim_backend: OpenAIBackend, simulator: Simulator
+) -> None:
+    for bad, param in (
+        ({"seconds": 10}, "seconds"),
+        ({"size": "1792x1024"}, "size"),
+        ({"model": "sora-9"}, "model"),
+    ):
         with pytest.raises(InvalidRequest) as info:
             sim_backend.create(**{**SHOT, **bad})  # type: ignore[arg-type]
         assert info.value.param == param and "HTTP 400" in str(info.value)
     assert simulator.jobs() == [] and simulator.calls["create"] == 3  # never retried
 
 
-def test_unknown_and_hostile_ids(sim_backend: OpenAIBackend, simulator: Simulator,
-                                 tmp_path: Path) -> None:
+def test_unknown_and_hostile_ids(
+    sim_backend: OpenAIBackend, simulator: Simulator, tmp_path: Path
+) -> None:
     with pytest.raises(NotFound):
         sim_backend.retrieve("video_0123456789abcdef")
     with pytest.raises(NotFound):
@@ -146,8 +157,9 @@ def test_no_key_anywhere_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
         OpenAIBackend()
 
 
-def test_key_and_url_from_the_environment(simulator: Simulator,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_and_url_from_the_environment(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
     monkeypatch.setenv("OPENAI_BASE_URL", simulator.base_url)
     backend = OpenAIBackend()
@@ -185,8 +197,13 @@ def test_the_key_never_shows(caplog: pytest.LogCaptureFixture, tmp_path: Path) -
             import pickle
 
             pickle.dumps(backend)
-    assert {type(e) for e in errors} == {NotFound, InvalidRequest, ContentExpired,
-                                         RateLimited, ServerError}
+    assert {type(e) for e in errors} == {
+        NotFound,
+        InvalidRequest,
+        ContentExpired,
+        RateLimited,
+        ServerError,
+    }
     for err in errors:
         assert secret not in str(err) and secret not in repr(err)
         assert err.__cause__ is None and err.__suppress_context__
@@ -228,7 +245,8 @@ def test_429_is_retried_by_the_sdk(simulator: Simulator, sim_backend: OpenAIBack
 
 
 def test_429_past_the_retries_is_rate_limited_with_retry_after(
-        simulator: Simulator, sim_backend: OpenAIBackend) -> None:
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     simulator.faults.rate_limit = Fault(count=100, ops=frozenset({"list"}))
     with pytest.raises(RateLimited) as info:
         sim_backend.list()
@@ -236,8 +254,9 @@ def test_429_past_the_retries_is_rate_limited_with_retry_after(
     assert simulator.calls["list"] == 4  # 1 + max_retries=3
 
 
-def test_500_and_dropped_connection_are_retried(simulator: Simulator,
-                                                sim_backend: OpenAIBackend) -> None:
+def test_500_and_dropped_connection_are_retried(
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     job = sim_backend.create(**SHOT)  # type: ignore[arg-type]
     simulator.faults.server_error = Fault(count=1, ops=frozenset({"retrieve"}))
     simulator.faults.drop_connection = Fault(count=1, ops=frozenset({"retrieve"}))
@@ -253,8 +272,9 @@ def test_persistent_500_is_server_error(simulator: Simulator) -> None:
     assert simulator.calls["list"] == 2
 
 
-def test_lost_create_response_yields_exactly_one_job(simulator: Simulator,
-                                                     sim_backend: OpenAIBackend) -> None:
+def test_lost_create_response_yields_exactly_one_job(
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     simulator.faults.lose_create_response = Fault(count=1)
     job = sim_backend.create(**SHOT)  # type: ignore[arg-type]
     jobs = simulator.jobs()
@@ -264,8 +284,7 @@ def test_lost_create_response_yields_exactly_one_job(simulator: Simulator,
 
 
 def test_lost_create_is_found_when_the_server_reports_the_snapshot() -> None:
-    with Simulator(job_seconds=0.2, render=False,
-                   snapshots={"sora-2": "sora-2-2025-12-08"}) as sim:
+    with Simulator(job_seconds=0.2, render=False, snapshots={"sora-2": "sora-2-2025-12-08"}) as sim:
         backend = OpenAIBackend.for_simulator(sim, max_retries=0)
         sim.faults.lose_create_response = Fault(count=1)
         job = backend.create(**SHOT)  # type: ignore[arg-type]
@@ -278,7 +297,8 @@ def test_lost_create_is_found_when_the_server_reports_the_snapshot() -> None:
 
 
 def test_lost_create_adopts_the_new_job_not_an_earlier_twin(
-        simulator: Simulator, sim_backend: OpenAIBackend) -> None:
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     simulator.render = False
     first = sim_backend.create(**SHOT)  # type: ignore[arg-type]
     second = sim_backend.create(**SHOT)  # type: ignore[arg-type]
@@ -289,7 +309,8 @@ def test_lost_create_adopts_the_new_job_not_an_earlier_twin(
 
 
 def test_create_that_failed_before_the_server_made_it_is_sent_again(
-        simulator: Simulator, sim_backend: OpenAIBackend) -> None:
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     simulator.faults.server_error = Fault(count=1, ops=frozenset({"create"}))
     job = sim_backend.create(**SHOT)  # type: ignore[arg-type]
     assert [j["id"] for j in simulator.jobs()] == [job.id]
@@ -300,16 +321,18 @@ def test_create_that_failed_before_the_server_made_it_is_sent_again(
     assert len(simulator.jobs()) == 1  # create_attempts=2: two sends, no job, no guess
 
 
-def test_rate_limited_create_is_not_retried(simulator: Simulator,
-                                            sim_backend: OpenAIBackend) -> None:
+def test_rate_limited_create_is_not_retried(
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     simulator.faults.rate_limit = Fault(count=1, ops=frozenset({"create"}))
     with pytest.raises(RateLimited):
         sim_backend.create(**SHOT)  # type: ignore[arg-type]
     assert simulator.jobs() == [] and simulator.calls["create"] == 1
 
 
-def test_slow_download_completes(simulator: Simulator, sim_backend: OpenAIBackend,
-                                 tmp_path: Path) -> None:
+def test_slow_download_completes(
+    simulator: Simulator, sim_backend: OpenAIBackend, tmp_path: Path
+) -> None:
     job = completed(sim_backend)
     simulator.faults.slow_bytes_per_second = 100_000
     simulator.faults.slow_download = Fault(count=1)
@@ -321,8 +344,9 @@ def test_slow_download_completes(simulator: Simulator, sim_backend: OpenAIBacken
     assert abs(probe(out).duration - 4.0) < 0.05
 
 
-def test_broken_download_leaves_no_file(simulator: Simulator, sim_backend: OpenAIBackend,
-                                        tmp_path: Path) -> None:
+def test_broken_download_leaves_no_file(
+    simulator: Simulator, sim_backend: OpenAIBackend, tmp_path: Path
+) -> None:
     job = completed(sim_backend)
     simulator.faults.cut_download = Fault(count=1)
     with pytest.raises(ServerError, match="download"):
@@ -333,8 +357,9 @@ def test_broken_download_leaves_no_file(simulator: Simulator, sim_backend: OpenA
     assert [p.name for p in tmp_path.iterdir()] == ["shot.mp4"]
 
 
-def test_moderation_failure_has_error_code(simulator: Simulator,
-                                           sim_backend: OpenAIBackend) -> None:
+def test_moderation_failure_has_error_code(
+    simulator: Simulator, sim_backend: OpenAIBackend
+) -> None:
     refused = completed(sim_backend, prompt="Charlie Chaplin [refuse] eats a boot.")
     simulator.faults.moderation = Fault(count=1)
     injected = completed(sim_backend, prompt="A boot on a plate.")
@@ -347,9 +372,9 @@ def test_moderation_failure_has_error_code(simulator: Simulator,
     assert raise_for_job(ok) is ok
 
 
-def test_expired_content_is_content_expired(simulator: Simulator,
-                                            sim_backend: OpenAIBackend,
-                                            tmp_path: Path) -> None:
+def test_expired_content_is_content_expired(
+    simulator: Simulator, sim_backend: OpenAIBackend, tmp_path: Path
+) -> None:
     simulator.faults.expire_content = Fault(count=1)
     job = completed(sim_backend)
     assert job.expires_at is not None and job.expires_at < time.time()
@@ -358,8 +383,7 @@ def test_expired_content_is_content_expired(simulator: Simulator,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_not_ready_content_is_a_clear_error(sim_backend: OpenAIBackend,
-                                            tmp_path: Path) -> None:
+def test_not_ready_content_is_a_clear_error(sim_backend: OpenAIBackend, tmp_path: Path) -> None:
     job = sim_backend.create(**SHOT)  # type: ignore[arg-type]
     with pytest.raises(InvalidRequest, match="only available for completed"):
         sim_backend.download(job.id, tmp_path)
@@ -388,26 +412,26 @@ def test_inject_by_name(simulator: Simulator, sim_backend: OpenAIBackend) -> Non
 
 def test_create_is_never_resent_when_the_lookup_fails(simulator: Simulator) -> None:
     backend = OpenAIBackend.for_simulator(simulator, max_retries=0)
-    simulator.inject(lose_create_response=1,
-                     server_error=Fault(count=5, ops=frozenset({"list"})))
+    simulator.inject(lose_create_response=1, server_error=Fault(count=5, ops=frozenset({"list"})))
     with pytest.raises(ServerError, match="not sent again"):
         backend.create(**SHOT)  # type: ignore[arg-type]
     assert simulator.calls["create"] == 1 and len(simulator.jobs()) == 1
 
 
-def test_input_reference_is_uploaded_and_checked(simulator: Simulator,
-                                                 sim_backend: OpenAIBackend,
-                                                 tmp_path: Path) -> None:
+def test_input_reference_is_uploaded_and_checked(
+    simulator: Simulator, sim_backend: OpenAIBackend, tmp_path: Path
+) -> None:
     from sorafilm_nb.render import render_animatic, render_thumbnail
 
-    clip = render_animatic(tmp_path / "c.mp4", seconds=1, size="1280x720", title="ref",
-                           scale=1.0)
+    clip = render_animatic(tmp_path / "c.mp4", seconds=1, size="1280x720", title="ref", scale=1.0)
     good = render_thumbnail(clip, tmp_path / "ref.png", fmt="png")  # 1280x720
     job = sim_backend.create(**SHOT, input_reference=good)  # type: ignore[arg-type]
     assert job.status == "queued"
     with pytest.raises(InvalidRequest) as info:  # a 720x1280 job with a landscape image
-        sim_backend.create(**{**SHOT, "size": "720x1280"},  # type: ignore[arg-type]
-                           input_reference=good)
+        sim_backend.create(
+            **{**SHOT, "size": "720x1280"},  # type: ignore[arg-type]
+            input_reference=good,
+        )
     assert info.value.param == "input_reference"
     junk = tmp_path / "junk.png"
     junk.write_bytes(b"\x89PNG but not really")

@@ -20,9 +20,11 @@ from sorafilm_nb.render import (
     stitch,
 )
 
-LINES = ["Style: 1920s silent-film comedy, warm sepia, soft vignette, film grain.",
-         "A cramped 1920s kitchen at breakfast. A programmer in a bowler hat sits before an "
-         "empty glass."]
+LINES = [
+    "Style: 1920s silent-film comedy, warm sepia, soft vignette, film grain.",
+    "A cramped 1920s kitchen at breakfast. A programmer in a bowler hat sits before an "
+    "empty glass.",
+]
 
 
 def frames(path: Path) -> tuple[dict, list[np.ndarray]]:
@@ -34,8 +36,14 @@ def frames(path: Path) -> tuple[dict, list[np.ndarray]]:
 
 
 def animatic(tmp_path: Path, name: str = "a.mp4", **kw: object) -> Path:
-    args: dict = {"seconds": 4, "size": "1280x720", "title": "The milk will not pour",
-                  "lines": LINES, "beat": "error cascade", "gag": "a milk carton"}
+    args: dict = {
+        "seconds": 4,
+        "size": "1280x720",
+        "title": "The milk will not pour",
+        "lines": LINES,
+        "beat": "error cascade",
+        "gag": "a milk carton",
+    }
     args.update(kw)
     return render_animatic(tmp_path / name, **args)
 
@@ -78,6 +86,7 @@ def test_the_card_has_text_and_the_timing_bar_moves(tmp_path: Path) -> None:
     diff = np.abs(last.astype(int) - first.astype(int)).max(axis=2)
     changed_rows = np.nonzero(diff.max(axis=1) > 40)[0]
     assert changed_rows.size and changed_rows.min() > h * 0.8
+
     # the bar's filled share grows: count warm (sepia) pixels along the bar rows
     def filled(frame: np.ndarray) -> int:
         bar = frame[changed_rows.max() - 2]
@@ -93,14 +102,20 @@ def test_different_shots_give_different_cards(tmp_path: Path) -> None:
 
 
 def test_unicode_and_long_text_are_handled(tmp_path: Path) -> None:
-    out = animatic(tmp_path, title="Café — naïve ☕ " * 10, lines=["x" * 500] * 40,
-                   gag="“quoted” …", size="720x1280")
+    out = animatic(
+        tmp_path,
+        title="Café — naïve ☕ " * 10,
+        lines=["x" * 500] * 40,
+        gag="“quoted” …",
+        size="720x1280",
+    )
     assert probe(out).duration == pytest.approx(4, abs=0.01)
 
 
-@pytest.mark.parametrize(("kw", "match"), [({"seconds": 0}, "seconds"),
-                                           ({"size": "big"}, "size"),
-                                           ({"scale": 3.0}, "scale")])
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [({"seconds": 0}, "seconds"), ({"size": "big"}, "size"), ({"scale": 3.0}, "scale")],
+)
 def test_bad_arguments_are_clear_errors(tmp_path: Path, kw: dict, match: str) -> None:
     with pytest.raises(RenderError, match=match):
         animatic(tmp_path, **kw)
@@ -133,8 +148,10 @@ def test_thumbnail_and_spritesheet(tmp_path: Path) -> None:
 
 
 def test_stitch_same_clips_is_a_lossless_concat(tmp_path: Path) -> None:
-    clips = [animatic(tmp_path, f"{i}.mp4", seconds=s, title=f"shot {i}")
-             for i, s in enumerate((4, 8, 12))]
+    clips = [
+        animatic(tmp_path, f"{i}.mp4", seconds=s, title=f"shot {i}")
+        for i, s in enumerate((4, 8, 12))
+    ]
     film = stitch(clips, tmp_path / "film" / "film.mp4")
     info = probe(film)
     assert info.duration == pytest.approx(sum(media_duration(c) for c in clips), abs=0.02)
@@ -145,8 +162,10 @@ def test_stitch_same_clips_is_a_lossless_concat(tmp_path: Path) -> None:
 
 
 def test_stitch_mixed_clips_reencodes_to_the_first_size(tmp_path: Path) -> None:
-    clips = [animatic(tmp_path, "land.mp4", seconds=4),
-             animatic(tmp_path, "portrait.mp4", seconds=4, size="720x1280", fps=24)]
+    clips = [
+        animatic(tmp_path, "land.mp4", seconds=4),
+        animatic(tmp_path, "portrait.mp4", seconds=4, size="720x1280", fps=24),
+    ]
     film = stitch(clips, tmp_path / "film.mp4")
     info = probe(film)
     assert (info.width, info.height) == (640, 360)
@@ -180,9 +199,28 @@ def with_sound(clip: Path, out: Path) -> Path:
     import subprocess
 
     seconds = media_duration(clip)
-    subprocess.run([render.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                    "-i", str(clip), "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-                    "-c:v", "copy", "-c:a", "aac", "-shortest", str(out)], check=True)
+    subprocess.run(
+        [
+            render.ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(clip),
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            "-c:v",
+            "copy",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(out),
+        ],
+        check=True,
+    )
     return out
 
 

@@ -14,8 +14,9 @@ from sorafilm_nb.ledger import Ledger, default_path
 from sorafilm_nb.studio import Studio
 
 
-def test_sandbox_path_follows_the_environment(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sandbox_path_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SORAFILM_SIM_LEDGER", raising=False)
     monkeypatch.delenv("SORAFILM_LEDGER", raising=False)
     monkeypatch.setenv("SORAFILM_DATA_DIR", str(tmp_path))
@@ -37,16 +38,27 @@ def test_a_studio_on_the_simulator_books_in_the_sandbox(simulator, tmp_path: Pat
 
 
 def test_a_studio_on_another_backend_uses_the_real_ledger(simulator) -> None:
-    backend = OpenAIBackend(api_key=simulator.api_key, base_url=simulator.base_url,
-                            name="remote")
+    backend = OpenAIBackend(api_key=simulator.api_key, base_url=simulator.base_url, name="remote")
     with Studio(backend) as studio:
         assert studio.ledger.path == default_path()
 
 
-def test_cli_film_without_real_leaves_the_real_ledger_alone(tmp_path: Path, repo_root: Path,
-                                                            capsys) -> None:
-    code = main(["film", "--repo", str(repo_root), "--template", "single-12",
-                 "--out", str(tmp_path / "out"), "--sim-seconds", "0.2"])
+def test_cli_film_without_real_leaves_the_real_ledger_alone(
+    tmp_path: Path, repo_root: Path, capsys
+) -> None:
+    code = main(
+        [
+            "film",
+            "--repo",
+            str(repo_root),
+            "--template",
+            "single-12",
+            "--out",
+            str(tmp_path / "out"),
+            "--sim-seconds",
+            "0.2",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert (tmp_path / "out" / "film.mp4").is_file()

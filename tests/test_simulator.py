@@ -48,8 +48,9 @@ def _spec() -> Any:
 def _error_validator() -> Any:
     from openapi_schema_validator import OAS31Validator
 
-    return OAS31Validator({"$ref": "#/components/schemas/ErrorResponse",
-                           "components": _spec()["components"]})
+    return OAS31Validator(
+        {"$ref": "#/components/schemas/ErrorResponse", "components": _spec()["components"]}
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -67,9 +68,17 @@ class Reply:
         return json.loads(self.body)
 
 
-def call(sim: Simulator, method: str, path: str, *, body: Any = None, key: str | None = "",
-         headers: dict[str, str] | None = None, raw: bytes | None = None,
-         validate: bool = True) -> Reply:
+def call(
+    sim: Simulator,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    key: str | None = "",
+    headers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+    validate: bool = True,
+) -> Reply:
     """One HTTP request to the simulator; 2xx replies are validated against the spec, error
     replies against the API's ErrorResponse schema."""
     url = urlsplit(sim.base_url)
@@ -106,18 +115,21 @@ def check_against_spec(method: str, full_path: str, reply: Reply) -> None:
         return
     # the API's host, so the spec's `servers` entry matches; the path is ours
     request = MockRequest("https://api.openai.com", method.lower(), path, args=args)
-    response = MockResponse(reply.body,
-                            status_code=reply.status, headers=reply.headers,
-                            content_type=ctype)
+    response = MockResponse(
+        reply.body, status_code=reply.status, headers=reply.headers, content_type=ctype
+    )
     _openapi().validate_response(request, response)
 
 
 def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
-             for k, v in fields.items()]
-    return ("".join(parts) + f"--{boundary}--\r\n").encode(), \
-        f"multipart/form-data; boundary={boundary}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+        for k, v in fields.items()
+    ]
+    return (
+        "".join(parts) + f"--{boundary}--\r\n"
+    ).encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def create(sim: Simulator, **fields: str) -> dict[str, Any]:
@@ -156,19 +168,27 @@ def test_create_multipart_like_the_sdk_and_defaults(simulator: Simulator) -> Non
     assert reply.status == 200
     video = reply.json()
     assert (video["model"], video["seconds"], video["size"], video["prompt"]) == (
-        "sora-2", "4", "720x1280", "A cat at a piano.")
+        "sora-2",
+        "4",
+        "720x1280",
+        "A cat at a piano.",
+    )
 
 
-@pytest.mark.parametrize(("fields", "param"), [
-    ({"seconds": "10"}, "seconds"),
-    ({"seconds": "0"}, "seconds"),
-    ({"size": "1920x1080"}, "size"),
-    ({"size": "1024x1792"}, "size"),  # legal only on sora-2-pro
-    ({"model": "sora-3"}, "model"),
-    ({"prompt": ""}, "prompt"),
-])
-def test_illegal_create_is_a_400_naming_the_param(simulator: Simulator, fields: dict[str, str],
-                                                   param: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "param"),
+    [
+        ({"seconds": "10"}, "seconds"),
+        ({"seconds": "0"}, "seconds"),
+        ({"size": "1920x1080"}, "size"),
+        ({"size": "1024x1792"}, "size"),  # legal only on sora-2-pro
+        ({"model": "sora-3"}, "model"),
+        ({"prompt": ""}, "prompt"),
+    ],
+)
+def test_illegal_create_is_a_400_naming_the_param(
+    simulator: Simulator, fields: dict[str, str], param: str
+) -> None:
     body = {"prompt": "A cat.", **fields}
     reply = call(simulator, "POST", "/videos", body=body)
     assert reply.status == 400
@@ -178,20 +198,27 @@ def test_illegal_create_is_a_400_naming_the_param(simulator: Simulator, fields: 
 
 
 def test_json_reference_object_needs_one_of_url_or_file_id(simulator: Simulator) -> None:
-    ok = call(simulator, "POST", "/videos", body={
-        "prompt": "A cat.", "input_reference": {"image_url": "https://example.invalid/a.png"}})
+    ok = call(
+        simulator,
+        "POST",
+        "/videos",
+        body={
+            "prompt": "A cat.",
+            "input_reference": {"image_url": "https://example.invalid/a.png"},
+        },
+    )
     assert ok.status == 200
     for ref in ({}, {"image_url": "https://example.invalid/a.png", "file_id": "file-1"}):
-        bad = call(simulator, "POST", "/videos", body={"prompt": "A cat.",
-                                                       "input_reference": ref})
+        bad = call(simulator, "POST", "/videos", body={"prompt": "A cat.", "input_reference": ref})
         assert bad.status == 400 and bad.json()["error"]["param"] == "input_reference"
 
 
 def test_too_long_prompt_and_bad_json_are_400(simulator: Simulator) -> None:
     reply = call(simulator, "POST", "/videos", body={"prompt": "x" * 32001})
     assert reply.status == 400 and reply.json()["error"]["param"] == "prompt"
-    reply = call(simulator, "POST", "/videos", raw=b"{not json",
-                 headers={"Content-Type": "application/json"})
+    reply = call(
+        simulator, "POST", "/videos", raw=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert reply.status == 400 and "JSON" in reply.json()["error"]["message"]
 
 
@@ -199,7 +226,8 @@ def test_too_long_prompt_and_bad_json_are_400(simulator: Simulator) -> None:
 
 
 def test_missing_or_wrong_key_is_401_and_the_key_is_never_echoed(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     secret = "sk-test-" + uuid.uuid4().hex
     caplog.set_level(logging.DEBUG, logger="sorafilm_nb")
     with Simulator(api_key=secret, job_seconds=0.1, render=False) as sim:
@@ -215,15 +243,23 @@ def test_missing_or_wrong_key_is_401_and_the_key_is_never_echoed(
 
 
 def test_auth_is_checked_before_the_body(simulator: Simulator) -> None:
-    reply = call(simulator, "POST", "/videos", key=None, raw=b"{broken",
-                 headers={"Content-Type": "application/json"})
+    reply = call(
+        simulator,
+        "POST",
+        "/videos",
+        key=None,
+        raw=b"{broken",
+        headers={"Content-Type": "application/json"},
+    )
     assert reply.status == 401
 
 
 def test_any_nonempty_key_is_accepted_by_default(simulator: Simulator) -> None:
     assert call(simulator, "GET", "/videos", key="whatever").status == 200
-    assert call(simulator, "GET", "/videos", headers={"Authorization": "Bearer "},
-                key=None).status == 401
+    assert (
+        call(simulator, "GET", "/videos", headers={"Authorization": "Bearer "}, key=None).status
+        == 401
+    )
 
 
 # ---------------------------------------------------------------- lifecycle and content
@@ -270,8 +306,9 @@ def test_content_variants_are_real_media(simulator: Simulator, tmp_path: Path) -
     assert thumb.body[:4] == b"RIFF" and thumb.body[8:12] == b"WEBP"
     # the spec lists only mp4/webp/json for content; the spritesheet is a JPEG, as the
     # API's is, so its reply is checked by hand rather than against the spec
-    sheet = call(simulator, "GET", f"/videos/{video['id']}/content?variant=spritesheet",
-                 validate=False)
+    sheet = call(
+        simulator, "GET", f"/videos/{video['id']}/content?variant=spritesheet", validate=False
+    )
     assert sheet.status == 200 and sheet.headers["content-type"] == "image/jpeg"
     assert sheet.body[:3] == b"\xff\xd8\xff"
     bad = call(simulator, "GET", f"/videos/{video['id']}/content?variant=gif")
@@ -285,15 +322,18 @@ def test_unfinished_jobs_have_no_content_and_cannot_be_remixed() -> None:
         assert reply.status == 400 and reply.json()["error"]["code"] == "video_not_ready"
         remix = call(sim, "POST", f"/videos/{video['id']}/remix", body={"prompt": "again"})
         assert remix.status == 400 and remix.json()["error"]["param"] == "video"
-        ext = call(sim, "POST", "/videos/extensions",
-                   body={"video": {"id": video["id"]}, "prompt": "on", "seconds": "4"})
+        ext = call(
+            sim,
+            "POST",
+            "/videos/extensions",
+            body={"video": {"id": video["id"]}, "prompt": "on", "seconds": "4"},
+        )
         assert ext.status == 400 and ext.json()["error"]["code"] == "invalid_state"
         assert len(sim.jobs()) == 1
 
 
 def test_moderation_marker_and_pattern_fail_the_job() -> None:
-    with Simulator(job_seconds=0.05, refuse_pattern=r"(?i)charlie chaplin",
-                   render=False) as sim:
+    with Simulator(job_seconds=0.05, refuse_pattern=r"(?i)charlie chaplin", render=False) as sim:
         marked = create(sim, prompt="A tramp [refuse] twirls a cane.")
         named = create(sim, prompt="Charlie Chaplin eats a boot.")
         fine = create(sim, prompt="A tramp eats a boot.")
@@ -325,21 +365,25 @@ def test_expired_content_is_410_with_code() -> None:
 def test_per_poll_clock_is_deterministic() -> None:
     with Simulator(per_poll=25, render=False) as sim:
         video = create(sim)
-        progress = [call(sim, "GET", f"/videos/{video['id']}").json()["progress"]
-                    for _ in range(4)]
+        progress = [call(sim, "GET", f"/videos/{video['id']}").json()["progress"] for _ in range(4)]
         assert progress == [25, 50, 75, 100]
 
 
 # ---------------------------------------------------------------- ids, 404, delete
 
 
-@pytest.mark.parametrize("bad_id", ["video_doesnotexist0", "..%2F..%2Fetc%2Fpasswd",
-                                    "%2E%2E", "video_abc%2F..%2Fx", "x" * 300])
+@pytest.mark.parametrize(
+    "bad_id",
+    ["video_doesnotexist0", "..%2F..%2Fetc%2Fpasswd", "%2E%2E", "video_abc%2F..%2Fx", "x" * 300],
+)
 def test_unknown_or_hostile_ids_are_404(simulator: Simulator, bad_id: str) -> None:
-    for method, suffix in (("GET", ""), ("GET", "/content"), ("DELETE", ""),
-                           ("POST", "/remix")):
-        reply = call(simulator, method, f"/videos/{bad_id}{suffix}",
-                     body={"prompt": "x"} if method == "POST" else None)
+    for method, suffix in (("GET", ""), ("GET", "/content"), ("DELETE", ""), ("POST", "/remix")):
+        reply = call(
+            simulator,
+            method,
+            f"/videos/{bad_id}{suffix}",
+            body={"prompt": "x"} if method == "POST" else None,
+        )
         assert reply.status == 404, (method, suffix, reply.body)
         assert reply.json()["error"]["type"] == "invalid_request_error"
 
@@ -398,10 +442,19 @@ def test_list_pagination_after_limit_order() -> None:
             after = page["last_id"]
         assert collected == ids
         empty = call(sim, "GET", f"/videos?after={ids[-1]}&order=asc").json()
-        assert empty == {"object": "list", "data": [], "first_id": None, "last_id": None,
-                         "has_more": False}
-        for query, param in (("limit=101", "limit"), ("limit=x", "limit"),
-                             ("order=sideways", "order"), ("after=video_nope1234", "after")):
+        assert empty == {
+            "object": "list",
+            "data": [],
+            "first_id": None,
+            "last_id": None,
+            "has_more": False,
+        }
+        for query, param in (
+            ("limit=101", "limit"),
+            ("limit=x", "limit"),
+            ("order=sideways", "order"),
+            ("after=video_nope1234", "after"),
+        ):
             reply = call(sim, "GET", f"/videos?{query}")
             assert reply.status == 400 and reply.json()["error"]["param"] == param
 
@@ -412,25 +465,34 @@ def test_list_pagination_after_limit_order() -> None:
 def test_remix_extend_edit(simulator: Simulator) -> None:
     source = create(simulator, seconds="4", size="1280x720")
     wait_done(simulator, source["id"])
-    remix = call(simulator, "POST", f"/videos/{source['id']}/remix",
-                 body={"prompt": "again, in the rain"}).json()
+    remix = call(
+        simulator, "POST", f"/videos/{source['id']}/remix", body={"prompt": "again, in the rain"}
+    ).json()
     assert remix["remixed_from_video_id"] == source["id"]
     assert (remix["seconds"], remix["size"]) == ("4", "1280x720")
-    data, ctype = multipart({"prompt": "and then", "seconds": "8",
-                             "video[id]": source["id"]})
-    ext = call(simulator, "POST", "/videos/extensions", raw=data,
-               headers={"Content-Type": ctype}).json()
+    data, ctype = multipart({"prompt": "and then", "seconds": "8", "video[id]": source["id"]})
+    ext = call(
+        simulator, "POST", "/videos/extensions", raw=data, headers={"Content-Type": ctype}
+    ).json()
     assert ext["seconds"] == "12"  # the stitched total
     done = wait_done(simulator, ext["id"])
     mp4 = call(simulator, "GET", f"/videos/{done['id']}/content")
     path = Path(simulator._renderer.folder) / "check.mp4"  # type: ignore[union-attr]
     path.write_bytes(mp4.body)
     assert abs(probe(path).duration - 12.0) < 0.05
-    edit = call(simulator, "POST", "/videos/edits",
-                body={"video": {"id": source["id"]}, "prompt": "now in colour"}).json()
+    edit = call(
+        simulator,
+        "POST",
+        "/videos/edits",
+        body={"video": {"id": source["id"]}, "prompt": "now in colour"},
+    ).json()
     assert edit["remixed_from_video_id"] == source["id"] and edit["status"] == "queued"
-    too_long = call(simulator, "POST", "/videos/extensions",
-                    body={"video": {"id": source["id"]}, "prompt": "x", "seconds": "30"})
+    too_long = call(
+        simulator,
+        "POST",
+        "/videos/extensions",
+        body={"video": {"id": source["id"]}, "prompt": "x", "seconds": "30"},
+    )
     assert too_long.status == 400 and too_long.json()["error"]["param"] == "seconds"
 
 
@@ -492,36 +554,52 @@ def test_stop_is_idempotent_and_frees_the_port() -> None:
 
 
 def test_a_simulator_never_stopped_still_removes_its_files() -> None:
-    code = ("from sorafilm_nb.backends.simulator import Simulator; "
-            "s = Simulator().start(); print(s._tmpdir, flush=True)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, check=True)
+    code = (
+        "from sorafilm_nb.backends.simulator import Simulator; "
+        "s = Simulator().start(); print(s._tmpdir, flush=True)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     folder = Path(out.stdout.strip())
     assert folder.name.startswith("sorafilm-sim-") and not folder.exists()
 
 
 # the subcommand's own register()/handler, as cli.py wires them (without importing every
 # other subcommand, so these tests are about `simulate` only)
-CLI = ("import argparse, sys; from sorafilm_nb.commands import simulate; "
-       "p = argparse.ArgumentParser(); simulate.register(p.add_subparsers()); "
-       "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
+CLI = (
+    "import argparse, sys; from sorafilm_nb.commands import simulate; "
+    "p = argparse.ArgumentParser(); simulate.register(p.add_subparsers()); "
+    "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))"
+)
 
 
 def test_cli_simulate_on_a_busy_port_says_so(simulator: Simulator) -> None:
     port = str(urlsplit(simulator.base_url).port)
-    out = subprocess.run([sys.executable, "-c", CLI, "simulate", "--port", port],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", CLI, "simulate", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in out.stderr
-    bad = subprocess.run([sys.executable, "-c", CLI, "simulate", "--refuse", "(unclosed"],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-c", CLI, "simulate", "--refuse", "(unclosed"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "--refuse is not a valid regex" in bad.stderr
 
 
 def test_cli_simulate_serves_until_interrupted(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", CLI, "simulate", "--port", "0",
-                             "--job-seconds", "0.1"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI, "simulate", "--port", "0", "--job-seconds", "0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -548,8 +626,9 @@ def test_any_create_is_echoed_or_refused_naming_the_bad_field() -> None:
 
     models = st.sampled_from(["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-3", "", "Sora-2"])
     seconds = st.sampled_from(["4", "8", "12", "10", "0", "-4", "4.0", "twelve"])
-    sizes = st.sampled_from(["720x1280", "1280x720", "1024x1792", "1792x1024", "1920x1080",
-                             "1280X720", "x"])
+    sizes = st.sampled_from(
+        ["720x1280", "1280x720", "1024x1792", "1792x1024", "1920x1080", "1280X720", "x"]
+    )
     prompts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=300)
 
     with Simulator(render=False, job_seconds=60) as sim:
@@ -559,29 +638,47 @@ def test_any_create_is_echoed_or_refused_naming_the_bad_field() -> None:
         @given(model=models, secs=seconds, size=sizes, prompt=prompts)
         def check(model: str, secs: str, size: str, prompt: str) -> None:
             pro = model in ("sora-2-pro",)
-            legal = {"prompt": bool(prompt.strip()),
-                     "model": model in ("sora-2", "sora-2-pro", "sora-2-2025-10-06"),
-                     "seconds": secs in ("4", "8", "12"),
-                     "size": size in ("720x1280", "1280x720")
-                     or (pro and size in ("1024x1792", "1792x1024"))}
+            legal = {
+                "prompt": bool(prompt.strip()),
+                "model": model in ("sora-2", "sora-2-pro", "sora-2-2025-10-06"),
+                "seconds": secs in ("4", "8", "12"),
+                "size": size in ("720x1280", "1280x720")
+                or (pro and size in ("1024x1792", "1792x1024")),
+            }
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 try:
-                    video = client.videos.create(prompt=prompt, model=model,  # type: ignore[arg-type]
-                                                 seconds=secs, size=size)  # type: ignore[arg-type]
+                    video = client.videos.create(
+                        prompt=prompt,
+                        model=model,  # type: ignore[arg-type]
+                        seconds=secs,
+                        size=size,
+                    )  # type: ignore[arg-type]
                 except openai.BadRequestError as exc:
                     assert isinstance(exc.body, dict)
                     assert legal[exc.body["param"]] is False, (exc.body, legal)
                     return
             assert all(legal.values()), legal
             assert (video.prompt, video.model, video.seconds, video.size) == (
-                prompt, model, secs, size)
+                prompt,
+                model,
+                secs,
+                size,
+            )
 
         check()
 
 
-@pytest.mark.parametrize("kw", [{"job_seconds": -1}, {"per_poll": 0}, {"per_poll": 101},
-                                {"render_scale": 2.0}, {"api_key": ""}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"job_seconds": -1},
+        {"per_poll": 0},
+        {"per_poll": 101},
+        {"render_scale": 2.0},
+        {"api_key": ""},
+    ],
+)
 def test_bad_configuration_is_refused_up_front(kw: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Simulator(**kw)

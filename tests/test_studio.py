@@ -102,27 +102,41 @@ def test_full_film_on_the_simulator(sim, ledger: Ledger, tmp_path: Path) -> None
     busiest = 0
     for e in events:
         state[e.shot_id] = e.status
-        busiest = max(busiest, sum(1 for st in state.values()
-                                   if st in ("queued", "in_progress", "downloading")))
+        busiest = max(
+            busiest,
+            sum(1 for st in state.values() if st in ("queued", "in_progress", "downloading")),
+        )
     assert busiest == 2
     report = (out / "report.md").read_text()
     assert "shot-03" in report and "$1.20" in report
-    assert folder_files(out) == {"shot-01.mp4", "shot-02.mp4", "shot-03.mp4", "film.mp4",
-                                 "manifest.json", "report.md"}
+    assert folder_files(out) == {
+        "shot-01.mp4",
+        "shot-02.mp4",
+        "shot-03.mp4",
+        "film.mp4",
+        "manifest.json",
+        "report.md",
+    }
     loaded = Film.load(out)
     assert loaded.ok and loaded.billed == film.billed and loaded.shots == film.shots
     assert "| shot-02 | completed |" in loaded._repr_markdown_()  # what a notebook shows
 
 
-@pytest.mark.parametrize(("hint_ms", "backoff", "low", "high"),
-                         [(100, 0.3, 6, 14), (500, 0.02, 2, 4)])
-def test_polling_follows_the_server_hint(hint_ms: int, backoff: float, low: int, high: int,
-                                         ledger: Ledger, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("hint_ms", "backoff", "low", "high"), [(100, 0.3, 6, 14), (500, 0.02, 2, 4)]
+)
+def test_polling_follows_the_server_hint(
+    hint_ms: int, backoff: float, low: int, high: int, ledger: Ledger, tmp_path: Path
+) -> None:
     # A 1 s job. Our own backoff alone (from 0.3 s: about 3 polls; from 0.02 s: about 6)
     # would miss either bound: the server's hint sets the pace.
     with Simulator(job_seconds=1.0, poll_after_ms=hint_ms, render_scale=0.2) as sim:
-        studio = Studio(OpenAIBackend.for_simulator(sim), ledger, min_poll_interval=backoff,
-                        max_poll_interval=5.0)
+        studio = Studio(
+            OpenAIBackend.for_simulator(sim),
+            ledger,
+            min_poll_interval=backoff,
+            max_poll_interval=5.0,
+        )
         film = studio.run(make_plan(1, tag=f"hint{hint_ms}"), tmp_path / "f")
         assert film.ok
         assert low <= sim.calls["retrieve"] <= high, sim.calls
@@ -131,8 +145,9 @@ def test_polling_follows_the_server_hint(hint_ms: int, backoff: float, low: int,
 # -- refusals, faults --------------------------------------------------------------------------
 
 
-def test_refused_shot_is_reported_and_nothing_is_stitched(sim, ledger: Ledger,
-                                                          tmp_path: Path) -> None:
+def test_refused_shot_is_reported_and_nothing_is_stitched(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     plan = make_plan(3, refuse=(1,), tag="refuse")
     out = tmp_path / "film"
     film = studio_for(sim, ledger).run(plan, out)
@@ -153,8 +168,9 @@ def test_refused_shot_is_reported_and_nothing_is_stitched(sim, ledger: Ledger,
     assert "to retry: shot-02" in film.summary()
 
 
-def test_a_refused_shot_is_charged_when_the_price_table_says_so(sim, ledger: Ledger,
-                                                                 tmp_path: Path) -> None:
+def test_a_refused_shot_is_charged_when_the_price_table_says_so(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     from dataclasses import replace
 
     billing = replace(PriceTable.load(), failed_jobs_billed=True)
@@ -175,16 +191,16 @@ def test_a_429_burst_is_survived(sim, ledger: Ledger, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fault", ["server_error", "drop_connection"])
-def test_errors_while_polling_are_survived(fault: str, sim, ledger: Ledger,
-                                           tmp_path: Path) -> None:
+def test_errors_while_polling_are_survived(fault: str, sim, ledger: Ledger, tmp_path: Path) -> None:
     setattr(sim.faults, fault, Fault(count=6, ops=frozenset({"retrieve"})))
     film = studio_for(sim, ledger).run(make_plan(2, tag=f"poll-{fault}"), tmp_path / "f")
     assert film.ok, film.summary()
     assert getattr(sim.faults, fault).fired == 6 and sim.calls["create"] == 2
 
 
-def test_a_429_on_create_is_retried_without_a_second_job(sim, ledger: Ledger,
-                                                         tmp_path: Path) -> None:
+def test_a_429_on_create_is_retried_without_a_second_job(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     sim.faults.rate_limit = Fault(count=3, ops=frozenset({"create"}))
     film = studio_for(sim, ledger, concurrency=1).run(make_plan(2, tag="429c"), tmp_path / "f")
     assert film.ok, film.summary()
@@ -192,8 +208,7 @@ def test_a_429_on_create_is_retried_without_a_second_job(sim, ledger: Ledger,
     assert len(sim.jobs()) == 2
 
 
-def test_a_lost_create_response_yields_exactly_one_job(sim, ledger: Ledger,
-                                                       tmp_path: Path) -> None:
+def test_a_lost_create_response_yields_exactly_one_job(sim, ledger: Ledger, tmp_path: Path) -> None:
     sim.faults.lose_create_response = Fault(count=1)
     plan = make_plan(2, tag="lost")
     film = studio_for(sim, ledger).run(plan, tmp_path / "f")
@@ -203,8 +218,9 @@ def test_a_lost_create_response_yields_exactly_one_job(sim, ledger: Ledger,
     assert settled_sum(ledger, plan.id) == 80
 
 
-def test_budget_exceeded_before_any_create_means_zero_jobs(sim, ledger: Ledger,
-                                                           tmp_path: Path) -> None:
+def test_budget_exceeded_before_any_create_means_zero_jobs(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     ledger.set_budget(Cost(100))  # $1.00; the plan costs $1.20
     plan = make_plan(3, tag="budget")
     with pytest.raises(BudgetExceeded) as info:
@@ -219,8 +235,9 @@ def test_budget_exceeded_before_any_create_means_zero_jobs(sim, ledger: Ledger,
     assert ledger.remaining() == Cost(20)
 
 
-def test_an_edited_manifest_cannot_reserve_below_the_price(sim, ledger: Ledger,
-                                                          tmp_path: Path) -> None:
+def test_an_edited_manifest_cannot_reserve_below_the_price(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     """A manifest whose estimate was removed (it reads as zero) must not let a shot past the
     budget: the reservation is made at no less than the list price."""
     ledger.set_budget(Cost(30))  # the shot costs 40 ¢
@@ -237,8 +254,7 @@ def test_an_edited_manifest_cannot_reserve_below_the_price(sim, ledger: Ledger,
     assert ledger.remaining() == Cost(30)
 
 
-def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger,
-                                                           tmp_path: Path) -> None:
+def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger, tmp_path: Path) -> None:
     with Simulator(job_seconds=30.0, poll_after_ms=50, render_scale=0.2) as sim:
         plan = make_plan(3, tag="interrupt")
         out = tmp_path / "f"
@@ -269,8 +285,13 @@ def test_downloads_never_leave_partial_files(sim, ledger: Ledger, tmp_path: Path
     film = studio_for(sim, ledger).run(make_plan(2, tag="dl"), out)
     assert film.ok, film.summary()
     assert sim.faults.drop_connection.fired == 2
-    assert folder_files(out) == {"shot-01.mp4", "shot-02.mp4", "film.mp4", "manifest.json",
-                                 "report.md"}
+    assert folder_files(out) == {
+        "shot-01.mp4",
+        "shot-02.mp4",
+        "film.mp4",
+        "manifest.json",
+        "report.md",
+    }
     for shot in film.shots:
         assert sha256_file(out / shot.file) == shot.sha256
 
@@ -293,7 +314,8 @@ class _Killed(BaseException):
 
 
 def test_expired_content_killed_before_the_ledger_heard_is_still_billed(
-        sim, ledger: Ledger, tmp_path: Path, monkeypatch) -> None:
+    sim, ledger: Ledger, tmp_path: Path, monkeypatch
+) -> None:
     sim.faults.expire_content = Fault(count=1)
     out = tmp_path / "f"
     plan = make_plan(1, tag="expired-kill")
@@ -314,7 +336,8 @@ def test_expired_content_killed_before_the_ledger_heard_is_still_billed(
 
 
 def test_resume_bills_an_expired_shot_the_ledger_still_holds_open(
-        sim, ledger: Ledger, tmp_path: Path) -> None:
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     """A manifest that says expired (written before the ledger heard, as older versions did)
     is settled at its price on resume: the job completed, so it was billed."""
     out = tmp_path / "f"
@@ -322,8 +345,9 @@ def test_resume_bills_an_expired_shot_the_ledger_still_holds_open(
     film = studio_for(sim, ledger, poll_timeout=0.01).run(plan, out)
     assert film.shots[0].status in ("timeout", "queued", "in_progress")
     manifest = json.loads((out / "manifest.json").read_text())
-    manifest["shots"][0].update(status="expired", error="completed but not downloadable",
-                                billed_cents=None)
+    manifest["shots"][0].update(
+        status="expired", error="completed but not downloadable", billed_cents=None
+    )
     (out / "manifest.json").write_text(json.dumps(manifest))
     film = studio_for(sim, ledger).resume(out)
     assert film.shots[0].status == "expired" and film.shots[0].billed.cents == 40
@@ -372,8 +396,7 @@ def test_a_vanished_job_is_reported_not_waited_for(ledger: Ledger, tmp_path: Pat
 # -- resume after a crash between reserve and attach -----------------------------------------
 
 
-def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
-                                                     tmp_path: Path) -> None:
+def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger, tmp_path: Path) -> None:
     plan = make_plan(2, tag="crash")
     out = tmp_path / "f"
     studio = studio_for(sim, ledger)
@@ -382,8 +405,14 @@ def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
     run_shots = studio._shots_of(plan)
     from sorafilm_nb.studio import _Run
 
-    run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=run_shots,
-               backend="simulator", on_progress=None)
+    run = _Run(
+        out_dir=out,
+        plan_id=plan.id,
+        plan_json={"id": plan.id},
+        shots=run_shots,
+        backend="simulator",
+        on_progress=None,
+    )
     out.mkdir()
     studio._reserve_all(run, [0, 1])
     backend = OpenAIBackend.for_simulator(sim)
@@ -396,14 +425,16 @@ def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger,
     assert len(sim.jobs()) == 2
     rows = plan_rows(ledger, plan.id)
     assert sorted((r.shot, r.status) for r in rows) == [
-        ("shot-01", "completed"), ("shot-02", "completed"), ("shot-02", "released")]
+        ("shot-01", "completed"),
+        ("shot-02", "completed"),
+        ("shot-02", "released"),
+    ]
     (released,) = [r for r in rows if r.status == "released"]
     assert "no job was found" in released.reason
     assert settled_sum(ledger, plan.id) == 80
 
 
-def test_a_folder_is_not_resumed_against_another_ledger(ledger: Ledger,
-                                                        tmp_path: Path) -> None:
+def test_a_folder_is_not_resumed_against_another_ledger(ledger: Ledger, tmp_path: Path) -> None:
     """Resumed with another ledger file, the finished jobs would be charged nowhere and the
     first ledger's reservations would hold its budget for ever."""
     with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
@@ -423,8 +454,7 @@ def test_a_folder_is_not_resumed_against_another_ledger(ledger: Ledger,
         assert film.ok and settled_sum(ledger, plan.id) == 40 and ledger.pending() == []
 
 
-def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger,
-                                                         tmp_path: Path) -> None:
+def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger, tmp_path: Path) -> None:
     """created_at is the server's clock: 30 s behind ours must not hide the job (and pay
     for the shot again)."""
     with Simulator(job_seconds=0.3, poll_after_ms=50, render_scale=0.2, skew=-30) as sim:
@@ -434,12 +464,19 @@ def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger,
         from sorafilm_nb.studio import _Run
 
         shots = studio._shots_of(plan)
-        run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=shots,
-                   backend="simulator", on_progress=None)
+        run = _Run(
+            out_dir=out,
+            plan_id=plan.id,
+            plan_json={"id": plan.id},
+            shots=shots,
+            backend="simulator",
+            on_progress=None,
+        )
         out.mkdir()
         studio._reserve_all(run, [0])
-        job = OpenAIBackend.for_simulator(sim).create(prompt=shots[0].prompt, model="sora-2",
-                                                      seconds=4, size="1280x720")
+        job = OpenAIBackend.for_simulator(sim).create(
+            prompt=shots[0].prompt, model="sora-2", seconds=4, size="1280x720"
+        )
         assert job.created_at < time.time() - 25  # the server's clock, as sent
         film = studio_for(sim, ledger).resume(out)
         assert film.ok, film.summary()
@@ -447,8 +484,9 @@ def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger,
         assert settled_sum(ledger, plan.id) == 40
 
 
-def test_resume_looks_before_creating_even_after_a_stale_release(sim, ledger: Ledger,
-                                                                  tmp_path: Path) -> None:
+def test_resume_looks_before_creating_even_after_a_stale_release(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     from sorafilm_nb.ledger import BudgetWarning
     from sorafilm_nb.studio import _Run
 
@@ -457,11 +495,18 @@ def test_resume_looks_before_creating_even_after_a_stale_release(sim, ledger: Le
     out.mkdir()
     studio = studio_for(sim, ledger)
     shots = studio._shots_of(plan)
-    run = _Run(out_dir=out, plan_id=plan.id, plan_json={"id": plan.id}, shots=shots,
-               backend="simulator", on_progress=None)
+    run = _Run(
+        out_dir=out,
+        plan_id=plan.id,
+        plan_json={"id": plan.id},
+        shots=shots,
+        backend="simulator",
+        on_progress=None,
+    )
     studio._reserve_all(run, [0])
-    OpenAIBackend.for_simulator(sim).create(prompt=shots[0].prompt, model="sora-2",
-                                            seconds=4, size="1280x720")
+    OpenAIBackend.for_simulator(sim).create(
+        prompt=shots[0].prompt, model="sora-2", seconds=4, size="1280x720"
+    )
     # The process died before attach; later the ledger released the reservation as stale.
     ledger.release(run.shots[0].reservation_id, "stale: test")
     with pytest.warns(BudgetWarning, match="re-opened|released"):
@@ -473,7 +518,8 @@ def test_resume_looks_before_creating_even_after_a_stale_release(sim, ledger: Le
 
 
 def test_resume_releases_what_a_rerun_reserved_before_it_was_killed(
-        sim, ledger: Ledger, tmp_path: Path, monkeypatch) -> None:
+    sim, ledger: Ledger, tmp_path: Path, monkeypatch
+) -> None:
     from sorafilm_nb import studio as studio_mod
 
     plan = make_plan(2, tag="rerun-kill")
@@ -499,8 +545,7 @@ def test_resume_releases_what_a_rerun_reserved_before_it_was_killed(
 # -- draft → final ----------------------------------------------------------------------------
 
 
-def test_rerun_renders_chosen_shots_on_the_pro_model(sim, ledger: Ledger,
-                                                      tmp_path: Path) -> None:
+def test_rerun_renders_chosen_shots_on_the_pro_model(sim, ledger: Ledger, tmp_path: Path) -> None:
     plan = make_plan(2, tag="rerun")
     out = tmp_path / "f"
     draft = studio_for(sim, ledger).run(plan, out)
@@ -531,8 +576,9 @@ def test_rerun_over_budget_changes_nothing(sim, ledger: Ledger, tmp_path: Path) 
     assert sim.calls["create"] == 1
 
 
-def test_running_the_same_plan_again_does_not_pay_twice(sim, ledger: Ledger,
-                                                        tmp_path: Path) -> None:
+def test_running_the_same_plan_again_does_not_pay_twice(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     plan = make_plan(2, tag="twice")
     out = tmp_path / "f"
     studio_for(sim, ledger).run(plan, out)
@@ -549,8 +595,12 @@ def test_a_blocked_plan_submits_nothing(sim, ledger: Ledger, tmp_path: Path) -> 
     from sorafilm_nb.errors import PlanError
     from sorafilm_nb.lint import ERROR, Finding
 
-    plan = replace(make_plan(1, tag="blocked"), findings=(
-        Finding(rule="real-person", severity=ERROR, message="names a real person", hint="h"),))
+    plan = replace(
+        make_plan(1, tag="blocked"),
+        findings=(
+            Finding(rule="real-person", severity=ERROR, message="names a real person", hint="h"),
+        ),
+    )
     with pytest.raises(PlanError, match="real person"):
         studio_for(sim, ledger).run(plan, tmp_path / "f")
     assert sim.calls["create"] == 0 and ledger.pending() == []
@@ -570,9 +620,16 @@ class HostileBackend:
 
     def create(self, *, prompt: str, model: str, seconds: int, size: str) -> Job:
         self.n += 1
-        job = Job(id=f"../../escape-{self.n}/x" if self.n == 1 else f"/tmp/abs-{self.n}",
-                  status="queued", progress=0, model=model, seconds=seconds, size=size,
-                  prompt=prompt, created_at=int(time.time()))
+        job = Job(
+            id=f"../../escape-{self.n}/x" if self.n == 1 else f"/tmp/abs-{self.n}",
+            status="queued",
+            progress=0,
+            model=model,
+            seconds=seconds,
+            size=size,
+            prompt=prompt,
+            created_at=int(time.time()),
+        )
         self.jobs[job.id] = job
         return job
 
@@ -585,8 +642,9 @@ class HostileBackend:
 
     def download(self, job_id: str, dest: Path, *, variant: str = "video") -> Path:
         job = self.jobs[job_id]
-        return render_animatic(dest, seconds=job.seconds, size=job.size, title=job_id,
-                               scale=0.1, fps=4)
+        return render_animatic(
+            dest, seconds=job.seconds, size=job.size, title=job_id, scale=0.1, fps=4
+        )
 
     def list(self, *, after=None, limit=100, order="desc") -> list[Job]:
         return list(self.jobs.values())
@@ -601,17 +659,25 @@ class HostileBackend:
         self.jobs.pop(job_id, None)
 
 
-def test_a_hostile_job_id_cannot_write_outside_the_folder(ledger: Ledger,
-                                                          tmp_path: Path) -> None:
+def test_a_hostile_job_id_cannot_write_outside_the_folder(ledger: Ledger, tmp_path: Path) -> None:
     out = tmp_path / "a" / "b" / "film"
     film = Studio(HostileBackend(), ledger, min_poll_interval=0.01).run(
-        make_plan(2, tag="hostile"), out)
+        make_plan(2, tag="hostile"), out
+    )
     assert film.ok, film.summary()
     assert film.shots[0].job_id == "../../escape-1/x"
-    assert folder_files(out) == {"shot-01.mp4", "shot-02.mp4", "film.mp4", "manifest.json",
-                                 "report.md"}
-    outside = [p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents
-               and not p.name.startswith("ledger.sqlite3")]
+    assert folder_files(out) == {
+        "shot-01.mp4",
+        "shot-02.mp4",
+        "film.mp4",
+        "manifest.json",
+        "report.md",
+    }
+    outside = [
+        p
+        for p in tmp_path.rglob("*")
+        if p.is_file() and out not in p.parents and not p.name.startswith("ledger.sqlite3")
+    ]
     assert outside == []
     assert not Path("/tmp/abs-2").exists()
 
@@ -619,11 +685,21 @@ def test_a_hostile_job_id_cannot_write_outside_the_folder(ledger: Ledger,
 def test_a_manifest_naming_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "f"
     out.mkdir()
-    shot = {"shot_id": "shot-01", "index": 0, "status": "completed", "job_id": "video_x",
-            "seconds": 4, "model": "sora-2", "size": "1280x720", "prompt": "p",
-            "estimated_cents": 40, "file": "../../etc/passwd"}
-    (out / "manifest.json").write_text(json.dumps(
-        {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}))
+    shot = {
+        "shot_id": "shot-01",
+        "index": 0,
+        "status": "completed",
+        "job_id": "video_x",
+        "seconds": 4,
+        "model": "sora-2",
+        "size": "1280x720",
+        "prompt": "p",
+        "estimated_cents": 40,
+        "file": "../../etc/passwd",
+    }
+    (out / "manifest.json").write_text(
+        json.dumps({"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]})
+    )
     with pytest.raises(FilmError, match="unsafe file name"):
         Film.load(out)
 
@@ -642,21 +718,32 @@ def test_film_load_explains_a_missing_or_foreign_manifest(tmp_path: Path) -> Non
 def test_manifest_amounts_are_never_floats(tmp_path: Path) -> None:
     out = tmp_path / "f"
     out.mkdir()
-    shot = {"shot_id": "shot-01", "index": 0, "status": "planned", "job_id": None,
-            "seconds": 4, "model": "sora-2", "size": "1280x720", "prompt": "p",
-            "estimated_cents": 40.5}
-    (out / "manifest.json").write_text(json.dumps(
-        {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}))
+    shot = {
+        "shot_id": "shot-01",
+        "index": 0,
+        "status": "planned",
+        "job_id": None,
+        "seconds": 4,
+        "model": "sora-2",
+        "size": "1280x720",
+        "prompt": "p",
+        "estimated_cents": 40.5,
+    }
+    (out / "manifest.json").write_text(
+        json.dumps({"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]})
+    )
     with pytest.raises(FilmError, match="cents must be an int or a decimal string"):
         Film.load(out)
     shot["estimated_cents"] = "40.5"
-    (out / "manifest.json").write_text(json.dumps(
-        {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}))
+    (out / "manifest.json").write_text(
+        json.dumps({"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]})
+    )
     assert Film.load(out).shots[0].estimated == Cost(Decimal("40.5"))
 
 
-def test_an_altered_shot_file_is_downloaded_again_not_paid_again(sim, ledger: Ledger,
-                                                                 tmp_path: Path) -> None:
+def test_an_altered_shot_file_is_downloaded_again_not_paid_again(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     plan = make_plan(2, tag="altered")
     out = tmp_path / "f"
     film = studio_for(sim, ledger).run(plan, out)
@@ -680,18 +767,30 @@ def tiny_repo(tmp_path: Path) -> Path:
         '"""Load recipes from disk."""\n\n\nclass RecipeError(Exception):\n'
         '    """A recipe could not be read."""\n\n\ndef load(path):\n    try:\n'
         "        import json\n    except ImportError:\n"
-        '        raise RecipeError("no json")\n    return json.load(open(path))\n')
+        '        raise RecipeError("no json")\n    return json.load(open(path))\n'
+    )
     return repo
 
 
-def test_cli_film_dry_run_then_film_then_resume(tiny_repo: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_film_dry_run_then_film_then_resume(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from sorafilm_nb.cli import main
 
     out = tmp_path / "out"
     ledger_path = tmp_path / "cli-ledger.sqlite3"
-    common = ["--repo", str(tiny_repo), "--template", "single-12", "--out", str(out),
-              "--ledger", str(ledger_path), "--sim-seconds", "0.2"]
+    common = [
+        "--repo",
+        str(tiny_repo),
+        "--template",
+        "single-12",
+        "--out",
+        str(out),
+        "--ledger",
+        str(ledger_path),
+        "--sim-seconds",
+        "0.2",
+    ]
     assert main(["film", *common, "--dry-run"]) == 0
     printed = capsys.readouterr().out
     assert "shot-01" in printed and "$1.20" in printed and "dry run" in printed
@@ -710,16 +809,29 @@ def test_cli_film_dry_run_then_film_then_resume(tiny_repo: Path, tmp_path: Path,
         assert len(led.records()) == 1  # nothing paid twice
 
 
-def test_cli_real_needs_a_key_and_never_prints_one(tiny_repo: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_real_needs_a_key_and_never_prints_one(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from sorafilm_nb.cli import main
 
     secret = "sk-test-SECRET-never-shown-1234567890"
     with Simulator(api_key=secret, job_seconds=0.2) as server:  # a "real" API wanting a key
         ledger_path = tmp_path / "l.sqlite3"
-        args = ["film", "--repo", str(tiny_repo), "--template", "single-12",
-                "--ledger", str(ledger_path), "--real", "--base-url", server.base_url]
+        args = [
+            "film",
+            "--repo",
+            str(tiny_repo),
+            "--template",
+            "single-12",
+            "--ledger",
+            str(ledger_path),
+            "--real",
+            "--base-url",
+            server.base_url,
+        ]
         assert main([*args, "--out", str(tmp_path / "none")]) == 2
         assert "OPENAI_API_KEY" in capsys.readouterr().err
         assert server.calls["create"] == 0
@@ -746,8 +858,9 @@ def test_cli_real_needs_a_key_and_never_prints_one(tiny_repo: Path, tmp_path: Pa
     assert "SECRET" not in seen
 
 
-def test_cli_resume_of_a_folder_that_is_not_a_film(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_resume_of_a_folder_that_is_not_a_film(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from sorafilm_nb.cli import main
 
     assert main(["resume", str(tmp_path)]) == 2
@@ -755,19 +868,39 @@ def test_cli_resume_of_a_folder_that_is_not_a_film(tmp_path: Path,
 
 
 def test_cli_resume_retry_after_the_embedded_simulator_died(
-        tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from sorafilm_nb.cli import main
 
     out = tmp_path / "out"
     ledger_path = tmp_path / "l.sqlite3"
     # The run gives up polling; its embedded simulator (and the job) end with the command.
-    assert main(["film", "--repo", str(tiny_repo), "--template", "single-12", "--out",
-                 str(out), "--ledger", str(ledger_path), "--sim-seconds", "30",
-                 "--poll-timeout", "0.5"]) == 1
+    assert (
+        main(
+            [
+                "film",
+                "--repo",
+                str(tiny_repo),
+                "--template",
+                "single-12",
+                "--out",
+                str(out),
+                "--ledger",
+                str(ledger_path),
+                "--sim-seconds",
+                "30",
+                "--poll-timeout",
+                "0.5",
+            ]
+        )
+        == 1
+    )
     assert "finish with: sorafilm resume" in capsys.readouterr().out
     # A new simulator does not know the job: reported lost, then --retry makes it again.
-    assert main(["resume", str(out), "--retry", "--ledger", str(ledger_path),
-                 "--sim-seconds", "0.2"]) == 0
+    assert (
+        main(["resume", str(out), "--retry", "--ledger", str(ledger_path), "--sim-seconds", "0.2"])
+        == 0
+    )
     printed = capsys.readouterr()
     assert "retrying shot-01" in printed.err and "1/1 shots completed" in printed.out
     film = Film.load(out)
@@ -779,8 +912,11 @@ def test_cli_resume_retry_after_the_embedded_simulator_died(
 
 
 def test_cli_resume_advice_reaches_the_same_server_and_ledger(
-        tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The printed `finish with:` line, run as printed, finishes a --base-url film (without
     --base-url it would go to a fresh embedded simulator and the sandbox ledger)."""
     import shlex
@@ -791,9 +927,26 @@ def test_cli_resume_advice_reaches_the_same_server_and_ledger(
     ledger_path = tmp_path / "l.sqlite3"
     with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
         monkeypatch.setenv("OPENAI_API_KEY", sim.api_key)
-        assert main(["film", "--repo", str(tiny_repo), "--template", "single-12", "--out",
-                     str(out), "--base-url", sim.base_url, "--ledger", str(ledger_path),
-                     "--poll-timeout", "0.5"]) == 1
+        assert (
+            main(
+                [
+                    "film",
+                    "--repo",
+                    str(tiny_repo),
+                    "--template",
+                    "single-12",
+                    "--out",
+                    str(out),
+                    "--base-url",
+                    sim.base_url,
+                    "--ledger",
+                    str(ledger_path),
+                    "--poll-timeout",
+                    "0.5",
+                ]
+            )
+            == 1
+        )
         printed = capsys.readouterr().out
         line = printed.split("finish with: ", 1)[1].splitlines()[0]
         words = shlex.split(line)
@@ -826,8 +979,13 @@ def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str
     from sorafilm_nb.commands.film import Bars
 
     bars = Bars(2, live=live)
-    for status, progress in (("reserved", 0), ("queued", 0), ("in_progress", 40),
-                             ("downloading", 100), ("completed", 100)):
+    for status, progress in (
+        ("reserved", 0),
+        ("queued", 0),
+        ("in_progress", 40),
+        ("downloading", 100),
+        ("completed", 100),
+    ):
         bars(ShotProgress("shot-01", 0, status, progress, 0.1, "video_1"))
     bars(ShotProgress("shot-02", 1, "refused", 0, 0.1, "video_2", "moderation_blocked: no"))
     bars.close()
@@ -854,8 +1012,9 @@ def test_one_process_at_a_time_per_film_folder(sim, ledger: Ledger, tmp_path: Pa
     assert not (out / ".sorafilm.lock").exists()
 
 
-def test_folder_lock_holds_when_the_last_holder_leaves_mid_take(tmp_path: Path,
-                                                               monkeypatch) -> None:
+def test_folder_lock_holds_when_the_last_holder_leaves_mid_take(
+    tmp_path: Path, monkeypatch
+) -> None:
     """B opens the lock file, A (leaving) unlinks and unlocks it, B locks the orphan: B must
     not count that as the lock, or a newcomer C would lock a fresh file and run beside B."""
     import contextlib
@@ -886,11 +1045,17 @@ def test_polling_gives_up_on_endless_429s(sim, ledger: Ledger, tmp_path: Path) -
     """The overall poll timeout holds when every retrieve is rate limited, too."""
     plan = make_plan(1, tag="429-forever")
     sim.faults.rate_limit = Fault(probability=1.0, ops=frozenset({"retrieve"}))
-    studio = Studio(OpenAIBackend.for_simulator(sim, max_retries=0), ledger, poll_timeout=1.0,
-                    max_poll_interval=0.1, min_poll_interval=0.05)
+    studio = Studio(
+        OpenAIBackend.for_simulator(sim, max_retries=0),
+        ledger,
+        poll_timeout=1.0,
+        max_poll_interval=0.1,
+        min_poll_interval=0.05,
+    )
     result: list[Film] = []
-    worker = threading.Thread(target=lambda: result.append(studio.run(plan, tmp_path / "f")),
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: result.append(studio.run(plan, tmp_path / "f")), daemon=True
+    )
     worker.start()
     worker.join(timeout=15)
     hung = worker.is_alive()
@@ -904,8 +1069,9 @@ def test_polling_gives_up_on_endless_429s(sim, ledger: Ledger, tmp_path: Path) -
     assert [r.job_id for r in ledger.pending() if r.plan_id == plan.id] == [shot.job_id]
 
 
-def test_a_real_api_folder_is_not_resumed_on_the_simulator(sim, ledger: Ledger,
-                                                           tmp_path: Path) -> None:
+def test_a_real_api_folder_is_not_resumed_on_the_simulator(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
     """`sorafilm resume DIR` without --real (a fresh simulator, the sandbox ledger) must not
     mark a paid film's running jobs lost; nor may a simulated film be resumed on a paid API."""
     slow = Simulator(job_seconds=60, poll_after_ms=50, render_scale=0.2).start()

@@ -44,8 +44,11 @@ def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
     with Simulator(job_seconds=4.0, poll_after_ms=100, render_scale=0.2) as sim:
         env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
         child = subprocess.Popen(
-            [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path),
-             str(SHOTS), "4"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path), str(SHOTS), "4"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             deadline = time.monotonic() + 30
             ids = None
@@ -82,8 +85,11 @@ def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
             assert [s.job_id for s in film.shots] == ids
             rows = [r for r in ledger.records() if r.plan_id == plan_id]
             assert len(rows) == SHOTS and {r.status for r in rows} == {"completed"}
-            assert sum(r.billed_cents for r in rows) == sum(
-                int(s.billed.cents) for s in film.shots) == SHOTS * 40
+            assert (
+                sum(r.billed_cents for r in rows)
+                == sum(int(s.billed.cents) for s in film.shots)
+                == SHOTS * 40
+            )
             assert ledger.pending() == []
             for shot in film.shots:
                 assert sha256_file(out / shot.file) == shot.sha256
@@ -107,7 +113,10 @@ def test_sigkill_mid_download_leaves_no_partial_file_after_resume(tmp_path: Path
         env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
         child = subprocess.Popen(
             [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path), "1", "4"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             deadline = time.monotonic() + 30
             partial: list[str] = []
@@ -124,8 +133,9 @@ def test_sigkill_mid_download_leaves_no_partial_file_after_resume(tmp_path: Path
                 child.wait()
         assert [n for n in _hidden(out) if ".partial" in n], "the kill should leave it"
         with Ledger(ledger_path) as ledger:
-            film = Studio(OpenAIBackend.for_simulator(sim), ledger,
-                          max_poll_interval=0.2).resume(out)
+            film = Studio(OpenAIBackend.for_simulator(sim), ledger, max_poll_interval=0.2).resume(
+                out
+            )
             assert film.ok, film.summary()
             assert sim.calls["create"] == 1
         assert _hidden(out) == [], "resume must not leave temp files behind"

@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("sorafilm_nb.backends.simulator")
 
 MAX_BODY = 64 * 1024 * 1024  # input_reference images can be large; anything beyond is refused
-CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp",
-                 "spritesheet": "image/jpeg"}
+CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
 
 
 def parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
@@ -98,11 +97,11 @@ class Handler(BaseHTTPRequestHandler):
             if method == "POST" and rest[0] in ("edits", "extensions"):
                 return ("edit" if rest[0] == "edits" else "extend"), None
         elif rest is not None and len(rest) == 2:
-            op = {("GET", "content"): "content", ("POST", "remix"): "remix"}.get(
-                (method, rest[1]))
+            op = {("GET", "content"): "content", ("POST", "remix"): "remix"}.get((method, rest[1]))
         if op is None or rest is None:
-            raise ApiError(404, f"Unknown path: {method} /{'/'.join(parts)[:100]}",
-                           code="unknown_url")
+            raise ApiError(
+                404, f"Unknown path: {method} /{'/'.join(parts)[:100]}", code="unknown_url"
+            )
         return op, (unquote(rest[0]) if rest else None)
 
     def _dispatch(self) -> None:
@@ -128,14 +127,16 @@ class Handler(BaseHTTPRequestHandler):
                 self._rate_limited()
                 return
             if sim.fire("server_error", op):
-                raise ApiError(500, "The server had an error while processing your request.",
-                               type_="server_error")
+                raise ApiError(
+                    500,
+                    "The server had an error while processing your request.",
+                    type_="server_error",
+                )
             if op == "content":
                 self._send_content(job_id or "", query.get("variant", "video"), op)
                 return
             status, payload, headers = self._operate(op, job_id, body, query)
-            if op in CREATE_OPS and sim.fire(
-                    "lose_create_response", op):
+            if op in CREATE_OPS and sim.fire("lose_create_response", op):
                 self._drop()  # the job exists on the server; the client never hears of it
                 return
             if sim.fire("slow_response", op):  # done on the server; the answer comes late
@@ -147,11 +148,14 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         except Exception:
             log.exception("simulator error on %s %s", self.command, split.path)
-            self._send_json(500, ApiError(500, "The simulator failed on this request.",
-                                          type_="server_error").body())
+            self._send_json(
+                500,
+                ApiError(500, "The simulator failed on this request.", type_="server_error").body(),
+            )
 
-    def _operate(self, op: str, job_id: str | None, body: dict[str, Any],
-                 query: dict[str, str]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _operate(
+        self, op: str, job_id: str | None, body: dict[str, Any], query: dict[str, str]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         sim = self.sim
         hint = {"openai-poll-after-ms": str(sim.poll_after_ms)}
         if op == "create":
@@ -169,15 +173,23 @@ class Handler(BaseHTTPRequestHandler):
         # list
         order = query.get("order", "desc")
         if order not in ("asc", "desc"):
-            raise ApiError(400, f"Invalid value for 'order': {order[:10]!r}.", param="order",
-                           code="invalid_value")
+            raise ApiError(
+                400,
+                f"Invalid value for 'order': {order[:10]!r}.",
+                param="order",
+                code="invalid_value",
+            )
         try:
             limit = int(query.get("limit", "20"))
         except ValueError:
             limit = -1
         if not 0 <= limit <= 100:
-            raise ApiError(400, "Invalid 'limit': expected an integer from 0 to 100.",
-                           param="limit", code="invalid_value")
+            raise ApiError(
+                400,
+                "Invalid 'limit': expected an integer from 0 to 100.",
+                param="limit",
+                code="invalid_value",
+            )
         return 200, sim.list_page(after=query.get("after"), limit=limit, order=order), {}
 
     # ------------------------------------------------------------ bodies
@@ -189,8 +201,9 @@ class Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 <= length <= MAX_BODY:
             self.close_connection = True
-            raise ApiError(413 if length > 0 else 400,
-                           f"Content-Length must be 0..{MAX_BODY} bytes.")
+            raise ApiError(
+                413 if length > 0 else 400, f"Content-Length must be 0..{MAX_BODY} bytes."
+            )
         return self.rfile.read(length) if length else b""
 
     def _parse_body(self, raw: bytes) -> dict[str, Any]:
@@ -211,8 +224,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ responses
 
-    def _headers(self, status: int, ctype: str, length: int,
-                 extra: dict[str, str] | None = None) -> None:
+    def _headers(
+        self, status: int, ctype: str, length: int, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(length))
@@ -221,18 +235,29 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
-    def _send_json(self, status: int, payload: dict[str, Any],
-                   extra: dict[str, str] | None = None) -> None:
+    def _send_json(
+        self, status: int, payload: dict[str, Any], extra: dict[str, str] | None = None
+    ) -> None:
         data = json.dumps(payload).encode()
         self._headers(status, "application/json", len(data), extra)
         self.wfile.write(data)
 
     def _rate_limited(self) -> None:
         wait = max(0.0, self.sim.faults.retry_after)
-        err = ApiError(429, "Rate limit reached for requests. Please try again in "
-                       f"{wait:.2f}s.", type_="requests", code="rate_limit_exceeded")
-        self._send_json(429, err.body(), {"Retry-After": str(max(1, math.ceil(wait))),
-                                          "retry-after-ms": str(round(wait * 1000))})
+        err = ApiError(
+            429,
+            f"Rate limit reached for requests. Please try again in {wait:.2f}s.",
+            type_="requests",
+            code="rate_limit_exceeded",
+        )
+        self._send_json(
+            429,
+            err.body(),
+            {
+                "Retry-After": str(max(1, math.ceil(wait))),
+                "retry-after-ms": str(round(wait * 1000)),
+            },
+        )
 
     def _drop(self) -> None:
         """Close the socket without a response: what a reset proxy or a crash looks like."""

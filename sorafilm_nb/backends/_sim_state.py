@@ -31,8 +31,15 @@ JOB_ID = re.compile(r"video_[A-Za-z0-9]{8,64}")
 class ApiError(Exception):
     """An error the simulator answers with the API's error body."""
 
-    def __init__(self, status: int, message: str, *, type_: str = "invalid_request_error",
-                 param: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type_: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -41,8 +48,14 @@ class ApiError(Exception):
         self.code = code
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"message": self.message, "type": self.type, "param": self.param,
-                          "code": self.code}}
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.type,
+                "param": self.param,
+                "code": self.code,
+            }
+        }
 
 
 @dataclass
@@ -101,29 +114,52 @@ def check_create(body: dict[str, Any]) -> tuple[str, str, int, str]:
     prompt = check_prompt(body.get("prompt"))
     model = body.get("model", "sora-2")
     if not isinstance(model, str) or model not in (*MODELS_720P, *MODELS_PRO):
-        raise ApiError(400, f"Invalid value for 'model': {str(model)[:40]!r}. Supported "
-                       f"values are: {', '.join((*MODELS_720P, *MODELS_PRO))}.",
-                       param="model", code="invalid_value")
+        raise ApiError(
+            400,
+            f"Invalid value for 'model': {str(model)[:40]!r}. Supported "
+            f"values are: {', '.join((*MODELS_720P, *MODELS_PRO))}.",
+            param="model",
+            code="invalid_value",
+        )
     seconds = body.get("seconds", "4")
     if not isinstance(seconds, str) or seconds not in SECONDS:
-        raise ApiError(400, f"Invalid value for 'seconds': {str(seconds)[:20]!r}. Supported "
-                       "values are: '4', '8', and '12'.", param="seconds", code="invalid_value")
+        raise ApiError(
+            400,
+            f"Invalid value for 'seconds': {str(seconds)[:20]!r}. Supported "
+            "values are: '4', '8', and '12'.",
+            param="seconds",
+            code="invalid_value",
+        )
     size = body.get("size", "720x1280")
     allowed = SIZES_PRO if model in MODELS_PRO else SIZES_720P
     if not isinstance(size, str) or size not in allowed:
-        raise ApiError(400, f"Invalid value for 'size': {str(size)[:20]!r}. Model {model} "
-                       f"supports: {', '.join(allowed)}.", param="size", code="invalid_value")
+        raise ApiError(
+            400,
+            f"Invalid value for 'size': {str(size)[:20]!r}. Model {model} "
+            f"supports: {', '.join(allowed)}.",
+            param="size",
+            code="invalid_value",
+        )
     return prompt, model, int(seconds), size
 
 
 def check_prompt(prompt: object) -> str:
     if not isinstance(prompt, str) or not prompt.strip():
-        raise ApiError(400, "Missing required parameter: 'prompt'.", param="prompt",
-                       code="missing_required_parameter")
+        raise ApiError(
+            400,
+            "Missing required parameter: 'prompt'.",
+            param="prompt",
+            code="missing_required_parameter",
+        )
     if len(prompt) > MAX_PROMPT:
-        raise ApiError(400, f"Invalid 'prompt': string too long. Expected a string with "
-                       f"maximum length {MAX_PROMPT}, but got a string with length "
-                       f"{len(prompt)} instead.", param="prompt", code="string_above_max_length")
+        raise ApiError(
+            400,
+            f"Invalid 'prompt': string too long. Expected a string with "
+            f"maximum length {MAX_PROMPT}, but got a string with length "
+            f"{len(prompt)} instead.",
+            param="prompt",
+            code="string_above_max_length",
+        )
     return prompt
 
 
@@ -150,8 +186,9 @@ def animatic_text(job: SimJob) -> dict[str, Any]:
 class Renderer:
     """Renders each job's animatic once, in a small worker pool, into ``folder``."""
 
-    def __init__(self, folder: Path, *, workers: int = 2, scale: float = 0.5,
-                 fps: int = 12) -> None:
+    def __init__(
+        self, folder: Path, *, workers: int = 2, scale: float = 0.5, fps: int = 12
+    ) -> None:
         self.folder = folder
         self.scale = scale
         self.fps = fps
@@ -163,9 +200,14 @@ class Renderer:
     def _render(self, job: SimJob) -> Path:
         from ..render import render_animatic
 
-        return render_animatic(self.folder / f"{job.id}.mp4", seconds=job.seconds,
-                               size=job.size, fps=self.fps, scale=self.scale,
-                               **animatic_text(job))
+        return render_animatic(
+            self.folder / f"{job.id}.mp4",
+            seconds=job.seconds,
+            size=job.size,
+            fps=self.fps,
+            scale=self.scale,
+            **animatic_text(job),
+        )
 
     def variant(self, job: SimJob, video: Path, variant: str) -> Path:
         """The thumbnail (webp) or spritesheet (jpg), derived from the video once."""

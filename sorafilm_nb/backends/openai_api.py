@@ -77,8 +77,7 @@ def _quiet() -> Iterator[None]:
         if _quiet_depth == 0:
             _quiet_cm = warnings.catch_warnings()
             _quiet_cm.__enter__()
-            warnings.filterwarnings("ignore", category=DeprecationWarning,
-                                    message=r".*Sora API.*")
+            warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*Sora API.*")
         _quiet_depth += 1
     try:
         yield
@@ -111,20 +110,29 @@ def _job(video: Any, poll_after_ms: int | None = None) -> Job:
         seconds = int(str(video.seconds))
     except ValueError:
         seconds = 0
-    return Job(id=video.id, status=video.status, progress=int(video.progress or 0),
-               model=str(video.model), seconds=seconds, size=str(video.size),
-               prompt=video.prompt, created_at=int(video.created_at),
-               completed_at=video.completed_at, expires_at=video.expires_at,
-               error_code=getattr(error, "code", None) if error else None,
-               error_message=getattr(error, "message", None) if error else None,
-               remixed_from=video.remixed_from_video_id, poll_after_ms=poll_after_ms)
+    return Job(
+        id=video.id,
+        status=video.status,
+        progress=int(video.progress or 0),
+        model=str(video.model),
+        seconds=seconds,
+        size=str(video.size),
+        prompt=video.prompt,
+        created_at=int(video.created_at),
+        completed_at=video.completed_at,
+        expires_at=video.expires_at,
+        error_code=getattr(error, "code", None) if error else None,
+        error_message=getattr(error, "message", None) if error else None,
+        remixed_from=video.remixed_from_video_id,
+        poll_after_ms=poll_after_ms,
+    )
 
 
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 
 def _same_model(reported: str, requested: str) -> bool:
-    """"sora-2" and its dated snapshot "sora-2-2025-12-08" are one request: a server that
+    """ "sora-2" and its dated snapshot "sora-2-2025-12-08" are one request: a server that
     reports the snapshot it resolved must not make a lost create look like no job at all."""
     return _SNAPSHOT.sub("", reported) == _SNAPSHOT.sub("", requested)
 
@@ -155,23 +163,36 @@ class OpenAIBackend:
     job-creating call when the lookup proves no job was made.
     """
 
-    def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
-                 timeout: float = 60.0, download_timeout: float = 300.0,
-                 max_retries: int = 4, create_attempts: int = 2,
-                 lookup_window: float = 60.0, name: str = "openai") -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        download_timeout: float = 300.0,
+        max_retries: int = 4,
+        create_attempts: int = 2,
+        lookup_window: float = 60.0,
+        name: str = "openai",
+    ) -> None:
         import openai
 
         key = api_key or os.environ.get("OPENAI_API_KEY")
         if not key:
-            raise AuthError("no API key: pass api_key=... or set OPENAI_API_KEY "
-                            "(or run on the simulator, which needs none)")
+            raise AuthError(
+                "no API key: pass api_key=... or set OPENAI_API_KEY "
+                "(or run on the simulator, which needs none)"
+            )
         self.name = name
         self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         self._openai = openai
         self._key = key
-        self._client = openai.OpenAI(api_key=key, base_url=self.base_url,
-                                     max_retries=max_retries,
-                                     timeout=openai.Timeout(timeout, connect=10.0))
+        self._client = openai.OpenAI(
+            api_key=key,
+            base_url=self.base_url,
+            max_retries=max_retries,
+            timeout=openai.Timeout(timeout, connect=10.0),
+        )
         self.base_url = str(self._client.base_url).rstrip("/")
         self._creator = self._client.with_options(max_retries=0)
         self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
@@ -206,8 +227,10 @@ class OpenAIBackend:
         if isinstance(exc, openai.APITimeoutError):
             return ServerError(f"{what}: timed out talking to {self.base_url}")
         if isinstance(exc, openai.APIConnectionError):
-            return ServerError(f"{what}: connection to {self.base_url} failed "
-                               f"({self._scrub(str(exc.__cause__ or exc))[:200]})")
+            return ServerError(
+                f"{what}: connection to {self.base_url} failed "
+                f"({self._scrub(str(exc.__cause__ or exc))[:200]})"
+            )
         if not isinstance(exc, openai.APIStatusError):
             return BackendError(f"{what}: {self._scrub(str(exc))[:300]}")
         body = exc.body if isinstance(exc.body, dict) else {}
@@ -217,7 +240,8 @@ class OpenAIBackend:
         code = str(error.get("code") or "")
         request_id = getattr(exc, "request_id", None)
         text = f"{what}: {message} (HTTP {exc.status_code}" + (
-            f", request {request_id})" if request_id else ")")
+            f", request {request_id})" if request_id else ")"
+        )
         mapped: BackendError
         if exc.status_code == 410 or "expired" in code:
             mapped = ContentExpired(text)
@@ -225,8 +249,9 @@ class OpenAIBackend:
             mapped = AuthError(text)
         elif isinstance(exc, openai.RateLimitError):
             ms = _header_float(exc.response.headers, "retry-after-ms")
-            retry_after = ms / 1000 if ms is not None else _header_float(
-                exc.response.headers, "retry-after")
+            retry_after = (
+                ms / 1000 if ms is not None else _header_float(exc.response.headers, "retry-after")
+            )
             mapped = RateLimited(text, retry_after=retry_after)
         elif isinstance(exc, openai.NotFoundError):
             mapped = NotFound(text)
@@ -251,8 +276,9 @@ class OpenAIBackend:
 
     # ------------------------------------------------------------ job-creating calls
 
-    def _create_once(self, what: str, send: Callable[[], Any],
-                     matches: Callable[[Job], bool]) -> Job:
+    def _create_once(
+        self, what: str, send: Callable[[], Any], matches: Callable[[Job], bool]
+    ) -> Job:
         """Send a job-creating call without SDK retries; adopt the job after an ambiguous loss.
 
         Unambiguous refusals (400, 401, 404, 429) are raised at once: no job exists. After a
@@ -271,8 +297,11 @@ class OpenAIBackend:
                 return job
             except (openai.APIConnectionError, openai.InternalServerError) as exc:
                 last = self._map(exc, what)
-                log.warning("%s: ambiguous failure (%s); looking for the job before any "
-                            "second attempt", what, type(exc).__name__)
+                log.warning(
+                    "%s: ambiguous failure (%s); looking for the job before any second attempt",
+                    what,
+                    type(exc).__name__,
+                )
             except openai.APIStatusError as exc:
                 if exc.status_code < 500:
                     raise self._map(exc, what) from None
@@ -280,15 +309,15 @@ class OpenAIBackend:
             try:
                 found = self._find_recent(matches, since=started - self.lookup_window)
             except BackendError as exc:  # cannot tell whether the job exists: never resend
-                raise ServerError(f"{last}; looking for the job with list() failed too "
-                                  f"({exc}), so it was not sent again") from None
+                raise ServerError(
+                    f"{last}; looking for the job with list() failed too "
+                    f"({exc}), so it was not sent again"
+                ) from None
             if found is not None:
-                log.info("%s: adopted %s, created before the response was lost", what,
-                         found.id)
+                log.info("%s: adopted %s, created before the response was lost", what, found.id)
                 return found
             if attempt < self.create_attempts:
-                log.info("%s: no job was created; sending again (attempt %d)", what,
-                         attempt + 1)
+                log.info("%s: no job was created; sending again (attempt %d)", what, attempt + 1)
         assert last is not None
         raise last
 
@@ -313,56 +342,86 @@ class OpenAIBackend:
             after = page[-1].id
         return None
 
-    def create(self, *, prompt: str, model: str, seconds: int, size: str,
-               input_reference: str | Path | None = None) -> Job:
+    def create(
+        self,
+        *,
+        prompt: str,
+        model: str,
+        seconds: int,
+        size: str,
+        input_reference: str | Path | None = None,
+    ) -> Job:
         """Start a job. ``input_reference``: an image file (jpeg/png/webp) of the same size
         that guides the first frame (the API refuses human faces in it)."""
         reference: tuple[str, bytes, str] | None = None
         if input_reference is not None:
             ref = Path(input_reference)
-            kinds = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-                     ".webp": "image/webp"}
+            kinds = {
+                ".jpg": "image/jpeg",
+                ".jpeg": "image/jpeg",
+                ".png": "image/png",
+                ".webp": "image/webp",
+            }
             if ref.suffix.lower() not in kinds or not ref.is_file():
-                raise InvalidRequest(f"input_reference must be an existing .jpg, .png or "
-                                     f".webp file, got {str(ref)[:200]!r}",
-                                     param="input_reference")
+                raise InvalidRequest(
+                    f"input_reference must be an existing .jpg, .png or "
+                    f".webp file, got {str(ref)[:200]!r}",
+                    param="input_reference",
+                )
             reference = (ref.name, ref.read_bytes(), kinds[ref.suffix.lower()])
 
         def send() -> Any:
             extra = {"input_reference": reference} if reference is not None else {}
-            return self._creator.videos.create(prompt=prompt, model=model,  # type: ignore[arg-type]
-                                               seconds=str(seconds), size=size,  # type: ignore[arg-type]
-                                               **extra)
+            return self._creator.videos.create(
+                prompt=prompt,
+                model=model,  # type: ignore[arg-type]
+                seconds=str(seconds),
+                size=size,  # type: ignore[arg-type]
+                **extra,
+            )
 
         return self._create_once(
-            "create", send,
-            lambda j: (j.prompt == prompt and _same_model(j.model, model)
-                       and j.seconds == seconds and j.size == size))
+            "create",
+            send,
+            lambda j: (
+                j.prompt == prompt
+                and _same_model(j.model, model)
+                and j.seconds == seconds
+                and j.size == size
+            ),
+        )
 
     def remix(self, job_id: str, *, prompt: str) -> Job:
         self._check_id(job_id)
         return self._create_once(
             f"remix {job_id}",
             lambda: self._creator.videos.remix(job_id, prompt=prompt),
-            lambda j: j.prompt == prompt and j.remixed_from == job_id)
+            lambda j: j.prompt == prompt and j.remixed_from == job_id,
+        )
 
     def extend(self, job_id: str, *, prompt: str, seconds: int) -> Job:
         self._check_id(job_id)
         video = self._openai.types.Video
         return self._create_once(
             f"extend {job_id}",
-            lambda: self._creator.post("/videos/extensions", cast_to=video, body={
-                "video": {"id": job_id}, "prompt": prompt, "seconds": str(seconds)}),
-            lambda j: j.prompt == prompt)
+            lambda: self._creator.post(
+                "/videos/extensions",
+                cast_to=video,
+                body={"video": {"id": job_id}, "prompt": prompt, "seconds": str(seconds)},
+            ),
+            lambda j: j.prompt == prompt,
+        )
 
     def edit(self, job_id: str, *, prompt: str) -> Job:
         self._check_id(job_id)
         video = self._openai.types.Video
         return self._create_once(
             f"edit {job_id}",
-            lambda: self._creator.post("/videos/edits", cast_to=video, body={
-                "video": {"id": job_id}, "prompt": prompt}),
-            lambda j: j.prompt == prompt and j.remixed_from in (job_id, None))
+            lambda: self._creator.post(
+                "/videos/edits", cast_to=video, body={"video": {"id": job_id}, "prompt": prompt}
+            ),
+            lambda j: j.prompt == prompt and j.remixed_from in (job_id, None),
+        )
 
     # ------------------------------------------------------------ reads
 
@@ -381,12 +440,15 @@ class OpenAIBackend:
 
         return self._call(f"retrieve {job_id}", fetch)  # type: ignore[no-any-return]
 
-    def list(self, *, after: str | None = None, limit: int = 100,
-             order: Literal["asc", "desc"] = "desc") -> list[Job]:
+    def list(
+        self, *, after: str | None = None, limit: int = 100, order: Literal["asc", "desc"] = "desc"
+    ) -> list[Job]:
         """One page of jobs (``after`` is the last id of the previous page)."""
+
         def fetch() -> list[Job]:
-            page = self._client.videos.list(limit=limit, order=order,
-                                            **({"after": after} if after else {}))
+            page = self._client.videos.list(
+                limit=limit, order=order, **({"after": after} if after else {})
+            )
             return [_job(v) for v in page.data]
 
         return self._call("list", fetch)  # type: ignore[no-any-return]
@@ -410,8 +472,12 @@ class OpenAIBackend:
         tmp = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}.partial"
         what = f"download {job_id} ({variant})"
         try:
-            with _quiet(), self._client.videos.with_streaming_response.download_content(
-                    job_id, variant=variant, timeout=self._download_timeout) as response:
+            with (
+                _quiet(),
+                self._client.videos.with_streaming_response.download_content(
+                    job_id, variant=variant, timeout=self._download_timeout
+                ) as response,
+            ):
                 expected = _header_float(response.headers, "content-length")
                 written = 0
                 with tmp.open("wb") as fh:
@@ -430,8 +496,9 @@ class OpenAIBackend:
             raise self._map(exc, what) from None
         except Exception as exc:
             if _is_transport_error(exc):
-                raise ServerError(f"{what}: the connection broke mid-download "
-                                  f"({type(exc).__name__})") from None
+                raise ServerError(
+                    f"{what}: the connection broke mid-download ({type(exc).__name__})"
+                ) from None
             raise
         finally:
             tmp.unlink(missing_ok=True)

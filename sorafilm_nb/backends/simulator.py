@@ -123,28 +123,40 @@ class Simulator:
         ``created_at``, ``completed_at`` and ``expires_at`` (clock-skew tests).
     """
 
-    def __init__(self, *, api_key: str | None = None, port: int = 0,
-                 job_seconds: float = 0.3, per_poll: int | None = None,
-                 poll_after_ms: int | None = None, faults: FaultConfig | None = None,
-                 refuse_marker: str = DEFAULT_REFUSE_MARKER,
-                 refuse_pattern: str | None = None, render: bool = True,
-                 render_scale: float = 0.5, content_ttl: int = 3600,
-                 workdir: str | Path | None = None,
-                 clock: Callable[[], float] = time.monotonic, skew: float = 0.0,
-                 snapshots: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        port: int = 0,
+        job_seconds: float = 0.3,
+        per_poll: int | None = None,
+        poll_after_ms: int | None = None,
+        faults: FaultConfig | None = None,
+        refuse_marker: str = DEFAULT_REFUSE_MARKER,
+        refuse_pattern: str | None = None,
+        render: bool = True,
+        render_scale: float = 0.5,
+        content_ttl: int = 3600,
+        workdir: str | Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        skew: float = 0.0,
+        snapshots: dict[str, str] | None = None,
+    ) -> None:
         if api_key is not None and not api_key:
             raise ValueError("api_key must be None (accept any key) or a non-empty string")
         if job_seconds < 0 or (per_poll is not None and not 1 <= per_poll <= 100):
-            raise ValueError(f"job_seconds must be >= 0 and per_poll 1..100 (got "
-                             f"{job_seconds!r}, {per_poll!r})")
+            raise ValueError(
+                f"job_seconds must be >= 0 and per_poll 1..100 (got {job_seconds!r}, {per_poll!r})"
+            )
         if not 0.05 <= render_scale <= 1.0:
             raise ValueError(f"render_scale must be in 0.05..1, got {render_scale!r}")
         self._required_key = api_key
         self.port = port
         self.job_seconds = float(job_seconds)
         self.per_poll = per_poll
-        self.poll_after_ms = poll_after_ms if poll_after_ms is not None else max(
-            10, round(self.job_seconds * 100))
+        self.poll_after_ms = (
+            poll_after_ms if poll_after_ms is not None else max(10, round(self.job_seconds * 100))
+        )
         self.faults = faults or FaultConfig()
         self.refuse_marker = refuse_marker
         self.refuse_pattern = re.compile(refuse_pattern) if refuse_pattern else None
@@ -195,8 +207,12 @@ class Simulator:
         self._renderer = Renderer(folder, scale=self.render_scale)
         server.simulator = self  # type: ignore[attr-defined]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={
-            "poll_interval": 0.05}, name="sorafilm-simulator", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="sorafilm-simulator",
+            daemon=True,
+        )
         self._thread.start()
         log.info("simulator listening on %s", self.base_url)
         return self
@@ -219,8 +235,12 @@ class Simulator:
     def __enter__(self) -> Simulator:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:  # no key here, ever
@@ -269,11 +289,16 @@ class Simulator:
 
     def check_key(self, header: str | None) -> None:
         if not header or not header.startswith("Bearer ") or not header[7:].strip():
-            raise ApiError(401, "You didn't provide an API key. You need to provide your API "
-                           "key in an Authorization header using Bearer auth (i.e. "
-                           "Authorization: Bearer YOUR_KEY).", code=None)
+            raise ApiError(
+                401,
+                "You didn't provide an API key. You need to provide your API "
+                "key in an Authorization header using Bearer auth (i.e. "
+                "Authorization: Bearer YOUR_KEY).",
+                code=None,
+            )
         if self._required_key is not None and not hmac.compare_digest(
-                header[7:].strip().encode(), self._required_key.encode()):
+            header[7:].strip().encode(), self._required_key.encode()
+        ):
             raise ApiError(401, "Incorrect API key provided.", code="invalid_api_key")
 
     def fire(self, name: str, op: str) -> bool:
@@ -291,18 +316,36 @@ class Simulator:
 
     # ------------------------------------------------------------ the API's operations
 
-    def _new_job(self, *, prompt: str, model: str, seconds: int, size: str, op: str,
-                 remixed_from: str | None = None, extensions: int = 0) -> SimJob:
+    def _new_job(
+        self,
+        *,
+        prompt: str,
+        model: str,
+        seconds: int,
+        size: str,
+        op: str,
+        remixed_from: str | None = None,
+        extensions: int = 0,
+    ) -> SimJob:
         refuse = (self.refuse_marker and self.refuse_marker.lower() in prompt.lower()) or bool(
-            self.refuse_pattern and self.refuse_pattern.search(prompt))
+            self.refuse_pattern and self.refuse_pattern.search(prompt)
+        )
         with self._lock:
             self._seq += 1
-            job = SimJob(id=new_id(), seq=self._seq, model=self.snapshots.get(model, model),
-                         seconds=seconds, size=size,
-                         prompt=prompt, created_at=self._wall(), started=self.clock(),
-                         refuse=bool(refuse) or self.fire("moderation", op),
-                         expire=self.fire("expire_content", op),
-                         remixed_from=remixed_from, extensions=extensions)
+            job = SimJob(
+                id=new_id(),
+                seq=self._seq,
+                model=self.snapshots.get(model, model),
+                seconds=seconds,
+                size=size,
+                prompt=prompt,
+                created_at=self._wall(),
+                started=self.clock(),
+                refuse=bool(refuse) or self.fire("moderation", op),
+                expire=self.fire("expire_content", op),
+                remixed_from=remixed_from,
+                extensions=extensions,
+            )
             self._jobs[job.id] = job
         if self.render and not job.refuse and self._renderer is not None:
             job.render = self._renderer.submit(job)
@@ -311,8 +354,7 @@ class Simulator:
     def create(self, body: dict[str, Any]) -> SimJob:
         prompt, model, seconds, size = check_create(body)
         self._check_reference(body.get("input_reference"), size)
-        return self._new_job(prompt=prompt, model=model, seconds=seconds, size=size,
-                             op="create")
+        return self._new_job(prompt=prompt, model=model, seconds=seconds, size=size, op="create")
 
     def _check_reference(self, ref: object, size: str) -> None:
         """An uploaded reference must be an image of exactly the requested size, as the API
@@ -321,12 +363,20 @@ class Simulator:
             return
         if isinstance(ref, dict):
             if ("image_url" in ref) == ("file_id" in ref):
-                raise ApiError(400, "input_reference needs exactly one of 'image_url' and "
-                               "'file_id'.", param="input_reference", code="invalid_value")
+                raise ApiError(
+                    400,
+                    "input_reference needs exactly one of 'image_url' and 'file_id'.",
+                    param="input_reference",
+                    code="invalid_value",
+                )
             return
         if not isinstance(ref, bytes) or not ref or self._renderer is None:
-            raise ApiError(400, "input_reference must be an image file.",
-                           param="input_reference", code="invalid_value")
+            raise ApiError(
+                400,
+                "input_reference must be an image file.",
+                param="input_reference",
+                code="invalid_value",
+            )
         from ..render import RenderError, probe
 
         path = self._renderer.folder / f"ref-{new_id()}.img"
@@ -334,21 +384,33 @@ class Simulator:
             path.write_bytes(ref)
             info = probe(path)
         except RenderError:
-            raise ApiError(400, "input_reference is not a readable image.",
-                           param="input_reference", code="invalid_image") from None
+            raise ApiError(
+                400,
+                "input_reference is not a readable image.",
+                param="input_reference",
+                code="invalid_image",
+            ) from None
         finally:
             path.unlink(missing_ok=True)
         if f"{info.width}x{info.height}" != size:
-            raise ApiError(400, f"Inpaint image must match the requested width and height "
-                           f"({size}); got {info.width}x{info.height}.",
-                           param="input_reference", code="invalid_value")
+            raise ApiError(
+                400,
+                f"Inpaint image must match the requested width and height "
+                f"({size}); got {info.width}x{info.height}.",
+                param="input_reference",
+                code="invalid_value",
+            )
 
     def get(self, job_id: str) -> SimJob:
         with self._lock:
             job = self._jobs.get(job_id) if JOB_ID.fullmatch(job_id) else None
             if job is None:
-                raise ApiError(404, f"Video with id '{job_id[:80]}' not found.",
-                               param="video_id", code="not_found")
+                raise ApiError(
+                    404,
+                    f"Video with id '{job_id[:80]}' not found.",
+                    param="video_id",
+                    code="not_found",
+                )
             return job
 
     def retrieve(self, job_id: str) -> SimJob:
@@ -360,60 +422,99 @@ class Simulator:
 
     def _completed_source(self, ref: object, what: str) -> SimJob:
         if isinstance(ref, bytes):
-            raise ApiError(400, f"The simulator takes the source of {what} by reference "
-                           '({"id": "video_..."}), not as an uploaded file.', param="video",
-                           code="unsupported_value")
+            raise ApiError(
+                400,
+                f"The simulator takes the source of {what} by reference "
+                '({"id": "video_..."}), not as an uploaded file.',
+                param="video",
+                code="unsupported_value",
+            )
         job_id = ref.get("id") if isinstance(ref, dict) else ref
         if not isinstance(job_id, str) or not job_id:
-            raise ApiError(400, f"Missing required parameter: 'video' ({what} needs the id of "
-                           "a completed video).", param="video",
-                           code="missing_required_parameter")
+            raise ApiError(
+                400,
+                f"Missing required parameter: 'video' ({what} needs the id of a completed video).",
+                param="video",
+                code="missing_required_parameter",
+            )
         with self._lock:
             source = self.get(job_id)
             self._advance(source)
             if source.status != "completed":
-                raise ApiError(400, f"Video '{source.id}' is {source.status}; only completed "
-                               f"videos can be used for {what}.", param="video",
-                               code="invalid_state")
+                raise ApiError(
+                    400,
+                    f"Video '{source.id}' is {source.status}; only completed "
+                    f"videos can be used for {what}.",
+                    param="video",
+                    code="invalid_state",
+                )
             return source
 
     def remix(self, job_id: str, body: dict[str, Any]) -> SimJob:
         source = self._completed_source(job_id, "remix")
-        return self._new_job(prompt=check_prompt(body.get("prompt")), model=source.model,
-                             seconds=source.seconds, size=source.size, op="remix",
-                             remixed_from=source.id)
+        return self._new_job(
+            prompt=check_prompt(body.get("prompt")),
+            model=source.model,
+            seconds=source.seconds,
+            size=source.size,
+            op="remix",
+            remixed_from=source.id,
+        )
 
     def edit(self, body: dict[str, Any]) -> SimJob:
         source = self._completed_source(body.get("video"), "edits")
-        return self._new_job(prompt=check_prompt(body.get("prompt")), model=source.model,
-                             seconds=source.seconds, size=source.size, op="edit",
-                             remixed_from=source.id)
+        return self._new_job(
+            prompt=check_prompt(body.get("prompt")),
+            model=source.model,
+            seconds=source.seconds,
+            size=source.size,
+            op="edit",
+            remixed_from=source.id,
+        )
 
     def extend(self, body: dict[str, Any]) -> SimJob:
         prompt = check_prompt(body.get("prompt"))
         seconds = body.get("seconds")
         if not isinstance(seconds, str) or seconds not in EXTENSION_SECONDS:
-            raise ApiError(400, f"Invalid value for 'seconds': {str(seconds)[:20]!r}. "
-                           f"Supported values are: {', '.join(EXTENSION_SECONDS)}.",
-                           param="seconds", code="invalid_value")
+            raise ApiError(
+                400,
+                f"Invalid value for 'seconds': {str(seconds)[:20]!r}. "
+                f"Supported values are: {', '.join(EXTENSION_SECONDS)}.",
+                param="seconds",
+                code="invalid_value",
+            )
         source = self._completed_source(body.get("video"), "extensions")
         total = source.seconds + int(seconds)
         if total > MAX_TOTAL_SECONDS or source.extensions >= MAX_EXTENSIONS:
-            raise ApiError(400, f"A video can be extended at most {MAX_EXTENSIONS} times and "
-                           f"to {MAX_TOTAL_SECONDS} s in all; this would make {total} s.",
-                           param="seconds", code="invalid_value")
-        return self._new_job(prompt=prompt, model=source.model, seconds=total,
-                             size=source.size, op="extend", remixed_from=None,
-                             extensions=source.extensions + 1)
+            raise ApiError(
+                400,
+                f"A video can be extended at most {MAX_EXTENSIONS} times and "
+                f"to {MAX_TOTAL_SECONDS} s in all; this would make {total} s.",
+                param="seconds",
+                code="invalid_value",
+            )
+        return self._new_job(
+            prompt=prompt,
+            model=source.model,
+            seconds=total,
+            size=source.size,
+            op="extend",
+            remixed_from=None,
+            extensions=source.extensions + 1,
+        )
 
     def delete(self, job_id: str) -> dict[str, Any]:
         with self._lock:
             job = self.get(job_id)
             self._advance(job)
             if not job.done:
-                raise ApiError(400, f"Video '{job.id}' is {job.status}; only completed or "
-                               "failed videos can be deleted.", param="video_id",
-                               code="invalid_state")
+                raise ApiError(
+                    400,
+                    f"Video '{job.id}' is {job.status}; only completed or "
+                    "failed videos can be deleted.",
+                    param="video_id",
+                    code="invalid_state",
+                )
             del self._jobs[job.id]
         if self._renderer is not None:
             for path in self._renderer.folder.glob(f"{job.id}.*"):
@@ -422,37 +523,54 @@ class Simulator:
 
     def list_page(self, *, after: str | None, limit: int, order: str) -> dict[str, Any]:
         with self._lock:
-            items = sorted(self._jobs.values(), key=lambda j: j.seq,
-                           reverse=(order == "desc"))
+            items = sorted(self._jobs.values(), key=lambda j: j.seq, reverse=(order == "desc"))
             if after is not None:
                 ids = [j.id for j in items]
                 if after not in ids:
-                    raise ApiError(400, f"Invalid 'after': no video with id '{after[:80]}'.",
-                                   param="after", code="invalid_value")
-                items = items[ids.index(after) + 1:]
+                    raise ApiError(
+                        400,
+                        f"Invalid 'after': no video with id '{after[:80]}'.",
+                        param="after",
+                        code="invalid_value",
+                    )
+                items = items[ids.index(after) + 1 :]
             page = items[:limit]
             for job in page:
                 self._advance(job)
             data = [job.public() for job in page]
-        return {"object": "list", "data": data,
-                "first_id": data[0]["id"] if data else None,
-                "last_id": data[-1]["id"] if data else None,
-                "has_more": len(items) > limit}
+        return {
+            "object": "list",
+            "data": data,
+            "first_id": data[0]["id"] if data else None,
+            "last_id": data[-1]["id"] if data else None,
+            "has_more": len(items) > limit,
+        }
 
     def content_path(self, job_id: str, variant: str) -> Path:
         if variant not in ("video", "thumbnail", "spritesheet"):
-            raise ApiError(400, f"Invalid value for 'variant': {variant[:20]!r}. Supported "
-                           "values are: 'video', 'thumbnail', and 'spritesheet'.",
-                           param="variant", code="invalid_value")
+            raise ApiError(
+                400,
+                f"Invalid value for 'variant': {variant[:20]!r}. Supported "
+                "values are: 'video', 'thumbnail', and 'spritesheet'.",
+                param="variant",
+                code="invalid_value",
+            )
         with self._lock:
             job = self.get(job_id)
             self._advance(job)
             if job.status != "completed":
-                raise ApiError(400, f"Video '{job.id}' is {job.status}; content is only "
-                               "available for completed videos.", code="video_not_ready")
+                raise ApiError(
+                    400,
+                    f"Video '{job.id}' is {job.status}; content is only "
+                    "available for completed videos.",
+                    code="video_not_ready",
+                )
             if job.expires_at is not None and job.expires_at <= self._wall():
-                raise ApiError(410, f"The content of video '{job.id}' expired at "
-                               f"{job.expires_at}.", code="video_expired")
+                raise ApiError(
+                    410,
+                    f"The content of video '{job.id}' expired at {job.expires_at}.",
+                    code="video_expired",
+                )
             if job.render is None:
                 if self._renderer is None:
                     raise ApiError(503, "The simulator is shutting down.", type_="server_error")
@@ -479,27 +597,31 @@ class Simulator:
             fraction = (self.clock() - job.started) / self.job_seconds
         if fraction >= 1.0:
             if job.refuse:
-                job.status, job.error = "failed", {
-                    "code": "moderation_blocked",
-                    "message": "Your request was blocked by our moderation system."}
+                job.status, job.error = (
+                    "failed",
+                    {
+                        "code": "moderation_blocked",
+                        "message": "Your request was blocked by our moderation system.",
+                    },
+                )
                 job.completed_at = self._wall()
                 return
             if job.render is not None and not job.render.done():
                 job.status, job.progress = "in_progress", 99
                 return
             if job.render is not None and job.render.exception() is not None:
-                job.status, job.error = "failed", {
-                    "code": "internal_error",
-                    "message": "The video could not be rendered."}
+                job.status, job.error = (
+                    "failed",
+                    {"code": "internal_error", "message": "The video could not be rendered."},
+                )
                 job.completed_at = self._wall()
-                log.warning("animatic render failed for %s: %s", job.id,
-                            job.render.exception())
+                log.warning("animatic render failed for %s: %s", job.id, job.render.exception())
                 return
             job.status, job.progress, job.completed_at = "completed", 100, self._wall()
-            job.expires_at = job.completed_at - 1 if job.expire else (
-                job.completed_at + self.content_ttl)
+            job.expires_at = (
+                job.completed_at - 1 if job.expire else (job.completed_at + self.content_ttl)
+            )
         elif fraction < 0.1:
             job.status, job.progress = "queued", 0
         else:
             job.status, job.progress = "in_progress", max(1, min(99, int(fraction * 100)))
-

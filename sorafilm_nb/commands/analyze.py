@@ -45,13 +45,25 @@ def register(subparsers: Any) -> None:
         "metaphors from a theme. Free and offline.",
     )
     parser.add_argument("path", nargs="?", default=".", help="the repository (default: .)")
-    parser.add_argument("--theme", default="kitchen", metavar="NAME|FILE.toml",
-                        help=f"a packaged theme ({themes}) or a theme file (default: kitchen)")
-    parser.add_argument("--top", type=_positive, default=8, metavar="N",
-                        help="how many concepts to cast, 1-100 (default: 8)")
+    parser.add_argument(
+        "--theme",
+        default="kitchen",
+        metavar="NAME|FILE.toml",
+        help=f"a packaged theme ({themes}) or a theme file (default: kitchen)",
+    )
+    parser.add_argument(
+        "--top",
+        type=_positive,
+        default=8,
+        metavar="N",
+        help="how many concepts to cast, 1-100 (default: 8)",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="re-parse every file instead of using the scan cache")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="re-parse every file instead of using the scan cache",
+    )
     parser.set_defaults(func=run)
 
 
@@ -63,8 +75,9 @@ def run(args: argparse.Namespace) -> int:
     profile = analyze(args.path, use_cache=not args.no_cache)
     casting = cast(profile, library, top=args.top)
     if args.json:
-        text = json.dumps(to_json(profile, casting), indent=2, ensure_ascii=False,
-                          default=str) + "\n"
+        text = (
+            json.dumps(to_json(profile, casting), indent=2, ensure_ascii=False, default=str) + "\n"
+        )
     else:
         text = render_text(profile, casting)
     try:
@@ -83,9 +96,13 @@ def to_json(profile: RepoProfile, casting: Casting) -> dict[str, Any]:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     return {
         "profile": {
-            "root": profile.root, "name": profile.name, "title": profile.title,
-            "description": profile.description, "files_scanned": profile.files_scanned,
-            "concepts": len(profile.concepts), "concept_kinds": kinds,
+            "root": profile.root,
+            "name": profile.name,
+            "title": profile.title,
+            "description": profile.description,
+            "files_scanned": profile.files_scanned,
+            "concepts": len(profile.concepts),
+            "concept_kinds": kinds,
             "languages": dict(profile.languages),
             "themes": [[w, x] for w, x in profile.themes[:10]],
             "warnings": [{"file": w.file, "reason": w.reason} for w in profile.warnings],
@@ -114,8 +131,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     lines = [
         f"{profile.title or profile.name}  ({profile.root})",
         f"{profile.files_scanned} files scanned, {len(profile.concepts)} concepts"
-        + (" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
-           if kinds else ""),
+        + (" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")" if kinds else ""),
         f"theme: {lib.theme} ({lib.title}), {len(lib.metaphors)} metaphors",
         "",
     ]
@@ -125,8 +141,17 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
         c = e.concept
         where = f"{c.file}:{c.line}" if c.file else "(docstrings)"
         gag = e.gag + (" [custom]" if e.custom_gag else "")
-        rows.append((c.kind, _clip(c.name, MAX_NAME_WIDTH), _clip(where, MAX_WHERE_WIDTH),
-                     f"{c.score:.2f}", f"{e.score:g}", e.metaphor.id, gag))
+        rows.append(
+            (
+                c.kind,
+                _clip(c.name, MAX_NAME_WIDTH),
+                _clip(where, MAX_WHERE_WIDTH),
+                f"{c.score:.2f}",
+                f"{e.score:g}",
+                e.metaphor.id,
+                gag,
+            )
+        )
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
     used = sum(widths) + 2 * (len(widths))
     gag_width = max(MIN_GAG_WIDTH, width - used) if width else 10_000

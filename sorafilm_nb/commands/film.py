@@ -51,23 +51,66 @@ def _add(parser: Any, group: Any, *flags: str, **kwargs: Any) -> None:
 def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     """Where jobs go, which ledger pays, how many at once (shared with `sorafilm resume`)."""
     where = parser.add_argument_group("backend and ledger")
-    _add(parser, where, "--real", action="store_true",
-         help="use the real Videos API (key from OPENAI_API_KEY; costs money)")
-    _add(parser, where, "--base-url", metavar="URL", default=None,
-         help="a Videos API at this URL (with --real; or a `sorafilm simulate` server, key "
-         "from OPENAI_API_KEY)")
-    _add(parser, where, "--ledger", metavar="PATH", default=None,
-         help="ledger file (default: $SORAFILM_LEDGER or the user data folder; on the "
-         "embedded simulator, the sandbox ledger simulator-ledger.sqlite3 beside it)")
-    _add(parser, where, "--concurrency", type=_positive_int, default=2, metavar="N",
-         help="shots rendered at once (default 2)")
-    _add(parser, where, "--poll-timeout", type=_positive_float, default=1800.0, metavar="S",
-         help="give up polling a job after S seconds; resume picks it up (default 1800)")
-    _add(parser, where, "--prices", default=None, metavar="FILE",
-         help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)")
-    _add(parser, where, "--sim-seconds", type=_positive_float, default=SIM_JOB_SECONDS,
-         metavar="S", help="render time of a job on the embedded simulator "
-         f"(default {SIM_JOB_SECONDS})")
+    _add(
+        parser,
+        where,
+        "--real",
+        action="store_true",
+        help="use the real Videos API (key from OPENAI_API_KEY; costs money)",
+    )
+    _add(
+        parser,
+        where,
+        "--base-url",
+        metavar="URL",
+        default=None,
+        help="a Videos API at this URL (with --real; or a `sorafilm simulate` server, key "
+        "from OPENAI_API_KEY)",
+    )
+    _add(
+        parser,
+        where,
+        "--ledger",
+        metavar="PATH",
+        default=None,
+        help="ledger file (default: $SORAFILM_LEDGER or the user data folder; on the "
+        "embedded simulator, the sandbox ledger simulator-ledger.sqlite3 beside it)",
+    )
+    _add(
+        parser,
+        where,
+        "--concurrency",
+        type=_positive_int,
+        default=2,
+        metavar="N",
+        help="shots rendered at once (default 2)",
+    )
+    _add(
+        parser,
+        where,
+        "--poll-timeout",
+        type=_positive_float,
+        default=1800.0,
+        metavar="S",
+        help="give up polling a job after S seconds; resume picks it up (default 1800)",
+    )
+    _add(
+        parser,
+        where,
+        "--prices",
+        default=None,
+        metavar="FILE",
+        help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)",
+    )
+    _add(
+        parser,
+        where,
+        "--sim-seconds",
+        type=_positive_float,
+        default=SIM_JOB_SECONDS,
+        metavar="S",
+        help=f"render time of a job on the embedded simulator (default {SIM_JOB_SECONDS})",
+    )
 
 
 def _add_plan_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,15 +122,22 @@ def _add_plan_arguments(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "film", help="plan and make the film (simulator unless --real)",
+        "film",
+        help="plan and make the film (simulator unless --real)",
         description="Plan a film of a repository, reserve its cost in the ledger, render every "
         "shot (on the embedded simulator unless --real), download, stitch film.mp4 and write "
-        "manifest.json and report.md in --out.")
+        "manifest.json and report.md in --out.",
+    )
     _add_plan_arguments(parser)
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="output folder (created; resumable with `sorafilm resume DIR`)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the plan and its cost, submit nothing")
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder (created; resumable with `sorafilm resume DIR`)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the plan and its cost, submit nothing"
+    )
     add_backend_arguments(parser)
     parser.set_defaults(func=handle)
 
@@ -102,8 +152,10 @@ def api_key(args: argparse.Namespace) -> str:
     if not key:
         from ..backends.base import AuthError
 
-        raise AuthError(f"{'--real' if args.real else '--base-url'} needs OPENAI_API_KEY set "
-                        "in the environment (it is read from there only, and never printed)")
+        raise AuthError(
+            f"{'--real' if args.real else '--base-url'} needs OPENAI_API_KEY set "
+            "in the environment (it is read from there only, and never printed)"
+        )
     return key
 
 
@@ -116,14 +168,16 @@ class Session:
         self.simulator: Any = None
         if args.real or args.base_url:
             key = api_key(args)
-            self.backend = OpenAIBackend(api_key=key, base_url=args.base_url,
-                                         name="openai" if args.real else "remote")
+            self.backend = OpenAIBackend(
+                api_key=key, base_url=args.base_url, name="openai" if args.real else "remote"
+            )
             self.where = f"the Videos API at {self.backend.base_url}"
         else:
             from ..backends.simulator import Simulator
 
-            self.simulator = Simulator(job_seconds=args.sim_seconds,
-                                       poll_after_ms=max(50, int(args.sim_seconds * 100)))
+            self.simulator = Simulator(
+                job_seconds=args.sim_seconds, poll_after_ms=max(50, int(args.sim_seconds * 100))
+            )
             self.simulator.start()
             self.backend = OpenAIBackend.for_simulator(self.simulator)
             self.where = "the embedded simulator (no key, no spend)"
@@ -147,8 +201,13 @@ def studio_for(args: argparse.Namespace, session: Session) -> Any:
 
     # The same price table the plan was costed with settles the jobs.
     prices = PriceTable.load(args.prices) if getattr(args, "prices", None) else None
-    return Studio(session.backend, Ledger(args.ledger), concurrency=args.concurrency,
-                  poll_timeout=args.poll_timeout, prices=prices)
+    return Studio(
+        session.backend,
+        Ledger(args.ledger),
+        concurrency=args.concurrency,
+        poll_timeout=args.poll_timeout,
+        prices=prices,
+    )
 
 
 class Bars:
@@ -182,9 +241,15 @@ class Bars:
             bar = self._bars.get(event.index)
             if bar is None:
                 bar = self._bars[event.index] = tqdm(
-                    total=100, position=event.index, desc=event.shot_id, leave=True,
-                    unit="%", bar_format="{desc} {bar} {n:3.0f}%{postfix}",
-                    dynamic_ncols=True, file=sys.stderr)
+                    total=100,
+                    position=event.index,
+                    desc=event.shot_id,
+                    leave=True,
+                    unit="%",
+                    bar_format="{desc} {bar} {n:3.0f}%{postfix}",
+                    dynamic_ncols=True,
+                    file=sys.stderr,
+                )
             bar.n = event.progress
             msg = event.message if event.status != "completed" else ""
             if not msg.startswith(event.status):
@@ -228,25 +293,34 @@ def _is_sandbox(path: str) -> bool:
     return Path(path).expanduser() == default_path(simulator=True)
 
 
-def print_film(film: Film, out: Callable[[str], Any] = print,
-               args: argparse.Namespace | None = None) -> int:
+def print_film(
+    film: Film, out: Callable[[str], Any] = print, args: argparse.Namespace | None = None
+) -> int:
     """The outcome, and what to do next; the exit code (0 only when film.mp4 exists)."""
     out("")
     for shot in film.shots:
         billed = str(shot.billed) if shot.billed is not None else "-"
         note = f"  ({shot.error})" if shot.error and not shot.ok else ""
-        out(f"  {shot.shot_id}  {shot.status:<11} {shot.model:<11} {shot.seconds:>3} s  "
-            f"{billed:>8}{note}")
+        out(
+            f"  {shot.shot_id}  {shot.status:<11} {shot.model:<11} {shot.seconds:>3} s  "
+            f"{billed:>8}{note}"
+        )
     out(film.summary())
     if film.report is not None:
         out(f"report: {film.report}")
     if film.ok:
         return 0
-    pending = [s.shot_id for s in film.shots if not s.ok and s.status not in (
-        "completed", "failed", "refused", "expired", "lost", "rejected")]
+    pending = [
+        s.shot_id
+        for s in film.shots
+        if not s.ok
+        and s.status not in ("completed", "failed", "refused", "expired", "lost", "rejected")
+    ]
     if pending:
-        out(f"still running or unknown: {', '.join(pending)}; "
-            f"finish with: {resume_command(film.out_dir, args)}")
+        out(
+            f"still running or unknown: {', '.join(pending)}; "
+            f"finish with: {resume_command(film.out_dir, args)}"
+        )
     return 1
 
 
@@ -287,8 +361,9 @@ def handle(args: argparse.Namespace) -> int:
     plan = make_plan(args)
     print_plan(plan)
     if plan.blocked:
-        print("sorafilm film: the plan has blocking findings; nothing was submitted",
-              file=sys.stderr)
+        print(
+            "sorafilm film: the plan has blocking findings; nothing was submitted", file=sys.stderr
+        )
         return 1
     if args.dry_run:
         print("dry run: nothing reserved, nothing submitted")

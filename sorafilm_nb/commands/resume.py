@@ -27,13 +27,18 @@ RETRYABLE = ("failed", "lost", "expired")
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "resume", help="finish a film folder after a crash (no job is paid for twice)",
+        "resume",
+        help="finish a film folder after a crash (no job is paid for twice)",
         description="Poll every pending job of a film folder, download what completed, settle "
-        "the ledger and stitch film.mp4 when every shot is done.")
+        "the ledger and stitch film.mp4 when every shot is done.",
+    )
     parser.add_argument("out", metavar="DIR", help="the film folder (holds manifest.json)")
-    parser.add_argument("--retry", action="store_true",
-                        help="then render failed, lost and expired shots again, each on its "
-                        "own model (a new reservation each)")
+    parser.add_argument(
+        "--retry",
+        action="store_true",
+        help="then render failed, lost and expired shots again, each on its "
+        "own model (a new reservation each)",
+    )
     add_backend_arguments(parser)
     parser.set_defaults(func=handle)
 

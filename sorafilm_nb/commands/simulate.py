@@ -44,24 +44,50 @@ def _probability(text: str) -> float:
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "simulate", help="run the offline Videos API simulator (the real SDK talks to it)",
+        "simulate",
+        help="run the offline Videos API simulator (the real SDK talks to it)",
         description="Serve the Videos API on 127.0.0.1 until Ctrl-C: /v1/videos with the "
         "API's JSON shapes, bearer auth, error bodies, pagination and the poll hint. "
-        "Completed jobs serve a real H.264 animatic of the requested length and aspect.")
-    parser.add_argument("--port", type=_port, default=0,
-                        help="port to listen on (default: any free port, printed at start)")
-    parser.add_argument("--job-seconds", type=_positive, default=20.0, metavar="S",
-                        help="how long a job takes from create to completed (default 20, "
-                        "a demo pace; tests use 0.2)")
-    parser.add_argument("--key", default=None,
-                        help="accept only this bearer key (default: any non-empty key)")
-    parser.add_argument("--refuse", default=None, metavar="REGEX",
-                        help="prompts matching REGEX end failed with moderation_blocked "
-                        "(the marker '[refuse]' always does)")
-    parser.add_argument("--error-rate", type=_probability, default=0.0, metavar="P",
-                        help="answer this share of requests with a 500 (the SDK retries)")
-    parser.add_argument("--rate-limit-rate", type=_probability, default=0.0, metavar="P",
-                        help="answer this share of requests with a 429 and Retry-After")
+        "Completed jobs serve a real H.264 animatic of the requested length and aspect.",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=0,
+        help="port to listen on (default: any free port, printed at start)",
+    )
+    parser.add_argument(
+        "--job-seconds",
+        type=_positive,
+        default=20.0,
+        metavar="S",
+        help="how long a job takes from create to completed (default 20, "
+        "a demo pace; tests use 0.2)",
+    )
+    parser.add_argument(
+        "--key", default=None, help="accept only this bearer key (default: any non-empty key)"
+    )
+    parser.add_argument(
+        "--refuse",
+        default=None,
+        metavar="REGEX",
+        help="prompts matching REGEX end failed with moderation_blocked "
+        "(the marker '[refuse]' always does)",
+    )
+    parser.add_argument(
+        "--error-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="answer this share of requests with a 500 (the SDK retries)",
+    )
+    parser.add_argument(
+        "--rate-limit-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="answer this share of requests with a 429 and Retry-After",
+    )
     parser.set_defaults(func=handle)
 
 
@@ -76,15 +102,25 @@ def handle(args: argparse.Namespace) -> int:
         except re.error as exc:
             print(f"sorafilm simulate: --refuse is not a valid regex: {exc}", file=sys.stderr)
             return 2
-    faults = FaultConfig(server_error=Fault(probability=args.error_rate),
-                         rate_limit=Fault(probability=args.rate_limit_rate), retry_after=1.0)
-    sim = Simulator(port=args.port, job_seconds=args.job_seconds, api_key=args.key,
-                    refuse_pattern=args.refuse, faults=faults)
+    faults = FaultConfig(
+        server_error=Fault(probability=args.error_rate),
+        rate_limit=Fault(probability=args.rate_limit_rate),
+        retry_after=1.0,
+    )
+    sim = Simulator(
+        port=args.port,
+        job_seconds=args.job_seconds,
+        api_key=args.key,
+        refuse_pattern=args.refuse,
+        faults=faults,
+    )
     try:
         sim.start()
     except OSError as exc:
-        print(f"sorafilm simulate: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
-              file=sys.stderr)
+        print(
+            f"sorafilm simulate: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 2
     with sim:
         try:  # Ctrl-C may come at any moment, even while the banner is printed
