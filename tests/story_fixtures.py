@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sorafilm_nb.analysis import Concept, RepoProfile
 from sorafilm_nb.metaphors import CastEntry, Casting, MatchRule, Metaphor, MetaphorLibrary, Style
+from sorafilm_nb.story import Beat, Shot, Storyboard, StoryTemplate
 
 STYLE = Style(
     name="1920s silent-film comedy",
@@ -165,3 +166,35 @@ def make_casting(n: int = 10, *, title: str = "recorder") -> Casting:
     )
     library = MetaphorLibrary("kitchen", "Kitchen slapstick", STYLE, tuple(metaphors))
     return Casting(profile, library, tuple(entries[:n]))
+
+
+def uncast_storyboard(
+    seconds: list[int],
+    *,
+    model: str = "sora-2",
+    size: str = "1280x720",
+    library: MetaphorLibrary | None = None,
+) -> Storyboard:
+    """A one-beat storyboard of uncast shots of the given lengths (pricing and lint tests)."""
+    profile = RepoProfile(
+        root="/r", name="r", title="r", description="", concepts=(), files_scanned=0
+    )
+    template = StoryTemplate(
+        id="t",
+        title="t",
+        target_seconds=sum(seconds),
+        beats=(Beat(name="all", purpose="everything", share=1.0),),
+    )
+    shots = tuple(
+        Shot(index=i, beat="all", seconds=s, model=model, size=size, cast=None, title=f"shot {i}")
+        for i, s in enumerate(seconds)
+    )
+    library = library or MetaphorLibrary("kitchen", "Kitchen", STYLE, ())
+    return Storyboard(
+        template=template,
+        casting=Casting(profile, library, ()),
+        shots=shots,
+        target_seconds=sum(seconds),
+        model=model,
+        size=size,
+    )

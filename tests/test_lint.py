@@ -6,8 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from story_fixtures import uncast_storyboard
 
-from sorafilm_nb.analysis import RepoProfile
 from sorafilm_nb.datafiles import packaged
 from sorafilm_nb.errors import DataFileError
 from sorafilm_nb.lint import (
@@ -24,10 +24,10 @@ from sorafilm_nb.lint import (
     scan_text,
     sections_of,
 )
-from sorafilm_nb.metaphors import Casting, MatchRule, Metaphor, MetaphorLibrary, Style
+from sorafilm_nb.metaphors import MatchRule, Metaphor, MetaphorLibrary, Style
 from sorafilm_nb.pricing import Cost, PriceTable
 from sorafilm_nb.prompts import ShotPrompt
-from sorafilm_nb.story import Beat, Shot, Storyboard, StoryTemplate
+from sorafilm_nb.story import Storyboard
 
 STYLE = (
     "Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, soft vignette, "
@@ -118,27 +118,7 @@ def make_library(metaphors: tuple[Metaphor, ...] = (), **style: str) -> Metaphor
 def make_storyboard(
     seconds: list[int], *, model: str = "sora-2", size: str = "1280x720"
 ) -> Storyboard:
-    profile = RepoProfile(
-        root="/r", name="r", title="r", description="", concepts=(), files_scanned=0
-    )
-    template = StoryTemplate(
-        id="t",
-        title="t",
-        target_seconds=sum(seconds),
-        beats=(Beat(name="all", purpose="everything", share=1.0),),
-    )
-    shots = tuple(
-        Shot(index=i, beat="all", seconds=s, model=model, size=size, cast=None, title=f"shot {i}")
-        for i, s in enumerate(seconds)
-    )
-    return Storyboard(
-        template=template,
-        casting=Casting(profile, make_library(), ()),
-        shots=shots,
-        target_seconds=sum(seconds),
-        model=model,
-        size=size,
-    )
+    return uncast_storyboard(seconds, model=model, size=size, library=make_library())
 
 
 def clean_plan() -> tuple[Storyboard, list[ShotPrompt]]:

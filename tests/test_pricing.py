@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from story_fixtures import uncast_storyboard
 
-from sorafilm_nb.analysis import RepoProfile
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.metaphors import Casting, MetaphorLibrary, Style
 from sorafilm_nb.pricing import (
     Cost,
     PriceError,
@@ -25,7 +24,7 @@ from sorafilm_nb.pricing import (
     strategies_frame,
     total,
 )
-from sorafilm_nb.story import Beat, Shot, Storyboard, StoryTemplate
+from sorafilm_nb.story import Shot, Storyboard
 
 GOOD = """
 source = "https://example.invalid/prices"
@@ -62,37 +61,7 @@ def write_prices(
 def make_storyboard(
     seconds: list[int], *, model: str = "sora-2", size: str = "1280x720"
 ) -> Storyboard:
-    style = Style(
-        name="1920s silent-film comedy",
-        look="sepia",
-        palette=("sepia", "cream"),
-        setting="a kitchen",
-        protagonist="a programmer",
-        lighting="window light",
-        sound="intertitles only",
-    )
-    library = MetaphorLibrary(theme="kitchen", title="Kitchen", style=style, metaphors=())
-    profile = RepoProfile(
-        root="/r", name="r", title="r", description="", concepts=(), files_scanned=0
-    )
-    template = StoryTemplate(
-        id="t",
-        title="t",
-        target_seconds=sum(seconds),
-        beats=(Beat(name="all", purpose="everything", share=1.0),),
-    )
-    shots = tuple(
-        Shot(index=i, beat="all", seconds=s, model=model, size=size, cast=None, title=f"shot {i}")
-        for i, s in enumerate(seconds)
-    )
-    return Storyboard(
-        template=template,
-        casting=Casting(profile, library, ()),
-        shots=shots,
-        target_seconds=sum(seconds),
-        model=model,
-        size=size,
-    )
+    return uncast_storyboard(seconds, model=model, size=size)
 
 
 # -- the packaged table --------------------------------------------------------------------
