@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sorafilm_nb.render import _render_size, ffmpeg_exe, render_animatic
+from sorafilm_nb.render import H264_MP4, _render_size, ffmpeg_exe, render_animatic
 
 LINES = [
     "Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, film grain.",
@@ -58,16 +58,9 @@ def blank_encode(out: Path, *, seconds: int, size: str, scale: float, fps: int) 
             "lavfi",
             "-i",
             f"color=c=0x26221f:s={width}x{height}:r={fps}:d={seconds}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
             "-tune",
             "stillimage",
-            "-pix_fmt",
-            "yuv420p",
-            "-movflags",
-            "+faststart",
+            *H264_MP4,  # the animatic's own encoder settings
             str(out),
         ],
         check=True,

@@ -317,6 +317,31 @@ def _atomic_target(path: Path, suffix: str) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+# Every ffmpeg call: quiet unless it fails (the log is kept for the error), overwrite the temp
+# target it is given.
+_QUIET = ("-hide_banner", "-loglevel", "error", "-y")
+# The H.264 mp4 every clip and film is written as: yuv420p plays in every browser, faststart
+# lets a player start before the whole file has arrived. (benchmarks/bench_render.py encodes
+# its baseline with exactly these settings.)
+H264_MP4 = (
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-movflags",
+    "+faststart",
+    "-f",
+    "mp4",
+)
+
+
+def _ffmpeg(*args: str, stdin_frames: Iterator[bytes] | None = None) -> str:
+    """Run the bundled ffmpeg with args (see _run); returns its log."""
+    return _run([ffmpeg_exe(), *_QUIET, *args], stdin_frames=stdin_frames)
+
+
 def _run(cmd: list[str], *, stdin_frames: Iterator[bytes] | None = None) -> str:
     """Run ffmpeg; raise RenderError with the tail of its log on failure; return its log.
 
@@ -377,37 +402,11 @@ def render_animatic(
     card, bar_y = _card(width, height, title=title, beat=beat, gag=gag, lines=lines)
     path = Path(path)
     with _atomic_target(path, ".mp4") as tmp:
-        _run(
-            [
-                ffmpeg_exe(),
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "rawvideo",
-                "-pix_fmt",
-                "yuv420p",
-                "-s",
-                f"{width}x{height}",
-                "-r",
-                str(fps),
-                "-i",
-                "-",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-tune",
-                "stillimage",
-                "-pix_fmt",
-                "yuv420p",
-                "-movflags",
-                "+faststart",
-                "-f",
-                "mp4",
-                str(tmp),
-            ],
+        _ffmpeg(
+            *("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}"),
+            *("-r", str(fps), "-i", "-", "-tune", "stillimage"),
+            *H264_MP4,
+            str(tmp),
             stdin_frames=_frames(card, bar_y, seconds, fps),
         )
     return path
@@ -425,23 +424,7 @@ def render_thumbnail(
         "png": ["-c:v", "png", "-f", "image2"],
     }[fmt]
     with _atomic_target(out, f".{fmt}") as tmp:
-        _run(
-            [
-                ffmpeg_exe(),
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-ss",
-                f"{at:.3f}",
-                "-i",
-                str(video),
-                "-frames:v",
-                "1",
-                *codec,
-                str(tmp),
-            ]
-        )
+        _ffmpeg("-ss", f"{at:.3f}", "-i", str(video), "-frames:v", "1", *codec, str(tmp))
     return out
 
 
@@ -454,25 +437,10 @@ def render_spritesheet(
     count = columns * rows
     rate = count / max(info.duration, 0.001)
     with _atomic_target(out, ".jpg") as tmp:
-        _run(
-            [
-                ffmpeg_exe(),
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-i",
-                str(video),
-                "-vf",
-                f"fps={rate:.6f},scale={tile_width}:-2,tile={columns}x{rows}",
-                "-frames:v",
-                "1",
-                "-c:v",
-                "mjpeg",
-                "-f",
-                "image2",
-                str(tmp),
-            ]
+        _ffmpeg(
+            *("-i", str(video), "-frames:v", "1", "-c:v", "mjpeg", "-f", "image2"),
+            *("-vf", f"fps={rate:.6f},scale={tile_width}:-2,tile={columns}x{rows}"),
+            str(tmp),
         )
     return out
 
@@ -559,27 +527,9 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
             ) as listing:
                 listing.writelines(_concat_line(p) for p in paths)
             try:
-                _run(
-                    [
-                        ffmpeg_exe(),
-                        "-hide_banner",
-                        "-loglevel",
-                        "error",
-                        "-y",
-                        "-f",
-                        "concat",
-                        "-safe",
-                        "0",
-                        "-i",
-                        listing.name,
-                        "-c",
-                        "copy",
-                        "-movflags",
-                        "+faststart",
-                        "-f",
-                        "mp4",
-                        str(tmp),
-                    ]
+                _ffmpeg(
+                    *("-f", "concat", "-safe", "0", "-i", listing.name, "-c", "copy"),
+                    *("-movflags", "+faststart", "-f", "mp4", str(tmp)),
                 )
             finally:
                 Path(listing.name).unlink(missing_ok=True)
@@ -599,28 +549,5 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
             graph = ";".join(chains) + ";" + pads
             graph += f"concat=n={len(paths)}:v=1:a={int(audio)}[out]" + ("[aout]" if audio else "")
             maps = ["-map", "[out]"] + (["-map", "[aout]", "-c:a", "aac"] if audio else [])
-            _run(
-                [
-                    ffmpeg_exe(),
-                    "-hide_banner",
-                    "-loglevel",
-                    "error",
-                    "-y",
-                    *inputs,
-                    "-filter_complex",
-                    graph,
-                    *maps,
-                    "-c:v",
-                    "libx264",
-                    "-preset",
-                    "ultrafast",
-                    "-pix_fmt",
-                    "yuv420p",
-                    "-movflags",
-                    "+faststart",
-                    "-f",
-                    "mp4",
-                    str(tmp),
-                ]
-            )
+            _ffmpeg(*inputs, "-filter_complex", graph, *maps, *H264_MP4, str(tmp))
     return out
