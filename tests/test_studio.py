@@ -396,27 +396,33 @@ def test_a_vanished_job_is_reported_not_waited_for(ledger: Ledger, tmp_path: Pat
 # -- resume after a crash between reserve and attach -----------------------------------------
 
 
-def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger, tmp_path: Path) -> None:
-    plan = make_plan(2, tag="crash")
-    out = tmp_path / "f"
-    studio = studio_for(sim, ledger)
-    # Simulate a process killed right after create returned, before attach: reservations
-    # exist without job ids, the manifest says "reserved", the jobs exist on the server.
-    run_shots = studio._shots_of(plan)
+def crash_after_reserve(studio: Studio, plan, out: Path, indices: list[int], sim):
+    """A process killed right after create returned, before attach: the shots in indices are
+    reserved in the ledger (the manifest says "reserved", no job id), and the first of them
+    was created on the server. Returns (the run's shots, the created job)."""
     from sorafilm_nb.studio import _Run
 
+    shots = studio._shots_of(plan)
     run = _Run(
         out_dir=out,
         plan_id=plan.id,
         plan_json={"id": plan.id},
-        shots=run_shots,
+        shots=shots,
         backend="simulator",
         on_progress=None,
     )
     out.mkdir()
-    studio._reserve_all(run, [0, 1])
-    backend = OpenAIBackend.for_simulator(sim)
-    backend.create(prompt=run_shots[0].prompt, model="sora-2", seconds=4, size="1280x720")
+    studio._reserve_all(run, indices)
+    job = OpenAIBackend.for_simulator(sim).create(
+        prompt=shots[indices[0]].prompt, model="sora-2", seconds=4, size="1280x720"
+    )
+    return run.shots, job
+
+
+def test_resume_finds_a_job_created_before_the_crash(sim, ledger: Ledger, tmp_path: Path) -> None:
+    plan = make_plan(2, tag="crash")
+    out = tmp_path / "f"
+    crash_after_reserve(studio_for(sim, ledger), plan, out, [0, 1], sim)
     assert sim.calls["create"] == 1
 
     film = studio_for(sim, ledger).resume(out)
@@ -460,23 +466,7 @@ def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger, tmp_pat
     with Simulator(job_seconds=0.3, poll_after_ms=50, render_scale=0.2, skew=-30) as sim:
         plan = make_plan(1, tag="skew")
         out = tmp_path / "f"
-        studio = studio_for(sim, ledger)
-        from sorafilm_nb.studio import _Run
-
-        shots = studio._shots_of(plan)
-        run = _Run(
-            out_dir=out,
-            plan_id=plan.id,
-            plan_json={"id": plan.id},
-            shots=shots,
-            backend="simulator",
-            on_progress=None,
-        )
-        out.mkdir()
-        studio._reserve_all(run, [0])
-        job = OpenAIBackend.for_simulator(sim).create(
-            prompt=shots[0].prompt, model="sora-2", seconds=4, size="1280x720"
-        )
+        _, job = crash_after_reserve(studio_for(sim, ledger), plan, out, [0], sim)
         assert job.created_at < time.time() - 25  # the server's clock, as sent
         film = studio_for(sim, ledger).resume(out)
         assert film.ok, film.summary()
@@ -488,27 +478,12 @@ def test_resume_looks_before_creating_even_after_a_stale_release(
     sim, ledger: Ledger, tmp_path: Path
 ) -> None:
     from sorafilm_nb.ledger import BudgetWarning
-    from sorafilm_nb.studio import _Run
 
     plan = make_plan(1, tag="stale")
+    shots, _ = crash_after_reserve(studio_for(sim, ledger), plan, tmp_path / "f", [0], sim)
     out = tmp_path / "f"
-    out.mkdir()
-    studio = studio_for(sim, ledger)
-    shots = studio._shots_of(plan)
-    run = _Run(
-        out_dir=out,
-        plan_id=plan.id,
-        plan_json={"id": plan.id},
-        shots=shots,
-        backend="simulator",
-        on_progress=None,
-    )
-    studio._reserve_all(run, [0])
-    OpenAIBackend.for_simulator(sim).create(
-        prompt=shots[0].prompt, model="sora-2", seconds=4, size="1280x720"
-    )
     # The process died before attach; later the ledger released the reservation as stale.
-    ledger.release(run.shots[0].reservation_id, "stale: test")
+    ledger.release(shots[0].reservation_id, "stale: test")
     with pytest.warns(BudgetWarning, match="re-opened|released"):
         film = studio_for(sim, ledger).resume(out)
     assert film.ok, film.summary()
