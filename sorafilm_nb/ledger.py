@@ -469,6 +469,14 @@ class Ledger:
         so they never count against the real month's budget)."""
         return cls(default_path(simulator=True), **kwargs)
 
+    @classmethod
+    def for_backend(cls, backend: Any, **kwargs: Any) -> Ledger:
+        """The default ledger for jobs on backend: the sandbox for the embedded simulator (or
+        for None, which means "start one"), else the real ledger. The one place this rule
+        lives: the studio, the notebook app and the CLI all ask here."""
+        simulated = backend is None or getattr(backend, "name", "") == "simulator"
+        return cls(default_path(simulator=simulated), **kwargs)
+
     # -- opening -----------------------------------------------------------------------------
 
     def _refuse(self, why: str) -> LedgerError:

@@ -266,12 +266,11 @@ class Studio:
             backend = OpenAIBackend.for_simulator(self._simulator)
             self._finalizer = weakref.finalize(self, self._simulator.stop)
         if ledger is None:
-            from .ledger import Ledger, default_path
+            from .ledger import Ledger
 
             # Simulated jobs cost nothing: they are booked in the sandbox ledger, never
             # against the real month's budget.
-            simulated = getattr(backend, "name", "") == SIMULATOR
-            ledger = Ledger(default_path(simulator=simulated))
+            ledger = Ledger.for_backend(backend)
         self.backend: VideoBackend = backend
         self.ledger = ledger
         self.concurrency = concurrency

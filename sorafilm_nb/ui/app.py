@@ -241,8 +241,7 @@ def studio(
         from ..ledger import Ledger
 
         # simulated films book in the sandbox ledger, never against the real budget
-        simulated = backend is None or getattr(backend, "name", "") == "simulator"
-        ledger = Ledger.for_simulator() if simulated else Ledger()
+        ledger = Ledger.for_backend(backend)
     table = prices if prices is not None else PriceTable.load()
     profile = analyze(str(repo))
     casting = cast(profile, theme, top=top)
