@@ -7,32 +7,38 @@ OUT    ?= out
 
 .PHONY: demo test test-browser bench lint install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[notebook,dev]'
 	@touch $(STAMP)
 
+# The C scanner in the work tree, rebuilt when its source changes (pip built it at install).
+SCANNER := $(VENV)/.pyscan-built
+$(SCANNER): sorafilm_nb/_pyscan.c $(STAMP)
+	$(PY) hatch_build.py
+	@touch $@
+
 install: $(STAMP)
 
 # The whole flow on the embedded simulator: no key, no network, no spend (simulated jobs are
 # booked in the sandbox ledger, never the real one). The film lands in $(OUT)/demo/film.mp4.
-demo: $(STAMP)
+demo: $(STAMP) $(SCANNER)
 	$(VENV)/bin/sorafilm analyze . --top 8
 	rm -rf $(OUT)/demo
 	$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
 	@echo "open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
 
-test: $(STAMP)
+test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -m "not browser" --nbval-lax --nbval-cell-timeout=300 tests notebooks
 
 # The JupyterLab-in-a-real-browser check: Debian's chromium driven by Playwright.
-test-browser: $(STAMP)
+test-browser: $(STAMP) $(SCANNER)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	$(PY) -m pytest -m browser tests/browser
 
-bench: $(STAMP)
+bench: $(STAMP) $(SCANNER)
 	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
