@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args(argv)
     root = (args.path or default_path()).resolve()
-    files, listing = list_files(root)
+    files, listing, _ = list_files(root)
     size = sum((root / f).stat().st_size for f in files if (root / f).is_file())
 
     def read_all() -> None:
@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         f"warm analyze    best {warm_best:7.1f} ms   median {warm_med:7.1f} ms   "
         f"cpu {warm_cpu:7.1f} ms"
     )
+    print(f"  phases (ms)   {last[0].stats.get('phases_ms')}")
     print(
         f"cold / baseline {cold_best / base_best:5.2f}  (median {cold_med / base_med:5.2f}, "
         f"cpu {cold_cpu / base_cpu:5.2f}; target <= 2)"

@@ -2,8 +2,9 @@
 
 Both are marshal (loading Django's 900 results takes 50 ms; json takes several times that):
 
-    <stem>.index    {"format", "root", "gen", "started_ns",
+    <stem>.index    {"format", "root", "gen", "started_ns", "scanners",
                      "files": {rel: [size, mtime_ns, key]},   # lets a warm run skip reading
+                     "dirs": {rel: [mtime_ns, [subdirs], [files]]} or None,  # skip listing
                      "profile": [fingerprint, profile json]}  # the last finished profile
     <stem>.results  {"format", "gen", "results": {key: per-file result}}
 
@@ -97,6 +98,8 @@ def load_index(stem: Path, root: Path) -> tuple[dict[str, Any], str | None]:
             or type(entry[2]) is not str
         ):
             return empty_index(), "cache index corrupt, ignored and rewritten"
+    if type(data.get("dirs")) is not dict:
+        data["dirs"] = None  # each listing's shape is checked where the walk uses it
     return data, None
 
 

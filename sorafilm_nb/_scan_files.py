@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 # file suffix -> language
 LANGUAGES: dict[str, str] = {
@@ -67,12 +68,29 @@ def wanted(rel: str) -> bool:
     return not any(part in VENDOR_DIRS for part in rel.split("/")[:-1])
 
 
-def list_files(root: Path) -> tuple[list[str], str]:
-    """Posix paths relative to root of every source file to scan, sorted; and how found."""
+# Part of the cache's scanner versions: bump when what a walk lists changes.
+WALK_VERSION = "walk-2"
+
+# rel dir ("" for root) -> [mtime_ns, [subdirectories to enter], [source file names]]
+DirListing = dict[str, list[Any]]
+
+
+def list_files(
+    root: Path, dirs: DirListing | None = None, trusted_before: int = 0
+) -> tuple[list[str], str, DirListing | None]:
+    """Posix paths relative to root of every source file to scan, sorted; how they were found;
+    and, for a walk, each directory's listing to pass back as ``dirs`` next time.
+
+    A directory listed in ``dirs`` whose mtime is unchanged (and was already older than
+    ``trusted_before`` when it was listed, git's racy rule) is not read again: adding,
+    removing or renaming an entry changes a directory's mtime, and a stat costs a fifth of
+    reading the directory (Django's 2,649 directories: 7.6 ms against 36 ms).
+    """
     listed = _git_files(root)
     if listed is not None:
-        return sorted(p for p in listed if wanted(p)), "git"
-    return sorted(p for p in _walk_files(root) if wanted(p)), "walk"
+        return sorted(p for p in listed if wanted(p)), "git", None
+    found, listing = _walk_files(root, dirs or {}, trusted_before)
+    return sorted(p for p in found if wanted(p)), "walk", listing
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -118,25 +136,57 @@ def _inside_git(root: Path) -> bool:
     return any(os.path.lexists(os.path.join(f, ".git")) for f in (root, *root.parents))
 
 
-def _walk_files(root: Path) -> list[str]:
+def _walk_files(
+    root: Path, cached: DirListing, trusted_before: int
+) -> tuple[list[str], DirListing]:
     """scandir walk; symlinked directories are listed by scandir but never entered."""
     out: list[str] = []
-    stack: list[tuple[str, str]] = [("", str(root))]
+    listing: DirListing = {}
+    stack: list[str] = [""]
+    base = str(root)
     while stack:
-        prefix, folder = stack.pop()
+        rel = stack.pop()
+        folder = base + "/" + rel if rel else base
         try:
-            entries = list(os.scandir(folder))
+            mtime = os.stat(folder).st_mtime_ns  # before reading: a change after it shows
         except OSError:
             continue
-        for entry in entries:
-            name = entry.name
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if is_dir:
-                if name not in SKIP_DIRS and not name.endswith(".egg-info"):
-                    stack.append((prefix + name + "/", entry.path))
-            elif language_of(name):
-                out.append(prefix + name)
-    return out
+        entry = cached.get(rel)
+        if (
+            type(entry) is list
+            and len(entry) == 3
+            and entry[0] == mtime
+            and mtime < trusted_before
+            and type(entry[1]) is list
+            and type(entry[2]) is list
+        ):
+            subdirs, names = entry[1], entry[2]
+        else:  # not cached, changed, too fresh to trust, or not in the shape we write
+            subdirs, names = _read_dir(folder)
+        listing[rel] = [mtime, subdirs, names]
+        prefix = rel + "/" if rel else ""
+        out.extend(prefix + name for name in names)
+        stack.extend(prefix + name for name in subdirs)
+    return out, listing
+
+
+def _read_dir(folder: str) -> tuple[list[str], list[str]]:
+    """(subdirectories worth entering, source file names) of one directory."""
+    subdirs: list[str] = []
+    names: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_dir:
+                    if name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                        subdirs.append(name)
+                elif language_of(name):
+                    names.append(name)
+    except OSError:
+        pass
+    return subdirs, names

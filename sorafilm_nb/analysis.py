@@ -6,12 +6,14 @@ Fields may be added (with defaults); existing ones keep their names and meaning.
 How analyze() works, and where each part lives:
 
 1. list the files the owner sees (_scan_files): ``git ls-files`` in a work tree, else a walk
-   that skips venvs, node_modules, build dirs and caches; minified and vendored code is left
-   out either way;
+   that skips venvs, node_modules, build dirs and caches (a directory whose mtime has not
+   changed since the cached walk is not read again); minified and vendored code is left out
+   either way;
 2. skip every file whose (size, mtime) matches the cache index (_scan_cache); if nothing
    changed and the stored profile was built from exactly these files, return it: a warm run
    reads no source file at all;
-3. read, hash and parse the rest (_scan_worker): Python with ``ast`` (_scan_python),
+3. read, hash and parse the rest (_scan_worker): Python with the C scanner, or ``ast`` where
+   it declines a file or is not built (_scan_python),
    JavaScript and TypeScript with tree-sitter (_scan_js); content already in the cache is not
    parsed again; with many files the work is spread over every core;
 4. rank (_scan_rank): references from other files, imports, ``__all__``, subclasses,
@@ -190,8 +192,6 @@ def _analyze(
     t0 = time.perf_counter()
     started_ns = time.time_ns()
     root = _check_root(path)
-    files, listing = list_files(root)
-    phases: dict[str, float] = {"list": time.perf_counter() - t0}
     notes: list[str] = []
 
     stem: Path | None = None
@@ -210,6 +210,8 @@ def _analyze(
             notes.append("cache written by another scanner version, rebuilt")
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
+    files, listing, dirs = list_files(root, index.get("dirs"), trusted_before)
+    phases: dict[str, float] = {"list": time.perf_counter() - t0}
 
     # 1. files unchanged since the last scan, by (size, mtime_ns): no read at all
     keys: dict[str, str] = {}
@@ -232,6 +234,7 @@ def _analyze(
                 continue
         todo.append((rel, full, language_of(rel) or "python"))
 
+    phases["stat"] = time.perf_counter() - t0
     readme_text = _readme_text(root)
     package = _package_name(root)
 
@@ -259,7 +262,9 @@ def _analyze(
                 notes=notes,
                 profile_cache="hit",
             )
+            phases["profile"] = time.perf_counter() - t0
             stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+            stats["phases_ms"] = _phases(phases)
             return replace(profile, stats=stats)
 
     # 3. read and hash what may have changed; parse only content not seen before
@@ -269,7 +274,6 @@ def _analyze(
     unkeyed: dict[str, dict[str, Any]] = {}  # rel -> warning of a file that could not be read
     parsed = 0
     from_cache = len(keys)
-    phases["stat"] = time.perf_counter() - t0
     outcomes = _run(todo, known_keys)
     phases["scan"] = time.perf_counter() - t0
     for rel, size, mtime, key, result in outcomes:
@@ -352,6 +356,7 @@ def _analyze(
             "started_ns": started_ns,
             "scanners": _scanners(),
             "files": new_files,
+            "dirs": dirs,
             "profile": [fingerprint, profile.to_json()],
         }
         phases["json"] = time.perf_counter() - t0
@@ -433,9 +438,12 @@ def _stats(
 
 def _scanners() -> str:
     """The versions of every scanner and of the ranking: what an index's entries depend on."""
+    from ._scan_files import WALK_VERSION
     from ._scan_worker import parser_version
 
-    return f"{parser_version('python')}|{parser_version('javascript')}|{RANK_VERSION}"
+    return (
+        f"{parser_version('python')}|{parser_version('javascript')}|{RANK_VERSION}|{WALK_VERSION}"
+    )
 
 
 # A file whose mtime is this close to the scan that cached it is re-hashed (git's racy rule).

@@ -460,6 +460,78 @@ def test_cache_parses_only_what_changed(tmp_path: Path) -> None:
     assert off.stats["parsed"] == 5 and off == first
 
 
+def age(root: Path, seconds: int = 3600) -> None:
+    """Set every directory's and file's mtime an hour back: old enough for the racy rule."""
+    for path in [root, *root.rglob("*")]:
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
+
+
+def test_walk_reads_only_directories_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sorafilm_nb import _scan_files
+
+    repo = small_repo(tmp_path / "repo")
+    write(repo, "docs/deep/notes/extra.py", "class Extra:\n    pass\n")
+    age(repo)
+    read: list[str] = []
+    real_read_dir = _scan_files._read_dir
+
+    def counting(folder: str) -> tuple[list[str], list[str]]:
+        read.append(os.path.relpath(folder, repo))
+        return real_read_dir(folder)
+
+    monkeypatch.setattr(_scan_files, "_read_dir", counting)
+    cache = tmp_path / "cache"
+    first = analyze(repo, cache_dir=cache)
+    assert first.stats["listing"] == "walk" and len(read) >= 5  # every directory, once
+
+    read.clear()
+    second = analyze(repo, cache_dir=cache)
+    assert read == [] and second == first  # unchanged directories: one stat each, no read
+
+    # a new file deep down changes only its own directory's mtime: that one is read again
+    write(repo, "docs/deep/notes/late.py", "class LateArrival:\n    pass\n")
+    third = analyze(repo, cache_dir=cache)
+    assert read == ["docs/deep/notes"]
+    assert "LateArrival" in {c.name for c in third.concepts}
+
+    # a removed directory disappears from the listing (its parent's mtime changed)
+    read.clear()
+    shutil.rmtree(repo / "docs" / "deep")
+    fourth = analyze(repo, cache_dir=cache)
+    assert read == ["docs"]
+    assert not {"Extra", "LateArrival"} & {c.name for c in fourth.concepts}
+
+
+def test_walk_listing_cached_too_recently_is_read_again(tmp_path: Path) -> None:
+    """A directory changed in the same clock tick as the walk that cached it is not trusted."""
+    repo = small_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    analyze(repo, cache_dir=cache)  # directories were written just now: too fresh to trust
+    sub = repo / "tiny"
+    st = sub.stat()
+    write(repo, "tiny/fresh.py", "class FreshlyAdded:\n    pass\n")
+    os.utime(sub, ns=(st.st_atime_ns, st.st_mtime_ns))  # same directory mtime as cached
+    prof = analyze(repo, cache_dir=cache)
+    assert "FreshlyAdded" in {c.name for c in prof.concepts}
+
+
+def test_malformed_directory_listings_in_the_index_are_ignored(tmp_path: Path) -> None:
+    repo = small_repo(tmp_path / "repo")
+    age(repo)
+    cache = tmp_path / "cache"
+    first = analyze(repo, cache_dir=cache)
+    index_file = next((cache / "analysis").glob("*.index"))
+    index = marshal.loads(index_file.read_bytes())
+    assert set(index["dirs"]) >= {"", "tiny"}
+    for bad in ({"": "nonsense", "tiny": [1, 2]}, ["not", "a", "dict"]):
+        index["dirs"] = bad
+        index_file.write_bytes(marshal.dumps(index))
+        assert analyze(repo, cache_dir=cache) == first
+
+
 def test_cache_same_size_same_mtime_change_is_seen(tmp_path: Path) -> None:
     """A file rewritten within the same clock tick (same size) is still re-read."""
     repo = tmp_path / "repo"
