@@ -51,8 +51,9 @@ try:  # the C scanner, built at install time when a compiler is there (see hatch
 except ImportError:  # pragma: no cover - depends on the install
     _pyscan = None
 
-# Bump when the shape or meaning of the result changes: it is part of every cache key.
-PARSER_VERSION = "py-9"
+# Bump when the shape or meaning of the result changes: it is part of every cache key. The C
+# scanner's own VERSION is in it too, so a fix there re-reads what it may have misread.
+PARSER_VERSION = "py-9" + (f"+c{_pyscan.VERSION}" if _pyscan is not None else "")
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statement type -> what to do with it; anything else is skipped at the cost of one lookup
