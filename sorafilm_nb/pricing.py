@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
@@ -37,19 +38,89 @@ PRICES_ENV = "SORAFILM_PRICES"  # a user's price file, used when no path is give
 _MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SIZE_RE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_SNAPSHOT_RE = re.compile(r"^(.+)-([0-9]{4}-[0-9]{2}-[0-9]{2})$")  # sora-2-pro-2025-10-06
+_PRICE_TEXT_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")  # ASCII digits, one point
+
+# Every Cost is less than this many cents either way ($10 trillion). Why this bound: the ledger
+# keeps whole cents in SQLite's signed 64-bit integers (at most 2**63 - 1, about 9.2 * 10**18)
+# and adds them up (day totals, month sums), so one amount must leave room for thousands of
+# others before a sum overflows (9,223 amounts at the bound still fit); and 15 digits of cents
+# plus the 6 decimals a price may have stay within Decimal's default 28 significant digits,
+# so arithmetic on Costs is exact. No real budget or bill comes near it.
+MAX_CENTS = 10**15
+# A price per second in a price file: at most $1,000,000 a second (list prices are 10 to 50
+# cents) and at most 6 decimal places of a cent. Larger is a typo (dollars for cents, a stray
+# exponent); more decimals would round in Decimal arithmetic. At the limit a 12 s clip is
+# 1.2 * 10**9 cents, far below MAX_CENTS.
+MAX_PRICE_CENTS = 10**8
+MAX_PRICE_DECIMALS = 6
+
+# What POST /videos accepts (shared/spec/openai-videos.openapi.yaml, VideoSize): the protocol,
+# so a price for any other size can never be used. And which of them OpenAI offers each model
+# at (DESIGN.md: sora-2 has no high-resolution size); dated snapshots (sora-2-pro-2025-10-06)
+# offer what their model offers. A router may offer more, so that second rule only warns.
+SIZES_720P = ("720x1280", "1280x720")
+API_SIZES = (*SIZES_720P, "1024x1792", "1792x1024")
+OPENAI_MODEL_SIZES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"sora-2": SIZES_720P, "sora-2-pro": API_SIZES}
+)
+
+# ISO 4217 codes in use (the CLDR data of Babel 2.18, as of 2026-01-01, plus codes still listed
+# by ISO that old price files may carry). A price file's currency must be one of them, so a
+# typo ("USS") fails when the file is read, not at the first reservation.
+_ISO_CODES = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+    BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
+    GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS
+    KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
+    MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
+    SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
+    TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+"""
+ISO_CURRENCIES = frozenset(_ISO_CODES.split())
+
+
+class CostError(SorafilmError, ValueError):
+    """An amount that is not money: not finite, or too large for the ledger (see MAX_CENTS)."""
+
+
+def _show_amount(cents: Decimal) -> str:
+    """The amount for an error message, shortened when it has hundreds of digits."""
+    text = str(cents)
+    return text if len(text) <= 32 else f"{cents:.3E}"
 
 
 @dataclass(frozen=True, order=True)
 class Cost:
-    """An amount of money in cents, as Decimal: never float dollars."""
+    """An amount of money in cents, as Decimal: never float dollars.
+
+    Always finite and less than MAX_CENTS either way, so whatever reaches the ledger fits its
+    64-bit integers; CostError (a ValueError) names the value otherwise. Negative amounts are
+    allowed (what remains after a soft overrun, a difference); the ledger refuses them where
+    they make no sense (a budget, a reservation, a charge).
+    """
 
     cents: Decimal
     currency: str = "USD"
 
     def __post_init__(self) -> None:
-        if isinstance(self.cents, float):
+        raw: Any = self.cents
+        if isinstance(raw, float):
             raise TypeError("Cost takes Decimal or int cents, never float")
-        object.__setattr__(self, "cents", Decimal(self.cents))
+        if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
+            raise TypeError(f"Cost takes Decimal or int cents, got {type(raw).__name__} {raw!r}")
+        cents = Decimal(raw)
+        if not cents.is_finite():
+            raise CostError(f"an amount of money is a finite number of cents, got {raw!r}")
+        if abs(cents) >= MAX_CENTS:
+            raise CostError(
+                f"an amount of money is less than {MAX_CENTS:,} cents ($10 trillion) either "
+                f"way, got {_show_amount(cents)} cents: the ledger keeps whole cents in 64-bit "
+                "integers"
+            )
+        if not isinstance(self.currency, str) or not _CURRENCY_RE.match(self.currency):
+            raise CostError(f"a currency is a 3-letter ISO code such as USD, got {self.currency!r}")
+        object.__setattr__(self, "cents", cents)
 
     @property
     def whole_cents(self) -> int:
@@ -96,7 +167,23 @@ def total(costs: Any, currency: str = "USD") -> Cost:
 
 
 class PriceError(SorafilmError, ValueError):
-    """An unknown model, or a size the model is not offered at. Names the allowed values."""
+    """An unknown model, or a size the model is not offered at. Names the allowed values.
+
+    Also raised for a hand-built PriceTable whose price is not money (negative, not finite).
+    """
+
+
+class PriceFileWarning(UserWarning):
+    """A price file entry that is kept but is probably wrong. Names the file, entry and field.
+
+    Used where a provider other than OpenAI may legitimately differ from OpenAI (a router
+    offering sora-2 at a high-resolution size): kept, so nothing is lost, and said once each
+    time the file is read (loads are cached, so once per version of the file).
+    """
+
+    def __init__(self, file: str, message: str, *, entry: str, field: str) -> None:
+        self.file, self.entry, self.field = file, entry, field
+        super().__init__(f"{file}, entry {entry!r}, field {field!r}: {message}")
 
 
 @dataclass(frozen=True)
@@ -121,8 +208,13 @@ class PriceTable:
         object.__setattr__(self, "aliases", MappingProxyType(dict(self.aliases)))
         for model, sizes in self.rates.items():
             for size, price in sizes.items():
-                if isinstance(price, float) or not isinstance(price, (int, Decimal)):
+                if isinstance(price, (float, bool)) or not isinstance(price, (int, Decimal)):
                     raise TypeError(f"price of {model} at {size} must be Decimal cents")
+                if not Decimal(price).is_finite() or price < 0 or price > MAX_PRICE_CENTS:
+                    raise PriceError(
+                        f"price of {model} at {size} must be finite, zero or more and at "
+                        f"most {MAX_PRICE_CENTS} cents a second, got {price!r}"
+                    )
 
     def __repr__(self) -> str:  # the rates in dollars, not nested mappingproxy(Decimal(...))
         sym = "$" if self.currency == "USD" else f"{self.currency} "
@@ -183,6 +275,12 @@ class PriceTable:
                 f"expected a 3-letter ISO currency code such as USD, got {currency!r}",
                 field="currency",
             )
+        if currency not in ISO_CURRENCIES:
+            raise DataFileError(
+                file,
+                f"{currency!r} is not an ISO 4217 currency code (such as USD, EUR, GBP, JPY)",
+                field="currency",
+            )
         billed = data_field(data, "failed_jobs_billed", bool, file=file, default=False)
         note = data_field(data, "note", str, file=file, default="")
         table = data_field(data, "cents_per_second", dict, file=file)
@@ -214,10 +312,19 @@ class PriceTable:
                         entry=model,
                         field=size,
                     )
+                _check_api_size(model, size, file=file)
                 rates[model][size] = _parse_price(raw, file=file, model=model, size=size)
         aliases_raw = data_field(data, "aliases", dict, file=file, default={})
         aliases: dict[str, str] = {}
         for alias, target in aliases_raw.items():
+            if not _MODEL_RE.match(alias):
+                raise DataFileError(
+                    file,
+                    "a model name is lower-case letters, digits, '.', '_' or '-' "
+                    "(like sora-2-pro-2025-10-06)",
+                    entry="aliases",
+                    field=alias,
+                )
             if not isinstance(target, str):
                 raise DataFileError(
                     file,
@@ -235,6 +342,21 @@ class PriceTable:
             if alias in rates:
                 raise DataFileError(
                     file, "is both a priced model and an alias", entry="aliases", field=alias
+                )
+            snapshot = _SNAPSHOT_RE.match(alias)
+            base = snapshot.group(1) if snapshot else None
+            if (
+                base is not None
+                and base != target
+                and (base in rates or base in OPENAI_MODEL_SIZES)
+            ):
+                # sora-2-pro-2025-10-06 = "sora-2" would price pro jobs at a third of their cost
+                raise DataFileError(
+                    file,
+                    f"a dated snapshot of {base} is priced like {base}, but this points to "
+                    f"{target!r}",
+                    entry="aliases",
+                    field=alias,
                 )
             aliases[alias] = target
         known = {
@@ -342,41 +464,81 @@ def default_path() -> Path:
     return data_dir() / "prices.toml"
 
 
-def _parse_price(raw: Any, *, file: str, model: str, size: str) -> Decimal:
-    if isinstance(raw, (bool, float)):
-        why = "a float is inexact for money" if isinstance(raw, float) else "not a number"
+def openai_sizes(model: str) -> tuple[str, ...] | None:
+    """The sizes OpenAI offers model (or its dated snapshot) at; None for another model."""
+    snapshot = _SNAPSHOT_RE.match(model)
+    base = snapshot.group(1) if snapshot else model
+    return OPENAI_MODEL_SIZES.get(model) or OPENAI_MODEL_SIZES.get(base)
+
+
+def _check_api_size(model: str, size: str, *, file: str) -> None:
+    """A size outside the Videos API is an error; one OpenAI does not offer model at warns."""
+    if size not in API_SIZES:
         raise DataFileError(
             file,
-            f"{why}: write cents per second as an integer (10) or a "
-            f'decimal string ("12.5"), got {raw!r}',
+            f"the Videos API accepts only the sizes {', '.join(API_SIZES)}; a job at {size} "
+            "would be refused",
             entry=model,
             field=size,
+        )
+    offered = openai_sizes(model)
+    if offered is not None and size not in offered:
+        warnings.warn(
+            PriceFileWarning(
+                file,
+                f"OpenAI offers {model} only at {', '.join(offered)}, so a job at {size} is "
+                "refused there; kept for a provider that offers it",
+                entry=model,
+                field=size,
+            ),
+            stacklevel=3,
+        )
+
+
+def _parse_price(raw: Any, *, file: str, model: str, size: str) -> Decimal:
+    """Cents per second from the file: an int or a plain decimal string, finite, bounded."""
+
+    def bad(message: str) -> DataFileError:
+        return DataFileError(file, message, entry=model, field=size)
+
+    if isinstance(raw, (bool, float)):
+        why = "a float is inexact for money" if isinstance(raw, float) else "not a number"
+        raise bad(
+            f"{why}: write cents per second as an integer (10) or a "
+            f'decimal string ("12.5"), got {raw!r}'
         )
     if isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, str):
+        text = raw.strip()
         try:
-            value = Decimal(raw.strip())
+            value = Decimal(text)
         except InvalidOperation:
-            raise DataFileError(
-                file,
-                f'not a number: {raw!r} (write cents per second, like 10 or "12.5")',
-                entry=model,
-                field=size,
+            raise bad(
+                f'not a number: {raw!r} (write cents per second, like 10 or "12.5")'
             ) from None
         if not value.is_finite():
-            raise DataFileError(file, f"not a finite number: {raw!r}", entry=model, field=size)
+            raise bad(f"not a finite number: {raw!r}")
+        if not _PRICE_TEXT_RE.match(text) and value >= 0:
+            # Decimal also reads "1e3", "1_000" and non-ASCII digits; a price file should not
+            raise bad(f'write cents per second as plain digits, like "12.5", got {raw!r}')
     else:
-        raise DataFileError(
-            file,
+        raise bad(
             f"expected cents per second as an integer or decimal "
-            f"string, got {type(raw).__name__} {raw!r}",
-            entry=model,
-            field=size,
+            f"string, got {type(raw).__name__} {raw!r}"
         )
     if value < 0:
-        raise DataFileError(
-            file, f"a price cannot be negative, got {raw!r}", entry=model, field=size
+        raise bad(f"a price cannot be negative, got {raw!r}")
+    if value > MAX_PRICE_CENTS:
+        raise bad(
+            f"{raw!r} cents a second is more than $1,000,000 a second "
+            f"({MAX_PRICE_CENTS} cents): a typo? (list prices are 10 to 50 cents)"
+        )
+    exponent = value.normalize().as_tuple().exponent  # 12.5000000 is 12.5
+    if isinstance(exponent, int) and exponent < -MAX_PRICE_DECIMALS:
+        raise bad(
+            f"{raw!r} has more than {MAX_PRICE_DECIMALS} decimal places of a cent; "
+            "Decimal sums would round it"
         )
     return value
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import pickle
+import sqlite3
+import warnings
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -12,10 +15,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from story_fixtures import uncast_storyboard
 
+from sorafilm_nb.datafiles import load_toml
 from sorafilm_nb.errors import DataFileError
 from sorafilm_nb.pricing import (
+    API_SIZES,
+    MAX_CENTS,
+    MAX_PRICE_CENTS,
     Cost,
+    CostError,
     PriceError,
+    PriceFileWarning,
     PriceTable,
     Strategy,
     default_path,
@@ -142,6 +151,90 @@ def test_float_never_sneaks_in() -> None:
         assert type(shot_cost.cents) is Decimal
 
 
+@pytest.mark.parametrize("raw", ["Infinity", "-Infinity", "NaN", "sNaN"])
+def test_cost_refuses_a_non_finite_amount_and_names_it(raw: str) -> None:
+    with pytest.raises(CostError) as info:
+        Cost(Decimal(raw))
+    assert isinstance(info.value, ValueError)
+    assert f"Decimal('{raw}')" in str(info.value) and "finite" in str(info.value)
+
+
+@pytest.mark.parametrize("cents", [10**400, -(10**400), MAX_CENTS, -MAX_CENTS, Decimal("1e16")])
+def test_cost_refuses_an_amount_the_ledger_cannot_hold(cents: int | Decimal) -> None:
+    with pytest.raises(CostError, match=r"less than 1,000,000,000,000,000 cents") as info:
+        Cost(cents)
+    assert len(str(info.value)) < 200  # 10**400 is shown as 1.000E+400, not 401 digits
+
+
+def test_cost_bound_is_reached_by_arithmetic_too() -> None:
+    top = Cost(MAX_CENTS - 1)
+    assert top.whole_cents == MAX_CENTS - 1
+    with pytest.raises(CostError):
+        top + Cost(1)
+    with pytest.raises(CostError):
+        Cost(0) - top - Cost(1)
+    with pytest.raises(CostError):
+        Cost(1) * Decimal("Infinity")
+    with pytest.raises(CostError):
+        Cost(10) * 10**14
+    with pytest.raises(CostError):  # an absurd clip length, not a silent 19-digit estimate
+        PriceTable.load().cost("sora-2-pro", "1792x1024", 10**14)
+
+
+def test_the_largest_amounts_still_add_up_in_sqlite() -> None:
+    """Why MAX_CENTS: thousands of the largest amounts sum within SQLite's 64-bit integers."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (cents INTEGER NOT NULL)")
+    top = Cost(Decimal(MAX_CENTS) - Decimal("0.5")).whole_cents
+    db.executemany("INSERT INTO t VALUES (?)", [(top,)] * 9000)
+    (summed,) = db.execute("SELECT SUM(cents) FROM t").fetchone()
+    assert summed == 9000 * MAX_CENTS
+    with pytest.raises(OverflowError):  # the SQLite limit the bound keeps far away
+        db.execute("INSERT INTO t VALUES (?)", (2**63,))
+
+
+def test_cost_type_and_currency_are_checked() -> None:
+    with pytest.raises(TypeError, match="bool"):
+        Cost(True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="str"):
+        Cost("12")  # type: ignore[arg-type]
+    with pytest.raises(CostError, match="'usd'"):
+        Cost(Decimal(5), "usd")
+    # negative amounts are allowed where they mean something: what a soft overrun leaves
+    assert Cost(Decimal(1)) - Cost(Decimal(3)) == Cost(Decimal(-2))
+    assert str(Cost(Decimal(-250))) == "$-2.50"
+
+
+def test_hand_built_table_refuses_prices_that_are_not_money() -> None:
+    for bad in (Decimal("NaN"), Decimal(-1), Decimal(MAX_PRICE_CENTS + 1), True):
+        with pytest.raises((PriceError, TypeError)) as info:
+            PriceTable(rates={"sora-2": {"1280x720": bad}}, source="s", date="d")  # type: ignore[dict-item]
+        assert "sora-2 at 1280x720" in str(info.value)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=MAX_PRICE_CENTS * 10**6),
+    st.integers(min_value=0, max_value=6),
+    st.lists(st.integers(min_value=0, max_value=120), min_size=1, max_size=20),
+)
+def test_estimates_from_any_allowed_price_are_exact(
+    scaled: int, decimals: int, seconds: list[int]
+) -> None:
+    """Any price the file accepts (at most 6 decimals, at most MAX_PRICE_CENTS) sums exactly."""
+    price = min(Decimal(scaled).scaleb(-decimals), Decimal(MAX_PRICE_CENTS))
+    table = PriceTable.from_dict(
+        {
+            "source": "s",
+            "as_of": "d",
+            "cents_per_second": {"sora-2": {"1280x720": str(price)}},
+        },
+        file="hyp",
+    )
+    got = total(table.cost("sora-2", "1280x720", s) for s in seconds)
+    assert Fraction(got.cents) == Fraction(price) * sum(seconds)
+
+
 def test_cost_arithmetic_and_total() -> None:
     a, b = Cost(Decimal(960)), Cost(Decimal(40))
     assert a - b == Cost(Decimal(920))
@@ -240,12 +333,18 @@ def test_edited_file_is_reread(tmp_path: Path) -> None:
             "expected bool",
         ),
         (('currency = "USD"', 'currency = "dollars"'), None, "currency", "ISO"),
-        (
-            ('as_of = "2030-01"', 'as_of = "2030-01"\ncolour = "red"'),
-            None,
-            "colour",
-            "unknown field",
-        ),
+        (('currency = "USD"', 'currency = "USS"'), None, "currency", "not an ISO 4217"),
+        (('"1280x720" = 10', '"1280x720" = "1e3"'), "sora-2", "1280x720", "plain digits"),
+        (('"1280x720" = 10', '"1280x720" = "1_000"'), "sora-2", "1280x720", "plain digits"),
+        (('"1280x720" = 10', '"1280x720" = "\u0661\u0660"'), "sora-2", "1280x720", "plain digits"),
+        (('"1280x720" = 10', '"1280x720" = "-0.5"'), "sora-2", "1280x720", "negative"),
+        (('"1280x720" = 10', '"1280x720" = "Infinity"'), "sora-2", "1280x720", "finite"),
+        (('"1280x720" = 10', '"1280x720" = 1000000000000'), "sora-2", "1280x720", "$1,000,000"),
+        (('"1280x720" = 10', '"1280x720" = "0.1234567"'), "sora-2", "1280x720", "6 decimal"),
+        (('"1280x720" = 10', '"1280x720" = {}'), "sora-2", "1280x720", "dict"),
+        # sizes the Videos API refuses for OpenAI's own models
+        (('"1280x720" = 10', '"1920x1080" = 10'), "sora-2", "1920x1080", "accepts only"),
+        (('"1024x1792" = 50', '"1080x1920" = 50'), "sora-2-pro", "1080x1920", "1792x1024"),
     ],
 )
 def test_malformed_price_file_names_file_entry_and_field(
@@ -264,6 +363,121 @@ def test_malformed_price_file_names_file_entry_and_field(
     assert err.field == field
     assert words in str(err)
     assert str(path.resolve()) in str(err)
+
+
+def test_a_size_openai_does_not_offer_the_model_at_is_kept_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """sora-2 has no high-resolution size at OpenAI; a router may have one, so: warn, keep."""
+    path = write_prices(tmp_path)
+    path.write_text(path.read_text().replace('"1280x720" = 10', '"1792x1024" = 10', 1))
+    with pytest.warns(PriceFileWarning) as caught:
+        table = PriceTable.load(path)
+    assert len(caught) == 1
+    warning = caught[0].message
+    assert isinstance(warning, PriceFileWarning)
+    assert (warning.file, warning.entry, warning.field) == (
+        str(path.resolve()),
+        "sora-2",
+        "1792x1024",
+    )
+    assert str(path.resolve()) in str(warning) and "only at 720x1280, 1280x720" in str(warning)
+    # kept, not dropped: nothing in the file is lost
+    assert table.price_per_second("sora-2", "1792x1024") == Decimal(10)
+    assert table.sizes("sora-2") == ("720x1280", "1792x1024")
+
+
+def test_a_dated_snapshot_offers_what_its_model_offers(tmp_path: Path) -> None:
+    path = write_prices(tmp_path)
+    text = path.read_text().replace(
+        "[cents_per_second.sora-2]", "[cents_per_second.sora-2-2025-12-08]"
+    )
+    path.write_text(text.replace('"1280x720" = 10', '"1024x1792" = 10', 1))
+    with pytest.warns(PriceFileWarning) as caught:
+        PriceTable.load(path)
+    assert [(w.message.entry, w.message.field) for w in caught] == [  # type: ignore[union-attr]
+        ("sora-2-2025-12-08", "1024x1792")
+    ]
+
+
+def test_another_providers_model_is_priced_at_api_sizes_without_warnings(tmp_path: Path) -> None:
+    path = write_prices(tmp_path)
+    path.write_text(path.read_text() + '\n[cents_per_second.acme-video]\n"1792x1024" = 9\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = PriceTable.load(path)
+    assert table.price_per_second("acme-video", "1792x1024") == Decimal(9)
+    path.write_text(path.read_text().replace('"1792x1024" = 9', '"1920x1080" = 9'))
+    with pytest.raises(DataFileError) as info:
+        PriceTable.load(path)
+    assert (info.value.entry, info.value.field) == ("acme-video", "1920x1080")
+    assert ", ".join(API_SIZES) in str(info.value)
+
+
+def test_valid_files_load_without_warnings(tmp_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # from_dict, not load(): a cached load would not warn a second time
+        PriceTable.from_dict(load_toml(default_path()), file=str(default_path()))
+        PriceTable.load(write_prices(tmp_path, s2='"12.5000000"', name="trailing-zeros.toml"))
+
+
+def test_a_price_file_in_another_currency_prices_in_it(tmp_path: Path) -> None:
+    path = write_prices(tmp_path)
+    path.write_text(path.read_text().replace('currency = "USD"', 'currency = "EUR"'))
+    table = PriceTable.load(path)
+    assert estimate(("sora-2", "1280x720", 4), table) == Cost(Decimal(40), "EUR")
+
+
+def test_duplicate_entries_name_the_file_and_the_line(tmp_path: Path) -> None:
+    path = write_prices(tmp_path)
+    lines = path.read_text().splitlines()
+    at = lines.index('"1280x720" = 10') + 1  # 1-based line of sora-2's 1280x720 price
+    lines.insert(at, '"1280x720" = 12')  # the same size twice under one model
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataFileError) as info:
+        PriceTable.load(path)
+    assert info.value.file == str(path.resolve())
+    assert f"line {at + 1}" in str(info.value)
+
+    path = write_prices(tmp_path)
+    path.write_text(path.read_text() + '\n[cents_per_second.sora-2]\n"720x1280" = 12\n')
+    with pytest.raises(DataFileError, match=r"sora-2.*twice") as info:
+        PriceTable.load(path)
+    assert info.value.file == str(path.resolve())
+
+
+def test_a_file_without_the_plans_model_names_the_file_when_used(tmp_path: Path) -> None:
+    path = tmp_path / "only2.toml"
+    path.write_text('source = "s"\nas_of = "d"\n[cents_per_second.sora-2]\n"1280x720" = 10\n')
+    table = PriceTable.load(path)
+    with pytest.raises(PriceError) as info:
+        estimate(("sora-2-pro", "1280x720", 4), table)
+    msg = str(info.value)
+    assert "'sora-2-pro'" in msg and str(path.resolve()) in msg and "prices sora-2" in msg
+    path.write_text('source = "s"\nas_of = "d"\n')
+    with pytest.raises(DataFileError) as err:
+        PriceTable.load(path)
+    assert err.value.field == "cents_per_second" and "missing" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("alias", "target", "words"),
+    [
+        ("Sora-2-2026-01-01", "sora-2", "lower-case"),
+        ("sora-2-pro-2025-10-06", "sora-2", "snapshot of sora-2-pro"),  # pro at sora-2 prices
+        ("sora-2-2025-10-06", "sora-2-pro", "snapshot of sora-2"),
+    ],
+)
+def test_an_alias_must_price_a_snapshot_like_its_model(
+    tmp_path: Path, alias: str, target: str, words: str
+) -> None:
+    path = write_prices(tmp_path)
+    path.write_text(path.read_text() + f'\n[aliases]\n"{alias}" = "{target}"\n')
+    with pytest.raises(DataFileError) as info:
+        PriceTable.load(path)
+    assert (info.value.entry, info.value.field) == ("aliases", alias)
+    assert words in str(info.value) and str(path.resolve()) in str(info.value)
 
 
 def test_alias_to_unpriced_model_is_an_error(tmp_path: Path) -> None:
