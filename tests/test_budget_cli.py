@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from sorafilm_nb.cli import main
+from sorafilm_nb.ledger import Ledger
+from sorafilm_nb.pricing import MAX_CENTS, Cost, CostError
 
 
 @pytest.mark.parametrize("amount", ["1e400", "99999999999999999999", "1000000000.01"])
@@ -27,3 +31,107 @@ def test_the_largest_budget_is_stored_exactly(
     ledger = tmp_path / "ledger.sqlite3"
     assert main(["budget", "set", "1000000000", "--ledger", str(ledger)]) == 0
     assert "$1000000000.00" in capsys.readouterr().out.replace(",", "")
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("inf", "finite amount"),
+        ("nan", "finite amount"),
+        ("Infinity", "finite amount"),
+        ("-5", "cannot be negative"),
+        ("-5.50", "cannot be negative"),
+        ("$-5", "cannot be negative"),
+        ("", "expected an amount in dollars"),
+        ("abc", "expected an amount in dollars"),
+        ("1_000", "expected an amount in dollars"),
+        ("12,50", "cents after a point"),
+        ("1,00.5", "commas only group thousands"),
+        (",000.50", "quote an amount"),  # `budget set $1,000.50` unquoted: the shell ate "$1"
+        ("12.345", "fractions of a cent"),
+        ("1e-999999", "fractions of a cent"),  # not rounded down to a $0 budget
+    ],
+)
+def test_a_bad_amount_says_what_is_wrong_and_touches_nothing(
+    amount: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "ledger.sqlite3"
+    with pytest.raises(SystemExit) as info:
+        main(["budget", "set", amount, "--ledger", str(ledger)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert words in err and repr(amount) in err and "Traceback" not in err
+    assert not ledger.exists()  # refused before the ledger is opened
+
+
+@pytest.mark.parametrize(
+    ("amount", "cents"),
+    [
+        ("$1,000.50", 100050),
+        ("1000.50", 100050),
+        ("1,000,000", 100_000_000),
+        ("$ 50", 5000),
+        (".5", 50),
+        ("12.340", 1234),
+        ("1e3", 100_000),
+        ("0", 0),  # a hard limit of nothing: no job may be reserved
+    ],
+)
+def test_amounts_people_type_are_stored_exactly(
+    amount: str, cents: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger_path = tmp_path / "ledger.sqlite3"
+    assert main(["budget", "set", amount, "--ledger", str(ledger_path)]) == 0
+    assert "budget set:" in capsys.readouterr().out
+    with Ledger(ledger_path) as ledger:
+        budget = ledger.budget()
+        assert budget is not None and budget.limit == Cost(Decimal(cents))
+        assert ledger.remaining() == Cost(Decimal(cents))
+
+
+# -- the Python API path: the same amounts as Cost, straight to Ledger.set_budget -------------
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: Cost(Decimal("Infinity")), CostError, "Decimal('Infinity')"),
+        (lambda: Cost(Decimal("NaN")), CostError, "Decimal('NaN')"),
+        (lambda: Cost(10**400), CostError, "1.000E+400"),
+        (lambda: Cost(MAX_CENTS), CostError, "less than 1,000,000,000,000,000 cents"),
+        (lambda: Cost(Decimal("1e400")), CostError, "1E+400"),
+        (lambda: Cost(1.5), TypeError, "float"),  # type: ignore[arg-type]
+    ],
+)
+def test_an_amount_that_is_not_money_never_becomes_a_cost(
+    make: Callable[[], Cost], error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error) as info:
+        make()
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("limit", "words"),
+    [(Cost(Decimal(-500)), "must not be negative"), (Cost(Decimal("12.345")), "whole number")],
+)
+def test_the_ledger_refuses_a_budget_that_makes_no_sense(
+    limit: Cost, words: str, tmp_path: Path
+) -> None:
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        ledger.set_budget(Cost(Decimal(5000)))
+        with pytest.raises(ValueError, match=words):
+            ledger.set_budget(limit)
+        budget = ledger.budget()
+        assert budget is not None and budget.limit == Cost(Decimal(5000))  # the old one stands
+
+
+def test_the_largest_cost_is_a_budget_the_ledger_stores_and_reports(tmp_path: Path) -> None:
+    top = Cost(Decimal(MAX_CENTS - 1))
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        ledger.set_budget(top)
+        ledger.reserve(Cost(Decimal(MAX_CENTS - 2)), "a very large job", "plan-1")
+        assert ledger.remaining() == Cost(Decimal(1))
+        summary = ledger.month_summary().to_dict()
+        assert summary["limit_cents"] == MAX_CENTS - 1
+        assert summary["reserved_cents"] == MAX_CENTS - 2

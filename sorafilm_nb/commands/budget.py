@@ -1,7 +1,9 @@
 """`sorafilm budget show | set LIMIT | history | report`: the monthly budget and spend ledger.
 
 A thin face over sorafilm_nb.ledger. The limit is given in dollars as a decimal string and
-converted with Decimal, never float: "12.34" is exactly 1234 cents, "12.345" is refused.
+converted with Decimal, never float: "12.34" is exactly 1234 cents, "$1,000.50" is 100050,
+"12.345", "-5", "inf" and "12,50" are refused with a message saying why (commands.
+dollars_to_cents).
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def register(subparsers: Any) -> None:
         "limit",
         type=dollars_to_cents,
         metavar="LIMIT_DOLLARS",
-        help='the monthly limit in dollars, e.g. "50" or "12.34"',
+        help="the monthly limit in dollars, e.g. 50, 12.34 or 1,000.50 (quote a leading $: "
+        "in a shell, $50 unquoted becomes 0)",
     )
     set_.add_argument(
         "--soft",
