@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -254,6 +255,37 @@ def test_job_progress_updates_from_worker_threads() -> None:
     assert "moderation_blocked" in status and "video_3" in status and "11.0 s" in status
 
 
+def test_job_progress_messages_name_no_local_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An OSError's text names its file by absolute path; the bars' state is saved with the
+    # notebook, so the notebook's folder shows as "." and the home folder as "~".
+    home = tmp_path / "home" / "alice"
+    notebooks = home / "project" / "notebooks"
+    notebooks.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(notebooks)
+    bars = JobProgress()
+    full = f"{notebooks}/out/plan-1/shot-01.mp4"
+    bars.update(
+        ShotProgress(
+            "shot-01",
+            0,
+            "downloading",
+            100,
+            9.0,
+            "video_1",
+            f"download retry after: [Errno 28] No space left on device: '{full}'; "
+            f"cache {home}/.cache/sorafilm full; {home}2/x is not home",
+        )
+    )
+    shown = bars._rows["shot-01"].status.value + bars._repr_mimebundle_()["text/html"]
+    assert "device: &#x27;./out/plan-1/shot-01.mp4&#x27;" in shown
+    assert "cache ~/.cache/sorafilm full" in shown
+    assert f"{home}2/x is not home" in shown  # only whole folder names are shortened
+    assert full not in shown and f"{home}/" not in shown
+
+
 def test_job_progress_adds_rows_for_unknown_shots() -> None:
     bars = JobProgress()
     bars.update(ShotProgress("shot-07", 6, "queued", 0, 0.2, None))
@@ -273,8 +305,7 @@ def film_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> None:
     player = VideoPlayer(Film.load(film_dir), base_dir=film_dir.parent.parent)
-    assert player.src_path == "out/film1/film.mp4"
-    assert player.abs_path == (film_dir / "film.mp4").resolve().as_posix()
+    assert player.src_path == "out/film1/film.mp4" and player.note == ""
     state = json.dumps(player.get_state())
     mp4 = (film_dir / "film.mp4").read_bytes()
     assert len(state) < 100_000
@@ -288,22 +319,61 @@ def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> No
     assert "export default" in player._esm and ".sorafilm-shot" in player._css
 
 
-def test_player_gives_the_path_in_the_servers_form_first(
+def _no_local_folder(text: str, *folders: Path) -> list[str]:
+    forms = {str(f) for f in folders} | {str(f.resolve()) for f in folders}
+    return sorted(f for f in forms if f in text)
+
+
+def test_player_state_names_no_local_folder(
     film_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The server was started on a symlinked folder: its serverRoot keeps the link, while
-    # the kernel's getcwd() is resolved. JPY_SESSION_NAME carries the server's form.
-    notebook_dir = film_dir.parent.parent
-    link = tmp_path / "link"
-    link.symlink_to(notebook_dir, target_is_directory=True)
+    # The notebook's folder is reached through a symlink (as a server started on a linked
+    # folder sees it) and lies in the user's home: the saved state names neither.
+    home = tmp_path / "home" / "alice"
+    home.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    link = home / "project"
+    link.symlink_to(film_dir.parent.parent, target_is_directory=True)
     monkeypatch.chdir(link)
-    monkeypatch.setenv("JPY_SESSION_NAME", str(link / "tour.ipynb"))
-    player = VideoPlayer(film_dir)
-    assert player.abs_paths == [
-        (link / "out" / "film1" / "film.mp4").as_posix(),
-        (film_dir / "film.mp4").resolve().as_posix(),
-    ]
-    assert player.abs_path == player.abs_paths[0] and player.src_path == "out/film1/film.mp4"
+    player = VideoPlayer(Film.load(link / "out" / "film1"))
+    assert player.src_path == "out/film1/film.mp4"
+    saved = json.dumps(player.get_state()) + player.static_html() + repr(player)
+    assert _no_local_folder(saved, home, film_dir, tmp_path) == []
+    assert "abs_path" not in saved and "/" + "tmp/" not in saved
+
+
+def test_player_links_a_film_in_a_sibling_folder_of_the_notebooks(
+    film_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home" / "alice"
+    monkeypatch.setenv("HOME", str(home))
+    shutil.copytree(film_dir, home / "project" / "films" / "film1")
+    notebooks = home / "project" / "notebooks"
+    notebooks.mkdir()
+    player = VideoPlayer(home / "project" / "films" / "film1", base_dir=notebooks)
+    assert player.src_path == "../films/film1/film.mp4" and player.note == ""
+    assert (notebooks / player.src_path).is_file()
+
+
+def test_player_does_not_link_a_film_only_an_absolute_path_can_name(
+    film_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home" / "alice"
+    monkeypatch.setenv("HOME", str(home))
+    films = home / "films" / "film1"
+    shutil.copytree(film_dir, films)
+    # "../../../home/alice/films/..." from a notebook outside the home would name the user;
+    # from a folder whose only common ancestor with the film is "/", the whole path.
+    for notebooks in (tmp_path / "srv" / "notebooks", Path("/usr/share")):
+        player = VideoPlayer(films, base_dir=notebooks)
+        assert player.src_path == "" and "outside this notebook's folder" in player.note
+        saved = json.dumps(player.get_state()) + player.static_html()
+        assert _no_local_folder(saved, home, tmp_path) == [] and "alice" not in saved
+        static = player.static_html()
+        assert "data-sorafilm-film" not in static and " src=" not in static  # share() skips it
+        assert "poster='data:image/jpeg;base64," in static and "outside this" in static
+    url = VideoPlayer(films, base_dir=Path("/usr/share"), src_url="https://example.test/f.mp4")
+    assert url.note == "" and "src='https://example.test/f.mp4'" in url.static_html()
 
 
 def test_player_lists_shots_with_start_prompt_and_cost(film_dir: Path) -> None:

@@ -1,11 +1,14 @@
 // sorafilm-nb video player: the anywidget front end of sorafilm_nb.ui.VideoPlayer.
 //
 // The film is played BY REFERENCE: the model holds a path, never the mp4's bytes, so a saved
-// notebook stays small. In JupyterLab a widget's relative URL would resolve against the page
-// (/lab/tree/...), not the notebook's folder, so the file's URL is built from the server's
-// page config: {baseUrl}files/{path below serverRoot}. Elsewhere (an exported HTML page next
-// to the film) the path relative to the notebook is used as is. The poster is a small data
-// URI, so a reader without the file still sees the film's first frame.
+// notebook stays small. The model is saved into the .ipynb and notebooks are shared, so that
+// path is relative to the notebook's folder, never a local absolute path. In JupyterLab (and
+// Notebook 7) a relative URL would resolve against the page (/lab/tree/...), not the
+// notebook's folder, so the file's URL is built from the notebook's own path, which the
+// widget manager's document context knows (with or without a kernel, e.g. a shared notebook
+// reopened from its saved widget state): {baseUrl}files/{notebook's folder}/{src_path}.
+// Elsewhere (an exported HTML page next to the film) the relative path is used as is. The
+// poster is a small data URI, so a reader without the file still sees the film's first frame.
 
 function pageConfig() {
   const node = document.getElementById("jupyter-config-data");
@@ -21,20 +24,47 @@ function encodePath(path) {
   return path.split("/").map((part) => encodeURIComponent(part)).join("/");
 }
 
-export function resolveSrc(model) {
-  const explicit = model.get("src_url");
-  if (explicit) return explicit;
-  const candidates = (model.get("abs_paths") || []).concat([model.get("abs_path") || ""]);
-  const rel = model.get("src_path") || "";
-  const cfg = pageConfig();
-  const root = cfg ? String(cfg.serverRoot || "").replace(/\\/g, "/").replace(/\/+$/, "") : "";
-  for (const abs of candidates) {
-    if (root && abs && abs.startsWith(root + "/")) {
-      const base = String(cfg.baseUrl || "/").replace(/\/?$/, "/");
-      return base + "files/" + encodePath(abs.slice(root.length + 1));
+// The notebook's path below the server's root ("notebooks/01_quickstart.ipynb"), from
+// JupyterLab's widget manager; "" where the manager has no document context.
+export function notebookPath(model) {
+  const manager = model && model.widget_manager;
+  const context = manager && manager.context;
+  if (!context) return "";
+  const path = typeof context.localPath === "string" ? context.localPath : context.path;
+  return typeof path === "string" ? path : "";
+}
+
+// dir + "/" + rel with "." and ".." applied; null if it climbs above the server's root.
+export function joinPath(dir, rel) {
+  const parts = [];
+  for (const part of (dir ? dir + "/" : "").concat(rel).split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (!parts.length) return null;
+      parts.pop();
+    } else {
+      parts.push(part);
     }
   }
-  return rel ? encodePath(rel) : "";
+  return parts.join("/");
+}
+
+export function resolveSrc(model, where) {
+  const explicit = model.get("src_url");
+  if (explicit) return explicit;
+  const rel = model.get("src_path") || "";
+  if (!rel) return "";
+  const cfg = pageConfig();
+  const nbPath = where === undefined ? notebookPath(model) : where;
+  if (cfg && nbPath) {
+    const dir = nbPath.split("/").slice(0, -1).join("/");
+    const path = joinPath(dir, rel);
+    if (path) {
+      const base = String(cfg.baseUrl || "/").replace(/\/?$/, "/");
+      return base + "files/" + encodePath(path);
+    }
+  }
+  return encodePath(rel);
 }
 
 function clock(seconds) {
@@ -113,6 +143,8 @@ function render({ model, el: root }) {
       video.src = src;
     } else {
       video.removeAttribute("src");
+      root.classList.add("sorafilm-player-missing");
+      note.textContent = model.get("note") || "No film to play: showing its poster frame.";
     }
     video.dataset.src = src;
   }
@@ -137,13 +169,13 @@ function render({ model, el: root }) {
     if (index >= 0) seek(index);
   };
   model.on("change:shots change:title", drawShots);
-  model.on("change:poster change:src_path change:abs_path change:abs_paths change:src_url", drawVideo);
+  model.on("change:poster change:src_path change:src_url change:note", drawVideo);
   model.on("change:seek_shot", onSeek);
   drawShots();
   drawVideo();
   return () => {
     model.off("change:shots change:title", drawShots);
-    model.off("change:poster change:src_path change:abs_path change:abs_paths change:src_url", drawVideo);
+    model.off("change:poster change:src_path change:src_url change:note", drawVideo);
     model.off("change:seek_shot", onSeek);
     video.removeAttribute("src");
     video.load();

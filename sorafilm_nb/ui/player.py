@@ -6,6 +6,13 @@ holds only a path (the browser fetches the file from Jupyter's file server) and 
 poster frame as a data URI (a few tens of kB), so a saved notebook stays small and a reader
 without the film still sees its first picture. The front end (ES module + CSS) lives in the
 top-level widgets/ folder and ships in the wheel as sorafilm_nb/_widgets.
+
+The widget's state is saved into the .ipynb, and notebooks are shared, so it holds no local
+absolute path: only the film's path relative to the notebook's folder, which is also what
+lets a reader who gets the notebook with its out/ folder play the film. The front end turns
+it into a URL itself, from the notebook's own path that JupyterLab's widget manager knows.
+A film that no relative path can name without spelling out the author's folders (outside
+the notebook's tree, up to the filesystem root or into the home folder) is not linked.
 """
 
 from __future__ import annotations
@@ -71,32 +78,57 @@ def shot_rows(film: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def server_paths(video: Path) -> list[str]:
-    """Absolute forms of ``video`` for matching against JupyterLab's ``serverRoot``.
+NOT_LINKED = (
+    "The film is not linked: it lies outside this notebook's folder, and a saved notebook "
+    "must not hold the author's local paths. Keep films under the notebook's folder "
+    "(e.g. out/) to play them here."
+)
 
-    The server knows its root as the user typed it (symlinks kept); the kernel's getcwd() is
-    resolved. Jupyter tells the kernel the notebook's path in the server's form
-    (JPY_SESSION_NAME), so the film's path is given in that form first, then resolved.
+
+def notebook_relative(video: str | os.PathLike[str], base: str | os.PathLike[str]) -> str:
+    """``video``'s path relative to ``base`` (POSIX), or "" if that would leak local folders.
+
+    The path as written is tried first (os.path.abspath, no symlink resolving: an out/ that
+    links elsewhere is still out/ to Jupyter's file server), then the resolved one. A relative
+    path is refused when it only looks relative: one that climbs to the filesystem root
+    ("../../../home/alice/films/x.mp4" is the absolute path in disguise), or that descends
+    into the user's home folder from above it (it would name the user).
     """
-    real = video.resolve()
-    forms = []
-    session = os.environ.get("JPY_SESSION_NAME", "")
-    if session and os.path.isabs(session):
-        server_cwd = Path(session).parent
-        here = Path.cwd().resolve()
-        if server_cwd.resolve() == here:
-            rel = os.path.relpath(real, here)
-            forms.append(Path(os.path.normpath(server_cwd / rel)).as_posix())
-    forms.append(real.as_posix())
-    return list(dict.fromkeys(forms))
+    start = Path(os.path.abspath(base))
+    climbing = []
+    for target, origin in (
+        (Path(os.path.abspath(video)), start),
+        (Path(video).resolve(), start.resolve()),
+    ):
+        try:
+            rel = Path(os.path.relpath(target, origin))
+        except ValueError:  # another drive (Windows): no relative path at all
+            continue
+        if rel.parts[:1] != ("..",):
+            return rel.as_posix()  # below the notebook's folder
+        if not _spells_local_folders(target, origin):
+            climbing.append(rel.as_posix())  # ../out/film.mp4 from notebooks/ is fine
+    return climbing[0] if climbing else ""
 
 
-def _posix_rel(path: Path, base: Path) -> str:
-    return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+def _spells_local_folders(target: Path, origin: Path) -> bool:
+    """Whether the relative path from ``origin`` to ``target`` names folders it should not."""
+    try:
+        common = Path(os.path.commonpath([target, origin]))
+    except ValueError:
+        return True
+    if common == Path(common.anchor):
+        return True  # from the root down: every folder of the absolute path, in order
+    for home in {Path(os.path.abspath(Path.home())), Path.home().resolve()}:
+        inside_home = target == home or home in target.parents
+        if inside_home and common in home.parents:
+            return True  # down through /home/<user>
+    return False
 
 
 class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
-    """The film with its shot list; state holds paths and a poster, never the video bytes.
+    """The film with its shot list; state holds a relative path and a poster, never the video
+    bytes and never a local absolute path (the state is saved into the shared notebook).
 
     ``VideoPlayer(film)`` takes a Film (from Studio.run or Film.load) or a film folder.
     ``base_dir`` is the notebook's folder (default: the kernel's working directory, which
@@ -106,10 +138,10 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
     _esm = widgets_dir() / "player.js"
     _css = widgets_dir() / "player.css"
 
+    # Everything synced is saved into the .ipynb: no local absolute path here, ever.
     src_path = traitlets.Unicode("").tag(sync=True)  # relative to the notebook's folder
-    abs_path = traitlets.Unicode("").tag(sync=True)  # for JupyterLab's files/ URL
-    abs_paths = traitlets.List(traitlets.Unicode()).tag(sync=True)  # all forms, best first
-    src_url = traitlets.Unicode("").tag(sync=True)  # an explicit URL overrides both
+    src_url = traitlets.Unicode("").tag(sync=True)  # an explicit URL overrides it
+    note = traitlets.Unicode("").tag(sync=True)  # why there is no src_path, if there is none
     poster = traitlets.Unicode("").tag(sync=True)  # data:image/jpeg;base64,...
     title = traitlets.Unicode("").tag(sync=True)
     shots = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -129,19 +161,22 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
                 f"no film to play in {film.out_dir}: not every shot succeeded ({film.summary()})"
             )
         video = Path(film.film)
+        # Film.film is resolved; the folder as the caller named it keeps symlinks, as the
+        # notebook's server sees them.
+        named = Path(film.out_dir) / video.name
         base = Path(base_dir) if base_dir is not None else Path.cwd()
+        src_path = notebook_relative(named if named.is_file() else video, base)
         rows = shot_rows(film)
         at = min(rows[0]["seconds"] / 2, 2.0) if rows else 1.0
         super().__init__(
-            src_path=_posix_rel(video, base),
-            abs_path=server_paths(video)[0],
-            abs_paths=server_paths(video),
+            src_path=src_path,
             src_url=src_url,
+            note="" if src_path or src_url else NOT_LINKED,
             poster=poster_data_uri(video, at=at),
             title=title if title is not None else _film_title(film),
             shots=rows,
         )
-        self.film = film
+        self.film = film  # in the kernel only: never synced, never saved
         self.add_class("sorafilm-player")
 
     def __repr__(self) -> str:
@@ -163,6 +198,7 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
             poster=self.poster,
             title=self.title,
             shots=self.shots,
+            note=self.note,
         )
 
     def _repr_html_(self) -> str:
@@ -181,8 +217,15 @@ def _film_title(film: Any) -> str:
     return f"{len(film.shots)} shots · {seconds} s · billed {film.billed}"
 
 
-def static_player_html(*, src: str, poster: str, title: str, shots: list[dict[str, Any]]) -> str:
-    """The player as plain HTML (poster embedded, video by reference, prompts and costs)."""
+def static_player_html(
+    *, src: str, poster: str, title: str, shots: list[dict[str, Any]], note: str = ""
+) -> str:
+    """The player as plain HTML (poster embedded, video by reference, prompts and costs).
+
+    Without a src (a film the notebook must not link) there is no src and no
+    data-sorafilm-film attribute, only the poster and the note: share() reads that attribute
+    to find the film's folder, and an empty one would point it at the notebook's.
+    """
     esc = html.escape
     items = "".join(
         f"<li><b>{esc(_clock(s['start']))}</b> {esc(s['title'])} "
@@ -192,11 +235,14 @@ def static_player_html(*, src: str, poster: str, title: str, shots: list[dict[st
         f"{esc(s['prompt'])}</pre></details></li>"
         for s in shots
     )
+    film_attr = f" data-sorafilm-film='{esc(src)}'" if src else ""
+    src_attr = f" src='{esc(src)}'" if src else ""
+    note_html = f"<div><small>{esc(note)}</small></div>" if note else ""
     return (
-        f"<div class='sorafilm-player-static' data-sorafilm-film='{esc(src)}'>"
+        f"<div class='sorafilm-player-static'{film_attr}>"
         f"<div><b>{esc(title)}</b></div>"
         f"<video controls preload='none' style='max-width:640px;width:100%' "
-        f"poster='{esc(poster)}' src='{esc(src)}'></video>"
+        f"poster='{esc(poster)}'{src_attr}></video>{note_html}"
         f"<ol style='list-style:none;padding-left:0'>{items}</ol></div>"
     )
 

@@ -4,11 +4,17 @@ The studio polls its jobs from worker threads and calls ``on_progress`` from the
 cell that started the run is still executing. ipykernel sends comm messages from any thread,
 so the bars move during the run; a lock keeps the rows and the summary consistent when two
 workers report at once. The widget is itself callable, so it can be passed as the callback.
+
+A shot's message can carry an error's text, and an OSError names its file by absolute path;
+the bars' state and HTML are saved into the notebook, which gets shared, so the notebook's
+folder is written "." and the user's home "~" before a message is shown.
 """
 
 from __future__ import annotations
 
 import html
+import os
+import re
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +31,36 @@ FAILED = frozenset({"failed", "refused", "rejected", "expired", "lost", "cancell
 # Not failed, but not moving either: the studio is waiting (429) or gave up polling for now
 # (resume() picks it up).
 STALLED = frozenset({"rate_limited", "timeout", "unknown"})
+
+
+def local_folders() -> list[tuple[str, str]]:
+    """(folder, what to write instead), longest first: the kernel's working directory (the
+    notebook's folder) becomes ".", the home folder "~". Both as written and resolved; the
+    filesystem root itself is never rewritten."""
+    pairs: dict[str, str] = {}
+    for folder, short in (
+        (os.path.expanduser("~"), "~"),
+        (os.path.realpath(os.path.expanduser("~")), "~"),
+        (os.getcwd(), "."),
+        (os.path.realpath(os.getcwd()), "."),
+    ):
+        folder = folder.rstrip("/\\")
+        if folder and os.path.isabs(folder) and os.path.dirname(folder) != folder:
+            pairs[folder] = short
+    return sorted(pairs.items(), key=lambda pair: -len(pair[0]))
+
+
+def without_local_folders(text: str) -> str:
+    """``text`` with the notebook's folder and the home folder written short (see above).
+
+    Only whole path components match: /home/al is not rewritten inside /home/alice/x.
+    """
+    for folder, short in local_folders():
+        # a sentence's full stop may follow a path; ".d" or "2" would make another folder
+        pattern = re.compile(r"(?<![\w.-])" + re.escape(folder) + r"(?:([/\\])|(?![\w-]|\.[\w-]))")
+
+        text = pattern.sub(lambda m, short=short: short + (m.group(1) or ""), text)
+    return text
 
 
 def _bar_style(status: str) -> str:
@@ -93,7 +129,7 @@ class JobProgress(w.VBox):  # type: ignore[misc]
         progress = getattr(event, "progress", None)
         elapsed = getattr(event, "elapsed_s", None)
         job_id = getattr(event, "job_id", None)
-        message = getattr(event, "message", "") or ""
+        message = without_local_folders(str(getattr(event, "message", "") or ""))
         with self._lock:
             row = self._row(shot_id)
             if progress is not None:
