@@ -471,10 +471,22 @@ class Ledger:
 
     @classmethod
     def for_backend(cls, backend: Any, **kwargs: Any) -> Ledger:
-        """The default ledger for jobs on backend: the sandbox for the embedded simulator (or
-        for None, which means "start one"), else the real ledger. The one place this rule
-        lives: the studio, the notebook app and the CLI all ask here."""
-        simulated = backend is None or getattr(backend, "name", "") == "simulator"
+        """The default ledger for jobs on backend: the sandbox for a simulator (or for None,
+        which means "start one"), else the real ledger. The one place this rule lives: the
+        studio, the notebook app and the CLI all ask here.
+
+        A backend that can tell (``is_simulator()``, as OpenAIBackend can, from the header
+        the simulator sends) is asked, so ``sorafilm simulate`` reached through a base URL
+        books in the sandbox too; its name is not trusted then, since a name can be given
+        to a backend on the real API. It answers before the first job is created, because
+        the ledger is chosen first. Only a backend that cannot tell is judged by its name.
+        """
+        if backend is None:
+            simulated = True
+        elif callable(probe := getattr(backend, "is_simulator", None)):
+            simulated = bool(probe())
+        else:
+            simulated = getattr(backend, "name", "") == "simulator"
         return cls(default_path(simulator=simulated), **kwargs)
 
     # -- opening -----------------------------------------------------------------------------

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 from studio_child import make_plan
 
-from sorafilm_nb.backends.openai_api import OpenAIBackend
+from sorafilm_nb.backends._sim_handler import Handler
+from sorafilm_nb.backends.openai_api import OpenAIBackend, SimulatorMismatch, _is_loopback
 from sorafilm_nb.cli import main
 from sorafilm_nb.ledger import Ledger, default_path
 from sorafilm_nb.studio import Studio
@@ -37,10 +43,103 @@ def test_a_studio_on_the_simulator_books_in_the_sandbox(simulator, tmp_path: Pat
         assert sandbox.spent().whole_cents == 80  # 2 × 4 s × 10 ¢/s, priced like real jobs
 
 
-def test_a_studio_on_another_backend_uses_the_real_ledger(simulator) -> None:
+def test_a_base_url_at_the_simulator_books_in_the_sandbox(simulator, tmp_path: Path) -> None:
+    """`sorafilm simulate` reached through a base URL (a gateway test, say) is still the
+    simulator: its header says so, and the ledger is chosen from it before the first job."""
     backend = OpenAIBackend(api_key=simulator.api_key, base_url=simulator.base_url, name="remote")
     with Studio(backend) as studio:
-        assert studio.ledger.path == default_path()
+        assert studio.ledger.path == default_path(simulator=True)
+        assert dict(simulator.calls) == {"list": 1}  # one free probe, before any create
+        film = studio.run(make_plan(1, tag="gateway"), tmp_path / "film")
+    assert film.film is not None
+    assert not default_path().exists(), "simulated spend must not reach the real ledger"
+    assert simulator.calls["list"] == 1  # asked once, remembered
+
+
+class _NotTheSimulator(BaseHTTPRequestHandler):
+    """A local server that answers like the API but never says it is the simulator: a
+    gateway on 127.0.0.1 in front of the real API looks like this."""
+
+    def do_GET(self) -> None:
+        body = json.dumps(
+            {"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False}
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_gateway() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotTheSimulator)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_local_server_that_does_not_say_so_is_real(local_gateway: str) -> None:
+    for name in ("remote", "simulator"):  # a name is not evidence
+        backend = OpenAIBackend(api_key="sk-test", base_url=local_gateway, name=name)
+        assert not backend.is_simulator()
+        assert Ledger.for_backend(backend).path == default_path()
+
+
+def test_a_remote_url_is_real_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The simulator only binds 127.0.0.1: any other host is real, whatever it would say,
+    and no request is made to find out (192.0.2.1 is TEST-NET: a request would hang)."""
+    backend = OpenAIBackend(api_key="sk-test", base_url="http://192.0.2.1:9/v1", name="simulator")
+    started = time.monotonic()
+    assert Ledger.for_backend(backend).path == default_path()
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_server_that_stops_saying_so_starts_no_more_jobs(
+    simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Believed to be the simulator (sandbox ledger), then an answer without the header:
+    the job that answer started is named in the error, and no further job is sent."""
+    backend = OpenAIBackend(api_key=simulator.api_key, base_url=simulator.base_url, name="remote")
+    assert Ledger.for_backend(backend).path == default_path(simulator=True)
+    shot = {"prompt": "a kettle", "model": "sora-2", "seconds": 4, "size": "1280x720"}
+    backend.create(**shot)  # type: ignore[arg-type]
+    monkeypatch.setattr(Handler, "send_response", BaseHTTPRequestHandler.send_response)
+    with pytest.raises(SimulatorMismatch) as info:
+        backend.create(**shot)  # type: ignore[arg-type]
+    second = simulator.jobs()[-1]["id"]
+    assert f"job {second} " in str(info.value) and "sandbox" in str(info.value)
+    with pytest.raises(SimulatorMismatch, match="nothing was sent"):
+        backend.create(**shot)  # type: ignore[arg-type]
+    assert simulator.calls["create"] == 2 and len(simulator.jobs()) == 2
+    assert not backend.is_simulator()
+    assert Ledger.for_backend(backend).path == default_path()
+
+
+def test_loopback_means_this_machine_only() -> None:
+    for url in (
+        "http://127.0.0.1:8/v1",
+        "http://127.9.9.9/v1",
+        "http://[::1]:8/v1",
+        "http://LOCALHOST:8/v1",
+    ):
+        assert _is_loopback(url), url
+    for url in (
+        "https://api.openai.com/v1",
+        "http://10.0.0.1/v1",
+        "http://localhost.evil/v1",
+        "http://127.0.0.1.nip.io/v1",
+        "http://[::2]/v1",
+        "not a url",
+    ):
+        assert not _is_loopback(url), url
 
 
 def test_cli_film_without_real_leaves_the_real_ledger_alone(

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 
+from sorafilm_nb.backends._sim_state import SIMULATOR_HEADER
 from sorafilm_nb.backends.simulator import Fault, Simulator
 from sorafilm_nb.render import probe
 
@@ -400,6 +401,29 @@ def test_methods_outside_the_api_get_the_api_error_body(simulator: Simulator) ->
         reply = call(simulator, method, "/videos", body={"prompt": "x"})
         assert reply.status == 404 and reply.json()["error"]["code"] == "unknown_url"
     assert call(simulator, "GET", "/models").status == 404
+
+
+def test_every_answer_says_it_is_the_simulator(simulator: Simulator) -> None:
+    """The header lets a client reached through a base URL book simulated spend in the
+    sandbox; it must be on every answer (a missing one reads as "a real API answered"),
+    while the bodies stay exactly the spec's (call() validates them)."""
+    made = create(simulator)
+    wait_done(simulator, made["id"])
+    simulator.inject(rate_limit=Fault(count=1, ops=frozenset({"list"})))
+    replies = [
+        call(simulator, "GET", "/videos"),  # 429
+        call(simulator, "GET", "/videos?limit=1"),
+        call(simulator, "GET", f"/videos/{made['id']}"),
+        call(simulator, "GET", f"/videos/{made['id']}/content?variant=thumbnail"),
+        call(simulator, "GET", "/videos/video_0123456789abcdef"),  # 404
+        call(simulator, "GET", "/videos", key=None),  # 401
+        call(simulator, "PUT", "/videos", body={}),  # outside the API
+        call(simulator, "HEAD", "/videos", validate=False),  # http.server's own 501
+    ]
+    assert [r.status for r in replies] == [429, 200, 200, 200, 404, 401, 404, 501]
+    assert all(r.headers.get(SIMULATOR_HEADER) == "1" for r in replies), [
+        r.status for r in replies if SIMULATOR_HEADER not in r.headers
+    ]
 
 
 def test_busy_port_is_an_oserror_and_nothing_is_left_running(simulator: Simulator) -> None:

@@ -1,7 +1,8 @@
 """The simulator's HTTP layer: routing, bodies (JSON and multipart), faults, responses.
 
 The handler never logs headers or bodies, so the bearer key cannot end up in a log, and no
-response ever repeats it.
+response ever repeats it. Every response, errors included, says it comes from the simulator
+(``x-sorafilm-simulator: 1``; see ``_sim_state.SIMULATOR_HEADER``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ._sim_state import CREATE_OPS, ApiError
+from ._sim_state import CREATE_OPS, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, ApiError
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -65,6 +66,13 @@ class Handler(BaseHTTPRequestHandler):
     @property
     def sim(self) -> Simulator:
         return self.server.simulator  # type: ignore[attr-defined,no-any-return]
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Every status line, this module's and the base class's ``send_error`` alike, is
+        followed by the header that says "simulated": a client cannot get an answer from
+        the simulator without being told so."""
+        super().send_response(code, message)
+        self.send_header(SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE)
 
     def log_message(self, format: str, *args: Any) -> None:
         # the request line only (method and path); headers, which hold the key, never

@@ -26,6 +26,13 @@ MAX_EXTENSIONS = 6
 MAX_PROMPT = 32000
 CREATE_OPS = frozenset({"create", "remix", "extend", "edit"})  # the calls that start a job
 JOB_ID = re.compile(r"video_[A-Za-z0-9]{8,64}")
+#: Every simulator response carries this header (value ``SIMULATOR_HEADER_VALUE``), so a
+#: client pointed at ``sorafilm simulate`` through ``--base-url`` can tell its jobs are
+#: simulated and book them in the sandbox ledger. A header, not a body field: the bodies must
+#: stay exactly the API's (validated against OpenAI's spec), and headers the spec does not
+#: declare are allowed. OpenAIBackend decides how far to trust it (see openai_api.py).
+SIMULATOR_HEADER = "x-sorafilm-simulator"
+SIMULATOR_HEADER_VALUE = "1"
 
 
 class ApiError(Exception):

@@ -18,11 +18,25 @@ Why it looks like this:
 - ``extend``/``edit`` by reference are sent as JSON to ``/videos/extensions`` and
   ``/videos/edits``: openai 3.57's ``videos.extend(video={"id": ...})`` fails in the SDK
   itself (it expects a file at ``video``), and the spec allows a JSON body.
+- Simulated or real (``is_simulator()``, which ``Ledger.for_backend`` asks): simulated spend
+  belongs in the sandbox ledger, real spend in the real one. The simulator marks every
+  response with ``x-sorafilm-simulator: 1``, and an ``httpx`` response hook reads it from
+  every answer this backend gets. The two mistakes are not equally bad: fake spend in the
+  real ledger only eats budget, real spend in the sandbox is money nobody sees. So the header
+  is believed only (1) from a loopback ``base_url`` (the simulator binds 127.0.0.1 and
+  nothing else; for any other host no request is made and the answer is "real"), (2) when
+  the *first* answer from the server carried it (a server that once answered without it is
+  never believed later), and (3) for as long as every answer carries it: one answer without
+  it (a gateway that also routes to a real API) and the backend refuses to start further
+  jobs, and the job-creating call that saw it raises ``SimulatorMismatch`` naming the job.
+  The ledger is chosen before the first job, so ``is_simulator()`` asks with one free read
+  (``list(limit=1)``) when no answer has been seen yet; a failed probe means "real".
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import re
@@ -32,7 +46,9 @@ import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
+from ._sim_state import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from .base import (
     AuthError,
     BackendError,
@@ -49,7 +65,7 @@ from .base import (
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-__all__ = ["OpenAIBackend", "raise_for_job"]
+__all__ = ["OpenAIBackend", "SimulatorMismatch", "raise_for_job"]
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +161,27 @@ def _header_float(headers: Any, name: str) -> float | None:
         return None
 
 
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine (127.0.0.0/8, ::1 or "localhost"), the only place
+    a sorafilm simulator can be reached: it never binds another address."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SimulatorMismatch(BackendError):
+    """A server believed to be the simulator answered without saying so.
+
+    Its jobs are booked in the sandbox ledger, so from then on a job it starts might be real
+    and billed yet unbooked: the backend starts no more jobs, and says which job, if any, was
+    started by the call that found out.
+    """
+
+
 def _is_transport_error(exc: BaseException) -> bool:
     """An httpx/httpcore error raised while streaming a body (the SDK does not wrap those)."""
     return type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "httpcore2")
@@ -192,10 +229,18 @@ class OpenAIBackend:
             base_url=self.base_url,
             max_retries=max_retries,
             timeout=openai.Timeout(timeout, connect=10.0),
+            # the SDK's own defaults (limits, redirects), plus a look at every answer
+            http_client=openai.DefaultHttpxClient(event_hooks={"response": [self._observe]}),
         )
         self.base_url = str(self._client.base_url).rstrip("/")
         self._creator = self._client.with_options(max_retries=0)
+        self._timeout = timeout
         self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
+        # "unknown" until the server first answers; "other" for good for a non-loopback URL
+        self._server: Literal["unknown", "simulator", "other", "mixed"] = (
+            "unknown" if _is_loopback(self.base_url) else "other"
+        )
+        self._server_lock = threading.Lock()
         self.create_attempts = max(1, create_attempts)
         self.lookup_window = lookup_window
         self._known: set[str] = set()  # ids this backend created or adopted
@@ -203,9 +248,68 @@ class OpenAIBackend:
 
     @classmethod
     def for_simulator(cls, sim: Simulator, **kwargs: Any) -> OpenAIBackend:
-        """A backend pointed at a running simulator (with its key and URL)."""
+        """A backend pointed at a running simulator (with its key and URL).
+
+        Known to be simulated without a probe (this process holds the simulator that bound
+        the port); its answers are still checked like any other's.
+        """
         kwargs.setdefault("name", "simulator")
-        return cls(api_key=sim.api_key, base_url=sim.base_url, **kwargs)
+        backend = cls(api_key=sim.api_key, base_url=sim.base_url, **kwargs)
+        with backend._server_lock:
+            if backend._server == "unknown":  # loopback, and nothing contradicted it yet
+                backend._server = "simulator"
+        return backend
+
+    # ------------------------------------------------------------ simulated or real
+
+    def _observe(self, response: Any) -> None:
+        """httpx response hook: classify the server from its first answer, then hold every
+        later answer to it (see the module docstring for why it is this strict)."""
+        says_sim = response.headers.get(SIMULATOR_HEADER) == SIMULATOR_HEADER_VALUE
+        with self._server_lock:
+            if self._server == "unknown":
+                self._server = "simulator" if says_sim else "other"
+            elif self._server == "simulator" and not says_sim:
+                self._server = "mixed"
+                log.error(
+                    "%s answered without %s after answering as the sorafilm simulator; "
+                    "no more jobs are started through this backend",
+                    self.base_url,
+                    SIMULATOR_HEADER,
+                )
+
+    def is_simulator(self) -> bool:
+        """Whether this backend's jobs are simulated (so they belong in the sandbox ledger).
+
+        True only for a loopback server whose every answer so far, the first included, said
+        it is the sorafilm simulator. Before any answer it asks once, with ``list(limit=1)``
+        (free, no retries); if that gets no answer at all, the answer is False: booking fake
+        spend in the real ledger is the safe mistake.
+        """
+        if self._server == "unknown":
+            try:
+                with _quiet():
+                    self._client.with_options(
+                        max_retries=0, timeout=min(self._timeout, 10.0)
+                    ).videos.list(limit=1)
+            except self._openai.APIError as exc:  # an error answer still says who answered
+                log.debug("simulator probe of %s: %s", self.base_url, type(exc).__name__)
+        return self._server == "simulator"
+
+    def _refuse_if_mixed(self, what: str, job_id: str | None = None) -> None:
+        if self._server != "mixed":
+            return
+        started = (
+            f"job {job_id} was started by a server that no longer says it is the simulator: "
+            "it may be real and billed, yet it is booked in the sandbox ledger; "
+            if job_id
+            else "nothing was sent: "
+        )
+        raise SimulatorMismatch(
+            f"{what}: {started}{self.base_url} first answered as the sorafilm simulator and "
+            f"later without its {SIMULATOR_HEADER} header (a gateway mixing the simulator "
+            "and a real API?). Check the server; use a new backend for it."
+        )
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(name={self.name!r}, base_url={self.base_url!r})"
@@ -287,6 +391,7 @@ class OpenAIBackend:
         sent again (up to ``create_attempts`` sends in all), or the failure is raised.
         """
         openai = self._openai
+        self._refuse_if_mixed(what)
         last: BackendError | None = None
         for attempt in range(1, self.create_attempts + 1):
             started = time.time()
@@ -294,6 +399,7 @@ class OpenAIBackend:
                 with _quiet():
                     job = _job(send())
                 self._remember(job.id)
+                self._refuse_if_mixed(what, job.id)
                 return job
             except (openai.APIConnectionError, openai.InternalServerError) as exc:
                 last = self._map(exc, what)
@@ -315,6 +421,7 @@ class OpenAIBackend:
                 ) from None
             if found is not None:
                 log.info("%s: adopted %s, created before the response was lost", what, found.id)
+                self._refuse_if_mixed(what, found.id)
                 return found
             if attempt < self.create_attempts:
                 log.info("%s: no job was created; sending again (attempt %d)", what, attempt + 1)

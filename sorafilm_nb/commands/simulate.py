@@ -2,6 +2,10 @@
 
 Point any client at it: ``OPENAI_BASE_URL=http://127.0.0.1:PORT/v1`` and any non-empty
 ``OPENAI_API_KEY`` (or the one given with ``--key``). Ctrl-C stops it.
+
+Every response carries ``x-sorafilm-simulator: 1`` (the bodies stay exactly the API's), so
+sorafilm's own OpenAIBackend, pointed here by URL, knows its jobs are simulated and
+``Ledger.for_backend`` books them in the sandbox ledger, not against the real budget.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ def register(subparsers: Any) -> None:
         help="run the offline Videos API simulator (the real SDK talks to it)",
         description="Serve the Videos API on 127.0.0.1 until Ctrl-C: /v1/videos with the "
         "API's JSON shapes, bearer auth, error bodies, pagination and the poll hint. "
-        "Completed jobs serve a real H.264 animatic of the requested length and aspect.",
+        "Completed jobs serve a real H.264 animatic of the requested length and aspect. "
+        "Every response carries the header x-sorafilm-simulator: 1, by which sorafilm "
+        "tells simulated jobs (sandbox ledger) from real ones.",
     )
     parser.add_argument(
         "--port",
