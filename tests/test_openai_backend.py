@@ -344,6 +344,50 @@ def test_slow_download_completes(
     assert abs(probe(out).duration - 4.0) < 0.05
 
 
+def test_a_dripping_download_stops_at_the_deadline(tmp_path: Path) -> None:
+    """Each read is quick (a 16 KiB chunk every 0.5 s, far inside the 10 s per-read timeout),
+    but the whole would take about 3 s: the total deadline ends it, names the job and the
+    time, and leaves no file, partial or temporary."""
+    with Simulator(job_seconds=0.1, poll_after_ms=50, render_scale=1.0) as sim:
+        backend = OpenAIBackend.for_simulator(sim, download_timeout=10.0, download_deadline=1.2)
+        job = completed(backend, model="sora-2-pro", size="1792x1024", seconds=12)
+        size = sim.content_path(job.id, "video").stat().st_size
+        sim.faults.slow_bytes_per_second = 32_000
+        assert size / 32_000 > 2.4  # at least five reads: the whole could not arrive in time
+        sim.faults.slow_download = Fault(count=1)
+        started = time.monotonic()
+        with pytest.raises(ServerError) as info:
+            backend.download(job.id, tmp_path / "shot.mp4")
+        elapsed = time.monotonic() - started
+        assert 1.2 <= elapsed < 2.0
+        assert f"download {job.id} (video)" in str(info.value)
+        assert "after 1.2 s" in str(info.value)
+        assert list(tmp_path.iterdir()) == []
+        assert backend.download(job.id, tmp_path / "shot.mp4").stat().st_size == size
+
+
+def test_a_silent_server_is_cut_off_at_the_deadline_not_the_read_timeout(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    """Headers sent, then nothing for 8 s (the first chunk waits): a read blocked that long
+    is woken by the watchdog at the deadline, well before the 30 s per-read timeout."""
+    backend = OpenAIBackend.for_simulator(simulator, download_timeout=30.0, download_deadline=0.5)
+    job = completed(backend)
+    simulator.faults.slow_bytes_per_second = 2_000  # 8 s before the first 16 KiB
+    simulator.faults.slow_download = Fault(count=1)
+    started = time.monotonic()
+    with pytest.raises(ServerError, match=rf"download {job.id} .*after 0.5 s.*0 of \d+ bytes"):
+        backend.download(job.id, tmp_path)
+    assert time.monotonic() - started < 2.0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_download_deadline_must_be_positive(simulator: Simulator) -> None:
+    for bad in (0, -1.0):
+        with pytest.raises(ValueError, match="download_deadline"):
+            OpenAIBackend.for_simulator(simulator, download_deadline=bad)
+
+
 def test_broken_download_leaves_no_file(
     simulator: Simulator, sim_backend: OpenAIBackend, tmp_path: Path
 ) -> None:

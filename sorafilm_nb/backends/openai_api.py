@@ -31,6 +31,10 @@ Why it looks like this:
   jobs, and the job-creating call that saw it raises ``SimulatorMismatch`` naming the job.
   The ledger is chosen before the first job, so ``is_simulator()`` asks with one free read
   (``list(limit=1)``) when no answer has been seen yet; a failed probe means "real".
+- Downloads have a total deadline (``download_deadline``) besides the per-read timeout: a
+  server that drips bytes never holds one forever. A watchdog shuts the socket down at the
+  deadline, so a blocked read wakes at once; the file appears only complete (temp file in
+  the same folder, fsync, rename), never partly.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ import ipaddress
 import logging
 import os
 import re
+import secrets
+import socket
 import threading
 import time
 import warnings
@@ -192,7 +198,10 @@ class OpenAIBackend:
 
     ``api_key`` and ``base_url`` default to ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``.
     ``timeout`` bounds each read; ``download_timeout`` bounds a download's individual reads
-    (a slow but moving download is not cut off); ``max_retries`` is the SDK's own retry count
+    (a slow but moving download is not cut off by it); ``download_deadline`` bounds a whole
+    download, so a server dripping bytes cannot hold one forever (default 15 minutes: four
+    attempts, the studio's most, still fit in the hour a video stays downloadable);
+    ``max_retries`` is the SDK's own retry count
     for everything but job-creating calls; ``lookup_window`` is how far before the send
     (seconds, allowing for clock skew with the server) a job may have been created to be
     adopted after an ambiguous create failure: wide enough for skew, narrow enough not to
@@ -207,6 +216,7 @@ class OpenAIBackend:
         base_url: str | None = None,
         timeout: float = 60.0,
         download_timeout: float = 300.0,
+        download_deadline: float = 900.0,
         max_retries: int = 4,
         create_attempts: int = 2,
         lookup_window: float = 60.0,
@@ -214,6 +224,8 @@ class OpenAIBackend:
     ) -> None:
         import openai
 
+        if not download_deadline > 0:
+            raise ValueError(f"download_deadline must be > 0 seconds, got {download_deadline!r}")
         key = api_key or os.environ.get("OPENAI_API_KEY")
         if not key:
             raise AuthError(
@@ -236,6 +248,7 @@ class OpenAIBackend:
         self._creator = self._client.with_options(max_retries=0)
         self._timeout = timeout
         self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
+        self.download_deadline = float(download_deadline)
         # "unknown" until the server first answers; "other" for good for a non-loopback URL
         self._server: Literal["unknown", "simulator", "other", "mixed"] = (
             "unknown" if _is_loopback(self.base_url) else "other"
@@ -567,8 +580,14 @@ class OpenAIBackend:
     def download(self, job_id: str, dest: Path, *, variant: Variant = "video") -> Path:
         """Stream the content into ``dest`` (a file, or a folder: then ``<id>.<ext>``).
 
-        Written to a temp file in the destination folder, size-checked against
-        Content-Length (and never empty), then renamed into place; a failure leaves nothing.
+        Written to a new temp file in the destination folder (created exclusively, never
+        through a symlink), size-checked against Content-Length (and never empty), fsynced,
+        then renamed into place; any failure, the deadline included, leaves nothing.
+
+        Each read waits at most ``download_timeout``; the whole call at most
+        ``download_deadline`` once the response has begun (waiting for it is bounded by the
+        per-read timeout and the SDK's retries). At the deadline a watchdog shuts the socket
+        down, so even a read blocked on a silent server returns at once.
         """
         self._check_id(job_id)
         if variant not in _EXTENSIONS:
@@ -576,8 +595,32 @@ class OpenAIBackend:
         dest = Path(dest)
         target = dest / f"{job_id}.{_EXTENSIONS[variant]}" if dest.is_dir() else dest
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}.partial"
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.partial"
         what = f"download {job_id} ({variant})"
+        limit = self.download_deadline
+        expired = threading.Event()
+        sock: list[socket.socket] = []  # the response's socket, once there is one
+        sock_lock = threading.Lock()
+
+        def cut() -> None:  # the watchdog: runs in a timer thread at the deadline
+            with sock_lock:
+                expired.set()
+                for s in sock:
+                    with contextlib.suppress(OSError):
+                        s.shutdown(socket.SHUT_RDWR)
+
+        def too_slow(written: int, expected: float | None) -> ServerError:
+            of = f" of {int(expected)}" if expected is not None else ""
+            return ServerError(
+                f"{what}: not finished after {limit:g} s (download_deadline); "
+                f"{written}{of} bytes had arrived; nothing was saved"
+            )
+
+        watchdog = threading.Timer(limit, cut)
+        watchdog.daemon = True
+        written = 0
+        expected: float | None = None
+        watchdog.start()
         try:
             with (
                 _quiet(),
@@ -585,12 +628,27 @@ class OpenAIBackend:
                     job_id, variant=variant, timeout=self._download_timeout
                 ) as response,
             ):
+                stream = response.http_response.extensions.get("network_stream")
+                raw = stream.get_extra_info("socket") if stream is not None else None
+                with sock_lock:
+                    if isinstance(raw, socket.socket):
+                        sock.append(raw)
+                if expired.is_set():
+                    raise too_slow(0, None)
                 expected = _header_float(response.headers, "content-length")
-                written = 0
-                with tmp.open("wb") as fh:
-                    for chunk in response.iter_bytes(chunk_size=256 * 1024):
+                fd = os.open(
+                    tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666
+                )
+                with os.fdopen(fd, "wb") as fh:
+                    # no chunk_size: each piece as it arrives, so the deadline is checked
+                    # even where the watchdog could not reach the socket
+                    for chunk in response.iter_bytes():
+                        if expired.is_set():
+                            raise too_slow(written, expected)
                         fh.write(chunk)
                         written += len(chunk)
+                    if expired.is_set():
+                        raise too_slow(written, expected)
                     fh.flush()
                     os.fsync(fh.fileno())
             if written == 0:
@@ -600,12 +658,17 @@ class OpenAIBackend:
             os.replace(tmp, target)
             return target
         except self._openai.APIError as exc:
+            if expired.is_set():
+                raise too_slow(written, expected) from None
             raise self._map(exc, what) from None
         except Exception as exc:
+            if _is_transport_error(exc) and expired.is_set():  # the watchdog's shutdown
+                raise too_slow(written, expected) from None
             if _is_transport_error(exc):
                 raise ServerError(
                     f"{what}: the connection broke mid-download ({type(exc).__name__})"
                 ) from None
             raise
         finally:
+            watchdog.cancel()
             tmp.unlink(missing_ok=True)
