@@ -481,13 +481,19 @@ class Ledger:
         to a backend on the real API. It answers before the first job is created, because
         the ledger is chosen first. Only a backend that cannot tell is judged by its name.
         """
+        return cls(cls.path_for_backend(backend), **kwargs)
+
+    @staticmethod
+    def path_for_backend(backend: Any) -> Path:
+        """The file for_backend() opens (the CLI records it in its arguments, so the plan's
+        budget check, the studio and the `sorafilm resume` advice all name the same one)."""
         if backend is None:
             simulated = True
         elif callable(probe := getattr(backend, "is_simulator", None)):
             simulated = bool(probe())
         else:
             simulated = getattr(backend, "name", "") == "simulator"
-        return cls(default_path(simulator=simulated), **kwargs)
+        return default_path(simulator=simulated)
 
     # -- opening -----------------------------------------------------------------------------
 

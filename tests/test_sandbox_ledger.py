@@ -166,3 +166,31 @@ def test_cli_film_without_real_leaves_the_real_ledger_alone(
         assert sandbox.spent().whole_cents > 0
     assert main(["budget", "show", "--simulator"]) == 0
     assert "simulator-ledger.sqlite3" in capsys.readouterr().out
+
+
+def test_cli_film_with_a_base_url_at_the_simulator_books_in_the_sandbox(
+    simulator, tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """`sorafilm simulate` + `sorafilm film --base-url`: the reservations go to the sandbox
+    and the real ledger is never even created."""
+    monkeypatch.setenv("OPENAI_API_KEY", simulator.api_key)
+    out_dir = tmp_path / "out"
+    code = main(
+        [
+            "film",
+            "--repo",
+            str(repo_root),
+            "--template",
+            "single-12",
+            "--out",
+            str(out_dir),
+            "--base-url",
+            simulator.base_url,
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert (out_dir / "film.mp4").is_file()
+    assert not default_path().exists(), "simulated spend must not reach the real ledger"
+    with Ledger(default_path(simulator=True)) as sandbox:
+        assert sandbox.spent().whole_cents > 0

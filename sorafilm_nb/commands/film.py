@@ -344,11 +344,30 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
 
     Simulated jobs are priced and reserved like real ones, so the whole flow can be tried,
     but they cost nothing: booking them in the real ledger would eat the real month's budget.
+    Used where no backend exists yet (a dry run); with one, choose_ledger() decides.
     """
     if not (args.real or args.base_url) and args.ledger is None:
         from ..ledger import default_path
 
         args.ledger = str(default_path(simulator=True))
+
+
+def choose_ledger(args: argparse.Namespace, session: Session) -> None:
+    """--ledger, else the ledger Ledger.for_backend picks for this session's backend.
+
+    Asked before the plan is made, so the budget it is checked against, the reservations and
+    the `sorafilm resume` advice all name one ledger. This is what sends `sorafilm simulate`
+    reached through --base-url to the sandbox: the backend recognises the simulator.
+    """
+    if args.ledger is None:
+        from ..ledger import Ledger
+
+        args.ledger = str(Ledger.path_for_backend(session.backend))
+
+
+def _blocked() -> int:
+    print("sorafilm film: the plan has blocking findings; nothing was submitted", file=sys.stderr)
+    return 1
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -357,18 +376,20 @@ def handle(args: argparse.Namespace) -> int:
     if (args.real or args.base_url) and not args.dry_run:
         api_key(args)
     check_out_dir(args.out)
-    use_sandbox_ledger(args)
-    plan = make_plan(args)
-    print_plan(plan)
-    if plan.blocked:
-        print(
-            "sorafilm film: the plan has blocking findings; nothing was submitted", file=sys.stderr
-        )
-        return 1
     if args.dry_run:
+        use_sandbox_ledger(args)
+        plan = make_plan(args)
+        print_plan(plan)
+        if plan.blocked:
+            return _blocked()
         print("dry run: nothing reserved, nothing submitted")
         return 0
     with Session(args) as session:
+        choose_ledger(args, session)
+        plan = make_plan(args)
+        print_plan(plan)
+        if plan.blocked:
+            return _blocked()
         print(f"making the film on {session.where}, into {args.out}", flush=True)
         bars = Bars(len(plan.storyboard.shots))
         try:

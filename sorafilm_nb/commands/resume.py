@@ -17,9 +17,9 @@ from .film import (
     Bars,
     Session,
     add_backend_arguments,
+    choose_ledger,
     print_film,
     studio_for,
-    use_sandbox_ledger,
 )
 
 RETRYABLE = ("failed", "lost", "expired")
@@ -47,8 +47,8 @@ def handle(args: argparse.Namespace) -> int:
     from ..film import Film
 
     before = Film.load(args.out)  # a clear error for a folder that is not a film
-    use_sandbox_ledger(args)
     with Session(args) as session:
+        choose_ledger(args, session)
         print(f"resuming {args.out} ({len(before.shots)} shots) on {session.where}", flush=True)
         bars = Bars(len(before.shots))
         try:
