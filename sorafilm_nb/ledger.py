@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING, Any
 from . import migrations
 from .errors import LedgerError
 from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
-from .pricing import Cost
+from .pricing import MAX_CENTS, Cost
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1520,6 +1520,11 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
                     f"fractions or floats), got {rec[c]!r}",
                 )
             rec[c] = int(rec[c])
+            if c != "seconds" and rec[c] >= MAX_CENTS:
+                # Cost refuses such amounts: imported, they would break every later summary
+                raise bad(
+                    c, f"{rec[c]} cents is more than any budget or job (at most {MAX_CENTS - 1})"
+                )
     if rec["status"] not in STATUSES:
         raise bad("status", f"expected one of {', '.join(STATUSES)}, got {rec['status']!r}")
     if not re.match(r"^[A-Z]{3}$", rec["currency"]):

@@ -764,6 +764,8 @@ def test_csv_import_conflicts_are_kept_and_reported(tmp_path: Path, clock: Clock
         ("created_at", "yesterday", "UTC time"),
         ("currency", "dollars", "3-letter"),
         ("purpose", "", "required"),
+        ("estimate_cents", str(10**16), "more than any budget"),
+        ("billed_cents", "9" * 25, "more than any budget"),  # past SQLite's 64-bit integers
     ],
 )
 def test_a_bad_csv_names_line_and_column_and_adds_nothing(
