@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import tomllib
 import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (supported): the same parser, from PyPI
+    import tomli as tomllib
 
 import sorafilm_nb
 
