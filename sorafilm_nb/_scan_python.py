@@ -168,6 +168,12 @@ def scan_python_ast(data: bytes) -> dict[str, Any]:
     except SyntaxError as exc:
         hint = ""
         msg = str(exc.msg or "")
+        if "'unicodeescape' codec" in msg or "'bytes' codec" in msg:  # "\x1", "\N{NOPE}"
+            detail = msg.removeprefix("(unicode error) ")
+            return {
+                "lang": "python",
+                "warn": f"syntax error at line {exc.lineno}: bad escape in a string: {detail}",
+            }
         if "codec can't decode" in msg:
             return {
                 "lang": "python",

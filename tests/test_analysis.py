@@ -290,6 +290,7 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     )
     write(tmp_path, "py2.py", "print 'hello'\n")
     write(tmp_path, "syntax.py", "def f(:\n")
+    write(tmp_path, "escape.py", '"""Bad \\N{NOT A NAME} escape."""\n')
     write(tmp_path, "deep.py", "x = 1" + " + 1" * 100_000 + "\n")
     write(tmp_path, "deeper.py", "x = " + "-" * 200_000 + "1\n")
     write(tmp_path, "parens.py", "x = " + "(" * 300 + "1" + ")" * 300 + "\n")
@@ -310,6 +311,7 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     assert "UTF-8" in w["latin.py"]
     assert "Python 2" in w["py2.py"] and "syntax error at line 1" in w["py2.py"]
     assert "syntax error" in w["syntax.py"]
+    assert "bad escape" in w["escape.py"] and "UTF-8" not in w["escape.py"]
     assert "RecursionError" in w["deep.py"]
     assert "RecursionError" in w["deeper.py"]  # MemoryError from the parser
     assert "nested parentheses" in w["parens.py"]
@@ -325,6 +327,7 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
         "latin.py",
         "py2.py",
         "syntax.py",
+        "escape.py",
         "deep.py",
         "deeper.py",
         "parens.py",
