@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -864,12 +865,14 @@ def _metaphors_of(
     return out
 
 
+def _looks_like_path(theme_or_path: str) -> bool:
+    return theme_or_path.endswith(".toml") or "/" in theme_or_path or "\\" in theme_or_path
+
+
 def _resolve(theme_or_path: str) -> tuple[Path, bool]:
     """(file, is_packaged) for a theme id or a path."""
     themes = packaged("metaphors")
-    looks_like_path = (
-        theme_or_path.endswith(".toml") or "/" in theme_or_path or "\\" in theme_or_path
-    )
+    looks_like_path = _looks_like_path(theme_or_path)
     if not looks_like_path and theme_or_path in themes:
         return themes[theme_or_path], True
     path = Path(theme_or_path).expanduser()
@@ -923,7 +926,11 @@ def _parse_theme(path: Path, *, chain: tuple[str, ...]) -> MetaphorLibrary:
     base: MetaphorLibrary | None = None
     parent = field(theme, "extends", str, file=file, entry="theme", default="")
     if parent:
-        if parent in chain or parent == file:
+        ref = parent
+        if _looks_like_path(parent) and not Path(parent).expanduser().is_absolute():
+            # relative to the file that says it, as a user expects, not to the working folder
+            ref = str(path.parent / parent)
+        if os.path.abspath(ref) in {os.path.abspath(f) for f in (*chain, file)}:
             raise DataFileError(
                 file,
                 f"extends {parent!r} in a loop ({' -> '.join((*chain, file, parent))})",
@@ -931,9 +938,9 @@ def _parse_theme(path: Path, *, chain: tuple[str, ...]) -> MetaphorLibrary:
                 field="extends",
             )
         try:
-            base = _load_theme(parent, chain=(*chain, file))
+            base = _load_theme(ref, chain=(*chain, file))
         except DataFileError as exc:
-            if exc.file == parent:  # the name itself is wrong: say so from this file
+            if exc.file == ref:  # the name itself is wrong: say so from this file
                 raise DataFileError(
                     file, str(exc).split(": ", 1)[-1], entry="theme", field="extends"
                 ) from None

@@ -466,6 +466,34 @@ def test_extends_loop_is_an_error(tmp_path: Path) -> None:
     assert info.value.field == "extends"
 
 
+def test_a_relative_extends_is_read_beside_the_file_that_says_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    themes = tmp_path / "themes"
+    (themes / "base").mkdir(parents=True)
+    (themes / "base" / "good.toml").write_text(
+        '[theme]\nid = "good"\ntitle = "Good"\nextends = "kitchen"\n'
+        + GOOD_METAPHOR.replace("t.one", "good.jar"),
+        encoding="utf-8",
+    )
+    child = themes / "child.toml"
+    child.write_text(
+        '[theme]\nid = "child"\ntitle = "Child"\nextends = "base/good.toml"\n',
+        encoding="utf-8",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # not where the theme files are
+    lib = MetaphorLibrary.load(child)
+    assert lib.theme == "child" and "good.jar" in lib.ids()
+    # relative loops are still loops
+    a, b = themes / "a.toml", themes / "b.toml"
+    a.write_text('[theme]\nid = "a"\ntitle = "A"\nextends = "./b.toml"\n', encoding="utf-8")
+    b.write_text('[theme]\nid = "b"\ntitle = "B"\nextends = "a.toml"\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match="loop"):
+        MetaphorLibrary.load(a)
+
+
 def test_extra_mapping_files_merge_into_a_theme(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
     mine.write_text(GOOD_METAPHOR.replace("t.one", "mine.jar"), encoding="utf-8")
