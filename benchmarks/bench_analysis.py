@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args(argv)
     root = (args.path or default_path()).resolve()
-    files, listing, _ = list_files(root)
+    files, listing, _, _ = list_files(root)
     size = sum((root / f).stat().st_size for f in files if (root / f).is_file())
 
     def read_all() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 # file suffix -> language
 LANGUAGES: dict[str, str] = {
@@ -75,11 +75,17 @@ WALK_VERSION = "walk-2"
 DirListing = dict[str, list[Any]]
 
 
-def list_files(
-    root: Path, dirs: DirListing | None = None, trusted_before: int = 0
-) -> tuple[list[str], str, DirListing | None]:
-    """Posix paths relative to root of every source file to scan, sorted; how they were found;
-    and, for a walk, each directory's listing to pass back as ``dirs`` next time.
+class Listing(NamedTuple):
+    files: list[str]  # posix paths relative to root, sorted
+    how: str  # "git" or "walk"
+    dirs: DirListing | None  # a walk's directory listings, for the next call's ``dirs``
+    unreadable: dict[str, str]  # directory (relative, ending "/") -> why it was not read
+
+
+def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int = 0) -> Listing:
+    """Every source file to scan under root, how they were found, and, for a walk, each
+    directory's listing to pass back as ``dirs`` next time and the directories it could not
+    read (a warning each: a folder skipped in silence would look like a folder with nothing).
 
     A directory listed in ``dirs`` whose mtime is unchanged (and was already older than
     ``trusted_before`` when it was listed, git's racy rule) is not read again: adding,
@@ -88,13 +94,23 @@ def list_files(
     """
     listed = _git_files(root)
     if listed is not None:
-        return sorted(p for p in listed if wanted(p)), "git", None
-    found, listing = _walk_files(root, dirs or {}, trusted_before)
-    return sorted(p for p in found if wanted(p)), "walk", listing
+        tracked, untracked = listed
+        # What the owner committed is theirs wherever it lies. Files git merely has not been
+        # told to ignore are not, when they sit in a virtualenv, node_modules or a build
+        # folder: a new project without a .gitignore must not be read as its dependencies.
+        found = tracked + [p for p in untracked if not _in_junk_dir(p)]
+        return Listing(sorted(p for p in found if wanted(p)), "git", None, {})
+    found, listing, unreadable = _walk_files(root, dirs or {}, trusted_before)
+    return Listing(sorted(p for p in found if wanted(p)), "walk", listing, unreadable)
 
 
-def _git_files(root: Path) -> list[str] | None:
-    """Files git shows under root, or None when root is not in a work tree (or git is absent).
+def _in_junk_dir(rel: str) -> bool:
+    return any(part in SKIP_DIRS or part.endswith(".egg-info") for part in rel.split("/")[:-1])
+
+
+def _git_files(root: Path) -> tuple[list[str], list[str]] | None:
+    """(tracked, untracked but not ignored) files git shows under root; None when root is not
+    in a work tree (or git is absent).
 
     A directory that git ignores (a virtualenv's site-packages inside a project) is treated as
     not in a work tree, so it is walked instead of coming back empty. Both git commands start
@@ -104,7 +120,7 @@ def _git_files(root: Path) -> list[str] | None:
         return None
     try:
         listing = subprocess.Popen(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            ["git", "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -126,7 +142,13 @@ def _git_files(root: Path) -> list[str] | None:
         return None
     if listing.returncode != 0 or is_ignored:
         return None
-    return [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n]
+    tracked: list[str] = []
+    untracked: list[str] = []
+    for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+        # -t tags each path: "H " (and other letters) for tracked, "? " for untracked
+        if len(entry) > 2:
+            (untracked if entry[0] == "?" else tracked).append(entry[2:])
+    return tracked, untracked
 
 
 def _inside_git(root: Path) -> bool:
@@ -138,10 +160,11 @@ def _inside_git(root: Path) -> bool:
 
 def _walk_files(
     root: Path, cached: DirListing, trusted_before: int
-) -> tuple[list[str], DirListing]:
+) -> tuple[list[str], DirListing, dict[str, str]]:
     """scandir walk; symlinked directories are listed by scandir but never entered."""
     out: list[str] = []
     listing: DirListing = {}
+    unreadable: dict[str, str] = {}
     stack: list[str] = [""]
     base = str(root)
     while stack:
@@ -162,31 +185,33 @@ def _walk_files(
         ):
             subdirs, names = entry[1], entry[2]
         else:  # not cached, changed, too fresh to trust, or not in the shape we write
-            subdirs, names = _read_dir(folder)
+            try:
+                subdirs, names = _read_dir(folder)
+            except OSError as exc:  # not cached either: tried again next time
+                unreadable[rel + "/"] = f"unreadable directory: {exc.strerror or exc}"
+                continue
         listing[rel] = [mtime, subdirs, names]
         prefix = rel + "/" if rel else ""
         out.extend(prefix + name for name in names)
         stack.extend(prefix + name for name in subdirs)
-    return out, listing
+    return out, listing, unreadable
 
 
 def _read_dir(folder: str) -> tuple[list[str], list[str]]:
-    """(subdirectories worth entering, source file names) of one directory."""
+    """(subdirectories worth entering, source file names) of one directory; OSError when it
+    cannot be listed."""
     subdirs: list[str] = []
     names: list[str] = []
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                try:
-                    is_dir = entry.is_dir(follow_symlinks=False)
-                except OSError:
-                    continue
-                if is_dir:
-                    if name not in SKIP_DIRS and not name.endswith(".egg-info"):
-                        subdirs.append(name)
-                elif language_of(name):
-                    names.append(name)
-    except OSError:
-        pass
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                    subdirs.append(name)
+            elif language_of(name):
+                names.append(name)
     return subdirs, names

@@ -210,7 +210,7 @@ def _analyze(
             notes.append("cache written by another scanner version, rebuilt")
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
-    files, listing, dirs = list_files(root, index.get("dirs"), trusted_before)
+    files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
     phases: dict[str, float] = {"list": time.perf_counter() - t0}
 
     # 1. files unchanged since the last scan, by (size, mtime_ns): no read at all
@@ -244,7 +244,7 @@ def _analyze(
         not todo
         and isinstance(saved, list)
         and len(saved) == 2
-        and saved[0] == _fingerprint(root, package, readme_text, keys, {})
+        and saved[0] == _fingerprint(root, package, readme_text, keys, _dir_warnings(unreadable))
     ):
         try:
             profile = RepoProfile.from_json(saved[1])
@@ -271,7 +271,8 @@ def _analyze(
     known_keys = frozenset(e[2] for e in known_files.values())
     new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
     fresh: dict[str, dict[str, Any]] = {}  # key -> result parsed in this run
-    unkeyed: dict[str, dict[str, Any]] = {}  # rel -> warning of a file that could not be read
+    # rel -> warning of a file (or directory) that could not be read
+    unkeyed: dict[str, dict[str, Any]] = _dir_warnings(unreadable)
     parsed = 0
     from_cache = len(keys)
     outcomes = _run(todo, known_keys)
@@ -516,6 +517,11 @@ def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
     except (OSError, RuntimeError, ImportError):
         # no process pool here (a sandbox, a frozen app) or a worker died: one core
         return scan_chunk(todo, known)
+
+
+def _dir_warnings(unreadable: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The walk's unreadable directories as results with a warning, like unreadable files."""
+    return {rel: {"lang": "python", "warn": why} for rel, why in unreadable.items()}
 
 
 def _fingerprint(

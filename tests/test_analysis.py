@@ -347,6 +347,37 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
     assert again.stats["parsed"] == 0
 
 
+def test_an_unreadable_directory_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sorafilm_nb import _scan_files
+
+    write(tmp_path, "ok/fine.py", "class Fine:\n    pass\n")
+    locked = tmp_path / "locked"
+    write(tmp_path, "locked/hidden.py", "class Hidden:\n    pass\n")
+    locked.chmod(0)
+    try:
+        if os.geteuid() == 0:  # root reads anything: make the kernel's refusal happen anyway
+            real = _scan_files._read_dir
+
+            def refusing(folder: str) -> tuple[list[str], list[str]]:
+                if folder == str(locked):
+                    raise PermissionError(13, "Permission denied", folder)
+                return real(folder)
+
+            monkeypatch.setattr(_scan_files, "_read_dir", refusing)
+        cache = tmp_path / "cache"
+        for _ in range(2):  # cold, then warm: the warning stays, the folder is tried again
+            prof = analyze(tmp_path, cache_dir=cache)
+            assert warned(prof) == {"locked/": "unreadable directory: Permission denied"}
+            assert "Fine" in {c.name for c in prof.concepts}
+    finally:
+        locked.chmod(0o755)
+    monkeypatch.undo()
+    healed = analyze(tmp_path, cache_dir=tmp_path / "cache")
+    assert healed.warnings == () and "Hidden" in {c.name for c in healed.concepts}
+
+
 def test_empty_repo(tmp_path: Path) -> None:
     prof = analyze(tmp_path)
     assert (prof.concepts, prof.warnings, prof.files_scanned) == ((), (), 0)
@@ -401,15 +432,20 @@ def test_git_ignored_files_are_skipped(tmp_path: Path) -> None:
     write(tmp_path, "src/tracked.py", "class Tracked:\n    pass\n")
     write(tmp_path, "src/secret_keys.py", "class SecretKeys:\n    pass\n")
     write(tmp_path, "generated/out.py", "class Generated:\n    pass\n")
+    write(tmp_path, "build/keep.py", "class InBuild:\n    pass\n")  # committed: the owner's
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "init")
     write(tmp_path, "src/untracked.py", "class Untracked:\n    pass\n")  # new, not ignored
-    write(tmp_path, "build/keep.py", "class InBuild:\n    pass\n")  # git decides, not us
+    # no .gitignore for these yet: untracked dependencies and build output are not the owner's
+    write(tmp_path, ".venv/lib/python3.11/site-packages/dep.py", "class VenvDep:\n    pass\n")
+    write(tmp_path, "node_modules/left-pad/index.js", "class NodeDep {}\n")
+    write(tmp_path, "build/lib/copy.py", "class BuildCopy:\n    pass\n")
+    write(tmp_path, "pkg.egg-info/junk.py", "class EggJunk:\n    pass\n")
 
     prof = analyze(tmp_path)
     names = {c.name for c in prof.concepts}
     assert {"Tracked", "Untracked", "InBuild"} <= names
-    assert not names & {"SecretKeys", "Generated"}
+    assert not names & {"SecretKeys", "Generated", "VenvDep", "NodeDep", "BuildCopy", "EggJunk"}
     assert prof.stats["listing"] == "git"
 
     sub = analyze(tmp_path / "src")  # a subdirectory of a work tree: paths relative to it
