@@ -2,7 +2,7 @@
 
     python benchmarks/bench_analysis.py [PATH] [--runs N]
 
-PATH defaults to the installed django package. Prints files, MB, files/s and MB/s, cold and
+PATH defaults to the installed django package. Prints files, MiB, files/s and MiB/s, cold and
 warm analysis time (best and median of N runs; cold uses a fresh cache dir each run), the time
 of `ctags -R` on the same tree (or, without ctags, of reading every scanned file), and the two
 ratios the targets are stated in: cold/ctags <= 2 and warm/cold <= 0.1. For scale it also
@@ -155,12 +155,17 @@ def main(argv: list[str] | None = None) -> int:
         counter = iter(range(10**6))
         last: list[RepoProfile] = []
 
+        fastest: list[dict] = []
+
         def cold() -> None:
             last[:] = [analyze(root, cache_dir=Path(tmp) / f"cold{next(counter)}")]
-            assert last[0].stats["parsed"] > 0
+            stats = last[0].stats
+            assert stats["parsed"] > 0
+            if not fastest or stats["elapsed_ms"] < fastest[0]["elapsed_ms"]:
+                fastest[:] = [stats]  # the phases printed are those of the best run
 
         cold_best, cold_med, cold_cpu = timed(cold, args.runs)
-        cold_stats = last[0].stats
+        cold_stats = fastest[0]
         warm_dir = Path(tmp) / "warm"
         analyze(root, cache_dir=warm_dir)
 
@@ -190,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"cold analyze    best {cold_best:7.1f} ms   median {cold_med:7.1f} ms   "
         f"cpu {cold_cpu:7.1f} ms   {len(files) / cold_best * 1000:5.0f} files/s   "
-        f"{mb / cold_best * 1000:4.1f} MB/s"
+        f"{mb / cold_best * 1000:4.1f} MiB/s"
     )
     print(f"  phases (ms)   {cold_stats.get('phases_ms')}")
     print(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it. Pinned by tests/test_public_api.py.
+# public name -> module that defines it. Pinned by tests/test_packaging.py.
 _EXPORTS: dict[str, str] = {
     "analyze": "analysis",
     "RepoProfile": "analysis",

@@ -116,7 +116,20 @@ class RepoProfile:
         import pandas as pd
 
         rows = [
-            (c.name, c.kind, c.file, c.line, c.score, c.raised, c.caught, c.summary)
+            (
+                c.name,
+                c.kind,
+                c.file,
+                c.line,
+                c.score,
+                c.raised,
+                c.caught,
+                c.refs,
+                c.methods,
+                ", ".join(c.bases),
+                c.language,
+                c.summary,
+            )
             for c in self.concepts
         ]
         return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
@@ -159,7 +172,20 @@ class RepoProfile:
 
 
 _CONCEPT_FIELDS = tuple(f.name for f in fields(Concept))
-FRAME_COLUMNS = ("name", "kind", "file", "line", "score", "raised", "caught", "summary")
+FRAME_COLUMNS = (
+    "name",
+    "kind",
+    "file",
+    "line",
+    "score",
+    "raised",
+    "caught",
+    "refs",  # other files that name it
+    "methods",  # classes: methods in the class body
+    "bases",  # classes: base classes, comma-separated
+    "language",
+    "summary",
+)
 PARALLEL_MIN = 48  # below this many files to parse, a worker pool costs more than it saves
 
 
@@ -275,7 +301,7 @@ def _analyze(
     unkeyed: dict[str, dict[str, Any]] = _dir_warnings(unreadable)
     parsed = 0
     from_cache = len(keys)
-    outcomes = _run(todo, known_keys)
+    outcomes, workers = _run(todo, known_keys)
     phases["scan"] = time.perf_counter() - t0
     for rel, size, mtime, key, result in outcomes:
         if not key:
@@ -289,7 +315,6 @@ def _analyze(
         else:
             parsed += 1
             fresh[key] = result
-    workers = _workers() if len(todo) >= PARALLEL_MIN and _start_method() else 1
     fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
 
     profile: RepoProfile | None = None
@@ -313,7 +338,7 @@ def _analyze(
             for rel, k in keys.items()
             if k not in by_key
         ]
-        for rel, size, mtime, key, result in _run(lost, frozenset()):  # results file lost
+        for rel, size, mtime, key, result in _run(lost, frozenset())[0]:  # results file lost
             from_cache -= 1
             if key and result is not None:
                 parsed += 1
@@ -481,19 +506,21 @@ def _start_method() -> str | None:
     return None
 
 
-def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
-    """scan_chunk over todo: in this process when small, else on every core.
+def _run(todo: list[Item], known: frozenset[str]) -> tuple[list[Outcome], int]:
+    """scan_chunk over todo: in this process when small, else on every core; and how many
+    processes did the work (the stats say it, so a fallback to one core shows).
 
     The pool gets one process fewer than there are cores: this process works too, taking
     chunks from the far end of the queue that no worker has started yet, so no core idles
     and half the results never cross a pipe. Results come back marshalled (several times
-    cheaper than pickle for these plain dicts). Processes, not threads: parsing is most of
-    the work and neither ``ast.parse`` nor tree-sitter's Parser.parse releases the GIL.
+    cheaper than pickle for these plain dicts). Processes, not threads: most of the work
+    holds the GIL (``ast.parse``, tree-sitter's Parser.parse, and the Python half of a C
+    scan: identifiers, docstring words; the C scanner lets go of it only while tokenizing).
     """
     workers = _workers()
     method = _start_method() if len(todo) >= PARALLEL_MIN and workers >= 2 else None
     if method is None:
-        return scan_chunk(todo, known)
+        return scan_chunk(todo, known), 1
     # interleave so each chunk gets a fair share of big and small files
     n_chunks = workers * 6
     chunks = [todo[i::n_chunks] for i in range(n_chunks)]
@@ -513,10 +540,10 @@ def _run(todo: list[Item], known: frozenset[str]) -> list[Outcome]:
             for i, fut in enumerate(futures):
                 part = parts[i]
                 out.extend(part if part is not None else marshal.loads(fut.result()))
-            return out
+            return out, workers
     except (OSError, RuntimeError, ImportError):
         # no process pool here (a sandbox, a frozen app) or a worker died: one core
-        return scan_chunk(todo, known)
+        return scan_chunk(todo, known), 1
 
 
 def _dir_warnings(unreadable: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -656,12 +656,19 @@ def test_json_round_trip_and_frame(tmp_path: Path) -> None:
         "score",
         "raised",
         "caught",
+        "refs",
+        "methods",
+        "bases",
+        "language",
         "summary",
     ]
     assert len(frame) == len(prof.concepts)
     assert frame.iloc[0]["name"] == prof.concepts[0].name
     row = frame[frame["name"] == "ParseError"].iloc[0]
     assert (row["raised"], row["caught"]) == (2, 1)
+    assert (row["bases"], row["language"]) == ("ValueError", "python")
+    parser = frame[frame["name"] == "Parser"].iloc[0]
+    assert parser["methods"] >= 1 and parser["refs"] >= 1
 
 
 # ---------------------------------------------------------------- real packages
