@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SorafilmError
+from .paths import shown_path, without_local_folders
 from .pricing import Cost
 
 MANIFEST = "manifest.json"
@@ -389,11 +390,12 @@ class Film:
         return self.film is not None and all(s.ok for s in self.shots)
 
     def __repr__(self) -> str:  # every shot's prompt would make this thousands of characters
+        # the folder as shown_path() writes it: a notebook that shows the Film is shared
         done = sum(1 for s in self.shots if s.ok)
         film = self.film.name if self.film is not None else "no film yet"
         return (
-            f"Film({str(self.out_dir)!r}, {done}/{len(self.shots)} shots, billed {self.billed}, "
-            f"{film}, plan {self.plan_id})"
+            f"Film({shown_path(self.out_dir)!r}, {done}/{len(self.shots)} shots, "
+            f"billed {self.billed}, {film}, plan {self.plan_id})"
         )
 
     @property
@@ -410,12 +412,20 @@ class Film:
         return result
 
     def summary(self) -> str:
+        """One line: shots done, the bill, and where the film is or what to retry.
+
+        The notebooks print it, so the film is named as shown_path() writes it: relative to
+        the working directory (the notebook's folder), else from "~", never by the absolute
+        path into the author's home folder.
+        """
         done = sum(1 for s in self.shots if s.ok)
         # the simulator's bill is booked in the sandbox ledger; say so, or "$8.80" reads real
         sim = " (simulated, no real money)" if self.backend == "simulator" else ""
         head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}{sim}"
         if self.film is not None:
-            return f"{head}; film: {self.film}"
+            # film is resolved; the folder as the caller named it keeps a linked out/ as out/
+            named = Path(self.out_dir) / self.film.name
+            return f"{head}; film: {shown_path(named if named.is_file() else self.film)}"
         if self.retry:
             return f"{head}; no film stitched, to retry: {', '.join(self.retry)}"
         return head
@@ -536,7 +546,12 @@ def write_manifest(out_dir: Path, data: Mapping[str, Any]) -> Path:
 def report_markdown(
     film: Film, *, remaining: Cost | None = None, limit: Cost | None = None, backend: str = ""
 ) -> str:
-    """report.md: what was made, what it cost, what is left of the month's budget."""
+    """report.md: what was made, what it cost, what is left of the month's budget.
+
+    A shot's error and the film's notes can carry an OSError's text, which names files by
+    absolute path; the report is shown in (shared) notebooks, so those are written with the
+    working directory as "." and the home folder as "~".
+    """
     lines = [f"# Film report: plan {film.plan_id}", ""]
     if backend:
         lines += [f"Backend: {backend}", ""]
@@ -555,7 +570,7 @@ def report_markdown(
     ]
     for s in film.shots:
         billed = str(s.billed) if s.billed is not None else "—"
-        note = (s.error or "").replace("|", "/").replace("\n", " ")[:120]
+        note = without_local_folders(s.error or "").replace("|", "/").replace("\n", " ")[:120]
         lines.append(
             f"| {s.shot_id} | {s.status} | {s.model} | {s.size} | {s.seconds} | "
             f"{s.estimated} | {billed} | {s.file or '—'} | {note} |"
@@ -567,5 +582,5 @@ def report_markdown(
     else:
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
-        lines.append(f"\nNote: {note}")
+        lines.append(f"\nNote: {without_local_folders(note)}")
     return "\n".join(lines) + "\n"

@@ -621,7 +621,11 @@ class Ledger:
             self.close()
 
     def __repr__(self) -> str:
-        return f"Ledger({str(self.path)!r})"
+        # A notebook that shows its ledger is shared: the home folder is written "~", which
+        # Ledger() expands again, so the repr still names exactly this file.
+        from .paths import home_short
+
+        return f"Ledger({home_short(self.path)!r})"
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:

@@ -110,7 +110,7 @@ def test_film_and_shot_result_reprs_are_short(tmp_path: Path) -> None:
     )
     r = repr(film)
     assert r.startswith("Film(") and len(r) <= SHORT and "\n" not in r, r
-    assert str(tmp_path) in r and f"{len(shots)}/{len(shots)} shots" in r and "$8.80" in r
+    assert f"{len(shots)}/{len(shots)} shots" in r and "$8.80" in r
     s = repr(shots[0])
     assert s.startswith("ShotResult(shot-01") and len(s) <= SHORT and "\n" not in s, s
 
@@ -139,6 +139,109 @@ def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> Non
         text = film.summary()
         assert "billed $0.80" in text
         assert ("simulated" in text) is simulated, text
+
+
+def _stitched_film(folder: Path, error: str | None = None) -> Film:
+    """A film folder on disk, read back as the studio reads it (inside() resolves film.mp4)."""
+    from sorafilm_nb.film import film_from_manifest, manifest_dict, write_manifest
+
+    folder.mkdir(parents=True)
+    (folder / "film.mp4").write_bytes(b"\0")
+    shot = ShotResult(
+        "shot-01", 0, "failed" if error else "completed", "video_1", 8, "sora-2", "1280x720",
+        prompt="p", estimated=Cost(80), billed=None if error else Cost(80),
+        file=None if error else "film.mp4", error=error,
+    )  # fmt: skip
+    data = manifest_dict(plan_id="p1", plan={}, shots=[shot], backend="simulator", film="film.mp4")
+    write_manifest(folder, data)
+    return film_from_manifest(folder, data)
+
+
+def test_film_summary_and_repr_name_the_folder_from_the_notebook_not_the_disk_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The notebooks print film.summary() and show films: the saved .ipynb is shared, so the
+    # film is named relative to the notebook's folder (the kernel's working directory).
+    home = tmp_path / "home" / "alice"
+    notebooks = home / "project" / "notebooks"
+    monkeypatch.setenv("HOME", str(home))
+    film = _stitched_film(notebooks / "out" / "p1")
+    assert film.film is not None and film.film.is_absolute()  # what the old summary printed
+    monkeypatch.chdir(notebooks)
+    assert film.summary().endswith("; film: out/p1/film.mp4"), film.summary()
+    assert repr(film).startswith("Film('out/p1', 1/1 shots"), repr(film)
+    # from a sibling folder of the project: a short climb names no folder above the project
+    (home / "project" / "docs").mkdir()
+    monkeypatch.chdir(home / "project" / "docs")
+    assert film.summary().endswith("; film: ../notebooks/out/p1/film.mp4"), film.summary()
+    # from outside the home: "../../home/alice/..." would name the user; "~" names the file
+    elsewhere = tmp_path / "srv"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert film.summary().endswith("; film: ~/project/notebooks/out/p1/film.mp4")
+    assert "Film('~/project/notebooks/out/p1'," in repr(film)
+    for shown in (film.summary(), repr(film)):
+        assert str(tmp_path) not in shown and "alice" not in shown, shown
+
+
+def test_film_summary_keeps_a_linked_out_folder_as_the_notebook_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # out/ links to a disk outside the home: the resolved path would spell that disk's
+    # folders from the root; the folder as named is the notebook's out/.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    disk = _stitched_film(tmp_path / "disk" / "films" / "p1")
+    notebooks = tmp_path / "home" / "notebooks"
+    notebooks.mkdir(parents=True)
+    (notebooks / "out").symlink_to(disk.out_dir.parent, target_is_directory=True)
+    monkeypatch.chdir(notebooks)
+    film = Film.load("out/p1")
+    assert film.film == (tmp_path / "disk" / "films" / "p1" / "film.mp4").resolve()
+    assert film.summary().endswith("; film: out/p1/film.mp4"), film.summary()
+
+
+def test_film_report_writes_local_folders_short_in_shot_errors_and_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from sorafilm_nb.film import report_markdown
+
+    home = tmp_path / "home" / "alice"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    full = home / "project" / "out" / "p1" / "shot-01.mp4"
+    film = _stitched_film(tmp_path / "p1", error=f"[Errno 28] No space left on device: '{full}'")
+    film = replace(film, notes=(f"resume: shot-01 may still finish; run resume on {tmp_path}/p1",))
+    md = report_markdown(film)
+    assert "device: '~/project/out/p1/shot-01.mp4' |" in md, md
+    assert "run resume on ./p1" in md
+    assert str(tmp_path) not in md and "alice" not in md
+    assert film._repr_markdown_() == md  # what a notebook shows for a Film
+
+
+def test_ledger_repr_names_its_file_from_the_home_folder_and_reopens_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sorafilm_nb.ledger import Ledger
+
+    home = tmp_path / "home" / "alice"
+    monkeypatch.setenv("HOME", str(home))
+    path = home / ".local" / "share" / "sorafilm-nb" / "ledger.sqlite3"
+    path.parent.mkdir(parents=True)
+    with Ledger(path) as led:
+        led.set_budget(Cost(1234))
+        r = repr(led)
+    assert r == "Ledger('~/.local/share/sorafilm-nb/ledger.sqlite3')", r
+    # unambiguous: the repr, evaluated, opens the same file (Ledger() expands "~")
+    with eval(r, {"Ledger": Ledger}) as again:  # our own repr, nothing else
+        assert again.path == path and again.budget() is not None
+        assert again.budget().limit == Cost(1234)  # type: ignore[union-attr]
+    # outside the home folder the path is shown as it is: it names no user
+    other = tmp_path / "srv" / "ledger.sqlite3"
+    other.parent.mkdir()
+    with Ledger(other) as led:
+        assert repr(led) == f"Ledger({str(other)!r})"
 
 
 def test_price_table_repr_lists_the_rates_in_dollars() -> None:

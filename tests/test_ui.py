@@ -430,11 +430,15 @@ SMALL_REPO = {
 }
 
 
-def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
+def test_studio_app_from_repo_to_film(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sorafilm_nb.backends.openai_api import OpenAIBackend
     from sorafilm_nb.backends.simulator import Simulator
     from sorafilm_nb.ui import studio
 
+    # the notebook's folder is the working directory, in the user's home: the app's status
+    # is widget state, saved into the shared notebook
+    monkeypatch.setenv("HOME", str(tmp_path.parent))
+    monkeypatch.chdir(tmp_path)
     repo = tmp_path / "pantry"
     for name, text in SMALL_REPO.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
@@ -461,6 +465,7 @@ def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
         film = app.make_film(block=True)
         assert film is not None and film.ok, app.status.value
         assert film.out_dir == tmp_path / "out" / app.plan.id
+        assert app.status.value.endswith(f"; film: out/{app.plan.id}/film.mp4"), app.status.value
         player = app.player_box.children[0]
         assert isinstance(player, VideoPlayer) and player.shots
         assert led.remaining() == Cost(Decimal(2000 - 120))
@@ -470,6 +475,17 @@ def test_studio_app_from_repo_to_film(tmp_path: Path) -> None:
         static = app._repr_mimebundle_()["text/html"]  # what share() and static readers get
         assert "<video" in static and app.plan.id in static
         assert app.casting.entries[0].gag in static
+        assert str(tmp_path) not in json.dumps(app.status.get_state())
+
+        def full_disk() -> None:
+            raise OSError(28, "No space left on device", str(tmp_path / "out" / "x.mp4"))
+
+        app._studio_factory = full_disk
+        assert app.make_film(block=True) is None
+        assert "OSError</b>: [Errno 28] No space left on device: &#x27;./out/x.mp4&#x27;" in (
+            app.status.value
+        )
+        assert str(tmp_path) not in app.status.value and tmp_path.name not in app.status.value
 
 
 def test_static_face_of_the_concept_table() -> None:

@@ -21,6 +21,7 @@ require_widgets()
 import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..paths import without_local_folders  # noqa: E402
 from .budget import BudgetPicker, Selection  # noqa: E402
 from .concepts import ConceptTable  # noqa: E402
 from .picker import MetaphorPicker  # noqa: E402
@@ -197,6 +198,8 @@ class StudioApp(w.VBox):  # type: ignore[misc]
                 if callable(close):
                     close()
             self.film = film
+            # summary() names the film relative to the notebook's folder (or from "~"): the
+            # status is widget state, saved into the shared notebook
             if film.film is not None:
                 self.player_box.children = (VideoPlayer(film),)
                 self.status.value = html.escape(film.summary())
@@ -206,9 +209,11 @@ class StudioApp(w.VBox):  # type: ignore[misc]
                 )
             return film
         except Exception as exc:  # shown in the app; the ledger already holds the truth
+            # the status is widget state, saved into the shared notebook: an error's text
+            # (a FilmError, an OSError) names files by absolute path
             self.status.value = (
                 f"<span style='color:#c0392b'><b>{type(exc).__name__}</b>: "
-                f"{html.escape(str(exc))}</span>"
+                f"{html.escape(without_local_folders(str(exc)))}</span>"
             )
             return None
         finally:

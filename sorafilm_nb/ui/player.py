@@ -29,6 +29,7 @@ require_widgets()
 import anywidget  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..paths import notebook_relative, shown_path  # noqa: E402
 from .posters import poster_data_uri  # noqa: E402
 
 
@@ -85,47 +86,6 @@ NOT_LINKED = (
 )
 
 
-def notebook_relative(video: str | os.PathLike[str], base: str | os.PathLike[str]) -> str:
-    """``video``'s path relative to ``base`` (POSIX), or "" if that would leak local folders.
-
-    The path as written is tried first (os.path.abspath, no symlink resolving: an out/ that
-    links elsewhere is still out/ to Jupyter's file server), then the resolved one. A relative
-    path is refused when it only looks relative: one that climbs to the filesystem root
-    ("../../../home/alice/films/x.mp4" is the absolute path in disguise), or that descends
-    into the user's home folder from above it (it would name the user).
-    """
-    start = Path(os.path.abspath(base))
-    climbing = []
-    for target, origin in (
-        (Path(os.path.abspath(video)), start),
-        (Path(video).resolve(), start.resolve()),
-    ):
-        try:
-            rel = Path(os.path.relpath(target, origin))
-        except ValueError:  # another drive (Windows): no relative path at all
-            continue
-        if rel.parts[:1] != ("..",):
-            return rel.as_posix()  # below the notebook's folder
-        if not _spells_local_folders(target, origin):
-            climbing.append(rel.as_posix())  # ../out/film.mp4 from notebooks/ is fine
-    return climbing[0] if climbing else ""
-
-
-def _spells_local_folders(target: Path, origin: Path) -> bool:
-    """Whether the relative path from ``origin`` to ``target`` names folders it should not."""
-    try:
-        common = Path(os.path.commonpath([target, origin]))
-    except ValueError:
-        return True
-    if common == Path(common.anchor):
-        return True  # from the root down: every folder of the absolute path, in order
-    for home in {Path(os.path.abspath(Path.home())), Path.home().resolve()}:
-        inside_home = target == home or home in target.parents
-        if inside_home and common in home.parents:
-            return True  # down through /home/<user>
-    return False
-
-
 class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
     """The film with its shot list; state holds a relative path and a poster, never the video
     bytes and never a local absolute path (the state is saved into the shared notebook).
@@ -158,7 +118,8 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
         film = _load_film(film)
         if film.film is None:
             raise ValueError(
-                f"no film to play in {film.out_dir}: not every shot succeeded ({film.summary()})"
+                f"no film to play in {shown_path(film.out_dir)}: not every shot succeeded "
+                f"({film.summary()})"
             )
         video = Path(film.film)
         # Film.film is resolved; the folder as the caller named it keeps symlinks, as the

@@ -13,8 +13,6 @@ folder is written "." and the user's home "~" before a message is shown.
 from __future__ import annotations
 
 import html
-import os
-import re
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -26,41 +24,13 @@ require_widgets()
 import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..paths import without_local_folders  # noqa: E402
+
 DONE = frozenset({"completed", "done", "downloaded", "settled", "finished", "skipped"})
 FAILED = frozenset({"failed", "refused", "rejected", "expired", "lost", "cancelled", "error"})
 # Not failed, but not moving either: the studio is waiting (429) or gave up polling for now
 # (resume() picks it up).
 STALLED = frozenset({"rate_limited", "timeout", "unknown"})
-
-
-def local_folders() -> list[tuple[str, str]]:
-    """(folder, what to write instead), longest first: the kernel's working directory (the
-    notebook's folder) becomes ".", the home folder "~". Both as written and resolved; the
-    filesystem root itself is never rewritten."""
-    pairs: dict[str, str] = {}
-    for folder, short in (
-        (os.path.expanduser("~"), "~"),
-        (os.path.realpath(os.path.expanduser("~")), "~"),
-        (os.getcwd(), "."),
-        (os.path.realpath(os.getcwd()), "."),
-    ):
-        folder = folder.rstrip("/\\")
-        if folder and os.path.isabs(folder) and os.path.dirname(folder) != folder:
-            pairs[folder] = short
-    return sorted(pairs.items(), key=lambda pair: -len(pair[0]))
-
-
-def without_local_folders(text: str) -> str:
-    """``text`` with the notebook's folder and the home folder written short (see above).
-
-    Only whole path components match: /home/al is not rewritten inside /home/alice/x.
-    """
-    for folder, short in local_folders():
-        # a sentence's full stop may follow a path; ".d" or "2" would make another folder
-        pattern = re.compile(r"(?<![\w.-])" + re.escape(folder) + r"(?:([/\\])|(?![\w-]|\.[\w-]))")
-
-        text = pattern.sub(lambda m, short=short: short + (m.group(1) or ""), text)
-    return text
 
 
 def _bar_style(status: str) -> str:
