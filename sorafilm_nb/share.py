@@ -8,6 +8,11 @@ static HTML fallback (which the widgets put in their own output bundles) replace
 plain widgets without one are dropped. No script is loaded from a CDN (no require.js, MathJax,
 or widget manager), so the page opens offline. The film itself stays a file referenced by a
 relative path, never embedded: a 30 MB mp4 does not belong inside a web page.
+
+The page is meant to be passed around, so it names no local folder (sorafilm_nb.paths): a
+film only the author's absolute path reaches (page and film in different trees, "../../.."
+up to the root or down through the home folder) is shown by its poster, not linked, and an
+unreadable film folder is named relative to the page, from "~", or by its own name.
 """
 
 from __future__ import annotations
@@ -20,11 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SorafilmError
+from .paths import notebook_relative, replace_folders, shown_path, without_local_folders
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
 _KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{20,}")
 SHOT_POSTER_WIDTH = 320
+NOT_LINKED = (
+    "Not linked: only a path naming the author's own folders reaches the film from this "
+    "page; save the page beside the film's folder (or in a folder above it) to link it."
+)
 
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -143,10 +153,17 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
             for rel in _FILM_ATTR.findall(page_html):
                 rel = html.unescape(rel)
                 films.append(rel)
-                moved = Path(os.path.relpath((nb_dir / rel).resolve(), out_dir.resolve()))
-                new = html.escape(moved.as_posix(), quote=True)
                 old = html.escape(rel, quote=True)
-                page_html = page_html.replace(f"src='{old}'", f"src='{new}'")
+                moved = notebook_relative(nb_dir / rel, out_dir)
+                if moved:
+                    page_html = page_html.replace(
+                        f"src='{old}'", f"src='{html.escape(moved, quote=True)}'"
+                    )
+                else:  # only the author's whole path would reach it: the poster, no link
+                    page_html = page_html.replace(
+                        f" src='{old}'></video>",
+                        f"></video><div><small>{html.escape(NOT_LINKED)}</small></div>",
+                    )
             data["text/html"] = page_html
             data.pop("text/plain", None)
             kept.append(output)
@@ -163,9 +180,13 @@ def _film_section(folder: Path, out_dir: Path) -> str:
     try:
         film = Film.load(folder)
     except FilmError as exc:
+        name = _page_name(folder, out_dir)
+        # the error names the folder as it was reached (maybe absolute): as named here
+        forms = {os.path.abspath(folder), os.path.realpath(folder), str(folder)}
+        text = replace_folders(str(exc), [(f, name) for f in sorted(forms, key=len)[::-1]])
         return (
-            f"<section class='sorafilm-share'><p>Film at {html.escape(str(folder))} "
-            f"could not be read: {html.escape(str(exc))}</p></section>"
+            f"<section class='sorafilm-share'><p>Film at {html.escape(name)} could not be "
+            f"read: {html.escape(without_local_folders(text, base=out_dir))}</p></section>"
         )
     rows = []
     for shot in film.shots:
@@ -189,11 +210,17 @@ def _film_section(folder: Path, out_dir: Path) -> str:
         )
     video = ""
     if film.film is not None:
-        rel = Path(os.path.relpath(film.film.resolve(), out_dir.resolve())).as_posix()
-        video = (
-            f"<p>The film: <a href='{html.escape(rel, quote=True)}'>"
-            f"{html.escape(rel)}</a> ({film.duration_s or 0:.1f} s)</p>"
-        )
+        rel = notebook_relative(folder / film.film.name, out_dir)
+        if rel:
+            video = (
+                f"<p>The film: <a href='{html.escape(rel, quote=True)}'>"
+                f"{html.escape(rel)}</a> ({film.duration_s or 0:.1f} s)</p>"
+            )
+        else:
+            video = (
+                f"<p>The film: {html.escape(film.film.name)} ({film.duration_s or 0:.1f} s). "
+                f"{html.escape(NOT_LINKED)}</p>"
+            )
     seconds = sum(s.seconds for s in film.shots)
     return (
         f"{_CSS}<section class='sorafilm-share'><h2>Storyboard: plan "
@@ -204,6 +231,13 @@ def _film_section(folder: Path, out_dir: Path) -> str:
         + "".join(rows)
         + "</tbody></table></section>"
     )
+
+
+def _page_name(folder: Path, out_dir: Path) -> str:
+    """A folder as the page names it: relative to the page, else from "~", else only its
+    own name (a whole absolute path tells a reader nothing and the author's disk layout)."""
+    name = shown_path(folder, out_dir)
+    return name if not os.path.isabs(name) else f"…/{Path(os.path.abspath(folder)).name}"
 
 
 def _render(nb: Any, appendix: str, title: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -130,3 +131,59 @@ def test_a_bad_out_path_or_film_folder_is_refused_before_any_work(tmp_path: Path
     with pytest.raises(ShareError, match=r"no-such-film.*not a film folder"):
         share(nb, tmp_path / "page.html", execute=True, films=[tmp_path / "no-such-film"])
     assert a_file.read_text() == "keep me\n" and not (tmp_path / "page.html").exists()
+
+
+def _player_output(film: Path, notebook_dir: Path) -> Any:
+    """A VideoPlayer's output as Jupyter saves it: the widget view and its static face."""
+    from sorafilm_nb.ui import VideoPlayer
+
+    player = VideoPlayer(film, base_dir=notebook_dir)
+    data, _meta = player._repr_mimebundle_()
+    return nbformat.v4.new_output("display_data", data=data)
+
+
+def test_page_in_another_tree_names_no_local_folder_and_does_not_link_the_film(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The notebook and its film are in the user's home; the page is written outside it.
+    # "../../home/alice/project/out/film1/film.mp4" would name the user: no link, the poster.
+    home = tmp_path / "home" / "alice"
+    monkeypatch.setenv("HOME", str(home))
+    project = home / "project"
+    film = make_film(project / "out" / "film1", (4,))
+    nb = _notebook(project, "display(player)")
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells[1].outputs = [_player_output(film, project)]
+    nbformat.write(notebook, nb)
+    broken = home / "films" / "broken"  # an unreadable film folder, named in the page
+    broken.mkdir(parents=True)
+    (broken / "manifest.json").write_text("{not json")
+    beside = tmp_path / "srv" / "other" / "broken"
+    beside.mkdir(parents=True)
+    (beside / "manifest.json").write_text("{not json")
+    page = share(
+        nb, tmp_path / "srv" / "pages" / "tour.html", execute=False, films=[broken, beside]
+    )
+    text = page.read_text()
+    assert str(tmp_path) not in text and "alice" not in text
+    assert "Storyboard: plan plan-abc" in text and "Shot 1: the milk won" in text
+    assert not re.search(r"<video[^>]+ src=", text)
+    assert "<a href" not in text.split("Storyboard")[1]
+    assert text.count("Not linked: only a path naming the author") == 2  # player, storyboard
+    assert re.search(r"poster=[\"']data:image/jpeg;base64,", text)  # the reader sees a frame
+    assert (
+        "Film at ~/films/broken could not be read: ~/films/broken/manifest.json: not valid JSON"
+        in text
+    )
+    assert "Film at ../other/broken could not be read: ../other/broken/manifest.json" in text
+
+
+def test_an_unreadable_film_only_the_disk_root_reaches_is_named_by_its_folder(
+    tmp_path: Path,
+) -> None:
+    from sorafilm_nb.share import _film_section
+
+    folder = Path("/usr/share/sorafilm-no-such-film")  # a tree apart from the page's
+    shown = _film_section(folder, tmp_path / "pages")
+    assert "Film at …/sorafilm-no-such-film could not be read: …/sorafilm-no-such-film/" in shown
+    assert "/usr/share" not in shown
