@@ -200,6 +200,16 @@ def test_budget_picker_shows_estimator_errors(ledger: Ledger) -> None:
     assert picker.estimate is None
     assert "template too short" in picker.output.value
 
+    # the message is kept in the widget state, so in the saved notebook: no home folder
+    prices = Path.home() / "secret-project" / "prices.toml"
+
+    def unreadable(sel):  # type: ignore[no-untyped-def]
+        raise ValueError(f"cannot read {prices}: no such file")
+
+    picker = BudgetPicker(ledger, PriceTable.load(), estimate=unreadable)
+    assert "~/secret-project/prices.toml" in picker.output.value
+    assert str(Path.home()) + "/" not in picker.output.value
+
 
 # -- job progress --------------------------------------------------------------------------
 

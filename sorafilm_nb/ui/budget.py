@@ -21,6 +21,7 @@ require_widgets()
 import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..paths import without_local_folders  # noqa: E402
 from ..prompts import Tier  # noqa: E402
 
 if TYPE_CHECKING:
@@ -162,7 +163,9 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
         except Exception as exc:  # a bad choice is shown, never raised into the event loop
             self.estimate, self.plan = None, None
             self._set_over(False)
-            self.output.value = f"<b>Cannot estimate:</b> {html.escape(str(exc))}"
+            # kept in the widget state, saved with the notebook: no local folder in it
+            why = without_local_folders(str(exc))
+            self.output.value = f"<b>Cannot estimate:</b> {html.escape(why)}"
             return
         self.estimate, self.plan = cost, plan
         left = self.remaining()
