@@ -13,7 +13,9 @@
  * and statement parser can tell (an unterminated string, an unbalanced bracket, bad
  * indentation, two operands side by side as in `print "x"`, `except X, e`, `0777`, `10L`,
  * `<>`, a coding cookie other than UTF-8, invalid UTF-8, a non-ASCII identifier, very deep
- * nesting, an escaped docstring it would have to evaluate...) it returns None and the caller
+ * nesting, an escaped docstring it would have to evaluate, an escape or a number that does not
+ * decode, an operator missing an operand, a keyword out of place, a `try:` without a handler,
+ * syntax newer than the Python it was built for...) it returns None and the caller
  * asks ast, which gives the exact result or the exact warning. So a file either gets the
  * same result ast would give (tests/test_pyscan.py checks this on every file of several
  * installed packages) or is handed to ast. The one difference left: an error only CPython's
@@ -40,7 +42,8 @@ enum { T_NAME, T_NUMBER, T_STRING, T_OP, T_NEWLINE, T_INDENT, T_DEDENT, T_END };
 
 enum {
     K_NONE = 0, K_CLASS, K_DEF, K_ASYNC, K_RAISE, K_TRY, K_EXCEPT, K_FINALLY, K_IF, K_ELIF,
-    K_ELSE, K_FOR, K_WHILE, K_WITH, K_IMPORT, K_FROM, K_AS, K_LAMBDA, K_CONST, K_OTHER
+    K_ELSE, K_FOR, K_WHILE, K_WITH, K_IMPORT, K_FROM, K_AS, K_LAMBDA, K_CONST, K_OTHER,
+    K_STMT /* pass, break, continue, return, del, assert, global, nonlocal */
 };
 
 enum {
@@ -55,6 +58,7 @@ enum {
 #define SF_TRIPLE 8
 #define SF_ESC 16 /* a backslash in the body */
 #define SF_CR 32  /* a carriage return in the body */
+#define SF_NAMED 64 /* a \N{...} escape: its name is checked once the GIL is back */
 
 typedef struct {
     unsigned char type;
@@ -68,6 +72,16 @@ typedef struct {
 #define MAX_INDENT 95      /* CPython stops at 100 */
 #define MAX_CHAIN 1000     /* operators in a row (see emit) */
 #define MAX_FSTRING_NEST 8
+#define MAX_SPEC_NEST 1    /* f'{x:{y:{z}}}': 3.11 refuses it, 3.12 takes one more level */
+
+/* Before PEP 701 (3.12) an f-string is first read as a plain string, so a replacement field
+ * can hold neither the quote of an enclosing string nor a backslash, and `def f[T]` and
+ * `type X = ...` are syntax errors: the scanner follows the Python it is built for. */
+#if PY_VERSION_HEX < 0x030C0000
+#define OLD_PYTHON 1
+#else
+#define OLD_PYTHON 0
+#endif
 
 typedef struct {
     const unsigned char *s;
@@ -75,22 +89,29 @@ typedef struct {
     Tok *t;
     Py_ssize_t nt, cap;
     int bail;
+    int named; /* some string holds a \N{...} escape */
     PyObject *mod_doc, *classes, *functions, *mdocs, *raised, *caught, *imported, *imports,
         *exported;
 } P;
 
-static int push_tok(P *p, int type, int sub, int prefix, Py_ssize_t a, Py_ssize_t b, int line)
+static int grow(P *p)
 {
-    if (p->nt == p->cap) {
-        Py_ssize_t cap = p->cap ? p->cap * 2 : 1024;
-        Tok *t = PyMem_RawRealloc(p->t, (size_t)cap * sizeof(Tok)); /* no GIL held */
-        if (!t) {
-            p->bail = 1;
-            return -1;
-        }
-        p->t = t;
-        p->cap = cap;
+    Py_ssize_t cap = p->cap ? p->cap * 2 : 1024;
+    Tok *t = PyMem_RawRealloc(p->t, (size_t)cap * sizeof(Tok)); /* no GIL held */
+    if (!t) {
+        p->bail = 1;
+        return -1;
     }
+    p->t = t;
+    p->cap = cap;
+    return 0;
+}
+
+/* small enough to be inlined at every call (the growing is out of line) */
+static inline int push_tok(P *p, int type, int sub, int prefix, Py_ssize_t a, Py_ssize_t b,
+                           int line)
+{
+    if (p->nt == p->cap && grow(p) < 0) return -1;
     Tok *k = &p->t[p->nt++];
     k->type = (unsigned char)type;
     k->sub = (unsigned char)sub;
@@ -144,11 +165,13 @@ static int valid_utf8(const unsigned char *s, Py_ssize_t n)
 /* A PEP 263 cookie in the first two lines naming anything but UTF-8: ask ast. */
 static int foreign_cookie(const unsigned char *s, Py_ssize_t n, int bom)
 {
-    Py_ssize_t i = 0;
+    Py_ssize_t i = bom ? 3 : 0;
     for (int line = 0; line < 2 && i < n; line++) {
-        Py_ssize_t e = i;
+        Py_ssize_t e = i, c = i;
         while (e < n && s[e] != '\n' && s[e] != '\r') e++;
-        for (Py_ssize_t k = i; k + 7 <= e; k++) {
+        while (c < e && (s[c] == ' ' || s[c] == '\t' || s[c] == '\f')) c++;
+        if (c == e || s[c] != '#') c = e; /* a cookie is in a comment line (PEP 263) */
+        for (Py_ssize_t k = c; k + 7 <= e; k++) {
             if (memcmp(s + k, "coding", 6) == 0 && (s[k + 6] == ':' || s[k + 6] == '=')) {
                 Py_ssize_t v = k + 7;
                 while (v < e && (s[v] == ' ' || s[v] == '\t')) v++;
@@ -172,6 +195,28 @@ static int foreign_cookie(const unsigned char *s, Py_ssize_t n, int bom)
     return 0;
 }
 
+static int is_digit(unsigned char c, int radix)
+{
+    if (radix == 16) return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    return c >= '0' && c < '0' + radix;
+}
+
+/* digit ('_'? digit)* from pos, which holds a digit: its end, or -1 for a stray '_'. */
+static Py_ssize_t digit_run(const unsigned char *s, Py_ssize_t pos, Py_ssize_t n, int radix)
+{
+    for (;;) {
+        while (pos < n && is_digit(s[pos], radix)) pos++;
+        if (pos < n && s[pos] == '_') {
+            if (pos + 1 < n && is_digit(s[pos + 1], radix)) {
+                pos++;
+                continue;
+            }
+            return -1;
+        }
+        return pos;
+    }
+}
+
 static int keyword(const unsigned char *w, Py_ssize_t len)
 {
 #define KW(str, code) if (len == (Py_ssize_t)sizeof(str) - 1 && memcmp(w, str, len) == 0) return code
@@ -180,20 +225,20 @@ static int keyword(const unsigned char *w, Py_ssize_t len)
     case 'N': KW("None", K_CONST); break;
     case 'T': KW("True", K_CONST); break;
     case 'a':
-        KW("and", K_OTHER); KW("as", K_AS); KW("assert", K_OTHER); KW("async", K_ASYNC);
+        KW("and", K_OTHER); KW("as", K_AS); KW("assert", K_STMT); KW("async", K_ASYNC);
         KW("await", K_OTHER); break;
-    case 'b': KW("break", K_OTHER); break;
-    case 'c': KW("class", K_CLASS); KW("continue", K_OTHER); break;
-    case 'd': KW("def", K_DEF); KW("del", K_OTHER); break;
+    case 'b': KW("break", K_STMT); break;
+    case 'c': KW("class", K_CLASS); KW("continue", K_STMT); break;
+    case 'd': KW("def", K_DEF); KW("del", K_STMT); break;
     case 'e': KW("elif", K_ELIF); KW("else", K_ELSE); KW("except", K_EXCEPT); break;
     case 'f': KW("finally", K_FINALLY); KW("for", K_FOR); KW("from", K_FROM); break;
-    case 'g': KW("global", K_OTHER); break;
+    case 'g': KW("global", K_STMT); break;
     case 'i': KW("if", K_IF); KW("import", K_IMPORT); KW("in", K_OTHER); KW("is", K_OTHER); break;
     case 'l': KW("lambda", K_LAMBDA); break;
-    case 'n': KW("nonlocal", K_OTHER); KW("not", K_OTHER); break;
+    case 'n': KW("nonlocal", K_STMT); KW("not", K_OTHER); break;
     case 'o': KW("or", K_OTHER); break;
-    case 'p': KW("pass", K_OTHER); break;
-    case 'r': KW("raise", K_RAISE); KW("return", K_OTHER); break;
+    case 'p': KW("pass", K_STMT); break;
+    case 'r': KW("raise", K_RAISE); KW("return", K_STMT); break;
     case 't': KW("try", K_TRY); break;
     case 'w': KW("while", K_WHILE); KW("with", K_WITH); break;
     case 'y': KW("yield", K_OTHER); break;
@@ -223,16 +268,28 @@ static int prefix_flags(const unsigned char *w, Py_ssize_t len)
     return f;
 }
 
-static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, int nest);
+/* Where a string sits: how deep in f-strings, the quotes of the strings around it (a bit
+ * per quote character), and the brackets open around it (CPython counts them all). */
+typedef struct {
+    int nest, quotes, base;
+} Ctx;
 
-/* An f-string replacement field from just after its '{' to just after its '}'. */
+static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, Ctx cx);
+
+static int quote_bit(unsigned char q)
+{
+    return q == '"' ? 1 : 2;
+}
+
+/* An f-string replacement field from just after its '{' to just after its '}'; spec counts
+ * the format specs it is nested in (f'{x:{y}}': y's field has spec 1). */
 static Py_ssize_t scan_field(P *p, Py_ssize_t pos, unsigned char quote, int triple, int *line,
-                             int nest)
+                             Ctx cx, int spec)
 {
     const unsigned char *s = p->s;
     Py_ssize_t n = p->n;
-    int depth = 0;
-    if (nest > MAX_FSTRING_NEST) return -1;
+    int depth = 0, seen = 0, ops = 0;
+    if (cx.nest > MAX_FSTRING_NEST || ++cx.base >= MAX_BRACKETS) return -1;
     while (pos < n) {
         unsigned char c = s[pos];
         if (c == '"' || c == '\'') {
@@ -245,8 +302,11 @@ static Py_ssize_t scan_field(P *p, Py_ssize_t pos, unsigned char quote, int trip
                 f = prefix_flags(s + b, pos - b);
                 if (f < 0) return -1;
             }
-            pos = scan_string(p, pos, &f, line, nest + 1);
-            if (pos < 0) return -1;
+            if (OLD_PYTHON && (cx.quotes & quote_bit(c))) return -1; /* ends the outer one */
+            Ctx inner = {cx.nest + 1, cx.quotes | quote_bit(c), cx.base + depth};
+            pos = scan_string(p, pos, &f, line, inner);
+            if (pos < 0 || (OLD_PYTHON && (f & SF_ESC))) return -1;
+            seen = 1;
             continue;
         }
         if (c == '\n' || c == '\r') {
@@ -256,22 +316,38 @@ static Py_ssize_t scan_field(P *p, Py_ssize_t pos, unsigned char quote, int trip
             pos++;
             continue;
         }
+        if (c == ' ' || c == '\t' || c == '\f') {
+            pos++;
+            continue;
+        }
         if (c == '#' || c == '\\') return -1;
-        if (c == '(' || c == '[' || c == '{') depth++;
+        if (c == '(' || c == '[' || c == '{') {
+            if (cx.base + ++depth >= MAX_BRACKETS) return -1;
+        }
         else if (c == ')' || c == ']') {
             if (--depth < 0) return -1;
         }
         else if (c == '}') {
-            if (depth == 0) return pos + 1;
+            if (depth == 0) return seen ? pos + 1 : -1; /* f'{}': an empty expression */
             depth--;
+        }
+        else if (c == '!' && depth == 0 && !(pos + 1 < n && s[pos + 1] == '=')) {
+            /* a conversion: !s, !r or !a, then the spec or the end */
+            if (!seen || pos + 2 >= n || !strchr("sra", s[pos + 1]) || s[pos + 1] == 0 ||
+                (s[pos + 2] != '}' && s[pos + 2] != ':'))
+                return -1;
+            pos += 2;
+            continue;
         }
         else if (c == ':' && depth == 0) {
             /* the format spec: literal text and nested fields up to this field's '}' */
+            if (!seen) return -1;
             pos++;
             while (pos < n) {
                 unsigned char d = s[pos];
                 if (d == '{') {
-                    pos = scan_field(p, pos + 1, quote, triple, line, nest + 1);
+                    if (spec >= MAX_SPEC_NEST) return -1; /* nested too deeply */
+                    pos = scan_field(p, pos + 1, quote, triple, line, cx, spec + 1);
                     if (pos < 0) return -1;
                     continue;
                 }
@@ -281,20 +357,35 @@ static Py_ssize_t scan_field(P *p, Py_ssize_t pos, unsigned char quote, int trip
             }
             return -1;
         }
+        else if (strchr("+-*/%@&|^~<>.", c)) {
+            if (++ops > MAX_CHAIN) return -1; /* CPython's parser recurses per operator */
+        }
+        seen = 1;
         pos++;
     }
     return -1;
 }
 
+static int hex_run(const unsigned char *s, Py_ssize_t pos, Py_ssize_t n, int len)
+{
+    if (pos + len > n) return 0;
+    for (int k = 0; k < len; k++) {
+        unsigned char c = s[pos + k];
+        if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))) return 0;
+    }
+    return 1;
+}
+
 /* A string literal from its opening quote; returns the offset after it, or -1. */
-static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, int nest)
+static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, Ctx cx)
 {
     const unsigned char *s = p->s;
-    Py_ssize_t n = p->n;
+    Py_ssize_t n = p->n, open = pos;
     unsigned char q = s[pos];
     int triple = pos + 2 < n && s[pos + 1] == q && s[pos + 2] == q;
-    int fstr = *flags & SF_F;
+    int fstr = *flags & SF_F, raw = *flags & SF_R, bytes = *flags & SF_B, closed = 0;
     if (triple) *flags |= SF_TRIPLE;
+    cx.quotes |= quote_bit(q);
     pos += triple ? 3 : 1;
     while (pos < n) {
         unsigned char c = s[pos];
@@ -306,17 +397,34 @@ static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, int n
                 *flags |= (d == '\r') ? SF_CR : 0;
                 (*line)++;
                 pos += (d == '\r' && pos + 2 < n && s[pos + 2] == '\n') ? 3 : 2;
+                continue;
             }
-            else if (fstr && (d == '{' || d == '}'))
+            if (fstr && (d == '{' || d == '}')) {
                 pos += 1; /* `\{` is a backslash, then a field (or a `{{`) */
-            else if (fstr && d == 'N' && !(*flags & SF_R) && pos + 2 < n && s[pos + 2] == '{') {
-                /* \N{NAME} is an escape, not a field */
+                continue;
+            }
+            if (!raw) { /* the escapes that do not decode are ast's to report */
+                if (d == 'x' && !hex_run(s, pos + 2, n, 2)) return -1;
+                if (!bytes && d == 'u' && !hex_run(s, pos + 2, n, 4)) return -1;
+                if (!bytes && d == 'U') { /* eight hex digits, at most 0010FFFF */
+                    const unsigned char *h = s + pos + 2;
+                    if (!hex_run(s, pos + 2, n, 8) || h[0] != '0' || h[1] != '0' ||
+                        !(h[2] == '0' || (h[2] == '1' && h[3] == '0')))
+                        return -1;
+                }
+            }
+            if (!raw && !bytes && d == 'N') {
+                /* \N{NAME} is an escape, not a field; the name is looked up later */
+                if (pos + 2 >= n || s[pos + 2] != '{') return -1;
+                *flags |= SF_NAMED;
+                p->named = 1;
                 pos += 3;
                 while (pos < n && s[pos] != '}' && s[pos] != q && s[pos] != '\n') pos++;
                 if (pos >= n || s[pos] != '}') return -1;
                 pos++;
+                continue;
             }
-            else pos += 2;
+            pos += 2;
             continue;
         }
         if (c == '\n' || c == '\r') {
@@ -330,11 +438,16 @@ static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, int n
             continue;
         }
         if (c == q) {
-            if (!triple) return pos + 1;
+            if (!triple) {
+                pos++;
+                closed = 1;
+                break;
+            }
             if (pos + 2 < n && s[pos + 1] == q && s[pos + 2] == q) {
                 pos += 3;
                 /* """a"""" : a quote right after the closing triple is another string */
-                return pos;
+                closed = 1;
+                break;
             }
             pos++;
             continue;
@@ -344,7 +457,7 @@ static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, int n
                 pos += 2;
                 continue;
             }
-            pos = scan_field(p, pos + 1, q, triple, line, nest);
+            pos = scan_field(p, pos + 1, q, triple, line, cx, 0);
             if (pos < 0) return -1;
             continue;
         }
@@ -357,11 +470,15 @@ static Py_ssize_t scan_string(P *p, Py_ssize_t pos, int *flags, int *line, int n
         }
         pos++;
     }
-    return -1;
+    if (!closed) return -1;
+    if (bytes) /* bytes can only contain ASCII literal characters */
+        for (Py_ssize_t k = open; k < pos; k++)
+            if (s[k] >= 0x80) return -1;
+    return pos;
 }
 
 /* Does this token end an operand (so that another operand may not follow it)? */
-static int ends_operand(const Tok *k)
+static inline int ends_operand(const Tok *k)
 {
     if (k->type == T_NAME) return k->sub == K_NONE || k->sub == K_CONST;
     if (k->type == T_NUMBER || k->type == T_STRING) return 1;
@@ -375,23 +492,98 @@ static int is_soft_keyword(P *p, const Tok *k)
     Py_ssize_t len = k->end - k->start;
     const unsigned char *w = p->s + k->start;
     return (len == 5 && memcmp(w, "match", 5) == 0) || (len == 4 && memcmp(w, "case", 4) == 0) ||
-           (len == 4 && memcmp(w, "type", 4) == 0);
+           (!OLD_PYTHON && len == 4 && memcmp(w, "type", 4) == 0);
 }
 
-/* Emit one token of a logical line, refusing two operands side by side. */
+/* Does token i need an operand after it (`x = 1 +` then the end of the line, `f(a +)`)? */
+static inline int needs_right(P *p, Py_ssize_t i)
+{
+    const Tok *k = &p->t[i];
+    if (k->type == T_OP) {
+        switch (k->sub) {
+        case O_OTHER: case O_EQUAL: case O_AUG: case O_WALRUS: case O_DOT: case O_ARROW:
+        case O_AT: case O_DSTAR:
+            return 1;
+        case O_STAR: /* but `from m import *` */
+            return !(i > 0 && p->t[i - 1].type == T_NAME && p->t[i - 1].sub == K_IMPORT);
+        }
+        return 0;
+    }
+    if (k->type != T_NAME) return 0;
+    switch (k->sub) {
+    case K_IF: case K_ELIF: case K_ELSE: case K_WHILE: case K_FOR: case K_WITH: case K_IMPORT:
+    case K_FROM: case K_AS: case K_LAMBDA: case K_CLASS: case K_DEF: case K_ASYNC: case K_TRY:
+    case K_FINALLY: case K_EXCEPT:
+        return 1;
+    case K_OTHER: /* and, await, in, is, not, or; but a bare `yield` */
+        return !(k->end - k->start == 5 && memcmp(p->s + k->start, "yield", 5) == 0);
+    }
+    return 0;
+}
+
+/* Keywords that only begin a statement (`async def`, `async with` aside). */
+static int statement_keyword(int sub)
+{
+    return sub == K_CLASS || sub == K_DEF || sub == K_RAISE || sub == K_TRY || sub == K_EXCEPT ||
+           sub == K_FINALLY || sub == K_ELIF || sub == K_WHILE || sub == K_WITH || sub == K_STMT;
+}
+
+/* Emit one token of a logical line, refusing two operands side by side, a statement keyword
+ * inside an expression (`x = pass`) and empty statements (`;;`, `if x: ;`). */
 static int emit(P *p, int type, int sub, int prefix, Py_ssize_t a, Py_ssize_t b, int line,
                 Py_ssize_t *line_start, int *chain)
 {
-    if (p->nt > *line_start) {
-        const Tok *prev = &p->t[p->nt - 1];
+    const Tok *prev = p->nt > *line_start ? &p->t[p->nt - 1] : NULL;
+    if (type == T_OP) {
+        int needs_left = 0;
+        switch (sub) {
+        case O_SEMI:
+            if (!prev || (prev->type == T_OP && (prev->sub == O_SEMI || prev->sub == O_COLON)))
+                return -1;
+            /* fall through */
+        case O_RPAR: case O_RSQB: case O_RBRACE: case O_COMMA:
+            /* `f(a +)`, `x = 1 -;`; but `def f(a, /)`, `def f(a, /, b)`, `def f(*, a)` */
+            if (prev && needs_right(p, p->nt - 1)) {
+                int slash = prev->end - prev->start == 1 && p->s[prev->start] == '/';
+                if (!((slash && (sub == O_RPAR || sub == O_COMMA)) ||
+                      (prev->sub == O_STAR && sub == O_COMMA)))
+                    return -1;
+            }
+            break;
+        case O_EQUAL: case O_AUG: case O_WALRUS: case O_ARROW: case O_DOT:
+            needs_left = 1;
+            break;
+        case O_OTHER: /* all binary but the unary + - ~ */
+            needs_left = !(b - a == 1 && (p->s[a] == '+' || p->s[a] == '-' || p->s[a] == '~'));
+            break;
+        }
+        /* an operator that needs an operand on its left after something that is not one
+         * (`x = == y`, `**>>=`); but `a, = b`, `def f(a, /)` and `from . import` */
+        if (needs_left && (!prev || !ends_operand(prev))) {
+            int ok = prev && prev->type == T_OP && prev->sub == O_COMMA &&
+                     (sub == O_EQUAL || (b - a == 1 && p->s[a] == '/'));
+            if (prev && sub == O_DOT && p->t[*line_start].type == T_NAME &&
+                p->t[*line_start].sub == K_FROM &&
+                ((prev->type == T_NAME && prev->sub == K_FROM) ||
+                 (prev->type == T_OP && (prev->sub == O_DOT || prev->sub == O_ELLIPSIS))))
+                ok = 1;
+            if (!ok) return -1;
+        }
+    }
+    else if (type == T_NAME && prev && statement_keyword(sub) &&
+             !(prev->type == T_OP && (prev->sub == O_SEMI || prev->sub == O_COLON)) &&
+             !(prev->type == T_NAME && prev->sub == K_ASYNC && (sub == K_DEF || sub == K_WITH)))
+        return -1; /* `x = pass`, `print(class)` */
+    if (prev) {
         int starts = (type == T_NAME && (sub == K_NONE || sub == K_CONST)) || type == T_NUMBER ||
-                     type == T_STRING || (type == T_OP && sub == O_LBRACE);
+                     type == T_STRING || (type == T_OP && (sub == O_LBRACE || sub == O_ELLIPSIS));
         if (starts && ends_operand(prev)) {
             int ok = (type == T_STRING && prev->type == T_STRING) ||
                      (p->nt - 1 == *line_start && prev->type == T_NAME && is_soft_keyword(p, prev)) ||
-                     /* from ...pkg import x */
-                     (prev->type == T_OP && prev->sub == O_ELLIPSIS && type == T_NAME &&
-                      p->t[*line_start].type == T_NAME && p->t[*line_start].sub == K_FROM);
+                     /* from ...pkg import x, from ...... import x */
+                     (prev->type == T_OP && prev->sub == O_ELLIPSIS &&
+                      (type == T_NAME || type == T_OP) && p->t[*line_start].type == T_NAME &&
+                      p->t[*line_start].sub == K_FROM);
             if (!ok) return -1;
         }
     }
@@ -484,6 +676,7 @@ static int tokenize(P *p)
     char brackets[MAX_BRACKETS + 2];
     int indents[MAX_INDENT + 2], alt[MAX_INDENT + 2], nind = 1;
     Py_ssize_t line_start = 0; /* index of the first token of the current logical line */
+    Ctx top = {0, 0, 0};
     indents[0] = alt[0] = 0;
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) pos = 3;
 
@@ -546,7 +739,8 @@ static int tokenize(P *p)
             line++;
             if (depth == 0) {
                 if (p->nt > line_start &&
-                    push_tok(p, T_NEWLINE, 0, 0, pos, pos, line - 1) < 0)
+                    (needs_right(p, p->nt - 1) ||
+                     push_tok(p, T_NEWLINE, 0, 0, pos, pos, line - 1) < 0))
                     return -1;
                 line_start = p->nt;
                 at_bol = 1;
@@ -564,7 +758,8 @@ static int tokenize(P *p)
                 int f = prefix_flags(s + a, pos - a);
                 if (f < 0) return -1;
                 int tokline = line;
-                Py_ssize_t e = scan_string(p, pos, &f, &line, 0);
+                top.base = depth;
+                Py_ssize_t e = scan_string(p, pos, &f, &line, top);
                 if (e < 0) return -1;
                 if (emit(p, T_STRING, f, (int)(pos - a), a, e, tokline, &line_start, &chain) < 0)
                     return -1;
@@ -578,35 +773,47 @@ static int tokenize(P *p)
         }
         if ((c >= '0' && c <= '9') || (c == '.' && pos + 1 < n && s[pos + 1] >= '0' && s[pos + 1] <= '9')) {
             Py_ssize_t a = pos;
-            int radix = 0, only_digits = 1, nonzero = 0;
-            if (c == '0' && pos + 1 < n && strchr("xXoObB", s[pos + 1]) && s[pos + 1]) {
-                radix = 1;
+            int isfloat = 0;
+            unsigned char x = pos + 1 < n ? (unsigned char)(s[pos + 1] | 0x20) : 0;
+            if (c == '0' && (x == 'x' || x == 'o' || x == 'b')) {
+                int radix = x == 'x' ? 16 : x == 'o' ? 8 : 2;
                 pos += 2;
-                while (pos < n && (is_id_char(s[pos]) && s[pos] < 0x80)) pos++;
+                if (pos < n && s[pos] == '_') pos++;
+                if (pos >= n || !is_digit(s[pos], radix)) return -1; /* 0x, 0o8, 0b_ */
+                pos = digit_run(s, pos, n, radix);
             }
             else {
-                while (pos < n) {
-                    unsigned char d = s[pos];
-                    if (d >= '0' && d <= '9') { if (d != '0') nonzero = 1; pos++; }
-                    else if (d == '_') pos++;
-                    else if (d == '.') { only_digits = 0; pos++; }
-                    else if (d == 'e' || d == 'E') {
-                        only_digits = 0;
-                        pos++;
-                        if (pos < n && (s[pos] == '+' || s[pos] == '-')) pos++;
-                    }
-                    else if (d == 'j' || d == 'J') { only_digits = 0; pos++; break; }
-                    else break;
+                if (c != '.') pos = digit_run(s, pos, n, 10);
+                if (pos >= 0 && pos < n && s[pos] == '.') {
+                    isfloat = 1;
+                    pos++;
+                    if (pos < n && is_digit(s[pos], 10)) pos = digit_run(s, pos, n, 10);
                 }
+                if (pos >= 0 && pos < n && (s[pos] | 0x20) == 'e') {
+                    Py_ssize_t q = pos + 1;
+                    if (q < n && (s[q] == '+' || s[q] == '-')) q++;
+                    if (q < n && is_digit(s[q], 10)) { /* else `1e` or `1else`: refused below */
+                        isfloat = 1;
+                        pos = digit_run(s, q, n, 10);
+                    }
+                }
+                if (pos >= 0 && pos < n && (s[pos] | 0x20) == 'j') {
+                    isfloat = 1;
+                    pos++;
+                }
+                if (pos >= 0 && !isfloat && c == '0') /* 0777: Python 2's octal */
+                    for (Py_ssize_t k = a; k < pos; k++)
+                        if (s[k] >= '1' && s[k] <= '9') return -1;
             }
-            if (pos < n && is_id_char(s[pos])) return -1; /* 10L, 1if, 0x1g */
-            if (!radix && only_digits && s[a] == '0' && nonzero) return -1; /* 0777 */
+            if (pos < 0) return -1;                       /* 1_, 1__0 */
+            if (pos < n && is_id_char(s[pos])) return -1; /* 10L, 1if, 0x1g, 1.e, 1_ */
             if (emit(p, T_NUMBER, 0, 0, a, pos, line, &line_start, &chain) < 0) return -1;
             continue;
         }
         if (c == '"' || c == '\'') {
             int f = 0, tokline = line;
-            Py_ssize_t e = scan_string(p, pos, &f, &line, 0);
+            top.base = depth;
+            Py_ssize_t e = scan_string(p, pos, &f, &line, top);
             if (e < 0) return -1;
             if (emit(p, T_STRING, f, 0, pos, e, tokline, &line_start, &chain) < 0) return -1;
             pos = e;
@@ -627,7 +834,9 @@ static int tokenize(P *p)
         pos += len;
     }
     if (depth != 0) return -1;
-    if (p->nt > line_start && push_tok(p, T_NEWLINE, 0, 0, n, n, line) < 0) return -1;
+    if (p->nt > line_start &&
+        (needs_right(p, p->nt - 1) || push_tok(p, T_NEWLINE, 0, 0, n, n, line) < 0))
+        return -1;
     while (nind > 1) {
         nind--;
         if (push_tok(p, T_DEDENT, 0, 0, n, n, line) < 0) return -1;
@@ -785,22 +994,21 @@ static PyObject *dotted(P *p, Py_ssize_t i, Py_ssize_t b)
         if (k == 0) break;
         n = k - 1;
     }
-    /* now trailers [0, m) are all attributes, where m is the run before the first non-'.' */
-    int m = 0;
-    while (m < n && pr.kinds[m] == '.') m++;
-    if (m != n) n = m; /* unreachable: the loop above leaves attributes only */
-    char buf[512];
+    /* the name and its attributes, however long (the tokens are ASCII: see tokenize) */
     Py_ssize_t len = TK(i).end - TK(i).start;
-    if (len >= (Py_ssize_t)sizeof(buf)) return PyUnicode_FromString("");
+    for (int k = 0; k < n; k++) len += 1 + TK(pr.pos[k]).end - TK(pr.pos[k]).start;
+    PyObject *r = PyUnicode_New(len, 127);
+    if (!r) return NULL;
+    char *buf = (char *)PyUnicode_DATA(r);
+    len = TK(i).end - TK(i).start;
     memcpy(buf, p->s + TK(i).start, (size_t)len);
     for (int k = 0; k < n; k++) {
         Py_ssize_t t = pr.pos[k], tl = TK(t).end - TK(t).start;
-        if (len + 1 + tl >= (Py_ssize_t)sizeof(buf)) return PyUnicode_FromString("");
         buf[len++] = '.';
         memcpy(buf + len, p->s + TK(t).start, (size_t)tl);
         len += tl;
     }
-    return PyUnicode_DecodeUTF8(buf, len, NULL);
+    return r;
 }
 
 /* The value of the run of string tokens [a, b): str; bytes holding the source when escapes
@@ -1010,7 +1218,7 @@ static int do_import(P *p, Py_ssize_t a, Py_ssize_t b)
                 i += 2;
             }
             if (i < b) {
-                if (!IS_OP(i, O_COMMA)) goto bad;
+                if (!IS_OP(i, O_COMMA) || i + 1 == b) goto bad; /* `import a,` */
                 i++;
             }
         }
@@ -1032,7 +1240,8 @@ static int do_import(P *p, Py_ssize_t a, Py_ssize_t b)
     }
     if (i >= b || !IS_KW(i, K_IMPORT)) goto bad;
     i++;
-    if (i < b && IS_OP(i, O_LPAR)) {
+    int parens = i < b && IS_OP(i, O_LPAR);
+    if (parens) {
         if (closing(p, i) != b - 1) goto bad;
         i++;
         b--;
@@ -1054,7 +1263,7 @@ static int do_import(P *p, Py_ssize_t a, Py_ssize_t b)
             i += 2;
         }
         if (i < b) {
-            if (!IS_OP(i, O_COMMA)) goto bad;
+            if (!IS_OP(i, O_COMMA) || (i + 1 == b && !parens)) goto bad; /* `import a,` */
             i++;
         }
     }
@@ -1107,18 +1316,23 @@ static int str_list(P *p, Py_ssize_t a, Py_ssize_t b)
     return 0;
 }
 
+/* Is [a, b) the name __all__, parenthesised or not (ast's Name target)? */
+static int all_target(P *p, Py_ssize_t a, Py_ssize_t b)
+{
+    unwrap(p, &a, &b);
+    return b == a + 1 && tok_is(p, a, "__all__");
+}
+
 static int do_assign(P *p, Py_ssize_t a, Py_ssize_t b)
 {
-    if (a + 1 < b && IS_OP(a + 1, O_AUG)) {
-        if (tok_is(p, a, "__all__")) return str_list(p, a + 2, b);
-        return 0;
-    }
+    Py_ssize_t aug = find_top(p, a, b, O_AUG, 0);
+    if (aug < b) return all_target(p, a, aug) ? str_list(p, aug + 1, b) : 0;
     Py_ssize_t eq = find_top(p, a, b, O_EQUAL, 0);
     if (eq == b) return 0;
     int target = 0;
     Py_ssize_t seg = a, last = a;
     while (eq < b) {
-        if (eq == seg + 1 && tok_is(p, seg, "__all__")) target = 1;
+        if (all_target(p, seg, eq)) target = 1;
         seg = eq + 1;
         last = seg;
         eq = find_top(p, seg, b, O_EQUAL, 0);
@@ -1132,11 +1346,9 @@ static int simple(P *p, Py_ssize_t a, Py_ssize_t b, int depth)
     if (a >= b) return 0;
     if (IS_KW(a, K_RAISE)) return do_raise(p, a, b);
     if (IS_KW(a, K_IMPORT) || IS_KW(a, K_FROM)) return do_import(p, a, b);
-    if (depth == 0 && TK(a).type == T_NAME && tok_is(p, a, "__all__")) return do_assign(p, a, b);
-    if (depth == 0 && TK(a).type == T_NAME) {
-        /* x = __all__ = [...] */
+    if (depth == 0) { /* __all__ = [...], x = __all__ = [...], (__all__) += [...] */
         for (Py_ssize_t i = a; i < b; i++)
-            if (tok_is(p, i, "__all__")) return do_assign(p, a, b);
+            if (TK(i).type == T_NAME && tok_is(p, i, "__all__")) return do_assign(p, a, b);
     }
     return 0;
 }
@@ -1181,10 +1393,12 @@ static int inner(int depth)
 static Py_ssize_t statement(P *p, Py_ssize_t i, int depth, Body *body, int first)
 {
     Py_ssize_t nl;
+    int decorated = 0;
     while (IS_OP(i, O_AT)) { /* decorators belong to the def or class below them */
         nl = line_end(p, i);
         if (TK(nl).type != T_NEWLINE) goto bad;
         i = nl + 1;
+        decorated = 1;
     }
     if (TK(i).type == T_INDENT || TK(i).type == T_DEDENT || TK(i).type == T_NEWLINE) goto bad;
     nl = line_end(p, i);
@@ -1193,11 +1407,15 @@ static Py_ssize_t statement(P *p, Py_ssize_t i, int depth, Body *body, int first
     if (IS_KW(k, K_ASYNC) && k + 1 < nl &&
         (IS_KW(k + 1, K_DEF) || IS_KW(k + 1, K_FOR) || IS_KW(k + 1, K_WITH)))
         k++;
+    if (decorated && !IS_KW(k, K_DEF) && !IS_KW(k, K_CLASS)) goto bad; /* @d then `x = 1` */
     if (IS_KW(k, K_DEF) || IS_KW(k, K_CLASS)) {
         int is_class = IS_KW(k, K_CLASS);
         Py_ssize_t name = k + 1, j = k + 2;
         if (name >= nl || !IS_ID(name)) goto bad;
-        if (j < nl && IS_OP(j, O_LSQB)) j = closing(p, j) + 1; /* type parameters */
+        if (j < nl && IS_OP(j, O_LSQB)) { /* type parameters (Python 3.12) */
+            if (OLD_PYTHON) goto bad;
+            j = closing(p, j) + 1;
+        }
         Py_ssize_t args_lo = -1, args_hi = -1;
         if (j < nl && IS_OP(j, O_LPAR)) {
             args_lo = j + 1;
@@ -1250,10 +1468,27 @@ static Py_ssize_t statement(P *p, Py_ssize_t i, int depth, Body *body, int first
     int kw = TK(k).type == T_NAME ? TK(k).sub : -1;
     int compound = kw == K_IF || kw == K_ELIF || kw == K_ELSE || kw == K_WHILE || kw == K_FOR ||
                    kw == K_WITH || kw == K_TRY || kw == K_EXCEPT || kw == K_FINALLY;
-    if (!compound && kw == K_NONE && (tok_is(p, k, "match") || tok_is(p, k, "case"))) {
-        /* soft keywords: a statement only when the line is a header opening a block */
+    if (!compound && kw == K_NONE && tok_is(p, k, "match")) {
+        /* a soft keyword: a statement only when the line is a header opening a block, which
+         * then holds `case` clauses only (a `case` anywhere else is a name) */
         Py_ssize_t c = header_colon(p, k + 1, nl);
-        compound = c == nl - 1 && c > k + 1 && TK(nl + 1).type == T_INDENT;
+        if (c == nl - 1 && c > k + 1 && TK(nl + 1).type == T_INDENT) {
+            if (first && body) {
+                body->doc = Py_None;
+                Py_INCREF(Py_None);
+            }
+            i = nl + 2;
+            do {
+                if (!IS_ID(i) || !tok_is(p, i, "case")) goto bad;
+                nl = line_end(p, i);
+                if (TK(nl).type != T_NEWLINE) goto bad;
+                c = header_colon(p, i + 1, nl);
+                if (c <= i + 1) goto bad; /* no colon, or no pattern */
+                i = suite(p, c, nl, inner(depth), NULL);
+                if (i < 0) return -1;
+            } while (TK(i).type != T_DEDENT && TK(i).type != T_END);
+            return TK(i).type == T_DEDENT ? i + 1 : i;
+        }
     }
     if (compound) {
         Py_ssize_t colon = header_colon(p, k + 1, nl);
@@ -1265,6 +1500,7 @@ static Py_ssize_t statement(P *p, Py_ssize_t i, int depth, Body *body, int first
         }
         return suite(p, colon, nl, inner(depth), NULL);
     }
+    if (IS_OP(nl - 1, O_COLON)) goto bad; /* `x = 1 :`: a header without its statement */
     if (simples(p, i, nl, depth, first ? body : NULL) < 0) return -1;
     return nl + 1;
 bad:
@@ -1273,11 +1509,44 @@ bad:
 }
 
 /* Statements from i until the DEDENT closing this block (or the end); returns past it. */
+enum { C_NONE, C_TRY, C_EXCEPT, C_TRY_ELSE, C_IF, C_LOOP };
+
+/* The clause that opens the statement at i (K_*), `async for` read as `for`. */
+static int clause(P *p, Py_ssize_t i)
+{
+    if (TK(i).type != T_NAME) return -1;
+    if (TK(i).sub == K_ASYNC && TK(i + 1).type == T_NAME) return TK(i + 1).sub;
+    return TK(i).sub;
+}
+
 static Py_ssize_t block(P *p, Py_ssize_t i, int depth, Body *body)
 {
-    int first = 1;
+    int first = 1, prev = C_NONE;
     while (TK(i).type != T_DEDENT && TK(i).type != T_END) {
         int defs_before = body ? body->n_defs : 0;
+        /* the clauses of try, if, for and while in their order: a `try:` without a handler,
+         * a stray `else:` or `except:`, are syntax errors the tokens show */
+        int kw = clause(p, i), next = C_NONE;
+        if (prev == C_TRY && kw != K_EXCEPT && kw != K_FINALLY) goto bad;
+        if (kw == K_EXCEPT) {
+            if (prev != C_TRY && prev != C_EXCEPT) goto bad;
+            next = C_EXCEPT;
+        }
+        else if (kw == K_FINALLY) {
+            if (prev != C_TRY && prev != C_EXCEPT && prev != C_TRY_ELSE) goto bad;
+        }
+        else if (kw == K_ELSE) {
+            if (prev == C_EXCEPT) next = C_TRY_ELSE;
+            else if (prev != C_IF && prev != C_LOOP) goto bad;
+        }
+        else if (kw == K_ELIF) {
+            if (prev != C_IF) goto bad;
+            next = C_IF;
+        }
+        else if (kw == K_IF) next = C_IF;
+        else if (kw == K_FOR || kw == K_WHILE) next = C_LOOP;
+        else if (kw == K_TRY) next = C_TRY;
+        prev = next;
         i = statement(p, i, depth, body, first);
         if (i < 0) return -1;
         if (first && body && !body->doc) {
@@ -1287,7 +1556,11 @@ static Py_ssize_t block(P *p, Py_ssize_t i, int depth, Body *body)
         (void)defs_before;
         first = 0;
     }
+    if (prev == C_TRY) goto bad;
     return TK(i).type == T_DEDENT ? i + 1 : i;
+bad:
+    p->bail = 1;
+    return -1;
 }
 
 /* ------------------------------------------------------------------ module */
@@ -1305,6 +1578,34 @@ static void release(P *p)
     Py_CLEAR(p->imported);
     Py_CLEAR(p->imports);
     Py_CLEAR(p->exported);
+}
+
+/* Do the \N{NAME} escapes of the file name characters? 1, 0 (ast must report them), -1. */
+static int names_known(P *p)
+{
+    if (!p->named) return 1;
+    for (Py_ssize_t t = 0; t < p->nt; t++) {
+        if (p->t[t].type != T_STRING || !(p->t[t].sub & SF_NAMED)) continue;
+        const unsigned char *s = p->s;
+        for (Py_ssize_t k = p->t[t].start; k + 1 < p->t[t].end; k++) {
+            if (s[k] != '\\') continue;
+            if (s[k + 1] == 'N' && k + 2 < p->t[t].end && s[k + 2] == '{') {
+                Py_ssize_t e = k + 3;
+                while (e < p->t[t].end && s[e] != '}') e++;
+                if (e >= p->t[t].end) return 0; /* not an escape we know: ast decides */
+                PyObject *ch = PyUnicode_DecodeUnicodeEscape((const char *)s + k, e + 1 - k, NULL);
+                if (!ch) {
+                    if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return -1;
+                    PyErr_Clear();
+                    return 0;
+                }
+                Py_DECREF(ch);
+                k = e;
+            }
+            else k++; /* an escaped character, maybe a backslash */
+        }
+    }
+    return 1;
 }
 
 static PyObject *scan(PyObject *self, PyObject *arg)
@@ -1325,6 +1626,9 @@ static PyObject *scan(PyObject *self, PyObject *arg)
     ok = tokenize(&p);
     Py_END_ALLOW_THREADS
     if (ok < 0 || p.bail) goto ask_ast;
+    ok = names_known(&p);
+    if (ok < 0) goto fail;
+    if (ok == 0) goto ask_ast;
     p.classes = PyList_New(0);
     p.functions = PyList_New(0);
     p.mdocs = PyList_New(0);

@@ -8,7 +8,9 @@ and on fuzzed mutations of real source.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -121,6 +123,43 @@ BAD = {
     "latin-1 bytes": "s = 'caf\xe9'\n",
     "stray backslash": "x = 1 \\ + 2\n",
     "single brace in f-string": "x = f'a}b'\n",
+    # found by fuzzing the C scanner: each was read as fine while ast refuses it
+    "empty f-string field": "x = f'{}'\n",
+    "bad f-string conversion": "x = f'{x!z}'\n",
+    "brackets too deep in an f-string": "x = f'{" + "(" * 250 + "x" + ")" * 250 + "}'\n",
+    "operator chain in an f-string": "x = f'{" + "1+" * 100_000 + "1}'\n",
+    "unary chain in an f-string": "x = f'{" + "-" * 100_000 + "1}'\n",
+    "non-ascii bytes": "x = b'caf\xc3\xa9'\n",  # UTF-8 é
+    "short x escape": "x = '\\x4'\n",
+    "short u escape": "x = '\\u12'\n",
+    "U escape past unicode": "x = '\\U00110000'\n",
+    "unknown N name": "x = '\\N{NO SUCH CHARACTER NAME}'\n",
+    "short x escape in bytes": "x = b'\\x4'\n",
+    "double underscore in number": "x = 1__0\n",
+    "trailing underscore in number": "x = 1_\n",
+    "exponent without digits": "x = 1e\n",
+    "octal digit 8": "x = 0o8\n",
+    "binary digit 2": "x = 0b2\n",
+    "bare 0x": "x = 0x\n",
+    "two dots in a number": "x = 1.2.3\n",
+    "number then float": "x = 1..2\n",
+    "import with a trailing comma": "import a,\n",
+    "from-import with a trailing comma": "from a import b,\n",
+    "decorated assignment": "@dec\nx = 1\n",
+    "double semicolon": "x = 1;;\n",
+    "lone semicolon": ";\n",
+    "semicolon after a colon": "if x: ;\n",
+    "keyword as an operand": "x = pass\n",
+    "class inside an expression": "print(class)\n",
+    "assignment to a keyword": "async = 1\n",
+    "operators in a row": "**>>=\n",
+    "comparison without a left operand": "x = == 1\n",
+    "try without handlers": "try:\n    pass\nx = 1\n",
+    "try at the end": "try:\n    pass\n",
+    "try with else only": "try:\n    pass\nelse:\n    pass\n",
+    "stray else": "x = 1\nelse:\n    pass\n",
+    "stray except": "except:\n    pass\n",
+    "stray elif": "x = 1\nelif y:\n    pass\n",
 }
 
 
@@ -139,11 +178,115 @@ def test_broken_code_goes_to_ast(name: str) -> None:
         "class Café:\n    pass\n".encode(),  # identifiers are NFKC-normalised by CPython
         b"x = t'template'\n",  # t-strings: Python 3.14's business
         b"raise (ValueError)\n",
+        b"x = f'{x:{y:{z}}}'\n",  # 3.11 refuses a field in a spec's field; 3.12 allows one
+        b"x = f'''{'\\n'}'''\n",  # a backslash in a field: 3.12 on
     ],
 )
 def test_what_only_cpython_decides_goes_to_ast(src: bytes) -> None:
     assert _pyscan.scan(src) is None
     assert scan_python(src) == scan_python_ast(src)
+
+
+def assert_contract(data: bytes) -> None:
+    """The C scanner's one rule: ast's result exactly, or None (and ast reads the file)."""
+    got = c_result(data)  # must not crash, whatever the bytes
+    if got is not None:
+        ref = scan_python_ast(data)
+        assert "warn" not in ref, f"read a file ast refuses: {ref['warn']}"
+        assert got == ref
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        # what one Python accepts and another refuses: the scanner follows the one it is for
+        b"def f[T](x: T) -> T:\n    raise ValueError\n",
+        b"class A[T](Base):\n    pass\n",
+        b"type Alias = list[int]\n",
+        b"x = f'{f\"{f'{x}'}\"}'\n",  # the same quote nested: 3.12 on
+        b'x = f"{d["key"]}"\n',
+        b"x = f'{x!r }'\n",
+    ],
+)
+def test_version_dependent_syntax_follows_this_python(src: bytes) -> None:
+    assert_contract(src)
+
+
+# read wrongly (not declined) until fuzzing found them: the C result must be ast's
+MISREAD = {
+    "long dotted base": "class A(" + "b" * 600 + ".c):\n    pass\n",
+    "parenthesised __all__": "(__all__) = ['a']\n",
+    "parenthesised __all__ augmented": "__all__ = []\n(__all__) += ['b']\n",
+    "parenthesised __all__ in a chain": "x = ((__all__)) = ['c']\n",
+    "one-line case bodies": "match x:\n    case 1: raise OneError\n    case _: raise Other\n",
+    "match on a list": "match [a]:\n case [b]: raise B\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MISREAD))
+def test_constructs_that_were_misread(name: str) -> None:
+    data = MISREAD[name].encode()
+    ref = scan_python_ast(data)
+    assert "warn" not in ref
+    assert c_result(data) == ref
+
+
+def pathological() -> list[bytes]:
+    """Inputs at the scanner's limits, cut short, or with odd line endings and BOMs."""
+    out: list[bytes] = []
+    for n in (189, 190, 191, 200):
+        out.append(b"x = " + b"(" * n + b"1" + b")" * n + b"\n")
+        out.append(b"x = " + b"([{" * (n // 3) + b"1" + b"}])" * (n // 3) + b"\n")
+    for n in (94, 95, 96, 100):
+        out.append(b"".join(b" " * i + b"if x:\n" for i in range(n)) + b" " * n + b"raise E\n")
+    quotes = [b"'", b'"', b"'''", b'"""']
+    for n in (7, 8, 9, 10):
+        s = b"x"
+        for i in range(n):
+            s = b"f" + quotes[i % 4] + b"{" + s + b"}" + quotes[i % 4]
+        out.append(b"y = " + s + b"\n")
+    ops = b"+ - * / // % @ ** << >> & | ^ ~ < > <= >= == != = := -> . ... , : ; ( [ {".split()
+    tails = [b"", b"\\", b"\\\n", b"\r", b"'", b'"""', b"f'{", b"f'{x", b"f'{x:", b"#"]
+    out += [b"x = 1 " + op + tail for op in ops for tail in tails]
+    out += [b"\\", b"x\\", b"'\\", b"b'\\x", b"'\\N{", b"f'\\N{A", b"0x", b"1e", b"1.", b"@"]
+    real = Path(_scan_python.__file__).read_bytes()
+    out += [real[:cut] for cut in range(0, len(real), len(real) // 97)]
+    out += [real.replace(b"\n", b"\r"), real.replace(b"\n", b"\r\n")]
+    out.append(real.replace(b"    ", b"\t"))
+    for bom in (b"\xef\xbb\xbf", b"\xef\xbb", b"\xef\xbb\xbf\xef\xbb\xbf", b"\xff\xfe"):
+        out.append(bom + real[:3000])
+    out.append(b"\xef\xbb\xbf# -*- coding: utf-8 -*-\nx = 1\n")
+    out.append(real * 30)  # a big file (about 500 KB)
+    return out
+
+
+@pytest.mark.parametrize("data", pathological(), ids=lambda d: repr(d[:30]))
+def test_pathological_inputs_keep_the_contract(data: bytes) -> None:
+    assert_contract(data)
+
+
+def test_scanning_leaks_no_references() -> None:
+    # every path: a file read; one declined by the tokenizer; one declined by the statement
+    # parser after it built results; escapes and \N{} names looked up
+    inputs = [
+        Path(_scan_python.__file__).read_bytes(),
+        CASES["docstrings"].encode(),
+        b"x = 'abc\n",
+        b"class A(B):\n    '''Doc.'''\nraise (X)\n",
+        b"x = '\\N{BULLET}'\ny = '\\N{NO SUCH NAME}'\n",
+        b"__all__ = ['a\\x41']\n",
+    ]
+    for data in inputs * 3:  # warm up (interned strings, free lists)
+        _pyscan.scan(data)
+    gc.collect()
+    objects, nones = len(gc.get_objects()), sys.getrefcount(None)
+    for _ in range(300):
+        for data in inputs:
+            _pyscan.scan(data)
+    gc.collect()
+    # a leaked result is hundreds of lists and dicts here; a leaked None, 300 references
+    assert len(gc.get_objects()) - objects < 50
+    assert sys.getrefcount(None) - nones < 50  # immortal from 3.12 on, counted before
 
 
 CASES = {
@@ -191,6 +334,8 @@ from ..pkg.mod import (x,
     y as z,)
 from ... import deep
 from ...up import far
+from ...... import six_up
+from ......pkg import seven
 from __future__ import annotations
 def inner():
     import json
