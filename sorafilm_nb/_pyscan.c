@@ -541,11 +541,12 @@ static int emit(P *p, int type, int sub, int prefix, Py_ssize_t a, Py_ssize_t b,
             if (!prev || (prev->type == T_OP && (prev->sub == O_SEMI || prev->sub == O_COLON)))
                 return -1;
             /* fall through */
-        case O_RPAR: case O_RSQB: case O_RBRACE: case O_COMMA:
-            /* `f(a +)`, `x = 1 -;`; but `def f(a, /)`, `def f(a, /, b)`, `def f(*, a)` */
-            if (prev && needs_right(p, p->nt - 1)) {
+        case O_RPAR: case O_RSQB: case O_RBRACE: case O_COMMA: case O_COLON:
+            /* `f(a +)`, `x = 1 -;`, `for x in y <<=:`; but `def f(a, /)`, `def f(a, /, b)`,
+             * `lambda a, /: a` and `def f(*, a)`; a keyword before ':' is `else:` or `try:` */
+            if (prev && needs_right(p, p->nt - 1) && (sub != O_COLON || prev->type == T_OP)) {
                 int slash = prev->end - prev->start == 1 && p->s[prev->start] == '/';
-                if (!((slash && (sub == O_RPAR || sub == O_COMMA)) ||
+                if (!((slash && (sub == O_RPAR || sub == O_COMMA || sub == O_COLON)) ||
                       (prev->sub == O_STAR && sub == O_COMMA)))
                     return -1;
             }
@@ -575,7 +576,8 @@ static int emit(P *p, int type, int sub, int prefix, Py_ssize_t a, Py_ssize_t b,
              !(prev->type == T_NAME && prev->sub == K_ASYNC && (sub == K_DEF || sub == K_WITH)))
         return -1; /* `x = pass`, `print(class)` */
     if (prev) {
-        int starts = (type == T_NAME && (sub == K_NONE || sub == K_CONST)) || type == T_NUMBER ||
+        int starts = (type == T_NAME && (sub == K_NONE || sub == K_CONST || sub == K_LAMBDA)) ||
+                     type == T_NUMBER ||
                      type == T_STRING || (type == T_OP && (sub == O_LBRACE || sub == O_ELLIPSIS));
         if (starts && ends_operand(prev)) {
             int ok = (type == T_STRING && prev->type == T_STRING) ||

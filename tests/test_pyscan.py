@@ -160,6 +160,8 @@ BAD = {
     "stray else": "x = 1\nelse:\n    pass\n",
     "stray except": "except:\n    pass\n",
     "stray elif": "x = 1\nelif y:\n    pass\n",
+    "operator before a colon": "for x in y <<=:\n    pass\n",
+    "lambda after an operand": "x = 'a' lambda: 1\n",
 }
 
 
