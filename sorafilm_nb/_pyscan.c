@@ -1690,7 +1690,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC PyInit__pyscan(void)
 {
     PyObject *m = PyModule_Create(&module);
-    if (m && PyModule_AddIntConstant(m, "VERSION", 1) < 0) {
+    if (m && PyModule_AddIntConstant(m, "VERSION", 2) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -118,7 +118,7 @@ BAD = {
     "two operands": "x = a b\n",
     "def without parens": "def f:\n    pass\n",
     "deep parens": "x = " + "(" * 300 + "1" + ")" * 300 + "\n",
-    "long chain": "x = 1" + " + 1" * 100_000 + "\n",
+    "long chain": "x = 2" + " ** 2" * 100_000 + "\n",  # too deep on every version
     "many unary": "x = " + "-" * 200_000 + "1\n",
     "latin-1 bytes": "s = 'caf\xe9'\n",
     "stray backslash": "x = 1 \\ + 2\n",
@@ -127,7 +127,7 @@ BAD = {
     "empty f-string field": "x = f'{}'\n",
     "bad f-string conversion": "x = f'{x!z}'\n",
     "brackets too deep in an f-string": "x = f'{" + "(" * 250 + "x" + ")" * 250 + "}'\n",
-    "operator chain in an f-string": "x = f'{" + "1+" * 100_000 + "1}'\n",
+    "operator chain in an f-string": "x = f'{" + "2**" * 100_000 + "2}'\n",
     "unary chain in an f-string": "x = f'{" + "-" * 100_000 + "1}'\n",
     "non-ascii bytes": "x = b'caf\xc3\xa9'\n",  # UTF-8 é
     "short x escape": "x = '\\x4'\n",
@@ -413,6 +413,10 @@ class A(Base,
             ValueError
 """,
 }
+
+
+if sys.version_info < (3, 11):  # except* is 3.11's: a plain except gives the same facts
+    CASES["raises and excepts"] = CASES["raises and excepts"].replace("except*", "except")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
