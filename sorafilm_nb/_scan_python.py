@@ -24,12 +24,17 @@ Two scanners give this same result. The C one (_pyscan.c, built at install by ha
 is a real tokenizer and statement parser: on Django it reads 885 files in about a fifth of the
 time ``ast.parse`` alone takes, because it builds no node for the expressions a scan never
 looks at. It is not the judge of validity: whenever it is unsure, or the file is not valid
-Python 3 as far as tokens and statements show (Python 2, bad indentation, a foreign encoding,
-nesting deep enough to exhaust CPython's parser...), it declines and ``ast`` reads the file,
-so every warning is CPython's own. tests/test_pyscan.py holds it to "same result as ast, or
-decline" on every file of Django, openai, httpx, pytest, hypothesis and the standard library,
-and on fuzzed mutations of real source. Without a compiler the package is pure Python and
-``ast`` reads everything: the same results, three to five times slower.
+Python as far as tokens and statements show (Python 2, bad indentation, a foreign encoding,
+long operator chains that exhaust CPython's parser, bad escapes and numbers, syntax newer
+than the running Python...), it declines and ``ast`` reads the file, so every warning is
+CPython's own. tests/test_pyscan.py holds it to "same result as ast, or decline" on every
+file of Django, openai, httpx, pytest, hypothesis and the standard library, on hundreds of
+constructed cases, and on fuzzed mutations of real source (1.4 million inputs under ASan and
+UBSan, 0 memory errors). What it cannot see is an error only CPython's full grammar knows
+(``1 = x``, ``del f()``, ``x = a := 1``, a keyword argument before a positional one): such a
+file is read for what it holds instead of being skipped with a warning. Without a compiler
+the package is pure Python and ``ast`` reads everything: the same results, three to five
+times slower.
 
 Why not tree-sitter: measured on Django, its parse is 25-35% cheaper than ``ast.parse``, but
 reading the facts back through Node objects costs more in Python than that saves (whole scan
