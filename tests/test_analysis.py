@@ -408,10 +408,12 @@ def test_walk_skips_junk_dirs(tmp_path: Path) -> None:
         ".git/hooks/x.py",
         "static/vendor/lib.js",
         "static/app.min.js",
+        "locale/fr/LC_MESSAGES/x.py",  # gettext catalogs' folders
     ):
         write(tmp_path, junk, "class Junk:\n    pass\n")
+    write(tmp_path, "locale/fr/formats.py", "class KeptToo:\n    pass\n")  # locale code is code
     prof = analyze(tmp_path)
-    assert prof.files_scanned == 1 and prof.stats["listing"] == "walk"
+    assert prof.files_scanned == 2 and prof.stats["listing"] == "walk"
     assert "Junk" not in {c.name for c in prof.concepts}
 
 
