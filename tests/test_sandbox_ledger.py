@@ -142,22 +142,15 @@ def test_loopback_means_this_machine_only() -> None:
         assert not _is_loopback(url), url
 
 
+def film_argv(repo: Path, out: Path, *extra: str) -> list[str]:
+    """`sorafilm film` of a one-shot film of repo into out."""
+    return ["film", "--repo", str(repo), "--template", "single-12", "--out", str(out), *extra]
+
+
 def test_cli_film_without_real_leaves_the_real_ledger_alone(
     tmp_path: Path, repo_root: Path, capsys
 ) -> None:
-    code = main(
-        [
-            "film",
-            "--repo",
-            str(repo_root),
-            "--template",
-            "single-12",
-            "--out",
-            str(tmp_path / "out"),
-            "--sim-seconds",
-            "0.2",
-        ]
-    )
+    code = main(film_argv(repo_root, tmp_path / "out", "--sim-seconds", "0.2"))
     out = capsys.readouterr().out
     assert code == 0, out
     assert (tmp_path / "out" / "film.mp4").is_file()
@@ -175,19 +168,7 @@ def test_cli_film_with_a_base_url_at_the_simulator_books_in_the_sandbox(
     and the real ledger is never even created."""
     monkeypatch.setenv("OPENAI_API_KEY", simulator.api_key)
     out_dir = tmp_path / "out"
-    code = main(
-        [
-            "film",
-            "--repo",
-            str(repo_root),
-            "--template",
-            "single-12",
-            "--out",
-            str(out_dir),
-            "--base-url",
-            simulator.base_url,
-        ]
-    )
+    code = main(film_argv(repo_root, out_dir, "--base-url", simulator.base_url))
     out = capsys.readouterr().out
     assert code == 0, out
     assert (out_dir / "film.mp4").is_file()
