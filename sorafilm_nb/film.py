@@ -28,7 +28,7 @@ from typing import Any
 
 from .errors import SorafilmError
 from .paths import shown_path, without_local_folders
-from .pricing import Cost
+from .pricing import MAX_CENTS, Cost
 
 MANIFEST = "manifest.json"
 REPORT = "report.md"
@@ -253,9 +253,13 @@ def cents_from_json(value: Any, *, where: str) -> Decimal | None:
     if isinstance(value, (bool, float)):
         raise FilmError(f"{where}: cents must be an int or a decimal string, got {value!r}")
     try:
-        return Decimal(str(value))
+        cents = Decimal(str(value))
     except InvalidOperation:
         raise FilmError(f"{where}: not an amount of cents: {value!r}") from None
+    if not cents.is_finite() or abs(cents) >= MAX_CENTS:
+        # Cost would refuse it later, without naming the manifest: say where it is now
+        raise FilmError(f"{where}: not an amount of cents a job can cost: {value!r}")
+    return cents
 
 
 # -- records -------------------------------------------------------------------------------

@@ -714,6 +714,15 @@ def test_manifest_amounts_are_never_floats(tmp_path: Path) -> None:
         json.dumps({"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]})
     )
     assert Film.load(out).shots[0].estimated == Cost(Decimal("40.5"))
+    for bad in ("Infinity", "NaN", str(10**16)):  # an edit no job can cost: name the file
+        shot["estimated_cents"] = bad
+        (out / "manifest.json").write_text(
+            json.dumps(
+                {"format": "sorafilm-manifest", "version": 1, "plan_id": "p", "shots": [shot]}
+            )
+        )
+        with pytest.raises(FilmError, match=r"manifest\.json.*estimated_cents.*can cost"):
+            Film.load(out)
 
 
 def test_an_altered_shot_file_is_downloaded_again_not_paid_again(

@@ -86,7 +86,13 @@ class ContentExpired(BackendError):
 
 @runtime_checkable
 class VideoBackend(Protocol):
-    """What the studio needs from a Videos API. Implementations: backends.openai_api."""
+    """What the studio needs from a Videos API. Implementations: backends.openai_api.
+
+    Optional: ``is_simulator() -> bool``, asked by Ledger.for_backend before any job, so
+    simulated runs are booked in the sandbox ledger. A backend without it is judged by its
+    ``name`` ("simulator" or not); one that can tell should say, since a name can be given
+    to a backend on the real API (OpenAIBackend tells from the simulator's answers).
+    """
 
     name: str
 
