@@ -105,8 +105,13 @@ def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int =
     return Listing(sorted(p for p in found if wanted(p)), "walk", listing, unreadable)
 
 
+def _junk_dir(name: str) -> bool:
+    """A directory that holds no code of the owner's (a venv, node_modules, a build...)."""
+    return name in SKIP_DIRS or name.endswith(".egg-info")
+
+
 def _in_junk_dir(rel: str) -> bool:
-    return any(part in SKIP_DIRS or part.endswith(".egg-info") for part in rel.split("/")[:-1])
+    return any(_junk_dir(part) for part in rel.split("/")[:-1])
 
 
 def _git_files(root: Path) -> tuple[list[str], list[str]] | None:
@@ -218,7 +223,7 @@ def _read_dir(folder: str) -> tuple[list[str], list[str]]:
             except OSError:
                 continue
             if is_dir:
-                if name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                if not _junk_dir(name):
                     subdirs.append(name)
             elif language_of(name):
                 names.append(name)

@@ -115,24 +115,10 @@ class RepoProfile:
         """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily)."""
         import pandas as pd
 
-        rows = [
-            (
-                c.name,
-                c.kind,
-                c.file,
-                c.line,
-                c.score,
-                c.raised,
-                c.caught,
-                c.refs,
-                c.methods,
-                ", ".join(c.bases),
-                c.language,
-                c.summary,
-            )
-            for c in self.concepts
-        ]
-        return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+        rows = [[getattr(c, name) for name in FRAME_COLUMNS] for c in self.concepts]
+        frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+        frame["bases"] = frame["bases"].map(", ".join)  # one readable cell, not a tuple
+        return frame
 
     def to_json(self) -> str:
         """A JSON document from which from_json() rebuilds an equal profile."""
@@ -237,6 +223,7 @@ def _analyze(
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
     files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
+    dir_warnings = _dir_warnings(unreadable)
     phases: dict[str, float] = {"list": time.perf_counter() - t0}
 
     # 1. files unchanged since the last scan, by (size, mtime_ns): no read at all
@@ -270,7 +257,7 @@ def _analyze(
         not todo
         and isinstance(saved, list)
         and len(saved) == 2
-        and saved[0] == _fingerprint(root, package, readme_text, keys, _dir_warnings(unreadable))
+        and saved[0] == _fingerprint(root, package, readme_text, keys, dir_warnings)
     ):
         try:
             profile = RepoProfile.from_json(saved[1])
@@ -298,7 +285,7 @@ def _analyze(
     new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
     fresh: dict[str, dict[str, Any]] = {}  # key -> result parsed in this run
     # rel -> warning of a file (or directory) that could not be read
-    unkeyed: dict[str, dict[str, Any]] = _dir_warnings(unreadable)
+    unkeyed: dict[str, dict[str, Any]] = dict(dir_warnings)
     parsed = 0
     from_cache = len(keys)
     outcomes, workers = _run(todo, known_keys)

@@ -28,7 +28,7 @@ from typing import Any
 
 from .errors import SorafilmError
 from .paths import shown_path, without_local_folders
-from .pricing import MAX_CENTS, Cost
+from .pricing import Cost, CostError
 
 MANIFEST = "manifest.json"
 REPORT = "report.md"
@@ -256,9 +256,10 @@ def cents_from_json(value: Any, *, where: str) -> Decimal | None:
         cents = Decimal(str(value))
     except InvalidOperation:
         raise FilmError(f"{where}: not an amount of cents: {value!r}") from None
-    if not cents.is_finite() or abs(cents) >= MAX_CENTS:
-        # Cost would refuse it later, without naming the manifest: say where it is now
-        raise FilmError(f"{where}: not an amount of cents a job can cost: {value!r}")
+    try:  # Cost's own rule, asked here: later it would fail without naming the manifest
+        Cost(cents)
+    except CostError as exc:
+        raise FilmError(f"{where}: not an amount of cents a job can cost: {exc}") from None
     return cents
 
 
@@ -403,6 +404,15 @@ class Film:
         )
 
     @property
+    def film_as_named(self) -> Path | None:
+        """film.mp4 in the folder as the caller named it: ``film`` is resolved, and a linked
+        out/ should still read (and be served by Jupyter) as out/; None without a film."""
+        if self.film is None:
+            return None
+        named = Path(self.out_dir) / self.film.name
+        return named if named.is_file() else self.film
+
+    @property
     def retry(self) -> tuple[str, ...]:
         """The shots that did not succeed: what to re-run or resume."""
         return tuple(s.shot_id for s in self.shots if not s.ok)
@@ -427,9 +437,7 @@ class Film:
         sim = " (simulated, no real money)" if self.backend == "simulator" else ""
         head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}{sim}"
         if self.film is not None:
-            # film is resolved; the folder as the caller named it keeps a linked out/ as out/
-            named = Path(self.out_dir) / self.film.name
-            return f"{head}; film: {shown_path(named if named.is_file() else self.film)}"
+            return f"{head}; film: {shown_path(self.film_as_named)}"
         if self.retry:
             return f"{head}; no film stitched, to retry: {', '.join(self.retry)}"
         return head

@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING, Any
 from . import migrations
 from .errors import LedgerError
 from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
-from .pricing import MAX_CENTS, Cost
+from .pricing import Cost, CostError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1524,11 +1524,11 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
                     f"fractions or floats), got {rec[c]!r}",
                 )
             rec[c] = int(rec[c])
-            if c != "seconds" and rec[c] >= MAX_CENTS:
-                # Cost refuses such amounts: imported, they would break every later summary
-                raise bad(
-                    c, f"{rec[c]} cents is more than any budget or job (at most {MAX_CENTS - 1})"
-                )
+            if c != "seconds":
+                try:  # Cost's rule: an amount it refuses would break every later summary
+                    Cost(rec[c])
+                except CostError as exc:
+                    raise bad(c, f"more than any budget or job can hold: {exc}") from None
     if rec["status"] not in STATUSES:
         raise bad("status", f"expected one of {', '.join(STATUSES)}, got {rec['status']!r}")
     if not re.match(r"^[A-Z]{3}$", rec["currency"]):

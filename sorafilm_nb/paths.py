@@ -123,8 +123,7 @@ def local_folders(base: str | os.PathLike[str] | None = None) -> list[tuple[str,
     here = os.getcwd() if base is None else os.path.abspath(base)
     pairs: dict[str, str] = {}
     for folder, short in (
-        (os.path.expanduser("~"), "~"),
-        (os.path.realpath(os.path.expanduser("~")), "~"),
+        *((str(home), "~") for home in _homes()),
         (here, "."),
         (os.path.realpath(here), "."),
     ):

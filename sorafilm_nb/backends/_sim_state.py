@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..pricing import API_SIZES as SIZES_PRO
+from ..pricing import SIZES_720P
+
 MODELS_720P = ("sora-2", "sora-2-2025-10-06", "sora-2-2025-12-08")
 MODELS_PRO = ("sora-2-pro", "sora-2-pro-2025-10-06")
-SIZES_720P = ("720x1280", "1280x720")
-SIZES_PRO = (*SIZES_720P, "1024x1792", "1792x1024")
 SECONDS = ("4", "8", "12")
 EXTENSION_SECONDS = ("4", "8", "12", "16", "20")
 MAX_TOTAL_SECONDS = 120

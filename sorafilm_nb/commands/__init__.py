@@ -44,7 +44,7 @@ def dollars_to_cents(text: str) -> int:
     bare = clean.lstrip("$").strip().lower()
     if bare in _NOT_FINITE:
         raise _amount_error(text, "a budget is a finite amount of dollars, like 50")
-    if bare.startswith("-") or clean.startswith("-"):
+    if bare.startswith("-"):
         raise _amount_error(text, "a budget cannot be negative (0 allows no spending at all)")
     match = _DOLLARS_RE.match(clean)
     if match is None:

@@ -365,9 +365,16 @@ def choose_ledger(args: argparse.Namespace, session: Session) -> None:
         args.ledger = str(Ledger.path_for_backend(session.backend))
 
 
-def _blocked() -> int:
-    print("sorafilm film: the plan has blocking findings; nothing was submitted", file=sys.stderr)
-    return 1
+def _plan_unless_blocked(args: argparse.Namespace) -> Plan | None:
+    """The plan, printed; None (after saying so) when lint blocks it."""
+    plan = make_plan(args)
+    print_plan(plan)
+    if plan.blocked:
+        print(
+            "sorafilm film: the plan has blocking findings; nothing was submitted", file=sys.stderr
+        )
+        return None
+    return plan
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -378,18 +385,15 @@ def handle(args: argparse.Namespace) -> int:
     check_out_dir(args.out)
     if args.dry_run:
         use_sandbox_ledger(args)
-        plan = make_plan(args)
-        print_plan(plan)
-        if plan.blocked:
-            return _blocked()
+        if _plan_unless_blocked(args) is None:
+            return 1
         print("dry run: nothing reserved, nothing submitted")
         return 0
     with Session(args) as session:
         choose_ledger(args, session)
-        plan = make_plan(args)
-        print_plan(plan)
-        if plan.blocked:
-            return _blocked()
+        plan = _plan_unless_blocked(args)
+        if plan is None:
+            return 1
         print(f"making the film on {session.where}, into {args.out}", flush=True)
         bars = Bars(len(plan.storyboard.shots))
         try:

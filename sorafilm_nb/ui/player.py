@@ -122,11 +122,9 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
                 f"({film.summary()})"
             )
         video = Path(film.film)
-        # Film.film is resolved; the folder as the caller named it keeps symlinks, as the
-        # notebook's server sees them.
-        named = Path(film.out_dir) / video.name
         base = Path(base_dir) if base_dir is not None else Path.cwd()
-        src_path = notebook_relative(named if named.is_file() else video, base)
+        # as named, not resolved: the notebook's server sees a linked out/ as out/
+        src_path = notebook_relative(film.film_as_named, base)
         rows = shot_rows(film)
         at = min(rows[0]["seconds"] / 2, 2.0) if rows else 1.0
         super().__init__(
