@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml hatch_build.py
 
 # The C scanner in the work tree, rebuilt when its source changes (pip built it at install).
 SCANNER := $(VENV)/.pyscan-built
-$(SCANNER): sorafilm_nb/_pyscan.c $(STAMP)
+$(SCANNER): sorafilm_nb/analysis/_pyscan.c $(STAMP)
 	$(PY) hatch_build.py
 	@touch $@
 

@@ -1,7 +1,9 @@
-"""Build the optional C scanner, sorafilm_nb._pyscan, when the package is built or installed.
+"""Build the optional C scanner, sorafilm_nb.analysis._pyscan, when the package is built or
+installed.
 
 hatchling runs this hook for wheels and editable installs (``pip install -e .``). It compiles
-sorafilm_nb/_pyscan.c with the C compiler Python was built with, into the package folder, so
+sorafilm_nb/analysis/_pyscan.c with the C compiler Python was built with, into the package
+folder, so
 an editable install imports it in place and a wheel carries it (and is then tagged for this
 platform and Python). Without a compiler, or if the compile fails, it says so and the build
 goes on: the package is then pure Python and reads Python files with ``ast`` alone, the same
@@ -21,7 +23,7 @@ import sysconfig
 from pathlib import Path
 from typing import Any
 
-SOURCE = Path("sorafilm_nb") / "_pyscan.c"
+SOURCE = Path("sorafilm_nb") / "analysis" / "_pyscan.c"
 
 
 def target(root: Path) -> Path:
@@ -73,7 +75,7 @@ class ScannerBuildHook(BuildHookInterface):  # type: ignore[misc,valid-type]
         build_data["infer_tag"] = True
         if version != "editable":  # an editable install imports it from the work tree
             # the module is git-ignored, so it must be named to be packed
-            build_data["force_include"][str(built)] = f"sorafilm_nb/{built.name}"
+            build_data["force_include"][str(built)] = f"sorafilm_nb/analysis/{built.name}"
 
 
 if __name__ == "__main__":

@@ -30,8 +30,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sorafilm_nb._scan_files import list_files
-from sorafilm_nb.analysis import RepoProfile, analyze
+from sorafilm_nb.analysis.files import list_files
+from sorafilm_nb.analysis.profile import RepoProfile, analyze
 
 
 def default_path() -> Path:

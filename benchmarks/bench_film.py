@@ -28,8 +28,8 @@ def film_path(
 ) -> tuple[float, dict]:
     from sorafilm_nb.backends.openai_api import OpenAIBackend
     from sorafilm_nb.backends.simulator import Simulator
-    from sorafilm_nb.ledger import Ledger
-    from sorafilm_nb.studio import Studio
+    from sorafilm_nb.money.ledger import Ledger
+    from sorafilm_nb.studio.runner import Studio
 
     with (
         Simulator(job_seconds=job_seconds, poll_after_ms=hint_ms) as sim,
@@ -85,8 +85,8 @@ def eight_shots(repo: str, shots: int):
     size), with costs, total and id recomputed."""
     from dataclasses import replace
 
-    from sorafilm_nb.plan import plan, plan_id
-    from sorafilm_nb.pricing import total
+    from sorafilm_nb.money.prices import total
+    from sorafilm_nb.story.planning import plan, plan_id
 
     full = plan(repo, template="silent-90")
     if len(full.storyboard.shots) <= shots:

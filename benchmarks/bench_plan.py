@@ -40,7 +40,7 @@ def median_ms(
 
 
 def clear_caches() -> None:
-    from sorafilm_nb import prompts
+    from sorafilm_nb.story import prompts
 
     prompts._piece_tokens.cache_clear()
     prompts._drop_words.cache_clear()
@@ -54,14 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     # keep the analysis cache out of the user's folders
     os.environ["SORAFILM_CACHE_DIR"] = tempfile.mkdtemp(prefix="sorafilm-bench-")
 
-    from sorafilm_nb import tokens
+    from sorafilm_nb.story import tokens
 
     t = time.perf_counter()
     enc = tokens.encoding()
     load_ms = (time.perf_counter() - t) * 1000
 
-    from sorafilm_nb.analysis import RepoProfile, analyze
-    from sorafilm_nb.plan import plan
+    from sorafilm_nb.analysis.profile import RepoProfile, analyze
+    from sorafilm_nb.story.planning import plan
 
     profile = RepoProfile.from_json(analyze(str(ROOT)).to_json())  # a cached profile
     result = plan(profile, target_seconds=96)  # imports and data files loaded once

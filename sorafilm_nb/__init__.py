@@ -11,8 +11,6 @@ so ``import sorafilm_nb`` loads none of pandas, openai, matplotlib or ipywidgets
 
 from __future__ import annotations
 
-import sys
-import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -20,31 +18,31 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it. Pinned by tests/test_packaging.py.
 _EXPORTS: dict[str, str] = {
-    "analyze": "analysis",
-    "RepoProfile": "analysis",
-    "Concept": "analysis",
-    "ScanWarning": "analysis",
-    "cast": "metaphors",
-    "Casting": "metaphors",
-    "CastEntry": "metaphors",
-    "Metaphor": "metaphors",
-    "MetaphorLibrary": "metaphors",
-    "StoryTemplate": "story",
-    "Storyboard": "story",
-    "Shot": "story",
-    "storyboard": "story",
-    "Tier": "prompts",
-    "Cost": "pricing",
-    "PriceTable": "pricing",
-    "Plan": "plan",
-    "plan": "plan",
-    "Ledger": "ledger",
-    "BudgetExceeded": "ledger",
+    "analyze": "analysis.profile",
+    "RepoProfile": "analysis.profile",
+    "Concept": "analysis.profile",
+    "ScanWarning": "analysis.profile",
+    "cast": "story.casting",
+    "Casting": "story.casting",
+    "CastEntry": "story.casting",
+    "Metaphor": "story.casting",
+    "MetaphorLibrary": "story.casting",
+    "StoryTemplate": "story.boards",
+    "Storyboard": "story.boards",
+    "Shot": "story.boards",
+    "storyboard": "story.boards",
+    "Tier": "story.prompts",
+    "Plan": "story.planning",
+    "plan": "story.planning",
+    "Cost": "money.prices",
+    "PriceTable": "money.prices",
+    "Ledger": "money.ledger",
+    "BudgetExceeded": "money.ledger",
     "Simulator": "backends.simulator",
-    "Studio": "studio",
-    "ShotProgress": "studio",
-    "Film": "film",
-    "share": "share",
+    "Studio": "studio.runner",
+    "ShotProgress": "studio.runner",
+    "Film": "studio.folder",
+    "share": "sharing",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -59,35 +57,19 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-# Public functions that share their module's name. `import sorafilm_nb.plan` (which any
-# `from .plan import ...` does) binds the submodule as an attribute of the package, so without
-# this `sf.plan(...)` would be the module or the function depending on what ran first.
-_SHADOWED = frozenset(n for n, m in _EXPORTS.items() if n == m)
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _SHADOWED and isinstance(value, types.ModuleType):
-            return  # the submodule stays reachable as sys.modules["sorafilm_nb.<name>"]
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .analysis import Concept, RepoProfile, ScanWarning, analyze
+    from .analysis.profile import Concept, RepoProfile, ScanWarning, analyze
     from .backends.simulator import Simulator
-    from .film import Film
-    from .ledger import BudgetExceeded, Ledger
-    from .metaphors import CastEntry, Casting, Metaphor, MetaphorLibrary, cast
-    from .plan import Plan, plan
-    from .pricing import Cost, PriceTable
-    from .prompts import Tier
-    from .share import share
-    from .story import Shot, Storyboard, StoryTemplate, storyboard
-    from .studio import ShotProgress, Studio
+    from .money.ledger import BudgetExceeded, Ledger
+    from .money.prices import Cost, PriceTable
+    from .sharing import share
+    from .story.boards import Shot, Storyboard, StoryTemplate, storyboard
+    from .story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary, cast
+    from .story.planning import Plan, plan
+    from .story.prompts import Tier
+    from .studio.folder import Film
+    from .studio.runner import ShotProgress, Studio

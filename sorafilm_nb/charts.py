@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .pricing import Cost, PriceTable
+    from .money.prices import Cost, PriceTable
 
 __all__ = [
     "cost_per_second",

@@ -5,9 +5,16 @@ Shaped like DESIGN.md's example: ImportError caught 3 times, cast as kitchen.mil
 
 from __future__ import annotations
 
-from sorafilm_nb.analysis import Concept, RepoProfile
-from sorafilm_nb.metaphors import CastEntry, Casting, MatchRule, Metaphor, MetaphorLibrary, Style
-from sorafilm_nb.story import Beat, Shot, Storyboard, StoryTemplate
+from sorafilm_nb.analysis.profile import Concept, RepoProfile
+from sorafilm_nb.story.boards import Beat, Shot, Storyboard, StoryTemplate
+from sorafilm_nb.story.casting import (
+    CastEntry,
+    Casting,
+    MatchRule,
+    Metaphor,
+    MetaphorLibrary,
+    Style,
+)
 
 STYLE = Style(
     name="1920s silent-film comedy",

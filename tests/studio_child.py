@@ -15,12 +15,19 @@ import os
 import sys
 from pathlib import Path
 
-from sorafilm_nb.analysis import Concept, RepoProfile
-from sorafilm_nb.metaphors import CastEntry, Casting, MatchRule, Metaphor, MetaphorLibrary, Style
-from sorafilm_nb.plan import Plan
-from sorafilm_nb.pricing import PriceTable, total
-from sorafilm_nb.prompts import ShotPrompt, Tier
-from sorafilm_nb.story import Beat, Shot, Storyboard, StoryTemplate
+from sorafilm_nb.analysis.profile import Concept, RepoProfile
+from sorafilm_nb.money.prices import PriceTable, total
+from sorafilm_nb.story.boards import Beat, Shot, Storyboard, StoryTemplate
+from sorafilm_nb.story.casting import (
+    CastEntry,
+    Casting,
+    MatchRule,
+    Metaphor,
+    MetaphorLibrary,
+    Style,
+)
+from sorafilm_nb.story.planning import Plan
+from sorafilm_nb.story.prompts import ShotPrompt, Tier
 
 STYLE = Style(
     name="1920s silent-film comedy",
@@ -131,8 +138,8 @@ def make_plan(
 
 def main(argv: list[str]) -> int:
     from sorafilm_nb.backends.openai_api import OpenAIBackend
-    from sorafilm_nb.ledger import Ledger
-    from sorafilm_nb.studio import Studio
+    from sorafilm_nb.money.ledger import Ledger
+    from sorafilm_nb.studio.runner import Studio
 
     base_url, out_dir, ledger_path, shots, seconds = argv
     backend = OpenAIBackend(

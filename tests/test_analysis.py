@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sorafilm_nb import analysis
-from sorafilm_nb.analysis import CONCEPT_KINDS, RepoProfile, analyze
+from sorafilm_nb.analysis import profile as analysis
+from sorafilm_nb.analysis.profile import CONCEPT_KINDS, RepoProfile, analyze
 from sorafilm_nb.errors import AnalysisError
 
 HAS_GIT = shutil.which("git") is not None
@@ -352,7 +352,7 @@ def test_bad_files_become_warnings_not_crashes(tmp_path: Path) -> None:
 def test_an_unreadable_directory_is_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sorafilm_nb import _scan_files
+    from sorafilm_nb.analysis import files as _scan_files
 
     write(tmp_path, "ok/fine.py", "class Fine:\n    pass\n")
     locked = tmp_path / "locked"
@@ -513,7 +513,7 @@ def age(root: Path, seconds: int = 3600) -> None:
 def test_walk_reads_only_directories_that_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sorafilm_nb import _scan_files
+    from sorafilm_nb.analysis import files as _scan_files
 
     repo = small_repo(tmp_path / "repo")
     write(repo, "docs/deep/notes/extra.py", "class Extra:\n    pass\n")
@@ -697,7 +697,7 @@ def test_django_core_subset(monkeypatch: pytest.MonkeyPatch) -> None:
     # a fresh single-threaded interpreter, as the CLI is: the worker pool is used there
     # (this test process may run threads left by other tests, which rules fork out)
     code = (
-        "import sys; from sorafilm_nb.analysis import analyze; "
+        "import sys; from sorafilm_nb.analysis.profile import analyze; "
         "p = analyze(sys.argv[1], use_cache=False); "
         "print(p.stats['workers']); print(p.to_json())"
     )
@@ -746,7 +746,7 @@ def test_identifiers_match_their_regex_definition() -> None:
     """identifiers() skips the regex for speed; it must find exactly what the regex finds."""
     import re
 
-    from sorafilm_nb._scan_python import identifiers
+    from sorafilm_nb.analysis.scan_python import identifiers
 
     pattern = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
     samples = [
@@ -763,7 +763,7 @@ def test_identifiers_match_their_regex_definition() -> None:
 
 def test_raise_and_except_tally_keeps_the_first_line(tmp_path: Path) -> None:
     """The statement walk is not in source order; the line reported is the first one."""
-    from sorafilm_nb._scan_python import scan_python
+    from sorafilm_nb.analysis.scan_python import scan_python
 
     src = (
         "def a():\n"

@@ -17,7 +17,7 @@ import hatch_build  # noqa: E402
 
 
 def scratch_root(tmp_path: Path) -> Path:
-    (tmp_path / "sorafilm_nb").mkdir()
+    (tmp_path / hatch_build.SOURCE).parent.mkdir(parents=True)
     shutil.copy(ROOT / hatch_build.SOURCE, tmp_path / hatch_build.SOURCE)
     return tmp_path
 
@@ -27,8 +27,10 @@ def test_compiles_a_module_this_python_imports(tmp_path: Path) -> None:
     built = hatch_build.compile_scanner(root)
     assert built == hatch_build.target(root) and built.is_file()
     assert not list(root.rglob("*.tmp"))
-    loader = importlib.machinery.ExtensionFileLoader("sorafilm_nb._pyscan", str(built))
-    spec = importlib.util.spec_from_file_location("sorafilm_nb._pyscan", built, loader=loader)
+    loader = importlib.machinery.ExtensionFileLoader("sorafilm_nb.analysis._pyscan", str(built))
+    spec = importlib.util.spec_from_file_location(
+        "sorafilm_nb.analysis._pyscan", built, loader=loader
+    )
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
@@ -62,8 +64,8 @@ def test_missing_python_headers_are_said(
 def test_without_the_c_scanner_results_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sorafilm_nb import _scan_python
-    from sorafilm_nb.analysis import analyze
+    from sorafilm_nb.analysis import scan_python as _scan_python
+    from sorafilm_nb.analysis.profile import analyze
 
     httpx = Path(importlib.util.find_spec("httpx").origin).parent  # type: ignore[union-attr]
     with_c = analyze(httpx, use_cache=False)

@@ -12,8 +12,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from sorafilm_nb import charts
-from sorafilm_nb.ledger import Ledger
-from sorafilm_nb.pricing import Cost, PriceTable
+from sorafilm_nb.money.ledger import Ledger
+from sorafilm_nb.money.prices import Cost, PriceTable
 
 
 class Clock:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sorafilm_nb.analysis import analyze
+from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.cli import main
-from sorafilm_nb.commands.analyze import render_text
-from sorafilm_nb.metaphors import MetaphorLibrary, cast
+from sorafilm_nb.cli.analyze import render_text
+from sorafilm_nb.story.casting import MetaphorLibrary, cast
 
 RECORDER = '''"""Screen recording with a cache of frames."""
 

@@ -29,8 +29,8 @@ def test_simulate_refuses_a_port_out_of_range_as_a_usage_error(
 
 
 def test_plain_progress_lines_do_not_repeat_the_status(capsys: pytest.CaptureFixture[str]) -> None:
-    from sorafilm_nb.commands.film import Bars
-    from sorafilm_nb.studio import ShotProgress
+    from sorafilm_nb.cli.film import Bars
+    from sorafilm_nb.studio.runner import ShotProgress
 
     bars = Bars(1, live=False)
     for status, message in (

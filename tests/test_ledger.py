@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from sorafilm_nb.cli import main as cli
 from sorafilm_nb.errors import LedgerError
-from sorafilm_nb.ledger import (
+from sorafilm_nb.money.ledger import (
     BudgetExceeded,
     BudgetWarning,
     Ledger,
@@ -27,7 +27,7 @@ from sorafilm_nb.ledger import (
     month_bounds,
     scrub,
 )
-from sorafilm_nb.pricing import Cost
+from sorafilm_nb.money.prices import Cost
 
 UTC = timezone.utc
 
@@ -280,7 +280,7 @@ def test_reserve_many_is_all_or_none(ledger: Ledger) -> None:
 def test_ids_are_uuid7_in_the_order_made() -> None:
     import uuid
 
-    from sorafilm_nb.ledger import _uuid7
+    from sorafilm_nb.money.ledger import _uuid7
 
     ids = [_uuid7() for _ in range(5000)]  # more than 4096 in a millisecond is likely
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
@@ -514,7 +514,7 @@ def test_release_stale_is_never_silent(
     young = ledger.reserve(c(10), "just now")
     assert ledger.release_stale() == []
     clock.advance(hours=1, seconds=1)
-    with caplog.at_level(logging.WARNING, logger="sorafilm_nb.ledger"):
+    with caplog.at_level(logging.WARNING, logger="sorafilm_nb.money.ledger"):
         released = ledger.release_stale()
     assert [r.id for r in released] == [old.id]
     assert released[0].status == "released"

@@ -10,7 +10,10 @@ from story_fixtures import uncast_storyboard
 
 from sorafilm_nb.datafiles import packaged
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.lint import (
+from sorafilm_nb.money.prices import Cost, PriceFileWarning, PriceTable
+from sorafilm_nb.story.boards import Storyboard
+from sorafilm_nb.story.casting import MatchRule, Metaphor, MetaphorLibrary, Style
+from sorafilm_nb.story.lint import (
     ERROR,
     RULES,
     WARNING,
@@ -24,10 +27,7 @@ from sorafilm_nb.lint import (
     scan_text,
     sections_of,
 )
-from sorafilm_nb.metaphors import MatchRule, Metaphor, MetaphorLibrary, Style
-from sorafilm_nb.pricing import Cost, PriceFileWarning, PriceTable
-from sorafilm_nb.prompts import ShotPrompt
-from sorafilm_nb.story import Storyboard
+from sorafilm_nb.story.prompts import ShotPrompt
 
 STYLE = (
     "Style: 1920s silent-film comedy, 18 fps hand-cranked look, warm sepia, soft vignette, "

@@ -12,10 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sorafilm_nb.analysis import CONCEPT_KINDS, Concept, RepoProfile, analyze
+from sorafilm_nb.analysis.profile import CONCEPT_KINDS, Concept, RepoProfile, analyze
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.lint import errors, lint_library
-from sorafilm_nb.metaphors import (
+from sorafilm_nb.story.casting import (
     BASE,
     BEATS,
     MAX_ALTERNATIVES,
@@ -34,6 +33,7 @@ from sorafilm_nb.metaphors import (
     score,
     stem,
 )
+from sorafilm_nb.story.lint import errors, lint_library
 
 THEMES = ("kitchen", "space", "heist")
 
@@ -776,8 +776,8 @@ def test_casting_real_packages(real_profiles: dict[str, RepoProfile], pkg: str, 
 
 CAST_IN_CHILD = """
 import json
-from sorafilm_nb.analysis import Concept, RepoProfile
-from sorafilm_nb.metaphors import cast
+from sorafilm_nb.analysis.profile import Concept, RepoProfile
+from sorafilm_nb.story.casting import cast
 names = [("ImportError", "exception"), ("ModuleNotFoundError", "exception"),
          ("KeyError", "exception"), ("Zq", "exception"), ("SessionManager", "class"),
          ("CacheManager", "class"), ("Thing", "class"), ("speed", "theme"),
@@ -871,8 +871,8 @@ def test_every_packaged_metaphors_actions_fit_every_clip_length(theme: str) -> N
     the too-many-actions rule: the packaged themes must not trip the product's own lint."""
     import math
 
-    from sorafilm_nb.lint import Rules, count_actions
-    from sorafilm_nb.prompts import timed_lines
+    from sorafilm_nb.story.lint import Rules, count_actions
+    from sorafilm_nb.story.prompts import timed_lines
 
     per = Rules.load().seconds_per_action
     over = []

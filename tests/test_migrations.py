@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sorafilm_nb import migrations
 from sorafilm_nb.errors import LedgerError
-from sorafilm_nb.ledger import Ledger
+from sorafilm_nb.money import migrations
+from sorafilm_nb.money.ledger import Ledger
 
 EXPECTED = {
     "budgets": {

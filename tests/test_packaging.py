@@ -61,14 +61,14 @@ def test_public_api_is_pinned() -> None:
 
 
 def test_functions_named_like_their_module_stay_functions() -> None:
-    """`sf.plan` is the function even after `sorafilm_nb.plan` (the module) was imported."""
+    """`sf.plan` is the function even after `sorafilm_nb.story.planning` was imported."""
     code = (
-        "import sorafilm_nb.plan, sorafilm_nb.share, sorafilm_nb as sf;"
-        "from sorafilm_nb.plan import Plan;"
+        "import sorafilm_nb.story.planning, sorafilm_nb.sharing, sorafilm_nb as sf;"
+        "from sorafilm_nb.story.planning import Plan;"
         "print(callable(sf.plan), callable(sf.share), sf.plan.__module__, Plan.__name__)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "True", "sorafilm_nb.plan", "Plan"]
+    assert out.stdout.split() == ["True", "True", "sorafilm_nb.story.planning", "Plan"]
 
 
 def test_every_public_name_resolves() -> None:

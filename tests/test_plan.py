@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from story_fixtures import MILK, make_casting
 
-from sorafilm_nb.analysis import analyze
+from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.cli import main
-from sorafilm_nb.lint import ERROR, RULES, WARNING
-from sorafilm_nb.plan import Plan, plan
-from sorafilm_nb.pricing import Cost, PriceTable
-from sorafilm_nb.prompts import Tier
+from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.story.lint import ERROR, RULES, WARNING
+from sorafilm_nb.story.planning import Plan, plan
+from sorafilm_nb.story.prompts import Tier
 
 CASTING = make_casting(10)
 
@@ -130,7 +130,7 @@ def test_remaining_budget_below_the_cost_blocks_the_plan() -> None:
 
 
 def test_a_real_ledgers_remaining_budget_is_used(tmp_path: Path) -> None:
-    from sorafilm_nb.ledger import Ledger
+    from sorafilm_nb.money.ledger import Ledger
 
     with Ledger(tmp_path / "ledger.sqlite3") as ledger:
         ledger.set_budget(Cost(Decimal(300)))
@@ -180,7 +180,7 @@ def test_plan_from_a_path_and_from_a_profile(tiny_repo: Path) -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, sorafilm_nb.plan, sorafilm_nb.commands.plan; "
+        "import sys, sorafilm_nb.story.planning, sorafilm_nb.cli.plan; "
         "print(sorted(m for m in ('pandas', 'tiktoken', 'openai', 'matplotlib') "
         "if m in sys.modules))"
     )
@@ -318,7 +318,7 @@ def test_cli_reads_the_default_ledger_when_it_exists_and_never_creates_one(
 ) -> None:
     import os
 
-    from sorafilm_nb.ledger import Ledger
+    from sorafilm_nb.money.ledger import Ledger
 
     path = Path(os.environ["SORAFILM_LEDGER"])  # a temp path (tests/conftest.py)
     assert main(["plan", "--repo", str(tiny_repo), "--template", "single-12"]) == 0
@@ -334,7 +334,7 @@ def test_film_command_shares_the_plan_flags_and_output(
     tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from sorafilm_nb.cli import build_parser
-    from sorafilm_nb.commands.plan import format_plan, plan_from_args
+    from sorafilm_nb.cli.plan import format_plan, plan_from_args
 
     args = build_parser().parse_args(
         [
@@ -360,7 +360,7 @@ def test_written_files_are_ordinary_files_not_0600(tmp_path: Path) -> None:
     import os
     import stat
 
-    from sorafilm_nb.commands.plan import write_atomic
+    from sorafilm_nb.cli.plan import write_atomic
 
     mask = os.umask(0o022)
     try:
@@ -376,7 +376,7 @@ def test_the_id_is_the_same_in_other_processes_whatever_the_hash_seed() -> None:
 
     here = Path(__file__).parent
     code = (
-        "from story_fixtures import make_casting; from sorafilm_nb.plan import plan; "
+        "from story_fixtures import make_casting; from sorafilm_nb.story.planning import plan; "
         "print(plan(make_casting(10), target_seconds=96).id)"
     )
     ids = set()

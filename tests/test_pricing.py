@@ -17,7 +17,7 @@ from story_fixtures import uncast_storyboard
 
 from sorafilm_nb.datafiles import load_toml
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.pricing import (
+from sorafilm_nb.money.prices import (
     API_SIZES,
     MAX_CENTS,
     MAX_PRICE_CENTS,
@@ -33,7 +33,7 @@ from sorafilm_nb.pricing import (
     strategies_frame,
     total,
 )
-from sorafilm_nb.story import Shot, Storyboard
+from sorafilm_nb.story.boards import Shot, Storyboard
 
 GOOD = """
 source = "https://example.invalid/prices"

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from story_fixtures import MILK, STYLE, make_casting
 
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.metaphors import CastEntry, Casting, MetaphorLibrary
-from sorafilm_nb.prompts import (
+from sorafilm_nb.story.boards import storyboard
+from sorafilm_nb.story.casting import CastEntry, Casting, MetaphorLibrary
+from sorafilm_nb.story.prompts import (
     SHARED,
     Tier,
     compress,
@@ -27,8 +28,7 @@ from sorafilm_nb.prompts import (
     tier_cap,
     wording,
 )
-from sorafilm_nb.story import storyboard
-from sorafilm_nb.tokens import count_tokens
+from sorafilm_nb.story.tokens import count_tokens
 
 BOARD = storyboard(make_casting(10), "silent-90", 96)
 MILK_SHOT = next(s for s in BOARD.shots if s.cast and s.cast.metaphor is MILK)
@@ -231,7 +231,7 @@ def test_a_malformed_wording_file_names_the_field(tmp_path: Path) -> None:
 def test_counting_piece_by_piece_equals_counting_the_whole_prompt(
     index: int, keep: list[bool], cap: int
 ) -> None:
-    from sorafilm_nb.prompts import section_tokens
+    from sorafilm_nb.story.prompts import section_tokens
 
     full = render_sections(BOARD.shots[index], BOARD)
     subset = tuple(s for s, k in zip(full, keep, strict=False) if k) or full
@@ -241,8 +241,8 @@ def test_counting_piece_by_piece_equals_counting_the_whole_prompt(
 
 
 def test_piece_counting_holds_for_every_packaged_theme() -> None:
-    from sorafilm_nb.metaphors import MetaphorLibrary
-    from sorafilm_nb.prompts import section_tokens
+    from sorafilm_nb.story.casting import MetaphorLibrary
+    from sorafilm_nb.story.prompts import section_tokens
 
     casting = make_casting(10)
     for theme in MetaphorLibrary.themes():
@@ -256,7 +256,7 @@ def test_piece_counting_holds_for_every_packaged_theme() -> None:
 
 @pytest.mark.parametrize("tier", [*Tier, 120, 40])
 def test_render_prompts_equals_the_plain_two_pass_compression(tier: Tier | int) -> None:
-    from sorafilm_nb.prompts import shared_level
+    from sorafilm_nb.story.prompts import shared_level
 
     cap = tier_cap(tier)
     full = [render_sections(s, BOARD) for s in BOARD.shots]

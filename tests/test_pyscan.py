@@ -1,4 +1,4 @@
-"""The C scanner (sorafilm_nb._pyscan) against CPython's own parser, file by file.
+"""The C scanner (sorafilm_nb.analysis._pyscan) against CPython's own parser, file by file.
 
 The C scanner is only allowed two outcomes on a file: exactly the result the ast scanner
 gives, or None (ast then reads the file). These tests hold it to that on every Python file of
@@ -18,8 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sorafilm_nb import _pyscan, _scan_python  # the dev install builds it: hatch_build.py
-from sorafilm_nb._scan_python import _assemble, _from_c, scan_python, scan_python_ast
+from sorafilm_nb.analysis import _pyscan
+from sorafilm_nb.analysis import (
+    scan_python as _scan_python,  # the dev install builds it: hatch_build.py
+)
+from sorafilm_nb.analysis.scan_python import _assemble, _from_c, scan_python, scan_python_ast
 
 
 def c_result(data: bytes) -> dict | None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sorafilm_nb.ledger import Ledger
-from sorafilm_nb.pricing import Cost
-from sorafilm_nb.report import budget_report, spend_stats
+from sorafilm_nb.money.ledger import Ledger
+from sorafilm_nb.money.prices import Cost
+from sorafilm_nb.money.reports import budget_report, spend_stats
 
 UTC = timezone.utc
 NOW = datetime(2026, 6, 20, 9, 30, tzinfo=UTC)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from story_fixtures import make_casting
 
-from sorafilm_nb.film import Film, ShotResult
-from sorafilm_nb.metaphors import MetaphorLibrary
-from sorafilm_nb.plan import plan
-from sorafilm_nb.pricing import Cost
-from sorafilm_nb.story import StoryTemplate, storyboard
+from sorafilm_nb.money.prices import Cost
+from sorafilm_nb.story.boards import StoryTemplate, storyboard
+from sorafilm_nb.story.casting import MetaphorLibrary
+from sorafilm_nb.story.planning import plan
+from sorafilm_nb.studio.folder import Film, ShotResult
 
 CASTING = make_casting(10)
 PLAN = plan(CASTING, template="silent-90", target_seconds=96)
@@ -116,7 +116,7 @@ def test_film_and_shot_result_reprs_are_short(tmp_path: Path) -> None:
 
 
 def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> None:
-    from sorafilm_nb.film import film_from_manifest, manifest_dict
+    from sorafilm_nb.studio.folder import film_from_manifest, manifest_dict
 
     shot = ShotResult(
         "shot-01",
@@ -143,7 +143,7 @@ def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> Non
 
 def _stitched_film(folder: Path, error: str | None = None) -> Film:
     """A film folder on disk, read back as the studio reads it (inside() resolves film.mp4)."""
-    from sorafilm_nb.film import film_from_manifest, manifest_dict, write_manifest
+    from sorafilm_nb.studio.folder import film_from_manifest, manifest_dict, write_manifest
 
     folder.mkdir(parents=True)
     (folder / "film.mp4").write_bytes(b"\0")
@@ -205,7 +205,7 @@ def test_film_report_writes_local_folders_short_in_shot_errors_and_notes(
 ) -> None:
     from dataclasses import replace
 
-    from sorafilm_nb.film import report_markdown
+    from sorafilm_nb.studio.folder import report_markdown
 
     home = tmp_path / "home" / "alice"
     monkeypatch.setenv("HOME", str(home))
@@ -223,7 +223,7 @@ def test_film_report_writes_local_folders_short_in_shot_errors_and_notes(
 def test_ledger_repr_names_its_file_from_the_home_folder_and_reopens_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sorafilm_nb.ledger import Ledger
+    from sorafilm_nb.money.ledger import Ledger
 
     home = tmp_path / "home" / "alice"
     monkeypatch.setenv("HOME", str(home))
@@ -245,7 +245,7 @@ def test_ledger_repr_names_its_file_from_the_home_folder_and_reopens_it(
 
 
 def test_price_table_repr_lists_the_rates_in_dollars() -> None:
-    from sorafilm_nb.pricing import PriceTable
+    from sorafilm_nb.money.prices import PriceTable
 
     r = repr(PriceTable.load())
     assert r.startswith("PriceTable(") and "\n" not in r and len(r) <= SHORT, r
@@ -259,7 +259,7 @@ def test_film_folder_text_files_are_ordinary_files_not_0600(tmp_path: Path) -> N
     import os
     import stat
 
-    from sorafilm_nb.film import atomic_write_text
+    from sorafilm_nb.studio.folder import atomic_write_text
 
     mask = os.umask(0o022)
     os.umask(mask)

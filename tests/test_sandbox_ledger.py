@@ -16,8 +16,8 @@ from studio_child import make_plan
 from sorafilm_nb.backends._sim_handler import Handler
 from sorafilm_nb.backends.openai_api import OpenAIBackend, SimulatorMismatch, _is_loopback
 from sorafilm_nb.cli import main
-from sorafilm_nb.ledger import Ledger, default_path
-from sorafilm_nb.studio import Studio
+from sorafilm_nb.money.ledger import Ledger, default_path
+from sorafilm_nb.studio.runner import Studio
 
 
 def test_sandbox_path_follows_the_environment(

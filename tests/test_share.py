@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from ui_fixtures import make_film
 
-from sorafilm_nb.commands import share as share_command
-from sorafilm_nb.share import ShareError, share
+from sorafilm_nb.cli import share as share_command
+from sorafilm_nb.sharing import ShareError, share
 
 
 def _notebook(folder: Path, code: str) -> Path:
@@ -181,7 +181,7 @@ def test_page_in_another_tree_names_no_local_folder_and_does_not_link_the_film(
 def test_an_unreadable_film_only_the_disk_root_reaches_is_named_by_its_folder(
     tmp_path: Path,
 ) -> None:
-    from sorafilm_nb.share import _film_section
+    from sorafilm_nb.sharing import _film_section
 
     folder = Path("/usr/share/sorafilm-no-such-film")  # a tree apart from the page's
     shown = _film_section(folder, tmp_path / "pages")

@@ -592,7 +592,7 @@ def test_a_simulator_never_stopped_still_removes_its_files() -> None:
 # the subcommand's own register()/handler, as cli.py wires them (without importing every
 # other subcommand, so these tests are about `simulate` only)
 CLI = (
-    "import argparse, sys; from sorafilm_nb.commands import simulate; "
+    "import argparse, sys; from sorafilm_nb.cli import simulate; "
     "p = argparse.ArgumentParser(); simulate.register(p.add_subparsers()); "
     "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))"
 )

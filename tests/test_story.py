@@ -13,7 +13,7 @@ from story_fixtures import make_casting
 
 from sorafilm_nb.datafiles import packaged
 from sorafilm_nb.errors import DataFileError, PlanError
-from sorafilm_nb.story import (
+from sorafilm_nb.story.boards import (
     LEGAL_SECONDS,
     StoryTemplate,
     beat_units,
@@ -258,7 +258,7 @@ def test_template_lines_fit_every_theme(name: str) -> None:
 
 def test_a_long_gag_title_is_cut_at_a_phrase_boundary_not_mid_phrase() -> None:
     """The title is the intertitle: "...a cascade of falling" reads broken on a card."""
-    from sorafilm_nb.story import gag_title
+    from sorafilm_nb.story.boards import gag_title
 
     casting = make_casting(1)
     e = casting.entries[0]

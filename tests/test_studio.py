@@ -19,11 +19,11 @@ from studio_child import make_plan
 from sorafilm_nb.backends.base import Job, NotFound
 from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Fault, Simulator
-from sorafilm_nb.film import Film, FilmError, sha256_file
-from sorafilm_nb.ledger import BudgetExceeded, Ledger, default_path
-from sorafilm_nb.pricing import Cost, PriceTable
+from sorafilm_nb.money.ledger import BudgetExceeded, Ledger, default_path
+from sorafilm_nb.money.prices import Cost, PriceTable
 from sorafilm_nb.render import media_duration, render_animatic
-from sorafilm_nb.studio import ShotProgress, Studio
+from sorafilm_nb.studio.folder import Film, FilmError, sha256_file
+from sorafilm_nb.studio.runner import ShotProgress, Studio
 
 
 @pytest.fixture
@@ -400,7 +400,7 @@ def crash_after_reserve(studio: Studio, plan, out: Path, indices: list[int], sim
     """A process killed right after create returned, before attach: the shots in indices are
     reserved in the ledger (the manifest says "reserved", no job id), and the first of them
     was created on the server. Returns (the run's shots, the created job)."""
-    from sorafilm_nb.studio import _Run
+    from sorafilm_nb.studio.runner import _Run
 
     shots = studio._shots_of(plan)
     run = _Run(
@@ -477,7 +477,7 @@ def test_resume_finds_the_job_when_the_server_clock_lags(ledger: Ledger, tmp_pat
 def test_resume_looks_before_creating_even_after_a_stale_release(
     sim, ledger: Ledger, tmp_path: Path
 ) -> None:
-    from sorafilm_nb.ledger import BudgetWarning
+    from sorafilm_nb.money.ledger import BudgetWarning
 
     plan = make_plan(1, tag="stale")
     shots, _ = crash_after_reserve(studio_for(sim, ledger), plan, tmp_path / "f", [0], sim)
@@ -495,7 +495,7 @@ def test_resume_looks_before_creating_even_after_a_stale_release(
 def test_resume_releases_what_a_rerun_reserved_before_it_was_killed(
     sim, ledger: Ledger, tmp_path: Path, monkeypatch
 ) -> None:
-    from sorafilm_nb import studio as studio_mod
+    from sorafilm_nb.studio import runner as studio_mod
 
     plan = make_plan(2, tag="rerun-kill")
     out = tmp_path / "f"
@@ -568,7 +568,7 @@ def test_a_blocked_plan_submits_nothing(sim, ledger: Ledger, tmp_path: Path) -> 
     from dataclasses import replace
 
     from sorafilm_nb.errors import PlanError
-    from sorafilm_nb.lint import ERROR, Finding
+    from sorafilm_nb.story.lint import ERROR, Finding
 
     plan = replace(
         make_plan(1, tag="blocked"),
@@ -960,7 +960,7 @@ def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("live", [True, False])
 def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str]) -> None:
-    from sorafilm_nb.commands.film import Bars
+    from sorafilm_nb.cli.film import Bars
 
     bars = Bars(2, live=live)
     for status, progress in (
@@ -982,7 +982,7 @@ def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str
 
 
 def test_one_process_at_a_time_per_film_folder(sim, ledger: Ledger, tmp_path: Path) -> None:
-    from sorafilm_nb.film import folder_lock
+    from sorafilm_nb.studio.folder import folder_lock
 
     plan = make_plan(1, tag="lock")
     out = tmp_path / "f"
@@ -1003,7 +1003,7 @@ def test_folder_lock_holds_when_the_last_holder_leaves_mid_take(
     not count that as the lock, or a newcomer C would lock a fresh file and run beside B."""
     import contextlib
 
-    from sorafilm_nb import film as film_mod
+    from sorafilm_nb.studio import folder as film_mod
 
     out = tmp_path / "f"
     leaving = contextlib.ExitStack()

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Simulator
-from sorafilm_nb.film import sha256_file
-from sorafilm_nb.ledger import Ledger
+from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.render import media_duration
-from sorafilm_nb.studio import Studio
+from sorafilm_nb.studio.folder import sha256_file
+from sorafilm_nb.studio.runner import Studio
 
 CHILD = Path(__file__).with_name("studio_child.py")
 SHOTS = 3

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sorafilm_nb import tokens
+from sorafilm_nb.story import tokens
 
 SAMPLES = [
     "",
@@ -114,6 +114,9 @@ def test_importing_tokens_does_not_import_tiktoken() -> None:
     import subprocess
     import sys
 
-    code = "import sys, sorafilm_nb.tokens, sorafilm_nb.prompts; print('tiktoken' in sys.modules)"
+    code = (
+        "import sys, sorafilm_nb.story.tokens, sorafilm_nb.story.prompts;"
+        " print('tiktoken' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

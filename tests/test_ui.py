@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from ui_fixtures import EGGS, JAM, MILK, PROFILE, make_casting, make_film
 
-from sorafilm_nb.film import Film
-from sorafilm_nb.ledger import Ledger
-from sorafilm_nb.pricing import Cost, PriceTable
-from sorafilm_nb.prompts import Tier
-from sorafilm_nb.story import Shot
-from sorafilm_nb.studio import ShotProgress
+from sorafilm_nb.money.ledger import Ledger
+from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.story.boards import Shot
+from sorafilm_nb.story.prompts import Tier
+from sorafilm_nb.studio.folder import Film
+from sorafilm_nb.studio.runner import ShotProgress
 from sorafilm_nb.ui import (
     BudgetPicker,
     ConceptTable,

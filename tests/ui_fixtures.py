@@ -6,11 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from sorafilm_nb.analysis import Concept, RepoProfile
-from sorafilm_nb.film import ShotResult, manifest_dict, write_manifest
-from sorafilm_nb.metaphors import CastEntry, Casting, MatchRule, Metaphor, MetaphorLibrary, Style
-from sorafilm_nb.pricing import Cost
+from sorafilm_nb.analysis.profile import Concept, RepoProfile
+from sorafilm_nb.money.prices import Cost
 from sorafilm_nb.render import render_animatic, stitch
+from sorafilm_nb.story.casting import (
+    CastEntry,
+    Casting,
+    MatchRule,
+    Metaphor,
+    MetaphorLibrary,
+    Style,
+)
+from sorafilm_nb.studio.folder import ShotResult, manifest_dict, write_manifest
 
 STYLE = Style(
     name="1920s silent-film comedy",

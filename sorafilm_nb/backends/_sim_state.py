@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..pricing import API_SIZES as SIZES_PRO
-from ..pricing import SIZES_720P
+from ..money.prices import API_SIZES as SIZES_PRO
+from ..money.prices import SIZES_720P
 
 MODELS_720P = ("sora-2", "sora-2-2025-10-06", "sora-2-2025-12-08")
 MODELS_PRO = ("sora-2-pro", "sora-2-pro-2025-10-06")

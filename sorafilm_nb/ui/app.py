@@ -52,7 +52,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         studio_factory: Any,
         out_dir: Path,
     ) -> None:
-        from ..plan import plan as make_plan
+        from ..story.planning import plan as make_plan
 
         self.profile = profile
         self.ledger = ledger
@@ -236,14 +236,14 @@ def studio(
     """The whole pipeline for ``repo`` as one app. Runs on the embedded simulator unless a
     ``backend`` is given; spends only through ``ledger`` (default: the sandbox ledger on the
     simulator, else $SORAFILM_LEDGER or the user's ledger). Films go to ``out_dir/<plan id>/``."""
-    from ..analysis import analyze
+    from ..analysis.profile import analyze
     from ..datafiles import packaged
-    from ..metaphors import cast
-    from ..pricing import PriceTable
-    from ..studio import Studio
+    from ..money.prices import PriceTable
+    from ..story.casting import cast
+    from ..studio.runner import Studio
 
     if ledger is None:
-        from ..ledger import Ledger
+        from ..money.ledger import Ledger
 
         # simulated films book in the sandbox ledger, never against the real budget
         ledger = Ledger.for_backend(backend)

@@ -22,10 +22,10 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from ..paths import without_local_folders  # noqa: E402
-from ..prompts import Tier  # noqa: E402
+from ..story.prompts import Tier  # noqa: E402
 
 if TYPE_CHECKING:
-    from ..pricing import Cost, PriceTable
+    from ..money.prices import Cost, PriceTable
 
 OVER_CLASS = "sorafilm-over-budget"
 OK_CLASS = "sorafilm-within-budget"

@@ -13,7 +13,7 @@ import ipywidgets as w  # noqa: E402
 from .tables import SORTABLE, concept_table  # noqa: E402
 
 if TYPE_CHECKING:
-    from ..analysis import RepoProfile
+    from ..analysis.profile import RepoProfile
 
 
 class ConceptTable(w.VBox):  # type: ignore[misc]

@@ -19,7 +19,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 if TYPE_CHECKING:
-    from ..metaphors import CastEntry, Casting, Metaphor, MetaphorLibrary
+    from ..story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary
 
 CUSTOM_PLACEHOLDER = "or type your own gag (a visible physical action)"
 

@@ -46,7 +46,7 @@ def widgets_dir() -> Path:
 
 def _load_film(film: Any) -> Any:
     if isinstance(film, (str, os.PathLike)):
-        from ..film import Film
+        from ..studio.folder import Film
 
         return Film.load(film)
     return film

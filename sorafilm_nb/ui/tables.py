@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-    from ..analysis import RepoProfile
+    from ..analysis.profile import RepoProfile
 
 # Columns shown, in this order, when present; the score gets a bar.
 COLUMNS = ("name", "kind", "score", "file", "line", "raised", "caught", "summary")

@@ -35,14 +35,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._scan_cache import FORMAT as CACHE_FORMAT
-from ._scan_cache import cache_path, default_cache_dir, empty_index, load_index, load_results
-from ._scan_cache import save as save_cache
-from ._scan_files import language_of, list_files
-from ._scan_rank import RANK_VERSION, rank
-from ._scan_text import find_readme, readme_title
-from ._scan_worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
-from .errors import AnalysisError
+from ..errors import AnalysisError
+from .cache import FORMAT as CACHE_FORMAT
+from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
+from .cache import save as save_cache
+from .files import language_of, list_files
+from .rank import RANK_VERSION, rank
+from .text import find_readme, readme_title
+from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -451,8 +451,8 @@ def _stats(
 
 def _scanners() -> str:
     """The versions of every scanner and of the ranking: what an index's entries depend on."""
-    from ._scan_files import WALK_VERSION
-    from ._scan_worker import parser_version
+    from .files import WALK_VERSION
+    from .worker import parser_version
 
     return (
         f"{parser_version('python')}|{parser_version('javascript')}|{RANK_VERSION}|{WALK_VERSION}"

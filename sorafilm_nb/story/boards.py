@@ -36,10 +36,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .analysis import CONCEPT_KINDS
-from .datafiles import field, load_toml, packaged, str_list
-from .errors import DataFileError, PlanError
-from .metaphors import CastEntry, Casting
+from ..analysis.profile import CONCEPT_KINDS
+from ..datafiles import field, load_toml, packaged, str_list
+from ..errors import DataFileError, PlanError
+from .casting import CastEntry, Casting
 
 LEGAL_SECONDS = (4, 8, 12)  # what POST /videos accepts ("4", "8", "12")
 UNIT = 4  # every legal length is a multiple of this

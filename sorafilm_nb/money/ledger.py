@@ -71,10 +71,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ..errors import LedgerError
 from . import migrations
-from .errors import LedgerError
 from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
-from .pricing import Cost, CostError
+from .prices import Cost, CostError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -623,7 +623,7 @@ class Ledger:
     def __repr__(self) -> str:
         # A notebook that shows its ledger is shared: the home folder is written "~", which
         # Ledger() expands again, so the repr still names exactly this file.
-        from .paths import home_short
+        from ..paths import home_short
 
         return f"Ledger({home_short(self.path)!r})"
 
@@ -1344,7 +1344,7 @@ class Ledger:
 
     def report(self, format: str = "text", now: datetime | None = None) -> str:
         """The month's budget report as text, markdown or json (see report.py)."""
-        from .report import budget_report
+        from .reports import budget_report
 
         return budget_report(self, format=format, now=now)
 

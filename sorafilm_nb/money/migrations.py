@@ -216,7 +216,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
 
 def schema_sql() -> str:
     """The full schema as SQL, built by running every migration on an empty in-memory
-    database: for documentation (``python -c "from sorafilm_nb.migrations import *;
+    database: for documentation (``python -c "from sorafilm_nb.money.migrations import *;
     print(schema_sql())"``), so the docs can never drift from the code."""
     db = sqlite3.connect(":memory:", isolation_level=None)
     try:

@@ -26,9 +26,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import SorafilmError
-from .paths import shown_path, without_local_folders
-from .pricing import Cost, CostError
+from ..errors import SorafilmError
+from ..money.prices import Cost, CostError
+from ..paths import shown_path, without_local_folders
 
 MANIFEST = "manifest.json"
 REPORT = "report.md"

@@ -22,14 +22,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .datafiles import data_dir, load_toml
-from .datafiles import field as data_field
-from .errors import DataFileError, SorafilmError
+from ..datafiles import data_dir, load_toml
+from ..datafiles import field as data_field
+from ..errors import DataFileError, SorafilmError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .story import Shot, Storyboard
+    from ..story.boards import Shot, Storyboard
 
     Estimable = Shot | Storyboard | tuple[str, str, int]
 

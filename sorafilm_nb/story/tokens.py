@@ -15,7 +15,7 @@ copy of the function with different globals: no module is patched, nothing is gl
 future tiktoken changes that module's shape, the pinned values below are used instead.
 
 Loading takes about 200 ms, so it happens once, lazily, on the first count
-(``functools.cache``); ``import sorafilm_nb.tokens`` imports neither tiktoken nor the file.
+(``functools.cache``); ``import sorafilm_nb.story.tokens`` imports neither tiktoken nor the file.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .errors import SorafilmError
+from ..errors import SorafilmError
 
 if TYPE_CHECKING:
     import tiktoken

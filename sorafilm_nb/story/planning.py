@@ -18,18 +18,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..money.prices import Cost
+from .boards import Storyboard
 from .lint import ERROR, WARNING, Finding
-from .pricing import Cost
 from .prompts import ShotPrompt, Tier
-from .story import Storyboard
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .analysis import RepoProfile
-    from .metaphors import Casting, MetaphorLibrary
-    from .pricing import PriceTable
-    from .story import StoryTemplate
+    from ..analysis.profile import RepoProfile
+    from ..money.prices import PriceTable
+    from .boards import StoryTemplate
+    from .casting import Casting, MetaphorLibrary
 
 SCHEMA = "sorafilm-plan/1"
 
@@ -326,8 +326,8 @@ def plan_id(
 
 
 def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Casting:
-    from .analysis import RepoProfile, analyze
-    from .metaphors import Casting, MetaphorLibrary, cast
+    from ..analysis.profile import RepoProfile, analyze
+    from .casting import Casting, MetaphorLibrary, cast
 
     if isinstance(repo, Casting):
         return repo
@@ -370,10 +370,10 @@ def plan(
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
     """
+    from ..money.prices import PriceError, PriceTable, estimate
+    from .boards import storyboard
     from .lint import lint_plan
-    from .pricing import PriceError, PriceTable, estimate
     from .prompts import parse_tier, render_prompts, tier_cap
-    from .story import storyboard
 
     tier = parse_tier(tier)
     cap = tier_cap(tier)

@@ -14,8 +14,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..analysis import RepoProfile
-    from ..metaphors import Casting
+    from ..analysis.profile import RepoProfile
+    from ..story.casting import Casting
 
 MIN_GAG_WIDTH = 30
 MAX_NAME_WIDTH = 32
@@ -68,8 +68,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analysis import analyze
-    from ..metaphors import MetaphorLibrary, cast
+    from ..analysis.profile import analyze
+    from ..story.casting import MetaphorLibrary, cast
 
     library = MetaphorLibrary.load(args.theme)  # a bad theme fails before the scan
     profile = analyze(args.path, use_cache=not args.no_cache)

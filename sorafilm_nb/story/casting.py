@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .analysis import CONCEPT_KINDS, Concept, RepoProfile
-from .datafiles import field, load_toml, packaged, str_list
-from .errors import DataFileError, SorafilmError
+from ..analysis.profile import CONCEPT_KINDS, Concept, RepoProfile
+from ..datafiles import field, load_toml, packaged, str_list
+from ..errors import DataFileError, SorafilmError
 
 # The story beats a metaphor can suit best. story.py matches these words against its
 # templates' beat names and keys ("error cascade" -> "the attempt and error cascade").
@@ -511,7 +511,7 @@ def cast(
     reused only when some concept has no unused candidate left.
     """
     if isinstance(profile, (str, Path)):  # a path, as plan() takes one
-        from .analysis import analyze
+        from ..analysis.profile import analyze
 
         profile = analyze(str(profile))
     elif not isinstance(profile, RepoProfile):
@@ -960,7 +960,7 @@ def _parse_theme(path: Path, *, chain: tuple[str, ...]) -> MetaphorLibrary:
 
 def packaged_dir() -> Path:
     """Where the packaged themes live (sorafilm_nb/data/metaphors)."""
-    from .datafiles import data_dir
+    from ..datafiles import data_dir
 
     return data_dir() / "metaphors"
 

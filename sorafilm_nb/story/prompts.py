@@ -27,7 +27,7 @@ in every shot, because continuity across separately generated clips comes from r
 same words ("keep descriptions consistent across shots, reuse phrasing").
 
 Token budgets: a Tier caps each prompt's tokens (o200k_base, counted offline by
-sorafilm_nb.tokens; the Videos API publishes no tokenizer, so this is a proxy for length, not
+sorafilm_nb.story.tokens; the Videos API publishes no tokenizer, so this is a proxy for length, not
 a billing unit). Tiers change prompt length, never the per-second price. compress() removes
 the least important parts first and never touches the camera line or the action lines; parts
 of the shared block are shortened for the whole film at once, so compression cannot make the
@@ -44,12 +44,12 @@ from enum import Enum
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .datafiles import data_dir, field, load_toml, str_list
-from .errors import DataFileError
+from ..datafiles import data_dir, field, load_toml, str_list
+from ..errors import DataFileError
 
 if TYPE_CHECKING:
-    from .metaphors import Metaphor, Style
-    from .story import Beat, Shot, Storyboard
+    from .boards import Beat, Shot, Storyboard
+    from .casting import Metaphor, Style
 
 
 class Tier(Enum):
@@ -316,7 +316,7 @@ def _filler_plan(storyboard: Storyboard) -> dict[int, tuple[int, Metaphor | None
     story runs backwards. Once a beat's lines run out, a filler plays a gag of the theme
     that no other shot plays (those suited to the beat first) rather than a paid rerun.
     """
-    from .story import _beat_by_words
+    from .boards import _beat_by_words
 
     beats = storyboard.template.beats
     taken = {s.cast.metaphor.id for s in storyboard.shots if s.cast is not None}

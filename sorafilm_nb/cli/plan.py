@@ -14,13 +14,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import dollars_to_cents
+from .common import dollars_to_cents
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
 
 
 def _tier(text: str) -> Any:
-    from ..prompts import parse_tier
+    from ..story.prompts import parse_tier
 
     try:
         return parse_tier(text)
@@ -205,7 +205,7 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
     """The ledger to read the remaining budget from, or None. Never creates a ledger file:
     without one no budget is set, so there is nothing to lint against."""
     from ..errors import LedgerError
-    from ..ledger import Ledger, default_path
+    from ..money.ledger import Ledger, default_path
 
     given = getattr(args, "ledger", None)
     path = Path(given).expanduser() if given else default_path()
@@ -221,8 +221,8 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
-    from ..plan import plan
-    from ..pricing import Cost, PriceTable
+    from ..money.prices import Cost, PriceTable
+    from ..story.planning import plan
 
     # A model or size the price table lacks is a typo on the command line: one line naming
     # the allowed values (PriceError, exit 2), before any analysis. plan() itself reports it
@@ -327,7 +327,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print(f"Budget left this month: {result.remaining}", file=out)
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
-        from ..pricing import strategies
+        from ..money.prices import strategies
 
         print("\nOther ways to make this film:", file=out)
         try:

@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .backends.base import (
+from ..backends.base import (
     AuthError,
     BackendError,
     ContentExpired,
@@ -44,8 +44,9 @@ from .backends.base import (
     RefusedPrompt,
     VideoBackend,
 )
-from .errors import LedgerError, PlanError
-from .film import (
+from ..errors import LedgerError, PlanError
+from ..money.prices import Cost, PriceError, PriceTable
+from .folder import (
     COMPLETED,
     EXPIRED,
     FAILED,
@@ -70,11 +71,10 @@ from .film import (
     shots_from_manifest,
     write_manifest,
 )
-from .pricing import Cost, PriceError, PriceTable
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
-    from .plan import Plan
+    from ..money.ledger import Ledger
+    from ..story.planning import Plan
 
 log = logging.getLogger(__name__)
 
@@ -259,14 +259,14 @@ class Studio:
         self._simulator: Any = None
         self._finalizer: weakref.finalize | None = None
         if backend is None:
-            from .backends.openai_api import OpenAIBackend
-            from .backends.simulator import Simulator
+            from ..backends.openai_api import OpenAIBackend
+            from ..backends.simulator import Simulator
 
             self._simulator = Simulator().start()
             backend = OpenAIBackend.for_simulator(self._simulator)
             self._finalizer = weakref.finalize(self, self._simulator.stop)
         if ledger is None:
-            from .ledger import Ledger
+            from ..money.ledger import Ledger
 
             # Simulated jobs cost nothing: they are booked in the sandbox ledger, never
             # against the real month's budget.
@@ -1064,7 +1064,7 @@ class Studio:
 
     @staticmethod
     def _duration(path: Path) -> float | None:
-        from .render import RenderError, media_duration
+        from ..render import RenderError, media_duration
 
         try:
             return media_duration(path)
@@ -1149,7 +1149,7 @@ class Studio:
                     error="the file is missing or was altered; resume() downloads it again",
                 )
         if all(s.status == COMPLETED and s.file for s in run.shots):
-            from .render import media_duration, stitch
+            from ..render import media_duration, stitch
 
             clips = [inside(run.out_dir, s.file or "") for s in run.shots]
             stitch(clips, film_path)

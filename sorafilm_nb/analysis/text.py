@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from .datafiles import data_dir
+from ..datafiles import data_dir
 
 _DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|`+[^`]*`+")

@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
 
 def _handle(args: argparse.Namespace) -> int:
     try:
-        from ..share import share
+        from ..sharing import share
     except ImportError as exc:  # nbconvert comes with the [notebook] extra
         print(
             f"sorafilm: error: {exc}; install it with pip install 'sorafilm-nb[notebook]'",

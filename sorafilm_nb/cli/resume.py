@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ..film import Film
+    from ..studio.folder import Film
 
     before = Film.load(args.out)  # a clear error for a folder that is not a film
     with Session(args) as session:

@@ -49,7 +49,7 @@ import inspect
 import warnings
 from typing import Any
 
-from ._scan_text import doc_words
+from .text import doc_words
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)
     from . import _pyscan

@@ -174,7 +174,7 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
 
 def _film_section(folder: Path, out_dir: Path) -> str:
     """The storyboard of one film folder: a poster, the numbers and the prompt per shot."""
-    from .film import Film, FilmError
+    from .studio.folder import Film, FilmError
     from .ui.posters import poster_data_uri
 
     try:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ._scan_python import identifiers, summary_line
-from ._scan_text import doc_words
+from .scan_python import identifiers, summary_line
+from .text import doc_words
 
 PARSER_VERSION = "js-5"
 

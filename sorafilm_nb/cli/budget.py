@@ -1,6 +1,6 @@
 """`sorafilm budget show | set LIMIT | history | report`: the monthly budget and spend ledger.
 
-A thin face over sorafilm_nb.ledger. The limit is given in dollars as a decimal string and
+A thin face over sorafilm_nb.money.ledger. The limit is given in dollars as a decimal string and
 converted with Decimal, never float: "12.34" is exactly 1234 cents, "$1,000.50" is 100050,
 "12.345", "-5", "inf" and "12,50" are refused with a message saying why (commands.
 dollars_to_cents).
@@ -14,7 +14,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from . import dollars_to_cents
+from .common import dollars_to_cents
 
 
 def _start_day(text: str) -> int:
@@ -107,11 +107,11 @@ def register(subparsers: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from ..ledger import Ledger
+    from ..money.ledger import Ledger
 
     path = getattr(args, "ledger", None)
     if path is None and getattr(args, "simulator", False):
-        from ..ledger import default_path
+        from ..money.ledger import default_path
 
         path = default_path(simulator=True)
     return Ledger(path)
@@ -146,7 +146,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _set(args: argparse.Namespace) -> int:
-    from ..pricing import Cost
+    from ..money.prices import Cost
 
     with _open(args) as ledger:
         b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft, start_day=args.start_day)

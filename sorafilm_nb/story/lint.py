@@ -27,14 +27,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .datafiles import field, load_toml, packaged, str_list
-from .errors import DataFileError
+from ..datafiles import field, load_toml, packaged, str_list
+from ..errors import DataFileError
 
 if TYPE_CHECKING:
-    from .metaphors import MetaphorLibrary
-    from .pricing import Cost, PriceTable
+    from ..money.prices import Cost, PriceTable
+    from .boards import Storyboard
+    from .casting import MetaphorLibrary
     from .prompts import ShotPrompt
-    from .story import Storyboard
 
 ERROR = "error"  # blocks submission
 WARNING = "warning"  # informs
@@ -632,7 +632,7 @@ def lint_prompt(
 def _check_model_size(
     model: str, size: str | None, table: PriceTable | None, shot_index: int | None
 ) -> list[Finding]:
-    from .pricing import PriceError, PriceTable
+    from ..money.prices import PriceError, PriceTable
 
     table = PriceTable.load() if table is None else table
     try:
@@ -680,7 +680,7 @@ def lint_plan(
     remaining: what is left of the month's budget (from the ledger); when given, a plan that
     costs more is an error. total defaults to the price table's estimate of the storyboard.
     """
-    from .pricing import PriceError, PriceTable, estimate
+    from ..money.prices import PriceError, PriceTable, estimate
 
     rules = rules or Rules.load()
     table = PriceTable.load() if table is None else table

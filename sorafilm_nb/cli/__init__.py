@@ -1,6 +1,6 @@
 """The `sorafilm` console script: a thin face over the library, one module per subcommand.
 
-Each module in sorafilm_nb/commands/ exposes ``register(subparsers)``, which adds its parser
+Each module in sorafilm_nb/cli/ exposes ``register(subparsers)``, which adds its parser
 and sets ``func`` to a handler returning the exit code. Only the chosen subcommand's module
 runs, and heavy libraries are imported inside handlers, so `sorafilm --help` starts fast.
 """
@@ -18,7 +18,7 @@ COMMANDS = ("analyze", "plan", "budget", "film", "resume", "simulate", "share")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(
         prog="sorafilm",
@@ -30,9 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"sorafilm_nb.commands.{name}")
+            module = importlib.import_module(f"sorafilm_nb.cli.{name}")
         except ModuleNotFoundError as exc:  # a command not built yet is simply absent
-            if exc.name != f"sorafilm_nb.commands.{name}":
+            if exc.name != f"sorafilm_nb.cli.{name}":
                 raise
             continue
         module.register(sub)
@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a clear one-line error, not a traceback, for expected failures
-        from .errors import SorafilmError
+        from ..errors import SorafilmError
 
         if isinstance(exc, SorafilmError):
             print(f"sorafilm: error: {exc}", file=sys.stderr)

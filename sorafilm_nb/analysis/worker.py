@@ -14,10 +14,10 @@ import stat
 from functools import lru_cache
 from typing import Any
 
-from ._scan_cache import content_key
-from ._scan_python import PARSER_VERSION as PY_VERSION
-from ._scan_python import scan_python
-from ._scan_text import stopwords
+from .cache import content_key
+from .scan_python import PARSER_VERSION as PY_VERSION
+from .scan_python import scan_python
+from .text import stopwords
 
 MAX_BYTES = 1024 * 1024  # files larger than this are generated or vendored, not read
 
@@ -33,7 +33,7 @@ def parser_version(lang: str) -> str:
     if lang == "python":
         version = PY_VERSION
     else:
-        from ._scan_js import PARSER_VERSION as version
+        from .scan_js import PARSER_VERSION as version
     words = ",".join(sorted(stopwords())).encode()
     return f"{version}:{hashlib.blake2b(words, digest_size=6).hexdigest()}"
 
@@ -45,7 +45,7 @@ def parse(data: bytes, lang: str) -> dict[str, Any]:
     try:
         if lang == "python":
             return scan_python(data)
-        from ._scan_js import scan_js
+        from .scan_js import scan_js
 
         return scan_js(data, lang)
     except (RecursionError, MemoryError):

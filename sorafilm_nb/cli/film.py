@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..film import Film
-    from ..plan import Plan
-    from ..studio import ShotProgress
+    from ..story.planning import Plan
+    from ..studio.folder import Film
+    from ..studio.runner import ShotProgress
 
 SIM_JOB_SECONDS = 2.0  # the embedded simulator's render clock: quick, yet the bars move
 
@@ -195,9 +195,9 @@ class Session:
 
 
 def studio_for(args: argparse.Namespace, session: Session) -> Any:
-    from ..ledger import Ledger
-    from ..pricing import PriceTable
-    from ..studio import Studio
+    from ..money.ledger import Ledger
+    from ..money.prices import PriceTable
+    from ..studio.runner import Studio
 
     # The same price table the plan was costed with settles the jobs.
     prices = PriceTable.load(args.prices) if getattr(args, "prices", None) else None
@@ -288,7 +288,7 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
 def _is_sandbox(path: str) -> bool:
     from pathlib import Path
 
-    from ..ledger import default_path
+    from ..money.ledger import default_path
 
     return Path(path).expanduser() == default_path(simulator=True)
 
@@ -347,7 +347,7 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
     Used where no backend exists yet (a dry run); with one, choose_ledger() decides.
     """
     if not (args.real or args.base_url) and args.ledger is None:
-        from ..ledger import default_path
+        from ..money.ledger import default_path
 
         args.ledger = str(default_path(simulator=True))
 
@@ -360,7 +360,7 @@ def choose_ledger(args: argparse.Namespace, session: Session) -> None:
     reached through --base-url to the sandbox: the backend recognises the simulator.
     """
     if args.ledger is None:
-        from ..ledger import Ledger
+        from ..money.ledger import Ledger
 
         args.ledger = str(Ledger.path_for_backend(session.backend))
 
