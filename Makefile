@@ -4,6 +4,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= out
+# Every core; a notebook's cells share one kernel, so each file stays on one worker.
+XDIST  ?= -n auto --dist loadfile
 
 .PHONY: demo test test-browser bench lint install clean
 
@@ -31,7 +33,7 @@ demo: $(STAMP) $(SCANNER)
 
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -m "not browser" --nbval-lax --nbval-cell-timeout=300 tests notebooks
+	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 tests notebooks
 
 # The JupyterLab-in-a-real-browser check: Debian's chromium driven by Playwright.
 test-browser: $(STAMP) $(SCANNER)
