@@ -17,7 +17,7 @@
  * decode, an operator missing an operand, a keyword out of place, a `try:` without a handler,
  * syntax newer than the Python it was built for...) it returns None and the caller
  * asks ast, which gives the exact result or the exact warning. So a file either gets the
- * same result ast would give (tests/test_pyscan.py checks this on every file of several
+ * same result ast would give (tests/analysis/test_pyscan.py checks this on every file of several
  * installed packages) or is handed to ast. The one difference left: an error only CPython's
  * grammar knows (`1 = x`, `def f((a, b))`) is not caught here, and such a file is read for
  * what it holds instead of being skipped with a warning.

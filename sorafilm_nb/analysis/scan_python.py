@@ -27,7 +27,7 @@ looks at. It is not the judge of validity: whenever it is unsure, or the file is
 Python as far as tokens and statements show (Python 2, bad indentation, a foreign encoding,
 long operator chains that exhaust CPython's parser, bad escapes and numbers, syntax newer
 than the running Python...), it declines and ``ast`` reads the file, so every warning is
-CPython's own. tests/test_pyscan.py holds it to "same result as ast, or decline" on every
+CPython's own. tests/analysis/test_pyscan.py holds it to "same result as ast, or decline" on every
 file of Django, openai, httpx, pytest, hypothesis and the standard library, on hundreds of
 constructed cases, and on fuzzed mutations of real source (1.4 million inputs under ASan and
 UBSan, 0 memory errors). What it cannot see is an error only CPython's full grammar knows

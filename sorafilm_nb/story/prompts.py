@@ -430,7 +430,7 @@ def pieces(sections: Sequence[tuple[str, str]]) -> list[str]:
     a space to the word after it (" faces"). No pre-token crosses a cut, so the prompt's
     token count is the sum of its pieces' counts, and each piece can be counted once and
     remembered: the style block, the camera and the action lines repeat in every step and
-    every shot. tests/test_prompts.py checks the sum against a direct count.
+    every shot. tests/story/test_prompts.py checks the sum against a direct count.
     """
     items = [(_PARAGRAPH.get(name, 2), i, text) for i, (name, text) in enumerate(sections) if text]
     if any(items[k][0] > items[k + 1][0] for k in range(len(items) - 1)):

@@ -374,7 +374,7 @@ def test_written_files_are_ordinary_files_not_0600(tmp_path: Path) -> None:
 def test_the_id_is_the_same_in_other_processes_whatever_the_hash_seed() -> None:
     import os
 
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent  # tests/, where story_fixtures lives
     code = (
         "from story_fixtures import make_casting; from sorafilm_nb.story.planning import plan; "
         "print(plan(make_casting(10), target_seconds=96).id)"

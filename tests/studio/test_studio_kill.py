@@ -24,7 +24,7 @@ from sorafilm_nb.render import media_duration
 from sorafilm_nb.studio.folder import sha256_file
 from sorafilm_nb.studio.runner import Studio
 
-CHILD = Path(__file__).with_name("studio_child.py")
+CHILD = Path(__file__).parent.parent / "studio_child.py"
 SHOTS = 3
 
 

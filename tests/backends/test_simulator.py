@@ -1,8 +1,8 @@
 """The simulator over raw HTTP: shapes validated against OpenAI's own OpenAPI spec.
 
 These tests speak HTTP with the stdlib (no SDK), so they see exactly what the simulator
-sends: status codes, headers, bodies. tests/test_openai_backend.py drives the real SDK.
-The spec copy in tests/spec/ is OpenAI's (openai/openai-openapi f85dbe2, MIT).
+sends: status codes, headers, bodies. tests/backends/test_openai_backend.py drives the real SDK.
+The spec copy in tests/backends/spec/ is OpenAI's (openai/openai-openapi f85dbe2, MIT).
 """
 
 from __future__ import annotations
