@@ -284,3 +284,37 @@ def test_gag_overlap_needs_two_films_and_does_not_fail_without_them():
     assert row.target == "gag overlap"
     assert row.passed
     assert "n/a" in row.value
+
+
+# ----------------------------------------------------------------------------- gallery
+
+
+def test_gallery_escapes_what_the_repositories_wrote(tmp_path):
+    """Every string in the gallery comes from a hostile repository: none may become markup."""
+    spec = importlib.util.spec_from_file_location("eval_run", _PATH.with_name("run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    f = em.FilmRecord(
+        "pkg",
+        evil,
+        (shot(1, evil, gag=evil, caption=evil, prompt=evil, summary=evil, title=evil),),
+    )
+    pkg = run.fetch.Package(
+        name="pkg", version="1", registry="npm", title="Pkg", core=(evil,), source=evil
+    )
+    scores = {"pkg": em.score_film(f, pkg.core, pkg.title)}
+    out = tmp_path / "gallery.html"
+    run.write_gallery(
+        out,
+        [f],
+        scores,
+        {"pkg": pkg},
+        em.summarize(list(scores.values()), [f]),
+        {"sorafilm": evil, "template": "t", "theme": "k", "when": "now"},
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Content-Security-Policy" in page
