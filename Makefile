@@ -7,7 +7,7 @@ OUT    ?= out
 # Every core; a notebook's cells share one kernel, so each file stays on one worker.
 XDIST  ?= -n auto --dist loadfile
 
-.PHONY: demo test test-browser bench lint install clean
+.PHONY: demo test test-browser bench lint install clean eval
 
 $(STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,10 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache
+
+# Issue 12's film-quality evaluation: films the golden set (eval/golden.toml: 12 pinned PyPI and
+# npm packages, downloaded once into .eval/, then offline), prints each film's figures and the
+# targets with PASS/FAIL, and writes $(OUT)/eval/gallery.html for a person to judge. Planning
+# only: no video API, no spend. EVAL_ARGS=--strict fails the build when a target fails.
+eval: $(STAMP) $(SCANNER)
+	$(PY) eval/run.py --out $(OUT)/eval $(EVAL_ARGS)

@@ -1,0 +1,316 @@
+"""`make eval`: film every golden package and score the films against issue 12's targets.
+
+For each package of eval/golden.toml: fetch it (cached in .eval/, see fetch.py), then
+``sf.analyze -> sf.cast -> sf.plan`` on the default theme and the silent-90 template, exactly
+what a new user gets; score the plan (eval_metrics.py) and print a table per package, the
+filmed concepts with what is wrong with each, and a summary of the targets with PASS/FAIL.
+It also writes out/eval/gallery.html (every film's storyboard, captions and prompts, for a
+person to judge), out/eval/results.json and one plan JSON per package.
+
+Only the public API is used (``sorafilm_nb.analyze/cast/plan``), and the plan is read with
+getattr and defaults: the casting and story are being reworked (issue 12) and this eval must
+keep measuring them while they change shape. Nothing here talks to a video API or spends.
+
+    python eval/run.py [--strict] [--only flask zod] [--theme kitchen] [--out out/eval]
+
+Exit status: 0, or 1 with --strict when a target fails, or 2 when a package cannot be fetched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import eval_metrics as em  # noqa: E402  (a sibling module, not a package)
+import fetch  # noqa: E402
+
+DEFAULT_OUT = HERE.parent / "out" / "eval"
+TEMPLATE = "silent-90"
+
+
+# ----------------------------------------------------------------------------- reading a plan
+
+
+def _first_attr(obj: Any, *names: str, default: Any = None) -> Any:
+    """The first of these attributes that obj has and is not None."""
+    for name in names:
+        value = getattr(obj, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def _fallback_flag(cast: Any) -> bool | None:
+    """The casting's own "weak fit"/fallback mark when it has one (the coming API), else None."""
+    for name in ("fallback", "is_fallback", "weak", "weak_fit"):
+        value = getattr(cast, name, None)
+        if isinstance(value, bool):
+            return value
+    return None
+
+
+def _caption(shot: Any, prompt: Any) -> str:
+    """The shot's caption: the coming local caption/gloss if the shot has one, else the
+    on-screen text its prompt asks of the video model (today's intertitle)."""
+    text = _first_attr(shot, "caption", "gloss", "lower_third", default="")
+    if isinstance(text, str) and text:
+        return text
+    section = getattr(prompt, "section", None)
+    if callable(section):
+        for name in ("caption", "intertitle"):
+            value = section(name)
+            if value:
+                return str(value)
+    return ""
+
+
+def shot_record(index: int, shot: Any, prompt: Any) -> em.ShotRecord:
+    """One storyboard shot (and its prompt) as plain data."""
+    cast = getattr(shot, "cast", None)
+    concept = getattr(cast, "concept", None)
+    metaphor = getattr(cast, "metaphor", None)
+    custom = getattr(cast, "custom_gag", None)
+    gag_id = getattr(metaphor, "id", None)
+    if custom:
+        gag_id = "custom:" + hashlib.sha1(str(custom).encode()).hexdigest()[:8]
+    gag = _first_attr(cast, "gag", default="") or _first_attr(metaphor, "gag", default="")
+    score = getattr(cast, "score", None)
+    return em.ShotRecord(
+        index=int(_first_attr(shot, "index", default=index)),
+        beat=str(_first_attr(shot, "beat", default="")),
+        seconds=int(_first_attr(shot, "seconds", default=0)),
+        title=str(_first_attr(shot, "title", default="")),
+        concept=getattr(concept, "name", None),
+        kind=getattr(concept, "kind", None),
+        file=str(getattr(concept, "file", "") or ""),
+        bases=tuple(getattr(concept, "bases", ()) or ()),
+        summary=str(getattr(concept, "summary", "") or ""),
+        gag_id=gag_id,
+        gag=str(gag or ""),
+        score=float(score) if isinstance(score, (int, float)) else None,
+        fallback=cast is not None
+        and em.fallback_level(
+            float(score) if isinstance(score, (int, float)) else None,
+            generic=bool(getattr(metaphor, "is_fallback", False)),
+            flagged=_fallback_flag(cast),
+        ),
+        caption=_caption(shot, prompt),
+        prompt=str(_first_attr(prompt, "text", default="")),
+    )
+
+
+def film_title(plan: Any, profile: Any) -> str:
+    """What the title card says: the plan's or storyboard's own title once they have one, else
+    the profile's title, which is what today's title card shows."""
+    board = getattr(plan, "storyboard", None)
+    for obj in (plan, board):
+        value = getattr(obj, "title", None)
+        if isinstance(value, str) and value:
+            return value
+    try:
+        return str(plan.to_dict()["repo"]["title"])
+    except (AttributeError, KeyError, TypeError):
+        return str(getattr(profile, "title", "") or getattr(profile, "name", ""))
+
+
+def film_record(package: str, plan: Any, profile: Any) -> em.FilmRecord:
+    """A plan as a FilmRecord."""
+    board = getattr(plan, "storyboard", None)
+    shots = tuple(getattr(board, "shots", ()) or ())
+    prompts = tuple(getattr(plan, "prompts", ()) or ())
+    records = tuple(
+        shot_record(i, s, prompts[i] if i < len(prompts) else None) for i, s in enumerate(shots)
+    )
+    return em.FilmRecord(package=package, title=film_title(plan, profile), shots=records)
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def make_film(root: Path, theme: str | None, scan_cache: Path) -> tuple[Any, Any, Any]:
+    """analyze -> cast -> plan through the public API, as a new user would."""
+    import sorafilm_nb as sf
+
+    try:
+        profile = sf.analyze(root, cache_dir=scan_cache)
+    except TypeError:  # a future analyze() without cache_dir
+        profile = sf.analyze(root)
+    casting = sf.cast(profile) if theme is None else sf.cast(profile, theme)
+    plan = sf.plan(casting, template=TEMPLATE)
+    return profile, casting, plan
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def print_package_table(scores: list[em.FilmScore], golden: dict[str, fetch.Package]) -> None:
+    head = (
+        f"{'package':<11}{'prec':>6}{'core':>7}{'junk':>6}  {'title':<7}"
+        f"{'exc':>6}{'fallbk':>8}{'fill':>6}  title seen"
+    )
+    print(head)
+    print("-" * len(head))
+    for s in scores:
+        pkg = golden[s.package]
+        title = s.title if len(s.title) <= 40 else s.title[:39] + "…"
+        print(
+            f"{s.package:<11}{s.precision:>6.2f}{len(s.core_filmed):>4}/{len(pkg.core):<2}"
+            f"{len(s.junk):>6}  {'ok' if s.title_ok else 'WRONG':<7}{_pct(s.exception_share):>6}"
+            f"{_pct(s.fallback_share):>8}{s.fillers:>6}  {title!r}"
+        )
+
+
+def print_details(scores: list[em.FilmScore], films: dict[str, em.FilmRecord], golden) -> None:
+    """Each film's concepts, marked: + core, ! junk (why), . neither; fallback casts marked ~."""
+    for s in scores:
+        pkg = golden[s.package]
+        junk = dict(s.junk)
+        marks = []
+        for shot in em.concept_shots(films[s.package]):
+            name = shot.concept or ""
+            if em.matches_core(name, shot.kind, pkg.core):
+                mark = "+"
+            elif name in junk:
+                mark = f"!({junk[name]})"
+            else:
+                mark = "."
+            fb = "~" if shot.fallback else ""
+            marks.append(f"{mark}{fb}{name}[{(shot.kind or '?')[:3]}]")
+        print(f"  {s.package}: " + ", ".join(marks))
+    print("  (+ core, ! junk, . neither; ~ fallback-level cast; [kind])")
+
+
+def print_summary(rows: list[em.TargetResult]) -> None:
+    head = f"{'target':<20}{'goal':<14}{'result':<8}value"
+    print(head)
+    print("-" * 72)
+    for r in rows:
+        print(f"{r.target:<20}{r.goal:<14}{'PASS' if r.passed else 'FAIL':<8}{r.value}")
+
+
+def write_gallery(
+    path: Path,
+    films: list[em.FilmRecord],
+    scores: dict[str, em.FilmScore],
+    golden: dict[str, fetch.Package],
+    summary: list[em.TargetResult],
+    meta: dict[str, str],
+) -> None:
+    """One HTML page of every film, built by Jinja2 with autoescaping on: every string in it
+    comes from a repository we do not control."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(HERE)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    page = env.get_template("gallery.html.j2").render(
+        films=films,
+        scores=scores,
+        golden=golden,
+        summary=summary,
+        meta=meta,
+        matches_core=em.matches_core,
+        junk_reason=em.junk_reason,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any target fails")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these packages")
+    parser.add_argument("--theme", default=None, help="a theme (default: the package default)")
+    parser.add_argument("--cache", type=Path, default=fetch.DEFAULT_CACHE, help="download cache")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the gallery goes")
+    args = parser.parse_args(argv)
+
+    try:
+        packages = fetch.load_golden()
+        if args.only:
+            unknown = set(args.only) - {p.name for p in packages}
+            if unknown:
+                raise fetch.FetchError(f"not in golden.toml: {', '.join(sorted(unknown))}")
+            packages = [p for p in packages if p.name in args.only]
+        roots = {p.name: fetch.ensure(p, args.cache) for p in packages}
+    except fetch.FetchError as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+
+    golden = {p.name: p for p in packages}
+    films: list[em.FilmRecord] = []
+    scores: list[em.FilmScore] = []
+    args.out.mkdir(parents=True, exist_ok=True)
+    for pkg in packages:
+        t0 = time.perf_counter()
+        try:
+            profile, _casting, plan = make_film(roots[pkg.name], args.theme, args.cache / "scan")
+            film = film_record(pkg.name, plan, profile)
+            (args.out / f"{pkg.name}.plan.json").write_text(plan.to_json(), encoding="utf-8")
+        except Exception as exc:  # one broken film must not hide the other eleven
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            print(f"eval: {pkg.key}: the pipeline failed: {detail}", file=sys.stderr)
+            film = em.FilmRecord(package=pkg.name, title="", notes=(f"pipeline failed: {detail}",))
+        films.append(film)
+        scores.append(
+            em.score_film(film, pkg.core, pkg.title, aliases=pkg.title_aliases, junk=pkg.junk)
+        )
+        print(f"  filmed {pkg.key} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+    summary = em.summarize(scores, films)
+    print()
+    print_package_table(scores, golden)
+    print()
+    print_details(scores, {f.package: f for f in films}, golden)
+    print()
+    print_summary(summary)
+
+    import sorafilm_nb as sf
+
+    meta = {
+        "sorafilm": str(getattr(sf, "__version__", "?")),
+        "template": TEMPLATE,
+        "theme": args.theme or "default",
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    by_name = {s.package: s for s in scores}
+    gallery = args.out / "gallery.html"
+    write_gallery(gallery, films, by_name, golden, summary, meta)
+    results = {
+        "meta": meta,
+        "summary": [vars(r) for r in summary],
+        "films": [
+            {
+                **{k: v for k, v in vars(s).items() if k != "gag_ids"},
+                "gag_ids": sorted(s.gag_ids),
+                "passes": s.passes(),
+                "notes": list(f.notes),
+            }
+            for s, f in zip(scores, films, strict=True)
+        ],
+    }
+    (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"\ngallery: {gallery}")
+    failed = [r.target for r in summary if not r.passed]
+    if failed and args.strict:
+        print(f"eval: {len(failed)} target(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

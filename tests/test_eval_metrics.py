@@ -1,0 +1,320 @@
+"""The metrics of `make eval` (eval/eval_metrics.py) on small hand-made films: fast, offline.
+
+eval/ is not a package (it holds scripts run by `make eval`), so the module is loaded by path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "eval" / "eval_metrics.py"
+_spec = importlib.util.spec_from_file_location("eval_metrics", _PATH)
+assert _spec is not None and _spec.loader is not None
+em = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("eval_metrics", em)
+_spec.loader.exec_module(em)
+
+Shot = em.ShotRecord
+
+
+def shot(i, concept=None, kind="class", file="src/pkg/core.py", **kw):
+    """A shot; with concept=None a filler (no cast) unless told otherwise."""
+    if concept is None:
+        return Shot(index=i, title=kw.pop("title", "Tools"), **kw)
+    kw.setdefault("gag_id", f"kitchen.gag-{i}")
+    kw.setdefault("score", 20.0)
+    return Shot(index=i, concept=concept, kind=kind, file=file, **kw)
+
+
+def film(*shots, title="Flask", package="pkg"):
+    return em.FilmRecord(package=package, title=title, shots=tuple(shots))
+
+
+CORE = ("Flask", "route", "Request", "request", "render_template", "Blueprint")
+
+
+# ----------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("Flask.route", "route"), ("axios#get", "get"), ("render_template()", "render_template")],
+)
+def test_short_name_takes_the_last_part_lower_case(name, short):
+    assert em.short_name(name) == short
+
+
+def test_core_match_is_by_last_part_and_never_a_theme_and_whole_name_for_modules():
+    assert em.matches_core("Flask.route", "function", CORE)
+    assert em.matches_core("REQUEST", "class", CORE)
+    assert not em.matches_core("request", "theme", CORE)  # a docstring word, not the API
+    assert not em.matches_core("router.route", "module", CORE)
+    assert em.matches_core("route", "module", CORE)
+    assert not em.matches_core("get_db", "function", CORE)
+
+
+# ----------------------------------------------------------------------------- precision
+
+
+def test_precision_counts_distinct_filmed_concepts():
+    f = film(
+        shot(0, title="Title card: Flask"),
+        shot(1, "Flask"),
+        shot(2, "Blueprint"),
+        shot(3, "Flask"),  # shown twice, counted once
+        shot(4, "render_template", kind="function"),
+        shot(5, "NoAppException", kind="exception"),
+        shot(6),
+    )
+    assert em.filmed_names(f) == ["Flask", "Blueprint", "render_template", "NoAppException"]
+    assert em.precision(f, CORE) == pytest.approx(0.75)
+
+
+def test_precision_of_a_film_with_no_concepts_is_zero():
+    assert em.precision(film(shot(0), shot(1)), CORE) == 0.0
+
+
+def test_core_filmed_counts_request_and_Request_once():
+    f = film(shot(1, "Request"), shot(2, "request", kind="function"), shot(3, "Flask.route"))
+    assert em.core_filmed(f, CORE) == ("route", "Request")
+    assert len(em.core_filmed(film(shot(1, "request", kind="theme")), CORE)) == 0
+
+
+# ----------------------------------------------------------------------------- junk
+
+
+@pytest.mark.parametrize(
+    ("s", "why"),
+    [
+        (shot(1, "_helper", kind="function"), "private"),
+        (shot(1, "ctx._AppCtxGlobals"), "private"),
+        (
+            shot(1, "get_db", kind="function", file="examples/tutorial/flaskr/db.py"),
+            "tests/examples/docs",
+        ),
+        (shot(1, "FakeClient", file="tests/conftest.py"), "tests/examples/docs"),
+        (shot(1, "make_app", kind="function", file="lib/__tests__/app.js"), "tests/examples/docs"),
+        (shot(1, "helper", kind="function", file="src/test_utils.py"), "tests/examples/docs"),
+        (shot(1, "Sphinx", file="docs/conf.py"), "tests/examples/docs"),
+        (
+            shot(1, "ValueError", kind="exception", summary="raised 4×, caught 1× in 2 files"),
+            "built-in",
+        ),
+        (
+            shot(1, "TypeError", kind="exception", file="lib/response.js", summary="raised 1×"),
+            "built-in",
+        ),
+        (shot(1, "versionadded", kind="theme", file=""), "markup"),
+        (shot(1, "meth", kind="theme", file=""), "markup"),
+        (shot(1, "init_db", kind="function"), "listed junk"),
+    ],
+)
+def test_junk_reasons(s, why):
+    assert em.junk_reason(s, extra=("init_db",)) == why
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        shot(1, "Blueprint"),
+        # requests defines its own ConnectionError: not a built-in then
+        shot(1, "ConnectionError", kind="exception", bases=("RequestException",)),
+        shot(1, "HTTPError", kind="exception", summary="An HTTP error occurred."),
+        shot(1, "session", kind="theme", file=""),  # not junk, only not core
+        shot(1, "Template", file="src/jinja2/environment.py"),
+        shot(1, "version", kind="function"),
+    ],
+)
+def test_not_junk(s):
+    assert em.junk_reason(s) is None
+
+
+def test_junk_filmed_lists_each_name_once_with_its_reason():
+    f = film(
+        shot(1, "versionadded", kind="theme", file=""),
+        shot(2, "ValueError", kind="exception", summary="raised 2×"),
+        shot(3, "ValueError", kind="exception", summary="raised 2×"),
+        shot(4, "Flask"),
+    )
+    assert em.junk_filmed(f) == (("versionadded", "markup"), ("ValueError", "built-in"))
+
+
+# ----------------------------------------------------------------------------- title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected", "aliases", "ok"),
+    [
+        ("Flask", "Flask", (), True),
+        ("  flask ", "Flask", (), True),
+        ("Commander", "Commander.js", ("Commander",), True),
+        ("Commander", "Commander.js", (), False),
+        ("$ click", "Click", (), False),  # the README's stylised heading, not the name
+        ("\\$ click\\_", "Click", (), False),
+        ("Flask is a lightweight WSGI web application framework.", "Flask", (), False),
+        ("✨ https://zod.dev ✨", "Zod", (), False),
+        ("", "Flask", (), False),
+    ],
+)
+def test_title_must_be_the_name(title, expected, aliases, ok):
+    assert em.title_ok(title, expected, aliases) is ok
+
+
+def test_markdown_escapes_alone_are_forgiven():
+    assert em.title_ok("attrs\\", "attrs")
+
+
+# ----------------------------------------------------------------------------- shares
+
+
+def test_exception_share_is_over_concept_shots_only():
+    f = film(
+        shot(0, title="Title card: x"),
+        shot(1, "NoAppException", kind="exception"),
+        shot(2, "Flask"),
+        shot(3, "Blueprint"),
+        shot(4, "route", kind="function"),
+        shot(5),
+        shot(6),
+    )
+    assert em.exception_share(f) == pytest.approx(0.25)
+    assert em.exception_share(film(shot(1))) == 0.0
+
+
+def test_exception_by_name_only_when_the_kind_is_unknown():
+    assert em.is_exception(Shot(index=0, concept="BadPayloadError", kind=None))
+    assert not em.is_exception(Shot(index=0, concept="ErrorHandler", kind=None))
+    assert not em.is_exception(shot(0, "HTTPError", kind="class"))
+
+
+@pytest.mark.parametrize(
+    ("score", "generic", "flagged", "expected"),
+    [
+        (2.0, False, None, True),  # a kind fallback's points
+        (1.0, False, None, True),  # a beat fallback
+        (0.5, False, None, True),  # "same kind" filler choice
+        (2.5, False, None, False),
+        (119.0, True, None, True),  # a generic metaphor, whatever the score
+        (1.0, False, False, False),  # the casting's own flag wins
+        (50.0, False, True, True),
+        (None, False, None, True),
+    ],
+)
+def test_fallback_level(score, generic, flagged, expected):
+    assert em.fallback_level(score, generic=generic, flagged=flagged) is expected
+
+
+def test_fallback_share():
+    f = film(shot(1, "a", fallback=True), shot(2, "b"), shot(3, "c"), shot(4, "d"), shot(5))
+    assert em.fallback_share(f) == pytest.approx(0.25)
+
+
+def test_fillers_do_not_count_the_title_card():
+    f = film(shot(0, title="Title card: Flask"), shot(1, "Flask"), shot(2), shot(3, title="x"))
+    assert em.filler_count(f) == 2
+
+
+# ----------------------------------------------------------------------------- gag overlap
+
+
+def test_jaccard():
+    assert em.jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+    assert em.jaccard(set(), set()) == 0.0
+    assert em.jaccard({"a"}, {"a"}) == 1.0
+
+
+def test_max_gag_overlap_finds_the_worst_pair():
+    def gags(package, *ids):
+        return em.FilmRecord(
+            package, "t", tuple(shot(i, f"C{i}", gag_id=g) for i, g in enumerate(ids))
+        )
+
+    films = [gags("a", "x", "y", "z"), gags("b", "p", "q", "z"), gags("c", "x", "y", "w")]
+    value, pair = em.max_gag_overlap(films)
+    assert pair == ("a", "c")
+    assert value == pytest.approx(2 / 4)
+    assert em.max_gag_overlap(films[:1]) == (0.0, None)
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def _good_film(package, gag_prefix):
+    return film(
+        shot(0, title="Title card: Flask"),
+        *[
+            shot(i, name, kind="function", gag_id=f"{gag_prefix}-{i}")
+            for i, name in enumerate(["Flask", "route", "Request", "render_template"], 1)
+        ],
+        package=package,
+    )
+
+
+def test_summary_passes_when_every_film_meets_every_target():
+    films = [_good_film("a", "a"), _good_film("b", "b")]
+    scores = [em.score_film(f, CORE, "Flask") for f in films]
+    rows = em.summarize(scores, films)
+    assert [r.target for r in rows][-1] == "gag overlap"
+    assert all(r.passed for r in rows), rows
+
+
+def test_summary_fails_a_target_when_one_film_misses_it():
+    bad = film(
+        shot(0, title="Title card: Flask is a lightweight framework"),
+        shot(1, "ValueError", kind="exception", summary="raised 1×", gag_id="a-1"),
+        shot(2, "Flask", fallback=True, gag_id="a-2"),
+        package="bad",
+        title="Flask is a lightweight framework",
+    )
+    films = [_good_film("a", "a"), bad]  # shares a-1 and a-2: Jaccard 2/4
+    scores = [em.score_film(f, CORE, "Flask") for f in films]
+    rows = em.summarize(scores, films)
+    assert not any(r.passed for r in rows), rows
+    assert scores[0].passes() == dict.fromkeys(scores[0].passes(), True)
+    assert rows[0].value.startswith("1/2 films")
+
+
+def test_gag_overlap_needs_two_films_and_does_not_fail_without_them():
+    f = _good_film("a", "a")
+    row = em.summarize([em.score_film(f, CORE, "Flask")], [f])[-1]
+    assert row.target == "gag overlap"
+    assert row.passed
+    assert "n/a" in row.value
+
+
+# ----------------------------------------------------------------------------- gallery
+
+
+def test_gallery_escapes_what_the_repositories_wrote(tmp_path):
+    """Every string in the gallery comes from a hostile repository: none may become markup."""
+    spec = importlib.util.spec_from_file_location("eval_run", _PATH.with_name("run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    f = em.FilmRecord(
+        "pkg",
+        evil,
+        (shot(1, evil, gag=evil, caption=evil, prompt=evil, summary=evil, title=evil),),
+    )
+    pkg = run.fetch.Package(
+        name="pkg", version="1", registry="npm", title="Pkg", core=(evil,), source=evil
+    )
+    scores = {"pkg": em.score_film(f, pkg.core, pkg.title)}
+    out = tmp_path / "gallery.html"
+    run.write_gallery(
+        out,
+        [f],
+        scores,
+        {"pkg": pkg},
+        em.summarize(list(scores.values()), [f]),
+        {"sorafilm": evil, "template": "t", "theme": "k", "when": "now"},
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Content-Security-Policy" in page
