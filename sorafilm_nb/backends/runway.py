@@ -1,0 +1,358 @@
+"""The VideoBackend over Runway's official ``runwayml`` SDK.
+
+Why it looks like this:
+
+- Exactly once: creates go through ``with_options(max_retries=0)``; reads use the SDK's own
+  retries. Runway has no endpoint that lists tasks, so a create whose answer was lost
+  (timeout, dropped connection, 5xx) cannot be looked up: ``OutcomeUnknown``, never resent.
+  A 4xx or 429 on create means no task exists.
+- Statuses: PENDING and THROTTLED are ``queued``; RUNNING is ``in_progress`` (progress 0-1
+  becomes 0-100); SUCCEEDED is ``completed``; FAILED and CANCELLED are ``failed``. A
+  ``SAFETY.*`` failureCode is a refusal (``error_code="moderation_blocked"``: never retry);
+  ``INTERNAL.*`` keeps its code and may be retried on purpose (``retryable(job)``).
+- Output URLs expire (24-48 h, says the SDK): ``retrieve`` downloads a succeeded task's
+  output at once into ``cache_dir``, and ``download`` moves it into place. A URL that has
+  expired is fetched fresh from the task once; if that fails too it is ``ContentExpired``.
+  Output bodies are bounded in bytes and time, and fetched without our key.
+- Server text is scrubbed of the key before it is put in any exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+from .. import capabilities
+from ._provider import (
+    NotSupported,
+    OutcomeUnknown,
+    ResponseTooLarge,
+    Scrubber,
+    bounded_transport,
+    is_transport_error,
+    lost_create,
+    write_atomic,
+)
+from .base import (
+    AuthError,
+    BackendError,
+    ContentExpired,
+    InvalidRequest,
+    Job,
+    NotFound,
+    RateLimited,
+    ServerError,
+    Status,
+    Variant,
+)
+
+__all__ = ["NotSupported", "OutcomeUnknown", "RunwayBackend", "retryable"]
+
+log = logging.getLogger(__name__)
+
+PORTAL = "https://dev.runwayml.com/"
+_TASK_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+MAX_IMAGE = 5 * 1024 * 1024  # a data URI image, per the SDK's promptImage docstring
+STATUS: dict[str, Status] = {
+    "PENDING": "queued",
+    "THROTTLED": "queued",
+    "RUNNING": "in_progress",
+    "SUCCEEDED": "completed",
+    "FAILED": "failed",
+    "CANCELLED": "failed",
+}
+
+
+def retryable(job: Job) -> bool:
+    """Whether a failed Runway job may be sent again on purpose (``INTERNAL.*`` only)."""
+    return job.status == "failed" and (job.error_code or "").startswith("INTERNAL.")
+
+
+class RunwayBackend:
+    """Runway through ``runwayml``. Key: ``api_key`` or RUNWAYML_API_SECRET; ``base_url`` or
+    RUNWAYML_BASE_URL points it at any server (the fake)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        max_download_bytes: int = 512 * 1024 * 1024,
+        download_deadline: float = 900.0,
+        cache_dir: str | Path | None = None,
+        name: str = "runway",
+    ) -> None:
+        import httpx
+        import runwayml
+
+        key = api_key or os.environ.get("RUNWAYML_API_SECRET")
+        if not key:
+            raise AuthError("no Runway key: pass api_key=... or set RUNWAYML_API_SECRET")
+        self.name = name
+        self._runwayml = runwayml
+        self._scrub = Scrubber(key)
+        self._client = runwayml.RunwayML(
+            api_key=key,
+            base_url=base_url or os.environ.get("RUNWAYML_BASE_URL") or None,
+            max_retries=max_retries,
+            timeout=httpx.Timeout(timeout, connect=10.0),
+        )
+        self.base_url = str(self._client.base_url).rstrip("/")
+        self._creator = self._client.with_options(max_retries=0)
+        self._media = httpx.Client(
+            transport=bounded_transport(max_download_bytes, download_deadline),
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            follow_redirects=True,
+        )
+        self._cache = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="runway-"))
+        self._cache.mkdir(parents=True, exist_ok=True)
+        self._meta: dict[str, tuple[str, int, str, str]] = {}
+        self._ready: dict[str, Path] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"RunwayBackend(name={self.name!r}, base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("RunwayBackend holds a live client and a key; it is not picklable")
+
+    def is_simulator(self) -> bool:
+        return False
+
+    # ------------------------------------------------------------ errors
+
+    def _map(self, exc: BaseException, what: str) -> BackendError:
+        rw = self._runwayml
+        if isinstance(exc, ResponseTooLarge):
+            return ServerError(f"{what}: {exc}; nothing was kept")
+        if isinstance(exc, rw.APITimeoutError):
+            return ServerError(f"{what}: timed out talking to {self.base_url}")
+        if isinstance(exc, rw.APIConnectionError) or is_transport_error(exc):
+            return ServerError(f"{what}: connection to the server failed ({type(exc).__name__})")
+        if not isinstance(exc, rw.APIStatusError):
+            return BackendError(f"{what}: {self._scrub(exc)}")
+        body = exc.body if isinstance(exc.body, dict) else {}
+        message = self._scrub(body.get("error") or exc.message)
+        text = f"{what}: {message} (HTTP {exc.status_code})"
+        if isinstance(exc, rw.AuthenticationError | rw.PermissionDeniedError):
+            return AuthError(text)
+        if isinstance(exc, rw.RateLimitError):
+            return RateLimited(text, retry_after=None)
+        if isinstance(exc, rw.NotFoundError):
+            return NotFound(text)
+        if exc.status_code >= 500:
+            return ServerError(text)
+        if 400 <= exc.status_code < 500:
+            return InvalidRequest(text)
+        return BackendError(text)
+
+    # ------------------------------------------------------------ create
+
+    def create(
+        self,
+        *,
+        prompt: str,
+        model: str,
+        seconds: int,
+        size: str,
+        first_frame: str | Path | None = None,
+    ) -> Job:
+        """Start one task (image_to_video when ``first_frame`` is given). Exactly once."""
+        try:
+            caps = capabilities.for_model("runway", model)
+        except KeyError as exc:
+            raise InvalidRequest(str(exc.args[0]), param="model") from None
+        if not caps.allows(seconds, size):
+            raise InvalidRequest(
+                f"{model} takes {list(caps.allowed_seconds(size))} s at "
+                f"{', '.join(caps.sizes)}; got {seconds} s at {size}",
+                param="seconds" if size in caps.sizes else "size",
+            )
+        args: dict[str, Any] = dict(
+            model=model, prompt_text=prompt, ratio=caps.native[size], duration=seconds
+        )
+        if first_frame is not None:
+            if "first_frame" not in caps.conditioning:
+                raise NotSupported(f"{model} does not take a first frame")
+            path = Path(first_frame)
+            if path.suffix.lower() not in MIME or not path.is_file():
+                raise InvalidRequest(f"first_frame must be a .png/.jpg/.webp file: {path.name!r}")
+            data = path.read_bytes()
+            if len(data) > MAX_IMAGE:
+                raise InvalidRequest(f"first_frame is over {MAX_IMAGE} bytes", param="first_frame")
+            uri = f"data:{MIME[path.suffix.lower()]};base64,{base64.b64encode(data).decode()}"
+            args["prompt_image"] = [{"uri": uri, "position": "first"}]
+        resource = self._creator.image_to_video if first_frame else self._creator.text_to_video
+        sent = time.time()
+
+        def unknown(why: str) -> OutcomeUnknown:
+            return OutcomeUnknown(
+                f"create on {model}: {why}; the task may exist and be billed, and Runway "
+                f"cannot list tasks to find it. It was not sent again: look at the usage in "
+                f"{PORTAL} (sent at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(sent))} "
+                "UTC) before retrying this shot on purpose",
+                lost=lost_create("runway", model, seconds, size, prompt, sent, PORTAL),
+            )
+
+        rw = self._runwayml
+        try:
+            task = resource.create(**args)
+        except rw.APIStatusError as exc:
+            mapped = self._map(exc, f"create on {model}")
+            if isinstance(mapped, ServerError):
+                raise unknown(str(mapped)) from None
+            raise mapped from None
+        except rw.APIConnectionError as exc:
+            raise unknown(str(self._map(exc, "the answer was lost"))) from None
+        task_id = getattr(task, "id", None)
+        if not isinstance(task_id, str) or not _TASK_ID.fullmatch(task_id):
+            raise unknown("the server answered without a task id")
+        with self._lock:
+            if task_id in self._meta:
+                raise unknown(f"the server answered with {task_id!r}, an id it already gave")
+            self._meta[task_id] = (model, seconds, size, prompt)
+        return Job(
+            id=task_id,
+            status="queued",
+            progress=0,
+            model=model,
+            seconds=seconds,
+            size=size,
+            prompt=prompt,
+            created_at=int(sent),
+        )
+
+    # ------------------------------------------------------------ reads
+
+    def _check_id(self, task_id: str) -> None:
+        if not isinstance(task_id, str) or not _TASK_ID.fullmatch(task_id):
+            raise InvalidRequest(f"not a Runway task id: {str(task_id)[:80]!r}")
+
+    def _task(self, task_id: str) -> Any:
+        self._check_id(task_id)
+        try:
+            return self._client.tasks.retrieve(task_id)
+        except self._runwayml.APIError as exc:
+            raise self._map(exc, f"retrieve {task_id}") from None
+
+    def retrieve(self, job_id: str) -> Job:
+        """The task as a Job; a task that just succeeded is downloaded before this returns."""
+        task = self._task(job_id)
+        with self._lock:
+            model, seconds, size, prompt = self._meta.get(job_id, ("", 0, "", ""))
+        status = STATUS.get(str(task.status), "failed")
+        code: str | None = None
+        message: str | None = None
+        if task.status == "FAILED":
+            failure = str(getattr(task, "failure_code", None) or "FAILED")
+            code = "moderation_blocked" if failure.startswith("SAFETY.") else failure
+            message = self._scrub(f"{failure}: {getattr(task, 'failure', '')}")
+        elif task.status == "CANCELLED":
+            code, message = "cancelled", "the task was cancelled"
+        progress = {"completed": 100, "failed": 100, "queued": 0}.get(status)
+        if progress is None:
+            raw = getattr(task, "progress", 0) or 0
+            progress = max(0, min(99, int(float(raw) * 100)))
+        if status == "completed" and job_id not in self._ready:
+            try:
+                self._fetch_output(job_id, task)
+            except BackendError as exc:  # the URL can be fetched fresh later
+                log.warning("early download of %s failed: %s", job_id, exc)
+        created = getattr(task, "created_at", None)
+        return Job(
+            id=job_id,
+            status=status,
+            progress=progress,
+            model=model,
+            seconds=seconds,
+            size=size,
+            prompt=prompt or None,
+            created_at=int(created.timestamp()) if created is not None else 0,
+            completed_at=int(time.time()) if status in ("completed", "failed") else None,
+            error_code=code,
+            error_message=message,
+        )
+
+    def _fetch_output(self, task_id: str, task: Any) -> Path:
+        urls = list(getattr(task, "output", None) or [])
+        if not urls or not str(urls[0]).startswith(("https://", "http://")):
+            raise ServerError(f"download {task_id}: the task has no output URL")
+        target = self._cache / f"{task_id}.mp4"
+        what = f"download {task_id}"
+        try:
+            with self._media.stream("GET", str(urls[0])) as response:
+                if response.status_code in (403, 410):
+                    raise ContentExpired(f"{what}: the output URL has expired")
+                if response.status_code != 200:
+                    raise ServerError(f"{what}: HTTP {response.status_code}")
+                expected = int(response.headers.get("content-length") or 0)
+                write_atomic(target, response.iter_bytes())
+        except BackendError:
+            raise
+        except Exception as exc:
+            if isinstance(exc, ResponseTooLarge) or is_transport_error(exc):
+                raise self._map(exc, what) from None
+            raise
+        if expected and target.stat().st_size != expected:
+            target.unlink(missing_ok=True)
+            raise ServerError(f"{what}: the body was cut short")
+        with self._lock:
+            self._ready[task_id] = target
+        return target
+
+    def download(self, job_id: str, dest: Path, *, variant: Variant = "video") -> Path:
+        """Move the output (fetched when the task succeeded) to ``dest``; fetch it now if it
+        was not, with a fresh URL from the task if the old one expired."""
+        if variant != "video":
+            raise NotSupported(f"Runway returns only the video, not a {variant}")
+        self._check_id(job_id)
+        dest = Path(dest)
+        target = dest / f"{job_id}.mp4" if dest.is_dir() else dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            ready = self._ready.pop(job_id, None)
+        if ready is None or not ready.exists():
+            task = self._task(job_id)
+            if task.status != "SUCCEEDED":
+                raise InvalidRequest(f"download {job_id}: the task is {task.status}")
+            try:
+                ready = self._fetch_output(job_id, task)
+            except ContentExpired:
+                ready = self._fetch_output(job_id, self._task(job_id))  # fresh URLs, once
+            with self._lock:
+                self._ready.pop(job_id, None)
+        os.replace(ready, target)
+        return target
+
+    def delete(self, job_id: str) -> None:
+        """Cancel a running task or delete a finished one (Runway's DELETE /v1/tasks/{id})."""
+        self._check_id(job_id)
+        try:
+            self._client.tasks.delete(job_id)
+        except self._runwayml.APIError as exc:
+            raise self._map(exc, f"delete {job_id}") from None
+
+    # ------------------------------------------------------------ what Runway lacks
+
+    def list(
+        self, *, after: str | None = None, limit: int = 100, order: Literal["asc", "desc"] = "desc"
+    ) -> list[Job]:
+        raise NotSupported("Runway has no endpoint that lists tasks; keep each task id")
+
+    def remix(self, job_id: str, *, prompt: str) -> Job:
+        raise NotSupported("Runway has no remix")
+
+    def extend(self, job_id: str, *, prompt: str, seconds: int) -> Job:
+        raise NotSupported("Runway has no extend")

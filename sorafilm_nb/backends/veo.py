@@ -1,0 +1,378 @@
+"""The VideoBackend over Google's official ``google-genai`` SDK: Veo on Vertex AI.
+
+Why it looks like this:
+
+- google-genai 3.x (3.0 to 3.6.1 checked) sends ``models.generate_videos`` only in Vertex AI
+  mode ("Gemini Enterprise Agent Platform"); in Gemini Developer API mode it raises before
+  sending, and ``files.download`` exists only there. So the client is
+  ``genai.Client(vertexai=True, api_key=...)`` (Vertex "express mode"), or project and
+  location with Application Default Credentials, and the finished video arrives inline, as
+  bytes in the done operation. The key is ``api_key=`` or GEMINI_API_KEY / GOOGLE_API_KEY;
+  it must be a key that Vertex AI accepts.
+- Exactly once: the SDK never retries unless given ``retry_options``; creates go through a
+  client without them, reads through one with them. The SDK has no way to list operations,
+  so a create whose answer was lost (timeout, dropped connection, 5xx, 408) cannot be
+  looked up: it raises ``OutcomeUnknown`` and is never resent. A 4xx or 429 means no job.
+- A refusal is a done operation with filtered media (``rai_media_filtered_count``): the job
+  is ``failed`` with ``error_code="moderation_blocked"`` and the reasons as its message.
+- Every body is bounded (``max_response_bytes``, ``response_deadline``): a Veo result is a
+  whole video in base64 inside JSON, read into memory by the SDK.
+- Server text is scrubbed of the key before it is put in any exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+from .. import capabilities
+from ._provider import (
+    NotSupported,
+    OutcomeUnknown,
+    ResponseTooLarge,
+    Scrubber,
+    bounded_transport,
+    is_transport_error,
+    lost_create,
+    write_atomic,
+)
+from .base import (
+    AuthError,
+    BackendError,
+    ContentExpired,
+    InvalidRequest,
+    Job,
+    NotFound,
+    RateLimited,
+    RefusedPrompt,
+    ServerError,
+    Variant,
+)
+
+__all__ = ["NotSupported", "OutcomeUnknown", "VeoBackend"]
+
+log = logging.getLogger(__name__)
+
+CONSOLE = "https://console.cloud.google.com/vertex-ai/studio/media"
+MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+def _image(types: Any, path: str | Path) -> Any:
+    path = Path(path)
+    if path.suffix.lower() not in MIME or not path.is_file():
+        raise InvalidRequest(f"an image must be an existing .png/.jpg/.webp file: {path.name!r}")
+    return types.Image(image_bytes=path.read_bytes(), mime_type=MIME[path.suffix.lower()])
+
+
+class VeoBackend:
+    """Google Veo through ``google-genai``. ``base_url`` points it at any server (the fake)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        project: str | None = None,
+        location: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        retry_delay: float = 1.0,
+        max_response_bytes: int = 256 * 1024 * 1024,
+        response_deadline: float = 600.0,
+        name: str = "veo",
+    ) -> None:
+        import httpx
+        from google import genai
+        from google.genai import errors, types
+
+        key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
+        if not key and not project:
+            raise AuthError(
+                "no Google key: pass api_key=... or set GEMINI_API_KEY / GOOGLE_API_KEY (a key "
+                "Vertex AI accepts), or give project= and location= with gcloud credentials"
+            )
+        self.name = name
+        self.base_url = base_url
+        self._types = types
+        self._errors = errors
+        self._scrub = Scrubber(key)
+        self._key_given = bool(key)
+
+        def client(retries: int) -> Any:
+            options = types.HttpOptions(
+                base_url=base_url,
+                timeout=int(timeout * 1000),
+                httpx_client=httpx.Client(
+                    transport=bounded_transport(max_response_bytes, response_deadline),
+                    timeout=httpx.Timeout(timeout, connect=10.0),
+                ),
+                retry_options=types.HttpRetryOptions(
+                    attempts=retries + 1, initial_delay=retry_delay, max_delay=30.0, jitter=0.1
+                )
+                if retries > 0
+                else None,
+            )
+            if key:
+                return genai.Client(vertexai=True, api_key=key, http_options=options)
+            return genai.Client(
+                vertexai=True, project=project, location=location, http_options=options
+            )
+
+        self._max_retries = max(0, max_retries)
+        self._retry_delay = retry_delay
+        self._creator = client(0)  # a create is never retried: it could make a second job
+        self._reader = client(max_retries)
+        self._meta: dict[str, tuple[str, int, str, str, int]] = {}
+        self._ready: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"VeoBackend(name={self.name!r}, base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("VeoBackend holds live clients and a key; it is not picklable")
+
+    def is_simulator(self) -> bool:
+        return False  # a fake is driven by tests only; a real Veo job is always real money
+
+    # ------------------------------------------------------------ errors
+
+    def _map(self, exc: BaseException, what: str) -> BackendError:
+        errors = self._errors
+        if isinstance(exc, ResponseTooLarge):
+            return ServerError(f"{what}: {exc}; nothing was kept")
+        if is_transport_error(exc):
+            return ServerError(f"{what}: connection failed ({type(exc).__name__})")
+        if not isinstance(exc, errors.APIError):
+            return BackendError(f"{what}: {type(exc).__name__}: {self._scrub(exc)}")
+        code = int(exc.code or 0)
+        text = f"{what}: {self._scrub(exc.message or exc.status or '')} (HTTP {code})"
+        if code in (401, 403):
+            return AuthError(text)
+        if code == 429:
+            return RateLimited(text, retry_after=None)
+        if code == 404:
+            return NotFound(text)
+        if code == 408 or code >= 500:
+            return ServerError(text)
+        if 400 <= code < 500:
+            return InvalidRequest(text)
+        return BackendError(text)
+
+    # ------------------------------------------------------------ create
+
+    def create(
+        self,
+        *,
+        prompt: str,
+        model: str,
+        seconds: int,
+        size: str,
+        first_frame: str | Path | None = None,
+        last_frame: str | Path | None = None,
+        reference_images: tuple[str | Path, ...] = (),
+        negative_prompt: str | None = None,
+        generate_audio: bool | None = None,
+        seed: int | None = None,
+    ) -> Job:
+        """Start one Veo job. Exactly once: no retry, and a lost answer is OutcomeUnknown."""
+        types = self._types
+        try:
+            caps = capabilities.for_model("veo", model)
+        except KeyError as exc:
+            raise InvalidRequest(str(exc.args[0]), param="model") from None
+        if not caps.allows(seconds, size):
+            raise InvalidRequest(
+                f"{model} takes {list(caps.allowed_seconds(size))} s at sizes "
+                f"{', '.join(caps.sizes)}; got {seconds} s at {size}",
+                param="seconds" if size in caps.sizes else "size",
+            )
+        wanted = {
+            "first_frame": first_frame is not None,
+            "last_frame": last_frame is not None,
+            "reference_images": bool(reference_images),
+        }
+        for kind, used in wanted.items():
+            if used and kind not in caps.conditioning:
+                raise NotSupported(f"{model} does not take {kind.replace('_', ' ')} images")
+        if len(reference_images) > caps.max_reference_images:
+            raise InvalidRequest(f"{model} takes at most {caps.max_reference_images} references")
+        if last_frame is not None and first_frame is None:
+            raise InvalidRequest("a last frame needs a first frame", param="last_frame")
+        aspect, resolution = caps.native[size].split("/")
+        config = types.GenerateVideosConfig(
+            number_of_videos=1,
+            duration_seconds=seconds,
+            aspect_ratio=aspect,
+            resolution=resolution,
+            negative_prompt=negative_prompt,
+            generate_audio=generate_audio,
+            seed=seed,
+            last_frame=_image(types, last_frame) if last_frame is not None else None,
+            reference_images=[
+                types.VideoGenerationReferenceImage(image=_image(types, p), reference_type="asset")
+                for p in reference_images
+            ]
+            or None,
+        )
+        source = types.GenerateVideosSource(
+            prompt=prompt, image=_image(types, first_frame) if first_frame is not None else None
+        )
+        sent = time.time()
+
+        def unknown(why: str) -> OutcomeUnknown:
+            lost = lost_create("veo", model, seconds, size, prompt, sent, CONSOLE)
+            return OutcomeUnknown(
+                f"create on {model}: {why}; the job may exist and be billed, and Veo cannot "
+                f"list operations to find it. It was not sent again: look in {CONSOLE} "
+                f"(sent at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(sent))} UTC) "
+                "before retrying this shot on purpose",
+                lost=lost,
+            )
+
+        try:
+            op = self._creator.models.generate_videos(model=model, source=source, config=config)
+        except self._errors.APIError as exc:
+            mapped = self._map(exc, f"create on {model}")
+            if isinstance(mapped, ServerError):
+                raise unknown(str(mapped)) from None
+            raise mapped from None
+        except Exception as exc:
+            if is_transport_error(exc) or isinstance(exc, ResponseTooLarge):
+                raise unknown(str(self._map(exc, "the answer was lost"))) from None
+            raise
+        name = getattr(op, "name", None)
+        if not isinstance(name, str) or "/operations/" not in name:
+            raise unknown("the server answered without an operation name")
+        with self._lock:
+            if name in self._meta:
+                raise unknown(f"the server answered with {name!r}, an id it already gave")
+            self._meta[name] = (model, seconds, size, prompt, int(sent))
+        return self._job(op)
+
+    # ------------------------------------------------------------ reads
+
+    def _job(self, op: Any) -> Job:
+        name = str(op.name)
+        with self._lock:
+            model, seconds, size, prompt, created = self._meta.get(
+                name, (name.split("/models/")[-1].split("/")[0], 0, "", None, 0)
+            )
+        base: dict[str, Any] = dict(
+            id=name, model=model, seconds=seconds, size=size, prompt=prompt, created_at=created
+        )
+        if not op.done:
+            meta = op.metadata if isinstance(op.metadata, dict) else {}
+            pct = meta.get("progressPercent")
+            progress = int(pct) if isinstance(pct, int | float) and 0 <= pct <= 100 else 0
+            return Job(status="in_progress", progress=min(progress, 99), **base)
+        done_at = int(time.time())
+        if op.error:
+            err = op.error if isinstance(op.error, dict) else {}
+            return Job(
+                status="failed",
+                progress=100,
+                completed_at=done_at,
+                error_code=str(err.get("status") or err.get("code") or "error"),
+                error_message=self._scrub(err.get("message", "the operation failed")),
+                **base,
+            )
+        result = op.response or op.result
+        videos = list(getattr(result, "generated_videos", None) or [])
+        filtered = int(getattr(result, "rai_media_filtered_count", 0) or 0)
+        if filtered or not videos:
+            reasons = getattr(result, "rai_media_filtered_reasons", None) or []
+            return Job(
+                status="failed",
+                progress=100,
+                completed_at=done_at,
+                error_code="moderation_blocked" if filtered else "no_video",
+                error_message=self._scrub("; ".join(map(str, reasons)) or "no video returned"),
+                **base,
+            )
+        data = videos[0].video.video_bytes if videos[0].video is not None else None
+        if data:
+            with self._lock:
+                self._ready[name] = data
+        return Job(status="completed", progress=100, completed_at=done_at, **base)
+
+    @staticmethod
+    def _check_id(job_id: str) -> None:
+        if (
+            not isinstance(job_id, str)
+            or "/operations/" not in job_id
+            or len(job_id) > 400
+            or any(c in job_id for c in "?#\\ ")
+            or ".." in job_id
+        ):
+            raise InvalidRequest(f"not a Veo operation name: {str(job_id)[:80]!r}")
+
+    def _fetch(self, job_id: str, what: str) -> Any:
+        self._check_id(job_id)
+        op = self._types.GenerateVideosOperation(name=job_id)
+        for attempt in range(self._max_retries + 1):
+            try:
+                return self._reader.operations.get(op)
+            except Exception as exc:
+                # the SDK retries timeouts and refused connects, not a connection dropped
+                # mid-answer (RemoteProtocolError, ReadError): a read is safe to repeat
+                if is_transport_error(exc) and attempt < self._max_retries:
+                    time.sleep(self._retry_delay * (2**attempt))
+                    continue
+                if isinstance(exc, self._errors.APIError | ResponseTooLarge) or (
+                    is_transport_error(exc)
+                ):
+                    raise self._map(exc, what) from None
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def retrieve(self, job_id: str) -> Job:
+        return self._job(self._fetch(job_id, f"retrieve {job_id}"))
+
+    def download(self, job_id: str, dest: Path, *, variant: Variant = "video") -> Path:
+        """Write the finished video (inline in the done operation) to ``dest`` atomically."""
+        if variant != "video":
+            raise NotSupported(f"Veo returns only the video, not a {variant}")
+        self._check_id(job_id)
+        dest = Path(dest)
+        target = dest / f"{job_id.rsplit('/', 1)[-1]}.mp4" if dest.is_dir() else dest
+        with self._lock:
+            data = self._ready.pop(job_id, None)
+        if data is None:
+            try:
+                job = self.retrieve(job_id)
+            except NotFound as exc:
+                raise ContentExpired(f"download {job_id}: the operation is gone ({exc})") from None
+            if job.status == "failed":
+                if job.error_code == "moderation_blocked":
+                    raise RefusedPrompt(f"job {job_id} was refused: {job.error_message}")
+                raise ServerError(f"job {job_id} failed ({job.error_code}): {job.error_message}")
+            if job.status != "completed":
+                raise InvalidRequest(f"download {job_id}: the job is {job.status}")
+            with self._lock:
+                data = self._ready.pop(job_id, None)
+            if data is None:
+                raise NotSupported(f"download {job_id}: the video is not inline (stored in GCS?)")
+        return write_atomic(target, data)
+
+    # ------------------------------------------------------------ what Veo lacks
+
+    def list(
+        self, *, after: str | None = None, limit: int = 100, order: Literal["asc", "desc"] = "desc"
+    ) -> list[Job]:
+        raise NotSupported("google-genai cannot list Veo operations; keep each operation name")
+
+    def delete(self, job_id: str) -> None:
+        raise NotSupported("Veo operations cannot be deleted through google-genai")
+
+    def remix(self, job_id: str, *, prompt: str) -> Job:
+        raise NotSupported("Veo has no remix")
+
+    def extend(self, job_id: str, *, prompt: str, seconds: int) -> Job:
+        raise NotSupported("Veo can extend a video, but sorafilm does not support it yet")
