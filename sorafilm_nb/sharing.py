@@ -26,10 +26,10 @@ from typing import Any
 
 from .errors import SorafilmError
 from .paths import notebook_relative, replace_folders, shown_path, without_local_folders
+from .redact import redact
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
-_KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{20,}")
 SHOT_POSTER_WIDTH = 320
 NOT_LINKED = (
     "Not linked: only a path naming the author's own folders reaches the film from this "
@@ -104,10 +104,10 @@ def share(
             folders.append(folder)
     appendix = "".join(_film_section(f, target.parent) for f in folders)
     body = _render(nb, appendix, src.stem)
-    if _KEY_LIKE.search(body):
+    if redact(body) != body:
         raise ShareError(
             f"{src}: the exported page would contain something shaped like an "
-            "API key (sk-...); clear that output and try again. Nothing written."
+            "API key or credential; clear that output and try again. Nothing written."
         )
     try:
         _atomic_write(target, body)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -22,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..redact import redact
 from .base import BackendError
-from .openai_api import _KEYISH
 
 if TYPE_CHECKING:
     import httpx
@@ -38,7 +37,6 @@ __all__ = [
 ]
 
 # Google API keys ("AIza" + 35) and Runway secrets ("key_" + hex), besides OpenAI's shapes.
-_PROVIDER_KEYISH = re.compile(r"\b(AIza)[0-9A-Za-z_\-]{10,}|\b(key_)[0-9A-Za-z]{10,}")
 
 
 class NotSupported(BackendError):
@@ -77,12 +75,7 @@ class Scrubber:
         self._key = key
 
     def __call__(self, text: object, limit: int = 300) -> str:
-        out = str(text)
-        if self._key:
-            out = out.replace(self._key, "***")
-        out = _KEYISH.sub(r"\1***", out)
-        out = _PROVIDER_KEYISH.sub(lambda m: (m.group(1) or m.group(2)) + "***", out)
-        return out[:limit]
+        return redact(str(text), extra=(self._key,) if self._key else ())[:limit]
 
     def __repr__(self) -> str:
         return "Scrubber(***)"

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from ..redact import redact
 from ._sim_state import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from .base import (
     AuthError,
@@ -76,7 +77,6 @@ __all__ = ["OpenAIBackend", "SimulatorMismatch", "raise_for_job"]
 log = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
-_KEYISH = re.compile(r"\b(sk-|sess-)[A-Za-z0-9_\-*]{3,}")
 _EXTENSIONS = {"video": "mp4", "thumbnail": "webp", "spritesheet": "jpg"}
 
 # ---------------------------------------------------------------- deprecation warnings
@@ -335,8 +335,7 @@ class OpenAIBackend:
     # ------------------------------------------------------------ error mapping
 
     def _scrub(self, text: str) -> str:
-        text = text.replace(self._key, "***") if self._key else text
-        return _KEYISH.sub(r"\1***", text)
+        return redact(text, extra=(self._key,) if self._key else ())
 
     def _map(self, exc: Exception, what: str) -> BackendError:
         """An SDK exception -> our error, with the server's message (scrubbed of keys)."""

@@ -72,6 +72,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LedgerError
+from ..redact import redact
 from . import migrations
 from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
 from .prices import Cost, CostError
@@ -351,25 +352,6 @@ def month_bounds(now: datetime, start_day: int = 1) -> tuple[datetime, datetime]
     return boundary(py, pm), here
 
 
-_KEY_RES = (
-    re.compile(r"\bsk-[A-Za-z0-9_\-]{12,}"),
-    re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]{12,}=*"),
-)
-MASK = "[redacted]"
-
-
-def scrub(text: str | None) -> str | None:
-    """text with anything shaped like an API key replaced by [redacted]."""
-    if text is None or len(text) < 8:  # too short to hold any key
-        return text
-    for var in ("OPENAI_API_KEY", "SORAFILM_API_KEY"):
-        secret = os.environ.get(var, "")
-        if len(secret) >= 8:
-            text = text.replace(secret, MASK)
-    text = _KEY_RES[0].sub(MASK, text)
-    return _KEY_RES[1].sub(lambda m: f"{m.group(1)} {MASK}", text)
-
-
 def _text(value: Any, name: str, *, required: bool = False, limit: int = 200) -> str | None:
     """A short identifying field: checked, never silently cut."""
     if value is None:
@@ -384,9 +366,9 @@ def _text(value: Any, name: str, *, required: bool = False, limit: int = 200) ->
     if len(value) > limit:
         raise ValueError(
             f"{name} is {len(value)} characters long; at most {limit} are kept "
-            f"in the ledger (it starts {scrub(value[:40])!r})"
+            f"in the ledger (it starts {redact(value[:40])!r})"
         )
-    return scrub(value) if value else None
+    return redact(value) if value else None
 
 
 REASON_LIMIT = 2000
@@ -395,7 +377,7 @@ REASON_LIMIT = 2000
 def _reason(value: Any, default: str) -> str:
     """A free-text reason, often an error message: anything is accepted (a failure path must
     not fail), keys are masked, and a very long one is cut with a marker saying so."""
-    text = scrub(str(value).strip() if value is not None else "") or default
+    text = redact(str(value).strip() if value is not None else "") or default
     if len(text) > REASON_LIMIT:
         text = text[:REASON_LIMIT] + f"… [{len(text) - REASON_LIMIT} more characters cut]"
     return text
@@ -1543,5 +1525,5 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
     if rec["status"] == "completed" and rec["billed_cents"] is None:
         raise bad("billed_cents", "a completed job needs its billed amount")
     for c in ("purpose", "plan_id", "shot", "model", "size", "job_id", "backend", "reason"):
-        rec[c] = scrub(rec[c])
+        rec[c] = redact(rec[c]) if rec[c] else rec[c]
     return rec

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..datafiles import field, load_toml, packaged, str_list
 from ..errors import DataFileError
+from ..redact import SecretPattern, hint, parse_patterns
+from ..redact import fold as _fold
 
 if TYPE_CHECKING:
     from ..money.prices import Cost, PriceTable
@@ -89,16 +90,6 @@ LEGAL_SECONDS = (4, 8, 12)  # same as story.LEGAL_SECONDS; not imported to keep 
 
 
 # -- rule data ---------------------------------------------------------------------------------
-
-
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Beyoncé" and "BEYONCE" fold to the same text."""
-    if text.isascii():
-        return text.casefold()
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 _WORD = re.compile(r"\w+")
@@ -179,20 +170,6 @@ class WordList:
                     skip_to = i + n
                     break
         return tuple(found)
-
-
-@dataclass(frozen=True)
-class SecretPattern:
-    id: str
-    kind: str  # "GitHub token": what the message calls it
-    regex: re.Pattern[str]
-    requires: tuple[str, ...] = ()  # folded substrings, one of which must be in the text
-
-    def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
-        """Matches in text; skipped outright when none of the required substrings occurs."""
-        if self.requires and not any(r in folded for r in self.requires):
-            return ()
-        return self.regex.finditer(text)
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: caches key on it
@@ -299,43 +276,6 @@ def _word_list(data: Mapping[str, Any], file: str) -> WordList:
     )
 
 
-_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
-
-
-def _patterns(data: Mapping[str, Any], file: str) -> tuple[SecretPattern, ...]:
-    entries = field(data, "pattern", list, file=file)
-    out: list[SecretPattern] = []
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            raise DataFileError(file, "expected a [[pattern]] table", entry=f"pattern {i + 1}")
-        pid = field(entry, "id", str, file=file, entry=f"pattern {i + 1}")
-        kind = field(entry, "kind", str, file=file, entry=pid)
-        source = field(entry, "regex", str, file=file, entry=pid)
-        flags_text = field(entry, "flags", str, file=file, entry=pid, default="")
-        flags = 0
-        for ch in flags_text:
-            if ch not in _FLAGS:
-                raise DataFileError(
-                    file, f"unknown flag {ch!r} (known: i, m)", entry=pid, field="flags"
-                )
-            flags |= _FLAGS[ch]
-        try:
-            regex = re.compile(source, flags)
-        except re.error as exc:
-            raise DataFileError(
-                file, f"not a valid regular expression: {exc}", entry=pid, field="regex"
-            ) from None
-        if regex.search(""):
-            raise DataFileError(file, "matches the empty string", entry=pid, field="regex")
-        requires = str_list(entry, "requires", file=file, entry=pid, default=())
-        if any(not r for r in requires):
-            raise DataFileError(
-                file, "an empty string is always present", entry=pid, field="requires"
-            )
-        out.append(SecretPattern(pid, kind, regex, tuple(_fold(r) for r in requires)))
-    return tuple(out)
-
-
 def _decimal(data: Mapping[str, Any], name: str, file: str, entry: str) -> Decimal:
     raw = field(data, name, (str, int), file=file, entry=entry)
     try:
@@ -370,7 +310,7 @@ def _load_rules(extra: tuple[str, ...]) -> Rules:
             secret_rule = field(data, "rule", str, file=file)
             secret_hint = field(data, "hint", str, file=file)
             secret_severity = _severity(data, file)
-            secrets.extend(_patterns(data, file))
+            secrets.extend(parse_patterns(data, file))
         elif kind == "settings":
             tokens = field(data, "tokens", dict, file=file)
             actions = field(data, "actions", dict, file=file)
@@ -477,10 +417,6 @@ def _a(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeio" else "a"
 
 
-def _mask(secret: str) -> str:
-    return secret[:4] + "…"
-
-
 def _count_tokens(text: str) -> tuple[int, bool]:
     """(tokens, exact): tiktoken's o200k count (tokens.py), loaded only when a count is missing."""
     try:
@@ -514,7 +450,7 @@ def scan_text(
     seen: set[tuple[str, str]] = set()
     for pat in rules.secrets:
         for m in pat.finditer(text, folded):
-            key = (pat.kind, _mask(m.group(0)))
+            key = (pat.kind, hint(m.group(0)))
             if key in seen:
                 continue
             seen.add(key)

@@ -25,9 +25,9 @@ from sorafilm_nb.money.ledger import (
     Ledger,
     default_path,
     month_bounds,
-    scrub,
 )
 from sorafilm_nb.money.prices import Cost
+from sorafilm_nb.redact import redact
 
 UTC = timezone.utc
 
@@ -638,8 +638,8 @@ def test_api_keys_are_masked_everywhere(
     assert b"[redacted]" in raw
     for text in texts:
         assert KEY not in text and odd_key not in text
-    assert scrub("Bearer abcdefghijklmnop1234") == "Bearer [redacted]"
-    assert scrub("sk-2 is a fine shot name") == "sk-2 is a fine shot name"
+    assert redact("Bearer abcdefghijklmnop1234") == "[redacted]"
+    assert redact("sk-2 is a fine shot name") == "sk-2 is a fine shot name"
 
 
 # -- history, summary and CSV -----------------------------------------------------------------

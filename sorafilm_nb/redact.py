@@ -1,0 +1,171 @@
+"""One home for secrets in text: what they look like, and masking them.
+
+Every string that came from a scanned repository or a server is hostile: it may hold an API
+key, a password or a token, and it may be printed, logged, saved in a ledger row, a manifest,
+a report or a shared page, or sent in a prompt. The shapes are data
+(``data/lint/secrets.toml``, one ``[[pattern]]`` each); this module compiles them once and
+offers two things:
+
+- ``find(text)``: every match, for lint's "secret-in-prompt" rule, which blocks a plan;
+- ``redact(text)``: the text with every credential-shaped match and the value of every
+  secret environment variable replaced by ``[redacted]``, for everything else.
+
+Patterns marked ``personal = true`` (e-mail addresses, phone numbers, private hosts) are
+found by lint but not masked by ``redact``: a server's message naming ``localhost:8080`` is
+useful to its reader and no secret.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .datafiles import field, load_toml, packaged, str_list
+from .errors import DataFileError
+
+__all__ = [
+    "MASK",
+    "SECRET_ENV_VARS",
+    "SecretPattern",
+    "find",
+    "fold",
+    "hint",
+    "parse_patterns",
+    "patterns",
+    "redact",
+]
+
+MASK = "[redacted]"
+
+# Environment variables whose values are secrets wherever they turn up in text. Each provider
+# backend reads its key from one of these; a key echoed by a server is masked by value even
+# when its shape is unknown.
+SECRET_ENV_VARS = (
+    "OPENAI_API_KEY",
+    "SORAFILM_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "RUNWAYML_API_SECRET",
+)
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Beyoncé" and "BEYONCE" fold to the same text."""
+    if text.isascii():
+        return text.casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+@dataclass(frozen=True)
+class SecretPattern:
+    id: str
+    kind: str  # "GitHub token": what a message calls it
+    regex: re.Pattern[str]
+    requires: tuple[str, ...] = ()  # folded substrings, one of which must be in the text
+    personal: bool = False  # personal data or a private host: found by lint, not redacted
+
+    def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
+        """Matches in text; skipped outright when none of the required substrings occurs."""
+        if self.requires and not any(r in folded for r in self.requires):
+            return ()
+        return self.regex.finditer(text)
+
+
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
+
+
+def parse_patterns(data: Mapping[str, Any], file: str) -> tuple[SecretPattern, ...]:
+    """The ``[[pattern]]`` tables of a patterns file, checked (errors name file and entry)."""
+    entries = field(data, "pattern", list, file=file)
+    out: list[SecretPattern] = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise DataFileError(file, "expected a [[pattern]] table", entry=f"pattern {i + 1}")
+        pid = field(entry, "id", str, file=file, entry=f"pattern {i + 1}")
+        kind = field(entry, "kind", str, file=file, entry=pid)
+        source = field(entry, "regex", str, file=file, entry=pid)
+        flags_text = field(entry, "flags", str, file=file, entry=pid, default="")
+        personal = field(entry, "personal", bool, file=file, entry=pid, default=False)
+        flags = 0
+        for ch in flags_text:
+            if ch not in _FLAGS:
+                raise DataFileError(
+                    file, f"unknown flag {ch!r} (known: i, m)", entry=pid, field="flags"
+                )
+            flags |= _FLAGS[ch]
+        try:
+            regex = re.compile(source, flags)
+        except re.error as exc:
+            raise DataFileError(
+                file, f"not a valid regular expression: {exc}", entry=pid, field="regex"
+            ) from None
+        if regex.search(""):
+            raise DataFileError(file, "matches the empty string", entry=pid, field="regex")
+        requires = str_list(entry, "requires", file=file, entry=pid, default=())
+        if any(not r for r in requires):
+            raise DataFileError(
+                file, "an empty string is always present", entry=pid, field="requires"
+            )
+        out.append(SecretPattern(pid, kind, regex, tuple(fold(r) for r in requires), personal))
+    return tuple(out)
+
+
+@cache
+def patterns() -> tuple[SecretPattern, ...]:
+    """The packaged secret shapes (``data/lint/secrets.toml``), compiled once."""
+    out: list[SecretPattern] = []
+    for path in packaged("lint").values():
+        data = load_toml(path)
+        if data.get("kind") == "patterns":
+            out.extend(parse_patterns(data, str(path)))
+    return tuple(out)
+
+
+def find(
+    text: str, pats: Iterable[SecretPattern] | None = None
+) -> Iterator[tuple[SecretPattern, re.Match[str]]]:
+    """Every (pattern, match) in text: the packaged shapes unless ``pats`` is given."""
+    folded = fold(text)
+    for pat in patterns() if pats is None else pats:
+        for m in pat.finditer(text, folded):
+            yield pat, m
+
+
+def hint(secret: str) -> str:
+    """How a finding names a secret without repeating it: its first 4 characters."""
+    return secret[:4] + "…"
+
+
+def _env_secrets() -> list[str]:
+    return [v for v in (os.environ.get(n, "") for n in SECRET_ENV_VARS) if len(v) >= 8]
+
+
+def redact(text: str, *, extra: Iterable[str] = ()) -> str:
+    """text with every credential-shaped match, every secret environment variable's value and
+    every string in ``extra`` (a backend's own key, say) replaced by ``[redacted]``."""
+    if len(text) < 8:  # too short to hold any key
+        return text
+    for secret in (*_env_secrets(), *(s for s in extra if s and len(s) >= 8)):
+        text = text.replace(secret, MASK)
+    spans = sorted(
+        (m.span() for pat, m in find(text) if not pat.personal), key=lambda s: (s[0], -s[1])
+    )
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        if end <= pos:
+            continue
+        out.append(text[pos : max(start, pos)])
+        out.append(MASK)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
