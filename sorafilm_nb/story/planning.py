@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..markup import md_cell, md_code, md_fence, md_text
 from ..money.prices import Cost
 from .boards import Storyboard
 from .lint import ERROR, WARNING, Finding
@@ -47,11 +48,6 @@ def _money(cost: Cost) -> dict[str, str]:
         "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
         "currency": cost.currency,
     }
-
-
-def _md(text: str) -> str:
-    """Text for a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 @dataclass(frozen=True)
@@ -209,11 +205,12 @@ class Plan:
         b = self.storyboard
         profile = b.casting.profile
         lines = [
-            f"# Plan for {profile.title or profile.name}: {b.template.title}",
+            f"# Plan for {md_text(profile.title or profile.name)}: {md_text(b.template.title)}",
             "",
-            f"Plan `{self.id}` · template `{b.template.id}` · theme `{b.casting.library.theme}`",
+            f"Plan {md_code(self.id)} · template {md_code(b.template.id)} · "
+            f"theme {md_code(b.casting.library.theme)}",
             "",
-            f"{self.summary()}.",
+            f"{md_text(self.summary())}.",
             "",
             f"**Estimated cost: {self.total_text}**"
             + (f" (prices: {self.prices_source})" if self.prices_source else ""),
@@ -225,15 +222,16 @@ class Plan:
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"
             lines.append(
-                f"| {row['index'] + 1} | {_md(row['beat'])} | {row['seconds']} | "
-                f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | {_md(row['title'])} |"
+                f"| {row['index'] + 1} | {md_cell(row['beat'])} | {row['seconds']} | "
+                f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | "
+                f"{md_cell(row['title'])} |"
             )
         lines.append(f"| | **total** | **{b.seconds}** | | **{self.total_text}** | |")
         if b.unused:
             lines += [
                 "",
                 "Left out (no clip left for them): "
-                + ", ".join(e.concept.name for e in b.unused)
+                + ", ".join(md_text(e.concept.name) for e in b.unused)
                 + ".",
             ]
         lines += ["", "## Lint", ""]
@@ -241,19 +239,20 @@ class Plan:
             lines.append("No findings.")
         for f in self.findings:
             where = f" (shot {f.shot_index + 1})" if f.shot_index is not None else ""
-            lines.append(f"- **{f.severity}** `{f.rule}`{where}: {f.message}. *Fix:* {f.hint}")
+            lines.append(
+                f"- **{f.severity}** {md_code(f.rule)}{where}: {md_text(f.message)}. "
+                f"*Fix:* {md_text(f.hint)}"
+            )
         if not prompts:
             return "\n".join(lines) + "\n"
         lines += ["", "## Prompts"]
         for row in self.rows():
             lines += [
                 "",
-                f"### {row['shot']} · {row['title']} ({row['seconds']} s, "
+                f"### {md_text(row['shot'])} · {md_text(row['title'])} ({row['seconds']} s, "
                 f"{self.cost_text(row['index'])}, {row['tokens']} tokens)",
                 "",
-                "```text",
-                row["prompt"],
-                "```",
+                md_fence(row["prompt"]),
             ]
         return "\n".join(lines) + "\n"
 
