@@ -44,6 +44,8 @@ def make_hostile_repo(root: Path, *, terminal: bool = False) -> Path:
     name = f"mod_{IMG}{ANSI if terminal else ''}.py"
     (root / name).write_text(body)
     (root / "store.py").write_text(body.replace("Recorder", "Store"))
+    if terminal:  # a file the scanner warns about, so that its name is printed under warnings
+        (root / f"broken{ANSI}.py").write_text("def broken(:\n    pass\n")
     return root
 
 

@@ -13,6 +13,8 @@ import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..terminal import printable
+
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
     from ..story.casting import Casting
@@ -129,7 +131,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     for c in profile.concepts:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     lines = [
-        f"{profile.title or profile.name}  ({profile.root})",
+        f"{printable(profile.title or profile.name)}  ({printable(profile.root)})",
         f"{profile.files_scanned} files scanned, {len(profile.concepts)} concepts"
         + (" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")" if kinds else ""),
         f"theme: {lib.theme} ({lib.title}), {len(lib.metaphors)} metaphors",
@@ -139,12 +141,12 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     rows = []
     for e in casting.entries:
         c = e.concept
-        where = f"{c.file}:{c.line}" if c.file else "(docstrings)"
-        gag = e.gag + (" [custom]" if e.custom_gag else "")
+        where = f"{printable(c.file)}:{c.line}" if c.file else "(docstrings)"
+        gag = printable(e.gag) + (" [custom]" if e.custom_gag else "")
         rows.append(
             (
                 c.kind,
-                _clip(c.name, MAX_NAME_WIDTH),
+                _clip(printable(c.name), MAX_NAME_WIDTH),
                 _clip(where, MAX_WHERE_WIDTH),
                 f"{c.score:.2f}",
                 f"{e.score:g}",
@@ -165,7 +167,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     n = len(profile.warnings)
     lines.append(f"warnings: {n}" + (" (files skipped or partly read)" if n else ""))
     for w in profile.warnings[:SHOWN_WARNINGS]:
-        lines.append(f"  {w.file}: {w.reason}")
+        lines.append(f"  {printable(w.file)}: {printable(w.reason)}")
     if n > SHOWN_WARNINGS:
         lines.append(f"  … and {n - SHOWN_WARNINGS} more (--json lists them all)")
     return "\n".join(lines) + "\n"
