@@ -78,10 +78,8 @@ def api_pass(
     raws: list[tuple[Any, ...]],
     results: Mapping[str, dict[str, Any]],
     files: list[str],
-    package: str | None,
     class_defs: list[tuple[str, str, int, list[str], str, int, str]],
     bases_of: Mapping[str, set[str]],
-    all_exported: Mapping[str, float],
     readme: str,
     root: Path | None,
     include: frozenset[str],
@@ -136,10 +134,10 @@ def api_pass(
             if row[0] in ("class", "exception"):
                 standing[row[1]] = max(standing.get(row[1], 0.0), row[5])
         out.extend(
-            _methods(root, method_uses, standing, class_defs, bases_of, exported, instances,
-                     include)  # fmt: skip
+            _methods(
+                root, method_uses, standing, class_defs, bases_of, exported, instances, include
+            )
         )
-    del package, all_exported  # the scores of rank() already count __all__
     return out
 
 

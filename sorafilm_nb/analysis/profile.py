@@ -40,9 +40,9 @@ from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
 from .files import language_of, list_files
-from .rank import RANK_VERSION, rank
 from .project import metadata_fingerprint, project_name
 from .public import check_include
+from .rank import RANK_VERSION, rank
 from .readme import choose_title, read_readme
 from .text import find_readme
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed

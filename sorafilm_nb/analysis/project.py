@@ -12,9 +12,10 @@ import configparser
 import json
 import posixpath
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 from .scan_python import summary_line
 

@@ -4,7 +4,8 @@ A name is *public* unless it starts with ``_`` or lives in a ``_private`` module
 exported; *exported* when the package hands it to users (``__all__``, a re-export in the top
 ``__init__``, a JavaScript entry's exports); *in the README* when a code example there uses it:
 the strongest sign of what users touch. Code under tests/, examples/, docs/, benchmarks/ and
-vendored folders is not the project's API: it is left out unless asked for (``include=``).
+vendored folders is not the project's API: it is left out unless asked for (``include=``;
+vendored code always).
 """
 
 from __future__ import annotations
@@ -12,21 +13,22 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable
 
-# path groups analyze(include=...) can bring back; "tests" uses rank.in_tests
-GROUPS = ("tests", "examples", "docs", "benchmarks", "vendor")
+from .files import VENDOR_DIRS
+
+# path groups analyze(include=...) can bring back; "tests" uses rank.in_tests. Vendored code
+# ("vendor") is always out: files.list_files already drops the usual vendor folders, and
+# the rest (3rdparty/, _vendored/) is dropped here the same way.
+GROUPS = ("tests", "examples", "docs", "benchmarks")
 _GROUP_DIRS = {
     "examples": frozenset({"examples", "example", "samples", "sample", "demo", "demos"}),
     "docs": frozenset({"docs", "doc", "documentation", "_docs", "docs_src"}),
     "benchmarks": frozenset({"benchmarks", "benchmark", "bench", "benches", "asv_bench"}),
-    "vendor": frozenset(
-        {"vendor", "_vendor", "vendored", "third_party", "thirdparty", "3rdparty", "_vendored"}
-    ),
+    "vendor": frozenset({"3rdparty", "_vendored", "vendors", "bundled"}) | VENDOR_DIRS,
 }
 
 # Sphinx/reST roles and directives, docstring field names, Markdown/HTML leftovers: the words
 # documentation tooling writes, never what the project is about
-MARKUP_WORDS = frozenset(
-    """
+_MARKUP_TEXT = """
     versionadded versionchanged deprecated seealso note warning todo admonition rubric
     meth func class attr param params parameter parameters returns return rtype type raises
     raise ivar cvar var kwarg kwargs arg args obj exc data const mod ref doc term envvar
@@ -34,18 +36,17 @@ MARKUP_WORDS = frozenset(
     automodule automethod autoattribute toctree literalinclude testsetup doctest
     http https www com org html htm href src img png svg gif jpg div span nbsp amp quot
     github gitlab readme rst md url urls link links example examples see also
-    """.split()
-)
+"""
+MARKUP_WORDS = frozenset(_MARKUP_TEXT.split())
 
 PY_BUILTINS = frozenset(dir(builtins))
-JS_BUILTIN_NAMES = frozenset(
-    """
+_JS_BUILTINS_TEXT = """
     Error TypeError RangeError SyntaxError ReferenceError EvalError URIError AggregateError
     Object Array String Number Boolean Symbol BigInt Promise Map Set WeakMap WeakSet Date
     RegExp JSON Math Reflect Proxy Function Buffer console process require module exports
     parseInt parseFloat isNaN isFinite setTimeout setInterval clearTimeout fetch URL
-    """.split()
-)
+"""
+JS_BUILTIN_NAMES = frozenset(_JS_BUILTINS_TEXT.split())
 
 
 def group_of(rel: str, in_tests: bool) -> str | None:

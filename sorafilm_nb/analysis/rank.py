@@ -296,9 +296,8 @@ def rank(
         raws.append(("theme", word, "", 0, summary, 0.5 + _log(n), 0, 0, "", (), 0, n))
 
     api = _api_pass(
-        raws, results, files, package, class_defs, bases_of, exported, readme, root,
-        include, include_private,
-    )  # fmt: skip
+        raws, results, files, class_defs, bases_of, readme, root, include, include_private
+    )
     return _select(api), themes
 
 

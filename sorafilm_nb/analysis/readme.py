@@ -15,7 +15,7 @@ import io
 import keyword
 import re
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 TITLE_MAX = 40  # a title card holds a name, not a sentence
 TAGLINE_MAX = 120
@@ -67,13 +67,16 @@ def unescape(text: str) -> str:
 def strip_markup(text: str) -> str:
     """Plain text of one line or paragraph of Markdown/reST/HTML: links keep their words,
     images, tags and emphasis marks go, escapes are undone, spaces collapse."""
+    # an escaped mark is a literal: hidden from the emphasis rule, restored at the end
+    text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _RST_ROLE.sub(r"\1", text)
     text = _TAG.sub(" ", text)
     for _ in range(2):  # **`nested`**
         text = _EMPHASIS.sub(r"\2", text)
-    text = unescape(text)
+    text = re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text)
+    text = html.unescape(text)
     return " ".join(text.split())
 
 
@@ -87,7 +90,7 @@ def is_name(text: str) -> bool:
     t = text.strip()
     if not t or len(t) > TITLE_MAX or _URL.search(t) or "://" in t:
         return False
-    if t[0] in "$>%#" or t.endswith("_") and t.startswith("$"):
+    if t[0] in "$>%#":  # a shell prompt or a quote, not a name
         return False
     if not re.search(r"[^\W\d_]", t):  # emoji, digits and punctuation only
         return False
@@ -96,9 +99,7 @@ def is_name(text: str) -> bool:
     low = t.lower().strip(" :")
     if low in _NOT_A_NAME or low.endswith((" logo", " banner", " badge")):
         return False
-    if len(t.split()) > 5 or re.search(r"[.!?;:,]\s|[.!?;,]$", t):
-        return False
-    return True
+    return len(t.split()) <= 5 and not re.search(r"[.!?;:,]\s|[.!?;,]$", t)
 
 
 # ------------------------------------------------------------------ title and tagline
@@ -146,8 +147,12 @@ def _blocks(text: str) -> list[tuple[str, str]]:
             continue
         if not line:
             flush()
-        elif _is_rule(line) and not para and nxt and i + 2 < len(lines) and _is_rule(
-            lines[i + 2].strip()
+        elif (
+            _is_rule(line)
+            and not para
+            and nxt
+            and i + 2 < len(lines)
+            and _is_rule(lines[i + 2].strip())
         ):  # reST over- and underlined title
             out.append(("heading", nxt))
             i += 3
@@ -166,12 +171,9 @@ def _blocks(text: str) -> list[tuple[str, str]]:
             out.append(("code", ""))
         elif (
             line.startswith(("[![", "![", "..", ":", "|", "=", ">"))
-            or re.match(r"[-*+]\s", line)
+            or re.match(r"[-*+]\s|\d+[.)]\s", line)  # list items
             or _is_rule(line)
         ):
-            flush()
-            out.append(("other", line))
-        elif re.match(r"\d+[.)]\s", line):
             flush()
             out.append(("other", line))
         else:
@@ -187,9 +189,9 @@ def _html_lines(chunk: str) -> list[str]:
 
 
 def _prose(text: str) -> bool:
-    """A real sentence: four words or more, mostly words, not a link list."""
+    """A real sentence: three words or more, not a URL or a link list."""
     words = _WORD.findall(text)
-    return len(words) >= 4 and not _URL.search(text) and "|" not in text and "•" not in text
+    return len(words) >= 3 and not _URL.search(text) and "|" not in text and "•" not in text
 
 
 def first_sentence(text: str, limit: int = TAGLINE_MAX) -> str:
@@ -282,8 +284,10 @@ def choose_title(project_name: str | None, readme: ReadmeText, fallback: str) ->
         for t in names:
             n = _norm(t)
             # "Commander.js" for commander; "Jinja" for jinja2 (a major version in the name)
-            if n == want or n == want.rstrip("0123456789") or (
-                n.startswith(want) and n[len(want) :] in ("js", "py", "ts")
+            if (
+                n == want
+                or n == want.rstrip("0123456789")
+                or (n.startswith(want) and n[len(want) :] in ("js", "py", "ts"))
             ):
                 return t
         m = re.search(
@@ -324,10 +328,9 @@ class _Uses:
         key = use.name
         old = self.items.get(key)
         if old is None:
-            self.items[key] = CodeUse(use.name, len(self.items), use.owner, use.module,
-                                      use.decorator, use.lang)  # fmt: skip
+            self.items[key] = replace(use, order=len(self.items))
         elif use.decorator and not old.decorator:
-            self.items[key] = CodeUse(old.name, old.order, old.owner, old.module, True, old.lang)
+            self.items[key] = replace(old, decorator=True)
 
     def method(self, owner: str, receiver: str, attr: str, decorator: bool, lang: str) -> None:
         key = (owner, receiver, attr)
@@ -351,13 +354,13 @@ _RST_CODE = re.compile(
 def code_blocks(text: str) -> list[tuple[str, str]]:
     """(language, code) of every example: fenced, reST code-block, and doctest (>>>) lines."""
     out: list[tuple[str, str]] = []
-    rest = text
     for m in _FENCE.finditer(text):
         tag = m.group(2).lower()
         body = m.group(3)
-        lang = _guess(body) if not tag else "python" if tag in _PY_FENCES else (
-            "js" if tag in _JS_FENCES else ""
-        )  # fmt: skip
+        if not tag:
+            lang = _guess(body)
+        else:
+            lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else ""
         if lang:
             out.append((lang, body))
     rest = _FENCE.sub("", text)
@@ -382,7 +385,9 @@ def _dedent(block: str) -> str:
 def _guess(body: str) -> str:
     """The language of an untagged example, or "" (shell sessions and output are skipped)."""
     s = body.lstrip()
-    if s.startswith(">>>") or re.search(r"^(from \w[\w.]* import|import \w+$|def |class )", s, re.M):
+    if s.startswith(">>>") or re.search(
+        r"^(from \w[\w.]* import|import \w+$|def |class )", s, re.M
+    ):
         return "python"
     if re.search(r"\brequire\(|^\s*(const|let|import .* from)\b|=>", s, re.M):
         return "js"
@@ -461,15 +466,18 @@ def _token_uses(src: str, uses: _Uses) -> None:
             uses.add(CodeUse(t.string, 0))
 
 
-_JS_STRING = re.compile(r"//[^\n]*|/\*.*?\*/|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S)
+_JS_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
+)
 _JS_IDENT = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
 _JS_NEW = re.compile(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
-_JS_KEYWORDS = frozenset(
+_JS_KEYWORDS_TEXT = (
     "break case catch class const continue debugger default delete do else export extends "
     "false finally for function if import in instanceof let new null return super switch this "
     "throw true try typeof var void while with yield async await of from as require module "
-    "exports console undefined process static get set type interface".split()
+    "exports console undefined process static get set type interface"
 )
+_JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
 
 
 def _js_uses(src: str, uses: _Uses) -> None:
