@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..terminal import printable
+from .common import top_count
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
@@ -23,16 +24,6 @@ MIN_GAG_WIDTH = 30
 MAX_NAME_WIDTH = 32
 MAX_WHERE_WIDTH = 40
 SHOWN_WARNINGS = 3
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{value} is out of range 1-100")
-    return value
 
 
 def register(subparsers: Any) -> None:
@@ -55,7 +46,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--top",
-        type=_positive,
+        type=top_count,
         default=8,
         metavar="N",
         help="how many concepts to cast, 1-100 (default: 8)",

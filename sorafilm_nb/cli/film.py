@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..paths import shown_path
 from ..terminal import printable, raw_stderr
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError("a whole number of at least 1")
     return value
 
 
@@ -40,7 +41,7 @@ def _positive_float(text: str) -> float:
     except ValueError:
         value = -1.0
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+        raise argparse.ArgumentTypeError("a number of seconds above 0")
     return value
 
 
@@ -309,7 +310,7 @@ def print_film(
         )
     out(printable(film.summary()))
     if film.report is not None:
-        out(f"report: {film.report}")
+        out(f"report: {shown_path(film.report)}")  # written as summary() writes the film
     if film.ok:
         return 0
     pending = [

@@ -263,8 +263,11 @@ def test_cli_custom_budget_and_verbose(tiny_repo: Path, capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--budget", "cheap"], "unknown budget tier 'cheap'"),
-        (["--seconds", "200"], "4 to 120 seconds"),
+        (["--budget", "cheap"], "--budget cheap: not a tier"),
+        (
+            ["--seconds", "200"],
+            "--seconds 200: the film's length in seconds: a whole number from 4 to 120",
+        ),
         (["--monthly-budget", "lots"], "amount in dollars"),
         (["--monthly-budget", "1e400"], "at most $1,000,000,000"),
     ],
