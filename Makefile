@@ -23,14 +23,14 @@ $(SCANNER): sorafilm_nb/analysis/_pyscan.c $(STAMP)
 
 install: $(STAMP)
 
-# What the demo needs and no more: the core package (about 30 packages, 400 MB), not the
+# What the demo needs and no more: the core package (about 45 packages, 470 MB), not the
 # notebook and dev extras (about 150 packages, 1 GB: JupyterLab, Django, Playwright), which
 # `make test` and `make install` add. pip is not --quiet here: a first install takes minutes
 # and a newcomer should see it move.
 CORE_STAMP := $(VENV)/.installed-core
 $(CORE_STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || { echo "== creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
-	@echo "== installing the core package into $(VENV) (about 30 packages, 400 MB; first time only)"
+	@echo "== installing the core package into $(VENV) (about 45 packages, 470 MB; first time only)"
 	@$(PY) -m pip install --progress-bar on --disable-pip-version-check -e .
 	@touch $@
 
