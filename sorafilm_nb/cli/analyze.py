@@ -13,8 +13,10 @@ import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..paths import shown_path
 from ..terminal import printable
 from .common import top_count
+from .progress import waiting
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
@@ -105,7 +107,10 @@ def run(args: argparse.Namespace) -> int:
     from ..story.casting import MetaphorLibrary, cast
 
     library = MetaphorLibrary.load(args.theme)  # a bad theme fails before the scan
-    profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
+    # A big repository's first scan takes a while (12,000 files: about 40 s); later ones
+    # read the cache.
+    with waiting(f"reading {shown_path(args.path)}"):
+        profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
     casting = cast(profile, library, top=args.top)
     if args.json:
         text = (

@@ -216,8 +216,9 @@ def studio_for(args: argparse.Namespace, session: Session) -> Any:
 class Bars:
     """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress.
 
-    When stderr is not a terminal (CI, `make demo > log`), bars would print a line per refresh;
-    there each change of a shot's status is one plain line instead.
+    When stderr cannot draw (not a terminal: CI, `make demo > log`; or a terminal reporting 0
+    columns, where bars came out as blank lines), each change of a shot's status is one plain
+    line instead (progress.can_draw decides).
     """
 
     def __init__(self, total_shots: int, *, live: bool | None = None) -> None:
@@ -225,7 +226,11 @@ class Bars:
         self._status: dict[int, str] = {}
         self._lock = threading.Lock()
         self._total = total_shots
-        self._live = sys.stderr.isatty() if live is None else live
+        if live is None:
+            from .progress import can_draw
+
+            live = can_draw()
+        self._live = live
 
     def __call__(self, event: ShotProgress) -> None:
         with self._lock:

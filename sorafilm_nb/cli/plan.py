@@ -15,8 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..paths import shown_path
 from ..terminal import printable
 from .common import dollars_to_cents, number_in, top_count
+from .progress import waiting
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
 
@@ -249,20 +251,21 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
     remaining = Cost(monthly) if monthly is not None else None
     ledger = None if remaining is not None else _ledger(args, must_exist=must_exist)
     try:
-        return plan(
-            args.repo,
-            args.theme,
-            args.template,
-            args.budget,
-            args.model,
-            args.size,
-            target_seconds=args.seconds,
-            top=getattr(args, "top", 8),
-            ledger=ledger,
-            prices=table,
-            remaining=remaining,
-            **analyze_options(args),
-        )
+        with waiting(f"planning a film of {shown_path(args.repo)}"):
+            return plan(
+                args.repo,
+                args.theme,
+                args.template,
+                args.budget,
+                args.model,
+                args.size,
+                target_seconds=args.seconds,
+                top=getattr(args, "top", 8),
+                ledger=ledger,
+                prices=table,
+                remaining=remaining,
+                **analyze_options(args),
+            )
     finally:
         if ledger is not None:
             ledger.close()

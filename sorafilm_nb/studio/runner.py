@@ -422,10 +422,14 @@ class Studio:
             unknown = [rid for rid in ids if self.ledger.reservation(rid) is None]
         if unknown:
             where = getattr(self.ledger, "path", "this ledger")
+            # Both ways out, plainly: a person who changed the ledger on purpose wants a new
+            # folder, one who did not wants the old ledger back (issue 16).
             raise FilmError(
                 f"{folder} was reserved in another ledger: {len(unknown)} of its "
-                f"reservations are not in {where}; resume it with the ledger that "
-                "made it (--ledger PATH, or Studio(backend, Ledger(path))). "
+                f"reservations are not in {where}. To make a new film, give it a new output "
+                "folder (--out DIR; in a notebook, the folder passed to studio.run, e.g. OUT "
+                "in the quickstart's setup cell); to finish this one, use the ledger that made "
+                "it (--ledger PATH; in a notebook, the cell that makes the Ledger). "
                 "Nothing was changed or submitted."
             )
 
