@@ -44,7 +44,6 @@ import ipaddress
 import logging
 import os
 import re
-import secrets
 import socket
 import threading
 import time
@@ -55,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from ..redact import redact
+from ..safeio import open_atomic
 from ._sim_state import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from .base import (
     AuthError,
@@ -593,8 +593,6 @@ class OpenAIBackend:
             raise InvalidRequest(f"unknown variant {variant!r}", param="variant")
         dest = Path(dest)
         target = dest / f"{job_id}.{_EXTENSIONS[variant]}" if dest.is_dir() else dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.partial"
         what = f"download {job_id} ({variant})"
         limit = self.download_deadline
         expired = threading.Event()
@@ -635,10 +633,7 @@ class OpenAIBackend:
                 if expired.is_set():
                     raise too_slow(0, None)
                 expected = _header_float(response.headers, "content-length")
-                fd = os.open(
-                    tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666
-                )
-                with os.fdopen(fd, "wb") as fh:
+                with open_atomic(target, "wb") as fh:  # renamed into place only if whole
                     # no chunk_size: each piece as it arrives, so the deadline is checked
                     # even where the watchdog could not reach the socket
                     for chunk in response.iter_bytes():
@@ -648,13 +643,10 @@ class OpenAIBackend:
                         written += len(chunk)
                     if expired.is_set():
                         raise too_slow(written, expected)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            if written == 0:
-                raise ServerError(f"{what}: the server sent an empty body")
-            if expected is not None and written != int(expected):
-                raise ServerError(f"{what}: got {written} bytes, expected {int(expected)}")
-            os.replace(tmp, target)
+                    if written == 0:
+                        raise ServerError(f"{what}: the server sent an empty body")
+                    if expected is not None and written != int(expected):
+                        raise ServerError(f"{what}: got {written} bytes, expected {int(expected)}")
             return target
         except self._openai.APIError as exc:
             if expired.is_set():
@@ -670,4 +662,3 @@ class OpenAIBackend:
             raise
         finally:
             watchdog.cancel()
-            tmp.unlink(missing_ok=True)

@@ -1,10 +1,10 @@
-"""The Film record and its output folder: manifest.json, report.md, safe paths, atomic writes.
+"""The Film record and its output folder: manifest.json, report.md, safe paths, the lock.
 
 Why the manifest is written after every state change (and not once at the end): it is the
 studio's memory across a crash. A kernel killed mid-poll leaves a manifest that already holds
 the plan and every job id attached so far, so `Studio.resume()` polls those jobs instead of
-paying for them twice. Everything in the folder is written to a temp file and renamed into
-place (os.replace), so a crash never leaves a half-written manifest or a truncated mp4 under
+paying for them twice. Everything in the folder is written through ``safeio`` (a temp file
+renamed into place), so a crash never leaves a half-written manifest or a truncated mp4 under
 its final name, and every path is built from our own shot ids, never from a string the server
 sent, so a job id like "../../etc/x" cannot write outside the folder.
 """
@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 from ..errors import SorafilmError
 from ..money.prices import Cost, CostError
 from ..paths import shown_path, without_local_folders
+from ..safeio import write_text
 
 MANIFEST = "manifest.json"
 REPORT = "report.md"
@@ -77,38 +77,6 @@ def inside(out_dir: Path, name: str) -> Path:
     if path.parent != root:
         raise FilmError(f"{name!r} would be written outside {root}")
     return path
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# Read once, at import: os.umask() only reads by writing, which is not safe while the
-# studio's threads create files.
-_UMASK = _read_umask()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, then os.replace into place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; the film's files are ordinary
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def sha256_file(path: Path) -> str:
@@ -548,7 +516,7 @@ def manifest_dict(
 
 def write_manifest(out_dir: Path, data: Mapping[str, Any]) -> Path:
     path = Path(out_dir) / MANIFEST
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
