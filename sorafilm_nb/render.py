@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import subprocess
 import tempfile
 import textwrap
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,16 +32,19 @@ from typing import Literal
 import numpy as np
 
 from .errors import SorafilmError
+from .safeio import atomic_path, create_new, temp_name
 
 __all__ = [
     "MediaInfo",
     "RenderError",
     "media_duration",
+    "poster_frame",
     "probe",
     "render_animatic",
     "render_spritesheet",
     "render_thumbnail",
     "stitch",
+    "stitch_film",
 ]
 
 # Colours: the DESIGN's sepia palette (charcoal, cream, sepia, a touch of faded red).
@@ -304,19 +305,6 @@ def _render_size(size: str, scale: float) -> tuple[int, int]:
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
-@contextmanager
-def _atomic_target(path: Path, suffix: str) -> Iterator[Path]:
-    """A temp file next to ``path``; renamed onto it on success, removed on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # not mkstemp: ffmpeg creates the file itself, with the user's umask rather than 0600
-    tmp = path.parent / f".{path.stem}.{secrets.token_hex(6)}.partial{suffix}"
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 # Every ffmpeg call: quiet unless it fails (the log is kept for the error), overwrite the temp
 # target it is given.
 _QUIET = ("-hide_banner", "-loglevel", "error", "-y")
@@ -401,7 +389,7 @@ def render_animatic(
     width, height = _render_size(size, scale)
     card, bar_y = _card(width, height, title=title, beat=beat, gag=gag, lines=lines)
     path = Path(path)
-    with _atomic_target(path, ".mp4") as tmp:
+    with atomic_path(path, suffix=".mp4") as tmp:
         _ffmpeg(
             *("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}"),
             *("-r", str(fps), "-i", "-", "-tune", "stillimage"),
@@ -423,7 +411,7 @@ def render_thumbnail(
         "jpg": ["-c:v", "mjpeg", "-f", "image2"],
         "png": ["-c:v", "png", "-f", "image2"],
     }[fmt]
-    with _atomic_target(out, f".{fmt}") as tmp:
+    with atomic_path(out, suffix=f".{fmt}") as tmp:
         _ffmpeg("-ss", f"{at:.3f}", "-i", str(video), "-frames:v", "1", *codec, str(tmp))
     return out
 
@@ -436,13 +424,60 @@ def render_spritesheet(
     info = probe(video)
     count = columns * rows
     rate = count / max(info.duration, 0.001)
-    with _atomic_target(out, ".jpg") as tmp:
+    with atomic_path(out, suffix=".jpg") as tmp:
         _ffmpeg(
             *("-i", str(video), "-frames:v", "1", "-c:v", "mjpeg", "-f", "image2"),
             *("-vf", f"fps={rate:.6f},scale={tile_width}:-2,tile={columns}x{rows}"),
             str(tmp),
         )
     return out
+
+
+POSTER_MAX_BYTES = 60_000
+POSTER_WIDTH = 480
+
+
+def poster_frame(
+    video: str | Path,
+    *,
+    at: float | None = None,
+    width: int = POSTER_WIDTH,
+    max_bytes: int = POSTER_MAX_BYTES,
+) -> bytes:
+    """One frame of ``video`` (at ``at`` s, default 1 s) as a JPEG at most ``width`` px on
+    its long side, for embedding where the video itself is not (share pages, players).
+
+    ffmpeg decodes only the frame it needs. If the JPEG comes out over ``max_bytes`` (a
+    noisy frame), it is re-encoded smaller and coarser until it fits. Asked past the end, it
+    takes the first frame. Raises FileNotFoundError for a missing file, RenderError for one
+    ffmpeg cannot read.
+    """
+    path = Path(video)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such video file")
+    at = 1.0 if at is None else at
+    jpeg = b""
+    for quality, long_side in ((5, width), (10, width), (14, width * 2 // 3), (20, width // 2)):
+        scale = f"scale='if(gte(iw,ih),{long_side},-2)':'if(gte(iw,ih),-2,{long_side})'"
+        proc = subprocess.run(
+            [
+                ffmpeg_exe(),
+                *("-hide_banner", "-loglevel", "error", "-ss", f"{max(0.0, at):.3f}"),
+                *("-i", str(path), "-frames:v", "1", "-vf", scale, "-q:v", str(quality)),
+                *("-f", "image2pipe", "-c:v", "mjpeg", "-"),
+            ],
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode != 0 or not proc.stdout:
+            if at > 0:  # asked past the end: take the first frame instead
+                return poster_frame(path, at=0.0, width=width, max_bytes=max_bytes)
+            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise RenderError(f"{path}: could not read a frame: {tail}")
+        jpeg = proc.stdout
+        if len(jpeg) <= max_bytes:
+            break
+    return jpeg
 
 
 # ---------------------------------------------------------------- reading and stitching
@@ -520,19 +555,18 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
         for i in infos
     )
     out = Path(out)
-    with _atomic_target(out, ".mp4") as tmp:
+    with atomic_path(out, suffix=".mp4") as tmp:
         if same:
-            with tempfile.NamedTemporaryFile(
-                "w", suffix=".txt", dir=out.parent, prefix=".concat.", delete=False
-            ) as listing:
-                listing.writelines(_concat_line(p) for p in paths)
+            listing = temp_name(out.parent / "concat.txt")  # exclusive, never via a link
             try:
+                with os.fdopen(create_new(listing), "w", encoding="utf-8") as fh:
+                    fh.writelines(_concat_line(p) for p in paths)
                 _ffmpeg(
-                    *("-f", "concat", "-safe", "0", "-i", listing.name, "-c", "copy"),
+                    *("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy"),
                     *("-movflags", "+faststart", "-f", "mp4", str(tmp)),
                 )
             finally:
-                Path(listing.name).unlink(missing_ok=True)
+                listing.unlink(missing_ok=True)
         else:
             w, h = first.width, first.height
             fps = first.fps or 24
@@ -551,3 +585,51 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
             maps = ["-map", "[out]"] + (["-map", "[aout]", "-c:a", "aac"] if audio else [])
             _ffmpeg(*inputs, "-filter_complex", graph, *maps, *H264_MP4, str(tmp))
     return out
+
+
+# The stitched film may differ from the sum of its clips by container rounding (10 ms per
+# clip as ffmpeg prints it); anything more means a clip was dropped or cut.
+DURATION_TOLERANCE_S = 0.1
+
+
+@dataclass(frozen=True)
+class Stitched:
+    """A stitched film read back: its duration and what its clips add up to."""
+
+    path: Path
+    duration: float  # the film's own, from its container
+    expected: float  # the sum of the clips' durations
+
+    @property
+    def whole(self) -> bool:
+        """Within DURATION_TOLERANCE_S of its clips: nothing was dropped or cut."""
+        return abs(self.duration - self.expected) <= DURATION_TOLERANCE_S
+
+
+def stitch_film(
+    clips: Sequence[str | Path],
+    out: str | Path,
+    *,
+    durations: Sequence[float | None] | None = None,
+) -> Stitched:
+    """``stitch`` the clips into ``out``, then read the film back to check it is whole.
+
+    ``durations`` are the clips' durations where already known (read back when each was
+    downloaded, and pinned since by its sha256): only the missing ones are probed again.
+    """
+    paths = [Path(c) for c in clips]
+    known = list(durations) if durations is not None else [None] * len(paths)
+    stitch(paths, out)
+    duration = media_duration(out)
+    expected = sum(
+        d if d is not None else media_duration(c) for d, c in zip(known, paths, strict=True)
+    )
+    return Stitched(Path(out), duration, expected)
+
+
+def duration_or_none(path: str | Path) -> float | None:
+    """media_duration(), or None for a file ffmpeg cannot read (the caller records that)."""
+    try:
+        return media_duration(path)
+    except RenderError:
+        return None
