@@ -8,8 +8,10 @@ Why it looks like this:
   A create retried after a timeout can start a second, paid job, so it is sent with
   ``max_retries=0``. After an *ambiguous* failure (timeout, dropped connection, 5xx) the
   backend looks for the job with ``list()`` (same prompt and parameters, created in the
-  last ``lookup_window`` seconds, not already known to this backend) and adopts it; only if
-  none exists does it send again. A lost create response therefore yields exactly one job.
+  last ``lookup_window`` seconds, not already known to this backend) and adopts it. If none
+  is listed yet, the outcome is unknown (a server may list a new job late), so by default it
+  is not sent again: the error goes up and the studio holds the shot as ``unknown``.
+  ``create_attempts=2`` sends once more, for callers that accept that risk.
 - Every ``client.videos`` method is marked deprecated in the SDK (the hosted Sora API was
   scheduled to shut down on 2026-09-24). Those warnings are silenced at each call site and
   never reach the user.
@@ -206,7 +208,8 @@ class OpenAIBackend:
     (seconds, allowing for clock skew with the server) a job may have been created to be
     adopted after an ambiguous create failure: wide enough for skew, narrow enough not to
     adopt an identical shot from an earlier run; ``create_attempts`` caps the sends of one
-    job-creating call when the lookup proves no job was made.
+    job-creating call when the lookup finds no job (default 1: a job listed late would be
+    paid for twice).
     """
 
     def __init__(
@@ -218,7 +221,7 @@ class OpenAIBackend:
         download_timeout: float = 300.0,
         download_deadline: float = 900.0,
         max_retries: int = 4,
-        create_attempts: int = 2,
+        create_attempts: int = 1,
         lookup_window: float = 60.0,
         name: str = "openai",
     ) -> None:
