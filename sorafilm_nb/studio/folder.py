@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,13 +29,15 @@ from typing import Any
 from ..errors import SorafilmError
 from ..money.prices import Cost, CostError
 from ..paths import shown_path, without_local_folders
-from ..safeio import write_text
+from ..redact import redact
+from ..safeio import FILE_MODE, NOFOLLOW, write_text
 
 MANIFEST = "manifest.json"
 REPORT = "report.md"
 FILM = "film.mp4"
 MANIFEST_FORMAT = "sorafilm-manifest"
 MANIFEST_VERSION = 1
+MANIFEST_MAX_BYTES = 64 << 20  # a 100-shot film's manifest is under 1 MiB
 
 # Shot states. FINAL ones need nothing more; the others are what resume() picks up.
 COMPLETED = "completed"
@@ -100,9 +103,10 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    refuse_links_out(folder)
     path = folder / LOCK
     for _ in range(100):
-        fh = open(path, "a+b")  # noqa: SIM115 - held open for the life of the lock
+        fh = _open_lock(path)
         try:
             _lock_file(fh)
         except OSError:
@@ -138,6 +142,59 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
             _unlock_file(fh)
     finally:
         fh.close()
+
+
+def _open_lock(path: Path) -> Any:
+    """The lock file, opened without following a link and only if it is a plain file of
+    ours: a planted ``.sorafilm.lock`` link (or a hard link to a file elsewhere) would
+    otherwise have its target truncated and overwritten with our PID."""
+    flags = os.O_RDWR | os.O_CREAT | NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO planted there must not hang the open
+    try:
+        fd = os.open(path, flags, FILE_MODE)
+    except OSError as exc:
+        if path.is_symlink():
+            raise FilmError(
+                f"{path} is a symbolic link; the lock file must be a plain file in the "
+                "folder (remove the link; nothing was written)"
+            ) from None
+        raise FilmError(f"{path}: cannot open the folder lock: {exc.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        os.close(fd)
+        what = "not a plain file" if not stat.S_ISREG(st.st_mode) else "a hard link"
+        raise FilmError(
+            f"{path} is {what}; the lock file must be the folder's own plain file "
+            "(remove it; nothing was written)"
+        )
+    return os.fdopen(fd, "r+b")
+
+
+def refuse_links_out(out_dir: Path) -> None:
+    """Refuse a film folder any of whose entries is a link leading out of it.
+
+    Everything the studio writes there replaces its name (safeio), so a link would not be
+    written through; but a folder that links out is not one the studio made, and reading a
+    clip, the manifest or the lock through such a link reaches files elsewhere.
+    """
+    folder = Path(out_dir)
+    try:
+        root = folder.resolve(strict=True)
+        entries = list(os.scandir(root))
+    except OSError as exc:
+        raise FilmError(f"{folder}: cannot list the folder: {exc.strerror}") from None
+    out = []
+    for entry in entries:
+        if entry.is_symlink():
+            target = Path(os.path.realpath(entry.path))
+            if target.parent != root and root not in target.parents:
+                out.append(entry.name)
+    if out:
+        raise FilmError(
+            f"{folder} holds links that lead out of it ({', '.join(sorted(out)[:5])}); "
+            "a film folder holds only its own files. Remove them or choose another folder "
+            "(nothing was written)"
+        )
 
 
 def _same_file(fh: Any, path: Path) -> bool:
@@ -427,12 +484,22 @@ class Film:
 def read_manifest(out_dir: Path) -> dict[str, Any]:
     """The manifest as a dict, validated enough that the studio can act on it."""
     path = Path(out_dir) / MANIFEST
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # never through a link, never a FIFO or device planted under the name
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise FilmError(f"{path}: not a plain file")
+            text = fh.read(MANIFEST_MAX_BYTES + 1).decode("utf-8", "replace")
     except FileNotFoundError:
         raise FilmError(f"{path}: no manifest here; is {out_dir} a film folder?") from None
     except OSError as exc:
-        raise FilmError(f"{path}: cannot read: {exc}") from None
+        if path.is_symlink():
+            raise FilmError(
+                f"{path} is a symbolic link; a film's manifest is its own file"
+            ) from None
+        raise FilmError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(text) > MANIFEST_MAX_BYTES:
+        raise FilmError(f"{path}: larger than {MANIFEST_MAX_BYTES} bytes; not a manifest")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -550,7 +617,8 @@ def report_markdown(
     ]
     for s in film.shots:
         billed = str(s.billed) if s.billed is not None else "—"
-        note = without_local_folders(s.error or "").replace("|", "/").replace("\n", " ")[:120]
+        note = redact(without_local_folders(s.error or "")).replace("|", "/").replace("\n", " ")
+        note = note[:120]
         lines.append(
             f"| {s.shot_id} | {s.status} | {s.model} | {s.size} | {s.seconds} | "
             f"{s.estimated} | {billed} | {s.file or '—'} | {note} |"
@@ -562,5 +630,5 @@ def report_markdown(
     else:
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
-        lines.append(f"\nNote: {without_local_folders(note)}")
+        lines.append(f"\nNote: {redact(without_local_folders(note))}")
     return "\n".join(lines) + "\n"

@@ -33,6 +33,8 @@ from ..backends.base import (
     RateLimited,
     RefusedPrompt,
 )
+from ..errors import LedgerError
+from ..redact import redact
 from .booking import Booking
 from .folder import (
     COMPLETED,
@@ -52,6 +54,9 @@ log = logging.getLogger(__name__)
 __all__ = ["ShotPipeline"]
 
 MODERATION = "moderation_blocked"
+UNKNOWN = "unknown"
+OUTCOME_UNKNOWN = "outcome_unknown"  # error_code: a create was sent, its answer lost
+REUSED_ID = "job_id_reused"  # error_code: the server answered with an id the ledger holds
 
 
 class _Stopped(Exception):
@@ -129,8 +134,12 @@ class ShotPipeline(Booking):
             run.update(index, error="interrupted; resume() picks it up")
         except Exception as exc:  # a bug or an unexpected error: keep the money safe
             log.exception("%s: unexpected error", run.shots[index].shot_id)
+            sent = run.shots[index].job_id is None  # a create may have gone out: held
             run.update(
-                index, status="unknown", error=f"{type(exc).__name__}: {exc}; resume() picks it up"
+                index,
+                status=UNKNOWN,
+                error=f"{type(exc).__name__}: {exc}; resume() picks it up",
+                **({"error_code": OUTCOME_UNKNOWN} if sent else {}),
             )
 
     def _wait(self, seconds: float) -> None:
@@ -175,18 +184,50 @@ class ShotPipeline(Booking):
                 )
                 return None
             except BackendError as exc:  # ambiguous: the job may exist; never create again
-                run.update(
-                    index,
-                    status="unknown",
-                    error=f"create failed ({exc}); resume() will look for the job "
-                    "with list() before creating it again",
-                )
+                self._outcome_unknown(run, index, exc)
                 return None
-        self._attach(self._reservation(run, index), job.id)
+        try:
+            self._attach(self._reservation(run, index), job.id)
+        except LedgerError as exc:
+            self._reused_id(run, index, job, exc)
+            return None
         run.update(
             index, job_id=job.id, status=job.status, progress=job.progress, message="submitted"
         )
         return job
+
+    def _outcome_unknown(self, run: RunState, index: int, exc: BackendError) -> None:
+        """A create was sent and its answer lost: the job may exist and bill. The shot is
+        held ``unknown`` with its reservation (never released here); resume() looks for the
+        job again, and only resume(retry_unknown=True) sends the create again."""
+        lost = getattr(exc, "lost", None)
+        where = f"; look for it at {lost.where}" if getattr(lost, "where", None) else ""
+        run.update(
+            index,
+            status=UNKNOWN,
+            error_code=OUTCOME_UNKNOWN,
+            error=f"create sent, outcome unknown ({exc}){where}; its reservation is held. "
+            "resume() looks for the job again; resume(retry_unknown=True) "
+            "(sorafilm resume --retry-unknown) sends it again",
+        )
+
+    def _reused_id(self, run: RunState, index: int, job: Job, exc: LedgerError) -> None:
+        """The server answered a create with a job id the ledger already holds for another
+        reservation. The new job may be real and billed: its id is recorded in the manifest
+        and flagged, the ledger's old record is left as it is (never overwritten or settled
+        through this shot), and this shot's reservation stays held for a person to settle."""
+        log.error(
+            "%s: job id %s is already in the ledger: %s", run.shots[index].shot_id, job.id, exc
+        )
+        run.update(
+            index,
+            job_id=job.id,
+            status=UNKNOWN,
+            error_code=REUSED_ID,
+            error=f"the server answered with job id {job.id}, which the ledger already holds "
+            f"for another reservation ({exc}); the old record is kept and this shot's "
+            "reservation stays held: check the job with the provider",
+        )
 
     def _poll(self, run: RunState, index: int) -> Job | None:
         job_id = run.shots[index].job_id
@@ -254,8 +295,8 @@ class ShotPipeline(Booking):
             self._wait(min(max(wait, 0.01), self.max_poll_interval, deadline - now))
 
     def _failed(self, run: RunState, index: int, job: Job) -> None:
-        code = job.error_code or "failed"
-        reason = f"{code}: {job.error_message or 'the job failed'}"
+        code = redact(job.error_code or "failed")  # server text: scrubbed before it is kept
+        reason = redact(f"{code}: {job.error_message or 'the job failed'}")
         refused = code == MODERATION
         billed = self._ledger_fail(
             job.id, reason, refused=refused, billed=self._failure_cost(run.shots[index].estimated)

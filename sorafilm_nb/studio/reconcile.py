@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..backends.base import Job
+from ..backends.base import BackendError, Job
 from ..errors import LedgerError
 from ..money.prices import PriceError
 from .folder import (
@@ -35,7 +35,7 @@ from .folder import (
     read_manifest,
     shots_from_manifest,
 )
-from .pipeline import ShotPipeline
+from .pipeline import OUTCOME_UNKNOWN, REUSED_ID, UNKNOWN, ShotPipeline
 from .state import ProgressCallback, RunState
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,9 @@ class Reconciler(ShotPipeline):
                 "Nothing was changed or submitted."
             )
 
-    def _resume(self, folder: Path, on_progress: ProgressCallback | None) -> Film:
+    def _resume(
+        self, folder: Path, on_progress: ProgressCallback | None, *, retry_unknown: bool = False
+    ) -> Film:
         data = read_manifest(folder)
         self._same_world(folder, data)
         shots = shots_from_manifest(folder, data)
@@ -119,9 +121,15 @@ class Reconciler(ShotPipeline):
         known_jobs = {s.job_id for s in shots if s.job_id}
         claimed: set[str] = set(known_jobs)
         listing: list[Job] | None = None
+        cannot_list: str | None = None  # why list() gave nothing to look in
         todo: list[int] = []
         fresh: list[int] = []
+        held: list[str] = []
         for i, shot in enumerate(shots):
+            if shot.error_code == REUSED_ID:  # never polled or settled through this shot
+                held.append(shot.shot_id)
+                continue
+            lost = shot.error_code == OUTCOME_UNKNOWN and shot.job_id is None
             if shot.status == COMPLETED and self._file_ok(folder, shot):
                 if shot.job_id in by_job:  # killed between the download and the settle
                     by_job.pop(shot.job_id)
@@ -178,10 +186,15 @@ class Reconciler(ShotPipeline):
                 if old is not None and old.status == "released" and not old.job_id:
                     reservation = old
             if reservation is not None:
-                if listing is None:
-                    listing = self._list_all()
+                if listing is None and cannot_list is None:
+                    try:
+                        listing = self._list_all()
+                    except BackendError as exc:  # NotSupported (Runway), or the list failed
+                        cannot_list = f"cannot look for it: {exc}"
                 job = self._adopt(
-                    reservation, self._match(listing, run.shots[i], reservation, claimed), claimed
+                    reservation,
+                    self._match(listing or [], run.shots[i], reservation, claimed),
+                    claimed,
                 )
                 if job is not None:
                     run.update(
@@ -194,8 +207,23 @@ class Reconciler(ShotPipeline):
                     )
                     todo.append(i)
                     continue
-                self._release(reservation, "resume: no job was found for this reservation")
-            run.update(i, status="planned", reservation_id=None, error=None, progress=0)
+                if (lost or cannot_list) and not retry_unknown:
+                    self._hold(run, i, cannot_list or "no job matching it is listed (yet)")
+                    held.append(shot.shot_id)
+                    continue
+                self._release(
+                    reservation,
+                    "resume(retry_unknown=True): no job was found; sent again on request"
+                    if lost
+                    else "resume: no job was found for this reservation",
+                )
+            elif lost and not retry_unknown:
+                self._hold(run, i, "its reservation is not open in this ledger")
+                held.append(shot.shot_id)
+                continue
+            run.update(
+                i, status="planned", reservation_id=None, error=None, error_code=None, progress=0
+            )
             fresh.append(i)
         # A rerun killed between its reservations and its manifest write leaves reservations
         # for shots the manifest still calls final. No create was sent for them (the rerun
@@ -206,12 +234,29 @@ class Reconciler(ShotPipeline):
                 self._release(
                     reservation, "resume: reserved by a rerun that stopped before it sent anything"
                 )
+        if held:
+            run.notes.append(
+                f"unknown: {', '.join(held)} may have been created and billed; their "
+                "reservations are held. resume looks for them again; resume(retry_unknown="
+                "True) (sorafilm resume --retry-unknown) sends a lost create again"
+            )
         if fresh:
             for i in fresh:
                 self._at_least_list_price(run, i)
             self._reserve_all(run, fresh)
         self._execute(run, sorted(todo + fresh))
         return self._finish(run)
+
+    def _hold(self, run: RunState, index: int, why: str) -> None:
+        """Keep a shot whose create may have made a job ``unknown``, reservation held."""
+        run.update(
+            index,
+            status=UNKNOWN,
+            error_code=OUTCOME_UNKNOWN,
+            error=f"create sent, outcome still unknown: {why}; its reservation is held. "
+            "resume() looks again; resume(retry_unknown=True) (sorafilm resume "
+            "--retry-unknown) sends it again",
+        )
 
     def _rerun(
         self,

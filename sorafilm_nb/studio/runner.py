@@ -192,7 +192,13 @@ class Studio(Reconciler):
             return False
         return not any(getattr(r, "plan_id", None) == manifest["plan_id"] for r in self._pending())
 
-    def resume(self, out_dir: str | Path, on_progress: ProgressCallback | None = None) -> Film:
+    def resume(
+        self,
+        out_dir: str | Path,
+        on_progress: ProgressCallback | None = None,
+        *,
+        retry_unknown: bool = False,
+    ) -> Film:
         """Finish a film folder after a crash or a restart, with no second create per shot.
 
         For each unfinished shot: a known job id is polled (never created again); a
@@ -200,11 +206,16 @@ class Studio(Reconciler):
         seconds, created after the reservation) and attached, or released and created anew; a
         completed job whose file is missing is downloaded. Jobs that finished while nobody
         watched are settled once.
+
+        A shot whose create was sent but whose answer was lost (``unknown``) may have made a
+        job the server lists late, or cannot list: it is looked for again and, if still not
+        found, kept ``unknown`` with its reservation held. Only ``retry_unknown=True`` sends
+        such a create again (the first job, if it exists, is then paid for too).
         """
         folder = Path(out_dir)
         read_manifest(folder)  # a clear error for a folder that is not a film, before locking
         with folder_lock(folder):
-            return self._resume(folder, on_progress)
+            return self._resume(folder, on_progress, retry_unknown=retry_unknown)
 
     def rerun(
         self,

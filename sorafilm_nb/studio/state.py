@@ -3,7 +3,9 @@
 A ``RunState`` is one run, resume or rerun of a film folder: its shots (``ShotResult``), the
 manifest they are saved to, and the ``ShotProgress`` events for the notebook's and the CLI's
 bars. Every change goes through ``update()``, which rewrites manifest.json and emits the event
-under one lock, so the manifest on disk is never behind a state anyone was shown.
+under one lock, so the manifest on disk is never behind a state anyone was shown. Every
+error and message passes ``redact.redact`` there: it may quote a server, and it is saved,
+printed and logged from here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..redact import redact
 from .folder import COMPLETED, ShotResult, manifest_dict, write_manifest
 
 log = logging.getLogger(__name__)
@@ -102,6 +105,9 @@ class RunState:
         save: bool = True,
         **changes: Any,
     ) -> ShotResult:
+        for name in ("error", "error_code"):  # may hold a server's text: scrubbed once, here
+            if isinstance(changes.get(name), str):
+                changes[name] = redact(changes[name])
         with self._lock:
             shot = replace(self.shots[index], **changes) if changes else self.shots[index]
             self.shots[index] = shot
@@ -118,6 +124,7 @@ class RunState:
         with self._lock:
             shot = self.shots[index]
             status = status or shot.status
+            message = redact(message)  # shown in bars and logs; may quote a server
             key = (status, self.progress[index], shot.job_id, message)
             if key == self._last[index] or self._on_progress is None:
                 return
