@@ -6,9 +6,10 @@ The facade over the studio's parts, each in its own module:
 - ``booking``: the ledger calls, every shot reserved before any create;
 - ``pipeline``: the per-shot create, poll and download on a bounded pool;
 - ``reconcile``: resume and rerun after a crash, never paying twice;
-- ``folder``: the film folder, its manifest and its lock; ``render`` stitches the film.
+- ``folder``: the film folder and its manifest; ``lock``: one process per folder;
+- ``render`` stitches the film.
 
-``Studio`` chains them as one class (``Booking`` -> ``ShotPipeline`` -> ``Reconciler`` ->
+``Studio`` chains the parts as one class (``Booking`` -> ``ShotPipeline`` -> ``Reconciler`` ->
 ``Studio``): they share one ledger lock, one stop event and one rate gate, and each part reads
 only the attributes ``Booking`` and ``ShotPipeline`` declare.
 """
@@ -36,12 +37,12 @@ from .folder import (
     FilmError,
     ShotResult,
     film_from_manifest,
-    folder_lock,
     inside,
     jsonable,
     read_manifest,
     report_markdown,
 )
+from .lock import folder_lock
 from .pipeline import _RateGate
 from .reconcile import Reconciler
 from .state import ProgressCallback, RunState, ShotProgress

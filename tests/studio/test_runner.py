@@ -982,7 +982,7 @@ def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str
 
 
 def test_one_process_at_a_time_per_film_folder(sim, ledger: Ledger, tmp_path: Path) -> None:
-    from sorafilm_nb.studio.folder import folder_lock
+    from sorafilm_nb.studio.lock import folder_lock
 
     plan = make_plan(1, tag="lock")
     out = tmp_path / "f"
@@ -1003,7 +1003,7 @@ def test_folder_lock_holds_when_the_last_holder_leaves_mid_take(
     not count that as the lock, or a newcomer C would lock a fresh file and run beside B."""
     import contextlib
 
-    from sorafilm_nb.studio import folder as film_mod
+    from sorafilm_nb.studio import lock as film_mod
 
     out = tmp_path / "f"
     leaving = contextlib.ExitStack()

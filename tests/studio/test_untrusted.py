@@ -154,9 +154,7 @@ def test_a_lost_create_listed_late_is_held_then_found_never_sent_twice(
     assert row.status == "completed" and row.billed_cents == 40
 
 
-def test_only_retry_unknown_sends_a_lost_create_again(
-    sim, ledger: Ledger, tmp_path: Path
-) -> None:
+def test_only_retry_unknown_sends_a_lost_create_again(sim, ledger: Ledger, tmp_path: Path) -> None:
     plan = make_plan(1, tag="retry-unknown")
     out = tmp_path / "f"
     lose_and_list_late(sim, 600.0)
