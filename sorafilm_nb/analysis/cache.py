@@ -25,7 +25,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +133,6 @@ def save(stem: Path, index: dict[str, Any], results: dict[str, Any] | None) -> s
 
 
 def _write(path: Path, blob: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from ..safeio import write_bytes
+
+    write_bytes(path, blob)

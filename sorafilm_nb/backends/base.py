@@ -7,7 +7,11 @@ BackendError
 ├── RateLimited        429; retry_after seconds when the server said
 ├── ServerError        5xx, dropped connection, timeout
 ├── NotFound           404: unknown job id
-└── ContentExpired     the job's content can no longer be downloaded
+├── ContentExpired     the job's content can no longer be downloaded
+├── NotSupported       the provider has no such operation (Runway cannot list); nothing sent
+└── OutcomeUnknown     a create's answer was lost and the job cannot be looked up: it may
+                       exist and bill, so the studio holds its reservation (``.lost`` says
+                       what was sent, a ``LostCreate``)
 """
 
 from __future__ import annotations
@@ -82,6 +86,35 @@ class NotFound(BackendError):
 
 class ContentExpired(BackendError):
     pass
+
+
+class NotSupported(BackendError):
+    """The provider (or this backend) has no such operation; nothing was sent."""
+
+
+@dataclass(frozen=True)
+class LostCreate:
+    """What is known about a create whose outcome is unknown: enough to find it by hand."""
+
+    provider: str
+    model: str
+    seconds: int
+    size: str
+    prompt_sha256: str
+    sent_at: float  # unix seconds, our clock
+    where: str  # where a person can look (a console page)
+
+
+class OutcomeUnknown(BackendError):
+    """A create may or may not have made a (billed) job, and the provider cannot list jobs.
+
+    Never resend blindly: the studio marks the shot ``unknown`` with its reservation held
+    and tells the user where to look (``lost.where``) and how to retry on purpose.
+    """
+
+    def __init__(self, message: str, *, lost: LostCreate) -> None:
+        super().__init__(message)
+        self.lost = lost
 
 
 @runtime_checkable

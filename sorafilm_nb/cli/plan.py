@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -189,20 +188,10 @@ def check_out_dir(out: str) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temp file in the same folder and os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)  # mkstemp makes 0600; a plan is an ordinary file (0644 usually)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write text to path atomically (safeio: temp file beside it, fsync, rename)."""
+    from ..safeio import write_text
+
+    write_text(path, text)
 
 
 def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:

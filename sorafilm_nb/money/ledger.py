@@ -57,7 +57,6 @@ import os
 import random
 import re
 import sqlite3
-import tempfile
 import threading
 import time
 import uuid
@@ -1338,18 +1337,10 @@ class Ledger:
         dest = Path(path)
         with self._read() as db:
             rows = db.execute("SELECT * FROM jobs ORDER BY created_at, id").fetchall()
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-        try:
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-                self._write_csv(f, rows)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, dest)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
+        from ..safeio import open_atomic
+
+        with open_atomic(dest, "w", newline="") as f:
+            self._write_csv(f, rows)
         return dest
 
     def write_csv(self, stream: Any) -> None:
