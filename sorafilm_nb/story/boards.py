@@ -37,12 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.profile import CONCEPT_KINDS
+from ..capabilities import clip_seconds
 from ..datafiles import field, load_toml, packaged, str_list
 from ..errors import DataFileError, PlanError
 from .casting import CastEntry, Casting
 
-LEGAL_SECONDS = (4, 8, 12)  # what POST /videos accepts ("4", "8", "12")
-UNIT = 4  # every legal length is a multiple of this
+LEGAL_SECONDS = clip_seconds()  # what POST /videos accepts: (4, 8, 12), from capabilities
+UNIT = LEGAL_SECONDS[0]  # every legal length is 1, 2 or 3 of these (tests check it)
 MIN_TARGET = 4
 MAX_TARGET = 120  # the most a film of extensions can reach (6 × 20 s); beyond it is a mistake
 SHARE_TOLERANCE = 0.01

@@ -34,7 +34,7 @@ from ..redact import fold as _fold
 if TYPE_CHECKING:
     from ..money.prices import Cost, PriceTable
     from .boards import Storyboard
-    from .casting import MetaphorLibrary
+    from .metaphors import MetaphorLibrary
     from .prompts import ShotPrompt
 
 ERROR = "error"  # blocks submission

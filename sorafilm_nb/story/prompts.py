@@ -49,7 +49,7 @@ from ..errors import DataFileError
 
 if TYPE_CHECKING:
     from .boards import Beat, Shot, Storyboard
-    from .casting import Metaphor, Style
+    from .metaphors import Metaphor, Style
 
 
 class Tier(Enum):
