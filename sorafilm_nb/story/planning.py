@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..money.prices import Cost
 from .boards import Storyboard
-from .lint import ERROR, WARNING, Finding
+from .findings import ERROR, WARNING, Finding, finding
 from .prompts import ShotPrompt, Tier
 
 if TYPE_CHECKING:
@@ -372,7 +372,7 @@ def plan(
     """
     from ..money.prices import PriceError, PriceTable, estimate
     from .boards import storyboard
-    from .lint import lint_plan
+    from .plan_lint import lint_plan
     from .prompts import parse_tier, render_prompts, tier_cap
 
     tier = parse_tier(tier)
@@ -404,9 +404,8 @@ def plan(
     if unpriced:
         findings.insert(
             0,
-            Finding(
+            finding(
                 "unpriced",
-                ERROR,
                 f"{len(unpriced)} of {len(costs)} shots cannot be priced, so the total is "
                 f"incomplete: {'; '.join(reasons)}",
                 "Pick a model and size the price table lists, or add them to your price file.",
@@ -415,9 +414,8 @@ def plan(
     if board.shots and not casting.entries:
         files = casting.profile.files_scanned
         findings.append(
-            Finding(
+            finding(
                 "nothing-cast",
-                WARNING,
                 f"no concept of the repository was cast ({files} file"
                 f"{'' if files == 1 else 's'} scanned, {len(casting.profile.concepts)} "
                 f"concepts): every shot is filler, nothing from this code, and it still costs "

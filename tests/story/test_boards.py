@@ -288,6 +288,6 @@ def test_clip_lengths_come_from_the_capabilities_file_and_fit_the_timing_rules()
     from sorafilm_nb.story import boards
 
     assert LEGAL_SECONDS == capabilities.clip_seconds() == (4, 8, 12)
-    assert LEGAL_SECONDS == tuple(boards.UNIT * k for k in (1, 2, 3))
+    assert tuple(boards.UNIT * k for k in (1, 2, 3)) == LEGAL_SECONDS
     for model in ("sora-2", "sora-2-pro"):
         assert set(LEGAL_SECONDS) <= set(capabilities.for_model("openai", model).seconds)
