@@ -372,8 +372,9 @@ def plan(
     """
     from ..money.prices import PriceError, PriceTable, estimate
     from .boards import storyboard
+    from .compress import render_prompts
     from .plan_lint import lint_plan
-    from .prompts import parse_tier, render_prompts, tier_cap
+    from .prompts import parse_tier, tier_cap
 
     tier = parse_tier(tier)
     cap = tier_cap(tier)
