@@ -6,6 +6,12 @@ plan() is the dry-run: it reads the repository (or takes a profile or casting al
 casts, storyboards, renders and compresses the prompts, prices every shot from the price table
 and lints the whole. It never talks to any API and never writes the ledger; it only reads
 the ledger's remaining budget, so "what would this cost and what would go wrong" is free.
+
+A plan's text comes from an untrusted repository, and lint blocks one that holds a secret,
+but plan.json, plan.md and the printed tables are written whether it is blocked or not. So
+every view meant to leave the process (to_dict/to_json, to_markdown, shot_table) passes
+``redact(strict=True)``: credentials, personal data, private hosts, local paths and
+random-looking tokens come out as ``[redacted]``. The Plan itself keeps the real text.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..money.prices import Cost
+from ..redact import redact
 from .boards import Storyboard
 from .findings import ERROR, WARNING, Finding, finding
 from .prompts import ShotPrompt, Tier
@@ -47,6 +54,17 @@ def _money(cost: Cost) -> dict[str, str]:
         "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
         "currency": cost.currency,
     }
+
+
+def _masked(value: Any) -> Any:
+    """value with every string in it masked (see the module docstring); keys stay as they are."""
+    if isinstance(value, str):
+        return redact(value, strict=True)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(v) for v in value]
+    return value
 
 
 def _md(text: str) -> str:
@@ -130,6 +148,10 @@ class Plan:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data for JSON, every string masked (see the module docstring)."""
+        return _masked(self._dict())  # type: ignore[no-any-return]
+
+    def _dict(self) -> dict[str, Any]:
         board = self.storyboard
         profile = board.casting.profile
         shots = []
@@ -205,7 +227,10 @@ class Plan:
 
     def to_markdown(self, prompts: bool = True) -> str:
         """The plan as markdown (plan.md): summary, shot table, lint and, unless
-        prompts=False, every prompt."""
+        prompts=False, every prompt; masked (see the module docstring)."""
+        return redact(self._markdown(prompts), strict=True)
+
+    def _markdown(self, prompts: bool) -> str:
         b = self.storyboard
         profile = b.casting.profile
         lines = [
@@ -290,7 +315,10 @@ class Plan:
         return pd.DataFrame(rows, columns=columns).set_index("shot")
 
     def shot_table(self) -> str:
-        """The plain-text shot table the CLI prints."""
+        """The plain-text shot table the CLI prints, masked (see the module docstring)."""
+        return redact(self._shot_table(), strict=True)
+
+    def _shot_table(self) -> str:
         head = f"{'shot':<8}{'beat':<31}{'s':>3}{'tokens':>8}{'cost':>9}  title"
         out = [head, "-" * len(head)]
         for row in self.rows():
