@@ -116,7 +116,10 @@ def shannon(text: str) -> float:
 
 
 def _wordy(piece: str) -> bool:
-    """A piece of a name: at most two runs of digits, and short or made of real words."""
+    """A piece of a name: at most two runs of digits, and short or made of real words; or a
+    short hex digest, like the one in our own "plan-91ef8fd111272b1f"."""
+    if len(piece) < MIN_RANDOM_HEX and _HEX.issuperset(piece):
+        return True
     parts = _PART.findall(piece)
     if sum(p.isdigit() for p in parts) > 2:
         return False

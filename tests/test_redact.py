@@ -109,6 +109,7 @@ def test_random_looking_tokens_are_found_and_masked_only_when_strict() -> None:
     "text",
     [
         "plan 3f9a0c1d2e4b5a67 is ready",  # our own 16-hex plan ids
+        "folder plan-91ef8fd111272b1f and a-91ef8fd111272b1f-b7c3d9e1f0a2b4c6",
         "commit 3c186bf and PKCS5_PBKDF2_HMAC_SHA1, HTTPAdapter, test_http2_adapter_v3",
         "id 123e4567-e89b-12d3-a456-426614174000",  # a UUID is an identifier
         "see https://gist.github.com/roycewilliams/226886fd01572964e1431ac8afc999ce",
