@@ -450,9 +450,21 @@ LEAKS = {
 }
 
 
+LEAKY_TITLE = " ".join(
+    [
+        "Vault",
+        LEAKS["key"],
+        "DATABASE_PASSWORD=" + LEAKS["password"],
+        LEAKS["connection"],
+        LEAKS["email"],
+        LEAKS["path"],
+    ]
+)
+
+
 def _leaky_repo(root: Path) -> Path:
     repo = root / "repo"
-    repo.mkdir()
+    repo.mkdir(parents=True)
     key, conn = LEAKS["key"], LEAKS["connection"]
     (repo / "README.md").write_text(
         f"# Vault {key} DATABASE_PASSWORD=hunter2pass {conn} alice@example.com "
@@ -479,7 +491,11 @@ def test_a_plan_that_would_send_secrets_is_blocked_and_never_writes_them(
     from sorafilm_nb.cli import main
 
     repo, out = _leaky_repo(tmp_path), tmp_path / "out"
-    assert main(["plan", "--repo", str(repo), "--out", str(out), "--template", "teaser-30"]) == 1
+    argv = ["plan", "--repo", str(repo), "--out", str(out), "--template", "teaser-30"]
+    # The README and docstrings no longer reach a prompt (the title card takes a name since
+    # the analysis picks titles from metadata), so the secrets ride in the title, which goes
+    # to the title card word for word: the path a repository's text took before.
+    assert main([*argv, "--title", LEAKY_TITLE]) == 1
     printed = capsys.readouterr()
     written = {
         "stdout": printed.out,
@@ -506,7 +522,10 @@ def test_the_plan_object_keeps_the_real_text_and_only_its_outputs_are_masked(
     """The Python API: plan() is blocked; the Plan keeps what lint saw, its views mask it."""
     from sorafilm_nb.story.planning import plan
 
-    result = plan(_leaky_repo(tmp_path), template="teaser-30")
+    quiet = plan(_leaky_repo(tmp_path / "a"), template="teaser-30")
+    for view in (quiet.to_json(), quiet.to_markdown(), quiet.shot_table()):
+        assert all(secret not in view for secret in LEAKS.values())
+    result = plan(_leaky_repo(tmp_path / "b"), template="teaser-30", title=LEAKY_TITLE)
     assert result.blocked
     raw = " ".join(p.text for p in result.prompts)
     assert LEAKS["email"] in raw  # what lint judged, kept for the notebook's eyes
