@@ -282,9 +282,12 @@ def format_plan(result: Any, *, verbose: bool = False) -> str:
     prints the same)."""
     import io
 
+    from ..redact import redact
+
     buf = io.StringIO()
     _print_text(result, verbose, buf)
-    return buf.getvalue().rstrip("\n")
+    # repository text bound for prompts may hold a secret lint has just found: never echo it
+    return redact(buf.getvalue(), strict=True).rstrip("\n")
 
 
 def _print_text(result: Any, verbose: bool, out: Any) -> None:
