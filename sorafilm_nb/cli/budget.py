@@ -146,7 +146,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _set(args: argparse.Namespace) -> int:
-    from ..money.prices import Cost
+    from ..money.cost import Cost
 
     with _open(args) as ledger:
         b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft, start_day=args.start_day)

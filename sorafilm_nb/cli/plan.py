@@ -221,7 +221,8 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
-    from ..money.prices import Cost, PriceTable
+    from ..money.cost import Cost
+    from ..money.prices import PriceTable
     from ..story.planning import plan
 
     # A model or size the price table lacks is a typo on the command line: one line naming

@@ -75,7 +75,7 @@ from ..errors import LedgerError
 from ..redact import redact
 from . import migrations
 from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
-from .prices import Cost, CostError
+from .cost import Cost, CostError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -190,7 +190,7 @@ class Reservation:
     """One row of ``jobs``: a reservation, and later the job it paid for.
 
     Amounts are integer cents (``cents`` is the estimate reserved); ``cost`` and ``billed``
-    give them as pricing.Cost.
+    give them as Cost.
     """
 
     id: str

@@ -1,6 +1,6 @@
 """Prices per second by model and size (data/prices.toml), and cost estimates in Decimal cents.
 
-CONTRACT: Cost is shared with ledger.py, plan.py, studio.py, ui/, charts.py.
+Amounts are ``cost.Cost`` (Decimal cents); this module only turns seconds into them.
 
 Why a table and not constants: list prices change, other providers speak the same Videos API
 at other prices, and one well-known router books high-resolution jobs at the 720p price. So
@@ -16,7 +16,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..datafiles import data_dir, load_toml
 from ..datafiles import field as data_field
 from ..errors import DataFileError, SorafilmError
+from .cost import CURRENCY_RE, Cost, total
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,17 +38,9 @@ PRICES_ENV = "SORAFILM_PRICES"  # a user's price file, used when no path is give
 
 _MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SIZE_RE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _SNAPSHOT_RE = re.compile(r"^(.+)-([0-9]{4}-[0-9]{2}-[0-9]{2})$")  # sora-2-pro-2025-10-06
 _PRICE_TEXT_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")  # ASCII digits, one point
 
-# Every Cost is less than this many cents either way ($10 trillion). Why this bound: the ledger
-# keeps whole cents in SQLite's signed 64-bit integers (at most 2**63 - 1, about 9.2 * 10**18)
-# and adds them up (day totals, month sums), so one amount must leave room for thousands of
-# others before a sum overflows (9,223 amounts at the bound still fit); and 15 digits of cents
-# plus the 6 decimals a price may have stay within Decimal's default 28 significant digits,
-# so arithmetic on Costs is exact. No real budget or bill comes near it.
-MAX_CENTS = 10**15
 # A price per second in a price file: at most $1,000,000 a second (list prices are 10 to 50
 # cents) and at most 6 decimal places of a cent. Larger is a typo (dollars for cents, a stray
 # exponent); more decimals would round in Decimal arithmetic. At the limit a 12 s clip is
@@ -78,92 +71,6 @@ _ISO_CODES = """
     TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
 """
 ISO_CURRENCIES = frozenset(_ISO_CODES.split())
-
-
-class CostError(SorafilmError, ValueError):
-    """An amount that is not money: not finite, or too large for the ledger (see MAX_CENTS)."""
-
-
-def _show_amount(cents: Decimal) -> str:
-    """The amount for an error message, shortened when it has hundreds of digits."""
-    text = str(cents)
-    return text if len(text) <= 32 else f"{cents:.3E}"
-
-
-@dataclass(frozen=True, order=True)
-class Cost:
-    """An amount of money in cents, as Decimal: never float dollars.
-
-    Always finite and less than MAX_CENTS either way, so whatever reaches the ledger fits its
-    64-bit integers; CostError (a ValueError) names the value otherwise. Negative amounts are
-    allowed (what remains after a soft overrun, a difference); the ledger refuses them where
-    they make no sense (a budget, a reservation, a charge).
-    """
-
-    cents: Decimal
-    currency: str = "USD"
-
-    def __post_init__(self) -> None:
-        raw: Any = self.cents
-        if isinstance(raw, float):
-            raise TypeError("Cost takes Decimal or int cents, never float")
-        if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
-            raise TypeError(f"Cost takes Decimal or int cents, got {type(raw).__name__} {raw!r}")
-        cents = Decimal(raw)
-        if not cents.is_finite():
-            raise CostError(f"an amount of money is a finite number of cents, got {raw!r}")
-        if abs(cents) >= MAX_CENTS:
-            raise CostError(
-                f"an amount of money is less than {MAX_CENTS:,} cents ($10 trillion) either "
-                f"way, got {_show_amount(cents)} cents: the ledger keeps whole cents in 64-bit "
-                "integers"
-            )
-        if not isinstance(self.currency, str) or not _CURRENCY_RE.match(self.currency):
-            raise CostError(f"a currency is a 3-letter ISO code such as USD, got {self.currency!r}")
-        object.__setattr__(self, "cents", cents)
-
-    @property
-    def whole_cents(self) -> int:
-        """Rounded up to an integer number of cents: what the ledger books."""
-        return int(self.cents.to_integral_value(rounding=ROUND_CEILING))
-
-    @property
-    def dollars(self) -> Decimal:
-        return self.cents / 100
-
-    def __add__(self, other: Cost) -> Cost:
-        if other.currency != self.currency:
-            raise ValueError(f"cannot add {other.currency} to {self.currency}")
-        return Cost(self.cents + other.cents, self.currency)
-
-    def __str__(self) -> str:
-        symbol = "$" if self.currency == "USD" else f"{self.currency} "
-        return f"{symbol}{self.dollars.quantize(Decimal('0.01'))}"
-
-    @classmethod
-    def zero(cls, currency: str = "USD") -> Cost:
-        return cls(Decimal(0), currency)
-
-    # Added for plan totals and comparisons; same currency rules as __add__.
-    def __sub__(self, other: Cost) -> Cost:
-        if other.currency != self.currency:
-            raise ValueError(f"cannot subtract {other.currency} from {self.currency}")
-        return Cost(self.cents - other.cents, self.currency)
-
-    def __mul__(self, factor: int | Decimal) -> Cost:
-        if isinstance(factor, (float, bool)) or not isinstance(factor, (int, Decimal)):
-            raise TypeError("a Cost is multiplied by an int or a Decimal, never a float")
-        return Cost(self.cents * factor, self.currency)
-
-    __rmul__ = __mul__
-
-
-def total(costs: Any, currency: str = "USD") -> Cost:
-    """Sum of Costs (sum() would start from the int 0, which Cost does not add to)."""
-    result = Cost.zero(currency)
-    for cost in costs:
-        result = result + cost
-    return result
 
 
 class PriceError(SorafilmError, ValueError):
@@ -269,7 +176,7 @@ class PriceTable:
         source = data_field(data, "source", str, file=file)
         date = data_field(data, "as_of", str, file=file)
         currency = data_field(data, "currency", str, file=file, default="USD")
-        if not _CURRENCY_RE.match(currency):
+        if not CURRENCY_RE.match(currency):
             raise DataFileError(
                 file,
                 f"expected a 3-letter ISO currency code such as USD, got {currency!r}",

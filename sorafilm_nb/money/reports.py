@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .prices import Cost
+from .cost import Cost
 
 if TYPE_CHECKING:
     from .ledger import Ledger, MonthSummary, Reservation

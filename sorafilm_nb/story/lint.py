@@ -32,7 +32,8 @@ from ..redact import SecretPattern, hint, parse_patterns
 from ..redact import fold as _fold
 
 if TYPE_CHECKING:
-    from ..money.prices import Cost, PriceTable
+    from ..money.cost import Cost
+    from ..money.prices import PriceTable
     from .boards import Storyboard
     from .casting import MetaphorLibrary
     from .prompts import ShotPrompt

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..money.prices import Cost
+from ..money.cost import Cost
 from .boards import Storyboard
 from .lint import ERROR, WARNING, Finding
 from .prompts import ShotPrompt, Tier

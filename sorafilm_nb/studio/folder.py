@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SorafilmError
-from ..money.prices import Cost, CostError
+from ..money.cost import Cost, CostError
 from ..paths import shown_path, without_local_folders
 
 MANIFEST = "manifest.json"

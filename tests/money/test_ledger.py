@@ -19,6 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from sorafilm_nb.cli import main as cli
 from sorafilm_nb.errors import LedgerError
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import (
     BudgetExceeded,
     BudgetWarning,
@@ -26,7 +27,6 @@ from sorafilm_nb.money.ledger import (
     default_path,
     month_bounds,
 )
-from sorafilm_nb.money.prices import Cost
 from sorafilm_nb.redact import redact
 
 UTC = timezone.utc

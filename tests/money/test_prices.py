@@ -17,12 +17,10 @@ from story_fixtures import uncast_storyboard
 
 from sorafilm_nb.datafiles import load_toml
 from sorafilm_nb.errors import DataFileError
+from sorafilm_nb.money.cost import MAX_CENTS, Cost, CostError, total
 from sorafilm_nb.money.prices import (
     API_SIZES,
-    MAX_CENTS,
     MAX_PRICE_CENTS,
-    Cost,
-    CostError,
     PriceError,
     PriceFileWarning,
     PriceTable,
@@ -31,7 +29,6 @@ from sorafilm_nb.money.prices import (
     estimate,
     strategies,
     strategies_frame,
-    total,
 )
 from sorafilm_nb.story.boards import Shot, Storyboard
 

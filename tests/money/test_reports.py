@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
-from sorafilm_nb.money.prices import Cost
 from sorafilm_nb.money.reports import budget_report, spend_stats
 
 UTC = timezone.utc
