@@ -328,7 +328,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print(f"Budget left this month: {result.remaining}", file=out)
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
-        from ..money.prices import strategies
+        from ..money.strategies import strategies
 
         print("\nOther ways to make this film:", file=out)
         try:

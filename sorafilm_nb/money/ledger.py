@@ -74,8 +74,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import LedgerError
 from ..redact import redact
 from . import migrations
-from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
 from .cost import Cost, CostError
+from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -617,7 +617,8 @@ def lint_plan(
     remaining: what is left of the month's budget (from the ledger); when given, a plan that
     costs more is an error. total defaults to the price table's estimate of the storyboard.
     """
-    from ..money.prices import PriceError, PriceTable, estimate
+    from ..money.prices import PriceError, PriceTable
+    from ..money.strategies import estimate
 
     rules = rules or Rules.load()
     table = PriceTable.load() if table is None else table

@@ -370,7 +370,8 @@ def plan(
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
     """
-    from ..money.prices import PriceError, PriceTable, estimate
+    from ..money.prices import PriceError, PriceTable
+    from ..money.strategies import estimate
     from .boards import storyboard
     from .lint import lint_plan
     from .prompts import parse_tier, render_prompts, tier_cap

@@ -1,4 +1,4 @@
-"""Price table loading and validation, Decimal estimates, and strategies derived from the table."""
+"""Price table loading and validation, Decimal estimates, and strategies (money.strategies)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,9 @@ from sorafilm_nb.money.prices import (
     PriceError,
     PriceFileWarning,
     PriceTable,
-    Strategy,
     default_path,
-    estimate,
-    strategies,
-    strategies_frame,
 )
+from sorafilm_nb.money.strategies import Strategy, estimate, strategies, strategies_frame
 from sorafilm_nb.story.boards import Shot, Storyboard
 
 GOOD = """
