@@ -280,7 +280,7 @@ def test_reserve_many_is_all_or_none(ledger: Ledger) -> None:
 def test_ids_are_uuid7_in_the_order_made() -> None:
     import uuid
 
-    from sorafilm_nb.money.ledger import _uuid7
+    from sorafilm_nb.money.records import _uuid7
 
     ids = [_uuid7() for _ in range(5000)]  # more than 4096 in a millisecond is likely
     assert ids == sorted(ids) and len(set(ids)) == len(ids)

@@ -1,0 +1,232 @@
+"""Budgets and months: the limit in force, the month's window, and what it has used.
+
+A budget month starts at 00:00 UTC on ``start_day``; a job counts in the month it was
+reserved in. Usage is read from the per-day totals the schema's triggers keep (migration
+m004), so a check costs the same with a year of history.
+"""
+
+from __future__ import annotations
+
+import calendar
+import sqlite3
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+
+from ..errors import LedgerError
+from . import migrations
+from .cost import Cost
+from .records import UTC, Budget, MonthSummary, _aware, _cost, _parse_ts, _ts
+from .store import LedgerFile
+
+# -- errors and warnings ---------------------------------------------------------------------
+
+
+class BudgetExceeded(LedgerError):
+    """A reservation would take the month past its hard limit. Nothing was written."""
+
+    def __init__(
+        self,
+        *,
+        asked: Cost,
+        remaining: Cost,
+        limit: Cost,
+        purpose: str = "",
+        period_end: datetime | None = None,
+    ) -> None:
+        self.asked = asked
+        self.remaining = remaining
+        self.limit = limit
+        self.period_end = period_end
+        what = f" for {purpose!r}" if purpose else ""
+        resets = f"; the budget resets on {period_end:%Y-%m-%d}" if period_end else ""
+        shown = remaining if remaining.cents > 0 else Cost.zero(remaining.currency)
+        super().__init__(
+            f"reserving {asked}{what} would exceed the monthly budget: {shown} left of "
+            f"{limit}{resets}. Nothing was reserved. Plan a cheaper tier or model, or raise "
+            "the limit with `sorafilm budget set DOLLARS`."
+        )
+
+
+class BudgetWarning(UserWarning):
+    """A soft budget was passed, or money was booked that the budget did not expect."""
+
+
+def month_bounds(now: datetime, start_day: int = 1) -> tuple[datetime, datetime]:
+    """[start, end) of the budget month containing now; months start at 00:00 UTC."""
+    now = _aware(now, "now")
+
+    def boundary(year: int, month: int) -> datetime:
+        last = calendar.monthrange(year, month)[1]
+        return datetime(year, month, min(start_day, last), tzinfo=UTC)
+
+    here = boundary(now.year, now.month)
+    if now >= here:
+        ny, nm = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+        return here, boundary(ny, nm)
+    py, pm = (now.year - 1, 12) if now.month == 1 else (now.year, now.month - 1)
+    return boundary(py, pm), here
+
+
+class BudgetBook(LedgerFile):
+    """The budget half of the ledger (see ledger.Ledger): limits, usage, the month."""
+
+    def set_budget(self, limit: Cost, *, soft: bool = False, start_day: int = 1) -> Budget:
+        """Set the monthly limit from now on (the old limits stay in the budgets table)."""
+        limit = _cost(limit, "limit")
+        if limit.cents != limit.cents.to_integral_value():
+            raise ValueError(f"a budget limit is a whole number of cents, got {limit.cents}")
+        if (
+            isinstance(start_day, bool)
+            or not isinstance(start_day, int)
+            or not (1 <= start_day <= 31)
+        ):
+            raise ValueError(f"start_day must be an integer from 1 to 31, got {start_day!r}")
+        now = self._now()
+        with self._write() as db:
+            have = self._currency(db)
+            if have is not None and have != limit.currency:
+                raise LedgerError(
+                    f"this ledger keeps {have}; a budget in {limit.currency} "
+                    "would mix currencies (use another ledger file)"
+                )
+            db.execute(
+                "INSERT INTO budgets (set_at, limit_cents, currency, start_day, hard) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (_ts(now), limit.whole_cents, limit.currency, start_day, 0 if soft else 1),
+            )
+        return Budget(Cost(Decimal(limit.whole_cents), limit.currency), start_day, not soft, now)
+
+    @staticmethod
+    def _budget(db: sqlite3.Connection) -> Budget | None:
+        row = db.execute(
+            "SELECT set_at, limit_cents, currency, start_day, hard FROM budgets "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return Budget(
+            Cost(Decimal(row["limit_cents"]), row["currency"]),
+            row["start_day"],
+            bool(row["hard"]),
+            _parse_ts(row["set_at"]),
+        )
+
+    @classmethod
+    def _currency(cls, db: sqlite3.Connection) -> str | None:
+        """The ledger's one currency: the budget's, else its jobs', else None (empty).
+
+        One per file, because the day totals add cents, and cents of USD and EUR do not add.
+        """
+        b = cls._budget(db)
+        if b is not None:
+            return b.currency
+        row = db.execute("SELECT currency FROM jobs LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def budget(self) -> Budget | None:
+        """The budget in force, or None when none was ever set (no limit)."""
+        with self._read() as db:
+            return self._budget(db)
+
+    @staticmethod
+    def _usage(db: sqlite3.Connection, start: datetime, end: datetime) -> tuple[int, int]:
+        """(charged cents, open reserved cents) of jobs reserved in [start, end).
+
+        Read from the per-day totals the schema's triggers keep (migration m004): at most 31
+        rows, whatever the size of the history. start and end are UTC midnights.
+        """
+        row = db.execute(
+            "SELECT COALESCE(SUM(charged_cents), 0), COALESCE(SUM(reserved_cents), 0) "
+            "FROM day_totals WHERE day >= ? AND day < ?",
+            (start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def check(self) -> list[str]:
+        """Problems found in the file (empty when sound): SQLite's integrity_check, and the
+        per-day totals recomputed from the jobs themselves."""
+        problems: list[str] = []
+        t = "jobs"
+        with self._read() as db:
+            problems += [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            kept = {
+                r[0]: (r[1], r[2])
+                for r in db.execute(
+                    "SELECT day, reserved_cents, charged_cents FROM day_totals "
+                    "WHERE reserved_cents != 0 OR charged_cents != 0"
+                )
+            }
+            real = {
+                r[0]: (r[1], r[2])
+                for r in db.execute(
+                    f"SELECT {migrations.DAY.format(t=t)}, "
+                    f"SUM({migrations.HELD_RESERVED.format(t=t)}), "
+                    f"SUM({migrations.HELD_CHARGED.format(t=t)}) FROM jobs GROUP BY 1"
+                )
+                if r[1] or r[2]
+            }
+            charged = db.execute(
+                "SELECT COUNT(*) FROM jobs LEFT JOIN charges ON charges.job = jobs.id "
+                "WHERE COALESCE(jobs.billed_cents, -1) != COALESCE(charges.cents, -1)"
+            ).fetchone()[0]
+        if kept != real:
+            problems.append(f"day totals disagree with the jobs: kept {kept}, jobs say {real}")
+        if charged:
+            problems.append(f"{charged} job(s) whose billed amount differs from their charge")
+        return problems
+
+    def remaining(self, now: datetime | None = None) -> Cost | None:
+        """limit − charges − open reservations for the month of now; None with no budget.
+
+        Negative after a soft-limit overrun or a bill above its estimate.
+        """
+        now = self._now(now)
+        with self._read() as db:
+            b = self._budget(db)
+            if b is None:
+                return None
+            start, end = month_bounds(now, b.start_day)
+            spent, reserved = self._usage(db, start, end)
+        return Cost(Decimal(b.limit.whole_cents - spent - reserved), b.currency)
+
+    def spent(self, now: datetime | None = None) -> Cost:
+        """Charges booked for jobs reserved in the budget month of now."""
+        return self.month_summary(now).spent
+
+    def reserved(self, now: datetime | None = None) -> Cost:
+        """Estimates held by this month's open reservations."""
+        return self.month_summary(now).reserved
+
+    def month_summary(self, now: datetime | None = None) -> MonthSummary:
+        """Limit, spent, reserved, remaining, jobs by status and days left, for now's month."""
+        now = self._now(now)
+        with self._read() as db:
+            b = self._budget(db)
+            start, end = month_bounds(now, b.start_day if b else 1)
+            spent, reserved = self._usage(db, start, end)
+            counts = {
+                r[0]: int(r[1])
+                for r in db.execute(
+                    "SELECT status, COUNT(*) FROM jobs WHERE created_at >= ? AND created_at < ? "
+                    "GROUP BY status ORDER BY status",
+                    (_ts(start), _ts(end)),
+                )
+            }
+            currency = self._currency(db) or "USD"
+        remaining = None
+        if b is not None:
+            remaining = Cost(Decimal(b.limit.whole_cents - spent - reserved), currency)
+        return MonthSummary(
+            start=start,
+            end=end,
+            now=now,
+            currency=currency,
+            limit=b.limit if b else None,
+            hard=b.hard if b else True,
+            spent=Cost(Decimal(spent), currency),
+            reserved=Cost(Decimal(reserved), currency),
+            remaining=remaining,
+            jobs=MappingProxyType(counts),
+            days_left=max(0, (end.date() - now.date()).days),
+        )
