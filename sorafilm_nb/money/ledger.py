@@ -50,7 +50,6 @@ jobs); ``migrations.schema_sql()`` prints the schema.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LedgerError
@@ -107,30 +106,15 @@ class Ledger(Reservations, CsvInterchange):
         return cls(default_path(simulator=True), **kwargs)
 
     @classmethod
-    def for_backend(cls, backend: Any, **kwargs: Any) -> Ledger:
-        """The default ledger for jobs on backend: the sandbox for a simulator (or for None,
-        which means "start one"), else the real ledger. The one place this rule lives: the
-        studio, the notebook app and the CLI all ask here.
+    def for_run(cls, *, simulated: bool, **kwargs: Any) -> Ledger:
+        """The default ledger for a run: the sandbox when simulated, else the real one.
 
-        A backend that can tell (``is_simulator()``, as OpenAIBackend can, from the header
-        the simulator sends) is asked, so ``sorafilm simulate`` reached through a base URL
-        books in the sandbox too; its name is not trusted then, since a name can be given
-        to a backend on the real API. It answers before the first job is created, because
-        the ledger is chosen first. Only a backend that cannot tell is judged by its name.
+        The caller says which (the studio asks its backend, ``backends.is_simulated``):
+        the ledger never inspects a backend, so money depends on nothing above it.
         """
-        return cls(cls.path_for_backend(backend), **kwargs)
-
-    @staticmethod
-    def path_for_backend(backend: Any) -> Path:
-        """The file for_backend() opens (the CLI records it in its arguments, so the plan's
-        budget check, the studio and the `sorafilm resume` advice all name the same one)."""
-        if backend is None:
-            simulated = True
-        elif callable(probe := getattr(backend, "is_simulator", None)):
-            simulated = bool(probe())
-        else:
-            simulated = getattr(backend, "name", "") == "simulator"
-        return default_path(simulator=simulated)
+        if not isinstance(simulated, bool):
+            raise TypeError(f"simulated must be True or False, got {simulated!r}")
+        return cls(default_path(simulator=simulated), **kwargs)
 
     def history(self, since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
         """One row per job as a pandas DataFrame (see reports.history_frame)."""

@@ -1014,3 +1014,18 @@ def test_ledger_report_and_cli_do_not_load_pandas(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED []" in out.stdout, out.stdout
+
+
+def test_for_run_takes_the_callers_word_and_never_a_backend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger does not inspect backends: the caller asks its backend and passes a bool."""
+    monkeypatch.delenv("SORAFILM_LEDGER", raising=False)
+    monkeypatch.delenv("SORAFILM_SIM_LEDGER", raising=False)
+    monkeypatch.setenv("SORAFILM_DATA_DIR", str(tmp_path))
+    with Ledger.for_run(simulated=True) as sandbox, Ledger.for_run(simulated=False) as real:
+        assert sandbox.path == default_path(simulator=True) == tmp_path / "simulator-ledger.sqlite3"
+        assert real.path == default_path() == tmp_path / "ledger.sqlite3"
+    with pytest.raises(TypeError, match="True or False"):
+        Ledger.for_run(simulated=object())  # type: ignore[arg-type]
+    assert not hasattr(Ledger, "for_backend") and not hasattr(Ledger, "path_for_backend")
