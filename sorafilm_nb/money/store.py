@@ -13,6 +13,7 @@ import random
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
@@ -92,23 +93,10 @@ class LedgerFile:
 
     def _open(self) -> sqlite3.Connection:
         p = self.path
-        if p.exists():
-            if not p.is_file():
-                raise self._refuse("it is not a regular file")
-            try:
-                with open(p, "rb") as f:
-                    head = f.read(len(SQLITE_HEADER))
-            except OSError as exc:
-                raise self._refuse(f"it cannot be read ({exc.strerror})") from None
-            if head and head != SQLITE_HEADER:
-                raise self._refuse("it is not a SQLite database")
+        if os.path.lexists(p):
+            self._check_ours(p)  # reads bytes only: a foreign file is refused untouched
         else:
-            try:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise LedgerError(
-                    f"cannot create the ledger folder {p.parent}: {exc.strerror}"
-                ) from None
+            self._create(p)
         try:
             db = sqlite3.connect(
                 str(p), timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
@@ -141,24 +129,122 @@ class LedgerFile:
             raise self._refuse(f"SQLite says: {exc}") from None
         return db
 
-    def _classify(self, db: sqlite3.Connection) -> str:
-        """'new', 'old' (ours, needs migrations) or 'current'; raises for anything else."""
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        tables = sorted(
-            r[0]
-            for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    def _create(self, p: Path) -> None:
+        """Build a new ledger beside p and link it into place whole.
+
+        Why not let SQLite create p: between the empty file appearing and the first commit,
+        another process would see a zero-byte file, which is refused (it could be anybody's).
+        Built aside, the file at p is always complete and carries our application_id; a
+        process that loses the race to create it opens the winner's file instead.
+        """
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(
+                f"cannot create the ledger folder {p.parent}: {exc.strerror}"
+            ) from None
+        tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex}.creating")
+        try:
+            db = sqlite3.connect(str(tmp), isolation_level=None)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                migrations.migrate(db)
+                db.execute("COMMIT")
+            finally:
+                db.close()
+            try:
+                os.link(tmp, p)  # never replaces: the first creator wins
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links: a rename, checked first
+                if not os.path.lexists(p):
+                    os.rename(tmp, p)
+        except (OSError, sqlite3.Error) as exc:
+            raise LedgerError(f"cannot create the ledger {p}: {exc}") from None
+        finally:
+            with suppress(OSError):
+                os.unlink(tmp)
+
+    def _check_ours(self, p: Path) -> None:
+        """Refuse, before SQLite opens it, a file at p that this program did not create.
+
+        Read as bytes: the SQLite header's application_id (offset 68) is set when a ledger
+        is built, so another program's database, a database of views, or an empty file is
+        refused without SQLite touching it (opening a foreign file could roll back its
+        journal or checkpoint its WAL into it).
+        """
+        if not p.is_file():
+            raise self._refuse("it is not a regular file")
+        try:
+            with open(p, "rb") as f:
+                head = f.read(100)
+        except OSError as exc:
+            raise self._refuse(f"it cannot be read ({exc.strerror})") from None
+        if not head:
+            raise self._refuse(
+                "it is empty (0 bytes); this program builds a ledger whole before putting it "
+                "there, so an empty file is not one of ours (delete it if you know it is)"
             )
-        )
-        if not tables and app_id == 0:
-            return "new"
-        if app_id not in (0, migrations.APPLICATION_ID):
+        if head[: len(SQLITE_HEADER)] != SQLITE_HEADER or len(head) < 100:
+            raise self._refuse("it is not a SQLite database")
+        app_id = int.from_bytes(head[68:72], "big")
+        wal = Path(f"{p}-wal")
+        if app_id == 0 and wal.is_file() and wal.stat().st_size:
+            # Ours, but killed before the WAL holding our mark was checkpointed? Ask SQLite,
+            # read-only (a read-only connection never checkpoints into the file).
+            app_id = int(next(iter(self._peek(p, "PRAGMA application_id")), (0,))[0])
+        if app_id == migrations.APPLICATION_ID:
+            return
+        if app_id != 0:
             raise self._refuse(
                 f"it is a SQLite database of another program (application_id {app_id:#x})"
             )
-        if migrations.MIGRATIONS_TABLE not in tables:
-            shown = ", ".join(tables[:8]) + (", ..." if len(tables) > 8 else "")
-            raise self._refuse(f"it is a SQLite database of another program (tables: {shown})")
+        rows = self._peek(
+            p, "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+        )
+        tables = [n for t, n in rows if t == "table"]
+        views = [n for t, n in rows if t == "view"]
+
+        def shown(names: list[str]) -> str:
+            return ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+
+        what = (
+            f"tables: {shown(tables)}"
+            if tables
+            else f"views: {shown(views)}"
+            if views
+            else ("an empty database")
+        )
+        raise self._refuse(f"it is a SQLite database of another program ({what})")
+
+    def _peek(self, p: Path, sql: str) -> list[tuple[str | int, ...]]:
+        """sql on a read-only view of p that cannot change it (no journal rollback, no WAL
+        checkpoint); [] when SQLite cannot read it."""
+        uri = f"{p.resolve().as_uri()}?mode=ro"
+        if not os.path.exists(f"{p}-wal"):
+            uri += "&immutable=1"
+        try:
+            db = sqlite3.connect(uri, uri=True)
+        except sqlite3.Error:
+            return []
+        try:
+            return [tuple(r) for r in db.execute(sql).fetchall()]
+        except sqlite3.Error:
+            return []
+        finally:
+            db.close()
+
+    def _classify(self, db: sqlite3.Connection) -> str:
+        """'old' (ours, needs migrations) or 'current'; raises for anything else.
+
+        Ours means our application_id, migrations recorded in our order, and every table,
+        column, index and trigger those migrations build.
+        """
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != migrations.APPLICATION_ID:
+            raise self._refuse(
+                f"it is a SQLite database of another program (application_id {app_id:#x})"
+            )
         newer = migrations.unknown(db)
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if newer or version > len(migrations.MIGRATIONS):
@@ -168,6 +254,19 @@ class LedgerFile:
                 f"ours {len(migrations.MIGRATIONS)}); upgrade sorafilm-nb to use it"
             )
         done = migrations.applied(db)
+        ours = [fn.__name__ for fn in migrations.MIGRATIONS[: len(done)]]
+        have = migrations.schema_objects(db)
+        expected = migrations.expected_schema(len(done))
+        missing = sorted(
+            name for key, cols in expected.items() for name in [key[1]] if have.get(key) != cols
+        )
+        if done != ours or missing:
+            why = (
+                f"missing or different: {', '.join(missing)}"
+                if missing
+                else (f"migrations out of order: {', '.join(done)}")
+            )
+            raise self._refuse(f"its schema is not the one sorafilm-nb builds ({why})")
         return "current" if len(done) == len(migrations.MIGRATIONS) else "old"
 
     def _pragma_wal(self, db: sqlite3.Connection) -> None:
