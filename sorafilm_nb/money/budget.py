@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import sqlite3
+import warnings
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
@@ -50,6 +51,15 @@ class BudgetExceeded(LedgerError):
 
 class BudgetWarning(UserWarning):
     """A soft budget was passed, or money was booked that the budget did not expect."""
+
+
+class ClockWarning(BudgetWarning):
+    """The clock read earlier than the ledger's newest entry; that entry's time was used.
+
+    Why not trust the clock: a budget month is a window of time, so a clock stepped back
+    across a month boundary (an NTP correction, a restored VM, a hand-set date) would open
+    the month before again and let two months' budgets be held at once.
+    """
 
 
 def month_bounds(now: datetime, start_day: int = 1) -> tuple[datetime, datetime]:
@@ -176,13 +186,41 @@ class BudgetBook(LedgerFile):
             problems.append(f"{charged} job(s) whose billed amount differs from their charge")
         return problems
 
+    def _ledger_now(self, db: sqlite3.Connection, now: datetime | None = None) -> datetime:
+        """now when given; else the clock, but never earlier than the newest entry.
+
+        A clock behind the newest reservation or budget (it stepped back) is taken as that
+        entry's time, with a ClockWarning: each reservation then counts in the month it
+        recorded, and no month's budget opens twice. Two indexed lookups, inside the
+        caller's transaction, so every process sees the same answer.
+        """
+        if now is not None:
+            return self._now(now)
+        clock = self._now()
+        row = db.execute(
+            "SELECT MAX(t) FROM (SELECT MAX(created_at) AS t FROM jobs "
+            "UNION ALL SELECT MAX(set_at) FROM budgets)"
+        ).fetchone()
+        newest = None if row is None or row[0] is None else _parse_ts(row[0])
+        if newest is None or clock >= newest:
+            return clock
+        warnings.warn(
+            ClockWarning(
+                f"the clock says {_ts(clock)}, earlier than the newest entry of the ledger "
+                f"{self.path} ({_ts(newest)}); using {_ts(newest)}, so no budget month is "
+                "counted twice. Check the system clock."
+            ),
+            stacklevel=4,
+        )
+        return newest
+
     def remaining(self, now: datetime | None = None) -> Cost | None:
         """limit − charges − open reservations for the month of now; None with no budget.
 
         Negative after a soft-limit overrun or a bill above its estimate.
         """
-        now = self._now(now)
         with self._read() as db:
+            now = self._ledger_now(db, now)
             b = self._budget(db)
             if b is None:
                 return None
@@ -200,8 +238,8 @@ class BudgetBook(LedgerFile):
 
     def month_summary(self, now: datetime | None = None) -> MonthSummary:
         """Limit, spent, reserved, remaining, jobs by status and days left, for now's month."""
-        now = self._now(now)
         with self._read() as db:
+            now = self._ledger_now(db, now)
             b = self._budget(db)
             start, end = month_bounds(now, b.start_day if b else 1)
             spent, reserved = self._usage(db, start, end)

@@ -22,6 +22,8 @@ Decisions worth knowing:
   its last day). A job counts in the month in which it was *reserved*: that is when the money
   was committed and checked, so a job reserved on the 31st and billed on the 1st does not eat
   into the new month. An open reservation counts its estimate; a finished job its charge.
+  A clock earlier than the newest entry (it stepped back) is taken as that entry's time,
+  with a ClockWarning, so a month's budget can never be opened twice.
 * **No budget set.** Reservations are allowed and recorded (history, reports), ``budget()``
   and ``remaining()`` return None, meaning "no limit". ``sorafilm budget set 50`` adds one.
 * **Hard or soft.** Hard (the default): a reservation over the limit raises BudgetExceeded and
@@ -53,7 +55,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LedgerError
-from .budget import BudgetExceeded, BudgetWarning, month_bounds
+from .budget import BudgetExceeded, BudgetWarning, ClockWarning, month_bounds
 from .interchange import CSV_COLUMNS, CsvInterchange
 from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
 from .records import Budget, ImportResult, MonthSummary, Reservation
@@ -78,6 +80,7 @@ __all__ = [
     "Budget",
     "BudgetExceeded",
     "BudgetWarning",
+    "ClockWarning",
     "ImportResult",
     "Ledger",
     "LedgerError",

@@ -111,7 +111,7 @@ class Reservations(BudgetBook):
         currency = drafts[0]["currency"]
         what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
         with self._write() as db:
-            now = self._now()
+            now = self._ledger_now(db)  # never behind the newest entry (ClockWarning)
             b = self._budget(db)
             have = b.currency if b is not None else self._currency(db)
             for d in drafts:
