@@ -8,23 +8,49 @@ m004), so a check costs the same with a year of history.
 from __future__ import annotations
 
 import calendar
+import logging
+import math
+import os
+import shlex
 import sqlite3
 import warnings
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import LedgerError
 from . import migrations
-from .cost import Cost
+from .cost import Cost, left_of
 from .records import UTC, Budget, MonthSummary, _aware, _cost, _parse_ts, _ts
-from .store import LedgerFile
+from .store import LedgerFile, default_path
+
+log = logging.getLogger("sorafilm_nb.money.ledger")
 
 # -- errors and warnings ---------------------------------------------------------------------
 
 
+def raise_command(ledger: Path | None, needed: Cost) -> str:
+    """The exact command that sets ledger's limit to needed (rounded up to whole dollars):
+    plain for the default ledger, with --ledger for any other file."""
+    dollars = max(1, math.ceil(needed.cents / 100))
+    words = ["sorafilm", "budget", "set", str(dollars)]
+    if ledger is not None and not _same_file(ledger, default_path()):
+        words += ["--ledger", str(ledger)]
+    return shlex.join(words)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+
 class BudgetExceeded(LedgerError):
-    """A reservation would take the month past its hard limit. Nothing was written."""
+    """A reservation would take the month past its hard limit. Nothing was written.
+
+    Only a real ledger raises it (a sandbox never refuses); the message names the ledger
+    file and the command that raises its limit enough for this reservation.
+    """
 
     def __init__(
         self,
@@ -34,23 +60,52 @@ class BudgetExceeded(LedgerError):
         limit: Cost,
         purpose: str = "",
         period_end: datetime | None = None,
+        ledger: Path | None = None,
     ) -> None:
         self.asked = asked
         self.remaining = remaining
         self.limit = limit
         self.period_end = period_end
+        self.ledger = ledger
         what = f" for {purpose!r}" if purpose else ""
+        where = f" of the ledger {ledger}" if ledger is not None else ""
         resets = f"; the budget resets on {period_end:%Y-%m-%d}" if period_end else ""
-        shown = remaining if remaining.cents > 0 else Cost.zero(remaining.currency)
+        command = raise_command(ledger, limit - remaining + asked)
         super().__init__(
-            f"reserving {asked}{what} would exceed the monthly budget: {shown} left of "
-            f"{limit}{resets}. Nothing was reserved. Plan a cheaper tier or model, or raise "
-            "the limit with `sorafilm budget set DOLLARS`."
+            f"reserving {asked}{what} would exceed the monthly budget{where}: "
+            f"{left_of(remaining, limit)}{resets}. Nothing was reserved. Plan a cheaper tier "
+            f"or model, or raise the limit with `{command}`."
         )
 
 
 class BudgetWarning(UserWarning):
     """A soft budget was passed, or money was booked that the budget did not expect."""
+
+
+class RealBudgetWarning(BudgetWarning):
+    """A simulated run that would not fit the real ledger's budget (it goes ahead: it is free)."""
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """Would asked fit ledger's budget this month? (check_real_budget's answer.)"""
+
+    ledger: Path
+    asked: Cost
+    limit: Cost | None  # None: no budget set, so anything fits
+    remaining: Cost | None
+    period_end: datetime
+
+    @property
+    def fits(self) -> bool:
+        return self.remaining is None or self.asked.cents <= self.remaining.cents
+
+    @property
+    def command(self) -> str | None:
+        """The command that raises the limit enough, or None when it fits already."""
+        if self.fits or self.limit is None or self.remaining is None:
+            return None
+        return raise_command(self.ledger, self.limit - self.remaining + self.asked)
 
 
 class ClockWarning(BudgetWarning):
@@ -268,3 +323,44 @@ class BudgetBook(LedgerFile):
             jobs=MappingProxyType(counts),
             days_left=max(0, (end.date() - now.date()).days),
         )
+
+    def check_real_budget(
+        self, cost: Cost, *, real: str | os.PathLike[str] | None = None
+    ) -> BudgetCheck | None:
+        """Would cost fit the REAL ledger's budget this month? Warns when it would not.
+
+        For simulated runs, which book in the sandbox and are never refused: the caller
+        (the studio, once per film) asks here with the film's cost, and the person is told,
+        as a RealBudgetWarning with the real ledger's figures and the command that makes
+        room, that the same film on the real API would be refused. real: the real ledger
+        file (default: default_path()). Reads only: None when that file does not exist (it
+        is never created) or cannot be read.
+        """
+        path = Path(real).expanduser() if real is not None else default_path()
+        if not path.is_file():
+            return None
+        try:
+            if _same_file(path, self.path):
+                summary = self.month_summary()
+            else:
+                with type(self)(path, clock=self.clock, sandbox=False) as other:
+                    summary = other.month_summary()
+        except LedgerError as exc:
+            log.warning("cannot read the real ledger %s to compare: %s", path, exc)
+            return None
+        check = BudgetCheck(
+            path, _cost(cost, "cost"), summary.limit, summary.remaining, summary.end
+        )
+        if not check.fits:
+            assert check.remaining is not None and check.limit is not None
+            warnings.warn(
+                RealBudgetWarning(
+                    f"on the real API this would cost {cost}, more than the real ledger {path} "
+                    f"has this month: {left_of(check.remaining, check.limit)} (resets on "
+                    f"{check.period_end:%Y-%m-%d}). The simulated run goes ahead (it is free); "
+                    f"before a real one, plan a cheaper film or raise the limit with "
+                    f"`{check.command}`."
+                ),
+                stacklevel=2,
+            )
+        return check

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import SorafilmError
 
-__all__ = ["MAX_CENTS", "Cost", "CostError", "total"]
+__all__ = ["MAX_CENTS", "Cost", "CostError", "left_of", "total"]
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -104,6 +104,9 @@ class Cost:
 
     __rmul__ = __mul__
 
+    def __neg__(self) -> Cost:
+        return Cost(-self.cents, self.currency)
+
 
 def total(costs: Any, currency: str = "USD") -> Cost:
     """Sum of Costs (sum() would start from the int 0, which Cost does not add to)."""
@@ -111,3 +114,11 @@ def total(costs: Any, currency: str = "USD") -> Cost:
     for cost in costs:
         result = result + cost
     return result
+
+
+def left_of(remaining: Cost, limit: Cost | None = None) -> str:
+    """What remains of a budget, as people write it: "$0.40 left of $1.00", "$3.00 over the
+    $1.00 limit" (never "$-3.00 left"). The one phrasing every face uses."""
+    if remaining.cents >= 0:
+        return f"{remaining} left" + (f" of {limit}" if limit is not None else "")
+    return f"{-remaining} over" + (f" the {limit} limit" if limit is not None else "")

@@ -27,7 +27,12 @@ Decisions worth knowing:
 * **No budget set.** Reservations are allowed and recorded (history, reports), ``budget()``
   and ``remaining()`` return None, meaning "no limit". ``sorafilm budget set 50`` adds one.
 * **Hard or soft.** Hard (the default): a reservation over the limit raises BudgetExceeded and
-  writes nothing. Soft: it warns with a BudgetWarning and reserves anyway.
+  writes nothing; its message names this ledger and the exact command that raises its limit.
+  Soft: it warns with a BudgetWarning and reserves anyway.
+* **The sandbox never refuses.** Simulated runs book in a sandbox ledger (``sandbox=True``;
+  the default sandbox file is one) that records what they would cost and only warns past its
+  own budget. ``check_real_budget(cost)`` then says, as a RealBudgetWarning with the real
+  ledger's figures, when the same film would not fit the real budget.
 * **Durability.** WAL mode with ``synchronous=NORMAL``: a commit survives the process being
   killed at any point (the WAL is in the OS's page cache); only a power loss or OS crash can
   lose the last few commits, never corrupt the file. FULL would fsync every commit, several
@@ -55,7 +60,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LedgerError
-from .budget import BudgetExceeded, BudgetWarning, ClockWarning, month_bounds
+from .budget import (
+    BudgetCheck,
+    BudgetExceeded,
+    BudgetWarning,
+    ClockWarning,
+    RealBudgetWarning,
+    month_bounds,
+)
 from .interchange import CSV_COLUMNS, CsvInterchange
 from .migrations import FINAL_STATUSES, OPEN_STATUSES, STATUSES
 from .records import Budget, ImportResult, MonthSummary, Reservation
@@ -78,6 +90,7 @@ __all__ = [
     "SIM_LEDGER_ENV",
     "STATUSES",
     "Budget",
+    "BudgetCheck",
     "BudgetExceeded",
     "BudgetWarning",
     "ClockWarning",
@@ -85,6 +98,7 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "MonthSummary",
+    "RealBudgetWarning",
     "Reservation",
     "default_path",
     "month_bounds",
@@ -106,7 +120,7 @@ class Ledger(Reservations, CsvInterchange):
     def for_simulator(cls, **kwargs: Any) -> Ledger:
         """The sandbox ledger that runs on the embedded simulator book in (they cost nothing,
         so they never count against the real month's budget)."""
-        return cls(default_path(simulator=True), **kwargs)
+        return cls(default_path(simulator=True), sandbox=True, **kwargs)
 
     @classmethod
     def for_run(cls, *, simulated: bool, **kwargs: Any) -> Ledger:
@@ -117,7 +131,7 @@ class Ledger(Reservations, CsvInterchange):
         """
         if not isinstance(simulated, bool):
             raise TypeError(f"simulated must be True or False, got {simulated!r}")
-        return cls(default_path(simulator=simulated), **kwargs)
+        return cls(default_path(simulator=simulated), sandbox=simulated, **kwargs)
 
     def history(self, since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
         """One row per job as a pandas DataFrame (see reports.history_frame)."""

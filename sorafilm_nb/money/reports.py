@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .cost import Cost
+from .cost import Cost, left_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -298,7 +298,7 @@ def _headline(s: MonthSummary) -> list[tuple[str, str]]:
         limit = f"{s.limit} ({'hard' if s.hard else 'soft'} limit)"
         remaining = str(s.remaining)
         if s.remaining is not None and s.remaining.cents < 0:
-            remaining += " (over budget)"
+            remaining = f"{left_of(s.remaining)} budget"  # "$3.00 over budget", never "$-3.00"
     return [
         ("Budget month", f"{_date(s.start)} to {_date(s.end)} (UTC), {s.days_left} days left"),
         ("Monthly limit", limit),

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import LedgerError
 from .budget import BudgetBook, BudgetExceeded, BudgetWarning, month_bounds
-from .cost import Cost
+from .cost import Cost, left_of
 from .migrations import FINAL_STATUSES
 from .records import (
     Reservation,
@@ -128,23 +128,29 @@ class Reservations(BudgetBook):
                 if cents > left:
                     asked = Cost(Decimal(cents), currency)
                     remaining = Cost(Decimal(left), currency)
-                    if b.hard:
+                    if b.hard and not self.sandbox:
                         raise BudgetExceeded(
                             asked=asked,
                             remaining=remaining,
                             limit=b.limit,
                             purpose=what,
                             period_end=end,
+                            ledger=self.path,
                         )
                     # Inside the transaction on purpose: if warnings are errors, nothing is
                     # reserved and the caller sees why.
-                    warnings.warn(
-                        BudgetWarning(
+                    if self.sandbox:
+                        message = (
+                            f"the sandbox ledger {self.path} passed its own budget: reserving "
+                            f"{asked} for {what!r} with {left_of(remaining, b.limit)} this month. "
+                            "It books simulated runs, which cost nothing, so nothing is refused"
+                        )
+                    else:
+                        message = (
                             f"soft budget passed: reserving {asked} for {what!r} with "
-                            f"{remaining} left of {b.limit} this month"
-                        ),
-                        stacklevel=3,
-                    )
+                            f"{left_of(remaining, b.limit)} this month"
+                        )
+                    warnings.warn(BudgetWarning(message), stacklevel=3)
             ts = _ts(now)
             db.executemany(
                 "INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, "

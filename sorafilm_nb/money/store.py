@@ -70,8 +70,15 @@ class LedgerFile:
         clock: Callable[[], datetime] | None = None,
         stale_after: timedelta = timedelta(hours=6),
         busy_timeout: float = 30.0,
+        sandbox: bool | None = None,
     ) -> None:
         self.path = Path(path).expanduser() if path is not None else default_path()
+        # A sandbox books simulated runs: it records what they would cost and never refuses
+        # one for money. None: the default sandbox file is one, any other file is not.
+        if sandbox is None:
+            sim = default_path(simulator=True)
+            sandbox = self.path.expanduser().resolve() == sim.expanduser().resolve()
+        self.sandbox = bool(sandbox)
         self.clock = clock or _utcnow
         if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
             raise ValueError(f"stale_after must be a positive timedelta, got {stale_after!r}")
