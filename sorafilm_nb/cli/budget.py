@@ -14,6 +14,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+from ..terminal import printable
 from .common import dollars_to_cents
 
 
@@ -186,8 +187,8 @@ def _history(args: argparse.Namespace) -> int:
                     "-" if r.seconds is None else str(r.seconds),
                     str(r.cost),
                     "-" if r.billed is None else str(r.billed),
-                    r.shot or "-",
-                    r.purpose,
+                    printable(r.shot or "-"),
+                    printable(r.purpose),
                 )
             )
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
@@ -207,7 +208,7 @@ def _pending(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         if args.release_stale:
             for r in ledger.release_stale():
-                print(f"released {r.id} ({r.cost}, {r.purpose!r}): {r.reason}")
+                print(f"released {r.id} ({r.cost}, {printable(repr(r.purpose))}): {r.reason}")
         open_ = ledger.pending()
         if not open_:
             print("nothing pending")
@@ -215,7 +216,7 @@ def _pending(args: argparse.Namespace) -> int:
             job = f"job {r.job_id} on {r.backend}" if r.job_id else "no job id yet"
             print(
                 f"{r.created_at:%Y-%m-%d %H:%M} UTC  {r.status:<9}  {r.cost!s:>8}  "
-                f"{job}  {r.purpose}"
+                f"{printable(job)}  {printable(r.purpose)}"
             )
     return 0
 

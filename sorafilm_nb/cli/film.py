@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..terminal import printable, raw_stderr
+
 if TYPE_CHECKING:
     from ..story.planning import Plan
     from ..studio.folder import Film
@@ -229,7 +231,7 @@ class Bars:
             if not self._live:
                 if self._status.get(event.index) != event.status:
                     self._status[event.index] = event.status
-                    msg = event.message
+                    msg = printable(event.message)
                     if msg.startswith(event.status):  # "reserved $0.40", not "reserved (reserved…"
                         line = msg
                     else:
@@ -248,10 +250,10 @@ class Bars:
                     unit="%",
                     bar_format="{desc} {bar} {n:3.0f}%{postfix}",
                     dynamic_ncols=True,
-                    file=sys.stderr,
+                    file=raw_stderr(),  # the bars' own \r and ESC must work
                 )
             bar.n = event.progress
-            msg = event.message if event.status != "completed" else ""
+            msg = printable(event.message) if event.status != "completed" else ""
             if not msg.startswith(event.status):
                 msg = event.status + (f": {msg}" if msg else "")
             text = msg
@@ -300,12 +302,12 @@ def print_film(
     out("")
     for shot in film.shots:
         billed = str(shot.billed) if shot.billed is not None else "-"
-        note = f"  ({shot.error})" if shot.error and not shot.ok else ""
+        note = f"  ({printable(shot.error)})" if shot.error and not shot.ok else ""
         out(
             f"  {shot.shot_id}  {shot.status:<11} {shot.model:<11} {shot.seconds:>3} s  "
             f"{billed:>8}{note}"
         )
-    out(film.summary())
+    out(printable(film.summary()))
     if film.report is not None:
         out(f"report: {film.report}")
     if film.ok:

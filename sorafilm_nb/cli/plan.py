@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..terminal import printable
 from .common import dollars_to_cents
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
@@ -51,7 +52,10 @@ def _top(text: str) -> int:
 def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags that say what to plan. `sorafilm film` adds the same ones, so both commands
     stay in step (it looks for this function)."""
+    from .analyze import add_concept_arguments
+
     group = parser.add_argument_group("what to plan")
+    add_concept_arguments(group)
     group.add_argument(
         "--repo",
         default=".",
@@ -224,6 +228,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
     from ..money.cost import Cost
     from ..money.prices import PriceTable
     from ..story.planning import plan
+    from .analyze import analyze_options
 
     # A model or size the price table lacks is a typo on the command line: one line naming
     # the allowed values (PriceError, exit 2), before any analysis. plan() itself reports it
@@ -246,6 +251,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
             ledger=ledger,
             prices=table,
             remaining=remaining,
+            **analyze_options(args),
         )
     finally:
         if ledger is not None:
@@ -297,15 +303,16 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
     b = result.storyboard
     profile = b.casting.profile
     print(
-        f"Plan {result.id} for {profile.title or profile.name} · {b.template.id} · theme "
-        f"{b.casting.library.theme}",
+        f"Plan {result.id} for {printable(profile.title or profile.name)} · "
+        f"{printable(b.template.id)} · theme {printable(b.casting.library.theme)}",
         file=out,
     )
-    print(result.summary(), file=out)
+    print(printable(result.summary()), file=out)
     print(file=out)
-    print(result.shot_table(), file=out)
+    print(printable(result.shot_table(), keep_newlines=True), file=out)
     if b.unused:
-        print(f"left out (no clip left): {', '.join(e.concept.name for e in b.unused)}", file=out)
+        names = ", ".join(printable(e.concept.name) for e in b.unused)
+        print(f"left out (no clip left): {names}", file=out)
     if any(not p.fits for p in result.prompts):
         print("! = the prompt could not be compressed under the tier's cap", file=out)
     print(file=out)
@@ -314,8 +321,8 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
             f"Lint: {len(result.errors())} error(s), {len(result.warnings())} warning(s)", file=out
         )
         for f in result.findings:
-            print(f"  {f}", file=out)
-            print(f"      fix: {f.hint}", file=out)
+            print(f"  {printable(f)}", file=out)
+            print(f"      fix: {printable(f.hint)}", file=out)
     else:
         print("Lint: no findings", file=out)
     print(file=out)
@@ -340,9 +347,9 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         for row, prompt in zip(result.rows(), result.prompts, strict=True):
             steps = ", ".join(prompt.steps) or "none"
             print(
-                f"\n== {row['shot']} · {row['title']} ({row['seconds']} s, "
+                f"\n== {row['shot']} · {printable(row['title'])} ({row['seconds']} s, "
                 f"{result.cost_text(row['index'])}, "
                 f"{prompt.tokens}/{prompt.tokens_before} tokens; cut: {steps})",
                 file=out,
             )
-            print(prompt.text, file=out)
+            print(printable(prompt.text, keep_newlines=True), file=out)

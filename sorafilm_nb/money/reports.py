@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..markup import md_cell
 from .cost import Cost, left_of
 
 if TYPE_CHECKING:
@@ -374,13 +375,10 @@ def _text(s: MonthSummary, st: SpendStats) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def _markdown(s: MonthSummary, st: SpendStats) -> str:
     lines = ["## Budget report", "", "| | |", "|---|---|"]
-    lines += [f"| {k} | {_md_escape(v)} |" for k, v in _headline(s) + _figures(s, st)]
+    # every headline figure is this program's own text (money, dates, counts)
+    lines += [f"| {k} | {v} |" for k, v in _headline(s) + _figures(s, st)]
     lines += ["", "### Spend by model and size", ""]
     if not st.groups:
         lines.append("No jobs this budget month.")
@@ -388,7 +386,7 @@ def _markdown(s: MonthSummary, st: SpendStats) -> str:
         lines.append("| " + " | ".join(_COLS) + " |")
         lines.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(_COLS))) + "|")
         for g in st.groups:
-            lines.append(
-                "| " + " | ".join(_md_escape(c) for c in _group_cells(g, s.currency)) + " |"
-            )
+            cells = _group_cells(g, s.currency)
+            cells[:2] = [md_cell(c) for c in cells[:2]]  # model and size: the ledger's rows
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

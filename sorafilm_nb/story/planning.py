@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..markup import md_cell, md_code, md_fence, md_text
 from ..money.cost import Cost
 from .boards import Storyboard
 from .lint import ERROR, WARNING, Finding
@@ -47,11 +48,6 @@ def _money(cost: Cost) -> dict[str, str]:
         "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
         "currency": cost.currency,
     }
-
-
-def _md(text: str) -> str:
-    """Text for a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 @dataclass(frozen=True)
@@ -209,11 +205,12 @@ class Plan:
         b = self.storyboard
         profile = b.casting.profile
         lines = [
-            f"# Plan for {profile.title or profile.name}: {b.template.title}",
+            f"# Plan for {md_text(profile.title or profile.name)}: {md_text(b.template.title)}",
             "",
-            f"Plan `{self.id}` · template `{b.template.id}` · theme `{b.casting.library.theme}`",
+            f"Plan {md_code(self.id)} · template {md_code(b.template.id)} · "
+            f"theme {md_code(b.casting.library.theme)}",
             "",
-            f"{self.summary()}.",
+            f"{md_text(self.summary())}.",
             "",
             f"**Estimated cost: {self.total_text}**"
             + (f" (prices: {self.prices_source})" if self.prices_source else ""),
@@ -225,15 +222,16 @@ class Plan:
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"
             lines.append(
-                f"| {row['index'] + 1} | {_md(row['beat'])} | {row['seconds']} | "
-                f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | {_md(row['title'])} |"
+                f"| {row['index'] + 1} | {md_cell(row['beat'])} | {row['seconds']} | "
+                f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | "
+                f"{md_cell(row['title'])} |"
             )
         lines.append(f"| | **total** | **{b.seconds}** | | **{self.total_text}** | |")
         if b.unused:
             lines += [
                 "",
                 "Left out (no clip left for them): "
-                + ", ".join(e.concept.name for e in b.unused)
+                + ", ".join(md_text(e.concept.name) for e in b.unused)
                 + ".",
             ]
         lines += ["", "## Lint", ""]
@@ -241,19 +239,20 @@ class Plan:
             lines.append("No findings.")
         for f in self.findings:
             where = f" (shot {f.shot_index + 1})" if f.shot_index is not None else ""
-            lines.append(f"- **{f.severity}** `{f.rule}`{where}: {f.message}. *Fix:* {f.hint}")
+            lines.append(
+                f"- **{f.severity}** {md_code(f.rule)}{where}: {md_text(f.message)}. "
+                f"*Fix:* {md_text(f.hint)}"
+            )
         if not prompts:
             return "\n".join(lines) + "\n"
         lines += ["", "## Prompts"]
         for row in self.rows():
             lines += [
                 "",
-                f"### {row['shot']} · {row['title']} ({row['seconds']} s, "
+                f"### {md_text(row['shot'])} · {md_text(row['title'])} ({row['seconds']} s, "
                 f"{self.cost_text(row['index'])}, {row['tokens']} tokens)",
                 "",
-                "```text",
-                row["prompt"],
-                "```",
+                md_fence(row["prompt"]),
             ]
         return "\n".join(lines) + "\n"
 
@@ -325,7 +324,11 @@ def plan_id(
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Casting:
+def _casting(
+    repo: Any, theme: Any, top: int, profile: RepoProfile | None, options: dict[str, Any]
+) -> Casting:
+    from dataclasses import replace
+
     from ..analysis.profile import RepoProfile, analyze
     from .casting import Casting, MetaphorLibrary, cast
 
@@ -335,11 +338,15 @@ def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Ca
         if isinstance(repo, RepoProfile):
             profile = repo
         elif isinstance(repo, (str, Path)):
-            profile = analyze(str(repo))
+            profile = analyze(str(repo), **options)
         else:
             raise TypeError(
                 f"plan() takes a path, a RepoProfile or a Casting, not {type(repo).__name__}"
             )
+    if options.get("title"):  # overrides apply to a given profile too
+        profile = replace(profile, title=" ".join(str(options["title"]).split()))
+    if options.get("tagline") is not None:
+        profile = replace(profile, tagline=" ".join(str(options["tagline"]).split()))
     library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
     return cast(profile, library, top=top)
 
@@ -358,6 +365,10 @@ def plan(
     prices: PriceTable | str | Path | None = None,
     profile: RepoProfile | None = None,
     remaining: Cost | None = None,
+    title: str | None = None,
+    tagline: str | None = None,
+    include: tuple[str, ...] = (),
+    include_private: bool = False,
 ) -> Plan:
     """Everything a film would be, and cost, before any money moves.
 
@@ -365,7 +376,8 @@ def plan(
     are not used). profile: a RepoProfile to use instead of analyzing repo. ledger: a Ledger
     whose remaining() budget the plan is linted against; remaining: the same from elsewhere
     (the CLI's --monthly-budget), which wins over the ledger. prices: a PriceTable or a price
-    file (default: the packaged one or $SORAFILM_PRICES).
+    file (default: the packaged one or $SORAFILM_PRICES). title, tagline, include and
+    include_private are passed to analyze() (title and tagline also override a given profile).
 
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
@@ -379,7 +391,9 @@ def plan(
     tier = parse_tier(tier)
     cap = tier_cap(tier)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
-    casting = _casting(repo, theme, top, profile)
+    options = {"title": title, "tagline": tagline}
+    options.update({"include": include, "include_private": include_private})
+    casting = _casting(repo, theme, top, profile, options)
     board = storyboard(casting, template, target_seconds, model, size)
     prompts = render_prompts(board, tier)
     costs: list[Cost] = []

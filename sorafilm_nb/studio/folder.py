@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SorafilmError
+from ..markup import md_cell, md_code, md_text
 from ..money.cost import Cost, CostError
 from ..paths import shown_path, without_local_folders
 
@@ -564,16 +565,16 @@ def report_markdown(
     absolute path; the report is shown in (shared) notebooks, so those are written with the
     working directory as "." and the home folder as "~".
     """
-    lines = [f"# Film report: plan {film.plan_id}", ""]
+    lines = [f"# Film report: plan {md_text(film.plan_id)}", ""]
     if backend:
-        lines += [f"Backend: {backend}", ""]
+        lines += [f"Backend: {md_text(backend)}", ""]
     if film.film is not None:
         dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
-        lines += [f"Film: `{film.film.name}`{dur}", ""]
+        lines += [f"Film: {md_code(film.film.name)}{dur}", ""]
     else:
         lines += [
             "No film was stitched: not every shot succeeded. To retry: "
-            + (", ".join(film.retry) or "nothing"),
+            + (", ".join(md_text(r) for r in film.retry) or "nothing"),
             "",
         ]
     lines += [
@@ -583,9 +584,11 @@ def report_markdown(
     for s in film.shots:
         billed = str(s.billed) if s.billed is not None else "—"
         note = without_local_folders(s.error or "").replace("|", "/").replace("\n", " ")[:120]
+        note = md_cell(note)  # a server's words: shown as written, never as a tag or a link
         lines.append(
-            f"| {s.shot_id} | {s.status} | {s.model} | {s.size} | {s.seconds} | "
-            f"{s.estimated} | {billed} | {s.file or '—'} | {note} |"
+            f"| {md_cell(s.shot_id)} | {md_cell(s.status)} | {md_cell(s.model)} | "
+            f"{md_cell(s.size)} | {s.seconds} | {s.estimated} | {billed} | "
+            f"{md_cell(s.file or '—')} | {note} |"
         )
     lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]
     if remaining is not None:
@@ -594,5 +597,5 @@ def report_markdown(
     else:
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
-        lines.append(f"\nNote: {without_local_folders(note)}")
+        lines.append(f"\nNote: {md_text(without_local_folders(note))}")
     return "\n".join(lines) + "\n"
