@@ -119,6 +119,8 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from ..money.cost import left_of
+
     with _open(args) as ledger:
         summary = ledger.month_summary()
         if args.json:
@@ -140,21 +142,21 @@ def _show(args: argparse.Namespace) -> int:
         print(f"charged:   {summary.spent}")
         print(f"reserved:  {summary.reserved}")
         if summary.remaining is not None:
-            print(f"remaining: {summary.remaining}")
+            print(f"remaining: {left_of(summary.remaining)}")
         if summary.jobs:
             print("jobs:      " + ", ".join(f"{n} {s}" for s, n in summary.jobs.items()))
     return 0
 
 
 def _set(args: argparse.Namespace) -> int:
-    from ..money.prices import Cost
+    from ..money.cost import Cost, left_of
 
     with _open(args) as ledger:
         b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft, start_day=args.start_day)
         remaining = ledger.remaining()
         print(
             f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
-            f"resets on day {b.start_day} (UTC); {remaining} left this month"
+            f"resets on day {b.start_day} (UTC); {left_of(remaining)} this month"
         )
     return 0
 

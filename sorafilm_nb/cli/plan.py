@@ -214,7 +214,8 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
-    from ..money.prices import Cost, PriceTable
+    from ..money.cost import Cost
+    from ..money.prices import PriceTable
     from ..story.planning import plan
     from .analyze import analyze_options
 
@@ -326,7 +327,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print(f"Budget left this month: {result.remaining}", file=out)
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
-        from ..money.prices import strategies
+        from ..money.strategies import strategies
 
         print("\nOther ways to make this film:", file=out)
         try:

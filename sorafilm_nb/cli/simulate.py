@@ -5,7 +5,7 @@ Point any client at it: ``OPENAI_BASE_URL=http://127.0.0.1:PORT/v1`` and any non
 
 Every response carries ``x-sorafilm-simulator: 1`` (the bodies stay exactly the API's), so
 sorafilm's own OpenAIBackend, pointed here by URL, knows its jobs are simulated and
-``Ledger.for_backend`` books them in the sandbox ledger, not against the real budget.
+the studio books them in the sandbox ledger, not against the real budget.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from .lint import _model_and_size, lint_prompt
 from .lint_data import Rules, _fold, sections_of
 
 if TYPE_CHECKING:
-    from ..money.prices import Cost, PriceTable
+    from ..money.cost import Cost
+    from ..money.prices import PriceTable
     from .boards import Shot, Storyboard
     from .prompts import ShotPrompt
 
@@ -54,7 +55,8 @@ def _over_budget(
     storyboard: Storyboard, total: Cost | None, remaining: Cost | None, table: PriceTable
 ) -> list[Finding]:
     """over-budget: the plan's total (the table's estimate when not given) above what is left."""
-    from ..money.prices import PriceError, estimate
+    from ..money.prices import PriceError
+    from ..money.strategies import estimate
 
     if remaining is None or not storyboard.shots:
         return []

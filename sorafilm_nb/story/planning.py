@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..markup import md_cell, md_code, md_fence, md_text
-from ..money.prices import Cost
+from ..money.cost import Cost
 from ..redact import redact
 from .boards import Storyboard
 from .findings import ERROR, WARNING, Finding, finding
@@ -420,7 +420,8 @@ def plan(
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
     """
-    from ..money.prices import PriceError, PriceTable, estimate
+    from ..money.prices import PriceError, PriceTable
+    from ..money.strategies import estimate
     from .boards import storyboard
     from .compress import render_prompts
     from .plan_lint import lint_plan

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import SorafilmError
 from ..markup import md_cell, md_code, md_text
-from ..money.prices import Cost, CostError
+from ..money.cost import Cost, CostError
 from ..paths import shown_path, without_local_folders
 from ..redact import redact
 from ..safeio import NOFOLLOW, write_text

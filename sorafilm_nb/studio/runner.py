@@ -91,11 +91,12 @@ class Studio(Reconciler):
             backend = OpenAIBackend.for_simulator(self._simulator)
             self._finalizer = weakref.finalize(self, self._simulator.stop)
         if ledger is None:
+            from ..backends.base import is_simulated
             from ..money.ledger import Ledger
 
             # Simulated jobs cost nothing: they are booked in the sandbox ledger, never
             # against the real month's budget.
-            ledger = Ledger.for_backend(backend)
+            ledger = Ledger.for_run(simulated=is_simulated(backend))
         self.backend: VideoBackend = backend
         self.ledger = ledger
         self.concurrency = concurrency

@@ -10,7 +10,8 @@ from story_fixtures import uncast_storyboard
 
 from sorafilm_nb.datafiles import packaged
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.money.prices import Cost, PriceFileWarning, PriceTable
+from sorafilm_nb.money.cost import Cost
+from sorafilm_nb.money.prices import PriceFileWarning, PriceTable
 from sorafilm_nb.story.boards import Storyboard
 from sorafilm_nb.story.casting import MatchRule, Metaphor, MetaphorLibrary, Style
 from sorafilm_nb.story.lint import (

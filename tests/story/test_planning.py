@@ -13,7 +13,8 @@ from story_fixtures import MILK, make_casting
 
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.cli import main
-from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.money.cost import Cost
+from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.story.lint import ERROR, RULES, WARNING
 from sorafilm_nb.story.planning import Plan, plan
 from sorafilm_nb.story.prompts import Tier
