@@ -77,7 +77,7 @@ def wanted(rel: str) -> bool:
 
 
 # Part of the cache's scanner versions: bump when what a walk lists changes.
-WALK_VERSION = "walk-4"
+WALK_VERSION = "walk-5"
 
 # rel dir ("" for root) -> [mtime_ns, [subdirectories to enter], [source file names],
 #                           [names of other links, never entered]]
@@ -201,9 +201,63 @@ def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int =
         # told to ignore are not, when they sit in a virtualenv, node_modules or a build
         # folder: a new project without a .gitignore must not be read as its dependencies.
         found = tracked + [p for p in untracked if not _in_junk_dir(p)]
-        return Listing(sorted(p for p in found if wanted(p)), "git", None, {})
+        return Listing(prefer_sources(sorted(p for p in found if wanted(p))), "git", None, {})
     found, listing, unreadable = _walk_files(root, dirs or {}, trusted_before)
-    return Listing(sorted(p for p in found if wanted(p)), "walk", listing, unreadable)
+    return Listing(
+        prefer_sources(sorted(p for p in found if wanted(p))), "walk", listing, unreadable
+    )
+
+
+# Folders a JavaScript build writes its output to.
+BUILD_DIRS = frozenset({"lib", "dist", "build", "out", "esm", "cjs", "es", "umd"})
+_TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
+_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
+
+
+def prefer_sources(files: list[str]) -> list[str]:
+    """Without the compiled twin of a TypeScript project: when TypeScript sources lie under
+    a ``src/`` folder, the JavaScript and declarations in build folders (lib/, dist/, ...)
+    are their output, and would show every concept twice, in its compiled form."""
+    if not any(
+        f.endswith(_TS_SOURCE) and not f.endswith(_DECLARATIONS) and "src" in f.split("/")[:-1]
+        for f in files
+    ):
+        return files
+    return [
+        f
+        for f in files
+        if (f.endswith(_TS_SOURCE) and not f.endswith(_DECLARATIONS))
+        or not any(part in BUILD_DIRS for part in f.split("/")[:-1])
+    ]
+
+
+def compiled_only(results: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    """(folder, warning) when the JavaScript here is mostly build output and no TypeScript
+    source came with it: a package that ships only lib/ or dist/. A file counts as built
+    when its scanner saw a source map comment or the __esModule marker, or a .d.ts twin
+    sits beside it."""
+    js = [rel for rel, r in results.items() if "warn" not in r and r.get("lang") == "javascript"]
+    if not js or any(
+        r.get("lang") in ("typescript", "tsx") and not rel.endswith(_DECLARATIONS)
+        for rel, r in results.items()
+        if "warn" not in r
+    ):
+        return None
+    built = [
+        rel for rel in js if results[rel].get("gen") or rel.rsplit(".", 1)[0] + ".d.ts" in results
+    ]
+    if len(built) * 2 <= len(js):
+        return None
+    tops: dict[str, int] = {}
+    for rel in built:
+        top = rel.split("/", 1)[0] + "/" if "/" in rel else ""
+        tops[top] = tops.get(top, 0) + 1
+    folder = max(sorted(tops), key=lambda t: tops[t])
+    return folder, (
+        f"only compiled JavaScript found: {len(built)} of {len(js)} .js files are build "
+        "output (source maps, .d.ts twins, the __esModule marker) and no TypeScript source "
+        "(src/**/*.ts) came with them; concepts are read from the compiled code"
+    )
 
 
 def _junk_dir(name: str) -> bool:

@@ -40,7 +40,14 @@ from ..errors import AnalysisError
 from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
-from .files import Skipped, in_system_tree, language_of, list_files, open_inside
+from .files import (
+    Skipped,
+    compiled_only,
+    in_system_tree,
+    language_of,
+    list_files,
+    open_inside,
+)
 from .rank import RANK_VERSION, rank
 from .text import find_readme, readme_title
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
@@ -577,6 +584,9 @@ def _build(
         for rel in sorted(results)
         if "warn" in results[rel] or "partial" in results[rel]
     )
+    built = compiled_only(results)
+    if built is not None:
+        warnings = (*warnings, ScanWarning(*built))
     languages: dict[str, int] = {}
     for r in results.values():
         if "warn" not in r:
