@@ -48,8 +48,11 @@ from .files import (
     list_files,
     open_inside,
 )
+from .project import metadata_fingerprint, project_name
+from .public import check_include
 from .rank import RANK_VERSION, rank
-from .text import find_readme, readme_title
+from .readme import choose_title, read_readme
+from .text import find_readme
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
 if TYPE_CHECKING:
@@ -63,9 +66,9 @@ CONCEPT_KINDS = ("class", "exception", "function", "module", "theme")
 class Concept:
     """One thing found in the code that a shot can be about.
 
-    kind is one of CONCEPT_KINDS: "exception" covers exception classes defined in the repo and
-    exceptions raised or caught there (builtins included: ImportError caught 3 times is a
-    concept); "theme" is a weighted docstring keyword.
+    kind is one of CONCEPT_KINDS: "exception" covers exception classes defined in the repo
+    (never built-ins or a dependency's, however often raised); "theme" is a weighted docstring
+    keyword; a method a README example calls is a "function" named ``Owner.method``.
     """
 
     name: str
@@ -81,6 +84,12 @@ class Concept:
     bases: tuple[str, ...] = ()
     methods: int = 0  # classes: methods defined in the class body
     refs: int = 0  # other files that name it (modules: import it; themes: docstrings using it)
+    # what the project tells its users (analysis/public.py); score already counts them
+    public: bool = True  # not _private, not only in a _private module
+    exported: bool = False  # in __all__, re-exported by the top __init__, or a JS entry export
+    in_readme: bool = False  # a README code example uses it
+    readme_order: int = -1  # 0-based order of first use in the README's examples; -1: unused
+    decorator: bool = False  # a README example uses it as a decorator (@app.route)
 
 
 @dataclass(frozen=True)
@@ -97,13 +106,14 @@ class RepoProfile:
 
     root: str
     name: str
-    title: str  # README title, else the directory name
+    title: str  # the published name (README casing), else README title, else the directory
     description: str  # README first paragraph, else ""
     concepts: tuple[Concept, ...]  # sorted by score, highest first
     files_scanned: int
     warnings: tuple[ScanWarning, ...] = ()
     themes: tuple[tuple[str, float], ...] = ()  # docstring keyword -> weight, highest first
     languages: tuple[tuple[str, int], ...] = ()  # language -> files
+    tagline: str = ""  # the README's one-line promise (first sentence, <= 120 chars)
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:
@@ -159,6 +169,7 @@ class RepoProfile:
                 warnings=tuple(ScanWarning(**w) for w in d.get("warnings", ())),
                 themes=tuple((str(w), float(x)) for w, x in d.get("themes", ())),
                 languages=tuple((str(k), int(n)) for k, n in d.get("languages", ())),
+                tagline=str(d.get("tagline", "")),
                 stats=dict(d.get("stats", {})),
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -188,8 +199,18 @@ def analyze(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
+    include: tuple[str, ...] | frozenset[str] = (),
+    include_private: bool = False,
+    title: str | None = None,
+    tagline: str | None = None,
 ) -> RepoProfile:
     """Scan the repository at path into a RepoProfile (see the module docstring).
+
+    Code under tests/, examples/, docs/, benchmarks/ and vendored folders is not the
+    project's API and gives no concepts unless its group is in include (any of
+    analysis.public.GROUPS: "tests", "examples", "docs", "benchmarks", "vendor");
+    private names (``_x``, or only in a ``_private`` module) come back with include_private.
+    title and tagline, when given, replace what the README and metadata say.
 
     Only files that changed since the last scan are parsed: results are cached per file,
     keyed by content hash, under cache_dir (default: SORAFILM_CACHE_DIR, else the user cache
@@ -199,15 +220,35 @@ def analyze(
     """
     was_enabled = gc.isenabled()
     gc.disable()  # see scan_chunk: nothing here makes cycles, and collections cost 20-30%
+    options = _Options(check_include(include), bool(include_private))
     try:
-        return _analyze(path, cache_dir, use_cache)
+        profile = _analyze(path, cache_dir, use_cache, options)
     finally:
         if was_enabled:
             gc.enable()
+    if title is not None and title.strip():
+        profile = replace(profile, title=" ".join(title.split()))
+    if tagline is not None:
+        profile = replace(profile, tagline=" ".join(tagline.split()))
+    return profile
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What besides the files decides a profile (part of the profile cache key)."""
+
+    include: frozenset[str] = frozenset()
+    include_private: bool = False
+
+    def key(self) -> str:
+        return f"{sorted(self.include)}|{self.include_private}"
 
 
 def _analyze(
-    path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None, use_cache: bool
+    path: str | os.PathLike[str],
+    cache_dir: str | os.PathLike[str] | None,
+    use_cache: bool,
+    options: _Options,
 ) -> RepoProfile:
     t0 = time.perf_counter()
     started_ns = time.time_ns()
@@ -259,6 +300,9 @@ def _analyze(
 
     phases["stat"] = time.perf_counter() - t0
     package = _package_name(root)
+    # the metadata (title) and the options decide the profile too: they join the README in
+    # the fingerprint of what it was built from
+    extra = f"{options.key()}\0{metadata_fingerprint(root)}"
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
@@ -266,7 +310,7 @@ def _analyze(
         not todo
         and isinstance(saved, list)
         and len(saved) == 2
-        and saved[0] == _fingerprint(root, package, readme_text, keys, dir_warnings)
+        and saved[0] == _fingerprint(root, package, readme_text + extra, keys, dir_warnings)
     ):
         try:
             profile = RepoProfile.from_json(saved[1])
@@ -311,7 +355,7 @@ def _analyze(
         else:
             parsed += 1
             fresh[key] = result
-    fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
+    fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
 
     profile: RepoProfile | None = None
     if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
@@ -346,9 +390,9 @@ def _analyze(
                     unkeyed[rel] = result
         results = {rel: by_key[k] for rel, k in keys.items()}
         results.update(unkeyed)
-        fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
+        fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
         phases["load"] = time.perf_counter() - t0
-        profile = _build(root, package, readme_text, results)
+        profile = _build(root, package, readme_text, results, options)
         phases["rank"] = time.perf_counter() - t0
 
     stats = _stats(
@@ -575,10 +619,23 @@ def _fingerprint(
 
 
 def _build(
-    root: Path, package: str | None, readme_text: str, results: dict[str, dict[str, Any]]
+    root: Path,
+    package: str | None,
+    readme_text: str,
+    results: dict[str, dict[str, Any]],
+    options: _Options | None = None,
 ) -> RepoProfile:
-    title, description = readme_title(readme_text) if readme_text else ("", "")
-    rows, themes = rank({k: v for k, v in results.items() if "warn" not in v}, package)
+    options = options or _Options()
+    readme = read_readme(readme_text)
+    title = choose_title(project_name(root), readme, root.name)
+    rows, themes = rank(
+        {k: v for k, v in results.items() if "warn" not in v},
+        package,
+        readme=readme_text,
+        include=options.include,
+        include_private=options.include_private,
+        root=root,
+    )
     warnings = tuple(
         ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])
         for rel in sorted(results)
@@ -596,7 +653,8 @@ def _build(
         root=str(root),
         name=root.name,
         title=title or root.name,
-        description=description,
+        description=readme.description,
+        tagline=readme.tagline,
         concepts=tuple(Concept(*row) for row in rows),
         files_scanned=sum(languages.values()),
         warnings=warnings,

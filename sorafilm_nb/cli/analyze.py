@@ -58,6 +58,7 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="how many concepts to cast, 1-100 (default: 8)",
     )
+    add_concept_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
     parser.add_argument(
         "--no-cache",
@@ -67,12 +68,51 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def add_concept_arguments(parser: Any) -> None:
+    """--include, --include-private, --title, --tagline: shared by analyze, plan and film."""
+    from ..analysis.public import GROUPS
+
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        choices=GROUPS,
+        metavar="GROUP",
+        help=f"also take concepts from code under these folders ({', '.join(GROUPS)}; "
+        "repeatable; default: none, they are not the project's API)",
+    )
+    parser.add_argument(
+        "--include-private",
+        action="store_true",
+        help="also take private names (_name, or only in a _private module)",
+    )
+    parser.add_argument(
+        "--title", default=None, metavar="TEXT", help="the film's title (default: the name)"
+    )
+    parser.add_argument(
+        "--tagline",
+        default=None,
+        metavar="TEXT",
+        help="the one-line promise (default: the README's first sentence)",
+    )
+
+
+def analyze_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The analyze() keywords add_concept_arguments() set."""
+    return {
+        "include": tuple(getattr(args, "include", ()) or ()),
+        "include_private": bool(getattr(args, "include_private", False)),
+        "title": getattr(args, "title", None),
+        "tagline": getattr(args, "tagline", None),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     from ..analysis.profile import analyze
     from ..story.casting import MetaphorLibrary, cast
 
     library = MetaphorLibrary.load(args.theme)  # a bad theme fails before the scan
-    profile = analyze(args.path, use_cache=not args.no_cache)
+    profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
     casting = cast(profile, library, top=args.top)
     if args.json:
         text = (
@@ -100,6 +140,7 @@ def to_json(profile: RepoProfile, casting: Casting) -> dict[str, Any]:
             "name": profile.name,
             "title": profile.title,
             "description": profile.description,
+            "tagline": profile.tagline,
             "files_scanned": profile.files_scanned,
             "concepts": len(profile.concepts),
             "concept_kinds": kinds,

@@ -51,7 +51,10 @@ def _top(text: str) -> int:
 def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags that say what to plan. `sorafilm film` adds the same ones, so both commands
     stay in step (it looks for this function)."""
+    from .analyze import add_concept_arguments
+
     group = parser.add_argument_group("what to plan")
+    add_concept_arguments(group)
     group.add_argument(
         "--repo",
         default=".",
@@ -223,6 +226,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
     from ..money.prices import Cost, PriceTable
     from ..story.planning import plan
+    from .analyze import analyze_options
 
     # A model or size the price table lacks is a typo on the command line: one line naming
     # the allowed values (PriceError, exit 2), before any analysis. plan() itself reports it
@@ -245,6 +249,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
             ledger=ledger,
             prices=table,
             remaining=remaining,
+            **analyze_options(args),
         )
     finally:
         if ledger is not None:

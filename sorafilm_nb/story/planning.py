@@ -325,7 +325,11 @@ def plan_id(
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Casting:
+def _casting(
+    repo: Any, theme: Any, top: int, profile: RepoProfile | None, options: dict[str, Any]
+) -> Casting:
+    from dataclasses import replace
+
     from ..analysis.profile import RepoProfile, analyze
     from .casting import Casting, MetaphorLibrary, cast
 
@@ -335,11 +339,15 @@ def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Ca
         if isinstance(repo, RepoProfile):
             profile = repo
         elif isinstance(repo, (str, Path)):
-            profile = analyze(str(repo))
+            profile = analyze(str(repo), **options)
         else:
             raise TypeError(
                 f"plan() takes a path, a RepoProfile or a Casting, not {type(repo).__name__}"
             )
+    if options.get("title"):  # overrides apply to a given profile too
+        profile = replace(profile, title=" ".join(str(options["title"]).split()))
+    if options.get("tagline") is not None:
+        profile = replace(profile, tagline=" ".join(str(options["tagline"]).split()))
     library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
     return cast(profile, library, top=top)
 
@@ -358,6 +366,10 @@ def plan(
     prices: PriceTable | str | Path | None = None,
     profile: RepoProfile | None = None,
     remaining: Cost | None = None,
+    title: str | None = None,
+    tagline: str | None = None,
+    include: tuple[str, ...] = (),
+    include_private: bool = False,
 ) -> Plan:
     """Everything a film would be, and cost, before any money moves.
 
@@ -365,7 +377,8 @@ def plan(
     are not used). profile: a RepoProfile to use instead of analyzing repo. ledger: a Ledger
     whose remaining() budget the plan is linted against; remaining: the same from elsewhere
     (the CLI's --monthly-budget), which wins over the ledger. prices: a PriceTable or a price
-    file (default: the packaged one or $SORAFILM_PRICES).
+    file (default: the packaged one or $SORAFILM_PRICES). title, tagline, include and
+    include_private are passed to analyze() (title and tagline also override a given profile).
 
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
@@ -378,7 +391,9 @@ def plan(
     tier = parse_tier(tier)
     cap = tier_cap(tier)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
-    casting = _casting(repo, theme, top, profile)
+    options = {"title": title, "tagline": tagline}
+    options.update({"include": include, "include_private": include_private})
+    casting = _casting(repo, theme, top, profile, options)
     board = storyboard(casting, template, target_seconds, model, size)
     prompts = render_prompts(board, tier)
     costs: list[Cost] = []

@@ -39,6 +39,7 @@ def _outside(tmp_path: Path) -> Path:
     (out / "creds.py").write_text(code)
     (out / "pkg" / "deep.py").write_text(code.replace(OUTSIDE_CLASS, "OutsideDeepModule"))
     (out / "notes.md").write_text(f"# Secret notes {SECRET}\n\nThe password is {SECRET}.\n")
+    (out / "pyproject.toml").write_text(f'[project]\nname = "{SECRET}"\n')
     return out
 
 
@@ -62,6 +63,8 @@ def hostile_repo(tmp_path: Path) -> Path:
     os.symlink("loop_b", root / "loop_a")
     os.symlink("loop_a", root / "loop_b")
     os.symlink("core.py", root / "app" / "alias.py")  # inside -> inside: read
+    os.symlink(outside / "pyproject.toml", root / "pyproject.toml")  # the project's name
+    os.symlink("/proc/self/environ", root / "package.json")
     return root
 
 
