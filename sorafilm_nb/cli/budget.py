@@ -152,6 +152,8 @@ def _open_existing(args: argparse.Namespace, *, machine: bool = False) -> Any:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from ..money.cost import left_of
+
     existing = _open_existing(args, machine=args.json)
     if existing is None:
         return 1 if args.json else 0
@@ -176,7 +178,7 @@ def _show(args: argparse.Namespace) -> int:
         print(f"charged:   {summary.spent}")
         print(f"reserved:  {summary.reserved}")
         if summary.remaining is not None:
-            print(f"remaining: {summary.remaining}")
+            print(f"remaining: {left_of(summary.remaining)}")
         if summary.jobs:
             print("jobs:      " + ", ".join(f"{n} {s}" for s, n in summary.jobs.items()))
     return 0
@@ -184,7 +186,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _set(args: argparse.Namespace) -> int:
     from ..errors import SorafilmError
-    from ..money.prices import Cost
+    from ..money.cost import Cost, left_of
 
     limit = Cost(Decimal(args.limit))
     if args.limit > PLAUSIBLE_MONTHLY_DOLLARS * 100 and not args.yes:
@@ -199,7 +201,7 @@ def _set(args: argparse.Namespace) -> int:
         remaining = ledger.remaining()
         print(
             f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
-            f"resets on day {b.start_day} (UTC); {remaining} left this month"
+            f"resets on day {b.start_day} (UTC); {left_of(remaining)} this month"
         )
     return 0
 

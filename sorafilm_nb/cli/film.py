@@ -361,16 +361,17 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
 
 
 def choose_ledger(args: argparse.Namespace, session: Session) -> None:
-    """--ledger, else the ledger Ledger.for_backend picks for this session's backend.
+    """--ledger, else the sandbox or the real ledger, as this session's backend says.
 
     Asked before the plan is made, so the budget it is checked against, the reservations and
     the `sorafilm resume` advice all name one ledger. This is what sends `sorafilm simulate`
     reached through --base-url to the sandbox: the backend recognises the simulator.
     """
     if args.ledger is None:
-        from ..money.ledger import Ledger
+        from ..backends.base import is_simulated
+        from ..money.ledger import default_path
 
-        args.ledger = str(Ledger.path_for_backend(session.backend))
+        args.ledger = str(default_path(simulator=is_simulated(session.backend)))
 
 
 def _plan_unless_blocked(args: argparse.Namespace) -> Plan | None:

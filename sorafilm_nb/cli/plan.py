@@ -11,7 +11,6 @@ import argparse
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -202,20 +201,10 @@ def check_out_dir(out: str) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temp file in the same folder and os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)  # mkstemp makes 0600; a plan is an ordinary file (0644 usually)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write text to path atomically (safeio: temp file beside it, fsync, rename)."""
+    from ..safeio import write_text
+
+    write_text(path, text)
 
 
 def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
@@ -238,7 +227,8 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
-    from ..money.prices import Cost, PriceTable
+    from ..money.cost import Cost
+    from ..money.prices import PriceTable
     from ..story.planning import plan
     from .analyze import analyze_options
 
@@ -324,9 +314,12 @@ def format_plan(result: Any, *, verbose: bool = False) -> str:
     prints the same)."""
     import io
 
+    from ..redact import redact
+
     buf = io.StringIO()
     _print_text(result, verbose, buf)
-    return buf.getvalue().rstrip("\n")
+    # repository text bound for prompts may hold a secret lint has just found: never echo it
+    return redact(buf.getvalue(), strict=True).rstrip("\n")
 
 
 def _print_text(result: Any, verbose: bool, out: Any) -> None:
@@ -368,7 +361,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print(f"Budget left this month: {result.remaining}", file=out)
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
-        from ..money.prices import strategies
+        from ..money.strategies import strategies
 
         print("\nOther ways to make this film:", file=out)
         try:

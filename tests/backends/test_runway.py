@@ -15,12 +15,13 @@ import pytest
 from pydantic import TypeAdapter
 from runwayml.types import TaskRetrieveResponse, TextToVideoCreateResponse
 
-from sorafilm_nb.backends._provider import NotSupported, OutcomeUnknown
 from sorafilm_nb.backends.base import (
     AuthError,
     ContentExpired,
     InvalidRequest,
     Job,
+    NotSupported,
+    OutcomeUnknown,
     RateLimited,
     ServerError,
 )

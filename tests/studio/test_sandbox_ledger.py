@@ -14,6 +14,7 @@ from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 from studio_child import make_plan
 
 from sorafilm_nb.backends._sim_handler import Handler
+from sorafilm_nb.backends.base import is_simulated
 from sorafilm_nb.backends.openai_api import OpenAIBackend, SimulatorMismatch, _is_loopback
 from sorafilm_nb.cli import main
 from sorafilm_nb.money.ledger import Ledger, default_path
@@ -90,7 +91,7 @@ def test_a_local_server_that_does_not_say_so_is_real(local_gateway: str) -> None
     for name in ("remote", "simulator"):  # a name is not evidence
         backend = OpenAIBackend(api_key="sk-test", base_url=local_gateway, name=name)
         assert not backend.is_simulator()
-        assert Ledger.for_backend(backend).path == default_path()
+        assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path()
 
 
 def test_a_remote_url_is_real_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +99,7 @@ def test_a_remote_url_is_real_without_asking(monkeypatch: pytest.MonkeyPatch) ->
     and no request is made to find out (192.0.2.1 is TEST-NET: a request would hang)."""
     backend = OpenAIBackend(api_key="sk-test", base_url="http://192.0.2.1:9/v1", name="simulator")
     started = time.monotonic()
-    assert Ledger.for_backend(backend).path == default_path()
+    assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path()
     assert time.monotonic() - started < 1.0
 
 
@@ -108,7 +109,7 @@ def test_a_server_that_stops_saying_so_starts_no_more_jobs(
     """Believed to be the simulator (sandbox ledger), then an answer without the header:
     the job that answer started is named in the error, and no further job is sent."""
     backend = OpenAIBackend(api_key=simulator.api_key, base_url=simulator.base_url, name="remote")
-    assert Ledger.for_backend(backend).path == default_path(simulator=True)
+    assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path(simulator=True)
     shot = {"prompt": "a kettle", "model": "sora-2", "seconds": 4, "size": "1280x720"}
     backend.create(**shot)  # type: ignore[arg-type]
     monkeypatch.setattr(Handler, "send_response", BaseHTTPRequestHandler.send_response)
@@ -120,7 +121,7 @@ def test_a_server_that_stops_saying_so_starts_no_more_jobs(
         backend.create(**shot)  # type: ignore[arg-type]
     assert simulator.calls["create"] == 2 and len(simulator.jobs()) == 2
     assert not backend.is_simulator()
-    assert Ledger.for_backend(backend).path == default_path()
+    assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path()
 
 
 def test_loopback_means_this_machine_only() -> None:

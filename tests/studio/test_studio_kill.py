@@ -100,6 +100,10 @@ def _hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+def _clip_temp(name: str) -> bool:
+    return name.startswith(".shot-") and ".partial" in name
+
+
 def test_sigkill_mid_download_leaves_no_partial_file_after_resume(tmp_path: Path) -> None:
     """A kill mid-download leaves the half-written temp file (no finally runs); resume, which
     holds the folder alone, clears such leftovers and downloads the clip again."""
@@ -122,7 +126,8 @@ def test_sigkill_mid_download_leaves_no_partial_file_after_resume(tmp_path: Path
             partial: list[str] = []
             while not partial and time.monotonic() < deadline and child.poll() is None:
                 time.sleep(0.05)
-                partial = [n for n in _hidden(out) if ".partial" in n] if out.exists() else []
+                # the clip's temp file (manifest.json's, briefly there too, has the same shape)
+                partial = [n for n in _hidden(out) if _clip_temp(n)] if out.exists() else []
             assert partial, child.stderr.read().decode() if child.poll() else "no download"
             time.sleep(0.2)  # some bytes are in it
             child.send_signal(signal.SIGKILL)
@@ -131,7 +136,7 @@ def test_sigkill_mid_download_leaves_no_partial_file_after_resume(tmp_path: Path
             if child.poll() is None:
                 child.kill()
                 child.wait()
-        assert [n for n in _hidden(out) if ".partial" in n], "the kill should leave it"
+        assert [n for n in _hidden(out) if _clip_temp(n)], "the kill should leave it"
         with Ledger(ledger_path) as ledger:
             film = Studio(OpenAIBackend.for_simulator(sim), ledger, max_poll_interval=0.2).resume(
                 out
