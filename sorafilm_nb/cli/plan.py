@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..money.cost import left_of
 from ..paths import shown_path
 from ..terminal import printable
 from .common import dollars_to_cents, number_in, top_count
@@ -358,7 +359,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         file=out,
     )
     if result.remaining is not None:
-        print(f"Budget left this month: {result.remaining}", file=out)
+        print(f"Budget this month: {left_of(result.remaining)}", file=out)  # "$3.00 over"
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
         from ..money.strategies import strategies
