@@ -29,6 +29,7 @@ from .folder import (
     EXPIRED,
     FINAL_STATES,
     REFUSED,
+    SUBMITTING,
     Film,
     FilmError,
     ShotResult,
@@ -133,7 +134,9 @@ class Reconciler(ShotPipeline):
             if shot.error_code == REUSED_ID:  # never polled or settled through this shot
                 held.append(shot.shot_id)
                 continue
-            lost = shot.error_code == OUTCOME_UNKNOWN and shot.job_id is None
+            lost = shot.job_id is None and (
+                shot.error_code == OUTCOME_UNKNOWN or shot.status == SUBMITTING
+            )
             if shot.status == COMPLETED and self._file_ok(folder, shot):
                 if shot.job_id in by_job:  # killed between the download and the settle
                     by_job.pop(shot.job_id)
