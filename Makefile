@@ -44,11 +44,12 @@ bench: $(STAMP) $(SCANNER)
 	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-# ruff, the import contracts of ARCHITECTURE.md ([tool.importlinter] in pyproject.toml).
+# ruff, the import contracts of ARCHITECTURE.md ([tool.importlinter]) and mypy ([tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check sorafilm_nb tests benchmarks
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache
