@@ -239,10 +239,7 @@ def _yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     def sub(c: np.ndarray) -> np.ndarray:
         return c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
 
-    return tuple(
-        np.clip(np.rint(p), 0, 255).astype(np.uint8)  # type: ignore[return-value]
-        for p in (y, sub(u), sub(v))
-    )
+    return tuple(np.clip(np.rint(p), 0, 255).astype(np.uint8) for p in (y, sub(u), sub(v)))
 
 
 def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[bytes]:

@@ -253,6 +253,7 @@ def _analyze(
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
+    profile: RepoProfile | None = None
     if (
         not todo
         and isinstance(saved, list)
@@ -304,7 +305,7 @@ def _analyze(
             fresh[key] = result
     fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
 
-    profile: RepoProfile | None = None
+    profile = None
     if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
         try:  # only mtimes changed (a checkout, a touch): the stored profile still holds
             profile = RepoProfile.from_json(saved[1])

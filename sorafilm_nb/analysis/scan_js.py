@@ -131,7 +131,7 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
         classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
     for node in list(caps.get("fn", ())) + list(caps.get("var", ())):
         decl = node.parent
-        if not _top_level(decl):
+        if decl is None or not _top_level(decl):
             continue
         doc = _jsdoc(decl if decl.type != "variable_declarator" else decl.parent)
         if doc:

@@ -54,7 +54,7 @@ from .text import doc_words
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)
     from . import _pyscan
 except ImportError:  # pragma: no cover - depends on the install
-    _pyscan = None
+    _pyscan = None  # type: ignore[assignment]
 
 # Bump when the shape or meaning of the result changes: it is part of every cache key. The C
 # scanner's own VERSION is in it too, so a fix there re-reads what it may have misread.
