@@ -41,6 +41,7 @@ from .cache import cache_path, default_cache_dir, empty_index, load_index, load_
 from .cache import save as save_cache
 from .files import language_of, list_files
 from .rank import RANK_VERSION, rank
+from .scan_python import FileScan
 from .text import find_readme, readme_title
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
@@ -284,9 +285,9 @@ def _analyze(
     # 3. read and hash what may have changed; parse only content not seen before
     known_keys = frozenset(e[2] for e in known_files.values())
     new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
-    fresh: dict[str, dict[str, Any]] = {}  # key -> result parsed in this run
+    fresh: dict[str, FileScan] = {}  # key -> result parsed in this run
     # rel -> warning of a file (or directory) that could not be read
-    unkeyed: dict[str, dict[str, Any]] = dict(dir_warnings)
+    unkeyed: dict[str, FileScan] = dict(dir_warnings)
     parsed = 0
     from_cache = len(keys)
     outcomes, workers = _run(todo, known_keys)
@@ -311,7 +312,7 @@ def _analyze(
             profile = RepoProfile.from_json(saved[1])
         except AnalysisError:
             profile = None
-    by_key: dict[str, dict[str, Any]] | None = None
+    by_key: dict[str, FileScan] | None = None
     if profile is None:
         # 4. build the profile from every file's result
         by_key = dict(fresh)
@@ -358,7 +359,7 @@ def _analyze(
     )
     if stem is not None:
         gen = index["gen"]
-        live: dict[str, dict[str, Any]] | None = None
+        live: dict[str, FileScan] | None = None
         if by_key is not None and (parsed or not gen):
             gen = os.urandom(8).hex()
             wanted_keys = set(keys.values())
@@ -534,7 +535,7 @@ def _run(todo: list[Item], known: frozenset[str]) -> tuple[list[Outcome], int]:
         return scan_chunk(todo, known), 1
 
 
-def _dir_warnings(unreadable: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _dir_warnings(unreadable: dict[str, str]) -> dict[str, FileScan]:
     """The walk's unreadable directories as results with a warning, like unreadable files."""
     return {rel: {"lang": "python", "warn": why} for rel, why in unreadable.items()}
 
@@ -544,7 +545,7 @@ def _fingerprint(
     package: str | None,
     readme: str,
     keys: dict[str, str],
-    results: dict[str, dict[str, Any]],
+    results: dict[str, FileScan],
 ) -> str:
     """What a profile was built from: every file's key (or, unkeyed, its warning)."""
     h = hashlib.blake2b(digest_size=16)
@@ -557,7 +558,7 @@ def _fingerprint(
 
 
 def _build(
-    root: Path, package: str | None, readme_text: str, results: dict[str, dict[str, Any]]
+    root: Path, package: str | None, readme_text: str, results: dict[str, FileScan]
 ) -> RepoProfile:
     title, description = readme_title(readme_text) if readme_text else ("", "")
     rows, themes = rank({k: v for k, v in results.items() if "warn" not in v}, package)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from .scan_python import identifiers, summary_line
+from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
 PARSER_VERSION = "js-5"
@@ -87,7 +87,7 @@ def _top_level(node: Any) -> bool:
     return parent is None or parent.type in _TOP
 
 
-def scan_js(data: bytes, lang: str) -> dict[str, Any]:
+def scan_js(data: bytes, lang: str) -> FileScan:
     """Parse one JavaScript/TypeScript/TSX source file."""
     from tree_sitter import QueryCursor
 
@@ -163,7 +163,7 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
         ).strip()
         if classes or functions:  # a leading JSDoc belongs to the first declaration, if any
             mod_doc = "" if _jsdoc_owner(first) else mod_doc
-    result: dict[str, Any] = {"lang": lang, "doc": summary_line(mod_doc)}
+    result: FileScan = {"lang": lang, "doc": summary_line(mod_doc)}
     if classes:
         result["cls"] = classes
     if functions:
