@@ -7,7 +7,7 @@ OUT    ?= out
 # Every core; a notebook's cells share one kernel, so each file stays on one worker.
 XDIST  ?= -n auto --dist loadfile
 
-.PHONY: demo test test-browser bench lint install clean eval
+.PHONY: demo test test-fast test-browser test-sanitize test-pythons bench lint install clean eval
 
 $(STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,19 @@ test: $(STAMP) $(SCANNER)
 test-browser: $(STAMP) $(SCANNER)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	$(PY) -m pytest -m browser tests/browser
+
+# The C scanner under AddressSanitizer and UndefinedBehaviorSanitizer: a scratch build (no
+# install touched) that tests/analysis/test_pyscan.py's differential and fuzz tests load through
+# SORAFILM_PYSCAN_PATH. Python leaks by design at exit, so leak detection is off; every other
+# report aborts the test (-fno-sanitize-recover). PYTHONMALLOC=malloc lets ASan see the
+# objects the scanner builds; --capture=sys keeps a report on the terminal.
+test-sanitize: $(STAMP)
+	@command -v gcc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc >/dev/null)
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	so=$$($(PY) hatch_build.py --into "$$dir" --sanitize) && \
+	SORAFILM_PYSCAN_PATH="$$so" LD_PRELOAD="$$(gcc -print-file-name=libasan.so)" \
+	ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc \
+	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan.py
 
 bench: $(STAMP) $(SCANNER)
 	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"

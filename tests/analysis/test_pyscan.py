@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import os
 import sys
 import sysconfig
 from pathlib import Path
@@ -516,3 +517,12 @@ def test_random_bytes_never_crash(data: bytes) -> None:
     got = c_result(data)
     if got is not None:
         assert got == scan_python_ast(data) or "warn" in scan_python_ast(data)
+
+
+def test_the_scanner_under_test_is_the_one_asked_for() -> None:
+    # make test-sanitize and make test-pythons load a scratch build: it must be that one
+    asked = os.environ.get("SORAFILM_PYSCAN_PATH")
+    if asked:
+        assert Path(_pyscan.__file__).resolve() == Path(asked).resolve()
+    else:
+        assert Path(_pyscan.__file__).parent == Path(_scan_python.__file__).parent
