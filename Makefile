@@ -53,6 +53,29 @@ test-sanitize: $(STAMP)
 	ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc \
 	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan.py
 
+# The C scanner's tests on every other Python minor version requires-python claims (3.11 is
+# the .venv's, run by `make test`). Per interpreter: a throwaway venv with only what
+# test_pyscan.py reads (pytest, hypothesis; django, openai and httpx as real code to compare
+# on; tomli on 3.10), the scanner compiled by that Python into a scratch folder. Every
+# interpreter runs; the target fails after the last if any one failed.
+PYENV    ?= /root/.pyenv/versions
+PYTHONS  ?= $(PYENV)/3.10.13/bin/python3 $(PYENV)/3.12.1/bin/python3 $(PYENV)/3.13.0/bin/python3
+test-pythons:
+	@failed=""; for py in $(PYTHONS); do \
+	  dir=$$(mktemp -d); \
+	  echo "== $$($$py --version)"; \
+	  { $$py -m venv "$$dir/venv" && \
+	    "$$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+	      'pytest>=8.0' 'pytest-xdist>=3.5' 'hypothesis>=6.100' 'django==5.2.*' \
+	      'openai>=2.3' httpx "tomli>=2.0; python_version < '3.11'" && \
+	    so=$$("$$dir/venv/bin/python" hatch_build.py --into "$$dir/build") && \
+	    SORAFILM_PYSCAN_PATH="$$so" PYTHONPATH="$(CURDIR)" "$$dir/venv/bin/python" \
+	      -m pytest -p no:cacheprovider -q $(XDIST) tests/analysis/test_pyscan.py; \
+	  } || failed="$$failed $$py"; \
+	  rm -rf "$$dir"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED on:$$failed"; exit 1; fi
+
 bench: $(STAMP) $(SCANNER)
 	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
