@@ -7,7 +7,10 @@ BackendError
 ├── RateLimited        429; retry_after seconds when the server said
 ├── ServerError        5xx, dropped connection, timeout
 ├── NotFound           404: unknown job id
-└── ContentExpired     the job's content can no longer be downloaded
+├── ContentExpired     the job's content can no longer be downloaded
+├── NotSupported       the provider has no such operation; nothing was sent
+├── OutcomeUnknown     a create may or may not have made a job, and jobs cannot be listed
+└── SimulatorMismatch  a server believed to be the simulator answered without saying so
 """
 
 from __future__ import annotations
