@@ -35,6 +35,11 @@ test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 tests notebooks
 
+# The quick loop while working: no test marked slow (over about 3 s, or executing a notebook)
+# and not the notebooks themselves (nbval). `make test` runs everything.
+test-fast: $(STAMP) $(SCANNER)
+	$(PY) -m pytest -m "not browser and not slow" $(XDIST) tests
+
 # The JupyterLab-in-a-real-browser check: Debian's chromium driven by Playwright.
 test-browser: $(STAMP) $(SCANNER)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
