@@ -20,11 +20,11 @@ from __future__ import annotations
 import html
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from .errors import SorafilmError
+from .markup import html_template, html_text, safe_html
 from .paths import notebook_relative, replace_folders, shown_path, without_local_folders
 from .redact import redact
 
@@ -150,19 +150,16 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
             page_html = data["text/html"]
             if isinstance(page_html, list):
                 page_html = "".join(page_html)
-            for rel in _FILM_ATTR.findall(page_html):
-                rel = html.unescape(rel)
+            for old in _FILM_ATTR.findall(page_html):  # as written: escaped by its template
+                rel = html.unescape(old)
                 films.append(rel)
-                old = html.escape(rel, quote=True)
                 moved = notebook_relative(nb_dir / rel, out_dir)
                 if moved:
-                    page_html = page_html.replace(
-                        f"src='{old}'", f"src='{html.escape(moved, quote=True)}'"
-                    )
+                    page_html = page_html.replace(f"src='{old}'", f"src='{html_text(moved)}'")
                 else:  # only the author's whole path would reach it: the poster, no link
                     page_html = page_html.replace(
                         f" src='{old}'></video>",
-                        f"></video><div><small>{html.escape(NOT_LINKED)}</small></div>",
+                        f"></video><div><small>{html_text(NOT_LINKED)}</small></div>",
                     )
             data["text/html"] = page_html
             data.pop("text/plain", None)
@@ -172,8 +169,30 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
     return films
 
 
+_UNREADABLE = """\
+<section class='sorafilm-share'><p>Film at {{ name }} could not be read: {{ why }}</p></section>"""
+
+_STORYBOARD = """\
+{{ css }}<section class='sorafilm-share'><h2>Storyboard: plan {{ film.plan_id }}</h2>\
+{% if link %}<p>The film: <a href='{{ link }}'>{{ link }}</a> ({{ duration }} s)</p>\
+{% elif film.film %}<p>The film: {{ film.film.name }} ({{ duration }} s). {{ not_linked }}</p>\
+{% endif %}<p>{{ film.shots|length }} shots, {{ seconds }} s; estimated {{ film.estimated }}, \
+billed {{ film.billed }}.</p><table><thead><tr><th>frame</th><th>shot</th><th>length</th>\
+<th>estimated<br>billed</th><th>prompt</th></tr></thead><tbody>\
+{% for r in rows %}<tr><td>{% if r.poster %}<img alt='{{ r.shot.shot_id }}' src='{{ r.poster }}'>\
+{% elif r.no_frame %}<em>no frame</em>{% endif %}</td><td><b>{{ r.shot.shot_id }}</b><br>\
+{{ r.shot.title }}<br><small>{{ r.shot.beat }}</small></td><td class='num'>\
+{{ r.shot.seconds }} s<br>{{ r.shot.model }}<br>{{ r.shot.size }}</td><td class='num'>\
+{{ r.shot.estimated }}<br>{{ r.billed }}<br><small>{{ r.shot.status }}</small></td>\
+<td><pre>{{ r.shot.prompt }}</pre></td></tr>{% endfor %}</tbody></table></section>"""
+
+
 def _film_section(folder: Path, out_dir: Path) -> str:
-    """The storyboard of one film folder: a poster, the numbers and the prompt per shot."""
+    """The storyboard of one film folder: a poster, the numbers and the prompt per shot.
+
+    Built from autoescaping templates: titles, beats, prompts and a server's error text come
+    from a repository or a server, and the page is opened by people who trust it.
+    """
     from .studio.folder import Film, FilmError
     from .ui.posters import poster_data_uri
 
@@ -184,52 +203,29 @@ def _film_section(folder: Path, out_dir: Path) -> str:
         # the error names the folder as it was reached (maybe absolute): as named here
         forms = {os.path.abspath(folder), os.path.realpath(folder), str(folder)}
         text = replace_folders(str(exc), [(f, name) for f in sorted(forms, key=len)[::-1]])
-        return (
-            f"<section class='sorafilm-share'><p>Film at {html.escape(name)} could not be "
-            f"read: {html.escape(without_local_folders(text, base=out_dir))}</p></section>"
-        )
+        why = without_local_folders(text, base=out_dir)
+        return html_template(_UNREADABLE).render(name=name, why=why)
     rows = []
     for shot in film.shots:
-        poster = ""
+        poster, no_frame = "", False
         if shot.file and (folder / shot.file).is_file():
             try:
-                uri = poster_data_uri(
+                poster = poster_data_uri(
                     folder / shot.file, at=shot.seconds / 2, width=SHOT_POSTER_WIDTH
                 )
-                poster = f"<img alt='{html.escape(shot.shot_id)}' src='{uri}'>"
             except (OSError, ValueError):
-                poster = "<em>no frame</em>"
+                no_frame = True
         billed = str(shot.billed) if shot.billed is not None else "—"
-        rows.append(
-            f"<tr><td>{poster}</td><td><b>{html.escape(shot.shot_id)}</b><br>"
-            f"{html.escape(shot.title)}<br><small>{html.escape(shot.beat)}</small></td>"
-            f"<td class='num'>{shot.seconds} s<br>{html.escape(shot.model)}<br>"
-            f"{html.escape(shot.size)}</td><td class='num'>{html.escape(str(shot.estimated))}"
-            f"<br>{html.escape(billed)}<br><small>{html.escape(shot.status)}</small></td>"
-            f"<td><pre>{html.escape(shot.prompt)}</pre></td></tr>"
-        )
-    video = ""
-    if film.film is not None:
-        rel = notebook_relative(folder / film.film.name, out_dir)
-        if rel:
-            video = (
-                f"<p>The film: <a href='{html.escape(rel, quote=True)}'>"
-                f"{html.escape(rel)}</a> ({film.duration_s or 0:.1f} s)</p>"
-            )
-        else:
-            video = (
-                f"<p>The film: {html.escape(film.film.name)} ({film.duration_s or 0:.1f} s). "
-                f"{html.escape(NOT_LINKED)}</p>"
-            )
-    seconds = sum(s.seconds for s in film.shots)
-    return (
-        f"{_CSS}<section class='sorafilm-share'><h2>Storyboard: plan "
-        f"{html.escape(film.plan_id)}</h2>{video}<p>{len(film.shots)} shots, {seconds} s; "
-        f"estimated {html.escape(str(film.estimated))}, billed "
-        f"{html.escape(str(film.billed))}.</p><table><thead><tr><th>frame</th><th>shot</th>"
-        f"<th>length</th><th>estimated<br>billed</th><th>prompt</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></section>"
+        rows.append({"shot": shot, "poster": poster, "no_frame": no_frame, "billed": billed})
+    link = notebook_relative(folder / film.film.name, out_dir) if film.film is not None else ""
+    return html_template(_STORYBOARD).render(
+        css=safe_html(_CSS),
+        film=film,
+        link=link,
+        duration=f"{film.duration_s or 0:.1f}",
+        not_linked=NOT_LINKED,
+        seconds=sum(s.seconds for s in film.shots),
+        rows=rows,
     )
 
 
@@ -269,13 +265,6 @@ def _check_target(target: Path) -> None:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # a page to share: readable, like any file the user writes
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .safeio import write_text  # a page to share: an ordinary file, like any the user writes
+
+    write_text(path, text)

@@ -30,6 +30,8 @@ def tree(doc: str, margin: int) -> dict[str, str | None]:
     for line in lines:
         if not line.strip():
             break
+        if "── " not in line:  # a description's continuation line
+            continue
         m = LINE.match(line[margin:])
         assert m, f"not a tree line: {line!r}"
         depth = len(m["indent"]) // 4 + 1
@@ -78,5 +80,5 @@ def test_every_exception_class_is_in_the_tree_under_its_parent() -> None:
 
 
 def test_the_tree_parser_reads_nesting() -> None:
-    doc = "Doc.\n\n    A\n    ├── B   x\n    │   └── C   y\n    └── D\n\nMore.\n"
+    doc = "Doc.\n\n    A\n    ├── B   x\n    │   └── C   y\n    │       z\n    └── D\n\nMore.\n"
     assert tree(doc, margin=4) == {"A": None, "B": "A", "C": "B", "D": "A"}

@@ -238,3 +238,29 @@ def test_stitch_keeps_sound_when_every_clip_has_it(tmp_path: Path) -> None:
     silent_mix = stitch([loud, land], tmp_path / "silent.mp4")  # one clip has no sound
     assert not probe(silent_mix).has_audio
     assert media_duration(silent_mix) == pytest.approx(8, abs=0.1)
+
+
+def test_stitch_film_reads_the_film_back(tmp_path: Path) -> None:
+    a = animatic(tmp_path, "a.mp4", seconds=4)
+    b = animatic(tmp_path, "b.mp4", seconds=8)
+    made = render.stitch_film([a, b], tmp_path / "film.mp4", durations=[4.0, None])
+    assert made.whole and made.duration == pytest.approx(12, abs=0.05)
+    assert made.expected == pytest.approx(12, abs=0.05)
+    # a clip said to be longer than it is: the film is not whole
+    short = render.stitch_film([a, b], tmp_path / "film2.mp4", durations=[6.0, None])
+    assert not short.whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "b.mp4", "film.mp4", "film2.mp4"]
+
+
+def test_poster_frames_are_grabbed_here_not_in_the_ui(tmp_path: Path) -> None:
+    from sorafilm_nb.ui import posters
+
+    video = animatic(tmp_path, seconds=4)
+    jpeg = render.poster_frame(video, width=240)
+    assert jpeg[:2] == b"\xff\xd8" and len(jpeg) <= render.POSTER_MAX_BYTES
+    assert posters.poster_jpeg(video, width=240) == jpeg
+    assert "subprocess" not in Path(posters.__file__).read_text()  # one ffmpeg runner
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video")
+    with pytest.raises(RenderError):
+        render.poster_frame(bad, at=0.0)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from story_fixtures import make_casting
 
-from sorafilm_nb.money.prices import Cost
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.story.boards import StoryTemplate, storyboard
 from sorafilm_nb.story.casting import MetaphorLibrary
 from sorafilm_nb.story.planning import plan
@@ -259,9 +259,9 @@ def test_film_folder_text_files_are_ordinary_files_not_0600(tmp_path: Path) -> N
     import os
     import stat
 
-    from sorafilm_nb.studio.folder import atomic_write_text
+    from sorafilm_nb.safeio import write_text
 
     mask = os.umask(0o022)
     os.umask(mask)
-    atomic_write_text(tmp_path / "report.md", "# report\n")
+    write_text(tmp_path / "report.md", "# report\n")
     assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == 0o666 & ~mask != 0o600

@@ -29,6 +29,7 @@ import hashlib
 import json
 import marshal
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field, fields, replace
@@ -39,10 +40,20 @@ from ..errors import AnalysisError
 from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
-from .files import language_of, list_files
+from .files import (
+    Skipped,
+    compiled_only,
+    in_system_tree,
+    language_of,
+    list_files,
+    open_inside,
+)
+from .project import metadata_fingerprint, project_name
+from .public import check_include
 from .rank import RANK_VERSION, rank
+from .readme import choose_title, read_readme
 from .scan_python import FileScan
-from .text import find_readme, readme_title
+from .text import find_readme
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
 if TYPE_CHECKING:
@@ -56,9 +67,9 @@ CONCEPT_KINDS = ("class", "exception", "function", "module", "theme")
 class Concept:
     """One thing found in the code that a shot can be about.
 
-    kind is one of CONCEPT_KINDS: "exception" covers exception classes defined in the repo and
-    exceptions raised or caught there (builtins included: ImportError caught 3 times is a
-    concept); "theme" is a weighted docstring keyword.
+    kind is one of CONCEPT_KINDS: "exception" covers exception classes defined in the repo
+    (never built-ins or a dependency's, however often raised); "theme" is a weighted docstring
+    keyword; a method a README example calls is a "function" named ``Owner.method``.
     """
 
     name: str
@@ -74,6 +85,12 @@ class Concept:
     bases: tuple[str, ...] = ()
     methods: int = 0  # classes: methods defined in the class body
     refs: int = 0  # other files that name it (modules: import it; themes: docstrings using it)
+    # what the project tells its users (analysis/public.py); score already counts them
+    public: bool = True  # not _private, not only in a _private module
+    exported: bool = False  # in __all__, re-exported by the top __init__, or a JS entry export
+    in_readme: bool = False  # a README code example uses it
+    readme_order: int = -1  # 0-based order of first use in the README's examples; -1: unused
+    decorator: bool = False  # a README example uses it as a decorator (@app.route)
 
 
 @dataclass(frozen=True)
@@ -90,13 +107,14 @@ class RepoProfile:
 
     root: str
     name: str
-    title: str  # README title, else the directory name
+    title: str  # the published name (README casing), else README title, else the directory
     description: str  # README first paragraph, else ""
     concepts: tuple[Concept, ...]  # sorted by score, highest first
     files_scanned: int
     warnings: tuple[ScanWarning, ...] = ()
     themes: tuple[tuple[str, float], ...] = ()  # docstring keyword -> weight, highest first
     languages: tuple[tuple[str, int], ...] = ()  # language -> files
+    tagline: str = ""  # the README's one-line promise (first sentence, <= 120 chars)
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:
@@ -152,6 +170,7 @@ class RepoProfile:
                 warnings=tuple(ScanWarning(**w) for w in d.get("warnings", ())),
                 themes=tuple((str(w), float(x)) for w, x in d.get("themes", ())),
                 languages=tuple((str(k), int(n)) for k, n in d.get("languages", ())),
+                tagline=str(d.get("tagline", "")),
                 stats=dict(d.get("stats", {})),
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -181,8 +200,18 @@ def analyze(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
+    include: tuple[str, ...] | frozenset[str] = (),
+    include_private: bool = False,
+    title: str | None = None,
+    tagline: str | None = None,
 ) -> RepoProfile:
     """Scan the repository at path into a RepoProfile (see the module docstring).
+
+    Code under tests/, examples/, docs/, benchmarks/ and vendored folders is not the
+    project's API and gives no concepts unless its group is in include (any of
+    analysis.public.GROUPS: "tests", "examples", "docs", "benchmarks", "vendor");
+    private names (``_x``, or only in a ``_private`` module) come back with include_private.
+    title and tagline, when given, replace what the README and metadata say.
 
     Only files that changed since the last scan are parsed: results are cached per file,
     keyed by content hash, under cache_dir (default: SORAFILM_CACHE_DIR, else the user cache
@@ -192,15 +221,35 @@ def analyze(
     """
     was_enabled = gc.isenabled()
     gc.disable()  # see scan_chunk: nothing here makes cycles, and collections cost 20-30%
+    options = _Options(check_include(include), bool(include_private))
     try:
-        return _analyze(path, cache_dir, use_cache)
+        profile = _analyze(path, cache_dir, use_cache, options)
     finally:
         if was_enabled:
             gc.enable()
+    if title is not None and title.strip():
+        profile = replace(profile, title=" ".join(title.split()))
+    if tagline is not None:
+        profile = replace(profile, tagline=" ".join(tagline.split()))
+    return profile
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What besides the files decides a profile (part of the profile cache key)."""
+
+    include: frozenset[str] = frozenset()
+    include_private: bool = False
+
+    def key(self) -> str:
+        return f"{sorted(self.include)}|{self.include_private}"
 
 
 def _analyze(
-    path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None, use_cache: bool
+    path: str | os.PathLike[str],
+    cache_dir: str | os.PathLike[str] | None,
+    use_cache: bool,
+    options: _Options,
 ) -> RepoProfile:
     t0 = time.perf_counter()
     started_ns = time.time_ns()
@@ -224,33 +273,37 @@ def _analyze(
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
     files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
-    dir_warnings = _dir_warnings(unreadable)
+    readme_text, readme_skipped = _readme_text(root)
+    dir_warnings = _dir_warnings({**unreadable, **readme_skipped})
     phases: dict[str, float] = {"list": time.perf_counter() - t0}
 
     # 1. files unchanged since the last scan, by (size, mtime_ns): no read at all
     keys: dict[str, str] = {}
     todo: list[Item] = []
+    base = str(root)
     for rel in files:
-        full = os.path.join(root, rel)
         entry = known_files.get(rel)
         if entry is not None:
-            try:
-                st = os.stat(full)
+            try:  # lstat: a link (whose target may have moved out) is always re-checked
+                st = os.lstat(os.path.join(base, rel))
             except OSError:
                 st = None
             if (
                 st is not None
+                and stat.S_ISREG(st.st_mode)
                 and entry[0] == st.st_size
                 and entry[1] == st.st_mtime_ns
                 and st.st_mtime_ns < trusted_before
             ):
                 keys[rel] = entry[2]
                 continue
-        todo.append((rel, full, language_of(rel) or "python"))
+        todo.append((rel, base, language_of(rel) or "python"))
 
     phases["stat"] = time.perf_counter() - t0
-    readme_text = _readme_text(root)
     package = _package_name(root)
+    # the metadata (title) and the options decide the profile too: they join the README in
+    # the fingerprint of what it was built from
+    extra = f"{options.key()}\0{metadata_fingerprint(root)}"
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
@@ -259,7 +312,7 @@ def _analyze(
         not todo
         and isinstance(saved, list)
         and len(saved) == 2
-        and saved[0] == _fingerprint(root, package, readme_text, keys, dir_warnings)
+        and saved[0] == _fingerprint(root, package, readme_text + extra, keys, dir_warnings)
     ):
         try:
             profile = RepoProfile.from_json(saved[1])
@@ -304,7 +357,7 @@ def _analyze(
         else:
             parsed += 1
             fresh[key] = result
-    fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
+    fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
 
     profile = None
     if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
@@ -323,9 +376,7 @@ def _analyze(
             for k, v in (loaded or {}).items():
                 by_key.setdefault(k, v)
         lost = [
-            (rel, os.path.join(root, rel), language_of(rel) or "python")
-            for rel, k in keys.items()
-            if k not in by_key
+            (rel, base, language_of(rel) or "python") for rel, k in keys.items() if k not in by_key
         ]
         for rel, size, mtime, key, result in _run(lost, frozenset())[0]:  # results file lost
             from_cache -= 1
@@ -341,9 +392,9 @@ def _analyze(
                     unkeyed[rel] = result
         results = {rel: by_key[k] for rel, k in keys.items()}
         results.update(unkeyed)
-        fingerprint = _fingerprint(root, package, readme_text, keys, unkeyed)
+        fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
         phases["load"] = time.perf_counter() - t0
-        profile = _build(root, package, readme_text, results)
+        profile = _build(root, package, readme_text, results, options)
         phases["rank"] = time.perf_counter() - t0
 
     stats = _stats(
@@ -400,7 +451,10 @@ def _check_root(path: str | os.PathLike[str]) -> Path:
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: no such file or directory")
     if not root.is_dir():
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: not a directory")
-    return root.resolve()
+    real = root.resolve()
+    if in_system_tree(str(real)):  # /proc, /sys and /dev are the machine, not a repository
+        raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: a system folder ({real})")
+    return real
 
 
 def _package_name(root: Path) -> str | None:
@@ -413,15 +467,24 @@ def _package_name(root: Path) -> str | None:
     return ".".join(parts) or None
 
 
-def _readme_text(root: Path) -> str:
+def _readme_text(root: Path) -> tuple[str, dict[str, str]]:
+    """The README's text, and {its name: why} when it was not read: a README is opened
+    like any source file (files.open_inside), so a link to /proc/self/environ or to a file
+    outside the repository puts nothing of it into a title, a description or a prompt."""
     readme = find_readme(root)
     if readme is None:
-        return ""
+        return "", {}
     try:
-        with open(readme, "rb") as fh:
-            return fh.read(MAX_BYTES).decode("utf-8", "replace")
+        fd, _ = open_inside(str(root), readme.name)
+    except Skipped as skip:
+        return "", {readme.name: skip.reason}
     except OSError:
-        return ""
+        return "", {}
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(MAX_BYTES).decode("utf-8", "replace"), {}
+        except OSError:
+            return "", {}
 
 
 def _stats(
@@ -558,15 +621,31 @@ def _fingerprint(
 
 
 def _build(
-    root: Path, package: str | None, readme_text: str, results: dict[str, FileScan]
+    root: Path,
+    package: str | None,
+    readme_text: str,
+    results: dict[str, FileScan],
+    options: _Options | None = None,
 ) -> RepoProfile:
-    title, description = readme_title(readme_text) if readme_text else ("", "")
-    rows, themes = rank({k: v for k, v in results.items() if "warn" not in v}, package)
+    options = options or _Options()
+    readme = read_readme(readme_text)
+    title = choose_title(project_name(root), readme, root.name)
+    rows, themes = rank(
+        {k: v for k, v in results.items() if "warn" not in v},
+        package,
+        readme=readme_text,
+        include=options.include,
+        include_private=options.include_private,
+        root=root,
+    )
     warnings = tuple(
         ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])
         for rel in sorted(results)
         if "warn" in results[rel] or "partial" in results[rel]
     )
+    built = compiled_only(results)
+    if built is not None:
+        warnings = (*warnings, ScanWarning(*built))
     languages: dict[str, int] = {}
     for r in results.values():
         if "warn" not in r:
@@ -576,7 +655,8 @@ def _build(
         root=str(root),
         name=root.name,
         title=title or root.name,
-        description=description,
+        description=readme.description,
+        tagline=readme.tagline,
         concepts=tuple(Concept(*row) for row in rows),
         files_scanned=sum(languages.values()),
         warnings=warnings,

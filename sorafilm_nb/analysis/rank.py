@@ -18,12 +18,15 @@ import math
 import posixpath
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from .api import api_pass as _api_pass
+from .public import is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-6"
+RANK_VERSION = "rank-8"  # also covers readme.py, project.py, public.py, api.py
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -32,17 +35,6 @@ BUILTIN_EXCEPTIONS = frozenset(
     n
     for n in dir(builtins)
     if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), BaseException)
-)
-# raised as plumbing far more often than as drama
-_PLUMBING = frozenset(
-    {
-        "NotImplementedError",
-        "StopIteration",
-        "StopAsyncIteration",
-        "GeneratorExit",
-        "KeyboardInterrupt",
-        "SystemExit",
-    }
 )
 _EXC_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
 _TEST_DIRS = frozenset({"tests", "test", "testing", "__tests__", "spec", "specs"})
@@ -115,11 +107,20 @@ def _log(n: float) -> float:
 def rank(
     results: Mapping[str, FileScan],
     package: str | None,
+    *,
+    readme: str = "",
+    include: frozenset[str] = frozenset(),
+    include_private: bool = False,
+    root: Path | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
     """(concept rows sorted best first, themes) from {rel path: scan result}.
 
     A concept row is (name, kind, file, line, summary, score, raised, caught, words, language,
-    bases, methods, refs), the field order of analysis.Concept.
+    bases, methods, refs, public, exported, in_readme, readme_order, decorator), the field
+    order of analysis.Concept. Concepts defined under the groups of public.GROUPS are left
+    out unless named in include; private ones unless include_private. readme is the README's
+    text (its code examples lead the ranking); root, when given, lets README method calls
+    (``app.route``) be found in the source and listed as ``Flask.route``.
     """
     files = sorted(results)
     # --- who defines what
@@ -262,41 +263,8 @@ def rank(
             ("function", name, rel, line, summary, score, 0, 0, lang, (), 0, others(name, rel))
         )
 
-    # exceptions raised or caught but not defined here (builtins, or from a dependency)
-    for name in sorted(set(raised) | set(caught)):
-        if name in exc_classes:
-            continue
-        if name not in BUILTIN_EXCEPTIONS and not name.endswith(_EXC_SUFFIXES):
-            continue
-        r_e = raised.get(name, [0, 0.0, {}])
-        c_e = caught.get(name, [0, 0.0, {}])
-        where: dict[str, list[int]] = {}
-        for table in (r_e[2], c_e[2]):
-            for rel, (count, line) in table.items():
-                w = where.setdefault(rel, [0, line])
-                w[0] += count
-                w[1] = min(w[1], line)
-        rel, (_, line) = min(where.items(), key=lambda kv: (in_tests(kv[0]), -kv[1][0], kv[0]))
-        summary = _counted(r_e[0], c_e[0], len(where))
-        score = 1.5 + 1.5 * _log(r_e[1] + c_e[1])
-        if name in _PLUMBING:
-            score *= 0.5
-        raws.append(
-            (
-                "exception",
-                name,
-                rel,
-                line,
-                summary,
-                score,
-                r_e[0],
-                c_e[0],
-                results[rel].get("lang", "python"),
-                (),
-                0,
-                len(where),
-            )
-        )
+    # exceptions raised or caught but not defined here (builtins, a dependency's) are not the
+    # project's concepts: only the exceptions it defines are (issue 12)
 
     # modules
     for rel in files:
@@ -317,7 +285,8 @@ def rank(
         if in_tests(rel):
             continue
         for word, n in results[rel].get("dw", {}).items():
-            theme_counts[word] = theme_counts.get(word, 0) + n
+            if not is_markup(word):
+                theme_counts[word] = theme_counts.get(word, 0) + n
     best = sorted(theme_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_THEMES]
     top = best[0][1] if best else 1
     themes = [(w, round(n / top, 4)) for w, n in best if n >= 2]
@@ -327,7 +296,10 @@ def rank(
         summary = f"in {n} docstrings"
         raws.append(("theme", word, "", 0, summary, 0.5 + _log(n), 0, 0, "", (), 0, n))
 
-    return _select(raws), themes
+    api = _api_pass(
+        raws, results, files, class_defs, bases_of, readme, root, include, include_private
+    )
+    return _select(api), themes
 
 
 def _counted(r: int, c: int, files: int) -> str:
@@ -360,7 +332,7 @@ def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
     chosen.extend(spare[: max(0, MAX_CONCEPTS - len(chosen))])
     chosen.sort(key=lambda r: (-round(r[5], 4), r[1], r[0], r[2], r[3]))
     rows = []
-    for kind, name, rel, line, summary, score, r_n, c_n, lang, bases, methods, refs in chosen:
+    for kind, name, rel, line, summary, score, r_n, c_n, lang, bases, methods, refs, *sig in chosen:
         if kind == "theme":
             words: tuple[str, ...] = (name,)
         elif summary.startswith(("raised ", "caught ")):  # a tally, not prose
@@ -382,6 +354,7 @@ def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
                 bases,
                 methods,
                 refs,
+                *sig,
             )
         )
     return rows

@@ -1,10 +1,7 @@
-"""What the Veo and Runway backends share: two errors, key scrubbing, bounded bodies, files.
+"""What the Veo and Runway backends share: key scrubbing, bounded bodies, files.
 
-- ``NotSupported``: an operation the provider lacks (Runway cannot list; Veo cannot delete).
-  To move into ``backends.base`` (the lead's call); import it from here until then.
-- ``OutcomeUnknown``: a create whose answer was lost, on a provider that cannot look the
-  job up afterwards. The studio marks the shot ``unknown`` and keeps its reservation: the
-  job may exist and be billed. It carries what a person needs to find it.
+- ``NotSupported`` and ``OutcomeUnknown`` (with ``LostCreate``) live in ``backends.base``,
+  beside the other errors a caller handles; ``lost_create`` builds the record here.
 - ``BoundedTransport``: an httpx transport that stops any response body past a byte limit
   or a deadline, because both SDKs read whole bodies into memory and a hostile or broken
   server could otherwise send gigabytes or never finish.
@@ -13,59 +10,26 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..redact import redact
-from .base import BackendError
+from ..safeio import open_atomic
+from .base import BackendError, LostCreate
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = [
     "BoundedTransport",
-    "NotSupported",
-    "OutcomeUnknown",
     "ResponseTooLarge",
     "Scrubber",
     "write_atomic",
 ]
 
 # Google API keys ("AIza" + 35) and Runway secrets ("key_" + hex), besides OpenAI's shapes.
-
-
-class NotSupported(BackendError):
-    """The provider (or this backend) has no such operation; nothing was sent."""
-
-
-@dataclass(frozen=True)
-class LostCreate:
-    """What is known about a create whose outcome is unknown: enough to find it by hand."""
-
-    provider: str
-    model: str
-    seconds: int
-    size: str
-    prompt_sha256: str
-    sent_at: float  # unix seconds, our clock
-    where: str  # where a person can look (a console page)
-
-
-class OutcomeUnknown(BackendError):
-    """A create may or may not have made a (billed) job, and the provider cannot list jobs.
-
-    Never resend blindly: the studio marks the shot ``unknown`` with its reservation held
-    and tells the user where to look (``lost.where``) and how to retry on purpose.
-    """
-
-    def __init__(self, message: str, *, lost: LostCreate) -> None:
-        super().__init__(message)
-        self.lost = lost
 
 
 class Scrubber:
@@ -152,25 +116,17 @@ def is_transport_error(exc: BaseException) -> bool:
 
 
 def write_atomic(target: Path, chunks: Iterator[bytes] | bytes) -> Path:
-    """Write to a new temp file beside ``target`` (never through a link), fsync, rename.
+    """Write ``chunks`` to ``target`` through ``safeio`` (a new temp file beside it, never
+    through a link, fsync, rename).
 
     Nothing is left behind on failure, and an empty body is an error: a job's video is
     never zero bytes.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.partial"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    written = 0
-    try:
-        with os.fdopen(os.open(tmp, flags, 0o666), "wb") as fh:
-            for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
-                fh.write(chunk)
-                written += len(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with open_atomic(target, "wb") as fh:
+        written = 0
+        for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
+            fh.write(chunk)
+            written += len(chunk)
         if written == 0:
             raise BackendError(f"the server sent an empty video for {target.name}")
-        os.replace(tmp, target)
-        return target
-    finally:
-        tmp.unlink(missing_ok=True)
+    return target

@@ -8,8 +8,10 @@ BackendError
 ├── ServerError        5xx, dropped connection, timeout
 ├── NotFound           404: unknown job id
 ├── ContentExpired     the job's content can no longer be downloaded
-├── NotSupported       the provider has no such operation; nothing was sent
-├── OutcomeUnknown     a create may or may not have made a job, and jobs cannot be listed
+├── NotSupported       the provider has no such operation (Runway cannot list); nothing sent
+├── OutcomeUnknown     a create's answer was lost and the job cannot be looked up: it may
+│                      exist and bill, so the studio holds its reservation (``.lost`` says
+│                      what was sent, a ``LostCreate``)
 └── SimulatorMismatch  a server believed to be the simulator answered without saying so
 """
 
@@ -87,11 +89,40 @@ class ContentExpired(BackendError):
     pass
 
 
+class NotSupported(BackendError):
+    """The provider (or this backend) has no such operation; nothing was sent."""
+
+
+@dataclass(frozen=True)
+class LostCreate:
+    """What is known about a create whose outcome is unknown: enough to find it by hand."""
+
+    provider: str
+    model: str
+    seconds: int
+    size: str
+    prompt_sha256: str
+    sent_at: float  # unix seconds, our clock
+    where: str  # where a person can look (a console page)
+
+
+class OutcomeUnknown(BackendError):
+    """A create may or may not have made a (billed) job, and the provider cannot list jobs.
+
+    Never resend blindly: the studio marks the shot ``unknown`` with its reservation held
+    and tells the user where to look (``lost.where``) and how to retry on purpose.
+    """
+
+    def __init__(self, message: str, *, lost: LostCreate) -> None:
+        super().__init__(message)
+        self.lost = lost
+
+
 @runtime_checkable
 class VideoBackend(Protocol):
     """What the studio needs from a Videos API. Implementations: backends.openai_api.
 
-    Optional: ``is_simulator() -> bool``, asked by Ledger.for_backend before any job, so
+    Optional: ``is_simulator() -> bool``, asked (through is_simulated()) before any job, so
     simulated runs are booked in the sandbox ledger. A backend without it is judged by its
     ``name`` ("simulator" or not); one that can tell should say, since a name can be given
     to a backend on the real API (OpenAIBackend tells from the simulator's answers).
@@ -114,3 +145,21 @@ class VideoBackend(Protocol):
     def extend(self, job_id: str, *, prompt: str, seconds: int) -> Job: ...
 
     def delete(self, job_id: str) -> None: ...
+
+
+def is_simulated(backend: object | None) -> bool:
+    """Whether jobs on backend are simulated (free), so they book in the sandbox ledger.
+
+    None means "start the embedded simulator". A backend that can tell (``is_simulator()``,
+    as OpenAIBackend can, from the header the simulator sends) is asked, so ``sorafilm
+    simulate`` reached through a base URL books in the sandbox too; its name is not trusted
+    then, since a name can be given to a backend on the real API. Only a backend that cannot
+    tell is judged by its name. The one home of this rule: the studio, the notebook app and
+    the CLI ask here and pass the answer to ``Ledger.for_run(simulated=...)``.
+    """
+    if backend is None:
+        return True
+    probe = getattr(backend, "is_simulator", None)
+    if callable(probe):
+        return bool(probe())
+    return getattr(backend, "name", "") == "simulator"

@@ -8,8 +8,10 @@ Why it looks like this:
   A create retried after a timeout can start a second, paid job, so it is sent with
   ``max_retries=0``. After an *ambiguous* failure (timeout, dropped connection, 5xx) the
   backend looks for the job with ``list()`` (same prompt and parameters, created in the
-  last ``lookup_window`` seconds, not already known to this backend) and adopts it; only if
-  none exists does it send again. A lost create response therefore yields exactly one job.
+  last ``lookup_window`` seconds, not already known to this backend) and adopts it. If none
+  is listed yet, the outcome is unknown (a server may list a new job late), so by default it
+  is not sent again: the error goes up and the studio holds the shot as ``unknown``.
+  ``create_attempts=2`` sends once more, for callers that accept that risk.
 - Every ``client.videos`` method is marked deprecated in the SDK (the hosted Sora API was
   scheduled to shut down on 2026-09-24). Those warnings are silenced at each call site and
   never reach the user.
@@ -18,8 +20,8 @@ Why it looks like this:
 - ``extend``/``edit`` by reference are sent as JSON to ``/videos/extensions`` and
   ``/videos/edits``: openai 3.57's ``videos.extend(video={"id": ...})`` fails in the SDK
   itself (it expects a file at ``video``), and the spec allows a JSON body.
-- Simulated or real (``is_simulator()``, which ``Ledger.for_backend`` asks): simulated spend
-  belongs in the sandbox ledger, real spend in the real one. The simulator marks every
+- Simulated or real (``is_simulator()``, which ``backends.base.is_simulated`` asks): simulated
+  spend belongs in the sandbox ledger, real spend in the real one. The simulator marks every
   response with ``x-sorafilm-simulator: 1``, and an ``httpx`` response hook reads it from
   every answer this backend gets. The two mistakes are not equally bad: fake spend in the
   real ledger only eats budget, real spend in the sandbox is money nobody sees. So the header
@@ -44,7 +46,6 @@ import ipaddress
 import logging
 import os
 import re
-import secrets
 import socket
 import threading
 import time
@@ -55,6 +56,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from ..redact import redact
+from ..safeio import open_atomic
 from ._sim_state import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from .base import (
     AuthError,
@@ -206,7 +208,8 @@ class OpenAIBackend:
     (seconds, allowing for clock skew with the server) a job may have been created to be
     adopted after an ambiguous create failure: wide enough for skew, narrow enough not to
     adopt an identical shot from an earlier run; ``create_attempts`` caps the sends of one
-    job-creating call when the lookup proves no job was made.
+    job-creating call when the lookup finds no job (default 1: a job listed late would be
+    paid for twice).
     """
 
     def __init__(
@@ -218,7 +221,7 @@ class OpenAIBackend:
         download_timeout: float = 300.0,
         download_deadline: float = 900.0,
         max_retries: int = 4,
-        create_attempts: int = 2,
+        create_attempts: int = 1,
         lookup_window: float = 60.0,
         name: str = "openai",
     ) -> None:
@@ -593,8 +596,6 @@ class OpenAIBackend:
             raise InvalidRequest(f"unknown variant {variant!r}", param="variant")
         dest = Path(dest)
         target = dest / f"{job_id}.{_EXTENSIONS[variant]}" if dest.is_dir() else dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.partial"
         what = f"download {job_id} ({variant})"
         limit = self.download_deadline
         expired = threading.Event()
@@ -635,10 +636,7 @@ class OpenAIBackend:
                 if expired.is_set():
                     raise too_slow(0, None)
                 expected = _header_float(response.headers, "content-length")
-                fd = os.open(
-                    tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666
-                )
-                with os.fdopen(fd, "wb") as fh:
+                with open_atomic(target, "wb") as fh:  # renamed into place only if whole
                     # no chunk_size: each piece as it arrives, so the deadline is checked
                     # even where the watchdog could not reach the socket
                     for chunk in response.iter_bytes():
@@ -648,13 +646,10 @@ class OpenAIBackend:
                         written += len(chunk)
                     if expired.is_set():
                         raise too_slow(written, expected)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            if written == 0:
-                raise ServerError(f"{what}: the server sent an empty body")
-            if expected is not None and written != int(expected):
-                raise ServerError(f"{what}: got {written} bytes, expected {int(expected)}")
-            os.replace(tmp, target)
+                    if written == 0:
+                        raise ServerError(f"{what}: the server sent an empty body")
+                    if expected is not None and written != int(expected):
+                        raise ServerError(f"{what}: got {written} bytes, expected {int(expected)}")
             return target
         except self._openai.APIError as exc:
             if expired.is_set():
@@ -670,4 +665,3 @@ class OpenAIBackend:
             raise
         finally:
             watchdog.cancel()
-            tmp.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ Faults are injected by configuration and can be changed while it runs::
     with Simulator(job_seconds=0.3) as sim:
         sim.faults.rate_limit = Fault(count=2)           # next two requests get a 429
         sim.faults.lose_create_response = Fault(count=1)  # job made, response lost
+        sim.faults.register_late = Fault(count=1)         # ...and not in list() for a while
         client = openai.OpenAI(base_url=sim.base_url, api_key=sim.api_key)
 
 The bearer key is checked and never logged or echoed.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import random
 import re
 import shutil
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 from ._sim_state import (
     CREATE_OPS,
@@ -50,6 +52,7 @@ from ._sim_state import (
     SimJob,
     check_create,
     check_prompt,
+    check_seconds,
     new_id,
     now,
 )
@@ -92,9 +95,14 @@ class FaultConfig:
     slow_response: Fault = field(default_factory=Fault)  # done, but answered only after a delay
     moderation: Fault = field(default_factory=Fault)  # job fails moderation_blocked
     expire_content: Fault = field(default_factory=Fault)  # completes already expired
+    # a new job stays out of list() for register_late_seconds (an eventually consistent index)
+    register_late: Fault = field(default_factory=Fault)
+    fail_job: Fault = field(default_factory=Fault)  # the job ends failed with fail_message
     retry_after: float = 0.05  # seconds, sent as Retry-After and retry-after-ms
     slow_bytes_per_second: int = 400_000
     slow_response_seconds: float = 2.0  # long enough for a client with a short timeout to quit
+    register_late_seconds: float = 2.0  # on the simulator's clock
+    fail_message: str = "The video could not be rendered."  # what a fail_job job says
     seed: int | None = None
 
 
@@ -170,6 +178,8 @@ class Simulator:
         self._workdir_arg = Path(workdir) if workdir else None
         self._jobs: dict[str, SimJob] = {}
         self._seq = 0
+        self._listed_from: dict[str, float] = {}  # job id -> clock time it enters list()
+        self._failing: dict[str, str] = {}  # job id -> the message it fails with (fail_job)
         self._lock = threading.RLock()
         self._rng = random.Random(self.faults.seed)
         self._server: ThreadingHTTPServer | None = None
@@ -347,6 +357,10 @@ class Simulator:
                 extensions=extensions,
             )
             self._jobs[job.id] = job
+            if self.fire("register_late", op):
+                self._listed_from[job.id] = self.clock() + self.faults.register_late_seconds
+            if self.fire("fail_job", op):
+                self._failing[job.id] = self.faults.fail_message
         if self.render and not job.refuse and self._renderer is not None:
             job.render = self._renderer.submit(job)
         return job
@@ -474,15 +488,7 @@ class Simulator:
 
     def extend(self, body: dict[str, Any]) -> SimJob:
         prompt = check_prompt(body.get("prompt"))
-        seconds = body.get("seconds")
-        if not isinstance(seconds, str) or seconds not in EXTENSION_SECONDS:
-            raise ApiError(
-                400,
-                f"Invalid value for 'seconds': {str(seconds)[:20]!r}. "
-                f"Supported values are: {', '.join(EXTENSION_SECONDS)}.",
-                param="seconds",
-                code="invalid_value",
-            )
+        seconds = check_seconds(body, EXTENSION_SECONDS, None)
         source = self._completed_source(body.get("video"), "extensions")
         total = source.seconds + int(seconds)
         if total > MAX_TOTAL_SECONDS or source.extensions >= MAX_EXTENSIONS:
@@ -524,6 +530,8 @@ class Simulator:
     def list_page(self, *, after: str | None, limit: int, order: str) -> dict[str, Any]:
         with self._lock:
             items = sorted(self._jobs.values(), key=lambda j: j.seq, reverse=(order == "desc"))
+            clock = self.clock()
+            items = [j for j in items if self._listed_from.get(j.id, clock) <= clock]
             if after is not None:
                 ids = [j.id for j in items]
                 if after not in ids:
@@ -583,6 +591,28 @@ class Simulator:
         with job.lock:
             return self._renderer.variant(job, video, variant)
 
+    def open_content(self, job_id: str, variant: str) -> tuple[BinaryIO, int]:
+        """An open file of a job's content, and its size.
+
+        A DELETE may race a download: it drops the job, then unlinks its files, while the
+        download may be between finding the path and opening it, or rendering a thumbnail
+        from a video that just went. Either way the answer is the API's 404 (the job is gone)
+        or the bytes (a file once open stays readable after the unlink), never a 500.
+        """
+        from ..render import RenderError
+
+        try:
+            path = self.content_path(job_id, variant)
+            fh = path.open("rb")
+        except (OSError, RenderError):
+            self.get(job_id)  # the API's 404 when a DELETE took the job meanwhile
+            raise
+        with self._lock:
+            gone = job_id not in self._jobs
+        if gone:  # rendered after the DELETE swept the folder: serve it, leave nothing
+            path.unlink(missing_ok=True)
+        return fh, os.fstat(fh.fileno()).st_size
+
     # ------------------------------------------------------------ the clock
 
     def _advance(self, job: SimJob) -> None:
@@ -596,6 +626,11 @@ class Simulator:
         else:
             fraction = (self.clock() - job.started) / self.job_seconds
         if fraction >= 1.0:
+            if job.id in self._failing:
+                job.status = "failed"
+                job.error = {"code": "internal_error", "message": self._failing[job.id]}
+                job.completed_at = self._wall()
+                return
             if job.refuse:
                 job.status, job.error = (
                     "failed",

@@ -31,8 +31,6 @@ from typing import Any, Literal
 
 from .. import capabilities
 from ._provider import (
-    NotSupported,
-    OutcomeUnknown,
     ResponseTooLarge,
     Scrubber,
     bounded_transport,
@@ -47,6 +45,8 @@ from .base import (
     InvalidRequest,
     Job,
     NotFound,
+    NotSupported,
+    OutcomeUnknown,
     RateLimited,
     RefusedPrompt,
     ServerError,

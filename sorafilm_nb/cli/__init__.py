@@ -40,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand. Whatever it prints passes terminal.guard_streams: a control
+    character from a repository or a server is shown as an escape, never obeyed."""
+    from ..terminal import guard_streams
+
+    with guard_streams():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

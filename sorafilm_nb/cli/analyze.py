@@ -13,6 +13,8 @@ import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..terminal import printable
+
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
     from ..story.casting import Casting
@@ -58,6 +60,7 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="how many concepts to cast, 1-100 (default: 8)",
     )
+    add_concept_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
     parser.add_argument(
         "--no-cache",
@@ -67,12 +70,51 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def add_concept_arguments(parser: Any) -> None:
+    """--include, --include-private, --title, --tagline: shared by analyze, plan and film."""
+    from ..analysis.public import GROUPS
+
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        choices=GROUPS,
+        metavar="GROUP",
+        help=f"also take concepts from code under these folders ({', '.join(GROUPS)}; "
+        "repeatable; default: none, they are not the project's API)",
+    )
+    parser.add_argument(
+        "--include-private",
+        action="store_true",
+        help="also take private names (_name, or only in a _private module)",
+    )
+    parser.add_argument(
+        "--title", default=None, metavar="TEXT", help="the film's title (default: the name)"
+    )
+    parser.add_argument(
+        "--tagline",
+        default=None,
+        metavar="TEXT",
+        help="the one-line promise (default: the README's first sentence)",
+    )
+
+
+def analyze_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The analyze() keywords add_concept_arguments() set."""
+    return {
+        "include": tuple(getattr(args, "include", ()) or ()),
+        "include_private": bool(getattr(args, "include_private", False)),
+        "title": getattr(args, "title", None),
+        "tagline": getattr(args, "tagline", None),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     from ..analysis.profile import analyze
     from ..story.casting import MetaphorLibrary, cast
 
     library = MetaphorLibrary.load(args.theme)  # a bad theme fails before the scan
-    profile = analyze(args.path, use_cache=not args.no_cache)
+    profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
     casting = cast(profile, library, top=args.top)
     if args.json:
         text = (
@@ -100,6 +142,7 @@ def to_json(profile: RepoProfile, casting: Casting) -> dict[str, Any]:
             "name": profile.name,
             "title": profile.title,
             "description": profile.description,
+            "tagline": profile.tagline,
             "files_scanned": profile.files_scanned,
             "concepts": len(profile.concepts),
             "concept_kinds": kinds,
@@ -129,7 +172,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     for c in profile.concepts:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     lines = [
-        f"{profile.title or profile.name}  ({profile.root})",
+        f"{printable(profile.title or profile.name)}  ({printable(profile.root)})",
         f"{profile.files_scanned} files scanned, {len(profile.concepts)} concepts"
         + (" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")" if kinds else ""),
         f"theme: {lib.theme} ({lib.title}), {len(lib.metaphors)} metaphors",
@@ -139,12 +182,12 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     rows = []
     for e in casting.entries:
         c = e.concept
-        where = f"{c.file}:{c.line}" if c.file else "(docstrings)"
-        gag = e.gag + (" [custom]" if e.custom_gag else "")
+        where = f"{printable(c.file)}:{c.line}" if c.file else "(docstrings)"
+        gag = printable(e.gag) + (" [custom]" if e.custom_gag else "")
         rows.append(
             (
                 c.kind,
-                _clip(c.name, MAX_NAME_WIDTH),
+                _clip(printable(c.name), MAX_NAME_WIDTH),
                 _clip(where, MAX_WHERE_WIDTH),
                 f"{c.score:.2f}",
                 f"{e.score:g}",
@@ -165,7 +208,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     n = len(profile.warnings)
     lines.append(f"warnings: {n}" + (" (files skipped or partly read)" if n else ""))
     for w in profile.warnings[:SHOWN_WARNINGS]:
-        lines.append(f"  {w.file}: {w.reason}")
+        lines.append(f"  {printable(w.file)}: {printable(w.reason)}")
     if n > SHOWN_WARNINGS:
         lines.append(f"  … and {n - SHOWN_WARNINGS} more (--json lists them all)")
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+from ..terminal import printable
 from .common import dollars_to_cents
 
 
@@ -118,6 +119,8 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from ..money.cost import left_of
+
     with _open(args) as ledger:
         summary = ledger.month_summary()
         if args.json:
@@ -139,21 +142,21 @@ def _show(args: argparse.Namespace) -> int:
         print(f"charged:   {summary.spent}")
         print(f"reserved:  {summary.reserved}")
         if summary.remaining is not None:
-            print(f"remaining: {summary.remaining}")
+            print(f"remaining: {left_of(summary.remaining)}")
         if summary.jobs:
             print("jobs:      " + ", ".join(f"{n} {s}" for s, n in summary.jobs.items()))
     return 0
 
 
 def _set(args: argparse.Namespace) -> int:
-    from ..money.prices import Cost
+    from ..money.cost import Cost, left_of
 
     with _open(args) as ledger:
         b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft, start_day=args.start_day)
         remaining = ledger.remaining()
         print(
             f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
-            f"resets on day {b.start_day} (UTC); {remaining} left this month"
+            f"resets on day {b.start_day} (UTC); {left_of(remaining)} this month"
         )
     return 0
 
@@ -184,8 +187,8 @@ def _history(args: argparse.Namespace) -> int:
                     "-" if r.seconds is None else str(r.seconds),
                     str(r.cost),
                     "-" if r.billed is None else str(r.billed),
-                    r.shot or "-",
-                    r.purpose,
+                    printable(r.shot or "-"),
+                    printable(r.purpose),
                 )
             )
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
@@ -205,7 +208,7 @@ def _pending(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         if args.release_stale:
             for r in ledger.release_stale():
-                print(f"released {r.id} ({r.cost}, {r.purpose!r}): {r.reason}")
+                print(f"released {r.id} ({r.cost}, {printable(repr(r.purpose))}): {r.reason}")
         open_ = ledger.pending()
         if not open_:
             print("nothing pending")
@@ -213,7 +216,7 @@ def _pending(args: argparse.Namespace) -> int:
             job = f"job {r.job_id} on {r.backend}" if r.job_id else "no job id yet"
             print(
                 f"{r.created_at:%Y-%m-%d %H:%M} UTC  {r.status:<9}  {r.cost!s:>8}  "
-                f"{job}  {r.purpose}"
+                f"{printable(job)}  {printable(r.purpose)}"
             )
     return 0
 

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..terminal import printable, raw_stderr
+
 if TYPE_CHECKING:
     from ..story.planning import Plan
     from ..studio.folder import Film
@@ -229,7 +231,7 @@ class Bars:
             if not self._live:
                 if self._status.get(event.index) != event.status:
                     self._status[event.index] = event.status
-                    msg = event.message
+                    msg = printable(event.message)
                     if msg.startswith(event.status):  # "reserved $0.40", not "reserved (reserved…"
                         line = msg
                     else:
@@ -248,10 +250,10 @@ class Bars:
                     unit="%",
                     bar_format="{desc} {bar} {n:3.0f}%{postfix}",
                     dynamic_ncols=True,
-                    file=sys.stderr,
+                    file=raw_stderr(),  # the bars' own \r and ESC must work
                 )
             bar.n = event.progress
-            msg = event.message if event.status != "completed" else ""
+            msg = printable(event.message) if event.status != "completed" else ""
             if not msg.startswith(event.status):
                 msg = event.status + (f": {msg}" if msg else "")
             text = msg
@@ -300,12 +302,12 @@ def print_film(
     out("")
     for shot in film.shots:
         billed = str(shot.billed) if shot.billed is not None else "-"
-        note = f"  ({shot.error})" if shot.error and not shot.ok else ""
+        note = f"  ({printable(shot.error)})" if shot.error and not shot.ok else ""
         out(
             f"  {shot.shot_id}  {shot.status:<11} {shot.model:<11} {shot.seconds:>3} s  "
             f"{billed:>8}{note}"
         )
-    out(film.summary())
+    out(printable(film.summary()))
     if film.report is not None:
         out(f"report: {film.report}")
     if film.ok:
@@ -353,16 +355,17 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
 
 
 def choose_ledger(args: argparse.Namespace, session: Session) -> None:
-    """--ledger, else the ledger Ledger.for_backend picks for this session's backend.
+    """--ledger, else the sandbox or the real ledger, as this session's backend says.
 
     Asked before the plan is made, so the budget it is checked against, the reservations and
     the `sorafilm resume` advice all name one ledger. This is what sends `sorafilm simulate`
     reached through --base-url to the sandbox: the backend recognises the simulator.
     """
     if args.ledger is None:
-        from ..money.ledger import Ledger
+        from ..backends.base import is_simulated
+        from ..money.ledger import default_path
 
-        args.ledger = str(Ledger.path_for_backend(session.backend))
+        args.ledger = str(default_path(simulator=is_simulated(session.backend)))
 
 
 def _plan_unless_blocked(args: argparse.Namespace) -> Plan | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..terminal import printable
 from .common import dollars_to_cents
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
@@ -51,7 +51,10 @@ def _top(text: str) -> int:
 def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags that say what to plan. `sorafilm film` adds the same ones, so both commands
     stay in step (it looks for this function)."""
+    from .analyze import add_concept_arguments
+
     group = parser.add_argument_group("what to plan")
+    add_concept_arguments(group)
     group.add_argument(
         "--repo",
         default=".",
@@ -185,20 +188,10 @@ def check_out_dir(out: str) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temp file in the same folder and os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)  # mkstemp makes 0600; a plan is an ordinary file (0644 usually)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write text to path atomically (safeio: temp file beside it, fsync, rename)."""
+    from ..safeio import write_text
+
+    write_text(path, text)
 
 
 def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
@@ -221,8 +214,10 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
-    from ..money.prices import Cost, PriceTable
+    from ..money.cost import Cost
+    from ..money.prices import PriceTable
     from ..story.planning import plan
+    from .analyze import analyze_options
 
     # A model or size the price table lacks is a typo on the command line: one line naming
     # the allowed values (PriceError, exit 2), before any analysis. plan() itself reports it
@@ -245,6 +240,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
             ledger=ledger,
             prices=table,
             remaining=remaining,
+            **analyze_options(args),
         )
     finally:
         if ledger is not None:
@@ -287,24 +283,28 @@ def format_plan(result: Any, *, verbose: bool = False) -> str:
     prints the same)."""
     import io
 
+    from ..redact import redact
+
     buf = io.StringIO()
     _print_text(result, verbose, buf)
-    return buf.getvalue().rstrip("\n")
+    # repository text bound for prompts may hold a secret lint has just found: never echo it
+    return redact(buf.getvalue(), strict=True).rstrip("\n")
 
 
 def _print_text(result: Any, verbose: bool, out: Any) -> None:
     b = result.storyboard
     profile = b.casting.profile
     print(
-        f"Plan {result.id} for {profile.title or profile.name} · {b.template.id} · theme "
-        f"{b.casting.library.theme}",
+        f"Plan {result.id} for {printable(profile.title or profile.name)} · "
+        f"{printable(b.template.id)} · theme {printable(b.casting.library.theme)}",
         file=out,
     )
-    print(result.summary(), file=out)
+    print(printable(result.summary()), file=out)
     print(file=out)
-    print(result.shot_table(), file=out)
+    print(printable(result.shot_table(), keep_newlines=True), file=out)
     if b.unused:
-        print(f"left out (no clip left): {', '.join(e.concept.name for e in b.unused)}", file=out)
+        names = ", ".join(printable(e.concept.name) for e in b.unused)
+        print(f"left out (no clip left): {names}", file=out)
     if any(not p.fits for p in result.prompts):
         print("! = the prompt could not be compressed under the tier's cap", file=out)
     print(file=out)
@@ -313,8 +313,8 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
             f"Lint: {len(result.errors())} error(s), {len(result.warnings())} warning(s)", file=out
         )
         for f in result.findings:
-            print(f"  {f}", file=out)
-            print(f"      fix: {f.hint}", file=out)
+            print(f"  {printable(f)}", file=out)
+            print(f"      fix: {printable(f.hint)}", file=out)
     else:
         print("Lint: no findings", file=out)
     print(file=out)
@@ -327,7 +327,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print(f"Budget left this month: {result.remaining}", file=out)
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
-        from ..money.prices import strategies
+        from ..money.strategies import strategies
 
         print("\nOther ways to make this film:", file=out)
         try:
@@ -339,9 +339,9 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         for row, prompt in zip(result.rows(), result.prompts, strict=True):
             steps = ", ".join(prompt.steps) or "none"
             print(
-                f"\n== {row['shot']} · {row['title']} ({row['seconds']} s, "
+                f"\n== {row['shot']} · {printable(row['title'])} ({row['seconds']} s, "
                 f"{result.cost_text(row['index'])}, "
                 f"{prompt.tokens}/{prompt.tokens_before} tokens; cut: {steps})",
                 file=out,
             )
-            print(prompt.text, file=out)
+            print(printable(prompt.text, keep_newlines=True), file=out)

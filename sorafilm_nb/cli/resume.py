@@ -39,6 +39,12 @@ def register(subparsers: Any) -> None:
         help="then render failed, lost and expired shots again, each on its "
         "own model (a new reservation each)",
     )
+    parser.add_argument(
+        "--retry-unknown",
+        action="store_true",
+        help="send again the creates whose outcome is unknown and whose job still cannot be "
+        "found (the first job, if it exists, is paid for too)",
+    )
     add_backend_arguments(parser)
     parser.set_defaults(func=handle)
 
@@ -53,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
         bars = Bars(len(before.shots))
         try:
             with studio_for(args, session) as studio:
-                film = studio.resume(args.out, on_progress=bars)
+                film = studio.resume(args.out, on_progress=bars, retry_unknown=args.retry_unknown)
                 retry = [s.shot_id for s in film.shots if s.status in RETRYABLE]
                 if args.retry and retry:
                     print(f"\nretrying {', '.join(retry)}", file=sys.stderr, flush=True)

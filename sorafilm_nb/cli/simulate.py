@@ -5,7 +5,7 @@ Point any client at it: ``OPENAI_BASE_URL=http://127.0.0.1:PORT/v1`` and any non
 
 Every response carries ``x-sorafilm-simulator: 1`` (the bodies stay exactly the API's), so
 sorafilm's own OpenAIBackend, pointed here by URL, knows its jobs are simulated and
-``Ledger.for_backend`` books them in the sandbox ledger, not against the real budget.
+the studio books them in the sandbox ledger, not against the real budget.
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    _stop_on_sigterm()
     with sim:
         try:  # Ctrl-C may come at any moment, even while the banner is printed
             print(f"Videos API simulator on {sim.base_url}", flush=True)
@@ -140,3 +141,18 @@ def handle(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("\nsimulator stopped", file=sys.stderr)
     return 0
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (kill, systemd, a container stop) and SIGHUP (the terminal closed) stop the
+    simulator as Ctrl-C does, so ``with sim`` removes its media folder from the temp
+    directory; their default action ends the process with no cleanup at all."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, interrupt)

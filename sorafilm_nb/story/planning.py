@@ -6,6 +6,12 @@ plan() is the dry-run: it reads the repository (or takes a profile or casting al
 casts, storyboards, renders and compresses the prompts, prices every shot from the price table
 and lints the whole. It never talks to any API and never writes the ledger; it only reads
 the ledger's remaining budget, so "what would this cost and what would go wrong" is free.
+
+A plan's text comes from an untrusted repository, and lint blocks one that holds a secret,
+but plan.json, plan.md and the printed tables are written whether it is blocked or not. So
+every view meant to leave the process (to_dict/to_json, to_markdown, shot_table) passes
+``redact(strict=True)``: credentials, personal data, private hosts, local paths and
+random-looking tokens come out as ``[redacted]``. The Plan itself keeps the real text.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..money.prices import Cost
+from ..markup import md_cell, md_code, md_fence, md_text
+from ..money.cost import Cost
+from ..redact import redact
 from .boards import Storyboard
-from .lint import ERROR, WARNING, Finding
+from .findings import ERROR, WARNING, Finding, finding
 from .prompts import ShotPrompt, Tier
 
 if TYPE_CHECKING:
@@ -49,9 +57,15 @@ def _money(cost: Cost) -> dict[str, str]:
     }
 
 
-def _md(text: str) -> str:
-    """Text for a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+def _masked(value: Any) -> Any:
+    """value with every string in it masked (see the module docstring); keys stay as they are."""
+    if isinstance(value, str):
+        return redact(value, strict=True)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,12 @@ class Plan:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data for JSON, every string masked (see the module docstring)."""
+        data: dict[str, Any] = _masked(self._dict())
+        data["id"] = self.id  # our own content hash: never a secret, and studio matches on it
+        return data
+
+    def _dict(self) -> dict[str, Any]:
         board = self.storyboard
         profile = board.casting.profile
         shots = []
@@ -205,15 +225,27 @@ class Plan:
 
     def to_markdown(self, prompts: bool = True) -> str:
         """The plan as markdown (plan.md): summary, shot table, lint and, unless
-        prompts=False, every prompt."""
+        prompts=False, every prompt; masked (see the module docstring)."""
+        return redact(self._markdown(prompts), strict=True)
+
+    def _markdown(self, prompts: bool) -> str:
+        # Mask first, then escape: escaping breaks a secret's shape (a URL's "://"), after
+        # which no pattern would find it.
+        def text(s: str) -> str:
+            return md_text(redact(s, strict=True))
+
+        def cell(s: str) -> str:
+            return md_cell(redact(s, strict=True))
+
         b = self.storyboard
         profile = b.casting.profile
         lines = [
-            f"# Plan for {profile.title or profile.name}: {b.template.title}",
+            f"# Plan for {text(profile.title or profile.name)}: {text(b.template.title)}",
             "",
-            f"Plan `{self.id}` · template `{b.template.id}` · theme `{b.casting.library.theme}`",
+            f"Plan {md_code(self.id)} · template {md_code(b.template.id)} · "
+            f"theme {md_code(b.casting.library.theme)}",
             "",
-            f"{self.summary()}.",
+            f"{text(self.summary())}.",
             "",
             f"**Estimated cost: {self.total_text}**"
             + (f" (prices: {self.prices_source})" if self.prices_source else ""),
@@ -225,15 +257,16 @@ class Plan:
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"
             lines.append(
-                f"| {row['index'] + 1} | {_md(row['beat'])} | {row['seconds']} | "
-                f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | {_md(row['title'])} |"
+                f"| {row['index'] + 1} | {cell(row['beat'])} | {row['seconds']} | "
+                f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | "
+                f"{cell(row['title'])} |"
             )
         lines.append(f"| | **total** | **{b.seconds}** | | **{self.total_text}** | |")
         if b.unused:
             lines += [
                 "",
                 "Left out (no clip left for them): "
-                + ", ".join(e.concept.name for e in b.unused)
+                + ", ".join(text(e.concept.name) for e in b.unused)
                 + ".",
             ]
         lines += ["", "## Lint", ""]
@@ -241,19 +274,20 @@ class Plan:
             lines.append("No findings.")
         for f in self.findings:
             where = f" (shot {f.shot_index + 1})" if f.shot_index is not None else ""
-            lines.append(f"- **{f.severity}** `{f.rule}`{where}: {f.message}. *Fix:* {f.hint}")
+            lines.append(
+                f"- **{f.severity}** {md_code(f.rule)}{where}: {text(f.message)}. "
+                f"*Fix:* {text(f.hint)}"
+            )
         if not prompts:
             return "\n".join(lines) + "\n"
         lines += ["", "## Prompts"]
         for row in self.rows():
             lines += [
                 "",
-                f"### {row['shot']} · {row['title']} ({row['seconds']} s, "
+                f"### {text(row['shot'])} · {text(row['title'])} ({row['seconds']} s, "
                 f"{self.cost_text(row['index'])}, {row['tokens']} tokens)",
                 "",
-                "```text",
-                row["prompt"],
-                "```",
+                md_fence(redact(row["prompt"], strict=True)),
             ]
         return "\n".join(lines) + "\n"
 
@@ -290,7 +324,10 @@ class Plan:
         return pd.DataFrame(rows, columns=columns).set_index("shot")
 
     def shot_table(self) -> str:
-        """The plain-text shot table the CLI prints."""
+        """The plain-text shot table the CLI prints, masked (see the module docstring)."""
+        return redact(self._shot_table(), strict=True)
+
+    def _shot_table(self) -> str:
         head = f"{'shot':<8}{'beat':<31}{'s':>3}{'tokens':>8}{'cost':>9}  title"
         out = [head, "-" * len(head)]
         for row in self.rows():
@@ -325,7 +362,11 @@ def plan_id(
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Casting:
+def _casting(
+    repo: Any, theme: Any, top: int, profile: RepoProfile | None, options: dict[str, Any]
+) -> Casting:
+    from dataclasses import replace
+
     from ..analysis.profile import RepoProfile, analyze
     from .casting import Casting, MetaphorLibrary, cast
 
@@ -335,11 +376,15 @@ def _casting(repo: Any, theme: Any, top: int, profile: RepoProfile | None) -> Ca
         if isinstance(repo, RepoProfile):
             profile = repo
         elif isinstance(repo, (str, Path)):
-            profile = analyze(str(repo))
+            profile = analyze(str(repo), **options)
         else:
             raise TypeError(
                 f"plan() takes a path, a RepoProfile or a Casting, not {type(repo).__name__}"
             )
+    if options.get("title"):  # overrides apply to a given profile too
+        profile = replace(profile, title=" ".join(str(options["title"]).split()))
+    if options.get("tagline") is not None:
+        profile = replace(profile, tagline=" ".join(str(options["tagline"]).split()))
     library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
     return cast(profile, library, top=top)
 
@@ -358,6 +403,10 @@ def plan(
     prices: PriceTable | str | Path | None = None,
     profile: RepoProfile | None = None,
     remaining: Cost | None = None,
+    title: str | None = None,
+    tagline: str | None = None,
+    include: tuple[str, ...] = (),
+    include_private: bool = False,
 ) -> Plan:
     """Everything a film would be, and cost, before any money moves.
 
@@ -365,20 +414,25 @@ def plan(
     are not used). profile: a RepoProfile to use instead of analyzing repo. ledger: a Ledger
     whose remaining() budget the plan is linted against; remaining: the same from elsewhere
     (the CLI's --monthly-budget), which wins over the ledger. prices: a PriceTable or a price
-    file (default: the packaged one or $SORAFILM_PRICES).
+    file (default: the packaged one or $SORAFILM_PRICES). title, tagline, include and
+    include_private are passed to analyze() (title and tagline also override a given profile).
 
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
     """
-    from ..money.prices import PriceError, PriceTable, estimate
+    from ..money.prices import PriceError, PriceTable
+    from ..money.strategies import estimate
     from .boards import storyboard
-    from .lint import lint_plan
-    from .prompts import parse_tier, render_prompts, tier_cap
+    from .compress import render_prompts
+    from .plan_lint import lint_plan
+    from .prompts import parse_tier, tier_cap
 
     tier = parse_tier(tier)
     cap = tier_cap(tier)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
-    casting = _casting(repo, theme, top, profile)
+    options = {"title": title, "tagline": tagline}
+    options.update({"include": include, "include_private": include_private})
+    casting = _casting(repo, theme, top, profile, options)
     board = storyboard(casting, template, target_seconds, model, size)
     prompts = render_prompts(board, tier)
     costs: list[Cost] = []
@@ -404,9 +458,8 @@ def plan(
     if unpriced:
         findings.insert(
             0,
-            Finding(
+            finding(
                 "unpriced",
-                ERROR,
                 f"{len(unpriced)} of {len(costs)} shots cannot be priced, so the total is "
                 f"incomplete: {'; '.join(reasons)}",
                 "Pick a model and size the price table lists, or add them to your price file.",
@@ -415,9 +468,8 @@ def plan(
     if board.shots and not casting.entries:
         files = casting.profile.files_scanned
         findings.append(
-            Finding(
+            finding(
                 "nothing-cast",
-                WARNING,
                 f"no concept of the repository was cast ({files} file"
                 f"{'' if files == 1 else 's'} scanned, {len(casting.profile.concepts)} "
                 f"concepts): every shot is filler, nothing from this code, and it still costs "

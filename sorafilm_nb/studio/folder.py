@@ -1,10 +1,10 @@
-"""The Film record and its output folder: manifest.json, report.md, safe paths, atomic writes.
+"""The Film record and its output folder: manifest.json, report.md, safe paths.
 
 Why the manifest is written after every state change (and not once at the end): it is the
 studio's memory across a crash. A kernel killed mid-poll leaves a manifest that already holds
 the plan and every job id attached so far, so `Studio.resume()` polls those jobs instead of
-paying for them twice. Everything in the folder is written to a temp file and renamed into
-place (os.replace), so a crash never leaves a half-written manifest or a truncated mp4 under
+paying for them twice. Everything in the folder is written through ``safeio`` (a temp file
+renamed into place), so a crash never leaves a half-written manifest or a truncated mp4 under
 its final name, and every path is built from our own shot ids, never from a string the server
 sent, so a job id like "../../etc/x" cannot write outside the folder.
 """
@@ -18,24 +18,27 @@ import hashlib
 import json
 import os
 import re
-import sys
-import tempfile
+import stat
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from ..errors import SorafilmError
-from ..money.prices import Cost, CostError
+from ..markup import md_cell, md_code, md_text
+from ..money.cost import Cost, CostError
 from ..paths import shown_path, without_local_folders
+from ..redact import redact
+from ..safeio import NOFOLLOW, write_text
 
 MANIFEST = "manifest.json"
 REPORT = "report.md"
 FILM = "film.mp4"
 MANIFEST_FORMAT = "sorafilm-manifest"
 MANIFEST_VERSION = 1
+MANIFEST_MAX_BYTES = 64 << 20  # a 100-shot film's manifest is under 1 MiB
 
 # Shot states. FINAL ones need nothing more; the others are what resume() picks up.
 COMPLETED = "completed"
@@ -46,8 +49,12 @@ LOST = "lost"  # the job id is unknown to the server (404)
 REJECTED = "rejected"  # the API refused the request itself (400/401): no job was created
 FINAL_STATES = frozenset({COMPLETED, FAILED, REFUSED, EXPIRED, LOST, REJECTED})
 FAILURE_STATES = FINAL_STATES - {COMPLETED}  # what a progress bar shows in red
+# "submitting": the manifest says so *before* a create is sent, so a process killed between
+# sending it and recording the answer leaves a shot whose outcome resume knows is unknown.
+SUBMITTING = "submitting"
 PENDING_STATES = frozenset(
-    {"planned", "reserved", "queued", "in_progress", "downloading", "timeout", "unknown"}
+    {"planned", "reserved", SUBMITTING, "queued", "in_progress", "downloading", "timeout"}
+    | {"unknown"}
 )
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -80,131 +87,12 @@ def inside(out_dir: Path, name: str) -> Path:
     return path
 
 
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# Read once, at import: os.umask() only reads by writing, which is not safe while the
-# studio's threads create files.
-_UMASK = _read_umask()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, then os.replace into place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; the film's files are ordinary
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-LOCK = ".sorafilm.lock"
-
-
-@contextlib.contextmanager
-def folder_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the film folder for one process at a time (an OS lock: a killed holder frees it).
-
-    Two notebooks resuming one folder at once could each find a reservation without its job,
-    each see nothing in list() yet, and each create the shot: one paid job too many. So the
-    studio's run, resume and rerun hold this lock for their whole length.
-    """
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOCK
-    for _ in range(100):
-        fh = open(path, "a+b")  # noqa: SIM115 - held open for the life of the lock
-        try:
-            _lock_file(fh)
-        except OSError:
-            fh.seek(0)
-            holder = fh.read(32).decode("ascii", "replace").strip() or "another process"
-            fh.close()
-            raise FilmError(
-                f"{folder} is in use by process {holder}; wait for it to finish "
-                "(nothing was submitted)"
-            ) from None
-        except BaseException:
-            fh.close()
-            raise
-        # The holder before us unlinks the file as it leaves: if it did so between our open
-        # and our lock, we hold a lock on a file nobody else can see, and a newcomer would
-        # create and lock a fresh one. Only a lock on the file at the path counts.
-        if _same_file(fh, path):
-            break
-        _unlock_file(fh)
-        fh.close()
-    else:  # pragma: no cover - a path swapped under us a hundred times running
-        raise FilmError(f"{folder}: could not take the folder lock {LOCK}")
-    try:
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()).encode())
-        fh.flush()
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                path.unlink()  # still ours; one who opened it meanwhile sees it gone, retries
-            _unlock_file(fh)
-    finally:
-        fh.close()
-
-
-def _same_file(fh: Any, path: Path) -> bool:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return False
-    own = os.fstat(fh.fileno())
-    return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)
-
-
-def _lock_file(fh: Any) -> None:
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import msvcrt
-
-        fh.seek(0)
-        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _unlock_file(fh: Any) -> None:
-    if sys.platform == "win32":  # pragma: no cover
-        import msvcrt
-
-        fh.seek(0)
-        with contextlib.suppress(OSError):
-            msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -502,12 +390,22 @@ def read_manifest(out_dir: Path) -> Manifest:
     here; each shot entry by ShotResult.from_json, which also reads older manifests that lack
     some of ManifestShot's keys."""
     path = Path(out_dir) / MANIFEST
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # never through a link, never a FIFO or device planted under the name
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise FilmError(f"{path}: not a plain file")
+            text = fh.read(MANIFEST_MAX_BYTES + 1).decode("utf-8", "replace")
     except FileNotFoundError:
         raise FilmError(f"{path}: no manifest here; is {out_dir} a film folder?") from None
     except OSError as exc:
-        raise FilmError(f"{path}: cannot read: {exc}") from None
+        if path.is_symlink():
+            raise FilmError(
+                f"{path} is a symbolic link; a film's manifest is its own file"
+            ) from None
+        raise FilmError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(text) > MANIFEST_MAX_BYTES:
+        raise FilmError(f"{path}: larger than {MANIFEST_MAX_BYTES} bytes; not a manifest")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -591,7 +489,7 @@ def manifest_dict(
 
 def write_manifest(out_dir: Path, data: Mapping[str, Any]) -> Path:
     path = Path(out_dir) / MANIFEST
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
@@ -607,16 +505,16 @@ def report_markdown(
     absolute path; the report is shown in (shared) notebooks, so those are written with the
     working directory as "." and the home folder as "~".
     """
-    lines = [f"# Film report: plan {film.plan_id}", ""]
+    lines = [f"# Film report: plan {md_text(film.plan_id)}", ""]
     if backend:
-        lines += [f"Backend: {backend}", ""]
+        lines += [f"Backend: {md_text(backend)}", ""]
     if film.film is not None:
         dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
-        lines += [f"Film: `{film.film.name}`{dur}", ""]
+        lines += [f"Film: {md_code(film.film.name)}{dur}", ""]
     else:
         lines += [
             "No film was stitched: not every shot succeeded. To retry: "
-            + (", ".join(film.retry) or "nothing"),
+            + (", ".join(md_text(r) for r in film.retry) or "nothing"),
             "",
         ]
     lines += [
@@ -625,10 +523,12 @@ def report_markdown(
     ]
     for s in film.shots:
         billed = str(s.billed) if s.billed is not None else "—"
-        note = without_local_folders(s.error or "").replace("|", "/").replace("\n", " ")[:120]
+        note = redact(without_local_folders(s.error or "")).replace("|", "/").replace("\n", " ")
+        note = md_cell(note[:120])  # a server's words: shown as written, never a tag or a link
         lines.append(
-            f"| {s.shot_id} | {s.status} | {s.model} | {s.size} | {s.seconds} | "
-            f"{s.estimated} | {billed} | {s.file or '—'} | {note} |"
+            f"| {md_cell(s.shot_id)} | {md_cell(s.status)} | {md_cell(s.model)} | "
+            f"{md_cell(s.size)} | {s.seconds} | {s.estimated} | {billed} | "
+            f"{md_cell(s.file or '—')} | {note} |"
         )
     lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]
     if remaining is not None:
@@ -637,5 +537,5 @@ def report_markdown(
     else:
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
-        lines.append(f"\nNote: {without_local_folders(note)}")
+        lines.append(f"\nNote: {md_text(redact(without_local_folders(note)))}")
     return "\n".join(lines) + "\n"

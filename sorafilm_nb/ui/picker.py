@@ -18,6 +18,8 @@ require_widgets()
 import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..markup import html_template, html_text  # noqa: E402
+
 if TYPE_CHECKING:
     from ..story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary
 
@@ -66,7 +68,7 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
             text.observe(lambda ch, i=i: self._typed(i), names="value")
             concept = entry.concept
             name = w.HTML(
-                f"<b>{_esc(concept.name)}</b> <small>{_esc(concept.kind)}</small>",
+                f"<b>{html_text(concept.name)}</b> <small>{html_text(concept.kind)}</small>",
                 layout=w.Layout(width="16em"),
             )
             row = w.HBox([name, dropdown, text, error])
@@ -120,7 +122,7 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
         try:
             new = old.recast(i, custom_gag=text)
         except ValueError as exc:  # too long: say so in the row, keep the old casting
-            self.errors[i].value = f"<small style='color:#c0392b'>{_esc(exc)}</small>"
+            self.errors[i].value = f"<small style='color:#c0392b'>{html_text(exc)}</small>"
             return
         self.errors[i].value = ""
         self.casting = new
@@ -161,20 +163,14 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
         return data
 
 
+_CASTING = """\
+<table class='sorafilm-casting'><thead><tr><th>concept</th><th>kind</th><th>metaphor</th>\
+<th>gag</th></tr></thead><tbody>{% for e in entries %}<tr><td>{{ e.concept.name }}</td>\
+<td>{{ e.concept.kind }}</td><td><code>{{ e.metaphor.id }}</code></td><td>{{ e.gag }}</td>\
+</tr>{% endfor %}</tbody></table>"""
+
+
 def casting_html(casting: Casting) -> str:
-    """A static table of the casting: what a reader without a kernel sees."""
-    rows = "".join(
-        f"<tr><td>{_esc(e.concept.name)}</td><td>{_esc(e.concept.kind)}</td>"
-        f"<td><code>{_esc(e.metaphor.id)}</code></td><td>{_esc(e.gag)}</td></tr>"
-        for e in casting.entries
-    )
-    return (
-        "<table class='sorafilm-casting'><thead><tr><th>concept</th><th>kind</th>"
-        f"<th>metaphor</th><th>gag</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-
-
-def _esc(text: object) -> str:
-    import html
-
-    return html.escape(str(text), quote=True)
+    """A static table of the casting: what a reader without a kernel sees (autoescaped:
+    concept names come from the repository)."""
+    return html_template(_CASTING).render(entries=casting.entries)

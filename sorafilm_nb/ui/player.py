@@ -17,7 +17,6 @@ the notebook's tree, up to the filesystem root or into the home folder) is not l
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ require_widgets()
 import anywidget  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..markup import html_template  # noqa: E402
 from ..paths import notebook_relative, shown_path  # noqa: E402
 from .posters import poster_data_uri  # noqa: E402
 
@@ -176,33 +176,39 @@ def _film_title(film: Any) -> str:
     return f"{len(film.shots)} shots · {seconds} s · billed {film.billed}"
 
 
+_STATIC_PLAYER = """\
+<div class='sorafilm-player-static'{% if src %} data-sorafilm-film='{{ src }}'{% endif %}>\
+<div><b>{{ title }}</b></div>\
+<video controls preload='none' style='max-width:640px;width:100%' poster='{{ poster }}'\
+{% if src %} src='{{ src }}'{% endif %}></video>\
+{% if note %}<div><small>{{ note }}</small></div>{% endif %}\
+<ol style='list-style:none;padding-left:0'>\
+{% for s in shots %}<li><b>{{ clock(s.start) }}</b> {{ s.title }} \
+<small>({{ s.seconds }} s, {{ s.model }} {{ s.size }}, {{ s.cost }})</small>\
+<details><summary>prompt</summary><pre style='white-space:pre-wrap'>{{ s.prompt }}</pre>\
+</details></li>{% endfor %}</ol></div>"""
+
+
 def static_player_html(
     *, src: str, poster: str, title: str, shots: list[dict[str, Any]], note: str = ""
 ) -> str:
     """The player as plain HTML (poster embedded, video by reference, prompts and costs).
 
-    Without a src (a film the notebook must not link) there is no src and no
-    data-sorafilm-film attribute, only the poster and the note: share() reads that attribute
-    to find the film's folder, and an empty one would point it at the notebook's.
+    Built from an autoescaping template: titles and prompts carry repository text. Without a
+    src (a film the notebook must not link) there is no src and no data-sorafilm-film
+    attribute, only the poster and the note: share() reads that attribute to find the film's
+    folder, and an empty one would point it at the notebook's. A poster that is not a data
+    URI of an image is left out: the attribute is the widget's state, which a notebook file
+    can hold anything in.
     """
-    esc = html.escape
-    items = "".join(
-        f"<li><b>{esc(_clock(s['start']))}</b> {esc(s['title'])} "
-        f"<small>({esc(str(s['seconds']))} s, {esc(s.get('model', ''))} {esc(s.get('size', ''))},"
-        f" {esc(s['cost'])})</small>"
-        f"<details><summary>prompt</summary><pre style='white-space:pre-wrap'>"
-        f"{esc(s['prompt'])}</pre></details></li>"
-        for s in shots
-    )
-    film_attr = f" data-sorafilm-film='{esc(src)}'" if src else ""
-    src_attr = f" src='{esc(src)}'" if src else ""
-    note_html = f"<div><small>{esc(note)}</small></div>" if note else ""
-    return (
-        f"<div class='sorafilm-player-static'{film_attr}>"
-        f"<div><b>{esc(title)}</b></div>"
-        f"<video controls preload='none' style='max-width:640px;width:100%' "
-        f"poster='{esc(poster)}'{src_attr}></video>{note_html}"
-        f"<ol style='list-style:none;padding-left:0'>{items}</ol></div>"
+    rows = [{"model": "", "size": "", **s} for s in shots]
+    return html_template(_STATIC_PLAYER).render(
+        src=src,
+        poster=poster if poster.startswith("data:image/") else "",
+        title=title,
+        note=note,
+        shots=rows,
+        clock=_clock,
     )
 
 

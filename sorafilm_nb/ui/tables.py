@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..markup import html_text
+
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
@@ -76,13 +78,16 @@ def concept_table(
     shown = [c for c in COLUMNS if c in frame.columns]
     frame = frame[shown].reset_index(drop=True)
     arrow = "▲" if ascending else "▼"
+    # Every cell and the caption hold repository text (names, docstrings, file names, the
+    # README's title): a Styler inserts both as raw HTML unless told to escape them.
     caption = (
         f"{profile.title or profile.name}: {len(frame)} of {len(profile.concepts)} concepts, "
         f"sorted by {sort_by} {arrow}"
     )
-    styler = frame.style.hide(axis="index").set_caption(caption)
+    styler = frame.style.hide(axis="index").set_caption(html_text(caption))
+    styler = styler.format(escape="html")
     formats: dict[str, Any] = {"score": "{:.2f}"}
-    styler = styler.format({k: v for k, v in formats.items() if k in shown})
+    styler = styler.format({k: v for k, v in formats.items() if k in shown}, escape="html")
     if "score" in shown and len(frame):
         styler = styler.bar(subset=["score"], color=_ACCENT, vmin=0)
     styler = styler.set_table_styles(

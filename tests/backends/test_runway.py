@@ -15,12 +15,13 @@ import pytest
 from pydantic import TypeAdapter
 from runwayml.types import TaskRetrieveResponse, TextToVideoCreateResponse
 
-from sorafilm_nb.backends._provider import NotSupported, OutcomeUnknown
 from sorafilm_nb.backends.base import (
     AuthError,
     ContentExpired,
     InvalidRequest,
     Job,
+    NotSupported,
+    OutcomeUnknown,
     RateLimited,
     ServerError,
 )
@@ -76,7 +77,9 @@ def test_create_poll_download_real_mp4(
 
 
 def test_fake_bodies_parse_with_sdk_types(fake: FakeRunway) -> None:
-    fake.job_seconds = 5.0  # the first poll sees PENDING; then the clock is sped up
+    now = [0.0]  # the fake's clock, moved by hand: each status is seen whatever the load
+    fake.clock = lambda: now[0]
+    fake.job_seconds = 10.0
     created = raw(
         fake,
         "POST",
@@ -91,7 +94,7 @@ def test_fake_bodies_parse_with_sdk_types(fake: FakeRunway) -> None:
         body = raw(fake, "GET", f"/v1/tasks/{parsed.id}").json()
         status = task.validate_python(body).status
         seen.add(status)
-        fake.job_seconds = 0.4
+        now[0] += 2.0  # PENDING at 0 s, RUNNING at 2-8 s, then SUCCEEDED once rendered
         if status == "SUCCEEDED":
             break
         time.sleep(0.01)
@@ -107,8 +110,12 @@ def test_fake_bodies_parse_with_sdk_types(fake: FakeRunway) -> None:
         task.validate_python(raw(fake, "GET", f"/v1/tasks/{other['id']}").json()).status
         == "THROTTLED"
     )
-    time.sleep(0.45)
-    failed = task.validate_python(raw(fake, "GET", f"/v1/tasks/{other['id']}").json())
+    now[0] += 20.0
+    for _ in range(300):  # past its time; FAILED once its render is done
+        failed = task.validate_python(raw(fake, "GET", f"/v1/tasks/{other['id']}").json())
+        if failed.status == "FAILED":
+            break
+        time.sleep(0.01)
     assert failed.status == "FAILED" and failed.failure_code == "INTERNAL.BAD_OUTPUT.CODE01"
     assert raw(fake, "DELETE", f"/v1/tasks/{other['id']}").status_code == 204
     cancelled = task.validate_python(raw(fake, "GET", f"/v1/tasks/{other['id']}").json())

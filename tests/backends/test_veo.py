@@ -18,12 +18,13 @@ import pytest
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from sorafilm_nb.backends._provider import NotSupported, OutcomeUnknown
 from sorafilm_nb.backends.base import (
     AuthError,
     ContentExpired,
     InvalidRequest,
     Job,
+    NotSupported,
+    OutcomeUnknown,
     RateLimited,
     RefusedPrompt,
     ServerError,

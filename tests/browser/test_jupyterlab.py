@@ -9,7 +9,8 @@ JupyterLab's own command, then the test checks what a user would see: the metaph
 one progress bar per shot, and a <video> that the browser has loaded (duration > 0) from
 Jupyter's file server, seeking when a shot is clicked; with the file gone, the poster stays;
 and the budget picker turns red when a pricier model and size no longer fit the month.
-Screenshots are saved for people.
+Screenshots are saved for people. A second notebook shows every face of a hostile repository
+(tests/hostile_repo.py) live and checks that none of its scripts ran.
 """
 
 from __future__ import annotations
@@ -324,3 +325,85 @@ def test_quickstart_renders_picker_progress_and_a_playable_film(lab: Lab) -> Non
             context.close()
     assert SCREENSHOT.stat().st_size + BUDGET_SHOT.stat().st_size < 300_000
     print(f"quickstart in JupyterLab: {time.monotonic() - started:.1f} s; screenshot {SCREENSHOT}")
+
+
+HOSTILE_CELLS = [
+    """\
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from hostile_repo import hostile_app
+from IPython.display import HTML, Markdown, display
+from sorafilm_nb.ui import ConceptTable, concept_table
+app = hostile_app(Path({repo!r}), Path("out"))
+display(concept_table(app.profile, limit=None))
+ConceptTable(app.profile, limit=None)""",
+    "display(Markdown(app.plan.to_markdown()))\napp",
+    """\
+film = app.make_film()
+display(Markdown((film.out_dir / "report.md").read_text()))
+app.player_box.children[0]""",
+    # The control: the same kind of payload, put there on purpose, does fire in this page,
+    # so a payload from the repository that had become live would have been seen.
+    'HTML("<img src=x onerror=\\"window.__control=1\\">")',
+]
+
+
+def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: Path) -> None:
+    """Every face of a repository whose names, docstrings and README hold <script>, <img
+    onerror> and markdown links, rendered live in JupyterLab: nothing of it runs."""
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from hostile_repo import make_hostile_repo
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found: apt-get update && apt-get install -y chromium")
+    repo = make_hostile_repo(tmp_path / "evil")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(c.format(tests=str(ROOT / "tests"), repo=str(repo)))
+        for c in HOSTILE_CELLS
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, lab.root / "notebooks" / "hostile.ipynb")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(lab.root.parent / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 1000},
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(f"{lab.url}/lab/tree/notebooks/hostile.ipynb?token={lab.token}")
+            page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function(ALL_EXECUTED, timeout=240_000, polling=500)
+            errors = page.locator("[data-mime-type='application/vnd.jupyter.error']")
+            assert errors.count() == 0, errors.all_inner_texts()
+            page.wait_for_function("() => window.__control === 1", timeout=10_000)
+            page.wait_for_timeout(1500)  # late images and widget views have rendered
+            seen = page.evaluate(
+                """() => ({
+                  pwned: window.__pwned,
+                  imgs: [...document.querySelectorAll('.jp-OutputArea img')]
+                    .map(i => i.getAttribute('src'))
+                    .filter(s => !s.startsWith('data:image/')),
+                  scripts: document.querySelectorAll('.jp-OutputArea script').length,
+                  links: [...document.querySelectorAll('.jp-OutputArea a[href]')]
+                    .map(a => a.getAttribute('href'))
+                    .filter(h => !h.startsWith('#'))  // a heading's own anchor goes nowhere
+                    .filter(h => h.includes('evil') || h.startsWith('javascript:')),
+                  text: document.querySelector('.jp-Notebook').innerText,
+                })"""
+            )
+        finally:
+            context.close()
+    assert seen["pwned"] is None, "a script from the repository ran"
+    assert len(seen["imgs"]) == 1, seen["imgs"]  # the control's image only (src=x, resolved)
+    assert seen["scripts"] == 0 and seen["links"] == []
+    assert "<script>window.__pwned=1</script>" in seen["text"]  # shown, as text
+    assert "onerror=window.__pwned=1" in seen["text"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sorafilm_nb.cli import main
+from sorafilm_nb.money.cost import MAX_CENTS, Cost, CostError
 from sorafilm_nb.money.ledger import Ledger
-from sorafilm_nb.money.prices import MAX_CENTS, Cost, CostError
 
 
 @pytest.mark.parametrize("amount", ["1e400", "99999999999999999999", "1000000000.01"])

@@ -19,8 +19,9 @@ from studio_child import make_plan
 from sorafilm_nb.backends.base import Job, NotFound
 from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Fault, Simulator
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import BudgetExceeded, Ledger, default_path
-from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.render import media_duration, render_animatic
 from sorafilm_nb.studio.folder import Film, FilmError, sha256_file
 from sorafilm_nb.studio.runner import ShotProgress, Studio
@@ -402,10 +403,10 @@ def crash_after_reserve(studio: Studio, plan, out: Path, indices: list[int], sim
     """A process killed right after create returned, before attach: the shots in indices are
     reserved in the ledger (the manifest says "reserved", no job id), and the first of them
     was created on the server. Returns (the run's shots, the created job)."""
-    from sorafilm_nb.studio.runner import _Run
+    from sorafilm_nb.studio.state import RunState
 
     shots = studio._shots_of(plan)
-    run = _Run(
+    run = RunState(
         out_dir=out,
         plan_id=plan.id,
         plan_json={"id": plan.id},
@@ -497,7 +498,7 @@ def test_resume_looks_before_creating_even_after_a_stale_release(
 def test_resume_releases_what_a_rerun_reserved_before_it_was_killed(
     sim, ledger: Ledger, tmp_path: Path, monkeypatch
 ) -> None:
-    from sorafilm_nb.studio import runner as studio_mod
+    from sorafilm_nb.studio.state import RunState
 
     plan = make_plan(2, tag="rerun-kill")
     out = tmp_path / "f"
@@ -506,7 +507,7 @@ def test_resume_releases_what_a_rerun_reserved_before_it_was_killed(
     def killed(self) -> None:
         raise _Killed()
 
-    monkeypatch.setattr(studio_mod._Run, "save", killed)  # dies right after reserving
+    monkeypatch.setattr(RunState, "save", killed)  # dies right after reserving
     with pytest.raises(_Killed):
         studio_for(sim, ledger).rerun(out, ["shot-02"], model="sora-2-pro")
     monkeypatch.undo()
@@ -984,7 +985,7 @@ def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str
 
 
 def test_one_process_at_a_time_per_film_folder(sim, ledger: Ledger, tmp_path: Path) -> None:
-    from sorafilm_nb.studio.folder import folder_lock
+    from sorafilm_nb.studio.lock import folder_lock
 
     plan = make_plan(1, tag="lock")
     out = tmp_path / "f"
@@ -1005,7 +1006,7 @@ def test_folder_lock_holds_when_the_last_holder_leaves_mid_take(
     not count that as the lock, or a newcomer C would lock a fresh file and run beside B."""
     import contextlib
 
-    from sorafilm_nb.studio import folder as film_mod
+    from sorafilm_nb.studio import lock as film_mod
 
     out = tmp_path / "f"
     leaving = contextlib.ExitStack()

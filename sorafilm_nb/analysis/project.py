@@ -1,0 +1,258 @@
+"""Project metadata and the public surface the scanners do not see.
+
+Why here and not in the scanners: these facts are about a few files (pyproject.toml,
+package.json, the JavaScript entry point, the classes a README example calls methods on), read
+once per profile build; the per-file scanners and their caches stay as they are.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import json
+import os
+import posixpath
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from .files import Skipped, open_inside
+from .scan_python import summary_line
+
+_MAX = 2_000_000  # bytes read of any one file here
+
+
+def _read(root: Path, rel: str) -> str:
+    """A repository file's text, opened like every other (files.open_inside): never through
+    a link out of the root, never /proc or a FIFO; "" when it is not there or is refused."""
+    try:
+        fd, _ = open_inside(str(root), rel)
+    except (Skipped, OSError):
+        return ""
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(_MAX).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+
+def _package_json(root: Path) -> dict[str, object]:
+    text = _read(root, "package.json")
+    try:
+        doc = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def project_name(root: Path) -> str | None:
+    """The name the project is published under: pyproject.toml ``[project] name`` (or
+    ``[tool.poetry] name``), package.json ``name``, setup.cfg ``[metadata] name``, or a literal
+    ``name=`` in setup.py; None when none says. A scoped npm name keeps its last part."""
+    text = _read(root, "pyproject.toml")
+    if text:
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            doc = {}
+        for table in (doc.get("project"), doc.get("tool", {}).get("poetry")):
+            if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
+                return table["name"].strip()
+    name = _package_json(root).get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip().rsplit("/", 1)[-1]
+    text = _read(root, "setup.cfg")
+    if text:
+        cfg = configparser.ConfigParser(interpolation=None)
+        try:
+            cfg.read_string(text)
+            value = cfg.get("metadata", "name", fallback="").strip()
+        except configparser.Error:
+            value = ""
+        if value and not value.startswith("attr:"):
+            return value
+    text = _read(root, "setup.py")
+    m = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9][\w.-]*)\1""", text)
+    return m.group(2) if m else None
+
+
+def metadata_fingerprint(root: Path) -> str:
+    """The metadata files' text, for the profile cache key (a rename changes the title)."""
+    return "\0".join(
+        _read(root, n)[:20000] for n in ("pyproject.toml", "package.json", "setup.cfg", "setup.py")
+    )
+
+
+# ------------------------------------------------------------------ JavaScript entry points
+
+_JS_EXTS = ("", ".js", ".ts", ".mjs", ".cjs", ".tsx", "/index.js", "/index.ts", "/index.mjs")
+_ID = r"[A-Za-z_$][\w$]*"
+_EXPORT_DECL = re.compile(
+    rf"\bexport\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
+    rf"(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+({_ID})"
+)
+_EXPORT_LIST = re.compile(r"\bexport\s*(?:type\s*)?\{([^}]*)\}")
+_EXPORTS_DOT = re.compile(rf"\b(?:module\.)?exports\.({_ID})\s*=(?!=)")
+_DEFINE_PROP = re.compile(rf"Object\.defineProperty\(\s*exports\s*,\s*['\"]({_ID})['\"]")
+_MODULE_EXPORTS = re.compile(rf"\bmodule\.exports\s*=\s*(?:exports\s*=\s*)?({_ID})\s*[;\n]")
+_MODULE_OBJECT = re.compile(r"\bmodule\.exports\s*=\s*\{([^}]*)\}")
+_INSTANCE = re.compile(rf"\b(?:module\.)?exports\.({_ID})\s*=\s*new\s+({_ID})")
+_FOLLOW = re.compile(
+    r"""(?:\bexport\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*|\bexport\s*\{[^}]*\}\s*from\s*|"""
+    r"""\bmodule\.exports\s*=\s*require\(\s*|__exportStar\(\s*require\(\s*)['"](\.[^'"]+)['"]"""
+)
+
+
+def js_entries(root: Path) -> list[str]:
+    """The package's entry files (relative posix paths): package.json "exports" ".", then
+    "module" and "main", then index.js; TypeScript sources win over their compiled copies."""
+    pkg = _package_json(root)
+    wanted: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            if not value.endswith((".d.ts", ".d.mts", ".d.cts", ".json")):
+                wanted.append(value)
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                if key != "types":
+                    walk(sub)
+
+    exports = pkg.get("exports")
+    if isinstance(exports, dict) and "." in exports:
+        walk(exports["."])
+    elif isinstance(exports, (str, dict)):
+        walk(exports)
+    for key in ("module", "main"):
+        walk(pkg.get(key))
+    if pkg or (root / "index.js").is_file():
+        wanted.append("index.js")
+    out: list[str] = []
+    for want in wanted:
+        rel = _resolve(root, posixpath.normpath(want.lstrip("./") or "index.js"))
+        if rel and rel not in out:
+            out.append(rel)
+    return out
+
+
+def _resolve(root: Path, rel: str) -> str | None:
+    stem = re.sub(r"\.(c|m)?js$", "", rel)
+    # src/x.ts over lib/x.js, dist/x.js: the source a maintainer wrote
+    for cand in (f"src/{posixpath.basename(stem)}.ts", stem + ".ts"):
+        if stem.startswith(("lib/", "dist/", "build/")) and (root / cand).is_file():
+            return cand
+    for ext in _JS_EXTS:
+        if rel.endswith(_JS_EXTS[1:6]) and ext:
+            continue
+        cand = rel + ext
+        if (root / cand).is_file():
+            return cand
+    return None
+
+
+@dataclass(frozen=True)
+class JsExports:
+    names: frozenset[str]  # exported names (and the local names they export)
+    instances: dict[str, str]  # exported instance -> its class (commander's program -> Command)
+
+
+def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
+    """The names a JavaScript package's entry files export, following relative re-exports
+    (``export * from``, ``module.exports = require``) up to depth files deep."""
+    names: set[str] = set()
+    instances: dict[str, str] = {}
+    seen: set[str] = set()
+    todo = [(rel, 0) for rel in entries]
+    while todo:
+        rel, level = todo.pop(0)
+        if rel in seen:
+            continue
+        seen.add(rel)
+        text = _read(root, rel)
+        names.update(_EXPORT_DECL.findall(text))
+        names.update(_EXPORTS_DOT.findall(text))
+        names.update(_DEFINE_PROP.findall(text))
+        names.update(_MODULE_EXPORTS.findall(text))
+        for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
+            for part in m.group(1).split(","):
+                bits = re.split(r"\s+as\s+|\s*:\s*", part.strip())
+                names.update(b for b in bits if re.fullmatch(_ID, b or "-"))
+        instances.update(_INSTANCE.findall(text))
+        if level < depth:
+            folder = posixpath.dirname(rel)
+            for target in _FOLLOW.findall(text):
+                nxt = _resolve(root, posixpath.normpath(posixpath.join(folder, target)))
+                if nxt:
+                    todo.append((nxt, level + 1))
+    names.discard("default")
+    return JsExports(frozenset(names), instances)
+
+
+# ------------------------------------------------------------------ methods in README examples
+
+
+def find_method(root: Path, rel: str, cls: str, method: str, lang: str) -> tuple[int, str] | None:
+    """(line, docstring summary) of ``method`` defined in class ``cls`` of file rel, or None.
+
+    Python is read with ast; JavaScript/TypeScript with a pattern for a method in the class
+    body (``name(args) {``) or an assignment to its prototype.
+    """
+    text = _read(root, rel)
+    if not text:
+        return None
+    if lang == "python":
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name == cls:
+                for item in node.body:
+                    if (
+                        isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                        and item.name == method
+                        and not any(_is_property(d) for d in item.decorator_list)
+                    ):
+                        return item.lineno, summary_line(ast.get_docstring(item))
+        return None
+    start = re.search(rf"\bclass\s+{re.escape(cls)}\b", text)
+    pats = [rf"{re.escape(cls)}\.prototype\.{re.escape(method)}\s*=\s*(?:async\s+)?function"]
+    if start:
+        body = text[start.end() :]
+        m = re.search(
+            rf"^[ \t]+(?:(?:public|async|static|override)\s+)*{re.escape(method)}\s*(?:<[^>\n]*>)?"
+            r"\([^)]*\)[^{;\n]*\{",
+            body,
+            re.M,
+        )
+        if m:
+            line = text.count("\n", 0, start.end() + m.start()) + 1
+            return line, _jsdoc_before(text, start.end() + m.start())
+    for pat in pats:
+        m = re.search(pat, text)
+        if m:
+            return text.count("\n", 0, m.start()) + 1, _jsdoc_before(text, m.start())
+    return None
+
+
+def _is_property(node: ast.expr) -> bool:
+    """``@property`` / ``@cached_property`` / ``@x.setter``: data, not a method one calls."""
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return name.endswith("property") or name in ("setter", "getter", "deleter")
+
+
+def _jsdoc_before(text: str, pos: int) -> str:
+    head = text[:pos].rstrip()
+    if not head.endswith("*/"):
+        return ""
+    start = head.rfind("/**")
+    if start < 0:
+        return ""
+    lines = [ln.strip().lstrip("*").strip() for ln in head[start + 3 : -2].splitlines()]
+    return summary_line("\n".join(ln for ln in lines if not ln.startswith("@")).strip())

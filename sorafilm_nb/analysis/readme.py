@@ -1,0 +1,508 @@
+"""Read a README the way a visitor does: the project's name, its one-line promise, and the
+names its code examples touch.
+
+Why a module of its own: the README is the one document written for users, so it is the best
+evidence of what a maintainer would name. Its examples say which parts of the API people call
+first (``@app.route``, ``click.option``); its heading or logo says what the project is called;
+its first paragraph says what it promises. All three are read here, once, from the raw text.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import io
+import keyword
+import re
+import tokenize
+from dataclasses import dataclass, field, replace
+
+TITLE_MAX = 40  # a title card holds a name, not a sentence
+TAGLINE_MAX = 120
+
+# ------------------------------------------------------------------ markup helpers
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)  # sponsor grids, never the promise
+_TAG = re.compile(r"<[^>]+>")
+_BR = re.compile(r"<br\s*/?>|</p>|</h\d>|</div>", re.I)
+_ALT = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.I | re.S)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)|!\[([^\]]*)\]\[[^\]]*\]")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+)(?=\S)(.+?)(?<=\S)\1")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~])")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_RST_ROLE = re.compile(r":[\w:-]+:`([^`<]*)(?:<[^>]*>)?`")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# alt text / headings that name a part of the page, not the project
+_NOT_A_NAME = frozenset(
+    {
+        "logo",
+        "banner",
+        "badge",
+        "build status",
+        "table of contents",
+        "contents",
+        "overview",
+        "introduction",
+        "readme",
+        "installation",
+        "install",
+        "about",
+        "features",
+        "documentation",
+        "sponsors",
+        "license",
+    }
+)
+
+
+def unescape(text: str) -> str:
+    """Markdown backslash escapes and HTML entities undone: ``\\$ click\\_`` -> ``$ click_``."""
+    return html.unescape(_ESCAPE.sub(r"\1", text))
+
+
+def strip_markup(text: str) -> str:
+    """Plain text of one line or paragraph of Markdown/reST/HTML: links keep their words,
+    images, tags and emphasis marks go, escapes are undone, spaces collapse."""
+    # an escaped mark is a literal: hidden from the emphasis rule, restored at the end
+    text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    text = _RST_ROLE.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    for _ in range(2):  # **`nested`**
+        text = _EMPHASIS.sub(r"\2", text)
+    text = re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text)
+    text = html.unescape(text)
+    return " ".join(text.split())
+
+
+def is_name(text: str) -> bool:
+    """Whether text can stand on a title card as a project's name.
+
+    Not a URL, not a shell prompt (``$ click_``), not an emoji line, not the name of a part of
+    the page ("Logo", "Table of Contents"), and not a sentence: at most TITLE_MAX characters,
+    at most five words, no sentence punctuation.
+    """
+    t = text.strip()
+    if not t or len(t) > TITLE_MAX or _URL.search(t) or "://" in t:
+        return False
+    if t[0] in "$>%#":  # a shell prompt or a quote, not a name
+        return False
+    if not re.search(r"[^\W\d_]", t):  # emoji, digits and punctuation only
+        return False
+    if any(ord(ch) >= 0x2190 for ch in t):  # arrows, symbols, emoji: decoration, not a name
+        return False
+    low = t.lower().strip(" :")
+    if low in _NOT_A_NAME or low.endswith((" logo", " banner", " badge")):
+        return False
+    return len(t.split()) <= 5 and not re.search(r"[.!?;:,]\s|[.!?;,]$", t)
+
+
+# ------------------------------------------------------------------ title and tagline
+
+
+@dataclass(frozen=True)
+class ReadmeText:
+    """What a README says about the project, as plain text."""
+
+    titles: tuple[str, ...]  # name candidates in page order: headings, <h1>, image alt text
+    description: str  # the first real paragraph
+    tagline: str  # its first sentence, at most TAGLINE_MAX characters
+    prose: str = ""  # every paragraph's plain text (no code, no URLs), for the name's casing
+
+
+def _is_rule(line: str) -> bool:
+    return len(line) >= 3 and len(set(line)) == 1 and line[0] in "=-~^*#+"
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    """(kind, text) blocks in page order: "heading", "html", "para", "code", "other"."""
+    text = _TABLE.sub("\n", _COMMENT.sub("\n", text.replace("\r\n", "\n")))
+    lines = text.split("\n")
+    out: list[tuple[str, str]] = []
+    para: list[str] = []
+    i = 0
+
+    def flush() -> None:
+        if para:
+            out.append(("para", " ".join(para)))
+            para.clear()
+
+    while i < len(lines):
+        line = lines[i].strip()
+        raw = lines[i]
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if line.startswith(("```", "~~~")):
+            flush()
+            fence = line[:3]
+            j = i + 1
+            while j < len(lines) and not lines[j].strip().startswith(fence):
+                j += 1
+            out.append(("code", ""))
+            i = j + 1
+            continue
+        if not line:
+            flush()
+        elif (
+            _is_rule(line)
+            and not para
+            and nxt
+            and i + 2 < len(lines)
+            and _is_rule(lines[i + 2].strip())
+        ):  # reST over- and underlined title
+            out.append(("heading", nxt))
+            i += 3
+            continue
+        elif nxt and _is_rule(nxt) and not para and not line.startswith(("<", "..", "[", "!")):
+            out.append(("heading", line))  # setext / reST underline
+            i += 2
+            continue
+        elif line.startswith("#"):
+            flush()
+            out.append(("heading", line.lstrip("#").strip()))
+        elif line.startswith("<"):
+            flush()
+            out.append(("html", line))
+        elif raw.startswith(("    ", "\t")) and not para and not (out and out[-1][0] == "html"):
+            out.append(("code", ""))
+        elif (
+            line.startswith(("[![", "![", "..", ":", "|", "=", ">"))
+            or re.match(r"[-*+]\s|\d+[.)]\s", line)  # list items
+            or _is_rule(line)
+        ):
+            flush()
+            out.append(("other", line))
+        else:
+            para.append(line)
+        i += 1
+    flush()
+    return out
+
+
+def _html_lines(chunk: str) -> list[str]:
+    """The text lines of an HTML fragment (split at <br>, </p>, headings)."""
+    return [strip_markup(part) for part in _BR.split(chunk) if strip_markup(part)]
+
+
+def _prose(text: str) -> bool:
+    """A real sentence: three words or more, not a URL or a link list."""
+    words = _WORD.findall(text)
+    return len(words) >= 3 and not _URL.search(text) and "|" not in text and "•" not in text
+
+
+def first_sentence(text: str, limit: int = TAGLINE_MAX) -> str:
+    """The first sentence of a paragraph, cut at a word boundary to at most limit chars."""
+    text = " ".join(text.split())
+    parts = _SENTENCE_END.split(text, maxsplit=1)
+    s = parts[0].strip()
+    if len(s) > limit:
+        cut = s[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-—")
+        s = cut + "…"
+    return s
+
+
+def read_readme(text: str) -> ReadmeText:
+    """Name candidates, first paragraph and tagline of a Markdown, reST or plain README."""
+    titles: list[str] = []
+    description = ""
+    blocks = _blocks(text)
+    # a multi-line HTML element (<p>\n<img alt=...>\n<h1>Zod</h1>...) is read as one chunk
+    joined = _TABLE.sub(" ", _COMMENT.sub(" ", text))
+    for m in _H1.finditer(joined):
+        inner = m.group(1)
+        name = strip_markup(inner) or next((a for _, a in _ALT.findall(inner)), "")
+        if name:
+            titles.append(unescape(name).strip())
+    for b_kind, b_text in blocks:
+        if b_kind == "heading":
+            titles.append(strip_markup(b_text))
+            break
+    for _, alt in _ALT.findall(joined):
+        titles.append(unescape(alt).strip())
+    for m in _MD_IMAGE.finditer(text):
+        titles.append(unescape(m.group(1) or m.group(2) or "").strip())
+    # the first real paragraph: Markdown prose, or a line of an HTML block
+    for b_kind, b_text in blocks:
+        if b_kind == "para":
+            clean = strip_markup(b_text)
+            if _prose(clean):
+                description = clean
+                break
+        elif b_kind == "html":
+            lines = [ln for ln in _html_lines(b_text) if _prose(ln)]
+            if lines:
+                description = lines[0]
+                break
+    if not description:  # multi-line HTML blocks: their prose lines, in order
+        for chunk in _BR.split(joined):
+            line = strip_markup(chunk)
+            if _prose(line) and not line.startswith("#"):
+                description = line
+                break
+    description = description[:500]
+    prose = " ".join(_URL.sub(" ", strip_markup(t)) for k, t in blocks if k in ("para", "heading"))
+    return ReadmeText(
+        prose=_INLINE_CODE.sub(" ", prose),
+        titles=tuple(t for t in titles if t),
+        description=description,
+        tagline=first_sentence(description) if description else "",
+    )
+
+
+_INLINE_CODE = re.compile(r"`[^`]*`")
+
+
+def _prose_casing(name: str, prose: str) -> str:
+    """How the README's prose spells name most often ("Express" for express), or ""."""
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?<![\w.@/-])(" + re.escape(name) + r")(?![\w-])", prose, re.I):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    if not counts:
+        return ""
+    return max(sorted(counts), key=lambda k: counts[k])
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def choose_title(project_name: str | None, readme: ReadmeText, fallback: str) -> str:
+    """The name on the title card.
+
+    The packaging metadata's name is the truth (it is what people install and import); the
+    README gives its display casing when one of its headings/logos says the same name
+    ("Flask", "Commander.js", "HTTPX"), else the way the first paragraph spells it ("attrs is
+    ..."). Without metadata, the README's first candidate that is a name; else fallback.
+    """
+    names = [t for t in readme.titles if is_name(t)]
+    if project_name:
+        want = _norm(project_name.rsplit("/", 1)[-1])
+        for t in names:
+            n = _norm(t)
+            # "Commander.js" for commander; "Jinja" for jinja2 (a major version in the name)
+            if (
+                n == want
+                or n == want.rstrip("0123456789")
+                or (n.startswith(want) and n[len(want) :] in ("js", "py", "ts"))
+            ):
+                return t
+        m = re.search(
+            r"(?<![\w.-])(" + re.escape(project_name.rsplit("/", 1)[-1]) + r")(?![\w-])",
+            readme.description,
+            re.I,
+        )
+        if m:
+            return m.group(1)
+        casing = _prose_casing(project_name.rsplit("/", 1)[-1], readme.prose)
+        return casing or project_name.rsplit("/", 1)[-1]
+    return names[0] if names else fallback
+
+
+# ------------------------------------------------------------------ names in code examples
+
+
+@dataclass(frozen=True)
+class CodeUse:
+    """One name as a README example uses it."""
+
+    name: str
+    order: int  # 0-based: the first name the examples use is 0
+    owner: str = ""  # ``app.route`` where ``app = Flask(...)``: "Flask"; "" if unknown
+    module: bool = False  # used as an attribute of an imported module (``click.option``)
+    decorator: bool = False
+    lang: str = "python"
+    receiver: str = ""  # methods: the variable it is called on (``program`` in program.parse)
+
+
+@dataclass
+class _Uses:
+    items: dict[str, CodeUse] = field(default_factory=dict)
+    # receiver methods: (owner class or "", receiver, attr) in order of first use
+    methods: dict[tuple[str, str, str], CodeUse] = field(default_factory=dict)
+
+    def add(self, use: CodeUse) -> None:
+        key = use.name
+        old = self.items.get(key)
+        if old is None:
+            self.items[key] = replace(use, order=len(self.items))
+        elif use.decorator and not old.decorator:
+            self.items[key] = replace(old, decorator=True)
+
+    def method(self, owner: str, receiver: str, attr: str, decorator: bool, lang: str) -> None:
+        key = (owner, receiver, attr)
+        old = self.methods.get(key)
+        if old is None or (decorator and not old.decorator):
+            order = old.order if old else len(self.items) + len(self.methods)
+            self.methods[key] = CodeUse(attr, order, owner, False, decorator, lang, receiver)
+
+
+_PY_FENCES = frozenset({"python", "py", "python3", "pycon", "py3", "ipython", "pyi"})
+_JS_FENCES = frozenset(
+    {"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs", "cjs", "node", "es6"}
+)
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M)
+_RST_CODE = re.compile(
+    r"^\.\. (?:code-block|code|sourcecode)::[ \t]*(\w*)[^\n]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)",
+    re.M,
+)
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    """(language, code) of every example: fenced, reST code-block, and doctest (>>>) lines."""
+    out: list[tuple[str, str]] = []
+    for m in _FENCE.finditer(text):
+        tag = m.group(2).lower()
+        body = m.group(3)
+        if not tag:
+            lang = _guess(body)
+        else:
+            lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else ""
+        if lang:
+            out.append((lang, body))
+    rest = _FENCE.sub("", text)
+    for m in _RST_CODE.finditer(rest):
+        tag = m.group(1).lower()
+        lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else _guess(m.group(2))
+        if lang:
+            out.append((lang, _dedent(m.group(2))))
+    rest = _RST_CODE.sub("", rest)
+    doctest = [ln for ln in rest.splitlines() if ln.lstrip().startswith((">>> ", "... "))]
+    if doctest:
+        out.append(("python", "\n".join(doctest)))
+    return out
+
+
+def _dedent(block: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(block)
+
+
+def _guess(body: str) -> str:
+    """The language of an untagged example, or "" (shell sessions and output are skipped)."""
+    s = body.lstrip()
+    if s.startswith(">>>") or re.search(
+        r"^(from \w[\w.]* import|import \w+$|def |class )", s, re.M
+    ):
+        return "python"
+    if re.search(r"\brequire\(|^\s*(const|let|import .* from)\b|=>", s, re.M):
+        return "js"
+    return ""
+
+
+def _py_source(body: str) -> str:
+    lines = body.splitlines()
+    if any(ln.lstrip().startswith(">>>") for ln in lines):  # a session: the prompts only
+        lines = [ln.lstrip()[4:] for ln in lines if ln.lstrip().startswith((">>>", "..."))]
+    return "\n".join(lines)
+
+
+def _dotted(node: ast.AST) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def _python_uses(src: str, uses: _Uses) -> None:
+    try:
+        tree = ast.parse(src)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        _token_uses(src, uses)
+        return
+    modules: set[str] = set()
+    owners: dict[str, str] = {}
+    decorators: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for d in node.decorator_list:
+                decorators.add(id(d.func if isinstance(d, ast.Call) else d))
+        elif isinstance(node, ast.Import):
+            modules.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            cls = _dotted(node.value.func).rsplit(".", 1)[-1]
+            if cls[:1].isupper():
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        owners[t.id] = cls
+    nodes = sorted(
+        (n for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute, ast.ImportFrom))),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    for node in nodes:
+        deco = id(node) in decorators
+        if isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                if a.name != "*":
+                    uses.add(CodeUse(a.name, 0, module=True))
+        elif isinstance(node, ast.Name):
+            if node.id not in modules and node.id not in owners:
+                uses.add(CodeUse(node.id, 0, decorator=deco))
+        elif isinstance(node.value, ast.Name | ast.Attribute):
+            base = _dotted(node.value)
+            head = base.split(".")[0]
+            if head in modules:
+                uses.add(CodeUse(node.attr, 0, module=True, decorator=deco))
+            elif base:
+                uses.method(owners.get(base, ""), base, node.attr, deco, "python")
+
+
+def _token_uses(src: str, uses: _Uses) -> None:
+    """Names of an example that does not parse (an elided ``...`` fragment): its NAME tokens."""
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return
+    for t in toks:
+        if t.type == tokenize.NAME and not keyword.iskeyword(t.string):
+            uses.add(CodeUse(t.string, 0))
+
+
+_JS_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
+)
+_JS_IDENT = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
+_JS_NEW = re.compile(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
+_JS_KEYWORDS_TEXT = (
+    "break case catch class const continue debugger default delete do else export extends "
+    "false finally for function if import in instanceof let new null return super switch this "
+    "throw true try typeof var void while with yield async await of from as require module "
+    "exports console undefined process static get set type interface"
+)
+_JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
+
+
+def _js_uses(src: str, uses: _Uses) -> None:
+    owners = {m.group(1): m.group(2).rsplit(".", 1)[-1] for m in _JS_NEW.finditer(src)}
+    code = _JS_STRING.sub(lambda m: " " if m.group(0)[0] == "/" else '""', src)
+    for m in _JS_IDENT.finditer(code):
+        head = m.group(1)
+        chain = [p.strip() for p in m.group(2).split(".") if p.strip()]
+        if head not in _JS_KEYWORDS and head not in owners:
+            uses.add(CodeUse(head, 0, lang="js"))
+        if chain:
+            uses.method(owners.get(head, ""), head, chain[0], False, "js")
+
+
+def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:
+    """(name -> first use, method uses in order) over every README example.
+
+    Names are everything the examples mention (a local ``hello`` too): the caller keeps only
+    those the project defines. Attributes on a receiver that is not an imported module
+    (``app.route``) are methods, with the receiver's class when the example constructs it.
+    """
+    uses = _Uses()
+    for lang, body in code_blocks(text):
+        if lang == "python":
+            _python_uses(_py_source(body), uses)
+        else:
+            _js_uses(body, uses)
+    return uses.items, list(uses.methods.values())

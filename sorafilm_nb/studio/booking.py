@@ -1,0 +1,156 @@
+"""The ledger side of a run: reserve before anything is sent, attach, settle, fail, release.
+
+Why here and why serialised: every cent a shot may cost is reserved before its create, all of
+a run's shots before the first one (a budget that cannot pay for the whole film stops the run
+with nothing spent), and the worker threads share one ledger connection, so each call holds
+``_ledger_lock``. ``Booking`` is the first of the Studio's parts (``Booking`` ->
+``ShotPipeline`` -> ``Reconciler`` -> ``Studio``): it declares the attributes they share.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..backends.base import Job, VideoBackend
+from ..money.prices import Cost, PriceError, PriceTable
+from .folder import FilmError, ShotResult
+from .state import RunState
+
+if TYPE_CHECKING:
+    from ..money.ledger import Ledger
+
+__all__ = ["Booking"]
+
+
+class Booking:
+    """Ledger calls for a Studio (see the module docstring); holds no state of its own."""
+
+    backend: VideoBackend
+    ledger: Ledger
+    prices: PriceTable
+    purpose: str
+    _ledger_lock: threading.Lock
+
+    @property
+    def backend_name(self) -> str:
+        return str(getattr(self.backend, "name", type(self.backend).__name__))
+
+    def _reserve_many(
+        self, shots: Sequence[ShotResult], plan_id: str, *, purpose: str | None = None
+    ) -> list[Any]:
+        """One reservation per shot, all or none: over budget releases the ones made."""
+        made: list[Any] = []
+        try:
+            for shot in shots:
+                with self._ledger_lock:
+                    made.append(
+                        self.ledger.reserve(
+                            shot.estimated,
+                            purpose or self.purpose,
+                            plan_id,
+                            shot=shot.shot_id,
+                            model=shot.model,
+                            size=shot.size,
+                            seconds=shot.seconds,
+                        )
+                    )
+        except BaseException:
+            for reservation in made:
+                self._release(reservation, "another shot of the same run was over budget")
+            raise
+        return made
+
+    def _reserve_all(self, run: RunState, indices: Iterable[int]) -> None:
+        """Reserve every shot before any create, all or none. Each reservation id goes into
+        the manifest as soon as the ledger has it, so a crash leaves nothing unnamed."""
+        made: list[int] = []
+        try:
+            for i in indices:
+                shot = run.shots[i]
+                with self._ledger_lock:
+                    reservation = self.ledger.reserve(
+                        shot.estimated,
+                        self.purpose,
+                        run.plan_id,
+                        shot=shot.shot_id,
+                        model=shot.model,
+                        size=shot.size,
+                        seconds=shot.seconds,
+                    )
+                made.append(i)
+                run.update(
+                    i,
+                    status="reserved",
+                    reservation_id=str(reservation.id),
+                    message=f"reserved {shot.estimated}",
+                )
+        except BaseException:
+            for i in made:
+                self._release(
+                    run.shots[i].reservation_id, "another shot of the same run was over budget"
+                )
+                run.update(i, status="planned", reservation_id=None)
+            raise
+
+    # -- ledger calls (serialised: one connection may be shared by the worker threads) -----
+
+    def _pending(self) -> list[Any]:
+        with self._ledger_lock:
+            return list(self.ledger.pending())
+
+    def _attach(self, reservation: Any, job_id: str) -> None:
+        with self._ledger_lock:
+            self.ledger.attach(reservation, job_id, backend=self.backend_name)
+
+    def _release(self, reservation: Any, reason: str) -> None:
+        with self._ledger_lock:
+            self.ledger.release(reservation, reason)
+
+    def _reservation(self, run: RunState, index: int) -> Any:
+        rid = run.shots[index].reservation_id
+        if rid is None:
+            raise FilmError(
+                f"{run.shots[index].shot_id} has no reservation: nothing is submitted without one"
+            )
+        return rid
+
+    def _open_in_ledger(self, job_id: str | None) -> bool:
+        """Whether the ledger still holds this job open (a repeat after a crash must not
+        charge or fail a job twice; the ledger refuses conflicting repeats)."""
+        if not job_id:
+            return False
+        with self._ledger_lock:
+            row = self.ledger.job_for(job_id)
+        return row is not None and row.is_open
+
+    def _settle(self, run: RunState, index: int, job: Job | None) -> None:
+        shot = run.shots[index]
+        billed = shot.billed or self._billed(shot, job)
+        if self._open_in_ledger(shot.job_id):
+            with self._ledger_lock:
+                self.ledger.settle(shot.job_id, billed)
+        run.update(index, billed=billed)
+
+    def _ledger_fail(
+        self, job_id: str | None, reason: str, *, refused: bool, billed: Cost | None
+    ) -> Cost | None:
+        if self._open_in_ledger(job_id):
+            with self._ledger_lock:
+                self.ledger.fail(job_id, reason, billed=billed, refused=refused)
+        return billed
+
+    def _failure_cost(self, estimated: Cost) -> Cost | None:
+        """What a failed job is billed under the price table: all of it, or nothing."""
+        return estimated if self.prices.failed_jobs_billed else None
+
+    def _billed(self, shot: ShotResult, job: Job | None) -> Cost:
+        """The list price of what was actually rendered (the job's own model and seconds)."""
+        model = job.model if job is not None and job.model else shot.model
+        seconds = job.seconds if job is not None and job.seconds else shot.seconds
+        size = job.size if job is not None and job.size else shot.size
+        try:
+            return self.prices.cost(model, size, int(seconds))
+        except PriceError:
+            return self.prices.cost(shot.model, shot.size, shot.seconds)

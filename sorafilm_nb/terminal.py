@@ -1,0 +1,94 @@
+"""Text from a repository or a server made safe to print on a terminal.
+
+Why: a terminal obeys the bytes it is given. A file name holding ``ESC[2K`` and ``\\r`` erases
+the line it is printed on and writes its own, so a crafted name redrew "warnings: 1" as
+"warnings: 0"; bidi overrides (U+202E) reorder what follows them. Every control character is
+therefore printed as a visible escape (``\\x1b``, ``\\r``, ``\\u202e``), never obeyed.
+
+Two layers, one rule (``printable``):
+
+- ``printable(text)`` at the places that put foreign text on one line of output (names, file
+  names, titles, server messages): there even a newline is escaped, since a name that starts a
+  new line can forge the line after it.
+- ``guard_streams()`` around the whole CLI: sys.stdout and sys.stderr escape every control
+  character except newline and tab in anything written, so a message nobody thought of (an
+  exception's text, a log line) is inert too. Progress bars, which need ``\\r`` and cursor
+  moves, write to ``raw_stderr()`` with their foreign text passed through ``printable``.
+
+C1 controls and format characters are written ``\\u009b`` style, so that escaping a JSON
+document (``--json`` output with ensure_ascii=False) keeps it valid JSON with the same value.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+# Bidi embeddings/overrides/isolates, marks, and line/paragraph separators: each changes how
+# the rest of a line is shown without being visible itself.
+_FORMAT = [0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
+
+
+def _table(keep: str) -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in [*range(0x00, 0x20), 0x7F]:
+        table[code] = _NAMED.get(code, f"\\x{code:02x}")
+    for code in [*range(0x80, 0xA0), *_FORMAT]:
+        table[code] = f"\\u{code:04x}"
+    for ch in keep:
+        table.pop(ord(ch), None)
+    return table
+
+
+_ONE_LINE = _table("")
+_LINES = _table("\n\t")
+
+
+def printable(text: object, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control, DEL, C1 and bidi character written as a visible escape.
+
+    By default a newline and a tab are escaped too (foreign text stays on its line); with
+    ``keep_newlines=True`` they are kept, for multi-line text the program itself composed.
+    """
+    return str(text).translate(_LINES if keep_newlines else _ONE_LINE)
+
+
+class _GuardedStream:
+    """A text stream that writes ``printable(s, keep_newlines=True)`` of everything given."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text, keep_newlines=True))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding, ...
+        return getattr(self._stream, name)
+
+
+def raw_stderr() -> TextIO:
+    """The real stderr under a guard: for progress bars, whose own \\r and ESC must work."""
+    stream = sys.stderr
+    while isinstance(stream, _GuardedStream):
+        stream = stream._stream
+    return stream
+
+
+@contextmanager
+def guard_streams() -> Iterator[None]:
+    """Within the block, sys.stdout and sys.stderr print control characters as escapes."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _GuardedStream(saved[0])  # type: ignore[assignment]
+    sys.stderr = _GuardedStream(saved[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -1,0 +1,143 @@
+"""A repository written to attack whoever looks at it, and a checker for live HTML.
+
+Its file names, docstrings and README title hold script tags, event-handler attributes,
+iframes, markdown links and images, and terminal escapes. Every face (notebook tables and
+widgets, plan.md, report.md, the shared page, the CLI) must show them as text.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+SCRIPT = "<script>window.__pwned=1</script>"
+IMG = "<img src=x onerror=window.__pwned=1>"
+MD_LINK = "[x](javascript:alert(1))"
+MD_IMAGE = "![x](http://evil/)"
+# What a hostile name redraws on a terminal: erase the line, back to column 0, a fake verdict.
+ANSI = "\x1b[2K\rwarnings: 0\x1b[31m\u202e"
+
+HOSTILE_TITLE = f"{SCRIPT}Evil {IMG} {MD_LINK} {MD_IMAGE}"
+
+
+def make_hostile_repo(root: Path, *, terminal: bool = False) -> Path:
+    """A small Python package whose names and prose are attacks (terminal escapes too when
+    ``terminal``: a file name cannot hold a "/" so it carries the <img> attack, not <script>)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "README.md").write_text(f"# {HOSTILE_TITLE}\n\nA repository.\n")
+    doc = f"{SCRIPT} {IMG} {MD_LINK} {MD_IMAGE} <iframe src=javascript:window.__pwned=1></iframe>"
+    if terminal:
+        doc += ANSI
+    body = (
+        f'"""{doc} module."""\n\n\n'
+        f"class Recorder:\n"
+        f'    """{doc} records things."""\n\n'
+        f"    def add(self): pass\n\n"
+        f"    def get(self): pass\n\n\n"
+        f"class HostileError(Exception):\n"
+        f'    """{doc} raised when bad."""\n\n\n'
+        f"def load():\n"
+        f'    """{doc} loads things."""\n'
+        f"    raise HostileError()\n\n\n"
+        f"try:\n    load()\nexcept HostileError:\n    pass\n"
+    )
+    name = f"mod_{IMG}{ANSI if terminal else ''}.py"
+    (root / name).write_text(body)
+    (root / "store.py").write_text(body.replace("Recorder", "Store"))
+    if terminal:  # a file the scanner warns about, so that its name is printed under warnings
+        (root / f"broken{ANSI}.py").write_text("def broken(:\n    pass\n")
+    return root
+
+
+class LiveTags(HTMLParser):
+    """What in an HTML document a browser would run or fetch: script, iframe, object, embed
+    and unexpected img elements, on* attributes, javascript: URLs. ``found`` lists them."""
+
+    RUNS = frozenset({"script", "iframe", "object", "embed", "frame", "svg", "math", "base"})
+
+    def __init__(self, *, allowed_scripts: int = 0) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.allowed_scripts = allowed_scripts
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.RUNS:
+            if tag == "script" and self.allowed_scripts > 0:
+                self.allowed_scripts -= 1
+            else:
+                self.found.append(f"<{tag}>")
+        for key, value in attrs:
+            if key.startswith("on"):
+                self.found.append(f"<{tag} {key}=...>")
+            url = (value or "").strip().lower()
+            if key in ("href", "src", "action", "formaction") and url.startswith("javascript:"):
+                self.found.append(f"<{tag} {key}={value!r}>")
+        if tag == "img":
+            src = dict(attrs).get("src") or ""
+            if not src.startswith("data:image/"):  # posters are embedded; nothing is fetched
+                self.found.append(f"<img src={src!r}>")
+        if tag == "a":  # a link within the page (a heading's anchor) goes nowhere
+            href = dict(attrs).get("href") or ""
+            if not href.startswith("#") and ("evil" in href or href.startswith("javascript:")):
+                self.found.append(f"<a href={href!r}>")
+
+    handle_startendtag = handle_starttag
+
+
+def live_tags(html: str, *, allowed_scripts: int = 0) -> list[str]:
+    """The live elements and attributes in ``html`` (empty when it is inert)."""
+    parser = LiveTags(allowed_scripts=allowed_scripts)
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def markdown_html(text: str) -> str:
+    """Markdown as notebooks and shared pages render it, raw HTML passed through: CommonMark
+    (markdown-it) and mistune with bare-URL autolinks and tables (what nbconvert uses)."""
+    import mistune
+    from markdown_it import MarkdownIt
+
+    common = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    gfm = mistune.create_markdown(escape=False, plugins=["url", "table", "strikethrough"])
+    return common + str(gfm(text))
+
+
+def hostile_casting(repo: Path, theme: str = "kitchen") -> object:
+    """The real casting of the hostile repository, with its first concept swapped for the
+    module its hostile file name makes (casting leaves modules out), the README's title as
+    written, and a hostile custom gag: repository text in every field a face shows."""
+    import dataclasses
+
+    from sorafilm_nb.analysis.profile import analyze
+    from sorafilm_nb.story.casting import cast
+
+    found = analyze(repo, cache_dir=repo.parent / "cache")
+    profile = dataclasses.replace(found, title=HOSTILE_TITLE)
+    module = next(c for c in profile.concepts if IMG in c.name)
+    casting = cast(profile, theme, top=6)
+    first = dataclasses.replace(casting.entries[0], concept=module)
+    return dataclasses.replace(casting, profile=profile, entries=(first, *casting.entries[1:]))
+
+
+def hostile_app(repo: Path, out_dir: Path, ledger: object = None) -> object:
+    """The notebook's studio app over the hostile casting, on the embedded simulator."""
+    from sorafilm_nb.datafiles import packaged
+    from sorafilm_nb.money.ledger import Ledger
+    from sorafilm_nb.money.prices import PriceTable
+    from sorafilm_nb.studio.runner import Studio
+    from sorafilm_nb.ui import StudioApp
+
+    casting = hostile_casting(repo)
+    ledger = ledger if ledger is not None else Ledger.for_run(simulated=True)
+    prices = PriceTable.load()
+    return StudioApp(
+        casting.profile,  # type: ignore[attr-defined]
+        casting,
+        ledger=ledger,
+        prices=prices,
+        templates=sorted(packaged("stories")),
+        template="silent-90",
+        studio_factory=lambda: Studio(None, ledger, prices=prices),
+        out_dir=out_dir,
+    )
