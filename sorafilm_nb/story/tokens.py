@@ -212,7 +212,7 @@ def read_vocab(blob: bytes, official_sha256: str) -> dict[bytes, int]:
         raise TokenizerError("the prepared vocabulary is truncated")
     ends = list(accumulate(lengths))
     starts = [0, *ends[:-1]]
-    return dict(zip(map(data.__getitem__, map(slice, starts, ends)), range(n), strict=True))
+    return dict(zip([data[a:b] for a, b in zip(starts, ends, strict=True)], range(n), strict=True))
 
 
 def _official_ranks(expected_hash: str) -> dict[bytes, int]:
