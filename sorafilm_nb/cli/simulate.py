@@ -11,39 +11,16 @@ the studio books them in the sandbox ledger, not against the real budget.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from typing import Any
 
+from .common import number_in
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
-    return value
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, got {text!r}")
-    return port
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a probability from 0 to 1, got {text!r}")
-    return value
+_positive = number_in(0, math.inf, "seconds a job takes", whole=False)
+_port = number_in(0, 65535, "the port to listen on (0: any free port)")
+_probability = number_in(0, 1, "the share of requests, a probability", whole=False)
 
 
 def register(subparsers: Any) -> None:
