@@ -163,7 +163,7 @@ def main() -> int:
         f"ledger, {args.procs} processes on one file",
         many,
         "pairs/s",
-        baseline="bare SQLite insert+commit",
+        baseline="bare SQLite insert+commit (rows/s)",
         baseline_value=base,
         target=f">= {TARGET:.0f} pairs/s, never over the limit",
         ok=many >= TARGET and not failures,

@@ -43,11 +43,16 @@ def median_ms(
 
 
 def clear_caches() -> None:
-    from sorafilm_nb.story import prompts
+    """Every function cache of prompt rendering and compression, and the remembered token
+    counts (tokens.py keeps them in memory and writes them at exit; the cache dir here is a
+    fresh temp dir, so after this each plan counts its own prompts again)."""
+    from sorafilm_nb.story import compress, prompts, tokens
 
-    prompts._piece_tokens.cache_clear()
-    prompts._drop_words.cache_clear()
-    prompts._first_clause.cache_clear()
+    for module in (prompts, compress):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and value is not tokens.encoding:
+                value.cache_clear()
+    tokens._memos.clear()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r["measure"] for r in rows if not r["ok"]]
     failed += [f"{b} exited non-zero" for b in args.exited.split()]
     print(
-        f"{len(rows) - len(failed)} of {len(rows)} targets met"
-        + (f"; missed: {', '.join(failed)}" if failed else "")
+        f"{sum(r['ok'] for r in rows)} of {len(rows)} targets met"
+        + (f"; FAIL: {', '.join(failed)}" if failed else "")
     )
     return 1 if failed and args.strict else 0
 
