@@ -240,14 +240,22 @@ def background(width: int, height: int, look: Look) -> np.ndarray:
 
 
 def draw_lower_third(
-    img: np.ndarray, text: str, layout: Layout, look: Look, *, bottom: int, tag: str = ""
+    img: np.ndarray,
+    text: str,
+    layout: Layout,
+    look: Look,
+    *,
+    bottom: int,
+    tag: str = "",
+    opacity: float = 0.62,
 ) -> None:
     """A caption over the picture: a dark translucent band with up to two lines of text,
     ``tag`` (e.g. "0-3 s") in the accent colour before them. The animatic's beats and a
     film's burned-in captions are both drawn here."""
     top, bottom = layout.band(bottom)
     region = img[top:bottom].astype(np.float32)
-    img[top:bottom] = (region * 0.38 + np.array(_BAND, np.float32) * 0.62).astype(np.uint8)
+    band = np.array(_BAND, np.float32) * opacity
+    img[top:bottom] = (region * (1.0 - opacity) + band).astype(np.uint8)
     m, u = layout.margin, layout.unit
     rule = max(2, round(u) & ~1)
     img[top : top + rule, m : layout.width - m] = look.accent
@@ -301,7 +309,8 @@ def lower_third_rgba(width: int, height: int, text: str, look: Look) -> np.ndarr
     out = []
     for ground in (0, 255):
         img = np.full((height, width, 3), ground, np.uint8)
-        draw_lower_third(img, text, layout, look, bottom=bottom)
+        # nearly opaque: over a picture (or an animatic's own beat) nothing shows through
+        draw_lower_third(img, text, layout, look, bottom=bottom, opacity=0.9)
         out.append(img.astype(np.float32))
     black, white = out
     alpha = np.clip(1.0 - (white - black).mean(axis=2) / 255.0, 0.0, 1.0)

@@ -29,12 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ._cut import DURATION_TOLERANCE_S, Segment, Stitched, stitch_film
 from .errors import SorafilmError
 from .safeio import atomic_path, create_new, temp_name
 
 __all__ = [
+    "DURATION_TOLERANCE_S",
     "MediaInfo",
     "RenderError",
+    "Segment",
+    "Stitched",
+    "animatic_label",
     "media_duration",
     "poster_frame",
     "probe",
@@ -61,6 +66,7 @@ class MediaInfo:
     pix_fmt: str  # e.g. "yuv420p"
     fps: float
     has_audio: bool = False  # real Sora clips carry sound; animatics do not
+    profile: str = ""  # the codec profile as ffmpeg names it, e.g. "High"
 
 
 def ffmpeg_exe() -> str:
@@ -298,6 +304,7 @@ _VIDEO = re.compile(
     r"(\d+)x(\d+)"
 )
 _FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
+_PROFILE = re.compile(r"Video: \w+ \(([^)]*)\)")
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: ")
 
 
@@ -332,6 +339,7 @@ def probe(path: str | Path) -> MediaInfo:
         pix_fmt=video[2],
         fps=float(fps[1]) if fps else 0.0,
         has_audio=bool(_AUDIO.search(log)),
+        profile=profile[1] if (profile := _PROFILE.search(log, video.start())) else "",
     )
 
 
@@ -359,9 +367,20 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
         raise RenderError("stitch needs at least one clip")
     infos = [probe(p) for p in paths]
     first = infos[0]
+    # the profile too: a concat without re-encoding keeps the first file's decoder setup,
+    # so our own caption card (Constrained Baseline) must never be copied in among a
+    # model's High-profile clips
     same = all(
-        (i.codec, i.width, i.height, i.pix_fmt, i.fps, i.has_audio)
-        == (first.codec, first.width, first.height, first.pix_fmt, first.fps, first.has_audio)
+        (i.codec, i.profile, i.width, i.height, i.pix_fmt, i.fps, i.has_audio)
+        == (
+            first.codec,
+            first.profile,
+            first.width,
+            first.height,
+            first.pix_fmt,
+            first.fps,
+            first.has_audio,
+        )
         for i in infos
     )
     out = Path(out)
@@ -395,46 +414,6 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
             maps = ["-map", "[out]"] + (["-map", "[aout]", "-c:a", "aac"] if audio else [])
             _ffmpeg(*inputs, "-filter_complex", graph, *maps, *H264_MP4, str(tmp))
     return out
-
-
-# The stitched film may differ from the sum of its clips by container rounding (10 ms per
-# clip as ffmpeg prints it); anything more means a clip was dropped or cut.
-DURATION_TOLERANCE_S = 0.1
-
-
-@dataclass(frozen=True)
-class Stitched:
-    """A stitched film read back: its duration and what its clips add up to."""
-
-    path: Path
-    duration: float  # the film's own, from its container
-    expected: float  # the sum of the clips' durations
-
-    @property
-    def whole(self) -> bool:
-        """Within DURATION_TOLERANCE_S of its clips: nothing was dropped or cut."""
-        return abs(self.duration - self.expected) <= DURATION_TOLERANCE_S
-
-
-def stitch_film(
-    clips: Sequence[str | Path],
-    out: str | Path,
-    *,
-    durations: Sequence[float | None] | None = None,
-) -> Stitched:
-    """``stitch`` the clips into ``out``, then read the film back to check it is whole.
-
-    ``durations`` are the clips' durations where already known (read back when each was
-    downloaded, and pinned since by its sha256): only the missing ones are probed again.
-    """
-    paths = [Path(c) for c in clips]
-    known = list(durations) if durations is not None else [None] * len(paths)
-    stitch(paths, out)
-    duration = media_duration(out)
-    expected = sum(
-        d if d is not None else media_duration(c) for d, c in zip(known, paths, strict=True)
-    )
-    return Stitched(Path(out), duration, expected)
 
 
 def duration_or_none(path: str | Path) -> float | None:
