@@ -266,7 +266,9 @@ def draw_lower_third(
     _block(img, text, x, y, layout.mid, look.highlight, width=layout.width - 2 * m, max_lines=2)
 
 
-def caption_card(width: int, height: int, text: str, look: Look, *, kind: str = "card") -> np.ndarray:
+def caption_card(
+    width: int, height: int, text: str, look: Look, *, kind: str = "card"
+) -> np.ndarray:
     """A caption card (or the film's title card, ``kind="title"``): the text centred between
     two rules, in the silent-film intertitle manner, with the film's look. RGB uint8."""
     layout = Layout(width, height)

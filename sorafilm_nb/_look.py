@@ -150,7 +150,9 @@ def read_prompt(prompt: str) -> Sheet:
     text = _one_line(" ".join(prose))
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s and not s.startswith("Props:")]
     # "A 1920s kitchen at breakfast. A programmer ... turns the dial." -> setting, scene
-    setting, scene = (sentences[0], " ".join(sentences[1:])) if len(sentences) > 1 else ("", " ".join(sentences))
+    setting, scene = ("", " ".join(sentences))
+    if len(sentences) > 1:
+        setting, scene = sentences[0], " ".join(sentences[1:])
     title = (sections.get("intertitle") or sections.get("title") or "").strip().strip('"')
     style = sections.get("style", "").rstrip(".")
     return Sheet(

@@ -200,9 +200,7 @@ def render_animatic(
         scene = ". ".join(p.strip().rstrip(".") for p in (beat, gag) if p.strip())
         prompt = "\n".join([*head, *lines, *([scene + "."] if scene else [])])
     sheet = read_prompt(prompt)
-    frames = animatic_frames(
-        sheet, width, height, seconds, fps, label=animatic_label(size, scale)
-    )
+    frames = animatic_frames(sheet, width, height, seconds, fps, label=animatic_label(size, scale))
     path = Path(path)
     with atomic_path(path, suffix=".mp4") as tmp:
         _ffmpeg(
