@@ -3,16 +3,19 @@
 Everything here drives the ffmpeg binary that the ``imageio-ffmpeg`` wheel ships, so nothing
 needs apt or a system font. Why the shapes below:
 
-- An animatic is a title card (shot title, beat, gag, the prompt's first lines) with a moving
-  timing bar and a clock. The card is drawn once with numpy and converted to YUV once; each
-  frame only paints the bar's new columns, and raw yuv420p frames are piped into
-  ``libx264 -preset ultrafast``. Encoding is the cost, so the animatic is rendered at *half*
-  the requested resolution by default (640x360 for 1280x720, 360x640 for 720x1280: same
-  aspect, a quarter of the pixels) and 12 fps. A 12 s clip then takes about 0.3 s (full size,
-  ``scale=1.0``: about 0.7-1 s on 2 cores). ``benchmarks/bench_render.py`` measures it.
-- The card and its frames are drawn in ``_card`` from a pre-rasterised atlas of Aileron Regular
-  (CC0) in ``data/fonts``: no Pillow,
-  no FreeType, no font lookup at run time.
+- An animatic is a storyboard panel read from the prompt the server received (``_look``:
+  camera note, palette, scene, the timed "Actions:" beats shown while they play, the theme's
+  tint, vignette and grain), drawn with numpy in ``_panel``/``_card`` from a pre-rasterised
+  atlas of Aileron Regular (CC0) in ``data/fonts`` (no Pillow, no FreeType, no font lookup).
+  The panel is converted to YUV once; each frame only copies the bar's new columns and the
+  strips that changed (beat, clock), and grain is four cycled noise planes. Raw yuv420p
+  frames are piped into ``libx264 -preset ultrafast`` with four reference frames (OUR_X264),
+  which lets x264 find the cycled grain again. The simulator renders at *half* size by
+  default (640x360 for 1280x720: same aspect, a quarter of the pixels), and the panel says
+  so ("animatic 640x360 (of 1280x720)"); ``benchmarks/bench_render.py`` measures both sizes.
+- ``stitch_film`` (in ``_cut``) builds the film from Segments: clips, their lower thirds
+  (a WebVTT track; burned in on request) and caption cards, and returns the captions on the
+  film's real timeline.
 - Every file is written to a temp name in its destination folder (``safeio.atomic_path``:
   created exclusively, never through a link) and renamed into place, so a crash never leaves
   a half-written mp4 under the final name.
