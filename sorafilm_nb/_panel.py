@@ -14,6 +14,7 @@ precomputed noise planes cycled over the luma, plus a few specks of dust.
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from collections.abc import Iterator
 
@@ -134,53 +135,51 @@ def _bar(img: np.ndarray, layout: Layout, sheet: Sheet, seconds: float, *, fille
 
 def animatic_frames(
     sheet: Sheet, width: int, height: int, seconds: float, fps: int, *, label: str
-) -> Iterator[bytes]:
-    """Every frame of the clip as raw yuv420p (see the module docstring for the costs)."""
+) -> Iterator[memoryview]:
+    """Every frame of the clip as raw yuv420p, in three chunks (Y, U, V) that ffmpeg's pipe
+    takes as they are: they are written before the next frame changes them, so nothing is
+    copied per frame (see the module docstring for the rest of the costs)."""
     layout = Layout(width, height)
     look = sheet.look
     gain = vignette(width, height, look.vignette)
     rgb = panel(sheet, layout, label=label, seconds=seconds)
-    full = finish(rgb, look, gain)
+    base_y, cb, cr = yuv420(finish(rgb, look, gain))
+    base = base_y.astype(np.int16)  # the clean luma; planes = it plus each grain frame
+    rng = np.random.default_rng(zlib.crc32(repr(sheet).encode()))
+    noise: list[np.ndarray] = [np.zeros((height, width), np.int16)]
+    if look.grain > 0:
+        block = max(1, round(layout.unit / 2))
+        gh, gw = -(-height // block), -(-width // block)
+        noise = [
+            (rng.standard_normal((gh, gw), dtype=np.float32) * look.grain)
+            .astype(np.int16)
+            .repeat(block, 0)
+            .repeat(block, 1)[:height, :width]
+            for _ in range(_GRAIN_FRAMES)
+        ]
+    planes = [np.clip(base + n, 16, 235).astype(np.uint8) for n in noise]
 
-    buf = np.empty(width * height * 3 // 2, dtype=np.uint8)
-    luma = buf[: width * height].reshape(height, width)
-    cb = buf[width * height : width * height * 5 // 4].reshape(height // 2, width // 2)
-    cr = buf[width * height * 5 // 4 :].reshape(height // 2, width // 2)
-    base_y, cb[:], cr[:] = yuv420(full)
-    grain = look.grain > 0
-    base = base_y.astype(np.int16) if grain else luma
-    if not grain:
-        luma[:] = base_y
+    def luma_rows(y0: int, y1: int, cols: slice) -> None:
+        for plane, n in zip(planes, noise, strict=True):
+            plane[y0:y1, cols] = np.clip(base[y0:y1, cols] + n[y0:y1, cols], 16, 235)
 
-    def put(y0: int, y1: int, region: np.ndarray, x0: int = 0, x1: int | None = None) -> None:
-        """Paint a finished RGB strip (rows y0:y1, even) into the base planes."""
+    def put(y0: int, y1: int, region: np.ndarray, x0: int = 0) -> None:
+        """Paint a finished RGB strip (rows y0:y1, even; from column x0) into the planes."""
         ry, ru, rv = yuv420(finish(region, look, gain[y0:y1]))
-        cols = slice(x0, x1 if x1 is not None else width)
-        ccols = slice(x0 // 2, (x1 if x1 is not None else width) // 2)
-        base[y0:y1, cols] = ry[:, cols]
-        cb[y0 // 2 : y1 // 2, ccols] = ru[:, ccols]
-        cr[y0 // 2 : y1 // 2, ccols] = rv[:, ccols]
+        base[y0:y1, x0:] = ry[:, x0:]
+        luma_rows(y0, y1, slice(x0, width))
+        cb[y0 // 2 : y1 // 2, x0 // 2 :] = ru[:, x0 // 2 :]
+        cr[y0 // 2 : y1 // 2, x0 // 2 :] = rv[:, x0 // 2 :]
 
     # the bar, filled: its columns are copied in as time passes
     bar0, bar1 = _bar_rows(layout)
     strip = rgb.copy()
     _bar(strip, layout, sheet, seconds, filled=True)
-    filled = strip[bar0:bar1]
-    fy, fu, fv = yuv420(finish(filled, look, gain[bar0:bar1]))
+    fy, fu, fv = yuv420(finish(strip[bar0:bar1], look, gain[bar0:bar1]))
     # the beat band and the clock strip, redrawn when they change
     band0, band1 = layout.band(_band_bottom(layout))
     clock0, clock1 = layout.clock_y, bar0
     small = layout.small
-
-    rng = np.random.default_rng(zlib.crc32(repr(sheet).encode()))
-    noise: list[np.ndarray] = []
-    if grain:
-        block = max(1, round(layout.unit / 2))
-        gh, gw = -(-height // block), -(-width // block)
-        for _ in range(_GRAIN_FRAMES):
-            n = rng.normal(0.0, look.grain, (gh, gw)).astype(np.int16)
-            noise.append(n.repeat(block, 0).repeat(block, 1)[:height, :width])
-    work = np.empty((height, width), np.int16) if grain else None
 
     m = layout.margin
     span = width - 2 * m
@@ -189,6 +188,7 @@ def animatic_frames(
     fill_end = m
     shown_beat: int | None = -1
     shown_second = -1
+    chroma = (memoryview(cb).cast("B"), memoryview(cr).cast("B"))
     for k in range(n):
         t = k / fps
         beat = beat_at(sheet.beats, t)
@@ -205,33 +205,44 @@ def animatic_frames(
         if second != shown_second:
             region = rgb[clock0:clock1].copy()
             clock = f"{second} / {total}"
-            x = width - m - small.width(clock)
-            _draw_text(region, clock, x, 0, small, look.highlight)
-            half = width // 2 & ~1  # the label's half stays as drawn
-            put(clock0, clock1, region, half, width)
+            _draw_text(region, clock, width - m - small.width(clock), 0, small, look.highlight)
+            put(clock0, clock1, region, width // 2 & ~1)  # the label's half stays as drawn
             shown_second = second
         end = m + 2 * round(span * (k + 1) / n / 2)
         if end > fill_end:
             base[bar0:bar1, fill_end:end] = fy[:, fill_end:end]
+            luma_rows(bar0, bar1, slice(fill_end, end))
             cb[bar0 // 2 : bar1 // 2, fill_end // 2 : end // 2] = fu[:, fill_end // 2 : end // 2]
             cr[bar0 // 2 : bar1 // 2, fill_end // 2 : end // 2] = fv[:, fill_end // 2 : end // 2]
             fill_end = end
-        if grain:
-            assert work is not None
-            np.add(base, noise[k % _GRAIN_FRAMES], out=work)
-            np.clip(work, 16, 235, out=work)
-            luma[:] = work
-            _dust(luma, rng, layout)
-        yield buf.tobytes()
+        luma = planes[k % len(planes)]
+        if look.grain > 0:
+            with _dust(luma, rng, layout):
+                yield memoryview(luma).cast("B")
+        else:
+            yield memoryview(luma).cast("B")
+        yield from chroma
 
 
-def _dust(luma: np.ndarray, rng: np.random.Generator, layout: Layout) -> None:
-    """A few specks and, now and then, a scratch: old film, at the cost of a few pixels."""
+@contextlib.contextmanager
+def _dust(luma: np.ndarray, rng: np.random.Generator, layout: Layout) -> Iterator[None]:
+    """A few specks and, now and then, a scratch, for one frame: old film, for a few pixels.
+    What they cover is put back afterwards (the plane is reused four frames later)."""
     h, w = luma.shape
     size = max(1, round(1.5 * layout.unit))
+    saved: list[tuple[tuple[slice, slice], np.ndarray]] = []
     for _ in range(int(rng.integers(0, 4))):
         y, x = int(rng.integers(0, h - size)), int(rng.integers(0, w - size))
-        luma[y : y + size, x : x + size] = 30 if rng.random() < 0.7 else 200
+        where = (slice(y, y + size), slice(x, x + size))
+        saved.append((where, luma[where].copy()))
+        luma[where] = 30 if rng.random() < 0.7 else 200
     if rng.random() < 0.12:
         x = int(rng.integers(0, w))
-        luma[:, x] = np.minimum(luma[:, x].astype(np.int16) + 40, 235).astype(np.uint8)
+        where = (slice(0, h), slice(x, x + 1))
+        saved.append((where, luma[where].copy()))
+        luma[where] = np.minimum(luma[where].astype(np.int16) + 40, 235).astype(np.uint8)
+    try:
+        yield
+    finally:
+        for where, old in reversed(saved):
+            luma[where] = old

@@ -120,12 +120,12 @@ H264_MP4 = (
 OUR_X264 = ("-tune", "stillimage", "-x264-params", "ref=4")
 
 
-def _ffmpeg(*args: str, stdin_frames: Iterator[bytes] | None = None) -> str:
+def _ffmpeg(*args: str, stdin_frames: Iterator[bytes | memoryview] | None = None) -> str:
     """Run the bundled ffmpeg with args (see _run); returns its log."""
     return _run([ffmpeg_exe(), *_QUIET, *args], stdin_frames=stdin_frames)
 
 
-def _run(cmd: list[str], *, stdin_frames: Iterator[bytes] | None = None) -> str:
+def _run(cmd: list[str], *, stdin_frames: Iterator[bytes | memoryview] | None = None) -> str:
     """Run ffmpeg; raise RenderError with the tail of its log on failure; return its log.
 
     The log goes to a temp file rather than a pipe so that a chatty ffmpeg can never block
