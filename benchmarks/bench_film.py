@@ -85,7 +85,7 @@ def eight_shots(repo: str, shots: int):
     size), with costs, total and id recomputed."""
     from dataclasses import replace
 
-    from sorafilm_nb.money.prices import total
+    from sorafilm_nb.money.cost import total
     from sorafilm_nb.story.planning import plan, plan_id
 
     full = plan(repo, template="silent-90")

@@ -26,8 +26,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import BudgetExceeded, Ledger
-from sorafilm_nb.money.prices import Cost
 
 CENTS = 10  # every job is estimated and billed at 10 cents
 TARGET = 500.0

@@ -34,7 +34,7 @@ _EXPORTS: dict[str, str] = {
     "Tier": "story.prompts",
     "Plan": "story.planning",
     "plan": "story.planning",
-    "Cost": "money.prices",
+    "Cost": "money.cost",
     "PriceTable": "money.prices",
     "Ledger": "money.ledger",
     "BudgetExceeded": "money.ledger",
@@ -64,8 +64,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .analysis.profile import Concept, RepoProfile, ScanWarning, analyze
     from .backends.simulator import Simulator
+    from .money.cost import Cost
     from .money.ledger import BudgetExceeded, Ledger
-    from .money.prices import Cost, PriceTable
+    from .money.prices import PriceTable
     from .sharing import share
     from .story.boards import Shot, Storyboard, StoryTemplate, storyboard
     from .story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary, cast

@@ -21,7 +21,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["CONDITIONING", "OPERATIONS", "ModelCapabilities", "for_model", "load"]
+__all__ = ["CONDITIONING", "OPERATIONS", "ModelCapabilities", "clip_seconds", "for_model", "load"]
 
 #: Image conditioning kinds a model may accept.
 CONDITIONING = frozenset({"first_frame", "last_frame", "reference_images"})
@@ -176,3 +176,15 @@ def for_model(provider: str, model: str) -> ModelCapabilities:
         raise KeyError(
             f"{provider} has no model {model!r}; known: {', '.join(sorted(models))}"
         ) from None
+
+
+@cache
+def clip_seconds(provider: str = "openai") -> tuple[int, ...]:
+    """The clip lengths every model of ``provider`` renders, shortest first.
+
+    The one answer to "which lengths may a shot have": the storyboard times shots in them,
+    theme files and lint check against them. For OpenAI's Videos API: (4, 8, 12).
+    """
+    models = load(provider).values()
+    common = set.intersection(*(set(m.seconds) for m in models))
+    return tuple(sorted(common))

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .money.prices import Cost, PriceTable
+    from .money.cost import Cost
+    from .money.prices import PriceTable
 
 __all__ = [
     "cost_per_second",

@@ -5,7 +5,7 @@
     ├── AnalysisError        the path to analyze does not exist or is not a directory
     ├── PlanError            a storyboard cannot be built (template cannot fit the target, ...)
     ├── LedgerError          the ledger file is corrupt or foreign (never overwritten)
-    │   └── BudgetExceeded   a reservation would pass the month's limit (defined in ledger.py)
+    │   └── BudgetExceeded   a reservation would pass the month's limit (money.budget)
     └── BackendError         see sorafilm_nb.backends.base for the API error tree
 
 Every message is meant to be read by a person: it says what was wrong and where, and never

@@ -10,16 +10,22 @@ offers two things:
 - ``redact(text)``: the text with every credential-shaped match and the value of every
   secret environment variable replaced by ``[redacted]``, for everything else.
 
-Patterns marked ``personal = true`` (e-mail addresses, phone numbers, private hosts) are
-found by lint but not masked by ``redact``: a server's message naming ``localhost:8080`` is
-useful to its reader and no secret.
+Patterns marked ``personal = true`` (e-mail addresses, phone numbers, private hosts, local
+paths) and patterns with an ``entropy`` threshold (random-looking tokens, a guess rather than
+a known shape) are found by lint but not masked by ``redact``: a server's message naming
+``localhost:8080`` or a job id is useful to its reader and no secret. ``redact(text,
+strict=True)`` masks them too: for text that was bound for a prompt and is written before
+lint has had its say (plan.json, plan.md, the plan printed in a terminal).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import string
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +41,7 @@ __all__ = [
     "find",
     "fold",
     "hint",
+    "looks_random",
     "parse_patterns",
     "patterns",
     "redact",
@@ -70,12 +77,69 @@ class SecretPattern:
     regex: re.Pattern[str]
     requires: tuple[str, ...] = ()  # folded substrings, one of which must be in the text
     personal: bool = False  # personal data or a private host: found by lint, not redacted
+    entropy: float = 0.0  # > 0: a match counts only when it looks random (looks_random)
+
+    @property
+    def masked_by_default(self) -> bool:
+        """redact() masks it without strict=True: a credential of a known shape."""
+        return not self.personal and not self.entropy
 
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
         """Matches in text; skipped outright when none of the required substrings occurs."""
         if self.requires and not any(r in folded for r in self.requires):
             return ()
+        if self.entropy:
+            return (m for m in self.regex.finditer(text) if looks_random(m.group(0), self.entropy))
         return self.regex.finditer(text)
+
+
+# -- random-looking tokens ---------------------------------------------------------------------
+# A key of an unknown shape still looks random: long, letters mixed with digits, and high
+# Shannon entropy. Names in code do not: their pieces are words ("PBKDF2_HMAC_SHA1",
+# "HTTPAdapter"), and a short hex digest (our own 16-hex plan ids, a short commit hash) or a
+# UUID is an identifier. tests/test_redact.py checks both sides: zero hits on every
+# identifier, docstring and comment of the Django and requests sources, and nearly every
+# random token found.
+
+_HEX = frozenset(string.hexdigits)
+_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_PIECES = re.compile(r"[_/+-]")
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+MIN_RANDOM = 20  # characters: shorter tokens are too often names
+MIN_RANDOM_HEX = 32  # hex digits: below, a digest or an id (plan ids are 16)
+
+
+def shannon(text: str) -> float:
+    """Bits per character of text's own character distribution."""
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values()) if n else 0.0
+
+
+def _wordy(piece: str) -> bool:
+    """A piece of a name: at most two runs of digits, and short or made of real words; or a
+    short hex digest, like the one in our own "plan-91ef8fd111272b1f"."""
+    if len(piece) < MIN_RANDOM_HEX and _HEX.issuperset(piece):
+        return True
+    parts = _PART.findall(piece)
+    if sum(p.isdigit() for p in parts) > 2:
+        return False
+    letters = [p for p in parts if not p.isdigit()]
+    return len(piece) <= 12 or (bool(letters) and sum(map(len, letters)) / len(letters) >= 3)
+
+
+def looks_random(token: str, bits: float) -> bool:
+    """True for a token that looks like a generated secret with at least bits of entropy a
+    character (hex: 85% of it, since hex has only 16 symbols), not like a name or a digest."""
+    core = token.rstrip("=")
+    if len(core) < MIN_RANDOM:
+        return False
+    if not any(c.isdigit() for c in core) or not any(c.isalpha() for c in core):
+        return False
+    if _HEX.issuperset(core):
+        return len(core) >= MIN_RANDOM_HEX and shannon(core) >= bits * 0.85
+    if _UUID.search(core) or all(_wordy(p) for p in _PIECES.split(core) if p):
+        return False
+    return shannon(core) >= bits
 
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
@@ -93,6 +157,11 @@ def parse_patterns(data: Mapping[str, Any], file: str) -> tuple[SecretPattern, .
         source = field(entry, "regex", str, file=file, entry=pid)
         flags_text = field(entry, "flags", str, file=file, entry=pid, default="")
         personal = field(entry, "personal", bool, file=file, entry=pid, default=False)
+        entropy = float(field(entry, "entropy", float, file=file, entry=pid, default=0.0))
+        if not 0 <= entropy <= 8:
+            raise DataFileError(
+                file, "bits per character, between 0 and 8", entry=pid, field="entropy"
+            )
         flags = 0
         for ch in flags_text:
             if ch not in _FLAGS:
@@ -113,7 +182,8 @@ def parse_patterns(data: Mapping[str, Any], file: str) -> tuple[SecretPattern, .
             raise DataFileError(
                 file, "an empty string is always present", entry=pid, field="requires"
             )
-        out.append(SecretPattern(pid, kind, regex, tuple(fold(r) for r in requires), personal))
+        folded = tuple(fold(r) for r in requires)
+        out.append(SecretPattern(pid, kind, regex, folded, personal, entropy))
     return tuple(out)
 
 
@@ -147,15 +217,17 @@ def _env_secrets() -> list[str]:
     return [v for v in (os.environ.get(n, "") for n in SECRET_ENV_VARS) if len(v) >= 8]
 
 
-def redact(text: str, *, extra: Iterable[str] = ()) -> str:
-    """text with every credential-shaped match, every secret environment variable's value and
-    every string in ``extra`` (a backend's own key, say) replaced by ``[redacted]``."""
+def redact(text: str, *, extra: Iterable[str] = (), strict: bool = False) -> str:
+    """text with every credential (and the ``extra`` strings, an API key, say) replaced by
+    ``[redacted]``. strict=True masks everything lint finds in a prompt as well: personal
+    data, private hosts, local paths and random-looking tokens."""
     if len(text) < 8:  # too short to hold any key
         return text
     for secret in (*_env_secrets(), *(s for s in extra if s and len(s) >= 8)):
         text = text.replace(secret, MASK)
     spans = sorted(
-        (m.span() for pat, m in find(text) if not pat.personal), key=lambda s: (s[0], -s[1])
+        (m.span() for pat, m in find(text) if strict or pat.masked_by_default),
+        key=lambda s: (s[0], -s[1]),
     )
     if not spans:
         return text

@@ -129,7 +129,7 @@ def hostile_app(repo: Path, out_dir: Path, ledger: object = None) -> object:
     from sorafilm_nb.ui import StudioApp
 
     casting = hostile_casting(repo)
-    ledger = ledger if ledger is not None else Ledger.for_backend(None)
+    ledger = ledger if ledger is not None else Ledger.for_run(simulated=True)
     prices = PriceTable.load()
     return StudioApp(
         casting.profile,  # type: ignore[attr-defined]

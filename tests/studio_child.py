@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import Concept, RepoProfile
-from sorafilm_nb.money.prices import PriceTable, total
+from sorafilm_nb.money.cost import total
+from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.story.boards import Beat, Shot, Storyboard, StoryTemplate
 from sorafilm_nb.story.casting import (
     CastEntry,

@@ -12,8 +12,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from sorafilm_nb import charts
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
-from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.money.prices import PriceTable
 
 
 class Clock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sorafilm_nb.redact import MASK, find, redact
@@ -45,3 +47,112 @@ def test_overlapping_matches_are_masked_once_and_short_text_is_untouched() -> No
     assert "zzzz" not in out and out.count(MASK) >= 1
     assert redact("sk-2") == "sk-2"
     assert redact("sk-2 is a fine shot name") == "sk-2 is a fine shot name"
+
+
+PERSONAL = {
+    "alice@example.com": "email",
+    "/home/alice/secret": "local-path",
+    "/Users/alice/work/notes.txt": "local-path",
+    "/root/.ssh/id_ed25519": "local-path",
+    "C:\\Users\\alice\\secret.txt": "local-path",
+    "db.internal": "private-url",
+}
+
+
+@pytest.mark.parametrize(("text", "kind"), PERSONAL.items())
+def test_personal_kinds_are_found_and_masked_only_when_strict(text: str, kind: str) -> None:
+    line = f"see {text}, then go on."
+    assert kind in {pat.id for pat, _ in find(line)}
+    assert redact(line) == line  # server text keeps them: useful to its reader
+    assert text not in redact(line, strict=True) and MASK in redact(line, strict=True)
+
+
+def test_assignments_and_connection_strings_are_credentials() -> None:
+    text = "DATABASE_PASSWORD=hunter2pass and postgres://u:p@db.internal/x"
+    out = redact(text)
+    assert "hunter2pass" not in out and "u:p@" not in out
+    assert "db.internal" in out  # a host alone is personal, masked only when strict
+    assert "db.internal" not in redact(text, strict=True)
+
+
+def test_a_url_path_is_not_a_local_path() -> None:
+    text = "GET https://example.com/users/42 or example.org/home/page"
+    assert not [p for p, _ in find(text) if p.id == "local-path"]
+
+
+def _random_tokens() -> list[str]:
+    import base64
+    import random
+    import string
+
+    rnd = random.Random(7)
+    alnum = string.ascii_letters + string.digits
+    out = []
+    for _ in range(300):
+        out.append("".join(rnd.choice(alnum) for _ in range(24)))
+        out.append(base64.b64encode(rnd.randbytes(30)).decode())
+        out.append(rnd.randbytes(20).hex())
+        out.append("".join(rnd.choice(string.ascii_lowercase + string.digits) for _ in range(28)))
+    return out
+
+
+def test_random_looking_tokens_are_found_and_masked_only_when_strict() -> None:
+    tokens = _random_tokens()
+    found = sum(any(p.id == "high-entropy" for p, _ in find(f"value {t} here")) for t in tokens)
+    assert found / len(tokens) > 0.95
+    token = "Zx8kQ2mP9vL4rT7wY3nB6cF1"
+    assert redact(f"id {token}") == f"id {token}"  # a server's job id may look like this
+    assert redact(f"id {token}", strict=True) == f"id {MASK}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plan 3f9a0c1d2e4b5a67 is ready",  # our own 16-hex plan ids
+        "folder plan-91ef8fd111272b1f and a-91ef8fd111272b1f-b7c3d9e1f0a2b4c6",
+        "commit 3c186bf and PKCS5_PBKDF2_HMAC_SHA1, HTTPAdapter, test_http2_adapter_v3",
+        "id 123e4567-e89b-12d3-a456-426614174000",  # a UUID is an identifier
+        "see https://gist.github.com/roycewilliams/226886fd01572964e1431ac8afc999ce",
+        "Sora2PromptingGuideNotebookV3 and sorafilm_nb.story.plan_lint",
+    ],
+)
+def test_names_digests_and_urls_are_not_random_tokens(text: str) -> None:
+    assert not [p for p, _ in find(text) if p.id == "high-entropy"]
+    assert redact(text, strict=True) == text
+
+
+def _python_texts(package: str) -> list[str]:
+    """Every identifier (one text per file), docstring and comment of an installed package."""
+    import ast
+    import importlib.util
+    import io
+    import tokenize
+
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.origin is not None
+    texts = []
+    for path in sorted(Path(spec.origin).parent.rglob("*.py")):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        tree = ast.parse(source)
+        names = set()
+        for node in ast.walk(tree):
+            names.update(
+                getattr(node, a) for a in ("id", "attr", "name", "arg") if hasattr(node, a)
+            )
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                texts.append(ast.get_docstring(node) or "")
+        texts.append(" ".join(sorted(n for n in names if isinstance(n, str))))
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                texts.append(tok.string)
+    return texts
+
+
+@pytest.mark.parametrize("package", ["django", "requests"])
+def test_no_random_token_in_real_code_names_and_prose(package: str) -> None:
+    """False positives would block plans of ordinary repositories: zero on Django and requests
+    (every identifier, docstring and comment; a few thousand files)."""
+    texts = _python_texts(package)
+    assert len(texts) > 100
+    hits = [m.group(0) for t in texts for p, m in find(t) if p.id == "high-entropy"]
+    assert hits == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from story_fixtures import make_casting
 
-from sorafilm_nb.money.prices import Cost
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.story.boards import StoryTemplate, storyboard
 from sorafilm_nb.story.casting import MetaphorLibrary
 from sorafilm_nb.story.planning import plan

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import Concept, RepoProfile
-from sorafilm_nb.money.prices import Cost
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.render import render_animatic, stitch
 from sorafilm_nb.safeio import write_text
 from sorafilm_nb.story.captions import Caption, to_webvtt

@@ -121,7 +121,7 @@ class OutcomeUnknown(BackendError):
 class VideoBackend(Protocol):
     """What the studio needs from a Videos API. Implementations: backends.openai_api.
 
-    Optional: ``is_simulator() -> bool``, asked by Ledger.for_backend before any job, so
+    Optional: ``is_simulator() -> bool``, asked (through is_simulated()) before any job, so
     simulated runs are booked in the sandbox ledger. A backend without it is judged by its
     ``name`` ("simulator" or not); one that can tell should say, since a name can be given
     to a backend on the real API (OpenAIBackend tells from the simulator's answers).
@@ -144,3 +144,21 @@ class VideoBackend(Protocol):
     def extend(self, job_id: str, *, prompt: str, seconds: int) -> Job: ...
 
     def delete(self, job_id: str) -> None: ...
+
+
+def is_simulated(backend: object | None) -> bool:
+    """Whether jobs on backend are simulated (free), so they book in the sandbox ledger.
+
+    None means "start the embedded simulator". A backend that can tell (``is_simulator()``,
+    as OpenAIBackend can, from the header the simulator sends) is asked, so ``sorafilm
+    simulate`` reached through a base URL books in the sandbox too; its name is not trusted
+    then, since a name can be given to a backend on the real API. Only a backend that cannot
+    tell is judged by its name. The one home of this rule: the studio, the notebook app and
+    the CLI ask here and pass the answer to ``Ledger.for_run(simulated=...)``.
+    """
+    if backend is None:
+        return True
+    probe = getattr(backend, "is_simulator", None)
+    if callable(probe):
+        return bool(probe())
+    return getattr(backend, "name", "") == "simulator"

@@ -20,8 +20,8 @@ Why it looks like this:
 - ``extend``/``edit`` by reference are sent as JSON to ``/videos/extensions`` and
   ``/videos/edits``: openai 3.57's ``videos.extend(video={"id": ...})`` fails in the SDK
   itself (it expects a file at ``video``), and the spec allows a JSON body.
-- Simulated or real (``is_simulator()``, which ``Ledger.for_backend`` asks): simulated spend
-  belongs in the sandbox ledger, real spend in the real one. The simulator marks every
+- Simulated or real (``is_simulator()``, which ``backends.base.is_simulated`` asks): simulated
+  spend belongs in the sandbox ledger, real spend in the real one. The simulator marks every
   response with ``x-sorafilm-simulator: 1``, and an ``httpx`` response hook reads it from
   every answer this backend gets. The two mistakes are not equally bad: fake spend in the
   real ledger only eats budget, real spend in the sandbox is money nobody sees. So the header

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import cache
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -212,6 +213,35 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
     return ran
+
+
+def schema_objects(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The schema's (type, name) -> column names (tables) or () (indexes, triggers, views)."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for kind, name in db.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchall():
+        cols: tuple[str, ...] = ()
+        if kind == "table":
+            cols = tuple(r[1] for r in db.execute(f'PRAGMA table_info("{name}")'))
+        out[(kind, name)] = cols
+    return out
+
+
+@cache
+def expected_schema(applied_count: int) -> dict[tuple[str, str], tuple[str, ...]]:
+    """What the first applied_count migrations build (see schema_objects): a file that says
+    it is ours must hold at least this, or it is not the file our migrations made."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        ensure_migrations_table(db)
+        for fn in MIGRATIONS[:applied_count]:
+            fn(db)
+        db.execute("COMMIT")
+        return schema_objects(db)
+    finally:
+        db.close()
 
 
 def schema_sql() -> str:

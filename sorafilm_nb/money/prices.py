@@ -1,6 +1,6 @@
 """Prices per second by model and size (data/prices.toml), and cost estimates in Decimal cents.
 
-CONTRACT: Cost is shared with ledger.py, plan.py, studio.py, ui/, charts.py.
+Amounts are ``cost.Cost`` (Decimal cents); this module only turns seconds into them.
 
 Why a table and not constants: list prices change, other providers speak the same Videos API
 at other prices, and one well-known router books high-resolution jobs at the 720p price. So
@@ -16,7 +16,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -25,29 +25,18 @@ from typing import TYPE_CHECKING, Any
 from ..datafiles import data_dir, load_toml
 from ..datafiles import field as data_field
 from ..errors import DataFileError, SorafilmError
+from .cost import CURRENCY_RE, Cost
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from ..story.boards import Shot, Storyboard
-
-    Estimable = Shot | Storyboard | tuple[str, str, int]
 
 PRICES_ENV = "SORAFILM_PRICES"  # a user's price file, used when no path is given
 
 _MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SIZE_RE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _SNAPSHOT_RE = re.compile(r"^(.+)-([0-9]{4}-[0-9]{2}-[0-9]{2})$")  # sora-2-pro-2025-10-06
 _PRICE_TEXT_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")  # ASCII digits, one point
 
-# Every Cost is less than this many cents either way ($10 trillion). Why this bound: the ledger
-# keeps whole cents in SQLite's signed 64-bit integers (at most 2**63 - 1, about 9.2 * 10**18)
-# and adds them up (day totals, month sums), so one amount must leave room for thousands of
-# others before a sum overflows (9,223 amounts at the bound still fit); and 15 digits of cents
-# plus the 6 decimals a price may have stay within Decimal's default 28 significant digits,
-# so arithmetic on Costs is exact. No real budget or bill comes near it.
-MAX_CENTS = 10**15
 # A price per second in a price file: at most $1,000,000 a second (list prices are 10 to 50
 # cents) and at most 6 decimal places of a cent. Larger is a typo (dollars for cents, a stray
 # exponent); more decimals would round in Decimal arithmetic. At the limit a 12 s clip is
@@ -78,92 +67,6 @@ _ISO_CODES = """
     TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
 """
 ISO_CURRENCIES = frozenset(_ISO_CODES.split())
-
-
-class CostError(SorafilmError, ValueError):
-    """An amount that is not money: not finite, or too large for the ledger (see MAX_CENTS)."""
-
-
-def _show_amount(cents: Decimal) -> str:
-    """The amount for an error message, shortened when it has hundreds of digits."""
-    text = str(cents)
-    return text if len(text) <= 32 else f"{cents:.3E}"
-
-
-@dataclass(frozen=True, order=True)
-class Cost:
-    """An amount of money in cents, as Decimal: never float dollars.
-
-    Always finite and less than MAX_CENTS either way, so whatever reaches the ledger fits its
-    64-bit integers; CostError (a ValueError) names the value otherwise. Negative amounts are
-    allowed (what remains after a soft overrun, a difference); the ledger refuses them where
-    they make no sense (a budget, a reservation, a charge).
-    """
-
-    cents: Decimal
-    currency: str = "USD"
-
-    def __post_init__(self) -> None:
-        raw: Any = self.cents
-        if isinstance(raw, float):
-            raise TypeError("Cost takes Decimal or int cents, never float")
-        if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
-            raise TypeError(f"Cost takes Decimal or int cents, got {type(raw).__name__} {raw!r}")
-        cents = Decimal(raw)
-        if not cents.is_finite():
-            raise CostError(f"an amount of money is a finite number of cents, got {raw!r}")
-        if abs(cents) >= MAX_CENTS:
-            raise CostError(
-                f"an amount of money is less than {MAX_CENTS:,} cents ($10 trillion) either "
-                f"way, got {_show_amount(cents)} cents: the ledger keeps whole cents in 64-bit "
-                "integers"
-            )
-        if not isinstance(self.currency, str) or not _CURRENCY_RE.match(self.currency):
-            raise CostError(f"a currency is a 3-letter ISO code such as USD, got {self.currency!r}")
-        object.__setattr__(self, "cents", cents)
-
-    @property
-    def whole_cents(self) -> int:
-        """Rounded up to an integer number of cents: what the ledger books."""
-        return int(self.cents.to_integral_value(rounding=ROUND_CEILING))
-
-    @property
-    def dollars(self) -> Decimal:
-        return self.cents / 100
-
-    def __add__(self, other: Cost) -> Cost:
-        if other.currency != self.currency:
-            raise ValueError(f"cannot add {other.currency} to {self.currency}")
-        return Cost(self.cents + other.cents, self.currency)
-
-    def __str__(self) -> str:
-        symbol = "$" if self.currency == "USD" else f"{self.currency} "
-        return f"{symbol}{self.dollars.quantize(Decimal('0.01'))}"
-
-    @classmethod
-    def zero(cls, currency: str = "USD") -> Cost:
-        return cls(Decimal(0), currency)
-
-    # Added for plan totals and comparisons; same currency rules as __add__.
-    def __sub__(self, other: Cost) -> Cost:
-        if other.currency != self.currency:
-            raise ValueError(f"cannot subtract {other.currency} from {self.currency}")
-        return Cost(self.cents - other.cents, self.currency)
-
-    def __mul__(self, factor: int | Decimal) -> Cost:
-        if isinstance(factor, (float, bool)) or not isinstance(factor, (int, Decimal)):
-            raise TypeError("a Cost is multiplied by an int or a Decimal, never a float")
-        return Cost(self.cents * factor, self.currency)
-
-    __rmul__ = __mul__
-
-
-def total(costs: Any, currency: str = "USD") -> Cost:
-    """Sum of Costs (sum() would start from the int 0, which Cost does not add to)."""
-    result = Cost.zero(currency)
-    for cost in costs:
-        result = result + cost
-    return result
 
 
 class PriceError(SorafilmError, ValueError):
@@ -269,7 +172,7 @@ class PriceTable:
         source = data_field(data, "source", str, file=file)
         date = data_field(data, "as_of", str, file=file)
         currency = data_field(data, "currency", str, file=file, default="USD")
-        if not _CURRENCY_RE.match(currency):
+        if not CURRENCY_RE.match(currency):
             raise DataFileError(
                 file,
                 f"expected a 3-letter ISO currency code such as USD, got {currency!r}",
@@ -464,6 +367,14 @@ def default_path() -> Path:
     return data_dir() / "prices.toml"
 
 
+def dims(size: str) -> tuple[int, int]:
+    """(width, height) of a "WIDTHxHEIGHT" size; PriceError for anything else."""
+    m = _SIZE_RE.match(size)
+    if not m:
+        raise PriceError(f"a size is WIDTHxHEIGHT, like 1280x720; got {size!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
 def openai_sizes(model: str) -> tuple[str, ...] | None:
     """The sizes OpenAI offers model (or its dated snapshot) at; None for another model."""
     snapshot = _SNAPSHOT_RE.match(model)
@@ -546,227 +457,3 @@ def _parse_price(raw: Any, *, file: str, model: str, size: str) -> Decimal:
 @lru_cache(maxsize=16)
 def _load_cached(path: str, mtime_ns: int, size: int) -> PriceTable:
     return PriceTable.from_dict(load_toml(path), file=path)
-
-
-# -- estimates -----------------------------------------------------------------------------
-
-
-def estimate(item: Estimable, table: PriceTable | None = None) -> Cost:
-    """What a shot, a storyboard or a (model, size, seconds) triple costs, in Decimal cents.
-
-    A Storyboard is the sum of its shots, each at its own model and size.
-    """
-    table = PriceTable.load() if table is None else table
-    if isinstance(item, tuple):
-        if len(item) != 3:
-            raise PriceError(f"expected (model, size, seconds), got {item!r}")
-        model, size, seconds = item
-        return table.cost(model, size, seconds)
-    shots = getattr(item, "shots", None)
-    if shots is not None:
-        return total((table.cost(s.model, s.size, s.seconds) for s in shots), table.currency)
-    if all(hasattr(item, a) for a in ("model", "size", "seconds")):
-        return table.cost(item.model, item.size, item.seconds)  # type: ignore[union-attr]
-    raise TypeError(
-        f"estimate() takes a Shot, a Storyboard or (model, size, seconds), "
-        f"not {type(item).__name__}"
-    )
-
-
-# -- strategies ----------------------------------------------------------------------------
-
-SORA_2 = "sora-2"
-SORA_2_PRO = "sora-2-pro"
-DRAFT_SECONDS = 4
-
-
-@dataclass(frozen=True)
-class Strategy:
-    """One way to make the film, and what it costs under the price table."""
-
-    name: str
-    description: str
-    cost: Cost
-    notes: str = ""
-    billed_seconds: int = 0  # seconds of video the API bills
-    model: str = ""  # "" for the simulator; "sora-2 + sora-2-pro" for drafts then finals
-    size: str = ""
-    priced: bool = True  # False: the table cannot price it; cost is zero and means nothing
-
-
-def _dims(size: str) -> tuple[int, int]:
-    m = _SIZE_RE.match(size)
-    if not m:
-        raise PriceError(f"a size is WIDTHxHEIGHT, like 1280x720; got {size!r}")
-    return int(m.group(1)), int(m.group(2))
-
-
-def is_portrait(size: str) -> bool:
-    w, h = _dims(size)
-    return h > w
-
-
-def is_hires(size: str) -> bool:
-    """The "size class": 720p (long side ≤ 1280) or high resolution (1024x1792, 1792x1024)."""
-    return max(_dims(size)) > 1280
-
-
-def _pick_size(table: PriceTable, model: str, like: str, *, hires: bool) -> str | None:
-    """The model's size with like's orientation and the asked class (the exact size first)."""
-    if model not in table.rates:
-        return None
-    offered = table.sizes(model)
-    if like in offered and is_hires(like) == hires:
-        return like
-    fits = [s for s in offered if is_portrait(s) == is_portrait(like) and is_hires(s) == hires]
-    return fits[0] if fits else None
-
-
-def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[Strategy]:
-    """Real ways to make this storyboard, each costed from the price table.
-
-    The comparison the seed got wrong: it quoted a price; here each figure is seconds × the
-    table's price, so a different table (a user's, a provider's) gives different figures.
-    A strategy whose model or size the table does not price is left out.
-    """
-    table = PriceTable.load() if table is None else table
-    shots = storyboard.shots
-    seconds = sum(s.seconds for s in shots)
-    size = storyboard.size
-    hires = is_hires(size)
-    cur = table.currency
-    out: list[Strategy] = []
-
-    def per_second(cost: Cost) -> str:
-        if not seconds:
-            return ""
-        return f"{Cost(cost.cents / seconds, cur)} per finished second"
-
-    # As planned: each shot on its own model and size.
-    try:
-        planned = estimate(storyboard, table)
-    except PriceError as exc:
-        planned = None
-        reason = str(exc)
-    if planned is not None:
-        out.append(
-            Strategy(
-                "as-planned",
-                f"every shot as the storyboard has it ({storyboard.model}, {size})",
-                planned,
-                per_second(planned),
-                seconds,
-                storyboard.model,
-                size,
-            )
-        )
-    else:
-        out.append(
-            Strategy(
-                "as-planned",
-                "every shot as the storyboard has it",
-                Cost.zero(cur),
-                f"cannot be priced: {reason}",
-                seconds,
-                storyboard.model,
-                size,
-                priced=False,
-            )
-        )
-
-    s2 = _pick_size(table, SORA_2, size, hires=False)
-    if s2 is not None:
-        cost = table.cost(SORA_2, s2, seconds)
-        note = per_second(cost)
-        if hires:
-            note += f"; {SORA_2} has no high-resolution size, so {s2} instead of {size}"
-        out.append(
-            Strategy(
-                f"all-{SORA_2}", f"every shot on {SORA_2} at {s2}", cost, note, seconds, SORA_2, s2
-            )
-        )
-
-    pro_sizes = [(False, "720p"), (True, "high resolution")]
-    pro_sizes.sort(key=lambda x: x[0] != hires)  # the storyboard's own size class first
-    for want_hires, label in pro_sizes:
-        ps = _pick_size(table, SORA_2_PRO, size, hires=want_hires)
-        if ps is None:
-            continue
-        cost = table.cost(SORA_2_PRO, ps, seconds)
-        mark = " (the storyboard's size class)" if want_hires == hires else ""
-        out.append(
-            Strategy(
-                f"all-{SORA_2_PRO}-{'hires' if want_hires else '720p'}",
-                f"every shot on {SORA_2_PRO} at {ps}, {label}{mark}",
-                cost,
-                per_second(cost),
-                seconds,
-                SORA_2_PRO,
-                ps,
-            )
-        )
-
-    final_size = _pick_size(table, SORA_2_PRO, size, hires=hires)
-    if s2 is not None and final_size is not None and shots:
-        drafts = table.cost(SORA_2, s2, DRAFT_SECONDS * len(shots))
-        finals = table.cost(SORA_2_PRO, final_size, seconds)
-        both = drafts + finals
-        redo = Cost(table.price_per_second(SORA_2_PRO, final_size) * 12, cur)
-        out.append(
-            Strategy(
-                "drafts-then-pro",
-                f"one {DRAFT_SECONDS} s draft per shot on {SORA_2} at {s2} to check the prompt, "
-                f"then finals on {SORA_2_PRO} at {final_size}",
-                both,
-                f"drafts {drafts} + finals {finals}; assumes one draft and one final per shot; "
-                f"each redone 12 s final adds {redo}",
-                DRAFT_SECONDS * len(shots) + seconds,
-                f"{SORA_2} + {SORA_2_PRO}",
-                final_size,
-            )
-        )
-
-    out.append(
-        Strategy(
-            "animatic-only",
-            "title-card animatics rendered by the local simulator, no API calls",
-            Cost.zero(cur),
-            "free: checks timing, story and prompts before any spend",
-            0,
-            "",
-            size,
-        )
-    )
-    return out
-
-
-def strategies_frame(storyboard: Storyboard, table: PriceTable | None = None) -> pd.DataFrame:
-    """strategies() as a pandas table (pandas imported here, not at module import)."""
-    import pandas as pd
-
-    rows = [
-        {
-            "strategy": s.name,
-            "description": s.description,
-            "model": s.model,
-            "size": s.size,
-            "billed_seconds": s.billed_seconds,
-            "cents": s.cost.cents if s.priced else None,
-            "cost": str(s.cost) if s.priced else "cannot be priced",
-            "notes": s.notes,
-        }
-        for s in strategies(storyboard, table)
-    ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "strategy",
-            "description",
-            "model",
-            "size",
-            "billed_seconds",
-            "cents",
-            "cost",
-            "notes",
-        ],
-    )

@@ -1,11 +1,12 @@
-"""Budget and spend reports from the ledger, as text, markdown or JSON.
+"""Presentation of a ledger: its history as a pandas frame, and budget reports (text, markdown,
+JSON). Functions that take a ledger; ``Ledger.history()`` and ``Ledger.report()`` call them.
 
 The seed wrote a "sora_budget_report.txt" with figures typed in by hand. This one is computed
 from the ledger's rows every time: what the month's budget is, what was charged and what is
 still reserved, spend by model and size, what a *finished* second of video really cost
 (failed jobs that were billed count against the seconds that came out), the failure rate,
 and how many days are left before the budget resets. Amounts are integer cents in JSON and
-dollars in text, never floats; no pandas needed.
+dollars in text, never floats; only history_frame() needs pandas (imported when called).
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..markup import md_cell
-from .prices import Cost
+from .cost import Cost, left_of
 
 if TYPE_CHECKING:
-    from .ledger import Ledger, MonthSummary, Reservation
+    import pandas as pd
+
+    from .ledger import Ledger
+    from .records import MonthSummary, Reservation
 
 FORMATS = ("text", "markdown", "json")
 _FAILED = ("failed", "refused")
@@ -182,6 +186,73 @@ def budget_report(ledger: Ledger, *, format: str = "text", now: datetime | None 
     return _text(summary, stats)
 
 
+def history_frame(
+    ledger: Ledger, since: datetime | None = None, until: datetime | None = None
+) -> pd.DataFrame:
+    """One row per job as a pandas DataFrame (pandas imported here, not at import).
+
+    Cents are ints (billed_cents nullable Int64: empty until charged); estimate and
+    billed are the same amounts in dollars as Decimal, never float.
+    """
+    import pandas as pd
+
+    recs = ledger.records(since, until)
+    columns = [
+        "id",
+        "time",
+        "model",
+        "size",
+        "seconds",
+        "estimate_cents",
+        "billed_cents",
+        "estimate",
+        "billed",
+        "currency",
+        "status",
+        "plan",
+        "shot",
+        "purpose",
+        "job_id",
+        "backend",
+        "reason",
+        "finished_at",
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "id": r.id,
+                "time": r.created_at,
+                "model": r.model,
+                "size": r.size,
+                "seconds": r.seconds,
+                "estimate_cents": r.cents,
+                "billed_cents": r.billed_cents,
+                "estimate": r.cost.dollars,
+                "billed": None if r.billed is None else r.billed.dollars,
+                "currency": r.currency,
+                "status": r.status,
+                "plan": r.plan_id,
+                "shot": r.shot,
+                "purpose": r.purpose,
+                "job_id": r.job_id,
+                "backend": r.backend,
+                "reason": r.reason,
+                "finished_at": r.finished_at,
+            }
+            for r in recs
+        ],
+        columns=columns,
+    )
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    frame["finished_at"] = pd.to_datetime(frame["finished_at"], utc=True)
+    frame["estimate_cents"] = frame["estimate_cents"].astype("int64")
+    frame["billed_cents"] = frame["billed_cents"].astype("Int64")
+    frame["seconds"] = frame["seconds"].astype("Int64")
+    for col in ("estimate", "billed"):
+        frame[col] = frame[col].astype(object)
+    return frame
+
+
 def report_data(summary: MonthSummary, stats: SpendStats) -> dict[str, Any]:
     """The JSON form: cents as integers, per-second costs and rates as decimal strings."""
 
@@ -228,7 +299,7 @@ def _headline(s: MonthSummary) -> list[tuple[str, str]]:
         limit = f"{s.limit} ({'hard' if s.hard else 'soft'} limit)"
         remaining = str(s.remaining)
         if s.remaining is not None and s.remaining.cents < 0:
-            remaining += " (over budget)"
+            remaining = f"{left_of(s.remaining)} budget"  # "$3.00 over budget", never "$-3.00"
     return [
         ("Budget month", f"{_date(s.start)} to {_date(s.end)} (UTC), {s.days_left} days left"),
         ("Monthly limit", limit),

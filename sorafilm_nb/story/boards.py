@@ -1,6 +1,8 @@
-"""Story templates (beats and their share of the running time) and storyboards of shots.
+"""Storyboards: a story template (``templates``) timed into shots the API renders, with the
+cast concepts placed in its beats.
 
-CONTRACT (shared with prompts.py, lint.py, pricing.py, plan.py, studio.py, ui/).
+CONTRACT (shared with prompts, lint, money.prices, planning, studio, ui/): Shot, Storyboard.
+Beat and StoryTemplate live in ``templates`` and are importable from here too.
 
 How a storyboard is timed, and why:
 
@@ -24,7 +26,8 @@ How a storyboard is timed, and why:
    the first beat featuring the concept's kind (exceptions into the error cascade), then any
    beat with a free clip, emptiest first. Entries that find no clip are kept in
    Storyboard.unused, not silently lost. Clips left without a concept show the beat's own
-   scene (title cards, fillers).
+   scene (title cards, fillers). ``assign`` is this step alone: the seam where another
+   story order plugs in; the timing (steps 1-3) does not depend on it.
 """
 
 from __future__ import annotations
@@ -32,195 +35,36 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-from ..analysis.profile import CONCEPT_KINDS
-from ..datafiles import field, load_toml, packaged, str_list
-from ..errors import DataFileError, PlanError
+from ..datafiles import packaged
+from ..errors import PlanError
 from .casting import CastEntry, Casting
+from .templates import (
+    LEGAL_SECONDS,
+    MAX_TARGET,
+    MIN_TARGET,
+    UNIT,
+    Beat,
+    StoryTemplate,
+)
 
-LEGAL_SECONDS = (4, 8, 12)  # what POST /videos accepts ("4", "8", "12")
-UNIT = 4  # every legal length is a multiple of this
-MIN_TARGET = 4
-MAX_TARGET = 120  # the most a film of extensions can reach (6 × 20 s); beyond it is a mistake
-SHARE_TOLERANCE = 0.01
-
-
-@dataclass(frozen=True)
-class Beat:
-    name: str  # "the attempt and error cascade"
-    purpose: str
-    share: float  # share of the running time, the template's shares sum to 1
-    features: tuple[str, ...] = ()  # concept kinds this beat features ("exception", ...)
-    camera: str = ""  # a default camera line for the beat's shots
-    # Added (defaults keep the contract): words of Metaphor.beat that belong here, whether the
-    # beat opens with a title shot, and what an uncast shot of the beat shows.
-    keys: tuple[str, ...] = ()
-    title_card: bool = False
-    scene: str = ""
-    actions: tuple[str, ...] = ()
-    intertitle: str = ""
-    max_shots: int = 0  # at most this many clips when the time allows (0: no limit)
-
-
-@dataclass(frozen=True)
-class StoryTemplate:
-    id: str  # "silent-90"
-    title: str
-    target_seconds: int  # the natural length
-    beats: tuple[Beat, ...]
-    source: str = ""
-
-    @classmethod
-    def load(cls, id_or_path: str | Path) -> StoryTemplate:
-        """A packaged template by id ("silent-90") or a TOML file by path.
-
-        Errors (DataFileError) name the file, the beat and the field.
-        """
-        name = str(id_or_path)
-        shipped = packaged("stories")
-        if name in shipped:
-            path = shipped[name]
-        else:
-            path = Path(name).expanduser()
-            if not path.is_file():
-                raise DataFileError(
-                    name,
-                    "no such story template file, and not a packaged template; packaged: "
-                    + ", ".join(sorted(shipped)),
-                )
-        st = path.stat()
-        return _load_cached(str(path), st.st_mtime_ns, st.st_size)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], *, file: str = "<dict>") -> StoryTemplate:
-        """Validate a parsed template (the TOML's top-level table)."""
-        _no_unknown(data, {"id", "title", "target_seconds", "beat", "description"}, file, None)
-        tid = field(data, "id", str, file=file)
-        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", tid):
-            raise DataFileError(
-                file, "an id is lower-case letters, digits, '.', '_' or '-'", field="id"
-            )
-        title = field(data, "title", str, file=file)
-        target = field(data, "target_seconds", int, file=file)
-        if not MIN_TARGET <= target <= MAX_TARGET:
-            raise DataFileError(
-                file,
-                f"must be between {MIN_TARGET} and {MAX_TARGET} seconds, got {target}",
-                field="target_seconds",
-            )
-        raw_beats = field(data, "beat", list, file=file)
-        if not raw_beats:
-            raise DataFileError(file, "a template needs at least one [[beat]]", field="beat")
-        beats: list[Beat] = []
-        for i, raw in enumerate(raw_beats):
-            entry = f"beat {i + 1}"
-            if not isinstance(raw, dict):
-                raise DataFileError(file, "expected a [[beat]] table", entry=entry)
-            beats.append(_beat(raw, file=file, entry=entry))
-        names = [b.name for b in beats]
-        for i, b in enumerate(beats):
-            if names.index(b.name) != i:
-                raise DataFileError(
-                    file, "two beats have this name", entry=f"beat {i + 1}", field="name"
-                )
-        total = sum(b.share for b in beats)
-        if abs(total - 1.0) > SHARE_TOLERANCE:
-            raise DataFileError(
-                file,
-                f"the beats' shares sum to {total:.3f}, not 1 (± {SHARE_TOLERANCE})",
-                field="share",
-            )
-        return cls(tid, title, target, tuple(beats), source=file)
-
-    def min_seconds(self) -> int:
-        """The shortest film this template makes: one 4 s clip per beat."""
-        return UNIT * len(self.beats)
-
-    def __repr__(self) -> str:  # one line, not every beat's purpose, scene and actions
-        names = ", ".join(b.name for b in self.beats)
-        text = f"StoryTemplate({self.id!r}, {self.target_seconds} s, {len(self.beats)} beats: "
-        return text + (names if len(names) <= 200 else names[:199] + "…") + ")"
-
-
-@lru_cache(maxsize=32)
-def _load_cached(path: str, mtime_ns: int, size: int) -> StoryTemplate:
-    """Parsed once per file version: plan() is called again and again from a notebook."""
-    return StoryTemplate.from_dict(load_toml(path), file=path)
-
-
-def _no_unknown(table: dict[str, Any], known: set[str], file: str, entry: str | None) -> None:
-    for key in table:
-        if key not in known:
-            raise DataFileError(
-                file, f"unknown field (known: {', '.join(sorted(known))})", entry=entry, field=key
-            )
-
-
-def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
-    name = field(raw, "name", str, file=file, entry=entry).strip()
-    if not name:
-        raise DataFileError(file, "a beat needs a name", entry=entry, field="name")
-    entry = f"{entry} ({name})"
-    _no_unknown(
-        raw,
-        {
-            "name",
-            "purpose",
-            "share",
-            "features",
-            "camera",
-            "keys",
-            "title_card",
-            "scene",
-            "actions",
-            "intertitle",
-            "max_shots",
-        },
-        file,
-        entry,
-    )
-    share = float(field(raw, "share", float, file=file, entry=entry))
-    if not 0 < share <= 1:
-        raise DataFileError(
-            file, f"must be above 0 and at most 1, got {share}", entry=entry, field="share"
-        )
-    features = str_list(raw, "features", file=file, entry=entry, default=())
-    for kind in features:
-        if kind not in CONCEPT_KINDS:
-            raise DataFileError(
-                file,
-                f"unknown concept kind {kind!r}; known: {', '.join(CONCEPT_KINDS)}",
-                entry=entry,
-                field="features",
-            )
-    max_shots = field(raw, "max_shots", int, file=file, entry=entry, default=0)
-    if max_shots < 0 or (
-        max_shots
-        and max_shots
-        < int(field(raw, "title_card", bool, file=file, entry=entry, default=False)) + 1
-    ):
-        raise DataFileError(
-            file,
-            f"must be 0 (no limit) or at least the title card plus one shot, got {max_shots}",
-            entry=entry,
-            field="max_shots",
-        )
-    return Beat(
-        name=name,
-        purpose=field(raw, "purpose", str, file=file, entry=entry),
-        share=share,
-        features=features,
-        camera=field(raw, "camera", str, file=file, entry=entry),
-        keys=tuple(k.lower() for k in str_list(raw, "keys", file=file, entry=entry, default=())),
-        title_card=field(raw, "title_card", bool, file=file, entry=entry, default=False),
-        scene=field(raw, "scene", str, file=file, entry=entry, default=""),
-        actions=str_list(raw, "actions", file=file, entry=entry, default=()),
-        intertitle=field(raw, "intertitle", str, file=file, entry=entry, default=""),
-        max_shots=max_shots,
-    )
+__all__ = [
+    "LEGAL_SECONDS",
+    "MAX_TARGET",
+    "MIN_TARGET",
+    "UNIT",
+    "Beat",
+    "Shot",
+    "StoryTemplate",
+    "Storyboard",
+    "assign",
+    "beat_units",
+    "clip_range",
+    "film_seconds",
+    "gag_title",
+    "split_units",
+    "storyboard",
+]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,12 @@ plan() is the dry-run: it reads the repository (or takes a profile or casting al
 casts, storyboards, renders and compresses the prompts, prices every shot from the price table
 and lints the whole. It never talks to any API and never writes the ledger; it only reads
 the ledger's remaining budget, so "what would this cost and what would go wrong" is free.
+
+A plan's text comes from an untrusted repository, and lint blocks one that holds a secret,
+but plan.json, plan.md and the printed tables are written whether it is blocked or not. So
+every view meant to leave the process (to_dict/to_json, to_markdown, shot_table) passes
+``redact(strict=True)``: credentials, personal data, private hosts, local paths and
+random-looking tokens come out as ``[redacted]``. The Plan itself keeps the real text.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..markup import md_cell, md_code, md_fence, md_text
-from ..money.prices import Cost
+from ..money.cost import Cost, left_of
+from ..redact import redact
 from .boards import Storyboard
-from .lint import ERROR, WARNING, Finding
+from .findings import ERROR, WARNING, Finding, finding
 from .prompts import ShotPrompt, Tier
 
 if TYPE_CHECKING:
@@ -48,6 +55,17 @@ def _money(cost: Cost) -> dict[str, str]:
         "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
         "currency": cost.currency,
     }
+
+
+def _masked(value: Any) -> Any:
+    """value with every string in it masked (see the module docstring); keys stay as they are."""
+    if isinstance(value, str):
+        return redact(value, strict=True)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,12 @@ class Plan:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data for JSON, every string masked (see the module docstring)."""
+        data: dict[str, Any] = _masked(self._dict())
+        data["id"] = self.id  # our own content hash: never a secret, and studio matches on it
+        return data
+
+    def _dict(self) -> dict[str, Any]:
         board = self.storyboard
         profile = board.casting.profile
         shots = []
@@ -201,37 +225,48 @@ class Plan:
 
     def to_markdown(self, prompts: bool = True) -> str:
         """The plan as markdown (plan.md): summary, shot table, lint and, unless
-        prompts=False, every prompt."""
+        prompts=False, every prompt; masked (see the module docstring)."""
+        return redact(self._markdown(prompts), strict=True)
+
+    def _markdown(self, prompts: bool) -> str:
+        # Mask first, then escape: escaping breaks a secret's shape (a URL's "://"), after
+        # which no pattern would find it.
+        def text(s: str) -> str:
+            return md_text(redact(s, strict=True))
+
+        def cell(s: str) -> str:
+            return md_cell(redact(s, strict=True))
+
         b = self.storyboard
         profile = b.casting.profile
         lines = [
-            f"# Plan for {md_text(profile.title or profile.name)}: {md_text(b.template.title)}",
+            f"# Plan for {text(profile.title or profile.name)}: {text(b.template.title)}",
             "",
             f"Plan {md_code(self.id)} · template {md_code(b.template.id)} · "
             f"theme {md_code(b.casting.library.theme)}",
             "",
-            f"{md_text(self.summary())}.",
+            f"{text(self.summary())}.",
             "",
             f"**Estimated cost: {self.total_text}**"
             + (f" (prices: {self.prices_source})" if self.prices_source else ""),
         ]
         if self.remaining is not None:
-            lines += ["", f"Budget left this month: {self.remaining}."]
+            lines += ["", f"Budget this month: {left_of(self.remaining)}."]
         lines += ["", "Token budgets bound prompt length; they do not change the per-second price."]
         lines += ["", "| # | beat | s | tokens | cost | title |", "|---|---|---:|---:|---:|---|"]
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"
             lines.append(
-                f"| {row['index'] + 1} | {md_cell(row['beat'])} | {row['seconds']} | "
+                f"| {row['index'] + 1} | {cell(row['beat'])} | {row['seconds']} | "
                 f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | "
-                f"{md_cell(row['title'])} |"
+                f"{cell(row['title'])} |"
             )
         lines.append(f"| | **total** | **{b.seconds}** | | **{self.total_text}** | |")
         if b.unused:
             lines += [
                 "",
                 "Left out (no clip left for them): "
-                + ", ".join(md_text(e.concept.name) for e in b.unused)
+                + ", ".join(text(e.concept.name) for e in b.unused)
                 + ".",
             ]
         lines += ["", "## Lint", ""]
@@ -240,8 +275,8 @@ class Plan:
         for f in self.findings:
             where = f" (shot {f.shot_index + 1})" if f.shot_index is not None else ""
             lines.append(
-                f"- **{f.severity}** {md_code(f.rule)}{where}: {md_text(f.message)}. "
-                f"*Fix:* {md_text(f.hint)}"
+                f"- **{f.severity}** {md_code(f.rule)}{where}: {text(f.message)}. "
+                f"*Fix:* {text(f.hint)}"
             )
         if not prompts:
             return "\n".join(lines) + "\n"
@@ -249,10 +284,10 @@ class Plan:
         for row in self.rows():
             lines += [
                 "",
-                f"### {md_text(row['shot'])} · {md_text(row['title'])} ({row['seconds']} s, "
+                f"### {text(row['shot'])} · {text(row['title'])} ({row['seconds']} s, "
                 f"{self.cost_text(row['index'])}, {row['tokens']} tokens)",
                 "",
-                md_fence(row["prompt"]),
+                md_fence(redact(row["prompt"], strict=True)),
             ]
         return "\n".join(lines) + "\n"
 
@@ -289,7 +324,10 @@ class Plan:
         return pd.DataFrame(rows, columns=columns).set_index("shot")
 
     def shot_table(self) -> str:
-        """The plain-text shot table the CLI prints."""
+        """The plain-text shot table the CLI prints, masked (see the module docstring)."""
+        return redact(self._shot_table(), strict=True)
+
+    def _shot_table(self) -> str:
         head = f"{'shot':<8}{'beat':<31}{'s':>3}{'tokens':>8}{'cost':>9}  title"
         out = [head, "-" * len(head)]
         for row in self.rows():
@@ -382,10 +420,12 @@ def plan(
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
     """
-    from ..money.prices import PriceError, PriceTable, estimate
+    from ..money.prices import PriceError, PriceTable
+    from ..money.strategies import estimate
     from .boards import storyboard
-    from .lint import lint_plan
-    from .prompts import parse_tier, render_prompts, tier_cap
+    from .compress import render_prompts
+    from .plan_lint import lint_plan
+    from .prompts import parse_tier, tier_cap
 
     tier = parse_tier(tier)
     cap = tier_cap(tier)
@@ -418,9 +458,8 @@ def plan(
     if unpriced:
         findings.insert(
             0,
-            Finding(
+            finding(
                 "unpriced",
-                ERROR,
                 f"{len(unpriced)} of {len(costs)} shots cannot be priced, so the total is "
                 f"incomplete: {'; '.join(reasons)}",
                 "Pick a model and size the price table lists, or add them to your price file.",
@@ -429,9 +468,8 @@ def plan(
     if board.shots and not casting.entries:
         files = casting.profile.files_scanned
         findings.append(
-            Finding(
+            finding(
                 "nothing-cast",
-                WARNING,
                 f"no concept of the repository was cast ({files} file"
                 f"{'' if files == 1 else 's'} scanned, {len(casting.profile.concepts)} "
                 f"concepts): every shot is filler, nothing from this code, and it still costs "

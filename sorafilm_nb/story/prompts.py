@@ -1,6 +1,6 @@
 """Shot prompts in the Sora 2 prompting guide's order, token counting and budget tiers.
 
-CONTRACT (shared with lint.py, plan.py, studio.py, ui/): Tier and ShotPrompt below.
+CONTRACT (shared with compress, lint, planning, studio, ui/): Tier and ShotPrompt below.
 
 The structure follows OpenAI's Sora 2 prompting guide (openai-cookbook,
 examples/sora/sora2_prompting_guide.ipynb): style first ("establish this style early so the
@@ -26,19 +26,17 @@ Style, palette, setting, protagonist, lighting and sound are the film's shared b
 in every shot, because continuity across separately generated clips comes from repeating the
 same words ("keep descriptions consistent across shots, reuse phrasing").
 
-Token budgets: a Tier caps each prompt's tokens (o200k_base, counted offline by
-sorafilm_nb.story.tokens; the Videos API publishes no tokenizer, so this is a proxy for length, not
-a billing unit). Tiers change prompt length, never the per-second price. compress() removes
-the least important parts first and never touches the camera line or the action lines; parts
-of the shared block are shortened for the whole film at once, so compression cannot make the
-style drift between shots.
+Token budgets: a Tier caps each prompt's tokens; rendering here makes the full prompt, and
+``compress`` cuts it down to a tier (the least important parts first, the shared block the
+same way in every shot). ``pieces`` and ``section_tokens`` count a prompt section by section,
+which compression relies on to re-count quickly.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -49,7 +47,7 @@ from ..errors import DataFileError
 
 if TYPE_CHECKING:
     from .boards import Beat, Shot, Storyboard
-    from .casting import Metaphor, Style
+    from .metaphors import Metaphor, Style
 
 
 class Tier(Enum):
@@ -475,304 +473,3 @@ def render_prompt(shot: Shot, storyboard: Storyboard) -> ShotPrompt:
     return ShotPrompt(
         shot.index, text, n, n, Tier.STANDARD.tokens, sections, n <= Tier.STANDARD.tokens
     )
-
-
-# -- compression ---------------------------------------------------------------------------
-
-Sections = dict[str, str]
-
-
-@lru_cache(maxsize=4096)
-def _first_clause(text: str) -> str:
-    """Each sentence cut at its first comma, colon or semicolon: "a carton that will not
-    pour, however hard it is shaken." -> "a carton that will not pour."."""
-    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-    return " ".join(
-        _sentence(re.split(r"[,:;]", s, maxsplit=1)[0].rstrip(".")) if re.search(r"[,:;]", s) else s
-        for s in sentences
-    )
-
-
-@lru_cache(maxsize=4096)
-def _drop_words(text: str, words: frozenset[str]) -> str:
-    def keep(m: re.Match[str]) -> str:
-        return "" if m.group(0).lower() in words else m.group(0)
-
-    out = re.sub(r"[A-Za-z]+(?:-[A-Za-z]+)*", keep, text)
-    out = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"[ \t]{2,}", " ", out))
-    out = re.sub(r"([.!?]\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), out.strip())
-    if text[:1].isupper():
-        out = _cap(out)
-    return re.sub(r"\b(a|an) (a|an)\b", r"\2", out)
-
-
-def _label_split(text: str) -> tuple[str, str]:
-    label, _, body = text.partition(": ")
-    return label, body.rstrip(".")
-
-
-def _list_keep(text: str, n: int) -> str:
-    """'Palette: a, b, c, d.' -> 'Palette: a, b, c.' (first n items)."""
-    label, body = _label_split(text)
-    items = [x.strip() for x in body.split(",") if x.strip()]
-    return _sentence(f"{label}: " + ", ".join(items[:n])) if items else ""
-
-
-def _style_repeats(s: Sections) -> Sections:
-    style = s.get("style", "")
-    if not style:
-        return s
-    return {**s, "style": _style_without_repeats(style, s.get("palette", ""))}
-
-
-@lru_cache(maxsize=256)
-def _style_without_repeats(style: str, palette_line: str) -> str:
-    """Look items that repeat a palette colour or the style name say nothing new."""
-    label, body = _label_split(style)
-    if not body:
-        return style
-    items = [x.strip() for x in body.split(",")]
-    name, look = items[0], items[1:]
-    _, palette = _label_split(palette_line)
-    seen = {w for w in re.findall(r"[a-z]+", (palette + " " + name).lower()) if len(w) > 3}
-    kept = [x for x in look if not set(re.findall(r"[a-z]+", x.lower())) & seen]
-    return _sentence(f"{label}: " + ", ".join([name, *kept]))
-
-
-def _on(names: Sequence[str], fn: Callable[[str], str]) -> Callable[[Sections], Sections]:
-    def step(s: Sections) -> Sections:
-        out = dict(s)
-        for n in names:
-            if out.get(n):
-                out[n] = fn(out[n])
-        return out
-
-    return step
-
-
-def _drop(name: str) -> Callable[[Sections], Sections]:
-    return lambda s: {k: v for k, v in s.items() if k != name}
-
-
-def _label_first_clause(text: str) -> str:
-    label, body = _label_split(text)
-    return _sentence(f"{label}: {body.split(',', 1)[0].strip()}") if body else text
-
-
-def _style_name_only(text: str) -> str:
-    label, body = _label_split(text)
-    return _sentence(f"{label}: {body.split(',', 1)[0].strip()}")
-
-
-def _intertitle_short(text: str) -> str:
-    m = re.match(r'^(Intertitle: ")(.*)"$', text)
-    if not m:
-        return text
-    short = re.split(r":| — | - ", m.group(2), maxsplit=1)[0].strip()
-    return f'{m.group(1)}{short}"'
-
-
-@dataclass(frozen=True)
-class Step:
-    """One compression step: a name for the report, whether it edits the film's shared block."""
-
-    name: str
-    shared: bool
-    apply: Callable[[Sections], Sections]
-
-
-def _shorten_hero(s: Sections) -> Sections:
-    hero = s.get("hero", "")
-    return {**s, "hero": _shorten_hero_text(hero)} if hero else s
-
-
-def _hero_first_clause(text: str) -> str:
-    return text.split(",", 1)[0].strip()
-
-
-def _shorten_hero_text(text: str) -> str:
-    return _cap(hero_ref(text.rstrip(",")))
-
-
-@cache
-def ladder() -> tuple[Step, ...]:
-    """The compression steps, least important first. None touches 'camera' or 'actions'."""
-    drop = wording().droppable
-
-    def words(t: str) -> str:
-        return _drop_words(t, drop)
-
-    def style_repeats(s: Sections) -> Sections:
-        return _on(["setting"], words)(_style_repeats(s))
-
-    return (
-        Step("secondary clauses", False, _on(["subject"], _first_clause)),
-        Step("adjectives", False, _on(["subject", "props"], words)),
-        Step("repeated style words", True, style_repeats),
-        Step("secondary props", False, _on(["props"], lambda t: _list_keep(t, 2))),
-        Step("palette extras", True, _on(["palette"], lambda t: _list_keep(t, 3))),
-        Step("lighting detail", True, _on(["lighting"], _label_first_clause)),
-        Step("sound detail", True, _on(["sound"], _label_first_clause)),
-        Step(
-            "protagonist detail",
-            True,
-            lambda s: _on(["hero"], _hero_first_clause)(_on(["setting"], _first_clause)(s)),
-        ),
-        Step("props", False, _drop("props")),
-        Step("style look", True, _on(["style"], _style_name_only)),
-        Step("sound", True, _drop("sound")),
-        Step("protagonist", True, _shorten_hero),
-        Step("setting", True, _drop("setting")),
-        Step("palette", True, _drop("palette")),
-        Step("intertitle detail", False, _on(["intertitle"], _intertitle_short)),
-    )
-
-
-@dataclass(frozen=True)
-class Compressed:
-    """What compress() returns: the sections kept, the text and the token counts."""
-
-    sections: tuple[tuple[str, str], ...]
-    text: str
-    tokens: int
-    tokens_before: int
-    cap: int
-    fits: bool
-    steps: tuple[str, ...]
-
-    @property
-    def ratio(self) -> float:
-        return self.tokens / self.tokens_before if self.tokens_before else 1.0
-
-
-def _as_tuple(s: Sections) -> tuple[tuple[str, str], ...]:
-    return tuple((k, v) for k, v in s.items() if v)
-
-
-def compress(
-    prompt_sections: Sequence[tuple[str, str]],
-    cap: int,
-    *,
-    shared_steps: int | None = None,
-    verify: bool = True,
-) -> Compressed:
-    """Remove the least important parts until the prompt fits cap tokens (deterministic).
-
-    Steps run in ladder() order; after each, the text is re-counted and compression stops as
-    soon as it fits. The camera and action sections are never changed. shared_steps, when
-    given, applies every shared step up to that ladder position first and forbids later
-    ones, then this prompt's own steps while it is over the cap: render_prompts() uses it so
-    the style block is cut the same way in every shot and no shot loses more of its own
-    detail than the shared cuts leave necessary. fits is
-    False when even the last step leaves the prompt over the cap. Tokens are counted piece by
-    piece (see pieces()); verify re-counts the final text whole, and should the two ever
-    differ, compression is redone with whole-text counts.
-    """
-    from .tokens import count_tokens
-
-    if cap < 1:
-        raise ValueError(f"a token cap must be positive, got {cap}")
-    result = _compress(prompt_sections, cap, shared_steps, section_tokens)
-    if verify and count_tokens(result.text) != result.tokens:  # pragma: no cover
-        result = _compress(
-            prompt_sections, cap, shared_steps, lambda secs: count_tokens(join_sections(secs))
-        )
-    return result
-
-
-def _compress(
-    prompt_sections: Sequence[tuple[str, str]],
-    cap: int,
-    shared_steps: int | None,
-    counter: Callable[[Sequence[tuple[str, str]]], int],
-) -> Compressed:
-    current: Sections = dict(prompt_sections)
-    before = counter(_as_tuple(current))
-    tokens = before
-    applied: list[str] = []
-    steps = list(enumerate(ladder()))
-    if shared_steps is not None:
-        # The film's shared cuts first (they happen anyway), then this shot's own cuts,
-        # least important first, only while it is still over the cap.
-        steps = [(p, st) for p, st in steps if st.shared and p <= shared_steps] + [
-            (p, st) for p, st in steps if not st.shared
-        ]
-    for _pos, step in steps:
-        if (not step.shared or shared_steps is None) and tokens <= cap:
-            continue
-        nxt = step.apply(current)
-        if nxt == current:
-            continue
-        current = nxt
-        applied.append(step.name)
-        tokens = counter(_as_tuple(current))
-    final = _as_tuple(current)
-    return Compressed(
-        final, join_sections(final), tokens, before, cap, tokens <= cap, tuple(applied)
-    )
-
-
-def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int) -> int:
-    """The ladder position up to which shared steps are needed for this prompt to fit (-1: none).
-
-    Found by compressing with local and shared steps interleaved, as compress() does alone.
-    """
-    return _level_of(compress(prompt_sections, cap, verify=False))
-
-
-def _level_of(result: Compressed) -> int:
-    steps = ladder()
-    last = -1
-    for pos, step in enumerate(steps):
-        if step.shared and step.name in result.steps:
-            last = pos
-    if not result.fits:  # nothing short of every shared step is enough
-        last = len(steps) - 1
-    return last
-
-
-def render_prompts(
-    storyboard: Storyboard,
-    tier: Tier | int | str = Tier.LOW,
-) -> tuple[ShotPrompt, ...]:
-    """Every shot's prompt, compressed to the tier's cap, with one shared style block.
-
-    The shared block is cut as far as the most demanding shot needs, in every shot, so the
-    film's style words stay identical (lint checks for drift); the rest of each prompt is cut
-    only as far as that shot needs.
-    """
-    from .tokens import count_tokens
-
-    cap = tier_cap(parse_tier(tier))
-    full = [render_sections(shot, storyboard) for shot in storyboard.shots]
-    first = [compress(s, cap, verify=False) for s in full]
-    levels = [_level_of(r) for r in first]
-    level = max(levels, default=-1)
-    out = []
-    for shot, sections, done, own in zip(storyboard.shots, full, first, levels, strict=True):
-        # A shot that needed exactly the film's shared cuts and none of its own was compressed
-        # just as the second pass would do it. Reuse it.
-        only_shared = all(step.shared for step in ladder() if step.name in done.steps)
-        if own == level and only_shared and count_tokens(done.text) == done.tokens:
-            c = done
-        else:
-            c = compress(sections, cap, shared_steps=level)
-        out.append(
-            ShotPrompt(
-                shot.index, c.text, c.tokens, c.tokens_before, cap, c.sections, c.fits, c.steps
-            )
-        )
-    return tuple(out)
-
-
-def prompt_report(prompts: Sequence[ShotPrompt]) -> dict[str, Any]:
-    """Totals for a set of prompts: tokens before and after, the ratio, how many fit."""
-    before = sum(p.tokens_before for p in prompts)
-    after = sum(p.tokens for p in prompts)
-    return {
-        "tokens_before": before,
-        "tokens": after,
-        "ratio": after / before if before else 1.0,
-        "fit": sum(p.fits for p in prompts),
-        "shots": len(prompts),
-    }

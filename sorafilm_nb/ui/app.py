@@ -243,10 +243,11 @@ def studio(
     from ..studio.runner import Studio
 
     if ledger is None:
+        from ..backends.base import is_simulated
         from ..money.ledger import Ledger
 
         # simulated films book in the sandbox ledger, never against the real budget
-        ledger = Ledger.for_backend(backend)
+        ledger = Ledger.for_run(simulated=is_simulated(backend))
     table = prices if prices is not None else PriceTable.load()
     profile = analyze(str(repo))
     casting = cast(profile, theme, top=top)

@@ -25,7 +25,8 @@ from ..paths import without_local_folders  # noqa: E402
 from ..story.prompts import Tier  # noqa: E402
 
 if TYPE_CHECKING:
-    from ..money.prices import Cost, PriceTable
+    from ..money.cost import Cost
+    from ..money.prices import PriceTable
 
 OVER_CLASS = "sorafilm-over-budget"
 OK_CLASS = "sorafilm-within-budget"

@@ -19,6 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from sorafilm_nb.cli import main as cli
 from sorafilm_nb.errors import LedgerError
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import (
     BudgetExceeded,
     BudgetWarning,
@@ -26,7 +27,6 @@ from sorafilm_nb.money.ledger import (
     default_path,
     month_bounds,
 )
-from sorafilm_nb.money.prices import Cost
 from sorafilm_nb.redact import redact
 
 UTC = timezone.utc
@@ -280,7 +280,7 @@ def test_reserve_many_is_all_or_none(ledger: Ledger) -> None:
 def test_ids_are_uuid7_in_the_order_made() -> None:
     import uuid
 
-    from sorafilm_nb.money.ledger import _uuid7
+    from sorafilm_nb.money.records import _uuid7
 
     ids = [_uuid7() for _ in range(5000)]  # more than 4096 in a millisecond is likely
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
@@ -812,7 +812,8 @@ def test_export_replaces_atomically(tmp_path: Path, ledger: Ledger) -> None:
 def test_cli_budget(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = str(tmp_path / "cli.db")
     assert cli(["budget", "show", "--ledger", path]) == 0
-    assert "none set" in capsys.readouterr().out
+    assert "no ledger yet" in capsys.readouterr().out  # a read creates no ledger (issue 16)
+    assert not Path(path).exists()
     assert cli(["budget", "set", "12.34", "--soft", "--start-day", "5", "--ledger", path]) == 0
     assert "$12.34 a month, soft limit, resets on day 5" in capsys.readouterr().out
     with Ledger(path) as led:
@@ -1014,3 +1015,18 @@ def test_ledger_report_and_cli_do_not_load_pandas(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED []" in out.stdout, out.stdout
+
+
+def test_for_run_takes_the_callers_word_and_never_a_backend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger does not inspect backends: the caller asks its backend and passes a bool."""
+    monkeypatch.delenv("SORAFILM_LEDGER", raising=False)
+    monkeypatch.delenv("SORAFILM_SIM_LEDGER", raising=False)
+    monkeypatch.setenv("SORAFILM_DATA_DIR", str(tmp_path))
+    with Ledger.for_run(simulated=True) as sandbox, Ledger.for_run(simulated=False) as real:
+        assert sandbox.path == default_path(simulator=True) == tmp_path / "simulator-ledger.sqlite3"
+        assert real.path == default_path() == tmp_path / "ledger.sqlite3"
+    with pytest.raises(TypeError, match="True or False"):
+        Ledger.for_run(simulated=object())  # type: ignore[arg-type]
+    assert not hasattr(Ledger, "for_backend") and not hasattr(Ledger, "path_for_backend")

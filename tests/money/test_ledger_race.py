@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from sorafilm_nb.money import migrations
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import BudgetExceeded, Ledger
-from sorafilm_nb.money.prices import Cost
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 

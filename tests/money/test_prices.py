@@ -1,4 +1,4 @@
-"""Price table loading and validation, Decimal estimates, and strategies derived from the table."""
+"""Price table loading and validation, Decimal estimates, and strategies (money.strategies)."""
 
 from __future__ import annotations
 
@@ -17,22 +17,16 @@ from story_fixtures import uncast_storyboard
 
 from sorafilm_nb.datafiles import load_toml
 from sorafilm_nb.errors import DataFileError
+from sorafilm_nb.money.cost import MAX_CENTS, Cost, CostError, total
 from sorafilm_nb.money.prices import (
     API_SIZES,
-    MAX_CENTS,
     MAX_PRICE_CENTS,
-    Cost,
-    CostError,
     PriceError,
     PriceFileWarning,
     PriceTable,
-    Strategy,
     default_path,
-    estimate,
-    strategies,
-    strategies_frame,
-    total,
 )
+from sorafilm_nb.money.strategies import Strategy, estimate, strategies, strategies_frame
 from sorafilm_nb.story.boards import Shot, Storyboard
 
 GOOD = """

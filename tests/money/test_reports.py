@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
-from sorafilm_nb.money.prices import Cost
 from sorafilm_nb.money.reports import budget_report, spend_stats
 
 UTC = timezone.utc
@@ -37,6 +37,13 @@ def ledger(tmp_path: Path) -> Ledger:
         return t[0]
 
     with Ledger(tmp_path / "l.db", clock=clock) as led:
+        # May's job first: the ledger's clock only moves forward (a clock that steps back
+        # is held at the newest entry, issue 11 item 8).
+        t[0] = datetime(2026, 5, 15, tzinfo=UTC)
+        old = led.reserve(c(300), "last month", model="sora-2", size="720x1280", seconds=12)
+        led.attach(old, "v_may")
+        led.settle("v_may", c(300))
+        t[0] = NOW - timedelta(days=10)
         led.set_budget(c(5000))
         jobs = [
             ("sora-2", "1280x720", 12, 120, "completed", 120),
@@ -59,10 +66,6 @@ def ledger(tmp_path: Path) -> Ledger:
             else:
                 led.fail(f"v{i}", "moderation_blocked", refused=True)
         led.release(led.reserve(c(999), "create failed"), "400 bad size")
-        t[0] = datetime(2026, 5, 15, tzinfo=UTC)
-        old = led.reserve(c(300), "last month", model="sora-2", size="720x1280", seconds=12)
-        led.attach(old, "v_may")
-        led.settle("v_may", c(300))
         yield led
 
 

@@ -279,3 +279,15 @@ def test_a_long_gag_title_is_cut_at_a_phrase_boundary_not_mid_phrase() -> None:
     # no phrase boundary late enough: cut at a word, as before
     long = title("a supercalifragilisticexpialidocious-contraption-of-levers-and-pulleys thing")
     assert long.endswith("…") and len(long) <= 60
+
+
+def test_clip_lengths_come_from_the_capabilities_file_and_fit_the_timing_rules() -> None:
+    """One home for the API's clip lengths: boards, themes and lint read capabilities; the
+    timing (1-3 units per clip) holds only while they are one, two and three units."""
+    from sorafilm_nb import capabilities
+    from sorafilm_nb.story import boards
+
+    assert LEGAL_SECONDS == capabilities.clip_seconds() == (4, 8, 12)
+    assert tuple(boards.UNIT * k for k in (1, 2, 3)) == LEGAL_SECONDS
+    for model in ("sora-2", "sora-2-pro"):
+        assert set(LEGAL_SECONDS) <= set(capabilities.for_model("openai", model).seconds)

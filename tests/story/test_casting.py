@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from sorafilm_nb.analysis.profile import CONCEPT_KINDS, Concept, RepoProfile, analyze
 from sorafilm_nb.errors import DataFileError
+from sorafilm_nb.story.boards import LEGAL_SECONDS
 from sorafilm_nb.story.casting import (
     BASE,
     BEATS,
     MAX_ALTERNATIVES,
     NAME,
     NAME_WORD,
-    SECONDS,
     Casting,
     MatchRule,
     Metaphor,
@@ -192,7 +192,7 @@ def test_gags_are_visible_physical_noun_phrases(theme: str) -> None:
         assert protagonist_noun not in m.gag, f"{m.id} names the protagonist in its gag"
         for text in (m.gag, *m.props, *m.actions):
             assert not ABSTRACT.search(text), f"{m.id}: abstract wording in {text!r}"
-        assert m.seconds in SECONDS and m.beat in BEATS
+        assert m.seconds in LEGAL_SECONDS and m.beat in BEATS
         assert m.actions, f"{m.id} has no actions for the video model"
         assert len(m.actions) <= {4: 2, 8: 3, 12: 4}[m.seconds], f"{m.id}: too many actions"
 

@@ -10,7 +10,8 @@ from story_fixtures import uncast_storyboard
 
 from sorafilm_nb.datafiles import packaged
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.money.prices import Cost, PriceFileWarning, PriceTable
+from sorafilm_nb.money.cost import Cost
+from sorafilm_nb.money.prices import PriceFileWarning, PriceTable
 from sorafilm_nb.story.boards import Storyboard
 from sorafilm_nb.story.casting import MatchRule, Metaphor, MetaphorLibrary, Style
 from sorafilm_nb.story.lint import (
@@ -22,11 +23,11 @@ from sorafilm_nb.story.lint import (
     count_actions,
     errors,
     lint_library,
-    lint_plan,
     lint_prompt,
     scan_text,
     sections_of,
 )
+from sorafilm_nb.story.plan_lint import lint_plan
 from sorafilm_nb.story.prompts import ShotPrompt
 
 STYLE = (
@@ -530,6 +531,7 @@ def test_packaged_lists_load() -> None:
 
 
 def write(tmp_path: Path, text: str) -> Path:
+    tmp_path.mkdir(exist_ok=True)
     path = tmp_path / "extra.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -567,6 +569,27 @@ def test_malformed_word_list_names_file_and_field(
         Rules.load([path])
     assert info.value.field == field and words in str(info.value)
     assert str(path.resolve()) in str(info.value)
+
+
+def test_a_list_of_a_catalogue_rule_takes_the_catalogue_severity(tmp_path: Path) -> None:
+    """One home for severities: lint's RULES. A list may restate one, never change it."""
+    same = WORDS.replace("house-rule", "real-person")
+    unsaid = same.replace('severity = "{sev}"\n', "").format(terms='["Ada Quux"]')
+    for i, text in enumerate((same.format(sev="error", terms='["Ada Quux"]'), unsaid)):
+        rules = Rules.load([write(tmp_path / str(i), text)])  # a new path: Rules.load caches
+        assert only(scan_text("Ada Quux waves", rules=rules), "real-person").severity == ERROR
+    with pytest.raises(DataFileError) as info:
+        Rules.load([write(tmp_path, same.format(sev="warning", terms='["Ada Quux"]'))])
+    assert info.value.field == "severity" and "catalogue" in str(info.value)
+
+
+def test_every_rule_lint_reports_is_in_the_catalogue() -> None:
+    """Word lists and secret shapes name catalogue rules; a finding's severity is its rule's."""
+    rules = Rules.load()
+    assert {wl.rule for wl in rules.words} | {rules.secret_rule} <= set(RULES)
+    for wl in rules.words:
+        assert wl.severity == RULES[wl.rule][0]
+    assert rules.secret_severity == RULES[rules.secret_rule][0]
 
 
 @pytest.mark.parametrize(

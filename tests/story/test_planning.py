@@ -13,7 +13,8 @@ from story_fixtures import MILK, make_casting
 
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.cli import main
-from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.money.cost import Cost
+from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.story.lint import ERROR, RULES, WARNING
 from sorafilm_nb.story.planning import Plan, plan
 from sorafilm_nb.story.prompts import Tier
@@ -235,7 +236,7 @@ def test_cli_monthly_budget_blocks_with_exit_1(
     rc = main(["plan", "--repo", str(tiny_repo), "--seconds", "96", "--monthly-budget", "5"])
     assert rc == 1
     out = capsys.readouterr().out
-    assert "over-budget" in out and "blocked" in out and "Budget left this month: $5.00" in out
+    assert "over-budget" in out and "blocked" in out and "Budget this month: $5.00 left" in out
 
 
 def test_cli_custom_budget_and_verbose(tiny_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -263,8 +264,11 @@ def test_cli_custom_budget_and_verbose(tiny_repo: Path, capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--budget", "cheap"], "unknown budget tier 'cheap'"),
-        (["--seconds", "200"], "4 to 120 seconds"),
+        (["--budget", "cheap"], "--budget cheap: not a tier"),
+        (
+            ["--seconds", "200"],
+            "--seconds 200: the film's length in seconds: a whole number from 4 to 120",
+        ),
         (["--monthly-budget", "lots"], "amount in dollars"),
         (["--monthly-budget", "1e400"], "at most $1,000,000,000"),
     ],
@@ -327,7 +331,7 @@ def test_cli_reads_the_default_ledger_when_it_exists_and_never_creates_one(
         ledger.set_budget(Cost(Decimal(100)))
     assert main(["plan", "--repo", str(tiny_repo), "--template", "single-12"]) == 1
     out = capsys.readouterr().out
-    assert "Budget left this month: $1.00" in out and "over-budget" in out
+    assert "Budget this month: $1.00 left" in out and "over-budget" in out
 
 
 def test_film_command_shares_the_plan_flags_and_output(
@@ -435,3 +439,99 @@ def test_a_repository_with_nothing_to_cast_warns_that_every_shot_is_filler(
     assert "0 files" in hits[0].message and str(p.total) in hits[0].message
     assert "nothing-cast" in RULES
     assert not [f for f in plan(CASTING, target_seconds=24).findings if f.rule == "nothing-cast"]
+
+
+# What a careless repository may hold, each bound for a prompt through its README title or
+# docstrings, and what must never be written unmasked: plan.json, plan.md, the terminal.
+LEAKS = {
+    "key": "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1",
+    "password": "hunter2pass",
+    "connection": "postgres://u:p@db.internal/x",
+    "credentials": "u:p@",
+    "host": "db.internal",
+    "email": "alice@example.com",
+    "path": "/home/alice/secret",
+}
+
+
+LEAKY_TITLE = " ".join(
+    [
+        "Vault",
+        LEAKS["key"],
+        "DATABASE_PASSWORD=" + LEAKS["password"],
+        LEAKS["connection"],
+        LEAKS["email"],
+        LEAKS["path"],
+    ]
+)
+
+
+def _leaky_repo(root: Path) -> Path:
+    repo = root / "repo"
+    repo.mkdir(parents=True)
+    key, conn = LEAKS["key"], LEAKS["connection"]
+    (repo / "README.md").write_text(
+        f"# Vault {key} DATABASE_PASSWORD=hunter2pass {conn} alice@example.com "
+        "/home/alice/secret\n\nA vault. Connect with " + conn + " as alice@example.com.\n",
+        encoding="utf-8",
+    )
+    (repo / "vault.py").write_text(
+        f'"""Vault: DATABASE_PASSWORD=hunter2pass, key {key}, files in /home/alice/secret."""\n'
+        "\n\nclass VaultError(Exception):\n"
+        f'    """Raised when {conn} refuses; write to alice@example.com."""\n'
+        "\n\nclass SecretKeeper:\n"
+        '    """Keeps /home/alice/secret safe."""\n\n'
+        "    def open(self):\n        raise VaultError('no')\n",
+        encoding="utf-8",
+    )
+    return repo
+
+
+def test_a_plan_that_would_send_secrets_is_blocked_and_never_writes_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11 item 2, end to end through the CLI: blocked (exit 1), the finding masked, and
+    no secret in plan.json, plan.md, stdout or stderr."""
+    from sorafilm_nb.cli import main
+
+    repo, out = _leaky_repo(tmp_path), tmp_path / "out"
+    argv = ["plan", "--repo", str(repo), "--out", str(out), "--template", "teaser-30"]
+    # The README and docstrings no longer reach a prompt (the title card takes a name since
+    # the analysis picks titles from metadata), so the secrets ride in the title, which goes
+    # to the title card word for word: the path a repository's text took before.
+    assert main([*argv, "--title", LEAKY_TITLE]) == 1
+    printed = capsys.readouterr()
+    written = {
+        "stdout": printed.out,
+        "stderr": printed.err,
+        "plan.json": (out / "plan.json").read_text(encoding="utf-8"),
+        "plan.md": (out / "plan.md").read_text(encoding="utf-8"),
+    }
+    for where, text in written.items():
+        for what, secret in LEAKS.items():
+            assert secret not in text, f"{what} unmasked in {where}"
+    data = json.loads(written["plan.json"])
+    assert data["blocked"] is True
+    secret_findings = [f for f in data["findings"] if f["rule"] == "secret-in-prompt"]
+    assert secret_findings and all(f["severity"] == ERROR for f in secret_findings)
+    kinds = " ".join(f["message"] for f in secret_findings)
+    for kind in ("API key", "password", "user and password", "e-mail", "local file path"):
+        assert kind in kinds
+    assert "[redacted]" in written["plan.md"] and "[redacted]" in written["stdout"]
+
+
+def test_the_plan_object_keeps_the_real_text_and_only_its_outputs_are_masked(
+    tmp_path: Path,
+) -> None:
+    """The Python API: plan() is blocked; the Plan keeps what lint saw, its views mask it."""
+    from sorafilm_nb.story.planning import plan
+
+    quiet = plan(_leaky_repo(tmp_path / "a"), template="teaser-30")
+    for view in (quiet.to_json(), quiet.to_markdown(), quiet.shot_table()):
+        assert all(secret not in view for secret in LEAKS.values())
+    result = plan(_leaky_repo(tmp_path / "b"), template="teaser-30", title=LEAKY_TITLE)
+    assert result.blocked
+    raw = " ".join(p.text for p in result.prompts)
+    assert LEAKS["email"] in raw  # what lint judged, kept for the notebook's eyes
+    for view in (result.to_json(), result.to_markdown(), result.shot_table()):
+        assert all(secret not in view for secret in LEAKS.values())

@@ -14,16 +14,14 @@ from story_fixtures import MILK, STYLE, make_casting
 from sorafilm_nb.errors import DataFileError
 from sorafilm_nb.story.boards import storyboard
 from sorafilm_nb.story.casting import CastEntry, Casting, MetaphorLibrary
+from sorafilm_nb.story.compress import compress, ladder, render_prompts
 from sorafilm_nb.story.prompts import (
     SHARED,
     Tier,
-    compress,
     hero_ref,
     join_sections,
-    ladder,
     parse_tier,
     render_prompt,
-    render_prompts,
     render_sections,
     tier_cap,
     wording,
@@ -256,7 +254,7 @@ def test_piece_counting_holds_for_every_packaged_theme() -> None:
 
 @pytest.mark.parametrize("tier", [*Tier, 120, 40])
 def test_render_prompts_equals_the_plain_two_pass_compression(tier: Tier | int) -> None:
-    from sorafilm_nb.story.prompts import shared_level
+    from sorafilm_nb.story.compress import shared_level
 
     cap = tier_cap(tier)
     full = [render_sections(s, BOARD) for s in BOARD.shots]

@@ -19,8 +19,9 @@ from studio_child import make_plan
 from sorafilm_nb.backends.base import Job, NotFound
 from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Fault, Simulator
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import BudgetExceeded, Ledger, default_path
-from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.render import media_duration, render_animatic
 from sorafilm_nb.studio.folder import Film, FilmError, sha256_file
 from sorafilm_nb.studio.runner import ShotProgress, Studio
@@ -451,7 +452,10 @@ def test_a_folder_is_not_resumed_against_another_ledger(ledger: Ledger, tmp_path
         sim.job_seconds = 0.0
         before = (out / "manifest.json").read_bytes()
         with Ledger(tmp_path / "other.sqlite3") as other:
-            with pytest.raises(FilmError, match=r"another ledger.*other\.sqlite3"):
+            with pytest.raises(
+                FilmError,
+                match=r"another ledger.*other\.sqlite3.*new output folder.*ledger that made",
+            ):
                 studio_for(sim, other).resume(out)
             assert other.records() == []
         assert (out / "manifest.json").read_bytes() == before

@@ -14,6 +14,7 @@ from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 from studio_child import make_plan
 
 from sorafilm_nb.backends._sim_handler import Handler
+from sorafilm_nb.backends.base import is_simulated
 from sorafilm_nb.backends.openai_api import OpenAIBackend, SimulatorMismatch, _is_loopback
 from sorafilm_nb.cli import main
 from sorafilm_nb.money.ledger import Ledger, default_path
@@ -90,7 +91,7 @@ def test_a_local_server_that_does_not_say_so_is_real(local_gateway: str) -> None
     for name in ("remote", "simulator"):  # a name is not evidence
         backend = OpenAIBackend(api_key="sk-test", base_url=local_gateway, name=name)
         assert not backend.is_simulator()
-        assert Ledger.for_backend(backend).path == default_path()
+        assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path()
 
 
 def test_a_remote_url_is_real_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +99,7 @@ def test_a_remote_url_is_real_without_asking(monkeypatch: pytest.MonkeyPatch) ->
     and no request is made to find out (192.0.2.1 is TEST-NET: a request would hang)."""
     backend = OpenAIBackend(api_key="sk-test", base_url="http://192.0.2.1:9/v1", name="simulator")
     started = time.monotonic()
-    assert Ledger.for_backend(backend).path == default_path()
+    assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path()
     assert time.monotonic() - started < 1.0
 
 
@@ -108,7 +109,7 @@ def test_a_server_that_stops_saying_so_starts_no_more_jobs(
     """Believed to be the simulator (sandbox ledger), then an answer without the header:
     the job that answer started is named in the error, and no further job is sent."""
     backend = OpenAIBackend(api_key=simulator.api_key, base_url=simulator.base_url, name="remote")
-    assert Ledger.for_backend(backend).path == default_path(simulator=True)
+    assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path(simulator=True)
     shot = {"prompt": "a kettle", "model": "sora-2", "seconds": 4, "size": "1280x720"}
     backend.create(**shot)  # type: ignore[arg-type]
     monkeypatch.setattr(Handler, "send_response", BaseHTTPRequestHandler.send_response)
@@ -120,7 +121,7 @@ def test_a_server_that_stops_saying_so_starts_no_more_jobs(
         backend.create(**shot)  # type: ignore[arg-type]
     assert simulator.calls["create"] == 2 and len(simulator.jobs()) == 2
     assert not backend.is_simulator()
-    assert Ledger.for_backend(backend).path == default_path()
+    assert Ledger.for_run(simulated=is_simulated(backend)).path == default_path()
 
 
 def test_loopback_means_this_machine_only() -> None:
@@ -175,3 +176,26 @@ def test_cli_film_with_a_base_url_at_the_simulator_books_in_the_sandbox(
     assert not default_path().exists(), "simulated spend must not reach the real ledger"
     with Ledger(default_path(simulator=True)) as sandbox:
         assert sandbox.spent().whole_cents > 0
+
+
+def test_a_simulated_film_over_the_real_budget_runs_and_says_so(simulator, tmp_path: Path) -> None:
+    """Issue 11 item 11, the studio's side: the sandbox never refuses, and the person learns
+    that the same film on the real API would not fit the real month, with its figures."""
+    from decimal import Decimal
+
+    from sorafilm_nb.money.budget import RealBudgetWarning
+    from sorafilm_nb.money.cost import Cost
+
+    with Ledger(default_path()) as real:
+        real.set_budget(Cost(Decimal(50)))  # $0.50: less than one 4 s shot
+    with Ledger.for_simulator() as sandbox:
+        sandbox.set_budget(Cost(Decimal(10)))  # even the sandbox's own limit is passed
+    backend = OpenAIBackend.for_simulator(simulator)
+    with Studio(backend) as studio, pytest.warns(RealBudgetWarning) as caught:
+        film = studio.run(make_plan(2, tag="over-real"), tmp_path / "film")
+    assert film.ok, film.summary()
+    text = str(caught[0].message)
+    assert str(default_path()) in text and "$0.80" in text and "sorafilm budget set" in text
+    assert any("real ledger" in note for note in film.notes)
+    with Ledger(default_path()) as real:
+        assert real.records() == []  # nothing was booked against the real month

@@ -37,8 +37,8 @@ from hostile_repo import (
 from ui_fixtures import make_film
 
 from sorafilm_nb.analysis.profile import RepoProfile, analyze
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
-from sorafilm_nb.money.prices import Cost
 from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.folder import Film, report_markdown
 from sorafilm_nb.studio.runner import ShotProgress

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from ui_fixtures import EGGS, JAM, MILK, PROFILE, make_casting, make_film
 
+from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
-from sorafilm_nb.money.prices import Cost, PriceTable
+from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.story.boards import Shot
 from sorafilm_nb.story.prompts import Tier
 from sorafilm_nb.studio.folder import Film

@@ -1,0 +1,203 @@
+"""CSV interchange: a ledger's jobs out to a CSV file, and back in (idempotent, by row id).
+
+The file is plain (integer cents, UTC ISO 8601 times) so a spreadsheet can read it and another
+ledger can import it; an import is validated whole before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import sqlite3
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import LedgerError
+from ..redact import redact
+from ..safeio import open_atomic
+from .budget import BudgetBook, BudgetWarning
+from .cost import Cost, CostError
+from .migrations import STATUSES
+from .records import ImportResult, _parse_ts
+
+CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "finished_at",
+    "purpose",
+    "plan_id",
+    "shot",
+    "model",
+    "size",
+    "seconds",
+    "estimate_cents",
+    "billed_cents",
+    "currency",
+    "status",
+    "job_id",
+    "backend",
+    "reason",
+)
+
+
+class CsvInterchange(BudgetBook):
+    """export_csv(), write_csv() and import_csv() of the ledger (see ledger.Ledger)."""
+
+    def export_csv(self, path: str | os.PathLike[str]) -> Path:
+        """Write every job to a CSV file (atomically: temp file, then rename). Amounts are
+        integer cents, times UTC ISO 8601; import_csv() reads it back."""
+        dest = Path(path)
+        with self._read() as db:
+            rows = db.execute("SELECT * FROM jobs ORDER BY created_at, id").fetchall()
+        with open_atomic(dest, "w", newline="") as f:
+            self._write_csv(f, rows)
+        return dest
+
+    def write_csv(self, stream: Any) -> None:
+        """The same CSV as export_csv(), to an open text stream (the CLI's stdout)."""
+        with self._read() as db:
+            rows = db.execute("SELECT * FROM jobs ORDER BY created_at, id").fetchall()
+        self._write_csv(stream, rows)
+
+    @staticmethod
+    def _write_csv(stream: Any, rows: list[sqlite3.Row]) -> None:
+        w = csv.writer(stream)
+        w.writerow(CSV_COLUMNS)
+        for row in rows:
+            w.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+
+    def import_csv(self, path: str | os.PathLike[str]) -> ImportResult:
+        """Add the rows of an export_csv() file that this ledger does not hold yet.
+
+        Keyed on the row id, so importing the same file twice adds nothing. The whole file is
+        validated first (errors name the line and the column) and added in one transaction:
+        a bad file adds nothing. Rows whose id exists with other content are kept as they
+        are here and listed in the result's conflicts. No budget check: these are records of
+        money already committed elsewhere.
+        """
+        src = Path(path)
+        try:
+            with open(src, newline="", encoding="utf-8") as f:
+                reader = csv.DictReader(f)
+                header = reader.fieldnames or []
+                missing = [c for c in CSV_COLUMNS if c not in header]
+                if missing:
+                    raise LedgerError(
+                        f"{src}: not a ledger export, missing columns: {', '.join(missing)}"
+                    )
+                parsed = [_parse_csv_row(src, reader.line_num, raw) for raw in reader]
+        except OSError as exc:
+            raise LedgerError(f"cannot read {src}: {exc.strerror}") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise LedgerError(f"{src}: not a readable CSV file: {exc}") from None
+        seen: set[str] = set()
+        for rec in parsed:
+            if rec["id"] in seen:
+                raise LedgerError(f"{src}: the id {rec['id']!r} appears twice")
+            seen.add(rec["id"])
+        added, unchanged, conflicts = 0, 0, []
+        with self._write() as db:
+            have = self._currency(db)
+            for rec in parsed:
+                if have is not None and rec["currency"] != have:
+                    raise LedgerError(
+                        f"{src}: row {rec['id']!r} is in {rec['currency']}, this "
+                        f"ledger keeps {have}; nothing was imported"
+                    )
+                have = rec["currency"]
+                row = self._get(db, rid=rec["id"])
+                if row is not None:
+                    if all(row[c] == rec[c] for c in CSV_COLUMNS):
+                        unchanged += 1
+                    else:
+                        conflicts.append(rec["id"])
+                    continue
+                if rec["job_id"] is not None and self._get(db, job_id=rec["job_id"]):
+                    conflicts.append(rec["id"])
+                    continue
+                db.execute(
+                    f"INSERT INTO jobs ({', '.join(CSV_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(CSV_COLUMNS))})",
+                    [rec[c] for c in CSV_COLUMNS],
+                )
+                if rec["billed_cents"] is not None:
+                    db.execute(
+                        "INSERT INTO charges (job, created_at, cents, currency, kind) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (
+                            rec["id"],
+                            rec["finished_at"] or rec["updated_at"],
+                            rec["billed_cents"],
+                            rec["currency"],
+                            rec["status"],
+                        ),
+                    )
+                added += 1
+        if conflicts:
+            warnings.warn(
+                BudgetWarning(
+                    f"{src}: {len(conflicts)} row(s) differ from the ledger's own and were not "
+                    f"imported: {', '.join(conflicts[:5])}"
+                ),
+                stacklevel=2,
+            )
+        return ImportResult(added, unchanged, tuple(conflicts))
+
+
+_INT_RE = re.compile(r"^[0-9]+$")
+
+
+def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[str, Any]:
+    def bad(column: str, why: str) -> LedgerError:
+        return LedgerError(f"{src}, line {line}, column {column!r}: {why}")
+
+    rec: dict[str, Any] = {}
+    for c in CSV_COLUMNS:
+        value = raw.get(c)
+        value = value.strip() if isinstance(value, str) else ""
+        rec[c] = value or None
+    for c in ("id", "created_at", "updated_at", "purpose", "estimate_cents", "currency", "status"):
+        if rec[c] is None:
+            raise bad(c, "required, found nothing")
+    for c in ("created_at", "updated_at", "finished_at"):
+        if rec[c] is not None:
+            try:
+                _parse_ts(rec[c])
+            except ValueError:
+                raise bad(
+                    c, f"expected a UTC time like 2026-01-31T12:00:00.000000Z, got {rec[c]!r}"
+                ) from None
+    for c in ("estimate_cents", "billed_cents", "seconds"):
+        if rec[c] is not None:
+            if not _INT_RE.match(rec[c]):
+                raise bad(
+                    c,
+                    f"expected a whole non-negative number (cents are integers, never "
+                    f"fractions or floats), got {rec[c]!r}",
+                )
+            rec[c] = int(rec[c])
+            if c != "seconds":
+                try:  # Cost's rule: an amount it refuses would break every later summary
+                    Cost(rec[c])
+                except CostError as exc:
+                    raise bad(c, f"more than any budget or job can hold: {exc}") from None
+    if rec["status"] not in STATUSES:
+        raise bad("status", f"expected one of {', '.join(STATUSES)}, got {rec['status']!r}")
+    if not re.match(r"^[A-Z]{3}$", rec["currency"]):
+        raise bad("currency", f"expected a 3-letter code like USD, got {rec['currency']!r}")
+    if rec["billed_cents"] is not None and rec["status"] not in (
+        "completed",
+        "failed",
+        "refused",
+        "cancelled",
+    ):
+        raise bad("billed_cents", f"a {rec['status']} job cannot have been billed")
+    if rec["status"] == "completed" and rec["billed_cents"] is None:
+        raise bad("billed_cents", "a completed job needs its billed amount")
+    for c in ("purpose", "plan_id", "shot", "model", "size", "job_id", "backend", "reason"):
+        rec[c] = redact(rec[c]) if rec[c] else rec[c]
+    return rec

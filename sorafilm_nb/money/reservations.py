@@ -1,0 +1,433 @@
+"""Reservations: hold a job's estimate before it exists, then attach, settle or release it.
+
+Every transition is one write transaction and idempotent (see ledger.py's docstring for the
+life of a row); the budget check and the insert of a reservation are one BEGIN IMMEDIATE
+transaction, so processes racing on one file can never together pass the limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ..errors import LedgerError
+from .budget import BudgetBook, BudgetExceeded, BudgetWarning, month_bounds
+from .cost import Cost, left_of
+from .migrations import FINAL_STATUSES
+from .records import (
+    Reservation,
+    _aware,
+    _cost,
+    _parse_ts,
+    _reason,
+    _row_to_reservation,
+    _text,
+    _ts,
+    _uuid7,
+)
+
+# Named for the ledger, as before the split: logging configured for it keeps working.
+log = logging.getLogger("sorafilm_nb.money.ledger")
+
+
+class Reservations(BudgetBook):
+    """The reservation half of the ledger (see ledger.Ledger)."""
+
+    def reserve(
+        self,
+        cost: Cost,
+        purpose: str,
+        plan_id: str | None = None,
+        *,
+        shot: str | None = None,
+        model: str | None = None,
+        size: str | None = None,
+        seconds: int | None = None,
+    ) -> Reservation:
+        """Hold cost against this month's budget before a job is created.
+
+        The budget check and the insert are one BEGIN IMMEDIATE transaction. Over a hard limit
+        raises BudgetExceeded (nothing written); over a soft one warns and reserves.
+        """
+        draft = self._draft(
+            cost, purpose, plan_id, shot=shot, model=model, size=size, seconds=seconds
+        )
+        return self._reserve([draft])[0]
+
+    def reserve_many(self, items: Iterable[Mapping[str, Any]]) -> list[Reservation]:
+        """Reserve several jobs at once, all or none, in ONE transaction.
+
+        Each item holds reserve()'s arguments by name (cost, purpose, plan_id, shot, model,
+        size, seconds). The total is checked against the budget: a film whose shots do not
+        all fit raises BudgetExceeded and reserves nothing, and no other process ever sees
+        half of it (reserving shot by shot, another notebook could be refused for a moment
+        by reservations about to be given back, and a crash could leave them behind).
+        """
+        drafts = []
+        for n, item in enumerate(items):
+            try:
+                drafts.append(self._draft(**item))
+            except TypeError as exc:
+                raise TypeError(f"reserve_many item {n}: {exc}") from None
+        return self._reserve(drafts) if drafts else []
+
+    @staticmethod
+    def _draft(
+        cost: Cost,
+        purpose: str,
+        plan_id: str | None = None,
+        *,
+        shot: str | None = None,
+        model: str | None = None,
+        size: str | None = None,
+        seconds: int | None = None,
+    ) -> dict[str, Any]:
+        """Validate reserve()'s arguments before any transaction is opened."""
+        cost = _cost(cost, "cost")
+        if seconds is not None and (
+            isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0
+        ):
+            raise TypeError(f"seconds must be a non-negative int or None, got {seconds!r}")
+        return {
+            "id": _uuid7(),
+            "cents": cost.whole_cents,
+            "currency": cost.currency,
+            "purpose": _text(purpose, "purpose", required=True, limit=500) or "",
+            "plan_id": _text(plan_id, "plan_id", limit=200),
+            "shot": _text(shot, "shot", limit=200),
+            "model": _text(model, "model", limit=100),
+            "size": _text(size, "size", limit=50),
+            "seconds": seconds,
+        }
+
+    def _reserve(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
+        cents = sum(d["cents"] for d in drafts)
+        currency = drafts[0]["currency"]
+        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
+        with self._write() as db:
+            now = self._ledger_now(db)  # never behind the newest entry (ClockWarning)
+            b = self._budget(db)
+            have = b.currency if b is not None else self._currency(db)
+            for d in drafts:
+                if d["currency"] != (have or currency):
+                    raise LedgerError(
+                        f"this ledger keeps {have or currency}; cannot reserve "
+                        f"{Cost(Decimal(d['cents']), d['currency'])} in "
+                        f"{d['currency']}"
+                    )
+            if b is not None:
+                start, end = month_bounds(now, b.start_day)
+                spent, reserved = self._usage(db, start, end)
+                left = b.limit.whole_cents - spent - reserved
+                if cents > left:
+                    asked = Cost(Decimal(cents), currency)
+                    remaining = Cost(Decimal(left), currency)
+                    if b.hard and not self.sandbox:
+                        raise BudgetExceeded(
+                            asked=asked,
+                            remaining=remaining,
+                            limit=b.limit,
+                            purpose=what,
+                            period_end=end,
+                            ledger=self.path,
+                        )
+                    # Inside the transaction on purpose: if warnings are errors, nothing is
+                    # reserved and the caller sees why.
+                    if self.sandbox:
+                        message = (
+                            f"the sandbox ledger {self.path} passed its own budget: reserving "
+                            f"{asked} for {what!r} with {left_of(remaining, b.limit)} this month. "
+                            "It books simulated runs, which cost nothing, so nothing is refused"
+                        )
+                    else:
+                        message = (
+                            f"soft budget passed: reserving {asked} for {what!r} with "
+                            f"{left_of(remaining, b.limit)} this month"
+                        )
+                    warnings.warn(BudgetWarning(message), stacklevel=3)
+            ts = _ts(now)
+            db.executemany(
+                "INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, "
+                "size, seconds, estimate_cents, currency, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved')",
+                [
+                    (
+                        d["id"],
+                        ts,
+                        ts,
+                        d["purpose"],
+                        d["plan_id"],
+                        d["shot"],
+                        d["model"],
+                        d["size"],
+                        d["seconds"],
+                        d["cents"],
+                        d["currency"],
+                    )
+                    for d in drafts
+                ],
+            )
+        return [
+            Reservation(
+                id=d["id"],
+                cents=d["cents"],
+                created_at=now,
+                purpose=d["purpose"],
+                plan_id=d["plan_id"],
+                shot=d["shot"],
+                model=d["model"],
+                size=d["size"],
+                seconds=d["seconds"],
+                currency=d["currency"],
+                updated_at=now,
+            )
+            for d in drafts
+        ]
+
+    @staticmethod
+    def _rid(reservation: Reservation | str) -> str:
+        if isinstance(reservation, Reservation):
+            return reservation.id
+        if isinstance(reservation, str) and reservation:
+            return reservation
+        raise TypeError(f"expected a Reservation or its id, got {reservation!r}")
+
+    def attach(
+        self, reservation: Reservation | str, job_id: str, *, backend: str = "simulator"
+    ) -> Reservation:
+        """Record the backend's job id: the reservation is now a submitted job.
+
+        Repeating it with the same id is a no-op. A job attached to a reservation that was
+        already released (say, as stale) re-opens it with a BudgetWarning: the job exists and
+        will be billed, so the ledger records the truth even past the budget.
+        """
+        rid = self._rid(reservation)
+        job_id_ = _text(job_id, "job_id", required=True, limit=200)
+        backend_ = _text(backend, "backend", limit=100)
+        reopened = False
+        with self._write() as db:
+            row = self._get(db, rid=rid)
+            if row is None:
+                raise LedgerError(f"no reservation {rid!r} in {self.path}")
+            if row["job_id"] is not None:
+                if row["job_id"] == job_id_:
+                    return _row_to_reservation(row)
+                raise LedgerError(
+                    f"reservation {rid!r} already belongs to job {row['job_id']!r}, not {job_id_!r}"
+                )
+            if row["status"] not in ("reserved", "released"):
+                raise LedgerError(
+                    f"reservation {rid!r} is {row['status']}; cannot attach job {job_id_!r}"
+                )
+            now = _ts(self._now())
+            reason = row["reason"]
+            if row["status"] == "released":
+                reopened = True
+                reason = f"re-opened at {now}: job {job_id_} was created after release ({reason})"
+            try:
+                db.execute(
+                    "UPDATE jobs SET status = 'submitted', job_id = ?, backend = ?, "
+                    "updated_at = ?, reason = ? WHERE id = ?",
+                    (job_id_, backend_, now, reason, rid),
+                )
+            except sqlite3.IntegrityError:  # UNIQUE(job_id)
+                other = self._get(db, job_id=job_id_)
+                raise LedgerError(
+                    f"job {job_id_!r} is already attached to reservation "
+                    f"{other['id'] if other else '?'!r}"
+                ) from None
+            result = replace(
+                _row_to_reservation(row),
+                status="submitted",
+                job_id=job_id_,
+                backend=backend_,
+                reason=reason,
+                updated_at=_parse_ts(now),
+            )
+        if reopened:
+            warnings.warn(
+                BudgetWarning(
+                    f"job {job_id_} was attached to reservation {rid}, which had been released; "
+                    "it is booked again and may take the month past its budget"
+                ),
+                stacklevel=2,
+            )
+        return result
+
+    def _finish(
+        self, job_id: str, status: str, *, reason: str | None, billed: Cost | None
+    ) -> Reservation:
+        job_id_ = _text(job_id, "job_id", required=True, limit=200)
+        if billed is not None:
+            billed = _cost(billed, "billed")
+        reason_ = reason  # already through _reason() in fail() and cancel()
+        with self._write() as db:
+            row = self._get(db, job_id=job_id_)
+            if row is None:
+                raise LedgerError(
+                    f"no job {job_id_!r} in {self.path}; attach() it to its reservation first"
+                )
+            if billed is not None and billed.currency != row["currency"]:
+                raise LedgerError(
+                    f"job {job_id_!r} was reserved in {row['currency']}, "
+                    f"billed in {billed.currency}"
+                )
+            cents = None if billed is None else billed.whole_cents
+            if row["status"] in FINAL_STATUSES:
+                if row["status"] == status and row["billed_cents"] == cents:
+                    return _row_to_reservation(row)  # a repeat: nothing more to do
+                was = row["status"]
+                if row["billed_cents"] is not None:
+                    was += f", charged {Cost(Decimal(row['billed_cents']), row['currency'])}"
+                raise LedgerError(
+                    f"job {job_id_!r} is already {was}; refusing to mark it "
+                    f"{status}" + (f" at {billed}" if billed is not None else "")
+                )
+            now = _ts(self._now())
+            db.execute(
+                "UPDATE jobs SET status = ?, billed_cents = ?, reason = ?, updated_at = ?, "
+                "finished_at = ? WHERE id = ?",
+                (status, cents, reason_, now, now, row["id"]),
+            )
+            if cents is not None:
+                db.execute(
+                    "INSERT INTO charges (job, created_at, cents, currency, kind) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (row["id"], now, cents, row["currency"], status),
+                )
+            t = _parse_ts(now)
+            return replace(
+                _row_to_reservation(row),
+                status=status,
+                billed_cents=cents,
+                reason=reason_,
+                updated_at=t,
+                finished_at=t,
+            )
+
+    def settle(self, job_id: str, billed: Cost) -> Reservation:
+        """The job completed: charge what was billed and close its reservation."""
+        if billed is None:
+            raise TypeError("settle() needs the billed Cost; use fail() for an unbilled job")
+        return self._finish(job_id, "completed", reason=None, billed=billed)
+
+    def fail(
+        self, job_id: str, reason: str, *, billed: Cost | None = None, refused: bool = False
+    ) -> Reservation:
+        """The job failed (or was refused by moderation): release the reservation, or charge
+        billed when the provider bills failures."""
+        status = "refused" if refused else "failed"
+        return self._finish(job_id, status, reason=_reason(reason, status), billed=billed)
+
+    def cancel(self, job_id: str, reason: str, *, billed: Cost | None = None) -> Reservation:
+        """The job was cancelled (deleted before completion): release, or charge billed."""
+        return self._finish(job_id, "cancelled", reason=_reason(reason, "cancelled"), billed=billed)
+
+    def release(self, reservation: Reservation | str, reason: str) -> Reservation:
+        """Give back a reservation that never got a job id (the create call failed for sure)."""
+        rid = self._rid(reservation)
+        reason_ = _reason(reason, "released")
+        with self._write() as db:
+            row = self._get(db, rid=rid)
+            if row is None:
+                raise LedgerError(f"no reservation {rid!r} in {self.path}")
+            if row["status"] == "released":
+                return _row_to_reservation(row)
+            if row["status"] != "reserved":
+                raise LedgerError(
+                    f"reservation {rid!r} is {row['status']} (job {row['job_id']!r}); a "
+                    "submitted job is closed with settle(), fail() or cancel(), not release()"
+                )
+            now = _ts(self._now())
+            db.execute(
+                "UPDATE jobs SET status = 'released', reason = ?, updated_at = ?, "
+                "finished_at = ? WHERE id = ?",
+                (reason_, now, now, rid),
+            )
+            row = self._get(db, rid=rid)
+        assert row is not None
+        return _row_to_reservation(row)
+
+    def release_stale(self, now: datetime | None = None) -> list[Reservation]:
+        """Release reservations older than stale_after that never got a job id.
+
+        Each gets a reason saying when and why, is logged as a warning and returned: a
+        kernel that died between reserving and creating leaves these behind. (A job that
+        *was* created then is found by the studio's resume() through the provider's list.)
+        """
+        now = self._now(now)
+        cutoff = now - self.stale_after
+        with self._write() as db:
+            rows = db.execute(
+                "SELECT * FROM jobs WHERE status = 'reserved' AND job_id IS NULL "
+                "AND created_at < ? ORDER BY created_at",
+                (_ts(cutoff),),
+            ).fetchall()
+            out = []
+            for row in rows:
+                reason = (
+                    f"stale: no job id {self.stale_after} after it was reserved; "
+                    f"released automatically at {_ts(now)}"
+                )
+                db.execute(
+                    "UPDATE jobs SET status = 'released', reason = ?, updated_at = ?, "
+                    "finished_at = ? WHERE id = ? AND status = 'reserved'",
+                    (reason, _ts(now), _ts(now), row["id"]),
+                )
+                new = self._get(db, rid=row["id"])
+                assert new is not None
+                out.append(_row_to_reservation(new))
+        for r in out:
+            log.warning(
+                "released stale reservation %s (%s, %s for %r, reserved %s)",
+                r.id,
+                r.cost,
+                r.status,
+                r.purpose,
+                _ts(r.created_at),
+            )
+        return out
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def reservation(self, rid: str) -> Reservation | None:
+        with self._read() as db:
+            row = self._get(db, rid=rid)
+        return None if row is None else _row_to_reservation(row)
+
+    def job_for(self, job_id: str) -> Reservation | None:
+        """The reservation a backend job id is attached to, or None."""
+        with self._read() as db:
+            row = self._get(db, job_id=job_id)
+        return None if row is None else _row_to_reservation(row)
+
+    def pending(self) -> list[Reservation]:
+        """Every reservation without a final state, oldest first (with or without job id):
+        the studio resumes polling the ones with a job id and reconciles the others."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT * FROM jobs WHERE status IN ('reserved', 'submitted') "
+                "ORDER BY created_at, id"
+            ).fetchall()
+        return [_row_to_reservation(r) for r in rows]
+
+    def records(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Reservation]:
+        """Every job reserved in [since, until), oldest first (no pandas needed)."""
+        sql, args = "SELECT * FROM jobs WHERE 1", []
+        if since is not None:
+            sql += " AND created_at >= ?"
+            args.append(_ts(_aware(since, "since")))
+        if until is not None:
+            sql += " AND created_at < ?"
+            args.append(_ts(_aware(until, "until")))
+        with self._read() as db:
+            rows = db.execute(sql + " ORDER BY created_at, id", args).fetchall()
+        return [_row_to_reservation(r) for r in rows]

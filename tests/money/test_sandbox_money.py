@@ -1,0 +1,113 @@
+"""Issue 11 item 11 (ledger side) and issue 16 item 5: the simulator is free, always; every
+"raise the budget" hint names the ledger that refused and the exact command for it; money
+is printed as people write it.
+
+Real SQLite files throughout, at the paths the CLI and the notebooks use (the autouse fixture
+points $SORAFILM_DATA_DIR and $SORAFILM_LEDGER at a temp folder).
+"""
+
+from __future__ import annotations
+
+import shlex
+import warnings
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.cli import main
+from sorafilm_nb.money.cost import Cost
+from sorafilm_nb.money.ledger import BudgetExceeded, BudgetWarning, Ledger, default_path
+
+
+def c(cents: int) -> Cost:
+    return Cost(Decimal(cents))
+
+
+def test_the_sandbox_never_refuses_for_money() -> None:
+    """The quickstart's case: a $50 hard limit on the sandbox and about $8.80 a film. The
+    sixth film and every one after it is booked, with a warning that says nothing was
+    refused; BudgetExceeded never comes from the sandbox."""
+    with Ledger.for_simulator() as sandbox:
+        sandbox.set_budget(c(5000))  # hard, as the quickstart sets it
+        for film in range(5):
+            sandbox.reserve(c(880), f"film {film}")
+        with pytest.warns(BudgetWarning, match="nothing is refused") as caught:
+            sixth = sandbox.reserve_many([{"cost": c(880), "purpose": "film 5"}])
+        assert sixth[0].status == "reserved"
+        text = str(caught[0].message)
+        assert "simulated" in text and "sorafilm budget set" not in text  # no wrong advice
+        assert sandbox.remaining() == c(5000 - 6 * 880)
+
+
+def test_a_simulated_run_that_would_not_fit_the_real_budget_warns_with_the_real_figures() -> None:
+    real_path = default_path()
+    with Ledger(real_path) as real:
+        real.set_budget(c(500))
+        real.reserve(c(400), "a real shot")
+    with Ledger.for_simulator() as sandbox:
+        with pytest.warns(BudgetWarning) as caught:
+            check = sandbox.check_real_budget(c(880))
+        assert check is not None and not check.fits
+        assert (check.remaining, check.limit, check.ledger) == (c(100), c(500), real_path)
+        text = str(caught[0].message)
+        assert str(real_path) in text and "$1.00 left of $5.00" in text and "$8.80" in text
+        assert "`sorafilm budget set 13`" in text  # 5.00 - 1.00 + 8.80 = 12.80, whole dollars
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fits = sandbox.check_real_budget(c(50))  # fits: no warning
+        assert fits is not None and fits.fits
+
+
+def test_the_real_budget_check_never_creates_the_real_ledger() -> None:
+    assert not default_path().exists()
+    with Ledger.for_simulator() as sandbox:
+        assert sandbox.check_real_budget(c(880)) is None
+    assert not default_path().exists()
+
+
+def test_a_refusal_by_the_real_ledger_names_it_and_the_exact_command() -> None:
+    with Ledger(default_path()) as real:
+        real.set_budget(c(1000))
+        real.reserve(c(700), "first")
+        with pytest.raises(BudgetExceeded) as info:
+            real.reserve(c(880), "a film")
+    msg = str(info.value)
+    assert str(default_path()) in msg and "$3.00 left of $10.00" in msg
+    assert "`sorafilm budget set 16`" in msg  # 10.00 - 3.00 + 8.80 = 15.80
+    assert info.value.ledger == default_path()
+
+
+def test_a_refusal_by_another_ledger_file_gives_the_command_for_that_file(tmp_path: Path) -> None:
+    path = tmp_path / "team ledger.sqlite3"
+    with Ledger(path) as team:
+        team.set_budget(c(100))
+        with pytest.raises(BudgetExceeded) as info:
+            team.reserve(c(250), "a film")
+    command = f"sorafilm budget set 3 --ledger {shlex.quote(str(path))}"
+    assert f"`{command}`" in str(info.value)
+    assert main(shlex.split(command)[1:]) == 0  # the advice works as written
+    with Ledger(path) as team:
+        assert team.reserve(c(250), "a film").cents == 250
+
+
+def test_a_negative_remaining_budget_is_written_as_over(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with Ledger(default_path()) as real:
+        real.set_budget(c(1000), soft=True)
+        with pytest.warns(BudgetWarning):
+            real.reserve(c(1300), "past a soft limit")
+        with pytest.warns(BudgetWarning) as caught:
+            one_more = real.reserve(c(100), "and one more")
+        assert "$3.00 over the $10.00 limit" in str(caught[0].message)
+        assert "$-" not in str(caught[0].message)
+        real.release(one_more, "not needed")
+        report = real.report()
+    assert "$3.00 over budget" in report and "$-" not in report
+    assert main(["budget", "set", "10", "--soft"]) == 0
+    out = capsys.readouterr().out
+    assert "$3.00 over" in out and "$-3.00" not in out
+    assert main(["budget", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "$3.00 over" in out and "$-3.00" not in out
