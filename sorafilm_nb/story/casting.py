@@ -284,11 +284,14 @@ def pick_concepts(
     """
     if top < 1:
         return ()
+    # one per name; a docstring theme that is also a name in the code ("request" and the
+    # class Request) is that code, never the word
+    code_names = {c.name.lower() for c in profile.concepts if c.kind != "theme"}
     unique: list[Concept] = []
     seen: set[str] = set()
     for c in profile.concepts:
         key = c.name.lower()
-        if key not in seen:
+        if key not in seen and not (c.kind == "theme" and key in code_names):
             seen.add(key)
             unique.append(c)
     ordered = sorted(range(len(unique)), key=lambda i: (_api_tier(unique[i]), i))
