@@ -206,6 +206,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
         lines.append("(no concepts found: nothing to cast)")
     weak = sum(1 for e in casting.entries if e.weak)
     if weak:
+        lines.append("")
         lines.append(
             f"weak fit: {weak} of {len(casting.entries)} concepts have no metaphor in this theme "
             "that plays what they do; pick another in the notebook's picker or type your own gag"

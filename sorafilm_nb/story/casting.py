@@ -241,6 +241,9 @@ class Casting:
 
 MAX_THEMES = 1  # docstring themes in one casting: a word is a subject, not an API name
 THEME_MIN_DOCSTRINGS = 3  # a theme must recur: in at least this many docstrings
+# Scores this close are one fit: which of them plays a concept is the project-seeded order's
+# choice (one KIND bonus: a gag written for the kind is no better a picture for it).
+NEAR_EQUAL = 4.0
 SEARCH_DEPTH = 2  # a weak concept is passed over for one at most top*2 places down the list
 
 
@@ -328,6 +331,14 @@ def pick_concepts(
     return tuple(unique[i] for i in sorted(chosen, key=rank_of.__getitem__))
 
 
+def _weight(score: float) -> int:
+    """A score in exact half points for the assignment; a fit (at least WEAK_BELOW) rounded
+    to NEAR_EQUAL, so near-equal fits weigh the same and the seeded order picks among them."""
+    if score >= WEAK_BELOW:
+        return round(score / NEAR_EQUAL) * round(2 * NEAR_EQUAL)
+    return round(score * 2)
+
+
 def _seeded(seed: str, metaphor_id: str) -> int:
     """A tie-break order of metaphors that differs per project and never per run."""
     digest = hashlib.blake2b(f"{seed}\0{metaphor_id}".encode(), digest_size=8).digest()
@@ -340,9 +351,9 @@ def cast(
     """Rank candidate metaphors for the top concepts and pick one each, deterministically.
 
     The picks are the assignment in which no metaphor plays two concepts and the sum of the
-    squared scores is highest (ties: each concept's better-ranked candidates, equal scores in
-    an order seeded by the project's name). Squared, so a strong match is not split into two
-    middling ones (ScreenRecorder keeps the camera gag rather than yielding it to the
+    squared scores is highest, fits rounded to NEAR_EQUAL (_weight; ties: each concept's
+    candidates in an order seeded by the project's name). Squared, so a strong match is not
+    split into two middling ones (ScreenRecorder keeps the camera gag rather than yielding it to the
     docstring theme "screen"), while a concept with a second good match still yields the
     first to one that has none (InvalidURL, a ValueError, leaves the HTTP gag to HTTPError).
     A metaphor is reused only when some concept has no unused candidate left. Concepts no
@@ -375,14 +386,17 @@ def cast(
 
     concepts = pick_concepts(profile, top, fits=fits)
     ranked = [ranked_for(c) or ((lib.metaphors[0], 0.0),) for c in concepts]
-    picks = _assign(ranked)
+    # the assignment sees near-equal fits as equal, in the project's seeded order
+    by_weight = [sorted(r, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id))) for r in ranked]
+    picks = _assign(by_weight)
+    chosen = [by_weight[i][picks[i]] for i in range(len(concepts))]
     entries = tuple(
         CastEntry(
             concept=c,
-            metaphor=ranked[i][picks[i]][0],
-            score=ranked[i][picks[i]][1],
+            metaphor=chosen[i][0],
+            score=chosen[i][1],
             alternatives=tuple((m.id, s) for m, s in ranked[i][:MAX_ALTERNATIVES]),
-            weak=ranked[i][picks[i]][1] < WEAK_BELOW,
+            weak=chosen[i][1] < WEAK_BELOW,
         )
         for i, c in enumerate(concepts)
     )
@@ -392,7 +406,7 @@ def cast(
 def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:
     """For each concept, the index into its ranked candidates it gets (see cast()).
 
-    A max-weight assignment (weight: the score squared; the Hungarian method, in exact
+    A max-weight assignment (weight: _weight(score) squared; the Hungarian method, in exact
     integers) over concepts x distinct candidates, plus one private "reuse" column per
     concept that costs more than any real pick, so it is taken only when no unused
     candidate is left; such a concept then gets its best candidate, shared.
@@ -411,7 +425,8 @@ def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:
     cost = [[forbidden] * (m_real + n) for _ in range(n)]
     for i, options in enumerate(ranked):
         for place, (m, s) in enumerate(options):
-            cost[i][columns[m.id]] = -(round(s * 2) ** 2) * scale + place  # exact integers
+            w = _weight(s)
+            cost[i][columns[m.id]] = -(w**2) * scale + place  # exact integers
         cost[i][m_real + i] = 0  # reuse: worse than any real pick (those are all negative)
     col_of_row = _hungarian(cost)
     out = []

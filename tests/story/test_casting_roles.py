@@ -321,3 +321,21 @@ def test_a_user_metaphor_without_polarity_gets_one_from_its_kinds(tmp_path: Path
     path = tmp_path / "mine.toml"
     path.write_text(THEME_HEAD + 'matches = { kinds = ["exception"], words = ["boom"] }\n')
     assert MetaphorLibrary.load(str(path)).get("mine.one").polarity == "trouble"
+
+
+def test_analyze_output_and_the_picker_show_a_weak_fit() -> None:
+    from sorafilm_nb.cli.analyze import render_text
+    from sorafilm_nb.ui.picker import _label
+
+    odd = concept("zqx", summary="Frobnicates the quux.", score=20.0)
+    casting = cast(profile(odd, concept("send", summary="Sends a request.")), "kitchen", top=2)
+    text = render_text(casting.profile, casting, width=0)
+    row = next(line for line in text.splitlines() if line.startswith("function") and "zqx" in line)
+    assert "weak fit" in row
+    assert "weak fit: 1 of 2 concepts" in text
+    good = next(line for line in text.splitlines() if " send " in line)
+    assert "weak fit" not in good
+    weak = casting.entry("zqx")
+    assert "weak fit" in _label(weak.metaphor, weak.metaphor.id, weak.score)
+    strong = casting.entry("send")
+    assert "weak fit" not in _label(strong.metaphor, strong.metaphor.id, strong.score)
