@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..datafiles import tomllib
+from ..money.cost import left_of
 from .captions import CARD_SECONDS, reading_seconds
 from .findings import Finding, finding
 from .lint import _WORD, Allowances, _model_and_size, lint_prompt, split_identifiers
@@ -82,7 +83,9 @@ def _over_budget(
     return [
         finding(
             "over-budget",
-            f"the plan costs {cost}, {cost - remaining} more than the {remaining} left this month",
+            f"the plan costs {cost}, {cost - remaining} more than the {remaining} left this month"
+            if remaining.cents >= 0
+            else f"the plan costs {cost}, and this month is already {left_of(remaining)}",
             "Use sora-2 or 720p, shorten the film, draft fewer shots, or raise the "
             "monthly budget; the animatic (simulator) is free.",
         )
