@@ -407,6 +407,7 @@ def plan(
     tagline: str | None = None,
     include: tuple[str, ...] = (),
     include_private: bool = False,
+    allow: tuple[str, ...] | list[str] = (),
 ) -> Plan:
     """Everything a film would be, and cost, before any money moves.
 
@@ -416,6 +417,8 @@ def plan(
     (the CLI's --monthly-budget), which wins over the ledger. prices: a PriceTable or a price
     file (default: the packaged one or $SORAFILM_PRICES). title, tagline, include and
     include_private are passed to analyze() (title and tagline also override a given profile).
+    allow: names on the lint lists (people, characters, music) that you allow in this plan;
+    the project's own name is only a warning anyway (story.plan_lint).
 
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
@@ -453,7 +456,15 @@ def plan(
         remaining_of = getattr(ledger, "remaining", None)
         remaining = remaining_of() if callable(remaining_of) else None
     findings = list(
-        lint_plan(board, prompts, tier_cap=cap, total=total, remaining=remaining, table=table)
+        lint_plan(
+            board,
+            prompts,
+            tier_cap=cap,
+            total=total,
+            remaining=remaining,
+            table=table,
+            allow=tuple(allow),
+        )
     )
     if unpriced:
         findings.insert(
