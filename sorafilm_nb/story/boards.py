@@ -362,22 +362,17 @@ def storyboard(
         cast_len = {j: lengths[pos] for pos, j in enumerate(order)}
         fill_len = lengths[len(group) :]
         beat_title = beat.name[:1].upper() + beat.name[1:]
-        line = _say(beat.caption, said) or said["title"]  # a filler still names the project
+        lines = [_say(x, said) for x in (beat.captions or (beat.caption,))]
+        lines = [x for x in lines if x] or [said["title"]]  # a filler still names the project
         cast_shots = [
             (cast_len[j], entry, gag_title(entry), concept_caption(entry))
             for j, entry in enumerate(group)
         ]
-        fillers = [
-            (
-                seconds,
-                None,
-                f"{beat_title}: {line}"
-                if line
-                else beat_title + (f" ({f + 1}/{n_fill})" if n_fill > 1 else ""),
-                line or None,
-            )
-            for f, seconds in enumerate(fill_len)
-        ]
+        fillers = []
+        for f, seconds in enumerate(fill_len):
+            line = lines[f % len(lines)]
+            again = f" ({f + 1}/{n_fill})" if n_fill > len(lines) else ""
+            fillers.append((seconds, None, f"{beat_title}: {line}{again}", line))
         # a filler sets the scene before the beat's concepts (the hero arrives, lays out the
         # tools, makes the first attempt), except where it resolves the story
         parts = (

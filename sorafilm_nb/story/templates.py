@@ -45,6 +45,7 @@ class Beat:
     scene: str = ""
     actions: tuple[str, ...] = ()
     caption: str = ""  # the lower third of an uncast shot ("{tools}"): see plot.facts
+    captions: tuple[str, ...] = ()  # one per filler in turn, when the file gives a list
     max_shots: int = 0  # at most this many clips when the time allows (0: no limit)
     role: str = ""  # its part in the story (plot.ROLES); "" files concepts by kind
     card: str = ""  # a caption card before the beat's first shot (no video seconds)
@@ -212,6 +213,10 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
             entry=entry,
             field="intertitle",
         )
+    key = "caption" if "caption" in raw else "intertitle"
+    said = raw.get(key, "")
+    lines = (said,) if isinstance(said, str) else str_list(raw, key, file=file, entry=entry)
+    lines = tuple(x for x in lines if x.strip())
     title_card = field(raw, "title_card", bool, file=file, entry=entry, default=False)
     card = field(raw, "card", str, file=file, entry=entry, default="").strip()
     return Beat(
@@ -224,14 +229,8 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
         title_card=title_card,
         scene=field(raw, "scene", str, file=file, entry=entry, default=""),
         actions=str_list(raw, "actions", file=file, entry=entry, default=()),
-        caption=field(
-            raw,
-            "caption" if "caption" in raw else "intertitle",
-            str,
-            file=file,
-            entry=entry,
-            default="",
-        ),
+        caption=lines[0] if lines else "",
+        captions=lines,
         max_shots=max_shots,
         role=role,
         card=card or ("{title}" if title_card else ""),

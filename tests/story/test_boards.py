@@ -140,6 +140,8 @@ def test_no_concepts_gives_distinct_filler_shots() -> None:
     assert len(set(titles)) == len(titles)
     assert all(s.cast is None for s in board.shots)
     assert all(s.caption for s in board.shots)  # each still says something of the project
+    trouble = [s.caption for s in board.shots if s.beat == "the attempt and error cascade"]
+    assert len(trouble) >= 2 and len(set(trouble)) == len(trouble)  # a caption list, in turn
 
 
 def _write(tmp_path: Path, text: str) -> Path:
