@@ -97,7 +97,12 @@ class Style:
     setting: str  # "a cramped 1920s kitchen at breakfast"
     protagonist: str  # "a programmer in braces and a bowler hat"
     lighting: str
-    sound: str  # "intertitles only" / "ambient hum, no dialogue"
+    sound: str  # what we hear in every shot: "a jaunty ragtime piano"
+    # Added (defaults keep the contract): whether anyone speaks ("no dialogue" for a silent
+    # theme: said in every prompt, or the model may invent speech), and what we hear on top
+    # of `sound` in each story beat (keys: metaphors.BEATS), as (beat, sound) pairs.
+    dialogue: str = ""
+    sound_by_beat: tuple[tuple[str, str], ...] = ()
 
 
 class UnknownMetaphor(SorafilmError, LookupError):

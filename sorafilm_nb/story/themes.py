@@ -35,7 +35,17 @@ from .metaphors import (
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _THEME_KEYS = {"id", "title", "extends"}
-_STYLE_KEYS = {"name", "look", "palette", "setting", "protagonist", "lighting", "sound"}
+_STYLE_KEYS = {
+    "name",
+    "look",
+    "palette",
+    "setting",
+    "protagonist",
+    "lighting",
+    "sound",
+    "dialogue",
+    "sound_by_beat",
+}
 _METAPHOR_KEYS = {
     "id",
     "matches",
@@ -152,7 +162,32 @@ def _parse_style(table: Any, *, file: str, base: Style | None) -> Style:
         values["palette"] = base.palette
     else:
         values["palette"] = _texts(table, "palette", file=file, entry="style", lo=3, hi=5)
+    values["dialogue"] = (
+        _text(table, "dialogue", file=file, entry="style", default="")
+        if "dialogue" in table or base is None
+        else base.dialogue
+    )
+    if "sound_by_beat" in table or base is None:
+        values["sound_by_beat"] = _sound_by_beat(table, file=file)
+    else:
+        values["sound_by_beat"] = base.sound_by_beat
     return Style(**values)
+
+
+def _sound_by_beat(table: Mapping[str, Any], *, file: str) -> tuple[tuple[str, str], ...]:
+    """[style] sound_by_beat = { "error cascade" = "...", ... }: keys are story beats."""
+    raw = field(table, "sound_by_beat", dict, file=file, entry="style", default={})
+    out = []
+    for beat in raw:
+        if beat not in BEATS:
+            raise DataFileError(
+                file,
+                f"unknown beat {beat!r}; known: {', '.join(BEATS)}",
+                entry="style",
+                field=f"sound_by_beat.{beat}",
+            )
+        out.append((beat, _text(raw, beat, file=file, entry="style")))
+    return tuple(out)
 
 
 def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
