@@ -202,9 +202,9 @@ def arrange(
         if e.concept.kind != "exception":  # an ordinary concept never plays trouble
             short = [i for i in short if roles[i] != "trouble"]
             fits = [i for i in fits if roles[i] != "trouble"]
-        room = short or fits
-        if room:
-            placed[room[0]].append(e)
+        space = short or fits
+        if space:
+            placed[space[0]].append(e)
         else:
             unused.append(e)
     return placed, unused
