@@ -23,8 +23,9 @@ from types import MappingProxyType
 from ..errors import LedgerError
 from . import migrations
 from .cost import Cost, left_of
+from .pgstore import is_url
 from .records import UTC, Budget, MonthSummary, _aware, _cost, _parse_ts, _ts
-from .store import LedgerFile, default_path
+from .store import LedgerFile, default_path, reconnecting, same_location, warn_caller
 
 log = logging.getLogger("sorafilm_nb.money.ledger")
 
@@ -42,7 +43,7 @@ def raise_command(ledger: Path | None, needed: Cost) -> str:
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    return same_location(a, b)
 
 
 class BudgetExceeded(LedgerError):
@@ -75,6 +76,32 @@ class BudgetExceeded(LedgerError):
             f"reserving {asked}{what} would exceed the monthly budget{where}: "
             f"{left_of(remaining, limit)}{resets}. Nothing was reserved. Plan a cheaper tier "
             f"or model, or raise the limit with `{command}`."
+        )
+
+
+class ProjectCapExceeded(BudgetExceeded):
+    """A reservation would take one project past its own monthly cap inside the team budget.
+    Nothing was written. A BudgetExceeded, so whoever handles one handles both."""
+
+    def __init__(
+        self,
+        *,
+        project: str,
+        asked: Cost,
+        remaining: Cost,
+        limit: Cost,
+        period_end: datetime | None = None,
+        ledger: Path | None = None,
+    ) -> None:
+        self.project = project
+        self.asked, self.remaining, self.limit = asked, remaining, limit
+        self.period_end, self.ledger = period_end, ledger
+        resets = f"; it resets on {period_end:%Y-%m-%d}" if period_end else ""
+        LedgerError.__init__(
+            self,
+            f"reserving {asked} would take the project {project!r} past its monthly cap in "
+            f"{ledger}: {left_of(remaining, limit)}{resets}. Nothing was reserved. Ask whoever "
+            "keeps the team budget to raise the project's cap (Ledger.set_project_cap).",
         )
 
 
@@ -147,8 +174,21 @@ class BudgetBook(LedgerFile):
             or not (1 <= start_day <= 31)
         ):
             raise ValueError(f"start_day must be an integer from 1 to 31, got {start_day!r}")
-        now = self._now()
+        return self._set_budget(limit, soft, start_day, self._now())
+
+    @reconnecting
+    def _set_budget(self, limit: Cost, soft: bool, start_day: int, now: datetime) -> Budget:
+        row = (_ts(now), limit.whole_cents, limit.currency, start_day, 0 if soft else 1)
         with self._write() as db:
+            self._lock_budget(db)
+            newest = db.execute(
+                "SELECT set_at, limit_cents, currency, start_day, hard FROM budgets "
+                "ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if newest is not None and tuple(newest) == row:  # our own, its reply was lost
+                return Budget(
+                    Cost(Decimal(limit.whole_cents), limit.currency), start_day, not soft, now
+                )
             have = self._currency(db)
             if have is not None and have != limit.currency:
                 raise LedgerError(
@@ -158,7 +198,7 @@ class BudgetBook(LedgerFile):
             db.execute(
                 "INSERT INTO budgets (set_at, limit_cents, currency, start_day, hard) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (_ts(now), limit.whole_cents, limit.currency, start_day, 0 if soft else 1),
+                row,
             )
         return Budget(Cost(Decimal(limit.whole_cents), limit.currency), start_day, not soft, now)
 
@@ -214,7 +254,8 @@ class BudgetBook(LedgerFile):
         problems: list[str] = []
         t = "jobs"
         with self._read() as db:
-            problems += [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            if self.dialect == migrations.SQLITE:  # a server checks its own pages
+                problems += [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
             kept = {
                 r[0]: (r[1], r[2])
                 for r in db.execute(
@@ -254,18 +295,17 @@ class BudgetBook(LedgerFile):
         clock = self._now()
         row = db.execute(
             "SELECT MAX(t) FROM (SELECT MAX(created_at) AS t FROM jobs "
-            "UNION ALL SELECT MAX(set_at) FROM budgets)"
+            "UNION ALL SELECT MAX(set_at) FROM budgets) AS newest"
         ).fetchone()
         newest = None if row is None or row[0] is None else _parse_ts(row[0])
         if newest is None or clock >= newest:
             return clock
-        warnings.warn(
+        warn_caller(
             ClockWarning(
                 f"the clock says {_ts(clock)}, earlier than the newest entry of the ledger "
                 f"{self.path} ({_ts(newest)}); using {_ts(newest)}, so no budget month is "
                 "counted twice. Check the system clock."
             ),
-            stacklevel=4,
         )
         return newest
 
@@ -336,8 +376,9 @@ class BudgetBook(LedgerFile):
         file (default: default_path()). Reads only: None when that file does not exist (it
         is never created) or cannot be read.
         """
-        path = Path(real).expanduser() if real is not None else default_path()
-        if not path.is_file():
+        where = real if real is not None else default_path()
+        path = where if is_url(where) else Path(where).expanduser()
+        if not is_url(path) and not path.is_file():  # type: ignore[union-attr]
             return None
         try:
             if _same_file(path, self.path):

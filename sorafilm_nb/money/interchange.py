@@ -10,7 +10,6 @@ import csv
 import os
 import re
 import sqlite3
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from .budget import BudgetBook, BudgetWarning
 from .cost import Cost, CostError
 from .migrations import STATUSES
 from .records import ImportResult, _parse_ts
+from .store import reconnecting, warn_caller
 
 CSV_COLUMNS = (
     "id",
@@ -41,7 +41,12 @@ CSV_COLUMNS = (
     "job_id",
     "backend",
     "reason",
+    "user_name",
+    "project",
+    "machine",
 )
+# Added by migration m005: an export from before lacks them, and still imports.
+OPTIONAL_COLUMNS = ("user_name", "project", "machine")
 
 
 class CsvInterchange(BudgetBook):
@@ -70,6 +75,7 @@ class CsvInterchange(BudgetBook):
         for row in rows:
             w.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
 
+    @reconnecting
     def import_csv(self, path: str | os.PathLike[str]) -> ImportResult:
         """Add the rows of an export_csv() file that this ledger does not hold yet.
 
@@ -84,7 +90,7 @@ class CsvInterchange(BudgetBook):
             with open(src, newline="", encoding="utf-8") as f:
                 reader = csv.DictReader(f)
                 header = reader.fieldnames or []
-                missing = [c for c in CSV_COLUMNS if c not in header]
+                missing = [c for c in CSV_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
                 if missing:
                     raise LedgerError(
                         f"{src}: not a ledger export, missing columns: {', '.join(missing)}"
@@ -138,12 +144,11 @@ class CsvInterchange(BudgetBook):
                     )
                 added += 1
         if conflicts:
-            warnings.warn(
+            warn_caller(
                 BudgetWarning(
                     f"{src}: {len(conflicts)} row(s) differ from the ledger's own and were not "
                     f"imported: {', '.join(conflicts[:5])}"
                 ),
-                stacklevel=2,
             )
         return ImportResult(added, unchanged, tuple(conflicts))
 
@@ -198,6 +203,7 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
         raise bad("billed_cents", f"a {rec['status']} job cannot have been billed")
     if rec["status"] == "completed" and rec["billed_cents"] is None:
         raise bad("billed_cents", "a completed job needs its billed amount")
-    for c in ("purpose", "plan_id", "shot", "model", "size", "job_id", "backend", "reason"):
+    for c in ("purpose", "plan_id", "shot", "model", "size", "job_id", "backend", "reason",
+              *OPTIONAL_COLUMNS):  # fmt: skip
         rec[c] = redact(rec[c]) if rec[c] else rec[c]
     return rec
