@@ -55,8 +55,10 @@ def migration(fn: Migration) -> Migration:
 def _cents(column: str, *, nullable: bool = False, dialect: str = SQLITE) -> str:
     """An integer-cents column that refuses floats, text and negative amounts.
 
-    PostgreSQL refuses a float or text in a BIGINT column itself; SQLite needs the typeof()
-    check (its columns take any value).
+    SQLite needs the typeof() check (its columns take any value). A PostgreSQL BIGINT holds
+    only whole numbers and refuses text; a fraction written to it is rounded by the cast
+    before any CHECK sees it, so there the money code's own rule keeps fractions out (it
+    writes Cost.whole_cents, ints, never a float).
     """
     if dialect == POSTGRES:
         check = f"{column} >= 0"

@@ -422,3 +422,22 @@ def _transient(message: str) -> bool:
             "recovery",
         )
     ) and not any(s in m for s in ("password", "authentication", "does not exist"))
+
+
+def team_grants(schema: str = "public", *, reader: str = "ledger_reader",
+                spender: str = "ledger_spender") -> str:  # fmt: skip
+    """The GRANTs for the two team roles, as SQL for the ledger's owner to run (the README
+    shows this text; the tests run it, so the docs cannot drift from what works).
+
+    reader: history and reports only. spender: reserve, attach, settle and release (its
+    INSERT and UPDATE rights on jobs, charges and day_totals, the last kept by the trigger);
+    neither may change the budget or a project's cap, which stay with the owner.
+    """
+    return "\n".join(
+        [
+            f"GRANT USAGE ON SCHEMA {schema} TO {reader}, {spender};",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {reader}, {spender};",
+            f"GRANT INSERT, UPDATE ON {schema}.jobs, {schema}.charges, {schema}.day_totals "
+            f"TO {spender};",
+        ]
+    )
