@@ -140,7 +140,9 @@ def test_a_directory_at_the_path_is_refused(tmp_path: Path) -> None:
         Ledger(tmp_path / "ledger.sqlite3")
 
 
-def test_reopening_keeps_everything(make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock) -> None:
+def test_reopening_keeps_everything(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
     path = tmp_path / "l.db"
     with make_ledger("l.db", clock=clock) as led:
         led.set_budget(c(1000), start_day=3)
@@ -510,7 +512,9 @@ def test_release_stale_is_never_silent(
     assert ledger.remaining() == c(40)
 
 
-def test_stale_after_is_configurable(make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock) -> None:
+def test_stale_after_is_configurable(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
     with make_ledger("l.db", clock=clock, stale_after=timedelta(minutes=10)) as led:
         r = led.reserve(c(1), "x")
         assert led.release_stale(clock.t + timedelta(minutes=11))[0].id == r.id
@@ -545,7 +549,9 @@ def test_month_bounds() -> None:
         month_bounds(datetime(2026, 1, 1))
 
 
-def test_month_rollover_with_an_injected_clock(make_ledger: Callable[..., Ledger], tmp_path: Path) -> None:
+def test_month_rollover_with_an_injected_clock(
+    make_ledger: Callable[..., Ledger], tmp_path: Path
+) -> None:
     clock = Clock(datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC))
     with make_ledger("l.db", clock=clock) as led:
         led.set_budget(c(100))
@@ -702,7 +708,9 @@ def test_month_summary(ledger: Ledger, clock: Clock) -> None:
     assert d["remaining_cents"] == 4760 and d["period_end"] == "2026-04-01T00:00:00.000000Z"
 
 
-def test_csv_round_trip_is_idempotent(make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock) -> None:
+def test_csv_round_trip_is_idempotent(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
     src = make_ledger("a.db", clock=clock)
     _populate(src, clock)
     out = src.export_csv(tmp_path / "exports" / "spend.csv")
@@ -724,7 +732,9 @@ def test_csv_round_trip_is_idempotent(make_ledger: Callable[..., Ledger], tmp_pa
     src.close()
 
 
-def test_csv_import_conflicts_are_kept_and_reported(make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock) -> None:
+def test_csv_import_conflicts_are_kept_and_reported(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
     with make_ledger("a.db", clock=clock) as led:
         r = led.reserve(c(10), "a")
         out = led.export_csv(tmp_path / "x.csv")
@@ -749,8 +759,13 @@ def test_csv_import_conflicts_are_kept_and_reported(make_ledger: Callable[..., L
         ("billed_cents", "9" * 25, "more than any budget"),  # past SQLite's 64-bit integers
     ],
 )
-def test_a_bad_csv_names_line_and_column_and_adds_nothing(make_ledger: Callable[..., Ledger], 
-    tmp_path: Path, clock: Clock, column: str, value: str, match: str
+def test_a_bad_csv_names_line_and_column_and_adds_nothing(
+    make_ledger: Callable[..., Ledger],
+    tmp_path: Path,
+    clock: Clock,
+    column: str,
+    value: str,
+    match: str,
 ) -> None:
     with make_ledger("a.db", clock=clock) as led:
         _populate(led, clock)
