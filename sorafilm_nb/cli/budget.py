@@ -39,9 +39,10 @@ def register(subparsers: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--ledger",
-        metavar="PATH",
+        metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help="ledger file (default: $SORAFILM_LEDGER or the user data folder)",
+        help="ledger file, or a team ledger's postgresql://user@host/db URL (default: "
+        "$SORAFILM_LEDGER or the user data folder)",
     )
     common.add_argument(
         "--simulator",
@@ -105,6 +106,25 @@ def register(subparsers: Any) -> None:
     )
     imp.add_argument("csv", metavar="CSV_FILE")
     imp.set_defaults(func=_import)
+
+    mig = sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="copy this ledger's history into a team ledger (idempotent)",
+        description="Copy every job of the ledger (--ledger, default the personal one) into "
+        "the team ledger at --to. Running it twice adds nothing. Budgets are not copied.",
+    )
+    mig.add_argument(
+        "--to", required=True, metavar="URL", help="the team ledger: postgresql://user@host/db"
+    )
+    mig.add_argument(
+        "--user",
+        default=None,
+        help="record this user on every copied job (default: what each job says, else "
+        "$SORAFILM_USER or the OS user)",
+    )
+    mig.add_argument("--project", default=None, help="the project to record on copied jobs")
+    mig.set_defaults(func=_migrate)
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -233,4 +253,21 @@ def _import(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from ..money.ledger import Ledger
+
+    with _open(args) as src, Ledger(args.to) as dest:
+        result = src.copy_to(dest, user=args.user, project=args.project)
+        print(
+            f"copied {result.added} job(s) from {src.path} to {dest.path}; "
+            f"{result.unchanged} already there"
+            + (
+                f"; {len(result.conflicts)} differ there and were kept as they were"
+                if result.conflicts
+                else ""
+            )
+        )
     return 0

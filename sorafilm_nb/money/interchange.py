@@ -75,7 +75,6 @@ class CsvInterchange(BudgetBook):
         for row in rows:
             w.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
 
-    @reconnecting
     def import_csv(self, path: str | os.PathLike[str]) -> ImportResult:
         """Add the rows of an export_csv() file that this ledger does not hold yet.
 
@@ -105,6 +104,11 @@ class CsvInterchange(BudgetBook):
             if rec["id"] in seen:
                 raise LedgerError(f"{src}: the id {rec['id']!r} appears twice")
             seen.add(rec["id"])
+        return self._add_rows(parsed, str(src))
+
+    @reconnecting
+    def _add_rows(self, parsed: list[dict[str, Any]], src: str) -> ImportResult:
+        """Add rows (CSV_COLUMNS each) whose id this ledger lacks, in one transaction."""
         added, unchanged, conflicts = 0, 0, []
         with self._write() as db:
             have = self._currency(db)
@@ -151,6 +155,33 @@ class CsvInterchange(BudgetBook):
                 ),
             )
         return ImportResult(added, unchanged, tuple(conflicts))
+
+    def copy_to(
+        self, dest: CsvInterchange, *, user: str | None = None, project: str | None = None
+    ) -> ImportResult:
+        """Copy every job of this ledger into dest (a personal history into the team ledger).
+
+        A personal ledger's jobs are its owner's: user and project, when given, are recorded
+        on every copied row; otherwise a row keeps what it says, and one that says nothing
+        (from before migration m005) gets the OS user and this machine. The same rows each
+        time, so copying twice adds nothing (the second run finds every row unchanged).
+        Budgets are not copied: the team ledger keeps its own. Keyed on the row id and
+        checked like import_csv().
+        """
+        from .store import who
+
+        user_, project_, machine = who(user, project)
+        given = {"user_name": user, "project": project}
+        with self._read() as db:
+            rows = db.execute("SELECT * FROM jobs ORDER BY created_at, id").fetchall()
+        parsed = []
+        for row in rows:
+            rec = {c: row[c] for c in CSV_COLUMNS}
+            rec["user_name"] = given["user_name"] or rec["user_name"] or user_
+            rec["project"] = given["project"] or rec["project"] or project_
+            rec["machine"] = rec["machine"] or machine
+            parsed.append(rec)
+        return dest._add_rows(parsed, str(self.path))
 
 
 _INT_RE = re.compile(r"^[0-9]+$")

@@ -11,12 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pg_fixtures
 import pytest
+from ledger_fixtures import Clock
 
 from sorafilm_nb.money.ledger import Ledger
-
-import pg_fixtures
-from ledger_fixtures import Clock
 
 BACKENDS = ["sqlite", "postgresql"]
 

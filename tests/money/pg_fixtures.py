@@ -39,7 +39,7 @@ def server() -> TempServer:
     if _server is None:
         try:
             _server = TempServer(durable=False)
-        except Exception as exc:  # noqa: BLE001 - a broken install skips, with the reason
+        except Exception as exc:
             _failed = f"could not start a throwaway PostgreSQL server: {exc}"
             pytest.skip(_failed)
         atexit.register(stop)

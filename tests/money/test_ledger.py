@@ -8,15 +8,16 @@ import os
 import sqlite3
 import time
 import warnings
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from ledger_fixtures import Clock, rows
 
 from sorafilm_nb.cli import main as cli
 from sorafilm_nb.errors import LedgerError
@@ -29,8 +30,6 @@ from sorafilm_nb.money.ledger import (
     month_bounds,
 )
 from sorafilm_nb.redact import redact
-
-from ledger_fixtures import Clock, rows
 
 UTC = timezone.utc
 
@@ -143,7 +142,6 @@ def test_a_directory_at_the_path_is_refused(tmp_path: Path) -> None:
 def test_reopening_keeps_everything(
     make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
 ) -> None:
-    path = tmp_path / "l.db"
     with make_ledger("l.db", clock=clock) as led:
         led.set_budget(c(1000), start_day=3)
         r = led.reserve(

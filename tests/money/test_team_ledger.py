@@ -107,7 +107,7 @@ def test_a_database_with_tables_of_another_program_is_refused_untouched(url: str
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE jobs (id int)")
-    with pytest.raises(LedgerError, match="did not build.*left untouched"):
+    with pytest.raises(LedgerError, match=r"did not build.*left untouched"):
         Ledger(url)
     with psycopg.connect(url, autocommit=True) as conn:
         assert conn.execute("SELECT to_regclass('_migrations')").fetchone()[0] is None
@@ -447,3 +447,46 @@ def test_eight_processes_on_two_machines_with_kills_and_a_restart(
         )
         assert held <= limit
         assert led.check() == []
+
+
+# -- moving in, and choosing the team ledger ---------------------------------------------------
+
+
+def test_budget_migrate_copies_a_personal_history_once(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sorafilm_nb.cli import main as cli
+
+    mine = tmp_path / "mine.sqlite3"
+    with Ledger(mine) as led:
+        led.set_budget(c(500))
+        r = led.reserve(c(120), "my shot", model="sora-2", seconds=4)
+        led.attach(r, "v-mine")
+        led.settle("v-mine", c(110))
+        led.release(led.reserve(c(30), "never made"), "create failed")
+        open_one = led.reserve(c(50), "still open")
+    with Ledger(url) as team:
+        team.set_budget(c(10_000))
+        team.reserve(c(7), "a colleague's")
+    args = ["budget", "migrate", "--ledger", str(mine), "--to", url, "--user", "ada"]
+    assert cli(args) == 0
+    assert "copied 3 job(s)" in capsys.readouterr().out
+    assert cli(args) == 0  # twice: nothing more
+    out = capsys.readouterr().out
+    assert "copied 0 job(s)" in out and "3 already there" in out
+    with Ledger(url) as team:
+        recs = {x.id: x for x in team.records()}
+        assert len(recs) == 4
+        assert recs[r.id].billed_cents == 110 and recs[r.id].user_name == "ada"
+        assert recs[open_one.id].is_open and team.budget().limit == c(10_000)
+        assert team.remaining() == c(10_000 - 7 - 110 - 50) and team.check() == []
+        data = team.report("json")
+    assert '"ada"' in data
+    # The env var and --ledger name the team ledger like a file.
+    monkeypatch.setenv("SORAFILM_LEDGER", url)
+    with Ledger() as led:
+        assert len(led.records()) == 4
+    assert cli(["budget", "show"]) == 0
+    assert "remaining" in capsys.readouterr().out
+    assert cli(["budget", "history", "--ledger", url, "--json"]) == 0
+    assert '"user_name": "ada"' in capsys.readouterr().out
