@@ -179,8 +179,7 @@ class BudgetBook(LedgerFile):
     @reconnecting
     def _set_budget(self, limit: Cost, soft: bool, start_day: int, now: datetime) -> Budget:
         row = (_ts(now), limit.whole_cents, limit.currency, start_day, 0 if soft else 1)
-        with self._write() as db:
-            self._lock_budget(db)
+        with self._write(budget=True) as db:
             newest = db.execute(
                 "SELECT set_at, limit_cents, currency, start_day, hard FROM budgets "
                 "ORDER BY id DESC LIMIT 1"

@@ -340,12 +340,17 @@ class PgStore:
             self._drop()
 
     @contextmanager
-    def write(self) -> Iterator[PgConnection]:
-        """One READ COMMITTED write transaction; durable when the block exits (see above)."""
+    def write(self, *, budget: bool = False) -> Iterator[PgConnection]:
+        """One READ COMMITTED write transaction; durable when the block exits (see above).
+        budget=True: serialised on the budget (its advisory lock, taken in the same round
+        trip as BEGIN)."""
         import psycopg
 
+        begin = "BEGIN; SET LOCAL synchronous_commit = off"
+        if budget:
+            begin += f"; SELECT pg_advisory_xact_lock({BUDGET_LOCK})"
         with self._lock:
-            db = self._begin("BEGIN; SET LOCAL synchronous_commit = off")
+            db = self._begin(begin)
             try:
                 yield db
             except BaseException as exc:
@@ -387,11 +392,6 @@ class PgStore:
             if os.getpid() == self._pid:
                 self._drop()
             self._conn = None
-
-
-def lock_budget(db: PgConnection) -> None:
-    """Serialise on the team budget until this transaction ends (see the module docstring)."""
-    db.execute("SELECT pg_advisory_xact_lock(?)", (BUDGET_LOCK,))
 
 
 def table_columns(db: PgConnection) -> dict[str, tuple[str, ...]]:

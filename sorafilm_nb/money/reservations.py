@@ -136,10 +136,10 @@ class Reservations(BudgetBook):
             d["user_name"] = d["user_name"] or self.user
             d["project"] = d["project"] or self.project
             d["machine"] = self.machine
-        with self._write() as db:
-            self._lock_budget(db)
-            if self._pg is not None:
-                # The idempotency key: a re-run after a lost COMMIT reply finds its own rows.
+        with self._write(budget=True) as db:
+            if self._retrying:
+                # The idempotency key: a re-run after a lost COMMIT reply finds its own rows
+                # (only after a connection broke: a first try's fresh ids cannot exist).
                 found = self._existing(db, [d["id"] for d in drafts])
                 if found is not None:
                     return found
@@ -275,8 +275,7 @@ class Reservations(BudgetBook):
 
     @reconnecting
     def _set_project_cap(self, project: str, limit: Cost, now: str) -> Cost:
-        with self._write() as db:
-            self._lock_budget(db)
+        with self._write(budget=True) as db:
             have = self._currency(db)
             if have is not None and have != limit.currency:
                 raise LedgerError(f"this ledger keeps {have}; a cap in {limit.currency} would mix")

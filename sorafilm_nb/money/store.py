@@ -130,6 +130,7 @@ def reconnecting(fn: Any) -> Any:
             try:
                 return fn(self, *args, **kwargs)
             except pgstore.Disconnected as exc:
+                self._retrying = True  # reserve() looks its ids up from now on
                 now = time.monotonic()
                 deadline = deadline or now + self.busy_timeout
                 if now > deadline:
@@ -186,6 +187,7 @@ class LedgerFile:
         self.stale_after = stale_after
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        self._retrying = False  # set once a write was re-run after a lost connection
         self._db: sqlite3.Connection | None = None
         if self.dialect == migrations.POSTGRES:
             self._pg = pgstore.PgStore(
@@ -482,11 +484,14 @@ class LedgerFile:
                 raise self._wrap(exc) from None
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, budget: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken up front (BEGIN IMMEDIATE): check-then-write is atomic
-        across processes. Any exception rolls everything back. (On PostgreSQL: pgstore.)"""
+        across processes. Any exception rolls everything back. budget=True: a transaction
+        that checks the budget and must serialise with every other that does (SQLite's
+        BEGIN IMMEDIATE already serialises all writers; PostgreSQL takes the budget's
+        advisory lock, see pgstore)."""
         if self._pg is not None:
-            with self._pg.write() as pg:
+            with self._pg.write(budget=budget) as pg:
                 yield pg  # type: ignore[misc]
             return
         with self._lock:
@@ -525,12 +530,6 @@ class LedgerFile:
                     db.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise self._wrap(exc) from None
-
-    def _lock_budget(self, db: sqlite3.Connection) -> None:
-        """Serialise this write transaction with every other on the budget. SQLite's BEGIN
-        IMMEDIATE already does; PostgreSQL takes the budget's advisory lock (pgstore)."""
-        if self._pg is not None:
-            pgstore.lock_budget(db)  # type: ignore[arg-type]
 
     def _now(self, now: datetime | None = None) -> datetime:
         return _aware(

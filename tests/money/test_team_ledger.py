@@ -490,3 +490,9 @@ def test_budget_migrate_copies_a_personal_history_once(
     assert "remaining" in capsys.readouterr().out
     assert cli(["budget", "history", "--ledger", url, "--json"]) == 0
     assert '"user_name": "ada"' in capsys.readouterr().out
+
+
+def test_the_readme_shows_the_grants_the_roles_test_runs() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## One budget for a team\n", 1)[1].split("\n## ", 1)[0]
+    assert pgstore.team_grants() in section
