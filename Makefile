@@ -7,7 +7,7 @@ OUT    ?= out
 # Every core; a notebook's cells share one kernel, so each file stays on one worker.
 XDIST  ?= -n auto --dist loadfile
 
-.PHONY: demo test test-browser bench lint install clean eval
+.PHONY: demo install-demo test test-fast test-browser test-sanitize test-pythons bench lint install clean eval
 
 $(STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,30 +23,96 @@ $(SCANNER): sorafilm_nb/analysis/_pyscan.c $(STAMP)
 
 install: $(STAMP)
 
+# What the demo needs and no more: the core package (about 45 packages, 470 MB), not the
+# notebook and dev extras (about 150 packages, 1 GB: JupyterLab, Django, Playwright), which
+# `make test` and `make install` add. pip is not --quiet here: a first install takes minutes
+# and a newcomer should see it move.
+CORE_STAMP := $(VENV)/.installed-core
+$(CORE_STAMP): pyproject.toml hatch_build.py
+	@test -x $(PY) || { echo "== creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "== installing the core package into $(VENV) (about 45 packages, 470 MB; first time only)"
+	@$(PY) -m pip install --progress-bar on --disable-pip-version-check -e .
+	@touch $@
+
+# The C scanner for the demo's environment (pip built it at install; rebuilt when it changes).
+CORE_SCANNER := $(VENV)/.pyscan-built-core
+$(CORE_SCANNER): sorafilm_nb/analysis/_pyscan.c $(CORE_STAMP)
+	@echo "== compiling the C scanner (optional: without a compiler analysis is 3-5x slower)"
+	@$(PY) hatch_build.py
+	@touch $@
+
+install-demo: $(CORE_STAMP)
+
 # The whole flow on the embedded simulator: no key, no network, no spend (simulated jobs are
 # booked in the sandbox ledger, never the real one). The film lands in $(OUT)/demo/film.mp4.
-demo: $(STAMP) $(SCANNER)
-	$(VENV)/bin/sorafilm analyze . --top 8
-	rm -rf $(OUT)/demo
-	$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
-	@echo "open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
+demo: $(CORE_STAMP) $(CORE_SCANNER)
+	@echo "== 1/2 reading this repository: its concepts and the visual gag each is cast as"
+	@$(VENV)/bin/sorafilm analyze . --top 8
+	@rm -rf $(OUT)/demo
+	@echo "== 2/2 making the film on the embedded simulator: plan, reserve in the sandbox ledger, render, stitch"
+	@$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
+	@echo "== done: open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: make install, then $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
 
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 tests notebooks
+
+# The quick loop while working: no test marked slow (over about 3 s, or executing a notebook)
+# and not the notebooks themselves (nbval). `make test` runs everything.
+test-fast: $(STAMP) $(SCANNER)
+	$(PY) -m pytest -m "not browser and not slow" $(XDIST) tests
 
 # The JupyterLab-in-a-real-browser check: Debian's chromium driven by Playwright.
 test-browser: $(STAMP) $(SCANNER)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	$(PY) -m pytest -m browser tests/browser
 
+# The C scanner under AddressSanitizer and UndefinedBehaviorSanitizer: a scratch build (no
+# install touched) that tests/analysis/test_pyscan.py's differential and fuzz tests load through
+# SORAFILM_PYSCAN_PATH. Python leaks by design at exit, so leak detection is off; every other
+# report aborts the test (-fno-sanitize-recover). PYTHONMALLOC=malloc lets ASan see the
+# objects the scanner builds; --capture=sys keeps a report on the terminal.
+test-sanitize: $(STAMP)
+	@command -v gcc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc >/dev/null)
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	so=$$($(PY) hatch_build.py --into "$$dir" --sanitize) && \
+	SORAFILM_PYSCAN_PATH="$$so" LD_PRELOAD="$$(gcc -print-file-name=libasan.so)" \
+	ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc \
+	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan.py
+
+# The C scanner's tests on every other Python minor version requires-python claims (3.11 is
+# the .venv's, run by `make test`). Per interpreter: a throwaway venv with only what
+# test_pyscan.py reads (pytest, hypothesis; django, openai and httpx as real code to compare
+# on; tomli on 3.10), the scanner compiled by that Python into a scratch folder. Every
+# interpreter runs; the target fails after the last if any one failed.
+PYENV    ?= /root/.pyenv/versions
+PYTHONS  ?= $(PYENV)/3.10.13/bin/python3 $(PYENV)/3.12.1/bin/python3 $(PYENV)/3.13.0/bin/python3
+test-pythons:
+	@failed=""; for py in $(PYTHONS); do \
+	  dir=$$(mktemp -d); \
+	  echo "== $$($$py --version)"; \
+	  { $$py -m venv "$$dir/venv" && \
+	    "$$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+	      'pytest>=8.0' 'pytest-xdist>=3.5' 'hypothesis>=6.100' 'django==5.2.*' \
+	      'openai>=2.3' httpx "tomli>=2.0; python_version < '3.11'" && \
+	    so=$$("$$dir/venv/bin/python" hatch_build.py --into "$$dir/build") && \
+	    SORAFILM_PYSCAN_PATH="$$so" PYTHONPATH="$(CURDIR)" "$$dir/venv/bin/python" \
+	      -m pytest -p no:cacheprovider -q $(XDIST) tests/analysis/test_pyscan.py; \
+	  } || failed="$$failed $$py"; \
+	  rm -rf "$$dir"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED on:$$failed"; exit 1; fi
+
 bench: $(STAMP) $(SCANNER)
 	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# ruff, the import contracts of ARCHITECTURE.md ([tool.importlinter]) and mypy ([tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check sorafilm_nb tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

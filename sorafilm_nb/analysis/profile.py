@@ -29,6 +29,7 @@ import hashlib
 import json
 import marshal
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field, fields, replace
@@ -39,11 +40,19 @@ from ..errors import AnalysisError
 from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
-from .files import language_of, list_files
+from .files import (
+    Skipped,
+    compiled_only,
+    in_system_tree,
+    language_of,
+    list_files,
+    open_inside,
+)
 from .project import metadata_fingerprint, project_name
 from .public import check_include
 from .rank import RANK_VERSION, rank
 from .readme import choose_title, read_readme
+from .scan_python import FileScan
 from .text import find_readme
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
@@ -264,32 +273,33 @@ def _analyze(
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
     files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
-    dir_warnings = _dir_warnings(unreadable)
+    readme_text, readme_skipped = _readme_text(root)
+    dir_warnings = _dir_warnings({**unreadable, **readme_skipped})
     phases: dict[str, float] = {"list": time.perf_counter() - t0}
 
     # 1. files unchanged since the last scan, by (size, mtime_ns): no read at all
     keys: dict[str, str] = {}
     todo: list[Item] = []
+    base = str(root)
     for rel in files:
-        full = os.path.join(root, rel)
         entry = known_files.get(rel)
         if entry is not None:
-            try:
-                st = os.stat(full)
+            try:  # lstat: a link (whose target may have moved out) is always re-checked
+                st = os.lstat(os.path.join(base, rel))
             except OSError:
                 st = None
             if (
                 st is not None
+                and stat.S_ISREG(st.st_mode)
                 and entry[0] == st.st_size
                 and entry[1] == st.st_mtime_ns
                 and st.st_mtime_ns < trusted_before
             ):
                 keys[rel] = entry[2]
                 continue
-        todo.append((rel, full, language_of(rel) or "python"))
+        todo.append((rel, base, language_of(rel) or "python"))
 
     phases["stat"] = time.perf_counter() - t0
-    readme_text = _readme_text(root)
     package = _package_name(root)
     # the metadata (title) and the options decide the profile too: they join the README in
     # the fingerprint of what it was built from
@@ -297,6 +307,7 @@ def _analyze(
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
+    profile: RepoProfile | None = None
     if (
         not todo
         and isinstance(saved, list)
@@ -327,9 +338,9 @@ def _analyze(
     # 3. read and hash what may have changed; parse only content not seen before
     known_keys = frozenset(e[2] for e in known_files.values())
     new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
-    fresh: dict[str, dict[str, Any]] = {}  # key -> result parsed in this run
+    fresh: dict[str, FileScan] = {}  # key -> result parsed in this run
     # rel -> warning of a file (or directory) that could not be read
-    unkeyed: dict[str, dict[str, Any]] = dict(dir_warnings)
+    unkeyed: dict[str, FileScan] = dict(dir_warnings)
     parsed = 0
     from_cache = len(keys)
     outcomes, workers = _run(todo, known_keys)
@@ -348,13 +359,13 @@ def _analyze(
             fresh[key] = result
     fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
 
-    profile: RepoProfile | None = None
+    profile = None
     if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
         try:  # only mtimes changed (a checkout, a touch): the stored profile still holds
             profile = RepoProfile.from_json(saved[1])
         except AnalysisError:
             profile = None
-    by_key: dict[str, dict[str, Any]] | None = None
+    by_key: dict[str, FileScan] | None = None
     if profile is None:
         # 4. build the profile from every file's result
         by_key = dict(fresh)
@@ -365,9 +376,7 @@ def _analyze(
             for k, v in (loaded or {}).items():
                 by_key.setdefault(k, v)
         lost = [
-            (rel, os.path.join(root, rel), language_of(rel) or "python")
-            for rel, k in keys.items()
-            if k not in by_key
+            (rel, base, language_of(rel) or "python") for rel, k in keys.items() if k not in by_key
         ]
         for rel, size, mtime, key, result in _run(lost, frozenset())[0]:  # results file lost
             from_cache -= 1
@@ -401,7 +410,7 @@ def _analyze(
     )
     if stem is not None:
         gen = index["gen"]
-        live: dict[str, dict[str, Any]] | None = None
+        live: dict[str, FileScan] | None = None
         if by_key is not None and (parsed or not gen):
             gen = os.urandom(8).hex()
             wanted_keys = set(keys.values())
@@ -442,7 +451,10 @@ def _check_root(path: str | os.PathLike[str]) -> Path:
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: no such file or directory")
     if not root.is_dir():
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: not a directory")
-    return root.resolve()
+    real = root.resolve()
+    if in_system_tree(str(real)):  # /proc, /sys and /dev are the machine, not a repository
+        raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: a system folder ({real})")
+    return real
 
 
 def _package_name(root: Path) -> str | None:
@@ -455,15 +467,24 @@ def _package_name(root: Path) -> str | None:
     return ".".join(parts) or None
 
 
-def _readme_text(root: Path) -> str:
+def _readme_text(root: Path) -> tuple[str, dict[str, str]]:
+    """The README's text, and {its name: why} when it was not read: a README is opened
+    like any source file (files.open_inside), so a link to /proc/self/environ or to a file
+    outside the repository puts nothing of it into a title, a description or a prompt."""
     readme = find_readme(root)
     if readme is None:
-        return ""
+        return "", {}
     try:
-        with open(readme, "rb") as fh:
-            return fh.read(MAX_BYTES).decode("utf-8", "replace")
+        fd, _ = open_inside(str(root), readme.name)
+    except Skipped as skip:
+        return "", {readme.name: skip.reason}
     except OSError:
-        return ""
+        return "", {}
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(MAX_BYTES).decode("utf-8", "replace"), {}
+        except OSError:
+            return "", {}
 
 
 def _stats(
@@ -577,7 +598,7 @@ def _run(todo: list[Item], known: frozenset[str]) -> tuple[list[Outcome], int]:
         return scan_chunk(todo, known), 1
 
 
-def _dir_warnings(unreadable: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _dir_warnings(unreadable: dict[str, str]) -> dict[str, FileScan]:
     """The walk's unreadable directories as results with a warning, like unreadable files."""
     return {rel: {"lang": "python", "warn": why} for rel, why in unreadable.items()}
 
@@ -587,7 +608,7 @@ def _fingerprint(
     package: str | None,
     readme: str,
     keys: dict[str, str],
-    results: dict[str, dict[str, Any]],
+    results: dict[str, FileScan],
 ) -> str:
     """What a profile was built from: every file's key (or, unkeyed, its warning)."""
     h = hashlib.blake2b(digest_size=16)
@@ -603,7 +624,7 @@ def _build(
     root: Path,
     package: str | None,
     readme_text: str,
-    results: dict[str, dict[str, Any]],
+    results: dict[str, FileScan],
     options: _Options | None = None,
 ) -> RepoProfile:
     options = options or _Options()
@@ -622,6 +643,9 @@ def _build(
         for rel in sorted(results)
         if "warn" in results[rel] or "partial" in results[rel]
     )
+    built = compiled_only(results)
+    if built is not None:
+        warnings = (*warnings, ScanWarning(*built))
     languages: dict[str, int] = {}
     for r in results.values():
         if "warn" not in r:
