@@ -32,7 +32,7 @@ log = logging.getLogger("sorafilm_nb.money.ledger")
 # -- errors and warnings ---------------------------------------------------------------------
 
 
-def raise_command(ledger: Path | None, needed: Cost) -> str:
+def raise_command(ledger: Path | str | None, needed: Cost) -> str:
     """The exact command that sets ledger's limit to needed (rounded up to whole dollars):
     plain for the default ledger, with --ledger for any other file."""
     dollars = max(1, math.ceil(needed.cents / 100))
@@ -42,7 +42,7 @@ def raise_command(ledger: Path | None, needed: Cost) -> str:
     return shlex.join(words)
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_file(a: Path | str | os.PathLike[str], b: Path | str) -> bool:
     return same_location(a, b)
 
 
@@ -61,7 +61,7 @@ class BudgetExceeded(LedgerError):
         limit: Cost,
         purpose: str = "",
         period_end: datetime | None = None,
-        ledger: Path | None = None,
+        ledger: Path | str | None = None,
     ) -> None:
         self.asked = asked
         self.remaining = remaining
@@ -91,7 +91,7 @@ class ProjectCapExceeded(BudgetExceeded):
         remaining: Cost,
         limit: Cost,
         period_end: datetime | None = None,
-        ledger: Path | None = None,
+        ledger: Path | str | None = None,
     ) -> None:
         self.project = project
         self.asked, self.remaining, self.limit = asked, remaining, limit
@@ -117,7 +117,7 @@ class RealBudgetWarning(BudgetWarning):
 class BudgetCheck:
     """Would asked fit ledger's budget this month? (check_real_budget's answer.)"""
 
-    ledger: Path
+    ledger: Path | str  # a file, or a team ledger's URL (password masked)
     asked: Cost
     limit: Cost | None  # None: no budget set, so anything fits
     remaining: Cost | None
@@ -376,8 +376,8 @@ class BudgetBook(LedgerFile):
         is never created) or cannot be read.
         """
         where = real if real is not None else default_path()
-        path = where if is_url(where) else Path(where).expanduser()
-        if not is_url(path) and not path.is_file():  # type: ignore[union-attr]
+        path: Path | str = str(where) if is_url(where) else Path(where).expanduser()
+        if isinstance(path, Path) and not path.is_file():
             return None
         try:
             if _same_file(path, self.path):

@@ -122,7 +122,7 @@ class TempServer:
         import psycopg
 
         with psycopg.connect(self.url(dbname), autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement.encode())  # our own SQL (the type wants a literal)
 
     def create_database(self, name: str) -> str:
         self.sql(f'CREATE DATABASE "{name}"')

@@ -167,8 +167,9 @@ class LedgerFile:
         self.dialect = migrations.POSTGRES if pgstore.is_url(location) else migrations.SQLITE
         self._pg: pgstore.PgStore | None = None
         # For a team ledger, path is its URL with the password masked (messages, repr).
+        self.path: Path | str
         if self.dialect == migrations.POSTGRES:
-            self.path = pgstore.display_url(str(location))  # type: ignore[assignment]
+            self.path = pgstore.display_url(str(location))
             sandbox = bool(sandbox)
         else:
             self.path = Path(location).expanduser()
