@@ -127,13 +127,15 @@ def register(subparsers: Any) -> None:
     mig.set_defaults(func=_migrate)
 
 
-def _path(args: argparse.Namespace) -> Path:
-    """The ledger file these arguments name: --ledger, --simulator's sandbox, or the default."""
+def _path(args: argparse.Namespace) -> Path | str:
+    """The ledger file these arguments name: --ledger, --simulator's sandbox, or the default
+    (a team ledger's postgresql:// URL stays a str: a Path would fold its "//")."""
     from ..money.ledger import default_path
+    from ..money.pgstore import is_url
 
     given = getattr(args, "ledger", None)
     if given is not None:
-        return Path(given).expanduser()
+        return str(given) if is_url(given) else Path(given).expanduser()
     return default_path(simulator=bool(getattr(args, "simulator", False)))
 
 
@@ -151,7 +153,7 @@ def _open_existing(args: argparse.Namespace, *, machine: bool = False) -> Any:
     --csv say it on stderr, so a script reading stdout sees no prose, and exit 1.
     """
     path = _path(args)
-    if path.exists():  # a file that is not a ledger is Ledger's to refuse, by name
+    if isinstance(path, str) or path.exists():  # a URL: the server's to answer
         return _open(args)
     given = getattr(args, "ledger", None)
     if given is None and getattr(args, "simulator", False):

@@ -677,6 +677,9 @@ def test_history_frame(ledger: Ledger, clock: Clock) -> None:
         "backend",
         "reason",
         "finished_at",
+        "user",
+        "project",
+        "machine",
     ]
     assert list(frame["status"]) == ["completed", "refused", "failed", "reserved"]
     assert list(frame["estimate_cents"]) == [80, 600, 40, 120]
