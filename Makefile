@@ -103,9 +103,16 @@ test-pythons:
 	done; \
 	if [ -n "$$failed" ]; then echo "FAILED on:$$failed"; exit 1; fi
 
+# Every benchmark, each writing its figures (value, same-run baseline, target, PASS/FAIL, load
+# average) as JSON lines to $(OUT)/bench.jsonl; one table at the end. BENCH_ARGS=--strict exits
+# non-zero when a target is missed or a benchmark exited non-zero.
+BENCH_RESULTS := $(OUT)/bench.jsonl
 bench: $(STAMP) $(SCANNER)
 	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@mkdir -p $(OUT) && rm -f $(BENCH_RESULTS)
+	@exited=""; for b in benchmarks/bench_*.py; do echo "== $$b"; \
+	  SORAFILM_BENCH_RESULTS=$(BENCH_RESULTS) $(PY) $$b || exited="$$exited $$b"; done; \
+	  $(PY) benchmarks/summary.py $(BENCH_RESULTS) --exited "$$exited" $(BENCH_ARGS)
 
 # ruff, the import contracts of ARCHITECTURE.md ([tool.importlinter]) and mypy ([tool.mypy]).
 lint: $(STAMP)

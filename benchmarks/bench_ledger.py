@@ -33,6 +33,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import record
+
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import BudgetExceeded, Ledger
 
@@ -187,6 +190,15 @@ def postgres(args: argparse.Namespace, failures: list[str], slow: list[str]) -> 
             f"side by side, {args.pg_procs} processes: sqlite {sqlite:.0f} pairs/s, "
             f"postgres {pg:.0f} pairs/s"
         )
+        record(
+            f"team ledger (PostgreSQL), {args.pg_procs} processes on one server",
+            pg,
+            "pairs/s",
+            baseline=f"SQLite, {args.pg_procs} processes, same run (pairs/s)",
+            baseline_value=sqlite,
+            target=f">= {TARGET:.0f} pairs/s, never over the limit",
+            ok=pg >= TARGET and not failures,
+        )
     finally:
         if server is not None:
             server.close()
@@ -247,6 +259,15 @@ def main() -> int:
                 f"{os.getloadavg()[0] if hasattr(os, 'getloadavg') else 0:.1f}; "
                 "compare the ratios, or rerun on a quiet machine)"
             )
+    record(
+        f"ledger, {args.procs} processes on one file",
+        many,
+        "pairs/s",
+        baseline="bare SQLite insert+commit (rows/s)",
+        baseline_value=base,
+        target=f">= {TARGET:.0f} pairs/s, never over the limit",
+        ok=many >= TARGET and not failures,
+    )
     if not args.no_postgres:
         postgres(args, failures, slow)
     for f in failures:
