@@ -1,6 +1,13 @@
-"""Ledger throughput: reserve + attach + settle per job, 1 and 4 processes on one file.
+"""Ledger throughput: reserve + attach + settle per job, on one SQLite file and a PostgreSQL server.
 
-    python benchmarks/bench_ledger.py [--jobs N] [--procs P]
+    python benchmarks/bench_ledger.py [--jobs N] [--procs P] [--url postgresql://...]
+
+The team ledger (PostgreSQL) runs with --pg-procs client processes (default 8), each with its
+own connection, against --url, or, without --url, a throwaway server this script starts in a
+temporary folder when the PostgreSQL binaries are installed (a durable one: fsync on, as a
+real server; its commit latency is printed). SQLite is run with the same number of processes
+in the same run, so the two figures sit side by side. Target on both: >= 500 pairs/s, never
+over the limit.
 
 Prints pairs/s (one "pair" = a reservation and its settlement, i.e. the three write
 transactions reserve, attach and settle of one job) and the ratio to a baseline measured in
@@ -78,7 +85,7 @@ def worker(path: str, n: int, ready: object, start: object, out: object) -> None
 
 
 def run(
-    path: Path, procs: int, per_proc: int, limit_jobs: int | None
+    path: Path | str, procs: int, per_proc: int, limit_jobs: int | None
 ) -> tuple[float, int, int, float]:
     with Ledger(path) as led:
         if limit_jobs is not None:
@@ -107,10 +114,103 @@ def run(
     return done / wall, done, refused, cpu / max(done, 1)
 
 
+def check_run(
+    name: str, path: Path | str, procs: int, jobs: int, failures: list[str], slow: list[str]
+) -> float:
+    """Race procs processes to a limit hit three quarters of the way through; check it held."""
+    total = procs * jobs
+    limit_jobs = total * 3 // 4
+    many, done, refused, cpun = run(path, procs, jobs, limit_jobs)
+    print(
+        f"{name:<9} {procs} processes: {many:8.0f} pairs/s  ({done} jobs, {refused} refused at "
+        f"the limit, {cpun * 1e3:.2f} ms CPU per pair)"
+    )
+    with Ledger(path) as led:
+        summary = led.month_summary()
+        held = summary.spent.whole_cents + summary.reserved.whole_cents
+        rows = len(led.records())
+        problems = led.check()
+    limit = limit_jobs * CENTS
+    print(
+        f"check     limit {limit} cents, held {held} cents, {rows} rows, "
+        f"{done} + {refused} = {done + refused} of {total} attempts"
+    )
+    if held > limit:
+        failures.append(f"{name}: the total held ({held}) passed the limit ({limit})")
+    if done + refused != total or rows != done or done != limit_jobs or problems:
+        failures.append(f"{name}: the counts do not add up {problems}")
+    if many < TARGET:
+        slow.append(
+            f"{name}: {many:.0f} pairs/s with {procs} processes is under the target of "
+            f"{TARGET:.0f} (load average now {os.getloadavg()[0]:.1f})"
+        )
+    return many
+
+
+def commit_latency(url: str) -> float:
+    """Milliseconds per durable one-row commit on the server (what a lock held through a
+    flush would cost every reservation)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TEMP TABLE t (n int)")
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_commit (n int)")
+        t0 = time.perf_counter()
+        for i in range(200):
+            conn.execute("INSERT INTO bench_commit VALUES (%s)", (i,))
+        dt = time.perf_counter() - t0
+        conn.execute("DROP TABLE bench_commit")
+    return dt / 200 * 1e3
+
+
+def postgres(args: argparse.Namespace, failures: list[str], slow: list[str]) -> None:
+    """The team ledger's figures, beside SQLite's with as many processes."""
+    url, server = args.url, None
+    if url is None:
+        from sorafilm_nb.money.pgtemp import TempServer, find_bindir
+
+        if find_bindir() is None:
+            print(
+                "postgres  skipped: no PostgreSQL binaries and no --url "
+                "(apt-get install -y postgresql)"
+            )
+            return
+        server = TempServer(durable=True)
+        url = server.create_database("bench")
+        print(f"postgres  throwaway server from {server.bindir} (fsync on), Unix socket")
+        url = server.socket_url("bench")
+    try:
+        print(f"postgres  durable commit: {commit_latency(url):.2f} ms")
+        with tempfile.TemporaryDirectory() as tmp:
+            sqlite = check_run(
+                "sqlite", Path(tmp) / "side.sqlite3", args.pg_procs, args.jobs, failures, slow
+            )
+        pg = check_run("postgres", url, args.pg_procs, args.jobs, failures, slow)
+        print(
+            f"side by side, {args.pg_procs} processes: sqlite {sqlite:.0f} pairs/s, "
+            f"postgres {pg:.0f} pairs/s"
+        )
+        record(
+            f"team ledger (PostgreSQL), {args.pg_procs} processes on one server",
+            pg,
+            "pairs/s",
+            baseline=f"SQLite, {args.pg_procs} processes, same run (pairs/s)",
+            baseline_value=sqlite,
+            target=f">= {TARGET:.0f} pairs/s, never over the limit",
+            ok=pg >= TARGET and not failures,
+        )
+    finally:
+        if server is not None:
+            server.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=1500, help="reserve attempts per process")
     ap.add_argument("--procs", type=int, default=4)
+    ap.add_argument("--url", default=None, help="a PostgreSQL team ledger to race on (empty db)")
+    ap.add_argument("--pg-procs", type=int, default=8, help="client processes on PostgreSQL")
+    ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
     ap.add_argument(
         "--strict", action="store_true", help="also fail (exit 1) when the speed target is missed"
     )
@@ -168,6 +268,8 @@ def main() -> int:
         target=f">= {TARGET:.0f} pairs/s, never over the limit",
         ok=many >= TARGET and not failures,
     )
+    if not args.no_postgres:
+        postgres(args, failures, slow)
     for f in failures:
         print(f"FAIL: {f}")
     for f in slow:

@@ -31,6 +31,7 @@ __all__ = [
     "drafts_vs_finals",
     "estimate_vs_billed",
     "spend_by_model_size",
+    "spend_by_who",
 ]
 
 COLUMNS = (
@@ -207,6 +208,29 @@ def spend_by_model_size(history: pd.DataFrame | None) -> Figure:
     models = sorted({m for m, _ in sums.index})
     colors = [PALETTE[models.index(m) % len(PALETTE)] for m, _ in sums.index]
     bars = ax.barh(labels, sums.to_numpy(), color=colors)
+    ax.bar_label(bars, labels=[f"${v:,.2f}" for v in sums.to_numpy()], padding=3, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, sums.max() * 1.25 if sums.max() > 0 else 1)
+    _dollars(ax, "x")
+    return fig
+
+
+def spend_by_who(history: pd.DataFrame | None, by: str = "user") -> Figure:
+    """Billed spend per user or per project (by="project"): who spent a team's budget.
+    Rows without one (a personal ledger's) show as "-"."""
+    if by not in ("user", "project"):
+        raise ValueError(f"by must be 'user' or 'project', got {by!r}")
+    frame = _frame(history)
+    fig = _figure()
+    ax = fig.add_subplot()
+    _style(ax, title=f"Spend by {by}", xlabel="US dollars billed")
+    billed = frame[frame["billed_cents"].notna()]
+    if billed.empty or by not in billed.columns:
+        _empty(ax)
+        ax.set_yticks([])
+        return fig
+    sums = billed.fillna({by: "-"}).groupby(by, sort=True)["billed_cents"].sum() / 100
+    bars = ax.barh([str(n) for n in sums.index], sums.to_numpy(), color=PALETTE[0])
     ax.bar_label(bars, labels=[f"${v:,.2f}" for v in sums.to_numpy()], padding=3, fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(0, sums.max() * 1.25 if sums.max() > 0 else 1)

@@ -9,7 +9,9 @@
     ├── CostError            an amount that is not money (not finite, too large for the ledger)
     ├── PriceError           an unknown model or size, or a price that is not money
     ├── LedgerError          the ledger file is corrupt or foreign (never overwritten)
-    │   └── BudgetExceeded   a reservation would pass the month's limit; nothing was written
+    │   ├── BudgetExceeded   a reservation would pass the month's limit; nothing was written
+    │   │   └── ProjectCapExceeded  it would pass one project's cap inside a team budget
+    │   └── Disconnected     a team ledger's connection broke mid-write (re-run inside, then this)
     ├── BackendError         see sorafilm_nb.backends.base for the API error tree
     ├── FilmError            an output folder or manifest cannot be used
     ├── RenderError          ffmpeg failed or a media file could not be read

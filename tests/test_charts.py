@@ -137,3 +137,28 @@ def test_dashboard_and_no_pyplot_state(history: pd.DataFrame) -> None:
     assert (
         "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyplot"].get_fignums()
     )
+
+
+def test_spend_by_who_splits_a_team_budget() -> None:
+    import pandas as pd
+
+    from sorafilm_nb import charts
+
+    history = pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-03"], utc=True),
+            "model": ["sora-2"] * 3,
+            "size": ["720x1280"] * 3,
+            "seconds": [4, 4, 4],
+            "estimate_cents": [40, 40, 40],
+            "billed_cents": pd.array([40, 30, None], dtype="Int64"),
+            "status": ["completed", "completed", "reserved"],
+            "user": ["ada", "bob", "ada"],
+            "project": ["repo-a", None, "repo-a"],
+        }
+    )
+    ax = charts.spend_by_who(history, "user").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ada", "bob"]
+    assert [round(b.get_width(), 2) for b in ax.patches] == [0.4, 0.3]
+    ax = charts.spend_by_who(history, "project").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["-", "repo-a"]

@@ -34,9 +34,10 @@ def register(subparsers: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--ledger",
-        metavar="PATH",
+        metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help="ledger file (default: $SORAFILM_LEDGER or the user data folder)",
+        help="ledger file, or a team ledger's postgresql://user@host/db URL (default: "
+        "$SORAFILM_LEDGER or the user data folder)",
     )
     common.add_argument(
         "--simulator",
@@ -106,14 +107,35 @@ def register(subparsers: Any) -> None:
     imp.add_argument("csv", metavar="CSV_FILE")
     imp.set_defaults(func=_import)
 
+    mig = sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="copy this ledger's history into a team ledger (idempotent)",
+        description="Copy every job of the ledger (--ledger, default the personal one) into "
+        "the team ledger at --to. Running it twice adds nothing. Budgets are not copied.",
+    )
+    mig.add_argument(
+        "--to", required=True, metavar="URL", help="the team ledger: postgresql://user@host/db"
+    )
+    mig.add_argument(
+        "--user",
+        default=None,
+        help="record this user on every copied job (default: what each job says, else "
+        "$SORAFILM_USER or the OS user)",
+    )
+    mig.add_argument("--project", default=None, help="the project to record on copied jobs")
+    mig.set_defaults(func=_migrate)
 
-def _path(args: argparse.Namespace) -> Path:
-    """The ledger file these arguments name: --ledger, --simulator's sandbox, or the default."""
+
+def _path(args: argparse.Namespace) -> Path | str:
+    """The ledger file these arguments name: --ledger, --simulator's sandbox, or the default
+    (a team ledger's postgresql:// URL stays a str: a Path would fold its "//")."""
     from ..money.ledger import default_path
+    from ..money.pgstore import is_url
 
     given = getattr(args, "ledger", None)
     if given is not None:
-        return Path(given).expanduser()
+        return str(given) if is_url(given) else Path(given).expanduser()
     return default_path(simulator=bool(getattr(args, "simulator", False)))
 
 
@@ -131,7 +153,7 @@ def _open_existing(args: argparse.Namespace, *, machine: bool = False) -> Any:
     --csv say it on stderr, so a script reading stdout sees no prose, and exit 1.
     """
     path = _path(args)
-    if path.exists():  # a file that is not a ledger is Ledger's to refuse, by name
+    if isinstance(path, str) or path.exists():  # a URL: the server's to answer
         return _open(args)
     given = getattr(args, "ledger", None)
     if given is None and getattr(args, "simulator", False):
@@ -287,4 +309,21 @@ def _import(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from ..money.ledger import Ledger
+
+    with _open(args) as src, Ledger(args.to) as dest:
+        result = src.copy_to(dest, user=args.user, project=args.project)
+        print(
+            f"copied {result.added} job(s) from {src.path} to {dest.path}; "
+            f"{result.unchanged} already there"
+            + (
+                f"; {len(result.conflicts)} differ there and were kept as they were"
+                if result.conflicts
+                else ""
+            )
+        )
     return 0

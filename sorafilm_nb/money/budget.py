@@ -23,15 +23,16 @@ from types import MappingProxyType
 from ..errors import LedgerError
 from . import migrations
 from .cost import Cost, left_of
+from .pgstore import is_url
 from .records import UTC, Budget, MonthSummary, _aware, _cost, _parse_ts, _ts
-from .store import LedgerFile, default_path
+from .store import LedgerFile, default_path, reconnecting, same_location, warn_caller
 
 log = logging.getLogger("sorafilm_nb.money.ledger")
 
 # -- errors and warnings ---------------------------------------------------------------------
 
 
-def raise_command(ledger: Path | None, needed: Cost) -> str:
+def raise_command(ledger: Path | str | None, needed: Cost) -> str:
     """The exact command that sets ledger's limit to needed (rounded up to whole dollars):
     plain for the default ledger, with --ledger for any other file."""
     dollars = max(1, math.ceil(needed.cents / 100))
@@ -41,8 +42,8 @@ def raise_command(ledger: Path | None, needed: Cost) -> str:
     return shlex.join(words)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+def _same_file(a: Path | str | os.PathLike[str], b: Path | str) -> bool:
+    return same_location(a, b)
 
 
 class BudgetExceeded(LedgerError):
@@ -60,7 +61,7 @@ class BudgetExceeded(LedgerError):
         limit: Cost,
         purpose: str = "",
         period_end: datetime | None = None,
-        ledger: Path | None = None,
+        ledger: Path | str | None = None,
     ) -> None:
         self.asked = asked
         self.remaining = remaining
@@ -78,6 +79,32 @@ class BudgetExceeded(LedgerError):
         )
 
 
+class ProjectCapExceeded(BudgetExceeded):
+    """A reservation would take one project past its own monthly cap inside the team budget.
+    Nothing was written. A BudgetExceeded, so whoever handles one handles both."""
+
+    def __init__(
+        self,
+        *,
+        project: str,
+        asked: Cost,
+        remaining: Cost,
+        limit: Cost,
+        period_end: datetime | None = None,
+        ledger: Path | str | None = None,
+    ) -> None:
+        self.project = project
+        self.asked, self.remaining, self.limit = asked, remaining, limit
+        self.period_end, self.ledger = period_end, ledger
+        resets = f"; it resets on {period_end:%Y-%m-%d}" if period_end else ""
+        LedgerError.__init__(
+            self,
+            f"reserving {asked} would take the project {project!r} past its monthly cap in "
+            f"{ledger}: {left_of(remaining, limit)}{resets}. Nothing was reserved. Ask whoever "
+            "keeps the team budget to raise the project's cap (Ledger.set_project_cap).",
+        )
+
+
 class BudgetWarning(UserWarning):
     """A soft budget was passed, or money was booked that the budget did not expect."""
 
@@ -90,7 +117,7 @@ class RealBudgetWarning(BudgetWarning):
 class BudgetCheck:
     """Would asked fit ledger's budget this month? (check_real_budget's answer.)"""
 
-    ledger: Path
+    ledger: Path | str  # a file, or a team ledger's URL (password masked)
     asked: Cost
     limit: Cost | None  # None: no budget set, so anything fits
     remaining: Cost | None
@@ -147,8 +174,20 @@ class BudgetBook(LedgerFile):
             or not (1 <= start_day <= 31)
         ):
             raise ValueError(f"start_day must be an integer from 1 to 31, got {start_day!r}")
-        now = self._now()
-        with self._write() as db:
+        return self._set_budget(limit, soft, start_day, self._now())
+
+    @reconnecting
+    def _set_budget(self, limit: Cost, soft: bool, start_day: int, now: datetime) -> Budget:
+        row = (_ts(now), limit.whole_cents, limit.currency, start_day, 0 if soft else 1)
+        with self._write(budget=True) as db:
+            newest = db.execute(
+                "SELECT set_at, limit_cents, currency, start_day, hard FROM budgets "
+                "ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if newest is not None and tuple(newest) == row:  # our own, its reply was lost
+                return Budget(
+                    Cost(Decimal(limit.whole_cents), limit.currency), start_day, not soft, now
+                )
             have = self._currency(db)
             if have is not None and have != limit.currency:
                 raise LedgerError(
@@ -158,7 +197,7 @@ class BudgetBook(LedgerFile):
             db.execute(
                 "INSERT INTO budgets (set_at, limit_cents, currency, start_day, hard) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (_ts(now), limit.whole_cents, limit.currency, start_day, 0 if soft else 1),
+                row,
             )
         return Budget(Cost(Decimal(limit.whole_cents), limit.currency), start_day, not soft, now)
 
@@ -214,7 +253,8 @@ class BudgetBook(LedgerFile):
         problems: list[str] = []
         t = "jobs"
         with self._read() as db:
-            problems += [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            if self.dialect == migrations.SQLITE:  # a server checks its own pages
+                problems += [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
             kept = {
                 r[0]: (r[1], r[2])
                 for r in db.execute(
@@ -254,18 +294,17 @@ class BudgetBook(LedgerFile):
         clock = self._now()
         row = db.execute(
             "SELECT MAX(t) FROM (SELECT MAX(created_at) AS t FROM jobs "
-            "UNION ALL SELECT MAX(set_at) FROM budgets)"
+            "UNION ALL SELECT MAX(set_at) FROM budgets) AS newest"
         ).fetchone()
         newest = None if row is None or row[0] is None else _parse_ts(row[0])
         if newest is None or clock >= newest:
             return clock
-        warnings.warn(
+        warn_caller(
             ClockWarning(
                 f"the clock says {_ts(clock)}, earlier than the newest entry of the ledger "
                 f"{self.path} ({_ts(newest)}); using {_ts(newest)}, so no budget month is "
                 "counted twice. Check the system clock."
             ),
-            stacklevel=4,
         )
         return newest
 
@@ -336,8 +375,9 @@ class BudgetBook(LedgerFile):
         file (default: default_path()). Reads only: None when that file does not exist (it
         is never created) or cannot be read.
         """
-        path = Path(real).expanduser() if real is not None else default_path()
-        if not path.is_file():
+        where = real if real is not None else default_path()
+        path: Path | str = str(where) if is_url(where) else Path(where).expanduser()
+        if isinstance(path, Path) and not path.is_file():
             return None
         try:
             if _same_file(path, self.path):

@@ -10,7 +10,6 @@ import csv
 import os
 import re
 import sqlite3
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from .budget import BudgetBook, BudgetWarning
 from .cost import Cost, CostError
 from .migrations import STATUSES
 from .records import ImportResult, _parse_ts
+from .store import reconnecting, warn_caller
 
 CSV_COLUMNS = (
     "id",
@@ -41,7 +41,12 @@ CSV_COLUMNS = (
     "job_id",
     "backend",
     "reason",
+    "user_name",
+    "project",
+    "machine",
 )
+# Added by migration m005: an export from before lacks them, and still imports.
+OPTIONAL_COLUMNS = ("user_name", "project", "machine")
 
 
 class CsvInterchange(BudgetBook):
@@ -84,7 +89,7 @@ class CsvInterchange(BudgetBook):
             with open(src, newline="", encoding="utf-8") as f:
                 reader = csv.DictReader(f)
                 header = reader.fieldnames or []
-                missing = [c for c in CSV_COLUMNS if c not in header]
+                missing = [c for c in CSV_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
                 if missing:
                     raise LedgerError(
                         f"{src}: not a ledger export, missing columns: {', '.join(missing)}"
@@ -99,6 +104,11 @@ class CsvInterchange(BudgetBook):
             if rec["id"] in seen:
                 raise LedgerError(f"{src}: the id {rec['id']!r} appears twice")
             seen.add(rec["id"])
+        return self._add_rows(parsed, str(src))
+
+    @reconnecting
+    def _add_rows(self, parsed: list[dict[str, Any]], src: str) -> ImportResult:
+        """Add rows (CSV_COLUMNS each) whose id this ledger lacks, in one transaction."""
         added, unchanged, conflicts = 0, 0, []
         with self._write() as db:
             have = self._currency(db)
@@ -138,14 +148,40 @@ class CsvInterchange(BudgetBook):
                     )
                 added += 1
         if conflicts:
-            warnings.warn(
+            warn_caller(
                 BudgetWarning(
                     f"{src}: {len(conflicts)} row(s) differ from the ledger's own and were not "
                     f"imported: {', '.join(conflicts[:5])}"
                 ),
-                stacklevel=2,
             )
         return ImportResult(added, unchanged, tuple(conflicts))
+
+    def copy_to(
+        self, dest: CsvInterchange, *, user: str | None = None, project: str | None = None
+    ) -> ImportResult:
+        """Copy every job of this ledger into dest (a personal history into the team ledger).
+
+        A personal ledger's jobs are its owner's: user and project, when given, are recorded
+        on every copied row; otherwise a row keeps what it says, and one that says nothing
+        (from before migration m005) gets the OS user and this machine. The same rows each
+        time, so copying twice adds nothing (the second run finds every row unchanged).
+        Budgets are not copied: the team ledger keeps its own. Keyed on the row id and
+        checked like import_csv().
+        """
+        from .store import who
+
+        user_, project_, machine = who(user, project)
+        given = {"user_name": user, "project": project}
+        with self._read() as db:
+            rows = db.execute("SELECT * FROM jobs ORDER BY created_at, id").fetchall()
+        parsed = []
+        for row in rows:
+            rec = {c: row[c] for c in CSV_COLUMNS}
+            rec["user_name"] = given["user_name"] or rec["user_name"] or user_
+            rec["project"] = given["project"] or rec["project"] or project_
+            rec["machine"] = rec["machine"] or machine
+            parsed.append(rec)
+        return dest._add_rows(parsed, str(self.path))
 
 
 _INT_RE = re.compile(r"^[0-9]+$")
@@ -198,6 +234,7 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
         raise bad("billed_cents", f"a {rec['status']} job cannot have been billed")
     if rec["status"] == "completed" and rec["billed_cents"] is None:
         raise bad("billed_cents", "a completed job needs its billed amount")
-    for c in ("purpose", "plan_id", "shot", "model", "size", "job_id", "backend", "reason"):
+    for c in ("purpose", "plan_id", "shot", "model", "size", "job_id", "backend", "reason",
+              *OPTIONAL_COLUMNS):  # fmt: skip
         rec[c] = redact(rec[c]) if rec[c] else rec[c]
     return rec

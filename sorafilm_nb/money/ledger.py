@@ -65,6 +65,7 @@ from .budget import (
     BudgetExceeded,
     BudgetWarning,
     ClockWarning,
+    ProjectCapExceeded,
     RealBudgetWarning,
     month_bounds,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "MonthSummary",
+    "ProjectCapExceeded",
     "RealBudgetWarning",
     "Reservation",
     "default_path",

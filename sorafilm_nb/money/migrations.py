@@ -11,6 +11,15 @@ place and a new one is built by the same steps. Rules that keep this safe:
   processes opening a fresh file at once cannot both build it, and a crash half-way through
   leaves the previous schema, never half of a new one (SQLite DDL is transactional).
 
+Two dialects, one history: the same numbered migrations build a SQLite file and a PostgreSQL
+database (the team ledger, ``pgstore``). Each takes ``dialect`` and differs only where the SQL
+must: integer columns are typed by PostgreSQL itself (SQLite's ``typeof`` checks become plain
+range checks on BIGINT), there is no ``WITHOUT ROWID`` or ``AUTOINCREMENT``, and the day-total
+triggers are one PL/pgSQL function. Table and column names are the same in both (a test pins
+it), so every query of the money code runs unchanged on either. On PostgreSQL, ``migrate()``
+runs in a transaction holding an advisory lock (``pgstore``), so two clients migrating a new
+database at once build it once.
+
 The file is marked as ours with ``PRAGMA application_id`` (below), and ``PRAGMA user_version``
 mirrors the number of applied migrations, so a newer schema is recognised before any write.
 """
@@ -22,11 +31,17 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import cache
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = Callable[..., None]  # (db, dialect=SQLITE): db is a sqlite3 or pgstore connection
+
+SQLITE = "sqlite"
+POSTGRES = "postgresql"
+DIALECTS = (SQLITE, POSTGRES)
 
 #: "SoRF" in ASCII: marks a SQLite file as a sorafilm-nb ledger (PRAGMA application_id).
 APPLICATION_ID = 0x536F5246
 MIGRATIONS_TABLE = "_migrations"
+#: PostgreSQL's counterpart of the application_id: the comment on the migrations table.
+PG_MARK = "sorafilm-nb ledger"
 
 MIGRATIONS: list[Migration] = []
 
@@ -37,12 +52,34 @@ def migration(fn: Migration) -> Migration:
     return fn
 
 
-def _cents(column: str, *, nullable: bool = False) -> str:
-    """An integer-cents column that refuses floats, text and negative amounts."""
-    check = f"typeof({column}) = 'integer' AND {column} >= 0"
+def _cents(column: str, *, nullable: bool = False, dialect: str = SQLITE) -> str:
+    """An integer-cents column that refuses floats, text and negative amounts.
+
+    SQLite needs the typeof() check (its columns take any value). A PostgreSQL BIGINT holds
+    only whole numbers and refuses text; a fraction written to it is rounded by the cast
+    before any CHECK sees it, so there the money code's own rule keeps fractions out (it
+    writes Cost.whole_cents, ints, never a float).
+    """
+    if dialect == POSTGRES:
+        check = f"{column} >= 0"
+        kind = "BIGINT"
+    else:
+        check = f"typeof({column}) = 'integer' AND {column} >= 0"
+        kind = "INTEGER"
     if nullable:
-        return f"{column} INTEGER CHECK ({column} IS NULL OR ({check}))"
-    return f"{column} INTEGER NOT NULL CHECK ({check})"
+        return f"{column} {kind} CHECK ({column} IS NULL OR ({check}))"
+    return f"{column} {kind} NOT NULL CHECK ({check})"
+
+
+def _serial_key(dialect: str) -> str:
+    """An auto-numbered primary key: numbers are never reused, so row order is set order."""
+    if dialect == POSTGRES:
+        return "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    return "INTEGER PRIMARY KEY AUTOINCREMENT"
+
+
+def _without_rowid(dialect: str) -> str:
+    return "" if dialect == POSTGRES else " WITHOUT ROWID"
 
 
 STATUSES = ("reserved", "submitted", "completed", "failed", "refused", "cancelled", "released")
@@ -51,14 +88,14 @@ FINAL_STATUSES = ("completed", "failed", "refused", "cancelled", "released")
 
 
 @migration
-def m001_budgets(db: sqlite3.Connection) -> None:
+def m001_budgets(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     # Append-only: every `set_budget` adds a row and the newest one applies, so the history
     # of limits is kept (who lowered the budget, and when, is a question users ask).
     db.execute(f"""
         CREATE TABLE budgets (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id {_serial_key(dialect)},
             set_at TEXT NOT NULL,
-            {_cents("limit_cents")},
+            {_cents("limit_cents", dialect=dialect)},
             currency TEXT NOT NULL CHECK (length(currency) = 3),
             start_day INTEGER NOT NULL CHECK (start_day BETWEEN 1 AND 31),
             hard INTEGER NOT NULL CHECK (hard IN (0, 1))
@@ -66,8 +103,15 @@ def m001_budgets(db: sqlite3.Connection) -> None:
     """)
 
 
+def _seconds(dialect: str) -> str:
+    if dialect == POSTGRES:
+        return "seconds INTEGER CHECK (seconds IS NULL OR seconds >= 0)"
+    return """seconds INTEGER CHECK (seconds IS NULL OR (typeof(seconds) = 'integer'
+                                                        AND seconds >= 0))"""
+
+
 @migration
-def m002_jobs(db: sqlite3.Connection) -> None:
+def m002_jobs(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     # One row per reservation; it becomes a job when the backend's id is attached.
     # WITHOUT ROWID: the id is the only key, so one b-tree instead of a table plus an index.
     statuses = ", ".join(f"'{s}'" for s in STATUSES)
@@ -82,16 +126,15 @@ def m002_jobs(db: sqlite3.Connection) -> None:
             shot TEXT,
             model TEXT,
             size TEXT,
-            seconds INTEGER CHECK (seconds IS NULL OR (typeof(seconds) = 'integer'
-                                                        AND seconds >= 0)),
-            {_cents("estimate_cents")},
-            {_cents("billed_cents", nullable=True)},
+            {_seconds(dialect)},
+            {_cents("estimate_cents", dialect=dialect)},
+            {_cents("billed_cents", nullable=True, dialect=dialect)},
             currency TEXT NOT NULL CHECK (length(currency) = 3),
             status TEXT NOT NULL CHECK (status IN ({statuses})),
             job_id TEXT UNIQUE,
             backend TEXT,
             reason TEXT
-        ) WITHOUT ROWID
+        ){_without_rowid(dialect)}
     """)
     db.execute("CREATE INDEX jobs_created_at ON jobs (created_at)")
     # Only open reservations are indexed: pending() and release_stale() look for them among
@@ -102,16 +145,16 @@ def m002_jobs(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m003_charges(db: sqlite3.Connection) -> None:
+def m003_charges(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     # At most one charge per job (the job is the key): settling twice can never charge twice.
     db.execute(f"""
         CREATE TABLE charges (
             job TEXT PRIMARY KEY REFERENCES jobs (id),
             created_at TEXT NOT NULL,
-            {_cents("cents")},
+            {_cents("cents", dialect=dialect)},
             currency TEXT NOT NULL CHECK (length(currency) = 3),
             kind TEXT NOT NULL CHECK (kind IN ('completed', 'failed', 'refused', 'cancelled'))
-        ) WITHOUT ROWID
+        ){_without_rowid(dialect)}
     """)
 
 
@@ -125,11 +168,14 @@ DAY = "substr({t}.created_at, 1, 10)"
 
 
 @migration
-def m004_day_totals(db: sqlite3.Connection) -> None:
+def m004_day_totals(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     # Running totals per UTC day of reservation, kept by triggers in the same transaction as
     # the change to `jobs`. Budget months start at midnight UTC, so a month's usage is the sum
     # of at most 31 rows: reserve() stays O(1) however long the history, instead of summing
     # every job of the month inside the write lock (which made 4 racing processes queue).
+    if dialect == POSTGRES:
+        _m004_postgres(db)
+        return
     db.execute("""
         CREATE TABLE day_totals (
             day TEXT PRIMARY KEY,
@@ -170,15 +216,104 @@ def m004_day_totals(db: sqlite3.Connection) -> None:
     """)
 
 
-def ensure_migrations_table(db: sqlite3.Connection) -> None:
+def _m004_postgres(db: sqlite3.Connection) -> None:
+    """m004 on PostgreSQL: the same table and totals, kept by one PL/pgSQL trigger function.
+
+    An update that changes neither the day nor what the row holds (attach: reserved ->
+    submitted) leaves day_totals alone, so attaching never waits on the day's row.
+    """
+    db.execute("""
+        CREATE TABLE day_totals (
+            day TEXT PRIMARY KEY,
+            reserved_cents BIGINT NOT NULL DEFAULT 0,
+            charged_cents BIGINT NOT NULL DEFAULT 0
+        )
+    """)
+    new_r, new_c = HELD_RESERVED.format(t="NEW"), HELD_CHARGED.format(t="NEW")
+    old_r, old_c = HELD_RESERVED.format(t="OLD"), HELD_CHARGED.format(t="OLD")
+    new_d, old_d = DAY.format(t="NEW"), DAY.format(t="OLD")
+    db.execute(f"""
+        CREATE FUNCTION jobs_day_totals() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND {new_d} = {old_d} AND {new_r} = {old_r}
+               AND {new_c} = {old_c} THEN
+                RETURN NULL;
+            END IF;
+            IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                UPDATE day_totals SET reserved_cents = reserved_cents - {old_r},
+                                      charged_cents = charged_cents - {old_c}
+                WHERE day = {old_d};
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO day_totals AS t (day, reserved_cents, charged_cents)
+                VALUES ({new_d}, {new_r}, {new_c})
+                ON CONFLICT (day) DO UPDATE SET
+                    reserved_cents = t.reserved_cents + EXCLUDED.reserved_cents,
+                    charged_cents = t.charged_cents + EXCLUDED.charged_cents;
+            END IF;
+            RETURN NULL;
+        END
+        $body$
+    """)
+    db.execute(
+        "CREATE TRIGGER jobs_day_totals AFTER INSERT OR DELETE OR UPDATE OF status, "
+        "estimate_cents, billed_cents, created_at ON jobs "
+        "FOR EACH ROW EXECUTE FUNCTION jobs_day_totals()"
+    )
+    db.execute(f"""
+        INSERT INTO day_totals (day, reserved_cents, charged_cents)
+        SELECT {DAY.format(t="jobs")}, SUM({HELD_RESERVED.format(t="jobs")}),
+               SUM({HELD_CHARGED.format(t="jobs")})
+        FROM jobs GROUP BY 1
+    """)
+
+
+@migration
+def m005_who_spent(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    # Who spent it, for a team sharing one budget: the person, the repository the film was
+    # made of, and the machine. NULL for rows from before (a personal ledger: its owner).
+    # `user` is a reserved word in PostgreSQL, hence user_name.
+    for column in ("user_name", "project", "machine"):
+        db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+    db.execute("CREATE INDEX jobs_project ON jobs (project, created_at)")
+
+
+@migration
+def m006_project_caps(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    # An optional monthly cap per project inside the team budget. Append-only like budgets:
+    # the newest row of a project applies.
+    db.execute(f"""
+        CREATE TABLE project_caps (
+            id {_serial_key(dialect)},
+            set_at TEXT NOT NULL,
+            project TEXT NOT NULL,
+            {_cents("limit_cents", dialect=dialect)},
+            currency TEXT NOT NULL CHECK (length(currency) = 3)
+        )
+    """)
+
+
+def ensure_migrations_table(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    if dialect == POSTGRES:
+        # PostgreSQL has no rowid: seq keeps the order the migrations were applied in.
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, "
+            "applied_at TEXT NOT NULL, seq BIGINT GENERATED ALWAYS AS IDENTITY)"
+        )
+        db.execute(f"COMMENT ON TABLE {MIGRATIONS_TABLE} IS '{PG_MARK}'")
+        return
     db.execute(
         f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
         "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
 
 
-def applied(db: sqlite3.Connection) -> list[str]:
+def applied(db: sqlite3.Connection, dialect: str = SQLITE) -> list[str]:
     """Names of the migrations recorded in db, in the order they were applied."""
+    if dialect == POSTGRES:
+        if db.execute("SELECT to_regclass(?)", (MIGRATIONS_TABLE,)).fetchone()[0] is None:
+            return []
+        return [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY seq")]
     exists = db.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
     ).fetchone()
@@ -187,29 +322,32 @@ def applied(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
 
 
-def unknown(db: sqlite3.Connection) -> list[str]:
+def unknown(db: sqlite3.Connection, dialect: str = SQLITE) -> list[str]:
     """Applied migrations this version does not know: the file comes from a newer version."""
     ours = {fn.__name__ for fn in MIGRATIONS}
-    return [name for name in applied(db) if name not in ours]
+    return [name for name in applied(db, dialect) if name not in ours]
 
 
-def migrate(db: sqlite3.Connection) -> list[str]:
+def migrate(db: sqlite3.Connection, dialect: str = SQLITE) -> list[str]:
     """Apply every migration not yet recorded; returns the names applied now.
 
-    The caller holds the write transaction (``BEGIN IMMEDIATE``) and commits; this function
-    never commits, so a failure part-way leaves nothing behind.
+    The caller holds the write transaction (``BEGIN IMMEDIATE``; on PostgreSQL a transaction
+    holding the migration advisory lock) and commits; this function never commits, so a
+    failure part-way leaves nothing behind.
     """
-    ensure_migrations_table(db)
-    done = set(applied(db))
+    ensure_migrations_table(db, dialect)
+    done = set(applied(db, dialect))
     now = datetime.now(timezone.utc).isoformat()
     ran: list[str] = []
     for fn in MIGRATIONS:
         name = fn.__name__
         if name in done:
             continue
-        fn(db)
+        fn(db, dialect)
         db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", (name, now))
         ran.append(name)
+    if dialect == POSTGRES:
+        return ran
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
     return ran

@@ -73,6 +73,10 @@ class Reservation:
     reason: str | None = None
     updated_at: datetime | None = None
     finished_at: datetime | None = None
+    # Who spent it (migration m005): None on rows from before, or from a personal ledger.
+    user_name: str | None = None
+    project: str | None = None
+    machine: str | None = None
 
     @property
     def cost(self) -> Cost:
@@ -239,6 +243,9 @@ def _row_to_reservation(row: sqlite3.Row) -> Reservation:
         reason=row["reason"],
         updated_at=_opt_ts(row["updated_at"]),
         finished_at=_opt_ts(row["finished_at"]),
+        user_name=row["user_name"],
+        project=row["project"],
+        machine=row["machine"],
     )
 
 

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..markup import md_cell
+from ..terminal import printable
 from .cost import Cost, left_of
 
 if TYPE_CHECKING:
@@ -52,6 +53,35 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Share:
+    """What one user or one project holds in the period: charges and open reservations."""
+
+    name: str
+    jobs: int
+    billed_cents: int
+    reserved_cents: int
+
+    @property
+    def held_cents(self) -> int:
+        return self.billed_cents + self.reserved_cents
+
+
+def shares(records: Iterable[Reservation], key: str) -> tuple[Share, ...]:
+    """Spend broken down by "user_name" or "project" (a team shares one budget): largest
+    first; rows without one (a personal ledger's, or from before m005) are "-"."""
+    acc: dict[str, list[int]] = {}
+    for r in records:
+        if r.status == "released":
+            continue
+        a = acc.setdefault(getattr(r, key) or "-", [0, 0, 0])
+        a[0] += 1
+        a[1] += r.billed_cents or 0
+        a[2] += r.cents if r.is_open else 0
+    out = [Share(name, *a) for name, a in acc.items()]
+    return tuple(sorted(out, key=lambda x: (-x.held_cents, x.name)))
+
+
+@dataclass(frozen=True)
 class SpendStats:
     """Figures derived from a list of ledger records: the body of every report."""
 
@@ -65,6 +95,8 @@ class SpendStats:
     failed_billed_cents: int
     completed_estimate_cents: int
     completed_billed_cents: int
+    by_user: tuple[Share, ...] = ()
+    by_project: tuple[Share, ...] = ()
 
     @property
     def failure_rate(self) -> Decimal | None:
@@ -81,7 +113,8 @@ class SpendStats:
 
 
 def spend_stats(records: Iterable[Reservation]) -> SpendStats:
-    """Aggregate ledger records by model and size."""
+    """Aggregate ledger records by model and size (and by user and by project)."""
+    records = list(records)
     acc: dict[tuple[str, str], dict[str, int]] = {}
     totals = dict(
         jobs=0,
@@ -146,6 +179,8 @@ def spend_stats(records: Iterable[Reservation]) -> SpendStats:
         totals["failed_billed"],
         totals["c_est"],
         totals["c_billed"],
+        shares(records, "user_name"),
+        shares(records, "project"),
     )
 
 
@@ -216,6 +251,9 @@ def history_frame(
         "backend",
         "reason",
         "finished_at",
+        "user",
+        "project",
+        "machine",
     ]
     frame = pd.DataFrame(
         [
@@ -238,6 +276,9 @@ def history_frame(
                 "backend": r.backend,
                 "reason": r.reason,
                 "finished_at": r.finished_at,
+                "user": r.user_name,
+                "project": r.project,
+                "machine": r.machine,
             }
             for r in recs
         ],
@@ -285,9 +326,44 @@ def report_data(summary: MonthSummary, stats: SpendStats) -> dict[str, Any]:
                 }
                 for g in stats.groups
             ],
+            **{
+                f"by_{what}": [
+                    {
+                        what: x.name,
+                        "jobs": x.jobs,
+                        "billed_cents": x.billed_cents,
+                        "reserved_cents": x.reserved_cents,
+                    }
+                    for x in group
+                ]
+                for what, group in (("user", stats.by_user), ("project", stats.by_project))
+            },
         }
     )
     return data
+
+
+def _share_lines(st: SpendStats, cur: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """("Spend by user", [(name, "charged $x, reserved $y, n jobs")]), and by project; only
+    the breakdowns that say something (more than one name, or a named one)."""
+    out = []
+    for title, group in (("Spend by user", st.by_user), ("Spend by project", st.by_project)):
+        if not group or (len(group) == 1 and group[0].name == "-"):
+            continue
+        out.append(
+            (
+                title,
+                [
+                    (
+                        x.name,
+                        f"charged {_money(x.billed_cents, cur)}, reserved "
+                        f"{_money(x.reserved_cents, cur)}, {x.jobs} job(s)",
+                    )
+                    for x in group
+                ],
+            )
+        )
+    return out
 
 
 def _headline(s: MonthSummary) -> list[tuple[str, str]]:
@@ -372,6 +448,10 @@ def _text(s: MonthSummary, st: SpendStats) -> str:
                     for i, (cell, w) in enumerate(zip(row, widths, strict=True))
                 ).rstrip()
             )
+    for title, pairs_ in _share_lines(st, s.currency):
+        lines += ["", f"{title}:"]
+        w = max(len(printable(n)) for n, _ in pairs_)
+        lines += [f"  {printable(n):<{w}}  {v}" for n, v in pairs_]
     return "\n".join(lines) + "\n"
 
 
@@ -389,4 +469,7 @@ def _markdown(s: MonthSummary, st: SpendStats) -> str:
             cells = _group_cells(g, s.currency)
             cells[:2] = [md_cell(c) for c in cells[:2]]  # model and size: the ledger's rows
             lines.append("| " + " | ".join(cells) + " |")
+    for title, pairs_ in _share_lines(st, s.currency):
+        lines += ["", f"### {title}", "", "| | |", "|---|---|"]
+        lines += [f"| {md_cell(n)} | {v} |" for n, v in pairs_]
     return "\n".join(lines) + "\n"

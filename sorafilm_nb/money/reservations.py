@@ -2,14 +2,16 @@
 
 Every transition is one write transaction and idempotent (see ledger.py's docstring for the
 life of a row); the budget check and the insert of a reservation are one BEGIN IMMEDIATE
-transaction, so processes racing on one file can never together pass the limit.
+transaction, so processes racing on one file can never together pass the limit. On a team
+ledger (PostgreSQL) the same transaction first takes the budget's advisory lock, and every
+write re-runs after a lost connection (``store.reconnecting``): reserve() looks its own ids up
+first, so a reservation is never lost nor made twice.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -17,7 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import LedgerError
-from .budget import BudgetBook, BudgetExceeded, BudgetWarning, month_bounds
+from . import migrations
+from .budget import BudgetBook, BudgetExceeded, BudgetWarning, ProjectCapExceeded, month_bounds
 from .cost import Cost, left_of
 from .migrations import FINAL_STATUSES
 from .records import (
@@ -31,6 +34,7 @@ from .records import (
     _ts,
     _uuid7,
 )
+from .store import reconnecting, warn_caller
 
 # Named for the ledger, as before the split: logging configured for it keeps working.
 log = logging.getLogger("sorafilm_nb.money.ledger")
@@ -49,14 +53,25 @@ class Reservations(BudgetBook):
         model: str | None = None,
         size: str | None = None,
         seconds: int | None = None,
+        project: str | None = None,
+        user: str | None = None,
     ) -> Reservation:
         """Hold cost against this month's budget before a job is created.
 
         The budget check and the insert are one BEGIN IMMEDIATE transaction. Over a hard limit
-        raises BudgetExceeded (nothing written); over a soft one warns and reserves.
+        raises BudgetExceeded (nothing written); over a soft one warns and reserves. project
+        and user default to the ledger's (see LedgerFile); the machine is this host.
         """
         draft = self._draft(
-            cost, purpose, plan_id, shot=shot, model=model, size=size, seconds=seconds
+            cost,
+            purpose,
+            plan_id,
+            shot=shot,
+            model=model,
+            size=size,
+            seconds=seconds,
+            project=project,
+            user=user,
         )
         return self._reserve([draft])[0]
 
@@ -73,6 +88,8 @@ class Reservations(BudgetBook):
         for n, item in enumerate(items):
             try:
                 drafts.append(self._draft(**item))
+                drafts[-1]["user_name"] = drafts[-1]["user_name"] or self.user
+                drafts[-1]["project"] = drafts[-1]["project"] or self.project
             except TypeError as exc:
                 raise TypeError(f"reserve_many item {n}: {exc}") from None
         return self._reserve(drafts) if drafts else []
@@ -87,6 +104,8 @@ class Reservations(BudgetBook):
         model: str | None = None,
         size: str | None = None,
         seconds: int | None = None,
+        project: str | None = None,
+        user: str | None = None,
     ) -> dict[str, Any]:
         """Validate reserve()'s arguments before any transaction is opened."""
         cost = _cost(cost, "cost")
@@ -104,13 +123,26 @@ class Reservations(BudgetBook):
             "model": _text(model, "model", limit=100),
             "size": _text(size, "size", limit=50),
             "seconds": seconds,
+            "project": _text(project, "project", limit=200),
+            "user_name": _text(user, "user", limit=200),
         }
 
+    @reconnecting
     def _reserve(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
         cents = sum(d["cents"] for d in drafts)
         currency = drafts[0]["currency"]
         what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
-        with self._write() as db:
+        for d in drafts:
+            d["user_name"] = d["user_name"] or self.user
+            d["project"] = d["project"] or self.project
+            d["machine"] = self.machine
+        with self._write(budget=True) as db:
+            if self._retrying:
+                # The idempotency key: a re-run after a lost COMMIT reply finds its own rows
+                # (only after a connection broke: a first try's fresh ids cannot exist).
+                found = self._existing(db, [d["id"] for d in drafts])
+                if found is not None:
+                    return found
             now = self._ledger_now(db)  # never behind the newest entry (ClockWarning)
             b = self._budget(db)
             have = b.currency if b is not None else self._currency(db)
@@ -150,12 +182,13 @@ class Reservations(BudgetBook):
                             f"soft budget passed: reserving {asked} for {what!r} with "
                             f"{left_of(remaining, b.limit)} this month"
                         )
-                    warnings.warn(BudgetWarning(message), stacklevel=3)
+                    warn_caller(BudgetWarning(message))
+            self._check_project_caps(db, drafts, now)
             ts = _ts(now)
             db.executemany(
                 "INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, "
-                "size, seconds, estimate_cents, currency, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved')",
+                "size, seconds, estimate_cents, currency, status, user_name, project, machine) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?)",
                 [
                     (
                         d["id"],
@@ -169,6 +202,9 @@ class Reservations(BudgetBook):
                         d["seconds"],
                         d["cents"],
                         d["currency"],
+                        d["user_name"],
+                        d["project"],
+                        d["machine"],
                     )
                     for d in drafts
                 ],
@@ -186,9 +222,101 @@ class Reservations(BudgetBook):
                 seconds=d["seconds"],
                 currency=d["currency"],
                 updated_at=now,
+                user_name=d["user_name"],
+                project=d["project"],
+                machine=d["machine"],
             )
             for d in drafts
         ]
+
+    def _existing(self, db: sqlite3.Connection, ids: list[str]) -> list[Reservation] | None:
+        """The reservations with these ids, in order, when all exist; None when none does."""
+        marks = ", ".join("?" * len(ids))
+        rows = {r["id"]: r for r in db.execute(f"SELECT * FROM jobs WHERE id IN ({marks})", ids)}
+        if not rows:
+            return None
+        if len(rows) != len(ids):  # one transaction wrote them: all or none
+            raise LedgerError(f"only {len(rows)} of the reservations {ids} exist in {self.path}")
+        return [_row_to_reservation(rows[i]) for i in ids]
+
+    def _check_project_caps(
+        self, db: sqlite3.Connection, drafts: list[dict[str, Any]], now: datetime
+    ) -> None:
+        """Refuse (ProjectCapExceeded) a reservation that would take a project past its own
+        monthly cap inside the team budget. A sandbox never refuses."""
+        wanted: dict[str, int] = {}
+        for d in drafts:
+            if d["project"]:
+                wanted[d["project"]] = wanted.get(d["project"], 0) + d["cents"]
+        for project, cents in wanted.items():
+            cap = self._project_cap(db, project)
+            if cap is None:
+                continue
+            b = self._budget(db)
+            start, end = month_bounds(now, b.start_day if b else 1)
+            used = self._project_usage(db, project, start, end)
+            if used + cents > cap.whole_cents and not self.sandbox:
+                raise ProjectCapExceeded(
+                    project=project,
+                    asked=Cost(Decimal(cents), cap.currency),
+                    remaining=Cost(Decimal(cap.whole_cents - used), cap.currency),
+                    limit=cap,
+                    period_end=end,
+                    ledger=self.path,
+                )
+
+    def set_project_cap(self, project: str, limit: Cost) -> Cost:
+        """Cap one project's spend per budget month, inside the team budget (the newest cap of
+        a project applies; the old ones stay in project_caps)."""
+        name = _text(project, "project", required=True, limit=200)
+        limit = _cost(limit, "limit")
+        now = _ts(self._now())
+        return self._set_project_cap(name, Cost(Decimal(limit.whole_cents), limit.currency), now)
+
+    @reconnecting
+    def _set_project_cap(self, project: str, limit: Cost, now: str) -> Cost:
+        with self._write(budget=True) as db:
+            have = self._currency(db)
+            if have is not None and have != limit.currency:
+                raise LedgerError(f"this ledger keeps {have}; a cap in {limit.currency} would mix")
+            row = db.execute(
+                "SELECT set_at FROM project_caps WHERE project = ? ORDER BY id DESC LIMIT 1",
+                (project,),
+            ).fetchone()
+            if row is None or row[0] != now:  # not our own insert whose reply was lost
+                db.execute(
+                    "INSERT INTO project_caps (set_at, project, limit_cents, currency) "
+                    "VALUES (?, ?, ?, ?)",
+                    (now, project, limit.whole_cents, limit.currency),
+                )
+        return limit
+
+    def project_cap(self, project: str) -> Cost | None:
+        """The monthly cap of project, or None when it has none."""
+        with self._read() as db:
+            return self._project_cap(db, project)
+
+    @staticmethod
+    def _project_cap(db: sqlite3.Connection, project: str) -> Cost | None:
+        row = db.execute(
+            "SELECT limit_cents, currency FROM project_caps WHERE project = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (project,),
+        ).fetchone()
+        return None if row is None else Cost(Decimal(row[0]), row[1])
+
+    @staticmethod
+    def _project_usage(db: sqlite3.Connection, project: str, start: datetime, end: datetime) -> int:
+        """Cents a project holds in [start, end): charges plus open reservations (an indexed
+        scan of that project's jobs of the month)."""
+        held = migrations.HELD_RESERVED.format(t="jobs")
+        charged = migrations.HELD_CHARGED.format(t="jobs")
+        row = db.execute(
+            f"SELECT COALESCE(SUM({held} + {charged}), 0) FROM jobs "
+            "WHERE project = ? AND created_at >= ? AND created_at < ?",
+            (project, _ts(start), _ts(end)),
+        ).fetchone()
+        return int(row[0])
 
     @staticmethod
     def _rid(reservation: Reservation | str) -> str:
@@ -198,6 +326,7 @@ class Reservations(BudgetBook):
             return reservation
         raise TypeError(f"expected a Reservation or its id, got {reservation!r}")
 
+    @reconnecting
     def attach(
         self, reservation: Reservation | str, job_id: str, *, backend: str = "simulator"
     ) -> Reservation:
@@ -225,6 +354,11 @@ class Reservations(BudgetBook):
                 raise LedgerError(
                     f"reservation {rid!r} is {row['status']}; cannot attach job {job_id_!r}"
                 )
+            other = self._get(db, job_id=job_id_)
+            if other is not None:  # UNIQUE(job_id), said before the database says it worse
+                raise LedgerError(
+                    f"job {job_id_!r} is already attached to reservation {other['id']!r}"
+                )
             now = _ts(self._now())
             reason = row["reason"]
             if row["status"] == "released":
@@ -251,15 +385,15 @@ class Reservations(BudgetBook):
                 updated_at=_parse_ts(now),
             )
         if reopened:
-            warnings.warn(
+            warn_caller(
                 BudgetWarning(
                     f"job {job_id_} was attached to reservation {rid}, which had been released; "
                     "it is booked again and may take the month past its budget"
                 ),
-                stacklevel=2,
             )
         return result
 
+    @reconnecting
     def _finish(
         self, job_id: str, status: str, *, reason: str | None, billed: Cost | None
     ) -> Reservation:
@@ -329,6 +463,7 @@ class Reservations(BudgetBook):
         """The job was cancelled (deleted before completion): release, or charge billed."""
         return self._finish(job_id, "cancelled", reason=_reason(reason, "cancelled"), billed=billed)
 
+    @reconnecting
     def release(self, reservation: Reservation | str, reason: str) -> Reservation:
         """Give back a reservation that never got a job id (the create call failed for sure)."""
         rid = self._rid(reservation)
@@ -354,6 +489,7 @@ class Reservations(BudgetBook):
         assert row is not None
         return _row_to_reservation(row)
 
+    @reconnecting
     def release_stale(self, now: datetime | None = None) -> list[Reservation]:
         """Release reservations older than stale_after that never got a job id.
 
@@ -421,7 +557,7 @@ class Reservations(BudgetBook):
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[Reservation]:
         """Every job reserved in [since, until), oldest first (no pandas needed)."""
-        sql, args = "SELECT * FROM jobs WHERE 1", []
+        sql, args = "SELECT * FROM jobs WHERE 1 = 1", []
         if since is not None:
             sql += " AND created_at >= ?"
             args.append(_ts(_aware(since, "since")))

@@ -1,5 +1,8 @@
 """The ledger's SQLite plumbing: where the file is, opening it safely, and transactions.
 
+A location that is a ``postgresql://`` URL opens the team ledger on a server instead
+(``pgstore``): the same transactions, behind the same ``_write()`` and ``_read()``.
+
 Everything here is about one file and one connection, not about money: refusing a file that
 is not ours (before anything is written), WAL mode, the migrations on open, the write and read
 transactions, and the wait for another process's lock (``_begin``: short random sleeps, not
@@ -8,20 +11,23 @@ SQLite's busy handler). ``LedgerFile`` is the base the money operations build on
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import sqlite3
+import sys
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..errors import LedgerError
-from . import migrations
+from . import migrations, pgstore
 from .records import _aware, _utcnow
 
 LEDGER_ENV = "SORAFILM_LEDGER"
@@ -40,8 +46,13 @@ def default_path(*, simulator: bool = False) -> Path:
 
     With simulator=True, the sandbox ledger for simulated runs: $SORAFILM_SIM_LEDGER, else
     simulator-ledger.sqlite3 beside where the real ledger would be by default.
+
+    A ``postgresql://`` URL in the variable is returned as the str itself (a Path would
+    fold its "//"): Ledger() opens the team ledger on that server.
     """
     env = os.environ.get(SIM_LEDGER_ENV if simulator else LEDGER_ENV, "").strip()
+    if pgstore.is_url(env):
+        return env  # type: ignore[return-value]
     if env:
         return Path(env).expanduser()
     name = SIM_FILENAME if simulator else FILENAME
@@ -53,7 +64,84 @@ def default_path(*, simulator: bool = False) -> Path:
     return Path(platformdirs.user_data_dir("sorafilm-nb")) / name
 
 
+USER_ENV = "SORAFILM_USER"
+PROJECT_ENV = "SORAFILM_PROJECT"
+
+
+def who(
+    user: str | None = None, project: str | None = None, machine: str | None = None
+) -> tuple[str | None, str | None, str | None]:
+    """(user, project, machine) with their defaults filled in (see LedgerFile.__init__)."""
+    import getpass
+    import socket
+
+    if user is None:
+        user = os.environ.get(USER_ENV, "").strip() or None
+    if user is None:
+        with suppress(Exception):  # no login name in some containers
+            user = getpass.getuser()
+    if project is None:
+        project = os.environ.get(PROJECT_ENV, "").strip() or None
+    if machine is None:
+        machine = socket.gethostname() or None
+    return user, project, machine
+
+
+def same_location(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Do a and b name the same ledger (the same file, or the same server URL)?"""
+    if pgstore.is_url(a) or pgstore.is_url(b):
+        return (
+            pgstore.is_url(a)
+            and pgstore.is_url(b)
+            and pgstore.display_url(str(a)) == pgstore.display_url(str(b))
+        )
+    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+
 _L = TypeVar("_L", bound="LedgerFile")
+
+
+_MONEY_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def warn_caller(warning: Warning) -> None:
+    """Warn at the first frame outside this package: the caller's line, however many ledger
+    layers (the reconnecting wrapper among them) sit between it and the warning."""
+    frame, level = sys._getframe(0), 1
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == _MONEY_DIR:
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    warnings.warn(warning, stacklevel=level)
+
+
+def reconnecting(fn: Any) -> Any:
+    """Re-run a ledger operation whose connection to a PostgreSQL server broke mid-way.
+
+    Only for operations that are idempotent by construction (every write of the ledger:
+    reserve looks its own ids up first, attach/settle/release return the row when it is
+    already in the state asked for), so running one again after a COMMIT whose reply was
+    lost finds what it did instead of doing it twice. Gives up after busy_timeout. A SQLite
+    ledger never raises Disconnected, so this costs it nothing.
+    """
+
+    @functools.wraps(fn)
+    def run(self: LedgerFile, *args: Any, **kwargs: Any) -> Any:
+        deadline = 0.0
+        while True:
+            try:
+                return fn(self, *args, **kwargs)
+            except pgstore.Disconnected as exc:
+                self._retrying = True  # reserve() looks its ids up from now on
+                now = time.monotonic()
+                deadline = deadline or now + self.busy_timeout
+                if now > deadline:
+                    raise LedgerError(
+                        f"{exc}; gave up after {self.busy_timeout:g} s. Whether the last change "
+                        "took effect is unknown: look the reservation up by its id "
+                        "(Ledger.reservation) before creating any job"
+                    ) from None
+                time.sleep(_jitter.uniform(0.01, 0.05))
+
+    return run
 
 
 class LedgerFile:
@@ -71,29 +159,51 @@ class LedgerFile:
         stale_after: timedelta = timedelta(hours=6),
         busy_timeout: float = 30.0,
         sandbox: bool | None = None,
+        user: str | None = None,
+        project: str | None = None,
+        machine: str | None = None,
     ) -> None:
-        self.path = Path(path).expanduser() if path is not None else default_path()
+        location = path if path is not None else default_path()
+        self.dialect = migrations.POSTGRES if pgstore.is_url(location) else migrations.SQLITE
+        self._pg: pgstore.PgStore | None = None
+        # For a team ledger, path is its URL with the password masked (messages, repr).
+        self.path: Path | str
+        if self.dialect == migrations.POSTGRES:
+            self.path = pgstore.display_url(str(location))
+            sandbox = bool(sandbox)
+        else:
+            self.path = Path(location).expanduser()
         # A sandbox books simulated runs: it records what they would cost and never refuses
         # one for money. None: the default sandbox file is one, any other file is not.
         if sandbox is None:
-            sim = default_path(simulator=True)
-            sandbox = self.path.expanduser().resolve() == sim.expanduser().resolve()
+            sandbox = same_location(self.path, default_path(simulator=True))
         self.sandbox = bool(sandbox)
         self.clock = clock or _utcnow
+        # Who spends, recorded on each reservation (a team shares one budget). Defaults:
+        # $SORAFILM_USER or the OS user, $SORAFILM_PROJECT (the studio names its repository),
+        # and this machine's host name.
+        self.user, self.project, self.machine = who(user, project, machine)
         if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
             raise ValueError(f"stale_after must be a positive timedelta, got {stale_after!r}")
         self.stale_after = stale_after
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        self._retrying = False  # set once a write was re-run after a lost connection
         self._db: sqlite3.Connection | None = None
-        self._db = self._open()
+        if self.dialect == migrations.POSTGRES:
+            self._pg = pgstore.PgStore(
+                str(location), busy_timeout=busy_timeout, refuse=self._refuse
+            )
+        else:
+            self._db = self._open()
         self._pid = os.getpid()
 
     # -- opening -----------------------------------------------------------------------------
 
     def _refuse(self, why: str) -> LedgerError:
+        what = "database" if self.dialect == migrations.POSTGRES else "file"
         return LedgerError(
-            f"{self.path} is not usable as a sorafilm-nb ledger: {why}. The file was left "
+            f"{self.path} is not usable as a sorafilm-nb ledger: {why}. The {what} was left "
             f"untouched; move it away, or choose another ledger with --ledger PATH or "
             f"${LEDGER_ENV}."
         )
@@ -297,6 +407,9 @@ class LedgerFile:
     # -- plumbing ----------------------------------------------------------------------------
 
     def close(self) -> None:
+        if self._pg is not None:
+            self._pg.close()
+            return
         with self._lock:
             if self._db is not None and os.getpid() == self._pid:
                 self._db.close()
@@ -317,6 +430,8 @@ class LedgerFile:
         # Ledger() expands again, so the repr still names exactly this file.
         from ..paths import home_short
 
+        if self.dialect == migrations.POSTGRES:
+            return f"Ledger({self.path!r})"  # the password is already masked
         return f"Ledger({home_short(self.path)!r})"
 
     def _conn(self) -> sqlite3.Connection:
@@ -370,9 +485,16 @@ class LedgerFile:
                 raise self._wrap(exc) from None
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, budget: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken up front (BEGIN IMMEDIATE): check-then-write is atomic
-        across processes. Any exception rolls everything back."""
+        across processes. Any exception rolls everything back. budget=True: a transaction
+        that checks the budget and must serialise with every other that does (SQLite's
+        BEGIN IMMEDIATE already serialises all writers; PostgreSQL takes the budget's
+        advisory lock, see pgstore)."""
+        if self._pg is not None:
+            with self._pg.write(budget=budget) as pg:
+                yield pg  # type: ignore[misc]
+            return
         with self._lock:
             db = self._conn()
             self._begin(db, "BEGIN IMMEDIATE")
@@ -394,6 +516,10 @@ class LedgerFile:
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """A consistent snapshot for several SELECTs (a deferred read transaction)."""
+        if self._pg is not None:
+            with self._pg.read() as pg:
+                yield pg  # type: ignore[misc]
+            return
         with self._lock:
             db = self._conn()
             # Take the read snapshot now, where a (rare) busy WAL can be retried.

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import time
 import warnings
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from ledger_fixtures import Clock, rows
 
 from sorafilm_nb.cli import main as cli
 from sorafilm_nb.errors import LedgerError
@@ -34,38 +36,6 @@ UTC = timezone.utc
 
 def c(cents: int | str) -> Cost:
     return Cost(Decimal(cents))
-
-
-class Clock:
-    """An injected clock: tests move time, they never sleep."""
-
-    def __init__(self, t: datetime) -> None:
-        self.t = t
-
-    def __call__(self) -> datetime:
-        return self.t
-
-    def advance(self, **kw: float) -> None:
-        self.t += timedelta(**kw)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def ledger(tmp_path: Path, clock: Clock) -> Ledger:
-    with Ledger(tmp_path / "ledger.sqlite3", clock=clock) as led:
-        yield led
-
-
-def rows(led: Ledger, sql: str, *args: object) -> list[tuple]:
-    db = sqlite3.connect(led.path)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
 
 
 # -- where the file is, and what it is --------------------------------------------------------
@@ -87,6 +57,8 @@ def test_path_from_env_then_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 
 def test_wal_mode_and_durable_settings(ledger: Ledger) -> None:
+    if ledger.dialect != "sqlite":
+        pytest.skip("SQLite's journal settings")
     assert rows(ledger, "PRAGMA journal_mode") == [("wal",)]
     db = ledger._conn()
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -167,23 +139,24 @@ def test_a_directory_at_the_path_is_refused(tmp_path: Path) -> None:
         Ledger(tmp_path / "ledger.sqlite3")
 
 
-def test_reopening_keeps_everything(tmp_path: Path, clock: Clock) -> None:
-    path = tmp_path / "l.db"
-    with Ledger(path, clock=clock) as led:
+def test_reopening_keeps_everything(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
+    with make_ledger("l.db", clock=clock) as led:
         led.set_budget(c(1000), start_day=3)
         r = led.reserve(
             c(120), "shot 1", "plan-a", shot="1", model="sora-2", size="1280x720", seconds=12
         )
-    with Ledger(path, clock=clock) as led:
+    with make_ledger("l.db", clock=clock) as led:
         assert led.budget().limit == c(1000) and led.budget().start_day == 3
         assert led.reservation(r.id) == r
         assert led.remaining() == c(880)
 
 
-def test_one_ledger_shared_by_threads(tmp_path: Path) -> None:
+def test_one_ledger_shared_by_threads(make_ledger: Callable[..., Ledger], tmp_path: Path) -> None:
     import threading
 
-    with Ledger(tmp_path / "t.db") as led:
+    with make_ledger("t.db") as led:
         led.set_budget(c(1000))
         ok: list[int] = []
 
@@ -206,8 +179,8 @@ def test_one_ledger_shared_by_threads(tmp_path: Path) -> None:
         assert led.check() == []
 
 
-def test_closed_ledger_says_so(tmp_path: Path) -> None:
-    led = Ledger(tmp_path / "l.db")
+def test_closed_ledger_says_so(make_ledger: Callable[..., Ledger], tmp_path: Path) -> None:
+    led = make_ledger("l.db")
     led.close()
     led.close()  # twice is fine
     with pytest.raises(LedgerError, match="closed"):
@@ -300,9 +273,11 @@ def test_fractional_cents_are_reserved_rounded_up(ledger: Ledger) -> None:
     ledger.set_budget(c(100))
     r = ledger.reserve(Cost(Decimal("30.01")), "shot")
     assert r.cents == 31
-    assert rows(ledger, "SELECT estimate_cents, typeof(estimate_cents) FROM jobs") == [
-        (31, "integer")
-    ]
+    if ledger.dialect == "sqlite":
+        got = rows(ledger, "SELECT estimate_cents, typeof(estimate_cents) FROM jobs")
+    else:
+        got = rows(ledger, "SELECT estimate_cents, pg_typeof(estimate_cents)::text FROM jobs")
+    assert got == [(31, "integer" if ledger.dialect == "sqlite" else "bigint")]
 
 
 def test_soft_limit_warns_and_reserves(ledger: Ledger) -> None:
@@ -364,8 +339,8 @@ def test_bad_arguments_are_refused(ledger: Ledger) -> None:
     assert ledger.pending() == []
 
 
-def test_one_currency_per_ledger(tmp_path: Path) -> None:
-    with Ledger(tmp_path / "eur.db") as led:
+def test_one_currency_per_ledger(make_ledger: Callable[..., Ledger], tmp_path: Path) -> None:
+    with make_ledger("eur.db") as led:
         led.reserve(Cost(Decimal(100), "EUR"), "first job fixes the currency")
         with pytest.raises(LedgerError, match="keeps EUR"):
             led.reserve(c(100), "dollars")
@@ -375,7 +350,7 @@ def test_one_currency_per_ledger(tmp_path: Path) -> None:
         assert led.remaining() == Cost(Decimal(4900), "EUR")
         assert led.month_summary().spent == Cost.zero("EUR")
         out = led.export_csv(tmp_path / "eur.csv")
-    with Ledger(tmp_path / "usd.db") as led:
+    with make_ledger("usd.db") as led:
         led.reserve(c(1), "usd")
         with pytest.raises(LedgerError, match="nothing was imported"):
             led.import_csv(out)
@@ -387,13 +362,19 @@ def test_every_stored_amount_is_an_integer(ledger: Ledger) -> None:
     r = ledger.reserve(Cost(Decimal("99.2")), "shot", seconds=4)
     ledger.attach(r, "video_1")
     ledger.settle("video_1", Cost(Decimal("80.4")))
+    sqlite = ledger.dialect == "sqlite"
+
+    def t(column: str) -> str:
+        return f"typeof({column})" if sqlite else f"pg_typeof({column})::text"
+
     types = rows(
         ledger,
-        "SELECT typeof(estimate_cents), typeof(billed_cents), typeof(seconds) "
-        "FROM jobs UNION SELECT typeof(cents), 'integer', 'integer' FROM charges "
-        "UNION SELECT typeof(limit_cents), 'integer', 'integer' FROM budgets",
+        f"SELECT {t('estimate_cents')}, {t('billed_cents')}, {t('seconds')} FROM jobs "
+        f"UNION SELECT {t('cents')}, 'integer', 'integer' FROM charges "
+        f"UNION SELECT {t('limit_cents')}, 'integer', 'integer' FROM budgets",
     )
-    assert types == [("integer", "integer", "integer")]
+    want = "integer" if ledger.dialect == "sqlite" else "bigint"
+    assert {t[0] for t in types} == {want} and {t[1] for t in types} <= {want, "integer"}
     got = ledger.job_for("video_1")
     assert type(got.cents) is int and type(got.billed_cents) is int and got.billed_cents == 81
     frame = ledger.history()
@@ -529,12 +510,14 @@ def test_release_stale_is_never_silent(
     assert ledger.remaining() == c(40)
 
 
-def test_stale_after_is_configurable(tmp_path: Path, clock: Clock) -> None:
-    with Ledger(tmp_path / "l.db", clock=clock, stale_after=timedelta(minutes=10)) as led:
+def test_stale_after_is_configurable(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
+    with make_ledger("l.db", clock=clock, stale_after=timedelta(minutes=10)) as led:
         r = led.reserve(c(1), "x")
         assert led.release_stale(clock.t + timedelta(minutes=11))[0].id == r.id
     with pytest.raises(ValueError, match="stale_after"):
-        Ledger(tmp_path / "m.db", stale_after=timedelta(0))
+        make_ledger("m.db", stale_after=timedelta(0))
 
 
 # -- months -----------------------------------------------------------------------------------
@@ -564,9 +547,11 @@ def test_month_bounds() -> None:
         month_bounds(datetime(2026, 1, 1))
 
 
-def test_month_rollover_with_an_injected_clock(tmp_path: Path) -> None:
+def test_month_rollover_with_an_injected_clock(
+    make_ledger: Callable[..., Ledger], tmp_path: Path
+) -> None:
     clock = Clock(datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC))
-    with Ledger(tmp_path / "l.db", clock=clock) as led:
+    with make_ledger("l.db", clock=clock) as led:
         led.set_budget(c(100))
         jan = led.attach(led.reserve(c(80), "late january"), "v_jan")
         with pytest.raises(BudgetExceeded):
@@ -588,9 +573,9 @@ def test_month_rollover_with_an_injected_clock(tmp_path: Path) -> None:
         assert [r.id for r in led.records(since=s.start)] == [feb.id]
 
 
-def test_start_day_moves_the_month(tmp_path: Path) -> None:
+def test_start_day_moves_the_month(make_ledger: Callable[..., Ledger], tmp_path: Path) -> None:
     clock = Clock(datetime(2026, 5, 14, 12, tzinfo=UTC))
-    with Ledger(tmp_path / "l.db", clock=clock) as led:
+    with make_ledger("l.db", clock=clock) as led:
         led.set_budget(c(50), start_day=15)
         led.reserve(c(50), "before the 15th")
         with pytest.raises(BudgetExceeded, match="resets on 2026-05-15"):
@@ -599,9 +584,9 @@ def test_start_day_moves_the_month(tmp_path: Path) -> None:
         assert led.remaining() == c(50)
 
 
-def test_a_naive_clock_is_refused(tmp_path: Path) -> None:
+def test_a_naive_clock_is_refused(make_ledger: Callable[..., Ledger], tmp_path: Path) -> None:
     with (
-        Ledger(tmp_path / "l.db", clock=lambda: datetime(2026, 1, 1)) as led,
+        make_ledger("l.db", clock=lambda: datetime(2026, 1, 1)) as led,
         pytest.raises(ValueError, match="timezone-aware"),
     ):
         led.reserve(c(1), "x")
@@ -692,6 +677,9 @@ def test_history_frame(ledger: Ledger, clock: Clock) -> None:
         "backend",
         "reason",
         "finished_at",
+        "user",
+        "project",
+        "machine",
     ]
     assert list(frame["status"]) == ["completed", "refused", "failed", "reserved"]
     assert list(frame["estimate_cents"]) == [80, 600, 40, 120]
@@ -721,12 +709,14 @@ def test_month_summary(ledger: Ledger, clock: Clock) -> None:
     assert d["remaining_cents"] == 4760 and d["period_end"] == "2026-04-01T00:00:00.000000Z"
 
 
-def test_csv_round_trip_is_idempotent(tmp_path: Path, clock: Clock) -> None:
-    src = Ledger(tmp_path / "a.db", clock=clock)
+def test_csv_round_trip_is_idempotent(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
+    src = make_ledger("a.db", clock=clock)
     _populate(src, clock)
     out = src.export_csv(tmp_path / "exports" / "spend.csv")
     assert out.is_file() and sorted(p.name for p in out.parent.iterdir()) == ["spend.csv"]
-    with Ledger(tmp_path / "b.db", clock=clock) as dst:
+    with make_ledger("b.db", clock=clock) as dst:
         first = dst.import_csv(out)
         assert (first.added, first.unchanged, first.conflicts) == (4, 0, ())
         second = dst.import_csv(out)
@@ -743,8 +733,10 @@ def test_csv_round_trip_is_idempotent(tmp_path: Path, clock: Clock) -> None:
     src.close()
 
 
-def test_csv_import_conflicts_are_kept_and_reported(tmp_path: Path, clock: Clock) -> None:
-    with Ledger(tmp_path / "a.db", clock=clock) as led:
+def test_csv_import_conflicts_are_kept_and_reported(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
+    with make_ledger("a.db", clock=clock) as led:
         r = led.reserve(c(10), "a")
         out = led.export_csv(tmp_path / "x.csv")
         led.attach(r, "v1")
@@ -769,9 +761,14 @@ def test_csv_import_conflicts_are_kept_and_reported(tmp_path: Path, clock: Clock
     ],
 )
 def test_a_bad_csv_names_line_and_column_and_adds_nothing(
-    tmp_path: Path, clock: Clock, column: str, value: str, match: str
+    make_ledger: Callable[..., Ledger],
+    tmp_path: Path,
+    clock: Clock,
+    column: str,
+    value: str,
+    match: str,
 ) -> None:
-    with Ledger(tmp_path / "a.db", clock=clock) as led:
+    with make_ledger("a.db", clock=clock) as led:
         _populate(led, clock)
         out = led.export_csv(tmp_path / "x.csv")
     with open(out, newline="") as f:
@@ -781,7 +778,7 @@ def test_a_bad_csv_names_line_and_column_and_adds_nothing(
         w = csv.DictWriter(f, fieldnames=list(table[0]))
         w.writeheader()
         w.writerows(table)
-    with Ledger(tmp_path / "b.db", clock=clock) as led:
+    with make_ledger("b.db", clock=clock) as led:
         with pytest.raises(LedgerError, match=rf"line 4, column '{column}'.*{match}"):
             led.import_csv(out)
         assert led.records() == []
@@ -993,11 +990,9 @@ def test_check_finds_tampering(ledger: Ledger) -> None:
     ledger.attach(ledger.reserve(c(50), "a"), "v1")
     ledger.settle("v1", c(40))
     assert ledger.check() == []
-    db = sqlite3.connect(ledger.path)
-    db.execute("UPDATE day_totals SET charged_cents = 0")
-    db.execute("UPDATE charges SET cents = 39")
-    db.commit()
-    db.close()
+    with ledger._write() as db:
+        db.execute("UPDATE day_totals SET charged_cents = 0")
+        db.execute("UPDATE charges SET cents = 39")
     problems = ledger.check()
     assert any("day totals disagree" in p for p in problems)
     assert any("differs from their charge" in p for p in problems)

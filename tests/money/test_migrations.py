@@ -38,6 +38,9 @@ EXPECTED = {
         "job_id": "TEXT",
         "backend": "TEXT",
         "reason": "TEXT",
+        "user_name": "TEXT",
+        "project": "TEXT",
+        "machine": "TEXT",
     },
     "charges": {
         "job": "TEXT",
@@ -47,9 +50,23 @@ EXPECTED = {
         "kind": "TEXT",
     },
     "day_totals": {"day": "TEXT", "reserved_cents": "INTEGER", "charged_cents": "INTEGER"},
+    "project_caps": {
+        "id": "INTEGER",
+        "set_at": "TEXT",
+        "project": "TEXT",
+        "limit_cents": "INTEGER",
+        "currency": "TEXT",
+    },
     "_migrations": {"name": "TEXT", "applied_at": "TEXT"},
 }
-NAMES = ["m001_budgets", "m002_jobs", "m003_charges", "m004_day_totals"]
+NAMES = [
+    "m001_budgets",
+    "m002_jobs",
+    "m003_charges",
+    "m004_day_totals",
+    "m005_who_spent",
+    "m006_project_caps",
+]
 
 
 def _columns(db: sqlite3.Connection, table: str) -> dict[str, str]:

@@ -1,0 +1,443 @@
+"""The team ledger's PostgreSQL plumbing: the same Ledger on a server, through psycopg 3.
+
+SQLite serialises writers with BEGIN IMMEDIATE; on a server shared by many machines the
+ledger needs the same guarantees stated differently:
+
+* **Serialising on the budget.** A reservation takes a transaction-scoped advisory lock
+  (``BUDGET_LOCK``) before it reads the month's usage, so check-then-insert is atomic across
+  every client of the database. Why not ``SELECT ... FOR UPDATE`` on the newest budget row:
+  a row lock needs UPDATE rights on ``budgets`` (a spending role could then rewrite limits),
+  and with no budget set there is no row to lock. READ COMMITTED: each statement after the
+  lock sees every reservation committed before it.
+* **Early lock release.** A write commits with ``synchronous_commit = off`` (its locks are
+  released the moment it is visible), then the client waits for the WAL flush in the same
+  round trip (``SELECT txid_current()`` commits synchronously, flushing every earlier commit)
+  before it returns. A reservation is therefore durable before reserve() returns, while the
+  budget lock is never held across a disk flush: reservations from many clients are flushed
+  together. A crash before the flush loses only commits whose callers never got a reply,
+  and anything that saw them (a later reservation) sits after them in the WAL.
+* **Lost connections.** A connection that breaks before a transaction starts is reopened
+  (waiting for a restarting server up to busy_timeout). One that breaks inside it raises
+  ``Disconnected``; the ledger's write methods are idempotent and re-run (``reconnecting``).
+  A reservation's id is made by the client before its transaction (the idempotency key):
+  re-run, reserve() first looks the id up, so a reservation whose COMMIT reached the server
+  but whose reply was lost is found, never made twice, before any paid job is created.
+* **Secrets.** The URL's password is never shown: ``path`` (used in every message and repr)
+  is the URL with the password masked, and every driver message is scrubbed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..errors import LedgerError
+from ..redact import MASK, redact
+from . import migrations
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+# Advisory lock keys ("SoRF" and a number): one for migrating, one for the budget.
+MIGRATE_LOCK = 0x536F5246_0001
+BUDGET_LOCK = 0x536F5246_0002
+_OUR_TABLES = ("budgets", "jobs", "charges", "day_totals", "project_caps")
+
+
+def is_url(location: object) -> bool:
+    """Is this ledger location a PostgreSQL URL (rather than a SQLite file)?"""
+    return isinstance(location, str) and location.strip().lower().startswith(URL_SCHEMES)
+
+
+def _password(url: str) -> str | None:
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
+        if key == "password":
+            return value
+    return parts.password
+
+
+def display_url(url: str) -> str:
+    """url with its password (in the authority or as ?password=) masked, for every message."""
+    parts = urlsplit(url.strip())
+    netloc = parts.netloc
+    if parts.password is not None:
+        user, _, host = netloc.rpartition("@")
+        name = user.partition(":")[0]
+        netloc = f"{name}:{MASK}@{host}"
+    query = urlencode(
+        [(k, MASK if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="/[]"
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+class Disconnected(LedgerError):
+    """The connection to the server broke inside a transaction (or it was chosen to be
+    rolled back by the server: a deadlock or serialization failure). Whether a COMMIT in
+    flight took effect is unknown; the operation is re-run after reconnecting."""
+
+
+class _Row:
+    """A result row readable by column name and by position, like sqlite3.Row."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: Sequence[Any]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: int | str) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _row_factory(cursor: Any) -> Any:
+    desc = cursor.description or []
+    index = {d.name: i for i, d in enumerate(desc)}
+
+    def make(values: Sequence[Any]) -> _Row:
+        return _Row(index, values)
+
+    return make
+
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+class PgConnection:
+    """The slice of sqlite3.Connection the money code uses, on a psycopg connection:
+    ``execute`` with ``?`` placeholders, rows by name or position, ``executemany``."""
+
+    def __init__(self, conn: Any) -> None:
+        self.raw = conn
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        if params is None or len(params) == 0:
+            return self.raw.execute(sql)
+        return self.raw.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
+        with self.raw.cursor() as cur:
+            cur.executemany(self._sql(sql), seq)
+
+
+class PgStore:
+    """One connection to the team ledger's database, reopened when it breaks."""
+
+    def __init__(self, url: str, *, busy_timeout: float, refuse: Any) -> None:
+        try:
+            import psycopg  # noqa: F401  (the team ledger's one extra dependency)
+        except ImportError:
+            raise LedgerError(
+                "a PostgreSQL ledger needs psycopg 3: pip install 'psycopg[binary]>=3.2'"
+            ) from None
+        self._url = url.strip()
+        self._secret = _password(self._url)
+        self.display = display_url(self._url)
+        self.busy_timeout = busy_timeout
+        self._refuse = refuse  # LedgerFile._refuse: one wording for a foreign ledger
+        self._lock = threading.RLock()
+        self._conn: Any = None
+        self._closed = False
+        self._pid = os.getpid()
+        self._open()
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def scrub(self, text: str) -> str:
+        """text with the URL and its password masked (a driver message may quote either)."""
+        text = text.replace(self._url, self.display)
+        if self._secret:
+            text = text.replace(self._secret, MASK)
+        return redact(text, extra=[self._secret] if self._secret else [])
+
+    def _wrap(self, exc: BaseException) -> LedgerError:
+        import psycopg
+        from psycopg import errors as pe
+
+        msg = self.scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
+        if isinstance(exc, pe.InsufficientPrivilege):
+            return LedgerError(
+                f"the team ledger {self.display} refused this: {msg}. The role in the URL may "
+                "only read the ledger (see the README's team section for the GRANTs)"
+            )
+        if isinstance(exc, (pe.SerializationFailure, pe.DeadlockDetected)):
+            return Disconnected(f"the team ledger {self.display} asked to retry: {msg}")
+        if isinstance(exc, psycopg.OperationalError) or self._broken():
+            return Disconnected(f"lost the connection to the team ledger {self.display}: {msg}")
+        return LedgerError(f"team ledger {self.display}: {msg}")
+
+    # -- connecting ----------------------------------------------------------------------------
+
+    def _broken(self) -> bool:
+        return self._conn is None or self._conn.closed or self._conn.broken
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        if os.getpid() != self._pid:
+            raise LedgerError(
+                f"this Ledger was opened in process {self._pid}; open a new Ledger in "
+                f"process {os.getpid()}"
+            )
+        deadline = time.monotonic() + self.busy_timeout
+        delay = 0.05
+        while True:
+            try:
+                conn = psycopg.connect(
+                    self._url,
+                    autocommit=True,
+                    connect_timeout=10,
+                    application_name="sorafilm-nb ledger",
+                )
+                conn.row_factory = _row_factory
+                self._conn = conn
+                return conn
+            except psycopg.OperationalError as exc:
+                if time.monotonic() + delay > deadline or not _transient(str(exc)):
+                    raise LedgerError(
+                        f"cannot connect to the team ledger {self.display}: "
+                        f"{self.scrub(str(exc).strip())}"
+                    ) from None
+            except psycopg.Error as exc:  # a malformed URL, say
+                raise LedgerError(
+                    f"cannot connect to the team ledger {self.display}: "
+                    f"{self.scrub(str(exc).strip())}"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            with suppress(Exception):
+                self._conn.close()
+        self._conn = None
+
+    def _open(self) -> None:
+        """Connect, then build or upgrade the schema under the migration advisory lock."""
+        import psycopg
+
+        self._connect()
+        db = PgConnection(self._conn)
+        try:
+            if self._classify(db) == "current":
+                return
+            db.execute("BEGIN")
+            try:
+                db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATE_LOCK,))
+                if self._classify(db) != "current":  # another client may have won
+                    migrations.migrate(db, migrations.POSTGRES)  # type: ignore[arg-type]
+                db.execute("COMMIT")
+            except BaseException:
+                with suppress(psycopg.Error):
+                    db.execute("ROLLBACK")
+                raise
+        except LedgerError:
+            self._drop()
+            raise
+        except psycopg.Error as exc:
+            self._drop()
+            raise LedgerError(
+                f"cannot open the team ledger {self.display}: {self.scrub(str(exc).strip())}"
+            ) from None
+
+    def _classify(self, db: PgConnection) -> str:
+        """'new' (empty of ours), 'old' (ours, needs migrations) or 'current'; raises for a
+        database whose tables are another program's or a newer version's."""
+        has_table = db.execute("SELECT to_regclass(?)", (migrations.MIGRATIONS_TABLE,))
+        if has_table.fetchone()[0] is None:
+            present = [
+                t
+                for t in _OUR_TABLES
+                if db.execute("SELECT to_regclass(?)", (t,)).fetchone()[0] is not None
+            ]
+            if present:
+                raise self._refuse(
+                    f"it holds tables named like ours ({', '.join(present)}) that sorafilm-nb "
+                    "did not build"
+                )
+            return "new"
+        mark = db.execute(
+            "SELECT obj_description(to_regclass(?), 'pg_class')", (migrations.MIGRATIONS_TABLE,)
+        ).fetchone()[0]
+        if mark != migrations.PG_MARK:
+            raise self._refuse(f"its {migrations.MIGRATIONS_TABLE} table is another program's")
+        pg = migrations.POSTGRES
+        newer = migrations.unknown(db, pg)  # type: ignore[arg-type]
+        if newer:
+            raise self._refuse(
+                "its schema is newer than this version of sorafilm-nb understands (unknown "
+                f"migrations: {', '.join(newer)}); upgrade sorafilm-nb to use it"
+            )
+        done = migrations.applied(db, pg)  # type: ignore[arg-type]
+        ours = [fn.__name__ for fn in migrations.MIGRATIONS[: len(done)]]
+        expected = {
+            name: cols
+            for (kind, name), cols in migrations.expected_schema(len(done)).items()
+            if kind == "table" and name != migrations.MIGRATIONS_TABLE
+        }
+        have = table_columns(db)
+        missing = sorted(n for n, cols in expected.items() if have.get(n) != cols)
+        if done != ours or missing:
+            why = (
+                f"missing or different: {', '.join(missing)}"
+                if missing
+                else f"migrations out of order: {', '.join(done)}"
+            )
+            raise self._refuse(f"its schema is not the one sorafilm-nb builds ({why})")
+        return "current" if len(done) == len(migrations.MIGRATIONS) else "old"
+
+    # -- transactions ------------------------------------------------------------------------
+
+    def _begin(self, sql: str) -> PgConnection:
+        """Start a transaction, reconnecting first when the connection broke while idle (a
+        server restart): nothing was done yet, so starting again is always safe."""
+        import psycopg
+
+        if self._closed:
+            raise LedgerError(f"the ledger {self.display} is closed")
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            if self._broken():
+                self._drop()
+                self._connect()
+            try:
+                self._conn.execute(sql)
+                return PgConnection(self._conn)
+            except psycopg.OperationalError as exc:
+                self._drop()
+                if time.monotonic() > deadline:
+                    raise self._wrap(exc) from None
+                time.sleep(0.05)
+            except psycopg.Error as exc:
+                raise self._wrap(exc) from None
+
+    def _rollback(self) -> None:
+        if self._broken():
+            self._drop()
+            return
+        try:
+            self._conn.execute("ROLLBACK")
+        except Exception:
+            self._drop()
+
+    @contextmanager
+    def write(self, *, budget: bool = False) -> Iterator[PgConnection]:
+        """One READ COMMITTED write transaction; durable when the block exits (see above).
+        budget=True: serialised on the budget (its advisory lock, taken in the same round
+        trip as BEGIN)."""
+        import psycopg
+
+        begin = "BEGIN; SET LOCAL synchronous_commit = off"
+        if budget:
+            begin += f"; SELECT pg_advisory_xact_lock({BUDGET_LOCK})"
+        with self._lock:
+            db = self._begin(begin)
+            try:
+                yield db
+            except BaseException as exc:
+                self._rollback()
+                if isinstance(exc, psycopg.Error):
+                    raise self._wrap(exc) from None
+                raise
+            try:
+                # The commit (visible, locks released) and the flush that makes it durable,
+                # in one round trip: the reply comes once both are done.
+                db.execute("COMMIT; SELECT txid_current()")
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._wrap(exc) from None
+
+    @contextmanager
+    def read(self) -> Iterator[PgConnection]:
+        """One snapshot for several SELECTs (REPEATABLE READ, READ ONLY)."""
+        import psycopg
+
+        with self._lock:
+            db = self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield db
+            except BaseException as exc:
+                self._rollback()
+                if isinstance(exc, psycopg.Error):
+                    raise self._wrap(exc) from None
+                raise
+            try:
+                db.execute("COMMIT")
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._wrap(exc) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if os.getpid() == self._pid:
+                self._drop()
+            self._conn = None
+
+
+def table_columns(db: PgConnection) -> dict[str, tuple[str, ...]]:
+    """Our tables in the ledger's schema (the search_path's first) and their columns."""
+    out: dict[str, list[str]] = {}
+    for name, column in db.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+    ):
+        out.setdefault(name, []).append(column)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _transient(message: str) -> bool:
+    """A connection failure worth waiting out: the server is starting, stopping or away."""
+    m = message.lower()
+    return any(
+        s in m
+        for s in (
+            "connection refused",
+            "starting up",
+            "shutting down",
+            "no such file",
+            "could not connect",
+            "server closed",
+            "terminating connection",
+            "timeout",
+            "recovery",
+        )
+    ) and not any(s in m for s in ("password", "authentication", "does not exist"))
+
+
+def team_grants(schema: str = "public", *, reader: str = "ledger_reader",
+                spender: str = "ledger_spender") -> str:  # fmt: skip
+    """The GRANTs for the two team roles, as SQL for the ledger's owner to run (the README
+    shows this text; the tests run it, so the docs cannot drift from what works).
+
+    reader: history and reports only. spender: reserve, attach, settle and release (its
+    INSERT and UPDATE rights on jobs, charges and day_totals, the last kept by the trigger);
+    neither may change the budget or a project's cap, which stay with the owner.
+    """
+    return "\n".join(
+        [
+            f"GRANT USAGE ON SCHEMA {schema} TO {reader}, {spender};",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {reader}, {spender};",
+            f"GRANT INSERT, UPDATE ON {schema}.jobs, {schema}.charges, {schema}.day_totals "
+            f"TO {spender};",
+        ]
+    )

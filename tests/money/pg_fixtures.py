@@ -1,0 +1,68 @@
+"""One throwaway PostgreSQL server per test session (per xdist worker), and a fresh schema
+per ledger a test opens, so each test starts on an empty team ledger in well under a second.
+
+Started lazily by the first test that needs it and stopped by the session fixture in
+conftest.py (an atexit hook as well, for a session that dies). A machine without the server
+binaries or psycopg skips only the PostgreSQL tests, with a reason saying what to install.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import uuid
+from urllib.parse import quote
+
+import pytest
+
+from sorafilm_nb.money.pgtemp import INSTALL_HINT, TempServer, find_bindir
+
+_server: TempServer | None = None
+_failed: str | None = None
+
+
+def unavailable() -> str | None:
+    """Why PostgreSQL tests cannot run here, or None when they can."""
+    if importlib.util.find_spec("psycopg") is None:
+        return "psycopg is not installed: pip install 'psycopg[binary]>=3.2'"
+    if find_bindir() is None:
+        return INSTALL_HINT
+    return _failed
+
+
+def server() -> TempServer:
+    """The session's server, started on first use; skips the test when there can be none."""
+    global _server, _failed
+    why = unavailable()
+    if why:
+        pytest.skip(why)
+    if _server is None:
+        try:
+            _server = TempServer(durable=False)
+        except Exception as exc:
+            _failed = f"could not start a throwaway PostgreSQL server: {exc}"
+            pytest.skip(_failed)
+        atexit.register(stop)
+    return _server
+
+
+def stop() -> None:
+    global _server
+    if _server is not None:
+        _server.close()
+        _server = None
+
+
+def fresh_url(*, user: str | None = None) -> str:
+    """A URL whose search_path is a new, empty schema: a new team ledger."""
+    srv = server()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    srv.sql(f"CREATE SCHEMA {schema}")
+    if user:
+        srv.sql(f"GRANT USAGE ON SCHEMA {schema} TO {user}")
+    return with_schema(srv.url(user=user), schema)
+
+
+def with_schema(url: str, schema: str) -> str:
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
