@@ -238,8 +238,14 @@ class PgStore:
         self._connect()
         db = PgConnection(self._conn)
         try:
-            if self._classify(db) == "current":
-                return
+            # A first look without the lock, to skip it when all is built. Its queries may
+            # straddle another client's migration COMMIT (tables seen, their _migrations
+            # table not yet), so it never refuses: that is decided under the lock, below.
+            try:
+                if self._classify(db) == "current":
+                    return
+            except LedgerError:
+                pass
             db.execute("BEGIN")
             try:
                 db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATE_LOCK,))
