@@ -55,9 +55,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, same_model
 from ..redact import redact
 from ..safeio import open_atomic
-from ._sim_state import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from .base import (
     AuthError,
     BackendError,
@@ -150,15 +150,6 @@ def _job(video: Any, poll_after_ms: int | None = None) -> Job:
         remixed_from=video.remixed_from_video_id,
         poll_after_ms=poll_after_ms,
     )
-
-
-_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
-
-
-def _same_model(reported: str, requested: str) -> bool:
-    """ "sora-2" and its dated snapshot "sora-2-2025-12-08" are one request: a server that
-    reports the snapshot it resolved must not make a lost create look like no job at all."""
-    return _SNAPSHOT.sub("", reported) == _SNAPSHOT.sub("", requested)
 
 
 def _header_float(headers: Any, name: str) -> float | None:
@@ -507,7 +498,7 @@ class OpenAIBackend:
             send,
             lambda j: (
                 j.prompt == prompt
-                and _same_model(j.model, model)
+                and same_model(j.model, model)  # a snapshot is its model
                 and j.seconds == seconds
                 and j.size == size
             ),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import BackendError, Job
+from ..capabilities import same_model
 from ..errors import LedgerError
 from ..money.prices import PriceError
 from .folder import (
@@ -376,13 +377,9 @@ class Reconciler(ShotPipeline):
         return jobs
 
     def _same_model(self, a: str, b: str) -> bool:
-        """sora-2 and its dated snapshot are the same request, as far as matching goes."""
-        if a == b:
-            return True
-        try:
-            return self.prices.resolve(a) == self.prices.resolve(b)
-        except PriceError:
-            return False
+        """sora-2 and its dated snapshot are the same request, as far as matching goes
+        (capabilities.same_model: the one home of the dated-snapshot rule)."""
+        return same_model(a, b)
 
     def _match(
         self, jobs: list[Job], shot: ShotResult, reservation: Any, claimed: set[str]
