@@ -5,7 +5,9 @@ shape, but the plumbing is the same (127.0.0.1 on an ephemeral port, a backgroun
 the simulator's ``Fault``/``FaultConfig``, the animatic ``Renderer``, a temp folder, a job
 clock). Only routing and bodies differ, and those live in each fake's module.
 
-The handler never logs headers or bodies, so a key cannot reach a log.
+The handler never logs headers or bodies, so a key cannot reach a log. Every answer carries
+``capabilities.SIMULATOR_HEADER`` (as the simulator's do), so a backend pointed at a fake on
+loopback knows its jobs are simulated and the studio books them in the sandbox ledger.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ._sim_state import Renderer, SimJob
 from .simulator import Fault, FaultConfig
 
@@ -141,6 +144,7 @@ class FakeServer:
         self._cleanup: weakref.finalize | None = None  # type: ignore[type-arg]
         self.folder: Path | None = None
         self.renderer: Renderer | None = None
+        self.conceal = False  # tests: answer without the simulator header, like a real server
 
     # ------------------------------------------------------------ lifecycle
 
@@ -279,6 +283,12 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
+
+    def end_headers(self) -> None:
+        """Every answer (errors and media included) says it comes from a sorafilm fake."""
+        if not getattr(self.fake, "conceal", False):
+            self.send_header(SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE)
+        super().end_headers()
 
     def read_json(self) -> dict[str, Any]:
         try:

@@ -463,9 +463,15 @@ class OpenAIBackend:
         seconds: int,
         size: str,
         input_reference: str | Path | None = None,
+        first_frame: str | Path | None = None,
     ) -> Job:
         """Start a job. ``input_reference``: an image file (jpeg/png/webp) of the same size
-        that guides the first frame (the API refuses human faces in it)."""
+        that guides the first frame (the API refuses human faces in it). ``first_frame`` is
+        the same, under the name the Veo and Runway backends use (the studio's continuity)."""
+        if first_frame is not None:
+            if input_reference is not None:
+                raise InvalidRequest("give input_reference or first_frame, not both")
+            input_reference = first_frame
         reference: tuple[str, bytes, str] | None = None
         if input_reference is not None:
             ref = Path(input_reference)

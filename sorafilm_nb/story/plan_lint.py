@@ -122,6 +122,18 @@ def _style_drift(blocks: dict[str, dict[int, str]]) -> list[Finding]:
     return out
 
 
+def _allowed_seconds(storyboard: Storyboard, model: str, size: str) -> tuple[int, ...]:
+    """The lengths the board's provider takes for this model at this size (capabilities);
+    a model the provider does not list: what all its models take (unknown-model says why)."""
+    from ..capabilities import clip_seconds, for_model
+
+    provider = getattr(storyboard, "provider", "openai")
+    try:
+        return for_model(provider, model).allowed_seconds(size)
+    except KeyError:
+        return clip_seconds(provider)
+
+
 def lint_plan(
     storyboard: Storyboard,
     prompts: Sequence[ShotPrompt],
@@ -165,6 +177,7 @@ def lint_plan(
                 size=shot.size,
                 table=table,
                 rules=rules,
+                allowed_seconds=_allowed_seconds(storyboard, shot.model, shot.size),
             )
         )
         if prompt.text.strip():
