@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import random
+import secrets
 import shutil
 import socket
 import tempfile
@@ -93,7 +94,8 @@ def image_info(data: bytes, folder: Path) -> dict[str, Any]:
     """Probe an uploaded image (the fakes honour conditioning: it must be a real image)."""
     from ..render import RenderError, probe
 
-    path = folder / f"img-{hashlib.sha256(data).hexdigest()[:16]}.img"
+    # a name of its own per request: two shots may send the same image at once
+    path = folder / f"img-{hashlib.sha256(data).hexdigest()[:16]}-{secrets.token_hex(6)}.img"
     try:
         path.write_bytes(data)
         info = probe(path)

@@ -52,11 +52,17 @@ class Connection:
     """A backend and whatever double this process started for it (``close()`` stops it)."""
 
     def __init__(
-        self, backend: VideoBackend, where: str, provider: str, stop: Callable[[], Any] | None
+        self,
+        backend: VideoBackend,
+        where: str,
+        provider: str,
+        stop: Callable[[], Any] | None,
+        server: Any = None,
     ) -> None:
         self.backend = backend
         self.where = where
         self.provider = provider
+        self.server = server  # the Simulator / FakeVeo / FakeRunway started here, if any
         self._stop = stop
 
     def close(self) -> None:
@@ -79,10 +85,12 @@ def connect(
     *,
     real: bool = False,
     base_url: str | None = None,
-    sim_seconds: float = 2.0,
+    sim_seconds: float | None = None,
     api_key: str | None = None,
 ) -> Connection:
-    """The backend for ``provider`` (see the module docstring). Nothing is sent yet."""
+    """The backend for ``provider`` (see the module docstring). Nothing is sent yet.
+
+    ``sim_seconds``: how long a simulated job takes (None: the double's own default)."""
     if provider not in PROVIDERS:
         raise ValueError(f"unknown provider {provider!r}; known: {', '.join(PROVIDERS)}")
     if real or base_url:
@@ -113,30 +121,34 @@ def _remote(provider: str, key: str, base_url: str | None, real: bool) -> Connec
     return Connection(backend, where, provider, None)
 
 
-def _double(provider: str, sim_seconds: float) -> Connection:
+def _double(provider: str, sim_seconds: float | None) -> Connection:
     backend: Any
+    pace: dict[str, Any] = {} if sim_seconds is None else {"job_seconds": sim_seconds}
     if provider == "openai":
         from .openai_api import OpenAIBackend
         from .simulator import Simulator
 
-        sim = Simulator(job_seconds=sim_seconds, poll_after_ms=max(50, int(sim_seconds * 100)))
+        if sim_seconds is not None:
+            pace["poll_after_ms"] = max(50, int(sim_seconds * 100))
+        sim = Simulator(**pace)
         sim.start()
         backend = OpenAIBackend.for_simulator(sim)
-        return Connection(backend, "the embedded simulator (no key, no spend)", provider, sim.stop)
+        where = "the embedded simulator (no key, no spend)"
+        return Connection(backend, where, provider, sim.stop, sim)
     if provider == "veo":
         from .fake_veo import FakeVeo
         from .veo import VeoBackend
 
-        fake: Any = FakeVeo(job_seconds=sim_seconds, render_scale=0.5).start()
+        fake: Any = FakeVeo(render_scale=0.5, **pace).start()
         backend = VeoBackend.for_fake(fake, retry_delay=0.05)
     else:
         from .fake_runway import FakeRunway
         from .runway import RunwayBackend
 
-        fake = FakeRunway(job_seconds=sim_seconds, render_scale=0.5).start()
+        fake = FakeRunway(render_scale=0.5, **pace).start()
         backend = RunwayBackend.for_fake(fake)
     where = (
         f"an embedded {provider} fake through its official SDK (no key, no spend; "
         f"--real for the real API)"
     )
-    return Connection(backend, where, provider, fake.stop)
+    return Connection(backend, where, provider, fake.stop, fake)

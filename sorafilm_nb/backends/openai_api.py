@@ -203,6 +203,8 @@ class OpenAIBackend:
     paid for twice).
     """
 
+    provider = "openai"  # capabilities.PROVIDERS: whose models and prices
+
     def __init__(
         self,
         *,

@@ -83,6 +83,9 @@ class RunwayBackend:
     """Runway through ``runwayml``. Key: ``api_key`` or RUNWAYML_API_SECRET; ``base_url`` or
     RUNWAYML_BASE_URL points it at any server (the fake)."""
 
+    provider = "runway"  # capabilities.PROVIDERS: whose models and prices
+    console = PORTAL  # where a person looks for a lost create
+
     def __init__(
         self,
         *,

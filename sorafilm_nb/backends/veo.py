@@ -75,6 +75,9 @@ def _image(types: Any, path: str | Path) -> Any:
 class VeoBackend:
     """Google Veo through ``google-genai``. ``base_url`` points it at any server (the fake)."""
 
+    provider = "veo"  # capabilities.PROVIDERS: whose models and prices
+    console = CONSOLE  # where a person looks for a lost create
+
     def __init__(
         self,
         *,
