@@ -128,8 +128,10 @@ class FakeServer:
         refuse_marker: str = "[refuse]",
         content_ttl: float = 3600.0,
         clock: Callable[[], float] = time.monotonic,
+        port: int = 0,
     ) -> None:
         self.api_key = api_key
+        self.requested_port = port
         self.job_seconds = job_seconds
         self.render_scale = render_scale
         self.faults = faults or FaultConfig()
@@ -163,7 +165,7 @@ class FakeServer:
     def start(self) -> FakeServer:
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
+        server = ThreadingHTTPServer(("127.0.0.1", self.requested_port), self.handler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         folder = self.folder = Path(tempfile.mkdtemp(prefix="sorafilm-fake-"))
