@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
+from ..safeio import open_atomic
 from ..story.continuity import IMAGE_SUFFIXES, LOOK, PREVIOUS, Reference
 from .folder import COMPLETED, inside
 from .state import RunState
@@ -52,9 +52,8 @@ def copy_look(look: str | Path, folder: Path) -> Path:
         raise ValueError(f"the look must be an existing image file, got {src.name!r}")
     dest = inside(folder, LOOK_SOURCE + suffix)
     if not dest.exists():
-        tmp = inside(folder, f".{LOOK_SOURCE}.partial{suffix}")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
+        with open_atomic(dest, "wb") as fh:
+            fh.write(src.read_bytes())
     return dest
 
 
@@ -110,9 +109,8 @@ def _frame_of(run: RunState, index: int, *, last: bool) -> Path | None:
         at, dest = 1.0, inside(run.out_dir, f"{LOOK_SOURCE}.jpg")
     if not dest.exists():
         data = poster_frame(video, at=at, width=1920, max_bytes=8 * 1024 * 1024)
-        tmp = dest.with_name(f".{dest.name}.partial.jpg")
-        tmp.write_bytes(data)
-        os.replace(tmp, dest)
+        with open_atomic(dest, "wb") as fh:
+            fh.write(data)
     return dest
 
 
