@@ -7,7 +7,7 @@ OUT    ?= out
 # Every core; a notebook's cells share one kernel, so each file stays on one worker.
 XDIST  ?= -n auto --dist loadfile
 
-.PHONY: demo test test-browser bench lint install clean eval
+.PHONY: demo install-demo test test-browser bench lint install clean eval
 
 $(STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,35 @@ $(SCANNER): sorafilm_nb/analysis/_pyscan.c $(STAMP)
 
 install: $(STAMP)
 
+# What the demo needs and no more: the core package (about 45 packages, 470 MB), not the
+# notebook and dev extras (about 150 packages, 1 GB: JupyterLab, Django, Playwright), which
+# `make test` and `make install` add. pip is not --quiet here: a first install takes minutes
+# and a newcomer should see it move.
+CORE_STAMP := $(VENV)/.installed-core
+$(CORE_STAMP): pyproject.toml hatch_build.py
+	@test -x $(PY) || { echo "== creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "== installing the core package into $(VENV) (about 45 packages, 470 MB; first time only)"
+	@$(PY) -m pip install --progress-bar on --disable-pip-version-check -e .
+	@touch $@
+
+# The C scanner for the demo's environment (pip built it at install; rebuilt when it changes).
+CORE_SCANNER := $(VENV)/.pyscan-built-core
+$(CORE_SCANNER): sorafilm_nb/analysis/_pyscan.c $(CORE_STAMP)
+	@echo "== compiling the C scanner (optional: without a compiler analysis is 3-5x slower)"
+	@$(PY) hatch_build.py
+	@touch $@
+
+install-demo: $(CORE_STAMP)
+
 # The whole flow on the embedded simulator: no key, no network, no spend (simulated jobs are
 # booked in the sandbox ledger, never the real one). The film lands in $(OUT)/demo/film.mp4.
-demo: $(STAMP) $(SCANNER)
-	$(VENV)/bin/sorafilm analyze . --top 8
-	rm -rf $(OUT)/demo
-	$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
-	@echo "open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
+demo: $(CORE_STAMP) $(CORE_SCANNER)
+	@echo "== 1/2 reading this repository: its concepts and the visual gag each is cast as"
+	@$(VENV)/bin/sorafilm analyze . --top 8
+	@rm -rf $(OUT)/demo
+	@echo "== 2/2 making the film on the embedded simulator: plan, reserve in the sandbox ledger, render, stitch"
+	@$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
+	@echo "== done: open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: make install, then $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
 
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .

@@ -20,6 +20,9 @@ from __future__ import annotations
 import html
 import os
 import re
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +73,14 @@ def share(
     execute: bool | None = None,
     films: list[str | os.PathLike[str]] | None = None,
     timeout: int = 600,
+    on_progress: Callable[[str], object] | None = None,
 ) -> Path:
     """Export ``notebook`` to a self-contained HTML page at ``out`` and return its path.
 
     execute: run the notebook first (None: only when no code cell has outputs, as in the
     committed, stripped notebooks). films: film folders to add a storyboard for, besides the
     ones the notebook's players show. Nothing is written if the page would contain something
-    shaped like an API key.
+    shaped like an API key. on_progress, if given, is told which cell runs ("cell 3 of 12").
     """
     import nbformat
 
@@ -95,7 +99,7 @@ def share(
     if execute is None:
         execute = not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     if execute:
-        _execute(nb, src.parent, timeout)
+        _execute(nb, src.parent, timeout, on_progress)
     film_paths = _static_outputs(nb, src.parent, target.parent)
     folders = [Path(f) for f in films or []]
     for rel in film_paths:
@@ -116,13 +120,40 @@ def share(
     return target
 
 
-def _execute(nb: Any, cwd: Path, timeout: int) -> None:
+# What the kernel process itself says on its stderr (not a cell's output, which goes into the
+# notebook) that means nothing to the person sharing: loopback TCP is how every local kernel
+# talks, and the Jupyter warning about it would read like a security problem of theirs.
+_KERNEL_NOISE = ("Kernel is running over TCP without encryption",)
+
+
+def _execute(
+    nb: Any, cwd: Path, timeout: int, on_progress: Callable[[str], object] | None = None
+) -> None:
     from nbclient import NotebookClient
 
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+
+    def started(cell: Any, cell_index: int, **_: Any) -> None:
+        if on_progress is not None and cell_index in code:
+            on_progress(f"cell {code.index(cell_index) + 1} of {len(code)}")
+
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd)}},
+        on_cell_start=started,
     )
-    client.execute()
+    # The kernel's own log goes to a file, not the terminal; what is not known noise is
+    # passed on afterwards (a kernel that dies says why there).
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        try:
+            client.execute(stderr=log)
+        finally:
+            log.seek(0)
+            for line in log:
+                if line.strip() and not any(noise in line for noise in _KERNEL_NOISE):
+                    sys.stderr.write(line)
 
 
 def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:

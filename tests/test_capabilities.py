@@ -58,7 +58,7 @@ def test_the_simulator_accepts_exactly_what_capabilities_list() -> None:
             else:
                 with pytest.raises(_sim_state.ApiError, match="size"):
                     _sim_state.check_create(body)
-    with pytest.raises(_sim_state.ApiError, match="'4', '8', and '12'"):
+    with pytest.raises(_sim_state.ApiError, match="Supported values are: 4, 8, 12"):
         _sim_state.check_create({"prompt": "p", "model": "sora-2", "seconds": "6"})
 
 

@@ -28,3 +28,32 @@ def test_readme_python_example_runs(
     assert film.film.stat().st_size > 10_000  # type: ignore[attr-defined]
     assert "sora-2 at 1280x720" in out and "$" in out
     assert " -> " in out  # the casting lines
+    from sorafilm_nb.paths import shown_path
+
+    # the example's output line as its comment writes it: the film named the way the CLI does
+    assert "10/10 shots completed, billed $8.80 (simulated, no real money); film: " in out
+    assert out.rstrip().endswith(f"film: {shown_path(film.film)}")  # type: ignore[attr-defined]
+
+
+def test_readme_first_screen_names_what_a_newcomer_needs() -> None:
+    """Prerequisites that agree with pyproject, the two commands, what they leave behind, and
+    no pointer to notes that are not in the repository."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = readme.split("## In Python\n", 1)[0]
+    python = re.search(r'requires-python = ">=(\d+\.\d+)"', (ROOT / "pyproject.toml").read_text())
+    assert python and f"Python {python[1]} or newer" in first
+    for words in (
+        "`make`",
+        "C compiler",
+        "make demo",
+        "make test",
+        "out/demo/film.mp4",
+        "manifest.json",
+        "report.md",
+        "simulator-ledger.sqlite3",
+        "ARCHITECTURE.md",
+        "## Providers",
+        "planned",
+    ):
+        assert words in first, words
+    assert "DESIGN notes" not in readme and "the seed" not in readme

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,15 +64,26 @@ def empty_index() -> dict[str, Any]:
 
 def _read(path: Path) -> tuple[Any, str | None]:
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
     except FileNotFoundError:
         return None, None
     except OSError as exc:
-        return None, f"cache unreadable, ignored: {exc}"
+        return None, f"cache unreadable, ignored: {exc.strerror or exc}"
     try:
         return marshal.loads(raw), None
     except (EOFError, ValueError, TypeError) as exc:
         return None, f"cache file {path.name} corrupt, ignored and rewritten: {exc}"
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, never through a link and never blocking on a FIFO put
+    where a cache file should be (marshal data is trusted, so it must be our own file)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        return fh.read()
 
 
 def load_index(stem: Path, root: Path) -> tuple[dict[str, Any], str | None]:

@@ -3,11 +3,18 @@
 Inside a git work tree that is ``git ls-files`` (tracked plus untracked-but-not-ignored), so
 .gitignore is honoured; elsewhere (an installed package, a tarball) a walk that skips the
 usual junk. Symlinked directories are never followed, so a symlink loop cannot hang a scan.
+
+Every file of a repository is untrusted input: ``open_inside`` is the one way a file of it is
+opened (sources in the worker, the README in profile.py). It opens only a regular file whose
+real path lies inside the root, never following a link out of it, never a FIFO, device or
+socket (those are rejected before any open that could block), and says why otherwise.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,17 +77,111 @@ def wanted(rel: str) -> bool:
 
 
 # Part of the cache's scanner versions: bump when what a walk lists changes.
-WALK_VERSION = "walk-3"
+WALK_VERSION = "walk-5"
 
-# rel dir ("" for root) -> [mtime_ns, [subdirectories to enter], [source file names]]
+# rel dir ("" for root) -> [mtime_ns, [subdirectories to enter], [source file names],
+#                           [names of other links, never entered]]
 DirListing = dict[str, list[Any]]
+
+# Kernel pseudo-filesystems and device nodes: never read, whatever links or roots say.
+SYSTEM_TREES = ("/proc", "/sys", "/dev")
+
+
+class Skipped(Exception):
+    """A repository file that is not read, and why (the text of its ScanWarning)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def in_system_tree(path: str) -> bool:
+    """Whether an absolute real path lies in procfs, sysfs or /dev."""
+    return any(path == top or path.startswith(top + "/") for top in SYSTEM_TREES)
+
+
+def _inside(path: str, root: str) -> bool:
+    return (path == root or path.startswith(root.rstrip("/") + "/")) and not in_system_tree(path)
+
+
+def _kind(mode: int) -> str:
+    return "a directory" if stat.S_ISDIR(mode) else "a special file"
+
+
+def resolve_link(root: str, rel: str) -> str:
+    """The real path of the link root/rel when it stays inside root; Skipped otherwise."""
+    try:
+        real = os.path.realpath(os.path.join(root, rel), strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Skipped("unreadable: symlink loop") from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise Skipped("unreadable: dangling symlink") from None
+        raise Skipped(f"unreadable: {exc.strerror or exc}") from None
+    if not _inside(real, root):
+        raise Skipped("symlink leads outside the repository, not followed")
+    return real
+
+
+def _fd_path(fd: int, fallback: str) -> str:
+    """Where an open file really is: the kernel's answer on Linux (so a directory swapped
+    for a link between the checks and the open is still caught), else realpath."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return os.path.realpath(fallback)
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the lstat must not block
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOCTTY", 0)
+)
+
+
+def open_inside(root: str, rel: str) -> tuple[int, os.stat_result]:
+    """(read-only fd, its stat) of the regular file root/rel; root must be a real path.
+
+    A link is followed only to a file inside root; a FIFO, socket, device or directory is
+    refused by lstat before anything is opened, and the opened file is checked again (type,
+    identity, real path), so a swap in between cannot smuggle in another file. Raises
+    Skipped with the warning's text, or FileNotFoundError when the file is simply gone
+    (git lists tracked files deleted from disk). The caller closes the fd.
+    """
+    path = os.path.join(root, rel)
+    st = os.lstat(path)  # FileNotFoundError: gone since it was listed
+    if stat.S_ISLNK(st.st_mode):
+        path = resolve_link(root, rel)
+        st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise Skipped(f"not a regular file ({_kind(st.st_mode)}), skipped")
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Skipped("became a symlink while read, skipped") from None
+        raise
+    try:
+        got = os.fstat(fd)
+        if not stat.S_ISREG(got.st_mode) or (got.st_dev, got.st_ino) != (st.st_dev, st.st_ino):
+            raise Skipped("changed while read, skipped")
+        if not _inside(_fd_path(fd, path), root):
+            raise Skipped("lies outside the repository (through a linked folder), skipped")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, got
 
 
 class Listing(NamedTuple):
     files: list[str]  # posix paths relative to root, sorted
     how: str  # "git" or "walk"
     dirs: DirListing | None  # a walk's directory listings, for the next call's ``dirs``
-    unreadable: dict[str, str]  # directory (relative, ending "/") -> why it was not read
+    # path relative to root -> why it was not read: directories (ending "/") that could not
+    # be listed, and links the walk did not follow (out of the root, dangling, loops)
+    unreadable: dict[str, str]
 
 
 def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int = 0) -> Listing:
@@ -100,9 +201,63 @@ def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int =
         # told to ignore are not, when they sit in a virtualenv, node_modules or a build
         # folder: a new project without a .gitignore must not be read as its dependencies.
         found = tracked + [p for p in untracked if not _in_junk_dir(p)]
-        return Listing(sorted(p for p in found if wanted(p)), "git", None, {})
+        return Listing(prefer_sources(sorted(p for p in found if wanted(p))), "git", None, {})
     found, listing, unreadable = _walk_files(root, dirs or {}, trusted_before)
-    return Listing(sorted(p for p in found if wanted(p)), "walk", listing, unreadable)
+    return Listing(
+        prefer_sources(sorted(p for p in found if wanted(p))), "walk", listing, unreadable
+    )
+
+
+# Folders a JavaScript build writes its output to.
+BUILD_DIRS = frozenset({"lib", "dist", "build", "out", "esm", "cjs", "es", "umd"})
+_TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
+_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
+
+
+def prefer_sources(files: list[str]) -> list[str]:
+    """Without the compiled twin of a TypeScript project: when TypeScript sources lie under
+    a ``src/`` folder, the JavaScript and declarations in build folders (lib/, dist/, ...)
+    are their output, and would show every concept twice, in its compiled form."""
+    if not any(
+        f.endswith(_TS_SOURCE) and not f.endswith(_DECLARATIONS) and "src" in f.split("/")[:-1]
+        for f in files
+    ):
+        return files
+    return [
+        f
+        for f in files
+        if (f.endswith(_TS_SOURCE) and not f.endswith(_DECLARATIONS))
+        or not any(part in BUILD_DIRS for part in f.split("/")[:-1])
+    ]
+
+
+def compiled_only(results: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    """(folder, warning) when the JavaScript here is mostly build output and no TypeScript
+    source came with it: a package that ships only lib/ or dist/. A file counts as built
+    when its scanner saw a source map comment or the __esModule marker, or a .d.ts twin
+    sits beside it."""
+    js = [rel for rel, r in results.items() if "warn" not in r and r.get("lang") == "javascript"]
+    if not js or any(
+        r.get("lang") in ("typescript", "tsx") and not rel.endswith(_DECLARATIONS)
+        for rel, r in results.items()
+        if "warn" not in r
+    ):
+        return None
+    built = [
+        rel for rel in js if results[rel].get("gen") or rel.rsplit(".", 1)[0] + ".d.ts" in results
+    ]
+    if len(built) * 2 <= len(js):
+        return None
+    tops: dict[str, int] = {}
+    for rel in built:
+        top = rel.split("/", 1)[0] + "/" if "/" in rel else ""
+        tops[top] = tops.get(top, 0) + 1
+    folder = max(sorted(tops), key=lambda t: tops[t])
+    return folder, (
+        f"only compiled JavaScript found: {len(built)} of {len(js)} .js files are build "
+        "output (source maps, .d.ts twins, the __esModule marker) and no TypeScript source "
+        "(src/**/*.ts) came with them; concepts are read from the compiled code"
+    )
 
 
 def _junk_dir(name: str) -> bool:
@@ -184,20 +339,29 @@ def _walk_files(
         entry = get(rel)
         if (
             type(entry) is list
-            and len(entry) == 3
+            and len(entry) == 4
             and entry[0] == mtime
             and mtime < trusted_before
             and type(entry[1]) is list
             and type(entry[2]) is list
+            and type(entry[3]) is list
         ):
-            subdirs, names = entry[1], entry[2]
+            subdirs, names, links = entry[1], entry[2], entry[3]
         else:  # not cached, changed, too fresh to trust, or not in the shape we write
             try:
-                subdirs, names = _read_dir(folder)
+                subdirs, names, links = _read_dir(folder)
             except OSError as exc:  # not cached either: tried again next time
                 unreadable[rel + "/"] = f"unreadable directory: {exc.strerror or exc}"
                 continue
-        listing[rel] = [mtime, subdirs, names]
+        listing[rel] = [mtime, subdirs, names, links]
+        for name in links:  # resolved on every walk: a link's target can change unseen
+            if type(name) is not str:
+                continue
+            link = rel + "/" + name if rel else name
+            try:
+                resolve_link(base, link)
+            except Skipped as skip:
+                unreadable[link] = skip.reason
         if rel:
             prefix = rel + "/"
             if names:
@@ -210,16 +374,25 @@ def _walk_files(
     return out, listing, unreadable
 
 
-def _read_dir(folder: str) -> tuple[list[str], list[str]]:
-    """(subdirectories worth entering, source file names) of one directory; OSError when it
-    cannot be listed."""
+def _read_dir(folder: str) -> tuple[list[str], list[str], list[str]]:
+    """(subdirectories worth entering, source file names, other links) of one directory;
+    OSError when it cannot be listed.
+
+    Links are never entered. A link named like a source file is listed with the sources
+    (open_inside judges it when it is read); the walk reports any other link that leads out
+    of the root, dangles or loops, since a folder it does not enter must not vanish in
+    silence. A link to a folder inside the root is passed over quietly: its files are read
+    where they lie.
+    """
     subdirs: list[str] = []
     names: list[str] = []
+    links: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
+                is_link = not is_dir and entry.is_symlink()
             except OSError:
                 continue
             if is_dir:
@@ -227,4 +400,6 @@ def _read_dir(folder: str) -> tuple[list[str], list[str]]:
                     subdirs.append(name)
             elif language_of(name):
                 names.append(name)
-    return subdirs, names
+            elif is_link and not _junk_dir(name):
+                links.append(name)
+    return subdirs, names, links

@@ -29,6 +29,7 @@ import hashlib
 import json
 import marshal
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field, fields, replace
@@ -39,7 +40,14 @@ from ..errors import AnalysisError
 from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
-from .files import language_of, list_files
+from .files import (
+    Skipped,
+    compiled_only,
+    in_system_tree,
+    language_of,
+    list_files,
+    open_inside,
+)
 from .project import metadata_fingerprint, project_name
 from .public import check_include
 from .rank import RANK_VERSION, rank
@@ -264,32 +272,33 @@ def _analyze(
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
     files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
-    dir_warnings = _dir_warnings(unreadable)
+    readme_text, readme_skipped = _readme_text(root)
+    dir_warnings = _dir_warnings({**unreadable, **readme_skipped})
     phases: dict[str, float] = {"list": time.perf_counter() - t0}
 
     # 1. files unchanged since the last scan, by (size, mtime_ns): no read at all
     keys: dict[str, str] = {}
     todo: list[Item] = []
+    base = str(root)
     for rel in files:
-        full = os.path.join(root, rel)
         entry = known_files.get(rel)
         if entry is not None:
-            try:
-                st = os.stat(full)
+            try:  # lstat: a link (whose target may have moved out) is always re-checked
+                st = os.lstat(os.path.join(base, rel))
             except OSError:
                 st = None
             if (
                 st is not None
+                and stat.S_ISREG(st.st_mode)
                 and entry[0] == st.st_size
                 and entry[1] == st.st_mtime_ns
                 and st.st_mtime_ns < trusted_before
             ):
                 keys[rel] = entry[2]
                 continue
-        todo.append((rel, full, language_of(rel) or "python"))
+        todo.append((rel, base, language_of(rel) or "python"))
 
     phases["stat"] = time.perf_counter() - t0
-    readme_text = _readme_text(root)
     package = _package_name(root)
     # the metadata (title) and the options decide the profile too: they join the README in
     # the fingerprint of what it was built from
@@ -365,9 +374,7 @@ def _analyze(
             for k, v in (loaded or {}).items():
                 by_key.setdefault(k, v)
         lost = [
-            (rel, os.path.join(root, rel), language_of(rel) or "python")
-            for rel, k in keys.items()
-            if k not in by_key
+            (rel, base, language_of(rel) or "python") for rel, k in keys.items() if k not in by_key
         ]
         for rel, size, mtime, key, result in _run(lost, frozenset())[0]:  # results file lost
             from_cache -= 1
@@ -442,7 +449,10 @@ def _check_root(path: str | os.PathLike[str]) -> Path:
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: no such file or directory")
     if not root.is_dir():
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: not a directory")
-    return root.resolve()
+    real = root.resolve()
+    if in_system_tree(str(real)):  # /proc, /sys and /dev are the machine, not a repository
+        raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: a system folder ({real})")
+    return real
 
 
 def _package_name(root: Path) -> str | None:
@@ -455,15 +465,24 @@ def _package_name(root: Path) -> str | None:
     return ".".join(parts) or None
 
 
-def _readme_text(root: Path) -> str:
+def _readme_text(root: Path) -> tuple[str, dict[str, str]]:
+    """The README's text, and {its name: why} when it was not read: a README is opened
+    like any source file (files.open_inside), so a link to /proc/self/environ or to a file
+    outside the repository puts nothing of it into a title, a description or a prompt."""
     readme = find_readme(root)
     if readme is None:
-        return ""
+        return "", {}
     try:
-        with open(readme, "rb") as fh:
-            return fh.read(MAX_BYTES).decode("utf-8", "replace")
+        fd, _ = open_inside(str(root), readme.name)
+    except Skipped as skip:
+        return "", {readme.name: skip.reason}
     except OSError:
-        return ""
+        return "", {}
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(MAX_BYTES).decode("utf-8", "replace"), {}
+        except OSError:
+            return "", {}
 
 
 def _stats(
@@ -622,6 +641,9 @@ def _build(
         for rel in sorted(results)
         if "warn" in results[rel] or "partial" in results[rel]
     )
+    built = compiled_only(results)
+    if built is not None:
+        warnings = (*warnings, ScanWarning(*built))
     languages: dict[str, int] = {}
     for r in results.values():
         if "warn" not in r:

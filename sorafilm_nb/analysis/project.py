@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import configparser
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -17,21 +18,28 @@ from pathlib import Path
 
 import tomllib
 
+from .files import Skipped, open_inside
 from .scan_python import summary_line
 
 _MAX = 2_000_000  # bytes read of any one file here
 
 
-def _read(path: Path) -> str:
+def _read(root: Path, rel: str) -> str:
+    """A repository file's text, opened like every other (files.open_inside): never through
+    a link out of the root, never /proc or a FIFO; "" when it is not there or is refused."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read(_MAX).decode("utf-8", "replace")
-    except OSError:
+        fd, _ = open_inside(str(root), rel)
+    except (Skipped, OSError):
         return ""
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(_MAX).decode("utf-8", "replace")
+        except OSError:
+            return ""
 
 
 def _package_json(root: Path) -> dict[str, object]:
-    text = _read(root / "package.json")
+    text = _read(root, "package.json")
     try:
         doc = json.loads(text) if text else {}
     except ValueError:
@@ -43,7 +51,7 @@ def project_name(root: Path) -> str | None:
     """The name the project is published under: pyproject.toml ``[project] name`` (or
     ``[tool.poetry] name``), package.json ``name``, setup.cfg ``[metadata] name``, or a literal
     ``name=`` in setup.py; None when none says. A scoped npm name keeps its last part."""
-    text = _read(root / "pyproject.toml")
+    text = _read(root, "pyproject.toml")
     if text:
         try:
             doc = tomllib.loads(text)
@@ -55,7 +63,7 @@ def project_name(root: Path) -> str | None:
     name = _package_json(root).get("name")
     if isinstance(name, str) and name.strip():
         return name.strip().rsplit("/", 1)[-1]
-    text = _read(root / "setup.cfg")
+    text = _read(root, "setup.cfg")
     if text:
         cfg = configparser.ConfigParser(interpolation=None)
         try:
@@ -65,7 +73,7 @@ def project_name(root: Path) -> str | None:
             value = ""
         if value and not value.startswith("attr:"):
             return value
-    text = _read(root / "setup.py")
+    text = _read(root, "setup.py")
     m = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9][\w.-]*)\1""", text)
     return m.group(2) if m else None
 
@@ -73,7 +81,7 @@ def project_name(root: Path) -> str | None:
 def metadata_fingerprint(root: Path) -> str:
     """The metadata files' text, for the profile cache key (a rename changes the title)."""
     return "\0".join(
-        _read(root / n)[:20000] for n in ("pyproject.toml", "package.json", "setup.cfg", "setup.py")
+        _read(root, n)[:20000] for n in ("pyproject.toml", "package.json", "setup.cfg", "setup.py")
     )
 
 
@@ -162,7 +170,7 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
         if rel in seen:
             continue
         seen.add(rel)
-        text = _read(root / rel)
+        text = _read(root, rel)
         names.update(_EXPORT_DECL.findall(text))
         names.update(_EXPORTS_DOT.findall(text))
         names.update(_DEFINE_PROP.findall(text))
@@ -191,7 +199,7 @@ def find_method(root: Path, rel: str, cls: str, method: str, lang: str) -> tuple
     Python is read with ast; JavaScript/TypeScript with a pattern for a method in the class
     body (``name(args) {``) or an assignment to its prototype.
     """
-    text = _read(root / rel)
+    text = _read(root, rel)
     if not text:
         return None
     if lang == "python":

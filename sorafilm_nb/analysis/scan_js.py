@@ -3,17 +3,27 @@
 Same result shape as _scan_python.scan_python. JavaScript has no typed ``catch``, so a type
 counts as caught when a catch block tests ``err instanceof X``. JSDoc comments (``/** ... */``)
 right before a declaration are its docstring.
+
+Much of a JavaScript API is not declared but assigned, so these count as functions too:
+``app.use = function use() {}`` and ``Foo.prototype.bar = ...`` (named ``app.use``,
+``Foo.bar``), ``exports.x = ...`` and ``module.exports.x = ...`` (named ``x``, also when the
+value is a call or ``new``, as ``exports.json = bodyParser.json`` is Express's ``json``), and
+the public methods of a class (``Command.option``). Exported names (``module.exports = {a,
+b}``, ``export`` declarations and ``export { a as b }``) go to ``all``, the public API list.
+A file that looks like build output (a source map comment, the ``__esModule`` marker) is
+flagged ``gen``, so profile.py can say when a package holds only compiled code.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 from .scan_python import identifiers, summary_line
 from .text import doc_words
 
-PARSER_VERSION = "js-5"
+PARSER_VERSION = "js-6"
 
 _QUERY = """
 (class_declaration) @class
@@ -39,6 +49,29 @@ _DECLS = frozenset(
     }
 )
 _TOP = frozenset({"program", "export_statement"})
+_FUNCS = frozenset(
+    {"function_expression", "function", "arrow_function", "generator_function", "class"}
+)
+# values that are data, not API: ``exports.version = "1.0"``, ``exports.z = void 0``
+_DATA = frozenset(
+    {
+        "string",
+        "template_string",
+        "number",
+        "true",
+        "false",
+        "null",
+        "undefined",
+        "regex",
+        "unary_expression",
+        "binary_expression",
+        "array",
+    }
+)
+_EXPORTS = ("exports", "module.exports")
+# TypeScript's and Babel's CommonJS output, and any bundler's source map comment
+_GENERATED = re.compile(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
+_SOURCE_MAP = re.compile(rb"//# sourceMappingURL=")
 
 
 @lru_cache(maxsize=4)
@@ -147,6 +180,13 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
             line = block.start_point[0] + 1
             entry = caught.setdefault(name, [0, line])
             entry[0] += 1
+    exported: list[str] = []
+    _assigned(tree.root_node, functions, exported, docs)
+    for node in caps.get("class", ()):
+        if _top_level(node) or (
+            node.parent is not None and node.parent.type == "ambient_declaration"
+        ):
+            _methods(node, functions, docs)
     imports = []
     for node in caps.get("import", ()):
         text = _text(node).strip("'\"`")
@@ -176,6 +216,10 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
         result["refs"] = refs
     if imports:
         result["imp"] = imports
+    if exported:
+        result["all"] = sorted(set(exported))
+    if _GENERATED.search(data[:2048]) or _SOURCE_MAP.search(data[-512:]):
+        result["gen"] = 1
     if docs or mod_doc:
         result["dw"] = doc_words([*docs, mod_doc] if mod_doc else docs)
     if tree.root_node.has_error:
@@ -215,3 +259,112 @@ def _instanceof_names(block: Any) -> list[str]:
                     out.append(name)
         stack.extend(node.named_children)
     return out
+
+
+def _assigned(root: Any, functions: list[list[Any]], exported: list[str], docs: list[str]) -> None:
+    """Functions assigned at the top level, and the names a module exports.
+
+    ``var app = exports = module.exports = {}`` chains are followed; ``export`` statements
+    add their declared names and ``export { a as b }`` its public names (b) to exported.
+    """
+    for stmt in root.named_children:
+        if stmt.type == "export_statement":
+            _exports(stmt, exported)
+            continue
+        if stmt.type == "expression_statement" and stmt.named_child_count:
+            value: Any = stmt.named_children[0]
+            _assignment(value, stmt, functions, exported, docs)
+        elif stmt.type in ("lexical_declaration", "variable_declaration"):
+            for decl in stmt.named_children:
+                if decl.type == "variable_declarator":
+                    value = decl.child_by_field_name("value")
+                    if value is not None:
+                        _assignment(value, stmt, functions, exported, docs)
+
+
+def _assignment(
+    node: Any, stmt: Any, functions: list[list[Any]], exported: list[str], docs: list[str]
+) -> None:
+    while node is not None and node.type == "assignment_expression":
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        target = _text(left)
+        if target in _EXPORTS:
+            if right.type == "object":  # module.exports = { a, b: c }
+                for prop in right.named_children:
+                    key = prop.child_by_field_name("key") if prop.type == "pair" else prop
+                    if key is not None and key.type in (
+                        "shorthand_property_identifier",
+                        "property_identifier",
+                    ):
+                        exported.append(_text(key))
+            elif right.type == "identifier":
+                exported.append(_text(right))
+        elif left.type == "member_expression":
+            obj = _text(left.child_by_field_name("object"))
+            prop = _text(left.child_by_field_name("property"))
+            public = prop and not prop.startswith(("_", "#"))
+            if public and obj in _EXPORTS:
+                exported.append(prop)
+                if right.type not in _DATA and right.type != "identifier":
+                    _add_fn(functions, docs, prop, left, stmt)
+            elif public and right.type in _FUNCS and "[" not in obj and "(" not in obj:
+                owner = obj.removesuffix(".prototype").rsplit(".", 1)[-1]
+                _add_fn(functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt)
+        node = right  # a = b = c: go on down the chain
+
+
+def _add_fn(functions: list[list[Any]], docs: list[str], name: str, at: Any, stmt: Any) -> None:
+    doc = _jsdoc(stmt)
+    if doc:
+        docs.append(doc)
+    functions.append([name, at.start_point[0] + 1, summary_line(doc)])
+
+
+def _exports(stmt: Any, exported: list[str]) -> None:
+    decl = stmt.child_by_field_name("declaration")
+    if decl is not None:
+        name = decl.child_by_field_name("name")
+        if name is not None:
+            exported.append(_text(name))
+        for d in decl.named_children if decl.type.endswith("declaration") else ():
+            if d.type == "variable_declarator":
+                exported.append(_text(d.child_by_field_name("name")))
+        return
+    for child in stmt.named_children:
+        if child.type == "export_clause":
+            for spec in child.named_children:
+                alias = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                text = _text(alias)
+                if text and text != "default":
+                    exported.append(text)
+
+
+def _methods(cls: Any, functions: list[list[Any]], docs: list[str]) -> None:
+    """The public methods of a top-level class, as ``Class.method``."""
+    name = _text(cls.child_by_field_name("name"))
+    body = cls.child_by_field_name("body")
+    if not name or body is None:
+        return
+    for member in body.named_children:
+        if member.type not in ("method_definition", "method_signature"):
+            continue
+        key = member.child_by_field_name("name")
+        method = _text(key)
+        if not method or key.type != "property_identifier" or method == "constructor":
+            continue
+        if method.startswith("_") or any(
+            c.type == "accessibility_modifier" and _text(c) != "public"
+            for c in member.named_children
+        ):
+            continue
+        prev = member.prev_sibling
+        doc = ""
+        if prev is not None and prev.type == "comment" and _text(prev).startswith("/**"):
+            lines = [ln.strip().lstrip("*").strip() for ln in _text(prev)[3:-2].splitlines()]
+            doc = "\n".join(ln for ln in lines if not ln.startswith("@")).strip()
+        if doc:
+            docs.append(doc)
+        functions.append([f"{name}.{method}", member.start_point[0] + 1, summary_line(doc)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -77,9 +78,18 @@ _MARKUP = re.compile(r"[*_`]{1,3}|<[^>]+>")
 
 
 def find_readme(root: Path) -> Path | None:
-    """README.md / .rst / .txt at the top of root (any case), preferring that order."""
+    """README.md / .rst / .txt at the top of root (any case), preferring that order.
+
+    A link or special file counts (neither is followed or opened here): whoever opens it
+    must use files.open_inside, which refuses links out of the root, /proc and FIFOs.
+    """
     try:
-        names = {p.name.lower(): p for p in root.iterdir() if p.is_file()}
+        with os.scandir(root) as entries:
+            names = {
+                e.name.lower(): root / e.name
+                for e in entries
+                if not e.is_dir(follow_symlinks=False)  # a FIFO too: to be refused, aloud
+            }
     except OSError:
         return None
     for cand in _README_NAMES:

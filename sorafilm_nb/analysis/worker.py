@@ -10,18 +10,18 @@ import gc
 import hashlib
 import marshal
 import os
-import stat
 from functools import lru_cache
 from typing import Any
 
 from .cache import content_key
+from .files import Skipped, open_inside
 from .scan_python import PARSER_VERSION as PY_VERSION
 from .scan_python import scan_python
 from .text import stopwords
 
 MAX_BYTES = 1024 * 1024  # files larger than this are generated or vendored, not read
 
-# item: (rel, full path, language); outcome: (rel, size, mtime_ns, key, result or None).
+# item: (rel, the root's real path, language); outcome: (rel, size, mtime_ns, key, result or None).
 # key "" means the file could not be read (result is the warning) or is gone (result None).
 Item = tuple[str, str, str]
 Outcome = tuple[str, int, int, str, "dict[str, Any] | None"]
@@ -77,16 +77,22 @@ def scan_chunk_packed(items: list[Item], known: frozenset[str] | set[str]) -> by
 
 def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Outcome]:
     out: list[Outcome] = []
-    for rel, full, lang in items:
+    for rel, root, lang in items:
         try:
-            st = os.stat(full)  # follows symlinks: a dangling one or a loop fails here
-            if not stat.S_ISREG(st.st_mode):
-                # a FIFO would block open() forever; a directory or device is not source
-                kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a special file"
-                out.append(
-                    (rel, 0, 0, "", {"lang": lang, "warn": f"not a regular file ({kind}), skipped"})
-                )
-                continue
+            # only a regular file inside the root: never a link out of it, a FIFO (which
+            # would block the scan), a device or /proc (see files.open_inside)
+            fd, st = open_inside(root, rel)
+        except Skipped as skip:
+            out.append((rel, 0, 0, "", {"lang": lang, "warn": skip.reason}))
+            continue
+        except FileNotFoundError:  # deleted since it was listed (git lists removed files)
+            out.append((rel, 0, 0, "", None))
+            continue
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            out.append((rel, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
+            continue
+        try:
             if st.st_size > MAX_BYTES:
                 # keyed by size and mtime, so a warm run need not look at it again
                 key = f"large-{st.st_size}-{st.st_mtime_ns}"
@@ -106,18 +112,16 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
                     )
                 )
                 continue
-            with open(full, "rb") as fh:
+            with os.fdopen(fd, "rb") as fh:
+                fd = -1  # the file object closes it now
                 data = fh.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            if os.path.islink(full):
-                out.append((rel, 0, 0, "", {"lang": lang, "warn": "unreadable: dangling symlink"}))
-            else:  # deleted since it was listed (git lists tracked files removed from disk)
-                out.append((rel, 0, 0, "", None))
-            continue
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             out.append((rel, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
             continue
+        finally:
+            if fd >= 0:
+                os.close(fd)
         if len(data) > MAX_BYTES:  # grew since the stat
             out.append(
                 (

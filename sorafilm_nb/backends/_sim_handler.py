@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import math
+import re
 import secrets
 import socket
 import time
@@ -27,7 +28,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sorafilm_nb.backends.simulator")
 
-MAX_BODY = 64 * 1024 * 1024  # input_reference images can be large; anything beyond is refused
+# Body caps, checked on Content-Length (or while a chunked body arrives) before it is read.
+# A JSON body holds at most a prompt of MAX_PROMPT (32,000) characters, 192 KB even if every
+# character is sent as a \uXXXX escape: 1 MiB is ample. A multipart create carries an
+# input_reference image that must be exactly one of the API's sizes, at most 1792x1024: even
+# uncompressed 32-bit RGBA that is 7.3 MB (PNG and JPEG far less), so 20 MiB takes any
+# honest image with room for the form around it, and refuses a 64 MiB upload unread.
+MAX_JSON_BODY = 1024 * 1024
+MAX_UPLOAD_BODY = 20 * 1024 * 1024
+MAX_BODY = MAX_UPLOAD_BODY  # the largest body any request may carry
+_UPLOAD_OPS = frozenset({"create", "edit", "extend"})  # the operations that take files
+# path shape -> the methods the API serves there (the Allow header of a 405)
+_ALLOW = {"list": "GET, POST", "job": "GET, DELETE", "content": "GET", "post": "POST"}
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,8}")  # a chunk size; 8 digits is already 4 GiB
 CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
 
 
@@ -92,6 +105,34 @@ class Handler(BaseHTTPRequestHandler):
 
     do_PATCH = do_PUT
 
+    def do_HEAD(self) -> None:
+        """HEAD, OPTIONS and TRACE: the API's JSON 405 with Allow, never the base class's
+        HTML page (a HEAD answer carries the headers only, as HTTP requires)."""
+        parts = [p for p in urlsplit(self.path).path.split("/") if p]
+        try:
+            allow = self._allowed(parts)
+        except ApiError as err:
+            self._send_json(err.status, err.body())
+            return
+        err = ApiError(
+            405,
+            f"Method {self.command} is not allowed on this path; allowed: {allow}.",
+            code="method_not_allowed",
+        )
+        self._send_json(405, err.body(), {"Allow": allow})
+
+    do_OPTIONS = do_TRACE = do_HEAD
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What the base class answers itself (a malformed request line, an unknown method,
+        oversized headers) comes as the API's JSON error too, never an HTML page."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # a garbled request line: still a status line
+            self.request_version = self.protocol_version
+        text = message or self.responses.get(code, ("Error",))[0]
+        with contextlib.suppress(OSError):
+            self._send_json(code, ApiError(code, text, code=None).body(), {"Connection": "close"})
+
     # ------------------------------------------------------------ routing
 
     def _route(self, method: str, parts: list[str]) -> tuple[str, str | None]:
@@ -112,21 +153,41 @@ class Handler(BaseHTTPRequestHandler):
             )
         return op, (unquote(rest[0]) if rest else None)
 
+    def _allowed(self, parts: list[str]) -> str:
+        """The Allow header for a path of the API; the API's 404 for any other path."""
+        rest = parts[2:] if parts[:2] == ["v1", "videos"] else None
+        if rest is not None and len(rest) == 0:
+            return _ALLOW["list"]
+        if rest is not None and len(rest) == 1:
+            return _ALLOW["post"] if rest[0] in ("edits", "extensions") else _ALLOW["job"]
+        if rest is not None and len(rest) == 2 and rest[1] in ("content", "remix"):
+            return _ALLOW["content"] if rest[1] == "content" else _ALLOW["post"]
+        raise ApiError(
+            404, f"Unknown path: {self.command} /{'/'.join(parts)[:100]}", code="unknown_url"
+        )
+
     def _dispatch(self) -> None:
         split = urlsplit(self.path)
         # split before unquoting, so an encoded "/" or ".." stays inside one id segment
         parts = [p for p in split.path.split("/") if p]
         query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+        # until the body is read, an answer must close the connection: the unread bytes
+        # would otherwise be taken for the next request
+        self._body_pending = bool(
+            self.headers.get("Content-Length", "0").strip() not in ("", "0")
+            or self.headers.get("Transfer-Encoding")
+        )
+        sim = self.sim
         try:
-            raw = self._read_raw()
             op, job_id = self._route(self.command, parts)
+            sim.count(op)
+            # the key, then the declared length, and only then a byte of the body
+            sim.check_key(self.headers.get("Authorization"))
+            raw = self._read_body(op)
         except ApiError as err:
             self._send_json(err.status, err.body())
             return
-        sim = self.sim
-        sim.count(op)
         try:
-            sim.check_key(self.headers.get("Authorization"))  # before the body is looked at
             body = self._parse_body(raw)
             if sim.fire("drop_connection", op):
                 self._drop()
@@ -202,17 +263,86 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ bodies
 
-    def _read_raw(self) -> bytes:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if not 0 <= length <= MAX_BODY:
-            self.close_connection = True
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue`` is answered only once the key and length are checked
+        (in _read_body): the base class says "continue" at once, inviting the body early."""
+        return True
+
+    def _continue(self) -> None:
+        if self.headers.get("Expect", "").lower() == "100-continue":
+            self.wfile.write(f"{self.protocol_version} 100 Continue\r\n\r\n".encode())
+            self.wfile.flush()
+
+    def _body_cap(self, op: str) -> int:
+        multipart = self.headers.get("Content-Type", "").startswith("multipart/form-data")
+        return MAX_UPLOAD_BODY if multipart and op in _UPLOAD_OPS else MAX_JSON_BODY
+
+    def _read_body(self, op: str) -> bytes:
+        """The request body, within the operation's cap; refused unread when it declares
+        more. Chunked bodies are read chunk by chunk under the same cap; any other transfer
+        coding, or one next to a Content-Length (request smuggling), is refused."""
+        cap = self._body_cap(op)
+        codings = self.headers.get_all("Transfer-Encoding") or []
+        lengths = self.headers.get_all("Content-Length") or []
+        if codings:
+            if lengths:
+                raise ApiError(400, "A request cannot have both Content-Length and chunked.")
+            if [c.strip().lower() for c in ",".join(codings).split(",")] != ["chunked"]:
+                raise ApiError(
+                    501, "Only the chunked transfer coding is supported.", type_="server_error"
+                )
+            self._continue()
+            raw = self._read_chunked(cap)
+            self._body_pending = False
+            return raw
+        if len(set(v.strip() for v in lengths)) > 1:
+            raise ApiError(400, "Conflicting Content-Length headers.")
+        text = lengths[0].strip() if lengths else "0"
+        length = int(text) if text.isdigit() and len(text) <= 12 else -1
+        if length < 0:
+            raise ApiError(400, "Content-Length must be a whole number of bytes.")
+        if length > cap:
             raise ApiError(
-                413 if length > 0 else 400, f"Content-Length must be 0..{MAX_BODY} bytes."
+                413,
+                f"Request body too large: {length} bytes; this request takes at most {cap}.",
+                code="request_too_large",
             )
-        return self.rfile.read(length) if length else b""
+        if length:
+            self._continue()
+        raw = self.rfile.read(length) if length else b""
+        if len(raw) != length:
+            raise ApiError(400, "The request body ended before Content-Length bytes.")
+        self._body_pending = False
+        return raw
+
+    def _read_chunked(self, cap: int) -> bytes:
+        """A chunked body (RFC 9112 7.1), at most cap bytes of data; trailers are skipped."""
+        out = bytearray()
+        while True:
+            line = self.rfile.readline(1026)
+            size_text = line.split(b";", 1)[0].strip()
+            if not line.endswith(b"\n") or not _HEX.fullmatch(size_text):
+                raise ApiError(400, "Malformed chunked request body.")
+            size = int(size_text, 16)
+            if size == 0:
+                break
+            if len(out) + size > cap:
+                raise ApiError(
+                    413,
+                    f"Request body too large: over {cap} bytes in chunks.",
+                    code="request_too_large",
+                )
+            data = self.rfile.read(size)
+            if len(data) != size or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                raise ApiError(400, "Malformed chunked request body.")
+            out += data
+        for _ in range(64):  # trailer fields up to the empty line
+            line = self.rfile.readline(8194)
+            if line in (b"\r\n", b"\n"):
+                return bytes(out)
+            if not line.endswith(b"\n"):
+                break
+        raise ApiError(400, "Malformed chunked request body.")
 
     def _parse_body(self, raw: bytes) -> dict[str, Any]:
         if self.command != "POST":
@@ -235,6 +365,9 @@ class Handler(BaseHTTPRequestHandler):
     def _headers(
         self, status: int, ctype: str, length: int, extra: dict[str, str] | None = None
     ) -> None:
+        if getattr(self, "_body_pending", False):  # see _dispatch
+            self.close_connection = True
+            extra = {**(extra or {}), "Connection": "close"}
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(length))
@@ -248,7 +381,8 @@ class Handler(BaseHTTPRequestHandler):
     ) -> None:
         data = json.dumps(payload).encode()
         self._headers(status, "application/json", len(data), extra)
-        self.wfile.write(data)
+        if self.command != "HEAD":  # a HEAD answer has the headers of one, never its body
+            self.wfile.write(data)
 
     def _rate_limited(self) -> None:
         wait = max(0.0, self.sim.faults.retry_after)
@@ -275,14 +409,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send_content(self, job_id: str, variant: str, op: str) -> None:
         sim = self.sim
-        path = sim.content_path(job_id, variant)
-        slow = sim.fire("slow_download", op)
-        size = path.stat().st_size
-        stop_at = size // 2 if sim.fire("cut_download", op) else size
-        self._headers(200, CONTENT_TYPES[variant], size)
-        rate = max(1, sim.faults.slow_bytes_per_second)
-        sent = 0
-        with path.open("rb") as fh:
+        fh, size = sim.open_content(job_id, variant)  # 404, never 500, when DELETE races it
+        with fh:
+            slow = sim.fire("slow_download", op)
+            stop_at = size // 2 if sim.fire("cut_download", op) else size
+            self._headers(200, CONTENT_TYPES[variant], size)
+            rate = max(1, sim.faults.slow_bytes_per_second)
+            sent = 0
             while sent < stop_at and (data := fh.read(min(16 * 1024, stop_at - sent))):
                 if slow:  # pace before each chunk, so the whole body takes size / rate
                     self.wfile.flush()

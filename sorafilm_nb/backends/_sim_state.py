@@ -116,35 +116,83 @@ def new_id() -> str:
     return "video_" + secrets.token_hex(16)
 
 
+def json_type(value: object) -> str:
+    """How the API names the JSON type of a value in an ``invalid_type`` message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):  # before int: True is an int in Python, not in JSON
+        return "a boolean"
+    for kind, name in ((int, "an integer"), (float, "a decimal number"), (str, "a string")):
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, bytes):
+        return "a file"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def wrong_type(param: str, value: object, expected: str) -> ApiError:
+    """The API's 400 for a field of the wrong JSON type: ``{"seconds": 8}`` is not told
+    that '8' is unsupported, but that a string was expected and an integer came."""
+    return ApiError(
+        400,
+        f"Invalid type for '{param}': expected {expected}, but got {json_type(value)} instead.",
+        param=param,
+        code="invalid_type",
+    )
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    quoted = [f"'{v}'" for v in values]
+    return "one of " + ", ".join(quoted[:-1]) + f", or {quoted[-1]}"
+
+
+def check_seconds(body: dict[str, Any], allowed: tuple[str, ...], default: str | None) -> str:
+    """The ``seconds`` field: a string from ``allowed`` (the API's enum is of strings)."""
+    seconds = body.get("seconds", default)
+    if seconds is None:
+        raise ApiError(
+            400,
+            "Missing required parameter: 'seconds'.",
+            param="seconds",
+            code="missing_required_parameter",
+        )
+    if not isinstance(seconds, str):
+        raise wrong_type("seconds", seconds, f"{_one_of(allowed)} (a string)")
+    if seconds not in allowed:
+        raise ApiError(
+            400,
+            f"Invalid value for 'seconds': {seconds[:20]!r}. Supported values are: "
+            f"{', '.join(allowed)}.",
+            param="seconds",
+            code="invalid_value",
+        )
+    return seconds
+
+
 def check_create(body: dict[str, Any]) -> tuple[str, str, int, str]:
     """Validate a create body like the API does; returns (prompt, model, seconds, size)."""
     prompt = check_prompt(body.get("prompt"))
     model = body.get("model", "sora-2")
-    if not isinstance(model, str) or model not in MODELS:
+    if not isinstance(model, str):
+        raise wrong_type("model", model, "a string")
+    if model not in MODELS:
         raise ApiError(
             400,
-            f"Invalid value for 'model': {str(model)[:40]!r}. Supported "
+            f"Invalid value for 'model': {model[:40]!r}. Supported "
             f"values are: {', '.join(MODELS)}.",
             param="model",
             code="invalid_value",
         )
     caps = capabilities.for_model("openai", model)
-    seconds = body.get("seconds", "4")
-    if not isinstance(seconds, str) or seconds not in [str(s) for s in caps.seconds]:
-        *head, last = (repr(str(s)) for s in caps.seconds)
-        raise ApiError(
-            400,
-            f"Invalid value for 'seconds': {str(seconds)[:20]!r}. Supported "
-            f"values are: {', '.join(head)}{',' if len(head) > 1 else ''} and {last}.",
-            param="seconds",
-            code="invalid_value",
-        )
+    seconds = check_seconds(body, tuple(str(s) for s in caps.seconds), "4")
     size = body.get("size", "720x1280")
     allowed = caps.sizes
-    if not isinstance(size, str) or size not in allowed:
+    if not isinstance(size, str):
+        raise wrong_type("size", size, "a string")
+    if size not in allowed:
         raise ApiError(
             400,
-            f"Invalid value for 'size': {str(size)[:20]!r}. Model {model} "
+            f"Invalid value for 'size': {size[:20]!r}. Model {model} "
             f"supports: {', '.join(allowed)}.",
             param="size",
             code="invalid_value",
@@ -153,12 +201,22 @@ def check_create(body: dict[str, Any]) -> tuple[str, str, int, str]:
 
 
 def check_prompt(prompt: object) -> str:
-    if not isinstance(prompt, str) or not prompt.strip():
+    if prompt is None:
         raise ApiError(
             400,
             "Missing required parameter: 'prompt'.",
             param="prompt",
             code="missing_required_parameter",
+        )
+    if not isinstance(prompt, str):
+        raise wrong_type("prompt", prompt, "a string")
+    if not prompt.strip():
+        raise ApiError(
+            400,
+            "Invalid 'prompt': expected a non-empty string, but got "
+            f"{'an empty string' if not prompt else 'only whitespace'} instead.",
+            param="prompt",
+            code="empty_string",
         )
     if len(prompt) > MAX_PROMPT:
         raise ApiError(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import random
 import re
 import shutil
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 from ._sim_state import (
     CREATE_OPS,
@@ -51,6 +52,7 @@ from ._sim_state import (
     SimJob,
     check_create,
     check_prompt,
+    check_seconds,
     new_id,
     now,
 )
@@ -486,15 +488,7 @@ class Simulator:
 
     def extend(self, body: dict[str, Any]) -> SimJob:
         prompt = check_prompt(body.get("prompt"))
-        seconds = body.get("seconds")
-        if not isinstance(seconds, str) or seconds not in EXTENSION_SECONDS:
-            raise ApiError(
-                400,
-                f"Invalid value for 'seconds': {str(seconds)[:20]!r}. "
-                f"Supported values are: {', '.join(EXTENSION_SECONDS)}.",
-                param="seconds",
-                code="invalid_value",
-            )
+        seconds = check_seconds(body, EXTENSION_SECONDS, None)
         source = self._completed_source(body.get("video"), "extensions")
         total = source.seconds + int(seconds)
         if total > MAX_TOTAL_SECONDS or source.extensions >= MAX_EXTENSIONS:
@@ -596,6 +590,28 @@ class Simulator:
         assert self._renderer is not None
         with job.lock:
             return self._renderer.variant(job, video, variant)
+
+    def open_content(self, job_id: str, variant: str) -> tuple[BinaryIO, int]:
+        """An open file of a job's content, and its size.
+
+        A DELETE may race a download: it drops the job, then unlinks its files, while the
+        download may be between finding the path and opening it, or rendering a thumbnail
+        from a video that just went. Either way the answer is the API's 404 (the job is gone)
+        or the bytes (a file once open stays readable after the unlink), never a 500.
+        """
+        from ..render import RenderError
+
+        try:
+            path = self.content_path(job_id, variant)
+            fh = path.open("rb")
+        except (OSError, RenderError):
+            self.get(job_id)  # the API's 404 when a DELETE took the job meanwhile
+            raise
+        with self._lock:
+            gone = job_id not in self._jobs
+        if gone:  # rendered after the DELETE swept the folder: serve it, leave nothing
+            path.unlink(missing_ok=True)
+        return fh, os.fstat(fh.fileno()).st_size
 
     # ------------------------------------------------------------ the clock
 

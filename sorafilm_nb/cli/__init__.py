@@ -19,8 +19,9 @@ COMMANDS = ("analyze", "plan", "budget", "film", "resume", "simulate", "share")
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
+    from .common import Parser
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sorafilm",
         description="Turn a code repository into a short film with a text-to-video model, "
         "without overspending. Runs offline on an embedded simulator unless --real is given.",

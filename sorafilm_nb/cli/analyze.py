@@ -13,7 +13,10 @@ import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..paths import shown_path
 from ..terminal import printable
+from .common import top_count
+from .progress import waiting
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
@@ -23,16 +26,6 @@ MIN_GAG_WIDTH = 30
 MAX_NAME_WIDTH = 32
 MAX_WHERE_WIDTH = 40
 SHOWN_WARNINGS = 3
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{value} is out of range 1-100")
-    return value
 
 
 def register(subparsers: Any) -> None:
@@ -55,7 +48,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--top",
-        type=_positive,
+        type=top_count,
         default=8,
         metavar="N",
         help="how many concepts to cast, 1-100 (default: 8)",
@@ -114,7 +107,10 @@ def run(args: argparse.Namespace) -> int:
     from ..story.casting import MetaphorLibrary, cast
 
     library = MetaphorLibrary.load(args.theme)  # a bad theme fails before the scan
-    profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
+    # A big repository's first scan takes a while (12,000 files: about 40 s); later ones
+    # read the cache.
+    with waiting(f"reading {shown_path(args.path)}"):
+        profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
     casting = cast(profile, library, top=args.top)
     if args.json:
         text = (

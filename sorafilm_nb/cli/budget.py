@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from ..paths import shown_path
 from ..terminal import printable
-from .common import dollars_to_cents
+from .common import PLAUSIBLE_MONTHLY_DOLLARS, confirm, dollars_to_cents, number_in
 
-
-def _start_day(text: str) -> int:
-    try:
-        day = int(text)
-    except ValueError:
-        day = 0
-    if not 1 <= day <= 31:
-        raise argparse.ArgumentTypeError(f"expected a day of the month from 1 to 31, got {text!r}")
-    return day
+_start_day = number_in(1, 31, "the day of the month the budget resets")
 
 
 def register(subparsers: Any) -> None:
@@ -77,6 +72,11 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="day of the month the budget resets (UTC; default 1)",
     )
+    set_.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"set a limit above ${PLAUSIBLE_MONTHLY_DOLLARS:,} a month without asking",
+    )
     set_.set_defaults(func=_set)
 
     hist = sub.add_parser("history", parents=[common], help="every job, oldest first")
@@ -107,26 +107,62 @@ def register(subparsers: Any) -> None:
     imp.set_defaults(func=_import)
 
 
+def _path(args: argparse.Namespace) -> Path:
+    """The ledger file these arguments name: --ledger, --simulator's sandbox, or the default."""
+    from ..money.ledger import default_path
+
+    given = getattr(args, "ledger", None)
+    if given is not None:
+        return Path(given).expanduser()
+    return default_path(simulator=bool(getattr(args, "simulator", False)))
+
+
 def _open(args: argparse.Namespace) -> Any:
     from ..money.ledger import Ledger
 
-    path = getattr(args, "ledger", None)
-    if path is None and getattr(args, "simulator", False):
-        from ..money.ledger import default_path
+    return Ledger(_path(args))
 
-        path = default_path(simulator=True)
-    return Ledger(path)
+
+def _open_existing(args: argparse.Namespace, *, machine: bool = False) -> Any:
+    """The ledger, or None after saying there is none: a read never creates the file.
+
+    Opening a Ledger creates its file (and folder); `budget show` on a new machine must not.
+    Human output says so on stdout and exits 0 (nothing spent is a fine answer); --json and
+    --csv say it on stderr, so a script reading stdout sees no prose, and exit 1.
+    """
+    path = _path(args)
+    if path.exists():  # a file that is not a ledger is Ledger's to refuse, by name
+        return _open(args)
+    given = getattr(args, "ledger", None)
+    if given is None and getattr(args, "simulator", False):
+        message = (
+            f"no sandbox ledger yet at {shown_path(path)}: no film has been made on the "
+            "simulator; `make demo` or `sorafilm film --repo . --out out/demo` makes one"
+        )
+    else:
+        make = "sorafilm budget set 50"
+        if given is not None:
+            make += f" --ledger {shlex.quote(str(given))}"
+        message = (
+            f"no ledger yet at {shown_path(path)}: nothing has been spent or budgeted; "
+            f"make one with `{make}`"
+        )
+    print(message, file=sys.stderr if machine else sys.stdout)
+    return None
 
 
 def _show(args: argparse.Namespace) -> int:
     from ..money.cost import left_of
 
-    with _open(args) as ledger:
+    existing = _open_existing(args, machine=args.json)
+    if existing is None:
+        return 1 if args.json else 0
+    with existing as ledger:
         summary = ledger.month_summary()
         if args.json:
             print(json.dumps(summary.to_dict(), indent=2))
             return 0
-        print(f"ledger:    {ledger.path}")
+        print(f"ledger:    {shown_path(ledger.path)}")
         if summary.limit is None:
             print(
                 "budget:    none set (jobs are recorded but not limited); "
@@ -149,10 +185,19 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _set(args: argparse.Namespace) -> int:
+    from ..errors import SorafilmError
     from ..money.cost import Cost, left_of
 
+    limit = Cost(Decimal(args.limit))
+    if args.limit > PLAUSIBLE_MONTHLY_DOLLARS * 100 and not args.yes:
+        question = f"set a monthly budget of {limit}, far above any film's cost?"
+        if not confirm(question):
+            raise SorafilmError(
+                f"LIMIT_DOLLARS {limit}: a budget above ${PLAUSIBLE_MONTHLY_DOLLARS:,} a month "
+                "is set only with --yes (nothing was changed)"
+            )
     with _open(args) as ledger:
-        b = ledger.set_budget(Cost(Decimal(args.limit)), soft=args.soft, start_day=args.start_day)
+        b = ledger.set_budget(limit, soft=args.soft, start_day=args.start_day)
         remaining = ledger.remaining()
         print(
             f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
@@ -162,7 +207,10 @@ def _set(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    with _open(args) as ledger:
+    existing = _open_existing(args, machine=args.json or args.csv)
+    if existing is None:
+        return 1 if args.json or args.csv else 0
+    with existing as ledger:
         if args.csv:
             ledger.write_csv(sys.stdout)
             return 0
@@ -199,13 +247,19 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    with _open(args) as ledger:
+    existing = _open_existing(args, machine=args.format == "json")
+    if existing is None:
+        return 1 if args.format == "json" else 0
+    with existing as ledger:
         sys.stdout.write(ledger.report(args.format))
     return 0
 
 
 def _pending(args: argparse.Namespace) -> int:
-    with _open(args) as ledger:
+    existing = _open_existing(args)
+    if existing is None:
+        return 0
+    with existing as ledger:
         if args.release_stale:
             for r in ledger.release_stale():
                 print(f"released {r.id} ({r.cost}, {printable(repr(r.purpose))}): {r.reason}")

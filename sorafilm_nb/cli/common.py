@@ -1,13 +1,143 @@
 """One module per `sorafilm` subcommand; each exposes register(subparsers).
 
-Argument types shared by several subcommands live here.
+The parser class every subcommand uses (Parser: one error shape) and the argument types
+shared by several subcommands live here.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import re
+import shlex
+import sys
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, NoReturn
+
+# `budget set` above this many dollars a month asks for confirmation (or --yes): no film
+# plausibly needs it, and a stray exponent ("1e9") or an extra zero must not pass unseen.
+PLAUSIBLE_MONTHLY_DOLLARS = 100_000
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose every usage error is one line:
+
+        sorafilm: error: --top 0: ...: a whole number from 1 to 100 (see sorafilm plan --help)
+
+    argparse prints a 4-7 line usage block before its error, and its message names the flag
+    but not the value. Subparsers made by add_subparsers() are of the parent's class, so
+    making the top parser a Parser gives every subcommand (and `budget show` etc.) this shape.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"sorafilm: error: {self._reword(message)} (see {self.prog} --help)\n")
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        # An unknown option is found by the top parser, after the subcommand's parser has run;
+        # it is reported by the subcommand's parser, so the advice names its --help.
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras:
+            chosen = self._chosen(namespace)
+            if chosen is not self:
+                what = "no such option" if extras[0].startswith("-") else "unexpected argument"
+                chosen.error(f"{shlex.quote(extras[0])}: {what}")
+        return namespace, extras
+
+    def _chosen(self, namespace: argparse.Namespace) -> argparse.ArgumentParser:
+        """The innermost subcommand parser the namespace says was used."""
+        parser: argparse.ArgumentParser = self
+        while True:
+            for action in parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    name = getattr(namespace, action.dest, None)
+                    if name in action.choices:
+                        parser = action.choices[name]
+                        break
+            else:
+                return parser
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+        # argparse's message for a refused value names the flag only; the shape names both.
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as exc:
+            raise argparse.ArgumentError(
+                None, f"{flag_name(action)} {shlex.quote(arg_string)}: {exc.message}"
+            ) from None
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            choices = ", ".join(map(str, action.choices))
+            raise argparse.ArgumentError(
+                None, f"{flag_name(action)} {shlex.quote(str(value))}: one of {choices}"
+            )
+
+    def _reword(self, message: str) -> str:
+        """argparse's own phrasings in the shape of ours."""
+        required = re.match(r"the following arguments are required: (.*)", message)
+        if required:
+            names = [n.strip() for n in required[1].split(",")]
+            return "; ".join(self._required(n) for n in names)
+        return re.sub(r"^argument ([^:]+): ", r"\1: ", message)
+
+    def _required(self, name: str) -> str:
+        for action in self._actions:
+            if name in action.option_strings or name in (action.dest, action.metavar):
+                if isinstance(action, argparse._SubParsersAction):
+                    return f"{name} is required: one of {', '.join(action.choices)}"
+                what = (
+                    f": {action.help}" if action.help and action.help != argparse.SUPPRESS else ""
+                )
+                metavar = action.metavar or action.dest.upper()
+                shown = f"{name} {metavar}" if action.option_strings else name
+                return f"{shown} is required{what}"
+        return f"{name} is required"
+
+
+def flag_name(action: argparse.Action) -> str:
+    """The name a person typed or reads in the usage: --budget, or a positional's metavar."""
+    if action.option_strings:
+        return max(action.option_strings, key=len)
+    return str(action.metavar or action.dest)
+
+
+def number_in(
+    low: float,
+    high: float,
+    what: str,
+    *,
+    whole: bool = True,
+) -> Callable[[str], Any]:
+    """An argparse type: a number from low to high (inclusive), else one sentence saying what
+    the option means and which numbers it takes ("how many concepts to cast: a whole number
+    from 1 to 100"). high may be math.inf."""
+    kind = "a whole number" if whole else "a number"
+    span = f"from {low:g} to {high:g}" if high != math.inf else f"of at least {low:g}"
+    accepted = f"{what}: {kind} {span}"
+
+    def parse(text: str) -> Any:
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(accepted) from None
+        if not low <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(accepted)
+        return value
+
+    parse.__name__ = what  # argparse names the type in some messages
+    return parse
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on a terminal; never on a pipe (a script cannot answer)."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
 
 # A monthly budget typed on the command line is at most $1 billion: a guard against typos and
 # stray exponents, far below what the ledger can hold (pricing.MAX_CENTS, $10 trillion).
@@ -29,7 +159,8 @@ _NOT_FINITE = {"inf", "+inf", "infinity", "+infinity", "nan", "snan", "-inf", "-
 
 
 def _amount_error(text: str, why: str) -> argparse.ArgumentTypeError:
-    return argparse.ArgumentTypeError(f"{why}, got {text!r}")
+    # The value itself is named by Parser before the message: "LIMIT_DOLLARS 12,50: ...".
+    return argparse.ArgumentTypeError(why)
 
 
 def dollars_to_cents(text: str) -> int:
@@ -63,3 +194,7 @@ def dollars_to_cents(text: str) -> int:
     if value != value.quantize(Decimal("0.01")):
         raise _amount_error(text, "an amount has fractions of a cent; use at most two decimals")
     return int(value * 100)
+
+
+# --top for analyze, plan and film: one rule, one message.
+top_count = number_in(1, 100, "how many concepts to cast")

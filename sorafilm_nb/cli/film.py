@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..paths import shown_path
 from ..terminal import printable, raw_stderr
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError("a whole number of at least 1")
     return value
 
 
@@ -43,7 +44,7 @@ def _positive_float(text: str) -> float:
     except ValueError:
         value = -1.0
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+        raise argparse.ArgumentTypeError("a number of seconds above 0")
     return value
 
 
@@ -242,8 +243,9 @@ def studio_for(args: argparse.Namespace, session: Session) -> Any:
 class Bars:
     """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress.
 
-    When stderr is not a terminal (CI, `make demo > log`), bars would print a line per refresh;
-    there each change of a shot's status is one plain line instead.
+    When stderr cannot draw (not a terminal: CI, `make demo > log`; or a terminal reporting 0
+    columns, where bars came out as blank lines), each change of a shot's status is one plain
+    line instead (progress.can_draw decides).
     """
 
     def __init__(self, total_shots: int, *, live: bool | None = None) -> None:
@@ -251,7 +253,11 @@ class Bars:
         self._status: dict[int, str] = {}
         self._lock = threading.Lock()
         self._total = total_shots
-        self._live = sys.stderr.isatty() if live is None else live
+        if live is None:
+            from .progress import can_draw
+
+            live = can_draw()
+        self._live = live
 
     def __call__(self, event: ShotProgress) -> None:
         with self._lock:
@@ -338,7 +344,7 @@ def print_film(
         )
     out(printable(film.summary()))
     if film.report is not None:
-        out(f"report: {film.report}")
+        out(f"report: {shown_path(film.report)}")  # written as summary() writes the film
     if film.ok:
         return 0
     pending = [

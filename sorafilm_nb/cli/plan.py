@@ -9,44 +9,54 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..money.cost import left_of
+from ..paths import shown_path
 from ..terminal import printable
-from .common import dollars_to_cents
+from .common import dollars_to_cents, number_in, top_count
+from .progress import waiting
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
 PROVIDERS = ("openai", "veo", "runway")  # capabilities.PROVIDERS (not imported: --help is fast)
+
+# A token cap typed as a number: below MIN_TOKEN_CAP no shot's prompt fits (its camera and
+# action lines alone, never cut, take about 100-120 tokens on the packaged themes), so every
+# shot would be one identical lint error; above MAX_TOKEN_CAP the cap means nothing, since the
+# Videos API refuses a prompt over 32,000 characters (about 8,000 tokens at 4 characters each).
+MIN_TOKEN_CAP = 100
+MAX_TOKEN_CAP = 8_000
 
 
 def _tier(text: str) -> Any:
     from ..story.prompts import parse_tier
 
+    tiers = ", ".join(TIERS)
+    numbers = f"{MIN_TOKEN_CAP} to {MAX_TOKEN_CAP:,} tokens"
+    if re.fullmatch(r"\s*[+-]?[0-9][0-9_,]*\s*", text):  # a number, whatever its sign
+        value = int(text.replace(",", "").replace("_", ""))
+        if value < 1:
+            why = f"a number of tokens must be positive: use {numbers}"
+        elif value < MIN_TOKEN_CAP:
+            why = (
+                f"too few tokens: a shot's camera and action lines alone take about "
+                f"{MIN_TOKEN_CAP}; use {numbers}"
+            )
+        elif value > MAX_TOKEN_CAP:
+            why = f"more than the API takes in one prompt (32,000 characters); use {numbers}"
+        else:
+            return parse_tier(value)
+        raise argparse.ArgumentTypeError(f"{why}, or a tier: {tiers}")
     try:
         return parse_tier(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _seconds(text: str) -> int:
-    try:
-        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole seconds, got {text!r}") from None
-    if not 4 <= value <= 120:
-        raise argparse.ArgumentTypeError(f"a film is 4 to 120 seconds long, got {value}")
-    return value
+        raise argparse.ArgumentTypeError(f"not a tier: use {tiers}, or {numbers}") from None
 
 
-def _top(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of concepts, got {text!r}")
-    return value
+_seconds = number_in(4, 120, "the film's length in seconds")
 
 
 def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,8 +89,8 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         type=_tier,
         default="low",
         metavar="TIER",
-        help=f"token budget per prompt: {', '.join(TIERS)}, or a number of tokens "
-        "(default: low); bounds prompt length, not the price",
+        help=f"token budget per prompt: {', '.join(TIERS)}, or a number of tokens from "
+        f"{MIN_TOKEN_CAP} to {MAX_TOKEN_CAP:,} (default: low); bounds prompt length, not the price",
     )
     group.add_argument(
         "--provider",
@@ -125,7 +135,11 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         "90 s for silent-90); the total lands within 4 s of it",
     )
     group.add_argument(
-        "--top", type=_top, default=8, metavar="N", help="how many concepts to cast (default: 8)"
+        "--top",
+        type=top_count,
+        default=8,
+        metavar="N",
+        help="how many concepts to cast, 1-100 (default: 8)",
     )
     group.add_argument(
         "--prices",
@@ -180,7 +194,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--dry-run",
         action="store_true",
-        help="accepted for the seed's scripts; planning never spends anyway",
+        help="accepted and ignored: planning never spends anything anyway",
     )
     parser.add_argument(
         "--verbose",
@@ -262,23 +276,24 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
     remaining = Cost(monthly) if monthly is not None else None
     ledger = None if remaining is not None else _ledger(args, must_exist=must_exist)
     try:
-        return plan(
-            args.repo,
-            args.theme,
-            args.template,
-            args.budget,
-            args.model,
-            args.size,
-            provider=provider,
-            look=getattr(args, "look", None),
-            chain=getattr(args, "chain", False),
-            target_seconds=args.seconds,
-            top=getattr(args, "top", 8),
-            ledger=ledger,
-            prices=table,
-            remaining=remaining,
-            **analyze_options(args),
-        )
+        with waiting(f"planning a film of {shown_path(args.repo)}"):
+            return plan(
+                args.repo,
+                args.theme,
+                args.template,
+                args.budget,
+                args.model,
+                args.size,
+                provider=provider,
+                look=getattr(args, "look", None),
+                chain=getattr(args, "chain", False),
+                target_seconds=args.seconds,
+                top=getattr(args, "top", 8),
+                ledger=ledger,
+                prices=table,
+                remaining=remaining,
+                **analyze_options(args),
+            )
     finally:
         if ledger is not None:
             ledger.close()
@@ -313,6 +328,23 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _same_finding_groups(findings: Any) -> list[list[Any]]:
+    """Findings of one rule and one fix on several shots, as one group (first one first):
+    a cap every prompt misses is one problem with one fix, not ten of each."""
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    order: list[list[Any]] = []
+    for f in findings:
+        if f.shot_index is None or f.where:  # plan-wide or about a data file: on its own
+            order.append([f])
+            continue
+        key = (f.severity, f.rule, f.hint)
+        if key not in groups:
+            groups[key] = []
+            order.append(groups[key])
+        groups[key].append(f)
+    return order
 
 
 def format_plan(result: Any, *, verbose: bool = False) -> str:
@@ -359,9 +391,12 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         print(
             f"Lint: {len(result.errors())} error(s), {len(result.warnings())} warning(s)", file=out
         )
-        for f in result.findings:
-            print(f"  {printable(f)}", file=out)
-            print(f"      fix: {printable(f.hint)}", file=out)
+        for group in _same_finding_groups(result.findings):
+            print(f"  {printable(group[0])}", file=out)
+            if len(group) > 1:
+                shots = ", ".join(str(f.shot_index + 1) for f in group[1:])
+                print(f"      the same in shot(s) {shots}", file=out)
+            print(f"      fix: {printable(group[0].hint)}", file=out)
     else:
         print("Lint: no findings", file=out)
     print(file=out)
@@ -371,7 +406,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         file=out,
     )
     if result.remaining is not None:
-        print(f"Budget left this month: {result.remaining}", file=out)
+        print(f"Budget this month: {left_of(result.remaining)}", file=out)  # "$3.00 over"
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)
     if verbose:
         from ..money.strategies import strategies

@@ -68,8 +68,18 @@ def _handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    page = share(
-        args.notebook, args.out, execute=args.execute, films=args.film, timeout=args.timeout
-    )
-    print(page)
+    from ..paths import shown_path
+    from .progress import waiting
+
+    # Running a notebook takes a kernel start and every cell: about 20 s for the quickstart.
+    with waiting(f"sharing {shown_path(args.notebook)}") as wait:
+        page = share(
+            args.notebook,
+            args.out,
+            execute=args.execute,
+            films=args.film,
+            timeout=args.timeout,
+            on_progress=lambda detail: wait.say(f"running {detail}"),
+        )
+    print(shown_path(page))
     return 0

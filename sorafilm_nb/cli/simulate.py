@@ -16,39 +16,16 @@ the studio books them in the sandbox ledger, not against the real budget.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from typing import Any
 
+from .common import number_in
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
-    return value
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, got {text!r}")
-    return port
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a probability from 0 to 1, got {text!r}")
-    return value
+_positive = number_in(0, math.inf, "seconds a job takes", whole=False)
+_port = number_in(0, 65535, "the port to listen on (0: any free port)")
+_probability = number_in(0, 1, "the share of requests, a probability", whole=False)
 
 
 def register(subparsers: Any) -> None:
@@ -142,6 +119,7 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    _stop_on_sigterm()
     with sim:
         try:  # Ctrl-C may come at any moment, even while the banner is printed
             print(f"Videos API simulator on {sim.base_url}", flush=True)
@@ -154,6 +132,21 @@ def handle(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("\nsimulator stopped", file=sys.stderr)
     return 0
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (kill, systemd, a container stop) and SIGHUP (the terminal closed) stop the
+    simulator as Ctrl-C does, so ``with sim`` removes its media folder from the temp
+    directory; their default action ends the process with no cleanup at all."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, interrupt)
 
 
 def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
@@ -182,6 +175,7 @@ def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
             file=sys.stderr,
         )
         return 2
+    _stop_on_sigterm()
     with fake:
         try:
             if args.provider == "veo":

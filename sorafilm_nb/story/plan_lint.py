@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..money.cost import left_of
 from .findings import Finding, finding
 from .lint import _model_and_size, lint_prompt
 from .lint_data import Rules, _fold, sections_of
@@ -71,7 +72,9 @@ def _over_budget(
     return [
         finding(
             "over-budget",
-            f"the plan costs {cost}, {cost - remaining} more than the {remaining} left this month",
+            f"the plan costs {cost}, {cost - remaining} more than the {remaining} left this month"
+            if remaining.cents >= 0
+            else f"the plan costs {cost}, and this month is already {left_of(remaining)}",
             "Use sora-2 or 720p, shorten the film, draft fewer shots, or raise the "
             "monthly budget; the animatic (simulator) is free.",
         )

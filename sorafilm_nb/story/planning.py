@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..markup import md_cell, md_code, md_fence, md_text
-from ..money.cost import Cost
+from ..money.cost import Cost, left_of
 from ..redact import redact
 from .boards import Storyboard
 from .continuity import Reference
@@ -277,7 +277,7 @@ class Plan:
             + (f" (prices: {self.prices_source})" if self.prices_source else ""),
         ]
         if self.remaining is not None:
-            lines += ["", f"Budget left this month: {self.remaining}."]
+            lines += ["", f"Budget this month: {left_of(self.remaining)}."]
         lines += ["", "Token budgets bound prompt length; they do not change the per-second price."]
         lines += ["", "| # | beat | s | tokens | cost | title |", "|---|---|---:|---:|---:|---|"]
         for row in self.rows():

@@ -49,8 +49,12 @@ LOST = "lost"  # the job id is unknown to the server (404)
 REJECTED = "rejected"  # the API refused the request itself (400/401): no job was created
 FINAL_STATES = frozenset({COMPLETED, FAILED, REFUSED, EXPIRED, LOST, REJECTED})
 FAILURE_STATES = FINAL_STATES - {COMPLETED}  # what a progress bar shows in red
+# "submitting": the manifest says so *before* a create is sent, so a process killed between
+# sending it and recording the answer leaves a shot whose outcome resume knows is unknown.
+SUBMITTING = "submitting"
 PENDING_STATES = frozenset(
-    {"planned", "reserved", "queued", "in_progress", "downloading", "timeout", "unknown"}
+    {"planned", "reserved", SUBMITTING, "queued", "in_progress", "downloading", "timeout"}
+    | {"unknown"}
 )
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -47,6 +47,7 @@ from .folder import (
     LOST,
     REFUSED,
     REJECTED,
+    SUBMITTING,
     ShotResult,
     inside,
     sha256_file,
@@ -178,6 +179,10 @@ class ShotPipeline(Booking):
             images = {}
         while True:
             self._gate.wait()
+            # Saved before the request leaves: if this process dies before the answer is
+            # recorded, resume() treats the shot as a create of unknown outcome, never as
+            # one that was not sent.
+            run.update(index, status=SUBMITTING, message="sending the create")
             try:
                 job = self.backend.create(
                     prompt=shot.prompt,

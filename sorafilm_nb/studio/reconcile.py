@@ -30,6 +30,7 @@ from .folder import (
     EXPIRED,
     FINAL_STATES,
     REFUSED,
+    SUBMITTING,
     Film,
     FilmError,
     ShotResult,
@@ -94,10 +95,14 @@ class Reconciler(ShotPipeline):
             unknown = [rid for rid in ids if self.ledger.reservation(rid) is None]
         if unknown:
             where = getattr(self.ledger, "path", "this ledger")
+            # Both ways out, plainly: a person who changed the ledger on purpose wants a new
+            # folder, one who did not wants the old ledger back.
             raise FilmError(
                 f"{folder} was reserved in another ledger: {len(unknown)} of its "
-                f"reservations are not in {where}; resume it with the ledger that "
-                "made it (--ledger PATH, or Studio(backend, Ledger(path))). "
+                f"reservations are not in {where}. To make a new film, give it a new output "
+                "folder (--out DIR; in a notebook, the folder passed to studio.run, e.g. OUT "
+                "in the quickstart's setup cell); to finish this one, use the ledger that made "
+                "it (--ledger PATH; in a notebook, the cell that makes the Ledger). "
                 "Nothing was changed or submitted."
             )
 
@@ -132,7 +137,9 @@ class Reconciler(ShotPipeline):
             if shot.error_code == REUSED_ID:  # never polled or settled through this shot
                 held.append(shot.shot_id)
                 continue
-            lost = shot.error_code == OUTCOME_UNKNOWN and shot.job_id is None
+            lost = shot.job_id is None and (
+                shot.error_code == OUTCOME_UNKNOWN or shot.status == SUBMITTING
+            )
             if shot.status == COMPLETED and self._file_ok(folder, shot):
                 if shot.job_id in by_job:  # killed between the download and the settle
                     by_job.pop(shot.job_id)

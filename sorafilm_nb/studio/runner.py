@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 import weakref
 from collections.abc import Iterable
 from dataclasses import replace
@@ -26,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..backends.base import VideoBackend
 from ..errors import PlanError
-from ..money.prices import Cost, PriceTable
+from ..money.budget import RealBudgetWarning
+from ..money.cost import Cost, total
+from ..money.prices import PriceTable
 from ..safeio import write_text
 from .folder import (
     COMPLETED,
@@ -203,9 +206,25 @@ class Studio(Reconciler):
 
             copy_look(look, folder)
         run.save()  # the plan is on disk before any reservation: a crash from here resumes
+        self._compare_with_real_budget(run)
         self._reserve_all(run, range(len(shots)))
         self._execute(run, range(len(shots)))
         return self._finish(run)
+
+    def _compare_with_real_budget(self, run: RunState) -> None:
+        """A simulated film is never refused for money (the sandbox records what it would
+        cost), but the person should know when the same film on the real API would not fit
+        the real month: the ledger warns (RealBudgetWarning) and the film's notes say so."""
+        if not getattr(self.ledger, "sandbox", False):
+            return
+        cost = total(s.estimated for s in run.shots)
+        with self._ledger_lock, warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", RealBudgetWarning)
+            self.ledger.check_real_budget(cost)
+        for w in seen:
+            if issubclass(w.category, RealBudgetWarning):
+                run.notes.append(str(w.message))
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
     def _untouched(self, manifest: dict[str, Any]) -> bool:
         """A folder whose plan never got past planning (say, over budget): safe to reuse."""

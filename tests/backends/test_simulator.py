@@ -418,9 +418,10 @@ def test_every_answer_says_it_is_the_simulator(simulator: Simulator) -> None:
         call(simulator, "GET", "/videos/video_0123456789abcdef"),  # 404
         call(simulator, "GET", "/videos", key=None),  # 401
         call(simulator, "PUT", "/videos", body={}),  # outside the API
-        call(simulator, "HEAD", "/videos", validate=False),  # http.server's own 501
+        call(simulator, "HEAD", "/videos", validate=False),  # the API's 405 (issue 11)
+        call(simulator, "FROB", "/videos", validate=False),  # http.server's 501, as JSON
     ]
-    assert [r.status for r in replies] == [429, 200, 200, 200, 404, 401, 404, 501]
+    assert [r.status for r in replies] == [429, 200, 200, 200, 404, 401, 404, 405, 501]
     assert all(r.headers.get(SIMULATOR_HEADER) == "1" for r in replies), [
         r.status for r in replies if SIMULATOR_HEADER not in r.headers
     ]

@@ -171,7 +171,9 @@ def test_top_must_be_positive(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as info:
         main(["analyze", str(repo), "--top", "0"])
     assert info.value.code == 2
-    assert "out of range" in capsys.readouterr().err
+    assert "--top 0: how many concepts to cast: a whole number from 1 to 100" in (
+        capsys.readouterr().err
+    )
 
 
 def test_gags_are_clipped_to_the_terminal_only(repo: Path) -> None:

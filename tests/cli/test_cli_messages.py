@@ -46,3 +46,24 @@ def test_plain_progress_lines_do_not_repeat_the_status(capsys: pytest.CaptureFix
         "shot-01 in_progress",
         "shot-01 failed (moderation_blocked: refused)",
     ]
+
+
+def test_a_plan_against_an_overspent_month_says_over_not_a_negative_amount(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from decimal import Decimal
+
+    from sorafilm_nb.money.cost import Cost
+    from sorafilm_nb.money.ledger import Ledger
+
+    path = tmp_path / "ledger.sqlite3"
+    with Ledger(path) as ledger:
+        ledger.set_budget(Cost(Decimal(100)), soft=True)  # $1 a month, soft: may be passed
+        with pytest.warns(UserWarning, match="soft budget passed"):
+            ledger.reserve(Cost(Decimal(400)), "an earlier film")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "mod.py").write_text('class Kettle:\n    """Boils water."""\n', encoding="utf-8")
+    main(["plan", "--repo", str(repo), "--template", "single-12", "--ledger", str(path)])
+    out = capsys.readouterr().out
+    assert "Budget this month: $3.00 over" in out and "$-" not in out

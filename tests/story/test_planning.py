@@ -236,7 +236,7 @@ def test_cli_monthly_budget_blocks_with_exit_1(
     rc = main(["plan", "--repo", str(tiny_repo), "--seconds", "96", "--monthly-budget", "5"])
     assert rc == 1
     out = capsys.readouterr().out
-    assert "over-budget" in out and "blocked" in out and "Budget left this month: $5.00" in out
+    assert "over-budget" in out and "blocked" in out and "Budget this month: $5.00 left" in out
 
 
 def test_cli_custom_budget_and_verbose(tiny_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -264,8 +264,11 @@ def test_cli_custom_budget_and_verbose(tiny_repo: Path, capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--budget", "cheap"], "unknown budget tier 'cheap'"),
-        (["--seconds", "200"], "4 to 120 seconds"),
+        (["--budget", "cheap"], "--budget cheap: not a tier"),
+        (
+            ["--seconds", "200"],
+            "--seconds 200: the film's length in seconds: a whole number from 4 to 120",
+        ),
         (["--monthly-budget", "lots"], "amount in dollars"),
         (["--monthly-budget", "1e400"], "at most $1,000,000,000"),
     ],
@@ -328,7 +331,7 @@ def test_cli_reads_the_default_ledger_when_it_exists_and_never_creates_one(
         ledger.set_budget(Cost(Decimal(100)))
     assert main(["plan", "--repo", str(tiny_repo), "--template", "single-12"]) == 1
     out = capsys.readouterr().out
-    assert "Budget left this month: $1.00" in out and "over-budget" in out
+    assert "Budget this month: $1.00 left" in out and "over-budget" in out
 
 
 def test_film_command_shares_the_plan_flags_and_output(

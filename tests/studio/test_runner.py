@@ -452,7 +452,10 @@ def test_a_folder_is_not_resumed_against_another_ledger(ledger: Ledger, tmp_path
         sim.job_seconds = 0.0
         before = (out / "manifest.json").read_bytes()
         with Ledger(tmp_path / "other.sqlite3") as other:
-            with pytest.raises(FilmError, match=r"another ledger.*other\.sqlite3"):
+            with pytest.raises(
+                FilmError,
+                match=r"another ledger.*other\.sqlite3.*new output folder.*ledger that made",
+            ):
                 studio_for(sim, other).resume(out)
             assert other.records() == []
         assert (out / "manifest.json").read_bytes() == before

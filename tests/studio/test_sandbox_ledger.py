@@ -176,3 +176,26 @@ def test_cli_film_with_a_base_url_at_the_simulator_books_in_the_sandbox(
     assert not default_path().exists(), "simulated spend must not reach the real ledger"
     with Ledger(default_path(simulator=True)) as sandbox:
         assert sandbox.spent().whole_cents > 0
+
+
+def test_a_simulated_film_over_the_real_budget_runs_and_says_so(simulator, tmp_path: Path) -> None:
+    """Issue 11 item 11, the studio's side: the sandbox never refuses, and the person learns
+    that the same film on the real API would not fit the real month, with its figures."""
+    from decimal import Decimal
+
+    from sorafilm_nb.money.budget import RealBudgetWarning
+    from sorafilm_nb.money.cost import Cost
+
+    with Ledger(default_path()) as real:
+        real.set_budget(Cost(Decimal(50)))  # $0.50: less than one 4 s shot
+    with Ledger.for_simulator() as sandbox:
+        sandbox.set_budget(Cost(Decimal(10)))  # even the sandbox's own limit is passed
+    backend = OpenAIBackend.for_simulator(simulator)
+    with Studio(backend) as studio, pytest.warns(RealBudgetWarning) as caught:
+        film = studio.run(make_plan(2, tag="over-real"), tmp_path / "film")
+    assert film.ok, film.summary()
+    text = str(caught[0].message)
+    assert str(default_path()) in text and "$0.80" in text and "sorafilm budget set" in text
+    assert any("real ledger" in note for note in film.notes)
+    with Ledger(default_path()) as real:
+        assert real.records() == []  # nothing was booked against the real month

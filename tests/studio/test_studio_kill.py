@@ -144,3 +144,51 @@ def test_sigkill_mid_download_leaves_no_partial_file_after_resume(tmp_path: Path
             assert film.ok, film.summary()
             assert sim.calls["create"] == 1
         assert _hidden(out) == [], "resume must not leave temp files behind"
+
+
+def test_sigkill_after_a_create_was_sent_is_an_unknown_outcome_never_a_second_job(
+    tmp_path: Path,
+) -> None:
+    """Issue 11 item 5: the child is killed after its create reached the server but before the
+    answer came back (the server answers late), and the job is not listed yet (an eventually
+    consistent index). resume() must hold the shot as unknown, not send it again; only
+    retry_unknown=True does."""
+    out = tmp_path / "film"
+    ledger_path = tmp_path / "ledger.sqlite3"
+    with Simulator(job_seconds=0.5, poll_after_ms=100, render_scale=0.2) as sim:
+        sim.faults.slow_response_seconds = 30.0
+        sim.faults.register_late_seconds = 600.0
+        sim.inject(slow_response=1, register_late=1)
+        env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
+        child = subprocess.Popen(
+            [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path), "1", "4"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not sim.jobs() and time.monotonic() < deadline and child.poll() is None:
+                time.sleep(0.02)
+            assert sim.jobs(), child.stderr.read().decode() if child.poll() else "no create"
+            child.send_signal(signal.SIGKILL)  # the job exists; its answer never arrived
+            child.wait(timeout=10)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["shots"][0]["status"] == "submitting"
+        assert manifest["shots"][0]["job_id"] is None
+
+        with Ledger(ledger_path) as ledger:
+            studio = Studio(OpenAIBackend.for_simulator(sim), ledger, max_poll_interval=0.2)
+            film = studio.resume(out)
+            assert sim.calls["create"] == 1 and len(sim.jobs()) == 1  # never sent twice
+            assert film.shots[0].status == "unknown"
+            (held,) = ledger.pending()  # its money stays reserved
+            assert held.job_id is None
+
+            film = studio.resume(out, retry_unknown=True)  # the user asks for it
+            assert film.ok, film.summary()
+            assert sim.calls["create"] == 2

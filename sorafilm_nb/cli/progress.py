@@ -1,0 +1,130 @@
+"""Progress on the command line: a word on every wait longer than a second.
+
+Two helpers, one rule for when a terminal can draw (``can_draw``):
+
+- ``waiting(what)``: for a step with no natural unit (reading a repository, running a
+  notebook). Silent if the step ends within a second; after that, on a terminal that can draw,
+  one line redrawn in place with the seconds so far and the latest detail (``say("cell 3 of
+  12")``); elsewhere one plain line when it turns slow and one when it ends.
+- ``film.Bars`` (one bar per shot) asks ``can_draw`` too, and writes plain lines otherwise.
+
+Why plain lines: piped into a log, redrawn bars become a line per refresh; and a terminal that
+reports 0 columns (some CI ptys, `COLUMNS=0`) gets bars of width 0, which come out as blank
+lines. Everything here writes to stderr, so stdout stays the command's answer.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from ..terminal import printable, raw_stderr
+
+SLOW_AFTER_S = 1.0  # a step quicker than this says nothing
+REDRAW_S = 0.5
+
+
+def can_draw(stream: TextIO | None = None) -> bool:
+    """Whether ``stream`` (default stderr) is a terminal that reports a usable width.
+
+    COLUMNS, when set, is believed (0 or garbage means "cannot draw"); else the terminal is
+    asked. A stream that is not a terminal cannot draw.
+    """
+    stream = sys.stderr if stream is None else stream
+    try:
+        if not stream.isatty():
+            return False
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False
+    columns = os.environ.get("COLUMNS")
+    if columns is not None:
+        try:
+            return int(columns) > 0
+        except ValueError:
+            return False
+    try:
+        return os.get_terminal_size(stream.fileno()).columns > 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _Wait:
+    """The state behind ``waiting``: what is happening, the latest detail, since when."""
+
+    def __init__(self, what: str, live: bool, stream: TextIO) -> None:
+        self.what = what
+        self.detail = ""
+        self.live = live
+        self.stream = stream
+        self.started = time.monotonic()
+        self.shown = False
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+
+    def say(self, detail: str) -> None:
+        """The latest detail ("cell 3 of 12"), shown on the next redraw (live only)."""
+        with self.lock:
+            self.detail = printable(detail)
+
+    def _line(self) -> str:
+        seconds = time.monotonic() - self.started
+        text = f"{self.what}… {seconds:.0f} s" + (f" ({self.detail})" if self.detail else "")
+        width = shutil.get_terminal_size((80, 24)).columns
+        return text[: max(1, width - 1)]
+
+    def run(self) -> None:
+        if self.done.wait(SLOW_AFTER_S):
+            return
+        with self.lock:
+            if self.done.is_set():  # finished while this thread waited for the lock
+                return
+            self.shown = True
+            if not self.live:
+                print(f"{self.what}…", file=self.stream, flush=True)
+                return
+        while True:
+            with self.lock:
+                if self.done.is_set():
+                    return
+                self.stream.write("\r\x1b[K" + self._line())
+                self.stream.flush()
+            if self.done.wait(REDRAW_S):
+                return
+
+    def finish(self, ok: bool) -> None:
+        self.done.set()
+        with self.lock:
+            if not self.shown:
+                return
+            seconds = time.monotonic() - self.started
+            end = f"{self.what}: {'done' if ok else 'stopped'} after {seconds:.0f} s"
+            if self.live:
+                self.stream.write("\r\x1b[K" + end + "\n")
+                self.stream.flush()
+            else:
+                print(end, file=self.stream, flush=True)
+
+
+@contextmanager
+def waiting(what: str, *, live: bool | None = None) -> Iterator[_Wait]:
+    """Say ``what`` is happening if it takes more than a second (see the module docstring).
+
+    Yields an object whose ``say(detail)`` updates the line. ``live`` overrides can_draw().
+    """
+    live = can_draw() if live is None else live
+    wait = _Wait(printable(what), live, raw_stderr() if live else sys.stderr)
+    ticker = threading.Thread(target=wait.run, name="sorafilm-waiting", daemon=True)
+    ticker.start()
+    ok = False
+    try:
+        yield wait
+        ok = True
+    finally:
+        wait.finish(ok)
+        ticker.join()
