@@ -7,7 +7,7 @@ OUT    ?= out
 # Every core; a notebook's cells share one kernel, so each file stays on one worker.
 XDIST  ?= -n auto --dist loadfile
 
-.PHONY: demo install-demo test test-browser bench lint install clean eval
+.PHONY: demo install-demo test test-fast test-browser test-sanitize test-pythons bench lint install clean eval
 
 $(STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,18 +57,69 @@ test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 tests notebooks
 
+# The quick loop while working: no test marked slow (over about 3 s, or executing a notebook)
+# and not the notebooks themselves (nbval). `make test` runs everything.
+test-fast: $(STAMP) $(SCANNER)
+	$(PY) -m pytest -m "not browser and not slow" $(XDIST) tests
+
 # The JupyterLab-in-a-real-browser check: Debian's chromium driven by Playwright.
 test-browser: $(STAMP) $(SCANNER)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	$(PY) -m pytest -m browser tests/browser
 
+# The C scanner under AddressSanitizer and UndefinedBehaviorSanitizer: a scratch build (no
+# install touched) that tests/analysis/test_pyscan.py's differential and fuzz tests load through
+# SORAFILM_PYSCAN_PATH. Python leaks by design at exit, so leak detection is off; every other
+# report aborts the test (-fno-sanitize-recover). PYTHONMALLOC=malloc lets ASan see the
+# objects the scanner builds; --capture=sys keeps a report on the terminal.
+test-sanitize: $(STAMP)
+	@command -v gcc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc >/dev/null)
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	so=$$($(PY) hatch_build.py --into "$$dir" --sanitize) && \
+	SORAFILM_PYSCAN_PATH="$$so" LD_PRELOAD="$$(gcc -print-file-name=libasan.so)" \
+	ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc \
+	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan.py
+
+# The C scanner's tests on every other Python minor version requires-python claims (3.11 is
+# the .venv's, run by `make test`). Per interpreter: a throwaway venv with only what
+# test_pyscan.py reads (pytest, hypothesis; django, openai and httpx as real code to compare
+# on; tomli on 3.10), the scanner compiled by that Python into a scratch folder. Every
+# interpreter runs; the target fails after the last if any one failed.
+PYENV    ?= /root/.pyenv/versions
+PYTHONS  ?= $(PYENV)/3.10.13/bin/python3 $(PYENV)/3.12.1/bin/python3 $(PYENV)/3.13.0/bin/python3
+test-pythons:
+	@failed=""; for py in $(PYTHONS); do \
+	  dir=$$(mktemp -d); \
+	  echo "== $$($$py --version)"; \
+	  { $$py -m venv "$$dir/venv" && \
+	    "$$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+	      'pytest>=8.0' 'pytest-xdist>=3.5' 'hypothesis>=6.100' 'django==5.2.*' \
+	      'openai>=2.3' httpx "tomli>=2.0; python_version < '3.11'" && \
+	    so=$$("$$dir/venv/bin/python" hatch_build.py --into "$$dir/build") && \
+	    SORAFILM_PYSCAN_PATH="$$so" PYTHONPATH="$(CURDIR)" "$$dir/venv/bin/python" \
+	      -m pytest -p no:cacheprovider -q $(XDIST) tests/analysis/test_pyscan.py; \
+	  } || failed="$$failed $$py"; \
+	  rm -rf "$$dir"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED on:$$failed"; exit 1; fi
+
+# Every benchmark, each writing its figures (value, same-run baseline, target, PASS/FAIL, load
+# average) as JSON lines to $(OUT)/bench.jsonl; one table at the end. BENCH_ARGS=--strict exits
+# non-zero when a target is missed or a benchmark exited non-zero.
+BENCH_RESULTS := $(OUT)/bench.jsonl
 bench: $(STAMP) $(SCANNER)
 	@command -v ctags >/dev/null || (apt-get update -qq && apt-get install -y -qq universal-ctags >/dev/null) || echo "no ctags: bench_analysis compares with raw read time"
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@mkdir -p $(OUT) && rm -f $(BENCH_RESULTS)
+	@exited=""; for b in benchmarks/bench_*.py; do echo "== $$b"; \
+	  SORAFILM_BENCH_RESULTS=$(BENCH_RESULTS) $(PY) $$b || exited="$$exited $$b"; done; \
+	  $(PY) benchmarks/summary.py $(BENCH_RESULTS) --exited "$$exited" $(BENCH_ARGS)
 
+# ruff, the import contracts of ARCHITECTURE.md ([tool.importlinter]) and mypy ([tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check sorafilm_nb tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -11,19 +11,35 @@ results at ast's speed (see _scan_python).
 
 ``python hatch_build.py`` compiles it in place without pip: the Makefile does this when the C
 source changed, so `make test` always runs the scanner that is in the work tree.
+``python hatch_build.py --into DIR [--sanitize]`` compiles a scratch copy under DIR for the
+running Python and prints the module's path: `make test-pythons` builds one per interpreter,
+`make test-sanitize` one under AddressSanitizer and UndefinedBehaviorSanitizer; the tests load
+it through SORAFILM_PYSCAN_PATH (tests/analysis/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 SOURCE = Path("sorafilm_nb") / "analysis" / "_pyscan.c"
+OPTIMIZE = ("-O2",)
+# Every sanitizer report aborts (a test fails) rather than printing and going on. The process
+# must start with libasan loaded: LD_PRELOAD=$(gcc -print-file-name=libasan.so).
+SANITIZE = (
+    "-O1",
+    "-g",
+    "-fno-omit-frame-pointer",
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=all",
+)
 
 
 def target(root: Path) -> Path:
@@ -31,7 +47,7 @@ def target(root: Path) -> Path:
     return root / SOURCE.with_name("_pyscan" + sysconfig.get_config_var("EXT_SUFFIX"))
 
 
-def compile_scanner(root: Path) -> Path | None:
+def compile_scanner(root: Path, flags: Sequence[str] = OPTIMIZE) -> Path | None:
     """Compile the scanner for the running Python; its path, or None (reason on stderr)."""
     src = root / SOURCE
     out = target(root)
@@ -41,7 +57,7 @@ def compile_scanner(root: Path) -> Path | None:
         print(f"sorafilm-nb: no Python.h in {include}: C scanner not built", file=sys.stderr)
         return None
     tmp = out.with_name(out.name + ".tmp")
-    cmd = [*cc, "-O2", "-fPIC", "-shared", f"-I{include}", str(src), "-o", str(tmp)]
+    cmd = [*cc, *flags, "-fPIC", "-shared", f"-I{include}", str(src), "-o", str(tmp)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -56,6 +72,14 @@ def compile_scanner(root: Path) -> Path | None:
         return None
     os.replace(tmp, out)  # atomic: a running interpreter never sees half a module
     return out
+
+
+def compile_scratch(into: Path, flags: Sequence[str] = OPTIMIZE) -> Path | None:
+    """Copy the C source under into/ and compile it there: a build that no install sees."""
+    here = Path(__file__).resolve().parent
+    (into / SOURCE).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(here / SOURCE, into / SOURCE)
+    return compile_scanner(into, flags)
 
 
 try:
@@ -78,5 +102,16 @@ class ScannerBuildHook(BuildHookInterface):  # type: ignore[misc,valid-type]
             build_data["force_include"][str(built)] = f"sorafilm_nb/analysis/{built.name}"
 
 
+def main(argv: Sequence[str]) -> int:
+    if "--into" not in argv:
+        return 0 if compile_scanner(Path(__file__).resolve().parent) else 1
+    into = Path(argv[argv.index("--into") + 1])
+    built = compile_scratch(into, SANITIZE if "--sanitize" in argv else OPTIMIZE)
+    if built is None:
+        return 1
+    print(built)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(0 if compile_scanner(Path(__file__).resolve().parent) else 1)
+    sys.exit(main(sys.argv[1:]))

@@ -30,6 +30,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import record
+
 from sorafilm_nb.analysis.files import list_files
 from sorafilm_nb.analysis.profile import RepoProfile, analyze
 
@@ -210,6 +213,24 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"warm / cold     {warm_best / cold_best:5.3f}  (median {warm_med / cold_med:5.3f}; "
         f"target <= 0.1)"
+    )
+    record(
+        "analysis cold (in process)",
+        cold_best / 1000,
+        "s",
+        baseline=base_label,
+        baseline_value=base_best / 1000,
+        target="<= 2x baseline",
+        ok=cold_best <= 2 * base_best,
+    )
+    record(
+        "analysis warm (in process)",
+        warm_best / 1000,
+        "s",
+        baseline="cold analysis",
+        baseline_value=cold_best / 1000,
+        target="<= 0.1x cold",
+        ok=warm_best <= 0.1 * cold_best,
     )
     return 0
 

@@ -20,6 +20,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import record
+
 TARGET_S = 20.0
 
 
@@ -159,6 +162,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  film duration read back: {stats['duration']:.2f} s; billed {stats['billed']}")
     ok = film_s <= TARGET_S and stats["creates"] == shots
+    record(
+        f"film, {shots} shots on the simulator",
+        film_s,
+        "s",
+        baseline="render + stitch directly",
+        baseline_value=base_s,
+        target=f"<= {TARGET_S:.0f} s",
+        ok=ok,
+    )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

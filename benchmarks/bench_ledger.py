@@ -26,6 +26,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import record
+
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import BudgetExceeded, Ledger
 
@@ -156,6 +159,15 @@ def main() -> int:
                 f"{os.getloadavg()[0] if hasattr(os, 'getloadavg') else 0:.1f}; "
                 "compare the ratios, or rerun on a quiet machine)"
             )
+    record(
+        f"ledger, {args.procs} processes on one file",
+        many,
+        "pairs/s",
+        baseline="bare SQLite insert+commit (rows/s)",
+        baseline_value=base,
+        target=f">= {TARGET:.0f} pairs/s, never over the limit",
+        ok=many >= TARGET and not failures,
+    )
     for f in failures:
         print(f"FAIL: {f}")
     for f in slow:

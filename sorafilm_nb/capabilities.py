@@ -190,7 +190,9 @@ def _file(provider: str) -> tuple[dict[str, ModelCapabilities], str]:
     if provider not in PROVIDERS:
         raise ValueError(f"unknown provider {provider!r}; known: {', '.join(PROVIDERS)}")
     name = f"capabilities/{provider}.toml"
-    text = resources.files("sorafilm_nb").joinpath("data", name).read_text(encoding="utf-8")
+    text = (
+        resources.files("sorafilm_nb").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

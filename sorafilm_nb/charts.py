@@ -126,7 +126,7 @@ def _frame(history: pd.DataFrame | None) -> pd.DataFrame:
 def _budget_dollars(budget: Cost | Decimal | int | None) -> float | None:
     if budget is None:
         return None
-    cents = getattr(budget, "cents", budget)
+    cents = budget if isinstance(budget, (Decimal, int)) else budget.cents
     return float(Decimal(cents) / 100)
 
 

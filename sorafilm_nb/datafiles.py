@@ -64,7 +64,7 @@ def field(
     """
     if name not in table:
         if default is not ...:
-            return default  # type: ignore[no-any-return]
+            return default
         raise DataFileError(str(file), "missing required field", entry=entry, field=name)
     value = table[name]
     kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -79,7 +79,7 @@ def field(
             entry=entry,
             field=name,
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 def str_list(

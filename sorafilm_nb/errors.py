@@ -3,10 +3,22 @@
     SorafilmError
     ├── DataFileError        a data file (metaphors, stories, prices) is malformed
     ├── AnalysisError        the path to analyze does not exist or is not a directory
+    ├── UnknownMetaphor      a metaphor id or concept name the library or casting does not hold
+    ├── TokenizerError       the bundled vocabulary is missing or does not match its hash
     ├── PlanError            a storyboard cannot be built (template cannot fit the target, ...)
+    ├── CostError            an amount that is not money (not finite, too large for the ledger)
+    ├── PriceError           an unknown model or size, or a price that is not money
     ├── LedgerError          the ledger file is corrupt or foreign (never overwritten)
-    │   └── BudgetExceeded   a reservation would pass the month's limit (money.budget)
-    └── BackendError         see sorafilm_nb.backends.base for the API error tree
+    │   └── BudgetExceeded   a reservation would pass the month's limit; nothing was written
+    ├── BackendError         see sorafilm_nb.backends.base for the API error tree
+    ├── FilmError            an output folder or manifest cannot be used
+    ├── RenderError          ffmpeg failed or a media file could not be read
+    └── ShareError           a notebook cannot be shared (missing, not a notebook, leaks a key)
+
+SorafilmError, DataFileError, AnalysisError, PlanError and LedgerError are defined here; each
+other class lives beside the code that raises it and is imported from there.
+tests/test_errors_tree.py checks that this tree (with the backends' tree) names every subclass
+of SorafilmError under its real parent.
 
 Every message is meant to be read by a person: it says what was wrong and where, and never
 contains an API key.

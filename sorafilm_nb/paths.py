@@ -140,7 +140,11 @@ def replace_folders(text: str, pairs: Iterable[tuple[str, str]]) -> str:
     for folder, short in pairs:
         # a sentence's full stop may follow a path; ".d" or "2" would make another folder
         pattern = re.compile(r"(?<![\w.-])" + re.escape(folder) + r"(?:([/\\])|(?![\w-]|\.[\w-]))")
-        text = pattern.sub(lambda m, short=short: short + (m.group(1) or ""), text)
+
+        def swap(m: re.Match[str], short: str = short) -> str:
+            return short + (m.group(1) or "")
+
+        text = pattern.sub(swap, text)
     return text
 
 

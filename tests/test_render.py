@@ -224,6 +224,7 @@ def with_sound(clip: Path, out: Path) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_stitch_keeps_sound_when_every_clip_has_it(tmp_path: Path) -> None:
     land = animatic(tmp_path, "land.mp4", seconds=4)
     loud = with_sound(land, tmp_path / "loud.mp4")

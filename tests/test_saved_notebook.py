@@ -24,6 +24,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.slow  # each test executes a whole notebook
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "01_quickstart.ipynb"  # the one with the player
 # Each makes a film and prints its summary.

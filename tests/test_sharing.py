@@ -51,6 +51,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return nb, page
 
 
+@pytest.mark.slow
 def test_page_holds_prose_storyboard_posters_prompts_and_costs(executed: tuple[Path, Path]) -> None:
     _nb, page = executed
     text = page.read_text()
@@ -64,6 +65,7 @@ def test_page_holds_prose_storyboard_posters_prompts_and_costs(executed: tuple[P
     assert "data:image/png;base64," in text  # the chart, embedded
 
 
+@pytest.mark.slow
 def test_page_is_offline_and_links_the_film(executed: tuple[Path, Path]) -> None:
     _nb, page = executed
     text = page.read_text()

@@ -23,6 +23,7 @@ from .public import (
     readme_bonus,
 )
 from .readme import CodeUse, code_uses
+from .scan_python import FileScan
 
 MAX_METHODS = 40  # README method calls looked up in the source (each may read a file)
 _API_KINDS = ("class", "exception", "function")
@@ -39,7 +40,7 @@ def _top_inits(files: list[str], in_tests: Any) -> list[str]:
 
 
 def exported_names(
-    results: Mapping[str, dict[str, Any]], files: list[str], in_tests: Any, root: Path | None
+    results: Mapping[str, FileScan], files: list[str], in_tests: Any, root: Path | None
 ) -> tuple[set[str], dict[str, str]]:
     """(names the package hands to users, JS exported instance -> class).
 
@@ -76,7 +77,7 @@ def _readme_use(uses: Mapping[str, CodeUse], name: str, lang: str) -> CodeUse | 
 
 def api_pass(
     raws: list[tuple[Any, ...]],
-    results: Mapping[str, dict[str, Any]],
+    results: Mapping[str, FileScan],
     files: list[str],
     class_defs: list[tuple[str, str, int, list[str], str, int, str]],
     bases_of: Mapping[str, set[str]],

@@ -16,8 +16,12 @@ import errno
 import os
 import stat
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:  # scan_python is not imported to list files
+    from .scan_python import FileScan
 
 # file suffix -> language
 LANGUAGES: dict[str, str] = {
@@ -231,7 +235,7 @@ def prefer_sources(files: list[str]) -> list[str]:
     ]
 
 
-def compiled_only(results: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+def compiled_only(results: Mapping[str, FileScan]) -> tuple[str, str] | None:
     """(folder, warning) when the JavaScript here is mostly build output and no TypeScript
     source came with it: a package that ships only lib/ or dist/. A file counts as built
     when its scanner saw a source map comment or the __esModule marker, or a .d.ts twin

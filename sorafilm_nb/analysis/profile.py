@@ -52,6 +52,7 @@ from .project import metadata_fingerprint, project_name
 from .public import check_include
 from .rank import RANK_VERSION, rank
 from .readme import choose_title, read_readme
+from .scan_python import FileScan
 from .text import find_readme
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
@@ -306,6 +307,7 @@ def _analyze(
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
+    profile: RepoProfile | None = None
     if (
         not todo
         and isinstance(saved, list)
@@ -336,9 +338,9 @@ def _analyze(
     # 3. read and hash what may have changed; parse only content not seen before
     known_keys = frozenset(e[2] for e in known_files.values())
     new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
-    fresh: dict[str, dict[str, Any]] = {}  # key -> result parsed in this run
+    fresh: dict[str, FileScan] = {}  # key -> result parsed in this run
     # rel -> warning of a file (or directory) that could not be read
-    unkeyed: dict[str, dict[str, Any]] = dict(dir_warnings)
+    unkeyed: dict[str, FileScan] = dict(dir_warnings)
     parsed = 0
     from_cache = len(keys)
     outcomes, workers = _run(todo, known_keys)
@@ -357,13 +359,13 @@ def _analyze(
             fresh[key] = result
     fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
 
-    profile: RepoProfile | None = None
+    profile = None
     if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
         try:  # only mtimes changed (a checkout, a touch): the stored profile still holds
             profile = RepoProfile.from_json(saved[1])
         except AnalysisError:
             profile = None
-    by_key: dict[str, dict[str, Any]] | None = None
+    by_key: dict[str, FileScan] | None = None
     if profile is None:
         # 4. build the profile from every file's result
         by_key = dict(fresh)
@@ -408,7 +410,7 @@ def _analyze(
     )
     if stem is not None:
         gen = index["gen"]
-        live: dict[str, dict[str, Any]] | None = None
+        live: dict[str, FileScan] | None = None
         if by_key is not None and (parsed or not gen):
             gen = os.urandom(8).hex()
             wanted_keys = set(keys.values())
@@ -596,7 +598,7 @@ def _run(todo: list[Item], known: frozenset[str]) -> tuple[list[Outcome], int]:
         return scan_chunk(todo, known), 1
 
 
-def _dir_warnings(unreadable: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _dir_warnings(unreadable: dict[str, str]) -> dict[str, FileScan]:
     """The walk's unreadable directories as results with a warning, like unreadable files."""
     return {rel: {"lang": "python", "warn": why} for rel, why in unreadable.items()}
 
@@ -606,7 +608,7 @@ def _fingerprint(
     package: str | None,
     readme: str,
     keys: dict[str, str],
-    results: dict[str, dict[str, Any]],
+    results: dict[str, FileScan],
 ) -> str:
     """What a profile was built from: every file's key (or, unkeyed, its warning)."""
     h = hashlib.blake2b(digest_size=16)
@@ -622,7 +624,7 @@ def _build(
     root: Path,
     package: str | None,
     readme_text: str,
-    results: dict[str, dict[str, Any]],
+    results: dict[str, FileScan],
     options: _Options | None = None,
 ) -> RepoProfile:
     options = options or _Options()

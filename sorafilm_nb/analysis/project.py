@@ -13,10 +13,14 @@ import json
 import os
 import posixpath
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from .files import Skipped, open_inside
 from .scan_python import summary_line

@@ -23,6 +23,7 @@ from typing import Any
 
 from .api import api_pass as _api_pass
 from .public import is_markup
+from .scan_python import FileScan
 from .text import concept_words
 
 RANK_VERSION = "rank-8"  # also covers readme.py, project.py, public.py, api.py
@@ -104,7 +105,7 @@ def _log(n: float) -> float:
 
 
 def rank(
-    results: Mapping[str, dict[str, Any]],
+    results: Mapping[str, FileScan],
     package: str | None,
     *,
     readme: str = "",
@@ -173,8 +174,8 @@ def rank(
         for mod in {resolve_import(m, rel, here) for m in r.get("imp", ())}:
             mod_imports[mod] = mod_imports.get(mod, 0) + 1
         weight = 0.25 if in_tests(rel) else 1.0
-        for key, table in (("rz", raised), ("ct", caught)):
-            for name, (count, line) in r.get(key, {}).items():
+        for tally, table in ((r.get("rz", {}), raised), (r.get("ct", {}), caught)):
+            for name, (count, line) in tally.items():
                 entry = table.setdefault(name, [0, 0.0, {}])
                 entry[0] += count
                 entry[1] += count * weight

@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .scan_python import identifiers, summary_line
+from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
 PARSER_VERSION = "js-6"
@@ -120,7 +120,7 @@ def _top_level(node: Any) -> bool:
     return parent is None or parent.type in _TOP
 
 
-def scan_js(data: bytes, lang: str) -> dict[str, Any]:
+def scan_js(data: bytes, lang: str) -> FileScan:
     """Parse one JavaScript/TypeScript/TSX source file."""
     from tree_sitter import QueryCursor
 
@@ -164,7 +164,7 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
         classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
     for node in list(caps.get("fn", ())) + list(caps.get("var", ())):
         decl = node.parent
-        if not _top_level(decl):
+        if decl is None or not _top_level(decl):
             continue
         doc = _jsdoc(decl if decl.type != "variable_declarator" else decl.parent)
         if doc:
@@ -203,7 +203,7 @@ def scan_js(data: bytes, lang: str) -> dict[str, Any]:
         ).strip()
         if classes or functions:  # a leading JSDoc belongs to the first declaration, if any
             mod_doc = "" if _jsdoc_owner(first) else mod_doc
-    result: dict[str, Any] = {"lang": lang, "doc": summary_line(mod_doc)}
+    result: FileScan = {"lang": lang, "doc": summary_line(mod_doc)}
     if classes:
         result["cls"] = classes
     if functions:

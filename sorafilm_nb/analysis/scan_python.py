@@ -1,7 +1,7 @@
 """Extract what a film can use from one Python file, with the real parser (``ast``).
 
 The result is a plain dict of str/int/list/dict values so it can be cached with marshal and
-sent between processes cheaply. Keys (all optional except "lang"):
+sent between processes cheaply (its type: ``FileScan``). Keys (all optional except "lang"):
 
     lang  "python"
     doc   module docstring summary
@@ -47,14 +47,38 @@ from __future__ import annotations
 import ast
 import inspect
 import warnings
-from typing import Any
+from typing import Any, TypedDict
 
 from .text import doc_words
+
+
+class _FileScanLang(TypedDict):
+    lang: str  # "python", "javascript", "typescript", "tsx"
+
+
+class FileScan(_FileScanLang, total=False):
+    """One file's scan result, as every scanner returns it and the cache stores it (the keys
+    are described in this module's docstring). A plain dict at run time: marshal stores it."""
+
+    doc: str
+    cls: list[list[Any]]  # [name, line, [bases], summary, n_methods]
+    fn: list[list[Any]]  # [name, line, summary]
+    rz: dict[str, list[int]]  # exception -> [count, first line]
+    ct: dict[str, list[int]]
+    refs: str
+    imn: list[str]
+    imp: list[str]
+    all: list[str]
+    dw: dict[str, int]
+    warn: str  # the file could not be read
+    partial: str  # JavaScript/TypeScript only: read up to a syntax error
+    gen: int  # JavaScript only: 1 when the file is build output (a banner or a source map)
+
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)
     from . import _pyscan
 except ImportError:  # pragma: no cover - depends on the install
-    _pyscan = None
+    _pyscan = None  # type: ignore[assignment]
 
 # Bump when the shape or meaning of the result changes: it is part of every cache key. The C
 # scanner's own VERSION is in it too, so a fix there re-reads what it may have misread.
@@ -149,7 +173,7 @@ def _tally(table: dict[str, list[int]], name: str, line: int) -> None:
             entry[1] = line
 
 
-def scan_python(data: bytes) -> dict[str, Any]:
+def scan_python(data: bytes) -> FileScan:
     """Parse one Python source file (bytes, so PEP 263 encoding cookies are honoured).
 
     The C scanner reads the file when it is built and sure of it; otherwise (and whenever it
@@ -164,7 +188,7 @@ def scan_python(data: bytes) -> dict[str, Any]:
     return scan_python_ast(data)
 
 
-def scan_python_ast(data: bytes) -> dict[str, Any]:
+def scan_python_ast(data: bytes) -> FileScan:
     """scan_python with ast alone: the reference the C scanner is tested against."""
     try:
         with warnings.catch_warnings():  # invalid escapes in someone else's code: not ours
@@ -230,11 +254,11 @@ def _assemble(
     imported: set[str] | list[str],
     imports: list[str],
     exported: list[str],
-) -> dict[str, Any]:
+) -> FileScan:
     """The cached result of one file, in one canonical order whichever scanner read it."""
     docs = [d for d in (mod_doc, *(c[3] for c in classes), *(f[2] for f in functions)) if d]
     docs.extend(d for d in method_docs if d)
-    result: dict[str, Any] = {"lang": "python", "doc": summary_line(mod_doc)}
+    result: FileScan = {"lang": "python", "doc": summary_line(mod_doc)}
     if classes:
         result["cls"] = sorted(
             ([name, line, bases, summary_line(doc), n] for name, line, bases, doc, n in classes),

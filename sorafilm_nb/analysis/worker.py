@@ -11,12 +11,11 @@ import hashlib
 import marshal
 import os
 from functools import lru_cache
-from typing import Any
 
 from .cache import content_key
 from .files import Skipped, open_inside
 from .scan_python import PARSER_VERSION as PY_VERSION
-from .scan_python import scan_python
+from .scan_python import FileScan, scan_python
 from .text import stopwords
 
 MAX_BYTES = 1024 * 1024  # files larger than this are generated or vendored, not read
@@ -24,7 +23,7 @@ MAX_BYTES = 1024 * 1024  # files larger than this are generated or vendored, not
 # item: (rel, the root's real path, language); outcome: (rel, size, mtime_ns, key, result or None).
 # key "" means the file could not be read (result is the warning) or is gone (result None).
 Item = tuple[str, str, str]
-Outcome = tuple[str, int, int, str, "dict[str, Any] | None"]
+Outcome = tuple[str, int, int, str, "FileScan | None"]
 
 
 @lru_cache(maxsize=8)
@@ -38,7 +37,7 @@ def parser_version(lang: str) -> str:
     return f"{version}:{hashlib.blake2b(words, digest_size=6).hexdigest()}"
 
 
-def parse(data: bytes, lang: str) -> dict[str, Any]:
+def parse(data: bytes, lang: str) -> FileScan:
     """Dispatch one file's bytes to its language's scanner, turning any failure into a warning."""
     if b"\0" in data:
         return {"lang": lang, "warn": "binary file (contains NUL bytes)"}

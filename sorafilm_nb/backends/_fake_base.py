@@ -145,7 +145,7 @@ class FakeServer:
         self._rng = random.Random(self.faults.seed)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._cleanup: weakref.finalize | None = None  # type: ignore[type-arg]
+        self._cleanup: weakref.finalize | None = None
         self.folder: Path | None = None
         self.renderer: Renderer | None = None
         self.conceal = False  # tests: answer without the simulator header, like a real server

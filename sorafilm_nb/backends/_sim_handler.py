@@ -55,7 +55,9 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             continue
-        payload = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):  # decode=True on a leaf part gives bytes or None
+            payload = b""
         value: Any = payload if part.get_filename() else payload.decode("utf-8", "replace")
         if "[" in name and name.endswith("]"):
             outer, inner = name[:-1].split("[", 1)
@@ -78,7 +80,7 @@ class Handler(BaseHTTPRequestHandler):
 
     @property
     def sim(self) -> Simulator:
-        return self.server.simulator  # type: ignore[attr-defined,no-any-return]
+        return self.server.simulator  # type: ignore[attr-defined]
 
     def send_response(self, code: int, message: str | None = None) -> None:
         """Every status line, this module's and the base class's ``send_error`` alike, is

@@ -9,9 +9,10 @@ BackendError
 ├── NotFound           404: unknown job id
 ├── ContentExpired     the job's content can no longer be downloaded
 ├── NotSupported       the provider has no such operation (Runway cannot list); nothing sent
-└── OutcomeUnknown     a create's answer was lost and the job cannot be looked up: it may
-                       exist and bill, so the studio holds its reservation (``.lost`` says
-                       what was sent, a ``LostCreate``)
+├── OutcomeUnknown     a create's answer was lost and the job cannot be looked up: it may
+│                      exist and bill, so the studio holds its reservation (``.lost`` says
+│                      what was sent, a ``LostCreate``)
+└── SimulatorMismatch  a server believed to be the simulator answered without saying so
 """
 
 from __future__ import annotations

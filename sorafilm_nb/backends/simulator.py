@@ -185,7 +185,7 @@ class Simulator:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._tmpdir: Path | None = None
-        self._tmp_cleanup: weakref.finalize | None = None  # type: ignore[type-arg]
+        self._tmp_cleanup: weakref.finalize | None = None
         self._renderer: Renderer | None = None
 
     # ------------------------------------------------------------ lifecycle

@@ -367,7 +367,7 @@ def print_film(
 def make_plan(args: argparse.Namespace) -> Plan:
     from .plan import plan_from_args
 
-    return plan_from_args(args)  # type: ignore[no-any-return]
+    return plan_from_args(args)
 
 
 def print_plan(plan: Plan, out: Callable[[str], Any] = print) -> None:

@@ -14,18 +14,44 @@ running its ``o200k_base()`` constructor with a loader of ours in place of the d
 copy of the function with different globals: no module is patched, nothing is global). If a
 future tiktoken changes that module's shape, the pinned values below are used instead.
 
-Loading takes about 200 ms, so it happens once, lazily, on the first count
-(``functools.cache``); ``import sorafilm_nb.story.tokens`` imports neither tiktoken nor the file.
+What it costs, and how little of it a run pays (issue 14):
+
+- Building the Encoding costs 0.3-0.6 s (gunzip, hash, parse 200,000 base64 lines, then
+  tiktoken's Rust constructor, about 0.1 s of it). A plan counts every prompt piece: the tier
+  caps (160-220 tokens) sit inside the 200-266 tokens a full prompt takes, so every prompt is
+  compressed and every count decides a step and is shown. No cheap bound can spare those
+  counts: the proven one, tokens <= UTF-8 bytes (byte-level BPE starts from single bytes and
+  only merges, so each token covers at least one byte), is 4-5 times too loose on English
+  prose to decide a cap of 180. ``fits`` uses it where only "within the cap?" is asked.
+- So counts are remembered on disk (``tokens/o200k_base-<hash>.counts.json`` in the user
+  cache dir): a blake2b digest of each text -> the count tiktoken gave for it. Re-planning a
+  repository, the usual case, finds every piece there and never loads the tokenizer. The file
+  holds digests, never prompt text, and is JSON: a tampered file can give a wrong count but
+  never run code. It keeps the newest ``MEMO_MAX`` entries.
+- When the tokenizer is needed, its vocabulary comes from a prepared file beside the memo
+  (``.vocab``: the token bytes and their lengths, ranks in order), made once from the
+  hash-checked bundle. Its header holds the official file's sha256, which must be the
+  published one, and the sha256 of its body, checked on every load. It is plain bytes, not
+  pickle or marshal, so a forged file cannot run code either; a bad or missing one is rebuilt
+  from the bundle. Loading it takes about a tenth of parsing the bundle.
+
+``import sorafilm_nb.story.tokens`` imports neither tiktoken nor any file.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import gzip
 import hashlib
+import json
+import threading
 import types
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from itertools import accumulate
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SorafilmError
@@ -98,13 +124,12 @@ def _fallback_spec(load: Any) -> dict[str, Any]:
     }
 
 
-def encoding_spec(data: bytes | None = None) -> dict[str, Any]:
+def encoding_spec(data: bytes | None = None, *, _prepared: bool = False) -> dict[str, Any]:
     """The keyword arguments for tiktoken.Encoding, built from the bundled file.
 
     data replaces the bundled bytes (tests use it to show a wrong file is refused).
+    _prepared: read the prepared vocabulary when it is good (what encoding() does).
     """
-    blob = bundled_bytes() if data is None else data
-    source = f"{BUNDLE_PACKAGE}/{BUNDLE_FILE}" if data is None else "<given bytes>"
     seen: list[str] = []
 
     def load_offline(blobpath: str, expected_hash: str | None = None) -> dict[bytes, int]:
@@ -112,6 +137,10 @@ def encoding_spec(data: bytes | None = None) -> dict[str, Any]:
         seen.append(blobpath)
         if not expected_hash:
             raise TokenizerError(f"tiktoken gives no hash for {blobpath}; refusing to guess")
+        if data is None and _prepared:
+            return _official_ranks(expected_hash)
+        blob = bundled_bytes() if data is None else data
+        source = f"{BUNDLE_PACKAGE}/{BUNDLE_FILE}" if data is None else "<given bytes>"
         return parse_ranks(blob, expected_hash=expected_hash, source=source)
 
     try:
@@ -135,12 +164,91 @@ def encoding_spec(data: bytes | None = None) -> dict[str, Any]:
     return spec
 
 
+# -- the prepared vocabulary: loading it fast when the tokenizer is needed ---------------------
+
+VOCAB_MAGIC = b"SORAFILM-VOCAB-1\n"
+MEMO_MAX = 50_000  # counts kept on disk; a plan adds about a hundred
+
+
+def _tokens_dir() -> Path:
+    from ..analysis.cache import default_cache_dir
+
+    return default_cache_dir() / "tokens"
+
+
+def vocab_path(cache_dir: Path | None = None) -> Path:
+    """Where the prepared vocabulary lives (named by the official file's hash)."""
+    folder = _tokens_dir() if cache_dir is None else cache_dir
+    return folder / f"{ENCODING_NAME}-{O200K_SHA256[:16]}.vocab"
+
+
+def prepare_vocab(ranks: dict[bytes, int], official_sha256: str) -> bytes | None:
+    """The prepared file's bytes for ranks parsed from a hash-checked official file.
+
+    None when the ranks do not fit the format (not 0..n-1, or a token longer than 255 bytes):
+    then every load parses the bundle, slower but still exact.
+    """
+    order = sorted(ranks, key=ranks.__getitem__)
+    if any(ranks[t] != i for i, t in enumerate(order)) or any(len(t) > 255 for t in order):
+        return None
+    body = len(order).to_bytes(4, "little") + bytes(map(len, order)) + b"".join(order)
+    return VOCAB_MAGIC + bytes.fromhex(official_sha256) + hashlib.sha256(body).digest() + body
+
+
+def read_vocab(blob: bytes, official_sha256: str) -> dict[bytes, int]:
+    """Parse a prepared file, refusing one whose header or body hash is not what it must be."""
+    head = len(VOCAB_MAGIC)
+    if not blob.startswith(VOCAB_MAGIC) or len(blob) < head + 68:
+        raise TokenizerError("the prepared vocabulary has no valid header")
+    if blob[head : head + 32] != bytes.fromhex(official_sha256):
+        raise TokenizerError("the prepared vocabulary was made from another file")
+    body = memoryview(blob)[head + 64 :]
+    if hashlib.sha256(body).digest() != blob[head + 32 : head + 64]:
+        raise TokenizerError("the prepared vocabulary's body does not match its sha256")
+    n = int.from_bytes(body[:4], "little")
+    lengths = body[4 : 4 + n]
+    data = bytes(body[4 + n :])
+    if len(lengths) != n or sum(lengths) != len(data):
+        raise TokenizerError("the prepared vocabulary is truncated")
+    ends = list(accumulate(lengths))
+    starts = [0, *ends[:-1]]
+    return dict(zip([data[a:b] for a, b in zip(starts, ends, strict=True)], range(n), strict=True))
+
+
+def _official_ranks(expected_hash: str) -> dict[bytes, int]:
+    """The vocabulary: from the prepared file when it is good, else from the bundle (and the
+    prepared file is then written for next time; failing to write it is not an error)."""
+    path = vocab_path()
+    if expected_hash == O200K_SHA256:
+        try:
+            from ..analysis.cache import _read_regular
+
+            return read_vocab(_read_regular(path), expected_hash)
+        except (OSError, TokenizerError, ValueError):
+            pass  # missing, unreadable or bad: rebuilt below
+    source = f"{BUNDLE_PACKAGE}/{BUNDLE_FILE}"
+    ranks = parse_ranks(bundled_bytes(), expected_hash=expected_hash, source=source)
+    if expected_hash == O200K_SHA256:
+        prepared = prepare_vocab(ranks, expected_hash)
+        if prepared is not None:
+            try:
+                from ..safeio import write_bytes
+
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_bytes(path, prepared)
+            except OSError:
+                pass
+    return ranks
+
+
 @cache
 def encoding() -> tiktoken.Encoding:
     """tiktoken's o200k_base Encoding, built offline once per process."""
     import tiktoken
 
-    spec = encoding_spec()
+    global loads
+    loads += 1
+    spec = encoding_spec(_prepared=True)
     return tiktoken.Encoding(
         spec["name"],
         pat_str=spec["pat_str"],
@@ -149,11 +257,145 @@ def encoding() -> tiktoken.Encoding:
     )
 
 
+loads = 0  # how many times this process built the Encoding (tests read it)
+
+
+# -- counting, with the counts remembered ---------------------------------------------------
+
+
+@cache
+def tokenizer_id() -> str:
+    """What the remembered counts depend on besides the vocabulary: tiktoken's version line
+    (its ``__init__.py``) and the o200k pattern (``tiktoken_ext/openai_public.py``), as a
+    digest. Found without importing tiktoken (that alone takes 30 ms)."""
+    import importlib.util
+
+    h = hashlib.blake2b(O200K_SHA256.encode(), digest_size=12)
+    for name in ("tiktoken", "tiktoken_ext.openai_public"):
+        try:
+            spec = importlib.util.find_spec(name)
+            h.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"?")
+        except (ImportError, OSError, ValueError):
+            h.update(b"?")
+    return h.hexdigest()
+
+
+class _Memo:
+    """Counts by text digest, loaded from and saved to one JSON file (see the module doc)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.counts: dict[str, int] = {}
+        self.new: dict[str, int] = {}
+        try:
+            from ..analysis.cache import _read_regular
+
+            data = json.loads(_read_regular(path))
+            if data.get("encoding") == ENCODING_NAME and data.get("tokenizer") == tokenizer_id():
+                counts = data.get("counts")
+                if isinstance(counts, dict):
+                    self.counts = {
+                        k: v
+                        for k, v in counts.items()
+                        if isinstance(k, str) and type(v) is int and v >= 0
+                    }
+        except (OSError, ValueError, AttributeError):
+            pass  # missing or bad: start empty, the file is rewritten on save
+
+    def save(self) -> None:
+        """Merge this process's new counts into the file (re-read first: other processes
+        may have added theirs), keep the newest MEMO_MAX, and replace it atomically."""
+        if not self.new:
+            return
+        merged = {**_Memo(self.path).counts, **self.new}
+        if len(merged) > MEMO_MAX:
+            merged = dict(list(merged.items())[-MEMO_MAX:])
+        payload = {"encoding": ENCODING_NAME, "tokenizer": tokenizer_id(), "counts": merged}
+        try:
+            from ..safeio import write_bytes
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(self.path, json.dumps(payload, separators=(",", ":")).encode())
+            self.new = {}
+        except OSError:
+            pass  # a read-only cache dir: counts are simply not remembered
+
+
+_memos: dict[Path, _Memo] = {}
+_lock = threading.Lock()
+
+
+def _memo() -> _Memo:
+    """The memo of the current cache dir (tests and notebooks may change it)."""
+    path = _tokens_dir() / f"{ENCODING_NAME}-{O200K_SHA256[:16]}.counts.json"
+    memo = _memos.get(path)
+    if memo is None:
+        with _lock:
+            memo = _memos.get(path)
+            if memo is None:
+                if not _memos:
+                    atexit.register(save_counts)
+                memo = _memos[path] = _Memo(path)
+    return memo
+
+
+def save_counts() -> None:
+    """Write the counts this process made (run at exit; callable any time)."""
+    for memo in list(_memos.values()):
+        memo.save()
+
+
+def _key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def upper_bound(text: str) -> int:
+    """A proven upper bound on o200k tokens: the UTF-8 byte count (each token covers at least
+    one byte; byte-level BPE starts from single bytes and only merges). Surrogates, which
+    tiktoken replaces by U+FFFD (3 bytes), are counted as 3."""
+    n = len(text)
+    if text.isascii():
+        return n
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def fits(text: str, cap: int) -> bool:
+    """Whether text has at most cap tokens, loading the tokenizer only when the bound cannot
+    tell (the text has more UTF-8 bytes than cap)."""
+    return upper_bound(text) <= cap or count_tokens(text) <= cap
+
+
 def count_tokens(text: str) -> int:
     """Tokens in text under o200k_base. Special-token strings in text count as plain text."""
-    return len(encoding().encode_ordinary(text))
+    return count_many((text,))[0]
 
 
-def count_many(texts: list[str] | tuple[str, ...]) -> list[int]:
-    """count_tokens for many texts at once (tiktoken encodes the batch in parallel)."""
-    return [len(t) for t in encoding().encode_ordinary_batch(list(texts))]
+def count_many(texts: Iterable[str]) -> list[int]:
+    """count_tokens for many texts at once: remembered counts first, the rest encoded as one
+    batch (tiktoken encodes it in parallel) and remembered."""
+    texts = list(texts)
+    memo = _memo()
+    out: list[int | None] = []
+    missing: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if not text:
+            out.append(0)
+            continue
+        key = _key(text)
+        n = memo.counts.get(key)
+        out.append(n)
+        if n is None:
+            missing.setdefault(text, []).append(i)
+    if missing:
+        todo = list(missing)
+        enc = encoding()
+        if len(todo) == 1:  # the batch call starts a thread pool
+            counted = [len(enc.encode_ordinary(todo[0]))]
+        else:
+            counted = [len(t) for t in enc.encode_ordinary_batch(todo)]
+        for text, n in zip(todo, counted, strict=True):
+            key = _key(text)
+            memo.counts[key] = memo.new[key] = n
+            for i in missing[text]:
+                out[i] = n
+    return out  # type: ignore[return-value]

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from ..errors import SorafilmError
 from ..markup import md_cell, md_code, md_text
@@ -96,6 +96,46 @@ def sha256_file(path: Path) -> str:
 
 
 # -- JSON ------------------------------------------------------------------------------------
+
+
+class ManifestShot(TypedDict):
+    """One shot's entry in manifest.json, as ShotResult.to_json writes it."""
+
+    shot_id: str
+    index: int
+    title: str
+    beat: str
+    status: str
+    job_id: str | None
+    reservation_id: str | None
+    seconds: int
+    model: str
+    size: str
+    prompt: str
+    currency: str
+    estimated_cents: int | str | None  # cents_json: an int, or a Decimal's exact string
+    billed_cents: int | str | None
+    file: str | None  # a bare file name inside the film folder
+    sha256: str | None
+    duration_s: float | None
+    error: str | None
+    error_code: str | None
+    history: list[dict[str, Any]]  # earlier attempts' entries (draft before final)
+
+
+class Manifest(TypedDict):
+    """manifest.json, as manifest_dict builds it and read_manifest returns it."""
+
+    format: str  # MANIFEST_FORMAT
+    version: int  # at most MANIFEST_VERSION
+    plan_id: str
+    plan: Any  # the plan's own JSON (Plan.to_json), kept as it was
+    backend: str
+    updated_at: str
+    shots: list[ManifestShot]
+    film: str | None
+    film_duration_s: float | None
+    notes: list[str]
 
 
 def jsonable(obj: Any) -> Any:
@@ -192,7 +232,7 @@ class ShotResult:
             f"{self.size}, {cost}, {where}{err})"
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ManifestShot:
         return {
             "shot_id": self.shot_id,
             "index": self.index,
@@ -326,7 +366,7 @@ class Film:
         sim = " (simulated, no real money)" if self.backend == "simulator" else ""
         head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}{sim}"
         if self.film is not None:
-            return f"{head}; film: {shown_path(self.film_as_named)}"
+            return f"{head}; film: {shown_path(self.film_as_named or self.film)}"
         if self.retry:
             return f"{head}; no film stitched, to retry: {', '.join(self.retry)}"
         return head
@@ -345,8 +385,10 @@ class Film:
 # -- manifest --------------------------------------------------------------------------------
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The manifest as a dict, validated enough that the studio can act on it."""
+def read_manifest(out_dir: Path) -> Manifest:
+    """The manifest as a dict, validated enough that the studio can act on it: the header
+    here; each shot entry by ShotResult.from_json, which also reads older manifests that lack
+    some of ManifestShot's keys."""
     path = Path(out_dir) / MANIFEST
     try:  # never through a link, never a FIFO or device planted under the name
         fd = os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
@@ -378,7 +420,7 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
         )
     if not isinstance(data.get("plan_id"), str) or not isinstance(data.get("shots"), list):
         raise FilmError(f"{path}: missing plan_id or shots")
-    return data
+    return cast(Manifest, data)  # the header checked above; the shots by shots_from_manifest
 
 
 def shots_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> list[ShotResult]:
@@ -429,7 +471,7 @@ def manifest_dict(
     film: str | None = None,
     film_duration_s: float | None = None,
     notes: tuple[str, ...] | list[str] = (),
-) -> dict[str, Any]:
+) -> Manifest:
     """The manifest's content: format header, the plan's JSON, then one entry per shot."""
     return {
         "format": MANIFEST_FORMAT,

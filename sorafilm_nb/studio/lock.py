@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,7 @@ def _same_file(fh: Any, path: Path) -> bool:
 
 
 def _lock_file(fh: Any) -> None:
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import msvcrt
 
         fh.seek(0)
@@ -150,7 +151,7 @@ def _lock_file(fh: Any) -> None:
 
 
 def _unlock_file(fh: Any) -> None:
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         import msvcrt
 
         fh.seek(0)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,7 +57,7 @@ class Reconciler(ShotPipeline):
     def _finish(self, run: RunState) -> Film:  # the facade's: stitch, report
         raise NotImplementedError
 
-    def _same_world(self, folder: Path, data: dict[str, Any]) -> None:
+    def _same_world(self, folder: Path, data: Mapping[str, Any]) -> None:
         """Refuse a folder made on the simulator when this Studio talks to a paid API, and
         the other way round.
 

@@ -86,7 +86,7 @@ NOT_LINKED = (
 )
 
 
-class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
+class VideoPlayer(anywidget.AnyWidget):
     """The film with its shot list; state holds a relative path and a poster, never the video
     bytes and never a local absolute path (the state is saved into the shared notebook).
 
@@ -166,7 +166,7 @@ class VideoPlayer(anywidget.AnyWidget):  # type: ignore[misc]
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = super()._repr_mimebundle_(**kwargs)
         data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
+        data = dict(data or {})
         data["text/html"] = self.static_html()
         return data, meta
 

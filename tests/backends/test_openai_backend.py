@@ -348,6 +348,7 @@ def test_slow_download_completes(
     assert abs(probe(out).duration - 4.0) < 0.05
 
 
+@pytest.mark.slow
 def test_a_dripping_download_stops_at_the_deadline(tmp_path: Path) -> None:
     """Each read is quick (a 16 KiB chunk every 0.5 s, far inside the 10 s per-read timeout),
     but the whole would take about 3 s: the total deadline ends it, names the job and the

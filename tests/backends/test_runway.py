@@ -134,9 +134,12 @@ def test_refusal_and_internal_failures(runway: RunwayBackend, fake: FakeRunway) 
 
 
 def test_throttled_is_queued(runway: RunwayBackend, fake: FakeRunway) -> None:
+    now = [0.0]  # the fake's clock, moved by hand: THROTTLED is seen however loaded the machine
+    fake.clock = lambda: now[0]
     fake.throttle = 1
     job = runway.create(prompt="x", model=MODEL, seconds=2, size="720x1280")
     assert runway.retrieve(job.id).status == "queued"
+    now[0] += 100.0
     assert wait(runway, job).status == "completed"
 
 

@@ -135,6 +135,7 @@ def _read_log(log: Path) -> list[list[str]]:
     return [ln.decode().split() for ln in lines[:-1]]  # the last piece may be cut short
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_loses_no_committed_row(tmp_path: Path) -> None:
     path = str(tmp_path / "killed.sqlite3")
     with Ledger(path) as led:

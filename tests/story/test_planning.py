@@ -375,6 +375,7 @@ def test_written_files_are_ordinary_files_not_0600(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]
 
 
+@pytest.mark.slow
 def test_the_id_is_the_same_in_other_processes_whatever_the_hash_seed() -> None:
     import os
 

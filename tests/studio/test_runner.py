@@ -191,6 +191,7 @@ def test_a_429_burst_is_survived(sim, ledger: Ledger, tmp_path: Path) -> None:
     assert len(sim.jobs()) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["server_error", "drop_connection"])
 def test_errors_while_polling_are_survived(fault: str, sim, ledger: Ledger, tmp_path: Path) -> None:
     setattr(sim.faults, fault, Fault(count=6, ops=frozenset({"retrieve"})))
@@ -255,6 +256,7 @@ def test_an_edited_manifest_cannot_reserve_below_the_price(
     assert ledger.remaining() == Cost(30)
 
 
+@pytest.mark.slow
 def test_an_interrupt_leaves_a_folder_that_resume_finishes(ledger: Ledger, tmp_path: Path) -> None:
     with Simulator(job_seconds=30.0, poll_after_ms=50, render_scale=0.2) as sim:
         plan = make_plan(3, tag="interrupt")

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Simulator
 from sorafilm_nb.money.ledger import Ledger
@@ -37,6 +39,7 @@ def _attached(manifest: Path) -> list[str] | None:
     return ids if all(ids) else None
 
 
+@pytest.mark.slow
 def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
     out = tmp_path / "film"
     ledger_path = tmp_path / "ledger.sqlite3"

@@ -508,6 +508,7 @@ def test_static_face_of_the_concept_table() -> None:
 # -- spend dashboard -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_spend_dashboard_reads_the_ledger_and_refreshes(ledger: Ledger) -> None:
     from sorafilm_nb.ui import SpendDashboard
 

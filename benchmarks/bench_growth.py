@@ -1,0 +1,180 @@
+"""How analysis grows with the repository: a tree about 20x Django's, and its 1/4 and 1/2.
+
+    python benchmarks/bench_growth.py [PATH] [--keep]
+
+PATH defaults to the site-packages folder of this environment (about 28x Django's source by
+bytes of scanned files). The 1/4 and 1/2 trees are hard-linked copies of whole top-level
+entries of PATH, picked greedily until they hold that share of its bytes (hard links, not
+symbolic ones: they are regular files inside the root, and cost no copying). Each tree is
+analysed cold in a child process (a fresh cache dir), then warm (the same cache dir again).
+
+Printed per tree: files, MiB read, cold seconds, MiB/s, warm seconds, peak RSS of the child
+(and its worker processes: ru_maxrss of the reaped children), and the raw read of the same
+files (every file's bytes, one process, page cache warm) as the baseline.
+Targets (issue 14): cold time linear in bytes read within 25 % (the full tree's seconds per
+MiB against the mean of the 1/4 and 1/2 trees'); peak RSS <= 600 MB; warm <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import load_average, record
+
+ROOT = Path(__file__).resolve().parent.parent
+LINEAR_SLACK = 0.25
+RSS_TARGET_MB = 600
+WARM_TARGET_S = 1.0
+
+CHILD = """
+import json, sys, time
+from sorafilm_nb.analysis.profile import analyze
+t = time.perf_counter()
+p = analyze(sys.argv[1], cache_dir=sys.argv[2])
+print(json.dumps({"s": time.perf_counter() - t, "parsed": p.stats["parsed"],
+                  "files": p.files_scanned, "phases": p.stats.get("phases_ms"),
+                  "workers": p.stats.get("workers")}))
+"""
+
+
+def listed(root: Path) -> tuple[list[Path], int]:
+    """The files analysis reads under root (its own listing), and their bytes (under the cap)."""
+    sys.path.insert(0, str(ROOT))
+    from sorafilm_nb.analysis.files import list_files
+    from sorafilm_nb.analysis.worker import MAX_BYTES
+
+    files = [root / f for f in list_files(root)[0]]
+    sizes = [f.stat().st_size for f in files if f.is_file()]
+    return files, sum(s for s in sizes if s <= MAX_BYTES)
+
+
+def linked_share(source: Path, dest: Path, share: float, sizes: dict[str, int]) -> None:
+    """Hard-link whole top-level entries of source into dest until share of the bytes."""
+    total = sum(sizes.values())
+    got = 0
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        if got >= share * total:
+            break
+        if got + sizes[name] > share * total * 1.1 and got > 0:
+            continue  # too big for what is left: a smaller entry may fit
+        src = source / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, copy_function=os.link, symlinks=True)
+        else:
+            os.link(src, dest / name)
+        got += sizes[name]
+
+
+def child(root: Path, cache: Path) -> tuple[dict, float]:
+    """One analyze() in a fresh process: its report and the peak RSS in MB of it and its
+    workers (the largest ru_maxrss among reaped children, measured around this one only)."""
+    code = [sys.executable, "-c", CHILD, str(root), str(cache)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(code, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr[-800:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return json.loads(out.stdout.strip().splitlines()[-1]), peak
+
+
+def raw_read(files: list[Path]) -> float:
+    t = time.perf_counter()
+    for f in files:
+        try:
+            with open(f, "rb") as fh:
+                fh.read()
+        except OSError:
+            pass
+    return time.perf_counter() - t
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", nargs="?", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
+    args = ap.parse_args(argv)
+    source = args.path.resolve()
+    files, _ = listed(source)
+    by_top: dict[str, int] = {}
+    for f in files:
+        top = f.relative_to(source).parts[0]
+        by_top[top] = by_top.get(top, 0) + f.stat().st_size
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-growth-", dir=os.environ.get("TMPDIR")) as tmp:
+        for share in (0.25, 0.5, 1.0):
+            root = Path(tmp) / f"tree{int(share * 100)}"
+            root.mkdir()
+            linked_share(source, root, share, by_top)
+            tfiles, nbytes = listed(root)
+            raw_read(tfiles)  # the page cache is warm for both
+            base = raw_read(tfiles)
+            cache = Path(tmp) / f"cache{int(share * 100)}"
+            cold, peak_cold = child(root, cache)
+            warm, peak_warm = child(root, cache)
+            rows.append((share, len(tfiles), nbytes, cold, warm, max(peak_cold, peak_warm), base))
+            print(
+                f"{share:4.2f}  {len(tfiles):6d} files  {nbytes / 2**20:7.1f} MiB  cold "
+                f"{cold['s']:6.2f} s ({nbytes / 2**20 / cold['s']:5.1f} MiB/s, "
+                f"{cold['workers']} processes)  warm {warm['s']:5.2f} s  peak RSS "
+                f"{max(peak_cold, peak_warm):5.0f} MB  raw read {base:5.2f} s  "
+                f"load {load_average()}"
+            )
+            print(f"      phases (ms): cold {cold['phases']}  warm {warm['phases']}")
+    (_, _, b1, c1, _, _, _), (_, _, b2, c2, _, _, _), (_, nf, b4, c4, w4, peak, base) = rows
+    # linear in bytes read: the same seconds per MiB at every size. The full tree's is
+    # compared with the mean of the smaller two (a fixed cost would make those look slower,
+    # so this errs against the code, not for it).
+    per = [c["s"] / (b / 2**20) for b, c in ((b1, c1), (b2, c2), (b4, c4))]
+    small = (per[0] + per[1]) / 2
+    deviation = per[2] / small - 1
+    print(
+        "seconds per MiB read: "
+        + ", ".join(f"{x:.3f}" for x in per)
+        + f" (1/4, 1/2, 1); full tree {deviation:+.0%} against the smaller trees' mean"
+    )
+    record(
+        "growth: cold analysis s/MiB, full vs 1/4-1/2",
+        c4["s"],
+        "s",
+        baseline="raw read",
+        baseline_value=base,
+        target=f"s/MiB within {LINEAR_SLACK:.0%} of smaller trees",
+        ok=abs(deviation) <= LINEAR_SLACK,
+        deviation=round(deviation, 3),
+        mib=round(b4 / 2**20, 1),
+        files=nf,
+        rank_ms=[r[3]["phases"].get("rank") for r in rows],
+    )
+    record(
+        "growth: peak RSS, full tree",
+        peak,
+        "MB",
+        baseline="-",
+        baseline_value=None,
+        target=f"<= {RSS_TARGET_MB} MB",
+        ok=peak <= RSS_TARGET_MB,
+    )
+    record(
+        "growth: warm analysis, full tree",
+        w4["s"],
+        "s",
+        baseline="cold",
+        baseline_value=c4["s"],
+        target=f"<= {WARM_TARGET_S:g} s",
+        ok=w4["s"] <= WARM_TARGET_S,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""The quickstart notebook top to bottom, as `jupyter nbconvert --to notebook --execute` runs it.
+
+    python benchmarks/bench_notebook.py [--runs N]
+
+Measured: the whole nbconvert process (kernel start included) on the simulator, in a fresh
+cache, data and output folder each run (so the analysis is cold, as on a first visit); and,
+in the same run, the baseline: nbconvert executing an empty one-cell notebook (what a kernel
+start and nbconvert cost by themselves). The simulated waiting is the part of the film cell
+that is the simulator's clock: job_seconds times the waves of jobs (shots / concurrency,
+rounded up), read from the notebook's own source and output.
+Targets (issue 14): the notebook <= 10 s; the simulated waiting <= 3 s of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import record
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "01_quickstart.ipynb"
+TOTAL_TARGET_S = 10.0
+WAIT_TARGET_S = 3.0
+
+
+def execute(notebook: Path, out: Path, env: dict[str, str]) -> float:
+    jupyter = Path(sys.executable).with_name("jupyter")
+    t = time.perf_counter()
+    done = subprocess.run(
+        [
+            str(jupyter),
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            str(notebook),
+            "--output",
+            str(out),
+        ],
+        cwd=notebook.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - t
+    if done.returncode != 0:
+        sys.exit(f"nbconvert failed: {done.stderr[-800:]}")
+    return wall
+
+
+def simulated_wait(executed: Path) -> tuple[float, int, int, float]:
+    """(simulated waiting s, shots, concurrency, job_seconds), read from the executed notebook."""
+    cells = json.loads(executed.read_text())["cells"]
+    source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    job = float(re.search(r"Simulator\(job_seconds=([0-9.]+)", source).group(1))  # type: ignore[union-attr]
+    conc = int(re.search(r"concurrency=(\d+)", source).group(1))  # type: ignore[union-attr]
+    text = "".join(
+        "".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if "text" in o
+    )
+    shots = int(re.search(r"(\d+)/\d+ shots completed", text).group(1))  # type: ignore[union-attr]
+    return job * math.ceil(shots / conc), shots, conc, job
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args(argv)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    totals, bases = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-nb-") as tmp:
+        empty = Path(tmp) / "empty.ipynb"
+        nb = json.loads(NOTEBOOK.read_text())
+        nb["cells"] = [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "empty",
+                "metadata": {},
+                "outputs": [],
+                "source": "pass",
+            }
+        ]
+        empty.write_text(json.dumps(nb))
+        executed = Path(tmp) / "executed.ipynb"
+        for i in range(args.runs):
+            run_env = {
+                **env,
+                "SORAFILM_CACHE_DIR": f"{tmp}/cache{i}",
+                "SORAFILM_DATA_DIR": f"{tmp}/data{i}",
+                "SORAFILM_LEDGER": f"{tmp}/data{i}/ledger.sqlite3",
+                "SORAFILM_NOTEBOOK_OUT": f"{tmp}/out{i}",
+            }
+            bases.append(execute(empty, Path(tmp) / "empty-out.ipynb", run_env))
+            totals.append(execute(NOTEBOOK, executed, run_env))
+        wait, shots, conc, job = simulated_wait(executed)
+    total, base = statistics.median(totals), statistics.median(bases)
+    print(f"nbconvert --execute 01_quickstart: {', '.join(f'{t:.1f}' for t in totals)} s")
+    print(f"nbconvert --execute empty notebook: {', '.join(f'{t:.1f}' for t in bases)} s")
+    print(f"simulated waiting: {shots} shots, {conc} at a time, {job:g} s each: {wait:.1f} s")
+    record(
+        "quickstart notebook (nbconvert)",
+        total,
+        "s",
+        baseline="empty notebook",
+        baseline_value=base,
+        target=f"<= {TOTAL_TARGET_S:g} s",
+        ok=total <= TOTAL_TARGET_S,
+    )
+    record(
+        "quickstart simulated waiting",
+        wait,
+        "s",
+        baseline="notebook total",
+        baseline_value=total,
+        target=f"<= {WAIT_TARGET_S:g} s",
+        ok=wait <= WAIT_TARGET_S,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
