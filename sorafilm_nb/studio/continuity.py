@@ -17,14 +17,12 @@ says so: a film with a seam beats no film.
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
-from ..safeio import open_atomic
+from ..safeio import atomic_path, open_atomic
 from ..story.continuity import IMAGE_SUFFIXES, LOOK, PREVIOUS, Reference
 from .folder import COMPLETED, inside
 from .state import RunState
@@ -70,9 +68,7 @@ def fit_image(src: Path, size: str, dest: Path) -> Path:
     from ..render import ffmpeg_exe, parse_size
 
     width, height = parse_size(size)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=".partial.jpg", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest, suffix=".jpg") as tmp:
         subprocess.run(
             [
                 ffmpeg_exe(),
@@ -80,15 +76,12 @@ def fit_image(src: Path, size: str, dest: Path) -> Path:
                 "-vf",
                 f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
                 f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1",
-                *("-frames:v", "1", "-q:v", "3", tmp),
+                *("-frames:v", "1", "-q:v", "3", str(tmp)),
             ],
             check=True,
             capture_output=True,
             timeout=60,
         )
-        os.replace(tmp, dest)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return dest
 
 
