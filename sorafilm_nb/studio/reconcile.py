@@ -36,6 +36,7 @@ from .folder import (
     ShotResult,
     read_manifest,
     shots_from_manifest,
+    simulated_name,
 )
 from .pipeline import OUTCOME_UNKNOWN, REUSED_ID, UNKNOWN, ShotPipeline
 from .state import ProgressCallback, RunState
@@ -445,7 +446,7 @@ def _world(backend_name: str) -> tuple[bool, str]:
     "veo-simulator" are simulated; "veo", "veo-remote", "runway..." name their provider;
     any other name (an OpenAI-compatible server) is OpenAI's shape. A folder is resumed only
     in its own world: another provider knows none of its job ids."""
-    simulated = backend_name == SIMULATOR or backend_name.endswith("-" + SIMULATOR)
+    simulated = simulated_name(backend_name)
     head = backend_name.split("-", 1)[0]
     return simulated, head if head in ("veo", "runway") else "openai"
 

@@ -90,6 +90,7 @@ def test_sorafilm_film_on_each_provider_fake_end_to_end(
     assert f"embedded {provider} fake through its official SDK" in done.stdout
     assert f"Estimated cost: {PRICES[provider]}" in done.stdout
     assert "starts from" in done.stdout  # the plan shows which shot uses which reference
+    assert "(simulated, no real money)" in done.stdout
     film = Film.load(out)
     assert film.ok and [s.seconds for s in film.shots] == [8, 8, 8]
     assert abs(media_duration(out / "film.mp4") - 24) < 0.5
