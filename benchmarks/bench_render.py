@@ -4,8 +4,9 @@
 
 Render: ``render_animatic`` for 4, 8 and 12 s clips at 1280x720 and 720x1280 (rendered at
 half size, the simulator's default), and one 12 s clip at full 1280x720 for comparison with
-DESIGN.md's anchor (1.05 s). Baseline, same run, same frame size, rate and encoder settings:
-ffmpeg encoding the same number of blank frames from its own ``color`` source, i.e. the
+DESIGN.md's anchor (1.05 s), then a 12 s clip whose style asks for film grain at half and
+full size (the last two rows). Baseline, same run, same frame size, rate and encoder
+settings: ffmpeg encoding the same number of blank frames from its own ``color`` source, i.e. the
 encoder floor with no frame drawing and no pipe. Printed: best of N per clip, ms per clip
 second, and the ratio to the baseline. Target: a 12 s clip in about a second or less.
 
@@ -80,10 +81,13 @@ def bench_render(runs: int, folder: Path) -> None:
     )
     cases = [(size, seconds, 0.5) for size in ("1280x720", "720x1280") for seconds in (4, 8, 12)]
     cases.append(("1280x720", 12, 1.0))
-    for size, seconds, scale in cases:
+    cases.append(("1280x720", 12, 0.5, "grain"))
+    cases.append(("1280x720", 12, 1.0, "grain"))
+    for size, seconds, scale, *grain in cases:  # type: ignore[misc]
+        lines = [*LINES, *(["Style: 1920s silent-film comedy, film grain."] if grain else [])]
         out = folder / f"a_{size}_{seconds}_{scale}.mp4"
         took = best(
-            lambda size=size, seconds=seconds, scale=scale, out=out: render_animatic(
+            lambda size=size, seconds=seconds, scale=scale, out=out, lines=lines: render_animatic(
                 out,
                 seconds=seconds,
                 size=size,
@@ -91,7 +95,7 @@ def bench_render(runs: int, folder: Path) -> None:
                 title="The milk will not pour",
                 beat="error cascade",
                 gag="a milk carton that will not pour",
-                lines=LINES,
+                lines=lines,
             ),
             runs,
         )
@@ -102,7 +106,7 @@ def bench_render(runs: int, folder: Path) -> None:
             runs,
         )
         print(
-            f"{size:>10} {scale:>5} {seconds:>6} {took * 1000:>7.0f}ms "
+            f"{size:>10} {scale:>5} {seconds:>6} {took * 1000:>7.0f}ms "  # grain: last rows
             f"{took * 1000 / seconds:>9.1f} {base * 1000:>7.0f}ms {took / base:>6.2f}"
         )
         if (size, seconds, scale) == ("1280x720", 12, 1.0):

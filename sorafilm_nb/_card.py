@@ -1,31 +1,34 @@
-"""The animatic's title card, drawn with numpy, and its frames as raw yuv420p.
+"""Drawing with numpy: the animatic's storyboard panel, caption cards and lower thirds.
 
 Why numpy and an atlas: text comes from a pre-rasterised atlas of Aileron Regular (CC0) in
-``data/fonts``, so there is no Pillow, no FreeType and no font lookup at run time. The card is
-drawn once and converted to YUV once; each frame only paints the timing bar's new columns and,
-once a second, the clock (see ``_frames``). ``render.render_animatic`` pipes the frames into
-ffmpeg.
+``data/fonts``, so there is no Pillow, no FreeType and no font lookup at run time. Text from
+a prompt or a caption is hostile: it is folded to the atlas's printable ASCII and drawn as
+pixels, never interpreted.
+
+One drawing code for the animatic and the stitched film: ``draw_lower_third`` draws the
+animatic's current action beat and a film's burned-in caption; ``caption_card`` draws a
+film's caption cards (and is what an animatic film's cards look like too). The look (tint
+LUT, vignette, grain) is applied by ``finish`` once per region, never per pixel per frame:
+see ``_frames`` in ``_panel``.
 """
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
-# Colours: the DESIGN's sepia palette (charcoal, cream, sepia, a touch of faded red).
-_BG_TOP = np.array([38, 34, 31], dtype=np.float32)
-_BG_BOTTOM = np.array([22, 20, 19], dtype=np.float32)
-_CREAM = (241, 229, 205)
-_SEPIA = (196, 160, 112)
-_RED = (196, 92, 76)
+from ._look import RGB, Look
+
 _GREY = (170, 162, 150)
 _TRACK = (70, 63, 57)
+_BAND = (12, 10, 10)
 
 # ---------------------------------------------------------------- text
+
+_SIZES = (11, 14, 17, 20, 24, 30, 36, 44, 60)  # what data/fonts/aileron_atlas.npz holds
 
 
 @dataclass(frozen=True)
@@ -46,16 +49,18 @@ def _index(ch: str) -> int:
     return code - 32 if 32 <= code < 127 else ord("?") - 32
 
 
+def _font(px: float) -> _Font:
+    """The atlas size nearest to ``px`` (sizes are rasterised, never scaled: crisp text)."""
+    return _atlas(min(_SIZES, key=lambda s: abs(s - px)))
+
+
 @cache
-def _font(px: int, factor: int = 1) -> _Font:
+def _atlas(px: int) -> _Font:
     from .datafiles import data_dir
 
     with np.load(data_dir() / "fonts" / "aileron_atlas.npz") as atlas:
         glyphs = atlas[f"glyphs_{px}"]
         advances = atlas[f"advances_{px}"].astype(np.int32)
-    if factor > 1:
-        glyphs = glyphs.repeat(factor, axis=1).repeat(factor, axis=2)
-        advances = advances * factor
     return _Font(glyphs=glyphs, advances=advances)
 
 
@@ -79,9 +84,7 @@ def _ascii(text: str) -> str:
     return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text.translate(_ASCII))
 
 
-def _draw_text(
-    img: np.ndarray, text: str, x: int, y: int, font: _Font, colour: tuple[int, int, int]
-) -> int:
+def _draw_text(img: np.ndarray, text: str, x: int, y: int, font: _Font, colour: RGB) -> int:
     """Alpha-blend ``text`` onto ``img`` (H, W, 3 uint8) at (x, y); returns the end x."""
     h_img, w_img = img.shape[:2]
     colour_arr = np.array(colour, dtype=np.float32)
@@ -100,70 +103,235 @@ def _draw_text(
 
 
 def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
-    """Greedy word wrap by pixel width (long words are cut)."""
-    avg = max(1, font.width("abcdefghijklmnopqrstuvwxyz") // 26)
+    """Greedy word wrap by pixel width; a word wider than the line is cut."""
     out: list[str] = []
-    for line in textwrap.wrap(text, width=max(8, max_width // avg)) or [""]:
-        while font.width(line) > max_width and len(line) > 1:
-            cut = line.rfind(" ", 0, len(line) - 1)
-            head = line[:cut] if cut > 0 else line[:-1]
-            rest = line[len(head) :].lstrip()
-            line = head
+    line = ""
+    space = font.width(" ")
+    width = 0
+    for word in text.split():
+        w = font.width(word)
+        while w > max_width and len(word) > 1:  # cut an over-long word across lines
+            if line:
+                out.append(line)
+                line, width = "", 0
+            cut = len(word)
+            while cut > 1 and font.width(word[:cut]) > max_width:
+                cut -= 1
+            out.append(word[:cut])
+            word = word[cut:]
+            w = font.width(word)
+        if line and width + space + w > max_width:
             out.append(line)
-            line = rest
-            if font.width(line) <= max_width:
-                break
+            line, width = "", 0
+        line, width = (f"{line} {word}", width + space + w) if line else (word, w)
+    if line:
         out.append(line)
-    return [w for w in out if w]
+    return out
 
 
-# ---------------------------------------------------------------- the card
+def _fit(lines: list[str], font: _Font, max_lines: int, max_width: int) -> list[str]:
+    """At most ``max_lines``; a cut last line ends with '...' so nothing looks complete."""
+    if len(lines) <= max_lines:
+        return lines
+    last = lines[max_lines - 1]
+    while last and font.width(last + "...") > max_width:
+        last = last[:-1]
+    return [*lines[: max_lines - 1], last.rstrip(" ,;:") + "..."]
 
 
-def _card(
-    width: int, height: int, *, title: str, beat: str, gag: str, lines: Sequence[str]
-) -> tuple[np.ndarray, int]:
-    """The static card; returns the image and the y where the timing bar goes."""
+def _block(
+    img: np.ndarray,
+    text: str,
+    x: int,
+    y: int,
+    font: _Font,
+    colour: RGB,
+    *,
+    width: int,
+    max_lines: int,
+    centre: bool = False,
+) -> int:
+    """Wrapped text from (x, y); returns the y below it."""
+    lines = _fit(_wrap(_ascii(text), font, width), font, max_lines, width)
+    for line in lines:
+        lx = x + (width - font.width(line)) // 2 if centre else x
+        _draw_text(img, line, lx, y, font, colour)
+        y += int(font.height * 1.05)
+    return y
+
+
+# ---------------------------------------------------------------- geometry and look
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things go on a W x H frame; every y is even (whole chroma rows)."""
+
+    width: int
+    height: int
+
+    @property
+    def unit(self) -> float:  # 1.0 on a 640x360 frame
+        return min(self.width, self.height) / 360
+
+    @property
+    def margin(self) -> int:
+        return max(12, round(min(self.width, self.height) * 0.07)) & ~1
+
+    @property
+    def bar_h(self) -> int:
+        return max(4, round(4 * self.unit)) & ~1
+
+    @property
+    def bar_y(self) -> int:
+        return (self.height - self.margin // 2 - self.bar_h) & ~1
+
+    @property
+    def clock_y(self) -> int:  # the row of the clock and the size label, above the bar
+        return (self.bar_y - self.small.height - round(4 * self.unit)) & ~1
+
+    @property
+    def small(self) -> _Font:
+        return _font(11 * self.unit)
+
+    @property
+    def mid(self) -> _Font:
+        return _font(20 * self.unit)
+
+    @property
+    def big(self) -> _Font:
+        return _font(24 * self.unit)
+
+    def band(self, bottom: int) -> tuple[int, int]:
+        """A lower third's rows, ending at ``bottom``: two lines of mid text and padding."""
+        pad = round(8 * self.unit)
+        top = bottom - 2 * pad - self.mid.height * 2 - self.small.height
+        return top & ~1, bottom & ~1
+
+
+def vignette(width: int, height: int, strength: float) -> np.ndarray:
+    """(H, W) float32 gain, 1 in the middle, 1 - strength in the corners (computed once)."""
+    y = np.linspace(-1.0, 1.0, height, dtype=np.float32)[:, None]
+    x = np.linspace(-1.0, 1.0, width, dtype=np.float32)[None, :]
+    r = np.clip((x * x + y * y) / 2.0, 0.0, 1.0)
+    return 1.0 - strength * r**1.6
+
+
+def finish(rgb: np.ndarray, look: Look, gain: np.ndarray) -> np.ndarray:
+    """The look on an RGB region: pulled onto the duotone LUT by ``look.tint``, then the
+    vignette ``gain`` (the same rows of the mask). Done once per region, never per frame."""
+    f = rgb.astype(np.float32)
+    luma = (f[..., 0] * 0.299 + f[..., 1] * 0.587 + f[..., 2] * 0.114).astype(np.uint8)
+    toned = look.lut()[luma].astype(np.float32)
+    f = f * (1.0 - look.tint) + toned * look.tint
+    return np.clip(f * gain[..., None], 0, 255).astype(np.uint8)
+
+
+def background(width: int, height: int, look: Look) -> np.ndarray:
+    """A soft vertical gradient in the look's shadow colour: the paper of every panel."""
+    base = np.array(look.shadow, np.float32)
+    top = np.clip(base * 1.6 + 18, 0, 255)
     ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
-    column = _BG_TOP * (1 - ramp) + _BG_BOTTOM * ramp
-    img = np.broadcast_to(column[:, None, :], (height, width, 3)).astype(np.uint8)
-    factor = max(1, round(min(width, height) / 400))
-    big, mid, small = _font(30, factor), _font(20, factor), _font(14, factor)
-    margin, _, bar_y = _layout(width, height)
-    text_w = width - 2 * margin
-    limit = bar_y - small.height - margin // 2  # text must end above the clock and bar
-    y = margin
-    for line in _wrap(_ascii(title), big, text_w)[:3]:
-        _draw_text(img, line, margin, y, big, _CREAM)
-        y += big.height
-    # a thin rule under the title, like an intertitle card
-    rule_y = y + max(2, big.height // 5)
-    img[rule_y : rule_y + max(1, factor), margin : width - margin] = _SEPIA
-    y = rule_y + big.height // 2
-    for text, font, colour in ((beat, mid, _SEPIA), (gag, mid, _RED)):
-        for line in _wrap(_ascii(text), font, text_w)[:3]:
-            if y + font.height > limit:
-                break
-            _draw_text(img, line, margin, y, font, colour)
-            y += font.height
-    y += small.height // 2
-    for raw in lines:
-        for line in _wrap(_ascii(raw), small, text_w):
-            if y + small.height > limit:
-                return img, bar_y
-            _draw_text(img, line, margin, y, small, _GREY)
-            y += small.height
-    return img, bar_y
+    column = top * (1 - ramp) + base * ramp
+    return np.broadcast_to(column[:, None, :], (height, width, 3)).astype(np.uint8)
 
 
-def _layout(width: int, height: int) -> tuple[int, int, int]:
-    """(margin, bar height, bar top): all even, so the bar falls on whole chroma blocks."""
-    margin = max(12, width // 20) & ~1
-    bar_h = max(6, height // 60) & ~1
-    return margin, bar_h, height - margin - bar_h
+# ---------------------------------------------------------------- what the film shows
 
 
-def _yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def draw_lower_third(
+    img: np.ndarray,
+    text: str,
+    layout: Layout,
+    look: Look,
+    *,
+    bottom: int,
+    tag: str = "",
+    opacity: float = 0.62,
+) -> None:
+    """A caption over the picture: a dark translucent band with up to two lines of text,
+    ``tag`` (e.g. "0-3 s") in the accent colour before them. The animatic's beats and a
+    film's burned-in captions are both drawn here."""
+    top, bottom = layout.band(bottom)
+    region = img[top:bottom].astype(np.float32)
+    band = np.array(_BAND, np.float32) * opacity
+    img[top:bottom] = (region * (1.0 - opacity) + band).astype(np.uint8)
+    m, u = layout.margin, layout.unit
+    rule = max(2, round(u) & ~1)
+    img[top : top + rule, m : layout.width - m] = look.accent
+    x, y = m, top + round(8 * u)
+    if tag:
+        _draw_text(img, _ascii(tag), x, y, layout.small, look.accent)
+        y += layout.small.height
+    _block(img, text, x, y, layout.mid, look.highlight, width=layout.width - 2 * m, max_lines=2)
+
+
+def caption_card(
+    width: int, height: int, text: str, look: Look, *, kind: str = "card"
+) -> np.ndarray:
+    """A caption card (or the film's title card, ``kind="title"``): the text centred between
+    two rules, in the silent-film intertitle manner, with the film's look. RGB uint8."""
+    layout = Layout(width, height)
+    img = background(width, height, look)
+    u, m = layout.unit, layout.margin
+    inner = width - 4 * m
+    font = _font((36 if kind == "title" else 24) * u)
+    lines = _wrap(_ascii(text), font, inner)
+    while len(lines) > 4 and font.height > _atlas(_SIZES[1]).height:  # long text: smaller
+        font = _font(font.height * 0.78)
+        lines = _wrap(_ascii(text), font, inner)
+    lines = _fit(lines, font, 5, inner)
+    block = int(font.height * 1.05) * len(lines)
+    y = (height - block) // 2
+    rule = max(2, round(u))
+    gap = round(14 * u)
+    for ry in (y - gap - rule, y + block + gap):
+        img[ry : ry + rule, 2 * m : width - 2 * m] = look.accent
+    _block(img, text, 2 * m, y, font, look.highlight, width=inner, max_lines=5, centre=True)
+    # a thin frame, as intertitle cards had
+    f0, f1 = m // 2, max(1, rule // 2)
+    for sl in (
+        (slice(f0, f0 + f1), slice(f0, width - f0)),
+        (slice(height - f0 - f1, height - f0), slice(f0, width - f0)),
+        (slice(f0, height - f0), slice(f0, f0 + f1)),
+        (slice(f0, height - f0), slice(width - f0 - f1, width - f0)),
+    ):
+        img[sl] = look.accent
+    return finish(img, look, vignette(width, height, look.vignette))
+
+
+def lower_third_rgba(width: int, height: int, text: str, look: Look) -> np.ndarray:
+    """``draw_lower_third`` as an RGBA overlay for ffmpeg (burning captions into a clip).
+
+    Drawn twice, on black and on white: where the two differ the overlay is see-through, so
+    alpha = 1 - (white - black) / 255 and colour = black / alpha. One drawing function, exact.
+    """
+    layout = Layout(width, height)
+    bottom = height - layout.margin
+    out = []
+    for ground in (0, 255):
+        img = np.full((height, width, 3), ground, np.uint8)
+        # nearly opaque: over a picture (or an animatic's own beat) nothing shows through
+        draw_lower_third(img, text, layout, look, bottom=bottom, opacity=0.9)
+        out.append(img.astype(np.float32))
+    black, white = out
+    alpha = np.clip(1.0 - (white - black).mean(axis=2) / 255.0, 0.0, 1.0)
+    colour = np.where(alpha[..., None] > 0, black / np.maximum(alpha[..., None], 1e-6), 0)
+    rgba = np.dstack([np.clip(colour, 0, 255), alpha * 255]).astype(np.uint8)
+    return rgba
+
+
+def swatches(img: np.ndarray, colours: Sequence[RGB], x_right: int, y: int, size: int) -> None:
+    """The palette as chips, right-aligned at ``x_right``: a storyboard's colour notes."""
+    gap = max(2, size // 4)
+    x = x_right - len(colours) * (size + gap) + gap
+    for colour in colours:
+        img[y - 1 : y + size + 1, x - 1 : x + size + 1] = (230, 226, 218)
+        img[y : y + size, x : x + size] = colour
+        x += size + gap
+
+
+def yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """RGB (even height and width) -> BT.601 limited-range Y, U, V planes, chroma averaged
     over 2x2 blocks: the conversion ffmpeg would otherwise do on every frame."""
     f = rgb.astype(np.float32)
@@ -180,56 +348,3 @@ def _yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         np.clip(np.rint(p), 0, 255).astype(np.uint8)  # type: ignore[return-value]
         for p in (y, sub(u), sub(v))
     )
-
-
-def _frames(card: np.ndarray, bar_y: int, seconds: float, fps: int) -> Iterator[bytes]:
-    """Each frame, as raw yuv420p: the card, the timing bar filled to t/seconds, and a
-    't / total s' clock.
-
-    The card is converted to YUV once; each frame only paints the bar's new columns into
-    the planes, and the clock (whole seconds) is redrawn and converted once per second. So a
-    frame costs one memory copy, and ffmpeg gets half the bytes of RGB and no conversion.
-    """
-    height, width = card.shape[:2]
-    margin, bar_h, _ = _layout(width, height)
-    font = _font(14, max(1, round(min(width, height) / 400)))
-    rgb = card.copy()
-    rgb[bar_y : bar_y + bar_h, margin : width - margin] = _TRACK
-    clock_y = (bar_y - font.height - 2) & ~1  # even: the strip is whole chroma rows
-    text_y = bar_y - font.height - 2 - clock_y  # the clock's top, inside the strip
-    total = f"{seconds:.0f} s" if float(seconds).is_integer() else f"{seconds:.1f} s"
-    clock_x = width - margin - font.width(f"{int(seconds):d} / {total}") - font.width("0")
-    base_strip = rgb[clock_y:bar_y].copy()
-
-    buf = np.empty(width * height * 3 // 2, dtype=np.uint8)
-    luma = buf[: width * height].reshape(height, width)
-    cb = buf[width * height : width * height * 5 // 4].reshape(height // 2, width // 2)
-    cr = buf[width * height * 5 // 4 :].reshape(height // 2, width // 2)
-    luma[:], cb[:], cr[:] = _yuv420(rgb)
-    fill = _yuv420(np.full((2, 2, 3), _SEPIA, dtype=np.uint8))
-    fill_y, fill_u, fill_v = (int(p[0, 0]) for p in fill)
-    rows, crows = slice(bar_y, bar_y + bar_h), slice(bar_y // 2, (bar_y + bar_h) // 2)
-
-    n = round(seconds * fps)
-    span = width - 2 * margin
-    filled = margin
-    shown = -1
-    for k in range(n):
-        end = margin + 2 * round(span * (k + 1) / n / 2)  # even: whole chroma columns
-        if end > filled:  # the fill only grows
-            luma[rows, filled:end] = fill_y
-            cb[crows, filled // 2 : end // 2] = fill_u
-            cr[crows, filled // 2 : end // 2] = fill_v
-            filled = end
-        second = k // fps
-        if second != shown:
-            strip = base_strip.copy()
-            _draw_text(strip, f"{second:d} / {total}", clock_x, text_y, font, _CREAM)
-            sy, su, sv = _yuv420(strip)
-            luma[clock_y:bar_y], cb[clock_y // 2 : bar_y // 2], cr[clock_y // 2 : bar_y // 2] = (
-                sy,
-                su,
-                sv,
-            )
-            shown = second
-        yield buf.tobytes()

@@ -3,16 +3,19 @@
 Everything here drives the ffmpeg binary that the ``imageio-ffmpeg`` wheel ships, so nothing
 needs apt or a system font. Why the shapes below:
 
-- An animatic is a title card (shot title, beat, gag, the prompt's first lines) with a moving
-  timing bar and a clock. The card is drawn once with numpy and converted to YUV once; each
-  frame only paints the bar's new columns, and raw yuv420p frames are piped into
-  ``libx264 -preset ultrafast``. Encoding is the cost, so the animatic is rendered at *half*
-  the requested resolution by default (640x360 for 1280x720, 360x640 for 720x1280: same
-  aspect, a quarter of the pixels) and 12 fps. A 12 s clip then takes about 0.3 s (full size,
-  ``scale=1.0``: about 0.7-1 s on 2 cores). ``benchmarks/bench_render.py`` measures it.
-- The card and its frames are drawn in ``_card`` from a pre-rasterised atlas of Aileron Regular
-  (CC0) in ``data/fonts``: no Pillow,
-  no FreeType, no font lookup at run time.
+- An animatic is a storyboard panel read from the prompt the server received (``_look``:
+  camera note, palette, scene, the timed "Actions:" beats shown while they play, the theme's
+  tint, vignette and grain), drawn with numpy in ``_panel``/``_card`` from a pre-rasterised
+  atlas of Aileron Regular (CC0) in ``data/fonts`` (no Pillow, no FreeType, no font lookup).
+  The panel is converted to YUV once; each frame only copies the bar's new columns and the
+  strips that changed (beat, clock), and grain is four cycled noise planes. Raw yuv420p
+  frames are piped into ``libx264 -preset ultrafast`` with four reference frames (OUR_X264),
+  which lets x264 find the cycled grain again. The simulator renders at *half* size by
+  default (640x360 for 1280x720: same aspect, a quarter of the pixels), and the panel says
+  so ("animatic 640x360 (of 1280x720)"); ``benchmarks/bench_render.py`` measures both sizes.
+- ``stitch_film`` (in ``_cut``) builds the film from Segments: clips, their lower thirds
+  (a WebVTT track; burned in on request) and caption cards, and returns the captions on the
+  film's real timeline.
 - Every file is written to a temp name in its destination folder (``safeio.atomic_path``:
   created exclusively, never through a link) and renamed into place, so a crash never leaves
   a half-written mp4 under the final name.
@@ -29,13 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ._card import _card, _frames
+from ._cut import DURATION_TOLERANCE_S, Segment, Stitched, stitch_film
 from .errors import SorafilmError
 from .safeio import atomic_path, create_new, temp_name
 
 __all__ = [
+    "DURATION_TOLERANCE_S",
     "MediaInfo",
     "RenderError",
+    "Segment",
+    "Stitched",
+    "animatic_label",
     "media_duration",
     "poster_frame",
     "probe",
@@ -62,6 +69,7 @@ class MediaInfo:
     pix_fmt: str  # e.g. "yuv420p"
     fps: float
     has_audio: bool = False  # real Sora clips carry sound; animatics do not
+    profile: str = ""  # the codec profile as ffmpeg names it, e.g. "High"
 
 
 def ffmpeg_exe() -> str:
@@ -105,12 +113,19 @@ H264_MP4 = (
 )
 
 
-def _ffmpeg(*args: str, stdin_frames: Iterator[bytes] | None = None) -> str:
+# What our own frames (animatics, caption cards) add to H264_MP4. Four reference frames let
+# x264 find the grain's four cycled noise frames again (a grainy 12 s clip: 0.4 MB instead
+# of 5 MB, and no slower); every file we encode uses the same settings, so an animatic and
+# a card of the same size and rate can be joined without re-encoding.
+OUR_X264 = ("-tune", "stillimage", "-x264-params", "ref=4")
+
+
+def _ffmpeg(*args: str, stdin_frames: Iterator[bytes | memoryview] | None = None) -> str:
     """Run the bundled ffmpeg with args (see _run); returns its log."""
     return _run([ffmpeg_exe(), *_QUIET, *args], stdin_frames=stdin_frames)
 
 
-def _run(cmd: list[str], *, stdin_frames: Iterator[bytes] | None = None) -> str:
+def _run(cmd: list[str], *, stdin_frames: Iterator[bytes | memoryview] | None = None) -> str:
     """Run ffmpeg; raise RenderError with the tail of its log on failure; return its log.
 
     The log goes to a temp file rather than a pipe so that a chatty ffmpeg can never block
@@ -145,12 +160,22 @@ def _run(cmd: list[str], *, stdin_frames: Iterator[bytes] | None = None) -> str:
     return log
 
 
+def animatic_label(size: str, scale: float) -> str:
+    """What an animatic says it is: the size the file really has, and the planned size when
+    it was rendered smaller ("animatic 640x360 (of 1280x720)")."""
+    width, height = _render_size(size, scale)
+    planned = parse_size(size)
+    real = f"{width}x{height}"
+    return f"animatic {real}" if (width, height) == planned else f"animatic {real} (of {size})"
+
+
 def render_animatic(
     path: str | Path,
     *,
     seconds: float,
     size: str = "1280x720",
-    title: str,
+    prompt: str | None = None,
+    title: str = "",
     lines: Sequence[str] = (),
     beat: str = "",
     gag: str = "",
@@ -159,23 +184,35 @@ def render_animatic(
 ) -> Path:
     """Write an H.264 yuv420p mp4 (+faststart) of exactly ``seconds`` at ``size``'s aspect.
 
-    ``scale`` shrinks the frame (0.5: a quarter of the pixels, about four times faster to
-    encode); the aspect ratio is kept exactly. The duration is ``round(seconds * fps)`` frames.
+    ``prompt`` is what the provider was sent: the panel, its timed beats and its look are read
+    from it (``_look.read_prompt``). Without one, ``title``, ``beat``, ``gag`` and ``lines``
+    (prompt lines) make a prompt of their own. ``scale`` shrinks the frame (0.5: a quarter
+    of the pixels); the aspect ratio is kept exactly and the label says the real size. The
+    duration is ``round(seconds * fps)`` frames.
     """
+    from ._look import read_prompt
+    from ._panel import animatic_frames
+
     if seconds <= 0:
         raise RenderError(f"seconds must be positive, got {seconds!r}")
     if fps <= 0 or not 0.05 <= scale <= 1.0:
         raise RenderError(f"fps must be positive and scale in 0.05..1 (got {fps}, {scale})")
     width, height = _render_size(size, scale)
-    card, bar_y = _card(width, height, title=title, beat=beat, gag=gag, lines=lines)
+    if prompt is None:
+        head = [f'Intertitle: "{title}"'] if title else []
+        scene = ". ".join(p.strip().rstrip(".") for p in (beat, gag) if p.strip())
+        prompt = "\n".join([*head, *lines, *([scene + "."] if scene else [])])
+    sheet = read_prompt(prompt)
+    frames = animatic_frames(sheet, width, height, seconds, fps, label=animatic_label(size, scale))
     path = Path(path)
     with atomic_path(path, suffix=".mp4") as tmp:
         _ffmpeg(
             *("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}"),
-            *("-r", str(fps), "-i", "-", "-tune", "stillimage"),
+            *("-r", str(fps), "-i", "-"),
+            *OUR_X264,
             *H264_MP4,
             str(tmp),
-            stdin_frames=_frames(card, bar_y, seconds, fps),
+            stdin_frames=frames,
         )
     return path
 
@@ -268,6 +305,7 @@ _VIDEO = re.compile(
     r"(\d+)x(\d+)"
 )
 _FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
+_PROFILE = re.compile(r"Video: \w+ \(([^)]*)\)")
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: ")
 
 
@@ -302,6 +340,7 @@ def probe(path: str | Path) -> MediaInfo:
         pix_fmt=video[2],
         fps=float(fps[1]) if fps else 0.0,
         has_audio=bool(_AUDIO.search(log)),
+        profile=profile[1] if (profile := _PROFILE.search(log, video.start())) else "",
     )
 
 
@@ -329,9 +368,20 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
         raise RenderError("stitch needs at least one clip")
     infos = [probe(p) for p in paths]
     first = infos[0]
+    # the profile too: a concat without re-encoding keeps the first file's decoder setup,
+    # so our own caption card (Constrained Baseline) must never be copied in among a
+    # model's High-profile clips
     same = all(
-        (i.codec, i.width, i.height, i.pix_fmt, i.fps, i.has_audio)
-        == (first.codec, first.width, first.height, first.pix_fmt, first.fps, first.has_audio)
+        (i.codec, i.profile, i.width, i.height, i.pix_fmt, i.fps, i.has_audio)
+        == (
+            first.codec,
+            first.profile,
+            first.width,
+            first.height,
+            first.pix_fmt,
+            first.fps,
+            first.has_audio,
+        )
         for i in infos
     )
     out = Path(out)
@@ -365,46 +415,6 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
             maps = ["-map", "[out]"] + (["-map", "[aout]", "-c:a", "aac"] if audio else [])
             _ffmpeg(*inputs, "-filter_complex", graph, *maps, *H264_MP4, str(tmp))
     return out
-
-
-# The stitched film may differ from the sum of its clips by container rounding (10 ms per
-# clip as ffmpeg prints it); anything more means a clip was dropped or cut.
-DURATION_TOLERANCE_S = 0.1
-
-
-@dataclass(frozen=True)
-class Stitched:
-    """A stitched film read back: its duration and what its clips add up to."""
-
-    path: Path
-    duration: float  # the film's own, from its container
-    expected: float  # the sum of the clips' durations
-
-    @property
-    def whole(self) -> bool:
-        """Within DURATION_TOLERANCE_S of its clips: nothing was dropped or cut."""
-        return abs(self.duration - self.expected) <= DURATION_TOLERANCE_S
-
-
-def stitch_film(
-    clips: Sequence[str | Path],
-    out: str | Path,
-    *,
-    durations: Sequence[float | None] | None = None,
-) -> Stitched:
-    """``stitch`` the clips into ``out``, then read the film back to check it is whole.
-
-    ``durations`` are the clips' durations where already known (read back when each was
-    downloaded, and pinned since by its sha256): only the missing ones are probed again.
-    """
-    paths = [Path(c) for c in clips]
-    known = list(durations) if durations is not None else [None] * len(paths)
-    stitch(paths, out)
-    duration = media_duration(out)
-    expected = sum(
-        d if d is not None else media_duration(c) for d, c in zip(known, paths, strict=True)
-    )
-    return Stitched(Path(out), duration, expected)
 
 
 def duration_or_none(path: str | Path) -> float | None:

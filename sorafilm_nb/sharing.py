@@ -33,6 +33,8 @@ from .redact import redact
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
+# the player's captions track (ui/player.py's static template): film.vtt beside the film
+_TRACK = re.compile(r"(<track kind='captions'[^>]* src=')([^']*)('>)")
 SHOT_POSTER_WIDTH = 320
 NOT_LINKED = (
     "Not linked: only a path naming the author's own folders reaches the film from this "
@@ -188,16 +190,25 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
                 if moved:
                     page_html = page_html.replace(f"src='{old}'", f"src='{html_text(moved)}'")
                 else:  # only the author's whole path would reach it: the poster, no link
-                    page_html = page_html.replace(
-                        f" src='{old}'></video>",
-                        f"></video><div><small>{html_text(NOT_LINKED)}</small></div>",
+                    page_html = re.sub(
+                        f" src='{re.escape(old)}'>(<track[^>]*>)?</video>",
+                        lambda _m: f"></video><div><small>{html_text(NOT_LINKED)}</small></div>",
+                        page_html,
                     )
+            page_html = _TRACK.sub(lambda m: _moved_track(m, nb_dir, out_dir), page_html)
             data["text/html"] = page_html
             data.pop("text/plain", None)
             kept.append(output)
         cell["outputs"] = kept
     nb.metadata.pop("widgets", None)
     return films
+
+
+def _moved_track(m: re.Match[str], nb_dir: Path, out_dir: Path) -> str:
+    """The captions track pointed at from the page, as the film is; dropped if only the
+    author's whole path would reach it."""
+    moved = notebook_relative(nb_dir / html.unescape(m[2]), out_dir)
+    return f"{m[1]}{html_text(moved)}{m[3]}" if moved else ""
 
 
 _UNREADABLE = """\

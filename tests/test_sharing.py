@@ -45,7 +45,7 @@ charts.cumulative_spend(None)
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("share")
-    make_film(folder / "out" / "film1")
+    make_film(folder / "out" / "film1", captions=True)
     nb = _notebook(folder, PLAYER_CODE)
     page = share(nb, folder / "pages" / "tour.html", timeout=120)
     return nb, page
@@ -75,6 +75,10 @@ def test_page_is_offline_and_links_the_film(executed: tuple[Path, Path]) -> None
     # the video is linked relative to the page, not to the notebook
     assert re.search(r"<video[^>]+src=[\"']\.\./out/film1/film\.mp4[\"']", text)
     assert (page.parent / "../out/film1/film.mp4").resolve().is_file()
+    # and its captions track, beside it, shown by default
+    track = re.search(r"<track[^>]*>", text)
+    assert track and 'kind="captions"' in track[0] and "default" in track[0]
+    assert 'src="../out/film1/film.vtt"' in track[0]
     assert "ftyp" not in text and page.stat().st_size < 400_000
     assert page.stat().st_mode & 0o044 == 0o044  # readable by others: it is meant to be shared
 

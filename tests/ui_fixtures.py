@@ -9,6 +9,8 @@ from pathlib import Path
 from sorafilm_nb.analysis.profile import Concept, RepoProfile
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.render import render_animatic, stitch
+from sorafilm_nb.safeio import write_text
+from sorafilm_nb.story.captions import Caption, to_webvtt
 from sorafilm_nb.story.casting import (
     CastEntry,
     Casting,
@@ -94,8 +96,10 @@ def make_film(
     *,
     size: str = "1280x720",
     stitched: bool = True,
+    captions: bool = False,
 ) -> Path:
-    """A film folder as the studio leaves it: shot mp4s, film.mp4 and manifest.json."""
+    """A film folder as the studio leaves it: shot mp4s, film.mp4 and manifest.json (and
+    film.vtt, a caption per shot, with ``captions``)."""
     folder.mkdir(parents=True, exist_ok=True)
     shots = []
     for i, seconds in enumerate(lengths):
@@ -130,6 +134,15 @@ def make_film(
     if stitched:
         stitch([folder / s.file for s in shots], folder / "film.mp4")  # type: ignore[operator]
         film = "film.mp4"
+    track = None
+    if stitched and captions:
+        starts = [float(sum(lengths[:i])) for i in range(len(lengths) + 1)]
+        cues = [
+            Caption(starts[i], starts[i + 1], f"Shot {i + 1}: a <gloss>", shot_id=s.shot_id)
+            for i, s in enumerate(shots)
+        ]
+        write_text(folder / "film.vtt", to_webvtt(cues))
+        track = "film.vtt"
     write_manifest(
         folder,
         manifest_dict(
@@ -139,6 +152,7 @@ def make_film(
             backend="simulator",
             film=film,
             film_duration_s=float(sum(lengths)),
+            captions=track,
         ),
     )
     return folder

@@ -52,7 +52,20 @@ export function joinPath(dir, rel) {
 export function resolveSrc(model, where) {
   const explicit = model.get("src_url");
   if (explicit) return explicit;
-  const rel = model.get("src_path") || "";
+  return resolveRel(model, model.get("src_path") || "", where);
+}
+
+// The captions track (film.vtt beside film.mp4): relative to the notebook like the film, or
+// beside an explicit src_url.
+export function resolveCaptions(model, where) {
+  const rel = model.get("captions_path") || "";
+  if (!rel) return "";
+  const explicit = model.get("src_url");
+  if (explicit) return explicit.replace(/[^/]*$/, encodePath(rel.split("/").pop()));
+  return resolveRel(model, rel, where);
+}
+
+function resolveRel(model, rel, where) {
   if (!rel) return "";
   const cfg = pageConfig();
   const nbPath = where === undefined ? notebookPath(model) : where;
@@ -139,6 +152,17 @@ function render({ model, el: root }) {
     const src = resolveSrc(model);
     note.textContent = "";
     root.classList.remove("sorafilm-player-missing");
+    const captions = src ? resolveCaptions(model) : "";
+    video.querySelectorAll("track").forEach((t) => t.remove());
+    if (captions) {  // the captions the film was cut with, shown by default
+      const track = document.createElement("track");
+      track.kind = "captions";
+      track.label = "Captions";
+      track.srclang = "en";
+      track.default = true;
+      track.src = captions;
+      video.append(track);
+    }
     if (src) {
       video.src = src;
     } else {
@@ -169,13 +193,13 @@ function render({ model, el: root }) {
     if (index >= 0) seek(index);
   };
   model.on("change:shots change:title", drawShots);
-  model.on("change:poster change:src_path change:src_url change:note", drawVideo);
+  model.on("change:poster change:src_path change:src_url change:captions_path change:note", drawVideo);
   model.on("change:seek_shot", onSeek);
   drawShots();
   drawVideo();
   return () => {
     model.off("change:shots change:title", drawShots);
-    model.off("change:poster change:src_path change:src_url change:note", drawVideo);
+    model.off("change:poster change:src_path change:src_url change:captions_path change:note", drawVideo);
     model.off("change:seek_shot", onSeek);
     video.removeAttribute("src");
     video.load();

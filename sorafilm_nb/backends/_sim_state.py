@@ -230,26 +230,6 @@ def check_prompt(prompt: object) -> str:
     return prompt
 
 
-def animatic_text(job: SimJob) -> dict[str, Any]:
-    """Title, beat, gag and first lines for the animatic card, read from the prompt.
-
-    Prompts made by sorafilm carry ``Intertitle:``, ``Beat:`` and ``Gag:`` lines; any other
-    prompt still gets a card (its first sentence as the title).
-    """
-    lines = [ln.strip() for ln in job.prompt.splitlines() if ln.strip()]
-    tagged: dict[str, str] = {}
-    for ln in lines:
-        key, sep, value = ln.partition(":")
-        if sep and key.strip().lower() in ("intertitle", "title", "beat", "gag", "metaphor"):
-            tagged.setdefault(key.strip().lower(), value.strip().strip('"'))
-    plain = [ln for ln in lines if not ln.lower().startswith(("style:", "palette:"))]
-    first = (plain or lines or [job.id])[0]
-    title = tagged.get("intertitle") or tagged.get("title") or first.split(". ")[0][:80]
-    beat = tagged.get("beat") or f"{job.model} - {job.seconds} s - {job.size}"
-    gag = tagged.get("gag") or tagged.get("metaphor") or ""
-    return {"title": title, "beat": beat, "gag": gag, "lines": lines[:10]}
-
-
 class Renderer:
     """Renders each job's animatic once, in a small worker pool, into ``folder``."""
 
@@ -273,7 +253,7 @@ class Renderer:
             size=job.size,
             fps=self.fps,
             scale=self.scale,
-            **animatic_text(job),
+            prompt=job.prompt,  # all a real provider sees: the panel is read from it
         )
 
     def variant(self, job: SimJob, video: Path, variant: str) -> Path:

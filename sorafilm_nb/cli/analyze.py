@@ -186,7 +186,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
                 _clip(printable(c.name), MAX_NAME_WIDTH),
                 _clip(where, MAX_WHERE_WIDTH),
                 f"{c.score:.2f}",
-                f"{e.score:g}",
+                f"{e.score:g}" + (" weak fit" if e.weak else ""),
                 e.metaphor.id,
                 gag,
             )
@@ -200,6 +200,13 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
         lines.append("  ".join(cells) + "  " + _clip(r[-1], gag_width))
     if not rows:
         lines.append("(no concepts found: nothing to cast)")
+    weak = sum(1 for e in casting.entries if e.weak)
+    if weak:
+        lines.append("")
+        lines.append(
+            f"weak fit: {weak} of {len(casting.entries)} concepts have no metaphor in this theme "
+            "that plays what they do; pick another in the notebook's picker or type your own gag"
+        )
     lines.append("")
     n = len(profile.warnings)
     lines.append(f"warnings: {n}" + (" (files skipped or partly read)" if n else ""))

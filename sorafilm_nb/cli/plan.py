@@ -142,6 +142,15 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         help="how many concepts to cast, 1-100 (default: 8)",
     )
     group.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="a name on the lint lists (people, characters, music) to allow in this plan; "
+        "repeat for more. The project's own name is only a warning; its repository's "
+        ".sorafilm.toml ([lint] allow) may allow that name, and nothing else",
+    )
+    group.add_argument(
         "--prices",
         default=None,
         metavar="FILE",
@@ -292,6 +301,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
                 ledger=ledger,
                 prices=table,
                 remaining=remaining,
+                allow=tuple(getattr(args, "allow", ()) or ()),
                 **analyze_options(args),
             )
     finally:

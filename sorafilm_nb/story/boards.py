@@ -21,13 +21,22 @@ How a storyboard is timed, and why:
    several concepts to show should give each its own clip. So a beat of k units has between
    ceil(k/3) clips (all 12 s) and ceil(k/2) clips (mostly 8 s); the number of concepts cast
    into it picks the count within that range, and the seconds are spread evenly.
-4. Cast entries go to beats in rank order: first the beat whose name or keys share a word
-   with the metaphor's own `beat` ("error cascade" → "the attempt and error cascade"), then
-   the first beat featuring the concept's kind (exceptions into the error cascade), then any
-   beat with a free clip, emptiest first. Entries that find no clip are kept in
-   Storyboard.unused, not silently lost. Clips left without a concept show the beat's own
-   scene (title cards, fillers). ``assign`` is this step alone: the seam where another
-   story order plugs in; the timing (steps 1-3) does not depend on it.
+4. ``assign`` places the cast entries in beats; it is the seam where a story order plugs in,
+   and the timing (steps 1-3) does not depend on it. When the template's beats name roles
+   (opening, use, trouble, overcome, payoff), the plot decides (``plot.arrange``): the
+   concepts in the order a user meets them, the project's errors as the trouble, the
+   concept that overcomes them as the centrepiece, and the README's promise as the ending.
+   A template without roles files entries in rank order: first the beat whose name or keys
+   share a word with the metaphor's own `beat`, then the first beat featuring the concept's
+   kind, then any beat with a free clip, emptiest first. Entries that find no clip are kept
+   in Storyboard.unused, not silently lost. Clips left without a concept show the beat's own
+   scene, and say something from the project (its caption line: the language and entry
+   point, the promise, the concepts shown).
+5. Words on screen are ours, never the video model's: each concept shot carries a gloss of
+   its docstring as ``Shot.caption`` (a lower third), a beat's ``card`` is a caption card
+   before its first shot (``Shot.card``; the title card is one) and the template's
+   ``end_card`` closes the film (``Storyboard.end_card``). Cards are stills: no video
+   seconds, no cost (planning puts them on the film's timeline as ``Plan.captions``).
 
 The 4, 8 and 12 above are OpenAI's. Another provider's model times in its own lengths,
 ``capabilities.clip_lengths(provider, model, size)``: a unit (the shortest length of at
@@ -39,12 +48,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
+from .captions import gloss
 from .casting import CastEntry, Casting
+from .plot import arrange, facts
 from .templates import (
     LEGAL_SECONDS,
     MAX_TARGET,
@@ -80,8 +91,14 @@ class Shot:
     seconds: int  # one of LEGAL_SECONDS
     model: str
     size: str  # "1280x720"
-    cast: CastEntry | None  # None for title/transition shots
+    cast: CastEntry | None  # None for shots no concept is cast in (fillers)
     title: str  # a short human name for the shot: "ImportError: the milk won't pour"
+    # Words on screen, drawn by this tool (never asked of the video model). caption: the
+    # lower third over this shot ("Blueprint: a collection of routes"); card: a caption card
+    # shown as a still just BEFORE this shot (the title card on the first shot), costing no
+    # video seconds. The film's closing card is Storyboard.end_card.
+    caption: str | None = None
+    card: str | None = None
 
     @property
     def id(self) -> str:
@@ -97,6 +114,7 @@ class Storyboard:
     model: str
     size: str
     unused: tuple[CastEntry, ...] = ()  # cast entries no clip was left for (added field)
+    end_card: str | None = None  # a caption card after the last shot (the promise kept)
     provider: str = "openai"  # whose model renders it (capabilities.PROVIDERS)
 
     @property
@@ -225,12 +243,13 @@ def assign(
     units: list[int],
     most: int = 3,
 ) -> tuple[list[list[CastEntry]], list[CastEntry]]:
-    """Cast entries per beat, in rank order, and the entries that found no clip (step 4)."""
+    """Cast entries per beat and the entries that found no clip (step 4): by the plot when
+    the beats name roles, else by rank, metaphor beat and kind."""
     beats = template.beats
-    capacity = [
-        clip_range(u, b.max_shots, most)[1] - int(b.title_card)
-        for b, u in zip(beats, units, strict=True)
-    ]
+    ranges = [clip_range(u, b.max_shots, most) for b, u in zip(beats, units, strict=True)]
+    if any(b.role for b in beats):
+        return arrange(beats, entries, [r[0] for r in ranges], [r[1] for r in ranges])
+    capacity = [r[1] for r in ranges]
     placed: list[list[CastEntry]] = [[] for _ in beats]
     left: list[CastEntry] = []
 
@@ -260,7 +279,7 @@ def assign(
             continue
 
         def need(i: int) -> tuple[int, int, int]:
-            lo = clip_range(units[i], beats[i].max_shots, most)[0] - int(beats[i].title_card)
+            lo = ranges[i][0]
             return (-(lo - len(placed[i])), -(capacity[i] - len(placed[i])), i)
 
         placed[min(open_beats, key=need)].append(e)
@@ -347,41 +366,67 @@ def storyboard(
     total = film_seconds(tpl, target, unit)
     units = beat_units(tpl, total, unit)
     placed, unused = assign(tpl, casting.entries, units, most)
-    profile = casting.profile
+    said = facts(casting.profile, [e for group in placed for e in group])
     shots: list[Shot] = []
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
         lo, _hi = clip_range(k, beat.max_shots, most)
-        n_clips = max(lo, len(group) + int(beat.title_card))
+        n_clips = max(lo, len(group))
         lengths = [unit * u for u in split_units(k, n_clips, most)]  # longest first
-        n_fill = n_clips - len(group) - int(beat.title_card)
-        # Longest clips to the cast entries (ranked by their own timing hint, then rank),
-        # then fillers; the title card takes what is left, the shortest.
+        n_fill = n_clips - len(group)
+        # Longest clips to the cast entries (ranked by their own timing hint, then order),
+        # the shortest to fillers.
         order = sorted(range(len(group)), key=lambda j: (-group[j].metaphor.seconds, j))
         cast_len = {j: lengths[pos] for pos, j in enumerate(order)}
-        rest = lengths[len(group) :]
-        fill_len, title_len = rest[:n_fill], rest[n_fill:]
+        fill_len = lengths[len(group) :]
         beat_title = beat.name[:1].upper() + beat.name[1:]
-        if beat.title_card:
-            shots.append(
-                Shot(
-                    len(shots),
-                    beat.name,
-                    title_len[0],
-                    model,
-                    size,
-                    None,
-                    f"Title card: {profile.title or profile.name}",
-                )
-            )
-        for j, entry in enumerate(group):
-            shots.append(
-                Shot(len(shots), beat.name, cast_len[j], model, size, entry, gag_title(entry))
-            )
+        lines = [_say(x, said) for x in (beat.captions or (beat.caption,))]
+        lines = [x for x in lines if x] or [said["title"]]  # a filler still names the project
+        cast_shots = [
+            (cast_len[j], entry, gag_title(entry), concept_caption(entry))
+            for j, entry in enumerate(group)
+        ]
+        fillers = []
         for f, seconds in enumerate(fill_len):
-            suffix = f" ({f + 1}/{n_fill})" if n_fill > 1 else ""
+            line = lines[f % len(lines)]
+            again = f" ({f + 1}/{n_fill})" if n_fill > len(lines) else ""
+            fillers.append((seconds, None, f"{beat_title}: {line}{again}", line))
+        # a filler sets the scene before the beat's concepts (the hero arrives, lays out the
+        # tools, makes the first attempt), except where it resolves the story
+        parts = (
+            fillers + cast_shots
+            if beat.role in ("opening", "use", "trouble")
+            else cast_shots + fillers
+        )
+        card = _say(beat.card, said) or None
+        for seconds, entry, title, caption in parts:
             shots.append(
-                Shot(len(shots), beat.name, seconds, model, size, None, beat_title + suffix)
+                Shot(len(shots), beat.name, seconds, model, size, entry, title, caption, card)
             )
-    board = Storyboard(tpl, casting, tuple(shots), target, model, size, tuple(unused), provider)
+            card = None
+    titles = [s.title for s in shots]
+    shots = [  # two fillers of one beat saying the same line stay distinguishable
+        s if titles.count(s.title) == 1 else replace(s, title=f"{s.title} #{s.index + 1}")
+        for s in shots
+    ]
+    end = _say(tpl.end_card, said) or None
+    board = Storyboard(
+        tpl, casting, tuple(shots), target, model, size, tuple(unused), end, provider
+    )
     assert board.seconds == total and all(s.seconds in legal for s in shots)
     return board
+
+
+def concept_caption(entry: CastEntry) -> str:
+    """A concept shot's lower third: its docstring's gloss ("Blueprint: a collection of
+    routes"), or the name alone when the code says nothing about it."""
+    c = entry.concept
+    return gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
+
+
+def _say(template: str, said: dict[str, str]) -> str:
+    """A beat's caption or card line with the project's facts filled in (plot.facts); ""
+    when a fact it quotes is unknown (a card that would say nothing is no card)."""
+    if any(said.get(k, "x") == "" for k in re.findall(r"\{(\w+)\}", template)):
+        return ""
+    text = re.sub(r"\{(\w+)\}", lambda m: said.get(m.group(1), m.group(0)), template)
+    return " ".join(text.split())

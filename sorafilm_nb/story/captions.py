@@ -16,11 +16,20 @@ keeps it on one line, and render draws it as pixels, never as markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["CARD_SECONDS", "Caption", "reading_seconds", "to_webvtt", "vtt_time"]
+__all__ = [
+    "CARD_SECONDS",
+    "Caption",
+    "card_seconds",
+    "film_captions",
+    "gloss",
+    "reading_seconds",
+    "to_webvtt",
+    "vtt_time",
+]
 
 #: How long a caption card holds the screen when the story does not say: long enough to read
 #: a short gloss twice at a relaxed pace (about 3 words a second).
@@ -65,6 +74,35 @@ def reading_seconds(text: str, *, words_per_second: float = 3.0, minimum: float 
     return max(minimum, words / words_per_second)
 
 
+def card_seconds(text: str) -> float:
+    """How long a caption card holds the screen: CARD_SECONDS, or longer for a long card."""
+    return max(CARD_SECONDS, round(reading_seconds(text) * 2) / 2)
+
+
+def film_captions(shots: Sequence[Any], end_card: str | None = None) -> tuple[Caption, ...]:
+    """The film's words on its stitched timeline: each shot's card (a still before it, its
+    own seconds on screen but no video seconds), each shot's caption as a lower third over
+    the whole shot, and the closing card after the last shot. The first card of the film is
+    its title. Shots are read with getattr (seconds, id, card, caption)."""
+    out: list[Caption] = []
+    t = 0.0
+    for shot in shots:
+        card = getattr(shot, "card", None)
+        if card:
+            hold = card_seconds(card)
+            kind: CaptionKind = "title" if not out and t == 0 else "card"
+            out.append(Caption(t, t + hold, card, kind, getattr(shot, "id", None)))
+            t += hold
+        caption = getattr(shot, "caption", None)
+        seconds = float(getattr(shot, "seconds", 0))
+        if caption and seconds > 0:
+            out.append(Caption(t, t + seconds, caption, "lower-third", getattr(shot, "id", None)))
+        t += seconds
+    if end_card:
+        out.append(Caption(t, t + card_seconds(end_card), end_card, "card"))
+    return tuple(out)
+
+
 def vtt_time(seconds: float) -> str:
     """00:01:02.345, WebVTT's timestamp (hours always written, as players expect)."""
     ms = round(seconds * 1000)
@@ -87,3 +125,249 @@ def to_webvtt(captions: Iterable[Caption]) -> str:
     for i, cap in enumerate(sorted(captions, key=lambda c: (c.start, c.end)), 1):
         lines += [str(i), f"{vtt_time(cap.start)} --> {vtt_time(cap.end)}", _cue_text(cap.text), ""]
     return "\n".join(lines)
+
+
+# -- glosses: what a concept shot's lower third says ---------------------------------------
+
+#: The longest gloss a lower third holds: about ten words, read in three seconds.
+GLOSS_LIMIT = 60
+
+# reST roles (:class:`~flask.Response`, :meth:`x <y>`), Markdown/RST emphasis and code, links
+_ROLE = re.compile(r":[a-z:]+:`~?([^`<]*?)(?:\s*<[^`>]*>)?`")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"`+([^`]*)`+")
+_EMPH = re.compile(r"(\*\*|\*|__)(?=\S)(.+?)(?<=\S)\1")
+_TAG = re.compile(r"<[^>]{0,80}>")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+# A summary that is not prose: a count ("raised 4×", "in 56 docstrings"), a usage-docs link
+# or a line of code ("url = httpx.URL(...)").
+_NOT_PROSE = re.compile(
+    r"^(?:in \d+ docstrings?|raised \d|caught \d|usage docs?:|example:|[\w.]+\s*=|>>>)", re.I
+)
+# Openings that say nothing a caption needs: "Represents a ...", "This class ...".
+_FILLER_OPENING = re.compile(
+    r"^(?:represents|this (?:class|function|method|module|object|exception)(?: is)?|"
+    r"an? (?:class|function|helper|object) (?:that|which|to|for)|class (?:that|for)|"
+    r"base class for|implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
+    r"an? (?:internal |generic |custom )?(?:exception|error)(?: class)?(?: that| which)?)\s+"
+    r"(?:is\s+|are\s+)?",
+    re.I,
+)
+_RAISED = re.compile(r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever)\s+", re.I)
+# A cut may not end on these: "routes you register on an" reads broken.
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "and",
+        "or",
+        "with",
+        "for",
+        "from",
+        "by",
+        "in",
+        "on",
+        "at",
+        "as",
+        "into",
+        "onto",
+        "that",
+        "which",
+        "who",
+        "when",
+        "while",
+        "if",
+        "than",
+        "but",
+        "so",
+        "its",
+        "their",
+        "your",
+        "our",
+        "is",
+        "are",
+        "be",
+        "been",
+        "was",
+        "were",
+        "can",
+        "will",
+        "may",
+        "during",
+        "after",
+        "before",
+        "about",
+        "between",
+        "via",
+        "within",
+        "without",
+        "under",
+        "over",
+        "through",
+        "across",
+        "because",
+        "whether",
+        "like",
+        "not",
+        "per",
+        "such",
+        "very",
+        "more",
+        "most",
+        "being",
+        "has",
+        "have",
+        "had",
+        "does",
+        "do",
+    ]
+)
+# Phrase starts a long clause is best cut before (see boards' titles for the same idea).
+_PHRASE = re.compile(
+    r"\s(?=(?:that|which|who|when|while|until|with|without|from|into|onto|across|through|"
+    r"over|under|for|by|at|and|or|so|as|in|on|of|to|using|via|because|unless|if)\s)"
+)
+
+# A comma before one of these ends the first clause ("boils water, whatever the stove").
+_SUBORDINATE = (
+    r",\s+(?=(?:which|who|whatever|whichever|wherever|so|but|although|though|unless|"
+    r"including|e\.g\.|i\.e\.|for example|because|while|whereas|if|when|where)\b)"
+)
+# Where a clause ends best: a comma, a conjunction or a relative pronoun.
+_STRONG = re.compile(r",|\s(?=(?:and|or|but|that|which|who|while|whereas)\s)")
+
+
+def plain(text: str) -> str:
+    """Docstring text with its markup taken off, on one line: reST roles and emphasis,
+    Markdown code and links, HTML tags and URLs."""
+    text = _ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _EMPH.sub(r"\2", text)
+    text = _TAG.sub("", text)
+    text = _URL.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _ends_clean(words: list[str]) -> list[str]:
+    while words and words[-1].lower().strip(",;:") in _DANGLING:
+        words = words[:-1]
+    return words
+
+
+def short_clause(text: str, limit: int) -> str:
+    """The first clause of ``text`` in at most ``limit`` characters, cut at a phrase
+    boundary ("... that can be registered") where one leaves enough, else at a word, and
+    never ending on an article, a preposition or a conjunction."""
+    text = plain(text)
+    text = re.split(r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + _SUBORDINATE, text, maxsplit=1)[0]
+    text = text.strip().rstrip(".!?,").strip()
+    if len(text) <= limit:
+        return " ".join(_ends_clean(text.split()))
+    head = text[: limit + 1]
+    strong = [m.start() for m in _STRONG.finditer(head) if limit // 3 <= m.start() <= limit]
+    weak = [m.start() for m in _PHRASE.finditer(head) if limit // 3 <= m.start() <= limit]
+    best = max(strong or weak, default=-1)
+    if best > 0:
+        text = head[:best]
+    else:
+        text = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
+    return " ".join(_ends_clean(text.rstrip(" ,").split()))
+
+
+def _restates(name: str, clause: str) -> bool:
+    """ "a blueprint" for Blueprint, "InvalidArgumentError class": the clause only names it."""
+    words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in _DANGLING]
+    parts = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()))
+    joined = re.sub(r"[^a-z0-9]", "", name.lower())
+    rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]
+    return not rest
+
+
+def _name_is(name: str) -> re.Pattern[str]:
+    """ "The context is ...", "A CancelToken is ...": the name restated as a subject."""
+    words = r"\s*".join(
+        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
+    )
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}\s+(?:is|are)\s+", re.I)
+
+
+# Base classes that teach nothing in a caption.
+_PLAIN_BASES = frozenset(
+    [
+        "object",
+        "Exception",
+        "BaseException",
+        "Error",
+        "ValueError",
+        "TypeError",
+        "RuntimeError",
+        "KeyError",
+        "LookupError",
+        "IOError",
+        "OSError",
+        "AssertionError",
+        "Generic",
+        "typing.Generic",
+        "ABC",
+        "Protocol",
+        "EventEmitter",
+    ]
+)
+
+
+def gloss(
+    name: str,
+    summary: str,
+    *,
+    kind: str = "",
+    bases: tuple[str, ...] = (),
+    limit: int = GLOSS_LIMIT,
+) -> str:
+    """A concept's lower third: its name and its docstring's first clause, short.
+
+    "Blueprint: a collection of routes" from "Represents a blueprint, a collection of routes
+    and other app-related functions that can be registered on a real application later."
+    Markup is taken off, openings that say nothing ("Represents", "This class") are dropped,
+    "Raised if X" reads "when X", a clause that only restates the name gives way to the next
+    one, and the whole ends at a word boundary within ``limit`` characters. With no prose to
+    draw on, a project base class says what it is ("ZodObject: a ZodType"), else the name.
+    """
+    head = f"{name}: "
+    room = limit - len(head)
+    text = plain(summary)
+    clause = ""
+    if text and not _NOT_PROSE.match(text) and room >= 12:
+        original = text
+        text = _RAISED.sub("when ", text)
+        text = _FILLER_OPENING.sub("", text)
+        text = _name_is(name).sub("", text)
+        initial = text == original  # only a sentence's own first word loses its capital
+        pieces = [p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)]
+        for piece in pieces:
+            candidate = short_clause(piece, room)
+            if candidate and not _restates(name, candidate):
+                clause = candidate
+                break
+    if clause:
+        if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
+            clause = clause[:1].lower() + clause[1:]
+        return head + clause
+    if kind == "theme":
+        m = re.match(r"in (\d+) docstrings?", summary.strip())
+        if m:
+            return f"{name}: a word in {m.group(1)} of its docstrings"
+    own = [
+        b.rsplit(".", 1)[-1]
+        for b in bases
+        if b not in _PLAIN_BASES and b.rsplit(".", 1)[-1] not in _PLAIN_BASES
+    ]
+    if own:
+        article = "an" if own[0][:1].lower() in "aeiou" else "a"
+        text = f"{head}{article} {own[0]}"
+        if len(text) <= limit:
+            return text
+    return name if len(name) <= limit else short_clause(name, limit)

@@ -1,11 +1,17 @@
 """Casting: which concepts of a repository the film shows, and the metaphor each is played as.
 
-``cast(profile, library)`` picks the most central concepts, a mix of kinds (``pick_concepts``),
-ranks every metaphor of the theme for each (``scoring.rank``), and then solves one
-assignment for all of them at once: no metaphor plays two concepts, and the sum of the
-squared scores is as high as it can be (``_assign``: the Hungarian method, in exact
-integers). A metaphor is shared only when some concept has no unused candidate left. The same
-profile and theme always give the same casting.
+``cast(profile, library)`` picks the concepts a maintainer would name (``pick_concepts``: the
+public API by the analysis score, a quarter at most for exceptions, one docstring theme at
+most), ranks every metaphor of the theme for each by role and polarity (``scoring.rank``),
+and then solves one assignment for all of them at once: no metaphor plays two concepts, and
+the sum of the squared scores is as high as it can be (``_assign``: the Hungarian method, in
+exact integers). A metaphor is shared only when some concept has no unused candidate left.
+
+A concept no metaphor fits (its best score is below scoring.WEAK_BELOW) is passed over when
+a next-best concept fits; when too few do, it is cast anyway and flagged ``weak``, which
+``sorafilm analyze`` and the picker show. Equal scores are broken by an order seeded with the
+project's name, so two projects' films share few gags while each film is the same every time
+and no tie-break ever costs fit.
 
 The model (``Metaphor``, ``MetaphorLibrary``, ...) lives in ``metaphors``, theme files in
 ``themes``, the scores in ``scoring``; their public names are importable from here too.
@@ -15,8 +21,8 @@ CONTRACT (shared with boards, prompts, lint, ui/): CastEntry and Casting below.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +41,19 @@ from .metaphors import (
     _clip,
     _md,
 )
-from .scoring import BASE, DOC_WORD, KIND, NAME, NAME_WORD, name_words, score, stem
+from .scoring import (
+    BASE,
+    DOC_WORD,
+    KIND,
+    NAME,
+    NAME_WORD,
+    WEAK_BELOW,
+    name_words,
+    project_words,
+    score,
+    stem,
+)
+from .scoring import rank as rank_metaphors
 
 __all__ = [
     "BASE",
@@ -46,6 +64,7 @@ __all__ = [
     "NAME",
     "NAME_WORD",
     "PLACEHOLDERS",
+    "WEAK_BELOW",
     "CastEntry",
     "Casting",
     "MatchRule",
@@ -72,6 +91,7 @@ class CastEntry:
     score: float
     alternatives: tuple[tuple[str, float], ...] = ()  # (metaphor id, score), best first
     custom_gag: str | None = None  # free text typed by the user overrides metaphor.gag
+    weak: bool = False  # the best this theme offers is a poor fit (score below WEAK_BELOW)
 
     @property
     def gag(self) -> str:
@@ -79,9 +99,10 @@ class CastEntry:
 
     def __repr__(self) -> str:  # not the concept's and the metaphor's every field
         custom = f", custom gag {_clip(self.custom_gag, 60)!r}" if self.custom_gag else ""
+        weak = ", weak fit" if self.weak else ""
         return (
             f"CastEntry({self.concept.name} ({self.concept.kind}) -> {self.metaphor.id}, "
-            f"score {self.score:g}{custom})"
+            f"score {self.score:g}{weak}{custom})"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,7 +118,10 @@ class CastEntry:
             },
             "metaphor": self.metaphor.id,
             "score": self.score,
+            "weak": self.weak,
             "gag": self.gag,
+            "scene": self.metaphor.scene,
+            "polarity": self.metaphor.polarity,
             "custom_gag": self.custom_gag,
             "props": list(self.metaphor.props),
             "beat": self.metaphor.beat,
@@ -136,6 +160,7 @@ class Casting:
         ]
         for i, e in enumerate(self.entries):
             gag = e.gag + (" *(typed)*" if e.custom_gag else "")
+            gag += " *(weak fit)*" if e.weak else ""
             lines.append(
                 f"| {i + 1} | `{_md(e.concept.name)}` | {e.concept.kind} | `{_md(e.metaphor.id)}` "
                 f"| {_md(gag)} |"
@@ -182,7 +207,8 @@ class Casting:
         new = old
         if metaphor_id is not None:
             m = self.library.get(metaphor_id)
-            new = replace(new, metaphor=m, score=score(old.concept, m), custom_gag=None)
+            fit = score(old.concept, m, project_words(self.profile.name, self.profile.title))
+            new = replace(new, metaphor=m, score=fit, custom_gag=None, weak=fit < WEAK_BELOW)
         if custom_gag is not None:
             text = " ".join(custom_gag.split())
             if len(text) > MAX_TEXT:
@@ -213,33 +239,110 @@ class Casting:
         }
 
 
-# How many of the cast concepts each kind gets first, as a share of `top`; what is left goes
-# to the best-scoring concepts of any kind. Exceptions and classes make the best gags; a theme
-# or two gives the film its subject.
-_QUOTA = (("exception", 0.35), ("class", 0.35), ("theme", 0.125))
+MAX_THEMES = 1  # docstring themes in one casting: a word is a subject, not an API name
+THEME_MIN_DOCSTRINGS = 3  # a theme must recur: in at least this many docstrings
+# Scores this close are one fit: which of them plays a concept is the project-seeded order's
+# choice (one KIND bonus: a gag written for the kind is no better a picture for it).
+NEAR_EQUAL = 4.0
+SEARCH_DEPTH = 2  # a weak concept is passed over for one at most top*2 places down the list
 
 
-def pick_concepts(profile: RepoProfile, top: int = 8) -> tuple[Concept, ...]:
-    """The concepts worth a shot: a mix of kinds, best first, one per name."""
+def max_exceptions(top: int) -> int:
+    """About a quarter of the shots: exceptions are the trouble of the story, not its cast."""
+    return 0 if top < 3 else max(1, top // 4)
+
+
+def _api_tier(c: Concept) -> int:
+    """0 for what the project hands its users (exported, in the README's examples, used as a
+    decorator there), 1 for the rest: the public API is filmed first."""
+    return 0 if (c.exported or c.in_readme or c.decorator) else 1
+
+
+def _theme_ok(c: Concept, own: frozenset[str], named: set[str]) -> bool:
+    """A docstring theme worth a shot: a real recurring idea, i.e. a word that recurs in
+    docstrings AND names something in the code (a name word of some concept: "request" in
+    Flask's Request), that is not the project's own name."""
+    word = c.name.lower()
+    return (
+        len(word) >= 4
+        and c.refs >= THEME_MIN_DOCSTRINGS
+        and word not in own
+        and stem(word) in named
+    )
+
+
+def pick_concepts(
+    profile: RepoProfile, top: int = 8, *, fits: Callable[[Concept], bool] | None = None
+) -> tuple[Concept, ...]:
+    """The concepts worth a shot, in the order they are ranked, one per name.
+
+    The public API first (exported, README, decorators), each group by the analysis score;
+    project-defined exceptions take at most max_exceptions(top) places (more only when
+    nothing else is left); at most one docstring theme, and only a recurring idea (see
+    _theme_ok). fits (a concept -> bool, cast's "some metaphor plays it well") passes over a
+    concept that does not fit for the next ones of the same standing (public API for public
+    API, at most top*SEARCH_DEPTH places down) that do; never a name the README's examples
+    use, which is what users touch whatever the theme offers. Places still empty go to the
+    passed-over concepts, in order, before the next group is looked at.
+    """
     if top < 1:
         return ()
+    # one per name; a docstring theme that is also a name in the code ("request" and the
+    # class Request) is that code, never the word
+    code_names = {c.name.lower() for c in profile.concepts if c.kind != "theme"}
     unique: list[Concept] = []
     seen: set[str] = set()
     for c in profile.concepts:
         key = c.name.lower()
-        if key not in seen:
+        if key not in seen and not (c.kind == "theme" and key in code_names):
             seen.add(key)
             unique.append(c)
-    chosen: set[int] = set()
-    for kind, share in _QUOTA:
-        quota = max(1, math.ceil(top * share)) if kind != "theme" else (1 if top < 10 else 2)
-        idx = [i for i, c in enumerate(unique) if c.kind == kind and i not in chosen]
-        chosen.update(idx[: min(quota, top - len(chosen))])
-    for i in range(len(unique)):
-        if len(chosen) >= top:
-            break
-        chosen.add(i)
-    return tuple(unique[i] for i in sorted(chosen))
+    ordered = sorted(range(len(unique)), key=lambda i: (_api_tier(unique[i]), i))
+    own = project_words(profile.name, profile.title)
+    named = {stem(w) for c in unique if c.kind != "theme" for w in name_words(c.name)}
+    cap = {"exception": max_exceptions(top), "theme": MAX_THEMES}
+    count = {"exception": 0, "theme": 0}
+    chosen: list[int] = []
+    over_cap: list[int] = []
+    for tier in (0, 1):
+        passed: list[int] = []  # weak fits of this tier, taken before the next tier's
+        looked = 0
+        for i in (i for i in ordered if _api_tier(unique[i]) == tier):
+            if len(chosen) >= top:
+                break
+            c = unique[i]
+            if c.kind == "theme" and not _theme_ok(c, own, named):
+                continue
+            if c.kind in cap and count[c.kind] >= cap[c.kind]:
+                if c.kind == "exception":
+                    over_cap.append(i)
+                continue
+            looked += 1
+            may_pass = fits is not None and not c.in_readme and looked <= top * SEARCH_DEPTH
+            if may_pass and not fits(c):  # type: ignore[misc]
+                passed.append(i)
+                continue
+            if c.kind in count:
+                count[c.kind] += 1
+            chosen.append(i)
+        chosen.extend(passed[: max(0, top - len(chosen))])
+    chosen.extend(over_cap[: max(0, top - len(chosen))])  # only when nothing else is left
+    rank_of = {i: r for r, i in enumerate(ordered)}
+    return tuple(unique[i] for i in sorted(chosen, key=rank_of.__getitem__))
+
+
+def _weight(score: float) -> int:
+    """A score in exact half points for the assignment; a fit (at least WEAK_BELOW) rounded
+    to NEAR_EQUAL, so near-equal fits weigh the same and the seeded order picks among them."""
+    if score >= WEAK_BELOW:
+        return round(score / NEAR_EQUAL) * round(2 * NEAR_EQUAL)
+    return round(score * 2)
+
+
+def _seeded(seed: str, metaphor_id: str) -> int:
+    """A tie-break order of metaphors that differs per project and never per run."""
+    digest = hashlib.blake2b(f"{seed}\0{metaphor_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
 
 
 def cast(
@@ -248,12 +351,13 @@ def cast(
     """Rank candidate metaphors for the top concepts and pick one each, deterministically.
 
     The picks are the assignment in which no metaphor plays two concepts and the sum of the
-    squared scores is highest (ties: each concept's better-ranked candidates, then the
-    theme's order). Squared, so a strong match is not split into two middling ones
-    (ScreenRecorder keeps the camera gag rather than yielding it to the docstring theme
-    "screen"), while a concept with a second good match still yields the first to one that
-    has none (InvalidURL, a ValueError, leaves the HTTP gag to HTTPError). A metaphor is
-    reused only when some concept has no unused candidate left.
+    squared scores is highest, fits rounded to NEAR_EQUAL (_weight; ties: each concept's
+    candidates in an order seeded by the project's name). Squared, so a strong match is not
+    split into two middling ones (ScreenRecorder keeps the camera gag rather than yielding it to the
+    docstring theme "screen"), while a concept with a second good match still yields the
+    first to one that has none (InvalidURL, a ValueError, leaves the HTTP gag to HTTPError).
+    A metaphor is reused only when some concept has no unused candidate left. Concepts no
+    metaphor fits are passed over (pick_concepts' fits) or flagged weak.
     """
     if isinstance(profile, (str, Path)):  # a path, as plan() takes one
         from ..analysis.profile import analyze
@@ -266,15 +370,33 @@ def cast(
     lib = library if isinstance(library, MetaphorLibrary) else MetaphorLibrary.load(library)
     if not lib.metaphors:
         raise DataFileError(lib.source or lib.theme, "the theme has no metaphors", field="metaphor")
-    concepts = pick_concepts(profile, top)
-    ranked = [lib.candidates(c) or ((lib.metaphors[0], 0.0),) for c in concepts]
-    picks = _assign(ranked)
+    ignore = project_words(profile.name, profile.title)
+    seed = profile.name
+    memo: dict[int, tuple[tuple[Metaphor, float], ...]] = {}
+
+    def ranked_for(c: Concept) -> tuple[tuple[Metaphor, float], ...]:
+        if id(c) not in memo:
+            got = rank_metaphors(c, lib.metaphors, ignore)
+            memo[id(c)] = tuple(sorted(got, key=lambda t: (-t[1], _seeded(seed, t[0].id))))
+        return memo[id(c)]
+
+    def fits(c: Concept) -> bool:
+        best = ranked_for(c)
+        return bool(best) and best[0][1] >= WEAK_BELOW
+
+    concepts = pick_concepts(profile, top, fits=fits)
+    ranked = [ranked_for(c) or ((lib.metaphors[0], 0.0),) for c in concepts]
+    # the assignment sees near-equal fits as equal, in the project's seeded order
+    by_weight = [sorted(r, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id))) for r in ranked]
+    picks = _assign(by_weight)
+    chosen = [by_weight[i][picks[i]] for i in range(len(concepts))]
     entries = tuple(
         CastEntry(
             concept=c,
-            metaphor=ranked[i][picks[i]][0],
-            score=ranked[i][picks[i]][1],
+            metaphor=chosen[i][0],
+            score=chosen[i][1],
             alternatives=tuple((m.id, s) for m, s in ranked[i][:MAX_ALTERNATIVES]),
+            weak=chosen[i][1] < WEAK_BELOW,
         )
         for i, c in enumerate(concepts)
     )
@@ -284,7 +406,7 @@ def cast(
 def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:
     """For each concept, the index into its ranked candidates it gets (see cast()).
 
-    A max-weight assignment (weight: the score squared; the Hungarian method, in exact
+    A max-weight assignment (weight: _weight(score) squared; the Hungarian method, in exact
     integers) over concepts x distinct candidates, plus one private "reuse" column per
     concept that costs more than any real pick, so it is taken only when no unused
     candidate is left; such a concept then gets its best candidate, shared.
@@ -302,8 +424,9 @@ def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:
     m_real = len(columns)
     cost = [[forbidden] * (m_real + n) for _ in range(n)]
     for i, options in enumerate(ranked):
-        for rank, (m, s) in enumerate(options):
-            cost[i][columns[m.id]] = -(round(s * 2) ** 2) * scale + rank  # exact integers
+        for place, (m, s) in enumerate(options):
+            w = _weight(s)
+            cost[i][columns[m.id]] = -(w**2) * scale + place  # exact integers
         cost[i][m_real + i] = 0  # reuse: worse than any real pick (those are all negative)
     col_of_row = _hungarian(cost)
     out = []

@@ -4,8 +4,11 @@ A Tier (prompts.Tier) caps each prompt's tokens (o200k_base, counted offline by
 sorafilm_nb.story.tokens; the Videos API publishes no tokenizer, so this is a proxy for
 length, not a billing unit). Tiers change prompt length, never the per-second price.
 ``compress()`` walks the ``ladder()`` of steps, least important first, and stops as soon as
-the prompt fits; no step touches the camera line or the action lines. Steps marked shared
-edit the film's shared block (style, palette, setting, hero, lighting, sound), and
+the prompt fits. No step touches the camera line, the action lines, the protagonist's
+description or the sound line (what keeps separately made clips consistent, and says
+whether anyone speaks), nor a prop the actions use; text is cut by whole clauses, never
+mid-phrase. Steps marked shared edit the film's shared block (style, palette, setting,
+lighting), and
 ``render_prompts()`` applies those to every shot alike, as far as the most demanding shot
 needs, so compression cannot make the style drift between shots.
 """
@@ -23,7 +26,6 @@ from .prompts import (
     Tier,
     _cap,
     _sentence,
-    hero_ref,
     join_sections,
     parse_tier,
     render_sections,
@@ -39,15 +41,65 @@ if TYPE_CHECKING:
 Sections = dict[str, str]
 
 
+# A clause cut may not leave the sentence ending on one of these ("the jars filled with."):
+# then the sentence stays whole.
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "and",
+        "or",
+        "with",
+        "for",
+        "from",
+        "by",
+        "in",
+        "on",
+        "at",
+        "as",
+        "into",
+        "onto",
+        "that",
+        "which",
+        "who",
+        "when",
+        "while",
+        "if",
+        "than",
+        "but",
+        "so",
+        "its",
+        "their",
+        "his",
+        "her",
+        "is",
+        "are",
+        "be",
+        "was",
+        "were",
+    ]
+)
+
+
 @lru_cache(maxsize=4096)
 def _first_clause(text: str) -> str:
-    """Each sentence cut at its first comma, colon or semicolon: "a carton that will not
-    pour, however hard it is shaken." -> "a carton that will not pour."."""
-    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-    return " ".join(
-        _sentence(re.split(r"[,:;]", s, maxsplit=1)[0].rstrip(".")) if re.search(r"[,:;]", s) else s
-        for s in sentences
-    )
+    """Each sentence cut to its first clause, at a comma, colon or semicolon that ends one:
+    "a carton that will not pour, however hard it is shaken." -> "a carton that will not
+    pour.". A sentence whose first clause would end on an article, a preposition or a
+    conjunction, or leave fewer than four words, is kept whole."""
+    out = []
+    for s in re.split(r"(?<=[.!?])\s+", text.strip()):
+        m = re.search(r"[,:;]\s", s)
+        head = s[: m.start()] if m else s
+        words = head.split()
+        if m and len(words) >= 4 and words[-1].lower() not in _DANGLING:
+            out.append(_sentence(head.rstrip(".")))
+        else:
+            out.append(s)
+    return " ".join(out)
 
 
 @lru_cache(maxsize=4096)
@@ -55,7 +107,8 @@ def _drop_words(text: str, words: frozenset[str]) -> str:
     def keep(m: re.Match[str]) -> str:
         return "" if m.group(0).lower() in words else m.group(0)
 
-    out = re.sub(r"[A-Za-z]+(?:-[A-Za-z]+)*", keep, text)
+    # only a word before another word (an adjective's place): "the dark." keeps its noun
+    out = re.sub(r"[A-Za-z]+(?:-[A-Za-z]+)*(?= [A-Za-z])", keep, text)
     out = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"[ \t]{2,}", " ", out))
     out = re.sub(r"([.!?]\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), out.strip())
     if text[:1].isupper():
@@ -73,6 +126,61 @@ def _list_keep(text: str, n: int) -> str:
     label, body = _label_split(text)
     items = [x.strip() for x in body.split(",") if x.strip()]
     return _sentence(f"{label}: " + ", ".join(items[:n])) if items else ""
+
+
+_CONTENT = re.compile(r"[a-z]{3,}")
+_LIST_STOP = frozenset({"the", "and", "with", "for", "one", "row", "set", "pair", "full"})
+
+
+def _used(prop: str, actions: str) -> bool:
+    """A prop the actions name: one of its words ("glass" of "empty glass") is in them."""
+    words = {w for w in _CONTENT.findall(prop.lower()) if w not in _LIST_STOP}
+    said = set(_CONTENT.findall(actions.lower()))
+    stems = {w.rstrip("s") for w in said}
+    return any(w in said or w.rstrip("s") in stems for w in words)
+
+
+def _props_kept(s: Sections, keep: int) -> Sections:
+    """Props cut to those the actions use, plus the first ``keep`` others: a prop the
+    actions use stays, or the prompt would show one thing and do another."""
+    text = s.get("props", "")
+    if not text:
+        return s
+    label, body = _label_split(text)
+    items = [x.strip() for x in body.split(",") if x.strip()]
+    actions = s.get("actions", "") + " " + s.get("subject", "")
+    kept, spare = [], keep
+    for item in items:
+        if _used(item, actions):
+            kept.append(item)
+        elif spare > 0:
+            kept.append(item)
+            spare -= 1
+    out = dict(s)
+    if kept:
+        out["props"] = _sentence(f"{label}: " + ", ".join(kept))
+    else:
+        out.pop("props", None)
+    return out
+
+
+def _adjectives(drop: frozenset[str]) -> Callable[[Sections], Sections]:
+    """Decorative words out of the scene, and out of the props the actions do not name."""
+
+    def step(s: Sections) -> Sections:
+        out = dict(s)
+        if out.get("subject"):
+            out["subject"] = _drop_words(out["subject"], drop)
+        props = out.get("props", "")
+        if props:
+            label, body = _label_split(props)
+            actions = out.get("actions", "") + " " + out.get("subject", "")
+            items = [x.strip() for x in body.split(",") if x.strip()]
+            items = [x if _used(x, actions) else _drop_words(x, drop) or x for x in items]
+            out["props"] = _sentence(f"{label}: " + ", ".join(items))
+        return out
+
+    return step
 
 
 def _style_repeats(s: Sections) -> Sections:
@@ -121,14 +229,6 @@ def _style_name_only(text: str) -> str:
     return _sentence(f"{label}: {body.split(',', 1)[0].strip()}")
 
 
-def _intertitle_short(text: str) -> str:
-    m = re.match(r'^(Intertitle: ")(.*)"$', text)
-    if not m:
-        return text
-    short = re.split(r":| — | - ", m.group(2), maxsplit=1)[0].strip()
-    return f'{m.group(1)}{short}"'
-
-
 @dataclass(frozen=True)
 class Step:
     """One compression step: a name for the report, whether it edits the film's shared block."""
@@ -138,22 +238,10 @@ class Step:
     apply: Callable[[Sections], Sections]
 
 
-def _shorten_hero(s: Sections) -> Sections:
-    hero = s.get("hero", "")
-    return {**s, "hero": _shorten_hero_text(hero)} if hero else s
-
-
-def _hero_first_clause(text: str) -> str:
-    return text.split(",", 1)[0].strip()
-
-
-def _shorten_hero_text(text: str) -> str:
-    return _cap(hero_ref(text.rstrip(",")))
-
-
 @cache
 def ladder() -> tuple[Step, ...]:
-    """The compression steps, least important first. None touches 'camera' or 'actions'."""
+    """The compression steps, least important first. None touches the camera, the actions,
+    the protagonist ('hero'), the sound, or a prop the actions use."""
     drop = wording().droppable
 
     def words(t: str) -> str:
@@ -164,24 +252,16 @@ def ladder() -> tuple[Step, ...]:
 
     return (
         Step("secondary clauses", False, _on(["subject"], _first_clause)),
-        Step("adjectives", False, _on(["subject", "props"], words)),
+        Step("adjectives", False, _adjectives(drop)),
         Step("repeated style words", True, style_repeats),
-        Step("secondary props", False, _on(["props"], lambda t: _list_keep(t, 2))),
+        Step("secondary props", False, lambda s: _props_kept(s, 1)),
         Step("palette extras", True, _on(["palette"], lambda t: _list_keep(t, 3))),
         Step("lighting detail", True, _on(["lighting"], _label_first_clause)),
-        Step("sound detail", True, _on(["sound"], _label_first_clause)),
-        Step(
-            "protagonist detail",
-            True,
-            lambda s: _on(["hero"], _hero_first_clause)(_on(["setting"], _first_clause)(s)),
-        ),
-        Step("props", False, _drop("props")),
+        Step("setting detail", True, _on(["setting"], _first_clause)),
+        Step("props", False, lambda s: _props_kept(s, 0)),
         Step("style look", True, _on(["style"], _style_name_only)),
-        Step("sound", True, _drop("sound")),
-        Step("protagonist", True, _shorten_hero),
+        Step("palette", True, _drop("palette")),  # the style name still carries the colour
         Step("setting", True, _drop("setting")),
-        Step("palette", True, _drop("palette")),
-        Step("intertitle detail", False, _on(["intertitle"], _intertitle_short)),
     )
 
 

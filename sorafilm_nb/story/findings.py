@@ -51,6 +51,15 @@ RULES: dict[str, tuple[str, str]] = {
     "duplicate-shot": (WARNING, "two shots have the same prompt"),
     "style-drift": (WARNING, "the style, palette or lighting block differs between shots"),
     "over-budget": (ERROR, "the plan costs more than the remaining budget"),
+    "caption-too-long": (
+        WARNING,
+        "a caption has more words than its time on screen lets anyone read",
+    ),
+    "allow-ignored": (
+        WARNING,
+        "the repository's .sorafilm.toml allows a listed term that is not its own name (ignored)",
+    ),
+    "bad-project-file": (WARNING, "the repository's .sorafilm.toml could not be read (ignored)"),
     # added by plan(), which knows the prices and the casting
     "unpriced": (ERROR, "a shot's model or size has no price in the price table"),
     "nothing-cast": (WARNING, "the repository gave no concept to cast: every shot is filler"),

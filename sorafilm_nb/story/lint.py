@@ -16,15 +16,16 @@ logged and saved. Matched secrets show their kind and first 4 characters only.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..capabilities import clip_seconds
 from ..redact import hint as secret_hint
 from .findings import ERROR, RULES, SEVERITIES, WARNING, Finding, errors, finding, lengths_text
-from .lint_data import _WORD, Rules, WordList, _fold, count_actions, sections_of
+from .lint_data import _WORD, Rules, WordList, _fold, _squash, count_actions, sections_of
 
 if TYPE_CHECKING:
     from ..money.prices import PriceTable
@@ -35,6 +36,7 @@ __all__ = [
     "RULES",
     "SEVERITIES",
     "WARNING",
+    "Allowances",
     "Finding",
     "Rules",
     "WordList",
@@ -45,6 +47,7 @@ __all__ = [
     "lint_prompt",
     "scan_text",
     "sections_of",
+    "split_identifiers",
 ]
 
 
@@ -64,17 +67,75 @@ def _count_tokens(text: str) -> tuple[int, bool]:
 
 # -- content rules: any text a prompt is made of --------------------------------------------
 
+# Where an identifier joins words: camelCase and CamelCase humps, acronym ends ("HTTPServer"),
+# underscores. "MickeyMouseError" -> "Mickey Mouse Error", "Gordon_Ramsay_Kitchen" -> ...
+_IDENTIFIER_JOIN = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|_+")
+
+
+def split_identifiers(text: str) -> str:
+    """The text with every identifier split into its words, so a listed name hidden inside
+    a class or function name is found like any other ("DarthVaderClient")."""
+    return _IDENTIFIER_JOIN.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Allowances:
+    """Listed terms that are not a block for this plan.
+
+    own: terms the project's own name says (a repository called "Transformers"): a warning,
+    not an error, since a film about the project must name it. allowed: terms nobody is
+    warned about any more: any term the person running the tool allowed (--allow, plan(allow=)),
+    and the project's own name when its repository allows it (see plan_lint.allowances).
+    Both hold _squash() keys ("mickeymouse").
+    """
+
+    own: frozenset[str] = field(default_factory=frozenset)
+    allowed: frozenset[str] = field(default_factory=frozenset)
+
+
+NO_ALLOWANCES = Allowances()
+
 
 def _listed_names(
-    wl: WordList, words: list[str], shot_index: int | None, where: str
+    wl: WordList,
+    words: list[str],
+    shot_index: int | None,
+    where: str,
+    split: list[str] | None = None,
+    allow: Allowances = NO_ALLOWANCES,
 ) -> list[Finding]:
     """A word list's rule (real-person, copyrighted-character, ...): each listed name once.
 
-    The list's own severity: the catalogue's for its rule (checked on load), or its own."""
-    return [
-        Finding(wl.rule, wl.severity, f"names {wl.what}: {term}", wl.hint, shot_index, where)
-        for term in wl.find_words(words)
-    ]
+    The list's own severity: the catalogue's for its rule (checked on load), or its own; a
+    warning for the project's own name, nothing for an allowed term. split: the words of the
+    text with its identifiers split (split_identifiers), looked up too.
+    """
+    terms = list(wl.find_words(words))
+    if split is not None and split != words:
+        terms += [t for t in wl.find_words(split) if t not in terms]
+    out = []
+    for term in terms:
+        key = _squash(term)
+        if key in allow.allowed:
+            continue
+        if key in allow.own:
+            out.append(
+                Finding(
+                    wl.rule,
+                    WARNING,
+                    f"names {wl.what}: {term}, which is the project's own name",
+                    f"The video API may refuse shots that say it. To stop this warning, allow "
+                    f"it: --allow {term!r} on plan/film, plan(allow=[{term!r}]), or "
+                    f'allow = ["{term}"] in the [lint] table of the repository\'s .sorafilm.toml.',
+                    shot_index,
+                    where,
+                )
+            )
+            continue
+        out.append(
+            Finding(wl.rule, wl.severity, f"names {wl.what}: {term}", wl.hint, shot_index, where)
+        )
+    return out
 
 
 def _secrets(
@@ -103,18 +164,25 @@ def _secrets(
 
 
 def scan_text(
-    text: str, *, rules: Rules | None = None, shot_index: int | None = None, where: str = ""
+    text: str,
+    *,
+    rules: Rules | None = None,
+    shot_index: int | None = None,
+    where: str = "",
+    allow: Allowances = NO_ALLOWANCES,
 ) -> tuple[Finding, ...]:
     """The content rules (people, characters, music, secrets) on any text a prompt is made of.
 
-    Shared by prompts and metaphor libraries, so user theme files obey the same rules.
+    Shared by prompts and metaphor libraries, so user theme files obey the same rules. Names
+    are looked up in the words of the text and in the words of its identifiers split apart.
     """
     rules = rules or Rules.load()
     folded = _fold(text)
     words = _WORD.findall(folded)
+    split = _WORD.findall(_fold(split_identifiers(text)))
     out: list[Finding] = []
     for wl in rules.words:
-        out.extend(_listed_names(wl, words, shot_index, where))
+        out.extend(_listed_names(wl, words, shot_index, where, split, allow))
     out.extend(_secrets(text, folded, rules, shot_index, where))
     return tuple(out)
 
@@ -133,6 +201,7 @@ class _Prompt:
     tokens: int | None  # the count prompts.py made, or None (counted here)
     parts: dict[str, str]  # section name -> text (sections_of)
     rules: Rules
+    allow: Allowances = NO_ALLOWANCES
 
 
 def _illegal_seconds(
@@ -276,7 +345,7 @@ def _too_many_camera_moves(p: _Prompt) -> list[Finding]:
 
 
 def _content(p: _Prompt) -> tuple[Finding, ...]:
-    return scan_text(p.text, rules=p.rules, shot_index=p.shot_index)
+    return scan_text(p.text, rules=p.rules, shot_index=p.shot_index, allow=p.allow)
 
 
 # The rules on a non-empty prompt, in the order their findings are reported.
@@ -302,12 +371,14 @@ def lint_prompt(
     size: str | None = None,
     table: PriceTable | None = None,
     rules: Rules | None = None,
+    allow: Allowances = NO_ALLOWANCES,
     allowed_seconds: Sequence[int] | None = None,
 ) -> tuple[Finding, ...]:
     """Every single-prompt rule on one shot's prompt.
 
     tokens: the count prompts.py made (counted here when omitted). model and size, when
-    given, are checked against the price table (which sizes a model offers).
+    given, are checked against the price table (which sizes a model offers). allow: listed
+    names that are a warning (the project's own) or nothing (allowed); see Allowances.
     allowed_seconds: the lengths the shot's model takes at its size (capabilities; default
     OpenAI's 4, 8 and 12).
     """
@@ -318,7 +389,14 @@ def lint_prompt(
     if not text.strip():
         return (*out, *_empty_prompt(shot_index))
     p = _Prompt(
-        text, seconds, tier_cap, shot_index, tokens, sections_of(text, sections, rules), rules
+        text,
+        seconds,
+        tier_cap,
+        shot_index,
+        tokens,
+        sections_of(text, sections, rules),
+        rules,
+        allow,
     )
     for rule in PROMPT_RULES:
         out.extend(rule(p))

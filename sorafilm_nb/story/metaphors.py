@@ -27,6 +27,10 @@ MAX_TEXT = 300  # characters in one gag, prop or action line: models follow shor
 # What prompts.py fills in inside action lines: the protagonist's short name ("the
 # programmer"), capitalised, the gag's core and the first prop.
 PLACEHOLDERS = ("hero", "Hero", "gag", "prop")
+# What a gag shows: the code in trouble (an exception, a failure), a feature working (a feat),
+# or either (neutral). Scoring never lets a trouble gag play a normal feature, nor a feat gag
+# play an error: "a fish on the plate instead of a cake" is not what a Response is.
+POLARITIES = ("trouble", "feat", "neutral")
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,18 @@ class Metaphor:
     seconds: int  # timing hint: 4, 8 or 12
     tone: str  # "slapstick", "tense", "triumphant", ...
     actions: tuple[str, ...] = ()  # optional timed action lines written for the video model
+    # verbs and objects it plays well ("send", "request", "client"): matched against what the
+    # concept is called and what its docstring says it does (scoring.py)
+    roles: tuple[str, ...] = ()
+    polarity: str = "neutral"  # one of POLARITIES
+    # an active sentence with {hero} as its subject, which the prompt uses instead of
+    # "<hero> faces <gag>": "{hero} sorts a heap of cutlery into the drawer tray"; "" = none
+    scene: str = ""
 
     @property
     def is_fallback(self) -> bool:
-        """A generic metaphor (no names, no words): there so every concept gets one."""
-        return not self.matches.names and not self.matches.words
+        """A generic metaphor (no names, no words, no roles): there so every concept gets one."""
+        return not self.matches.names and not self.matches.words and not self.roles
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +76,9 @@ class Metaphor:
             "seconds": self.seconds,
             "tone": self.tone,
             "actions": list(self.actions),
+            "roles": list(self.roles),
+            "polarity": self.polarity,
+            "scene": self.scene,
             "matches": {
                 "kinds": list(self.matches.kinds),
                 "names": list(self.matches.names),
@@ -83,7 +97,12 @@ class Style:
     setting: str  # "a cramped 1920s kitchen at breakfast"
     protagonist: str  # "a programmer in braces and a bowler hat"
     lighting: str
-    sound: str  # "intertitles only" / "ambient hum, no dialogue"
+    sound: str  # what we hear in every shot: "a jaunty ragtime piano"
+    # Added (defaults keep the contract): whether anyone speaks ("no dialogue" for a silent
+    # theme: said in every prompt, or the model may invent speech), and what we hear on top
+    # of `sound` in each story beat (keys: metaphors.BEATS), as (beat, sound) pairs.
+    dialogue: str = ""
+    sound_by_beat: tuple[tuple[str, str], ...] = ()
 
 
 class UnknownMetaphor(SorafilmError, LookupError):

@@ -1,21 +1,32 @@
 """The rules over a whole plan: every shot's prompt rules, then the plan-wide ones.
 
 ``lint_plan`` runs ``lint.lint_prompt`` on each shot and adds: empty-plan, prompt-count,
-over-budget, duplicate-shot and style-drift (one small function each; severities from the
-catalogue in ``findings``). planning.plan() adds unpriced and nothing-cast, which need the
-prices and the casting.
+over-budget, duplicate-shot, style-drift and caption-too-long (one small function each;
+severities from the catalogue in ``findings``). planning.plan() adds unpriced and
+nothing-cast, which need the prices and the casting.
+
+Listed names (people, characters, music) block a plan, except the project's own name, which
+is a warning (a repository called "Transformers" must be able to film itself), and terms
+allowed (``allowances``): by the person running the tool, any term (--allow, plan(allow=));
+by the repository's own ``.sorafilm.toml`` (``[lint] allow = [...]``), only its own name.
+The repository is untrusted input: its file may silence the warning about its name, never
+allow anything else, and a file that cannot be read is a warning, not a crash.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from ..datafiles import tomllib
 from ..money.cost import left_of
+from .captions import CARD_SECONDS, reading_seconds
 from .findings import Finding, finding
-from .lint import _model_and_size, lint_prompt
-from .lint_data import Rules, _fold, sections_of
+from .lint import _WORD, Allowances, _model_and_size, lint_prompt, split_identifiers
+from .lint_data import Rules, _fold, _squash, sections_of
 
 if TYPE_CHECKING:
     from ..money.cost import Cost
@@ -125,6 +136,115 @@ def _style_drift(blocks: dict[str, dict[int, str]]) -> list[Finding]:
     return out
 
 
+PROJECT_FILE = ".sorafilm.toml"  # in the repository's root: [lint] allow = ["Its Name"]
+MAX_PROJECT_FILE = 64 * 1024  # bytes; a bigger file is not a settings file
+
+
+def own_terms(rules: Rules, *names: str) -> frozenset[str]:
+    """The listed terms (as _squash keys) that the project's own name(s) say."""
+    out: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        words = _WORD.findall(_fold(name))
+        split = _WORD.findall(_fold(split_identifiers(name.replace("-", " "))))
+        for wl in rules.words:
+            out.update(_squash(t) for t in (*wl.find_words(words), *wl.find_words(split)))
+    return frozenset(out)
+
+
+def read_project_allow(root: str | os.PathLike[str]) -> tuple[tuple[str, ...], str | None]:
+    """([lint] allow of the repository's .sorafilm.toml, or (), and why it was not read).
+
+    Untrusted: a symlink, a file over MAX_PROJECT_FILE, bad TOML or a wrong shape is skipped
+    with a reason, never raised.
+    """
+    path = Path(root) / PROJECT_FILE
+    try:
+        if not path.exists():
+            return (), None
+        if path.is_symlink() or not path.is_file():
+            return (), "it is not a regular file"
+        if path.stat().st_size > MAX_PROJECT_FILE:
+            return (), f"it is over {MAX_PROJECT_FILE // 1024} KiB"
+        data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return (), f"it is not readable TOML ({type(exc).__name__})"
+    allow = data.get("lint", {}).get("allow", []) if isinstance(data.get("lint"), dict) else []
+    if not isinstance(allow, list) or not all(isinstance(t, str) for t in allow):
+        return (), "[lint] allow is not a list of strings"
+    return tuple(allow), None
+
+
+def allowances(
+    rules: Rules, profile: Any, allow: Iterable[str] = ()
+) -> tuple[Allowances, list[Finding]]:
+    """What is not a block for this project (see the module docstring), and the warnings
+    about a project file that tried more than it may."""
+    names = (getattr(profile, "name", "") or "", getattr(profile, "title", "") or "")
+    own = own_terms(rules, *names)
+    allowed = {_squash(t) for t in allow if _squash(t)}
+    notes: list[Finding] = []
+    root = getattr(profile, "root", "")
+    repo_allow, problem = read_project_allow(root) if root else ((), None)
+    if problem:
+        notes.append(
+            finding(
+                "bad-project-file",
+                f"the repository's {PROJECT_FILE} was not read: {problem}",
+                f"Fix or remove {PROJECT_FILE}; it only ever allows the project's own name.",
+            )
+        )
+    for term in repo_allow:
+        key = _squash(term)
+        if key in own:
+            allowed.add(key)
+        elif key:
+            notes.append(
+                finding(
+                    "allow-ignored",
+                    f"the repository's {PROJECT_FILE} allows a term that is not the project's "
+                    "own name; ignored",
+                    "A repository may only allow its own name. To allow another term, pass "
+                    "--allow TERM (or plan(allow=[...])) yourself.",
+                )
+            )
+    return Allowances(own=own, allowed=frozenset(allowed)), notes
+
+
+def _caption_text(value: Any) -> str:
+    text = value if isinstance(value, str) else getattr(value, "text", None)
+    return text.strip() if isinstance(text, str) else ""
+
+
+def _captions_too_long(shots: Sequence[Shot]) -> list[Finding]:
+    """caption-too-long: a shot's caption (a lower third, over the shot) or card (a still of
+    its own) with more words than its time on screen lets anyone read (captions.
+    reading_seconds). A caption object's own start/end win over the shot's length."""
+    out: list[Finding] = []
+    for shot in shots:
+        for attr, default in (("caption", float(shot.seconds)), ("card", CARD_SECONDS)):
+            value = getattr(shot, attr, None)
+            text = _caption_text(value)
+            if not text:
+                continue
+            shown = getattr(value, "seconds", None)
+            shown = float(shown) if isinstance(shown, (int, float)) else default
+            need = reading_seconds(text)
+            if need > shown + 1e-9:
+                words = len(text.split())
+                out.append(
+                    finding(
+                        "caption-too-long",
+                        f"the {attr} has {words} words: {need:.1f} s to read, on screen "
+                        f"for {shown:g} s",
+                        "Shorten it to a few words (about 3 a second), or show it longer.",
+                        shot.index,
+                    )
+                )
+    return out
+
+
 def _allowed_seconds(storyboard: Storyboard, model: str, size: str) -> tuple[int, ...]:
     """The lengths the board's provider takes for this model at this size (capabilities);
     a model the provider does not list: what all its models take (unknown-model says why)."""
@@ -146,11 +266,13 @@ def lint_plan(
     remaining: Cost | None = None,
     table: PriceTable | None = None,
     rules: Rules | None = None,
+    allow: Iterable[str] = (),
 ) -> tuple[Finding, ...]:
     """Every rule on every shot, then the rules over the whole plan.
 
     remaining: what is left of the month's budget (from the ledger); when given, a plan that
     costs more is an error. total defaults to the price table's estimate of the storyboard.
+    allow: listed terms the person running the tool allows (see the module docstring).
     """
     from ..money.prices import PriceTable
 
@@ -159,6 +281,9 @@ def lint_plan(
     shots = storyboard.shots
     out = _empty_plan(shots) + _prompt_count(prompts, shots)
     out += _over_budget(storyboard, total, remaining, table)
+    casting = getattr(storyboard, "casting", None)
+    allowed, notes = allowances(rules, getattr(casting, "profile", None), allow)
+    out += notes
 
     by_index = {p.shot_index: p for p in prompts}
     texts: dict[int, str] = {}
@@ -180,6 +305,7 @@ def lint_plan(
                 size=shot.size,
                 table=table,
                 rules=rules,
+                allow=allowed,
                 allowed_seconds=_allowed_seconds(storyboard, shot.model, shot.size),
             )
         )
@@ -188,4 +314,5 @@ def lint_plan(
             parts = sections_of(prompt.text, prompt.sections, rules)
             for name in blocks:
                 blocks[name][shot.index] = _norm(parts.get(name, ""))
+    out += _captions_too_long(shots)
     return tuple(out + _duplicate_shots(texts) + _style_drift(blocks))

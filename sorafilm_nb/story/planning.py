@@ -28,6 +28,7 @@ from ..markup import md_cell, md_code, md_fence, md_text
 from ..money.cost import Cost, left_of
 from ..redact import redact
 from .boards import Storyboard
+from .captions import Caption
 from .continuity import Reference
 from .findings import ERROR, WARNING, Finding, finding
 from .prompts import ShotPrompt, Tier
@@ -81,6 +82,9 @@ class Plan:
     remaining: Cost | None = None  # the budget left when planned (ledger or --monthly-budget)
     prices_source: str = ""  # where the prices came from, and as of when
     unpriced: tuple[int, ...] = ()  # shots the price table cannot price (costed 0, plan blocked)
+    # The film's words on its stitched timeline (captions.film_captions): title and caption
+    # cards are stills made here, so they take screen time but no video seconds and cost $0.
+    captions: tuple[Caption, ...] = ()
     # Continuity (story/continuity.py): the look ("first" or an image path, never saved:
     # the studio copies the image into the film folder), chain mode, each shot's reference.
     look: str | None = None
@@ -130,6 +134,20 @@ class Plan:
     def cost_text(self, index: int) -> str:
         return "?" if index in self.unpriced else str(self.costs[index])
 
+    def cards(self) -> tuple[Caption, ...]:
+        """The caption cards (title included): stills, at $0."""
+        return tuple(c for c in self.captions if c.kind != "lower-third")
+
+    @property
+    def cards_text(self) -> str:
+        """ "3 caption cards (9 s on screen) at $0", or "" when the film has none."""
+        cards = self.cards()
+        if not cards:
+            return ""
+        held = sum(c.seconds for c in cards)
+        n = len(cards)
+        return f"{n} caption card{'s' if n > 1 else ''} ({held:g} s on screen) at $0"
+
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == ERROR)
 
@@ -146,6 +164,8 @@ class Plan:
                     "index": shot.index,
                     "beat": shot.beat,
                     "title": shot.title,
+                    "caption": getattr(shot, "caption", None),
+                    "card": getattr(shot, "card", None),
                     "seconds": shot.seconds,
                     "model": shot.model,
                     "size": shot.size,
@@ -201,6 +221,18 @@ class Plan:
             "unused": [e.concept.name for e in board.unused],
             "total": _money(self.total),
             "total_complete": not self.unpriced,
+            "captions": [
+                {
+                    "start_ms": round(c.start * 1000),
+                    "end_ms": round(c.end * 1000),
+                    "kind": c.kind,
+                    "text": c.text,
+                    "shot": c.shot_id,
+                    "cost": _money(Cost.zero(self.total.currency)),
+                }
+                for c in self.captions
+            ],
+            "end_card": board.end_card,
             "remaining": _money(self.remaining) if self.remaining is not None else None,
             "prices": self.prices_source,
             "blocked": self.blocked,
@@ -223,12 +255,13 @@ class Plan:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def summary(self) -> str:
-        """One line: shots, seconds, model, size, tier and the estimate."""
+        """One line: shots, seconds, model, size, tier, the estimate and the free cards."""
         b = self.storyboard
+        cards = f"; {self.cards_text}" if self.cards_text else ""
         return (
             f"{len(b.shots)} shots, {b.seconds} s (target {b.target_seconds} s) on "
             f"{b.model} at {b.size}, prompts ≤ {self.cap} tokens ({self.tier_label}): "
-            f"{self.total_text}"
+            f"{self.total_text}{cards}"
         )
 
     def __repr__(self) -> str:  # the storyboard inside would print the whole repository
@@ -280,14 +313,26 @@ class Plan:
             lines += ["", f"Budget this month: {left_of(self.remaining)}."]
         lines += ["", "Token budgets bound prompt length; they do not change the per-second price."]
         lines += ["", "| # | beat | s | tokens | cost | title |", "|---|---|---:|---:|---:|---|"]
+        zero = Cost.zero(self.total.currency)
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"
+            if row["card"]:
+                lines.append(
+                    f"| | {cell(row['beat'])} | 0 | | {zero} | "
+                    f"{cell(self._card_label(row['index'], row['card']))} |"
+                )
+            if row["caption"]:
+                row = {**row, "title": f"{row['title']} — “{row['caption']}”"}
             lines.append(
                 f"| {row['index'] + 1} | {cell(row['beat'])} | {row['seconds']} | "
                 f"{row['tokens']}{mark} | {self.cost_text(row['index'])} | "
                 f"{cell(row['title'])} |"
             )
+        if b.end_card:
+            lines.append(f"| | | 0 | | {zero} | {cell('End card: ' + b.end_card)} |")
         lines.append(f"| | **total** | **{b.seconds}** | | **{self.total_text}** | |")
+        if self.cards_text:
+            lines += ["", f"Cards are stills made here: {text(self.cards_text)}."]
         if b.unused:
             lines += [
                 "",
@@ -325,6 +370,9 @@ class Plan:
             ]
         return "\n".join(lines) + "\n"
 
+    def _card_label(self, index: int, card: str) -> str:
+        return f"{'Title card' if index == 0 else 'Card'}: {card}"
+
     def frame(self) -> pd.DataFrame:
         """The shots as a pandas table (pandas is imported here, not with the package)."""
         import pandas as pd
@@ -333,6 +381,8 @@ class Plan:
         for row in self.rows():
             cost: Cost = row.pop("cost")
             row.pop("compression")
+            row.pop("caption")
+            row.pop("card")
             unpriced = row["index"] in self.unpriced
             row["cents"] = None if unpriced else cost.cents
             row["cost"] = self.cost_text(row["index"])
@@ -367,10 +417,20 @@ class Plan:
         for row in self.rows():
             beat = row["beat"] if len(row["beat"]) <= 30 else row["beat"][:29] + "…"
             tokens = f"{row['tokens']}{'' if row['fits'] else '!'}"
+            zero = str(Cost.zero(self.total.currency))
+            if row["card"]:
+                label = self._card_label(row["index"], row["card"])
+                out.append(f"{'card':<8}{beat:<31}{0:>3}{'':>8}{zero:>9}  {label}")
             out.append(
                 f"{row['shot']:<8}{beat:<31}{row['seconds']:>3}{tokens:>8}"
                 f"{self.cost_text(row['index']):>9}  {row['title']}"
             )
+            if row["caption"]:
+                out.append(f"{'':<8}{'':<31}{'':>3}{'':>8}{'':>9}  “{row['caption']}”")
+        end = self.storyboard.end_card
+        if end:
+            zero = str(Cost.zero(self.total.currency))
+            out.append(f"{'card':<8}{'':<31}{0:>3}{'':>8}{zero:>9}  End card: {end}")
         out.append("-" * len(head))
         out.append(f"{'total':<39}{self.seconds:>3}{'':>8}{self.total_text:>9}")
         return "\n".join(out)
@@ -453,6 +513,7 @@ def plan(
     tagline: str | None = None,
     include: tuple[str, ...] = (),
     include_private: bool = False,
+    allow: tuple[str, ...] | list[str] = (),
 ) -> Plan:
     """Everything a film would be, and cost, before any money moves.
 
@@ -462,6 +523,8 @@ def plan(
     (the CLI's --monthly-budget), which wins over the ledger. prices: a PriceTable or a price
     file (default: the packaged one or $SORAFILM_PRICES). title, tagline, include and
     include_private are passed to analyze() (title and tagline also override a given profile).
+    allow: names on the lint lists (people, characters, music) that you allow in this plan;
+    the project's own name is only a warning anyway (story.plan_lint).
 
     provider ("openai", "veo", "runway") chooses whose models render the film: model defaults
     to its default model (capabilities), clip lengths follow what that model renders at
@@ -476,6 +539,7 @@ def plan(
     from ..money.prices import PriceError, PriceTable
     from ..money.strategies import estimate
     from .boards import storyboard
+    from .captions import film_captions
     from .compress import render_prompts
     from .continuity import check_look, references
     from .plan_lint import lint_plan
@@ -515,7 +579,15 @@ def plan(
         remaining_of = getattr(ledger, "remaining", None)
         remaining = remaining_of() if callable(remaining_of) else None
     findings = list(
-        lint_plan(board, prompts, tier_cap=cap, total=total, remaining=remaining, table=table)
+        lint_plan(
+            board,
+            prompts,
+            tier_cap=cap,
+            total=total,
+            remaining=remaining,
+            table=table,
+            allow=tuple(allow),
+        )
     )
     if unpriced:
         findings.insert(
@@ -541,6 +613,8 @@ def plan(
                 "on the simulator first.",
             )
         )
+    captions = film_captions(board.shots, board.end_card)
+    findings.extend(_caption_secrets(captions, board))
     source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
     extra: dict[str, Any] = {}
     if provider != "openai":
@@ -560,8 +634,27 @@ def plan(
         remaining,
         source,
         tuple(unpriced),
+        captions,
         look=None if look is None else str(look),
         chain=chain,
         references=refs,
         continuity_note=note,
     )
+
+
+def _caption_secrets(captions: Sequence[Caption], board: Storyboard) -> list[Finding]:
+    """The secret rule on the film's own words: a caption or card never goes to the video
+    model, but it is drawn into the film and the WebVTT track that get shared, so a secret
+    in a docstring, a title or a tagline blocks the plan exactly as in a prompt."""
+    from .lint import scan_text
+
+    index = {s.id: s.index for s in board.shots}
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for cap in captions:
+        where = "card" if cap.kind != "lower-third" else "caption"
+        for f in scan_text(cap.text, shot_index=index.get(cap.shot_id or ""), where=where):
+            if f.rule.startswith("secret") and (f.rule, f.message) not in seen:
+                seen.add((f.rule, f.message))
+                out.append(f)
+    return out

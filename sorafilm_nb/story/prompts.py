@@ -145,9 +145,9 @@ SECTION_ORDER = (
     "actions",
     "lighting",
     "sound",
-    "intertitle",
 )
-# The film's shared block: the same words in every shot (hero is empty in a few uncast shots).
+# The film's shared block: the same words in every shot (hero is empty in a few uncast shots;
+# the sound adds the beat's own line to the theme's).
 SHARED = frozenset({"style", "palette", "setting", "hero", "lighting", "sound"})
 _PARAGRAPH = {
     "style": 0,
@@ -160,7 +160,6 @@ _PARAGRAPH = {
     "actions": 2,
     "lighting": 2,
     "sound": 2,
-    "intertitle": 2,
 }
 
 
@@ -177,6 +176,8 @@ class Wording:
         "{hero} tries once more; it happens again",
         "{hero} looks straight into the camera",
     )
+    # the scene sentence of a gag whose metaphor has no `scene` of its own
+    scene_from_gag: str = "{hero} is busy with {gag}"
 
 
 @cache
@@ -193,8 +194,15 @@ def wording(path: str | None = None) -> Wording:
         tones[tone] = _four_lines(table, file, f"tone.{tone}")
     if "default" not in tones:
         raise DataFileError(file, "a [tone.default] table is required", field="tone")
+    scene = field(data, "scene_from_gag", str, file=file, default=Wording.scene_from_gag)
+    if not scene.startswith("{hero} ") or "{gag}" not in scene:
+        raise DataFileError(
+            file,
+            "the scene sentence opens with {hero} (the subject) and holds {gag}",
+            field="scene_from_gag",
+        )
     if "custom" not in data:
-        return Wording(droppable, tones, file)
+        return Wording(droppable, tones, file, scene_from_gag=scene)
     custom = field(data, "custom", dict, file=file)
     lines = _four_lines(custom, file, "custom")
     if any("{prop}" in x for x in lines):
@@ -204,7 +212,7 @@ def wording(path: str | None = None) -> Wording:
             entry="custom",
             field="actions",
         )
-    return Wording(droppable, tones, file, lines)
+    return Wording(droppable, tones, file, lines, scene)
 
 
 def _four_lines(table: dict[str, Any], file: str, entry: str) -> tuple[str, ...]:
@@ -236,7 +244,8 @@ def _cap(text: str) -> str:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if not text or text[-1] in ".!?\"'" else text + "."
+    done = text[-1:] in (".", "!", "?") or (text[-1:] in ("'", '"') and text[-2:-1] in ".!?")
+    return text if not text or done else text + "."
 
 
 def _fmt(template: str, **values: str) -> str:
@@ -271,35 +280,77 @@ def _max_lines(seconds: int) -> int:
     return 2 if seconds <= 4 else 3 if seconds <= 8 else 4
 
 
-def wants_intertitles(style: Style) -> bool:
-    """A silent film (its sound mentions intertitles, or it has no sound at all)."""
-    return "intertitle" in style.sound.lower() or not style.sound.strip()
+# The story beats (metaphors.BEATS) a template beat's role stands for: the key of its sound.
+_ROLE_BEAT = {
+    "opening": "title",
+    "use": "tools",
+    "trouble": "error cascade",
+    "overcome": "centerpiece",
+    "payoff": "victory",
+}
 
 
-def sound_line(sound: str) -> str:
-    """The style's sound without its intertitle clause: "no dialogue; a ragtime piano"."""
-    if "intertitle" not in sound.lower():
-        return _sentence(f"Sound: {sound.strip()}") if sound.strip() else ""
-    parts = [p.strip() for p in re.split(r"[;,]", sound) if p.strip()]
-    kept = [p for p in parts if "intertitle" not in p.lower()]
-    return _sentence("Sound: " + "; ".join(kept)) if kept else ""
+def beat_key(beat: Beat, beats: Sequence[Beat] = ()) -> str:
+    """The story beat (metaphors.BEATS) a template beat plays: by its role, else by the words
+    of its name and keys ("the attempt and error cascade" -> "error cascade"), else ""."""
+    if beat.role in _ROLE_BEAT:
+        return _ROLE_BEAT[beat.role]
+    from .boards import _beat_by_words
+    from .metaphors import BEATS
+
+    pool = tuple(beats) or (beat,)
+    here = pool.index(beat) if beat in pool else 0
+    for key in BEATS:
+        if _beat_by_words(pool, key)[:1] == [here]:
+            return key
+    return ""
 
 
-def style_sections(style: Style) -> dict[str, str]:
-    """The film's shared block: identical in every shot."""
+def sound_line(style: Style, beat: str = "") -> str:
+    """ "Sound: a jaunty ragtime piano; the piano races faster and faster; no dialogue."
+
+    The theme's sound in every shot (continuity), what this beat adds, and whether anyone
+    speaks: a silent theme says "no dialogue" or the model may invent speech. Never an
+    on-screen text: a sound that mentions intertitles or cards loses that clause.
+    """
+    parts = [p.strip() for p in re.split(r"[;]", style.sound) if p.strip()]
+    parts = [p for p in parts if not _ASKS_FOR_TEXT.search(p)]
+    extra = dict(style.sound_by_beat).get(beat, "")
+    if extra:
+        parts.append(extra.strip().rstrip("."))
+    dialogue = style.dialogue.strip().rstrip(".")
+    if not dialogue and _ASKS_FOR_TEXT.search(style.sound):
+        dialogue = "no dialogue"  # an older theme's "intertitles only": a silent film
+    if dialogue and dialogue.lower() not in "; ".join(parts).lower():
+        parts.append(dialogue)
+    return _sentence("Sound: " + "; ".join(parts)) if parts else ""
+
+
+# Words asking a video model for text on screen: models garble it (PROMPTING.md), so the
+# film's words are drawn by sorafilm instead (captions.py) and prompts never ask for any.
+_ASKS_FOR_TEXT = re.compile(
+    r"\b(?:intertitles?|title cards?|caption cards?|on-screen (?:text|title)|subtitles?)\b", re.I
+)
+
+
+def asks_for_text(text: str) -> bool:
+    """True when a prompt asks the video model to draw words (an intertitle, a title card,
+    on-screen text): the rule lint's ``on-screen-text`` finding applies."""
+    return bool(
+        _ASKS_FOR_TEXT.search(text) or re.search(r'^\s*[\w -]{0,20}:\s*"[^"]+"\s*$', text, re.M)
+    )
+
+
+def style_sections(style: Style, beat: str = "") -> dict[str, str]:
+    """The film's shared block: identical in every shot but for the beat's sound."""
     look = f", {style.look}" if style.look else ""
     return {
         "style": _sentence(f"Style: {style.name}{look}"),
         "palette": _sentence("Palette: " + ", ".join(style.palette)) if style.palette else "",
         "setting": _sentence(_cap(style.setting)) if style.setting else "",
         "lighting": _sentence(f"Lighting: {style.lighting}") if style.lighting else "",
-        "sound": sound_line(style.sound),
+        "sound": sound_line(style, beat),
     }
-
-
-def _intertitle(text: str) -> str:
-    clean = " ".join(text.replace('"', "'").split())
-    return f'Intertitle: "{clean}"' if clean else ""
 
 
 _LOOK_AROUND = "{hero} looks around, then to the camera"
@@ -342,8 +393,48 @@ def _filler_plan(storyboard: Storyboard) -> dict[int, tuple[int, Metaphor | None
     return out
 
 
+def scene_sentence(metaphor: Metaphor | None, gag: str) -> str:
+    """The shot's scene as an active sentence with the hero as subject, {hero} unfilled.
+
+    A metaphor's own ``scene`` when it has one ("{hero} sorts a heap of cutlery into the
+    drawer tray at lightning speed"); otherwise one made from the gag by the wording file's
+    ``scene_from_gag`` ("{hero} is busy with a milk carton that will not pour"), never
+    "<hero> faces <gag>", which reads as a fight with whatever the gag names.
+    """
+    own = getattr(metaphor, "scene", None) if metaphor is not None else None
+    if isinstance(own, str) and own.strip():
+        return own.strip().rstrip(".")
+    return _fmt(wording().scene_from_gag, gag=gag.strip().rstrip("."))
+
+
+def _hero_and_subject(scene: str, who: str, names: dict[str, str]) -> tuple[str, str]:
+    """(hero, subject): the protagonist's full description as the scene's subject ("A
+    programmer in braces ..., sorts ..."), or as a sentence of its own when the scene does
+    not open with the hero. The description is the same words in every shot."""
+    m = re.match(r"^\{(hero|Hero)\}\s+", scene)
+    if m:
+        rest = _fmt(scene[m.end() :], **names)
+        return who + ("," if "," in who else ""), _sentence(rest)
+    return _sentence(who), _sentence(_cap(_fmt(scene, **names)))
+
+
+def _gag_lines(metaphor: Metaphor, seconds: int, names: dict[str, str], gag: str) -> list[str]:
+    prop = metaphor.props[0] if metaphor.props else "task"
+    if metaphor.actions:
+        raw = list(metaphor.actions)[: _max_lines(seconds)]
+    else:
+        w = wording()
+        raw = _lines_for(seconds, w.tones.get(metaphor.tone, w.tones["default"]))
+    core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
+    return [_fmt(x, **names, gag=core, prop=prop) for x in raw]
+
+
 def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str], ...]:
-    """The named parts of one shot's full prompt, in the guide's order (empty ones left out)."""
+    """The named parts of one shot's full prompt, in the guide's order (empty ones left out).
+
+    No part asks the model for words on screen: titles and captions are drawn by sorafilm
+    (Shot.caption, Shot.card, captions.py).
+    """
     casting = storyboard.casting
     style = casting.library.style
     beat: Beat = storyboard.beat(shot.beat)
@@ -356,69 +447,37 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         "title": profile.title or profile.name,
         "name": profile.name,
     }
-    parts = dict(style_sections(style))
+    parts = dict(style_sections(style, beat_key(beat, storyboard.template.beats)))
     entry = shot.cast
-    if entry is not None:
+    mood = ""
+    plan = _filler_plan(storyboard).get(shot.index, (0, None)) if entry is None else (0, None)
+    k, spare = plan
+    if entry is not None and entry.custom_gag:
+        # the typed gag replaces the metaphor on screen: its props, actions, scene and tone
+        # belong to another gag and would contradict this one
         gag = entry.gag.strip().rstrip(".")
-        props = entry.metaphor.props
-        prop = props[0] if props else "task"
-        parts["hero"] = who + ("," if "," in who else "")
-        parts["subject"] = _sentence(f"faces {gag}")
-        parts["props"] = _sentence("Props: " + ", ".join(props)) if props else ""
-        mood = entry.metaphor.tone
-        if entry.custom_gag:
-            # the typed gag replaces the metaphor on screen: its props, actions and tone
-            # belong to another gag and would contradict this one
-            parts["props"] = ""
-            mood = ""
-            lines = _lines_for(shot.seconds, wording().custom)
-        elif entry.metaphor.actions:
-            lines = list(entry.metaphor.actions)[: _max_lines(shot.seconds)]
-        else:
-            w = wording()
-            four = w.tones.get(entry.metaphor.tone, w.tones["default"])
-            lines = _lines_for(shot.seconds, four)
-        # the subject already has the whole gag; the action line names its core only
+        parts["hero"], parts["subject"] = _hero_and_subject(scene_sentence(None, gag), who, names)
         core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
-        lines = [_fmt(x, hero=hero, Hero=_cap(hero), gag=core, prop=prop) for x in lines]
-        caption = shot.title.rstrip("…")
+        lines = [_fmt(x, **names, gag=core) for x in _lines_for(shot.seconds, wording().custom)]
+    elif entry is not None or spare is not None:
+        metaphor = entry.metaphor if entry is not None else spare
+        assert metaphor is not None
+        gag = metaphor.gag.strip().rstrip(".")
+        scene = scene_sentence(metaphor, gag)
+        parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names)
+        props = metaphor.props
+        parts["props"] = _sentence("Props: " + ", ".join(props)) if props else ""
+        lines = _gag_lines(metaphor, shot.seconds, names, gag)
+        mood = metaphor.tone
     else:
         scene = beat.scene.strip()
-        if scene.startswith("{Hero} "):  # the protagonist, described as in every other shot
-            parts["hero"] = who + ("," if "," in who else "")
-            scene = scene[len("{Hero} ") :]
-        parts["subject"] = _sentence(_cap(_fmt(scene, **names))) if scene else ""
-        if parts.get("hero"):
-            parts["subject"] = parts["subject"][:1].lower() + parts["subject"][1:]
-        parts["props"] = ""
-        plan = _filler_plan(storyboard).get(shot.index, (0, None))
-        k, spare = plan
+        if scene:
+            parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names)
         pool = list(beat.actions) or [_LOOK_AROUND]
         lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
-        mood = ""
-        caption = _fmt(beat.intertitle, **names) if beat.intertitle else shot.title
-        if spare is not None:  # the beat's lines are all used: a gag of the theme, not a rerun
-            gag = spare.gag.strip().rstrip(".")
-            prop = spare.props[0] if spare.props else "task"
-            parts["hero"] = who + ("," if "," in who else "")
-            parts["subject"] = _sentence(f"faces {gag}")
-            parts["props"] = _sentence("Props: " + ", ".join(spare.props)) if spare.props else ""
-            if spare.actions:
-                raw = list(spare.actions)[: _max_lines(shot.seconds)]
-            else:
-                w = wording()
-                raw = _lines_for(shot.seconds, w.tones.get(spare.tone, w.tones["default"]))
-            core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
-            lines = [_fmt(x, hero=hero, Hero=_cap(hero), gag=core, prop=prop) for x in raw]
-            mood = spare.tone
     camera = beat.camera.strip().rstrip(".") or "medium shot, locked-off camera, 35 mm lens"
     parts["camera"] = _sentence(f"Cinematography: {camera}" + (f"; mood: {mood}" if mood else ""))
     parts["actions"] = timed_lines(lines, shot.seconds)
-    if wants_intertitles(style):
-        parts["intertitle"] = _intertitle(caption)
-    elif beat.title_card and entry is None:  # no cards in a sound film, but the name shows
-        clean = " ".join(caption.replace('"', "'").split())
-        parts["intertitle"] = f'On-screen title: "{clean}"' if clean else ""
     return tuple((name, parts[name]) for name in SECTION_ORDER if parts.get(name))
 
 

@@ -1,22 +1,28 @@
 """How well a metaphor plays a concept: a score a person can follow.
 
-Scores are plain sums:
+A metaphor plays a concept by its polarity first, then by what the concept is called and what
+it DOES: the verbs and objects of its name and docstring ("Sends a GET request", "Decorate a
+view function to register it") against the metaphor's `roles` (and `words`, read the same).
 
+    polarity    a "trouble" gag never plays a normal feature, a "feat" gag never an error
+                (exception); either is 0, whatever else matches. "neutral" plays both
     NAME        the concept's name is one of the metaphor's `names` (ImportError)      100
     BASE        one of the concept's base classes is (class MyErr(KeyError))            40
-    NAME_WORD   each word of the concept's name in the metaphor's `words` (max 3)       15
-    DOC_WORD    each of the concept's other keywords in `words` (max 3)                  5
+    NAME_WORD   each word of the concept's name in `roles`/`words` (max 3)               15
+    SUMMARY     each word of its docstring's first sentence, what it does (max 2)        8
+    DOC_WORD    each of the concept's other keywords (max 3)                              5
     KIND        added to any match above when the concept's kind is in `kinds`           4
                 (on a metaphor written for other kinds, name words count half and other
                 keywords not at all)
-    fallbacks   metaphors with no names and no words: 2 for their kinds, 1 when they
+    fallbacks   metaphors with no names, words or roles: 2 for their kinds, 1 when they
                 list no kinds (beat fallbacks); any other metaphor of the concept's kind
                 stays a choice in the picker at 0.5
 
-So every concept has a candidate and an exact name always wins. ``rank`` orders a theme's
-metaphors for one concept (ties: the theme's order); ``casting`` assigns from those rankings.
-This module is the seam where another way of matching (by role, say) plugs in: casting only
-needs ``rank``'s answer.
+Words of the project's own name ("flask", "click") are no evidence: every docstring has them.
+A cast scoring below WEAK_BELOW (nothing the concept is called or does matched; at most one
+stray docstring word) is a weak fit: casting drops such a concept when enough others remain,
+and flags the rest (CastEntry.weak). ``rank`` orders a theme's metaphors for one concept
+(ties: the theme's order); ``casting`` assigns from those rankings.
 """
 
 from __future__ import annotations
@@ -30,9 +36,10 @@ if TYPE_CHECKING:
     from ..analysis.profile import Concept
     from .metaphors import Metaphor
 
-NAME, BASE, NAME_WORD, DOC_WORD, KIND = 100.0, 40.0, 15.0, 5.0, 4.0
-MAX_WORD_HITS = 3
+NAME, BASE, NAME_WORD, SUMMARY, DOC_WORD, KIND = 100.0, 40.0, 15.0, 8.0, 5.0, 4.0
+MAX_WORD_HITS, MAX_SUMMARY_HITS = 3, 2
 KIND_FALLBACK, BEAT_FALLBACK, SAME_KIND = 2.0, 1.0, 0.5
+WEAK_BELOW = SUMMARY + KIND  # one verb of what it does, or two docstring words, is a fit
 
 _IGNORED_TOKENS = frozenset(
     {
@@ -67,8 +74,29 @@ _IGNORED_TOKENS = frozenset(
         "helper",
         "helpers",
         "py",
+        # what the scanner writes as the summary of a concept it only counted
+        "raised",
+        "caught",
+        "this",
+        "that",
+        "which",
+        "are",
+        "was",
+        "be",
+        "it",
+        "its",
+        "as",
+        "new",
+        "given",
+        "used",
     }
 )
+# Words every docstring's first sentence uses about itself ("The response object", "A function
+# that ..."): no evidence there, though "Object" in a name (ZodObject) is.
+_SUMMARY_FILLER = frozenset(
+    {"object", "class", "function", "method", "instance", "return", "returns"}
+)
+_SUMMARY_WORD = re.compile(r"[A-Za-z][a-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "e")
 
@@ -96,8 +124,31 @@ def _short(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower()
 
 
-def score(concept: Concept, metaphor: Metaphor) -> float:
-    """How well a metaphor plays a concept (see the module docstring); 0 means not at all."""
+def concept_polarity(concept: Concept) -> str:
+    """ "trouble" for an exception (an error the code meets), "feat" for anything else."""
+    return "trouble" if concept.kind == "exception" else "feat"
+
+
+def polarity_fits(concept: Concept, metaphor: Metaphor) -> bool:
+    """Whether the metaphor's polarity may play this concept (neutral plays both)."""
+    return metaphor.polarity == "neutral" or metaphor.polarity == concept_polarity(concept)
+
+
+@functools.lru_cache(maxsize=8192)
+def summary_words(summary: str) -> tuple[str, ...]:
+    """Lower-case words of a docstring's first sentence: "Sends a `GET` request." ->
+    ("sends", "get", "request")."""
+    first = re.split(r"(?<=[.!?])\s", summary.strip(), maxsplit=1)[0]
+    return tuple(w.lower() for w in _SUMMARY_WORD.findall(first))
+
+
+def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozenset()) -> float:
+    """How well a metaphor plays a concept (see the module docstring); 0 means not at all.
+
+    ignore: words that are no evidence (the project's own name: scoring.project_words).
+    """
+    if not polarity_fits(concept, metaphor):
+        return 0.0
     rule = metaphor.matches
     kind_ok = not rule.kinds or concept.kind in rule.kinds
     total = 0.0
@@ -107,12 +158,17 @@ def score(concept: Concept, metaphor: Metaphor) -> float:
             total = NAME
         elif any(_short(b) in names for b in concept.bases):
             total = BASE
-    if rule.words:
-        wanted = {stem(w) for w in rule.words}
-        own = {stem(t) for t in name_words(concept.name) if t not in _IGNORED_TOKENS}
-        docs = {stem(w) for w in concept.words if w.lower() not in _IGNORED_TOKENS} - own
+    if rule.words or metaphor.roles:
+        wanted = {stem(w) for w in (*rule.words, *metaphor.roles)}
+        skip = _IGNORED_TOKENS | ignore
+        own = {stem(t) for t in name_words(concept.name) if t not in skip}
+        says = {
+            stem(w) for w in summary_words(concept.summary) if w not in skip | _SUMMARY_FILLER
+        } - own
+        docs = {stem(w) for w in concept.words if w.lower() not in skip} - own - says
         name_hits = NAME_WORD * min(len(own & wanted), MAX_WORD_HITS)
-        doc_hits = DOC_WORD * min(len(docs & wanted), MAX_WORD_HITS)
+        doc_hits = SUMMARY * min(len(says & wanted), MAX_SUMMARY_HITS)
+        doc_hits += DOC_WORD * min(len(docs & wanted), MAX_WORD_HITS)
         if not kind_ok and total < NAME:  # a gag written for another kind: a weak claim
             name_hits, doc_hits = name_hits / 2, 0.0
         total += name_hits + doc_hits
@@ -125,8 +181,19 @@ def score(concept: Concept, metaphor: Metaphor) -> float:
     return SAME_KIND if rule.kinds and kind_ok else 0.0
 
 
-def rank(concept: Concept, metaphors: Sequence[Metaphor]) -> tuple[tuple[Metaphor, float], ...]:
+def project_words(*names: str) -> frozenset[str]:
+    """The words of a project's name(s) ("flask", "click"): no evidence of what a concept does."""
+    out: set[str] = set()
+    for n in names:
+        out.update(w for w in name_words(n) if len(w) > 2)
+        out.update(w for w in re.findall(r"[a-z]{3,}", n.lower()))
+    return frozenset(out)
+
+
+def rank(
+    concept: Concept, metaphors: Sequence[Metaphor], ignore: frozenset[str] = frozenset()
+) -> tuple[tuple[Metaphor, float], ...]:
     """Every metaphor that could play this concept, with its score, best first (ties: order)."""
-    scored = [(i, m, score(concept, m)) for i, m in enumerate(metaphors)]
+    scored = [(i, m, score(concept, m, ignore)) for i, m in enumerate(metaphors)]
     ranked = sorted((t for t in scored if t[2] > 0), key=lambda t: (-t[2], t[0]))
     return tuple((m, s) for _, m, s in ranked)

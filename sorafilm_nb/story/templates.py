@@ -1,8 +1,9 @@
 """Story templates: the beats of a film and each one's share of the running time.
 
 A template is a TOML file (packaged ones in sorafilm_nb/data/stories/): an id, a title, a
-natural length and [[beat]] tables (name, purpose, share, the concept kinds it features, a
-camera line, and what an uncast shot of it shows). Loading validates it; every error is a
+natural length, an optional closing card and [[beat]] tables (name, purpose, share, its role
+in the story, the concept kinds it features, a camera line, the card that opens it, and what
+an uncast shot of it shows and says). Loading validates it; every error is a
 DataFileError naming the file, the beat and the field. ``boards`` times a template into
 shots; the time is counted in units of the shortest clip the API renders.
 
@@ -21,6 +22,7 @@ from ..analysis.profile import CONCEPT_KINDS
 from ..capabilities import clip_seconds
 from ..datafiles import field, load_toml, packaged, str_list
 from ..errors import DataFileError
+from .plot import ROLES
 
 LEGAL_SECONDS = clip_seconds()  # what POST /videos accepts: (4, 8, 12), from capabilities
 UNIT = LEGAL_SECONDS[0]  # every legal length is 1, 2 or 3 of these (tests check it)
@@ -42,8 +44,15 @@ class Beat:
     title_card: bool = False
     scene: str = ""
     actions: tuple[str, ...] = ()
-    intertitle: str = ""
+    caption: str = ""  # the lower third of an uncast shot ("{tools}"): see plot.facts
+    captions: tuple[str, ...] = ()  # one per filler in turn, when the file gives a list
     max_shots: int = 0  # at most this many clips when the time allows (0: no limit)
+    role: str = ""  # its part in the story (plot.ROLES); "" files concepts by kind
+    card: str = ""  # a caption card before the beat's first shot (no video seconds)
+
+    @property
+    def intertitle(self) -> str:  # the old name of caption
+        return self.caption
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class StoryTemplate:
     target_seconds: int  # the natural length
     beats: tuple[Beat, ...]
     source: str = ""
+    end_card: str = ""  # a caption card after the last shot ("{promise}")
 
     @classmethod
     def load(cls, id_or_path: str | Path) -> StoryTemplate:
@@ -78,7 +88,9 @@ class StoryTemplate:
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, file: str = "<dict>") -> StoryTemplate:
         """Validate a parsed template (the TOML's top-level table)."""
-        _no_unknown(data, {"id", "title", "target_seconds", "beat", "description"}, file, None)
+        _no_unknown(
+            data, {"id", "title", "target_seconds", "beat", "description", "end_card"}, file, None
+        )
         tid = field(data, "id", str, file=file)
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", tid):
             raise DataFileError(
@@ -114,7 +126,8 @@ class StoryTemplate:
                 f"the beats' shares sum to {total:.3f}, not 1 (± {SHARE_TOLERANCE})",
                 field="share",
             )
-        return cls(tid, title, target, tuple(beats), source=file)
+        end_card = field(data, "end_card", str, file=file, default="").strip()
+        return cls(tid, title, target, tuple(beats), source=file, end_card=end_card)
 
     def min_seconds(self, unit: int = UNIT) -> int:
         """The shortest film this template makes: one shortest clip (4 s) per beat."""
@@ -158,7 +171,10 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
             "scene",
             "actions",
             "intertitle",
+            "caption",
             "max_shots",
+            "role",
+            "card",
         },
         file,
         entry,
@@ -178,17 +194,31 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
                 field="features",
             )
     max_shots = field(raw, "max_shots", int, file=file, entry=entry, default=0)
-    if max_shots < 0 or (
-        max_shots
-        and max_shots
-        < int(field(raw, "title_card", bool, file=file, entry=entry, default=False)) + 1
-    ):
+    if max_shots < 0:
         raise DataFileError(
             file,
-            f"must be 0 (no limit) or at least the title card plus one shot, got {max_shots}",
+            f"must be 0 (no limit) or a number of shots, got {max_shots}",
             entry=entry,
             field="max_shots",
         )
+    role = field(raw, "role", str, file=file, entry=entry, default="").strip()
+    if role and role not in ROLES:
+        raise DataFileError(
+            file, f"unknown role {role!r}; known: {', '.join(ROLES)}", entry=entry, field="role"
+        )
+    if "caption" in raw and "intertitle" in raw:
+        raise DataFileError(
+            file,
+            "give caption or its old name intertitle, not both",
+            entry=entry,
+            field="intertitle",
+        )
+    key = "caption" if "caption" in raw else "intertitle"
+    said = raw.get(key, "")
+    lines = (said,) if isinstance(said, str) else str_list(raw, key, file=file, entry=entry)
+    lines = tuple(x for x in lines if x.strip())
+    title_card = field(raw, "title_card", bool, file=file, entry=entry, default=False)
+    card = field(raw, "card", str, file=file, entry=entry, default="").strip()
     return Beat(
         name=name,
         purpose=field(raw, "purpose", str, file=file, entry=entry),
@@ -196,9 +226,12 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
         features=features,
         camera=field(raw, "camera", str, file=file, entry=entry),
         keys=tuple(k.lower() for k in str_list(raw, "keys", file=file, entry=entry, default=())),
-        title_card=field(raw, "title_card", bool, file=file, entry=entry, default=False),
+        title_card=title_card,
         scene=field(raw, "scene", str, file=file, entry=entry, default=""),
         actions=str_list(raw, "actions", file=file, entry=entry, default=()),
-        intertitle=field(raw, "intertitle", str, file=file, entry=entry, default=""),
+        caption=lines[0] if lines else "",
+        captions=lines,
         max_shots=max_shots,
+        role=role,
+        card=card or ("{title}" if title_card else ""),
     )

@@ -22,12 +22,44 @@ from ..analysis.profile import CONCEPT_KINDS
 from ..capabilities import clip_seconds
 from ..datafiles import field, load_toml, packaged, str_list
 from ..errors import DataFileError
-from .metaphors import BEATS, MAX_TEXT, PLACEHOLDERS, MatchRule, Metaphor, MetaphorLibrary, Style
+from .metaphors import (
+    BEATS,
+    MAX_TEXT,
+    PLACEHOLDERS,
+    POLARITIES,
+    MatchRule,
+    Metaphor,
+    MetaphorLibrary,
+    Style,
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _THEME_KEYS = {"id", "title", "extends"}
-_STYLE_KEYS = {"name", "look", "palette", "setting", "protagonist", "lighting", "sound"}
-_METAPHOR_KEYS = {"id", "matches", "gag", "props", "beat", "seconds", "tone", "actions"}
+_STYLE_KEYS = {
+    "name",
+    "look",
+    "palette",
+    "setting",
+    "protagonist",
+    "lighting",
+    "sound",
+    "dialogue",
+    "sound_by_beat",
+}
+_METAPHOR_KEYS = {
+    "id",
+    "matches",
+    "gag",
+    "props",
+    "beat",
+    "seconds",
+    "tone",
+    "actions",
+    "roles",
+    "polarity",
+    "scene",
+}
+SCENE_PLACEHOLDERS = ("hero", "Hero", "prop")  # a scene names no gag: it IS the gag
 _MATCH_KEYS = {"kinds", "names", "words"}
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -130,7 +162,32 @@ def _parse_style(table: Any, *, file: str, base: Style | None) -> Style:
         values["palette"] = base.palette
     else:
         values["palette"] = _texts(table, "palette", file=file, entry="style", lo=3, hi=5)
+    values["dialogue"] = (
+        _text(table, "dialogue", file=file, entry="style", default="")
+        if "dialogue" in table or base is None
+        else base.dialogue
+    )
+    if "sound_by_beat" in table or base is None:
+        values["sound_by_beat"] = _sound_by_beat(table, file=file)
+    else:
+        values["sound_by_beat"] = base.sound_by_beat
     return Style(**values)
+
+
+def _sound_by_beat(table: Mapping[str, Any], *, file: str) -> tuple[tuple[str, str], ...]:
+    """[style] sound_by_beat = { "error cascade" = "...", ... }: keys are story beats."""
+    raw = field(table, "sound_by_beat", dict, file=file, entry="style", default={})
+    out = []
+    for beat in raw:
+        if beat not in BEATS:
+            raise DataFileError(
+                file,
+                f"unknown beat {beat!r}; known: {', '.join(BEATS)}",
+                entry="style",
+                field=f"sound_by_beat.{beat}",
+            )
+        out.append((beat, _text(raw, beat, file=file, entry="style")))
+    return tuple(out)
 
 
 def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
@@ -159,6 +216,11 @@ def _parse_metaphor(raw: Any, index: int, *, file: str) -> Metaphor:
         seconds=field(raw, "seconds", int, file=file, entry=entry),
         tone=_text(raw, "tone", file=file, entry=entry),
         actions=_texts(raw, "actions", file=file, entry=entry, lo=0, hi=4),
+        roles=tuple(w.lower() for w in str_list(raw, "roles", file=file, entry=entry, default=())),
+        polarity=field(
+            raw, "polarity", str, file=file, entry=entry, default=default_polarity(rule)
+        ),
+        scene=_text(raw, "scene", file=file, entry=entry, default=""),
     )
     check_metaphor(m, file=file, entry=entry)
     return m
@@ -172,6 +234,12 @@ def _match_list(matches: Mapping[str, Any], name: str, *, file: str, entry: str)
         where = f"{exc.file}, entry {exc.entry!r}, field {exc.field!r}: "
         message = str(exc)[len(where) :] if str(exc).startswith(where) else str(exc)
         raise DataFileError(file, message, entry=entry, field=f"matches.{name}") from None
+
+
+def default_polarity(rule: MatchRule) -> str:
+    """A user metaphor without a polarity: "trouble" when written for exceptions only, else
+    "neutral" (it may then play either kind of concept). Packaged metaphors say it outright."""
+    return "trouble" if rule.kinds and set(rule.kinds) == {"exception"} else "neutral"
 
 
 def check_metaphor(m: Any, *, file: str, entry: str) -> None:
@@ -202,14 +270,23 @@ def check_metaphor(m: Any, *, file: str, entry: str) -> None:
                 entry=entry,
                 field="matches.kinds",
             )
-    for word in m.matches.words:
-        if not word.isascii() or not re.fullmatch(r"[a-z0-9_]+", word):
+    for name, words in (("matches.words", m.matches.words), ("roles", m.roles)):
+        if name == "roles" and (
+            isinstance(words, str) or not all(isinstance(w, str) and w for w in words)
+        ):
             raise DataFileError(
-                file,
-                f"{word!r}: words are single lower-case words (a name or docstring keyword)",
-                entry=entry,
-                field="matches.words",
+                file, "expected a list of non-empty strings", entry=entry, field=name
             )
+        for word in words:
+            if not word.isascii() or not re.fullmatch(r"[a-z0-9_]+", word):
+                raise DataFileError(
+                    file,
+                    f"{word!r}: {name.rsplit('.', 1)[-1]} are single lower-case words "
+                    "(a verb or object met in a concept's name or docstring)",
+                    entry=entry,
+                    field=name,
+                )
+    _check_polarity(m, file=file, entry=entry)
     for name, value in (("gag", m.gag), ("tone", m.tone)):
         if not isinstance(value, str) or not value.strip():
             raise DataFileError(file, "must be a non-empty string", entry=entry, field=name)
@@ -239,6 +316,7 @@ def check_metaphor(m: Any, *, file: str, entry: str) -> None:
             entry=entry,
             field="actions",
         )
+    _check_scene(m, file=file, entry=entry)
     for name, texts in (("gag", (m.gag,)), ("props", m.props), ("actions", m.actions)):
         for text in texts:
             for placeholder in _PLACEHOLDER.findall(text):
@@ -255,6 +333,66 @@ def check_metaphor(m: Any, *, file: str, entry: str) -> None:
                         entry=entry,
                         field=name,
                     )
+
+
+def _check_polarity(m: Metaphor, *, file: str, entry: str) -> None:
+    """A polarity is one of POLARITIES and agrees with the kinds the metaphor is written for:
+    a trouble gag must be able to play an exception, a feat gag something that is not one."""
+    if m.polarity not in POLARITIES:
+        raise DataFileError(
+            file,
+            f"unknown polarity {m.polarity!r}; known: {', '.join(POLARITIES)} (trouble: an "
+            "error or failure; feat: a feature working; neutral: either)",
+            entry=entry,
+            field="polarity",
+        )
+    kinds = set(m.matches.kinds)
+    if m.polarity == "trouble" and kinds and "exception" not in kinds:
+        raise DataFileError(
+            file,
+            f"a trouble gag only plays exceptions, but its kinds are {sorted(kinds)}: add "
+            '"exception" or make it "feat"/"neutral"',
+            entry=entry,
+            field="polarity",
+        )
+    if m.polarity == "feat" and kinds == {"exception"}:
+        raise DataFileError(
+            file,
+            'a feat gag never plays an error, but its only kind is "exception": make it '
+            '"trouble" or "neutral"',
+            entry=entry,
+            field="polarity",
+        )
+
+
+def _check_scene(m: Metaphor, *, file: str, entry: str) -> None:
+    """A scene is one active sentence with the protagonist as its subject: it starts with
+    {hero} or {Hero} and uses no placeholder but those and {prop}."""
+    if not isinstance(m.scene, str):
+        raise DataFileError(file, "must be a string", entry=entry, field="scene")
+    if not m.scene:
+        return
+    if not m.scene.startswith(("{hero} ", "{Hero} ")):
+        raise DataFileError(
+            file,
+            "a scene is an active sentence with the protagonist as subject: start it with "
+            '"{hero} " ("{hero} sorts a heap of cutlery into the drawer tray")',
+            entry=entry,
+            field="scene",
+        )
+    if len(m.scene) > MAX_TEXT:
+        raise DataFileError(
+            file, f"{len(m.scene)} characters, at most {MAX_TEXT}", entry=entry, field="scene"
+        )
+    for placeholder in _PLACEHOLDER.findall(m.scene):
+        if placeholder not in SCENE_PLACEHOLDERS:
+            known = ", ".join("{" + p + "}" for p in SCENE_PLACEHOLDERS)
+            raise DataFileError(
+                file,
+                f"unknown placeholder {{{placeholder}}}; a scene may use {known}",
+                entry=entry,
+                field="scene",
+            )
 
 
 def _read_metaphors(

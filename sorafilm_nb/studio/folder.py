@@ -36,6 +36,7 @@ from ..safeio import NOFOLLOW, write_text
 MANIFEST = "manifest.json"
 REPORT = "report.md"
 FILM = "film.mp4"
+CAPTIONS = "film.vtt"  # the film's captions as a WebVTT track, beside it
 MANIFEST_FORMAT = "sorafilm-manifest"
 MANIFEST_VERSION = 1
 MANIFEST_MAX_BYTES = 64 << 20  # a 100-shot film's manifest is under 1 MiB
@@ -121,6 +122,9 @@ class ManifestShot(TypedDict):
     error: str | None
     error_code: str | None
     history: list[dict[str, Any]]  # earlier attempts' entries (draft before final)
+    caption: str  # the story's gloss, a lower third over the shot ("" for none)
+    card: str  # a caption card shown before the shot ("" for none)
+    card_s: float  # how long that card holds the screen
 
 
 class Manifest(TypedDict):
@@ -136,6 +140,7 @@ class Manifest(TypedDict):
     film: str | None
     film_duration_s: float | None
     notes: list[str]
+    captions: str | None  # film.vtt, beside the film, when it has captions
 
 
 def jsonable(obj: Any) -> Any:
@@ -224,6 +229,9 @@ class ShotResult:
     beat: str = ""
     duration_s: float | None = None  # read back from the mp4
     history: tuple[Mapping[str, Any], ...] = ()  # earlier attempts (draft before final)
+    caption: str = ""  # the story's gloss, shown as a lower third over the shot
+    card: str = ""  # a caption card shown before the shot (no video seconds)
+    card_s: float = 0.0  # how long the card holds the screen
 
     @property
     def ok(self) -> bool:
@@ -260,6 +268,9 @@ class ShotResult:
             "error": self.error,
             "error_code": self.error_code,
             "history": [dict(h) for h in self.history],
+            "caption": self.caption,
+            "card": self.card,
+            "card_s": self.card_s,
         }
 
     @classmethod
@@ -307,6 +318,9 @@ class ShotResult:
             beat=opt("beat", str) or "",
             duration_s=opt("duration_s", (int, float)),
             history=tuple(opt("history", list) or ()),
+            caption=opt("caption", str) or "",
+            card=opt("card", str) or "",
+            card_s=float(opt("card_s", (int, float)) or 0.0),
         )
 
 
@@ -324,6 +338,7 @@ class Film:
     report: Path | None = None
     notes: tuple[str, ...] = ()  # problems worth telling (duration mismatch, resume hints)
     backend: str = ""  # the manifest's backend: "simulator", "openai", "remote"
+    captions: Path | None = None  # film.vtt, the captions on the film's timeline
 
     @property
     def ok(self) -> bool:
@@ -454,6 +469,10 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         if not film.is_file():
             film = None
     report = folder / REPORT
+    captions = None
+    if film is not None and data.get("captions") is not None:
+        captions = inside(folder, str(data["captions"]))
+        captions = captions if captions.is_file() else None
     return Film(
         out_dir=folder,
         film=film,
@@ -465,6 +484,7 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         report=report if report.is_file() else None,
         notes=tuple(data.get("notes") or ()),
         backend=str(data.get("backend") or ""),
+        captions=captions,
     )
 
 
@@ -477,6 +497,7 @@ def manifest_dict(
     film: str | None = None,
     film_duration_s: float | None = None,
     notes: tuple[str, ...] | list[str] = (),
+    captions: str | None = None,
 ) -> Manifest:
     """The manifest's content: format header, the plan's JSON, then one entry per shot."""
     return {
@@ -489,6 +510,7 @@ def manifest_dict(
         "shots": [s.to_json() for s in shots],
         "film": film,
         "film_duration_s": film_duration_s,
+        "captions": captions,
         "notes": list(notes),
     }
 

@@ -32,6 +32,7 @@ from ..money.cost import Cost, total
 from ..money.prices import PriceTable
 from ..safeio import write_text
 from .folder import (
+    CAPTIONS,
     COMPLETED,
     FILM,
     FINAL_STATES,
@@ -312,6 +313,7 @@ class Studio(Reconciler):
                     estimated=estimated,
                     title=shot.title,
                     beat=shot.beat,
+                    **_captions_of(shot),
                 )
             )
         return shots
@@ -332,22 +334,42 @@ class Studio(Reconciler):
                     error="the file is missing or was altered; resume() downloads it again",
                 )
         if all(s.status == COMPLETED and s.file for s in run.shots):
-            from ..render import stitch_film
+            from .._look import read_prompt
+            from ..render import Segment, stitch_film
+            from ..story.captions import CARD_SECONDS, to_webvtt
 
-            clips = [inside(run.out_dir, s.file or "") for s in run.shots]
-            made = stitch_film(clips, film_path, durations=[s.duration_s for s in run.shots])
+            cut: list[Segment] = []
+            for s in run.shots:
+                if s.card:
+                    cut.append(
+                        Segment.card(s.card, seconds=s.card_s or CARD_SECONDS, shot_id=s.shot_id)
+                    )
+                path = inside(run.out_dir, s.file or "")
+                cut.append(Segment.clip(path, caption=s.caption, shot_id=s.shot_id))
+            made = stitch_film(
+                cut,
+                film_path,
+                durations=[s.duration_s for s in run.shots],
+                look=read_prompt(run.shots[0].prompt).look,  # the cards wear the film's look
+            )
             if not made.whole:
                 run.notes.append(
                     f"duration: the stitched film is {made.duration:.2f} s but its "
                     f"shots add up to {made.expected:.2f} s"
                 )
                 run.film = None
+                run.captions = None
             else:
                 run.film = FILM
                 run.film_duration = made.duration
+                run.captions = None
+                if made.captions:  # the track the player and the shared page show
+                    write_text(inside(run.out_dir, CAPTIONS), to_webvtt(made.captions))
+                    run.captions = CAPTIONS
         else:
             run.film = None
             run.film_duration = None
+            run.captions = None
             retry = [s.shot_id for s in run.shots if s.status != COMPLETED]
             pending = [s.shot_id for s in run.shots if s.status not in FINAL_STATES]
             if pending:
@@ -374,3 +396,18 @@ class Studio(Reconciler):
             log.debug("ledger has no remaining budget to report", exc_info=True)
             return None, None
         return remaining, None if budget is None else budget.limit
+
+
+def _captions_of(shot: Any) -> dict[str, Any]:
+    """The story's captions for a shot, when it writes them (``Shot.caption``, the lower
+    third; ``Shot.card``, a card before the shot: text, or an object with ``text`` and
+    ``seconds``). Read with getattr: a storyboard from before captions has neither."""
+    caption = getattr(shot, "caption", None)
+    card = getattr(shot, "card", None)
+    text = card if isinstance(card, str) else getattr(card, "text", None)
+    seconds = getattr(card, "seconds", None)
+    return {
+        "caption": caption.strip() if isinstance(caption, str) else "",
+        "card": text.strip() if isinstance(text, str) else "",
+        "card_s": float(seconds) if isinstance(seconds, (int, float)) and seconds > 0 else 0.0,
+    }

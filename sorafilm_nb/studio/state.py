@@ -72,6 +72,7 @@ class RunState:
         self.notes: list[str] = list(notes)
         self.film: str | None = None
         self.film_duration: float | None = None
+        self.captions: str | None = None  # film.vtt, when the film has captions
         self.progress = [100 if s.status == COMPLETED else 0 for s in shots]
         self._on_progress = on_progress
         self._lock = threading.RLock()
@@ -93,6 +94,7 @@ class RunState:
                     film=self.film,
                     film_duration_s=self.film_duration,
                     notes=self.notes,
+                    captions=self.captions,
                 ),
             )
 

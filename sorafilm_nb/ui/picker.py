@@ -30,7 +30,11 @@ def _label(metaphor: Metaphor | None, mid: str, score: float | None) -> str:
     gag = metaphor.gag if metaphor is not None else "(not in this library)"
     if len(gag) > 60:
         gag = gag[:57] + "…"
+    from ..story.scoring import WEAK_BELOW
+
     tail = f" · {score:.2f}" if score is not None else ""
+    if score is not None and score < WEAK_BELOW:
+        tail += " · weak fit"
     return f"{mid} — {gag}{tail}"
 
 
@@ -67,8 +71,14 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
             dropdown.observe(lambda ch, i=i: self._picked(i), names="value")
             text.observe(lambda ch, i=i: self._typed(i), names="value")
             concept = entry.concept
+            weak = (
+                ' <small title="no metaphor of this theme plays it well: pick one or type '
+                'your own">(weak fit)</small>'
+                if getattr(entry, "weak", False)
+                else ""
+            )
             name = w.HTML(
-                f"<b>{html_text(concept.name)}</b> <small>{html_text(concept.kind)}</small>",
+                f"<b>{html_text(concept.name)}</b> <small>{html_text(concept.kind)}</small>" + weak,
                 layout=w.Layout(width="16em"),
             )
             row = w.HBox([name, dropdown, text, error])

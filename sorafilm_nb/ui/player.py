@@ -102,6 +102,7 @@ class VideoPlayer(anywidget.AnyWidget):
     src_path = traitlets.Unicode("").tag(sync=True)  # relative to the notebook's folder
     src_url = traitlets.Unicode("").tag(sync=True)  # an explicit URL overrides it
     note = traitlets.Unicode("").tag(sync=True)  # why there is no src_path, if there is none
+    captions_path = traitlets.Unicode("").tag(sync=True)  # film.vtt, relative like src_path
     poster = traitlets.Unicode("").tag(sync=True)  # data:image/jpeg;base64,...
     title = traitlets.Unicode("").tag(sync=True)
     shots = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -126,10 +127,15 @@ class VideoPlayer(anywidget.AnyWidget):
         # as named, not resolved: the notebook's server sees a linked out/ as out/
         src_path = notebook_relative(film.film_as_named, base)
         rows = shot_rows(film)
+        captions = getattr(film, "captions", None)
+        captions_path = ""
+        if src_path and captions is not None:  # beside the film, named as the film is
+            captions_path = notebook_relative(Path(film.film_as_named).parent / captions.name, base)
         at = min(rows[0]["seconds"] / 2, 2.0) if rows else 1.0
         super().__init__(
             src_path=src_path,
             src_url=src_url,
+            captions_path=captions_path or "",
             note="" if src_path or src_url else NOT_LINKED,
             poster=poster_data_uri(video, at=at),
             title=title if title is not None else _film_title(film),
@@ -158,6 +164,7 @@ class VideoPlayer(anywidget.AnyWidget):
             title=self.title,
             shots=self.shots,
             note=self.note,
+            captions=self.captions_path if self.src_path else "",
         )
 
     def _repr_html_(self) -> str:
@@ -180,7 +187,9 @@ _STATIC_PLAYER = """\
 <div class='sorafilm-player-static'{% if src %} data-sorafilm-film='{{ src }}'{% endif %}>\
 <div><b>{{ title }}</b></div>\
 <video controls preload='none' style='max-width:640px;width:100%' poster='{{ poster }}'\
-{% if src %} src='{{ src }}'{% endif %}></video>\
+{% if src %} src='{{ src }}'{% endif %}>\
+{% if captions %}<track kind='captions' default srclang='en' label='Captions' \
+src='{{ captions }}'>{% endif %}</video>\
 {% if note %}<div><small>{{ note }}</small></div>{% endif %}\
 <ol style='list-style:none;padding-left:0'>\
 {% for s in shots %}<li><b>{{ clock(s.start) }}</b> {{ s.title }} \
@@ -190,7 +199,13 @@ _STATIC_PLAYER = """\
 
 
 def static_player_html(
-    *, src: str, poster: str, title: str, shots: list[dict[str, Any]], note: str = ""
+    *,
+    src: str,
+    poster: str,
+    title: str,
+    shots: list[dict[str, Any]],
+    note: str = "",
+    captions: str = "",
 ) -> str:
     """The player as plain HTML (poster embedded, video by reference, prompts and costs).
 
@@ -207,6 +222,7 @@ def static_player_html(
         poster=poster if poster.startswith("data:image/") else "",
         title=title,
         note=note,
+        captions=captions if src else "",
         shots=rows,
         clock=_clock,
     )

@@ -75,7 +75,7 @@ def test_text_table_lists_concepts_and_casting(
     for col in ("NAME", "WHERE", "SCORE", "MATCH", "METAPHOR", "GAG"):
         assert col in lines[header]
     rows = lines[header + 1 : lines.index("", header)]
-    assert len(rows) == 8
+    assert len(rows) == 6  # its 6 concepts; no docstring word recurs enough to be a theme
     # aligned: the METAPHOR column starts at the same place in every row
     start = lines[header].index("METAPHOR")
     assert all(r[start:].startswith("kitchen.") for r in rows)

@@ -115,13 +115,15 @@ def test_the_design_example_lands_in_the_error_cascade_as_8_seconds() -> None:
     assert milk.beat == "the attempt and error cascade"
     assert milk.seconds == 8 and milk.size == "1280x720" and milk.model == "sora-2"
     assert milk.title == "ImportError: the milk carton that will not pour"
-    assert board.shots[0].cast is None and board.shots[0].title == "Title card: recorder"
-    # every exception entry is in the error cascade, the centerpiece metaphor in the centerpiece
+    # the title is a card (a still before the first shot), not a paid clip
+    assert board.shots[0].card == "recorder" and board.shots[0].cast is not None
+    assert sum(1 for s in board.shots if s.card == "recorder") == 1
+    # every exception entry is in the error cascade, and only there
     for s in board.shots:
-        if s.cast and s.cast.concept.kind == "exception":
-            assert s.beat == "the attempt and error cascade"
-        if s.cast and s.cast.metaphor.beat == "centerpiece":
-            assert s.beat == "the comedy centerpiece"
+        if s.cast:
+            assert (s.cast.concept.kind == "exception") == (
+                s.beat == "the attempt and error cascade"
+            ), s
     assert board.seconds == 96 and not board.unused
 
 
@@ -137,6 +139,9 @@ def test_no_concepts_gives_distinct_filler_shots() -> None:
     titles = [s.title for s in board.shots]
     assert len(set(titles)) == len(titles)
     assert all(s.cast is None for s in board.shots)
+    assert all(s.caption for s in board.shots)  # each still says something of the project
+    trouble = [s.caption for s in board.shots if s.beat == "the attempt and error cascade"]
+    assert len(trouble) >= 2 and len(set(trouble)) == len(trouble)  # a caption list, in turn
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -257,7 +262,7 @@ def test_template_lines_fit_every_theme(name: str) -> None:
 
 
 def test_a_long_gag_title_is_cut_at_a_phrase_boundary_not_mid_phrase() -> None:
-    """The title is the intertitle: "...a cascade of falling" reads broken on a card."""
+    """The title names the shot in tables: "...a cascade of falling" reads broken."""
     from sorafilm_nb.story.boards import gag_title
 
     casting = make_casting(1)
@@ -291,3 +296,173 @@ def test_clip_lengths_come_from_the_capabilities_file_and_fit_the_timing_rules()
     assert tuple(boards.UNIT * k for k in (1, 2, 3)) == LEGAL_SECONDS
     for model in ("sora-2", "sora-2-pro"):
         assert set(LEGAL_SECONDS) <= set(capabilities.for_model("openai", model).seconds)
+
+
+# -- the story built from the project (issue 12 item 3), on a small repository -------------
+
+TINY_README = """# Tiny
+
+Tiny is a small library for brewing tea. It keeps the kettle honest.
+
+```python
+from tiny import Kettle, pour
+
+kettle = Kettle()
+pour(kettle)
+```
+"""
+TINY = {
+    "pyproject.toml": '[project]\nname = "tiny"\nversion = "1.0"\n',
+    "tiny/__init__.py": (
+        '"""Tiny: tea."""\nfrom .core import Cup, Kettle, Strainer, pour\n'
+        "from .errors import CupOverflowError, KettleEmptyError, TinyError\n"
+    ),
+    "tiny/core.py": """\"\"\"The kettle and the cups.\"\"\"
+from .errors import CupOverflowError, KettleEmptyError
+
+
+class Kettle:
+    \"\"\"Boils water for one pot of tea, whatever the stove.\"\"\"
+
+    def boil(self):
+        if not self.water:
+            raise KettleEmptyError("empty")
+
+
+class Cup:
+    \"\"\"Holds the tea and measures each pour into the cup, so it never overflows.\"\"\"
+
+    def fill(self, amount):
+        if amount > 3:
+            raise CupOverflowError("overflow")
+
+
+class Strainer(Cup):
+    \"\"\"A :class:`Cup` with a **fine** mesh that keeps the leaves out.\"\"\"
+
+
+def pour(kettle):
+    \"\"\"Pour the tea from the kettle into a cup.\"\"\"
+    try:
+        kettle.boil()
+    except KettleEmptyError:
+        pass
+    Cup().fill(1)
+""",
+    "tiny/errors.py": """\"\"\"What goes wrong.\"\"\"
+
+
+class TinyError(Exception):
+    \"\"\"Base of every error in Tiny.\"\"\"
+
+
+class KettleEmptyError(TinyError):
+    \"\"\"Raised when the kettle has no water to boil.\"\"\"
+
+
+class CupOverflowError(TinyError):
+    \"\"\"Raised if the cup overflows during a pour.\"\"\"
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def tiny_board(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from sorafilm_nb.analysis.profile import analyze
+    from sorafilm_nb.story.casting import cast
+
+    root = tmp_path_factory.mktemp("tiny")
+    (root / "README.md").write_text(TINY_README, encoding="utf-8")
+    for name, text in TINY.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    profile = analyze(root, use_cache=False)
+    return storyboard(cast(profile), "silent-90", 88)
+
+
+def _names(board, beat: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.cast.concept.name for s in board.shots if s.cast and s.beat == beat]
+
+
+def test_the_story_opens_on_the_readmes_first_concept_and_follows_its_order(tiny_board) -> None:  # type: ignore[no-untyped-def]
+    """The opening shows what the README's example uses first (Kettle, then pour); the
+    project's errors are the trouble; the ending quotes the README's own promise."""
+    first = tiny_board.shots[0]
+    assert first.card == "Tiny" and first.cast and first.cast.concept.name == "Kettle"
+    shown = [s.cast.concept for s in tiny_board.shots if s.cast]
+    readme = [c.name for c in shown if c.readme_order >= 0 and c.kind != "exception"]
+    order = [c.readme_order for c in shown if c.name in readme]
+    # README concepts appear in README order, except the one cast as the centrepiece
+    opening = _names(tiny_board, "title and myth") + _names(tiny_board, "tools")
+    assert [n for n in opening if n in readme] == sorted(
+        (n for n in opening if n in readme), key=lambda n: readme.index(n)
+    )
+    assert order and set(_names(tiny_board, "the attempt and error cascade")) == {
+        c.name for c in shown if c.kind == "exception"
+    }
+    assert tiny_board.end_card == "Tiny: a small library for brewing tea"
+
+
+def test_a_base_class_comes_before_the_classes_built_on_it(tiny_board) -> None:  # type: ignore[no-untyped-def]
+    names = [s.cast.concept.name for s in tiny_board.shots if s.cast]
+    if "Cup" in names and "Strainer" in names:
+        assert names.index("Cup") < names.index("Strainer")
+    from sorafilm_nb.story.plot import use_order
+
+    entries = tuple(e for e in tiny_board.casting.entries if e.concept.kind != "exception")
+    flipped = tuple(reversed(entries))  # rank order reversed: structure still wins
+    ordered = [e.concept.name for e in use_order(flipped)]
+    assert ordered[:2] == ["Kettle", "pour"]  # the README's order first
+    assert ordered.index("Cup") < ordered.index("Strainer")
+
+
+def test_the_centrepiece_is_the_concept_that_overcomes_the_errors(tiny_board) -> None:  # type: ignore[no-untyped-def]
+    from sorafilm_nb.story.plot import _words
+
+    centre = [s for s in tiny_board.shots if s.beat == "the comedy centerpiece" and s.cast]
+    assert centre, [s.title for s in tiny_board.shots]
+    errors = [e for e in tiny_board.casting.entries if e.concept.kind == "exception"]
+    trouble = set().union(*(_words(e) for e in errors))
+    hero = centre[0].cast
+    assert hero.concept.kind != "exception" and _words(hero) & trouble
+    others = [
+        e
+        for e in tiny_board.casting.entries
+        if e.concept.kind not in ("exception", "theme") and e.concept.name != "Kettle"
+    ]
+    assert len(_words(hero) & trouble) == max(len(_words(e) & trouble) for e in others)
+
+
+def test_every_shot_names_something_from_the_project(tiny_board) -> None:  # type: ignore[no-untyped-def]
+    """No filler that names nothing: concept shots carry their gloss, the others a line
+    made of the project's facts; the tools beat opens on the language and entry point."""
+    facts = {"Tiny", "Python", "import tiny"} | {e.concept.name for e in tiny_board.casting.entries}
+    for s in tiny_board.shots:
+        assert s.caption and any(f in s.caption for f in facts), s
+        if s.cast:
+            assert (
+                s.caption.startswith(s.cast.concept.name + ":") or s.caption == s.cast.concept.name
+            )
+            assert len(s.caption) <= 60
+    tools = [s for s in tiny_board.shots if s.beat == "tools"]
+    assert tools[0].card == "Python · import tiny"
+    strainer = next(
+        (s for s in tiny_board.shots if s.cast and s.cast.concept.name == "Strainer"), None
+    )
+    if strainer is not None:  # markup taken off: ":class:`Cup`" and "**fine**"
+        assert strainer.caption == "Strainer: a Cup with a fine mesh that keeps the leaves out"
+
+
+def test_a_template_without_roles_files_concepts_by_kind(tmp_path: Path) -> None:
+    tpl = StoryTemplate.load(_write(tmp_path, GOOD))
+    assert not any(b.role for b in tpl.beats)
+    board = storyboard(CASTINGS[10], tpl, 24)
+    for s in board.shots:
+        if s.cast and s.cast.concept.kind == "exception":
+            assert s.beat == "two"
+
+
+def test_an_unknown_role_names_the_field(tmp_path: Path) -> None:
+    text = GOOD.replace('name = "one"', 'name = "one"\nrole = "climax"')
+    with pytest.raises(DataFileError, match=r"beat 1 \(one\).*field 'role': unknown role"):
+        StoryTemplate.load(_write(tmp_path, text))

@@ -44,3 +44,115 @@ def test_bad_captions_are_refused_and_reading_time_grows_with_words() -> None:
     assert vtt_time(3725.5) == "01:02:05.500"
     assert reading_seconds("one") == 1.5
     assert reading_seconds("a b c d e f g h i j k l") == 4.0
+
+
+# -- glosses: a concept shot's lower third, from its docstring ------------------------------
+
+from sorafilm_nb.story.captions import (  # noqa: E402
+    GLOSS_LIMIT,
+    card_seconds,
+    film_captions,
+    gloss,
+    plain,
+    short_clause,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "summary", "want"),
+    [
+        (
+            "Blueprint",
+            "Represents a blueprint, a collection of routes and other app-related functions "
+            "that can be registered on a real application later.",
+            "Blueprint: a collection of routes",
+        ),
+        (
+            "Kettle",
+            "Boils water for one pot of tea, whatever the stove.",
+            "Kettle: boils water for one pot of tea",
+        ),
+        (
+            "NoAppException",
+            "Raised if an application cannot be found or loaded.",
+            "NoAppException: when an application cannot be found",
+        ),
+        (
+            "Response",
+            "The :class:`Response <Response>` object, which contains a server's response to an "
+            "HTTP request.",
+            "Response: contains a server's response to an HTTP request",
+        ),
+        (
+            "ClickException",
+            "An exception that Click can handle.",
+            "ClickException: Click can handle",
+        ),
+        (
+            "Context",
+            "The context is a special internal object.",
+            "Context: a special internal object",
+        ),
+        ("ZodObject", "", "ZodObject: a ZodType"),  # no docstring: what it is built on
+        ("BaseModel", "Usage docs: https://docs.pydantic.dev/2.10/concepts/models/", "BaseModel"),
+        ("URL", 'url = httpx.URL("https://example.com")', "URL"),
+        ("InvalidArgumentError", "InvalidArgumentError class", "InvalidArgumentError"),
+    ],
+)
+def test_a_gloss_is_the_name_and_the_docstrings_first_clause(
+    name: str, summary: str, want: str
+) -> None:
+    bases = ("ZodType",) if name == "ZodObject" else ()
+    assert gloss(name, summary, bases=bases) == want
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Decorate a view function to register it with the given URL rule and options.",
+        "It encodes a string by replacing all characters that are not in the unreserved set "
+        "with their percent-encoded equivalents, for use in a URL.",
+        "Raised from request.files during debugging when the form has no enctype.",
+        "A **very** long `summary` with [a link](https://x.y) and <b>tags</b> that goes on "
+        "and on about the many, many things it does for the whole of the application.",
+    ],
+)
+def test_a_gloss_is_short_plain_and_ends_on_a_whole_word(summary: str) -> None:
+    text = gloss("Thing", summary)
+    assert len(text) <= GLOSS_LIMIT and text.startswith("Thing: ")
+    assert not any(ch in text for ch in "`*<>[]()")
+    last = text.rsplit(" ", 1)[-1].lower()
+    assert last not in {"a", "an", "the", "of", "to", "and", "or", "with", "during", "in"}
+    words = set(plain(summary).lower().replace(",", " ").split())
+    assert all(w.strip(".,") in words for w in text[len("Thing: ") :].lower().split())
+
+
+def test_short_clause_cuts_at_a_phrase_not_mid_phrase() -> None:
+    text = "a Python package for creating beautiful command line interfaces in a composable way"
+    assert short_clause(text, 70) == (
+        "a Python package for creating beautiful command line interfaces"
+    )
+    assert short_clause("one two three", 100) == "one two three"
+
+
+def test_the_film_captions_put_cards_on_the_timeline_without_video_seconds() -> None:
+    from types import SimpleNamespace as S
+
+    shots = [
+        S(id="shot-01", seconds=8, card="Tiny", caption="Kettle: boils water"),
+        S(id="shot-02", seconds=4, card=None, caption=None),
+        S(id="shot-03", seconds=12, card="Python · import tiny", caption="Cup: holds tea"),
+    ]
+    caps = film_captions(shots, "Tiny: a small library for brewing tea")
+    assert [(c.kind, c.start, c.end) for c in caps] == [
+        ("title", 0.0, 3.0),
+        ("lower-third", 3.0, 11.0),
+        ("card", 15.0, 18.0),
+        ("lower-third", 18.0, 30.0),
+        ("card", 30.0, 30.0 + card_seconds("Tiny: a small library for brewing tea")),
+    ]
+    assert caps[1].shot_id == "shot-01" and caps[-1].shot_id is None
+    video = sum(s.seconds for s in shots)
+    stills = sum(c.seconds for c in caps if c.kind != "lower-third")
+    assert caps[-1].end == video + stills  # the cards add screen time, not video seconds
+    assert card_seconds("a b c d e f g h i j k l m n o p q r") > 3.0  # long cards hold longer

@@ -45,6 +45,7 @@ def concept(
     words: tuple[str, ...] = (),
     bases: tuple[str, ...] = (),
     score: float = 1.0,
+    refs: int = 0,
 ) -> Concept:
     return Concept(
         name=name,
@@ -55,6 +56,7 @@ def concept(
         score=score,
         words=words,
         bases=bases,
+        refs=refs,
     )
 
 
@@ -564,7 +566,9 @@ def test_base_class_match_and_kind_rules() -> None:
     queue_class = concept("JobQueue", "class")
     queue_exc = concept("JobQueue", "exception")
     teacups = lib.get("kitchen.teacups-in-a-row")
-    assert score(queue_exc, teacups) == score(queue_class, teacups) / 2 - 2  # half, no KIND
+    assert score(queue_exc, teacups) == 0  # a feat gag never plays an error (issue 12)
+    neutral = replace(teacups, polarity="neutral")  # a gag for either: the kind rule applies
+    assert score(queue_exc, neutral) == score(queue_class, neutral) / 2 - 2  # half, no KIND
     # an exception whose only overlap is a docstring word of a class gag gets an exception
     # fallback rather than the class gag
     odd = concept("Zqx", "exception", words=("queue",))
@@ -572,7 +576,12 @@ def test_base_class_match_and_kind_rules() -> None:
 
 
 def test_every_concept_gets_a_metaphor_even_with_no_match() -> None:
-    concepts = [concept(f"Zq{i}", kind) for i, kind in enumerate(CONCEPT_KINDS)]
+    # a theme is filmed only when it names a recurring idea (refs, and a name in the code)
+    concepts = [
+        concept(f"Zq{i}", kind, refs=5) for i, kind in enumerate(CONCEPT_KINDS) if kind != "theme"
+    ]
+    concepts.append(concept("zqfour", "theme", refs=5))
+    concepts.append(concept("ZqfourHolder", "module"))
     casting = cast(profile(*concepts), "space", top=len(concepts))
     assert len(casting.entries) == len(concepts)
     for e in casting.entries:
@@ -620,7 +629,7 @@ def test_a_strong_match_is_not_split_into_two_middling_ones() -> None:
     """ScreenRecorder matches the camera gag on two name words; the docstring theme "screen"
     on one. The class keeps the camera (the seed's own mapping) and the theme takes less."""
     rec = concept("ScreenRecorder", score=3.0)
-    screen = concept("screen", "theme", score=2.0)
+    screen = concept("screen", "theme", score=2.0, refs=5)
     got = {e.concept.name: e for e in cast(profile(rec, screen), "kitchen").entries}
     assert got["ScreenRecorder"].metaphor.id == "kitchen.hand-cranked-camera"
     assert got["screen"].metaphor.id != "kitchen.hand-cranked-camera"
@@ -668,16 +677,22 @@ def mixed_profile() -> RepoProfile:
     return profile(*cs)
 
 
-def test_pick_concepts_mixes_kinds_and_keeps_score_order() -> None:
+def test_pick_concepts_caps_exceptions_and_themes_and_keeps_score_order() -> None:
+    """Issue 12: exceptions take at most a quarter of the places, themes at most one (and
+    only a recurring idea), the rest goes by the analysis score."""
     picked = pick_concepts(mixed_profile(), 8)
     kinds = [c.kind for c in picked]
-    assert kinds.count("exception") == 3 and kinds.count("class") == 3
-    assert kinds.count("theme") == 1 and "function" in kinds
+    assert kinds.count("exception") <= 2  # 8 // 4
+    assert [c.name for c in picked] == [f"helper_{i}" for i in range(8)]  # by score
+    by_exc = pick_concepts(mixed_profile(), 12)
+    assert [c.kind for c in by_exc].count("exception") == 1  # by score: ImportError only
+    assert kinds.count("theme") == 0  # "speed" and "parser" recur in no docstring (refs 0)
     assert [c.score for c in picked] == sorted((c.score for c in picked), reverse=True)
     names = [c.name.lower() for c in picked]
     assert len(names) == len(set(names))
     assert pick_concepts(mixed_profile(), 0) == ()
-    assert len(pick_concepts(mixed_profile(), 100)) == len(mixed_profile().concepts) - 2
+    # when nothing else is left, exceptions fill the places (a film needs concepts)
+    assert len(pick_concepts(mixed_profile(), 100)) == len(mixed_profile().concepts) - 3
 
 
 def test_casting_is_deterministic() -> None:

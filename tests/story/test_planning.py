@@ -518,7 +518,14 @@ def test_a_plan_that_would_send_secrets_is_blocked_and_never_writes_them(
     kinds = " ".join(f["message"] for f in secret_findings)
     for kind in ("API key", "password", "user and password", "e-mail", "local file path"):
         assert kind in kinds
-    assert "[redacted]" in written["plan.md"] and "[redacted]" in written["stdout"]
+    # markdown escapes the brackets of the mask ("\\[redacted\\]")
+    assert (
+        "[redacted]" in written["plan.md"].replace("\\", "") and "[redacted]" in written["stdout"]
+    )
+    # the title no longer reaches a prompt at all: it is a card this tool draws, and a card
+    # is shared with the film, so the same rule blocks it there
+    assert all(LEAKS["email"] not in p["prompt"] for p in data["shots"])
+    assert {f["where"] for f in secret_findings} == {"card"}
 
 
 def test_the_plan_object_keeps_the_real_text_and_only_its_outputs_are_masked(
@@ -532,7 +539,49 @@ def test_the_plan_object_keeps_the_real_text_and_only_its_outputs_are_masked(
         assert all(secret not in view for secret in LEAKS.values())
     result = plan(_leaky_repo(tmp_path / "b"), template="teaser-30", title=LEAKY_TITLE)
     assert result.blocked
-    raw = " ".join(p.text for p in result.prompts)
+    raw = " ".join(c.text for c in result.captions)
     assert LEAKS["email"] in raw  # what lint judged, kept for the notebook's eyes
+    assert LEAKS["email"] not in " ".join(p.text for p in result.prompts)
     for view in (result.to_json(), result.to_markdown(), result.shot_table()):
         assert all(secret not in view for secret in LEAKS.values())
+
+
+def test_cards_are_on_the_plan_at_zero_and_the_summary_says_so() -> None:
+    """Issue 12 item 6: the title and caption cards are stills made here; they take screen
+    time on the planned timeline but no video seconds, and the plan prices them at $0."""
+    from sorafilm_nb.story.captions import to_webvtt
+
+    p = plan(CASTING, target_seconds=96)
+    cards = p.cards()
+    assert cards and cards[0].kind == "title" and cards[0].text == "recorder"
+    assert p.storyboard.seconds == 96 and p.total.cents == 960  # unchanged by the cards
+    assert "caption card" in p.summary() and "at $0" in p.summary()
+    lower = [c for c in p.captions if c.kind == "lower-third"]
+    assert [c.shot_id for c in lower] == [s.id for s in p.storyboard.shots if s.caption]
+    ends = [c.end for c in p.captions]
+    assert ends == sorted(ends)
+    data = json.loads(p.to_json())
+    assert len(data["captions"]) == len(p.captions)
+    assert all(c["cost"]["cents"] == "0" for c in data["captions"])
+    assert data["shots"][0]["card"] == "recorder" and data["shots"][0]["caption"]
+    table = p.shot_table()
+    assert "Title card: recorder" in table and "$0.00" in table
+    track = to_webvtt(p.captions)
+    assert track.startswith("WEBVTT") and track.count(" --> ") == len(p.captions)
+
+
+def test_a_secret_in_a_docstring_blocks_through_its_caption(tmp_path: Path) -> None:
+    """A caption is drawn into a film that gets shared: a docstring's secret in a gloss
+    blocks the plan as it would in a prompt, and the views mask it."""
+    repo = tmp_path / "repo"
+    (repo / "keys").mkdir(parents=True)
+    (repo / "keys" / "__init__.py").write_text(
+        "class Vault:\n"
+        f'    """Opens with {LEAKS["key"]} only."""\n\n'
+        "    def open(self):\n        return 1\n",
+        encoding="utf-8",
+    )
+    p = plan(repo, template="single-12")
+    assert any(LEAKS["key"] in (c.text or "") for c in p.captions)
+    assert p.blocked and any(f.rule == "secret-in-prompt" for f in p.findings)
+    assert all(LEAKS["key"] not in v for v in (p.to_json(), p.to_markdown(), p.shot_table()))

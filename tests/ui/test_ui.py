@@ -328,6 +328,16 @@ def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> No
     assert jpeg[:2] == b"\xff\xd8" and len(jpeg) < 100_000
     assert "sorafilm-player" in player._dom_classes
     assert "export default" in player._esm and ".sorafilm-shot" in player._css
+    assert player.captions_path == ""  # this film has no captions: no track
+
+
+def test_player_shows_the_films_captions_track(tmp_path: Path) -> None:
+    folder = make_film(tmp_path / "out" / "film1", (4,), captions=True)
+    player = VideoPlayer(folder, base_dir=tmp_path)
+    assert player.captions_path == "out/film1/film.vtt"
+    html = player.static_html()
+    assert "<track kind='captions' default srclang='en' label='Captions' " in html
+    assert "src='out/film1/film.vtt'></video>" in html
 
 
 def _no_local_folder(text: str, *folders: Path) -> list[str]:

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-SIZES = (14, 20, 30)
+# 14/20/30 serve half-size animatics; 11-60 let a full-size (1280x720) frame or a caption
+# card pick a size near the one it wants instead of doubling pixels (blocky text).
+SIZES = (11, 14, 17, 20, 24, 30, 36, 44, 60)
 CHARS = "".join(chr(c) for c in range(32, 127))
 
 

@@ -1,0 +1,237 @@
+"""The film's cut: clips and caption cards in order, stitched, with captions on the real timeline.
+
+The studio hands ``stitch_film`` a list of ``Segment``: each shot's clip (with its lower
+third, the story's gloss) and, before it, its caption card if it has one. What comes back
+says where everything really landed: a shot that failed (``path=None``) is left out with its
+card, and every later caption moves up by its length; each clip's duration is its file's
+own, not what was asked for. The captions go to ``film.vtt`` (story.captions.to_webvtt).
+
+Lower thirds: track-only by default (``burn_lower_thirds=False``). The WebVTT track, which
+the player and the shared page show by default, already puts them on screen: burned in as
+well they would be shown twice. Track-only keeps the paid clips untouched (a film without
+cards is joined without re-encoding), leaves the words as text (selectable, searchable, can
+be switched off or translated), and costs nothing. Burning in is for a film.mp4 posted on
+its own, where no track travels with it: the same ``_card.draw_lower_third`` that draws the
+animatic's beats is overlaid by ffmpeg. Caption cards are always pictures in the film (a
+card is a still of its own): drawn by ``_card.caption_card`` at the clips' size and rate,
+with silent sound when the clips have sound, so the cut keeps its sound.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from .story.captions import CARD_SECONDS, Caption, CaptionKind
+
+__all__ = ["DURATION_TOLERANCE_S", "Segment", "Stitched", "stitch_film"]
+
+# The stitched film may differ from the sum of its clips by container rounding (10 ms per
+# clip as ffmpeg prints it); anything more means a clip was dropped or cut.
+DURATION_TOLERANCE_S = 0.1
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of the cut: a shot's clip, or a caption card (a still, no video seconds).
+
+    clip: ``path`` is its file (None: the shot failed and is left out, with its card);
+    ``caption`` its lower third; ``duration`` its file's duration when already read back.
+    card: ``text`` for ``seconds``; ``kind="title"`` draws it larger.
+    """
+
+    kind: Literal["clip", "card"]
+    path: Path | None = None
+    caption: str | None = None
+    text: str = ""
+    seconds: float = CARD_SECONDS
+    shot_id: str | None = None
+    duration: float | None = None
+    title: bool = False
+
+    @classmethod
+    def clip(
+        cls,
+        path: str | Path | None,
+        *,
+        caption: str | None = None,
+        shot_id: str | None = None,
+        duration: float | None = None,
+    ) -> Segment:
+        return cls(
+            "clip",
+            path=None if path is None else Path(path),
+            caption=caption.strip() if caption and caption.strip() else None,
+            shot_id=shot_id,
+            duration=duration,
+        )
+
+    @classmethod
+    def card(
+        cls,
+        text: str,
+        *,
+        seconds: float = CARD_SECONDS,
+        shot_id: str | None = None,
+        title: bool = False,
+    ) -> Segment:
+        if not text.strip():
+            raise ValueError("a caption card needs some text")
+        if seconds <= 0:
+            raise ValueError(f"a caption card needs positive seconds, got {seconds!r}")
+        return cls("card", text=text.strip(), seconds=seconds, shot_id=shot_id, title=title)
+
+
+@dataclass(frozen=True)
+class Stitched:
+    """A stitched film read back: its duration, what its parts add up to, its captions."""
+
+    path: Path
+    duration: float  # the film's own, from its container
+    expected: float  # the sum of the parts' durations
+    captions: tuple[Caption, ...] = ()  # on the film's real timeline
+    skipped: tuple[str, ...] = ()  # the shots left out (failed), by shot id
+
+    @property
+    def whole(self) -> bool:
+        """Within DURATION_TOLERANCE_S of its parts: nothing was dropped or cut."""
+        return abs(self.duration - self.expected) <= DURATION_TOLERANCE_S
+
+
+def stitch_film(
+    parts: Sequence[Segment | str | Path],
+    out: str | Path,
+    *,
+    durations: Sequence[float | None] | None = None,
+    look: object = None,
+    burn_lower_thirds: bool = False,
+) -> Stitched:
+    """Build the film ``out`` from clips and caption cards; read it back; place the captions.
+
+    ``parts``: Segments, or plain clip paths. ``durations`` (one per clip, in order) are
+    durations already read back (pinned since by each file's sha256): only missing ones are
+    probed. ``look`` (a ``_look.Look``, e.g. read from the film's first prompt) gives the
+    cards the film's palette. Raises RenderError when no clip is left to stitch.
+    """
+    from ._look import Look
+    from .render import RenderError, media_duration, probe, stitch
+
+    segments = [p if isinstance(p, Segment) else Segment.clip(p) for p in parts]
+    clip_count = sum(1 for s in segments if s.kind == "clip")
+    known = list(durations) if durations is not None else [None] * clip_count
+    if len(known) != clip_count:
+        raise RenderError(f"{len(known)} durations for {clip_count} clips")
+    it = iter(known)
+    segments = [
+        s if s.kind != "clip" or s.duration is not None else _with(s, duration=next(it))
+        for s in segments
+    ]
+    skipped = tuple(
+        s.shot_id or f"clip {i + 1}"
+        for i, s in enumerate(segments)
+        if s.kind == "clip" and s.path is None
+    )
+    kept = [
+        s
+        for s in segments
+        if (s.kind == "clip" and s.path is not None)
+        or (s.kind == "card" and (s.shot_id is None or s.shot_id not in skipped))
+    ]
+    clips = [s for s in kept if s.kind == "clip"]
+    if not clips:
+        raise RenderError("stitch needs at least one clip")
+    first = probe(clips[0].path)  # type: ignore[arg-type]
+    fps = first.fps or 24.0
+    sound = all(probe(s.path).has_audio for s in clips)  # type: ignore[arg-type]
+    film_look = look if isinstance(look, Look) else Look()
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="sorafilm-cut-") as tmp:
+        files: list[Path] = []
+        lengths: list[float] = []
+        for n, seg in enumerate(kept):
+            if seg.kind == "card":
+                rgb = _card_rgb(seg, first.width, first.height, film_look)
+                path = _still(Path(tmp) / f"card-{n}.mp4", rgb, seg.seconds, fps, sound=sound)
+                files.append(path)
+                lengths.append(media_duration(path))
+                continue
+            assert seg.path is not None
+            length = seg.duration if seg.duration is not None else media_duration(seg.path)
+            path = seg.path
+            if burn_lower_thirds and seg.caption:
+                path = _burn(seg.path, Path(tmp) / f"burned-{n}.mp4", seg.caption, film_look)
+            files.append(path)
+            lengths.append(length)
+        stitch(files, out)
+    captions: list[Caption] = []
+    at = 0.0
+    for seg, length in zip(kept, lengths, strict=True):
+        end = at + length
+        if seg.kind == "card":
+            kind: CaptionKind = "title" if seg.title else "card"
+            captions.append(Caption(at, end, seg.text, kind, seg.shot_id))
+        elif seg.caption:
+            captions.append(Caption(at, end, seg.caption, "lower-third", seg.shot_id))
+        at = end
+    return Stitched(out, media_duration(out), at, tuple(captions), skipped)
+
+
+def _with(seg: Segment, **changes: object) -> Segment:
+    from dataclasses import replace
+
+    return replace(seg, **changes)  # type: ignore[arg-type]
+
+
+def _card_rgb(seg: Segment, width: int, height: int, look: object) -> np.ndarray:
+    from ._card import caption_card
+
+    return caption_card(width, height, seg.text, look, kind="title" if seg.title else "card")  # type: ignore[arg-type]
+
+
+def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bool) -> Path:
+    """A still as a clip: ``seconds`` of ``rgb`` with our encoder settings (OUR_X264), so it
+    joins our animatics without re-encoding; with silent sound when the film has sound."""
+    from ._card import yuv420
+    from .render import H264_MP4, OUR_X264, _ffmpeg
+
+    h, w = rgb.shape[:2]
+    frame = b"".join(p.tobytes() for p in yuv420(rgb))
+    n = max(1, round(seconds * fps))
+    audio = ("-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo") if sound else ()
+    maps = ("-map", "0:v", "-map", "1:a", "-c:a", "aac", "-shortest") if sound else ()
+    _ffmpeg(
+        *("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w}x{h}", "-r", f"{fps:g}"),
+        *("-i", "-", *audio, *maps),
+        *OUR_X264,
+        *H264_MP4,
+        str(path),
+        stdin_frames=iter([frame] * n),
+    )
+    return path
+
+
+def _burn(clip: Path, out: Path, text: str, look: object) -> Path:
+    """``clip`` with ``text`` drawn over it as a lower third (ffmpeg's overlay of an RGBA
+    still drawn by _card.lower_third_rgba); its sound is copied as it is."""
+    from ._card import lower_third_rgba
+    from .render import H264_MP4, OUR_X264, _ffmpeg, probe
+
+    info = probe(clip)
+    rgba = lower_third_rgba(info.width, info.height, text, look)  # type: ignore[arg-type]
+    overlay = out.with_suffix(".rgba")
+    overlay.write_bytes(rgba.tobytes())
+    _ffmpeg(
+        *("-i", str(clip)),
+        *("-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{info.width}x{info.height}"),
+        *("-i", str(overlay), "-filter_complex", "[0:v][1:v]overlay=0:0:format=auto[v]"),
+        *("-map", "[v]", "-map", "0:a?", "-c:a", "copy"),
+        *OUR_X264,  # as every file we encode: joins our animatics without re-encoding
+        *H264_MP4,
+        str(out),
+    )
+    return out

@@ -1,0 +1,320 @@
+"""The plot: which cast concept plays which part of the story, in what order.
+
+A template's beats may name a ``role`` (templates.ROLES). With roles, the film tells the
+project's own story instead of filing concepts by kind:
+
+- ``opening`` and ``use`` show the concepts in the order a user meets them: first the order of
+  the README's examples (Concept.readme_order), then the import and call structure (a base
+  class before the classes built on it, the most referenced first), then rank.
+- ``trouble`` shows the errors the project defines: the trouble a user meets, in the order of
+  the concepts they belong to (the error that names a concept follows it).
+- ``overcome`` (the centrepiece) shows the concept that overcomes them: the one whose words
+  the errors share most (ParamType for click's BadParameter), the best-ranked on a tie.
+- ``payoff`` ends on the README's own promise (RepoProfile.tagline): docstring themes play
+  here first, then the last concepts of the use order.
+
+The plot also knows the facts the captions and cards quote (``facts``): the title, the
+promise, the project's main language and its entry point ("import flask").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .captions import short_clause
+
+if TYPE_CHECKING:
+    from ..analysis.profile import RepoProfile
+    from .casting import CastEntry
+    from .templates import Beat
+
+ROLES = ("opening", "use", "trouble", "overcome", "payoff")
+# Beats that show the use order, one after another.
+_SEQUENCE = ("opening", "use", "payoff")
+
+_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+# Words every error shares, which say nothing about which concept overcomes it.
+_GENERIC = frozenset(
+    [
+        "error",
+        "errors",
+        "exception",
+        "exceptions",
+        "raise",
+        "raised",
+        "raises",
+        "invalid",
+        "bad",
+        "base",
+        "class",
+        "object",
+        "value",
+        "type",
+        "when",
+        "with",
+        "that",
+        "this",
+        "from",
+        "into",
+        "item",
+        "items",
+        "used",
+        "uses",
+        "used",
+        "the",
+        "and",
+        "for",
+        "not",
+    ]
+)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ers", "er", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(entry: CastEntry) -> set[str]:
+    c = entry.concept
+    text = " ".join((_CAMEL.sub(r"\1 \2", c.name), *c.bases, c.summary, *c.words)).lower()
+    return {_stem(w) for w in _WORD.findall(text) if len(w) > 2 and w not in _GENERIC}
+
+
+def use_order(entries: Sequence[CastEntry]) -> list[CastEntry]:
+    """Concepts in the order a user meets them: README examples first (in their order), then
+    the rest by structure: the most referenced first, and a base class before any cast class
+    built on it."""
+    rank = {id(e): r for r, e in enumerate(entries)}
+    readme = sorted(
+        (e for e in entries if e.concept.in_readme or e.concept.readme_order >= 0),
+        key=lambda e: (
+            e.concept.readme_order if e.concept.readme_order >= 0 else 10**9,
+            rank[id(e)],
+        ),
+    )
+    seen = {id(e) for e in readme}
+    rest = sorted(
+        (e for e in entries if id(e) not in seen), key=lambda e: (-e.concept.refs, rank[id(e)])
+    )
+    # a base before its subclasses: move each class after the last of its cast bases
+    names = {e.concept.name.rsplit(".", 1)[-1]: e for e in (*readme, *rest)}
+    ordered = list(readme)
+    for e in rest:
+        bases = [
+            names[b.rsplit(".", 1)[-1]] for b in e.concept.bases if b.rsplit(".", 1)[-1] in names
+        ]
+        ordered.append(e)
+        for base in bases:
+            if base is not e and base in rest and base not in ordered:
+                ordered.insert(len(ordered) - 1, base)
+    out: list[CastEntry] = []
+    for e in ordered:
+        if e not in out:
+            out.append(e)
+    return out
+
+
+def rescuer(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> CastEntry | None:
+    """The concept that overcomes the errors: the most words shared with them, then rank.
+
+    With a choice, the README's very first concept stays in the opening, where a user meets it.
+    """
+    if not order:
+        return None
+    pool = list(order[1:]) if len(order) > 2 and order[0].concept.readme_order >= 0 else list(order)
+    pool = [e for e in pool if e.concept.kind != "theme"] or pool
+    trouble: set[str] = set()
+    for e in errors:
+        trouble |= _words(e)
+    rank = {id(e): r for r, e in enumerate(order)}
+    by_rank = sorted(
+        pool, key=lambda e: (-len(_words(e) & trouble), e.concept.score * -1, rank[id(e)])
+    )
+    return by_rank[0]
+
+
+def trouble_order(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> list[CastEntry]:
+    """Errors in the order of the concepts they share words with (unrelated ones last)."""
+    where: dict[int, int] = {}
+    for i, err in enumerate(errors):
+        words = _words(err)
+        hits = [j for j, e in enumerate(order) if words & _words(e)]
+        where[i] = hits[0] if hits else len(order)
+    return [errors[i] for i in sorted(range(len(errors)), key=lambda i: (where[i], i))]
+
+
+def arrange(
+    beats: Sequence[Beat],
+    entries: Sequence[CastEntry],
+    lo: Sequence[int],
+    hi: Sequence[int],
+) -> tuple[list[list[CastEntry]], list[CastEntry]]:
+    """Cast entries per beat by role (see the module docstring), and those left over.
+
+    lo and hi are each beat's fewest and most clips. Beats without a role are filled last,
+    by the old rule of kinds (boards.assign).
+    """
+    roles = [b.role for b in beats]
+    placed: list[list[CastEntry]] = [[] for _ in beats]
+    errors = [e for e in entries if e.concept.kind == "exception"]
+    order = use_order([e for e in entries if e.concept.kind != "exception"])
+    hero = rescuer(errors, order) if "overcome" in roles else None
+    if hero is not None:
+        order.remove(hero)
+        placed[roles.index("overcome")].append(hero)
+    errors = trouble_order(errors, order)
+    left_errors: list[CastEntry] = []
+    trouble = [i for i, r in enumerate(roles) if r == "trouble"]
+    for e in errors:
+        room = next((i for i in trouble if len(placed[i]) < hi[i]), None)
+        (placed[room] if room is not None else left_errors).append(e)
+    # the use order over the sequence beats: each its fewest clips first, then its most
+    seq = [i for i, r in enumerate(roles) if r in _SEQUENCE]
+    payoff = [i for i in seq if roles[i] == "payoff"]
+    themes = [e for e in order if e.concept.kind == "theme"]
+    for e in themes:  # docstring themes say what the whole project is about: the ending
+        room = next((i for i in payoff if len(placed[i]) < lo[i]), None)
+        if room is not None:
+            placed[room].append(e)
+            order.remove(e)
+    want = dict.fromkeys(seq, 0)  # how many of the use order each sequence beat shows
+    remaining = len(order)
+    for limit in (lo, hi):
+        for i in seq:
+            add = max(0, min(limit[i] - len(placed[i]) - want[i], remaining))
+            want[i] += add
+            remaining -= add
+    queue = list(order)
+    for i in seq:
+        placed[i].extend(queue[: want[i]])
+        queue = queue[want[i] :]
+    leftovers = queue + left_errors
+    unused: list[CastEntry] = []
+    for e in leftovers:  # any beat still short of its fewest clips, then any with room
+        short = [i for i in range(len(beats)) if len(placed[i]) < lo[i]]
+        fits = [i for i in range(len(beats)) if len(placed[i]) < hi[i]]
+        if e.concept.kind != "exception":  # an ordinary concept never plays trouble
+            short = [i for i in short if roles[i] != "trouble"]
+            fits = [i for i in fits if roles[i] != "trouble"]
+        space = short or fits
+        if space:
+            placed[space[0]].append(e)
+        else:
+            unused.append(e)
+    return placed, unused
+
+
+# -- the facts captions and cards quote ----------------------------------------------------
+
+_LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript"}
+_SOURCE_ROOTS = ("src", "lib", "source", "python", "packages")
+
+
+def language(profile: RepoProfile) -> str:
+    """The project's main language, as people write it ("Python", "TypeScript")."""
+    counts = dict(profile.languages)
+    if not counts:  # a profile made by hand: the concepts say where they come from
+        counts = dict(Counter(c.language for c in profile.concepts if c.file))
+    if not counts:
+        return ""
+    top = max(counts, key=lambda k: (counts[k], k == "typescript"))
+    # a TypeScript project ships compiled JavaScript beside its sources: the sources tell
+    if top == "javascript" and counts.get("typescript", 0) * 5 >= counts[top] * 4:
+        top = "typescript"
+    return _LANGUAGE_NAMES.get(top, top[:1].upper() + top[1:])
+
+
+def _python_package(profile: RepoProfile) -> str:
+    tops: Counter[str] = Counter()
+    for c in profile.concepts[:40]:
+        if c.language != "python" or not c.file:
+            continue
+        parts = c.file.split("/")
+        if len(parts) > 1 and parts[0] in _SOURCE_ROOTS:
+            parts = parts[1:]
+        top = parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+        if top.isidentifier():
+            tops[top] += 2 if c.exported else 1
+    return tops.most_common(1)[0][0] if tops else ""
+
+
+def _published_name(profile: RepoProfile) -> str:
+    try:
+        from pathlib import Path
+
+        from ..analysis.project import project_name
+
+        name = project_name(Path(profile.root))
+    except (OSError, ValueError, ImportError):
+        name = None
+    if name:
+        return name
+    title = (profile.title or profile.name).strip().lower()
+    return re.sub(r"\.js$", "", title) if re.fullmatch(r"[a-z0-9._-]+", title) else ""
+
+
+def entry_point(profile: RepoProfile) -> str:
+    """How a user starts: "import flask" (the package the code lives in), "npm install
+    express" (the published name), or "" when unknown."""
+    lang = language(profile)
+    if lang == "Python":
+        package = _python_package(profile)
+        return f"import {package}" if package else ""
+    if lang in ("JavaScript", "TypeScript"):
+        name = _published_name(profile)
+        return f"npm install {name}" if name else ""
+    return ""
+
+
+def promise(profile: RepoProfile, limit: int = 80) -> str:
+    """The README's one-line promise without the name it opens with: "a lightweight WSGI web
+    application framework" from "Flask is a lightweight WSGI web application framework."."""
+    text = profile.tagline.strip().rstrip("…").strip()
+    if not text:
+        return ""
+    names = {n for n in (profile.title, profile.name) if n}
+    for name in sorted(names, key=len, reverse=True):
+        m = re.match(rf"^{re.escape(name)}(?:\.js)?\s*(?:is|are|[-–—:])\s+", text, re.I)
+        if m:
+            text = text[m.end() :]
+            break
+    text = short_clause(text, limit)
+    if text and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", text):
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, str]:
+    """What a beat's card and caption lines may quote: {title}, {tagline}, {promise},
+    {language}, {entry}, {tools} (the two), {recap} (the names of the concepts the film
+    shows). A line whose fact is unknown ("" here) is not said at all (boards._say)."""
+    title = profile.title or profile.name
+    lang = language(profile)
+    entry = entry_point(profile)
+    pledge = promise(profile)
+    names: list[str] = []
+    for e in shown:
+        if e.concept.kind != "exception" and e.concept.name not in names:
+            names.append(e.concept.name)
+    recap = ""
+    for k in range(len(names), 0, -1):
+        text = ", ".join(names[: k - 1]) + (" and " if k > 1 else "") + names[k - 1]
+        if len(text) <= 44:
+            recap = text + ", working together"
+            break
+    return {
+        "title": title,
+        "name": profile.name,
+        "tagline": profile.tagline,
+        "promise": f"{title}: {pledge}" if pledge else title,
+        "language": lang or "Code",
+        "entry": entry or title,
+        "tools": " · ".join(x for x in (lang, entry) if x),  # "" when unknown: no card
+        "recap": recap or title,
+    }

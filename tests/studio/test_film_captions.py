@@ -1,0 +1,111 @@
+"""The studio's captions: the story's glosses and cards become film.vtt beside film.mp4.
+
+The story does not write ``Shot.caption`` / ``Shot.card`` yet, so these tests give the shots
+those fields through a small subclass (what the story will add); the studio reads them with
+getattr, so a storyboard without them still makes a film without a track.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+from studio_child import make_plan
+
+from sorafilm_nb.backends.openai_api import OpenAIBackend
+from sorafilm_nb.backends.simulator import Simulator
+from sorafilm_nb.money.ledger import Ledger
+from sorafilm_nb.render import probe
+from sorafilm_nb.story.boards import Shot
+from sorafilm_nb.studio.folder import Film
+from sorafilm_nb.studio.runner import Studio
+
+
+@dataclasses.dataclass(frozen=True)
+class CaptionedShot(Shot):
+    """A Shot as the story will write it: a gloss for the lower third, an optional card."""
+
+    caption: str | None = None
+    card: str | None = None
+
+
+def with_captions(plan, captions: list[tuple[str | None, str | None]]):
+    shots = tuple(
+        CaptionedShot(
+            **{f.name: getattr(s, f.name) for f in dataclasses.fields(Shot)}, caption=cap, card=card
+        )
+        for s, (cap, card) in zip(plan.storyboard.shots, captions, strict=True)
+    )
+    board = dataclasses.replace(plan.storyboard, shots=shots)
+    return dataclasses.replace(plan, storyboard=board)
+
+
+@pytest.fixture
+def studio(tmp_path: Path):
+    with (
+        Simulator(job_seconds=0.3, poll_after_ms=50, render_scale=0.2) as sim,
+        Ledger(tmp_path / "ledger.sqlite3") as ledger,
+    ):
+        yield Studio(
+            OpenAIBackend.for_simulator(sim), ledger, max_poll_interval=0.2, min_poll_interval=0.05
+        )
+
+
+CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)$")
+
+
+def cues(vtt: str) -> list[tuple[float, float, str]]:
+    """A small WebVTT reader: (start, end, text) per cue; the header must be WEBVTT."""
+    lines = vtt.splitlines()
+    assert lines[0] == "WEBVTT"
+    out = []
+    for i, line in enumerate(lines):
+        m = CUE.match(line)
+        if m:
+            g = [int(x) for x in m.groups()]
+            start = g[0] * 3600 + g[1] * 60 + g[2] + g[3] / 1000
+            end = g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000
+            out.append((start, end, lines[i + 1]))
+    return out
+
+
+def test_a_simulated_film_writes_its_captions_as_webvtt(studio, tmp_path: Path) -> None:
+    plan = with_captions(
+        make_plan(3, seconds=4, tag="captions"),
+        [
+            ("ImportError: <the> import that fails", "Chapter one: the loader"),
+            ("Plan: priced before any money moves", None),
+            (None, None),
+        ],
+    )
+    out = tmp_path / "film"
+    film = studio.run(plan, out)
+    assert film.ok, film.summary()
+    duration = probe(out / "film.mp4").duration
+    assert duration == pytest.approx(3.0 + 3 * 4.0, abs=0.1)  # the card costs no video seconds
+    vtt = (out / "film.vtt").read_text()
+    got = cues(vtt)
+    assert [t for _, _, t in got] == [
+        "Chapter one: the loader",
+        "ImportError: &lt;the&gt; import that fails",
+        "Plan: priced before any money moves",
+    ]
+    assert all(0 <= a < b <= duration + 0.05 for a, b, _ in got)
+    assert got[0][:2] == pytest.approx((0.0, 3.0), abs=0.02)
+    assert got[1][:2] == pytest.approx((3.0, 7.0), abs=0.05)  # shot 1 starts after its card
+    assert got[2][:2] == pytest.approx((7.0, 11.0), abs=0.05)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["captions"] == "film.vtt"
+    assert manifest["shots"][0]["card"] == "Chapter one: the loader"
+    assert Film.load(out).captions == (out / "film.vtt").resolve()
+
+
+def test_shots_without_captions_make_a_film_without_a_track(studio, tmp_path: Path) -> None:
+    out = tmp_path / "film"
+    film = studio.run(make_plan(2, seconds=4, tag="plain"), out)
+    assert film.ok and film.captions is None
+    assert not (out / "film.vtt").exists()
+    assert json.loads((out / "manifest.json").read_text())["captions"] is None

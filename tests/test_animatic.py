@@ -1,0 +1,111 @@
+"""The animatic: a panel read from the prompt, its timed beats, the theme's look, its label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from sorafilm_nb._card import Layout
+from sorafilm_nb._look import beat_at, read_prompt
+from sorafilm_nb._panel import _band_bottom, frame_beat
+from sorafilm_nb.render import animatic_label, probe, render_animatic
+
+HEIST = """Style: 1960s caper film, glossy 35 mm, rich saturated colour, crisp shadows.
+Palette: midnight blue, gold, marble white.
+
+A marble museum gallery at night. A safecracker-programmer turns the safe dial.
+
+Cinematography: medium shot, locked-off camera at eye level, 35 mm lens; mood: slapstick.
+Actions:
+- 0-4 s: the safecracker-programmer turns the dial with an ear pressed to the safe.
+- 4-8 s: the door pops open and a boxing glove on a spring bops the cap off.
+Lighting: moonlight through a glass skylight.
+Sound: tiptoe footsteps.
+"""
+
+
+def frames(path: Path) -> list[np.ndarray]:
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    w, h = meta["size"]
+    return [np.frombuffer(f, dtype=np.uint8).reshape(h, w, 3) for f in reader]
+
+
+def test_the_prompt_gives_beats_camera_scene_and_look() -> None:
+    sheet = read_prompt(HEIST)
+    assert [(b.start, b.end) for b in sheet.beats] == [(0, 4), (4, 8)]
+    assert sheet.beats[1].text.startswith("the door pops open")
+    assert sheet.camera.startswith("medium shot") and sheet.setting.startswith("A marble")
+    assert sheet.scene == "A safecracker-programmer turns the safe dial."
+    assert sheet.look.grain == 0 and len(sheet.look.swatches) == 3
+    assert sheet.look.shadow[2] > sheet.look.shadow[0]  # night blue shadows
+    assert beat_at(sheet.beats, 3.99) == 0 and beat_at(sheet.beats, 4.0) == 1
+    assert beat_at(sheet.beats, 8.0) is None and frame_beat(sheet, 9) == ""
+    sepia = read_prompt("Style: 1920s silent-film comedy, warm sepia, film grain.\nPalette: cream.")
+    assert sepia.look.grain > 0 and sepia.look.tint > 0.5
+    assert sepia.look.highlight[0] > sepia.look.highlight[2]  # warm
+    assert read_prompt("Style: documentary, 16 mm.").look.grain > 0
+    assert read_prompt("a cat on a mat").scene == "a cat on a mat"  # any prompt gets a panel
+
+
+@pytest.mark.parametrize(
+    ("size", "scale"), [("1280x720", 0.5), ("720x1280", 0.5), ("1280x720", 1.0)]
+)
+def test_the_label_says_the_size_the_file_really_has(
+    tmp_path: Path, size: str, scale: float
+) -> None:
+    info = probe(
+        render_animatic(tmp_path / "a.mp4", seconds=1, size=size, prompt=HEIST, scale=scale)
+    )
+    label = animatic_label(size, scale)
+    assert label.split()[1] == f"{info.width}x{info.height}"
+    assert label.endswith(f"(of {size})") == (scale != 1.0)
+
+
+def test_each_beat_is_shown_while_it_plays(tmp_path: Path) -> None:
+    video = frames(render_animatic(tmp_path / "a.mp4", seconds=8, prompt=HEIST, fps=4))
+    sheet = read_prompt(HEIST)
+    assert frame_beat(sheet, 1.0) != frame_beat(sheet, 5.0)
+    h, w = video[0].shape[:2]
+    layout = Layout(w, h)
+    top, bottom = layout.band(_band_bottom(layout))
+    band = [f[top:bottom].astype(int) for f in video]
+    # the same beat: the same band; the next beat (from its second, 4 s): another band
+    assert np.abs(band[4] - band[12]).max() < 12  # 1 s and 3 s
+    assert np.abs(band[15] - band[16]).mean() > 3  # 3.75 s -> 4 s
+    assert np.abs(band[16] - band[28]).max() < 12  # 4 s and 7 s
+    # and the bar carries a marker where the second beat starts (the middle of the bar)
+    bar = video[0][layout.bar_y - 2, layout.margin : w - layout.margin].max(axis=1)
+    marks = np.nonzero(bar > 150)[0]
+    assert marks.size and abs(marks.mean() - (w - 2 * layout.margin) / 2) < 4
+
+
+def test_grain_only_where_the_style_says(tmp_path: Path) -> None:
+    grainy = HEIST.replace("crisp shadows.", "crisp shadows, gentle film grain.")
+    plain = frames(render_animatic(tmp_path / "p.mp4", seconds=1, prompt=HEIST))
+    noisy = frames(render_animatic(tmp_path / "g.mp4", seconds=1, prompt=grainy))
+    top = slice(0, plain[0].shape[0] // 3)
+    assert np.abs(plain[1][top].astype(int) - plain[2][top].astype(int)).max() < 6
+    assert np.abs(noisy[1][top].astype(int) - noisy[2][top].astype(int)).mean() > 1.0
+
+
+def test_the_theme_tints_the_panel(tmp_path: Path) -> None:
+    sepia = HEIST.replace("Palette: midnight blue, gold, marble white.", "Palette: sepia, cream.")
+    night = frames(render_animatic(tmp_path / "n.mp4", seconds=1, prompt=HEIST))[0]
+    warm = frames(render_animatic(tmp_path / "s.mp4", seconds=1, prompt=sepia))[0]
+    r, b = (night[..., c].astype(float).mean() for c in (0, 2))
+    assert b > r  # blue
+    r, b = (warm[..., c].astype(float).mean() for c in (0, 2))
+    assert r > b  # sepia
+    # the vignette: corners darker than the middle of the same (text-free) row
+    y = night.shape[0] * 2 // 3 - 4
+    assert night[y, 2].astype(int).sum() < night[y, night.shape[1] // 2].astype(int).sum()
+
+
+def test_hostile_prompt_text_is_only_pixels(tmp_path: Path) -> None:
+    evil = HEIST.replace("turns the safe dial", "<script>alert(1)</script> \x1b[2J ☕ \u202e")
+    info = probe(render_animatic(tmp_path / "e.mp4", seconds=1, prompt=evil))
+    assert info.duration == pytest.approx(1, abs=0.01)

@@ -1,0 +1,79 @@
+"""stitch_film from Segments: caption cards, lower thirds, failed shots, the real timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from test_render import with_sound
+
+from sorafilm_nb._look import read_prompt
+from sorafilm_nb.render import RenderError, Segment, probe, render_animatic, stitch_film
+from sorafilm_nb.story.captions import to_webvtt
+
+PROMPT = "Style: 1960s caper film.\nPalette: midnight blue, gold.\n\nA gallery at night."
+
+
+def clip(tmp_path: Path, name: str, seconds: int) -> Path:
+    return render_animatic(tmp_path / name, seconds=seconds, prompt=PROMPT, scale=0.25)
+
+
+def frame_at(path: Path, t: float) -> np.ndarray:
+    reader = imageio_ffmpeg.read_frames(str(path), input_params=["-ss", f"{t:.3f}"])
+    meta = next(reader)
+    w, h = meta["size"]
+    return np.frombuffer(next(reader), dtype=np.uint8).reshape(h, w, 3)
+
+
+def test_a_failed_shot_shifts_the_captions_after_it(tmp_path: Path) -> None:
+    a, c = clip(tmp_path, "a.mp4", 4), clip(tmp_path, "c.mp4", 8)
+    parts = [
+        Segment.card("Chapter one", shot_id="s1"),
+        Segment.clip(a, caption="Plan: a priced storyboard", shot_id="s1"),
+        Segment.card("the card of a shot that failed", shot_id="s2"),
+        Segment.clip(None, caption="never shown", shot_id="s2"),
+        Segment.clip(c, caption="Studio: makes the film", shot_id="s3"),
+    ]
+    made = stitch_film(parts, tmp_path / "film.mp4", look=read_prompt(PROMPT).look)
+    assert made.whole and made.skipped == ("s2",)
+    assert made.duration == pytest.approx(3 + 4 + 8, abs=0.05)
+    got = [(c.kind, c.text, round(c.start, 2), round(c.end, 2)) for c in made.captions]
+    assert got == [
+        ("card", "Chapter one", 0.0, 3.0),
+        ("lower-third", "Plan: a priced storyboard", 3.0, 7.0),
+        ("lower-third", "Studio: makes the film", 7.0, 15.0),  # moved up by s2's card and clip
+    ]
+    assert to_webvtt(made.captions).count(" --> ") == 3
+    info, first = probe(made.path), probe(a)
+    assert (info.width, info.height, info.fps) == (first.width, first.height, first.fps)
+
+
+def test_plain_paths_still_stitch_and_nothing_left_is_an_error(tmp_path: Path) -> None:
+    a = clip(tmp_path, "a.mp4", 4)
+    made = stitch_film([a, a], tmp_path / "film.mp4")
+    assert made.whole and made.captions == () and made.duration == pytest.approx(8, abs=0.05)
+    with pytest.raises(RenderError, match="at least one clip"):
+        stitch_film([Segment.card("alone"), Segment.clip(None)], tmp_path / "none.mp4")
+    with pytest.raises(ValueError):
+        Segment.card("  ")
+
+
+def test_lower_thirds_are_track_only_unless_burned(tmp_path: Path) -> None:
+    a = clip(tmp_path, "a.mp4", 4)
+    parts = [Segment.clip(a, caption="Ledger: never overspends")]
+    plain = stitch_film(parts, tmp_path / "plain.mp4")
+    burned = stitch_film(parts, tmp_path / "burned.mp4", burn_lower_thirds=True)
+    assert plain.captions == burned.captions and burned.whole
+    original, kept, drawn = (frame_at(p, 2.0).astype(int) for p in (a, plain.path, burned.path))
+    assert np.abs(original - kept).max() < 16  # joined without drawing on it
+    h = drawn.shape[0]
+    assert np.abs(drawn - original)[h // 2 :].mean() > 4 * np.abs(drawn - original)[: h // 3].mean()
+
+
+def test_a_card_keeps_the_films_sound(tmp_path: Path) -> None:
+    loud = with_sound(clip(tmp_path, "a.mp4", 4), tmp_path / "loud.mp4")
+    made = stitch_film([Segment.card("Sound stays"), Segment.clip(loud)], tmp_path / "film.mp4")
+    assert probe(made.path).has_audio and made.whole
+    assert made.duration == pytest.approx(7, abs=0.1)
