@@ -93,6 +93,12 @@ def api_pass(
     uses, method_uses = code_uses(readme) if readme else ({}, [])
     total = len(uses) + len(method_uses)
     exported, instances = exported_names(results, files, in_tests, root)
+    # A JavaScript function assigned onto an object (``app.use = function use(...)``) is a
+    # concept named "app.use"; a README example calling ``app.use(...)`` uses that very one.
+    by_receiver: dict[str, CodeUse] = {}
+    for m in method_uses:
+        if m.receiver:
+            by_receiver.setdefault(f"{m.receiver}.{m.name}", m)
     out: list[tuple[Any, ...]] = []
     for raw in raws:
         kind, name, rel = raw[0], raw[1], raw[2]
@@ -111,6 +117,8 @@ def api_pass(
         api = kind in _API_KINDS
         exp = api and name in exported
         use = _readme_use(uses, name, raw[8] or "python") if api else None
+        if use is None and api and "." in name:
+            use = by_receiver.get(name)
         if use is not None:
             score += readme_bonus(use.order, total, use.decorator)
         if exp:

@@ -26,7 +26,7 @@ from .public import is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-8"  # also covers readme.py, project.py, public.py, api.py
+RANK_VERSION = "rank-9"  # also covers readme.py, project.py, public.py, api.py
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

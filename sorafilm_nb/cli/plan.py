@@ -87,10 +87,11 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--budget",
         type=_tier,
-        default="low",
+        default="medium",
         metavar="TIER",
         help=f"token budget per prompt: {', '.join(TIERS)}, or a number of tokens from "
-        f"{MIN_TOKEN_CAP} to {MAX_TOKEN_CAP:,} (default: low); bounds prompt length, not the price",
+        f"{MIN_TOKEN_CAP} to {MAX_TOKEN_CAP:,} (default: medium); bounds prompt length, "
+        "not the price",
     )
     group.add_argument(
         "--provider",

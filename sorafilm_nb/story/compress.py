@@ -370,7 +370,7 @@ def _level_of(result: Compressed) -> int:
 
 def render_prompts(
     storyboard: Storyboard,
-    tier: Tier | int | str = Tier.LOW,
+    tier: Tier | int | str = Tier.MEDIUM,
 ) -> tuple[ShotPrompt, ...]:
     """Every shot's prompt, compressed to the tier's cap, with one shared style block.
 

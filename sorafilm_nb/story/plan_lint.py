@@ -315,4 +315,29 @@ def lint_plan(
             for name in blocks:
                 blocks[name][shot.index] = _norm(parts.get(name, ""))
     out += _captions_too_long(shots)
+    out += _caption_content(shots, getattr(storyboard, "end_card", None), rules, allowed)
     return tuple(out + _duplicate_shots(texts) + _style_drift(blocks))
+
+
+def _caption_content(
+    shots: Sequence[Shot], end_card: Any, rules: Rules, allowed: Allowances
+) -> list[Finding]:
+    """The content rules (names, secrets) on the film's own words. A caption or card never
+    goes to the video model, but it is drawn into the film and its WebVTT track, which get
+    shared: a secret there blocks the plan as in a prompt, and a listed name is judged as in
+    a prompt, with the same allowances (the project's own name is a warning)."""
+    from .lint import scan_text
+
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    items = [(s.index, a, getattr(s, a, None)) for s in shots for a in ("card", "caption")]
+    items.append((None, "card", end_card))
+    for index, where, value in items:
+        text = _caption_text(value)
+        if not text:
+            continue
+        for f in scan_text(text, rules=rules, shot_index=index, where=where, allow=allowed):
+            if (f.rule, f.message) not in seen:
+                seen.add((f.rule, f.message))
+                out.append(f)
+    return out

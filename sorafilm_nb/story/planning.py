@@ -496,7 +496,7 @@ def plan(
     repo: str | Path | RepoProfile | Casting = ".",
     theme: str | Path | MetaphorLibrary = "kitchen",
     template: str | Path | StoryTemplate = "silent-90",
-    tier: Tier | int | str = Tier.LOW,
+    tier: Tier | int | str = Tier.MEDIUM,
     model: str | None = None,
     size: str = "1280x720",
     *,
@@ -614,7 +614,6 @@ def plan(
             )
         )
     captions = film_captions(board.shots, board.end_card)
-    findings.extend(_caption_secrets(captions, board))
     source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
     extra: dict[str, Any] = {}
     if provider != "openai":
@@ -640,21 +639,3 @@ def plan(
         references=refs,
         continuity_note=note,
     )
-
-
-def _caption_secrets(captions: Sequence[Caption], board: Storyboard) -> list[Finding]:
-    """The secret rule on the film's own words: a caption or card never goes to the video
-    model, but it is drawn into the film and the WebVTT track that get shared, so a secret
-    in a docstring, a title or a tagline blocks the plan exactly as in a prompt."""
-    from .lint import scan_text
-
-    index = {s.id: s.index for s in board.shots}
-    out: list[Finding] = []
-    seen: set[tuple[str, str]] = set()
-    for cap in captions:
-        where = "card" if cap.kind != "lower-third" else "caption"
-        for f in scan_text(cap.text, shot_index=index.get(cap.shot_id or ""), where=where):
-            if f.rule.startswith("secret") and (f.rule, f.message) not in seen:
-                seen.add((f.rule, f.message))
-                out.append(f)
-    return out

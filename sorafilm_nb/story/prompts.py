@@ -53,13 +53,12 @@ if TYPE_CHECKING:
 class Tier(Enum):
     """Token budget per prompt. Bounds prompt length, never the per-second price.
 
-    Measured on this repository's own films (the packaged themes kitchen, space and heist,
-    every template, targets 16-120 s): full prompts take 200-266 tokens and compression can
-    bring every one under 160 (the camera and action lines are never cut). Mean length after
-    compression, as a share of the full prompt: HIGH 0.86, MEDIUM 0.77, LOW (the default)
-    0.71, ULTRA_LOW 0.63, which leaves little more than the style name, subject, camera,
-    actions, lighting and intertitle. STANDARD keeps everything, with room for wordier user
-    themes.
+    Measured on the golden set's films (eval/, the kitchen theme, silent-90): full prompts
+    take 201-265 tokens. Compression cuts whole clauses and never the character description,
+    the sound line, the camera, the actions or a prop the actions use; the shared look,
+    palette and setting go first, for every shot at once. At MEDIUM (the default) every
+    shot keeps them (the continuity the guides ask for); at LOW no shot does. HIGH and
+    STANDARD keep more prose, ULTRA_LOW little more than subject, camera, actions and sound.
     """
 
     ULTRA_LOW = 160

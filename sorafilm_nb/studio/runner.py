@@ -346,6 +346,9 @@ class Studio(Reconciler):
                     )
                 path = inside(run.out_dir, s.file or "")
                 cut.append(Segment.clip(path, caption=s.caption, shot_id=s.shot_id))
+            end_card = run.plan_json.get("end_card") if isinstance(run.plan_json, dict) else None
+            if isinstance(end_card, str) and end_card.strip():  # the README's promise, paid off
+                cut.append(Segment.card(end_card.strip(), seconds=CARD_SECONDS))
             made = stitch_film(
                 cut,
                 film_path,

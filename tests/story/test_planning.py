@@ -70,7 +70,7 @@ def test_plan_from_a_casting_costs_exactly_in_decimal() -> None:
     assert sum((c.cents for c in p.costs), Decimal(0)) == p.total.cents
     milk = next(i for i, s in enumerate(p.storyboard.shots) if s.cast and s.cast.metaphor is MILK)
     assert p.costs[milk] == Cost(Decimal(80))  # 8 s × $0.10, DESIGN's example
-    assert p.tier is Tier.LOW and all(x.cap == Tier.LOW.tokens for x in p.prompts)
+    assert p.tier is Tier.MEDIUM and all(x.cap == Tier.MEDIUM.tokens for x in p.prompts)
     assert not p.blocked, p.findings
 
 
@@ -109,7 +109,7 @@ def test_json_has_every_shot_field_and_no_floats() -> None:
             "dollars",
             "currency",
         }
-    assert data["tier"] == {"name": "LOW", "cap": Tier.LOW.tokens}
+    assert data["tier"] == {"name": "MEDIUM", "cap": Tier.MEDIUM.tokens}
     assert data["blocked"] is False
 
 

@@ -19,24 +19,13 @@ from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Simulator
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.render import probe
-from sorafilm_nb.story.boards import Shot
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import Studio
 
 
-@dataclasses.dataclass(frozen=True)
-class CaptionedShot(Shot):
-    """A Shot as the story will write it: a gloss for the lower third, an optional card."""
-
-    caption: str | None = None
-    card: str | None = None
-
-
 def with_captions(plan, captions: list[tuple[str | None, str | None]]):
     shots = tuple(
-        CaptionedShot(
-            **{f.name: getattr(s, f.name) for f in dataclasses.fields(Shot)}, caption=cap, card=card
-        )
+        dataclasses.replace(s, caption=cap, card=card)  # the story writes these fields
         for s, (cap, card) in zip(plan.storyboard.shots, captions, strict=True)
     )
     board = dataclasses.replace(plan.storyboard, shots=shots)

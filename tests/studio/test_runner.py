@@ -789,7 +789,10 @@ def test_cli_film_dry_run_then_film_then_resume(
     assert main(["film", *common]) == 0
     printed = capsys.readouterr().out
     assert "1/1 shots completed, billed $1.20" in printed
-    assert abs(media_duration(out / "film.mp4") - 12.0) < 0.1
+    captions = json.loads((out / "manifest.json").read_text())["plan"]["captions"]
+    cards = sum(c["end_ms"] - c["start_ms"] for c in captions if c["kind"] != "lower-third")
+    assert cards == 6000  # a title card and the end card: screen time at $0
+    assert abs(media_duration(out / "film.mp4") - (12.0 + cards / 1000)) < 0.1
     with Ledger(ledger_path) as led:
         assert [r.status for r in led.records()] == ["completed"]
 
