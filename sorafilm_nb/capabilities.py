@@ -2,12 +2,19 @@
 
 Why data and not code: clip lengths, sizes and operations change with the providers'
 releases; a dated file that names its source is easy to check and to update, and story
-templates, lint, pricing and the fakes all read the same facts. A leaf module: it imports
-nothing from sorafilm_nb but ``errors``, so any layer may ask it.
+templates, lint, pricing, the simulator and the fakes all read the same facts. A leaf module:
+it imports nothing from sorafilm_nb but ``errors``, so any layer may ask it.
+
+The one home of: which models each provider offers and at which sizes and lengths
+(``for_model``, ``api_sizes``), the lengths a storyboard cuts a film into
+(``clip_lengths``), what a dated snapshot stands for (``base_model``, ``same_model``), and
+the header by which a loopback simulator or fake says its jobs are simulated
+(``SIMULATOR_HEADER``).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,13 +28,41 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["CONDITIONING", "OPERATIONS", "ModelCapabilities", "clip_seconds", "for_model", "load"]
+__all__ = [
+    "CONDITIONING",
+    "OPERATIONS",
+    "PROVIDERS",
+    "SIMULATOR_HEADER",
+    "SIMULATOR_HEADER_VALUE",
+    "ModelCapabilities",
+    "api_sizes",
+    "base_model",
+    "clip_lengths",
+    "clip_seconds",
+    "default_model",
+    "for_model",
+    "load",
+    "models",
+    "provider_of",
+    "same_model",
+]
 
 #: Image conditioning kinds a model may accept.
 CONDITIONING = frozenset({"first_frame", "last_frame", "reference_images"})
 #: Operations beyond create/retrieve/download that a provider may offer.
 OPERATIONS = frozenset({"list", "delete", "cancel", "remix", "extend", "edit"})
 PROVIDERS = ("openai", "veo", "runway")
+
+#: Every response of sorafilm's simulator and provider fakes carries this header (value
+#: ``SIMULATOR_HEADER_VALUE``), so a backend pointed at one (``sorafilm simulate``, or a fake
+#: the studio started) can tell its jobs are simulated and book them in the sandbox ledger. A
+#: header, not a body field: the bodies must stay exactly the provider's. Each backend decides
+#: how far to trust it (only from a loopback server: see backends/openai_api.py).
+SIMULATOR_HEADER = "x-sorafilm-simulator"
+SIMULATOR_HEADER_VALUE = "1"
+
+#: A dated snapshot of a model: "sora-2-pro-2025-10-06" is "sora-2-pro" pinned to a date.
+SNAPSHOT_RE = re.compile(r"^(.+)-([0-9]{4}-[0-9]{2}-[0-9]{2})$")
 
 
 @dataclass(frozen=True)
@@ -47,6 +82,7 @@ class ModelCapabilities:
     operations: frozenset[str]
     output_ttl_seconds: int | None
     notes: str = ""
+    extension_seconds: tuple[int, ...] = ()  # what an extend call may add (OpenAI)
 
     def allowed_seconds(self, size: str) -> tuple[int, ...]:
         """The clip lengths allowed at ``size`` (some sizes allow fewer)."""
@@ -140,12 +176,17 @@ def _model(file: str, provider: str, raw: Any) -> ModelCapabilities:
         operations=operations,
         output_ttl_seconds=ttl,
         notes=str(raw.get("notes", "")),
+        extension_seconds=(
+            _ints(file, entry, "extension_seconds", raw["extension_seconds"])
+            if "extension_seconds" in raw
+            else ()
+        ),
     )
 
 
 @cache
-def load(provider: str) -> dict[str, ModelCapabilities]:
-    """Every model of ``provider`` ("openai", "veo", "runway"), by id (aliases included)."""
+def _file(provider: str) -> tuple[dict[str, ModelCapabilities], str]:
+    """The provider's file, validated: its models by id (aliases included), its default."""
     if provider not in PROVIDERS:
         raise ValueError(f"unknown provider {provider!r}; known: {', '.join(PROVIDERS)}")
     name = f"capabilities/{provider}.toml"
@@ -162,11 +203,19 @@ def load(provider: str) -> dict[str, ModelCapabilities]:
     if not models:
         raise DataFileError(name, "lists no [[model]]")
     out = {m.model: m for m in models}
+    default = data.get("default")
+    if default not in out:
+        raise DataFileError(name, "needs default = the id of one of its models", field="default")
     for alias, target in (data.get("aliases") or {}).items():
         if target not in out:
             raise DataFileError(name, f"alias {alias!r} names unknown model {target!r}")
         out[alias] = out[target]
-    return out
+    return out, str(default)
+
+
+def load(provider: str) -> dict[str, ModelCapabilities]:
+    """Every model of ``provider`` ("openai", "veo", "runway"), by id (aliases included)."""
+    return _file(provider)[0]
 
 
 def for_model(provider: str, model: str) -> ModelCapabilities:
@@ -190,3 +239,80 @@ def clip_seconds(provider: str = "openai") -> tuple[int, ...]:
     models = load(provider).values()
     common = set.intersection(*(set(m.seconds) for m in models))
     return tuple(sorted(common))
+
+
+def default_model(provider: str = "openai") -> str:
+    """The model a provider's films use unless told otherwise (the file's ``default``)."""
+    return _file(provider)[1]
+
+
+def models(provider: str) -> tuple[str, ...]:
+    """The provider's model ids, in file order (aliases and dated snapshots left out)."""
+    seen: list[str] = []
+    for caps in load(provider).values():
+        if caps.model not in seen:
+            seen.append(caps.model)
+    return tuple(seen)
+
+
+def provider_of(model: str) -> str | None:
+    """The provider that offers ``model`` (or its dated snapshot), or None."""
+    for provider in PROVIDERS:
+        if model in load(provider) or base_model(model) in load(provider):
+            return provider
+    return None
+
+
+@cache
+def api_sizes(provider: str = "openai") -> tuple[str, ...]:
+    """Every size any model of ``provider`` renders: what its API accepts at all.
+
+    For OpenAI's Videos API: 720x1280, 1280x720, 1024x1792, 1792x1024 (VideoSize).
+    """
+    out: list[str] = []
+    for caps in load(provider).values():
+        out += [s for s in caps.sizes if s not in out]
+    return tuple(out)
+
+
+def base_model(model: str) -> str:
+    """The model a dated snapshot pins ("sora-2-2025-10-06" -> "sora-2"); else the name."""
+    m = SNAPSHOT_RE.match(model)
+    return m.group(1) if m else model
+
+
+def same_model(reported: str, requested: str) -> bool:
+    """Whether a job the server reports on ``reported`` answers a request for ``requested``.
+
+    A server may answer a request for "sora-2" with the dated snapshot that served it
+    ("sora-2-2025-10-06"), or the other way round; both are the same request.
+    """
+    if reported == requested:
+        return True
+    return base_model(reported) == base_model(requested)
+
+
+def clip_lengths(
+    provider: str = "openai", model: str | None = None, size: str | None = None
+) -> tuple[int, ...]:
+    """The clip lengths a storyboard cuts a film into on this model at this size.
+
+    A storyboard counts time in units of one clip length (the shortest allowed that is at
+    least 4 s: shorter clips hold no gag) and gives each clip 1, 2 or 3 units, as many as
+    the model allows in a row. OpenAI: (4, 8, 12); Veo at 720p and Runway gen4.5: (4, 8);
+    Veo at 1080p, which renders only 8 s: (8,). Without a model, every model of the
+    provider must allow the lengths (``clip_seconds``); without a size, every size.
+    """
+    if model is None:
+        allowed = set(clip_seconds(provider))
+    else:
+        caps = for_model(provider, model)
+        sizes = (size,) if size is not None else caps.sizes
+        allowed = set.intersection(*(set(caps.allowed_seconds(s)) for s in sizes))
+    if not allowed:
+        raise ValueError(f"{provider} {model or ''} at {size or 'any size'} allows no clip length")
+    unit = min((s for s in allowed if s >= 4), default=min(allowed))
+    lengths = [unit]
+    while len(lengths) < 3 and unit * (len(lengths) + 1) in allowed:
+        lengths.append(unit * (len(lengths) + 1))
+    return tuple(lengths)

@@ -5,7 +5,9 @@ shape, but the plumbing is the same (127.0.0.1 on an ephemeral port, a backgroun
 the simulator's ``Fault``/``FaultConfig``, the animatic ``Renderer``, a temp folder, a job
 clock). Only routing and bodies differ, and those live in each fake's module.
 
-The handler never logs headers or bodies, so a key cannot reach a log.
+The handler never logs headers or bodies, so a key cannot reach a log. Every answer carries
+``capabilities.SIMULATOR_HEADER`` (as the simulator's do), so a backend pointed at a fake on
+loopback knows its jobs are simulated and the studio books them in the sandbox ledger.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import json
 import logging
 import random
+import secrets
 import shutil
 import socket
 import tempfile
@@ -30,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ._sim_state import Renderer, SimJob
 from .simulator import Fault, FaultConfig
 
@@ -90,7 +94,8 @@ def image_info(data: bytes, folder: Path) -> dict[str, Any]:
     """Probe an uploaded image (the fakes honour conditioning: it must be a real image)."""
     from ..render import RenderError, probe
 
-    path = folder / f"img-{hashlib.sha256(data).hexdigest()[:16]}.img"
+    # a name of its own per request: two shots may send the same image at once
+    path = folder / f"img-{hashlib.sha256(data).hexdigest()[:16]}-{secrets.token_hex(6)}.img"
     try:
         path.write_bytes(data)
         info = probe(path)
@@ -123,8 +128,10 @@ class FakeServer:
         refuse_marker: str = "[refuse]",
         content_ttl: float = 3600.0,
         clock: Callable[[], float] = time.monotonic,
+        port: int = 0,
     ) -> None:
         self.api_key = api_key
+        self.requested_port = port
         self.job_seconds = job_seconds
         self.render_scale = render_scale
         self.faults = faults or FaultConfig()
@@ -141,6 +148,7 @@ class FakeServer:
         self._cleanup: weakref.finalize | None = None
         self.folder: Path | None = None
         self.renderer: Renderer | None = None
+        self.conceal = False  # tests: answer without the simulator header, like a real server
 
     # ------------------------------------------------------------ lifecycle
 
@@ -157,7 +165,7 @@ class FakeServer:
     def start(self) -> FakeServer:
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
+        server = ThreadingHTTPServer(("127.0.0.1", self.requested_port), self.handler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         folder = self.folder = Path(tempfile.mkdtemp(prefix="sorafilm-fake-"))
@@ -279,6 +287,12 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
+
+    def end_headers(self) -> None:
+        """Every answer (errors and media included) says it comes from a sorafilm fake."""
+        if not getattr(self.fake, "conceal", False):
+            self.send_header(SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE)
+        super().end_headers()
 
     def read_json(self) -> dict[str, Any]:
         try:

@@ -10,14 +10,20 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ..redact import redact
 from ..safeio import open_atomic
 from .base import BackendError, LostCreate
+from .openai_api import _is_loopback
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import httpx
@@ -26,6 +32,7 @@ __all__ = [
     "BoundedTransport",
     "ResponseTooLarge",
     "Scrubber",
+    "ServerKind",
     "write_atomic",
 ]
 
@@ -43,6 +50,57 @@ class Scrubber:
 
     def __repr__(self) -> str:
         return "Scrubber(***)"
+
+
+class ServerKind:
+    """Whether a backend talks to a sorafilm fake (simulated jobs, sandbox ledger) or a real
+    provider (real money), for ``is_simulator()``.
+
+    The rule OpenAIBackend follows for the simulator: the fakes mark every answer with
+    ``SIMULATOR_HEADER``; it is believed only from a loopback ``base_url`` (a fake binds
+    127.0.0.1 and nothing else), and only while every answer carries it. A server that first
+    says "fake" and later does not is ``mixed``: no more jobs are started through it, since
+    they might be real yet booked in the sandbox.
+    """
+
+    def __init__(self, base_url: str | None, *, fake: bool = False) -> None:
+        self.base_url = base_url or ""
+        loopback = bool(base_url) and _is_loopback(self.base_url)
+        self.state = ("simulator" if fake else "unknown") if loopback else "other"
+        self._lock = threading.Lock()
+
+    def observe(self, response: Any) -> None:
+        """httpx response hook: classify the server by its first answer, hold it to that."""
+        says = response.headers.get(SIMULATOR_HEADER) == SIMULATOR_HEADER_VALUE
+        with self._lock:
+            if self.state == "unknown":
+                self.state = "simulator" if says else "other"
+            elif self.state == "simulator" and not says:
+                self.state = "mixed"
+                log.error(
+                    "%s answered without %s after answering as a sorafilm fake; no more jobs "
+                    "are started through this backend",
+                    self.base_url,
+                    SIMULATOR_HEADER,
+                )
+
+    def is_simulator(self, probe: Callable[[], Any]) -> bool:
+        """True only for a loopback fake whose every answer said so. Before any answer it
+        asks once with ``probe`` (a free read; an error answer still carries the header)."""
+        if self.state == "unknown":
+            try:
+                probe()
+            except Exception as exc:  # an error answer was observed all the same
+                log.debug("fake probe of %s: %s", self.base_url, type(exc).__name__)
+        return self.state == "simulator"
+
+    def refuse_if_mixed(self) -> None:
+        if self.state == "mixed":
+            raise BackendError(
+                f"nothing was sent: {self.base_url} first answered as a sorafilm fake and later "
+                f"without its {SIMULATOR_HEADER} header; its jobs might be real yet booked in "
+                "the sandbox ledger. Check the server; use a new backend for it."
+            )
 
 
 def lost_create(

@@ -15,25 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..money.prices import API_SIZES as SIZES_PRO
-from ..money.prices import SIZES_720P
+from .. import capabilities
+from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 
-MODELS_720P = ("sora-2", "sora-2-2025-10-06", "sora-2-2025-12-08")
-MODELS_PRO = ("sora-2-pro", "sora-2-pro-2025-10-06")
-SECONDS = ("4", "8", "12")
-EXTENSION_SECONDS = ("4", "8", "12", "16", "20")
+# The Videos API's models, sizes and lengths come from the capability model (the one home of
+# these facts, data/capabilities/openai.toml): the simulator accepts exactly what it lists.
+MODELS = tuple(capabilities.load("openai"))  # ids and dated snapshots, file order
+_DEFAULT = capabilities.for_model("openai", capabilities.default_model("openai"))
+SECONDS = tuple(str(s) for s in _DEFAULT.seconds)  # the API's strings: "4", "8", "12"
+EXTENSION_SECONDS = tuple(str(s) for s in _DEFAULT.extension_seconds)
 MAX_TOTAL_SECONDS = 120
 MAX_EXTENSIONS = 6
 MAX_PROMPT = 32000
 CREATE_OPS = frozenset({"create", "remix", "extend", "edit"})  # the calls that start a job
 JOB_ID = re.compile(r"video_[A-Za-z0-9]{8,64}")
-#: Every simulator response carries this header (value ``SIMULATOR_HEADER_VALUE``), so a
-#: client pointed at ``sorafilm simulate`` through ``--base-url`` can tell its jobs are
-#: simulated and book them in the sandbox ledger. A header, not a body field: the bodies must
-#: stay exactly the API's (validated against OpenAI's spec), and headers the spec does not
-#: declare are allowed. OpenAIBackend decides how far to trust it (see openai_api.py).
-SIMULATOR_HEADER = "x-sorafilm-simulator"
-SIMULATOR_HEADER_VALUE = "1"
+# SIMULATOR_HEADER / SIMULATOR_HEADER_VALUE (imported above from capabilities, re-exported
+# here for the handler): every simulator response carries it, so a client pointed at
+# ``sorafilm simulate`` can tell its jobs are simulated. The bodies stay exactly the API's.
+__all__ = ["SIMULATOR_HEADER", "SIMULATOR_HEADER_VALUE"]
 
 
 class ApiError(Exception):
@@ -176,17 +175,18 @@ def check_create(body: dict[str, Any]) -> tuple[str, str, int, str]:
     model = body.get("model", "sora-2")
     if not isinstance(model, str):
         raise wrong_type("model", model, "a string")
-    if model not in (*MODELS_720P, *MODELS_PRO):
+    if model not in MODELS:
         raise ApiError(
             400,
             f"Invalid value for 'model': {model[:40]!r}. Supported "
-            f"values are: {', '.join((*MODELS_720P, *MODELS_PRO))}.",
+            f"values are: {', '.join(MODELS)}.",
             param="model",
             code="invalid_value",
         )
-    seconds = check_seconds(body, SECONDS, "4")
+    caps = capabilities.for_model("openai", model)
+    seconds = check_seconds(body, tuple(str(s) for s in caps.seconds), "4")
     size = body.get("size", "720x1280")
-    allowed = SIZES_PRO if model in MODELS_PRO else SIZES_720P
+    allowed = caps.sizes
     if not isinstance(size, str):
         raise wrong_type("size", size, "a string")
     if size not in allowed:

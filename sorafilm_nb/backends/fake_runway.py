@@ -27,7 +27,17 @@ from ._fake_base import FakeHandler, FakeJob, FakeServer, HttpError, image_info
 
 __all__ = ["FakeRunway"]
 
-CREDITS_PER_SECOND = {"gen4.5": 12, "veo3.1": 40}
+
+def credits(model: str, size: str, seconds: int) -> int:
+    """A task's credits from the packaged Runway price file (at $0.01 a credit, cents per
+    second are credits per second): the fake quotes what the ledger books. A model the file
+    does not price (veo3.1 on Runway, unverified) is quoted at 0."""
+    from ..money.prices import PriceError, PriceTable
+
+    try:
+        return int(PriceTable.load(provider="runway").cost(model, size, seconds).cents)
+    except PriceError:
+        return 0
 
 
 class FakeRunway(FakeServer):
@@ -91,7 +101,7 @@ class FakeRunway(FakeServer):
             self.start_render(job)
         return {
             "id": job.id,
-            "estimatedCost": {"credits": CREDITS_PER_SECOND.get(job.model, 10) * job.seconds},
+            "estimatedCost": {"credits": credits(job.model, job.size, job.seconds)},
         }
 
     def _prompt_image(self, raw: Any) -> dict[str, Any]:
@@ -119,7 +129,7 @@ class FakeRunway(FakeServer):
             raise HttpError(404, "Task not found")
         created = datetime.fromtimestamp(job.created_wall, timezone.utc).isoformat()
         out: dict[str, Any] = {"id": job.id, "createdAt": created.replace("+00:00", "Z")}
-        estimate = {"credits": CREDITS_PER_SECOND.get(job.model, 10) * job.seconds}
+        estimate = {"credits": credits(job.model, job.size, job.seconds)}
         if job.id in self.cancelled:
             return {**out, "status": "CANCELLED", "cost": {"credits": 0}}
         frac = self.fraction(job)

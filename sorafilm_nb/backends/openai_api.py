@@ -55,9 +55,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, same_model
 from ..redact import redact
 from ..safeio import open_atomic
-from ._sim_state import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from .base import (
     AuthError,
     BackendError,
@@ -152,15 +152,6 @@ def _job(video: Any, poll_after_ms: int | None = None) -> Job:
     )
 
 
-_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
-
-
-def _same_model(reported: str, requested: str) -> bool:
-    """ "sora-2" and its dated snapshot "sora-2-2025-12-08" are one request: a server that
-    reports the snapshot it resolved must not make a lost create look like no job at all."""
-    return _SNAPSHOT.sub("", reported) == _SNAPSHOT.sub("", requested)
-
-
 def _header_float(headers: Any, name: str) -> float | None:
     try:
         value = headers.get(name) if headers is not None else None
@@ -211,6 +202,8 @@ class OpenAIBackend:
     job-creating call when the lookup finds no job (default 1: a job listed late would be
     paid for twice).
     """
+
+    provider = "openai"  # capabilities.PROVIDERS: whose models and prices
 
     def __init__(
         self,
@@ -472,9 +465,15 @@ class OpenAIBackend:
         seconds: int,
         size: str,
         input_reference: str | Path | None = None,
+        first_frame: str | Path | None = None,
     ) -> Job:
         """Start a job. ``input_reference``: an image file (jpeg/png/webp) of the same size
-        that guides the first frame (the API refuses human faces in it)."""
+        that guides the first frame (the API refuses human faces in it). ``first_frame`` is
+        the same, under the name the Veo and Runway backends use (the studio's continuity)."""
+        if first_frame is not None:
+            if input_reference is not None:
+                raise InvalidRequest("give input_reference or first_frame, not both")
+            input_reference = first_frame
         reference: tuple[str, bytes, str] | None = None
         if input_reference is not None:
             ref = Path(input_reference)
@@ -507,7 +506,7 @@ class OpenAIBackend:
             send,
             lambda j: (
                 j.prompt == prompt
-                and _same_model(j.model, model)
+                and same_model(j.model, model)  # a snapshot is its model
                 and j.seconds == seconds
                 and j.size == size
             ),

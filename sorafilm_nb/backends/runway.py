@@ -15,6 +15,8 @@ Why it looks like this:
   expired is fetched fresh from the task once; if that fails too it is ``ContentExpired``.
   Output bodies are bounded in bytes and time, and fetched without our key.
 - Server text is scrubbed of the key before it is put in any exception.
+- Simulated or real (``is_simulator()``): True only for a loopback server whose every API
+  answer carries the fakes' header (``ServerKind``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .. import capabilities
 from ._provider import (
     ResponseTooLarge,
     Scrubber,
+    ServerKind,
     bounded_transport,
     is_transport_error,
     lost_create,
@@ -80,6 +83,9 @@ class RunwayBackend:
     """Runway through ``runwayml``. Key: ``api_key`` or RUNWAYML_API_SECRET; ``base_url`` or
     RUNWAYML_BASE_URL points it at any server (the fake)."""
 
+    provider = "runway"  # capabilities.PROVIDERS: whose models and prices
+    console = PORTAL  # where a person looks for a lost create
+
     def __init__(
         self,
         *,
@@ -91,6 +97,7 @@ class RunwayBackend:
         download_deadline: float = 900.0,
         cache_dir: str | Path | None = None,
         name: str = "runway",
+        _fake: bool = False,
     ) -> None:
         import httpx
         import runwayml
@@ -101,11 +108,15 @@ class RunwayBackend:
         self.name = name
         self._runwayml = runwayml
         self._scrub = Scrubber(key)
+        url = base_url or os.environ.get("RUNWAYML_BASE_URL") or None
+        self._kind = ServerKind(url, fake=_fake)
+        self._timeout = timeout
         self._client = runwayml.RunwayML(
             api_key=key,
-            base_url=base_url or os.environ.get("RUNWAYML_BASE_URL") or None,
+            base_url=url,
             max_retries=max_retries,
             timeout=httpx.Timeout(timeout, connect=10.0),
+            http_client=runwayml.DefaultHttpxClient(event_hooks={"response": [self._kind.observe]}),
         )
         self.base_url = str(self._client.base_url).rstrip("/")
         self._creator = self._client.with_options(max_retries=0)
@@ -128,8 +139,22 @@ class RunwayBackend:
     def __getstate__(self) -> dict[str, Any]:
         raise TypeError("RunwayBackend holds a live client and a key; it is not picklable")
 
+    @classmethod
+    def for_fake(cls, fake: Any, **kwargs: Any) -> RunwayBackend:
+        """A backend on a ``FakeRunway`` this process started (its key and URL): simulated
+        without a probe, and still held to the header on every answer."""
+        kwargs.setdefault("name", "runway-simulator")
+        return cls(api_key=fake.api_key, base_url=fake.base_url, _fake=True, **kwargs)
+
     def is_simulator(self) -> bool:
-        return False
+        """Whether its tasks are simulated (a loopback fake, see ``ServerKind``)."""
+
+        def probe() -> None:  # a task id that cannot exist: a free 404, header and all
+            self._client.with_options(max_retries=0, timeout=min(self._timeout, 10.0)).get(
+                "/v1/tasks/00000000-0000-0000-0000-000000000000", cast_to=object
+            )
+
+        return self._kind.is_simulator(probe)
 
     # ------------------------------------------------------------ errors
 
@@ -170,6 +195,7 @@ class RunwayBackend:
         first_frame: str | Path | None = None,
     ) -> Job:
         """Start one task (image_to_video when ``first_frame`` is given). Exactly once."""
+        self._kind.refuse_if_mixed()
         try:
             caps = capabilities.for_model("runway", model)
         except KeyError as exc:

@@ -18,6 +18,9 @@ Why it looks like this:
 - Every body is bounded (``max_response_bytes``, ``response_deadline``): a Veo result is a
   whole video in base64 inside JSON, read into memory by the SDK.
 - Server text is scrubbed of the key before it is put in any exception.
+- Simulated or real (``is_simulator()``): True only for a loopback server whose every answer
+  carries the fakes' header (``ServerKind``), so a run on ``FakeVeo`` books in the sandbox
+  ledger and a run on Google always in the real one.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from .. import capabilities
 from ._provider import (
     ResponseTooLarge,
     Scrubber,
+    ServerKind,
     bounded_transport,
     is_transport_error,
     lost_create,
@@ -71,6 +75,9 @@ def _image(types: Any, path: str | Path) -> Any:
 class VeoBackend:
     """Google Veo through ``google-genai``. ``base_url`` points it at any server (the fake)."""
 
+    provider = "veo"  # capabilities.PROVIDERS: whose models and prices
+    console = CONSOLE  # where a person looks for a lost create
+
     def __init__(
         self,
         *,
@@ -84,6 +91,7 @@ class VeoBackend:
         max_response_bytes: int = 256 * 1024 * 1024,
         response_deadline: float = 600.0,
         name: str = "veo",
+        _fake: bool = False,
     ) -> None:
         import httpx
         from google import genai
@@ -101,6 +109,9 @@ class VeoBackend:
         self._errors = errors
         self._scrub = Scrubber(key)
         self._key_given = bool(key)
+        self._kind = ServerKind(base_url, fake=_fake)
+        self._timeout = timeout
+        hooks = {"response": [self._kind.observe]}
 
         def client(retries: int) -> Any:
             options = types.HttpOptions(
@@ -109,6 +120,7 @@ class VeoBackend:
                 httpx_client=httpx.Client(
                     transport=bounded_transport(max_response_bytes, response_deadline),
                     timeout=httpx.Timeout(timeout, connect=10.0),
+                    event_hooks=hooks,
                 ),
                 retry_options=types.HttpRetryOptions(
                     attempts=retries + 1, initial_delay=retry_delay, max_delay=30.0, jitter=0.1
@@ -138,8 +150,24 @@ class VeoBackend:
     def __getstate__(self) -> dict[str, Any]:
         raise TypeError("VeoBackend holds live clients and a key; it is not picklable")
 
+    @classmethod
+    def for_fake(cls, fake: Any, **kwargs: Any) -> VeoBackend:
+        """A backend on a ``FakeVeo`` this process started (its key and URL): simulated
+        without a probe, and still held to the header on every answer."""
+        kwargs.setdefault("name", "veo-simulator")
+        return cls(api_key=fake.api_key, base_url=fake.base_url, _fake=True, **kwargs)
+
     def is_simulator(self) -> bool:
-        return False  # a fake is driven by tests only; a real Veo job is always real money
+        """Whether its jobs are simulated (a loopback fake, see ``ServerKind``)."""
+        import httpx
+
+        def probe() -> None:
+            with httpx.Client(
+                timeout=min(self._timeout, 10.0), event_hooks={"response": [self._kind.observe]}
+            ) as client:
+                client.get(str(self.base_url))
+
+        return self._kind.is_simulator(probe)
 
     # ------------------------------------------------------------ errors
 
@@ -182,6 +210,7 @@ class VeoBackend:
         seed: int | None = None,
     ) -> Job:
         """Start one Veo job. Exactly once: no retry, and a lost answer is OutcomeUnknown."""
+        self._kind.refuse_if_mixed()
         types = self._types
         try:
             caps = capabilities.for_model("veo", model)

@@ -1,8 +1,11 @@
 """`sorafilm film --repo PATH --out DIR`: plan a film, then make it, with a bar per shot.
 
-Without --real the film is made on an embedded simulator: no key, no network, no spend (the
-ledger still records what it would have cost). With --real the key comes from OPENAI_API_KEY
-and is never printed. --dry-run prints the plan and stops before anything is reserved.
+Without --real the film is made on an embedded double of the provider (the simulator for
+openai, a fake Veo or Runway server driven through the official SDK): no key, no network, no
+spend (the sandbox ledger still records what it would have cost). With --real the key comes
+from the provider's variable (OPENAI_API_KEY; GEMINI_API_KEY or GOOGLE_API_KEY;
+RUNWAYML_API_SECRET) and is never printed. --dry-run prints the plan and stops before anything
+is reserved.
 """
 
 from __future__ import annotations
@@ -57,9 +60,18 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     _add(
         parser,
         where,
+        "--provider",
+        choices=("openai", "veo", "runway"),
+        default=None,
+        help="the provider (default: the film folder's, else openai)",
+    )
+    _add(
+        parser,
+        where,
         "--real",
         action="store_true",
-        help="use the real Videos API (key from OPENAI_API_KEY; costs money)",
+        help="use the provider's real API (costs money; key from OPENAI_API_KEY, "
+        "GEMINI_API_KEY or GOOGLE_API_KEY, or RUNWAYML_API_SECRET)",
     )
     _add(
         parser,
@@ -67,8 +79,8 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
         "--base-url",
         metavar="URL",
         default=None,
-        help="a Videos API at this URL (with --real; or a `sorafilm simulate` server, key "
-        "from OPENAI_API_KEY)",
+        help="the provider's API at this URL (a gateway, or a `sorafilm simulate "
+        "--provider P` server; key from the provider's variable)",
     )
     _add(
         parser,
@@ -148,47 +160,58 @@ def register(subparsers: Any) -> None:
 # -- backend, bars ---------------------------------------------------------------------------
 
 
-def api_key(args: argparse.Namespace) -> str:
-    """OPENAI_API_KEY, for --real or --base-url; checked before planning, so a missing key is
-    said at once. Read from the environment only (never argv: it would show in `ps`)."""
-    key = os.environ.get("OPENAI_API_KEY", "").strip()
-    if not key:
-        from ..backends.base import AuthError
+def provider_of(args: argparse.Namespace) -> str:
+    """--provider, else the provider the film folder's plan was made for (resume), else
+    openai. Sets args.provider, so every later step (prices, advice) agrees."""
+    provider = getattr(args, "provider", None)
+    if not provider:
+        provider = "openai"
+        out = getattr(args, "out", None)
+        manifest = os.path.join(str(out), "manifest.json") if out else ""
+        if manifest and os.path.isfile(manifest):
+            import json
 
-        raise AuthError(
-            f"{'--real' if args.real else '--base-url'} needs OPENAI_API_KEY set "
-            "in the environment (it is read from there only, and never printed)"
-        )
-    return key
+            try:
+                with open(manifest, encoding="utf-8") as fh:
+                    plan = json.load(fh).get("plan") or {}
+                if plan.get("provider") in ("openai", "veo", "runway"):
+                    provider = plan["provider"]
+            except (OSError, ValueError, AttributeError):
+                pass  # Film.load / read_manifest say what is wrong with the folder
+    args.provider = provider
+    return provider
+
+
+def api_key(args: argparse.Namespace) -> str:
+    """The provider's key, for --real or --base-url; checked before planning, so a missing
+    key is said at once. Read from the environment only (never argv: it would show in `ps`)."""
+    from ..backends.connect import provider_key
+
+    return provider_key(provider_of(args), "--real" if args.real else "--base-url")
 
 
 class Session:
-    """The backend a command talks to, and the embedded simulator it may have started."""
+    """The backend a command talks to, and the embedded double it may have started."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        from ..backends.openai_api import OpenAIBackend
+        from ..backends.connect import connect
 
-        self.simulator: Any = None
-        if args.real or args.base_url:
-            key = api_key(args)
-            self.backend = OpenAIBackend(
-                api_key=key, base_url=args.base_url, name="openai" if args.real else "remote"
-            )
-            self.where = f"the Videos API at {self.backend.base_url}"
-        else:
-            from ..backends.simulator import Simulator
-
-            self.simulator = Simulator(
-                job_seconds=args.sim_seconds, poll_after_ms=max(50, int(args.sim_seconds * 100))
-            )
-            self.simulator.start()
-            self.backend = OpenAIBackend.for_simulator(self.simulator)
-            self.where = "the embedded simulator (no key, no spend)"
+        provider = provider_of(args)
+        key = api_key(args) if (args.real or args.base_url) else None
+        self._connection = connect(
+            provider,
+            real=args.real,
+            base_url=args.base_url,
+            sim_seconds=args.sim_seconds,
+            api_key=key,
+        )
+        self.backend = self._connection.backend
+        self.simulator: Any = self._connection.server
+        self.where = self._connection.where
 
     def close(self) -> None:
-        if self.simulator is not None:
-            self.simulator.stop()
-            self.simulator = None
+        self._connection.close()
+        self.simulator = None
 
     def __enter__(self) -> Session:
         return self
@@ -203,10 +226,14 @@ def studio_for(args: argparse.Namespace, session: Session) -> Any:
     from ..studio.runner import Studio
 
     # The same price table the plan was costed with settles the jobs.
-    prices = PriceTable.load(args.prices) if getattr(args, "prices", None) else None
+    provider = provider_of(args)
+    prices = (
+        PriceTable.load(args.prices, provider=provider) if getattr(args, "prices", None) else None
+    )
     return Studio(
         session.backend,
         Ledger(args.ledger),
+        provider=provider,
         concurrency=args.concurrency,
         poll_timeout=args.poll_timeout,
         prices=prices,
@@ -283,6 +310,8 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
 
     words = ["sorafilm", "resume", str(out_dir)]
     if args is not None:
+        if getattr(args, "provider", None) not in (None, "openai"):
+            words += ["--provider", args.provider]
         if getattr(args, "real", False):
             words.append("--real")
         if getattr(args, "base_url", None):

@@ -21,6 +21,7 @@ from .common import dollars_to_cents, number_in, top_count
 from .progress import waiting
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
+PROVIDERS = ("openai", "veo", "runway")  # capabilities.PROVIDERS (not imported: --help is fast)
 
 # A token cap typed as a number: below MIN_TOKEN_CAP no shot's prompt fits (its camera and
 # action lines alone, never cut, take about 100-120 tokens on the packaged themes), so every
@@ -93,16 +94,38 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         "not the price",
     )
     group.add_argument(
+        "--provider",
+        choices=PROVIDERS,
+        default=None,
+        help="whose models render the film: openai (the Videos API shape: gateways and the "
+        "simulator; OpenAI's own endpoint was shut down on 2026-09-24), veo (Google Veo on "
+        "Vertex AI) or runway (default: openai); clip lengths, sizes and prices follow it",
+    )
+    group.add_argument(
         "--model",
-        default="sora-2",
-        help="video model, priced from the price table (default: sora-2; also sora-2-pro)",
+        default=None,
+        help="video model (default: the provider's: sora-2, veo-3.1-generate-preview, gen4.5; "
+        "also sora-2-pro, veo-3.1-fast-generate-preview, veo3.1 on runway)",
     )
     group.add_argument(
         "--size",
         default="1280x720",
         metavar="WxH",
-        help="frame size: 1280x720, 720x1280, and on sora-2-pro also "
-        "1792x1024, 1024x1792 (default: 1280x720)",
+        help="frame size: 1280x720, 720x1280; sora-2-pro also 1792x1024, 1024x1792; Veo "
+        "also 1920x1080, 1080x1920 (8 s clips only) (default: 1280x720)",
+    )
+    group.add_argument(
+        "--look",
+        default=None,
+        metavar="IMAGE|first",
+        help="continuity: every shot starts from this image (.png/.jpg/.webp), or 'first' "
+        "for a frame of the first finished shot; only where the model takes an image",
+    )
+    group.add_argument(
+        "--chain",
+        action="store_true",
+        help="continuity: each shot starts from the last frame of the shot before (the "
+        "shots are then made one after another)",
     )
     group.add_argument(
         "--seconds",
@@ -132,7 +155,8 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         "--prices",
         default=None,
         metavar="FILE",
-        help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)",
+        help="a price file (default: $SORAFILM_PRICES or the packaged one of the provider, "
+        "data/prices/PROVIDER.toml)",
     )
     group.add_argument(
         "--monthly-budget",
@@ -238,15 +262,25 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
+    from ..capabilities import default_model
+    from ..errors import PlanError
     from ..money.cost import Cost
     from ..money.prices import PriceTable
+    from ..story.continuity import check_look
     from ..story.planning import plan
     from .analyze import analyze_options
 
     # A model or size the price table lacks is a typo on the command line: one line naming
     # the allowed values (PriceError, exit 2), before any analysis. plan() itself reports it
     # as a blocking finding instead, so a notebook still sees the rest of the plan.
-    table = PriceTable.load(getattr(args, "prices", None))
+    provider = getattr(args, "provider", None) or "openai"
+    args.provider = provider
+    try:
+        check_look(getattr(args, "look", None))
+    except ValueError as exc:
+        raise PlanError(f"--look: {exc}") from None
+    args.model = args.model or default_model(provider)
+    table = PriceTable.load(getattr(args, "prices", None), provider=provider)
     table.price_per_second(args.model, args.size)
     monthly = getattr(args, "monthly_budget", None)
     remaining = Cost(monthly) if monthly is not None else None
@@ -260,6 +294,9 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any
                 args.budget,
                 args.model,
                 args.size,
+                provider=provider,
+                look=getattr(args, "look", None),
+                chain=getattr(args, "chain", False),
                 target_seconds=args.seconds,
                 top=getattr(args, "top", 8),
                 ledger=ledger,
@@ -343,8 +380,18 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
         file=out,
     )
     print(printable(result.summary()), file=out)
+    if result.provider != "openai":
+        print(f"provider: {result.provider}", file=out)
     print(file=out)
     print(printable(result.shot_table(), keep_newlines=True), file=out)
+    refs = [(row["shot"], result.reference_text(row["index"])) for row in result.rows()]
+    if any(said for _, said in refs) or result.continuity_note:
+        print("\nContinuity:", file=out)
+        for shot_id, said in refs:
+            if said:
+                print(f"  {shot_id} starts from {said}", file=out)
+        if result.continuity_note:
+            print(f"  {printable(result.continuity_note)}", file=out)
     if b.unused:
         names = ", ".join(printable(e.concept.name) for e in b.unused)
         print(f"left out (no clip left): {names}", file=out)

@@ -3,6 +3,11 @@
 Point any client at it: ``OPENAI_BASE_URL=http://127.0.0.1:PORT/v1`` and any non-empty
 ``OPENAI_API_KEY`` (or the one given with ``--key``). Ctrl-C stops it.
 
+``--provider veo`` or ``--provider runway`` serves that provider's HTTP shape instead (the
+fakes the tests drive google-genai and runwayml against), with the same animatic renderer
+and faults; the banner says which variables point the official SDK (and sorafilm's
+``--base-url``) at it.
+
 Every response carries ``x-sorafilm-simulator: 1`` (the bodies stay exactly the API's), so
 sorafilm's own OpenAIBackend, pointed here by URL, knows its jobs are simulated and
 the studio books them in the sandbox ledger, not against the real budget.
@@ -32,6 +37,13 @@ def register(subparsers: Any) -> None:
         "Completed jobs serve a real H.264 animatic of the requested length and aspect. "
         "Every response carries the header x-sorafilm-simulator: 1, by which sorafilm "
         "tells simulated jobs (sandbox ledger) from real ones.",
+    )
+    parser.add_argument(
+        "--provider",
+        choices=("openai", "veo", "runway"),
+        default="openai",
+        help="whose HTTP shape to serve: openai (the Videos API, default), veo (Vertex AI's "
+        "predictLongRunning, for google-genai) or runway (the task API, for runwayml)",
     )
     parser.add_argument(
         "--port",
@@ -90,6 +102,8 @@ def handle(args: argparse.Namespace) -> int:
         rate_limit=Fault(probability=args.rate_limit_rate),
         retry_after=1.0,
     )
+    if args.provider != "openai":
+        return _serve_fake(args, faults)
     sim = Simulator(
         port=args.port,
         job_seconds=args.job_seconds,
@@ -133,3 +147,56 @@ def _stop_on_sigterm() -> None:
         sig = getattr(signal, name, None)
         if sig is not None:
             signal.signal(sig, interrupt)
+
+
+def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
+    """Serve FakeVeo or FakeRunway until Ctrl-C (their keys are fakes: printed)."""
+    from ..backends.fake_runway import FakeRunway
+    from ..backends.fake_veo import FakeVeo
+
+    kind = FakeVeo if args.provider == "veo" else FakeRunway
+    options: dict[str, Any] = {"port": args.port, "job_seconds": args.job_seconds}
+    options["faults"] = faults
+    options["render_scale"] = 0.5
+    if args.key:
+        options["api_key"] = args.key
+    if args.refuse:
+        print(
+            "sorafilm simulate: --refuse applies to --provider openai; the fakes refuse "
+            "prompts holding '[refuse]'",
+            file=sys.stderr,
+        )
+    fake = kind(**options)
+    try:
+        fake.start()
+    except OSError as exc:
+        print(
+            f"sorafilm simulate: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    _stop_on_sigterm()
+    with fake:
+        try:
+            if args.provider == "veo":
+                print(f"Veo (Vertex AI shape) fake on {fake.base_url}", flush=True)
+                print(f"  export GEMINI_API_KEY={fake.api_key}", flush=True)
+                print(
+                    "  google-genai: genai.Client(vertexai=True, api_key=..., "
+                    f"http_options=types.HttpOptions(base_url='{fake.base_url}'))",
+                    flush=True,
+                )
+            else:
+                print(f"Runway fake on {fake.base_url}", flush=True)
+                print(f"  export RUNWAYML_BASE_URL={fake.base_url}", flush=True)
+                print(f"  export RUNWAYML_API_SECRET={fake.api_key}", flush=True)
+            print(
+                f"  sorafilm film --provider {args.provider} --base-url {fake.base_url} ...",
+                flush=True,
+            )
+            print("Ctrl-C to stop.", flush=True)
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("\nfake stopped", file=sys.stderr)
+    return 0

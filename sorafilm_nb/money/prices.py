@@ -1,4 +1,4 @@
-"""Prices per second by model and size (data/prices.toml), and cost estimates in Decimal cents.
+"""Prices per second by model and size (data/prices/<provider>.toml), as Decimal cents.
 
 Amounts are ``cost.Cost`` (Decimal cents); this module only turns seconds into them.
 
@@ -17,11 +17,12 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .. import capabilities
 from ..datafiles import data_dir, load_toml
 from ..datafiles import field as data_field
 from ..errors import DataFileError, SorafilmError
@@ -34,7 +35,6 @@ PRICES_ENV = "SORAFILM_PRICES"  # a user's price file, used when no path is give
 
 _MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SIZE_RE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
-_SNAPSHOT_RE = re.compile(r"^(.+)-([0-9]{4}-[0-9]{2}-[0-9]{2})$")  # sora-2-pro-2025-10-06
 _PRICE_TEXT_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")  # ASCII digits, one point
 
 # A price per second in a price file: at most $1,000,000 a second (list prices are 10 to 50
@@ -44,15 +44,12 @@ _PRICE_TEXT_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")  # ASCII digi
 MAX_PRICE_CENTS = 10**8
 MAX_PRICE_DECIMALS = 6
 
-# What POST /videos accepts (shared/spec/openai-videos.openapi.yaml, VideoSize): the protocol,
-# so a price for any other size can never be used. And which of them OpenAI offers each model
-# at (DESIGN.md: sora-2 has no high-resolution size); dated snapshots (sora-2-pro-2025-10-06)
-# offer what their model offers. A router may offer more, so that second rule only warns.
-SIZES_720P = ("720x1280", "1280x720")
-API_SIZES = (*SIZES_720P, "1024x1792", "1792x1024")
-OPENAI_MODEL_SIZES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"sora-2": SIZES_720P, "sora-2-pro": API_SIZES}
-)
+# Which sizes a price file may price come from the capability model (capabilities.py, the one
+# home of these facts): a size no model of the file's provider renders is an error (for OpenAI,
+# what POST /videos accepts); a size the provider does not offer that model at only warns (a
+# router may offer more). Dated snapshots (sora-2-pro-2025-10-06) offer what their model does.
+API_SIZES = capabilities.api_sizes("openai")  # OpenAI's VideoSize, for callers that ask
+DEFAULT_PROVIDER = "openai"
 
 # ISO 4217 codes in use (the CLDR data of Babel 2.18, as of 2026-01-01, plus codes still listed
 # by ISO that old price files may carry). A price file's currency must be one of them, so a
@@ -104,6 +101,7 @@ class PriceTable:
     aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # snapshot -> model
     note: str = ""
     file: str = ""  # where it was loaded from
+    provider: str = DEFAULT_PROVIDER  # whose models these are (capabilities.PROVIDERS)
 
     def __post_init__(self) -> None:
         frozen = {m: MappingProxyType(dict(sizes)) for m, sizes in self.rates.items()}
@@ -143,28 +141,44 @@ class PriceTable:
                 dict(self.aliases),
                 self.note,
                 self.file,
+                self.provider,
             ),
         )
 
     # -- loading ---------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str] | None = None) -> PriceTable:
-        """The price table from path, else $SORAFILM_PRICES, else the packaged prices.toml.
+    def load(
+        cls, path: str | os.PathLike[str] | None = None, *, provider: str | None = None
+    ) -> PriceTable:
+        """The price table from path, else $SORAFILM_PRICES, else the packaged file of
+        ``provider`` (data/prices/<provider>.toml; OpenAI's when no provider is named).
 
-        A malformed file raises DataFileError naming the file, the model and the size.
-        Loaded files are cached by (path, mtime, size), so repeated estimates cost nothing
-        and an edited file is re-read.
+        With ``provider``, a file for another provider (its ``provider =`` line; none means
+        openai) is a PriceError naming both: its models would be unpriced or, worse, priced
+        as another provider's. A malformed file raises DataFileError naming the file, the
+        model and the size. Loaded files are cached by (path, mtime, size), so repeated
+        estimates cost nothing and an edited file is re-read.
         """
+        how = "the price file"
         if path is None:
             env = os.environ.get(PRICES_ENV, "").strip()
-            path = env or default_path()
+            if env:
+                how = f"${PRICES_ENV}"
+            path = env or default_path(provider or DEFAULT_PROVIDER)
         p = Path(path).expanduser()
         try:
             st = p.stat()
         except OSError:
             raise DataFileError(str(p), "file not found") from None
-        return _load_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)
+        table = _load_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)
+        if provider is not None and table.provider != provider:
+            raise PriceError(
+                f"{how} {p} prices {table.provider}'s models, not {provider}'s; give a "
+                f"price file for {provider} (--prices FILE), or leave it out for the "
+                f"packaged one ({default_path(provider).name})"
+            )
+        return table
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, file: str = "<dict>") -> PriceTable:
@@ -183,6 +197,13 @@ class PriceTable:
                 file,
                 f"{currency!r} is not an ISO 4217 currency code (such as USD, EUR, GBP, JPY)",
                 field="currency",
+            )
+        provider = data_field(data, "provider", str, file=file, default=DEFAULT_PROVIDER)
+        if provider not in capabilities.PROVIDERS:
+            raise DataFileError(
+                file,
+                f"unknown provider {provider!r}; known: {', '.join(capabilities.PROVIDERS)}",
+                field="provider",
             )
         billed = data_field(data, "failed_jobs_billed", bool, file=file, default=False)
         note = data_field(data, "note", str, file=file, default="")
@@ -215,7 +236,7 @@ class PriceTable:
                         entry=model,
                         field=size,
                     )
-                _check_api_size(model, size, file=file)
+                _check_api_size(provider, model, size, file=file)
                 rates[model][size] = _parse_price(raw, file=file, model=model, size=size)
         aliases_raw = data_field(data, "aliases", dict, file=file, default={})
         aliases: dict[str, str] = {}
@@ -246,12 +267,11 @@ class PriceTable:
                 raise DataFileError(
                     file, "is both a priced model and an alias", entry="aliases", field=alias
                 )
-            snapshot = _SNAPSHOT_RE.match(alias)
-            base = snapshot.group(1) if snapshot else None
+            base = capabilities.base_model(alias)
             if (
-                base is not None
+                base != alias
                 and base != target
-                and (base in rates or base in OPENAI_MODEL_SIZES)
+                and (base in rates or base in capabilities.load(provider))
             ):
                 # sora-2-pro-2025-10-06 = "sora-2" would price pro jobs at a third of their cost
                 raise DataFileError(
@@ -263,6 +283,7 @@ class PriceTable:
                 )
             aliases[alias] = target
         known = {
+            "provider",
             "source",
             "as_of",
             "currency",
@@ -285,6 +306,7 @@ class PriceTable:
             aliases=aliases,
             note=note,
             file=file,
+            provider=provider,
         )
 
     # -- lookups ---------------------------------------------------------------------------
@@ -361,10 +383,15 @@ def _rebuild(*args: Any) -> PriceTable:
     return PriceTable(*args)
 
 
-@lru_cache(maxsize=1)
-def default_path() -> Path:
-    """The packaged price file (resolved once: importlib.resources costs ~2 ms a call)."""
-    return data_dir() / "prices.toml"
+@cache
+def default_path(provider: str = DEFAULT_PROVIDER) -> Path:
+    """The packaged price file of a provider, data/prices/<provider>.toml (resolved once:
+    importlib.resources costs ~2 ms a call)."""
+    if provider not in capabilities.PROVIDERS:
+        raise PriceError(
+            f"unknown provider {provider!r}; known: {', '.join(capabilities.PROVIDERS)}"
+        )
+    return data_dir() / "prices" / f"{provider}.toml"
 
 
 def dims(size: str) -> tuple[int, int]:
@@ -377,28 +404,31 @@ def dims(size: str) -> tuple[int, int]:
 
 def openai_sizes(model: str) -> tuple[str, ...] | None:
     """The sizes OpenAI offers model (or its dated snapshot) at; None for another model."""
-    snapshot = _SNAPSHOT_RE.match(model)
-    base = snapshot.group(1) if snapshot else model
-    return OPENAI_MODEL_SIZES.get(model) or OPENAI_MODEL_SIZES.get(base)
+    models = capabilities.load("openai")
+    caps = models.get(model) or models.get(capabilities.base_model(model))
+    return caps.sizes if caps is not None else None
 
 
-def _check_api_size(model: str, size: str, *, file: str) -> None:
-    """A size outside the Videos API is an error; one OpenAI does not offer model at warns."""
-    if size not in API_SIZES:
+def _check_api_size(provider: str, model: str, size: str, *, file: str) -> None:
+    """A size no model of the provider renders is an error; one the provider does not offer
+    this model at warns (kept for a router that may offer it). Both from capabilities."""
+    accepted = capabilities.api_sizes(provider)
+    if size not in accepted:
+        api = "the Videos API" if provider == "openai" else f"{provider}'s API"
         raise DataFileError(
             file,
-            f"the Videos API accepts only the sizes {', '.join(API_SIZES)}; a job at {size} "
-            "would be refused",
+            f"{api} accepts only the sizes {', '.join(accepted)}; a job at {size} would be refused",
             entry=model,
             field=size,
         )
-    offered = openai_sizes(model)
-    if offered is not None and size not in offered:
+    models = capabilities.load(provider)
+    caps = models.get(model) or models.get(capabilities.base_model(model))
+    if caps is not None and size not in caps.sizes:
         warnings.warn(
             PriceFileWarning(
                 file,
-                f"OpenAI offers {model} only at {', '.join(offered)}, so a job at {size} is "
-                "refused there; kept for a provider that offers it",
+                f"{provider} offers {model} only at {', '.join(caps.sizes)}, so a job at "
+                f"{size} is refused there; kept for a provider that offers it",
                 entry=model,
                 field=size,
             ),

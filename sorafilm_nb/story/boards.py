@@ -37,6 +37,11 @@ How a storyboard is timed, and why:
    before its first shot (``Shot.card``; the title card is one) and the template's
    ``end_card`` closes the film (``Storyboard.end_card``). Cards are stills: no video
    seconds, no cost (planning puts them on the film's timeline as ``Plan.captions``).
+
+The 4, 8 and 12 above are OpenAI's. Another provider's model times in its own lengths,
+``capabilities.clip_lengths(provider, model, size)``: a unit (the shortest length of at
+least 4 s) and as many multiples of it as the model allows in a row, at most three. Veo
+and Runway at 720p: 4 and 8 s; Veo at 1080p: 8 s only. The rules are the same in units.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
 from .captions import gloss
@@ -109,6 +115,7 @@ class Storyboard:
     size: str
     unused: tuple[CastEntry, ...] = ()  # cast entries no clip was left for (added field)
     end_card: str | None = None  # a caption card after the last shot (the promise kept)
+    provider: str = "openai"  # whose model renders it (capabilities.PROVIDERS)
 
     @property
     def seconds(self) -> int:
@@ -132,7 +139,7 @@ class Storyboard:
 # -- timing --------------------------------------------------------------------------------
 
 
-def film_seconds(template: StoryTemplate, target: int) -> int:
+def film_seconds(template: StoryTemplate, target: int, unit: int = UNIT) -> int:
     """The film's total length for a target: see the module docstring, step 1."""
     if isinstance(target, bool) or not isinstance(target, int):
         raise PlanError(f"target seconds must be a whole number, got {target!r}")
@@ -142,37 +149,37 @@ def film_seconds(template: StoryTemplate, target: int) -> int:
             f"{target} s (the API renders 4, 8 or 12 s clips; 120 s is the most "
             "a chain of extensions reaches)"
         )
-    total = UNIT * math.floor(target / UNIT + 0.5 - 1e-9)  # nearest multiple of 4, ties down
-    total = max(total, UNIT)
-    need = template.min_seconds()
+    total = unit * math.floor(target / unit + 0.5 - 1e-9)  # nearest multiple of 4, ties down
+    total = max(total, unit)
+    need = template.min_seconds(unit)
     if total < need:
-        if need - target > UNIT:
+        if need - target > unit:
             raise PlanError(
                 f"template {template.id!r} has {len(template.beats)} beats and needs at least "
-                f"{need} s (one 4 s clip per beat); a {target} s target cannot fit it. Use a "
-                f"target of {need - UNIT} s or more (the film then runs {need} s)"
-                + _templates_that_fit(target, template.id)
+                f"{need} s (one {unit} s clip per beat); a {target} s target cannot fit it. "
+                f"Use a target of {need - unit} s or more (the film then runs {need} s)"
+                + _templates_that_fit(target, template.id, unit)
             )
         total = need
     return total
 
 
-def _templates_that_fit(target: int, but: str) -> str:
+def _templates_that_fit(target: int, but: str, unit: int = UNIT) -> str:
     """ ", or a template with fewer beats: 'single-12'" for the packaged templates that make
     a film of this target (never the one that did not fit)."""
     fit = [
         name
         for name in sorted(packaged("stories"))
-        if name != but and StoryTemplate.load(name).min_seconds() - UNIT <= target
+        if name != but and StoryTemplate.load(name).min_seconds(unit) - unit <= target
     ]
     if not fit:
         return ""
     return ", or a template with fewer beats: " + " or ".join(repr(n) for n in fit)
 
 
-def beat_units(template: StoryTemplate, total_seconds: int) -> list[int]:
+def beat_units(template: StoryTemplate, total_seconds: int, unit: int = UNIT) -> list[int]:
     """4 s units per beat: largest remainders by share, at least one each (step 2)."""
-    units = total_seconds // UNIT
+    units = total_seconds // unit
     n = len(template.beats)
     if units < n:
         raise PlanError(f"{total_seconds} s is too short for {n} beats")
@@ -188,20 +195,21 @@ def beat_units(template: StoryTemplate, total_seconds: int) -> list[int]:
     return got
 
 
-def split_units(units: int, clips: int) -> list[int]:
-    """units split into clips parts of 1-3 units, as even as possible, longest first."""
-    if not math.ceil(units / 3) <= clips <= units:
-        raise PlanError(f"cannot split {units * UNIT} s into {clips} legal clips")
+def split_units(units: int, clips: int, most: int = 3) -> list[int]:
+    """units split into clips parts of 1-``most`` units, as even as possible, longest first."""
+    if not math.ceil(units / most) <= clips <= units:
+        raise PlanError(f"cannot split {units} units into {clips} legal clips")
     base, extra = divmod(units, clips)
     return [base + 1] * extra + [base] * (clips - extra)
 
 
-def clip_range(units: int, max_shots: int = 0) -> tuple[int, int]:
+def clip_range(units: int, max_shots: int = 0, most: int = 3) -> tuple[int, int]:
     """Fewest (all 12 s) and most (mostly 8 s) clips a beat of this many units may have.
 
-    max_shots lowers the most, never below the fewest the time needs.
+    max_shots lowers the most, never below the fewest the time needs. ``most`` is the
+    longest clip in units (3 on OpenAI; 2 where 12 s is not a length; 1 where one is).
     """
-    lo, hi = math.ceil(units / 3), math.ceil(units / 2)
+    lo, hi = math.ceil(units / most), math.ceil(units / min(2, most))
     if max_shots:
         hi = max(lo, min(hi, max_shots))
     return lo, hi
@@ -233,11 +241,12 @@ def assign(
     template: StoryTemplate,
     entries: tuple[CastEntry, ...],
     units: list[int],
+    most: int = 3,
 ) -> tuple[list[list[CastEntry]], list[CastEntry]]:
     """Cast entries per beat and the entries that found no clip (step 4): by the plot when
     the beats name roles, else by rank, metaphor beat and kind."""
     beats = template.beats
-    ranges = [clip_range(u, b.max_shots) for b, u in zip(beats, units, strict=True)]
+    ranges = [clip_range(u, b.max_shots, most) for b, u in zip(beats, units, strict=True)]
     if any(b.role for b in beats):
         return arrange(beats, entries, [r[0] for r in ranges], [r[1] for r in ranges])
     capacity = [r[1] for r in ranges]
@@ -338,23 +347,31 @@ def storyboard(
     target_seconds: int | None = None,
     model: str = "sora-2",
     size: str = "1280x720",
+    provider: str = "openai",
 ) -> Storyboard:
     """Shots for a film: legal clip lengths, beats in order and proportion, concepts cast in.
 
-    See the module docstring for the timing rules. Raises PlanError when the template cannot
+    See the module docstring for the timing rules; the lengths are the provider's model's
+    at this size (a model the provider does not list is timed in lengths every one of its
+    models allows, and lint reports the model). Raises PlanError when the template cannot
     fit the target (too short for its beats, or outside 4-120 s).
     """
     tpl = template if isinstance(template, StoryTemplate) else StoryTemplate.load(template)
     target = tpl.target_seconds if target_seconds is None else target_seconds
-    total = film_seconds(tpl, target)
-    units = beat_units(tpl, total)
-    placed, unused = assign(tpl, casting.entries, units)
+    try:
+        legal = clip_lengths(provider, model, size)
+    except (KeyError, ValueError):
+        legal = clip_lengths(provider)
+    unit, most = legal[0], len(legal)
+    total = film_seconds(tpl, target, unit)
+    units = beat_units(tpl, total, unit)
+    placed, unused = assign(tpl, casting.entries, units, most)
     said = facts(casting.profile, [e for group in placed for e in group])
     shots: list[Shot] = []
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
-        lo, _hi = clip_range(k, beat.max_shots)
+        lo, _hi = clip_range(k, beat.max_shots, most)
         n_clips = max(lo, len(group))
-        lengths = [UNIT * u for u in split_units(k, n_clips)]  # longest first
+        lengths = [unit * u for u in split_units(k, n_clips, most)]  # longest first
         n_fill = n_clips - len(group)
         # Longest clips to the cast entries (ranked by their own timing hint, then order),
         # the shortest to fillers.
@@ -392,8 +409,10 @@ def storyboard(
         for s in shots
     ]
     end = _say(tpl.end_card, said) or None
-    board = Storyboard(tpl, casting, tuple(shots), target, model, size, tuple(unused), end)
-    assert board.seconds == total and all(s.seconds in LEGAL_SECONDS for s in shots)
+    board = Storyboard(
+        tpl, casting, tuple(shots), target, model, size, tuple(unused), end, provider
+    )
+    assert board.seconds == total and all(s.seconds in legal for s in shots)
     return board
 
 

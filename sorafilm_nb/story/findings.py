@@ -9,7 +9,7 @@ CONTRACT: Finding is shared with planning, studio, ui/ (importable from ``lint``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..capabilities import clip_seconds
@@ -19,9 +19,9 @@ WARNING = "warning"  # informs
 SEVERITIES = (ERROR, WARNING)
 
 
-def lengths_text() -> str:
-    """The legal clip lengths as prose: "4, 8 or 12"."""
-    *head, last = map(str, clip_seconds())
+def lengths_text(lengths: Sequence[int] | None = None) -> str:
+    """The legal clip lengths as prose: "4, 8 or 12" (OpenAI's unless others are given)."""
+    *head, last = map(str, clip_seconds() if lengths is None else lengths)
     return f"{', '.join(head)} or {last}" if head else last
 
 

@@ -204,13 +204,16 @@ class _Prompt:
     allow: Allowances = NO_ALLOWANCES
 
 
-def _illegal_seconds(seconds: object, shot_index: int | None) -> list[Finding]:
-    if isinstance(seconds, bool) or seconds not in clip_seconds():
+def _illegal_seconds(
+    seconds: object, shot_index: int | None, allowed: Sequence[int] | None = None
+) -> list[Finding]:
+    allowed = clip_seconds() if allowed is None else allowed
+    if isinstance(seconds, bool) or seconds not in allowed:
         return [
             finding(
                 "illegal-seconds",
                 f"{seconds!r} s is not a length the API accepts",
-                f"Use {lengths_text()} seconds; split a longer moment into several shots.",
+                f"Use {lengths_text(allowed)} seconds; split a longer moment into several shots.",
                 shot_index,
             )
         ]
@@ -369,15 +372,18 @@ def lint_prompt(
     table: PriceTable | None = None,
     rules: Rules | None = None,
     allow: Allowances = NO_ALLOWANCES,
+    allowed_seconds: Sequence[int] | None = None,
 ) -> tuple[Finding, ...]:
     """Every single-prompt rule on one shot's prompt.
 
     tokens: the count prompts.py made (counted here when omitted). model and size, when
     given, are checked against the price table (which sizes a model offers). allow: listed
     names that are a warning (the project's own) or nothing (allowed); see Allowances.
+    allowed_seconds: the lengths the shot's model takes at its size (capabilities; default
+    OpenAI's 4, 8 and 12).
     """
     rules = rules or Rules.load()
-    out = _illegal_seconds(seconds, shot_index)
+    out = _illegal_seconds(seconds, shot_index, allowed_seconds)
     if model is not None:
         out += _model_and_size(model, size, table, shot_index)
     if not text.strip():

@@ -245,6 +245,18 @@ def _captions_too_long(shots: Sequence[Shot]) -> list[Finding]:
     return out
 
 
+def _allowed_seconds(storyboard: Storyboard, model: str, size: str) -> tuple[int, ...]:
+    """The lengths the board's provider takes for this model at this size (capabilities);
+    a model the provider does not list: what all its models take (unknown-model says why)."""
+    from ..capabilities import clip_seconds, for_model
+
+    provider = getattr(storyboard, "provider", "openai")
+    try:
+        return for_model(provider, model).allowed_seconds(size)
+    except KeyError:
+        return clip_seconds(provider)
+
+
 def lint_plan(
     storyboard: Storyboard,
     prompts: Sequence[ShotPrompt],
@@ -294,6 +306,7 @@ def lint_plan(
                 table=table,
                 rules=rules,
                 allow=allowed,
+                allowed_seconds=_allowed_seconds(storyboard, shot.model, shot.size),
             )
         )
         if prompt.text.strip():
@@ -317,7 +330,9 @@ def _caption_content(
 
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    items = [(s.index, a, getattr(s, a, None)) for s in shots for a in ("card", "caption")]
+    items: list[tuple[int | None, str, Any]] = [
+        (s.index, a, getattr(s, a, None)) for s in shots for a in ("card", "caption")
+    ]
     items.append((None, "card", end_card))
     for index, where, value in items:
         text = _caption_text(value)

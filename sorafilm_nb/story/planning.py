@@ -29,6 +29,7 @@ from ..money.cost import Cost, left_of
 from ..redact import redact
 from .boards import Storyboard
 from .captions import Caption
+from .continuity import Reference
 from .findings import ERROR, WARNING, Finding, finding
 from .prompts import ShotPrompt, Tier
 
@@ -84,6 +85,24 @@ class Plan:
     # The film's words on its stitched timeline (captions.film_captions): title and caption
     # cards are stills made here, so they take screen time but no video seconds and cost $0.
     captions: tuple[Caption, ...] = ()
+    # Continuity (story/continuity.py): the look ("first" or an image path, never saved:
+    # the studio copies the image into the film folder), chain mode, each shot's reference.
+    look: str | None = None
+    chain: bool = False
+    references: tuple[Reference | None, ...] = ()
+    continuity_note: str = ""
+
+    @property
+    def provider(self) -> str:
+        """Whose models render it (capabilities.PROVIDERS)."""
+        return getattr(self.storyboard, "provider", "openai")
+
+    def reference_text(self, index: int) -> str:
+        """Which image shot ``index`` starts from, in words ("" for none)."""
+        ref = self.references[index] if index < len(self.references) else None
+        if ref is None:
+            return ""
+        return ref.describe([s.id for s in self.storyboard.shots])
 
     @property
     def blocked(self) -> bool:
@@ -185,8 +204,15 @@ class Plan:
             "template": board.template.id,
             "target_seconds": board.target_seconds,
             "seconds": board.seconds,
+            "provider": self.provider,
             "model": board.model,
             "size": board.size,
+            "continuity": {
+                "look": None if self.look is None else "first" if self.look == "first" else "image",
+                "chain": self.chain,
+                "shots": [None if r is None else r.to_dict() for r in self.references],
+                "note": self.continuity_note,
+            },
             "tier": {
                 "name": self.tier.name if isinstance(self.tier, Tier) else "CUSTOM",
                 "cap": self.cap,
@@ -323,6 +349,14 @@ class Plan:
                 f"- **{f.severity}** {md_code(f.rule)}{where}: {text(f.message)}. "
                 f"*Fix:* {text(f.hint)}"
             )
+        if any(self.references) or self.continuity_note:
+            lines += ["", "## Continuity", ""]
+            for row in self.rows():
+                said = self.reference_text(row["index"])
+                if said:
+                    lines.append(f"- {text(row['shot'])} starts from {text(said)}")
+            if self.continuity_note:
+                lines += ["", text(self.continuity_note)]
         if not prompts:
             return "\n".join(lines) + "\n"
         lines += ["", "## Prompts"]
@@ -406,10 +440,17 @@ class Plan:
 
 
 def plan_id(
-    board: Storyboard, prompts: Sequence[ShotPrompt], costs: Sequence[Cost], cap: int
+    board: Storyboard,
+    prompts: Sequence[ShotPrompt],
+    costs: Sequence[Cost],
+    cap: int,
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """A stable content hash: same shots, prompts, cap and prices give the same id."""
-    payload = {
+    """A stable content hash: same shots, prompts, cap and prices give the same id.
+
+    ``extra`` (the provider and the continuity, when not the defaults) joins the hash, so
+    the same shots on another provider or with another look are another plan."""
+    payload: dict[str, Any] = {
         "template": board.template.id,
         "target": board.target_seconds,
         "cap": cap,
@@ -418,6 +459,8 @@ def plan_id(
             for s, p, c in zip(board.shots, prompts, costs, strict=True)
         ],
     }
+    if extra:
+        payload["extra"] = extra
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -454,9 +497,12 @@ def plan(
     theme: str | Path | MetaphorLibrary = "kitchen",
     template: str | Path | StoryTemplate = "silent-90",
     tier: Tier | int | str = Tier.MEDIUM,
-    model: str = "sora-2",
+    model: str | None = None,
     size: str = "1280x720",
     *,
+    provider: str = "openai",
+    look: str | Path | None = None,
+    chain: bool = False,
     target_seconds: int | None = None,
     top: int = 8,
     ledger: Any = None,
@@ -480,24 +526,40 @@ def plan(
     allow: names on the lint lists (people, characters, music) that you allow in this plan;
     the project's own name is only a warning anyway (story.plan_lint).
 
+    provider ("openai", "veo", "runway") chooses whose models render the film: model defaults
+    to its default model (capabilities), clip lengths follow what that model renders at
+    size, and the prices come from its price file. look (an image file, or "first": a frame
+    of the first finished shot) and chain (each shot starts from the last frame of the one
+    before) ask for continuity where the model takes an image (story/continuity.py).
+
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
     """
+    from ..capabilities import default_model
     from ..money.prices import PriceError, PriceTable
     from ..money.strategies import estimate
     from .boards import storyboard
     from .captions import film_captions
     from .compress import render_prompts
+    from .continuity import check_look, references
     from .plan_lint import lint_plan
     from .prompts import parse_tier, tier_cap
 
     tier = parse_tier(tier)
     cap = tier_cap(tier)
-    table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
+    model = model or default_model(provider)
+    look = check_look(look)
+    table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices, provider=provider)
     options = {"title": title, "tagline": tagline}
     options.update({"include": include, "include_private": include_private})
     casting = _casting(repo, theme, top, profile, options)
-    board = storyboard(casting, template, target_seconds, model, size)
+    board = storyboard(casting, template, target_seconds, model, size, provider)
+    refs, note = references(provider, board.shots, look, chain)
+    if any(refs):
+        note += (
+            f"Image conditioning is priced as text-to-video: the price file "
+            f"({table.provider}, as of {table.date}) lists no difference."
+        )
     prompts = render_prompts(board, tier)
     costs: list[Cost] = []
     unpriced: list[int] = []
@@ -553,6 +615,13 @@ def plan(
         )
     captions = film_captions(board.shots, board.end_card)
     source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
+    extra: dict[str, Any] = {}
+    if provider != "openai":
+        extra["provider"] = provider
+    if look is not None or chain:
+        extra["continuity"] = [None if r is None else r.to_dict() for r in refs]
+        if isinstance(look, Path):
+            extra["look"] = hashlib.sha256(look.read_bytes()).hexdigest()
     return Plan(
         board,
         prompts,
@@ -560,9 +629,13 @@ def plan(
         tuple(costs),
         total,
         tuple(findings),
-        plan_id(board, prompts, costs, cap),
+        plan_id(board, prompts, costs, cap, extra),
         remaining,
         source,
         tuple(unpriced),
         captions,
+        look=None if look is None else str(look),
+        chain=chain,
+        references=refs,
+        continuity_note=note,
     )

@@ -129,9 +129,9 @@ class StoryTemplate:
         end_card = field(data, "end_card", str, file=file, default="").strip()
         return cls(tid, title, target, tuple(beats), source=file, end_card=end_card)
 
-    def min_seconds(self) -> int:
-        """The shortest film this template makes: one 4 s clip per beat."""
-        return UNIT * len(self.beats)
+    def min_seconds(self, unit: int = UNIT) -> int:
+        """The shortest film this template makes: one shortest clip (4 s) per beat."""
+        return unit * len(self.beats)
 
     def __repr__(self) -> str:  # one line, not every beat's purpose, scene and actions
         names = ", ".join(b.name for b in self.beats)

@@ -200,6 +200,12 @@ def cents_from_json(value: Any, *, where: str) -> Decimal | None:
 # -- records -------------------------------------------------------------------------------
 
 
+def simulated_name(backend: str) -> bool:
+    """Whether a manifest's backend name is an offline double's: "simulator" (OpenAI's
+    shape) or "<provider>-simulator" (the Veo and Runway fakes, backends.connect)."""
+    return backend == "simulator" or backend.endswith("-simulator")
+
+
 @dataclass(frozen=True)
 class ShotResult:
     """One shot of a film as it stands: where its job is, what it cost, where its file is."""
@@ -378,7 +384,7 @@ class Film:
         """
         done = sum(1 for s in self.shots if s.ok)
         # the simulator's bill is booked in the sandbox ledger; say so, or "$8.80" reads real
-        sim = " (simulated, no real money)" if self.backend == "simulator" else ""
+        sim = " (simulated, no real money)" if simulated_name(self.backend) else ""
         head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}{sim}"
         if self.film is not None:
             return f"{head}; film: {shown_path(self.film_as_named or self.film)}"

@@ -12,6 +12,8 @@ Why it is shaped like this (see DESIGN.md, "The Videos API"):
   (capped) without one, and has an overall timeout: the SDK's own ``poll()`` has none. An
   expired or vanished job is a reported state, never a hang. One 429 pauses every worker.
 - Files come from our own shot ids, never from a string the server sent (folder.inside()).
+- A shot that starts from another shot's frame (continuity: the look, or chain mode) waits
+  for that shot to finish in this run first (``continuity.conditioning``).
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ from ..backends.base import (
     InvalidRequest,
     Job,
     NotFound,
+    NotSupported,
     RateLimited,
     RefusedPrompt,
 )
 from ..errors import LedgerError
 from ..redact import redact
 from .booking import Booking
+from .continuity import conditioning
 from .folder import (
     COMPLETED,
     EXPIRED,
@@ -104,6 +108,8 @@ class ShotPipeline(Booking):
         indices = list(indices)
         if not indices:
             return
+        # set when a shot's work in this run ends: a shot starting from its frame waits on it
+        run.finished = {i: threading.Event() for i in indices}  # type: ignore[attr-defined]
         pool = ThreadPoolExecutor(
             max_workers=min(self.concurrency, len(indices)), thread_name_prefix="sorafilm-shot"
         )
@@ -121,6 +127,12 @@ class ShotPipeline(Booking):
             pool.shutdown(wait=True)
 
     def _shot(self, run: RunState, index: int) -> None:
+        try:
+            self._shot_work(run, index)
+        finally:
+            run.finished[index].set()  # type: ignore[attr-defined]
+
+    def _shot_work(self, run: RunState, index: int) -> None:
         run.start(index)
         try:
             job: Job | None = None
@@ -157,6 +169,14 @@ class ShotPipeline(Booking):
         shot = run.shots[index]
         backoff = self.min_poll_interval
         deadline = time.monotonic() + self.poll_timeout
+        try:
+            images = conditioning(self, run, index)  # {} or {"first_frame": path}
+        except _Stopped:
+            raise
+        except Exception as exc:  # a frame that cannot be made: nothing sent yet, go without
+            log.warning("%s: no continuity frame: %s", shot.shot_id, exc)
+            run.emit(index, message=f"continuity: no frame ({type(exc).__name__}); sent without")
+            images = {}
         while True:
             self._gate.wait()
             # Saved before the request leaves: if this process dies before the answer is
@@ -165,7 +185,11 @@ class ShotPipeline(Booking):
             run.update(index, status=SUBMITTING, message="sending the create")
             try:
                 job = self.backend.create(
-                    prompt=shot.prompt, model=shot.model, seconds=shot.seconds, size=shot.size
+                    prompt=shot.prompt,
+                    model=shot.model,
+                    seconds=shot.seconds,
+                    size=shot.size,
+                    **images,
                 )
                 break
             except RateLimited as exc:  # a 429 created nothing: retrying is safe
@@ -178,7 +202,7 @@ class ShotPipeline(Booking):
                 self._release(self._reservation(run, index), f"refused at create: {exc}")
                 run.update(index, status=REFUSED, error=str(exc), error_code=exc.code)
                 return None
-            except (InvalidRequest, AuthError) as exc:
+            except (InvalidRequest, AuthError, NotSupported) as exc:  # nothing was sent
                 self._release(self._reservation(run, index), f"rejected: {exc}")
                 code = getattr(exc, "param", None)
                 run.update(

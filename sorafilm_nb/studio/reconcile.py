@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import BackendError, Job
+from ..capabilities import same_model
 from ..errors import LedgerError
 from ..money.prices import PriceError
 from .folder import (
@@ -35,6 +36,7 @@ from .folder import (
     ShotResult,
     read_manifest,
     shots_from_manifest,
+    simulated_name,
 )
 from .pipeline import OUTCOME_UNKNOWN, REUSED_ID, UNKNOWN, ShotPipeline
 from .state import ProgressCallback, RunState
@@ -67,11 +69,13 @@ class Reconciler(ShotPipeline):
         made_on = data.get("backend")
         if not isinstance(made_on, str) or not made_on:
             return
-        if (made_on == SIMULATOR) != (self.backend_name == SIMULATOR):
+        if _world(made_on) != _world(self.backend_name):
+            provider = _world(made_on)[1]
+            flag = "" if provider == "openai" else f" --provider {provider}"
             how = (
-                "on the simulator (no --real)"
-                if made_on == SIMULATOR
-                else "on that API (sorafilm resume --real, or its --base-url)"
+                f"on the simulator (no --real{', ' + flag.strip() if flag else ''})"
+                if _world(made_on)[0]
+                else f"on that API (sorafilm resume --real{flag}, or its --base-url)"
             )
             raise FilmError(
                 f"{folder} was made on {made_on!r}, not {self.backend_name!r}; "
@@ -242,9 +246,12 @@ class Reconciler(ShotPipeline):
                     reservation, "resume: reserved by a rerun that stopped before it sent anything"
                 )
         if held:
+            console = getattr(self.backend, "console", None)
             run.notes.append(
                 f"unknown: {', '.join(held)} may have been created and billed; their "
-                "reservations are held. resume looks for them again; resume(retry_unknown="
+                "reservations are held."
+                + (f" Look for them at {console}." if console else "")
+                + " resume looks for them again; resume(retry_unknown="
                 "True) (sorafilm resume --retry-unknown) sends a lost create again"
             )
         if fresh:
@@ -255,14 +262,17 @@ class Reconciler(ShotPipeline):
         return self._finish(run)
 
     def _hold(self, run: RunState, index: int, why: str) -> None:
-        """Keep a shot whose create may have made a job ``unknown``, reservation held."""
+        """Keep a shot whose create may have made a job ``unknown``, reservation held, and
+        say where a person can look for the job (the backend's console, when it has one)."""
+        console = getattr(self.backend, "console", None)
+        where = f" Look for it at {console} before retrying." if console else ""
         run.update(
             index,
             status=UNKNOWN,
             error_code=OUTCOME_UNKNOWN,
-            error=f"create sent, outcome still unknown: {why}; its reservation is held. "
+            error=f"create sent, outcome still unknown: {why}; its reservation is held.{where} "
             "resume() looks again; resume(retry_unknown=True) (sorafilm resume "
-            "--retry-unknown) sends it again",
+            "--retry-unknown) sends it again, and the first job, if it exists, is paid too",
         )
 
     def _rerun(
@@ -383,13 +393,9 @@ class Reconciler(ShotPipeline):
         return jobs
 
     def _same_model(self, a: str, b: str) -> bool:
-        """sora-2 and its dated snapshot are the same request, as far as matching goes."""
-        if a == b:
-            return True
-        try:
-            return self.prices.resolve(a) == self.prices.resolve(b)
-        except PriceError:
-            return False
+        """sora-2 and its dated snapshot are the same request, as far as matching goes
+        (capabilities.same_model: the one home of the dated-snapshot rule)."""
+        return same_model(a, b)
 
     def _match(
         self, jobs: list[Job], shot: ShotResult, reservation: Any, claimed: set[str]
@@ -433,6 +439,16 @@ _LEFTOVER = re.compile(
     r"|(?:manifest\.json|report\.md)\.[A-Za-z0-9_]+\.tmp"
     r"|concat\.[A-Za-z0-9_]+\.txt)$"
 )
+
+
+def _world(backend_name: str) -> tuple[bool, str]:
+    """(simulated, provider) of a backend name as a manifest records it: "simulator" and
+    "veo-simulator" are simulated; "veo", "veo-remote", "runway..." name their provider;
+    any other name (an OpenAI-compatible server) is OpenAI's shape. A folder is resumed only
+    in its own world: another provider knows none of its job ids."""
+    simulated = simulated_name(backend_name)
+    head = backend_name.split("-", 1)[0]
+    return simulated, head if head in ("veo", "runway") else "openai"
 
 
 def _sweep_leftovers(folder: Path) -> None:

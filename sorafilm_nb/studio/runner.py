@@ -67,6 +67,12 @@ class Studio(Reconciler):
     jobs in the sandbox ledger (ledger.default_path(simulator=True)); with any other backend
     and no ledger given, the default ledger file. `close()` (or a with-block) stops the
     simulator it started.
+
+    ``provider`` ("openai", "veo", "runway"; default: the backend's, else "openai") says whose
+    plans it makes and whose price file settles them. Without a backend it builds one
+    (``backends.connect``): the provider's in-process double through its official SDK
+    (simulated, sandbox ledger), or with ``real=True`` the provider's API, its key read from
+    the environment (OPENAI_API_KEY; GEMINI_API_KEY or GOOGLE_API_KEY; RUNWAYML_API_SECRET).
     """
 
     def __init__(
@@ -74,6 +80,8 @@ class Studio(Reconciler):
         backend: VideoBackend | None = None,
         ledger: Ledger | None = None,
         *,
+        provider: str | None = None,
+        real: bool = False,
         concurrency: int = 2,
         poll_timeout: float = 1800.0,
         max_poll_interval: float = 20.0,
@@ -87,13 +95,20 @@ class Studio(Reconciler):
             raise ValueError("poll_timeout and the poll intervals must be positive")
         self._simulator: Any = None
         self._finalizer: weakref.finalize | None = None
+        if provider is None:
+            provider = str(getattr(backend, "provider", "openai"))
         if backend is None:
-            from ..backends.openai_api import OpenAIBackend
-            from ..backends.simulator import Simulator
+            from ..backends.connect import connect
 
-            self._simulator = Simulator().start()
-            backend = OpenAIBackend.for_simulator(self._simulator)
-            self._finalizer = weakref.finalize(self, self._simulator.stop)
+            connection = connect(provider, real=real)
+            self._simulator = connection.server  # the double started here (None if real)
+            backend = connection.backend
+            self._finalizer = weakref.finalize(self, connection.close)
+        elif getattr(backend, "provider", provider) != provider:
+            raise ValueError(
+                f"a {getattr(backend, 'provider', '?')} backend cannot make {provider} films"
+            )
+        self.provider = provider
         if ledger is None:
             from ..backends.base import is_simulated
             from ..money.ledger import Ledger
@@ -107,7 +122,7 @@ class Studio(Reconciler):
         self.poll_timeout = float(poll_timeout)
         self.max_poll_interval = float(max_poll_interval)
         self.min_poll_interval = min(float(min_poll_interval), self.max_poll_interval)
-        self.prices = prices if prices is not None else PriceTable.load()
+        self.prices = prices if prices is not None else PriceTable.load(provider=provider)
         self.purpose = purpose
         self._stop = threading.Event()
         self._closed = False
@@ -155,6 +170,12 @@ class Studio(Reconciler):
             raise PlanError(
                 "the plan has blocking findings, nothing was submitted: " + "; ".join(errors)
             )
+        planned_for = getattr(plan, "provider", "openai")
+        if planned_for != self.provider:
+            raise PlanError(
+                f"the plan is for {planned_for} and this Studio makes {self.provider} films; "
+                f"use Studio(provider={planned_for!r}) (nothing was submitted)"
+            )
         folder = Path(out_dir)
         with folder_lock(folder):
             return self._run(plan, folder, on_progress)
@@ -180,6 +201,11 @@ class Studio(Reconciler):
             backend=self.backend_name,
             on_progress=on_progress,
         )
+        look = getattr(plan, "look", None)
+        if look and look != "first":  # copied in first: a resume finds it where it went
+            from .continuity import copy_look
+
+            copy_look(look, folder)
         run.save()  # the plan is on disk before any reservation: a crash from here resumes
         self._compare_with_real_budget(run)
         self._reserve_all(run, range(len(shots)))

@@ -51,6 +51,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         template: str,
         studio_factory: Any,
         out_dir: Path,
+        providers: tuple[str, ...] = (),
     ) -> None:
         from ..story.planning import plan as make_plan
 
@@ -64,7 +65,12 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         self.concepts = ConceptTable(profile, limit=15)
         self.picker = MetaphorPicker(casting)
         self.budget = BudgetPicker(
-            ledger, prices, estimate=self._estimate, templates=templates, template=template
+            ledger,
+            prices,
+            estimate=self._estimate,
+            templates=templates,
+            template=template,
+            providers=providers,
         )
         self.plan_view = w.HTML()
         self.plan_view.add_class("sorafilm-plan")
@@ -129,8 +135,9 @@ class StudioApp(w.VBox):  # type: ignore[misc]
             tier=sel.tier,
             model=sel.model,
             size=sel.size,
+            provider=sel.provider,
             ledger=self.ledger,
-            prices=self._prices,
+            prices=self._table_for(sel.provider),
         )
 
     def _show_plan(self, change: dict[str, Any]) -> None:
@@ -182,6 +189,25 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         self._thread.start()
         return None
 
+    def _table_for(self, provider: str) -> Any:
+        """The given price table for its provider; another provider's packaged one."""
+        if provider == getattr(self._prices, "provider", "openai"):
+            return self._prices
+        from ..money.prices import PriceTable
+
+        return PriceTable.load(provider=provider)
+
+    def _new_studio(self, provider: str) -> Any:
+        """The factory's Studio for the plan's provider (a factory of no arguments, as older
+        callers pass, makes its own choice)."""
+        import inspect
+
+        try:
+            takes = bool(inspect.signature(self._studio_factory).parameters)
+        except (TypeError, ValueError):
+            takes = False
+        return self._studio_factory(provider) if takes else self._studio_factory()
+
     def wait(self, timeout: float | None = None) -> Any:
         """Wait for a film started with the button (or make_film(block=False))."""
         if self._thread is not None:
@@ -190,7 +216,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]
 
     def _run(self, plan: Any, bars: JobProgress) -> Any:
         try:
-            studio = self._studio_factory()
+            studio = self._new_studio(getattr(plan, "provider", "openai"))
             try:
                 film = studio.run(plan, self.out_dir / plan.id, on_progress=bars)
             finally:
@@ -232,10 +258,15 @@ def studio(
     prices: Any = None,
     out_dir: str | Path = "out",
     top: int = 8,
+    provider: str = "openai",
 ) -> StudioApp:
     """The whole pipeline for ``repo`` as one app. Runs on the embedded simulator unless a
     ``backend`` is given; spends only through ``ledger`` (default: the sandbox ledger on the
-    simulator, else $SORAFILM_LEDGER or the user's ledger). Films go to ``out_dir/<plan id>/``."""
+    simulator, else $SORAFILM_LEDGER or the user's ledger). Films go to ``out_dir/<plan id>/``.
+
+    Without a backend the budget picker offers every provider (``provider`` first), each
+    estimated from its own price file and made on its own offline double; with one, only
+    the backend's provider."""
     from ..analysis.profile import analyze
     from ..datafiles import packaged
     from ..money.prices import PriceTable
@@ -248,15 +279,23 @@ def studio(
 
         # simulated films book in the sandbox ledger, never against the real budget
         ledger = Ledger.for_run(simulated=is_simulated(backend))
-    table = prices if prices is not None else PriceTable.load()
+    if backend is not None:
+        provider = str(getattr(backend, "provider", "openai"))
+    table = prices if prices is not None else PriceTable.load(provider=provider)
+    providers: tuple[str, ...] = (table.provider,)
+    if backend is None and prices is None:
+        from ..capabilities import PROVIDERS
+
+        providers = (provider, *(p for p in PROVIDERS if p != provider))
     profile = analyze(str(repo))
     casting = cast(profile, theme, top=top)
     templates = sorted(packaged("stories"))
     if template not in templates:
         templates.insert(0, template)
 
-    def factory() -> Any:
-        return Studio(backend, ledger, prices=table)
+    def factory(for_provider: str = provider) -> Any:
+        chosen = table if for_provider == table.provider else None
+        return Studio(backend, ledger, provider=for_provider, prices=chosen)
 
     return StudioApp(
         profile,
@@ -267,4 +306,5 @@ def studio(
         template=template,
         studio_factory=factory,
         out_dir=Path(out_dir),
+        providers=providers,
     )

@@ -1,5 +1,9 @@
-"""BudgetPicker: tier, model, size and story template, with the live estimate against the
-month's remaining budget.
+"""BudgetPicker: provider, tier, model, size and story template, with the live estimate
+against the month's remaining budget.
+
+The provider (shown when more than one is offered) chooses the price file
+(data/prices/<provider>.toml): its models and sizes fill the other dropdowns, and the estimate
+is in that provider's prices.
 
 Why the words on it matter: the token tier bounds how long each prompt is (shorter prompts
 leave the model room; long ones get ignored or refused); it does not change the price of a
@@ -50,6 +54,7 @@ class Selection:
     model: str
     size: str
     template: str
+    provider: str = "openai"
 
 
 Estimator = Callable[[Selection], Any]  # returns a Cost, or a Plan (its .total is used)
@@ -80,9 +85,18 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
         model: str | None = None,
         size: str | None = None,
         template: str | None = None,
+        providers: Sequence[str] = (),
+        price_tables: Mapping[str, PriceTable] | None = None,
     ) -> None:
         self.ledger = ledger
         self.price_table = price_table
+        self._tables: dict[str, PriceTable] = dict(price_tables or {})
+        self._tables.setdefault(price_table.provider, price_table)
+        self.provider = w.Dropdown(
+            options=list(providers) or [price_table.provider],
+            value=price_table.provider,
+            description="provider",
+        )
         self._estimator = estimate
         self._seconds = dict(templates) if isinstance(templates, Mapping) else {}
         template_ids = list(templates)
@@ -109,9 +123,11 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
         for control in (self.tier, self.size, self.template):
             control.observe(self._changed, names="value")
         self.model.observe(self._model_changed, names="value")
+        self.provider.observe(self._provider_changed, names="value")
         super().__init__(
             [
                 w.HTML(_STYLE),
+                *([self.provider] if len(self.provider.options) > 1 else []),
                 w.HBox([self.tier, self.model]),
                 w.HBox([self.size, self.template]),
                 note,
@@ -125,7 +141,52 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
     # -- state --------------------------------------------------------------------------
 
     def current(self) -> Selection:
-        return Selection(self.tier.value, self.model.value, self.size.value, self.template.value)
+        return Selection(
+            self.tier.value,
+            self.model.value,
+            self.size.value,
+            self.template.value,
+            self.price_table.provider,
+        )
+
+    def table_for(self, provider: str) -> PriceTable:
+        """The provider's price table (the packaged one unless given), loaded once."""
+        if provider not in self._tables:
+            from ..money.prices import PriceTable
+
+            self._tables[provider] = PriceTable.load(provider=provider)
+        return self._tables[provider]
+
+    def _provider_changed(self, change: dict[str, Any]) -> None:
+        """Another provider: its price file, its models (its default first) and sizes."""
+        from ..capabilities import default_model
+
+        try:
+            table = self.table_for(change["new"])
+        except Exception as exc:  # shown, never raised into the event loop
+            self.output.value = (
+                f"<b>Cannot estimate:</b> {html.escape(without_local_folders(str(exc)))}"
+            )
+            return
+        self.price_table = table
+        preferred = default_model(table.provider)
+        model = preferred if preferred in table.models else table.models[0]
+        sizes = list(table.sizes(model))
+        # options first, then the value, each without a refresh: one estimate at the end
+        self.model.unobserve(self._model_changed, names="value")
+        self.size.unobserve(self._changed, names="value")
+        try:
+            self.model.options = list(table.models)
+            self.model.value = model
+            keep = self.size.value
+            self.size.options = sizes
+            self.size.value = (
+                keep if keep in sizes else ("1280x720" if "1280x720" in sizes else sizes[0])
+            )
+        finally:
+            self.model.observe(self._model_changed, names="value")
+            self.size.observe(self._changed, names="value")
+        self.refresh()
 
     def _model_changed(self, change: dict[str, Any]) -> None:
         sizes = list(self.price_table.sizes(change["new"]))
@@ -191,8 +252,8 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
                 else f" — leaves {_money(left - cost)}"
             )
         self.output.value = (
-            f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.model)} "
-            f"{html.escape(sel.size)}{html.escape(detail)}{verdict}"
+            f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.provider)} "
+            f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(detail)}{verdict}"
         )
         self.remaining_label.value = (
             "No monthly budget set (ledger.set_budget(Cost(...)) sets one)."

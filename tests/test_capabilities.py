@@ -1,0 +1,107 @@
+"""The capability model is the one home of each provider's models, sizes and lengths: the
+price tables, the simulator and the storyboard all take them from it."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb import capabilities
+from sorafilm_nb.backends import _sim_state
+from sorafilm_nb.errors import DataFileError
+from sorafilm_nb.money.prices import PRICES_ENV, PriceError, PriceTable, default_path
+
+
+def test_clip_lengths_follow_the_model_and_size() -> None:
+    assert capabilities.clip_lengths("openai") == (4, 8, 12)
+    assert capabilities.clip_lengths("openai", "sora-2-pro", "1792x1024") == (4, 8, 12)
+    assert capabilities.clip_lengths("veo", "veo-3.1-generate-preview", "1280x720") == (4, 8)
+    assert capabilities.clip_lengths("veo", "veo-3.1-generate-preview", "1920x1080") == (8,)
+    assert capabilities.clip_lengths("runway", "gen4.5", "1280x720") == (4, 8)
+    for provider in capabilities.PROVIDERS:
+        for model in capabilities.models(provider):
+            caps = capabilities.for_model(provider, model)
+            for size in caps.sizes:
+                lengths = capabilities.clip_lengths(provider, model, size)
+                assert set(lengths) <= set(caps.allowed_seconds(size))
+                assert lengths == tuple(lengths[0] * k for k in range(1, len(lengths) + 1))
+
+
+def test_defaults_and_providers() -> None:
+    assert capabilities.default_model("openai") == "sora-2"
+    assert capabilities.default_model("veo") == "veo-3.1-generate-preview"
+    assert capabilities.default_model("runway") == "gen4.5"
+    assert capabilities.provider_of("sora-2-pro-2025-10-06") == "openai"
+    assert capabilities.provider_of("gen4.5") == "runway"
+    assert capabilities.provider_of("nope") is None
+    with pytest.raises(ValueError, match="unknown provider"):
+        capabilities.load("sora")
+
+
+def test_dated_snapshot_rule() -> None:
+    assert capabilities.same_model("sora-2-2025-12-08", "sora-2")
+    assert capabilities.same_model("sora-2", "sora-2-pro-2025-10-06") is False
+    assert capabilities.base_model("sora-2-pro-2025-10-06") == "sora-2-pro"
+    assert capabilities.base_model("veo-3.1-generate-preview") == "veo-3.1-generate-preview"
+
+
+def test_the_simulator_accepts_exactly_what_capabilities_list() -> None:
+    assert _sim_state.SECONDS == ("4", "8", "12")
+    assert _sim_state.EXTENSION_SECONDS == ("4", "8", "12", "16", "20")
+    for model, caps in capabilities.load("openai").items():
+        for size in capabilities.api_sizes("openai"):
+            body = {"prompt": "p", "model": model, "seconds": "8", "size": size}
+            if size in caps.sizes:
+                assert _sim_state.check_create(body)[3] == size
+            else:
+                with pytest.raises(_sim_state.ApiError, match="size"):
+                    _sim_state.check_create(body)
+    with pytest.raises(_sim_state.ApiError, match="Supported values are: 4, 8, 12"):
+        _sim_state.check_create({"prompt": "p", "model": "sora-2", "seconds": "6"})
+
+
+def test_each_provider_has_a_dated_price_file_whose_sizes_it_renders() -> None:
+    for provider in capabilities.PROVIDERS:
+        table = PriceTable.load(provider=provider)
+        assert table.provider == provider and table.source and table.date
+        assert Path(table.file) == default_path(provider).resolve()
+        for model in table.models:
+            caps = capabilities.for_model(provider, model)
+            assert set(table.sizes(model)) <= set(caps.sizes)
+    # Veo's 1080p sizes are priced: the size check asks the capability model, not OpenAI's
+    assert PriceTable.load(provider="veo").offers("veo-3.1-generate-preview", "1920x1080")
+
+
+def _file(tmp_path: Path, provider: str, size: str) -> Path:
+    path = tmp_path / f"{provider}.toml"
+    path.write_text(
+        f'provider = "{provider}"\nsource = "x"\nas_of = "2026-12"\n'
+        f'[cents_per_second."{capabilities.default_model(provider)}"]\n"{size}" = 40\n'
+    )
+    return path
+
+
+def test_a_size_the_provider_never_renders_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="veo's API accepts only the sizes"):
+        PriceTable.load(_file(tmp_path, "veo", "1792x1024"))
+    with pytest.raises(DataFileError, match="Videos API accepts only"):
+        PriceTable.load(_file(tmp_path, "openai", "1920x1080"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert PriceTable.load(_file(tmp_path, "veo", "1080x1920")).provider == "veo"
+
+
+def test_a_price_file_for_another_provider_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = _file(tmp_path, "openai", "1280x720")
+    monkeypatch.setenv(PRICES_ENV, str(mine))
+    assert PriceTable.load().file == str(mine.resolve())
+    with pytest.raises(PriceError, match=r"\$SORAFILM_PRICES .* prices openai's models, not veo"):
+        PriceTable.load(provider="veo")
+    with pytest.raises(PriceError, match="not runway's"):
+        PriceTable.load(mine, provider="runway")
+    monkeypatch.delenv(PRICES_ENV)
+    assert PriceTable.load(provider="runway").provider == "runway"
