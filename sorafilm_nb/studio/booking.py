@@ -37,8 +37,21 @@ class Booking:
     def backend_name(self) -> str:
         return str(getattr(self.backend, "name", type(self.backend).__name__))
 
+    @staticmethod
+    def _project(run: RunState) -> str | None:
+        """The repository the film is of, for the ledger's "who spent it" (the plan names it);
+        None lets the ledger use $SORAFILM_PROJECT."""
+        repo = run.plan_json.get("repo") if isinstance(run.plan_json, dict) else None
+        name = repo.get("name") if isinstance(repo, dict) else None
+        return name if isinstance(name, str) and name.strip() else None
+
     def _reserve_many(
-        self, shots: Sequence[ShotResult], plan_id: str, *, purpose: str | None = None
+        self,
+        shots: Sequence[ShotResult],
+        plan_id: str,
+        *,
+        purpose: str | None = None,
+        project: str | None = None,
     ) -> list[Any]:
         """One reservation per shot, all or none: over budget releases the ones made."""
         made: list[Any] = []
@@ -54,6 +67,7 @@ class Booking:
                             model=shot.model,
                             size=shot.size,
                             seconds=shot.seconds,
+                            project=project,
                         )
                     )
         except BaseException:
@@ -78,6 +92,7 @@ class Booking:
                         model=shot.model,
                         size=shot.size,
                         seconds=shot.seconds,
+                        project=self._project(run),
                     )
                 made.append(i)
                 run.update(

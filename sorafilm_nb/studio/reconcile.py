@@ -349,7 +349,10 @@ class Reconciler(ShotPipeline):
             )
         # Reserve before touching the manifest: over budget leaves the folder as it was.
         reservations = self._reserve_many(
-            [new_shots[i] for i in chosen], run.plan_id, purpose="final" if model else "retry"
+            [new_shots[i] for i in chosen],
+            run.plan_id,
+            purpose="final" if model else "retry",
+            project=self._project(run),
         )
         for i, reservation in zip(chosen, reservations, strict=True):
             current[i] = replace(

@@ -199,3 +199,12 @@ def test_a_simulated_film_over_the_real_budget_runs_and_says_so(simulator, tmp_p
     assert any("real ledger" in note for note in film.notes)
     with Ledger(default_path()) as real:
         assert real.records() == []  # nothing was booked against the real month
+
+
+def test_each_reservation_names_the_repository_the_film_is_of(simulator, tmp_path: Path) -> None:
+    """Issue 15's 'who spent it': the studio passes the plan's repository as the project."""
+    backend = OpenAIBackend.for_simulator(simulator)
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        film = Studio(backend, ledger).run(make_plan(2, tag="who"), tmp_path / "film")
+        assert film.ok, film.summary()
+        assert {r.project for r in ledger.records()} == {"demo"}
