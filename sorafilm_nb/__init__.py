@@ -32,7 +32,7 @@ _EXPORTS: dict[str, str] = {
     "Shot": "story.boards",
     "storyboard": "story.boards",
     "Tier": "story.prompts",
-    "Plan": "story.planning",
+    "Plan": "story.plans",
     "plan": "story.planning",
     "Cost": "money.cost",
     "PriceTable": "money.prices",
@@ -70,7 +70,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .sharing import share
     from .story.boards import Shot, Storyboard, StoryTemplate, storyboard
     from .story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary, cast
-    from .story.planning import Plan, plan
+    from .story.planning import plan
+    from .story.plans import Plan
     from .story.prompts import Tier
     from .studio.folder import Film
     from .studio.runner import ShotProgress, Studio
