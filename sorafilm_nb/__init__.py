@@ -19,9 +19,9 @@ __version__ = "0.1.0"
 # public name -> module that defines it. Pinned by tests/test_packaging.py.
 _EXPORTS: dict[str, str] = {
     "analyze": "analysis.profile",
-    "RepoProfile": "analysis.profile",
-    "Concept": "analysis.profile",
-    "ScanWarning": "analysis.profile",
+    "RepoProfile": "analysis.concepts",
+    "Concept": "analysis.concepts",
+    "ScanWarning": "analysis.concepts",
     "cast": "story.casting",
     "Casting": "story.casting",
     "CastEntry": "story.casting",
@@ -62,7 +62,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .analysis.profile import Concept, RepoProfile, ScanWarning, analyze
+    from .analysis.concepts import Concept, RepoProfile, ScanWarning
+    from .analysis.profile import analyze
     from .backends.simulator import Simulator
     from .money.cost import Cost
     from .money.ledger import BudgetExceeded, Ledger

@@ -1,22 +1,22 @@
 """Read a code repository into a RepoProfile: the concepts a film can be made of.
 
-CONTRACT (shared with metaphors.py, story.py, ui/): the dataclasses below are the interface.
-Fields may be added (with defaults); existing ones keep their names and meaning.
+The records it returns (Concept, ScanWarning, RepoProfile) live in analysis.concepts and are
+re-exported here.
 
 How analyze() works, and where each part lives:
 
-1. list the files the owner sees (_scan_files): ``git ls-files`` in a work tree, else a walk
+1. list the files the owner sees (analysis.files): ``git ls-files`` in a work tree, else a walk
    that skips venvs, node_modules, build dirs and caches (a directory whose mtime has not
    changed since the cached walk is not read again); minified and vendored code is left out
    either way;
-2. skip every file whose (size, mtime) matches the cache index (_scan_cache); if nothing
+2. skip every file whose (size, mtime) matches the cache index (analysis.cache); if nothing
    changed and the stored profile was built from exactly these files, return it: a warm run
    reads no source file at all;
-3. read, hash and parse the rest (_scan_worker): Python with the C scanner, or ``ast`` where
-   it declines a file or is not built (_scan_python),
-   JavaScript and TypeScript with tree-sitter (_scan_js); content already in the cache is not
-   parsed again; with many files the work is spread over every core;
-4. rank (_scan_rank): references from other files, imports, ``__all__``, subclasses,
+3. read, hash and parse the rest (analysis.worker): Python with the C scanner, or ``ast`` where
+   it declines a file or is not built (analysis.scan_python), JavaScript and TypeScript with
+   tree-sitter (analysis.scan_js); content already in the cache is not parsed again; with
+   many files the work is spread over every core;
+4. rank (analysis.rank): references from other files, imports, ``__all__``, subclasses,
    docstrings, raise/except counts; tests count a quarter.
 
 Nothing about one file can stop a scan: what cannot be read becomes a ScanWarning.
@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import marshal
 import os
 import stat
 import sys
 import time
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +39,7 @@ from ..errors import AnalysisError
 from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
+from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
 from .files import (
     Skipped,
     compiled_only,
@@ -57,141 +57,17 @@ from .text import find_readme
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
-# Concept.kind values
-CONCEPT_KINDS = ("class", "exception", "function", "module", "theme")
+__all__ = [
+    "CONCEPT_KINDS",
+    "FRAME_COLUMNS",
+    "Concept",
+    "RepoProfile",
+    "ScanWarning",
+    "analyze",
+]
 
-
-@dataclass(frozen=True)
-class Concept:
-    """One thing found in the code that a shot can be about.
-
-    kind is one of CONCEPT_KINDS: "exception" covers exception classes defined in the repo
-    (never built-ins or a dependency's, however often raised); "theme" is a weighted docstring
-    keyword; a method a README example calls is a "function" named ``Owner.method``.
-    """
-
-    name: str
-    kind: str
-    file: str  # posix path relative to the repo root ("" for themes spread over many files)
-    line: int  # 1-based; 0 when not tied to one line
-    summary: str  # one line: docstring summary, or what was counted ("raised 4×, caught 3×")
-    score: float  # higher = more central (used, imported, documented)
-    raised: int = 0
-    caught: int = 0
-    words: tuple[str, ...] = ()  # lower-case keywords from names and docstrings, for matching
-    language: str = "python"
-    bases: tuple[str, ...] = ()
-    methods: int = 0  # classes: methods defined in the class body
-    refs: int = 0  # other files that name it (modules: import it; themes: docstrings using it)
-    # what the project tells its users (analysis/public.py); score already counts them
-    public: bool = True  # not _private, not only in a _private module
-    exported: bool = False  # in __all__, re-exported by the top __init__, or a JS entry export
-    in_readme: bool = False  # a README code example uses it
-    readme_order: int = -1  # 0-based order of first use in the README's examples; -1: unused
-    decorator: bool = False  # a README example uses it as a decorator (@app.route)
-
-
-@dataclass(frozen=True)
-class ScanWarning:
-    """A file that was skipped or only partly read, and why (never a crash)."""
-
-    file: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RepoProfile:
-    """Everything the later steps need to know about a repository; JSON round-trips."""
-
-    root: str
-    name: str
-    title: str  # the published name (README casing), else README title, else the directory
-    description: str  # README first paragraph, else ""
-    concepts: tuple[Concept, ...]  # sorted by score, highest first
-    files_scanned: int
-    warnings: tuple[ScanWarning, ...] = ()
-    themes: tuple[tuple[str, float], ...] = ()  # docstring keyword -> weight, highest first
-    languages: tuple[tuple[str, int], ...] = ()  # language -> files
-    tagline: str = ""  # the README's one-line promise (first sentence, <= 120 chars)
-    stats: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    def __repr__(self) -> str:
-        # The default dataclass repr of a real profile runs to ~180,000 characters: the first
-        # thing a notebook shows. The full data is in concepts_frame() and to_json().
-        return (
-            f"RepoProfile({self.name!r}, {self.files_scanned} files, "
-            f"{len(self.concepts)} concepts, {len(self.warnings)} warnings)"
-        )
-
-    def top(self, n: int = 12, kinds: tuple[str, ...] | None = None) -> tuple[Concept, ...]:
-        """The n highest-scoring concepts, optionally of the given kinds only."""
-        chosen = [c for c in self.concepts if kinds is None or c.kind in kinds]
-        return tuple(chosen[:n])
-
-    def concepts_frame(self) -> pd.DataFrame:
-        """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily)."""
-        import pandas as pd
-
-        rows = [[getattr(c, name) for name in FRAME_COLUMNS] for c in self.concepts]
-        frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
-        frame["bases"] = frame["bases"].map(", ".join)  # one readable cell, not a tuple
-        return frame
-
-    def to_json(self) -> str:
-        """A JSON document from which from_json() rebuilds an equal profile."""
-        doc = {f.name: getattr(self, f.name) for f in fields(self)}
-        doc["concepts"] = [{f: getattr(c, f) for f in _CONCEPT_FIELDS} for c in self.concepts]
-        doc["warnings"] = [{"file": w.file, "reason": w.reason} for w in self.warnings]
-        return json.dumps(doc, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> RepoProfile:
-        """The profile to_json() wrote; a malformed document raises AnalysisError."""
-        try:
-            d = json.loads(text)
-            return cls(
-                root=d["root"],
-                name=d["name"],
-                title=d["title"],
-                description=d["description"],
-                concepts=tuple(
-                    Concept(
-                        **{
-                            **c,
-                            "words": tuple(c.get("words", ())),
-                            "bases": tuple(c.get("bases", ())),
-                        }
-                    )
-                    for c in d["concepts"]
-                ),
-                files_scanned=d["files_scanned"],
-                warnings=tuple(ScanWarning(**w) for w in d.get("warnings", ())),
-                themes=tuple((str(w), float(x)) for w, x in d.get("themes", ())),
-                languages=tuple((str(k), int(n)) for k, n in d.get("languages", ())),
-                tagline=str(d.get("tagline", "")),
-                stats=dict(d.get("stats", {})),
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise AnalysisError(f"not a RepoProfile JSON document: {exc}") from None
-
-
-_CONCEPT_FIELDS = tuple(f.name for f in fields(Concept))
-FRAME_COLUMNS = (
-    "name",
-    "kind",
-    "file",
-    "line",
-    "score",
-    "raised",
-    "caught",
-    "refs",  # other files that name it
-    "methods",  # classes: methods in the class body
-    "bases",  # classes: base classes, comma-separated
-    "language",
-    "summary",
-)
 PARALLEL_MIN = 48  # below this many files to parse, a worker pool costs more than it saves
 
 
