@@ -205,7 +205,7 @@ def test_film_report_writes_local_folders_short_in_shot_errors_and_notes(
 ) -> None:
     from dataclasses import replace
 
-    from sorafilm_nb.studio.folder import report_markdown
+    from sorafilm_nb.studio.report import report_markdown
 
     home = tmp_path / "home" / "alice"
     monkeypatch.setenv("HOME", str(home))

@@ -103,7 +103,10 @@ def test_cli_share_without_executing(
         ]
     )
     code = args.func(args)
-    assert code == 0 and capsys.readouterr().out.strip() == str(out)
+    from sorafilm_nb.paths import shown_path
+
+    # printed as every path is printed: relative to where the user stands when it can be
+    assert code == 0 and capsys.readouterr().out.strip() == shown_path(out)
     text = out.read_text()
     assert "Storyboard: plan plan-abc" in text and "<video" not in text
 

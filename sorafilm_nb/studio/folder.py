@@ -11,9 +11,6 @@ sent, so a job id like "../../etc/x" cannot write outside the folder.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import enum
 import hashlib
 import json
 import os
@@ -27,11 +24,10 @@ from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from ..errors import SorafilmError
-from ..markup import md_cell, md_code, md_text
 from ..money.cost import Cost, CostError
-from ..paths import shown_path, without_local_folders
-from ..redact import redact
+from ..paths import shown_path
 from ..safeio import NOFOLLOW, write_text
+from .jsonvalues import cents_json
 
 MANIFEST = "manifest.json"
 REPORT = "report.md"
@@ -141,44 +137,6 @@ class Manifest(TypedDict):
     film_duration_s: float | None
     notes: list[str]
     captions: str | None  # film.vtt, beside the film, when it has captions
-
-
-def jsonable(obj: Any) -> Any:
-    """Plain JSON data from dataclasses, enums, Decimals, paths and tuples (for the plan)."""
-    if obj is None or isinstance(obj, (bool, int, str)):
-        return obj
-    if isinstance(obj, float):
-        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else str(obj)
-    if isinstance(obj, Decimal):
-        return cents_json(obj)
-    if isinstance(obj, Cost):
-        return {"cents": cents_json(obj.cents), "currency": obj.currency, "text": str(obj)}
-    if isinstance(obj, enum.Enum):
-        return obj.name
-    if isinstance(obj, Path):
-        return obj.as_posix()
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-        for prop in ("id", "blocked", "seconds"):  # useful derived values, when defined
-            attr = getattr(type(obj), prop, None)
-            if isinstance(attr, property) and prop not in out:
-                # a derived value that cannot be computed is left out
-                with contextlib.suppress(Exception):
-                    out[prop] = jsonable(getattr(obj, prop))
-        return out
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in obj]
-    return str(obj)
-
-
-def cents_json(cents: Decimal | int | None) -> int | str | None:
-    """Cents for JSON: an int when whole, else the exact Decimal as a string (never a float)."""
-    if cents is None:
-        return None
-    d = Decimal(cents)
-    return int(d) if d == d.to_integral_value() else str(d)
 
 
 def cents_from_json(value: Any, *, where: str) -> Decimal | None:
@@ -393,6 +351,8 @@ class Film:
         return head
 
     def _repr_markdown_(self) -> str:  # a notebook shows the report, not a dataclass dump
+        from .report import report_markdown
+
         return report_markdown(self)
 
     @classmethod
@@ -519,51 +479,3 @@ def write_manifest(out_dir: Path, data: Mapping[str, Any]) -> Path:
     path = Path(out_dir) / MANIFEST
     write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
-
-
-# -- report --------------------------------------------------------------------------------
-
-
-def report_markdown(
-    film: Film, *, remaining: Cost | None = None, limit: Cost | None = None, backend: str = ""
-) -> str:
-    """report.md: what was made, what it cost, what is left of the month's budget.
-
-    A shot's error and the film's notes can carry an OSError's text, which names files by
-    absolute path; the report is shown in (shared) notebooks, so those are written with the
-    working directory as "." and the home folder as "~".
-    """
-    lines = [f"# Film report: plan {md_text(film.plan_id)}", ""]
-    if backend:
-        lines += [f"Backend: {md_text(backend)}", ""]
-    if film.film is not None:
-        dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
-        lines += [f"Film: {md_code(film.film.name)}{dur}", ""]
-    else:
-        lines += [
-            "No film was stitched: not every shot succeeded. To retry: "
-            + (", ".join(md_text(r) for r in film.retry) or "nothing"),
-            "",
-        ]
-    lines += [
-        "| shot | status | model | size | seconds | estimated | billed | file | note |",
-        "|---|---|---|---|---:|---:|---:|---|---|",
-    ]
-    for s in film.shots:
-        billed = str(s.billed) if s.billed is not None else "—"
-        note = redact(without_local_folders(s.error or "")).replace("|", "/").replace("\n", " ")
-        note = md_cell(note[:120])  # a server's words: shown as written, never a tag or a link
-        lines.append(
-            f"| {md_cell(s.shot_id)} | {md_cell(s.status)} | {md_cell(s.model)} | "
-            f"{md_cell(s.size)} | {s.seconds} | {s.estimated} | {billed} | "
-            f"{md_cell(s.file or '—')} | {note} |"
-        )
-    lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]
-    if remaining is not None:
-        tail = f" of {limit}" if limit is not None else ""
-        lines.append(f"Ledger: {remaining} remaining this month{tail}.")
-    else:
-        lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
-    for note in film.notes:
-        lines.append(f"\nNote: {md_text(redact(without_local_folders(note)))}")
-    return "\n".join(lines) + "\n"

@@ -42,13 +42,13 @@ from .folder import (
     ShotResult,
     film_from_manifest,
     inside,
-    jsonable,
     read_manifest,
-    report_markdown,
 )
+from .jsonvalues import jsonable
 from .lock import folder_lock
 from .pipeline import _RateGate
 from .reconcile import Reconciler
+from .report import report_markdown
 from .state import ProgressCallback, RunState, ShotProgress
 
 if TYPE_CHECKING:

@@ -40,7 +40,8 @@ from sorafilm_nb.analysis.profile import RepoProfile, analyze
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.story.planning import plan
-from sorafilm_nb.studio.folder import Film, report_markdown
+from sorafilm_nb.studio.folder import Film
+from sorafilm_nb.studio.report import report_markdown
 from sorafilm_nb.studio.runner import ShotProgress
 from sorafilm_nb.ui import ConceptTable, JobProgress, MetaphorPicker, concept_table
 from sorafilm_nb.ui.player import static_player_html

@@ -1,0 +1,58 @@
+"""report.md: what a film folder made, what it cost, what is left of the month's budget.
+
+Repository and server text in it (a shot's error, the film's notes) is redacted of secrets
+and escaped for Markdown: the report is shown in shared notebooks and pages.
+"""
+
+from __future__ import annotations
+
+from ..markup import md_cell, md_code, md_text
+from ..money.cost import Cost
+from ..paths import without_local_folders
+from ..redact import redact
+from .folder import Film
+
+
+def report_markdown(
+    film: Film, *, remaining: Cost | None = None, limit: Cost | None = None, backend: str = ""
+) -> str:
+    """report.md: what was made, what it cost, what is left of the month's budget.
+
+    A shot's error and the film's notes can carry an OSError's text, which names files by
+    absolute path; the report is shown in (shared) notebooks, so those are written with the
+    working directory as "." and the home folder as "~".
+    """
+    lines = [f"# Film report: plan {md_text(film.plan_id)}", ""]
+    if backend:
+        lines += [f"Backend: {md_text(backend)}", ""]
+    if film.film is not None:
+        dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
+        lines += [f"Film: {md_code(film.film.name)}{dur}", ""]
+    else:
+        lines += [
+            "No film was stitched: not every shot succeeded. To retry: "
+            + (", ".join(md_text(r) for r in film.retry) or "nothing"),
+            "",
+        ]
+    lines += [
+        "| shot | status | model | size | seconds | estimated | billed | file | note |",
+        "|---|---|---|---|---:|---:|---:|---|---|",
+    ]
+    for s in film.shots:
+        billed = str(s.billed) if s.billed is not None else "—"
+        note = redact(without_local_folders(s.error or "")).replace("|", "/").replace("\n", " ")
+        note = md_cell(note[:120])  # a server's words: shown as written, never a tag or a link
+        lines.append(
+            f"| {md_cell(s.shot_id)} | {md_cell(s.status)} | {md_cell(s.model)} | "
+            f"{md_cell(s.size)} | {s.seconds} | {s.estimated} | {billed} | "
+            f"{md_cell(s.file or '—')} | {note} |"
+        )
+    lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]
+    if remaining is not None:
+        tail = f" of {limit}" if limit is not None else ""
+        lines.append(f"Ledger: {remaining} remaining this month{tail}.")
+    else:
+        lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
+    for note in film.notes:
+        lines.append(f"\nNote: {md_text(redact(without_local_folders(note)))}")
+    return "\n".join(lines) + "\n"
