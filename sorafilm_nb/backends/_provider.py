@@ -21,7 +21,7 @@ from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ..redact import redact
 from ..safeio import open_atomic
 from .base import BackendError, LostCreate
-from .openai_api import _is_loopback
+from .openai_wire import _is_loopback
 
 log = logging.getLogger(__name__)
 

@@ -42,22 +42,20 @@ Why it looks like this:
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import os
 import re
 import socket
 import threading
 import time
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
 from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, same_model
 from ..redact import redact
 from ..safeio import open_atomic
+from ._provider import is_transport_error as _is_transport_error
 from .base import (
     AuthError,
     BackendError,
@@ -66,10 +64,10 @@ from .base import (
     Job,
     NotFound,
     RateLimited,
-    RefusedPrompt,
     ServerError,
     Variant,
 )
+from .openai_wire import _header_float, _is_loopback, _job, _quiet, raise_for_job
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -81,96 +79,6 @@ log = logging.getLogger(__name__)
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _EXTENSIONS = {"video": "mp4", "thumbnail": "webp", "spritesheet": "jpg"}
 
-# ---------------------------------------------------------------- deprecation warnings
-
-_quiet_lock = threading.Lock()
-_quiet_depth = 0
-_quiet_cm: warnings.catch_warnings | None = None  # type: ignore[type-arg]
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence the SDK's "Sora API is scheduled to shut down" DeprecationWarnings here.
-
-    ``warnings.catch_warnings`` swaps process-wide state, so overlapping calls from several
-    threads (the studio polls shots concurrently) share one reference-counted filter instead
-    of each restoring the filters another thread is still relying on.
-    """
-    global _quiet_depth, _quiet_cm
-    with _quiet_lock:
-        if _quiet_depth == 0:
-            _quiet_cm = warnings.catch_warnings()
-            _quiet_cm.__enter__()
-            warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*Sora API.*")
-        _quiet_depth += 1
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_depth -= 1
-            if _quiet_depth == 0 and _quiet_cm is not None:
-                _quiet_cm.__exit__(None, None, None)
-                _quiet_cm = None
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def raise_for_job(job: Job) -> Job:
-    """Return a job that did not fail; raise RefusedPrompt / ServerError for one that did."""
-    if job.status != "failed":
-        return job
-    code = job.error_code or "unknown_error"
-    message = job.error_message or "the job failed without a reason"
-    if "moderation" in code or "policy" in code:
-        raise RefusedPrompt(f"job {job.id} was refused: {message}", code=code)
-    raise ServerError(f"job {job.id} failed ({code}): {message}")
-
-
-def _job(video: Any, poll_after_ms: int | None = None) -> Job:
-    """The SDK's Video model -> our frozen Job."""
-    error = getattr(video, "error", None)
-    try:
-        seconds = int(str(video.seconds))
-    except ValueError:
-        seconds = 0
-    return Job(
-        id=video.id,
-        status=video.status,
-        progress=int(video.progress or 0),
-        model=str(video.model),
-        seconds=seconds,
-        size=str(video.size),
-        prompt=video.prompt,
-        created_at=int(video.created_at),
-        completed_at=video.completed_at,
-        expires_at=video.expires_at,
-        error_code=getattr(error, "code", None) if error else None,
-        error_message=getattr(error, "message", None) if error else None,
-        remixed_from=video.remixed_from_video_id,
-        poll_after_ms=poll_after_ms,
-    )
-
-
-def _header_float(headers: Any, name: str) -> float | None:
-    try:
-        value = headers.get(name) if headers is not None else None
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _is_loopback(url: str) -> bool:
-    """Whether ``url`` names this machine (127.0.0.0/8, ::1 or "localhost"), the only place
-    a sorafilm simulator can be reached: it never binds another address."""
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
 
 class SimulatorMismatch(BackendError):
     """A server believed to be the simulator answered without saying so.
@@ -179,11 +87,6 @@ class SimulatorMismatch(BackendError):
     and billed yet unbooked: the backend starts no more jobs, and says which job, if any, was
     started by the call that found out.
     """
-
-
-def _is_transport_error(exc: BaseException) -> bool:
-    """An httpx/httpcore error raised while streaming a body (the SDK does not wrap those)."""
-    return type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "httpcore2")
 
 
 class OpenAIBackend:
