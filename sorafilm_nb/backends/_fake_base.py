@@ -35,7 +35,7 @@ from typing import Any
 
 from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ._sim_state import Renderer, SimJob
-from .simulator import Fault, FaultConfig
+from .faults import Fault, FaultConfig
 
 __all__ = ["FakeHandler", "FakeJob", "FakeServer", "Fault", "FaultConfig", "HttpError"]
 
