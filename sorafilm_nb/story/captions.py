@@ -154,9 +154,13 @@ _FILLER_OPENING = re.compile(
     re.I,
 )
 _RAISED = re.compile(r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever)\s+", re.I)
-# A cut may not end on these: "routes you register on an" reads broken.
-_DANGLING = frozenset(
+# A cut may not end on these: "routes you register on an" reads broken, and a prompt's
+# clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
+# (story.compress uses the same list).
+DANGLING = frozenset(
     [
+        "his",
+        "her",
         "a",
         "an",
         "the",
@@ -253,7 +257,7 @@ def plain(text: str) -> str:
 
 
 def _ends_clean(words: list[str]) -> list[str]:
-    while words and words[-1].lower().strip(",;:") in _DANGLING:
+    while words and words[-1].lower().strip(",;:") in DANGLING:
         words = words[:-1]
     return words
 
@@ -280,7 +284,7 @@ def short_clause(text: str, limit: int) -> str:
 
 def _restates(name: str, clause: str) -> bool:
     """ "a blueprint" for Blueprint, "InvalidArgumentError class": the clause only names it."""
-    words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in _DANGLING]
+    words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in DANGLING]
     parts = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()))
     joined = re.sub(r"[^a-z0-9]", "", name.lower())
     rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .captions import DANGLING
 from .prompts import (
     ShotPrompt,
     Tier,
@@ -41,49 +42,6 @@ if TYPE_CHECKING:
 Sections = dict[str, str]
 
 
-# A clause cut may not leave the sentence ending on one of these ("the jars filled with."):
-# then the sentence stays whole.
-_DANGLING = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "and",
-        "or",
-        "with",
-        "for",
-        "from",
-        "by",
-        "in",
-        "on",
-        "at",
-        "as",
-        "into",
-        "onto",
-        "that",
-        "which",
-        "who",
-        "when",
-        "while",
-        "if",
-        "than",
-        "but",
-        "so",
-        "its",
-        "their",
-        "his",
-        "her",
-        "is",
-        "are",
-        "be",
-        "was",
-        "were",
-    ]
-)
-
-
 @lru_cache(maxsize=4096)
 def _first_clause(text: str) -> str:
     """Each sentence cut to its first clause, at a comma, colon or semicolon that ends one:
@@ -95,7 +53,7 @@ def _first_clause(text: str) -> str:
         m = re.search(r"[,:;]\s", s)
         head = s[: m.start()] if m else s
         words = head.split()
-        if m and len(words) >= 4 and words[-1].lower() not in _DANGLING:
+        if m and len(words) >= 4 and words[-1].lower() not in DANGLING:
             out.append(_sentence(head.rstrip(".")))
         else:
             out.append(s)
