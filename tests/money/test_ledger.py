@@ -56,9 +56,9 @@ def test_path_from_env_then_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert default_path() == Path(platformdirs.user_data_dir("sorafilm-nb")) / "ledger.sqlite3"
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's journal settings: no PostgreSQL case
 def test_wal_mode_and_durable_settings(ledger: Ledger) -> None:
-    if ledger.dialect != "sqlite":
-        pytest.skip("SQLite's journal settings")
+    assert ledger.dialect == "sqlite"
     assert rows(ledger, "PRAGMA journal_mode") == [("wal",)]
     db = ledger._conn()
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
