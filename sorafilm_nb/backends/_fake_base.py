@@ -18,9 +18,7 @@ import json
 import logging
 import random
 import secrets
-import shutil
 import socket
-import tempfile
 import threading
 import time
 import weakref
@@ -34,6 +32,7 @@ from types import TracebackType
 from typing import Any
 
 from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
+from ._loopback import serve, shut, temp_folder
 from ._sim_state import Renderer, SimJob
 from .faults import Fault, FaultConfig
 
@@ -165,30 +164,21 @@ class FakeServer:
     def start(self) -> FakeServer:
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", self.requested_port), self.handler)
-        server.daemon_threads = True
-        server.fake = self  # type: ignore[attr-defined]
-        folder = self.folder = Path(tempfile.mkdtemp(prefix="sorafilm-fake-"))
-        self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
+        folder, self._cleanup = temp_folder(self, "sorafilm-fake-")
+        self.folder = folder
         self.renderer = Renderer(folder, scale=self.render_scale)
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=self.thread_name,
-            daemon=True,
-        )
-        self._thread.start()
+        try:
+            self._server, self._thread = serve(
+                self.requested_port, self.handler, self.thread_name, fake=self
+            )
+        except OSError:  # the port is busy: leave nothing behind
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        shut(self._server, self._thread)
+        self._server = self._thread = None
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None

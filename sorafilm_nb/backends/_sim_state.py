@@ -276,3 +276,50 @@ class Renderer:
 
 def now() -> int:
     return int(time.time())
+
+
+def check_reference(ref: object, size: str, folder: Path | None) -> None:
+    """An uploaded reference must be an image of exactly the requested size, as the API
+    requires; a reference object needs exactly one of image_url and file_id. folder: where
+    the upload is written to be probed (the simulator's media folder)."""
+    if ref is None:
+        return
+    if isinstance(ref, dict):
+        if ("image_url" in ref) == ("file_id" in ref):
+            raise ApiError(
+                400,
+                "input_reference needs exactly one of 'image_url' and 'file_id'.",
+                param="input_reference",
+                code="invalid_value",
+            )
+        return
+    if not isinstance(ref, bytes) or not ref or folder is None:
+        raise ApiError(
+            400,
+            "input_reference must be an image file.",
+            param="input_reference",
+            code="invalid_value",
+        )
+    from ..render import RenderError, probe
+
+    path = folder / f"ref-{new_id()}.img"
+    try:
+        path.write_bytes(ref)
+        info = probe(path)
+    except RenderError:
+        raise ApiError(
+            400,
+            "input_reference is not a readable image.",
+            param="input_reference",
+            code="invalid_image",
+        ) from None
+    finally:
+        path.unlink(missing_ok=True)
+    if f"{info.width}x{info.height}" != size:
+        raise ApiError(
+            400,
+            f"Inpaint image must match the requested width and height "
+            f"({size}); got {info.width}x{info.height}.",
+            param="input_reference",
+            code="invalid_value",
+        )

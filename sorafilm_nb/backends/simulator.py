@@ -28,8 +28,6 @@ import logging
 import os
 import random
 import re
-import shutil
-import tempfile
 import threading
 import time
 import weakref
@@ -40,6 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
+from ._loopback import serve, shut, temp_folder
 from ._sim_state import (
     CREATE_OPS,
     EXTENSION_SECONDS,
@@ -51,6 +50,7 @@ from ._sim_state import (
     SimJob,
     check_create,
     check_prompt,
+    check_reference,
     check_seconds,
     new_id,
     now,
@@ -165,35 +165,26 @@ class Simulator:
             return self
         from ._sim_handler import Handler
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)  # may raise: port busy
-        server.daemon_threads = True
         folder = self._workdir_arg
         if folder is None:
-            folder = self._tmpdir = Path(tempfile.mkdtemp(prefix="sorafilm-sim-"))
             # a simulator never stopped (a notebook kernel that just exits) still cleans up
-            self._tmp_cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
+            folder, self._tmp_cleanup = temp_folder(self, "sorafilm-sim-")
+            self._tmpdir = folder
         folder.mkdir(parents=True, exist_ok=True)
         self._renderer = Renderer(folder, scale=self.render_scale)
-        server.simulator = self  # type: ignore[attr-defined]
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="sorafilm-simulator",
-            daemon=True,
-        )
-        self._thread.start()
+        try:
+            self._server, self._thread = serve(
+                self.port, Handler, "sorafilm-simulator", simulator=self
+            )
+        except OSError:  # the port is busy: leave nothing behind
+            self.stop()
+            raise
         log.info("simulator listening on %s", self.base_url)
         return self
 
     def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        shut(self._server, self._thread)
+        self._server = self._thread = None
         if self._renderer is not None:
             self._renderer.close()
             self._renderer = None
@@ -326,53 +317,9 @@ class Simulator:
 
     def create(self, body: dict[str, Any]) -> SimJob:
         prompt, model, seconds, size = check_create(body)
-        self._check_reference(body.get("input_reference"), size)
+        folder = self._renderer.folder if self._renderer is not None else None
+        check_reference(body.get("input_reference"), size, folder)
         return self._new_job(prompt=prompt, model=model, seconds=seconds, size=size, op="create")
-
-    def _check_reference(self, ref: object, size: str) -> None:
-        """An uploaded reference must be an image of exactly the requested size, as the API
-        requires; a reference object needs exactly one of image_url and file_id."""
-        if ref is None:
-            return
-        if isinstance(ref, dict):
-            if ("image_url" in ref) == ("file_id" in ref):
-                raise ApiError(
-                    400,
-                    "input_reference needs exactly one of 'image_url' and 'file_id'.",
-                    param="input_reference",
-                    code="invalid_value",
-                )
-            return
-        if not isinstance(ref, bytes) or not ref or self._renderer is None:
-            raise ApiError(
-                400,
-                "input_reference must be an image file.",
-                param="input_reference",
-                code="invalid_value",
-            )
-        from ..render import RenderError, probe
-
-        path = self._renderer.folder / f"ref-{new_id()}.img"
-        try:
-            path.write_bytes(ref)
-            info = probe(path)
-        except RenderError:
-            raise ApiError(
-                400,
-                "input_reference is not a readable image.",
-                param="input_reference",
-                code="invalid_image",
-            ) from None
-        finally:
-            path.unlink(missing_ok=True)
-        if f"{info.width}x{info.height}" != size:
-            raise ApiError(
-                400,
-                f"Inpaint image must match the requested width and height "
-                f"({size}); got {info.width}x{info.height}.",
-                param="input_reference",
-                code="invalid_value",
-            )
 
     def get(self, job_id: str) -> SimJob:
         with self._lock:

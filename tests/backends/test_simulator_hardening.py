@@ -314,3 +314,25 @@ def test_extension_seconds_of_the_wrong_type_is_told_so(sim: Simulator) -> None:
         body={"prompt": "More.", "seconds": 8, "video": {"id": source["id"]}},
     )
     assert reply.status == 400 and reply.json()["error"]["code"] == "invalid_type"
+
+
+@pytest.mark.parametrize("kind", ["simulator", "veo", "runway"])
+def test_a_busy_port_is_refused_and_leaves_no_media_folder(kind: str, tmp_path: Path) -> None:
+    """Every double binds through backends._loopback: a busy port raises and nothing stays."""
+    import glob
+    import socket
+    import tempfile
+
+    from sorafilm_nb.backends.fake_runway import FakeRunway
+    from sorafilm_nb.backends.fake_veo import FakeVeo
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        pattern = tempfile.gettempdir() + "/sorafilm-*"
+        before = set(glob.glob(pattern))
+        double = {"simulator": Simulator, "veo": FakeVeo, "runway": FakeRunway}[kind](port=port)
+        with pytest.raises(OSError):
+            double.start()
+        assert set(glob.glob(pattern)) == before
