@@ -68,7 +68,7 @@ test-browser: $(STAMP) $(SCANNER)
 	$(PY) -m pytest -m browser tests/browser
 
 # The C scanner under AddressSanitizer and UndefinedBehaviorSanitizer: a scratch build (no
-# install touched) that tests/analysis/test_pyscan.py's differential and fuzz tests load through
+# install touched) that tests/analysis/test_pyscan*.py's differential and fuzz tests load through
 # SORAFILM_PYSCAN_PATH. Python leaks by design at exit, so leak detection is off; every other
 # report aborts the test (-fno-sanitize-recover). PYTHONMALLOC=malloc lets ASan see the
 # objects the scanner builds; --capture=sys keeps a report on the terminal.
@@ -78,11 +78,11 @@ test-sanitize: $(STAMP)
 	so=$$($(PY) hatch_build.py --into "$$dir" --sanitize) && \
 	SORAFILM_PYSCAN_PATH="$$so" LD_PRELOAD="$$(gcc -print-file-name=libasan.so)" \
 	ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc \
-	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan.py
+	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan*.py
 
 # The C scanner's tests on every other Python minor version requires-python claims (3.11 is
 # the .venv's, run by `make test`). Per interpreter: a throwaway venv with only what
-# test_pyscan.py reads (pytest, hypothesis; django, openai and httpx as real code to compare
+# test_pyscan*.py read (pytest, hypothesis; django, openai and httpx as real code to compare
 # on; tomli on 3.10), the scanner compiled by that Python into a scratch folder. Every
 # interpreter runs; the target fails after the last if any one failed.
 PYENV    ?= /root/.pyenv/versions
@@ -97,7 +97,7 @@ test-pythons:
 	      'openai>=2.3' httpx "tomli>=2.0; python_version < '3.11'" && \
 	    so=$$("$$dir/venv/bin/python" hatch_build.py --into "$$dir/build") && \
 	    SORAFILM_PYSCAN_PATH="$$so" PYTHONPATH="$(CURDIR)" "$$dir/venv/bin/python" \
-	      -m pytest -p no:cacheprovider -q $(XDIST) tests/analysis/test_pyscan.py; \
+	      -m pytest -p no:cacheprovider -q $(XDIST) tests/analysis/test_pyscan*.py; \
 	  } || failed="$$failed $$py"; \
 	  rm -rf "$$dir"; \
 	done; \
