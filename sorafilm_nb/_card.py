@@ -114,9 +114,7 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
             if line:
                 out.append(line)
                 line, width = "", 0
-            cut = len(word)
-            while cut > 1 and font.width(word[:cut]) > max_width:
-                cut -= 1
+            cut = _fitting_prefix(word, font, max_width)
             out.append(word[:cut])
             word = word[cut:]
             w = font.width(word)
@@ -127,6 +125,20 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
     if line:
         out.append(line)
     return out
+
+
+def _fitting_prefix(word: str, font: _Font, max_width: int) -> int:
+    """How many leading characters of ``word`` fit in ``max_width`` (at least one).
+
+    One pass over the word: measuring every shorter prefix again made a hostile 20,000-
+    character word take minutes (every advance in the atlas is positive, so the first
+    character that overflows ends the search)."""
+    total = 0
+    for count, ch in enumerate(word):
+        total += int(font.advances[_index(ch)])
+        if total > max_width:
+            return max(1, count)
+    return len(word)
 
 
 def _fit(lines: list[str], font: _Font, max_lines: int, max_width: int) -> list[str]:
