@@ -236,7 +236,8 @@ def finish(rgb: np.ndarray, look: Look, gain: np.ndarray) -> np.ndarray:
     luma = (f[..., 0] * 0.299 + f[..., 1] * 0.587 + f[..., 2] * 0.114).astype(np.uint8)
     toned = look.lut()[luma].astype(np.float32)
     f = f * (1.0 - look.tint) + toned * look.tint
-    return np.clip(f * gain[..., None], 0, 255).astype(np.uint8)
+    finished: np.ndarray = np.clip(f * gain[..., None], 0, 255).astype(np.uint8)
+    return finished
 
 
 def background(width: int, height: int, look: Look) -> np.ndarray:
@@ -354,9 +355,7 @@ def yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     h, w = y.shape
 
     def sub(c: np.ndarray) -> np.ndarray:
-        return c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+        means: np.ndarray = c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+        return means
 
-    return tuple(
-        np.clip(np.rint(p), 0, 255).astype(np.uint8)  # type: ignore[return-value]
-        for p in (y, sub(u), sub(v))
-    )
+    return tuple(np.clip(np.rint(p), 0, 255).astype(np.uint8) for p in (y, sub(u), sub(v)))
