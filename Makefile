@@ -53,9 +53,11 @@ demo: $(CORE_STAMP) $(CORE_SCANNER)
 	@$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
 	@echo "== done: open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: make install, then $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
 
+# notebooks first: xdist hands out files in collection order, and each notebook is one long
+# unit (a kernel, a film): queued last, one can keep a worker busy after the other has run out.
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 tests notebooks
+	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 notebooks tests
 
 # The quick loop while working: no test marked slow (over about 3 s, or executing a notebook)
 # and not the notebooks themselves (nbval). `make test` runs everything.
