@@ -41,11 +41,9 @@ Why it looks like this:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -54,20 +52,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, same_model
 from ..redact import redact
-from ..safeio import open_atomic
-from ._provider import is_transport_error as _is_transport_error
 from .base import (
     AuthError,
     BackendError,
-    ContentExpired,
     InvalidRequest,
     Job,
-    NotFound,
-    RateLimited,
     ServerError,
     Variant,
 )
-from .openai_wire import _header_float, _is_loopback, _job, _quiet, raise_for_job
+from .openai_download import stream_download
+from .openai_wire import _header_float, _is_loopback, _job, _quiet, map_error, raise_for_job
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -238,49 +232,7 @@ class OpenAIBackend:
 
     def _map(self, exc: Exception, what: str) -> BackendError:
         """An SDK exception -> our error, with the server's message (scrubbed of keys)."""
-        openai = self._openai
-        if isinstance(exc, openai.APITimeoutError):
-            return ServerError(f"{what}: timed out talking to {self.base_url}")
-        if isinstance(exc, openai.APIConnectionError):
-            return ServerError(
-                f"{what}: connection to {self.base_url} failed "
-                f"({self._scrub(str(exc.__cause__ or exc))[:200]})"
-            )
-        if not isinstance(exc, openai.APIStatusError):
-            return BackendError(f"{what}: {self._scrub(str(exc))[:300]}")
-        body = exc.body if isinstance(exc.body, dict) else {}
-        error = body.get("error", body) if isinstance(body, dict) else {}
-        error = error if isinstance(error, dict) else {}
-        message = self._scrub(str(error.get("message") or exc.message))[:500]
-        code = str(error.get("code") or "")
-        request_id = getattr(exc, "request_id", None)
-        text = f"{what}: {message} (HTTP {exc.status_code}" + (
-            f", request {request_id})" if request_id else ")"
-        )
-        mapped: BackendError
-        if exc.status_code == 410 or "expired" in code:
-            mapped = ContentExpired(text)
-        elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            mapped = AuthError(text)
-        elif isinstance(exc, openai.RateLimitError):
-            ms = _header_float(exc.response.headers, "retry-after-ms")
-            retry_after = (
-                ms / 1000 if ms is not None else _header_float(exc.response.headers, "retry-after")
-            )
-            mapped = RateLimited(text, retry_after=retry_after)
-        elif isinstance(exc, openai.NotFoundError):
-            mapped = NotFound(text)
-        elif isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
-            param = error.get("param")
-            mapped = InvalidRequest(text, param=param if isinstance(param, str) else None)
-        elif exc.status_code >= 500 or isinstance(exc, openai.ConflictError):
-            mapped = ServerError(text)
-        else:
-            mapped = BackendError(text)
-        mapped.status_code = exc.status_code  # type: ignore[attr-defined]
-        if not hasattr(mapped, "code"):
-            mapped.code = code or None  # type: ignore[attr-defined]
-        return mapped
+        return map_error(self._openai, exc, what, base_url=self.base_url, scrub=self._scrub)
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         try:
@@ -499,71 +451,13 @@ class OpenAIBackend:
         dest = Path(dest)
         target = dest / f"{job_id}.{_EXTENSIONS[variant]}" if dest.is_dir() else dest
         what = f"download {job_id} ({variant})"
-        limit = self.download_deadline
-        expired = threading.Event()
-        sock: list[socket.socket] = []  # the response's socket, once there is one
-        sock_lock = threading.Lock()
-
-        def cut() -> None:  # the watchdog: runs in a timer thread at the deadline
-            with sock_lock:
-                expired.set()
-                for s in sock:
-                    with contextlib.suppress(OSError):
-                        s.shutdown(socket.SHUT_RDWR)
-
-        def too_slow(written: int, expected: float | None) -> ServerError:
-            of = f" of {int(expected)}" if expected is not None else ""
-            return ServerError(
-                f"{what}: not finished after {limit:g} s (download_deadline); "
-                f"{written}{of} bytes had arrived; nothing was saved"
-            )
-
-        watchdog = threading.Timer(limit, cut)
-        watchdog.daemon = True
-        written = 0
-        expected: float | None = None
-        watchdog.start()
-        try:
-            with (
-                _quiet(),
-                self._client.videos.with_streaming_response.download_content(
-                    job_id, variant=variant, timeout=self._download_timeout
-                ) as response,
-            ):
-                stream = response.http_response.extensions.get("network_stream")
-                raw = stream.get_extra_info("socket") if stream is not None else None
-                with sock_lock:
-                    if isinstance(raw, socket.socket):
-                        sock.append(raw)
-                if expired.is_set():
-                    raise too_slow(0, None)
-                expected = _header_float(response.headers, "content-length")
-                with open_atomic(target, "wb") as fh:  # renamed into place only if whole
-                    # no chunk_size: each piece as it arrives, so the deadline is checked
-                    # even where the watchdog could not reach the socket
-                    for chunk in response.iter_bytes():
-                        if expired.is_set():
-                            raise too_slow(written, expected)
-                        fh.write(chunk)
-                        written += len(chunk)
-                    if expired.is_set():
-                        raise too_slow(written, expected)
-                    if written == 0:
-                        raise ServerError(f"{what}: the server sent an empty body")
-                    if expected is not None and written != int(expected):
-                        raise ServerError(f"{what}: got {written} bytes, expected {int(expected)}")
-            return target
-        except self._openai.APIError as exc:
-            if expired.is_set():
-                raise too_slow(written, expected) from None
-            raise self._map(exc, what) from None
-        except Exception as exc:
-            if _is_transport_error(exc) and expired.is_set():  # the watchdog's shutdown
-                raise too_slow(written, expected) from None
-            if _is_transport_error(exc):
-                raise ServerError(
-                    f"{what}: the connection broke mid-download ({type(exc).__name__})"
-                ) from None
-            raise
-        finally:
-            watchdog.cancel()
+        return stream_download(
+            self._openai,
+            lambda: self._client.videos.with_streaming_response.download_content(
+                job_id, variant=variant, timeout=self._download_timeout
+            ),
+            target,
+            what=what,
+            deadline=self.download_deadline,
+            map_error=self._map,
+        )
