@@ -50,18 +50,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, same_model
+from ..capabilities import same_model
 from ..redact import redact
+from ._provider import MIME, ServerKind, find_key
 from .base import (
     AuthError,
     BackendError,
     InvalidRequest,
     Job,
     ServerError,
+    SimulatorMismatch,
     Variant,
 )
 from .openai_download import stream_download
-from .openai_wire import _header_float, _is_loopback, _job, _quiet, map_error, raise_for_job
+from .openai_wire import (
+    _header_float,
+    _is_loopback,  # noqa: F401  (imported from here by tests)
+    _job,
+    _quiet,
+    map_error,
+    raise_for_job,
+)
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -72,15 +81,6 @@ log = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _EXTENSIONS = {"video": "mp4", "thumbnail": "webp", "spritesheet": "jpg"}
-
-
-class SimulatorMismatch(BackendError):
-    """A server believed to be the simulator answered without saying so.
-
-    Its jobs are booked in the sandbox ledger, so from then on a job it starts might be real
-    and billed yet unbooked: the backend starts no more jobs, and says which job, if any, was
-    started by the call that found out.
-    """
 
 
 class OpenAIBackend:
@@ -119,7 +119,7 @@ class OpenAIBackend:
 
         if not download_deadline > 0:
             raise ValueError(f"download_deadline must be > 0 seconds, got {download_deadline!r}")
-        key = api_key or os.environ.get("OPENAI_API_KEY")
+        key = find_key("openai", api_key)
         if not key:
             raise AuthError(
                 "no API key: pass api_key=... or set OPENAI_API_KEY "
@@ -135,7 +135,9 @@ class OpenAIBackend:
             max_retries=max_retries,
             timeout=openai.Timeout(timeout, connect=10.0),
             # the SDK's own defaults (limits, redirects), plus a look at every answer
-            http_client=openai.DefaultHttpxClient(event_hooks={"response": [self._observe]}),
+            http_client=openai.DefaultHttpxClient(
+                event_hooks={"response": [lambda response: self._kind.observe(response)]}
+            ),
         )
         self.base_url = str(self._client.base_url).rstrip("/")
         self._creator = self._client.with_options(max_retries=0)
@@ -143,10 +145,7 @@ class OpenAIBackend:
         self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
         self.download_deadline = float(download_deadline)
         # "unknown" until the server first answers; "other" for good for a non-loopback URL
-        self._server: Literal["unknown", "simulator", "other", "mixed"] = (
-            "unknown" if _is_loopback(self.base_url) else "other"
-        )
-        self._server_lock = threading.Lock()
+        self._kind = ServerKind(self.base_url)
         self.create_attempts = max(1, create_attempts)
         self.lookup_window = lookup_window
         self._known: set[str] = set()  # ids this backend created or adopted
@@ -161,61 +160,31 @@ class OpenAIBackend:
         """
         kwargs.setdefault("name", "simulator")
         backend = cls(api_key=sim.api_key, base_url=sim.base_url, **kwargs)
-        with backend._server_lock:
-            if backend._server == "unknown":  # loopback, and nothing contradicted it yet
-                backend._server = "simulator"
+        backend._kind.believe()  # loopback, and nothing contradicted it yet
         return backend
 
     # ------------------------------------------------------------ simulated or real
-
-    def _observe(self, response: Any) -> None:
-        """httpx response hook: classify the server from its first answer, then hold every
-        later answer to it (see the module docstring for why it is this strict)."""
-        says_sim = response.headers.get(SIMULATOR_HEADER) == SIMULATOR_HEADER_VALUE
-        with self._server_lock:
-            if self._server == "unknown":
-                self._server = "simulator" if says_sim else "other"
-            elif self._server == "simulator" and not says_sim:
-                self._server = "mixed"
-                log.error(
-                    "%s answered without %s after answering as the sorafilm simulator; "
-                    "no more jobs are started through this backend",
-                    self.base_url,
-                    SIMULATOR_HEADER,
-                )
 
     def is_simulator(self) -> bool:
         """Whether this backend's jobs are simulated (so they belong in the sandbox ledger).
 
         True only for a loopback server whose every answer so far, the first included, said
-        it is the sorafilm simulator. Before any answer it asks once, with ``list(limit=1)``
-        (free, no retries); if that gets no answer at all, the answer is False: booking fake
-        spend in the real ledger is the safe mistake.
+        it is the sorafilm simulator (``_provider.ServerKind``, the one rule for every
+        backend). Before any answer it asks once, with ``list(limit=1)`` (free, no retries);
+        if that gets no answer at all, the answer is False: booking fake spend in the real
+        ledger is the safe mistake.
         """
-        if self._server == "unknown":
-            try:
-                with _quiet():
-                    self._client.with_options(
-                        max_retries=0, timeout=min(self._timeout, 10.0)
-                    ).videos.list(limit=1)
-            except self._openai.APIError as exc:  # an error answer still says who answered
-                log.debug("simulator probe of %s: %s", self.base_url, type(exc).__name__)
-        return self._server == "simulator"
+
+        def probe() -> None:
+            with _quiet():
+                self._client.with_options(
+                    max_retries=0, timeout=min(self._timeout, 10.0)
+                ).videos.list(limit=1)
+
+        return self._kind.is_simulator(probe)
 
     def _refuse_if_mixed(self, what: str, job_id: str | None = None) -> None:
-        if self._server != "mixed":
-            return
-        started = (
-            f"job {job_id} was started by a server that no longer says it is the simulator: "
-            "it may be real and billed, yet it is booked in the sandbox ledger; "
-            if job_id
-            else "nothing was sent: "
-        )
-        raise SimulatorMismatch(
-            f"{what}: {started}{self.base_url} first answered as the sorafilm simulator and "
-            f"later without its {SIMULATOR_HEADER} header (a gateway mixing the simulator "
-            "and a real API?). Check the server; use a new backend for it."
-        )
+        self._kind.refuse_if_mixed(what, job_id)
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(name={self.name!r}, base_url={self.base_url!r})"
@@ -332,19 +301,13 @@ class OpenAIBackend:
         reference: tuple[str, bytes, str] | None = None
         if input_reference is not None:
             ref = Path(input_reference)
-            kinds = {
-                ".jpg": "image/jpeg",
-                ".jpeg": "image/jpeg",
-                ".png": "image/png",
-                ".webp": "image/webp",
-            }
-            if ref.suffix.lower() not in kinds or not ref.is_file():
+            if ref.suffix.lower() not in MIME or not ref.is_file():
                 raise InvalidRequest(
                     f"input_reference must be an existing .jpg, .png or "
                     f".webp file, got {str(ref)[:200]!r}",
                     param="input_reference",
                 )
-            reference = (ref.name, ref.read_bytes(), kinds[ref.suffix.lower()])
+            reference = (ref.name, ref.read_bytes(), MIME[ref.suffix.lower()])
 
         def send() -> Any:
             extra = {"input_reference": reference} if reference is not None else {}

@@ -26,32 +26,28 @@ Why it looks like this:
 from __future__ import annotations
 
 import logging
-import os
-import threading
 import time
 from pathlib import Path
 from typing import Any, Literal
 
 from .. import capabilities
 from ._provider import (
+    MIME,
+    ProviderBackend,
     ResponseTooLarge,
-    Scrubber,
-    ServerKind,
     bounded_transport,
+    find_key,
     is_transport_error,
-    lost_create,
     write_atomic,
 )
 from .base import (
     AuthError,
-    BackendError,
     ContentExpired,
     InvalidRequest,
     Job,
     NotFound,
     NotSupported,
     OutcomeUnknown,
-    RateLimited,
     RefusedPrompt,
     ServerError,
     Variant,
@@ -62,7 +58,6 @@ __all__ = ["NotSupported", "OutcomeUnknown", "VeoBackend"]
 log = logging.getLogger(__name__)
 
 CONSOLE = "https://console.cloud.google.com/vertex-ai/studio/media"
-MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 
 
 def _image(types: Any, path: str | Path) -> Any:
@@ -72,11 +67,13 @@ def _image(types: Any, path: str | Path) -> Any:
     return types.Image(image_bytes=path.read_bytes(), mime_type=MIME[path.suffix.lower()])
 
 
-class VeoBackend:
+class VeoBackend(ProviderBackend):
     """Google Veo through ``google-genai``. ``base_url`` points it at any server (the fake)."""
 
     provider = "veo"  # capabilities.PROVIDERS: whose models and prices
     console = CONSOLE  # where a person looks for a lost create
+    job_word = "operation"
+    cannot_list = "Veo cannot list operations to find it"
 
     def __init__(
         self,
@@ -97,19 +94,15 @@ class VeoBackend:
         from google import genai
         from google.genai import errors, types
 
-        key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
+        key = find_key("veo", api_key)
         if not key and not project:
             raise AuthError(
                 "no Google key: pass api_key=... or set GEMINI_API_KEY / GOOGLE_API_KEY (a key "
                 "Vertex AI accepts), or give project= and location= with gcloud credentials"
             )
-        self.name = name
-        self.base_url = base_url
+        self._setup(key, base_url, name, _fake)
         self._types = types
         self._errors = errors
-        self._scrub = Scrubber(key)
-        self._key_given = bool(key)
-        self._kind = ServerKind(base_url, fake=_fake)
         self._timeout = timeout
         hooks = {"response": [self._kind.observe]}
 
@@ -138,24 +131,7 @@ class VeoBackend:
         self._retry_delay = retry_delay
         self._creator = client(0)  # a create is never retried: it could make a second job
         self._reader = client(max_retries)
-        self._meta: dict[str, tuple[str, int, str, str, int]] = {}
         self._ready: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"VeoBackend(name={self.name!r}, base_url={self.base_url!r})"
-
-    __str__ = __repr__
-
-    def __getstate__(self) -> dict[str, Any]:
-        raise TypeError("VeoBackend holds live clients and a key; it is not picklable")
-
-    @classmethod
-    def for_fake(cls, fake: Any, **kwargs: Any) -> VeoBackend:
-        """A backend on a ``FakeVeo`` this process started (its key and URL): simulated
-        without a probe, and still held to the header on every answer."""
-        kwargs.setdefault("name", "veo-simulator")
-        return cls(api_key=fake.api_key, base_url=fake.base_url, _fake=True, **kwargs)
 
     def is_simulator(self) -> bool:
         """Whether its jobs are simulated (a loopback fake, see ``ServerKind``)."""
@@ -171,27 +147,10 @@ class VeoBackend:
 
     # ------------------------------------------------------------ errors
 
-    def _map(self, exc: BaseException, what: str) -> BackendError:
-        errors = self._errors
-        if isinstance(exc, ResponseTooLarge):
-            return ServerError(f"{what}: {exc}; nothing was kept")
-        if is_transport_error(exc):
-            return ServerError(f"{what}: connection failed ({type(exc).__name__})")
-        if not isinstance(exc, errors.APIError):
-            return BackendError(f"{what}: {type(exc).__name__}: {self._scrub(exc)}")
-        code = int(exc.code or 0)
-        text = f"{what}: {self._scrub(exc.message or exc.status or '')} (HTTP {code})"
-        if code in (401, 403):
-            return AuthError(text)
-        if code == 429:
-            return RateLimited(text, retry_after=None)
-        if code == 404:
-            return NotFound(text)
-        if code == 408 or code >= 500:
-            return ServerError(text)
-        if 400 <= code < 500:
-            return InvalidRequest(text)
-        return BackendError(text)
+    def _status(self, exc: BaseException) -> tuple[int, object] | None:
+        if not isinstance(exc, self._errors.APIError):
+            return None
+        return int(exc.code or 0), exc.message or exc.status or ""
 
     # ------------------------------------------------------------ create
 
@@ -210,7 +169,6 @@ class VeoBackend:
         seed: int | None = None,
     ) -> Job:
         """Start one Veo job. Exactly once: no retry, and a lost answer is OutcomeUnknown."""
-        self._kind.refuse_if_mixed()
         types = self._types
         try:
             caps = capabilities.for_model("veo", model)
@@ -253,36 +211,17 @@ class VeoBackend:
         source = types.GenerateVideosSource(
             prompt=prompt, image=_image(types, first_frame) if first_frame is not None else None
         )
-        sent = time.time()
-
-        def unknown(why: str) -> OutcomeUnknown:
-            lost = lost_create("veo", model, seconds, size, prompt, sent, CONSOLE)
-            return OutcomeUnknown(
-                f"create on {model}: {why}; the job may exist and be billed, and Veo cannot "
-                f"list operations to find it. It was not sent again: look in {CONSOLE} "
-                f"(sent at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(sent))} UTC) "
-                "before retrying this shot on purpose",
-                lost=lost,
-            )
-
-        try:
-            op = self._creator.models.generate_videos(model=model, source=source, config=config)
-        except self._errors.APIError as exc:
-            mapped = self._map(exc, f"create on {model}")
-            if isinstance(mapped, ServerError):
-                raise unknown(str(mapped)) from None
-            raise mapped from None
-        except Exception as exc:
-            if is_transport_error(exc) or isinstance(exc, ResponseTooLarge):
-                raise unknown(str(self._map(exc, "the answer was lost"))) from None
-            raise
+        op, sent, unknown = self._send_create(
+            lambda: self._creator.models.generate_videos(model=model, source=source, config=config),
+            model=model,
+            seconds=seconds,
+            size=size,
+            prompt=prompt,
+        )
         name = getattr(op, "name", None)
         if not isinstance(name, str) or "/operations/" not in name:
             raise unknown("the server answered without an operation name")
-        with self._lock:
-            if name in self._meta:
-                raise unknown(f"the server answered with {name!r}, an id it already gave")
-            self._meta[name] = (model, seconds, size, prompt, int(sent))
+        self._record(name, (model, seconds, size, prompt, int(sent)), unknown)
         return self._job(op)
 
     # ------------------------------------------------------------ reads
