@@ -13,6 +13,9 @@ Why it looks like this:
   client without them, reads through one with them. The SDK has no way to list operations,
   so a create whose answer was lost (timeout, dropped connection, 5xx, 408) cannot be
   looked up: it raises ``OutcomeUnknown`` and is never resent. A 4xx or 429 means no job.
+- Reference images (the film's look, kept across shots) go as ``ASSET`` references, never
+  with a first or last frame and only where ``capabilities`` says the model takes them
+  (Veo 3.1: 8 s, 16:9); the SDK's docstring and Google's reference-image page say so.
 - A refusal is a done operation with filtered media (``rai_media_filtered_count``): the job
   is ``failed`` with ``error_code="moderation_blocked"`` and the reasons as its message.
 - Every body is bounded (``max_response_bytes``, ``response_deadline``): a Veo result is a
@@ -192,6 +195,21 @@ class VeoBackend(ProviderBackend):
             raise InvalidRequest(f"{model} takes at most {caps.max_reference_images} references")
         if last_frame is not None and first_frame is None:
             raise InvalidRequest("a last frame needs a first frame", param="last_frame")
+        if reference_images:
+            # google-genai: "The image, video, or last_frame field are not supported" with
+            # reference images; Google's model page: 8 s and 16:9 only (capabilities)
+            if first_frame is not None or last_frame is not None:
+                raise InvalidRequest(
+                    "reference images cannot go with a first or last frame",
+                    param="reference_images",
+                )
+            if not caps.takes("reference_images", seconds, size):
+                raise InvalidRequest(
+                    f"{model} takes reference images only at "
+                    f"{list(caps.reference_seconds or caps.seconds)} s and "
+                    f"{', '.join(caps.reference_sizes or caps.sizes)}; got {seconds} s at {size}",
+                    param="reference_images",
+                )
         aspect, resolution = caps.native[size].split("/")
         config = types.GenerateVideosConfig(
             number_of_videos=1,
@@ -203,7 +221,10 @@ class VeoBackend(ProviderBackend):
             seed=seed,
             last_frame=_image(types, last_frame) if last_frame is not None else None,
             reference_images=[
-                types.VideoGenerationReferenceImage(image=_image(types, p), reference_type="asset")
+                types.VideoGenerationReferenceImage(
+                    image=_image(types, p),
+                    reference_type=types.VideoGenerationReferenceType.ASSET,  # its subject
+                )
                 for p in reference_images
             ]
             or None,
