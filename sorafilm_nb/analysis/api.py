@@ -22,7 +22,7 @@ from .public import (
     private_path,
     readme_bonus,
 )
-from .readme import CodeUse, code_uses
+from .examples import CodeUse, code_uses
 from .scan_python import FileScan
 
 MAX_METHODS = 40  # README method calls looked up in the source (each may read a file)
