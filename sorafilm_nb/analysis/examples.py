@@ -12,6 +12,7 @@ import ast
 import io
 import keyword
 import re
+import sys
 import tokenize
 from dataclasses import dataclass, field, replace
 
@@ -27,6 +28,7 @@ class CodeUse:
     decorator: bool = False
     lang: str = "python"
     receiver: str = ""  # methods: the variable it is called on (``program`` in program.parse)
+    call: bool = False  # methods: called (``app.get(...)``), not only read (``app.locals``)
 
 
 @dataclass
@@ -43,14 +45,19 @@ class _Uses:
         elif use.decorator and not old.decorator:
             self.items[key] = replace(old, decorator=True)
 
-    def method(self, owner: str, receiver: str, attr: str, decorator: bool, lang: str) -> None:
+    def method(
+        self, owner: str, receiver: str, attr: str, decorator: bool, lang: str, call: bool = False
+    ) -> None:
         key = (owner, receiver, attr)
         old = self.methods.get(key)
-        if old is None or (decorator and not old.decorator):
+        if old is None or (decorator and not old.decorator) or (call and not old.call):
             order = old.order if old else len(self.items) + len(self.methods)
-            self.methods[key] = CodeUse(attr, order, owner, False, decorator, lang, receiver)
+            call = call or bool(old and old.call)
+            decorator = decorator or bool(old and old.decorator)
+            self.methods[key] = CodeUse(attr, order, owner, False, decorator, lang, receiver, call)
 
 
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"test"}
 _PY_FENCES = frozenset({"python", "py", "python3", "pycon", "py3", "ipython", "pyi"})
 _JS_FENCES = frozenset(
     {"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs", "cjs", "node", "es6"}
@@ -132,10 +139,23 @@ def _python_uses(src: str, uses: _Uses) -> None:
     modules: set[str] = set()
     owners: dict[str, str] = {}
     decorators: set[int] = set()
+    # names the example defines itself (``def main``, ``result = ...``) are its own, not the
+    # project's: a project function of the same name is not what the example uses
+    local: set[str] = set()
+    imported: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
             for d in node.decorator_list:
                 decorators.add(id(d.func if isinstance(d, ast.Call) else d))
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            local.add(node.id)
+        elif isinstance(node, ast.ImportFrom):
+            names = {a.asname or a.name for a in node.names}
+            if (node.module or "").split(".")[0] in _STDLIB and not node.level:
+                local.update(names)  # the standard library's: as foreign as a local
+            else:
+                imported.update(names)
         elif isinstance(node, ast.Import):
             modules.update((a.asname or a.name).split(".")[0] for a in node.names)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
@@ -151,17 +171,22 @@ def _python_uses(src: str, uses: _Uses) -> None:
     for node in nodes:
         deco = id(node) in decorators
         if isinstance(node, ast.ImportFrom):
+            # ``from pprint import pprint``: the standard library's, not the project's
+            if (node.module or "").split(".")[0] in _STDLIB and not node.level:
+                continue
             for a in node.names:
                 if a.name != "*":
                     uses.add(CodeUse(a.name, 0, module=True))
         elif isinstance(node, ast.Name):
-            if node.id not in modules and node.id not in owners:
+            own = node.id in local and node.id not in imported
+            if node.id not in modules and node.id not in owners and not own:
                 uses.add(CodeUse(node.id, 0, decorator=deco))
         elif isinstance(node.value, ast.Name | ast.Attribute):
             base = _dotted(node.value)
             head = base.split(".")[0]
             if head in modules:
-                uses.add(CodeUse(node.attr, 0, module=True, decorator=deco))
+                if head not in _STDLIB:  # ``os.path``, ``datetime.date``: not the project's
+                    uses.add(CodeUse(node.attr, 0, module=True, decorator=deco))
             elif base:
                 uses.method(owners.get(base, ""), base, node.attr, deco, "python")
 
@@ -191,16 +216,47 @@ _JS_KEYWORDS_TEXT = (
 _JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
 
 
+_JS_MODULE = re.compile(
+    r"""\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]"""
+    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
+)
+_JS_LOCAL = re.compile(
+    r"\b(?:function\*?\s+([\w$]+)|class\s+([\w$]+)"
+    r"|(?:const|let|var)\s+([\w$]+)\s*=(?!\s*(?:require\s*\(|new\b|await\s+import\b)))"
+)
+
+
+def _object_key(code: str, m: re.Match[str]) -> bool:
+    """``{ encode: false }``, ``{a, encode?: fn}``: a key of an object literal or type, not
+    a use of the name (a ternary's ``a ? b : c`` is not preceded by ``{`` or ``,``)."""
+    after = code[m.end(1) :].lstrip()
+    if after.startswith("?"):
+        after = after[1:].lstrip()
+    if not after.startswith(":") or after.startswith("::") or m.group(2):
+        return False
+    before = code[: m.start(1)].rstrip()
+    return before.endswith(("{", ","))
+
+
 def _js_uses(src: str, uses: _Uses) -> None:
     owners = {m.group(1): m.group(2).rsplit(".", 1)[-1] for m in _JS_NEW.finditer(src)}
     code = _JS_STRING.sub(lambda m: " " if m.group(0)[0] == "/" else '""', src)
+    # ``const srv = require('srv')``: srv.get is the package's get, as click.option in Python
+    modules = {m.group(1) or m.group(3) for m in _JS_MODULE.finditer(src)}
+    # what the example declares itself (``function main``, ``const schema = ...``) is its own
+    local = {n for m in _JS_LOCAL.finditer(code) for n in m.groups() if n} - modules
     for m in _JS_IDENT.finditer(code):
         head = m.group(1)
+        if _object_key(code, m):
+            continue
         chain = [p.strip() for p in m.group(2).split(".") if p.strip()]
-        if head not in _JS_KEYWORDS and head not in owners:
+        if head not in _JS_KEYWORDS and head not in owners and head not in local:
             uses.add(CodeUse(head, 0, lang="js"))
         if chain:
-            uses.method(owners.get(head, ""), head, chain[0], False, "js")
+            if head in modules:
+                uses.add(CodeUse(chain[0], 0, module=True, lang="js"))
+            called = len(chain) == 1 and code[m.end() :].lstrip().startswith("(")
+            uses.method(owners.get(head, ""), head, chain[0], False, "js", called)
 
 
 def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:
