@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .examples import CodeUse, code_uses
+from .examples import CodeUse, code_uses, doc_uses
 from .project import find_method, js_entries, js_exports
 from .public import (
     EXPORTED_BONUS,
     JS_BUILTIN_NAMES,
     PRIVATE_PENALTY,
     PY_BUILTINS,
+    docs_bonus,
     group_of,
     private_path,
     readme_bonus,
@@ -37,6 +38,19 @@ def _top_inits(files: list[str], in_tests: Any) -> list[str]:
     ]
     depth = min((rel.count("/") for rel in inits), default=0)
     return [rel for rel in inits if rel.count("/") == depth]
+
+
+def import_names(files: list[str], in_tests: Any) -> frozenset[str]:
+    """The names the project's top packages are imported as (``click`` for
+    src/click/__init__.py)."""
+    out = set()
+    for rel in _top_inits(files, in_tests):
+        parts = rel.split("/")[:-1]
+        if parts and parts[0] == "src":
+            parts = parts[1:]
+        if parts and parts[-1].isidentifier():
+            out.add(parts[-1])
+    return frozenset(out)
 
 
 def exported_names(
@@ -75,14 +89,17 @@ def exported_names(
     return names, instances, js_modules
 
 
+def _builtin(name: str, lang: str) -> bool:
+    return name in PY_BUILTINS if lang == "python" else name in JS_BUILTIN_NAMES
+
+
 def _readme_use(uses: Mapping[str, CodeUse], name: str, lang: str) -> CodeUse | None:
     use = uses.get(name)
     if use is None:
         return None
     # ``print``/``list``/``Promise`` in an example are the language's, unless imported from
     # the project (``from rich import print``)
-    builtin = name in PY_BUILTINS if lang == "python" else name in JS_BUILTIN_NAMES
-    return None if builtin and not use.module else use
+    return None if _builtin(name, lang) and not use.module else use
 
 
 def api_pass(
@@ -97,15 +114,18 @@ def api_pass(
     include_private: bool,
     *,
     exc_bonus: Mapping[str, float] | None = None,
+    docs: list[str] | None = None,
 ) -> list[tuple[Any, ...]]:
     """raws (rank.Raw) -> raws with (public, exported, in_readme, readme_order, decorator)
     appended and the score raised by them; concepts outside the API dropped.
 
     exc_bonus (exception name -> what its raises and catches add) counts only for the
-    exceptions users are shown (exception_standing)."""
+    exceptions users are shown (exception_standing). docs are the documentation pages'
+    text: a name their examples use gains docs_bonus (a README name already has more)."""
     from .rank import in_tests
 
     uses, method_uses = code_uses(readme) if readme else ({}, [])
+    taught = doc_uses(docs, import_names(files, in_tests)) if docs else {}
     total = len(uses) + len(method_uses)
     exported, instances, js_modules = exported_names(results, files, in_tests, root)
     # A JavaScript function assigned onto an object (``app.use = function use(...)``) is a
@@ -141,6 +161,8 @@ def api_pass(
             use = by_receiver.get(name)
         if use is not None:
             score += readme_bonus(use.order, total, use.decorator)
+        elif api and name in taught and not _builtin(name, raw[8] or "python"):
+            score += docs_bonus(taught[name])
         if exp:
             score += EXPORTED_BONUS
         if not public:
@@ -158,7 +180,8 @@ def api_pass(
             )
         )
     out.extend(_dynamic(out, results, files, method_uses, total, js_modules, include))
-    out = neighbours(exception_standing(out, bases_of, exc_bonus or {}), uses, total)
+    out = exception_standing(out, bases_of, exc_bonus or {}, taught)
+    out = neighbours(out, uses, total)
     if root is not None and method_uses:
         standing: dict[str, float] = {}
         for row in out:
@@ -275,17 +298,28 @@ def representative_exception(
 
 
 def exception_standing(
-    rows: list[tuple[Any, ...]], bases_of: Mapping[str, set[str]], exc_bonus: Mapping[str, float]
+    rows: list[tuple[Any, ...]],
+    bases_of: Mapping[str, set[str]],
+    exc_bonus: Mapping[str, float],
+    taught: Mapping[str, int] | None = None,
 ) -> list[tuple[Any, ...]]:
     """Which exceptions a film shows is a question of evidence, not of how often the code
     raises them: the ones a README example names (``except requests.ConnectionError``) lead;
-    when it names none, one stands for all, the root of the tree (representative_exception).
-    These get what their raises and catches add (exc_bonus); every other exception is
-    trouble the code meets, not something users are shown: it keeps UNSHOWN_EXCEPTION_SHARE
-    of its score (whose references are mostly its own raise sites), so the exceptions keep
-    their order among themselves but rank below the API."""
-    named = {r[1] for r in rows if r[0] == "exception" and r[14]}
-    lead = named or {representative_exception(rows, bases_of)} - {None}
+    when it names none, one stands for all: the one the docs' examples use most (taught:
+    name -> pages), else the root of the tree (representative_exception). These get what
+    their raises and catches add (exc_bonus); every other exception is trouble the code
+    meets, not something users are shown: it keeps UNSHOWN_EXCEPTION_SHARE of its score
+    (whose references are mostly its own raise sites), so the exceptions keep their order
+    among themselves but rank below the API."""
+    excs = [r for r in rows if r[0] == "exception"]
+    named = {r[1] for r in excs if r[14]}
+    in_docs = [r for r in excs if (taught or {}).get(r[1])]
+    if named:
+        lead = named
+    elif in_docs:
+        lead = {max(in_docs, key=lambda r: ((taught or {})[r[1]], r[5], r[1]))[1]}
+    else:
+        lead = {representative_exception(rows, bases_of)} - {None}
     out: list[tuple[Any, ...]] = []
     for r in rows:
         if r[0] == "exception":

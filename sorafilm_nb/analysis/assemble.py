@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .concepts import Concept, RepoProfile, ScanWarning
+from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
 from .project import project_name
 from .rank import rank
@@ -63,6 +64,7 @@ def build(
         include=options.include,
         include_private=options.include_private,
         root=root,
+        docs=read_pages(root),
     )
     warnings = tuple(
         ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])

@@ -130,13 +130,18 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
-def _python_uses(src: str, uses: _Uses) -> None:
+def _python_uses(
+    src: str, uses: _Uses, strict: bool = False, packages: frozenset[str] = frozenset()
+) -> None:
+    """Uses in one Python example; packages are the project's import names, which docs
+    pages use without importing them (``@click.command()`` under ``.. click:example::``)."""
     try:
         tree = ast.parse(src)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        _token_uses(src, uses)
+        if not strict:
+            _token_uses(src, uses)
         return
-    modules: set[str] = set()
+    modules: set[str] = set(packages)
     owners: dict[str, str] = {}
     decorators: set[int] = set()
     # names the example defines itself (``def main``, ``result = ...``) are its own, not the
@@ -150,6 +155,8 @@ def _python_uses(src: str, uses: _Uses) -> None:
                 decorators.add(id(d.func if isinstance(d, ast.Call) else d))
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             local.add(node.id)
+        elif isinstance(node, ast.arg):
+            local.add(node.arg)
         elif isinstance(node, ast.ImportFrom):
             names = {a.asname or a.name for a in node.names}
             if (node.module or "").split(".")[0] in _STDLIB and not node.level:
@@ -273,3 +280,39 @@ def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:
         else:
             _js_uses(body, uses)
     return uses.items, list(uses.methods.values())
+
+
+# Any reST directive with an indented body (``.. click:example::``, ``.. code-block::``) or a
+# literal block after ``::``; options (``:caption: x``) are dropped from the body.
+_RST_BLOCK = re.compile(
+    r"^(?:\.\. [\w:-]+::[^\n]*|[^\n]*::)[ \t]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)", re.M
+)
+_RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$\n?", re.M)
+
+
+def doc_uses(documents: list[str], packages: frozenset[str] = frozenset()) -> dict[str, int]:
+    """name -> how many documents' code examples use it, over a docs folder's pages.
+
+    Stricter than the README's reading (code_uses): a docs page is mostly prose and
+    directives, so only examples that parse count (no token fallback), and an untagged block
+    counts only when it looks like code. What the docs' examples use again and again
+    (``@click.group``, ``click.pass_context``) is the API the project teaches. packages:
+    the project's import names, which pages use without an import line.
+    """
+    counts: dict[str, int] = {}
+    for text in documents:
+        uses = _Uses()
+        blocks = code_blocks(text)
+        for m in _RST_BLOCK.finditer(_FENCE.sub("", text)):
+            body = _RST_OPTION.sub("", _dedent(m.group(1)))
+            lang = _guess(body)
+            if lang:
+                blocks.append((lang, body))
+        for lang, body in blocks:
+            if lang == "python":
+                _python_uses(_py_source(body), uses, strict=True, packages=packages)
+            else:
+                _js_uses(body, uses)
+        for name in uses.items:
+            counts[name] = counts.get(name, 0) + 1
+    return counts

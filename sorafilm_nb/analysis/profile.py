@@ -16,8 +16,10 @@ How analyze() works, and where each part lives:
    it declines a file or is not built (analysis.scan_python), JavaScript and TypeScript with
    tree-sitter (analysis.scan_js); content already in the cache is not parsed again; with
    many files the work is spread over every core;
-4. rank (analysis.rank): references from other files, imports, ``__all__``, subclasses,
-   docstrings, raise/except counts; tests count a quarter.
+4. rank (analysis.rank, then analysis.api): references from other files, imports,
+   ``__all__``, subclasses, docstrings, raise/except counts (tests count a quarter); then what
+   users are shown: the README's examples, the docs pages' examples (analysis.docs; the
+   cache key holds their size and mtime, so a warm run does not read them), the exports.
 
 Nothing about one file can stop a scan: what cannot be read becomes a ScanWarning.
 """
@@ -40,6 +42,7 @@ from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
 from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
+from .docs import signature as docs_signature
 from .files import in_system_tree, language_of, list_files
 from .pool import run as run_on_cores
 from .pool import start_method as _start_method
@@ -170,7 +173,7 @@ def _analyze(
     package = _package_name(root)
     # the metadata (title) and the options decide the profile too: they join the README in
     # the fingerprint of what it was built from
-    extra = f"{options.key()}\0{metadata_fingerprint(root)}"
+    extra = f"{options.key()}\0{metadata_fingerprint(root)}\0{docs_signature(root)}"
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")

@@ -26,7 +26,7 @@ from .public import is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-10"  # also covers readme.py, project.py, public.py, api.py
+RANK_VERSION = "rank-11"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -112,6 +112,7 @@ def rank(
     include: frozenset[str] = frozenset(),
     include_private: bool = False,
     root: Path | None = None,
+    docs: list[str] | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
     """(concept rows sorted best first, themes) from {rel path: scan result}.
 
@@ -120,7 +121,8 @@ def rank(
     order of analysis.Concept. Concepts defined under the groups of public.GROUPS are left
     out unless named in include; private ones unless include_private. readme is the README's
     text (its code examples lead the ranking); root, when given, lets README method calls
-    (``app.route``) be found in the source and listed as ``Flask.route``.
+    (``app.route``) be found in the source and listed as ``Flask.route``; docs are the
+    documentation pages' text (analysis.docs), whose examples count after the README's.
     """
     files = sorted(results)
     # --- who defines what
@@ -313,6 +315,7 @@ def rank(
         include,
         include_private,
         exc_bonus=exc_bonus,
+        docs=docs,
     )
     return _select(api), themes
 

@@ -239,3 +239,48 @@ def test_members_are_ranked_by_the_files_that_call_them(tmp_path: Path) -> None:
     prof = analyze(tmp_path, use_cache=False)
     assert rank_of(prof, "app.set") < rank_of(prof, "app.defaultConfiguration")
     assert by_name(prof)["app.set"].refs == 4
+
+
+# ------------------------------------------------------------------------------ docs pages
+
+
+def docs_repo(root: Path) -> Path:
+    write(root, "kit/__init__.py", "from .core import build, tidy, Board\n")
+    write(
+        root,
+        "kit/core.py",
+        'def build(x):\n    """Build a thing."""\n\ndef tidy(x):\n    """Tidy a thing."""\n\n'
+        'class Board:\n    """Where things are built."""\n',
+    )
+    # tidy is used inside the package; build only by users
+    write(root, "kit/m.py", "from .core import tidy, Board\ntidy(Board())\n")
+    write(root, "README.md", "# kit\n\nA kit.\n")
+    return root
+
+
+def test_names_the_docs_examples_use_on_several_pages_rise(tmp_path: Path) -> None:
+    before = analyze(docs_repo(tmp_path / "a"), use_cache=False)
+    assert rank_of(before, "build") > rank_of(before, "tidy")
+    root = docs_repo(tmp_path / "b")
+    page = "Usage\n=====\n\nBuild one:\n\n.. example::\n\n    result = kit.build(3)\n\n"
+    write(root, "docs/changelog.rst", page * 9)  # history, not teaching: not counted
+    write(root, "docs/one.rst", page)
+    one = analyze(root, use_cache=False)
+    assert rank_of(one, "build") > rank_of(one, "tidy")  # one page is an aside
+    for i in range(4):  # rst directives, literal blocks and Markdown fences all count
+        write(root, f"docs/usage{i}.rst", page)
+        write(root, f"docs/more{i}.md", "# More\n\n```python\nimport kit\nkit.build(4)\n```\n")
+    prof = analyze(root, use_cache=False)
+    assert rank_of(prof, "build") < rank_of(prof, "tidy")
+    assert not by_name(prof)["build"].in_readme  # the docs are evidence, not the README
+
+
+def test_a_changed_docs_page_rebuilds_the_cached_profile(tmp_path: Path) -> None:
+    root = docs_repo(tmp_path / "r")
+    cache = tmp_path / "cache"
+    first = analyze(root, cache_dir=cache)
+    for i in range(6):
+        write(root, f"docs/p{i}.md", "```python\nimport kit\nkit.build(1)\n```\n")
+    second = analyze(root, cache_dir=cache)
+    assert second.stats["profile_cache"] == "miss"
+    assert rank_of(second, "build") < rank_of(first, "build")
