@@ -272,9 +272,9 @@ UNSHOWN_EXCEPTION_SHARE = 0.5
 def representative_exception(
     rows: list[tuple[Any, ...]], bases_of: Mapping[str, set[str]]
 ) -> str | None:
-    """The root of the project's exception tree: an exception none of whose bases is one of
-    the project's exceptions, with the most of them below it (then exported, then score).
-    ``ClickException`` for click, ``RequestException`` for requests."""
+    """The exception that stands for all: one the package hands out (exported) when any is,
+    with the most of the project's exceptions below it (the root of the tree: ``ClickException``
+    for click, ``RequestException`` for requests), then the best score."""
     excs = {r[1] for r in rows if r[0] == "exception"}
     children: dict[str, set[str]] = {}
     for name in excs:
@@ -283,7 +283,7 @@ def representative_exception(
                 children.setdefault(base, set()).add(name)
     best: tuple[Any, ...] | None = None
     for r in rows:
-        if r[0] != "exception" or (bases_of.get(r[1], set()) - {r[1]}) & excs:
+        if r[0] != "exception":
             continue
         below, todo = set(), list(children.get(r[1], ()))
         while todo:
@@ -291,7 +291,7 @@ def representative_exception(
             if n not in below:
                 below.add(n)
                 todo.extend(children.get(n, ()))
-        key = (len(below), bool(r[13]), r[5], r[1])
+        key = (bool(r[13]), len(below), r[5], r[1])
         if best is None or key > best[0]:
             best = (key, r[1])
     return best[1] if best else None

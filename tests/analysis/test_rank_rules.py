@@ -284,3 +284,18 @@ def test_a_changed_docs_page_rebuilds_the_cached_profile(tmp_path: Path) -> None
     second = analyze(root, cache_dir=cache)
     assert second.stats["profile_cache"] == "miss"
     assert rank_of(second, "build") < rank_of(first, "build")
+
+
+def test_the_representative_exception_is_one_users_can_import(tmp_path: Path) -> None:
+    """The root of the tree stands for all only if the package hands it out; else the
+    exported exception with the most below it does."""
+    write(tmp_path, "tool/__init__.py", "from .errors import LoadError, ParseError\n")
+    write(
+        tmp_path,
+        "tool/errors.py",
+        EXC + 'class MissingFile(LoadError):\n    """No such file."""\n',
+    )
+    write(tmp_path, "README.md", "# tool\n")
+    prof = analyze(tmp_path, use_cache=False)
+    excs = [c.name for c in prof.concepts if c.kind == "exception"]
+    assert excs[0] == "LoadError" and by_name(prof)["LoadError"].exported
