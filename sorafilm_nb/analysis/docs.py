@@ -19,6 +19,7 @@ DOC_DIRS = ("docs", "doc", "documentation")
 PAGE_EXTS = (".rst", ".md", ".mdx", ".txt")
 MAX_PAGES = 300
 MAX_PAGE_BYTES = 256 * 1024
+MAX_TOTAL_BYTES = 4 * 1024 * 1024  # what a profile build reads of a docs folder at most
 # pages about the project's history or people, not its API
 _NOT_API = ("change", "history", "license", "authors", "contributing", "code_of_conduct", "news")
 
@@ -55,17 +56,22 @@ def signature(root: Path) -> str:
 
 
 def read_pages(root: Path) -> list[str]:
-    """The text of every page (the first MAX_PAGE_BYTES of each); unreadable ones are left
-    out: documentation is evidence, never a reason to fail."""
+    """The text of every page (the first MAX_PAGE_BYTES of each, MAX_TOTAL_BYTES in all);
+    unreadable ones are left out: documentation is evidence, never a reason to fail."""
     texts: list[str] = []
+    left = MAX_TOTAL_BYTES
     for rel in pages(root):
+        if left <= 0:
+            break
         try:
             fd, _ = open_inside(str(root), rel)
         except (Skipped, OSError):
             continue
         with os.fdopen(fd, "rb") as fh:
             try:
-                texts.append(fh.read(MAX_PAGE_BYTES).decode("utf-8", "replace"))
+                data = fh.read(min(MAX_PAGE_BYTES, left))
             except OSError:
                 continue
+        left -= len(data)
+        texts.append(data.decode("utf-8", "replace"))
     return texts

@@ -148,7 +148,8 @@ def _python_uses(
     # project's: a project function of the same name is not what the example uses
     local: set[str] = set()
     imported: set[str] = set()
-    for node in ast.walk(tree):
+    every = list(ast.walk(tree))
+    for node in every:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             local.add(node.name)
             for d in node.decorator_list:
@@ -172,7 +173,7 @@ def _python_uses(
                     if isinstance(t, ast.Name):
                         owners[t.id] = cls
     nodes = sorted(
-        (n for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute, ast.ImportFrom))),
+        (n for n in every if isinstance(n, (ast.Name, ast.Attribute, ast.ImportFrom))),
         key=lambda n: (n.lineno, n.col_offset),
     )
     for node in nodes:
@@ -302,16 +303,24 @@ def doc_uses(documents: list[str], packages: frozenset[str] = frozenset()) -> di
     counts: dict[str, int] = {}
     for text in documents:
         uses = _Uses()
-        blocks = code_blocks(text)
-        for m in _RST_BLOCK.finditer(_FENCE.sub("", text)):
+        blocks: list[tuple[str, str]] = []
+        for m in _FENCE.finditer(text):
+            tag = m.group(2).lower()
+            lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else ""
+            if lang or not tag:
+                blocks.append((lang or _guess(m.group(3)), m.group(3)))
+        rest = _FENCE.sub("", text)
+        for m in _RST_BLOCK.finditer(rest):  # code-block and any other directive, or ``::``
             body = _RST_OPTION.sub("", _dedent(m.group(1)))
-            lang = _guess(body)
-            if lang:
-                blocks.append((lang, body))
+            blocks.append((_guess(body), body))
+        doctest = [
+            ln for ln in _RST_BLOCK.sub("", rest).splitlines() if ln.lstrip().startswith(">>> ")
+        ]
+        blocks.append(("python" if doctest else "", "\n".join(doctest)))
         for lang, body in blocks:
             if lang == "python":
                 _python_uses(_py_source(body), uses, strict=True, packages=packages)
-            else:
+            elif lang == "js":
                 _js_uses(body, uses)
         for name in uses.items:
             counts[name] = counts.get(name, 0) + 1

@@ -299,3 +299,17 @@ def test_the_representative_exception_is_one_users_can_import(tmp_path: Path) ->
     prof = analyze(tmp_path, use_cache=False)
     excs = [c.name for c in prof.concepts if c.kind == "exception"]
     assert excs[0] == "LoadError" and by_name(prof)["LoadError"].exported
+
+
+def test_docs_pages_are_read_inside_the_repository_only(tmp_path: Path) -> None:
+    from sorafilm_nb.analysis import docs
+
+    outside = tmp_path / "outside"
+    write(outside, "secret.md", "```python\nimport kit\nkit.build()\n```\n")
+    root = tmp_path / "repo"
+    write(root, "docs/real.md", "real page\n")
+    (root / "docs" / "link.md").symlink_to(outside / "secret.md")
+    (root / "doc").symlink_to(outside, target_is_directory=True)  # a docs folder that is a link
+    write(root, "docs/CHANGES.rst", "history\n")
+    assert docs.read_pages(root.resolve()) == ["real page\n"]
+    assert "secret" not in docs.signature(root.resolve())
