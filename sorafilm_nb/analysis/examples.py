@@ -107,7 +107,8 @@ def _guess(body: str) -> str:
         r"^(from \w[\w.]* import|import \w+$|def |class )", s, re.M
     ):
         return "python"
-    if re.search(r"\brequire\(|^\s*(const|let|import .* from)\b|=>", s, re.M):
+    # [ \t]*, not \s*: \s* at each line start ran over every blank line below it (quadratic)
+    if re.search(r"\brequire\(|^[ \t]*(const|let|import .* from)\b|=>", s, re.M):
         return "js"
     return ""
 
@@ -210,8 +211,10 @@ def _token_uses(src: str, uses: _Uses) -> None:
             uses.add(CodeUse(t.string, 0))
 
 
+# an unclosed /* runs to the end, as in JavaScript: a thousand of them each read on to the
+# end was quadratic; an import's {list} stops at any brace for the same reason
 _JS_STRING = re.compile(
-    r"//[^\n]*|/\*.*?\*/|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
+    r"//[^\n]*|/\*.*?(?:\*/|\Z)|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
 )
 _JS_IDENT = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
 _JS_NEW = re.compile(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
@@ -226,7 +229,7 @@ _JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
 
 _JS_MODULE = re.compile(
     r"""\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]"""
-    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
+    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
 )
 _JS_LOCAL = re.compile(
     r"\b(?:function\*?\s+([\w$]+)|class\s+([\w$]+)"

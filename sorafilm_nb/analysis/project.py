@@ -93,18 +93,22 @@ def metadata_fingerprint(root: Path) -> str:
 
 _JS_EXTS = ("", ".js", ".ts", ".mjs", ".cjs", ".tsx", "/index.js", "/index.ts", "/index.mjs")
 _ID = r"[A-Za-z_$][\w$]*"
+# Every pattern here reads hostile files of up to _MAX bytes, so none may try a start against
+# the rest of the file: a list stops at the next brace of either kind ("export{" a thousand
+# times without "}"), a name starts only where no name goes on ("a$a$a$"). Linear, not hours.
 _EXPORT_DECL = re.compile(
     rf"\bexport\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
     rf"(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+({_ID})"
 )
-_EXPORT_LIST = re.compile(r"\bexport\s*(?:type\s*)?\{([^}]*)\}")
+_EXPORT_LIST = re.compile(r"\bexport\s*(?:type\s*)?\{([^{}]*)\}")
 _EXPORTS_DOT = re.compile(rf"\b(?:module\.)?exports\.({_ID})\s*=(?!=)")
 _DEFINE_PROP = re.compile(rf"Object\.defineProperty\(\s*exports\s*,\s*['\"]({_ID})['\"]")
 _MODULE_EXPORTS = re.compile(rf"\bmodule\.exports\s*=\s*(?:exports\s*=\s*)?({_ID})\s*[;\n]")
-_MODULE_OBJECT = re.compile(r"\bmodule\.exports\s*=\s*\{([^}]*)\}")
+# up to the first brace either way (a nested object ends the list, as "}" did)
+_MODULE_OBJECT = re.compile(r"\bmodule\.exports\s*=\s*\{([^{}]*)[{}]")
 _INSTANCE = re.compile(rf"\b(?:module\.)?exports\.({_ID})\s*=\s*new\s+({_ID})")
 _FOLLOW = re.compile(
-    r"""(?:\bexport\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*|\bexport\s*\{[^}]*\}\s*from\s*|"""
+    r"""(?:\bexport\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*|\bexport\s*\{[^{}]*\}\s*from\s*|"""
     r"""\bmodule\.exports\s*=\s*require\(\s*|__exportStar\(\s*require\(\s*)['"](\.[^'"]+)['"]"""
 )
 
@@ -159,9 +163,9 @@ def _resolve(root: Path, rel: str) -> str | None:
 _REL = r"""['"](\.[^'"]+)['"]"""
 # local bindings of the package's own files: const x = require('./x'), import x from './x'
 _BIND_REQUIRE = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*require\(\s*{_REL}\s*\)")
-_BIND_DESTRUCT = re.compile(rf"\b(?:const|let|var)\s*\{{([^}}]*)\}}\s*=\s*require\(\s*{_REL}")
+_BIND_DESTRUCT = re.compile(rf"\b(?:const|let|var)\s*\{{([^{{}}]*)\}}\s*=\s*require\(\s*{_REL}")
 _BIND_IMPORT = re.compile(
-    rf"\bimport\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^}}]*)\}})?\s*from\s*{_REL}"
+    rf"\bimport\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^{{}}]*)\}})?\s*from\s*{_REL}"
 )
 # what a module hands out: exports.x = v, module.exports = v, export default v, obj.x = v on
 # an exported object (``var app = exports = module.exports = {}``; axios's ``axios.Axios =``)
@@ -171,7 +175,7 @@ _EXPORTS_VALUE = re.compile(
     rf"\b(?:module\.)?exports(?:\.{_ID})?\s*=\s*(?:exports\s*=\s*)?({_ID})\b(?!\s*\()"
 )
 _EXPORTS_REQUIRE = re.compile(rf"\b(?:module\.)?exports\.{_ID}\s*=\s*require\(\s*{_REL}")
-_MEMBER_VALUE = re.compile(rf"\b({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
+_MEMBER_VALUE = re.compile(rf"(?<![\w$])({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
 
 
 @dataclass(frozen=True)
