@@ -257,6 +257,11 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
 # ------------------------------------------------------------------ methods in README examples
 
 
+# a parameter list, parentheses nested two deep (``f(a = g(h(x)))``): it stops at the third
+# paren, where ``\([^)]*\)`` read on from every ``run(`` of a file to its next ")": quadratic
+_PARAMS = r"\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
+
+
 def find_method(root: Path, rel: str, cls: str, method: str, lang: str) -> tuple[int, str] | None:
     """(line, docstring summary) of ``method`` defined in class ``cls`` of file rel, or None.
 
@@ -287,7 +292,8 @@ def find_method(root: Path, rel: str, cls: str, method: str, lang: str) -> tuple
         body = text[start.end() :]
         m = re.search(
             rf"^[ \t]+(?:(?:public|async|static|override)\s+)*{re.escape(method)}\s*(?:<[^>\n]*>)?"
-            r"\([^)]*\)[^{;\n]*\{",
+            + _PARAMS
+            + r"[^{;\n]*\{",
             body,
             re.M,
         )

@@ -85,3 +85,19 @@ def test_hostile_readme_and_docs_examples_do_not_hang_the_scan(tmp_path: Path, u
     (root / "docs").mkdir()
     (root / "docs" / "guide.md").write_text("# Guide\n\n" + example[:200_000] + "\n```\n")
     assert "start" in _analyze(root)
+
+
+def test_a_hostile_class_body_does_not_hang_the_method_lookup(tmp_path: Path) -> None:
+    """A README example calls ``c.run()`` on a class whose file then holds ~1 MB (the scan
+    cap) of ``run(`` openers that never close: looking up run's definition must not read on
+    from each of them."""
+    root = _js_package(tmp_path / "repo", "")
+    (root / "lib" / "index.js").write_text(
+        "/** Runs things. */\nclass Runner {\n  start() { return 1 }\n}\n"
+        "module.exports = { Runner }\n" + "  run(\n" * 140_000
+    )
+    (root / "README.md").write_text(
+        "# evil\n\n```js\nconst { Runner } = require('evil')\n"
+        "const c = new Runner()\nc.run()\n```\n"
+    )
+    assert "Runner" in _analyze(root)
