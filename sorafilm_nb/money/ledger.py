@@ -113,8 +113,9 @@ class Ledger(Reservations, CsvInterchange):
     One Ledger object per process (a connection must not cross fork()); within a process it
     may be used from several threads. Use as a context manager, or call close().
 
-    Its parts live in sibling modules, one concern each: ``store`` (the file, transactions),
-    ``budget`` (limits and months), ``reservations`` (the life of a job's money),
+    Its parts live in sibling modules, one concern each: ``store`` (the location, transactions;
+    ``sqlitefile`` opens a file), ``budget`` (limits and months), ``reservations`` (reserving)
+    and ``transitions`` (the rest of the life of a job's money),
     ``interchange`` (CSV) and ``reports`` (history frames and reports, read from a ledger).
     """
 
