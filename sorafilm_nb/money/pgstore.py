@@ -246,16 +246,26 @@ class PgStore:
                     return
             except LedgerError:
                 pass
-            db.execute("BEGIN")
+            # The lock is taken for the session, BEFORE the transaction that looks again: a
+            # transaction that began before another client's migration committed and then
+            # waited on an xact lock keeps the catalog cache it began with (tables seen,
+            # _migrations not: "tables named like ours"), since an advisory lock, unlike a
+            # table lock, makes the server read no catalog invalidations. A transaction begun
+            # after the lock is granted starts with a fresh cache (it failed 1 in ~10).
+            db.execute("SELECT pg_advisory_lock(?)", (MIGRATE_LOCK,))
             try:
-                db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATE_LOCK,))
-                if self._classify(db) != "current":  # another client may have won
-                    migrations.migrate(db, migrations.POSTGRES)  # type: ignore[arg-type]
-                db.execute("COMMIT")
-            except BaseException:
-                with suppress(psycopg.Error):
-                    db.execute("ROLLBACK")
-                raise
+                db.execute("BEGIN")
+                try:
+                    if self._classify(db) != "current":  # another client may have won
+                        migrations.migrate(db, migrations.POSTGRES)  # type: ignore[arg-type]
+                    db.execute("COMMIT")
+                except BaseException:
+                    with suppress(psycopg.Error):
+                        db.execute("ROLLBACK")
+                    raise
+            finally:
+                with suppress(psycopg.Error):  # a broken connection released it already
+                    db.execute("SELECT pg_advisory_unlock(?)", (MIGRATE_LOCK,))
         except LedgerError:
             self._drop()
             raise
