@@ -15,7 +15,7 @@ import shlex
 import sqlite3
 import warnings
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -142,6 +142,13 @@ class ClockWarning(BudgetWarning):
     across a month boundary (an NTP correction, a restored VM, a hand-set date) would open
     the month before again and let two months' budgets be held at once.
     """
+
+
+# A clock behind the ledger's newest entry by at most this much is not worth a ClockWarning
+# (the newest entry's time is still used): it is the moment between a client reading its clock
+# and taking the budget's lock, or two machines of a team whose clocks agree only to within
+# milliseconds, not a clock that stepped back.
+CLOCK_SLACK = timedelta(seconds=1)
 
 
 def month_bounds(now: datetime, start_day: int = 1) -> tuple[datetime, datetime]:
@@ -299,6 +306,14 @@ class BudgetBook(LedgerFile):
         newest = None if row is None or row[0] is None else _parse_ts(row[0])
         if newest is None or clock >= newest:
             return clock
+        self._clock_behind(clock, newest)
+        return newest
+
+    def _clock_behind(self, clock: datetime, newest: datetime) -> None:
+        """Warn that the clock reads earlier than the ledger's newest entry (see above), when
+        by more than CLOCK_SLACK."""
+        if newest - clock <= CLOCK_SLACK:
+            return
         warn_caller(
             ClockWarning(
                 f"the clock says {_ts(clock)}, earlier than the newest entry of the ledger "
@@ -306,7 +321,6 @@ class BudgetBook(LedgerFile):
                 "counted twice. Check the system clock."
             ),
         )
-        return newest
 
     def remaining(self, now: datetime | None = None) -> Cost | None:
         """limit − charges − open reservations for the month of now; None with no budget.

@@ -293,6 +293,19 @@ def m006_project_caps(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     """)
 
 
+@migration
+def m007_pg_reserve(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    # PostgreSQL only: the reservation's budget check and insert as one server-side function,
+    # one round trip under the budget lock (see pgfunctions). SQLite runs in the process, so
+    # its reservation stays a few statements in one BEGIN IMMEDIATE: nothing to build there.
+    if dialect != POSTGRES:
+        return
+    from .pgfunctions import reserve_function
+    from .pgstore import BUDGET_LOCK
+
+    db.execute(reserve_function(BUDGET_LOCK))
+
+
 def ensure_migrations_table(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     if dialect == POSTGRES:
         # PostgreSQL has no rowid: seq keeps the order the migrations were applied in.

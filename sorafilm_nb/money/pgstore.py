@@ -154,7 +154,7 @@ class PgStore:
         self.display = display_url(self._url)
         self.busy_timeout = busy_timeout
         self._refuse = refuse  # LedgerFile._refuse: one wording for a foreign ledger
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()  # one transaction at a time on the one connection
         self._conn: Any = None
         self._closed = False
         self._pid = os.getpid()
@@ -365,7 +365,7 @@ class PgStore:
         begin = "BEGIN; SET LOCAL synchronous_commit = off"
         if budget:
             begin += f"; SELECT pg_advisory_xact_lock({BUDGET_LOCK})"
-        with self._lock:
+        with self.lock:
             db = self._begin(begin)
             try:
                 yield db
@@ -382,12 +382,65 @@ class PgStore:
                 self._rollback()
                 raise self._wrap(exc) from None
 
+    def write_once(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
+        """One write transaction of one statement in ONE round trip; its rows.
+
+        BEGIN, the statement, COMMIT and the flush (see ``write``) go as one message (the
+        parameters are bound by the client, which a message of several statements needs),
+        so the transaction's locks are held only while the server runs it, never across a
+        round trip to a client waiting for a CPU. Returns None, having rolled back, when
+        the statement broke a constraint (the caller's slower path says why in its words).
+        A connection that breaks raises Disconnected: the statement must be idempotent.
+        """
+        import psycopg
+
+        with self.lock:
+            if self._closed:
+                raise LedgerError(f"the ledger {self.display} is closed")
+            if self._broken():
+                self._drop()
+                self._connect()
+            cur = psycopg.ClientCursor(self._conn)
+            try:
+                cur.execute(
+                    "BEGIN; SET LOCAL synchronous_commit = off; "
+                    f"{PgConnection._sql(sql)}; COMMIT; SELECT txid_current()",
+                    params,
+                )
+            except psycopg.IntegrityError:
+                self._rollback()
+                return None
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._wrap(exc) from None
+            cur.nextset()  # past BEGIN and SET, to the statement's rows
+            cur.nextset()
+            return cur.fetchall()
+
+    def wait_for_lock(self, key: int) -> None:
+        """Wait until no transaction holds the advisory lock key; hold nothing after.
+
+        A statement of its own (the lock is taken and released with it), so it writes
+        nothing: a client that dies while it waits leaves nothing behind.
+        """
+        import psycopg
+
+        with self.lock:
+            if self._broken():
+                self._drop()
+                self._connect()
+            try:
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._wrap(exc) from None
+
     @contextmanager
     def read(self) -> Iterator[PgConnection]:
         """One snapshot for several SELECTs (REPEATABLE READ, READ ONLY)."""
         import psycopg
 
-        with self._lock:
+        with self.lock:
             db = self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
                 yield db
@@ -403,7 +456,7 @@ class PgStore:
                 raise self._wrap(exc) from None
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             self._closed = True
             if os.getpid() == self._pid:
                 self._drop()

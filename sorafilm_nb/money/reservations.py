@@ -10,6 +10,7 @@ first, so a reservation is never lost nor made twice.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -18,13 +19,15 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import LedgerError
-from . import migrations
-from .budget import BudgetExceeded, BudgetWarning, ProjectCapExceeded, month_bounds
+from . import migrations, pgfunctions
+from .budget import CLOCK_SLACK, BudgetExceeded, BudgetWarning, ProjectCapExceeded, month_bounds
 from .cost import Cost, left_of
+from .pgstore import BUDGET_LOCK
 from .records import (
     Reservation,
     _aware,
     _cost,
+    _parse_ts,
     _row_to_reservation,
     _text,
     _ts,
@@ -40,6 +43,8 @@ log = logging.getLogger("sorafilm_nb.money.ledger")
 class Reservations(Transitions):
     """The reservation half of the ledger (see ledger.Ledger); what follows a reservation
     (attach, settle, release) is in ``transitions``."""
+
+    _start_day_seen = 1  # the team ledger's budget month start day, as last seen
 
     def reserve(
         self,
@@ -127,13 +132,12 @@ class Reservations(Transitions):
 
     @reconnecting
     def _reserve(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
-        cents = sum(d["cents"] for d in drafts)
-        currency = drafts[0]["currency"]
-        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
         for d in drafts:
             d["user_name"] = d["user_name"] or self.user
             d["project"] = d["project"] or self.project
             d["machine"] = self.machine
+        if self._pg is not None:
+            return self._reserve_on_server(drafts)
         with self._write(budget=True) as db:
             if self._retrying:
                 # The idempotency key: a re-run after a lost COMMIT reply finds its own rows
@@ -143,44 +147,13 @@ class Reservations(Transitions):
                     return found
             now = self._ledger_now(db)  # never behind the newest entry (ClockWarning)
             b = self._budget(db)
-            have = b.currency if b is not None else self._currency(db)
-            for d in drafts:
-                if d["currency"] != (have or currency):
-                    raise LedgerError(
-                        f"this ledger keeps {have or currency}; cannot reserve "
-                        f"{Cost(Decimal(d['cents']), d['currency'])} in "
-                        f"{d['currency']}"
-                    )
+            self._same_currency(drafts, b.currency if b is not None else self._currency(db))
             if b is not None:
                 start, end = month_bounds(now, b.start_day)
                 spent, reserved = self._usage(db, start, end)
-                left = b.limit.whole_cents - spent - reserved
-                if cents > left:
-                    asked = Cost(Decimal(cents), currency)
-                    remaining = Cost(Decimal(left), currency)
-                    if b.hard and not self.sandbox:
-                        raise BudgetExceeded(
-                            asked=asked,
-                            remaining=remaining,
-                            limit=b.limit,
-                            purpose=what,
-                            period_end=end,
-                            ledger=self.path,
-                        )
-                    # Inside the transaction on purpose: if warnings are errors, nothing is
-                    # reserved and the caller sees why.
-                    if self.sandbox:
-                        message = (
-                            f"the sandbox ledger {self.path} passed its own budget: reserving "
-                            f"{asked} for {what!r} with {left_of(remaining, b.limit)} this month. "
-                            "It books simulated runs, which cost nothing, so nothing is refused"
-                        )
-                    else:
-                        message = (
-                            f"soft budget passed: reserving {asked} for {what!r} with "
-                            f"{left_of(remaining, b.limit)} this month"
-                        )
-                    warn_caller(BudgetWarning(message))
+                # Inside the transaction on purpose: if warnings are errors, nothing is
+                # reserved and the caller sees why.
+                self._judge(drafts, b.limit, b.hard, spent + reserved, end)
             self._check_project_caps(db, drafts, now)
             ts = _ts(now)
             db.executemany(
@@ -207,6 +180,112 @@ class Reservations(Transitions):
                     for d in drafts
                 ],
             )
+        return self._made(drafts, now)
+
+    def _reserve_on_server(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
+        """_reserve on a team ledger: one call of sorafilm_reserve, one round trip (see
+        pgfunctions). Its answers are turned into the same errors and warnings as above."""
+        assert self._pg is not None
+        with self._pg.lock:  # the clock is read in turn, as inside a SQLite transaction
+            return self._reserve_in_turn(drafts)
+
+    def _reserve_in_turn(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
+        assert self._pg is not None
+        clock = self._now()
+        payload = json.dumps(drafts)
+        start_day, when, force = self._start_day_seen, clock, False
+        tries = 0
+        while tries < 10:
+            start, end = month_bounds(when, start_day)
+            stamps = (_ts(clock), _ts(clock + CLOCK_SLACK), _ts(start), _ts(end))
+            args = (payload, *stamps, start_day, self.sandbox, force)
+            rows = self._pg.write_once(pgfunctions.RESERVE_CALL, args)
+            if not rows:
+                raise LedgerError(f"the team ledger {self.path} refused the reservation")
+            o = rows[0]
+            outcome = o["o_outcome"]
+            tries += outcome != pgfunctions.BUSY  # a wait for the lock is not a try
+            if outcome == pgfunctions.BUSY:  # wait for the lock writing nothing, then again
+                self._pg.wait_for_lock(BUDGET_LOCK)
+                continue
+            if outcome == pgfunctions.BOUNDS:  # another month than the one sent: ask again
+                start_day = self._start_day_seen = o["o_start_day"]
+                when = _parse_ts(o["o_now"])
+                continue
+            if outcome == pgfunctions.EXISTING:  # a re-run after a lost COMMIT reply
+                with self._read() as db:
+                    found = self._existing(db, [d["id"] for d in drafts])
+                assert found is not None
+                return found
+            if not force and o["o_newest"] is not None and o["o_newest"] > _ts(clock):
+                self._clock_behind(clock, _parse_ts(o["o_newest"]))  # past the slack: warns
+            if outcome == pgfunctions.CURRENCY:
+                self._same_currency(drafts, o["o_currency"])
+            if outcome in (pgfunctions.OVER, pgfunctions.WARN) and o["o_limit_cents"] is not None:
+                limit = Cost(Decimal(o["o_limit_cents"]), o["o_currency"])
+                self._judge(drafts, limit, o["o_hard"], o["o_spent"] + o["o_reserved"], end)
+            if outcome == pgfunctions.CAP:
+                cap = Cost(Decimal(o["o_cap_cents"]), o["o_cap_currency"])
+                raise self._cap_exceeded(
+                    o["o_cap_project"], o["o_cap_asked"], cap, o["o_cap_used"], end
+                )
+            if outcome == pgfunctions.WARN:  # warned (and not stopped by it): now reserve
+                force = True
+                continue
+            if outcome == pgfunctions.RESERVED:
+                return self._made(drafts, _parse_ts(o["o_now"]))
+            raise LedgerError(f"the team ledger {self.path} answered {outcome!r} to a reservation")
+        raise LedgerError(f"the team ledger {self.path}'s budget month kept moving; try again")
+
+    def _same_currency(self, drafts: list[dict[str, Any]], have: str | None) -> None:
+        """Refuse a draft in another currency than the ledger keeps (the first one's when
+        the ledger is empty): its cents would not add up with the others."""
+        currency = drafts[0]["currency"]
+        for d in drafts:
+            if d["currency"] != (have or currency):
+                raise LedgerError(
+                    f"this ledger keeps {have or currency}; cannot reserve "
+                    f"{Cost(Decimal(d['cents']), d['currency'])} in "
+                    f"{d['currency']}"
+                )
+
+    def _judge(
+        self, drafts: list[dict[str, Any]], limit: Cost, hard: bool, held: int, end: datetime
+    ) -> None:
+        """Past the month's limit (held: cents charged and reserved already), refuse with
+        BudgetExceeded when it is hard and this is not a sandbox, else warn."""
+        cents = sum(d["cents"] for d in drafts)
+        currency = drafts[0]["currency"]
+        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
+        left = limit.whole_cents - held
+        if cents <= left:
+            return
+        asked = Cost(Decimal(cents), currency)
+        remaining = Cost(Decimal(left), currency)
+        if hard and not self.sandbox:
+            raise BudgetExceeded(
+                asked=asked,
+                remaining=remaining,
+                limit=limit,
+                purpose=what,
+                period_end=end,
+                ledger=self.path,
+            )
+        if self.sandbox:
+            message = (
+                f"the sandbox ledger {self.path} passed its own budget: reserving "
+                f"{asked} for {what!r} with {left_of(remaining, limit)} this month. "
+                "It books simulated runs, which cost nothing, so nothing is refused"
+            )
+        else:
+            message = (
+                f"soft budget passed: reserving {asked} for {what!r} with "
+                f"{left_of(remaining, limit)} this month"
+            )
+        warn_caller(BudgetWarning(message))
+
+    @staticmethod
+    def _made(drafts: list[dict[str, Any]], now: datetime) -> list[Reservation]:
         return [
             Reservation(
                 id=d["id"],
@@ -254,14 +333,19 @@ class Reservations(Transitions):
             start, end = month_bounds(now, b.start_day if b else 1)
             used = self._project_usage(db, project, start, end)
             if used + cents > cap.whole_cents and not self.sandbox:
-                raise ProjectCapExceeded(
-                    project=project,
-                    asked=Cost(Decimal(cents), cap.currency),
-                    remaining=Cost(Decimal(cap.whole_cents - used), cap.currency),
-                    limit=cap,
-                    period_end=end,
-                    ledger=self.path,
-                )
+                raise self._cap_exceeded(project, cents, cap, used, end)
+
+    def _cap_exceeded(
+        self, project: str, cents: int, cap: Cost, used: int, end: datetime
+    ) -> ProjectCapExceeded:
+        return ProjectCapExceeded(
+            project=project,
+            asked=Cost(Decimal(cents), cap.currency),
+            remaining=Cost(Decimal(cap.whole_cents - used), cap.currency),
+            limit=cap,
+            period_end=end,
+            ledger=self.path,
+        )
 
     def set_project_cap(self, project: str, limit: Cost) -> Cost:
         """Cap one project's spend per budget month, inside the team budget (the newest cap of

@@ -50,6 +50,14 @@ class Transitions(BudgetBook):
         rid = self._rid(reservation)
         job_id_ = _text(job_id, "job_id", required=True, limit=200)
         backend_ = _text(backend, "backend", limit=100)
+        if self._pg is not None:  # the usual case in one round trip; any other, below
+            rows = self._pg.write_once(
+                "UPDATE jobs SET status = 'submitted', job_id = ?, backend = ?, updated_at = ? "
+                "WHERE id = ? AND status = 'reserved' AND job_id IS NULL RETURNING *",
+                (job_id_, backend_, _ts(self._now()), rid),
+            )
+            if rows:
+                return _row_to_reservation(rows[0])
         reopened = False
         with self._write() as db:
             row = self._get(db, rid=rid)
@@ -112,6 +120,10 @@ class Transitions(BudgetBook):
         if billed is not None:
             billed = _cost(billed, "billed")
         reason_ = reason  # already through _reason() in fail() and cancel()
+        if self._pg is not None:  # the usual case in one round trip; any other, below
+            done = self._finish_on_server(job_id_, status, reason_, billed)
+            if done is not None:
+                return done
         with self._write() as db:
             row = self._get(db, job_id=job_id_)
             if row is None:
@@ -155,6 +167,30 @@ class Transitions(BudgetBook):
                 updated_at=t,
                 finished_at=t,
             )
+
+    def _finish_on_server(
+        self, job_id: str | None, status: str, reason: str | None, billed: Cost | None
+    ) -> Reservation | None:
+        """Close an open job and book its charge in one statement and one round trip; None
+        when the job is not open in the currency billed (_finish then looks and says why:
+        a repeat, a conflict, or no such job)."""
+        assert self._pg is not None
+        now = _ts(self._now())
+        cents = None if billed is None else billed.whole_cents
+        args: list[object] = [status, cents, reason, now, now, job_id]
+        same_currency = ""
+        if billed is not None:
+            same_currency, args = " AND currency = ?", [*args, billed.currency]
+        rows = self._pg.write_once(
+            "WITH done AS (UPDATE jobs SET status = ?, billed_cents = ?, reason = ?, "
+            "updated_at = ?, finished_at = ? WHERE job_id = ? "
+            f"AND status IN ('reserved', 'submitted'){same_currency} RETURNING *), "
+            "charged AS (INSERT INTO charges (job, created_at, cents, currency, kind) "
+            "SELECT id, updated_at, billed_cents, currency, status FROM done "
+            "WHERE billed_cents IS NOT NULL) SELECT * FROM done",
+            args,
+        )
+        return _row_to_reservation(rows[0]) if rows else None
 
     def settle(self, job_id: str, billed: Cost) -> Reservation:
         """The job completed: charge what was billed and close its reservation."""

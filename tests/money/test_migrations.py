@@ -66,6 +66,7 @@ NAMES = [
     "m004_day_totals",
     "m005_who_spent",
     "m006_project_caps",
+    "m007_pg_reserve",
 ]
 
 
