@@ -23,7 +23,7 @@ from types import MappingProxyType
 from ..errors import LedgerError
 from . import migrations
 from .cost import Cost, left_of
-from .pgstore import is_url
+from .pgstore import LedgerMissing, is_url
 from .records import UTC, Budget, MonthSummary, _aware, _cost, _parse_ts, _ts
 from .store import LedgerFile, default_path, reconnecting, same_location, warn_caller
 
@@ -386,8 +386,9 @@ class BudgetBook(LedgerFile):
         (the studio, once per film) asks here with the film's cost, and the person is told,
         as a RealBudgetWarning with the real ledger's figures and the command that makes
         room, that the same film on the real API would be refused. real: the real ledger
-        file (default: default_path()). Reads only: None when that file does not exist (it
-        is never created) or cannot be read.
+        file or team ledger URL (default: default_path()). Reads only: None when there is no
+        ledger there (none is created, and a team database is not given a schema: it logs
+        that there is no team ledger there yet) or it cannot be read.
         """
         where = real if real is not None else default_path()
         path: Path | str = str(where) if is_url(where) else Path(where).expanduser()
@@ -397,8 +398,11 @@ class BudgetBook(LedgerFile):
             if _same_file(path, self.path):
                 summary = self.month_summary()
             else:
-                with type(self)(path, clock=self.clock, sandbox=False) as other:
+                with type(self)(path, clock=self.clock, sandbox=False, create=False) as other:
                     summary = other.month_summary()
+        except LedgerMissing as exc:
+            log.warning("%s; nothing to compare the simulated run with", exc)
+            return None
         except LedgerError as exc:
             log.warning("cannot read the real ledger %s to compare: %s", path, exc)
             return None

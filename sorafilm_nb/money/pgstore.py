@@ -81,6 +81,11 @@ class Disconnected(LedgerError):
     flight took effect is unknown; the operation is re-run after reconnecting."""
 
 
+class LedgerMissing(LedgerError):
+    """There is no ledger at the location yet, and the caller asked not to create one (a
+    read, such as check_real_budget, must never build a schema)."""
+
+
 class _Row:
     """A result row readable by column name and by position, like sqlite3.Row."""
 
@@ -142,7 +147,7 @@ class PgConnection:
 class PgStore:
     """One connection to the team ledger's database, reopened when it breaks."""
 
-    def __init__(self, url: str, *, busy_timeout: float, refuse: Any) -> None:
+    def __init__(self, url: str, *, busy_timeout: float, refuse: Any, create: bool = True) -> None:
         try:
             import psycopg  # noqa: F401  (the team ledger's one extra dependency)
         except ImportError:
@@ -154,6 +159,7 @@ class PgStore:
         self.display = display_url(self._url)
         self.busy_timeout = busy_timeout
         self._refuse = refuse  # LedgerFile._refuse: one wording for a foreign ledger
+        self.create = create  # False: never build or upgrade the schema (a read)
         self.lock = threading.RLock()  # one transaction at a time on the one connection
         self._conn: Any = None
         self._closed = False
@@ -242,10 +248,21 @@ class PgStore:
             # straddle another client's migration COMMIT (tables seen, their _migrations
             # table not yet), so it never refuses: that is decided under the lock, below.
             try:
-                if self._classify(db) == "current":
-                    return
+                state = self._classify(db)
             except LedgerError:
-                pass
+                if not self.create:
+                    raise
+                state = "unsure"
+            if state == "current":
+                return
+            if not self.create:
+                if state == "new":
+                    raise LedgerMissing(
+                        f"there is no team ledger at {self.display} yet: the database holds "
+                        "none of its tables, and nothing was created there. The first "
+                        "`sorafilm budget set AMOUNT --ledger URL` (or reservation) builds it"
+                    )
+                return  # an older schema, read as it is: a read never upgrades it
             # The lock is taken for the session, BEFORE the transaction that looks again: a
             # transaction that began before another client's migration committed and then
             # waited on an xact lock keeps the catalog cache it began with (tables seen,

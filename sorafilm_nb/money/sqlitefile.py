@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import LedgerError
 from . import migrations
+from .pgstore import LedgerMissing
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -30,6 +31,7 @@ class SqliteFile:
     path: Path | str
     dialect: str
     busy_timeout: float
+    create: bool  # False: open only a ledger that exists, and never change its schema
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -41,6 +43,8 @@ class SqliteFile:
         p = Path(self.path)  # a SQLite ledger's path is always a Path
         if os.path.lexists(p):
             self._check_ours(p)  # reads bytes only: a foreign file is refused untouched
+        elif not self.create:
+            raise LedgerMissing(f"there is no ledger at {p} yet (nothing was created there)")
         else:
             self._create(p)
         try:
@@ -55,7 +59,7 @@ class SqliteFile:
             self._pragma_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
-            if state != "current":
+            if state != "current" and self.create:  # create=False: a read never upgrades
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     if self._classify(db) != "current":  # another process may have won

@@ -162,6 +162,7 @@ class LedgerFile(SqliteFile):
         user: str | None = None,
         project: str | None = None,
         machine: str | None = None,
+        create: bool = True,
     ) -> None:
         location = path if path is not None else default_path()
         self.dialect = migrations.POSTGRES if pgstore.is_url(location) else migrations.SQLITE
@@ -187,12 +188,15 @@ class LedgerFile(SqliteFile):
             raise ValueError(f"stale_after must be a positive timedelta, got {stale_after!r}")
         self.stale_after = stale_after
         self.busy_timeout = busy_timeout
+        # create=False: only open a ledger that exists (else LedgerMissing), never building or
+        # upgrading its schema: for reads such as check_real_budget, which must not write.
+        self.create = create
         self._lock = threading.RLock()
         self._retrying = False  # set once a write was re-run after a lost connection
         self._db: sqlite3.Connection | None = None
         if self.dialect == migrations.POSTGRES:
             self._pg = pgstore.PgStore(
-                str(location), busy_timeout=busy_timeout, refuse=self._refuse
+                str(location), busy_timeout=busy_timeout, refuse=self._refuse, create=create
             )
         else:
             self._db = self._open()

@@ -27,7 +27,7 @@ import pytest
 from sorafilm_nb.errors import LedgerError
 from sorafilm_nb.money import migrations, pgstore
 from sorafilm_nb.money.cost import Cost
-from sorafilm_nb.money.ledger import BudgetExceeded, Ledger, ProjectCapExceeded
+from sorafilm_nb.money.ledger import BudgetExceeded, BudgetWarning, Ledger, ProjectCapExceeded
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 CTX = mp.get_context("spawn")
@@ -501,3 +501,25 @@ def test_the_readme_shows_the_grants_the_roles_test_runs() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## One budget for a team\n", 1)[1].split("\n## ", 1)[0]
     assert pgstore.team_grants() in section
+
+
+def test_the_real_budget_check_never_builds_a_team_ledger(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import psycopg
+
+    with Ledger.for_simulator() as sandbox:
+        with caplog.at_level("WARNING", logger="sorafilm_nb.money.ledger"):
+            assert sandbox.check_real_budget(c(880), real=url) is None
+        assert "no team ledger at" in caplog.text and "nothing was created" in caplog.text
+        with psycopg.connect(url, autocommit=True) as conn:  # a read wrote nothing
+            tables = conn.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            ).fetchone()[0]
+            assert tables == 0
+        with Ledger(url) as team:  # once it exists, the check reads it
+            team.set_budget(c(500))
+        with pytest.warns(BudgetWarning, match=r"\$5\.00"):
+            check = sandbox.check_real_budget(c(880), real=url)
+        assert check is not None and not check.fits and check.limit == c(500)
