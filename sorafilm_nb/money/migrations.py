@@ -306,6 +306,15 @@ def m007_pg_reserve(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     db.execute(reserve_function(BUDGET_LOCK))
 
 
+@migration
+def m008_held(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    # A reservation whose create was sent and whose answer was lost is *held*: its job may
+    # exist and bill, so the stale sweep never releases it; only a named action does
+    # (release() by its id, after the provider was checked: the studio's resume, or
+    # `sorafilm budget release-held`). The text says why and where to look; NULL: not held.
+    db.execute("ALTER TABLE jobs ADD COLUMN held TEXT")
+
+
 def ensure_migrations_table(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     if dialect == POSTGRES:
         # PostgreSQL has no rowid: seq keeps the order the migrations were applied in.

@@ -18,7 +18,7 @@ from decimal import Decimal
 from ..errors import LedgerError
 from .budget import BudgetBook, BudgetWarning
 from .cost import Cost
-from .migrations import FINAL_STATUSES
+from .migrations import FINAL_STATUSES, OPEN_STATUSES
 from .records import Reservation, _cost, _parse_ts, _reason, _row_to_reservation, _text, _ts
 from .store import reconnecting, warn_caller
 
@@ -52,8 +52,8 @@ class Transitions(BudgetBook):
         backend_ = _text(backend, "backend", limit=100)
         if self._pg is not None:  # the usual case in one round trip; any other, below
             rows = self._pg.write_once(
-                "UPDATE jobs SET status = 'submitted', job_id = ?, backend = ?, updated_at = ? "
-                "WHERE id = ? AND status = 'reserved' AND job_id IS NULL RETURNING *",
+                "UPDATE jobs SET status = 'submitted', job_id = ?, backend = ?, updated_at = ?, "
+                "held = NULL WHERE id = ? AND status = 'reserved' AND job_id IS NULL RETURNING *",
                 (job_id_, backend_, _ts(self._now()), rid),
             )
             if rows:
@@ -86,7 +86,7 @@ class Transitions(BudgetBook):
             try:
                 db.execute(
                     "UPDATE jobs SET status = 'submitted', job_id = ?, backend = ?, "
-                    "updated_at = ?, reason = ? WHERE id = ?",
+                    "updated_at = ?, reason = ?, held = NULL WHERE id = ?",
                     (job_id_, backend_, now, reason, rid),
                 )
             except sqlite3.IntegrityError:  # UNIQUE(job_id)
@@ -97,6 +97,7 @@ class Transitions(BudgetBook):
                 ) from None
             result = replace(
                 _row_to_reservation(row),
+                held=None,  # its job is known now: nothing left to hold it for
                 status="submitted",
                 job_id=job_id_,
                 backend=backend_,
@@ -237,19 +238,54 @@ class Transitions(BudgetBook):
         return _row_to_reservation(row)
 
     @reconnecting
+    def hold(self, reservation: Reservation | str, reason: str) -> Reservation:
+        """Keep an open reservation from the stale sweep: its create was sent and the answer
+        lost, so a job may exist and bill. reason says why and where to look (the provider's
+        console). Repeating it replaces the reason. Attaching a job clears the mark; only a
+        release by id (after the provider was checked) gives the money back.
+        """
+        rid = self._rid(reservation)
+        why = _reason(reason, "held: a create was sent and its answer lost")
+        with self._write() as db:
+            row = self._get(db, rid=rid)
+            if row is None:
+                raise LedgerError(f"no reservation {rid!r} in {self.path}")
+            if row["status"] not in OPEN_STATUSES:
+                raise LedgerError(f"reservation {rid!r} is {row['status']}; nothing to hold")
+            if row["held"] != why:
+                db.execute(
+                    "UPDATE jobs SET held = ?, updated_at = ? WHERE id = ?",
+                    (why, _ts(self._now()), rid),
+                )
+            row = self._get(db, rid=rid)
+        assert row is not None
+        return _row_to_reservation(row)
+
+    def held(self) -> list[Reservation]:
+        """Open reservations without a job id that are held (see hold()), oldest first."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT * FROM jobs WHERE status = 'reserved' AND job_id IS NULL "
+                "AND held IS NOT NULL ORDER BY created_at, id"
+            ).fetchall()
+        return [_row_to_reservation(r) for r in rows]
+
+    @reconnecting
     def release_stale(self, now: datetime | None = None) -> list[Reservation]:
         """Release reservations older than stale_after that never got a job id.
 
         Each gets a reason saying when and why, is logged as a warning and returned: a
         kernel that died between reserving and creating leaves these behind. (A job that
         *was* created then is found by the studio's resume() through the provider's list.)
+        A held reservation (hold(): its create was sent, the answer lost) is never released
+        here, however old: see held().
         """
         now = self._now(now)
         cutoff = now - self.stale_after
         with self._write() as db:
             rows = db.execute(
                 "SELECT * FROM jobs WHERE status = 'reserved' AND job_id IS NULL "
-                "AND created_at < ? ORDER BY created_at",
+                "AND held IS NULL AND created_at < ? ORDER BY created_at",
                 (_ts(cutoff),),
             ).fetchall()
             out = []
@@ -260,7 +296,7 @@ class Transitions(BudgetBook):
                 )
                 db.execute(
                     "UPDATE jobs SET status = 'released', reason = ?, updated_at = ?, "
-                    "finished_at = ? WHERE id = ? AND status = 'reserved'",
+                    "finished_at = ? WHERE id = ? AND status = 'reserved' AND held IS NULL",
                     (reason, _ts(now), _ts(now), row["id"]),
                 )
                 new = self._get(db, rid=row["id"])

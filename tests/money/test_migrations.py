@@ -41,6 +41,7 @@ EXPECTED = {
         "user_name": "TEXT",
         "project": "TEXT",
         "machine": "TEXT",
+        "held": "TEXT",
     },
     "charges": {
         "job": "TEXT",
@@ -67,6 +68,7 @@ NAMES = [
     "m005_who_spent",
     "m006_project_caps",
     "m007_pg_reserve",
+    "m008_held",
 ]
 
 
