@@ -154,6 +154,8 @@ class ShotPipeline(Booking):
                 error=f"{type(exc).__name__}: {exc}; resume() picks it up",
                 **({"error_code": OUTCOME_UNKNOWN} if sent else {}),
             )
+            if sent:
+                self._hold_reservation(run, index, str(run.shots[index].error))
 
     def _wait(self, seconds: float) -> None:
         if self._stop.wait(max(0.0, seconds)):
@@ -239,6 +241,7 @@ class ShotPipeline(Booking):
             "resume() looks for the job again; resume(retry_unknown=True) "
             "(sorafilm resume --retry-unknown) sends it again",
         )
+        self._hold_reservation(run, index, str(run.shots[index].error))
 
     def _reused_id(self, run: RunState, index: int, job: Job, exc: LedgerError) -> None:
         """The server answered a create with a job id the ledger already holds for another
