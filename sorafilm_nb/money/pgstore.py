@@ -29,7 +29,6 @@ ledger needs the same guarantees stated differently:
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -40,6 +39,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..errors import LedgerError
 from ..redact import MASK, redact
 from . import migrations
+from .pgconn import PgConnection, _row_factory, table_columns
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 # Advisory lock keys ("SoRF" and a number): one for migrating, one for the budget.
@@ -84,64 +84,6 @@ class Disconnected(LedgerError):
 class LedgerMissing(LedgerError):
     """There is no ledger at the location yet, and the caller asked not to create one (a
     read, such as check_real_budget, must never build a schema)."""
-
-
-class _Row:
-    """A result row readable by column name and by position, like sqlite3.Row."""
-
-    __slots__ = ("_index", "_values")
-
-    def __init__(self, index: dict[str, int], values: Sequence[Any]) -> None:
-        self._index = index
-        self._values = values
-
-    def __getitem__(self, key: int | str) -> Any:
-        if isinstance(key, str):
-            return self._values[self._index[key]]
-        return self._values[key]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def keys(self) -> list[str]:
-        return list(self._index)
-
-
-def _row_factory(cursor: Any) -> Any:
-    desc = cursor.description or []
-    index = {d.name: i for i, d in enumerate(desc)}
-
-    def make(values: Sequence[Any]) -> _Row:
-        return _Row(index, values)
-
-    return make
-
-
-_PLACEHOLDER = re.compile(r"\?")
-
-
-class PgConnection:
-    """The slice of sqlite3.Connection the money code uses, on a psycopg connection:
-    ``execute`` with ``?`` placeholders, rows by name or position, ``executemany``."""
-
-    def __init__(self, conn: Any) -> None:
-        self.raw = conn
-
-    @staticmethod
-    def _sql(sql: str) -> str:
-        return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
-
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        if params is None or len(params) == 0:
-            return self.raw.execute(sql)
-        return self.raw.execute(self._sql(sql), params)
-
-    def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
-        with self.raw.cursor() as cur:
-            cur.executemany(self._sql(sql), seq)
 
 
 class PgStore:
@@ -478,17 +420,6 @@ class PgStore:
             if os.getpid() == self._pid:
                 self._drop()
             self._conn = None
-
-
-def table_columns(db: PgConnection) -> dict[str, tuple[str, ...]]:
-    """Our tables in the ledger's schema (the search_path's first) and their columns."""
-    out: dict[str, list[str]] = {}
-    for name, column in db.execute(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
-    ):
-        out.setdefault(name, []).append(column)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _transient(message: str) -> bool:
