@@ -5,7 +5,10 @@ ledger needs the same guarantees stated differently:
 
 * **Serialising on the budget.** A reservation takes a transaction-scoped advisory lock
   (``BUDGET_LOCK``) before it reads the month's usage, so check-then-insert is atomic across
-  every client of the database. Why not ``SELECT ... FOR UPDATE`` on the newest budget row:
+  every client of the database. It does so inside one server-side function, sent with BEGIN,
+  COMMIT and the flush as one message (``write_once``; see ``pgfunctions``), so the lock is
+  held only while the server works, never across a round trip to a client. Why not
+  ``SELECT ... FOR UPDATE`` on the newest budget row:
   a row lock needs UPDATE rights on ``budgets`` (a spending role could then rewrite limits),
   and with no budget set there is no row to lock. READ COMMITTED: each statement after the
   lock sees every reservation committed before it.
