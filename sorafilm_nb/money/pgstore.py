@@ -104,7 +104,7 @@ class PgStore:
         self.display = display_url(self._url)
         self.busy_timeout = busy_timeout
         self._refuse = refuse  # LedgerFile._refuse: one wording for a foreign ledger
-        self.create = create  # False: never build or upgrade the schema (a read)
+        self.create = create  # False: never build a ledger where there is none (a read)
         self.lock = threading.RLock()  # one transaction at a time on the one connection
         self._conn: Any = None
         self._closed = False
@@ -195,19 +195,10 @@ class PgStore:
             try:
                 state = self._classify(db)
             except LedgerError:
-                if not self.create:
-                    raise
                 state = "unsure"
             if state == "current":
                 return
-            if not self.create:
-                if state == "new":
-                    raise LedgerMissing(
-                        f"there is no team ledger at {self.display} yet: the database holds "
-                        "none of its tables, and nothing was created there. The first "
-                        "`sorafilm budget set AMOUNT --ledger URL` (or reservation) builds it"
-                    )
-                return  # an older schema, read as it is: a read never upgrades it
+            self._missing(state)
             # The lock is taken for the session, BEFORE the transaction that looks again: a
             # transaction that began before another client's migration committed and then
             # waited on an xact lock keeps the catalog cache it began with (tables seen,
@@ -218,7 +209,9 @@ class PgStore:
             try:
                 db.execute("BEGIN")
                 try:
-                    if self._classify(db) != "current":  # another client may have won
+                    state = self._classify(db)
+                    self._missing(state)
+                    if state != "current":  # another client may have won
                         migrations.migrate(db, migrations.POSTGRES)  # type: ignore[arg-type]
                     db.execute("COMMIT")
                 except BaseException:
@@ -236,6 +229,16 @@ class PgStore:
             raise LedgerError(
                 f"cannot open the team ledger {self.display}: {self.scrub(str(exc).strip())}"
             ) from None
+
+    def _missing(self, state: str) -> None:
+        """create=False: raise LedgerMissing for a database without a ledger, rather than
+        build one (a read must not write). A ledger of ours opens as always (upgraded)."""
+        if state == "new" and not self.create:
+            raise LedgerMissing(
+                f"there is no team ledger at {self.display} yet: the database holds none of "
+                "its tables, and nothing was created there. The first `sorafilm budget set "
+                "AMOUNT --ledger URL` (or reservation) builds it"
+            )
 
     def _classify(self, db: PgConnection) -> str:
         """'new' (empty of ours), 'old' (ours, needs migrations) or 'current'; raises for a

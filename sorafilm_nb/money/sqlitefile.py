@@ -31,7 +31,7 @@ class SqliteFile:
     path: Path | str
     dialect: str
     busy_timeout: float
-    create: bool  # False: open only a ledger that exists, and never change its schema
+    create: bool  # False: open only a ledger that exists, never make one
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ class SqliteFile:
             self._pragma_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
-            if state != "current" and self.create:  # create=False: a read never upgrades
+            if state != "current":
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     if self._classify(db) != "current":  # another process may have won

@@ -188,8 +188,9 @@ class LedgerFile(SqliteFile):
             raise ValueError(f"stale_after must be a positive timedelta, got {stale_after!r}")
         self.stale_after = stale_after
         self.busy_timeout = busy_timeout
-        # create=False: only open a ledger that exists (else LedgerMissing), never building or
-        # upgrading its schema: for reads such as check_real_budget, which must not write.
+        # create=False: only open a ledger that exists (else LedgerMissing), never building one
+        # where there is none: for reads such as check_real_budget, which must not write.
+        # An existing ledger opens as always (an older schema is upgraded on open).
         self.create = create
         self._lock = threading.RLock()
         self._retrying = False  # set once a write was re-run after a lost connection

@@ -523,3 +523,28 @@ def test_the_real_budget_check_never_builds_a_team_ledger(
         with pytest.warns(BudgetWarning, match=r"\$5\.00"):
             check = sandbox.check_real_budget(c(880), real=url)
         assert check is not None and not check.fits and check.limit == c(500)
+
+
+def test_a_read_opens_an_older_team_ledger_as_any_open_does(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """create=False (the CLI's reads, check_real_budget) refuses only to build a ledger where
+    there is none: one from an older version is upgraded on open, as always, so a command
+    that uses a newer column (the held mark) works on it."""
+    import psycopg
+
+    from sorafilm_nb.cli import main as cli
+    from sorafilm_nb.money.pgconn import PgConnection
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        db = PgConnection(conn)
+        db.execute("BEGIN")
+        migrations.ensure_migrations_table(db, migrations.POSTGRES)  # type: ignore[arg-type]
+        for fn in migrations.MIGRATIONS[:6]:  # the team ledger as the last version left it
+            fn(db, migrations.POSTGRES)
+            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, 'x')", (fn.__name__,))
+        db.execute("COMMIT")
+    assert cli(["budget", "pending", "--release-stale", "--ledger", url]) == 0
+    assert "nothing pending" in capsys.readouterr().out
+    with Ledger(url, create=False) as led:
+        assert led.held() == [] and led.check() == []
