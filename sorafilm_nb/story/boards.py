@@ -330,7 +330,13 @@ def fit(
         for _unit in range(spare):
             longer = [i for i in open_beats if most * len(placed[i]) > units[i]]
             told = [i for i in open_beats if not shrinks[i] and beats[i].caption]
-            pool = longer or told or [i for i in open_beats if not shrinks[i]] or open_beats
+            pool = (
+                [i for i in longer if not shrinks[i]]  # the story's sequence first
+                or longer
+                or told
+                or [i for i in open_beats if not shrinks[i]]
+                or open_beats
+            )
 
             # the fewest uncast clips the beat would have one unit longer, then the beat
             # furthest below its share
