@@ -23,6 +23,7 @@ from typing import Any, Literal
 __all__ = [
     "CARD_SECONDS",
     "Caption",
+    "card_hold",
     "card_seconds",
     "film_captions",
     "gloss",
@@ -77,6 +78,13 @@ def reading_seconds(text: str, *, words_per_second: float = 3.0, minimum: float 
 def card_seconds(text: str) -> float:
     """How long a caption card holds the screen: CARD_SECONDS, or longer for a long card."""
     return max(CARD_SECONDS, round(reading_seconds(text) * 2) / 2)
+
+
+def card_hold(text: str, seconds: float | None = 0.0) -> float:
+    """How long a card holds the stitched film: its own seconds when it has them, else
+    card_seconds(text). The one rule the plan's timeline, the stitching and the player's shot
+    list share, so a shot starts in the list where the film shows it."""
+    return float(seconds) if seconds and seconds > 0 else card_seconds(text)
 
 
 def film_captions(shots: Sequence[Any], end_card: str | None = None) -> tuple[Caption, ...]:
