@@ -161,7 +161,18 @@ _FILLER_OPENING = re.compile(
     r"(?:is\s+|are\s+)?",
     re.I,
 )
-_RAISED = re.compile(r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever)\s+", re.I)
+_RAISED = re.compile(
+    r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever|"
+    r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
+    re.I,
+)
+# "The response object that is used by default": the noun phrase, then a participle with no
+# subject of its own; the caption keeps the noun ("the response object used by default").
+_NOUN_THEN_PARTICIPLE = re.compile(
+    r"^(the\s+(?:\w+\s+){0,2}object),?\s+(?:(?:that|which)\s+(?:is|are)\s+)?"
+    r"(?=\w+(?:ed|en|wn|lt|nt|de)\s)",
+    re.I,
+)
 # A cut may not end on these: "routes you register on an" reads broken, and a prompt's
 # clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
 # (story.compress uses the same list).
@@ -355,9 +366,14 @@ def gloss(
     if text and not _NOT_PROSE.match(text) and room >= 12:
         original = text
         text = _RAISED.sub("when ", text)
-        text = _FILLER_OPENING.sub("", text)
-        text = _name_is(name).sub("", text)
-        initial = text == original  # only a sentence's own first word loses its capital
+        text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
+        if not kept_noun:
+            text = _FILLER_OPENING.sub("", text)
+        named = _name_is(name).sub("", text)
+        if named != text:  # "A CancelToken is an object that ...": that opening says nothing too
+            text = _FILLER_OPENING.sub("", named)
+        # only a sentence's own first word loses its capital
+        initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
         pieces = [p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)]
         for piece in pieces:
             candidate = short_clause(piece, room)
