@@ -4,6 +4,7 @@ tie-break has a real choice. Small repositories written in tmp dirs, analyzed fo
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,57 +25,35 @@ COMMON_ROLES = (
 )  # fmt: skip
 MIN_PLAYERS = 3  # two projects then pick the same one at most a third of the time
 
-# Two HTTP libraries, written apart: different names and docstrings, the same trade (the
-# requests / httpx / express case, where two films shared a third of their gags).
-LIBRARIES = {
-    "fetchy": {
-        "Client": "An HTTP client that sends requests and keeps a connection pool.",
-        "Request": "A request to send to a server.",
-        "Response": "The response a server sends back.",
-        "Headers": "Case-insensitive headers of a request or a response.",
-        "get": "Send a GET request to the url.",
-        "post": "Send a POST request with a body.",
-        "stream": "Stream the response body in chunks.",
-        "Timeout": "How long to wait for the server before giving up.",
-    },
-    "courier": {
-        "Session": "Keeps cookies and settings across requests.",
-        "PreparedRequest": "The exact bytes that will be sent to the server.",
-        "Reply": "Contains the server's response to a request.",
-        "send": "Send a prepared request and return its reply.",
-        "fetch": "Fetch a resource from a url.",
-        "put": "Send a PUT request.",
-        "Router": "Routes each incoming request to its handler.",
-        "listen": "Listen for connections on a port.",
-    },
-}
 
-
-def _repo(root: Path, name: str, api: dict[str, str]) -> Path:
-    pkg = root / name
-    pkg.mkdir(parents=True)
-    (root / "README.md").write_text(
-        f"# {name.title()}\n\n{name.title()} is an HTTP library.\n", encoding="utf-8"
+def _cast_in(tmp_path: Path, project: str, name: str, doc: str) -> str:
+    """The gag one concept gets in a project of its own (a real repository in a tmp dir)."""
+    root = tmp_path / project
+    (root / project).mkdir(parents=True)
+    (root / "pyproject.toml").write_text(f'[project]\nname = "{project}"\n', encoding="utf-8")
+    (root / project / "__init__.py").write_text(
+        f'class {name}:\n    """{doc or "."}"""\n\n\n__all__ = ["{name}"]\n', encoding="utf-8"
     )
-    (root / "pyproject.toml").write_text(f'[project]\nname = "{name}"\n', encoding="utf-8")
-    code = [f'"""{name}: HTTP."""']
-    for what, doc in api.items():
-        head = f"class {what}:" if what[0].isupper() else f"def {what}(*args):"
-        code.append(f'\n\n{head}\n    """{doc}"""\n')
-    (pkg / "api.py").write_text("".join(code), encoding="utf-8")
-    (pkg / "__init__.py").write_text(
-        f"from .api import {', '.join(api)}\n__all__ = {list(api)!r}\n", encoding="utf-8"
-    )
-    return root
+    return cast(analyze(root, use_cache=False)).entry(name).metaphor.id
 
 
-def _gags(root: Path) -> set[str]:
-    return {e.metaphor.id for e in cast(analyze(root, use_cache=False)).entries}
-
-
-def test_two_http_libraries_share_at_most_a_quarter_of_their_gags(tmp_path: Path) -> None:
-    a, b = (_gags(_repo(tmp_path / n, n, api)) for n, api in LIBRARIES.items())
-    assert len(a & b) / len(a | b) <= 0.25, sorted(a & b)
+@pytest.mark.parametrize(
+    ("name", "doc"),
+    [
+        ("Request", "A request to send to a server."),
+        ("Client", "An HTTP client that sends requests."),
+        ("Session", ""),
+        ("Router", ""),
+    ],
+)
+def test_one_concept_in_many_projects_gets_many_gags(tmp_path: Path, name: str, doc: str) -> None:
+    """The same Request in two dozen projects: the project-seeded choice among gags that fit
+    it equally well spreads them over at least MIN_PLAYERS gags, none in more than half the
+    films (with two fitting gags, as the kitchen had for a request, that cannot hold). A gag
+    that fits clearly better (one more word of what the concept does) still wins everywhere:
+    the seed only chooses among equals."""
+    picks = Counter(_cast_in(tmp_path, f"proj{i}", name, doc) for i in range(24))
+    assert len(picks) >= MIN_PLAYERS and max(picks.values()) <= 12, picks
 
 
 @pytest.mark.parametrize("theme", ["kitchen"])
