@@ -135,3 +135,19 @@ def test_an_uncast_shot_says_a_fact_of_the_project_never_a_generic_line(
         assert any(fact in s.caption for fact in ("brewing tea", "import brew", "Kettle")), (
             s.caption
         )
+
+
+def test_two_uncast_shots_of_one_beat_say_different_facts(tmp_path: Path) -> None:
+    """A project with few concepts in a long film: the uncast shots left over never repeat
+    one line ("Koa starts with npm install koa" twice in a row)."""
+    root = _repo(tmp_path / "brew", errors=False)
+    core = root / "brew" / "core.py"
+    core.write_text(CODE.split("\n\nclass Strainer")[0] + "\n", encoding="utf-8")  # 2 concepts
+    (root / "brew" / "__init__.py").write_text(
+        '"""Brew."""\nfrom .core import Kettle, Teapot\n__all__ = ["Kettle", "Teapot"]\n',
+        encoding="utf-8",
+    )
+    board = storyboard(cast(analyze(root, use_cache=False)), "silent-90", 88)
+    for beat in {s.beat for s in board.shots}:
+        said = [s.caption for s in board.shots if s.beat == beat and s.cast is None]
+        assert len(said) == len(set(said)), (beat, said)
