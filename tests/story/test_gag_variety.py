@@ -56,7 +56,7 @@ def test_one_concept_in_many_projects_gets_many_gags(tmp_path: Path, name: str, 
     assert len(picks) >= MIN_PLAYERS and max(picks.values()) <= 12, picks
 
 
-@pytest.mark.parametrize("theme", ["kitchen"])
+@pytest.mark.parametrize("theme", ["kitchen", "space", "heist"])
 def test_every_common_role_has_a_choice_of_gags(theme: str) -> None:
     lib = MetaphorLibrary.load(theme)
     thin = {}
