@@ -60,7 +60,7 @@ from dataclasses import dataclass, replace
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
-from .captions import gloss
+from .captions import gag_title, gloss
 from .casting import CastEntry, Casting
 from .plot import CONCEPT_ONLY, arrange, facts
 from .templates import (
@@ -354,54 +354,6 @@ def fit(
 
 
 # -- shots ---------------------------------------------------------------------------------
-
-
-def gag_title(entry: CastEntry, limit: int = 60) -> str:
-    """A short human title: "ImportError: the milk carton that will not pour"."""
-    gag = re.split(r"[,;:(]| - | — ", entry.gag.strip(), maxsplit=1)[0].strip().rstrip(".")
-    gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
-    text = f"{entry.concept.name}: {gag}" if gag else entry.concept.name
-    if len(text) > limit:
-        # the title is also the intertitle: cut before a phrase ("… of falling" reads broken),
-        # at a word only when no phrase boundary leaves a real title
-        head = text[: limit - 1]
-        cut = max(head.rfind(f" {w} ") for w in _PHRASE_STARTS)
-        if cut >= len(entry.concept.name) + 14:
-            text = head[:cut].rstrip(" ,") + "…"
-        else:
-            text = head.rsplit(" ", 1)[0] + "…"
-    return text
-
-
-# Words that start a phrase a long title can lose: relative clauses and prepositions.
-_PHRASE_STARTS = (
-    "that",
-    "which",
-    "who",
-    "when",
-    "until",
-    "while",
-    "as",
-    "so",
-    "to",
-    "with",
-    "without",
-    "from",
-    "into",
-    "onto",
-    "across",
-    "through",
-    "over",
-    "under",
-    "in",
-    "on",
-    "of",
-    "for",
-    "by",
-    "at",
-    "and",
-    "or",
-)
 
 
 def storyboard(

@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .casting import CastEntry
 
 __all__ = [
     "CARD_SECONDS",
@@ -26,6 +29,7 @@ __all__ = [
     "card_hold",
     "card_seconds",
     "film_captions",
+    "gag_title",
     "gloss",
     "reading_seconds",
     "to_webvtt",
@@ -399,3 +403,54 @@ def gloss(
         if len(text) <= limit:
             return text
     return name if len(name) <= limit else short_clause(name, limit)
+
+
+# -- shot titles ----------------------------------------------------------------------------
+
+
+def gag_title(entry: CastEntry, limit: int = 60) -> str:
+    """A short human title: "ImportError: the milk carton that will not pour"."""
+    gag = re.split(r"[,;:(]| - | — ", entry.gag.strip(), maxsplit=1)[0].strip().rstrip(".")
+    gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
+    text = f"{entry.concept.name}: {gag}" if gag else entry.concept.name
+    if len(text) > limit:
+        # the title is also the intertitle: cut before a phrase ("… of falling" reads broken),
+        # at a word only when no phrase boundary leaves a real title
+        head = text[: limit - 1]
+        cut = max(head.rfind(f" {w} ") for w in _PHRASE_STARTS)
+        if cut >= len(entry.concept.name) + 14:
+            text = head[:cut].rstrip(" ,") + "…"
+        else:
+            text = head.rsplit(" ", 1)[0] + "…"
+    return text
+
+
+# Words that start a phrase a long title can lose: relative clauses and prepositions.
+_PHRASE_STARTS = (
+    "that",
+    "which",
+    "who",
+    "when",
+    "until",
+    "while",
+    "as",
+    "so",
+    "to",
+    "with",
+    "without",
+    "from",
+    "into",
+    "onto",
+    "across",
+    "through",
+    "over",
+    "under",
+    "in",
+    "on",
+    "of",
+    "for",
+    "by",
+    "at",
+    "and",
+    "or",
+)
