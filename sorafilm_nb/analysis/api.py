@@ -9,10 +9,11 @@ name first (see public.py for the rules).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .examples import CodeUse, code_uses, doc_uses
+from .examples import CodeUse, code_uses, doc_uses, js_bindings
 from .project import find_method, js_entries, js_exports
 from .public import (
     EXPORTED_BONUS,
@@ -26,6 +27,7 @@ from .public import (
 )
 from .scan_python import FileScan
 
+DEFAULT_EXPORT = "<default>"  # instances key: the class or function the JS entry module is
 MAX_METHODS = 40  # README method calls looked up in the source (each may read a file)
 _API_KINDS = ("class", "exception", "function")
 
@@ -74,6 +76,8 @@ def exported_names(
         names.update(js.names)
         instances = dict(js.instances)
         js_modules = js.modules if entries else None
+        if js.default:  # ``new Koa()`` where Koa = require('koa'): the class the module is
+            instances[DEFAULT_EXPORT] = js.default
     for rel in files:
         r = results[rel]
         if group_of(rel, in_tests(rel)) is not None:
@@ -128,6 +132,19 @@ def api_pass(
     taught = doc_uses(docs, import_names(files, in_tests)) if docs else {}
     total = len(uses) + len(method_uses)
     exported, instances, js_modules = exported_names(results, files, in_tests, root)
+    if DEFAULT_EXPORT in instances and readme:
+        # the README's names for the package (``const Koa = require('koa')``) are its
+        # default export: ``new Koa()`` makes an Application, ``app.use`` is Application.use
+        aliases = {b: instances[DEFAULT_EXPORT] for b in js_bindings(readme)}
+        method_uses = [
+            replace(m, owner=aliases[m.owner]) if m.owner in aliases else m for m in method_uses
+        ]
+        first = min((uses[b] for b in aliases if b in uses), key=lambda u: u.order, default=None)
+        if first is not None and instances[DEFAULT_EXPORT] not in uses:
+            uses = {
+                **uses,
+                instances[DEFAULT_EXPORT]: replace(first, name=instances[DEFAULT_EXPORT]),
+            }
     # A JavaScript function assigned onto an object (``app.use = function use(...)``) is a
     # concept named "app.use"; a README example calling ``app.use(...)`` uses that very one.
     by_receiver: dict[str, CodeUse] = {}
@@ -137,6 +154,7 @@ def api_pass(
         owner = m.owner or instances.get(m.receiver, "")
         if owner:  # ``program.option`` where program is a Command: ``Command.option``
             by_receiver.setdefault(f"{owner}.{m.name}", m)
+    class_names = {c[0] for c in class_defs}
     out: list[tuple[Any, ...]] = []
     for raw in raws:
         kind, name, rel = raw[0], raw[1], raw[2]
@@ -153,12 +171,18 @@ def api_pass(
         if not public and not include_private:
             continue
         api = kind in _API_KINDS
-        # a JavaScript member (``app.use``) of a file the entry hands out is handed out too
-        member = "." in name and js_modules is not None and rel in js_modules
-        exp = api and (name in exported or member)
         use = _readme_use(uses, name, raw[8] or "python") if api else None
         if use is None and api and "." in name:
             use = by_receiver.get(name)
+        # a JavaScript member (``app.use``) of a file the entry hands out is handed out too.
+        # A class's method, though, is the class's interface or its workings (JavaScript had
+        # no private mark before ``#``): it is handed out when anything shows users reach it,
+        # another file or an example naming it; one nothing names (koa's handleRequest and
+        # createContext, which only ``this.`` calls) is how the class works inside
+        member = "." in name and js_modules is not None and rel in js_modules
+        if member and name.rsplit(".", 1)[0] in class_names:
+            member = raw[11] > 0 or use is not None or name.rsplit(".", 1)[-1] in taught
+        exp = api and (name in exported or member)
         if use is not None:
             score += readme_bonus(use.order, total, use.decorator)
         elif api and name in taught and not _builtin(name, raw[8] or "python"):
@@ -352,7 +376,7 @@ def neighbours(
         if r[0] in ("class", "function") and not r[14] and r[2]:
             owner = r[1].rsplit(".", 1)[0] if "." in r[1] else ""
             got = intro.get((r[2], owner))
-            if got and (owner or r[13]):
+            if got and ((owner and r[11] > 0) or (not owner and r[13])):
                 r = (*r[:5], r[5] + 0.5 * got, *r[6:])
         out.append(r)
     return out

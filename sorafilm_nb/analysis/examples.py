@@ -234,6 +234,18 @@ _JS_LOCAL = re.compile(
 )
 
 
+def js_bindings(text: str) -> frozenset[str]:
+    """The names a README's JavaScript examples bind to a package (``const Koa =
+    require('koa')``, ``import ky from 'ky'``): a ``new Koa()`` of one is the package's
+    default export, whatever the example calls it."""
+    out: set[str] = set()
+    for lang, body in code_blocks(text):
+        if lang == "js":
+            out.update(m.group(1) or m.group(3) for m in _JS_MODULE.finditer(body))
+    out.discard(None)  # type: ignore[arg-type]
+    return frozenset(out)
+
+
 def _object_key(code: str, m: re.Match[str]) -> bool:
     """``{ encode: false }``, ``{a, encode?: fn}``: a key of an object literal or type, not
     a use of the name (a ternary's ``a ? b : c`` is not preceded by ``{`` or ``,``)."""

@@ -26,7 +26,7 @@ from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-12"  # also readme, examples, project, public, api, docs
+RANK_VERSION = "rank-13"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -218,12 +218,14 @@ def rank(
         bonus = 1.5 if rel in inits and rel.count("/") == top_depth else 0.5
         for name in results[rel].get("all", ()):
             exported[name] = max(exported.get(name, 0.0), bonus)
-    # subclasses, weighed like references: the package's own subclasses of a base
-    # (AsyncByteStream's five transports) are its implementation, a test's are a user's
+    # subclasses, weighed like references: a subclass users get (one the package exports, or
+    # one in their code) says its base is a family they use (marshmallow's DateTime and its
+    # exported NaiveDateTime); one the package keeps to itself is its implementation
+    # (httpx's internal streams below AsyncByteStream) and counts OWN_SHARE
     sub_own: dict[str, int] = {}
     sub_user: dict[str, int] = {}
-    for _, sub_rel, _, bases, _, _, _ in class_defs:
-        tally = sub_user if sub_rel in users else sub_own
+    for sub_name, sub_rel, _, bases, _, _, _ in class_defs:
+        tally = sub_user if sub_rel in users or sub_name in exported else sub_own
         for b in {b.rsplit(".", 1)[-1] for b in bases}:
             tally[b] = tally.get(b, 0) + 1
     subclasses = {

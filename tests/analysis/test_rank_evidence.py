@@ -36,15 +36,13 @@ def plumbing_repo(root: Path) -> Path:
         write(
             root,
             f"pkg/mod{i}.py",
-            "from .types import Stream\n\n"
-            f"def step{i}(s: Stream) -> Stream:\n    return s\n",
+            f"from .types import Stream\n\ndef step{i}(s: Stream) -> Stream:\n    return s\n",
         )
     for i in range(3):
         write(
             root,
             f"tests/test_load{i}.py",
-            "import pkg\n\n"
-            f"def test_{i}():\n    assert pkg.Loader()\n",
+            f"import pkg\n\ndef test_{i}():\n    assert pkg.Loader()\n",
         )
     write(root, "README.md", "# pkg\n\nA package.\n")
     return root
@@ -63,3 +61,91 @@ def test_without_shipped_user_code_the_package_references_are_all_there_is(
         (root / f"tests/test_load{i}.py").unlink()
     order = names(analyze(root, use_cache=False))
     assert order.index("Stream") < order.index("Loader"), order
+
+
+def test_subclasses_the_package_keeps_to_itself_count_for_less(tmp_path: Path) -> None:
+    """``Base`` has four subclasses the package keeps to itself (its implementation),
+    ``Widget`` four it exports (a family users pick from): otherwise they are alike."""
+    subs = "".join(f"class Inner{i}(Base):\n    pass\n\n" for i in range(4))
+    subs += "".join(f"class Kind{i}(Widget):\n    pass\n\n" for i in range(4))
+    write(
+        tmp_path,
+        "pkg/__init__.py",
+        "from .core import *\n",
+    )
+    write(
+        tmp_path,
+        "pkg/core.py",
+        'class Base:\n    """A base."""\n\nclass Widget:\n    """A widget."""\n\n'
+        + subs
+        + "__all__ = ['Base', 'Widget', 'Kind0', 'Kind1', 'Kind2', 'Kind3']\n",
+    )
+    write(tmp_path, "tests/test_core.py", "import pkg\n\ndef test():\n    pkg.Base, pkg.Widget\n")
+    write(tmp_path, "README.md", "# pkg\n")
+    order = names(analyze(tmp_path, use_cache=False))
+    assert order.index("Widget") < order.index("Base"), order
+
+
+# ------------------------------------------------ JavaScript: the module itself is a class/function
+
+
+def test_a_class_or_named_function_assigned_to_module_exports_is_extracted() -> None:
+    from sorafilm_nb.analysis.scan_js import scan_js
+
+    cls = scan_js(
+        b"module.exports = class Application extends Emitter {\n"
+        b"  use(fn) { return this }\n  listen() {}\n  _private() {}\n};\n",
+        "javascript",
+    )
+    assert [c[0] for c in cls["cls"]] == ["Application"]
+    assert cls["cls"][0][2] == ["Emitter"]
+    assert {f[0] for f in cls["fn"]} == {"Application.use", "Application.listen"}
+    assert cls["all"] == ["Application"]
+    fn = scan_js(b"module.exports = function compose(middleware) { return 1 }\n", "javascript")
+    assert [f[0] for f in fn["fn"]] == ["compose"] and fn["all"] == ["compose"]
+    # an anonymous one names nothing; ``export default class X`` was already read
+    assert "cls" not in scan_js(b"module.exports = class extends E {};\n", "javascript")
+    esm = scan_js(b"export default class Router { get() {} }\n", "javascript")
+    assert [c[0] for c in esm["cls"]] == ["Router"] and esm["all"] == ["Router"]
+
+
+def koa_like(root: Path) -> Path:
+    write(root, "package.json", '{"name": "koalike", "main": "lib/application.js"}\n')
+    write(
+        root,
+        "lib/application.js",
+        "const Emitter = require('events');\n"
+        "/** An application: a stack of middleware. */\n"
+        "module.exports = class Application extends Emitter {\n"
+        "  /** Add a middleware. */\n  use(fn) { return this }\n"
+        "  /** Listen for connections. */\n  listen(port) { return this.handle(port) }\n"
+        "  /** Handle one request. */\n  handle(req) { return req }\n"
+        "  toJSON() { return {} }\n  inspect() { return this.toJSON() }\n"
+        "  static get default() { return this }\n"
+        "};\n",
+    )
+    write(root, "lib/helper.js", "function helper() {}\nmodule.exports = helper;\n")
+    write(
+        root,
+        "README.md",
+        "# koalike\n\n```js\nconst Koa = require('koalike');\nconst app = new Koa();\n"
+        "app.use(async ctx => { ctx.body = 'Hello' });\napp.listen(3000);\n```\n",
+    )
+    return root
+
+
+def test_the_class_a_module_exports_is_exported_and_its_readme_methods_count(
+    tmp_path: Path,
+) -> None:
+    prof = analyze(koa_like(tmp_path), use_cache=False)
+    got = {c.name: c for c in prof.concepts}
+    assert got["Application"].exported, sorted(got)
+    assert got["Application.use"].in_readme and got["Application.listen"].in_readme
+    order = names(prof)
+    assert order.index("Application.use") < order.index("helper")
+    # ``new Koa()`` where Koa = require('koalike') is a README use of the class
+    assert got["Application"].in_readme
+    # what only the class itself calls is how it works inside, not what it hands out
+    assert not got["Application.handle"].exported
+    # methods the runtime calls (JSON.stringify, util.inspect) and ESM interop are not API
+    assert not {"Application.toJSON", "Application.inspect", "Application.default"} & set(got)
