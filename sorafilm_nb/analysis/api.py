@@ -362,7 +362,9 @@ def neighbours(
     """The README introduces a module: what is exported beside a name it uses (``post`` and
     ``put`` beside ``requests.get``, ``click.group`` beside ``click.command``; ``app.set``
     beside ``app.get`` on the same object) is what a user reads about next. Such a neighbour
-    gets half the README bonus of the name that introduced its module."""
+    gets half the README bonus of the name that introduced its module. A member rises only
+    when some other file names it: one nothing outside names (koa's Application.handleRequest
+    beside Application.use) is the object's inner working, not the next thing users read."""
     intro: dict[tuple[str, str], float] = {}  # (file, owner or "") -> bonus of the README name
     for r in rows:
         if r[0] in ("class", "function") and r[14] and r[2]:

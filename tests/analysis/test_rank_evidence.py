@@ -149,3 +149,19 @@ def test_the_class_a_module_exports_is_exported_and_its_readme_methods_count(
     assert not got["Application.handle"].exported
     # methods the runtime calls (JSON.stringify, util.inspect) and ESM interop are not API
     assert not {"Application.toJSON", "Application.inspect", "Application.default"} & set(got)
+
+
+def test_a_member_nothing_outside_names_is_no_neighbour_of_a_readme_member() -> None:
+    from sorafilm_nb.analysis.api import neighbours
+    from sorafilm_nb.analysis.examples import CodeUse
+
+    def row(name: str, refs: int, readme: bool) -> tuple[object, ...]:
+        # the fields of api_pass's rows: kind .. refs (0-11), public, exported, in_readme,
+        # readme_order, decorator
+        return ("function", name, "lib/app.js", 1, "", 5.0, 0, 0, "javascript", (), 0, refs,
+                True, True, readme, 0 if readme else -1, False)  # fmt: skip
+
+    rows = [row("App.use", 3, True), row("App.set", 2, False), row("App.handle", 0, False)]
+    got = {r[1]: r[5] for r in neighbours(rows, {"use": CodeUse("use", 0)}, 1)}
+    assert got["App.set"] > 5.0  # named in another file: a neighbour users read about
+    assert got["App.handle"] == 5.0  # only its own file calls it
