@@ -154,6 +154,7 @@ def api_pass(
         owner = m.owner or instances.get(m.receiver, "")
         if owner:  # ``program.option`` where program is a Command: ``Command.option``
             by_receiver.setdefault(f"{owner}.{m.name}", m)
+    by_receiver.update(_chained(raws, method_uses, readme, js_modules, by_receiver))
     class_names = {c[0] for c in class_defs}
     out: list[tuple[Any, ...]] = []
     for raw in raws:
@@ -216,6 +217,36 @@ def api_pass(
                 root, method_uses, standing, class_defs, bases_of, exported, instances, include
             )
         )
+    return out
+
+
+def _chained(
+    raws: list[tuple[Any, ...]],
+    method_uses: list[CodeUse],
+    readme: str,
+    js_modules: frozenset[str] | None,
+    known: Mapping[str, CodeUse],
+) -> dict[str, CodeUse]:
+    """Member concept name -> the README call of it in a chain on the package's export.
+
+    ``yargs(hideBin(process.argv)).command(...).option(...)``: what the call returns is not
+    written anywhere an example can see, but a member of that name that one class or object
+    of the package's handed-out modules defines (YargsInstance.command) is the one called.
+    A name several owners define (``get`` on a Router and a Response) stays unresolved."""
+    if not readme or js_modules is None:
+        return {}
+    bindings = js_bindings(readme)
+    members: dict[str, set[str]] = {}
+    for raw in raws:
+        if raw[0] == "function" and "." in raw[1] and raw[8] != "python" and raw[2] in js_modules:
+            owner, last = raw[1].rsplit(".", 1)
+            members.setdefault(last, set()).add(owner)
+    out: dict[str, CodeUse] = {}
+    for m in method_uses:
+        if m.receiver in bindings and not m.owner and len(members.get(m.name, ())) == 1:
+            name = f"{next(iter(members[m.name]))}.{m.name}"
+            if name not in known and name not in out:
+                out[name] = m
     return out
 
 

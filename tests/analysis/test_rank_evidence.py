@@ -165,3 +165,43 @@ def test_a_member_nothing_outside_names_is_no_neighbour_of_a_readme_member() -> 
     got = {r[1]: r[5] for r in neighbours(rows, {"use": CodeUse("use", 0)}, 1)}
     assert got["App.set"] > 5.0  # named in another file: a neighbour users read about
     assert got["App.handle"] == 5.0  # only its own file calls it
+
+
+# ------------------------------------------------ chained calls on the package's entry export
+
+
+def chain_repo(root: Path) -> Path:
+    write(root, "package.json", '{"name": "chainy", "main": "index.js"}\n')
+    write(
+        root,
+        "index.js",
+        "class Builder {\n  /** Add a command. */\n  command(c) { return this }\n"
+        "  /** Add an option. */\n  option(o) { return this }\n"
+        "  /** Parse the arguments. */\n  parse() { return {} }\n"
+        "  /** Reset it. */\n  reset() { return this }\n}\n"
+        "/** A builder. */\nfunction build(args) { return new Builder() }\n"
+        "module.exports = build;\nmodule.exports.Builder = Builder;\n",
+    )
+    write(
+        root,
+        "README.md",
+        "# chainy\n\n```js\nconst chainy = require('chainy');\n\n"
+        "chainy(process.argv)\n  .command('serve', 'start', (y) => y.positional('port'))\n"
+        "  .option('verbose', {alias: 'v'})\n  .parse();\n```\n",
+    )
+    return root
+
+
+def test_a_chain_of_calls_on_the_package_export_uses_its_members(tmp_path: Path) -> None:
+    from sorafilm_nb.analysis.examples import code_uses
+
+    _, methods = code_uses((chain_repo(tmp_path) / "README.md").read_text())
+    assert [(m.receiver, m.name) for m in methods if m.receiver == "chainy"] == [
+        ("chainy", "command"),
+        ("chainy", "option"),
+        ("chainy", "parse"),
+    ]
+    got = {c.name: c for c in analyze(tmp_path, use_cache=False).concepts}
+    for member in ("Builder.command", "Builder.option", "Builder.parse"):
+        assert got[member].in_readme, member
+    assert not got["Builder.reset"].in_readme
