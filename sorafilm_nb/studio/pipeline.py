@@ -170,7 +170,7 @@ class ShotPipeline(Booking):
         backoff = self.min_poll_interval
         deadline = time.monotonic() + self.poll_timeout
         try:
-            images = conditioning(self, run, index)  # {} or {"first_frame": path}
+            images = conditioning(self, run, index)  # {}, first_frame= or reference_images=
         except _Stopped:
             raise
         except Exception as exc:  # a frame that cannot be made: nothing sent yet, go without

@@ -108,7 +108,9 @@ def test_sorafilm_film_on_each_provider_fake_end_to_end(
 def test_continuity_frames_are_sent_and_recorded(provider: str, repo: Path, tmp_path: Path) -> None:
     look = _image(tmp_path / "look.png")
     looked = plan(repo, template="teaser-30", target_seconds=24, provider=provider, look=look)
-    assert [looked.reference_text(i) for i in range(3)] == ["the look image"] * 3
+    # Veo 3.1 keeps the look as a reference image (8 s 16:9 shots); gen4.5 as a first frame
+    as_ref = ", as a reference image" if provider == "veo" else ""
+    assert [looked.reference_text(i) for i in range(3)] == [f"the look image{as_ref}"] * 3
     assert "lists no difference" in looked.continuity_note
     assert "## Continuity" in looked.to_markdown()
     assert str(tmp_path) not in looked.to_json()  # the look's path never leaves the process
@@ -121,7 +123,14 @@ def test_continuity_frames_are_sent_and_recorded(provider: str, repo: Path, tmp_
             assert film.ok, film.shots
             jobs = sorted(fake.jobs.values(), key=lambda j: j.seq)
             sent = [j.conditioning.get("first_frame") for j in jobs]
-        if kind == "look":  # the same image, fitted to the shot's size, on every shot
+            refs = [j.conditioning.get("reference_images") for j in jobs]
+        if kind == "look" and provider == "veo":  # one ASSET reference, never a frame
+            assert sent == [None] * 3 and all(r is not None for r in refs)
+            images = [r["images"] for r in refs]
+            assert all(len(i) == 1 and i[0]["reference_type"] == "ASSET" for i in images)
+            assert all(i[0]["size"] == "1280x720" for i in images)
+            assert len({i[0]["sha256"] for i in images}) == 1
+        elif kind == "look":  # the same image, fitted to the shot's size, on every shot
             assert all(s is not None and s["size"] == "1280x720" for s in sent)
             assert len({s["sha256"] for s in sent}) == 1
         else:  # shot 1 from nothing, then each from the one before: frames that differ
