@@ -116,7 +116,7 @@ def conditioning(pipeline: Any, run: RunState, index: int) -> dict[str, Any]:
         return {}
     shot = run.shots[index]
     if ref.shot is not None:
-        done = getattr(run, "finished", {}).get(ref.shot)
+        done = run.finished.get(ref.shot)
         while done is not None and not done.is_set():
             pipeline._wait(0.1)  # raises when the studio stops
     with _fit_lock:
