@@ -237,6 +237,18 @@ _JS_LOCAL = re.compile(
 )
 
 
+def js_bindings(text: str) -> frozenset[str]:
+    """The names a README's JavaScript examples bind to a package (``const Koa =
+    require('koa')``, ``import ky from 'ky'``): a ``new Koa()`` of one is the package's
+    default export, whatever the example calls it."""
+    out: set[str] = set()
+    for lang, body in code_blocks(text):
+        if lang == "js":
+            out.update(m.group(1) or m.group(3) for m in _JS_MODULE.finditer(body))
+    out.discard(None)  # type: ignore[arg-type]
+    return frozenset(out)
+
+
 def _object_key(code: str, m: re.Match[str]) -> bool:
     """``{ encode: false }``, ``{a, encode?: fn}``: a key of an object literal or type, not
     a use of the name (a ternary's ``a ? b : c`` is not preceded by ``{`` or ``,``)."""
@@ -268,6 +280,48 @@ def _js_uses(src: str, uses: _Uses) -> None:
                 uses.add(CodeUse(chain[0], 0, module=True, lang="js"))
             called = len(chain) == 1 and code[m.end() :].lstrip().startswith("(")
             uses.method(owners.get(head, ""), head, chain[0], False, "js", called)
+        elif head in modules:
+            # ``yargs(hideBin(process.argv)).command(...).option(...).parse()``: each member
+            # of the chain is called on what the package's export gives
+            for name, called in _chain(code, m.end()):
+                uses.method("", head, name, False, "js", called)
+
+
+_CHAIN_LINK = re.compile(r"\s*\.\s*([A-Za-z_$][\w$]*)")
+
+
+def _chain(code: str, at: int) -> list[tuple[str, bool]]:
+    """The members ``(name, called)`` chained onto the call that starts at code[at]
+    (``(args).a(x).b.c()`` -> a, b, c), reading balanced parentheses; [] if no call is there."""
+    out: list[tuple[str, bool]] = []
+    pos = _skip_call(code, at)
+    while pos is not None:
+        link = _CHAIN_LINK.match(code, pos)
+        if link is None:
+            break
+        after = _skip_call(code, link.end())
+        out.append((link.group(1), after is not None))
+        pos = after if after is not None else link.end()
+    return out if _skip_call(code, at) is not None else []
+
+
+def _skip_call(code: str, at: int) -> int | None:
+    """The index after the balanced ``( ... )`` that starts at code[at] (after blanks), or
+    None when no call starts there."""
+    i = at
+    while i < len(code) and code[i] in " \t\r\n":
+        i += 1
+    if i >= len(code) or code[i] != "(":
+        return None
+    depth = 0
+    for j in range(i, len(code)):
+        if code[j] == "(":
+            depth += 1
+        elif code[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return None
 
 
 def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:

@@ -106,7 +106,13 @@ _DEFINE_PROP = re.compile(rf"Object\.defineProperty\(\s*exports\s*,\s*['\"]({_ID
 _MODULE_EXPORTS = re.compile(rf"\bmodule\.exports\s*=\s*(?:exports\s*=\s*)?({_ID})\s*[;\n]")
 # up to the first brace either way (a nested object ends the list, as "}" did)
 _MODULE_OBJECT = re.compile(r"\bmodule\.exports\s*=\s*\{([^{}]*)[{}]")
+# the module itself is a named class or function: its default export
+_DEFAULT_DECL = re.compile(
+    rf"\b(?:module\.exports\s*=\s*|export\s+default\s+)(?:abstract\s+)?"
+    rf"(?:class|(?:async\s+)?function\*?)\s+({_ID})"
+)
 _INSTANCE = re.compile(rf"\b(?:module\.)?exports\.({_ID})\s*=\s*new\s+({_ID})")
+_MODULE_REQUIRE = re.compile(r"""\bmodule\.exports\s*=\s*require\(\s*['"](\.[^'"]+)['"]""")
 _FOLLOW = re.compile(
     r"""(?:\bexport\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*|\bexport\s*\{[^{}]*\}\s*from\s*|"""
     r"""\bmodule\.exports\s*=\s*require\(\s*|__exportStar\(\s*require\(\s*)['"](\.[^'"]+)['"]"""
@@ -185,6 +191,9 @@ class JsExports:
     # the package's files whose exports the entry hands out, directly or through a value it
     # exports (``exports.application = require('./application')``); their members are public
     modules: frozenset[str] = frozenset()
+    # what ``require('pkg')`` / ``import x from 'pkg'`` gives: the name of the class or
+    # function the entry's module is (koa's Application), "" when it is an object of names
+    default: str = ""
 
 
 def _split_names(text: str) -> list[tuple[str, str]]:
@@ -228,6 +237,8 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
     names: set[str] = set()
     instances: dict[str, str] = {}
     seen: set[str] = set()
+    default = ""
+    followed: set[str] = set()  # reached by ``module.exports = require(...)``: the entry itself
     todo = [(rel, 0) for rel in entries]
     while todo:
         rel, level = todo.pop(0)
@@ -239,6 +250,10 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
         names.update(_EXPORTS_DOT.findall(text))
         names.update(_DEFINE_PROP.findall(text))
         names.update(_MODULE_EXPORTS.findall(text))
+        own = _DEFAULT_DECL.findall(text)
+        names.update(own)
+        if own and not default and (level == 0 or rel in followed):
+            default = own[0]
         for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
             for part in m.group(1).split(","):
                 bits = re.split(r"\s+as\s+|\s*:\s*", part.strip())
@@ -246,12 +261,15 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
         instances.update(_INSTANCE.findall(text))
         if level < depth:
             folder = posixpath.dirname(rel)
+            whole = set(_MODULE_REQUIRE.findall(text))
             for target in [*_FOLLOW.findall(text), *_handed_out(text)]:
                 nxt = _resolve(root, posixpath.normpath(posixpath.join(folder, target)))
                 if nxt:
                     todo.append((nxt, level + 1))
+                    if target in whole and (level == 0 or rel in followed):
+                        followed.add(nxt)
     names.discard("default")
-    return JsExports(frozenset(names), instances, frozenset(seen))
+    return JsExports(frozenset(names), instances, frozenset(seen), default)
 
 
 # ------------------------------------------------------------------ methods in README examples
