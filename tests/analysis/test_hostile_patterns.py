@@ -73,8 +73,8 @@ def test_a_hostile_package_entry_does_not_hang_the_scan(tmp_path: Path, unit: st
 
 @pytest.mark.parametrize(
     "unit",
-    ["/* ", "import a, {", "\n"],
-    ids=["unclosed-comments", "unclosed-import-lists", "blank-lines"],
+    ["/* ", "import a, {", "\n", "evil("],
+    ids=["unclosed-comments", "unclosed-import-lists", "blank-lines", "unclosed-calls"],
 )
 def test_hostile_readme_and_docs_examples_do_not_hang_the_scan(tmp_path: Path, unit: str) -> None:
     root = _js_package(tmp_path / "repo", "")
