@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import record
+from _results import load_average, record
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "01_quickstart.ipynb"
@@ -59,17 +59,51 @@ def execute(notebook: Path, out: Path, env: dict[str, str]) -> float:
     return wall
 
 
+# How the quickstart sets a simulated job's length and the studio's concurrency. Both shapes
+# the notebook has used are accepted (``Simulator(job_seconds=...)`` before the provider
+# doubles, ``connect(..., sim_seconds=...)`` since); a notebook with neither is an error that
+# names what was looked for, not a crash on None.
+JOB_SECONDS = re.compile(r"\b(?:job_seconds|sim_seconds)\s*=\s*([0-9.]+)")
+CONCURRENCY = re.compile(r"\bconcurrency\s*=\s*(\d+)")
+SHOTS_DONE = re.compile(r"(\d+)/\d+ shots completed")
+
+
+def _find(pattern: re.Pattern[str], text: str, where: str) -> str:
+    found = pattern.search(text)
+    if found is None:
+        sys.exit(f"bench_notebook: {pattern.pattern!r} not found in the quickstart's {where}")
+    return found.group(1)
+
+
 def simulated_wait(executed: Path) -> tuple[float, int, int, float]:
     """(simulated waiting s, shots, concurrency, job_seconds), read from the executed notebook."""
     cells = json.loads(executed.read_text())["cells"]
     source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    job = float(re.search(r"Simulator\(job_seconds=([0-9.]+)", source).group(1))  # type: ignore[union-attr]
-    conc = int(re.search(r"concurrency=(\d+)", source).group(1))  # type: ignore[union-attr]
+    job = float(_find(JOB_SECONDS, source, "source"))
+    conc = int(_find(CONCURRENCY, source, "source"))
     text = "".join(
         "".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if "text" in o
     )
-    shots = int(re.search(r"(\d+)/\d+ shots completed", text).group(1))  # type: ignore[union-attr]
+    shots = int(_find(SHOTS_DONE, text, "output"))
     return job * math.ceil(shots / conc), shots, conc, job
+
+
+def cell_seconds(executed: Path) -> list[tuple[int, float, str]]:
+    """(cell index, seconds, first line) of each code cell, from nbclient's timing metadata
+    (``metadata.execution``: when the kernel started and finished executing it)."""
+    from datetime import datetime
+
+    out = []
+    cells = json.loads(executed.read_text())["cells"]
+    for i, cell in enumerate(cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell["cell_type"] != "code" or not start or not end:
+            continue
+        took = datetime.fromisoformat(end.rstrip("Z")) - datetime.fromisoformat(start.rstrip("Z"))
+        first = next((ln for ln in "".join(cell["source"]).splitlines() if ln.strip()), "")
+        out.append((i, took.total_seconds(), first[:60]))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,10 +139,14 @@ def main(argv: list[str] | None = None) -> int:
             bases.append(execute(empty, Path(tmp) / "empty-out.ipynb", run_env))
             totals.append(execute(NOTEBOOK, executed, run_env))
         wait, shots, conc, job = simulated_wait(executed)
+        cells = cell_seconds(executed)
     total, base = statistics.median(totals), statistics.median(bases)
     print(f"nbconvert --execute 01_quickstart: {', '.join(f'{t:.1f}' for t in totals)} s")
     print(f"nbconvert --execute empty notebook: {', '.join(f'{t:.1f}' for t in bases)} s")
     print(f"simulated waiting: {shots} shots, {conc} at a time, {job:g} s each: {wait:.1f} s")
+    print(f"cells of the last run (kernel time; load average {load_average()}):")
+    for i, took, first in cells:
+        print(f"  [{i:2}] {took:6.2f} s  {first}")
     record(
         "quickstart notebook (nbconvert)",
         total,
