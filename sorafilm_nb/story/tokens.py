@@ -173,7 +173,7 @@ MEMO_MAX = 50_000  # counts kept on disk; a plan adds about a hundred
 
 
 def _tokens_dir() -> Path:
-    from ..analysis.cache import default_cache_dir
+    from ..paths import default_cache_dir
 
     return default_cache_dir() / "tokens"
 
