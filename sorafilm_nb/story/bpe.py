@@ -39,6 +39,7 @@ import hashlib
 import re
 import sys
 from array import array
+from itertools import accumulate
 from typing import Any
 
 VOCAB_MAGIC = b"SORAFILM-VOCAB-2\n"
@@ -84,13 +85,15 @@ def prepare_vocab(
     None when the ranks do not fit the format (not exactly 0..n-1): then tiktoken counts
     everything, slower but still exact.
     """
-    order = sorted(ranks, key=ranks.__getitem__)
-    if any(ranks[t] != i for i, t in enumerate(order)) or len(tokenizer) != _TOKENIZER_LEN:
+    order = list(ranks)  # a .tiktoken file lists its tokens in rank order
+    if list(ranks.values()) != list(range(len(order))):
+        order = sorted(ranks, key=ranks.__getitem__)
+        if any(ranks[t] != i for i, t in enumerate(order)):
+            return None
+    if len(tokenizer) != _TOKENIZER_LEN:
         return None
-    offsets = [0]
-    for token in order:
-        offsets.append(offsets[-1] + len(token))
-    by_bytes = sorted(range(len(order)), key=order.__getitem__)
+    offsets = [0, *accumulate(map(len, order))]
+    by_bytes = [ranks[t] for t in sorted(order)]
     pat = pattern.encode("utf-8")
     body = b"".join(
         [
