@@ -51,7 +51,6 @@ from .files import (
 from .project import metadata_fingerprint, project_name
 from .public import check_include
 from .rank import RANK_VERSION, rank
-from .readme import choose_title, read_readme
 from .scan_python import FileScan
 from .text import find_readme
 from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
@@ -503,6 +502,8 @@ def _build(
     results: dict[str, FileScan],
     options: _Options | None = None,
 ) -> RepoProfile:
+    from .readme import choose_title, read_readme  # here: a warm run builds no profile
+
     options = options or _Options()
     readme = read_readme(readme_text)
     title = choose_title(project_name(root), readme, root.name)

@@ -54,20 +54,33 @@ def test_help_a_typo_or_no_command_get_the_full_parser() -> None:
     assert set(COMMANDS) <= set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
 
 
-def test_a_plan_imports_no_other_commands_module(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "mod.py").write_text('"""A module."""\n\nclass Thing:\n    """A thing."""\n')
+def _plan_modules(repo: Path, cache: Path) -> list[str]:
+    """The sorafilm_nb modules (and tiktoken) one `sorafilm plan --json` process imported."""
     code = (
         "import json, sys; from sorafilm_nb.cli import main;"
         f" rc = main(['plan', '--repo', {str(repo)!r}, '--json']);"
-        " print(json.dumps(sorted(m for m in sys.modules if m.startswith('sorafilm_nb.cli.'))),"
-        " file=sys.stderr)"
+        " print(json.dumps(sorted(m for m in sys.modules"
+        " if m.startswith(('sorafilm_nb.', 'tiktoken')))), file=sys.stderr)"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(cache)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode in (0, 1), done.stderr
-    loaded = json.loads(done.stderr.strip().splitlines()[-1])
-    assert "sorafilm_nb.cli.plan" in loaded
+    return json.loads(done.stderr.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_plan_imports_only_what_it_uses(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "mod.py").write_text('"""A module."""\n\nclass Thing:\n    """A thing."""\n')
+    cold = _plan_modules(repo, tmp_path / "cache")
+    assert "sorafilm_nb.cli.plan" in cold
     for other in ("budget", "film", "resume", "simulate", "share"):
-        assert f"sorafilm_nb.cli.{other}" not in loaded
+        assert f"sorafilm_nb.cli.{other}" not in cold
+    # warm: the profile comes from the cache and every count from the memo, so nothing
+    # that ranks, reads a README or counts tokens is even imported
+    warm = _plan_modules(repo, tmp_path / "cache")
+    assert "sorafilm_nb.analysis.profile" in warm
+    for unused in ("analysis.readme", "analysis.api", "story.bpe"):
+        assert f"sorafilm_nb.{unused}" not in warm, unused
+    # (tiktoken_ext, an empty namespace package, is found to hash tiktoken's pattern file)
+    assert not [m for m in warm if m == "tiktoken" or m.startswith("tiktoken.")]
