@@ -155,7 +155,7 @@ def _pct(x: float) -> str:
 
 def print_package_table(scores: list[em.FilmScore], golden: dict[str, fetch.Package]) -> None:
     head = (
-        f"{'package':<11}{'prec':>6}{'core':>7}{'junk':>6}  {'title':<7}"
+        f"{'package':<13}{'prec':>6}{'core':>7}{'junk':>6}  {'title':<7}"
         f"{'exc':>6}{'fallbk':>8}{'fill':>6}  title seen"
     )
     print(head)
@@ -163,11 +163,14 @@ def print_package_table(scores: list[em.FilmScore], golden: dict[str, fetch.Pack
     for s in scores:
         pkg = golden[s.package]
         title = s.title if len(s.title) <= 40 else s.title[:39] + "…"
+        name = s.package + ("*" if pkg.extra.get("held_out") else "")
         print(
-            f"{s.package:<11}{s.precision:>6.2f}{len(s.core_filmed):>4}/{len(pkg.core):<2}"
+            f"{name:<13}{s.precision:>6.2f}{len(s.core_filmed):>4}/{len(pkg.core):<2}"
             f"{len(s.junk):>6}  {'ok' if s.title_ok else 'WRONG':<7}{_pct(s.exception_share):>6}"
             f"{_pct(s.fallback_share):>8}{s.fillers:>6}  {title!r}"
         )
+    if any(p.extra.get("held_out") for p in golden.values()):
+        print("(* held out: never used to tune the ranking; see golden.toml)")
 
 
 def print_details(scores: list[em.FilmScore], films: dict[str, em.FilmRecord], golden) -> None:

@@ -12,17 +12,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .examples import CodeUse, code_uses, doc_uses
 from .project import find_method, js_entries, js_exports
 from .public import (
     EXPORTED_BONUS,
     JS_BUILTIN_NAMES,
     PRIVATE_PENALTY,
     PY_BUILTINS,
+    docs_bonus,
     group_of,
     private_path,
     readme_bonus,
 )
-from .readme import CodeUse, code_uses
 from .scan_python import FileScan
 
 MAX_METHODS = 40  # README method calls looked up in the source (each may read a file)
@@ -39,30 +40,57 @@ def _top_inits(files: list[str], in_tests: Any) -> list[str]:
     return [rel for rel in inits if rel.count("/") == depth]
 
 
+def import_names(files: list[str], in_tests: Any) -> frozenset[str]:
+    """The names the project's top packages are imported as (``click`` for
+    src/click/__init__.py)."""
+    out = set()
+    for rel in _top_inits(files, in_tests):
+        parts = rel.split("/")[:-1]
+        if parts and parts[0] == "src":
+            parts = parts[1:]
+        if parts and parts[-1].isidentifier():
+            out.add(parts[-1])
+    return frozenset(out)
+
+
 def exported_names(
     results: Mapping[str, FileScan], files: list[str], in_tests: Any, root: Path | None
-) -> tuple[set[str], dict[str, str]]:
-    """(names the package hands to users, JS exported instance -> class).
+) -> tuple[set[str], dict[str, str], frozenset[str] | None]:
+    """(names the package hands to users, JS exported instance -> class, the JS files the
+    entry hands out, or None when there is no JavaScript entry to start from).
 
     Python: ``__all__`` of public modules and of the top package, and every name the top
-    package's ``__init__`` imports (re-exports). JavaScript: the entry files' exports.
+    package's ``__init__`` imports (re-exports). JavaScript: what is reachable from the
+    package entry's exports (project.js_exports): a helper file's ``exports.etag`` that the
+    entry never hands out is internal, however it is exported between the package's files.
     """
     top = set(_top_inits(files, in_tests))
     names: set[str] = set()
+    instances: dict[str, str] = {}
+    js_modules: frozenset[str] | None = None
+    if root is not None and any(results[rel].get("lang", "python") != "python" for rel in files):
+        entries = js_entries(root)
+        js = js_exports(root, entries)
+        names.update(js.names)
+        instances = dict(js.instances)
+        js_modules = js.modules if entries else None
     for rel in files:
         r = results[rel]
         if group_of(rel, in_tests(rel)) is not None:
+            continue
+        if r.get("lang", "python") != "python" and js_modules is not None:
+            if rel in js_modules:
+                names.update(r.get("all", ()))
             continue
         if rel in top or not private_path(rel):
             names.update(r.get("all", ()))
         if rel in top:
             names.update(r.get("imn", ()))
-    instances: dict[str, str] = {}
-    if root is not None and any(results[rel].get("lang", "python") != "python" for rel in files):
-        js = js_exports(root, js_entries(root))
-        names.update(js.names)
-        instances = dict(js.instances)
-    return names, instances
+    return names, instances, js_modules
+
+
+def _builtin(name: str, lang: str) -> bool:
+    return name in PY_BUILTINS if lang == "python" else name in JS_BUILTIN_NAMES
 
 
 def _readme_use(uses: Mapping[str, CodeUse], name: str, lang: str) -> CodeUse | None:
@@ -71,8 +99,7 @@ def _readme_use(uses: Mapping[str, CodeUse], name: str, lang: str) -> CodeUse | 
         return None
     # ``print``/``list``/``Promise`` in an example are the language's, unless imported from
     # the project (``from rich import print``)
-    builtin = name in PY_BUILTINS if lang == "python" else name in JS_BUILTIN_NAMES
-    return None if builtin and not use.module else use
+    return None if _builtin(name, lang) and not use.module else use
 
 
 def api_pass(
@@ -85,20 +112,31 @@ def api_pass(
     root: Path | None,
     include: frozenset[str],
     include_private: bool,
+    *,
+    exc_bonus: Mapping[str, float] | None = None,
+    docs: list[str] | None = None,
 ) -> list[tuple[Any, ...]]:
     """raws (rank.Raw) -> raws with (public, exported, in_readme, readme_order, decorator)
-    appended and the score raised by them; concepts outside the API dropped."""
+    appended and the score raised by them; concepts outside the API dropped.
+
+    exc_bonus (exception name -> what its raises and catches add) counts only for the
+    exceptions users are shown (exception_standing). docs are the documentation pages'
+    text: a name their examples use gains docs_bonus (a README name already has more)."""
     from .rank import in_tests
 
     uses, method_uses = code_uses(readme) if readme else ({}, [])
+    taught = doc_uses(docs, import_names(files, in_tests)) if docs else {}
     total = len(uses) + len(method_uses)
-    exported, instances = exported_names(results, files, in_tests, root)
+    exported, instances, js_modules = exported_names(results, files, in_tests, root)
     # A JavaScript function assigned onto an object (``app.use = function use(...)``) is a
     # concept named "app.use"; a README example calling ``app.use(...)`` uses that very one.
     by_receiver: dict[str, CodeUse] = {}
     for m in method_uses:
         if m.receiver:
             by_receiver.setdefault(f"{m.receiver}.{m.name}", m)
+        owner = m.owner or instances.get(m.receiver, "")
+        if owner:  # ``program.option`` where program is a Command: ``Command.option``
+            by_receiver.setdefault(f"{owner}.{m.name}", m)
     out: list[tuple[Any, ...]] = []
     for raw in raws:
         kind, name, rel = raw[0], raw[1], raw[2]
@@ -115,12 +153,16 @@ def api_pass(
         if not public and not include_private:
             continue
         api = kind in _API_KINDS
-        exp = api and name in exported
+        # a JavaScript member (``app.use``) of a file the entry hands out is handed out too
+        member = "." in name and js_modules is not None and rel in js_modules
+        exp = api and (name in exported or member)
         use = _readme_use(uses, name, raw[8] or "python") if api else None
         if use is None and api and "." in name:
             use = by_receiver.get(name)
         if use is not None:
             score += readme_bonus(use.order, total, use.decorator)
+        elif api and name in taught and not _builtin(name, raw[8] or "python"):
+            score += docs_bonus(taught[name])
         if exp:
             score += EXPORTED_BONUS
         if not public:
@@ -137,6 +179,9 @@ def api_pass(
                 bool(use and use.decorator),
             )
         )
+    out.extend(_dynamic(out, results, files, method_uses, total, js_modules, include))
+    out = exception_standing(out, bases_of, exc_bonus or {}, taught)
+    out = neighbours(out, uses, total)
     if root is not None and method_uses:
         standing: dict[str, float] = {}
         for row in out:
@@ -147,6 +192,169 @@ def api_pass(
                 root, method_uses, standing, class_defs, bases_of, exported, instances, include
             )
         )
+    return out
+
+
+def _dynamic(
+    rows: list[tuple[Any, ...]],
+    results: Mapping[str, FileScan],
+    files: list[str],
+    method_uses: list[CodeUse],
+    total: int,
+    js_modules: frozenset[str] | None,
+    include: frozenset[str],
+) -> list[tuple[Any, ...]]:
+    """Concepts for members made at run time that a README example calls.
+
+    ``methods.forEach(function (m) { app[m] = function () {...} })`` defines ``app.get``
+    without ever writing its name: the scanner keeps the owner (FileScan "dyn"), and a README
+    call ``app.get(...)`` on that owner (the same name, or its instance by convention:
+    ``axios`` for ``Axios``) is the evidence that ``app.get`` exists and matters. It is scored
+    as an explicit member the README calls would be.
+    """
+    from .rank import in_tests
+
+    have = {r[1] for r in rows}
+    owners: dict[str, tuple[str, str, int]] = {}  # receiver name -> (owner, file, line)
+    for rel in files:
+        if js_modules is not None and rel not in js_modules:
+            continue
+        group = group_of(rel, in_tests(rel))
+        if group is not None and group not in include:
+            continue
+        for owner, line in results[rel].get("dyn", ()):
+            owners.setdefault(owner, (owner, rel, line))
+            owners.setdefault(owner[:1].lower() + owner[1:], (owner, rel, line))
+    out: list[tuple[Any, ...]] = []
+    for use in method_uses:
+        if use.lang == "python" or not use.call or use.name.startswith(("_", "#")):
+            continue
+        if use.receiver not in owners:
+            continue
+        owner, rel, line = owners[use.receiver]
+        name = f"{owner}.{use.name}"
+        if name in have or f"{use.receiver}.{use.name}" in have:
+            continue
+        have.add(name)
+        exp = js_modules is not None and rel in js_modules
+        score = 1.0 + readme_bonus(use.order, total, use.decorator)
+        score += EXPORTED_BONUS if exp else 0.0
+        out.append(
+            (
+                "function",
+                name,
+                rel,
+                line,
+                "",
+                score,
+                0,
+                0,
+                results[rel].get("lang", "javascript"),
+                (),
+                0,
+                0,
+                True,
+                exp,
+                True,
+                use.order,
+                use.decorator,
+            )
+        )
+    return out
+
+
+# Row fields (api_pass's output): 0 kind, 1 name, 2 file, 5 score, 13 exported, 14 in_readme,
+# 15 readme_order, 16 decorator.
+ROOT_EXCEPTION_BONUS = 1.0
+UNSHOWN_EXCEPTION_SHARE = 0.5
+
+
+def representative_exception(
+    rows: list[tuple[Any, ...]], bases_of: Mapping[str, set[str]]
+) -> str | None:
+    """The exception that stands for all: one the package hands out (exported) when any is,
+    with the most of the project's exceptions below it (the root of the tree: ``ClickException``
+    for click, ``RequestException`` for requests), then the best score."""
+    excs = {r[1] for r in rows if r[0] == "exception"}
+    children: dict[str, set[str]] = {}
+    for name in excs:
+        for base in bases_of.get(name, ()):
+            if base in excs and base != name:
+                children.setdefault(base, set()).add(name)
+    best: tuple[Any, ...] | None = None
+    for r in rows:
+        if r[0] != "exception":
+            continue
+        below, todo = set(), list(children.get(r[1], ()))
+        while todo:
+            n = todo.pop()
+            if n not in below:
+                below.add(n)
+                todo.extend(children.get(n, ()))
+        key = (bool(r[13]), len(below), r[5], r[1])
+        if best is None or key > best[0]:
+            best = (key, r[1])
+    return best[1] if best else None
+
+
+def exception_standing(
+    rows: list[tuple[Any, ...]],
+    bases_of: Mapping[str, set[str]],
+    exc_bonus: Mapping[str, float],
+    taught: Mapping[str, int] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Which exceptions a film shows is a question of evidence, not of how often the code
+    raises them: the ones a README example names (``except requests.ConnectionError``) lead;
+    when it names none, one stands for all: the one the docs' examples use most (taught:
+    name -> pages), else the root of the tree (representative_exception). These get what
+    their raises and catches add (exc_bonus); every other exception is trouble the code
+    meets, not something users are shown: it keeps UNSHOWN_EXCEPTION_SHARE of its score
+    (whose references are mostly its own raise sites), so the exceptions keep their order
+    among themselves but rank below the API."""
+    excs = [r for r in rows if r[0] == "exception"]
+    named = {r[1] for r in excs if r[14]}
+    in_docs = [r for r in excs if (taught or {}).get(r[1])]
+    if named:
+        lead = named
+    elif in_docs:
+        lead = {max(in_docs, key=lambda r: ((taught or {})[r[1]], r[5], r[1]))[1]}
+    else:
+        lead = {representative_exception(rows, bases_of)} - {None}
+    out: list[tuple[Any, ...]] = []
+    for r in rows:
+        if r[0] == "exception":
+            if r[1] in lead:
+                score = r[5] + exc_bonus.get(r[1], 0.0) + (0.0 if named else ROOT_EXCEPTION_BONUS)
+            else:  # its references are mostly its own raise sites: they count for less
+                score = (r[5] + exc_bonus.get(r[1], 0.0)) * UNSHOWN_EXCEPTION_SHARE
+            r = (*r[:5], score, *r[6:])
+        out.append(r)
+    return out
+
+
+def neighbours(
+    rows: list[tuple[Any, ...]], uses: Mapping[str, CodeUse], total: int
+) -> list[tuple[Any, ...]]:
+    """The README introduces a module: what is exported beside a name it uses (``post`` and
+    ``put`` beside ``requests.get``, ``click.group`` beside ``click.command``; ``app.set``
+    beside ``app.get`` on the same object) is what a user reads about next. Such a neighbour
+    gets half the README bonus of the name that introduced its module."""
+    intro: dict[tuple[str, str], float] = {}  # (file, owner or "") -> bonus of the README name
+    for r in rows:
+        if r[0] in ("class", "function") and r[14] and r[2]:
+            owner = r[1].rsplit(".", 1)[0] if "." in r[1] else ""
+            bonus = readme_bonus(r[15], total, r[16])
+            intro[(r[2], owner)] = max(intro.get((r[2], owner), 0.0), bonus)
+    if not intro:
+        return rows
+    out: list[tuple[Any, ...]] = []
+    for r in rows:
+        if r[0] in ("class", "function") and not r[14] and r[2]:
+            owner = r[1].rsplit(".", 1)[0] if "." in r[1] else ""
+            got = intro.get((r[2], owner))
+            if got and (owner or r[13]):
+                r = (*r[:5], r[5] + 0.5 * got, *r[6:])
+        out.append(r)
     return out
 
 

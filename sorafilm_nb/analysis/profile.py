@@ -16,8 +16,10 @@ How analyze() works, and where each part lives:
    it declines a file or is not built (analysis.scan_python), JavaScript and TypeScript with
    tree-sitter (analysis.scan_js); content already in the cache is not parsed again; with
    many files the work is spread over every core;
-4. rank (analysis.rank): references from other files, imports, ``__all__``, subclasses,
-   docstrings, raise/except counts; tests count a quarter.
+4. rank (analysis.rank, then analysis.api): references from other files, imports,
+   ``__all__``, subclasses, docstrings, raise/except counts (tests count a quarter); then what
+   users are shown: the README's examples, the docs pages' examples (analysis.docs; the
+   cache key holds their size and mtime, so a warm run does not read them), the exports.
 
 Nothing about one file can stop a scan: what cannot be read becomes a ScanWarning.
 """
@@ -26,37 +28,30 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import marshal
 import os
 import stat
-import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import AnalysisError
+from .assemble import build as _build
+from .assemble import readme_text as _readme_text
 from .cache import FORMAT as CACHE_FORMAT
 from .cache import cache_path, default_cache_dir, empty_index, load_index, load_results
 from .cache import save as save_cache
 from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
-from .files import (
-    Skipped,
-    compiled_only,
-    in_system_tree,
-    language_of,
-    list_files,
-    open_inside,
-)
-from .project import metadata_fingerprint, project_name
+from .docs import signature as docs_signature
+from .files import in_system_tree, language_of, list_files
+from .pool import run as run_on_cores
+from .pool import start_method as _start_method
+from .pool import workers as _workers
+from .project import metadata_fingerprint
 from .public import check_include
-from .rank import RANK_VERSION, rank
+from .rank import RANK_VERSION
 from .scan_python import FileScan
-from .text import find_readme
-from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
-
-if TYPE_CHECKING:
-    pass
+from .worker import Item, Outcome
 
 __all__ = [
     "CONCEPT_KINDS",
@@ -178,7 +173,7 @@ def _analyze(
     package = _package_name(root)
     # the metadata (title) and the options decide the profile too: they join the README in
     # the fingerprint of what it was built from
-    extra = f"{options.key()}\0{metadata_fingerprint(root)}"
+    extra = f"{options.key()}\0{metadata_fingerprint(root)}\0{docs_signature(root)}"
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
@@ -342,26 +337,6 @@ def _package_name(root: Path) -> str | None:
     return ".".join(parts) or None
 
 
-def _readme_text(root: Path) -> tuple[str, dict[str, str]]:
-    """The README's text, and {its name: why} when it was not read: a README is opened
-    like any source file (files.open_inside), so a link to /proc/self/environ or to a file
-    outside the repository puts nothing of it into a title, a description or a prompt."""
-    readme = find_readme(root)
-    if readme is None:
-        return "", {}
-    try:
-        fd, _ = open_inside(str(root), readme.name)
-    except Skipped as skip:
-        return "", {readme.name: skip.reason}
-    except OSError:
-        return "", {}
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            return fh.read(MAX_BYTES).decode("utf-8", "replace"), {}
-        except OSError:
-            return "", {}
-
-
 def _stats(
     files: list[str],
     listing: str,
@@ -403,74 +378,12 @@ def _scanners() -> str:
 _RACY_NS = 2_000_000_000
 
 
-def _workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-def _start_method() -> str | None:
-    """How to start worker processes here, or None to stay on one core.
-
-    fork when this process runs no other thread (fork with threads can deadlock; a Jupyter
-    kernel has several). Otherwise forkserver, but only in an interactive session (no
-    ``__main__.__file__``): forkserver and spawn re-import the main script in every worker,
-    which re-runs a script that calls analyze() without an ``if __name__ == "__main__"``
-    guard. A library must not surprise its caller with that, so such scripts use one core.
-    """
-    import multiprocessing as mp
-    import threading
-
-    if mp.parent_process() is not None:  # already a worker of someone's pool
-        return None
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    main = sys.modules.get("__main__")
-    if "forkserver" in methods and getattr(main, "__file__", None) is None:
-        return "forkserver"
-    return None
-
-
 def _run(todo: list[Item], known: frozenset[str]) -> tuple[list[Outcome], int]:
-    """scan_chunk over todo: in this process when small, else on every core; and how many
-    processes did the work (the stats say it, so a fallback to one core shows).
-
-    The pool gets one process fewer than there are cores: this process works too, taking
-    chunks from the far end of the queue that no worker has started yet, so no core idles
-    and half the results never cross a pipe. Results come back marshalled (several times
-    cheaper than pickle for these plain dicts). Processes, not threads: most of the work
-    holds the GIL (``ast.parse``, tree-sitter's Parser.parse, and the Python half of a C
-    scan: identifiers, docstring words; the C scanner lets go of it only while tokenizing).
-    """
+    """scan_chunk over todo: in this process when small, else on every core (analysis.pool);
+    and how many processes did the work (the stats say it, so a fallback to one core shows)."""
     workers = _workers()
     method = _start_method() if len(todo) >= PARALLEL_MIN and workers >= 2 else None
-    if method is None:
-        return scan_chunk(todo, known), 1
-    # interleave so each chunk gets a fair share of big and small files
-    n_chunks = workers * 6
-    chunks = [todo[i::n_chunks] for i in range(n_chunks)]
-    try:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(
-            max_workers=workers - 1, mp_context=mp.get_context(method)
-        ) as pool:
-            futures = [pool.submit(scan_chunk_packed, chunk, known) for chunk in chunks]
-            parts: list[list[Outcome] | None] = [None] * len(chunks)
-            for i in range(len(chunks) - 1, -1, -1):
-                if futures[i].cancel():
-                    parts[i] = scan_chunk(chunks[i], known)
-            out: list[Outcome] = []
-            for i, fut in enumerate(futures):
-                part = parts[i]
-                out.extend(part if part is not None else marshal.loads(fut.result()))
-            return out, workers
-    except (OSError, RuntimeError, ImportError):
-        # no process pool here (a sandbox, a frozen app) or a worker died: one core
-        return scan_chunk(todo, known), 1
+    return run_on_cores(todo, known, workers, method)
 
 
 def _dir_warnings(unreadable: dict[str, str]) -> dict[str, FileScan]:
@@ -493,50 +406,3 @@ def _fingerprint(
         mark = keys.get(rel) or results[rel].get("warn", "")
         h.update(f"\0{rel}\0{mark}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-def _build(
-    root: Path,
-    package: str | None,
-    readme_text: str,
-    results: dict[str, FileScan],
-    options: _Options | None = None,
-) -> RepoProfile:
-    from .readme import choose_title, read_readme  # here: a warm run builds no profile
-
-    options = options or _Options()
-    readme = read_readme(readme_text)
-    title = choose_title(project_name(root), readme, root.name)
-    rows, themes = rank(
-        {k: v for k, v in results.items() if "warn" not in v},
-        package,
-        readme=readme_text,
-        include=options.include,
-        include_private=options.include_private,
-        root=root,
-    )
-    warnings = tuple(
-        ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])
-        for rel in sorted(results)
-        if "warn" in results[rel] or "partial" in results[rel]
-    )
-    built = compiled_only(results)
-    if built is not None:
-        warnings = (*warnings, ScanWarning(*built))
-    languages: dict[str, int] = {}
-    for r in results.values():
-        if "warn" not in r:
-            lang = r.get("lang", "python")
-            languages[lang] = languages.get(lang, 0) + 1
-    return RepoProfile(
-        root=str(root),
-        name=root.name,
-        title=title or root.name,
-        description=readme.description,
-        tagline=readme.tagline,
-        concepts=tuple(Concept(*row) for row in rows),
-        files_scanned=sum(languages.values()),
-        warnings=warnings,
-        themes=tuple(themes),
-        languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-    )

@@ -156,15 +156,71 @@ def _resolve(root: Path, rel: str) -> str | None:
     return None
 
 
+_REL = r"""['"](\.[^'"]+)['"]"""
+# local bindings of the package's own files: const x = require('./x'), import x from './x'
+_BIND_REQUIRE = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*require\(\s*{_REL}\s*\)")
+_BIND_DESTRUCT = re.compile(rf"\b(?:const|let|var)\s*\{{([^}}]*)\}}\s*=\s*require\(\s*{_REL}")
+_BIND_IMPORT = re.compile(
+    rf"\bimport\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^}}]*)\}})?\s*from\s*{_REL}"
+)
+# what a module hands out: exports.x = v, module.exports = v, export default v, obj.x = v on
+# an exported object (``var app = exports = module.exports = {}``; axios's ``axios.Axios =``)
+_EXPORT_OBJECT = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:module\.)?exports\s*=")
+_EXPORT_DEFAULT = re.compile(rf"\bexport\s+default\s+({_ID})\s*[;\n]")
+_EXPORTS_VALUE = re.compile(
+    rf"\b(?:module\.)?exports(?:\.{_ID})?\s*=\s*(?:exports\s*=\s*)?({_ID})\b(?!\s*\()"
+)
+_EXPORTS_REQUIRE = re.compile(rf"\b(?:module\.)?exports\.{_ID}\s*=\s*require\(\s*{_REL}")
+_MEMBER_VALUE = re.compile(rf"\b({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
+
+
 @dataclass(frozen=True)
 class JsExports:
     names: frozenset[str]  # exported names (and the local names they export)
     instances: dict[str, str]  # exported instance -> its class (commander's program -> Command)
+    # the package's files whose exports the entry hands out, directly or through a value it
+    # exports (``exports.application = require('./application')``); their members are public
+    modules: frozenset[str] = frozenset()
+
+
+def _split_names(text: str) -> list[tuple[str, str]]:
+    """``a, b as c, d: e`` -> [(a, a), (b, c), (d, e)]: (name in the source, local name)."""
+    out = []
+    for part in text.split(","):
+        bits = [b for b in re.split(r"\s+as\s+|\s*:\s*", part.strip()) if b]
+        if bits and all(re.fullmatch(_ID, b) for b in bits):
+            out.append((bits[0], bits[-1]))
+    return out
+
+
+def _handed_out(text: str) -> list[str]:
+    """The relative modules a file's exports hand out: those bound to a name it exports (as
+    a value, or as a member of its exported object), and ``exports.x = require('./y')``."""
+    bound: dict[str, str] = {}
+    for m in _BIND_REQUIRE.finditer(text):
+        bound[m.group(1)] = m.group(2)
+    for m in _BIND_DESTRUCT.finditer(text):
+        for _, local in _split_names(m.group(1)):
+            bound[local] = m.group(2)
+    for m in _BIND_IMPORT.finditer(text):
+        if m.group(1):
+            bound[m.group(1)] = m.group(3)
+        for _, local in _split_names(m.group(2) or ""):
+            bound[local] = m.group(3)
+    objects = set(_EXPORT_OBJECT.findall(text)) | set(_EXPORT_DEFAULT.findall(text))
+    values = set(_EXPORTS_VALUE.findall(text)) | objects
+    values.update(v for obj, v in _MEMBER_VALUE.findall(text) if obj in objects)
+    for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
+        values.update(name for name, _ in _split_names(m.group(1)))
+    out = [bound[v] for v in sorted(values) if v in bound]
+    out.extend(_EXPORTS_REQUIRE.findall(text))
+    return out
 
 
 def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
     """The names a JavaScript package's entry files export, following relative re-exports
-    (``export * from``, ``module.exports = require``) up to depth files deep."""
+    (``export * from``, ``module.exports = require``) and the package's own modules that an
+    export hands out as a value (_handed_out) up to depth files deep; and those files."""
     names: set[str] = set()
     instances: dict[str, str] = {}
     seen: set[str] = set()
@@ -186,12 +242,12 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
         instances.update(_INSTANCE.findall(text))
         if level < depth:
             folder = posixpath.dirname(rel)
-            for target in _FOLLOW.findall(text):
+            for target in [*_FOLLOW.findall(text), *_handed_out(text)]:
                 nxt = _resolve(root, posixpath.normpath(posixpath.join(folder, target)))
                 if nxt:
                     todo.append((nxt, level + 1))
     names.discard("default")
-    return JsExports(frozenset(names), instances)
+    return JsExports(frozenset(names), instances, frozenset(seen))
 
 
 # ------------------------------------------------------------------ methods in README examples

@@ -11,6 +11,7 @@ vendored code always).
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Iterable
 
 from .files import VENDOR_DIRS
@@ -94,6 +95,13 @@ def readme_bonus(order: int, total: int, decorator: bool) -> float:
     """
     early = 1.0 - order / max(total, 1)
     return 4.0 + 1.5 * early + (1.0 if decorator else 0.0)
+
+
+def docs_bonus(pages: int) -> float:
+    """What a name the documentation's examples use adds (README names add more): nothing
+    for one page (an aside), then by how many pages use it, on a log scale, at most 3 (a
+    README name gets at least 4)."""
+    return 0.0 if pages < 2 else min(3.0, 1.5 * math.log(pages))
 
 
 EXPORTED_BONUS = 2.5

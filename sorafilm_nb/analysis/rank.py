@@ -25,7 +25,7 @@ from .public import is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-9"  # also covers readme.py, project.py, public.py, api.py
+RANK_VERSION = "rank-11"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -111,6 +111,7 @@ def rank(
     include: frozenset[str] = frozenset(),
     include_private: bool = False,
     root: Path | None = None,
+    docs: list[str] | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
     """(concept rows sorted best first, themes) from {rel path: scan result}.
 
@@ -119,7 +120,8 @@ def rank(
     order of analysis.Concept. Concepts defined under the groups of public.GROUPS are left
     out unless named in include; private ones unless include_private. readme is the README's
     text (its code examples lead the ranking); root, when given, lets README method calls
-    (``app.route``) be found in the source and listed as ``Flask.route``.
+    (``app.route``) be found in the source and listed as ``Flask.route``; docs are the
+    documentation pages' text (analysis.docs), whose examples count after the README's.
     """
     files = sorted(results)
     # --- who defines what
@@ -136,6 +138,8 @@ def rank(
             if not name.startswith("_"):
                 func_defs.append((name, rel, line, summary, lang))
     defined = {c[0] for c in class_defs} | {f[0] for f in func_defs}
+    # a member (``app.use``, ``Command.option``) is named by its last part where it is used
+    defined |= {f[0].rsplit(".", 1)[1] for f in func_defs if "." in f[0]}
 
     # --- exception classes: a base that is, transitively within the repo, an exception
     children: dict[str, list[str]] = {}
@@ -195,10 +199,14 @@ def rank(
             subclasses[b] = subclasses.get(b, 0) + 1
 
     def others(name: str, rel: str) -> int:
+        name = name.rsplit(".", 1)[-1]  # members: where ``.use(`` is written (tests call it)
         return ref_files.get(name, 0) - (1 if name in own_refs.get(rel, ()) else 0)
 
     raws: list[Raw] = []
     exc_done: set[str] = set()
+    # name -> what being raised and caught adds; api_pass decides whether it counts (only for
+    # the exceptions users are shown: see api.exception_standing)
+    exc_bonus: dict[str, float] = {}
     for name, rel, line, bases, summary, methods, lang in class_defs:
         test = in_tests(rel)
         public = not name.startswith("_")
@@ -227,7 +235,7 @@ def rank(
                 r_n = raised.get(name, [0])[0]
                 c_n = caught.get(name, [0])[0]
                 weighted = raised.get(name, [0, 0.0])[1] + caught.get(name, [0, 0.0])[1]
-                score += 1.0 + 1.5 * _log(weighted)
+                exc_bonus[name] = 1.0 + 1.5 * _log(weighted)
         if test:
             score *= 0.25
         raws.append(
@@ -298,7 +306,17 @@ def rank(
     from .api import api_pass as _api_pass  # here: a warm analyze() never ranks (issue 14)
 
     api = _api_pass(
-        raws, results, files, class_defs, bases_of, readme, root, include, include_private
+        raws,
+        results,
+        files,
+        class_defs,
+        bases_of,
+        readme,
+        root,
+        include,
+        include_private,
+        exc_bonus=exc_bonus,
+        docs=docs,
     )
     return _select(api), themes
 

@@ -10,6 +10,8 @@ Much of a JavaScript API is not declared but assigned, so these count as functio
 value is a call or ``new``, as ``exports.json = bodyParser.json`` is Express's ``json``), and
 the public methods of a class (``Command.option``). Exported names (``module.exports = {a,
 b}``, ``export`` declarations and ``export { a as b }``) go to ``all``, the public API list.
+Members made with a computed name (``app[method] = function``) go to ``dyn`` as their owner:
+only a README call can name them.
 A file that looks like build output (a source map comment, the ``__esModule`` marker) is
 flagged ``gen``, so profile.py can say when a package holds only compiled code.
 """
@@ -23,7 +25,7 @@ from typing import Any
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
-PARSER_VERSION = "js-6"
+PARSER_VERSION = "js-7"
 
 _QUERY = """
 (class_declaration) @class
@@ -34,6 +36,9 @@ _QUERY = """
 (catch_clause body: (statement_block) @catch)
 (import_statement source: (string) @import)
 (call_expression function: (identifier) @req arguments: (arguments (string) @import))
+(assignment_expression
+  left: (subscript_expression object: (_) @dynobj index: [(identifier) (member_expression)])
+  right: [(function_expression) (arrow_function)])
 """
 _TS_EXTRA = """
 (abstract_class_declaration) @class
@@ -180,6 +185,13 @@ def scan_js(data: bytes, lang: str) -> FileScan:
             line = block.start_point[0] + 1
             entry = caught.setdefault(name, [0, line])
             entry[0] += 1
+    # ``app[method] = function`` (in a methods.forEach loop): members made at run time, whose
+    # names only a README example can tell (analysis.api); owner and line are kept
+    dynamic: dict[str, int] = {}
+    for node in caps.get("dynobj", ()):
+        owner = _text(node).removesuffix(".prototype")
+        if owner and "(" not in owner and "[" not in owner:
+            dynamic.setdefault(owner.rsplit(".", 1)[-1], node.start_point[0] + 1)
     exported: list[str] = []
     _assigned(tree.root_node, functions, exported, docs)
     for node in caps.get("class", ()):
@@ -218,6 +230,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         result["imp"] = imports
     if exported:
         result["all"] = sorted(set(exported))
+    if dynamic:
+        result["dyn"] = [[owner, line] for owner, line in sorted(dynamic.items())]
     if _GENERATED.search(data[:2048]) or _SOURCE_MAP.search(data[-512:]):
         result["gen"] = 1
     if docs or mod_doc:

@@ -73,6 +73,7 @@ class FileScan(_FileScanLang, total=False):
     warn: str  # the file could not be read
     partial: str  # JavaScript/TypeScript only: read up to a syntax error
     gen: int  # JavaScript only: 1 when the file is build output (a banner or a source map)
+    dyn: list[list[Any]]  # JavaScript only: [owner, line] of members assigned by a computed name
 
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)

@@ -1,0 +1,94 @@
+"""Build a RepoProfile from every file's scan result, the README and the project metadata.
+
+Kept apart from profile.py, which decides what to read and what the cache can answer; this
+is the one place that turns results into the record the story reads.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .concepts import Concept, RepoProfile, ScanWarning
+from .docs import read_pages
+from .files import Skipped, compiled_only, open_inside
+from .project import project_name
+from .rank import rank
+from .scan_python import FileScan
+from .text import find_readme
+from .worker import MAX_BYTES
+
+if TYPE_CHECKING:
+    from .profile import _Options
+
+
+def readme_text(root: Path) -> tuple[str, dict[str, str]]:
+    """The README's text, and {its name: why} when it was not read: a README is opened
+    like any source file (files.open_inside), so a link to /proc/self/environ or to a file
+    outside the repository puts nothing of it into a title, a description or a prompt."""
+    readme = find_readme(root)
+    if readme is None:
+        return "", {}
+    try:
+        fd, _ = open_inside(str(root), readme.name)
+    except Skipped as skip:
+        return "", {readme.name: skip.reason}
+    except OSError:
+        return "", {}
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(MAX_BYTES).decode("utf-8", "replace"), {}
+        except OSError:
+            return "", {}
+
+
+def build(
+    root: Path,
+    package: str | None,
+    readme_text: str,
+    results: dict[str, FileScan],
+    options: _Options | None = None,
+) -> RepoProfile:
+    from .readme import choose_title, read_readme  # here: a warm analyze() builds nothing
+
+    if options is None:
+        from .profile import _Options
+
+        options = _Options()
+    readme = read_readme(readme_text)
+    title = choose_title(project_name(root), readme, root.name)
+    rows, themes = rank(
+        {k: v for k, v in results.items() if "warn" not in v},
+        package,
+        readme=readme_text,
+        include=options.include,
+        include_private=options.include_private,
+        root=root,
+        docs=read_pages(root),
+    )
+    warnings = tuple(
+        ScanWarning(rel, results[rel].get("warn") or results[rel]["partial"])
+        for rel in sorted(results)
+        if "warn" in results[rel] or "partial" in results[rel]
+    )
+    built = compiled_only(results)
+    if built is not None:
+        warnings = (*warnings, ScanWarning(*built))
+    languages: dict[str, int] = {}
+    for r in results.values():
+        if "warn" not in r:
+            lang = r.get("lang", "python")
+            languages[lang] = languages.get(lang, 0) + 1
+    return RepoProfile(
+        root=str(root),
+        name=root.name,
+        title=title or root.name,
+        description=readme.description,
+        tagline=readme.tagline,
+        concepts=tuple(Concept(*row) for row in rows),
+        files_scanned=sum(languages.values()),
+        warnings=warnings,
+        themes=tuple(themes),
+        languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )

@@ -1,0 +1,327 @@
+"""The names a README's code examples use: which parts of the API people call first.
+
+Why a module of its own: README examples are the strongest evidence of what users touch
+(``@app.route``, ``click.option``); analysis.api turns these uses into ranking. Python examples
+are read with ``ast`` (tokens when an elided fragment does not parse), JavaScript ones with
+patterns over code whose strings and comments are blanked.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import re
+import sys
+import tokenize
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class CodeUse:
+    """One name as a README example uses it."""
+
+    name: str
+    order: int  # 0-based: the first name the examples use is 0
+    owner: str = ""  # ``app.route`` where ``app = Flask(...)``: "Flask"; "" if unknown
+    module: bool = False  # used as an attribute of an imported module (``click.option``)
+    decorator: bool = False
+    lang: str = "python"
+    receiver: str = ""  # methods: the variable it is called on (``program`` in program.parse)
+    call: bool = False  # methods: called (``app.get(...)``), not only read (``app.locals``)
+
+
+@dataclass
+class _Uses:
+    items: dict[str, CodeUse] = field(default_factory=dict)
+    # receiver methods: (owner class or "", receiver, attr) in order of first use
+    methods: dict[tuple[str, str, str], CodeUse] = field(default_factory=dict)
+
+    def add(self, use: CodeUse) -> None:
+        key = use.name
+        old = self.items.get(key)
+        if old is None:
+            self.items[key] = replace(use, order=len(self.items))
+        elif use.decorator and not old.decorator:
+            self.items[key] = replace(old, decorator=True)
+
+    def method(
+        self, owner: str, receiver: str, attr: str, decorator: bool, lang: str, call: bool = False
+    ) -> None:
+        key = (owner, receiver, attr)
+        old = self.methods.get(key)
+        if old is None or (decorator and not old.decorator) or (call and not old.call):
+            order = old.order if old else len(self.items) + len(self.methods)
+            call = call or bool(old and old.call)
+            decorator = decorator or bool(old and old.decorator)
+            self.methods[key] = CodeUse(attr, order, owner, False, decorator, lang, receiver, call)
+
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"test"}
+_PY_FENCES = frozenset({"python", "py", "python3", "pycon", "py3", "ipython", "pyi"})
+_JS_FENCES = frozenset(
+    {"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs", "cjs", "node", "es6"}
+)
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M)
+_RST_CODE = re.compile(
+    r"^\.\. (?:code-block|code|sourcecode)::[ \t]*(\w*)[^\n]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)",
+    re.M,
+)
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    """(language, code) of every example: fenced, reST code-block, and doctest (>>>) lines."""
+    out: list[tuple[str, str]] = []
+    for m in _FENCE.finditer(text):
+        tag = m.group(2).lower()
+        body = m.group(3)
+        if not tag:
+            lang = _guess(body)
+        else:
+            lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else ""
+        if lang:
+            out.append((lang, body))
+    rest = _FENCE.sub("", text)
+    for m in _RST_CODE.finditer(rest):
+        tag = m.group(1).lower()
+        lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else _guess(m.group(2))
+        if lang:
+            out.append((lang, _dedent(m.group(2))))
+    rest = _RST_CODE.sub("", rest)
+    doctest = [ln for ln in rest.splitlines() if ln.lstrip().startswith((">>> ", "... "))]
+    if doctest:
+        out.append(("python", "\n".join(doctest)))
+    return out
+
+
+def _dedent(block: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(block)
+
+
+def _guess(body: str) -> str:
+    """The language of an untagged example, or "" (shell sessions and output are skipped)."""
+    s = body.lstrip()
+    if s.startswith(">>>") or re.search(
+        r"^(from \w[\w.]* import|import \w+$|def |class )", s, re.M
+    ):
+        return "python"
+    if re.search(r"\brequire\(|^\s*(const|let|import .* from)\b|=>", s, re.M):
+        return "js"
+    return ""
+
+
+def _py_source(body: str) -> str:
+    lines = body.splitlines()
+    if any(ln.lstrip().startswith(">>>") for ln in lines):  # a session: the prompts only
+        lines = [ln.lstrip()[4:] for ln in lines if ln.lstrip().startswith((">>>", "..."))]
+    return "\n".join(lines)
+
+
+def _dotted(node: ast.AST) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def _python_uses(
+    src: str, uses: _Uses, strict: bool = False, packages: frozenset[str] = frozenset()
+) -> None:
+    """Uses in one Python example; packages are the project's import names, which docs
+    pages use without importing them (``@click.command()`` under ``.. click:example::``)."""
+    try:
+        tree = ast.parse(src)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        if not strict:
+            _token_uses(src, uses)
+        return
+    modules: set[str] = set(packages)
+    owners: dict[str, str] = {}
+    decorators: set[int] = set()
+    # names the example defines itself (``def main``, ``result = ...``) are its own, not the
+    # project's: a project function of the same name is not what the example uses
+    local: set[str] = set()
+    imported: set[str] = set()
+    every = list(ast.walk(tree))
+    for node in every:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
+            for d in node.decorator_list:
+                decorators.add(id(d.func if isinstance(d, ast.Call) else d))
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            local.add(node.id)
+        elif isinstance(node, ast.arg):
+            local.add(node.arg)
+        elif isinstance(node, ast.ImportFrom):
+            names = {a.asname or a.name for a in node.names}
+            if (node.module or "").split(".")[0] in _STDLIB and not node.level:
+                local.update(names)  # the standard library's: as foreign as a local
+            else:
+                imported.update(names)
+        elif isinstance(node, ast.Import):
+            modules.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            cls = _dotted(node.value.func).rsplit(".", 1)[-1]
+            if cls[:1].isupper():
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        owners[t.id] = cls
+    nodes = sorted(
+        (n for n in every if isinstance(n, (ast.Name, ast.Attribute, ast.ImportFrom))),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    for node in nodes:
+        deco = id(node) in decorators
+        if isinstance(node, ast.ImportFrom):
+            # ``from pprint import pprint``: the standard library's, not the project's
+            if (node.module or "").split(".")[0] in _STDLIB and not node.level:
+                continue
+            for a in node.names:
+                if a.name != "*":
+                    uses.add(CodeUse(a.name, 0, module=True))
+        elif isinstance(node, ast.Name):
+            own = node.id in local and node.id not in imported
+            if node.id not in modules and node.id not in owners and not own:
+                uses.add(CodeUse(node.id, 0, decorator=deco))
+        elif isinstance(node.value, ast.Name | ast.Attribute):
+            base = _dotted(node.value)
+            head = base.split(".")[0]
+            if head in modules:
+                if head not in _STDLIB:  # ``os.path``, ``datetime.date``: not the project's
+                    uses.add(CodeUse(node.attr, 0, module=True, decorator=deco))
+            elif base:
+                uses.method(owners.get(base, ""), base, node.attr, deco, "python")
+
+
+def _token_uses(src: str, uses: _Uses) -> None:
+    """Names of an example that does not parse (an elided ``...`` fragment): its NAME tokens."""
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return
+    for t in toks:
+        if t.type == tokenize.NAME and not keyword.iskeyword(t.string):
+            uses.add(CodeUse(t.string, 0))
+
+
+_JS_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
+)
+_JS_IDENT = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
+_JS_NEW = re.compile(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
+_JS_KEYWORDS_TEXT = (
+    "break case catch class const continue debugger default delete do else export extends "
+    "false finally for function if import in instanceof let new null return super switch this "
+    "throw true try typeof var void while with yield async await of from as require module "
+    "exports console undefined process static get set type interface"
+)
+_JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
+
+
+_JS_MODULE = re.compile(
+    r"""\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]"""
+    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
+)
+_JS_LOCAL = re.compile(
+    r"\b(?:function\*?\s+([\w$]+)|class\s+([\w$]+)"
+    r"|(?:const|let|var)\s+([\w$]+)\s*=(?!\s*(?:require\s*\(|new\b|await\s+import\b)))"
+)
+
+
+def _object_key(code: str, m: re.Match[str]) -> bool:
+    """``{ encode: false }``, ``{a, encode?: fn}``: a key of an object literal or type, not
+    a use of the name (a ternary's ``a ? b : c`` is not preceded by ``{`` or ``,``)."""
+    after = code[m.end(1) :].lstrip()
+    if after.startswith("?"):
+        after = after[1:].lstrip()
+    if not after.startswith(":") or after.startswith("::") or m.group(2):
+        return False
+    before = code[: m.start(1)].rstrip()
+    return before.endswith(("{", ","))
+
+
+def _js_uses(src: str, uses: _Uses) -> None:
+    owners = {m.group(1): m.group(2).rsplit(".", 1)[-1] for m in _JS_NEW.finditer(src)}
+    code = _JS_STRING.sub(lambda m: " " if m.group(0)[0] == "/" else '""', src)
+    # ``const srv = require('srv')``: srv.get is the package's get, as click.option in Python
+    modules = {m.group(1) or m.group(3) for m in _JS_MODULE.finditer(src)}
+    # what the example declares itself (``function main``, ``const schema = ...``) is its own
+    local = {n for m in _JS_LOCAL.finditer(code) for n in m.groups() if n} - modules
+    for m in _JS_IDENT.finditer(code):
+        head = m.group(1)
+        if _object_key(code, m):
+            continue
+        chain = [p.strip() for p in m.group(2).split(".") if p.strip()]
+        if head not in _JS_KEYWORDS and head not in owners and head not in local:
+            uses.add(CodeUse(head, 0, lang="js"))
+        if chain:
+            if head in modules:
+                uses.add(CodeUse(chain[0], 0, module=True, lang="js"))
+            called = len(chain) == 1 and code[m.end() :].lstrip().startswith("(")
+            uses.method(owners.get(head, ""), head, chain[0], False, "js", called)
+
+
+def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:
+    """(name -> first use, method uses in order) over every README example.
+
+    Names are everything the examples mention (a local ``hello`` too): the caller keeps only
+    those the project defines. Attributes on a receiver that is not an imported module
+    (``app.route``) are methods, with the receiver's class when the example constructs it.
+    """
+    uses = _Uses()
+    for lang, body in code_blocks(text):
+        if lang == "python":
+            _python_uses(_py_source(body), uses)
+        else:
+            _js_uses(body, uses)
+    return uses.items, list(uses.methods.values())
+
+
+# Any reST directive with an indented body (``.. click:example::``, ``.. code-block::``) or a
+# literal block after ``::``; options (``:caption: x``) are dropped from the body.
+_RST_BLOCK = re.compile(
+    r"^(?:\.\. [\w:-]+::[^\n]*|[^\n]*::)[ \t]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)", re.M
+)
+_RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$\n?", re.M)
+
+
+def doc_uses(documents: list[str], packages: frozenset[str] = frozenset()) -> dict[str, int]:
+    """name -> how many documents' code examples use it, over a docs folder's pages.
+
+    Stricter than the README's reading (code_uses): a docs page is mostly prose and
+    directives, so only examples that parse count (no token fallback), and an untagged block
+    counts only when it looks like code. What the docs' examples use again and again
+    (``@click.group``, ``click.pass_context``) is the API the project teaches. packages:
+    the project's import names, which pages use without an import line.
+    """
+    counts: dict[str, int] = {}
+    for text in documents:
+        uses = _Uses()
+        blocks: list[tuple[str, str]] = []
+        for m in _FENCE.finditer(text):
+            tag = m.group(2).lower()
+            lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else ""
+            if lang or not tag:
+                blocks.append((lang or _guess(m.group(3)), m.group(3)))
+        rest = _FENCE.sub("", text)
+        for m in _RST_BLOCK.finditer(rest):  # code-block and any other directive, or ``::``
+            body = _RST_OPTION.sub("", _dedent(m.group(1)))
+            blocks.append((_guess(body), body))
+        doctest = [
+            ln for ln in _RST_BLOCK.sub("", rest).splitlines() if ln.lstrip().startswith(">>> ")
+        ]
+        blocks.append(("python" if doctest else "", "\n".join(doctest)))
+        for lang, body in blocks:
+            if lang == "python":
+                _python_uses(_py_source(body), uses, strict=True, packages=packages)
+            elif lang == "js":
+                _js_uses(body, uses)
+        for name in uses.items:
+            counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -1,0 +1,84 @@
+"""Spread the parsing of many files over every core (used by analysis.profile).
+
+Kept apart from profile.py, which decides WHEN to use a pool (PARALLEL_MIN there); this says
+HOW: which start method is safe here, and how the work is split between the pool and this
+process.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+
+from .worker import Item, Outcome, scan_chunk, scan_chunk_packed
+
+
+def workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def start_method() -> str | None:
+    """How to start worker processes here, or None to stay on one core.
+
+    fork when this process runs no other thread (fork with threads can deadlock; a Jupyter
+    kernel has several). Otherwise forkserver, but only in an interactive session (no
+    ``__main__.__file__``): forkserver and spawn re-import the main script in every worker,
+    which re-runs a script that calls analyze() without an ``if __name__ == "__main__"``
+    guard. A library must not surprise its caller with that, so such scripts use one core.
+    """
+    import multiprocessing as mp
+    import threading
+
+    if mp.parent_process() is not None:  # already a worker of someone's pool
+        return None
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    main = sys.modules.get("__main__")
+    if "forkserver" in methods and getattr(main, "__file__", None) is None:
+        return "forkserver"
+    return None
+
+
+def run(
+    todo: list[Item], known: frozenset[str], workers: int, method: str | None
+) -> tuple[list[Outcome], int]:
+    """scan_chunk over todo: in this process when small, else on every core; and how many
+    processes did the work (the stats say it, so a fallback to one core shows).
+
+    The pool gets one process fewer than there are cores: this process works too, taking
+    chunks from the far end of the queue that no worker has started yet, so no core idles
+    and half the results never cross a pipe. Results come back marshalled (several times
+    cheaper than pickle for these plain dicts). Processes, not threads: most of the work
+    holds the GIL (``ast.parse``, tree-sitter's Parser.parse, and the Python half of a C
+    scan: identifiers, docstring words; the C scanner lets go of it only while tokenizing).
+    """
+    if method is None or workers < 2:
+        return scan_chunk(todo, known), 1
+    # interleave so each chunk gets a fair share of big and small files
+    n_chunks = workers * 6
+    chunks = [todo[i::n_chunks] for i in range(n_chunks)]
+    try:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(
+            max_workers=workers - 1, mp_context=mp.get_context(method)
+        ) as pool:
+            futures = [pool.submit(scan_chunk_packed, chunk, known) for chunk in chunks]
+            parts: list[list[Outcome] | None] = [None] * len(chunks)
+            for i in range(len(chunks) - 1, -1, -1):
+                if futures[i].cancel():
+                    parts[i] = scan_chunk(chunks[i], known)
+            out: list[Outcome] = []
+            for i, fut in enumerate(futures):
+                part = parts[i]
+                out.extend(part if part is not None else marshal.loads(fut.result()))
+            return out, workers
+    except (OSError, RuntimeError, ImportError):
+        # no process pool here (a sandbox, a frozen app) or a worker died: one core
+        return scan_chunk(todo, known), 1
