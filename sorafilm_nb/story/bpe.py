@@ -45,6 +45,7 @@ from typing import Any
 VOCAB_MAGIC = b"SORAFILM-VOCAB-2\n"
 _HEAD = len(VOCAB_MAGIC) + 64  # magic, official sha256, body sha256
 _TOKENIZER_LEN = 24  # tokens.tokenizer_id(): 12 bytes of blake2b, as hex
+MAX_REMEMBERED = 100_000  # pieces whose counts a process keeps
 MAX_PIECE = 512  # a longer piece (a run of one letter) goes to tiktoken: BPE here is O(n^2)
 
 # The characters this counter accepts (see the module docstring); anything else -> tiktoken.
@@ -189,6 +190,8 @@ class Counter:
                 raw = piece.encode("utf-8")
                 if len(raw) > MAX_PIECE:
                     return None
+                if len(known) >= MAX_REMEMBERED:  # a long notebook session: start afresh
+                    known.clear()
                 n = known[piece] = self._piece(raw)
             total += n
         return total

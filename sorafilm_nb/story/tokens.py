@@ -179,9 +179,13 @@ def _tokens_dir() -> Path:
 
 
 def vocab_path(cache_dir: Path | None = None) -> Path:
-    """Where the prepared vocabulary lives (named by the official file's hash)."""
+    """Where the prepared vocabulary lives (named by the official file's hash and the format:
+    an older sorafilm sharing the cache dir keeps its own file instead of rewriting ours)."""
+    from .bpe import VOCAB_MAGIC
+
     folder = _tokens_dir() if cache_dir is None else cache_dir
-    return folder / f"{ENCODING_NAME}-{O200K_SHA256[:16]}.vocab"
+    fmt = VOCAB_MAGIC.rstrip(b"\n").rsplit(b"-", 1)[-1].decode()
+    return folder / f"{ENCODING_NAME}-{O200K_SHA256[:16]}.v{fmt}.vocab"
 
 
 def prepared_vocab() -> bpe.Vocab | None:
