@@ -53,9 +53,11 @@ demo: $(CORE_STAMP) $(CORE_SCANNER)
 	@$(VENV)/bin/sorafilm film --repo . --out $(OUT)/demo
 	@echo "== done: open $(OUT)/demo/film.mp4 (report: $(OUT)/demo/report.md); notebooks: make install, then $(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb"
 
+# notebooks first: xdist hands out files in collection order, and each notebook is one long
+# unit (a kernel, a film): queued last, one can keep a worker busy after the other has run out.
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 tests notebooks
+	$(PY) -m pytest -m "not browser" $(XDIST) --nbval-lax --nbval-cell-timeout=300 notebooks tests
 
 # The quick loop while working: no test marked slow (over about 3 s, or executing a notebook)
 # and not the notebooks themselves (nbval). `make test` runs everything.
@@ -68,7 +70,7 @@ test-browser: $(STAMP) $(SCANNER)
 	$(PY) -m pytest -m browser tests/browser
 
 # The C scanner under AddressSanitizer and UndefinedBehaviorSanitizer: a scratch build (no
-# install touched) that tests/analysis/test_pyscan.py's differential and fuzz tests load through
+# install touched) that tests/analysis/test_pyscan*.py's differential and fuzz tests load through
 # SORAFILM_PYSCAN_PATH. Python leaks by design at exit, so leak detection is off; every other
 # report aborts the test (-fno-sanitize-recover). PYTHONMALLOC=malloc lets ASan see the
 # objects the scanner builds; --capture=sys keeps a report on the terminal.
@@ -78,11 +80,11 @@ test-sanitize: $(STAMP)
 	so=$$($(PY) hatch_build.py --into "$$dir" --sanitize) && \
 	SORAFILM_PYSCAN_PATH="$$so" LD_PRELOAD="$$(gcc -print-file-name=libasan.so)" \
 	ASAN_OPTIONS=detect_leaks=0 PYTHONMALLOC=malloc \
-	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan.py
+	$(PY) -m pytest -p no:cacheprovider --capture=sys $(XDIST) tests/analysis/test_pyscan*.py
 
 # The C scanner's tests on every other Python minor version requires-python claims (3.11 is
 # the .venv's, run by `make test`). Per interpreter: a throwaway venv with only what
-# test_pyscan.py reads (pytest, hypothesis; django, openai and httpx as real code to compare
+# test_pyscan*.py read (pytest, hypothesis; django, openai and httpx as real code to compare
 # on; tomli on 3.10), the scanner compiled by that Python into a scratch folder. Every
 # interpreter runs; the target fails after the last if any one failed.
 PYENV    ?= /root/.pyenv/versions
@@ -97,7 +99,7 @@ test-pythons:
 	      'openai>=2.3' httpx "tomli>=2.0; python_version < '3.11'" && \
 	    so=$$("$$dir/venv/bin/python" hatch_build.py --into "$$dir/build") && \
 	    SORAFILM_PYSCAN_PATH="$$so" PYTHONPATH="$(CURDIR)" "$$dir/venv/bin/python" \
-	      -m pytest -p no:cacheprovider -q $(XDIST) tests/analysis/test_pyscan.py; \
+	      -m pytest -p no:cacheprovider -q $(XDIST) tests/analysis/test_pyscan*.py; \
 	  } || failed="$$failed $$py"; \
 	  rm -rf "$$dir"; \
 	done; \

@@ -114,9 +114,7 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
             if line:
                 out.append(line)
                 line, width = "", 0
-            cut = len(word)
-            while cut > 1 and font.width(word[:cut]) > max_width:
-                cut -= 1
+            cut = _fitting_prefix(word, font, max_width)
             out.append(word[:cut])
             word = word[cut:]
             w = font.width(word)
@@ -127,6 +125,20 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
     if line:
         out.append(line)
     return out
+
+
+def _fitting_prefix(word: str, font: _Font, max_width: int) -> int:
+    """How many leading characters of ``word`` fit in ``max_width`` (at least one).
+
+    One pass over the word: measuring every shorter prefix again made a hostile 20,000-
+    character word take minutes (every advance in the atlas is positive, so the first
+    character that overflows ends the search)."""
+    total = 0
+    for count, ch in enumerate(word):
+        total += int(font.advances[_index(ch)])
+        if total > max_width:
+            return max(1, count)
+    return len(word)
 
 
 def _fit(lines: list[str], font: _Font, max_lines: int, max_width: int) -> list[str]:
@@ -224,7 +236,8 @@ def finish(rgb: np.ndarray, look: Look, gain: np.ndarray) -> np.ndarray:
     luma = (f[..., 0] * 0.299 + f[..., 1] * 0.587 + f[..., 2] * 0.114).astype(np.uint8)
     toned = look.lut()[luma].astype(np.float32)
     f = f * (1.0 - look.tint) + toned * look.tint
-    return np.clip(f * gain[..., None], 0, 255).astype(np.uint8)
+    finished: np.ndarray = np.clip(f * gain[..., None], 0, 255).astype(np.uint8)
+    return finished
 
 
 def background(width: int, height: int, look: Look) -> np.ndarray:
@@ -342,9 +355,7 @@ def yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     h, w = y.shape
 
     def sub(c: np.ndarray) -> np.ndarray:
-        return c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+        means: np.ndarray = c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+        return means
 
-    return tuple(
-        np.clip(np.rint(p), 0, 255).astype(np.uint8)  # type: ignore[return-value]
-        for p in (y, sub(u), sub(v))
-    )
+    return tuple(np.clip(np.rint(p), 0, 255).astype(np.uint8) for p in (y, sub(u), sub(v)))

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from .story.captions import CARD_SECONDS, Caption, CaptionKind
+
+if TYPE_CHECKING:
+    from ._look import Look
 
 __all__ = ["DURATION_TOLERANCE_S", "Segment", "Stitched", "stitch_film"]
 
@@ -128,7 +131,7 @@ def stitch_film(
         raise RenderError(f"{len(known)} durations for {clip_count} clips")
     it = iter(known)
     segments = [
-        s if s.kind != "clip" or s.duration is not None else _with(s, duration=next(it))
+        s if s.kind != "clip" or s.duration is not None else replace(s, duration=next(it))
         for s in segments
     ]
     skipped = tuple(
@@ -142,12 +145,12 @@ def stitch_film(
         if (s.kind == "clip" and s.path is not None)
         or (s.kind == "card" and (s.shot_id is None or s.shot_id not in skipped))
     ]
-    clips = [s for s in kept if s.kind == "clip"]
+    clips = [s.path for s in kept if s.kind == "clip" and s.path is not None]
     if not clips:
         raise RenderError("stitch needs at least one clip")
-    first = probe(clips[0].path)  # type: ignore[arg-type]
+    first = probe(clips[0])
     fps = first.fps or 24.0
-    sound = all(probe(s.path).has_audio for s in clips)  # type: ignore[arg-type]
+    sound = all(probe(path).has_audio for path in clips)
     film_look = look if isinstance(look, Look) else Look()
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="sorafilm-cut-") as tmp:
@@ -181,16 +184,10 @@ def stitch_film(
     return Stitched(out, media_duration(out), at, tuple(captions), skipped)
 
 
-def _with(seg: Segment, **changes: object) -> Segment:
-    from dataclasses import replace
-
-    return replace(seg, **changes)  # type: ignore[arg-type]
-
-
-def _card_rgb(seg: Segment, width: int, height: int, look: object) -> np.ndarray:
+def _card_rgb(seg: Segment, width: int, height: int, look: Look) -> np.ndarray:
     from ._card import caption_card
 
-    return caption_card(width, height, seg.text, look, kind="title" if seg.title else "card")  # type: ignore[arg-type]
+    return caption_card(width, height, seg.text, look, kind="title" if seg.title else "card")
 
 
 def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bool) -> Path:
@@ -215,14 +212,14 @@ def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bo
     return path
 
 
-def _burn(clip: Path, out: Path, text: str, look: object) -> Path:
+def _burn(clip: Path, out: Path, text: str, look: Look) -> Path:
     """``clip`` with ``text`` drawn over it as a lower third (ffmpeg's overlay of an RGBA
     still drawn by _card.lower_third_rgba); its sound is copied as it is."""
     from ._card import lower_third_rgba
     from .render import H264_MP4, OUR_X264, _ffmpeg, probe
 
     info = probe(clip)
-    rgba = lower_third_rgba(info.width, info.height, text, look)  # type: ignore[arg-type]
+    rgba = lower_third_rgba(info.width, info.height, text, look)
     overlay = out.with_suffix(".rgba")
     overlay.write_bytes(rgba.tobytes())
     _ffmpeg(

@@ -71,6 +71,12 @@ _BEAT = re.compile(r"^\s*[-*]?\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*s\s*:\s
 _KEYS = ("style", "palette", "cinematography", "actions", "lighting", "sound", "intertitle")
 
 
+def _scaled(colour: RGB, factor: float) -> RGB:
+    """``colour`` darkened (or lightened) by ``factor``, channel by channel, truncated."""
+    r, g, b = colour
+    return (int(r * factor), int(g * factor), int(b * factor))
+
+
 @dataclass(frozen=True)
 class Beat:
     """One timed action: shown from ``start`` to ``end`` seconds of the clip."""
@@ -190,8 +196,8 @@ def _look_of(style: str, palette: str) -> Look:
         dark = min(swatches, key=_luma)
         light = max(swatches, key=_luma)
         accent = _most_saturated(swatches) or light
-        shadow = tuple(int(c * 0.35) for c in dark)
-        return Look(shadow, light, accent, 0.35, vignette, grain, swatches)  # type: ignore[arg-type]
+        shadow = _scaled(dark, 0.35)
+        return Look(shadow, light, accent, 0.35, vignette, grain, swatches)
     return Look(vignette=vignette, grain=grain, swatches=swatches)
 
 
@@ -219,7 +225,8 @@ def _most_saturated(colours: tuple[RGB, ...]) -> RGB | None:
 def _duotone(shadow: RGB, highlight: RGB) -> np.ndarray:
     ramp = np.linspace(0.0, 1.0, 256, dtype=np.float32)[:, None] ** 0.9
     lo, hi = np.array(shadow, np.float32), np.array(highlight, np.float32)
-    return np.clip(lo * (1 - ramp) + hi * ramp, 0, 255).astype(np.uint8)
+    lut: np.ndarray = np.clip(lo * (1 - ramp) + hi * ramp, 0, 255).astype(np.uint8)
+    return lut
 
 
 def _one_line(text: str) -> str:

@@ -35,7 +35,7 @@ from ._card import (
     vignette,
     yuv420,
 )
-from ._look import Sheet, beat_at
+from ._look import Sheet, _scaled, beat_at
 
 _GRAIN_FRAMES = 4
 
@@ -59,10 +59,10 @@ def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.nda
     """The static panel (RGB, before the look): everything but the beat, clock and fill."""
     w, h, m, u = layout.width, layout.height, layout.margin, layout.unit
     look = sheet.look
-    img = background(w, h, look).copy()
+    img: np.ndarray = background(w, h, look).copy()
     small, mid, big = layout.small, layout.mid, layout.big
     text_w = w - 2 * m
-    dim = tuple(int(c * 0.72) for c in look.highlight)
+    dim = _scaled(look.highlight, 0.72)
     # the header: the camera note, the palette's chips
     chip = round(small.height * 0.8)
     chips_w = len(look.swatches) * (chip + max(2, chip // 4))
@@ -72,7 +72,7 @@ def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.nda
     room = text_w - chips_w - mood_w - m // 2
     note = _fit(_wrap(_ascii(camera.strip().upper()), small, room), small, 1, room)
     if note:
-        _draw_text(img, note[0], m, m, small, dim)  # type: ignore[arg-type]
+        _draw_text(img, note[0], m, m, small, dim)
     if mood:
         x = w - m - chips_w - mood_w
         _draw_text(img, _ascii(mood), x, m, small, look.accent)
@@ -88,7 +88,7 @@ def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.nda
             y = _block(canvas, sheet.title, m, y, big, look.accent, width=text_w, max_lines=2)
             y += round(6 * u)
         if sheet.setting:
-            y = _block(canvas, sheet.setting, m, y, mid, dim, width=text_w, max_lines=1)  # type: ignore[arg-type]
+            y = _block(canvas, sheet.setting, m, y, mid, dim, width=text_w, max_lines=1)
             y += round(4 * u)
         scene = sheet.scene or sheet.setting
         if scene and scene != sheet.setting:
@@ -101,7 +101,7 @@ def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.nda
     end = words(img.copy(), y)
     words(img, y + max(0, (limit - end) // 2 - round(4 * u)))
     # the clock row's fixed half: what this file is
-    _draw_text(img, _ascii(label), m, layout.clock_y, small, dim)  # type: ignore[arg-type]
+    _draw_text(img, _ascii(label), m, layout.clock_y, small, dim)
     _bar(img, layout, sheet, seconds, filled=False)
     return img
 

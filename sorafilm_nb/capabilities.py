@@ -83,6 +83,10 @@ class ModelCapabilities:
     output_ttl_seconds: int | None
     notes: str = ""
     extension_seconds: tuple[int, ...] = ()  # what an extend call may add (OpenAI)
+    # A job with reference images may be held to fewer lengths and sizes than the model's
+    # (Veo 3.1: 8 s, 16:9 only); empty means the model's own.
+    reference_seconds: tuple[int, ...] = ()
+    reference_sizes: tuple[str, ...] = ()
 
     def allowed_seconds(self, size: str) -> tuple[int, ...]:
         """The clip lengths allowed at ``size`` (some sizes allow fewer)."""
@@ -90,6 +94,19 @@ class ModelCapabilities:
 
     def allows(self, seconds: int, size: str) -> bool:
         return size in self.sizes and seconds in self.allowed_seconds(size)
+
+    def takes(self, kind: str, seconds: int, size: str) -> bool:
+        """Whether a job of ``seconds`` at ``size`` may carry image conditioning ``kind``
+        ("first_frame", "last_frame", "reference_images")."""
+        if kind not in self.conditioning or not self.allows(seconds, size):
+            return False
+        if kind == "reference_images":
+            return (
+                self.max_reference_images > 0
+                and seconds in (self.reference_seconds or self.seconds)
+                and size in (self.reference_sizes or self.sizes)
+            )
+        return True
 
     def supports(self, operation: str) -> bool:
         return operation in self.operations
@@ -163,6 +180,20 @@ def _model(file: str, provider: str, raw: Any) -> ModelCapabilities:
         raise DataFileError(
             file, "audio must be true/false, max_reference_images >= 0", entry=entry
         )
+    ref_seconds = (
+        _ints(file, entry, "reference_seconds", raw["reference_seconds"])
+        if "reference_seconds" in raw
+        else ()
+    )
+    ref_sizes = raw.get("reference_sizes", [])
+    if not isinstance(ref_sizes, list) or not all(s in native for s in ref_sizes):
+        raise DataFileError(
+            file, "expected a list of the model's sizes", entry=entry, field="reference_sizes"
+        )
+    if (ref_seconds or ref_sizes) and "reference_images" not in conditioning:
+        raise DataFileError(
+            file, "the model takes no reference images", entry=entry, field="reference_seconds"
+        )
     return ModelCapabilities(
         provider=provider,
         model=entry,
@@ -181,6 +212,8 @@ def _model(file: str, provider: str, raw: Any) -> ModelCapabilities:
             if "extension_seconds" in raw
             else ()
         ),
+        reference_seconds=ref_seconds,
+        reference_sizes=tuple(ref_sizes),
     )
 
 

@@ -76,7 +76,8 @@ def ffmpeg_exe() -> str:
     """The ffmpeg binary bundled with imageio-ffmpeg (or IMAGEIO_FFMPEG_EXE if the user set it)."""
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    exe: str = imageio_ffmpeg.get_ffmpeg_exe()  # the package ships no types
+    return exe
 
 
 def parse_size(size: str) -> tuple[int, int]:
@@ -255,7 +256,7 @@ POSTER_WIDTH = 480
 
 
 def poster_frame(
-    video: str | Path,
+    video: str | os.PathLike[str],
     *,
     at: float | None = None,
     width: int = POSTER_WIDTH,

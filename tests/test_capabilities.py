@@ -105,3 +105,19 @@ def test_a_price_file_for_another_provider_is_refused(
         PriceTable.load(mine, provider="runway")
     monkeypatch.delenv(PRICES_ENV)
     assert PriceTable.load(provider="runway").provider == "runway"
+
+
+def test_reference_images_are_held_to_their_own_lengths_and_sizes() -> None:
+    """Veo 3.1 takes the look as a reference image only at 8 s and 16:9 (Google's model page);
+    a model without reference images never does; frames follow the model's own rules."""
+    veo = capabilities.for_model("veo", "veo-3.1-generate-preview")
+    assert veo.takes("reference_images", 8, "1280x720")
+    assert veo.takes("reference_images", 8, "1920x1080")
+    assert not veo.takes("reference_images", 4, "1280x720")
+    assert not veo.takes("reference_images", 8, "720x1280")
+    assert veo.takes("first_frame", 4, "1280x720") and not veo.takes("first_frame", 5, "1280x720")
+    fast = capabilities.for_model("veo", "veo-3.1-fast-generate-preview")
+    assert not fast.takes("reference_images", 8, "1280x720")
+    runway = capabilities.for_model("runway", "gen4.5")
+    assert runway.takes("first_frame", 7, "1280x720")
+    assert not runway.takes("reference_images", 8, "1280x720")

@@ -8,130 +8,34 @@ it), executed by nbclient with the widget state stored as JupyterLab stores it, 
 to disk, and the saved text is searched for every local folder the run could have leaked.
 What is shown instead must still be useful: the printed summary names the film by its path
 from the notebook's folder (sorafilm_nb.paths).
+
+This file: the quickstart, the notebook with the player. test_saved_notebook_02.py and
+_03.py hold the same checks for the other notebooks (one notebook per file, so that xdist
+executes them side by side); the executing and the checks are in saved_notebook_fixtures.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+from saved_notebook_fixtures import (
+    WIDGET_STATE,
+    Saved,
+    assert_names_no_local_folder,
+    assert_summary_says_where_the_film_is,
+    execute_and_save,
+    outputs,
+)
 
-pytestmark = pytest.mark.slow  # each test executes a whole notebook
+pytestmark = pytest.mark.slow  # each file executes a whole notebook
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "01_quickstart.ipynb"  # the one with the player
-# Each makes a film and prints its summary.
-NOTEBOOKS = ("01_quickstart.ipynb", "02_prompt_iteration.ipynb", "03_cost_analysis.ipynb")
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-# Absolute paths under the usual roots, wherever they come from (a regex, not just the
-# folders below, so a leak of a folder this test did not think of is caught too).
-ABSOLUTE = re.compile(r"(?<![\w.:/-])/(?:tmp|root|home|work|Users|private|var/folders)/[\w.-]")
-
-
-class Saved:
-    """The executed notebook as saved: its text, and the folders it must not name."""
-
-    def __init__(self, path: Path, folders: list[str]) -> None:
-        self.path = path
-        self.text = path.read_text(encoding="utf-8")
-        self.nb = json.loads(self.text)
-        self.folders = folders
-
-    def leaks(self, text: str) -> list[str]:
-        found = [f for f in self.folders if f in text]
-        found += [text[max(0, m.start() - 60) : m.end() + 60] for m in ABSOLUTE.finditer(text)]
-        return found
-
-
-def _execute_and_save(name: str, tmp_path_factory: pytest.TempPathFactory) -> Saved:
-    scratch = tmp_path_factory.mktemp("saved-notebook")
-    project = scratch / "pantry"
-    notebooks = project / "notebooks"
-    notebooks.mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "notebooks" / name, notebooks / name)
-    # A real repository to film (REPO = ".." in the notebook): this project's ui package.
-    shutil.copytree(
-        REPO_ROOT / "sorafilm_nb" / "ui", project / "pantry", ignore=shutil.ignore_patterns("*.pyc")
-    )
-    (project / "README.md").write_text("# Pantry\n\nKeeps track of the jars.\n")
-    home = scratch / "home" / "alice"
-    home.mkdir(parents=True)
-    folders = {
-        str(scratch),
-        str(scratch.resolve()),
-        str(REPO_ROOT),
-        os.path.expanduser("~"),  # the real home, before the kernel gets its own
-    }
-    env = {
-        "HOME": str(home),
-        "IPYTHONDIR": str(home / ".ipython"),
-        "MPLCONFIGDIR": str(home / ".matplotlib"),
-        "SORAFILM_CACHE_DIR": str(home / ".cache" / "sorafilm"),
-        "SORAFILM_DATA_DIR": str(home / ".local" / "share" / "sorafilm"),
-        "SORAFILM_LEDGER": str(home / ".local" / "share" / "sorafilm" / "ledger.sqlite3"),
-    }
-    dropped = (
-        "SORAFILM_NOTEBOOK_OUT",  # films go to notebooks/out/, as for a user
-        "SORAFILM_REPO",
-        "SORAFILM_SIM_LEDGER",
-        "JPY_SESSION_NAME",
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "SORAFILM_API_KEY",
-    )
-    with pytest.MonkeyPatch.context() as mp:  # the kernel inherits this environment
-        for key, value in env.items():
-            mp.setenv(key, value)
-        for key in dropped:
-            mp.delenv(key, raising=False)
-        path = notebooks / name
-        nb = nbformat.read(path, as_version=4)
-        NotebookClient(
-            nb,
-            timeout=300,
-            kernel_name="python3",
-            store_widget_state=True,  # what JupyterLab saves with "save widget state"
-            resources={"metadata": {"path": str(notebooks)}},
-        ).execute()
-        nbformat.write(nb, path)
-    assert list((notebooks / "out").glob("*/film.mp4")), "the notebook made no film"
-    return Saved(path, sorted(folders | {str(home)}, key=len, reverse=True))
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Saved]:
-    """Each notebook executed and saved once for the module, when a test first asks."""
-    cache: dict[str, Saved] = {}
-
-    def get(name: str) -> Saved:
-        if name not in cache:
-            cache[name] = _execute_and_save(name, tmp_path_factory)
-        return cache[name]
-
-    return get
-
-
-@pytest.fixture(scope="module")
-def saved(executed: Callable[[str], Saved]) -> Saved:
-    return executed(NOTEBOOK)
-
-
-def _outputs(nb: dict[str, Any], *, streams: bool) -> list[Any]:
-    return [
-        output
-        for cell in nb["cells"]
-        if cell["cell_type"] == "code"
-        for output in cell.get("outputs", [])
-        if streams or output.get("output_type") != "stream"
-    ]
+def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
+    return execute_and_save(NOTEBOOK, tmp_path_factory)
 
 
 def test_widget_state_and_rich_outputs_name_no_local_folder(saved: Saved) -> None:
@@ -142,27 +46,14 @@ def test_widget_state_and_rich_outputs_name_no_local_folder(saved: Saved) -> Non
     assert (saved.path.parent / players[0]["src_path"]).is_file()  # plays beside out/
     assert players[0]["poster"].startswith("data:image/jpeg;base64,")
     assert saved.leaks(json.dumps(state)) == []
-    rich = _outputs(saved.nb, streams=False)
+    rich = outputs(saved.nb, streams=False)
     assert any("sorafilm-player-static" in json.dumps(o) for o in rich)
     assert saved.leaks(json.dumps(rich)) == []
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_saved_notebook_names_no_local_folder(executed: Callable[[str], Saved], name: str) -> None:
-    saved = executed(name)
-    assert saved.leaks(saved.text) == []
+def test_saved_notebook_names_no_local_folder(saved: Saved) -> None:
+    assert_names_no_local_folder(saved)
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_printed_summary_still_says_where_the_film_is(
-    executed: Callable[[str], Saved], name: str
-) -> None:
-    # film.summary() names the film relative to the notebook's folder: a reader who gets the
-    # notebook with its out/ folder finds the film there, as the author does.
-    saved = executed(name)
-    streams = "".join(
-        "".join(o.get("text", "")) for o in _outputs(saved.nb, streams=True) if "text" in o
-    )
-    shown = re.findall(r"; film: (\S+)", streams)
-    assert len(shown) == 1 and re.fullmatch(r"out/[0-9a-f]+/film\.mp4", shown[0]), streams
-    assert (saved.path.parent / shown[0]).is_file()
+def test_printed_summary_still_says_where_the_film_is(saved: Saved) -> None:
+    assert_summary_says_where_the_film_is(saved)

@@ -1,5 +1,13 @@
-"""What the Veo and Runway backends share: key scrubbing, bounded bodies, files.
+"""What the provider backends share: keys, error mapping, lost creates, bounded bodies, files.
 
+- ``KEY_ENV`` and ``find_key``: where each provider's key comes from (one list, read by the
+  backends and by ``connect``); ``Scrubber`` keeps it out of every message.
+- ``ProviderBackend``: the one shape of the Veo and Runway backends' errors (an HTTP status
+  becomes ``AuthError``/``RateLimited``/``NotFound``/``ServerError``/``InvalidRequest`` by
+  ``status_error``; a cut connection or an oversized body is a ``ServerError``), of a create
+  whose answer was lost (``OutcomeUnknown`` naming where a person looks), of an id a server
+  gives twice, and of ``repr``/pickling/``for_fake``. Each backend says only how its SDK
+  reports a status (``_status``) and a broken connection (``_connection_error``).
 - ``NotSupported`` and ``OutcomeUnknown`` (with ``LostCreate``) live in ``backends.base``,
   beside the other errors a caller handles; ``lost_create`` builds the record here.
 - ``BoundedTransport``: an httpx transport that stops any response body past a byte limit
@@ -11,16 +19,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ..redact import redact
 from ..safeio import open_atomic
-from .base import BackendError, LostCreate
+from .base import (
+    AuthError,
+    BackendError,
+    InvalidRequest,
+    LostCreate,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    ServerError,
+    SimulatorMismatch,
+)
 from .openai_wire import _is_loopback
 
 log = logging.getLogger(__name__)
@@ -29,14 +48,57 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "KEY_ENV",
+    "MIME",
     "BoundedTransport",
+    "ProviderBackend",
     "ResponseTooLarge",
     "Scrubber",
     "ServerKind",
+    "find_key",
+    "status_error",
     "write_atomic",
 ]
 
-# Google API keys ("AIza" + 35) and Runway secrets ("key_" + hex), besides OpenAI's shapes.
+#: The environment variables each provider's key is read from, in order.
+KEY_ENV: dict[str, tuple[str, ...]] = {
+    "openai": ("OPENAI_API_KEY",),
+    "veo": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+    "runway": ("RUNWAYML_API_SECRET",),
+}
+#: The image files a backend sends as a frame or a reference, by suffix.
+MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+def find_key(provider: str, given: str | None = None) -> str | None:
+    """The key passed in, else the first of the provider's ``KEY_ENV`` variables that is set
+    (surrounding blanks dropped); None when there is none."""
+    if given:
+        return given
+    for name in KEY_ENV[provider]:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def status_error(code: int, text: str) -> BackendError:
+    """The error an HTTP status from a provider's API means (``text`` already scrubbed).
+
+    401/403: the key; 429: a rate limit (no job was made); 404: no such job; 408 and 5xx:
+    the server, so a create that got one may have made a job; any other 4xx: the request.
+    """
+    if code in (401, 403):
+        return AuthError(text)
+    if code == 429:
+        return RateLimited(text, retry_after=None)
+    if code == 404:
+        return NotFound(text)
+    if code == 408 or code >= 500:
+        return ServerError(text)
+    if 400 <= code < 500:
+        return InvalidRequest(text)
+    return BackendError(text)
 
 
 class Scrubber:
@@ -69,6 +131,13 @@ class ServerKind:
         self.state = ("simulator" if fake else "unknown") if loopback else "other"
         self._lock = threading.Lock()
 
+    def believe(self) -> None:
+        """A loopback server this process started itself: a simulator until an answer
+        contradicts it (no probe needed)."""
+        with self._lock:
+            if self.state == "unknown":
+                self.state = "simulator"
+
     def observe(self, response: Any) -> None:
         """httpx response hook: classify the server by its first answer, hold it to that."""
         says = response.headers.get(SIMULATOR_HEADER) == SIMULATOR_HEADER_VALUE
@@ -78,8 +147,8 @@ class ServerKind:
             elif self.state == "simulator" and not says:
                 self.state = "mixed"
                 log.error(
-                    "%s answered without %s after answering as a sorafilm fake; no more jobs "
-                    "are started through this backend",
+                    "%s answered without %s after answering as a sorafilm simulator; no more "
+                    "jobs are started through this backend",
                     self.base_url,
                     SIMULATOR_HEADER,
                 )
@@ -94,13 +163,23 @@ class ServerKind:
                 log.debug("fake probe of %s: %s", self.base_url, type(exc).__name__)
         return self.state == "simulator"
 
-    def refuse_if_mixed(self) -> None:
-        if self.state == "mixed":
-            raise BackendError(
-                f"nothing was sent: {self.base_url} first answered as a sorafilm fake and later "
-                f"without its {SIMULATOR_HEADER} header; its jobs might be real yet booked in "
-                "the sandbox ledger. Check the server; use a new backend for it."
-            )
+    def refuse_if_mixed(self, what: str = "create", job_id: str | None = None) -> None:
+        """Raise ``SimulatorMismatch`` once the server stopped saying it is a simulator:
+        before a send ("nothing was sent"), or after one that started ``job_id`` (which may
+        be real and billed, yet is booked in the sandbox ledger)."""
+        if self.state != "mixed":
+            return
+        started = (
+            f"job {job_id} was started by a server that no longer says it is a sorafilm "
+            "simulator: it may be real and billed, yet it is booked in the sandbox ledger; "
+            if job_id
+            else "nothing was sent: "
+        )
+        raise SimulatorMismatch(
+            f"{what}: {started}{self.base_url} first answered as a sorafilm simulator and "
+            f"later without its {SIMULATOR_HEADER} header (a gateway mixing a simulator and "
+            "a real API?). Check the server; use a new backend for it."
+        )
 
 
 def lost_create(
@@ -108,6 +187,131 @@ def lost_create(
 ) -> LostCreate:
     digest = hashlib.sha256(prompt.encode()).hexdigest()
     return LostCreate(provider, model, seconds, size, digest, sent_at, where)
+
+
+_B = TypeVar("_B", bound="ProviderBackend")
+
+
+class ProviderBackend:
+    """What ``VeoBackend`` and ``RunwayBackend`` share (see the module docstring).
+
+    A subclass sets ``provider``, ``console`` (where a person looks for a lost create),
+    ``job_word`` ("operation", "task") and ``cannot_list`` (why a lost create cannot be
+    looked up), calls ``_setup`` first in ``__init__``, and says how its SDK reports an HTTP
+    status (``_status``) and a broken connection (``_connection_error``).
+    """
+
+    provider: ClassVar[str]
+    console: ClassVar[str]
+    job_word: ClassVar[str] = "job"
+    cannot_list: ClassVar[str]
+
+    name: str
+    base_url: str | None
+    _scrub: Scrubber
+    _kind: ServerKind
+    _lock: threading.Lock
+    _meta: dict[str, tuple[Any, ...]]
+
+    def _setup(self, key: str | None, base_url: str | None, name: str, fake: bool) -> None:
+        self.name = name
+        self.base_url = base_url
+        self._scrub = Scrubber(key)
+        self._kind = ServerKind(base_url, fake=fake)
+        self._lock = threading.Lock()
+        self._meta = {}
+
+    def __repr__(self) -> str:  # the URL, never the key
+        return f"{type(self).__name__}(name={self.name!r}, base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError(f"{type(self).__name__} holds live clients and a key; it is not picklable")
+
+    @classmethod
+    def for_fake(cls: type[_B], fake: Any, **kwargs: Any) -> _B:
+        """A backend on a fake this process started (its key and URL): simulated without a
+        probe, and still held to the fakes' header on every answer."""
+        kwargs.setdefault("name", f"{cls.provider}-simulator")
+        make = cast("Callable[..., _B]", cls)  # each subclass takes api_key, base_url, _fake
+        return make(api_key=fake.api_key, base_url=fake.base_url, _fake=True, **kwargs)
+
+    # -- what the SDK says
+
+    def _status(self, exc: BaseException) -> tuple[int, object] | None:
+        """(HTTP status, the server's message) of an SDK error that carries one, else None."""
+        raise NotImplementedError
+
+    def _connection_error(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is a connection that failed or broke (no HTTP answer)."""
+        return is_transport_error(exc)
+
+    def _map(self, exc: BaseException, what: str) -> BackendError:
+        """An SDK exception -> our error, the server's text scrubbed of the key."""
+        if isinstance(exc, ResponseTooLarge):
+            return ServerError(f"{what}: {exc}; nothing was kept")
+        if self._connection_error(exc):
+            return ServerError(f"{what}: connection failed ({type(exc).__name__})")
+        status = self._status(exc)
+        if status is None:
+            return BackendError(f"{what}: {type(exc).__name__}: {self._scrub(exc)}")
+        code, message = status
+        return status_error(code, f"{what}: {self._scrub(message)} (HTTP {code})")
+
+    # -- creates
+
+    def _lost(
+        self, why: str, *, model: str, seconds: int, size: str, prompt: str, sent: float
+    ) -> OutcomeUnknown:
+        """A create whose answer was lost: it may exist and bill, and cannot be looked up."""
+        return OutcomeUnknown(
+            f"create on {model}: {why}; the {self.job_word} may exist and be billed, and "
+            f"{self.cannot_list}. It was not sent again: look in {self.console} (sent at "
+            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(sent))} UTC) before retrying "
+            "this shot on purpose",
+            lost=lost_create(self.provider, model, seconds, size, prompt, sent, self.console),
+        )
+
+    def _send_create(
+        self, send: Callable[[], Any], *, model: str, seconds: int, size: str, prompt: str
+    ) -> tuple[Any, float, Callable[[str], OutcomeUnknown]]:
+        """Send one create, exactly once: a refusal (4xx, 429) is raised as such; a lost
+        answer (a 408/5xx, a cut connection, an oversized body) is ``OutcomeUnknown``.
+        Returns the SDK's answer, when it was sent, and how to say a later answer is lost."""
+        self._kind.refuse_if_mixed()
+        sent = time.time()
+
+        def unknown(why: str) -> OutcomeUnknown:
+            return self._lost(
+                why, model=model, seconds=seconds, size=size, prompt=prompt, sent=sent
+            )
+
+        try:
+            answer = send()
+        except Exception as exc:
+            answered = self._status(exc) is not None
+            if not (answered or self._connection_error(exc) or isinstance(exc, ResponseTooLarge)):
+                raise  # not the SDK's: a bug, not an answer
+            mapped = self._map(exc, f"create on {model}")
+            if isinstance(mapped, ServerError):
+                raise unknown(str(mapped)) from None
+            raise mapped from None
+        return answer, sent, unknown
+
+    def _record(
+        self, job_id: object, meta: tuple[Any, ...], unknown: Callable[[str], OutcomeUnknown]
+    ) -> str:
+        """Keep what was asked of a new job; an id the server gave before is a lost create
+        (the new job is paid for, and this backend cannot tell it from the old one)."""
+        if not isinstance(job_id, str):
+            raise unknown(f"the server answered without a {self.job_word} id")
+        with self._lock:
+            if job_id in self._meta:
+                raise unknown(f"the server answered with {job_id!r}, an id it already gave")
+            self._meta[job_id] = meta
+        self._kind.refuse_if_mixed(f"create on {meta[0]}", job_id)
+        return job_id
 
 
 class ResponseTooLarge(Exception):

@@ -106,6 +106,15 @@ class LostCreate:
     where: str  # where a person can look (a console page)
 
 
+class SimulatorMismatch(BackendError):
+    """A server believed to be a sorafilm simulator answered without saying so.
+
+    Its jobs are booked in the sandbox ledger, so from then on a job it starts might be real
+    and billed yet unbooked: the backend starts no more jobs, and says which job, if any, was
+    started by the call that found out.
+    """
+
+
 class OutcomeUnknown(BackendError):
     """A create may or may not have made a (billed) job, and the provider cannot list jobs.
 

@@ -15,21 +15,15 @@ One home for the choice the studio, the CLI and the notebook make (``connect``):
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 from ..capabilities import PROVIDERS
+from ._provider import KEY_ENV, find_key
 from .base import AuthError, VideoBackend
 
 __all__ = ["KEY_ENV", "Connection", "connect"]
 
-#: The environment variables each provider's key is read from, in order.
-KEY_ENV: dict[str, tuple[str, ...]] = {
-    "openai": ("OPENAI_API_KEY",),
-    "veo": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-    "runway": ("RUNWAYML_API_SECRET",),
-}
 #: The backend name of each provider's double (the manifest records it, and resume refuses
 #: a folder made on another provider's double or on a real API).
 SIMULATED_NAMES = {"openai": "simulator", "veo": "veo-simulator", "runway": "runway-simulator"}
@@ -38,10 +32,9 @@ SIMULATED_NAMES = {"openai": "simulator", "veo": "veo-simulator", "runway": "run
 def provider_key(provider: str, flag: str = "--real") -> str:
     """The provider's key from the environment; an AuthError naming the variables (never a
     value) when none is set."""
-    for name in KEY_ENV[provider]:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
+    value = find_key(provider)
+    if value:
+        return value
     raise AuthError(
         f"{flag} with --provider {provider} needs {' or '.join(KEY_ENV[provider])} set in the "
         "environment (it is read from there only, and never printed)"

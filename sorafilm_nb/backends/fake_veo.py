@@ -106,22 +106,7 @@ class FakeVeo(FakeServer):
             raise HttpError(400, "lastFrame requires image.", reason="INVALID_ARGUMENT")
         refs = inst.get("referenceImages")
         if refs is not None:
-            if (
-                "reference_images" not in caps.conditioning
-                or not isinstance(refs, list)
-                or not (0 < len(refs) <= caps.max_reference_images)
-            ):
-                raise HttpError(400, "Unsupported referenceImages.", reason="INVALID_ARGUMENT")
-            if seconds != 8:
-                raise HttpError(
-                    400, "Reference images require 8 seconds.", reason="INVALID_ARGUMENT"
-                )
-            infos = [self._image((r or {}).get("image")) for r in refs]
-            conditioning["reference_images"] = {
-                "sha256": ",".join(i["sha256"][:12] for i in infos),
-                "size": f"{len(infos)} image(s)",
-                "images": infos,
-            }
+            conditioning["reference_images"] = self._references(caps, refs, inst, seconds, size)
         if "reuse_id" in self.hostile and self.jobs:
             return next(iter(self.jobs))
         name = f"{PROJECT}/publishers/google/models/{model}/operations/{uuid.uuid4()}"
@@ -131,6 +116,47 @@ class FakeVeo(FakeServer):
             self.requests.append(body)
         self.start_render(job)
         return name
+
+    def _references(
+        self, caps: Any, refs: Any, inst: dict[str, Any], seconds: int, size: str
+    ) -> dict[str, Any]:
+        """Check ``referenceImages`` as Vertex does (google-genai's docstring and Google's
+        reference-image page): a list of up to ``max_reference_images`` ASSET images (STYLE
+        only on veo-2.0-generate-exp), never with ``image``/``lastFrame``/``video``, at the
+        lengths and sizes the capability model allows them (Veo 3.1: 8 s, 16:9)."""
+
+        def bad(message: str) -> HttpError:
+            return HttpError(400, message, reason="INVALID_ARGUMENT")
+
+        if "reference_images" not in caps.conditioning or not isinstance(refs, list):
+            raise bad("referenceImages is not supported for this model.")
+        if not 0 < len(refs) <= caps.max_reference_images:
+            raise bad(f"At most {caps.max_reference_images} reference images are supported.")
+        if any(key in inst for key in ("image", "lastFrame", "video")):
+            raise bad("referenceImages cannot be combined with image, lastFrame or video.")
+        if seconds not in (caps.reference_seconds or caps.seconds):
+            raise bad(
+                "Reference image to video supports only "
+                f"{'/'.join(map(str, caps.reference_seconds))} seconds."
+            )
+        if size not in (caps.reference_sizes or caps.sizes):
+            raise bad(
+                f"Aspect ratio {caps.native[size].split('/')[0]} is not supported with "
+                "reference images."
+            )
+        infos = []
+        for ref in refs:
+            kind = ref.get("referenceType") if isinstance(ref, dict) else None
+            if not isinstance(kind, str) or kind.upper() not in ("ASSET", "STYLE"):
+                raise bad("Each reference image needs a referenceType of asset or style.")
+            if kind.upper() == "STYLE":
+                raise bad("Style reference images are not supported for this model.")
+            infos.append({**self._image(ref.get("image")), "reference_type": kind.upper()})
+        return {
+            "sha256": ",".join(i["sha256"][:12] for i in infos),
+            "size": f"{len(infos)} image(s)",
+            "images": infos,
+        }
 
     def _image(self, raw: Any) -> dict[str, Any]:
         assert self.folder is not None

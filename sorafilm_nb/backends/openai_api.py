@@ -41,33 +41,36 @@ Why it looks like this:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, same_model
+from ..capabilities import same_model
 from ..redact import redact
-from ..safeio import open_atomic
-from ._provider import is_transport_error as _is_transport_error
+from ._provider import MIME, ServerKind, find_key
 from .base import (
     AuthError,
     BackendError,
-    ContentExpired,
     InvalidRequest,
     Job,
-    NotFound,
-    RateLimited,
     ServerError,
+    SimulatorMismatch,
     Variant,
 )
-from .openai_wire import _header_float, _is_loopback, _job, _quiet, raise_for_job
+from .openai_download import stream_download
+from .openai_wire import (
+    _header_float,
+    _is_loopback,  # noqa: F401  (imported from here by tests)
+    _job,
+    _quiet,
+    map_error,
+    raise_for_job,
+)
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -78,15 +81,6 @@ log = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _EXTENSIONS = {"video": "mp4", "thumbnail": "webp", "spritesheet": "jpg"}
-
-
-class SimulatorMismatch(BackendError):
-    """A server believed to be the simulator answered without saying so.
-
-    Its jobs are booked in the sandbox ledger, so from then on a job it starts might be real
-    and billed yet unbooked: the backend starts no more jobs, and says which job, if any, was
-    started by the call that found out.
-    """
 
 
 class OpenAIBackend:
@@ -125,7 +119,7 @@ class OpenAIBackend:
 
         if not download_deadline > 0:
             raise ValueError(f"download_deadline must be > 0 seconds, got {download_deadline!r}")
-        key = api_key or os.environ.get("OPENAI_API_KEY")
+        key = find_key("openai", api_key)
         if not key:
             raise AuthError(
                 "no API key: pass api_key=... or set OPENAI_API_KEY "
@@ -141,7 +135,9 @@ class OpenAIBackend:
             max_retries=max_retries,
             timeout=openai.Timeout(timeout, connect=10.0),
             # the SDK's own defaults (limits, redirects), plus a look at every answer
-            http_client=openai.DefaultHttpxClient(event_hooks={"response": [self._observe]}),
+            http_client=openai.DefaultHttpxClient(
+                event_hooks={"response": [lambda response: self._kind.observe(response)]}
+            ),
         )
         self.base_url = str(self._client.base_url).rstrip("/")
         self._creator = self._client.with_options(max_retries=0)
@@ -149,10 +145,7 @@ class OpenAIBackend:
         self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
         self.download_deadline = float(download_deadline)
         # "unknown" until the server first answers; "other" for good for a non-loopback URL
-        self._server: Literal["unknown", "simulator", "other", "mixed"] = (
-            "unknown" if _is_loopback(self.base_url) else "other"
-        )
-        self._server_lock = threading.Lock()
+        self._kind = ServerKind(self.base_url)
         self.create_attempts = max(1, create_attempts)
         self.lookup_window = lookup_window
         self._known: set[str] = set()  # ids this backend created or adopted
@@ -167,61 +160,31 @@ class OpenAIBackend:
         """
         kwargs.setdefault("name", "simulator")
         backend = cls(api_key=sim.api_key, base_url=sim.base_url, **kwargs)
-        with backend._server_lock:
-            if backend._server == "unknown":  # loopback, and nothing contradicted it yet
-                backend._server = "simulator"
+        backend._kind.believe()  # loopback, and nothing contradicted it yet
         return backend
 
     # ------------------------------------------------------------ simulated or real
-
-    def _observe(self, response: Any) -> None:
-        """httpx response hook: classify the server from its first answer, then hold every
-        later answer to it (see the module docstring for why it is this strict)."""
-        says_sim = response.headers.get(SIMULATOR_HEADER) == SIMULATOR_HEADER_VALUE
-        with self._server_lock:
-            if self._server == "unknown":
-                self._server = "simulator" if says_sim else "other"
-            elif self._server == "simulator" and not says_sim:
-                self._server = "mixed"
-                log.error(
-                    "%s answered without %s after answering as the sorafilm simulator; "
-                    "no more jobs are started through this backend",
-                    self.base_url,
-                    SIMULATOR_HEADER,
-                )
 
     def is_simulator(self) -> bool:
         """Whether this backend's jobs are simulated (so they belong in the sandbox ledger).
 
         True only for a loopback server whose every answer so far, the first included, said
-        it is the sorafilm simulator. Before any answer it asks once, with ``list(limit=1)``
-        (free, no retries); if that gets no answer at all, the answer is False: booking fake
-        spend in the real ledger is the safe mistake.
+        it is the sorafilm simulator (``_provider.ServerKind``, the one rule for every
+        backend). Before any answer it asks once, with ``list(limit=1)`` (free, no retries);
+        if that gets no answer at all, the answer is False: booking fake spend in the real
+        ledger is the safe mistake.
         """
-        if self._server == "unknown":
-            try:
-                with _quiet():
-                    self._client.with_options(
-                        max_retries=0, timeout=min(self._timeout, 10.0)
-                    ).videos.list(limit=1)
-            except self._openai.APIError as exc:  # an error answer still says who answered
-                log.debug("simulator probe of %s: %s", self.base_url, type(exc).__name__)
-        return self._server == "simulator"
+
+        def probe() -> None:
+            with _quiet():
+                self._client.with_options(
+                    max_retries=0, timeout=min(self._timeout, 10.0)
+                ).videos.list(limit=1)
+
+        return self._kind.is_simulator(probe)
 
     def _refuse_if_mixed(self, what: str, job_id: str | None = None) -> None:
-        if self._server != "mixed":
-            return
-        started = (
-            f"job {job_id} was started by a server that no longer says it is the simulator: "
-            "it may be real and billed, yet it is booked in the sandbox ledger; "
-            if job_id
-            else "nothing was sent: "
-        )
-        raise SimulatorMismatch(
-            f"{what}: {started}{self.base_url} first answered as the sorafilm simulator and "
-            f"later without its {SIMULATOR_HEADER} header (a gateway mixing the simulator "
-            "and a real API?). Check the server; use a new backend for it."
-        )
+        self._kind.refuse_if_mixed(what, job_id)
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(name={self.name!r}, base_url={self.base_url!r})"
@@ -238,49 +201,7 @@ class OpenAIBackend:
 
     def _map(self, exc: Exception, what: str) -> BackendError:
         """An SDK exception -> our error, with the server's message (scrubbed of keys)."""
-        openai = self._openai
-        if isinstance(exc, openai.APITimeoutError):
-            return ServerError(f"{what}: timed out talking to {self.base_url}")
-        if isinstance(exc, openai.APIConnectionError):
-            return ServerError(
-                f"{what}: connection to {self.base_url} failed "
-                f"({self._scrub(str(exc.__cause__ or exc))[:200]})"
-            )
-        if not isinstance(exc, openai.APIStatusError):
-            return BackendError(f"{what}: {self._scrub(str(exc))[:300]}")
-        body = exc.body if isinstance(exc.body, dict) else {}
-        error = body.get("error", body) if isinstance(body, dict) else {}
-        error = error if isinstance(error, dict) else {}
-        message = self._scrub(str(error.get("message") or exc.message))[:500]
-        code = str(error.get("code") or "")
-        request_id = getattr(exc, "request_id", None)
-        text = f"{what}: {message} (HTTP {exc.status_code}" + (
-            f", request {request_id})" if request_id else ")"
-        )
-        mapped: BackendError
-        if exc.status_code == 410 or "expired" in code:
-            mapped = ContentExpired(text)
-        elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            mapped = AuthError(text)
-        elif isinstance(exc, openai.RateLimitError):
-            ms = _header_float(exc.response.headers, "retry-after-ms")
-            retry_after = (
-                ms / 1000 if ms is not None else _header_float(exc.response.headers, "retry-after")
-            )
-            mapped = RateLimited(text, retry_after=retry_after)
-        elif isinstance(exc, openai.NotFoundError):
-            mapped = NotFound(text)
-        elif isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
-            param = error.get("param")
-            mapped = InvalidRequest(text, param=param if isinstance(param, str) else None)
-        elif exc.status_code >= 500 or isinstance(exc, openai.ConflictError):
-            mapped = ServerError(text)
-        else:
-            mapped = BackendError(text)
-        mapped.status_code = exc.status_code  # type: ignore[attr-defined]
-        if not hasattr(mapped, "code"):
-            mapped.code = code or None  # type: ignore[attr-defined]
-        return mapped
+        return map_error(self._openai, exc, what, base_url=self.base_url, scrub=self._scrub)
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         try:
@@ -380,19 +301,13 @@ class OpenAIBackend:
         reference: tuple[str, bytes, str] | None = None
         if input_reference is not None:
             ref = Path(input_reference)
-            kinds = {
-                ".jpg": "image/jpeg",
-                ".jpeg": "image/jpeg",
-                ".png": "image/png",
-                ".webp": "image/webp",
-            }
-            if ref.suffix.lower() not in kinds or not ref.is_file():
+            if ref.suffix.lower() not in MIME or not ref.is_file():
                 raise InvalidRequest(
                     f"input_reference must be an existing .jpg, .png or "
                     f".webp file, got {str(ref)[:200]!r}",
                     param="input_reference",
                 )
-            reference = (ref.name, ref.read_bytes(), kinds[ref.suffix.lower()])
+            reference = (ref.name, ref.read_bytes(), MIME[ref.suffix.lower()])
 
         def send() -> Any:
             extra = {"input_reference": reference} if reference is not None else {}
@@ -499,71 +414,13 @@ class OpenAIBackend:
         dest = Path(dest)
         target = dest / f"{job_id}.{_EXTENSIONS[variant]}" if dest.is_dir() else dest
         what = f"download {job_id} ({variant})"
-        limit = self.download_deadline
-        expired = threading.Event()
-        sock: list[socket.socket] = []  # the response's socket, once there is one
-        sock_lock = threading.Lock()
-
-        def cut() -> None:  # the watchdog: runs in a timer thread at the deadline
-            with sock_lock:
-                expired.set()
-                for s in sock:
-                    with contextlib.suppress(OSError):
-                        s.shutdown(socket.SHUT_RDWR)
-
-        def too_slow(written: int, expected: float | None) -> ServerError:
-            of = f" of {int(expected)}" if expected is not None else ""
-            return ServerError(
-                f"{what}: not finished after {limit:g} s (download_deadline); "
-                f"{written}{of} bytes had arrived; nothing was saved"
-            )
-
-        watchdog = threading.Timer(limit, cut)
-        watchdog.daemon = True
-        written = 0
-        expected: float | None = None
-        watchdog.start()
-        try:
-            with (
-                _quiet(),
-                self._client.videos.with_streaming_response.download_content(
-                    job_id, variant=variant, timeout=self._download_timeout
-                ) as response,
-            ):
-                stream = response.http_response.extensions.get("network_stream")
-                raw = stream.get_extra_info("socket") if stream is not None else None
-                with sock_lock:
-                    if isinstance(raw, socket.socket):
-                        sock.append(raw)
-                if expired.is_set():
-                    raise too_slow(0, None)
-                expected = _header_float(response.headers, "content-length")
-                with open_atomic(target, "wb") as fh:  # renamed into place only if whole
-                    # no chunk_size: each piece as it arrives, so the deadline is checked
-                    # even where the watchdog could not reach the socket
-                    for chunk in response.iter_bytes():
-                        if expired.is_set():
-                            raise too_slow(written, expected)
-                        fh.write(chunk)
-                        written += len(chunk)
-                    if expired.is_set():
-                        raise too_slow(written, expected)
-                    if written == 0:
-                        raise ServerError(f"{what}: the server sent an empty body")
-                    if expected is not None and written != int(expected):
-                        raise ServerError(f"{what}: got {written} bytes, expected {int(expected)}")
-            return target
-        except self._openai.APIError as exc:
-            if expired.is_set():
-                raise too_slow(written, expected) from None
-            raise self._map(exc, what) from None
-        except Exception as exc:
-            if _is_transport_error(exc) and expired.is_set():  # the watchdog's shutdown
-                raise too_slow(written, expected) from None
-            if _is_transport_error(exc):
-                raise ServerError(
-                    f"{what}: the connection broke mid-download ({type(exc).__name__})"
-                ) from None
-            raise
-        finally:
-            watchdog.cancel()
+        return stream_download(
+            self._openai,
+            lambda: self._client.videos.with_streaming_response.download_content(
+                job_id, variant=variant, timeout=self._download_timeout
+            ),
+            target,
+            what=what,
+            deadline=self.download_deadline,
+            map_error=self._map,
+        )

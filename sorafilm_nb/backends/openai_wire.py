@@ -11,11 +11,21 @@ import contextlib
 import ipaddress
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from .base import Job, RefusedPrompt, ServerError
+from .base import (
+    AuthError,
+    BackendError,
+    ContentExpired,
+    InvalidRequest,
+    Job,
+    NotFound,
+    RateLimited,
+    RefusedPrompt,
+    ServerError,
+)
 
 # ---------------------------------------------------------------- deprecation warnings
 
@@ -106,3 +116,53 @@ def _is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# ---------------------------------------------------------------- errors
+
+
+def map_error(
+    openai: Any, exc: Exception, what: str, *, base_url: str, scrub: Callable[[str], str]
+) -> BackendError:
+    """An SDK exception -> our error, with the server's message (scrubbed of keys)."""
+    if isinstance(exc, openai.APITimeoutError):
+        return ServerError(f"{what}: timed out talking to {base_url}")
+    if isinstance(exc, openai.APIConnectionError):
+        return ServerError(
+            f"{what}: connection to {base_url} failed ({scrub(str(exc.__cause__ or exc))[:200]})"
+        )
+    if not isinstance(exc, openai.APIStatusError):
+        return BackendError(f"{what}: {scrub(str(exc))[:300]}")
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error", body) if isinstance(body, dict) else {}
+    error = error if isinstance(error, dict) else {}
+    message = scrub(str(error.get("message") or exc.message))[:500]
+    code = str(error.get("code") or "")
+    request_id = getattr(exc, "request_id", None)
+    text = f"{what}: {message} (HTTP {exc.status_code}" + (
+        f", request {request_id})" if request_id else ")"
+    )
+    mapped: BackendError
+    if exc.status_code == 410 or "expired" in code:
+        mapped = ContentExpired(text)
+    elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        mapped = AuthError(text)
+    elif isinstance(exc, openai.RateLimitError):
+        ms = _header_float(exc.response.headers, "retry-after-ms")
+        retry_after = (
+            ms / 1000 if ms is not None else _header_float(exc.response.headers, "retry-after")
+        )
+        mapped = RateLimited(text, retry_after=retry_after)
+    elif isinstance(exc, openai.NotFoundError):
+        mapped = NotFound(text)
+    elif isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
+        param = error.get("param")
+        mapped = InvalidRequest(text, param=param if isinstance(param, str) else None)
+    elif exc.status_code >= 500 or isinstance(exc, openai.ConflictError):
+        mapped = ServerError(text)
+    else:
+        mapped = BackendError(text)
+    mapped.status_code = exc.status_code  # type: ignore[attr-defined]
+    if not hasattr(mapped, "code"):
+        mapped.code = code or None  # type: ignore[attr-defined]
+    return mapped

@@ -26,19 +26,18 @@ import logging
 import os
 import re
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any, Literal
 
 from .. import capabilities
 from ._provider import (
+    MIME,
+    ProviderBackend,
     ResponseTooLarge,
-    Scrubber,
-    ServerKind,
     bounded_transport,
+    find_key,
     is_transport_error,
-    lost_create,
     write_atomic,
 )
 from .base import (
@@ -47,10 +46,8 @@ from .base import (
     ContentExpired,
     InvalidRequest,
     Job,
-    NotFound,
     NotSupported,
     OutcomeUnknown,
-    RateLimited,
     ServerError,
     Status,
     Variant,
@@ -62,7 +59,6 @@ log = logging.getLogger(__name__)
 
 PORTAL = "https://dev.runwayml.com/"
 _TASK_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
-MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 MAX_IMAGE = 5 * 1024 * 1024  # a data URI image, per the SDK's promptImage docstring
 STATUS: dict[str, Status] = {
     "PENDING": "queued",
@@ -79,12 +75,14 @@ def retryable(job: Job) -> bool:
     return job.status == "failed" and (job.error_code or "").startswith("INTERNAL.")
 
 
-class RunwayBackend:
+class RunwayBackend(ProviderBackend):
     """Runway through ``runwayml``. Key: ``api_key`` or RUNWAYML_API_SECRET; ``base_url`` or
     RUNWAYML_BASE_URL points it at any server (the fake)."""
 
     provider = "runway"  # capabilities.PROVIDERS: whose models and prices
-    console = PORTAL  # where a person looks for a lost create
+    console = PORTAL  # where a person looks for a lost create (the usage page)
+    job_word = "task"
+    cannot_list = "Runway cannot list tasks to find it"
 
     def __init__(
         self,
@@ -102,14 +100,12 @@ class RunwayBackend:
         import httpx
         import runwayml
 
-        key = api_key or os.environ.get("RUNWAYML_API_SECRET")
+        key = find_key("runway", api_key)
         if not key:
             raise AuthError("no Runway key: pass api_key=... or set RUNWAYML_API_SECRET")
-        self.name = name
-        self._runwayml = runwayml
-        self._scrub = Scrubber(key)
         url = base_url or os.environ.get("RUNWAYML_BASE_URL") or None
-        self._kind = ServerKind(url, fake=_fake)
+        self._setup(key, url, name, _fake)
+        self._runwayml = runwayml
         self._timeout = timeout
         self._client = runwayml.RunwayML(
             api_key=key,
@@ -127,24 +123,7 @@ class RunwayBackend:
         )
         self._cache = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="runway-"))
         self._cache.mkdir(parents=True, exist_ok=True)
-        self._meta: dict[str, tuple[str, int, str, str]] = {}
         self._ready: dict[str, Path] = {}
-        self._lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"RunwayBackend(name={self.name!r}, base_url={self.base_url!r})"
-
-    __str__ = __repr__
-
-    def __getstate__(self) -> dict[str, Any]:
-        raise TypeError("RunwayBackend holds a live client and a key; it is not picklable")
-
-    @classmethod
-    def for_fake(cls, fake: Any, **kwargs: Any) -> RunwayBackend:
-        """A backend on a ``FakeRunway`` this process started (its key and URL): simulated
-        without a probe, and still held to the header on every answer."""
-        kwargs.setdefault("name", "runway-simulator")
-        return cls(api_key=fake.api_key, base_url=fake.base_url, _fake=True, **kwargs)
 
     def is_simulator(self) -> bool:
         """Whether its tasks are simulated (a loopback fake, see ``ServerKind``)."""
@@ -158,30 +137,14 @@ class RunwayBackend:
 
     # ------------------------------------------------------------ errors
 
-    def _map(self, exc: BaseException, what: str) -> BackendError:
-        rw = self._runwayml
-        if isinstance(exc, ResponseTooLarge):
-            return ServerError(f"{what}: {exc}; nothing was kept")
-        if isinstance(exc, rw.APITimeoutError):
-            return ServerError(f"{what}: timed out talking to {self.base_url}")
-        if isinstance(exc, rw.APIConnectionError) or is_transport_error(exc):
-            return ServerError(f"{what}: connection to the server failed ({type(exc).__name__})")
-        if not isinstance(exc, rw.APIStatusError):
-            return BackendError(f"{what}: {self._scrub(exc)}")
+    def _status(self, exc: BaseException) -> tuple[int, object] | None:
+        if not isinstance(exc, self._runwayml.APIStatusError):
+            return None
         body = exc.body if isinstance(exc.body, dict) else {}
-        message = self._scrub(body.get("error") or exc.message)
-        text = f"{what}: {message} (HTTP {exc.status_code})"
-        if isinstance(exc, rw.AuthenticationError | rw.PermissionDeniedError):
-            return AuthError(text)
-        if isinstance(exc, rw.RateLimitError):
-            return RateLimited(text, retry_after=None)
-        if isinstance(exc, rw.NotFoundError):
-            return NotFound(text)
-        if exc.status_code >= 500:
-            return ServerError(text)
-        if 400 <= exc.status_code < 500:
-            return InvalidRequest(text)
-        return BackendError(text)
+        return exc.status_code, body.get("error") or exc.message
+
+    def _connection_error(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._runwayml.APIConnectionError) or is_transport_error(exc)
 
     # ------------------------------------------------------------ create
 
@@ -195,7 +158,6 @@ class RunwayBackend:
         first_frame: str | Path | None = None,
     ) -> Job:
         """Start one task (image_to_video when ``first_frame`` is given). Exactly once."""
-        self._kind.refuse_if_mixed()
         try:
             caps = capabilities.for_model("runway", model)
         except KeyError as exc:
@@ -221,34 +183,13 @@ class RunwayBackend:
             uri = f"data:{MIME[path.suffix.lower()]};base64,{base64.b64encode(data).decode()}"
             args["prompt_image"] = [{"uri": uri, "position": "first"}]
         resource = self._creator.image_to_video if first_frame else self._creator.text_to_video
-        sent = time.time()
-
-        def unknown(why: str) -> OutcomeUnknown:
-            return OutcomeUnknown(
-                f"create on {model}: {why}; the task may exist and be billed, and Runway "
-                f"cannot list tasks to find it. It was not sent again: look at the usage in "
-                f"{PORTAL} (sent at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(sent))} "
-                "UTC) before retrying this shot on purpose",
-                lost=lost_create("runway", model, seconds, size, prompt, sent, PORTAL),
-            )
-
-        rw = self._runwayml
-        try:
-            task = resource.create(**args)
-        except rw.APIStatusError as exc:
-            mapped = self._map(exc, f"create on {model}")
-            if isinstance(mapped, ServerError):
-                raise unknown(str(mapped)) from None
-            raise mapped from None
-        except rw.APIConnectionError as exc:
-            raise unknown(str(self._map(exc, "the answer was lost"))) from None
+        task, sent, unknown = self._send_create(
+            lambda: resource.create(**args), model=model, seconds=seconds, size=size, prompt=prompt
+        )
         task_id = getattr(task, "id", None)
         if not isinstance(task_id, str) or not _TASK_ID.fullmatch(task_id):
             raise unknown("the server answered without a task id")
-        with self._lock:
-            if task_id in self._meta:
-                raise unknown(f"the server answered with {task_id!r}, an id it already gave")
-            self._meta[task_id] = (model, seconds, size, prompt)
+        self._record(task_id, (model, seconds, size, prompt), unknown)
         return Job(
             id=task_id,
             status="queued",

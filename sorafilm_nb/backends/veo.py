@@ -13,6 +13,9 @@ Why it looks like this:
   client without them, reads through one with them. The SDK has no way to list operations,
   so a create whose answer was lost (timeout, dropped connection, 5xx, 408) cannot be
   looked up: it raises ``OutcomeUnknown`` and is never resent. A 4xx or 429 means no job.
+- Reference images (the film's look, kept across shots) go as ``ASSET`` references, never
+  with a first or last frame and only where ``capabilities`` says the model takes them
+  (Veo 3.1: 8 s, 16:9); the SDK's docstring and Google's reference-image page say so.
 - A refusal is a done operation with filtered media (``rai_media_filtered_count``): the job
   is ``failed`` with ``error_code="moderation_blocked"`` and the reasons as its message.
 - Every body is bounded (``max_response_bytes``, ``response_deadline``): a Veo result is a
@@ -26,32 +29,28 @@ Why it looks like this:
 from __future__ import annotations
 
 import logging
-import os
-import threading
 import time
 from pathlib import Path
 from typing import Any, Literal
 
 from .. import capabilities
 from ._provider import (
+    MIME,
+    ProviderBackend,
     ResponseTooLarge,
-    Scrubber,
-    ServerKind,
     bounded_transport,
+    find_key,
     is_transport_error,
-    lost_create,
     write_atomic,
 )
 from .base import (
     AuthError,
-    BackendError,
     ContentExpired,
     InvalidRequest,
     Job,
     NotFound,
     NotSupported,
     OutcomeUnknown,
-    RateLimited,
     RefusedPrompt,
     ServerError,
     Variant,
@@ -62,7 +61,6 @@ __all__ = ["NotSupported", "OutcomeUnknown", "VeoBackend"]
 log = logging.getLogger(__name__)
 
 CONSOLE = "https://console.cloud.google.com/vertex-ai/studio/media"
-MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 
 
 def _image(types: Any, path: str | Path) -> Any:
@@ -72,11 +70,13 @@ def _image(types: Any, path: str | Path) -> Any:
     return types.Image(image_bytes=path.read_bytes(), mime_type=MIME[path.suffix.lower()])
 
 
-class VeoBackend:
+class VeoBackend(ProviderBackend):
     """Google Veo through ``google-genai``. ``base_url`` points it at any server (the fake)."""
 
     provider = "veo"  # capabilities.PROVIDERS: whose models and prices
     console = CONSOLE  # where a person looks for a lost create
+    job_word = "operation"
+    cannot_list = "Veo cannot list operations to find it"
 
     def __init__(
         self,
@@ -97,19 +97,15 @@ class VeoBackend:
         from google import genai
         from google.genai import errors, types
 
-        key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
+        key = find_key("veo", api_key)
         if not key and not project:
             raise AuthError(
                 "no Google key: pass api_key=... or set GEMINI_API_KEY / GOOGLE_API_KEY (a key "
                 "Vertex AI accepts), or give project= and location= with gcloud credentials"
             )
-        self.name = name
-        self.base_url = base_url
+        self._setup(key, base_url, name, _fake)
         self._types = types
         self._errors = errors
-        self._scrub = Scrubber(key)
-        self._key_given = bool(key)
-        self._kind = ServerKind(base_url, fake=_fake)
         self._timeout = timeout
         hooks = {"response": [self._kind.observe]}
 
@@ -138,24 +134,7 @@ class VeoBackend:
         self._retry_delay = retry_delay
         self._creator = client(0)  # a create is never retried: it could make a second job
         self._reader = client(max_retries)
-        self._meta: dict[str, tuple[str, int, str, str, int]] = {}
         self._ready: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"VeoBackend(name={self.name!r}, base_url={self.base_url!r})"
-
-    __str__ = __repr__
-
-    def __getstate__(self) -> dict[str, Any]:
-        raise TypeError("VeoBackend holds live clients and a key; it is not picklable")
-
-    @classmethod
-    def for_fake(cls, fake: Any, **kwargs: Any) -> VeoBackend:
-        """A backend on a ``FakeVeo`` this process started (its key and URL): simulated
-        without a probe, and still held to the header on every answer."""
-        kwargs.setdefault("name", "veo-simulator")
-        return cls(api_key=fake.api_key, base_url=fake.base_url, _fake=True, **kwargs)
 
     def is_simulator(self) -> bool:
         """Whether its jobs are simulated (a loopback fake, see ``ServerKind``)."""
@@ -171,27 +150,10 @@ class VeoBackend:
 
     # ------------------------------------------------------------ errors
 
-    def _map(self, exc: BaseException, what: str) -> BackendError:
-        errors = self._errors
-        if isinstance(exc, ResponseTooLarge):
-            return ServerError(f"{what}: {exc}; nothing was kept")
-        if is_transport_error(exc):
-            return ServerError(f"{what}: connection failed ({type(exc).__name__})")
-        if not isinstance(exc, errors.APIError):
-            return BackendError(f"{what}: {type(exc).__name__}: {self._scrub(exc)}")
-        code = int(exc.code or 0)
-        text = f"{what}: {self._scrub(exc.message or exc.status or '')} (HTTP {code})"
-        if code in (401, 403):
-            return AuthError(text)
-        if code == 429:
-            return RateLimited(text, retry_after=None)
-        if code == 404:
-            return NotFound(text)
-        if code == 408 or code >= 500:
-            return ServerError(text)
-        if 400 <= code < 500:
-            return InvalidRequest(text)
-        return BackendError(text)
+    def _status(self, exc: BaseException) -> tuple[int, object] | None:
+        if not isinstance(exc, self._errors.APIError):
+            return None
+        return int(exc.code or 0), exc.message or exc.status or ""
 
     # ------------------------------------------------------------ create
 
@@ -210,7 +172,6 @@ class VeoBackend:
         seed: int | None = None,
     ) -> Job:
         """Start one Veo job. Exactly once: no retry, and a lost answer is OutcomeUnknown."""
-        self._kind.refuse_if_mixed()
         types = self._types
         try:
             caps = capabilities.for_model("veo", model)
@@ -234,6 +195,21 @@ class VeoBackend:
             raise InvalidRequest(f"{model} takes at most {caps.max_reference_images} references")
         if last_frame is not None and first_frame is None:
             raise InvalidRequest("a last frame needs a first frame", param="last_frame")
+        if reference_images:
+            # google-genai: "The image, video, or last_frame field are not supported" with
+            # reference images; Google's model page: 8 s and 16:9 only (capabilities)
+            if first_frame is not None or last_frame is not None:
+                raise InvalidRequest(
+                    "reference images cannot go with a first or last frame",
+                    param="reference_images",
+                )
+            if not caps.takes("reference_images", seconds, size):
+                raise InvalidRequest(
+                    f"{model} takes reference images only at "
+                    f"{list(caps.reference_seconds or caps.seconds)} s and "
+                    f"{', '.join(caps.reference_sizes or caps.sizes)}; got {seconds} s at {size}",
+                    param="reference_images",
+                )
         aspect, resolution = caps.native[size].split("/")
         config = types.GenerateVideosConfig(
             number_of_videos=1,
@@ -245,7 +221,10 @@ class VeoBackend:
             seed=seed,
             last_frame=_image(types, last_frame) if last_frame is not None else None,
             reference_images=[
-                types.VideoGenerationReferenceImage(image=_image(types, p), reference_type="asset")
+                types.VideoGenerationReferenceImage(
+                    image=_image(types, p),
+                    reference_type=types.VideoGenerationReferenceType.ASSET,  # its subject
+                )
                 for p in reference_images
             ]
             or None,
@@ -253,36 +232,17 @@ class VeoBackend:
         source = types.GenerateVideosSource(
             prompt=prompt, image=_image(types, first_frame) if first_frame is not None else None
         )
-        sent = time.time()
-
-        def unknown(why: str) -> OutcomeUnknown:
-            lost = lost_create("veo", model, seconds, size, prompt, sent, CONSOLE)
-            return OutcomeUnknown(
-                f"create on {model}: {why}; the job may exist and be billed, and Veo cannot "
-                f"list operations to find it. It was not sent again: look in {CONSOLE} "
-                f"(sent at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(sent))} UTC) "
-                "before retrying this shot on purpose",
-                lost=lost,
-            )
-
-        try:
-            op = self._creator.models.generate_videos(model=model, source=source, config=config)
-        except self._errors.APIError as exc:
-            mapped = self._map(exc, f"create on {model}")
-            if isinstance(mapped, ServerError):
-                raise unknown(str(mapped)) from None
-            raise mapped from None
-        except Exception as exc:
-            if is_transport_error(exc) or isinstance(exc, ResponseTooLarge):
-                raise unknown(str(self._map(exc, "the answer was lost"))) from None
-            raise
+        op, sent, unknown = self._send_create(
+            lambda: self._creator.models.generate_videos(model=model, source=source, config=config),
+            model=model,
+            seconds=seconds,
+            size=size,
+            prompt=prompt,
+        )
         name = getattr(op, "name", None)
         if not isinstance(name, str) or "/operations/" not in name:
             raise unknown("the server answered without an operation name")
-        with self._lock:
-            if name in self._meta:
-                raise unknown(f"the server answered with {name!r}, an id it already gave")
-            self._meta[name] = (model, seconds, size, prompt, int(sent))
+        self._record(name, (model, seconds, size, prompt, int(sent)), unknown)
         return self._job(op)
 
     # ------------------------------------------------------------ reads

@@ -115,7 +115,7 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
         "--prices",
         default=None,
         metavar="FILE",
-        help="a price file (default: $SORAFILM_PRICES or the packaged prices.toml)",
+        help="a price file (default: $SORAFILM_PRICES or the packaged data/prices/PROVIDER.toml)",
     )
     _add(
         parser,

@@ -12,13 +12,16 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..money.cost import left_of
 from ..paths import shown_path
 from ..terminal import printable
 from .common import dollars_to_cents, number_in, top_count
 from .progress import waiting
+
+if TYPE_CHECKING:
+    from ..story.plans import Plan
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
 PROVIDERS = ("openai", "veo", "runway")  # capabilities.PROVIDERS (not imported: --help is fast)
@@ -260,7 +263,7 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
     return Ledger(path)
 
 
-def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Any:
+def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Plan:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
     from ..capabilities import default_model
     from ..errors import PlanError

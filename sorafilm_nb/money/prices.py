@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -27,23 +26,23 @@ from ..datafiles import data_dir, load_toml
 from ..datafiles import field as data_field
 from ..errors import DataFileError, SorafilmError
 from .cost import CURRENCY_RE, Cost
+from .price_values import (  # the file rules; PriceFileWarning and the limits re-exported
+    ISO_CURRENCIES,
+    MAX_PRICE_CENTS,
+    MAX_PRICE_DECIMALS,  # noqa: F401
+    MODIFIERS,  # noqa: F401
+    PriceFileWarning,  # noqa: F401
+    check_api_size,
+    parse_modifiers,
+    parse_price,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 PRICES_ENV = "SORAFILM_PRICES"  # a user's price file, used when no path is given
-
 _MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SIZE_RE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
-_PRICE_TEXT_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")  # ASCII digits, one point
-
-# A price per second in a price file: at most $1,000,000 a second (list prices are 10 to 50
-# cents) and at most 6 decimal places of a cent. Larger is a typo (dollars for cents, a stray
-# exponent); more decimals would round in Decimal arithmetic. At the limit a 12 s clip is
-# 1.2 * 10**9 cents, far below MAX_CENTS.
-MAX_PRICE_CENTS = 10**8
-MAX_PRICE_DECIMALS = 6
-
 # Which sizes a price file may price come from the capability model (capabilities.py, the one
 # home of these facts): a size no model of the file's provider renders is an error (for OpenAI,
 # what POST /videos accepts); a size the provider does not offer that model at only warns (a
@@ -51,39 +50,12 @@ MAX_PRICE_DECIMALS = 6
 API_SIZES = capabilities.api_sizes("openai")  # OpenAI's VideoSize, for callers that ask
 DEFAULT_PROVIDER = "openai"
 
-# ISO 4217 codes in use (the CLDR data of Babel 2.18, as of 2026-01-01, plus codes still listed
-# by ISO that old price files may carry). A price file's currency must be one of them, so a
-# typo ("USS") fails when the file is read, not at the first reservation.
-_ISO_CODES = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
-    BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
-    GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS
-    KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
-    MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
-    SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
-    TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
-"""
-ISO_CURRENCIES = frozenset(_ISO_CODES.split())
-
 
 class PriceError(SorafilmError, ValueError):
     """An unknown model, or a size the model is not offered at. Names the allowed values.
 
     Also raised for a hand-built PriceTable whose price is not money (negative, not finite).
     """
-
-
-class PriceFileWarning(UserWarning):
-    """A price file entry that is kept but is probably wrong. Names the file, entry and field.
-
-    Used where a provider other than OpenAI may legitimately differ from OpenAI (a router
-    offering sora-2 at a high-resolution size): kept, so nothing is lost, and said once each
-    time the file is read (loads are cached, so once per version of the file).
-    """
-
-    def __init__(self, file: str, message: str, *, entry: str, field: str) -> None:
-        self.file, self.entry, self.field = file, entry, field
-        super().__init__(f"{file}, entry {entry!r}, field {field!r}: {message}")
 
 
 @dataclass(frozen=True)
@@ -102,12 +74,23 @@ class PriceTable:
     note: str = ""
     file: str = ""  # where it was loaded from
     provider: str = DEFAULT_PROVIDER  # whose models these are (capabilities.PROVIDERS)
+    # MODIFIERS name -> model -> size -> cents/s: e.g. the price of a job without audio
+    modifiers: Mapping[str, Mapping[str, Mapping[str, Decimal]]] = field(
+        default_factory=dict, hash=False
+    )
 
     def __post_init__(self) -> None:
         frozen = {m: MappingProxyType(dict(sizes)) for m, sizes in self.rates.items()}
         object.__setattr__(self, "rates", MappingProxyType(frozen))
         object.__setattr__(self, "aliases", MappingProxyType(dict(self.aliases)))
-        for model, sizes in self.rates.items():
+        mods = {
+            name: MappingProxyType({m: MappingProxyType(dict(sz)) for m, sz in models.items()})
+            for name, models in self.modifiers.items()
+        }
+        object.__setattr__(self, "modifiers", MappingProxyType(mods))
+        priced = [(m, sz) for m, sz in self.rates.items()]
+        priced += [(f"{m} ({name})", sz) for name, ms in mods.items() for m, sz in ms.items()]
+        for model, sizes in priced:
             for size, price in sizes.items():
                 if isinstance(price, (float, bool)) or not isinstance(price, (int, Decimal)):
                     raise TypeError(f"price of {model} at {size} must be Decimal cents")
@@ -142,6 +125,7 @@ class PriceTable:
                 self.note,
                 self.file,
                 self.provider,
+                {n: {m: dict(sz) for m, sz in ms.items()} for n, ms in self.modifiers.items()},
             ),
         )
 
@@ -236,8 +220,8 @@ class PriceTable:
                         entry=model,
                         field=size,
                     )
-                _check_api_size(provider, model, size, file=file)
-                rates[model][size] = _parse_price(raw, file=file, model=model, size=size)
+                check_api_size(provider, model, size, file=file)
+                rates[model][size] = parse_price(raw, file=file, model=model, size=size)
         aliases_raw = data_field(data, "aliases", dict, file=file, default={})
         aliases: dict[str, str] = {}
         for alias, target in aliases_raw.items():
@@ -291,6 +275,7 @@ class PriceTable:
             "note",
             "cents_per_second",
             "aliases",
+            "modifiers",
         }
         for key in data:
             if key not in known:
@@ -307,6 +292,7 @@ class PriceTable:
             note=note,
             file=file,
             provider=provider,
+            modifiers=parse_modifiers(data, rates, provider, file=file),
         )
 
     # -- lookups ---------------------------------------------------------------------------
@@ -340,23 +326,37 @@ class PriceTable:
         except PriceError:
             return False
 
-    def price_per_second(self, model: str, size: str) -> Decimal:
-        """Cents per second of video for model at size; PriceError names the allowed values."""
+    def price_per_second(self, model: str, size: str, modifier: str | None = None) -> Decimal:
+        """Cents per second of video for model at size (with ``modifier``, e.g. "no_audio",
+        its own price); PriceError names the allowed values."""
         canonical = self.resolve(model)
         sizes = self.rates[canonical]
         if size not in sizes:
             raise PriceError(
                 f"size {size!r} is not offered for {model}: allowed sizes are {', '.join(sizes)}"
             )
-        return sizes[size]
+        if modifier is None:
+            return sizes[size]
+        listed = self.modifiers.get(modifier, {}).get(canonical, {})
+        if size not in listed:
+            raise PriceError(
+                f"the price file ({self.file or 'given'}) lists no {modifier} price for "
+                f"{model} at {size}"
+            )
+        return listed[size]
 
-    def cost(self, model: str, size: str, seconds: int) -> Cost:
+    def modifiers_for(self, model: str, size: str) -> tuple[str, ...]:
+        """The modifiers this table prices for model at size ("no_audio", ...)."""
+        canonical = self.resolve(model)
+        return tuple(n for n, ms in self.modifiers.items() if size in ms.get(canonical, {}))
+
+    def cost(self, model: str, size: str, seconds: int, modifier: str | None = None) -> Cost:
         """seconds × price per second, as a Cost in this table's currency."""
         if isinstance(seconds, bool) or not isinstance(seconds, int):
             raise PriceError(f"seconds must be a whole number, got {seconds!r}")
         if seconds < 0:
             raise PriceError(f"seconds must not be negative, got {seconds}")
-        return Cost(self.price_per_second(model, size) * seconds, self.currency)
+        return Cost(self.price_per_second(model, size, modifier) * seconds, self.currency)
 
     def failure_cost(self, cost: Cost) -> Cost:
         """What a failed or refused job of this cost is billed: all or nothing, per the file."""
@@ -407,81 +407,6 @@ def openai_sizes(model: str) -> tuple[str, ...] | None:
     models = capabilities.load("openai")
     caps = models.get(model) or models.get(capabilities.base_model(model))
     return caps.sizes if caps is not None else None
-
-
-def _check_api_size(provider: str, model: str, size: str, *, file: str) -> None:
-    """A size no model of the provider renders is an error; one the provider does not offer
-    this model at warns (kept for a router that may offer it). Both from capabilities."""
-    accepted = capabilities.api_sizes(provider)
-    if size not in accepted:
-        api = "the Videos API" if provider == "openai" else f"{provider}'s API"
-        raise DataFileError(
-            file,
-            f"{api} accepts only the sizes {', '.join(accepted)}; a job at {size} would be refused",
-            entry=model,
-            field=size,
-        )
-    models = capabilities.load(provider)
-    caps = models.get(model) or models.get(capabilities.base_model(model))
-    if caps is not None and size not in caps.sizes:
-        warnings.warn(
-            PriceFileWarning(
-                file,
-                f"{provider} offers {model} only at {', '.join(caps.sizes)}, so a job at "
-                f"{size} is refused there; kept for a provider that offers it",
-                entry=model,
-                field=size,
-            ),
-            stacklevel=3,
-        )
-
-
-def _parse_price(raw: Any, *, file: str, model: str, size: str) -> Decimal:
-    """Cents per second from the file: an int or a plain decimal string, finite, bounded."""
-
-    def bad(message: str) -> DataFileError:
-        return DataFileError(file, message, entry=model, field=size)
-
-    if isinstance(raw, (bool, float)):
-        why = "a float is inexact for money" if isinstance(raw, float) else "not a number"
-        raise bad(
-            f"{why}: write cents per second as an integer (10) or a "
-            f'decimal string ("12.5"), got {raw!r}'
-        )
-    if isinstance(raw, int):
-        value = Decimal(raw)
-    elif isinstance(raw, str):
-        text = raw.strip()
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise bad(
-                f'not a number: {raw!r} (write cents per second, like 10 or "12.5")'
-            ) from None
-        if not value.is_finite():
-            raise bad(f"not a finite number: {raw!r}")
-        if not _PRICE_TEXT_RE.match(text) and value >= 0:
-            # Decimal also reads "1e3", "1_000" and non-ASCII digits; a price file should not
-            raise bad(f'write cents per second as plain digits, like "12.5", got {raw!r}')
-    else:
-        raise bad(
-            f"expected cents per second as an integer or decimal "
-            f"string, got {type(raw).__name__} {raw!r}"
-        )
-    if value < 0:
-        raise bad(f"a price cannot be negative, got {raw!r}")
-    if value > MAX_PRICE_CENTS:
-        raise bad(
-            f"{raw!r} cents a second is more than $1,000,000 a second "
-            f"({MAX_PRICE_CENTS} cents): a typo? (list prices are 10 to 50 cents)"
-        )
-    exponent = value.normalize().as_tuple().exponent  # 12.5000000 is 12.5
-    if isinstance(exponent, int) and exponent < -MAX_PRICE_DECIMALS:
-        raise bad(
-            f"{raw!r} has more than {MAX_PRICE_DECIMALS} decimal places of a cent; "
-            "Decimal sums would round it"
-        )
-    return value
 
 
 @lru_cache(maxsize=16)

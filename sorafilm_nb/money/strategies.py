@@ -4,6 +4,12 @@ Kept apart from the price tables (``prices``) because this is the one part of mo
 the story's data types (Shot, Storyboard); the dependency points one way: money may read the
 story's frozen dataclasses, the story imports only ``cost`` and ``prices`` (and planning,
 which prices a plan, this module). Every figure is seconds x the table's price, never typed in.
+
+The strategies are built for any provider from two data files, never from model names in
+code: the capability file says which lengths and sizes each model takes
+(``capabilities.for_model``), the price file what a second costs there and with which
+modifiers (``PriceTable``: a price without audio, say). So a Veo film is compared across
+Veo's priced models at the lengths Veo takes, a Runway film across Runway's.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .. import capabilities
 from .cost import Cost, total
+from .price_values import MODIFIERS
 from .prices import PriceError, PriceTable, dims
 
 if TYPE_CHECKING:
@@ -26,6 +34,7 @@ __all__ = [
     "SORA_2",
     "SORA_2_PRO",
     "Strategy",
+    "clips_for",
     "estimate",
     "is_hires",
     "is_portrait",
@@ -37,12 +46,21 @@ __all__ = [
 # -- estimates -----------------------------------------------------------------------------
 
 
+def _table_for(item: object, table: PriceTable | None) -> PriceTable:
+    """The given table, else the packaged (or $SORAFILM_PRICES) one of the item's provider."""
+    if table is not None:
+        return table
+    provider = getattr(item, "provider", None)
+    return PriceTable.load(provider=provider) if isinstance(provider, str) else PriceTable.load()
+
+
 def estimate(item: Estimable, table: PriceTable | None = None) -> Cost:
     """What a shot, a storyboard or a (model, size, seconds) triple costs, in Decimal cents.
 
-    A Storyboard is the sum of its shots, each at its own model and size.
+    A Storyboard is the sum of its shots, each at its own model and size; without a table it
+    is priced from its provider's price file.
     """
-    table = PriceTable.load() if table is None else table
+    table = _table_for(item, table)
     if isinstance(item, tuple):
         if len(item) != 3:
             raise PriceError(f"expected (model, size, seconds), got {item!r}")
@@ -52,7 +70,7 @@ def estimate(item: Estimable, table: PriceTable | None = None) -> Cost:
     if shots is not None:
         return total((table.cost(s.model, s.size, s.seconds) for s in shots), table.currency)
     if all(hasattr(item, a) for a in ("model", "size", "seconds")):
-        return table.cost(item.model, item.size, item.seconds)  # type: ignore[union-attr]
+        return table.cost(item.model, item.size, item.seconds)
     raise TypeError(
         f"estimate() takes a Shot, a Storyboard or (model, size, seconds), "
         f"not {type(item).__name__}"
@@ -61,9 +79,9 @@ def estimate(item: Estimable, table: PriceTable | None = None) -> Cost:
 
 # -- strategies ----------------------------------------------------------------------------
 
-SORA_2 = "sora-2"
+SORA_2 = "sora-2"  # OpenAI's models, for callers that name them; strategies() does not
 SORA_2_PRO = "sora-2-pro"
-DRAFT_SECONDS = 4
+DRAFT_SECONDS = 4  # a draft is the shortest clip a model takes that holds a gag (>= 4 s)
 
 
 @dataclass(frozen=True)
@@ -86,29 +104,75 @@ def is_portrait(size: str) -> bool:
 
 
 def is_hires(size: str) -> bool:
-    """The "size class": 720p (long side ≤ 1280) or high resolution (1024x1792, 1792x1024)."""
+    """The "size class": 720p (long side ≤ 1280) or high resolution (1080p, 1024x1792)."""
     return max(dims(size)) > 1280
 
 
-def _pick_size(table: PriceTable, model: str, like: str, *, hires: bool) -> str | None:
-    """The model's size with like's orientation and the asked class (the exact size first)."""
-    if model not in table.rates:
-        return None
-    offered = table.sizes(model)
+def clips_for(seconds: int, allowed: tuple[int, ...]) -> tuple[int, ...]:
+    """The clips that cover a shot of ``seconds`` on a model that takes only ``allowed``
+    lengths: the fewest billed seconds at least ``seconds`` long, then the fewest clips
+    (Veo at 720p: 12 s is 8 + 4; at 1080p, 8 s only: 12 s is 8 + 8; 4 s is one 8 s clip)."""
+    if seconds <= 0 or not allowed:
+        return ()
+    top = seconds + max(allowed)
+    best: dict[int, tuple[int, ...]] = {0: ()}  # total -> the fewest clips making it
+    for t in range(1, top + 1):
+        options = [best[t - a] + (a,) for a in allowed if t - a in best]
+        if options:
+            best[t] = min(options, key=len)
+    total_ = min(t for t in best if t >= seconds)
+    return tuple(sorted(best[total_], reverse=True))
+
+
+def _models(table: PriceTable, provider: str) -> list[capabilities.ModelCapabilities]:
+    """The table's priced models that the provider's capability file describes, in file
+    order (a model the capability file lacks cannot be re-timed, so it is not offered)."""
+    known = capabilities.load(provider)
+    return [known[m] for m in table.models if m in known]
+
+
+def _pick_size(
+    table: PriceTable, caps: capabilities.ModelCapabilities, like: str, *, hires: bool
+) -> str | None:
+    """The model's size (priced and rendered) with like's orientation and the asked class,
+    the exact size first."""
+    offered = [s for s in table.sizes(caps.model) if s in caps.sizes]
     if like in offered and is_hires(like) == hires:
         return like
     fits = [s for s in offered if is_portrait(s) == is_portrait(like) and is_hires(s) == hires]
     return fits[0] if fits else None
 
 
-def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[Strategy]:
-    """Real ways to make this storyboard, each costed from the price table.
+def _retimed(
+    shots: tuple[Shot, ...], caps: capabilities.ModelCapabilities, size: str
+) -> tuple[int, int]:
+    """(billed seconds, clips re-timed) of every shot on this model at this size."""
+    billed = changed = 0
+    allowed = caps.allowed_seconds(size)
+    for shot in shots:
+        clips = clips_for(shot.seconds, allowed)
+        billed += sum(clips)
+        changed += clips != (shot.seconds,)
+    return billed, changed
 
-    The comparison the seed got wrong: it quoted a price; here each figure is seconds × the
-    table's price, so a different table (a user's, a provider's) gives different figures.
-    A strategy whose model or size the table does not price is left out.
+
+def _draft_seconds(caps: capabilities.ModelCapabilities, size: str) -> int:
+    allowed = caps.allowed_seconds(size)
+    return min((s for s in allowed if s >= DRAFT_SECONDS), default=min(allowed))
+
+
+def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[Strategy]:
+    """Real ways to make this storyboard, each costed from the price table of its provider.
+
+    As planned; every shot on each priced model of the provider, in each size class it
+    offers (the storyboard's first), re-timed to the lengths that model takes there; the
+    same without audio where the price file lists that price; one cheap draft per shot on
+    the cheapest model, then finals on the dearest (when they differ); and the free animatic.
+    Each figure is seconds × the table's price, so another table gives other figures. A
+    model or size the table does not price is left out.
     """
-    table = PriceTable.load() if table is None else table
+    provider = getattr(storyboard, "provider", "openai")
+    table = PriceTable.load(provider=provider) if table is None else table
     shots = storyboard.shots
     seconds = sum(s.seconds for s in shots)
     size = storyboard.size
@@ -153,57 +217,77 @@ def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[
             )
         )
 
-    s2 = _pick_size(table, SORA_2, size, hires=False)
-    if s2 is not None:
-        cost = table.cost(SORA_2, s2, seconds)
-        note = per_second(cost)
-        if hires:
-            note += f"; {SORA_2} has no high-resolution size, so {s2} instead of {size}"
-        out.append(
-            Strategy(
-                f"all-{SORA_2}", f"every shot on {SORA_2} at {s2}", cost, note, seconds, SORA_2, s2
+    models = _models(table, provider)
+    for caps in models:
+        classes = [want for want in (hires, not hires) if _pick_size(table, caps, size, hires=want)]
+        for want in classes:
+            at = _pick_size(table, caps, size, hires=want)
+            assert at is not None
+            billed, changed = _retimed(shots, caps, at)
+            name = f"all-{caps.model}" + (
+                f"-{'hires' if want else '720p'}" if len(classes) > 1 else ""
             )
-        )
+            label = "high resolution" if want else "720p"
+            mark = " (the storyboard's size class)" if want == hires and len(classes) > 1 else ""
+            description = f"every shot on {caps.model} at {at}" + (
+                f", {label}{mark}" if len(classes) > 1 else ""
+            )
+            base_note = ""
+            if want != hires and len(classes) == 1:
+                kind = "high-resolution" if hires else "720p"
+                base_note = f"; {caps.model} has no {kind} size, so {at} instead of {size}"
+            if changed:
+                base_note += (
+                    f"; {changed} shot(s) re-timed to the lengths {caps.model} takes at {at} "
+                    f"({list(caps.allowed_seconds(at))} s): {billed} s billed for {seconds} s"
+                )
+            for modifier in (None, *table.modifiers_for(caps.model, at)):
+                cost = table.cost(caps.model, at, billed, modifier)
+                what = f", {MODIFIERS[modifier]}" if modifier else ""
+                out.append(
+                    Strategy(
+                        name + (f"-{modifier.replace('_', '-')}" if modifier else ""),
+                        description + what,
+                        cost,
+                        per_second(cost) + base_note,
+                        billed,
+                        caps.model,
+                        at,
+                    )
+                )
 
-    pro_sizes = [(False, "720p"), (True, "high resolution")]
-    pro_sizes.sort(key=lambda x: x[0] != hires)  # the storyboard's own size class first
-    for want_hires, label in pro_sizes:
-        ps = _pick_size(table, SORA_2_PRO, size, hires=want_hires)
-        if ps is None:
-            continue
-        cost = table.cost(SORA_2_PRO, ps, seconds)
-        mark = " (the storyboard's size class)" if want_hires == hires else ""
-        out.append(
-            Strategy(
-                f"all-{SORA_2_PRO}-{'hires' if want_hires else '720p'}",
-                f"every shot on {SORA_2_PRO} at {ps}, {label}{mark}",
-                cost,
-                per_second(cost),
-                seconds,
-                SORA_2_PRO,
-                ps,
-            )
+    # Drafts on the cheapest model (720p), finals on the dearest (the storyboard's class).
+    drafts_on = [(c, _pick_size(table, c, size, hires=False)) for c in models]
+    finals_on = [(c, _pick_size(table, c, size, hires=hires)) for c in models]
+    drafts_ok = [(c, s) for c, s in drafts_on if s is not None]
+    finals_ok = [(c, s) for c, s in finals_on if s is not None]
+    if drafts_ok and finals_ok and shots:
+        draft, draft_size = min(
+            drafts_ok, key=lambda cs: table.price_per_second(cs[0].model, cs[1])
         )
-
-    final_size = _pick_size(table, SORA_2_PRO, size, hires=hires)
-    if s2 is not None and final_size is not None and shots:
-        drafts = table.cost(SORA_2, s2, DRAFT_SECONDS * len(shots))
-        finals = table.cost(SORA_2_PRO, final_size, seconds)
-        both = drafts + finals
-        redo = Cost(table.price_per_second(SORA_2_PRO, final_size) * 12, cur)
-        out.append(
-            Strategy(
-                "drafts-then-pro",
-                f"one {DRAFT_SECONDS} s draft per shot on {SORA_2} at {s2} to check the prompt, "
-                f"then finals on {SORA_2_PRO} at {final_size}",
-                both,
-                f"drafts {drafts} + finals {finals}; assumes one draft and one final per shot; "
-                f"each redone 12 s final adds {redo}",
-                DRAFT_SECONDS * len(shots) + seconds,
-                f"{SORA_2} + {SORA_2_PRO}",
-                final_size,
-            )
+        final, final_size = max(
+            finals_ok, key=lambda cs: table.price_per_second(cs[0].model, cs[1])
         )
+        if draft.model != final.model:
+            each = _draft_seconds(draft, draft_size)
+            drafts = table.cost(draft.model, draft_size, each * len(shots))
+            billed, _ = _retimed(shots, final, final_size)
+            finals = table.cost(final.model, final_size, billed)
+            longest = max(final.allowed_seconds(final_size))
+            redo = Cost(table.price_per_second(final.model, final_size) * longest, cur)
+            out.append(
+                Strategy(
+                    "drafts-then-pro",
+                    f"one {each} s draft per shot on {draft.model} at {draft_size} to check the "
+                    f"prompt, then finals on {final.model} at {final_size}",
+                    drafts + finals,
+                    f"drafts {drafts} + finals {finals}; assumes one draft and one final per "
+                    f"shot; each redone {longest} s final adds {redo}",
+                    each * len(shots) + billed,
+                    f"{draft.model} + {final.model}",
+                    final_size,
+                )
+            )
 
     out.append(
         Strategy(

@@ -9,6 +9,10 @@ wherever the model accepts image conditioning (``capabilities``: ``first_frame``
 - **chain**: shot N+1 starts from shot N's last frame, so the film reads as one take. Shot 1
   then starts from the look image, if one was given.
 
+Where a shot's model takes reference images at its length and size (``capabilities``: Veo 3.1,
+8 s, 16:9), the look goes as a reference image instead of a first frame: the model keeps the
+look's subject and style without being forced to open on that exact picture.
+
 The plan only says which shot uses which reference (``Reference``); the studio makes the
 frames and sends them. No price file lists a surcharge for image conditioning, so it is
 priced as text-to-video and the plan says so.
@@ -31,19 +35,20 @@ PREVIOUS = "previous"  # Reference.source: the last frame of the shot before
 
 @dataclass(frozen=True)
 class Reference:
-    """The image a shot starts from (sent as its first frame)."""
+    """The image a shot starts from (its first frame) or keeps to (a reference image)."""
 
-    kind: str  # a capabilities.CONDITIONING kind; "first_frame" for now
+    kind: str  # a capabilities.CONDITIONING kind: "first_frame" or "reference_images"
     source: str  # LOOK or PREVIOUS
     shot: int | None = None  # the index of the shot the frame comes from (None: the user's)
 
     def describe(self, shot_ids: list[str]) -> str:
         """ "the look image", "a frame of shot-01", "the last frame of shot-03"."""
+        as_ref = ", as a reference image" if self.kind == "reference_images" else ""
         if self.source == PREVIOUS and self.shot is not None:
-            return f"the last frame of {shot_ids[self.shot]}"
+            return f"the last frame of {shot_ids[self.shot]}{as_ref}"
         if self.shot is not None:
-            return f"a frame of {shot_ids[self.shot]} (the look)"
-        return "the look image"
+            return f"a frame of {shot_ids[self.shot]} (the look){as_ref}"
+        return f"the look image{as_ref}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "source": self.source, "shot": self.shot}
@@ -87,17 +92,21 @@ def references(
     refused: list[str] = []
     for i, shot in enumerate(shots):
         try:
-            takes = "first_frame" in for_model(provider, shot.model).conditioning
+            caps = for_model(provider, shot.model)
         except KeyError:
-            takes = False
+            caps = None
+        # the look as a reference image where the model takes one at this length and size
+        kind = "first_frame"
+        if caps is not None and caps.takes("reference_images", shot.seconds, shot.size):
+            kind = "reference_images"
         ref: Reference | None = None
         if chain and i > 0:
             ref = Reference("first_frame", PREVIOUS, i - 1)
         elif look == "first":
-            ref = Reference("first_frame", LOOK, 0) if i > 0 else None
+            ref = Reference(kind, LOOK, 0) if i > 0 else None
         elif look is not None:
-            ref = Reference("first_frame", LOOK, None)
-        if ref is not None and not takes:
+            ref = Reference(kind, LOOK, None)
+        if ref is not None and (caps is None or ref.kind not in caps.conditioning):
             refused.append(shot.model)
             ref = None
         out.append(ref)

@@ -143,7 +143,7 @@ class Booking:
     def _settle(self, run: RunState, index: int, job: Job | None) -> None:
         shot = run.shots[index]
         billed = shot.billed or self._billed(shot, job)
-        if self._open_in_ledger(shot.job_id):
+        if shot.job_id is not None and self._open_in_ledger(shot.job_id):
             with self._ledger_lock:
                 self.ledger.settle(shot.job_id, billed)
         run.update(index, billed=billed)
@@ -151,7 +151,7 @@ class Booking:
     def _ledger_fail(
         self, job_id: str | None, reason: str, *, refused: bool, billed: Cost | None
     ) -> Cost | None:
-        if self._open_in_ledger(job_id):
+        if job_id is not None and self._open_in_ledger(job_id):
             with self._ledger_lock:
                 self.ledger.fail(job_id, reason, billed=billed, refused=refused)
         return billed

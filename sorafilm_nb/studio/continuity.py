@@ -107,15 +107,16 @@ def _frame_of(run: RunState, index: int, *, last: bool) -> Path | None:
     return dest
 
 
-def conditioning(pipeline: Any, run: RunState, index: int) -> dict[str, Path]:
-    """The image arguments of shot ``index``'s create ({} for none). Waits (stoppably) for
-    the shot its frame comes from while that shot is still being made in this run."""
+def conditioning(pipeline: Any, run: RunState, index: int) -> dict[str, Any]:
+    """The image arguments of shot ``index``'s create ({} for none): ``first_frame`` (a path)
+    or ``reference_images`` (a tuple of one path). Waits (stoppably) for the shot its frame
+    comes from while that shot is still being made in this run."""
     ref = reference_of(run, index)
-    if ref is None or ref.kind != "first_frame":
+    if ref is None or ref.kind not in ("first_frame", "reference_images"):
         return {}
     shot = run.shots[index]
     if ref.shot is not None:
-        done = getattr(run, "finished", {}).get(ref.shot)
+        done = run.finished.get(ref.shot)
         while done is not None and not done.is_set():
             pipeline._wait(0.1)  # raises when the studio stops
     with _fit_lock:
@@ -136,4 +137,6 @@ def conditioning(pipeline: Any, run: RunState, index: int) -> dict[str, Path]:
         dest = inside(run.out_dir, name)
         if not dest.exists():
             fit_image(src, shot.size, dest)
+    if ref.kind == "reference_images":
+        return {"reference_images": (dest,)}
     return {"first_frame": dest}

@@ -33,6 +33,7 @@ from ..backends.base import (
     Job,
     NotFound,
     NotSupported,
+    OutcomeUnknown,
     RateLimited,
     RefusedPrompt,
 )
@@ -109,7 +110,7 @@ class ShotPipeline(Booking):
         if not indices:
             return
         # set when a shot's work in this run ends: a shot starting from its frame waits on it
-        run.finished = {i: threading.Event() for i in indices}  # type: ignore[attr-defined]
+        run.finished = {i: threading.Event() for i in indices}
         pool = ThreadPoolExecutor(
             max_workers=min(self.concurrency, len(indices)), thread_name_prefix="sorafilm-shot"
         )
@@ -130,7 +131,7 @@ class ShotPipeline(Booking):
         try:
             self._shot_work(run, index)
         finally:
-            run.finished[index].set()  # type: ignore[attr-defined]
+            run.finished[index].set()
 
     def _shot_work(self, run: RunState, index: int) -> None:
         run.start(index)
@@ -148,12 +149,11 @@ class ShotPipeline(Booking):
         except Exception as exc:  # a bug or an unexpected error: keep the money safe
             log.exception("%s: unexpected error", run.shots[index].shot_id)
             sent = run.shots[index].job_id is None  # a create may have gone out: held
-            run.update(
-                index,
-                status=UNKNOWN,
-                error=f"{type(exc).__name__}: {exc}; resume() picks it up",
-                **({"error_code": OUTCOME_UNKNOWN} if sent else {}),
-            )
+            error = f"{type(exc).__name__}: {exc}; resume() picks it up"
+            if sent:
+                run.update(index, status=UNKNOWN, error=error, error_code=OUTCOME_UNKNOWN)
+            else:
+                run.update(index, status=UNKNOWN, error=error)
 
     def _wait(self, seconds: float) -> None:
         if self._stop.wait(max(0.0, seconds)):
@@ -170,7 +170,7 @@ class ShotPipeline(Booking):
         backoff = self.min_poll_interval
         deadline = time.monotonic() + self.poll_timeout
         try:
-            images = conditioning(self, run, index)  # {} or {"first_frame": path}
+            images = conditioning(self, run, index)  # {}, first_frame= or reference_images=
         except _Stopped:
             raise
         except Exception as exc:  # a frame that cannot be made: nothing sent yet, go without
@@ -229,8 +229,8 @@ class ShotPipeline(Booking):
         """A create was sent and its answer lost: the job may exist and bill. The shot is
         held ``unknown`` with its reservation (never released here); resume() looks for the
         job again, and only resume(retry_unknown=True) sends the create again."""
-        lost = getattr(exc, "lost", None)
-        where = f"; look for it at {lost.where}" if getattr(lost, "where", None) else ""
+        lost = exc.lost if isinstance(exc, OutcomeUnknown) else None
+        where = f"; look for it at {lost.where}" if lost is not None and lost.where else ""
         run.update(
             index,
             status=UNKNOWN,

@@ -481,7 +481,8 @@ def _epoch(value: Any) -> float | None:
         except ValueError:
             return None
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.timestamp()
+        moment: datetime = value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.timestamp()
     return None

@@ -39,6 +39,7 @@ from .folder import (
     REPORT,
     Film,
     FilmError,
+    Manifest,
     ShotResult,
     film_from_manifest,
     inside,
@@ -227,7 +228,7 @@ class Studio(Reconciler):
                 run.notes.append(str(w.message))
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
-    def _untouched(self, manifest: dict[str, Any]) -> bool:
+    def _untouched(self, manifest: Manifest) -> bool:
         """A folder whose plan never got past planning (say, over budget): safe to reuse."""
         shots = manifest.get("shots") or []
         if any(

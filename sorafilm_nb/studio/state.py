@@ -78,6 +78,9 @@ class RunState:
         self._lock = threading.RLock()
         self._started = [time.monotonic()] * len(shots)
         self._last: list[tuple[str, int, str | None, str] | None] = [None] * len(shots)
+        # set when a shot's work in the current run ends (the pipeline fills it): a shot that
+        # starts from another shot's frame waits on that shot's event
+        self.finished: dict[int, threading.Event] = {}
 
     def start(self, index: int) -> None:
         self._started[index] = time.monotonic()

@@ -33,7 +33,7 @@ def _heading(text: str) -> w.HTML:
     return w.HTML(f"<h3 style='margin:0.8em 0 0.2em'>{html.escape(text)}</h3>")
 
 
-class StudioApp(w.VBox):  # type: ignore[misc]
+class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
     """The app studio() returns. Attributes: profile, casting (live), plan (live), film."""
 
     plan = traitlets.Any(None, allow_none=True)
@@ -111,7 +111,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]
         a kernel and for sorafilm share."""
         from .picker import casting_html
 
-        data = super()._repr_mimebundle_(**kwargs)
+        data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped
         parts = [
             f"<h3>sorafilm studio: {html.escape(self.profile.title or self.profile.name)}</h3>",
             casting_html(self.casting),

@@ -30,6 +30,7 @@ from ..story.prompts import Tier  # noqa: E402
 
 if TYPE_CHECKING:
     from ..money.cost import Cost
+    from ..money.ledger import Ledger
     from ..money.prices import PriceTable
 
 OVER_CLASS = "sorafilm-over-budget"
@@ -60,7 +61,7 @@ class Selection:
 Estimator = Callable[[Selection], Any]  # returns a Cost, or a Plan (its .total is used)
 
 
-class BudgetPicker(w.VBox):  # type: ignore[misc]
+class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
     """Choose tier, model, size and template; see the estimate and the remaining budget.
 
     ``estimate(selection)`` returns a Cost or a Plan. Without it, the estimate is the
@@ -76,7 +77,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
 
     def __init__(
         self,
-        ledger: Any,
+        ledger: Ledger | None,
         price_table: PriceTable,
         *,
         estimate: Estimator | None = None,
@@ -271,7 +272,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]
             self.add_class(OK_CLASS)
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
-        data = super()._repr_mimebundle_(**kwargs)
+        data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped
         data["text/html"] = (
             f"<div class='sorafilm-budget'>{self.output.value}<br>"
             f"{self.remaining_label.value}<br><small>"

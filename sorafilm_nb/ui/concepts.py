@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
 
 
-class ConceptTable(w.VBox):  # type: ignore[misc]
+class ConceptTable(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
     """The concepts table with a sort dropdown, a direction toggle and a kind filter."""
 
     def __init__(self, profile: RepoProfile, *, limit: int | None = 25) -> None:
@@ -47,6 +47,6 @@ class ConceptTable(w.VBox):  # type: ignore[misc]
         self.table.value = styler.to_html()
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
-        data = super()._repr_mimebundle_(**kwargs)
+        data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped
         data["text/html"] = self.table.value  # the table as last sorted, for static readers
         return data

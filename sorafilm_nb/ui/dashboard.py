@@ -35,7 +35,7 @@ def _png(figure: Any) -> bytes:
     return buf.getvalue()
 
 
-class SpendDashboard(w.VBox):  # type: ignore[misc]
+class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
     """Month summary (limit, spent, reserved, remaining, days left) over five chart tabs."""
 
     refreshed = traitlets.Int(0)  # counts refreshes, for observers and tests

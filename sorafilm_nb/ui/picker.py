@@ -9,7 +9,7 @@ under the code that holds it (a plan made from it stays true to what was planned
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from . import require_widgets
 
@@ -22,6 +22,15 @@ from ..markup import html_template, html_text  # noqa: E402
 
 if TYPE_CHECKING:
     from ..story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary
+
+
+class _CastingChange(TypedDict):
+    """What traitlets tells an observer of ``casting`` (the keys read here): the trait was
+    set to ``new``, a Casting, from ``old`` (None or Undefined before the first one)."""
+
+    old: object
+    new: Casting
+
 
 CUSTOM_PLACEHOLDER = "or type your own gag (a visible physical action)"
 
@@ -38,7 +47,7 @@ def _label(metaphor: Metaphor | None, mid: str, score: float | None) -> str:
     return f"{mid} — {gag}{tail}"
 
 
-class MetaphorPicker(w.VBox):  # type: ignore[misc]
+class MetaphorPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
     """One row per cast concept: a dropdown of ranked metaphors plus a free-text gag."""
 
     casting = traitlets.Any(help="the current Casting; replaced, never mutated")
@@ -138,11 +147,11 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
         self.casting = new
 
     @traitlets.observe("casting")
-    def _publish(self, change: dict[str, object]) -> None:
+    def _publish(self, change: _CastingChange) -> None:
         if change["old"] is None or change["old"] is traitlets.Undefined:
             return
         for callback in list(self._callbacks):
-            callback(change["new"])  # type: ignore[arg-type]
+            callback(change["new"])
 
     def on_change(self, callback: Callable[[Casting], None]) -> None:
         """Call ``callback(new_casting)`` after every change the user makes."""
@@ -165,10 +174,11 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]
             self.dropdowns[i].value = metaphor_id
         if gag is not None:
             self.texts[i].value = gag
-        return self.casting
+        casting: Casting = self.casting  # the trait (traitlets.Any) always holds a Casting
+        return casting
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
-        data = super()._repr_mimebundle_(**kwargs)
+        data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped
         data["text/html"] = casting_html(self.casting)
         return data
 

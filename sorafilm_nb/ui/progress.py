@@ -61,7 +61,7 @@ class _Row:
         self.last_status = "waiting"
 
 
-class JobProgress(w.VBox):  # type: ignore[misc]
+class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
     """Bars for the shots of a plan; ``update(event)`` (or calling the widget) moves them."""
 
     finished = traitlets.Int(0)
@@ -136,7 +136,7 @@ class JobProgress(w.VBox):  # type: ignore[misc]
         self.summary.value = text
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
-        data = super()._repr_mimebundle_(**kwargs)
+        data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped
         with self._lock:
             rows = "".join(
                 f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td>"
@@ -154,8 +154,8 @@ def _shots_of(thing: Any) -> Iterable[Any]:
         return ()
     storyboard = getattr(thing, "storyboard", None)
     if storyboard is not None:
-        return storyboard.shots
+        return list(storyboard.shots)
     shots = getattr(thing, "shots", None)
     if shots is not None:
-        return shots
+        return list(shots)
     return list(thing)

@@ -1,66 +1,29 @@
 """The C scanner (sorafilm_nb.analysis._pyscan) against CPython's own parser, file by file.
 
 The C scanner is only allowed two outcomes on a file: exactly the result the ast scanner
-gives, or None (ast then reads the file). These tests hold it to that on every Python file of
-real installed packages and of the standard library, on the bad inputs of the analysis tests,
-and on fuzzed mutations of real source.
+gives, or None (ast then reads the file). These tests hold it to that on the bad inputs of the
+analysis tests, on inputs at its limits and on constructs it once misread. The same contract
+on every Python file of real installed packages (test_pyscan_packages.py) and of the standard
+library (test_pyscan_stdlib.py), and on fuzzed mutations of real source (test_pyscan_fuzz.py),
+lives in files of their own so that pytest-xdist runs them on different workers.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib.util
 import os
 import sys
 import sysconfig
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from pyscan_fixtures import c_result
 
 from sorafilm_nb.analysis import _pyscan
 from sorafilm_nb.analysis import (
     scan_python as _scan_python,  # the dev install builds it: hatch_build.py
 )
-from sorafilm_nb.analysis.scan_python import _assemble, _from_c, scan_python, scan_python_ast
-
-
-def c_result(data: bytes) -> dict | None:
-    """What scan_python returns through the C scanner, or None when it hands over to ast."""
-    raw = _pyscan.scan(data)
-    if raw is None:
-        return None
-    facts = _from_c(raw)
-    return None if facts is None else _assemble(data, *facts)
-
-
-def package_dir(name: str) -> Path:
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.submodule_search_locations, name
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def compare(files: list[Path]) -> tuple[int, int, list[str], int, int]:
-    """Over files: (files ast reads, of those the C scanner handed back, differences found,
-    files ast rejects, of those the C scanner read anyway)."""
-    accepted = handed_back = rejected = lenient = 0
-    diffs: list[str] = []
-    for path in files:
-        data = path.read_bytes()
-        ref = scan_python_ast(data)
-        got = c_result(data)
-        if "warn" in ref:
-            rejected += 1
-            lenient += got is not None
-            continue
-        accepted += 1
-        if got is None:
-            handed_back += 1
-        elif got != ref:
-            keys = sorted(k for k in set(got) | set(ref) if got.get(k) != ref.get(k))
-            diffs.append(f"{path}: {keys}")
-    return accepted, handed_back, diffs, rejected, lenient
+from sorafilm_nb.analysis.scan_python import scan_python, scan_python_ast
 
 
 def test_the_dev_install_has_the_c_scanner() -> None:
@@ -68,36 +31,6 @@ def test_the_dev_install_has_the_c_scanner() -> None:
     # the install that CI and `make bench` measure must have built it.
     assert _scan_python._pyscan is _pyscan
     assert Path(_pyscan.__file__).name.endswith(sysconfig.get_config_var("EXT_SUFFIX"))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("package", ["django", "openai", "httpx", "_pytest", "hypothesis"])
-def test_same_result_as_ast_on_real_packages(package: str) -> None:
-    files = sorted(package_dir(package).rglob("*.py"))
-    accepted, handed_back, diffs, _, _ = compare(files)
-    assert accepted > 20
-    assert diffs == []
-    # the C scanner must actually do the work, not decline it
-    assert handed_back <= max(2, accepted // 100), (handed_back, accepted)
-
-
-@pytest.mark.slow
-def test_same_result_as_ast_on_the_standard_library() -> None:
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    files = sorted(
-        p for p in stdlib.rglob("*.py") if "site-packages" not in p.parts and p.is_file()
-    )
-    accepted, handed_back, diffs, rejected, lenient = compare(files)
-    assert accepted > 1000
-    assert diffs == []
-    # the standard library's tests hold odd code on purpose (encodings, unicode names,
-    # numbers like 0x1for): a few are handed back, never most
-    assert handed_back <= accepted // 50, (handed_back, accepted)
-    # lib2to3's test data is Python 2 and the test suite's badsyntax files are broken on
-    # purpose: ast warns on them, and the C scanner must not read them as fine. Errors only
-    # CPython's grammar knows (`1 = x`) may be read leniently; they are rare here.
-    assert rejected >= 3  # 3.13 dropped lib2to3 (Python 2 test data); badsyntax files remain
-    assert lenient <= rejected // 10, (lenient, rejected)
 
 
 BAD = {
@@ -453,76 +386,6 @@ def test_facts_from_a_known_file() -> None:
 
 
 # ------------------------------------------------------------------ fuzzing
-
-_CORPUS = sorted(package_dir("django").rglob("*.py"))[::7]
-
-
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(
-    index=st.integers(0, len(_CORPUS) - 1),
-    cuts=st.lists(
-        st.tuples(
-            st.floats(0, 1),
-            st.integers(0, 40),
-            st.sampled_from(
-                [
-                    b"",
-                    b"(",
-                    b")",
-                    b"'",
-                    b'"',
-                    b'"""',
-                    b"\\",
-                    b"\n",
-                    b"\r",
-                    b"\t",
-                    b"    ",
-                    b"{",
-                    b"}",
-                    b"f'{",
-                    b"#",
-                    b":",
-                    b"\xff",
-                    b"\xc3",
-                    b"\x00",
-                    b"class ",
-                    b"raise ",
-                    b"except ",
-                    b"import ",
-                    b"@",
-                    b"...",
-                    b"0",
-                    b"lambda: ",
-                ]
-            ),
-        ),
-        min_size=1,
-        max_size=4,
-    ),
-)
-def test_mutated_source_is_never_misread(index: int, cuts: list) -> None:
-    data = bytearray(_CORPUS[index].read_bytes())
-    for where, drop, insert in cuts:
-        at = int(where * len(data))
-        data[at : at + drop] = insert
-    data = bytes(data)
-    got = c_result(data)  # must not crash, whatever the bytes
-    if got is not None:
-        ref = scan_python_ast(data)
-        if "warn" not in ref:
-            assert got == ref
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=400))
-def test_random_bytes_never_crash(data: bytes) -> None:
-    got = c_result(data)
-    if got is not None:
-        assert got == scan_python_ast(data) or "warn" in scan_python_ast(data)
 
 
 def test_the_scanner_under_test_is_the_one_asked_for() -> None:

@@ -317,11 +317,16 @@ def test_extension_seconds_of_the_wrong_type_is_told_so(sim: Simulator) -> None:
 
 
 @pytest.mark.parametrize("kind", ["simulator", "veo", "runway"])
-def test_a_busy_port_is_refused_and_leaves_no_media_folder(kind: str, tmp_path: Path) -> None:
+def test_a_busy_port_is_refused_and_leaves_no_media_folder(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every double binds through backends._loopback: a busy port raises and nothing stays."""
     import glob
     import socket
     import tempfile
+
+    # a temp root of this test's own: another test process's doubles come and go in /tmp
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     from sorafilm_nb.backends.fake_runway import FakeRunway
     from sorafilm_nb.backends.fake_veo import FakeVeo

@@ -173,23 +173,108 @@ def test_invalid_requests_never_reach_the_server(veo: VeoBackend, fake: FakeVeo)
     assert fake.calls["create"] == 0
 
 
-def test_image_conditioning_is_sent_and_recorded(
+def test_first_and_last_frames_are_sent_and_recorded(
     veo: VeoBackend, fake: FakeVeo, tmp_path: Path
 ) -> None:
-    first, ref = png(tmp_path, "first.png"), png(tmp_path, "look.png", "32x32")
+    first, last = png(tmp_path, "first.png"), png(tmp_path, "last.png", "32x18")
     job = veo.create(
-        prompt="x",
-        model=MODEL,
-        seconds=8,
-        size="1280x720",
-        first_frame=first,
-        reference_images=(ref,),
+        prompt="x", model=MODEL, seconds=4, size="1280x720", first_frame=first, last_frame=last
     )
     seen = fake.jobs[job.id].conditioning
-    assert seen["first_frame"]["size"] == "64x36"
-    assert seen["reference_images"]["images"][0]["size"] == "32x32"
+    assert seen["first_frame"]["size"] == "64x36" and seen["last_frame"]["size"] == "32x18"
     assert seen["first_frame"]["mime_type"] == "image/png"
     assert wait(veo, job).status == "completed"
+
+
+def test_the_look_goes_as_an_asset_reference_image(
+    veo: VeoBackend, fake: FakeVeo, tmp_path: Path
+) -> None:
+    look = png(tmp_path, "look.png", "32x32")
+    job = veo.create(prompt="x", model=MODEL, seconds=8, size="1280x720", reference_images=(look,))
+    (ref,) = fake.jobs[job.id].conditioning["reference_images"]["images"]
+    assert ref["size"] == "32x32" and ref["reference_type"] == "ASSET"
+    (sent,) = fake.requests[0]["instances"][0]["referenceImages"]
+    assert sent["referenceType"] == "ASSET" and "image" not in fake.requests[0]["instances"][0]
+    assert wait(veo, job).status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "size", "frame"),
+    [(4, "1280x720", False), (8, "720x1280", False), (8, "1280x720", True)],
+)
+def test_reference_images_outside_what_veo_takes_are_never_sent(
+    veo: VeoBackend, fake: FakeVeo, tmp_path: Path, seconds: int, size: str, frame: bool
+) -> None:
+    """8 s and 16:9 only, and never with a first frame (the capability model, checked here
+    before anything is sent)."""
+    look = png(tmp_path, "look.png", "32x32")
+    with pytest.raises(InvalidRequest) as info:
+        veo.create(
+            prompt="x",
+            model=MODEL,
+            seconds=seconds,
+            size=size,
+            reference_images=(look,),
+            first_frame=look if frame else None,
+        )
+    assert info.value.param == "reference_images"
+    assert fake.calls["create"] == 0
+
+
+def _sdk_create(fake: FakeVeo, config: types.GenerateVideosConfig, image: object = None) -> None:
+    """The SDK straight at the fake, past the backend's own checks: what Vertex would get."""
+    from google import genai
+
+    client = genai.Client(
+        vertexai=True,
+        api_key=fake.api_key,
+        http_options=types.HttpOptions(base_url=fake.base_url),
+    )
+    source = types.GenerateVideosSource(prompt="x", image=image)  # type: ignore[arg-type]
+    client.models.generate_videos(model=MODEL, source=source, config=config)
+
+
+@pytest.mark.parametrize(
+    ("why", "change"),
+    [
+        ("4 s", {"duration_seconds": 4}),
+        ("9:16", {"aspect_ratio": "9:16"}),
+        ("a style image", {"style": True}),
+        ("four images", {"count": 4}),
+        ("a first frame too", {"image": True}),
+        ("a last frame too", {"last_frame": True}),
+    ],
+)
+def test_the_fake_refuses_reference_images_as_vertex_does(
+    fake: FakeVeo, tmp_path: Path, why: str, change: dict[str, object]
+) -> None:
+    image = types.Image(image_bytes=png(tmp_path).read_bytes(), mime_type="image/png")
+    kind = (
+        types.VideoGenerationReferenceType.STYLE
+        if change.get("style")
+        else types.VideoGenerationReferenceType.ASSET
+    )
+    refs = [
+        types.VideoGenerationReferenceImage(image=image, reference_type=kind)
+        for _ in range(int(change.get("count", 1)))  # type: ignore[call-overload]
+    ]
+    config = types.GenerateVideosConfig(
+        duration_seconds=int(change.get("duration_seconds", 8)),  # type: ignore[call-overload]
+        aspect_ratio=str(change.get("aspect_ratio", "16:9")),
+        resolution="720p",
+        reference_images=refs,
+        last_frame=image if change.get("last_frame") else None,
+    )
+    with pytest.raises(genai_errors.ClientError) as info:
+        _sdk_create(fake, config, image if change.get("image") else None)
+    assert info.value.code == 400 and info.value.status == "INVALID_ARGUMENT", why
+    assert not fake.jobs
+    ok = types.GenerateVideosConfig(
+        duration_seconds=8, aspect_ratio="16:9", resolution="720p", reference_images=refs[:1]
+    )
+    if not change.get("style"):
+        _sdk_create(fake, ok)  # the same images, within the rules, are taken
+        assert len(fake.jobs) == 1
 
 
 def test_operations_veo_lacks_are_not_supported(veo: VeoBackend, tmp_path: Path) -> None:

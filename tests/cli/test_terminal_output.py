@@ -73,8 +73,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.Compl
     out = str(base / "film\x1b[2K\u202e")
     return {
         "analyze": run("analyze", str(repo), "--top", "12"),
-        "plan": run("plan", str(repo), "--verbose", "--top", "12"),
-        "film": run("film", "--repo", str(repo), "--out", out, "--ledger", sandbox),
+        "plan": run("plan", "--repo", str(repo), "--verbose", "--top", "12"),
+        # a simulated job in 0.1 s, not the CLI's 2 s: the output, not the pace, is tested
+        "film": run(
+            "film", "--repo", str(repo), "--out", out, "--ledger", sandbox, "--sim-seconds", "0.1"
+        ),
         "resume": run("resume", out, "--ledger", sandbox),
         "history": run("budget", "history", "--ledger", sandbox),
         "pending": run("budget", "pending", "--ledger", sandbox),
@@ -99,6 +102,8 @@ def test_the_repository_text_is_there_as_escapes(
 ) -> None:
     assert runs["analyze"].returncode == 0, runs["analyze"].stderr
     assert "\\x1b[2K\\rwarnings: 0" in runs["analyze"].stdout  # the file name, shown
+    assert runs["plan"].returncode == 0, runs["plan"].stderr  # a plan, not a usage error
+    assert "\\x1b[2K" in runs["plan"].stdout  # the hostile file name, its escape shown
     assert runs["film"].returncode == 0, runs["film"].stderr
     assert "film\\x1b[2K\\u202e" in runs["film"].stdout  # the --out folder, shown
     assert runs["share"].returncode == 2 and "missing\\x1b[2K" in runs["share"].stderr

@@ -43,8 +43,16 @@ def _attached(manifest: Path) -> list[str] | None:
 def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
     out = tmp_path / "film"
     ledger_path = tmp_path / "ledger.sqlite3"
-    # Jobs take 4 s: long enough that the child is surely polling when it is killed.
-    with Simulator(job_seconds=4.0, poll_after_ms=100, render_scale=0.2) as sim:
+    # Jobs take 4 s: long enough that the child is surely polling when it is killed. After
+    # the kill the jobs' clock jumps 2 s ahead: resume still finds them in progress, but
+    # does not wait out the whole 4 s.
+    ahead = [0.0]
+    with Simulator(
+        job_seconds=4.0,
+        poll_after_ms=100,
+        render_scale=0.2,
+        clock=lambda: time.monotonic() + ahead[0],
+    ) as sim:
         env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
         child = subprocess.Popen(
             [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path), str(SHOTS), "4"],
@@ -73,6 +81,7 @@ def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
         manifest = json.loads((out / "manifest.json").read_text())
         assert {s["status"] for s in manifest["shots"]} <= {"queued", "in_progress"}
         assert sim.calls["create"] == SHOTS
+        ahead[0] = 2.0
 
         with Ledger(ledger_path) as ledger:
             plan_id = manifest["plan_id"]

@@ -196,7 +196,7 @@ def test_a_reused_job_id_is_recorded_and_flagged_never_overwrites(
     """A server answering a new create with an id the ledger already holds: the new job
     (paid) is recorded in the manifest and flagged, the old ledger record is untouched, the
     new shot's reservation stays held, and resume neither settles nor re-creates it."""
-    import sorafilm_nb.backends.simulator as simulator_mod
+    import sorafilm_nb.backends._sim_jobs as simulator_mod  # the job store makes the ids
 
     monkeypatch.setattr(simulator_mod, "new_id", lambda: "video_reused0000000000000000")
     first = make_plan(1, tag="reuse-a")

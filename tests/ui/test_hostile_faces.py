@@ -13,8 +13,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from ui_fixtures import make_film
 from sorafilm_nb.analysis.profile import RepoProfile, analyze
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
+from sorafilm_nb.sharing import share
 from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.report import report_markdown
@@ -167,7 +166,9 @@ display(app.player_box.children[0])
 """
 
 
-def test_the_shared_page_of_a_hostile_notebook_is_inert(hostile: Path, tmp_path: Path) -> None:
+def test_the_shared_page_of_a_hostile_notebook_is_inert(
+    hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# A film of someone else's code"),
@@ -177,17 +178,13 @@ def test_the_shared_page_of_a_hostile_notebook_is_inert(hostile: Path, tmp_path:
     nb.metadata["kernelspec"] = kernel
     path = tmp_path / "tour.ipynb"
     nbformat.write(nb, path)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
-    proc = subprocess.run(
-        [sys.executable, "-m", "sorafilm_nb", "share", str(path), "-o", str(tmp_path / "p.html")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    page = (tmp_path / "p.html").read_text()
+    # share() in this process (the command's own tests are in tests/cli and test_sharing.py);
+    # the kernel it starts inherits this environment, and imports hostile_repo from tests/
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), str(ROOT / "tests")]))
+    monkeypatch.chdir(tmp_path)
+    written = share(path, tmp_path / "p.html", timeout=600)
+    assert written == tmp_path / "p.html"
+    page = written.read_text()
     assert "Storyboard: plan" in page  # the film was made and its storyboard is there
     _inert(page)
     _shown_as_text(page)

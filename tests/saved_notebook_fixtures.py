@@ -1,0 +1,122 @@
+"""Executing a notebook as its author would and saving it, for the saved-notebook tests
+(tests/test_saved_notebook*.py, one file per notebook so that xdist runs them side by side).
+
+The notebook is copied into a temp project (a small real repository to film, notebooks/
+beside it), executed by nbclient with the widget state stored as JupyterLab stores it,
+written back to disk; ``Saved`` holds the saved text and every local folder the run could
+have leaked. The checks every notebook must pass live here too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# Absolute paths under the usual roots, wherever they come from (a regex, not just the
+# folders below, so a leak of a folder this test did not think of is caught too).
+ABSOLUTE = re.compile(r"(?<![\w.:/-])/(?:tmp|root|home|work|Users|private|var/folders)/[\w.-]")
+
+
+class Saved:
+    """The executed notebook as saved: its text, and the folders it must not name."""
+
+    def __init__(self, path: Path, folders: list[str]) -> None:
+        self.path = path
+        self.text = path.read_text(encoding="utf-8")
+        self.nb = json.loads(self.text)
+        self.folders = folders
+
+    def leaks(self, text: str) -> list[str]:
+        found = [f for f in self.folders if f in text]
+        found += [text[max(0, m.start() - 60) : m.end() + 60] for m in ABSOLUTE.finditer(text)]
+        return found
+
+
+def execute_and_save(name: str, tmp_path_factory: pytest.TempPathFactory) -> Saved:
+    scratch = tmp_path_factory.mktemp("saved-notebook")
+    project = scratch / "pantry"
+    notebooks = project / "notebooks"
+    notebooks.mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "notebooks" / name, notebooks / name)
+    # A real repository to film (REPO = ".." in the notebook): this project's ui package.
+    shutil.copytree(
+        REPO_ROOT / "sorafilm_nb" / "ui", project / "pantry", ignore=shutil.ignore_patterns("*.pyc")
+    )
+    (project / "README.md").write_text("# Pantry\n\nKeeps track of the jars.\n")
+    home = scratch / "home" / "alice"
+    home.mkdir(parents=True)
+    folders = {
+        str(scratch),
+        str(scratch.resolve()),
+        str(REPO_ROOT),
+        os.path.expanduser("~"),  # the real home, before the kernel gets its own
+    }
+    env = {
+        "HOME": str(home),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "MPLCONFIGDIR": str(home / ".matplotlib"),
+        "SORAFILM_CACHE_DIR": str(home / ".cache" / "sorafilm"),
+        "SORAFILM_DATA_DIR": str(home / ".local" / "share" / "sorafilm"),
+        "SORAFILM_LEDGER": str(home / ".local" / "share" / "sorafilm" / "ledger.sqlite3"),
+    }
+    dropped = (
+        "SORAFILM_NOTEBOOK_OUT",  # films go to notebooks/out/, as for a user
+        "SORAFILM_REPO",
+        "SORAFILM_SIM_LEDGER",
+        "JPY_SESSION_NAME",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "SORAFILM_API_KEY",
+    )
+    with pytest.MonkeyPatch.context() as mp:  # the kernel inherits this environment
+        for key, value in env.items():
+            mp.setenv(key, value)
+        for key in dropped:
+            mp.delenv(key, raising=False)
+        path = notebooks / name
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(
+            nb,
+            timeout=300,
+            kernel_name="python3",
+            store_widget_state=True,  # what JupyterLab saves with "save widget state"
+            resources={"metadata": {"path": str(notebooks)}},
+        ).execute()
+        nbformat.write(nb, path)
+    assert list((notebooks / "out").glob("*/film.mp4")), "the notebook made no film"
+    return Saved(path, sorted(folders | {str(home)}, key=len, reverse=True))
+
+
+def outputs(nb: dict[str, Any], *, streams: bool) -> list[Any]:
+    return [
+        output
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if streams or output.get("output_type") != "stream"
+    ]
+
+
+def assert_names_no_local_folder(saved: Saved) -> None:
+    assert saved.leaks(saved.text) == []
+
+
+def assert_summary_says_where_the_film_is(saved: Saved) -> None:
+    # film.summary() names the film relative to the notebook's folder: a reader who gets the
+    # notebook with its out/ folder finds the film there, as the author does.
+    streams = "".join(
+        "".join(o.get("text", "")) for o in outputs(saved.nb, streams=True) if "text" in o
+    )
+    shown = re.findall(r"; film: (\S+)", streams)
+    assert len(shown) == 1 and re.fullmatch(r"out/[0-9a-f]+/film\.mp4", shown[0]), streams
+    assert (saved.path.parent / shown[0]).is_file()

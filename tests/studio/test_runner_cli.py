@@ -1,0 +1,262 @@
+"""The studio through the command line: sorafilm film and resume on the embedded simulator,
+keys never printed, resume advice, the progress bars."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from runner_fixtures import *  # noqa: F403 - the sim and ledger fixtures
+from studio_child import make_plan
+
+from sorafilm_nb.backends.simulator import Simulator
+from sorafilm_nb.money.ledger import Ledger, default_path
+from sorafilm_nb.render import media_duration
+from sorafilm_nb.studio.folder import Film
+from sorafilm_nb.studio.runner import ShotProgress, Studio
+
+# -- the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "tiny"
+    repo.mkdir()
+    (repo / "README.md").write_text("# Tiny\n\nA tiny recipe loader.\n")
+    (repo / "loader.py").write_text(
+        '"""Load recipes from disk."""\n\n\nclass RecipeError(Exception):\n'
+        '    """A recipe could not be read."""\n\n\ndef load(path):\n    try:\n'
+        "        import json\n    except ImportError:\n"
+        '        raise RecipeError("no json")\n    return json.load(open(path))\n'
+    )
+    return repo
+
+
+def test_cli_film_dry_run_then_film_then_resume(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sorafilm_nb.cli import main
+
+    out = tmp_path / "out"
+    ledger_path = tmp_path / "cli-ledger.sqlite3"
+    common = [
+        "--repo",
+        str(tiny_repo),
+        "--template",
+        "single-12",
+        "--out",
+        str(out),
+        "--ledger",
+        str(ledger_path),
+        "--sim-seconds",
+        "0.2",
+    ]
+    assert main(["film", *common, "--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    assert "shot-01" in printed and "$1.20" in printed and "dry run" in printed
+    assert not out.exists()
+
+    assert main(["film", *common]) == 0
+    printed = capsys.readouterr().out
+    assert "1/1 shots completed, billed $1.20" in printed
+    captions = json.loads((out / "manifest.json").read_text())["plan"]["captions"]
+    cards = sum(c["end_ms"] - c["start_ms"] for c in captions if c["kind"] != "lower-third")
+    assert cards == 6000  # a title card and the end card: screen time at $0
+    assert abs(media_duration(out / "film.mp4") - (12.0 + cards / 1000)) < 0.1
+    with Ledger(ledger_path) as led:
+        assert [r.status for r in led.records()] == ["completed"]
+
+    assert main(["resume", str(out), "--ledger", str(ledger_path), "--sim-seconds", "0.2"]) == 0
+    assert "1/1 shots completed" in capsys.readouterr().out
+    with Ledger(ledger_path) as led:
+        assert len(led.records()) == 1  # nothing paid twice
+
+
+def test_cli_real_needs_a_key_and_never_prints_one(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sorafilm_nb.cli import main
+
+    secret = "sk-test-SECRET-never-shown-1234567890"
+    with Simulator(api_key=secret, job_seconds=0.2) as server:  # a "real" API wanting a key
+        ledger_path = tmp_path / "l.sqlite3"
+        args = [
+            "film",
+            "--repo",
+            str(tiny_repo),
+            "--template",
+            "single-12",
+            "--ledger",
+            str(ledger_path),
+            "--real",
+            "--base-url",
+            server.base_url,
+        ]
+        assert main([*args, "--out", str(tmp_path / "none")]) == 2
+        assert "OPENAI_API_KEY" in capsys.readouterr().err
+        assert server.calls["create"] == 0
+
+        # A wrong key: the API says no (401), nothing is created, the reservation released.
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-WRONG-key-0987654321")
+        assert main([*args, "--out", str(tmp_path / "wrong")]) == 1
+        captured = capsys.readouterr()
+        assert "rejected" in captured.out and "WRONG" not in captured.out + captured.err
+        with Ledger(ledger_path) as led:
+            assert led.pending() == [] and [r.status for r in led.records()] == ["released"]
+
+        # The right key: the film is made, and the key is in no output, file or ledger row.
+        monkeypatch.setenv("OPENAI_API_KEY", secret)
+        assert main([*args, "--out", str(tmp_path / "out")]) == 0
+        captured = capsys.readouterr()
+    assert "1/1 shots completed" in captured.out
+    seen = captured.out + captured.err
+    for path in (tmp_path / "out").iterdir():
+        if path.suffix in (".json", ".md"):
+            seen += path.read_text()
+    with Ledger(ledger_path) as led:
+        seen += repr(led.records()) + led.report("markdown")
+    assert "SECRET" not in seen
+
+
+def test_cli_resume_of_a_folder_that_is_not_a_film(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sorafilm_nb.cli import main
+
+    assert main(["resume", str(tmp_path)]) == 2
+    assert "no manifest here" in capsys.readouterr().err
+
+
+def test_cli_resume_retry_after_the_embedded_simulator_died(
+    tiny_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sorafilm_nb.cli import main
+
+    out = tmp_path / "out"
+    ledger_path = tmp_path / "l.sqlite3"
+    # The run gives up polling; its embedded simulator (and the job) end with the command.
+    assert (
+        main(
+            [
+                "film",
+                "--repo",
+                str(tiny_repo),
+                "--template",
+                "single-12",
+                "--out",
+                str(out),
+                "--ledger",
+                str(ledger_path),
+                "--sim-seconds",
+                "30",
+                "--poll-timeout",
+                "0.5",
+            ]
+        )
+        == 1
+    )
+    assert "finish with: sorafilm resume" in capsys.readouterr().out
+    # A new simulator does not know the job: reported lost, then --retry makes it again.
+    assert (
+        main(["resume", str(out), "--retry", "--ledger", str(ledger_path), "--sim-seconds", "0.2"])
+        == 0
+    )
+    printed = capsys.readouterr()
+    assert "retrying shot-01" in printed.err and "1/1 shots completed" in printed.out
+    film = Film.load(out)
+    assert film.ok and film.shots[0].history[-1]["status"] == "lost"
+    with Ledger(ledger_path) as led:
+        rows = led.records()
+        assert sorted(r.status for r in rows) == ["completed", "failed"]
+        assert led.pending() == []
+
+
+def test_cli_resume_advice_reaches_the_same_server_and_ledger(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The printed `finish with:` line, run as printed, finishes a --base-url film (without
+    --base-url it would go to a fresh embedded simulator and the sandbox ledger)."""
+    import shlex
+
+    from sorafilm_nb.cli import main
+
+    out = tmp_path / "out dir"
+    ledger_path = tmp_path / "l.sqlite3"
+    with Simulator(job_seconds=30, poll_after_ms=50, render_scale=0.2) as sim:
+        monkeypatch.setenv("OPENAI_API_KEY", sim.api_key)
+        assert (
+            main(
+                [
+                    "film",
+                    "--repo",
+                    str(tiny_repo),
+                    "--template",
+                    "single-12",
+                    "--out",
+                    str(out),
+                    "--base-url",
+                    sim.base_url,
+                    "--ledger",
+                    str(ledger_path),
+                    "--poll-timeout",
+                    "0.5",
+                ]
+            )
+            == 1
+        )
+        printed = capsys.readouterr().out
+        line = printed.split("finish with: ", 1)[1].splitlines()[0]
+        words = shlex.split(line)
+        assert words[:3] == ["sorafilm", "resume", str(out)], line
+        sim.job_seconds = 0.0
+        assert main(words[1:]) == 0, capsys.readouterr()
+        assert sim.calls["create"] == 1
+    assert Film.load(out).ok
+    with Ledger(ledger_path) as led:
+        assert [r.status for r in led.records()] == ["completed"]
+
+
+def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> None:
+    with Studio(min_poll_interval=0.05) as studio:
+        assert studio.backend_name == "simulator"
+        sim = studio._simulator
+        film = studio.run(make_plan(1, tag="default"), tmp_path / "f")
+        assert film.ok and sim.calls["create"] == 1
+    assert studio._simulator is None
+    with pytest.raises(RuntimeError, match="not running"):
+        sim.base_url  # noqa: B018 - the simulator was stopped with the studio
+    # simulated jobs are booked in the sandbox ledger, and the real one is never created
+    assert not Path(os.environ["SORAFILM_LEDGER"]).exists()
+    with Ledger(default_path(simulator=True)) as led:
+        assert [r.status for r in led.records()] == ["completed"]
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    from sorafilm_nb.cli.film import Bars
+
+    bars = Bars(2, live=live)
+    for status, progress in (
+        ("reserved", 0),
+        ("queued", 0),
+        ("in_progress", 40),
+        ("downloading", 100),
+        ("completed", 100),
+    ):
+        bars(ShotProgress("shot-01", 0, status, progress, 0.1, "video_1"))
+    bars(ShotProgress("shot-02", 1, "refused", 0, 0.1, "video_2", "moderation_blocked: no"))
+    bars.close()
+    err = capsys.readouterr().err
+    assert "shot-01" in err and "completed" in err and "moderation_blocked" in err
+    if live:
+        assert "100%" in err
+    else:
+        assert err.count("shot-01") == 5  # one line per status change, no progress spam
