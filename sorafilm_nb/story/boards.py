@@ -32,7 +32,14 @@ How a storyboard is timed, and why:
    in Storyboard.unused, not silently lost. Clips left without a concept show the beat's own
    scene, and say something from the project (its caption line: the language and entry
    point, the promise, the concepts shown).
-5. Words on screen are ours, never the video model's: each concept shot carries a gloss of
+5. ``fit`` then reshapes the timing around what was cast: a beat whose part is a concept
+   (plot.CONCEPT_ONLY: the trouble, the rescue) keeps at most the longest clip per concept
+   it shows, and none when it shows none (the beat is left out; a card it opened with moves
+   to the next beat). The time it gives up goes to the beats whose concepts can play longer
+   clips, by share; only when none can does it go to a beat whose uncast shot quotes a fact
+   of the project. Why: an error beat filled with "First try", "Once more" shows nothing of
+   the project, while the same seconds make its real concepts' gags whole.
+6. Words on screen are ours, never the video model's: each concept shot carries a gloss of
    its docstring as ``Shot.caption`` (a lower third), a beat's ``card`` is a caption card
    before its first shot (``Shot.card``; the title card is one) and the template's
    ``end_card`` closes the film (``Storyboard.end_card``). Cards are stills: no video
@@ -53,9 +60,9 @@ from dataclasses import dataclass, replace
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
-from .captions import gloss
+from .captions import gag_title, gloss
 from .casting import CastEntry, Casting
-from .plot import arrange, facts
+from .plot import CONCEPT_ONLY, arrange, facts
 from .templates import (
     LEGAL_SECONDS,
     MAX_TARGET,
@@ -290,55 +297,63 @@ def assign(
     return placed, unused
 
 
+def fit(
+    template: StoryTemplate,
+    entries: tuple[CastEntry, ...],
+    units: list[int],
+    most: int = 3,
+) -> tuple[list[int], list[list[CastEntry]], list[CastEntry]]:
+    """Units per beat reshaped around what was cast, with the entries per beat and the unused
+    (step 5 of the module docstring). The total never changes."""
+    beats = template.beats
+    units = list(units)
+    placed, unused = assign(template, entries, units, most)
+    if not entries:  # nothing to show anywhere: the template's own shape
+        return units, placed, unused
+    total = sum(units)
+    share_sum = sum(b.share for b in beats)
+    ideal = [b.share / share_sum * total for b in beats]
+    shrinks = [b.role in CONCEPT_ONLY for b in beats]
+    for _ in range(2 * len(beats)):
+        spare = 0
+        for i in range(len(beats)):
+            room = most * len(placed[i])
+            if shrinks[i] and units[i] > room:
+                spare += units[i] - room
+                units[i] = room
+        if not spare:
+            break
+        # a beat left out stays out; the rest may take the time back
+        open_beats = [i for i in range(len(beats)) if units[i] or not shrinks[i]]
+        if not open_beats:
+            break
+        for _unit in range(spare):
+            longer = [i for i in open_beats if most * len(placed[i]) > units[i]]
+            told = [i for i in open_beats if not shrinks[i] and beats[i].caption]
+            pool = (
+                [i for i in longer if not shrinks[i]]  # the story's sequence first
+                or longer
+                or told
+                or [i for i in open_beats if not shrinks[i]]
+                or open_beats
+            )
+
+            # the fewest uncast clips the beat would have one unit longer, then the beat
+            # furthest below its share
+            i = min(
+                pool,
+                key=lambda j: (
+                    max(0, math.ceil((units[j] + 1) / most) - len(placed[j])),
+                    units[j] - ideal[j],
+                    j,
+                ),
+            )
+            units[i] += 1
+        placed, unused = assign(template, entries, units, most)
+    return units, placed, unused
+
+
 # -- shots ---------------------------------------------------------------------------------
-
-
-def gag_title(entry: CastEntry, limit: int = 60) -> str:
-    """A short human title: "ImportError: the milk carton that will not pour"."""
-    gag = re.split(r"[,;:(]| - | — ", entry.gag.strip(), maxsplit=1)[0].strip().rstrip(".")
-    gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
-    text = f"{entry.concept.name}: {gag}" if gag else entry.concept.name
-    if len(text) > limit:
-        # the title is also the intertitle: cut before a phrase ("… of falling" reads broken),
-        # at a word only when no phrase boundary leaves a real title
-        head = text[: limit - 1]
-        cut = max(head.rfind(f" {w} ") for w in _PHRASE_STARTS)
-        if cut >= len(entry.concept.name) + 14:
-            text = head[:cut].rstrip(" ,") + "…"
-        else:
-            text = head.rsplit(" ", 1)[0] + "…"
-    return text
-
-
-# Words that start a phrase a long title can lose: relative clauses and prepositions.
-_PHRASE_STARTS = (
-    "that",
-    "which",
-    "who",
-    "when",
-    "until",
-    "while",
-    "as",
-    "so",
-    "to",
-    "with",
-    "without",
-    "from",
-    "into",
-    "onto",
-    "across",
-    "through",
-    "over",
-    "under",
-    "in",
-    "on",
-    "of",
-    "for",
-    "by",
-    "at",
-    "and",
-    "or",
-)
 
 
 def storyboard(
@@ -364,11 +379,14 @@ def storyboard(
         legal = clip_lengths(provider)
     unit, most = legal[0], len(legal)
     total = film_seconds(tpl, target, unit)
-    units = beat_units(tpl, total, unit)
-    placed, unused = assign(tpl, casting.entries, units, most)
+    units, placed, unused = fit(tpl, casting.entries, beat_units(tpl, total, unit), most)
     said = facts(casting.profile, [e for group in placed for e in group])
     shots: list[Shot] = []
+    carried = ""  # the card of a beat left out opens the next one instead
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
+        if not k:
+            carried = carried or beat.card
+            continue
         lo, _hi = clip_range(k, beat.max_shots, most)
         n_clips = max(lo, len(group))
         lengths = [unit * u for u in split_units(k, n_clips, most)]  # longest first
@@ -397,7 +415,8 @@ def storyboard(
             if beat.role in ("opening", "use", "trouble")
             else cast_shots + fillers
         )
-        card = _say(beat.card, said) or None
+        card = _say(carried or beat.card, said) or None
+        carried = ""
         for seconds, entry, title, caption in parts:
             shots.append(
                 Shot(len(shots), beat.name, seconds, model, size, entry, title, caption, card)

@@ -18,13 +18,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .casting import CastEntry
 
 __all__ = [
     "CARD_SECONDS",
     "Caption",
+    "card_hold",
     "card_seconds",
     "film_captions",
+    "gag_title",
     "gloss",
     "reading_seconds",
     "to_webvtt",
@@ -77,6 +82,13 @@ def reading_seconds(text: str, *, words_per_second: float = 3.0, minimum: float 
 def card_seconds(text: str) -> float:
     """How long a caption card holds the screen: CARD_SECONDS, or longer for a long card."""
     return max(CARD_SECONDS, round(reading_seconds(text) * 2) / 2)
+
+
+def card_hold(text: str, seconds: float | None = 0.0) -> float:
+    """How long a card holds the stitched film: its own seconds when it has them, else
+    card_seconds(text). The one rule the plan's timeline, the stitching and the player's shot
+    list share, so a shot starts in the list where the film shows it."""
+    return float(seconds) if seconds and seconds > 0 else card_seconds(text)
 
 
 def film_captions(shots: Sequence[Any], end_card: str | None = None) -> tuple[Caption, ...]:
@@ -153,7 +165,18 @@ _FILLER_OPENING = re.compile(
     r"(?:is\s+|are\s+)?",
     re.I,
 )
-_RAISED = re.compile(r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever)\s+", re.I)
+_RAISED = re.compile(
+    r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever|"
+    r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
+    re.I,
+)
+# "The response object that is used by default": the noun phrase, then a participle with no
+# subject of its own; the caption keeps the noun ("the response object used by default").
+_NOUN_THEN_PARTICIPLE = re.compile(
+    r"^(the\s+(?:\w+\s+){0,2}object),?\s+(?:(?:that|which)\s+(?:is|are)\s+)?"
+    r"(?=\w+(?:ed|en|wn|lt|nt|de)\s)",
+    re.I,
+)
 # A cut may not end on these: "routes you register on an" reads broken, and a prompt's
 # clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
 # (story.compress uses the same list).
@@ -347,9 +370,14 @@ def gloss(
     if text and not _NOT_PROSE.match(text) and room >= 12:
         original = text
         text = _RAISED.sub("when ", text)
-        text = _FILLER_OPENING.sub("", text)
-        text = _name_is(name).sub("", text)
-        initial = text == original  # only a sentence's own first word loses its capital
+        text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
+        if not kept_noun:
+            text = _FILLER_OPENING.sub("", text)
+        named = _name_is(name).sub("", text)
+        if named != text:  # "A CancelToken is an object that ...": that opening says nothing too
+            text = _FILLER_OPENING.sub("", named)
+        # only a sentence's own first word loses its capital
+        initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
         pieces = [p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)]
         for piece in pieces:
             candidate = short_clause(piece, room)
@@ -375,3 +403,54 @@ def gloss(
         if len(text) <= limit:
             return text
     return name if len(name) <= limit else short_clause(name, limit)
+
+
+# -- shot titles ----------------------------------------------------------------------------
+
+
+def gag_title(entry: CastEntry, limit: int = 60) -> str:
+    """A short human title: "ImportError: the milk carton that will not pour"."""
+    gag = re.split(r"[,;:(]| - | — ", entry.gag.strip(), maxsplit=1)[0].strip().rstrip(".")
+    gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
+    text = f"{entry.concept.name}: {gag}" if gag else entry.concept.name
+    if len(text) > limit:
+        # the title is also the intertitle: cut before a phrase ("… of falling" reads broken),
+        # at a word only when no phrase boundary leaves a real title
+        head = text[: limit - 1]
+        cut = max(head.rfind(f" {w} ") for w in _PHRASE_STARTS)
+        if cut >= len(entry.concept.name) + 14:
+            text = head[:cut].rstrip(" ,") + "…"
+        else:
+            text = head.rsplit(" ", 1)[0] + "…"
+    return text
+
+
+# Words that start a phrase a long title can lose: relative clauses and prepositions.
+_PHRASE_STARTS = (
+    "that",
+    "which",
+    "who",
+    "when",
+    "until",
+    "while",
+    "as",
+    "so",
+    "to",
+    "with",
+    "without",
+    "from",
+    "into",
+    "onto",
+    "across",
+    "through",
+    "over",
+    "under",
+    "in",
+    "on",
+    "of",
+    "for",
+    "by",
+    "at",
+    "and",
+    "or",
+)

@@ -422,7 +422,7 @@ def _timing_hints(library: MetaphorLibrary, src: str) -> list[Finding]:
 
 
 def lint_library(library: MetaphorLibrary, *, rules: Rules | None = None) -> tuple[Finding, ...]:
-    """The content rules on every text of a theme (style block, gags, props, actions).
+    """The content rules on every text of a theme (style block, gags, scenes, props, actions).
 
     User metaphor files go into prompts word for word, so they get the same checks.
     """
@@ -443,6 +443,8 @@ def lint_library(library: MetaphorLibrary, *, rules: Rules | None = None) -> tup
     for m in library.metaphors:
         where = f"metaphor {m.id}{src}"
         fields[f"{where}, field gag"] = m.gag
+        if m.scene:  # the prompt's action sentence, word for word
+            fields[f"{where}, field scene"] = m.scene
         fields[f"{where}, field props"] = "; ".join(m.props)
         fields[f"{where}, field actions"] = "\n".join(m.actions)
     # One scan of everything first: a clean theme (the usual case) costs one pass, and only

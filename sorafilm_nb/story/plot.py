@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from .templates import Beat
 
 ROLES = ("opening", "use", "trouble", "overcome", "payoff")
+# Beats whose part IS a concept (an error the project defines, the concept that overcomes
+# them): given fewer concepts than their time holds they shrink, never fill (boards.fit).
+CONCEPT_ONLY = ("trouble", "overcome")
 # Beats that show the use order, one after another.
 _SEQUENCE = ("opening", "use", "payoff")
 
@@ -185,7 +188,8 @@ def arrange(
             order.remove(e)
     want = dict.fromkeys(seq, 0)  # how many of the use order each sequence beat shows
     remaining = len(order)
-    for limit in (lo, hi):
+    first = [min(1, x) for x in lo]  # one concept in every beat before a second in any
+    for limit in (first, lo, hi):
         for i in seq:
             add = max(0, min(limit[i] - len(placed[i]) - want[i], remaining))
             want[i] += add

@@ -95,6 +95,10 @@ _IGNORED_TOKENS = frozenset(
 # that ..."): no evidence there, though "Object" in a name (ZodObject) is.
 _SUMMARY_FILLER = frozenset(
     {"object", "class", "function", "method", "instance", "return", "returns"}
+    # and the plain English any sentence uses ("any number of processes", "use each one"):
+    # a gag for zod's `any` or express's app.use plays those names, not these sentences
+    | {"any", "each", "every", "all", "some", "one", "then", "also", "only", "way", "use"}
+    | {"uses", "next", "way", "many", "more", "other", "same", "just", "like", "make"}
 )
 _SUMMARY_WORD = re.compile(r"[A-Za-z][a-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")

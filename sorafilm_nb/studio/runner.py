@@ -337,19 +337,19 @@ class Studio(Reconciler):
         if all(s.status == COMPLETED and s.file for s in run.shots):
             from .._look import read_prompt
             from ..render import Segment, stitch_film
-            from ..story.captions import CARD_SECONDS, to_webvtt
+            from ..story.captions import card_hold, to_webvtt
 
             cut: list[Segment] = []
             for s in run.shots:
-                if s.card:
+                if s.card:  # held as the plan's timeline and the player's list say
                     cut.append(
-                        Segment.card(s.card, seconds=s.card_s or CARD_SECONDS, shot_id=s.shot_id)
+                        Segment.card(s.card, seconds=card_hold(s.card, s.card_s), shot_id=s.shot_id)
                     )
                 path = inside(run.out_dir, s.file or "")
                 cut.append(Segment.clip(path, caption=s.caption, shot_id=s.shot_id))
             end_card = run.plan_json.get("end_card") if isinstance(run.plan_json, dict) else None
             if isinstance(end_card, str) and end_card.strip():  # the README's promise, paid off
-                cut.append(Segment.card(end_card.strip(), seconds=CARD_SECONDS))
+                cut.append(Segment.card(end_card.strip(), seconds=card_hold(end_card.strip())))
             made = stitch_film(
                 cut,
                 film_path,

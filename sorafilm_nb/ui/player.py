@@ -53,10 +53,19 @@ def _load_film(film: Any) -> Any:
 
 
 def shot_rows(film: Any) -> list[dict[str, Any]]:
-    """The player's shot list: start time, length, title, prompt and cost of each shot."""
+    """The player's shot list: start time, length, title, prompt and cost of each shot.
+
+    A shot starts after every caption card before it: a card is a still of its own in the
+    stitched film (screen time, no video seconds), held as long as captions.card_hold says.
+    """
+    from ..story.captions import card_hold
+
     rows = []
     start = 0.0
     for shot in film.shots:
+        card = getattr(shot, "card", "")
+        if card:
+            start += card_hold(card, getattr(shot, "card_s", 0.0))
         length = shot.duration_s if shot.duration_s else float(shot.seconds)
         cost = shot.billed if shot.billed is not None else shot.estimated
         rows.append(

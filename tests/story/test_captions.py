@@ -156,3 +156,41 @@ def test_the_film_captions_put_cards_on_the_timeline_without_video_seconds() -> 
     stills = sum(c.seconds for c in caps if c.kind != "lower-third")
     assert caps[-1].end == video + stills  # the cards add screen time, not video seconds
     assert card_seconds("a b c d e f g h i j k l m n o p q r") > 3.0  # long cards hold longer
+
+
+@pytest.mark.parametrize(
+    ("name", "summary", "want"),
+    [
+        # the noun phrase stays when what follows it has no subject of its own
+        (
+            "Response",
+            "The response object that is used by default in Flask.",
+            "Response: the response object used by default in Flask",
+        ),
+        (
+            "Request",
+            "The request object used by default in Flask.",
+            "Request: the request object used by default in Flask",
+        ),
+        # "A CancelToken is an object that ..." loses both openings, not only the first
+        (
+            "CancelToken",
+            "A `CancelToken` is an object that can be used to request cancellation of an "
+            "operation.",
+            "CancelToken: can be used to request cancellation",
+        ),
+        (
+            "TemplateSyntaxError",
+            "Raised to tell the user that there is a problem with the template.",
+            "TemplateSyntaxError: when there is a problem",
+        ),
+    ],
+)
+def test_a_gloss_says_what_the_docstring_says_not_a_fragment(
+    name: str, summary: str, want: str
+) -> None:
+    """Seen on real packages: "Response: used by default in Flask", "CancelToken: an object
+    that can be used", "TemplateSyntaxError: raised to tell the user" taught nothing."""
+    from sorafilm_nb.story.captions import gloss
+
+    assert gloss(name, summary) == want

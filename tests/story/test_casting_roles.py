@@ -339,3 +339,17 @@ def test_analyze_output_and_the_picker_show_a_weak_fit() -> None:
     assert "weak fit" in _label(weak.metaphor, weak.metaphor.id, weak.score)
     strong = casting.entry("send")
     assert "weak fit" not in _label(strong.metaphor, strong.metaphor.id, strong.score)
+
+
+def test_a_common_word_in_a_docstring_is_no_evidence_but_in_a_name_it_is() -> None:
+    """ "A spend ledger ... shared by any number of processes" is not what a gag for `any`
+    (zod's z.any()) plays; seen on this repository's Ledger cast as "an unlabelled tin"."""
+    tin = MetaphorLibrary.load("kitchen").get("kitchen.unlabelled-tin")
+    ledger = concept("Ledger", "class", "A spend ledger shared by any number of processes.")
+    assert score(ledger, tin) < WEAK_BELOW
+    assert score(concept("any", "function"), tin) >= WEAK_BELOW
+    pipe = MetaphorLibrary.load("kitchen").get("kitchen.plate-down-the-counter")
+    assert score(concept("Thing", "class", "Use each one in turn, then the next."), pipe) < (
+        WEAK_BELOW
+    )
+    assert score(concept("app.use", "function", "Mount middleware."), pipe) >= WEAK_BELOW

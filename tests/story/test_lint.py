@@ -513,6 +513,18 @@ def test_library_rules_apply_to_user_metaphor_files() -> None:
     assert "mine.bat" in str(by_rule["copyrighted-character"])
 
 
+def test_a_metaphors_scene_sentence_is_linted_like_its_gag() -> None:
+    """The scene goes into the prompt word for word (it replaces the gag there)."""
+    from dataclasses import replace
+
+    clean = metaphor("mine.scene", "a milk carton that will not pour")
+    lib = make_library((replace(clean, scene="{hero} pours milk for Charlie Chaplin"),))
+    found = lint_library(lib)
+    assert [f.rule for f in found] == ["real-person"]
+    assert found[0].where.startswith("metaphor mine.scene")
+    assert found[0].where.endswith("field scene")
+
+
 def test_clean_library_is_clean() -> None:
     lib = make_library((metaphor("k.milk", "a milk carton that will not pour"),))
     assert lint_library(lib) == ()
