@@ -21,7 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .api import api_pass as _api_pass
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .text import concept_words
@@ -346,6 +345,8 @@ def rank(
             continue
         summary = f"in {n} docstrings"
         raws.append(("theme", word, "", 0, summary, 0.5 + _log(n), 0, 0, "", (), 0, n))
+
+    from .api import api_pass as _api_pass  # here: a warm analyze() never ranks (issue 14)
 
     api = _api_pass(
         raws,
