@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .files import Skipped, open_inside
+from .files import Skipped, build_folder, list_folder, open_inside
 from .scan_python import summary_line
 
 _MAX = 2_000_000  # bytes read of any one file here
@@ -144,6 +144,30 @@ def js_entries(root: Path) -> list[str]:
         rel = _resolve(root, posixpath.normpath(want.lstrip("./") or "index.js"))
         if rel and rel not in out:
             out.append(rel)
+    return out
+
+
+# any relative module a file loads: import/export ... from './x', import('./x'), require('./x')
+_LOADS = re.compile(r"""(?:\bfrom\s*|\brequire\(\s*|\bimport\s*\(?\s*)['"](\.{1,2}/[^'"]+)['"]""")
+
+
+def entry_build_files(root: Path) -> list[str]:
+    """The source files of the build folders (build/, dist/, ... which the walk skips) that
+    the package's entry lies in or loads directly: a package that ships only compiled code
+    (yargs: index.cjs requires ./build/index.cjs) would otherwise show nothing at all.
+
+    Never outside the repository: a path with ``../`` that leaves it is dropped
+    (files.build_folder), and a folder reached through a symlink is not listed
+    (files.list_folder); each file is still opened by files.open_inside."""
+    entries = js_entries(root)
+    reached = list(entries)
+    for rel in entries:  # one hop: a root index.cjs that requires ./build/index.cjs
+        folder = posixpath.dirname(rel)
+        for target in _LOADS.findall(_read(root, rel)):
+            reached.append(posixpath.normpath(posixpath.join(folder, target)))
+    out: list[str] = []
+    for folder in dict.fromkeys(f for f in map(build_folder, reached) if f):
+        out.extend(list_folder(root, folder))
     return out
 
 

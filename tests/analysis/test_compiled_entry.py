@@ -1,0 +1,112 @@
+"""Packages that ship only compiled code (issue 12, item 8): when package.json's entry reaches
+into a folder the walk skips (build/, dist/), that folder's JavaScript is read, with the
+"only compiled code" warning; a minified bundle gives no mangled names; an entry that points
+out of the repository (``../``, a symlink) is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from sorafilm_nb.analysis.profile import RepoProfile, analyze
+from sorafilm_nb.analysis.scan_js import scan_js
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def names(profile: RepoProfile) -> set[str]:
+    return {c.name for c in profile.concepts}
+
+
+def warned(profile: RepoProfile) -> dict[str, str]:
+    return {w.file: w.reason for w in profile.warnings}
+
+
+_FACTORY = (
+    "/** Parses command lines. */\n"
+    "export class Parser {\n"
+    "  /** Add a command. */\n  command(name) { return this; }\n"
+    "  /** Declare an option. */\n  option(key) { return this; }\n"
+    "}\n"
+    "export function makeParser() { return new Parser(); }\n"
+    "//# sourceMappingURL=factory.js.map\n"
+)
+
+
+def test_entry_inside_a_build_folder_is_read_and_warned_about(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", json.dumps({"name": "clip", "main": "./build/index.js"}))
+    write(tmp_path, "build/index.js", "export { Parser, makeParser } from './lib/factory.js';\n")
+    write(tmp_path, "build/lib/factory.js", _FACTORY)
+    profile = analyze(tmp_path, use_cache=False)
+    assert {"Parser", "makeParser"} <= names(profile), names(profile)
+    assert "only compiled JavaScript found" in warned(profile).get("build/", ""), warned(profile)
+
+
+def test_a_root_entry_that_requires_into_build_reaches_it(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", json.dumps({"name": "clip", "main": "./index.cjs"}))
+    write(tmp_path, "index.cjs", "const {Parser} = require('./build/lib/factory.js');\n"
+          "module.exports = Parser;\n")
+    write(tmp_path, "build/lib/factory.js", _FACTORY)
+    profile = analyze(tmp_path, use_cache=False)
+    assert "Parser" in names(profile), names(profile)
+    assert any("only compiled" in r for r in warned(profile).values()), warned(profile)
+
+
+def test_build_folder_is_still_skipped_without_an_entry_into_it(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", json.dumps({"name": "clip", "main": "./index.js"}))
+    write(tmp_path, "index.js", "/** Run it. */\nexport function run() {}\n")
+    write(tmp_path, "build/lib/factory.js", _FACTORY)
+    profile = analyze(tmp_path, use_cache=False)
+    assert "Parser" not in names(profile)
+
+
+def test_typescript_sources_win_over_the_build_the_entry_names(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", json.dumps({"name": "clip", "main": "./dist/factory.js"}))
+    write(tmp_path, "dist/factory.js", _FACTORY.replace("Parser", "Compiled"))
+    write(tmp_path, "src/factory.ts", _FACTORY.replace("(name)", "(name: string)"))
+    profile = analyze(tmp_path, use_cache=False)
+    assert "Parser" in names(profile) and "Compiled" not in names(profile), names(profile)
+    assert not any("only compiled" in r for r in warned(profile).values()), warned(profile)
+
+
+def test_an_entry_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside, "build/lib/factory.js", _FACTORY.replace("Parser", "Stolen"))
+    repo = tmp_path / "repo"
+    write(repo, "package.json", json.dumps({
+        "name": "clip",
+        "main": "../outside/build/lib/factory.js",
+        "module": "./build/lib/factory.js",
+        "exports": {".": "./dist/lib/factory.js"},
+    }))
+    # build/ is a link to a folder outside; dist/lib is a real folder holding a link out
+    os.symlink(outside / "build", repo / "build")
+    (repo / "dist").mkdir()
+    os.symlink(outside / "build" / "lib", repo / "dist" / "lib")
+    write(repo, "index.js", "require('../outside/build/lib/factory.js');\n")
+    profile = analyze(repo, use_cache=False)
+    assert "Stolen" not in names(profile), names(profile)
+    assert not any("outside" in rel for rel in warned(profile)), warned(profile)
+
+
+def test_minified_bundle_gives_no_mangled_names() -> None:
+    body = ";".join(
+        [
+            "function te(e,t){return e+t}",
+            "class Qe{run(){return 1}}",
+            "class YargsInstance{command(e){return this}option(e){return this}}",
+            "te.command=function(e){return e}",
+            "exports.Yargs=function(e){return new YargsInstance}",
+        ]
+        + [f"var {chr(97 + i % 26)}{i % 10}=function(e){{return e*{i}}}" for i in range(200)]
+    )
+    result = scan_js(body.encode(), "javascript")
+    got = {f[0] for f in result.get("fn", [])} | {c[0] for c in result.get("cls", [])}
+    assert {"YargsInstance", "YargsInstance.command", "Yargs"} <= got, got
+    assert not got & {"te", "Qe", "te.command", "Qe.run", "a0", "b1"}, got
+    assert result.get("min") == 1
