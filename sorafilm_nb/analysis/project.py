@@ -160,8 +160,11 @@ def entry_build_files(root: Path) -> list[str]:
     (files.build_folder), and a folder reached through a symlink is not listed
     (files.list_folder); each file is still opened by files.open_inside."""
     entries = js_entries(root)
-    reached = list(entries)
-    for rel in entries:  # one hop: a root index.cjs that requires ./build/index.cjs
+    own = [rel for rel in entries if not build_folder(rel)]
+    # an entry of the package's own (axios's index.js loads ./lib/) outranks the bundles an
+    # "exports" condition names in dist/: those are the same code, built
+    reached = [] if own else list(entries)
+    for rel in own:  # one hop: a root index.cjs that requires ./build/index.cjs
         folder = posixpath.dirname(rel)
         for target in _LOADS.findall(_read(root, rel)):
             reached.append(posixpath.normpath(posixpath.join(folder, target)))

@@ -74,24 +74,34 @@ def test_typescript_sources_win_over_the_build_the_entry_names(tmp_path: Path) -
     assert not any("only compiled" in r for r in warned(profile).values()), warned(profile)
 
 
-def test_an_entry_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+def test_an_entry_through_a_symlink_out_of_the_repository_is_refused(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     write(outside, "build/lib/factory.js", _FACTORY.replace("Parser", "Stolen"))
     repo = tmp_path / "repo"
     write(repo, "package.json", json.dumps({
         "name": "clip",
-        "main": "../outside/build/lib/factory.js",
-        "module": "./build/lib/factory.js",
+        "main": "./build/lib/factory.js",
         "exports": {".": "./dist/lib/factory.js"},
     }))
-    # build/ is a link to a folder outside; dist/lib is a real folder holding a link out
+    # build/ is a link to a folder outside; dist/ is a real folder whose lib/ is a link out
     os.symlink(outside / "build", repo / "build")
     (repo / "dist").mkdir()
     os.symlink(outside / "build" / "lib", repo / "dist" / "lib")
-    write(repo, "index.js", "require('../outside/build/lib/factory.js');\n")
     profile = analyze(repo, use_cache=False)
     assert "Stolen" not in names(profile), names(profile)
-    assert not any("outside" in rel for rel in warned(profile)), warned(profile)
+    # not even opened and refused: the folders are never listed
+    assert profile.files_scanned == 0 and not warned(profile), warned(profile)
+
+
+def test_an_entry_with_dotdot_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside, "build/lib/factory.js", _FACTORY.replace("Parser", "Stolen"))
+    repo = tmp_path / "repo"
+    write(repo, "package.json", json.dumps({"name": "clip", "main": "./index.js"}))
+    write(repo, "index.js", "module.exports = require('../outside/build/lib/factory.js');\n")
+    profile = analyze(repo, use_cache=False)
+    assert "Stolen" not in names(profile), names(profile)
+    assert profile.files_scanned == 1 and not warned(profile), warned(profile)
 
 
 def test_minified_bundle_gives_no_mangled_names() -> None:
@@ -110,3 +120,18 @@ def test_minified_bundle_gives_no_mangled_names() -> None:
     assert {"YargsInstance", "YargsInstance.command", "Yargs"} <= got, got
     assert not got & {"te", "Qe", "te.command", "Qe.run", "a0", "b1"}, got
     assert result.get("min") == 1
+
+
+def test_an_own_entry_outranks_bundles_an_exports_condition_names(tmp_path: Path) -> None:
+    # axios: "exports" names dist/ bundles for some conditions, but main loads ./lib/
+    write(tmp_path, "package.json", json.dumps({
+        "name": "clip",
+        "main": "index.js",
+        "exports": {".": {"browser": "./dist/browser/clip.cjs", "default": "./index.js"}},
+    }))
+    write(tmp_path, "index.js", "import run from './lib/run.js';\nexport default run;\n")
+    write(tmp_path, "lib/run.js", "/** Run it. */\nexport default function run() {}\n")
+    write(tmp_path, "dist/browser/clip.cjs", _FACTORY)
+    profile = analyze(tmp_path, use_cache=False)
+    assert "run" in names(profile) and "Parser" not in names(profile), names(profile)
+    assert not any("only compiled" in r for r in warned(profile).values()), warned(profile)
