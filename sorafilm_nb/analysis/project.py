@@ -205,6 +205,8 @@ _EXPORTS_VALUE = re.compile(
 )
 _EXPORTS_REQUIRE = re.compile(rf"\b(?:module\.)?exports\.{_ID}\s*=\s*require\(\s*{_REL}")
 _MEMBER_VALUE = re.compile(rf"\b({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
+# a value a factory makes: ``const Yargs = YargsFactory(shim)`` (its members are the factory's)
+_MADE_BY = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:new\s+)?({_ID})\s*\(")
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,8 @@ def _split_names(text: str) -> list[tuple[str, str]]:
 
 def _handed_out(text: str) -> list[str]:
     """The relative modules a file's exports hand out: those bound to a name it exports (as
-    a value, or as a member of its exported object), and ``exports.x = require('./y')``."""
+    a value, or as a member of its exported object), or to the factory that makes an
+    exported value (``const Yargs = YargsFactory(shim)``), and ``exports.x = require('./y')``."""
     bound: dict[str, str] = {}
     for m in _BIND_REQUIRE.finditer(text):
         bound[m.group(1)] = m.group(2)
@@ -248,6 +251,7 @@ def _handed_out(text: str) -> list[str]:
     values.update(v for obj, v in _MEMBER_VALUE.findall(text) if obj in objects)
     for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
         values.update(name for name, _ in _split_names(m.group(1)))
+    values.update(maker for made, maker in _MADE_BY.findall(text) if made in values)
     out = [bound[v] for v in sorted(values) if v in bound]
     out.extend(_EXPORTS_REQUIRE.findall(text))
     return out

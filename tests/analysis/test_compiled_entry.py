@@ -135,3 +135,20 @@ def test_an_own_entry_outranks_bundles_an_exports_condition_names(tmp_path: Path
     profile = analyze(tmp_path, use_cache=False)
     assert "run" in names(profile) and "Parser" not in names(profile), names(profile)
     assert not any("only compiled" in r for r in warned(profile).values()), warned(profile)
+
+
+def test_an_export_a_factory_makes_hands_out_the_factory_module(tmp_path: Path) -> None:
+    # yargs's index.mjs: const Yargs = YargsFactory(shim); export default Yargs
+    from sorafilm_nb.analysis.project import js_exports
+
+    write(
+        tmp_path,
+        "index.mjs",
+        "import shim from './lib/shim.mjs';\n"
+        "import {makeParser} from './build/lib/factory.js';\n"
+        "const Parser = makeParser(shim);\nexport default Parser;\n",
+    )
+    write(tmp_path, "build/lib/factory.js", _FACTORY)
+    write(tmp_path, "lib/shim.mjs", "export default {};\n")
+    got = js_exports(tmp_path, ["index.mjs"]).modules
+    assert "build/lib/factory.js" in got and "lib/shim.mjs" not in got, got
