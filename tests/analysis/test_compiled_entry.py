@@ -49,8 +49,11 @@ def test_entry_inside_a_build_folder_is_read_and_warned_about(tmp_path: Path) ->
 
 def test_a_root_entry_that_requires_into_build_reaches_it(tmp_path: Path) -> None:
     write(tmp_path, "package.json", json.dumps({"name": "clip", "main": "./index.cjs"}))
-    write(tmp_path, "index.cjs", "const {Parser} = require('./build/lib/factory.js');\n"
-          "module.exports = Parser;\n")
+    write(
+        tmp_path,
+        "index.cjs",
+        "const {Parser} = require('./build/lib/factory.js');\nmodule.exports = Parser;\n",
+    )
     write(tmp_path, "build/lib/factory.js", _FACTORY)
     profile = analyze(tmp_path, use_cache=False)
     assert "Parser" in names(profile), names(profile)
@@ -78,11 +81,17 @@ def test_an_entry_through_a_symlink_out_of_the_repository_is_refused(tmp_path: P
     outside = tmp_path / "outside"
     write(outside, "build/lib/factory.js", _FACTORY.replace("Parser", "Stolen"))
     repo = tmp_path / "repo"
-    write(repo, "package.json", json.dumps({
-        "name": "clip",
-        "main": "./build/lib/factory.js",
-        "exports": {".": "./dist/lib/factory.js"},
-    }))
+    write(
+        repo,
+        "package.json",
+        json.dumps(
+            {
+                "name": "clip",
+                "main": "./build/lib/factory.js",
+                "exports": {".": "./dist/lib/factory.js"},
+            }
+        ),
+    )
     # build/ is a link to a folder outside; dist/ is a real folder whose lib/ is a link out
     os.symlink(outside / "build", repo / "build")
     (repo / "dist").mkdir()
@@ -124,11 +133,17 @@ def test_minified_bundle_gives_no_mangled_names() -> None:
 
 def test_an_own_entry_outranks_bundles_an_exports_condition_names(tmp_path: Path) -> None:
     # axios: "exports" names dist/ bundles for some conditions, but main loads ./lib/
-    write(tmp_path, "package.json", json.dumps({
-        "name": "clip",
-        "main": "index.js",
-        "exports": {".": {"browser": "./dist/browser/clip.cjs", "default": "./index.js"}},
-    }))
+    write(
+        tmp_path,
+        "package.json",
+        json.dumps(
+            {
+                "name": "clip",
+                "main": "index.js",
+                "exports": {".": {"browser": "./dist/browser/clip.cjs", "default": "./index.js"}},
+            }
+        ),
+    )
     write(tmp_path, "index.js", "import run from './lib/run.js';\nexport default run;\n")
     write(tmp_path, "lib/run.js", "/** Run it. */\nexport default function run() {}\n")
     write(tmp_path, "dist/browser/clip.cjs", _FACTORY)
