@@ -295,8 +295,56 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
                     todo.append((nxt, level + 1))
                     if target in whole and (level == 0 or rel in followed):
                         followed.add(nxt)
+    names.update(_declared(root))
     names.discard("default")
     return JsExports(frozenset(names), instances, frozenset(seen), default)
+
+
+_DTS = (".d.ts", ".d.mts", ".d.cts")
+
+
+def _declared(root: Path, limit: int = 50) -> set[str]:
+    """The names the package's declarations (package.json ``types``/``typings`` and the
+    ``types`` conditions of ``exports["."]``) export, following ``export * from``: they
+    name the public API cleanly where the compiled entry (``Object.assign(exports, ...)``,
+    a bundle) does not. Each file is read like any other (``_read``: inside the root only)."""
+    pkg = _package_json(root)
+    todo: list[str] = []
+
+    def walk(value: object, typed: bool) -> None:
+        if isinstance(value, str):
+            if typed and value.endswith(_DTS):
+                todo.append(posixpath.normpath(value))
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                walk(sub, typed or key == "types")
+        elif isinstance(value, list):
+            for sub in value:
+                walk(sub, typed)
+
+    walk(pkg.get("types"), True)
+    walk(pkg.get("typings"), True)
+    exports = pkg.get("exports")
+    walk(exports.get(".") if isinstance(exports, dict) else exports, False)
+    names: set[str] = set()
+    seen: set[str] = set()
+    while todo and len(seen) < limit:
+        rel = todo.pop(0)
+        if rel in seen or rel.startswith("../") or rel.startswith("/"):
+            continue
+        seen.add(rel)
+        text = _read(root, rel)
+        names.update(_EXPORT_DECL.findall(text))
+        for m in _EXPORT_LIST.finditer(text):
+            names.update(local for _, local in _split_names(m.group(1)))
+        for target in _FOLLOW.findall(text):
+            nxt = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
+            stem = re.sub(r"\.(c|m)?js$", "", nxt)
+            for cand in (stem + ".d.ts", stem + "/index.d.ts", nxt):
+                if cand.endswith(_DTS) and (root / cand).is_file():
+                    todo.append(cand)
+                    break
+    return names
 
 
 # ------------------------------------------------------------------ methods in README examples

@@ -167,3 +167,28 @@ def test_an_export_a_factory_makes_hands_out_the_factory_module(tmp_path: Path) 
     write(tmp_path, "lib/shim.mjs", "export default {};\n")
     got = js_exports(tmp_path, ["index.mjs"]).modules
     assert "build/lib/factory.js" in got and "lib/shim.mjs" not in got, got
+
+
+def test_the_declarations_package_json_names_give_the_exported_names(tmp_path: Path) -> None:
+    from sorafilm_nb.analysis.project import js_entries, js_exports
+
+    write(
+        tmp_path,
+        "package.json",
+        json.dumps({"name": "clip", "main": "./dist/index.js", "types": "./dist/index.d.ts"}),
+    )
+    # the compiled entry names nothing a regex can see; its declarations name the API
+    write(tmp_path, "dist/index.js", "var a=require('./p');Object.assign(exports,a);\n")
+    write(
+        tmp_path,
+        "dist/index.d.ts",
+        "export * from './parser';\nexport declare const VERSION: string;\n",
+    )
+    write(
+        tmp_path,
+        "dist/parser.d.ts",
+        "export declare class Parser { command(n: string): this; }\n"
+        "export declare function makeParser(): Parser;\n",
+    )
+    got = js_exports(tmp_path, js_entries(tmp_path)).names
+    assert {"Parser", "makeParser", "VERSION"} <= got, got
