@@ -81,7 +81,7 @@ def wanted(rel: str) -> bool:
 
 
 # Part of the cache's scanner versions: bump when what a walk lists changes.
-WALK_VERSION = "walk-5"
+WALK_VERSION = "walk-6"
 
 # rel dir ("" for root) -> [mtime_ns, [subdirectories to enter], [source file names],
 #                           [names of other links, never entered]]
