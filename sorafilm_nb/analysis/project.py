@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .files import Skipped, open_inside
+from .files import Skipped, build_folder, list_folder, open_inside
 from .scan_python import summary_line
 
 _MAX = 2_000_000  # bytes read of any one file here
@@ -151,6 +151,33 @@ def js_entries(root: Path) -> list[str]:
     return out
 
 
+# any relative module a file loads: import/export ... from './x', import('./x'), require('./x')
+_LOADS = re.compile(r"""(?:\bfrom\s*|\brequire\(\s*|\bimport\s*\(?\s*)['"](\.{1,2}/[^'"]+)['"]""")
+
+
+def entry_build_files(root: Path) -> list[str]:
+    """The source files of the build folders (build/, dist/, ... which the walk skips) that
+    the package's entry lies in or loads directly: a package that ships only compiled code
+    (yargs: index.cjs requires ./build/index.cjs) would otherwise show nothing at all.
+
+    Never outside the repository: a path with ``../`` that leaves it is dropped
+    (files.build_folder), and a folder reached through a symlink is not listed
+    (files.list_folder); each file is still opened by files.open_inside."""
+    entries = js_entries(root)
+    own = [rel for rel in entries if not build_folder(rel)]
+    # an entry of the package's own (axios's index.js loads ./lib/) outranks the bundles an
+    # "exports" condition names in dist/: those are the same code, built
+    reached = [] if own else list(entries)
+    for rel in own:  # one hop: a root index.cjs that requires ./build/index.cjs
+        folder = posixpath.dirname(rel)
+        for target in _LOADS.findall(_read(root, rel)):
+            reached.append(posixpath.normpath(posixpath.join(folder, target)))
+    out: list[str] = []
+    for folder in dict.fromkeys(f for f in map(build_folder, reached) if f):
+        out.extend(list_folder(root, folder))
+    return out
+
+
 def _resolve(root: Path, rel: str) -> str | None:
     stem = re.sub(r"\.(c|m)?js$", "", rel)
     # src/x.ts over lib/x.js, dist/x.js: the source a maintainer wrote
@@ -182,6 +209,8 @@ _EXPORTS_VALUE = re.compile(
 )
 _EXPORTS_REQUIRE = re.compile(rf"\b(?:module\.)?exports\.{_ID}\s*=\s*require\(\s*{_REL}")
 _MEMBER_VALUE = re.compile(rf"(?<![\w$])({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
+# a value a factory makes: ``const Yargs = YargsFactory(shim)`` (its members are the factory's)
+_MADE_BY = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:new\s+)?({_ID})\s*\(")
 
 
 @dataclass(frozen=True)
@@ -208,7 +237,8 @@ def _split_names(text: str) -> list[tuple[str, str]]:
 
 def _handed_out(text: str) -> list[str]:
     """The relative modules a file's exports hand out: those bound to a name it exports (as
-    a value, or as a member of its exported object), and ``exports.x = require('./y')``."""
+    a value, or as a member of its exported object), or to the factory that makes an
+    exported value (``const Yargs = YargsFactory(shim)``), and ``exports.x = require('./y')``."""
     bound: dict[str, str] = {}
     for m in _BIND_REQUIRE.finditer(text):
         bound[m.group(1)] = m.group(2)
@@ -225,6 +255,7 @@ def _handed_out(text: str) -> list[str]:
     values.update(v for obj, v in _MEMBER_VALUE.findall(text) if obj in objects)
     for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
         values.update(name for name, _ in _split_names(m.group(1)))
+    values.update(maker for made, maker in _MADE_BY.findall(text) if made in values)
     out = [bound[v] for v in sorted(values) if v in bound]
     out.extend(_EXPORTS_REQUIRE.findall(text))
     return out
@@ -268,8 +299,56 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
                     todo.append((nxt, level + 1))
                     if target in whole and (level == 0 or rel in followed):
                         followed.add(nxt)
+    names.update(_declared(root))
     names.discard("default")
     return JsExports(frozenset(names), instances, frozenset(seen), default)
+
+
+_DTS = (".d.ts", ".d.mts", ".d.cts")
+
+
+def _declared(root: Path, limit: int = 50) -> set[str]:
+    """The names the package's declarations (package.json ``types``/``typings`` and the
+    ``types`` conditions of ``exports["."]``) export, following ``export * from``: they
+    name the public API cleanly where the compiled entry (``Object.assign(exports, ...)``,
+    a bundle) does not. Each file is read like any other (``_read``: inside the root only)."""
+    pkg = _package_json(root)
+    todo: list[str] = []
+
+    def walk(value: object, typed: bool) -> None:
+        if isinstance(value, str):
+            if typed and value.endswith(_DTS):
+                todo.append(posixpath.normpath(value))
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                walk(sub, typed or key == "types")
+        elif isinstance(value, list):
+            for sub in value:
+                walk(sub, typed)
+
+    walk(pkg.get("types"), True)
+    walk(pkg.get("typings"), True)
+    exports = pkg.get("exports")
+    walk(exports.get(".") if isinstance(exports, dict) else exports, False)
+    names: set[str] = set()
+    seen: set[str] = set()
+    while todo and len(seen) < limit:
+        rel = todo.pop(0)
+        if rel in seen or rel.startswith("../") or rel.startswith("/"):
+            continue
+        seen.add(rel)
+        text = _read(root, rel)
+        names.update(_EXPORT_DECL.findall(text))
+        for m in _EXPORT_LIST.finditer(text):
+            names.update(local for _, local in _split_names(m.group(1)))
+        for target in _FOLLOW.findall(text):
+            nxt = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
+            stem = re.sub(r"\.(c|m)?js$", "", nxt)
+            for cand in (stem + ".d.ts", stem + "/index.d.ts", nxt):
+                if cand.endswith(_DTS) and (root / cand).is_file():
+                    todo.append(cand)
+                    break
+    return names
 
 
 # ------------------------------------------------------------------ methods in README examples
