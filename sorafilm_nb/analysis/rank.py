@@ -21,12 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .api import api_pass as _api_pass
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-13"  # also readme, examples, project, public, api, docs
+RANK_VERSION = "rank-14"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -346,6 +345,8 @@ def rank(
             continue
         summary = f"in {n} docstrings"
         raws.append(("theme", word, "", 0, summary, 0.5 + _log(n), 0, 0, "", (), 0, n))
+
+    from .api import api_pass as _api_pass  # here: a warm analyze() never ranks (issue 14)
 
     api = _api_pass(
         raws,
