@@ -249,7 +249,7 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
     """The ledger to read the remaining budget from, or None. Never creates a ledger file:
     without one no budget is set, so there is nothing to lint against."""
     from ..errors import LedgerError
-    from ..money.ledger import Ledger, default_path
+    from ..money.location import default_path
 
     given = getattr(args, "ledger", None)
     path = Path(given).expanduser() if given else default_path()
@@ -260,6 +260,8 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
                 f"`sorafilm budget set DOLLARS --ledger {given}`"
             )
         return None
+    from ..money.ledger import Ledger  # only now: importing the ledger costs ~12 ms
+
     return Ledger(path)
 
 
