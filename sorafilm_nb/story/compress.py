@@ -150,7 +150,9 @@ def _style_repeats(s: Sections) -> Sections:
 
 @lru_cache(maxsize=256)
 def _style_without_repeats(style: str, palette_line: str) -> str:
-    """Look items that repeat a palette colour or the style name say nothing new."""
+    """Look items whose head noun repeats a palette colour or the style name say nothing new:
+    "warm sepia" beside a sepia palette goes, "film grain" beside "silent-film comedy" stays
+    (it adds the grain, and the animatic draws grain from that word too)."""
     label, body = _label_split(style)
     if not body:
         return style
@@ -158,7 +160,12 @@ def _style_without_repeats(style: str, palette_line: str) -> str:
     name, look = items[0], items[1:]
     _, palette = _label_split(palette_line)
     seen = {w for w in re.findall(r"[a-z]+", (palette + " " + name).lower()) if len(w) > 3}
-    kept = [x for x in look if not set(re.findall(r"[a-z]+", x.lower())) & seen]
+
+    def head(item: str) -> str:
+        words = re.findall(r"[a-z]+", item.lower())
+        return words[-1] if words else ""
+
+    kept = [x for x in look if head(x) not in seen]
     return _sentence(f"{label}: " + ", ".join([name, *kept]))
 
 
@@ -217,9 +224,11 @@ def ladder() -> tuple[Step, ...]:
         Step("lighting detail", True, _on(["lighting"], _label_first_clause)),
         Step("setting detail", True, _on(["setting"], _first_clause)),
         Step("props", False, lambda s: _props_kept(s, 0)),
+        # The look and palette are what keep separately made clips alike: they go last, after
+        # the setting (the scene sentence and the props still place the shot).
+        Step("setting", True, _drop("setting")),
         Step("style look", True, _on(["style"], _style_name_only)),
         Step("palette", True, _drop("palette")),  # the style name still carries the colour
-        Step("setting", True, _drop("setting")),
     )
 
 

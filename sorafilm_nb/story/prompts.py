@@ -54,17 +54,21 @@ class Tier(Enum):
     """Token budget per prompt. Bounds prompt length, never the per-second price.
 
     Measured on the golden set's films (eval/, the kitchen theme, silent-90): full prompts
-    take 201-265 tokens. Compression cuts whole clauses and never the character description,
-    the sound line, the camera, the actions or a prop the actions use; the shared look,
-    palette and setting go first, for every shot at once. At MEDIUM (the default) every
-    shot keeps them (the continuity the guides ask for); at LOW no shot does. HIGH and
-    STANDARD keep more prose, ULTRA_LOW little more than subject, camera, actions and sound.
+    take 201-265 tokens, and their required parts (the shared look and palette, the setting's
+    first clause, the character description, camera, actions, sound and the props the actions
+    use) take up to 227, the most in 12 s shots with three long action lines. Compression cuts
+    whole clauses and never the character description, the sound line, the camera, the
+    actions or a prop the actions use; the shared look and palette go last, for every shot at
+    once. MEDIUM (the default) is set above those 227 tokens so every shot keeps the look and
+    palette (the continuity the guides ask for; about 180 words, inside the 50-250 words the
+    guides and practitioners report as useful); at LOW no shot does. HIGH and STANDARD keep
+    more prose, ULTRA_LOW little more than subject, camera, actions and sound.
     """
 
     ULTRA_LOW = 160
     LOW = 180
-    MEDIUM = 200
-    HIGH = 220
+    MEDIUM = 240
+    HIGH = 280
     STANDARD = 400
 
     @property

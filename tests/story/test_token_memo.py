@@ -73,7 +73,7 @@ def test_counts_of_every_packaged_prompt_equal_tiktokens_fresh_and_remembered(
     reference,  # type: ignore[no-untyped-def]
 ) -> None:
     texts = _every_packaged_prompt()
-    assert len(texts) > 300
+    assert len(texts) > 250  # fewer distinct cuts since MEDIUM keeps the look (290)
     want = [len(reference.encode_ordinary(t)) for t in texts]
     assert tokens.count_many(texts) == want  # counted now (or remembered while planning)
     tokens.save_counts()
