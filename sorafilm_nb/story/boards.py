@@ -63,6 +63,7 @@ from ..errors import PlanError
 from .captions import gag_title, gloss
 from .casting import CastEntry, Casting
 from .plot import CONCEPT_ONLY, arrange, facts
+from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
 from .templates import (
     LEGAL_SECONDS,
     MAX_TARGET,
@@ -437,8 +438,13 @@ def storyboard(
 
 def concept_caption(entry: CastEntry) -> str:
     """A concept shot's lower third: its docstring's gloss ("Blueprint: a collection of
-    routes"), or the name alone when the code says nothing about it."""
+    routes"), or the name alone when the code says nothing about it. A shot of siblings names
+    them together, with what their docstrings share ("get, put, patch: sends a request")."""
     c = entry.concept
+    if entry.siblings:
+        names = group_names(entry.concepts)
+        said = without_name(c.summary, c.name, shared_words(entry.concepts))
+        return gloss(names, said, kind=c.kind, limit=GROUP_LIMIT)
     return gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
 
 
