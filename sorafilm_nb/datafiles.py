@@ -6,6 +6,8 @@ file, which entry and which field is wrong (DataFileError), never raise a bare K
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from collections.abc import Mapping
 from importlib import resources
@@ -34,7 +36,14 @@ def packaged(kind: str) -> dict[str, Path]:
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error or unreadable file becomes a DataFileError."""
+    """Parse a TOML file; a syntax error or unreadable file becomes a DataFileError.
+
+    What tomllib made of a text is remembered as JSON under the user cache dir, named by a
+    digest of the text (issue 14: tomllib, pure Python, takes 25-50 ms of every `sorafilm
+    plan` for the themes, templates, prices and lint lists; json.loads, in C, a tenth of
+    that). JSON, not pickle: a tampered cache file can change data, as editing the TOML can,
+    but never run code. A value JSON cannot hold exactly (a date) is simply not remembered.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -42,10 +51,46 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise DataFileError(str(p), "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(str(p), f"cannot read: {exc}") from None
+    remembered = _parsed_path(text)
     try:
-        return tomllib.loads(text)
+        with open(remembered, "rb") as fh:
+            data = json.loads(fh.read())
+        if isinstance(data, dict) and data.get("toml") == text:
+            return data["data"]
+    except (OSError, ValueError):
+        pass  # not remembered yet, unreadable or not ours: parse (and remember) again
+    try:
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(str(p), f"not valid TOML: {exc}") from None
+    _remember(remembered, text, parsed)
+    return parsed
+
+
+PARSED_FORMAT = 1
+
+
+def _parsed_path(text: str) -> Path:
+    from .paths import default_cache_dir
+
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    tag = f"{PARSED_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return default_cache_dir() / "data" / f"{key}-{tag}.json"
+
+
+def _remember(path: Path, text: str, parsed: dict[str, Any]) -> None:
+    """Write what tomllib made of text, when JSON gives exactly it back (a failed write is
+    no error: the next run parses again)."""
+    try:
+        blob = json.dumps({"toml": text, "data": parsed}, ensure_ascii=False)
+        if json.loads(blob)["data"] != parsed:  # e.g. a float that is nan: never equal
+            return
+        from .safeio import write_bytes
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(path, blob.encode("utf-8"))
+    except (TypeError, ValueError, OSError):  # a date, or a read-only cache dir
+        pass
 
 
 def field(

@@ -11,7 +11,8 @@
     ├── LedgerError          the ledger file is corrupt or foreign (never overwritten)
     │   ├── BudgetExceeded   a reservation would pass the month's limit; nothing was written
     │   │   └── ProjectCapExceeded  it would pass one project's cap inside a team budget
-    │   └── Disconnected     a team ledger's connection broke mid-write (re-run inside, then this)
+    │   ├── Disconnected     a team ledger's connection broke mid-write (re-run inside, then this)
+    │   └── LedgerMissing    no ledger there yet, and the caller (a read) asked not to make one
     ├── BackendError         see sorafilm_nb.backends.base for the API error tree
     ├── FilmError            an output folder or manifest cannot be used
     ├── RenderError          ffmpeg failed or a media file could not be read

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = [
+    "default_cache_dir",
     "home_short",
     "local_folders",
     "notebook_relative",
@@ -35,6 +36,17 @@ __all__ = [
     "shown_path",
     "without_local_folders",
 ]
+
+
+def default_cache_dir() -> Path:
+    """SORAFILM_CACHE_DIR, else platformdirs' per-user cache dir for sorafilm-nb (the scan
+    cache, the token counts and the parsed data files live under it)."""
+    env = os.environ.get("SORAFILM_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("sorafilm-nb"))
 
 
 def _homes() -> list[Path]:

@@ -9,10 +9,11 @@ name first (see public.py for the rules).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .examples import CodeUse, code_uses, doc_uses
+from .examples import CodeUse, code_uses, doc_uses, js_bindings
 from .project import find_method, js_entries, js_exports
 from .public import (
     EXPORTED_BONUS,
@@ -26,6 +27,7 @@ from .public import (
 )
 from .scan_python import FileScan
 
+DEFAULT_EXPORT = "<default>"  # instances key: the class or function the JS entry module is
 MAX_METHODS = 40  # README method calls looked up in the source (each may read a file)
 _API_KINDS = ("class", "exception", "function")
 
@@ -74,6 +76,8 @@ def exported_names(
         names.update(js.names)
         instances = dict(js.instances)
         js_modules = js.modules if entries else None
+        if js.default:  # ``new Koa()`` where Koa = require('koa'): the class the module is
+            instances[DEFAULT_EXPORT] = js.default
     for rel in files:
         r = results[rel]
         if group_of(rel, in_tests(rel)) is not None:
@@ -128,6 +132,19 @@ def api_pass(
     taught = doc_uses(docs, import_names(files, in_tests)) if docs else {}
     total = len(uses) + len(method_uses)
     exported, instances, js_modules = exported_names(results, files, in_tests, root)
+    if DEFAULT_EXPORT in instances and readme:
+        # the README's names for the package (``const Koa = require('koa')``) are its
+        # default export: ``new Koa()`` makes an Application, ``app.use`` is Application.use
+        aliases = {b: instances[DEFAULT_EXPORT] for b in js_bindings(readme)}
+        method_uses = [
+            replace(m, owner=aliases[m.owner]) if m.owner in aliases else m for m in method_uses
+        ]
+        first = min((uses[b] for b in aliases if b in uses), key=lambda u: u.order, default=None)
+        if first is not None and instances[DEFAULT_EXPORT] not in uses:
+            uses = {
+                **uses,
+                instances[DEFAULT_EXPORT]: replace(first, name=instances[DEFAULT_EXPORT]),
+            }
     # A JavaScript function assigned onto an object (``app.use = function use(...)``) is a
     # concept named "app.use"; a README example calling ``app.use(...)`` uses that very one.
     by_receiver: dict[str, CodeUse] = {}
@@ -137,6 +154,8 @@ def api_pass(
         owner = m.owner or instances.get(m.receiver, "")
         if owner:  # ``program.option`` where program is a Command: ``Command.option``
             by_receiver.setdefault(f"{owner}.{m.name}", m)
+    by_receiver.update(_chained(raws, method_uses, readme, js_modules, by_receiver))
+    class_names = {c[0] for c in class_defs}
     out: list[tuple[Any, ...]] = []
     for raw in raws:
         kind, name, rel = raw[0], raw[1], raw[2]
@@ -153,12 +172,18 @@ def api_pass(
         if not public and not include_private:
             continue
         api = kind in _API_KINDS
-        # a JavaScript member (``app.use``) of a file the entry hands out is handed out too
-        member = "." in name and js_modules is not None and rel in js_modules
-        exp = api and (name in exported or member)
         use = _readme_use(uses, name, raw[8] or "python") if api else None
         if use is None and api and "." in name:
             use = by_receiver.get(name)
+        # a JavaScript member (``app.use``) of a file the entry hands out is handed out too.
+        # A class's method, though, is the class's interface or its workings (JavaScript had
+        # no private mark before ``#``): it is handed out when anything shows users reach it,
+        # another file or an example naming it; one nothing names (koa's handleRequest and
+        # createContext, which only ``this.`` calls) is how the class works inside
+        member = "." in name and js_modules is not None and rel in js_modules
+        if member and name.rsplit(".", 1)[0] in class_names:
+            member = raw[11] > 0 or use is not None or name.rsplit(".", 1)[-1] in taught
+        exp = api and (name in exported or member)
         if use is not None:
             score += readme_bonus(use.order, total, use.decorator)
         elif api and name in taught and not _builtin(name, raw[8] or "python"):
@@ -192,6 +217,36 @@ def api_pass(
                 root, method_uses, standing, class_defs, bases_of, exported, instances, include
             )
         )
+    return out
+
+
+def _chained(
+    raws: list[tuple[Any, ...]],
+    method_uses: list[CodeUse],
+    readme: str,
+    js_modules: frozenset[str] | None,
+    known: Mapping[str, CodeUse],
+) -> dict[str, CodeUse]:
+    """Member concept name -> the README call of it in a chain on the package's export.
+
+    ``yargs(hideBin(process.argv)).command(...).option(...)``: what the call returns is not
+    written anywhere an example can see, but a member of that name that one class or object
+    of the package's handed-out modules defines (YargsInstance.command) is the one called.
+    A name several owners define (``get`` on a Router and a Response) stays unresolved."""
+    if not readme or js_modules is None:
+        return {}
+    bindings = js_bindings(readme)
+    members: dict[str, set[str]] = {}
+    for raw in raws:
+        if raw[0] == "function" and "." in raw[1] and raw[8] != "python" and raw[2] in js_modules:
+            owner, last = raw[1].rsplit(".", 1)
+            members.setdefault(last, set()).add(owner)
+    out: dict[str, CodeUse] = {}
+    for m in method_uses:
+        if m.receiver in bindings and not m.owner and len(members.get(m.name, ())) == 1:
+            name = f"{next(iter(members[m.name]))}.{m.name}"
+            if name not in known and name not in out:
+                out[name] = m
     return out
 
 
@@ -338,7 +393,9 @@ def neighbours(
     """The README introduces a module: what is exported beside a name it uses (``post`` and
     ``put`` beside ``requests.get``, ``click.group`` beside ``click.command``; ``app.set``
     beside ``app.get`` on the same object) is what a user reads about next. Such a neighbour
-    gets half the README bonus of the name that introduced its module."""
+    gets half the README bonus of the name that introduced its module. A member rises only
+    when some other file names it: one nothing outside names (koa's Application.handleRequest
+    beside Application.use) is the object's inner working, not the next thing users read."""
     intro: dict[tuple[str, str], float] = {}  # (file, owner or "") -> bonus of the README name
     for r in rows:
         if r[0] in ("class", "function") and r[14] and r[2]:
@@ -352,7 +409,7 @@ def neighbours(
         if r[0] in ("class", "function") and not r[14] and r[2]:
             owner = r[1].rsplit(".", 1)[0] if "." in r[1] else ""
             got = intro.get((r[2], owner))
-            if got and (owner or r[13]):
+            if got and ((owner and r[11] > 0) or (not owner and r[13])):
                 r = (*r[:5], r[5] + 0.5 * got, *r[6:])
         out.append(r)
     return out

@@ -15,7 +15,6 @@ from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
 from .project import project_name
 from .rank import rank
-from .readme import choose_title, read_readme
 from .scan_python import FileScan
 from .text import find_readme
 from .worker import MAX_BYTES
@@ -51,6 +50,8 @@ def build(
     results: dict[str, FileScan],
     options: _Options | None = None,
 ) -> RepoProfile:
+    from .readme import choose_title, read_readme  # here: a warm analyze() builds nothing
+
     if options is None:
         from .profile import _Options
 

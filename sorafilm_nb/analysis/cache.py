@@ -29,18 +29,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# its home is paths.py (the token counts and the parsed data files live under it too)
+from ..paths import default_cache_dir as default_cache_dir
+
 FORMAT = 1
 _PY = f"{sys.version_info[0]}{sys.version_info[1]}"
-
-
-def default_cache_dir() -> Path:
-    """SORAFILM_CACHE_DIR, else platformdirs' per-user cache dir for sorafilm-nb."""
-    env = os.environ.get("SORAFILM_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("sorafilm-nb"))
 
 
 def cache_path(cache_dir: Path, root: Path) -> Path:

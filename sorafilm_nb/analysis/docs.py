@@ -20,6 +20,9 @@ PAGE_EXTS = (".rst", ".md", ".mdx", ".txt")
 MAX_PAGES = 300
 MAX_PAGE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024  # what a profile build reads of a docs folder at most
+# folders below a docs folder's top that are walked: os.walk recurses (Python 3.11), so a
+# hostile docs/d/d/.../d a thousand deep raised RecursionError out of analyze()
+MAX_DEPTH = 12
 # pages about the project's history or people, not its API
 _NOT_API = ("change", "history", "license", "authors", "contributing", "code_of_conduct", "news")
 
@@ -32,8 +35,13 @@ def pages(root: Path) -> list[str]:
         if base.is_symlink() or not base.is_dir():
             continue
         for folder, dirs, files in os.walk(base, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in SKIP_DIRS)
             rel_dir = Path(folder).relative_to(root).as_posix()
+            deep = rel_dir.count("/") >= MAX_DEPTH
+            dirs[:] = (
+                []
+                if deep
+                else sorted(d for d in dirs if not d.startswith((".", "_")) and d not in SKIP_DIRS)
+            )
             for name in sorted(files):
                 low = name.lower()
                 if low.endswith(PAGE_EXTS) and not low.startswith(_NOT_API):

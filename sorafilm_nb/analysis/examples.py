@@ -15,6 +15,7 @@ import re
 import sys
 import tokenize
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def _guess(body: str) -> str:
         r"^(from \w[\w.]* import|import \w+$|def |class )", s, re.M
     ):
         return "python"
-    if re.search(r"\brequire\(|^\s*(const|let|import .* from)\b|=>", s, re.M):
+    # [ \t]*, not \s*: \s* at each line start ran over every blank line below it (quadratic)
+    if re.search(r"\brequire\(|^[ \t]*(const|let|import .* from)\b|=>", s, re.M):
         return "js"
     return ""
 
@@ -210,8 +212,10 @@ def _token_uses(src: str, uses: _Uses) -> None:
             uses.add(CodeUse(t.string, 0))
 
 
+# an unclosed /* runs to the end, as in JavaScript: a thousand of them each read on to the
+# end was quadratic; an import's {list} stops at any brace for the same reason
 _JS_STRING = re.compile(
-    r"//[^\n]*|/\*.*?\*/|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
+    r"//[^\n]*|/\*.*?(?:\*/|\Z)|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
 )
 _JS_IDENT = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
 _JS_NEW = re.compile(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
@@ -226,7 +230,7 @@ _JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
 
 _JS_MODULE = re.compile(
     r"""\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]"""
-    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
+    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
 )
 _JS_LOCAL = re.compile(
     r"\b(?:function\*?\s+([\w$]+)|class\s+([\w$]+)"
@@ -234,16 +238,31 @@ _JS_LOCAL = re.compile(
 )
 
 
+def js_bindings(text: str) -> frozenset[str]:
+    """The names a README's JavaScript examples bind to a package (``const Koa =
+    require('koa')``, ``import ky from 'ky'``): a ``new Koa()`` of one is the package's
+    default export, whatever the example calls it."""
+    out: set[str] = set()
+    for lang, body in code_blocks(text):
+        if lang == "js":
+            out.update(m.group(1) or m.group(3) for m in _JS_MODULE.finditer(body))
+    out.discard(None)  # type: ignore[arg-type]
+    return frozenset(out)
+
+
 def _object_key(code: str, m: re.Match[str]) -> bool:
     """``{ encode: false }``, ``{a, encode?: fn}``: a key of an object literal or type, not
     a use of the name (a ternary's ``a ? b : c`` is not preceded by ``{`` or ``,``)."""
-    after = code[m.end(1) :].lstrip()
-    if after.startswith("?"):
-        after = after[1:].lstrip()
-    if not after.startswith(":") or after.startswith("::") or m.group(2):
+    # read in place: slicing the rest of the code for every name was quadratic on a long one
+    if m.group(2) or _KEY_COLON.match(code, m.end(1)) is None:
         return False
-    before = code[: m.start(1)].rstrip()
-    return before.endswith(("{", ","))
+    j = m.start(1) - 1
+    while j >= 0 and code[j].isspace():
+        j -= 1
+    return j >= 0 and code[j] in "{,"
+
+
+_KEY_COLON = re.compile(r"\s*(?:\?\s*)?:(?!:)")
 
 
 def _js_uses(src: str, uses: _Uses) -> None:
@@ -263,8 +282,58 @@ def _js_uses(src: str, uses: _Uses) -> None:
         if chain:
             if head in modules:
                 uses.add(CodeUse(chain[0], 0, module=True, lang="js"))
-            called = len(chain) == 1 and code[m.end() :].lstrip().startswith("(")
+            called = len(chain) == 1 and _CALL.match(code, m.end()) is not None
             uses.method(owners.get(head, ""), head, chain[0], False, "js", called)
+        elif head in modules:
+            # ``yargs(hideBin(process.argv)).command(...).option(...).parse()``: each member
+            # of the chain is called on what the package's export gives
+            for name, called in _chain(code, m.end()):
+                uses.method("", head, name, False, "js", called)
+
+
+_CHAIN_LINK = re.compile(r"\s*\.\s*([A-Za-z_$][\w$]*)")
+_CALL = re.compile(r"\s*\(")  # matched in place: slicing the rest of the code per name was O(n)
+
+
+def _chain(code: str, at: int) -> list[tuple[str, bool]]:
+    """The members ``(name, called)`` chained onto the call that starts at code[at]
+    (``(args).a(x).b.c()`` -> a, b, c), reading balanced parentheses; [] if no call is there."""
+    out: list[tuple[str, bool]] = []
+    pos = _skip_call(code, at)
+    while pos is not None:
+        link = _CHAIN_LINK.match(code, pos)
+        if link is None:
+            break
+        after = _skip_call(code, link.end())
+        out.append((link.group(1), after is not None))
+        pos = after if after is not None else link.end()
+    return out if _skip_call(code, at) is not None else []
+
+
+def _skip_call(code: str, at: int) -> int | None:
+    """The index after the balanced ``( ... )`` that starts at code[at] (after blanks), or
+    None when no call starts there."""
+    i = at
+    while i < len(code) and code[i] in " \t\r\n":
+        i += 1
+    if i >= len(code) or code[i] != "(":
+        return None
+    close = _closers(code).get(i)
+    return None if close is None else close + 1
+
+
+@lru_cache(maxsize=1)
+def _closers(code: str) -> dict[int, int]:
+    """Each "(" of code -> its matching ")", in one pass: counting depth from every call of
+    an example anew was quadratic on a hostile one (``evil(`` a thousand times, unclosed)."""
+    out: dict[int, int] = {}
+    opened: list[int] = []
+    for j, ch in enumerate(code):
+        if ch == "(":
+            opened.append(j)
+        elif ch == ")" and opened:
+            out[opened.pop()] = j
+    return out
 
 
 def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:

@@ -81,7 +81,7 @@ def wanted(rel: str) -> bool:
 
 
 # Part of the cache's scanner versions: bump when what a walk lists changes.
-WALK_VERSION = "walk-5"
+WALK_VERSION = "walk-6"
 
 # rel dir ("" for root) -> [mtime_ns, [subdirectories to enter], [source file names],
 #                           [names of other links, never entered]]
@@ -247,6 +247,19 @@ def compiled_only(results: Mapping[str, FileScan]) -> tuple[str, str] | None:
         if "warn" not in r
     ):
         return None
+    skipped = [rel for rel in js if build_folder(rel)]
+    if skipped:  # only the package's entry (project.entry_build_files) brings these in
+        tops: dict[str, int] = {}
+        for rel in skipped:
+            top = build_folder(rel) or ""
+            tops[top] = tops.get(top, 0) + 1
+        folder = max(sorted(tops), key=lambda t: tops[t])
+        return folder, (
+            f"only compiled JavaScript found: the package's entry leads into {folder}, a "
+            f"build folder ({len(skipped)} of {len(js)} .js files read from build folders), "
+            "and no TypeScript source (src/**/*.ts) came with it; concepts are read from "
+            "the compiled code"
+        )
     built = [
         rel for rel in js if results[rel].get("gen") or rel.rsplit(".", 1)[0] + ".d.ts" in results
     ]
@@ -262,6 +275,31 @@ def compiled_only(results: Mapping[str, FileScan]) -> tuple[str, str] | None:
         "output (source maps, .d.ts twins, the __esModule marker) and no TypeScript source "
         "(src/**/*.ts) came with them; concepts are read from the compiled code"
     )
+
+
+def build_folder(rel: str) -> str | None:
+    """The build folder the walk skips (``build/``, ``dist/``, ``a/dist/``) that rel lies in,
+    or None: only build output counts, never node_modules or a virtualenv, and never a path
+    that leaves the repository (``../``, absolute)."""
+    if rel.startswith(("/", "../")) or rel == "..":
+        return None
+    parts = rel.split("/")[:-1]
+    for i, part in enumerate(parts):
+        if _junk_dir(part):
+            return "/".join(parts[: i + 1]) + "/" if part in BUILD_DIRS else None
+    return None
+
+
+def list_folder(root: Path, folder: str, limit: int = 2000) -> list[str]:
+    """The source files under one folder of root (relative to root), walked like the rest:
+    links never entered. [] when the folder is not a real directory inside root, reached
+    through no link (a ``build`` that is a symlink out of the repository is refused)."""
+    base = os.path.realpath(root)
+    path = os.path.join(base, folder.rstrip("/"))
+    if os.path.realpath(path) != path or not os.path.isdir(path):
+        return []
+    found, _, _ = _walk_files(Path(path), {}, 0)
+    return sorted(folder + rel for rel in found if wanted(rel))[:limit]
 
 
 def _junk_dir(name: str) -> bool:

@@ -43,11 +43,11 @@ from .cache import cache_path, default_cache_dir, empty_index, load_index, load_
 from .cache import save as save_cache
 from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
 from .docs import signature as docs_signature
-from .files import in_system_tree, language_of, list_files
+from .files import in_system_tree, language_of, list_files, prefer_sources
 from .pool import run as run_on_cores
 from .pool import start_method as _start_method
 from .pool import workers as _workers
-from .project import metadata_fingerprint
+from .project import entry_build_files, metadata_fingerprint
 from .public import check_include
 from .rank import RANK_VERSION
 from .scan_python import FileScan
@@ -143,6 +143,9 @@ def _analyze(
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
     files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
+    extra = set(entry_build_files(root)).difference(files)
+    if extra:  # the package ships only compiled code in a folder the walk skips
+        files = prefer_sources(sorted([*files, *extra]))
     readme_text, readme_skipped = _readme_text(root)
     dir_warnings = _dir_warnings({**unreadable, **readme_skipped})
     phases: dict[str, float] = {"list": time.perf_counter() - t0}

@@ -21,12 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .api import api_pass as _api_pass
-from .public import is_markup
+from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-11"  # also readme, examples, project, public, api, docs
+RANK_VERSION = "rank-14"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -104,6 +103,22 @@ def _log(n: float) -> float:
     return math.log1p(max(n, 0.0))
 
 
+OWN_SHARE = 0.25  # what a reference from the package's own modules counts beside a user's
+
+
+def _weigh(own: float, user: float, users_shipped: bool) -> float:
+    """References and imports, weighed by who makes them.
+
+    A name the package's own modules mention everywhere (a type annotation, an internal base
+    class, a helper decorator its modules import) is what the implementation touches; the
+    names its tests, examples and docs use are what users touch, which is what a film should
+    show. So when the package ships any such user code, a reference from its own modules
+    counts OWN_SHARE of one from user code. When it ships none (most npm tarballs), its own
+    references are all the evidence there is, and all count in full.
+    """
+    return user + OWN_SHARE * own if users_shipped else own + user
+
+
 def rank(
     results: Mapping[str, FileScan],
     package: str | None,
@@ -161,6 +176,10 @@ def rank(
     ref_files: dict[str, int] = {}
     own_refs: dict[str, set[str]] = {}
     import_files: dict[str, int] = {}
+    # the same counts from users' code only (tests, examples, docs, benchmarks): see _weigh
+    user_refs: dict[str, int] = {}
+    user_imports: dict[str, int] = {}
+    users = {rel for rel in files if group_of(rel, in_tests(rel)) in GROUPS}
     mod_imports: dict[str, int] = {}
     raised: dict[str, list[Any]] = {}  # name -> [total, weighted, {file: (count, first line)}]
     caught: dict[str, list[Any]] = {}
@@ -171,9 +190,13 @@ def rank(
             hits = defined.intersection(refs.split())
             for name in hits:
                 ref_files[name] = ref_files.get(name, 0) + 1
+                if rel in users:
+                    user_refs[name] = user_refs.get(name, 0) + 1
             own_refs[rel] = hits
         for name in r.get("imn", ()):
             import_files[name] = import_files.get(name, 0) + 1
+            if rel in users:
+                user_imports[name] = user_imports.get(name, 0) + 1
         here = module_name(rel, package)
         for mod in {resolve_import(m, rel, here) for m in r.get("imp", ())}:
             mod_imports[mod] = mod_imports.get(mod, 0) + 1
@@ -194,14 +217,33 @@ def rank(
         bonus = 1.5 if rel in inits and rel.count("/") == top_depth else 0.5
         for name in results[rel].get("all", ()):
             exported[name] = max(exported.get(name, 0.0), bonus)
-    subclasses: dict[str, int] = {}
-    for _, _, _, bases, _, _, _ in class_defs:
+    # subclasses, weighed like references: a subclass users get (one the package exports, or
+    # one in their code) says its base is a family they use (marshmallow's DateTime and its
+    # exported NaiveDateTime); one the package keeps to itself is its implementation
+    # (httpx's internal streams below AsyncByteStream) and counts OWN_SHARE
+    sub_own: dict[str, int] = {}
+    sub_user: dict[str, int] = {}
+    for sub_name, sub_rel, _, bases, _, _, _ in class_defs:
+        tally = sub_user if sub_rel in users or sub_name in exported else sub_own
         for b in {b.rsplit(".", 1)[-1] for b in bases}:
-            subclasses[b] = subclasses.get(b, 0) + 1
+            tally[b] = tally.get(b, 0) + 1
+    subclasses = {
+        b: _weigh(sub_own.get(b, 0), sub_user.get(b, 0), bool(users))
+        for b in sub_own.keys() | sub_user.keys()
+    }
 
     def others(name: str, rel: str) -> int:
         name = name.rsplit(".", 1)[-1]  # members: where ``.use(`` is written (tests call it)
         return ref_files.get(name, 0) - (1 if name in own_refs.get(rel, ()) else 0)
+
+    def refs_weighed(name: str, rel: str) -> float:
+        short = name.rsplit(".", 1)[-1]
+        user = user_refs.get(short, 0) - (rel in users and short in own_refs.get(rel, ()))
+        return _weigh(others(name, rel) - user, user, bool(users))
+
+    def imports_weighed(name: str) -> float:
+        user = user_imports.get(name, 0)
+        return _weigh(import_files.get(name, 0) - user, user, bool(users))
 
     raws: list[Raw] = []
     exc_done: set[str] = set()
@@ -213,9 +255,9 @@ def rank(
         public = not name.startswith("_")
         score = (
             1.0
-            + 2.0 * _log(others(name, rel))
+            + 2.0 * _log(refs_weighed(name, rel))
             + 1.0 * _log(subclasses.get(name, 0))
-            + 0.5 * _log(import_files.get(name, 0))
+            + 0.5 * _log(imports_weighed(name))
             + exported.get(name, 0.0)
             + (1.0 if summary else 0.0)
             + (0.5 if public else -1.0)
@@ -260,8 +302,8 @@ def rank(
         # files import is a surer sign than one they merely mention
         score = (
             1.0
-            + 1.0 * _log(others(name, rel))
-            + 2.0 * _log(import_files.get(name, 0))
+            + 1.0 * _log(refs_weighed(name, rel))
+            + 2.0 * _log(imports_weighed(name))
             + (1.0 if summary else 0.0)
             + exported.get(name, 0.0)
         )
@@ -303,6 +345,8 @@ def rank(
             continue
         summary = f"in {n} docstrings"
         raws.append(("theme", word, "", 0, summary, 0.5 + _log(n), 0, 0, "", (), 0, n))
+
+    from .api import api_pass as _api_pass  # here: a warm analyze() never ranks (issue 14)
 
     api = _api_pass(
         raws,

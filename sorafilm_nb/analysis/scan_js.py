@@ -25,7 +25,7 @@ from typing import Any
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
-PARSER_VERSION = "js-7"
+PARSER_VERSION = "js-10"
 
 _QUERY = """
 (class_declaration) @class
@@ -74,6 +74,10 @@ _DATA = frozenset(
     }
 )
 _EXPORTS = ("exports", "module.exports")
+# methods the runtime calls, not users: JSON.stringify calls toJSON, util.inspect (and console.log)
+# inspect, string conversion toString/valueOf; ``static get default()`` is ES module interop.
+# JavaScript's counterpart of Python's dunder methods, which are private by their underscores.
+_PROTOCOL = frozenset({"constructor", "toJSON", "toString", "valueOf", "inspect", "default"})
 # TypeScript's and Babel's CommonJS output, and any bundler's source map comment
 _GENERATED = re.compile(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
 _SOURCE_MAP = re.compile(rb"//# sourceMappingURL=")
@@ -144,29 +148,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     docs: list[str] = []
 
     for node in caps.get("class", ()):
-        name = _text(node.child_by_field_name("name"))
-        if not name:
-            continue
-        bases: list[str] = []
-        body = node.child_by_field_name("body")
-        methods = (
-            sum(1 for c in body.named_children if c.type == "method_definition")
-            if body is not None
-            else 0
-        )
-        for child in node.named_children:
-            if child.type == "class_heritage":
-                for h in child.named_children:
-                    if h.type == "extends_clause":
-                        value = h.child_by_field_name("value")
-                        if value is not None:
-                            bases.append(_text(value))
-                    elif h.type in ("identifier", "member_expression"):
-                        bases.append(_text(h))
-        doc = _jsdoc(node)
-        if doc:
-            docs.append(doc)
-        classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
+        _add_class(node, classes, docs, _jsdoc(node))
     for node in list(caps.get("fn", ())) + list(caps.get("var", ())):
         decl = node.parent
         if decl is None or not _top_level(decl):
@@ -193,7 +175,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         if owner and "(" not in owner and "[" not in owner:
             dynamic.setdefault(owner.rsplit(".", 1)[-1], node.start_point[0] + 1)
     exported: list[str] = []
-    _assigned(tree.root_node, functions, exported, docs)
+    _assigned(tree.root_node, functions, exported, docs, classes)
     for node in caps.get("class", ()):
         if _top_level(node) or (
             node.parent is not None and node.parent.type == "ambient_declaration"
@@ -234,12 +216,72 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         result["dyn"] = [[owner, line] for owner, line in sorted(dynamic.items())]
     if _GENERATED.search(data[:2048]) or _SOURCE_MAP.search(data[-512:]):
         result["gen"] = 1
+    if minified(data):
+        _unmangle(result)
     if docs or mod_doc:
         result["dw"] = doc_words([*docs, mod_doc] if mod_doc else docs)
     if tree.root_node.has_error:
         line = _first_error_line(tree.root_node)
         result["partial"] = f"syntax error near line {line}: read partially"
     return result
+
+
+def minified(data: bytes) -> bool:
+    """A minified bundle: at least 2 KB in lines averaging over 250 characters (hand-written
+    code averages 30 to 40; a bundler's output is a few lines of tens of kilobytes)."""
+    return len(data) >= 2048 and len(data) / (data.count(b"\n") + 1) > 250
+
+
+# a name a minifier made up: one or two characters (``te``, ``Qe``, ``e$``)
+_MANGLED = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]?")
+
+
+def _unmangle(result: FileScan) -> None:
+    """Drop the names a minifier made up from a bundle's scan, and marks it ``min``: ``te``
+    and ``te.command`` are not concepts, but the names a bundle keeps (its classes,
+    ``YargsInstance.command``, its exports) are the API, as minifiers leave those alone."""
+    result["min"] = 1
+
+    def real(name: str) -> bool:
+        return not any(_MANGLED.fullmatch(part) for part in name.split("."))
+
+    for key in ("cls", "fn", "dyn"):
+        if key in result:
+            kept = [row for row in result[key] if real(row[0])]
+            if kept:
+                result[key] = kept
+            else:
+                del result[key]
+    if "all" in result:
+        result["all"] = [name for name in result["all"] if real(name)]
+        if not result["all"]:
+            del result["all"]
+
+
+def _add_class(node: Any, classes: list[list[Any]], docs: list[str], doc: str) -> None:
+    """One class (a declaration, or the named class expression a module exports)."""
+    name = _text(node.child_by_field_name("name"))
+    if not name:
+        return
+    bases: list[str] = []
+    body = node.child_by_field_name("body")
+    methods = (
+        sum(1 for c in body.named_children if c.type == "method_definition")
+        if body is not None
+        else 0
+    )
+    for child in node.named_children:
+        if child.type == "class_heritage":
+            for h in child.named_children:
+                if h.type == "extends_clause":
+                    value = h.child_by_field_name("value")
+                    if value is not None:
+                        bases.append(_text(value))
+                elif h.type in ("identifier", "member_expression"):
+                    bases.append(_text(h))
+    if doc:
+        docs.append(doc)
+    classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
 
 
 def _first_error_line(root: Any) -> int:
@@ -275,11 +317,20 @@ def _instanceof_names(block: Any) -> list[str]:
     return out
 
 
-def _assigned(root: Any, functions: list[list[Any]], exported: list[str], docs: list[str]) -> None:
+def _assigned(
+    root: Any,
+    functions: list[list[Any]],
+    exported: list[str],
+    docs: list[str],
+    classes: list[list[Any]],
+) -> None:
     """Functions assigned at the top level, and the names a module exports.
 
     ``var app = exports = module.exports = {}`` chains are followed; ``export`` statements
     add their declared names and ``export { a as b }`` its public names (b) to exported.
+    A module that is itself a named class or function (``module.exports = class Application
+    extends Emitter {...}``, koa; ``module.exports = function compose() {}``) defines and
+    exports that name, as ``export default class X`` does.
     """
     for stmt in root.named_children:
         if stmt.type == "export_statement":
@@ -287,17 +338,22 @@ def _assigned(root: Any, functions: list[list[Any]], exported: list[str], docs: 
             continue
         if stmt.type == "expression_statement" and stmt.named_child_count:
             value: Any = stmt.named_children[0]
-            _assignment(value, stmt, functions, exported, docs)
+            _assignment(value, stmt, functions, exported, docs, classes)
         elif stmt.type in ("lexical_declaration", "variable_declaration"):
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator":
                     value = decl.child_by_field_name("value")
                     if value is not None:
-                        _assignment(value, stmt, functions, exported, docs)
+                        _assignment(value, stmt, functions, exported, docs, classes)
 
 
 def _assignment(
-    node: Any, stmt: Any, functions: list[list[Any]], exported: list[str], docs: list[str]
+    node: Any,
+    stmt: Any,
+    functions: list[list[Any]],
+    exported: list[str],
+    docs: list[str],
+    classes: list[list[Any]],
 ) -> None:
     while node is not None and node.type == "assignment_expression":
         left = node.child_by_field_name("left")
@@ -316,6 +372,15 @@ def _assignment(
                         exported.append(_text(key))
             elif right.type == "identifier":
                 exported.append(_text(right))
+            elif right.type in ("class", "function_expression", "generator_function"):
+                name = _text(right.child_by_field_name("name"))
+                if name and stmt.parent is not None and stmt.parent.type == "program":
+                    exported.append(name)
+                    if right.type == "class":
+                        _add_class(right, classes, docs, _jsdoc(stmt))
+                        _methods(right, functions, docs)
+                    else:
+                        _add_fn(functions, docs, name, right, stmt)
         elif left.type == "member_expression":
             obj = _text(left.child_by_field_name("object"))
             prop = _text(left.child_by_field_name("property"))
@@ -367,7 +432,7 @@ def _methods(cls: Any, functions: list[list[Any]], docs: list[str]) -> None:
             continue
         key = member.child_by_field_name("name")
         method = _text(key)
-        if not method or key.type != "property_identifier" or method == "constructor":
+        if not method or key.type != "property_identifier" or method in _PROTOCOL:
             continue
         if method.startswith("_") or any(
             c.type == "accessibility_modifier" and _text(c) != "public"

@@ -1,8 +1,9 @@
 """The `sorafilm` console script: a thin face over the library, one module per subcommand.
 
 Each module in sorafilm_nb/cli/ exposes ``register(subparsers)``, which adds its parser
-and sets ``func`` to a handler returning the exit code. Only the chosen subcommand's module
-runs, and heavy libraries are imported inside handlers, so `sorafilm --help` starts fast.
+and sets ``func`` to a handler returning the exit code. Only the named subcommand's module
+is imported (build_parser(only=...)), and heavy libraries are imported inside handlers, so
+`sorafilm --help` and `sorafilm plan` start fast.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from collections.abc import Sequence
 COMMANDS = ("analyze", "plan", "budget", "film", "resume", "simulate", "share")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The `sorafilm` parser: every subcommand, or with only, that one alone (what main()
+    builds when the command line names it: importing and registering the other six costs
+    15-50 ms a run, which `sorafilm plan` is measured against; see _chosen)."""
     from .. import __version__
     from .common import Parser
 
@@ -29,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sorafilm {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         try:
             module = importlib.import_module(f"sorafilm_nb.cli.{name}")
         except ModuleNotFoundError as exc:  # a command not built yet is simply absent
@@ -49,8 +53,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
 
 
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand argv names, when it names one before any help or version flag: then
+    its parser alone parses exactly as the full one would (the options before the command,
+    -v and --version, take no value, so the first other word is the command). None when
+    the full parser must answer (no command, a typo, --help listing every command)."""
+    for word in argv:
+        if word in ("-h", "--help", "--version") or word == "--":
+            return None
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    parser = build_parser(_chosen(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,

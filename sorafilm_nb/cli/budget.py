@@ -97,9 +97,26 @@ def register(subparsers: Any) -> None:
         "--release-stale",
         action="store_true",
         help="release reservations that never got a job id within 6 hours "
-        "(each is recorded with its reason)",
+        "(each is recorded with its reason); held ones, whose create may have made a "
+        "billed job, are kept (see release-held)",
     )
     pend.set_defaults(func=_pending)
+
+    rel = sub.add_parser(
+        "release-held",
+        parents=[common],
+        help="give back a held reservation once the provider shows no job for it",
+        description="A held reservation's create was sent and its answer lost: the job may "
+        "exist and be billed, so only this command (or `sorafilm resume`, which asks the "
+        "provider) releases it. Look for the job in the provider's console first.",
+    )
+    rel.add_argument("reservation", metavar="RESERVATION_ID")
+    rel.add_argument(
+        "--no-job-at-provider",
+        action="store_true",
+        help="you checked the provider's console and no job was created for it",
+    )
+    rel.set_defaults(func=_release_held)
 
     imp = sub.add_parser(
         "import", parents=[common], help="add the rows of a `history --csv` file (idempotent)"
@@ -152,8 +169,17 @@ def _open_existing(args: argparse.Namespace, *, machine: bool = False) -> Any:
     Human output says so on stdout and exits 0 (nothing spent is a fine answer); --json and
     --csv say it on stderr, so a script reading stdout sees no prose, and exit 1.
     """
+    from ..money.ledger import Ledger
+    from ..money.pgstore import LedgerMissing
+
     path = _path(args)
-    if isinstance(path, str) or path.exists():  # a URL: the server's to answer
+    if isinstance(path, str):  # a team ledger's URL: an empty database is not given a schema
+        try:
+            return Ledger(path, create=False)
+        except LedgerMissing as exc:
+            print(str(exc), file=sys.stderr if machine else sys.stdout)
+            return None
+    if path.exists():
         return _open(args)
     given = getattr(args, "ledger", None)
     if given is None and getattr(args, "simulator", False):
@@ -285,6 +311,13 @@ def _pending(args: argparse.Namespace) -> int:
         if args.release_stale:
             for r in ledger.release_stale():
                 print(f"released {r.id} ({r.cost}, {printable(repr(r.purpose))}): {r.reason}")
+            held = ledger.held()
+            if held:
+                print(
+                    f"kept {len(held)} held reservation(s): their create was sent and the "
+                    "answer lost, so a job may exist and bill. Look for it at the provider; "
+                    "if there is none: sorafilm budget release-held ID --no-job-at-provider"
+                )
         open_ = ledger.pending()
         if not open_:
             print("nothing pending")
@@ -294,6 +327,39 @@ def _pending(args: argparse.Namespace) -> int:
                 f"{r.created_at:%Y-%m-%d %H:%M} UTC  {r.status:<9}  {r.cost!s:>8}  "
                 f"{printable(job)}  {printable(r.purpose)}"
             )
+            if r.held and not r.job_id:
+                print(f"    held {r.id}: {printable(r.held)}")
+    return 0
+
+
+def _release_held(args: argparse.Namespace) -> int:
+    from ..errors import LedgerError
+
+    existing = _open_existing(args)
+    if existing is None:
+        return 1
+    with existing as ledger:
+        r = ledger.reservation(args.reservation)
+        if r is None or not r.held or not r.is_open or r.job_id:
+            what = "no reservation" if r is None else f"reservation {r.id} is not held"
+            print(f"{what} ({printable(args.reservation)}); `sorafilm budget pending` lists them")
+            return 1
+        if not args.no_job_at_provider:
+            print(
+                f"held {r.id} ({r.cost}, {printable(repr(r.purpose))}): {printable(r.held)}\n"
+                "Its job may exist and bill. Look for it in the provider's console; if there "
+                "is none, run this again with --no-job-at-provider (if there is one, `sorafilm "
+                "resume FOLDER` books it)."
+            )
+            return 1
+        try:
+            done = ledger.release(
+                r, f"released by hand: no job at the provider, checked (was held: {r.held})"
+            )
+        except LedgerError as exc:  # a job was attached meanwhile, say
+            print(f"not released: {exc}")
+            return 1
+    print(f"released {done.id} ({done.cost}, {printable(repr(done.purpose))})")
     return 0
 
 

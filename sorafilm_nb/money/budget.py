@@ -15,7 +15,7 @@ import shlex
 import sqlite3
 import warnings
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -23,7 +23,7 @@ from types import MappingProxyType
 from ..errors import LedgerError
 from . import migrations
 from .cost import Cost, left_of
-from .pgstore import is_url
+from .pgstore import LedgerMissing, is_url
 from .records import UTC, Budget, MonthSummary, _aware, _cost, _parse_ts, _ts
 from .store import LedgerFile, default_path, reconnecting, same_location, warn_caller
 
@@ -142,6 +142,13 @@ class ClockWarning(BudgetWarning):
     across a month boundary (an NTP correction, a restored VM, a hand-set date) would open
     the month before again and let two months' budgets be held at once.
     """
+
+
+# A clock behind the ledger's newest entry by at most this much is not worth a ClockWarning
+# (the newest entry's time is still used): it is the moment between a client reading its clock
+# and taking the budget's lock, or two machines of a team whose clocks agree only to within
+# milliseconds, not a clock that stepped back.
+CLOCK_SLACK = timedelta(seconds=1)
 
 
 def month_bounds(now: datetime, start_day: int = 1) -> tuple[datetime, datetime]:
@@ -299,6 +306,14 @@ class BudgetBook(LedgerFile):
         newest = None if row is None or row[0] is None else _parse_ts(row[0])
         if newest is None or clock >= newest:
             return clock
+        self._clock_behind(clock, newest)
+        return newest
+
+    def _clock_behind(self, clock: datetime, newest: datetime) -> None:
+        """Warn that the clock reads earlier than the ledger's newest entry (see above), when
+        by more than CLOCK_SLACK."""
+        if newest - clock <= CLOCK_SLACK:
+            return
         warn_caller(
             ClockWarning(
                 f"the clock says {_ts(clock)}, earlier than the newest entry of the ledger "
@@ -306,7 +321,6 @@ class BudgetBook(LedgerFile):
                 "counted twice. Check the system clock."
             ),
         )
-        return newest
 
     def remaining(self, now: datetime | None = None) -> Cost | None:
         """limit − charges − open reservations for the month of now; None with no budget.
@@ -372,8 +386,9 @@ class BudgetBook(LedgerFile):
         (the studio, once per film) asks here with the film's cost, and the person is told,
         as a RealBudgetWarning with the real ledger's figures and the command that makes
         room, that the same film on the real API would be refused. real: the real ledger
-        file (default: default_path()). Reads only: None when that file does not exist (it
-        is never created) or cannot be read.
+        file or team ledger URL (default: default_path()). Reads only: None when there is no
+        ledger there (none is created, and a team database is not given a schema: it logs
+        that there is no team ledger there yet) or it cannot be read.
         """
         where = real if real is not None else default_path()
         path: Path | str = str(where) if is_url(where) else Path(where).expanduser()
@@ -383,8 +398,11 @@ class BudgetBook(LedgerFile):
             if _same_file(path, self.path):
                 summary = self.month_summary()
             else:
-                with type(self)(path, clock=self.clock, sandbox=False) as other:
+                with type(self)(path, clock=self.clock, sandbox=False, create=False) as other:
                     summary = other.month_summary()
+        except LedgerMissing as exc:
+            log.warning("%s; nothing to compare the simulated run with", exc)
+            return None
         except LedgerError as exc:
             log.warning("cannot read the real ledger %s to compare: %s", path, exc)
             return None

@@ -13,6 +13,10 @@ Life of a row in ``jobs``::
                     │                            └──cancel()─▶ cancelled (charged if billed)
                     └──release() / release_stale()──▶ released (nothing charged)
 
+A reservation whose create was sent and whose answer was lost is *held* (``hold()``): the
+stale sweep never releases it (its job may exist and bill); a release by its id does, once
+the provider was checked (the studio's resume, or ``sorafilm budget release-held``).
+
 Every transition is idempotent (settling twice charges once: a charge is keyed by its job) and a
 conflicting repeat (settling at another price, settling a failed job) raises LedgerError.
 
@@ -23,7 +27,9 @@ Decisions worth knowing:
   was committed and checked, so a job reserved on the 31st and billed on the 1st does not eat
   into the new month. An open reservation counts its estimate; a finished job its charge.
   A clock earlier than the newest entry (it stepped back) is taken as that entry's time,
-  with a ClockWarning, so a month's budget can never be opened twice.
+  with a ClockWarning (beyond ``CLOCK_SLACK``, a second: less is the race between reading
+  a clock and taking the lock, or two team machines' clocks), so a month's budget can
+  never be opened twice.
 * **No budget set.** Reservations are allowed and recorded (history, reports), ``budget()``
   and ``remaining()`` return None, meaning "no limit". ``sorafilm budget set 50`` adds one.
 * **Hard or soft.** Hard (the default): a reservation over the limit raises BudgetExceeded and
@@ -113,8 +119,9 @@ class Ledger(Reservations, CsvInterchange):
     One Ledger object per process (a connection must not cross fork()); within a process it
     may be used from several threads. Use as a context manager, or call close().
 
-    Its parts live in sibling modules, one concern each: ``store`` (the file, transactions),
-    ``budget`` (limits and months), ``reservations`` (the life of a job's money),
+    Its parts live in sibling modules, one concern each: ``store`` (the location, transactions;
+    ``sqlitefile`` opens a file), ``budget`` (limits and months), ``reservations`` (reserving)
+    and ``transitions`` (the rest of the life of a job's money),
     ``interchange`` (CSV) and ``reports`` (history frames and reports, read from a ledger).
     """
 

@@ -293,6 +293,28 @@ def m006_project_caps(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     """)
 
 
+@migration
+def m007_pg_reserve(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    # PostgreSQL only: the reservation's budget check and insert as one server-side function,
+    # one round trip under the budget lock (see pgfunctions). SQLite runs in the process, so
+    # its reservation stays a few statements in one BEGIN IMMEDIATE: nothing to build there.
+    if dialect != POSTGRES:
+        return
+    from .pgfunctions import reserve_function
+    from .pgstore import BUDGET_LOCK
+
+    db.execute(reserve_function(BUDGET_LOCK))
+
+
+@migration
+def m008_held(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    # A reservation whose create was sent and whose answer was lost is *held*: its job may
+    # exist and bill, so the stale sweep never releases it; only a named action does
+    # (release() by its id, after the provider was checked: the studio's resume, or
+    # `sorafilm budget release-held`). The text says why and where to look; NULL: not held.
+    db.execute("ALTER TABLE jobs ADD COLUMN held TEXT")
+
+
 def ensure_migrations_table(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     if dialect == POSTGRES:
         # PostgreSQL has no rowid: seq keeps the order the migrations were applied in.

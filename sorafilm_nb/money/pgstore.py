@@ -5,7 +5,10 @@ ledger needs the same guarantees stated differently:
 
 * **Serialising on the budget.** A reservation takes a transaction-scoped advisory lock
   (``BUDGET_LOCK``) before it reads the month's usage, so check-then-insert is atomic across
-  every client of the database. Why not ``SELECT ... FOR UPDATE`` on the newest budget row:
+  every client of the database. It does so inside one server-side function, sent with BEGIN,
+  COMMIT and the flush as one message (``write_once``; see ``pgfunctions``), so the lock is
+  held only while the server works, never across a round trip to a client. Why not
+  ``SELECT ... FOR UPDATE`` on the newest budget row:
   a row lock needs UPDATE rights on ``budgets`` (a spending role could then rewrite limits),
   and with no budget set there is no row to lock. READ COMMITTED: each statement after the
   lock sees every reservation committed before it.
@@ -29,7 +32,6 @@ ledger needs the same guarantees stated differently:
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -40,6 +42,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..errors import LedgerError
 from ..redact import MASK, redact
 from . import migrations
+from .pgconn import PgConnection, _row_factory, table_columns
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 # Advisory lock keys ("SoRF" and a number): one for migrating, one for the budget.
@@ -81,68 +84,15 @@ class Disconnected(LedgerError):
     flight took effect is unknown; the operation is re-run after reconnecting."""
 
 
-class _Row:
-    """A result row readable by column name and by position, like sqlite3.Row."""
-
-    __slots__ = ("_index", "_values")
-
-    def __init__(self, index: dict[str, int], values: Sequence[Any]) -> None:
-        self._index = index
-        self._values = values
-
-    def __getitem__(self, key: int | str) -> Any:
-        if isinstance(key, str):
-            return self._values[self._index[key]]
-        return self._values[key]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def keys(self) -> list[str]:
-        return list(self._index)
-
-
-def _row_factory(cursor: Any) -> Any:
-    desc = cursor.description or []
-    index = {d.name: i for i, d in enumerate(desc)}
-
-    def make(values: Sequence[Any]) -> _Row:
-        return _Row(index, values)
-
-    return make
-
-
-_PLACEHOLDER = re.compile(r"\?")
-
-
-class PgConnection:
-    """The slice of sqlite3.Connection the money code uses, on a psycopg connection:
-    ``execute`` with ``?`` placeholders, rows by name or position, ``executemany``."""
-
-    def __init__(self, conn: Any) -> None:
-        self.raw = conn
-
-    @staticmethod
-    def _sql(sql: str) -> str:
-        return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
-
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        if params is None or len(params) == 0:
-            return self.raw.execute(sql)
-        return self.raw.execute(self._sql(sql), params)
-
-    def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
-        with self.raw.cursor() as cur:
-            cur.executemany(self._sql(sql), seq)
+class LedgerMissing(LedgerError):
+    """There is no ledger at the location yet, and the caller asked not to create one (a
+    read, such as check_real_budget, must never build a schema)."""
 
 
 class PgStore:
     """One connection to the team ledger's database, reopened when it breaks."""
 
-    def __init__(self, url: str, *, busy_timeout: float, refuse: Any) -> None:
+    def __init__(self, url: str, *, busy_timeout: float, refuse: Any, create: bool = True) -> None:
         try:
             import psycopg  # noqa: F401  (the team ledger's one extra dependency)
         except ImportError:
@@ -154,7 +104,8 @@ class PgStore:
         self.display = display_url(self._url)
         self.busy_timeout = busy_timeout
         self._refuse = refuse  # LedgerFile._refuse: one wording for a foreign ledger
-        self._lock = threading.RLock()
+        self.create = create  # False: never build a ledger where there is none (a read)
+        self.lock = threading.RLock()  # one transaction at a time on the one connection
         self._conn: Any = None
         self._closed = False
         self._pid = os.getpid()
@@ -242,20 +193,34 @@ class PgStore:
             # straddle another client's migration COMMIT (tables seen, their _migrations
             # table not yet), so it never refuses: that is decided under the lock, below.
             try:
-                if self._classify(db) == "current":
-                    return
+                state = self._classify(db)
             except LedgerError:
-                pass
-            db.execute("BEGIN")
+                state = "unsure"
+            if state == "current":
+                return
+            self._missing(state)
+            # The lock is taken for the session, BEFORE the transaction that looks again: a
+            # transaction that began before another client's migration committed and then
+            # waited on an xact lock keeps the catalog cache it began with (tables seen,
+            # _migrations not: "tables named like ours"), since an advisory lock, unlike a
+            # table lock, makes the server read no catalog invalidations. A transaction begun
+            # after the lock is granted starts with a fresh cache (it failed 1 in ~10).
+            db.execute("SELECT pg_advisory_lock(?)", (MIGRATE_LOCK,))
             try:
-                db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATE_LOCK,))
-                if self._classify(db) != "current":  # another client may have won
-                    migrations.migrate(db, migrations.POSTGRES)  # type: ignore[arg-type]
-                db.execute("COMMIT")
-            except BaseException:
-                with suppress(psycopg.Error):
-                    db.execute("ROLLBACK")
-                raise
+                db.execute("BEGIN")
+                try:
+                    state = self._classify(db)
+                    self._missing(state)
+                    if state != "current":  # another client may have won
+                        migrations.migrate(db, migrations.POSTGRES)  # type: ignore[arg-type]
+                    db.execute("COMMIT")
+                except BaseException:
+                    with suppress(psycopg.Error):
+                        db.execute("ROLLBACK")
+                    raise
+            finally:
+                with suppress(psycopg.Error):  # a broken connection released it already
+                    db.execute("SELECT pg_advisory_unlock(?)", (MIGRATE_LOCK,))
         except LedgerError:
             self._drop()
             raise
@@ -264,6 +229,16 @@ class PgStore:
             raise LedgerError(
                 f"cannot open the team ledger {self.display}: {self.scrub(str(exc).strip())}"
             ) from None
+
+    def _missing(self, state: str) -> None:
+        """create=False: raise LedgerMissing for a database without a ledger, rather than
+        build one (a read must not write). A ledger of ours opens as always (upgraded)."""
+        if state == "new" and not self.create:
+            raise LedgerMissing(
+                f"there is no team ledger at {self.display} yet: the database holds none of "
+                "its tables, and nothing was created there. The first `sorafilm budget set "
+                "AMOUNT --ledger URL` (or reservation) builds it"
+            )
 
     def _classify(self, db: PgConnection) -> str:
         """'new' (empty of ours), 'old' (ours, needs migrations) or 'current'; raises for a
@@ -355,7 +330,7 @@ class PgStore:
         begin = "BEGIN; SET LOCAL synchronous_commit = off"
         if budget:
             begin += f"; SELECT pg_advisory_xact_lock({BUDGET_LOCK})"
-        with self._lock:
+        with self.lock:
             db = self._begin(begin)
             try:
                 yield db
@@ -372,12 +347,65 @@ class PgStore:
                 self._rollback()
                 raise self._wrap(exc) from None
 
+    def write_once(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
+        """One write transaction of one statement in ONE round trip; its rows.
+
+        BEGIN, the statement, COMMIT and the flush (see ``write``) go as one message (the
+        parameters are bound by the client, which a message of several statements needs),
+        so the transaction's locks are held only while the server runs it, never across a
+        round trip to a client waiting for a CPU. Returns None, having rolled back, when
+        the statement broke a constraint (the caller's slower path says why in its words).
+        A connection that breaks raises Disconnected: the statement must be idempotent.
+        """
+        import psycopg
+
+        with self.lock:
+            if self._closed:
+                raise LedgerError(f"the ledger {self.display} is closed")
+            if self._broken():
+                self._drop()
+                self._connect()
+            cur = psycopg.ClientCursor(self._conn)
+            try:
+                cur.execute(
+                    "BEGIN; SET LOCAL synchronous_commit = off; "
+                    f"{PgConnection._sql(sql)}; COMMIT; SELECT txid_current()",
+                    params,
+                )
+            except psycopg.IntegrityError:
+                self._rollback()
+                return None
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._wrap(exc) from None
+            cur.nextset()  # past BEGIN and SET, to the statement's rows
+            cur.nextset()
+            return cur.fetchall()
+
+    def wait_for_lock(self, key: int) -> None:
+        """Wait until no transaction holds the advisory lock key; hold nothing after.
+
+        A statement of its own (the lock is taken and released with it), so it writes
+        nothing: a client that dies while it waits leaves nothing behind.
+        """
+        import psycopg
+
+        with self.lock:
+            if self._broken():
+                self._drop()
+                self._connect()
+            try:
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._wrap(exc) from None
+
     @contextmanager
     def read(self) -> Iterator[PgConnection]:
         """One snapshot for several SELECTs (REPEATABLE READ, READ ONLY)."""
         import psycopg
 
-        with self._lock:
+        with self.lock:
             db = self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
                 yield db
@@ -393,22 +421,11 @@ class PgStore:
                 raise self._wrap(exc) from None
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             self._closed = True
             if os.getpid() == self._pid:
                 self._drop()
             self._conn = None
-
-
-def table_columns(db: PgConnection) -> dict[str, tuple[str, ...]]:
-    """Our tables in the ledger's schema (the search_path's first) and their columns."""
-    out: dict[str, list[str]] = {}
-    for name, column in db.execute(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
-    ):
-        out.setdefault(name, []).append(column)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _transient(message: str) -> bool:

@@ -77,6 +77,8 @@ class Reservation:
     user_name: str | None = None
     project: str | None = None
     machine: str | None = None
+    # Why the stale sweep must leave it open (migration m008): its job may exist and bill.
+    held: str | None = None
 
     @property
     def cost(self) -> Cost:
@@ -246,6 +248,7 @@ def _row_to_reservation(row: sqlite3.Row) -> Reservation:
         user_name=row["user_name"],
         project=row["project"],
         machine=row["machine"],
+        held=row["held"] if "held" in row.keys() else None,  # noqa: SIM118 (absent before m008)
     )
 
 

@@ -10,38 +10,41 @@ first, so a reservation is never lost nor made twice.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from ..errors import LedgerError
-from . import migrations
-from .budget import BudgetBook, BudgetExceeded, BudgetWarning, ProjectCapExceeded, month_bounds
+from . import migrations, pgfunctions
+from .budget import CLOCK_SLACK, BudgetExceeded, BudgetWarning, ProjectCapExceeded, month_bounds
 from .cost import Cost, left_of
-from .migrations import FINAL_STATUSES
+from .pgstore import BUDGET_LOCK
 from .records import (
     Reservation,
     _aware,
     _cost,
     _parse_ts,
-    _reason,
     _row_to_reservation,
     _text,
     _ts,
     _uuid7,
 )
 from .store import reconnecting, warn_caller
+from .transitions import Transitions
 
 # Named for the ledger, as before the split: logging configured for it keeps working.
 log = logging.getLogger("sorafilm_nb.money.ledger")
 
 
-class Reservations(BudgetBook):
-    """The reservation half of the ledger (see ledger.Ledger)."""
+class Reservations(Transitions):
+    """The reservation half of the ledger (see ledger.Ledger); what follows a reservation
+    (attach, settle, release) is in ``transitions``."""
+
+    _start_day_seen = 1  # the team ledger's budget month start day, as last seen
 
     def reserve(
         self,
@@ -129,13 +132,12 @@ class Reservations(BudgetBook):
 
     @reconnecting
     def _reserve(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
-        cents = sum(d["cents"] for d in drafts)
-        currency = drafts[0]["currency"]
-        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
         for d in drafts:
             d["user_name"] = d["user_name"] or self.user
             d["project"] = d["project"] or self.project
             d["machine"] = self.machine
+        if self._pg is not None:
+            return self._reserve_on_server(drafts)
         with self._write(budget=True) as db:
             if self._retrying:
                 # The idempotency key: a re-run after a lost COMMIT reply finds its own rows
@@ -145,44 +147,13 @@ class Reservations(BudgetBook):
                     return found
             now = self._ledger_now(db)  # never behind the newest entry (ClockWarning)
             b = self._budget(db)
-            have = b.currency if b is not None else self._currency(db)
-            for d in drafts:
-                if d["currency"] != (have or currency):
-                    raise LedgerError(
-                        f"this ledger keeps {have or currency}; cannot reserve "
-                        f"{Cost(Decimal(d['cents']), d['currency'])} in "
-                        f"{d['currency']}"
-                    )
+            self._same_currency(drafts, b.currency if b is not None else self._currency(db))
             if b is not None:
                 start, end = month_bounds(now, b.start_day)
                 spent, reserved = self._usage(db, start, end)
-                left = b.limit.whole_cents - spent - reserved
-                if cents > left:
-                    asked = Cost(Decimal(cents), currency)
-                    remaining = Cost(Decimal(left), currency)
-                    if b.hard and not self.sandbox:
-                        raise BudgetExceeded(
-                            asked=asked,
-                            remaining=remaining,
-                            limit=b.limit,
-                            purpose=what,
-                            period_end=end,
-                            ledger=self.path,
-                        )
-                    # Inside the transaction on purpose: if warnings are errors, nothing is
-                    # reserved and the caller sees why.
-                    if self.sandbox:
-                        message = (
-                            f"the sandbox ledger {self.path} passed its own budget: reserving "
-                            f"{asked} for {what!r} with {left_of(remaining, b.limit)} this month. "
-                            "It books simulated runs, which cost nothing, so nothing is refused"
-                        )
-                    else:
-                        message = (
-                            f"soft budget passed: reserving {asked} for {what!r} with "
-                            f"{left_of(remaining, b.limit)} this month"
-                        )
-                    warn_caller(BudgetWarning(message))
+                # Inside the transaction on purpose: if warnings are errors, nothing is
+                # reserved and the caller sees why.
+                self._judge(drafts, b.limit, b.hard, spent + reserved, end)
             self._check_project_caps(db, drafts, now)
             ts = _ts(now)
             db.executemany(
@@ -209,6 +180,112 @@ class Reservations(BudgetBook):
                     for d in drafts
                 ],
             )
+        return self._made(drafts, now)
+
+    def _reserve_on_server(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
+        """_reserve on a team ledger: one call of sorafilm_reserve, one round trip (see
+        pgfunctions). Its answers are turned into the same errors and warnings as above."""
+        assert self._pg is not None
+        with self._pg.lock:  # the clock is read in turn, as inside a SQLite transaction
+            return self._reserve_in_turn(drafts)
+
+    def _reserve_in_turn(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
+        assert self._pg is not None
+        clock = self._now()
+        payload = json.dumps(drafts)
+        start_day, when, force = self._start_day_seen, clock, False
+        tries = 0
+        while tries < 10:
+            start, end = month_bounds(when, start_day)
+            stamps = (_ts(clock), _ts(clock + CLOCK_SLACK), _ts(start), _ts(end))
+            args = (payload, *stamps, start_day, self.sandbox, force)
+            rows = self._pg.write_once(pgfunctions.RESERVE_CALL, args)
+            if not rows:
+                raise LedgerError(f"the team ledger {self.path} refused the reservation")
+            o = rows[0]
+            outcome = o["o_outcome"]
+            tries += outcome != pgfunctions.BUSY  # a wait for the lock is not a try
+            if outcome == pgfunctions.BUSY:  # wait for the lock writing nothing, then again
+                self._pg.wait_for_lock(BUDGET_LOCK)
+                continue
+            if outcome == pgfunctions.BOUNDS:  # another month than the one sent: ask again
+                start_day = self._start_day_seen = o["o_start_day"]
+                when = _parse_ts(o["o_now"])
+                continue
+            if outcome == pgfunctions.EXISTING:  # a re-run after a lost COMMIT reply
+                with self._read() as db:
+                    found = self._existing(db, [d["id"] for d in drafts])
+                assert found is not None
+                return found
+            if not force and o["o_newest"] is not None and o["o_newest"] > _ts(clock):
+                self._clock_behind(clock, _parse_ts(o["o_newest"]))  # past the slack: warns
+            if outcome == pgfunctions.CURRENCY:
+                self._same_currency(drafts, o["o_currency"])
+            if outcome in (pgfunctions.OVER, pgfunctions.WARN) and o["o_limit_cents"] is not None:
+                limit = Cost(Decimal(o["o_limit_cents"]), o["o_currency"])
+                self._judge(drafts, limit, o["o_hard"], o["o_spent"] + o["o_reserved"], end)
+            if outcome == pgfunctions.CAP:
+                cap = Cost(Decimal(o["o_cap_cents"]), o["o_cap_currency"])
+                raise self._cap_exceeded(
+                    o["o_cap_project"], o["o_cap_asked"], cap, o["o_cap_used"], end
+                )
+            if outcome == pgfunctions.WARN:  # warned (and not stopped by it): now reserve
+                force = True
+                continue
+            if outcome == pgfunctions.RESERVED:
+                return self._made(drafts, _parse_ts(o["o_now"]))
+            raise LedgerError(f"the team ledger {self.path} answered {outcome!r} to a reservation")
+        raise LedgerError(f"the team ledger {self.path}'s budget month kept moving; try again")
+
+    def _same_currency(self, drafts: list[dict[str, Any]], have: str | None) -> None:
+        """Refuse a draft in another currency than the ledger keeps (the first one's when
+        the ledger is empty): its cents would not add up with the others."""
+        currency = drafts[0]["currency"]
+        for d in drafts:
+            if d["currency"] != (have or currency):
+                raise LedgerError(
+                    f"this ledger keeps {have or currency}; cannot reserve "
+                    f"{Cost(Decimal(d['cents']), d['currency'])} in "
+                    f"{d['currency']}"
+                )
+
+    def _judge(
+        self, drafts: list[dict[str, Any]], limit: Cost, hard: bool, held: int, end: datetime
+    ) -> None:
+        """Past the month's limit (held: cents charged and reserved already), refuse with
+        BudgetExceeded when it is hard and this is not a sandbox, else warn."""
+        cents = sum(d["cents"] for d in drafts)
+        currency = drafts[0]["currency"]
+        what = drafts[0]["purpose"] + (f" and {len(drafts) - 1} more" if len(drafts) > 1 else "")
+        left = limit.whole_cents - held
+        if cents <= left:
+            return
+        asked = Cost(Decimal(cents), currency)
+        remaining = Cost(Decimal(left), currency)
+        if hard and not self.sandbox:
+            raise BudgetExceeded(
+                asked=asked,
+                remaining=remaining,
+                limit=limit,
+                purpose=what,
+                period_end=end,
+                ledger=self.path,
+            )
+        if self.sandbox:
+            message = (
+                f"the sandbox ledger {self.path} passed its own budget: reserving "
+                f"{asked} for {what!r} with {left_of(remaining, limit)} this month. "
+                "It books simulated runs, which cost nothing, so nothing is refused"
+            )
+        else:
+            message = (
+                f"soft budget passed: reserving {asked} for {what!r} with "
+                f"{left_of(remaining, limit)} this month"
+            )
+        warn_caller(BudgetWarning(message))
+
+    @staticmethod
+    def _made(drafts: list[dict[str, Any]], now: datetime) -> list[Reservation]:
         return [
             Reservation(
                 id=d["id"],
@@ -256,14 +333,19 @@ class Reservations(BudgetBook):
             start, end = month_bounds(now, b.start_day if b else 1)
             used = self._project_usage(db, project, start, end)
             if used + cents > cap.whole_cents and not self.sandbox:
-                raise ProjectCapExceeded(
-                    project=project,
-                    asked=Cost(Decimal(cents), cap.currency),
-                    remaining=Cost(Decimal(cap.whole_cents - used), cap.currency),
-                    limit=cap,
-                    period_end=end,
-                    ledger=self.path,
-                )
+                raise self._cap_exceeded(project, cents, cap, used, end)
+
+    def _cap_exceeded(
+        self, project: str, cents: int, cap: Cost, used: int, end: datetime
+    ) -> ProjectCapExceeded:
+        return ProjectCapExceeded(
+            project=project,
+            asked=Cost(Decimal(cents), cap.currency),
+            remaining=Cost(Decimal(cap.whole_cents - used), cap.currency),
+            limit=cap,
+            period_end=end,
+            ledger=self.path,
+        )
 
     def set_project_cap(self, project: str, limit: Cost) -> Cost:
         """Cap one project's spend per budget month, inside the team budget (the newest cap of
@@ -317,218 +399,6 @@ class Reservations(BudgetBook):
             (project, _ts(start), _ts(end)),
         ).fetchone()
         return int(row[0])
-
-    @staticmethod
-    def _rid(reservation: Reservation | str) -> str:
-        if isinstance(reservation, Reservation):
-            return reservation.id
-        if isinstance(reservation, str) and reservation:
-            return reservation
-        raise TypeError(f"expected a Reservation or its id, got {reservation!r}")
-
-    @reconnecting
-    def attach(
-        self, reservation: Reservation | str, job_id: str, *, backend: str = "simulator"
-    ) -> Reservation:
-        """Record the backend's job id: the reservation is now a submitted job.
-
-        Repeating it with the same id is a no-op. A job attached to a reservation that was
-        already released (say, as stale) re-opens it with a BudgetWarning: the job exists and
-        will be billed, so the ledger records the truth even past the budget.
-        """
-        rid = self._rid(reservation)
-        job_id_ = _text(job_id, "job_id", required=True, limit=200)
-        backend_ = _text(backend, "backend", limit=100)
-        reopened = False
-        with self._write() as db:
-            row = self._get(db, rid=rid)
-            if row is None:
-                raise LedgerError(f"no reservation {rid!r} in {self.path}")
-            if row["job_id"] is not None:
-                if row["job_id"] == job_id_:
-                    return _row_to_reservation(row)
-                raise LedgerError(
-                    f"reservation {rid!r} already belongs to job {row['job_id']!r}, not {job_id_!r}"
-                )
-            if row["status"] not in ("reserved", "released"):
-                raise LedgerError(
-                    f"reservation {rid!r} is {row['status']}; cannot attach job {job_id_!r}"
-                )
-            other = self._get(db, job_id=job_id_)
-            if other is not None:  # UNIQUE(job_id), said before the database says it worse
-                raise LedgerError(
-                    f"job {job_id_!r} is already attached to reservation {other['id']!r}"
-                )
-            now = _ts(self._now())
-            reason = row["reason"]
-            if row["status"] == "released":
-                reopened = True
-                reason = f"re-opened at {now}: job {job_id_} was created after release ({reason})"
-            try:
-                db.execute(
-                    "UPDATE jobs SET status = 'submitted', job_id = ?, backend = ?, "
-                    "updated_at = ?, reason = ? WHERE id = ?",
-                    (job_id_, backend_, now, reason, rid),
-                )
-            except sqlite3.IntegrityError:  # UNIQUE(job_id)
-                other = self._get(db, job_id=job_id_)
-                raise LedgerError(
-                    f"job {job_id_!r} is already attached to reservation "
-                    f"{other['id'] if other else '?'!r}"
-                ) from None
-            result = replace(
-                _row_to_reservation(row),
-                status="submitted",
-                job_id=job_id_,
-                backend=backend_,
-                reason=reason,
-                updated_at=_parse_ts(now),
-            )
-        if reopened:
-            warn_caller(
-                BudgetWarning(
-                    f"job {job_id_} was attached to reservation {rid}, which had been released; "
-                    "it is booked again and may take the month past its budget"
-                ),
-            )
-        return result
-
-    @reconnecting
-    def _finish(
-        self, job_id: str, status: str, *, reason: str | None, billed: Cost | None
-    ) -> Reservation:
-        job_id_ = _text(job_id, "job_id", required=True, limit=200)
-        if billed is not None:
-            billed = _cost(billed, "billed")
-        reason_ = reason  # already through _reason() in fail() and cancel()
-        with self._write() as db:
-            row = self._get(db, job_id=job_id_)
-            if row is None:
-                raise LedgerError(
-                    f"no job {job_id_!r} in {self.path}; attach() it to its reservation first"
-                )
-            if billed is not None and billed.currency != row["currency"]:
-                raise LedgerError(
-                    f"job {job_id_!r} was reserved in {row['currency']}, "
-                    f"billed in {billed.currency}"
-                )
-            cents = None if billed is None else billed.whole_cents
-            if row["status"] in FINAL_STATUSES:
-                if row["status"] == status and row["billed_cents"] == cents:
-                    return _row_to_reservation(row)  # a repeat: nothing more to do
-                was = row["status"]
-                if row["billed_cents"] is not None:
-                    was += f", charged {Cost(Decimal(row['billed_cents']), row['currency'])}"
-                raise LedgerError(
-                    f"job {job_id_!r} is already {was}; refusing to mark it "
-                    f"{status}" + (f" at {billed}" if billed is not None else "")
-                )
-            now = _ts(self._now())
-            db.execute(
-                "UPDATE jobs SET status = ?, billed_cents = ?, reason = ?, updated_at = ?, "
-                "finished_at = ? WHERE id = ?",
-                (status, cents, reason_, now, now, row["id"]),
-            )
-            if cents is not None:
-                db.execute(
-                    "INSERT INTO charges (job, created_at, cents, currency, kind) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (row["id"], now, cents, row["currency"], status),
-                )
-            t = _parse_ts(now)
-            return replace(
-                _row_to_reservation(row),
-                status=status,
-                billed_cents=cents,
-                reason=reason_,
-                updated_at=t,
-                finished_at=t,
-            )
-
-    def settle(self, job_id: str, billed: Cost) -> Reservation:
-        """The job completed: charge what was billed and close its reservation."""
-        if billed is None:
-            raise TypeError("settle() needs the billed Cost; use fail() for an unbilled job")
-        return self._finish(job_id, "completed", reason=None, billed=billed)
-
-    def fail(
-        self, job_id: str, reason: str, *, billed: Cost | None = None, refused: bool = False
-    ) -> Reservation:
-        """The job failed (or was refused by moderation): release the reservation, or charge
-        billed when the provider bills failures."""
-        status = "refused" if refused else "failed"
-        return self._finish(job_id, status, reason=_reason(reason, status), billed=billed)
-
-    def cancel(self, job_id: str, reason: str, *, billed: Cost | None = None) -> Reservation:
-        """The job was cancelled (deleted before completion): release, or charge billed."""
-        return self._finish(job_id, "cancelled", reason=_reason(reason, "cancelled"), billed=billed)
-
-    @reconnecting
-    def release(self, reservation: Reservation | str, reason: str) -> Reservation:
-        """Give back a reservation that never got a job id (the create call failed for sure)."""
-        rid = self._rid(reservation)
-        reason_ = _reason(reason, "released")
-        with self._write() as db:
-            row = self._get(db, rid=rid)
-            if row is None:
-                raise LedgerError(f"no reservation {rid!r} in {self.path}")
-            if row["status"] == "released":
-                return _row_to_reservation(row)
-            if row["status"] != "reserved":
-                raise LedgerError(
-                    f"reservation {rid!r} is {row['status']} (job {row['job_id']!r}); a "
-                    "submitted job is closed with settle(), fail() or cancel(), not release()"
-                )
-            now = _ts(self._now())
-            db.execute(
-                "UPDATE jobs SET status = 'released', reason = ?, updated_at = ?, "
-                "finished_at = ? WHERE id = ?",
-                (reason_, now, now, rid),
-            )
-            row = self._get(db, rid=rid)
-        assert row is not None
-        return _row_to_reservation(row)
-
-    @reconnecting
-    def release_stale(self, now: datetime | None = None) -> list[Reservation]:
-        """Release reservations older than stale_after that never got a job id.
-
-        Each gets a reason saying when and why, is logged as a warning and returned: a
-        kernel that died between reserving and creating leaves these behind. (A job that
-        *was* created then is found by the studio's resume() through the provider's list.)
-        """
-        now = self._now(now)
-        cutoff = now - self.stale_after
-        with self._write() as db:
-            rows = db.execute(
-                "SELECT * FROM jobs WHERE status = 'reserved' AND job_id IS NULL "
-                "AND created_at < ? ORDER BY created_at",
-                (_ts(cutoff),),
-            ).fetchall()
-            out = []
-            for row in rows:
-                reason = (
-                    f"stale: no job id {self.stale_after} after it was reserved; "
-                    f"released automatically at {_ts(now)}"
-                )
-                db.execute(
-                    "UPDATE jobs SET status = 'released', reason = ?, updated_at = ?, "
-                    "finished_at = ? WHERE id = ? AND status = 'reserved'",
-                    (reason, _ts(now), _ts(now), row["id"]),
-                )
-                new = self._get(db, rid=row["id"])
-                assert new is not None
-                out.append(_row_to_reservation(new))
-        for r in out:
-            log.warning(
-                "released stale reservation %s (%s, %s for %r, reserved %s)",
-                r.id,
-                r.cost,
-                r.status,
-                r.purpose,
-                _ts(r.created_at),
-            )
-        return out
 
     # -- lookups -----------------------------------------------------------------------------
 

@@ -9,11 +9,13 @@ with nothing spent), and the worker threads share one ledger connection, so each
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..backends.base import Job, VideoBackend
+from ..errors import LedgerError
 from ..money.prices import Cost, PriceError, PriceTable
 from .folder import FilmError, ShotResult
 from .state import RunState
@@ -22,6 +24,9 @@ if TYPE_CHECKING:
     from ..money.ledger import Ledger
 
 __all__ = ["Booking"]
+
+
+log = logging.getLogger(__name__)
 
 
 class Booking:
@@ -122,6 +127,21 @@ class Booking:
     def _release(self, reservation: Any, reason: str) -> None:
         with self._ledger_lock:
             self.ledger.release(reservation, reason)
+
+    def _hold_reservation(self, run: RunState, index: int, why: str) -> None:
+        """Mark the shot's reservation held in the ledger: its create was sent and the answer
+        lost, so the stale sweep must never give its money back (the job may bill). Best
+        effort: the shot is held ``unknown`` in the manifest either way."""
+        rid = run.shots[index].reservation_id
+        if rid is None:
+            return
+        try:
+            with self._ledger_lock:
+                self.ledger.hold(rid, f"{run.shots[index].shot_id}: {why}")
+        except LedgerError as exc:  # not open any more (released, settled): nothing to hold
+            log.info("reservation %s not held: %s", rid, exc)
+        except Exception as exc:  # never let marking it break the path that keeps it safe
+            log.warning("could not mark reservation %s held: %s", rid, exc)
 
     def _reservation(self, run: RunState, index: int) -> Any:
         rid = run.shots[index].reservation_id

@@ -152,6 +152,7 @@ class ShotPipeline(Booking):
             error = f"{type(exc).__name__}: {exc}; resume() picks it up"
             if sent:
                 run.update(index, status=UNKNOWN, error=error, error_code=OUTCOME_UNKNOWN)
+                self._hold_reservation(run, index, str(run.shots[index].error))
             else:
                 run.update(index, status=UNKNOWN, error=error)
 
@@ -239,6 +240,7 @@ class ShotPipeline(Booking):
             "resume() looks for the job again; resume(retry_unknown=True) "
             "(sorafilm resume --retry-unknown) sends it again",
         )
+        self._hold_reservation(run, index, str(run.shots[index].error))
 
     def _reused_id(self, run: RunState, index: int, job: Job, exc: LedgerError) -> None:
         """The server answered a create with a job id the ledger already holds for another

@@ -274,6 +274,7 @@ class Reconciler(ShotPipeline):
             "resume() looks again; resume(retry_unknown=True) (sorafilm resume "
             "--retry-unknown) sends it again, and the first job, if it exists, is paid too",
         )
+        self._hold_reservation(run, index, str(run.shots[index].error))
 
     def _rerun(
         self,

@@ -10,7 +10,7 @@ from ..markup import md_cell, md_code, md_text
 from ..money.cost import Cost
 from ..paths import without_local_folders
 from ..redact import redact
-from .folder import Film
+from .folder import Film, simulated_name
 
 
 def report_markdown(
@@ -51,7 +51,7 @@ def report_markdown(
     if remaining is not None:
         tail = f" of {limit}" if limit is not None else ""
         lines.append(f"Ledger: {remaining} remaining this month{tail}.")
-    else:
+    elif not simulated_name(backend or film.backend):  # a sandbox's budget is not the point
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
         lines.append(f"\nNote: {md_text(redact(without_local_folders(note)))}")

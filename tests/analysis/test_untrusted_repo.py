@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,38 @@ def test_a_secret_in_the_environment_reaches_no_profile_concept_or_plan(tmp_path
     assert written and json.loads((out / "plan.json").read_text())
     for text in [planned.stdout, planned.stderr, *written]:
         assert SECRET not in text and "DATABASE_PASSWORD" not in text
+
+
+def test_a_docs_folder_nested_past_the_recursion_limit_is_not_a_crash(tmp_path: Path) -> None:
+    """docs/d/d/.../d 1,500 folders deep: the docs walk (os.walk recurses on Python 3.11)
+    raised RecursionError out of analyze(); pages that deep are no one's documentation."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "core.py").write_text("def start():\n    '''Starts the show.'''\n")
+    deep = root / "docs"
+    deep.mkdir()
+    fd = os.open(deep, os.O_RDONLY)
+    try:  # one level at a time, relative to the last: the full path outgrows PATH_MAX
+        for _ in range(1500):
+            os.mkdir("d", dir_fd=fd)
+            nxt = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        os.close(os.open("page.md", os.O_WRONLY | os.O_CREAT, dir_fd=fd))
+    finally:
+        os.close(fd)
+    (root / "docs" / "guide.md").write_text("```python\nfrom core import start\nstart()\n```\n")
+    try:
+        assert "start" in {c.name for c in analyze(root).concepts}
+    finally:
+        _remove_deep(deep)
+
+
+def _remove_deep(top: Path) -> None:
+    """Remove a chain of "d" folders one level at a time from the top, each step a short path
+    (pytest's cleanup, shutil.rmtree, recurses on 3.11: RecursionError at session end)."""
+    while (top / "d" / "d").is_dir():
+        os.rename(top / "d" / "d", top / "next")
+        shutil.rmtree(top / "d")
+        os.rename(top / "next", top / "d")
+    shutil.rmtree(top / "d")

@@ -41,6 +41,7 @@ EXPECTED = {
         "user_name": "TEXT",
         "project": "TEXT",
         "machine": "TEXT",
+        "held": "TEXT",
     },
     "charges": {
         "job": "TEXT",
@@ -66,6 +67,8 @@ NAMES = [
     "m004_day_totals",
     "m005_who_spent",
     "m006_project_caps",
+    "m007_pg_reserve",
+    "m008_held",
 ]
 
 

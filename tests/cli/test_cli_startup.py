@@ -1,0 +1,86 @@
+"""`sorafilm CMD ...` builds only CMD's parser (issue 14: the other six cost a plan 15-50 ms),
+and that parser reads every command line exactly as the full one does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.cli import COMMANDS, _chosen, build_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LINES = [
+    ["plan", "--repo", "x", "--json"],
+    ["-v", "plan", "--budget", "low", "--theme", "space"],
+    ["analyze", "some/path", "--top", "3", "--include", "tests"],
+    ["budget", "show"],
+    ["film", "--repo", "x", "--out", "o", "--provider", "veo"],
+    ["simulate"],
+    ["share", "folder"],
+    ["resume", "folder"],
+]
+
+
+@pytest.mark.parametrize("argv", LINES, ids=lambda a: " ".join(a))
+def test_the_chosen_parser_reads_a_line_as_the_full_one(argv: list[str]) -> None:
+    def parsed(parser: object) -> dict[str, object] | str:
+        try:
+            return vars(parser.parse_args(argv))  # type: ignore[attr-defined]
+        except SystemExit as exc:
+            return f"exit {exc.code}"
+
+    assert _chosen(argv) == next(w for w in argv if not w.startswith("-"))
+    assert parsed(build_parser(_chosen(argv))) == parsed(build_parser())
+
+
+def test_help_a_typo_or_no_command_get_the_full_parser() -> None:
+    for argv in (
+        [],
+        ["--help"],
+        ["-h", "plan"],
+        ["--version"],
+        ["plna"],
+        ["-v"],
+        ["--", "plan"],
+    ):
+        assert _chosen(argv) is None, argv
+    assert _chosen(["-v", "budget", "--help"]) == "budget"  # its own help: its parser
+    assert set(COMMANDS) <= set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+
+
+def _plan_modules(repo: Path, cache: Path) -> list[str]:
+    """The sorafilm_nb modules (and tiktoken) one `sorafilm plan --json` process imported."""
+    code = (
+        "import json, sys; from sorafilm_nb.cli import main;"
+        f" rc = main(['plan', '--repo', {str(repo)!r}, '--json']);"
+        " print(json.dumps(sorted(m for m in sys.modules"
+        " if m.startswith(('sorafilm_nb.', 'tiktoken')))), file=sys.stderr)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stderr.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_plan_imports_only_what_it_uses(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "mod.py").write_text('"""A module."""\n\nclass Thing:\n    """A thing."""\n')
+    cold = _plan_modules(repo, tmp_path / "cache")
+    assert "sorafilm_nb.cli.plan" in cold
+    for other in ("budget", "film", "resume", "simulate", "share"):
+        assert f"sorafilm_nb.cli.{other}" not in cold
+    # warm: the profile comes from the cache and every count from the memo, so nothing
+    # that ranks, reads a README or counts tokens is even imported
+    warm = _plan_modules(repo, tmp_path / "cache")
+    assert "sorafilm_nb.analysis.profile" in warm
+    for unused in ("analysis.readme", "analysis.api", "story.bpe"):
+        assert f"sorafilm_nb.{unused}" not in warm, unused
+    # (tiktoken_ext, an empty namespace package, is found to hash tiktoken's pattern file)
+    assert not [m for m in warm if m == "tiktoken" or m.startswith("tiktoken.")]
