@@ -8,9 +8,10 @@ the caption teaches the family at once ("get, put, patch, post: sends a request"
 
 Two concepts are siblings when they share a kind and an owner (the class of ``Owner.method``,
 else the file) and their docstrings say the same thing once each one's own name is taken out;
-JavaScript/TypeScript concepts without docstrings are siblings only when declared side by
-side (within ``SIDE_BY_SIDE`` lines: one export list or statement). Errors, themes and
-modules are never grouped: an error is a distinct trouble, a theme a word, a module a place.
+JavaScript/TypeScript top-level concepts without docstrings are siblings only when declared
+side by side (within ``SIDE_BY_SIDE`` lines: one export list or statement), never methods.
+Errors, themes and modules are never grouped: an error is a distinct trouble, a theme a word,
+a module a place.
 """
 
 from __future__ import annotations
@@ -96,9 +97,13 @@ def are_siblings(a: Concept, b: Concept) -> bool:
         return said_a == said_b and len(said_a) >= 2
     # without docstrings: declared in one export statement. A Python def has its own lines, so
     # two undocumented Python functions are side by side only by accident of the scan.
+    # Methods are left out: an object's undocumented methods sit side by side whatever they do
+    # (ky.post beside ky.json).
     return (
         a.language != "python"
         and a.language == b.language
+        and "." not in a.name
+        and "." not in b.name
         and a.line > 0
         and b.line > 0
         and abs(a.line - b.line) <= SIDE_BY_SIDE

@@ -134,3 +134,16 @@ def test_the_name_goes_as_an_adjective_and_becomes_one_as_a_noun() -> None:
     assert without_name("Pass the Context as the first argument.", "pass_context", {"pass"}) == (
         "Pass one as the first argument."
     )
+
+
+def test_undocumented_js_names_group_only_as_top_level_exports_side_by_side() -> None:
+    from sorafilm_nb.analysis.concepts import Concept
+    from sorafilm_nb.story.siblings import are_siblings
+
+    def js(name: str, line: int) -> Concept:
+        return Concept(name, "function", "lib/types.js", line, "", 1.0, language="javascript")
+
+    assert are_siblings(js("string", 16), js("number", 16))
+    assert are_siblings(js("any", 15), js("string", 16))
+    assert not are_siblings(js("string", 16), js("lazy", 40))
+    assert not are_siblings(js("ky.post", 16), js("ky.json", 17))  # methods: what they do differs
