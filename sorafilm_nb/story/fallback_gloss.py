@@ -38,17 +38,47 @@ _PLURAL = {
 }
 
 
+_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.S | re.M)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(\S(?:.*?\S)?)\1")
+
+
+def _paragraph_text(text: str) -> str:
+    """Markdown prose on one line: code blocks, headings, images and tags out, links keep
+    their words, `inline code` keeps its backticks. A light reading (a plan must not load
+    analysis.readme): enough to find a sentence, not to render one."""
+    text = _FENCE.sub("\n", _COMMENT.sub("\n", text.replace("\r\n", "\n")))
+    lines = [
+        ln
+        for ln in text.split("\n")
+        if not ln.startswith(("    ", "\t", "#", ">>>", "$ ", "|"))
+        and not ln.strip().startswith("=")
+    ]
+    # a list item is a sentence of its own, without its bullet
+    lines = [
+        re.sub(r"[.!?:;,]?\s*$", ".", m.group(1)) if (m := _BULLET.match(ln)) else ln
+        for ln in lines
+    ]
+    text = _TAG.sub(" ", _LINK.sub(r"\1", _IMAGE.sub(" ", "\n".join(lines))))
+    return " ".join(_EMPHASIS.sub(r"\2", text).split())
+
+
 @lru_cache(maxsize=32)
 def readme_prose(root: str) -> str:
-    """The README's paragraphs as plain text (code blocks left out, `inline code` kept with
-    its backticks, which tell a name from an English word), or ""."""
+    """The README's prose as plain text (code blocks left out, `inline code` kept with its
+    backticks, which tell a name from an English word), or ""."""
+    from pathlib import Path
+
     from ..analysis.files import open_inside
-    from ..analysis.readme import _blocks, strip_markup
     from ..analysis.text import find_readme
 
     if not root or not os.path.isdir(root):
         return ""
-    path = find_readme(__import__("pathlib").Path(root))
+    path = find_readme(Path(root))
     if path is None:
         return ""
     try:
@@ -56,9 +86,7 @@ def readme_prose(root: str) -> str:
     except Exception:  # a README we may not read gives no caption, never a crash
         return ""
     with os.fdopen(fd, "rb") as f:
-        text = f.read(README_MAX).decode("utf-8", "replace")
-    paras = [strip_markup(t) for kind, t in _blocks(text) if kind == "para"]
-    return " ".join(p for p in paras if p)  # inline code keeps its backticks: see below
+        return _paragraph_text(f.read(README_MAX).decode("utf-8", "replace"))
 
 
 def readme_sentence(name: str, prose: str) -> str:
