@@ -215,14 +215,7 @@ class FakeServer:
     def fire(self, name: str, op: str) -> bool:
         fault: Fault = getattr(self.faults, name)
         with self.lock:
-            if not fault.applies(op):
-                return False
-            if fault.count > 0:
-                fault.count -= 1
-            elif not (fault.probability and self._rng.random() < fault.probability):
-                return False
-            fault.fired += 1
-            return True
+            return fault.draw(op, self._rng)
 
     def new_job(
         self, job_id: str, *, model: str, seconds: int, size: str, prompt: str, op: str = "create"

@@ -85,14 +85,7 @@ class SimJobs:
         """Whether fault ``name`` fires for this request (consumes one count if so)."""
         fault: Fault = getattr(self.faults, name)
         with self._lock:
-            if not fault.applies(op):
-                return False
-            if fault.count > 0:
-                fault.count -= 1
-            elif not (fault.probability and self._rng.random() < fault.probability):
-                return False
-            fault.fired += 1
-            return True
+            return fault.draw(op, self._rng)
 
     # ------------------------------------------------------------ the API's operations
 

@@ -7,6 +7,7 @@ to each: ``sim.inject(lose_create_response=1)``.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 __all__ = ["Fault", "FaultConfig"]
@@ -27,6 +28,18 @@ class Fault:
 
     def applies(self, op: str) -> bool:
         return self.ops is None or op in self.ops
+
+    def draw(self, op: str, rng: random.Random) -> bool:
+        """Whether it fires for this request, consuming one count if so. The caller holds its
+        double's lock: the simulator and the fakes share this one rule for when a fault fires."""
+        if not self.applies(op):
+            return False
+        if self.count > 0:
+            self.count -= 1
+        elif not (self.probability and rng.random() < self.probability):
+            return False
+        self.fired += 1
+        return True
 
 
 @dataclass

@@ -44,9 +44,11 @@ CSV_COLUMNS = (
     "user_name",
     "project",
     "machine",
+    "held",
 )
-# Added by migration m005: an export from before lacks them, and still imports.
-OPTIONAL_COLUMNS = ("user_name", "project", "machine")
+# Added by migrations m005 (who spent it) and m008 (the held mark): an export from before
+# lacks them, and still imports.
+OPTIONAL_COLUMNS = ("user_name", "project", "machine", "held")
 
 
 class CsvInterchange(BudgetBook):
@@ -95,6 +97,9 @@ class CsvInterchange(BudgetBook):
                         f"{src}: not a ledger export, missing columns: {', '.join(missing)}"
                     )
                 parsed = [_parse_csv_row(src, reader.line_num, raw) for raw in reader]
+                # A file from before m008 says nothing of a held mark: its silence must not
+                # count as a difference (nor clear the mark) where the row exists already.
+                silent = frozenset({"held"} - set(header))
         except OSError as exc:
             raise LedgerError(f"cannot read {src}: {exc.strerror}") from None
         except (csv.Error, UnicodeDecodeError) as exc:
@@ -104,11 +109,19 @@ class CsvInterchange(BudgetBook):
             if rec["id"] in seen:
                 raise LedgerError(f"{src}: the id {rec['id']!r} appears twice")
             seen.add(rec["id"])
-        return self._add_rows(parsed, str(src))
+        return self._add_rows(parsed, str(src), silent)
 
     @reconnecting
-    def _add_rows(self, parsed: list[dict[str, Any]], src: str) -> ImportResult:
-        """Add rows (CSV_COLUMNS each) whose id this ledger lacks, in one transaction."""
+    def _add_rows(
+        self, parsed: list[dict[str, Any]], src: str, silent: frozenset[str] = frozenset()
+    ) -> ImportResult:
+        """Add rows (CSV_COLUMNS each) whose id this ledger lacks, in one transaction.
+
+        A row that exists already is never changed: the same content is counted unchanged,
+        other content a conflict (columns in silent, which the source did not carry, are not
+        compared). So a held mark is copied with a new row and never flipped on an old one.
+        """
+        compared = [c for c in CSV_COLUMNS if c not in silent]
         added, unchanged, conflicts = 0, 0, []
         with self._write() as db:
             have = self._currency(db)
@@ -121,7 +134,7 @@ class CsvInterchange(BudgetBook):
                 have = rec["currency"]
                 row = self._get(db, rid=rec["id"])
                 if row is not None:
-                    if all(row[c] == rec[c] for c in CSV_COLUMNS):
+                    if all(row[c] == rec[c] for c in compared):
                         unchanged += 1
                     else:
                         conflicts.append(rec["id"])

@@ -353,8 +353,13 @@ class PgStore:
         BEGIN, the statement, COMMIT and the flush (see ``write``) go as one message (the
         parameters are bound by the client, which a message of several statements needs),
         so the transaction's locks are held only while the server runs it, never across a
-        round trip to a client waiting for a CPU. Returns None, having rolled back, when
-        the statement broke a constraint (the caller's slower path says why in its words).
+        round trip to a client waiting for a CPU. A transaction that wrote nothing (no
+        transaction id: a reservation's busy, warn or bounds answer, an UPDATE that matched
+        no row) skips the flush: there is nothing of its own to make durable, and a wait for
+        the disk is most of a write's time. An answer built on rows it did not write (a
+        re-run finding its own reservation) calls flush() before it is relied on. Returns
+        None, having rolled back, when the statement broke a constraint (the caller's slower
+        path says why in its words).
         A connection that breaks raises Disconnected: the statement must be idempotent.
         """
         import psycopg
@@ -369,7 +374,7 @@ class PgStore:
             try:
                 cur.execute(
                     "BEGIN; SET LOCAL synchronous_commit = off; "
-                    f"{PgConnection._sql(sql)}; COMMIT; SELECT txid_current()",
+                    f"{PgConnection._sql(sql)}; {_NOTE_WRITE}; COMMIT; {_FLUSH_IF_WRITTEN}",
                     params,
                 )
             except psycopg.IntegrityError:
@@ -381,6 +386,21 @@ class PgStore:
             cur.nextset()  # past BEGIN and SET, to the statement's rows
             cur.nextset()
             return cur.fetchall()
+
+    def flush(self) -> None:
+        """Wait until every commit the server made so far is on disk (a synchronous commit
+        of a transaction with an id flushes the WAL up to it, so everything before too)."""
+        import psycopg
+
+        with self.lock:
+            if self._broken():
+                self._drop()
+                self._connect()
+            try:
+                self._conn.execute("SELECT txid_current()")
+            except psycopg.Error as exc:
+                self._rollback()
+                raise self._wrap(exc) from None
 
     def wait_for_lock(self, key: int) -> None:
         """Wait until no transaction holds the advisory lock key; hold nothing after.
@@ -426,6 +446,17 @@ class PgStore:
             if os.getpid() == self._pid:
                 self._drop()
             self._conn = None
+
+
+# write_once's tail: inside the transaction, note (for the session) whether it wrote, i.e.
+# was given a transaction id; after the COMMIT, flush only then (txid_current() in a
+# synchronous transaction of its own; CASE evaluates it only when the note says so).
+_NOTE_WRITE = (
+    "SELECT set_config('sorafilm.wrote', (txid_current_if_assigned() IS NOT NULL)::text, false)"
+)
+_FLUSH_IF_WRITTEN = (
+    "SELECT CASE WHEN current_setting('sorafilm.wrote') = 'true' THEN txid_current() END"
+)
 
 
 def _transient(message: str) -> bool:

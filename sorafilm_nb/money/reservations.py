@@ -213,6 +213,7 @@ class Reservations(Transitions):
                 when = _parse_ts(o["o_now"])
                 continue
             if outcome == pgfunctions.EXISTING:  # a re-run after a lost COMMIT reply
+                self._pg.flush()  # its commit was not flushed by this answer (wrote nothing)
                 with self._read() as db:
                     found = self._existing(db, [d["id"] for d in drafts])
                 assert found is not None

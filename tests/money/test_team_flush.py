@@ -1,0 +1,72 @@
+"""The team ledger waits for the disk only for what it wrote: a one-round-trip write that
+wrote nothing (a reservation's busy answer, an UPDATE that matched no row) skips the WAL
+flush, and one that wrote is flushed before it returns. Seen through the server's
+transaction counter: the flush is a synchronous transaction of its own (txid_current()), so
+a write that is flushed takes two ids and one that wrote nothing takes none.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+
+import pg_fixtures
+import pytest
+
+from sorafilm_nb.money import pgstore
+from sorafilm_nb.money.cost import Cost
+from sorafilm_nb.money.ledger import Ledger
+
+
+@pytest.fixture
+def url(pg_server: object) -> str:
+    return pg_fixtures.fresh_url()
+
+
+def _next_xid(url: str) -> int:
+    """The id the server will give the next transaction that writes (reading it takes none)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def test_a_write_that_wrote_nothing_skips_the_flush(url: str) -> None:
+    with Ledger(url) as led:
+        r = led.reserve(Cost(Decimal(60)), "warm up: the schema is built")
+        assert led._pg is not None
+        before = _next_xid(url)
+        assert (
+            led._pg.write_once("UPDATE jobs SET reason = ? WHERE id = ? RETURNING *", ("x", "none"))
+            == []
+        )
+        assert _next_xid(url) == before  # no write, no flush
+        led.attach(r, "v1")  # one statement that writes: its id, then the flush's
+        assert _next_xid(url) == before + 2
+
+
+def test_a_busy_answer_skips_the_flush(url: str) -> None:
+    import psycopg
+
+    with Ledger(url) as led:
+        led.set_budget(Cost(Decimal(100)))
+        holder = psycopg.connect(url, autocommit=True)
+        holder.execute("BEGIN")
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (pgstore.BUDGET_LOCK,))
+        before = _next_xid(url)
+        made: list[object] = []
+        t = threading.Thread(target=lambda: made.append(led.reserve(Cost(Decimal(60)), "a")))
+        t.start()
+        try:
+            time.sleep(0.5)  # answered busy, now waiting for the lock
+            waiting = _next_xid(url)
+        finally:  # a failure must not leave the reservation waiting for ever
+            holder.execute("COMMIT")
+            holder.close()
+            t.join(10)
+        assert waiting == before
+        assert len(made) == 1 and _next_xid(url) == before + 2  # reserved, and flushed
+        assert led.remaining() == Cost(Decimal(40))
