@@ -324,6 +324,29 @@ def pick_groups(
     ordered = sorted(range(len(unique)), key=lambda i: (_api_tier(unique[i]), i))
     own = project_words(profile.name, profile.title)
     named = {stem(w) for c in unique if c.kind != "theme" for w in name_words(c.name)}
+    rank_of = {i: r for r, i in enumerate(ordered)}
+    base, _ = _select(unique, ordered, top, own, named, fits, grouping=False)
+    chosen, joined = _select(unique, ordered, top, own, named, fits, grouping=True)
+    _only_strong_fill(unique, rank_of, base, chosen, joined)
+    return tuple(
+        (unique[i], *(unique[k] for k in sorted(joined.get(i, ()), key=rank_of.__getitem__)))
+        for i in sorted(chosen, key=rank_of.__getitem__)
+    )
+
+
+def _select(
+    unique: Sequence[Concept],
+    ordered: Sequence[int],
+    top: int,
+    own: frozenset[str],
+    named: set[str],
+    fits: Callable[[Concept], bool] | None,
+    *,
+    grouping: bool,
+) -> tuple[list[int], dict[int, list[int]]]:
+    """The places of pick_groups (indexes into unique) and, with ``grouping``, the siblings
+    that join each picked one's shot; without it every concept takes a place of its own (the
+    film as it would be without siblings.py, the yardstick of _only_strong_fill)."""
     cap = {"exception": max_exceptions(top), "theme": MAX_THEMES}
     count = {"exception": 0, "theme": 0}
     chosen: list[int] = []
@@ -333,6 +356,8 @@ def pick_groups(
     def join(i: int) -> bool:
         """Whether unique[i] is a sibling of a picked concept: it joins that shot while the
         caption has room for its name, else it is left out (its family has its shot)."""
+        if not grouping:
+            return False
         for j in chosen:
             if are_siblings(unique[j], unique[i]):
                 group = [unique[k] for k in (j, *joined.get(j, ()), i)]
@@ -366,15 +391,49 @@ def pick_groups(
             chosen.append(i)
         chosen.extend(passed[: max(0, top - len(chosen))])
     chosen.extend(over_cap[: max(0, top - len(chosen))])  # only when nothing else is left
-    taken = set(chosen) | {i for g in joined.values() for i in g}
-    for i in ordered:  # public siblings past the last place still join a picked one's shot
-        if i not in taken and _api_tier(unique[i]) == 0 and join(i):
-            taken.add(i)
-    rank_of = {i: r for r, i in enumerate(ordered)}
-    return tuple(
-        (unique[i], *(unique[k] for k in sorted(joined.get(i, ()), key=rank_of.__getitem__)))
-        for i in sorted(chosen, key=rank_of.__getitem__)
-    )
+    if grouping:
+        taken = set(chosen) | {i for g in joined.values() for i in g}
+        for i in ordered:  # public siblings past the last place still join a picked one's shot
+            if i not in taken and _api_tier(unique[i]) == 0 and join(i):
+                taken.add(i)
+    return chosen, joined
+
+
+def _only_strong_fill(
+    unique: Sequence[Concept],
+    rank_of: dict[int, int],
+    base: list[int],
+    chosen: list[int],
+    joined: dict[int, list[int]],
+) -> None:
+    """A place freed by grouping siblings goes to the next concept only when it is as strong
+    (analysis score) as the weakest concept the film would have had without grouping, and
+    never to an exception (exceptions are the story's trouble, capped on the film without
+    siblings). Otherwise the freed place goes back to a sibling that had it (its own shot
+    again, its family's shot keeps the others): a freed place given to a weaker concept made
+    the film worse (a schema library's classes in place of its builder functions), while a
+    sibling with its own shot is no worse than without grouping. Edits chosen and joined."""
+    if not base:
+        return
+    floor = min(unique[i].score for i in base)
+    in_base = set(base)
+    weak = [
+        i
+        for i in chosen
+        if i not in in_base and (unique[i].score < floor or unique[i].kind == "exception")
+    ]
+    if not weak:
+        return
+    for i in weak:
+        chosen.remove(i)
+    for _ in weak:  # the biggest family spares a name first: its shot still shows a family
+        families = [g for g in joined.values() if any(k in in_base for k in g)]
+        if not families:
+            break  # nothing to give back: the film is shorter
+        family = max(families, key=len)
+        k = max((k for k in family if k in in_base), key=rank_of.__getitem__)
+        family.remove(k)
+        chosen.append(k)
 
 
 def _weight(score: float) -> int:
