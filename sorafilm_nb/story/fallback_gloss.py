@@ -29,6 +29,26 @@ if TYPE_CHECKING:
 NEAR_START = 5  # words before the name in a README sentence that is about it
 README_MAX = 512 * 1024  # bytes of a README read for captions; the rest is not prose anyway
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_(\[])")
+# A sentence opening on one of these is about something named before it ("This matches the
+# Command method .requiredOption()"): the name in it is not its subject.
+_ELSEWHERE = frozenset(
+    [
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "they",
+        "their",
+        "there",
+        "here",
+        "which",
+        "we",
+        "you",
+        "such",
+    ]
+)
 _PLURAL = {
     "class": "classes",
     "function": "functions",
@@ -91,13 +111,16 @@ def readme_prose(root: str) -> str:
 
 def readme_sentence(name: str, prose: str) -> str:
     """The first README sentence about ``name``: one that names it among its first NEAR_START
-    words ("Koa provides a Request object"), not one that mentions it in passing, and names it
+    words ("Koa provides a Request object"), not one that mentions it in passing or whose
+    subject is something said before ("This matches the Command method ..."), and names it
     as code: in backticks, called (``name()``), or capitalised mid-sentence; a dotted name
     (``Typer.command``) only where its owner is named too. "" when none does."""
     owner, dot, short = name.rpartition(".")
     word = re.compile(rf"(?<![\w.]){re.escape(short)}(?:\(\))?(?![\w])")
     for sentence in _SENTENCE.split(prose):
         if len(sentence.split()) < 4 or (dot and owner.rsplit(".", 1)[-1] not in sentence):
+            continue
+        if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
             continue
         for m in word.finditer(sentence):
             if len(sentence[: m.start()].split()) >= NEAR_START:

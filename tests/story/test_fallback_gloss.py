@@ -79,3 +79,9 @@ def test_a_readme_sentence_counts_only_where_it_names_the_concept_as_code() -> N
     # 'program' as an English word is passed over; `program()` as code is the one
     assert readme_sentence("program", prose) == "Call program() to start the round for the day."
     assert readme_sentence("Van", "We drove to the depot and back, far away in a Van.") == ""
+
+
+def test_a_readme_sentence_whose_subject_is_something_else_is_not_about_the_name() -> None:
+    prose = "This matches the Command method .requiredOption() exactly. `Command` builds a program."
+    assert readme_sentence("Command", prose) == "Command builds a program."
+    assert readme_sentence("Command", prose.split(". ")[0] + ".") == ""
