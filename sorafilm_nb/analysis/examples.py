@@ -245,8 +245,10 @@ def js_bindings(text: str) -> frozenset[str]:
     out: set[str] = set()
     for lang, body in code_blocks(text):
         if lang == "js":
-            out.update(m.group(1) or m.group(3) for m in _JS_MODULE.finditer(body))
-    out.discard(None)  # type: ignore[arg-type]
+            for m in _JS_MODULE.finditer(body):
+                name = m.group(1) or m.group(3)
+                if name:
+                    out.add(name)
     return frozenset(out)
 
 

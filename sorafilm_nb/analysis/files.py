@@ -249,11 +249,11 @@ def compiled_only(results: Mapping[str, FileScan]) -> tuple[str, str] | None:
         return None
     skipped = [rel for rel in js if build_folder(rel)]
     if skipped:  # only the package's entry (project.entry_build_files) brings these in
-        tops: dict[str, int] = {}
+        in_build: dict[str, int] = {}
         for rel in skipped:
             top = build_folder(rel) or ""
-            tops[top] = tops.get(top, 0) + 1
-        folder = max(sorted(tops), key=lambda t: tops[t])
+            in_build[top] = in_build.get(top, 0) + 1
+        folder = max(sorted(in_build), key=lambda t: in_build[t])
         return folder, (
             f"only compiled JavaScript found: the package's entry leads into {folder}, a "
             f"build folder ({len(skipped)} of {len(js)} .js files read from build folders), "

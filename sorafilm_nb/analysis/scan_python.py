@@ -74,6 +74,7 @@ class FileScan(_FileScanLang, total=False):
     partial: str  # JavaScript/TypeScript only: read up to a syntax error
     gen: int  # JavaScript only: 1 when the file is build output (a banner or a source map)
     dyn: list[list[Any]]  # JavaScript only: [owner, line] of members assigned by a computed name
+    min: int  # JavaScript only: 1 when the file is a minified bundle (mangled names dropped)
 
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)

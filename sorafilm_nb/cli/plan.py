@@ -246,13 +246,26 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
-    """The ledger to read the remaining budget from, or None. Never creates a ledger file:
-    without one no budget is set, so there is nothing to lint against."""
+    """The ledger to read the remaining budget from, or None. Never creates a ledger (a read
+    must not write): without one no budget is set, so there is nothing to lint against. A
+    team ledger (a ``postgresql://`` URL in --ledger or SORAFILM_LEDGER) is opened as it is,
+    never built."""
     from ..errors import LedgerError
-    from ..money.ledger import Ledger, default_path
+    from ..money.location import default_path, is_url
 
     given = getattr(args, "ledger", None)
-    path = Path(given).expanduser() if given else default_path()
+    where = given or default_path()
+    if is_url(where):
+        from ..money.ledger import Ledger
+        from ..money.pgstore import LedgerMissing
+
+        try:
+            return Ledger(str(where), create=False)
+        except LedgerMissing:
+            if given and must_exist:
+                raise
+            return None
+    path = Path(where).expanduser()
     if not path.is_file():
         if given and must_exist:
             raise LedgerError(
@@ -260,6 +273,8 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
                 f"`sorafilm budget set DOLLARS --ledger {given}`"
             )
         return None
+    from ..money.ledger import Ledger  # only now: importing the ledger costs ~12 ms
+
     return Ledger(path)
 
 

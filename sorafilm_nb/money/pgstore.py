@@ -42,18 +42,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..errors import LedgerError
 from ..redact import MASK, redact
 from . import migrations
+from .location import URL_SCHEMES, is_url  # noqa: F401 (re-exported; one home: location)
 from .pgconn import PgConnection, _row_factory, table_columns
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 # Advisory lock keys ("SoRF" and a number): one for migrating, one for the budget.
 MIGRATE_LOCK = 0x536F5246_0001
 BUDGET_LOCK = 0x536F5246_0002
 _OUR_TABLES = ("budgets", "jobs", "charges", "day_totals", "project_caps")
-
-
-def is_url(location: object) -> bool:
-    """Is this ledger location a PostgreSQL URL (rather than a SQLite file)?"""
-    return isinstance(location, str) and location.strip().lower().startswith(URL_SCHEMES)
 
 
 def _password(url: str) -> str | None:

@@ -28,41 +28,16 @@ from typing import Any, TypeVar
 
 from ..errors import LedgerError
 from . import migrations, pgstore
+from .location import (  # noqa: F401 (re-exported: the ledger's location lives there)
+    DATA_DIR_ENV,
+    FILENAME,
+    LEDGER_ENV,
+    SIM_FILENAME,
+    SIM_LEDGER_ENV,
+    default_path,
+)
 from .records import _aware, _utcnow
 from .sqlitefile import SqliteFile, _jitter
-
-LEDGER_ENV = "SORAFILM_LEDGER"
-DATA_DIR_ENV = "SORAFILM_DATA_DIR"
-FILENAME = "ledger.sqlite3"
-# Runs on the embedded simulator cost nothing: they are priced and booked exactly like real
-# ones (so the flow, the budget checks and the reports can be tried), but in a ledger file of
-# their own, so a demo never eats into the real month's budget.
-SIM_FILENAME = "simulator-ledger.sqlite3"
-SIM_LEDGER_ENV = "SORAFILM_SIM_LEDGER"
-
-
-def default_path(*, simulator: bool = False) -> Path:
-    """$SORAFILM_LEDGER, else $SORAFILM_DATA_DIR/ledger.sqlite3, else the user data dir.
-
-    With simulator=True, the sandbox ledger for simulated runs: $SORAFILM_SIM_LEDGER, else
-    simulator-ledger.sqlite3 beside where the real ledger would be by default.
-
-    A ``postgresql://`` URL in the variable is returned as the str itself (a Path would
-    fold its "//"): Ledger() opens the team ledger on that server.
-    """
-    env = os.environ.get(SIM_LEDGER_ENV if simulator else LEDGER_ENV, "").strip()
-    if pgstore.is_url(env):
-        return env  # type: ignore[return-value]
-    if env:
-        return Path(env).expanduser()
-    name = SIM_FILENAME if simulator else FILENAME
-    data = os.environ.get(DATA_DIR_ENV, "").strip()
-    if data:
-        return Path(data).expanduser() / name
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("sorafilm-nb")) / name
-
 
 USER_ENV = "SORAFILM_USER"
 PROJECT_ENV = "SORAFILM_PROJECT"

@@ -54,15 +54,19 @@ def test_help_a_typo_or_no_command_get_the_full_parser() -> None:
     assert set(COMMANDS) <= set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
 
 
-def _plan_modules(repo: Path, cache: Path) -> list[str]:
+def _plan_modules(repo: Path, cache: Path, *extra: str, data: Path | None = None) -> list[str]:
     """The sorafilm_nb modules (and tiktoken) one `sorafilm plan --json` process imported."""
+    argv = ["plan", "--repo", str(repo), "--json", *extra]
     code = (
         "import json, sys; from sorafilm_nb.cli import main;"
-        f" rc = main(['plan', '--repo', {str(repo)!r}, '--json']);"
+        f" rc = main({argv!r});"
         " print(json.dumps(sorted(m for m in sys.modules"
         " if m.startswith(('sorafilm_nb.', 'tiktoken')))), file=sys.stderr)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(cache)}
+    env.pop("SORAFILM_LEDGER", None)
+    if data is not None:
+        env["SORAFILM_DATA_DIR"] = str(data)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stderr.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -84,3 +88,34 @@ def test_a_plan_imports_only_what_it_uses(tmp_path: Path) -> None:
         assert f"sorafilm_nb.{unused}" not in warm, unused
     # (tiktoken_ext, an empty namespace package, is found to hash tiktoken's pattern file)
     assert not [m for m in warm if m == "tiktoken" or m.startswith("tiktoken.")]
+
+
+def test_a_plan_without_a_ledger_never_imports_the_ledger(tmp_path: Path) -> None:
+    """Where the ledger would be is money.location's; the ledger itself (sqlite3, uuid,
+    migrations: ~12 ms) is imported only when there is a ledger file to read a budget from."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "mod.py").write_text('"""A module."""\n')
+    data = tmp_path / "data"
+    modules = _plan_modules(repo, tmp_path / "cache", data=data)
+    assert "sorafilm_nb.money.location" in modules
+    for heavy in ("money.ledger", "money.store", "money.budget", "money.records"):
+        assert f"sorafilm_nb.{heavy}" not in modules, heavy
+    ledger = tmp_path / "ledger.sqlite3"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_DATA_DIR": str(data)}
+    subprocess.run(
+        [sys.executable, "-m", "sorafilm_nb", "budget", "set", "5", "--ledger", str(ledger)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    with_ledger = _plan_modules(repo, tmp_path / "cache", "--ledger", str(ledger), data=data)
+    assert "sorafilm_nb.money.ledger" in with_ledger
+
+
+def test_the_ledger_location_has_one_home() -> None:
+    from sorafilm_nb.money import ledger, location, pgstore, store
+
+    assert store.default_path is location.default_path is ledger.default_path
+    assert pgstore.is_url is location.is_url
+    assert (store.LEDGER_ENV, store.FILENAME) == (location.LEDGER_ENV, location.FILENAME)
