@@ -7,7 +7,10 @@ tested (tests/test_eval_metrics.py) on hand-made records.
 
 Definitions (all per film unless said otherwise):
 
-* filmed concepts: the distinct concept names that appear in the plan's shots.
+* filmed concepts: the distinct concept names that appear in the plan's shots, each name of a
+  shot that films siblings together ("get, put, patch: sends a request") counted: every one is
+  named on screen and judged (core, junk) as if it had a shot of its own; for precision the
+  family is one concept, core when one of its names is (it takes one shot).
 * precision: filmed concepts that are in the package's core list / filmed concepts. A concept
   matches a core name by its last dotted part (``Flask.route`` -> ``route``), case-insensitively;
   a module only by its whole name (``router.route`` is not ``app.route``); a docstring "theme"
@@ -32,7 +35,7 @@ import builtins
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # The targets of issue 12, item 10.
 MIN_PRECISION = 0.7
@@ -172,6 +175,7 @@ class ShotRecord:
     fallback: bool = False  # fallback-level cast (see fallback_level)
     caption: str = ""
     prompt: str = ""
+    also: tuple[str, ...] = ()  # siblings named on the same shot (same kind and file)
 
 
 @dataclass(frozen=True)
@@ -272,23 +276,43 @@ def concept_shots(film: FilmRecord) -> list[ShotRecord]:
     return [s for s in film.shots if s.concept]
 
 
+def named_shots(film: FilmRecord) -> list[ShotRecord]:
+    """Each concept a shot names as a record of its own: a shot of siblings gives one record
+    per sibling (same kind, file and shot; only the name differs)."""
+    out: list[ShotRecord] = []
+    for s in concept_shots(film):
+        out.append(s)
+        out.extend(replace(s, concept=name, also=()) for name in s.also)
+    return out
+
+
 def filmed_names(film: FilmRecord) -> list[str]:
     """The distinct concept names filmed, in shot order."""
     seen: dict[str, None] = {}
-    for s in concept_shots(film):
+    for s in named_shots(film):
         seen.setdefault(s.concept or "", None)
     return list(seen)
 
 
 def precision(film: FilmRecord, core: Iterable[str]) -> float:
-    """Share of the filmed concepts that are core names; 0.0 when nothing is filmed."""
+    """Share of the filmed concepts that are core names; 0.0 when nothing is filmed.
+
+    A shot of siblings ("get, put, patch, options") is one filmed concept, the family, and a
+    core one when any of its names is: precision asks whether shots go to the right things,
+    and the family shot is one shot (its non-core names cost no shot a core name could have
+    had). core_filmed and junk_filmed still judge every name it shows."""
     core = list(core)
-    kinds = {s.concept: s.kind for s in concept_shots(film)}
-    names = filmed_names(film)
-    if not names:
+    families: dict[str, bool] = {}
+    seen: set[str] = set()
+    for s in concept_shots(film):
+        names = (s.concept or "", *s.also)
+        if not seen.isdisjoint(names):  # a name filmed twice counts once, where first filmed
+            continue
+        seen.update(names)
+        families[names[0]] = any(matches_core(n, s.kind, core) for n in names)
+    if not families:
         return 0.0
-    hits = sum(1 for n in names if matches_core(n, kinds.get(n), core))
-    return hits / len(names)
+    return sum(families.values()) / len(families)
 
 
 def core_filmed(film: FilmRecord, core: Iterable[str]) -> tuple[str, ...]:
@@ -296,7 +320,7 @@ def core_filmed(film: FilmRecord, core: Iterable[str]) -> tuple[str, ...]:
     core = list(core)
     shown = {
         short_name(s.concept or "") if s.kind != "module" else (s.concept or "").lower()
-        for s in concept_shots(film)
+        for s in named_shots(film)
         if s.kind != "theme"
     }
     out: list[str] = []
@@ -310,7 +334,7 @@ def junk_filmed(film: FilmRecord, extra: Iterable[str] = ()) -> tuple[tuple[str,
     """(name, reason) of each distinct junk concept filmed."""
     extra = tuple(extra)
     out: dict[str, str] = {}
-    for s in concept_shots(film):
+    for s in named_shots(film):
         why = junk_reason(s, extra)
         if why and s.concept not in out:
             out[s.concept or ""] = why

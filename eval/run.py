@@ -105,6 +105,7 @@ def shot_record(index: int, shot: Any, prompt: Any) -> em.ShotRecord:
         ),
         caption=_caption(shot, prompt),
         prompt=str(_first_attr(prompt, "text", default="")),
+        also=tuple(str(getattr(c, "name", "")) for c in getattr(cast, "siblings", ()) or ()),
     )
 
 
@@ -179,7 +180,7 @@ def print_details(scores: list[em.FilmScore], films: dict[str, em.FilmRecord], g
         pkg = golden[s.package]
         junk = dict(s.junk)
         marks = []
-        for shot in em.concept_shots(films[s.package]):
+        for shot in em.named_shots(films[s.package]):
             name = shot.concept or ""
             if em.matches_core(name, shot.kind, pkg.core):
                 mark = "+"

@@ -74,6 +74,31 @@ def test_precision_counts_distinct_filmed_concepts():
     assert em.precision(f, CORE) == pytest.approx(0.75)
 
 
+def test_a_shot_of_siblings_counts_each_name_it_shows():
+    """'get, put, patch: sends a request' names three concepts: each counts for core and
+    junk as if it had a shot of its own; for precision the family is one filmed concept,
+    core when one of its names is."""
+    f = film(
+        shot(1, "Flask"),
+        shot(2, "route", kind="function", also=("render_template", "_private_helper")),
+        shot(3, "helper", kind="function", also=("other_helper",)),
+        shot(4, "render_template", kind="function"),  # already filmed in shot 2
+    )
+    assert em.filmed_names(f) == [
+        "Flask",
+        "route",
+        "render_template",
+        "_private_helper",
+        "helper",
+        "other_helper",
+    ]
+    assert em.precision(f, CORE) == pytest.approx(2 / 3)
+    assert em.precision(film(shot(1, "helper", kind="function", also=("Flask",))), CORE) == 1.0
+    assert em.core_filmed(f, CORE) == ("Flask", "route", "render_template")
+    assert [n for n, _ in em.junk_filmed(f)] == ["_private_helper"]
+    assert len(em.concept_shots(f)) == 4
+
+
 def test_precision_of_a_film_with_no_concepts_is_zero():
     assert em.precision(film(shot(0), shot(1)), CORE) == 0.0
 

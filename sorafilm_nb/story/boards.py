@@ -60,9 +60,11 @@ from dataclasses import dataclass, replace
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
-from .captions import gag_title, gloss
+from .captions import GLOSS_LIMIT, gag_title, gloss
 from .casting import CastEntry, Casting
+from .fallback_gloss import fallback_gloss, readme_prose
 from .plot import CONCEPT_ONLY, arrange, facts
+from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
 from .templates import (
     LEGAL_SECONDS,
     MAX_TARGET,
@@ -381,6 +383,7 @@ def storyboard(
     total = film_seconds(tpl, target, unit)
     units, placed, unused = fit(tpl, casting.entries, beat_units(tpl, total, unit), most)
     said = facts(casting.profile, [e for group in placed for e in group])
+    readme = readme_prose(casting.profile.root)
     shots: list[Shot] = []
     carried = ""  # the card of a beat left out opens the next one instead
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
@@ -400,7 +403,7 @@ def storyboard(
         lines = [_say(x, said) for x in (beat.captions or (beat.caption,))]
         lines = [x for x in lines if x] or [said["title"]]  # a filler still names the project
         cast_shots = [
-            (cast_len[j], entry, gag_title(entry), concept_caption(entry))
+            (cast_len[j], entry, gag_title(entry), concept_caption(entry, readme))
             for j, entry in enumerate(group)
         ]
         fillers = []
@@ -435,11 +438,25 @@ def storyboard(
     return board
 
 
-def concept_caption(entry: CastEntry) -> str:
+def concept_caption(entry: CastEntry, readme: str = "") -> str:
     """A concept shot's lower third: its docstring's gloss ("Blueprint: a collection of
-    routes"), or the name alone when the code says nothing about it."""
+    routes"). A shot of siblings names them together, with what their docstrings share ("get,
+    put, patch: sends a request"). When the code says nothing, what the README (its prose,
+    ``readme``) says around the name, else its kind and owner: never a bare name
+    (fallback_gloss.py)."""
     c = entry.concept
-    return gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
+    if entry.siblings:
+        names = group_names(entry.concepts)
+        said = without_name(c.summary, c.name, shared_words(entry.concepts))
+        text = gloss(names, said, kind=c.kind, limit=GROUP_LIMIT)
+        limit = GROUP_LIMIT
+    else:
+        names = c.name
+        text = gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
+        limit = GLOSS_LIMIT
+    if text.startswith(f"{names}: "):
+        return text
+    return fallback_gloss(names, entry.concepts, readme, limit)
 
 
 def _say(template: str, said: dict[str, str]) -> str:

@@ -412,13 +412,14 @@ def gag_title(entry: CastEntry, limit: int = 60) -> str:
     """A short human title: "ImportError: the milk carton that will not pour"."""
     gag = re.split(r"[,;:(]| - | — ", entry.gag.strip(), maxsplit=1)[0].strip().rstrip(".")
     gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
-    text = f"{entry.concept.name}: {gag}" if gag else entry.concept.name
+    name = ", ".join(c.name for c in entry.concepts)
+    text = f"{name}: {gag}" if gag else name
     if len(text) > limit:
         # the title is also the intertitle: cut before a phrase ("… of falling" reads broken),
         # at a word only when no phrase boundary leaves a real title
         head = text[: limit - 1]
         cut = max(head.rfind(f" {w} ") for w in _PHRASE_STARTS)
-        if cut >= len(entry.concept.name) + 14:
+        if cut >= len(name) + 14:
             text = head[:cut].rstrip(" ,") + "…"
         else:
             text = head.rsplit(" ", 1)[0] + "…"

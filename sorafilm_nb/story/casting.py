@@ -54,6 +54,7 @@ from .scoring import (
     stem,
 )
 from .scoring import rank as rank_metaphors
+from .siblings import NAMES_LIMIT, are_siblings, group_names
 
 __all__ = [
     "BASE",
@@ -75,6 +76,7 @@ __all__ = [
     "cast",
     "name_words",
     "pick_concepts",
+    "pick_groups",
     "score",
     "stem",
 ]
@@ -92,10 +94,17 @@ class CastEntry:
     alternatives: tuple[tuple[str, float], ...] = ()  # (metaphor id, score), best first
     custom_gag: str | None = None  # free text typed by the user overrides metaphor.gag
     weak: bool = False  # the best this theme offers is a poor fit (score below WEAK_BELOW)
+    # look-alike concepts filmed in this shot too (siblings.py: get beside put, patch, post)
+    siblings: tuple[Concept, ...] = ()
 
     @property
     def gag(self) -> str:
         return self.custom_gag or self.metaphor.gag
+
+    @property
+    def concepts(self) -> tuple[Concept, ...]:
+        """Every concept this shot names: the one cast, then its siblings."""
+        return (self.concept, *self.siblings)
 
     def __repr__(self) -> str:  # not the concept's and the metaphor's every field
         custom = f", custom gag {_clip(self.custom_gag, 60)!r}" if self.custom_gag else ""
@@ -129,6 +138,7 @@ class CastEntry:
             "tone": self.metaphor.tone,
             "actions": list(self.metaphor.actions),
             "alternatives": [{"id": i, "score": s} for i, s in self.alternatives],
+            "siblings": [x.name for x in self.siblings],
         }
 
 
@@ -274,7 +284,20 @@ def _theme_ok(c: Concept, own: frozenset[str], named: set[str]) -> bool:
 def pick_concepts(
     profile: RepoProfile, top: int = 8, *, fits: Callable[[Concept], bool] | None = None
 ) -> tuple[Concept, ...]:
-    """The concepts worth a shot, in the order they are ranked, one per name.
+    """The concepts worth a shot, one per shot (see pick_groups; siblings left out)."""
+    return tuple(g[0] for g in pick_groups(profile, top, fits=fits))
+
+
+def pick_groups(
+    profile: RepoProfile, top: int = 8, *, fits: Callable[[Concept], bool] | None = None
+) -> tuple[tuple[Concept, ...], ...]:
+    """The concepts worth a shot, in the order they are ranked, one per name, each with the
+    siblings that share its shot (siblings.py; as many as NAMES_LIMIT characters hold).
+
+    A sibling of a concept already picked joins its shot instead of taking a place, and
+    public siblings ranked past the last place join too: "get" brings "put", "patch" and
+    "post" onto one shot and frees three places for other concepts. A sibling whose name the
+    caption has no room for is left out: its family has its shot.
 
     The public API first (exported, README, decorators), each group by the analysis score;
     project-defined exceptions take at most max_exceptions(top) places (more only when
@@ -288,22 +311,61 @@ def pick_concepts(
     if top < 1:
         return ()
     # one per name; a docstring theme that is also a name in the code ("request" and the
-    # class Request) is that code, never the word
+    # class Request) is that code, never the word. Two names of the code that differ only in
+    # case are two things (requests' request() and its Request class) and both may play.
     code_names = {c.name.lower() for c in profile.concepts if c.kind != "theme"}
     unique: list[Concept] = []
     seen: set[str] = set()
     for c in profile.concepts:
-        key = c.name.lower()
+        key = c.name.lower() if c.kind == "theme" else c.name
         if key not in seen and not (c.kind == "theme" and key in code_names):
             seen.add(key)
             unique.append(c)
     ordered = sorted(range(len(unique)), key=lambda i: (_api_tier(unique[i]), i))
     own = project_words(profile.name, profile.title)
     named = {stem(w) for c in unique if c.kind != "theme" for w in name_words(c.name)}
+    rank_of = {i: r for r, i in enumerate(ordered)}
+    base, _ = _select(unique, ordered, top, own, named, fits, grouping=False)
+    chosen, joined = _select(unique, ordered, top, own, named, fits, grouping=True)
+    _only_strong_fill(unique, rank_of, base, chosen, joined)
+    return tuple(
+        (unique[i], *(unique[k] for k in sorted(joined.get(i, ()), key=rank_of.__getitem__)))
+        for i in sorted(chosen, key=rank_of.__getitem__)
+    )
+
+
+def _select(
+    unique: Sequence[Concept],
+    ordered: Sequence[int],
+    top: int,
+    own: frozenset[str],
+    named: set[str],
+    fits: Callable[[Concept], bool] | None,
+    *,
+    grouping: bool,
+) -> tuple[list[int], dict[int, list[int]]]:
+    """The places of pick_groups (indexes into unique) and, with ``grouping``, the siblings
+    that join each picked one's shot; without it every concept takes a place of its own (the
+    film as it would be without siblings.py, the yardstick of _only_strong_fill)."""
     cap = {"exception": max_exceptions(top), "theme": MAX_THEMES}
     count = {"exception": 0, "theme": 0}
     chosen: list[int] = []
     over_cap: list[int] = []
+    joined: dict[int, list[int]] = {}  # a picked concept -> the siblings on its shot
+
+    def join(i: int) -> bool:
+        """Whether unique[i] is a sibling of a picked concept: it joins that shot while the
+        caption has room for its name, else it is left out (its family has its shot)."""
+        if not grouping:
+            return False
+        for j in chosen:
+            if are_siblings(unique[j], unique[i]):
+                group = [unique[k] for k in (j, *joined.get(j, ()), i)]
+                if len(group_names(group)) <= NAMES_LIMIT:
+                    joined.setdefault(j, []).append(i)
+                return True
+        return False
+
     for tier in (0, 1):
         passed: list[int] = []  # weak fits of this tier, taken before the next tier's
         looked = 0
@@ -312,6 +374,8 @@ def pick_concepts(
                 break
             c = unique[i]
             if c.kind == "theme" and not _theme_ok(c, own, named):
+                continue
+            if join(i):
                 continue
             if c.kind in cap and count[c.kind] >= cap[c.kind]:
                 if c.kind == "exception":
@@ -327,8 +391,49 @@ def pick_concepts(
             chosen.append(i)
         chosen.extend(passed[: max(0, top - len(chosen))])
     chosen.extend(over_cap[: max(0, top - len(chosen))])  # only when nothing else is left
-    rank_of = {i: r for r, i in enumerate(ordered)}
-    return tuple(unique[i] for i in sorted(chosen, key=rank_of.__getitem__))
+    if grouping:
+        taken = set(chosen) | {i for g in joined.values() for i in g}
+        for i in ordered:  # public siblings past the last place still join a picked one's shot
+            if i not in taken and _api_tier(unique[i]) == 0 and join(i):
+                taken.add(i)
+    return chosen, joined
+
+
+def _only_strong_fill(
+    unique: Sequence[Concept],
+    rank_of: dict[int, int],
+    base: list[int],
+    chosen: list[int],
+    joined: dict[int, list[int]],
+) -> None:
+    """A place freed by grouping siblings goes to the next concept only when it is as strong
+    (analysis score) as the weakest concept the film would have had without grouping, and
+    never to an exception (exceptions are the story's trouble, capped on the film without
+    siblings). Otherwise the freed place goes back to a sibling that had it (its own shot
+    again, its family's shot keeps the others): a freed place given to a weaker concept made
+    the film worse (a schema library's classes in place of its builder functions), while a
+    sibling with its own shot is no worse than without grouping. Edits chosen and joined."""
+    if not base:
+        return
+    floor = min(unique[i].score for i in base)
+    in_base = set(base)
+    weak = [
+        i
+        for i in chosen
+        if i not in in_base and (unique[i].score < floor or unique[i].kind == "exception")
+    ]
+    if not weak:
+        return
+    for i in weak:
+        chosen.remove(i)
+    for _ in weak:  # the biggest family spares a name first: its shot still shows a family
+        families = [g for g in joined.values() if any(k in in_base for k in g)]
+        if not families:
+            break  # nothing to give back: the film is shorter
+        family = max(families, key=len)
+        k = max((k for k in family if k in in_base), key=rank_of.__getitem__)
+        family.remove(k)
+        chosen.append(k)
 
 
 def _weight(score: float) -> int:
@@ -384,7 +489,8 @@ def cast(
         best = ranked_for(c)
         return bool(best) and best[0][1] >= WEAK_BELOW
 
-    concepts = pick_concepts(profile, top, fits=fits)
+    groups = pick_groups(profile, top, fits=fits)
+    concepts = [g[0] for g in groups]
     ranked = [ranked_for(c) or ((lib.metaphors[0], 0.0),) for c in concepts]
     # the assignment sees near-equal fits as equal, in the project's seeded order
     by_weight = [sorted(r, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id))) for r in ranked]
@@ -397,6 +503,7 @@ def cast(
             score=chosen[i][1],
             alternatives=tuple((m.id, s) for m, s in ranked[i][:MAX_ALTERNATIVES]),
             weak=chosen[i][1] < WEAK_BELOW,
+            siblings=groups[i][1:],
         )
         for i, c in enumerate(concepts)
     )

@@ -179,8 +179,9 @@ def test_never_a_failure_gag_on_a_feature_nor_a_triumph_on_an_error(theme: str) 
 
 def test_a_concept_nothing_fits_is_dropped_when_others_remain() -> None:
     fitting = [
-        concept(f"send_{i}", summary="Sends a request to the server.", score=9.0 - i)
-        for i in range(4)
+        # each says its own thing: four identical docstrings would be siblings on one shot
+        concept(f"send_{i}", summary=f"Sends a request to the {place}.", score=9.0 - i)
+        for i, place in enumerate(("server", "kitchen", "bakery", "depot"))
     ]
     odd = concept("zqx", summary="Frobnicates the quux.", score=20.0)
     casting = cast(profile(odd, *fitting), "kitchen", top=4)
