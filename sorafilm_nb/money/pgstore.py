@@ -320,11 +320,21 @@ class PgStore:
         """One READ COMMITTED write transaction; durable when the block exits (see above).
         budget=True: serialised on the budget (its advisory lock, taken in the same round
         trip as BEGIN)."""
-        import psycopg
 
         begin = "BEGIN; SET LOCAL synchronous_commit = off"
         if budget:
             begin += f"; SELECT pg_advisory_xact_lock({BUDGET_LOCK})"
+        # The commit (visible, locks released) and the flush that makes it durable, in one
+        # round trip: the reply comes once both are done.
+        with self._transaction(begin, "COMMIT; SELECT txid_current()") as db:
+            yield db
+
+    @contextmanager
+    def _transaction(self, begin: str, commit: str) -> Iterator[PgConnection]:
+        """One transaction under the connection lock, for write() and read(): rolled back
+        (and a driver error wrapped) when the block raises or the commit fails."""
+        import psycopg
+
         with self.lock:
             db = self._begin(begin)
             try:
@@ -335,9 +345,7 @@ class PgStore:
                     raise self._wrap(exc) from None
                 raise
             try:
-                # The commit (visible, locks released) and the flush that makes it durable,
-                # in one round trip: the reply comes once both are done.
-                db.execute("COMMIT; SELECT txid_current()")
+                db.execute(commit)
             except psycopg.Error as exc:
                 self._rollback()
                 raise self._wrap(exc) from None
@@ -418,22 +426,8 @@ class PgStore:
     @contextmanager
     def read(self) -> Iterator[PgConnection]:
         """One snapshot for several SELECTs (REPEATABLE READ, READ ONLY)."""
-        import psycopg
-
-        with self.lock:
-            db = self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            try:
-                yield db
-            except BaseException as exc:
-                self._rollback()
-                if isinstance(exc, psycopg.Error):
-                    raise self._wrap(exc) from None
-                raise
-            try:
-                db.execute("COMMIT")
-            except psycopg.Error as exc:
-                self._rollback()
-                raise self._wrap(exc) from None
+        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "COMMIT") as db:
+            yield db
 
     def close(self) -> None:
         with self.lock:
