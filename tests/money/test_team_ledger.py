@@ -226,8 +226,9 @@ def test_a_project_cap_inside_the_team_budget(make_ledger: Callable[..., Ledger]
 
 
 class CuttingProxy:
-    """A loopback TCP proxy to the server that, once armed, forwards the next COMMIT and then
-    cuts the connection before the server's reply reaches the client."""
+    """A loopback TCP proxy to the server that, once armed, forwards the next message that
+    commits (a COMMIT, or a prepared write's execution) and then cuts the connection before
+    the server's reply reaches the client."""
 
     def __init__(self, port: int) -> None:
         self.upstream = port
@@ -256,8 +257,11 @@ class CuttingProxy:
                     self.dropped += 1
                     self.replied.set()
                     return
-                # A simple-query message (Q, int32 length, SQL) that holds a COMMIT.
-                if up and self.armed.is_set() and data[:1] == b"Q" and b"COMMIT" in data:
+                # A simple-query message (Q, int32 length, SQL) that holds a COMMIT, or an
+                # extended-protocol execution (Bind, Execute, Sync) of a prepared statement:
+                # the ledger's one-statement writes run in autocommit, so it commits.
+                commits = (data[:1] == b"Q" and b"COMMIT" in data) or data[:1] == b"B"
+                if up and self.armed.is_set() and commits:
                     self.armed.clear()
                     cut.set()  # before forwarding: the reply must never get through
                     dst.sendall(data)
