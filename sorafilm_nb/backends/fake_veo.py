@@ -230,17 +230,17 @@ class _VeoHandler(FakeHandler):
                     return
                 self.send_json(200, {"name": name})
                 return
-            name = body.get("operationName")
-            if not isinstance(name, str) or not name.startswith(rest + "/operations/"):
+            wanted = body.get("operationName")
+            if not isinstance(wanted, str) or not wanted.startswith(rest + "/operations/"):
                 raise HttpError(
                     400, "operationName does not belong to this model.", reason="INVALID_ARGUMENT"
                 )
             if "endless_body" in fake.hostile:
                 self._endless()
                 return
-            _job, payload = fake.operation(name)
+            _job, payload = fake.operation(wanted)
             if "huge_body" in fake.hostile and payload.get("done"):
-                self._huge(name)
+                self._huge(wanted)
                 return
             self.send_json(200, payload)
         except HttpError as err:
