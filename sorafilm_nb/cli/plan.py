@@ -132,6 +132,13 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         "shots are then made one after another)",
     )
     group.add_argument(
+        "--no-audio",
+        dest="audio",
+        action="store_false",
+        help="make the film without sound where the model can leave it out (Veo: "
+        "generate_audio = false), priced at the price file's no-audio price if it lists one",
+    )
+    group.add_argument(
         "--seconds",
         type=_seconds,
         default=None,
@@ -324,6 +331,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
                 provider=provider,
                 look=getattr(args, "look", None),
                 chain=getattr(args, "chain", False),
+                audio=getattr(args, "audio", True),
                 target_seconds=args.seconds,
                 top=getattr(args, "top", 8),
                 ledger=ledger,
@@ -385,6 +393,19 @@ def _same_finding_groups(findings: Any) -> list[list[Any]]:
     return order
 
 
+def _audio_line(result: Any) -> str:
+    """What --no-audio does to this plan, in one line: sent silent and how it is priced."""
+    from ..capabilities import sent_silent
+
+    board = result.storyboard
+    if not sent_silent(result.provider, board.model, False):
+        return f"audio: {board.model} cannot leave its sound out; --no-audio changes nothing"
+    return (
+        "audio: off (sent with generate_audio = false; priced at the no-audio price where "
+        "the price file lists one, else at the price with audio)"
+    )
+
+
 def format_plan(result: Any, *, verbose: bool = False, prices: PriceTable | None = None) -> str:
     """The plan as the CLI prints it: summary, shot table, findings, cost (`sorafilm film`
     prints the same). ``prices`` is the table the plan was priced from; verbose compares the
@@ -410,6 +431,8 @@ def _print_text(result: Any, verbose: bool, out: Any, prices: PriceTable | None 
     print(printable(result.summary()), file=out)
     if result.provider != "openai":
         print(f"provider: {result.provider}", file=out)
+    if not getattr(result, "audio", True):
+        print(_audio_line(result), file=out)
     print(file=out)
     print(printable(result.shot_table(), keep_newlines=True), file=out)
     refs = [(row["shot"], result.reference_text(row["index"])) for row in result.rows()]

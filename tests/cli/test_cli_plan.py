@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,34 @@ def test_verbose_prices_the_strategies_from_the_prices_file_given(
     assert main(argv) == 0
     costs = _strategy_costs(capsys.readouterr().out)
     assert costs["as-planned"] == "$1.20" and costs["all-sora-2-pro-720p"] == "$3.60"
+
+
+def test_no_audio_is_shown_and_priced_from_the_prices_file(
+    small_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--no-audio on Veo: the plan says it is sent silent, and costs the file's no_audio
+    price; on a model with no such switch it says --no-audio changes nothing."""
+    monkeypatch.delenv("SORAFILM_PRICES", raising=False)
+    mine = tmp_path / "veo.toml"
+    mine.write_text(
+        default_path("veo").read_text(encoding="utf-8")
+        + '\n[modifiers.no_audio."veo-3.1-generate-preview"]\n"1280x720" = 20\n'
+    )
+    argv = ["plan", "--repo", str(small_repo), "--template", "single-12", "--provider", "veo"]
+    argv += ["--monthly-budget", "1000", "--prices", str(mine)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "audio: off" not in out
+    with_audio = re.search(r"Estimated cost: (\$\d+\.\d\d)", out)
+    assert main([*argv, "--no-audio"]) == 0
+    out = capsys.readouterr().out
+    assert "audio: off (sent with generate_audio = false" in out
+    without = re.search(r"Estimated cost: (\$\d+\.\d\d)", out)
+    assert with_audio and without
+    assert Decimal(without[1][1:]) * 2 == Decimal(with_audio[1][1:])  # 20 cents, not 40
+    sora = ["plan", "--repo", str(small_repo), "--template", "single-12", "--no-audio"]
+    assert main([*sora, "--monthly-budget", "1000"]) == 0
+    assert "sora-2 cannot leave its sound out" in capsys.readouterr().out

@@ -157,6 +157,20 @@ def test_a_bad_modifier_is_refused_naming_it(tmp_path: Path, text: str, why: str
         PriceTable.load(path)
 
 
+def test_no_audio_only_for_a_model_that_can_leave_it_out(tmp_path: Path) -> None:
+    """sora-2 makes audio but takes no switch to leave it out: a no_audio price for it could
+    never be sent, and a plan priced with it would under-reserve."""
+    path = tmp_path / "openai.toml"
+    path.write_text(
+        'provider = "openai"\nsource = "s"\nas_of = "d"\n'
+        '[cents_per_second."sora-2"]\n"1280x720" = 10\n'
+        '[modifiers.no_audio."sora-2"]\n"1280x720" = 5\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError, match="cannot be asked to leave its audio out"):
+        PriceTable.load(path)
+
+
 def test_no_audio_only_for_a_model_that_makes_audio(tmp_path: Path) -> None:
     path = tmp_path / "runway.toml"
     path.write_text(
