@@ -184,7 +184,29 @@ class PgStore:
         self._conn = None
 
     def _open(self) -> None:
-        """Connect, then build or upgrade the schema under the migration advisory lock."""
+        """Connect, then build or upgrade the schema under the migration advisory lock.
+
+        A connection that breaks on the way (the server restarting while a client opens the
+        ledger) is opened again, until busy_timeout: nothing was changed by the broken one
+        (the looks are reads, the migration one transaction)."""
+        import psycopg
+
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                self._open_once()
+                return
+            except psycopg.OperationalError as exc:
+                self._drop()
+                if time.monotonic() > deadline or not _transient(str(exc)):
+                    raise LedgerError(
+                        f"cannot open the team ledger {self.display}: "
+                        f"{self.scrub(str(exc).strip())}"
+                    ) from None
+                time.sleep(0.05)
+
+    def _open_once(self) -> None:
+        """_open's one try; a broken connection raises psycopg.OperationalError."""
         import psycopg
 
         self._connect()
@@ -225,6 +247,8 @@ class PgStore:
         except LedgerError:
             self._drop()
             raise
+        except psycopg.OperationalError:
+            raise  # _open tries again when it is worth it
         except psycopg.Error as exc:
             self._drop()
             raise LedgerError(
