@@ -306,12 +306,34 @@ def short_clause(text: str, limit: int) -> str:
 
 
 def _restates(name: str, clause: str) -> bool:
-    """ "a blueprint" for Blueprint, "InvalidArgumentError class": the clause only names it."""
+    """Whether a clause teaches nothing about ``name``: it only names it ("a blueprint" for
+    Blueprint, "InvalidArgumentError class"), calls it by its own kind ("a user-created
+    Request object", "the Path type is ...", "... is the Environment"), only compares it to
+    something else ("works like Serializer", "similar to the File type"), or is one word."""
     words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in DANGLING]
     parts = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()))
     joined = re.sub(r"[^a-z0-9]", "", name.lower())
     rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]
-    return not rest
+    if not rest or len(words) < 2 or _COMPARES.search(clause):
+        return True
+    short = re.escape(name.rsplit(".", 1)[-1])
+    return bool(
+        re.search(
+            rf"(?<=\s){short}\s+(?:{_KIND_NOUNS})s?\b|\bis\s+(?:the|an?)\s+{short}\W*$", clause
+        )
+    )
+
+
+# What a thing is called, not what it does: "the Request object", "the Path type".
+_KIND_NOUNS = "object|type|class|instance|interface|function|method|module"
+# A clause that only compares (the reader must already know the other thing).
+_COMPARES = re.compile(
+    r"^(?:works|behaves|acts)\s+(?:just\s+|exactly\s+)?like\b|^(?:just\s+)?like\b|"
+    r"^(?:similar|identical|equivalent|analogous)\s+to\b|^(?:the\s+)?same\s+as\b|"
+    r"\b(?:is|are)\s+(?:very\s+)?(?:similar|identical|equivalent|analogous)\s+to\b|"
+    r"^uses\s+\S+\s+instead\b",
+    re.I,
+)
 
 
 def _name_is(name: str) -> re.Pattern[str]:
@@ -392,10 +414,12 @@ def gloss(
         m = re.match(r"in (\d+) docstrings?", summary.strip())
         if m:
             return f"{name}: a word in {m.group(1)} of its docstrings"
-    own = [
+    own = [  # a base of its own name (typer's Context on click's) says nothing either
         b.rsplit(".", 1)[-1]
         for b in bases
-        if b not in _PLAIN_BASES and b.rsplit(".", 1)[-1] not in _PLAIN_BASES
+        if b not in _PLAIN_BASES
+        and b.rsplit(".", 1)[-1] not in _PLAIN_BASES
+        and b.rsplit(".", 1)[-1] != name.rsplit(".", 1)[-1]
     ]
     if own:
         article = "an" if own[0][:1].lower() in "aeiou" else "a"
