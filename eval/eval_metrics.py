@@ -305,7 +305,7 @@ def restating_reason(shot: ShotRecord) -> str | None:
         return None
     names = [shot.concept, *shot.also]
     caption = " ".join(shot.caption.split())
-    head, sep, text = caption.partition(": ")
+    _head, sep, text = caption.partition(": ")
     if not sep or not text.strip():
         return "bare name"
     text = text.strip().rstrip(".")
