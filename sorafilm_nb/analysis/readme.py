@@ -310,8 +310,8 @@ _BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
 # A sentence opening on one of these is about something named before it ("This matches the
 # Command method .requiredOption()"): the name in it is not its subject.
 _ELSEWHERE = frozenset(
-    ["this", "that", "these", "those", "it", "its", "they", "their", "there", "here"]
-    + ["which", "we", "you", "such"]
+    {"this", "that", "these", "those", "it", "its", "they", "their", "there", "here"}
+    | {"which", "we", "you", "such"}
 )
 # A heading that is a name as code: "ky.post(input, options?)", "`Client`", ".option(key)".
 _CODE_HEADING = re.compile(r"^`?(\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)`?\s*(\(.*\))?`?$")
