@@ -73,8 +73,6 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
 
 
 _README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`]{1,3}|<[^>]+>")
 
 
 def find_readme(root: Path) -> Path | None:
@@ -96,53 +94,3 @@ def find_readme(root: Path) -> Path | None:
         if cand in names:
             return names[cand]
     return None
-
-
-def readme_title(text: str) -> tuple[str, str]:
-    """(title, first paragraph) of a Markdown, reST or plain-text README."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    title = ""
-    start = 0
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line or line.startswith(("[![", "<!--", "..", ":")) or _is_rule(line):
-            continue
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if line.startswith("#"):
-            title = line.lstrip("#").strip()
-        elif nxt and _is_rule(nxt):  # setext / reST underline
-            title = line
-            start = i + 2
-            break
-        elif line.startswith("<"):
-            continue
-        else:
-            title = line
-        start = i + 1
-        break
-    title = _clean(title)
-    para: list[str] = []
-    for raw in lines[start:]:
-        line = raw.strip()
-        if not line:
-            if para:
-                break
-            continue
-        if line.startswith(("#", "[![", "![", "<", "..", ":", "|", "```", "=", "-")) or _is_rule(
-            line
-        ):
-            if para:
-                break
-            continue
-        para.append(line)
-    return title, _clean(" ".join(para))
-
-
-def _is_rule(line: str) -> bool:
-    return len(line) >= 3 and len(set(line)) == 1 and line[0] in "=-~^*#+"
-
-
-def _clean(text: str) -> str:
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MARKUP.sub("", text)
-    return " ".join(text.split())[:500]
