@@ -1,4 +1,5 @@
-"""Words from names, docstrings and READMEs: the vocabulary metaphor matching works with."""
+"""Words from names, docstrings and READMEs: the vocabulary metaphor matching works with,
+and a docstring's summary (the scanners' Concept.summary)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,45 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
             if w not in stop:
                 counts[w] = counts.get(w, 0) + 1
     return counts
+
+
+def summary_line(doc: str | None, limit: int = 160) -> str:
+    """The docstring's summary on one line: the first sentence of its first prose paragraph,
+    and the sentence after it when both fit in limit + SECOND_SENTENCE characters.
+
+    Why two: a first sentence that only restates the name ("A user-created Request object.")
+    or compares ("Works like Serializer.") teaches nothing, and the caption then takes the
+    next one ("Used to prepare a PreparedRequest"). A paragraph that is not prose (pydantic's
+    "Usage docs: <url>", a reST field or directive, "Args:") is passed over."""
+    if not doc:
+        return ""
+    raw = doc.strip().split("\n\n")[:6]
+    paras = [" ".join(p.split()) for p in raw]
+    # a paragraph whose first line ends in ":" heads a section ("Attributes:", "Usage::"),
+    # an indented one is a literal block
+    prose = [
+        p
+        for p, r in zip(paras, raw, strict=True)
+        if p
+        and not _NOT_PROSE_PARA.match(p)
+        and not r.strip("\n").split("\n", 1)[0].endswith(":")
+        and not r.strip("\n")[:1].isspace()
+    ][:2] or paras[:1]
+    sentences = [s for p in prose for s in _SENTENCE.split(p) if s]
+    text = sentences[0] if sentences else ""
+    if len(text) > limit:
+        return text[: limit - 1].rstrip() + "…"
+    if len(sentences) > 1 and len(text) + 1 + len(sentences[1]) <= limit + SECOND_SENTENCE:
+        text = f"{text} {sentences[1]}"
+    return text
+
+
+SECOND_SENTENCE = 100
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`:(])")
+# "Usage docs: https://...", "Args:", ":param x:", ".. versionadded::", ">>> x", a bare URL
+_NOT_PROSE_PARA = re.compile(
+    r"^(?:[\w ]{1,30}:\s*(?:https?://\S+)?$|[\w ]{1,30}:\s*https?://|https?://\S+$|[:.]{1,2}\w|>>>|@)"
+)
 
 
 _README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")

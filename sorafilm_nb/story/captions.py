@@ -381,35 +381,20 @@ def gloss(
     "Blueprint: a collection of routes" from "Represents a blueprint, a collection of routes
     and other app-related functions that can be registered on a real application later."
     Markup is taken off, openings that say nothing ("Represents", "This class") are dropped,
-    "Raised if X" reads "when X", a clause that only restates the name gives way to the next
-    one, and the whole ends at a word boundary within ``limit`` characters. With no prose to
+    "Raised if X" reads "when X", a clause that only restates the name or compares gives way
+    to the next one, then to the next sentence, and the whole ends at a word boundary within ``limit`` characters. With no prose to
     draw on, a project base class says what it is ("ZodObject: a ZodType"), else the name.
     """
     head = f"{name}: "
     room = limit - len(head)
     text = plain(summary)
-    clause = ""
     if text and not _NOT_PROSE.match(text) and room >= 12:
-        original = text
-        text = _RAISED.sub("when ", text)
-        text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
-        if not kept_noun:
-            text = _FILLER_OPENING.sub("", text)
-        named = _name_is(name).sub("", text)
-        if named != text:  # "A CancelToken is an object that ...": that opening says nothing too
-            text = _FILLER_OPENING.sub("", named)
-        # only a sentence's own first word loses its capital
-        initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
-        pieces = [p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)]
-        for piece in pieces:
-            candidate = short_clause(piece, room)
-            if candidate and not _restates(name, candidate):
-                clause = candidate
-                break
-    if clause:
-        if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
-            clause = clause[:1].lower() + clause[1:]
-        return head + clause
+        # the first sentence that teaches: "A user-created Request object. Used to prepare
+        # a PreparedRequest." -> "used to prepare a PreparedRequest"
+        for sentence in _SENTENCE_END.split(text)[:3]:
+            clause = _clause(name, sentence, room)
+            if clause:
+                return head + clause
     if kind == "theme":
         m = re.match(r"in (\d+) docstrings?", summary.strip())
         if m:
@@ -427,6 +412,30 @@ def gloss(
         if len(text) <= limit:
             return text
     return name if len(name) <= limit else short_clause(name, limit)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def _clause(name: str, sentence: str, room: int) -> str:
+    """The clause of one docstring sentence a caption shows, or "" when it teaches nothing."""
+    original = text = sentence
+    text = _RAISED.sub("when ", text)
+    text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
+    if not kept_noun:
+        text = _FILLER_OPENING.sub("", text)
+    named = _name_is(name).sub("", text)
+    if named != text:  # "A CancelToken is an object that ...": that opening says nothing too
+        text = _FILLER_OPENING.sub("", named)
+    # only a sentence's own first word loses its capital
+    initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
+    for piece in (p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)):
+        clause = short_clause(piece, room)
+        if clause and not _restates(name, clause):
+            if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
+                clause = clause[:1].lower() + clause[1:]
+            return clause
+    return ""
 
 
 # -- shot titles ----------------------------------------------------------------------------

@@ -75,6 +75,10 @@ _VERBS = {
 }
 
 
+# A predicate's name asks a question: "isCancel" -> "tells whether something is cancel".
+_ASKS = frozenset({"is", "has", "can", "should"})
+
+
 def _module(c: Concept) -> str:
     """Where a concept is defined, as its users would name it: requests.models, lib/types."""
     path = re.sub(r"(\.d)?\.(pyi?|[cm]?[jt]sx?)$", "", c.file)
@@ -116,6 +120,8 @@ def role_gloss(c: Concept) -> str:
         rest = " ".join(words[1:])
         article = "an" if rest[0] in "aeiou" else "a"
         return f"{_VERBS[words[0]]} {'' if rest.endswith('s') else article + ' '}{rest}"
+    if c.kind == "function" and len(words) >= 2 and words[0] in _ASKS:
+        return f"tells whether something {words[0]} {' '.join(words[1:])}"
     if c.kind == "function" and c.decorator:
         return "a decorator you put on a function"
     if c.kind == "exception" and c.public:
