@@ -382,8 +382,9 @@ def gloss(
     and other app-related functions that can be registered on a real application later."
     Markup is taken off, openings that say nothing ("Represents", "This class") are dropped,
     "Raised if X" reads "when X", a clause that only restates the name or compares gives way
-    to the next one, then to the next sentence, and the whole ends at a word boundary within ``limit`` characters. With no prose to
-    draw on, a project base class says what it is ("ZodObject: a ZodType"), else the name.
+    to the next one, then to the next sentence, and the whole ends at a word boundary within
+    ``limit`` characters. With no prose to draw on, a project base class says what it is
+    ("ZodObject: a ZodType"), else the name.
     """
     head = f"{name}: "
     room = limit - len(head)
