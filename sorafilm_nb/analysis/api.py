@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .examples import CodeUse, code_uses, doc_uses, js_bindings
+from .files import DECLARATIONS, is_built
 from .project import find_method, js_entries, js_exports
 from .public import (
     EXPORTED_BONUS,
@@ -97,6 +98,21 @@ def _builtin(name: str, lang: str) -> bool:
     return name in PY_BUILTINS if lang == "python" else name in JS_BUILTIN_NAMES
 
 
+def _empty(scan: FileScan | None) -> bool:
+    """A module with nothing in it to show: no class, function, import or docstring. A
+    TypeScript file of types only compiles to ``export {};`` (ky's distribution/types/
+    options.js), yet the declaration files' ``import type`` lines name it as often as real
+    code, so the ranking counted it among the most used modules.
+
+    A module of build output (files.is_built) or a declaration file (.d.ts) is no concept
+    either: its name is the build's path ("distribution.core.constants",
+    "distribution.types.ResponsePromise.d"), which no user imports; what it defines (its
+    classes, functions, exports) still counts, under their own names."""
+    if scan is None:
+        return False
+    return not any(scan.get(key) for key in ("cls", "fn", "imp", "doc", "dyn"))
+
+
 def _readme_use(uses: Mapping[str, CodeUse], name: str, lang: str) -> CodeUse | None:
     use = uses.get(name)
     if use is None:
@@ -163,6 +179,10 @@ def api_pass(
         group = group_of(rel, in_tests(rel)) if rel else None
         if group is not None and group not in include:
             continue
+        if kind == "module" and (
+            _empty(results.get(rel)) or is_built(rel, results) or rel.endswith(DECLARATIONS)
+        ):
+            continue  # see _empty; a built file's dotted path is the build's, not a name
         if kind == "module":
             public = not private_path(rel)
         elif kind == "theme":
@@ -180,6 +200,20 @@ def api_pass(
         # no private mark before ``#``): it is handed out when anything shows users reach it,
         # another file or an example naming it; one nothing names (koa's handleRequest and
         # createContext, which only ``this.`` calls) is how the class works inside
+        # JavaScript has no private mark but the export: with an entry to start from, a
+        # top-level function or class it does not export (ky's createInstance in the entry
+        # itself, timeout in utils/timeout.js, which the entry never hands out) is how the
+        # package works inside unless users are shown it (a README or docs example): it
+        # stays a concept, ranked as a private name is (a member, ``app.use``, is judged below)
+        inside = (
+            api
+            and js_modules is not None
+            and (raw[8] or "python") != "python"
+            and (rel not in js_modules or "." not in name)
+            and name not in exported
+            and use is None
+            and name not in taught
+        )
         member = "." in name and js_modules is not None and rel in js_modules
         if member and name.rsplit(".", 1)[0] in class_names:
             member = raw[11] > 0 or use is not None or name.rsplit(".", 1)[-1] in taught
@@ -190,7 +224,7 @@ def api_pass(
             score += docs_bonus(taught[name])
         if exp:
             score += EXPORTED_BONUS
-        if not public:
+        if not public or inside:
             score -= PRIVATE_PENALTY
         out.append(
             (
@@ -204,7 +238,17 @@ def api_pass(
                 bool(use and use.decorator),
             )
         )
-    out.extend(_dynamic(out, results, files, method_uses, total, js_modules, include))
+    out.extend(
+        _dynamic(
+            out,
+            results,
+            files,
+            method_uses + _reference_uses(readme, total),
+            total,
+            js_modules,
+            include,
+        )
+    )
     out = exception_standing(out, bases_of, exc_bonus or {}, taught)
     out = neighbours(out, uses, total)
     if root is not None and method_uses:
@@ -248,6 +292,22 @@ def _chained(
             if name not in known and name not in out:
                 out[name] = m
     return out
+
+
+def _reference_uses(readme: str, total: int) -> list[CodeUse]:
+    """The calls a README's API reference headings show ("### ky.get(input, options?)"), as
+    method uses ordered after every example. Only _dynamic takes them: for a member made at
+    run time (``ky[method] = ...`` in a loop) a reference heading is as sure a sign that it
+    exists as an example calling it; they add nothing to any other concept's score."""
+    if not readme:
+        return []
+    from .readme import reference_calls
+
+    calls = reference_calls(readme)
+    if not calls:
+        return []
+    _, methods = code_uses("```js\n" + ";\n".join(calls) + ";\n```\n")
+    return [replace(m, order=m.order + total) for m in methods]
 
 
 def _dynamic(

@@ -391,6 +391,21 @@ def _sections(text: str) -> dict[str, str]:
     return out
 
 
+def reference_calls(text: str) -> list[str]:
+    """The calls an API reference's headings show, as code: "ky.get(input, options?)" ->
+    "ky.get(input, options)". A heading of a reference names what users call as surely as
+    an example does (ky documents ky.get ... ky.delete only so)."""
+    out: list[str] = []
+    for kind, block in _blocks(text):
+        if kind != "heading":
+            continue
+        m = _CODE_HEADING.match(strip_markup(block, keep_code=True).strip())
+        if m and m.group(2) and "." in m.group(1) and not m.group(1).startswith("."):
+            args = re.sub(r"[^\w$,\s]", "", m.group(2))
+            out.append(f"{m.group(1)}({args})")
+    return out
+
+
 def concept_sentences(text: str, names: list[str]) -> dict[str, str]:
     """Each name's sentence in the README, for its caption: the paragraph under a heading
     that names it (an API reference), else the first prose sentence about it
