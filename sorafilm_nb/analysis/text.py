@@ -85,14 +85,14 @@ def summary_line(doc: str | None, limit: int = 160) -> str:
         return ""
     raw = doc.strip().split("\n\n")[:6]
     paras = [" ".join(p.split()) for p in raw]
-    # a paragraph whose first line ends in ":" heads a section ("Attributes:", "Usage::"),
+    # a paragraph whose first line is a section heading ("Attributes:", "Usage::"),
     # an indented one is a literal block
     prose = [
         p
         for p, r in zip(paras, raw, strict=True)
         if p
         and not _NOT_PROSE_PARA.match(p)
-        and not r.strip("\n").split("\n", 1)[0].endswith(":")
+        and not _SECTION.match(r.strip("\n").split("\n", 1)[0].strip())
         and not r.strip("\n")[:1].isspace()
     ][:2] or paras[:1]
     sentences = [s for p in prose for s in _SENTENCE.split(p) if s]
@@ -105,6 +105,8 @@ def summary_line(doc: str | None, limit: int = 160) -> str:
 
 
 SECOND_SENTENCE = 100
+# A section's heading line: "Attributes:", "Args:", "Usage::" ("Shorthand for:" is prose)
+_SECTION = re.compile(r"^(?:\w+:|.*::)$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`:(])")
 # "Usage docs: https://...", "Args:", ":param x:", ".. versionadded::", ">>> x", a bare URL
 _NOT_PROSE_PARA = re.compile(

@@ -368,6 +368,12 @@ _PLAIN_BASES = frozenset(
 )
 
 
+def _same_kind(base: str, name: str) -> bool:
+    """A base that teaches nothing about name: a mixin (JupyterMixin), or one whose name and
+    the concept's hold each other (Context on click's Context, URLSafeSerializerMixin)."""
+    return base.endswith("Mixin") or base.lower() in name.lower() or name.lower() in base.lower()
+
+
 def gloss(
     name: str,
     summary: str,
@@ -405,7 +411,7 @@ def gloss(
         for b in bases
         if b not in _PLAIN_BASES
         and b.rsplit(".", 1)[-1] not in _PLAIN_BASES
-        and b.rsplit(".", 1)[-1] != name.rsplit(".", 1)[-1]
+        and not _same_kind(b.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1])
     ]
     if own:
         article = "an" if own[0][:1].lower() in "aeiou" else "a"
@@ -421,6 +427,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 def _clause(name: str, sentence: str, room: int) -> str:
     """The clause of one docstring sentence a caption shows, or "" when it teaches nothing."""
     original = text = sentence
+    # "Works like Serializer but dumps into a URL safe string": what it adds is the lesson
+    m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
+    if m and _COMPARES.search(m.group(1)):
+        text = m.group(2)
     text = _RAISED.sub("when ", text)
     text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
     if not kept_noun:
@@ -435,6 +445,14 @@ def _clause(name: str, sentence: str, room: int) -> str:
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
                 clause = clause[:1].lower() + clause[1:]
+            return clause
+    # "Construct a Syntax object to render syntax highlighted code": after the name called
+    # by its kind, what it is for
+    short = re.escape(name.rsplit(".", 1)[-1])
+    m = re.search(rf"\b{short}(?:\s+(?:{_KIND_NOUNS}))?\s+(?:to|that|which|for)\s+(\w.*)", text)
+    if m:
+        clause = short_clause(m.group(1), room)
+        if clause and not _restates(name, clause):
             return clause
     return ""
 

@@ -51,7 +51,6 @@ _VERBS = {
     "format": "formats",
     "generate": "generates",
     "get": "gets",
-    "hide": "hides",
     "launch": "launches",
     "load": "loads",
     "make": "makes",

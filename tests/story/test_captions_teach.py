@@ -21,11 +21,14 @@ from sorafilm_nb.story.fallback_gloss import fallback_gloss, role_gloss
     [
         ("Request", "A user-created :class:`Request <Request>` object.", ()),
         ("Path", "The ``Path`` type is similar to the :class:`File` type.", ()),
-        ("URLSafeSerializer", "Works like :class:`.Serializer` but dumps URL safe.", ()),
+        ("URLSafeSerializer", "Works like :class:`.Serializer`.", ()),
         ("Environment", "The core component of Jinja is the `Environment`.", ()),
         ("Syntax", "Construct a Syntax object.", ()),
+        ("Pane", "Construct a Pane object with a border.", ()),
         ("listen", "Shorthand.", ()),
         ("Context", "", ("click.Context",)),
+        ("Syntax", "", ("JupyterMixin",)),
+        ("URLSafeSerializer", "", ("URLSafeSerializerMixin",)),
     ],
 )
 def test_a_docstring_that_restates_or_compares_gives_no_clause(
@@ -40,6 +43,8 @@ def test_a_docstring_that_restates_or_compares_gives_no_clause(
         ("print", "Print object(s) supplied via positional arguments.", "print: print object(s)"),
         ("request", "Sends an HTTP request.", "request: sends an HTTP request"),
         ("Table", "A console renderable to draw a table.", "Table: a console renderable"),
+        ("Syntax", "Construct a Syntax object to render code.", "Syntax: render code"),
+        ("Safe", "Works like :class:`.Serializer` but dumps to a URL safe string.", "Safe: dumps"),
     ],
 )
 def test_a_docstring_that_teaches_keeps_its_clause(name: str, summary: str, want: str) -> None:
@@ -73,7 +78,7 @@ def test_a_restating_docstring_gives_way_to_the_readme_sentence() -> None:
     ("concept", "want"),
     [
         (_concept("create_model", "function"), "creates a model"),
-        (_concept("hideBin", "function", decorator=True), "hides a bin"),
+        (_concept("getConsole", "function", decorator=True), "gets a console"),
         (_concept("route", "function", decorator=True), "a decorator you put on a function"),
         (_concept("HTTPError", "exception"), "an error your code can catch"),
         (_concept("isCancel", "function"), "tells whether something is cancel"),
