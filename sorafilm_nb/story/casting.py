@@ -297,7 +297,11 @@ def pick_groups(
     A sibling of a concept already picked joins its shot instead of taking a place, and
     public siblings ranked past the last place join too: "get" brings "put", "patch" and
     "post" onto one shot and frees three places for other concepts. A sibling whose name the
-    caption has no room for is left out: its family has its shot.
+    caption has no room for is left out: its family has its shot. A family takes ONE shot,
+    however many places the film has: a freed place goes to the next name outside every
+    family shown, never back to a sibling (requests' film had the verbs' shot and then put,
+    patch and post each on their own: 4 of 8 shots of HTTP verbs), and never to an exception
+    (the film without grouping sets how many exceptions the story has).
 
     The public API first (exported, README, decorators), each group by the analysis score;
     project-defined exceptions take at most max_exceptions(top) places (more only when
@@ -325,9 +329,13 @@ def pick_groups(
     own = project_words(profile.name, profile.title)
     named = {stem(w) for c in unique if c.kind != "theme" for w in name_words(c.name)}
     rank_of = {i: r for r, i in enumerate(ordered)}
+    # the film without siblings.py sets how many exceptions the story has: a place freed by
+    # grouping siblings never goes to one (they are the story's trouble, not its cast)
     base, _ = _select(unique, ordered, top, own, named, fits, grouping=False)
-    chosen, joined = _select(unique, ordered, top, own, named, fits, grouping=True)
-    _only_strong_fill(unique, rank_of, base, chosen, joined)
+    exceptions = sum(unique[i].kind == "exception" for i in base)
+    chosen, joined = _select(
+        unique, ordered, top, own, named, fits, grouping=True, max_exceptions_=exceptions
+    )
     return tuple(
         (unique[i], *(unique[k] for k in sorted(joined.get(i, ()), key=rank_of.__getitem__)))
         for i in sorted(chosen, key=rank_of.__getitem__)
@@ -343,31 +351,43 @@ def _select(
     fits: Callable[[Concept], bool] | None,
     *,
     grouping: bool,
+    max_exceptions_: int | None = None,
 ) -> tuple[list[int], dict[int, list[int]]]:
     """The places of pick_groups (indexes into unique) and, with ``grouping``, the siblings
     that join each picked one's shot; without it every concept takes a place of its own (the
-    film as it would be without siblings.py, the yardstick of _only_strong_fill)."""
-    cap = {"exception": max_exceptions(top), "theme": MAX_THEMES}
+    film as it would be without siblings.py, which sets the grouped film's exception count:
+    ``max_exceptions_``, then taken as a hard cap)."""
+    hard_cap = max_exceptions_ is not None
+    cap = {
+        "exception": max_exceptions(top) if max_exceptions_ is None else max_exceptions_,
+        "theme": MAX_THEMES,
+    }
     count = {"exception": 0, "theme": 0}
     chosen: list[int] = []
     over_cap: list[int] = []
     joined: dict[int, list[int]] = {}  # a picked concept -> the siblings on its shot
 
+    passed: list[int] = []  # weak fits of a tier, taken before the next tier's
+
     def join(i: int) -> bool:
-        """Whether unique[i] is a sibling of a picked concept: it joins that shot while the
-        caption has room for its name, else it is left out (its family has its shot)."""
+        """Whether unique[i] belongs to a family already shown: a sibling of a picked
+        concept or of one on its shot joins that shot while the caption has room for its
+        name, else it is left out (its family has its shot). Never a shot of its own: a
+        family takes one shot, however many places the film has (a sibling of a concept
+        passed over for a weak fit is passed over with it)."""
         if not grouping:
             return False
-        for j in chosen:
-            if are_siblings(unique[j], unique[i]):
-                group = [unique[k] for k in (j, *joined.get(j, ()), i)]
+        for j in (*chosen, *passed):
+            members = (j, *joined.get(j, ()))
+            if any(are_siblings(unique[k], unique[i]) for k in members):
+                group = [unique[k] for k in (*members, i)]
                 if len(group_names(group)) <= NAMES_LIMIT:
                     joined.setdefault(j, []).append(i)
                 return True
         return False
 
     for tier in (0, 1):
-        passed: list[int] = []  # weak fits of this tier, taken before the next tier's
+        passed.clear()
         looked = 0
         for i in (i for i in ordered if _api_tier(unique[i]) == tier):
             if len(chosen) >= top:
@@ -390,50 +410,14 @@ def _select(
                 count[c.kind] += 1
             chosen.append(i)
         chosen.extend(passed[: max(0, top - len(chosen))])
-    chosen.extend(over_cap[: max(0, top - len(chosen))])  # only when nothing else is left
+    if not hard_cap:  # only when nothing else is left
+        chosen.extend(over_cap[: max(0, top - len(chosen))])
     if grouping:
         taken = set(chosen) | {i for g in joined.values() for i in g}
         for i in ordered:  # public siblings past the last place still join a picked one's shot
             if i not in taken and _api_tier(unique[i]) == 0 and join(i):
                 taken.add(i)
     return chosen, joined
-
-
-def _only_strong_fill(
-    unique: Sequence[Concept],
-    rank_of: dict[int, int],
-    base: list[int],
-    chosen: list[int],
-    joined: dict[int, list[int]],
-) -> None:
-    """A place freed by grouping siblings goes to the next concept only when it is as strong
-    (analysis score) as the weakest concept the film would have had without grouping, and
-    never to an exception (exceptions are the story's trouble, capped on the film without
-    siblings). Otherwise the freed place goes back to a sibling that had it (its own shot
-    again, its family's shot keeps the others): a freed place given to a weaker concept made
-    the film worse (a schema library's classes in place of its builder functions), while a
-    sibling with its own shot is no worse than without grouping. Edits chosen and joined."""
-    if not base:
-        return
-    floor = min(unique[i].score for i in base)
-    in_base = set(base)
-    weak = [
-        i
-        for i in chosen
-        if i not in in_base and (unique[i].score < floor or unique[i].kind == "exception")
-    ]
-    if not weak:
-        return
-    for i in weak:
-        chosen.remove(i)
-    for _ in weak:  # the biggest family spares a name first: its shot still shows a family
-        families = [g for g in joined.values() if any(k in in_base for k in g)]
-        if not families:
-            break  # nothing to give back: the film is shorter
-        family = max(families, key=len)
-        k = max((k for k in family if k in in_base), key=rank_of.__getitem__)
-        family.remove(k)
-        chosen.append(k)
 
 
 def _weight(score: float) -> int:
