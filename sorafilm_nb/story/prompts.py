@@ -389,7 +389,7 @@ def _filler_plan(storyboard: Storyboard) -> dict[int, tuple[int, Metaphor | None
         here = beats.index(beat)
         unused = [m for m in library if m.id not in taken]
         suited = [m for m in unused if _beat_by_words(beats, m.beat)[:1] == [here]]
-        pick = (suited or unused or [None])[0]
+        pick = next(iter(suited or unused), None)
         if pick is not None:
             taken.add(pick.id)
         out[shot.index] = (0, pick)

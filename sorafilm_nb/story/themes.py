@@ -514,13 +514,12 @@ def _parse_theme(path: Path, *, chain: tuple[str, ...]) -> MetaphorLibrary:
                     file, str(exc).split(": ", 1)[-1], entry="theme", field="extends"
                 ) from None
             raise
-    if "style" not in data and base is None:
+    if "style" in data:
+        style = _parse_style(data["style"], file=file, base=base.style if base else None)
+    elif base is not None:
+        style = base.style
+    else:
         raise DataFileError(file, "missing [style] table", entry="style")
-    style = (
-        _parse_style(data["style"], file=file, base=base.style if base else None)
-        if "style" in data
-        else base.style
-    )  # type: ignore[union-attr]
     metaphors = _metaphors_of(data, file=file, allowed_top={"theme", "style", "metaphor"})
     if base is not None:
         return replace(base.merged(metaphors, file), theme=tid, title=title, style=style)
