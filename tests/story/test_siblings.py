@@ -104,8 +104,8 @@ def test_http_verbs_share_one_shot_and_free_places_for_other_concepts(tmp_path: 
     assert len(verbs) == 1 and len(verbs[0]) >= 3, names
     assert {"get", "post", "put", "patch"} <= {n for g in names for n in g}, names
     assert ["option", "argument"] in names or ["argument", "option"] in names, names
-    # the places the verbs and the option freed went to concepts as strong as the weakest
-    # one the film would have had without grouping (the classes: Depot is its 8th place)
+    # the places the verbs and the option freed went to the next names outside both families
+    # (the classes)
     leads = {g[0] for g in names}
     assert len(names) == 8 and {"receipt", "Parcel", "Label"} <= leads, names
 
