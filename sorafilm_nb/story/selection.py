@@ -99,7 +99,7 @@ def pick_groups(
     base, _ = _select(unique, ordered, top, own, named, fits, grouping=False)
     exceptions = sum(unique[i].kind == "exception" for i in base)
     chosen, joined = _select(
-        unique, ordered, top, own, named, fits, grouping=True, max_exceptions_=exceptions
+        unique, ordered, top, own, named, fits, grouping=True, exception_cap=exceptions
     )
     return tuple(
         (unique[i], *(unique[k] for k in sorted(joined.get(i, ()), key=rank_of.__getitem__)))
@@ -116,15 +116,15 @@ def _select(
     fits: Callable[[Concept], bool] | None,
     *,
     grouping: bool,
-    max_exceptions_: int | None = None,
+    exception_cap: int | None = None,
 ) -> tuple[list[int], dict[int, list[int]]]:
     """The places of pick_groups (indexes into unique) and, with ``grouping``, the siblings
     that join each picked one's shot; without it every concept takes a place of its own (the
     film as it would be without siblings.py, which sets the grouped film's exception count:
-    ``max_exceptions_``, then taken as a hard cap)."""
-    hard_cap = max_exceptions_ is not None
+    ``exception_cap``, then taken as a hard cap)."""
+    hard_cap = exception_cap is not None
     cap = {
-        "exception": max_exceptions(top) if max_exceptions_ is None else max_exceptions_,
+        "exception": max_exceptions(top) if exception_cap is None else exception_cap,
         "theme": MAX_THEMES,
     }
     count = {"exception": 0, "theme": 0}
