@@ -182,12 +182,14 @@ def _restates(name: str, clause: str) -> bool:
     """Whether a clause teaches nothing about ``name``: it only names it ("a blueprint" for
     Blueprint, "InvalidArgumentError class"), calls it by its own kind ("a user-created
     Request object", "the Path type is ...", "... is the Environment"), only compares it to
-    something else ("works like Serializer", "similar to the File type"), or is one word."""
+    something else ("works like Serializer", "similar to the File type"), or is one bare word."""
     words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in DANGLING]
     parts = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()))
     joined = re.sub(r"[^a-z0-9]", "", name.lower())
     rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]
-    if not rest or len(words) < 2 or _COMPARES.search(clause):
+    # one bare word ("shorthand") says nothing; "a field" says what kind of thing it is
+    lone = len(words) < 2 and not re.match(r"(?:an?|the)\s", clause, re.I)
+    if not rest or lone or _COMPARES.search(clause):
         return True
     short = re.escape(name.rsplit(".", 1)[-1])
     return bool(
