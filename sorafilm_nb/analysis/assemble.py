@@ -17,7 +17,7 @@ from .files import Skipped, compiled_only, open_inside
 from .project import project_name
 from .rank import rank
 from .scan_python import FileScan
-from .text import find_readme
+from .text import concept_words, find_readme
 from .worker import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -42,6 +42,14 @@ def readme_text(root: Path) -> tuple[str, dict[str, str]]:
             return fh.read(MAX_BYTES).decode("utf-8", "replace"), {}
         except OSError:
             return "", {}
+
+
+def _told(c: Concept, sentence: str) -> Concept:
+    """The concept with the README's sentence about it; one without a docstring takes that
+    sentence's words too, so casting matches what it does (ky.get: "makes a request")."""
+    if c.summary:
+        return replace(c, readme_sentence=sentence)
+    return replace(c, readme_sentence=sentence, words=concept_words(c.name, sentence))
 
 
 def build(
@@ -87,7 +95,7 @@ def build(
             languages[lang] = languages.get(lang, 0) + 1
     concepts = [Concept(*row) for row in rows]
     said = concept_sentences(readme_text, [c.name for c in concepts if c.kind != "theme"])
-    concepts = [replace(c, readme_sentence=said[c.name]) if c.name in said else c for c in concepts]
+    concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
     return RepoProfile(
         root=str(root),
         name=root.name,

@@ -96,3 +96,10 @@ def test_a_plan_reads_the_stored_sentence_not_the_readme(tmp_path: Path) -> None
         "Depot: the place every van"
     ), captions
     assert any("van" in text or "goods" in text for text in captions.values()), captions
+
+
+def test_a_concept_without_a_docstring_takes_the_sentence_words_for_casting(
+    tmp_path: Path,
+) -> None:
+    by_name = {c.name: c for c in analyze(_repo(tmp_path / "courier"), use_cache=False).concepts}
+    assert {"van", "starts", "comes"} <= set(by_name["Depot"].words)  # what it does, matched
