@@ -189,7 +189,8 @@ def _restates(name: str, clause: str) -> bool:
     rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]
     # one bare word ("shorthand") says nothing; "a field" says what kind of thing it is
     lone = len(words) < 2 and not re.match(r"(?:an?|the)\s", clause, re.I)
-    if not rest or lone or _COMPARES.search(clause):
+    code = bool(re.search(r"\w\(", clause)) and len(clause.split()) < 3  # "http.createServer()"
+    if not rest or lone or code or _COMPARES.search(clause):
         return True
     short = re.escape(name.rsplit(".", 1)[-1])
     return bool(
@@ -324,9 +325,11 @@ def _clause(name: str, sentence: str, room: int) -> str:
     # "Construct a Syntax object to render syntax highlighted code": after the name called
     # by its kind, what it is for
     short = re.escape(name.rsplit(".", 1)[-1])
-    m = re.search(rf"\b{short}(?:\s+(?:{_KIND_NOUNS}))?\s+(?:to|that|which|for)\s+(\w.*)", text)
+    m = re.search(
+        rf"\b{short}(?:\s+(?:{_KIND_NOUNS}))?,?\s+((?:to|that|which|for|containing)\s+\w.*)", text
+    )
     if m:
-        clause = short_clause(m.group(1), room)
+        clause = short_clause(re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1)), room)
         if clause and not _restates(name, clause):
             return clause
     return ""

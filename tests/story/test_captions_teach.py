@@ -26,6 +26,7 @@ from sorafilm_nb.story.fallback_gloss import fallback_gloss, role_gloss
         ("Syntax", "Construct a Syntax object.", ()),
         ("Pane", "Construct a Pane object with a border.", ()),
         ("listen", "Shorthand.", ()),
+        ("listen", "http.createServer(app.callback()).listen(...)", ()),
         ("Context", "", ("click.Context",)),
         ("Syntax", "", ("JupyterMixin",)),
         ("URLSafeSerializer", "", ("URLSafeSerializerMixin",)),
@@ -44,6 +45,11 @@ def test_a_docstring_that_restates_or_compares_gives_no_clause(
         ("request", "Sends an HTTP request.", "request: sends an HTTP request"),
         ("Table", "A console renderable to draw a table.", "Table: a console renderable"),
         ("Syntax", "Construct a Syntax object to render code.", "Syntax: render code"),
+        (
+            "Prepared",
+            "The fully mutable Prepared object, containing the exact bytes to send.",
+            "Prepared: containing the exact bytes to send",
+        ),
         ("Safe", "Works like :class:`.Serializer` but dumps to a URL safe string.", "Safe: dumps"),
     ],
 )
