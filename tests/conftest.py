@@ -2,24 +2,66 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import file_order
 import pytest
+import vocab_fixtures
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hand files to xdist's workers in our order (file_order.py), not by their test count."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items[:] = file_order.longest_first(items, file_order.load_snapshot())
+
+
+@pytest.fixture(scope="session")
+def shared_vocab(tmp_path_factory: pytest.TempPathFactory) -> vocab_fixtures.SharedVocab:
+    """The prepared tokenizer vocabulary, made once per session (vocab_fixtures.py says why)."""
+    return vocab_fixtures.SharedVocab.make(tmp_path_factory.mktemp("shared-vocab"))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Point every per-user directory at a temp dir, and drop any real API key."""
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_vocab: vocab_fixtures.SharedVocab,
+) -> Iterator[None]:
+    """Point every per-user directory at a temp dir, and drop any real API key.
+
+    The fresh cache dir starts with the session's prepared vocabulary in it (a hard link: the
+    3 MB file is otherwise re-prepared by every process that counts tokens exactly); a test
+    that checks preparation itself requests ``own_vocab``. After each test the shared copy is
+    checked unchanged, so a test that wrote into it in place fails here instead of misleading
+    the tests after it.
+    """
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("SORAFILM_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("SORAFILM_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("SORAFILM_LEDGER", str(base / "data" / "ledger.sqlite3"))
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY"):
         monkeypatch.delenv(var, raising=False)
+    shared_vocab.seed(base / "cache")
+    yield
+    shared_vocab.check()
+
+
+@pytest.fixture
+def own_vocab() -> Path:
+    """No prepared vocabulary in this test's cache dir: the test makes (and may damage) its
+    own. Returns where it goes."""
+    from sorafilm_nb.story import tokens
+
+    path = tokens.vocab_path()
+    path.unlink(missing_ok=True)
+    return path
 
 
 @pytest.fixture

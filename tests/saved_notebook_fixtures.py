@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from vocab_fixtures import SharedVocab
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -42,7 +43,9 @@ class Saved:
         return found
 
 
-def execute_and_save(name: str, tmp_path_factory: pytest.TempPathFactory) -> Saved:
+def execute_and_save(
+    name: str, tmp_path_factory: pytest.TempPathFactory, vocab: SharedVocab
+) -> Saved:
     scratch = tmp_path_factory.mktemp("saved-notebook")
     project = scratch / "pantry"
     notebooks = project / "notebooks"
@@ -55,6 +58,7 @@ def execute_and_save(name: str, tmp_path_factory: pytest.TempPathFactory) -> Sav
     (project / "README.md").write_text("# Pantry\n\nKeeps track of the jars.\n")
     home = scratch / "home" / "alice"
     home.mkdir(parents=True)
+    vocab.seed(home / ".cache" / "sorafilm")  # the session's prepared one (vocab_fixtures.py)
     folders = {
         str(scratch),
         str(scratch.resolve()),

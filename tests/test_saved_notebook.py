@@ -27,6 +27,7 @@ from saved_notebook_fixtures import (
     execute_and_save,
     outputs,
 )
+from vocab_fixtures import SharedVocab
 
 pytestmark = pytest.mark.slow  # each file executes a whole notebook
 
@@ -34,8 +35,8 @@ NOTEBOOK = "01_quickstart.ipynb"  # the one with the player
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
-    return execute_and_save(NOTEBOOK, tmp_path_factory)
+def saved(tmp_path_factory: pytest.TempPathFactory, shared_vocab: SharedVocab) -> Saved:
+    return execute_and_save(NOTEBOOK, tmp_path_factory, shared_vocab)
 
 
 def test_widget_state_and_rich_outputs_name_no_local_folder(saved: Saved) -> None:

@@ -10,13 +10,14 @@ from saved_notebook_fixtures import (
     assert_summary_says_where_the_film_is,
     execute_and_save,
 )
+from vocab_fixtures import SharedVocab
 
 pytestmark = pytest.mark.slow  # executes a whole notebook
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
-    return execute_and_save("02_prompt_iteration.ipynb", tmp_path_factory)
+def saved(tmp_path_factory: pytest.TempPathFactory, shared_vocab: SharedVocab) -> Saved:
+    return execute_and_save("02_prompt_iteration.ipynb", tmp_path_factory, shared_vocab)
 
 
 def test_saved_notebook_names_no_local_folder(saved: Saved) -> None:

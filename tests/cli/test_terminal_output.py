@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from hostile_repo import ANSI, make_hostile_repo
+from vocab_fixtures import SharedVocab
 
 from sorafilm_nb.terminal import guard_streams, printable, raw_stderr
 
@@ -46,8 +47,11 @@ def test_guarded_streams_escape_what_anyone_prints(capsys: pytest.CaptureFixture
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+def runs(
+    tmp_path_factory: pytest.TempPathFactory, shared_vocab: SharedVocab
+) -> dict[str, subprocess.CompletedProcess[str]]:
     base = tmp_path_factory.mktemp("terminal")
+    shared_vocab.seed(base / "cache")  # the output is tested here, not preparing it
     repo = make_hostile_repo(base / "repo", terminal=True)
     env = {
         **os.environ,

@@ -71,7 +71,7 @@ def test_counts_of_any_text_equal_tiktokens_and_the_bound_holds(
 
 
 def test_the_prepared_vocabulary_is_the_bundles_and_a_tampered_one_is_refused(
-    tmp_path: Path,
+    own_vocab: Path,
 ) -> None:
     from sorafilm_nb.story import bpe
 
@@ -92,7 +92,8 @@ def test_the_prepared_vocabulary_is_the_bundles_and_a_tampered_one_is_refused(
     with pytest.raises(bpe.VocabError, match="header"):
         bpe.Vocab(b"pickle? no", tokens.O200K_SHA256)
     # encoding() writes the prepared file, then reads it back; a damaged one is rebuilt
-    path = tokens.vocab_path()
+    path = own_vocab  # none yet: this test makes and damages its own
+    assert path == tokens.vocab_path() and not path.exists()
     tokens.encoding.cache_clear()
     assert tokens.encoding().encode_ordinary("hello world") == [24912, 2375]
     assert path.read_bytes() == blob

@@ -1,0 +1,71 @@
+"""The order xdist hands test files to its workers: the longest first.
+
+``make test`` runs ``--dist loadfile``: each file goes whole to one worker, the next file to
+whichever worker runs dry. xdist's own order is by number of tests, so a file of one 20 s
+test (the stdlib differential, the hostile shared page) was handed out last and ran alone
+while the other worker sat idle. Longest-first (LPT) keeps both busy to the end.
+
+How long a file takes comes from tests/file_seconds.json, a snapshot of one full run
+(``--durations=0``, summed per file; only files of 2 s or more), refreshed by
+``python tests/file_order.py OUTPUT_OF_DURATIONS_0``. A file it does not know is estimated
+from its items: a notebook cell or a test marked slow counts 3 s, any other test 0.05 s. The
+order only changes when tests run, never whether or how.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+SNAPSHOT = Path(__file__).with_name("file_seconds.json")
+
+
+def file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _estimate(item: pytest.Item) -> float:
+    heavy = item.get_closest_marker("slow") is not None or file_of(item.nodeid).endswith(".ipynb")
+    return 3.0 if heavy else 0.05
+
+
+def longest_first(items: Sequence[pytest.Item], known: dict[str, float]) -> list[pytest.Item]:
+    """items grouped by file (each file's own order kept), the longest file first."""
+    groups: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        groups.setdefault(file_of(item.nodeid), []).append(item)
+
+    def seconds(name: str) -> float:
+        if name in known:
+            return known[name]
+        return sum(_estimate(item) for item in groups[name])
+
+    ordered = sorted(groups, key=lambda name: -seconds(name))  # stable: ties keep their order
+    return [item for name in ordered for item in groups[name]]
+
+
+def load_snapshot() -> dict[str, float]:
+    try:
+        data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def snapshot_from_durations(text: str) -> dict[str, float]:
+    """Per-file seconds from pytest's ``--durations=0`` report (files of 2 s or more)."""
+    per: dict[str, float] = {}
+    for m in re.finditer(r"^([\d.]+)s (?:setup|call|teardown)\s+(\S+)", text, re.M):
+        name = file_of(m.group(2))
+        per[name] = per.get(name, 0.0) + float(m.group(1))
+    return {k: round(v, 1) for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v >= 2.0}
+
+
+if __name__ == "__main__":
+    snapshot = snapshot_from_durations(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    SNAPSHOT.write_text(json.dumps(snapshot, indent=1) + "\n", encoding="utf-8")
