@@ -131,6 +131,10 @@ _PHRASE = re.compile(
     r"over|under|for|by|at|and|or|so|as|in|on|of|to|using|via|because|unless|if)\s)"
 )
 
+# A JSDoc sentence that runs on without its full stop after a call: "Proxy to the app
+# `Router#route()` Returns a new `Route` instance" reads as two sentences.
+_RUN_ON = r"(?<=\))\s+(?=[A-Z][a-z]+s\s)"
+
 # A comma before one of these ends the first clause ("boils water, whatever the stove").
 _SUBORDINATE = (
     r",\s+(?=(?:which|who|whatever|whichever|wherever|so|but|although|though|unless|"
@@ -163,7 +167,9 @@ def short_clause(text: str, limit: int) -> str:
     boundary ("... that can be registered") where one leaves enough, else at a word, and
     never ending on an article, a preposition or a conjunction."""
     text = plain(text)
-    text = re.split(r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + _SUBORDINATE, text, maxsplit=1)[0]
+    text = re.split(
+        r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + _RUN_ON + "|" + _SUBORDINATE, text, maxsplit=1
+    )[0]
     text = text.strip().rstrip(".!?,").strip()
     if len(text) <= limit:
         return " ".join(_ends_clean(text.split()))
@@ -464,7 +470,7 @@ def gloss(
     return name if len(name) <= limit else short_clause(name, limit)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|" + _RUN_ON)
 
 
 def _clause(name: str, sentence: str, room: int) -> str:

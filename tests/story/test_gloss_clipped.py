@@ -67,3 +67,9 @@ def test_a_whole_sentence_and_a_passive_stay_as_they_are() -> None:
     )
     # a verb and its plural object is not a verb with no object
     assert short_clause("Returns encodings from given HTTP Header Dict", 32) == "Returns encodings"
+
+
+def test_a_sentence_that_runs_on_after_a_call_ends_there() -> None:
+    summary = "Proxy to the app `Router#route()` Returns a new `Route` instance for the path."
+    assert gloss("route", summary) == "route: proxy to the app Router#route()"
+    assert short_clause("Calls `next()` Returns nothing at all", 60) == "Calls next()"
