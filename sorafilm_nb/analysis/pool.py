@@ -72,9 +72,7 @@ def run(
     """
     if method is None or workers < 2:
         return scan_chunk(todo, known), 1
-    # interleave so each chunk gets a fair share of big and small files
-    n_chunks = workers * 6
-    chunks = [todo[i::n_chunks] for i in range(n_chunks)]
+    chunks = _chunks(todo, workers * 6)
     try:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
@@ -95,3 +93,21 @@ def run(
     except (OSError, RuntimeError, ImportError):
         # no process pool here (a sandbox, a frozen app) or a worker died: one core
         return scan_chunk(todo, known), 1
+
+
+def _chunks(todo: list[Item], n_chunks: int) -> list[list[Item]]:
+    """todo in about n_chunks chunks: each language in chunks of its own, in proportion to
+    its share (at least one), interleaved so each chunk gets a fair share of big and small
+    files. Python comes last: this process takes chunks from the far end, so in a mostly
+    Python repository the few JavaScript files (Django's 22) go to a worker, and only that
+    one process pays to load tree-sitter and its grammar (20-40 ms each, issue 14)."""
+    by_lang: dict[str, list[Item]] = {}
+    for item in todo:
+        by_lang.setdefault(item[2], []).append(item)
+    order = sorted(by_lang, key=lambda lang: (lang == "python", lang))
+    chunks: list[list[Item]] = []
+    for lang in order:
+        items = by_lang[lang]
+        n = max(1, min(len(items), round(n_chunks * len(items) / len(todo))))
+        chunks.extend(items[i::n] for i in range(n))
+    return chunks
