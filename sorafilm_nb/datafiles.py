@@ -88,7 +88,7 @@ def _remember(path: Path, text: str, parsed: dict[str, Any]) -> None:
         from .safeio import write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, blob.encode("utf-8"))
+        write_bytes(path, blob.encode("utf-8"), durable=False)  # checked on read: no fsync
     except (TypeError, ValueError, OSError):  # a date, or a read-only cache dir
         pass
 

@@ -214,7 +214,7 @@ def prepared_vocab() -> bpe.Vocab | None:
         from ..safeio import write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, blob)
+        write_bytes(path, blob, durable=False)  # sha256-checked on every load: no fsync
     except OSError:
         pass
     return bpe.Vocab(blob, O200K_SHA256)
@@ -314,7 +314,8 @@ class _Memo:
             from ..safeio import write_bytes
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(self.path, json.dumps(payload, separators=(",", ":")).encode())
+            blob = json.dumps(payload, separators=(",", ":")).encode()
+            write_bytes(self.path, blob, durable=False)  # a cache: a torn file reads as empty
             self.new = {}
         except OSError:
             pass  # a read-only cache dir: counts are simply not remembered
