@@ -10,7 +10,6 @@ import hashlib
 import json
 import sys
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,7 +24,16 @@ T = TypeVar("T")
 
 
 def data_dir() -> Path:
-    """The package's own data folder (sorafilm_nb/data)."""
+    """The package's own data folder (sorafilm_nb/data).
+
+    Beside this file when the package is a folder (always, installed or not): the same path
+    importlib.resources gives, without its readers, which cost a plan 2-10 ms at first use
+    (issue 14); importlib.resources otherwise (a zipped package)."""
+    here = Path(__file__).parent / "data"
+    if here.is_dir():
+        return here
+    from importlib import resources
+
     return Path(str(resources.files("sorafilm_nb") / "data"))
 
 

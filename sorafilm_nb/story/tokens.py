@@ -43,15 +43,12 @@ What it costs, and how little of it a run pays (issue 14):
 from __future__ import annotations
 
 import atexit
-import binascii
-import gzip
 import hashlib
 import json
 import threading
 import types
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +72,9 @@ class TokenizerError(SorafilmError, RuntimeError):
 
 def bundled_bytes(package: str = BUNDLE_PACKAGE, name: str = BUNDLE_FILE) -> bytes:
     """The unzipped .tiktoken file shipped inside an installed package (no network)."""
+    import gzip  # here: only the first run on a machine unzips the bundle
+    from importlib import resources
+
     try:
         raw = (resources.files(package) / name).read_bytes()
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
@@ -97,6 +97,8 @@ def parse_ranks(data: bytes, *, expected_hash: str, source: str) -> dict[bytes, 
             f"{source}: sha256 {actual} does not match the published {ENCODING_NAME} hash "
             f"{expected_hash}; the file is corrupt or not the real vocabulary, refusing to use it"
         )
+    import binascii
+
     a2b = binascii.a2b_base64  # what base64.b64decode calls, without its per-call checks
     try:
         return {

@@ -169,3 +169,32 @@ def test_a_fork_beside_the_ticker_waits_for_its_line(tmp_path: Path) -> None:
         assert wait.lock.acquire(blocking=False)
         wait.lock.release()
     assert wait not in progress._live_waits
+
+
+@pytest.mark.parametrize(
+    ("argv", "collects"), [(["plan"], False), (["analyze"], False), (["resume", "folder"], True)]
+)
+def test_plan_and_analyze_run_without_the_cyclic_collector(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], collects: bool
+) -> None:
+    """plan and analyze end in a second or so and make no cycles worth collecting; the
+    collector walked every imported object ~45 times in a warm plan (issue 14). Other
+    commands (film runs for minutes) keep it, and it is back on once the command ends."""
+    import gc
+
+    from sorafilm_nb import cli
+
+    seen: list[bool] = []
+    module = __import__(f"sorafilm_nb.cli.{argv[0]}", fromlist=["register"])
+    real = module.register
+
+    def register(sub: object) -> None:
+        real(sub)
+        for parser in sub.choices.values():  # type: ignore[attr-defined]
+            parser.set_defaults(func=lambda args: seen.append(gc.isenabled()) or 0)
+
+    monkeypatch.setattr(module, "register", register)
+    assert gc.isenabled()
+    assert cli.main(argv) == 0
+    assert seen == [collects]
+    assert gc.isenabled()
