@@ -87,6 +87,9 @@ class ModelCapabilities:
     # (Veo 3.1: 8 s, 16:9 only); empty means the model's own.
     reference_seconds: tuple[int, ...] = ()
     reference_sizes: tuple[str, ...] = ()
+    # Whether a job may ask for no audio (Veo: generate_audio = false), so a plan without
+    # audio is sent, and priced, as one. False: the model makes its sound regardless.
+    audio_optional: bool = False
 
     def allowed_seconds(self, size: str) -> tuple[int, ...]:
         """The clip lengths allowed at ``size`` (some sizes allow fewer)."""
@@ -180,6 +183,14 @@ def _model(file: str, provider: str, raw: Any) -> ModelCapabilities:
         raise DataFileError(
             file, "audio must be true/false, max_reference_images >= 0", entry=entry
         )
+    audio_optional = raw.get("audio_optional", False)
+    if not isinstance(audio_optional, bool) or (audio_optional and not audio):
+        raise DataFileError(
+            file,
+            "true/false, and true only for a model that makes audio",
+            entry=entry,
+            field="audio_optional",
+        )
     ref_seconds = (
         _ints(file, entry, "reference_seconds", raw["reference_seconds"])
         if "reference_seconds" in raw
@@ -213,6 +224,7 @@ def _model(file: str, provider: str, raw: Any) -> ModelCapabilities:
             else ()
         ),
         reference_seconds=ref_seconds,
+        audio_optional=audio_optional,
         reference_sizes=tuple(ref_sizes),
     )
 
@@ -260,6 +272,17 @@ def for_model(provider: str, model: str) -> ModelCapabilities:
         raise KeyError(
             f"{provider} has no model {model!r}; known: {', '.join(sorted(models))}"
         ) from None
+
+
+def sent_silent(provider: str, model: str, audio: bool) -> bool:
+    """Whether a job of ``model`` goes out with its audio turned off: the plan asks for no
+    audio (``audio=False``) and the model can be asked for that (``audio_optional``). One
+    rule for what the studio sends (generate_audio = false) and how the clip is priced (the
+    price file's no_audio price), so the two never disagree. An unknown model: False."""
+    if audio:
+        return False
+    caps = load(provider).get(model)
+    return caps is not None and caps.audio_optional
 
 
 @cache

@@ -86,8 +86,8 @@ def raw_stderr() -> TextIO:
 def guard_streams() -> Iterator[None]:
     """Within the block, sys.stdout and sys.stderr print control characters as escapes."""
     saved = sys.stdout, sys.stderr
-    sys.stdout = _GuardedStream(saved[0])  # type: ignore[assignment]
-    sys.stderr = _GuardedStream(saved[1])  # type: ignore[assignment]
+    sys.stdout = _GuardedStream(saved[0])
+    sys.stderr = _GuardedStream(saved[1])
     try:
         yield
     finally:

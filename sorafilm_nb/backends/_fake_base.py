@@ -69,6 +69,7 @@ class FakeJob:
     expire: bool = False
     fail_internal: bool = False
     conditioning: dict[str, Any] = field(default_factory=dict)  # kind -> what was sent
+    audio: bool | None = None  # with sound or not, as asked (None: the provider's default)
     polls: int = 0
     render: Future[Path] | None = None
 

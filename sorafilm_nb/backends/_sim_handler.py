@@ -116,12 +116,12 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as err:
             self._send_json(err.status, err.body())
             return
-        err = ApiError(
+        refusal = ApiError(
             405,
             f"Method {self.command} is not allowed on this path; allowed: {allow}.",
             code="method_not_allowed",
         )
-        self._send_json(405, err.body(), {"Allow": allow})
+        self._send_json(405, refusal.body(), {"Allow": allow})
 
     do_OPTIONS = do_TRACE = do_HEAD
 

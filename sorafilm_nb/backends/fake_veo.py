@@ -97,6 +97,7 @@ class FakeVeo(FakeServer):
                 f"supported durations are [{','.join(map(str, caps.allowed_seconds(size)))}].",
                 reason="INVALID_ARGUMENT",
             )
+        audio = self._audio(caps, params)
         assert self.folder is not None
         conditioning: dict[str, Any] = {}
         for key, kind in (("image", "first_frame"), ("lastFrame", "last_frame")):
@@ -112,10 +113,33 @@ class FakeVeo(FakeServer):
         name = f"{PROJECT}/publishers/google/models/{model}/operations/{uuid.uuid4()}"
         job = self.new_job(name, model=model, seconds=seconds, size=size, prompt=prompt)
         job.conditioning = conditioning
+        job.audio = audio
         with self.lock:
             self.requests.append(body)
         self.start_render(job)
         return name
+
+    @staticmethod
+    def _audio(caps: Any, params: dict[str, Any]) -> bool:
+        """``parameters.generateAudio`` as Vertex takes it (its Veo API reference:
+        ``"generateAudio": boolean``): a JSON boolean or absent (null, as proto3 JSON reads
+        it), true only for a model that makes audio. Absent means the model's own default:
+        Veo 3.x makes sound."""
+        value = params.get("generateAudio")
+        if value is None:
+            return bool(caps.audio)
+        if not isinstance(value, bool):
+            raise HttpError(
+                400,
+                f"Invalid value at 'parameters.generateAudio' ({str(value)[:20]}): "
+                "expected a boolean.",
+                reason="INVALID_ARGUMENT",
+            )
+        if value and not caps.audio:
+            raise HttpError(
+                400, "generateAudio is not supported by this model.", reason="INVALID_ARGUMENT"
+            )
+        return value
 
     def _references(
         self, caps: Any, refs: Any, inst: dict[str, Any], seconds: int, size: str
@@ -230,17 +254,17 @@ class _VeoHandler(FakeHandler):
                     return
                 self.send_json(200, {"name": name})
                 return
-            name = body.get("operationName")
-            if not isinstance(name, str) or not name.startswith(rest + "/operations/"):
+            wanted = body.get("operationName")
+            if not isinstance(wanted, str) or not wanted.startswith(rest + "/operations/"):
                 raise HttpError(
                     400, "operationName does not belong to this model.", reason="INVALID_ARGUMENT"
                 )
             if "endless_body" in fake.hostile:
                 self._endless()
                 return
-            _job, payload = fake.operation(name)
+            _job, payload = fake.operation(wanted)
             if "huge_body" in fake.hostile and payload.get("done"):
-                self._huge(name)
+                self._huge(wanted)
                 return
             self.send_json(200, payload)
         except HttpError as err:

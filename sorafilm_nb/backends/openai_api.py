@@ -126,12 +126,11 @@ class OpenAIBackend:
                 "(or run on the simulator, which needs none)"
             )
         self.name = name
-        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         self._openai = openai
         self._key = key
         self._client = openai.OpenAI(
             api_key=key,
-            base_url=self.base_url,
+            base_url=base_url or os.environ.get("OPENAI_BASE_URL") or None,
             max_retries=max_retries,
             timeout=openai.Timeout(timeout, connect=10.0),
             # the SDK's own defaults (limits, redirects), plus a look at every answer
@@ -139,7 +138,7 @@ class OpenAIBackend:
                 event_hooks={"response": [lambda response: self._kind.observe(response)]}
             ),
         )
-        self.base_url = str(self._client.base_url).rstrip("/")
+        self.base_url: str = str(self._client.base_url).rstrip("/")
         self._creator = self._client.with_options(max_retries=0)
         self._timeout = timeout
         self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
@@ -310,13 +309,14 @@ class OpenAIBackend:
             reference = (ref.name, ref.read_bytes(), MIME[ref.suffix.lower()])
 
         def send() -> Any:
-            extra = {"input_reference": reference} if reference is not None else {}
             return self._creator.videos.create(
                 prompt=prompt,
-                model=model,  # type: ignore[arg-type]
-                seconds=str(seconds),
+                model=model,
+                # the SDK types seconds and size as OpenAI's own Literals; a gateway with the
+                # /v1/videos shape may take other values (capabilities checks them)
+                seconds=str(seconds),  # type: ignore[arg-type]
                 size=size,  # type: ignore[arg-type]
-                **extra,
+                input_reference=reference if reference is not None else self._openai.omit,
             )
 
         return self._create_once(
@@ -377,7 +377,8 @@ class OpenAIBackend:
             hint = _header_float(raw.headers, "openai-poll-after-ms")
             return _job(raw.parse(), int(hint) if hint is not None else None)
 
-        return self._call(f"retrieve {job_id}", fetch)  # type: ignore[no-any-return]
+        job: Job = self._call(f"retrieve {job_id}", fetch)
+        return job
 
     def list(
         self, *, after: str | None = None, limit: int = 100, order: Literal["asc", "desc"] = "desc"
@@ -386,11 +387,12 @@ class OpenAIBackend:
 
         def fetch() -> list[Job]:
             page = self._client.videos.list(
-                limit=limit, order=order, **({"after": after} if after else {})
+                limit=limit, order=order, after=after or self._openai.omit
             )
             return [_job(v) for v in page.data]
 
-        return self._call("list", fetch)  # type: ignore[no-any-return]
+        jobs: list[Job] = self._call("list", fetch)
+        return jobs
 
     def delete(self, job_id: str) -> None:
         self._check_id(job_id)

@@ -304,7 +304,9 @@ class VeoBackend(ProviderBackend):
 
     def _fetch(self, job_id: str, what: str) -> Any:
         self._check_id(job_id)
-        op = self._types.GenerateVideosOperation(name=job_id)
+        # model_validate, not GenerateVideosOperation(name=...): the SDK declares ``name`` on
+        # its ABC mixin Operation, so a type checker does not see the field pydantic takes
+        op = self._types.GenerateVideosOperation.model_validate({"name": job_id})
         for attempt in range(self._max_retries + 1):
             try:
                 return self._reader.operations.get(op)

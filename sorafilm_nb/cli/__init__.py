@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 # Order here is the order in `sorafilm --help`.
-COMMANDS = ("analyze", "plan", "budget", "film", "resume", "simulate", "share")
+COMMANDS = ("analyze", "plan", "budget", "film", "resume", "simulate", "share", "providers")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

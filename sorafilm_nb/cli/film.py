@@ -70,8 +70,9 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
         where,
         "--real",
         action="store_true",
-        help="use the provider's real API (costs money; key from OPENAI_API_KEY, "
-        "GEMINI_API_KEY or GOOGLE_API_KEY, or RUNWAYML_API_SECRET)",
+        help="use the provider's real API (costs money; the key is read from the "
+        "environment: OPENAI_API_KEY for openai, GEMINI_API_KEY or GOOGLE_API_KEY for veo, "
+        "RUNWAYML_API_SECRET for runway; `sorafilm providers` lists models and prices)",
     )
     _add(
         parser,
@@ -389,6 +390,19 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
         args.ledger = str(default_path(simulator=True))
 
 
+def booked_in(args: argparse.Namespace, session: Session) -> str:
+    """Which ledger this run's reservations and bills go to, in words. A fake reached with
+    --base-url books in the sandbox like the embedded one, though its bill prints without
+    "(simulated ...)": say it before anything is reserved, so no one reads it as spent."""
+    from ..backends.base import is_simulated
+    from ..money.location import is_url
+
+    where = shown_path(args.ledger) if not is_url(args.ledger) else "the team ledger"
+    if is_simulated(session.backend):
+        return f"booked in the sandbox ledger {where} (simulated jobs: no real money)"
+    return f"booked in the ledger {where} (real money)"
+
+
 def choose_ledger(args: argparse.Namespace, session: Session) -> None:
     """--ledger, else the sandbox or the real ledger, as this session's backend says.
 
@@ -433,6 +447,7 @@ def handle(args: argparse.Namespace) -> int:
         if plan is None:
             return 1
         print(f"making the film on {session.where}, into {args.out}", flush=True)
+        print(booked_in(args, session), flush=True)
         bars = Bars(len(plan.storyboard.shots))
         try:
             with studio_for(args, session) as studio:

@@ -21,6 +21,7 @@ from .common import dollars_to_cents, number_in, top_count
 from .progress import waiting
 
 if TYPE_CHECKING:
+    from ..money.prices import PriceTable
     from ..story.plans import Plan
 
 TIERS = ("ultra-low", "low", "medium", "high", "standard")
@@ -129,6 +130,13 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="continuity: each shot starts from the last frame of the shot before (the "
         "shots are then made one after another)",
+    )
+    group.add_argument(
+        "--no-audio",
+        dest="audio",
+        action="store_false",
+        help="make the film without sound where the model can leave it out (Veo: "
+        "generate_audio = false), priced at the price file's no-audio price if it lists one",
     )
     group.add_argument(
         "--seconds",
@@ -278,12 +286,20 @@ def _ledger(args: argparse.Namespace, *, must_exist: bool) -> Any:
     return Ledger(path)
 
 
+def price_table(args: argparse.Namespace) -> PriceTable:
+    """The price table the flags name: --prices, else $SORAFILM_PRICES, else the packaged
+    file of --provider. One home, so the plan and the strategies --verbose compares are
+    priced from the same file (PriceTable.load caches it, so asking twice costs nothing)."""
+    from ..money.prices import PriceTable
+
+    return PriceTable.load(getattr(args, "prices", None), provider=getattr(args, "provider", None))
+
+
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Plan:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
     from ..capabilities import default_model
     from ..errors import PlanError
     from ..money.cost import Cost
-    from ..money.prices import PriceTable
     from ..story.continuity import check_look
     from ..story.planning import plan
     from .analyze import analyze_options
@@ -298,7 +314,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
     except ValueError as exc:
         raise PlanError(f"--look: {exc}") from None
     args.model = args.model or default_model(provider)
-    table = PriceTable.load(getattr(args, "prices", None), provider=provider)
+    table = price_table(args)
     table.price_per_second(args.model, args.size)
     monthly = getattr(args, "monthly_budget", None)
     remaining = Cost(monthly) if monthly is not None else None
@@ -315,6 +331,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
                 provider=provider,
                 look=getattr(args, "look", None),
                 chain=getattr(args, "chain", False),
+                audio=getattr(args, "audio", True),
                 target_seconds=args.seconds,
                 top=getattr(args, "top", 8),
                 ledger=ledger,
@@ -337,7 +354,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         out.write(result.to_json() + "\n")
     else:
-        out.write(format_plan(result, verbose=verbose) + "\n")
+        out.write(format_plan(result, verbose=verbose, prices=price_table(args)) + "\n")
     if folder is not None:
         from ..errors import SorafilmError
 
@@ -376,20 +393,34 @@ def _same_finding_groups(findings: Any) -> list[list[Any]]:
     return order
 
 
-def format_plan(result: Any, *, verbose: bool = False) -> str:
+def _audio_line(result: Any) -> str:
+    """What --no-audio does to this plan, in one line: sent silent and how it is priced."""
+    from ..capabilities import sent_silent
+
+    board = result.storyboard
+    if not sent_silent(result.provider, board.model, False):
+        return f"audio: {board.model} cannot leave its sound out; --no-audio changes nothing"
+    return (
+        "audio: off (sent with generate_audio = false; priced at the no-audio price where "
+        "the price file lists one, else at the price with audio)"
+    )
+
+
+def format_plan(result: Any, *, verbose: bool = False, prices: PriceTable | None = None) -> str:
     """The plan as the CLI prints it: summary, shot table, findings, cost (`sorafilm film`
-    prints the same)."""
+    prints the same). ``prices`` is the table the plan was priced from; verbose compares the
+    other strategies with it (None: the default file of the plan's provider)."""
     import io
 
     from ..redact import redact
 
     buf = io.StringIO()
-    _print_text(result, verbose, buf)
+    _print_text(result, verbose, buf, prices)
     # repository text bound for prompts may hold a secret lint has just found: never echo it
     return redact(buf.getvalue(), strict=True).rstrip("\n")
 
 
-def _print_text(result: Any, verbose: bool, out: Any) -> None:
+def _print_text(result: Any, verbose: bool, out: Any, prices: PriceTable | None = None) -> None:
     b = result.storyboard
     profile = b.casting.profile
     print(
@@ -400,6 +431,8 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
     print(printable(result.summary()), file=out)
     if result.provider != "openai":
         print(f"provider: {result.provider}", file=out)
+    if not getattr(result, "audio", True):
+        print(_audio_line(result), file=out)
     print(file=out)
     print(printable(result.shot_table(), keep_newlines=True), file=out)
     refs = [(row["shot"], result.reference_text(row["index"])) for row in result.rows()]
@@ -442,7 +475,7 @@ def _print_text(result: Any, verbose: bool, out: Any) -> None:
 
         print("\nOther ways to make this film:", file=out)
         try:
-            for s in strategies(b):
+            for s in strategies(b, prices):
                 cost = "?" if s.notes.startswith("cannot") else str(s.cost)
                 print(f"  {s.name:<24}{cost:>10}  {s.description}", file=out)
         except Exception as exc:  # the table may not price this model; say so, go on

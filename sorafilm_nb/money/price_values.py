@@ -116,6 +116,11 @@ def parse_modifiers(
             caps = capabilities.load(provider).get(model)
             if name == "no_audio" and caps is not None and not caps.audio:
                 raise DataFileError(file, f"{model} makes no audio to leave out", entry=where)
+            if name == "no_audio" and caps is not None and not caps.audio_optional:
+                # a price no job could be sent at: a plan priced with it would under-reserve
+                raise DataFileError(
+                    file, f"{model} cannot be asked to leave its audio out", entry=where
+                )
             for size, price in sizes.items():
                 if size not in rates[model]:
                     raise DataFileError(file, "a size the model is not priced at", entry=where)

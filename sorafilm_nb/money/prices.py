@@ -358,6 +358,15 @@ class PriceTable:
             raise PriceError(f"seconds must not be negative, got {seconds}")
         return Cost(self.price_per_second(model, size, modifier) * seconds, self.currency)
 
+    def clip_cost(self, model: str, size: str, seconds: int, *, audio: bool = True) -> Cost:
+        """What one clip costs as the studio sends it: a clip sent without audio
+        (``capabilities.sent_silent``) at the file's no_audio price when it lists one, else
+        at the plain price, the higher one, so a reservation is never below the bill."""
+        modifier = None
+        if capabilities.sent_silent(self.provider, self.resolve(model), audio):
+            modifier = "no_audio" if "no_audio" in self.modifiers_for(model, size) else None
+        return self.cost(model, size, seconds, modifier)
+
     def failure_cost(self, cost: Cost) -> Cost:
         """What a failed or refused job of this cost is billed: all or nothing, per the file."""
         return cost if self.failed_jobs_billed else Cost.zero(cost.currency)

@@ -13,8 +13,9 @@ a next-best concept fits; when too few do, it is cast anyway and flagged ``weak`
 project's name, so two projects' films share few gags while each film is the same every time
 and no tie-break ever costs fit.
 
-The model (``Metaphor``, ``MetaphorLibrary``, ...) lives in ``metaphors``, theme files in
-``themes``, the scores in ``scoring``; their public names are importable from here too.
+Which concepts get a shot (and which siblings share one) is decided in ``selection``; the model
+(``Metaphor``, ``MetaphorLibrary``, ...) lives in ``metaphors``, theme files in ``themes``, the
+scores in ``scoring``; their public names are importable from here too.
 
 CONTRACT (shared with boards, prompts, lint, ui/): CastEntry and Casting below.
 """
@@ -22,7 +23,7 @@ CONTRACT (shared with boards, prompts, lint, ui/): CastEntry and Casting below.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ from .scoring import (
     stem,
 )
 from .scoring import rank as rank_metaphors
-from .siblings import NAMES_LIMIT, are_siblings, group_names
+from .selection import max_exceptions, pick_concepts, pick_groups
 
 __all__ = [
     "BASE",
@@ -74,6 +75,7 @@ __all__ = [
     "Style",
     "UnknownMetaphor",
     "cast",
+    "max_exceptions",
     "name_words",
     "pick_concepts",
     "pick_groups",
@@ -249,191 +251,9 @@ class Casting:
         }
 
 
-MAX_THEMES = 1  # docstring themes in one casting: a word is a subject, not an API name
-THEME_MIN_DOCSTRINGS = 3  # a theme must recur: in at least this many docstrings
 # Scores this close are one fit: which of them plays a concept is the project-seeded order's
 # choice (one KIND bonus: a gag written for the kind is no better a picture for it).
 NEAR_EQUAL = 4.0
-SEARCH_DEPTH = 2  # a weak concept is passed over for one at most top*2 places down the list
-
-
-def max_exceptions(top: int) -> int:
-    """About a quarter of the shots: exceptions are the trouble of the story, not its cast."""
-    return 0 if top < 3 else max(1, top // 4)
-
-
-def _api_tier(c: Concept) -> int:
-    """0 for what the project hands its users (exported, in the README's examples, used as a
-    decorator there), 1 for the rest: the public API is filmed first."""
-    return 0 if (c.exported or c.in_readme or c.decorator) else 1
-
-
-def _theme_ok(c: Concept, own: frozenset[str], named: set[str]) -> bool:
-    """A docstring theme worth a shot: a real recurring idea, i.e. a word that recurs in
-    docstrings AND names something in the code (a name word of some concept: "request" in
-    Flask's Request), that is not the project's own name."""
-    word = c.name.lower()
-    return (
-        len(word) >= 4
-        and c.refs >= THEME_MIN_DOCSTRINGS
-        and word not in own
-        and stem(word) in named
-    )
-
-
-def pick_concepts(
-    profile: RepoProfile, top: int = 8, *, fits: Callable[[Concept], bool] | None = None
-) -> tuple[Concept, ...]:
-    """The concepts worth a shot, one per shot (see pick_groups; siblings left out)."""
-    return tuple(g[0] for g in pick_groups(profile, top, fits=fits))
-
-
-def pick_groups(
-    profile: RepoProfile, top: int = 8, *, fits: Callable[[Concept], bool] | None = None
-) -> tuple[tuple[Concept, ...], ...]:
-    """The concepts worth a shot, in the order they are ranked, one per name, each with the
-    siblings that share its shot (siblings.py; as many as NAMES_LIMIT characters hold).
-
-    A sibling of a concept already picked joins its shot instead of taking a place, and
-    public siblings ranked past the last place join too: "get" brings "put", "patch" and
-    "post" onto one shot and frees three places for other concepts. A sibling whose name the
-    caption has no room for is left out: its family has its shot.
-
-    The public API first (exported, README, decorators), each group by the analysis score;
-    project-defined exceptions take at most max_exceptions(top) places (more only when
-    nothing else is left); at most one docstring theme, and only a recurring idea (see
-    _theme_ok). fits (a concept -> bool, cast's "some metaphor plays it well") passes over a
-    concept that does not fit for the next ones of the same standing (public API for public
-    API, at most top*SEARCH_DEPTH places down) that do; never a name the README's examples
-    use, which is what users touch whatever the theme offers. Places still empty go to the
-    passed-over concepts, in order, before the next group is looked at.
-    """
-    if top < 1:
-        return ()
-    # one per name; a docstring theme that is also a name in the code ("request" and the
-    # class Request) is that code, never the word. Two names of the code that differ only in
-    # case are two things (requests' request() and its Request class) and both may play.
-    code_names = {c.name.lower() for c in profile.concepts if c.kind != "theme"}
-    unique: list[Concept] = []
-    seen: set[str] = set()
-    for c in profile.concepts:
-        key = c.name.lower() if c.kind == "theme" else c.name
-        if key not in seen and not (c.kind == "theme" and key in code_names):
-            seen.add(key)
-            unique.append(c)
-    ordered = sorted(range(len(unique)), key=lambda i: (_api_tier(unique[i]), i))
-    own = project_words(profile.name, profile.title)
-    named = {stem(w) for c in unique if c.kind != "theme" for w in name_words(c.name)}
-    rank_of = {i: r for r, i in enumerate(ordered)}
-    base, _ = _select(unique, ordered, top, own, named, fits, grouping=False)
-    chosen, joined = _select(unique, ordered, top, own, named, fits, grouping=True)
-    _only_strong_fill(unique, rank_of, base, chosen, joined)
-    return tuple(
-        (unique[i], *(unique[k] for k in sorted(joined.get(i, ()), key=rank_of.__getitem__)))
-        for i in sorted(chosen, key=rank_of.__getitem__)
-    )
-
-
-def _select(
-    unique: Sequence[Concept],
-    ordered: Sequence[int],
-    top: int,
-    own: frozenset[str],
-    named: set[str],
-    fits: Callable[[Concept], bool] | None,
-    *,
-    grouping: bool,
-) -> tuple[list[int], dict[int, list[int]]]:
-    """The places of pick_groups (indexes into unique) and, with ``grouping``, the siblings
-    that join each picked one's shot; without it every concept takes a place of its own (the
-    film as it would be without siblings.py, the yardstick of _only_strong_fill)."""
-    cap = {"exception": max_exceptions(top), "theme": MAX_THEMES}
-    count = {"exception": 0, "theme": 0}
-    chosen: list[int] = []
-    over_cap: list[int] = []
-    joined: dict[int, list[int]] = {}  # a picked concept -> the siblings on its shot
-
-    def join(i: int) -> bool:
-        """Whether unique[i] is a sibling of a picked concept: it joins that shot while the
-        caption has room for its name, else it is left out (its family has its shot)."""
-        if not grouping:
-            return False
-        for j in chosen:
-            if are_siblings(unique[j], unique[i]):
-                group = [unique[k] for k in (j, *joined.get(j, ()), i)]
-                if len(group_names(group)) <= NAMES_LIMIT:
-                    joined.setdefault(j, []).append(i)
-                return True
-        return False
-
-    for tier in (0, 1):
-        passed: list[int] = []  # weak fits of this tier, taken before the next tier's
-        looked = 0
-        for i in (i for i in ordered if _api_tier(unique[i]) == tier):
-            if len(chosen) >= top:
-                break
-            c = unique[i]
-            if c.kind == "theme" and not _theme_ok(c, own, named):
-                continue
-            if join(i):
-                continue
-            if c.kind in cap and count[c.kind] >= cap[c.kind]:
-                if c.kind == "exception":
-                    over_cap.append(i)
-                continue
-            looked += 1
-            may_pass = fits is not None and not c.in_readme and looked <= top * SEARCH_DEPTH
-            if may_pass and not fits(c):  # type: ignore[misc]
-                passed.append(i)
-                continue
-            if c.kind in count:
-                count[c.kind] += 1
-            chosen.append(i)
-        chosen.extend(passed[: max(0, top - len(chosen))])
-    chosen.extend(over_cap[: max(0, top - len(chosen))])  # only when nothing else is left
-    if grouping:
-        taken = set(chosen) | {i for g in joined.values() for i in g}
-        for i in ordered:  # public siblings past the last place still join a picked one's shot
-            if i not in taken and _api_tier(unique[i]) == 0 and join(i):
-                taken.add(i)
-    return chosen, joined
-
-
-def _only_strong_fill(
-    unique: Sequence[Concept],
-    rank_of: dict[int, int],
-    base: list[int],
-    chosen: list[int],
-    joined: dict[int, list[int]],
-) -> None:
-    """A place freed by grouping siblings goes to the next concept only when it is as strong
-    (analysis score) as the weakest concept the film would have had without grouping, and
-    never to an exception (exceptions are the story's trouble, capped on the film without
-    siblings). Otherwise the freed place goes back to a sibling that had it (its own shot
-    again, its family's shot keeps the others): a freed place given to a weaker concept made
-    the film worse (a schema library's classes in place of its builder functions), while a
-    sibling with its own shot is no worse than without grouping. Edits chosen and joined."""
-    if not base:
-        return
-    floor = min(unique[i].score for i in base)
-    in_base = set(base)
-    weak = [
-        i
-        for i in chosen
-        if i not in in_base and (unique[i].score < floor or unique[i].kind == "exception")
-    ]
-    if not weak:
-        return
-    for i in weak:
-        chosen.remove(i)
-    for _ in weak:  # the biggest family spares a name first: its shot still shows a family
-        families = [g for g in joined.values() if any(k in in_base for k in g)]
-        if not families:
-            break  # nothing to give back: the film is shorter
-        family = max(families, key=len)
-        k = max((k for k in family if k in in_base), key=rank_of.__getitem__)
-        family.remove(k)
-        chosen.append(k)
 
 
 def _weight(score: float) -> int:

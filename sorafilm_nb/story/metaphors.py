@@ -188,7 +188,7 @@ class MetaphorLibrary:
 
         The way to add mappings in code; each is checked like a file entry would be.
         """
-        from .themes import check_metaphor
+        from .metaphor_rules import check_metaphor
 
         for i, m in enumerate(metaphors):
             check_metaphor(m, file="<code>", entry=m.id if isinstance(m, Metaphor) else str(i))

@@ -97,6 +97,7 @@ def plan(
     provider: str = "openai",
     look: str | Path | None = None,
     chain: bool = False,
+    audio: bool = True,
     target_seconds: int | None = None,
     top: int = 8,
     ledger: Any = None,
@@ -125,13 +126,15 @@ def plan(
     size, and the prices come from its price file. look (an image file, or "first": a frame
     of the first finished shot) and chain (each shot starts from the last frame of the one
     before) ask for continuity where the model takes an image (story/continuity.py).
+    audio=False makes the film without audio where the model can leave it out (Veo's
+    generate_audio = false; capabilities.sent_silent), priced at the price file's no_audio
+    price when it lists one, else at the price with audio.
 
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
     """
     from ..capabilities import default_model
     from ..money.prices import PriceError, PriceTable
-    from ..money.strategies import estimate
     from .boards import storyboard
     from .captions import film_captions
     from .compress import render_prompts
@@ -160,7 +163,7 @@ def plan(
     reasons: list[str] = []
     for shot in board.shots:
         try:
-            costs.append(estimate(shot, table))
+            costs.append(table.clip_cost(shot.model, shot.size, shot.seconds, audio=audio))
         except PriceError as exc:
             costs.append(Cost.zero(table.currency))
             unpriced.append(shot.index)
@@ -212,6 +215,8 @@ def plan(
     extra: dict[str, Any] = {}
     if provider != "openai":
         extra["provider"] = provider
+    if not audio:
+        extra["audio"] = False
     if look is not None or chain:
         extra["continuity"] = [None if r is None else r.to_dict() for r in refs]
         if isinstance(look, Path):
@@ -232,4 +237,5 @@ def plan(
         chain=chain,
         references=refs,
         continuity_note=note,
+        audio=audio,
     )

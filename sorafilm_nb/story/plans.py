@@ -78,6 +78,9 @@ class Plan:
     chain: bool = False
     references: tuple[Reference | None, ...] = ()
     continuity_note: str = ""
+    # False: the film is made without audio where the model can leave it out (Veo:
+    # generate_audio = false, priced at the price file's no_audio price if it lists one).
+    audio: bool = True
 
     @property
     def provider(self) -> str:
@@ -205,6 +208,8 @@ class Plan:
                 "cap": self.cap,
             },
             "shots": shots,
+            # only when off, so the plan.json of a film with audio reads as it always did
+            **({} if self.audio else {"audio": False}),
             "unused": [e.concept.name for e in board.unused],
             "total": _money(self.total),
             "total_complete": not self.unpriced,

@@ -29,7 +29,8 @@ same words ("keep descriptions consistent across shots, reuse phrasing").
 Token budgets: a Tier caps each prompt's tokens; rendering here makes the full prompt, and
 ``compress`` cuts it down to a tier (the least important parts first, the shared block the
 same way in every shot). ``pieces`` and ``section_tokens`` count a prompt section by section,
-which compression relies on to re-count quickly.
+which compression relies on to re-count quickly. The prompt's own copy (tone lines, a typed
+gag's lines, the scene made from a gag) is read from its data file by ``wording``.
 """
 
 from __future__ import annotations
@@ -39,11 +40,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from ..datafiles import data_dir, field, load_toml, str_list
-from ..errors import DataFileError
+from .wording import wording
 
 if TYPE_CHECKING:
     from .boards import Beat, Shot, Storyboard
@@ -135,7 +135,7 @@ class ShotPrompt:
         return next((text for key, text in self.sections if key == name), "")
 
 
-# -- wording data --------------------------------------------------------------------------
+# -- sections ------------------------------------------------------------------------------
 
 SECTION_ORDER = (
     "style",
@@ -164,71 +164,6 @@ _PARAGRAPH = {
     "lighting": 2,
     "sound": 2,
 }
-
-
-@dataclass(frozen=True)
-class Wording:
-    droppable: frozenset[str]
-    tones: dict[str, tuple[str, ...]]
-    file: str = ""
-    # the lines a user's typed gag plays (setup, gag, escalation, reaction): no {prop}, since
-    # the metaphor's props belong to its own gag
-    custom: tuple[str, ...] = (
-        "{hero} steps up to it, full of confidence",
-        "it happens: {gag}",
-        "{hero} tries once more; it happens again",
-        "{hero} looks straight into the camera",
-    )
-    # the scene sentence of a gag whose metaphor has no `scene` of its own
-    scene_from_gag: str = "{hero} is busy with {gag}"
-
-
-@cache
-def wording(path: str | None = None) -> Wording:
-    """data/prompts/prompts.toml, validated (errors name the file, the tone and the field)."""
-    file = path or str(data_dir() / "prompts" / "prompts.toml")
-    data = load_toml(file)
-    droppable = frozenset(w.lower() for w in str_list(data, "droppable", file=file))
-    tones_raw = field(data, "tone", dict, file=file)
-    tones: dict[str, tuple[str, ...]] = {}
-    for tone, table in tones_raw.items():
-        if not isinstance(table, dict):
-            raise DataFileError(file, "expected a [tone.NAME] table", entry=f"tone.{tone}")
-        tones[tone] = _four_lines(table, file, f"tone.{tone}")
-    if "default" not in tones:
-        raise DataFileError(file, "a [tone.default] table is required", field="tone")
-    scene = field(data, "scene_from_gag", str, file=file, default=Wording.scene_from_gag)
-    if not scene.startswith("{hero} ") or "{gag}" not in scene:
-        raise DataFileError(
-            file,
-            "the scene sentence opens with {hero} (the subject) and holds {gag}",
-            field="scene_from_gag",
-        )
-    if "custom" not in data:
-        return Wording(droppable, tones, file, scene_from_gag=scene)
-    custom = field(data, "custom", dict, file=file)
-    lines = _four_lines(custom, file, "custom")
-    if any("{prop}" in x for x in lines):
-        raise DataFileError(
-            file,
-            "a typed gag has no props of its own: no {prop} here",
-            entry="custom",
-            field="actions",
-        )
-    return Wording(droppable, tones, file, lines, scene)
-
-
-def _four_lines(table: dict[str, Any], file: str, entry: str) -> tuple[str, ...]:
-    """A table's four action lines: setup, gag, escalation, reaction; one names {gag}."""
-    lines = str_list(table, "actions", file=file, entry=entry)
-    if len(lines) != 4 or sum("{gag}" in x for x in lines) != 1:
-        raise DataFileError(
-            file,
-            "expected 4 lines (setup, gag, escalation, reaction), exactly one containing {gag}",
-            entry=entry,
-            field="actions",
-        )
-    return lines
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -389,7 +324,7 @@ def _filler_plan(storyboard: Storyboard) -> dict[int, tuple[int, Metaphor | None
         here = beats.index(beat)
         unused = [m for m in library if m.id not in taken]
         suited = [m for m in unused if _beat_by_words(beats, m.beat)[:1] == [here]]
-        pick = (suited or unused or [None])[0]
+        pick = next(iter(suited or unused), None)
         if pick is not None:
             taken.add(pick.id)
         out[shot.index] = (0, pick)

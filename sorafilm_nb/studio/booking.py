@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..backends.base import Job, VideoBackend
+from ..capabilities import sent_silent
 from ..errors import LedgerError
 from ..money.prices import Cost, PriceError, PriceTable
 from .folder import FilmError, ShotResult
@@ -27,6 +28,12 @@ __all__ = ["Booking"]
 
 
 log = logging.getLogger(__name__)
+
+
+def plan_audio(run: RunState) -> bool:
+    """The plan's audio choice, from the plan saved in the manifest (False: --no-audio)."""
+    data = run.plan_json if isinstance(run.plan_json, dict) else {}
+    return data.get("audio", True) is not False
 
 
 class Booking:
@@ -162,7 +169,7 @@ class Booking:
 
     def _settle(self, run: RunState, index: int, job: Job | None) -> None:
         shot = run.shots[index]
-        billed = shot.billed or self._billed(shot, job)
+        billed = shot.billed or self._billed(shot, job, audio=plan_audio(run))
         if shot.job_id is not None and self._open_in_ledger(shot.job_id):
             with self._ledger_lock:
                 self.ledger.settle(shot.job_id, billed)
@@ -180,12 +187,18 @@ class Booking:
         """What a failed job is billed under the price table: all of it, or nothing."""
         return estimated if self.prices.failed_jobs_billed else None
 
-    def _billed(self, shot: ShotResult, job: Job | None) -> Cost:
-        """The list price of what was actually rendered (the job's own model and seconds)."""
+    def _silent(self, run: RunState, model: str) -> bool:
+        """Whether this run's job of ``model`` goes out without audio (the plan's --no-audio,
+        where the model can leave it out): then the create says generate_audio = false."""
+        return sent_silent(self.prices.provider, model, plan_audio(run))
+
+    def _billed(self, shot: ShotResult, job: Job | None, *, audio: bool = True) -> Cost:
+        """The list price of what was actually rendered (the job's own model and seconds;
+        without audio, at the no-audio price where the file lists one)."""
         model = job.model if job is not None and job.model else shot.model
         seconds = job.seconds if job is not None and job.seconds else shot.seconds
         size = job.size if job is not None and job.size else shot.size
         try:
-            return self.prices.cost(model, size, int(seconds))
+            return self.prices.clip_cost(model, size, int(seconds), audio=audio)
         except PriceError:
-            return self.prices.cost(shot.model, shot.size, shot.seconds)
+            return self.prices.clip_cost(shot.model, shot.size, shot.seconds, audio=audio)

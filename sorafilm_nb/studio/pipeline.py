@@ -178,6 +178,8 @@ class ShotPipeline(Booking):
             log.warning("%s: no continuity frame: %s", shot.shot_id, exc)
             run.emit(index, message=f"continuity: no frame ({type(exc).__name__}); sent without")
             images = {}
+        if self._silent(run, shot.model):  # the plan's --no-audio, where the model can
+            images["generate_audio"] = False
         while True:
             self._gate.wait()
             # Saved before the request leaves: if this process dies before the answer is
@@ -190,7 +192,7 @@ class ShotPipeline(Booking):
                     model=shot.model,
                     seconds=shot.seconds,
                     size=shot.size,
-                    **images,
+                    **images,  # image conditioning, and generate_audio=False for no audio
                 )
                 break
             except RateLimited as exc:  # a 429 created nothing: retrying is safe

@@ -299,7 +299,9 @@ class Studio(Reconciler):
             estimated = (
                 plan.costs[n]
                 if n < len(plan.costs)
-                else self.prices.cost(shot.model, shot.size, shot.seconds)
+                else self.prices.clip_cost(
+                    shot.model, shot.size, shot.seconds, audio=getattr(plan, "audio", True)
+                )
             )
             shots.append(
                 ShotResult(

@@ -49,15 +49,22 @@ def test_a_shot_is_covered_by_the_fewest_billed_seconds(
 
 def test_veo_strategies_follow_veo_lengths_and_prices() -> None:
     """24 s at 720p on Veo 3.1 ($0.40/s in the packaged file); at 1080p Veo takes 8 s clips
-    only, so the two 4 s shots are billed 8 s each. One priced model: no drafts strategy."""
+    only, so the two 4 s shots are billed 8 s each. Veo 3.1 Fast is priced too ($0.15/s,
+    UNVERIFIED), so drafts on Fast then finals on Veo 3.1 is a strategy."""
+    fast = "veo-3.1-fast-generate-preview"
     veo = board("veo", [8, 8, 4, 4], VEO)
     got = by_name(strategies(veo))  # the board's provider's packaged prices
     assert list(got) == [
         "as-planned",
         f"all-{VEO}-720p",
         f"all-{VEO}-hires",
+        f"all-{fast}-720p",
+        f"all-{fast}-hires",
+        "drafts-then-pro",
         "animatic-only",
     ]
+    assert got[f"all-{fast}-720p"].cost.cents == Decimal(24 * 15)
+    assert got["drafts-then-pro"].cost.cents == Decimal(4 * 4 * 15 + 24 * 40)
     assert got["as-planned"].cost.cents == Decimal(24 * 40)
     assert got[f"all-{VEO}-720p"].cost.cents == Decimal(24 * 40)
     hires = got[f"all-{VEO}-hires"]
@@ -147,6 +154,20 @@ def test_a_bad_modifier_is_refused_naming_it(tmp_path: Path, text: str, why: str
     head = NO_AUDIO.split("[modifiers")[0].format(model=VEO)
     path.write_text(head + text, encoding="utf-8")
     with pytest.raises(DataFileError, match=why):
+        PriceTable.load(path)
+
+
+def test_no_audio_only_for_a_model_that_can_leave_it_out(tmp_path: Path) -> None:
+    """sora-2 makes audio but takes no switch to leave it out: a no_audio price for it could
+    never be sent, and a plan priced with it would under-reserve."""
+    path = tmp_path / "openai.toml"
+    path.write_text(
+        'provider = "openai"\nsource = "s"\nas_of = "d"\n'
+        '[cents_per_second."sora-2"]\n"1280x720" = 10\n'
+        '[modifiers.no_audio."sora-2"]\n"1280x720" = 5\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError, match="cannot be asked to leave its audio out"):
         PriceTable.load(path)
 
 

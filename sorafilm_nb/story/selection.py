@@ -1,0 +1,185 @@
+"""Selection: which concepts of a repository get a shot, and which siblings share one.
+
+``pick_groups`` is the first half of casting (``casting.cast`` assigns the metaphors after):
+the public API first, a quarter of the places at most for the project's exceptions, one
+docstring theme at most, concepts no metaphor fits passed over for ones that fit, and each
+family of siblings (siblings.py) on ONE shot, the places it frees going to names outside it.
+It knows nothing of metaphors beyond the ``fits`` predicate cast hands it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..analysis.profile import Concept, RepoProfile
+from .scoring import name_words, project_words, stem
+from .siblings import NAMES_LIMIT, are_siblings, group_names
+
+__all__ = ["MAX_THEMES", "SEARCH_DEPTH", "max_exceptions", "pick_concepts", "pick_groups"]
+
+MAX_THEMES = 1  # docstring themes in one casting: a word is a subject, not an API name
+THEME_MIN_DOCSTRINGS = 3  # a theme must recur: in at least this many docstrings
+SEARCH_DEPTH = 2  # a weak concept is passed over for one at most top*2 places down the list
+
+
+def max_exceptions(top: int) -> int:
+    """About a quarter of the shots: exceptions are the trouble of the story, not its cast."""
+    return 0 if top < 3 else max(1, top // 4)
+
+
+def _api_tier(c: Concept) -> int:
+    """0 for what the project hands its users (exported, in the README's examples, used as a
+    decorator there), 1 for the rest: the public API is filmed first."""
+    return 0 if (c.exported or c.in_readme or c.decorator) else 1
+
+
+def _theme_ok(c: Concept, own: frozenset[str], named: set[str]) -> bool:
+    """A docstring theme worth a shot: a real recurring idea, i.e. a word that recurs in
+    docstrings AND names something in the code (a name word of some concept: "request" in
+    Flask's Request), that is not the project's own name."""
+    word = c.name.lower()
+    return (
+        len(word) >= 4
+        and c.refs >= THEME_MIN_DOCSTRINGS
+        and word not in own
+        and stem(word) in named
+    )
+
+
+def pick_concepts(
+    profile: RepoProfile, top: int = 8, *, fits: Callable[[Concept], bool] | None = None
+) -> tuple[Concept, ...]:
+    """The concepts worth a shot, one per shot (see pick_groups; siblings left out)."""
+    return tuple(g[0] for g in pick_groups(profile, top, fits=fits))
+
+
+def pick_groups(
+    profile: RepoProfile, top: int = 8, *, fits: Callable[[Concept], bool] | None = None
+) -> tuple[tuple[Concept, ...], ...]:
+    """The concepts worth a shot, in the order they are ranked, one per name, each with the
+    siblings that share its shot (siblings.py; as many as NAMES_LIMIT characters hold).
+
+    A sibling of a concept already picked joins its shot instead of taking a place, and
+    public siblings ranked past the last place join too: "get" brings "put", "patch" and
+    "post" onto one shot and frees three places for other concepts. A sibling whose name the
+    caption has no room for is left out: its family has its shot. A family takes ONE shot,
+    however many places the film has: a freed place goes to the next name outside every
+    family shown, never back to a sibling (requests' film had the verbs' shot and then put,
+    patch and post each on their own: 4 of 8 shots of HTTP verbs), and never to an exception
+    (the film without grouping sets how many exceptions the story has).
+
+    The public API first (exported, README, decorators), each group by the analysis score;
+    project-defined exceptions take at most max_exceptions(top) places (more only when
+    nothing else is left); at most one docstring theme, and only a recurring idea (see
+    _theme_ok). fits (a concept -> bool, cast's "some metaphor plays it well") passes over a
+    concept that does not fit for the next ones of the same standing (public API for public
+    API, at most top*SEARCH_DEPTH places down) that do; never a name the README's examples
+    use, which is what users touch whatever the theme offers. Places still empty go to the
+    passed-over concepts, in order, before the next group is looked at.
+    """
+    if top < 1:
+        return ()
+    # one per name; a docstring theme that is also a name in the code ("request" and the
+    # class Request) is that code, never the word. Two names of the code that differ only in
+    # case are two things (requests' request() and its Request class) and both may play.
+    code_names = {c.name.lower() for c in profile.concepts if c.kind != "theme"}
+    unique: list[Concept] = []
+    seen: set[str] = set()
+    for c in profile.concepts:
+        key = c.name.lower() if c.kind == "theme" else c.name
+        if key not in seen and not (c.kind == "theme" and key in code_names):
+            seen.add(key)
+            unique.append(c)
+    ordered = sorted(range(len(unique)), key=lambda i: (_api_tier(unique[i]), i))
+    own = project_words(profile.name, profile.title)
+    named = {stem(w) for c in unique if c.kind != "theme" for w in name_words(c.name)}
+    rank_of = {i: r for r, i in enumerate(ordered)}
+    # the film without siblings.py sets how many exceptions the story has: a place freed by
+    # grouping siblings never goes to one (they are the story's trouble, not its cast)
+    base, _ = _select(unique, ordered, top, own, named, fits, grouping=False)
+    exceptions = sum(unique[i].kind == "exception" for i in base)
+    chosen, joined = _select(
+        unique, ordered, top, own, named, fits, grouping=True, exception_cap=exceptions
+    )
+    return tuple(
+        (unique[i], *(unique[k] for k in sorted(joined.get(i, ()), key=rank_of.__getitem__)))
+        for i in sorted(chosen, key=rank_of.__getitem__)
+    )
+
+
+def _select(
+    unique: Sequence[Concept],
+    ordered: Sequence[int],
+    top: int,
+    own: frozenset[str],
+    named: set[str],
+    fits: Callable[[Concept], bool] | None,
+    *,
+    grouping: bool,
+    exception_cap: int | None = None,
+) -> tuple[list[int], dict[int, list[int]]]:
+    """The places of pick_groups (indexes into unique) and, with ``grouping``, the siblings
+    that join each picked one's shot; without it every concept takes a place of its own (the
+    film as it would be without siblings.py, which sets the grouped film's exception count:
+    ``exception_cap``, then taken as a hard cap)."""
+    hard_cap = exception_cap is not None
+    cap = {
+        "exception": max_exceptions(top) if exception_cap is None else exception_cap,
+        "theme": MAX_THEMES,
+    }
+    count = {"exception": 0, "theme": 0}
+    chosen: list[int] = []
+    over_cap: list[int] = []
+    joined: dict[int, list[int]] = {}  # a picked concept -> the siblings on its shot
+
+    passed: list[int] = []  # weak fits of a tier, taken before the next tier's
+
+    def join(i: int) -> bool:
+        """Whether unique[i] belongs to a family already shown: a sibling of a picked
+        concept or of one on its shot joins that shot while the caption has room for its
+        name, else it is left out (its family has its shot). Never a shot of its own: a
+        family takes one shot, however many places the film has (a sibling of a concept
+        passed over for a weak fit is passed over with it)."""
+        if not grouping:
+            return False
+        for j in (*chosen, *passed):
+            members = (j, *joined.get(j, ()))
+            if any(are_siblings(unique[k], unique[i]) for k in members):
+                group = [unique[k] for k in (*members, i)]
+                if len(group_names(group)) <= NAMES_LIMIT:
+                    joined.setdefault(j, []).append(i)
+                return True
+        return False
+
+    for tier in (0, 1):
+        passed.clear()
+        looked = 0
+        for i in (i for i in ordered if _api_tier(unique[i]) == tier):
+            if len(chosen) >= top:
+                break
+            c = unique[i]
+            if c.kind == "theme" and not _theme_ok(c, own, named):
+                continue
+            if join(i):
+                continue
+            if c.kind in cap and count[c.kind] >= cap[c.kind]:
+                if c.kind == "exception":
+                    over_cap.append(i)
+                continue
+            looked += 1
+            may_pass = fits is not None and not c.in_readme and looked <= top * SEARCH_DEPTH
+            if may_pass and not fits(c):  # type: ignore[misc]
+                passed.append(i)
+                continue
+            if c.kind in count:
+                count[c.kind] += 1
+            chosen.append(i)
+        chosen.extend(passed[: max(0, top - len(chosen))])
+    if not hard_cap:  # only when nothing else is left
+        chosen.extend(over_cap[: max(0, top - len(chosen))])
+    if grouping:
+        taken = set(chosen) | {i for g in joined.values() for i in g}
+        for i in ordered:  # public siblings past the last place still join a picked one's shot
+            if i not in taken and _api_tier(unique[i]) == 0 and join(i):
+                taken.add(i)
+    return chosen, joined

@@ -1,0 +1,93 @@
+"""`sorafilm plan`: the flags reach every figure it prints."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.cli import main
+from sorafilm_nb.money.prices import default_path
+
+
+@pytest.fixture(scope="module")
+def small_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real little package for analyze() and the storyboard."""
+    root = tmp_path_factory.mktemp("recorder")
+    (root / "README.md").write_text("# Recorder\n\nRecords sounds to disk.\n")
+    pkg = root / "recorder"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text('"""Recorder: records sounds."""\n')
+    (pkg / "loader.py").write_text(
+        '"""Load recording plugins."""\n\n'
+        'def load(name):\n    """Import a plugin module by name."""\n'
+        "    import importlib\n    return importlib.import_module(name)\n"
+    )
+    return root
+
+
+def _strategy_costs(out: str) -> dict[str, str]:
+    """name -> printed cost of the 'Other ways to make this film' lines."""
+    block = out.split("Other ways to make this film:", 1)[1]
+    return dict(re.findall(r"^  (\S+)\s+(\$\d+\.\d\d|\?)", block, flags=re.M))
+
+
+def test_verbose_prices_the_strategies_from_the_prices_file_given(
+    small_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--prices FILE prices the plan AND the strategies --verbose compares: a user who
+    prices a film from their own contract must not see the list prices beside it."""
+    monkeypatch.delenv("SORAFILM_PRICES", raising=False)
+    mine = tmp_path / "mine.toml"
+    # the packaged OpenAI file with every price ten times over (10 -> 100, 30 -> 300, ...)
+    text = default_path("openai").read_text(encoding="utf-8")
+    mine.write_text(re.sub(r'^("\d+x\d+" = )(\d+)$', r"\g<1>\g<2>0", text, flags=re.M))
+    argv = ["plan", "--repo", str(small_repo), "--template", "single-12", "--verbose"]
+    argv += ["--monthly-budget", "1000", "--model", "sora-2", "--size", "1280x720"]
+    assert main([*argv, "--prices", str(mine)]) == 0
+    out = capsys.readouterr().out
+    assert "Estimated cost: $12.00" in out  # 12 s at 100 cents
+    costs = _strategy_costs(out)
+    assert costs["as-planned"] == "$12.00"
+    assert costs["all-sora-2"] == "$12.00"
+    assert costs["all-sora-2-pro-720p"] == "$36.00"
+    # and without --prices, the packaged list prices
+    assert main(argv) == 0
+    costs = _strategy_costs(capsys.readouterr().out)
+    assert costs["as-planned"] == "$1.20" and costs["all-sora-2-pro-720p"] == "$3.60"
+
+
+def test_no_audio_is_shown_and_priced_from_the_prices_file(
+    small_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--no-audio on Veo: the plan says it is sent silent, and costs the file's no_audio
+    price; on a model with no such switch it says --no-audio changes nothing."""
+    monkeypatch.delenv("SORAFILM_PRICES", raising=False)
+    mine = tmp_path / "veo.toml"
+    mine.write_text(
+        default_path("veo").read_text(encoding="utf-8")
+        + '\n[modifiers.no_audio."veo-3.1-generate-preview"]\n"1280x720" = 20\n'
+    )
+    argv = ["plan", "--repo", str(small_repo), "--template", "single-12", "--provider", "veo"]
+    argv += ["--monthly-budget", "1000", "--prices", str(mine)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "audio: off" not in out
+    with_audio = re.search(r"Estimated cost: (\$\d+\.\d\d)", out)
+    assert main([*argv, "--no-audio"]) == 0
+    out = capsys.readouterr().out
+    assert "audio: off (sent with generate_audio = false" in out
+    without = re.search(r"Estimated cost: (\$\d+\.\d\d)", out)
+    assert with_audio and without
+    assert Decimal(without[1][1:]) * 2 == Decimal(with_audio[1][1:])  # 20 cents, not 40
+    sora = ["plan", "--repo", str(small_repo), "--template", "single-12", "--no-audio"]
+    assert main([*sora, "--monthly-budget", "1000"]) == 0
+    assert "sora-2 cannot leave its sound out" in capsys.readouterr().out

@@ -1,0 +1,104 @@
+"""A new user's first steps with a real provider, as the CLI answers them: `sorafilm
+providers` lists models, prices and keys; `film --real` without a key names the variable
+and spends nothing; `film --base-url` at a loopback fake makes the film and says it is
+booked in the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.backends.fake_runway import FakeRunway
+from sorafilm_nb.backends.fake_veo import FakeVeo
+from sorafilm_nb.cli import main
+from sorafilm_nb.money.ledger import Ledger
+from sorafilm_nb.money.prices import PriceTable
+
+KEYS = ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "RUNWAYML_API_SECRET")
+KEYS += ("RUNWAYML_BASE_URL", "OPENAI_BASE_URL", "GOOGLE_CLOUD_PROJECT", "SORAFILM_PRICES")
+
+
+@pytest.fixture(autouse=True)
+def _no_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for var in KEYS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SORAFILM_LEDGER", str(tmp_path / "real.sqlite3"))
+    monkeypatch.setenv("SORAFILM_SIM_LEDGER", str(tmp_path / "sandbox.sqlite3"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "README.md").write_text("# Kettle\n\nBoils water, politely.\n")
+    (root / "kettle.py").write_text(
+        '"""A kettle."""\n\n\nclass BoilError(Exception):\n    """Too hot."""\n\n\n'
+        "class Kettle:\n    def boil(self, litres: float) -> float:\n"
+        "        if litres > 2:\n            raise BoilError(litres)\n        return litres\n"
+    )
+    return root
+
+
+def test_providers_lists_models_prices_and_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["providers"]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        "veo  (--provider veo; --real reads GEMINI_API_KEY or GOOGLE_API_KEY)",
+        "runway  (--provider runway; --real reads RUNWAYML_API_SECRET)",
+        "veo-3.1-generate-preview (default): $0.40/s",
+        "veo-3.1-fast-generate-preview: $0.15/s",
+        "gen4.5 (default): $0.12/s",
+        "sizes 1280x720, 720x1280, 1920x1080 (8 s only), 1080x1920 (8 s only)",
+        "audio (--no-audio turns it off)",
+        "OpenAI's own Videos API was shut down on 2026-09-24",
+    ):
+        assert line in out, line
+    veo = out.split("\nveo  ", 1)[1].split("\nrunway  ", 1)[0]
+    assert "UNVERIFIED" in veo and PriceTable.load(provider="veo").source in veo
+    assert main(["providers", "--provider", "runway"]) == 0
+    only = capsys.readouterr().out
+    assert only.startswith("runway  ") and "\nveo  " not in only
+
+
+@pytest.mark.parametrize(
+    ("provider", "variable"),
+    [("veo", "GEMINI_API_KEY or GOOGLE_API_KEY"), ("runway", "RUNWAYML_API_SECRET")],
+)
+def test_real_without_a_key_names_the_variable_and_spends_nothing(
+    provider: str, variable: str, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "film"
+    argv = ["film", "--provider", provider, "--real", "--repo", str(repo), "--out", str(out)]
+    assert main([*argv, "--template", "single-12"]) == 2
+    err = capsys.readouterr().err
+    assert f"--real with --provider {provider} needs {variable} set" in err
+    assert not out.exists()
+    assert not (tmp_path / "real.sqlite3").exists()
+    assert not (tmp_path / "sandbox.sqlite3").exists()
+
+
+@pytest.mark.parametrize("fake_class", [FakeVeo, FakeRunway])
+def test_a_film_through_base_url_at_a_fake_is_booked_in_the_sandbox(
+    fake_class: type[FakeVeo] | type[FakeRunway],
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    provider = "veo" if fake_class is FakeVeo else "runway"
+    with fake_class(job_seconds=0.2) as fake:
+        assert fake is not None
+        variable = "GEMINI_API_KEY" if provider == "veo" else "RUNWAYML_API_SECRET"
+        monkeypatch.setenv(variable, fake.api_key)
+        argv = ["film", "--provider", provider, "--base-url", fake.base_url, "--repo", str(repo)]
+        argv += ["--out", str(tmp_path / "film"), "--template", "teaser-30", "--seconds", "24"]
+        assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"booked in the sandbox ledger {tmp_path / 'sandbox.sqlite3'}" in out
+    assert "(simulated jobs: no real money)" in out
+    assert (tmp_path / "film" / "film.mp4").is_file()
+    assert not (tmp_path / "real.sqlite3").exists()
+    with Ledger(tmp_path / "sandbox.sqlite3") as ledger:
+        rows = ledger.records()
+    assert [r.status for r in rows] == ["completed"] * 3
