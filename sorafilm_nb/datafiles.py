@@ -59,18 +59,24 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise DataFileError(str(p), "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(str(p), f"cannot read: {exc}") from None
+    try:
+        return loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(str(p), f"not valid TOML: {exc}") from None
+
+
+def loads(text: str) -> dict[str, Any]:
+    """tomllib.loads(text), remembered as load_toml says (for a loader with errors of its
+    own: it raises tomllib.TOMLDecodeError, as tomllib.loads does)."""
     remembered = _parsed_path(text)
     try:
         with open(remembered, "rb") as fh:
             data = json.loads(fh.read())
         if isinstance(data, dict) and data.get("toml") == text:
-            return data["data"]
+            return data["data"]  # type: ignore[no-any-return]
     except (OSError, ValueError):
         pass  # not remembered yet, unreadable or not ours: parse (and remember) again
-    try:
-        parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(str(p), f"not valid TOML: {exc}") from None
+    parsed = tomllib.loads(text)
     _remember(remembered, text, parsed)
     return parsed
 
