@@ -25,6 +25,13 @@ Definitions (all per film unless said otherwise):
 * fallback-level cast: the casting says so (a ``fallback``/``weak`` flag, for the coming
   "weak fit" label), or the metaphor is a generic one (no names, no words), or the score is at
   most metaphors.py's KIND_FALLBACK (2): the points a generic metaphor gets.
+* restating captions: concept shots whose caption teaches nothing a user can do with the
+  thing: it is the bare name, its kind and module or owner ("a class in httpx._models", "a
+  method of ky"), the name called by its kind ("a user-created Request object", "the Path
+  type is ..."), "... is the Environment", nothing but the name's own words ("Context: a
+  Context"), or only a comparison ("works like Serializer", "is similar to the File type").
+  Counted here on the caption text alone, by rules of its own (not sorafilm's), so the eval
+  judges the captions rather than agreeing with the code that wrote them.
 * gag overlap: the Jaccard index of two films' sets of metaphor ids; the eval reports the
   highest over all pairs. Filler shots have no metaphor id and are counted separately.
 """
@@ -203,6 +210,7 @@ class FilmScore:
     fallback_share: float
     fillers: int  # shots that name nothing from the project (title cards not counted)
     gag_ids: frozenset[str]
+    restating: tuple[tuple[str, str], ...] = ()  # (caption, why) of each restating caption
 
     def passes(self) -> dict[str, bool]:
         """Each per-film target: met or not."""
@@ -266,6 +274,68 @@ def junk_reason(shot: ShotRecord, extra: Iterable[str] = ()) -> str | None:
     if name in set(extra) or short in set(extra):
         return "listed junk"
     return None
+
+
+# ----------------------------------------------------------------------------- captions
+
+_ARTICLES = frozenset({"a", "an", "the", "of", "in", "for", "to", "its", "it", "is", "are"})
+_KIND_WORDS = frozenset(
+    {"class", "object", "type", "instance", "function", "method", "module", "exception", "name"}
+)
+_KIND_OWNER = re.compile(
+    r"^(?:an?\s+)?(?:class|function|method|module|exception|name|type)(?:e?s)?\s+(?:in|of)\s+\S+$",
+    re.I,
+)
+_COMPARES_ONLY = re.compile(
+    r"^(?:works|behaves|acts)\s+(?:just\s+)?like\b|^(?:just\s+)?like\b|"
+    r"^(?:similar|identical|equivalent)\s+to\b|^(?:the\s+)?same\s+as\b|"
+    r"\b(?:is|are)\s+(?:similar|identical|equivalent)\s+to\b|^uses\s+\S+\s+instead\b",
+    re.I,
+)
+
+
+def _words(text: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    return [w for w in re.findall(r"[a-z0-9]+", spaced.lower())]
+
+
+def restating_reason(shot: ShotRecord) -> str | None:
+    """Why a concept shot's caption teaches nothing (module docstring), or None."""
+    if not shot.concept:
+        return None
+    names = [shot.concept, *shot.also]
+    caption = " ".join(shot.caption.split())
+    _head, sep, text = caption.partition(": ")
+    if not sep or not text.strip():
+        return "bare name"
+    text = text.strip().rstrip(".")
+    if _KIND_OWNER.match(text):
+        return "kind and module/owner"
+    if _COMPARES_ONLY.search(text):
+        return "only compares"
+    own = {w for n in names for w in _words(n)}
+    own |= {re.sub(r"[^a-z0-9]", "", n.lower()) for n in names}
+    left = [w for w in _words(text) if w not in own | _ARTICLES | _KIND_WORDS]
+    if not left:
+        return "only the name"
+    for n in names:
+        short = re.escape(re.split(r"[.#]", n)[-1])
+        kinds = "|".join(sorted(_KIND_WORDS))
+        if re.search(rf"(?<=\s){short}\s+(?:{kinds})s?\b", text) or re.search(
+            rf"\bis\s+(?:the|an?)\s+{short}$", text
+        ):
+            return "the name called by its kind"
+    return None
+
+
+def restating_captions(film: FilmRecord) -> tuple[tuple[str, str], ...]:
+    """(caption, why) of each concept shot whose caption restates (restating_reason)."""
+    out = []
+    for s in concept_shots(film):
+        why = restating_reason(s)
+        if why:
+            out.append((s.caption, why))
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------- shots
@@ -432,6 +502,7 @@ def score_film(
         fallback_share=fallback_share(film),
         fillers=filler_count(film),
         gag_ids=gag_ids(film),
+        restating=restating_captions(film),
     )
 
 

@@ -154,10 +154,12 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def print_package_table(scores: list[em.FilmScore], golden: dict[str, fetch.Package]) -> None:
+def print_package_table(
+    scores: list[em.FilmScore], golden: dict[str, fetch.Package], films: dict[str, em.FilmRecord]
+) -> None:
     head = (
         f"{'package':<13}{'prec':>6}{'core':>7}{'junk':>6}  {'title':<7}"
-        f"{'exc':>6}{'fallbk':>8}{'fill':>6}  title seen"
+        f"{'exc':>6}{'fallbk':>8}{'fill':>6}{'restate':>9}  title seen"
     )
     print(head)
     print("-" * len(head))
@@ -168,8 +170,12 @@ def print_package_table(scores: list[em.FilmScore], golden: dict[str, fetch.Pack
         print(
             f"{name:<13}{s.precision:>6.2f}{len(s.core_filmed):>4}/{len(pkg.core):<2}"
             f"{len(s.junk):>6}  {'ok' if s.title_ok else 'WRONG':<7}{_pct(s.exception_share):>6}"
-            f"{_pct(s.fallback_share):>8}{s.fillers:>6}  {title!r}"
+            f"{_pct(s.fallback_share):>8}{s.fillers:>6}"
+            f"{len(s.restating):>5}/{len(em.concept_shots(films[s.package])):<3}  {title!r}"
         )
+    total = sum(len(s.restating) for s in scores)
+    shots = sum(len(em.concept_shots(f)) for f in films.values())
+    print(f"restating captions (restate: caption says only the name/kind/module): {total}/{shots}")
     if any(p.extra.get("held_out") for p in golden.values()):
         print("(* held out: never used to tune the ranking; see golden.toml)")
 
@@ -229,6 +235,7 @@ def write_gallery(
         meta=meta,
         matches_core=em.matches_core,
         junk_reason=em.junk_reason,
+        restating_reason=em.restating_reason,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
@@ -277,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = em.summarize(scores, films)
     print()
-    print_package_table(scores, golden)
+    print_package_table(scores, golden, {f.package: f for f in films})
     print()
     print_details(scores, {f.package: f for f in films}, golden)
     print()

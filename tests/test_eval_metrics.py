@@ -343,3 +343,39 @@ def test_gallery_escapes_what_the_repositories_wrote(tmp_path):
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Content-Security-Policy" in page
+
+
+# ----------------------------------------------------------------------------- captions
+
+
+@pytest.mark.parametrize(
+    ("concept", "caption", "why"),
+    [
+        ("Request", "Request: a user-created Request object", "the name called by its kind"),
+        ("Client", "Client: a class in httpx._models", "kind and module/owner"),
+        ("ky.post", "ky.post: a method of ky", "kind and module/owner"),
+        ("Path", "Path: the Path type is similar to the File type", "only compares"),
+        ("Context", "Context: a Context", "only the name"),
+        (
+            "Environment",
+            "Environment: the core component of Jinja is the Environment",
+            "the name called by its kind",
+        ),
+        ("Van", "Van", "bare name"),
+        ("request", "request: sends an HTTP request", None),
+        ("print", "print: print object(s) supplied via positional arguments", None),
+        ("Table", "Table: a console renderable to draw a table", None),
+    ],
+)
+def test_a_caption_that_restates_the_name_or_module_is_counted(concept, caption, why):
+    assert em.restating_reason(shot(0, concept, caption=caption)) == why
+
+
+def test_the_film_score_counts_restating_captions_over_concept_shots():
+    f = film(
+        shot(0, title="Title card"),
+        shot(1, "Client", caption="Client: a class in httpx._models"),
+        shot(2, "request", caption="request: sends an HTTP request"),
+    )
+    score = em.score_film(f, CORE, "Flask")
+    assert score.restating == (("Client: a class in httpx._models", "kind and module/owner"),)

@@ -676,10 +676,15 @@ static int tokenize(P *p)
     Py_ssize_t n = p->n, pos = 0;
     int line = 1, depth = 0, at_bol = 1, chain = 0;
     char brackets[MAX_BRACKETS + 2];
+    /* per bracket depth: conditional expressions still waiting for their `else` (`a if b`
+     * alone is refused by ast), and whether a comprehension's `for` came (its `if` filters) */
+    unsigned char ifs[MAX_BRACKETS + 2], comp[MAX_BRACKETS + 2];
     int indents[MAX_INDENT + 2], alt[MAX_INDENT + 2], nind = 1;
     Py_ssize_t line_start = 0; /* index of the first token of the current logical line */
     Ctx top = {0, 0, 0};
     indents[0] = alt[0] = 0;
+    memset(ifs, 0, sizeof ifs);
+    memset(comp, 0, sizeof comp);
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) pos = 3;
 
     while (pos < n) {
@@ -741,9 +746,10 @@ static int tokenize(P *p)
             line++;
             if (depth == 0) {
                 if (p->nt > line_start &&
-                    (needs_right(p, p->nt - 1) ||
+                    (needs_right(p, p->nt - 1) || ifs[0] ||
                      push_tok(p, T_NEWLINE, 0, 0, pos, pos, line - 1) < 0))
                     return -1;
+                ifs[0] = comp[0] = 0;
                 line_start = p->nt;
                 at_bol = 1;
             }
@@ -768,9 +774,15 @@ static int tokenize(P *p)
                 pos = e;
                 continue;
             }
-            if (emit(p, T_NAME, keyword(s + a, pos - a), 0, a, pos, line, &line_start,
-                     &chain) < 0)
-                return -1;
+            int kw = keyword(s + a, pos - a);
+            if (emit(p, T_NAME, kw, 0, a, pos, line, &line_start, &chain) < 0) return -1;
+            if (p->nt - 1 > line_start) { /* inside an expression, not a statement's keyword */
+                const Tok *first = &p->t[line_start];
+                int guard = depth == 0 && first->type == T_NAME && is_soft_keyword(p, first);
+                if (kw == K_FOR) comp[depth] = 1;
+                else if (kw == K_IF && !comp[depth] && !guard && ifs[depth] < 255) ifs[depth]++;
+                else if (kw == K_ELSE && ifs[depth]) ifs[depth]--;
+            }
             continue;
         }
         if ((c >= '0' && c <= '9') || (c == '.' && pos + 1 < n && s[pos + 1] >= '0' && s[pos + 1] <= '9')) {
@@ -827,9 +839,10 @@ static int tokenize(P *p)
         if (op == O_LPAR || op == O_LSQB || op == O_LBRACE) {
             if (depth >= MAX_BRACKETS) return -1;
             brackets[depth++] = (char)op;
+            ifs[depth] = comp[depth] = 0;
         }
         else if (op == O_RPAR || op == O_RSQB || op == O_RBRACE) {
-            if (depth == 0 || brackets[depth - 1] != op - 1) return -1;
+            if (depth == 0 || brackets[depth - 1] != op - 1 || ifs[depth]) return -1;
             depth--;
         }
         if (emit(p, T_OP, op, 0, pos, pos + len, line, &line_start, &chain) < 0) return -1;
@@ -837,7 +850,7 @@ static int tokenize(P *p)
     }
     if (depth != 0) return -1;
     if (p->nt > line_start &&
-        (needs_right(p, p->nt - 1) || push_tok(p, T_NEWLINE, 0, 0, n, n, line) < 0))
+        (needs_right(p, p->nt - 1) || ifs[0] || push_tok(p, T_NEWLINE, 0, 0, n, n, line) < 0))
         return -1;
     while (nind > 1) {
         nind--;
@@ -1690,7 +1703,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC PyInit__pyscan(void)
 {
     PyObject *m = PyModule_Create(&module);
-    if (m && PyModule_AddIntConstant(m, "VERSION", 2) < 0) {
+    if (m && PyModule_AddIntConstant(m, "VERSION", 3) < 0) {
         Py_DECREF(m);
         return NULL;
     }

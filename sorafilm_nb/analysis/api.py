@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .examples import CodeUse, code_uses, doc_uses, js_bindings
+from .files import DECLARATIONS, is_built
 from .project import find_method, js_entries, js_exports
 from .public import (
     EXPORTED_BONUS,
@@ -26,6 +27,7 @@ from .public import (
     readme_bonus,
 )
 from .scan_python import FileScan
+from .standing import exception_standing, neighbours, representative_exception  # noqa: F401
 
 DEFAULT_EXPORT = "<default>"  # instances key: the class or function the JS entry module is
 MAX_METHODS = 40  # README method calls looked up in the source (each may read a file)
@@ -97,6 +99,21 @@ def _builtin(name: str, lang: str) -> bool:
     return name in PY_BUILTINS if lang == "python" else name in JS_BUILTIN_NAMES
 
 
+def _empty(scan: FileScan | None) -> bool:
+    """A module with nothing in it to show: no class, function, import or docstring. A
+    TypeScript file of types only compiles to ``export {};`` (ky's distribution/types/
+    options.js), yet the declaration files' ``import type`` lines name it as often as real
+    code, so the ranking counted it among the most used modules.
+
+    A module of build output (files.is_built) or a declaration file (.d.ts) is no concept
+    either: its name is the build's path ("distribution.core.constants",
+    "distribution.types.ResponsePromise.d"), which no user imports; what it defines (its
+    classes, functions, exports) still counts, under their own names."""
+    if scan is None:
+        return False
+    return not any(scan.get(key) for key in ("cls", "fn", "imp", "doc", "dyn"))
+
+
 def _readme_use(uses: Mapping[str, CodeUse], name: str, lang: str) -> CodeUse | None:
     use = uses.get(name)
     if use is None:
@@ -163,6 +180,10 @@ def api_pass(
         group = file_group(rel) if rel else None
         if group is not None and group not in include:
             continue
+        if kind == "module" and (
+            _empty(results.get(rel)) or is_built(rel, results) or rel.endswith(DECLARATIONS)
+        ):
+            continue  # see _empty; a built file's dotted path is the build's, not a name
         if kind == "module":
             public = not private_path(rel)
         elif kind == "theme":
@@ -180,6 +201,20 @@ def api_pass(
         # no private mark before ``#``): it is handed out when anything shows users reach it,
         # another file or an example naming it; one nothing names (koa's handleRequest and
         # createContext, which only ``this.`` calls) is how the class works inside
+        # JavaScript has no private mark but the export: with an entry to start from, a
+        # top-level function or class it does not export (ky's createInstance in the entry
+        # itself, timeout in utils/timeout.js, which the entry never hands out) is how the
+        # package works inside unless users are shown it (a README or docs example): it
+        # stays a concept, ranked as a private name is (a member, ``app.use``, is judged below)
+        inside = (
+            api
+            and js_modules is not None
+            and (raw[8] or "python") != "python"
+            and (rel not in js_modules or "." not in name)
+            and name not in exported
+            and use is None
+            and name not in taught
+        )
         member = "." in name and js_modules is not None and rel in js_modules
         if member and name.rsplit(".", 1)[0] in class_names:
             member = raw[11] > 0 or use is not None or name.rsplit(".", 1)[-1] in taught
@@ -190,7 +225,7 @@ def api_pass(
             score += docs_bonus(taught[name])
         if exp:
             score += EXPORTED_BONUS
-        if not public:
+        if not public or inside:
             score -= PRIVATE_PENALTY
         out.append(
             (
@@ -204,7 +239,17 @@ def api_pass(
                 bool(use and use.decorator),
             )
         )
-    out.extend(_dynamic(out, results, files, method_uses, total, js_modules, include))
+    out.extend(
+        _dynamic(
+            out,
+            results,
+            files,
+            method_uses + _reference_uses(readme, total),
+            total,
+            js_modules,
+            include,
+        )
+    )
     out = exception_standing(out, bases_of, exc_bonus or {}, taught)
     out = neighbours(out, uses, total)
     if root is not None and method_uses:
@@ -248,6 +293,22 @@ def _chained(
             if name not in known and name not in out:
                 out[name] = m
     return out
+
+
+def _reference_uses(readme: str, total: int) -> list[CodeUse]:
+    """The calls a README's API reference headings show ("### ky.get(input, options?)"), as
+    method uses ordered after every example. Only _dynamic takes them: for a member made at
+    run time (``ky[method] = ...`` in a loop) a reference heading is as sure a sign that it
+    exists as an example calling it; they add nothing to any other concept's score."""
+    if not readme:
+        return []
+    from .readme import reference_calls
+
+    calls = reference_calls(readme)
+    if not calls:
+        return []
+    _, methods = code_uses("```js\n" + ";\n".join(calls) + ";\n```\n")
+    return [replace(m, order=m.order + total) for m in methods]
 
 
 def _dynamic(
@@ -315,103 +376,6 @@ def _dynamic(
                 use.decorator,
             )
         )
-    return out
-
-
-# Row fields (api_pass's output): 0 kind, 1 name, 2 file, 5 score, 13 exported, 14 in_readme,
-# 15 readme_order, 16 decorator.
-ROOT_EXCEPTION_BONUS = 1.0
-UNSHOWN_EXCEPTION_SHARE = 0.5
-
-
-def representative_exception(
-    rows: list[tuple[Any, ...]], bases_of: Mapping[str, set[str]]
-) -> str | None:
-    """The exception that stands for all: one the package hands out (exported) when any is,
-    with the most of the project's exceptions below it (the root of the tree: ``ClickException``
-    for click, ``RequestException`` for requests), then the best score."""
-    excs = {r[1] for r in rows if r[0] == "exception"}
-    children: dict[str, set[str]] = {}
-    for name in excs:
-        for base in bases_of.get(name, ()):
-            if base in excs and base != name:
-                children.setdefault(base, set()).add(name)
-    best: tuple[Any, ...] | None = None
-    for r in rows:
-        if r[0] != "exception":
-            continue
-        below, todo = set(), list(children.get(r[1], ()))
-        while todo:
-            n = todo.pop()
-            if n not in below:
-                below.add(n)
-                todo.extend(children.get(n, ()))
-        key = (bool(r[13]), len(below), r[5], r[1])
-        if best is None or key > best[0]:
-            best = (key, r[1])
-    return best[1] if best else None
-
-
-def exception_standing(
-    rows: list[tuple[Any, ...]],
-    bases_of: Mapping[str, set[str]],
-    exc_bonus: Mapping[str, float],
-    taught: Mapping[str, int] | None = None,
-) -> list[tuple[Any, ...]]:
-    """Which exceptions a film shows is a question of evidence, not of how often the code
-    raises them: the ones a README example names (``except requests.ConnectionError``) lead;
-    when it names none, one stands for all: the one the docs' examples use most (taught:
-    name -> pages), else the root of the tree (representative_exception). These get what
-    their raises and catches add (exc_bonus); every other exception is trouble the code
-    meets, not something users are shown: it keeps UNSHOWN_EXCEPTION_SHARE of its score
-    (whose references are mostly its own raise sites), so the exceptions keep their order
-    among themselves but rank below the API."""
-    excs = [r for r in rows if r[0] == "exception"]
-    named = {r[1] for r in excs if r[14]}
-    in_docs = [r for r in excs if (taught or {}).get(r[1])]
-    if named:
-        lead = named
-    elif in_docs:
-        lead = {max(in_docs, key=lambda r: ((taught or {})[r[1]], r[5], r[1]))[1]}
-    else:
-        lead = {representative_exception(rows, bases_of)} - {None}
-    out: list[tuple[Any, ...]] = []
-    for r in rows:
-        if r[0] == "exception":
-            if r[1] in lead:
-                score = r[5] + exc_bonus.get(r[1], 0.0) + (0.0 if named else ROOT_EXCEPTION_BONUS)
-            else:  # its references are mostly its own raise sites: they count for less
-                score = (r[5] + exc_bonus.get(r[1], 0.0)) * UNSHOWN_EXCEPTION_SHARE
-            r = (*r[:5], score, *r[6:])
-        out.append(r)
-    return out
-
-
-def neighbours(
-    rows: list[tuple[Any, ...]], uses: Mapping[str, CodeUse], total: int
-) -> list[tuple[Any, ...]]:
-    """The README introduces a module: what is exported beside a name it uses (``post`` and
-    ``put`` beside ``requests.get``, ``click.group`` beside ``click.command``; ``app.set``
-    beside ``app.get`` on the same object) is what a user reads about next. Such a neighbour
-    gets half the README bonus of the name that introduced its module. A member rises only
-    when some other file names it: one nothing outside names (koa's Application.handleRequest
-    beside Application.use) is the object's inner working, not the next thing users read."""
-    intro: dict[tuple[str, str], float] = {}  # (file, owner or "") -> bonus of the README name
-    for r in rows:
-        if r[0] in ("class", "function") and r[14] and r[2]:
-            owner = r[1].rsplit(".", 1)[0] if "." in r[1] else ""
-            bonus = readme_bonus(r[15], total, r[16])
-            intro[(r[2], owner)] = max(intro.get((r[2], owner), 0.0), bonus)
-    if not intro:
-        return rows
-    out: list[tuple[Any, ...]] = []
-    for r in rows:
-        if r[0] in ("class", "function") and not r[14] and r[2]:
-            owner = r[1].rsplit(".", 1)[0] if "." in r[1] else ""
-            got = intro.get((r[2], owner))
-            if got and ((owner and r[11] > 0) or (not owner and r[13])):
-                r = (*r[:5], r[5] + 0.5 * got, *r[6:])
-        out.append(r)
     return out
 
 

@@ -7,6 +7,7 @@ is the one place that turns results into the record the story reads.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from .files import Skipped, compiled_only, open_inside
 from .project import project_name
 from .rank import rank
 from .scan_python import FileScan
-from .text import find_readme
+from .text import concept_words, find_readme
 from .worker import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -43,6 +44,14 @@ def readme_text(root: Path) -> tuple[str, dict[str, str]]:
             return "", {}
 
 
+def _told(c: Concept, sentence: str) -> Concept:
+    """The concept with the README's sentence about it; one without a docstring takes that
+    sentence's words too, so casting matches what it does (ky.get: "makes a request")."""
+    if c.summary:
+        return replace(c, readme_sentence=sentence)
+    return replace(c, readme_sentence=sentence, words=concept_words(c.name, sentence))
+
+
 def build(
     root: Path,
     package: str | None,
@@ -50,7 +59,11 @@ def build(
     results: dict[str, FileScan],
     options: _Options | None = None,
 ) -> RepoProfile:
-    from .readme import choose_title, read_readme  # here: a warm analyze() builds nothing
+    from .readme import (
+        choose_title,
+        concept_sentences,
+        read_readme,
+    )  # here: a warm analyze() builds nothing
 
     if options is None:
         from .profile import _Options
@@ -80,13 +93,16 @@ def build(
         if "warn" not in r:
             lang = r.get("lang", "python")
             languages[lang] = languages.get(lang, 0) + 1
+    concepts = [Concept(*row) for row in rows]
+    said = concept_sentences(readme_text, [c.name for c in concepts if c.kind != "theme"])
+    concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
     return RepoProfile(
         root=str(root),
         name=root.name,
         title=title or root.name,
         description=readme.description,
         tagline=readme.tagline,
-        concepts=tuple(Concept(*row) for row in rows),
+        concepts=tuple(concepts),
         files_scanned=sum(languages.values()),
         warnings=warnings,
         themes=tuple(themes),

@@ -48,6 +48,9 @@ class Concept:
     in_readme: bool = False  # a README code example uses it
     readme_order: int = -1  # 0-based order of first use in the README's examples; -1: unused
     decorator: bool = False  # a README example uses it as a decorator (@app.route)
+    # the README's own sentence about it (under a heading naming it, else a sentence naming
+    # it as code near its start), plain text: what a caption says when the docstring does not
+    readme_sentence: str = ""
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int =
 # Folders a JavaScript build writes its output to.
 BUILD_DIRS = frozenset({"lib", "dist", "build", "out", "esm", "cjs", "es", "umd"})
 _TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
-_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
+DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 
 
 def prefer_sources(files: list[str]) -> list[str]:
@@ -223,16 +223,23 @@ def prefer_sources(files: list[str]) -> list[str]:
     a ``src/`` folder, the JavaScript and declarations in build folders (lib/, dist/, ...)
     are their output, and would show every concept twice, in its compiled form."""
     if not any(
-        f.endswith(_TS_SOURCE) and not f.endswith(_DECLARATIONS) and "src" in f.split("/")[:-1]
+        f.endswith(_TS_SOURCE) and not f.endswith(DECLARATIONS) and "src" in f.split("/")[:-1]
         for f in files
     ):
         return files
     return [
         f
         for f in files
-        if (f.endswith(_TS_SOURCE) and not f.endswith(_DECLARATIONS))
+        if (f.endswith(_TS_SOURCE) and not f.endswith(DECLARATIONS))
         or not any(part in BUILD_DIRS for part in f.split("/")[:-1])
     ]
+
+
+def is_built(rel: str, results: Mapping[str, FileScan]) -> bool:
+    """Whether a JavaScript file is build output: its scanner saw a source map comment or the
+    __esModule marker ("gen"), or a .d.ts twin sits beside it."""
+    scan = results.get(rel) or {}
+    return bool(scan.get("gen")) or rel.rsplit(".", 1)[0] + ".d.ts" in results
 
 
 def compiled_only(results: Mapping[str, FileScan]) -> tuple[str, str] | None:
@@ -242,7 +249,7 @@ def compiled_only(results: Mapping[str, FileScan]) -> tuple[str, str] | None:
     sits beside it."""
     js = [rel for rel, r in results.items() if "warn" not in r and r.get("lang") == "javascript"]
     if not js or any(
-        r.get("lang") in ("typescript", "tsx") and not rel.endswith(_DECLARATIONS)
+        r.get("lang") in ("typescript", "tsx") and not rel.endswith(DECLARATIONS)
         for rel, r in results.items()
         if "warn" not in r
     ):
@@ -260,9 +267,7 @@ def compiled_only(results: Mapping[str, FileScan]) -> tuple[str, str] | None:
             "and no TypeScript source (src/**/*.ts) came with it; concepts are read from "
             "the compiled code"
         )
-    built = [
-        rel for rel in js if results[rel].get("gen") or rel.rsplit(".", 1)[0] + ".d.ts" in results
-    ]
+    built = [rel for rel in js if is_built(rel, results)]
     if len(built) * 2 <= len(js):
         return None
     tops: dict[str, int] = {}

@@ -27,6 +27,7 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.I | re.S)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)|!\[([^\]]*)\]\[[^\]]*\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS_ONLY = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~])")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _RST_ROLE = re.compile(r":[\w:-]+:`([^`<]*)(?:<[^>]*>)?`")
@@ -60,17 +61,19 @@ def unescape(text: str) -> str:
     return html.unescape(_ESCAPE.sub(r"\1", text))
 
 
-def strip_markup(text: str) -> str:
+def strip_markup(text: str, *, keep_code: bool = False) -> str:
     """Plain text of one line or paragraph of Markdown/reST/HTML: links keep their words,
-    images, tags and emphasis marks go, escapes are undone, spaces collapse."""
+    images, tags and emphasis marks go, escapes are undone, spaces collapse. With keep_code,
+    `inline code` keeps its backticks (they tell a name from an English word)."""
     # an escaped mark is a literal: hidden from the emphasis rule, restored at the end
     text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _RST_ROLE.sub(r"\1", text)
     text = _TAG.sub(" ", text)
+    emphasis = _EMPHASIS_ONLY if keep_code else _EMPHASIS
     for _ in range(2):  # **`nested`**
-        text = _EMPHASIS.sub(r"\2", text)
+        text = emphasis.sub(r"\2", text)
     text = re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text)
     text = html.unescape(text)
     return " ".join(text.split())
@@ -296,6 +299,132 @@ def choose_title(project_name: str | None, readme: ReadmeText, fallback: str) ->
         casing = _prose_casing(project_name.rsplit("/", 1)[-1], readme.prose)
         return casing or project_name.rsplit("/", 1)[-1]
     return names[0] if names else fallback
+
+
+# ------------------------------------------------------------------ sentences about a name
+
+NEAR_START = 5  # words before the name in a README sentence that is about it
+SENTENCE_MAX = 300  # characters of a sentence kept for a caption (a caption takes ~60)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_(\[])")
+_BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
+# A sentence opening on one of these is about something named before it ("This matches the
+# Command method .requiredOption()"): the name in it is not its subject.
+_ELSEWHERE = frozenset(
+    {"this", "that", "these", "those", "it", "its", "they", "their", "there", "here"}
+    | {"which", "we", "you", "such"}
+)
+# A heading that is a name as code: "ky.post(input, options?)", "`Client`", ".option(key)".
+_CODE_HEADING = re.compile(r"^`?(\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)`?\s*(\(.*\))?`?$")
+
+
+def prose_sentences(text: str) -> list[str]:
+    """The README's prose as sentences of plain text with `inline code` kept: paragraphs and
+    list items (each item a sentence of its own); code, headings, tables and HTML left out."""
+    prose: list[str] = []
+    for kind, block in _blocks(text):
+        m = _BULLET.match(block) if kind == "other" else None
+        if m:
+            item = strip_markup(m.group(1), keep_code=True)
+            prose.append(re.sub(r"[.!?:;,]?\s*$", ".", item, count=1))
+        elif kind == "para":
+            prose.append(strip_markup(block, keep_code=True))
+    return [s.strip() for s in _SENTENCE.split(" ".join(prose)) if s.strip()]
+
+
+def readme_sentence(name: str, sentences: list[str]) -> str:
+    """The first sentence about ``name``: one that names it among its first NEAR_START words
+    ("Koa provides a Request object"), not one that mentions it in passing or whose subject
+    is something said before ("This matches the Command method ..."), and names it as code:
+    in backticks, called (``name()``), or capitalised mid-sentence; a dotted name
+    (``Typer.command``) only where its owner is named too. "" when none does."""
+    owner, dot, short = name.rpartition(".")
+    word = re.compile(rf"(?<![\w.]){re.escape(short)}(?:\(\))?(?![\w])")
+    for sentence in sentences:
+        if len(sentence.split()) < 4 or (dot and owner.rsplit(".", 1)[-1] not in sentence):
+            continue
+        if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
+            continue
+        for m in word.finditer(sentence):
+            if len(sentence[: m.start()].split()) >= NEAR_START:
+                break
+            ticked = sentence[max(0, m.start() - 1) : m.start()] == "`"
+            called = m.group(0).endswith("()")
+            capital = short[:1].isupper() and m.start() > 0
+            if ticked or called or capital:
+                return sentence.replace("`", "").strip()[:SENTENCE_MAX]
+    return ""
+
+
+def _heading_name(heading: str) -> tuple[str, bool]:
+    """(the name a heading is, whether it is written as code) or ("", False): "ky.post" for
+    "ky.post(input, options?)", "HTTPError" for "HTTPError", ".option" for ".option(key)"."""
+    m = _CODE_HEADING.match(heading.strip())
+    if not m:
+        return "", False
+    code = bool(m.group(2)) or "`" in heading or "." in m.group(1)
+    return m.group(1), code
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Heading name -> the first sentence under it: an API reference's "### ky.extend(options)"
+    followed by "Create a new ky instance ...". Headings in a row share the paragraph after
+    them (ky.get ... ky.delete: "Sets options.method to the method name and makes a request")."""
+    out: dict[str, str] = {}
+    waiting: list[str] = []
+    for kind, block in _blocks(text):
+        if kind == "heading":
+            name, code = _heading_name(strip_markup(block, keep_code=True))
+            # a lower-case word ("options", "json": a part of the page, or an option) is no
+            # name; a capitalised identifier ("HTTPError", "Client") or code is one
+            if name and (code or name[:1].isupper()):
+                waiting.append(name)
+            else:
+                waiting = []
+        elif kind == "para" and waiting:
+            first = _SENTENCE.split(strip_markup(block), maxsplit=1)[0].strip()
+            if len(first.split()) >= 3:
+                for name in waiting:
+                    out.setdefault(name, first[:SENTENCE_MAX])
+            waiting = []
+        elif kind in ("code", "other"):
+            waiting = []
+    return out
+
+
+def reference_calls(text: str) -> list[str]:
+    """The calls an API reference's headings show, as code: "ky.get(input, options?)" ->
+    "ky.get(input, options)". A heading of a reference names what users call as surely as
+    an example does (ky documents ky.get ... ky.delete only so)."""
+    out: list[str] = []
+    for kind, block in _blocks(text):
+        if kind != "heading":
+            continue
+        m = _CODE_HEADING.match(strip_markup(block, keep_code=True).strip())
+        if m and m.group(2) and "." in m.group(1) and not m.group(1).startswith("."):
+            args = re.sub(r"[^\w$,\s]", "", m.group(2))
+            out.append(f"{m.group(1)}({args})")
+    return out
+
+
+def concept_sentences(text: str, names: list[str]) -> dict[str, str]:
+    """Each name's sentence in the README, for its caption: the paragraph under a heading
+    that names it (an API reference), else the first prose sentence about it
+    (readme_sentence). Read once when a profile is built and stored in it
+    (Concept.readme_sentence),
+    so a plan never reads the README."""
+    if not text or not names:
+        return {}
+    sections = _sections(text)
+    sentences = prose_sentences(text)
+    out: dict[str, str] = {}
+    for name in names:
+        # "### .option(key)" is a method of whatever the reference is about
+        method = "." + name.rsplit(".", 1)[1] if "." in name else ""
+        said = sections.get(name, "") or sections.get(method, "")
+        said = said or readme_sentence(name, sentences)
+        if said:
+            out[name] = said
+    return out
 
 
 # the README's code examples are read in analysis.examples; re-exported for older imports

@@ -25,7 +25,7 @@ from typing import Any
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
-PARSER_VERSION = "js-10"
+PARSER_VERSION = "js-11"
 
 _QUERY = """
 (class_declaration) @class

@@ -49,7 +49,7 @@ import inspect
 import warnings
 from typing import Any, TypedDict
 
-from .text import doc_words
+from .text import doc_words, summary_line
 
 
 class _FileScanLang(TypedDict):
@@ -84,7 +84,7 @@ except ImportError:  # pragma: no cover - depends on the install
 
 # Bump when the shape or meaning of the result changes: it is part of every cache key. The C
 # scanner's own VERSION is in it too, so a fix there re-reads what it may have misread.
-PARSER_VERSION = "py-9" + (f"+c{_pyscan.VERSION}" if _pyscan is not None else "")
+PARSER_VERSION = "py-10" + (f"+c{_pyscan.VERSION}" if _pyscan is not None else "")
 
 _DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statement type -> what to do with it; anything else is skipped at the cost of one lookup
@@ -109,23 +109,6 @@ _KIND.update(
     }
 )
 _KIND.update({ast.Assign: _ASSIGN, ast.AugAssign: _ASSIGN})
-
-
-def summary_line(doc: str | None, limit: int = 160) -> str:
-    """The first sentence of a docstring's first paragraph, on one line."""
-    if not doc:
-        return ""
-    para = doc.strip().split("\n\n", 1)[0]
-    text = " ".join(para.split())
-    # first sentence only, when the paragraph has several
-    for stop in (". ", "? ", "! "):
-        cut = text.find(stop)
-        if 0 < cut < limit:
-            text = text[: cut + 1]
-            break
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
 
 
 def _exc_name(node: ast.expr | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Words from names, docstrings and READMEs: the vocabulary metaphor matching works with."""
+"""Words from names, docstrings and READMEs: the vocabulary metaphor matching works with,
+and a docstring's summary (the scanners' Concept.summary)."""
 
 from __future__ import annotations
 
@@ -72,9 +73,48 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
     return counts
 
 
+def summary_line(doc: str | None, limit: int = 160) -> str:
+    """The docstring's summary on one line: the first sentence of its first prose paragraph,
+    and the sentence after it when both fit in limit + SECOND_SENTENCE characters.
+
+    Why two: a first sentence that only restates the name ("A user-created Request object.")
+    or compares ("Works like Serializer.") teaches nothing, and the caption then takes the
+    next one ("Used to prepare a PreparedRequest"). A paragraph that is not prose (pydantic's
+    "Usage docs: <url>", a reST field or directive, "Args:") is passed over."""
+    if not doc:
+        return ""
+    raw = doc.strip().split("\n\n")[:6]
+    paras = [" ".join(p.split()) for p in raw]
+    # a paragraph whose first line is a section heading ("Attributes:", "Usage::"),
+    # an indented one is a literal block
+    prose = [
+        p
+        for p, r in zip(paras, raw, strict=True)
+        if p
+        and not _NOT_PROSE_PARA.match(p)
+        and not _SECTION.match(r.strip("\n").split("\n", 1)[0].strip())
+        and not r.strip("\n")[:1].isspace()
+    ][:2] or paras[:1]
+    sentences = [s for p in prose for s in _SENTENCE.split(p) if s]
+    text = sentences[0] if sentences else ""
+    if len(text) > limit:
+        return text[: limit - 1].rstrip() + "…"
+    if len(sentences) > 1 and len(text) + 1 + len(sentences[1]) <= limit + SECOND_SENTENCE:
+        text = f"{text} {sentences[1]}"
+    return text
+
+
+SECOND_SENTENCE = 100
+# A section's heading line: "Attributes:", "Args:", "Usage::" ("Shorthand for:" is prose)
+_SECTION = re.compile(r"^(?:\w+:|.*::)$")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`:(])")
+# "Usage docs: https://...", "Args:", ":param x:", ".. versionadded::", ">>> x", a bare URL
+_NOT_PROSE_PARA = re.compile(
+    r"^(?:[\w ]{1,30}:\s*(?:https?://\S+)?$|[\w ]{1,30}:\s*https?://|https?://\S+$|[:.]{1,2}\w|>>>|@)"
+)
+
+
 _README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`]{1,3}|<[^>]+>")
 
 
 def find_readme(root: Path) -> Path | None:
@@ -96,53 +136,3 @@ def find_readme(root: Path) -> Path | None:
         if cand in names:
             return names[cand]
     return None
-
-
-def readme_title(text: str) -> tuple[str, str]:
-    """(title, first paragraph) of a Markdown, reST or plain-text README."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    title = ""
-    start = 0
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line or line.startswith(("[![", "<!--", "..", ":")) or _is_rule(line):
-            continue
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if line.startswith("#"):
-            title = line.lstrip("#").strip()
-        elif nxt and _is_rule(nxt):  # setext / reST underline
-            title = line
-            start = i + 2
-            break
-        elif line.startswith("<"):
-            continue
-        else:
-            title = line
-        start = i + 1
-        break
-    title = _clean(title)
-    para: list[str] = []
-    for raw in lines[start:]:
-        line = raw.strip()
-        if not line:
-            if para:
-                break
-            continue
-        if line.startswith(("#", "[![", "![", "<", "..", ":", "|", "```", "=", "-")) or _is_rule(
-            line
-        ):
-            if para:
-                break
-            continue
-        para.append(line)
-    return title, _clean(" ".join(para))
-
-
-def _is_rule(line: str) -> bool:
-    return len(line) >= 3 and len(set(line)) == 1 and line[0] in "=-~^*#+"
-
-
-def _clean(text: str) -> str:
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MARKUP.sub("", text)
-    return " ".join(text.split())[:500]

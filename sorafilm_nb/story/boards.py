@@ -62,7 +62,7 @@ from ..datafiles import packaged
 from ..errors import PlanError
 from .captions import GLOSS_LIMIT, gag_title, gloss
 from .casting import CastEntry, Casting
-from .fallback_gloss import fallback_gloss, readme_prose
+from .fallback_gloss import fallback_gloss
 from .plot import CONCEPT_ONLY, arrange, facts
 from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
 from .templates import (
@@ -383,7 +383,6 @@ def storyboard(
     total = film_seconds(tpl, target, unit)
     units, placed, unused = fit(tpl, casting.entries, beat_units(tpl, total, unit), most)
     said = facts(casting.profile, [e for group in placed for e in group])
-    readme = readme_prose(casting.profile.root)
     shots: list[Shot] = []
     carried = ""  # the card of a beat left out opens the next one instead
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
@@ -403,7 +402,7 @@ def storyboard(
         lines = [_say(x, said) for x in (beat.captions or (beat.caption,))]
         lines = [x for x in lines if x] or [said["title"]]  # a filler still names the project
         cast_shots = [
-            (cast_len[j], entry, gag_title(entry), concept_caption(entry, readme))
+            (cast_len[j], entry, gag_title(entry), concept_caption(entry))
             for j, entry in enumerate(group)
         ]
         fillers = []
@@ -438,12 +437,12 @@ def storyboard(
     return board
 
 
-def concept_caption(entry: CastEntry, readme: str = "") -> str:
+def concept_caption(entry: CastEntry) -> str:
     """A concept shot's lower third: its docstring's gloss ("Blueprint: a collection of
     routes"). A shot of siblings names them together, with what their docstrings share ("get,
-    put, patch: sends a request"). When the code says nothing, what the README (its prose,
-    ``readme``) says around the name, else its kind and owner: never a bare name
-    (fallback_gloss.py)."""
+    put, patch: sends a request"). A gloss that teaches nothing (it only restates the name or
+    compares) gives way to what the README says about it, else to its kind and role: never a
+    bare name (fallback_gloss.py)."""
     c = entry.concept
     if entry.siblings:
         names = group_names(entry.concepts)
@@ -454,9 +453,7 @@ def concept_caption(entry: CastEntry, readme: str = "") -> str:
         names = c.name
         text = gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
         limit = GLOSS_LIMIT
-    if text.startswith(f"{names}: "):
-        return text
-    return fallback_gloss(names, entry.concepts, readme, limit)
+    return fallback_gloss(names, entry.concepts, text, limit)
 
 
 def _say(template: str, said: dict[str, str]) -> str:

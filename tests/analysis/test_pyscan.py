@@ -157,6 +157,27 @@ def test_version_dependent_syntax_follows_this_python(src: bytes) -> None:
     assert_contract(src)
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        b"x = a if b\n",  # a conditional expression needs its else (ast refuses these)
+        b"x = (a if b)\n",
+        b"x = f(a if b, c)\n",
+        b"elts = typ.elts if isin",  # a file cut short there
+        b"x = a if b else c if d else e\n",
+        b"x = [a if b else c for a in d if e if f]\n",
+        b"x = {k: v for k, v in d if v}\n",
+        b"f = lambda: a if b else c\n",
+        b"match x:\n    case [y] if y > 0:\n        pass\n",
+        b"for x in y: z = a if b else c\n",
+    ],
+)
+def test_a_conditional_expression_without_else_is_refused_like_ast_does(src: bytes) -> None:
+    assert_contract(src)
+    if b"else" not in src and b"for" not in src and b"case" not in src:
+        assert c_result(src) is None
+
+
 # read wrongly (not declined) until fuzzing found them: the C result must be ast's
 MISREAD = {
     "long dotted base": "class A(" + "b" * 600 + ".c):\n    pass\n",

@@ -9,9 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.analysis.readme import prose_sentences
+from sorafilm_nb.analysis.readme import readme_sentence as _readme_sentence
 from sorafilm_nb.story.boards import storyboard
 from sorafilm_nb.story.casting import cast
-from sorafilm_nb.story.fallback_gloss import readme_sentence
+
+
+def readme_sentence(name: str, prose: str) -> str:
+    return _readme_sentence(name, prose_sentences(prose))
+
 
 README = """# Courier
 

@@ -1,0 +1,335 @@
+"""Glosses: what a concept shot's lower third says ("Blueprint: a collection of routes").
+
+Apart from captions.py (the timeline and WebVTT contract) because choosing the sentence that
+teaches is a craft of its own: markup off, openings that say nothing dropped, a clause that
+only restates the name or compares skipped for the next one. story.fallback_gloss takes over
+when no docstring clause teaches.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"\s+")
+
+# -- glosses: what a concept shot's lower third says ---------------------------------------
+
+#: The longest gloss a lower third holds: about ten words, read in three seconds.
+GLOSS_LIMIT = 60
+
+# reST roles (:class:`~flask.Response`, :meth:`x <y>`), Markdown/RST emphasis and code, links
+_ROLE = re.compile(r":[a-z:]+:`~?([^`<]*?)(?:\s*<[^`>]*>)?`")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"`+([^`]*)`+")
+_EMPH = re.compile(r"(\*\*|\*|__)(?=\S)(.+?)(?<=\S)\1")
+_TAG = re.compile(r"<[^>]{0,80}>")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+# A summary that is not prose: a count ("raised 4×", "in 56 docstrings"), a usage-docs link
+# or a line of code ("url = httpx.URL(...)").
+_NOT_PROSE = re.compile(
+    r"^(?:in \d+ docstrings?|raised \d|caught \d|usage docs?:|example:|[\w.]+\s*=|>>>)", re.I
+)
+# Openings that say nothing a caption needs: "Represents a ...", "This class ...".
+_FILLER_OPENING = re.compile(
+    r"^(?:represents|this (?:class|function|method|module|object|exception)(?: is)?|"
+    r"an? (?:class|function|helper|object) (?:that|which|to|for)|class (?:that|for)|"
+    r"base class for|implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
+    r"an? (?:internal |generic |custom )?(?:exception|error)(?: class)?(?: that| which)?)\s+"
+    r"(?:is\s+|are\s+)?",
+    re.I,
+)
+_RAISED = re.compile(
+    r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever|"
+    r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
+    re.I,
+)
+# "The response object that is used by default": the noun phrase, then a participle with no
+# subject of its own; the caption keeps the noun ("the response object used by default").
+_NOUN_THEN_PARTICIPLE = re.compile(
+    r"^(the\s+(?:\w+\s+){0,2}object),?\s+(?:(?:that|which)\s+(?:is|are)\s+)?"
+    r"(?=\w+(?:ed|en|wn|lt|nt|de)\s)",
+    re.I,
+)
+# A cut may not end on these: "routes you register on an" reads broken, and a prompt's
+# clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
+# (story.compress uses the same list).
+DANGLING = frozenset(
+    [
+        "his",
+        "her",
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "and",
+        "or",
+        "with",
+        "for",
+        "from",
+        "by",
+        "in",
+        "on",
+        "at",
+        "as",
+        "into",
+        "onto",
+        "that",
+        "which",
+        "who",
+        "when",
+        "while",
+        "if",
+        "than",
+        "but",
+        "so",
+        "its",
+        "their",
+        "your",
+        "our",
+        "is",
+        "are",
+        "be",
+        "been",
+        "was",
+        "were",
+        "can",
+        "will",
+        "may",
+        "during",
+        "after",
+        "before",
+        "about",
+        "between",
+        "via",
+        "within",
+        "without",
+        "under",
+        "over",
+        "through",
+        "across",
+        "because",
+        "whether",
+        "like",
+        "not",
+        "per",
+        "such",
+        "very",
+        "more",
+        "most",
+        "being",
+        "has",
+        "have",
+        "had",
+        "does",
+        "do",
+    ]
+)
+# Phrase starts a long clause is best cut before (see boards' titles for the same idea).
+_PHRASE = re.compile(
+    r"\s(?=(?:that|which|who|when|while|until|with|without|from|into|onto|across|through|"
+    r"over|under|for|by|at|and|or|so|as|in|on|of|to|using|via|because|unless|if)\s)"
+)
+
+# A comma before one of these ends the first clause ("boils water, whatever the stove").
+_SUBORDINATE = (
+    r",\s+(?=(?:which|who|whatever|whichever|wherever|so|but|although|though|unless|"
+    r"including|e\.g\.|i\.e\.|for example|because|while|whereas|if|when|where)\b)"
+)
+# Where a clause ends best: a comma, a conjunction or a relative pronoun.
+_STRONG = re.compile(r",|\s(?=(?:and|or|but|that|which|who|while|whereas)\s)")
+
+
+def plain(text: str) -> str:
+    """Docstring text with its markup taken off, on one line: reST roles and emphasis,
+    Markdown code and links, HTML tags and URLs."""
+    text = _ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _EMPH.sub(r"\2", text)
+    text = _TAG.sub("", text)
+    text = _URL.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _ends_clean(words: list[str]) -> list[str]:
+    while words and words[-1].lower().strip(",;:") in DANGLING:
+        words = words[:-1]
+    return words
+
+
+def short_clause(text: str, limit: int) -> str:
+    """The first clause of ``text`` in at most ``limit`` characters, cut at a phrase
+    boundary ("... that can be registered") where one leaves enough, else at a word, and
+    never ending on an article, a preposition or a conjunction."""
+    text = plain(text)
+    text = re.split(r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + _SUBORDINATE, text, maxsplit=1)[0]
+    text = text.strip().rstrip(".!?,").strip()
+    if len(text) <= limit:
+        return " ".join(_ends_clean(text.split()))
+    head = text[: limit + 1]
+    strong = [m.start() for m in _STRONG.finditer(head) if limit // 3 <= m.start() <= limit]
+    weak = [m.start() for m in _PHRASE.finditer(head) if limit // 3 <= m.start() <= limit]
+    best = max(strong or weak, default=-1)
+    if best > 0:
+        text = head[:best]
+    else:
+        text = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
+    return " ".join(_ends_clean(text.rstrip(" ,").split()))
+
+
+def _restates(name: str, clause: str) -> bool:
+    """Whether a clause teaches nothing about ``name``: it only names it ("a blueprint" for
+    Blueprint, "InvalidArgumentError class"), calls it by its own kind ("a user-created
+    Request object", "the Path type is ...", "... is the Environment"), only compares it to
+    something else ("works like Serializer", "similar to the File type"), or is one bare word."""
+    words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in DANGLING]
+    parts = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()))
+    joined = re.sub(r"[^a-z0-9]", "", name.lower())
+    rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]
+    # one bare word ("shorthand") says nothing; "a field" says what kind of thing it is
+    lone = len(words) < 2 and not re.match(r"(?:an?|the)\s", clause, re.I)
+    code = bool(re.search(r"\w\(", clause)) and len(clause.split()) < 3  # "http.createServer()"
+    if not rest or lone or code or _COMPARES.search(clause):
+        return True
+    short = re.escape(name.rsplit(".", 1)[-1])
+    return bool(
+        re.search(
+            rf"(?<=\s){short}\s+(?:{_KIND_NOUNS})s?\b|\bis\s+(?:the|an?)\s+{short}\W*$", clause
+        )
+    )
+
+
+# What a thing is called, not what it does: "the Request object", "the Path type".
+_KIND_NOUNS = "object|type|class|instance|interface|function|method|module"
+# A clause that only compares (the reader must already know the other thing).
+_COMPARES = re.compile(
+    r"^(?:works|behaves|acts)\s+(?:just\s+|exactly\s+)?like\b|^(?:just\s+)?like\b|"
+    r"^(?:similar|identical|equivalent|analogous)\s+to\b|^(?:the\s+)?same\s+as\b|"
+    r"\b(?:is|are)\s+(?:very\s+)?(?:similar|identical|equivalent|analogous)\s+to\b|"
+    r"^uses\s+\S+\s+instead\b",
+    re.I,
+)
+
+
+def _name_is(name: str) -> re.Pattern[str]:
+    """ "The context is ...", "A CancelToken is ...": the name restated as a subject."""
+    words = r"\s*".join(
+        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
+    )
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}\s+(?:is|are)\s+", re.I)
+
+
+# Base classes that teach nothing in a caption.
+_PLAIN_BASES = frozenset(
+    [
+        "object",
+        "Exception",
+        "BaseException",
+        "Error",
+        "ValueError",
+        "TypeError",
+        "RuntimeError",
+        "KeyError",
+        "LookupError",
+        "IOError",
+        "OSError",
+        "AssertionError",
+        "Generic",
+        "typing.Generic",
+        "ABC",
+        "Protocol",
+        "EventEmitter",
+    ]
+)
+
+
+def _same_kind(base: str, name: str) -> bool:
+    """A base that teaches nothing about name: a mixin (JupyterMixin), or one whose name and
+    the concept's hold each other (Context on click's Context, URLSafeSerializerMixin)."""
+    return base.endswith("Mixin") or base.lower() in name.lower() or name.lower() in base.lower()
+
+
+def gloss(
+    name: str,
+    summary: str,
+    *,
+    kind: str = "",
+    bases: tuple[str, ...] = (),
+    limit: int = GLOSS_LIMIT,
+) -> str:
+    """A concept's lower third: its name and its docstring's first clause, short.
+
+    "Blueprint: a collection of routes" from "Represents a blueprint, a collection of routes
+    and other app-related functions that can be registered on a real application later."
+    Markup is taken off, openings that say nothing ("Represents", "This class") are dropped,
+    "Raised if X" reads "when X", a clause that only restates the name or compares gives way
+    to the next one, then to the next sentence, and the whole ends at a word boundary within
+    ``limit`` characters. With no prose to draw on, a project base class says what it is
+    ("ZodObject: a ZodType"), else the name.
+    """
+    head = f"{name}: "
+    room = limit - len(head)
+    text = plain(summary)
+    if text and not _NOT_PROSE.match(text) and room >= 12:
+        # the first sentence that teaches: "A user-created Request object. Used to prepare
+        # a PreparedRequest." -> "used to prepare a PreparedRequest"
+        for sentence in _SENTENCE_END.split(text)[:3]:
+            clause = _clause(name, sentence, room)
+            if clause:
+                return head + clause
+    if kind == "theme":
+        m = re.match(r"in (\d+) docstrings?", summary.strip())
+        if m:
+            return f"{name}: a word in {m.group(1)} of its docstrings"
+    own = [  # a base of its own name (typer's Context on click's) says nothing either
+        b.rsplit(".", 1)[-1]
+        for b in bases
+        if b not in _PLAIN_BASES
+        and b.rsplit(".", 1)[-1] not in _PLAIN_BASES
+        and not _same_kind(b.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1])
+    ]
+    if own:
+        article = "an" if own[0][:1].lower() in "aeiou" else "a"
+        text = f"{head}{article} {own[0]}"
+        if len(text) <= limit:
+            return text
+    return name if len(name) <= limit else short_clause(name, limit)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def _clause(name: str, sentence: str, room: int) -> str:
+    """The clause of one docstring sentence a caption shows, or "" when it teaches nothing."""
+    original = text = sentence
+    # "Works like Serializer but dumps into a URL safe string": what it adds is the lesson
+    m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
+    if m and _COMPARES.search(m.group(1)):
+        text = m.group(2)
+    text = _RAISED.sub("when ", text)
+    text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
+    if not kept_noun:
+        text = _FILLER_OPENING.sub("", text)
+    named = _name_is(name).sub("", text)
+    if named != text:  # "A CancelToken is an object that ...": that opening says nothing too
+        text = _FILLER_OPENING.sub("", named)
+    # only a sentence's own first word loses its capital
+    initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
+    for piece in (p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)):
+        clause = short_clause(piece, room)
+        if clause and not _restates(name, clause):
+            if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
+                clause = clause[:1].lower() + clause[1:]
+            return clause
+    # "Construct a Syntax object to render syntax highlighted code": after the name called
+    # by its kind, what it is for
+    short = re.escape(name.rsplit(".", 1)[-1])
+    m = re.search(
+        rf"\b{short}(?:\s+(?:{_KIND_NOUNS}))?,?\s+((?:to|that|which|for|containing)\s+\w.*)", text
+    )
+    if m:
+        clause = short_clause(re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1)), room)
+        if clause and not _restates(name, clause):
+            return clause
+    return ""
