@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .examples import CodeUse, code_uses, doc_uses, js_bindings
+from .exports import find_method, js_exports
 from .files import DECLARATIONS, is_built
-from .project import find_method, js_entries, js_exports
+from .project import js_entries
 from .public import (
     EXPORTED_BONUS,
     JS_BUILTIN_NAMES,

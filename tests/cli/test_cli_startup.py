@@ -84,7 +84,7 @@ def test_a_plan_imports_only_what_it_uses(tmp_path: Path) -> None:
     # that ranks, reads a README or counts tokens is even imported
     warm = _plan_modules(repo, tmp_path / "cache")
     assert "sorafilm_nb.analysis.profile" in warm
-    for unused in ("analysis.readme", "analysis.api", "story.bpe"):
+    for unused in ("analysis.readme", "analysis.api", "analysis.exports", "story.bpe"):
         assert f"sorafilm_nb.{unused}" not in warm, unused
     # (tiktoken_ext, an empty namespace package, is found to hash tiktoken's pattern file)
     assert not [m for m in warm if m == "tiktoken" or m.startswith("tiktoken.")]
