@@ -84,9 +84,40 @@ def worker(path: str, n: int, ready: object, start: object, out: object) -> None
     out.put((done, refused, t0, t0 + dt, cpu))  # type: ignore[attr-defined]
 
 
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds used so far by a local server: the postmaster, its exited children (the
+    backends of closed connections, reaped into its cutime/cstime) and its live children
+    (the backends still open, the WAL writer, the checkpointer). 0.0 without a pid."""
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(p: int | str) -> list[str]:
+        text = Path(f"/proc/{p}/stat").read_text()
+        return text[text.rindex(")") + 2 :].split()  # from the state on (field 3)
+
+    own = fields(pid)
+    total = sum(int(x) for x in own[11:15])  # utime, stime, cutime, cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                f = fields(entry)
+            except (OSError, ValueError):
+                continue  # exited meanwhile
+            if int(f[1]) == pid:
+                total += int(f[11]) + int(f[12])
+    return total / tick
+
+
 def run(
-    path: Path | str, procs: int, per_proc: int, limit_jobs: int | None
-) -> tuple[float, int, int, float]:
+    path: Path | str,
+    procs: int,
+    per_proc: int,
+    limit_jobs: int | None,
+    server: int | None = None,
+) -> tuple[float, int, int, float, float]:
+    """(pairs/s, jobs done, refused, client CPU per pair, server CPU per pair). server: the
+    pid of a local PostgreSQL's postmaster, whose CPU is measured over the run."""
     with Ledger(path) as led:
         if limit_jobs is not None:
             led.set_budget(Cost(Decimal(limit_jobs * CENTS)))
@@ -100,30 +131,43 @@ def run(
         p.start()
     for _ in ps:  # every child has imported and opened the ledger
         ready.get(timeout=120)
+    cpu0 = server_cpu(server)
     start.set()
     results = [out.get(timeout=600) for _ in ps]
     for p in ps:
         p.join()
         if p.exitcode != 0:
             sys.exit(f"worker exited with {p.exitcode}")
+    if server is not None:
+        time.sleep(0.3)  # the closed connections' backends are reaped (counted in cutime)
+    cpu_server = server_cpu(server) - cpu0
     done = sum(r[0] for r in results)
     refused = sum(r[1] for r in results)
     wall = max(r[3] for r in results) - min(r[2] for r in results)
     cpu = sum(r[4] for r in results)
     # Attempts that were refused are cheap (one read-check transaction); count only pairs.
-    return done / wall, done, refused, cpu / max(done, 1)
+    return done / wall, done, refused, cpu / max(done, 1), cpu_server / max(done, 1)
 
 
 def check_run(
-    name: str, path: Path | str, procs: int, jobs: int, failures: list[str], slow: list[str]
+    name: str,
+    path: Path | str,
+    procs: int,
+    jobs: int,
+    failures: list[str],
+    slow: list[str],
+    server: int | None = None,
 ) -> float:
-    """Race procs processes to a limit hit three quarters of the way through; check it held."""
+    """Race procs processes to a limit hit three quarters of the way through; check it held.
+    server: a local PostgreSQL's postmaster pid, to print the server's CPU per pair too."""
     total = procs * jobs
     limit_jobs = total * 3 // 4
-    many, done, refused, cpun = run(path, procs, jobs, limit_jobs)
+    many, done, refused, cpun, cpus = run(path, procs, jobs, limit_jobs, server)
+    on_server = f" + {cpus * 1e3:.2f} ms on the server" if server is not None else ""
     print(
         f"{name:<9} {procs} processes: {many:8.0f} pairs/s  ({done} jobs, {refused} refused at "
-        f"the limit, {cpun * 1e3:.2f} ms CPU per pair)"
+        f"the limit, {cpun * 1e3:.2f} ms client CPU per pair{on_server}; load average "
+        f"{os.getloadavg()[0]:.1f})"
     )
     with Ledger(path) as led:
         summary = led.month_summary()
@@ -185,7 +229,10 @@ def postgres(args: argparse.Namespace, failures: list[str], slow: list[str]) -> 
             sqlite = check_run(
                 "sqlite", Path(tmp) / "side.sqlite3", args.pg_procs, args.jobs, failures, slow
             )
-        pg = check_run("postgres", url, args.pg_procs, args.jobs, failures, slow)
+        pid = None
+        if server is not None:  # its first line is the postmaster's pid
+            pid = int((server.data / "postmaster.pid").read_text().split()[0])
+        pg = check_run("postgres", url, args.pg_procs, args.jobs, failures, slow, pid)
         print(
             f"side by side, {args.pg_procs} processes: sqlite {sqlite:.0f} pairs/s, "
             f"postgres {pg:.0f} pairs/s"
@@ -223,7 +270,7 @@ def main() -> int:
         base = baseline(Path(tmp) / "baseline.sqlite3", args.jobs * 2)
         print(f"baseline  bare sqlite INSERT+COMMIT, 1 process: {base:8.0f} rows/s")
 
-        one, done1, _, cpu1 = run(Path(tmp) / "one.sqlite3", 1, args.jobs, None)
+        one, done1, _, cpu1, _ = run(Path(tmp) / "one.sqlite3", 1, args.jobs, None)
         print(
             f"ledger    1 process : {one:8.0f} pairs/s  ({done1} jobs, "
             f"{cpu1 * 1e3:.2f} ms CPU per pair)   ratio to baseline {one / base:.3f}"
@@ -232,7 +279,7 @@ def main() -> int:
         total = args.procs * args.jobs
         limit_jobs = total * 3 // 4  # hit three quarters of the way through
         path = Path(tmp) / "many.sqlite3"
-        many, done, refused, cpun = run(path, args.procs, args.jobs, limit_jobs)
+        many, done, refused, cpun, _ = run(path, args.procs, args.jobs, limit_jobs)
         print(
             f"ledger    {args.procs} processes: {many:8.0f} pairs/s  ({done} jobs, {refused} "
             f"refused at the limit, {cpun * 1e3:.2f} ms CPU per pair)   ratio to baseline "

@@ -15,6 +15,7 @@ import os
 import platform
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(table(rows))
     failed = [r["measure"] for r in rows if not r["ok"]]
+    # one row per measure: a benchmark that records a measure twice is a bug in it
+    counts = Counter(r["measure"] for r in rows)
+    failed += [f"{m} recorded {n} times" for m, n in counts.items() if n > 1]
     failed += [f"{b} exited non-zero" for b in args.exited.split()]
     print(
         f"{sum(r['ok'] for r in rows)} of {len(rows)} targets met"

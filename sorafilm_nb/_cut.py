@@ -31,6 +31,7 @@ from .story.captions import CARD_SECONDS, Caption, CaptionKind
 
 if TYPE_CHECKING:
     from ._look import Look
+    from .render import MediaInfo
 
 __all__ = ["DURATION_TOLERANCE_S", "Segment", "Stitched", "stitch_film"]
 
@@ -111,6 +112,7 @@ def stitch_film(
     out: str | Path,
     *,
     durations: Sequence[float | None] | None = None,
+    infos: Sequence[MediaInfo | None] | None = None,
     look: object = None,
     burn_lower_thirds: bool = False,
 ) -> Stitched:
@@ -118,8 +120,10 @@ def stitch_film(
 
     ``parts``: Segments, or plain clip paths. ``durations`` (one per clip, in order) are
     durations already read back (pinned since by each file's sha256): only missing ones are
-    probed. ``look`` (a ``_look.Look``, e.g. read from the film's first prompt) gives the
-    cards the film's palette. Raises RenderError when no clip is left to stitch.
+    probed. ``infos`` (likewise one per clip) are ``probe``'s reading of each clip, when the
+    caller holds it: every file is read by ``ffmpeg -i`` at most once here. ``look`` (a
+    ``_look.Look``, e.g. read from the film's first prompt) gives the cards the film's palette.
+    Raises RenderError when no clip is left to stitch.
     """
     from ._look import Look
     from .render import RenderError, media_duration, probe, stitch
@@ -129,11 +133,26 @@ def stitch_film(
     known = list(durations) if durations is not None else [None] * clip_count
     if len(known) != clip_count:
         raise RenderError(f"{len(known)} durations for {clip_count} clips")
+    read = list(infos) if infos is not None else [None] * clip_count
+    if len(read) != clip_count:
+        raise RenderError(f"{len(read)} media infos for {clip_count} clips")
     it = iter(known)
     segments = [
         s if s.kind != "clip" or s.duration is not None else replace(s, duration=next(it))
         for s in segments
     ]
+    # what probe read from each clip file, by path: given, else read here once
+    media: dict[Path, MediaInfo] = {}
+    clip_segments = (s for s in segments if s.kind == "clip")
+    for seg, info in zip(clip_segments, read, strict=True):
+        if seg.path is not None and info is not None:
+            media[Path(seg.path)] = info
+
+    def info_of(path: Path) -> MediaInfo:
+        if path not in media:
+            media[path] = probe(path)
+        return media[path]
+
     skipped = tuple(
         s.shot_id or f"clip {i + 1}"
         for i, s in enumerate(segments)
@@ -148,29 +167,35 @@ def stitch_film(
     clips = [s.path for s in kept if s.kind == "clip" and s.path is not None]
     if not clips:
         raise RenderError("stitch needs at least one clip")
-    first = probe(clips[0])
+    first = info_of(Path(clips[0]))
     fps = first.fps or 24.0
-    sound = all(probe(path).has_audio for path in clips)
+    sound = all(info_of(Path(path)).has_audio for path in clips)
     film_look = look if isinstance(look, Look) else Look()
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="sorafilm-cut-") as tmp:
         files: list[Path] = []
+        read_back: list[MediaInfo] = []
         lengths: list[float] = []
         for n, seg in enumerate(kept):
             if seg.kind == "card":
                 rgb = _card_rgb(seg, first.width, first.height, film_look)
                 path = _still(Path(tmp) / f"card-{n}.mp4", rgb, seg.seconds, fps, sound=sound)
+                card = probe(path)
                 files.append(path)
-                lengths.append(media_duration(path))
+                read_back.append(card)
+                lengths.append(card.duration)
                 continue
             assert seg.path is not None
-            length = seg.duration if seg.duration is not None else media_duration(seg.path)
-            path = seg.path
+            info = info_of(Path(seg.path))
+            length = seg.duration if seg.duration is not None else info.duration
+            path = Path(seg.path)
             if burn_lower_thirds and seg.caption:
-                path = _burn(seg.path, Path(tmp) / f"burned-{n}.mp4", seg.caption, film_look)
+                path = _burn(path, Path(tmp) / f"burned-{n}.mp4", seg.caption, film_look, info)
+                info = probe(path)
             files.append(path)
+            read_back.append(info)
             lengths.append(length)
-        stitch(files, out)
+        stitch(files, out, infos=read_back)
     captions: list[Caption] = []
     at = 0.0
     for seg, length in zip(kept, lengths, strict=True):
@@ -212,13 +237,13 @@ def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bo
     return path
 
 
-def _burn(clip: Path, out: Path, text: str, look: Look) -> Path:
-    """``clip`` with ``text`` drawn over it as a lower third (ffmpeg's overlay of an RGBA
-    still drawn by _card.lower_third_rgba); its sound is copied as it is."""
+def _burn(clip: Path, out: Path, text: str, look: Look, info: MediaInfo) -> Path:
+    """``clip`` (which probe read as ``info``) with ``text`` drawn over it as a lower third
+    (ffmpeg's overlay of an RGBA still drawn by _card.lower_third_rgba); its sound is copied
+    as it is."""
     from ._card import lower_third_rgba
-    from .render import H264_MP4, OUR_X264, _ffmpeg, probe
+    from .render import H264_MP4, OUR_X264, _ffmpeg
 
-    info = probe(clip)
     rgba = lower_third_rgba(info.width, info.height, text, look)
     overlay = out.with_suffix(".rgba")
     overlay.write_bytes(rgba.tobytes())

@@ -355,7 +355,12 @@ def _concat_line(path: Path) -> str:
     return f"file '{escaped}'\n"
 
 
-def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
+def stitch(
+    clips: Sequence[str | Path],
+    out: str | Path,
+    *,
+    infos: Sequence[MediaInfo | None] | None = None,
+) -> Path:
     """Concatenate ``clips`` into ``out``, atomically.
 
     Clips that share codec, size, pixel format, frame rate and audio layout (every animatic
@@ -363,12 +368,19 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
     ``-c copy``: no re-encode, exact durations, sound kept. Mixed clips are re-encoded, each
     scaled and letterboxed to the first clip's size; their sound is kept only when every
     clip has some.
+
+    ``infos`` (one per clip, in order) are what ``probe`` already read from those very files
+    (a film's clips were probed when they were downloaded or made): only the missing ones are
+    probed again, since each ``ffmpeg -i`` is a process start.
     """
     paths = [Path(c) for c in clips]
     if not paths:
         raise RenderError("stitch needs at least one clip")
-    infos = [probe(p) for p in paths]
-    first = infos[0]
+    known = list(infos) if infos is not None else [None] * len(paths)
+    if len(known) != len(paths):
+        raise RenderError(f"{len(known)} media infos for {len(paths)} clips")
+    media = [i if i is not None else probe(p) for p, i in zip(paths, known, strict=True)]
+    first = media[0]
     # the profile too: a concat without re-encoding keeps the first file's decoder setup,
     # so our own caption card (Constrained Baseline) must never be copied in among a
     # model's High-profile clips
@@ -383,7 +395,7 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
             first.fps,
             first.has_audio,
         )
-        for i in infos
+        for i in media
     )
     out = Path(out)
     with atomic_path(out, suffix=".mp4") as tmp:
@@ -409,7 +421,7 @@ def stitch(clips: Sequence[str | Path], out: str | Path) -> Path:
                     f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
                     f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps}[v{k}]"
                 )
-            audio = all(i.has_audio for i in infos)
+            audio = all(i.has_audio for i in media)
             pads = "".join(f"[v{k}]" + (f"[{k}:a]" if audio else "") for k in range(len(paths)))
             graph = ";".join(chains) + ";" + pads
             graph += f"concat=n={len(paths)}:v=1:a={int(audio)}[out]" + ("[aout]" if audio else "")

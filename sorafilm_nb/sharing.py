@@ -84,8 +84,6 @@ def share(
     ones the notebook's players show. Nothing is written if the page would contain something
     shaped like an API key. on_progress, if given, is told which cell runs ("cell 3 of 12").
     """
-    import nbformat
-
     src = Path(notebook)
     if not src.is_file():
         raise ShareError(f"{src}: no such notebook")
@@ -94,6 +92,10 @@ def share(
     for f in films or []:
         if not (Path(f) / "manifest.json").is_file():
             raise ShareError(f"{f}: not a film folder (no manifest.json there)")
+    # after the checks: importing nbformat imports jsonschema, whose format checkers build
+    # rfc3987_syntax's Lark parsers (1.5-4 s of CPU), not worth paying to say "no such file"
+    import nbformat
+
     try:
         nb = nbformat.read(src, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for a broken file

@@ -77,3 +77,22 @@ def test_a_card_keeps_the_films_sound(tmp_path: Path) -> None:
     made = stitch_film([Segment.card("Sound stays"), Segment.clip(loud)], tmp_path / "film.mp4")
     assert probe(made.path).has_audio and made.whole
     assert made.duration == pytest.approx(7, abs=0.1)
+
+
+def test_readings_handed_in_are_not_probed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sorafilm_nb.render as render
+
+    a, c = clip(tmp_path, "a.mp4", 4), clip(tmp_path, "c.mp4", 8)
+    known = [probe(a), None]  # a was read already; c was not
+    real, seen = render.probe, []
+    monkeypatch.setattr(render, "probe", lambda path: seen.append(Path(path).name) or real(path))
+    parts = [Segment.card("One"), Segment.clip(a), Segment.clip(c)]
+    made = stitch_film(parts, tmp_path / "film.mp4", infos=known)
+    assert made.whole and made.duration == pytest.approx(3 + 4 + 8, abs=0.05)
+    assert sorted(seen) == ["c.mp4", "card-0.mp4", "film.mp4"]  # each once; a not at all
+    with pytest.raises(RenderError, match="1 media infos for 2 clips"):
+        stitch_film([a, c], tmp_path / "x.mp4", infos=known[:1])
+    with pytest.raises(RenderError, match="1 media infos for 2 clips"):
+        render.stitch([a, c], tmp_path / "y.mp4", infos=known[:1])

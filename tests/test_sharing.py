@@ -196,3 +196,25 @@ def test_an_unreadable_film_only_the_disk_root_reaches_is_named_by_its_folder(
     shown = _film_section(folder, tmp_path / "pages")
     assert "Film at …/sorafilm-no-such-film could not be read: …/sorafilm-no-such-film/" in shown
     assert "/usr/share" not in shown
+
+
+def test_a_refused_share_does_not_import_nbformat(tmp_path: Path) -> None:
+    """Importing nbformat costs 1.5-4 s of CPU (jsonschema builds rfc3987_syntax's Lark
+    parsers): a notebook that is not there is refused before that is paid."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sorafilm_nb.sharing import ShareError, share\n"
+        "try:\n"
+        f"    share({str(tmp_path / 'missing.ipynb')!r})\n"
+        "except ShareError as exc:\n"
+        "    print('refused:', exc)\n"
+        "print('nbformat' in sys.modules, 'jsonschema' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "no such notebook" in done.stdout
+    assert done.stdout.splitlines()[-1] == "False False", done.stdout

@@ -97,9 +97,10 @@ class CsvInterchange(BudgetBook):
                         f"{src}: not a ledger export, missing columns: {', '.join(missing)}"
                     )
                 parsed = [_parse_csv_row(src, reader.line_num, raw) for raw in reader]
-                # A file from before m008 says nothing of a held mark: its silence must not
-                # count as a difference (nor clear the mark) where the row exists already.
-                silent = frozenset({"held"} - set(header))
+                # A file from before m005 or m008 says nothing of who spent it or of a held
+                # mark: a column it lacks is unknown, not different, so its silence must not
+                # count as a conflict (nor clear anything) where the row exists already.
+                silent = frozenset(set(OPTIONAL_COLUMNS) - set(header))
         except OSError as exc:
             raise LedgerError(f"cannot read {src}: {exc.strerror}") from None
         except (csv.Error, UnicodeDecodeError) as exc:

@@ -5,8 +5,9 @@ month's usage and any project cap, then inserts, all under the budget's lock. Se
 by statement that is six round trips, and on a machine whose clients outnumber its cores
 each one is a sleep and a wake-up: eight clients made 166 reserve+settle pairs a second (a
 third of SQLite's). ``sorafilm_reserve`` does the same reads and the same decision in one
-call, and the client sends BEGIN, the call, COMMIT and the flush as one message
-(``pgstore.PgStore.write_once``), so the lock is held only while the server works.
+call, and the procedure ``sorafilm_reserve_durably`` (m009, below) runs it, commits and
+waits for the flush in one prepared CALL (``pgstore.PgStore.write_one``), so the lock is held
+only while the server works.
 
 What stays with the client (``reservations.Reservations._reserve_on_server``): the month's
 bounds (``budget.month_bounds``, the one home of that rule: the client sends the bounds it
@@ -40,8 +41,6 @@ OVER = "over"  # past a hard limit (nothing written)
 CAP = "cap"  # past a project's cap (o_cap_*)
 WARN = "warn"  # a warning is due first (soft limit passed, or the clock behind): call again
 BUSY = "busy"  # another transaction holds the budget's lock: wait for it, then call again
-
-RESERVE_CALL = "SELECT * FROM sorafilm_reserve(?::jsonb, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def reserve_function(budget_lock: int) -> str:
@@ -147,3 +146,76 @@ BEGIN
 END
 $body$
 """
+
+
+# -- m009: each write of a pair is ONE prepared statement ----------------------------------------
+# Why: a write was a message of six statements (BEGIN, SET LOCAL, the write, a note, COMMIT, the
+# flush) sent as text, so the server parsed and planned all six every time and the client
+# quoted every parameter into the text: about half of a pair's CPU on both sides (measured
+# with benchmarks/bench_ledger.py). A procedure may COMMIT (PostgreSQL 11+), so the same
+# sequence runs inside one CALL that the client prepares once per connection: the commit
+# without waiting for the disk (the budget's lock and the day's total row are released at
+# once), then, only when it wrote, a synchronous transaction of its own (txid_current())
+# that ends the CALL, so the reply comes after the WAL holding the write is on disk.
+# A procedure cannot return rows: the answer is one json value (o_answer), read by name.
+# A CALL that may COMMIT must not run inside a transaction block: PgStore.write_one sends it
+# on the autocommit connection, outside any BEGIN.
+#
+# FROZEN like reserve_function: m009 creates these from the text below; a change is a new
+# migration with CREATE OR REPLACE PROCEDURE, never an edit here.
+
+RESERVE_DURABLY = (
+    "CALL sorafilm_reserve_durably(?::jsonb, ?::text, ?::text, ?::text, ?::text, ?::integer, "
+    "?::boolean, ?::boolean, NULL)"
+)
+# Close an open job and book its charge (see transitions._finish_on_server); NULL when the job
+# is not open (in the currency billed, when p_currency is given).
+FINISH_DURABLY = (
+    "CALL sorafilm_finish_durably(?::text, ?::bigint, ?::text, ?::text, ?::text, ?::text, NULL)"
+)
+
+
+def _durably(name: str, params: str, work: str) -> str:
+    """A procedure that runs work with an early-released commit, then waits for the flush
+    only when work wrote (the one home of that sequence on the server)."""
+    return f"""
+CREATE PROCEDURE {name}({params}, INOUT o_answer json DEFAULT NULL)
+LANGUAGE plpgsql AS $body$
+DECLARE
+    v_wrote boolean;
+BEGIN
+    SET LOCAL synchronous_commit = off;
+{work}
+    v_wrote := txid_current_if_assigned() IS NOT NULL;
+    COMMIT;
+    IF v_wrote THEN
+        PERFORM txid_current();  -- committed synchronously when the CALL ends: the flush
+    END IF;
+END
+$body$
+"""
+
+
+def durable_procedures() -> list[str]:
+    """CREATE PROCEDURE sorafilm_reserve_durably and sorafilm_finish_durably (m009)."""
+    reserve = _durably(
+        "sorafilm_reserve_durably",
+        "p_jobs jsonb, p_clock text, p_warn_after text, p_start text, p_end text, "
+        "p_start_day integer, p_sandbox boolean, p_force boolean",
+        "    SELECT row_to_json(r) INTO o_answer\n"
+        "      FROM sorafilm_reserve(p_jobs, p_clock, p_warn_after, p_start, p_end, p_start_day,\n"
+        "                            p_sandbox, p_force) AS r;",
+    )
+    finish = _durably(
+        "sorafilm_finish_durably",
+        "p_status text, p_billed bigint, p_reason text, p_now text, p_job text, p_currency text",
+        "    WITH done AS (UPDATE jobs SET status = p_status, billed_cents = p_billed,\n"
+        "                         reason = p_reason, updated_at = p_now, finished_at = p_now\n"
+        "                   WHERE job_id = p_job AND status IN ('reserved', 'submitted')\n"
+        "                     AND (p_currency IS NULL OR currency = p_currency) RETURNING *),\n"
+        "         charged AS (INSERT INTO charges (job, created_at, cents, currency, kind)\n"
+        "                     SELECT id, updated_at, billed_cents, currency, status FROM done\n"
+        "                      WHERE billed_cents IS NOT NULL)\n"
+        "    SELECT row_to_json(done) INTO o_answer FROM done;",
+    )
+    return [reserve, finish]

@@ -5,20 +5,23 @@ ledger needs the same guarantees stated differently:
 
 * **Serialising on the budget.** A reservation takes a transaction-scoped advisory lock
   (``BUDGET_LOCK``) before it reads the month's usage, so check-then-insert is atomic across
-  every client of the database. It does so inside one server-side function, sent with BEGIN,
-  COMMIT and the flush as one message (``write_once``; see ``pgfunctions``), so the lock is
-  held only while the server works, never across a round trip to a client. Why not
+  every client of the database. It does so inside one server-side procedure that also
+  commits and flushes, called as one prepared statement (``write_one``; see ``pgfunctions``),
+  so the lock is held only while the server works, never across a round trip. Why not
   ``SELECT ... FOR UPDATE`` on the newest budget row:
   a row lock needs UPDATE rights on ``budgets`` (a spending role could then rewrite limits),
   and with no budget set there is no row to lock. READ COMMITTED: each statement after the
   lock sees every reservation committed before it.
-* **Early lock release.** A write commits with ``synchronous_commit = off`` (its locks are
-  released the moment it is visible), then the client waits for the WAL flush in the same
-  round trip (``SELECT txid_current()`` commits synchronously, flushing every earlier commit)
-  before it returns. A reservation is therefore durable before reserve() returns, while the
-  budget lock is never held across a disk flush: reservations from many clients are flushed
-  together. A crash before the flush loses only commits whose callers never got a reply,
-  and anything that saw them (a later reservation) sits after them in the WAL.
+* **Early lock release.** A write that holds what others wait for (the budget's lock, the
+  day's total row: a reservation, a job's close, the ``write()`` blocks) commits with
+  ``synchronous_commit = off`` (its locks are released the moment it is visible), then waits
+  for the WAL flush in the same round trip (``txid_current()`` in a synchronous transaction
+  of its own, flushing every earlier commit) before it returns. Attaching a job id holds
+  only its own row and commits synchronously, plainly. Every write is therefore durable
+  before it returns, while the budget lock is never held across a disk flush: reservations
+  from many clients are flushed together. A crash before the flush loses only commits whose
+  callers never got a reply, and anything that saw them (a later reservation) sits after
+  them in the WAL.
 * **Lost connections.** A connection that breaks before a transaction starts is reopened
   (waiting for a restarting server up to busy_timeout). One that breaks inside it raises
   ``Disconnected``; the ledger's write methods are idempotent and re-run (``reconnecting``).
@@ -31,6 +34,7 @@ ledger needs the same guarantees stated differently:
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -102,6 +106,7 @@ class PgStore:
         self.create = create  # False: never build a ledger where there is none (a read)
         self.lock = threading.RLock()  # one transaction at a time on the one connection
         self._conn: Any = None
+        self._cur: Any = None
         self._closed = False
         self._pid = os.getpid()
         self._open()
@@ -156,6 +161,7 @@ class PgStore:
                 )
                 conn.row_factory = _row_factory
                 self._conn = conn
+                self._cur = conn.cursor()  # write_one's, kept: a cursor per call cost ~1/3
                 return conn
             except psycopg.OperationalError as exc:
                 if time.monotonic() + delay > deadline or not _transient(str(exc)):
@@ -178,7 +184,29 @@ class PgStore:
         self._conn = None
 
     def _open(self) -> None:
-        """Connect, then build or upgrade the schema under the migration advisory lock."""
+        """Connect, then build or upgrade the schema under the migration advisory lock.
+
+        A connection that breaks on the way (the server restarting while a client opens the
+        ledger) is opened again, until busy_timeout: nothing was changed by the broken one
+        (the looks are reads, the migration one transaction)."""
+        import psycopg
+
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                self._open_once()
+                return
+            except psycopg.OperationalError as exc:
+                self._drop()
+                if time.monotonic() > deadline or not _transient(str(exc)):
+                    raise LedgerError(
+                        f"cannot open the team ledger {self.display}: "
+                        f"{self.scrub(str(exc).strip())}"
+                    ) from None
+                time.sleep(0.05)
+
+    def _open_once(self) -> None:
+        """_open's one try; a broken connection raises psycopg.OperationalError."""
         import psycopg
 
         self._connect()
@@ -219,6 +247,8 @@ class PgStore:
         except LedgerError:
             self._drop()
             raise
+        except psycopg.OperationalError:
+            raise  # _open tries again when it is worth it
         except psycopg.Error as exc:
             self._drop()
             raise LedgerError(
@@ -350,20 +380,19 @@ class PgStore:
                 self._rollback()
                 raise self._wrap(exc) from None
 
-    def write_once(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
-        """One write transaction of one statement in ONE round trip; its rows.
+    def write_one(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
+        """One statement in a transaction of its own, in ONE round trip; its rows.
 
-        BEGIN, the statement, COMMIT and the flush (see ``write``) go as one message (the
-        parameters are bound by the client, which a message of several statements needs),
-        so the transaction's locks are held only while the server runs it, never across a
-        round trip to a client waiting for a CPU. A transaction that wrote nothing (no
-        transaction id: a reservation's busy, warn or bounds answer, an UPDATE that matched
-        no row) skips the flush: there is nothing of its own to make durable, and a wait for
-        the disk is most of a write's time. An answer built on rows it did not write (a
-        re-run finding its own reservation) calls flush() before it is relied on. Returns
-        None, having rolled back, when the statement broke a constraint (the caller's slower
-        path says why in its words).
-        A connection that breaks raises Disconnected: the statement must be idempotent.
+        Prepared once per connection (psycopg's ``prepare=True``: the server parses and plans
+        it once, the parameters travel separately, nothing is quoted into the text) and sent
+        on the autocommit connection, so it is its own transaction, committed synchronously:
+        durable when this returns. For the writes whose locks others wait for (a
+        reservation, a job's close: the budget's lock, the day's total row) the statement is
+        a CALL of a procedure that commits early and then waits for the flush itself (see
+        pgfunctions, m009), so those locks are never held across a disk flush or a round trip.
+        Returns None when the statement broke a constraint (rolled back: the caller's slower
+        path says why in its words). A connection that breaks raises Disconnected: the
+        statement must be idempotent.
         """
         import psycopg
 
@@ -373,22 +402,13 @@ class PgStore:
             if self._broken():
                 self._drop()
                 self._connect()
-            cur = psycopg.ClientCursor(self._conn)
             try:
-                cur.execute(
-                    "BEGIN; SET LOCAL synchronous_commit = off; "
-                    f"{PgConnection._sql(sql)}; {_NOTE_WRITE}; COMMIT; {_FLUSH_IF_WRITTEN}",
-                    params,
-                )
+                return self._cur.execute(_pg_sql(sql), params, prepare=True).fetchall()
             except psycopg.IntegrityError:
-                self._rollback()
-                return None
+                return None  # autocommit: the statement's transaction is rolled back already
             except psycopg.Error as exc:
                 self._rollback()
                 raise self._wrap(exc) from None
-            cur.nextset()  # past BEGIN and SET, to the statement's rows
-            cur.nextset()
-            return cur.fetchall()
 
     def flush(self) -> None:
         """Wait until every commit the server made so far is on disk (a synchronous commit
@@ -400,7 +420,7 @@ class PgStore:
                 self._drop()
                 self._connect()
             try:
-                self._conn.execute("SELECT txid_current()")
+                self._conn.execute("SELECT txid_current()", prepare=True)
             except psycopg.Error as exc:
                 self._rollback()
                 raise self._wrap(exc) from None
@@ -418,7 +438,7 @@ class PgStore:
                 self._drop()
                 self._connect()
             try:
-                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,), prepare=True)
             except psycopg.Error as exc:
                 self._rollback()
                 raise self._wrap(exc) from None
@@ -437,15 +457,10 @@ class PgStore:
             self._conn = None
 
 
-# write_once's tail: inside the transaction, note (for the session) whether it wrote, i.e.
-# was given a transaction id; after the COMMIT, flush only then (txid_current() in a
-# synchronous transaction of its own; CASE evaluates it only when the note says so).
-_NOTE_WRITE = (
-    "SELECT set_config('sorafilm.wrote', (txid_current_if_assigned() IS NOT NULL)::text, false)"
-)
-_FLUSH_IF_WRITTEN = (
-    "SELECT CASE WHEN current_setting('sorafilm.wrote') = 'true' THEN txid_current() END"
-)
+@functools.lru_cache(maxsize=64)
+def _pg_sql(sql: str) -> str:
+    """PgConnection._sql, kept per statement text: write_one runs the same few every time."""
+    return PgConnection._sql(sql)
 
 
 def _transient(message: str) -> bool:

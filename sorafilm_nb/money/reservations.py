@@ -183,8 +183,9 @@ class Reservations(Transitions):
         return self._made(drafts, now)
 
     def _reserve_on_server(self, drafts: list[dict[str, Any]]) -> list[Reservation]:
-        """_reserve on a team ledger: one call of sorafilm_reserve, one round trip (see
-        pgfunctions). Its answers are turned into the same errors and warnings as above."""
+        """_reserve on a team ledger: one prepared CALL of sorafilm_reserve_durably, one round
+        trip (see pgfunctions). Its answers are turned into the same errors and warnings as
+        above."""
         assert self._pg is not None
         with self._pg.lock:  # the clock is read in turn, as inside a SQLite transaction
             return self._reserve_in_turn(drafts)
@@ -199,10 +200,10 @@ class Reservations(Transitions):
             start, end = month_bounds(when, start_day)
             stamps = (_ts(clock), _ts(clock + CLOCK_SLACK), _ts(start), _ts(end))
             args = (payload, *stamps, start_day, self.sandbox, force)
-            rows = self._pg.write_once(pgfunctions.RESERVE_CALL, args)
-            if not rows:
+            rows = self._pg.write_one(pgfunctions.RESERVE_DURABLY, args)
+            if not rows or rows[0][0] is None:
                 raise LedgerError(f"the team ledger {self.path} refused the reservation")
-            o = rows[0]
+            o = rows[0][0]  # the answer of sorafilm_reserve, by name (see pgfunctions, m009)
             outcome = o["o_outcome"]
             tries += outcome != pgfunctions.BUSY  # a wait for the lock is not a try
             if outcome == pgfunctions.BUSY:  # wait for the lock writing nothing, then again

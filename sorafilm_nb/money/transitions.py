@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ..errors import LedgerError
+from . import pgfunctions
 from .budget import BudgetBook, BudgetWarning
 from .cost import Cost
 from .migrations import FINAL_STATUSES, OPEN_STATUSES
@@ -51,7 +52,7 @@ class Transitions(BudgetBook):
         job_id_ = _text(job_id, "job_id", required=True, limit=200)
         backend_ = _text(backend, "backend", limit=100)
         if self._pg is not None:  # the usual case in one round trip; any other, below
-            rows = self._pg.write_once(
+            rows = self._pg.write_one(  # holds only this row: a plain synchronous commit
                 "UPDATE jobs SET status = 'submitted', job_id = ?, backend = ?, updated_at = ?, "
                 "held = NULL WHERE id = ? AND status = 'reserved' AND job_id IS NULL RETURNING *",
                 (job_id_, backend_, _ts(self._now()), rid),
@@ -176,22 +177,13 @@ class Transitions(BudgetBook):
         when the job is not open in the currency billed (_finish then looks and says why:
         a repeat, a conflict, or no such job)."""
         assert self._pg is not None
-        now = _ts(self._now())
-        cents = None if billed is None else billed.whole_cents
-        args: list[object] = [status, cents, reason, now, now, job_id]
-        same_currency = ""
-        if billed is not None:
-            same_currency, args = " AND currency = ?", [*args, billed.currency]
-        rows = self._pg.write_once(
-            "WITH done AS (UPDATE jobs SET status = ?, billed_cents = ?, reason = ?, "
-            "updated_at = ?, finished_at = ? WHERE job_id = ? "
-            f"AND status IN ('reserved', 'submitted'){same_currency} RETURNING *), "
-            "charged AS (INSERT INTO charges (job, created_at, cents, currency, kind) "
-            "SELECT id, updated_at, billed_cents, currency, status FROM done "
-            "WHERE billed_cents IS NOT NULL) SELECT * FROM done",
-            args,
-        )
-        return _row_to_reservation(rows[0]) if rows else None
+        cents, currency = (None, None) if billed is None else (billed.whole_cents, billed.currency)
+        args = (status, cents, reason, _ts(self._now()), job_id, currency)
+        # One prepared CALL (m009): the day's total row it updates is released at its commit,
+        # before the flush it waits for (see pgfunctions).
+        rows = self._pg.write_one(pgfunctions.FINISH_DURABLY, args)
+        row = rows[0][0] if rows else None
+        return _row_to_reservation(row) if row is not None else None
 
     def settle(self, job_id: str, billed: Cost) -> Reservation:
         """The job completed: charge what was billed and close its reservation."""

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..backends.base import (
     AuthError,
@@ -54,6 +55,9 @@ from .folder import (
     sha256_file,
 )
 from .state import RunState
+
+if TYPE_CHECKING:
+    from ..render import MediaInfo
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +105,9 @@ class ShotPipeline(Booking):
     _stop: threading.Event
     _closed: bool
     _gate: _RateGate
+    # what probe read from each downloaded clip, by its sha256 (the manifest pins each file by
+    # it): the stitch reuses it instead of running ``ffmpeg -i`` on every clip a second time
+    _media: dict[str, MediaInfo]
 
     def _execute(self, run: RunState, indices: Iterable[int]) -> None:
         """Run the shots on a bounded pool. An interrupt (Ctrl-C, the notebook's stop button)
@@ -390,15 +397,21 @@ class ShotPipeline(Booking):
                 index, status="downloading", error="the download left no file; resume() retries it"
             )
             return
-        from ..render import duration_or_none
+        from ..render import RenderError, probe
 
-        duration = duration_or_none(dest)
+        try:
+            info: MediaInfo | None = probe(dest)
+        except RenderError:  # recorded as an unknown duration; the stitch reports the file
+            info = None
+        digest = sha256_file(dest)
+        if info is not None:
+            self._media[digest] = info
         run.update(
             index,
             status=COMPLETED,
             file=dest.name,
-            sha256=sha256_file(dest),
-            duration_s=duration,
+            sha256=digest,
+            duration_s=None if info is None else info.duration,
             error=None,
             error_code=None,
             progress=100,

@@ -129,6 +129,7 @@ class Studio(Reconciler):
         self._closed = False
         self._gate = _RateGate(self._stop)
         self._ledger_lock = threading.Lock()
+        self._media = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -356,6 +357,7 @@ class Studio(Reconciler):
                 cut,
                 film_path,
                 durations=[s.duration_s for s in run.shots],
+                infos=[self._media.get(s.sha256 or "") for s in run.shots],  # _file_ok: same sha
                 look=read_prompt(run.shots[0].prompt).look,  # the cards wear the film's look
             )
             if not made.whole:

@@ -79,6 +79,34 @@ def test_an_old_csv_without_the_held_column_still_imports(
         assert [r.id for r in src.held()] == [lost]
 
 
+def test_an_old_csv_without_the_who_columns_is_unchanged_not_a_conflict(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
+    # A file from before m005 carries no user_name, project or machine: what it does not
+    # say is unknown, not different, so its rows match the ledger's own (which say who).
+    with make_ledger("a.db", clock=clock, user="ada", project="film") as src:
+        src.reserve(c(40), "one")
+        src.reserve(c(30), "two")
+        out = src.export_csv(tmp_path / "spend.csv")
+    with open(out, newline="") as f:
+        table = list(csv.DictReader(f))
+    assert {r["user_name"] for r in table} == {"ada"} and all(r["machine"] for r in table)
+    gone = ("user_name", "project", "machine", "held")  # as a version before m005 wrote it
+    old = tmp_path / "old.csv"
+    with open(old, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=[k for k in table[0] if k not in gone])
+        w.writeheader()
+        w.writerows({k: v for k, v in r.items() if k not in gone} for r in table)
+    with make_ledger("a.db", clock=clock) as src:
+        res = src.import_csv(old)
+        assert (res.added, res.unchanged, res.conflicts) == (0, 2, ())
+        assert {r.user_name for r in src.records()} == {"ada"}  # nothing was cleared
+    with make_ledger("b.db", clock=clock) as dst:  # a new row: who is unknown (NULL)
+        res = dst.import_csv(old)
+        assert (res.added, res.conflicts) == (2, ())
+        assert {(r.user_name, r.project, r.machine) for r in dst.records()} == {(None,) * 3}
+
+
 def test_budget_migrate_carries_the_held_mark_once(
     make_ledger: Callable[..., Ledger], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -627,6 +627,19 @@ def test_api_keys_are_masked_everywhere(
     assert redact("sk-2 is a fine shot name") == "sk-2 is a fine shot name"
 
 
+def test_a_key_set_after_a_field_was_seen_is_still_masked(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The ledger keeps redact()'s answer for the short fields it writes again and again; a
+    # key that appears in the environment later must not be served the unmasked answer.
+    odd_key = "zz-later-provider-key-0123456789"
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with Ledger(tmp_path / "l.db", clock=clock) as led:
+        assert led.reserve(c(5), "first", plan_id=odd_key).plan_id == odd_key  # not a key yet
+        monkeypatch.setenv("OPENAI_API_KEY", odd_key)
+        assert led.reserve(c(5), "second", plan_id=odd_key).plan_id == "[redacted]"
+
+
 # -- history, summary and CSV -----------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ NAMES = [
     "m006_project_caps",
     "m007_pg_reserve",
     "m008_held",
+    "m009_pg_durable_calls",
 ]
 
 

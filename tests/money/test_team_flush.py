@@ -1,5 +1,5 @@
 """The team ledger waits for the disk only for what it wrote: a one-round-trip write that
-wrote nothing (a reservation's busy answer, an UPDATE that matched no row) skips the WAL
+wrote nothing (a reservation's busy answer, a close that matched no open job) skips the WAL
 flush, and one that wrote is flushed before it returns. Seen through the server's
 transaction counter: the flush is a synchronous transaction of its own (txid_current()), so
 a write that is flushed takes two ids and one that wrote nothing takes none.
@@ -14,7 +14,7 @@ from decimal import Decimal
 import pg_fixtures
 import pytest
 
-from sorafilm_nb.money import pgstore
+from sorafilm_nb.money import pgfunctions, pgstore
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
 
@@ -39,13 +39,19 @@ def test_a_write_that_wrote_nothing_skips_the_flush(url: str) -> None:
         r = led.reserve(Cost(Decimal(60)), "warm up: the schema is built")
         assert led._pg is not None
         before = _next_xid(url)
-        assert (
-            led._pg.write_once("UPDATE jobs SET reason = ? WHERE id = ? RETURNING *", ("x", "none"))
-            == []
-        )
-        assert _next_xid(url) == before  # no write, no flush
-        led.attach(r, "v1")  # one statement that writes: its id, then the flush's
-        assert _next_xid(url) == before + 2
+        # A job's close that matches no open job writes nothing: no id, no flush.
+        args = ("completed", 60, None, "2026-03-10T12:00:00.000000Z", "no-such-job", "USD")
+        rows = led._pg.write_one(pgfunctions.FINISH_DURABLY, args)
+        assert [tuple(row) for row in rows or ()] == [(None,)]
+        assert _next_xid(url) == before
+        # Attaching holds only its own row: one commit at the session's synchronous_commit
+        # (on, on a durable server), waiting for the disk itself: one id, no flush of its own.
+        led.attach(r, "v1")
+        assert _next_xid(url) == before + 1
+        led.settle("v1", Cost(Decimal(60)))  # commits early (the day's row), then the flush
+        assert _next_xid(url) == before + 3
+        led.reserve(Cost(Decimal(10)), "another")  # likewise: its id, then the flush's
+        assert _next_xid(url) == before + 5
 
 
 def test_a_busy_answer_skips_the_flush(url: str) -> None:

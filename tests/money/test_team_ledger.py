@@ -225,12 +225,21 @@ def test_a_project_cap_inside_the_team_budget(make_ledger: Callable[..., Ledger]
 # -- faults -----------------------------------------------------------------------------------
 
 
-class CuttingProxy:
-    """A loopback TCP proxy to the server that, once armed, forwards the next COMMIT and then
-    cuts the connection before the server's reply reaches the client."""
+def _commits(data: bytes) -> bool:
+    """A simple-query message (Q, int32 length, SQL) that holds a COMMIT, or an
+    extended-protocol execution (Bind, Execute, Sync) of a prepared statement: the ledger's
+    one-statement writes run in autocommit, so it commits."""
+    return (data[:1] == b"Q" and b"COMMIT" in data) or data[:1] == b"B"
 
-    def __init__(self, port: int) -> None:
+
+class CuttingProxy:
+    """A loopback TCP proxy to the server that, once armed, forwards the next message that
+    commits (a COMMIT, or a prepared write's execution) and then cuts the connection before
+    the server's reply reaches the client."""
+
+    def __init__(self, port: int, cuts: Callable[[bytes], bool] | None = None) -> None:
         self.upstream = port
+        self.cuts = cuts or _commits
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.armed = threading.Event()
@@ -256,8 +265,7 @@ class CuttingProxy:
                     self.dropped += 1
                     self.replied.set()
                     return
-                # A simple-query message (Q, int32 length, SQL) that holds a COMMIT.
-                if up and self.armed.is_set() and data[:1] == b"Q" and b"COMMIT" in data:
+                if up and self.armed.is_set() and self.cuts(data):
                     self.armed.clear()
                     cut.set()  # before forwarding: the reply must never get through
                     dst.sendall(data)
@@ -297,6 +305,23 @@ def test_a_commit_whose_reply_is_lost_is_found_not_made_twice(url: str) -> None:
     with Ledger(url) as led:
         assert [(x.id, x.status, x.job_id) for x in led.records()] == [(r.id, "submitted", "v1")]
         assert led.remaining() == c(40) and led.check() == []
+
+
+def test_a_connection_cut_while_opening_is_opened_again(url: str) -> None:
+    # The server restarting while a client opens the ledger (seen in the race below under
+    # heavy load: a racer still opening when the restart came exited with "cannot open").
+    srv = pg_fixtures.server()
+    with Ledger(url) as led:
+        led.set_budget(c(100))
+    proxy = CuttingProxy(srv.port, cuts=lambda data: data[:1] in (b"P", b"Q"))
+    via = url.replace(f":{srv.port}/", f":{proxy.port}/")
+    try:
+        proxy.armed.set()  # the open's first query is answered, the answer never arrives
+        with Ledger(via, busy_timeout=10) as led:
+            assert proxy.dropped == 1
+            assert led.remaining() == c(100)
+    finally:
+        proxy.close()
 
 
 def _hold_budget_lock(url: str) -> object:

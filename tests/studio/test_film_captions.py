@@ -98,3 +98,23 @@ def test_shots_without_captions_make_a_film_without_a_track(studio, tmp_path: Pa
     assert film.ok and film.captions is None
     assert not (out / "film.vtt").exists()
     assert json.loads((out / "manifest.json").read_text())["captions"] is None
+
+
+def test_each_file_of_a_film_is_probed_once(
+    studio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe is an ``ffmpeg -i`` process: the clips are read when downloaded and that
+    reading is carried to the stitch; each card once, the film once (the quickstart's film
+    cell ran 25 probes for 8 shots before, 12 after)."""
+    import sorafilm_nb.render as render
+
+    real, seen = render.probe, []
+    monkeypatch.setattr(render, "probe", lambda path: seen.append(Path(path).name) or real(path))
+    plan = with_captions(
+        make_plan(3, seconds=4, tag="probes"), [(None, "A card"), (None,) * 2, (None,) * 2]
+    )
+    film = studio.run(plan, tmp_path / "film")
+    assert film.ok, film.summary()
+    clips = sorted(n for n in seen if n.startswith("shot"))
+    assert len(clips) == 3 and len(set(clips)) == 3  # each clip once, at its download
+    assert sorted(seen) == sorted([*clips, "card-0.mp4", "film.mp4"])  # the card, the film
