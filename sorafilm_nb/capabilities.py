@@ -3,7 +3,8 @@
 Why data and not code: clip lengths, sizes and operations change with the providers'
 releases; a dated file that names its source is easy to check and to update, and story
 templates, lint, pricing, the simulator and the fakes all read the same facts. A leaf module:
-it imports nothing from sorafilm_nb but ``errors``, so any layer may ask it.
+it imports nothing from sorafilm_nb but ``errors`` and ``datafiles`` (a leaf too, whose
+remembered parse spares each run the TOML parse, issue 14), so any layer may ask it.
 
 The one home of: which models each provider offers and at which sizes and lengths
 (``for_model``, ``api_sizes``), the lengths a storyboard cuts a film into
@@ -18,9 +19,9 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from .datafiles import data_dir, loads
 from .errors import DataFileError
 
 if sys.version_info >= (3, 11):
@@ -235,11 +236,9 @@ def _file(provider: str) -> tuple[dict[str, ModelCapabilities], str]:
     if provider not in PROVIDERS:
         raise ValueError(f"unknown provider {provider!r}; known: {', '.join(PROVIDERS)}")
     name = f"capabilities/{provider}.toml"
-    text = (
-        resources.files("sorafilm_nb").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    )
+    text = (data_dir() / name).read_text(encoding="utf-8")
     try:
-        data = tomllib.loads(text)
+        data = loads(text)  # datafiles: parsed once per machine, not once per run
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(name, f"not valid TOML: {exc}") from None
     if data.get("provider") != provider or not isinstance(data.get("source"), str):

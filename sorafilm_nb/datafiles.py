@@ -10,7 +10,6 @@ import hashlib
 import json
 import sys
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,7 +24,16 @@ T = TypeVar("T")
 
 
 def data_dir() -> Path:
-    """The package's own data folder (sorafilm_nb/data)."""
+    """The package's own data folder (sorafilm_nb/data).
+
+    Beside this file when the package is a folder (always, installed or not): the same path
+    importlib.resources gives, without its readers, which cost a plan 2-10 ms at first use
+    (issue 14); importlib.resources otherwise (a zipped package)."""
+    here = Path(__file__).parent / "data"
+    if here.is_dir():
+        return here
+    from importlib import resources
+
     return Path(str(resources.files("sorafilm_nb") / "data"))
 
 
@@ -51,18 +59,24 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise DataFileError(str(p), "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(str(p), f"cannot read: {exc}") from None
+    try:
+        return loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(str(p), f"not valid TOML: {exc}") from None
+
+
+def loads(text: str) -> dict[str, Any]:
+    """tomllib.loads(text), remembered as load_toml says (for a loader with errors of its
+    own: it raises tomllib.TOMLDecodeError, as tomllib.loads does)."""
     remembered = _parsed_path(text)
     try:
         with open(remembered, "rb") as fh:
             data = json.loads(fh.read())
         if isinstance(data, dict) and data.get("toml") == text:
-            return data["data"]
+            return data["data"]  # type: ignore[no-any-return]
     except (OSError, ValueError):
         pass  # not remembered yet, unreadable or not ours: parse (and remember) again
-    try:
-        parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(str(p), f"not valid TOML: {exc}") from None
+    parsed = tomllib.loads(text)
     _remember(remembered, text, parsed)
     return parsed
 
@@ -88,7 +102,7 @@ def _remember(path: Path, text: str, parsed: dict[str, Any]) -> None:
         from .safeio import write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, blob.encode("utf-8"))
+        write_bytes(path, blob.encode("utf-8"), durable=False)  # checked on read: no fsync
     except (TypeError, ValueError, OSError):  # a date, or a read-only cache dir
         pass
 

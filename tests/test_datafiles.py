@@ -80,3 +80,22 @@ def test_a_read_only_cache_dir_is_no_error(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "t.toml"
     path.write_text("a = 1\n")
     assert datafiles.load_toml(path) == {"a": 1}
+
+
+def test_the_capabilities_file_is_parsed_once_per_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """capabilities.py parsed its TOML with tomllib in every process (~4 % of a warm
+    `sorafilm plan`, issue 14); it goes through datafiles.loads now, remembered like the rest."""
+    from sorafilm_nb import capabilities
+
+    monkeypatch.setenv("SORAFILM_CACHE_DIR", str(tmp_path))
+    parses: list[int] = []
+    real = datafiles.tomllib.loads
+    monkeypatch.setattr(datafiles.tomllib, "loads", lambda text: parses.append(1) or real(text))
+    capabilities._file.cache_clear()
+    first = capabilities._file("openai")
+    capabilities._file.cache_clear()  # as a new process would
+    assert capabilities._file("openai") == first
+    assert len(parses) == 1
+    capabilities._file.cache_clear()

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .examples import CodeUse, code_uses, doc_uses, js_bindings
+from .exports import find_method, js_exports
 from .files import DECLARATIONS, is_built
-from .project import find_method, js_entries, js_exports
+from .project import js_entries
 from .public import (
     EXPORTED_BONUS,
     JS_BUILTIN_NAMES,
@@ -143,7 +144,7 @@ def api_pass(
     exc_bonus (exception name -> what its raises and catches add) counts only for the
     exceptions users are shown (exception_standing). docs are the documentation pages'
     text: a name their examples use gains docs_bonus (a README name already has more)."""
-    from .rank import in_tests
+    from .rank import file_group, in_tests
 
     uses, method_uses = code_uses(readme) if readme else ({}, [])
     taught = doc_uses(docs, import_names(files, in_tests)) if docs else {}
@@ -177,7 +178,7 @@ def api_pass(
     for raw in raws:
         kind, name, rel = raw[0], raw[1], raw[2]
         score = raw[5]
-        group = group_of(rel, in_tests(rel)) if rel else None
+        group = file_group(rel) if rel else None
         if group is not None and group not in include:
             continue
         if kind == "module" and (
@@ -328,14 +329,14 @@ def _dynamic(
     ``axios`` for ``Axios``) is the evidence that ``app.get`` exists and matters. It is scored
     as an explicit member the README calls would be.
     """
-    from .rank import in_tests
+    from .rank import file_group
 
     have = {r[1] for r in rows}
     owners: dict[str, tuple[str, str, int]] = {}  # receiver name -> (owner, file, line)
     for rel in files:
         if js_modules is not None and rel not in js_modules:
             continue
-        group = group_of(rel, in_tests(rel))
+        group = file_group(rel)
         if group is not None and group not in include:
             continue
         for owner, line in results[rel].get("dyn", ()):
@@ -396,11 +397,11 @@ def _methods(
     (standing: class name -> score), most of it when the README uses it as a decorator (the
     project's signature style: ``@app.route``), half of it for a plain call.
     """
-    from .rank import in_tests
+    from .rank import file_group
 
     where: dict[str, tuple[str, str]] = {}
     for name, rel, _line, _bases, _summary, _n, lang in class_defs:
-        group = group_of(rel, in_tests(rel))
+        group = file_group(rel)
         if (group is None or group in include) and name not in where:
             where[name] = (rel, lang)
     out: list[tuple[Any, ...]] = []

@@ -140,4 +140,5 @@ def save(stem: Path, index: dict[str, Any], results: dict[str, Any] | None) -> s
 def _write(path: Path, blob: bytes) -> None:
     from ..safeio import write_bytes
 
-    write_bytes(path, blob)
+    # no fsync: what is read back is checked (marshal, format, gen), a torn file is rebuilt
+    write_bytes(path, blob, durable=False)

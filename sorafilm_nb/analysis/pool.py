@@ -21,14 +21,23 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+# A thread that sets this attribute true declares itself safe to fork beside: it holds no
+# lock a worker could need at the moment of a fork (cli/progress.py's ticker, which writes
+# only under a lock that an os.register_at_fork hook takes around every fork). Without it,
+# `sorafilm plan` and `sorafilm analyze`, which show progress from such a thread, read
+# every repository on one core (issue 14).
+FORK_SAFE_ATTR = "sorafilm_fork_safe"
+
+
 def start_method() -> str | None:
     """How to start worker processes here, or None to stay on one core.
 
     fork when this process runs no other thread (fork with threads can deadlock; a Jupyter
-    kernel has several). Otherwise forkserver, but only in an interactive session (no
-    ``__main__.__file__``): forkserver and spawn re-import the main script in every worker,
-    which re-runs a script that calls analyze() without an ``if __name__ == "__main__"``
-    guard. A library must not surprise its caller with that, so such scripts use one core.
+    kernel has several), threads that declare themselves fork-safe (FORK_SAFE_ATTR) aside.
+    Otherwise forkserver, but only in an interactive session (no ``__main__.__file__``):
+    forkserver and spawn re-import the main script in every worker, which re-runs a script
+    that calls analyze() without an ``if __name__ == "__main__"`` guard. A library must not
+    surprise its caller with that, so such scripts use one core.
     """
     import multiprocessing as mp
     import threading
@@ -36,7 +45,11 @@ def start_method() -> str | None:
     if mp.parent_process() is not None:  # already a worker of someone's pool
         return None
     methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    here = threading.current_thread()
+    others = [
+        t for t in threading.enumerate() if t is not here and not getattr(t, FORK_SAFE_ATTR, False)
+    ]
+    if "fork" in methods and not others:
         return "fork"
     main = sys.modules.get("__main__")
     if "forkserver" in methods and getattr(main, "__file__", None) is None:
@@ -59,9 +72,7 @@ def run(
     """
     if method is None or workers < 2:
         return scan_chunk(todo, known), 1
-    # interleave so each chunk gets a fair share of big and small files
-    n_chunks = workers * 6
-    chunks = [todo[i::n_chunks] for i in range(n_chunks)]
+    chunks = _chunks(todo, workers * 6)
     try:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
@@ -82,3 +93,21 @@ def run(
     except (OSError, RuntimeError, ImportError):
         # no process pool here (a sandbox, a frozen app) or a worker died: one core
         return scan_chunk(todo, known), 1
+
+
+def _chunks(todo: list[Item], n_chunks: int) -> list[list[Item]]:
+    """todo in about n_chunks chunks: each language in chunks of its own, in proportion to
+    its share (at least one), interleaved so each chunk gets a fair share of big and small
+    files. Python comes last: this process takes chunks from the far end, so in a mostly
+    Python repository the few JavaScript files (Django's 22) go to a worker, and only that
+    one process pays to load tree-sitter and its grammar (20-40 ms each, issue 14)."""
+    by_lang: dict[str, list[Item]] = {}
+    for item in todo:
+        by_lang.setdefault(item[2], []).append(item)
+    order = sorted(by_lang, key=lambda lang: (lang == "python", lang))
+    chunks: list[list[Item]] = []
+    for lang in order:
+        items = by_lang[lang]
+        n = max(1, min(len(items), round(n_chunks * len(items) / len(todo))))
+        chunks.extend(items[i::n] for i in range(n))
+    return chunks

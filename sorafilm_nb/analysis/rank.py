@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import math
 import posixpath
+from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,13 @@ def in_tests(rel: str) -> bool:
         or ".test." in name
         or ".spec." in name
     )
+
+
+@lru_cache(maxsize=65536)
+def file_group(rel: str) -> str | None:
+    """public.group_of for a path, once per path: the ranking asks it of every concept (there
+    are ten times more concepts than files), and the answer depends on the path alone."""
+    return group_of(rel, in_tests(rel))
 
 
 def module_name(rel: str, package: str | None) -> str:
@@ -156,6 +164,10 @@ def rank(
     defined = {c[0] for c in class_defs} | {f[0] for f in func_defs}
     # a member (``app.use``, ``Command.option``) is named by its last part where it is used
     defined |= {f[0].rsplit(".", 1)[1] for f in func_defs if "." in f[0]}
+    # per file, the short names it defines: the only names others() asks about a file
+    mine: dict[str, set[str]] = {}
+    for d in (*class_defs, *func_defs):
+        mine.setdefault(d[1], set()).add(d[0].rsplit(".", 1)[-1])
 
     # --- exception classes: a base that is, transitively within the repo, an exception
     children: dict[str, list[str]] = {}
@@ -173,33 +185,40 @@ def rank(
             seeds.extend(children.get(name, ()))
 
     # --- who uses what: files referring to each defined name, subclass counts, imports
-    ref_files: dict[str, int] = {}
+    # Counters: a file's hits are counted in C (Counter.update), not name by name in Python.
+    # The hits grow faster than the files (a bigger tree defines more of the names each file
+    # mentions), so on a tree 20x Django's this loop was most of the ranking (issue 14).
+    ref_files: Counter[str] = Counter()
     own_refs: dict[str, set[str]] = {}
-    import_files: dict[str, int] = {}
+    import_files: Counter[str] = Counter()
     # the same counts from users' code only (tests, examples, docs, benchmarks): see _weigh
-    user_refs: dict[str, int] = {}
-    user_imports: dict[str, int] = {}
-    users = {rel for rel in files if group_of(rel, in_tests(rel)) in GROUPS}
-    mod_imports: dict[str, int] = {}
+    user_refs: Counter[str] = Counter()
+    user_imports: Counter[str] = Counter()
+    users = {rel for rel in files if file_group(rel) in GROUPS}
+    mod_imports: Counter[str] = Counter()
     raised: dict[str, list[Any]] = {}  # name -> [total, weighted, {file: (count, first line)}]
     caught: dict[str, list[Any]] = {}
     for rel in files:
         r = results[rel]
+        user = rel in users
         refs = r.get("refs")
         if refs:
             hits = defined.intersection(refs.split())
-            for name in hits:
-                ref_files[name] = ref_files.get(name, 0) + 1
-                if rel in users:
-                    user_refs[name] = user_refs.get(name, 0) + 1
-            own_refs[rel] = hits
-        for name in r.get("imn", ()):
-            import_files[name] = import_files.get(name, 0) + 1
-            if rel in users:
-                user_imports[name] = user_imports.get(name, 0) + 1
-        here = module_name(rel, package)
-        for mod in {resolve_import(m, rel, here) for m in r.get("imp", ())}:
-            mod_imports[mod] = mod_imports.get(mod, 0) + 1
+            ref_files.update(hits)
+            if user:
+                user_refs.update(hits)
+            if rel in mine:  # kept small: a file's every hit would hold 10x the memory
+                own_refs[rel] = hits & mine[rel]
+        imn = r.get("imn")
+        if imn:
+            import_files.update(imn)
+            if user:
+                user_imports.update(imn)
+        imp = r.get("imp")
+        if imp:
+            here = module_name(rel, package)
+            # an absolute name is its own module: resolve_import only for relative ones
+            mod_imports.update({m if m[:1] != "." else resolve_import(m, rel, here) for m in imp})
         weight = 0.25 if in_tests(rel) else 1.0
         for tally, table in ((r.get("rz", {}), raised), (r.get("ct", {}), caught)):
             for name, (count, line) in tally.items():
@@ -208,9 +227,10 @@ def rank(
                 entry[1] += count * weight
                 entry[2][rel] = (count, line)
     # the public API: names in __all__, above all in the top package's __init__.py
-    inits = [
+    # a set: ``rel in inits`` runs once per file (a list made that files x packages)
+    inits = {
         rel for rel in files if rel.rsplit("/", 1)[-1] == "__init__.py" and results[rel].get("all")
-    ]
+    }
     top_depth = min((rel.count("/") for rel in inits), default=0)
     exported: dict[str, float] = {}
     for rel in files:

@@ -111,6 +111,33 @@ class _Wait:
                 print(end, file=self.stream, flush=True)
 
 
+# The waits whose ticker thread runs now. A fork (analysis.pool forks its workers) takes
+# every one's lock first: a ticker writes only under its lock, so no child can inherit a
+# stream lock held mid-write, which makes the ticker safe to fork beside (it says so with
+# analysis.pool's FORK_SAFE_ATTR, spelled out below so this module imports nothing of the
+# analysis), and a repository is read on every core while the progress line waits.
+_live_waits: set[_Wait] = set()
+_FORK_SAFE_ATTR = "sorafilm_fork_safe"  # analysis.pool.FORK_SAFE_ATTR
+_held: list[threading.Lock] = []
+
+
+def _before_fork() -> None:
+    for wait in list(_live_waits):
+        wait.lock.acquire()
+        _held.append(wait.lock)
+
+
+def _after_fork() -> None:
+    while _held:
+        _held.pop().release()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_before_fork, after_in_parent=_after_fork, after_in_child=_after_fork
+    )
+
+
 @contextmanager
 def waiting(what: str, *, live: bool | None = None) -> Iterator[_Wait]:
     """Say ``what`` is happening if it takes more than a second (see the module docstring).
@@ -120,6 +147,8 @@ def waiting(what: str, *, live: bool | None = None) -> Iterator[_Wait]:
     live = can_draw() if live is None else live
     wait = _Wait(printable(what), live, raw_stderr() if live else sys.stderr)
     ticker = threading.Thread(target=wait.run, name="sorafilm-waiting", daemon=True)
+    setattr(ticker, _FORK_SAFE_ATTR, True)
+    _live_waits.add(wait)
     ticker.start()
     ok = False
     try:
@@ -128,3 +157,4 @@ def waiting(what: str, *, live: bool | None = None) -> Iterator[_Wait]:
     finally:
         wait.finish(ok)
         ticker.join()
+        _live_waits.discard(wait)

@@ -131,6 +131,10 @@ _PHRASE = re.compile(
     r"over|under|for|by|at|and|or|so|as|in|on|of|to|using|via|because|unless|if)\s)"
 )
 
+# A JSDoc sentence that runs on without its full stop after a call: "Proxy to the app
+# `Router#route()` Returns a new `Route` instance" reads as two sentences.
+_RUN_ON = r"(?<=\))\s+(?=[A-Z][a-z]+s\s)"
+
 # A comma before one of these ends the first clause ("boils water, whatever the stove").
 _SUBORDINATE = (
     r",\s+(?=(?:which|who|whatever|whichever|wherever|so|but|although|though|unless|"
@@ -163,7 +167,9 @@ def short_clause(text: str, limit: int) -> str:
     boundary ("... that can be registered") where one leaves enough, else at a word, and
     never ending on an article, a preposition or a conjunction."""
     text = plain(text)
-    text = re.split(r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + _SUBORDINATE, text, maxsplit=1)[0]
+    text = re.split(
+        r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + _RUN_ON + "|" + _SUBORDINATE, text, maxsplit=1
+    )[0]
     text = text.strip().rstrip(".!?,").strip()
     if len(text) <= limit:
         return " ".join(_ends_clean(text.split()))
@@ -171,11 +177,178 @@ def short_clause(text: str, limit: int) -> str:
     strong = [m.start() for m in _STRONG.finditer(head) if limit // 3 <= m.start() <= limit]
     weak = [m.start() for m in _PHRASE.finditer(head) if limit // 3 <= m.start() <= limit]
     best = max(strong or weak, default=-1)
-    if best > 0:
-        text = head[:best]
-    else:
-        text = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
-    return " ".join(_ends_clean(text.rstrip(" ,").split()))
+    word = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
+    # the latest phrase boundary first (else the word cut); a cut that leaves the clause
+    # clipped ("a decorator used", "dynamically creates") gives way to another phrase
+    # boundary, or to the word cut where the next word starts a phrase
+    cuts = [head[:best] if best > 0 else word]
+    cuts += [head[:i] for i in sorted(set(strong + weak), reverse=True) if i != best]
+    whole = text.split()
+    following = whole[len(word.split())] if len(word.split()) < len(whole) else ""
+    # a relative or participle phrase ("string | consisting of") starts at the next word
+    opens = _PHRASE.match(f" {following} ") or following in _OPENS_PHRASE or _participle(following)
+    if best > 0 and opens:
+        cuts.append(word)
+    tried = [_ends_clean(cut.rstrip(" ,").split()) for cut in cuts]
+    for words in tried:
+        if words and not _clipped(words, whole[len(words)] if len(words) < len(whole) else ""):
+            return " ".join(words)
+    if _adverb(whole[0]) and len(whole) > 2:  # "Dynamically creates and returns ..."
+        return short_clause(" ".join(whole[1:]), limit)
+    return " ".join(_drop_dangling_participle(tried[0]))
+
+
+# Participles and verbs that cannot end a clause: what they need comes after them ("used to
+# ...", "based on ...", "indicating that ..."). Only a cut is judged: a docstring's own
+# sentence ending ("a Connection error occurred") is whole.
+_NEEDS_MORE = frozenset(
+    [
+        "used",
+        "based",
+        "intended",
+        "meant",
+        "designed",
+        "supposed",
+        "able",
+        "due",
+        "indicating",
+        "wanting",
+        "allowing",
+        "containing",
+        "including",
+        "requiring",
+        "using",
+        "causing",
+        "letting",
+        "making",
+        "taking",
+        "giving",
+        "describing",
+        "specifying",
+    ]
+)
+# "-ing" words that open a phrase after a noun ("a string | consisting of ...")
+_OPENS_PHRASE = _NEEDS_MORE | {"consisting", "holding", "representing"}
+_AUXILIARY = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "get",
+        "gets",
+        "got",
+        "has",
+        "have",
+        "had",
+        "not",
+        "can",
+        "will",
+        "may",
+        "must",
+        "should",
+        "would",
+        "could",
+    ]
+)
+_IRREGULAR_PARTICIPLES = frozenset(
+    [
+        "made",
+        "built",
+        "given",
+        "taken",
+        "known",
+        "written",
+        "shown",
+        "done",
+        "held",
+        "kept",
+        "sent",
+        "found",
+        "thrown",
+        "drawn",
+        "seen",
+        "chosen",
+        "meant",
+        "bound",
+        "set",
+        "put",
+    ]
+)
+# what follows a participle that modifies the noun before it ("the value returned by")
+_COMPLEMENT = frozenset(
+    [
+        "to",
+        "on",
+        "by",
+        "as",
+        "for",
+        "from",
+        "with",
+        "into",
+        "in",
+        "at",
+        "of",
+        "via",
+        "upon",
+        "onto",
+        "against",
+        "through",
+        "under",
+        "over",
+        "within",
+        "without",
+    ]
+)
+
+
+def _participle(word: str) -> bool:
+    word = word.lower().strip(",;:")
+    return (
+        len(word) > 3 and word.endswith("ed") and not word.endswith("eed")
+    ) or word in _IRREGULAR_PARTICIPLES
+
+
+def _clipped(words: list[str], following: str) -> bool:
+    """Whether a cut clause reads clipped: it ends on a word that needs what was cut off
+    ("a decorator used" before "to create ...", "the pathname based" before "on ...",
+    "methods indicating" before "that ..."), or it is only verbs and adverbs, with the
+    object cut off ("dynamically creates" before "and returns a new model", "dumps and
+    loads" before "into a URL safe string")."""
+    if not following:
+        return False
+    last = words[-1].lower().strip(",;:")
+    if last in _NEEDS_MORE:
+        return True
+    core = [w for w in words if not _adverb(w)]
+    before = core[-2].lower() if len(core) > 1 else ""
+    if _participle(last) and following.lower() in _COMPLEMENT and before not in _AUXILIARY:
+        return True
+    content = [w.lower() for w in core if w.lower() not in ("and", "or")]
+    joined = len(content) < len(words)  # "dumps and loads", "dynamically creates"
+    return (
+        joined and 0 < len(content) <= 2 and all(re.fullmatch(r"[a-z]+[^su]s", w) for w in content)
+    )
+
+
+def _adverb(word: str) -> bool:
+    return len(word) > 4 and word.lower().endswith("ly")
+
+
+def _drop_dangling_participle(words: list[str]) -> list[str]:
+    """ "returns a signed string serialized" -> "returns a signed string": a participle
+    that modifies the noun before it (no auxiliary: "can be registered" stays), and the
+    adverbs that lead into it ("typically produced"), go when no cut keeps what they need."""
+    core = [w for w in words if not _adverb(w)]
+    if len(core) > 2 and _participle(core[-1]) and core[-2].lower() not in _AUXILIARY:
+        words = words[:-1]
+        while words and _adverb(words[-1]):
+            words = words[:-1]
+        return _ends_clean(words)
+    return words
 
 
 def _restates(name: str, clause: str) -> bool:
@@ -297,7 +470,7 @@ def gloss(
     return name if len(name) <= limit else short_clause(name, limit)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|" + _RUN_ON)
 
 
 def _clause(name: str, sentence: str, room: int) -> str:

@@ -43,15 +43,12 @@ What it costs, and how little of it a run pays (issue 14):
 from __future__ import annotations
 
 import atexit
-import binascii
-import gzip
 import hashlib
 import json
 import threading
 import types
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +72,9 @@ class TokenizerError(SorafilmError, RuntimeError):
 
 def bundled_bytes(package: str = BUNDLE_PACKAGE, name: str = BUNDLE_FILE) -> bytes:
     """The unzipped .tiktoken file shipped inside an installed package (no network)."""
+    import gzip  # here: only the first run on a machine unzips the bundle
+    from importlib import resources
+
     try:
         raw = (resources.files(package) / name).read_bytes()
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
@@ -97,6 +97,8 @@ def parse_ranks(data: bytes, *, expected_hash: str, source: str) -> dict[bytes, 
             f"{source}: sha256 {actual} does not match the published {ENCODING_NAME} hash "
             f"{expected_hash}; the file is corrupt or not the real vocabulary, refusing to use it"
         )
+    import binascii
+
     a2b = binascii.a2b_base64  # what base64.b64decode calls, without its per-call checks
     try:
         return {
@@ -214,7 +216,7 @@ def prepared_vocab() -> bpe.Vocab | None:
         from ..safeio import write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, blob)
+        write_bytes(path, blob, durable=False)  # sha256-checked on every load: no fsync
     except OSError:
         pass
     return bpe.Vocab(blob, O200K_SHA256)
@@ -314,7 +316,8 @@ class _Memo:
             from ..safeio import write_bytes
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(self.path, json.dumps(payload, separators=(",", ":")).encode())
+            blob = json.dumps(payload, separators=(",", ":")).encode()
+            write_bytes(self.path, blob, durable=False)  # a cache: a torn file reads as empty
             self.new = {}
         except OSError:
             pass  # a read-only cache dir: counts are simply not remembered

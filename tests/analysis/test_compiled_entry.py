@@ -154,7 +154,7 @@ def test_an_own_entry_outranks_bundles_an_exports_condition_names(tmp_path: Path
 
 def test_an_export_a_factory_makes_hands_out_the_factory_module(tmp_path: Path) -> None:
     # yargs's index.mjs: const Yargs = YargsFactory(shim); export default Yargs
-    from sorafilm_nb.analysis.project import js_exports
+    from sorafilm_nb.analysis.exports import js_exports
 
     write(
         tmp_path,
@@ -170,7 +170,8 @@ def test_an_export_a_factory_makes_hands_out_the_factory_module(tmp_path: Path) 
 
 
 def test_the_declarations_package_json_names_give_the_exported_names(tmp_path: Path) -> None:
-    from sorafilm_nb.analysis.project import js_entries, js_exports
+    from sorafilm_nb.analysis.exports import js_exports
+    from sorafilm_nb.analysis.project import js_entries
 
     write(
         tmp_path,

@@ -84,7 +84,7 @@ def test_a_plan_imports_only_what_it_uses(tmp_path: Path) -> None:
     # that ranks, reads a README or counts tokens is even imported
     warm = _plan_modules(repo, tmp_path / "cache")
     assert "sorafilm_nb.analysis.profile" in warm
-    for unused in ("analysis.readme", "analysis.api", "story.bpe"):
+    for unused in ("analysis.readme", "analysis.api", "analysis.exports", "story.bpe"):
         assert f"sorafilm_nb.{unused}" not in warm, unused
     # (tiktoken_ext, an empty namespace package, is found to hash tiktoken's pattern file)
     assert not [m for m in warm if m == "tiktoken" or m.startswith("tiktoken.")]
@@ -119,3 +119,82 @@ def test_the_ledger_location_has_one_home() -> None:
     assert store.default_path is location.default_path is ledger.default_path
     assert pgstore.is_url is location.is_url
     assert (store.LEDGER_ENV, store.FILENAME) == (location.LEDGER_ENV, location.FILENAME)
+
+
+def test_a_plan_reads_the_repository_on_every_core(tmp_path: Path) -> None:
+    """`sorafilm plan` and `analyze` show progress from a thread; analysis.pool forks only
+    beside threads that declare themselves safe to fork beside, so without the ticker's
+    declaration (and its lock held around every fork) a cold plan read on one core: half
+    the speed on this 2-core machine (issue 14). Run as a script file, as the CLI runs:
+    forkserver, the other way to more cores, is refused there."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork start method here")
+    script = tmp_path / "check.py"
+    script.write_text(
+        "import threading\n"
+        "from sorafilm_nb.analysis.pool import start_method\n"
+        "from sorafilm_nb.cli.progress import waiting\n"
+        "alone = start_method()\n"
+        "with waiting('reading', live=False):\n"
+        "    beside_ticker = start_method()\n"
+        "    stop = threading.Event()\n"
+        "    other = threading.Thread(target=stop.wait)\n"
+        "    other.start()\n"
+        "    beside_other = start_method()\n"
+        "    stop.set()\n"
+        "    other.join()\n"
+        "print(alone, beside_ticker, beside_other)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, check=True
+    )
+    # any other thread still keeps the pool off fork (it may hold a lock a worker needs)
+    assert done.stdout.split() == ["fork", "fork", "None"]
+
+
+def test_a_fork_beside_the_ticker_waits_for_its_line(tmp_path: Path) -> None:
+    """The ticker writes only under its lock, and every fork takes that lock first, so a
+    worker never starts with a stream lock held mid-write by a thread it does not have."""
+    from sorafilm_nb.cli import progress
+
+    with progress.waiting("reading", live=False) as wait:
+        progress._before_fork()
+        try:
+            assert not wait.lock.acquire(blocking=False)  # held across the fork
+        finally:
+            progress._after_fork()
+        assert wait.lock.acquire(blocking=False)
+        wait.lock.release()
+    assert wait not in progress._live_waits
+
+
+@pytest.mark.parametrize(
+    ("argv", "collects"), [(["plan"], False), (["analyze"], False), (["resume", "folder"], True)]
+)
+def test_plan_and_analyze_run_without_the_cyclic_collector(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], collects: bool
+) -> None:
+    """plan and analyze end in a second or so and make no cycles worth collecting; the
+    collector walked every imported object ~45 times in a warm plan (issue 14). Other
+    commands (film runs for minutes) keep it, and it is back on once the command ends."""
+    import gc
+
+    from sorafilm_nb import cli
+
+    seen: list[bool] = []
+    module = __import__(f"sorafilm_nb.cli.{argv[0]}", fromlist=["register"])
+    real = module.register
+
+    def register(sub: object) -> None:
+        real(sub)
+        for parser in sub.choices.values():  # type: ignore[attr-defined]
+            parser.set_defaults(func=lambda args: seen.append(gc.isenabled()) or 0)
+
+    monkeypatch.setattr(module, "register", register)
+    assert gc.isenabled()
+    assert cli.main(argv) == 0
+    assert seen == [collects]
+    assert gc.isenabled()

@@ -57,3 +57,27 @@ def test_every_gag_plays_as_its_scene_in_a_clean_prompt(theme: str) -> None:
         if found:
             bad.append(f"{m.id}: {found}")
     assert not bad, "\n".join(bad)
+
+
+# Words that ask the video model for a voice: a theme whose sound line says "no dialogue"
+# would contradict itself ("keys the radio microphone, speaks"; models with audio then
+# invent speech). Mouthing, tapping, typing and whistling stay silent.
+_SPEECH = re.compile(
+    r"\b(?:speaks?|spoken|speaking\s+(?:into|to)|says?|said|shouts?|shouted|whispers?|"
+    r"whispered|asks?\s+(?:a|one)\s+question|talks?|talking|radioed|calls?\s+(?:up|out|down|into)|"
+    r"called\s+(?:up|out|down)|aloud|yells?|announces?)\b",
+    re.I,
+)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_theme_without_dialogue_has_no_gag_that_speaks(theme: str) -> None:
+    lib = MetaphorLibrary.load(theme)
+    assert "no dialogue" in lib.style.dialogue.lower()
+    speaking = [
+        (m.id, text)
+        for m in lib.metaphors
+        for text in (m.gag, m.scene, *m.actions)
+        if _SPEECH.search(text)
+    ]
+    assert not speaking, speaking

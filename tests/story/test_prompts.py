@@ -507,3 +507,24 @@ def test_secondary_clauses_go_whole_never_mid_phrase() -> None:
     assert _first_clause(keep) == keep
     keep = "sorts the jars filled with, spoons and forks."
     assert _first_clause(keep) == keep
+
+
+def test_a_feature_gag_without_actions_never_plays_as_a_failure() -> None:
+    """A theme file's metaphor may bring no actions of its own: it then plays its tone's
+    lines. Every tone a packaged feature gag uses has lines of its own, so a "brisk" or
+    "proud" feature never falls back to the default "it goes wrong: <gag>"."""
+    import dataclasses
+
+    from sorafilm_nb.story.casting import MetaphorLibrary
+    from sorafilm_nb.story.prompts import _gag_lines
+    from sorafilm_nb.story.wording import wording
+
+    tones = wording().tones
+    for theme in ("kitchen", "space", "heist"):
+        for m in MetaphorLibrary.load(theme).metaphors:
+            if m.polarity != "feat":
+                continue
+            assert m.tone in tones, (m.id, m.tone)
+            bare = dataclasses.replace(m, actions=())
+            lines = " ".join(_gag_lines(bare, 12, {"hero": "the hero"}, m.gag))
+            assert not re.search(r"goes wrong|chaos|trouble|misbehaves|gets worse", lines), m.id
