@@ -69,8 +69,9 @@ def build(
         from .profile import _Options
 
         options = _Options()
-    readme = read_readme(readme_text)
-    title = choose_title(project_name(root), readme, root.name)
+    published = project_name(root)
+    readme = read_readme(readme_text, published.rsplit("/", 1)[-1] if published else None)
+    title = choose_title(published, readme, root.name)
     rows, themes = rank(
         {k: v for k, v in results.items() if "warn" not in v},
         package,

@@ -204,8 +204,19 @@ def first_sentence(text: str, limit: int = TAGLINE_MAX) -> str:
     return s
 
 
-def read_readme(text: str) -> ReadmeText:
-    """Name candidates, first paragraph and tagline of a Markdown, reST or plain README."""
+_OPENING = 6  # opening prose paragraphs searched for one that names the project
+_QUOTE_MARK = re.compile(r"(?m)^[ \t]*>[ \t]?")
+
+
+def read_readme(text: str, name: str | None = None) -> ReadmeText:
+    """Name candidates, first paragraph and tagline of a Markdown, reST or plain README.
+
+    The paragraph is the first prose one, except that when the project's published name is
+    known, the first in the opening section that says what it is ("Ky is ...") wins: many
+    READMEs open on a sponsor or badge note ("Sindre's open source work is supported by the
+    community.", a sponsor's own slogan) before the line that says what the project is
+    ("Ky is a tiny and elegant HTTP client..."), and that note would become the film's
+    tagline and end card. Not a negation ("Koa is not bundled with any middleware")."""
     titles: list[str] = []
     description = ""
     blocks = _blocks(text)
@@ -224,24 +235,40 @@ def read_readme(text: str) -> ReadmeText:
         titles.append(unescape(alt).strip())
     for m in _MD_IMAGE.finditer(text):
         titles.append(unescape(m.group(1) or m.group(2) or "").strip())
-    # the first real paragraph: Markdown prose, or a line of an HTML block
+    # the first real paragraphs: Markdown prose, or the lines of an HTML block; a quoted
+    # paragraph ("> Ky is a tiny and elegant HTTP client") only as one that names the project
+    # (a quote may as well be a "> [!WARNING]" note)
+    found: list[str] = []
+    quoted: list[str] = []
     for b_kind, b_text in blocks:
+        if len(found) + len(quoted) >= _OPENING or (b_kind == "heading" and found):
+            break  # only the opening section: what a README says of itself before its first topic
         if b_kind == "para":
             clean = strip_markup(b_text)
             if _prose(clean):
-                description = clean
-                break
+                found.append(clean)
         elif b_kind == "html":
-            lines = [ln for ln in _html_lines(b_text) if _prose(ln)]
-            if lines:
-                description = lines[0]
-                break
-    if not description:  # multi-line HTML blocks: their prose lines, in order
+            found.extend(ln for ln in _html_lines(b_text) if _prose(ln))
+        elif b_kind == "other" and b_text.lstrip().startswith(">"):
+            clean = strip_markup(_QUOTE_MARK.sub("", b_text))
+            if _prose(clean) and "[!" not in b_text:
+                quoted.append(clean)
+                found.append(clean)
+    candidates = found
+    found = [f for f in found if f not in quoted]
+    if not found:  # multi-line HTML blocks: their prose lines, in order
         for chunk in _BR.split(joined):
             line = strip_markup(chunk)
             if _prose(line) and not line.startswith("#"):
-                description = line
-                break
+                found.append(line)
+                if len(found) >= _OPENING:
+                    break
+    description = found[0] if found else ""
+    if name and candidates:
+        says_what = re.compile(
+            rf"^\W{{0,3}}{re.escape(name)}(?:\.js)?\s+(?:is|are)\s+(?!not\b)", re.I
+        )
+        description = next((f for f in candidates if says_what.match(f)), description)
     description = description[:500]
     prose = " ".join(_URL.sub(" ", strip_markup(t)) for k, t in blocks if k in ("para", "heading"))
     return ReadmeText(

@@ -170,3 +170,45 @@ def test_markup_is_stripped_and_escapes_undone() -> None:
         "Requests is a simple *yet* elegant lib"
     )
     assert read_readme("# A\n\n*attrs* is the package.\n").description == "attrs is the package."
+
+
+_SPONSOR_HEAD = (
+    '<div align="center">\n\t<img src="media/logo.svg" alt="ky">\n\t<p>\n\t\t<p>\n\t\t\t<sup>\n'
+    "\t\t\t\tSindre's open source work is supported by the community.<br>Special thanks to:\n"
+    "\t\t\t</sup>\n\t\t</p>\n"
+    '\t\t<a href="https://sponsor.example"><div><b>The better identity infrastructure for'
+    " developers</b></div></a>\n\t</p>\n</div>\n\n"
+)
+
+
+def test_a_sponsor_note_before_the_line_that_says_what_it_is_is_not_the_tagline(
+    tmp_path: Path,
+) -> None:
+    # the shape of every sindresorhus package's README (ky): a sponsor note, then a quoted
+    # "Ky is ..." line, then the first topic
+    readme = (
+        _SPONSOR_HEAD + "> Ky is a tiny and elegant HTTP client based on the Fetch API\n\n"
+        "Ky targets modern browsers.\n\n## Benefits\n\nKy is tiny.\n"
+    )
+    prof = analyze(
+        repo(tmp_path / "x", readme, package_json=json.dumps({"name": "ky"})), use_cache=False
+    )
+    assert prof.tagline == "Ky is a tiny and elegant HTTP client based on the Fetch API"
+
+
+@pytest.mark.parametrize(
+    "readme",
+    [
+        # a negation says what it is not (koa's README)
+        "# Widgetry\n\nExpressive widgets for node.\n\nWidgetry is not bundled with any parts.\n",
+        # a definition after the first topic's heading is no longer the README's own opening
+        "# Widgetry\n\nExpressive widgets for node.\n\n## Options\n\nWidgetry is strict.\n",
+        # a quoted note with no definition in it stays out
+        "# Widgetry\n\n> [!WARNING] Widgetry is in beta.\n\nExpressive widgets for node.\n",
+    ],
+)
+def test_the_first_paragraph_stays_the_tagline_without_a_better_opening(
+    readme: str, tmp_path: Path
+) -> None:
+    r = repo(tmp_path / "x", readme, package_json=json.dumps({"name": "widgetry"}))
+    assert analyze(r, use_cache=False).tagline == "Expressive widgets for node."
