@@ -10,13 +10,14 @@ import base64
 import json
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from google.genai import errors as genai_errors
 from google.genai import types
+from veo_fixtures import *  # noqa: F403 - the fake Veo and a backend on it
+from veo_fixtures import MODEL
 
 from sorafilm_nb.backends.base import (
     AuthError,
@@ -32,21 +33,6 @@ from sorafilm_nb.backends.base import (
 from sorafilm_nb.backends.fake_veo import FakeVeo
 from sorafilm_nb.backends.veo import VeoBackend
 from sorafilm_nb.render import ffmpeg_exe, probe
-
-MODEL = "veo-3.1-generate-preview"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeVeo]:
-    with FakeVeo(job_seconds=0.1) as server:
-        yield server  # type: ignore[misc]
-
-
-@pytest.fixture
-def veo(fake: FakeVeo, monkeypatch: pytest.MonkeyPatch) -> VeoBackend:
-    for var in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_PROJECT"):
-        monkeypatch.delenv(var, raising=False)
-    return VeoBackend(api_key=fake.api_key, base_url=fake.base_url, retry_delay=0.01)
 
 
 def wait(backend: VeoBackend, job: Job, limit: float = 10.0) -> Job:

@@ -5,32 +5,19 @@ Vertex AI's ``parameters.generateAudio``, and FakeVeo checks it as the API refer
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from google import genai
 from google.genai import types
+from veo_fixtures import *  # noqa: F403 - the fake Veo and a backend on it
+from veo_fixtures import MODEL
 
 from sorafilm_nb import capabilities
 from sorafilm_nb.backends.fake_veo import FakeVeo
 from sorafilm_nb.backends.veo import VeoBackend
 
-MODEL = "veo-3.1-generate-preview"
 FAST = "veo-3.1-fast-generate-preview"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeVeo]:
-    with FakeVeo(job_seconds=0.05) as server:
-        yield server  # type: ignore[misc]
-
-
-@pytest.fixture
-def veo(fake: FakeVeo, monkeypatch: pytest.MonkeyPatch) -> VeoBackend:
-    for var in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_PROJECT"):
-        monkeypatch.delenv(var, raising=False)
-    return VeoBackend(api_key=fake.api_key, base_url=fake.base_url, retry_delay=0.01)
 
 
 @pytest.mark.parametrize("model", [MODEL, FAST])
