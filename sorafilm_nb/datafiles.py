@@ -73,7 +73,7 @@ def loads(text: str) -> dict[str, Any]:
         with open(remembered, "rb") as fh:
             data = json.loads(fh.read())
         if isinstance(data, dict) and data.get("toml") == text:
-            return data["data"]  # type: ignore[no-any-return]
+            return data["data"]
     except (OSError, ValueError):
         pass  # not remembered yet, unreadable or not ours: parse (and remember) again
     parsed = tomllib.loads(text)

@@ -238,7 +238,7 @@ def prefer_sources(files: list[str]) -> list[str]:
 def is_built(rel: str, results: Mapping[str, FileScan]) -> bool:
     """Whether a JavaScript file is build output: its scanner saw a source map comment or the
     __esModule marker ("gen"), or a .d.ts twin sits beside it."""
-    scan = results.get(rel) or {}
+    scan: Mapping[str, object] = results.get(rel) or {}
     return bool(scan.get("gen")) or rel.rsplit(".", 1)[0] + ".d.ts" in results
 
 
