@@ -14,6 +14,7 @@ from sorafilm_nb.backends.fake_veo import FakeVeo
 from sorafilm_nb.cli import main
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.money.prices import PriceTable
+from sorafilm_nb.paths import shown_path
 
 KEYS = ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "RUNWAYML_API_SECRET")
 KEYS += ("RUNWAYML_BASE_URL", "OPENAI_BASE_URL", "GOOGLE_CLOUD_PROJECT", "SORAFILM_PRICES")
@@ -87,6 +88,9 @@ def test_a_film_through_base_url_at_a_fake_is_booked_in_the_sandbox(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     provider = "veo" if fake_class is FakeVeo else "runway"
+    # paths print as people read them (paths.shown_path: relative to the working directory
+    # when that is shorter, as in CI's clone beside /tmp): run from a known place
+    monkeypatch.chdir(tmp_path)
     with fake_class(job_seconds=0.2) as fake:
         assert fake is not None
         variable = "GEMINI_API_KEY" if provider == "veo" else "RUNWAYML_API_SECRET"
@@ -95,7 +99,7 @@ def test_a_film_through_base_url_at_a_fake_is_booked_in_the_sandbox(
         argv += ["--out", str(tmp_path / "film"), "--template", "teaser-30", "--seconds", "24"]
         assert main(argv) == 0
     out = capsys.readouterr().out
-    assert f"booked in the sandbox ledger {tmp_path / 'sandbox.sqlite3'}" in out
+    assert f"booked in the sandbox ledger {shown_path(tmp_path / 'sandbox.sqlite3')}" in out
     assert "(simulated jobs: no real money)" in out
     assert (tmp_path / "film" / "film.mp4").is_file()
     assert not (tmp_path / "real.sqlite3").exists()
