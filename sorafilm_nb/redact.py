@@ -28,7 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .datafiles import field, load_toml, packaged, str_list
@@ -217,12 +217,30 @@ def _env_secrets() -> list[str]:
     return [v for v in (os.environ.get(n, "") for n in SECRET_ENV_VARS) if len(v) >= 8]
 
 
+_KEPT_MAX = 200  # characters of a text whose answer is kept (_redacted)
+
+
 def redact(text: str, *, extra: Iterable[str] = (), strict: bool = False) -> str:
     """text with every credential (and the ``extra`` strings, an API key, say) replaced by
     ``[redacted]``. strict=True masks everything lint finds in a prompt as well: personal
     data, private hosts, local paths and random-looking tokens."""
     if len(text) < 8:  # too short to hold any key
         return text
+    if extra == () and len(text) <= _KEPT_MAX:
+        return _redacted(text, strict, tuple(map(os.environ.get, SECRET_ENV_VARS)))
+    return _redact(text, extra, strict)
+
+
+@lru_cache(maxsize=512)
+def _redacted(text: str, strict: bool, env: tuple[str | None, ...]) -> str:
+    """redact(text), kept for short texts: a ledger writes the same short fields again and
+    again (a model, a size, a backend; a job id on attach and again on settle), and matching
+    every pattern was a sixth of a team-ledger pair's client CPU. env (the secret variables
+    read by _env_secrets) is part of the key, so a key set later is still masked."""
+    return _redact(text, (), strict)
+
+
+def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
     for secret in (*_env_secrets(), *(s for s in extra if s and len(s) >= 8)):
         text = text.replace(secret, MASK)
     spans = sorted(

@@ -156,3 +156,20 @@ def test_no_random_token_in_real_code_names_and_prose(package: str) -> None:
     assert len(texts) > 100
     hits = [m.group(0) for t in texts for p, m in find(t) if p.id == "high-entropy"]
     assert hits == []
+
+
+def test_a_kept_answer_never_outlives_a_secret_variable_set_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # redact keeps its answers for short texts (a ledger writes the same fields again and
+    # again); a key exported after the first call must still be masked in the same text
+    from sorafilm_nb.redact import SECRET_ENV_VARS
+
+    value = "plainvalue-4711-qq"
+    for name in SECRET_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    assert redact(f"job {value}") == f"job {value}"
+    monkeypatch.setenv(SECRET_ENV_VARS[0], value)
+    assert redact(f"job {value}") == "job [redacted]"
+    monkeypatch.delenv(SECRET_ENV_VARS[0])
+    assert redact(f"job {value}") == f"job {value}"

@@ -8,7 +8,6 @@ turns them back and forth, and that checks and masks the free-text fields a row 
 
 from __future__ import annotations
 
-import functools
 import os
 import sqlite3
 import threading
@@ -20,7 +19,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from ..redact import SECRET_ENV_VARS, redact
+from ..redact import redact
 from .cost import Cost
 from .migrations import OPEN_STATUSES
 
@@ -201,16 +200,7 @@ def _text(value: Any, name: str, *, required: bool = False, limit: int = 200) ->
             f"{name} is {len(value)} characters long; at most {limit} are kept "
             f"in the ledger (it starts {redact(value[:40])!r})"
         )
-    return _redacted(value, tuple(map(os.environ.get, SECRET_ENV_VARS))) if value else None
-
-
-@functools.lru_cache(maxsize=256)
-def _redacted(value: str, env: tuple[str | None, ...]) -> str:
-    """redact(value), kept: a ledger writes the same short fields again and again (a model,
-    a size, a backend; a job id on attach and again on settle), and redact() was a sixth of
-    a team-ledger pair's client CPU. env (the secret variables redact() reads) is part of
-    the key, so a key set later is still masked."""
-    return redact(value)
+    return redact(value) if value else None  # short texts: redact keeps its answers
 
 
 REASON_LIMIT = 2000

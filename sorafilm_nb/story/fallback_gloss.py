@@ -140,7 +140,7 @@ def fallback_gloss(
         return docstring
     if len(concepts) == 1:
         c = concepts[0]
-        sentence = getattr(c, "readme_sentence", "")
+        sentence = c.readme_sentence
         if sentence:
             text = gloss(c.name, sentence, kind=c.kind, limit=limit)
             if text.startswith(head) and len(text.split()) >= 4:
