@@ -391,9 +391,9 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
 
 
 def booked_in(args: argparse.Namespace, session: Session) -> str:
-    """Which ledger this run's reservations and bills go to, in words. A fake reached with
-    --base-url books in the sandbox like the embedded one, though its bill prints without
-    "(simulated ...)": say it before anything is reserved, so no one reads it as spent."""
+    """Which ledger this run's reservations and bills go to, in words, said before anything
+    is reserved: a fake reached with --base-url books in the sandbox like the embedded one
+    (its server says it is a sorafilm simulator), a gateway in the real ledger."""
     from ..backends.base import is_simulated
     from ..money.location import is_url
 
