@@ -11,7 +11,12 @@ Only the public API is used (``sorafilm_nb.analyze/cast/plan``), and the plan is
 getattr and defaults: the casting and story are being reworked (issue 12) and this eval must
 keep measuring them while they change shape. Nothing here talks to a video API or spends.
 
-    python eval/run.py [--strict] [--only flask zod] [--theme kitchen] [--out out/eval]
+    python eval/run.py [--strict] [--only flask zod] [--theme kitchen] [--one-theme]
+                        [--out out/eval]
+
+Every other packaged theme (space, heist) is cast too, unless --one-theme: each theme's targets
+(precision, fallback casts, gag overlap: the casting's) are printed after the main table and
+count for --strict; its plans are written as <package>.<theme>.plan.json.
 
 Exit status: 0, or 1 with --strict when a target fails, or 2 when a package cannot be fetched.
 """
@@ -24,6 +29,7 @@ import json
 import sys
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -145,9 +151,24 @@ def make_film(root: Path, theme: str | None, scan_cache: Path) -> tuple[Any, Any
         profile = sf.analyze(root, cache_dir=scan_cache)
     except TypeError:  # a future analyze() without cache_dir
         profile = sf.analyze(root)
+    return (profile, *film_in_theme(profile, theme))
+
+
+def film_in_theme(profile: Any, theme: str | None) -> tuple[Any, Any]:
+    """cast -> plan of one analysed package in one theme (None: the package default)."""
+    import sorafilm_nb as sf
+
     casting = sf.cast(profile) if theme is None else sf.cast(profile, theme)
-    plan = sf.plan(casting, template=TEMPLATE)
-    return profile, casting, plan
+    return casting, sf.plan(casting, template=TEMPLATE)
+
+
+def other_themes(filmed: str | None) -> list[str]:
+    """The packaged themes besides the one the main table films: every theme must meet the
+    casting targets too (gag overlap, fallback casts), not only the default one."""
+    import sorafilm_nb as sf
+
+    default = filmed or sf.MetaphorLibrary.load().theme
+    return [t for t in sf.MetaphorLibrary.themes() if t != default]
 
 
 def _pct(x: float) -> str:
@@ -200,6 +221,14 @@ def print_details(scores: list[em.FilmScore], films: dict[str, em.FilmRecord], g
     print("  (+ core, ! junk, . neither; ~ fallback-level cast; [kind])")
 
 
+def print_theme(theme: str, scores: list[em.FilmScore], summary: list[em.TargetResult]) -> None:
+    """One theme's casting targets, and each film's precision and fallback share in it."""
+    print(f"theme {theme}:")
+    print_summary(summary)
+    cells = [f"{s.package} {s.precision:.2f}/{_pct(s.fallback_share)}" for s in scores]
+    print("  precision/fallback per film: " + ", ".join(cells))
+
+
 def print_summary(rows: list[em.TargetResult]) -> None:
     head = f"{'target':<20}{'goal':<14}{'result':<8}value"
     print(head)
@@ -246,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when any target fails")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these packages")
     parser.add_argument("--theme", default=None, help="a theme (default: the package default)")
+    parser.add_argument(
+        "--one-theme",
+        action="store_true",
+        help="cast only --theme (default: also every other packaged theme, for its targets)",
+    )
     parser.add_argument("--cache", type=Path, default=fetch.DEFAULT_CACHE, help="download cache")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the gallery goes")
     args = parser.parse_args(argv)
@@ -266,20 +300,33 @@ def main(argv: list[str] | None = None) -> int:
     films: list[em.FilmRecord] = []
     scores: list[em.FilmScore] = []
     args.out.mkdir(parents=True, exist_ok=True)
+    themes = [] if args.one_theme else other_themes(args.theme)
+    by_theme: dict[str, list[em.FilmRecord]] = {t: [] for t in themes}
     for pkg in packages:
         t0 = time.perf_counter()
+        profile = None
         try:
             profile, _casting, plan = make_film(roots[pkg.name], args.theme, args.cache / "scan")
             film = film_record(pkg.name, plan, profile)
             (args.out / f"{pkg.name}.plan.json").write_text(plan.to_json(), encoding="utf-8")
         except Exception as exc:  # one broken film must not hide the other eleven
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            print(f"eval: {pkg.key}: the pipeline failed: {detail}", file=sys.stderr)
-            film = em.FilmRecord(package=pkg.name, title="", notes=(f"pipeline failed: {detail}",))
+            film = _failed(pkg, exc)
         films.append(film)
         scores.append(
             em.score_film(film, pkg.core, pkg.title, aliases=pkg.title_aliases, junk=pkg.junk)
         )
+        for theme in themes:
+            try:
+                if profile is None:
+                    raise RuntimeError("the package could not be analysed")
+                _casting, plan = film_in_theme(profile, theme)
+                other = film_record(pkg.name, plan, profile)
+                (args.out / f"{pkg.name}.{theme}.plan.json").write_text(
+                    plan.to_json(), encoding="utf-8"
+                )
+            except Exception as exc:
+                other = _failed(pkg, exc, theme)
+            by_theme[theme].append(other)
         print(f"  filmed {pkg.key} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     summary = em.summarize(scores, films)
@@ -289,6 +336,34 @@ def main(argv: list[str] | None = None) -> int:
     print_details(scores, {f.package: f for f in films}, golden)
     print()
     print_summary(summary)
+    theme_results: dict[str, Any] = {}
+    for theme, theme_films in by_theme.items():
+        theme_scores = [
+            em.score_film(
+                f,
+                golden[f.package].core,
+                golden[f.package].title,
+                aliases=golden[f.package].title_aliases,
+                junk=golden[f.package].junk,
+            )
+            for f in theme_films
+        ]
+        theme_summary = em.summarize(theme_scores, theme_films)
+        print()
+        print_theme(theme, theme_scores, theme_summary)
+        theme_results[theme] = {
+            "summary": [vars(r) for r in theme_summary],
+            "films": [
+                {
+                    "package": s.package,
+                    "precision": s.precision,
+                    "fallback_share": s.fallback_share,
+                    "gag_ids": sorted(s.gag_ids),
+                }
+                for s in theme_scores
+            ],
+        }
+        summary += [replace(r, target=f"{r.target} ({theme})") for r in theme_summary]
 
     import sorafilm_nb as sf
 
@@ -304,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "meta": meta,
         "summary": [vars(r) for r in summary],
+        "themes": theme_results,
         "films": [
             {
                 **{k: v for k, v in vars(s).items() if k != "gag_ids"},
@@ -321,6 +397,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"eval: {len(failed)} target(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _failed(pkg: fetch.Package, exc: Exception, theme: str | None = None) -> em.FilmRecord:
+    """An empty film for a package whose pipeline failed, saying why (stderr and notes)."""
+    detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    where = f"{pkg.key} ({theme})" if theme else pkg.key
+    print(f"eval: {where}: the pipeline failed: {detail}", file=sys.stderr)
+    return em.FilmRecord(package=pkg.name, title="", notes=(f"pipeline failed: {detail}",))
 
 
 if __name__ == "__main__":
