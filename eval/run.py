@@ -25,9 +25,8 @@ import re
 import sys
 import time
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -145,8 +144,7 @@ _FACES = re.compile(r"\bfaces\s+(?:a|an|the)\s", re.I)
 _CODE_KINDS_OUT = ("exception", "theme")
 
 
-@dataclass(frozen=True)
-class StoryCheck:
+class StoryCheck(NamedTuple):
     """Does the film tell one arc about the project? Plain figures, read off the plan.
 
     ending_rank: the last shot's concept among the cast's code concepts (exceptions and
@@ -157,7 +155,8 @@ class StoryCheck:
     each; inversions: pairs of them shown against the README's order. bare_beats: beats with
     no concept shot. causal: prompts that say why their shot happens ("because");
     faces: prompts with "<hero> faces <gag>"; text: prompts that ask the video model for
-    words on screen.
+    words on screen. (A NamedTuple, not a dataclass: the tests load this file without
+    registering it as a module, which a dataclass needs.)
     """
 
     package: str
@@ -440,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             for s, f in zip(scores, films, strict=True)
         ],
-        "story": [{**vars(c), "passes": c.passes()} for c in stories],
+        "story": [{**c._asdict(), "passes": c.passes()} for c in stories],
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"\ngallery: {gallery}")

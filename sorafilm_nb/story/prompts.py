@@ -43,6 +43,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .causes import alone_uses_a_prop, cause, ending
 from .wording import wording
 
 if TYPE_CHECKING:
@@ -53,21 +54,24 @@ if TYPE_CHECKING:
 class Tier(Enum):
     """Token budget per prompt. Bounds prompt length, never the per-second price.
 
-    Measured on the golden set's films (eval/, the kitchen theme, silent-90): full prompts
-    take 201-265 tokens, and their required parts (the shared look and palette, the setting's
-    first clause, the character description, camera, actions, sound and the props the actions
-    use) take up to 227, the most in 12 s shots with three long action lines. Compression cuts
-    whole clauses and never the character description, the sound line, the camera, the
-    actions or a prop the actions use; the shared look and palette go last, for every shot at
-    once. MEDIUM (the default) is set above those 227 tokens so every shot keeps the look and
-    palette (the continuity the guides ask for; about 180 words, inside the 50-250 words the
-    guides and practitioners report as useful); at LOW no shot does. HIGH and STANDARD keep
-    more prose, ULTRA_LOW little more than subject, camera, actions and sound.
+    Measured on the golden set's films (eval/, silent-90, the three packaged themes): their
+    required parts (the shared look and palette, the setting's first clause, the shot's
+    cause, the character description, camera, actions, sound and the props the actions use)
+    take up to 246 tokens, the most in 12 s shots with three long action lines and in the
+    ending, whose scene names the earlier props. Compression cuts whole clauses and never the
+    cause, the character description, the sound line, the camera, the actions or a prop the
+    actions use; the shared setting, look and palette go last, for every shot at once.
+    MEDIUM (the default) is set above those 246 tokens so every shot keeps the setting, the
+    look and the palette (the continuity the guides ask for; about 190 words, inside the
+    50-250 words the guides and practitioners report as useful); at LOW no shot does. HIGH
+    and STANDARD keep more prose, ULTRA_LOW little more than subject, camera, actions and
+    sound. (Before each shot said why it happens, the required parts took up to 227 tokens
+    and MEDIUM was 240.)
     """
 
     ULTRA_LOW = 160
     LOW = 180
-    MEDIUM = 240
+    MEDIUM = 256
     HIGH = 280
     STANDARD = 400
 
@@ -141,6 +145,7 @@ SECTION_ORDER = (
     "style",
     "palette",
     "setting",
+    "cause",
     "hero",
     "subject",
     "props",
@@ -156,6 +161,7 @@ _PARAGRAPH = {
     "style": 0,
     "palette": 0,
     "setting": 1,
+    "cause": 1,
     "hero": 1,
     "subject": 1,
     "props": 1,
@@ -345,15 +351,24 @@ def scene_sentence(metaphor: Metaphor | None, gag: str) -> str:
     return _fmt(wording().scene_from_gag, gag=gag.strip().rstrip("."))
 
 
-def _hero_and_subject(scene: str, who: str, names: dict[str, str]) -> tuple[str, str]:
+def _hero_and_subject(
+    scene: str, who: str, names: dict[str, str], cause: str = ""
+) -> tuple[str, str]:
     """(hero, subject): the protagonist's full description as the scene's subject ("A
     programmer in braces ..., sorts ..."), or as a sentence of its own when the scene does
-    not open with the hero. The description is the same words in every shot."""
+    not open with the hero. The description is the same words in every shot; after the
+    shot's cause ("Because the kettle did the trick, a programmer ...") its article is
+    lower-case, and a scene that does not open with the hero takes the cause itself."""
     m = re.match(r"^\{(hero|Hero)\}\s+", scene)
     if m:
         rest = _fmt(scene[m.end() :], **names)
+        if cause:
+            who = re.sub(r"^(A|An|The)\b", lambda a: a.group(1).lower(), who)
         return who + ("," if "," in who else ""), _sentence(rest)
-    return _sentence(who), _sentence(_cap(_fmt(scene, **names)))
+    subject = _cap(_fmt(scene, **names))
+    if cause:
+        subject = f"{cause} {subject[:1].lower()}{subject[1:]}"
+    return _sentence(who), _sentence(subject)
 
 
 def _gag_lines(metaphor: Metaphor, seconds: int, names: dict[str, str], gag: str) -> list[str]:
@@ -386,6 +401,8 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         "name": profile.name,
     }
     parts = dict(style_sections(style, beat_key(beat, storyboard.template.beats)))
+    why = cause(storyboard, shot)
+    together, close = ending(storyboard, shot, hero)
     entry = shot.cast
     mood = ""
     plan = _filler_plan(storyboard).get(shot.index, (0, None)) if entry is None else (0, None)
@@ -394,7 +411,7 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         # the typed gag replaces the metaphor on screen: its props, actions, scene and tone
         # belong to another gag and would contradict this one
         gag = entry.gag.strip().rstrip(".")
-        parts["hero"], parts["subject"] = _hero_and_subject(scene_sentence(None, gag), who, names)
+        scene = scene_sentence(None, gag)
         core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
         lines = [_fmt(x, **names, gag=core) for x in _lines_for(shot.seconds, wording().custom)]
     elif entry is not None or spare is not None:
@@ -402,17 +419,23 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         assert metaphor is not None
         gag = metaphor.gag.strip().rstrip(".")
         scene = scene_sentence(metaphor, gag)
-        parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names)
         props = metaphor.props
         parts["props"] = _sentence("Props: " + ", ".join(props)) if props else ""
         lines = _gag_lines(metaphor, shot.seconds, names, gag)
         mood = metaphor.tone
     else:
         scene = beat.scene.strip()
-        if scene:
-            parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names)
         pool = list(beat.actions) or [_LOOK_AROUND]
         lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
+    if together:  # the ending: the earlier concepts join in, and the promise is kept
+        scene = f"{scene.rstrip('.')}, {together}"
+        props = entry.metaphor.props if entry is not None and not entry.custom_gag else ()
+        if not alone_uses_a_prop(lines, props):
+            lines[-1] = close
+    if scene:
+        parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names, why)
+        if re.match(r"^\{(hero|Hero)\}\s+", scene):  # else the subject opens with it
+            parts["cause"] = why
     camera = beat.camera.strip().rstrip(".") or "medium shot, locked-off camera, 35 mm lens"
     parts["camera"] = _sentence(f"Cinematography: {camera}" + (f"; mood: {mood}" if mood else ""))
     parts["actions"] = timed_lines(lines, shot.seconds)
