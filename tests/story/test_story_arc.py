@@ -198,13 +198,24 @@ def test_the_rescue_is_not_a_readme_concept_the_use_beat_would_then_show_out_of_
 ) -> None:
     from sorafilm_nb.story.plot import rescuer
 
-    errors = [e for e in kiln.entries if e.concept.kind == "exception"]
     order = use_order([e for e in kiln.entries if e.concept.kind != "exception"])
     readme = [e for e in order if e.concept.readme_order >= 0]
-    assert len(readme) >= 2
-    hero = rescuer(errors, order, star(kiln.entries))
-    assert hero is not None and hero not in readme[:-1]
+    assert [e.concept.name for e in readme] == ["Wheel", "shape", "fire"]
+    # an error whose words are shape()'s: shape is the README's second, shown in the use
+    # beat before fire(); as the rescue it would come after it
+    error = next(e for e in kiln.entries if e.concept.kind == "exception")
+    said = "Raised when a lump of clay is shaped off the wheel into a pot."
+    misshapen = dataclasses.replace(
+        error, concept=dataclasses.replace(error.concept, name="MisshapenError", summary=said)
+    )
+    hero = rescuer([misshapen], order, star(kiln.entries))
+    assert hero is not None and hero.concept.name != "shape" and hero not in readme[:-1]
     assert hero is not star(kiln.entries)
+    board = storyboard(
+        dataclasses.replace(kiln, entries=(*kiln.entries, misshapen)), "silent-90", 88
+    )
+    positions = _readme_positions(board)
+    assert positions == sorted(positions)
 
 
 # -- every beat is about the project -------------------------------------------------------
