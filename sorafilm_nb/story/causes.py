@@ -89,9 +89,9 @@ def cause(board: Storyboard, shot: Shot) -> str:
         line = words.opening
     elif role == "trouble":
         line = words.trouble_next if prev_role == "trouble" else words.trouble
-    elif role == "overcome" and trouble and _gag_clause(trouble[-1]):
+    elif role == "overcome" and prev_role != "overcome" and trouble and _gag_clause(trouble[-1]):
         line = _fill(words.overcome, trouble=_gag_clause(trouble[-1]))
-    elif role == "overcome":
+    elif role == "overcome" and prev_role != "overcome":
         line = words.overcome_alone
     elif role == "payoff" and i == len(shots) - 1:
         line = words.payoff

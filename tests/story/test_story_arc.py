@@ -369,3 +369,18 @@ def test_the_eval_story_check_passes_a_told_story_and_fails_a_shuffled_one(kiln)
     assert bad.inversions > 0 and bad.ending_rank >= 3 and bad.bare_beats == ("filler beat",)
     assert bad.causal == 0 and bad.text == 1
     assert not any(bad.passes().values())
+
+
+def test_a_teaser_ends_on_the_star_and_only_the_rescues_first_shot_follows_the_trouble(
+    kiln,  # type: ignore[no-untyped-def]
+) -> None:
+    board = storyboard(kiln, "teaser-30", 28)
+    prompts = render_prompts(board, Tier.MEDIUM)
+    roles = _roles(board)
+    assert board.shots[-1].cast is star(kiln.entries) and roles[-1] == "payoff"
+    assert not any(s.reprise for s in board.shots)  # no use beat showed it before
+    rescue = [i for i, r in enumerate(roles) if r == "overcome"]
+    assert rescue and prompts[rescue[0]].section("cause").startswith("Because of ")
+    for i in rescue[1:]:  # a second rescue shot follows from the first, not the trouble again
+        cause = prompts[i].section("cause")
+        assert not cause.startswith("Because of ") and "look easy" not in cause, cause
