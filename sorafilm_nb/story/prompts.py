@@ -26,7 +26,7 @@ Style, palette, setting, protagonist, lighting and sound are the film's shared b
 in every shot, because continuity across separately generated clips comes from repeating the
 same words ("keep descriptions consistent across shots, reuse phrasing").
 
-Token budgets: a Tier caps each prompt's tokens; rendering here makes the full prompt, and
+Token budgets: a Tier (tiers.py) caps each prompt's tokens; rendering here makes the full prompt, and
 ``compress`` cuts it down to a tier (the least important parts first, the shared block the
 same way in every shot). ``pieces`` and ``section_tokens`` count a prompt section by section,
 which compression relies on to re-count quickly. The prompt's own copy (tone lines, a typed
@@ -39,75 +39,16 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .causes import alone_uses_a_prop, cause, ending
+from .tiers import Tier, parse_tier, tier_cap  # noqa: F401  (re-exported: the contract)
 from .wording import wording
 
 if TYPE_CHECKING:
     from .boards import Beat, Shot, Storyboard
     from .metaphors import Metaphor, Style
-
-
-class Tier(Enum):
-    """Token budget per prompt. Bounds prompt length, never the per-second price.
-
-    Measured on the golden set's films (eval/, silent-90, the three packaged themes): their
-    required parts (the shared look and palette, the setting's first clause, the shot's
-    cause, the character description, camera, actions, sound and the props the actions use)
-    take up to 246 tokens, the most in 12 s shots with three long action lines and in the
-    ending, whose scene names the earlier props. Compression cuts whole clauses and never the
-    cause, the character description, the sound line, the camera, the actions or a prop the
-    actions use; the shared setting, look and palette go last, for every shot at once.
-    MEDIUM (the default) is set above those 246 tokens so every shot keeps the setting, the
-    look and the palette (the continuity the guides ask for; about 190 words, inside the
-    50-250 words the guides and practitioners report as useful); at LOW no shot does. HIGH
-    and STANDARD keep more prose, ULTRA_LOW little more than subject, camera, actions and
-    sound. (Before each shot said why it happens, the required parts took up to 227 tokens
-    and MEDIUM was 240.)
-    """
-
-    ULTRA_LOW = 160
-    LOW = 180
-    MEDIUM = 256
-    HIGH = 280
-    STANDARD = 400
-
-    @property
-    def tokens(self) -> int:
-        return self.value
-
-    @property
-    def label(self) -> str:
-        """The CLI spelling: "ultra-low"."""
-        return self.name.lower().replace("_", "-")
-
-
-def parse_tier(value: Tier | int | str) -> Tier | int:
-    """A Tier from its name ("low", "ultra-low", "ULTRA_LOW") or a custom cap (int or "250")."""
-    if isinstance(value, Tier):
-        return value
-    if isinstance(value, bool):
-        raise ValueError(f"a budget tier is a name or a number of tokens, not {value!r}")
-    if isinstance(value, int):
-        if value < 1:
-            raise ValueError(f"a token cap must be a positive number, got {value}")
-        return value
-    text = str(value).strip()
-    if text.isdigit():
-        return parse_tier(int(text))
-    key = text.upper().replace("-", "_")
-    if key in Tier.__members__:
-        return Tier[key]
-    names = ", ".join(t.label for t in Tier)
-    raise ValueError(f"unknown budget tier {value!r}; use one of {names} or a number of tokens")
-
-
-def tier_cap(tier: Tier | int) -> int:
-    """The token cap a tier stands for."""
-    return tier.tokens if isinstance(tier, Tier) else int(tier)
 
 
 @dataclass(frozen=True)
@@ -270,6 +211,30 @@ def sound_line(style: Style, beat: str = "") -> str:
     return _sentence("Sound: " + "; ".join(parts)) if parts else ""
 
 
+#: The sound line of a film made without audio on a model that makes its sound regardless
+#: (sora-2): ask for silence, or the model invents music and speech (PROMPTING.md).
+SILENT_SOUND = "Sound: silence, no music; no dialogue."
+
+
+def sound_for(style: Style, beat: str, *, audio: bool, provider: str, model: str) -> str:
+    """The shot's sound line, given whether the film has audio (the plan's ``audio``: a
+    silent theme's, or --no-audio).
+
+    With audio: ``sound_line``. Without: no sound line where the clip is sent without audio
+    (``capabilities.sent_silent``: Veo's generate_audio = false) or the model makes none
+    (Runway gen4.5), since describing a sound that is never made only spends words;
+    ``SILENT_SOUND`` where the model makes its sound regardless, or is unknown.
+    """
+    if audio:
+        return sound_line(style, beat)
+    from ..capabilities import PROVIDERS, load, sent_silent
+
+    caps = load(provider).get(model) if provider in PROVIDERS else None
+    if caps is not None and (not caps.audio or sent_silent(provider, model, False)):
+        return ""
+    return SILENT_SOUND
+
+
 # Words asking a video model for text on screen: models garble it (PROMPTING.md), so the
 # film's words are drawn by sorafilm instead (captions.py) and prompts never ask for any.
 _ASKS_FOR_TEXT = re.compile(
@@ -382,11 +347,14 @@ def _gag_lines(metaphor: Metaphor, seconds: int, names: dict[str, str], gag: str
     return [_fmt(x, **names, gag=core, prop=prop) for x in raw]
 
 
-def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str], ...]:
+def render_sections(
+    shot: Shot, storyboard: Storyboard, audio: bool | None = None
+) -> tuple[tuple[str, str], ...]:
     """The named parts of one shot's full prompt, in the guide's order (empty ones left out).
 
     No part asks the model for words on screen: titles and captions are drawn by sorafilm
-    (Shot.caption, Shot.card, captions.py).
+    (Shot.caption, Shot.card, captions.py). ``audio``: whether the film has sound (None: the
+    theme's ``audio``); without, the sound line follows ``sound_for``.
     """
     casting = storyboard.casting
     style = casting.library.style
@@ -401,6 +369,14 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         "name": profile.name,
     }
     parts = dict(style_sections(style, beat_key(beat, storyboard.template.beats)))
+    if not (style.audio if audio is None else audio):
+        parts["sound"] = sound_for(
+            style,
+            beat_key(beat, storyboard.template.beats),
+            audio=False,
+            provider=storyboard.provider,
+            model=shot.model,
+        )
     why = cause(storyboard, shot)
     together, close = ending(storyboard, shot, hero)
     entry = shot.cast
@@ -483,11 +459,11 @@ def section_tokens(sections: Sequence[tuple[str, str]]) -> int:
     return sum(_piece_tokens(p) for p in pieces(sections))
 
 
-def render_prompt(shot: Shot, storyboard: Storyboard) -> ShotPrompt:
+def render_prompt(shot: Shot, storyboard: Storyboard, audio: bool | None = None) -> ShotPrompt:
     """One shot's full, uncompressed prompt (cap = STANDARD)."""
     from .tokens import count_tokens
 
-    sections = render_sections(shot, storyboard)
+    sections = render_sections(shot, storyboard, audio)
     text = join_sections(sections)
     n = count_tokens(text)
     return ShotPrompt(
