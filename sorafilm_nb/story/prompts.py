@@ -26,11 +26,12 @@ Style, palette, setting, protagonist, lighting and sound are the film's shared b
 in every shot, because continuity across separately generated clips comes from repeating the
 same words ("keep descriptions consistent across shots, reuse phrasing").
 
-Token budgets: a Tier (tiers.py) caps each prompt's tokens; rendering here makes the full prompt, and
-``compress`` cuts it down to a tier (the least important parts first, the shared block the
-same way in every shot). ``pieces`` and ``section_tokens`` count a prompt section by section,
-which compression relies on to re-count quickly. The prompt's own copy (tone lines, a typed
-gag's lines, the scene made from a gag) is read from its data file by ``wording``.
+Token budgets: a Tier (tiers.py) caps each prompt's tokens; rendering here makes the full
+prompt, and ``compress`` cuts it down to a tier (the least important parts first, the shared
+block the same way in every shot). ``pieces`` and ``section_tokens`` count a prompt section
+by section, which compression relies on to re-count quickly. The prompt's own copy (tone
+lines, a typed gag's lines, the scene made from a gag) is read from its data file by
+``wording``.
 """
 
 from __future__ import annotations
