@@ -238,6 +238,13 @@ def test_fallback_share():
     assert em.fallback_share(f) == pytest.approx(0.25)
 
 
+def test_fallback_share_counts_a_reprised_cast_once():
+    # the ending reprises shot 1's cast: the same weak cast seen twice is still one weak cast
+    weak = dict(fallback=True, gag_id="kitchen.gag-1")
+    f = film(shot(1, "a", **weak), shot(2, "b"), shot(3, "c"), shot(4, "d"), shot(5, "a", **weak))
+    assert em.fallback_share(f) == pytest.approx(0.25)
+
+
 def test_fillers_do_not_count_the_title_card():
     f = film(shot(0, title="Title card: Flask"), shot(1, "Flask"), shot(2), shot(3, title="x"))
     assert em.filler_count(f) == 2
