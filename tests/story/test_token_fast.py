@@ -143,6 +143,7 @@ def _ranks(fast: bpe.Counter) -> dict[bytes, int]:
     return _RANKS[0]
 
 
+@pytest.mark.slow  # every line of the repository, twice
 def test_every_line_of_this_repository_counts_as_tiktoken(
     fast: bpe.Counter,
     reference,  # type: ignore[no-untyped-def]

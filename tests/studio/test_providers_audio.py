@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from provider_fixtures import *  # noqa: F403 - no keys (autouse), the repo fixture
 
 from sorafilm_nb.money.prices import PriceTable, default_path
@@ -36,6 +37,7 @@ def _film(p: object, table: PriceTable, out: Path) -> tuple[list[bool | None], D
         return [j.audio for j in jobs], billed
 
 
+@pytest.mark.slow  # a whole film, rendered
 def test_a_film_without_audio_is_sent_and_priced_silent(repo: Path, tmp_path: Path) -> None:
     table = _prices_with_no_audio(tmp_path)
     loud = plan(repo, template="teaser-30", target_seconds=24, provider="veo", prices=table)
