@@ -22,6 +22,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = file_order.longest_first(items, file_order.load_snapshot())
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_sdk_retries() -> Iterator[None]:
+    """The OpenAI SDK's retries wait 20 ms, then 40, ... (at most 0.2 s), not 0.5 s, 1, 2, 4.
+
+    The tests that fault a read (500s, dropped connections, 429s) check that it is survived
+    and how often it was sent, never how long the SDK waited; the ones that do test time
+    test our own deadlines and the server's retry-after, which the SDK obeys before its
+    backoff. Its backoff alone was ~3.5 s a test. In this process only: a CLI run in a
+    subprocess keeps the real waits.
+    """
+    try:
+        import openai._base_client as sdk
+    except ImportError:  # an environment without the SDK (no test of it runs there)
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sdk, "INITIAL_RETRY_DELAY", 0.02)
+        mp.setattr(sdk, "MAX_RETRY_DELAY", 0.2)
+        yield
+
+
 @pytest.fixture(scope="session")
 def shared_vocab(tmp_path_factory: pytest.TempPathFactory) -> vocab_fixtures.SharedVocab:
     """The prepared tokenizer vocabulary, made once per session (vocab_fixtures.py says why)."""

@@ -1,5 +1,6 @@
-"""What the provider film tests (tests/studio/test_providers*.py) share: no provider key in
-the environment (autouse), and a tiny repository to film.
+"""What the provider film tests share (tests/studio/test_providers*.py and the CLI's,
+tests/cli/test_cli_providers.py): no provider key in the environment (autouse), and a tiny
+repository to film.
 
 Test modules take the fixtures with ``from provider_fixtures import *``.
 """

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
 from sorafilm_nb import charts
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.money.prices import PriceTable
+
+if TYPE_CHECKING:  # pandas and matplotlib load in the tests, not when a worker collects the file
+    import pandas as pd
 
 
 class Clock:
@@ -58,6 +59,9 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
 
 
 def test_cumulative_spend_follows_the_ledger_and_draws_the_budget(history: pd.DataFrame) -> None:
+    import numpy as np
+    from matplotlib.figure import Figure
+
     fig = charts.cumulative_spend(history, Cost(Decimal(5000)))
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
@@ -125,12 +129,16 @@ def test_empty_history_draws_a_labelled_empty_chart(make, tmp_path: Path) -> Non
 
 
 def test_history_without_the_columns_is_a_clear_error() -> None:
+    import pandas as pd
+
     with pytest.raises(ValueError, match="billed_cents"):
         charts.cumulative_spend(pd.DataFrame({"time": [], "model": []}))
 
 
 def test_dashboard_and_no_pyplot_state(history: pd.DataFrame) -> None:
     import sys
+
+    from matplotlib.figure import Figure
 
     figs = charts.dashboard(history, Cost(Decimal(5000)), PriceTable.load())
     assert len(figs) == 5 and all(isinstance(f, Figure) for f in figs)

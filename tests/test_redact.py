@@ -148,7 +148,10 @@ def _python_texts(package: str) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("package", ["django", "requests"])
+@pytest.mark.parametrize(
+    "package",
+    [pytest.param("django", marks=pytest.mark.slow), "requests"],  # Django: ~6 s
+)
 def test_no_random_token_in_real_code_names_and_prose(package: str) -> None:
     """False positives would block plans of ordinary repositories: zero on Django and requests
     (every identifier, docstring and comment; a few thousand files)."""

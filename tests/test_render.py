@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -35,17 +37,36 @@ def frames(path: Path) -> tuple[dict, list[np.ndarray]]:
     return meta, out
 
 
+ANIMATIC: dict = {
+    "seconds": 4,
+    "size": "1280x720",
+    "title": "The milk will not pour",
+    "lines": LINES,
+    "beat": "error cascade",
+    "gag": "a milk carton",
+}
+
+
 def animatic(tmp_path: Path, name: str = "a.mp4", **kw: object) -> Path:
-    args: dict = {
-        "seconds": 4,
-        "size": "1280x720",
-        "title": "The milk will not pour",
-        "lines": LINES,
-        "beat": "error cascade",
-        "gag": "a milk carton",
-    }
-    args.update(kw)
-    return render_animatic(tmp_path / name, **args)
+    return render_animatic(tmp_path / name, **{**ANIMATIC, **kw})
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """An animatic as the INPUT of a test (stitching, thumbnails, posters, the index): each
+    distinct one rendered once in this module and copied into the test's folder, as
+    ``animatic(tmp_path, name, **kw)`` would have left it. A test of rendering itself
+    (durations, sizes, cards, errors) calls animatic() and renders its own."""
+    folder = tmp_path_factory.mktemp("clips")
+    made: dict[str, Path] = {}
+
+    def copy(tmp_path: Path, name: str = "a.mp4", **kw: object) -> Path:
+        key = repr(sorted({**ANIMATIC, **kw}.items()))
+        if key not in made:
+            made[key] = animatic(folder, f"{len(made)}.mp4", **kw)
+        return Path(shutil.copyfile(made[key], tmp_path / name))
+
+    return copy
 
 
 @pytest.mark.parametrize("seconds", [4, 8, 12])
@@ -70,8 +91,8 @@ def test_full_scale_gives_the_exact_size(tmp_path: Path) -> None:
     assert (info.width, info.height, info.fps) == (720, 1280, 24.0)
 
 
-def test_faststart_puts_the_index_first(tmp_path: Path) -> None:
-    data = animatic(tmp_path).read_bytes()
+def test_faststart_puts_the_index_first(tmp_path: Path, clip: Callable[..., Path]) -> None:
+    data = clip(tmp_path).read_bytes()
     assert 0 < data.index(b"moov") < data.index(b"mdat")
 
 
@@ -136,8 +157,8 @@ def test_ffmpeg_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     assert list(out_dir.iterdir()) == []
 
 
-def test_thumbnail_and_spritesheet(tmp_path: Path) -> None:
-    video = animatic(tmp_path, seconds=8)
+def test_thumbnail_and_spritesheet(tmp_path: Path, clip: Callable[..., Path]) -> None:
+    video = clip(tmp_path, seconds=8)
     webp = render_thumbnail(video, tmp_path / "t.webp")
     assert webp.read_bytes()[:4] == b"RIFF" and webp.read_bytes()[8:12] == b"WEBP"
     assert (probe(webp).width, probe(webp).height) == (640, 360)
@@ -163,10 +184,12 @@ def test_stitch_same_clips_is_a_lossless_concat(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "film").iterdir()) == ["film.mp4"]
 
 
-def test_stitch_mixed_clips_reencodes_to_the_first_size(tmp_path: Path) -> None:
+def test_stitch_mixed_clips_reencodes_to_the_first_size(
+    tmp_path: Path, clip: Callable[..., Path]
+) -> None:
     clips = [
-        animatic(tmp_path, "land.mp4", seconds=4),
-        animatic(tmp_path, "portrait.mp4", seconds=4, size="720x1280", fps=24),
+        clip(tmp_path, "land.mp4", seconds=4),
+        clip(tmp_path, "portrait.mp4", seconds=4, size="720x1280", fps=24),
     ]
     film = stitch(clips, tmp_path / "film.mp4")
     info = probe(film)
@@ -174,23 +197,23 @@ def test_stitch_mixed_clips_reencodes_to_the_first_size(tmp_path: Path) -> None:
     assert info.duration == pytest.approx(8, abs=0.1)
 
 
-def test_stitch_handles_awkward_file_names(tmp_path: Path) -> None:
+def test_stitch_handles_awkward_file_names(tmp_path: Path, clip: Callable[..., Path]) -> None:
     odd = tmp_path / "it's a [shot] #1.mp4"
-    animatic(tmp_path, "plain.mp4").rename(odd)
+    clip(tmp_path, "plain.mp4").rename(odd)
     film = stitch([odd, odd], tmp_path / "film.mp4")
     assert media_duration(film) == pytest.approx(8, abs=0.02)
 
 
-def test_stitch_errors(tmp_path: Path) -> None:
+def test_stitch_errors(tmp_path: Path, clip: Callable[..., Path]) -> None:
     with pytest.raises(RenderError, match="at least one"):
         stitch([], tmp_path / "film.mp4")
-    clip = animatic(tmp_path)
+    good = clip(tmp_path)
     with pytest.raises(RenderError, match="no such file"):
-        stitch([clip, tmp_path / "missing.mp4"], tmp_path / "film.mp4")
+        stitch([good, tmp_path / "missing.mp4"], tmp_path / "film.mp4")
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"not a video at all")
     with pytest.raises(RenderError, match="not a readable"):
-        stitch([clip, junk], tmp_path / "film.mp4")
+        stitch([good, junk], tmp_path / "film.mp4")
     assert not (tmp_path / "film.mp4").exists()
     with pytest.raises(RenderError):
         media_duration(junk)
@@ -227,14 +250,16 @@ def with_sound(clip: Path, out: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_stitch_keeps_sound_when_every_clip_has_it(tmp_path: Path) -> None:
-    land = animatic(tmp_path, "land.mp4", seconds=4)
+def test_stitch_keeps_sound_when_every_clip_has_it(
+    tmp_path: Path, clip: Callable[..., Path]
+) -> None:
+    land = clip(tmp_path, "land.mp4", seconds=4)
     loud = with_sound(land, tmp_path / "loud.mp4")
     assert probe(loud).has_audio and not probe(land).has_audio
     copied = stitch([loud, loud], tmp_path / "copied.mp4")
     assert probe(copied).has_audio
     assert media_duration(copied) == pytest.approx(8, abs=0.1)
-    portrait = with_sound(animatic(tmp_path, "p.mp4", size="720x1280"), tmp_path / "pl.mp4")
+    portrait = with_sound(clip(tmp_path, "p.mp4", size="720x1280"), tmp_path / "pl.mp4")
     mixed = stitch([loud, portrait], tmp_path / "mixed.mp4")
     assert probe(mixed).has_audio and (probe(mixed).width, probe(mixed).height) == (640, 360)
     silent_mix = stitch([loud, land], tmp_path / "silent.mp4")  # one clip has no sound
@@ -242,9 +267,9 @@ def test_stitch_keeps_sound_when_every_clip_has_it(tmp_path: Path) -> None:
     assert media_duration(silent_mix) == pytest.approx(8, abs=0.1)
 
 
-def test_stitch_film_reads_the_film_back(tmp_path: Path) -> None:
-    a = animatic(tmp_path, "a.mp4", seconds=4)
-    b = animatic(tmp_path, "b.mp4", seconds=8)
+def test_stitch_film_reads_the_film_back(tmp_path: Path, clip: Callable[..., Path]) -> None:
+    a = clip(tmp_path, "a.mp4", seconds=4)
+    b = clip(tmp_path, "b.mp4", seconds=8)
     made = render.stitch_film([a, b], tmp_path / "film.mp4", durations=[4.0, None])
     assert made.whole and made.duration == pytest.approx(12, abs=0.05)
     assert made.expected == pytest.approx(12, abs=0.05)
@@ -254,10 +279,12 @@ def test_stitch_film_reads_the_film_back(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "b.mp4", "film.mp4", "film2.mp4"]
 
 
-def test_poster_frames_are_grabbed_here_not_in_the_ui(tmp_path: Path) -> None:
+def test_poster_frames_are_grabbed_here_not_in_the_ui(
+    tmp_path: Path, clip: Callable[..., Path]
+) -> None:
     from sorafilm_nb.ui import posters
 
-    video = animatic(tmp_path, seconds=4)
+    video = clip(tmp_path, seconds=4)
     jpeg = render.poster_frame(video, width=240)
     assert jpeg[:2] == b"\xff\xd8" and len(jpeg) <= render.POSTER_MAX_BYTES
     assert posters.poster_jpeg(video, width=240) == jpeg

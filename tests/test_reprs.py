@@ -4,6 +4,8 @@ and, for the plan and the casting, a markdown view."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,60 +15,84 @@ from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.story.boards import StoryTemplate, storyboard
 from sorafilm_nb.story.casting import MetaphorLibrary
 from sorafilm_nb.story.planning import plan
+from sorafilm_nb.story.plans import Plan
 from sorafilm_nb.studio.folder import Film, ShotResult
 
 CASTING = make_casting(10)
-PLAN = plan(CASTING, template="silent-90", target_seconds=96)
 SHORT = 300  # characters: one line in a notebook, two at most
 
 
+@functools.cache
+def the_plan() -> Plan:
+    """The plan these views show, made once on first use: inside a test, so under conftest's
+    own user dirs and with the session's prepared vocabulary (made at import, it counted
+    tokens in the user's real cache dir, and every worker that collected the file paid it)."""
+    return plan(CASTING, template="silent-90", target_seconds=96)
+
+
 def test_plan_repr_is_one_short_line_with_what_matters() -> None:
-    r = repr(PLAN)
+    film_plan = the_plan()
+    r = repr(film_plan)
     assert len(r) <= SHORT and "\n" not in r, r
     for part in (
-        PLAN.id,
+        film_plan.id,
         "silent-90",
-        f"{len(PLAN.storyboard.shots)} shots",
+        f"{len(film_plan.storyboard.shots)} shots",
         "sora-2",
-        str(PLAN.total),
+        str(film_plan.total),
     ):
         assert part in r, (part, r)
 
 
 def test_plan_markdown_in_a_notebook_is_the_table_and_lint_without_every_prompt() -> None:
-    md = PLAN._repr_markdown_()
+    film_plan = the_plan()
+    md = film_plan._repr_markdown_()
     assert "| # | beat |" in md and "## Lint" in md
-    assert "## Prompts" not in md and PLAN.prompts[0].text not in md
-    assert "## Prompts" in PLAN.to_markdown()  # the file keeps them
+    assert "## Prompts" not in md and film_plan.prompts[0].text not in md
+    assert "## Prompts" in film_plan.to_markdown()  # the file keeps them
 
 
 @pytest.mark.parametrize(
-    "obj",
+    "made",
     [
-        CASTING,
-        CASTING.profile,
-        CASTING.entries[0],
-        CASTING.library,
-        MetaphorLibrary.load("kitchen"),
-        PLAN.storyboard,
-        PLAN.storyboard.template,
-        StoryTemplate.load("silent-90"),
-        PLAN.prompts[0],
+        lambda: CASTING,
+        lambda: CASTING.profile,
+        lambda: CASTING.entries[0],
+        lambda: CASTING.library,
+        lambda: MetaphorLibrary.load("kitchen"),
+        lambda: the_plan().storyboard,
+        lambda: the_plan().storyboard.template,
+        lambda: StoryTemplate.load("silent-90"),
+        lambda: the_plan().prompts[0],
     ],
-    ids=lambda o: type(o).__name__,
+    ids=[
+        "Casting",
+        "RepoProfile",
+        "CastEntry",
+        "MetaphorLibrary",
+        "MetaphorLibrary-loaded",
+        "Storyboard",
+        "StoryTemplate",
+        "StoryTemplate-loaded",
+        "ShotPrompt",
+    ],
 )
-def test_reprs_are_short_and_name_their_type(obj: object) -> None:
+def test_reprs_are_short_and_name_their_type(made: Callable[[], object]) -> None:
+    obj = made()
     r = repr(obj)
     assert r.startswith(type(obj).__name__ + "(") and len(r) <= SHORT and "\n" not in r, r
 
 
 def test_the_reprs_say_what_they_hold() -> None:
+    film_plan = the_plan()
     e = CASTING.entries[0]
     assert e.concept.name in repr(e) and e.metaphor.id in repr(e)
     assert e.concept.name in repr(CASTING) and f"{len(CASTING.entries)} entries" in repr(CASTING)
     assert "kitchen" in repr(MetaphorLibrary.load("kitchen"))
-    assert "96" in repr(PLAN.storyboard) or f"{PLAN.storyboard.seconds} s" in repr(PLAN.storyboard)
-    p = PLAN.prompts[0]
+    assert "96" in repr(film_plan.storyboard) or f"{film_plan.storyboard.seconds} s" in repr(
+        film_plan.storyboard
+    )
+    p = film_plan.prompts[0]
     assert f"{p.tokens}/{p.tokens_before} tokens" in repr(p)
 
 
@@ -89,6 +115,7 @@ def test_a_real_storyboard_repr_stays_short() -> None:
 
 
 def test_film_and_shot_result_reprs_are_short(tmp_path: Path) -> None:
+    film_plan = the_plan()
     shots = tuple(
         ShotResult(
             f"shot-{i + 1:02d}",
@@ -98,15 +125,15 @@ def test_film_and_shot_result_reprs_are_short(tmp_path: Path) -> None:
             8,
             "sora-2",
             "1280x720",
-            prompt=PLAN.prompts[i].text,
+            prompt=film_plan.prompts[i].text,
             estimated=Cost(80),
             billed=Cost(80),
             file=f"shot-{i + 1:02d}.mp4",
         )
-        for i in range(len(PLAN.prompts))
+        for i in range(len(film_plan.prompts))
     )
     film = Film(
-        tmp_path, tmp_path / "film.mp4", shots, Cost(880), tmp_path / "manifest.json", PLAN.id
+        tmp_path, tmp_path / "film.mp4", shots, Cost(880), tmp_path / "manifest.json", film_plan.id
     )
     r = repr(film)
     assert r.startswith("Film(") and len(r) <= SHORT and "\n" not in r, r

@@ -129,8 +129,8 @@ def _analyze(
     stem: Path | None = None
     index = empty_index()
     if use_cache:
-        base = Path(os.fspath(cache_dir)).expanduser() if cache_dir else default_cache_dir()
-        stem = cache_path(base, root)
+        cache_base = Path(os.fspath(cache_dir)).expanduser() if cache_dir else default_cache_dir()
+        stem = cache_path(cache_base, root)
         index, note = load_index(stem, root)
         if note:
             notes.append(note)
@@ -143,9 +143,9 @@ def _analyze(
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
     files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
-    extra = set(entry_build_files(root)).difference(files)
-    if extra:  # the package ships only compiled code in a folder the walk skips
-        files = prefer_sources(sorted([*files, *extra]))
+    compiled_only = set(entry_build_files(root)).difference(files)
+    if compiled_only:  # the package ships only compiled code in a folder the walk skips
+        files = prefer_sources(sorted([*files, *compiled_only]))
     readme_text, readme_skipped = _readme_text(root)
     dir_warnings = _dir_warnings({**unreadable, **readme_skipped})
     phases: dict[str, float] = {"list": time.perf_counter() - t0}

@@ -166,8 +166,8 @@ def rank(
     defined |= {f[0].rsplit(".", 1)[1] for f in func_defs if "." in f[0]}
     # per file, the short names it defines: the only names others() asks about a file
     mine: dict[str, set[str]] = {}
-    for d in (*class_defs, *func_defs):
-        mine.setdefault(d[1], set()).add(d[0].rsplit(".", 1)[-1])
+    for def_name, def_rel in [(c[0], c[1]) for c in class_defs] + [(f[0], f[1]) for f in func_defs]:
+        mine.setdefault(def_rel, set()).add(def_name.rsplit(".", 1)[-1])
 
     # --- exception classes: a base that is, transitively within the repo, an exception
     children: dict[str, list[str]] = {}
@@ -244,9 +244,9 @@ def rank(
     sub_own: dict[str, int] = {}
     sub_user: dict[str, int] = {}
     for sub_name, sub_rel, _, bases, _, _, _ in class_defs:
-        tally = sub_user if sub_rel in users or sub_name in exported else sub_own
+        subs = sub_user if sub_rel in users or sub_name in exported else sub_own
         for b in {b.rsplit(".", 1)[-1] for b in bases}:
-            tally[b] = tally.get(b, 0) + 1
+            subs[b] = subs.get(b, 0) + 1
     subclasses = {
         b: _weigh(sub_own.get(b, 0), sub_user.get(b, 0), bool(users))
         for b in sub_own.keys() | sub_user.keys()
@@ -414,6 +414,7 @@ def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
     chosen.extend(spare[: max(0, MAX_CONCEPTS - len(chosen))])
     chosen.sort(key=lambda r: (-round(r[5], 4), r[1], r[0], r[2], r[3]))
     rows = []
+    sig: list[Any]
     for kind, name, rel, line, summary, score, r_n, c_n, lang, bases, methods, refs, *sig in chosen:
         if kind == "theme":
             words: tuple[str, ...] = (name,)

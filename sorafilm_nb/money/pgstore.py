@@ -177,6 +177,13 @@ class PgStore:
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
+    def _reconnect_if_broken(self) -> None:
+        """A connection that broke while idle (a server restart) is replaced: nothing was
+        in flight on it, so connecting again is always safe."""
+        if self._broken():
+            self._drop()
+            self._connect()
+
     def _drop(self) -> None:
         if self._conn is not None:
             with suppress(Exception):
@@ -322,9 +329,7 @@ class PgStore:
             raise LedgerError(f"the ledger {self.display} is closed")
         deadline = time.monotonic() + self.busy_timeout
         while True:
-            if self._broken():
-                self._drop()
-                self._connect()
+            self._reconnect_if_broken()
             try:
                 self._conn.execute(sql)
                 return PgConnection(self._conn)
@@ -399,9 +404,7 @@ class PgStore:
         with self.lock:
             if self._closed:
                 raise LedgerError(f"the ledger {self.display} is closed")
-            if self._broken():
-                self._drop()
-                self._connect()
+            self._reconnect_if_broken()
             try:
                 return self._cur.execute(_pg_sql(sql), params, prepare=True).fetchall()
             except psycopg.IntegrityError:
@@ -413,17 +416,7 @@ class PgStore:
     def flush(self) -> None:
         """Wait until every commit the server made so far is on disk (a synchronous commit
         of a transaction with an id flushes the WAL up to it, so everything before too)."""
-        import psycopg
-
-        with self.lock:
-            if self._broken():
-                self._drop()
-                self._connect()
-            try:
-                self._conn.execute("SELECT txid_current()", prepare=True)
-            except psycopg.Error as exc:
-                self._rollback()
-                raise self._wrap(exc) from None
+        self._statement("SELECT txid_current()")
 
     def wait_for_lock(self, key: int) -> None:
         """Wait until no transaction holds the advisory lock key; hold nothing after.
@@ -431,14 +424,17 @@ class PgStore:
         A statement of its own (the lock is taken and released with it), so it writes
         nothing: a client that dies while it waits leaves nothing behind.
         """
+        self._statement("SELECT pg_advisory_xact_lock(%s)", (key,))
+
+    def _statement(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        """sql alone on the autocommit connection (prepared), reconnecting first when the
+        connection broke while idle; a driver error is wrapped (Disconnected when it broke)."""
         import psycopg
 
         with self.lock:
-            if self._broken():
-                self._drop()
-                self._connect()
+            self._reconnect_if_broken()
             try:
-                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,), prepare=True)
+                self._conn.execute(sql, params, prepare=True)
             except psycopg.Error as exc:
                 self._rollback()
                 raise self._wrap(exc) from None

@@ -56,6 +56,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
@@ -363,7 +364,7 @@ def fit(
 
 def storyboard(
     casting: Casting,
-    template: StoryTemplate | str = "silent-90",
+    template: StoryTemplate | str | Path = "silent-90",
     target_seconds: int | None = None,
     model: str = "sora-2",
     size: str = "1280x720",

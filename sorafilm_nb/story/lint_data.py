@@ -221,7 +221,7 @@ def _word_list(data: Mapping[str, Any], file: str) -> WordList:
 
 
 def _decimal(data: Mapping[str, Any], name: str, file: str, entry: str) -> Decimal:
-    raw = field(data, name, (str, int), file=file, entry=entry)
+    raw: str | int = field(data, name, (str, int), file=file, entry=entry)
     try:
         value = Decimal(str(raw))
     except InvalidOperation:

@@ -149,7 +149,7 @@ def plan(
     model = model or default_model(provider)
     look = check_look(look)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices, provider=provider)
-    options = {"title": title, "tagline": tagline}
+    options: dict[str, Any] = {"title": title, "tagline": tagline}
     options.update({"include": include, "include_private": include_private})
     casting = _casting(repo, theme, top, profile, options)
     if audio is None:

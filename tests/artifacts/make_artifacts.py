@@ -20,48 +20,10 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # run as a script: brew_repo.py sits in tests/
+    sys.path.insert(0, str(HERE.parent))
 
-README = """# Brew
-
-Brew is a small library for brewing tea by the pot.
-
-```python
-from brew import Kettle, pour
-
-pour(Kettle())
-```
-"""
-
-CODE = '''"""Brew: tea."""
-
-
-class Kettle:
-    """Boils water for one pot of tea, whatever the stove."""
-
-
-class Teapot:
-    """Holds the leaves and the water while the tea steeps."""
-
-
-def pour(kettle):
-    """Pour the tea from the kettle into each cup in turn."""
-
-
-def steep(pot, minutes):
-    """Leave the leaves in the water for so many minutes."""
-
-
-def serve(cups):
-    """Carry the cups to the table on a tray."""
-
-
-class BrewError(Exception):
-    """Base of every error in Brew."""
-
-
-class KettleEmptyError(BrewError):
-    """Raised when the kettle has no water to boil."""
-'''
+from brew_repo import ERRORS, write_brew  # noqa: E402
 
 # artifact name -> (theme, size, the template beat whose first shot it shows: 0-based, so
 # beat 2 of silent-90 is the error cascade and beat 3 the centrepiece)
@@ -73,18 +35,8 @@ CARD = "caption_card_kitchen.jpg"
 
 
 def write_repo(root: Path) -> Path:
-    """The small repository every artifact films."""
-    pkg = root / "brew"
-    pkg.mkdir(parents=True, exist_ok=True)
-    (root / "README.md").write_text(README, encoding="utf-8")
-    (root / "pyproject.toml").write_text('[project]\nname = "brew"\n', encoding="utf-8")
-    names = ["Kettle", "Teapot", "pour", "steep", "serve", "BrewError", "KettleEmptyError"]
-    (pkg / "__init__.py").write_text(
-        f'"""Brew."""\nfrom .core import {", ".join(names)}\n__all__ = {names!r}\n',
-        encoding="utf-8",
-    )
-    (pkg / "core.py").write_text(CODE, encoding="utf-8")
-    return root
+    """The small repository every artifact films (Brew, with its errors; brew_repo.py)."""
+    return write_brew(root, ["Kettle", "Teapot", "pour", "steep", "serve", *ERRORS])
 
 
 def shots(root: Path) -> dict[str, tuple[str, str, int]]:

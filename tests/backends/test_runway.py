@@ -12,8 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import TypeAdapter
-from runwayml.types import TaskRetrieveResponse, TextToVideoCreateResponse
 
 from sorafilm_nb.backends.base import (
     AuthError,
@@ -77,6 +75,9 @@ def test_create_poll_download_real_mp4(
 
 
 def test_fake_bodies_parse_with_sdk_types(fake: FakeRunway) -> None:
+    from pydantic import TypeAdapter  # the SDK's types load here, not at collection
+    from runwayml.types import TaskRetrieveResponse, TextToVideoCreateResponse
+
     now = [0.0]  # the fake's clock, moved by hand: each status is seen whatever the load
     fake.clock = lambda: now[0]
     fake.job_seconds = 10.0

@@ -11,11 +11,10 @@ import json
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from google.genai import errors as genai_errors
-from google.genai import types
 from veo_fixtures import *  # noqa: F403 - the fake Veo and a backend on it
 from veo_fixtures import MODEL
 
@@ -33,6 +32,9 @@ from sorafilm_nb.backends.base import (
 from sorafilm_nb.backends.fake_veo import FakeVeo
 from sorafilm_nb.backends.veo import VeoBackend
 from sorafilm_nb.render import ffmpeg_exe, probe
+
+if TYPE_CHECKING:  # the SDK (about 1 s to import) loads in the tests that use it, not at collection
+    from google.genai import types
 
 
 def wait(backend: VeoBackend, job: Job, limit: float = 10.0) -> Job:
@@ -96,6 +98,9 @@ def test_create_poll_download_real_mp4(veo: VeoBackend, fake: FakeVeo, tmp_path:
 
 
 def test_fake_bodies_parse_with_sdk_types(fake: FakeVeo) -> None:
+    from google.genai import errors as genai_errors
+    from google.genai import types
+
     created = raw_post(
         fake,
         f"publishers/google/models/{MODEL}:predictLongRunning",
@@ -127,6 +132,8 @@ def test_fake_bodies_parse_with_sdk_types(fake: FakeVeo) -> None:
 def test_refusal_is_failed_moderation_blocked(
     veo: VeoBackend, fake: FakeVeo, tmp_path: Path
 ) -> None:
+    from google.genai import types
+
     job = wait(
         veo, veo.create(prompt="[refuse] a famous mouse", model=MODEL, seconds=4, size="1280x720")
     )
@@ -210,6 +217,7 @@ def test_reference_images_outside_what_veo_takes_are_never_sent(
 def _sdk_create(fake: FakeVeo, config: types.GenerateVideosConfig, image: object = None) -> None:
     """The SDK straight at the fake, past the backend's own checks: what Vertex would get."""
     from google import genai
+    from google.genai import types
 
     client = genai.Client(
         vertexai=True,
@@ -234,6 +242,9 @@ def _sdk_create(fake: FakeVeo, config: types.GenerateVideosConfig, image: object
 def test_the_fake_refuses_reference_images_as_vertex_does(
     fake: FakeVeo, tmp_path: Path, why: str, change: dict[str, object]
 ) -> None:
+    from google.genai import errors as genai_errors
+    from google.genai import types
+
     image = types.Image(image_bytes=png(tmp_path).read_bytes(), mime_type="image/png")
     kind = (
         types.VideoGenerationReferenceType.STYLE

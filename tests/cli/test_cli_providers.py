@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from provider_fixtures import *  # noqa: F403 - no provider key (autouse), the repo fixture
 
 from sorafilm_nb.backends.fake_runway import FakeRunway
 from sorafilm_nb.backends.fake_veo import FakeVeo
@@ -16,29 +17,15 @@ from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.paths import shown_path
 
-KEYS = ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "RUNWAYML_API_SECRET")
-KEYS += ("RUNWAYML_BASE_URL", "OPENAI_BASE_URL", "GOOGLE_CLOUD_PROJECT", "SORAFILM_PRICES")
-
 
 @pytest.fixture(autouse=True)
-def _no_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in KEYS:
+def _no_openai_settings_and_own_ledgers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Beside provider_fixtures' (no Veo or Runway key): no OpenAI key or URL, no price
+    override, and ledgers of the test's own."""
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_PRICES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SORAFILM_LEDGER", str(tmp_path / "real.sqlite3"))
     monkeypatch.setenv("SORAFILM_SIM_LEDGER", str(tmp_path / "sandbox.sqlite3"))
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    (root / "README.md").write_text("# Kettle\n\nBoils water, politely.\n")
-    (root / "kettle.py").write_text(
-        '"""A kettle."""\n\n\nclass BoilError(Exception):\n    """Too hot."""\n\n\n'
-        "class Kettle:\n    def boil(self, litres: float) -> float:\n"
-        "        if litres > 2:\n            raise BoilError(litres)\n        return litres\n"
-    )
-    return root
 
 
 def test_providers_lists_models_prices_and_keys(capsys: pytest.CaptureFixture[str]) -> None:

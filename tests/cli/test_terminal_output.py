@@ -89,6 +89,7 @@ def runs(
     }
 
 
+@pytest.mark.slow  # `runs`: seven CLI runs in subprocesses (~10 s)
 @pytest.mark.parametrize(
     "command", ["analyze", "plan", "film", "resume", "history", "pending", "share"]
 )
@@ -101,6 +102,7 @@ def test_no_raw_control_byte_reaches_the_terminal(
         assert found is None, f"{command} {name}: raw {found.group()!r} in {text[-600:]!r}"
 
 
+@pytest.mark.slow  # `runs`: seven CLI runs in subprocesses
 def test_the_repository_text_is_there_as_escapes(
     runs: dict[str, subprocess.CompletedProcess[str]],
 ) -> None:

@@ -324,6 +324,23 @@ def test_a_connection_cut_while_opening_is_opened_again(url: str) -> None:
         proxy.close()
 
 
+def test_a_statement_after_a_cut_connection_connects_again(url: str) -> None:
+    # flush and wait_for_lock run alone on the autocommit connection: the call that finds it
+    # cut (the server ended the session) says Disconnected, and the next one connects again.
+    srv = pg_fixtures.server()
+    store = pgstore.PgStore(url, busy_timeout=10, refuse=LedgerError)
+    try:
+        for call in (store.flush, lambda: store.wait_for_lock(pgstore.BUDGET_LOCK)):
+            pid = store._conn.info.backend_pid
+            srv.sql(f"SELECT pg_terminate_backend({pid}, 10000)")  # waits until it is gone
+            with pytest.raises(pgstore.Disconnected):
+                call()
+            call()
+            assert store._conn.info.backend_pid != pid
+    finally:
+        store.close()
+
+
 def _hold_budget_lock(url: str) -> object:
     import psycopg
 

@@ -13,83 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from brew_repo import ERRORS, write_brew
 
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.story.boards import LEGAL_SECONDS, storyboard
 from sorafilm_nb.story.casting import cast
 
-README = """# Brew
-
-Brew is a small library for brewing tea by the pot.
-
-```python
-from brew import Kettle, pour
-
-pour(Kettle())
-```
-"""
-
-CODE = '''"""Brew: tea."""
-
-
-class Kettle:
-    """Boils water for one pot of tea, whatever the stove."""
-
-
-class Teapot:
-    """Holds the leaves and the water while the tea steeps."""
-
-
-class Strainer:
-    """Keeps the leaves out of the cup as the tea is poured."""
-
-
-def pour(kettle):
-    """Pour the tea from the kettle into each cup in turn."""
-
-
-def steep(pot, minutes):
-    """Leave the leaves in the water for so many minutes."""
-
-
-def sweeten(cup, lumps):
-    """Add sugar lumps to a cup and stir them in."""
-
-
-def warm(pot):
-    """Rinse the pot with hot water so the tea stays hot."""
-
-
-def serve(cups):
-    """Carry the cups to the table on a tray."""
-'''
-
-ERRORS = '''
-
-class BrewError(Exception):
-    """Base of every error in Brew."""
-
-
-class KettleEmptyError(BrewError):
-    """Raised when the kettle has no water to boil."""
-'''
-
 TROUBLE = "the trouble"
 
 
 def _repo(root: Path, *, errors: bool) -> Path:
-    (root / "brew").mkdir(parents=True)
-    (root / "README.md").write_text(README, encoding="utf-8")
-    (root / "pyproject.toml").write_text('[project]\nname = "brew"\n', encoding="utf-8")
-    names = "Kettle, Teapot, Strainer, pour, steep, sweeten, warm, serve"
-    if errors:
-        names += ", BrewError, KettleEmptyError"
-    listed = ", ".join(repr(n) for n in names.split(", "))
-    (root / "brew" / "__init__.py").write_text(
-        f'"""Brew."""\nfrom .core import {names}\n__all__ = [{listed}]\n', encoding="utf-8"
-    )
-    (root / "brew" / "core.py").write_text(CODE + (ERRORS if errors else ""), encoding="utf-8")
-    return root
+    names = ["Kettle", "Teapot", "Strainer", "pour", "steep", "sweeten", "warm", "serve"]
+    return write_brew(root, [*names, *ERRORS] if errors else names)
 
 
 def _board(tmp_path: Path, *, errors: bool, template: str = "silent-90", target: int = 88):
@@ -140,13 +75,7 @@ def test_an_uncast_shot_says_a_fact_of_the_project_never_a_generic_line(
 def test_two_uncast_shots_of_one_beat_say_different_facts(tmp_path: Path) -> None:
     """A project with few concepts in a long film: the uncast shots left over never repeat
     one line ("Koa starts with npm install koa" twice in a row)."""
-    root = _repo(tmp_path / "brew", errors=False)
-    core = root / "brew" / "core.py"
-    core.write_text(CODE.split("\n\nclass Strainer")[0] + "\n", encoding="utf-8")  # 2 concepts
-    (root / "brew" / "__init__.py").write_text(
-        '"""Brew."""\nfrom .core import Kettle, Teapot\n__all__ = ["Kettle", "Teapot"]\n',
-        encoding="utf-8",
-    )
+    root = write_brew(tmp_path / "brew", ["Kettle", "Teapot"])  # 2 concepts
     board = storyboard(cast(analyze(root, use_cache=False)), "silent-90", 88)
     for beat in {s.beat for s in board.shots}:
         said = [s.caption for s in board.shots if s.beat == beat and s.cast is None]

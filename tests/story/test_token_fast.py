@@ -10,6 +10,7 @@ tokens.py hands it to tiktoken.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -22,11 +23,14 @@ from sorafilm_nb.story import bpe, tokens
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _safe_chars() -> list[str]:
+@functools.cache
+def safe_chars() -> list[str]:
+    """Every character the counter accepts: a scan of all of Unicode (~1 s), made on first
+    use rather than at import, so a worker that only collects this file does not pay it."""
     return [chr(i) for i in range(0x110000) if not bpe._UNSAFE.match(chr(i))]
 
 
-SAFE_CHARS = _safe_chars()
+SAFE = st.deferred(lambda: st.sampled_from(safe_chars()))
 CONTEXTS = (
     "{c}",
     "a{c}",
@@ -56,15 +60,16 @@ def fast() -> bpe.Counter:
 
 
 def test_the_safe_set_is_what_the_docstring_says() -> None:
-    assert len(SAFE_CHARS) == 3 + 95 + (0x17F - 0xA0 + 1) + 24 + 47
-    assert "\x0b" not in SAFE_CHARS and "\x1c" not in SAFE_CHARS and "\x85" not in SAFE_CHARS
+    safe = safe_chars()
+    assert len(safe) == 3 + 95 + (0x17F - 0xA0 + 1) + 24 + 47
+    assert "\x0b" not in safe and "\x1c" not in safe and "\x85" not in safe
 
 
 def test_every_safe_character_in_every_context_counts_as_tiktoken(
     fast: bpe.Counter,
     reference,  # type: ignore[no-untyped-def]
 ) -> None:
-    texts = [ctx.format(c=c) for c in SAFE_CHARS for ctx in CONTEXTS]
+    texts = [ctx.format(c=c) for c in safe_chars() for ctx in CONTEXTS]
     got = [fast.count(t) for t in texts]
     want = [len(reference.encode_ordinary(t)) for t in texts]
     wrong = [(t, g, w) for t, g, w in zip(texts, got, want, strict=True) if g != w]
@@ -104,9 +109,9 @@ WORDS = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(
     st.one_of(
-        st.text(alphabet=st.sampled_from(SAFE_CHARS), max_size=200),
+        st.text(alphabet=SAFE, max_size=200),
         st.lists(
-            st.one_of(WORDS, st.text(alphabet=st.sampled_from(SAFE_CHARS), max_size=6)),
+            st.one_of(WORDS, st.text(alphabet=SAFE, max_size=6)),
             max_size=40,
         ).map(" ".join),
         st.lists(WORDS, max_size=40).map("".join),
@@ -138,6 +143,7 @@ def _ranks(fast: bpe.Counter) -> dict[bytes, int]:
     return _RANKS[0]
 
 
+@pytest.mark.slow  # every line of the repository, twice
 def test_every_line_of_this_repository_counts_as_tiktoken(
     fast: bpe.Counter,
     reference,  # type: ignore[no-untyped-def]

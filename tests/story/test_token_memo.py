@@ -41,6 +41,7 @@ def _every_packaged_prompt() -> list[str]:
     return sorted(texts)
 
 
+@pytest.mark.slow  # 45 plans of this repository
 def test_counts_of_every_packaged_prompt_equal_tiktokens_fresh_and_remembered(
     reference,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -56,6 +57,7 @@ def test_counts_of_every_packaged_prompt_equal_tiktokens_fresh_and_remembered(
     assert tokens.loads == loads  # nothing was counted again
 
 
+@pytest.mark.slow  # tiktoken loaded, 200 examples
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=300), min_size=1, max_size=8))
 def test_counts_of_any_text_equal_tiktokens_and_the_bound_holds(
@@ -70,6 +72,7 @@ def test_counts_of_any_text_equal_tiktokens_and_the_bound_holds(
         assert tokens.fits(text, n) and not tokens.fits(text, n - 1)
 
 
+@pytest.mark.slow  # prepares the vocabulary twice
 def test_the_prepared_vocabulary_is_the_bundles_and_a_tampered_one_is_refused(
     own_vocab: Path,
 ) -> None:

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRICES = {"veo": "$9.60", "runway": "$2.88"}  # 24 s at $0.40/s and at 12 credits/s
 
 
+@pytest.mark.slow  # a whole film per provider, rendered
 @pytest.mark.parametrize(
     ("provider", "continuity"), [("veo", ["--chain"]), ("runway", ["--look", "first"])]
 )

@@ -41,6 +41,7 @@ def _film(p: object, table: PriceTable, out: Path) -> tuple[list[bool | None], D
         return [j.audio for j in jobs], billed
 
 
+@pytest.mark.slow  # a whole film, rendered
 def test_a_film_without_audio_is_sent_and_priced_silent(repo: Path, tmp_path: Path) -> None:
     table = _prices_with_no_audio(tmp_path)
     loud = plan(repo, template="teaser-30", target_seconds=24, provider="veo", prices=table)

@@ -25,6 +25,7 @@ def _image(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # a whole film per provider, frames grabbed
 @pytest.mark.parametrize("provider", ["veo", "runway"])
 def test_continuity_frames_are_sent_and_recorded(provider: str, repo: Path, tmp_path: Path) -> None:
     look = _image(tmp_path / "look.png")

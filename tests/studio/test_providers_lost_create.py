@@ -28,6 +28,7 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeVeo | FakeRunway]:
         yield server
 
 
+@pytest.mark.slow  # three runs of a film per provider
 def test_a_lost_create_is_held_then_resumed_then_retried_on_purpose(
     fake: FakeVeo | FakeRunway, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -161,7 +161,6 @@ def test_a_429_burst_is_survived(sim, ledger: Ledger, tmp_path: Path) -> None:
     assert len(sim.jobs()) == 3
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["server_error", "drop_connection"])
 def test_errors_while_polling_are_survived(fault: str, sim, ledger: Ledger, tmp_path: Path) -> None:
     setattr(sim.faults, fault, Fault(count=6, ops=frozenset({"retrieve"})))

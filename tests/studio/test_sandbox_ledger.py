@@ -148,6 +148,7 @@ def film_argv(repo: Path, out: Path, *extra: str) -> list[str]:
     return ["film", "--repo", str(repo), "--template", "single-12", "--out", str(out), *extra]
 
 
+@pytest.mark.slow  # a whole film through the CLI in a subprocess
 def test_cli_film_without_real_leaves_the_real_ledger_alone(
     tmp_path: Path, repo_root: Path, capsys
 ) -> None:

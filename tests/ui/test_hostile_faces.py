@@ -166,6 +166,7 @@ display(app.player_box.children[0])
 """
 
 
+@pytest.mark.slow  # executes a notebook (a kernel and a film)
 def test_the_shared_page_of_a_hostile_notebook_is_inert(
     hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
