@@ -6,15 +6,17 @@ says where everything really landed: a shot that failed (``path=None``) is left 
 card, and every later caption moves up by its length; each clip's duration is its file's
 own, not what was asked for. The captions go to ``film.vtt`` (story.captions.to_webvtt).
 
-Lower thirds: track-only by default (``burn_lower_thirds=False``). The WebVTT track, which
-the player and the shared page show by default, already puts them on screen: burned in as
-well they would be shown twice. Track-only keeps the paid clips untouched (a film without
-cards is joined without re-encoding), leaves the words as text (selectable, searchable, can
-be switched off or translated), and costs nothing. Burning in is for a film.mp4 posted on
-its own, where no track travels with it: the same ``_card.draw_lower_third`` that draws the
-animatic's beats is overlaid by ffmpeg. Caption cards are always pictures in the film (a
-card is a still of its own): drawn by ``_card.caption_card`` at the clips' size and rate,
-with silent sound when the clips have sound, so the cut keeps its sound.
+Lower thirds: burned in by default (``burn_lower_thirds=True``): a film.mp4 is watched on
+its own (posted, downloaded, opened from a folder) where no track travels with it, and a
+concept shot that never names its concept teaches nothing. Each captioned clip gets the
+caption drawn by ``_card.draw_caption`` (name and gloss on a plate in the bottom third, the
+same text and the same seconds as its WebVTT cue) laid over it by ffmpeg from an RGBA still:
+the words are pixels, never part of an ffmpeg argument or filter. A film with burned captions
+is re-encoded once (see ``render.stitch``). ``burn_lower_thirds=False`` makes a clean master:
+the paid clips are joined untouched when they can be, and the WebVTT track (always written)
+carries the words as text. Caption cards are always pictures in the film (a card is a still
+of its own): drawn by ``_card.caption_card`` at the clips' size and rate, with silent sound
+when the clips have sound, so the cut keeps its sound.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from ._look import Look
     from .render import MediaInfo
 
-__all__ = ["DURATION_TOLERANCE_S", "Segment", "Stitched", "stitch_film"]
+__all__ = ["DURATION_TOLERANCE_S", "Segment", "Stitched", "burn_alike", "stitch_film"]
 
 # The stitched film may differ from the sum of its clips by container rounding (10 ms per
 # clip as ffmpeg prints it); anything more means a clip was dropped or cut.
@@ -114,7 +116,7 @@ def stitch_film(
     durations: Sequence[float | None] | None = None,
     infos: Sequence[MediaInfo | None] | None = None,
     look: object = None,
-    burn_lower_thirds: bool = False,
+    burn_lower_thirds: bool = True,
 ) -> Stitched:
     """Build the film ``out`` from clips and caption cards; read it back; place the captions.
 
@@ -176,6 +178,7 @@ def stitch_film(
         files: list[Path] = []
         read_back: list[MediaInfo] = []
         lengths: list[float] = []
+        overlays: list[Path | None] = []
         for n, seg in enumerate(kept):
             if seg.kind == "card":
                 rgb = _card_rgb(seg, first.width, first.height, film_look)
@@ -184,18 +187,20 @@ def stitch_film(
                 files.append(path)
                 read_back.append(card)
                 lengths.append(card.duration)
+                overlays.append(None)
                 continue
             assert seg.path is not None
             info = info_of(Path(seg.path))
             length = seg.duration if seg.duration is not None else info.duration
-            path = Path(seg.path)
-            if burn_lower_thirds and seg.caption:
-                path = _burn(path, Path(tmp) / f"burned-{n}.mp4", seg.caption, film_look, info)
-                info = probe(path)
-            files.append(path)
+            files.append(Path(seg.path))
             read_back.append(info)
             lengths.append(length)
-        stitch(files, out, infos=read_back)
+            overlays.append(
+                _overlay(Path(tmp) / f"caption-{n}.rgba", seg.caption, first, film_look)
+                if burn_lower_thirds and seg.caption
+                else None
+            )
+        stitch(files, out, infos=read_back, overlays=overlays)
     captions: list[Caption] = []
     at = 0.0
     for seg, length in zip(kept, lengths, strict=True):
@@ -237,23 +242,65 @@ def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bo
     return path
 
 
-def _burn(clip: Path, out: Path, text: str, look: Look, info: MediaInfo) -> Path:
-    """``clip`` (which probe read as ``info``) with ``text`` drawn over it as a lower third
-    (ffmpeg's overlay of an RGBA still drawn by _card.lower_third_rgba); its sound is copied
-    as it is."""
+def _overlay(path: Path, text: str, film: MediaInfo, look: Look) -> Path:
+    """The caption ``text`` as a raw RGBA still at the film's size (the first clip's: every
+    clip is scaled to it), drawn by ``_card.lower_third_rgba``, for ``stitch`` to lay over
+    its clip."""
     from ._card import lower_third_rgba
+
+    path.write_bytes(lower_third_rgba(film.width, film.height, text, look).tobytes())
+    return path
+
+
+# x264 writes its version and every setting it encoded with into the stream (an SEI message
+# in the first frame): "x264 - core 164 - H.264/MPEG-4 AVC codec - ... options: cabac=0 ...".
+_X264 = b"x264 - core "
+_SEI_SCAN_BYTES = 4 << 20  # the moov (faststart) and the first frame are well inside this
+
+
+def x264_settings(path: Path) -> bytes | None:
+    """The x264 settings string ``path`` was encoded with, or None (another encoder, or not
+    found near the start). Two files with the same string, size and rate have the same stream
+    headers: they can be joined by copy."""
+    with open(path, "rb") as fh:
+        head = fh.read(_SEI_SCAN_BYTES)
+    at = head.find(_X264)
+    if at < 0:
+        return None
+    end = head.find(b"\x00", at)
+    return head[at:end] if end > at else None
+
+
+def burn_alike(
+    paths: Sequence[Path], overlays: Sequence[Path | None], size: tuple[int, int], work: Path
+) -> list[Path] | None:
+    """Each clip with an overlay, burned on its own with our encoder settings, when every clip
+    was encoded with those very settings (x264_settings: an animatic film, its cards): the
+    burned clips then join the others by copy, and only they are encoded again. None when
+    the clips are anyone else's (the caller re-encodes the film in one pass instead).
+
+    The caller has checked that the clips share codec, profile, ``size``, rate and sound."""
     from .render import H264_MP4, OUR_X264, _ffmpeg
 
-    rgba = lower_third_rgba(info.width, info.height, text, look)
-    overlay = out.with_suffix(".rgba")
-    overlay.write_bytes(rgba.tobytes())
-    _ffmpeg(
-        *("-i", str(clip)),
-        *("-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{info.width}x{info.height}"),
-        *("-i", str(overlay), "-filter_complex", "[0:v][1:v]overlay=0:0:format=auto[v]"),
-        *("-map", "[v]", "-map", "0:a?", "-c:a", "copy"),
-        *OUR_X264,  # as every file we encode: joins our animatics without re-encoding
-        *H264_MP4,
-        str(out),
-    )
+    settings = {x264_settings(p) for p in paths}
+    if len(settings) != 1 or None in settings:
+        return None
+    out: list[Path] = []
+    for n, (clip, mark) in enumerate(zip(paths, overlays, strict=True)):
+        if mark is None:
+            out.append(clip)
+            continue
+        burned = work / f"burned-{n}.mp4"
+        _ffmpeg(
+            *("-i", str(clip)),
+            *("-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{size[0]}x{size[1]}"),
+            *("-i", str(mark), "-filter_complex", "[0:v][1:v]overlay=0:0:format=auto[v]"),
+            *("-map", "[v]", "-map", "0:a?", "-c:a", "copy"),
+            *OUR_X264,
+            *H264_MP4,
+            str(burned),
+        )
+        if x264_settings(burned) not in settings:
+            return None  # our settings are not theirs after all: re-encode the film instead
+        out.append(burned)
     return out

@@ -27,6 +27,7 @@ from ._card import (
     _block,
     _draw_text,
     _fit,
+    _font,
     _wrap,
     background,
     draw_lower_third,
@@ -52,7 +53,9 @@ def _bar_rows(layout: Layout) -> tuple[int, int]:
 
 
 def _band_bottom(layout: Layout) -> int:
-    return (layout.clock_y - round(6 * layout.unit)) & ~1
+    """The beat band ends above the caption zone: a film's burned-in caption (``_card.
+    draw_caption``) lands on the panel's empty bottom rows, never on the beat it plays."""
+    return layout.caption_top
 
 
 def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.ndarray:
@@ -81,19 +84,24 @@ def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.nda
     y = m + small.height + round(5 * u)
     img[y : y + max(1, round(u)), m : w - m] = look.accent
     y += round(14 * u)
-    limit = layout.band(_band_bottom(layout))[0] if sheet.beats else layout.clock_y
+    limit = layout.band(_band_bottom(layout))[0] if sheet.beats else layout.caption_top
 
     def words(canvas: np.ndarray, y: int) -> int:
         if sheet.title:
             y = _block(canvas, sheet.title, m, y, big, look.accent, width=text_w, max_lines=2)
             y += round(6 * u)
-        if sheet.setting:
-            y = _block(canvas, sheet.setting, m, y, mid, dim, width=text_w, max_lines=1)
-            y += round(4 * u)
+        if sheet.setting:  # a slug line, as a screenplay's scene heading
+            slug = _font(14 * u)
+            y = _block(canvas, sheet.setting, m, y, slug, dim, width=text_w, max_lines=1)
+            y += round(6 * u)
         scene = sheet.scene or sheet.setting
         if scene and scene != sheet.setting:
-            font = big if not sheet.title else mid
-            room = max(1, (limit - y - round(6 * u)) // int(font.height * 1.05))
+            # the largest type the whole scene fits in; at the smallest, cut with "..."
+            fonts = (big, mid, layout.gloss_font)[1 if sheet.title else 0 :]
+            for font in fonts:
+                room = max(1, (limit - y - round(6 * u)) // int(font.height * 1.05))
+                if len(_wrap(_ascii(scene), font, text_w)) <= room:
+                    break
             y = _block(canvas, scene, m, y, font, look.highlight, width=text_w, max_lines=room)
         return y
 

@@ -60,11 +60,11 @@ def test_plain_paths_still_stitch_and_nothing_left_is_an_error(tmp_path: Path) -
         Segment.card("  ")
 
 
-def test_lower_thirds_are_track_only_unless_burned(tmp_path: Path) -> None:
+def test_lower_thirds_are_burned_unless_a_clean_master_is_asked(tmp_path: Path) -> None:
     a = clip(tmp_path, "a.mp4", 4)
     parts = [Segment.clip(a, caption="Ledger: never overspends")]
-    plain = stitch_film(parts, tmp_path / "plain.mp4")
-    burned = stitch_film(parts, tmp_path / "burned.mp4", burn_lower_thirds=True)
+    plain = stitch_film(parts, tmp_path / "plain.mp4", burn_lower_thirds=False)
+    burned = stitch_film(parts, tmp_path / "burned.mp4")
     assert plain.captions == burned.captions and burned.whole
     original, kept, drawn = (frame_at(p, 2.0).astype(int) for p in (a, plain.path, burned.path))
     assert np.abs(original - kept).max() < 16  # joined without drawing on it
