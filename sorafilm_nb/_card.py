@@ -2,14 +2,14 @@
 
 Why numpy and an atlas: text comes from a pre-rasterised atlas of Aileron Regular (CC0) in
 ``data/fonts``, so there is no Pillow, no FreeType and no font lookup at run time. Text from
-a prompt or a caption is hostile: it is folded to the atlas's printable ASCII and drawn as
-pixels, never interpreted.
+a prompt or a caption is hostile: it is folded to what the atlas holds (printable ASCII and
+a few typographic marks; ``_ascii``) and drawn as pixels, never interpreted.
 
-One drawing code for the animatic and the stitched film: ``draw_lower_third`` draws the
-animatic's current action beat and a film's burned-in caption; ``caption_card`` draws a
-film's caption cards (and is what an animatic film's cards look like too). The look (tint
-LUT, vignette, grain) is applied by ``finish`` once per region, never per pixel per frame:
-see ``_frames`` in ``_panel``.
+What the film shows: ``draw_lower_third`` draws the animatic's current action beat;
+``draw_caption`` a film's burned-in caption (a concept's name and gloss) in the caption zone
+of ``Layout``, which the animatic keeps clear; ``caption_card`` a film's caption cards (and
+title). The look (tint LUT, vignette, grain) is applied by ``finish`` once per region, never
+per pixel per frame: see ``_frames`` in ``_panel``.
 """
 
 from __future__ import annotations
@@ -246,10 +246,15 @@ class Layout:
     def big(self) -> _Font:
         return _font(24 * self.unit)
 
+    @property
+    def beat_lines(self) -> int:
+        """Lines of an animatic's beat: three on a 9:16 frame, whose lines are short."""
+        return 3 if self.height > self.width else 2
+
     def band(self, bottom: int) -> tuple[int, int]:
-        """A lower third's rows, ending at ``bottom``: two lines of mid text and padding."""
+        """A lower third's rows, ending at ``bottom``: beat_lines of mid text and padding."""
         pad = round(8 * self.unit)
-        top = bottom - 2 * pad - self.mid.height * 2 - self.small.height
+        top = bottom - 2 * pad - self.mid.height * self.beat_lines - self.small.height
         return top & ~1, bottom & ~1
 
     # A film's burned-in caption (``draw_caption``) lives in the caption zone: the rows from
@@ -317,9 +322,9 @@ def draw_lower_third(
     tag: str = "",
     opacity: float = 0.62,
 ) -> None:
-    """A caption over the picture: a dark translucent band with up to two lines of text,
-    ``tag`` (e.g. "0-3 s") in the accent colour before them. The animatic's beats and a
-    film's burned-in captions are both drawn here."""
+    """A caption over the picture: a dark translucent band with up to ``beat_lines`` of text,
+    ``tag`` (e.g. "0-3 s") in the accent colour before them: the animatic's action beats
+    (a film's burned-in captions are ``draw_caption``'s, in the caption zone below)."""
     top, bottom = layout.band(bottom)
     region = img[top:bottom].astype(np.float32)
     band = np.array(_BAND, np.float32) * opacity
@@ -331,7 +336,8 @@ def draw_lower_third(
     if tag:
         _draw_text(img, _ascii(tag), x, y, layout.small, look.accent)
         y += layout.small.height
-    _block(img, text, x, y, layout.mid, look.highlight, width=layout.width - 2 * m, max_lines=2)
+    width, lines = layout.width - 2 * m, layout.beat_lines
+    _block(img, text, x, y, layout.mid, look.highlight, width=width, max_lines=lines)
 
 
 def caption_card(
