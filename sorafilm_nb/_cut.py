@@ -182,7 +182,9 @@ def stitch_film(
         for n, seg in enumerate(kept):
             if seg.kind == "card":
                 rgb = _card_rgb(seg, first.width, first.height, film_look)
-                path = _still(Path(tmp) / f"card-{n}.mp4", rgb, seg.seconds, fps, sound=sound)
+                card_path = Path(tmp) / f"card-{n}.mp4"
+                grain = film_look.grain
+                path = _still(card_path, rgb, seg.seconds, fps, sound=sound, grain=grain)
                 card = probe(path)
                 files.append(path)
                 read_back.append(card)
@@ -220,14 +222,24 @@ def _card_rgb(seg: Segment, width: int, height: int, look: Look) -> np.ndarray:
     return caption_card(width, height, seg.text, look, kind="title" if seg.title else "card")
 
 
-def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bool) -> Path:
+def _still(
+    path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bool, grain: float = 0.0
+) -> Path:
     """A still as a clip: ``seconds`` of ``rgb`` with our encoder settings (OUR_X264), so it
-    joins our animatics without re-encoding; with silent sound when the film has sound."""
-    from ._card import yuv420
+    joins our animatics without re-encoding; with silent sound when the film has sound, and
+    the look's film ``grain`` (as the animatic's: cycled noise frames) when it has some."""
+    from ._card import Layout, yuv420
+    from ._panel import grain as grain_noise
     from .render import H264_MP4, OUR_X264, _ffmpeg
 
     h, w = rgb.shape[:2]
-    frame = b"".join(p.tobytes() for p in yuv420(rgb))
+    luma, u, v = yuv420(rgb)
+    chroma = u.tobytes() + v.tobytes()
+    noise = grain_noise(Layout(w, h), grain, np.random.default_rng(w * h))
+    frames = [
+        np.clip(luma.astype(np.int16) + n, 16, 235).astype(np.uint8).tobytes() + chroma
+        for n in noise
+    ]
     n = max(1, round(seconds * fps))
     audio = ("-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo") if sound else ()
     maps = ("-map", "0:v", "-map", "1:a", "-c:a", "aac", "-shortest") if sound else ()
@@ -237,7 +249,7 @@ def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bo
         *OUR_X264,
         *H264_MP4,
         str(path),
-        stdin_frames=iter([frame] * n),
+        stdin_frames=(frames[k % len(frames)] for k in range(n)),
     )
     return path
 

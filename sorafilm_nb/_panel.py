@@ -154,17 +154,7 @@ def animatic_frames(
     base_y, cb, cr = yuv420(finish(rgb, look, gain))
     base = base_y.astype(np.int16)  # the clean luma; planes = it plus each grain frame
     rng = np.random.default_rng(zlib.crc32(repr(sheet).encode()))
-    noise: list[np.ndarray] = [np.zeros((height, width), np.int16)]
-    if look.grain > 0:
-        block = max(1, round(layout.unit / 2))
-        gh, gw = -(-height // block), -(-width // block)
-        noise = [
-            (rng.standard_normal((gh, gw), dtype=np.float32) * look.grain)
-            .astype(np.int16)
-            .repeat(block, 0)
-            .repeat(block, 1)[:height, :width]
-            for _ in range(_GRAIN_FRAMES)
-        ]
+    noise = grain(layout, look.grain, rng)
     planes = [np.clip(base + n, 16, 235).astype(np.uint8) for n in noise]
 
     def luma_rows(y0: int, y1: int, cols: slice) -> None:
@@ -230,6 +220,24 @@ def animatic_frames(
         else:
             yield memoryview(luma).cast("B")
         yield from chroma
+
+
+def grain(layout: Layout, amplitude: float, rng: np.random.Generator) -> list[np.ndarray]:
+    """The look's film grain as luma offsets (int16, H x W): _GRAIN_FRAMES noise frames to
+    cycle, in blocks of about a pixel of a 640x360 frame; one frame of zeros without grain.
+    The animatic's frames and the film's caption cards wear the same grain."""
+    height, width = layout.height, layout.width
+    if amplitude <= 0:
+        return [np.zeros((height, width), np.int16)]
+    block = max(1, round(layout.unit / 2))
+    gh, gw = -(-height // block), -(-width // block)
+    return [
+        (rng.standard_normal((gh, gw), dtype=np.float32) * amplitude)
+        .astype(np.int16)
+        .repeat(block, 0)
+        .repeat(block, 1)[:height, :width]
+        for _ in range(_GRAIN_FRAMES)
+    ]
 
 
 @contextlib.contextmanager

@@ -96,3 +96,15 @@ def test_readings_handed_in_are_not_probed_again(
         stitch_film([a, c], tmp_path / "x.mp4", infos=known[:1])
     with pytest.raises(RenderError, match="1 media infos for 2 clips"):
         render.stitch([a, c], tmp_path / "y.mp4", infos=known[:1])
+
+
+def test_a_card_wears_the_films_grain(tmp_path: Path) -> None:
+    """The theme's look on a card as on the animatic: grain where the style asks for it."""
+    grainy = read_prompt("Style: 1920s silent-film comedy, film grain.\nPalette: sepia.").look
+    a = clip(tmp_path, "a.mp4", 4)
+    for look, moving in ((grainy, True), (read_prompt(PROMPT).look, False)):
+        made = stitch_film(
+            [Segment.card("Chapter one"), Segment.clip(a)], tmp_path / "f.mp4", look=look
+        )
+        one, two = (frame_at(made.path, t).astype(int) for t in (1.0, 1.0 + 1 / 12))
+        assert (np.abs(one - two).mean() > 1.0) == moving
