@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ._look import Look
     from .render import MediaInfo
 
-__all__ = ["DURATION_TOLERANCE_S", "Segment", "Stitched", "burn_alike", "stitch_film"]
+__all__ = ["DURATION_TOLERANCE_S", "Overlay", "Segment", "Stitched", "burn_alike", "stitch_film"]
 
 # The stitched film may differ from the sum of its clips by container rounding (10 ms per
 # clip as ffmpeg prints it); anything more means a clip was dropped or cut.
@@ -91,6 +91,30 @@ class Segment:
         if seconds <= 0:
             raise ValueError(f"a caption card needs positive seconds, got {seconds!r}")
         return cls("card", text=text.strip(), seconds=seconds, shot_id=shot_id, title=title)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A still laid over a clip for its whole length: a raw RGBA file of ``width`` x
+    ``height`` placed at (``x``, ``y``) of the film's frame. Only the caption's plate, not a
+    whole transparent frame: ffmpeg blends just those pixels on each frame."""
+
+    path: Path
+    x: int
+    y: int
+    width: int
+    height: int
+
+    def inputs(self) -> list[str]:
+        """ffmpeg's arguments reading the still (one frame; overlay repeats it)."""
+        size = f"{self.width}x{self.height}"
+        return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", size, "-i", str(self.path)]
+
+    def filter(self, base: str, still: str, out: str) -> str:
+        """The filter laying input ``still`` over the stream ``base`` as ``out``. Blended in
+        yuv420 (the film's format): format=auto makes ffmpeg convert every frame there and
+        back, which doubled the cost of a burn over a plain re-encode."""
+        return f"[{base}][{still}]overlay={self.x}:{self.y}:format=yuv420[{out}]"
 
 
 @dataclass(frozen=True)
@@ -178,7 +202,7 @@ def stitch_film(
         files: list[Path] = []
         read_back: list[MediaInfo] = []
         lengths: list[float] = []
-        overlays: list[Path | None] = []
+        overlays: list[Overlay | None] = []
         for n, seg in enumerate(kept):
             if seg.kind == "card":
                 rgb = _card_rgb(seg, first.width, first.height, film_look)
@@ -254,14 +278,21 @@ def _still(
     return path
 
 
-def _overlay(path: Path, text: str, film: MediaInfo, look: Look) -> Path:
-    """The caption ``text`` as a raw RGBA still at the film's size (the first clip's: every
-    clip is scaled to it), drawn by ``_card.lower_third_rgba``, for ``stitch`` to lay over
-    its clip."""
+def _overlay(path: Path, text: str, film: MediaInfo, look: Look) -> Overlay | None:
+    """The caption ``text`` drawn by ``_card.lower_third_rgba`` at the film's size (the first
+    clip's: every clip is scaled to it), cut to its plate (even offsets and sizes, for
+    yuv420p), for ``stitch`` to lay over its clip; None when nothing of it can be drawn."""
     from ._card import lower_third_rgba
 
-    path.write_bytes(lower_third_rgba(film.width, film.height, text, look).tobytes())
-    return path
+    rgba = lower_third_rgba(film.width, film.height, text, look)
+    rows, cols = np.nonzero(rgba[..., 3])
+    if not rows.size:
+        return None
+    y0, x0 = int(rows.min()) & ~1, int(cols.min()) & ~1
+    y1 = min(film.height, (int(rows.max()) + 2) & ~1)
+    x1 = min(film.width, (int(cols.max()) + 2) & ~1)
+    path.write_bytes(np.ascontiguousarray(rgba[y0:y1, x0:x1]).tobytes())
+    return Overlay(path, x0, y0, x1 - x0, y1 - y0)
 
 
 # x264 writes its version and every setting it encoded with into the stream (an SEI message
@@ -284,14 +315,14 @@ def x264_settings(path: Path) -> bytes | None:
 
 
 def burn_alike(
-    paths: Sequence[Path], overlays: Sequence[Path | None], size: tuple[int, int], work: Path
+    paths: Sequence[Path], overlays: Sequence[Overlay | None], work: Path
 ) -> list[Path] | None:
     """Each clip with an overlay, burned on its own with our encoder settings, when every clip
     was encoded with those very settings (x264_settings: an animatic film, its cards): the
     burned clips then join the others by copy, and only they are encoded again. None when
     the clips are anyone else's (the caller re-encodes the film in one pass instead).
 
-    The caller has checked that the clips share codec, profile, ``size``, rate and sound."""
+    The caller has checked that the clips share codec, profile, size, rate and sound."""
     from .render import H264_MP4, OUR_X264, _ffmpeg
 
     settings = {x264_settings(p) for p in paths}
@@ -305,8 +336,8 @@ def burn_alike(
         burned = work / f"burned-{n}.mp4"
         _ffmpeg(
             *("-i", str(clip)),
-            *("-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{size[0]}x{size[1]}"),
-            *("-i", str(mark), "-filter_complex", "[0:v][1:v]overlay=0:0:format=auto[v]"),
+            *mark.inputs(),
+            *("-filter_complex", mark.filter("0:v", "1:v", "v")),
             *("-map", "[v]", "-map", "0:a?", "-c:a", "copy"),
             *OUR_X264,
             *H264_MP4,

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ._cut import DURATION_TOLERANCE_S, Segment, Stitched, burn_alike, stitch_film
+from ._cut import DURATION_TOLERANCE_S, Overlay, Segment, Stitched, burn_alike, stitch_film
 from .errors import SorafilmError
 from .safeio import atomic_path, create_new, temp_name
 
@@ -360,7 +360,7 @@ def stitch(
     out: str | Path,
     *,
     infos: Sequence[MediaInfo | None] | None = None,
-    overlays: Sequence[Path | None] | None = None,
+    overlays: Sequence[Overlay | None] | None = None,
 ) -> Path:
     """Concatenate ``clips`` into ``out``, atomically.
 
@@ -374,8 +374,9 @@ def stitch(
     (a film's clips were probed when they were downloaded or made): only the missing ones are
     probed again, since each ``ffmpeg -i`` is a process start.
 
-    ``overlays`` (one per clip, in order; None for none) are raw RGBA stills at the first
-    clip's size (``_card.lower_third_rgba``), laid over their clip for its whole length.
+    ``overlays`` (one per clip, in order; None for none) are RGBA stills placed on the first
+    clip's frame (``_cut.Overlay``: a caption's plate), laid over their clip for its whole
+    length.
     Clips we encoded ourselves with one set of x264 settings (an animatic film) are burned
     one by one with those settings and still joined by copy (``_cut.burn_alike``); any other
     film with overlays is re-encoded in one pass, the overlays in the same filter graph: one
@@ -413,7 +414,7 @@ def stitch(
     out = Path(out)
     with atomic_path(out, suffix=".mp4") as tmp, tempfile.TemporaryDirectory() as work:
         if same and any(marks):  # our own clips (animatics): burn those, copy the rest
-            burned = burn_alike(paths, marks, (first.width, first.height), Path(work))
+            burned = burn_alike(paths, marks, Path(work))
             if burned is not None:
                 paths, marks = burned, [None] * len(paths)
         if same and not any(marks):
@@ -443,11 +444,10 @@ def stitch(
                 if mark is None:
                     chains.append(f"{fit}[v{k}]")
                     continue
-                inputs += ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{w}x{h}"]
-                inputs += ["-i", str(mark)]
+                inputs += mark.inputs()
                 # the still is held over the whole clip (overlay repeats a finished input's
                 # last frame); the clip's own length decides the segment's
-                chains.append(f"{fit}[b{k}];[b{k}][{extra}:v]overlay=0:0:format=auto[v{k}]")
+                chains.append(f"{fit}[b{k}];" + mark.filter(f"b{k}", f"{extra}:v", f"v{k}"))
                 extra += 1
             audio = all(i.has_audio for i in media)
             pads = "".join(f"[v{k}]" + (f"[{k}:a]" if audio else "") for k in range(len(paths)))
