@@ -64,7 +64,11 @@ def _index(ch: str) -> int:
 
 def _font(px: float) -> _Font:
     """The atlas size nearest to ``px`` (sizes are rasterised, never scaled: crisp text)."""
-    return _atlas(min(_SIZES, key=lambda s: abs(s - px)))
+    return _atlas(_size(px))
+
+
+def _size(px: float) -> int:
+    return min(_SIZES, key=lambda s: abs(s - px))
 
 
 @cache
@@ -148,8 +152,8 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
                 line, width = "", 0
             cut = _fitting_prefix(word, font, max_width)
             out.append(word[:cut])
+            w -= font.width(word[:cut])  # not the rest measured again: O(n) for the word
             word = word[cut:]
-            w = font.width(word)
         if line and width + space + w > max_width:
             out.append(line)
             line, width = "", 0
@@ -349,11 +353,14 @@ def caption_card(
     img = background(width, height, look)
     u, m = layout.unit, layout.margin
     inner = width - 4 * m
-    font = _font((36 if kind == "title" else 24) * u)
-    lines = _wrap(_ascii(text), font, inner)
-    while len(lines) > 4 and font.height > _atlas(_SIZES[1]).height:  # long text: smaller
-        font = _font(font.height * 0.78)
-        lines = _wrap(_ascii(text), font, inner)
+    folded = _ascii(text)
+    start = _size((36 if kind == "title" else 24) * u)
+    smaller = {start, *(s for s in _SIZES[1:] if s < start)}
+    for px in sorted(smaller, reverse=True):  # long text: smaller, down to the second size
+        font = _atlas(px)
+        lines = _wrap(folded, font, inner)
+        if len(lines) <= 4:
+            break
     lines = _fit(lines, font, 5, inner)
     block = int(font.height * 1.05) * len(lines)
     y = (height - block) // 2

@@ -171,3 +171,16 @@ def test_stitch_refuses_overlays_that_do_not_match_the_clips(tmp_path: Path) -> 
     a = clip(tmp_path, "a.mp4", 4)
     with pytest.raises(render.RenderError, match="1 overlays for 2 clips"):
         render.stitch([a, a], tmp_path / "x.mp4", overlays=[None])
+
+
+@pytest.mark.parametrize("kind", ["title", "card"])
+def test_a_long_card_steps_down_in_size_and_ends(kind: str) -> None:
+    """A film's first card is drawn as its title (36 units): a long one steps down the
+    atlas's sizes to fit (it looped for ever once: 36's glyphs are 44 px, and 78 % of 44
+    is nearest 36 again)."""
+    from sorafilm_nb._card import caption_card
+
+    for width, height in [*SIZES, (64, 36)]:
+        for text in ("A very long title " * 300, "x" * 50_000, HOSTILE[6]):
+            card = caption_card(width, height, text, Look(), kind=kind)
+            assert card.shape == (height, width, 3)

@@ -154,12 +154,14 @@ def test_the_film_burns_each_caption_in_unless_a_clean_master_is_asked(
     bottom, middle = slice(2 * h // 3, h), slice(h // 3, 2 * h // 3)
 
     def change(film: Film) -> tuple[float, float]:
+        """The share of pixels of the bottom third and of the middle third that the stitch
+        changed by more than x264's noise (12 levels), against the shot's own clip."""
         shot = film.out_dir / film.shots[0].file
-        diff = np.abs(_frame(film.film, 2.0) - _frame(shot, 2.0))
+        diff = np.abs(_frame(film.film, 2.0) - _frame(shot, 2.0)).max(axis=2) > 12
         return diff[bottom].mean(), diff[middle].mean()
 
-    drawn, kept = change(burned)  # the plate covers part of the bottom third; x264 noise
-    assert drawn > 3 and drawn > 2.5 * kept and kept < 2
+    drawn, kept = change(burned)  # the plate covers part of the bottom third (7 % here)
+    assert drawn > 0.04 and kept < 0.005
     assert max(change(clean)) == 0  # joined by copy, untouched
     (tmp_path / "clean" / "film.mp4").unlink()
     again = studio.resume(tmp_path / "clean")  # re-stitched as it was made: clean
