@@ -2,25 +2,27 @@
 
 Why numpy and an atlas: text comes from a pre-rasterised atlas of Aileron Regular (CC0) in
 ``data/fonts``, so there is no Pillow, no FreeType and no font lookup at run time. Text from
-a prompt or a caption is hostile: it is folded to the atlas's printable ASCII and drawn as
-pixels, never interpreted.
+a prompt or a caption is hostile: it is folded to what the atlas holds (printable ASCII and
+a few typographic marks; ``_ascii``) and drawn as pixels, never interpreted.
 
-One drawing code for the animatic and the stitched film: ``draw_lower_third`` draws the
-animatic's current action beat and a film's burned-in caption; ``caption_card`` draws a
-film's caption cards (and is what an animatic film's cards look like too). The look (tint
-LUT, vignette, grain) is applied by ``finish`` once per region, never per pixel per frame:
-see ``_frames`` in ``_panel``.
+What the film shows: ``draw_lower_third`` draws the animatic's current action beat;
+``draw_caption`` a film's burned-in caption (a concept's name and gloss) in the caption zone
+of ``Layout``, which the animatic keeps clear; ``caption_card`` a film's caption cards (and
+title). The look (tint LUT, vignette, grain) is applied by ``finish`` once per region, never
+per pixel per frame: see ``_frames`` in ``_panel``.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
-from ._look import RGB, Look
+from ._look import RGB, Look, _luma, _scaled
 
 _GREY = (170, 162, 150)
 _TRACK = (70, 63, 57)
@@ -33,8 +35,8 @@ _SIZES = (11, 14, 17, 20, 24, 30, 36, 44, 60)  # what data/fonts/aileron_atlas.n
 
 @dataclass(frozen=True)
 class _Font:
-    glyphs: np.ndarray  # (95, h, w) uint8 coverage
-    advances: np.ndarray  # (95,) int
+    glyphs: np.ndarray  # (n, h, w) uint8 coverage, in the order of _charmap()
+    advances: np.ndarray  # (n,) int
 
     @property
     def height(self) -> int:
@@ -44,14 +46,29 @@ class _Font:
         return int(sum(int(self.advances[_index(ch)]) for ch in text))
 
 
+@cache
+def _charmap() -> dict[str, int]:
+    """Character -> glyph index: the atlas's own list (printable ASCII, the middle dot, the
+    dashes, curly quotes and the ellipsis; see data/fonts/make_atlas.py)."""
+    from .datafiles import data_dir
+
+    with np.load(data_dir() / "fonts" / "aileron_atlas.npz") as atlas:
+        codes = atlas["chars"]
+    return {chr(int(c)): i for i, c in enumerate(codes)}
+
+
 def _index(ch: str) -> int:
-    code = ord(ch)
-    return code - 32 if 32 <= code < 127 else ord("?") - 32
+    charmap = _charmap()
+    return charmap.get(ch, charmap["?"])
 
 
 def _font(px: float) -> _Font:
     """The atlas size nearest to ``px`` (sizes are rasterised, never scaled: crisp text)."""
-    return _atlas(min(_SIZES, key=lambda s: abs(s - px)))
+    return _atlas(_size(px))
+
+
+def _size(px: float) -> int:
+    return min(_SIZES, key=lambda s: abs(s - px))
 
 
 @cache
@@ -64,24 +81,43 @@ def _atlas(px: int) -> _Font:
     return _Font(glyphs=glyphs, advances=advances)
 
 
-_ASCII = str.maketrans(
-    {
-        "\u2014": "-",
-        "\u2013": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u00b7": "-",
-        "\t": " ",
-    }
-)
+# Folded before anything else: tabs and no-break spaces are spaces, the bullet is a middle dot.
+_FOLD = str.maketrans({"\t": " ", "\u00a0": " ", "\u2022": "\u00b7", "\u2212": "-"})
+# Nothing on screen needs more than this many characters (three wrapped lines at most): a
+# hostile 1 MB caption costs no more to fold, wrap and clip than a short one.
+_MAX_CHARS = 2000
 
 
 def _ascii(text: str) -> str:
-    """The atlas holds printable ASCII; fold typographic punctuation, mark the rest with '?'."""
-    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text.translate(_ASCII))
+    """What the atlas can draw of ``text`` (any unicode; hostile text is only ever pixels):
+
+    accents are dropped from letters the atlas lacks ("Café" -> "Cafe"), typographic marks it
+    has are kept ("·", "—", "…"), marks, emoji, symbols, control and format characters (bidi
+    overrides, zero-width joiners) are left out, and each run of letters from a script the
+    atlas has no glyphs for becomes one "?" (so a name in another script still shows that a
+    word is there). Whitespace of any kind is one space."""
+    charmap = _charmap()
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text[:_MAX_CHARS].translate(_FOLD)):
+        if ch in charmap:
+            out.append(" " if ch.isspace() else ch)
+            continue
+        if ch.isspace():
+            out.append(" ")
+            continue
+        category = unicodedata.category(ch)
+        if category[0] in "LN" and not (out and out[-1] == "?"):
+            out.append("?")  # a letter or digit of a script the atlas lacks
+        elif category in ("Pi", "Pf"):
+            out.append('"')  # guillemets and other quotation marks
+        elif category == "Pd":
+            out.append("-")
+        # other punctuation, M (combining marks), S (symbols, emoji), C (controls, format,
+        # private, unassigned): nothing to draw
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+_SPACES = re.compile(r" {2,}")
 
 
 def _draw_text(img: np.ndarray, text: str, x: int, y: int, font: _Font, colour: RGB) -> int:
@@ -116,8 +152,8 @@ def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
                 line, width = "", 0
             cut = _fitting_prefix(word, font, max_width)
             out.append(word[:cut])
+            w -= font.width(word[:cut])  # not the rest measured again: O(n) for the word
             word = word[cut:]
-            w = font.width(word)
         if line and width + space + w > max_width:
             out.append(line)
             line, width = "", 0
@@ -214,11 +250,39 @@ class Layout:
     def big(self) -> _Font:
         return _font(24 * self.unit)
 
+    @property
+    def beat_lines(self) -> int:
+        """Lines of an animatic's beat: three on a 9:16 frame, whose lines are short."""
+        return 3 if self.height > self.width else 2
+
     def band(self, bottom: int) -> tuple[int, int]:
-        """A lower third's rows, ending at ``bottom``: two lines of mid text and padding."""
+        """A lower third's rows, ending at ``bottom``: beat_lines of mid text and padding."""
         pad = round(8 * self.unit)
-        top = bottom - 2 * pad - self.mid.height * 2 - self.small.height
+        top = bottom - 2 * pad - self.mid.height * self.beat_lines - self.small.height
         return top & ~1, bottom & ~1
+
+    # A film's burned-in caption (``draw_caption``) lives in the caption zone: the rows from
+    # ``caption_top`` (the bottom third starts there: the middle of the picture stays clear)
+    # to ``caption_bottom`` (above the title-safe margin; on a storyboard panel, above its
+    # clock). The animatic keeps this zone empty, so a burned caption never hides its beats.
+
+    @property
+    def caption_top(self) -> int:
+        return (-(-2 * self.height // 3) + 1) & ~1
+
+    @property
+    def caption_bottom(self) -> int:
+        if self.height > self.width:  # 9:16: clear of the players' buttons along the bottom
+            return round(self.height * 0.86) & ~1
+        return (self.clock_y - round(4 * self.unit)) & ~1
+
+    @property
+    def name_font(self) -> _Font:  # a caption's name ("Blueprint")
+        return _font(24 * self.unit)
+
+    @property
+    def gloss_font(self) -> _Font:  # a caption's gloss ("routes you register on an app")
+        return _font(16 * self.unit)
 
 
 def vignette(width: int, height: int, strength: float) -> np.ndarray:
@@ -262,9 +326,9 @@ def draw_lower_third(
     tag: str = "",
     opacity: float = 0.62,
 ) -> None:
-    """A caption over the picture: a dark translucent band with up to two lines of text,
-    ``tag`` (e.g. "0-3 s") in the accent colour before them. The animatic's beats and a
-    film's burned-in captions are both drawn here."""
+    """A caption over the picture: a dark translucent band with up to ``beat_lines`` of text,
+    ``tag`` (e.g. "0-3 s") in the accent colour before them: the animatic's action beats
+    (a film's burned-in captions are ``draw_caption``'s, in the caption zone below)."""
     top, bottom = layout.band(bottom)
     region = img[top:bottom].astype(np.float32)
     band = np.array(_BAND, np.float32) * opacity
@@ -276,7 +340,8 @@ def draw_lower_third(
     if tag:
         _draw_text(img, _ascii(tag), x, y, layout.small, look.accent)
         y += layout.small.height
-    _block(img, text, x, y, layout.mid, look.highlight, width=layout.width - 2 * m, max_lines=2)
+    width, lines = layout.width - 2 * m, layout.beat_lines
+    _block(img, text, x, y, layout.mid, look.highlight, width=width, max_lines=lines)
 
 
 def caption_card(
@@ -288,11 +353,14 @@ def caption_card(
     img = background(width, height, look)
     u, m = layout.unit, layout.margin
     inner = width - 4 * m
-    font = _font((36 if kind == "title" else 24) * u)
-    lines = _wrap(_ascii(text), font, inner)
-    while len(lines) > 4 and font.height > _atlas(_SIZES[1]).height:  # long text: smaller
-        font = _font(font.height * 0.78)
-        lines = _wrap(_ascii(text), font, inner)
+    folded = _ascii(text)
+    start = _size((36 if kind == "title" else 24) * u)
+    smaller = {start, *(s for s in _SIZES[1:] if s < start)}
+    for px in sorted(smaller, reverse=True):  # long text: smaller, down to the second size
+        font = _atlas(px)
+        lines = _wrap(folded, font, inner)
+        if len(lines) <= 4:
+            break
     lines = _fit(lines, font, 5, inner)
     block = int(font.height * 1.05) * len(lines)
     y = (height - block) // 2
@@ -313,19 +381,84 @@ def caption_card(
     return finish(img, look, vignette(width, height, look.vignette))
 
 
+def caption_parts(text: str) -> tuple[str, str]:
+    """A caption as (name, gloss): "Blueprint: routes you register" -> ("Blueprint", "routes
+    you register"). Text without a "name: " head (a tools line) is all name."""
+    name, sep, gloss = text.partition(": ")
+    if sep and name.strip() and gloss.strip() and len(name) <= 120:
+        return name.strip(), gloss.strip()
+    return text.strip(), ""
+
+
+_PLATE_OPACITY = 0.78
+_PAD = 5  # the plate's padding above and below its text, in units
+
+
+def caption_lines(text: str, layout: Layout) -> tuple[list[str], list[str]]:
+    """The name's line and the gloss's lines (at most two) that fit the caption zone:
+    the name clipped to one line, the gloss wrapped and, if even two lines do not fit the zone
+    at this size, one; a clipped line ends with "..."."""
+    name, gloss = (_ascii(part) for part in caption_parts(text))
+    width = _caption_width(layout)
+    name_font, gloss_font = layout.name_font, layout.gloss_font
+    names = _fit(_wrap(name, name_font, width), name_font, 1, width) if name else []
+    pad = round(_PAD * layout.unit)
+    room = layout.caption_bottom - layout.caption_top - 2 * pad - name_font.height
+    fits = max(0, min(2, room // gloss_font.height))
+    if not gloss or fits == 0:
+        return names, []
+    return names, _fit(_wrap(gloss, gloss_font, width), gloss_font, fits, width)
+
+
+def _caption_width(layout: Layout) -> int:
+    """The widest a caption's text runs: the title-safe width, less the plate's padding."""
+    return layout.width - 2 * layout.margin - 2 * round(10 * layout.unit)
+
+
+def draw_caption(img: np.ndarray, text: str, layout: Layout, look: Look) -> tuple[int, int]:
+    """A film's lower third, as broadcast news draws one: a dark translucent plate, hugging
+    its text, at the bottom left of the caption zone, an accent bar down its left edge, the
+    name above in the look's light colour and the gloss below it, a little dimmer. The text
+    is never darker than light grey (contrast on any picture, whatever the palette). Returns
+    the plate's rows (top, bottom)."""
+    names, glosses = caption_lines(text, layout)
+    if not names and not glosses:
+        return layout.caption_bottom, layout.caption_bottom
+    u = layout.unit
+    name_font, gloss_font = layout.name_font, layout.gloss_font
+    pad, pad_x, bar = round(_PAD * u), round(10 * u), max(2, round(3 * u))
+    inner = len(names) * name_font.height + len(glosses) * gloss_font.height
+    bottom = layout.caption_bottom
+    top = max(layout.caption_top, (bottom - inner - 2 * pad) & ~1)
+    text_w = max([name_font.width(n) for n in names] + [gloss_font.width(g) for g in glosses] + [0])
+    x0 = layout.margin
+    x1 = min(layout.width - layout.margin, x0 + bar + 2 * pad_x + text_w)
+    plate = np.array(_scaled(look.shadow, 0.5), np.float32) * _PLATE_OPACITY
+    region = img[top:bottom, x0:x1].astype(np.float32)
+    img[top:bottom, x0:x1] = (region * (1.0 - _PLATE_OPACITY) + plate).astype(np.uint8)
+    img[top:bottom, x0 : x0 + bar] = look.accent
+    light = look.highlight if _luma(look.highlight) >= 190 else (240, 238, 232)
+    x, y = x0 + bar + pad_x, top + pad
+    for line in names:
+        _draw_text(img, line, x, y, name_font, light)
+        y += name_font.height
+    for line in glosses:
+        _draw_text(img, line, x, y, gloss_font, _scaled(light, 0.86))
+        y += gloss_font.height
+    return top, bottom
+
+
 def lower_third_rgba(width: int, height: int, text: str, look: Look) -> np.ndarray:
-    """``draw_lower_third`` as an RGBA overlay for ffmpeg (burning captions into a clip).
+    """``draw_caption`` as an RGBA overlay for ffmpeg (burning captions into a clip).
 
     Drawn twice, on black and on white: where the two differ the overlay is see-through, so
     alpha = 1 - (white - black) / 255 and colour = black / alpha. One drawing function, exact.
     """
     layout = Layout(width, height)
-    bottom = height - layout.margin
     out = []
     for ground in (0, 255):
         img = np.full((height, width, 3), ground, np.uint8)
-        # nearly opaque: over a picture (or an animatic's own beat) nothing shows through
-        draw_lower_third(img, text, layout, look, bottom=bottom, opacity=0.9)
+        draw_caption(img, text, layout, look)
         out.append(img.astype(np.float32))
     black, white = out
     alpha = np.clip(1.0 - (white - black).mean(axis=2) / 255.0, 0.0, 1.0)

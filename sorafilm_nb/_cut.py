@@ -6,15 +6,17 @@ says where everything really landed: a shot that failed (``path=None``) is left 
 card, and every later caption moves up by its length; each clip's duration is its file's
 own, not what was asked for. The captions go to ``film.vtt`` (story.captions.to_webvtt).
 
-Lower thirds: track-only by default (``burn_lower_thirds=False``). The WebVTT track, which
-the player and the shared page show by default, already puts them on screen: burned in as
-well they would be shown twice. Track-only keeps the paid clips untouched (a film without
-cards is joined without re-encoding), leaves the words as text (selectable, searchable, can
-be switched off or translated), and costs nothing. Burning in is for a film.mp4 posted on
-its own, where no track travels with it: the same ``_card.draw_lower_third`` that draws the
-animatic's beats is overlaid by ffmpeg. Caption cards are always pictures in the film (a
-card is a still of its own): drawn by ``_card.caption_card`` at the clips' size and rate,
-with silent sound when the clips have sound, so the cut keeps its sound.
+Lower thirds: burned in by default (``burn_lower_thirds=True``): a film.mp4 is watched on
+its own (posted, downloaded, opened from a folder) where no track travels with it, and a
+concept shot that never names its concept teaches nothing. Each captioned clip gets the
+caption drawn by ``_card.draw_caption`` (name and gloss on a plate in the bottom third, the
+same text and the same seconds as its WebVTT cue) laid over it by ffmpeg from an RGBA still:
+the words are pixels, never part of an ffmpeg argument or filter. A film with burned captions
+is re-encoded once (see ``render.stitch``). ``burn_lower_thirds=False`` makes a clean master:
+the paid clips are joined untouched when they can be, and the WebVTT track (always written)
+carries the words as text. Caption cards are always pictures in the film (a card is a still
+of its own): drawn by ``_card.caption_card`` at the clips' size and rate, with silent sound
+when the clips have sound, so the cut keeps its sound.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from ._look import Look
     from .render import MediaInfo
 
-__all__ = ["DURATION_TOLERANCE_S", "Segment", "Stitched", "stitch_film"]
+__all__ = ["DURATION_TOLERANCE_S", "Overlay", "Segment", "Stitched", "burn_alike", "stitch_film"]
 
 # The stitched film may differ from the sum of its clips by container rounding (10 ms per
 # clip as ffmpeg prints it); anything more means a clip was dropped or cut.
@@ -92,6 +94,30 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Overlay:
+    """A still laid over a clip for its whole length: a raw RGBA file of ``width`` x
+    ``height`` placed at (``x``, ``y``) of the film's frame. Only the caption's plate, not a
+    whole transparent frame: ffmpeg blends just those pixels on each frame."""
+
+    path: Path
+    x: int
+    y: int
+    width: int
+    height: int
+
+    def inputs(self) -> list[str]:
+        """ffmpeg's arguments reading the still (one frame; overlay repeats it)."""
+        size = f"{self.width}x{self.height}"
+        return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", size, "-i", str(self.path)]
+
+    def filter(self, base: str, still: str, out: str) -> str:
+        """The filter laying input ``still`` over the stream ``base`` as ``out``. Blended in
+        yuv420 (the film's format): format=auto makes ffmpeg convert every frame there and
+        back, which doubled the cost of a burn over a plain re-encode."""
+        return f"[{base}][{still}]overlay={self.x}:{self.y}:format=yuv420[{out}]"
+
+
+@dataclass(frozen=True)
 class Stitched:
     """A stitched film read back: its duration, what its parts add up to, its captions."""
 
@@ -114,7 +140,7 @@ def stitch_film(
     durations: Sequence[float | None] | None = None,
     infos: Sequence[MediaInfo | None] | None = None,
     look: object = None,
-    burn_lower_thirds: bool = False,
+    burn_lower_thirds: bool = True,
 ) -> Stitched:
     """Build the film ``out`` from clips and caption cards; read it back; place the captions.
 
@@ -176,26 +202,31 @@ def stitch_film(
         files: list[Path] = []
         read_back: list[MediaInfo] = []
         lengths: list[float] = []
+        overlays: list[Overlay | None] = []
         for n, seg in enumerate(kept):
             if seg.kind == "card":
                 rgb = _card_rgb(seg, first.width, first.height, film_look)
-                path = _still(Path(tmp) / f"card-{n}.mp4", rgb, seg.seconds, fps, sound=sound)
+                card_path = Path(tmp) / f"card-{n}.mp4"
+                grain = film_look.grain
+                path = _still(card_path, rgb, seg.seconds, fps, sound=sound, grain=grain)
                 card = probe(path)
                 files.append(path)
                 read_back.append(card)
                 lengths.append(card.duration)
+                overlays.append(None)
                 continue
             assert seg.path is not None
             info = info_of(Path(seg.path))
             length = seg.duration if seg.duration is not None else info.duration
-            path = Path(seg.path)
-            if burn_lower_thirds and seg.caption:
-                path = _burn(path, Path(tmp) / f"burned-{n}.mp4", seg.caption, film_look, info)
-                info = probe(path)
-            files.append(path)
+            files.append(Path(seg.path))
             read_back.append(info)
             lengths.append(length)
-        stitch(files, out, infos=read_back)
+            overlays.append(
+                _overlay(Path(tmp) / f"caption-{n}.rgba", seg.caption, first, film_look)
+                if burn_lower_thirds and seg.caption
+                else None
+            )
+        stitch(files, out, infos=read_back, overlays=overlays)
     captions: list[Caption] = []
     at = 0.0
     for seg, length in zip(kept, lengths, strict=True):
@@ -215,14 +246,24 @@ def _card_rgb(seg: Segment, width: int, height: int, look: Look) -> np.ndarray:
     return caption_card(width, height, seg.text, look, kind="title" if seg.title else "card")
 
 
-def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bool) -> Path:
+def _still(
+    path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bool, grain: float = 0.0
+) -> Path:
     """A still as a clip: ``seconds`` of ``rgb`` with our encoder settings (OUR_X264), so it
-    joins our animatics without re-encoding; with silent sound when the film has sound."""
-    from ._card import yuv420
+    joins our animatics without re-encoding; with silent sound when the film has sound, and
+    the look's film ``grain`` (as the animatic's: cycled noise frames) when it has some."""
+    from ._card import Layout, yuv420
+    from ._panel import grain as grain_noise
     from .render import H264_MP4, OUR_X264, _ffmpeg
 
     h, w = rgb.shape[:2]
-    frame = b"".join(p.tobytes() for p in yuv420(rgb))
+    luma, u, v = yuv420(rgb)
+    chroma = u.tobytes() + v.tobytes()
+    noise = grain_noise(Layout(w, h), grain, np.random.default_rng(w * h))
+    frames = [
+        np.clip(luma.astype(np.int16) + n, 16, 235).astype(np.uint8).tobytes() + chroma
+        for n in noise
+    ]
     n = max(1, round(seconds * fps))
     audio = ("-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo") if sound else ()
     maps = ("-map", "0:v", "-map", "1:a", "-c:a", "aac", "-shortest") if sound else ()
@@ -232,28 +273,77 @@ def _still(path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bo
         *OUR_X264,
         *H264_MP4,
         str(path),
-        stdin_frames=iter([frame] * n),
+        stdin_frames=(frames[k % len(frames)] for k in range(n)),
     )
     return path
 
 
-def _burn(clip: Path, out: Path, text: str, look: Look, info: MediaInfo) -> Path:
-    """``clip`` (which probe read as ``info``) with ``text`` drawn over it as a lower third
-    (ffmpeg's overlay of an RGBA still drawn by _card.lower_third_rgba); its sound is copied
-    as it is."""
+def _overlay(path: Path, text: str, film: MediaInfo, look: Look) -> Overlay | None:
+    """The caption ``text`` drawn by ``_card.lower_third_rgba`` at the film's size (the first
+    clip's: every clip is scaled to it), cut to its plate (even offsets and sizes, for
+    yuv420p), for ``stitch`` to lay over its clip; None when nothing of it can be drawn."""
     from ._card import lower_third_rgba
+
+    rgba = lower_third_rgba(film.width, film.height, text, look)
+    rows, cols = np.nonzero(rgba[..., 3])
+    if not rows.size:
+        return None
+    y0, x0 = int(rows.min()) & ~1, int(cols.min()) & ~1
+    y1 = min(film.height, (int(rows.max()) + 2) & ~1)
+    x1 = min(film.width, (int(cols.max()) + 2) & ~1)
+    path.write_bytes(np.ascontiguousarray(rgba[y0:y1, x0:x1]).tobytes())
+    return Overlay(path, x0, y0, x1 - x0, y1 - y0)
+
+
+# x264 writes its version and every setting it encoded with into the stream (an SEI message
+# in the first frame): "x264 - core 164 - H.264/MPEG-4 AVC codec - ... options: cabac=0 ...".
+_X264 = b"x264 - core "
+_SEI_SCAN_BYTES = 4 << 20  # the moov (faststart) and the first frame are well inside this
+
+
+def x264_settings(path: Path) -> bytes | None:
+    """The x264 settings string ``path`` was encoded with, or None (another encoder, or not
+    found near the start). Two files with the same string, size and rate have the same stream
+    headers: they can be joined by copy."""
+    with open(path, "rb") as fh:
+        head = fh.read(_SEI_SCAN_BYTES)
+    at = head.find(_X264)
+    if at < 0:
+        return None
+    end = head.find(b"\x00", at)
+    return head[at:end] if end > at else None
+
+
+def burn_alike(
+    paths: Sequence[Path], overlays: Sequence[Overlay | None], work: Path
+) -> list[Path] | None:
+    """Each clip with an overlay, burned on its own with our encoder settings, when every clip
+    was encoded with those very settings (x264_settings: an animatic film, its cards): the
+    burned clips then join the others by copy, and only they are encoded again. None when
+    the clips are anyone else's (the caller re-encodes the film in one pass instead).
+
+    The caller has checked that the clips share codec, profile, size, rate and sound."""
     from .render import H264_MP4, OUR_X264, _ffmpeg
 
-    rgba = lower_third_rgba(info.width, info.height, text, look)
-    overlay = out.with_suffix(".rgba")
-    overlay.write_bytes(rgba.tobytes())
-    _ffmpeg(
-        *("-i", str(clip)),
-        *("-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{info.width}x{info.height}"),
-        *("-i", str(overlay), "-filter_complex", "[0:v][1:v]overlay=0:0:format=auto[v]"),
-        *("-map", "[v]", "-map", "0:a?", "-c:a", "copy"),
-        *OUR_X264,  # as every file we encode: joins our animatics without re-encoding
-        *H264_MP4,
-        str(out),
-    )
+    settings = {x264_settings(p) for p in paths}
+    if len(settings) != 1 or None in settings:
+        return None
+    out: list[Path] = []
+    for n, (clip, mark) in enumerate(zip(paths, overlays, strict=True)):
+        if mark is None:
+            out.append(clip)
+            continue
+        burned = work / f"burned-{n}.mp4"
+        _ffmpeg(
+            *("-i", str(clip)),
+            *mark.inputs(),
+            *("-filter_complex", mark.filter("0:v", "1:v", "v")),
+            *("-map", "[v]", "-map", "0:a?", "-c:a", "copy"),
+            *OUR_X264,
+            *H264_MP4,
+            str(burned),
+        )
+        if x264_settings(burned) not in settings:
+            return None  # our settings are not theirs after all: re-encode the film instead
+        out.append(burned)
     return out

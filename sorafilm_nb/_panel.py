@@ -27,6 +27,7 @@ from ._card import (
     _block,
     _draw_text,
     _fit,
+    _font,
     _wrap,
     background,
     draw_lower_third,
@@ -52,7 +53,9 @@ def _bar_rows(layout: Layout) -> tuple[int, int]:
 
 
 def _band_bottom(layout: Layout) -> int:
-    return (layout.clock_y - round(6 * layout.unit)) & ~1
+    """The beat band ends above the caption zone: a film's burned-in caption (``_card.
+    draw_caption``) lands on the panel's empty bottom rows, never on the beat it plays."""
+    return layout.caption_top
 
 
 def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.ndarray:
@@ -81,19 +84,24 @@ def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.nda
     y = m + small.height + round(5 * u)
     img[y : y + max(1, round(u)), m : w - m] = look.accent
     y += round(14 * u)
-    limit = layout.band(_band_bottom(layout))[0] if sheet.beats else layout.clock_y
+    limit = layout.band(_band_bottom(layout))[0] if sheet.beats else layout.caption_top
 
     def words(canvas: np.ndarray, y: int) -> int:
         if sheet.title:
             y = _block(canvas, sheet.title, m, y, big, look.accent, width=text_w, max_lines=2)
             y += round(6 * u)
-        if sheet.setting:
-            y = _block(canvas, sheet.setting, m, y, mid, dim, width=text_w, max_lines=1)
-            y += round(4 * u)
+        if sheet.setting:  # a slug line, as a screenplay's scene heading
+            slug = _font(14 * u)
+            y = _block(canvas, sheet.setting, m, y, slug, dim, width=text_w, max_lines=1)
+            y += round(6 * u)
         scene = sheet.scene or sheet.setting
         if scene and scene != sheet.setting:
-            font = big if not sheet.title else mid
-            room = max(1, (limit - y - round(6 * u)) // int(font.height * 1.05))
+            # the largest type the whole scene fits in; at the smallest, cut with "..."
+            fonts = (big, mid, layout.gloss_font)[1 if sheet.title else 0 :]
+            for font in fonts:
+                room = max(1, (limit - y - round(6 * u)) // int(font.height * 1.05))
+                if len(_wrap(_ascii(scene), font, text_w)) <= room:
+                    break
             y = _block(canvas, scene, m, y, font, look.highlight, width=text_w, max_lines=room)
         return y
 
@@ -146,17 +154,7 @@ def animatic_frames(
     base_y, cb, cr = yuv420(finish(rgb, look, gain))
     base = base_y.astype(np.int16)  # the clean luma; planes = it plus each grain frame
     rng = np.random.default_rng(zlib.crc32(repr(sheet).encode()))
-    noise: list[np.ndarray] = [np.zeros((height, width), np.int16)]
-    if look.grain > 0:
-        block = max(1, round(layout.unit / 2))
-        gh, gw = -(-height // block), -(-width // block)
-        noise = [
-            (rng.standard_normal((gh, gw), dtype=np.float32) * look.grain)
-            .astype(np.int16)
-            .repeat(block, 0)
-            .repeat(block, 1)[:height, :width]
-            for _ in range(_GRAIN_FRAMES)
-        ]
+    noise = grain(layout, look.grain, rng)
     planes = [np.clip(base + n, 16, 235).astype(np.uint8) for n in noise]
 
     def luma_rows(y0: int, y1: int, cols: slice) -> None:
@@ -222,6 +220,24 @@ def animatic_frames(
         else:
             yield memoryview(luma).cast("B")
         yield from chroma
+
+
+def grain(layout: Layout, amplitude: float, rng: np.random.Generator) -> list[np.ndarray]:
+    """The look's film grain as luma offsets (int16, H x W): _GRAIN_FRAMES noise frames to
+    cycle, in blocks of about a pixel of a 640x360 frame; one frame of zeros without grain.
+    The animatic's frames and the film's caption cards wear the same grain."""
+    height, width = layout.height, layout.width
+    if amplitude <= 0:
+        return [np.zeros((height, width), np.int16)]
+    block = max(1, round(layout.unit / 2))
+    gh, gw = -(-height // block), -(-width // block)
+    return [
+        (rng.standard_normal((gh, gw), dtype=np.float32) * amplitude)
+        .astype(np.int16)
+        .repeat(block, 0)
+        .repeat(block, 1)[:height, :width]
+        for _ in range(_GRAIN_FRAMES)
+    ]
 
 
 @contextlib.contextmanager

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ._cut import DURATION_TOLERANCE_S, Segment, Stitched, stitch_film
+from ._cut import DURATION_TOLERANCE_S, Overlay, Segment, Stitched, burn_alike, stitch_film
 from .errors import SorafilmError
 from .safeio import atomic_path, create_new, temp_name
 
@@ -360,6 +360,7 @@ def stitch(
     out: str | Path,
     *,
     infos: Sequence[MediaInfo | None] | None = None,
+    overlays: Sequence[Overlay | None] | None = None,
 ) -> Path:
     """Concatenate ``clips`` into ``out``, atomically.
 
@@ -372,6 +373,16 @@ def stitch(
     ``infos`` (one per clip, in order) are what ``probe`` already read from those very files
     (a film's clips were probed when they were downloaded or made): only the missing ones are
     probed again, since each ``ffmpeg -i`` is a process start.
+
+    ``overlays`` (one per clip, in order; None for none) are RGBA stills placed on the first
+    clip's frame (``_cut.Overlay``: a caption's plate), laid over their clip for its whole
+    length.
+    Clips we encoded ourselves with one set of x264 settings (an animatic film) are burned
+    one by one with those settings and still joined by copy (``_cut.burn_alike``); any other
+    film with overlays is re-encoded in one pass, the overlays in the same filter graph: one
+    generation of loss for a model's clips (a clip burned on its own and copied in among a
+    model's would carry another encoder's stream headers). The text is pixels in a file:
+    nothing of it reaches ffmpeg's command line or filter graph.
     """
     paths = [Path(c) for c in clips]
     if not paths:
@@ -379,6 +390,9 @@ def stitch(
     known = list(infos) if infos is not None else [None] * len(paths)
     if len(known) != len(paths):
         raise RenderError(f"{len(known)} media infos for {len(paths)} clips")
+    marks = list(overlays) if overlays is not None else [None] * len(paths)
+    if len(marks) != len(paths):
+        raise RenderError(f"{len(marks)} overlays for {len(paths)} clips")
     media = [i if i is not None else probe(p) for p, i in zip(paths, known, strict=True)]
     first = media[0]
     # the profile too: a concat without re-encoding keeps the first file's decoder setup,
@@ -398,8 +412,12 @@ def stitch(
         for i in media
     )
     out = Path(out)
-    with atomic_path(out, suffix=".mp4") as tmp:
-        if same:
+    with atomic_path(out, suffix=".mp4") as tmp, tempfile.TemporaryDirectory() as work:
+        if same and any(marks):  # our own clips (animatics): burn those, copy the rest
+            burned = burn_alike(paths, marks, Path(work))
+            if burned is not None:
+                paths, marks = burned, [None] * len(paths)
+        if same and not any(marks):
             listing = temp_name(out.parent / "concat.txt")  # exclusive, never via a link
             try:
                 with os.fdopen(create_new(listing), "w", encoding="utf-8") as fh:
@@ -415,12 +433,22 @@ def stitch(
             fps = first.fps or 24
             inputs: list[str] = []
             chains = []
-            for k, p in enumerate(paths):
+            for p in paths:
                 inputs += ["-i", str(p)]
-                chains.append(
+            extra = len(paths)  # the overlays are inputs after the clips
+            for k, mark in enumerate(marks):
+                fit = (
                     f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
-                    f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps}[v{k}]"
+                    f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps}"
                 )
+                if mark is None:
+                    chains.append(f"{fit}[v{k}]")
+                    continue
+                inputs += mark.inputs()
+                # the still is held over the whole clip (overlay repeats a finished input's
+                # last frame); the clip's own length decides the segment's
+                chains.append(f"{fit}[b{k}];" + mark.filter(f"b{k}", f"{extra}:v", f"v{k}"))
+                extra += 1
             audio = all(i.has_audio for i in media)
             pads = "".join(f"[v{k}]" + (f"[{k}:a]" if audio else "") for k in range(len(paths)))
             graph = ";".join(chains) + ";" + pads

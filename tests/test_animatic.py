@@ -73,10 +73,12 @@ def test_each_beat_is_shown_while_it_plays(tmp_path: Path) -> None:
     layout = Layout(w, h)
     top, bottom = layout.band(_band_bottom(layout))
     band = [f[top:bottom].astype(int) for f in video]
-    # the same beat: the same band; the next beat (from its second, 4 s): another band
-    assert np.abs(band[4] - band[12]).max() < 12  # 1 s and 3 s
+    # the same beat: the same band; the next beat (from its second, 4 s): another band.
+    # "The same" within x264's noise: the frame where a band changes is refined by later
+    # frames by up to ~13 levels at text edges (10 when the band sat lower, in the vignette)
+    assert np.abs(band[4] - band[12]).max() < 16  # 1 s and 3 s
     assert np.abs(band[15] - band[16]).mean() > 3  # 3.75 s -> 4 s
-    assert np.abs(band[16] - band[28]).max() < 12  # 4 s and 7 s
+    assert np.abs(band[16] - band[28]).max() < 16  # 4 s and 7 s
     # and the bar carries a marker where the second beat starts (the middle of the bar)
     bar = video[0][layout.bar_y - 2, layout.margin : w - layout.margin].max(axis=1)
     marks = np.nonzero(bar > 150)[0]
@@ -88,7 +90,8 @@ def test_grain_only_where_the_style_says(tmp_path: Path) -> None:
     plain = frames(render_animatic(tmp_path / "p.mp4", seconds=1, prompt=HEIST))
     noisy = frames(render_animatic(tmp_path / "g.mp4", seconds=1, prompt=grainy))
     top = slice(0, plain[0].shape[0] // 3)
-    assert np.abs(plain[1][top].astype(int) - plain[2][top].astype(int)).max() < 6
+    # no grain: the top third is still, within x264's noise on a few text-edge pixels
+    assert np.abs(plain[1][top].astype(int) - plain[2][top].astype(int)).max() < 9
     assert np.abs(noisy[1][top].astype(int) - noisy[2][top].astype(int)).mean() > 1.0
 
 

@@ -60,11 +60,11 @@ def test_plain_paths_still_stitch_and_nothing_left_is_an_error(tmp_path: Path) -
         Segment.card("  ")
 
 
-def test_lower_thirds_are_track_only_unless_burned(tmp_path: Path) -> None:
+def test_lower_thirds_are_burned_unless_a_clean_master_is_asked(tmp_path: Path) -> None:
     a = clip(tmp_path, "a.mp4", 4)
     parts = [Segment.clip(a, caption="Ledger: never overspends")]
-    plain = stitch_film(parts, tmp_path / "plain.mp4")
-    burned = stitch_film(parts, tmp_path / "burned.mp4", burn_lower_thirds=True)
+    plain = stitch_film(parts, tmp_path / "plain.mp4", burn_lower_thirds=False)
+    burned = stitch_film(parts, tmp_path / "burned.mp4")
     assert plain.captions == burned.captions and burned.whole
     original, kept, drawn = (frame_at(p, 2.0).astype(int) for p in (a, plain.path, burned.path))
     assert np.abs(original - kept).max() < 16  # joined without drawing on it
@@ -96,3 +96,15 @@ def test_readings_handed_in_are_not_probed_again(
         stitch_film([a, c], tmp_path / "x.mp4", infos=known[:1])
     with pytest.raises(RenderError, match="1 media infos for 2 clips"):
         render.stitch([a, c], tmp_path / "y.mp4", infos=known[:1])
+
+
+def test_a_card_wears_the_films_grain(tmp_path: Path) -> None:
+    """The theme's look on a card as on the animatic: grain where the style asks for it."""
+    grainy = read_prompt("Style: 1920s silent-film comedy, film grain.\nPalette: sepia.").look
+    a = clip(tmp_path, "a.mp4", 4)
+    for look, moving in ((grainy, True), (read_prompt(PROMPT).look, False)):
+        made = stitch_film(
+            [Segment.card("Chapter one"), Segment.clip(a)], tmp_path / "f.mp4", look=look
+        )
+        one, two = (frame_at(made.path, t).astype(int) for t in (1.0, 1.0 + 1 / 12))
+        assert (np.abs(one - two).mean() > 1.0) == moving

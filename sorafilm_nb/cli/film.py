@@ -173,6 +173,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print the plan and its cost, submit nothing"
     )
+    parser.add_argument(
+        "--no-lower-thirds",
+        dest="lower_thirds",
+        action="store_false",
+        help="a clean master: do not burn each concept's name and gloss into film.mp4 "
+        "(film.vtt carries them either way)",
+    )
     add_backend_arguments(parser)
     parser.set_defaults(func=handle)
 
@@ -470,7 +477,7 @@ def handle(args: argparse.Namespace) -> int:
         bars = Bars(len(plan.storyboard.shots))
         try:
             with studio_for(args, session) as studio:
-                film = studio.run(plan, args.out, on_progress=bars)
+                film = studio.run(plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds)
         finally:
             bars.close()
     return print_film(film, args=args)

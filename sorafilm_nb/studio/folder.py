@@ -137,6 +137,9 @@ class Manifest(TypedDict):
     film_duration_s: float | None
     notes: list[str]
     captions: str | None  # film.vtt, beside the film, when it has captions
+    # the captions are also burned into film.mp4 as lower thirds (older manifests lack the
+    # key: read it with lower_thirds_of)
+    lower_thirds: bool
 
 
 def cents_from_json(value: Any, *, where: str) -> Decimal | None:
@@ -320,6 +323,7 @@ class Film:
     notes: tuple[str, ...] = ()  # problems worth telling (duration mismatch, resume hints)
     backend: str = ""  # the manifest's backend (recorded_name): "simulator", "veo", ...
     captions: Path | None = None  # film.vtt, the captions on the film's timeline
+    lower_thirds: bool = True  # the captions are burned into the film too (see _cut)
 
     @property
     def ok(self) -> bool:
@@ -468,7 +472,14 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         notes=tuple(data.get("notes") or ()),
         backend=str(data.get("backend") or ""),
         captions=captions,
+        lower_thirds=lower_thirds_of(data),
     )
+
+
+def lower_thirds_of(data: Mapping[str, Any]) -> bool:
+    """Whether the film burns its captions in: the manifest says so; a manifest from before
+    the choice existed is stitched as new films are (burned)."""
+    return data.get("lower_thirds") is not False
 
 
 def manifest_dict(
@@ -481,6 +492,7 @@ def manifest_dict(
     film_duration_s: float | None = None,
     notes: tuple[str, ...] | list[str] = (),
     captions: str | None = None,
+    lower_thirds: bool = True,
 ) -> Manifest:
     """The manifest's content: format header, the plan's JSON, then one entry per shot."""
     return {
@@ -494,6 +506,7 @@ def manifest_dict(
         "film": film,
         "film_duration_s": film_duration_s,
         "captions": captions,
+        "lower_thirds": lower_thirds,
         "notes": list(notes),
     }
 

@@ -34,6 +34,7 @@ from .folder import (
     Film,
     FilmError,
     ShotResult,
+    lower_thirds_of,
     read_manifest,
     shots_from_manifest,
     simulated_name,
@@ -123,6 +124,7 @@ class Reconciler(ShotPipeline):
             backend=self.backend_name,
             on_progress=on_progress,
             notes=[n for n in data.get("notes") or () if "resume" not in n],
+            lower_thirds=lower_thirds_of(data),
         )
         pending = [r for r in self._pending() if getattr(r, "plan_id", None) == run.plan_id]
         by_job = {r.job_id: r for r in pending if getattr(r, "job_id", None)}
@@ -312,6 +314,7 @@ class Reconciler(ShotPipeline):
             shots=current,
             backend=self.backend_name,
             on_progress=on_progress,
+            lower_thirds=lower_thirds_of(data),
         )
         new_shots = {}
         for i in chosen:

@@ -161,11 +161,17 @@ class Studio(Reconciler):
         plan: Plan,
         out_dir: str | Path,
         on_progress: ProgressCallback | None = None,
+        *,
+        lower_thirds: bool = True,
     ) -> Film:
         """Make the film of plan in out_dir. Raises BudgetExceeded with nothing spent.
 
         Running again on a folder that already holds this plan resumes it (a re-run notebook
         cell never pays twice); a folder holding another plan is refused.
+
+        ``lower_thirds``: burn each concept shot's caption (name and gloss, as its WebVTT
+        cue) into film.mp4; False makes a clean master (film.vtt is written either way). The
+        manifest keeps the choice for resume and rerun.
         """
         if plan.blocked:
             errors = [f.message for f in plan.findings if f.severity == "error"]
@@ -180,9 +186,15 @@ class Studio(Reconciler):
             )
         folder = Path(out_dir)
         with folder_lock(folder):
-            return self._run(plan, folder, on_progress)
+            return self._run(plan, folder, on_progress, lower_thirds)
 
-    def _run(self, plan: Plan, folder: Path, on_progress: ProgressCallback | None) -> Film:
+    def _run(
+        self,
+        plan: Plan,
+        folder: Path,
+        on_progress: ProgressCallback | None,
+        lower_thirds: bool = True,
+    ) -> Film:
         if (folder / "manifest.json").exists():
             existing = read_manifest(folder)
             if existing["plan_id"] == plan.id:
@@ -202,6 +214,7 @@ class Studio(Reconciler):
             shots=shots,
             backend=self.backend_name,
             on_progress=on_progress,
+            lower_thirds=lower_thirds,
         )
         look = getattr(plan, "look", None)
         if look and look != "first":  # copied in first: a resume finds it where it went
@@ -345,9 +358,9 @@ class Studio(Reconciler):
             cut: list[Segment] = []
             for s in run.shots:
                 if s.card:  # held as the plan's timeline and the player's list say
-                    cut.append(
-                        Segment.card(s.card, seconds=card_hold(s.card, s.card_s), shot_id=s.shot_id)
-                    )
+                    hold = card_hold(s.card, s.card_s)
+                    title = not cut  # the film's first card is its title (captions.film_captions)
+                    cut.append(Segment.card(s.card, seconds=hold, shot_id=s.shot_id, title=title))
                 path = inside(run.out_dir, s.file or "")
                 cut.append(Segment.clip(path, caption=s.caption, shot_id=s.shot_id))
             end_card = run.plan_json.get("end_card") if isinstance(run.plan_json, dict) else None
@@ -359,6 +372,7 @@ class Studio(Reconciler):
                 durations=[s.duration_s for s in run.shots],
                 infos=[self._media.get(s.sha256 or "") for s in run.shots],  # _file_ok: same sha
                 look=read_prompt(run.shots[0].prompt).look,  # the cards wear the film's look
+                burn_lower_thirds=run.lower_thirds,
             )
             if not made.whole:
                 run.notes.append(

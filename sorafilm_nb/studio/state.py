@@ -63,6 +63,7 @@ class RunState:
         backend: str,
         on_progress: ProgressCallback | None,
         notes: Sequence[str] = (),
+        lower_thirds: bool = True,
     ) -> None:
         self.out_dir = out_dir
         self.plan_id = plan_id
@@ -73,6 +74,7 @@ class RunState:
         self.film: str | None = None
         self.film_duration: float | None = None
         self.captions: str | None = None  # film.vtt, when the film has captions
+        self.lower_thirds = lower_thirds  # burn the captions into film.mp4 (see _cut)
         self.progress = [100 if s.status == COMPLETED else 0 for s in shots]
         self._on_progress = on_progress
         self._lock = threading.RLock()
@@ -98,6 +100,7 @@ class RunState:
                     film_duration_s=self.film_duration,
                     notes=self.notes,
                     captions=self.captions,
+                    lower_thirds=self.lower_thirds,
                 ),
             )
 

@@ -118,3 +118,51 @@ def test_each_file_of_a_film_is_probed_once(
     clips = sorted(n for n in seen if n.startswith("shot"))
     assert len(clips) == 3 and len(set(clips)) == 3  # each clip once, at its download
     assert sorted(seen) == sorted([*clips, "card-0.mp4", "film.mp4"])  # the card, the film
+
+
+def _frame(path: Path, t: float):
+    import imageio_ffmpeg
+    import numpy as np
+
+    reader = imageio_ffmpeg.read_frames(str(path), input_params=["-ss", f"{t:.3f}"])
+    w, h = next(reader)["size"]
+    return np.frombuffer(next(reader), dtype=np.uint8).reshape(h, w, 3).astype(int)
+
+
+def test_the_film_burns_each_caption_in_unless_a_clean_master_is_asked(
+    studio, tmp_path: Path
+) -> None:
+    """The captions are in the picture (name and gloss over their shot, as in film.vtt), and
+    lower_thirds=False keeps film.mp4 clean, a choice the manifest keeps for resume."""
+    import numpy as np
+
+    plan = with_captions(
+        make_plan(2, seconds=4, tag="burn"), [("Ledger: a spend ledger on one file", None)] * 2
+    )
+    clean_plan = with_captions(
+        make_plan(2, seconds=4, tag="clean"), [("Ledger: a spend ledger on one file", None)] * 2
+    )
+    burned = studio.run(plan, tmp_path / "burned")
+    clean = studio.run(clean_plan, tmp_path / "clean", lower_thirds=False)
+    assert burned.ok and clean.ok and burned.lower_thirds and not clean.lower_thirds
+    assert json.loads((tmp_path / "clean" / "manifest.json").read_text())["lower_thirds"] is False
+    for film in (burned, clean):  # film.vtt either way
+        assert [t for _, _, t in cues(film.captions.read_text())] == [
+            "Ledger: a spend ledger on one file"
+        ] * 2
+    h = probe(burned.film).height
+    bottom, middle = slice(2 * h // 3, h), slice(h // 3, 2 * h // 3)
+
+    def change(film: Film) -> tuple[float, float]:
+        """The share of pixels of the bottom third and of the middle third that the stitch
+        changed by more than x264's noise (12 levels), against the shot's own clip."""
+        shot = film.out_dir / film.shots[0].file
+        diff = np.abs(_frame(film.film, 2.0) - _frame(shot, 2.0)).max(axis=2) > 12
+        return diff[bottom].mean(), diff[middle].mean()
+
+    drawn, kept = change(burned)  # the plate covers part of the bottom third (7 % here)
+    assert drawn > 0.04 and kept < 0.005
+    assert max(change(clean)) == 0  # joined by copy, untouched
+    (tmp_path / "clean" / "film.mp4").unlink()
+    again = studio.resume(tmp_path / "clean")  # re-stitched as it was made: clean
+    assert again.ok and not again.lower_thirds and max(change(again)) == 0
