@@ -163,13 +163,10 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
         elif any(_short(b) in names for b in concept.bases):
             total = BASE
     if rule.words or metaphor.roles:
-        wanted = {stem(w) for w in (*rule.words, *metaphor.roles)}
-        skip = _IGNORED_TOKENS | ignore
-        own = {stem(t) for t in name_words(concept.name) if t not in skip}
-        says = {
-            stem(w) for w in summary_words(concept.summary) if w not in skip | _SUMMARY_FILLER
-        } - own
-        docs = {stem(w) for w in concept.words if w.lower() not in skip} - own - says
+        wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
+        own, says, docs = _evidence(
+            concept.name, concept.summary, tuple(concept.words), _IGNORED_TOKENS | ignore
+        )
         name_hits = NAME_WORD * min(len(own & wanted), MAX_WORD_HITS)
         doc_hits = SUMMARY * min(len(says & wanted), MAX_SUMMARY_HITS)
         doc_hits += DOC_WORD * min(len(docs & wanted), MAX_WORD_HITS)
@@ -183,6 +180,28 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
             return BEAT_FALLBACK
         return KIND_FALLBACK if kind_ok else 0.0
     return SAME_KIND if rule.kinds and kind_ok else 0.0
+
+
+# score() runs for every (concept, metaphor) pair, yet what it stems depends on one side
+# only: each side's stems are worked out once (a warm `sorafilm plan` stemmed a concept's
+# words again for each of ~160 metaphors; issue 14).
+@functools.lru_cache(maxsize=4096)
+def _wanted(words: tuple[str, ...], roles: tuple[str, ...]) -> frozenset[str]:
+    """The stems a metaphor's words and roles look for."""
+    return frozenset(stem(w) for w in (*words, *roles))
+
+
+@functools.lru_cache(maxsize=4096)
+def _evidence(
+    name: str, summary: str, words: tuple[str, ...], skip: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A concept's stems (skip left out): its name's, its summary's (filler left out too)
+    not in its name, and its other words' in neither."""
+    own = {stem(t) for t in name_words(name) if t not in skip}
+    quiet = skip | _SUMMARY_FILLER
+    says = {stem(w) for w in summary_words(summary) if w not in quiet} - own
+    docs = {stem(w) for w in words if w.lower() not in skip} - own - says
+    return frozenset(own), frozenset(says), frozenset(docs)
 
 
 def project_words(*names: str) -> frozenset[str]:
