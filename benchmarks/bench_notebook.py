@@ -177,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cells of the last run (kernel time; load average {load_average()}):")
     for i, took, first in cells:
         print(f"  [{i:2}] {took:6.2f} s  {first}")
+    # What no cell shows: nbconvert's own start, the kernel's start, the gaps between cells
+    # and the kernel's shutdown (where a lingering child process once cost 2.5 s unseen).
+    outside = totals[-1][0] - sum(took for _, took, _ in cells)
+    print(f"  outside the cells (nbconvert and kernel start, shutdown): {outside:.2f} s")
     record(
         "quickstart notebook (nbconvert)",
         total,

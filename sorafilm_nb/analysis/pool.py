@@ -10,6 +10,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+from contextlib import suppress
 
 from .worker import Item, Outcome, scan_chunk, scan_chunk_packed
 
@@ -73,6 +74,7 @@ def run(
     if method is None or workers < 2:
         return scan_chunk(todo, known), 1
     chunks = _chunks(todo, workers * 6)
+    helpers = _helpers_running()
     try:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
@@ -93,6 +95,39 @@ def run(
     except (OSError, RuntimeError, ImportError):
         # no process pool here (a sandbox, a frozen app) or a worker died: one core
         return scan_chunk(todo, known), 1
+    finally:
+        _stop_helpers(helpers)
+
+
+# The standard library's helper processes a forkserver pool starts and leaves running: the
+# fork server (it dies on SIGTERM, then stays a zombie nobody reaps) and the resource
+# tracker (it ignores SIGTERM). In a Jupyter kernel, the one place forkserver is chosen,
+# ipykernel's shutdown waits until the kernel has no child left, so every shutdown or
+# restart of a kernel that had analyzed a repository waited out jupyter_client's grace
+# period (2.5 s) and ended in a kill: a fifth of the quickstart's nbconvert time (issue 14).
+# Each is stopped the standard library's own way (close its pipe, reap it: ``_stop``,
+# private but there since Python 3.8), and only if this run started it: one that was
+# already running belongs to someone else. Starting them again costs the next cold
+# analysis about 0.1 s.
+def _helpers_running() -> tuple[bool, bool]:
+    """Whether the fork server and the resource tracker run already (before a pool)."""
+    from multiprocessing import forkserver, resource_tracker
+
+    server = getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
+    tracker = getattr(resource_tracker._resource_tracker, "_fd", None) is not None
+    return server, tracker
+
+
+def _stop_helpers(running_before: tuple[bool, bool]) -> None:
+    """Stop the helper processes a pool started (see above), leaving others running."""
+    from multiprocessing import forkserver, resource_tracker
+
+    helpers = (forkserver._forkserver, resource_tracker._resource_tracker)
+    for was_running, helper in zip(running_before, helpers, strict=True):
+        stop = getattr(helper, "_stop", None)
+        if not was_running and stop is not None:
+            with suppress(OSError):  # already gone
+                stop()
 
 
 def _chunks(todo: list[Item], n_chunks: int) -> list[list[Item]]:

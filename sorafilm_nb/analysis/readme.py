@@ -365,12 +365,20 @@ def readme_sentence(name: str, sentences: list[str]) -> str:
     in backticks, called (``name()``), or capitalised mid-sentence; a dotted name
     (``Typer.command``) only where its owner is named too. "" when none does."""
     owner, dot, short = name.rpartition(".")
-    word = re.compile(rf"(?<![\w.]){re.escape(short)}(?:\(\))?(?![\w])")
+    # Every name is looked for in every sentence (this project's README: 575 names, 101
+    # sentences; most of the quickstart's cold analysis went here, issue 14): a substring
+    # test rules out the sentences that cannot name it before any splitting, and the
+    # pattern is compiled only for a name some sentence contains.
+    word: re.Pattern[str] | None = None
     for sentence in sentences:
+        if short not in sentence:
+            continue
         if len(sentence.split()) < 4 or (dot and owner.rsplit(".", 1)[-1] not in sentence):
             continue
         if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
             continue
+        if word is None:
+            word = re.compile(rf"(?<![\w.]){re.escape(short)}(?:\(\))?(?![\w])")
         for m in word.finditer(sentence):
             if len(sentence[: m.start()].split()) >= NEAR_START:
                 break

@@ -1,0 +1,38 @@
+"""readme_sentence's cost grows with the names a README mentions, not with every name
+(issue 14): this project's cold analysis looked each of 575 names up in every sentence and
+compiled a pattern for each, most of the quickstart notebook's analyze cell. Counted, not
+timed: the patterns compiled."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from sorafilm_nb.analysis import readme
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+
+    def compile_(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        seen.append(pattern)
+        return re.compile(pattern, flags)
+
+    monkeypatch.setattr(readme, "re", SimpleNamespace(compile=compile_, escape=re.escape))
+    return seen
+
+
+def test_names_no_sentence_contains_compile_nothing(compiles: list[str]) -> None:
+    sentences = [
+        "The `Studio` runs every shot and settles the ledger at the billed price.",
+        "Use the simulator to rehearse a film without a key.",
+    ]
+    names = [f"module{i}.Thing{i}" for i in range(600)]
+    assert all(readme.readme_sentence(name, sentences) == "" for name in names)
+    assert compiles == []
+    said = readme.readme_sentence("Studio", sentences)
+    assert said.startswith("The Studio runs every shot")
+    assert len(compiles) == 1
