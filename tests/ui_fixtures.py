@@ -97,9 +97,11 @@ def make_film(
     size: str = "1280x720",
     stitched: bool = True,
     captions: bool = False,
+    lower_thirds: bool = False,
 ) -> Path:
     """A film folder as the studio leaves it: shot mp4s, film.mp4 and manifest.json (and
-    film.vtt, a caption per shot, with ``captions``)."""
+    film.vtt, a caption per shot, with ``captions``). The film is stitched plainly, so the
+    manifest says its captions are not burned in unless ``lower_thirds`` claims they are."""
     folder.mkdir(parents=True, exist_ok=True)
     shots = []
     for i, seconds in enumerate(lengths):
@@ -153,6 +155,7 @@ def make_film(
             film=film,
             film_duration_s=float(sum(lengths)),
             captions=track,
+            lower_thirds=lower_thirds,
         ),
     )
     return folder

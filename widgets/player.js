@@ -154,12 +154,12 @@ function render({ model, el: root }) {
     root.classList.remove("sorafilm-player-missing");
     const captions = src ? resolveCaptions(model) : "";
     video.querySelectorAll("track").forEach((t) => t.remove());
-    if (captions) {  // the captions the film was cut with, shown by default
+    if (captions) {  // the film's captions: on unless already burned in as lower thirds
       const track = document.createElement("track");
       track.kind = "captions";
       track.label = "Captions";
       track.srclang = "en";
-      track.default = true;
+      track.default = model.get("captions_shown") !== false;
       track.src = captions;
       video.append(track);
     }

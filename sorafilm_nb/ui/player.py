@@ -112,6 +112,9 @@ class VideoPlayer(anywidget.AnyWidget):
     src_url = traitlets.Unicode("").tag(sync=True)  # an explicit URL overrides it
     note = traitlets.Unicode("").tag(sync=True)  # why there is no src_path, if there is none
     captions_path = traitlets.Unicode("").tag(sync=True)  # film.vtt, relative like src_path
+    # the track is on by default unless the film already shows its captions as burned-in
+    # lower thirds: both at once would print every caption twice
+    captions_shown = traitlets.Bool(True).tag(sync=True)
     poster = traitlets.Unicode("").tag(sync=True)  # data:image/jpeg;base64,...
     title = traitlets.Unicode("").tag(sync=True)
     shots = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -145,6 +148,7 @@ class VideoPlayer(anywidget.AnyWidget):
             src_path=src_path,
             src_url=src_url,
             captions_path=captions_path or "",
+            captions_shown=not film.lower_thirds,
             note="" if src_path or src_url else NOT_LINKED,
             poster=poster_data_uri(video, at=at),
             title=title if title is not None else _film_title(film),
@@ -174,6 +178,7 @@ class VideoPlayer(anywidget.AnyWidget):
             shots=self.shots,
             note=self.note,
             captions=self.captions_path if self.src_path else "",
+            captions_shown=self.captions_shown,
         )
 
     def _repr_html_(self) -> str:
@@ -197,8 +202,8 @@ _STATIC_PLAYER = """\
 <div><b>{{ title }}</b></div>\
 <video controls preload='none' style='max-width:640px;width:100%' poster='{{ poster }}'\
 {% if src %} src='{{ src }}'{% endif %}>\
-{% if captions %}<track kind='captions' default srclang='en' label='Captions' \
-src='{{ captions }}'>{% endif %}</video>\
+{% if captions %}<track kind='captions'{% if captions_shown %} default{% endif %} srclang='en' \
+label='Captions' src='{{ captions }}'>{% endif %}</video>\
 {% if note %}<div><small>{{ note }}</small></div>{% endif %}\
 <ol style='list-style:none;padding-left:0'>\
 {% for s in shots %}<li><b>{{ clock(s.start) }}</b> {{ s.title }} \
@@ -215,6 +220,7 @@ def static_player_html(
     shots: list[dict[str, Any]],
     note: str = "",
     captions: str = "",
+    captions_shown: bool = True,
 ) -> str:
     """The player as plain HTML (poster embedded, video by reference, prompts and costs).
 
@@ -232,6 +238,7 @@ def static_player_html(
         title=title,
         note=note,
         captions=captions if src else "",
+        captions_shown=captions_shown,
         shots=rows,
         clock=_clock,
     )

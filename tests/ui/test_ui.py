@@ -340,6 +340,17 @@ def test_player_shows_the_films_captions_track(tmp_path: Path) -> None:
     assert "src='out/film1/film.vtt'></video>" in html
 
 
+def test_a_film_with_burned_captions_keeps_its_track_off(tmp_path: Path) -> None:
+    # lower thirds already print each caption on the picture: the track stays available but
+    # off, or every caption would show twice
+    folder = make_film(tmp_path / "out" / "film1", (4,), captions=True, lower_thirds=True)
+    player = VideoPlayer(folder, base_dir=tmp_path)
+    assert player.captions_path == "out/film1/film.vtt" and player.captions_shown is False
+    html = player.static_html()
+    assert "<track kind='captions' srclang='en' label='Captions' " in html
+    assert " default" not in html.split("<track", 1)[1].split(">", 1)[0]
+
+
 def _no_local_folder(text: str, *folders: Path) -> list[str]:
     forms = {str(f) for f in folders} | {str(f.resolve()) for f in folders}
     return sorted(f for f in forms if f in text)
