@@ -51,6 +51,13 @@ class Concept:
     # the README's own sentence about it (under a heading naming it, else a sentence naming
     # it as code near its start), plain text: what a caption says when the docstring does not
     readme_sentence: str = ""
+    # what a caller passes to it, when it has nothing else to say (no docstring, no README
+    # sentence): the required parameter names of its definition or constructor, in order
+    # (analysis.signature); a caption can say "built from a method and a URL"
+    params: tuple[str, ...] = ()
+    # the function a user calls to make it, when the code says so (zod's ``string`` is
+    # ``ZodString.create``): "ZodString: what string() returns"
+    made_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,7 @@ class RepoProfile:
                             **c,
                             "words": tuple(c.get("words", ())),
                             "bases": tuple(c.get("bases", ())),
+                            "params": tuple(c.get("params", ())),
                         }
                     )
                     for c in d["concepts"]

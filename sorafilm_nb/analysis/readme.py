@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 TITLE_MAX = 40  # a title card holds a name, not a sentence
@@ -345,17 +346,43 @@ _CODE_HEADING = re.compile(r"^`?(\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)`?\s
 
 
 def prose_sentences(text: str) -> list[str]:
-    """The README's prose as sentences of plain text with `inline code` kept: paragraphs and
-    list items (each item a sentence of its own); code, headings, tables and HTML left out."""
+    """The README's prose as sentences of plain text with `inline code` kept: paragraphs,
+    blockquotes and list items (each item a sentence of its own); code, headings, tables and
+    HTML left out."""
     prose: list[str] = []
+    quoted: list[str] = []  # a blockquote's lines ("> Note: `hideBin` is a shorthand ...")
     for kind, block in _blocks(text):
+        if kind == "other" and block.startswith(">"):
+            quoted.append(block.lstrip("> ").strip())
+            continue
+        if quoted:
+            prose.append(strip_markup(" ".join(q for q in quoted if q), keep_code=True))
+            quoted = []
         m = _BULLET.match(block) if kind == "other" else None
         if m:
             item = strip_markup(m.group(1), keep_code=True)
             prose.append(re.sub(r"[.!?:;,]?\s*$", ".", item, count=1))
         elif kind == "para":
             prose.append(strip_markup(block, keep_code=True))
-    return [s.strip() for s in _SENTENCE.split(" ".join(prose)) if s.strip()]
+    if quoted:
+        prose.append(strip_markup(" ".join(q for q in quoted if q), keep_code=True))
+    # a paragraph ends a sentence, whatever its last character ("Stable version:")
+    return [s.strip() for chunk in prose for s in _SENTENCE.split(chunk) if s.strip()]
+
+
+def object_sentence(name: str, sentences: list[str]) -> str:
+    """The first sentence whose subject is the object a lower-case module is named after:
+    koa's ``lib/request.js`` is the `Request` of "Koa's `Request` object provides helpful
+    methods ...". Only as code, and only as the subject (at most one word before it: an
+    owner's name or an article), since a capitalised word means other things elsewhere."""
+    if not name.islower() or not name.isidentifier():
+        return ""
+    word = re.compile(rf"`{re.escape(name.capitalize())}`")
+    for sentence in sentences:
+        m = word.search(sentence)
+        if m and len(sentence[: m.start()].split()) <= 1 and len(sentence.split()) >= 4:
+            return sentence.replace("`", "").strip()[:SENTENCE_MAX]
+    return ""
 
 
 def readme_sentence(name: str, sentences: list[str]) -> str:
@@ -371,6 +398,9 @@ def readme_sentence(name: str, sentences: list[str]) -> str:
             continue
         if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
             continue
+        label = re.match(r"`?([a-z_$][\w$.]*)`?:\s", sentence)
+        if label and label.group(1) != name:  # "command: the Command which ...": a key's
+            continue  # definition (an options list), about that key
         for m in word.finditer(sentence):
             if len(sentence[: m.start()].split()) >= NEAR_START:
                 break
@@ -433,14 +463,15 @@ def reference_calls(text: str) -> list[str]:
     return out
 
 
-def concept_sentences(text: str, names: list[str]) -> dict[str, str]:
+def concept_sentences(text: str, names: list[str], modules: Iterable[str] = ()) -> dict[str, str]:
     """Each name's sentence in the README, for its caption: the paragraph under a heading
     that names it (an API reference), else the first prose sentence about it
-    (readme_sentence). Read once when a profile is built and stored in it
-    (Concept.readme_sentence),
-    so a plan never reads the README."""
+    (readme_sentence), else, for one of ``modules``, a sentence about the object it is named
+    after (object_sentence). Read once when a profile is built and stored in it
+    (Concept.readme_sentence), so a plan never reads the README."""
     if not text or not names:
         return {}
+    modules = set(modules)
     sections = _sections(text)
     sentences = prose_sentences(text)
     out: dict[str, str] = {}
@@ -449,6 +480,8 @@ def concept_sentences(text: str, names: list[str]) -> dict[str, str]:
         method = "." + name.rsplit(".", 1)[1] if "." in name else ""
         said = sections.get(name, "") or sections.get(method, "")
         said = said or readme_sentence(name, sentences)
+        if not said and name in modules:
+            said = object_sentence(name, sentences)
         if said:
             out[name] = said
     return out

@@ -1,0 +1,201 @@
+"""What an undocumented function or class takes: its parameter names, read from its definition.
+
+A concept with no docstring and no README sentence still says something true in its
+signature: httpx's ``Request(method, url, ...)`` is built from a method and a URL, yargs'
+``option(key, opt)`` takes a key and options. The caption (story.fallback_gloss) says that
+rather than "a class in httpx._models".
+
+Why here, and why so narrow: the scanners keep no signatures (the C scanner and the
+tree-sitter one return names, lines and docstrings; their result shapes are shared and
+benchmarked), and most concepts have a docstring anyway. So when a profile is built, only
+the best-ranked concepts that have nothing else to say are looked up, each file is read
+once, and only the lines from the definition on are parsed, by a bracket-matching reader
+rather than a full parse. A warm analyze() reads the profile from its cache and none of this.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from .concepts import Concept
+from .files import Skipped, open_inside
+
+#: How many of the best-ranked concepts may be looked up (a film shows about 15).
+LOOKUP_LIMIT = 120
+#: Lines after a definition's first line its parameter list may run on (typer's Option
+#: spreads 40 parameters over 80 lines), and a class body searched for its constructor.
+SIGNATURE_LINES = 120
+CLASS_LINES = 400
+#: Parameters kept: a caption names the first few.
+MAX_PARAMS = 4
+_MAX_BYTES = 1024 * 1024
+_KINDS = ("class", "exception", "function")
+_SKIP = frozenset({"self", "cls", "this"})
+_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
+    """The concepts, those among the first LOOKUP_LIMIT with nothing to say (no docstring
+    summary, no README sentence) given the parameter names their definition takes."""
+    out: list[Concept] = []
+    texts: dict[str, list[str] | None] = {}
+    looked = 0
+    for c in concepts:
+        if (
+            looked >= LOOKUP_LIMIT
+            or c.kind not in _KINDS
+            or c.summary
+            or c.readme_sentence
+            or not c.file
+            or c.line <= 0
+        ):
+            out.append(c)
+            continue
+        looked += 1
+        if c.file not in texts:
+            texts[c.file] = _lines(root, c.file)
+        lines = texts[c.file]
+        names = definition_params(lines, c.name, c.line, c.kind, c.language) if lines else ()
+        out.append(replace(c, params=names) if names else c)
+    return out
+
+
+def _lines(root: Path, rel: str) -> list[str] | None:
+    """The file's lines, opened like any source file (files.open_inside), or None."""
+    try:
+        fd, _ = open_inside(str(root), rel)
+    except (Skipped, OSError):
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(_MAX_BYTES)
+        except OSError:
+            return None
+    return data.decode("utf-8", "replace").splitlines()
+
+
+def definition_params(
+    lines: list[str], name: str, line: int, kind: str, language: str = "python"
+) -> tuple[str, ...]:
+    """The parameters a caller passes to ``name`` defined at ``line`` (1-based): for a
+    class, those of its constructor (``__init__``, ``constructor``). Python: the positional
+    ones without a default (``self`` and ``*args`` never); JavaScript/TypeScript: the plain
+    names in order (not ``...rest``, destructuring or ``_private``), as a default there does
+    not make a parameter a keyword. () when the definition cannot be read."""
+    short = name.rsplit(".", 1)[-1]
+    start = line - 1
+    if not 0 <= start < len(lines):
+        return ()
+    python = language == "python"
+    if kind in ("class", "exception"):
+        start = _constructor(lines, start, python)
+        if start < 0:
+            return ()
+        short = "__init__" if python else "constructor"
+    head = "\n".join(lines[start : start + SIGNATURE_LINES])
+    if python:
+        m = re.search(rf"\bdef\s+{re.escape(short)}\s*\(", head)
+    else:
+        m = re.search(
+            rf"(?<![\w$.]){re.escape(short)}\s*(?:=\s*(?:async\s+)?(?:function\b\s*\*?\s*[\w$]*\s*)?"
+            rf"|:\s*(?:async\s+)?function\b\s*[\w$]*\s*)?(?:<[^>()]*>)?\(",
+            head,
+        )
+        if m is None and kind == "function":  # ``exports.x = function (a, b)``
+            m = re.search(r"\bfunction\b\s*\*?\s*[\w$]*\s*\(", head.split("\n", 1)[0])
+    if m is None or head[: m.start()].count("\n") > 3:
+        return ()
+    inner = _balanced(head, m.end() - 1)
+    if inner is None:
+        return ()
+    return _names(inner, python)
+
+
+def _constructor(lines: list[str], start: int, python: bool) -> int:
+    """The line of a class's constructor, searched in its body, or -1."""
+    first = lines[start]
+    indent = len(first) - len(first.lstrip())
+    want = re.compile(r"^\s+def\s+__init__\s*\(" if python else r"^\s+constructor\s*\(")
+    for i in range(start + 1, min(len(lines), start + CLASS_LINES)):
+        text = lines[i]
+        if not text.strip():
+            continue
+        outdented = len(text) - len(text.lstrip()) <= indent
+        if (
+            outdented
+            and not text.lstrip().startswith(("#", "@"))
+            and (python or text.strip().startswith("}"))
+        ):
+            return -1  # the class body ended
+        if want.match(text):
+            return i
+    return -1
+
+
+def _balanced(text: str, open_at: int) -> str | None:
+    """The text between the bracket at open_at and its match (strings and comments skipped
+    only as far as a signature needs: quotes in defaults)."""
+    depth = 0
+    quote = ""
+    for i in range(open_at, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+            continue
+        if ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return text[open_at + 1 : i]
+    return None
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in "([{<":
+            depth += 1
+        elif ch in ")]}>":
+            depth = max(0, depth - 1)
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _names(inner: str, python: bool) -> tuple[str, ...]:
+    inner = re.sub(r"#[^\n]*" if python else r"/\*.*?\*/|//[^\n]*", "", inner, flags=re.S)
+    inner = inner.replace("=>", "->")  # an arrow in a default or a type is no default
+    out: list[str] = []
+    for raw in _split_top(inner, ","):
+        part = raw.strip()
+        if not part or part == "/":
+            continue
+        if part.startswith("*") or part.startswith("..."):
+            if python:
+                break  # what follows *args or a bare * is passed by keyword
+            continue
+        if "=" in part:  # a default: optional, yet in JavaScript still passed by position
+            if python:
+                continue
+            part = _split_top(part, "=")[0]
+        name = _split_top(part, ":")[0].strip().rstrip("?")
+        if not _NAME.fullmatch(name) or name in _SKIP or name.startswith("_"):
+            continue
+        out.append(name)
+        if len(out) >= MAX_PARAMS:
+            break
+    return tuple(out)

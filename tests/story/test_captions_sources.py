@@ -1,0 +1,124 @@
+"""Captions drawn from more of the project's own text (issue 12, point 6: captions that teach):
+a README blockquote, the object a module is named after, a sentence whose subject is the name,
+a family of siblings said in English, and a JSDoc comment. On small repositories in tmp dirs
+where a whole profile is needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sorafilm_nb.analysis.concepts import Concept
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.analysis.readme import concept_sentences
+from sorafilm_nb.story.fallback_gloss import fallback_gloss, family_gloss
+from sorafilm_nb.story.gloss import gloss
+
+README = """# Flagship
+
+Flagship parses command lines.
+
+Stable version:
+```bash
+npm i flagship
+```
+
+> Note: `hideArgs` is a shorthand for `process.argv.slice(2)`. It has the benefit of
+> working everywhere.
+
+Flagship provides a `Request` object as the `request` property of the context.
+Flagship's `Response` object provides helpful methods for working with http responses.
+
+The second parameter is passed a context object. The properties are:
+
+- command: the Command which is displaying the help
+"""
+
+
+def test_a_blockquote_note_is_a_readme_sentence_and_its_label_is_dropped() -> None:
+    said = concept_sentences(README, ["hideArgs"])
+    # a paragraph ending in ':' ("Stable version:") does not swallow the quote after it
+    assert said["hideArgs"].startswith("Note: hideArgs is a shorthand")
+    assert gloss("hideArgs", said["hideArgs"]) == "hideArgs: a shorthand for process.argv.slice(2)"
+
+
+def test_a_module_takes_the_sentence_whose_subject_is_its_object() -> None:
+    said = concept_sentences(README, ["request", "response"], modules=["request", "response"])
+    # "Flagship provides a `Request` ..." names it third: not its subject
+    assert "request" not in said
+    assert said["response"].startswith("Flagship's Response object provides")
+    assert gloss("response", said["response"]) == "response: provides helpful methods"
+    assert concept_sentences(README, ["response"]) == {}  # only a module is matched so
+
+
+def test_a_key_definition_in_an_options_list_is_not_about_the_class() -> None:
+    assert "Command" not in concept_sentences(README, ["Command"])
+
+
+def test_the_name_as_the_subject_of_a_verb_leaves_the_predicate() -> None:
+    said = "An AxiosHeaders object instance can contain different types of internal values."
+    assert (
+        gloss("AxiosHeaders", said)
+        == "AxiosHeaders: can contain different types of internal values"
+    )
+    assert gloss("Signer", "A signer securely signs bytes, then unsigns them.") == (
+        "Signer: securely signs bytes, then unsigns them"
+    )
+
+
+def _fn(name: str, summary: str) -> Concept:
+    return Concept(name, "function", "cli/decorators.py", 1, summary, 1.0)
+
+
+def test_a_family_caption_names_its_members_in_english() -> None:
+    family = [
+        _fn("option", "Attaches an option to the command."),
+        _fn("argument", "Attaches an argument to the command."),
+    ]
+    said = "option, argument: attaches one to the command"  # what the shared gloss says
+    assert fallback_gloss("option, argument", family, said, 80) == (
+        "option, argument: attaches an option or an argument to the command"
+    )
+    # a name used as an adjective ("a GET request") is no noun to list
+    verbs = [_fn("get", "Sends a GET request."), _fn("put", "Sends a PUT request.")]
+    assert family_gloss("get, put", verbs, 80) == ""
+    fields = [
+        Concept("Integer", "class", "f.py", 1, "An integer field.", 1.0),
+        Concept("Url", "class", "f.py", 9, "An URL field.", 1.0),
+    ]
+    # "an field" (the names taken out) reads as English
+    assert fallback_gloss("Integer, Url", fields, "Integer, Url: an field", 80) == (
+        "Integer, Url: two kinds of field"
+    )
+
+
+JS = """'use strict';
+
+class Router {
+  /**
+   * Register a route for the given path.
+   *
+   * @param {String} path
+   * @return {Router}
+   */
+  route(path) {
+    return this;
+  }
+}
+
+module.exports = { Router };
+"""
+
+
+def test_a_jsdoc_comment_becomes_the_caption(tmp_path: Path) -> None:
+    from sorafilm_nb.story.boards import concept_caption
+    from sorafilm_nb.story.casting import cast
+
+    root = tmp_path / "router"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "router", "main": "index.js"}', encoding="utf-8")
+    (root / "index.js").write_text(JS, encoding="utf-8")
+    profile = analyze(root, use_cache=False)
+    entries = {e.concept.name: e for e in cast(profile, top=4).entries}
+    assert concept_caption(entries["Router.route"]) == (
+        "Router.route: register a route for the given path"
+    )
