@@ -58,6 +58,9 @@ class Concept:
     # the function a user calls to make it, when the code says so (zod's ``string`` is
     # ``ZodString.create``): "ZodString: what string() returns"
     made_by: str = ""
+    # and the other way round, on that function: the class it returns ("string: returns a
+    # ZodString")
+    makes: str = ""
 
 
 @dataclass(frozen=True)

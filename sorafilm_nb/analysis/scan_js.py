@@ -25,7 +25,7 @@ from typing import Any
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
-PARSER_VERSION = "js-11"
+PARSER_VERSION = "js-12"
 
 _QUERY = """
 (class_declaration) @class
@@ -175,7 +175,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         if owner and "(" not in owner and "[" not in owner:
             dynamic.setdefault(owner.rsplit(".", 1)[-1], node.start_point[0] + 1)
     exported: list[str] = []
-    _assigned(tree.root_node, functions, exported, docs, classes)
+    made = _assigned(tree.root_node, functions, exported, docs, classes)
     for node in caps.get("class", ()):
         if _top_level(node) or (
             node.parent is not None and node.parent.type == "ambient_declaration"
@@ -214,6 +214,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         result["all"] = sorted(set(exported))
     if dynamic:
         result["dyn"] = [[owner, line] for owner, line in sorted(dynamic.items())]
+    if made:
+        result["made"] = made
     if _GENERATED.search(data[:2048]) or _SOURCE_MAP.search(data[-512:]):
         result["gen"] = 1
     if minified(data):
@@ -323,7 +325,7 @@ def _assigned(
     exported: list[str],
     docs: list[str],
     classes: list[list[Any]],
-) -> None:
+) -> list[list[str]]:
     """Functions assigned at the top level, and the names a module exports.
 
     ``var app = exports = module.exports = {}`` chains are followed; ``export`` statements
@@ -331,20 +333,41 @@ def _assigned(
     A module that is itself a named class or function (``module.exports = class Application
     extends Emitter {...}``, koa; ``module.exports = function compose() {}``) defines and
     exports that name, as ``export default class X`` does.
+
+    Returns [[class, function]] for each exported function that is a class's factory: zod's
+    ``const stringType = ZodString.create`` exported as ``string`` makes ``ZodString: what
+    string() returns`` possible, where neither has a comment to say so.
     """
+    factories: dict[str, str] = {}  # local name -> the class whose ``create`` it is
+    aliases: list[tuple[str, str]] = []  # (local name, exported name)
     for stmt in root.named_children:
         if stmt.type == "export_statement":
-            _exports(stmt, exported)
+            _exports(stmt, exported, aliases)
             continue
         if stmt.type == "expression_statement" and stmt.named_child_count:
             value: Any = stmt.named_children[0]
-            _assignment(value, stmt, functions, exported, docs, classes)
+            _assignment(value, stmt, functions, exported, docs, classes, aliases)
         elif stmt.type in ("lexical_declaration", "variable_declaration"):
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator":
                     value = decl.child_by_field_name("value")
                     if value is not None:
-                        _assignment(value, stmt, functions, exported, docs, classes)
+                        _factory(decl, value, factories)
+                        _assignment(value, stmt, functions, exported, docs, classes, aliases)
+    return [[factories[local], public] for local, public in aliases if local in factories]
+
+
+def _factory(decl: Any, value: Any, factories: dict[str, str]) -> None:
+    """``const stringType = ZodString.create``: a class's static factory under a new name."""
+    if value.type != "member_expression":
+        return
+    obj = value.child_by_field_name("object")
+    prop = value.child_by_field_name("property")
+    name = _text(decl.child_by_field_name("name"))
+    if obj is not None and obj.type == "identifier" and _text(prop) == "create" and name:
+        cls = _text(obj)
+        if cls[:1].isupper():
+            factories[name] = cls
 
 
 def _assignment(
@@ -354,6 +377,7 @@ def _assignment(
     exported: list[str],
     docs: list[str],
     classes: list[list[Any]],
+    aliases: list[tuple[str, str]],
 ) -> None:
     while node is not None and node.type == "assignment_expression":
         left = node.child_by_field_name("left")
@@ -387,6 +411,8 @@ def _assignment(
             public = prop and not prop.startswith(("_", "#"))
             if public and obj in _EXPORTS:
                 exported.append(prop)
+                if right.type == "identifier":  # exports.string = stringType
+                    aliases.append((_text(right), prop))
                 if right.type not in _DATA and right.type != "identifier":
                     _add_fn(functions, docs, prop, left, stmt)
             elif public and right.type in _FUNCS and "[" not in obj and "(" not in obj:
@@ -402,7 +428,7 @@ def _add_fn(functions: list[list[Any]], docs: list[str], name: str, at: Any, stm
     functions.append([name, at.start_point[0] + 1, summary_line(doc)])
 
 
-def _exports(stmt: Any, exported: list[str]) -> None:
+def _exports(stmt: Any, exported: list[str], aliases: list[tuple[str, str]]) -> None:
     decl = stmt.child_by_field_name("declaration")
     if decl is not None:
         name = decl.child_by_field_name("name")
@@ -419,6 +445,7 @@ def _exports(stmt: Any, exported: list[str]) -> None:
                 text = _text(alias)
                 if text and text != "default":
                     exported.append(text)
+                    aliases.append((_text(spec.child_by_field_name("name")), text))
 
 
 def _methods(cls: Any, functions: list[list[Any]], docs: list[str]) -> None:

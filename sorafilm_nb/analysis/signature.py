@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .concepts import Concept
 from .files import Skipped, open_inside
@@ -199,3 +200,26 @@ def _names(inner: str, python: bool) -> tuple[str, ...]:
         if len(out) >= MAX_PARAMS:
             break
     return tuple(out)
+
+
+def with_factories(concepts: Iterable[Concept], results: Mapping[str, Any]) -> list[Concept]:
+    """The concepts, a class the code makes through an exported factory given that
+    function's name (Concept.made_by), and the function, in the file that says so, the
+    class (Concept.makes): the JavaScript scanner's ``made`` pairs (zod's ``string`` is
+    ``ZodString.create``), the first one where a class has two."""
+    made: dict[str, str] = {}
+    makes: dict[tuple[str, str], str] = {}  # (file, function) -> class
+    for rel in sorted(results):
+        for cls, fn in results[rel].get("made", ()):
+            made.setdefault(cls, fn)
+            makes.setdefault((rel, fn), cls)
+    if not made:
+        return list(concepts)
+    out = []
+    for c in concepts:
+        if c.kind in ("class", "exception") and made.get(c.name, c.name) != c.name:
+            c = replace(c, made_by=made[c.name])
+        elif c.kind == "function" and makes.get((c.file, c.name), c.name) != c.name:
+            c = replace(c, makes=makes[(c.file, c.name)])  # only where the pair was found
+        out.append(c)
+    return out

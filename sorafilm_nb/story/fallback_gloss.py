@@ -273,7 +273,18 @@ def fallback_gloss(
             return family
         if docstring.startswith(head):
             return _kinds_of(names, len(concepts), docstring)
-    if docstring.startswith(head):
+        said = makes_gloss(concepts, limit - len(head))
+        if said:
+            return head + said
+    base = ""
+    if len(concepts) == 1 and docstring.startswith(head):
+        # "ZodObject: a ZodType" is its base class, said when no docstring clause teaches:
+        # a README sentence or the code's own facts come first, with the base beside them
+        c = concepts[0]
+        if docstring != gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit):
+            return docstring
+        base = docstring[len(head) :]
+    elif docstring.startswith(head):
         return docstring
     if len(concepts) == 1:
         c = concepts[0]
@@ -282,10 +293,47 @@ def fallback_gloss(
             text = gloss(c.name, sentence, kind=c.kind, limit=limit)
             if text.startswith(head) and len(text.split()) >= 4:
                 return text
-        for said in (role_gloss(c), params_gloss(c)):
+        for said in (role_gloss(c), made_gloss(c, base), makes_gloss(concepts), params_gloss(c)):
             if said and len(head) + len(said) <= limit:
                 return head + said
         said = params_gloss(replace(c, params=c.params[:2]))  # the first two, when all do not fit
         if said and len(head) + len(said) <= limit:
             return head + said
+        if base:
+            return head + base
+        # typer's Context on click.Context: the same name in another package says whose
+        # object it is, where "a class in typer.models" says nothing
+        short = c.name.rsplit(".", 1)[-1]
+        foreign = [b for b in c.bases if "." in b and b.rsplit(".", 1)[-1] == short]
+        if foreign and len(f"{head}extends {foreign[0]}") <= limit:
+            return f"{head}extends {foreign[0]}"
     return head + kind_gloss(concepts)
+
+
+def made_gloss(c: Concept, base: str = "") -> str:
+    """ "what string() returns", or with its base class "the ZodType object() returns": the
+    function a user calls to make the class (Concept.made_by), when the code says it."""
+    if not c.made_by:
+        return ""
+    m = re.fullmatch(r"an?\s+(\S+)", base)
+    return f"the {m.group(1)} {c.made_by}() returns" if m else f"what {c.made_by}() returns"
+
+
+def makes_gloss(concepts: Sequence[Concept], room: int = GLOSS_LIMIT) -> str:
+    """ "returns a ZodString", or for a family "return ZodString, ZodNumber, …": the classes
+    these functions make (Concept.makes), as many as fit in ``room``; "" unless all of
+    them make one."""
+    made = [c.makes for c in concepts]
+    if not made or not all(made):
+        return ""
+    if len(made) == 1:
+        return f"returns {_with_article(made[0])}"
+    text = "return " + " and ".join(made) if len(made) == 2 else ""
+    if text and len(text) <= room:
+        return text
+    shown = ["return " + made[0]]
+    for cls in made[1:]:
+        if len(", ".join([*shown, cls, "…"])) > room:
+            break
+        shown.append(cls)
+    return ", ".join([*shown, "…"]) if len(shown) > 1 else ""

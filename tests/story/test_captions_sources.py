@@ -122,3 +122,58 @@ def test_a_jsdoc_comment_becomes_the_caption(tmp_path: Path) -> None:
     assert concept_caption(entries["Router.route"]) == (
         "Router.route: register a route for the given path"
     )
+
+
+SHAPES = """"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.circle = exports.square = exports.Square = exports.Circle = void 0;
+class Shape {
+}
+class Circle extends Shape {
+}
+exports.Circle = Circle;
+Circle.create = (radius) => new Circle(radius);
+class Square extends Shape {
+}
+exports.Square = Square;
+Square.create = (side) => new Square(side);
+const circleType = Circle.create;
+exports.circle = circleType;
+const squareType = Square.create;
+exports.square = squareType;
+"""
+
+
+def test_a_class_made_by_an_exported_factory_says_which_function_returns_it(
+    tmp_path: Path,
+) -> None:
+    """zod's shape: ``const stringType = ZodString.create; exports.string = stringType``, no
+    comment anywhere; "ZodString: a ZodType" only named its base."""
+    root = tmp_path / "shapes"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "shapes", "main": "index.js"}', encoding="utf-8")
+    (root / "index.js").write_text(SHAPES, encoding="utf-8")
+    concepts = analyze(root, use_cache=False).concepts
+    by_name = {c.name: c for c in concepts if c.kind == "function"}
+    circle, square = (
+        next(c for c in concepts if c.name == n and c.kind == "class") for n in ("Circle", "Square")
+    )
+    assert (circle.made_by, by_name["circle"].makes) == ("circle", "Circle")
+    base = gloss("Circle", "", kind="class", bases=circle.bases)
+    assert base == "Circle: a Shape"
+    assert fallback_gloss("Circle", [circle], base) == "Circle: the Shape circle() returns"
+    assert fallback_gloss("circle", [by_name["circle"]], "circle") == "circle: returns a Circle"
+    pair = [by_name["circle"], by_name["square"]]
+    assert fallback_gloss("circle, square", pair, "circle, square", 80) == (
+        "circle, square: return Circle and Square"
+    )
+    assert square.made_by == "square"
+
+
+def test_a_base_of_the_same_name_in_another_package_says_whose_it_is() -> None:
+    ctx = Concept("Context", "class", "typer/models.py", 31, "", 1.0, bases=("click.Context",))
+    said = gloss("Context", "", kind="class", bases=ctx.bases)
+    assert said == "Context"  # the docstring gloss still says nothing (test_captions_teach)
+    assert fallback_gloss("Context", [ctx], said) == "Context: extends click.Context"
+    own = Concept("Context", "class", "typer/models.py", 31, "", 1.0, bases=("Context",))
+    assert fallback_gloss("Context", [own], "Context") == "Context: a class in typer.models"
