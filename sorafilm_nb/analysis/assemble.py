@@ -100,6 +100,7 @@ def build(
         readme_text,
         [c.name for c in concepts if c.kind != "theme"],
         modules=[c.name for c in concepts if c.kind == "module"],
+        project=title or root.name,
     )
     concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
     concepts = with_params(root, concepts)  # what the undocumented ones take (captions)

@@ -385,14 +385,21 @@ def object_sentence(name: str, sentences: list[str]) -> str:
     return ""
 
 
-def readme_sentence(name: str, sentences: list[str]) -> str:
+def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
     """The first sentence about ``name``: one that names it among its first NEAR_START words
     ("Koa provides a Request object"), not one that mentions it in passing or whose subject
     is something said before ("This matches the Command method ..."), and names it as code:
-    in backticks, called (``name()``), or capitalised mid-sentence; a dotted name
-    (``Typer.command``) only where its owner is named too. "" when none does."""
+    in backticks, called (``name()``), or capitalised mid-sentence (not when it is the
+    ``project``'s own name: "Typer includes a command" is about the project, "`typer.Typer()`"
+    about the class); a dotted name (``Typer.command``) only where its owner is named too. ""
+    when none does."""
     owner, dot, short = name.rpartition(".")
-    word = re.compile(rf"(?<![\w.]){re.escape(short)}(?:\(\))?(?![\w])")
+    # a top-level name may be written with the project's module ("`typer.Typer()`"); not
+    # with an alias of it (zod's "z.ZodType"), which examples use more than prose about it
+    module = rf"(?:{re.escape(project.lower())}\.)?" if project.isidentifier() and not dot else ""
+    word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\))?(?![\w])")
+    # a name that is the project's own ("Typer") is the project wherever it is not code
+    as_project = bool(project) and short.lower() == project.lower()
     for sentence in sentences:
         if len(sentence.split()) < 4 or (dot and owner.rsplit(".", 1)[-1] not in sentence):
             continue
@@ -406,7 +413,7 @@ def readme_sentence(name: str, sentences: list[str]) -> str:
                 break
             ticked = sentence[max(0, m.start() - 1) : m.start()] == "`"
             called = m.group(0).endswith("()")
-            capital = short[:1].isupper() and m.start() > 0
+            capital = short[:1].isupper() and m.start() > 0 and not as_project
             if ticked or called or capital:
                 return sentence.replace("`", "").strip()[:SENTENCE_MAX]
     return ""
@@ -463,7 +470,9 @@ def reference_calls(text: str) -> list[str]:
     return out
 
 
-def concept_sentences(text: str, names: list[str], modules: Iterable[str] = ()) -> dict[str, str]:
+def concept_sentences(
+    text: str, names: list[str], modules: Iterable[str] = (), project: str = ""
+) -> dict[str, str]:
     """Each name's sentence in the README, for its caption: the paragraph under a heading
     that names it (an API reference), else the first prose sentence about it
     (readme_sentence), else, for one of ``modules``, a sentence about the object it is named
@@ -479,7 +488,7 @@ def concept_sentences(text: str, names: list[str], modules: Iterable[str] = ()) 
         # "### .option(key)" is a method of whatever the reference is about
         method = "." + name.rsplit(".", 1)[1] if "." in name else ""
         said = sections.get(name, "") or sections.get(method, "")
-        said = said or readme_sentence(name, sentences)
+        said = said or readme_sentence(name, sentences, project)
         if not said and name in modules:
             said = object_sentence(name, sentences)
         if said:

@@ -206,14 +206,17 @@ def with_factories(concepts: Iterable[Concept], results: Mapping[str, Any]) -> l
     """The concepts, a class the code makes through an exported factory given that
     function's name (Concept.made_by), and the function, in the file that says so, the
     class (Concept.makes): the JavaScript scanner's ``made`` pairs (zod's ``string`` is
-    ``ZodString.create``), the first one where a class has two."""
+    ``ZodString.create``), the first one where a class has two, and the class a JSDoc
+    ``@returns {Server}`` names (koa's listen)."""
     made: dict[str, str] = {}
     makes: dict[tuple[str, str], str] = {}  # (file, function) -> class
     for rel in sorted(results):
         for cls, fn in results[rel].get("made", ()):
             made.setdefault(cls, fn)
             makes.setdefault((rel, fn), cls)
-    if not made:
+        for fn, cls in results[rel].get("ret", ()):  # ``@returns {Server}``
+            makes.setdefault((rel, fn), cls)
+    if not makes:
         return list(concepts)
     out = []
     for c in concepts:

@@ -440,6 +440,10 @@ _PLAIN_BASES = frozenset(
 )
 
 
+def _an(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _same_kind(base: str, name: str) -> bool:
     """A base that teaches nothing about name: a mixin (JupyterMixin), or one whose name and
     the concept's hold each other (Context on click's Context, URLSafeSerializerMixin)."""
@@ -474,6 +478,14 @@ def gloss(
             clause = _clause(name, sentence, room)
             if clause:
                 return head + clause
+    # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
+    # comparison alone, but with its base it says what the class is
+    uses = re.match(r"uses\s+([\w.]+)\s+instead\b", text, re.I)
+    real = [b.rsplit(".", 1)[-1] for b in bases if b.rsplit(".", 1)[-1] not in _PLAIN_BASES]
+    if uses and real and not real[0].endswith("Mixin"):
+        said = f"{head}{_an(real[0])} {real[0]} that uses {uses.group(1).rsplit('.', 1)[-1]}"
+        if len(said) <= limit:
+            return said
     if kind == "theme":
         m = re.match(r"in (\d+) docstrings?", summary.strip())
         if m:

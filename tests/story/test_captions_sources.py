@@ -177,3 +177,69 @@ def test_a_base_of_the_same_name_in_another_package_says_whose_it_is() -> None:
     assert fallback_gloss("Context", [ctx], said) == "Context: extends click.Context"
     own = Concept("Context", "class", "typer/models.py", 31, "", 1.0, bases=("Context",))
     assert fallback_gloss("Context", [own], "Context") == "Context: a class in typer.models"
+
+
+APP = """'use strict';
+
+module.exports = class Application {
+  /**
+   * Shorthand for:
+   *
+   *    http.createServer(app.callback()).listen(...)
+   *
+   * @param {Mixed} ...
+   * @return {Server}
+   * @api public
+   */
+  listen(...args) {
+    return null;
+  }
+
+  /**
+   * Return JSON representation.
+   *
+   * @return {Object}
+   */
+  toJSON() {
+    return {};
+  }
+};
+"""
+
+
+def test_a_jsdoc_return_type_says_what_a_method_gives_back(tmp_path: Path) -> None:
+    """koa's listen: its comment's prose is only code, its @return names the class."""
+    from sorafilm_nb.analysis.scan_js import scan_js
+
+    scan = scan_js(APP.encode(), "javascript")
+    assert scan.get("ret") == [["Application.listen", "Server"]]  # {Object} says nothing
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "app", "main": "index.js"}', encoding="utf-8")
+    (root / "index.js").write_text(APP, encoding="utf-8")
+    listen = next(c for c in analyze(root, use_cache=False).concepts if c.name.endswith("listen"))
+    said = gloss(listen.name, listen.summary, kind=listen.kind)
+    assert fallback_gloss(listen.name, [listen], said) == "Application.listen: returns a Server"
+
+
+def test_uses_instead_says_what_the_class_is_with_its_base() -> None:
+    summary = "Uses :class:`TimestampSigner` instead of the default :class:`.Signer`."
+    assert gloss("TimedSerializer", summary, kind="class", bases=("Serializer",)) == (
+        "TimedSerializer: a Serializer that uses TimestampSigner"
+    )
+    # without a base it only compares: no clause
+    assert gloss("TimedSerializer", summary, kind="class") == "TimedSerializer"
+
+
+def test_a_class_named_like_the_project_takes_a_sentence_naming_it_as_code() -> None:
+    readme = (
+        "# Typer\n\n"
+        "* **Run scripts**: Typer includes a `typer` command that runs scripts.\n\n"
+        "Create a `typer.Typer()` app, and create two subcommands.\n\n"
+        "When using `z.Typer` with others, mind the order.\n"
+    )
+    # the project's name in prose is the project; its module-qualified call is the class
+    assert concept_sentences(readme, ["Typer"], project="Typer") == {
+        "Typer": "Create a typer.Typer() app, and create two subcommands."
+    }
+    assert concept_sentences(readme, ["Typer"])["Typer"].startswith("Run scripts")
