@@ -243,3 +243,33 @@ def test_a_class_named_like_the_project_takes_a_sentence_naming_it_as_code() -> 
         "Typer": "Create a typer.Typer() app, and create two subcommands."
     }
     assert concept_sentences(readme, ["Typer"])["Typer"].startswith("Run scripts")
+
+
+def test_a_declaration_comment_beats_its_compiled_twin(tmp_path: Path) -> None:
+    """tsc keeps JSDoc in the .d.ts and may drop it from the .js; the concept is ranked from
+    the .js (it is what runs), and its caption reads the .d.ts comment."""
+    root = tmp_path / "pkg"
+    (root / "lib").mkdir(parents=True)
+    (root / "package.json").write_text(
+        '{"name": "pkg", "main": "lib/index.js", "types": "lib/index.d.ts"}', encoding="utf-8"
+    )
+    (root / "lib" / "index.js").write_text(
+        '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n'
+        "exports.Router = void 0;\nclass Router {\n    route(path) {\n        return this;\n"
+        "    }\n}\nexports.Router = Router;\n//# sourceMappingURL=index.js.map\n",
+        encoding="utf-8",
+    )
+    (root / "lib" / "index.d.ts").write_text(
+        "export declare class Router {\n    /**\n     * Register a handler for the given path.\n"
+        "     */\n    route(path: string): this;\n}\n",
+        encoding="utf-8",
+    )
+    (root / "README.md").write_text(
+        "# pkg\n\n```js\nconst { Router } = require('pkg')\nnew Router().route('/')\n```\n",
+        encoding="utf-8",
+    )
+    route = next(c for c in analyze(root, use_cache=False).concepts if c.name == "Router.route")
+    assert route.file == "lib/index.js"
+    assert gloss(route.name, route.summary, kind=route.kind) == (
+        "Router.route: register a handler for the given path"
+    )
