@@ -17,7 +17,7 @@ from .files import Skipped, compiled_only, open_inside
 from .project import project_name
 from .rank import rank
 from .scan_python import FileScan
-from .signature import with_factories, with_params
+from .signature import with_factories, with_member_docs, with_params
 from .text import concept_words, find_readme
 from .worker import MAX_BYTES
 
@@ -103,6 +103,7 @@ def build(
         project=title or root.name,
     )
     concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
+    concepts = with_member_docs(concepts, results)  # a README call's declared member
     concepts = with_params(root, concepts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
     return RepoProfile(

@@ -25,7 +25,7 @@ from typing import Any
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
-PARSER_VERSION = "js-13"
+PARSER_VERSION = "js-14"
 
 _QUERY = """
 (class_declaration) @class
@@ -245,6 +245,10 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         result["made"] = made
     if ret:
         result["ret"] = [[name, cls] for name, cls in sorted(ret.items())]
+    if lang != "javascript":
+        members = _member_docs(tree.root_node)
+        if members:
+            result["mdoc"] = members
     if _GENERATED.search(data[:2048]) or _SOURCE_MAP.search(data[-512:]):
         result["gen"] = 1
     if minified(data):
@@ -450,6 +454,49 @@ def _assignment(
                 owner = obj.removesuffix(".prototype").rsplit(".", 1)[-1]
                 _add_fn(functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt, ret)
         node = right  # a = b = c: go on down the chain
+
+
+_TYPE_DECLS = frozenset({"type_alias_declaration", "interface_declaration"})
+
+
+def _member_docs(root: Any) -> list[list[str]]:
+    """[[Type.member, summary]] of the documented callable members of the top-level types
+    and interfaces (``json: () => Promise<J>`` under ``/** Get the response body as JSON. */``
+    in ky's ResponsePromise): what a README call (``ky.get(url).json()``) invokes, where the
+    runtime code (a dynamic ``ky[method] = ...``) has no comment. Not concepts: only a
+    caption for a concept with nothing else to say reads them (analysis.signature)."""
+    out: list[list[str]] = []
+    for stmt in root.named_children:
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" else stmt
+        if decl is None or decl.type not in _TYPE_DECLS:
+            continue
+        owner = _text(decl.child_by_field_name("name"))
+        stack = [c for c in decl.named_children if c.type != "type_parameters"]
+        while stack:  # the object types of ``{...} & Promise<...>`` and interface bodies
+            node = stack.pop()
+            if node.type in ("object_type", "interface_body"):
+                _documented_members(node, owner, out)
+            elif node.type in ("intersection_type", "union_type", "parenthesized_type"):
+                stack.extend(node.named_children)
+    return out
+
+
+def _documented_members(body: Any, owner: str, out: list[list[str]]) -> None:
+    for member in body.named_children:
+        if member.type == "property_signature":
+            annotation = member.child_by_field_name("type")
+            value = annotation.named_children[0] if annotation is not None else None
+            if value is None or value.type != "function_type":
+                continue  # a data property (an option), not something called
+        elif member.type != "method_signature":
+            continue
+        prev = member.prev_sibling
+        if prev is None or prev.type != "comment":
+            continue
+        doc = summary_line(_comment(_text(prev)))
+        name = _text(member.child_by_field_name("name"))
+        if doc and name and not name.startswith(("_", "#")):
+            out.append([f"{owner}.{name}", doc])
 
 
 def _add_fn(

@@ -77,6 +77,7 @@ class FileScan(_FileScanLang, total=False):
     min: int  # JavaScript only: 1 when the file is a minified bundle (mangled names dropped)
     made: list[list[str]]  # JavaScript only: [class, exported function that is its .create]
     ret: list[list[str]]  # JavaScript only: [function, the class its JSDoc @returns names]
+    mdoc: list[list[str]]  # TypeScript only: [Type.member, summary] of documented callables
 
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)

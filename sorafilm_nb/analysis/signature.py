@@ -226,3 +226,28 @@ def with_factories(concepts: Iterable[Concept], results: Mapping[str, Any]) -> l
             c = replace(c, makes=makes[(c.file, c.name)])  # only where the pair was found
         out.append(c)
     return out
+
+
+def with_member_docs(concepts: Iterable[Concept], results: Mapping[str, Any]) -> list[Concept]:
+    """The concepts, a member with nothing to say (``ky.json``: a README call ``ky.get(url)
+    .json()`` on a method the runtime makes in a loop, no comment, no sentence) given the
+    comment of the callable member its declarations document under that name (ky's
+    ``ResponsePromise.json``: "Get the response body as JSON."), as its summary. Only one
+    of the same owner, or else the one such member in the whole package: two documented
+    callables of that name (a ``get`` on two interfaces) are two things, and none is said."""
+    docs: dict[str, dict[str, str]] = {}  # member -> {owner: summary}
+    for rel in sorted(results):
+        for qualified, doc in results[rel].get("mdoc", ()):
+            owner, _, member = qualified.rpartition(".")
+            docs.setdefault(member, {}).setdefault(owner, doc)
+    out = []
+    for c in concepts:
+        owner, dot, member = c.name.rpartition(".")
+        found = docs.get(member, {}) if dot and c.kind == "function" else {}
+        mute = not (c.summary or c.readme_sentence or c.params or c.made_by or c.makes)
+        if found and mute:
+            doc = found.get(owner) or (next(iter(found.values())) if len(found) == 1 else "")
+            if doc:
+                c = replace(c, summary=doc)
+        out.append(c)
+    return out

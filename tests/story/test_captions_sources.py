@@ -273,3 +273,55 @@ def test_a_declaration_comment_beats_its_compiled_twin(tmp_path: Path) -> None:
     assert gloss(route.name, route.summary, kind=route.kind) == (
         "Router.route: register a handler for the given path"
     )
+
+
+def test_a_readme_call_takes_the_comment_of_the_member_its_declarations_document(
+    tmp_path: Path,
+) -> None:
+    """ky's ``ky.get(url).json()``: the runtime makes its methods in a loop, without comments;
+    the declarations document ``json`` once, as a callable; a data property of the same name
+    (an option) and an undocumented twin do not count, and two documented ones say nothing."""
+    from sorafilm_nb.analysis.signature import with_member_docs
+
+    root = tmp_path / "fetcher"
+    (root / "types").mkdir(parents=True)
+    (root / "package.json").write_text(
+        '{"name": "fetcher", "main": "index.js", "types": "index.d.ts"}', encoding="utf-8"
+    )
+    (root / "index.js").write_text(
+        "const createInstance = () => {\n  const fetcher = (url) => fetch(url);\n"
+        "  for (const m of ['get']) {\n    fetcher[m] = (url) => fetch(url);\n  }\n"
+        "  return fetcher;\n};\nconst fetcher = createInstance();\nexport default fetcher;\n",
+        encoding="utf-8",
+    )
+    (root / "types" / "promise.d.ts").write_text(
+        "export type Reply = {\n    blob: () => Promise<Blob>;\n"
+        "    /**\n    Get the response body as JSON.\n    */\n"
+        "    json: <J>() => Promise<J>;\n} & Promise<Response>;\n",
+        encoding="utf-8",
+    )
+    (root / "types" / "options.d.ts").write_text(
+        "export type Options = {\n    /**\n    Shortcut for sending JSON.\n    */\n"
+        "    json?: unknown;\n};\nexport interface Raw {\n    json(): unknown;\n}\n",
+        encoding="utf-8",
+    )
+    (root / "README.md").write_text(
+        "# fetcher\n\n```js\nimport fetcher from 'fetcher';\n"
+        "const data = await fetcher('https://x').json();\nawait fetcher.get('https://y');\n```\n",
+        encoding="utf-8",
+    )
+    concepts = analyze(root, use_cache=False).concepts
+    json = next(c for c in concepts if c.name.endswith(".json"))
+    assert json.summary == "Get the response body as JSON."
+    assert gloss(json.name, json.summary, kind=json.kind).endswith(
+        ": get the response body as JSON"
+    )
+    # two documented callables of one name in a package: neither is said
+    results = {
+        "a.d.ts": {"lang": "typescript", "mdoc": [["A.json", "Read A."]]},
+        "b.d.ts": {"lang": "typescript", "mdoc": [["B.json", "Read B."]]},
+    }
+    mute = Concept("fetcher.json", "function", "index.js", 3, "", 1.0)
+    assert with_member_docs([mute], results)[0].summary == ""
+    own = Concept("B.json", "function", "b.js", 3, "", 1.0)  # of the same owner: that one
+    assert with_member_docs([own], results)[0].summary == "Read B."
