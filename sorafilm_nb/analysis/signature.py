@@ -60,9 +60,41 @@ def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
         if c.file not in texts:
             texts[c.file] = _lines(root, c.file)
         lines = texts[c.file]
-        names = definition_params(lines, c.name, c.line, c.kind, c.language) if lines else ()
+        if not lines:
+            out.append(c)
+            continue
+        names = definition_params(lines, c.name, c.line, c.kind, c.language)
+        made = definition_returns(lines, c.name, c.line) if c.language == "python" else ""
+        if c.kind == "function" and made and not c.makes:
+            c = replace(c, makes=made)
         out.append(replace(c, params=names) if names else c)
     return out
+
+
+_TOP_DEF = re.compile(r"^(?:async\s+)?def\s+(\w+)|^@")
+_RETURNS_CLASS = re.compile(r"^\s+return\s+([A-Z]\w*)\(")
+
+
+def definition_returns(lines: list[str], name: str, line: int) -> str:
+    """The class a top-level Python function returns when its code says it plainly: every
+    ``return`` of its definitions (``@overload`` variants included) builds the same class
+    (typer's ``Option`` ends ``return OptionInfo(...)``); "" otherwise."""
+    if "." in name or not 0 < line <= len(lines):
+        return ""
+    found: set[str] = set()
+    returns = built = 0
+    for text in lines[line - 1 : line - 1 + CLASS_LINES]:
+        if text[:1].strip() and not text.startswith((")", "]", "}", "#")):
+            m = _TOP_DEF.match(text)
+            if m is None or (m.group(1) and m.group(1) != name):
+                break  # the next top-level statement: the definitions of name ended
+        if re.match(r"^\s+return\b", text):
+            returns += 1
+            m = _RETURNS_CLASS.match(text)
+            if m:
+                found.add(m.group(1))
+                built += 1
+    return found.pop() if len(found) == 1 and returns == built else ""
 
 
 def _lines(root: Path, rel: str) -> list[str] | None:

@@ -123,3 +123,51 @@ def test_a_parameter_named_like_the_concept_says_nothing() -> None:
     assert params_gloss(url) == ""
     flag = Concept("strictCommands", "function", "y.js", 1, "", 1.0, params=("enabled",))
     assert params_gloss(flag) == "takes enabled"  # an adjective takes no article
+
+
+PARAMS = '''"""Parameters."""
+from typing import Any, overload
+
+
+class OptionInfo:
+    pass
+
+
+@overload
+def Option(default: int = ...) -> Any: ...
+
+
+@overload
+def Option(default: str = ...) -> Any: ...
+
+
+def Option(default: Any = ..., *param_decls: str) -> Any:
+    return OptionInfo(
+        default=default,
+    )
+
+
+def Either(flag: bool = False) -> Any:
+    if flag:
+        return OptionInfo()
+    return None
+'''
+
+
+def test_a_function_whose_code_returns_one_class_says_so(tmp_path: Path) -> None:
+    """typer's Option: overloads, keyword parameters, no docstring, no README sentence; its
+    code says plainly what it gives back."""
+    from sorafilm_nb.analysis.signature import definition_returns
+
+    lines = PARAMS.splitlines()
+    start = next(i for i, t in enumerate(lines, 1) if t.startswith("@overload"))
+    assert definition_returns(lines, "Option", start) == "OptionInfo"
+    either = next(i for i, t in enumerate(lines, 1) if t.startswith("def Either"))
+    assert definition_returns(lines, "Either", either) == ""  # it may return None too
+    root = tmp_path / "params"
+    (root / "params").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "params"\n', encoding="utf-8")
+    (root / "params" / "__init__.py").write_text(PARAMS, encoding="utf-8")
+    option = next(c for c in analyze(root, use_cache=False).concepts if c.name == "Option")
+    assert option.makes == "OptionInfo"
+    assert fallback_gloss("Option", [option], "Option") == "Option: returns an OptionInfo"
