@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -64,9 +64,9 @@ def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
             out.append(c)
             continue
         names = definition_params(lines, c.name, c.line, c.kind, c.language)
-        made = definition_returns(lines, c.name, c.line) if c.language == "python" else ""
-        if c.kind == "function" and made and not c.makes:
-            c = replace(c, makes=made)
+        if c.kind == "function" and c.language == "python" and not c.makes:
+            made = definition_returns(lines, c.name, c.line)
+            c = replace(c, makes=made) if made else c
         out.append(replace(c, params=names) if names else c)
     return out
 
@@ -129,7 +129,9 @@ def definition_params(
         if start < 0:
             return ()
         short = "__init__" if python else "constructor"
-    head = "\n".join(lines[start : start + SIGNATURE_LINES])
+    # the name is looked for in the definition's first lines (decorators may come first);
+    # its parameter list may run on for SIGNATURE_LINES
+    head = "\n".join(lines[start : start + 4])
     if python:
         m = re.search(rf"\bdef\s+{re.escape(short)}\s*\(", head)
     else:
@@ -140,9 +142,9 @@ def definition_params(
         )
         if m is None and kind == "function":  # ``exports.x = function (a, b)``
             m = re.search(r"\bfunction\b\s*\*?\s*[\w$]*\s*\(", head.split("\n", 1)[0])
-    if m is None or head[: m.start()].count("\n") > 3:
+    if m is None:
         return ()
-    inner = _balanced(head, m.end() - 1)
+    inner = _balanced("\n".join(lines[start : start + SIGNATURE_LINES]), m.end() - 1)
     if inner is None:
         return ()
     return _names(inner, python)
@@ -169,44 +171,49 @@ def _constructor(lines: list[str], start: int, python: bool) -> int:
     return -1
 
 
+_TOKEN = re.compile(r"\\.|[()\[\]{}\"'`]")
+_SPLIT = re.compile(r"[()\[\]{}<>,:=]")
+
+
 def _balanced(text: str, open_at: int) -> str | None:
     """The text between the bracket at open_at and its match (strings and comments skipped
-    only as far as a signature needs: quotes in defaults)."""
+    only as far as a signature needs: quotes in defaults). Jumps from bracket to bracket
+    (typer's Option spreads 40 parameters over 80 lines)."""
     depth = 0
     quote = ""
-    for i in range(open_at, len(text)):
-        ch = text[i]
-        if quote:
-            if ch == quote and text[i - 1] != "\\":
-                quote = ""
+    for m in _TOKEN.finditer(text, open_at):
+        ch = m.group()
+        if ch[0] == "\\":
             continue
-        if ch in "\"'`":
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'`":
             quote = ch
         elif ch in "([{":
             depth += 1
-        elif ch in ")]}":
+        else:
             depth -= 1
             if depth == 0:
-                return text[open_at + 1 : i]
+                return text[open_at + 1 : m.start()]
     return None
 
 
-def _split_top(text: str, sep: str) -> list[str]:
-    parts: list[str] = []
-    cur: list[str] = []
+def _split_top(text: str, sep: str) -> Iterator[str]:
+    """The parts of text between top-level ``sep`` characters, lazily (the first few
+    parameters are all a caption names)."""
     depth = 0
-    for ch in text:
+    last = 0
+    for m in _SPLIT.finditer(text):
+        ch = m.group()
         if ch in "([{<":
             depth += 1
         elif ch in ")]}>":
             depth = max(0, depth - 1)
-        if ch == sep and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return parts
+        elif ch == sep and depth == 0:
+            yield text[last : m.start()]
+            last = m.end()
+    yield text[last:]
 
 
 def _names(inner: str, python: bool) -> tuple[str, ...]:
@@ -224,8 +231,8 @@ def _names(inner: str, python: bool) -> tuple[str, ...]:
         if "=" in part:  # a default: optional, yet in JavaScript still passed by position
             if python:
                 continue
-            part = _split_top(part, "=")[0]
-        name = _split_top(part, ":")[0].strip().rstrip("?")
+            part = next(_split_top(part, "="))
+        name = next(_split_top(part, ":")).strip().rstrip("?")
         if not _NAME.fullmatch(name) or name in _SKIP or name.startswith("_"):
             continue
         out.append(name)
