@@ -9,9 +9,18 @@ Serializer"), and captions.gloss gives no clause for those. A name alone teaches
    "Create a new ky instance ..."), the project's own words. The analysis finds it when it
    builds the profile (analysis.readme.concept_sentences -> Concept.readme_sentence), so a
    plan reads no README and imports no Markdown reader;
-2. else a kind and role phrase: what its name says it does ("create_model: creates a
-   model"), what a user does with it ("an error you can catch", "a decorator you put on a
-   function"), and only last its kind and owner ("a method of Command").
+2. else a role phrase: what its name says it does ("create_model: creates a model"), what a
+   user does with it ("an error you can catch", "a decorator you put on a function");
+3. else what its code says plainly (analysis.signature, scan_js): the function that makes
+   it ("ZodString: the ZodType string() returns"), the class it returns ("Option: returns
+   an OptionInfo", a JSDoc ``@returns {Server}``), what it takes ("Request: built from a
+   method and a URL"), its base ("MockTransport: an AsyncBaseTransport"), the class of
+   another package it extends ("Context: extends click.Context");
+4. and only last its kind and owner ("a method of Command"): eval/run.py lists those, with
+   what the concept had to draw on ("nothing" where the project says nothing about it).
+
+A family of siblings names its members in English ("option, argument: attaches an option or
+an argument to the command"; "Integer, Url: two kinds of field"), not "attaches one to ...".
 """
 
 from __future__ import annotations
