@@ -114,6 +114,7 @@ class Simulator(SimJobs):
             poll_after_ms if poll_after_ms is not None else max(10, round(self.job_seconds * 100))
         )
         self.faults = faults or FaultConfig()
+        self.conceal = False  # tests: answer without the simulator header, like a real server
         self.refuse_marker = refuse_marker
         self.refuse_pattern = re.compile(refuse_pattern) if refuse_pattern else None
         self.render = render

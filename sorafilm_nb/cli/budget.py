@@ -43,7 +43,9 @@ def register(subparsers: Any) -> None:
         "--simulator",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="the sandbox ledger of runs on the embedded simulator (they cost nothing)",
+        help="the sandbox ledger of simulated films (the embedded double, or --base-url at "
+        "a sorafilm simulator; they cost nothing): $SORAFILM_SIM_LEDGER, else "
+        "simulator-ledger.sqlite3 in the user data folder",
     )
     parser.add_argument("--ledger", metavar="PATH", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--simulator", action="store_true", default=False, help=argparse.SUPPRESS)

@@ -54,6 +54,26 @@ def _add(parser: Any, group: Any, *flags: str, **kwargs: Any) -> None:
         group.add_argument(*flags, **kwargs)
 
 
+def ledger_help() -> str:
+    """Which ledger a film books into, in the words `--help` shows: built from the names in
+    money.location (the one home of where ledgers are), so the help cannot drift from them.
+    Which kind a film is follows its server (backends.base.is_simulated), not the flags
+    alone: --base-url at a sorafilm simulator is simulated."""
+    from ..money import location as at
+
+    def where(env: str, name: str) -> str:
+        return f"${env}, else {name} in ${at.DATA_DIR_ENV} or the user data folder"
+
+    return (
+        "the ledger this film books into, either kind (a file, or a team ledger's "
+        "postgresql:// URL). Without it, a simulated film (the embedded double, or "
+        "--base-url at a server that says it is a sorafilm simulator) books into the "
+        f"sandbox ledger: {where(at.SIM_LEDGER_ENV, at.SIM_FILENAME)} (never "
+        f"${at.LEDGER_ENV}); a real film (--real, or --base-url at any other server) into "
+        f"{where(at.LEDGER_ENV, at.FILENAME)}. `sorafilm budget show [--simulator]` names each"
+    )
+
+
 def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     """Where jobs go, which ledger pays, how many at once (shared with `sorafilm resume`)."""
     where = parser.add_argument_group("backend and ledger")
@@ -89,8 +109,7 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
         "--ledger",
         metavar="PATH",
         default=None,
-        help="ledger file (default: $SORAFILM_LEDGER or the user data folder; on the "
-        "embedded simulator, the sandbox ledger simulator-ledger.sqlite3 beside it)",
+        help=ledger_help(),
     )
     _add(
         parser,
@@ -391,9 +410,9 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
 
 
 def booked_in(args: argparse.Namespace, session: Session) -> str:
-    """Which ledger this run's reservations and bills go to, in words. A fake reached with
-    --base-url books in the sandbox like the embedded one, though its bill prints without
-    "(simulated ...)": say it before anything is reserved, so no one reads it as spent."""
+    """Which ledger this run's reservations and bills go to, in words, said before anything
+    is reserved: a fake reached with --base-url books in the sandbox like the embedded one
+    (its server says it is a sorafilm simulator), a gateway in the real ledger."""
     from ..backends.base import is_simulated
     from ..money.location import is_url
 

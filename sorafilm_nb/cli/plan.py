@@ -135,8 +135,10 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-audio",
         dest="audio",
         action="store_false",
+        default=None,  # None: as the theme says (a silent theme's file says audio = false)
         help="make the film without sound where the model can leave it out (Veo: "
-        "generate_audio = false), priced at the price file's no-audio price if it lists one",
+        "generate_audio = false), priced at the price file's no-audio price if it lists one; "
+        "a silent theme (audio = false in its file) is made so without it",
     )
     group.add_argument(
         "--seconds",
@@ -331,7 +333,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
                 provider=provider,
                 look=getattr(args, "look", None),
                 chain=getattr(args, "chain", False),
-                audio=getattr(args, "audio", True),
+                audio=getattr(args, "audio", None),
                 target_seconds=args.seconds,
                 top=getattr(args, "top", 8),
                 ledger=ledger,
@@ -398,11 +400,16 @@ def _audio_line(result: Any) -> str:
     from ..capabilities import sent_silent
 
     board = result.storyboard
+    why = "" if board.casting.library.style.audio else " (the theme is silent)"
     if not sent_silent(result.provider, board.model, False):
-        return f"audio: {board.model} cannot leave its sound out; --no-audio changes nothing"
+        return (
+            f"audio: off{why}, but {board.model} cannot leave its sound out: its prompts "
+            "ask for silence, and it is priced as with audio"
+        )
     return (
-        "audio: off (sent with generate_audio = false; priced at the no-audio price where "
-        "the price file lists one, else at the price with audio)"
+        f"audio: off{why} (sent with generate_audio = false, no sound line in the prompts; "
+        "priced at the no-audio price where the price file lists one, else at the price "
+        "with audio)"
     )
 
 

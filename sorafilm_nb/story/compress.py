@@ -338,6 +338,7 @@ def _level_of(result: Compressed) -> int:
 def render_prompts(
     storyboard: Storyboard,
     tier: Tier | int | str = Tier.MEDIUM,
+    audio: bool | None = None,
 ) -> tuple[ShotPrompt, ...]:
     """Every shot's prompt, compressed to the tier's cap, with one shared style block.
 
@@ -348,7 +349,7 @@ def render_prompts(
     from .tokens import count_tokens
 
     cap = tier_cap(parse_tier(tier))
-    full = [render_sections(shot, storyboard) for shot in storyboard.shots]
+    full = [render_sections(shot, storyboard, audio) for shot in storyboard.shots]
     first = [compress(s, cap, verify=False) for s in full]
     levels = [_level_of(r) for r in first]
     level = max(levels, default=-1)

@@ -103,6 +103,9 @@ class Style:
     # of `sound` in each story beat (keys: metaphors.BEATS), as (beat, sound) pairs.
     dialogue: str = ""
     sound_by_beat: tuple[tuple[str, str], ...] = ()
+    # False: a silent theme (its file says audio = false): films in it are made without
+    # audio unless a plan asks otherwise (planning.plan's audio), and prompts.sound_for says so.
+    audio: bool = True
 
 
 class UnknownMetaphor(SorafilmError, LookupError):

@@ -97,7 +97,7 @@ def plan(
     provider: str = "openai",
     look: str | Path | None = None,
     chain: bool = False,
-    audio: bool = True,
+    audio: bool | None = None,
     target_seconds: int | None = None,
     top: int = 8,
     ledger: Any = None,
@@ -128,7 +128,9 @@ def plan(
     before) ask for continuity where the model takes an image (story/continuity.py).
     audio=False makes the film without audio where the model can leave it out (Veo's
     generate_audio = false; capabilities.sent_silent), priced at the price file's no_audio
-    price when it lists one, else at the price with audio.
+    price when it lists one, else at the price with audio; its prompts carry no sound line,
+    or ask for silence where the model makes sound regardless (prompts.sound_for). None
+    (the default): as the theme says (a silent theme's file says audio = false).
 
     A shot whose model or size the price table does not list is costed at zero and the plan
     is blocked with an error, so every other problem is reported in the same pass.
@@ -150,6 +152,8 @@ def plan(
     options = {"title": title, "tagline": tagline}
     options.update({"include": include, "include_private": include_private})
     casting = _casting(repo, theme, top, profile, options)
+    if audio is None:
+        audio = casting.library.style.audio
     board = storyboard(casting, template, target_seconds, model, size, provider)
     refs, note = references(provider, board.shots, look, chain)
     if any(refs):
@@ -157,7 +161,7 @@ def plan(
             f"Image conditioning is priced as text-to-video: the price file "
             f"({table.provider}, as of {table.date}) lists no difference."
         )
-    prompts = render_prompts(board, tier)
+    prompts = render_prompts(board, tier, audio)
     costs: list[Cost] = []
     unpriced: list[int] = []
     reasons: list[str] = []

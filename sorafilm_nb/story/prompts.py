@@ -264,6 +264,30 @@ def sound_line(style: Style, beat: str = "") -> str:
     return _sentence("Sound: " + "; ".join(parts)) if parts else ""
 
 
+#: The sound line of a film made without audio on a model that makes its sound regardless
+#: (sora-2): ask for silence, or the model invents music and speech (PROMPTING.md).
+SILENT_SOUND = "Sound: silence, no music; no dialogue."
+
+
+def sound_for(style: Style, beat: str, *, audio: bool, provider: str, model: str) -> str:
+    """The shot's sound line, given whether the film has audio (the plan's ``audio``: a
+    silent theme's, or --no-audio).
+
+    With audio: ``sound_line``. Without: no sound line where the clip is sent without audio
+    (``capabilities.sent_silent``: Veo's generate_audio = false) or the model makes none
+    (Runway gen4.5), since describing a sound that is never made only spends words;
+    ``SILENT_SOUND`` where the model makes its sound regardless, or is unknown.
+    """
+    if audio:
+        return sound_line(style, beat)
+    from ..capabilities import PROVIDERS, load, sent_silent
+
+    caps = load(provider).get(model) if provider in PROVIDERS else None
+    if caps is not None and (not caps.audio or sent_silent(provider, model, False)):
+        return ""
+    return SILENT_SOUND
+
+
 # Words asking a video model for text on screen: models garble it (PROMPTING.md), so the
 # film's words are drawn by sorafilm instead (captions.py) and prompts never ask for any.
 _ASKS_FOR_TEXT = re.compile(
@@ -367,11 +391,14 @@ def _gag_lines(metaphor: Metaphor, seconds: int, names: dict[str, str], gag: str
     return [_fmt(x, **names, gag=core, prop=prop) for x in raw]
 
 
-def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str], ...]:
+def render_sections(
+    shot: Shot, storyboard: Storyboard, audio: bool | None = None
+) -> tuple[tuple[str, str], ...]:
     """The named parts of one shot's full prompt, in the guide's order (empty ones left out).
 
     No part asks the model for words on screen: titles and captions are drawn by sorafilm
-    (Shot.caption, Shot.card, captions.py).
+    (Shot.caption, Shot.card, captions.py). ``audio``: whether the film has sound (None: the
+    theme's ``audio``); without, the sound line follows ``sound_for``.
     """
     casting = storyboard.casting
     style = casting.library.style
@@ -386,6 +413,14 @@ def render_sections(shot: Shot, storyboard: Storyboard) -> tuple[tuple[str, str]
         "name": profile.name,
     }
     parts = dict(style_sections(style, beat_key(beat, storyboard.template.beats)))
+    if not (style.audio if audio is None else audio):
+        parts["sound"] = sound_for(
+            style,
+            beat_key(beat, storyboard.template.beats),
+            audio=False,
+            provider=storyboard.provider,
+            model=shot.model,
+        )
     entry = shot.cast
     mood = ""
     plan = _filler_plan(storyboard).get(shot.index, (0, None)) if entry is None else (0, None)
@@ -460,11 +495,11 @@ def section_tokens(sections: Sequence[tuple[str, str]]) -> int:
     return sum(_piece_tokens(p) for p in pieces(sections))
 
 
-def render_prompt(shot: Shot, storyboard: Storyboard) -> ShotPrompt:
+def render_prompt(shot: Shot, storyboard: Storyboard, audio: bool | None = None) -> ShotPrompt:
     """One shot's full, uncompressed prompt (cap = STANDARD)."""
     from .tokens import count_tokens
 
-    sections = render_sections(shot, storyboard)
+    sections = render_sections(shot, storyboard, audio)
     text = join_sections(sections)
     n = count_tokens(text)
     return ShotPrompt(

@@ -41,6 +41,7 @@ _STYLE_KEYS = {
     "sound",
     "dialogue",
     "sound_by_beat",
+    "audio",
 }
 _METAPHOR_KEYS = {
     "id",
@@ -147,9 +148,17 @@ def _parse_style(table: Any, *, file: str, base: Style | None) -> Style:
         raise DataFileError(file, f"expected a table, got {type(table).__name__}", entry="style")
     _unknown_keys(table, _STYLE_KEYS, file=file, entry="style")
     values: dict[str, Any] = {}
+    # audio = false: a silent theme. Its films are made without audio where the model can
+    # leave it out, and their prompts carry no sound line (see prompts.sound_for), so it
+    # needs no `sound`. Inherited like every other style key.
+    values["audio"] = field(
+        table, "audio", bool, file=file, entry="style", default=base.audio if base else True
+    )
     for key in ("name", "look", "setting", "protagonist", "lighting", "sound"):
         if base is not None and key not in table:
             values[key] = getattr(base, key)
+        elif key == "sound" and not values["audio"]:
+            values[key] = _text(table, key, file=file, entry="style", default="")
         else:
             values[key] = _text(table, key, file=file, entry="style")
     if base is not None and "palette" not in table:

@@ -18,7 +18,7 @@ from ..backends.base import Job, VideoBackend
 from ..capabilities import sent_silent
 from ..errors import LedgerError
 from ..money.prices import Cost, PriceError, PriceTable
-from .folder import FilmError, ShotResult
+from .folder import FilmError, ShotResult, recorded_name
 from .state import RunState
 
 if TYPE_CHECKING:
@@ -47,7 +47,9 @@ class Booking:
 
     @property
     def backend_name(self) -> str:
-        return str(getattr(self.backend, "name", type(self.backend).__name__))
+        """What the manifest and ledger rows name (folder.recorded_name: says "simulated"
+        exactly when the server does)."""
+        return recorded_name(self.backend)
 
     @staticmethod
     def _project(run: RunState) -> str | None:

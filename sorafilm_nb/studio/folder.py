@@ -160,8 +160,31 @@ def cents_from_json(value: Any, *, where: str) -> Decimal | None:
 
 def simulated_name(backend: str) -> bool:
     """Whether a manifest's backend name is an offline double's: "simulator" (OpenAI's
-    shape) or "<provider>-simulator" (the Veo and Runway fakes, backends.connect)."""
+    shape), "<provider>-simulator" (the Veo and Runway fakes, backends.connect), or a name
+    ``recorded_name`` marked simulated ("veo-remote-simulator")."""
     return backend == "simulator" or backend.endswith("-simulator")
+
+
+def recorded_name(backend: object) -> str:
+    """The backend's name as a manifest and its ledger rows record it.
+
+    Its own ``name``, made to agree with what its server says about itself
+    (``backends.base.is_simulated``: the header every sorafilm fake sends, believed from a
+    loopback URL only), never with the URL or the name a caller chose. A fake reached with
+    --base-url is named "veo-remote" by connect(), yet its film is simulated: recorded as
+    "veo-remote-simulator", so its summary says "(simulated, no real money)". A name that
+    says "simulator" on a server that does not say so (a local gateway in front of a real
+    API) is recorded with "-real", so real spend is never shown as simulated.
+    """
+    from ..backends.base import is_simulated
+
+    name = str(getattr(backend, "name", type(backend).__name__))
+    simulated = is_simulated(backend)
+    if simulated and not simulated_name(name):
+        return f"{name}-simulator"
+    if simulated_name(name) and not simulated:
+        return f"{name}-real"
+    return name
 
 
 @dataclass(frozen=True)
@@ -295,7 +318,7 @@ class Film:
     duration_s: float | None = None  # the stitched film's duration, read back
     report: Path | None = None
     notes: tuple[str, ...] = ()  # problems worth telling (duration mismatch, resume hints)
-    backend: str = ""  # the manifest's backend: "simulator", "openai", "remote"
+    backend: str = ""  # the manifest's backend (recorded_name): "simulator", "veo", ...
     captions: Path | None = None  # film.vtt, the captions on the film's timeline
 
     @property

@@ -71,6 +71,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
             templates=templates,
             template=template,
             providers=providers,
+            audio=casting.library.style.audio,  # a silent theme starts the box unticked
         )
         self.plan_view = w.HTML()
         self.plan_view.add_class("sorafilm-plan")
@@ -136,6 +137,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
             model=sel.model,
             size=sel.size,
             provider=sel.provider,
+            audio=sel.audio,
             ledger=self.ledger,
             prices=self._table_for(sel.provider),
         )

@@ -3,7 +3,8 @@ against the month's remaining budget.
 
 The provider (shown when more than one is offered) chooses the price file
 (data/prices/<provider>.toml): its models and sizes fill the other dropdowns, and the estimate
-is in that provider's prices.
+is in that provider's prices. The audio box prices the film as the studio would send it
+without sound (PriceTable.clip_cost: capabilities.sent_silent, the one rule).
 
 Why the words on it matter: the token tier bounds how long each prompt is (shorter prompts
 leave the model room; long ones get ignored or refused); it does not change the price of a
@@ -56,6 +57,7 @@ class Selection:
     size: str
     template: str
     provider: str = "openai"
+    audio: bool = True  # False: made without audio where the model can leave it out
 
 
 Estimator = Callable[[Selection], Any]  # returns a Cost, or a Plan (its .total is used)
@@ -88,6 +90,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         template: str | None = None,
         providers: Sequence[str] = (),
         price_tables: Mapping[str, PriceTable] | None = None,
+        audio: bool = True,
     ) -> None:
         self.ledger = ledger
         self.price_table = price_table
@@ -116,12 +119,15 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         self.template = w.Dropdown(
             options=template_ids, value=template or template_ids[0], description="template"
         )
+        # with sound or not: priced as the studio sends it (PriceTable.clip_cost, whose one
+        # rule is capabilities.sent_silent); a silent theme starts it unticked
+        self.audio = w.Checkbox(value=audio, description="audio", indent=False)
         self.output = w.HTML()
         self.output.add_class("sorafilm-estimate")
         self.remaining_label = w.HTML()
         note = w.HTML(f"<small>{html.escape(TIER_NOTE)}</small>")
         note.add_class("sorafilm-tier-note")
-        for control in (self.tier, self.size, self.template):
+        for control in (self.tier, self.size, self.template, self.audio):
             control.observe(self._changed, names="value")
         self.model.observe(self._model_changed, names="value")
         self.provider.observe(self._provider_changed, names="value")
@@ -130,7 +136,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
                 w.HTML(_STYLE),
                 *([self.provider] if len(self.provider.options) > 1 else []),
                 w.HBox([self.tier, self.model]),
-                w.HBox([self.size, self.template]),
+                w.HBox([self.size, self.template, self.audio]),
                 note,
                 self.output,
                 self.remaining_label,
@@ -148,6 +154,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             self.size.value,
             self.template.value,
             self.price_table.provider,
+            bool(self.audio.value),
         )
 
     def table_for(self, provider: str) -> PriceTable:
@@ -215,7 +222,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         seconds = self._seconds.get(sel.template)
         if seconds is None:
             raise ValueError(f"no length known for template {sel.template!r}: pass estimate=")
-        return self.price_table.cost(sel.model, sel.size, seconds), None
+        return self.price_table.clip_cost(sel.model, sel.size, seconds, audio=sel.audio), None
 
     def refresh(self) -> None:
         """Recompute the estimate and re-read the ledger (call after spending elsewhere)."""
@@ -254,7 +261,8 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             )
         self.output.value = (
             f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.provider)} "
-            f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(detail)}{verdict}"
+            f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(_sound(sel))}"
+            f"{html.escape(detail)}{verdict}"
         )
         self.remaining_label.value = (
             "No monthly budget set (ledger.set_budget(Cost(...)) sets one)."
@@ -279,6 +287,17 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             f"{html.escape(TIER_NOTE)}</small></div>"
         )
         return data
+
+
+def _sound(sel: Selection) -> str:
+    """What the audio box does to this estimate, in words (nothing when audio is on)."""
+    if sel.audio:
+        return ""
+    from ..capabilities import sent_silent
+
+    if sent_silent(sel.provider, sel.model, False):
+        return ", without audio"
+    return f", audio off ({sel.model} cannot leave it out: priced as with audio)"
 
 
 def _money(cost: Cost) -> str:

@@ -101,6 +101,8 @@ def test_a_film_through_base_url_at_a_fake_is_booked_in_the_sandbox(
     out = capsys.readouterr().out
     assert f"booked in the sandbox ledger {shown_path(tmp_path / 'sandbox.sqlite3')}" in out
     assert "(simulated jobs: no real money)" in out
+    # the server said it is a sorafilm fake: the film says so too (not "veo-remote", real)
+    assert "3/3 shots completed" in out and "(simulated, no real money)" in out
     assert (tmp_path / "film" / "film.mp4").is_file()
     assert not (tmp_path / "real.sqlite3").exists()
     with Ledger(tmp_path / "sandbox.sqlite3") as ledger:

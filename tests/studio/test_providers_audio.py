@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import pytest
 from provider_fixtures import *  # noqa: F403 - no keys (autouse), the repo fixture
 
+from sorafilm_nb.cli import main
+from sorafilm_nb.cli.film import Session
 from sorafilm_nb.money.prices import PriceTable, default_path
 from sorafilm_nb.story.planning import plan
+from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import Studio
 
 MODEL = "veo-3.1-generate-preview"
@@ -61,3 +66,30 @@ def test_without_a_listed_no_audio_price_it_is_reserved_at_the_price_with_audio(
     assert quiet.total.cents == Decimal(24 * 40)
     sent, billed = _film(quiet, table, tmp_path / "quiet")
     assert sent == [False, False, False] and billed == Decimal(24 * 40)
+
+
+def test_a_silent_theme_is_sent_and_priced_silent_through_the_cli(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme file that says audio = false: `sorafilm film --theme FILE --provider veo`
+    (no --no-audio) sends every job with generate_audio = false and prices it so."""
+    theme = tmp_path / "hush.toml"
+    theme.write_text(
+        '[theme]\nid = "hush"\ntitle = "Hush"\nextends = "kitchen"\n\n[style]\naudio = false\n'
+    )
+    _prices_with_no_audio(tmp_path)  # writes veo-prices.toml
+    fakes: list[Any] = []
+    start = Session.__init__
+
+    def keep(self: Session, args: Any) -> None:
+        start(self, args)
+        fakes.append(self.simulator)
+
+    monkeypatch.setattr(Session, "__init__", keep)
+    argv = ["film", "--provider", "veo", "--repo", str(repo), "--theme", str(theme)]
+    argv += ["--template", "teaser-30", "--seconds", "24", "--out", str(tmp_path / "f")]
+    argv += ["--prices", str(tmp_path / "veo-prices.toml"), "--sim-seconds", "0.1"]
+    assert main(argv) == 0
+    (fake,) = fakes
+    assert [j.audio for j in sorted(fake.jobs.values(), key=lambda j: j.seq)] == [False] * 3
+    assert Film.load(tmp_path / "f").billed.cents == Decimal(24 * 20)

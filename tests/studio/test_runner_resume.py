@@ -218,6 +218,7 @@ def test_a_real_api_folder_is_not_resumed_on_the_simulator(
     mark a paid film's running jobs lost; nor may a simulated film be resumed on a paid API."""
     slow = Simulator(job_seconds=60, poll_after_ms=50, render_scale=0.2).start()
     try:
+        slow.conceal = True  # answers as a real server does: without the simulator header
         paid = OpenAIBackend(api_key=slow.api_key, base_url=slow.base_url)  # name "openai"
         plan = make_plan(2, tag="paid")
         out = tmp_path / "paid"

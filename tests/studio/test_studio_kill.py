@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from sorafilm_nb.backends.faults import Fault
 from sorafilm_nb.backends.openai_api import OpenAIBackend
 from sorafilm_nb.backends.simulator import Simulator
 from sorafilm_nb.money.ledger import Ledger
@@ -170,7 +171,9 @@ def test_sigkill_after_a_create_was_sent_is_an_unknown_outcome_never_a_second_jo
     with Simulator(job_seconds=0.5, poll_after_ms=100, render_scale=0.2) as sim:
         sim.faults.slow_response_seconds = 30.0
         sim.faults.register_late_seconds = 600.0
-        sim.inject(slow_response=1, register_late=1)
+        # the create's answer comes late (not a free read's: the studio asks the server once
+        # whether it is a simulator, for the name the manifest records)
+        sim.inject(slow_response=Fault(count=1, ops=frozenset({"create"})), register_late=1)
         env = {**os.environ, "OPENAI_API_KEY": sim.api_key}
         child = subprocess.Popen(
             [sys.executable, str(CHILD), sim.base_url, str(out), str(ledger_path), "1", "4"],

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+
+import pytest
 
 from sorafilm_nb.money.cost import Cost
-from sorafilm_nb.money.prices import PriceTable
+from sorafilm_nb.money.prices import PriceTable, default_path
 from sorafilm_nb.ui.budget import BudgetPicker
 
 
@@ -32,3 +35,52 @@ def test_one_provider_shows_no_provider_dropdown() -> None:
     picker = BudgetPicker(None, PriceTable.load(provider="runway"), templates={"single-12": 8})
     assert picker.provider not in picker.children
     assert picker.current().provider == "runway" and picker.estimate == Cost(Decimal(96))
+
+
+def _veo_with_no_audio_price(tmp_path: Path) -> PriceTable:
+    """The packaged Veo file plus a no_audio price of 20 cents a second at 1280x720."""
+    path = tmp_path / "veo.toml"
+    text = default_path("veo").read_text(encoding="utf-8")
+    path.write_text(text + '\n[modifiers.no_audio."veo-3.1-generate-preview"]\n"1280x720" = 20\n')
+    return PriceTable.load(path, provider="veo")
+
+
+def test_the_audio_box_reprices_the_estimate_as_the_studio_would_send_it(
+    tmp_path: Path,
+) -> None:
+    table = _veo_with_no_audio_price(tmp_path)
+    picker = BudgetPicker(None, table, templates={"teaser-30": 24})
+    assert picker.audio.value is True and picker.current().audio is True
+    assert picker.estimate == Cost(Decimal(24 * 40))
+    picker.audio.value = False  # live: no refresh() call
+    assert picker.current().audio is False
+    assert (
+        picker.estimate
+        == Cost(Decimal(24 * 20))
+        == table.clip_cost("veo-3.1-generate-preview", "1280x720", 24, audio=False)
+    )
+    assert "without audio" in picker.output.value
+    quiet = BudgetPicker(None, PriceTable.load(), templates={"teaser-30": 24}, audio=False)
+    assert quiet.estimate == Cost(Decimal(240))  # sora-2 makes its sound anyway: same price
+    assert "cannot leave it out" in quiet.output.value
+
+
+def test_the_app_plans_with_the_box_and_a_silent_theme_starts_it_unticked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sorafilm_nb.ui import studio
+
+    monkeypatch.chdir(tmp_path)
+    repo = tmp_path / "kettle"
+    repo.mkdir()
+    (repo / "kettle.py").write_text('"""A kettle."""\n\n\nclass Kettle:\n    """Boils."""\n')
+    theme = tmp_path / "hush.toml"
+    theme.write_text(
+        '[theme]\nid = "hush"\ntitle = "Hush"\nextends = "kitchen"\n\n[style]\naudio = false\n'
+    )
+    app = studio(repo, theme=str(theme), template="single-12", out_dir=tmp_path / "out")
+    assert app.budget.audio.value is False
+    assert app.plan is not None and app.plan.audio is False
+    assert all("Sound: silence" in p.text for p in app.plan.prompts)  # sora-2: asks for it
+    app.budget.audio.value = True
+    assert app.plan.audio is True and "Sound: silence" not in app.plan.prompts[0].text
