@@ -447,9 +447,12 @@ def fallback_level(score: float | None, generic: bool = False, flagged: bool | N
 
 
 def fallback_share(film: FilmRecord) -> float:
-    """Share of the concept shots whose cast is fallback-level."""
-    shots = concept_shots(film)
-    return sum(s.fallback for s in shots) / len(shots) if shots else 0.0
+    """Share of the film's casts (concept and gag) that are fallback-level.
+
+    Counted per cast, not per shot: an ending that reprises an earlier shot shows the same
+    cast again, and a weak cast is no weaker for being seen twice (issue 12 counts "casts")."""
+    casts = {(s.concept, s.gag_id): s.fallback for s in concept_shots(film)}
+    return sum(casts.values()) / len(casts) if casts else 0.0
 
 
 def filler_count(film: FilmRecord) -> int:

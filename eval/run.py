@@ -11,7 +11,12 @@ Only the public API is used (``sorafilm_nb.analyze/cast/plan``), and the plan is
 getattr and defaults: the casting and story are being reworked (issue 12) and this eval must
 keep measuring them while they change shape. Nothing here talks to a video API or spends.
 
-    python eval/run.py [--strict] [--only flask zod] [--theme kitchen] [--out out/eval]
+    python eval/run.py [--strict] [--only flask zod] [--theme kitchen] [--one-theme]
+                        [--out out/eval]
+
+Every other packaged theme (space, heist) is cast too, unless --one-theme: each theme's targets
+(precision, fallback casts, gag overlap: the casting's) are printed after the main table and
+count for --strict; its plans are written as <package>.<theme>.plan.json.
 
 Exit status: 0, or 1 with --strict when a target fails, or 2 when a package cannot be fetched.
 """
@@ -21,11 +26,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -134,6 +141,127 @@ def film_record(package: str, plan: Any, profile: Any) -> em.FilmRecord:
     return em.FilmRecord(package=package, title=film_title(plan, profile), shots=records)
 
 
+# ----------------------------------------------------------------------------- the story check
+
+# A prompt says why its shot happens ("Because the order came back wrong, ...").
+_CAUSE = re.compile(r"\bbecause\b", re.I)
+# "<hero> faces <gag>": the hero fights whatever the gag names (issue 12, item 5).
+_FACES = re.compile(r"\bfaces\s+(?:a|an|the)\s", re.I)
+_CODE_KINDS_OUT = ("exception", "theme")
+
+
+class StoryCheck(NamedTuple):
+    """Does the film tell one arc about the project? Plain figures, read off the plan.
+
+    ending_rank: the last shot's concept among the cast's code concepts (exceptions and
+    docstring themes left out, a family of siblings counted once), in the cast's rank
+    order, 0-based; -1 when the last shot shows no concept. readme: the README-example
+    concepts in shot order (errors left out: their place is the trouble; the last shot left
+    out only when it repeats an earlier concept, a reprise), with the README position of
+    each; inversions: pairs of them shown against the README's order. bare_beats: beats with
+    no concept shot. causal: prompts that say why their shot happens ("because");
+    faces: prompts with "<hero> faces <gag>"; text: prompts that ask the video model for
+    words on screen. (A NamedTuple, not a dataclass: the tests load this file without
+    registering it as a module, which a dataclass needs.)
+    """
+
+    package: str
+    ending: str
+    ending_rank: int
+    readme: tuple[tuple[str, int], ...]
+    inversions: int
+    bare_beats: tuple[str, ...]
+    causal: int
+    prompts: int
+    faces: int
+    text: int
+
+    def passes(self) -> dict[str, bool]:
+        return {
+            "ending in top 3": 0 <= self.ending_rank < 3,
+            "README order": self.inversions == 0,
+            "every beat a concept": not self.bare_beats,
+            "every prompt causal": self.prompts > 0 and self.causal == self.prompts,
+            "no faces, no text": self.faces == 0 and self.text == 0,
+        }
+
+
+def _names_of(entry: Any) -> tuple[str, ...]:
+    concept = getattr(entry, "concept", None)
+    siblings = getattr(entry, "siblings", ()) or ()
+    return (str(getattr(concept, "name", "")), *(str(getattr(c, "name", "")) for c in siblings))
+
+
+def story_check(package: str, plan: Any, casting: Any) -> StoryCheck:
+    """The story figures of one film (see StoryCheck); reads the plan with getattr."""
+    from sorafilm_nb.story.prompts import asks_for_text
+
+    board = getattr(plan, "storyboard", None)
+    shots = tuple(getattr(board, "shots", ()) or ())
+    prompts = tuple(getattr(plan, "prompts", ()) or ())
+    code = [
+        e
+        for e in getattr(casting, "entries", ()) or ()
+        if getattr(getattr(e, "concept", None), "kind", "") not in _CODE_KINDS_OUT
+    ]
+    last = getattr(shots[-1], "cast", None) if shots else None
+    ending, rank = "", -1
+    if last is not None:
+        ending = _names_of(last)[0]
+        rank = next((i for i, e in enumerate(code) if ending in _names_of(e)), len(code))
+    readme: list[tuple[str, int]] = []
+    seen: list[int] = []
+    for i, shot in enumerate(shots):
+        cast = getattr(shot, "cast", None)
+        concept = getattr(cast, "concept", None)
+        if concept is None:
+            continue
+        reprise = i == len(shots) - 1 and id(cast) in seen
+        seen.append(id(cast))
+        order = getattr(concept, "readme_order", -1)
+        if concept.kind != "exception" and not reprise and isinstance(order, int) and order >= 0:
+            readme.append((concept.name, order))
+    inversions = sum(1 for a, (_, x) in enumerate(readme) for _, y in readme[a + 1 :] if x > y)
+    beats: dict[str, bool] = {}
+    for shot in shots:
+        name = str(getattr(shot, "beat", ""))
+        beats[name] = beats.get(name, False) or getattr(shot, "cast", None) is not None
+    texts = [str(getattr(p, "text", "")) for p in prompts]
+    return StoryCheck(
+        package=package,
+        ending=ending,
+        ending_rank=rank,
+        readme=tuple(readme),
+        inversions=inversions,
+        bare_beats=tuple(b for b, named in beats.items() if not named),
+        causal=sum(bool(_CAUSE.search(t)) for t in texts),
+        prompts=len(texts),
+        faces=sum(bool(_FACES.search(t)) for t in texts),
+        text=sum(asks_for_text(t) for t in texts),
+    )
+
+
+def print_story(checks: list[StoryCheck]) -> None:
+    """One row per film, then how many films pass each story rule."""
+    head = f"{'story':<13}{'ending (rank)':<34}{'README order':<14}{'bare beats':<12}{'causal':>8}"
+    print(head)
+    print("-" * len(head))
+    for c in checks:
+        end = f"{c.ending or '-'} ({c.ending_rank + 1 if c.ending_rank >= 0 else '-'})"
+        order = "ok" if not c.inversions else f"{c.inversions} inverted"
+        order += f" /{len(c.readme)}"
+        bare = ", ".join(c.bare_beats) or "-"
+        print(
+            f"{c.package:<13}{end[:33]:<34}{order:<14}{bare[:11]:<12}{c.causal:>4}/{c.prompts:<3}"
+        )
+    print()
+    rules = list(checks[0].passes()) if checks else []
+    for rule in rules:
+        ok = sum(c.passes()[rule] for c in checks)
+        mark = "PASS" if ok == len(checks) else "FAIL"
+        print(f"{rule:<24}{mark:<8}{ok}/{len(checks)} films")
+
+
 # ----------------------------------------------------------------------------- running
 
 
@@ -145,9 +273,24 @@ def make_film(root: Path, theme: str | None, scan_cache: Path) -> tuple[Any, Any
         profile = sf.analyze(root, cache_dir=scan_cache)
     except TypeError:  # a future analyze() without cache_dir
         profile = sf.analyze(root)
+    return (profile, *film_in_theme(profile, theme))
+
+
+def film_in_theme(profile: Any, theme: str | None) -> tuple[Any, Any]:
+    """cast -> plan of one analysed package in one theme (None: the package default)."""
+    import sorafilm_nb as sf
+
     casting = sf.cast(profile) if theme is None else sf.cast(profile, theme)
-    plan = sf.plan(casting, template=TEMPLATE)
-    return profile, casting, plan
+    return casting, sf.plan(casting, template=TEMPLATE)
+
+
+def other_themes(filmed: str | None) -> list[str]:
+    """The packaged themes besides the one the main table films: every theme must meet the
+    casting targets too (gag overlap, fallback casts), not only the default one."""
+    import sorafilm_nb as sf
+
+    default = filmed or sf.MetaphorLibrary.load().theme
+    return [t for t in sf.MetaphorLibrary.themes() if t != default]
 
 
 def _pct(x: float) -> str:
@@ -225,6 +368,14 @@ def print_restating(scores: list[em.FilmScore], profiles: dict[str, Any]) -> Non
         print(f"  {package}: {caption!r} ({why}); had: {', '.join(had) or 'nothing'}")
 
 
+def print_theme(theme: str, scores: list[em.FilmScore], summary: list[em.TargetResult]) -> None:
+    """One theme's casting targets, and each film's precision and fallback share in it."""
+    print(f"theme {theme}:")
+    print_summary(summary)
+    cells = [f"{s.package} {s.precision:.2f}/{_pct(s.fallback_share)}" for s in scores]
+    print("  precision/fallback per film: " + ", ".join(cells))
+
+
 def print_summary(rows: list[em.TargetResult]) -> None:
     head = f"{'target':<20}{'goal':<14}{'result':<8}value"
     print(head)
@@ -271,6 +422,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when any target fails")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these packages")
     parser.add_argument("--theme", default=None, help="a theme (default: the package default)")
+    parser.add_argument(
+        "--one-theme",
+        action="store_true",
+        help="cast only --theme (default: also every other packaged theme, for its targets)",
+    )
     parser.add_argument("--cache", type=Path, default=fetch.DEFAULT_CACHE, help="download cache")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the gallery goes")
     args = parser.parse_args(argv)
@@ -291,22 +447,37 @@ def main(argv: list[str] | None = None) -> int:
     films: list[em.FilmRecord] = []
     scores: list[em.FilmScore] = []
     profiles: dict[str, Any] = {}
+    stories: list[StoryCheck] = []
     args.out.mkdir(parents=True, exist_ok=True)
+    themes = [] if args.one_theme else other_themes(args.theme)
+    by_theme: dict[str, list[em.FilmRecord]] = {t: [] for t in themes}
     for pkg in packages:
         t0 = time.perf_counter()
+        profile = None
         try:
-            profile, _casting, plan = make_film(roots[pkg.name], args.theme, args.cache / "scan")
+            profile, casting, plan = make_film(roots[pkg.name], args.theme, args.cache / "scan")
             film = film_record(pkg.name, plan, profile)
             profiles[pkg.name] = profile
+            stories.append(story_check(pkg.name, plan, casting))
             (args.out / f"{pkg.name}.plan.json").write_text(plan.to_json(), encoding="utf-8")
         except Exception as exc:  # one broken film must not hide the other eleven
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            print(f"eval: {pkg.key}: the pipeline failed: {detail}", file=sys.stderr)
-            film = em.FilmRecord(package=pkg.name, title="", notes=(f"pipeline failed: {detail}",))
+            film = _failed(pkg, exc)
         films.append(film)
         scores.append(
             em.score_film(film, pkg.core, pkg.title, aliases=pkg.title_aliases, junk=pkg.junk)
         )
+        for theme in themes:
+            try:
+                if profile is None:
+                    raise RuntimeError("the package could not be analysed")
+                _casting, plan = film_in_theme(profile, theme)
+                other = film_record(pkg.name, plan, profile)
+                (args.out / f"{pkg.name}.{theme}.plan.json").write_text(
+                    plan.to_json(), encoding="utf-8"
+                )
+            except Exception as exc:
+                other = _failed(pkg, exc, theme)
+            by_theme[theme].append(other)
         print(f"  filmed {pkg.key} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     summary = em.summarize(scores, films)
@@ -318,6 +489,36 @@ def main(argv: list[str] | None = None) -> int:
     print_details(scores, {f.package: f for f in films}, golden)
     print()
     print_summary(summary)
+    theme_results: dict[str, Any] = {}
+    for theme, theme_films in by_theme.items():
+        theme_scores = [
+            em.score_film(
+                f,
+                golden[f.package].core,
+                golden[f.package].title,
+                aliases=golden[f.package].title_aliases,
+                junk=golden[f.package].junk,
+            )
+            for f in theme_films
+        ]
+        theme_summary = em.summarize(theme_scores, theme_films)
+        print()
+        print_theme(theme, theme_scores, theme_summary)
+        theme_results[theme] = {
+            "summary": [vars(r) for r in theme_summary],
+            "films": [
+                {
+                    "package": s.package,
+                    "precision": s.precision,
+                    "fallback_share": s.fallback_share,
+                    "gag_ids": sorted(s.gag_ids),
+                }
+                for s in theme_scores
+            ],
+        }
+        summary += [replace(r, target=f"{r.target} ({theme})") for r in theme_summary]
+    print()
+    print_story(stories)
 
     import sorafilm_nb as sf
 
@@ -333,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "meta": meta,
         "summary": [vars(r) for r in summary],
+        "themes": theme_results,
         "films": [
             {
                 **{k: v for k, v in vars(s).items() if k != "gag_ids"},
@@ -342,14 +544,24 @@ def main(argv: list[str] | None = None) -> int:
             }
             for s, f in zip(scores, films, strict=True)
         ],
+        "story": [{**c._asdict(), "passes": c.passes()} for c in stories],
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"\ngallery: {gallery}")
     failed = [r.target for r in summary if not r.passed]
+    failed += [f"story of {c.package}" for c in stories if not all(c.passes().values())]
     if failed and args.strict:
         print(f"eval: {len(failed)} target(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _failed(pkg: fetch.Package, exc: Exception, theme: str | None = None) -> em.FilmRecord:
+    """An empty film for a package whose pipeline failed, saying why (stderr and notes)."""
+    detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    where = f"{pkg.key} ({theme})" if theme else pkg.key
+    print(f"eval: {where}: the pipeline failed: {detail}", file=sys.stderr)
+    return em.FilmRecord(package=pkg.name, title="", notes=(f"pipeline failed: {detail}",))
 
 
 if __name__ == "__main__":

@@ -16,18 +16,12 @@ the header by which a loopback simulator or fake says its jobs are simulated
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .datafiles import data_dir, loads
+from .datafiles import data_dir, loads, toml_error
 from .errors import DataFileError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
     "CONDITIONING",
@@ -239,7 +233,7 @@ def _file(provider: str) -> tuple[dict[str, ModelCapabilities], str]:
     text = (data_dir() / name).read_text(encoding="utf-8")
     try:
         data = loads(text)  # datafiles: parsed once per machine, not once per run
-    except tomllib.TOMLDecodeError as exc:
+    except toml_error() as exc:
         raise DataFileError(name, f"not valid TOML: {exc}") from None
     if data.get("provider") != provider or not isinstance(data.get("source"), str):
         raise DataFileError(name, f"needs provider = {provider!r} and a source")

@@ -33,7 +33,7 @@ def test_a_later_load_does_not_parse_again(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "t.toml"
     path.write_text('name = "kitchen"\n[[gag]]\nwords = ["milk", "pour"]\nweight = 0.5\n')
     first = datafiles.load_toml(path)
-    monkeypatch.setattr(datafiles.tomllib, "loads", lambda _t: pytest.fail("parsed again"))
+    monkeypatch.setattr(datafiles.tomllib_module(), "loads", lambda _t: pytest.fail("parsed again"))
     assert datafiles.load_toml(path) == first
 
 
@@ -91,8 +91,10 @@ def test_the_capabilities_file_is_parsed_once_per_machine(
 
     monkeypatch.setenv("SORAFILM_CACHE_DIR", str(tmp_path))
     parses: list[int] = []
-    real = datafiles.tomllib.loads
-    monkeypatch.setattr(datafiles.tomllib, "loads", lambda text: parses.append(1) or real(text))
+    real = datafiles.tomllib_module().loads
+    monkeypatch.setattr(
+        datafiles.tomllib_module(), "loads", lambda text: parses.append(1) or real(text)
+    )
     capabilities._file.cache_clear()
     first = capabilities._file("openai")
     capabilities._file.cache_clear()  # as a new process would

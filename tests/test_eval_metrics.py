@@ -238,6 +238,13 @@ def test_fallback_share():
     assert em.fallback_share(f) == pytest.approx(0.25)
 
 
+def test_fallback_share_counts_a_reprised_cast_once():
+    # the ending reprises shot 1's cast: the same weak cast seen twice is still one weak cast
+    weak = dict(fallback=True, gag_id="kitchen.gag-1")
+    f = film(shot(1, "a", **weak), shot(2, "b"), shot(3, "c"), shot(4, "d"), shot(5, "a", **weak))
+    assert em.fallback_share(f) == pytest.approx(0.25)
+
+
 def test_fillers_do_not_count_the_title_card():
     f = film(shot(0, title="Title card: Flask"), shot(1, "Flask"), shot(2), shot(3, title="x"))
     assert em.filler_count(f) == 2
@@ -379,6 +386,33 @@ def test_the_film_score_counts_restating_captions_over_concept_shots():
     )
     score = em.score_film(f, CORE, "Flask")
     assert score.restating == (("Client: a class in httpx._models", "kind and module/owner"),)
+
+
+def test_the_eval_casts_every_other_packaged_theme_too(tmp_path):
+    """make eval films the default theme for its table and casts space and heist as well:
+    each theme's gag overlap and fallback casts are targets of their own (a theme whose
+    gags two films share is found only by casting in it)."""
+    spec = importlib.util.spec_from_file_location("eval_run", _PATH.with_name("run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    assert run.other_themes(None) == ["heist", "space"]
+    assert run.other_themes("space") == ["heist", "kitchen"]
+
+    import sorafilm_nb as sf
+
+    root = tmp_path / "courier"
+    (root / "courier").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "courier"\n', encoding="utf-8")
+    (root / "courier" / "__init__.py").write_text(
+        'def send(parcel):\n    """Sends a parcel to its address."""\n\n\n__all__ = ["send"]\n',
+        encoding="utf-8",
+    )
+    profile = sf.analyze(root, use_cache=False)
+    _casting, plan = run.film_in_theme(profile, "space")
+    film = run.film_record("courier", plan, profile)
+    ids = [s.gag_id for s in film.shots if s.gag_id]
+    assert ids and all(i.startswith("space.") for i in ids), ids
 
 
 def test_restating_captions_say_what_their_concept_had_to_draw_on(capsys):

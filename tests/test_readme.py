@@ -32,7 +32,7 @@ def test_readme_python_example_runs(
     from sorafilm_nb.paths import shown_path
 
     # the example's output line as its comment writes it: the film named the way the CLI does
-    assert "8/8 shots completed, billed $8.80 (simulated, no real money); film: " in out
+    assert "9/9 shots completed, billed $8.80 (simulated, no real money); film: " in out
     assert out.rstrip().endswith(f"film: {shown_path(film.film)}")  # type: ignore[attr-defined]
 
 

@@ -1687,10 +1687,138 @@ fail:
     return NULL;
 }
 
+/* ------------------------------------------------------------------ identifiers
+ *
+ * identifiers(data: bytes) -> str: every distinct identifier-like token of 3+ characters,
+ * space-separated, in order of first occurrence. A token is a maximal run of
+ * [A-Za-z0-9_] with its leading digits dropped (``9abc`` holds ``abc``), kept when 3+
+ * characters are left; any other byte (non-ASCII included) separates tokens. The same set
+ * as _scan_python.identifiers' Python fallback (tests/analysis/test_pyscan_identifiers.py),
+ * without one bytes object per occurrence: a token becomes a string once, when first met.
+ * The distinct tokens are kept in an open-addressing table of (start, length) spans into
+ * data, keyed by FNV-1a.
+ */
+static const unsigned char IDENT[256] = {
+    ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
+    ['8'] = 2, ['9'] = 2, ['_'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+typedef struct {
+    Py_ssize_t start; /* -1: an empty slot */
+    Py_ssize_t len;
+    size_t hash;
+} Span;
+
+static int spans_grow(Span **table, size_t *cap)
+{
+    size_t ncap = *cap * 2;
+    Span *t = PyMem_Malloc(ncap * sizeof(Span));
+    if (!t) return -1;
+    for (size_t i = 0; i < ncap; i++) t[i].start = -1;
+    for (size_t i = 0; i < *cap; i++) {
+        Span e = (*table)[i];
+        if (e.start < 0) continue;
+        size_t j = e.hash & (ncap - 1);
+        while (t[j].start >= 0) j = (j + 1) & (ncap - 1);
+        t[j] = e;
+    }
+    PyMem_Free(*table);
+    *table = t;
+    *cap = ncap;
+    return 0;
+}
+
+static PyObject *identifiers(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    const unsigned char *s = view.buf;
+    Py_ssize_t n = view.len;
+    size_t cap = 256, used = 0;
+    Span *table = PyMem_Malloc(cap * sizeof(Span));
+    /* first occurrences in order: indexes into table would move on growth, so spans */
+    Py_ssize_t order_cap = 128, n_order = 0, total = 0;
+    Span *order = PyMem_Malloc((size_t)order_cap * sizeof(Span));
+    PyObject *result = NULL;
+    if (!table || !order) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < cap; i++) table[i].start = -1;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!IDENT[s[i]]) {
+            i++;
+            continue;
+        }
+        Py_ssize_t a = i;
+        while (i < n && IDENT[s[i]]) i++;
+        while (a < i && IDENT[s[a]] == 2) a++; /* leading digits */
+        Py_ssize_t len = i - a;
+        if (len < 3) continue;
+        size_t h = 1469598103934665603u;
+        for (Py_ssize_t k = a; k < i; k++) h = (h ^ s[k]) * 1099511628211u;
+        size_t j = h & (cap - 1);
+        int found = 0;
+        while (table[j].start >= 0) {
+            if (table[j].hash == h && table[j].len == len &&
+                memcmp(s + table[j].start, s + a, (size_t)len) == 0) {
+                found = 1;
+                break;
+            }
+            j = (j + 1) & (cap - 1);
+        }
+        if (found) continue;
+        table[j].start = a;
+        table[j].len = len;
+        table[j].hash = h;
+        if (n_order == order_cap) {
+            order_cap *= 2;
+            Span *o = PyMem_Realloc(order, (size_t)order_cap * sizeof(Span));
+            if (!o) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            order = o;
+        }
+        order[n_order++] = table[j];
+        total += len + 1;
+        if (++used * 2 > cap && spans_grow(&table, &cap) < 0) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    result = PyUnicode_New(total ? total - 1 : 0, 127);
+    if (!result) goto done;
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(result);
+    for (Py_ssize_t k = 0; k < n_order; k++) {
+        if (k) *out++ = ' ';
+        memcpy(out, s + order[k].start, (size_t)order[k].len);
+        out += order[k].len;
+    }
+done:
+    PyMem_Free(table);
+    PyMem_Free(order);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_O,
      "scan(data: bytes) -> tuple | None: the statement-level facts of a Python file, or None "
      "when CPython's parser must judge it."},
+    {"identifiers", identifiers, METH_O,
+     "identifiers(data: bytes) -> str: the distinct identifier-like tokens of 3+ characters, "
+     "space-separated, in order of first occurrence."},
     {NULL, NULL, 0, NULL},
 };
 

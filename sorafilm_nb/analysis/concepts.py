@@ -8,7 +8,7 @@ round-trips through JSON (the cache) and shows itself as a pandas table.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError
@@ -126,17 +126,7 @@ class RepoProfile:
                 name=d["name"],
                 title=d["title"],
                 description=d["description"],
-                concepts=tuple(
-                    Concept(
-                        **{
-                            **c,
-                            "words": tuple(c.get("words", ())),
-                            "bases": tuple(c.get("bases", ())),
-                            "params": tuple(c.get("params", ())),
-                        }
-                    )
-                    for c in d["concepts"]
-                ),
+                concepts=tuple(map(_concept, d["concepts"])),
                 files_scanned=d["files_scanned"],
                 warnings=tuple(ScanWarning(**w) for w in d.get("warnings", ())),
                 themes=tuple((str(w), float(x)) for w, x in d.get("themes", ())),
@@ -149,6 +139,38 @@ class RepoProfile:
 
 
 _CONCEPT_FIELDS = tuple(f.name for f in fields(Concept))
+_CONCEPT_DEFAULTS = {f.name: f.default for f in fields(Concept) if f.default is not MISSING}
+_CONCEPT_REQUIRED = frozenset(_CONCEPT_FIELDS) - _CONCEPT_DEFAULTS.keys()
+_CONCEPT_KNOWN = frozenset(_CONCEPT_FIELDS)
+
+
+def _concept(c: dict[str, Any]) -> Concept:
+    """Concept(**c) with words, bases and params as tuples. A stored profile has hundreds (Django's
+    601), and a frozen dataclass's __init__ sets each of 19 fields through
+    object.__setattr__: half of a warm analyze()'s from_json (issue 14). A dict with exactly
+    the known fields (the required ones among them) fills the instance's __dict__ directly,
+    as __init__ would (Concept has no __post_init__); anything else goes through __init__,
+    which raises the TypeError from_json reports."""
+    keys = c.keys()
+    if not (_CONCEPT_REQUIRED <= keys <= _CONCEPT_KNOWN):
+        return Concept(
+            **{
+                **c,
+                "words": tuple(c.get("words", ())),
+                "bases": tuple(c.get("bases", ())),
+                "params": tuple(c.get("params", ())),
+            }
+        )
+    concept = object.__new__(Concept)
+    fields_of = concept.__dict__
+    fields_of.update(_CONCEPT_DEFAULTS)
+    fields_of.update(c)
+    fields_of["words"] = tuple(c.get("words", ()))
+    fields_of["bases"] = tuple(c.get("bases", ()))
+    fields_of["params"] = tuple(c.get("params", ()))
+    return concept
+
+
 FRAME_COLUMNS = (
     "name",
     "kind",

@@ -17,6 +17,8 @@ import tokenize
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from .lazyre import LazyPattern
+
 
 @dataclass(frozen=True)
 class CodeUse:
@@ -63,8 +65,8 @@ _PY_FENCES = frozenset({"python", "py", "python3", "pycon", "py3", "ipython", "p
 _JS_FENCES = frozenset(
     {"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs", "cjs", "node", "es6"}
 )
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M)
-_RST_CODE = re.compile(
+_FENCE = LazyPattern(r"^[ \t]*(```+|~~~+)[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M)
+_RST_CODE = LazyPattern(
     r"^\.\. (?:code-block|code|sourcecode)::[ \t]*(\w*)[^\n]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)",
     re.M,
 )
@@ -214,11 +216,11 @@ def _token_uses(src: str, uses: _Uses) -> None:
 
 # an unclosed /* runs to the end, as in JavaScript: a thousand of them each read on to the
 # end was quadratic; an import's {list} stops at any brace for the same reason
-_JS_STRING = re.compile(
+_JS_STRING = LazyPattern(
     r"//[^\n]*|/\*.*?(?:\*/|\Z)|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
 )
-_JS_IDENT = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
-_JS_NEW = re.compile(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
+_JS_IDENT = LazyPattern(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
+_JS_NEW = LazyPattern(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
 _JS_KEYWORDS_TEXT = (
     "break case catch class const continue debugger default delete do else export extends "
     "false finally for function if import in instanceof let new null return super switch this "
@@ -228,11 +230,11 @@ _JS_KEYWORDS_TEXT = (
 _JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
 
 
-_JS_MODULE = re.compile(
+_JS_MODULE = LazyPattern(
     r"""\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]"""
     r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
 )
-_JS_LOCAL = re.compile(
+_JS_LOCAL = LazyPattern(
     r"\b(?:function\*?\s+([\w$]+)|class\s+([\w$]+)"
     r"|(?:const|let|var)\s+([\w$]+)\s*=(?!\s*(?:require\s*\(|new\b|await\s+import\b)))"
 )
@@ -264,7 +266,7 @@ def _object_key(code: str, m: re.Match[str]) -> bool:
     return j >= 0 and code[j] in "{,"
 
 
-_KEY_COLON = re.compile(r"\s*(?:\?\s*)?:(?!:)")
+_KEY_COLON = LazyPattern(r"\s*(?:\?\s*)?:(?!:)")
 
 
 def _js_uses(src: str, uses: _Uses) -> None:
@@ -293,8 +295,8 @@ def _js_uses(src: str, uses: _Uses) -> None:
                 uses.method("", head, name, False, "js", called)
 
 
-_CHAIN_LINK = re.compile(r"\s*\.\s*([A-Za-z_$][\w$]*)")
-_CALL = re.compile(r"\s*\(")  # matched in place: slicing the rest of the code per name was O(n)
+_CHAIN_LINK = LazyPattern(r"\s*\.\s*([A-Za-z_$][\w$]*)")
+_CALL = LazyPattern(r"\s*\(")  # matched in place: slicing the rest of the code per name was O(n)
 
 
 def _chain(code: str, at: int) -> list[tuple[str, bool]]:
@@ -356,10 +358,10 @@ def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:
 
 # Any reST directive with an indented body (``.. click:example::``, ``.. code-block::``) or a
 # literal block after ``::``; options (``:caption: x``) are dropped from the body.
-_RST_BLOCK = re.compile(
+_RST_BLOCK = LazyPattern(
     r"^(?:\.\. [\w:-]+::[^\n]*|[^\n]*::)[ \t]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)", re.M
 )
-_RST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$\n?", re.M)
+_RST_OPTION = LazyPattern(r"^[ \t]*:[\w-]+:.*$\n?", re.M)
 
 
 def doc_uses(documents: list[str], packages: frozenset[str] = frozenset()) -> dict[str, int]:

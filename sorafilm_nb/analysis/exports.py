@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lazyre import LazyPattern
 from .project import _package_json, _read, _resolve
 from .scan_python import summary_line
 
@@ -20,24 +21,24 @@ _ID = r"[A-Za-z_$][\w$]*"
 # Every pattern here reads hostile files of up to _MAX bytes, so none may try a start against
 # the rest of the file: a list stops at the next brace of either kind ("export{" a thousand
 # times without "}"), a name starts only where no name goes on ("a$a$a$"). Linear, not hours.
-_EXPORT_DECL = re.compile(
+_EXPORT_DECL = LazyPattern(
     rf"\bexport\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
     rf"(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+({_ID})"
 )
-_EXPORT_LIST = re.compile(r"\bexport\s*(?:type\s*)?\{([^{}]*)\}")
-_EXPORTS_DOT = re.compile(rf"\b(?:module\.)?exports\.({_ID})\s*=(?!=)")
-_DEFINE_PROP = re.compile(rf"Object\.defineProperty\(\s*exports\s*,\s*['\"]({_ID})['\"]")
-_MODULE_EXPORTS = re.compile(rf"\bmodule\.exports\s*=\s*(?:exports\s*=\s*)?({_ID})\s*[;\n]")
+_EXPORT_LIST = LazyPattern(r"\bexport\s*(?:type\s*)?\{([^{}]*)\}")
+_EXPORTS_DOT = LazyPattern(rf"\b(?:module\.)?exports\.({_ID})\s*=(?!=)")
+_DEFINE_PROP = LazyPattern(rf"Object\.defineProperty\(\s*exports\s*,\s*['\"]({_ID})['\"]")
+_MODULE_EXPORTS = LazyPattern(rf"\bmodule\.exports\s*=\s*(?:exports\s*=\s*)?({_ID})\s*[;\n]")
 # up to the first brace either way (a nested object ends the list, as "}" did)
-_MODULE_OBJECT = re.compile(r"\bmodule\.exports\s*=\s*\{([^{}]*)[{}]")
+_MODULE_OBJECT = LazyPattern(r"\bmodule\.exports\s*=\s*\{([^{}]*)[{}]")
 # the module itself is a named class or function: its default export
-_DEFAULT_DECL = re.compile(
+_DEFAULT_DECL = LazyPattern(
     rf"\b(?:module\.exports\s*=\s*|export\s+default\s+)(?:abstract\s+)?"
     rf"(?:class|(?:async\s+)?function\*?)\s+({_ID})"
 )
-_INSTANCE = re.compile(rf"\b(?:module\.)?exports\.({_ID})\s*=\s*new\s+({_ID})")
-_MODULE_REQUIRE = re.compile(r"""\bmodule\.exports\s*=\s*require\(\s*['"](\.[^'"]+)['"]""")
-_FOLLOW = re.compile(
+_INSTANCE = LazyPattern(rf"\b(?:module\.)?exports\.({_ID})\s*=\s*new\s+({_ID})")
+_MODULE_REQUIRE = LazyPattern(r"""\bmodule\.exports\s*=\s*require\(\s*['"](\.[^'"]+)['"]""")
+_FOLLOW = LazyPattern(
     r"""(?:\bexport\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*|\bexport\s*\{[^{}]*\}\s*from\s*|"""
     r"""\bmodule\.exports\s*=\s*require\(\s*|__exportStar\(\s*require\(\s*)['"](\.[^'"]+)['"]"""
 )
@@ -45,22 +46,22 @@ _FOLLOW = re.compile(
 
 _REL = r"""['"](\.[^'"]+)['"]"""
 # local bindings of the package's own files: const x = require('./x'), import x from './x'
-_BIND_REQUIRE = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*require\(\s*{_REL}\s*\)")
-_BIND_DESTRUCT = re.compile(rf"\b(?:const|let|var)\s*\{{([^{{}}]*)\}}\s*=\s*require\(\s*{_REL}")
-_BIND_IMPORT = re.compile(
+_BIND_REQUIRE = LazyPattern(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*require\(\s*{_REL}\s*\)")
+_BIND_DESTRUCT = LazyPattern(rf"\b(?:const|let|var)\s*\{{([^{{}}]*)\}}\s*=\s*require\(\s*{_REL}")
+_BIND_IMPORT = LazyPattern(
     rf"\bimport\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^{{}}]*)\}})?\s*from\s*{_REL}"
 )
 # what a module hands out: exports.x = v, module.exports = v, export default v, obj.x = v on
 # an exported object (``var app = exports = module.exports = {}``; axios's ``axios.Axios =``)
-_EXPORT_OBJECT = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:module\.)?exports\s*=")
-_EXPORT_DEFAULT = re.compile(rf"\bexport\s+default\s+({_ID})\s*[;\n]")
-_EXPORTS_VALUE = re.compile(
+_EXPORT_OBJECT = LazyPattern(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:module\.)?exports\s*=")
+_EXPORT_DEFAULT = LazyPattern(rf"\bexport\s+default\s+({_ID})\s*[;\n]")
+_EXPORTS_VALUE = LazyPattern(
     rf"\b(?:module\.)?exports(?:\.{_ID})?\s*=\s*(?:exports\s*=\s*)?({_ID})\b(?!\s*\()"
 )
-_EXPORTS_REQUIRE = re.compile(rf"\b(?:module\.)?exports\.{_ID}\s*=\s*require\(\s*{_REL}")
-_MEMBER_VALUE = re.compile(rf"(?<![\w$])({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
+_EXPORTS_REQUIRE = LazyPattern(rf"\b(?:module\.)?exports\.{_ID}\s*=\s*require\(\s*{_REL}")
+_MEMBER_VALUE = LazyPattern(rf"(?<![\w$])({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
 # a value a factory makes: ``const Yargs = YargsFactory(shim)`` (its members are the factory's)
-_MADE_BY = re.compile(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:new\s+)?({_ID})\s*\(")
+_MADE_BY = LazyPattern(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:new\s+)?({_ID})\s*\(")
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,12 @@ once per profile build; the per-file scanners and their caches stay as they are.
 
 from __future__ import annotations
 
-import configparser
 import json
 import os
 import posixpath
 import re
 import sys
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 from .files import Skipped, build_folder, list_folder, open_inside
 
@@ -52,8 +46,13 @@ def project_name(root: Path) -> str | None:
     """The name the project is published under: pyproject.toml ``[project] name`` (or
     ``[tool.poetry] name``), package.json ``name``, setup.cfg ``[metadata] name``, or a literal
     ``name=`` in setup.py; None when none says. A scoped npm name keeps its last part."""
+    # tomllib and configparser only here: a warm profile never reads a name (issue 14)
     text = _read(root, "pyproject.toml")
     if text:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - Python 3.10
+            import tomli as tomllib
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError:
@@ -66,6 +65,8 @@ def project_name(root: Path) -> str | None:
         return name.strip().rsplit("/", 1)[-1]
     text = _read(root, "setup.cfg")
     if text:
+        import configparser
+
         cfg = configparser.ConfigParser(interpolation=None)
         try:
             cfg.read_string(text)

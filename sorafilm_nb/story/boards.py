@@ -63,7 +63,7 @@ from ..errors import PlanError
 from .captions import GLOSS_LIMIT, gag_title, gloss
 from .casting import CastEntry, Casting
 from .fallback_gloss import fallback_gloss
-from .plot import CONCEPT_ONLY, arrange, facts
+from .plot import CONCEPT_ONLY, arrange, facts, recap
 from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
 from .templates import (
     LEGAL_SECONDS,
@@ -108,6 +108,9 @@ class Shot:
     # video seconds. The film's closing card is Storyboard.end_card.
     caption: str | None = None
     card: str | None = None
+    # The ending's reprise: the star (plot.star) shown once more, its promise kept; the same
+    # cast entry as an earlier shot's (added field)
+    reprise: bool = False
 
     @property
     def id(self) -> str:
@@ -385,6 +388,7 @@ def storyboard(
     said = facts(casting.profile, [e for group in placed for e in group])
     shots: list[Shot] = []
     carried = ""  # the card of a beat left out opens the next one instead
+    told: dict[int, str] = {}  # the caption each entry's first shot had
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
         if not k:
             carried = carried or beat.card
@@ -411,17 +415,42 @@ def storyboard(
             again = f" ({f + 1}/{n_fill})" if n_fill > len(lines) else ""
             fillers.append((seconds, None, f"{beat_title}: {line}{again}", line))
         # a filler sets the scene before the beat's concepts (the hero arrives, lays out the
-        # tools, makes the first attempt), except where it resolves the story
+        # tools, makes the first attempt), except where it resolves the story; the ending's
+        # star is the film's last shot
         parts = (
             fillers + cast_shots
-            if beat.role in ("opening", "use", "trouble")
+            if beat.role in ("opening", "use", "trouble", "payoff")
             else cast_shots + fillers
         )
         card = _say(carried or beat.card, said) or None
         carried = ""
         for seconds, entry, title, caption in parts:
+            reprise = entry is not None and id(entry) in told
+            if reprise:  # the reprise: its gloss if the setup showed the promise instead
+                assert entry is not None
+                title = gag_title(replace(entry, siblings=())).replace(": ", ", at last: ", 1)
+                if told[id(entry)] == caption:
+                    names = [entry.concept.name]
+                    names += [s.cast.concept.name for s in shots if s.cast and s.cast is not entry]
+                    caption = recap(names) or caption
+            elif entry is not None and not shots and beat.role == "opening":
+                # the setup: what the project is for, the README's promise
+                caption = said["promise"] if said["promise"] != said["title"] else caption
+            if entry is not None and not reprise:
+                told[id(entry)] = caption
             shots.append(
-                Shot(len(shots), beat.name, seconds, model, size, entry, title, caption, card)
+                Shot(
+                    len(shots),
+                    beat.name,
+                    seconds,
+                    model,
+                    size,
+                    entry,
+                    title,
+                    caption,
+                    card,
+                    reprise,
+                )
             )
             card = None
     titles = [s.title for s in shots]

@@ -6,6 +6,10 @@ most), ranks every metaphor of the theme for each by role and polarity (``scorin
 and then solves one assignment for all of them at once: no metaphor plays two concepts, and
 the sum of the squared scores is as high as it can be (``_assign``: the Hungarian method, in
 exact integers). A metaphor is shared only when some concept has no unused candidate left.
+A film then shows at most MOTIF_SHOTS gags of one motif (``_vary``: gags whose roles overlap,
+the kitchen's pigeon, speaking tube and telegram boy all carry a note) where a concept of
+the crowd has a fit of another motif: what tells an HTTP client's concepts apart is what each
+does beside sending (a Session persists, a Response answers).
 
 A concept no metaphor fits (its best score is below scoring.WEAK_BELOW) is passed over when
 a next-best concept fits; when too few do, it is cast anyway and flagged ``weak``, which
@@ -22,8 +26,9 @@ CONTRACT (shared with boards, prompts, lint, ui/): CastEntry and Casting below.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -314,7 +319,7 @@ def cast(
     ranked = [ranked_for(c) or ((lib.metaphors[0], 0.0),) for c in concepts]
     # the assignment sees near-equal fits as equal, in the project's seeded order
     by_weight = [sorted(r, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id))) for r in ranked]
-    picks = _assign(by_weight)
+    picks = _vary(by_weight, _assign(by_weight), lambda m: _seeded(seed, m.id))
     chosen = [by_weight[i][picks[i]] for i in range(len(concepts))]
     entries = tuple(
         CastEntry(
@@ -328,6 +333,84 @@ def cast(
         for i, c in enumerate(concepts)
     )
     return Casting(profile=profile, library=lib, entries=entries)
+
+
+# Two gags whose roles overlap this much (Jaccard of their stemmed roles) show one action: the
+# kitchen's pigeon, speaking tube, pneumatic tube and telegram boy all carry a note there and
+# back, and requests' film had five of them.
+SAME_MOTIF = 1 / 3
+# A concept moves to a gag of another motif only when it keeps this share of its fit: a film
+# of command-line definitions is allowed its command gags rather than given off-role ones.
+KEEP_FIT = 0.5
+MOTIF_SHOTS = 2  # gags of one motif a film may show (a third one moves where it can)
+
+
+@functools.lru_cache(maxsize=4096)
+def _motif(metaphor: Metaphor) -> frozenset[str]:
+    return frozenset(stem(w) for w in (*metaphor.roles, *metaphor.matches.words))
+
+
+def same_motif(a: Metaphor, b: Metaphor) -> bool:
+    """Whether two gags show one action (SAME_MOTIF): a film of them says one thing twice."""
+    ra, rb = _motif(a), _motif(b)
+    union = ra | rb
+    return a.id == b.id or (bool(union) and len(ra & rb) / len(union) >= SAME_MOTIF)
+
+
+def _vary(
+    ranked: Sequence[Sequence[tuple[Metaphor, float]]],
+    picks: list[int],
+    order: Callable[[Metaphor], int] = lambda m: 0,
+) -> list[int]:
+    """The assignment with at most MOTIF_SHOTS gags of one motif (same_motif) where concepts
+    have other fits: of the concepts crowding a motif, the one whose best fit of a motif with
+    room (at least WEAK_BELOW and KEEP_FIT of its present score), unused, costs the least
+    weight moves to it; a crowd no such fit thins is kept.
+    The domain's nouns are in every gag written for it ("request" in eight HTTP gags), so
+    the assignment alone gives each concept of an HTTP client a note sent somewhere; what
+    tells them apart is the rest of what each does (a Session persists, a Response answers).
+    Only a crowd moves, not a pair: each move goes to one of the few gags of another motif
+    that fit, the same few for every project of a trade, so moving every pair made two HTTP
+    clients' films more alike."""
+    picks = list(picks)
+    kept: set[int] = set()
+    for _ in range(4 * len(picks)):  # each move thins a crowd; bounded all the same
+        gag = [ranked[i][picks[i]][0] for i in range(len(picks))]
+
+        def crowd(m: Metaphor, skip: int, gag: list[Metaphor] = gag) -> list[int]:
+            return [n for n, g in enumerate(gag) if n != skip and same_motif(m, g)]
+
+        over = next(
+            (
+                i
+                for i in range(len(picks))
+                if i not in kept and len(crowd(gag[i], i)) >= MOTIF_SHOTS
+            ),
+            None,
+        )
+        if over is None:
+            break
+        moves = []
+        for k in (over, *crowd(gag[over], over)):
+            score_now = ranked[k][picks[k]][1]
+            now = _weight(score_now)
+            room = [
+                (order(m), r)
+                for r, (m, s) in enumerate(ranked[k])
+                if s >= max(WEAK_BELOW, KEEP_FIT * score_now)
+                and len(crowd(m, k)) < MOTIF_SHOTS
+                and not same_motif(m, gag[over])
+                and not any(m.id == g.id for n, g in enumerate(gag) if n != k)
+            ]
+            if room:  # which fit with room: the project's seeded choice, as for ties
+                r = min(room)[1]
+                moves.append((now - _weight(ranked[k][r][1]), r, k))
+        if not moves:
+            kept.add(over)
+            continue
+        _, r, k = min(moves)
+        picks[k] = r
+    return picks
 
 
 def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:

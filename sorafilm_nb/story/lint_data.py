@@ -55,10 +55,11 @@ class WordList:
     _start_set: frozenset[str] = dc_field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        canonical = {_squash(t): t for t in self.terms}
+        canonical: dict[str, str] = {}
         starts: dict[str, set[int]] = {}  # a term's first word -> its lengths in words
         for term in self.terms:
-            words = _WORD.findall(_fold(term))
+            words = _WORD.findall(_fold(term))  # folded once: "".join(words) is _squash(term)
+            canonical["".join(words)] = term
             starts.setdefault(words[0], set()).add(len(words))
             starts.setdefault("".join(words), set()).add(1)  # written as one word
         object.__setattr__(self, "_canonical", canonical)
@@ -196,14 +197,14 @@ def _word_list(data: Mapping[str, Any], file: str) -> WordList:
     terms = str_list(data, "terms", file=file)
     if not terms:
         raise DataFileError(file, "the list is empty", field="terms")
-    for i, term in enumerate(terms):
-        if not _squash(term) or len(term.strip()) < 2:
+    keys = [_squash(term) for term in terms]  # each term folded once, for both checks
+    for i, (term, key) in enumerate(zip(terms, keys, strict=True)):
+        if not key or len(term.strip()) < 2:
             raise DataFileError(
                 file, f"term {i + 1} is blank or too short: {term!r}", field="terms"
             )
     seen: dict[str, str] = {}
-    for term in terms:
-        key = _squash(term)
+    for term, key in zip(terms, keys, strict=True):
         if key in seen:
             raise DataFileError(
                 file, f"{term!r} is listed twice (also as {seen[key]!r})", field="terms"

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..datafiles import tomllib
+from ..datafiles import toml_error, tomllib_module
 from ..money.cost import left_of
 from .captions import CARD_SECONDS, reading_seconds
 from .findings import Finding, finding
@@ -167,8 +167,8 @@ def read_project_allow(root: str | os.PathLike[str]) -> tuple[tuple[str, ...], s
             return (), "it is not a regular file"
         if path.stat().st_size > MAX_PROJECT_FILE:
             return (), f"it is over {MAX_PROJECT_FILE // 1024} KiB"
-        data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data: Any = tomllib_module().loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, toml_error()) as exc:
         return (), f"it is not readable TOML ({type(exc).__name__})"
     allow = data.get("lint", {}).get("allow", []) if isinstance(data.get("lint"), dict) else []
     if not isinstance(allow, list) or not all(isinstance(t, str) for t in allow):

@@ -1,17 +1,23 @@
 """The plot: which cast concept plays which part of the story, in what order.
 
-A template's beats may name a ``role`` (templates.ROLES). With roles, the film tells the
-project's own story instead of filing concepts by kind:
+A template's beats may name a ``role`` (templates.ROLES). With roles, the film tells one arc
+about the project instead of filing concepts by kind:
 
-- ``opening`` and ``use`` show the concepts in the order a user meets them: first the order of
-  the README's examples (Concept.readme_order), then the import and call structure (a base
-  class before the classes built on it, the most referenced first), then rank.
+- ``opening`` is the setup: what the project is for (its card and caption quote the
+  README's promise) on the first concept a user meets.
+- ``use`` shows the concepts in the order a user meets them: first the order of the README's
+  examples (Concept.readme_order), then the import and call structure (a base class before
+  the classes built on it, the most referenced first), then rank.
 - ``trouble`` shows the errors the project defines: the trouble a user meets, in the order of
   the concepts they belong to (the error that names a concept follows it).
 - ``overcome`` (the centrepiece) shows the concept that overcomes them: the one whose words
-  the errors share most (ParamType for click's BadParameter), the best-ranked on a tie.
-- ``payoff`` ends on the README's own promise (RepoProfile.tagline): docstring themes play
-  here first, then the last concepts of the use order.
+  the errors share most (ParamType for click's BadParameter), the best-ranked on a tie; never
+  a README concept the use beat would then show out of the README's order, nor the star.
+- ``payoff`` ends on the README's own promise kept by the project's most central concept,
+  the ``star`` (one of the cast's three best-ranked code concepts, the README's first of
+  them): its shot is the film's last. When the use order showed the star already, the
+  ending is its reprise (the same entry, one more shot): the setup's promise, paid off.
+  Never the last leftovers of the use order, which ended films on MockTransport and Auth.
 
 The plot also knows the facts the captions and cards quote (``facts``): the title, the
 promise, the project's main language and its entry point ("import flask").
@@ -22,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .captions import short_clause
@@ -35,8 +42,8 @@ ROLES = ("opening", "use", "trouble", "overcome", "payoff")
 # Beats whose part IS a concept (an error the project defines, the concept that overcomes
 # them): given fewer concepts than their time holds they shrink, never fill (boards.fit).
 CONCEPT_ONLY = ("trouble", "overcome")
-# Beats that show the use order, one after another.
-_SEQUENCE = ("opening", "use", "payoff")
+# Beats that show the use order, one after another (the payoff shows the star).
+_SEQUENCE = ("opening", "use")
 
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
@@ -83,10 +90,17 @@ def _stem(word: str) -> str:
     return word
 
 
-def _words(entry: CastEntry) -> set[str]:
+def _words(entry: CastEntry) -> frozenset[str]:
     c = entry.concept
-    text = " ".join((_CAMEL.sub(r"\1 \2", c.name), *c.bases, c.summary, *c.words)).lower()
-    return {_stem(w) for w in _WORD.findall(text) if len(w) > 2 and w not in _GENERIC}
+    return _word_set(" ".join((_CAMEL.sub(r"\1 \2", c.name), *c.bases, c.summary, *c.words)))
+
+
+@lru_cache(maxsize=4096)
+def _word_set(text: str) -> frozenset[str]:
+    """The stemmed content words of a concept's text, kept: the plot asks for each concept's
+    several times per storyboard (every fitting pass re-arranges)."""
+    words = _WORD.findall(text.lower())
+    return frozenset(_stem(w) for w in words if len(w) > 2 and w not in _GENERIC)
 
 
 def use_order(entries: Sequence[CastEntry]) -> list[CastEntry]:
@@ -123,14 +137,34 @@ def use_order(entries: Sequence[CastEntry]) -> list[CastEntry]:
     return out
 
 
-def rescuer(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> CastEntry | None:
+def star(entries: Sequence[CastEntry]) -> CastEntry | None:
+    """The project's most central concept, which ends the film: of the three best-ranked code
+    concepts (no error, no docstring theme: neither keeps a promise), the one the README's
+    examples use first, else the best-ranked. Why the README's first: it is what the
+    promise is about for a user (zod's string() and object(), not its base class ZodType)."""
+    code = [e for e in entries if e.concept.kind not in ("exception", "theme")][:3]
+    if not code:
+        return None
+    shown = [e for e in code if e.concept.readme_order >= 0]
+    return min(shown, key=lambda e: e.concept.readme_order) if shown else code[0]
+
+
+def rescuer(
+    errors: Sequence[CastEntry], order: Sequence[CastEntry], avoid: CastEntry | None = None
+) -> CastEntry | None:
     """The concept that overcomes the errors: the most words shared with them, then rank.
 
-    With a choice, the README's very first concept stays in the opening, where a user meets it.
+    With a choice, the README's very first concept stays in the opening, where a user meets
+    it; the star (``avoid``) stays for the ending; and a concept of the README's examples
+    plays the centrepiece only when it is the last of them (the centrepiece comes after the
+    use beat, so any other would be shown out of the README's order).
     """
     if not order:
         return None
     pool = list(order[1:]) if len(order) > 2 and order[0].concept.readme_order >= 0 else list(order)
+    pool = [e for e in pool if e is not avoid] or pool
+    readme = [id(e) for e in order if e.concept.readme_order >= 0 or e.concept.in_readme]
+    pool = [e for e in pool if id(e) not in readme[:-1]] or pool
     pool = [e for e in pool if e.concept.kind != "theme"] or pool
     trouble: set[str] = set()
     for e in errors:
@@ -160,16 +194,19 @@ def arrange(
 ) -> tuple[list[list[CastEntry]], list[CastEntry]]:
     """Cast entries per beat by role (see the module docstring), and those left over.
 
-    lo and hi are each beat's fewest and most clips. Beats without a role are filled last,
-    by the old rule of kinds (boards.assign).
+    lo and hi are each beat's fewest and most clips. The star is the last payoff beat's last
+    entry; it may also stand in the opening or use beats (then the ending is its reprise, and
+    it is in two groups). Beats without a role are filled last, by rank.
     """
     roles = [b.role for b in beats]
     placed: list[list[CastEntry]] = [[] for _ in beats]
     errors = [e for e in entries if e.concept.kind == "exception"]
     order = use_order([e for e in entries if e.concept.kind != "exception"])
-    hero = rescuer(errors, order) if "overcome" in roles else None
-    if hero is not None:
-        order.remove(hero)
+    payoff = [i for i, r in enumerate(roles) if r == "payoff"]
+    lead = star(entries) if payoff else None
+    hero = rescuer(errors, order, lead) if "overcome" in roles else None
+    if hero is not None and hero is not lead:
+        order = [e for e in order if e is not hero]
         placed[roles.index("overcome")].append(hero)
     errors = trouble_order(errors, order)
     left_errors: list[CastEntry] = []
@@ -179,13 +216,6 @@ def arrange(
         (placed[room] if room is not None else left_errors).append(e)
     # the use order over the sequence beats: each its fewest clips first, then its most
     seq = [i for i, r in enumerate(roles) if r in _SEQUENCE]
-    payoff = [i for i in seq if roles[i] == "payoff"]
-    themes = [e for e in order if e.concept.kind == "theme"]
-    for e in themes:  # docstring themes say what the whole project is about: the ending
-        room = next((i for i in payoff if len(placed[i]) < lo[i]), None)
-        if room is not None:
-            placed[room].append(e)
-            order.remove(e)
     want = dict.fromkeys(seq, 0)  # how many of the use order each sequence beat shows
     remaining = len(order)
     first = [min(1, x) for x in lo]  # one concept in every beat before a second in any
@@ -198,6 +228,14 @@ def arrange(
     for i in seq:
         placed[i].extend(queue[: want[i]])
         queue = queue[want[i] :]
+    if lead is not None:  # the ending: the star, after any concept the payoff's time needs
+        queue = [e for e in queue if e is not lead]
+        end = payoff[-1]
+        for i in payoff:
+            extra = max(0, lo[i] - len(placed[i]) - (i == end))
+            placed[i].extend(queue[:extra])
+            queue = queue[extra:]
+        placed[end].append(lead)
     leftovers = queue + left_errors
     unused: list[CastEntry] = []
     for e in leftovers:  # any beat still short of its fewest clips, then any with room
@@ -206,12 +244,26 @@ def arrange(
         if e.concept.kind != "exception":  # an ordinary concept never plays trouble
             short = [i for i in short if roles[i] != "trouble"]
             fits = [i for i in fits if roles[i] != "trouble"]
+        if lead is not None:  # the star's shot ends the film: nothing after it
+            short = [i for i in short if roles[i] != "payoff"]
+            fits = [i for i in fits if roles[i] != "payoff"]
         space = short or fits
         if space:
             placed[space[0]].append(e)
         else:
             unused.append(e)
     return placed, unused
+
+
+def recap(names: Sequence[str], limit: int = 44) -> str:
+    """ "Flask, Blueprint and url_for, working together": as many names as fit the limit,
+    in the order given ("" for none)."""
+    names = list(dict.fromkeys(names))
+    for k in range(len(names), 0, -1):
+        text = ", ".join(names[: k - 1]) + (" and " if k > 1 else "") + names[k - 1]
+        if len(text) <= limit:
+            return text + ", working together"
+    return ""
 
 
 # -- the facts captions and cards quote ----------------------------------------------------
@@ -278,7 +330,9 @@ def entry_point(profile: RepoProfile) -> str:
 
 def promise(profile: RepoProfile, limit: int = 80) -> str:
     """The README's one-line promise without the name it opens with: "a lightweight WSGI web
-    application framework" from "Flask is a lightweight WSGI web application framework."."""
+    application framework" from "Flask is a lightweight WSGI web application framework.".
+    A promise whose subject is the name ("Kiln fires clay pots ...") is kept whole: without
+    its name it would read "kiln fires clay pots" under a "Kiln:" label."""
     text = profile.tagline.strip().rstrip("…").strip()
     if not text:
         return ""
@@ -288,10 +342,22 @@ def promise(profile: RepoProfile, limit: int = 80) -> str:
         if m:
             text = text[m.end() :]
             break
+        if re.match(rf"^{re.escape(name)}\b", text, re.I):
+            return short_clause(text, limit)  # "Kiln fires clay pots": the name is its subject
     text = short_clause(text, limit)
     if text and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", text):
         text = text[:1].lower() + text[1:]
     return text
+
+
+def _promise_line(title: str, pledge: str) -> str:
+    """ "Flask: a lightweight WSGI web application framework"; a promise whose subject is the
+    name already ("Kiln fires clay pots") stands as it is; no promise: the title."""
+    if not pledge:
+        return title
+    if pledge.lower().startswith(title.lower()):
+        return pledge
+    return f"{title}: {pledge}"
 
 
 def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, str]:
@@ -302,23 +368,14 @@ def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, st
     lang = language(profile)
     entry = entry_point(profile)
     pledge = promise(profile)
-    names: list[str] = []
-    for e in shown:
-        if e.concept.kind != "exception" and e.concept.name not in names:
-            names.append(e.concept.name)
-    recap = ""
-    for k in range(len(names), 0, -1):
-        text = ", ".join(names[: k - 1]) + (" and " if k > 1 else "") + names[k - 1]
-        if len(text) <= 44:
-            recap = text + ", working together"
-            break
+    together = recap([e.concept.name for e in shown if e.concept.kind != "exception"])
     return {
         "title": title,
         "name": profile.name,
         "tagline": profile.tagline,
-        "promise": f"{title}: {pledge}" if pledge else title,
+        "promise": _promise_line(title, pledge),
         "language": lang or "Code",
         "entry": entry or title,
         "tools": " · ".join(x for x in (lang, entry) if x),  # "" when unknown: no card
-        "recap": recap or title,
+        "recap": together or title,
     }

@@ -26,11 +26,12 @@ Style, palette, setting, protagonist, lighting and sound are the film's shared b
 in every shot, because continuity across separately generated clips comes from repeating the
 same words ("keep descriptions consistent across shots, reuse phrasing").
 
-Token budgets: a Tier caps each prompt's tokens; rendering here makes the full prompt, and
-``compress`` cuts it down to a tier (the least important parts first, the shared block the
-same way in every shot). ``pieces`` and ``section_tokens`` count a prompt section by section,
-which compression relies on to re-count quickly. The prompt's own copy (tone lines, a typed
-gag's lines, the scene made from a gag) is read from its data file by ``wording``.
+Token budgets: a Tier (tiers.py) caps each prompt's tokens; rendering here makes the full
+prompt, and ``compress`` cuts it down to a tier (the least important parts first, the shared
+block the same way in every shot). ``pieces`` and ``section_tokens`` count a prompt section
+by section, which compression relies on to re-count quickly. The prompt's own copy (tone
+lines, a typed gag's lines, the scene made from a gag) is read from its data file by
+``wording``.
 """
 
 from __future__ import annotations
@@ -39,71 +40,16 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .causes import alone_uses_a_prop, cause, ending
+from .tiers import Tier, parse_tier, tier_cap  # noqa: F401  (re-exported: the contract)
 from .wording import wording
 
 if TYPE_CHECKING:
     from .boards import Beat, Shot, Storyboard
     from .metaphors import Metaphor, Style
-
-
-class Tier(Enum):
-    """Token budget per prompt. Bounds prompt length, never the per-second price.
-
-    Measured on the golden set's films (eval/, the kitchen theme, silent-90): full prompts
-    take 201-265 tokens, and their required parts (the shared look and palette, the setting's
-    first clause, the character description, camera, actions, sound and the props the actions
-    use) take up to 227, the most in 12 s shots with three long action lines. Compression cuts
-    whole clauses and never the character description, the sound line, the camera, the
-    actions or a prop the actions use; the shared look and palette go last, for every shot at
-    once. MEDIUM (the default) is set above those 227 tokens so every shot keeps the look and
-    palette (the continuity the guides ask for; about 180 words, inside the 50-250 words the
-    guides and practitioners report as useful); at LOW no shot does. HIGH and STANDARD keep
-    more prose, ULTRA_LOW little more than subject, camera, actions and sound.
-    """
-
-    ULTRA_LOW = 160
-    LOW = 180
-    MEDIUM = 240
-    HIGH = 280
-    STANDARD = 400
-
-    @property
-    def tokens(self) -> int:
-        return self.value
-
-    @property
-    def label(self) -> str:
-        """The CLI spelling: "ultra-low"."""
-        return self.name.lower().replace("_", "-")
-
-
-def parse_tier(value: Tier | int | str) -> Tier | int:
-    """A Tier from its name ("low", "ultra-low", "ULTRA_LOW") or a custom cap (int or "250")."""
-    if isinstance(value, Tier):
-        return value
-    if isinstance(value, bool):
-        raise ValueError(f"a budget tier is a name or a number of tokens, not {value!r}")
-    if isinstance(value, int):
-        if value < 1:
-            raise ValueError(f"a token cap must be a positive number, got {value}")
-        return value
-    text = str(value).strip()
-    if text.isdigit():
-        return parse_tier(int(text))
-    key = text.upper().replace("-", "_")
-    if key in Tier.__members__:
-        return Tier[key]
-    names = ", ".join(t.label for t in Tier)
-    raise ValueError(f"unknown budget tier {value!r}; use one of {names} or a number of tokens")
-
-
-def tier_cap(tier: Tier | int) -> int:
-    """The token cap a tier stands for."""
-    return tier.tokens if isinstance(tier, Tier) else int(tier)
 
 
 @dataclass(frozen=True)
@@ -141,6 +87,7 @@ SECTION_ORDER = (
     "style",
     "palette",
     "setting",
+    "cause",
     "hero",
     "subject",
     "props",
@@ -156,6 +103,7 @@ _PARAGRAPH = {
     "style": 0,
     "palette": 0,
     "setting": 1,
+    "cause": 1,
     "hero": 1,
     "subject": 1,
     "props": 1,
@@ -369,15 +317,24 @@ def scene_sentence(metaphor: Metaphor | None, gag: str) -> str:
     return _fmt(wording().scene_from_gag, gag=gag.strip().rstrip("."))
 
 
-def _hero_and_subject(scene: str, who: str, names: dict[str, str]) -> tuple[str, str]:
+def _hero_and_subject(
+    scene: str, who: str, names: dict[str, str], cause: str = ""
+) -> tuple[str, str]:
     """(hero, subject): the protagonist's full description as the scene's subject ("A
     programmer in braces ..., sorts ..."), or as a sentence of its own when the scene does
-    not open with the hero. The description is the same words in every shot."""
+    not open with the hero. The description is the same words in every shot; after the
+    shot's cause ("Because the kettle did the trick, a programmer ...") its article is
+    lower-case, and a scene that does not open with the hero takes the cause itself."""
     m = re.match(r"^\{(hero|Hero)\}\s+", scene)
     if m:
         rest = _fmt(scene[m.end() :], **names)
+        if cause:
+            who = re.sub(r"^(A|An|The)\b", lambda a: a.group(1).lower(), who)
         return who + ("," if "," in who else ""), _sentence(rest)
-    return _sentence(who), _sentence(_cap(_fmt(scene, **names)))
+    subject = _cap(_fmt(scene, **names))
+    if cause:
+        subject = f"{cause} {subject[:1].lower()}{subject[1:]}"
+    return _sentence(who), _sentence(subject)
 
 
 def _gag_lines(metaphor: Metaphor, seconds: int, names: dict[str, str], gag: str) -> list[str]:
@@ -421,6 +378,8 @@ def render_sections(
             provider=storyboard.provider,
             model=shot.model,
         )
+    why = cause(storyboard, shot)
+    together, close = ending(storyboard, shot, hero)
     entry = shot.cast
     mood = ""
     plan = _filler_plan(storyboard).get(shot.index, (0, None)) if entry is None else (0, None)
@@ -429,7 +388,7 @@ def render_sections(
         # the typed gag replaces the metaphor on screen: its props, actions, scene and tone
         # belong to another gag and would contradict this one
         gag = entry.gag.strip().rstrip(".")
-        parts["hero"], parts["subject"] = _hero_and_subject(scene_sentence(None, gag), who, names)
+        scene = scene_sentence(None, gag)
         core = re.split(r"[,;]", gag, maxsplit=1)[0].strip()
         lines = [_fmt(x, **names, gag=core) for x in _lines_for(shot.seconds, wording().custom)]
     elif entry is not None or spare is not None:
@@ -437,17 +396,23 @@ def render_sections(
         assert metaphor is not None
         gag = metaphor.gag.strip().rstrip(".")
         scene = scene_sentence(metaphor, gag)
-        parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names)
         props = metaphor.props
         parts["props"] = _sentence("Props: " + ", ".join(props)) if props else ""
         lines = _gag_lines(metaphor, shot.seconds, names, gag)
         mood = metaphor.tone
     else:
         scene = beat.scene.strip()
-        if scene:
-            parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names)
         pool = list(beat.actions) or [_LOOK_AROUND]
         lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
+    if together:  # the ending: the earlier concepts join in, and the promise is kept
+        scene = f"{scene.rstrip('.')}, {together}"
+        props = entry.metaphor.props if entry is not None and not entry.custom_gag else ()
+        if not alone_uses_a_prop(lines, props):
+            lines[-1] = close
+    if scene:
+        parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names, why)
+        if re.match(r"^\{(hero|Hero)\}\s+", scene):  # else the subject opens with it
+            parts["cause"] = why
     camera = beat.camera.strip().rstrip(".") or "medium shot, locked-off camera, 35 mm lens"
     parts["camera"] = _sentence(f"Cinematography: {camera}" + (f"; mood: {mood}" if mood else ""))
     parts["actions"] = timed_lines(lines, shot.seconds)

@@ -9,6 +9,9 @@ view function to register it") against the metaphor's `roles` (and `words`, read
     NAME        the concept's name is one of the metaphor's `names` (ImportError)      100
     BASE        one of the concept's base classes is (class MyErr(KeyError))            40
     NAME_WORD   each word of the concept's name in `roles`/`words` (max 3)               15
+                but a word that names one of the gag's own props is a pun, not a role
+                (zod's `string` and "a string of sausages"): it counts as a DOC_WORD
+                beside other evidence, and alone only as SAME_KIND
     SUMMARY     each word of its docstring's first sentence, what it does (max 2)        8
     DOC_WORD    each of the concept's other keywords (max 3)                              5
     KIND        added to any match above when the concept's kind is in `kinds`           4
@@ -89,8 +92,14 @@ _IGNORED_TOKENS = frozenset(
         "new",
         "given",
         "used",
+        # a class name's generic tail (yargs' YargsInstance): no role of its methods
+        "instance",
+        "instances",
     }
 )
+# A name's first word that says WHEN, not what (marshmallow's post_load, pre_dump): "post" is
+# no HTTP POST nor a letter in the post there.
+_WHEN_PREFIXES = frozenset({"pre", "post"})
 # Words every docstring's first sentence uses about itself ("The response object", "A function
 # that ..."): no evidence there, though "Object" in a name (ZodObject) is.
 _SUMMARY_FILLER = frozenset(
@@ -122,6 +131,15 @@ def stem(word: str) -> str:
 def name_words(name: str) -> tuple[str, ...]:
     """Lower-case words of an identifier: "HTTPStatusError" -> ("http", "status", "error")."""
     return tuple(t.lower() for t in _CAMEL.findall(name))
+
+
+def _doing_words(name: str) -> tuple[str, ...]:
+    """name_words without a leading when-prefix of the last part (post_load -> load)."""
+    head, _, last = name.rpartition(".")
+    words = name_words(last)
+    if len(words) > 1 and words[0] in _WHEN_PREFIXES:
+        words = words[1:]
+    return (*name_words(head), *words) if head else words
 
 
 def _short(name: str) -> str:
@@ -163,16 +181,16 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
         elif any(_short(b) in names for b in concept.bases):
             total = BASE
     if rule.words or metaphor.roles:
-        wanted = {stem(w) for w in (*rule.words, *metaphor.roles)}
-        skip = _IGNORED_TOKENS | ignore
-        own = {stem(t) for t in name_words(concept.name) if t not in skip}
-        says = {
-            stem(w) for w in summary_words(concept.summary) if w not in skip | _SUMMARY_FILLER
-        } - own
-        docs = {stem(w) for w in concept.words if w.lower() not in skip} - own - says
-        name_hits = NAME_WORD * min(len(own & wanted), MAX_WORD_HITS)
+        wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
+        own, says, docs = _evidence(
+            concept.name, concept.summary, tuple(concept.words), _IGNORED_TOKENS | ignore
+        )
+        puns = own & wanted & prop_words(metaphor.props)
+        name_hits = NAME_WORD * min(len(own & wanted - puns), MAX_WORD_HITS)
         doc_hits = SUMMARY * min(len(says & wanted), MAX_SUMMARY_HITS)
-        doc_hits += DOC_WORD * min(len(docs & wanted), MAX_WORD_HITS)
+        doc_hits += DOC_WORD * min(len((docs & wanted) | puns), MAX_WORD_HITS)
+        if puns and not total and not name_hits and doc_hits <= DOC_WORD * len(puns):
+            return SAME_KIND  # the name's pun on a prop is all: no role (module docstring)
         if not kind_ok and total < NAME:  # a gag written for another kind: a weak claim
             name_hits, doc_hits = name_hits / 2, 0.0
         total += name_hits + doc_hits
@@ -183,6 +201,36 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
             return BEAT_FALLBACK
         return KIND_FALLBACK if kind_ok else 0.0
     return SAME_KIND if rule.kinds and kind_ok else 0.0
+
+
+# score() runs for every (concept, metaphor) pair, yet what it stems depends on one side
+# only: each side's stems are worked out once (a warm `sorafilm plan` stemmed a concept's
+# words again for each of ~160 metaphors; issue 14).
+@functools.lru_cache(maxsize=4096)
+def _wanted(words: tuple[str, ...], roles: tuple[str, ...]) -> frozenset[str]:
+    """The stems a metaphor's words and roles look for."""
+    return frozenset(stem(w) for w in (*words, *roles))
+
+
+@functools.lru_cache(maxsize=4096)
+def _evidence(
+    name: str, summary: str, words: tuple[str, ...], skip: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A concept's stems (skip left out): its name's, its summary's (filler left out too)
+    not in its name, and its other words' in neither."""
+    own = {stem(t) for t in _doing_words(name) if t not in skip}
+    quiet = skip | _SUMMARY_FILLER
+    says = {stem(w) for w in summary_words(summary) if w not in quiet} - own
+    docs = {stem(w) for w in words if w.lower() not in skip} - own - says
+    return frozenset(own), frozenset(says), frozenset(docs)
+
+
+@functools.lru_cache(maxsize=4096)
+def prop_words(props: tuple[str, ...]) -> frozenset[str]:
+    """Stems of the words of a gag's props: the things on screen ("string of sausages" ->
+    string, sausag). A concept whose NAME is one of them is a pun on the picture (zod's
+    `string`, http's cookies and a cookie jar), not a concept that does what the gag shows."""
+    return frozenset(stem(w) for p in props for w in _SUMMARY_WORD.findall(p.lower()))
 
 
 def project_words(*names: str) -> frozenset[str]:

@@ -9,7 +9,8 @@ It knows nothing of metaphors beyond the ``fits`` predicate cast hands it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 
 from ..analysis.profile import Concept, RepoProfile
 from .scoring import name_words, project_words, stem
@@ -31,6 +32,31 @@ def _api_tier(c: Concept) -> int:
     """0 for what the project hands its users (exported, in the README's examples, used as a
     decorator there), 1 for the rest: the public API is filmed first."""
     return 0 if (c.exported or c.in_readme or c.decorator) else 1
+
+
+# "similar to the :class:`File` type", "Works like :class:`.Serializer`", "Similar to
+# :func:`pass_context`": the name a docstring's first sentence compares its concept to
+_COMPARED = re.compile(
+    r"\b(?:(?:works|behaves|acts)\s+(?:just\s+|exactly\s+)?like|(?:similar|identical|equivalent)"
+    r"\s+to|same\s+as)\s+(?:the\s+)?(?:regular\s+|default\s+)?(?::\w+:)?`*[~.]?"
+    r"(?:\w+\.)*(\w+)`*",
+    re.I,
+)
+
+
+def variant_of(c: Concept, names: Collection[str]) -> str | None:
+    """The concept of the project this one's docstring introduces it as a variant of:
+    click's Path ("The Path type is similar to the File type, but returns the filename"),
+    itsdangerous' TimestampSigner ("Works like the regular Signer but also records the
+    time"); None when it stands on its own or compares itself to something foreign
+    (pydantic's dataclass, "similar to the standard Python dataclass")."""
+    first = re.split(r"(?<=[.!?])\s", c.summary.strip(), maxsplit=1)[0]
+    m = _COMPARED.search(first)
+    if m is None:
+        return None
+    other = m.group(1)
+    own = c.name.rsplit(".", 1)[-1]
+    return other if other != own and other in names else None
 
 
 def _theme_ok(c: Concept, own: frozenset[str], named: set[str]) -> bool:
@@ -123,6 +149,7 @@ def _select(
     film as it would be without siblings.py, which sets the grouped film's exception count:
     ``exception_cap``, then taken as a hard cap)."""
     hard_cap = exception_cap is not None
+    names = {c.name.rsplit(".", 1)[-1] for c in unique if c.kind != "theme"}
     cap = {
         "exception": max_exceptions(top) if exception_cap is None else exception_cap,
         "theme": MAX_THEMES,
@@ -167,8 +194,10 @@ def _select(
                     over_cap.append(i)
                 continue
             looked += 1
-            may_pass = fits is not None and not c.in_readme and looked <= top * SEARCH_DEPTH
-            if may_pass and not fits(c):  # type: ignore[misc]
+            may_pass = not c.in_readme and looked <= top * SEARCH_DEPTH
+            if may_pass and (
+                variant_of(c, names) is not None or (fits is not None and not fits(c))
+            ):
                 passed.append(i)
                 continue
             if c.kind in count:

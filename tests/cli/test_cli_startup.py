@@ -54,14 +54,22 @@ def test_help_a_typo_or_no_command_get_the_full_parser() -> None:
     assert set(COMMANDS) <= set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
 
 
+# Standard modules a warm plan has no use for, each 1-4 ms to import (issue 14): logging
+# (nothing logs; cli configures it when something imports it), the TOML and setup.cfg
+# parsers (every data file comes parsed from the cache; no project name is read), html (its
+# entity table; markup escapes without it), and the scanners' ast-free helpers.
+WARM_UNUSED_STDLIB = ("logging", "tomllib", "configparser", "html")
+
+
 def _plan_modules(repo: Path, cache: Path, *extra: str, data: Path | None = None) -> list[str]:
     """The sorafilm_nb modules (and tiktoken) one `sorafilm plan --json` process imported."""
     argv = ["plan", "--repo", str(repo), "--json", *extra]
     code = (
+        f"STDLIB = {WARM_UNUSED_STDLIB!r};"
         "import json, sys; from sorafilm_nb.cli import main;"
         f" rc = main({argv!r});"
         " print(json.dumps(sorted(m for m in sys.modules"
-        " if m.startswith(('sorafilm_nb.', 'tiktoken')))), file=sys.stderr)"
+        " if m.startswith(('sorafilm_nb.', 'tiktoken')) or m in STDLIB)), file=sys.stderr)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(cache)}
     env.pop("SORAFILM_LEDGER", None)
@@ -86,6 +94,7 @@ def test_a_plan_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert "sorafilm_nb.analysis.profile" in warm
     for unused in ("analysis.readme", "analysis.api", "analysis.exports", "story.bpe"):
         assert f"sorafilm_nb.{unused}" not in warm, unused
+    assert not [m for m in warm if m in WARM_UNUSED_STDLIB]
     # (tiktoken_ext, an empty namespace package, is found to hash tiktoken's pattern file)
     assert not [m for m in warm if m == "tiktoken" or m.startswith("tiktoken.")]
 
@@ -198,3 +207,27 @@ def test_plan_and_analyze_run_without_the_cyclic_collector(
     assert cli.main(argv) == 0
     assert seen == [collects]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("imported_first", [True, False])
+def test_logging_is_configured_whenever_it_is_first_imported(imported_first: bool) -> None:
+    """Configured at once when something imported logging already, else by the hook the
+    moment a module imports it: the same level, format and handler either way."""
+    code = (
+        "import sys\n"
+        + ("import logging\n" if imported_first else "")
+        + "from sorafilm_nb.cli import _configure_logging\n"
+        "hook = _configure_logging('INFO')\n"
+        "assert (hook is None) == " + str(imported_first) + "\n"
+        "import logging\n"
+        "assert hook not in sys.meta_path\n"
+        "root = logging.getLogger()\n"
+        "print(root.level, len(root.handlers), root.handlers[0].formatter._fmt)\n"
+        "logging.getLogger('a.b').info('said')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == ["20", "1", "%(levelname)s", "%(name)s:", "%(message)s"]
+    assert done.stderr == "INFO a.b: said\n"

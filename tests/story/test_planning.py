@@ -166,7 +166,7 @@ def test_markdown_and_frame() -> None:
     assert list(frame.index) == [s.id for s in p.storyboard.shots]
     assert frame["seconds"].sum() == 96
     assert sum(frame["cents"]) == Decimal(960)
-    assert frame.loc["shot-01", "beat"] == "title and myth"
+    assert frame.loc["shot-01", "beat"] == "what it is for"
 
 
 def test_plan_from_a_path_and_from_a_profile(tiny_repo: Path) -> None:
