@@ -343,6 +343,31 @@ def print_details(scores: list[em.FilmScore], films: dict[str, em.FilmRecord], g
     print("  (+ core, ! junk, . neither; ~ fallback-level cast; [kind])")
 
 
+# What a caption can be drawn from (sorafilm's Concept fields), in the order it is tried.
+_SOURCES = ("summary", "readme_sentence", "made_by", "makes", "params", "bases")
+
+
+def caption_sources(concept: Any) -> list[str]:
+    """The fields of a concept a caption could be drawn from ([] when it has nothing)."""
+    return [f for f in _SOURCES if getattr(concept, f, None)]
+
+
+def print_restating(scores: list[em.FilmScore], profiles: dict[str, Any]) -> None:
+    """Each restating caption, and what its concept had to say: "nothing" means the project
+    has no text about it at all (no docstring, README sentence or telling signature), so
+    the caption is not padded; the fix there is the concept, not the caption."""
+    rows = [(s.package, caption, why) for s in scores for caption, why in s.restating]
+    if not rows:
+        return
+    print("restating captions, and what the concept had to draw on:")
+    for package, caption, why in rows:
+        name = caption.partition(": ")[0].split(", ")[0]
+        concepts = getattr(profiles.get(package), "concepts", ())
+        concept = next((c for c in concepts if c.name == name), None)
+        had = caption_sources(concept) if concept is not None else []
+        print(f"  {package}: {caption!r} ({why}); had: {', '.join(had) or 'nothing'}")
+
+
 def print_theme(theme: str, scores: list[em.FilmScore], summary: list[em.TargetResult]) -> None:
     """One theme's casting targets, and each film's precision and fallback share in it."""
     print(f"theme {theme}:")
@@ -421,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     golden = {p.name: p for p in packages}
     films: list[em.FilmRecord] = []
     scores: list[em.FilmScore] = []
+    profiles: dict[str, Any] = {}
     stories: list[StoryCheck] = []
     args.out.mkdir(parents=True, exist_ok=True)
     themes = [] if args.one_theme else other_themes(args.theme)
@@ -431,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             profile, casting, plan = make_film(roots[pkg.name], args.theme, args.cache / "scan")
             film = film_record(pkg.name, plan, profile)
+            profiles[pkg.name] = profile
             stories.append(story_check(pkg.name, plan, casting))
             (args.out / f"{pkg.name}.plan.json").write_text(plan.to_json(), encoding="utf-8")
         except Exception as exc:  # one broken film must not hide the other eleven
@@ -456,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = em.summarize(scores, films)
     print()
     print_package_table(scores, golden, {f.package: f for f in films})
+    print()
+    print_restating(scores, profiles)
     print()
     print_details(scores, {f.package: f for f in films}, golden)
     print()

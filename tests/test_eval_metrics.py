@@ -413,3 +413,31 @@ def test_the_eval_casts_every_other_packaged_theme_too(tmp_path):
     film = run.film_record("courier", plan, profile)
     ids = [s.gag_id for s in film.shots if s.gag_id]
     assert ids and all(i.startswith("space.") for i in ids), ids
+
+
+def test_restating_captions_say_what_their_concept_had_to_draw_on(capsys):
+    """A restating caption whose concept has no text at all is reported as "nothing": the
+    caption is not padded, and the eval says so (issue 12, captions that teach)."""
+    from sorafilm_nb.analysis.concepts import Concept, RepoProfile
+
+    spec = importlib.util.spec_from_file_location("eval_run", _PATH.with_name("run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    mute = Concept("Option", "function", "typer/params.py", 13, "", 1.0)
+    told = Concept("URL", "class", "httpx/_urls.py", 15, "url = httpx.URL(...)", 1.0)
+    assert run.caption_sources(mute) == []
+    assert run.caption_sources(told) == ["summary"]
+    profile = RepoProfile("/r", "typer", "Typer", "", (mute, told), 2)
+    f = em.FilmRecord(
+        "typer",
+        "Typer",
+        (
+            shot(1, "Option", caption="Option: a function in typer.params"),
+            shot(2, "URL", caption="URL: a class in httpx._urls"),
+        ),
+    )
+    run.print_restating([em.score_film(f, (), "Typer")], {"typer": profile})
+    out = capsys.readouterr().out
+    assert "'Option: a function in typer.params' (kind and module/owner); had: nothing" in out
+    assert "'URL: a class in httpx._urls' (kind and module/owner); had: summary" in out

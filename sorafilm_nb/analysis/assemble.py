@@ -17,6 +17,7 @@ from .files import Skipped, compiled_only, open_inside
 from .project import project_name
 from .rank import rank
 from .scan_python import FileScan
+from .signature import with_factories, with_member_docs, with_params
 from .text import concept_words, find_readme
 from .worker import MAX_BYTES
 
@@ -95,8 +96,16 @@ def build(
             lang = r.get("lang", "python")
             languages[lang] = languages.get(lang, 0) + 1
     concepts = [Concept(*row) for row in rows]
-    said = concept_sentences(readme_text, [c.name for c in concepts if c.kind != "theme"])
+    said = concept_sentences(
+        readme_text,
+        [c.name for c in concepts if c.kind != "theme"],
+        modules=[c.name for c in concepts if c.kind == "module"],
+        project=title or root.name,
+    )
     concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
+    concepts = with_member_docs(concepts, results)  # a README call's declared member
+    concepts = with_params(root, concepts)  # what the undocumented ones take (captions)
+    concepts = with_factories(concepts, results)  # the function that makes a class
     return RepoProfile(
         root=str(root),
         name=root.name,

@@ -51,6 +51,16 @@ class Concept:
     # the README's own sentence about it (under a heading naming it, else a sentence naming
     # it as code near its start), plain text: what a caption says when the docstring does not
     readme_sentence: str = ""
+    # what a caller passes to it, when it has nothing else to say (no docstring, no README
+    # sentence): the required parameter names of its definition or constructor, in order
+    # (analysis.signature); a caption can say "built from a method and a URL"
+    params: tuple[str, ...] = ()
+    # the function a user calls to make it, when the code says so (zod's ``string`` is
+    # ``ZodString.create``): "ZodString: what string() returns"
+    made_by: str = ""
+    # and the other way round, on that function: the class it returns ("string: returns a
+    # ZodString")
+    makes: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +145,7 @@ _CONCEPT_KNOWN = frozenset(_CONCEPT_FIELDS)
 
 
 def _concept(c: dict[str, Any]) -> Concept:
-    """Concept(**c) with words and bases as tuples. A stored profile has hundreds (Django's
+    """Concept(**c) with words, bases and params as tuples. A stored profile has hundreds (Django's
     601), and a frozen dataclass's __init__ sets each of 19 fields through
     object.__setattr__: half of a warm analyze()'s from_json (issue 14). A dict with exactly
     the known fields (the required ones among them) fills the instance's __dict__ directly,
@@ -144,7 +154,12 @@ def _concept(c: dict[str, Any]) -> Concept:
     keys = c.keys()
     if not (_CONCEPT_REQUIRED <= keys <= _CONCEPT_KNOWN):
         return Concept(
-            **{**c, "words": tuple(c.get("words", ())), "bases": tuple(c.get("bases", ()))}
+            **{
+                **c,
+                "words": tuple(c.get("words", ())),
+                "bases": tuple(c.get("bases", ())),
+                "params": tuple(c.get("params", ())),
+            }
         )
     concept = object.__new__(Concept)
     fields_of = concept.__dict__
@@ -152,6 +167,7 @@ def _concept(c: dict[str, Any]) -> Concept:
     fields_of.update(c)
     fields_of["words"] = tuple(c.get("words", ()))
     fields_of["bases"] = tuple(c.get("bases", ()))
+    fields_of["params"] = tuple(c.get("params", ()))
     return concept
 
 

@@ -22,11 +22,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .files import DECLARATIONS
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .text import concept_words
 
-RANK_VERSION = "rank-16"  # also readme, examples, project, public, api, docs
+RANK_VERSION = "rank-17"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
@@ -81,6 +82,7 @@ def module_name(rel: str, package: str | None) -> str:
 
 
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+_COMPILED = (".js", ".mjs", ".cjs")  # what a .d.ts sits beside when a build wrote both
 
 
 def resolve_import(imp: str, rel: str, here: str) -> str:
@@ -401,11 +403,20 @@ def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
     per_kind: dict[str, int] = {}
     chosen: list[Raw] = []
     spare: list[Raw] = []
+    # a declaration file's comment speaks for the compiled twin that has none: build output
+    # drops JSDoc the .d.ts keeps (captions read the summary). A hand-written .js keeps its
+    # own comment (commander's "Get or set the name" over its typings' overloads).
+    declared: dict[tuple[str, str], str] = {}
+    for r in raws:
+        if r[4] and r[2].endswith(DECLARATIONS):
+            declared.setdefault((r[0], r[1]), r[4])
     for raw in raws:
         key = (raw[0], raw[1])
         if key in seen:
             continue
         seen.add(key)
+        if key in declared and raw[2].endswith(_COMPILED) and not raw[4]:
+            raw = (*raw[:4], declared[key], *raw[5:])
         if per_kind.get(raw[0], 0) < MIN_PER_KIND:
             per_kind[raw[0]] = per_kind.get(raw[0], 0) + 1
             chosen.append(raw)

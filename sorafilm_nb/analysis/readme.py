@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 TITLE_MAX = 40  # a title card holds a name, not a sentence
@@ -345,31 +346,64 @@ _CODE_HEADING = re.compile(r"^`?(\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)`?\s
 
 
 def prose_sentences(text: str) -> list[str]:
-    """The README's prose as sentences of plain text with `inline code` kept: paragraphs and
-    list items (each item a sentence of its own); code, headings, tables and HTML left out."""
+    """The README's prose as sentences of plain text with `inline code` kept: paragraphs,
+    blockquotes and list items (each item a sentence of its own); code, headings, tables and
+    HTML left out."""
     prose: list[str] = []
+    quoted: list[str] = []  # a blockquote's lines ("> Note: `hideBin` is a shorthand ...")
     for kind, block in _blocks(text):
+        if kind == "other" and block.startswith(">"):
+            quoted.append(block.lstrip("> ").strip())
+            continue
+        if quoted:
+            prose.append(strip_markup(" ".join(q for q in quoted if q), keep_code=True))
+            quoted = []
         m = _BULLET.match(block) if kind == "other" else None
         if m:
             item = strip_markup(m.group(1), keep_code=True)
             prose.append(re.sub(r"[.!?:;,]?\s*$", ".", item, count=1))
         elif kind == "para":
             prose.append(strip_markup(block, keep_code=True))
-    return [s.strip() for s in _SENTENCE.split(" ".join(prose)) if s.strip()]
+    if quoted:
+        prose.append(strip_markup(" ".join(q for q in quoted if q), keep_code=True))
+    # a paragraph ends a sentence, whatever its last character ("Stable version:")
+    return [s.strip() for chunk in prose for s in _SENTENCE.split(chunk) if s.strip()]
 
 
-def readme_sentence(name: str, sentences: list[str]) -> str:
+def object_sentence(name: str, sentences: list[str]) -> str:
+    """The first sentence whose subject is the object a lower-case module is named after:
+    koa's ``lib/request.js`` is the `Request` of "Koa's `Request` object provides helpful
+    methods ...". Only as code, and only as the subject (at most one word before it: an
+    owner's name or an article), since a capitalised word means other things elsewhere."""
+    if not name.islower() or not name.isidentifier():
+        return ""
+    word = re.compile(rf"`{re.escape(name.capitalize())}`")
+    for sentence in sentences:
+        m = word.search(sentence)
+        if m and len(sentence[: m.start()].split()) <= 1 and len(sentence.split()) >= 4:
+            return sentence.replace("`", "").strip()[:SENTENCE_MAX]
+    return ""
+
+
+def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
     """The first sentence about ``name``: one that names it among its first NEAR_START words
     ("Koa provides a Request object"), not one that mentions it in passing or whose subject
     is something said before ("This matches the Command method ..."), and names it as code:
-    in backticks, called (``name()``), or capitalised mid-sentence; a dotted name
-    (``Typer.command``) only where its owner is named too. "" when none does."""
+    in backticks, called (``name()``), or capitalised mid-sentence (not when it is the
+    ``project``'s own name: "Typer includes a command" is about the project, "`typer.Typer()`"
+    about the class); a dotted name (``Typer.command``) only where its owner is named too. ""
+    when none does."""
     owner, dot, short = name.rpartition(".")
     # Every name is looked for in every sentence (this project's README: 575 names, 101
     # sentences; most of the quickstart's cold analysis went here, issue 14): a substring
     # test rules out the sentences that cannot name it before any splitting, and the
     # pattern is compiled only for a name some sentence contains.
     word: re.Pattern[str] | None = None
+    # a top-level name may be written with the project's module ("`typer.Typer()`"); not
+    # with an alias of it (zod's "z.ZodType"), which examples use more than prose about it
+    module = rf"(?:{re.escape(project.lower())}\.)?" if project.isidentifier() and not dot else ""
+    # a name that is the project's own ("Typer") is the project wherever it is not code
+    as_project = bool(project) and short.lower() == project.lower()
     for sentence in sentences:
         if short not in sentence:
             continue
@@ -378,13 +412,16 @@ def readme_sentence(name: str, sentences: list[str]) -> str:
         if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
             continue
         if word is None:
-            word = re.compile(rf"(?<![\w.]){re.escape(short)}(?:\(\))?(?![\w])")
+            word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\))?(?![\w])")
+        label = re.match(r"`?([a-z_$][\w$.]*)`?:\s", sentence)
+        if label and label.group(1) != name:  # "command: the Command which ...": a key's
+            continue  # definition (an options list), about that key
         for m in word.finditer(sentence):
             if len(sentence[: m.start()].split()) >= NEAR_START:
                 break
             ticked = sentence[max(0, m.start() - 1) : m.start()] == "`"
             called = m.group(0).endswith("()")
-            capital = short[:1].isupper() and m.start() > 0
+            capital = short[:1].isupper() and m.start() > 0 and not as_project
             if ticked or called or capital:
                 return sentence.replace("`", "").strip()[:SENTENCE_MAX]
     return ""
@@ -441,14 +478,17 @@ def reference_calls(text: str) -> list[str]:
     return out
 
 
-def concept_sentences(text: str, names: list[str]) -> dict[str, str]:
+def concept_sentences(
+    text: str, names: list[str], modules: Iterable[str] = (), project: str = ""
+) -> dict[str, str]:
     """Each name's sentence in the README, for its caption: the paragraph under a heading
     that names it (an API reference), else the first prose sentence about it
-    (readme_sentence). Read once when a profile is built and stored in it
-    (Concept.readme_sentence),
-    so a plan never reads the README."""
+    (readme_sentence), else, for one of ``modules``, a sentence about the object it is named
+    after (object_sentence). Read once when a profile is built and stored in it
+    (Concept.readme_sentence), so a plan never reads the README."""
     if not text or not names:
         return {}
+    modules = set(modules)
     sections = _sections(text)
     sentences = prose_sentences(text)
     out: dict[str, str] = {}
@@ -456,7 +496,9 @@ def concept_sentences(text: str, names: list[str]) -> dict[str, str]:
         # "### .option(key)" is a method of whatever the reference is about
         method = "." + name.rsplit(".", 1)[1] if "." in name else ""
         said = sections.get(name, "") or sections.get(method, "")
-        said = said or readme_sentence(name, sentences)
+        said = said or readme_sentence(name, sentences, project)
+        if not said and name in modules:
+            said = object_sentence(name, sentences)
         if said:
             out[name] = said
     return out

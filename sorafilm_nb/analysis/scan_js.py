@@ -22,10 +22,13 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from .jsdoc import comment_text as _comment
+from .jsdoc import member_docs as _member_docs
+from .jsdoc import node_text as _text
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
-PARSER_VERSION = "js-11"
+PARSER_VERSION = "js-14"
 
 _QUERY = """
 (class_declaration) @class
@@ -100,22 +103,15 @@ def _parser(lang: str) -> tuple[Any, Any]:
     return Parser(language), Query(language, query)
 
 
-def _text(node: Any) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None else ""
-
-
-def _jsdoc(node: Any) -> str:
-    """The /** ... */ comment right before node (or before its export statement)."""
+def _jsdoc(node: Any, ret: dict[str, str] | None = None, name: str = "") -> str:
+    """The /** ... */ comment right before node (or before its export statement); its
+    ``@returns {Type}`` goes to ret[name] (see _returned)."""
     if node.parent is not None and node.parent.type == "export_statement":
         node = node.parent
     prev = node.prev_sibling
     if prev is None or prev.type != "comment":
         return ""
-    text = _text(prev)
-    if not text.startswith("/**"):
-        return ""
-    lines = [ln.strip().lstrip("*").strip() for ln in text[3:-2].splitlines()]
-    return "\n".join(ln for ln in lines if not ln.startswith("@")).strip()
+    return _comment(_text(prev), ret, name)
 
 
 def _top_level(node: Any) -> bool:
@@ -146,6 +142,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     raised: dict[str, list[int]] = {}
     caught: dict[str, list[int]] = {}
     docs: list[str] = []
+    ret: dict[str, str] = {}  # function -> the class its JSDoc says it returns
 
     for node in caps.get("class", ()):
         _add_class(node, classes, docs, _jsdoc(node))
@@ -153,7 +150,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         decl = node.parent
         if decl is None or not _top_level(decl):
             continue
-        doc = _jsdoc(decl if decl.type != "variable_declarator" else decl.parent)
+        doc = _jsdoc(decl if decl.type != "variable_declarator" else decl.parent, ret, _text(node))
         if doc:
             docs.append(doc)
         functions.append([_text(node), node.start_point[0] + 1, summary_line(doc)])
@@ -175,12 +172,12 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         if owner and "(" not in owner and "[" not in owner:
             dynamic.setdefault(owner.rsplit(".", 1)[-1], node.start_point[0] + 1)
     exported: list[str] = []
-    _assigned(tree.root_node, functions, exported, docs, classes)
+    made = _assigned(tree.root_node, functions, exported, docs, classes, ret)
     for node in caps.get("class", ()):
         if _top_level(node) or (
             node.parent is not None and node.parent.type == "ambient_declaration"
         ):
-            _methods(node, functions, docs)
+            _methods(node, functions, docs, ret)
     imports = []
     for node in caps.get("import", ()):
         text = _text(node).strip("'\"`")
@@ -214,6 +211,14 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         result["all"] = sorted(set(exported))
     if dynamic:
         result["dyn"] = [[owner, line] for owner, line in sorted(dynamic.items())]
+    if made:
+        result["made"] = made
+    if ret:
+        result["ret"] = [[name, cls] for name, cls in sorted(ret.items())]
+    if lang != "javascript":
+        members = _member_docs(tree.root_node)
+        if members:
+            result["mdoc"] = members
     if _GENERATED.search(data[:2048]) or _SOURCE_MAP.search(data[-512:]):
         result["gen"] = 1
     if minified(data):
@@ -323,7 +328,8 @@ def _assigned(
     exported: list[str],
     docs: list[str],
     classes: list[list[Any]],
-) -> None:
+    ret: dict[str, str],
+) -> list[list[str]]:
     """Functions assigned at the top level, and the names a module exports.
 
     ``var app = exports = module.exports = {}`` chains are followed; ``export`` statements
@@ -331,20 +337,41 @@ def _assigned(
     A module that is itself a named class or function (``module.exports = class Application
     extends Emitter {...}``, koa; ``module.exports = function compose() {}``) defines and
     exports that name, as ``export default class X`` does.
+
+    Returns [[class, function]] for each exported function that is a class's factory: zod's
+    ``const stringType = ZodString.create`` exported as ``string`` makes ``ZodString: what
+    string() returns`` possible, where neither has a comment to say so.
     """
+    factories: dict[str, str] = {}  # local name -> the class whose ``create`` it is
+    aliases: list[tuple[str, str]] = []  # (local name, exported name)
     for stmt in root.named_children:
         if stmt.type == "export_statement":
-            _exports(stmt, exported)
+            _exports(stmt, exported, aliases)
             continue
         if stmt.type == "expression_statement" and stmt.named_child_count:
             value: Any = stmt.named_children[0]
-            _assignment(value, stmt, functions, exported, docs, classes)
+            _assignment(value, stmt, functions, exported, docs, classes, aliases, ret)
         elif stmt.type in ("lexical_declaration", "variable_declaration"):
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator":
                     value = decl.child_by_field_name("value")
                     if value is not None:
-                        _assignment(value, stmt, functions, exported, docs, classes)
+                        _factory(decl, value, factories)
+                        _assignment(value, stmt, functions, exported, docs, classes, aliases, ret)
+    return [[factories[local], public] for local, public in aliases if local in factories]
+
+
+def _factory(decl: Any, value: Any, factories: dict[str, str]) -> None:
+    """``const stringType = ZodString.create``: a class's static factory under a new name."""
+    if value.type != "member_expression":
+        return
+    obj = value.child_by_field_name("object")
+    prop = value.child_by_field_name("property")
+    name = _text(decl.child_by_field_name("name"))
+    if obj is not None and obj.type == "identifier" and _text(prop) == "create" and name:
+        cls = _text(obj)
+        if cls[:1].isupper():
+            factories[name] = cls
 
 
 def _assignment(
@@ -354,6 +381,8 @@ def _assignment(
     exported: list[str],
     docs: list[str],
     classes: list[list[Any]],
+    aliases: list[tuple[str, str]],
+    ret: dict[str, str],
 ) -> None:
     while node is not None and node.type == "assignment_expression":
         left = node.child_by_field_name("left")
@@ -378,31 +407,35 @@ def _assignment(
                     exported.append(name)
                     if right.type == "class":
                         _add_class(right, classes, docs, _jsdoc(stmt))
-                        _methods(right, functions, docs)
+                        _methods(right, functions, docs, ret)
                     else:
-                        _add_fn(functions, docs, name, right, stmt)
+                        _add_fn(functions, docs, name, right, stmt, ret)
         elif left.type == "member_expression":
             obj = _text(left.child_by_field_name("object"))
             prop = _text(left.child_by_field_name("property"))
             public = prop and not prop.startswith(("_", "#"))
             if public and obj in _EXPORTS:
                 exported.append(prop)
+                if right.type == "identifier":  # exports.string = stringType
+                    aliases.append((_text(right), prop))
                 if right.type not in _DATA and right.type != "identifier":
-                    _add_fn(functions, docs, prop, left, stmt)
+                    _add_fn(functions, docs, prop, left, stmt, ret)
             elif public and right.type in _FUNCS and "[" not in obj and "(" not in obj:
                 owner = obj.removesuffix(".prototype").rsplit(".", 1)[-1]
-                _add_fn(functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt)
+                _add_fn(functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt, ret)
         node = right  # a = b = c: go on down the chain
 
 
-def _add_fn(functions: list[list[Any]], docs: list[str], name: str, at: Any, stmt: Any) -> None:
-    doc = _jsdoc(stmt)
+def _add_fn(
+    functions: list[list[Any]], docs: list[str], name: str, at: Any, stmt: Any, ret: dict[str, str]
+) -> None:
+    doc = _jsdoc(stmt, ret, name)
     if doc:
         docs.append(doc)
     functions.append([name, at.start_point[0] + 1, summary_line(doc)])
 
 
-def _exports(stmt: Any, exported: list[str]) -> None:
+def _exports(stmt: Any, exported: list[str], aliases: list[tuple[str, str]]) -> None:
     decl = stmt.child_by_field_name("declaration")
     if decl is not None:
         name = decl.child_by_field_name("name")
@@ -419,9 +452,10 @@ def _exports(stmt: Any, exported: list[str]) -> None:
                 text = _text(alias)
                 if text and text != "default":
                     exported.append(text)
+                    aliases.append((_text(spec.child_by_field_name("name")), text))
 
 
-def _methods(cls: Any, functions: list[list[Any]], docs: list[str]) -> None:
+def _methods(cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str]) -> None:
     """The public methods of a top-level class, as ``Class.method``."""
     name = _text(cls.child_by_field_name("name"))
     body = cls.child_by_field_name("body")
@@ -441,9 +475,8 @@ def _methods(cls: Any, functions: list[list[Any]], docs: list[str]) -> None:
             continue
         prev = member.prev_sibling
         doc = ""
-        if prev is not None and prev.type == "comment" and _text(prev).startswith("/**"):
-            lines = [ln.strip().lstrip("*").strip() for ln in _text(prev)[3:-2].splitlines()]
-            doc = "\n".join(ln for ln in lines if not ln.startswith("@")).strip()
+        if prev is not None and prev.type == "comment":
+            doc = _comment(_text(prev), ret, f"{name}.{method}")
         if doc:
             docs.append(doc)
         functions.append([f"{name}.{method}", member.start_point[0] + 1, summary_line(doc)])

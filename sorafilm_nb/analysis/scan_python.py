@@ -76,6 +76,9 @@ class FileScan(_FileScanLang, total=False):
     gen: int  # JavaScript only: 1 when the file is build output (a banner or a source map)
     dyn: list[list[Any]]  # JavaScript only: [owner, line] of members assigned by a computed name
     min: int  # JavaScript only: 1 when the file is a minified bundle (mangled names dropped)
+    made: list[list[str]]  # JavaScript only: [class, exported function that is its .create]
+    ret: list[list[str]]  # JavaScript only: [function, the class its JSDoc @returns names]
+    mdoc: list[list[str]]  # TypeScript only: [Type.member, summary] of documented callables
 
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)

@@ -9,18 +9,28 @@ Serializer"), and captions.gloss gives no clause for those. A name alone teaches
    "Create a new ky instance ..."), the project's own words. The analysis finds it when it
    builds the profile (analysis.readme.concept_sentences -> Concept.readme_sentence), so a
    plan reads no README and imports no Markdown reader;
-2. else a kind and role phrase: what its name says it does ("create_model: creates a
-   model"), what a user does with it ("an error you can catch", "a decorator you put on a
-   function"), and only last its kind and owner ("a method of Command").
+2. else a role phrase: what its name says it does ("create_model: creates a model"), what a
+   user does with it ("an error you can catch", "a decorator you put on a function");
+3. else what its code says plainly (analysis.signature, scan_js): the function that makes
+   it ("ZodString: the ZodType string() returns"), the class it returns ("Option: returns
+   an OptionInfo", a JSDoc ``@returns {Server}``), what it takes ("Request: built from a
+   method and a URL"), its base ("MockTransport: an AsyncBaseTransport"), the class of
+   another package it extends ("Context: extends click.Context");
+4. and only last its kind and owner ("a method of Command"): eval/run.py lists those, with
+   what the concept had to draw on ("nothing" where the project says nothing about it).
+
+A family of siblings names its members in English ("option, argument: attaches an option or
+an argument to the command"; "Integer, Url: two kinds of field"), not "attaches one to ...".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .captions import GLOSS_LIMIT, gloss
+from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -128,6 +138,136 @@ def role_gloss(c: Concept) -> str:
     return ""
 
 
+# Abbreviations a parameter name uses, as a caption says them: yargs' option(key, opt).
+_ABBREVIATIONS = {
+    "arg": "argument",
+    "args": "arguments",
+    "cb": "callback",
+    "cfg": "config",
+    "cmd": "command",
+    "ctx": "context",
+    "desc": "description",
+    "dir": "directory",
+    "el": "element",
+    "env": "environment",
+    "err": "error",
+    "fn": "function",
+    "func": "function",
+    "http": "HTTP",
+    "id": "ID",
+    "json": "JSON",
+    "msg": "message",
+    "num": "number",
+    "obj": "object",
+    "opt": "options",
+    "opts": "options",
+    "req": "request",
+    "res": "response",
+    "str": "string",
+    "uri": "URI",
+    "url": "URL",
+    "val": "value",
+}
+# Nouns a caption names without an article ("takes data", not "takes a data").
+_MASS = frozenset({"data", "content", "input", "output", "text", "code", "information", "argv"})
+
+
+def _with_article(phrase: str) -> str:
+    """ "key" -> "a key", "URL" -> "a URL", "options" -> "options", "HTTP client" -> "an
+    HTTP client": a parameter said as a noun."""
+    last = phrase.split()[-1]
+    if phrase.lower() in _MASS or (last.endswith("s") and not last.endswith(("ss", "us", "is"))):
+        return phrase
+    if len(last) > 4 and last.endswith("ed"):  # a flag named as an adjective: "enabled"
+        return phrase
+    first = phrase.split()[0]
+    if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
+        vowel = first[0] in "AEFHILMNORSX"
+    else:
+        vowel = first[0].lower() in "aeiou"
+    return f"{'an' if vowel else 'a'} {phrase}"
+
+
+def param_phrase(name: str) -> str:
+    """A parameter as words: "status_code" -> "a status code", "opt" -> "options",
+    "shortCircuit" -> "a short circuit"."""
+    words = [_ABBREVIATIONS.get(w, w) for w in _name_words(name)]
+    return _with_article(" ".join(words)) if words else ""
+
+
+def params_gloss(c: Concept) -> str:
+    """What an undocumented concept is given, from its definition (analysis.signature):
+    "built from a method and a URL" for a class, "takes a key and options" for a
+    function; "" when it takes nothing, or only something named like itself."""
+    said = [param_phrase(p) for p in c.params]
+    said = [p for p in said if p]
+    own = " ".join(_name_words(c.name))
+    if not said or (len(said) == 1 and said[0].lower().endswith(own)):  # URL(url)
+        return ""
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    verb = "built from" if c.kind in ("class", "exception") else "takes"
+    return f"{verb} {listed}"
+
+
+_COUNT = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
+def _noun_span(summary: str, own: set[str]) -> tuple[int, int, str] | None:
+    """(start, end, word) of the first word of ``own`` used as a noun in summary, with the
+    article before it: "Attaches [an option] to the command." (a word followed by a noun,
+    as "a GET request", is an adjective and is no span)."""
+    for m in re.finditer(r"(?:\b(a|an|the)\s+)?\b([A-Za-z][\w]*)\b", summary):
+        word = m.group(2)
+        if word.lower() not in own:
+            continue
+        rest = summary[m.end() :]
+        after = re.match(r"\s*([A-Za-z]+)", rest)
+        if (
+            rest[:1] in ".,;:!?"
+            or not rest.strip()
+            or (after and after.group(1).lower() in DANGLING)
+        ):
+            return m.start(), m.end(), word
+        return None
+    return None
+
+
+def family_gloss(names: str, concepts: Sequence[Concept], limit: int) -> str:
+    """A family caption in English: siblings whose docstrings differ only by their names
+    ("Attaches an option to the command.", "Attaches an argument to the command.") name them
+    all ("option, argument: attaches an option or an argument to the command"), instead of
+    "attaches one to the command"; "" when the docstrings do not read so."""
+    shared = set.intersection(*(set(_name_words(c.name)) for c in concepts))
+    spans = []
+    for c in concepts[:4]:
+        summary = plain(c.summary)
+        span = _noun_span(summary, set(_name_words(c.name)) - shared)
+        if span is None:
+            return ""
+        spans.append((summary, *span))
+    first, start, end, _ = spans[0]
+    article = re.match(r"(a|an|the)\s", first[start:end], re.I)
+    words = [w for *_, w in spans]
+    if article and article.group(1).lower() != "the":
+        words = [_with_article(w) for w in words]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    if article and article.group(1).lower() == "the":
+        listed = f"{article.group(1)} {listed}"
+    if len(concepts) > len(spans):
+        return ""
+    text = gloss(names, first[:start] + listed + first[end:], limit=limit)
+    return text if text.startswith(f"{names}: ") and not text.endswith(" or") else ""
+
+
+def _kinds_of(names: str, count: int, text: str) -> str:
+    """ "Integer, Url: an field" (the name taken out of "An integer field") -> "Integer, Url:
+    two kinds of field": a family that only shares its noun says how many kinds of it."""
+    m = re.fullmatch(r"(?:an?|one)\s+([a-z][\w-]*)", text[len(names) + 2 :], re.I)
+    if m and count in _COUNT:
+        return f"{names}: {_COUNT[count]} kinds of {m.group(1)}"
+    return text
+
+
 def fallback_gloss(
     names: str, concepts: Sequence[Concept], docstring: str = "", limit: int = GLOSS_LIMIT
 ) -> str:
@@ -136,7 +276,24 @@ def fallback_gloss(
     else a role phrase, else its kind and owner. The README and the name speak for one
     concept at a time: a family of siblings takes the kind gloss."""
     head = f"{names}: "
-    if docstring.startswith(head):
+    if len(concepts) > 1:
+        family = family_gloss(names, concepts, limit)
+        if family:
+            return family
+        if docstring.startswith(head):
+            return _kinds_of(names, len(concepts), docstring)
+        said = makes_gloss(concepts, limit - len(head))
+        if said:
+            return head + said
+    base = ""
+    if len(concepts) == 1 and docstring.startswith(head):
+        # "ZodObject: a ZodType" is its base class, said when no docstring clause teaches:
+        # a README sentence or the code's own facts come first, with the base beside them
+        c = concepts[0]
+        if docstring != gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit):
+            return docstring
+        base = docstring[len(head) :]
+    elif docstring.startswith(head):
         return docstring
     if len(concepts) == 1:
         c = concepts[0]
@@ -145,7 +302,47 @@ def fallback_gloss(
             text = gloss(c.name, sentence, kind=c.kind, limit=limit)
             if text.startswith(head) and len(text.split()) >= 4:
                 return text
-        role = role_gloss(c)
-        if role and len(head) + len(role) <= limit:
-            return head + role
+        for said in (role_gloss(c), made_gloss(c, base), makes_gloss(concepts), params_gloss(c)):
+            if said and len(head) + len(said) <= limit:
+                return head + said
+        said = params_gloss(replace(c, params=c.params[:2]))  # the first two, when all do not fit
+        if said and len(head) + len(said) <= limit:
+            return head + said
+        if base:
+            return head + base
+        # typer's Context on click.Context: the same name in another package says whose
+        # object it is, where "a class in typer.models" says nothing
+        short = c.name.rsplit(".", 1)[-1]
+        foreign = [b for b in c.bases if "." in b and b.rsplit(".", 1)[-1] == short]
+        if foreign and len(f"{head}extends {foreign[0]}") <= limit:
+            return f"{head}extends {foreign[0]}"
     return head + kind_gloss(concepts)
+
+
+def made_gloss(c: Concept, base: str = "") -> str:
+    """ "what string() returns", or with its base class "the ZodType object() returns": the
+    function a user calls to make the class (Concept.made_by), when the code says it."""
+    if not c.made_by:
+        return ""
+    m = re.fullmatch(r"an?\s+(\S+)", base)
+    return f"the {m.group(1)} {c.made_by}() returns" if m else f"what {c.made_by}() returns"
+
+
+def makes_gloss(concepts: Sequence[Concept], room: int = GLOSS_LIMIT) -> str:
+    """ "returns a ZodString", or for a family "return ZodString, ZodNumber, …": the classes
+    these functions make (Concept.makes), as many as fit in ``room``; "" unless all of
+    them make one."""
+    made = [c.makes for c in concepts]
+    if not made or not all(made):
+        return ""
+    if len(made) == 1:
+        return f"returns {_with_article(made[0])}"
+    text = "return " + " and ".join(made) if len(made) == 2 else ""
+    if text and len(text) <= room:
+        return text
+    shown = ["return " + made[0]]
+    for cls in made[1:]:
+        if len(", ".join([*shown, cls, "…"])) > room:
+            break
+        shown.append(cls)
+    return ", ".join([*shown, "…"]) if len(shown) > 1 else ""

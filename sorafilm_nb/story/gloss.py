@@ -323,6 +323,15 @@ def _clipped(words: list[str], following: str) -> bool:
     last = words[-1].lower().strip(",;:")
     if last in _NEEDS_MORE:
         return True
+    # "helpful methods for working" before "with http requests": a gerund after a
+    # preposition wants its object
+    if (
+        len(words) > 1
+        and last.endswith("ing")
+        and words[-2].lower() in _COMPLEMENT
+        and following.lower() in _COMPLEMENT | {"a", "an", "the"}
+    ):
+        return True
     core = [w for w in words if not _adverb(w)]
     before = core[-2].lower() if len(core) > 1 else ""
     if _participle(last) and following.lower() in _COMPLEMENT and before not in _AUXILIARY:
@@ -393,6 +402,20 @@ def _name_is(name: str) -> re.Pattern[str]:
     return re.compile(rf"^(?:(?:the|an?)\s+)?{words}\s+(?:is|are)\s+", re.I)
 
 
+def _name_does(name: str) -> re.Pattern[str]:
+    """ "Koa's Request object provides ...", "An AxiosHeaders object instance can ...": the
+    name (called by its kind, or its owner's) as the subject of a verb; the caption keeps the
+    predicate ("provides helpful methods ...")."""
+    words = r"\s*".join(
+        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
+    )
+    return re.compile(
+        rf"^(?:(?:the|an?)\s+|[\w.]+['’]s\s+)?{words}(?:\s+(?:{_KIND_NOUNS}))*\s+"
+        r"(?=(?:[a-z]+ly\s+)?(?:(?:can|will|may|must|should|lets|allows)\s|[a-z]+[^su\W]s\s))",
+        re.I,
+    )
+
+
 # Base classes that teach nothing in a caption.
 _PLAIN_BASES = frozenset(
     [
@@ -415,6 +438,10 @@ _PLAIN_BASES = frozenset(
         "EventEmitter",
     ]
 )
+
+
+def _an(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _same_kind(base: str, name: str) -> bool:
@@ -451,6 +478,14 @@ def gloss(
             clause = _clause(name, sentence, room)
             if clause:
                 return head + clause
+    # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
+    # comparison alone, but with its base it says what the class is
+    uses = re.match(r"uses\s+([\w.]+)\s+instead\b", text, re.I)
+    real = [b.rsplit(".", 1)[-1] for b in bases if b.rsplit(".", 1)[-1] not in _PLAIN_BASES]
+    if uses and real and not real[0].endswith("Mixin"):
+        said = f"{head}{_an(real[0])} {real[0]} that uses {uses.group(1).rsplit('.', 1)[-1]}"
+        if len(said) <= limit:
+            return said
     if kind == "theme":
         m = re.match(r"in (\d+) docstrings?", summary.strip())
         if m:
@@ -473,8 +508,13 @@ def gloss(
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|" + _RUN_ON)
 
 
+# An admonition's label before the sentence it marks: "Note: `hideBin` is a shorthand ...".
+_LABEL = re.compile(r"^(?:note|tip|hint|important|warning|caution|n\.b\.)\s*:\s+(?=\S)", re.I)
+
+
 def _clause(name: str, sentence: str, room: int) -> str:
     """The clause of one docstring sentence a caption shows, or "" when it teaches nothing."""
+    sentence = _LABEL.sub("", sentence)
     original = text = sentence
     # "Works like Serializer but dumps into a URL safe string": what it adds is the lesson
     m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
@@ -487,6 +527,8 @@ def _clause(name: str, sentence: str, room: int) -> str:
     named = _name_is(name).sub("", text)
     if named != text:  # "A CancelToken is an object that ...": that opening says nothing too
         text = _FILLER_OPENING.sub("", named)
+    else:
+        text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
     for piece in (p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)):

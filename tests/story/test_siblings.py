@@ -149,7 +149,13 @@ def test_a_family_takes_one_shot_and_freed_places_go_outside_it(tmp_path: Path) 
         c.name for c in entry.concepts
     }
     entry = next(e for e in casting.entries if e.siblings and "option" in entry_names(e))
-    assert concept_caption(entry).endswith(": attaches one to the parcel")
+    # the family is said in English, each member named (was "attaches one to the parcel")
+    assert concept_caption(entry).endswith(
+        (
+            ": attaches an option or an argument to the parcel",
+            ": attaches an argument or an option to the parcel",
+        )
+    )
 
 
 def test_a_freed_place_never_goes_to_an_exception(tmp_path: Path) -> None:
