@@ -385,6 +385,10 @@ def object_sentence(name: str, sentences: list[str]) -> str:
     return ""
 
 
+# "command: the Command which ...": an options list's entry, a sentence about that key
+_KEY_LABEL = re.compile(r"`?([a-z_$][\w$.]*)`?:\s")
+
+
 def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
     """The first sentence about ``name``: one that names it among its first NEAR_START words
     ("Koa provides a Request object"), not one that mentions it in passing or whose subject
@@ -413,7 +417,7 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
             continue
         if word is None:
             word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\))?(?![\w])")
-        label = re.match(r"`?([a-z_$][\w$.]*)`?:\s", sentence)
+        label = _KEY_LABEL.match(sentence)
         if label and label.group(1) != name:  # "command: the Command which ...": a key's
             continue  # definition (an options list), about that key
         for m in word.finditer(sentence):
