@@ -40,10 +40,12 @@ How a storyboard is timed, and why:
    of the project. Why: an error beat filled with "First try", "Once more" shows nothing of
    the project, while the same seconds make its real concepts' gags whole.
 6. Words on screen are ours, never the video model's: each concept shot carries a gloss of
-   its docstring as ``Shot.caption`` (a lower third), a beat's ``card`` is a caption card
-   before its first shot (``Shot.card``; the title card is one) and the template's
-   ``end_card`` closes the film (``Storyboard.end_card``). Cards are stills: no video
-   seconds, no cost (planning puts them on the film's timeline as ``Plan.captions``).
+   its docstring as ``Shot.caption`` (a lower third; the setup's and the ending's reprise
+   too: it teaches what the shown concept does, never the promise), a beat's ``card`` is a
+   caption card before its first shot (``Shot.card``; the title card is one) and the
+   template's ``end_card`` closes the film (``Storyboard.end_card``, the promise). Cards
+   are stills: no video seconds, no cost (planning puts them on the film's timeline as
+   ``Plan.captions``).
 
 The 4, 8 and 12 above are OpenAI's. Another provider's model times in its own lengths,
 ``capabilities.clip_lengths(provider, model, size)``: a unit (the shortest length of at
@@ -64,7 +66,7 @@ from ..errors import PlanError
 from .captions import GLOSS_LIMIT, gag_title, gloss
 from .casting import CastEntry, Casting
 from .fallback_gloss import fallback_gloss
-from .plot import CONCEPT_ONLY, arrange, facts, recap
+from .plot import CONCEPT_ONLY, arrange, facts
 from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
 from .templates import (
     LEGAL_SECONDS,
@@ -389,7 +391,7 @@ def storyboard(
     said = facts(casting.profile, [e for group in placed for e in group])
     shots: list[Shot] = []
     carried = ""  # the card of a beat left out opens the next one instead
-    told: dict[int, str] = {}  # the caption each entry's first shot had
+    shown: set[int] = set()  # the entries with a shot already: a second one is the reprise
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
         if not k:
             carried = carried or beat.card
@@ -426,19 +428,15 @@ def storyboard(
         card = _say(carried or beat.card, said) or None
         carried = ""
         for seconds, entry, title, caption in parts:
-            reprise = entry is not None and id(entry) in told
-            if reprise:  # the reprise: its gloss if the setup showed the promise instead
+            # Every concept shot, the setup's and the ending's reprise included, teaches what
+            # its concept does (its gloss): the README's promise is the closing card's, and a
+            # list of names ("define, asdict and Factory, working together") teaches nothing.
+            reprise = entry is not None and id(entry) in shown
+            if reprise:
                 assert entry is not None
                 title = gag_title(replace(entry, siblings=())).replace(": ", ", at last: ", 1)
-                if told[id(entry)] == caption:
-                    names = [entry.concept.name]
-                    names += [s.cast.concept.name for s in shots if s.cast and s.cast is not entry]
-                    caption = recap(names) or caption
-            elif entry is not None and not shots and beat.role == "opening":
-                # the setup: what the project is for, the README's promise
-                caption = said["promise"] if said["promise"] != said["title"] else caption
-            if entry is not None and not reprise:
-                told[id(entry)] = caption
+            if entry is not None:
+                shown.add(id(entry))
             shots.append(
                 Shot(
                     len(shots),

@@ -3,8 +3,9 @@
 A template's beats may name a ``role`` (templates.ROLES). With roles, the film tells one arc
 about the project instead of filing concepts by kind:
 
-- ``opening`` is the setup: what the project is for (its card and caption quote the
-  README's promise) on the first concept a user meets.
+- ``opening`` is the setup: the title card, then the first concept a user meets, its
+  caption its own gloss like every concept shot's (the README's promise, which says nothing
+  about that concept, is the closing card's; an uncast shot of the beat may quote it).
 - ``use`` shows the concepts in the order a user meets them: first the order of the README's
   examples (Concept.readme_order), then the import and call structure (a base class before
   the classes built on it, the most referenced first), then rank.
@@ -16,7 +17,8 @@ about the project instead of filing concepts by kind:
 - ``payoff`` ends on the README's own promise kept by the project's most central concept,
   the ``star`` (one of the cast's three best-ranked code concepts, the README's first of
   them): its shot is the film's last. When the use order showed the star already, the
-  ending is its reprise (the same entry, one more shot): the setup's promise, paid off.
+  ending is its reprise (the same entry, one more shot, its gloss again): the promise paid
+  off, which the closing card then quotes.
   Never the last leftovers of the use order, which ended films on MockTransport and Auth.
 
 The plot also knows the facts the captions and cards quote (``facts``): the title, the

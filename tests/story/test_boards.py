@@ -450,11 +450,12 @@ def test_every_shot_names_something_from_the_project(tiny_board) -> None:  # typ
     """No filler that names nothing: concept shots carry their gloss, the others a line
     made of the project's facts; the tools beat opens on the language and entry point."""
     facts = {"Tiny", "Python", "import tiny"} | {e.concept.name for e in tiny_board.casting.entries}
-    # the setup's caption is the README's promise: what the project is for
-    assert tiny_board.shots[0].caption == "Tiny: a small library for brewing tea"
+    # the setup's concept shot teaches what its concept does; the promise closes the film
+    assert tiny_board.shots[0].caption == "Kettle: boils water for one pot of tea"
+    assert tiny_board.end_card == "Tiny: a small library for brewing tea"
     for s in tiny_board.shots:
         assert s.caption and any(f in s.caption for f in facts), s
-        if s.cast and s.index > 0:
+        if s.cast:
             assert (
                 s.caption.startswith(s.cast.concept.name + ":") or s.caption == s.cast.concept.name
             )

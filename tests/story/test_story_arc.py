@@ -20,7 +20,7 @@ from story_fixtures import make_casting
 
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.story.boards import storyboard
+from sorafilm_nb.story.boards import concept_caption, storyboard
 from sorafilm_nb.story.casting import cast
 from sorafilm_nb.story.causes import wording_for
 from sorafilm_nb.story.compress import render_prompts
@@ -88,9 +88,9 @@ class CrackedPotError(KilnError):
 NAMES = ["Wheel", "Glaze", "Shelf", "shape", "fire", "cool", "stack", "trim"]
 
 
-def _repo(root: Path, *, errors: bool = True) -> Path:
+def _repo(root: Path, *, errors: bool = True, readme: str = README) -> Path:
     (root / "kiln").mkdir(parents=True)
-    (root / "README.md").write_text(README, encoding="utf-8")
+    (root / "README.md").write_text(readme, encoding="utf-8")
     (root / "pyproject.toml").write_text('[project]\nname = "kiln"\n', encoding="utf-8")
     names = NAMES + (["KilnError", "CrackedPotError"] if errors else [])
     (root / "kiln" / "__init__.py").write_text(
@@ -152,15 +152,47 @@ def test_the_star_is_the_readmes_first_of_the_three_best_ranked() -> None:
     assert star(entries) is code[0]
 
 
-def test_the_setup_quotes_the_promise_and_the_reprise_its_own_gloss(kiln_board) -> None:  # type: ignore[no-untyped-def]
+PROMISE = "Kiln fires clay pots in a small electric kiln without cracking them"
+
+
+def test_the_setup_shows_its_concepts_gloss_and_the_promise_closes_the_film(kiln_board) -> None:  # type: ignore[no-untyped-def]
     first, last = kiln_board.shots[0], kiln_board.shots[-1]
     assert first.card == "Kiln"
+    # the setup's concept shot teaches what its concept does; the promise is the end card's
+    assert first.caption == "Wheel: spins the clay at a steady speed"
     # a promise whose subject is the name stands as the README says it
-    assert first.caption == "Kiln fires clay pots in a small electric kiln without cracking them"
-    assert kiln_board.end_card == first.caption  # the promise opens and closes the film
-    if last.reprise and last.cast is first.cast:  # the setup showed the promise, not its gloss
-        assert last.caption and last.caption.startswith(last.cast.concept.name + ":")
+    assert kiln_board.end_card == PROMISE
+    if last.reprise:
+        assert last.caption == concept_caption(last.cast)
         assert ", at last: " in last.title
+
+
+def test_no_concept_shot_says_the_promise_or_a_list_of_names(tmp_path: Path) -> None:
+    """Issue 12: the setup's concept shot and the ending's reprise teach what their concept
+    does (its gloss), like every other concept shot: not the README's promise (which said
+    nothing about trim) nor "Wheel, trim, shape and Glaze, working together" (which says
+    nothing at all). Here the README's first example, trim, opens the film but ranks fourth,
+    so the star (Wheel) is shown in the use beat and again, as the ending's reprise."""
+    readme = README.replace(
+        "from kiln import Wheel, shape, fire\n\npot = shape(Wheel())",
+        "from kiln import trim, Wheel, shape, fire\n\npot = trim(shape(Wheel()))",
+    )
+    root = _repo(tmp_path, readme=readme)
+    uses = "".join(f"def use{i}():\n    return fire(shape(Wheel())), Glaze()\n\n" for i in range(6))
+    (root / "kiln" / "studio.py").write_text(
+        f"from .core import Glaze, Wheel, fire, shape\n\n\n{uses}", encoding="utf-8"
+    )
+    board = storyboard(cast(analyze(root, use_cache=False)), "silent-90", 88)
+    first, last = board.shots[0], board.shots[-1]
+    assert first.cast and first.cast.concept.name == "trim"
+    assert last.cast and last.cast.concept.name == "Wheel" and last.reprise
+    assert first.caption == "trim: trim the foot of a leather-hard pot on the wheel"
+    assert last.caption == "Wheel: spins the clay at a steady speed"
+    assert board.end_card == PROMISE
+    for s in board.shots:
+        if s.cast is not None:
+            assert s.caption == concept_caption(s.cast), s
+            assert "working together" not in s.caption and PROMISE not in s.caption, s
 
 
 # -- the order a user meets things ---------------------------------------------------------
