@@ -143,7 +143,8 @@ def test_film_and_shot_result_reprs_are_short(tmp_path: Path) -> None:
 
 
 def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> None:
-    from sorafilm_nb.studio.folder import film_from_manifest, manifest_dict
+    from sorafilm_nb.studio.folder import film_from_manifest
+    from sorafilm_nb.studio.manifest import manifest_dict
 
     shot = ShotResult(
         "shot-01",
@@ -170,7 +171,8 @@ def test_a_simulated_film_says_its_bill_is_not_real_money(tmp_path: Path) -> Non
 
 def _stitched_film(folder: Path, error: str | None = None) -> Film:
     """A film folder on disk, read back as the studio reads it (inside() resolves film.mp4)."""
-    from sorafilm_nb.studio.folder import film_from_manifest, manifest_dict, write_manifest
+    from sorafilm_nb.studio.folder import film_from_manifest
+    from sorafilm_nb.studio.manifest import manifest_dict, write_manifest
 
     folder.mkdir(parents=True)
     (folder / "film.mp4").write_bytes(b"\0")

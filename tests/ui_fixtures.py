@@ -19,7 +19,8 @@ from sorafilm_nb.story.casting import (
     MetaphorLibrary,
     Style,
 )
-from sorafilm_nb.studio.folder import ShotResult, manifest_dict, write_manifest
+from sorafilm_nb.studio.folder import ShotResult
+from sorafilm_nb.studio.manifest import manifest_dict, write_manifest
 
 STYLE = Style(
     name="1920s silent-film comedy",

@@ -16,25 +16,29 @@ import json
 import os
 import re
 import stat
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 from ..errors import SorafilmError
 from ..money.cost import Cost, CostError
 from ..paths import shown_path
-from ..safeio import NOFOLLOW, write_text
+from ..safeio import NOFOLLOW
 from .jsonvalues import cents_json
+from .manifest import (
+    MANIFEST,
+    MANIFEST_FORMAT,
+    MANIFEST_VERSION,
+    Manifest,
+    ManifestShot,
+    lower_thirds_of,
+)
 
-MANIFEST = "manifest.json"
 REPORT = "report.md"
 FILM = "film.mp4"
 CAPTIONS = "film.vtt"  # the film's captions as a WebVTT track, beside it
-MANIFEST_FORMAT = "sorafilm-manifest"
-MANIFEST_VERSION = 1
 MANIFEST_MAX_BYTES = 64 << 20  # a 100-shot film's manifest is under 1 MiB
 
 # Shot states. FINAL ones need nothing more; the others are what resume() picks up.
@@ -93,53 +97,6 @@ def sha256_file(path: Path) -> str:
 
 
 # -- JSON ------------------------------------------------------------------------------------
-
-
-class ManifestShot(TypedDict):
-    """One shot's entry in manifest.json, as ShotResult.to_json writes it."""
-
-    shot_id: str
-    index: int
-    title: str
-    beat: str
-    status: str
-    job_id: str | None
-    reservation_id: str | None
-    seconds: int
-    model: str
-    size: str
-    prompt: str
-    currency: str
-    estimated_cents: int | str | None  # cents_json: an int, or a Decimal's exact string
-    billed_cents: int | str | None
-    file: str | None  # a bare file name inside the film folder
-    sha256: str | None
-    duration_s: float | None
-    error: str | None
-    error_code: str | None
-    history: list[dict[str, Any]]  # earlier attempts' entries (draft before final)
-    caption: str  # the story's gloss, a lower third over the shot ("" for none)
-    card: str  # a caption card shown before the shot ("" for none)
-    card_s: float  # how long that card holds the screen
-
-
-class Manifest(TypedDict):
-    """manifest.json, as manifest_dict builds it and read_manifest returns it."""
-
-    format: str  # MANIFEST_FORMAT
-    version: int  # at most MANIFEST_VERSION
-    plan_id: str
-    plan: Any  # the plan's own JSON (Plan.to_json), kept as it was
-    backend: str
-    updated_at: str
-    shots: list[ManifestShot]
-    film: str | None
-    film_duration_s: float | None
-    notes: list[str]
-    captions: str | None  # film.vtt, beside the film, when it has captions
-    # the captions are also burned into film.mp4 as lower thirds (older manifests lack the
-    # key: read it with lower_thirds_of)
-    lower_thirds: bool
 
 
 def cents_from_json(value: Any, *, where: str) -> Decimal | None:
@@ -474,44 +431,3 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         captions=captions,
         lower_thirds=lower_thirds_of(data),
     )
-
-
-def lower_thirds_of(data: Mapping[str, Any]) -> bool:
-    """Whether the film burns its captions in: the manifest says so; a manifest from before
-    the choice existed is stitched as new films are (burned)."""
-    return data.get("lower_thirds") is not False
-
-
-def manifest_dict(
-    *,
-    plan_id: str,
-    plan: Any,
-    shots: list[ShotResult],
-    backend: str,
-    film: str | None = None,
-    film_duration_s: float | None = None,
-    notes: tuple[str, ...] | list[str] = (),
-    captions: str | None = None,
-    lower_thirds: bool = True,
-) -> Manifest:
-    """The manifest's content: format header, the plan's JSON, then one entry per shot."""
-    return {
-        "format": MANIFEST_FORMAT,
-        "version": MANIFEST_VERSION,
-        "plan_id": plan_id,
-        "plan": plan,
-        "backend": backend,
-        "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "shots": [s.to_json() for s in shots],
-        "film": film,
-        "film_duration_s": film_duration_s,
-        "captions": captions,
-        "lower_thirds": lower_thirds,
-        "notes": list(notes),
-    }
-
-
-def write_manifest(out_dir: Path, data: Mapping[str, Any]) -> Path:
-    path = Path(out_dir) / MANIFEST
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    return path

@@ -34,11 +34,11 @@ from .folder import (
     Film,
     FilmError,
     ShotResult,
-    lower_thirds_of,
     read_manifest,
     shots_from_manifest,
     simulated_name,
 )
+from .manifest import lower_thirds_of
 from .pipeline import OUTCOME_UNKNOWN, REUSED_ID, UNKNOWN, ShotPipeline
 from .state import ProgressCallback, RunState
 

@@ -39,7 +39,6 @@ from .folder import (
     REPORT,
     Film,
     FilmError,
-    Manifest,
     ShotResult,
     film_from_manifest,
     inside,
@@ -47,6 +46,7 @@ from .folder import (
 )
 from .jsonvalues import jsonable
 from .lock import folder_lock
+from .manifest import Manifest
 from .pipeline import _RateGate
 from .reconcile import Reconciler
 from .report import report_markdown

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..redact import redact
-from .folder import COMPLETED, ShotResult, manifest_dict, write_manifest
+from .folder import COMPLETED, ShotResult
+from .manifest import manifest_dict, write_manifest
 
 log = logging.getLogger(__name__)
 
