@@ -303,7 +303,7 @@ def _reference_uses(readme: str, total: int) -> list[CodeUse]:
     exists as an example calling it; they add nothing to any other concept's score."""
     if not readme:
         return []
-    from .readme import reference_calls
+    from .readme_names import reference_calls
 
     calls = reference_calls(readme)
     if not calls:

@@ -60,11 +60,9 @@ def build(
     results: dict[str, FileScan],
     options: _Options | None = None,
 ) -> RepoProfile:
-    from .readme import (
-        choose_title,
-        concept_sentences,
-        read_readme,
-    )  # here: a warm analyze() builds nothing
+    # here: a warm analyze() builds nothing
+    from .readme import choose_title, read_readme
+    from .readme_names import concept_sentences
 
     if options is None:
         from .profile import _Options

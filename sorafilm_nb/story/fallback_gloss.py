@@ -7,7 +7,7 @@ Serializer"), and captions.gloss gives no clause for those. A name alone teaches
 1. the README's sentence about it ("Use `Session` to keep cookies across requests." ->
    "Session: use Session to keep cookies across requests"; "### ky.extend(defaults)" then
    "Create a new ky instance ..."), the project's own words. The analysis finds it when it
-   builds the profile (analysis.readme.concept_sentences -> Concept.readme_sentence), so a
+   builds the profile (analysis.readme_names.concept_sentences -> Concept.readme_sentence), so a
    plan reads no README and imports no Markdown reader;
 2. else a role phrase: what its name says it does ("create_model: creates a model"), what a
    user does with it ("an error you can catch", "a decorator you put on a function");

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sorafilm_nb.analysis import readme
+from sorafilm_nb.analysis import readme_names as readme
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.analysis.readme import concept_sentences
+from sorafilm_nb.analysis.readme_names import concept_sentences
 
 REFERENCE = """# Courier
 

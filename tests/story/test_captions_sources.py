@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.analysis.readme import concept_sentences
+from sorafilm_nb.analysis.readme_names import concept_sentences
 from sorafilm_nb.story.fallback_gloss import fallback_gloss, family_gloss
 from sorafilm_nb.story.gloss import gloss
 

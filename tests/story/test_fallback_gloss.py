@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.analysis.readme import prose_sentences
-from sorafilm_nb.analysis.readme import readme_sentence as _readme_sentence
+from sorafilm_nb.analysis.readme_names import prose_sentences
+from sorafilm_nb.analysis.readme_names import readme_sentence as _readme_sentence
 from sorafilm_nb.story.boards import storyboard
 from sorafilm_nb.story.casting import cast
 

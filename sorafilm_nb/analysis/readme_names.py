@@ -1,0 +1,193 @@
+"""What a README says about each name of the code: the sentence a caption can quote.
+
+Apart from readme.py (which reads the README once for the project's name, promise and
+examples) because this part runs per concept: every name the profile keeps is looked up in the
+README's prose, its reference headings ("### .option(key)") and its object sentences ("Koa's
+Request object provides ..."), and its cost grows with the names (issue 14), so it is kept
+small and measured on its own (tests/analysis/test_readme_cost.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .readme import _blocks, strip_markup
+
+# ------------------------------------------------------------------ sentences about a name
+
+NEAR_START = 5  # words before the name in a README sentence that is about it
+SENTENCE_MAX = 300  # characters of a sentence kept for a caption (a caption takes ~60)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_(\[])")
+_BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
+# A sentence opening on one of these is about something named before it ("This matches the
+# Command method .requiredOption()"): the name in it is not its subject.
+_ELSEWHERE = frozenset(
+    {"this", "that", "these", "those", "it", "its", "they", "their", "there", "here"}
+    | {"which", "we", "you", "such"}
+)
+# A heading that is a name as code: "ky.post(input, options?)", "`Client`", ".option(key)".
+_CODE_HEADING = re.compile(r"^`?(\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)`?\s*(\(.*\))?`?$")
+
+
+def prose_sentences(text: str) -> list[str]:
+    """The README's prose as sentences of plain text with `inline code` kept: paragraphs,
+    blockquotes and list items (each item a sentence of its own); code, headings, tables and
+    HTML left out."""
+    prose: list[str] = []
+    quoted: list[str] = []  # a blockquote's lines ("> Note: `hideBin` is a shorthand ...")
+    for kind, block in _blocks(text):
+        if kind == "other" and block.startswith(">"):
+            quoted.append(block.lstrip("> ").strip())
+            continue
+        if quoted:
+            prose.append(strip_markup(" ".join(q for q in quoted if q), keep_code=True))
+            quoted = []
+        m = _BULLET.match(block) if kind == "other" else None
+        if m:
+            item = strip_markup(m.group(1), keep_code=True)
+            prose.append(re.sub(r"[.!?:;,]?\s*$", ".", item, count=1))
+        elif kind == "para":
+            prose.append(strip_markup(block, keep_code=True))
+    if quoted:
+        prose.append(strip_markup(" ".join(q for q in quoted if q), keep_code=True))
+    # a paragraph ends a sentence, whatever its last character ("Stable version:")
+    return [s.strip() for chunk in prose for s in _SENTENCE.split(chunk) if s.strip()]
+
+
+def object_sentence(name: str, sentences: list[str]) -> str:
+    """The first sentence whose subject is the object a lower-case module is named after:
+    koa's ``lib/request.js`` is the `Request` of "Koa's `Request` object provides helpful
+    methods ...". Only as code, and only as the subject (at most one word before it: an
+    owner's name or an article), since a capitalised word means other things elsewhere."""
+    if not name.islower() or not name.isidentifier():
+        return ""
+    word = re.compile(rf"`{re.escape(name.capitalize())}`")
+    for sentence in sentences:
+        m = word.search(sentence)
+        if m and len(sentence[: m.start()].split()) <= 1 and len(sentence.split()) >= 4:
+            return sentence.replace("`", "").strip()[:SENTENCE_MAX]
+    return ""
+
+
+# "command: the Command which ...": an options list's entry, a sentence about that key
+_KEY_LABEL = re.compile(r"`?([a-z_$][\w$.]*)`?:\s")
+
+
+def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
+    """The first sentence about ``name``: one that names it among its first NEAR_START words
+    ("Koa provides a Request object"), not one that mentions it in passing or whose subject
+    is something said before ("This matches the Command method ..."), and names it as code:
+    in backticks, called (``name()``), or capitalised mid-sentence (not when it is the
+    ``project``'s own name: "Typer includes a command" is about the project, "`typer.Typer()`"
+    about the class); a dotted name (``Typer.command``) only where its owner is named too. ""
+    when none does."""
+    owner, dot, short = name.rpartition(".")
+    # Every name is looked for in every sentence (this project's README: 575 names, 101
+    # sentences; most of the quickstart's cold analysis went here, issue 14): a substring
+    # test rules out the sentences that cannot name it before any splitting, and the
+    # pattern is compiled only for a name some sentence contains.
+    word: re.Pattern[str] | None = None
+    # a top-level name may be written with the project's module ("`typer.Typer()`"); not
+    # with an alias of it (zod's "z.ZodType"), which examples use more than prose about it
+    module = rf"(?:{re.escape(project.lower())}\.)?" if project.isidentifier() and not dot else ""
+    # a name that is the project's own ("Typer") is the project wherever it is not code
+    as_project = bool(project) and short.lower() == project.lower()
+    for sentence in sentences:
+        if short not in sentence:
+            continue
+        if len(sentence.split()) < 4 or (dot and owner.rsplit(".", 1)[-1] not in sentence):
+            continue
+        if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
+            continue
+        if word is None:
+            word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\))?(?![\w])")
+        label = _KEY_LABEL.match(sentence)
+        if label and label.group(1) != name:  # "command: the Command which ...": a key's
+            continue  # definition (an options list), about that key
+        for m in word.finditer(sentence):
+            if len(sentence[: m.start()].split()) >= NEAR_START:
+                break
+            ticked = sentence[max(0, m.start() - 1) : m.start()] == "`"
+            called = m.group(0).endswith("()")
+            capital = short[:1].isupper() and m.start() > 0 and not as_project
+            if ticked or called or capital:
+                return sentence.replace("`", "").strip()[:SENTENCE_MAX]
+    return ""
+
+
+def _heading_name(heading: str) -> tuple[str, bool]:
+    """(the name a heading is, whether it is written as code) or ("", False): "ky.post" for
+    "ky.post(input, options?)", "HTTPError" for "HTTPError", ".option" for ".option(key)"."""
+    m = _CODE_HEADING.match(heading.strip())
+    if not m:
+        return "", False
+    code = bool(m.group(2)) or "`" in heading or "." in m.group(1)
+    return m.group(1), code
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Heading name -> the first sentence under it: an API reference's "### ky.extend(options)"
+    followed by "Create a new ky instance ...". Headings in a row share the paragraph after
+    them (ky.get ... ky.delete: "Sets options.method to the method name and makes a request")."""
+    out: dict[str, str] = {}
+    waiting: list[str] = []
+    for kind, block in _blocks(text):
+        if kind == "heading":
+            name, code = _heading_name(strip_markup(block, keep_code=True))
+            # a lower-case word ("options", "json": a part of the page, or an option) is no
+            # name; a capitalised identifier ("HTTPError", "Client") or code is one
+            if name and (code or name[:1].isupper()):
+                waiting.append(name)
+            else:
+                waiting = []
+        elif kind == "para" and waiting:
+            first = _SENTENCE.split(strip_markup(block), maxsplit=1)[0].strip()
+            if len(first.split()) >= 3:
+                for name in waiting:
+                    out.setdefault(name, first[:SENTENCE_MAX])
+            waiting = []
+        elif kind in ("code", "other"):
+            waiting = []
+    return out
+
+
+def reference_calls(text: str) -> list[str]:
+    """The calls an API reference's headings show, as code: "ky.get(input, options?)" ->
+    "ky.get(input, options)". A heading of a reference names what users call as surely as
+    an example does (ky documents ky.get ... ky.delete only so)."""
+    out: list[str] = []
+    for kind, block in _blocks(text):
+        if kind != "heading":
+            continue
+        m = _CODE_HEADING.match(strip_markup(block, keep_code=True).strip())
+        if m and m.group(2) and "." in m.group(1) and not m.group(1).startswith("."):
+            args = re.sub(r"[^\w$,\s]", "", m.group(2))
+            out.append(f"{m.group(1)}({args})")
+    return out
+
+
+def concept_sentences(
+    text: str, names: list[str], modules: Iterable[str] = (), project: str = ""
+) -> dict[str, str]:
+    """Each name's sentence in the README, for its caption: the paragraph under a heading
+    that names it (an API reference), else the first prose sentence about it
+    (readme_sentence), else, for one of ``modules``, a sentence about the object it is named
+    after (object_sentence). Read once when a profile is built and stored in it
+    (Concept.readme_sentence), so a plan never reads the README."""
+    if not text or not names:
+        return {}
+    modules = set(modules)
+    sections = _sections(text)
+    sentences = prose_sentences(text)
+    out: dict[str, str] = {}
+    for name in names:
+        # "### .option(key)" is a method of whatever the reference is about
+        method = "." + name.rsplit(".", 1)[1] if "." in name else ""
+        said = sections.get(name, "") or sections.get(method, "")
+        said = said or readme_sentence(name, sentences, project)
+        if not said and name in modules:
+            said = object_sentence(name, sentences)
+        if said:
+            out[name] = said
+    return out
