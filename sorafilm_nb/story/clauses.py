@@ -330,3 +330,10 @@ def _drop_dangling_participle(words: list[str]) -> list[str]:
             words = words[:-1]
         return _ends_clean(words)
     return words
+
+
+def article(word: str) -> str:
+    """The article a caption's noun takes, by its first letter ("an Environment", "a Signer").
+    The one home for captions (gloss, fallback_gloss); lint's kind names keep their own rule
+    (story/lint.py `_a`: "a US number", "an API key"), which the captions do not share."""
+    return "an" if word[:1].lower() in "aeiou" else "a"

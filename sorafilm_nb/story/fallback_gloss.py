@@ -31,6 +31,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
+from .clauses import article
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -127,8 +128,7 @@ def role_gloss(c: Concept) -> str:
     words = _name_words(c.name)
     if c.kind == "function" and len(words) >= 2 and words[0] in _VERBS:
         rest = " ".join(words[1:])
-        article = "an" if rest[0] in "aeiou" else "a"
-        return f"{_VERBS[words[0]]} {'' if rest.endswith('s') else article + ' '}{rest}"
+        return f"{_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
     if c.kind == "function" and len(words) >= 2 and words[0] in _ASKS:
         return f"tells whether something {words[0]} {' '.join(words[1:])}"
     if c.kind == "function" and c.decorator:

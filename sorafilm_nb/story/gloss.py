@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .clauses import DANGLING, RUN_ON, plain, short_clause
+from .clauses import DANGLING, RUN_ON, article, plain, short_clause
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause"]
 
@@ -129,10 +129,6 @@ _PLAIN_BASES = frozenset(
 )
 
 
-def _an(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
-
-
 def _same_kind(base: str, name: str) -> bool:
     """A base that teaches nothing about name: a mixin (JupyterMixin), or one whose name and
     the concept's hold each other (Context on click's Context, URLSafeSerializerMixin)."""
@@ -172,7 +168,7 @@ def gloss(
     uses = re.match(r"uses\s+([\w.]+)\s+instead\b", text, re.I)
     real = [b.rsplit(".", 1)[-1] for b in bases if b.rsplit(".", 1)[-1] not in _PLAIN_BASES]
     if uses and real and not real[0].endswith("Mixin"):
-        said = f"{head}{_an(real[0])} {real[0]} that uses {uses.group(1).rsplit('.', 1)[-1]}"
+        said = f"{head}{article(real[0])} {real[0]} that uses {uses.group(1).rsplit('.', 1)[-1]}"
         if len(said) <= limit:
             return said
     if kind == "theme":
@@ -187,8 +183,7 @@ def gloss(
         and not _same_kind(b.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1])
     ]
     if own:
-        article = "an" if own[0][:1].lower() in "aeiou" else "a"
-        text = f"{head}{article} {own[0]}"
+        text = f"{head}{article(own[0])} {own[0]}"
         if len(text) <= limit:
             return text
     return name if len(name) <= limit else short_clause(name, limit)
