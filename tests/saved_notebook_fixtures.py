@@ -5,6 +5,11 @@ The notebook is copied into a temp project (a small real repository to film, not
 beside it), executed by nbclient with the widget state stored as JupyterLab stores it,
 written back to disk; ``Saved`` holds the saved text and every local folder the run could
 have leaked. The checks every notebook must pass live here too.
+
+This is the one execution of each notebook in ``make test``: it also makes the check nbval
+(``--nbval-lax``) made on a second execution of its own, that every cell runs without an
+error (``assert_every_cell_ran``). nbval still runs them where they are for anyone who asks
+(``pytest --nbval-lax notebooks``; notebooks/conftest.py isolates that run).
 """
 
 from __future__ import annotations
@@ -99,6 +104,27 @@ def execute_and_save(
         nbformat.write(nb, path)
     assert list((notebooks / "out").glob("*/film.mp4")), "the notebook made no film"
     return Saved(path, sorted(folders | {str(home)}, key=len, reverse=True))
+
+
+def assert_every_cell_ran(saved: Saved) -> None:
+    """Every code cell of the shipped notebook ran, in order, and none raised: what
+    ``pytest --nbval-lax`` checks on these notebooks (they are saved stripped, so it compares
+    no output, and no cell is marked to raise or be skipped).
+
+    The same 300 s a cell as ``make test`` gave nbval (``timeout`` above). nbclient stops
+    at a cell that raises (its allow_errors is off), so such a notebook already fails in
+    ``execute_and_save`` with the cell and its traceback; this says it outright, and that
+    the saved copy is the shipped notebook with nothing skipped or left unrun.
+    """
+    shipped = nbformat.read(REPO_ROOT / "notebooks" / saved.path.name, as_version=4)
+    ran = nbformat.reads(saved.text, as_version=4)
+    code = [cell for cell in ran.cells if cell.cell_type == "code"]
+    assert [cell.source for cell in code] == [
+        cell.source for cell in shipped.cells if cell.cell_type == "code"
+    ]
+    assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
+    errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
+    assert errors == []
 
 
 def outputs(nb: dict[str, Any], *, streams: bool) -> list[Any]:

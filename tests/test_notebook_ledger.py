@@ -3,8 +3,8 @@
 The notebooks once chose the ledger from USE_REAL alone, so the quickstart with BASE_URL set
 and USE_REAL False sent a real gateway's paid jobs to the sandbox ledger, where no budget
 guards them. The rule has one home (backends.is_simulated + Ledger.for_run); a notebook that
-decides by a flag again fails here. Executed behaviour is covered by nbval and the saved
-notebook tests; this pins the choice itself."""
+decides by a flag again fails here. Executed behaviour is covered by the saved notebook
+tests (tests/test_saved_notebook*.py); this pins the choice itself."""
 
 from __future__ import annotations
 

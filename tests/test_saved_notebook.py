@@ -12,6 +12,8 @@ from the notebook's folder (sorafilm_nb.paths).
 This file: the quickstart, the notebook with the player. test_saved_notebook_02.py and
 _03.py hold the same checks for the other notebooks (one notebook per file, so that xdist
 executes them side by side); the executing and the checks are in saved_notebook_fixtures.py.
+The same execution is checked as nbval checked its own (every cell runs without an error),
+so ``make test`` runs each notebook once.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 from saved_notebook_fixtures import (
     WIDGET_STATE,
     Saved,
+    assert_every_cell_ran,
     assert_names_no_local_folder,
     assert_summary_says_where_the_film_is,
     execute_and_save,
@@ -58,3 +61,7 @@ def test_saved_notebook_names_no_local_folder(saved: Saved) -> None:
 
 def test_printed_summary_still_says_where_the_film_is(saved: Saved) -> None:
     assert_summary_says_where_the_film_is(saved)
+
+
+def test_every_cell_runs_without_an_error(saved: Saved) -> None:
+    assert_every_cell_ran(saved)

@@ -1,11 +1,13 @@
-"""Notebook 02_prompt_iteration.ipynb saved after a real run names no local folder, and its printed
-summary still says where the film is (see test_saved_notebook.py for why)."""
+"""Notebook 02_prompt_iteration.ipynb saved after a real run names no local folder, its printed
+summary still says where the film is, and every cell ran without an error (see
+test_saved_notebook.py for why)."""
 
 from __future__ import annotations
 
 import pytest
 from saved_notebook_fixtures import (
     Saved,
+    assert_every_cell_ran,
     assert_names_no_local_folder,
     assert_summary_says_where_the_film_is,
     execute_and_save,
@@ -26,3 +28,7 @@ def test_saved_notebook_names_no_local_folder(saved: Saved) -> None:
 
 def test_printed_summary_still_says_where_the_film_is(saved: Saved) -> None:
     assert_summary_says_where_the_film_is(saved)
+
+
+def test_every_cell_runs_without_an_error(saved: Saved) -> None:
+    assert_every_cell_ran(saved)
