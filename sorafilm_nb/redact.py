@@ -28,7 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from .datafiles import field, load_toml, packaged, str_list
@@ -86,9 +86,20 @@ class SecretPattern:
         """redact() masks it without strict=True: a credential of a known shape."""
         return not self.personal and not self.entropy
 
+    @cached_property
+    def _gate(self) -> re.Pattern[str] | None:
+        """The required substrings as one alternation of literals: a single search in C
+        answers "does any of them occur?", where a generator over them cost a Python step per
+        substring; find() took half the time on Django's 25,000 names, docstrings and
+        comments. Compiled at first use (a pattern never asked for costs nothing)."""
+        if not self.requires:
+            return None
+        return re.compile("|".join(map(re.escape, self.requires)))
+
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
         """Matches in text; skipped outright when none of the required substrings occurs."""
-        if self.requires and not any(r in folded for r in self.requires):
+        gate = self._gate
+        if gate is not None and gate.search(folded) is None:
             return ()
         if self.entropy:
             return (m for m in self.regex.finditer(text) if looks_random(m.group(0), self.entropy))
