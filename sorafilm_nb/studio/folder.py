@@ -33,7 +33,7 @@ from .manifest import (
     MANIFEST_VERSION,
     Manifest,
     ManifestShot,
-    lower_thirds_of,
+    burned_in,
 )
 
 REPORT = "report.md"
@@ -280,7 +280,9 @@ class Film:
     notes: tuple[str, ...] = ()  # problems worth telling (duration mismatch, resume hints)
     backend: str = ""  # the manifest's backend (recorded_name): "simulator", "veo", ...
     captions: Path | None = None  # film.vtt, the captions on the film's timeline
-    lower_thirds: bool = True  # the captions are burned into the film too (see _cut)
+    # the captions are burned into film.mp4 too (see _cut); False for a manifest from before
+    # burning existed (manifest.burned_in), whose film is clean
+    lower_thirds: bool = True
 
     @property
     def ok(self) -> bool:
@@ -429,5 +431,5 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         notes=tuple(data.get("notes") or ()),
         backend=str(data.get("backend") or ""),
         captions=captions,
-        lower_thirds=lower_thirds_of(data),
+        lower_thirds=burned_in(data),
     )
