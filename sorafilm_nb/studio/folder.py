@@ -147,6 +147,21 @@ def recorded_name(backend: object) -> str:
     return name
 
 
+def legacy_remote(backend: str) -> str | None:
+    """The simulated reading of a manifest's bare --base-url name, or None for any other name.
+
+    Until films recorded whether a --base-url server was a sorafilm fake (recorded_name,
+    2026-12-06), a film made with --base-url was recorded under connect()'s bare name
+    ("veo-remote", "remote", "runway-remote") even when the server was `sorafilm simulate`,
+    and booked in the sandbox ledger. Such a folder, resumed on the simulator, was refused as
+    "made on a real API". The name alone cannot tell (a gateway to the real API still records
+    it today), so the caller accepts this reading ("veo-remote-simulator") only on evidence:
+    the folder's reservations are in the sandbox ledger it resumes with."""
+    from ..backends.connect import REMOTE_NAMES
+
+    return f"{backend}-simulator" if backend in REMOTE_NAMES.values() else None
+
+
 @dataclass(frozen=True)
 class ShotResult:
     """One shot of a film as it stands: where its job is, what it cost, where its file is."""
