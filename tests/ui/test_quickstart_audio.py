@@ -1,7 +1,8 @@
 """The quickstart's AUDIO parameter reaches the estimate: its own cells, run in-process.
 
 Only the cells that choose and price (parameters, read, cast, budget, the real-provider
-comparison), with the ledger left out: the whole notebook under nbval is `make test`'s job.
+comparison), with the ledger left out: the whole notebook is executed in `make test` by
+tests/test_saved_notebook.py.
 """
 
 from __future__ import annotations
