@@ -25,6 +25,8 @@ ASKS = [
     'stencils "FRAGILE" on the crate',
     "paints the word HELP on the roof",
     "carves his initials into the bench",
+    "pipes a word in icing along the cake",
+    "chalks three numbers on a slate",
     "scrawls a message on the mirror",
     "writes the first line of the plan in big chalk letters",
     "the words chalked on the wall",
