@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
+from .gloss import teaching_clauses
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -346,3 +347,47 @@ def makes_gloss(concepts: Sequence[Concept], room: int = GLOSS_LIMIT) -> str:
             break
         shown.append(cls)
     return ", ".join([*shown, "…"]) if len(shown) > 1 else ""
+
+
+#: How much longer than GLOSS_LIMIT a caption may run when the short one reads like another
+#: caption of the film: "ky.extend: create a new ky instance with some defaults overridden"
+#: beside "ky.create: create a new Ky instance with complete new defaults" (12 words at
+#: most, read in 4 s: the shortest clip; plan_lint checks each against its shot).
+DISTINCT_EXTRA = 12
+
+
+def caption_choices(
+    names: str, concepts: Sequence[Concept], docstring: str = "", limit: int = GLOSS_LIMIT
+) -> list[str]:
+    """The captions a concept shot may carry, best first: fallback_gloss's, then the other
+    true things the project says of it (each teaching clause of its docstring and its
+    README sentence, a little longer where the short cut loses what tells it apart; what its
+    code says: the function that makes it, what it returns, what it takes, its base). captions.
+    distinct_captions picks among them so that no two captions of a film read alike; the
+    kind-and-owner caption ("a method of ky") is never an alternative, as it teaches nothing.
+    """
+    first = fallback_gloss(names, concepts, docstring, limit)
+    head = f"{names}: "
+    said: list[str] = [first[len(head) :]] if first.startswith(head) else []
+    if len(concepts) == 1:
+        c = concepts[0]
+        for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
+            for text in (c.summary, c.readme_sentence):
+                said += [t for t in teaching_clauses(c.name, text, room) if len(t.split()) >= 3]
+        based = gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit)
+        base = based[len(head) :] if based.startswith(head) else ""  # "a ZodType"
+        # what makes it says its base too ("the ZodType object() returns"): the base alone
+        # would say less
+        said += [role_gloss(c), made_gloss(c, base) or base, makes_gloss(concepts)]
+        said.append(params_gloss(c))
+        if len(head + params_gloss(c)) > limit + DISTINCT_EXTRA:  # the first two, else
+            said.append(params_gloss(replace(c, params=c.params[:2])))
+    elif docstring.startswith(head):
+        said.append(docstring[len(head) :])
+    out: list[str] = []
+    for text in said:
+        caption = head + text
+        if text and caption not in out and len(caption) <= limit + DISTINCT_EXTRA:
+            out.append(caption)
+    kind = head + kind_gloss(concepts)
+    return [first] + [c for c in out if c != first and c != kind]
