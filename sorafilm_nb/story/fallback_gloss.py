@@ -15,7 +15,8 @@ Serializer"), and captions.gloss gives no clause for those. A name alone teaches
    it ("ZodString: the ZodType string() returns"), the class it returns ("Option: returns
    an OptionInfo", a JSDoc ``@returns {Server}``), what it takes ("Request: built from a
    method and a URL"), its base ("MockTransport: an AsyncBaseTransport"), the class of
-   another package it extends ("Context: extends click.Context");
+   another package it extends ("Context: extends click.Context"), the members that set a
+   class apart ("URL: has scheme, raw_scheme, userinfo and username");
 4. and only last its kind and owner ("a method of Command"): eval/run.py lists those, with
    what the concept had to draw on ("nothing" where the project says nothing about it).
 
@@ -317,7 +318,22 @@ def fallback_gloss(
         foreign = [b for b in c.bases if "." in b and b.rsplit(".", 1)[-1] == short]
         if foreign and len(f"{head}extends {foreign[0]}") <= limit:
             return f"{head}extends {foreign[0]}"
+        said = members_gloss(c, limit - len(head))
+        if said:
+            return head + said
     return head + kind_gloss(concepts)
+
+
+def members_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
+    """ "has email(), url(), emoji() and uuid()": what a class offers that its siblings do
+    not (Concept.members, analysis.signature), as many as fit in ``room``; ""."""
+    members = list(c.members)
+    while members:
+        listed = ", ".join(members[:-1]) + " and " + members[-1]
+        if len(members) > 1 and len(f"has {listed}") <= room:
+            return f"has {listed}"
+        members.pop()
+    return ""
 
 
 def made_gloss(c: Concept, base: str = "") -> str:
@@ -379,7 +395,7 @@ def caption_choices(
         # what makes it says its base too ("the ZodType object() returns"): the base alone
         # would say less
         said += [role_gloss(c), made_gloss(c, base) or base, makes_gloss(concepts)]
-        said.append(params_gloss(c))
+        said += [params_gloss(c), members_gloss(c, limit + DISTINCT_EXTRA - len(head))]
         if len(head + params_gloss(c)) > limit + DISTINCT_EXTRA:  # the first two, else
             said.append(params_gloss(replace(c, params=c.params[:2])))
     elif docstring.startswith(head):

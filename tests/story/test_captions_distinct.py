@@ -91,3 +91,22 @@ def test_an_undocumented_class_may_say_its_base_or_its_maker() -> None:
     said = gloss(z.name, z.summary, kind=z.kind, bases=z.bases)  # as boards gives it
     # what makes it says its base too: "a ZodType" alone would say less
     assert caption_choices(z.name, [z], said) == ["ZodString: the ZodType string() returns"]
+
+
+def test_schema_classes_made_alike_say_what_each_offers() -> None:
+    members = {"ZodString": ("email()", "url()"), "ZodNumber": ("int()", "finite()")}
+    zods = [
+        concept(n, kind="class", bases=("ZodType",), made_by=n[3:].lower(), members=m)
+        for n, m in members.items()
+    ]
+    choices = [
+        caption_choices(z.name, [z], gloss(z.name, "", kind=z.kind, bases=z.bases)) for z in zods
+    ]
+    assert [cs[0] for cs in choices] == [
+        "ZodString: the ZodType string() returns",
+        "ZodNumber: the ZodType number() returns",
+    ]
+    assert distinct_captions(choices, [[z.name] for z in zods]) == [
+        "ZodString: has email() and url()",
+        "ZodNumber: has int() and finite()",
+    ]
