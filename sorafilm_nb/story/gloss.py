@@ -226,7 +226,11 @@ def _clause(name: str, sentence: str, room: int) -> str:
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
-    for piece in (p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)):
+    # "An undefined that is chainable, where both __getattr__ and __getitem__ return itself":
+    # when the first clause only names it, what follows ", where" is the lesson
+    after = r",\s+(?=(?:a|an|the)\s)|,\s+(?:where|so that|in which)\s+"
+    pieces = re.split(after, text, maxsplit=1)
+    for piece in (p.strip() for p in pieces):
         clause = short_clause(piece, room)
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays

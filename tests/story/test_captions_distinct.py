@@ -110,3 +110,13 @@ def test_schema_classes_made_alike_say_what_each_offers() -> None:
         "ZodString: has email() and url()",
         "ZodNumber: has int() and finite()",
     ]
+
+
+def test_a_first_clause_that_only_names_it_gives_way_to_what_follows_where() -> None:
+    said = (
+        "An undefined that is chainable, where both ``__getattr__`` and ``__getitem__`` "
+        "return itself rather than raising an :exc:`UndefinedError`."
+    )
+    assert gloss("ChainableUndefined", said) == (
+        "ChainableUndefined: both getattr and getitem return itself"
+    )
