@@ -380,7 +380,9 @@ def caption_choices(
     README sentence, a little longer where the short cut loses what tells it apart; what its
     code says: the function that makes it, what it returns, what it takes, its base). captions.
     distinct_captions picks among them so that no two captions of a film read alike; the
-    kind-and-owner caption ("a method of ky") is never an alternative, as it teaches nothing.
+    kind-and-owner caption ("a method of ky") is never an alternative, as it teaches nothing,
+    nor is a family's bare docstring gloss ("Integer, Url: an field", which fallback_gloss
+    says as "two kinds of field"): a family has its first caption only.
     """
     first = fallback_gloss(names, concepts, docstring, limit)
     head = f"{names}: "
@@ -398,8 +400,6 @@ def caption_choices(
         said += [params_gloss(c), members_gloss(c, limit + DISTINCT_EXTRA - len(head))]
         if len(head + params_gloss(c)) > limit + DISTINCT_EXTRA:  # the first two, else
             said.append(params_gloss(replace(c, params=c.params[:2])))
-    elif docstring.startswith(head):
-        said.append(docstring[len(head) :])
     out: list[str] = []
     for text in said:
         caption = head + text

@@ -120,3 +120,13 @@ def test_a_first_clause_that_only_names_it_gives_way_to_what_follows_where() -> 
     assert gloss("ChainableUndefined", said) == (
         "ChainableUndefined: both getattr and getitem return itself"
     )
+
+
+def test_a_family_keeps_its_one_caption() -> None:
+    fields = [
+        concept(n, kind="class", summary=f"An {n.lower()} field.") for n in ("Integer", "Url")
+    ]
+    said = "Integer, Url: an field"  # the family's docstring gloss, its name taken out
+    first = fallback_gloss("Integer, Url", fields, said)
+    assert caption_choices("Integer, Url", fields, said) == [first]
+    assert first == "Integer, Url: two kinds of field"
