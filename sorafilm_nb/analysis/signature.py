@@ -117,7 +117,7 @@ def file_classes(lines: list[str], language: str) -> dict[str, tuple[str, tuple[
     python = language == "python"
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
     for i, text in enumerate(lines):
-        m = _CLASS.match(text)
+        m = _CLASS.match(text) if "class" in text else None
         if m is None:
             continue
         indent = len(m.group(1))
