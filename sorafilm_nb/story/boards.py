@@ -59,15 +59,19 @@ import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
-from .captions import GLOSS_LIMIT, gag_title, gloss
+from .captions import GLOSS_LIMIT, distinct_captions, gag_title, gloss
 from .casting import CastEntry, Casting
-from .fallback_gloss import fallback_gloss
+from .fallback_gloss import caption_choices, fallback_gloss
 from .plot import CONCEPT_ONLY, arrange, facts
 from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
+
+if TYPE_CHECKING:
+    from ..analysis.concepts import Concept
 from .templates import (
     LEGAL_SECONDS,
     MAX_TARGET,
@@ -392,6 +396,7 @@ def storyboard(
     shots: list[Shot] = []
     carried = ""  # the card of a beat left out opens the next one instead
     shown: set[int] = set()  # the entries with a shot already: a second one is the reprise
+    captions = film_concept_captions([e for group in placed for e in group])
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
         if not k:
             carried = carried or beat.card
@@ -409,7 +414,7 @@ def storyboard(
         lines = [_say(x, said) for x in (beat.captions or (beat.caption,))]
         lines = [x for x in lines if x] or [said["title"]]  # a filler still names the project
         cast_shots = [
-            (cast_len[j], entry, gag_title(entry), concept_caption(entry))
+            (cast_len[j], entry, gag_title(entry), captions[id(entry)])
             for j, entry in enumerate(group)
         ]
         fillers = []
@@ -471,17 +476,30 @@ def concept_caption(entry: CastEntry) -> str:
     put, patch: sends a request"). A gloss that teaches nothing (it only restates the name or
     compares) gives way to what the README says about it, else to its kind and role: never a
     bare name (fallback_gloss.py)."""
+    return fallback_gloss(*_caption_source(entry))
+
+
+def _caption_source(entry: CastEntry) -> tuple[str, tuple[Concept, ...], str, int]:
+    """(names, concepts, docstring gloss, limit) of a concept shot's caption."""
     c = entry.concept
     if entry.siblings:
         names = group_names(entry.concepts)
         said = without_name(c.summary, c.name, shared_words(entry.concepts))
         text = gloss(names, said, kind=c.kind, limit=GROUP_LIMIT)
-        limit = GROUP_LIMIT
-    else:
-        names = c.name
-        text = gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
-        limit = GLOSS_LIMIT
-    return fallback_gloss(names, entry.concepts, text, limit)
+        return names, entry.concepts, text, GROUP_LIMIT
+    text = gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
+    return c.name, entry.concepts, text, GLOSS_LIMIT
+
+
+def film_concept_captions(entries: list[CastEntry]) -> dict[int, str]:
+    """id(entry) -> its caption: concept_caption's, unless it reads like another concept's
+    of the same film; then another true thing to say (captions.distinct_captions)."""
+    unique = list({id(e): e for e in entries}.values())
+    chosen = distinct_captions(
+        [caption_choices(*_caption_source(e)) for e in unique],
+        [[c.name for c in e.concepts] for e in unique],
+    )
+    return {id(e): text for e, text in zip(unique, chosen, strict=True)}
 
 
 def _say(template: str, said: dict[str, str]) -> str:

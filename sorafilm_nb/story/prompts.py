@@ -44,6 +44,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .causes import alone_uses_a_prop, cause, ending
+from .lint_data import Rules, text_request
 from .tiers import Tier, parse_tier, tier_cap  # noqa: F401  (re-exported: the contract)
 from .wording import wording
 
@@ -200,12 +201,13 @@ def sound_line(style: Style, beat: str = "") -> str:
     on-screen text: a sound that mentions intertitles or cards loses that clause.
     """
     parts = [p.strip() for p in re.split(r"[;]", style.sound) if p.strip()]
-    parts = [p for p in parts if not _ASKS_FOR_TEXT.search(p)]
+    text_asks = Rules.load().text
+    parts = [p for p in parts if not text_asks.mentions(p)]
     extra = dict(style.sound_by_beat).get(beat, "")
     if extra:
         parts.append(extra.strip().rstrip("."))
     dialogue = style.dialogue.strip().rstrip(".")
-    if not dialogue and _ASKS_FOR_TEXT.search(style.sound):
+    if not dialogue and text_asks.mentions(style.sound):
         dialogue = "no dialogue"  # an older theme's "intertitles only": a silent film
     if dialogue and dialogue.lower() not in "; ".join(parts).lower():
         parts.append(dialogue)
@@ -236,19 +238,11 @@ def sound_for(style: Style, beat: str, *, audio: bool, provider: str, model: str
     return SILENT_SOUND
 
 
-# Words asking a video model for text on screen: models garble it (PROMPTING.md), so the
-# film's words are drawn by sorafilm instead (captions.py) and prompts never ask for any.
-_ASKS_FOR_TEXT = re.compile(
-    r"\b(?:intertitles?|title cards?|caption cards?|on-screen (?:text|title)|subtitles?)\b", re.I
-)
-
-
 def asks_for_text(text: str) -> bool:
-    """True when a prompt asks the video model to draw words (an intertitle, a title card,
-    on-screen text): the rule lint's ``on-screen-text`` finding applies."""
-    return bool(
-        _ASKS_FOR_TEXT.search(text) or re.search(r'^\s*[\w -]{0,20}:\s*"[^"]+"\s*$', text, re.M)
-    )
+    """True when a prompt asks the video model to draw words meant to be read (an
+    intertitle, a title card, a chalked word, a quoted label): the rule of lint's
+    ``on-screen-text`` finding (lint_data.text_request, its words in data/lint/rules.toml)."""
+    return bool(text_request(text))
 
 
 def style_sections(style: Style, beat: str = "") -> dict[str, str]:

@@ -203,14 +203,26 @@ def test_a_theme_with_sound_gets_a_sound_line_not_an_intertitle() -> None:
     assert "Intertitle" not in text
 
 
-def test_quotes_in_a_gag_stay_in_the_scene_and_no_prompt_asks_for_text() -> None:
+def _custom_gag_prompt(gag: str) -> str:
     casting = make_casting(1)
     e = casting.entries[0]
-    quoted = CastEntry(e.concept, e.metaphor, e.score, custom_gag='a carton marked "MILK"')
-    board = storyboard(Casting(casting.profile, casting.library, (quoted,)), "single-12")
-    text = render_prompt(board.shots[0], board).text
-    assert 'is busy with a carton marked "MILK".' in text
+    custom = CastEntry(e.concept, e.metaphor, e.score, custom_gag=gag)
+    board = storyboard(Casting(casting.profile, casting.library, (custom,)), "single-12")
+    return render_prompt(board.shots[0], board).text
+
+
+def test_quotes_in_a_gag_stay_in_the_scene_and_no_prompt_asks_for_text() -> None:
+    text = _custom_gag_prompt('a milk carton nicknamed "Old Faithful"')
+    assert 'is busy with a milk carton nicknamed "Old Faithful".' in text
     assert "Intertitle" not in text and not asks_for_text(text)
+
+
+def test_a_gag_that_asks_for_a_label_keeps_it_and_is_found() -> None:
+    """The user's own words go in as written; asks_for_text (lint's on-screen-text) finds
+    the label they ask the model to draw."""
+    text = _custom_gag_prompt('a carton marked "MILK"')
+    assert 'is busy with a carton marked "MILK".' in text
+    assert "Intertitle" not in text and asks_for_text(text)
 
 
 def test_uncast_shots_are_distinct_and_the_title_is_a_card_not_a_prompt() -> None:
@@ -341,7 +353,7 @@ def test_asks_for_text_finds_the_requests_lint_should_flag() -> None:
     assert asks_for_text('On-screen title: "Recorder"')
     assert asks_for_text("Sound: a piano; title cards between scenes.")
     assert not asks_for_text("Sound: a jaunty ragtime piano; no dialogue.")
-    assert not asks_for_text('A carton marked "MILK" sits on the table.')
+    assert asks_for_text('A carton marked "MILK" sits on the table.')  # a label to read
 
 
 @pytest.mark.parametrize("template", ["silent-90", "teaser-30", "single-12"])
