@@ -481,3 +481,21 @@ def test_a_teaser_ends_on_the_star_and_only_the_rescues_first_shot_follows_the_t
     assert rescue and error in prompts[rescue[0]].section("cause")
     for i in rescue[1:]:  # a second rescue shot follows from the first, not the trouble again
         assert error not in prompts[i].section("cause")
+
+
+@pytest.mark.parametrize("errors", [True, False])
+def test_a_teaser_shows_no_leftover_after_the_rescue_nor_the_readme_out_of_order(
+    tmp_path: Path, errors: bool
+) -> None:
+    """teaser-30 put a leftover concept after the rescue (the rescue's beat had room for a
+    second clip), and a README concept the README uses after the star before it: the
+    README's order broke in 9 of the 18 eval packages' teasers."""
+    board = storyboard(
+        cast(analyze(_repo(tmp_path, errors=errors), use_cache=False)), "teaser-30", 28
+    )
+    roles = _roles(board)
+    rescue = max(i for i, r in enumerate(roles) if r == "overcome")  # lead-ins come before it
+    after = [s.cast for s in board.shots[rescue + 1 :] if s.cast is not None]
+    assert after == [star(board.casting.entries)], [s.title for s in board.shots]
+    positions = _readme_positions(board)
+    assert positions == sorted(positions), [s.title for s in board.shots]
