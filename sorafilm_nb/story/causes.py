@@ -73,13 +73,15 @@ def _fill(line: str, **values: str) -> str:
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _ROLE = re.compile(r":[\w:]+:`~?(?:[\w.]*\.)?([\w]+)(?: <[^>]*>)?`")  # :class:`~flask.Response`
 _TICKS = re.compile(r"`+([^`]+)`+")
+_MARKED = re.compile(r"`+([^`]+)`+")  # what a role or backticks mark as code, whole
 # a name in prose counts when it is code-like (CamelCase, dotted, snake_case) or marked up
 _CODE_LIKE = re.compile(r"[A-Z]|[._]")
 # Words an error's name shares with every error: no link to any concept.
 _ERROR_WORDS = frozenset({"error", "errors", "exception", "bad", "invalid", "base", "warning"})
 # How far back a link reaches: what the code says (returns, a method of, built on) across
-# the film, the viewer remembers the object; a docstring's mention three shots; a weak link
-# (the same base or owner, the README's next step) only from the shot just before.
+# the film, the viewer remembers the object; a docstring's mention three shots, or back to
+# the film's first concept (the one everything starts from); a weak link (the same base or
+# owner, the README's next step) only from the shot just before.
 _LOOK_BACK = 3
 _DOCS = ("uses", "feeds")
 _WEAK = ("same_owner", "kin", "readme")
@@ -121,9 +123,8 @@ def _named_in(concept: Concept, name: str) -> bool:
     if not short or short == _short(concept.name):
         return False
     summary = concept.summary
-    marked = {_short(m) for m in _ROLE.findall(summary)}
-    marked |= {_short(m.strip("()")) for m in _TICKS.findall(summary)}
-    if short in marked:
+    marked = {part for code in _MARKED.findall(summary) for part in re.findall(r"\w+", code)}
+    if short in marked:  # ":meth:`current_app.url_for() <flask.Flask.url_for>`" names Flask
         return True
     if not _CODE_LIKE.search(short):
         return False
@@ -351,8 +352,8 @@ def _why(
             continue  # the third "On the same app" in a row reads as a formula
         if found[0] in _WEAK and j != i - 1:
             continue  # a weak link holds only between neighbours
-        if found[0] in _DOCS and i - j > _LOOK_BACK:
-            continue  # a docstring's mention, only a few shots back
+        if found[0] in _DOCS and i - j > _LOOK_BACK and j > 0:
+            continue  # a docstring's mention, a few shots back (or the film's first concept)
         key = (_ORDER.index(found[0]), i - j, found)
         if best is None or key[:2] < best[:2]:
             best = key

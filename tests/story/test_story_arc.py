@@ -340,6 +340,9 @@ def test_links_are_read_off_the_code() -> None:
         link(entry("ZodObject", bases=("ZodType",)), entry("ZodArray", bases=("ZodType",)))[0]
         == "kin"
     )
+    # a role's target names its owner: flask's url_for "calls :meth:`... <flask.Flask.url_for>`"
+    said = "Generate a URL. Calls :meth:`current_app.url_for() <flask.Flask.url_for>`."
+    assert link(entry("Flask"), entry("url_for", "function", summary=said))[0] == "uses"
     # an English word is no evidence: "request" in a docstring names no concept "request"
     assert (
         link(entry("request", "function"), entry("Response", summary="a response to a request"))
