@@ -221,9 +221,7 @@ def _raised_when(concept: Concept) -> str:
     return clause if 0 < len(clause.split()) <= 10 else ""
 
 
-def _error_link(
-    shots: Sequence[Shot], i: int, role_of: dict[str, str]
-) -> tuple[str, dict[str, str]] | None:
+def _error_link(shots: Sequence[Shot], i: int) -> tuple[str, dict[str, str]] | None:
     """Why an error happens: its own "Raised when ...", else the error before it when one
     builds on the other or they share a word, else the nearest earlier concept its name
     shares a word with ("LedgerError" after Studio, which reserves "in a Ledger")."""
@@ -271,7 +269,7 @@ def causes(board: Storyboard) -> tuple[str, ...]:
     trouble: list[Shot] = []
     out: list[str] = []
     for i, shot in enumerate(shots):
-        found = _why(shots, i, roles, role_of, trouble, used)
+        found = _why(shots, i, roles, trouble, used)
         entry = shot.cast
         if entry is not None and roles[i] == "trouble" and entry.concept.kind == "exception":
             trouble.append(shot)
@@ -309,7 +307,6 @@ def _why(
     shots: Sequence[Shot],
     i: int,
     roles: Sequence[str],
-    role_of: dict[str, str],
     trouble: Sequence[Shot],
     used: Counter[str],
 ) -> tuple[str, dict[str, str]] | None:
@@ -321,7 +318,7 @@ def _why(
     role = roles[i]
     first_of_beat = roles[i - 1] != role
     if role == "trouble" and entry.concept.kind == "exception":
-        return _error_link(shots, i, role_of)
+        return _error_link(shots, i)
     if role == "overcome" and first_of_beat and trouble:
         return "rescue", {"error": trouble[-1].cast.concept.name if trouble[-1].cast else ""}
     if role == "payoff" and i == len(shots) - 1:
