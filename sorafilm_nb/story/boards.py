@@ -40,10 +40,12 @@ How a storyboard is timed, and why:
    of the project. Why: an error beat filled with "First try", "Once more" shows nothing of
    the project, while the same seconds make its real concepts' gags whole.
 6. Words on screen are ours, never the video model's: each concept shot carries a gloss of
-   its docstring as ``Shot.caption`` (a lower third; the setup's and the ending's reprise
-   too: it teaches what the shown concept does, never the promise), a beat's ``card`` is a
-   caption card before its first shot (``Shot.card``; the title card is one) and the
-   template's ``end_card`` closes the film (``Storyboard.end_card``, the promise). Cards
+   its docstring as ``Shot.caption`` (a lower third; the setup's too: it teaches what the
+   shown concept does, never the promise), a beat's ``card`` is a caption card before its
+   first shot (``Shot.card``; the title card is one) and the template's ``end_card`` closes
+   the film (``Storyboard.end_card``, the promise). The ending's reprise (the star shown
+   again) sums up instead: its caption is the promise the film kept (``plot.reprise_words``),
+   and the closing card, which would repeat it, says the project's name. Cards
    are stills: no video seconds, no cost (planning puts them on the film's timeline as
    ``Plan.captions``).
 
@@ -67,7 +69,7 @@ from ..errors import PlanError
 from .captions import GLOSS_LIMIT, distinct_captions, gag_title, gloss
 from .casting import CastEntry, Casting
 from .fallback_gloss import caption_choices, fallback_gloss
-from .plot import CONCEPT_ONLY, arrange, facts
+from .plot import CONCEPT_ONLY, arrange, facts, reprise_words
 from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
 
 if TYPE_CHECKING:
@@ -439,7 +441,7 @@ def storyboard(
             reprise = entry is not None and id(entry) in shown
             if reprise:
                 assert entry is not None
-                title = gag_title(replace(entry, siblings=())).replace(": ", ", at last: ", 1)
+                title, caption = reprise_words(entry, said, seconds, caption)
             if entry is not None:
                 shown.add(id(entry))
             shots.append(
@@ -463,6 +465,8 @@ def storyboard(
         for s in shots
     ]
     end = _say(tpl.end_card, said) or None
+    if shots and end is not None and shots[-1].reprise and shots[-1].caption == end:
+        end = said["title"]  # the reprise said the promise: the film closes on its name
     board = Storyboard(
         tpl, casting, tuple(shots), target, model, size, tuple(unused), end, provider
     )

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .causes import alone_uses_a_prop, cause, ending
+from .causes import cause, finale
 from .lint_data import Rules, text_request
 from .tiers import Tier, parse_tier, tier_cap  # noqa: F401  (re-exported: the contract)
 from .wording import wording
@@ -317,7 +317,7 @@ def _hero_and_subject(
     """(hero, subject): the protagonist's full description as the scene's subject ("A
     programmer in braces ..., sorts ..."), or as a sentence of its own when the scene does
     not open with the hero. The description is the same words in every shot; after the
-    shot's cause ("Because the kettle did the trick, a programmer ...") its article is
+    shot's cause ("With the Session that session() returns, a programmer ...") its article is
     lower-case, and a scene that does not open with the hero takes the cause itself."""
     m = re.match(r"^\{(hero|Hero)\}\s+", scene)
     if m:
@@ -373,7 +373,6 @@ def render_sections(
             model=shot.model,
         )
     why = cause(storyboard, shot)
-    together, close = ending(storyboard, shot, hero)
     entry = shot.cast
     mood = ""
     plan = _filler_plan(storyboard).get(shot.index, (0, None)) if entry is None else (0, None)
@@ -398,11 +397,10 @@ def render_sections(
         scene = beat.scene.strip()
         pool = list(beat.actions) or [_LOOK_AROUND]
         lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
-    if together:  # the ending: the earlier concepts join in, and the promise is kept
-        scene = f"{scene.rstrip('.')}, {together}"
-        props = entry.metaphor.props if entry is not None and not entry.custom_gag else ()
-        if not alone_uses_a_prop(lines, props):
-            lines[-1] = close
+    # the ending: the earlier concepts join in, and the promise is kept (causes.finale)
+    scene, lines, kept = finale(storyboard, shot, hero, scene, lines)
+    if kept is not None:  # the reprise lists only the props its lines still use
+        parts["props"] = _sentence("Props: " + ", ".join(kept)) if kept else ""
     if scene:
         parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names, why)
         if re.match(r"^\{(hero|Hero)\}\s+", scene):  # else the subject opens with it
