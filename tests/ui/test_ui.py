@@ -45,7 +45,7 @@ def test_import_ui_is_lazy_and_hints_at_the_extra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert out[0] == "False"
-    assert "pip install 'sorafilm-nb[notebook]'" in out[1]
+    assert "pip install 'sorafilm-nb[notebook]'" in out[1] and "make install" in out[1]
 
 
 # -- concept table -------------------------------------------------------------------------
