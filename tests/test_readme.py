@@ -6,11 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
+from provider_fixtures import small_doubles  # noqa: F401 - a fixture, taken below
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
+# The example's embedded simulator draws 256x144 animatics, not 640x360: what is checked is
+# that the example runs as written and prints what its comments say, never the pixels
+# (encoding them was half the test's CPU).
+@pytest.mark.usefixtures("small_doubles")
 def test_readme_python_example_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

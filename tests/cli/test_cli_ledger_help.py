@@ -54,7 +54,8 @@ def test_the_readme_says_the_same(capsys: pytest.CaptureFixture[str]) -> None:
     assert "`$SORAFILM_LEDGER`" in real and "`--ledger PATH`" in real
 
 
-@pytest.mark.slow  # three films (~3.5 s CPU)
+@pytest.mark.slow  # three films
+@pytest.mark.usefixtures("small_doubles")  # the CLI's doubles: 256x144 animatics; ledgers checked
 def test_films_book_where_the_help_says(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
