@@ -13,13 +13,9 @@ the prompt fits. Text is cut by whole clauses, never mid-phrase. The first steps
 leave what keeps separately made clips consistent and the shot readable: the camera, the
 action lines, the protagonist's description, the sound line (which says whether anyone
 speaks), the shot's cause and every prop the actions use. Only when a prompt is still over
-after all of them do the last-resort steps (``LAST_RESORT``) cut into those, in this order:
-the props line (the actions name each prop it still lists), the camera's mood, the shot's
-cause ("Because ..."), the camera's lens and focus, the sound's beat-specific middle (its
-theme sound and its dialogue clause stay), the lighting, and the protagonist's description
-after its first clause. The action lines, the camera's shot size and move, and the style's
-name are never cut: a prompt still over after every step is reported (``fits`` False) and
-lint says so.
+after all of them do the last-resort steps (``LAST_RESORT``, in its stated order) cut into
+those. The action lines, the camera's shot size and move, and the style's name are never
+cut: a prompt still over after every step is reported (``fits`` False) and lint says so.
 
 Steps marked shared edit the film's shared block (style, palette, setting, lighting, the
 protagonist), and ``render_prompts()`` applies those to every shot alike, as far as the
@@ -286,8 +282,7 @@ class Step:
 
 @cache
 def ladder() -> tuple[Step, ...]:
-    """The compression steps, least important first. None touches the camera, the actions,
-    the protagonist ('hero'), the sound, or a prop the actions use."""
+    """The compression steps, least important first, ending with ``LAST_RESORT``."""
     drop = wording().droppable
 
     def words(t: str) -> str:
@@ -315,7 +310,12 @@ def ladder() -> tuple[Step, ...]:
 
 
 #: The steps that cut into what keeps a shot readable and its clips alike, least harmful
-#: first; compress() reaches them only when every step before left the prompt over its cap.
+#: first; compress() reaches them only when every step before left the prompt over its cap:
+#: the props line (the actions name each prop it still lists), the camera's mood (the
+#: actions play it), the shot's cause (a model cannot film "because"), the lens and focus
+#: (the shot size and move stay), the beat's own sound (the theme's sound and whether
+#: anyone speaks stay), the lighting (for the whole film), the protagonist's detail after
+#: its first clause (for the whole film, so every clip still shows the same person).
 LAST_RESORT: tuple[Step, ...] = (
     Step("props line", False, _props_line),
     Step("camera mood", False, _on(["camera"], lambda t: _MOOD.sub("", t))),
