@@ -122,7 +122,9 @@ def test_a_prompt_that_cannot_fit_blocks_the_plan_before_any_reservation(
     theme = tmp_path / "scarves.toml"
     theme.write_text(text, encoding="utf-8")
     gag = ("a kettle that " + " and ".join(["whistles a long slow tune"] * 12))[:299]
-    casting = sf.cast(sf.analyze(repo), theme).recast(0, custom_gag=gag)
+    casting = sf.cast(sf.analyze(repo), theme)
+    for index in range(len(casting.entries)):  # whichever concepts the story films
+        casting = casting.recast(index, custom_gag=gag)
     p = plan(casting, template="single-12", provider="runway", model="gen4.5")
     over = [f for f in p.findings if f.rule == "prompt-over-provider-limit"]
     assert over and all(f.severity == "error" for f in over) and p.blocked
