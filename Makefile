@@ -7,7 +7,7 @@ OUT    ?= out
 # Every core; a notebook's cells share one kernel, so each file stays on one worker.
 XDIST  ?= -n auto --dist loadfile
 
-.PHONY: demo install-demo test test-fast test-browser test-sanitize test-pythons bench lint install clean eval
+.PHONY: demo install-demo test test-fast test-notebooks test-browser test-sanitize test-pythons bench lint install clean eval
 
 $(STAMP): pyproject.toml hatch_build.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,9 +61,9 @@ TESTENV := PYTHONDONTWRITEBYTECODE=
 
 # Each notebook is executed once: tests/test_saved_notebook*.py run it as its author would
 # and check the saved file, and that every cell ran without an error, which is what nbval
-# (--nbval-lax) checked on a second execution of its own (~22 s of CPU). That one stays
-# available: `pytest --nbval-lax notebooks`. tests/file_order.py hands the longest files out
-# first.
+# (--nbval-lax) checked on a second execution of its own (~22 s of CPU). nbval's own run,
+# where the notebooks film this repository from notebooks/, is `make test-notebooks`, which
+# CI runs after `make test`. tests/file_order.py hands the longest files out first.
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
 	$(TESTENV) $(PY) -m pytest -m "not browser" $(XDIST) tests
@@ -72,6 +72,12 @@ test: $(STAMP) $(SCANNER)
 # notebook). `make test` runs everything.
 test-fast: $(STAMP) $(SCANNER)
 	$(TESTENV) $(PY) -m pytest -m "not browser and not slow" $(XDIST) tests
+
+# The notebooks as nbval runs them, in place (notebooks/conftest.py isolates the user's
+# directories): each cell must run without an error; they are saved stripped, so no output is
+# compared. CI runs it; make test already executes each notebook once (above).
+test-notebooks: $(STAMP) $(SCANNER)
+	$(TESTENV) $(PY) -m pytest $(XDIST) --nbval-lax --nbval-cell-timeout=300 notebooks
 
 # The JupyterLab-in-a-real-browser check: Debian's chromium driven by Playwright.
 test-browser: $(STAMP) $(SCANNER)
