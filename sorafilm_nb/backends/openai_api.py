@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..capabilities import same_model
 from ..redact import redact
-from ._provider import MIME, ServerKind, find_key
+from ._provider import MIME, ServerKind, find_key, ssl_context
 from .base import (
     AuthError,
     BackendError,
@@ -135,7 +135,8 @@ class OpenAIBackend:
             timeout=openai.Timeout(timeout, connect=10.0),
             # the SDK's own defaults (limits, redirects), plus a look at every answer
             http_client=openai.DefaultHttpxClient(
-                event_hooks={"response": [lambda response: self._kind.observe(response)]}
+                verify=ssl_context(openai.DefaultHttpxClient),
+                event_hooks={"response": [lambda response: self._kind.observe(response)]},
             ),
         )
         self.base_url: str = str(self._client.base_url).rstrip("/")

@@ -38,6 +38,7 @@ from ._provider import (
     bounded_transport,
     find_key,
     is_transport_error,
+    ssl_context,
     write_atomic,
 )
 from .base import (
@@ -112,12 +113,16 @@ class RunwayBackend(ProviderBackend):
             base_url=url,
             max_retries=max_retries,
             timeout=httpx.Timeout(timeout, connect=10.0),
-            http_client=runwayml.DefaultHttpxClient(event_hooks={"response": [self._kind.observe]}),
+            http_client=runwayml.DefaultHttpxClient(
+                verify=ssl_context(runwayml.DefaultHttpxClient),
+                event_hooks={"response": [self._kind.observe]},
+            ),
         )
         self.base_url = str(self._client.base_url).rstrip("/")
         self._creator = self._client.with_options(max_retries=0)
         self._media = httpx.Client(
             transport=bounded_transport(max_download_bytes, download_deadline),
+            verify=ssl_context(),  # for any proxy transport httpx mounts from the environment
             timeout=httpx.Timeout(timeout, connect=10.0),
             follow_redirects=True,
         )

@@ -41,6 +41,7 @@ from ._provider import (
     bounded_transport,
     find_key,
     is_transport_error,
+    ssl_context,
     write_atomic,
 )
 from .base import (
@@ -108,6 +109,7 @@ class VeoBackend(ProviderBackend):
         self._errors = errors
         self._timeout = timeout
         hooks = {"response": [self._kind.observe]}
+        tls = ssl_context()
 
         def client(retries: int) -> Any:
             options = types.HttpOptions(
@@ -115,9 +117,14 @@ class VeoBackend(ProviderBackend):
                 timeout=int(timeout * 1000),
                 httpx_client=httpx.Client(
                     transport=bounded_transport(max_response_bytes, response_deadline),
+                    verify=tls,  # for any proxy transport httpx mounts from the environment
                     timeout=httpx.Timeout(timeout, connect=10.0),
                     event_hooks=hooks,
                 ),
+                # Given no context, the SDK builds two more (its unused async client's and its
+                # websocket's) per client; ours is the same certifi-verifying one. We only
+                # call it synchronously, through httpx_client above.
+                async_client_args={"verify": tls, "ssl": tls},
                 retry_options=types.HttpRetryOptions(
                     attempts=retries + 1, initial_delay=retry_delay, max_delay=30.0, jitter=0.1
                 )
@@ -142,7 +149,9 @@ class VeoBackend(ProviderBackend):
 
         def probe() -> None:
             with httpx.Client(
-                timeout=min(self._timeout, 10.0), event_hooks={"response": [self._kind.observe]}
+                verify=ssl_context(),
+                timeout=min(self._timeout, 10.0),
+                event_hooks={"response": [self._kind.observe]},
             ) as client:
                 client.get(str(self.base_url))
 

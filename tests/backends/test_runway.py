@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sorafilm_nb.backends._provider import ssl_context
 from sorafilm_nb.backends.base import (
     AuthError,
     ContentExpired,
@@ -53,7 +54,9 @@ def wait(backend: RunwayBackend, job: Job, limit: float = 10.0) -> Job:
 
 def raw(fake: FakeRunway, method: str, path: str, body: object = None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {fake.api_key}", "X-Runway-Version": "2024-11-06"}
-    return httpx.request(method, fake.base_url + path, json=body, headers=headers, timeout=10)
+    return httpx.request(
+        method, fake.base_url + path, json=body, headers=headers, timeout=10, verify=ssl_context()
+    )
 
 
 def test_create_poll_download_real_mp4(

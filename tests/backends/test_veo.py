@@ -18,6 +18,7 @@ import pytest
 from veo_fixtures import *  # noqa: F403 - the fake Veo and a backend on it
 from veo_fixtures import MODEL
 
+from sorafilm_nb.backends._provider import ssl_context
 from sorafilm_nb.backends.base import (
     AuthError,
     ContentExpired,
@@ -86,6 +87,7 @@ def raw_post(fake: FakeVeo, path: str, body: dict[str, object]) -> httpx.Respons
         json=body,
         headers={"x-goog-api-key": fake.api_key},
         timeout=10,
+        verify=ssl_context(),
     )
 
 
@@ -235,7 +237,12 @@ def _sdk_create(fake: FakeVeo, config: types.GenerateVideosConfig, image: object
     client = genai.Client(
         vertexai=True,
         api_key=fake.api_key,
-        http_options=types.HttpOptions(base_url=fake.base_url),
+        # the backends' shared TLS context, so the SDK builds none of its own (CPU only)
+        http_options=types.HttpOptions(
+            base_url=fake.base_url,
+            client_args={"verify": ssl_context()},
+            async_client_args={"verify": ssl_context(), "ssl": ssl_context()},
+        ),
     )
     source = types.GenerateVideosSource(prompt="x", image=image)  # type: ignore[arg-type]
     client.models.generate_videos(model=MODEL, source=source, config=config)
