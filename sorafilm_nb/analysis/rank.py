@@ -25,7 +25,10 @@ from typing import Any
 from .files import DECLARATIONS
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
+from .scan_python import _pyscan as _scanner
 from .text import concept_words
+
+_c_hits = getattr(_scanner, "hits", None)
 
 RANK_VERSION = "rank-17"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
@@ -68,6 +71,7 @@ def file_group(rel: str) -> str | None:
     return group_of(rel, in_tests(rel))
 
 
+@lru_cache(maxsize=65536)
 def module_name(rel: str, package: str | None) -> str:
     """``db/models/query.py`` -> ``db.models.query`` (prefixed with the package, if root is one)."""
     stem = rel.rsplit(".", 1)[0]
@@ -79,6 +83,15 @@ def module_name(rel: str, package: str | None) -> str:
     if package:
         parts.insert(0, package)
     return ".".join(parts) or package or stem.rsplit("/", 1)[-1]
+
+
+def clear_path_caches() -> None:
+    """Forget what the per-path caches above (and public.private_path) remember: for tests
+    and benchmarks that rank several trees in one process and count or time each alone."""
+    from .public import private_path
+
+    for cached in (in_tests, file_group, module_name, private_path):
+        cached.cache_clear()
 
 
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -107,6 +120,18 @@ def resolve_import(imp: str, rel: str, here: str) -> str:
         parts = parts[: max(0, len(parts) - (level - 1))]
     rest = imp[level:]
     return ".".join([*parts, rest] if rest else parts)
+
+
+def _hits(names: set[str], texts: list[str | None]) -> list[list[str] | None]:
+    """For each file's refs (its identifier tokens, space-separated; None or "" for none),
+    the names among them, each once: in C when the scanner is built, since splitting every
+    file's refs into strings (134,000 on Django) was most of the ranking's per-file loop
+    (issue 14). A text the C side declines (not an ASCII str) is done here."""
+    out = _c_hits(names, texts) if _c_hits is not None else [None] * len(texts)
+    return [
+        None if not text else got if got is not None else list(names.intersection(text.split()))
+        for got, text in zip(out, texts, strict=True)
+    ]
 
 
 def _log(n: float) -> float:
@@ -200,17 +225,16 @@ def rank(
     mod_imports: Counter[str] = Counter()
     raised: dict[str, list[Any]] = {}  # name -> [total, weighted, {file: (count, first line)}]
     caught: dict[str, list[Any]] = {}
-    for rel in files:
+    hits_of = _hits(defined, [results[rel].get("refs") for rel in files])
+    for rel, hits in zip(files, hits_of, strict=True):
         r = results[rel]
         user = rel in users
-        refs = r.get("refs")
-        if refs:
-            hits = defined.intersection(refs.split())
+        if hits is not None:
             ref_files.update(hits)
             if user:
                 user_refs.update(hits)
             if rel in mine:  # kept small: a file's every hit would hold 10x the memory
-                own_refs[rel] = hits & mine[rel]
+                own_refs[rel] = mine[rel].intersection(hits)
         imn = r.get("imn")
         if imn:
             import_files.update(imn)
