@@ -76,7 +76,7 @@ def _prepare(theme: Any, template: Any) -> None:
     Each is cached once loaded, so the plan finds it ready; whatever fails here is dropped,
     and fails again, reported, where the plan needs it."""
     from . import boards, captions, compress, plan_lint, plans, tokens  # noqa: F401
-    from .casting import MetaphorLibrary
+    from .casting import MetaphorLibrary  # and casting's modules
     from .lint_data import Rules
     from .templates import StoryTemplate
 
@@ -99,6 +99,10 @@ def _casting(
     from dataclasses import replace
 
     from ..analysis.profile import RepoProfile, analyze
+
+    if profile is None and isinstance(repo, (str, Path)):
+        # casting's modules too are loaded while the workers read (_prepare)
+        profile = analyze(str(repo), **options, meanwhile=lambda: _prepare(theme, template))
     from .casting import Casting, MetaphorLibrary, cast
 
     if isinstance(repo, Casting):
@@ -106,8 +110,6 @@ def _casting(
     if profile is None:
         if isinstance(repo, RepoProfile):
             profile = repo
-        elif isinstance(repo, (str, Path)):
-            profile = analyze(str(repo), **options, meanwhile=lambda: _prepare(theme, template))
         else:
             raise TypeError(
                 f"plan() takes a path, a RepoProfile or a Casting, not {type(repo).__name__}"
