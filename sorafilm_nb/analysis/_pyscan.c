@@ -1812,20 +1812,7 @@ done:
     return result;
 }
 
-/* hits(names, texts) -> list: for each text (identifiers()' space-separated tokens), the
- * names it holds, as in ``set(names).intersection(text.split())`` but without a string per
- * token: the ranking asked that of every file (Django: 134,000 tokens, 2,700 names), and
- * splitting was most of it (issue 14). The names go into an open-addressing table of
- * (FNV-1a hash, name) once; each text is then only hashed. Each list holds a name once,
- * in order of first occurrence, and is the name objects themselves. A text that is not an
- * ASCII str gets None (the caller does it in Python); a name that is not ASCII can equal no
- * ASCII token and is left out; whitespace is what str.split() cuts at. */
-typedef struct {
-    PyObject *name; /* borrowed from the names list; NULL: an empty slot */
-    size_t hash;
-    Py_ssize_t stamp; /* the index + 1 of the last text that held it */
-} Hit;
-
+/* FNV-1a of n bytes: the hash of tally()'s table (identifiers() uses the same). */
 static size_t fnv(const unsigned char *s, Py_ssize_t n)
 {
     size_t h = 1469598103934665603u;
@@ -1833,23 +1820,43 @@ static size_t fnv(const unsigned char *s, Py_ssize_t n)
     return h;
 }
 
-static PyObject *hits(PyObject *self, PyObject *args)
+/* tally(names, texts, users, mine) -> (counts, user_counts, own, declined): what rank.py
+ * counts from each text's hits (its whitespace-separated tokens that are names, each once,
+ * as set(names).intersection(text.split())): counts {name: texts holding it}, user_counts
+ * the same over the texts whose users[i] is true, own[i] the names of mine[i] (a set, or
+ * None) that text i holds (None where mine[i] is None or the text is empty), and the
+ * indexes of the texts declined (not an ASCII str, not empty), which the caller counts
+ * itself. No string per token: the names go into an open-addressing table once and each
+ * text is only hashed (a name that is not ASCII can equal no token and is left out). On
+ * Django the ranking split 134,000 tokens into strings for this, and the hits grow faster
+ * than the files (a bigger tree defines more of the words each file uses): each is an
+ * increment here instead of a list item and two Counter updates in Python (issue 14). */
+typedef struct {
+    PyObject *name; /* borrowed; NULL: an empty slot */
+    size_t hash;
+    Py_ssize_t stamp;
+    Py_ssize_t count, user_count;
+} Tally;
+
+static PyObject *refs_tally(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *names_arg, *texts_arg;
-    if (!PyArg_ParseTuple(args, "OO:hits", &names_arg, &texts_arg)) return NULL;
-    PyObject *names = PySequence_List(names_arg); /* keeps every name alive meanwhile */
-    if (!names) return NULL;
-    PyObject *texts = PySequence_Fast(texts_arg, "hits: texts must be a sequence");
-    if (!texts) {
-        Py_DECREF(names);
+    PyObject *names_arg, *texts, *users, *mine;
+    if (!PyArg_ParseTuple(args, "OO!O!O!:tally", &names_arg, &PyList_Type, &texts, &PyList_Type,
+                          &users, &PyList_Type, &mine))
+        return NULL;
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    if (PyList_GET_SIZE(users) != n_texts || PyList_GET_SIZE(mine) != n_texts) {
+        PyErr_SetString(PyExc_ValueError, "tally: texts, users and mine differ in length");
         return NULL;
     }
-    Py_ssize_t n_names = PyList_GET_SIZE(names), n_texts = PySequence_Fast_GET_SIZE(texts);
+    PyObject *names = PySequence_List(names_arg);
+    if (!names) return NULL;
+    Py_ssize_t n_names = PyList_GET_SIZE(names);
     size_t cap = 16;
     while (cap < (size_t)n_names * 2 + 2) cap *= 2;
-    Hit *table = PyMem_Calloc(cap, sizeof(Hit));
-    PyObject *result = NULL;
+    Tally *table = PyMem_Calloc(cap, sizeof(Tally));
+    PyObject *counts = NULL, *user_counts = NULL, *own = NULL, *declined = NULL, *result = NULL;
     if (!table) {
         PyErr_NoMemory();
         goto done;
@@ -1857,7 +1864,7 @@ static PyObject *hits(PyObject *self, PyObject *args)
     for (Py_ssize_t i = 0; i < n_names; i++) {
         PyObject *name = PyList_GET_ITEM(names, i);
         if (!PyUnicode_Check(name)) {
-            PyErr_SetString(PyExc_TypeError, "hits: names must be str");
+            PyErr_SetString(PyExc_TypeError, "tally: names must be str");
             goto done;
         }
         if (PyUnicode_READY(name) < 0) goto done;
@@ -1879,22 +1886,36 @@ static PyObject *hits(PyObject *self, PyObject *args)
             table[j].hash = h;
         }
     }
-    result = PyList_New(n_texts);
-    if (!result) goto done;
+    own = PyList_New(n_texts);
+    declined = PyList_New(0);
+    if (!own || !declined) goto done;
     for (Py_ssize_t t = 0; t < n_texts; t++) {
-        PyObject *text = PySequence_Fast_GET_ITEM(texts, t);
+        Py_INCREF(Py_None);
+        PyList_SET_ITEM(own, t, Py_None);
+    }
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        if (text == Py_None || (PyUnicode_Check(text) && PyUnicode_GET_LENGTH(text) == 0))
+            continue; /* no refs: nothing to count, as rank's ``if refs`` */
         if (!PyUnicode_Check(text) || PyUnicode_READY(text) < 0 || !PyUnicode_IS_ASCII(text)) {
             PyErr_Clear();
-            Py_INCREF(Py_None);
-            PyList_SET_ITEM(result, t, Py_None);
+            PyObject *index = PyLong_FromSsize_t(t);
+            if (!index || PyList_Append(declined, index) < 0) {
+                Py_XDECREF(index);
+                goto done;
+            }
+            Py_DECREF(index);
             continue;
         }
-        PyObject *found = PyList_New(0);
-        if (!found) {
-            Py_CLEAR(result);
-            goto done;
+        int user = PyObject_IsTrue(PyList_GET_ITEM(users, t));
+        if (user < 0) goto done;
+        PyObject *own_names = PyList_GET_ITEM(mine, t);
+        PyObject *own_set = NULL;
+        if (own_names != Py_None) {
+            own_set = PySet_New(NULL);
+            if (!own_set) goto done;
+            PyList_SetItem(own, t, own_set); /* steals; the None it replaces is released */
         }
-        PyList_SET_ITEM(result, t, found);
         const unsigned char *s = PyUnicode_1BYTE_DATA(text);
         Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
         while (i < n) {
@@ -1906,14 +1927,16 @@ static PyObject *hits(PyObject *self, PyObject *args)
             while (i < n && !Py_ISSPACE(s[i]) && !(s[i] >= 0x1c && s[i] <= 0x1f)) i++;
             size_t h = fnv(s + a, i - a), j = h & (cap - 1);
             while (table[j].name) {
-                Hit *e = &table[j];
+                Tally *e = &table[j];
                 if (e->hash == h && PyUnicode_GET_LENGTH(e->name) == i - a &&
                     memcmp(PyUnicode_1BYTE_DATA(e->name), s + a, (size_t)(i - a)) == 0) {
                     if (e->stamp != t + 1) {
                         e->stamp = t + 1;
-                        if (PyList_Append(found, e->name) < 0) {
-                            Py_CLEAR(result);
-                            goto done;
+                        e->count++;
+                        e->user_count += user;
+                        if (own_set) {
+                            int in = PySet_Contains(own_names, e->name);
+                            if (in < 0 || (in && PySet_Add(own_set, e->name) < 0)) goto done;
                         }
                     }
                     break;
@@ -1922,9 +1945,34 @@ static PyObject *hits(PyObject *self, PyObject *args)
             }
         }
     }
+    counts = PyDict_New();
+    user_counts = PyDict_New();
+    if (!counts || !user_counts) goto done;
+    for (size_t j = 0; j < cap; j++) {
+        Tally *e = &table[j];
+        if (!e->name || !e->count) continue;
+        PyObject *c = PyLong_FromSsize_t(e->count);
+        if (!c || PyDict_SetItem(counts, e->name, c) < 0) {
+            Py_XDECREF(c);
+            goto done;
+        }
+        Py_DECREF(c);
+        if (e->user_count) {
+            PyObject *u = PyLong_FromSsize_t(e->user_count);
+            if (!u || PyDict_SetItem(user_counts, e->name, u) < 0) {
+                Py_XDECREF(u);
+                goto done;
+            }
+            Py_DECREF(u);
+        }
+    }
+    result = PyTuple_Pack(4, counts, user_counts, own, declined);
 done:
     PyMem_Free(table);
-    Py_DECREF(texts);
+    Py_XDECREF(counts);
+    Py_XDECREF(user_counts);
+    Py_XDECREF(own);
+    Py_XDECREF(declined);
     Py_DECREF(names);
     return result;
 }
@@ -1936,9 +1984,10 @@ static PyMethodDef methods[] = {
     {"identifiers", identifiers, METH_O,
      "identifiers(data: bytes) -> str: the distinct identifier-like tokens of 3+ characters, "
      "space-separated, in order of first occurrence."},
-    {"hits", hits, METH_VARARGS,
-     "hits(names, texts) -> list[list[str] | None]: for each text, the names among its "
-     "whitespace-separated tokens, each once (None for a text that is not an ASCII str)."},
+    {"tally", refs_tally, METH_VARARGS,
+     "tally(names, texts, users, mine) -> (counts, user_counts, own, declined): how many "
+     "texts hold each name (all, and those whose users[i] is true), the names of mine[i] "
+     "text i holds, and the indexes of the texts left to the caller (not ASCII)."},
     {NULL, NULL, 0, NULL},
 };
 

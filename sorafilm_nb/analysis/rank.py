@@ -17,7 +17,7 @@ import builtins
 import math
 import posixpath
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from .scan_python import FileScan
 from .scan_python import _pyscan as _scanner
 from .text import concept_words
 
-_c_hits = getattr(_scanner, "hits", None)
+_c_tally = getattr(_scanner, "tally", None)
 
 RANK_VERSION = "rank-17"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
@@ -122,16 +122,42 @@ def resolve_import(imp: str, rel: str, here: str) -> str:
     return ".".join([*parts, rest] if rest else parts)
 
 
-def _hits(names: set[str], texts: list[str | None]) -> list[list[str] | None]:
-    """For each file's refs (its identifier tokens, space-separated; None or "" for none),
-    the names among them, each once: in C when the scanner is built, since splitting every
-    file's refs into strings (134,000 on Django) was most of the ranking's per-file loop
-    (issue 14). A text the C side declines (not an ASCII str) is done here."""
-    out = _c_hits(names, texts) if _c_hits is not None else [None] * len(texts)
-    return [
-        None if not text else got if got is not None else list(names.intersection(text.split()))
-        for got, text in zip(out, texts, strict=True)
-    ]
+def _tally(
+    names: set[str],
+    files: list[str],
+    results: Mapping[str, FileScan],
+    users: set[str],
+    mine: Mapping[str, set[str]],
+) -> tuple[dict[str, int], dict[str, int], dict[str, set[str]]]:
+    """The references: how many files' refs (identifier tokens) hold each defined name, how
+    many of the users' files do, and, per file that defines names, which of its own it
+    mentions. In C when the scanner is built (each hit an increment there): splitting
+    every file's refs into strings (134,000 on Django) and counting the hits in Python was
+    most of the ranking's per-file work, and the hits grow faster than the files (issue
+    14). A file the C side declines (refs not an ASCII str) is counted here."""
+    texts = [results[rel].get("refs") for rel in files]
+    ref_files: dict[str, int] = {}
+    user_refs: dict[str, int] = {}
+    own_refs: dict[str, set[str]] = {}
+    todo: Iterable[int] = range(len(files))
+    if _c_tally is not None:
+        ref_files, user_refs, own, todo = _c_tally(
+            names, texts, [rel in users for rel in files], [mine.get(rel) for rel in files]
+        )
+        own_refs = {rel: o for rel, o in zip(files, own, strict=True) if o is not None}
+    for i in todo:
+        text = texts[i]
+        if not text:
+            continue
+        rel = files[i]
+        hits = names.intersection(text.split())
+        for name in hits:
+            ref_files[name] = ref_files.get(name, 0) + 1
+            if rel in users:
+                user_refs[name] = user_refs.get(name, 0) + 1
+        if rel in mine:  # kept small: a file's every hit would hold 10x the memory
+            own_refs[rel] = hits & mine[rel]
+    return ref_files, user_refs, own_refs
 
 
 def _log(n: float) -> float:
@@ -212,29 +238,20 @@ def rank(
             seeds.extend(children.get(name, ()))
 
     # --- who uses what: files referring to each defined name, subclass counts, imports
-    # Counters: a file's hits are counted in C (Counter.update), not name by name in Python.
-    # The hits grow faster than the files (a bigger tree defines more of the names each file
-    # mentions), so on a tree 20x Django's this loop was most of the ranking (issue 14).
-    ref_files: Counter[str] = Counter()
-    own_refs: dict[str, set[str]] = {}
+    # Counters: a file's names are counted in C (Counter.update, _tally), not one by one in
+    # Python. The references grow faster than the files (a bigger tree defines more of the
+    # names each file mentions), so on a tree 20x Django's they were most of the ranking.
     import_files: Counter[str] = Counter()
     # the same counts from users' code only (tests, examples, docs, benchmarks): see _weigh
-    user_refs: Counter[str] = Counter()
     user_imports: Counter[str] = Counter()
     users = {rel for rel in files if file_group(rel) in GROUPS}
+    ref_files, user_refs, own_refs = _tally(defined, files, results, users, mine)
     mod_imports: Counter[str] = Counter()
     raised: dict[str, list[Any]] = {}  # name -> [total, weighted, {file: (count, first line)}]
     caught: dict[str, list[Any]] = {}
-    hits_of = _hits(defined, [results[rel].get("refs") for rel in files])
-    for rel, hits in zip(files, hits_of, strict=True):
+    for rel in files:
         r = results[rel]
         user = rel in users
-        if hits is not None:
-            ref_files.update(hits)
-            if user:
-                user_refs.update(hits)
-            if rel in mine:  # kept small: a file's every hit would hold 10x the memory
-                own_refs[rel] = mine[rel].intersection(hits)
         imn = r.get("imn")
         if imn:
             import_files.update(imn)
