@@ -394,12 +394,13 @@ def rank(
 
     # themes: docstring words, by how many docstrings (outside tests) use them
     theme_counts: dict[str, int] = {}
+    get = theme_counts.get
     for rel in files:
-        if in_tests(rel):
-            continue
-        for word, n in results[rel].get("dw", {}).items():
-            if not is_markup(word):
-                theme_counts[word] = theme_counts.get(word, 0) + n
+        if not in_tests(rel):
+            for word, n in results[rel].get("dw", {}).items():
+                theme_counts[word] = get(word, 0) + n
+    for word in [w for w in theme_counts if is_markup(w)]:  # once a word, not once a file
+        del theme_counts[word]
     best = sorted(theme_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_THEMES]
     top = best[0][1] if best else 1
     themes = [(w, round(n / top, 4)) for w, n in best if n >= 2]
