@@ -572,3 +572,91 @@ def summarize(scores: Sequence[FilmScore], films: Sequence[FilmRecord]) -> list[
         )
     )
     return rows
+
+
+# ----------------------------------------------------------------------------- caption variety
+# Two concepts whose captions read alike teach the difference between them nowhere: zod's
+# five "the ZodType object() returns", koa's request and response both "provides helpful
+# methods". Judged on what a caption says about its concept (after "names: "), its own names
+# masked: "ZodString: the ZodType string() returns" and "ZodArray: the ZodType array()
+# returns" say the same thing of two names.
+
+MAX_REPEATED_CAPTIONS = 0  # per film: captions that say what an earlier one says
+MAX_SHARED_OPENINGS = 2  # per film: captions whose first OPENING_WORDS words another shares
+OPENING_WORDS = 3
+
+
+def _own_words(names: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for name in names:
+        out.add(re.sub(r"[^a-z0-9]", "", name.lower()))
+        for part in re.split(r"[.#]", name):
+            words = _words(part)  # ZodBigInt: zod, big, int, and bigint as the name says it
+            out.update("".join(words[i:]) for i in range(len(words)))
+            out.update(words)
+    return out - {""}
+
+
+def caption_body(shot: ShotRecord) -> tuple[str, ...]:
+    """The words a concept shot's caption says about its concept: after "names: ", lower
+    case, edge punctuation off, the shot's own names and their words masked as "~"."""
+    _head, sep, text = " ".join(shot.caption.split()).partition(": ")
+    if not sep:
+        return ()
+    own = _own_words([shot.concept or "", *shot.also])
+    out = []
+    for token in text.lower().split():
+        core = token.strip(".,;:!?'\"()[]{}…").removesuffix("()")
+        out.append("~" if re.sub(r"[^a-z0-9]", "", core) in own else core)
+    return tuple(w for w in out if w)
+
+
+def variety_shots(film: FilmRecord) -> list[ShotRecord]:
+    """The concept shots judged for variety: a reprise (a shot of names an earlier shot
+    showed) repeats its concept, and its caption is the story's choice, so it is left out."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for s in concept_shots(film):
+        names = tuple(sorted([s.concept or "", *s.also]))
+        if names not in seen:
+            seen.add(names)
+            out.append(s)
+    return out
+
+
+def repeated_captions(film: FilmRecord) -> tuple[str, ...]:
+    """Captions (in shot order) that say what an earlier concept's caption says."""
+    said: set[tuple[str, ...]] = set()
+    out = []
+    for s in variety_shots(film):
+        body = caption_body(s)
+        if body and body in said:
+            out.append(s.caption)
+        said.add(body)
+    return tuple(out)
+
+
+def shared_openings(film: FilmRecord) -> tuple[str, ...]:
+    """Captions (in shot order) whose first OPENING_WORDS words another caption of the film
+    opens with too ("built from a method", "built from a handler")."""
+    shots = [(s, caption_body(s)[:OPENING_WORDS]) for s in variety_shots(film)]
+    openings = [o for _, o in shots if len(o) == OPENING_WORDS]
+    return tuple(s.caption for s, o in shots if len(o) == OPENING_WORDS and openings.count(o) > 1)
+
+
+def caption_variety(films: Sequence[FilmRecord]) -> list[TargetResult]:
+    """The caption variety targets over the films: every film within each."""
+    n = len(films)
+    rows = []
+    for target, limit, count in (
+        ("repeated captions", MAX_REPEATED_CAPTIONS, repeated_captions),
+        (f"captions sharing {OPENING_WORDS} first words", MAX_SHARED_OPENINGS, shared_openings),
+    ):
+        per = {f.package: len(count(f)) for f in films}
+        ok = sum(1 for v in per.values() if v <= limit)
+        worst = max(per, key=lambda p: per[p], default="")
+        value = f"{ok}/{n} films; max {per.get(worst, 0)}" + (
+            f" ({worst})" if per.get(worst) else ""
+        )
+        rows.append(TargetResult(target, f"<= {limit}", value, n > 0 and ok == n))
+    return rows

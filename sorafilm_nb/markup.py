@@ -13,6 +13,11 @@ write, and they reach notebooks (which run the HTML and the markdown they are gi
   table pipe; ``md_code`` and ``md_fence`` pick a fence longer than any backtick run inside,
   so code cannot close its own span or block. Bare URLs (``http://``, ``www.``) are broken up
   so that GitHub and JupyterLab do not turn them into links either.
+
+The other way round, repository prose (a README paragraph, a docstring) is read as plain
+text: the patterns of its markup (links, images, reST roles, tags, emphasis, code spans, URLs)
+have their one home here too, for analysis.readme (titles, the promise, README sentences) and
+story.clauses (captions), which strip them each in its own way.
 """
 
 from __future__ import annotations
@@ -31,6 +36,35 @@ _MD_SPECIAL = re.compile(r"([\\`\[\]!<>&$])")
 # render as the same characters but break the pattern.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 _BACKTICKS = re.compile(r"`+")
+
+# -- markup in repository prose: what analysis.readme.strip_markup and story.clauses.plain
+# take off. Each pattern's groups are the words a reader sees.
+
+#: ``![alt](src)``: group 1 is the alt text; ``![alt][ref]`` (MD_REF_IMAGE): group 1 too.
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+MD_REF_IMAGE = re.compile(r"!\[([^\]]*)\]\[[^\]]*\]")
+#: ``[words](href)``: group 1 is the words; ``[words][ref]`` (MD_REF_LINK): group 1 too. A
+#: docstring's ``users[0][name]`` is code, so only the README reader takes the second form.
+MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MD_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
+#: A reST/Sphinx role, ``:class:`~flask.Response``` or ``:meth:`title <target>```: group 1
+#: is what it shows (the ``~`` shorthand and the ``<target>`` left out).
+RST_ROLE = re.compile(r":[\w:-]+:`~?([^`<]*?)\s*(?:<[^`>]*>)?`")
+#: An HTML tag (or a ``<https://...>`` autolink, a template's ``<% endfor %>``).
+HTML_TAG = re.compile(r"<[^>]+>")
+#: A bare URL, up to the next space.
+URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+#: ``*em*``, ``**strong**``, ``_em_``, ``__strong__``: group 2 or 4 is the words. An
+#: underscore inside a word (``max_age_seconds``, ``snake_case``) is no emphasis (CommonMark).
+EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")
+#: A code span: a run of backticks on each side (an unclosed fence's run goes whole); group 1
+#: is the code.
+CODE_SPAN = re.compile(r"`+([^`]*)`+")
+
+
+def emphasis_words(m: re.Match[str]) -> str:
+    """What an EMPHASIS match shows: its words without the marks."""
+    return m.group(2) if m.group(1) else m.group(4)
 
 
 def html_text(text: object) -> str:

@@ -17,6 +17,7 @@ unreadable film folder is named relative to the page, from "~", or by its own na
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -33,8 +34,9 @@ from .redact import redact
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
-# the player's captions track (ui/player.py's static template): film.vtt beside the film
-_TRACK = re.compile(r"(<track kind='captions'[^>]* src=')([^']*)('>)")
+# the player's captions track (ui/player.py's static template): film.vtt beside the film;
+# groups: the tag's start, " default" when shown, the rest up to src, the path, the end
+_TRACK = re.compile(r"(<track kind='captions')( default)?([^>]* src=')([^']*)('>)")
 SHOT_POSTER_WIDTH = 320
 NOT_LINKED = (
     "Not linked: only a path naming the author's own folders reaches the film from this "
@@ -208,9 +210,20 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
 
 def _moved_track(m: re.Match[str], nb_dir: Path, out_dir: Path) -> str:
     """The captions track pointed at from the page, as the film is; dropped if only the
-    author's whole path would reach it."""
-    moved = notebook_relative(nb_dir / html.unescape(m[2]), out_dir)
-    return f"{m[1]}{html_text(moved)}{m[3]}" if moved else ""
+    author's whole path would reach it. On by default unless the film folder's manifest says
+    its captions are burned in as it stands now (the notebook's saved output may predate a
+    restitch, or come from a player that read an older manifest as burned)."""
+    vtt = nb_dir / html.unescape(m[4])
+    moved = notebook_relative(vtt, out_dir)
+    if not moved:
+        return ""
+    shown = m[2] or ""
+    from .studio.folder import FilmError, read_manifest
+    from .studio.manifest import burned_in
+
+    with contextlib.suppress(FilmError):  # not readable here: as the notebook showed it
+        shown = "" if burned_in(read_manifest(vtt.parent)) else " default"
+    return f"{m[1]}{shown}{m[3]}{html_text(moved)}{m[5]}"
 
 
 _UNREADABLE = """\

@@ -441,3 +441,36 @@ def test_restating_captions_say_what_their_concept_had_to_draw_on(capsys):
     out = capsys.readouterr().out
     assert "'Option: a function in typer.params' (kind and module/owner); had: nothing" in out
     assert "'URL: a class in httpx._urls' (kind and module/owner); had: summary" in out
+
+
+# ----------------------------------------------------------------------------- caption variety
+
+
+def test_captions_that_say_the_same_of_two_names_repeat():
+    f = film(
+        shot(0, "ZodObject", caption="ZodObject: the ZodType object() returns"),
+        shot(1, "ZodBigInt", caption="ZodBigInt: the ZodType bigint() returns"),
+        shot(2, "request", kind="module", caption="request: provides helpful methods"),
+        shot(3, "response", kind="module", caption="response: provides helpful methods"),
+        shot(4, "ZodObject", caption="ZodObject: the ZodType object() returns"),  # a reprise
+    )
+    assert em.caption_body(f.shots[1]) == ("the", "zodtype", "~", "returns")
+    assert em.repeated_captions(f) == (
+        "ZodBigInt: the ZodType bigint() returns",
+        "response: provides helpful methods",
+    )
+    assert em.shared_openings(f) == tuple(s.caption for s in f.shots[:4])
+
+
+def test_a_pair_of_shared_openings_passes_and_a_third_fails():
+    a = shot(0, "Request", caption="Request: built from a method and a URL")
+    b = shot(1, "Response", caption="Response: built from a status code")
+    c = shot(2, "MockTransport", caption="MockTransport: built from a handler")
+    d = shot(3, "Client", caption="Client: an HTTP client")
+    ok, bad = film(a, b, d, package="ok"), film(a, b, c, d, package="bad")
+    assert em.shared_openings(ok) == (a.caption, b.caption)
+    assert len(em.shared_openings(bad)) == 3
+    rows = {r.target: r for r in em.caption_variety([ok, bad])}
+    assert rows["repeated captions"].passed
+    opening = rows[f"captions sharing {em.OPENING_WORDS} first words"]
+    assert not opening.passed and opening.value == "1/2 films; max 3 (bad)"

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .examples import CodeUse, code_uses, doc_uses, js_bindings
+from .examples import CodeUse, code_uses, doc_uses, js_bindings, module_names
 from .exports import find_method, js_exports
 from .files import DECLARATIONS, is_built
 from .project import js_entries
@@ -145,8 +145,9 @@ def api_pass(
     text: a name their examples use gains docs_bonus (a README name already has more)."""
     from .rank import in_tests
 
-    uses, method_uses = code_uses(readme) if readme else ({}, [])
-    taught = doc_uses(docs, import_names(files, in_tests)) if docs else {}
+    submodules = module_names(files)
+    uses, method_uses = code_uses(readme, submodules) if readme else ({}, [])
+    taught = doc_uses(docs, import_names(files, in_tests), submodules) if docs else {}
     total = len(uses) + len(method_uses)
     exported, instances, js_modules = exported_names(results, files, in_tests, root)
     if DEFAULT_EXPORT in instances and readme:

@@ -61,6 +61,10 @@ class Concept:
     # and the other way round, on that function: the class it returns ("string: returns a
     # ZodString")
     makes: str = ""
+    # a class with nothing else to say: the public methods (``email()``) and properties
+    # (``shape``) of its body that set it apart from the other subclasses of its base in its
+    # file (analysis.signature), first few in order: "ZodString: has email(), url(), ..."
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,8 @@ _CONCEPT_KNOWN = frozenset(_CONCEPT_FIELDS)
 
 
 def _concept(c: dict[str, Any]) -> Concept:
-    """Concept(**c) with words, bases and params as tuples. A stored profile has hundreds (Django's
-    601), and a frozen dataclass's __init__ sets each of 19 fields through
+    """Concept(**c) with words, bases, params and members as tuples. A stored profile has
+    hundreds (Django's 601), and a frozen dataclass's __init__ sets each of 19 fields through
     object.__setattr__: half of a warm analyze()'s from_json (issue 14). A dict with exactly
     the known fields (the required ones among them) fills the instance's __dict__ directly,
     as __init__ would (Concept has no __post_init__); anything else goes through __init__,
@@ -159,6 +163,7 @@ def _concept(c: dict[str, Any]) -> Concept:
                 "words": tuple(c.get("words", ())),
                 "bases": tuple(c.get("bases", ())),
                 "params": tuple(c.get("params", ())),
+                "members": tuple(c.get("members", ())),
             }
         )
     concept = object.__new__(Concept)
@@ -168,6 +173,7 @@ def _concept(c: dict[str, Any]) -> Concept:
     fields_of["words"] = tuple(c.get("words", ()))
     fields_of["bases"] = tuple(c.get("bases", ()))
     fields_of["params"] = tuple(c.get("params", ()))
+    fields_of["members"] = tuple(c.get("members", ()))
     return concept
 
 

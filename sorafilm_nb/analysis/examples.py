@@ -14,6 +14,7 @@ import keyword
 import re
 import sys
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -134,11 +135,34 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
+def module_names(files: Iterable[str]) -> frozenset[str]:
+    """The names the project's Python modules are imported as, by their last part
+    (``fields`` for src/marshmallow/fields.py, ``json`` for src/flask/json/__init__.py): an
+    example's ``from marshmallow import fields`` imports a module, not an object."""
+    out = set()
+    for rel in files:
+        parts = rel.split("/")
+        if not parts[-1].endswith((".py", ".pyi")):
+            continue
+        stem = parts[-1].rsplit(".", 1)[0]
+        name = parts[-2] if stem == "__init__" and len(parts) > 1 else stem
+        if name.isidentifier() and name != "__init__":
+            out.add(name)
+    return frozenset(out)
+
+
 def _python_uses(
-    src: str, uses: _Uses, strict: bool = False, packages: frozenset[str] = frozenset()
+    src: str,
+    uses: _Uses,
+    strict: bool = False,
+    packages: frozenset[str] = frozenset(),
+    submodules: frozenset[str] = frozenset(),
 ) -> None:
     """Uses in one Python example; packages are the project's import names, which docs
-    pages use without importing them (``@click.command()`` under ``.. click:example::``)."""
+    pages use without importing them (``@click.command()`` under ``.. click:example::``).
+    submodules (module_names): a name an example imports from a package that is one of the
+    project's modules (``from marshmallow import fields``) is a module, so ``fields.Str()``
+    uses Str, as ``click.option`` uses option; it is no method call on an object."""
     try:
         tree = ast.parse(src)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -168,6 +192,7 @@ def _python_uses(
                 local.update(names)  # the standard library's: as foreign as a local
             else:
                 imported.update(names)
+                modules.update(a.asname or a.name for a in node.names if a.name in submodules)
         elif isinstance(node, ast.Import):
             modules.update((a.asname or a.name).split(".")[0] for a in node.names)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
@@ -340,17 +365,21 @@ def _closers(code: str) -> dict[int, int]:
     return out
 
 
-def code_uses(text: str) -> tuple[dict[str, CodeUse], list[CodeUse]]:
+def code_uses(
+    text: str, submodules: frozenset[str] = frozenset()
+) -> tuple[dict[str, CodeUse], list[CodeUse]]:
     """(name -> first use, method uses in order) over every README example.
 
     Names are everything the examples mention (a local ``hello`` too): the caller keeps only
     those the project defines. Attributes on a receiver that is not an imported module
-    (``app.route``) are methods, with the receiver's class when the example constructs it.
+    (``app.route``) are methods, with the receiver's class when the example constructs it;
+    a receiver imported from a package as one of the project's submodules (module_names:
+    ``from marshmallow import fields``) is a module, so ``fields.Str`` uses Str.
     """
     uses = _Uses()
     for lang, body in code_blocks(text):
         if lang == "python":
-            _python_uses(_py_source(body), uses)
+            _python_uses(_py_source(body), uses, submodules=submodules)
         else:
             _js_uses(body, uses)
     return uses.items, list(uses.methods.values())
@@ -364,14 +393,19 @@ _RST_BLOCK = LazyPattern(
 _RST_OPTION = LazyPattern(r"^[ \t]*:[\w-]+:.*$\n?", re.M)
 
 
-def doc_uses(documents: list[str], packages: frozenset[str] = frozenset()) -> dict[str, int]:
+def doc_uses(
+    documents: list[str],
+    packages: frozenset[str] = frozenset(),
+    submodules: frozenset[str] = frozenset(),
+) -> dict[str, int]:
     """name -> how many documents' code examples use it, over a docs folder's pages.
 
     Stricter than the README's reading (code_uses): a docs page is mostly prose and
     directives, so only examples that parse count (no token fallback), and an untagged block
     counts only when it looks like code. What the docs' examples use again and again
     (``@click.group``, ``click.pass_context``) is the API the project teaches. packages:
-    the project's import names, which pages use without an import line.
+    the project's import names, which pages use without an import line; submodules, its
+    modules' names (module_names).
     """
     counts: dict[str, int] = {}
     for text in documents:
@@ -392,7 +426,9 @@ def doc_uses(documents: list[str], packages: frozenset[str] = frozenset()) -> di
         blocks.append(("python" if doctest else "", "\n".join(doctest)))
         for lang, body in blocks:
             if lang == "python":
-                _python_uses(_py_source(body), uses, strict=True, packages=packages)
+                _python_uses(
+                    _py_source(body), uses, strict=True, packages=packages, submodules=submodules
+                )
             elif lang == "js":
                 _js_uses(body, uses)
         for name in uses.items:

@@ -13,6 +13,9 @@ import html
 import re
 from dataclasses import dataclass
 
+from .. import markup as mk
+from ..markup import CODE_SPAN, EMPHASIS, HTML_TAG, RST_ROLE, URL, emphasis_words
+
 TITLE_MAX = 40  # a title card holds a name, not a sentence
 TAGLINE_MAX = 120
 
@@ -20,17 +23,13 @@ TAGLINE_MAX = 120
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)  # sponsor grids, never the promise
-_TAG = re.compile(r"<[^>]+>")
 _BR = re.compile(r"<br\s*/?>|</p>|</h\d>|</div>", re.I)
 _ALT = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(["'])(.*?)\1""", re.I | re.S)
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.I | re.S)
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)|!\[([^\]]*)\]\[[^\]]*\]")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS_ONLY = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1")
+# an image or a link, inline or by reference: group 1 or 2 is its words (sorafilm_nb.markup)
+_MD_IMAGE = re.compile(f"{mk.MD_IMAGE.pattern}|{mk.MD_REF_IMAGE.pattern}")
+_MD_LINK = re.compile(f"{mk.MD_LINK.pattern}|{mk.MD_REF_LINK.pattern}")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~])")
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_RST_ROLE = re.compile(r":[\w:-]+:`([^`<]*)(?:<[^>]*>)?`")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # alt text / headings that name a part of the page, not the project
@@ -69,11 +68,11 @@ def strip_markup(text: str, *, keep_code: bool = False) -> str:
     text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _RST_ROLE.sub(r"\1", text)
-    text = _TAG.sub(" ", text)
-    emphasis = _EMPHASIS_ONLY if keep_code else _EMPHASIS
+    text = RST_ROLE.sub(r"\1", text)
+    text = HTML_TAG.sub(" ", text)
     for _ in range(2):  # **`nested`**
-        text = emphasis.sub(r"\2", text)
+        text = EMPHASIS.sub(emphasis_words, text)
+        text = text if keep_code else CODE_SPAN.sub(r"\1", text)
     text = re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text)
     text = html.unescape(text)
     return " ".join(text.split())
@@ -87,7 +86,7 @@ def is_name(text: str) -> bool:
     at most five words, no sentence punctuation.
     """
     t = text.strip()
-    if not t or len(t) > TITLE_MAX or _URL.search(t) or "://" in t:
+    if not t or len(t) > TITLE_MAX or URL.search(t) or "://" in t:
         return False
     if t[0] in "$>%#":  # a shell prompt or a quote, not a name
         return False
@@ -190,7 +189,7 @@ def _html_lines(chunk: str) -> list[str]:
 def _prose(text: str) -> bool:
     """A real sentence: three words or more, not a URL or a link list."""
     words = _WORD.findall(text)
-    return len(words) >= 3 and not _URL.search(text) and "|" not in text and "•" not in text
+    return len(words) >= 3 and not URL.search(text) and "|" not in text and "•" not in text
 
 
 def first_sentence(text: str, limit: int = TAGLINE_MAX) -> str:
@@ -270,7 +269,7 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
         )
         description = next((f for f in candidates if says_what.match(f)), description)
     description = description[:500]
-    prose = " ".join(_URL.sub(" ", strip_markup(t)) for k, t in blocks if k in ("para", "heading"))
+    prose = " ".join(URL.sub(" ", strip_markup(t)) for k, t in blocks if k in ("para", "heading"))
     return ReadmeText(
         prose=_INLINE_CODE.sub(" ", prose),
         titles=tuple(t for t in titles if t),

@@ -46,8 +46,23 @@ def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
     summary, no README sentence) given the parameter names their definition takes."""
     out: list[Concept] = []
     texts: dict[str, list[str] | None] = {}
+    classes: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # file -> class members
     looked = 0
     for c in concepts:
+        if (
+            looked < LOOKUP_LIMIT
+            and c.kind == "class"
+            and not c.readme_sentence
+            and not _prose(c.summary)
+            and c.file
+            and c.line > 0
+        ):
+            if c.file not in texts:
+                texts[c.file] = _lines(root, c.file)
+            if c.file not in classes:
+                classes[c.file] = file_classes(texts[c.file] or [], c.language)
+            members = set_apart(classes[c.file], c.name)
+            c = replace(c, members=members) if members else c
         if (
             looked >= LOOKUP_LIMIT
             or c.kind not in _KINDS
@@ -71,6 +86,86 @@ def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
             c = replace(c, makes=made) if made else c
         out.append(replace(c, params=names) if names else c)
     return out
+
+
+# A summary that says something: not code ("url = httpx.URL(...)", ">>> ..."), not empty.
+_CODE_SUMMARY = re.compile(r"^\s*(?:>>>|[\w.]+\s*=|[\w.]+\()")
+
+
+def _prose(summary: str) -> bool:
+    return bool(summary.strip()) and not _CODE_SUMMARY.match(summary)
+
+
+#: Members a caption names at most ("has email(), url(), emoji() and uuid()").
+MAX_MEMBERS = 4
+_CLASS = re.compile(
+    r"^(\s*)(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)"
+    r"(?:\s*<[^>]*>)?\s*(?:extends\s+([\w$.]+)|\(([^)]*)\))?"
+)
+_PY_MEMBER = re.compile(r"^(\s+)(?:async\s+)?def\s+([A-Za-z]\w*)\s*\(")
+_JS_MEMBER = re.compile(
+    r"^(\s+)(?:static\s+)?(?:async\s+)?(?:(get|set)\s+)?\*?([A-Za-z$][\w$]*)\s*\("
+)
+_NOT_MEMBERS = frozenset(
+    {"constructor", "if", "for", "while", "switch", "catch", "return", "function", "super"}
+)
+
+
+def file_classes(lines: list[str], language: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """class name -> (its first base, its public members in order) of every class a file
+    defines: methods as ``name()``, properties (``@property``, a ``get``) as ``name``. Read
+    line by line: a member is a definition at the indentation of the class body's first
+    line, and the body ends at the first line as little indented as the class."""
+    python = language == "python"
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for i, text in enumerate(lines):
+        m = _CLASS.match(text) if "class" in text else None
+        if m is None:
+            continue
+        indent = len(m.group(1))
+        base = (m.group(3) or (m.group(4) or "").split(",")[0]).strip().rsplit(".", 1)[-1]
+        members: list[str] = []
+        body = -1
+        prop = False
+        for line in lines[i + 1 : i + 1 + CLASS_LINES * 10]:
+            if not line.strip():
+                continue
+            depth = len(line) - len(line.lstrip())
+            if depth <= indent:
+                if python and line.lstrip().startswith(("#", ")")):
+                    continue
+                break
+            body = depth if body < 0 else body
+            if depth != body:
+                continue
+            if python and line.strip() == "@property":
+                prop = True
+                continue
+            found = (_PY_MEMBER if python else _JS_MEMBER).match(line)
+            name = found.group(3 if not python else 2) if found else ""
+            if name and not name.startswith(("_", "$")) and name not in _NOT_MEMBERS:
+                getter = prop if python else found.group(2) == "get"  # type: ignore[union-attr]
+                if not (not python and found.group(2) == "set"):  # type: ignore[union-attr]
+                    said = name if getter else f"{name}()"
+                    if said not in members:
+                        members.append(said)
+            prop = False
+        out.setdefault(m.group(2), (base, tuple(members)))
+    return out
+
+
+def set_apart(classes: Mapping[str, tuple[str, tuple[str, ...]]], name: str) -> tuple[str, ...]:
+    """The first MAX_MEMBERS members of class ``name`` that no other subclass of its base in
+    the file has (ZodNumber's int() and finite(), not the gt() and min() ZodBigInt has too);
+    all its members when fewer than two set it apart."""
+    base, members = classes.get(name, ("", ()))
+    if not members:
+        return ()
+    others = {
+        m for other, (b, ms) in classes.items() if other != name and b and b == base for m in ms
+    }
+    own = [m for m in members if m not in others]
+    return tuple((own if len(own) >= 2 else list(members))[:MAX_MEMBERS])
 
 
 _TOP_DEF = re.compile(r"^(?:async\s+)?def\s+(\w+)|^@")

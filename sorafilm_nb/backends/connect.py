@@ -27,6 +27,10 @@ __all__ = ["KEY_ENV", "Connection", "connect"]
 #: The backend name of each provider's double (the manifest records it, and resume refuses
 #: a folder made on another provider's double or on a real API).
 SIMULATED_NAMES = {"openai": "simulator", "veo": "veo-simulator", "runway": "runway-simulator"}
+#: The backend name of each provider's API reached with --base-url (a gateway, or a
+#: `sorafilm simulate` server, which the manifest then records with "-simulator": see
+#: studio.folder.recorded_name and legacy_remote).
+REMOTE_NAMES = {"openai": "remote", "veo": "veo-remote", "runway": "runway-remote"}
 
 
 def provider_key(provider: str, flag: str = "--real") -> str:
@@ -97,18 +101,22 @@ def _remote(provider: str, key: str, base_url: str | None, real: bool) -> Connec
     if provider == "openai":
         from .openai_api import OpenAIBackend
 
-        backend = OpenAIBackend(api_key=key, base_url=base_url, name="openai" if real else "remote")
+        backend = OpenAIBackend(
+            api_key=key, base_url=base_url, name="openai" if real else REMOTE_NAMES["openai"]
+        )
         where = f"the Videos API at {backend.base_url}"
     elif provider == "veo":
         from .veo import VeoBackend
 
-        backend = VeoBackend(api_key=key, base_url=base_url, name="veo" if real else "veo-remote")
+        backend = VeoBackend(
+            api_key=key, base_url=base_url, name="veo" if real else REMOTE_NAMES["veo"]
+        )
         where = f"Google Veo (Vertex AI{f' at {base_url}' if base_url else ''})"
     else:
         from .runway import RunwayBackend
 
         backend = RunwayBackend(
-            api_key=key, base_url=base_url, name="runway" if real else "runway-remote"
+            api_key=key, base_url=base_url, name="runway" if real else REMOTE_NAMES["runway"]
         )
         where = f"Runway at {backend.base_url}"
     return Connection(backend, where, provider, None)

@@ -385,6 +385,21 @@ def print_film(
             f"still running or unknown: {', '.join(pending)}; "
             f"finish with: {resume_command(film.out_dir, args)}"
         )
+    # what "to retry" in the summary means for each kind of ending: --retry renders only the
+    # failed, lost and expired shots again (cli/resume.py); a refused or rejected prompt
+    # would be refused again, so that one needs a new plan, not a retry
+    from .resume import RETRYABLE
+
+    again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
+    if again:
+        out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")
+    refused = [s.shot_id for s in film.shots if s.status in ("refused", "rejected")]
+    if refused:
+        out(
+            f"{', '.join(refused)}: the provider refused the prompt or the request, and would "
+            "refuse the same again (--retry does not resend it); plan the film anew (another "
+            "--theme, --template or --budget tier) into a new --out folder"
+        )
     return 1
 
 

@@ -64,7 +64,8 @@ def _handle(args: argparse.Namespace) -> int:
         from ..sharing import share
     except ImportError as exc:  # nbconvert comes with the [notebook] extra
         print(
-            f"sorafilm: error: {exc}; install it with pip install 'sorafilm-nb[notebook]'",
+            f"sorafilm: error: {exc}; install it with pip install 'sorafilm-nb[notebook]' "
+            "(in a clone of the repository: make install)",
             file=sys.stderr,
         )
         return 2

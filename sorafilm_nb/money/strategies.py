@@ -15,7 +15,7 @@ Veo's priced models at the lengths Veo takes, a Runway film across Runway's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from .. import capabilities
 from .cost import Cost, total
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from ..story.boards import Shot, Storyboard
 
-    Estimable = Shot | Storyboard | tuple[str, str, int]
+    Estimable: TypeAlias = Shot | Storyboard | tuple[str, str, int]
 
 __all__ = [
     "DRAFT_SECONDS",

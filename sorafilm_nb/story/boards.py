@@ -40,10 +40,12 @@ How a storyboard is timed, and why:
    of the project. Why: an error beat filled with "First try", "Once more" shows nothing of
    the project, while the same seconds make its real concepts' gags whole.
 6. Words on screen are ours, never the video model's: each concept shot carries a gloss of
-   its docstring as ``Shot.caption`` (a lower third; the setup's and the ending's reprise
-   too: it teaches what the shown concept does, never the promise), a beat's ``card`` is a
-   caption card before its first shot (``Shot.card``; the title card is one) and the
-   template's ``end_card`` closes the film (``Storyboard.end_card``, the promise). Cards
+   its docstring as ``Shot.caption`` (a lower third; the setup's too: it teaches what the
+   shown concept does, never the promise), a beat's ``card`` is a caption card before its
+   first shot (``Shot.card``; the title card is one) and the template's ``end_card`` closes
+   the film (``Storyboard.end_card``, the promise). The ending's reprise (the star shown
+   again) sums up instead: its caption is the promise the film kept (``plot.reprise_words``),
+   and the closing card, which would repeat it, says the project's name. Cards
    are stills: no video seconds, no cost (planning puts them on the film's timeline as
    ``Plan.captions``).
 
@@ -59,15 +61,19 @@ import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
-from .captions import GLOSS_LIMIT, gag_title, gloss
+from .captions import GLOSS_LIMIT, distinct_captions, gag_title, gloss
 from .casting import CastEntry, Casting
-from .fallback_gloss import fallback_gloss
-from .plot import CONCEPT_ONLY, arrange, facts
+from .fallback_gloss import caption_choices, fallback_gloss
+from .plot import CONCEPT_ONLY, arrange, facts, reprise_words
 from .siblings import GROUP_LIMIT, group_names, shared_words, without_name
+
+if TYPE_CHECKING:
+    from ..analysis.concepts import Concept
 from .templates import (
     LEGAL_SECONDS,
     MAX_TARGET,
@@ -392,6 +398,7 @@ def storyboard(
     shots: list[Shot] = []
     carried = ""  # the card of a beat left out opens the next one instead
     shown: set[int] = set()  # the entries with a shot already: a second one is the reprise
+    captions = film_concept_captions([e for group in placed for e in group])
     for beat, k, group in zip(tpl.beats, units, placed, strict=True):
         if not k:
             carried = carried or beat.card
@@ -409,7 +416,7 @@ def storyboard(
         lines = [_say(x, said) for x in (beat.captions or (beat.caption,))]
         lines = [x for x in lines if x] or [said["title"]]  # a filler still names the project
         cast_shots = [
-            (cast_len[j], entry, gag_title(entry), concept_caption(entry))
+            (cast_len[j], entry, gag_title(entry), captions[id(entry)])
             for j, entry in enumerate(group)
         ]
         fillers = []
@@ -434,7 +441,7 @@ def storyboard(
             reprise = entry is not None and id(entry) in shown
             if reprise:
                 assert entry is not None
-                title = gag_title(replace(entry, siblings=())).replace(": ", ", at last: ", 1)
+                title, caption = reprise_words(entry, said, seconds, caption)
             if entry is not None:
                 shown.add(id(entry))
             shots.append(
@@ -458,6 +465,8 @@ def storyboard(
         for s in shots
     ]
     end = _say(tpl.end_card, said) or None
+    if shots and end is not None and shots[-1].reprise and shots[-1].caption == end:
+        end = said["title"]  # the reprise said the promise: the film closes on its name
     board = Storyboard(
         tpl, casting, tuple(shots), target, model, size, tuple(unused), end, provider
     )
@@ -471,17 +480,30 @@ def concept_caption(entry: CastEntry) -> str:
     put, patch: sends a request"). A gloss that teaches nothing (it only restates the name or
     compares) gives way to what the README says about it, else to its kind and role: never a
     bare name (fallback_gloss.py)."""
+    return fallback_gloss(*_caption_source(entry))
+
+
+def _caption_source(entry: CastEntry) -> tuple[str, tuple[Concept, ...], str, int]:
+    """(names, concepts, docstring gloss, limit) of a concept shot's caption."""
     c = entry.concept
     if entry.siblings:
         names = group_names(entry.concepts)
         said = without_name(c.summary, c.name, shared_words(entry.concepts))
         text = gloss(names, said, kind=c.kind, limit=GROUP_LIMIT)
-        limit = GROUP_LIMIT
-    else:
-        names = c.name
-        text = gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
-        limit = GLOSS_LIMIT
-    return fallback_gloss(names, entry.concepts, text, limit)
+        return names, entry.concepts, text, GROUP_LIMIT
+    text = gloss(c.name, c.summary, kind=c.kind, bases=c.bases)
+    return c.name, entry.concepts, text, GLOSS_LIMIT
+
+
+def film_concept_captions(entries: list[CastEntry]) -> dict[int, str]:
+    """id(entry) -> its caption: concept_caption's, unless it reads like another concept's
+    of the same film; then another true thing to say (captions.distinct_captions)."""
+    unique = list({id(e): e for e in entries}.values())
+    chosen = distinct_captions(
+        [caption_choices(*_caption_source(e)) for e in unique],
+        [[c.name for c in e.concepts] for e in unique],
+    )
+    return {id(e): text for e, text in zip(unique, chosen, strict=True)}
 
 
 def _say(template: str, said: dict[str, str]) -> str:

@@ -31,10 +31,12 @@ __all__ = [
     "Caption",
     "card_hold",
     "card_seconds",
+    "distinct_captions",
     "film_captions",
     "gag_title",
     "gloss",
     "reading_seconds",
+    "said_of",
     "to_webvtt",
     "vtt_time",
 ]
@@ -140,6 +142,86 @@ def to_webvtt(captions: Iterable[Caption]) -> str:
     for i, cap in enumerate(sorted(captions, key=lambda c: (c.start, c.end)), 1):
         lines += [str(i), f"{vtt_time(cap.start)} --> {vtt_time(cap.end)}", _cue_text(cap.text), ""]
     return "\n".join(lines)
+
+
+# -- captions that read alike ----------------------------------------------------------------
+
+#: How many words open a caption: two captions that open alike ("built from a method",
+#: "built from a handler") read as one template filled twice.
+OPENING_WORDS = 3
+#: How many captions of a film may share an opening (one pair: "provides helpful methods
+#: for working with http requests" / "... responses" is fine once).
+SHARED_OPENINGS = 2
+
+
+def _own_words(names: Sequence[str]) -> frozenset[str]:
+    """A concept's names as the words a caption uses for them: "ky.extend" -> ky, extend,
+    kyextend; "ZodBigInt" -> zod, big, int, bigint, zodbigint."""
+    out: set[str] = set()
+    for name in names:
+        for part in [name, *re.split(r"[.#]", name)]:
+            words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", part).lower())
+            out.update(words)
+            out.update("".join(words[i:]) for i in range(len(words)))
+    return frozenset(out - {""})
+
+
+def said_of(caption: str, names: Sequence[str]) -> tuple[str, ...]:
+    """What a caption says about its concept, as words: after "names: ", lower case, the
+    concept's own names masked ("~"), so that "ZodString: the ZodType string() returns" and
+    "ZodArray: the ZodType array() returns" say the same thing of two names."""
+    _head, sep, text = caption.partition(": ")
+    own = _own_words(names)
+    out = []
+    for token in (text if sep else "").lower().split():
+        core = token.strip(".,;:!?'\"()[]{}…").removesuffix("()")
+        out.append("~" if re.sub(r"[^a-z0-9]", "", core) in own else core)
+    return tuple(w for w in out if w)
+
+
+def distinct_captions(
+    choices: Sequence[Sequence[str]], names: Sequence[Sequence[str]]
+) -> list[str]:
+    """One caption for each concept shot of a film, none saying what another says.
+
+    ``choices[i]``: the captions concept i may carry, best first (fallback_gloss.
+    caption_choices); ``names[i]``: its names. Each keeps its first choice unless that reads
+    like another's: captions that say the same thing (said_of) all move on to their first
+    choice that no other caption of the film says; then a caption that would be the third
+    to open with the same OPENING_WORDS words, or open a second shared pair, moves on to
+    its first choice that opens like no other. Where nothing else is true to say, the first
+    choice stays: a caption never says less to be different."""
+    said = [[said_of(c, names[i]) for c in cs] for i, cs in enumerate(choices)]
+    pick = [0] * len(choices)
+    firsts = [s[0] if s else () for s in said]
+    for i, options in enumerate(said):
+        if not options or firsts.count(firsts[i]) < 2:
+            continue
+        others = {firsts[j] for j in range(len(said)) if j != i}
+        others |= {said[j][pick[j]] for j in range(i) if said[j]}
+        pick[i] = next((k for k, b in enumerate(options) if b not in others), 0)
+    opened: dict[tuple[str, ...], int] = {}
+    pairs = 0
+    for i, options in enumerate(said):
+        if not options:
+            continue
+        opening = options[pick[i]][:OPENING_WORDS]
+        if len(opening) == OPENING_WORDS and opened.get(opening, 0) >= 1:
+            if opened[opening] == 1 and pairs * 2 + 2 <= SHARED_OPENINGS:
+                pairs += 1
+            else:
+                now = {said[j][pick[j]] for j in range(len(said)) if j != i and said[j]}
+                pick[i] = next(
+                    (
+                        k
+                        for k, b in enumerate(options)
+                        if k > pick[i] and b[:OPENING_WORDS] not in opened and b not in now
+                    ),
+                    pick[i],
+                )
+                opening = options[pick[i]][:OPENING_WORDS]
+        opened[opening] = opened.get(opening, 0) + 1
+    return [cs[pick[i]] if cs else "" for i, cs in enumerate(choices)]
 
 
 # -- shot titles ----------------------------------------------------------------------------

@@ -1,49 +1,46 @@
-"""Why each shot happens: the clause that opens its scene sentence ("Because the service
-bell did the trick, a programmer in braces ... taps ..."), and the ending's extras.
+"""Why each shot happens: the clause that opens its scene sentence, in the concepts' own
+names ("With the ZodString that string() returns, a programmer in braces ... pipes ..."),
+and the ending's extras.
 
-The plot (plot.py) decides who plays which part; this says, shot by shot, how each part
-follows from the one before, in the theme's own words (data/prompts/story.toml, read by
-wording.story_wording): the film's first shot sets up the work, a concept follows from the
-one before, the first error from the ease of the step before and the next from the error
-before, the rescue from the trouble, the ending from the rescue. Kept apart from prompts.py,
-which renders a shot from these pieces.
+The plot (plot.py) decides who plays which part; this finds, shot by shot, what in the code
+links a shot's concept to an earlier shot's: what one returns and the next takes, a method
+of the object just made, a class built on another, a docstring that names the other
+concept, the README example's order; for an error, its own "Raised when ..." or the earlier
+concept whose words it shares; the rescue follows from the trouble and the ending from the
+rescue. A shot with no such link gets no clause: "Because the kettle did the trick" (the
+clause every shot used to open with) links nothing, and the same words in every shot read
+as a formula. The wording is data/prompts/story.toml, read by wording.story_wording; each
+link has variants taken in turn, so one film does not open every shot alike. Kept apart
+from prompts.py, which renders a shot from these pieces.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..analysis.concepts import Concept
     from .boards import Shot, Storyboard
+    from .casting import CastEntry
     from .wording import StoryWording
 
-__all__ = ["alone_uses_a_prop", "cause", "ending", "wording_for"]
+__all__ = ["alone_uses_a_prop", "cause", "causes", "finale", "link", "wording_for"]
 
 _PROP_CUT = re.compile(r"[,:;(]| (?:with|in|on|for|from|outside|under|behind|above|across) ")
 
 
 def _thing(shot: Shot | None) -> str:
-    """A shot's main prop, as the next shot's cause names it: "pantry door" of "pantry door
-    with chains and bolts"; "" for an uncast shot or a typed gag (no props of its own)."""
+    """A shot's main prop, as the ending names it: "pantry door" of "pantry door with chains
+    and bolts"; "" for an uncast shot or a typed gag (no props of its own)."""
     cast = shot.cast if shot is not None else None
     if cast is None or cast.custom_gag or not cast.metaphor.props:
         return ""
     prop = _PROP_CUT.split(cast.metaphor.props[0].strip().lower(), maxsplit=1)[0]
     return re.sub(r"^(a|an|the)\s+", "", prop.strip())
-
-
-def _gag_clause(shot: Shot) -> str:
-    """The gag's first clause, a noun phrase ("a milk carton that will not pour"); past
-    eight words (a prompt has no room for more), its main prop ("the milk carton")."""
-    gag = shot.cast.gag if shot.cast is not None else ""
-    head = re.split(r"[,;:(]| - | — ", gag.strip(), maxsplit=1)[0].strip().rstrip(".")
-    if 0 < len(head.split()) <= 8:
-        return head
-    thing = _thing(shot)
-    return f"the {thing}" if thing else ""
 
 
 _WORDINGS: dict[int, tuple[object, StoryWording]] = {}  # id(library) -> (library, wording)
@@ -71,62 +68,375 @@ def _fill(line: str, **values: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), line)
 
 
-def cause(board: Storyboard, shot: Shot) -> str:
-    """Why this shot happens, one clause ending in a comma: "Because the service bell did
-    the trick,". By the shot's part in the story: the film's first shot sets up the work; a
-    concept follows from the one before; the first error from the ease of the step before,
-    the next from the error before; the rescue from the trouble; the ending from the
-    rescue."""
+# -- what in the code links two concepts ----------------------------------------------------
+
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_ROLE = re.compile(r":[\w:]+:`~?(?:[\w.]*\.)?([\w]+)(?: <[^>]*>)?`")  # :class:`~flask.Response`
+_TICKS = re.compile(r"`+([^`]+)`+")
+_MARKED = re.compile(r"`+([^`]+)`+")  # what a role or backticks mark as code, whole
+# a name in prose counts when it is code-like (CamelCase, dotted, snake_case) or marked up
+_CODE_LIKE = re.compile(r"[A-Z]|[._]")
+# Words an error's name shares with every error: no link to any concept.
+_ERROR_WORDS = frozenset({"error", "errors", "exception", "bad", "invalid", "base", "warning"})
+# How far back a link reaches: what the code says (returns, a method of, built on) across
+# the film, the viewer remembers the object; a docstring's mention three shots, or back to
+# the film's first concept (the one everything starts from); a weak link (the same base or
+# owner, the README's next step) only from the shot just before.
+_LOOK_BACK = 3
+_DOCS = ("uses", "feeds")
+_WEAK = ("same_owner", "kin", "readme")
+_WEAK_MOST = 2  # times one weak link is said in a film
+# Strongest first: a link in the code beats one in the docs, which beats the README's order.
+_ORDER = (
+    "returns",
+    "makes",
+    "method",
+    "extends",
+    "base_of",
+    "uses",
+    "feeds",
+    "same_owner",
+    "kin",
+    "readme",
+)
+
+
+def _short(name: str) -> str:
+    return name.rsplit(".", 1)[-1].removesuffix("()")
+
+
+def _owner(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name else ""
+
+
+def _plain(text: str) -> str:
+    """A docstring line without reST roles or backticks: ":class:`~flask.Response`" ->
+    "Response"."""
+    return _TICKS.sub(r"\1", _ROLE.sub(r"\1", text))
+
+
+def _named_in(concept: Concept, name: str) -> bool:
+    """Whether the concept's docstring line names ``name`` as code: marked up (``:class:``,
+    backticks), or a code-like word (CamelCase, dotted, snake_case) standing alone. A plain
+    English word ("request", "command") is no evidence: it is every docstring's word."""
+    short = _short(name)
+    if not short or short == _short(concept.name):
+        return False
+    summary = concept.summary
+    marked = {part for code in _MARKED.findall(summary) for part in re.findall(r"\w+", code)}
+    if short in marked:  # ":meth:`current_app.url_for() <flask.Flask.url_for>`" names Flask
+        return True
+    if not _CODE_LIKE.search(short):
+        return False
+    return re.search(rf"(?<![\w.]){re.escape(short)}(?![\w])", _plain(summary)) is not None
+
+
+# "Returns a Session", "Creates a new Command": the class a docstring says it hands back
+_RETURNS = re.compile(
+    r"\b(?:[Rr]eturns?|[Cc]reates?|[Bb]uilds?|[Mm]akes?)\s+(?:an?\s+|the\s+|one\s+)?"
+    r"(?:new\s+)?([A-Z]\w+)"
+)
+
+
+def _returns(concept: Concept) -> set[str]:
+    """The class names a concept's code or docstring says it returns ("string" -> ZodString;
+    "Returns a :class:`Session`" -> Session)."""
+    out = {concept.makes} if concept.makes else set()
+    out |= set(_RETURNS.findall(_plain(concept.summary)))
+    return {_short(x) for x in out if x}
+
+
+def _bases(concept: Concept) -> set[str]:
+    return {_short(b) for b in concept.bases if _short(b) not in ("object", "Object")}
+
+
+def link(before: CastEntry, this: CastEntry) -> tuple[str, dict[str, str]] | None:
+    """What in the code makes ``this`` concept's shot follow ``before``'s: the strongest link
+    of story.toml's [links] (see _ORDER) and what its wording names, or None."""
+    a, b = before.concept, this.concept
+    a_names = {_short(c.name) for c in before.concepts}
+    b_names = {_short(c.name) for c in this.concepts}
+    found: dict[str, dict[str, str]] = {}
+    maker = next(
+        (
+            c
+            for c in before.concepts
+            if b_names & _returns(c) or (b.made_by and _short(b.made_by) == _short(c.name))
+        ),
+        None,
+    )
+    if maker is not None:  # the one of a family that returns it: object() for ZodObject
+        found["returns"] = {"a": _called(maker)}
+    method = bool(_owner(b.name)) and _short(_owner(b.name)) in a_names and not _owner(a.name)
+    if method:  # a method that returns its own object (koa's use(), for chaining) makes nothing
+        found["method"] = {"a": a.name}
+    elif a_names & _returns(b) or (a.made_by and _short(a.made_by) in b_names):
+        found["makes"] = {"a": a.name}
+    if _owner(a.name) and _owner(a.name) == _owner(b.name):
+        found["same_owner"] = {"owner": _owner(a.name)}
+    if a_names & _bases(b):
+        found["extends"] = {"a": a.name}
+    if b_names & _bases(a):
+        found["base_of"] = {"a": a.name}
+    if any(_named_in(b, n) for n in a_names):
+        found["uses"] = {"a": a.name}
+    if any(_named_in(a, n) for n in b_names):
+        found["feeds"] = {"a": a.name}
+    shared = _bases(a) & _bases(b)
+    if shared and a.kind == b.kind:
+        found["kin"] = {"a": a.name, "base": sorted(shared)[0]}
+    if 0 <= a.readme_order < b.readme_order:
+        found["readme"] = {"a": a.name}
+    for kind in _ORDER:
+        if kind in found:
+            return kind, found[kind]
+    return None
+
+
+def _called(concept: Concept) -> str:
+    """A function as a reader of code writes it: "string()"; a class as it is: "Session"."""
+    name = concept.name
+    return f"{name}()" if concept.kind == "function" and not name.endswith(")") else name
+
+
+def _words(name: str) -> set[str]:
+    parts = re.split(r"[\W_]+", _CAMEL.sub(r"\1 \2", name).lower())
+    return {p for p in parts if len(p) > 2 and p not in _ERROR_WORDS}
+
+
+_RAISED = re.compile(
+    r"^(?:(?:an? |this |the )?(?:exception|error) )?(?:is )?(?:raised|thrown)\s+(?:when|if)\s+(.+)",
+    re.I,
+)
+
+
+def _raised_when(concept: Concept) -> str:
+    """An error docstring's own cause: "Raised when a pot cracks in the kiln." -> "a pot
+    cracks in the kiln"; "" when it says none, or more than a clause can carry."""
+    m = _RAISED.match(_plain(concept.summary).strip())
+    if not m:
+        return ""
+    # the event itself: "a pot cracks in the kiln" of "... because it was fired too fast"
+    clause = re.split(r"[.;:(,]| because | so that | while ", m.group(1), maxsplit=1)[0].strip()
+    return clause if 0 < len(clause.split()) <= 10 else ""
+
+
+def _error_link(shots: Sequence[Shot], i: int) -> tuple[str, dict[str, str]] | None:
+    """Why an error happens: its own "Raised when ...", else the error before it when one
+    builds on the other or they share a word, else the nearest earlier concept its name
+    shares a word with ("LedgerError" after Studio, which reserves "in a Ledger")."""
+    this = shots[i].cast
+    assert this is not None
+    err = this.concept
+    when = _raised_when(err)
+    if when:
+        return "raised_when", {"when": when}
+    mine = _words(err.name)
+    prev = shots[i - 1].cast if i > 0 else None
+    if prev is not None and prev.concept.kind == "exception":
+        related = _short(prev.concept.name) in _bases(err) or _short(err.name) in _bases(
+            prev.concept
+        )
+        if related or mine & _words(prev.concept.name):
+            return "worse", {"a": prev.concept.name}
+    for j in range(i - 1, -1, -1):
+        earlier = shots[j].cast
+        if earlier is None or earlier.concept.kind == "exception":
+            continue
+        theirs = set().union(*(_words(c.name) for c in earlier.concepts))
+        theirs |= set(re.findall(r"[a-z]{4,}", _plain(earlier.concept.summary).lower()))
+        if mine & theirs:
+            return "fails", {"a": earlier.concept.name}
+    return None
+
+
+def _variant(lines: tuple[str, ...], k: int, seed: int) -> str:
+    return lines[(k + seed) % len(lines)]
+
+
+def causes(board: Storyboard) -> tuple[str, ...]:
+    """Every shot's cause, in shot order ("" for a shot with no link). Worked out for the
+    whole film at once: the variants of a link are taken in turn across the film."""
+    kept = _CAUSES.get(id(board))
+    if kept is not None and kept[0] is board:
+        return kept[1]
     words = wording_for(board)
     shots = board.shots
-    i = shot.index
-    role = board.beat(shot.beat).role
-    before = shots[i - 1] if i > 0 else None
-    prev_role = board.beat(before.beat).role if before is not None else ""
-    thing = _thing(before) or "last step"
-    trouble = [s for s in shots[:i] if s.cast and board.beat(s.beat).role == "trouble"]
-    if before is None:
-        line = words.opening
-    elif role == "trouble":
-        line = words.trouble_next if prev_role == "trouble" else words.trouble
-    elif role == "overcome" and prev_role != "overcome" and trouble and _gag_clause(trouble[-1]):
-        line = _fill(words.overcome, trouble=_gag_clause(trouble[-1]))
-    elif role == "overcome" and prev_role != "overcome":
-        line = words.overcome_alone
-    elif role == "payoff" and i == len(shots) - 1:
-        line = words.payoff
-    else:
-        line = words.use[i % len(words.use)]
-    return _fill(line, before=thing).rstrip(",. ") + ","
+    role_of = {b.name: b.role for b in board.template.beats}
+    roles = [role_of.get(s.beat, "") for s in shots]
+    seed = zlib.crc32(board.casting.profile.name.encode("utf-8"))
+    used: Counter[str] = Counter()
+    trouble: list[Shot] = []
+    out: list[str] = []
+    for i, shot in enumerate(shots):
+        found = _why(shots, i, roles, trouble, used)
+        entry = shot.cast
+        if entry is not None and roles[i] == "trouble" and entry.concept.kind == "exception":
+            trouble.append(shot)
+        if found is None or entry is None:
+            out.append("")
+            continue
+        kind, values = found
+        b = entry.concept.name
+        a = values.get("a", "")
+        line = _variant(words.links[kind], used[kind], seed)
+        used[kind] += 1
+        text = _fill(line, b=b, b_an=_an(b), a_an=_an(a), **values)
+        out.append(text[:1].upper() + text[1:] + ",")
+    result = tuple(out)
+    if len(_CAUSES) >= 64:
+        _CAUSES.clear()
+    _CAUSES[id(board)] = (board, result)
+    return result
 
 
-def ending(board: Storyboard, shot: Shot, hero: str) -> tuple[str, str]:
-    """(together, close) for the film's last shot when it shows the star: the earlier
-    concepts' props joining in ("and this time the service bell and the egg carton join
-    in") and the last action line (the promise kept); ("", "") for any other shot."""
-    if shot.index != len(board.shots) - 1 or shot.cast is None:
-        return "", ""
-    if board.beat(shot.beat).role != "payoff":
-        return "", ""
-    words = wording_for(board)
-    # a thing named like one of this shot's own props would read as that prop (and the
-    # prompt's props would change with it): only the earlier shots' own things join in
+_CAUSES: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def _an(word: str) -> str:
+    """The article a concept's name takes where it is spoken ("an Application", "a
+    URLSafeSerializer": a U before a capital or a vowel is said "you")."""
+    if not word:
+        return ""
+    if word[:1] in "uU" and word[1:2] and (word[1:2].isupper() or word[1:2] in "aeiou"):
+        return "a"
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _why(
+    shots: Sequence[Shot],
+    i: int,
+    roles: Sequence[str],
+    trouble: Sequence[Shot],
+    used: Counter[str],
+) -> tuple[str, dict[str, str]] | None:
+    """The link of shot i by its part in the story (see the module docstring); ``used``:
+    how often each link was said so far."""
+    entry = shots[i].cast
+    if entry is None or i == 0:
+        return None
+    role = roles[i]
+    first_of_beat = roles[i - 1] != role
+    if role == "trouble" and entry.concept.kind == "exception":
+        return _error_link(shots, i)
+    if role == "overcome" and first_of_beat and trouble:
+        return "rescue", {"error": trouble[-1].cast.concept.name if trouble[-1].cast else ""}
+    if role == "payoff" and i == len(shots) - 1:
+        rescue = [s for s in shots[:i] if roles[s.index] == "overcome" and s.cast is not None]
+        if rescue and rescue[0].cast is not entry:
+            hero = rescue[0].cast.concept.name if rescue[0].cast else ""
+            if trouble and trouble[-1].cast is not None:
+                return "payoff", {"error": trouble[-1].cast.concept.name, "rescue": hero}
+            return "payoff_alone", {"rescue": hero}
+    best: tuple[int, int, tuple[str, dict[str, str]]] | None = None
+    for j in range(i - 1, -1, -1):
+        before = shots[j].cast
+        if before is None or before is entry or before.concept.kind == "exception":
+            continue
+        found = link(before, entry)
+        if found is None:
+            continue
+        if found[0] == "readme" and any(
+            s.cast is not None and s.cast.concept.readme_order >= 0 for s in shots[j + 1 : i]
+        ):
+            continue  # the README's order links only README neighbours
+        if found[0] == "method" and any(
+            s.cast is not None and _owner(s.cast.concept.name) == found[1]["a"]
+            for s in shots[j + 1 : i]
+        ):
+            continue  # the object was to hand for the method shown since: said once
+        if found[0] in _WEAK and used.get(found[0], 0) >= _WEAK_MOST:
+            continue  # the third "On the same app" in a row reads as a formula
+        if found[0] in _WEAK and j != i - 1:
+            continue  # a weak link holds only between neighbours
+        if found[0] in _DOCS and i - j > _LOOK_BACK and j > 0:
+            continue  # a docstring's mention, a few shots back (or the film's first concept)
+        key = (_ORDER.index(found[0]), i - j, found)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    return best[2] if best is not None else None
+
+
+def cause(board: Storyboard, shot: Shot) -> str:
+    """Why this shot happens, one clause ending in a comma ("With the ZodString that string()
+    returns,"), or "" when nothing in the code links it to the story before it."""
+    return causes(board)[shot.index]
+
+
+# -- the ending ------------------------------------------------------------------------------
+
+
+def _joining(board: Storyboard, shot: Shot) -> str:
+    """Up to two earlier concepts' props that join the ending ("the service bell and the
+    egg carton"): never a trouble's, nor a thing named like one of this shot's own props
+    (it would read as that prop, and the prompt's props would change with it)."""
+    assert shot.cast is not None
     own = set(re.findall(r"[a-z]+", " ".join(shot.cast.metaphor.props).lower()))
     things: list[str] = []
     for s in reversed(board.shots[:-1]):
         thing = _thing(s)
         role = board.beat(s.beat).role
         fresh = not set(re.findall(r"[a-z]+", thing)) & own
-        if thing and fresh and thing not in things and role != "trouble":
+        if (
+            thing
+            and fresh
+            and thing not in things
+            and role != "trouble"
+            and s.cast is not shot.cast
+        ):
             things.append(thing)
         if len(things) == 2:
             break
-    props = " and ".join(f"the {t}" for t in things)
-    together = _fill(words.together, props=props) if props else ""
-    return together, _fill(words.close, hero=hero)
+    return " and ".join(f"the {t}" for t in things)
+
+
+def finale(
+    board: Storyboard, shot: Shot, hero: str, scene: str, lines: list[str]
+) -> tuple[str, list[str], tuple[str, ...] | None]:
+    """The film's last shot when it shows the star: (scene, action lines, props to list or
+    None for the metaphor's own) with the earlier concepts' props joining in and the
+    promise kept as the last action.
+
+    A reprise (the star shown before) plays the same props at scale: the gag's first action
+    stays (the audience knows it), then the earlier props work beside it (story.toml's
+    ``encore``), then the close; so the ending pays off the opening instead of showing it
+    again, in no more lines than the opening had (the ending is the film's longest prompt:
+    a longer one would cut the setting of every shot, which is shared). Its props list keeps
+    what those lines use: a prop only the gag's dropped lines acted on would be a prop
+    nothing uses. Any other shot: as given."""
+    if shot.index != len(board.shots) - 1 or shot.cast is None or not lines:
+        return scene, lines, None
+    if board.beat(shot.beat).role != "payoff":
+        return scene, lines, None
+    words = wording_for(board)
+    props = _joining(board, shot)
+    close = _fill(words.close, hero=hero)
+    own = shot.cast.metaphor.props if not shot.cast.custom_gag else ()
+    if shot.reprise and props and len(lines) >= 2:
+        head = lines[:1] if len(lines) > 2 else []
+        encore = _fill(words.encore, props=props)
+        items = [x.strip() for prop in own for x in prop.split(", ")]  # as the prompt lists them
+        kept = tuple(x for i, x in enumerate(items) if i == 0 or _acts_on(x, " ".join(head)))
+        return scene, [*head, encore, close], kept
+    if not props:
+        return scene, lines, None
+    # the star's first showing: the earlier props join in the scene, and the close ends it
+    scene = f"{scene.rstrip('.')}, {_fill(words.together, props=props)}" if scene else scene
+    if not alone_uses_a_prop(lines, own):
+        lines = [*lines[:-1], close]
+    return scene, lines, None
 
 
 _PROP_WORD = re.compile(r"[a-z]{3,}")
+_NOT_A_THING = frozenset({"and", "the", "with", "for", "from", "into", "onto", "its", "his", "her"})
+
+
+def _acts_on(prop: str, text: str) -> bool:
+    """Whether the text names the prop: one of its words ("socks" of "floating socks"),
+    singular or plural; never by "and" or "the"."""
+    said = {w.rstrip("s") for w in _PROP_WORD.findall(text.lower())}
+    words = {w.rstrip("s") for w in _PROP_WORD.findall(prop.lower()) if w not in _NOT_A_THING}
+    return bool(words & said)
 
 
 def alone_uses_a_prop(lines: list[str], props: Sequence[str]) -> bool:

@@ -12,15 +12,9 @@ from __future__ import annotations
 
 import re
 
-_SPACE = re.compile(r"\s+")
+from ..markup import CODE_SPAN, EMPHASIS, HTML_TAG, MD_LINK, RST_ROLE, URL, emphasis_words
 
-# reST roles (:class:`~flask.Response`, :meth:`x <y>`), Markdown/RST emphasis and code, links
-_ROLE = re.compile(r":[a-z:]+:`~?([^`<]*?)(?:\s*<[^`>]*>)?`")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_CODE = re.compile(r"`+([^`]*)`+")
-_EMPH = re.compile(r"(\*\*|\*|__)(?=\S)(.+?)(?<=\S)\1")
-_TAG = re.compile(r"<[^>]{0,80}>")
-_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+_SPACE = re.compile(r"\s+")
 
 # A cut may not end on these: "routes you register on an" reads broken, and a prompt's
 # clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
@@ -117,14 +111,15 @@ _STRONG = re.compile(r",|\s(?=(?:and|or|but|that|which|who|while|whereas)\s)")
 
 
 def plain(text: str) -> str:
-    """Docstring text with its markup taken off, on one line: reST roles and emphasis,
-    Markdown code and links, HTML tags and URLs."""
-    text = _ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
-    text = _LINK.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    text = _EMPH.sub(r"\2", text)
-    text = _TAG.sub("", text)
-    text = _URL.sub("", text)
+    """Docstring text with its markup taken off, on one line: reST roles (their last dotted
+    part), Markdown links, code and emphasis, HTML tags and URLs (patterns: sorafilm_nb.markup,
+    shared with the README reader)."""
+    text = RST_ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
+    text = MD_LINK.sub(r"\1", text)
+    text = CODE_SPAN.sub(r"\1", text)
+    text = EMPHASIS.sub(emphasis_words, text)
+    text = HTML_TAG.sub("", text)
+    text = URL.sub("", text)
     return _SPACE.sub(" ", text).strip()
 
 

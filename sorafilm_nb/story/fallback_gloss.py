@@ -15,7 +15,8 @@ Serializer"), and captions.gloss gives no clause for those. A name alone teaches
    it ("ZodString: the ZodType string() returns"), the class it returns ("Option: returns
    an OptionInfo", a JSDoc ``@returns {Server}``), what it takes ("Request: built from a
    method and a URL"), its base ("MockTransport: an AsyncBaseTransport"), the class of
-   another package it extends ("Context: extends click.Context");
+   another package it extends ("Context: extends click.Context"), the members that set a
+   class apart ("URL: has scheme, raw_scheme, userinfo and username");
 4. and only last its kind and owner ("a method of Command"): eval/run.py lists those, with
    what the concept had to draw on ("nothing" where the project says nothing about it).
 
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
+from .gloss import teaching_clauses
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -316,7 +318,22 @@ def fallback_gloss(
         foreign = [b for b in c.bases if "." in b and b.rsplit(".", 1)[-1] == short]
         if foreign and len(f"{head}extends {foreign[0]}") <= limit:
             return f"{head}extends {foreign[0]}"
+        said = members_gloss(c, limit - len(head))
+        if said:
+            return head + said
     return head + kind_gloss(concepts)
+
+
+def members_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
+    """ "has email(), url(), emoji() and uuid()": what a class offers that its siblings do
+    not (Concept.members, analysis.signature), as many as fit in ``room``; ""."""
+    members = list(c.members)
+    while members:
+        listed = ", ".join(members[:-1]) + " and " + members[-1]
+        if len(members) > 1 and len(f"has {listed}") <= room:
+            return f"has {listed}"
+        members.pop()
+    return ""
 
 
 def made_gloss(c: Concept, base: str = "") -> str:
@@ -346,3 +363,47 @@ def makes_gloss(concepts: Sequence[Concept], room: int = GLOSS_LIMIT) -> str:
             break
         shown.append(cls)
     return ", ".join([*shown, "…"]) if len(shown) > 1 else ""
+
+
+#: How much longer than GLOSS_LIMIT a caption may run when the short one reads like another
+#: caption of the film: "ky.extend: create a new ky instance with some defaults overridden"
+#: beside "ky.create: create a new Ky instance with complete new defaults" (12 words at
+#: most, read in 4 s: the shortest clip; plan_lint checks each against its shot).
+DISTINCT_EXTRA = 12
+
+
+def caption_choices(
+    names: str, concepts: Sequence[Concept], docstring: str = "", limit: int = GLOSS_LIMIT
+) -> list[str]:
+    """The captions a concept shot may carry, best first: fallback_gloss's, then the other
+    true things the project says of it (each teaching clause of its docstring and its
+    README sentence, a little longer where the short cut loses what tells it apart; what its
+    code says: the function that makes it, what it returns, what it takes, its base). captions.
+    distinct_captions picks among them so that no two captions of a film read alike; the
+    kind-and-owner caption ("a method of ky") is never an alternative, as it teaches nothing,
+    nor is a family's bare docstring gloss ("Integer, Url: an field", which fallback_gloss
+    says as "two kinds of field"): a family has its first caption only.
+    """
+    first = fallback_gloss(names, concepts, docstring, limit)
+    head = f"{names}: "
+    said: list[str] = [first[len(head) :]] if first.startswith(head) else []
+    if len(concepts) == 1:
+        c = concepts[0]
+        for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
+            for text in (c.summary, c.readme_sentence):
+                said += [t for t in teaching_clauses(c.name, text, room) if len(t.split()) >= 3]
+        based = gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit)
+        base = based[len(head) :] if based.startswith(head) else ""  # "a ZodType"
+        # what makes it says its base too ("the ZodType object() returns"): the base alone
+        # would say less
+        said += [role_gloss(c), made_gloss(c, base) or base, makes_gloss(concepts)]
+        said += [params_gloss(c), members_gloss(c, limit + DISTINCT_EXTRA - len(head))]
+        if len(head + params_gloss(c)) > limit + DISTINCT_EXTRA:  # the first two, else
+            said.append(params_gloss(replace(c, params=c.params[:2])))
+    out: list[str] = []
+    for text in said:
+        caption = head + text
+        if text and caption not in out and len(caption) <= limit + DISTINCT_EXTRA:
+            out.append(caption)
+    kind = head + kind_gloss(concepts)
+    return [first] + [c for c in out if c != first and c != kind]

@@ -46,6 +46,10 @@ RULES: dict[str, tuple[str, str]] = {
     "secret-in-prompt": (ERROR, "a secret or personal data (data/lint/secrets.toml)"),
     "too-many-actions": (WARNING, "more distinct actions than the clip length holds"),
     "too-many-camera-moves": (WARNING, "more than one camera move in a shot"),
+    "on-screen-text": (
+        WARNING,
+        "a prompt asks the video model to draw words to be read (data/lint/rules.toml [text])",
+    ),
     "missing-camera": (WARNING, "no cinematography/camera line"),
     "missing-lighting": (WARNING, "no lighting line"),
     "duplicate-shot": (WARNING, "two shots have the same prompt"),

@@ -14,7 +14,7 @@ import re
 
 from .clauses import DANGLING, RUN_ON, article, plain, short_clause
 
-__all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause"]
+__all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
 
 # -- glosses: what a concept shot's lower third says ---------------------------------------
 
@@ -154,15 +154,11 @@ def gloss(
     ("ZodObject: a ZodType"), else the name.
     """
     head = f"{name}: "
-    room = limit - len(head)
+    # the first sentence that teaches: "A user-created Request object. Used to prepare
+    # a PreparedRequest." -> "used to prepare a PreparedRequest"
+    for clause in teaching_clauses(name, summary, limit - len(head)):
+        return head + clause
     text = plain(summary)
-    if text and not _NOT_PROSE.match(text) and room >= 12:
-        # the first sentence that teaches: "A user-created Request object. Used to prepare
-        # a PreparedRequest." -> "used to prepare a PreparedRequest"
-        for sentence in _SENTENCE_END.split(text)[:3]:
-            clause = _clause(name, sentence, room)
-            if clause:
-                return head + clause
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
     # comparison alone, but with its base it says what the class is
     uses = re.match(r"uses\s+([\w.]+)\s+instead\b", text, re.I)
@@ -187,6 +183,21 @@ def gloss(
         if len(text) <= limit:
             return text
     return name if len(name) <= limit else short_clause(name, limit)
+
+
+def teaching_clauses(name: str, summary: str, room: int) -> list[str]:
+    """The clause of each of the first three sentences of ``summary`` that teaches something
+    about ``name``, each within ``room`` characters, in order: gloss says the first, and a
+    film whose captions would read alike says a later one (fallback_gloss.caption_choices)."""
+    text = plain(summary)
+    if not text or _NOT_PROSE.match(text) or room < 12:
+        return []
+    out = []
+    for sentence in _SENTENCE_END.split(text)[:3]:
+        clause = _clause(name, sentence, room)
+        if clause and clause not in out:
+            out.append(clause)
+    return out
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|" + RUN_ON)
@@ -215,7 +226,11 @@ def _clause(name: str, sentence: str, room: int) -> str:
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
-    for piece in (p.strip() for p in re.split(r",\s+(?=(?:a|an|the)\s)", text, maxsplit=1)):
+    # "An undefined that is chainable, where both __getattr__ and __getitem__ return itself":
+    # when the first clause only names it, what follows ", where" is the lesson
+    after = r",\s+(?=(?:a|an|the)\s)|,\s+(?:where|so that|in which)\s+"
+    pieces = re.split(after, text, maxsplit=1)
+    for piece in (p.strip() for p in pieces):
         clause = short_clause(piece, room)
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays

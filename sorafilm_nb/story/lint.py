@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING
 from ..capabilities import clip_seconds
 from ..redact import hint as secret_hint
 from .findings import ERROR, RULES, SEVERITIES, WARNING, Finding, errors, finding, lengths_text
-from .lint_data import _WORD, Rules, WordList, _fold, _squash, count_actions, sections_of
+from .lint_data import (
+    _WORD,
+    Rules,
+    WordList,
+    _fold,
+    _squash,
+    count_actions,
+    sections_of,
+    text_request,
+)
 
 if TYPE_CHECKING:
     from ..money.prices import PriceTable
@@ -344,6 +353,27 @@ def _too_many_camera_moves(p: _Prompt) -> list[Finding]:
     ]
 
 
+_TEXT_HINT = (
+    "Show it without words (a picture, a colour, a gesture): models garble text on screen, "
+    "and sorafilm draws titles and captions itself."
+)
+
+
+def _text_finding(kind: str, shot_index: int | None = None, where: str = "") -> Finding:
+    return finding(
+        "on-screen-text",
+        f"asks the video model to draw {kind}",
+        _TEXT_HINT,
+        shot_index,
+        where=where,
+    )
+
+
+def _on_screen_text(p: _Prompt) -> list[Finding]:
+    kind = text_request(p.text, p.rules)
+    return [_text_finding(kind, p.shot_index)] if kind else []
+
+
 def _content(p: _Prompt) -> tuple[Finding, ...]:
     return scan_text(p.text, rules=p.rules, shot_index=p.shot_index, allow=p.allow)
 
@@ -355,6 +385,7 @@ PROMPT_RULES: tuple[Callable[[_Prompt], Iterable[Finding]], ...] = (
     _missing_lighting,
     _too_many_actions,
     _too_many_camera_moves,
+    _on_screen_text,
     _content,
 )
 
@@ -422,7 +453,8 @@ def _timing_hints(library: MetaphorLibrary, src: str) -> list[Finding]:
 
 
 def lint_library(library: MetaphorLibrary, *, rules: Rules | None = None) -> tuple[Finding, ...]:
-    """The content rules on every text of a theme (style block, gags, scenes, props, actions).
+    """The content rules on every text of a theme (style block, gags, scenes, props, actions),
+    and whether any asks the video model for words on screen (on-screen-text).
 
     User metaphor files go into prompts word for word, so they get the same checks.
     """
@@ -452,4 +484,8 @@ def lint_library(library: MetaphorLibrary, *, rules: Rules | None = None) -> tup
     if scan_text("\n".join(fields.values()), rules=rules):
         for where, text in fields.items():
             out.extend(scan_text(text, rules=rules, where=where))
+    for where, text in fields.items():  # a sound's "intertitles only" is dropped (sound_line)
+        kind = "" if where.endswith("style.sound") else text_request(text, rules)
+        if kind:
+            out.append(_text_finding(kind, where=where))
     return tuple(out + _timing_hints(library, src))

@@ -106,6 +106,106 @@ class WordList:
         return tuple(found)
 
 
+# A quotation: "...", “...” or '...' (a single quote opens only after a space or a bracket,
+# so "the guard's torch" and "{hero}'s torch" open none). Longer spans are prose, not labels.
+_QUOTED = re.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<![^\s(\[])\'[A-Za-z][^\'\n]{0,78}\'(?!\w)')
+_QUOTE_MARK = "\x00"  # a quotation's place among a clause's words
+_CLAUSES = re.compile(r"[.;!?\n]+")
+_TOKEN = re.compile(r"\x00|[,:]|[A-Za-z][\w'’-]*")
+# A line that is only a heading and a quotation: `Intertitle: "Then everything went wrong"`.
+_QUOTE_LINE = re.compile(r'^\s*[\w -]{0,20}:\s*"[^"]+"\s*$', re.M)
+_GLUE = frozenset({"that", "which", "is", "now", "still"})  # "a sign that reads"
+_WINDOW = 6  # words after a writing verb that may name what is written
+_BEFORE = 8  # words before a quotation that may say it is written
+
+
+@dataclass(frozen=True)
+class TextAsks:
+    """Words that ask a video model to draw text meant to be read (rules.toml [text]).
+
+    ``find`` says which kind of request a text makes, or "" for none: the on-screen-text
+    rule of lint, the eval's story check and the sound line's clause filter all use it.
+    """
+
+    asks: tuple[str, ...] = ()
+    writing: frozenset[str] = frozenset()
+    written: frozenset[str] = frozenset()
+    shown: frozenset[str] = frozenset()
+    surfaces: frozenset[str] = frozenset()
+    introduces: frozenset[str] = frozenset()
+    naming: frozenset[str] = frozenset()
+    speech: frozenset[str] = frozenset()
+    _asks_re: re.Pattern[str] = dc_field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = "|".join(
+            re.escape(a).replace(r"\ ", r"[\s-]+") for a in sorted(self.asks, key=len, reverse=True)
+        )
+        object.__setattr__(
+            self, "_asks_re", re.compile(r"(?<!\w)(?:" + (words or "(?!)") + r")(?!\w)", re.I)
+        )
+
+    def mentions(self, text: str) -> bool:
+        """True when the text names an intertitle, title card or on-screen text."""
+        return bool(self._asks_re.search(text))
+
+    def find(self, text: str) -> str:
+        """What kind of words the text asks the model to draw ("" when none)."""
+        if self.mentions(text):
+            return "an intertitle or title card"
+        if _QUOTE_LINE.search(text):
+            return "a line of quoted text"
+        masked = _QUOTED.sub(f" {_QUOTE_MARK} ", text)
+        for clause in _CLAUSES.split(masked):
+            tokens = _TOKEN.findall(clause)
+            kind = self._in_clause(tokens, [t.lower() for t in tokens])
+            if kind:
+                return kind
+        return ""
+
+    def _in_clause(self, tokens: list[str], low: list[str]) -> str:
+        unspoken = 0  # quotations not after a speech verb: two in one clause are labels
+        for i, word in enumerate(low):
+            after = low[i + 1 : i + 1 + _WINDOW]
+            if word == _QUOTE_MARK:
+                written = self._quoted_text(low, i)
+                unspoken += written is not None
+                if written or unspoken > 1:  # "crosses out 'onions', circles 'large'"
+                    return "quoted words on a sign, label or screen"
+            elif self._writes_words(word, after, tokens[i + 1 : i + 3]):
+                return "written words"
+            elif word in self.surfaces and _next(after, skip=_GLUE) in self.introduces:
+                return "words on a sign or screen"
+        return ""
+
+    def _writes_words(self, word: str, after: list[str], next_two: list[str]) -> bool:
+        """Words being written: "chalks his name", "chalks SUGAR", "a word printed on it"."""
+        if word in self.writing:
+            caps = any(len(t) > 1 and t.isupper() for t in next_two)
+            return caps or bool(self.written.intersection(after))
+        if word in self.written and self.writing.intersection(after[:3]):
+            return True
+        return word in self.shown and _next(after, skip=self.writing) in _ON
+
+    def _quoted_text(self, low: list[str], at: int) -> bool | None:
+        """Whether the quotation at ``at`` is written on something: True when its clause
+        says so, None when it is spoken (after a speech verb, and no sign "says" it)."""
+        before = [t for t in low[max(0, at - _BEFORE) : at] if t not in (",", ":")]
+        if before and before[-1] in self.speech:
+            return True if self.surfaces.intersection(before[-4:-1]) else None
+        cues = self.writing | self.introduces | self.naming | self.surfaces
+        return bool(cues.intersection(before) or self.surfaces.intersection(low[at + 1 : at + 3]))
+
+
+_ON = frozenset({"on", "across", "along", "over", "around"})
+
+
+def _next(words: Sequence[str], *, skip: Iterable[str]) -> str:
+    """The first of ``words`` not in ``skip`` ("" when none)."""
+    skip = frozenset(skip)
+    return next((w for w in words if w not in skip), "")
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: caches key on it
 class Rules:
     """All data the rules run on, loaded once from data/lint/ (plus any user files)."""
@@ -120,6 +220,7 @@ class Rules:
     camera_moves: Mapping[str, tuple[str, ...]]  # family -> phrases
     headings: Mapping[str, tuple[str, ...]]  # section -> heading words
     secret_severity: str = ERROR
+    text: TextAsks = TextAsks()  # what asks the model for words on screen
     # computed in __post_init__
     _move_family: dict[str, str] = dc_field(init=False, repr=False)
     _moves_re: re.Pattern[str] = dc_field(init=False, repr=False)
@@ -238,6 +339,26 @@ def _table_of_lists(
     return {key: str_list(table, key, file=file, entry=f"{entry}.{name}") for key in table}
 
 
+def _text_asks(data: Mapping[str, Any], file: str) -> TextAsks:
+    """The [text] table of a settings file: what asks the model for words on screen."""
+    lists = _table_of_lists(data, "text", file, "text")
+    names = ("asks", "writing", "written", "shown", "surfaces", "introduces", "naming", "speech")
+    missing = [n for n in names if n not in lists]
+    if missing:
+        raise DataFileError(file, f"missing lists: {', '.join(missing)}", entry="text")
+    folded = {n: frozenset(w.lower() for w in lists[n]) for n in names[1:]}
+    return TextAsks(asks=lists["asks"], **folded)
+
+
+def text_request(text: str, rules: Rules | None = None) -> str:
+    """What kind of words on screen a text asks the video model to draw, "" when none.
+
+    Models garble text (PROMPTING.md), so the film's words are drawn by sorafilm instead
+    (captions.py). Lint's on-screen-text rule and ``prompts.asks_for_text`` use this.
+    """
+    return (rules or Rules.load()).text.find(text)
+
+
 @lru_cache(maxsize=8)
 def _load_rules(extra: tuple[str, ...]) -> Rules:
     files = [str(p) for p in packaged("lint").values()] + list(extra)
@@ -273,6 +394,7 @@ def _load_rules(extra: tuple[str, ...]) -> Rules:
                 "headings": _table_of_lists(data, "sections", file, "sections")
                 if "sections" in data
                 else {},
+                "text": _text_asks(data, file),
             }
             missing = {"camera", "lighting", "actions", "style", "palette"} - set(
                 settings["headings"]

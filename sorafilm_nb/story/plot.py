@@ -17,9 +17,14 @@ about the project instead of filing concepts by kind:
 - ``payoff`` ends on the README's own promise kept by the project's most central concept,
   the ``star`` (one of the cast's three best-ranked code concepts, the README's first of
   them): its shot is the film's last. When the use order showed the star already, the
-  ending is its reprise (the same entry, one more shot, its gloss again): the promise paid
-  off, which the closing card then quotes.
-  Never the last leftovers of the use order, which ended films on MockTransport and Auth.
+  ending is its reprise (the same entry, one more shot): the same props at scale with the
+  earlier concepts' joining in (causes.finale), under the promise it kept
+  (reprise_words). Never the last leftovers of the use order, which ended films on
+  MockTransport and Auth. A one-shot film (single-12) is just the payoff: the star, never
+  an error class (zod's ZodError ranks first).
+- Leftovers (concepts no beat's fewest clips asked for) fill the opening and use beats
+  only: never the trouble (not an error) nor the rescue (a second concept after the rescue
+  breaks the README's order and the arc).
 
 The plot also knows the facts the captions and cards quote (``facts``): the title, the
 promise, the project's main language and its entry point ("import flask").
@@ -33,7 +38,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .captions import short_clause
+from .captions import reading_seconds, short_clause
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
@@ -152,14 +157,19 @@ def star(entries: Sequence[CastEntry]) -> CastEntry | None:
 
 
 def rescuer(
-    errors: Sequence[CastEntry], order: Sequence[CastEntry], avoid: CastEntry | None = None
+    errors: Sequence[CastEntry],
+    order: Sequence[CastEntry],
+    avoid: CastEntry | None = None,
+    before_star: bool = False,
 ) -> CastEntry | None:
     """The concept that overcomes the errors: the most words shared with them, then rank.
 
     With a choice, the README's very first concept stays in the opening, where a user meets
     it; the star (``avoid``) stays for the ending; and a concept of the README's examples
     plays the centrepiece only when it is the last of them (the centrepiece comes after the
-    use beat, so any other would be shown out of the README's order).
+    use beat, so any other would be shown out of the README's order). ``before_star``: no
+    use beat shows the star first (teaser-30), so the rescue comes straight before it and
+    is no README concept the README uses after the star.
     """
     if not order:
         return None
@@ -168,6 +178,9 @@ def rescuer(
     readme = [id(e) for e in order if e.concept.readme_order >= 0 or e.concept.in_readme]
     pool = [e for e in pool if id(e) not in readme[:-1]] or pool
     pool = [e for e in pool if e.concept.kind != "theme"] or pool
+    if before_star and avoid is not None and avoid.concept.readme_order >= 0:
+        star_at = avoid.concept.readme_order
+        pool = [e for e in pool if e.concept.readme_order < star_at] or pool
     trouble: set[str] = set()
     for e in errors:
         trouble |= _words(e)
@@ -206,7 +219,8 @@ def arrange(
     order = use_order([e for e in entries if e.concept.kind != "exception"])
     payoff = [i for i, r in enumerate(roles) if r == "payoff"]
     lead = star(entries) if payoff else None
-    hero = rescuer(errors, order, lead) if "overcome" in roles else None
+    no_use = not any(r in _SEQUENCE for r in roles)
+    hero = rescuer(errors, order, lead, before_star=no_use) if "overcome" in roles else None
     if hero is not None and hero is not lead:
         order = [e for e in order if e is not hero]
         placed[roles.index("overcome")].append(hero)
@@ -234,27 +248,75 @@ def arrange(
         queue = [e for e in queue if e is not lead]
         end = payoff[-1]
         for i in payoff:
+            if not seq and "overcome" in roles:
+                break  # no use beat (teaser-30): nothing between the rescue and the star
             extra = max(0, lo[i] - len(placed[i]) - (i == end))
             placed[i].extend(queue[:extra])
             queue = queue[extra:]
         placed[end].append(lead)
+    # with no use beat and no trouble before it, the rescue's beat opens the film: the
+    # concepts it needs besides the rescue come first there, in the use order
+    if not seq and lead is not None and lead.concept.readme_order >= 0:
+        # nothing the README uses after the star may come before it (no use beat shows it)
+        late = [e for e in queue if e.concept.readme_order > lead.concept.readme_order]
+        queue = [e for e in queue if e not in late]
+    else:
+        late = []
+    lead_in = [i for i, r in enumerate(roles) if r == "overcome"][:1] if not seq else []
+    if lead_in and not any(placed[i] for i in trouble if i < lead_in[0]):
+        i = lead_in[0]
+        ahead = [e for e in queue if e is not lead][: max(0, lo[i] - len(placed[i]))]
+        placed[i][:0] = ahead
+        queue = [e for e in queue if e not in ahead]
     leftovers = queue + left_errors
-    unused: list[CastEntry] = []
+    unused: list[CastEntry] = list(late)
     for e in leftovers:  # any beat still short of its fewest clips, then any with room
         short = [i for i in range(len(beats)) if len(placed[i]) < lo[i]]
         fits = [i for i in range(len(beats)) if len(placed[i]) < hi[i]]
         if e.concept.kind != "exception":  # an ordinary concept never plays trouble
             short = [i for i in short if roles[i] != "trouble"]
             fits = [i for i in fits if roles[i] != "trouble"]
+        # nor after the rescue: the rescue is the one concept that overcomes the trouble, and
+        # a leftover after it is shown out of the README's order (teaser-30 put one there).
+        # With no trouble before it, the rescue's beat continues the use order: a leftover
+        # comes before the rescue there. Else the beat shrinks to what it shows (boards.fit).
+        calm = not any(placed[i] for i in trouble)
+        short = [i for i in short if roles[i] != "overcome" or calm]
+        fits = [i for i in fits if roles[i] != "overcome" or calm]
         if lead is not None:  # the star's shot ends the film: nothing after it
             short = [i for i in short if roles[i] != "payoff"]
             fits = [i for i in fits if roles[i] != "payoff"]
         space = short or fits
-        if space:
-            placed[space[0]].append(e)
-        else:
+        if not space:
             unused.append(e)
+        elif roles[space[0]] == "overcome" and hero in placed[space[0]]:
+            placed[space[0]].insert(placed[space[0]].index(hero), e)
+        else:
+            placed[space[0]].append(e)
     return placed, unused
+
+
+def reprise_words(
+    entry: CastEntry, said: dict[str, str], seconds: float, gloss: str
+) -> tuple[str, str]:
+    """(title, caption) of the ending's reprise: the star shown once more, now as the
+    payoff. Its caption sums up instead of repeating the opening's ``gloss``: the README's
+    promise, which the film's concepts kept together ("Flask: a lightweight WSGI web
+    application framework"); without a promise, the names the film showed (``facts``).
+    Its title says the promise was kept, not the opening gag again ("analyze, at last: the
+    trail of chalk arrows" was the opening's title with two words added). A caption longer
+    than the shot lets anyone read (lint's caption-too-long) gives way to the next.
+    """
+    title = f"{entry.concept.name}: the promise kept"
+    recap = said.get("recap", "")
+    choices = [
+        said.get("promise", "") if said.get("tagline", "").strip() else "",
+        recap if recap != said.get("title") else "",
+    ]
+    for text in choices:
+        if text and reading_seconds(text) <= seconds:
+            return title, text
+    return title, gloss
 
 
 def recap(names: Sequence[str], limit: int = 44) -> str:

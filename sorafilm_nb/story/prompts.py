@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .causes import alone_uses_a_prop, cause, ending
+from .causes import cause, finale
+from .lint_data import Rules, text_request
 from .tiers import Tier, parse_tier, tier_cap  # noqa: F401  (re-exported: the contract)
 from .wording import wording
 
@@ -200,12 +201,13 @@ def sound_line(style: Style, beat: str = "") -> str:
     on-screen text: a sound that mentions intertitles or cards loses that clause.
     """
     parts = [p.strip() for p in re.split(r"[;]", style.sound) if p.strip()]
-    parts = [p for p in parts if not _ASKS_FOR_TEXT.search(p)]
+    text_asks = Rules.load().text
+    parts = [p for p in parts if not text_asks.mentions(p)]
     extra = dict(style.sound_by_beat).get(beat, "")
     if extra:
         parts.append(extra.strip().rstrip("."))
     dialogue = style.dialogue.strip().rstrip(".")
-    if not dialogue and _ASKS_FOR_TEXT.search(style.sound):
+    if not dialogue and text_asks.mentions(style.sound):
         dialogue = "no dialogue"  # an older theme's "intertitles only": a silent film
     if dialogue and dialogue.lower() not in "; ".join(parts).lower():
         parts.append(dialogue)
@@ -236,19 +238,11 @@ def sound_for(style: Style, beat: str, *, audio: bool, provider: str, model: str
     return SILENT_SOUND
 
 
-# Words asking a video model for text on screen: models garble it (PROMPTING.md), so the
-# film's words are drawn by sorafilm instead (captions.py) and prompts never ask for any.
-_ASKS_FOR_TEXT = re.compile(
-    r"\b(?:intertitles?|title cards?|caption cards?|on-screen (?:text|title)|subtitles?)\b", re.I
-)
-
-
 def asks_for_text(text: str) -> bool:
-    """True when a prompt asks the video model to draw words (an intertitle, a title card,
-    on-screen text): the rule lint's ``on-screen-text`` finding applies."""
-    return bool(
-        _ASKS_FOR_TEXT.search(text) or re.search(r'^\s*[\w -]{0,20}:\s*"[^"]+"\s*$', text, re.M)
-    )
+    """True when a prompt asks the video model to draw words meant to be read (an
+    intertitle, a title card, a chalked word, a quoted label): the rule of lint's
+    ``on-screen-text`` finding (lint_data.text_request, its words in data/lint/rules.toml)."""
+    return bool(text_request(text))
 
 
 def style_sections(style: Style, beat: str = "") -> dict[str, str]:
@@ -323,7 +317,7 @@ def _hero_and_subject(
     """(hero, subject): the protagonist's full description as the scene's subject ("A
     programmer in braces ..., sorts ..."), or as a sentence of its own when the scene does
     not open with the hero. The description is the same words in every shot; after the
-    shot's cause ("Because the kettle did the trick, a programmer ...") its article is
+    shot's cause ("With the Session that session() returns, a programmer ...") its article is
     lower-case, and a scene that does not open with the hero takes the cause itself."""
     m = re.match(r"^\{(hero|Hero)\}\s+", scene)
     if m:
@@ -379,7 +373,6 @@ def render_sections(
             model=shot.model,
         )
     why = cause(storyboard, shot)
-    together, close = ending(storyboard, shot, hero)
     entry = shot.cast
     mood = ""
     plan = _filler_plan(storyboard).get(shot.index, (0, None)) if entry is None else (0, None)
@@ -404,11 +397,10 @@ def render_sections(
         scene = beat.scene.strip()
         pool = list(beat.actions) or [_LOOK_AROUND]
         lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
-    if together:  # the ending: the earlier concepts join in, and the promise is kept
-        scene = f"{scene.rstrip('.')}, {together}"
-        props = entry.metaphor.props if entry is not None and not entry.custom_gag else ()
-        if not alone_uses_a_prop(lines, props):
-            lines[-1] = close
+    # the ending: the earlier concepts join in, and the promise is kept (causes.finale)
+    scene, lines, kept = finale(storyboard, shot, hero, scene, lines)
+    if kept is not None:  # the reprise lists only the props its lines still use
+        parts["props"] = _sentence("Props: " + ", ".join(kept)) if kept else ""
     if scene:
         parts["hero"], parts["subject"] = _hero_and_subject(scene, who, names, why)
         if re.match(r"^\{(hero|Hero)\}\s+", scene):  # else the subject opens with it

@@ -1,7 +1,8 @@
 """The prompt's own copy, read from data/prompts/prompts.toml: the tone lines a gag without
 actions of its own plays, the lines a user's typed gag plays, the scene sentence made from a
 gag that has no ``scene``, and the words compression may drop first; and the story's
-wording per theme from data/prompts/story.toml: the clause that says why each shot happens.
+wording from data/prompts/story.toml: the links that say why a shot follows another (the
+same in every theme), and each theme's lines for the ending.
 
 Kept apart from prompts.py (which renders a shot) because it is a data file with its own
 rules, checked once and cached: every error names the file, the table and the field.
@@ -87,56 +88,91 @@ def _four_lines(table: dict[str, Any], file: str, entry: str) -> tuple[str, ...]
 
 # -- the story's wording: why each shot happens (data/prompts/story.toml) ------------------
 
-_STORY_LINES = ("opening", "trouble", "trouble_next", "overcome", "overcome_alone", "payoff")
-_STORY_PLACES = frozenset({"before", "trouble", "props", "hero"})
+# The links between two concepts' shots (causes.py finds them in the code), and what each
+# may name. A variant naming something its link does not fill would reach the video model
+# as "{owner}".
+LINKS: dict[str, frozenset[str]] = {
+    "returns": frozenset({"a", "b", "a_an", "b_an"}),
+    "makes": frozenset({"a", "b", "a_an", "b_an"}),
+    "method": frozenset({"a", "b", "a_an", "b_an"}),
+    "same_owner": frozenset({"a", "b", "owner", "a_an", "b_an"}),
+    "extends": frozenset({"a", "b", "a_an", "b_an"}),
+    "base_of": frozenset({"a", "b", "a_an", "b_an"}),
+    "uses": frozenset({"a", "b", "a_an", "b_an"}),
+    "feeds": frozenset({"a", "b", "a_an", "b_an"}),
+    "kin": frozenset({"a", "b", "base", "a_an", "b_an"}),
+    "readme": frozenset({"a", "b", "a_an", "b_an"}),
+    "raised_when": frozenset({"b", "when", "b_an"}),
+    "fails": frozenset({"a", "b", "a_an", "b_an"}),
+    "worse": frozenset({"a", "b", "a_an", "b_an"}),
+    "rescue": frozenset({"b", "error", "b_an"}),
+    "payoff": frozenset({"b", "error", "rescue", "b_an"}),
+    "payoff_alone": frozenset({"b", "rescue", "b_an"}),
+}
+_ENDING_PLACES = {
+    "together": frozenset({"props"}),
+    "close": frozenset({"hero"}),
+    "encore": frozenset({"props"}),
+}
 
 
 @dataclass(frozen=True)
 class StoryWording:
-    """One theme's causal clauses (see data/prompts/story.toml for what each is for)."""
+    """One theme's ending lines and the shared links (see data/prompts/story.toml)."""
 
-    opening: str
-    use: tuple[str, ...]
-    trouble: str
-    trouble_next: str
-    overcome: str
-    overcome_alone: str
-    payoff: str
     together: str
     close: str
+    encore: str
+    links: dict[str, tuple[str, ...]]
+
+
+def _places(text: str, allowed: frozenset[str], file: str, entry: str, key: str) -> None:
+    unknown = set(re.findall(r"\{(\w+)\}", text)) - allowed
+    if unknown:
+        raise DataFileError(
+            file, f"unknown placeholder {{{sorted(unknown)[0]}}}", entry=entry, field=key
+        )
 
 
 @cache
 def story_wordings(path: str | None = None) -> dict[str, StoryWording]:
-    """Every table of data/prompts/story.toml, validated: each cause is an active clause that
-    starts with "Because" (what makes a prompt say why its shot happens), and every
-    placeholder is one the prompt fills, or a clip would show "{befor}" to the model."""
+    """Every theme table of data/prompts/story.toml with the shared [links], validated: every
+    placeholder is one the story fills (or a clip would show "{befor}" to the model), a link
+    is a clause without end punctuation, and the ending names what it must."""
     file = path or str(data_dir() / "prompts" / "story.toml")
     data = load_toml(file)
+    raw = data.get("links")
+    if not isinstance(raw, dict):
+        raise DataFileError(file, "a [links] table is required")
+    links: dict[str, tuple[str, ...]] = {}
+    for key, allowed in LINKS.items():
+        lines = tuple(x.strip() for x in str_list(raw, key, file=file, entry="links"))
+        if not lines:
+            raise DataFileError(file, "at least one variant", entry="links", field=key)
+        for line in lines:
+            _places(line, allowed, file, "links", key)
+            if not line[:1].isupper() or line[-1:] in ".,;:!?":
+                raise DataFileError(
+                    file, "a clause: capitalised, no end punctuation", entry="links", field=key
+                )
+        links[key] = lines
     out: dict[str, StoryWording] = {}
     for theme, table in data.items():
+        if theme == "links":
+            continue
         if not isinstance(table, dict):
             raise DataFileError(file, "expected a [THEME] table", entry=theme)
-        said = {k: field(table, k, str, file=file, entry=theme).strip() for k in _STORY_LINES}
-        use = str_list(table, "use", file=file, entry=theme)
-        together = field(table, "together", str, file=file, entry=theme).strip()
-        close = field(table, "close", str, file=file, entry=theme).strip()
-        for key, lines in (*((k, [v]) for k, v in said.items()), ("use", use)):
-            if not lines or any(not x.startswith("Because ") for x in lines):
-                raise DataFileError(file, 'a cause starts with "Because "', entry=theme, field=key)
-        for key, text in (*said.items(), *(("use", x) for x in use), ("together", together)):
-            unknown = set(re.findall(r"\{(\w+)\}", text)) - _STORY_PLACES
-            if unknown:
+        said = {k: field(table, k, str, file=file, entry=theme).strip() for k in _ENDING_PLACES}
+        for key, text in said.items():
+            _places(text, _ENDING_PLACES[key], file, theme, key)
+        for key in ("together", "encore"):
+            if "{props}" not in said[key]:
                 raise DataFileError(
-                    file, f"unknown placeholder {{{sorted(unknown)[0]}}}", entry=theme, field=key
+                    file, "names the earlier props: {props}", entry=theme, field=key
                 )
-        if "{props}" not in together:
-            raise DataFileError(
-                file, "names the earlier props: {props}", entry=theme, field="together"
-            )
-        if not close.startswith("{hero} "):
+        if not said["close"].startswith("{hero} "):
             raise DataFileError(file, "opens with {hero} (the subject)", entry=theme, field="close")
-        out[theme] = StoryWording(use=use, together=together, close=close, **said)
+        out[theme] = StoryWording(links=links, **said)
     if "default" not in out:
         raise DataFileError(file, "a [default] table is required")
     return out

@@ -33,7 +33,7 @@ from .manifest import (
     MANIFEST_VERSION,
     Manifest,
     ManifestShot,
-    lower_thirds_of,
+    burned_in,
 )
 
 REPORT = "report.md"
@@ -145,6 +145,21 @@ def recorded_name(backend: object) -> str:
     if simulated_name(name) and not simulated:
         return f"{name}-real"
     return name
+
+
+def legacy_remote(backend: str) -> str | None:
+    """The simulated reading of a manifest's bare --base-url name, or None for any other name.
+
+    Until films recorded whether a --base-url server was a sorafilm fake (recorded_name,
+    2026-12-06), a film made with --base-url was recorded under connect()'s bare name
+    ("veo-remote", "remote", "runway-remote") even when the server was `sorafilm simulate`,
+    and booked in the sandbox ledger. Such a folder, resumed on the simulator, was refused as
+    "made on a real API". The name alone cannot tell (a gateway to the real API still records
+    it today), so the caller accepts this reading ("veo-remote-simulator") only on evidence:
+    the folder's reservations are in the sandbox ledger it resumes with."""
+    from ..backends.connect import REMOTE_NAMES
+
+    return f"{backend}-simulator" if backend in REMOTE_NAMES.values() else None
 
 
 @dataclass(frozen=True)
@@ -280,7 +295,9 @@ class Film:
     notes: tuple[str, ...] = ()  # problems worth telling (duration mismatch, resume hints)
     backend: str = ""  # the manifest's backend (recorded_name): "simulator", "veo", ...
     captions: Path | None = None  # film.vtt, the captions on the film's timeline
-    lower_thirds: bool = True  # the captions are burned into the film too (see _cut)
+    # the captions are burned into film.mp4 too (see _cut); False for a manifest from before
+    # burning existed (manifest.burned_in), whose film is clean
+    lower_thirds: bool = True
 
     @property
     def ok(self) -> bool:
@@ -429,5 +446,5 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         notes=tuple(data.get("notes") or ()),
         backend=str(data.get("backend") or ""),
         captions=captions,
-        lower_thirds=lower_thirds_of(data),
+        lower_thirds=burned_in(data),
     )

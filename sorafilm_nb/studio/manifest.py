@@ -67,14 +67,22 @@ class Manifest(TypedDict):
     notes: list[str]
     captions: str | None  # film.vtt, beside the film, when it has captions
     # the captions are also burned into film.mp4 as lower thirds (older manifests lack the
-    # key: read it with lower_thirds_of)
+    # key: read it with lower_thirds_of for the next stitch, burned_in for the film on disk)
     lower_thirds: bool
 
 
 def lower_thirds_of(data: Mapping[str, Any]) -> bool:
-    """Whether the film burns its captions in: the manifest says so; a manifest from before
-    the choice existed is stitched as new films are (burned)."""
+    """Whether the NEXT stitch burns the captions in (resume, rerun): the manifest says so; a
+    manifest from before the choice existed is stitched as new films are (burned)."""
     return data.get("lower_thirds") is not False
+
+
+def burned_in(data: Mapping[str, Any]) -> bool:
+    """Whether film.mp4 as it stands on disk carries its captions burned in: only when the
+    manifest says so. A manifest without the key was written before lower thirds were burned
+    (the studio stitched track-only then), so its film is clean and a player must show the
+    captions track; reading it as burned would leave an old film with no captions at all."""
+    return data.get("lower_thirds") is True
 
 
 def manifest_dict(

@@ -34,6 +34,7 @@ from .folder import (
     Film,
     FilmError,
     ShotResult,
+    legacy_remote,
     read_manifest,
     shots_from_manifest,
     simulated_name,
@@ -59,29 +60,61 @@ class Reconciler(ShotPipeline):
     def _finish(self, run: RunState) -> Film:  # the facade's: stitch, report
         raise NotImplementedError
 
-    def _same_world(self, folder: Path, data: Mapping[str, Any]) -> None:
+    def _same_world(self, folder: Path, data: Mapping[str, Any]) -> str | None:
         """Refuse a folder made on the simulator when this Studio talks to a paid API, and
         the other way round.
 
         The two book in different ledgers and know different job ids: resuming a real film on
         a fresh simulator would mark its paid, still-running jobs lost (and never download
         them), and resuming a simulated film on the real API would pay for every shot again.
+        Returns a note for the film when a legacy backend name was read as today's.
         """
         made_on = data.get("backend")
         if not isinstance(made_on, str) or not made_on:
-            return
-        if _world(made_on) != _world(self.backend_name):
-            provider = _world(made_on)[1]
-            flag = "" if provider == "openai" else f" --provider {provider}"
-            how = (
-                f"on the simulator (no --real{', ' + flag.strip() if flag else ''})"
-                if _world(made_on)[0]
-                else f"on that API (sorafilm resume --real{flag}, or its --base-url)"
-            )
+            return None
+        if _world(made_on) == _world(self.backend_name):
+            return None
+        provider = _world(made_on)[1]
+        flag = "" if provider == "openai" else f" --provider {provider}"
+        legacy = legacy_remote(made_on)
+        if legacy is not None and _world(legacy) == _world(self.backend_name):
+            if self._sandbox_holds(data):
+                note = (
+                    f"manifest.json named its backend {made_on!r}, the name a --base-url "
+                    f"server had before films recorded whether it was a simulator; read as "
+                    f"{legacy!r} (this sandbox ledger holds its reservations)"
+                )
+                log.warning("%s: %s", folder, note)
+                return note
+            where = getattr(self.ledger, "path", "this ledger")
             raise FilmError(
-                f"{folder} was made on {made_on!r}, not {self.backend_name!r}; "
-                f"resume it {how}. Nothing was changed or submitted."
+                f"{folder} was made on {made_on!r}: a server reached with --base-url, which "
+                "older versions named so whether it was a `sorafilm simulate` server or a real "
+                f"API, and its reservations are not in this sandbox ledger ({where}). Made on "
+                "a simulate server: resume it with the sandbox ledger that holds them "
+                f"(--ledger PATH). Made on a real API: resume it there (sorafilm resume --real"
+                f"{flag}, or --base-url at that server) with the ledger that made it. "
+                "Nothing was changed or submitted."
             )
+        how = (
+            f"on the simulator (no --real{', ' + flag.strip() if flag else ''})"
+            if _world(made_on)[0]
+            else f"on that API (sorafilm resume --real{flag}, or its --base-url)"
+        )
+        raise FilmError(
+            f"{folder} was made on {made_on!r}, not {self.backend_name!r}; "
+            f"resume it {how}. Nothing was changed or submitted."
+        )
+
+    def _sandbox_holds(self, data: Mapping[str, Any]) -> bool:
+        """Whether this Studio books in a sandbox ledger that knows every reservation of the
+        folder: the evidence that a legacy-named film was simulated (legacy_remote)."""
+        if not getattr(self.ledger, "sandbox", False):
+            return False
+        shots = data.get("shots") or []
+        ids = [s.get("reservation_id") for s in shots if isinstance(s, Mapping)]
+        with self._ledger_lock:
+            return all(self.ledger.reservation(rid) is not None for rid in ids if rid)
 
     def _same_ledger(self, folder: Path, shots: Sequence[ShotResult]) -> None:
         """Refuse a folder whose reservations this ledger has never seen.
@@ -112,7 +145,7 @@ class Reconciler(ShotPipeline):
         self, folder: Path, on_progress: ProgressCallback | None, *, retry_unknown: bool = False
     ) -> Film:
         data = read_manifest(folder)
-        self._same_world(folder, data)
+        renamed = self._same_world(folder, data)
         shots = shots_from_manifest(folder, data)
         self._same_ledger(folder, shots)
         _sweep_leftovers(folder)
@@ -123,7 +156,8 @@ class Reconciler(ShotPipeline):
             shots=shots,
             backend=self.backend_name,
             on_progress=on_progress,
-            notes=[n for n in data.get("notes") or () if "resume" not in n],
+            notes=[n for n in data.get("notes") or () if "resume" not in n]
+            + ([renamed] if renamed else []),
             lower_thirds=lower_thirds_of(data),
         )
         pending = [r for r in self._pending() if getattr(r, "plan_id", None) == run.plan_id]

@@ -19,7 +19,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-INSTALL_HINT = "pip install 'sorafilm-nb[notebook]'"
+# A clone's user has no package index entry to install from: `make install` is their way.
+INSTALL_HINT = "pip install 'sorafilm-nb[notebook]' (in a clone of the repository: make install)"
 
 _EXPORTS: dict[str, str] = {
     "concept_table": "tables",

@@ -259,9 +259,10 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
                 if over
                 else f" — leaves {_money(left - cost)}"
             )
+        sound = _sound(sel, self.price_table)
         self.output.value = (
             f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.provider)} "
-            f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(_sound(sel))}"
+            f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(sound)}"
             f"{html.escape(detail)}{verdict}"
         )
         self.remaining_label.value = (
@@ -289,15 +290,21 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         return data
 
 
-def _sound(sel: Selection) -> str:
-    """What the audio box does to this estimate, in words (nothing when audio is on)."""
+def _sound(sel: Selection, table: PriceTable) -> str:
+    """What the audio box does to this estimate, in words: a box that changes nothing on the
+    price must say why, or a user unticks it, sees the same figure and thinks it is broken."""
+    from ..capabilities import load, sent_silent
+
+    caps = load(sel.provider).get(table.resolve(sel.model))
+    if caps is not None and not caps.audio:
+        return f", silent ({sel.model} makes no sound)"
     if sel.audio:
         return ""
-    from ..capabilities import sent_silent
-
-    if sent_silent(sel.provider, sel.model, False):
+    if not sent_silent(sel.provider, sel.model, False):
+        return f", audio off ({sel.model} cannot leave it out: priced as with audio)"
+    if "no_audio" in table.modifiers_for(sel.model, sel.size):
         return ", without audio"
-    return f", audio off ({sel.model} cannot leave it out: priced as with audio)"
+    return ", without audio (priced as with audio: the price file lists no price without it)"
 
 
 def _money(cost: Cost) -> str:

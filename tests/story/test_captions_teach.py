@@ -119,5 +119,5 @@ def test_a_film_of_a_repository_whose_docstrings_restate_teaches_from_its_readme
         encoding="utf-8",
     )
     board = storyboard(cast(analyze(repo, use_cache=False), top=2), "silent-90", 48)
-    captions = {s.cast.concept.name: s.caption for s in board.shots if s.cast}
+    captions = {s.cast.concept.name: s.caption for s in board.shots if s.cast and not s.reprise}
     assert captions["Van"] == "Van: carries parcels from the depot to every door", captions

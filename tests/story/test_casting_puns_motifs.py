@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.story.casting import WEAK_BELOW, MetaphorLibrary, cast, same_motif
+from sorafilm_nb.story.casting import KEEP_FIT, WEAK_BELOW, MetaphorLibrary, cast, same_motif
 from sorafilm_nb.story.metaphors import MatchRule, Metaphor
 from sorafilm_nb.story.scoring import SAME_KIND, score
 
@@ -134,3 +134,44 @@ def test_a_clash_with_no_other_fit_is_kept(tmp_path: Path) -> None:
     casting = cast(profile, theme(*NOTES), top=3)
     assert all(not e.weak and e.metaphor.id.startswith("t.note") for e in casting.entries)
     assert len({e.metaphor.id for e in casting.entries}) == len(casting.entries)
+
+
+ORDERS = [gag(f"t.orders{i}", ("command", "commands", "subcommand", "program")) for i in range(3)]
+MOULD = gag("t.mould", ("copy", "duplicate", "creates"))
+PLAN = gag("t.plan", ("subcommand", "nested", "tree", "creates"))  # another motif, a fit
+
+CLI = '''class Command:
+    """Creates a command of the program."""
+
+
+def command(name):
+    """Creates a new subcommand."""
+
+
+def add_command(cmd):
+    """Creates the command from another."""
+
+
+__all__ = ["Command", "command", "add_command"]
+'''
+
+
+def test_a_crowd_keeps_its_fits_rather_than_losing_a_third_of_one(tmp_path: Path) -> None:
+    """commander's heist film gave Command.command a key mould (12: one docstring verb)
+    rather than a third command gag (19: its name): a move that keeps less than KEEP_FIT of
+    a concept's fit is worse than a crowd. A fit of another motif as good still thins it."""
+    profile = analyze(package(tmp_path / "p", "clip", CLI), use_cache=False)
+    concepts = [c for c in profile.concepts if c.kind in ("class", "function")]
+    assert len(concepts) == 3
+    for c in concepts:
+        assert score(c, MOULD) >= WEAK_BELOW
+        assert score(c, MOULD) < KEEP_FIT * score(c, ORDERS[0])
+    for order in ((*ORDERS, MOULD), (MOULD, *ORDERS)):
+        casting = cast(profile, theme(*order), top=3)
+        assert all(e.metaphor.id.startswith("t.orders") for e in casting.entries), casting
+    # a subcommand gag of its own motif that fits command() as well: one concept moves there
+    assert not same_motif(PLAN, ORDERS[0])
+    command = next(c for c in concepts if c.name == "command")
+    assert score(command, PLAN) >= KEEP_FIT * score(command, ORDERS[0])
+    casting = cast(profile, theme(*ORDERS, MOULD, PLAN), top=3)
+    assert sorted(e.metaphor.id for e in casting.entries)[-1] == "t.plan", casting

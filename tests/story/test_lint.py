@@ -48,7 +48,7 @@ Actions:
 - 3-6 s: he shakes it harder, peers into the spout, one eye closed.
 - 6-8 s: he turns to the camera and shrugs, deadpan.
 Lighting: morning window light from the left, gentle falloff.
-Intertitle: "import milk — ModuleNotFoundError"
+Sound: a jaunty ragtime piano; no dialogue.
 """
 )
 
@@ -59,7 +59,7 @@ SCENES = [
         "he taps the stove; it stays cold.",
     ),
     (
-        "A pantry door that will not open, a password on a sticky note reading 'incorrect'.",
+        "A pantry door that will not open, a password on a sticky note, crossed out.",
         "she pulls the handle with both hands.",
         "the handle comes off; she bows to the door.",
     ),
@@ -82,7 +82,7 @@ def prompt_text(
     return (
         f"{style}\n{scene}\n\nCinematography: {camera}.\nActions:\n- 0-4 s: {first}\n"
         f"- 4-8 s: {second}\nLighting: morning window light from the left, gentle falloff.\n"
-        'Intertitle: "Later that morning"\n'
+        "Sound: a jaunty ragtime piano; no dialogue.\n"
     )
 
 
@@ -158,7 +158,9 @@ def test_sections_are_found_in_plain_text() -> None:
     assert parts["lighting"].startswith("morning window")
     assert parts["actions"].count("\n") == 2
     assert parts["palette"].startswith("sepia")
-    assert parts["sound"].startswith('"import milk')
+    assert parts["sound"].startswith("a jaunty ragtime piano")
+    # an older prompt's intertitle line is read as its sound section
+    assert sections_of(CLEAN + 'Intertitle: "import milk"')["sound"].endswith('"import milk"')
     # explicit sections win over lines, under either of the guide's names
     assert sections_of("x", [("cinematography", "close-up")])["camera"] == "close-up"
 
@@ -434,7 +436,7 @@ SECRETS = [
 
 @pytest.mark.parametrize(("secret", "start"), SECRETS)
 def test_secrets_are_errors_and_never_repeated(secret: str, start: str) -> None:
-    text = CLEAN.replace('"import milk — ModuleNotFoundError"', f'"config: {secret}"')
+    text = CLEAN + f'Note: "config: {secret}"\n'
     found = lint_prompt(text, seconds=8, tier_cap=300, tokens=150, shot_index=1)
     hits = [f for f in found if f.rule == "secret-in-prompt"]
     assert hits, f"not detected: {start}…"
@@ -649,6 +651,6 @@ def test_packaged_themes_pass_their_own_lint(theme: str) -> None:
     ],
 )
 def test_secret_findings_read_as_english(secret: str, phrase: str) -> None:
-    text = CLEAN.replace('"import milk — ModuleNotFoundError"', f'"config: {secret}"')
+    text = CLEAN + f'Note: "config: {secret}"\n'
     found = lint_prompt(text, seconds=8, tier_cap=300, tokens=150, shot_index=1)
     assert any(phrase in f.message for f in found), [f.message for f in found]

@@ -84,3 +84,20 @@ def test_the_app_plans_with_the_box_and_a_silent_theme_starts_it_unticked(
     assert all("Sound: silence" in p.text for p in app.plan.prompts)  # sora-2: asks for it
     app.budget.audio.value = True
     assert app.plan.audio is True and "Sound: silence" not in app.plan.prompts[0].text
+
+
+def test_the_audio_box_says_why_it_leaves_a_price_unchanged() -> None:
+    # the packaged Veo file lists no price without audio: the figure stays, and says why
+    veo = BudgetPicker(None, PriceTable.load(provider="veo"), templates={"teaser-30": 24})
+    with_sound = veo.estimate
+    veo.audio.value = False
+    assert veo.estimate == with_sound
+    assert "without audio (priced as with audio: the price file lists no price" in (
+        veo.output.value
+    )
+    # Runway's gen4.5 makes no sound at all: ticked or not, it is a silent clip
+    runway = BudgetPicker(None, PriceTable.load(provider="runway"), templates={"teaser-30": 24})
+    for audio in (True, False):
+        runway.audio.value = audio
+        assert "silent (gen4.5 makes no sound)" in runway.output.value
+        assert "cannot leave it out" not in runway.output.value

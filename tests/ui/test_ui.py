@@ -45,7 +45,7 @@ def test_import_ui_is_lazy_and_hints_at_the_extra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert out[0] == "False"
-    assert "pip install 'sorafilm-nb[notebook]'" in out[1]
+    assert "pip install 'sorafilm-nb[notebook]'" in out[1] and "make install" in out[1]
 
 
 # -- concept table -------------------------------------------------------------------------
@@ -489,9 +489,11 @@ def test_studio_app_from_repo_to_film(tmp_path: Path, monkeypatch: pytest.Monkey
         assert first is not None and first.total == Cost(Decimal(120))
         assert app.make.description == "Make the film · $1.20"
         # a new metaphor re-plans: another prompt, another plan id, same price
-        entry = app.casting.entries[0]
+        # (single-12 films the star, plot.star: the entry its one shot shows)
+        entry = app.plan.storyboard.shots[0].cast
+        k = app.casting.entries.index(entry)
         other = next(mid for mid, _ in entry.alternatives if mid != entry.metaphor.id)
-        app.picker.dropdowns[0].value = other
+        app.picker.dropdowns[k].value = other
         assert app.plan.id != first.id
         assert f"plan {app.plan.id[:8]}" in app.budget.output.value  # the user sees it
         film = app.make_film(block=True)

@@ -1,0 +1,32 @@
+"""Markup in repository prose has one home (sorafilm_nb.markup): the README reader and the
+captions take it off with the same patterns, each in its own way."""
+
+from __future__ import annotations
+
+from sorafilm_nb import markup
+from sorafilm_nb.analysis import readme
+from sorafilm_nb.story import clauses
+
+
+def test_the_readme_reader_and_the_captions_share_the_patterns() -> None:
+    for name in ("CODE_SPAN", "EMPHASIS", "HTML_TAG", "RST_ROLE", "URL"):
+        assert getattr(readme, name) is getattr(markup, name)
+        assert getattr(clauses, name) is getattr(markup, name)
+    assert clauses.MD_LINK is markup.MD_LINK
+
+
+def test_an_underscore_inside_a_word_is_no_emphasis() -> None:
+    # the README reader took "_age_" in max_age_seconds for emphasis: "maxageseconds"
+    text = "Set `max_age_seconds` or FLASK_RUN_PORT, _not_ __this__."
+    assert readme.strip_markup(text) == "Set max_age_seconds or FLASK_RUN_PORT, not this."
+    assert clauses.plain(text) == "Set max_age_seconds or FLASK_RUN_PORT, not this."
+
+
+def test_each_reader_keeps_its_own_way_of_taking_markup_off() -> None:
+    text = "Use :class:`~flask.Response` or [the docs](https://x.org) **now** <b>here</b>"
+    assert readme.strip_markup(text) == "Use flask.Response or the docs now here"
+    assert clauses.plain(text) == "Use Response or the docs now here"
+    # a reference link is a README's; in a docstring, users[0][name] is code
+    assert readme.strip_markup("[please donate][1].") == "please donate."
+    assert clauses.plain("users[0][name]") == "users[0][name]"
+    assert readme.strip_markup("`code` stays", keep_code=True) == "`code` stays"

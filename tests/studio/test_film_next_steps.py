@@ -1,0 +1,42 @@
+"""What `sorafilm film` and `resume` tell a user whose film did not finish: the summary says
+"to retry", so the lines after it say how, per kind of ending (a new-user pass found a Runway
+shot rejected at create, "to retry: shot-02", and `resume --retry` silently skipping it)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ui_fixtures import make_film
+
+from sorafilm_nb.cli.film import print_film
+from sorafilm_nb.studio.folder import Film
+
+
+def _unfinished(folder: Path, statuses: dict[str, str]) -> Film:
+    make_film(folder, (4, 4, 4))
+    manifest = folder / "manifest.json"
+    data = json.loads(manifest.read_text())
+    for shot in data["shots"]:
+        if shot["shot_id"] in statuses:
+            shot.update(status=statuses[shot["shot_id"]], file=None, billed_cents=None)
+            shot["error"] = "promptText must be 1 to 1000 characters (HTTP 400)"
+    data["film"] = None
+    manifest.write_text(json.dumps(data))
+    return Film.load(folder)
+
+
+def test_each_unfinished_shot_gets_the_step_that_works_for_it(tmp_path: Path) -> None:
+    film = _unfinished(tmp_path / "f", {"shot-01": "failed", "shot-02": "rejected"})
+    lines: list[str] = []
+    args = argparse.Namespace(provider="runway", real=False, base_url=None, ledger=None)
+    assert print_film(film, lines.append, args) == 1
+    text = "\n".join(lines)
+    assert "to retry: shot-01, shot-02" in text  # the summary, as before
+    assert (
+        f"render shot-01 again with: sorafilm resume {film.out_dir} --provider runway --retry"
+        in (text)
+    )
+    assert "shot-02: the provider refused" in text and "new --out folder" in text
+    assert "render shot-02" not in text and "shot-01: the provider" not in text
