@@ -315,6 +315,29 @@ def print_story(checks: list[StoryCheck]) -> None:
         print(f"{rule:<24}{mark:<8}{ok}/{len(checks)} films")
 
 
+def tier_fit(plan: Any) -> dict[str, int]:
+    """How many of the film's prompts are over each token tier's cap (or their provider's
+    prompt limit): the compressor must fit every one (story/compress.py, LAST_RESORT)."""
+    from sorafilm_nb.story.compress import render_prompts
+    from sorafilm_nb.story.prompts import Tier
+
+    board = getattr(plan, "storyboard", None)
+    if board is None:
+        return {}
+    return {t.label: sum(not p.fits for p in render_prompts(board, t)) for t in Tier}
+
+
+def print_tier_fit(rows: list[tuple[str, dict[str, int]]]) -> None:
+    """Prompts over their tier's cap, per tier, summed over every film and theme."""
+    films = len(rows)
+    totals: dict[str, int] = {}
+    for _, over in rows:
+        for label, n in over.items():
+            totals[label] = totals.get(label, 0) + n
+    line = "  ".join(f"{label} {n}" for label, n in totals.items())
+    print(f"tier fit: prompts over their cap in {films} films: {line or '-'}")
+
+
 # ----------------------------------------------------------------------------- running
 
 
@@ -533,6 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     scores: list[em.FilmScore] = []
     profiles: dict[str, Any] = {}
     stories: list[StoryCheck] = []
+    fits: list[tuple[str, dict[str, int]]] = []
     args.out.mkdir(parents=True, exist_ok=True)
     themes = [] if args.one_theme else other_themes(args.theme)
     by_theme: dict[str, list[em.FilmRecord]] = {t: [] for t in themes}
@@ -544,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
             film = film_record(pkg.name, plan, profile)
             profiles[pkg.name] = profile
             stories.append(story_check(pkg.name, plan, casting))
+            fits.append((pkg.name, tier_fit(plan)))
             (args.out / f"{pkg.name}.plan.json").write_text(plan.to_json(), encoding="utf-8")
         except Exception as exc:  # one broken film must not hide the other eleven
             film = _failed(pkg, exc)
@@ -557,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise RuntimeError("the package could not be analysed")
                 _casting, plan = film_in_theme(profile, theme)
                 other = film_record(pkg.name, plan, profile)
+                fits.append((f"{pkg.name} ({theme})", tier_fit(plan)))
                 (args.out / f"{pkg.name}.{theme}.plan.json").write_text(
                     plan.to_json(), encoding="utf-8"
                 )
@@ -610,6 +636,8 @@ def main(argv: list[str] | None = None) -> int:
     print_story(stories)
     print()
     print_variety(variety)
+    print()
+    print_tier_fit(fits)
 
     import sorafilm_nb as sf
 
@@ -637,11 +665,13 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "story": [{**c._asdict(), "passes": c.passes()} for c in stories],
         "caption_variety": {t: [vars(r) for r in rows] for t, rows in variety.items()},
+        "tier_fit": {name: over for name, over in fits},
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"\ngallery: {gallery}")
     failed = [r.target for r in summary if not r.passed]
     failed += [f"story of {c.package}" for c in stories if not all(c.passes().values())]
+    failed += [f"tier fit of {name}" for name, over in fits if any(over.values())]
     if failed and args.strict:
         print(f"eval: {len(failed)} target(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1

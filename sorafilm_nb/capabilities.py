@@ -10,7 +10,8 @@ The one home of: which models each provider offers and at which sizes and length
 (``for_model``, ``api_sizes``), the lengths a storyboard cuts a film into
 (``clip_lengths``), what a dated snapshot stands for (``base_model``, ``same_model``), and
 the header by which a loopback simulator or fake says its jobs are simulated
-(``SIMULATOR_HEADER``).
+(``SIMULATOR_HEADER``), and how long a prompt each model takes (``prompt_chars``,
+``prompt_tokens``) measured as the provider measures it (``prompt_length``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ __all__ = [
     "for_model",
     "load",
     "models",
+    "prompt_length",
+    "prompt_limits",
     "provider_of",
     "same_model",
 ]
@@ -85,6 +88,20 @@ class ModelCapabilities:
     # Whether a job may ask for no audio (Veo: generate_audio = false), so a plan without
     # audio is sent, and priced, as one. False: the model makes its sound regardless.
     audio_optional: bool = False
+    # The longest prompt the provider accepts: characters as ``prompt_length`` counts them
+    # (UTF-16 code units, as Runway documents promptText), and tokens (the provider's own
+    # tokenizer; sorafilm counts o200k_base as a proxy). None: no published limit. A prompt
+    # over either is refused by the API (Runway: HTTP 400), so the compressor fits every
+    # prompt under them and lint blocks a plan whose prompt cannot fit, before any money
+    # is reserved.
+    prompt_chars: int | None = None
+    prompt_tokens: int | None = None
+
+    def prompt_fits(self, text: str, tokens: int) -> bool:
+        """Whether a prompt of ``tokens`` tokens (o200k) is short enough for this model."""
+        return (self.prompt_chars is None or prompt_length(text) <= self.prompt_chars) and (
+            self.prompt_tokens is None or tokens <= self.prompt_tokens
+        )
 
     def allowed_seconds(self, size: str) -> tuple[int, ...]:
         """The clip lengths allowed at ``size`` (some sizes allow fewer)."""
@@ -108,6 +125,22 @@ class ModelCapabilities:
 
     def supports(self, operation: str) -> bool:
         return operation in self.operations
+
+
+def prompt_length(text: str) -> int:
+    """A prompt's length as the providers count characters: UTF-16 code units (Runway's
+    promptText: "up to 1000 characters (measured in UTF-16 code units)"). An emoji is two;
+    for OpenAI's JSON-schema maxLength (code points) this is the stricter count."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _limit(file: str, entry: str, raw: Any, name: str) -> int | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DataFileError(file, "expected a positive whole number", entry=entry, field=name)
+    return value
 
 
 def _ints(file: str, entry: str, name: str, value: Any) -> tuple[int, ...]:
@@ -221,6 +254,8 @@ def _model(file: str, provider: str, raw: Any) -> ModelCapabilities:
         reference_seconds=ref_seconds,
         audio_optional=audio_optional,
         reference_sizes=tuple(ref_sizes),
+        prompt_chars=_limit(file, entry, raw, "prompt_chars"),
+        prompt_tokens=_limit(file, entry, raw, "prompt_tokens"),
     )
 
 
@@ -265,6 +300,13 @@ def for_model(provider: str, model: str) -> ModelCapabilities:
         raise KeyError(
             f"{provider} has no model {model!r}; known: {', '.join(sorted(models))}"
         ) from None
+
+
+def prompt_limits(provider: str, model: str) -> tuple[int | None, int | None]:
+    """(characters, tokens): the longest prompt ``model`` of ``provider`` accepts, None where
+    none is published. An unknown model: (None, None) (unknown-model is lint's to report)."""
+    caps = load(provider).get(model)
+    return (None, None) if caps is None else (caps.prompt_chars, caps.prompt_tokens)
 
 
 def sent_silent(provider: str, model: str, audio: bool) -> bool:

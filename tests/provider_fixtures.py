@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["KEYS", "_no_keys", "repo"]
+__all__ = ["KEYS", "_no_keys", "repo", "small_doubles"]
 
 KEYS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_PROJECT", "RUNWAYML_API_SECRET")
 KEYS += ("RUNWAYML_BASE_URL",)
@@ -21,6 +21,19 @@ KEYS += ("RUNWAYML_BASE_URL",)
 def _no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in KEYS:
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def small_doubles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The doubles this process starts (``Studio(provider=...)``, ``sorafilm film`` run by
+    ``main``) draw their animatics at a fifth of the planned size (256x144 for 1280x720, as
+    the studio tests' simulator does) instead of half: a test that takes it checks what is
+    sent, booked, stitched and burned in, never the pixels, and encoding and burning captions
+    into 640x360 clips was most of each film's time. A subprocess keeps the real size.
+    Take it with ``pytestmark = pytest.mark.usefixtures("small_doubles")``."""
+    from sorafilm_nb.backends import connect
+
+    monkeypatch.setattr(connect, "DOUBLE_RENDER_SCALE", 0.2)
 
 
 @pytest.fixture

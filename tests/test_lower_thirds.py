@@ -25,6 +25,7 @@ from sorafilm_nb._card import (
     _caption_width,
     _index,
     caption_lines,
+    draw_caption,
     lower_third_rgba,
 )
 from sorafilm_nb._cut import x264_settings
@@ -71,6 +72,25 @@ def test_the_caption_stays_in_the_bottom_third_inside_the_margins(width: int, he
             (g, layout.gloss_font) for g in glosses
         ]:
             assert font.width(line) <= _caption_width(layout)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_overlay_laid_on_black_or_on_white_is_the_caption_drawn_there(
+    width: int, height: int
+) -> None:
+    """lower_third_rgba is draw_caption made see-through: laid over a black or a white frame
+    (as ffmpeg blends it) it gives back, to rounding, what draw_caption draws on that frame,
+    on every pixel (it sums only the rows something was drawn on)."""
+    layout = Layout(width, height)
+    look = read_prompt(PROMPT).look
+    for text in (HOSTILE[0], HOSTILE[2], HOSTILE[7]):
+        rgba = lower_third_rgba(width, height, text, look).astype(float)
+        alpha = rgba[..., 3:] / 255
+        for ground in (0, 255):
+            drawn = np.full((height, width, 3), ground, np.uint8)
+            draw_caption(drawn, text, layout, look)
+            laid = rgba[..., :3] * alpha + ground * (1 - alpha)
+            assert np.abs(laid - drawn).max() <= 2, (text[:20], ground)
 
 
 def test_a_long_name_and_gloss_are_clipped_with_an_ellipsis() -> None:

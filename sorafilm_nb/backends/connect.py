@@ -32,6 +32,11 @@ SIMULATED_NAMES = {"openai": "simulator", "veo": "veo-simulator", "runway": "run
 #: studio.folder.recorded_name and legacy_remote).
 REMOTE_NAMES = {"openai": "remote", "veo": "veo-remote", "runway": "runway-remote"}
 
+#: The size the doubles draw their animatics at, as a share of the planned size: half
+#: (640x360 for 1280x720; the panel says so), legible and quick for a demo. Tests that check
+#: what is sent, booked and stitched, never the pixels, set it smaller in their process.
+DOUBLE_RENDER_SCALE = 0.5
+
 
 def provider_key(provider: str, flag: str = "--real") -> str:
     """The provider's key from the environment; an AuthError naming the variables (never a
@@ -131,7 +136,7 @@ def _double(provider: str, sim_seconds: float | None) -> Connection:
 
         if sim_seconds is not None:
             pace["poll_after_ms"] = max(50, int(sim_seconds * 100))
-        sim = Simulator(**pace)
+        sim = Simulator(render_scale=DOUBLE_RENDER_SCALE, **pace)
         sim.start()
         backend = OpenAIBackend.for_simulator(sim)
         where = "the embedded simulator (no key, no spend)"
@@ -140,13 +145,13 @@ def _double(provider: str, sim_seconds: float | None) -> Connection:
         from .fake_veo import FakeVeo
         from .veo import VeoBackend
 
-        fake: Any = FakeVeo(render_scale=0.5, **pace).start()
+        fake: Any = FakeVeo(render_scale=DOUBLE_RENDER_SCALE, **pace).start()
         backend = VeoBackend.for_fake(fake, retry_delay=0.05)
     else:
         from .fake_runway import FakeRunway
         from .runway import RunwayBackend
 
-        fake = FakeRunway(render_scale=0.5, **pace).start()
+        fake = FakeRunway(render_scale=DOUBLE_RENDER_SCALE, **pace).start()
         backend = RunwayBackend.for_fake(fake)
     where = (
         f"an embedded {provider} fake through its official SDK (no key, no spend; "

@@ -73,8 +73,15 @@ class FakeRunway(FakeServer):
         except KeyError:
             raise HttpError(400, f"Invalid model: {str(model)[:40]}") from None
         prompt, ratio, seconds = body.get("promptText"), body.get("ratio"), body.get("duration")
-        if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > 1000:
-            raise HttpError(400, "promptText must be 1 to 1000 characters")
+        # Runway counts promptText in UTF-16 code units (runwayml's types); the limit is the
+        # capability file's, the one the planner fits every prompt under.
+        limit = caps.prompt_chars or 1000
+        if (
+            not isinstance(prompt, str)
+            or not prompt.strip()
+            or capabilities.prompt_length(prompt) > limit
+        ):
+            raise HttpError(400, f"promptText must be 1 to {limit} characters")
         size = next((s for s, n in caps.native.items() if n == ratio), None)
         if size is None:
             raise HttpError(400, f"Invalid ratio for {model}: {str(ratio)[:20]}")

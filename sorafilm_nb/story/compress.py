@@ -2,15 +2,24 @@
 
 A Tier (prompts.Tier) caps each prompt's tokens (o200k_base, counted offline by
 sorafilm_nb.story.tokens; the Videos API publishes no tokenizer, so this is a proxy for
-length, not a billing unit). Tiers change prompt length, never the per-second price.
+length, not a billing unit). Tiers change prompt length, never the per-second price. The
+provider's own limit (capabilities: Runway's promptText takes 1000 characters) binds too:
+``render_prompts()`` fits every prompt under both, and lint blocks a plan whose prompt
+cannot fit, before any money is reserved.
+
 ``compress()`` walks the ``ladder()`` of steps, least important first, and stops as soon as
-the prompt fits. No step touches the camera line, the action lines, the protagonist's
-description or the sound line (what keeps separately made clips consistent, and says
-whether anyone speaks), nor a prop the actions use; text is cut by whole clauses, never
-mid-phrase. Steps marked shared edit the film's shared block (style, palette, setting,
-lighting), and
-``render_prompts()`` applies those to every shot alike, as far as the most demanding shot
-needs, so compression cannot make the style drift between shots.
+the prompt fits. Text is cut by whole clauses, never mid-phrase. The first steps cut prose
+(secondary clauses, adjectives, props the actions do not use, setting, look, palette) and
+leave what keeps separately made clips consistent and the shot readable: the camera, the
+action lines, the protagonist's description, the sound line (which says whether anyone
+speaks), the shot's cause and every prop the actions use. Only when a prompt is still over
+after all of them do the last-resort steps (``LAST_RESORT``, in its stated order) cut into
+those. The action lines, the camera's shot size and move, and the style's name are never
+cut: a prompt still over after every step is reported (``fits`` False) and lint says so.
+
+Steps marked shared edit the film's shared block (style, palette, setting, lighting, the
+protagonist), and ``render_prompts()`` applies those to every shot alike, as far as the
+most demanding shot needs, so compression cannot make the style drift between shots.
 """
 
 from __future__ import annotations
@@ -21,8 +30,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..capabilities import prompt_length, prompt_limits
 from .captions import DANGLING
 from .prompts import (
+    SECTION_ORDER,
     ShotPrompt,
     Tier,
     _cap,
@@ -194,6 +205,72 @@ def _style_name_only(text: str) -> str:
     return _sentence(f"{label}: {body.split(',', 1)[0].strip()}")
 
 
+# -- last-resort steps: only for a prompt still over its cap after every step above ---------
+
+_BECAUSE = re.compile(r"^Because\b[^,]*,\s+")
+# Camera-line items that describe the lens or focus, not what the camera sees or does.
+_LENS = re.compile(r"\b(?:mm|lens|focus|depth of field|background)\b", re.I)
+_MOOD = re.compile(r";\s*mood:[^.;]*")
+
+
+def _props_line(s: Sections) -> Sections:
+    """The props line goes: by now it lists only props the actions use, and the action
+    lines name each of them, so nothing shown contradicts what is done."""
+    return {k: v for k, v in s.items() if k != "props"}
+
+
+def _without_cause(s: Sections) -> Sections:
+    """The shot's cause goes ("Because the kettle did the trick, "), as its own section or
+    at the head of the subject; what follows it opens the sentence, capitalised."""
+    out = dict(s)
+    if out.pop("cause", None):
+        after = SECTION_ORDER[SECTION_ORDER.index("cause") + 1 :]
+        nxt = next((n for n in after if out.get(n)), None)
+        if nxt is not None:
+            out[nxt] = _cap(out[nxt])
+        return out
+    m = _BECAUSE.match(out.get("subject", ""))
+    if m and out["subject"][m.end() :].strip():
+        out["subject"] = _cap(out["subject"][m.end() :])
+    return out
+
+
+def _camera_core(text: str) -> str:
+    """'Cinematography: medium shot, slow push-in, 35 mm lens, shallow depth of field.' ->
+    'Cinematography: medium shot, slow push-in.': the shot size and the move stay."""
+    label, body = _label_split(text)
+    items = [x.strip() for x in body.split(",")]
+    kept = [x for x in items if not _LENS.search(x)] or items[:1]
+    return _sentence(f"{label}: " + ", ".join(kept)) if body else text
+
+
+def _sound_core(text: str) -> str:
+    """'Sound: ragtime piano; the piano races; no dialogue.' -> 'Sound: ragtime piano; no
+    dialogue.': the theme's sound (the same in every shot) and whether anyone speaks stay."""
+    label, body = _label_split(text)
+    items = [x.strip() for x in body.split(";") if x.strip()]
+    if len(items) < 3:
+        return text
+    return _sentence(f"{label}: {items[0]}; {items[-1]}")
+
+
+def _hero_first_clause(text: str) -> str:
+    """The protagonist's description to its first clause: 'a programmer in braces, a
+    striped shirt and a bowler hat,' -> 'a programmer in braces' (its closing comma only
+    set the clauses off; a description of its own, a sentence, keeps its full stop)."""
+    body = text.rstrip()
+    end = body[-1:] if body[-1:] in ",." else ""
+    body = body[: len(body) - len(end)] if end else body
+    m = re.search(r",\s", body)
+    if not m:
+        return text
+    head = body[: m.start()]
+    words = head.split()
+    if len(words) < 3 or words[-1].lower() in DANGLING:
+        return text
+    return head + ("." if end == "." else "")
+
+
 @dataclass(frozen=True)
 class Step:
     """One compression step: a name for the report, whether it edits the film's shared block."""
@@ -205,8 +282,7 @@ class Step:
 
 @cache
 def ladder() -> tuple[Step, ...]:
-    """The compression steps, least important first. None touches the camera, the actions,
-    the protagonist ('hero'), the sound, or a prop the actions use."""
+    """The compression steps, least important first, ending with ``LAST_RESORT``."""
     drop = wording().droppable
 
     def words(t: str) -> str:
@@ -229,7 +305,26 @@ def ladder() -> tuple[Step, ...]:
         Step("setting", True, _drop("setting")),
         Step("style look", True, _on(["style"], _style_name_only)),
         Step("palette", True, _drop("palette")),  # the style name still carries the colour
+        *LAST_RESORT,
     )
+
+
+#: The steps that cut into what keeps a shot readable and its clips alike, least harmful
+#: first; compress() reaches them only when every step before left the prompt over its cap:
+#: the props line (the actions name each prop it still lists), the camera's mood (the
+#: actions play it), the shot's cause (a model cannot film "because"), the lens and focus
+#: (the shot size and move stay), the beat's own sound (the theme's sound and whether
+#: anyone speaks stay), the lighting (for the whole film), the protagonist's detail after
+#: its first clause (for the whole film, so every clip still shows the same person).
+LAST_RESORT: tuple[Step, ...] = (
+    Step("props line", False, _props_line),
+    Step("camera mood", False, _on(["camera"], lambda t: _MOOD.sub("", t))),
+    Step("cause", False, _without_cause),
+    Step("lens and focus", False, _on(["camera"], _camera_core)),
+    Step("beat sound", False, _on(["sound"], _sound_core)),
+    Step("lighting", True, _drop("lighting")),
+    Step("protagonist detail", True, _on(["hero"], _hero_first_clause)),
+)
 
 
 @dataclass(frozen=True)
@@ -259,11 +354,14 @@ def compress(
     *,
     shared_steps: int | None = None,
     verify: bool = True,
+    max_chars: int | None = None,
 ) -> Compressed:
     """Remove the least important parts until the prompt fits cap tokens (deterministic).
 
     Steps run in ladder() order; after each, the text is re-counted and compression stops as
-    soon as it fits. The camera and action sections are never changed. shared_steps, when
+    soon as it fits. max_chars, when given, must be met too: the provider's limit on the
+    prompt's length (capabilities.prompt_length: Runway's 1000 characters). The camera's
+    shot and move and the action lines are never changed. shared_steps, when
     given, applies every shared step up to that ladder position first and forbids later
     ones, then this prompt's own steps while it is over the cap: render_prompts() uses it so
     the style block is cut the same way in every shot and no shot loses more of its own
@@ -276,10 +374,16 @@ def compress(
 
     if cap < 1:
         raise ValueError(f"a token cap must be positive, got {cap}")
-    result = _compress(prompt_sections, cap, shared_steps, section_tokens)
+    if max_chars is not None and max_chars < 1:
+        raise ValueError(f"a character limit must be positive, got {max_chars}")
+    result = _compress(prompt_sections, cap, shared_steps, section_tokens, max_chars)
     if verify and count_tokens(result.text) != result.tokens:  # pragma: no cover
         result = _compress(
-            prompt_sections, cap, shared_steps, lambda secs: count_tokens(join_sections(secs))
+            prompt_sections,
+            cap,
+            shared_steps,
+            lambda secs: count_tokens(join_sections(secs)),
+            max_chars,
         )
     return result
 
@@ -289,10 +393,17 @@ def _compress(
     cap: int,
     shared_steps: int | None,
     counter: Callable[[Sequence[tuple[str, str]]], int],
+    max_chars: int | None = None,
 ) -> Compressed:
     current: Sections = dict(prompt_sections)
     before = counter(_as_tuple(current))
     tokens = before
+
+    def fits() -> bool:
+        if tokens > cap:
+            return False
+        return max_chars is None or prompt_length(join_sections(_as_tuple(current))) <= max_chars
+
     applied: list[str] = []
     steps = list(enumerate(ladder()))
     if shared_steps is not None:
@@ -301,8 +412,9 @@ def _compress(
         steps = [(p, st) for p, st in steps if st.shared and p <= shared_steps] + [
             (p, st) for p, st in steps if not st.shared
         ]
+    ok = fits()
     for _pos, step in steps:
-        if (not step.shared or shared_steps is None) and tokens <= cap:
+        if (not step.shared or shared_steps is None) and ok:
             continue
         nxt = step.apply(current)
         if nxt == current:
@@ -310,10 +422,9 @@ def _compress(
         current = nxt
         applied.append(step.name)
         tokens = counter(_as_tuple(current))
+        ok = fits()
     final = _as_tuple(current)
-    return Compressed(
-        final, join_sections(final), tokens, before, cap, tokens <= cap, tuple(applied)
-    )
+    return Compressed(final, join_sections(final), tokens, before, cap, ok, tuple(applied))
 
 
 def shared_level(prompt_sections: Sequence[tuple[str, str]], cap: int) -> int:
@@ -344,24 +455,34 @@ def render_prompts(
 
     The shared block is cut as far as the most demanding shot needs, in every shot, so the
     film's style words stay identical (lint checks for drift); the rest of each prompt is cut
-    only as far as that shot needs.
+    only as far as that shot needs. Each shot also fits its model's own limit (capabilities:
+    characters, and tokens where the provider's are fewer than the tier's), so no prompt the
+    provider would refuse is planned; ``fits`` is False for one that cannot.
     """
     from .tokens import count_tokens
 
-    cap = tier_cap(parse_tier(tier))
+    tier_tokens = tier_cap(parse_tier(tier))
+    provider = getattr(storyboard, "provider", "openai")
+    limits = [prompt_limits(provider, shot.model) for shot in storyboard.shots]
+    caps = [min(tier_tokens, t) if t is not None else tier_tokens for _, t in limits]
     full = [render_sections(shot, storyboard, audio) for shot in storyboard.shots]
-    first = [compress(s, cap, verify=False) for s in full]
+    first = [
+        compress(s, cap, verify=False, max_chars=chars)
+        for s, cap, (chars, _) in zip(full, caps, limits, strict=True)
+    ]
     levels = [_level_of(r) for r in first]
     level = max(levels, default=-1)
     out = []
-    for shot, sections, done, own in zip(storyboard.shots, full, first, levels, strict=True):
+    for shot, sections, done, own, cap, (chars, _) in zip(
+        storyboard.shots, full, first, levels, caps, limits, strict=True
+    ):
         # A shot that needed exactly the film's shared cuts and none of its own was compressed
         # just as the second pass would do it. Reuse it.
         only_shared = all(step.shared for step in ladder() if step.name in done.steps)
         if own == level and only_shared and count_tokens(done.text) == done.tokens:
             c = done
         else:
-            c = compress(sections, cap, shared_steps=level)
+            c = compress(sections, cap, shared_steps=level, max_chars=chars)
         out.append(
             ShotPrompt(
                 shot.index, c.text, c.tokens, c.tokens_before, cap, c.sections, c.fits, c.steps

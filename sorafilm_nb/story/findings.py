@@ -34,6 +34,11 @@ RULES: dict[str, tuple[str, str]] = {
         WARNING,
         "a prompt is over its tier's token cap (an error beyond the margin in rules.toml)",
     ),
+    "prompt-over-provider-limit": (
+        ERROR,
+        "a prompt is longer than its provider's model accepts (characters or tokens; "
+        "data/capabilities), which the API would refuse",
+    ),
     "illegal-seconds": (
         ERROR,
         f"a shot's length is not one the API accepts ({', '.join(map(str, clip_seconds()))})",

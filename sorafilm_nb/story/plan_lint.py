@@ -1,9 +1,9 @@
 """The rules over a whole plan: every shot's prompt rules, then the plan-wide ones.
 
 ``lint_plan`` runs ``lint.lint_prompt`` on each shot and adds: empty-plan, prompt-count,
-over-budget, duplicate-shot, style-drift and caption-too-long (one small function each;
-severities from the catalogue in ``findings``). planning.plan() adds unpriced and
-nothing-cast, which need the prices and the casting.
+over-budget, prompt-over-provider-limit, duplicate-shot, style-drift and caption-too-long
+(one small function each; severities from the catalogue in ``findings``). planning.plan()
+adds unpriced and nothing-cast, which need the prices and the casting.
 
 Listed names (people, characters, music) block a plan, except the project's own name, which
 is a warning (a repository called "Transformers" must be able to film itself), and terms
@@ -257,6 +257,33 @@ def _allowed_seconds(storyboard: Storyboard, model: str, size: str) -> tuple[int
         return clip_seconds(provider)
 
 
+def _over_provider_limit(storyboard: Storyboard, shot: Shot, prompt: ShotPrompt) -> list[Finding]:
+    """prompt-over-provider-limit: a prompt the provider would refuse for its length
+    (Runway's promptText: 1000 UTF-16 code units; capabilities). The compressor fits every
+    prompt it can; one it cannot (a long typed gag, a long title) is caught here, before any
+    money is reserved, not by the API's HTTP 400 after."""
+    from ..capabilities import prompt_length, prompt_limits
+
+    provider = getattr(storyboard, "provider", "openai")
+    chars, tokens = prompt_limits(provider, shot.model)
+    length = prompt_length(prompt.text)
+    where = f"{provider} {shot.model}"
+    if chars is not None and length > chars:
+        what = f"{length} characters; {where} takes at most {chars}"
+    elif tokens is not None and prompt.tokens > tokens:
+        what = f"{prompt.tokens} tokens; {where} takes at most {tokens}"
+    else:
+        return []
+    return [
+        finding(
+            "prompt-over-provider-limit",
+            f"the prompt is {what} even after compression, and would be refused",
+            "Shorten the shot's gag, title or tagline, or use a model that takes longer prompts.",
+            shot.index,
+        )
+    ]
+
+
 def lint_plan(
     storyboard: Storyboard,
     prompts: Sequence[ShotPrompt],
@@ -309,6 +336,7 @@ def lint_plan(
                 allowed_seconds=_allowed_seconds(storyboard, shot.model, shot.size),
             )
         )
+        out += _over_provider_limit(storyboard, shot, prompt)
         if prompt.text.strip():
             texts[shot.index] = _norm(prompt.text)
             parts = sections_of(prompt.text, prompt.sections, rules)

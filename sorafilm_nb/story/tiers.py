@@ -19,9 +19,11 @@ class Tier(Enum):
     required parts (the shared look and palette, the setting's first clause, the shot's
     cause, the character description, camera, actions, sound and the props the actions use)
     take up to 246 tokens, the most in 12 s shots with three long action lines and in the
-    ending, whose scene names the earlier props. Compression cuts whole clauses and never the
-    cause, the character description, the sound line, the camera, the actions or a prop the
-    actions use; the shared setting, look and palette go last, for every shot at once.
+    ending, whose scene names the earlier props. Compression cuts whole clauses; the shared
+    setting, look and palette go last of the prose, for every shot at once. Only LOW and
+    ULTRA_LOW reach the last resort (compress.LAST_RESORT: the props line, the mood, the
+    cause, the lens, the beat's sound, the lighting, the protagonist's detail, in that
+    order), so every tier fits every eval film; the actions are never cut.
     MEDIUM (the default) is set above those 246 tokens so every shot keeps the setting, the
     look and the palette (the continuity the guides ask for; about 190 words, inside the
     50-250 words the guides and practitioners report as useful); at LOW no shot does. HIGH

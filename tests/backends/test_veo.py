@@ -46,6 +46,19 @@ def wait(backend: VeoBackend, job: Job, limit: float = 10.0) -> Job:
     return job
 
 
+def finished(fake: FakeVeo, limit: float = 30.0) -> None:
+    """Wait, without asking through the backend (a done operation read by it would hand the
+    download its video), until the fake holds every job finished: its clock run out and its
+    animatic rendered, the fake's own test. A fixed 0.3 s lost the race on a loaded machine."""
+    end = time.monotonic() + limit
+    while not all(
+        fake.fraction(j) >= 1.0 and (j.render is None or j.render.done())
+        for j in fake.jobs.values()
+    ):
+        assert time.monotonic() < end, "job never finished"
+        time.sleep(0.02)
+
+
 def png(tmp_path: Path, name: str = "ref.png", size: str = "64x36") -> Path:
     out = tmp_path / name
     subprocess.run(
@@ -329,7 +342,7 @@ def test_reads_are_retried(veo: VeoBackend, fake: FakeVeo, fault: str) -> None:
 def test_expired_result_is_content_expired(veo: VeoBackend, fake: FakeVeo, tmp_path: Path) -> None:
     fake.inject(expire_content=1)
     job = veo.create(prompt="x", model=MODEL, seconds=4, size="1280x720")
-    time.sleep(0.3)
+    finished(fake)
     with pytest.raises(ContentExpired):
         veo.download(job.id, tmp_path)
     assert not list(tmp_path.iterdir())
@@ -368,7 +381,7 @@ def test_huge_or_endless_body_is_bounded(fake: FakeVeo, tmp_path: Path, mode: st
         response_deadline=1.0,
     )
     job = backend.create(prompt="x", model=MODEL, seconds=4, size="1280x720")
-    time.sleep(0.3)
+    finished(fake)
     fake.hostile.add(mode)
     started = time.monotonic()
     with pytest.raises(ServerError):

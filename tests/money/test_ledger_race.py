@@ -2,7 +2,8 @@
 
 Processes, not threads: SQLite's guarantees that matter here are between processes (two
 kernels, a kernel and the CLI), and a thread cannot be killed with SIGKILL. The children are
-started with "spawn" so none inherits the parent's connection.
+forked from a clean fork server (ledger_fixtures.FreshProcesses), so none inherits the
+parent's connection.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from ledger_fixtures import FreshProcesses
 
 from sorafilm_nb.money import migrations
 from sorafilm_nb.money.cost import Cost
@@ -25,10 +27,10 @@ from sorafilm_nb.money.ledger import BudgetExceeded, Ledger
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
-CTX = mp.get_context("spawn")
+CTX = FreshProcesses(__name__)  # real processes, forked ready (ledger_fixtures)
 
 
-# -- children (module level, so "spawn" can import them) --------------------------------------
+# -- children (module level, so a child can import them) ---------------------------------------
 
 
 def _racer(path: str, seed: int, attempts: int, start: object, out: object) -> None:

@@ -9,7 +9,6 @@ right after forwarding a COMMIT, SIGKILLed client processes, and ``pg_ctl stop -
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
 import os
 import random
 import signal
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pg_fixtures
 import pytest
+from ledger_fixtures import FreshProcesses
 
 from sorafilm_nb.errors import LedgerError
 from sorafilm_nb.money import migrations, pgstore
@@ -30,7 +30,7 @@ from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import BudgetExceeded, BudgetWarning, Ledger, ProjectCapExceeded
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-CTX = mp.get_context("spawn")
+CTX = FreshProcesses(__name__)  # real processes, forked ready (ledger_fixtures)
 
 
 def c(cents: int) -> Cost:

@@ -14,7 +14,7 @@ from story_fixtures import MILK, STYLE, make_casting
 from sorafilm_nb.errors import DataFileError
 from sorafilm_nb.story.boards import storyboard
 from sorafilm_nb.story.casting import CastEntry, Casting, MetaphorLibrary
-from sorafilm_nb.story.compress import compress, ladder, render_prompts
+from sorafilm_nb.story.compress import LAST_RESORT, compress, ladder, render_prompts
 from sorafilm_nb.story.prompts import (
     SHARED,
     Tier,
@@ -91,9 +91,14 @@ def test_every_shot_shares_one_style_block_at_every_tier(tier: Tier | int) -> No
     prompts = render_prompts(BOARD, tier)
     assert len(prompts) == len(BOARD.shots)
     for name in SHARED - {"sound"}:
-        # the same words; the hero's first letter is a capital where no cause precedes it
-        assert len({p.section(name)[:1].lower() + p.section(name)[1:] for p in prompts}) == 1, name
+        # the protagonist's article is lower-case after the shot's cause, capitalised where
+        # the cause is cut (the last resort of a tight tier): the same words either way
+        assert len({_lead_folded(p.section(name)) for p in prompts}) == 1, name
     assert prompts[0].text.startswith("Style: 1920s silent-film comedy")
+
+
+def _lead_folded(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def test_standard_keeps_everything_and_ultra_low_really_compresses() -> None:
@@ -103,14 +108,10 @@ def test_standard_keeps_everything_and_ultra_low_really_compresses() -> None:
     assert all(p.steps == () for p in standard)
     ultra = render_prompts(BOARD, Tier.ULTRA_LOW)
     assert all(p.fits == (p.tokens <= Tier.ULTRA_LOW.tokens) for p in ultra)
-    # the protagonist, the sound, the camera, the actions and the props they use are never
-    # cut, so a long 12 s gag may stay over the tightest cap; it is then at its floor
-    # the shot's cause ("Because the bread knife made breakfast look easy,") is never cut
-    # either: one more shot of this film stays at its floor than before it was said
-    assert sum(p.fits for p in ultra) >= len(ultra) - 3
-    for p in ultra:
-        if not p.fits:
-            assert all(step.apply(dict(p.sections)) == dict(p.sections) for step in ladder())
+    # every shot fits the tightest tier: where the prose steps are not enough, the last
+    # resort (compress.LAST_RESORT) cuts the props line, the mood, the cause, ... in order
+    # (before, 3 of this film's shots stayed over: hero, sound, cause and props were uncut)
+    assert all(p.fits for p in ultra)
     assert all(p.ratio < 0.8 for p in ultra)
     assert sum(p.tokens for p in ultra) < sum(p.tokens for p in render_prompts(BOARD, Tier.LOW))
     assert [t.tokens for t in Tier] == sorted(t.tokens for t in Tier)
@@ -125,8 +126,12 @@ def test_compression_never_drops_action_or_camera_and_meets_the_cap_or_says_so(
     c = compress(sections, cap)
     kept = dict(c.sections)
     assert kept["actions"] == dict(sections)["actions"]
-    assert kept["camera"] == dict(sections)["camera"]
-    assert "Lighting:" in c.text and c.text.startswith("Style:")
+    # the camera's shot size and move are never cut (the mood, lens and focus may be, last)
+    assert kept["camera"] == dict(sections)["camera"] or {"camera mood", "lens and focus"} & set(
+        c.steps
+    )
+    assert _camera_core(kept["camera"]) == _camera_core(dict(sections)["camera"])
+    assert ("Lighting:" in c.text) != ("lighting" in c.steps) and c.text.startswith("Style:")
     assert c.tokens == count_tokens(c.text) and c.tokens_before == count_tokens(
         render_prompt(BOARD.shots[index], BOARD).text
     )
@@ -138,13 +143,22 @@ def test_compression_never_drops_action_or_camera_and_meets_the_cap_or_says_so(
     assert [names.index(s) for s in c.steps] == sorted(names.index(s) for s in c.steps)
 
 
+def _camera_core(text: str) -> str:
+    from sorafilm_nb.story.compress import _MOOD
+    from sorafilm_nb.story.compress import _camera_core as core
+
+    return core(_MOOD.sub("", text))
+
+
 def test_an_impossible_cap_reports_before_after_and_fits_false() -> None:
     c = compress(render_sections(MILK_SHOT, BOARD), 20)
     assert not c.fits and c.tokens > 20 and c.tokens < c.tokens_before
     assert 0 < c.ratio < 1
     for line in render_sections(MILK_SHOT, BOARD):
-        if line[0] in ("camera", "actions"):
+        if line[0] == "actions":
             assert line[1] in c.text
+        if line[0] == "camera":
+            assert _camera_core(line[1]) in c.text
     prompts = render_prompts(BOARD, 20)
     assert not any(p.fits for p in prompts) and all(p.cap == 20 for p in prompts)
 
@@ -155,7 +169,13 @@ def test_least_important_parts_go_first() -> None:
     light = compress(sections, full - 5)
     assert light.steps == ("secondary clauses",)
     assert "however hard it is shaken" not in light.text and "Props: milk carton" in light.text
-    heavy = compress(sections, 120)
+    # the tightest cap the prose steps reach alone (the last resort cuts the props line)
+    floor = dict(sections)
+    for step in ladder():
+        if step not in LAST_RESORT:
+            floor = step.apply(floor)
+    heavy = compress(sections, count_tokens(join_sections(tuple(floor.items()))))
+    assert not set(heavy.steps) & {s.name for s in LAST_RESORT}
     assert "Style: 1920s silent-film comedy." in heavy.text
     # the props the actions use stay ("reaches for the milk carton"), the others go
     assert "Props: milk carton." in heavy.text and "breakfast table" not in heavy.text
@@ -497,22 +517,46 @@ def test_a_scene_that_does_not_open_with_the_hero_keeps_the_description_whole() 
 def test_compression_never_cuts_the_hero_the_sound_or_a_prop_the_actions_use(
     cap: int, theme: str
 ) -> None:
+    """...unless the prose steps cannot reach the cap: then the last resort cuts into them,
+    in LAST_RESORT's order, and still never the actions, the protagonist's first clause or
+    whether anyone speaks."""
     from sorafilm_nb.story.compress import _used
 
+    last = {s.name for s in LAST_RESORT}
     board = _theme_board(theme)
     for shot in board.shots:
         full = dict(render_sections(shot, board))
-        kept = dict(compress(tuple(full.items()), cap).sections)
-        for name in ("hero", "sound", "camera", "actions"):
-            assert kept.get(name) == full.get(name), name
-        if "props" in full:
-            body = full["props"].removeprefix("Props: ").rstrip(".")
-            used = [x for x in body.split(", ") if _used(x, full["actions"] + full["subject"])]
-            for prop in used:
-                assert prop in kept.get("props", ""), (prop, kept.get("props"))
+        c = compress(tuple(full.items()), cap)
+        kept = dict(c.sections)
+        assert kept["actions"] == full["actions"]
+        if not set(c.steps) & last:
+            for name in ("hero", "sound", "camera"):
+                assert kept.get(name) == full.get(name), name
+            if "props" in full:
+                body = full["props"].removeprefix("Props: ").rstrip(".")
+                used = [x for x in body.split(", ") if _used(x, full["actions"] + full["subject"])]
+                for prop in used:
+                    assert prop in kept.get("props", ""), (prop, kept.get("props"))
+        if full.get("hero"):
+            first = re.split(r",\s", full["hero"].rstrip(",."))[0]
+            assert _lead_folded(kept["hero"]).startswith(_lead_folded(first))
+        if full.get("sound"):
+            assert (
+                kept["sound"].rstrip(".").split("; ")[-1]
+                == full["sound"].rstrip(".").split("; ")[-1]
+            )
         subject = kept.get("subject", "")
-        last = re.findall(r"[a-z]+", subject.lower())[-1:] if subject else []
-        assert not last or last[0] not in {"a", "an", "the", "of", "to", "with", "and", "into"}
+        last_word = re.findall(r"[a-z]+", subject.lower())[-1:] if subject else []
+        assert not last_word or last_word[0] not in {
+            "a",
+            "an",
+            "the",
+            "of",
+            "to",
+            "with",
+            "and",
+            "into",
+        }
 
 
 def test_secondary_clauses_go_whole_never_mid_phrase() -> None:

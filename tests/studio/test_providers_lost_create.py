@@ -20,11 +20,13 @@ from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import Studio
 
+pytestmark = pytest.mark.usefixtures("small_doubles")  # resume's doubles: 256x144 animatics
+
 
 @pytest.fixture(params=["veo", "runway"])
 def fake(request: pytest.FixtureRequest) -> Iterator[FakeVeo | FakeRunway]:
     kind = FakeVeo if request.param == "veo" else FakeRunway
-    with kind(job_seconds=0.1, render_scale=0.5) as server:
+    with kind(job_seconds=0.1, render_scale=0.2) as server:  # 256x144: pixels are not the point
         yield server
 
 

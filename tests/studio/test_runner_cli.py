@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from provider_fixtures import small_doubles  # noqa: F401 - a fixture, by name
 from runner_fixtures import *  # noqa: F403 - the sim and ledger fixtures
 from studio_child import make_plan
 
@@ -16,6 +17,8 @@ from sorafilm_nb.money.ledger import Ledger, default_path
 from sorafilm_nb.render import media_duration
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import ShotProgress, Studio
+
+pytestmark = pytest.mark.usefixtures("small_doubles")  # the CLI's simulator: 256x144 animatics
 
 # -- the command line -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from provider_fixtures import *  # noqa: F403 - no keys (autouse), repo, small_doubles
 from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 from studio_child import make_plan
 
@@ -19,6 +20,8 @@ from sorafilm_nb.backends.openai_api import OpenAIBackend, SimulatorMismatch, _i
 from sorafilm_nb.cli import main
 from sorafilm_nb.money.ledger import Ledger, default_path
 from sorafilm_nb.studio.runner import Studio
+
+pytestmark = pytest.mark.usefixtures("small_doubles")  # the CLI's simulator: 256x144 animatics
 
 
 def test_sandbox_path_follows_the_environment(
@@ -143,16 +146,16 @@ def test_loopback_means_this_machine_only() -> None:
         assert not _is_loopback(url), url
 
 
-def film_argv(repo: Path, out: Path, *extra: str) -> list[str]:
-    """`sorafilm film` of a one-shot film of repo into out."""
-    return ["film", "--repo", str(repo), "--template", "single-12", "--out", str(out), *extra]
+def film_argv(root: Path, out: Path, *extra: str) -> list[str]:
+    """`sorafilm film` of a one-shot film of the repository at root into out."""
+    return ["film", "--repo", str(root), "--template", "single-12", "--out", str(out), *extra]
 
 
-@pytest.mark.slow  # a whole film through the CLI in a subprocess
+@pytest.mark.slow  # a whole film through the CLI
 def test_cli_film_without_real_leaves_the_real_ledger_alone(
-    tmp_path: Path, repo_root: Path, capsys
+    tmp_path: Path, repo: Path, capsys
 ) -> None:
-    code = main(film_argv(repo_root, tmp_path / "out", "--sim-seconds", "0.2"))
+    code = main(film_argv(repo, tmp_path / "out", "--sim-seconds", "0.2"))
     out = capsys.readouterr().out
     assert code == 0, out
     assert (tmp_path / "out" / "film.mp4").is_file()
@@ -164,13 +167,13 @@ def test_cli_film_without_real_leaves_the_real_ledger_alone(
 
 
 def test_cli_film_with_a_base_url_at_the_simulator_books_in_the_sandbox(
-    simulator, tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    simulator, tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     """`sorafilm simulate` + `sorafilm film --base-url`: the reservations go to the sandbox
     and the real ledger is never even created."""
     monkeypatch.setenv("OPENAI_API_KEY", simulator.api_key)
     out_dir = tmp_path / "out"
-    code = main(film_argv(repo_root, out_dir, "--base-url", simulator.base_url))
+    code = main(film_argv(repo, out_dir, "--base-url", simulator.base_url))
     out = capsys.readouterr().out
     assert code == 0, out
     assert (out_dir / "film.mp4").is_file()

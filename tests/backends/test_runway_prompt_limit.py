@@ -1,0 +1,141 @@
+"""Runway's promptText limit, through the real path: the unmodified runwayml SDK talking to
+FakeRunway on 127.0.0.1 never sees a prompt over 1000 characters (UTF-16 code units, as
+runwayml's types document it), for the README's Runway command on this repository and on
+the eval packages; and a prompt that cannot be made to fit blocks the plan before any money
+is reserved, where before the API's HTTP 400 came after the reservation."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from provider_fixtures import *  # noqa: F403 - no keys (autouse), the repo fixture
+
+import sorafilm_nb as sf
+from sorafilm_nb.backends.base import InvalidRequest
+from sorafilm_nb.backends.fake_runway import FakeRunway
+from sorafilm_nb.backends.runway import RunwayBackend
+from sorafilm_nb.capabilities import prompt_length
+from sorafilm_nb.cli import main
+from sorafilm_nb.datafiles import data_dir
+from sorafilm_nb.errors import PlanError
+from sorafilm_nb.money.ledger import Ledger
+from sorafilm_nb.story.planning import plan
+from sorafilm_nb.studio.runner import Studio
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT / ".eval" / "src"  # eval/fetch.py's downloads, where present (not in CI)
+LIMIT = 1000
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeRunway]:
+    with FakeRunway(job_seconds=0.1) as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest.fixture
+def runway(fake: FakeRunway, tmp_path: Path) -> RunwayBackend:
+    return RunwayBackend(api_key=fake.api_key, base_url=fake.base_url, cache_dir=tmp_path / "c")
+
+
+def _readme_argv() -> list[str]:
+    """The README's one Runway command (tests/cli/test_readme_provider_commands.py checks
+    there is exactly one)."""
+    sys.path.insert(0, str(ROOT / "tests" / "cli"))
+    try:
+        from test_readme_provider_commands import documented
+    finally:
+        sys.path.remove(str(ROOT / "tests" / "cli"))
+    return list(next(d for d in documented() if d.provider == "runway").argv)
+
+
+def test_the_fake_counts_prompt_text_as_runway_does(
+    runway: RunwayBackend, fake: FakeRunway
+) -> None:
+    """1000 code units pass; 1001 (999 letters and an emoji, two UTF-16 units) are refused
+    with the API's 400, which the backend raises as InvalidRequest."""
+    ok = runway.create(prompt="a" * LIMIT, model="gen4.5", seconds=4, size="1280x720")
+    assert ok.id
+    for long in ("a" * (LIMIT + 1), "a" * (LIMIT - 1) + "\N{GRINNING FACE}"):
+        assert len(long) <= LIMIT + 1 and prompt_length(long) == LIMIT + 1
+        with pytest.raises(InvalidRequest, match="1000 characters"):
+            runway.create(prompt=long, model="gen4.5", seconds=4, size="1280x720")
+    assert fake.calls["create"] == 3 and len(fake.requests) == 1
+
+
+def test_the_readme_command_on_this_repository_sends_no_prompt_over_the_limit(
+    fake: FakeRunway,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`sorafilm film --repo . --provider runway --template teaser-30 --seconds 24`, as the
+    README writes it, run from this repository against the fake: three shots, every
+    promptText the SDK sent within the limit, none refused."""
+    argv = _readme_argv()
+    monkeypatch.setenv("RUNWAYML_API_SECRET", fake.api_key)
+    monkeypatch.chdir(ROOT)
+    argv[argv.index("--out") + 1] = str(tmp_path / "film")
+    argv += ["--base-url", fake.base_url, "--ledger", str(tmp_path / "ledger.sqlite3")]
+    assert main(argv) == 0, capsys.readouterr().out[-3000:]
+    sent = [body["promptText"] for body in fake.requests]
+    assert fake.calls["create"] == len(sent) == 3  # no create was refused
+    assert max(prompt_length(p) for p in sent) <= LIMIT
+
+
+def _eval_roots() -> list[Path]:
+    return sorted(p for p in EVAL.iterdir() if p.is_dir()) if EVAL.is_dir() else []
+
+
+@pytest.mark.skipif(not _eval_roots(), reason="no eval packages (make eval fetches them)")
+def test_the_readme_plan_of_every_eval_package_goes_through_the_sdk(
+    runway: RunwayBackend, fake: FakeRunway
+) -> None:
+    """The README command's plan of each eval package, each prompt created through the SDK
+    (the film's own create path, less the rendering): the fake refuses none."""
+    sent = 0
+    for root in _eval_roots():
+        p = plan(root, template="teaser-30", target_seconds=24, provider="runway")
+        assert not p.blocked, (root.name, [str(f) for f in p.findings])
+        for shot, prompt in zip(p.storyboard.shots, p.prompts, strict=True):
+            runway.create(
+                prompt=prompt.text, model=shot.model, seconds=shot.seconds, size=shot.size
+            )
+            sent += 1
+    assert fake.calls["create"] == len(fake.requests) == sent
+    assert max(prompt_length(b["promptText"]) for b in fake.requests) <= LIMIT
+
+
+def test_a_prompt_that_cannot_fit_blocks_the_plan_before_any_reservation(
+    repo: Path, runway: RunwayBackend, fake: FakeRunway, tmp_path: Path
+) -> None:
+    """A theme's protagonist and a typed gag, each under their own 300-character limit and
+    each one clause that no step may cut (the actions play the gag too): together over
+    1000 characters. Lint blocks the plan; the studio sends nothing and reserves nothing."""
+    text = (data_dir() / "metaphors" / "kitchen.toml").read_text(encoding="utf-8")
+    who = ("a programmer in " + " and ".join(["a long striped woollen scarf"] * 12))[:299]
+    text = re.sub(r"^protagonist = .*$", f'protagonist = "{who}"', text, count=1, flags=re.M)
+    theme = tmp_path / "scarves.toml"
+    theme.write_text(text, encoding="utf-8")
+    gag = ("a kettle that " + " and ".join(["whistles a long slow tune"] * 12))[:299]
+    casting = sf.cast(sf.analyze(repo), theme)
+    for index in range(len(casting.entries)):  # whichever concepts the story films
+        casting = casting.recast(index, custom_gag=gag)
+    p = plan(casting, template="single-12", provider="runway", model="gen4.5")
+    over = [f for f in p.findings if f.rule == "prompt-over-provider-limit"]
+    assert over and all(f.severity == "error" for f in over) and p.blocked
+    assert "characters; runway gen4.5 takes at most 1000" in over[0].message
+    assert not all(x.fits for x in p.prompts)
+    with (
+        Ledger(tmp_path / "ledger.sqlite3") as ledger,
+        Studio(runway, ledger, min_poll_interval=0.05) as studio,
+    ):
+        with pytest.raises(PlanError, match="takes at most 1000"):
+            studio.run(p, tmp_path / "film")
+        assert ledger.records() == []
+        assert ledger.reserved().cents == 0
+    assert fake.calls["create"] == 0
