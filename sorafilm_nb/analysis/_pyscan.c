@@ -1812,6 +1812,171 @@ done:
     return result;
 }
 
+/* FNV-1a of n bytes: the hash of tally()'s table (identifiers() uses the same). */
+static size_t fnv(const unsigned char *s, Py_ssize_t n)
+{
+    size_t h = 1469598103934665603u;
+    for (Py_ssize_t k = 0; k < n; k++) h = (h ^ s[k]) * 1099511628211u;
+    return h;
+}
+
+/* tally(names, texts, users, mine) -> (counts, user_counts, own, declined): what rank.py
+ * counts from each text's hits (its whitespace-separated tokens that are names, each once,
+ * as set(names).intersection(text.split())): counts {name: texts holding it}, user_counts
+ * the same over the texts whose users[i] is true, own[i] the names of mine[i] (a set, or
+ * None) that text i holds (None where mine[i] is None or the text is empty), and the
+ * indexes of the texts declined (not an ASCII str, not empty), which the caller counts
+ * itself. No string per token: the names go into an open-addressing table once and each
+ * text is only hashed (a name that is not ASCII can equal no token and is left out). On
+ * Django the ranking split 134,000 tokens into strings for this, and the hits grow faster
+ * than the files (a bigger tree defines more of the words each file uses): each is an
+ * increment here instead of a list item and two Counter updates in Python (issue 14). */
+typedef struct {
+    PyObject *name; /* borrowed; NULL: an empty slot */
+    size_t hash;
+    Py_ssize_t stamp;
+    Py_ssize_t count, user_count;
+} Tally;
+
+static PyObject *refs_tally(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *names_arg, *texts, *users, *mine;
+    if (!PyArg_ParseTuple(args, "OO!O!O!:tally", &names_arg, &PyList_Type, &texts, &PyList_Type,
+                          &users, &PyList_Type, &mine))
+        return NULL;
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    if (PyList_GET_SIZE(users) != n_texts || PyList_GET_SIZE(mine) != n_texts) {
+        PyErr_SetString(PyExc_ValueError, "tally: texts, users and mine differ in length");
+        return NULL;
+    }
+    PyObject *names = PySequence_List(names_arg);
+    if (!names) return NULL;
+    Py_ssize_t n_names = PyList_GET_SIZE(names);
+    size_t cap = 16;
+    while (cap < (size_t)n_names * 2 + 2) cap *= 2;
+    Tally *table = PyMem_Calloc(cap, sizeof(Tally));
+    PyObject *counts = NULL, *user_counts = NULL, *own = NULL, *declined = NULL, *result = NULL;
+    if (!table) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_names; i++) {
+        PyObject *name = PyList_GET_ITEM(names, i);
+        if (!PyUnicode_Check(name)) {
+            PyErr_SetString(PyExc_TypeError, "tally: names must be str");
+            goto done;
+        }
+        if (PyUnicode_READY(name) < 0) goto done;
+        if (!PyUnicode_IS_ASCII(name)) continue;
+        const unsigned char *s = PyUnicode_1BYTE_DATA(name);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(name);
+        size_t h = fnv(s, len), j = h & (cap - 1);
+        int dup = 0;
+        while (table[j].name) {
+            if (table[j].hash == h && PyUnicode_GET_LENGTH(table[j].name) == len &&
+                memcmp(PyUnicode_1BYTE_DATA(table[j].name), s, (size_t)len) == 0) {
+                dup = 1;
+                break;
+            }
+            j = (j + 1) & (cap - 1);
+        }
+        if (!dup) {
+            table[j].name = name;
+            table[j].hash = h;
+        }
+    }
+    own = PyList_New(n_texts);
+    declined = PyList_New(0);
+    if (!own || !declined) goto done;
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        Py_INCREF(Py_None);
+        PyList_SET_ITEM(own, t, Py_None);
+    }
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        if (text == Py_None || (PyUnicode_Check(text) && PyUnicode_GET_LENGTH(text) == 0))
+            continue; /* no refs: nothing to count, as rank's ``if refs`` */
+        if (!PyUnicode_Check(text) || PyUnicode_READY(text) < 0 || !PyUnicode_IS_ASCII(text)) {
+            PyErr_Clear();
+            PyObject *index = PyLong_FromSsize_t(t);
+            if (!index || PyList_Append(declined, index) < 0) {
+                Py_XDECREF(index);
+                goto done;
+            }
+            Py_DECREF(index);
+            continue;
+        }
+        int user = PyObject_IsTrue(PyList_GET_ITEM(users, t));
+        if (user < 0) goto done;
+        PyObject *own_names = PyList_GET_ITEM(mine, t);
+        PyObject *own_set = NULL;
+        if (own_names != Py_None) {
+            own_set = PySet_New(NULL);
+            if (!own_set) goto done;
+            PyList_SetItem(own, t, own_set); /* steals; the None it replaces is released */
+        }
+        const unsigned char *s = PyUnicode_1BYTE_DATA(text);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+        while (i < n) {
+            if (Py_ISSPACE(s[i]) || (s[i] >= 0x1c && s[i] <= 0x1f)) {
+                i++;
+                continue;
+            }
+            Py_ssize_t a = i;
+            while (i < n && !Py_ISSPACE(s[i]) && !(s[i] >= 0x1c && s[i] <= 0x1f)) i++;
+            size_t h = fnv(s + a, i - a), j = h & (cap - 1);
+            while (table[j].name) {
+                Tally *e = &table[j];
+                if (e->hash == h && PyUnicode_GET_LENGTH(e->name) == i - a &&
+                    memcmp(PyUnicode_1BYTE_DATA(e->name), s + a, (size_t)(i - a)) == 0) {
+                    if (e->stamp != t + 1) {
+                        e->stamp = t + 1;
+                        e->count++;
+                        e->user_count += user;
+                        if (own_set) {
+                            int in = PySet_Contains(own_names, e->name);
+                            if (in < 0 || (in && PySet_Add(own_set, e->name) < 0)) goto done;
+                        }
+                    }
+                    break;
+                }
+                j = (j + 1) & (cap - 1);
+            }
+        }
+    }
+    counts = PyDict_New();
+    user_counts = PyDict_New();
+    if (!counts || !user_counts) goto done;
+    for (size_t j = 0; j < cap; j++) {
+        Tally *e = &table[j];
+        if (!e->name || !e->count) continue;
+        PyObject *c = PyLong_FromSsize_t(e->count);
+        if (!c || PyDict_SetItem(counts, e->name, c) < 0) {
+            Py_XDECREF(c);
+            goto done;
+        }
+        Py_DECREF(c);
+        if (e->user_count) {
+            PyObject *u = PyLong_FromSsize_t(e->user_count);
+            if (!u || PyDict_SetItem(user_counts, e->name, u) < 0) {
+                Py_XDECREF(u);
+                goto done;
+            }
+            Py_DECREF(u);
+        }
+    }
+    result = PyTuple_Pack(4, counts, user_counts, own, declined);
+done:
+    PyMem_Free(table);
+    Py_XDECREF(counts);
+    Py_XDECREF(user_counts);
+    Py_XDECREF(own);
+    Py_XDECREF(declined);
+    Py_DECREF(names);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_O,
      "scan(data: bytes) -> tuple | None: the statement-level facts of a Python file, or None "
@@ -1819,6 +1984,10 @@ static PyMethodDef methods[] = {
     {"identifiers", identifiers, METH_O,
      "identifiers(data: bytes) -> str: the distinct identifier-like tokens of 3+ characters, "
      "space-separated, in order of first occurrence."},
+    {"tally", refs_tally, METH_VARARGS,
+     "tally(names, texts, users, mine) -> (counts, user_counts, own, declined): how many "
+     "texts hold each name (all, and those whose users[i] is true), the names of mine[i] "
+     "text i holds, and the indexes of the texts left to the caller (not ASCII)."},
     {NULL, NULL, 0, NULL},
 };
 

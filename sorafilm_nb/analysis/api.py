@@ -23,10 +23,10 @@ from .public import (
     PRIVATE_PENALTY,
     PY_BUILTINS,
     docs_bonus,
-    group_of,
     private_path,
     readme_bonus,
 )
+from .rank import file_group
 from .scan_python import FileScan
 from .standing import exception_standing, neighbours, representative_exception  # noqa: F401
 
@@ -36,10 +36,9 @@ _API_KINDS = ("class", "exception", "function")
 
 
 def _top_inits(files: list[str], in_tests: Any) -> list[str]:
+    # file_group: public.group_of remembered per path (in_tests is always rank.in_tests)
     inits = [
-        rel
-        for rel in files
-        if rel.rsplit("/", 1)[-1] == "__init__.py" and group_of(rel, in_tests(rel)) is None
+        rel for rel in files if rel.rsplit("/", 1)[-1] == "__init__.py" and file_group(rel) is None
     ]
     depth = min((rel.count("/") for rel in inits), default=0)
     return [rel for rel in inits if rel.count("/") == depth]
@@ -83,7 +82,7 @@ def exported_names(
             instances[DEFAULT_EXPORT] = js.default
     for rel in files:
         r = results[rel]
-        if group_of(rel, in_tests(rel)) is not None:
+        if file_group(rel) is not None:
             continue
         if r.get("lang", "python") != "python" and js_modules is not None:
             if rel in js_modules:
@@ -144,7 +143,7 @@ def api_pass(
     exc_bonus (exception name -> what its raises and catches add) counts only for the
     exceptions users are shown (exception_standing). docs are the documentation pages'
     text: a name their examples use gains docs_bonus (a README name already has more)."""
-    from .rank import file_group, in_tests
+    from .rank import in_tests
 
     submodules = module_names(files)
     uses, method_uses = code_uses(readme, submodules) if readme else ({}, [])
@@ -330,8 +329,6 @@ def _dynamic(
     ``axios`` for ``Axios``) is the evidence that ``app.get`` exists and matters. It is scored
     as an explicit member the README calls would be.
     """
-    from .rank import file_group
-
     have = {r[1] for r in rows}
     owners: dict[str, tuple[str, str, int]] = {}  # receiver name -> (owner, file, line)
     for rel in files:
@@ -398,8 +395,6 @@ def _methods(
     (standing: class name -> score), most of it when the README uses it as a decorator (the
     project's signature style: ``@app.route``), half of it for a plain call.
     """
-    from .rank import file_group
-
     where: dict[str, tuple[str, str]] = {}
     for name, rel, _line, _bases, _summary, _n, lang in class_defs:
         group = file_group(rel)

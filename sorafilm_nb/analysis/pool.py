@@ -10,6 +10,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from contextlib import suppress
 
 from .worker import Item, Outcome, scan_chunk, scan_chunk_packed
@@ -59,7 +60,11 @@ def start_method() -> str | None:
 
 
 def run(
-    todo: list[Item], known: frozenset[str], workers: int, method: str | None
+    todo: list[Item],
+    known: frozenset[str],
+    workers: int,
+    method: str | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Outcome], int]:
     """scan_chunk over todo: in this process when small, else on every core; and how many
     processes did the work (the stats say it, so a fallback to one core shows).
@@ -70,6 +75,12 @@ def run(
     cheaper than pickle for these plain dicts). Processes, not threads: most of the work
     holds the GIL (``ast.parse``, tree-sitter's Parser.parse, and the Python half of a C
     scan: identifiers, docstring words; the C scanner lets go of it only while tokenizing).
+
+    meanwhile, when given, is called in this process once the pool has its work and before
+    this process takes any: the caller's own preparation (analyze's meanwhile) then runs
+    beside the workers instead of before or after them, and this process simply parses
+    fewer chunks. Not called without a pool (nothing would run beside it). What it raises
+    is dropped: it only prepares what the caller does again, and reports, afterwards.
     """
     if method is None or workers < 2:
         return scan_chunk(todo, known), 1
@@ -83,6 +94,9 @@ def run(
             max_workers=workers - 1, mp_context=mp.get_context(method)
         ) as pool:
             futures = [pool.submit(scan_chunk_packed, chunk, known) for chunk in chunks]
+            if meanwhile is not None:
+                with suppress(Exception):  # see above: the caller does it again, and reports
+                    meanwhile()
             parts: list[list[Outcome] | None] = [None] * len(chunks)
             for i in range(len(chunks) - 1, -1, -1):
                 if futures[i].cancel():

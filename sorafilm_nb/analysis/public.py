@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .files import VENDOR_DIRS
 
@@ -54,15 +55,17 @@ def group_of(rel: str, in_tests: bool) -> str | None:
     """The excluded-by-default group a path belongs to, or None for the project's own code."""
     if in_tests:
         return "tests"
-    dirs = [p.lower() for p in rel.split("/")[:-1]]
+    dirs = {p.lower() for p in rel.split("/")[:-1]}
     for group, names in _GROUP_DIRS.items():
-        if any(d in names for d in dirs):
+        if not names.isdisjoint(dirs):
             return group
     return None
 
 
+@lru_cache(maxsize=65536)
 def private_path(rel: str) -> bool:
-    """A module no user is meant to import: a ``_name`` file or folder on its path."""
+    """A module no user is meant to import: a ``_name`` file or folder on its path. Asked of
+    every concept (ten times more than files), so remembered per path (issue 14)."""
     for part in rel.split("/"):
         stem = part.rsplit(".", 1)[0] if "." in part else part
         if stem.startswith("_") and not (stem.startswith("__") and stem.endswith("__")):

@@ -17,7 +17,7 @@ import builtins
 import math
 import posixpath
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,10 @@ from typing import Any
 from .files import DECLARATIONS
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
+from .scan_python import _pyscan as _scanner
 from .text import concept_words
+
+_c_tally = getattr(_scanner, "tally", None)
 
 RANK_VERSION = "rank-19"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
@@ -68,6 +71,7 @@ def file_group(rel: str) -> str | None:
     return group_of(rel, in_tests(rel))
 
 
+@lru_cache(maxsize=65536)
 def module_name(rel: str, package: str | None) -> str:
     """``db/models/query.py`` -> ``db.models.query`` (prefixed with the package, if root is one)."""
     stem = rel.rsplit(".", 1)[0]
@@ -79,6 +83,15 @@ def module_name(rel: str, package: str | None) -> str:
     if package:
         parts.insert(0, package)
     return ".".join(parts) or package or stem.rsplit("/", 1)[-1]
+
+
+def clear_path_caches() -> None:
+    """Forget what the per-path caches above (and public.private_path) remember: for tests
+    and benchmarks that rank several trees in one process and count or time each alone."""
+    from .public import private_path
+
+    for cached in (in_tests, file_group, module_name, private_path):
+        cached.cache_clear()
 
 
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -107,6 +120,44 @@ def resolve_import(imp: str, rel: str, here: str) -> str:
         parts = parts[: max(0, len(parts) - (level - 1))]
     rest = imp[level:]
     return ".".join([*parts, rest] if rest else parts)
+
+
+def _tally(
+    names: set[str],
+    files: list[str],
+    results: Mapping[str, FileScan],
+    users: set[str],
+    mine: Mapping[str, set[str]],
+) -> tuple[dict[str, int], dict[str, int], dict[str, set[str]]]:
+    """The references: how many files' refs (identifier tokens) hold each defined name, how
+    many of the users' files do, and, per file that defines names, which of its own it
+    mentions. In C when the scanner is built (each hit an increment there): splitting
+    every file's refs into strings (134,000 on Django) and counting the hits in Python was
+    most of the ranking's per-file work, and the hits grow faster than the files (issue
+    14). A file the C side declines (refs not an ASCII str) is counted here."""
+    texts = [results[rel].get("refs") for rel in files]
+    ref_files: dict[str, int] = {}
+    user_refs: dict[str, int] = {}
+    own_refs: dict[str, set[str]] = {}
+    todo: Iterable[int] = range(len(files))
+    if _c_tally is not None:
+        ref_files, user_refs, own, todo = _c_tally(
+            names, texts, [rel in users for rel in files], [mine.get(rel) for rel in files]
+        )
+        own_refs = {rel: o for rel, o in zip(files, own, strict=True) if o is not None}
+    for i in todo:
+        text = texts[i]
+        if not text:
+            continue
+        rel = files[i]
+        hits = names.intersection(text.split())
+        for name in hits:
+            ref_files[name] = ref_files.get(name, 0) + 1
+            if rel in users:
+                user_refs[name] = user_refs.get(name, 0) + 1
+        if rel in mine:  # kept small: a file's every hit would hold 10x the memory
+            own_refs[rel] = hits & mine[rel]
+    return ref_files, user_refs, own_refs
 
 
 def _log(n: float) -> float:
@@ -187,30 +238,20 @@ def rank(
             seeds.extend(children.get(name, ()))
 
     # --- who uses what: files referring to each defined name, subclass counts, imports
-    # Counters: a file's hits are counted in C (Counter.update), not name by name in Python.
-    # The hits grow faster than the files (a bigger tree defines more of the names each file
-    # mentions), so on a tree 20x Django's this loop was most of the ranking (issue 14).
-    ref_files: Counter[str] = Counter()
-    own_refs: dict[str, set[str]] = {}
+    # Counters: a file's names are counted in C (Counter.update, _tally), not one by one in
+    # Python. The references grow faster than the files (a bigger tree defines more of the
+    # names each file mentions), so on a tree 20x Django's they were most of the ranking.
     import_files: Counter[str] = Counter()
     # the same counts from users' code only (tests, examples, docs, benchmarks): see _weigh
-    user_refs: Counter[str] = Counter()
     user_imports: Counter[str] = Counter()
     users = {rel for rel in files if file_group(rel) in GROUPS}
+    ref_files, user_refs, own_refs = _tally(defined, files, results, users, mine)
     mod_imports: Counter[str] = Counter()
     raised: dict[str, list[Any]] = {}  # name -> [total, weighted, {file: (count, first line)}]
     caught: dict[str, list[Any]] = {}
     for rel in files:
         r = results[rel]
         user = rel in users
-        refs = r.get("refs")
-        if refs:
-            hits = defined.intersection(refs.split())
-            ref_files.update(hits)
-            if user:
-                user_refs.update(hits)
-            if rel in mine:  # kept small: a file's every hit would hold 10x the memory
-                own_refs[rel] = hits & mine[rel]
         imn = r.get("imn")
         if imn:
             import_files.update(imn)
@@ -353,12 +394,13 @@ def rank(
 
     # themes: docstring words, by how many docstrings (outside tests) use them
     theme_counts: dict[str, int] = {}
+    get = theme_counts.get
     for rel in files:
-        if in_tests(rel):
-            continue
-        for word, n in results[rel].get("dw", {}).items():
-            if not is_markup(word):
-                theme_counts[word] = theme_counts.get(word, 0) + n
+        if not in_tests(rel):
+            for word, n in results[rel].get("dw", {}).items():
+                theme_counts[word] = get(word, 0) + n
+    for word in [w for w in theme_counts if is_markup(w)]:  # once a word, not once a file
+        del theme_counts[word]
     best = sorted(theme_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_THEMES]
     top = best[0][1] if best else 1
     themes = [(w, round(n / top, 4)) for w, n in best if n >= 2]

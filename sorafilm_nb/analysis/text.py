@@ -13,7 +13,7 @@ from ..datafiles import data_dir
 
 _DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|`+[^`]*`+")
-_URL_MARKS = ("://", "www.", "@", "`")  # what any match of _URL holds
+_NOT_PROSE = (" ", "\t", ">>>", "...", ":")  # how a line of code or markup starts
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
@@ -60,22 +60,17 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
     """
     stop = stopwords()
     counts: dict[str, int] = {}
+    get = counts.get
     for doc in docs:
-        prose = [
-            ln
-            for ln in doc.splitlines()
-            if ln and not ln.startswith((" ", "\t", ">>>", "...", ":"))
-        ]
+        text = " ".join([ln for ln in doc.splitlines() if ln and not ln.startswith(_NOT_PROSE)])
         # links, e-mail addresses and ``code`` are not prose. Each of _URL's alternatives
-        # needs one of _URL_MARKS, and nine docstrings in ten have none: the regex, slow on
+        # needs one of these marks, and nine docstrings in ten have none: the regex, slow on
         # long words (\S+@ backtracks through each), is then skipped (issue 14)
-        text = " ".join(prose)
-        if any(mark in text for mark in _URL_MARKS):
+        if "://" in text or "www." in text or "@" in text or "`" in text:
             text = _URL.sub(" ", text)
-        text = text.lower()
-        for w in set(_DOC_WORD.findall(text)):
+        for w in set(_DOC_WORD.findall(text.lower())):
             if w not in stop:
-                counts[w] = counts.get(w, 0) + 1
+                counts[w] = get(w, 0) + 1
     return counts
 
 

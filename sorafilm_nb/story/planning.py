@@ -15,19 +15,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..money.cost import Cost
-from .boards import Storyboard
 from .findings import finding
-from .plans import SCHEMA, Plan
 from .prompts import ShotPrompt, Tier
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
     from ..money.prices import PriceTable
-    from .boards import StoryTemplate
+    from .boards import Storyboard, StoryTemplate
     from .casting import Casting, MetaphorLibrary
+    from .plans import SCHEMA, Plan
 
 
 __all__ = ["SCHEMA", "Plan", "plan", "plan_id"]
+
+
+def __getattr__(name: str) -> Any:
+    """SCHEMA and Plan (story.plans), imported when first asked for: with the storyboard's
+    modules they are what plan() loads while the repository is read (see _prepare)."""
+    if name in ("SCHEMA", "Plan"):
+        from . import plans
+
+        return getattr(plans, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- building a plan -----------------------------------------------------------------------
@@ -59,12 +68,41 @@ def plan_id(
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
+def _prepare(theme: Any, template: Any) -> None:
+    """Load what plan() needs once it has a profile: the storyboard's, captions' and lint's
+    modules, the packaged theme and template, the lint lists and the token counter (about
+    80 ms on a cold start). analyze() calls this while its worker processes read the
+    repository (its meanwhile), so none of it waits until the reading is done (issue 14).
+    Each is cached once loaded, so the plan finds it ready; whatever fails here is dropped,
+    and fails again, reported, where the plan needs it."""
+    from . import boards, captions, compress, plan_lint, plans, tokens  # noqa: F401
+    from .casting import MetaphorLibrary  # and casting's modules
+    from .lint_data import Rules
+    from .templates import StoryTemplate
+
+    if isinstance(theme, str) and theme in MetaphorLibrary.themes():  # parsed once a process
+        MetaphorLibrary.load(theme)
+    if isinstance(template, (str, Path)):  # parsed once per file version
+        StoryTemplate.load(template)
+    Rules.load()
+    tokens.counter()
+
+
 def _casting(
-    repo: Any, theme: Any, top: int, profile: RepoProfile | None, options: dict[str, Any]
+    repo: Any,
+    theme: Any,
+    top: int,
+    profile: RepoProfile | None,
+    options: dict[str, Any],
+    template: Any = None,
 ) -> Casting:
     from dataclasses import replace
 
     from ..analysis.profile import RepoProfile, analyze
+
+    if profile is None and isinstance(repo, (str, Path)):
+        # casting's modules too are loaded while the workers read (_prepare)
+        profile = analyze(str(repo), **options, meanwhile=lambda: _prepare(theme, template))
     from .casting import Casting, MetaphorLibrary, cast
 
     if isinstance(repo, Casting):
@@ -72,8 +110,6 @@ def _casting(
     if profile is None:
         if isinstance(repo, RepoProfile):
             profile = repo
-        elif isinstance(repo, (str, Path)):
-            profile = analyze(str(repo), **options)
         else:
             raise TypeError(
                 f"plan() takes a path, a RepoProfile or a Casting, not {type(repo).__name__}"
@@ -137,11 +173,7 @@ def plan(
     """
     from ..capabilities import default_model
     from ..money.prices import PriceError, PriceTable
-    from .boards import storyboard
-    from .captions import film_captions
-    from .compress import render_prompts
     from .continuity import check_look, references
-    from .plan_lint import lint_plan
     from .prompts import parse_tier, tier_cap
 
     tier = parse_tier(tier)
@@ -151,7 +183,13 @@ def plan(
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices, provider=provider)
     options: dict[str, Any] = {"title": title, "tagline": tagline}
     options.update({"include": include, "include_private": include_private})
-    casting = _casting(repo, theme, top, profile, options)
+    casting = _casting(repo, theme, top, profile, options, template)
+    from .boards import storyboard
+    from .captions import film_captions
+    from .compress import render_prompts
+    from .plan_lint import lint_plan
+    from .plans import Plan
+
     if audio is None:
         audio = casting.library.style.audio
     board = storyboard(casting, template, target_seconds, model, size, provider)

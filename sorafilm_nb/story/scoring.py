@@ -175,7 +175,7 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
     kind_ok = not rule.kinds or concept.kind in rule.kinds
     total = 0.0
     if rule.names:
-        names = {_short(n) for n in rule.names}
+        names = _short_names(tuple(rule.names))
         if concept.name.lower() in names or _short(concept.name) in names:
             total = NAME
         elif any(_short(b) in names for b in concept.bases):
@@ -183,7 +183,7 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
     if rule.words or metaphor.roles:
         wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
         own, says, docs = _evidence(
-            concept.name, concept.summary, tuple(concept.words), _IGNORED_TOKENS | ignore
+            concept.name, concept.summary, tuple(concept.words), _skipped(ignore)
         )
         puns = own & wanted & prop_words(metaphor.props)
         name_hits = NAME_WORD * min(len(own & wanted - puns), MAX_WORD_HITS)
@@ -206,6 +206,19 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
 # score() runs for every (concept, metaphor) pair, yet what it stems depends on one side
 # only: each side's stems are worked out once (a warm `sorafilm plan` stemmed a concept's
 # words again for each of ~160 metaphors; issue 14).
+@functools.lru_cache(maxsize=64)
+def _skipped(ignore: frozenset[str]) -> frozenset[str]:
+    """_IGNORED_TOKENS and the project's words, made once per project rather than once per
+    (concept, metaphor) pair; the same set each time also hashes once as _evidence's key."""
+    return _IGNORED_TOKENS | ignore
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_names(names: tuple[str, ...]) -> frozenset[str]:
+    """The last parts of a metaphor's names, lower-case."""
+    return frozenset(_short(n) for n in names)
+
+
 @functools.lru_cache(maxsize=4096)
 def _wanted(words: tuple[str, ...], roles: tuple[str, ...]) -> frozenset[str]:
     """The stems a metaphor's words and roles look for."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sorafilm_nb.analysis import api, rank
+from sorafilm_nb.analysis import rank
 from sorafilm_nb.analysis.scan_python import scan_python
 
 
@@ -68,8 +68,7 @@ def results_of(n: int) -> dict[str, Any]:
 def comparisons(n: int) -> tuple[int, int]:
     results = results_of(n)
     CountingPath.compared = 0
-    rank.in_tests.cache_clear()
-    rank.file_group.cache_clear()
+    rank.clear_path_caches()
     rows, _ = rank.rank(results, None)
     assert rows  # the repository ranks to something
     return len(results), CountingPath.compared
@@ -93,12 +92,12 @@ def test_group_of_is_asked_once_per_path(monkeypatch: pytest.MonkeyPatch) -> Non
         return real(rel, in_tests)
 
     monkeypatch.setattr(rank, "group_of", counted)
-    monkeypatch.setattr(api, "group_of", counted)
     results = results_of(120)
-    rank.file_group.cache_clear()
+    rank.clear_path_caches()
     rows, _ = rank.rank(results, None)
-    # once for the users' set, once for api.exported_names' walk of the files, and once more
-    # for the __init__ files (api._top_inits, asked twice): never once per concept
+    # once per path (rank.file_group remembers it for the users' set, api.exported_names'
+    # walk of the files and the __init__ files of api._top_inits): never once per concept
     assert len(rows) > len(results)  # more concepts than files: a per-concept call would show
     inits = sum(1 for rel in results if rel.endswith("__init__.py"))
     assert len(calls) <= 2 * len(results) + 2 * inits, (len(calls), len(results))
+    assert len(calls) == len(set(calls)), "a path asked twice"
