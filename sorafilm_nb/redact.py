@@ -98,9 +98,13 @@ class SecretPattern:
 
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
         """Matches in text; skipped outright when none of the required substrings occurs."""
-        gate = self._gate
-        if gate is not None and gate.search(folded) is None:
-            return ()
+        if len(self.requires) == 1:  # one literal: `in` answers without compiling a gate
+            if self.requires[0] not in folded:
+                return ()
+        else:
+            gate = self._gate
+            if gate is not None and gate.search(folded) is None:
+                return ()
         if self.entropy:
             return (m for m in self.regex.finditer(text) if looks_random(m.group(0), self.entropy))
         return self.regex.finditer(text)

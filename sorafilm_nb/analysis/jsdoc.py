@@ -8,9 +8,9 @@ still has the words its JSDoc tags and its declarations give it.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from .lazyre import LazyPattern
 from .text import summary_line
 
 
@@ -33,7 +33,8 @@ def comment_text(text: str, ret: dict[str, str] | None = None, name: str = "") -
 
 # ``@return {Server}``: a class a function returns, said in its JSDoc. Not a built-in or a
 # JSDoc catch-all, which says nothing a caption can use.
-_RETURNS = re.compile(r"^@returns?\s+\{([A-Z][\w$]*)\}")
+# LazyPattern (here and below): compiled at first use, as only JavaScript needs it (issue 14)
+_RETURNS = LazyPattern(r"^@returns?\s+\{([A-Z][\w$]*)\}")
 _PLAIN_TYPES = frozenset(
     {"Object", "Function", "String", "Number", "Boolean", "Array", "Promise", "Mixed"}
     | {"Any", "Date", "Error", "RegExp", "Map", "Set", "Symbol", "Buffer", "Void", "Null"}

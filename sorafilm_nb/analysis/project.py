@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .files import Skipped, build_folder, list_folder, open_inside
+from .lazyre import LazyPattern
 
 _MAX = 2_000_000  # bytes read of any one file here
 
@@ -125,7 +126,8 @@ def js_entries(root: Path) -> list[str]:
 
 
 # any relative module a file loads: import/export ... from './x', import('./x'), require('./x')
-_LOADS = re.compile(r"""(?:\bfrom\s*|\brequire\(\s*|\bimport\s*\(?\s*)['"](\.{1,2}/[^'"]+)['"]""")
+# LazyPattern: compiled at first use, as only a JavaScript project needs it (issue 14)
+_LOADS = LazyPattern(r"""(?:\bfrom\s*|\brequire\(\s*|\bimport\s*\(?\s*)['"](\.{1,2}/[^'"]+)['"]""")
 
 
 def entry_build_files(root: Path) -> list[str]:

@@ -25,6 +25,7 @@ from typing import Any
 from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
 from .jsdoc import node_text as _text
+from .lazyre import LazyPattern
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
 
@@ -82,8 +83,9 @@ _EXPORTS = ("exports", "module.exports")
 # JavaScript's counterpart of Python's dunder methods, which are private by their underscores.
 _PROTOCOL = frozenset({"constructor", "toJSON", "toString", "valueOf", "inspect", "default"})
 # TypeScript's and Babel's CommonJS output, and any bundler's source map comment
-_GENERATED = re.compile(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
-_SOURCE_MAP = re.compile(rb"//# sourceMappingURL=")
+# LazyPattern: compiled at first use, as a Python-only analysis never needs them (issue 14)
+_GENERATED = LazyPattern(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
+_SOURCE_MAP = LazyPattern(rb"//# sourceMappingURL=")
 
 
 @lru_cache(maxsize=4)

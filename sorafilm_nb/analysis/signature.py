@@ -24,6 +24,7 @@ from typing import Any
 
 from .concepts import Concept
 from .files import Skipped, open_inside
+from .lazyre import LazyPattern
 
 #: How many of the best-ranked concepts may be looked up (a film shows about 15).
 LOOKUP_LIMIT = 120
@@ -38,7 +39,8 @@ _KINDS = ("class", "exception", "function")
 _SKIP = frozenset({"self", "cls", "this"})
 _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 _DEF = re.compile(r"\bdef\s+(\w+)\s*\(")
-_WORD = re.compile(r"\w+")
+# LazyPattern: compiled at first use; Django's plan never needs it (issue 14)
+_WORD = LazyPattern(r"\w+")
 
 
 def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
@@ -103,7 +105,7 @@ _CLASS = re.compile(
     r"(?:\s*<[^>]*>)?\s*(?:extends\s+([\w$.]+)|\(([^)]*)\))?"
 )
 _PY_MEMBER = re.compile(r"^(\s+)(?:async\s+)?def\s+([A-Za-z]\w*)\s*\(")
-_JS_MEMBER = re.compile(
+_JS_MEMBER = LazyPattern(
     r"^(\s+)(?:static\s+)?(?:async\s+)?(?:(get|set)\s+)?\*?([A-Za-z$][\w$]*)\s*\("
 )
 _NOT_MEMBERS = frozenset(

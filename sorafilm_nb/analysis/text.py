@@ -10,9 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..datafiles import data_dir
+from .lazyre import LazyPattern
 
 _DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|`+[^`]*`+")
+# LazyPattern (here and below): compiled at first use; Django's plan needs none of them (issue 14)
+_URL = LazyPattern(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|`+[^`]*`+")
 _NOT_PROSE = (" ", "\t", ">>>", "...", ":")  # how a line of code or markup starts
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -107,10 +109,10 @@ def summary_line(doc: str | None, limit: int = 160) -> str:
 
 SECOND_SENTENCE = 100
 # A section's heading line: "Attributes:", "Args:", "Usage::" ("Shorthand for:" is prose)
-_SECTION = re.compile(r"^(?:\w+:|.*::)$")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`:(])")
+_SECTION = LazyPattern(r"^(?:\w+:|.*::)$")
+_SENTENCE = LazyPattern(r"(?<=[.!?])\s+(?=[A-Z`:(])")
 # "Usage docs: https://...", "Args:", ":param x:", ".. versionadded::", ">>> x", a bare URL
-_NOT_PROSE_PARA = re.compile(
+_NOT_PROSE_PARA = LazyPattern(
     r"^(?:[\w ]{1,30}:\s*(?:https?://\S+)?$|[\w ]{1,30}:\s*https?://|https?://\S+$|[:.]{1,2}\w|>>>|@)"
 )
 

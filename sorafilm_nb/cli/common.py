@@ -15,6 +15,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from ..analysis.lazyre import LazyPattern
+
 # `budget set` above this many dollars a month asks for confirmation (or --yes): no film
 # plausibly needs it, and a stray exponent ("1e9") or an extra zero must not pass unseen.
 PLAUSIBLE_MONTHLY_DOLLARS = 100_000
@@ -146,7 +148,8 @@ MAX_DOLLARS = 1_000_000_000
 # What a person types for dollars: "50", "12.34", ".5", "$1,000.50", "1000.50", "1e3".
 # ASCII digits only (Decimal alone would also read "1_000", "Infinity" and Arabic-Indic digits);
 # commas only between groups of three digits, so "12,50" (a decimal comma) is not read as 1250.
-_DOLLARS_RE = re.compile(
+# LazyPattern: compiled at first use, as only the money commands read dollars (issue 14).
+_DOLLARS_RE = LazyPattern(
     r"""^\$?\s*
     (?P<number>
         (?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?   # 1,000.50  1000.50  5.

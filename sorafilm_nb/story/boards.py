@@ -63,6 +63,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..analysis.lazyre import LazyPattern
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
@@ -238,7 +239,8 @@ def clip_range(units: int, max_shots: int = 0, most: int = 3) -> tuple[int, int]
 
 # -- casting into beats --------------------------------------------------------------------
 
-_WORD = re.compile(r"[a-z0-9]+")
+# LazyPattern: compiled at first use (issue 14): a plan with no beat to cast never uses it
+_WORD = LazyPattern(r"[a-z0-9]+")
 _STOP = {"the", "a", "an", "and", "of", "in", "to"}
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.lazyre import LazyPattern
 from ..capabilities import prompt_length, prompt_limits
 from .captions import DANGLING
 from .prompts import (
@@ -207,10 +208,11 @@ def _style_name_only(text: str) -> str:
 
 # -- last-resort steps: only for a prompt still over its cap after every step above ---------
 
-_BECAUSE = re.compile(r"^Because\b[^,]*,\s+")
+# LazyPattern: compiled at first use, as most plans never reach these last resorts (issue 14)
+_BECAUSE = LazyPattern(r"^Because\b[^,]*,\s+")
 # Camera-line items that describe the lens or focus, not what the camera sees or does.
-_LENS = re.compile(r"\b(?:mm|lens|focus|depth of field|background)\b", re.I)
-_MOOD = re.compile(r";\s*mood:[^.;]*")
+_LENS = LazyPattern(r"\b(?:mm|lens|focus|depth of field|background)\b", re.I)
+_MOOD = LazyPattern(r";\s*mood:[^.;]*")
 
 
 def _props_line(s: Sections) -> Sections:
