@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import stat
@@ -59,6 +60,8 @@ PENDING_STATES = frozenset(
 )
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+log = logging.getLogger(__name__)
 
 
 class FilmError(SorafilmError):
@@ -448,3 +451,38 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         captions=captions,
         lower_thirds=burned_in(data),
     )
+
+
+# The temp files a writer leaves in a film folder when killed: safeio's one shape
+# (.NAME.HEX.partial[.ext]: downloads, stitches, manifest.json, report.md, ffmpeg's concat
+# list), and the older shapes of versions before safeio.
+_LEFTOVER = re.compile(
+    r"^\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.partial(?:\.[a-z0-9]+)?"
+    r"|(?:manifest\.json|report\.md)\.[A-Za-z0-9_]+\.tmp"
+    r"|concat\.[A-Za-z0-9_]+\.txt)$"
+)
+
+
+def backend_world(backend_name: str) -> tuple[bool, str]:
+    """(simulated, provider) of a backend name as a manifest records it: "simulator" and
+    "veo-simulator" are simulated; "veo", "veo-remote", "runway..." name their provider;
+    any other name (an OpenAI-compatible server) is OpenAI's shape. A folder is resumed only
+    in its own world: another provider knows none of its job ids."""
+    simulated = simulated_name(backend_name)
+    head = backend_name.split("-", 1)[0]
+    return simulated, head if head in ("veo", "runway") else "openai"
+
+
+def sweep_leftovers(folder: Path) -> None:
+    """Remove the temp files a killed process left in the film folder.
+
+    A SIGKILL mid-download runs no cleanup, so its half-written temp file stays. Called with
+    the folder lock held: no live writer can own one of these files then.
+    """
+    for path in folder.iterdir():
+        if _LEFTOVER.match(path.name) and path.is_file() and not path.is_symlink():
+            try:
+                path.unlink()
+                log.info("removed %s, left by an interrupted run", path.name)
+            except OSError as exc:
+                log.warning("could not remove %s: %s", path.name, exc)

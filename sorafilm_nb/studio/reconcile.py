@@ -14,7 +14,6 @@ Why it is shaped like this (see DESIGN.md, "Money is never at risk"):
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -34,10 +33,11 @@ from .folder import (
     Film,
     FilmError,
     ShotResult,
+    backend_world,
     legacy_remote,
     read_manifest,
     shots_from_manifest,
-    simulated_name,
+    sweep_leftovers,
 )
 from .manifest import lower_thirds_of
 from .pipeline import OUTCOME_UNKNOWN, REUSED_ID, UNKNOWN, ShotPipeline
@@ -72,12 +72,12 @@ class Reconciler(ShotPipeline):
         made_on = data.get("backend")
         if not isinstance(made_on, str) or not made_on:
             return None
-        if _world(made_on) == _world(self.backend_name):
+        if backend_world(made_on) == backend_world(self.backend_name):
             return None
-        provider = _world(made_on)[1]
+        provider = backend_world(made_on)[1]
         flag = "" if provider == "openai" else f" --provider {provider}"
         legacy = legacy_remote(made_on)
-        if legacy is not None and _world(legacy) == _world(self.backend_name):
+        if legacy is not None and backend_world(legacy) == backend_world(self.backend_name):
             if self._sandbox_holds(data):
                 note = (
                     f"manifest.json named its backend {made_on!r}, the name a --base-url "
@@ -98,7 +98,7 @@ class Reconciler(ShotPipeline):
             )
         how = (
             f"on the simulator (no --real{', ' + flag.strip() if flag else ''})"
-            if _world(made_on)[0]
+            if backend_world(made_on)[0]
             else f"on that API (sorafilm resume --real{flag}, or its --base-url)"
         )
         raise FilmError(
@@ -148,7 +148,7 @@ class Reconciler(ShotPipeline):
         renamed = self._same_world(folder, data)
         shots = shots_from_manifest(folder, data)
         self._same_ledger(folder, shots)
-        _sweep_leftovers(folder)
+        sweep_leftovers(folder)
         run = RunState(
             out_dir=folder,
             plan_id=data["plan_id"],
@@ -324,7 +324,7 @@ class Reconciler(ShotPipeline):
         self._same_world(folder, data)
         current = shots_from_manifest(folder, data)
         self._same_ledger(folder, current)
-        _sweep_leftovers(folder)
+        sweep_leftovers(folder)
         ids = {s.shot_id: i for i, s in enumerate(current)}
         chosen: list[int] = []
         for ref in shots:
@@ -470,41 +470,6 @@ class Reconciler(ShotPipeline):
                 continue
             return job
         return None
-
-
-# The temp files a writer leaves in a film folder when killed: safeio's one shape
-# (.NAME.HEX.partial[.ext]: downloads, stitches, manifest.json, report.md, ffmpeg's concat
-# list), and the older shapes of versions before safeio.
-_LEFTOVER = re.compile(
-    r"^\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.partial(?:\.[a-z0-9]+)?"
-    r"|(?:manifest\.json|report\.md)\.[A-Za-z0-9_]+\.tmp"
-    r"|concat\.[A-Za-z0-9_]+\.txt)$"
-)
-
-
-def _world(backend_name: str) -> tuple[bool, str]:
-    """(simulated, provider) of a backend name as a manifest records it: "simulator" and
-    "veo-simulator" are simulated; "veo", "veo-remote", "runway..." name their provider;
-    any other name (an OpenAI-compatible server) is OpenAI's shape. A folder is resumed only
-    in its own world: another provider knows none of its job ids."""
-    simulated = simulated_name(backend_name)
-    head = backend_name.split("-", 1)[0]
-    return simulated, head if head in ("veo", "runway") else "openai"
-
-
-def _sweep_leftovers(folder: Path) -> None:
-    """Remove the temp files a killed process left in the film folder.
-
-    A SIGKILL mid-download runs no cleanup, so its half-written temp file stays. Called with
-    the folder lock held: no live writer can own one of these files then.
-    """
-    for path in folder.iterdir():
-        if _LEFTOVER.match(path.name) and path.is_file() and not path.is_symlink():
-            try:
-                path.unlink()
-                log.info("removed %s, left by an interrupted run", path.name)
-            except OSError as exc:
-                log.warning("could not remove %s: %s", path.name, exc)
 
 
 def _epoch(value: Any) -> float | None:
