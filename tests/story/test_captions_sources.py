@@ -110,8 +110,8 @@ module.exports = { Router };
 
 
 def test_a_jsdoc_comment_becomes_the_caption(tmp_path: Path) -> None:
-    from sorafilm_nb.story.boards import concept_caption
     from sorafilm_nb.story.casting import cast
+    from sorafilm_nb.story.shot_captions import concept_caption
 
     root = tmp_path / "router"
     root.mkdir()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.story.boards import concept_caption
 from sorafilm_nb.story.casting import cast, pick_groups
+from sorafilm_nb.story.shot_captions import concept_caption
 from sorafilm_nb.story.siblings import without_name
 
 API = '''"""Courier: send parcels over HTTP."""

@@ -20,12 +20,13 @@ from story_fixtures import make_casting
 
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.errors import DataFileError
-from sorafilm_nb.story.boards import concept_caption, storyboard
+from sorafilm_nb.story.boards import storyboard
 from sorafilm_nb.story.casting import cast
 from sorafilm_nb.story.causes import wording_for
 from sorafilm_nb.story.compress import render_prompts
 from sorafilm_nb.story.plot import star, use_order
 from sorafilm_nb.story.prompts import Tier, asks_for_text
+from sorafilm_nb.story.shot_captions import concept_caption
 from sorafilm_nb.story.wording import story_wordings
 
 README = """# Kiln
