@@ -49,14 +49,23 @@ MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MD_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
 #: A reST/Sphinx role, ``:class:`~flask.Response``` or ``:meth:`title <target>```: group 1
 #: is what it shows (the ``~`` shorthand and the ``<target>`` left out).
-RST_ROLE = re.compile(r":[\w:-]+:`~?([^`<]*?)\s*(?:<[^`>]*>)?`")
+#: Linear on hostile prose: a role starts only where no role character precedes it (a run of
+#: colons is tried once, not from each colon), and group 1 is greedy with no ``\s*`` beside
+#: it (the two took turns over a run of spaces: quadratic); callers strip group 1.
+RST_ROLE = re.compile(r"(?<![\w:-]):[\w:-]+:`~?([^`<]*)(?:<[^`>]*>)?`")
 #: An HTML tag (or a ``<https://...>`` autolink, a template's ``<% endfor %>``).
-HTML_TAG = re.compile(r"<[^>]+>")
+#: No ``<`` inside a tag: a run of openers that never close is then tried once each, not
+#: against the rest of the text.
+HTML_TAG = re.compile(r"<[^<>]+>")
 #: A bare URL, up to the next space.
 URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 #: ``*em*``, ``**strong**``, ``_em_``, ``__strong__``: group 2 or 4 is the words. An
 #: underscore inside a word (``max_age_seconds``, ``snake_case``) is no emphasis (CommonMark).
-EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")
+#: The words are at most 300 characters: openers that never close are then each tried over a
+#: bounded stretch, not the rest of the paragraph.
+EMPHASIS = re.compile(
+    r"(\*{1,3})(?=\S)(.{1,300}?)(?<=\S)\1|(?<!\w)(_{1,3})(?=\S)(.{1,300}?)(?<=\S)\3(?!\w)"
+)
 #: A code span: a run of backticks on each side (an unclosed fence's run goes whole); group 1
 #: is the code.
 CODE_SPAN = re.compile(r"`+([^`]*)`+")

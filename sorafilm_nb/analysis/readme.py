@@ -68,7 +68,7 @@ def strip_markup(text: str, *, keep_code: bool = False) -> str:
     text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = RST_ROLE.sub(r"\1", text)
+    text = RST_ROLE.sub(lambda m: m.group(1).strip(), text)
     text = HTML_TAG.sub(" ", text)
     for _ in range(2):  # **`nested`**
         text = EMPHASIS.sub(emphasis_words, text)

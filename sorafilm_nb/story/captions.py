@@ -162,7 +162,9 @@ def _own_words(names: Sequence[str]) -> frozenset[str]:
         for part in [name, *re.split(r"[.#]", name)]:
             words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", part).lower())
             out.update(words)
-            out.update("".join(words[i:]) for i in range(len(words)))
+            # the joined tails of the last four words: a hostile 16,000-word camelCase name
+            # would otherwise build every tail (quadratic in time and memory)
+            out.update("".join(words[i:]) for i in range(max(0, len(words) - 4), len(words)))
     return frozenset(out - {""})
 
 

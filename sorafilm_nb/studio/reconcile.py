@@ -112,9 +112,15 @@ class Reconciler(ShotPipeline):
         if not getattr(self.ledger, "sandbox", False):
             return False
         shots = data.get("shots") or []
-        ids = [s.get("reservation_id") for s in shots if isinstance(s, Mapping)]
+        ids = [
+            str(s["reservation_id"])
+            for s in shots
+            if isinstance(s, Mapping) and s.get("reservation_id")
+        ]
+        if not ids:  # no reservation, no evidence either way
+            return False
         with self._ledger_lock:
-            return all(self.ledger.reservation(rid) is not None for rid in ids if rid)
+            return all(self.ledger.reservation(rid) is not None for rid in ids)
 
     def _same_ledger(self, folder: Path, shots: Sequence[ShotResult]) -> None:
         """Refuse a folder whose reservations this ledger has never seen.

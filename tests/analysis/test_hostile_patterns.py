@@ -101,3 +101,18 @@ def test_a_hostile_class_body_does_not_hang_the_method_lookup(tmp_path: Path) ->
         "const c = new Runner()\nc.run()\n```\n"
     )
     assert "Runner" in _analyze(root)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [":a:`" + " " * 2_000 + "x ", ":", "*a ", "<", "_a "],
+    ids=["role-then-spaces", "role-colons", "emphasis-openers", "tag-openers", "underscores"],
+)
+def test_hostile_readme_prose_does_not_hang_the_markup_stripping(tmp_path: Path, unit: str) -> None:
+    """A README paragraph built against the prose patterns (markup.py: a reST role whose
+    backtick never closes, runs of role colons, emphasis or tag openers that never close):
+    analysis.readme.strip_markup reads each paragraph whole, so a pattern that retries every
+    start against the rest of it was quadratic (20 KB of spaces after ``:a:``` took 17 s)."""
+    root = _js_package(tmp_path / "repo", "")
+    (root / "README.md").write_text("# evil\n\nA tool " + _fill(unit) + "\n\nStarts things.\n")
+    assert "start" in _analyze(root)
