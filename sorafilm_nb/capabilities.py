@@ -97,12 +97,6 @@ class ModelCapabilities:
     prompt_chars: int | None = None
     prompt_tokens: int | None = None
 
-    def prompt_fits(self, text: str, tokens: int) -> bool:
-        """Whether a prompt of ``tokens`` tokens (o200k) is short enough for this model."""
-        return (self.prompt_chars is None or prompt_length(text) <= self.prompt_chars) and (
-            self.prompt_tokens is None or tokens <= self.prompt_tokens
-        )
-
     def allowed_seconds(self, size: str) -> tuple[int, ...]:
         """The clip lengths allowed at ``size`` (some sizes allow fewer)."""
         return self.seconds_for_size.get(size, self.seconds)

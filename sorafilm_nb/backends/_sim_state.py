@@ -26,7 +26,9 @@ SECONDS = tuple(str(s) for s in _DEFAULT.seconds)  # the API's strings: "4", "8"
 EXTENSION_SECONDS = tuple(str(s) for s in _DEFAULT.extension_seconds)
 MAX_TOTAL_SECONDS = 120
 MAX_EXTENSIONS = 6
-MAX_PROMPT = 32000
+if _DEFAULT.prompt_chars is None:  # the spec publishes one (maxLength); the data file cites it
+    raise RuntimeError("data/capabilities/openai.toml lost the Videos API's prompt_chars")
+MAX_PROMPT: int = _DEFAULT.prompt_chars  # the same limit the compressor and lint fit prompts to
 CREATE_OPS = frozenset({"create", "remix", "extend", "edit"})  # the calls that start a job
 JOB_ID = re.compile(r"video_[A-Za-z0-9]{8,64}")
 # SIMULATOR_HEADER / SIMULATOR_HEADER_VALUE (imported above from capabilities, re-exported
