@@ -33,6 +33,7 @@ from typing import Any
 
 from .datafiles import field, load_toml, packaged, str_list
 from .errors import DataFileError
+from .lazyre import LazyPattern
 
 __all__ = [
     "MASK",
@@ -162,8 +163,15 @@ def looks_random(token: str, bits: float) -> bool:
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
 
 
-def parse_patterns(data: Mapping[str, Any], file: str) -> tuple[SecretPattern, ...]:
-    """The ``[[pattern]]`` tables of a patterns file, checked (errors name file and entry)."""
+def parse_patterns(
+    data: Mapping[str, Any], file: str, *, compiled: bool = True
+) -> tuple[SecretPattern, ...]:
+    """The ``[[pattern]]`` tables of a patterns file, checked (errors name file and entry).
+
+    compiled=False leaves each regex to compile at its first use (a LazyPattern), unchecked:
+    for the packaged file only, whose patterns tests/test_redact.py compiles and checks. A
+    plan asks most shapes about no text at all (their required words never occur), and
+    compiling all 23 cost ~4 ms of every plan (issue 14)."""
     entries = field(data, "pattern", list, file=file)
     out: list[SecretPattern] = []
     for i, entry in enumerate(entries):
@@ -186,14 +194,16 @@ def parse_patterns(data: Mapping[str, Any], file: str) -> tuple[SecretPattern, .
                     file, f"unknown flag {ch!r} (known: i, m)", entry=pid, field="flags"
                 )
             flags |= _FLAGS[ch]
-        try:
-            regex = re.compile(source, flags)
-        except re.error as exc:
-            raise DataFileError(
-                file, f"not a valid regular expression: {exc}", entry=pid, field="regex"
-            ) from None
-        if regex.search(""):
-            raise DataFileError(file, "matches the empty string", entry=pid, field="regex")
+        regex: re.Pattern[str] = LazyPattern(source, flags)  # type: ignore[assignment]
+        if compiled:
+            try:
+                regex = re.compile(source, flags)
+            except re.error as exc:
+                raise DataFileError(
+                    file, f"not a valid regular expression: {exc}", entry=pid, field="regex"
+                ) from None
+            if regex.search(""):
+                raise DataFileError(file, "matches the empty string", entry=pid, field="regex")
         requires = str_list(entry, "requires", file=file, entry=pid, default=())
         if any(not r for r in requires):
             raise DataFileError(
@@ -206,12 +216,13 @@ def parse_patterns(data: Mapping[str, Any], file: str) -> tuple[SecretPattern, .
 
 @cache
 def patterns() -> tuple[SecretPattern, ...]:
-    """The packaged secret shapes (``data/lint/secrets.toml``), compiled once."""
+    """The packaged secret shapes (``data/lint/secrets.toml``), each compiled once, at its
+    first use."""
     out: list[SecretPattern] = []
     for path in packaged("lint").values():
         data = load_toml(path)
         if data.get("kind") == "patterns":
-            out.extend(parse_patterns(data, str(path)))
+            out.extend(parse_patterns(data, str(path), compiled=False))
     return tuple(out)
 
 

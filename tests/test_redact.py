@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +181,47 @@ def test_a_kept_answer_never_outlives_a_secret_variable_set_later(
     assert redact(f"job {value}") == "job [redacted]"
     monkeypatch.delenv(SECRET_ENV_VARS[0])
     assert redact(f"job {value}") == f"job {value}"
+
+
+def test_the_packaged_shapes_are_valid_and_compile_only_when_asked() -> None:
+    """patterns() leaves each packaged regex to its first use (issue 14): the checks a
+    user's file gets at load (it compiles, it cannot match the empty string) are made here
+    on the packaged file instead, and a text without any shape's required words compiles
+    none of those."""
+    from sorafilm_nb.datafiles import load_toml, packaged
+    from sorafilm_nb.lazyre import LazyPattern
+    from sorafilm_nb.redact import parse_patterns
+
+    files = [p for p in packaged("lint").values() if load_toml(p).get("kind") == "patterns"]
+    assert files
+    for path in files:
+        checked = parse_patterns(load_toml(path), str(path))  # raises on a bad pattern
+        assert all(not isinstance(p.regex, LazyPattern) for p in checked)
+    code = (
+        "from sorafilm_nb.lazyre import LazyPattern\n"
+        "from sorafilm_nb.redact import find, patterns\n"
+        "pats = patterns()\n"
+        "assert pats and all(isinstance(p.regex, LazyPattern) for p in pats)\n"
+        "list(find('nothing secret here'))\n"
+        "gated = [p for p in pats if p.requires]\n"
+        "asked = [p for p in gated if any(r in 'nothing secret here' for r in p.requires)]\n"
+        "print(len(gated), len(asked), sum(p.regex._compiled is not None for p in gated))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    gated, asked, compiled = map(int, out.stdout.split())
+    assert gated >= 20 and asked <= 2 and compiled == asked
+
+
+def test_a_bad_pattern_in_a_given_file_is_still_refused_at_load() -> None:
+    from sorafilm_nb.errors import DataFileError
+    from sorafilm_nb.redact import parse_patterns
+
+    bad = {"pattern": [{"id": "x", "kind": "X", "regex": "(unclosed"}]}
+    with pytest.raises(DataFileError, match="not a valid regular expression"):
+        parse_patterns(bad, "mine.toml")
+    empty = {"pattern": [{"id": "y", "kind": "Y", "regex": "a*"}]}
+    with pytest.raises(DataFileError, match="empty string"):
+        parse_patterns(empty, "mine.toml")

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .lazyre import LazyPattern
+from ..lazyre import LazyPattern
 
 
 @dataclass(frozen=True)

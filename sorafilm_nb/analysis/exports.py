@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lazyre import LazyPattern
+from ..lazyre import LazyPattern
 from .project import _package_json, _read, _resolve
 from .scan_python import summary_line
 

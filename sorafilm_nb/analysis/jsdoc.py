@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .lazyre import LazyPattern
+from ..lazyre import LazyPattern
 from .text import summary_line
 
 

@@ -14,8 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from ..lazyre import LazyPattern
 from .files import Skipped, build_folder, list_folder, open_inside
-from .lazyre import LazyPattern
 
 _MAX = 2_000_000  # bytes read of any one file here
 

@@ -22,14 +22,13 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..lazyre import LazyPattern
+from .js_version import PARSER_VERSION as PARSER_VERSION  # its home: js_version.py
 from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
 from .jsdoc import node_text as _text
-from .lazyre import LazyPattern
 from .scan_python import FileScan, identifiers, summary_line
 from .text import doc_words
-
-PARSER_VERSION = "js-14"
 
 _QUERY = """
 (class_declaration) @class

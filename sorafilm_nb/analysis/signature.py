@@ -22,9 +22,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..lazyre import LazyPattern
 from .concepts import Concept
 from .files import Skipped, open_inside
-from .lazyre import LazyPattern
 
 #: How many of the best-ranked concepts may be looked up (a film shows about 15).
 LOOKUP_LIMIT = 120

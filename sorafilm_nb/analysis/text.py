@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..datafiles import data_dir
-from .lazyre import LazyPattern
+from ..lazyre import LazyPattern
 
 _DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
 # LazyPattern (here and below): compiled at first use; Django's plan needs none of them (issue 14)

@@ -32,7 +32,7 @@ def parser_version(lang: str) -> str:
     if lang == "python":
         version = PY_VERSION
     else:
-        from .scan_js import PARSER_VERSION as version
+        from .js_version import PARSER_VERSION as version
     words = ",".join(sorted(stopwords())).encode()
     return f"{version}:{hashlib.blake2b(words, digest_size=6).hexdigest()}"
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from ..analysis.lazyre import LazyPattern
+from ..lazyre import LazyPattern
 
 # `budget set` above this many dollars a month asks for confirmation (or --yes): no film
 # plausibly needs it, and a stray exponent ("1e9") or an extra zero must not pass unseen.

@@ -62,10 +62,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..analysis.lazyre import LazyPattern
 from ..capabilities import clip_lengths
 from ..datafiles import packaged
 from ..errors import PlanError
+from ..lazyre import LazyPattern
 from .captions import gag_title
 from .casting import CastEntry, Casting
 from .plot import CONCEPT_ONLY, arrange, facts, reprise_words

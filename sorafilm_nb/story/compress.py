@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.lazyre import LazyPattern
 from ..capabilities import prompt_length, prompt_limits
+from ..lazyre import LazyPattern
 from .captions import DANGLING
 from .prompts import (
     SECTION_ORDER,

@@ -362,6 +362,9 @@ def text_request(text: str, rules: Rules | None = None) -> str:
 @lru_cache(maxsize=8)
 def _load_rules(extra: tuple[str, ...]) -> Rules:
     files = [str(p) for p in packaged("lint").values()] + list(extra)
+    # the packaged secret shapes compile at first use (see redact.parse_patterns); a user's
+    # extra file is checked now, so a bad pattern in it is a DataFileError naming it
+    own = frozenset(files[: len(files) - len(extra)])
     words: list[WordList] = []
     secrets: list[SecretPattern] = []
     secret_rule, secret_hint, secret_severity = "secret-in-prompt", "", ERROR
@@ -375,7 +378,7 @@ def _load_rules(extra: tuple[str, ...]) -> Rules:
             secret_rule = field(data, "rule", str, file=file)
             secret_hint = field(data, "hint", str, file=file)
             secret_severity = _severity(data, file, secret_rule)
-            secrets.extend(parse_patterns(data, file))
+            secrets.extend(parse_patterns(data, file, compiled=file not in own))
         elif kind == "settings":
             tokens = field(data, "tokens", dict, file=file)
             actions = field(data, "actions", dict, file=file)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sorafilm_nb.analysis.lazyre import LazyPattern
+from sorafilm_nb.lazyre import LazyPattern
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ def test_it_is_the_compiled_pattern_once_used() -> None:
 def test_importing_the_scanners_of_readme_examples_and_js_exports_compiles_nothing() -> None:
     code = (
         "from sorafilm_nb.analysis import examples, exports\n"
-        "from sorafilm_nb.analysis.lazyre import LazyPattern\n"
+        "from sorafilm_nb.lazyre import LazyPattern\n"
         "pats = [v for m in (examples, exports) for v in vars(m).values()"
         " if isinstance(v, LazyPattern)]\n"
         "print(len(pats), sum(p._compiled is not None for p in pats))\n"
