@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -198,7 +197,9 @@ def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int =
     removing or renaming an entry changes a directory's mtime, and a stat costs a fifth of
     reading the directory (Django's 2,649 directories: 7.6 ms against 36 ms).
     """
-    listed = _git_files(root)
+    from .gitfiles import git_files
+
+    listed = git_files(root)
     if listed is not None:
         tracked, untracked = listed
         # What the owner committed is theirs wherever it lies. Files git merely has not been
@@ -314,56 +315,6 @@ def _junk_dir(name: str) -> bool:
 
 def _in_junk_dir(rel: str) -> bool:
     return any(_junk_dir(part) for part in rel.split("/")[:-1])
-
-
-def _git_files(root: Path) -> tuple[list[str], list[str]] | None:
-    """(tracked, untracked but not ignored) files git shows under root; None when root is not
-    in a work tree (or git is absent).
-
-    A directory that git ignores (a virtualenv's site-packages inside a project) is treated as
-    not in a work tree, so it is walked instead of coming back empty. Both git commands start
-    at once: together they cost one process start, not two.
-    """
-    if not _inside_git(root):
-        return None
-    try:
-        listing = subprocess.Popen(
-            ["git", "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        ignored = subprocess.Popen(
-            ["git", "check-ignore", "-q", "--", str(root)],
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        return None
-    try:
-        out, _ = listing.communicate(timeout=60)
-        is_ignored = ignored.wait(timeout=60) == 0
-    except subprocess.TimeoutExpired:
-        listing.kill()
-        ignored.kill()
-        return None
-    if listing.returncode != 0 or is_ignored:
-        return None
-    tracked: list[str] = []
-    untracked: list[str] = []
-    for entry in out.decode("utf-8", "surrogateescape").split("\0"):
-        # -t tags each path: "H " (and other letters) for tracked, "? " for untracked
-        if len(entry) > 2:
-            (untracked if entry[0] == "?" else tracked).append(entry[2:])
-    return tracked, untracked
-
-
-def _inside_git(root: Path) -> bool:
-    """Whether some parent of root has a .git entry (saves a git process when it has none)."""
-    if os.environ.get("GIT_DIR"):
-        return True
-    return any(os.path.lexists(os.path.join(f, ".git")) for f in (root, *root.parents))
 
 
 def _walk_files(

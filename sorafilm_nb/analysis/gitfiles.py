@@ -1,0 +1,128 @@
+"""Which files git shows under a folder, asked only when git could answer something else
+than "walk it" (used by files.list_files).
+
+Kept apart from files.py, which walks: this holds the rules for when a folder is in a work
+tree and when git surely ignores it (ignored_by_name), so a tree inside a project's
+virtualenv costs no git process at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def git_files(root: Path) -> tuple[list[str], list[str]] | None:
+    """(tracked, untracked but not ignored) files git shows under root; None when root is not
+    in a work tree (or git is absent).
+
+    A directory that git ignores (a virtualenv's site-packages inside a project) is treated as
+    not in a work tree, so it is walked instead of coming back empty. Both git commands start
+    at once: together they cost one process start, not two.
+    """
+    if not _inside_git(root) or ignored_by_name(root):
+        return None
+    import subprocess  # here: a tree that is in no work tree (or an ignored folder) never asks
+
+    try:
+        listing = subprocess.Popen(
+            ["git", "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        ignored = subprocess.Popen(
+            ["git", "check-ignore", "-q", "--", str(root)],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    try:
+        out, _ = listing.communicate(timeout=60)
+        is_ignored = ignored.wait(timeout=60) == 0
+    except subprocess.TimeoutExpired:
+        listing.kill()
+        ignored.kill()
+        return None
+    if listing.returncode != 0 or is_ignored:
+        return None
+    tracked: list[str] = []
+    untracked: list[str] = []
+    for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+        # -t tags each path: "H " (and other letters) for tracked, "? " for untracked
+        if len(entry) > 2:
+            (untracked if entry[0] == "?" else tracked).append(entry[2:])
+    return tracked, untracked
+
+
+def _work_tree(root: Path) -> Path | None:
+    """The nearest folder at or above root with a .git entry (its work tree), or None."""
+    for folder in (root, *root.parents):
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return folder
+    return None
+
+
+_GLOB = frozenset("*?[\\")
+
+
+def ignored_by_name(root: Path) -> bool:
+    """Whether git would surely call root ignored, seen without running git: a folder on the
+    way from its work tree down to root (root included) is named by a plain line of the work
+    tree's top .gitignore (``.venv/``, ``/build``, ``node_modules``).
+
+    Why: a tree inside a virtualenv of a project (Django's source in .venv/lib/...) otherwise
+    costs two git processes a run only to learn that it is ignored and must be walked (~5 ms
+    of every warm `sorafilm plan`, issue 14). Only what git cannot decide otherwise counts:
+    git never looks inside an ignored folder, so nothing deeper can re-include root; the top
+    .gitignore has no "!" line, and no folder between it and the named one has a .gitignore
+    of its own (a later or nearer rule could win); lines with wildcards or escapes are left
+    to git. info/exclude and core.excludesFile only add ignores. False means "ask git"."""
+    if os.environ.get("GIT_DIR"):
+        return False
+    top = _work_tree(root)
+    if top is None or top == root:
+        return False
+    parts = root.relative_to(top).parts
+    ignore = os.path.join(top, ".gitignore")
+    if os.path.islink(ignore):  # git reads no .gitignore through a link
+        return False
+    try:
+        with open(ignore, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    hit: int | None = None  # how many leading parts name the first ignored folder
+    for raw in lines:
+        line = raw.rstrip(" \t")
+        if line.startswith("!"):
+            return False
+        if not line or line.startswith("#") or not _GLOB.isdisjoint(line):
+            continue
+        anchored = line.startswith("/") or "/" in line.rstrip("/")
+        segs = tuple(p for p in line.strip("/").split("/") if p)
+        if not segs or any(p in (".", "..") for p in segs):
+            continue
+        if anchored:
+            found = len(segs) if segs == parts[: len(segs)] else None
+        else:
+            found = parts.index(segs[0]) + 1 if len(segs) == 1 and segs[0] in parts else None
+        if found is not None and (hit is None or found < hit):
+            hit = found
+    if hit is None:
+        return False
+    folder = top
+    for part in parts[: hit - 1]:  # a .gitignore between the top and the ignored folder
+        folder = folder / part
+        if os.path.lexists(folder / ".gitignore"):
+            return False
+    return True
+
+
+def _inside_git(root: Path) -> bool:
+    """Whether some parent of root has a .git entry (saves a git process when it has none)."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    return _work_tree(root) is not None
