@@ -71,12 +71,18 @@ def _read(path: Path) -> tuple[Any, str | None]:
 def _read_regular(path: Path) -> bytes:
     """The bytes of a regular file, never through a link and never blocking on a FIFO put
     where a cache file should be (marshal data is trusted, so it must be our own file)."""
+    return read_regular_stat(path)[0]
+
+
+def read_regular_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """_read_regular's bytes, and the file's stat as it was when they were read."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(f"{path.name} is not a regular file")
-        return fh.read()
+        return fh.read(), st
 
 
 def load_index(stem: Path, root: Path) -> tuple[dict[str, Any], str | None]:

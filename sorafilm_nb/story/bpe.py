@@ -27,8 +27,9 @@ tiktoken itself (tokens.py).
 
 The prepared file (``.vocab`` beside the memo in the user cache dir) is made once from the
 hash-checked bundled file. Its header holds the official file's sha256, which must be the
-published one, and the sha256 of its body, checked on every load; the body holds the
-tokenizer id it was made under (tiktoken's version and pattern source: a different tiktoken
+published one, and the sha256 of its body, checked on load (tokens.py skips that while a
+stamp vouches the file is unchanged since its last check); the body holds the tokenizer id
+it was made under (tiktoken's version and pattern source: a different tiktoken
 makes it stale, and it is rebuilt), the pattern, the offsets, the sorted order and the token
 bytes. It is plain bytes, not pickle or marshal: a forged file can at worst be refused.
 """
@@ -110,18 +111,26 @@ def prepare_vocab(
     return VOCAB_MAGIC + bytes.fromhex(official_sha256) + hashlib.sha256(body).digest() + body
 
 
+def claimed_body_sha256(blob: bytes) -> bytes:
+    """The body's sha256 as a prepared file's header states it (unchecked)."""
+    return bytes(blob[len(VOCAB_MAGIC) + 32 : _HEAD])
+
+
 class Vocab:
     """A prepared vocabulary, read and checked: rank lookups by binary search."""
 
-    def __init__(self, blob: bytes, official_sha256: str) -> None:
+    def __init__(self, blob: bytes, official_sha256: str, *, body_checked: bool = False) -> None:
+        """body_checked: the body's sha256 was already found equal to the header's for these
+        very bytes (tokens.py's stamp says so), so it is not hashed again."""
         if not blob.startswith(VOCAB_MAGIC) or len(blob) < _HEAD + _TOKENIZER_LEN + 8:
             raise VocabError("the prepared vocabulary has no valid header")
         at = len(VOCAB_MAGIC)
         if blob[at : at + 32] != bytes.fromhex(official_sha256):
             raise VocabError("the prepared vocabulary was made from another file")
         body = memoryview(blob)[_HEAD:]
-        if hashlib.sha256(body).digest() != blob[at + 32 : at + 64]:
+        if not body_checked and hashlib.sha256(body).digest() != blob[at + 32 : at + 64]:
             raise VocabError("the prepared vocabulary's body does not match its sha256")
+        self.body_sha256 = blob[at + 32 : at + 64]
         self.tokenizer = bytes(body[:_TOKENIZER_LEN]).decode("ascii", "replace")
         at = _TOKENIZER_LEN
         n_pat = int.from_bytes(body[at : at + 4], "little")

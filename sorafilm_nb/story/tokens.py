@@ -30,8 +30,9 @@ What it costs, and how little of it a run pays (issue 14):
   newest ``MEMO_MAX`` entries.
 - A count not remembered is made by story/bpe.py: tiktoken's two steps (o200k's pattern,
   then byte-pair merges by rank) over a prepared vocabulary file beside the memo, made once
-  from the hash-checked bundle and checked by sha256 on every load (plain bytes, never pickle
-  or marshal). Loading it costs about 10 ms instead of the Encoding's 0.2-0.5 s, and
+  from the hash-checked bundle and checked by sha256 when loaded, unless a stamp beside it
+  vouches that the file is unchanged since its last check (plain bytes, never pickle or
+  marshal). Loading it costs about 10 ms instead of the Encoding's 0.2-0.5 s, and
   tests/story/test_token_fast.py holds its counts equal to tiktoken's. It takes English,
   Latin-script and typographic text (bpe.SAFE: what prompts are made of); for anything else
   (CJK, emoji, control characters) it declines, and tiktoken's Encoding is built from the
@@ -45,6 +46,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import os
 import threading
 import types
 from collections.abc import Iterable
@@ -195,14 +197,18 @@ def prepared_vocab() -> bpe.Vocab | None:
     made under this tiktoken, else made from the hash-checked bundle through tiktoken_ext's
     own constructor (its pattern too) and written for next time (failing to write it is not
     an error). None when the bundle's ranks do not fit the format: tiktoken counts then."""
-    from ..analysis.cache import _read_regular
+    from ..analysis.cache import read_regular_stat
     from . import bpe
 
     path = vocab_path()
     current = tokenizer_id()
     try:
-        vocab = bpe.Vocab(_read_regular(path), O200K_SHA256)
+        blob, st = read_regular_stat(path)
+        vouched = _read_stamp(path) == (*_stamp_of(st), bpe.claimed_body_sha256(blob))
+        vocab = bpe.Vocab(blob, O200K_SHA256, body_checked=vouched)
         if vocab.tokenizer == current:
+            if not vouched:
+                _write_stamp(path, st, vocab.body_sha256)
             return vocab
     except (OSError, ValueError):  # missing, unreadable, bad (VocabError) or stale: rebuilt
         pass
@@ -220,6 +226,58 @@ def prepared_vocab() -> bpe.Vocab | None:
     except OSError:
         pass
     return bpe.Vocab(blob, O200K_SHA256)
+
+
+# -- the stamp: a checked vocabulary is not hashed again while its file is unchanged ---------
+# Hashing the 3 MB prepared file cost ~10 ms of every cold plan (issue 14). After a check, a
+# small file beside it (".checked") records the file's device, inode, size, mtime and ctime
+# in ns, and its body's sha256; a later load that finds all of them the same, and the same
+# sha256 in the header it reads, skips the hash. Any write to the file changes its ctime
+# (which no one can set back, unlike the mtime), replacing it changes its inode, so a changed
+# file is hashed again and a damaged one refused. A file changed less than _RACY_NS before
+# its check gets no stamp: a write in the same clock tick as the check could leave both times
+# unchanged (git's racy rule). The stamp guards
+# against damage as the hash did; neither stops a forger who can write the cache dir (the
+# header's hash is the file's own), which is why the file is plain data, never code.
+_RACY_NS = 2_000_000_000
+
+
+def _stamp_of(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def stamp_path(path: Path) -> Path:
+    """Where the stamp of a prepared vocabulary file lives."""
+    return path.with_name(path.name + ".checked")
+
+
+def _read_stamp(path: Path) -> tuple[Any, ...] | None:
+    """The stamp beside the vocabulary: (dev, ino, size, mtime, ctime, body sha256) or None."""
+    from ..analysis.cache import _read_regular
+
+    try:
+        fields = _read_regular(stamp_path(path)).decode("ascii").split()
+        if len(fields) != 6:
+            return None
+        return (*map(int, fields[:5]), bytes.fromhex(fields[5]))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_stamp(path: Path, st: os.stat_result, body_sha256: bytes) -> None:
+    """Vouch for a vocabulary file just checked (see above): nothing when it is too fresh,
+    or when the cache dir is read-only."""
+    import time
+
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+        return
+    line = " ".join(map(str, _stamp_of(st))) + " " + body_sha256.hex()
+    try:
+        from ..safeio import write_bytes
+
+        write_bytes(stamp_path(path), line.encode("ascii"), durable=False)
+    except OSError:
+        pass
 
 
 def _official_ranks(expected_hash: str) -> dict[bytes, int]:
