@@ -213,19 +213,19 @@ def prepared_vocab() -> bpe.Vocab | None:
     except (OSError, ValueError):  # missing, unreadable, bad (VocabError) or stale: rebuilt
         pass
     spec = encoding_spec()
-    blob = bpe.prepare_vocab(
+    made = bpe.prepare_vocab(
         spec["mergeable_ranks"], O200K_SHA256, pattern=spec["pat_str"], tokenizer=current
     )
-    if blob is None:
+    if made is None:
         return None
     try:
         from ..safeio import write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, blob, durable=False)  # sha256-checked on every load: no fsync
+        write_bytes(path, made, durable=False)  # checked when loaded: no fsync
     except OSError:
         pass
-    return bpe.Vocab(blob, O200K_SHA256)
+    return bpe.Vocab(made, O200K_SHA256)
 
 
 # -- the stamp: a checked vocabulary is not hashed again while its file is unchanged ---------
