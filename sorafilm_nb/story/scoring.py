@@ -128,6 +128,11 @@ _SUMMARY_FILLER = frozenset(
     # a gag for zod's `any` or express's app.use plays those names, not these sentences
     | {"any", "each", "every", "all", "some", "one", "then", "also", "only", "way", "use"}
     | {"uses", "next", "way", "many", "more", "other", "same", "just", "like", "make"}
+    # and what a sentence says of the call's signature, what it TAKES: rich's print "Print
+    # object(s) supplied via positional arguments" filled pastry cases, a gag for arguments,
+    # over the typewriter its name asks for (a concept NAMED argument still plays one)
+    | {"argument", "arguments", "positional", "parameter", "parameters", "keyword"}
+    | {"keywords", "arg", "args", "kwargs", "param", "params", "supplied", "given", "via"}
 )
 _SUMMARY_WORD = re.compile(r"[A-Za-z][a-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")

@@ -113,3 +113,15 @@ def test_a_stray_keyword_is_no_better_than_a_gag_written_to_play_anything(theme:
     )
     (entry,) = cast(profile, lib).entries
     assert entry.weak and entry.metaphor.is_fallback, entry
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_what_a_call_takes_is_no_evidence_of_what_it_does(theme: str) -> None:
+    """rich's print "Print object(s) supplied via positional arguments" filled pastry cases
+    (a gag for arguments) over every gag for printing; a concept named for its arguments
+    still plays a gag for them."""
+    lib = MetaphorLibrary.load(theme)
+    printer = concept("print", summary="Print object(s) supplied via positional arguments.")
+    assert "print" in _roles(rank(printer, lib.metaphors)[0][0])
+    named = concept("positional", summary="Declare a positional argument.")
+    assert {"positional", "argument"} & _roles(rank(named, lib.metaphors)[0][0])
