@@ -116,3 +116,31 @@ def test_hostile_readme_prose_does_not_hang_the_markup_stripping(tmp_path: Path,
     root = _js_package(tmp_path / "repo", "")
     (root / "README.md").write_text("# evil\n\nA tool " + _fill(unit) + "\n\nStarts things.\n")
     assert "start" in _analyze(root)
+
+
+PLAIN = (
+    "import sys; from sorafilm_nb.story.clauses import plain, short_clause; "
+    "text = sys.stdin.read(); print(len(plain(text)), len(short_clause(text, 60)))"
+)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["<", "<a ", "<a <b>", "<" + "a" * 100 + " ", ":a:`" + " " * 2_000 + "x "],
+    ids=["tag-openers", "unclosed-tags", "nested-tags", "long-unclosed-tags", "role-then-spaces"],
+)
+def test_hostile_docstring_prose_does_not_hang_the_captions(unit: str) -> None:
+    """story.clauses.plain takes the same markup off a docstring that the README reader
+    takes off a paragraph (a tag holds no ``<``: markup.HTML_TAG), so a summary built of
+    tag openers that never close is read once, not from each opener to the end."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", PLAIN],
+            input=_fill(unit),
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"plain() of {SIZE:,} bytes of {unit[:8]!r} took over {DEADLINE} s")
+    assert done.returncode == 0, done.stderr[-2000:]
