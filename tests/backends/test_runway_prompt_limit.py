@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -53,18 +54,65 @@ def _readme_argv() -> list[str]:
     return list(next(d for d in documented() if d.provider == "runway").argv)
 
 
-def test_the_fake_counts_prompt_text_as_runway_does(
-    runway: RunwayBackend, fake: FakeRunway
-) -> None:
+def test_the_fake_counts_prompt_text_as_runway_does(fake: FakeRunway) -> None:
     """1000 code units pass; 1001 (999 letters and an emoji, two UTF-16 units) are refused
-    with the API's 400, which the backend raises as InvalidRequest."""
-    ok = runway.create(prompt="a" * LIMIT, model="gen4.5", seconds=4, size="1280x720")
-    assert ok.id
+    with the API's 400. Sent with the bare runwayml SDK: the backend no longer sends them."""
+    import runwayml
+
+    client = runwayml.RunwayML(api_key=fake.api_key, base_url=fake.base_url, max_retries=0)
+    args = dict(model="gen4.5", ratio="1280:720", duration=4)
+    assert client.text_to_video.create(prompt_text="a" * LIMIT, **args).id
     for long in ("a" * (LIMIT + 1), "a" * (LIMIT - 1) + "\N{GRINNING FACE}"):
         assert len(long) <= LIMIT + 1 and prompt_length(long) == LIMIT + 1
-        with pytest.raises(InvalidRequest, match="1000 characters"):
-            runway.create(prompt=long, model="gen4.5", seconds=4, size="1280x720")
+        with pytest.raises(runwayml.BadRequestError, match="1000 characters"):
+            client.text_to_video.create(prompt_text=long, **args)
     assert fake.calls["create"] == 3 and len(fake.requests) == 1
+
+
+def test_the_backend_refuses_an_over_long_prompt_before_any_request(
+    runway: RunwayBackend, fake: FakeRunway
+) -> None:
+    """A caller of the backend API directly (no plan lint before it) learns the limit and
+    the length from the backend, before any request, instead of from the API's 400; the
+    error names the model, the limit and the length and holds none of the prompt."""
+    ok = runway.create(prompt="a" * LIMIT, model="gen4.5", seconds=4, size="1280x720")
+    assert ok.id
+    for long in ("zebra" * 200 + "z", "zebra" * 199 + "zebr\N{GRINNING FACE}"):
+        assert prompt_length(long) == LIMIT + 1
+        with pytest.raises(InvalidRequest) as caught:
+            runway.create(prompt=long, model="gen4.5", seconds=4, size="1280x720")
+        text = str(caught.value)
+        assert "gen4.5's promptText takes at most 1000 characters" in text
+        assert "this prompt is 1001" in text and "zebr" not in text
+        assert caught.value.param == "prompt"
+    assert fake.calls["create"] == len(fake.requests) == 1  # only the prompt that fits
+
+
+def test_the_studio_releases_a_shot_the_backend_refuses_as_too_long(
+    repo: Path, runway: RunwayBackend, fake: FakeRunway, tmp_path: Path
+) -> None:
+    """A plan whose prompt grew past the limit after it was linted (here: replaced) reaches
+    the backend: the shot is rejected with the limit in its error, its reservation is
+    released and no task is created for it; the other shot is made as usual."""
+    p = plan(repo, template="single-12", provider="runway", model="gen4.5")
+    assert not p.blocked and len(p.prompts) == 2
+    long = "zebra " * 200
+    p = replace(p, prompts=(replace(p.prompts[0], text=long), *p.prompts[1:]))
+    with (
+        Ledger(tmp_path / "ledger.sqlite3") as ledger,
+        Studio(runway, ledger, min_poll_interval=0.05) as studio,
+    ):
+        film = studio.run(p, tmp_path / "film")
+        first, second = film.shots
+        assert first.status == "rejected" and first.error_code == "invalid:prompt"
+        assert "takes at most 1000 characters" in str(first.error)
+        assert first.job_id is None and second.status == "completed"
+        rows = {r.shot: r for r in ledger.records()}
+        assert rows["shot-01"].status == "released" and rows["shot-01"].job_id is None
+        assert rows["shot-02"].status == "completed"
+        assert ledger.reserved().cents == 0
+    assert fake.calls["create"] == len(fake.requests) == 1
+    assert all(body["promptText"] != long for body in fake.requests)
 
 
 def test_the_readme_command_on_this_repository_sends_no_prompt_over_the_limit(
