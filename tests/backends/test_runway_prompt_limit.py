@@ -6,7 +6,10 @@ is reserved, where before the API's HTTP 400 came after the reservation."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -28,7 +31,7 @@ from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.runner import Studio
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL = ROOT / ".eval" / "src"  # eval/fetch.py's downloads, where present (not in CI)
+EVAL = ROOT / ".eval" / "src"
 LIMIT = 1000
 
 
@@ -135,25 +138,61 @@ def test_the_readme_command_on_this_repository_sends_no_prompt_over_the_limit(
     assert max(prompt_length(p) for p in sent) <= LIMIT
 
 
+#: Distributions every dev environment has (pyproject's dependencies: jinja2, tqdm and
+#: platformdirs directly, httpx through openai; requests in dev), each with a README as its
+#: long description: markdown for four, reST for tqdm's 53 KB one.
+INSTALLED = ("httpx", "jinja2", "requests", "tqdm", "platformdirs")
+
+
+def _installed_repo(dist: str, into: Path) -> Path:
+    """An installed distribution as a repository: its import package's code as installed
+    and its README from the distribution's metadata (what PyPI shows), under the name and
+    suffix its Description-Content-Type gives."""
+    meta = importlib.metadata.metadata(dist)
+    readme = meta.get_payload() or meta.get("Description") or ""
+    assert len(readme) > 1000, dist  # a real README, or this plans only code
+    package = dist  # each of INSTALLED imports under its distribution's name
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.origin, dist
+    root = into / dist
+    shutil.copytree(Path(spec.origin).parent, root / package, ignore=_NO_CACHE)
+    rst = "rst" in (meta.get("Description-Content-Type") or "")
+    (root / ("README.rst" if rst else "README.md")).write_text(readme, encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "{dist}"\nversion = "{meta["Version"]}"\n', encoding="utf-8"
+    )
+    return root
+
+
+_NO_CACHE = shutil.ignore_patterns("__pycache__", "*.so", "*.pyd")
+
+
 def _eval_roots() -> list[Path]:
+    """eval/fetch.py's downloads, where present (not in CI): planned too, as an extra."""
     return sorted(p for p in EVAL.iterdir() if p.is_dir()) if EVAL.is_dir() else []
 
 
-@pytest.mark.skipif(not _eval_roots(), reason="no eval packages (make eval fetches them)")
-def test_the_readme_plan_of_every_eval_package_goes_through_the_sdk(
-    runway: RunwayBackend, fake: FakeRunway
+def test_the_readme_plan_of_real_packages_goes_through_the_sdk(
+    runway: RunwayBackend, fake: FakeRunway, tmp_path: Path
 ) -> None:
-    """The README command's plan of each eval package, each prompt created through the SDK
-    (the film's own create path, less the rendering): the fake refuses none."""
+    """The README command's plan of real packages with real READMEs (every dev environment's
+    installed ones, and the eval packages where fetched), at its tier and at standard, each
+    prompt created through the SDK (the film's own create path, less the rendering): the
+    backend and the fake refuse none."""
+    roots = [_installed_repo(dist, tmp_path) for dist in INSTALLED] + _eval_roots()
     sent = 0
-    for root in _eval_roots():
-        p = plan(root, template="teaser-30", target_seconds=24, provider="runway")
-        assert not p.blocked, (root.name, [str(f) for f in p.findings])
-        for shot, prompt in zip(p.storyboard.shots, p.prompts, strict=True):
-            runway.create(
-                prompt=prompt.text, model=shot.model, seconds=shot.seconds, size=shot.size
-            )
-            sent += 1
+    for root in roots:
+        # medium (the README's) is held by its token cap; at standard, 1000 characters bind
+        for tier in ("medium", "standard"):
+            p = plan(root, template="teaser-30", target_seconds=24, provider="runway", tier=tier)
+            assert not p.blocked, (root.name, tier, [str(f) for f in p.findings])
+            assert p.storyboard.casting.profile.description, root.name  # the README was read
+            for shot, prompt in zip(p.storyboard.shots, p.prompts, strict=True):
+                runway.create(
+                    prompt=prompt.text, model=shot.model, seconds=shot.seconds, size=shot.size
+                )
+                sent += 1
+    assert sent >= 2 * 3 * len(INSTALLED)
     assert fake.calls["create"] == len(fake.requests) == sent
     assert max(prompt_length(b["promptText"]) for b in fake.requests) <= LIMIT
 
