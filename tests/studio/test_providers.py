@@ -1,8 +1,8 @@
 """Films on Veo and Runway with no key and no network: the official SDKs (google-genai,
 runwayml) against the in-process fakes, through create, poll, download, stitch and the
-ledger, in a subprocess as a user runs them (its doubles drawing 256x144: SMALL_CLI). Continuity frames and a lost create (held
-``unknown``, then resumed and retried on purpose) are in test_providers_continuity.py and
-test_providers_lost_create.py."""
+ledger, in a subprocess as a user runs them (its doubles drawing 256x144: SMALL_CLI).
+Continuity frames and a lost create (held ``unknown``, then resumed and retried on purpose)
+are in test_providers_continuity.py and test_providers_lost_create.py."""
 
 from __future__ import annotations
 
