@@ -30,7 +30,10 @@ from .text import concept_words
 
 _c_tally = getattr(_scanner, "tally", None)
 
-RANK_VERSION = "rank-19"  # also readme, examples, project, public, api, docs
+# also readme, examples, project, public, api, docs. rank-20: README prose read with
+# markup's linear patterns (0f69f81, and the link patterns after it), so profiles cached
+# before them are re-derived.
+RANK_VERSION = "rank-20"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
