@@ -474,3 +474,19 @@ def test_a_pair_of_shared_openings_passes_and_a_third_fails():
     assert rows["repeated captions"].passed
     opening = rows[f"captions sharing {em.OPENING_WORDS} first words"]
     assert not opening.passed and opening.value == "1/2 films; max 3 (bad)"
+
+
+def test_caption_variety_counts_for_strict_in_every_theme():
+    """A film whose captions read alike fails `eval/run.py --strict` (run.failed_targets),
+    in whichever theme it does: the captions now tell such concepts apart."""
+    spec = importlib.util.spec_from_file_location("eval_run", _PATH.with_name("run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    a = shot(0, "ky.get", caption="ky.get: sets options.method to the method name")
+    b = shot(1, "ky.put", caption="ky.put: sets options.method to the method name")
+    ok, bad = film(a, package="ok"), film(a, b, package="bad")
+    passing = {"default": em.caption_variety([ok]), "heist": em.caption_variety([ok])}
+    assert run.failed_targets([], [], [], passing) == []
+    failing = {"default": em.caption_variety([ok]), "heist": em.caption_variety([ok, bad])}
+    assert run.failed_targets([], [], [], failing) == ["repeated captions (heist)"]

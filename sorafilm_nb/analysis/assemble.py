@@ -62,7 +62,7 @@ def build(
 ) -> RepoProfile:
     # here: a warm analyze() builds nothing
     from .readme import choose_title, read_readme
-    from .readme_names import concept_sentences
+    from .readme_names import concept_sentences, example_calls
 
     if options is None:
         from .profile import _Options
@@ -101,6 +101,8 @@ def build(
         project=title or root.name,
     )
     concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
+    calls = example_calls(readme_text, [c.name for c in concepts if c.in_readme])
+    concepts = [replace(c, readme_call=calls[c.name]) if c.name in calls else c for c in concepts]
     concepts = with_member_docs(concepts, results)  # a README call's declared member
     concepts = with_params(root, concepts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class

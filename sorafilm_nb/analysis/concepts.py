@@ -65,6 +65,10 @@ class Concept:
     # (``shape``) of its body that set it apart from the other subclasses of its base in its
     # file (analysis.signature), first few in order: "ZodString: has email(), url(), ..."
     members: tuple[str, ...] = ()
+    # the first call of it in a README example, as written on its line, cut short
+    # (analysis.readme_names.example_calls): where two concepts have the same to say
+    # ("takes a key and options"), what the example passes tells them apart ("'port'")
+    readme_call: str = ""
 
 
 @dataclass(frozen=True)

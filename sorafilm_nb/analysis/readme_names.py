@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .examples import code_blocks
 from .readme import _blocks, strip_markup
 
 # ------------------------------------------------------------------ sentences about a name
@@ -190,4 +191,30 @@ def concept_sentences(
             said = object_sentence(name, sentences)
         if said:
             out[name] = said
+    return out
+
+
+# ------------------------------------------------------------------ calls in the examples
+
+CALL_MAX = 80  # characters of an example call kept from its line
+_CALL_AT = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
+
+
+def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
+    """Each name's first call in the README's examples, from the name to the end of its
+    line, at most CALL_MAX characters: "YargsInstance.positional" -> "positional('port', {".
+    A method is looked up by its last part (examples call it on an object). One pass over
+    the examples, whatever the number of names; each kept call is cut where it starts, so a
+    hostile line of many calls is read once."""
+    first: dict[str, str] = {}
+    for _lang, body in code_blocks(text):
+        for line in body.splitlines():
+            for m in _CALL_AT.finditer(line):
+                if m.group(1) not in first:
+                    first[m.group(1)] = line[m.start() : m.start() + CALL_MAX].strip()
+    out = {}
+    for name in names:
+        call = first.get(name.rsplit(".", 1)[-1])
+        if call:
+            out[name] = call
     return out

@@ -51,6 +51,7 @@ from .scoring import (
     BASE,
     DOC_WORD,
     KIND,
+    KIND_FALLBACK,
     NAME,
     NAME_WORD,
     WEAK_BELOW,
@@ -263,9 +264,13 @@ NEAR_EQUAL = 4.0
 
 def _weight(score: float) -> int:
     """A score in exact half points for the assignment; a fit (at least WEAK_BELOW) rounded
-    to NEAR_EQUAL, so near-equal fits weigh the same and the seeded order picks among them."""
+    to NEAR_EQUAL, so near-equal fits weigh the same and the seeded order picks among them.
+    A weak claim (a stray keyword) weighs less than a fallback, a gag written for any concept
+    of the kind: `plan` (money "moves") was a parcel readdressed, a claim a viewer reads."""
     if score >= WEAK_BELOW:
         return round(score / NEAR_EQUAL) * round(2 * NEAR_EQUAL)
+    if score > KIND_FALLBACK:
+        return 1
     return round(score * 2)
 
 

@@ -17,7 +17,9 @@ Serializer"), and captions.gloss gives no clause for those. A name alone teaches
    method and a URL"), its base ("MockTransport: an AsyncBaseTransport"), the class of
    another package it extends ("Context: extends click.Context"), the members that set a
    class apart ("URL: has scheme, raw_scheme, userinfo and username");
-4. and only last its kind and owner ("a method of Command"): eval/run.py lists those, with
+4. where two concepts of a film would say the same, what tells them apart (caption_choices:
+   the HTTP method, the README example's first argument, each family member's base);
+5. and only last its kind and owner ("a method of Command"): eval/run.py lists those, with
    what the concept had to draw on ("nothing" where the project says nothing about it).
 
 A family of siblings names its members in English ("option, argument: attaches an option or
@@ -34,6 +36,8 @@ from typing import TYPE_CHECKING
 from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
 from .gloss import teaching_clauses
+from .gloss_apart import COUNT as _COUNT
+from .gloss_apart import bases_gloss, example_value, http_gloss
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -197,21 +201,25 @@ def param_phrase(name: str) -> str:
     return _with_article(" ".join(words)) if words else ""
 
 
-def params_gloss(c: Concept) -> str:
+def params_gloss(c: Concept, example: bool = False) -> str:
     """What an undocumented concept is given, from its definition (analysis.signature):
     "built from a method and a URL" for a class, "takes a key and options" for a
-    function; "" when it takes nothing, or only something named like itself."""
+    function; "" when it takes nothing, or only something named like itself. With
+    ``example``, the first parameter says what the README's example passes for it ("takes
+    a key ('port') and options"), or "" when the README passes no short string."""
     said = [param_phrase(p) for p in c.params]
     said = [p for p in said if p]
     own = " ".join(_name_words(c.name))
     if not said or (len(said) == 1 and said[0].lower().endswith(own)):  # URL(url)
         return ""
+    if example:
+        value = example_value(c)
+        if not value:
+            return ""
+        said[0] = f"{said[0]} ('{value}')"
     listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
     verb = "built from" if c.kind in ("class", "exception") else "takes"
     return f"{verb} {listed}"
-
-
-_COUNT = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
 
 def _noun_span(summary: str, own: set[str]) -> tuple[int, int, str] | None:
@@ -382,13 +390,23 @@ def caption_choices(
     distinct_captions picks among them so that no two captions of a film read alike; the
     kind-and-owner caption ("a method of ky") is never an alternative, as it teaches nothing,
     nor is a family's bare docstring gloss ("Integer, Url: an field", which fallback_gloss
-    says as "two kinds of field"): a family has its first caption only.
+    says as "two kinds of field").
+
+    Where the project says the same of two concepts, what differs is said: the HTTP method a
+    function is named after ("ky.put: replaces what a URL holds with new content (a PUT
+    request)", http_gloss), what the README's example passes ("takes a key ('port') and
+    options", params_gloss), what each member of a family is a kind of ("a Number field and
+    two String fields", bases_gloss): never the name alone, which eval's said_of masks.
     """
     first = fallback_gloss(names, concepts, docstring, limit)
     head = f"{names}: "
     said: list[str] = [first[len(head) :]] if first.startswith(head) else []
+    kinds = re.fullmatch(r"\w+ kinds of (\w+)", said[0]) if said else None
+    if len(concepts) > 1 and kinds:
+        said.append(bases_gloss(concepts, kinds.group(1)))
     if len(concepts) == 1:
         c = concepts[0]
+        said.append(http_gloss(c))
         for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
             for text in (c.summary, c.readme_sentence):
                 said += [t for t in teaching_clauses(c.name, text, room) if len(t.split()) >= 3]
@@ -397,9 +415,11 @@ def caption_choices(
         # what makes it says its base too ("the ZodType object() returns"): the base alone
         # would say less
         said += [role_gloss(c), made_gloss(c, base) or base, makes_gloss(concepts)]
-        said += [params_gloss(c), members_gloss(c, limit + DISTINCT_EXTRA - len(head))]
+        said += [params_gloss(c), params_gloss(c, example=True)]
+        said.append(members_gloss(c, limit + DISTINCT_EXTRA - len(head)))
         if len(head + params_gloss(c)) > limit + DISTINCT_EXTRA:  # the first two, else
             said.append(params_gloss(replace(c, params=c.params[:2])))
+            said.append(params_gloss(replace(c, params=c.params[:2]), example=True))
     out: list[str] = []
     for text in said:
         caption = head + text

@@ -13,7 +13,13 @@ view function to register it") against the metaphor's `roles` (and `words`, read
                 (zod's `string` and "a string of sausages"): it counts as a DOC_WORD
                 beside other evidence, and alone only as SAME_KIND
     SUMMARY     each word of its docstring's first sentence, what it does (max 2)        8
+                (a non-error's main clause only: "..., before any money moves" says when,
+                not what `plan` does; an error's "Raised when ..." is what it is about)
     DOC_WORD    each of the concept's other keywords (max 3)                              5
+                and the words its name only names as context: a method's owner (app.get
+                plays no app, AxiosHeaders.get sends no headers) and what a predicate checks
+                (isCancel's action is "check": it plays a gag that checks, not one that
+                cancels: a gag doing what the code only tests shows the opposite)
     KIND        added to any match above when the concept's kind is in `kinds`           4
                 (on a metaphor written for other kinds, name words count half and other
                 keywords not at all)
@@ -100,6 +106,20 @@ _IGNORED_TOKENS = frozenset(
 # A name's first word that says WHEN, not what (marshmallow's post_load, pre_dump): "post" is
 # no HTTP POST nor a letter in the post there.
 _WHEN_PREFIXES = frozenset({"pre", "post"})
+# A name's first word that asks a question (isCancel, has, is_valid, can_read): the concept
+# checks the rest of its name, so it plays a gag that checks (roles "check"), and a gag that
+# DOES the rest (snatching a kettle off for isCancel) shows the opposite of the code.
+_PREDICATES = frozenset({"is", "has", "can", "should", "does"})
+CHECK = "check"
+# A first sentence's subordinate clause says when, why or with what, not what the concept
+# does ("Everything a film would be, and cost, before any money moves": `plan` moves
+# nothing; "... otherwise it will use werkzeug's redirect"). Cut there for a non-error (an
+# error's "Raised when ..." IS what it is about); a clause needs a word before it.
+_SUBORDINATE = re.compile(
+    r"[\s,;:(]+(?:before|after|unless|until|without|otherwise|instead|whether|although|"
+    r"though|because|if|so that)\b.*",
+    re.IGNORECASE | re.DOTALL,
+)
 # Words every docstring's first sentence uses about itself ("The response object", "A function
 # that ..."): no evidence there, though "Object" in a name (ZodObject) is.
 _SUMMARY_FILLER = frozenset(
@@ -108,6 +128,11 @@ _SUMMARY_FILLER = frozenset(
     # a gag for zod's `any` or express's app.use plays those names, not these sentences
     | {"any", "each", "every", "all", "some", "one", "then", "also", "only", "way", "use"}
     | {"uses", "next", "way", "many", "more", "other", "same", "just", "like", "make"}
+    # and what a sentence says of the call's signature, what it TAKES: rich's print "Print
+    # object(s) supplied via positional arguments" filled pastry cases, a gag for arguments,
+    # over the typewriter its name asks for (a concept NAMED argument still plays one)
+    | {"argument", "arguments", "positional", "parameter", "parameters", "keyword"}
+    | {"keywords", "arg", "args", "kwargs", "param", "params", "supplied", "given", "via"}
 )
 _SUMMARY_WORD = re.compile(r"[A-Za-z][a-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -133,13 +158,21 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(t.lower() for t in _CAMEL.findall(name))
 
 
-def _doing_words(name: str) -> tuple[str, ...]:
-    """name_words without a leading when-prefix of the last part (post_load -> load)."""
+def _doing_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a name says its concept does, and what it only names as context.
+
+    The last part's words do (post_load -> load: a when-prefix is dropped); a method's owner
+    only says where it lives (app.get is no app, AxiosHeaders.get sends no headers), and a
+    predicate's words are what it checks, not what it does (isCancel cancels nothing: its
+    action is CHECK)."""
     head, _, last = name.rpartition(".")
     words = name_words(last)
+    context = name_words(head) if head else ()
     if len(words) > 1 and words[0] in _WHEN_PREFIXES:
         words = words[1:]
-    return (*name_words(head), *words) if head else words
+    if words and words[0] in _PREDICATES:
+        return (CHECK,), (*context, *words[1:])
+    return words, context
 
 
 def _short(name: str) -> str:
@@ -157,10 +190,13 @@ def polarity_fits(concept: Concept, metaphor: Metaphor) -> bool:
 
 
 @functools.lru_cache(maxsize=8192)
-def summary_words(summary: str) -> tuple[str, ...]:
+def summary_words(summary: str, main_clause: bool = False) -> tuple[str, ...]:
     """Lower-case words of a docstring's first sentence: "Sends a `GET` request." ->
-    ("sends", "get", "request")."""
+    ("sends", "get", "request"); main_clause: only those before a subordinate clause
+    (_SUBORDINATE)."""
     first = re.split(r"(?<=[.!?])\s", summary.strip(), maxsplit=1)[0]
+    if main_clause:
+        first = _SUBORDINATE.sub("", first)
     return tuple(w.lower() for w in _SUMMARY_WORD.findall(first))
 
 
@@ -183,7 +219,11 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
     if rule.words or metaphor.roles:
         wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
         own, says, docs = _evidence(
-            concept.name, concept.summary, tuple(concept.words), _skipped(ignore)
+            concept.name,
+            concept.summary,
+            tuple(concept.words),
+            _skipped(ignore),
+            concept.kind != "exception",
         )
         puns = own & wanted & prop_words(metaphor.props)
         name_hits = NAME_WORD * min(len(own & wanted - puns), MAX_WORD_HITS)
@@ -227,14 +267,18 @@ def _wanted(words: tuple[str, ...], roles: tuple[str, ...]) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _evidence(
-    name: str, summary: str, words: tuple[str, ...], skip: frozenset[str]
+    name: str, summary: str, words: tuple[str, ...], skip: frozenset[str], main_clause: bool
 ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """A concept's stems (skip left out): its name's, its summary's (filler left out too)
-    not in its name, and its other words' in neither."""
-    own = {stem(t) for t in _doing_words(name) if t not in skip}
+    """A concept's stems (skip left out): what its name says it does (_doing_words), its
+    summary's (filler left out too; main_clause: the main clause's only) not in its name,
+    and its other words' in neither, with what its name only names as context (a method's
+    owner, what a predicate checks): those are keywords, not its action."""
+    doing, context = _doing_words(name)
+    own = {stem(t) for t in doing if t not in skip}
     quiet = skip | _SUMMARY_FILLER
-    says = {stem(w) for w in summary_words(summary) if w not in quiet} - own
-    docs = {stem(w) for w in words if w.lower() not in skip} - own - says
+    says = {stem(w) for w in summary_words(summary, main_clause) if w not in quiet} - own
+    named = [*context, *(w.lower() for w in words)]
+    docs = {stem(w) for w in named if w not in skip} - own - says
     return frozenset(own), frozenset(says), frozenset(docs)
 
 

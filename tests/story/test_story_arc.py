@@ -402,7 +402,7 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
             ('"To make the next {a}"', '"To make the next {a}."'),
             r"entry 'links', field 'makes'.*clause",
         ),
-        (("{a} in place", "{befor} in place"), r"field 'uses': unknown placeholder \{befor\}"),
+        (("Calling on {a}", "Calling on {befor}"), r"field 'uses': unknown placeholder \{befor\}"),
         (("join in", "join"), None),
         (("{props} join in", "they join in"), r"field 'together': names the earlier props"),
         (("\n[default]\n", "\n[plain]\n"), r"a \[default\] table is required"),

@@ -1,0 +1,86 @@
+"""How many hand-labelled bad fits a set of films still casts (eval/fit_labels.toml).
+
+    python eval/fit_measure.py PLAN_DIR [PLAN_DIR_BEFORE]
+
+PLAN_DIR is an `eval/run.py --out` folder (one <package>.plan.json per package, the kitchen
+films); a plan of this repository can be put there as sorafilm-nb.plan.json. For each
+labelled pair: is the concept still filmed, and as which gag. Reported apart for the tuned
+and the held-out packages (golden.toml's held_out: never looked at while tuning), so a rule
+that only fixes the pairs it was written for shows. With a second folder, the pairs whose
+gag changed are listed side by side. Planning output only: no network, no spend.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import tomllib
+
+HERE = Path(__file__).resolve().parent
+
+
+def _held_out() -> set[str]:
+    golden = tomllib.loads((HERE / "golden.toml").read_text(encoding="utf-8"))
+    packages = golden.get("package", [])
+    return {p["name"] for p in packages if p.get("held_out")}
+
+
+def casts(folder: Path, package: str) -> dict[str, str] | None:
+    """concept name -> metaphor id of every shot of the package's kitchen film (None: no plan)."""
+    path = folder / f"{package}.plan.json"
+    if not path.is_file():
+        return None
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    return {s["concept"]: s["metaphor"] for s in plan.get("shots", []) if s.get("metaphor")}
+
+
+def measure(folder: Path) -> dict[str, dict[str, int]]:
+    """Per group ("tuned", "held out"): bad pairs labelled/still cast, ok pairs labelled/kept,
+    pairs whose concept is filmed no more."""
+    labels = tomllib.loads((HERE / "fit_labels.toml").read_text(encoding="utf-8"))["pair"]
+    held = _held_out()
+    out: dict[str, dict[str, int]] = {}
+    for pair in labels:
+        got = casts(folder, pair["package"])
+        if got is None:
+            continue
+        group = out.setdefault(
+            "held out" if pair["package"] in held else "tuned",
+            {"bad": 0, "bad cast": 0, "ok": 0, "ok kept": 0, "gone": 0},
+        )
+        group[pair["fit"]] += 1
+        gag = got.get(pair["concept"])
+        if gag is None:
+            group["gone"] += 1
+        elif gag == pair["gag"]:
+            group["bad cast" if pair["fit"] == "bad" else "ok kept"] += 1
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    folders = [Path(a) for a in argv[:2]]
+    for folder in folders:
+        print(folder)
+        for group, n in sorted(measure(folder).items(), reverse=True):
+            print(
+                f"  {group:<9} bad fits still cast {n['bad cast']}/{n['bad']}   "
+                f"ok fits kept {n['ok kept']}/{n['ok']}   concepts no longer filmed {n['gone']}"
+            )
+    if len(folders) == 2:
+        labels = tomllib.loads((HERE / "fit_labels.toml").read_text(encoding="utf-8"))["pair"]
+        for pair in labels:
+            a = casts(folders[0], pair["package"]) or {}
+            b = casts(folders[1], pair["package"]) or {}
+            was, now = a.get(pair["concept"]), b.get(pair["concept"])
+            if was != now:
+                print(f"  [{pair['fit']}] {pair['package']} {pair['concept']}: {was} -> {now}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

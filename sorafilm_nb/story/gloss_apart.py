@@ -1,0 +1,101 @@
+"""What tells two concepts apart when the project says the same of both (issue 12's aim).
+
+A film whose captions repeat ("ky.get, ky.put: sets options.method to the method name";
+"YargsInstance.option, YargsInstance.positional: takes a key and options"; two marshmallow
+families "three kinds of field") teaches nothing with its second caption. The eval masks a
+concept's own names when it compares captions (captions.said_of), so a caption that differs
+only by the name it repeats is still the same caption: what differs must be something the
+project says of one and not the other. fallback_gloss.caption_choices offers these as the
+alternatives captions.distinct_captions picks when two captions read alike:
+
+- the HTTP method a function is named after, when its own words say it makes a request;
+- the first argument the README's example passes (Concept.readme_call);
+- what each member of a family is a kind of (its first base that teaches).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .clauses import article
+from .gloss import _PLAIN_BASES
+
+if TYPE_CHECKING:
+    from ..analysis.concepts import Concept
+
+__all__ = ["COUNT", "bases_gloss", "example_value", "http_gloss"]
+
+#: Counts a caption spells out: "three kinds of field", "two String fields".
+COUNT = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+# What each HTTP method asks of a server (RFC 9110, section 9.3), for a function named after
+# one whose own words say it makes a request: ky.get and ky.put share one README sentence
+# ("Sets options.method to the method name and makes a request"), and only the method they
+# send tells them apart.
+_HTTP_METHODS = {
+    "get": "fetches what a URL holds",
+    "head": "fetches only the headers of a URL",
+    "post": "sends data for the server to process",
+    "put": "replaces what a URL holds with new content",
+    "patch": "changes part of what a URL holds",
+    "delete": "removes what a URL holds",
+    "options": "asks which methods a URL allows",
+}
+_MAKES_REQUEST = re.compile(r"\b(?:make|send|issue|perform)s?\b.{0,40}\brequest\b", re.I)
+
+
+def http_gloss(c: Concept) -> str:
+    """ "fetches what a URL holds (a GET request)": what a function named after an HTTP
+    method does, when its docstring or README sentence says it makes a request (express's
+    app.get, which routes GET requests, says no such thing); ""."""
+    method = c.name.rsplit(".", 1)[-1].lower()
+    said = f"{c.summary} {c.readme_sentence}"
+    if c.kind != "function" or method not in _HTTP_METHODS or not _MAKES_REQUEST.search(said):
+        return ""
+    upper = method.upper()
+    return f"{_HTTP_METHODS[method]} ({article(upper)} {upper} request)"
+
+
+# The first argument of a README example's call when it is a short string: "'port'" of
+# "positional('port', {".
+_FIRST_STRING = re.compile(r"^[\w$]+\s*\(\s*(['\"])([^'\"\\\n]{1,24})\1\s*[,)]")
+
+
+def example_value(c: Concept) -> str:
+    """What the README's first example call of c passes first, when it is a short string
+    (Concept.readme_call): "port" for yargs' positional('port', {...}); ""."""
+    m = _FIRST_STRING.match(c.readme_call)
+    return m.group(2) if m else ""
+
+
+def _plural(noun: str) -> str:
+    """ "field" -> "fields", "class" -> "classes", "property" -> "properties"."""
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def bases_gloss(concepts: Sequence[Concept], noun: str) -> str:
+    """ "a Number field and two String fields": what each member of a family is a kind of
+    (its first base that teaches, in the family's order), where "three kinds of field" is
+    all its docstrings share and another family of the film shares it too (marshmallow's
+    Integer, Email, Url and String, Boolean, UUID); "" when a member has no such base, or
+    every member is a plain ``noun`` (a Field base of a field)."""
+    groups: dict[str, int] = {}
+    for c in concepts:
+        real = [b.rsplit(".", 1)[-1] for b in c.bases]
+        real = [b for b in real if b not in _PLAIN_BASES]
+        if not real:
+            return ""
+        groups[real[0]] = groups.get(real[0], 0) + 1
+    if all(base.lower() == noun.lower() for base in groups) or max(groups.values()) > 8:
+        return ""
+    parts = []
+    for base, n in groups.items():
+        said = noun if base.lower() == noun.lower() else f"{base} {noun}"
+        parts.append(f"{article(said)} {said}" if n == 1 else f"{COUNT[n]} {_plural(said)}")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

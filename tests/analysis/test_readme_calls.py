@@ -1,0 +1,63 @@
+"""The first call of each concept in the README's examples is stored in the profile
+(Concept.readme_call): where two concepts' captions would say the same ("takes a key and
+options"), what the example passes tells them apart ("'port'"). A plan reads the field,
+never the README."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.analysis.readme_names import CALL_MAX, example_calls
+
+README = """# Courier
+
+Courier sends parcels across town.
+
+```python
+from courier import Depot, ship
+
+depot = Depot("north")
+depot.ship("parcel", retries=2)
+ship("letter")
+```
+"""
+
+
+def test_each_name_has_its_first_example_call_from_its_line() -> None:
+    calls = example_calls(README, ["Depot", "Depot.ship", "ship", "Parcel"])
+    assert calls == {
+        "Depot": 'Depot("north")',
+        "Depot.ship": 'ship("parcel", retries=2)',  # a method by its last part, called first
+        "ship": 'ship("parcel", retries=2)',
+    }
+    assert example_calls("no examples here: ship('x')", ["ship"]) == {}
+
+
+def test_a_hostile_line_of_calls_is_read_once_and_cut() -> None:
+    line = "a(" * 200_000
+    t0 = time.perf_counter()
+    calls = example_calls(f"```js\n{line}\n```\n", ["a"])
+    assert time.perf_counter() - t0 < 5
+    assert calls == {"a": line[:CALL_MAX]}
+
+
+def test_the_profile_stores_the_call_of_a_name_the_examples_use(tmp_path: Path) -> None:
+    root = tmp_path / "courier"
+    (root / "courier").mkdir(parents=True)
+    (root / "README.md").write_text(README, encoding="utf-8")
+    (root / "pyproject.toml").write_text('[project]\nname = "courier"\n', encoding="utf-8")
+    (root / "courier" / "__init__.py").write_text(
+        '"""Courier."""\n\n\nclass Depot:\n    def ship(self, item, retries=0):\n        pass\n'
+        "\n\ndef ship(item):\n    pass\n\n\nclass Parcel:\n    pass\n\n\n"
+        "__all__ = ['Depot', 'ship', 'Parcel']\n",
+        encoding="utf-8",
+    )
+    cold = analyze(root, cache_dir=tmp_path / "cache")
+    warm = analyze(root, cache_dir=tmp_path / "cache")
+    assert warm.stats["profile_cache"] == "hit"
+    for profile in (cold, warm):
+        by_name = {c.name: c for c in profile.concepts}
+        assert by_name["Depot"].readme_call == 'Depot("north")'
+        assert by_name["Parcel"].readme_call == ""  # not in an example

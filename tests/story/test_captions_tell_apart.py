@@ -1,0 +1,144 @@
+"""Two concepts the project says the same of get captions that tell them apart (issue 12's
+aim: films worth posting). The eval's caption variety failed in three films: ky's get, post
+and put share one README sentence; yargs' option(key, opt) and positional(key, opts) both
+"take a key and options"; marshmallow's two field families were both "three kinds of
+field". What differs is drawn from the project: the HTTP method a function is named after
+(when its words say it makes a request), the README example's first argument, and what each
+member of a family is a kind of (its base)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sorafilm_nb.analysis.concepts import Concept
+from sorafilm_nb.story.captions import OPENING_WORDS, distinct_captions, gloss, said_of
+from sorafilm_nb.story.fallback_gloss import caption_choices, params_gloss
+from sorafilm_nb.story.gloss_apart import (
+    bases_gloss,
+    example_value,
+    http_gloss,
+)
+from sorafilm_nb.story.siblings import GROUP_LIMIT, group_names, shared_words, without_name
+
+
+def concept(name: str, kind: str = "function", **kw: object) -> Concept:
+    return Concept(
+        name=name,
+        kind=kind,
+        file=kw.pop("file", "lib/x.js"),
+        line=1,
+        summary=kw.pop("summary", ""),
+        score=1.0,
+        language=kw.pop("language", "js"),
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+def film(concepts: list[list[Concept]]) -> list[str]:
+    """The captions a film of these shots carries, as shot_captions chooses them."""
+    choices = []
+    for shot in concepts:
+        if len(shot) == 1:
+            choices.append(caption_choices(shot[0].name, shot))
+            continue
+        names = group_names(shot)
+        said = without_name(shot[0].summary, shot[0].name, shared_words(shot))
+        text = gloss(names, said, kind=shot[0].kind, limit=GROUP_LIMIT)
+        choices.append(caption_choices(names, shot, text, GROUP_LIMIT))
+    return distinct_captions(choices, [[c.name for c in shot] for shot in concepts])
+
+
+def read_alike(captions: list[str], concepts: list[list[Concept]]) -> tuple[int, int]:
+    """(repeated, sharing an opening) as eval_metrics counts them."""
+    said = [said_of(t, [c.name for c in shot]) for t, shot in zip(captions, concepts, strict=True)]
+    repeated = len(said) - len(set(said))
+    openings = Counter(s[:OPENING_WORDS] for s in said if len(s) >= OPENING_WORDS)
+    return repeated, sum(n for n in openings.values() if n > 1)
+
+
+KY = "Sets `options.method` to the method name and makes a request."
+
+
+def test_http_methods_with_one_readme_sentence_say_what_each_method_asks() -> None:
+    shots = [[concept(f"ky.{m}", readme_sentence=KY)] for m in ("post", "get", "put")]
+    captions = film(shots)
+    assert captions == [
+        "ky.post: sends data for the server to process (a POST request)",
+        "ky.get: fetches what a URL holds (a GET request)",
+        "ky.put: replaces what a URL holds with new content (a PUT request)",
+    ]
+    assert read_alike(captions, shots) == (0, 0)
+
+
+def test_a_function_named_like_a_method_that_makes_no_request_is_no_http_caption() -> None:
+    # express's app.get routes GET requests; its words say nothing of making one
+    assert http_gloss(concept("app.get", params=("path",))) == ""
+    assert http_gloss(concept("app.get", readme_sentence="Routes HTTP GET requests.")) == ""
+    assert http_gloss(concept("Client.get", kind="class", summary="Sends a request.")) == ""
+    assert http_gloss(concept("delete", summary="Sends a `DELETE` request.")) == (
+        "removes what a URL holds (a DELETE request)"
+    )
+
+
+def test_the_same_parameters_say_what_the_readme_example_passes() -> None:
+    option = concept(
+        "YargsInstance.option", params=("key", "opt"), readme_call="option('verbose', {"
+    )
+    positional = concept(
+        "YargsInstance.positional", params=("key", "opts"), readme_call="positional('port', {"
+    )
+    shots = [[option], [positional]]
+    captions = film(shots)
+    assert captions == [
+        "YargsInstance.option: takes a key ('verbose') and options",
+        "YargsInstance.positional: takes a key ('port') and options",
+    ]
+    assert read_alike(captions, shots) == (0, 2)  # one pair may open alike
+
+
+def test_an_example_value_is_only_a_short_string_passed_first() -> None:
+    assert example_value(concept("f", readme_call="f('port', {")) == "port"
+    assert example_value(concept("f", readme_call='f("--count", default=1)')) == "--count"
+    assert example_value(concept("f", readme_call="f(port, {")) == ""  # a variable
+    assert example_value(concept("f", readme_call="f('" + "x" * 40 + "')")) == ""
+    assert example_value(concept("f")) == ""
+    # no example value: no caption says one, and a lone caption is unchanged
+    lone = concept("YargsInstance.option", params=("key", "opt"))
+    assert params_gloss(lone, example=True) == ""
+    assert caption_choices(lone.name, [lone]) == ["YargsInstance.option: takes a key and options"]
+
+
+def field(name: str, base: str, doc: str) -> Concept:
+    return concept(name, kind="class", summary=doc, bases=(base,), language="python")
+
+
+def test_two_families_of_one_kind_say_what_each_member_is_a_kind_of() -> None:
+    shots = [
+        [
+            field("Integer", "Number", "An integer field."),
+            field("Email", "String", "An email field."),
+            field("Url", "String", "An URL field."),
+        ],
+        [
+            field("String", "Field", "A string field."),
+            field("Boolean", "Field", "A boolean field."),
+            field("UUID", "String", "A UUID field."),
+        ],
+    ]
+    captions = film(shots)
+    assert captions == [
+        "Integer, Email, Url: a Number field and two String fields",
+        "String, Boolean, UUID: two fields and a String field",
+    ]
+    assert read_alike(captions, shots) == (0, 0)
+    # one family alone keeps its first caption
+    assert film(shots[:1]) == ["Integer, Email, Url: three kinds of field"]
+
+
+def test_a_family_of_plain_members_has_no_bases_caption() -> None:
+    plain = [field("A", "Field", "An a field."), field("B", "Field", "A b field.")]
+    assert bases_gloss(plain, "field") == ""
+    assert bases_gloss([*plain[:1], field("C", "Exception", "A c field.")], "field") == ""
+    assert bases_gloss([field("X", "Mapping", ""), field("Y", "Mapping", "")], "class") == (
+        "two Mapping classes"
+    )
