@@ -9,6 +9,7 @@ its first paragraph says what it promises. All three are read here, once, from t
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -71,8 +72,11 @@ def strip_markup(text: str, *, keep_code: bool = False) -> str:
     text = RST_ROLE.sub(lambda m: m.group(1).strip(), text)
     text = HTML_TAG.sub(" ", text)
     for _ in range(2):  # **`nested`**
+        before = text
         text = EMPHASIS.sub(emphasis_words, text)
         text = text if keep_code else CODE_SPAN.sub(r"\1", text)
+        if text == before:  # nothing unwrapped: the same text again unwraps nothing either
+            break
     text = re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text)
     text = html.unescape(text)
     return " ".join(text.split())
@@ -183,7 +187,7 @@ def _blocks(text: str) -> list[tuple[str, str]]:
 
 def _html_lines(chunk: str) -> list[str]:
     """The text lines of an HTML fragment (split at <br>, </p>, headings)."""
-    return [strip_markup(part) for part in _BR.split(chunk) if strip_markup(part)]
+    return [line for part in _BR.split(chunk) if (line := strip_markup(part))]
 
 
 def _prose(text: str) -> bool:
@@ -219,6 +223,8 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
     titles: list[str] = []
     description = ""
     blocks = _blocks(text)
+    # a paragraph's plain text is wanted twice (the opening section, the prose): made once
+    plain = functools.cache(strip_markup)
     # a multi-line HTML element (<p>\n<img alt=...>\n<h1>Zod</h1>...) is read as one chunk
     joined = _TABLE.sub(" ", _COMMENT.sub(" ", text))
     for m in _H1.finditer(joined):
@@ -228,7 +234,7 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
             titles.append(unescape(name).strip())
     for b_kind, b_text in blocks:
         if b_kind == "heading":
-            titles.append(strip_markup(b_text))
+            titles.append(plain(b_text))
             break
     for _, alt in _ALT.findall(joined):
         titles.append(unescape(alt).strip())
@@ -243,7 +249,7 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
         if len(found) + len(quoted) >= _OPENING or (b_kind == "heading" and found):
             break  # only the opening section: what a README says of itself before its first topic
         if b_kind == "para":
-            clean = strip_markup(b_text)
+            clean = plain(b_text)
             if _prose(clean):
                 found.append(clean)
         elif b_kind == "html":
@@ -269,7 +275,7 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
         )
         description = next((f for f in candidates if says_what.match(f)), description)
     description = description[:500]
-    prose = " ".join(URL.sub(" ", strip_markup(t)) for k, t in blocks if k in ("para", "heading"))
+    prose = " ".join(URL.sub(" ", plain(t)) for k, t in blocks if k in ("para", "heading"))
     return ReadmeText(
         prose=_INLINE_CODE.sub(" ", prose),
         titles=tuple(t for t in titles if t),

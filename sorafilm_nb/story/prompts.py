@@ -276,6 +276,15 @@ def _filler_plan(storyboard: Storyboard) -> dict[int, tuple[int, Metaphor | None
     library = storyboard.casting.library.metaphors
     count: dict[str, int] = {}
     out: dict[int, tuple[int, Metaphor | None]] = {}
+    # the beat a metaphor's words point to, once per distinct text: every filler past its
+    # beat's lines asked it of each unused metaphor again (~200,000 word sets a test module)
+    first_beat: dict[str, list[int]] = {}
+
+    def points_to(words: str) -> list[int]:
+        if words not in first_beat:
+            first_beat[words] = _beat_by_words(beats, words)[:1]
+        return first_beat[words]
+
     for shot in storyboard.shots:
         if shot.cast is not None:
             continue
@@ -289,7 +298,7 @@ def _filler_plan(storyboard: Storyboard) -> dict[int, tuple[int, Metaphor | None
             continue
         here = beats.index(beat)
         unused = [m for m in library if m.id not in taken]
-        suited = [m for m in unused if _beat_by_words(beats, m.beat)[:1] == [here]]
+        suited = [m for m in unused if points_to(m.beat) == [here]]
         pick = next(iter(suited or unused), None)
         if pick is not None:
             taken.add(pick.id)

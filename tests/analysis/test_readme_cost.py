@@ -36,3 +36,29 @@ def test_names_no_sentence_contains_compile_nothing(compiles: list[str]) -> None
     said = readme.readme_sentence("Studio", sentences)
     assert said.startswith("The Studio runs every shot")
     assert len(compiles) == 1
+
+
+def test_read_readme_strips_each_paragraph_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each paragraph's markup is taken off once, in one pass when it holds no emphasis to
+    unwrap: a hostile README's 300 KB paragraph costs an emphasis pass of ~0.7 s, and it was
+    stripped twice over, two passes each (tests/analysis/test_hostile_patterns.py's slowest
+    cases). Counted, not timed: the emphasis passes."""
+    from sorafilm_nb.analysis import readme as reader
+
+    passes: list[str] = []
+    emphasis = reader.EMPHASIS
+
+    class Counted:
+        def sub(self, repl: object, text: str) -> str:
+            passes.append(text)
+            return emphasis.sub(repl, text)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader, "EMPHASIS", Counted())
+    said = reader.read_readme("# Evil\n\nA tool that starts things.\n")
+    assert said.description == "A tool that starts things."
+    assert said.prose == "Evil A tool that starts things."
+    assert passes == ["Evil", "A tool that starts things."]
+    passes.clear()
+    # nested marks still take the second pass: **`x`** -> `x` -> x
+    assert reader.strip_markup("A **`tool`** that starts.") == "A tool that starts."
+    assert len(passes) == 2

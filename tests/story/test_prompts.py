@@ -468,6 +468,28 @@ def test_each_theme_speaks_only_its_own_world(theme: str) -> None:
                 assert not words & foreign, (theme, template, sorted(words & foreign))
 
 
+def test_fillers_ask_each_metaphors_beat_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A board with no concept cast is all fillers: past its beat's lines each plays an
+    unused gag suited to the beat, and which beat a gag's words point to is worked out once
+    per text, not again for every filler (it was ~200,000 word sets in this module: half of
+    its CPU). Counted, not timed."""
+    from sorafilm_nb.story import boards, prompts
+
+    asked: list[str] = []
+    real = boards._beat_by_words
+
+    def counted(beats, words):  # type: ignore[no-untyped-def]
+        asked.append(words)
+        return real(beats, words)
+
+    monkeypatch.setattr(boards, "_beat_by_words", counted)
+    board = _theme_board("kitchen", "silent-90", 0)
+    plays = prompts._filler_plan(board)
+    picked = [m.id for _, m in plays.values() if m is not None]
+    assert len(picked) >= 2 and len(set(picked)) == len(picked)  # gags, none played twice
+    assert asked and len(asked) == len(set(asked))
+
+
 @pytest.mark.parametrize("theme", ["kitchen", "space", "heist"])
 def test_every_theme_says_no_dialogue_and_its_sound_changes_with_the_beat(theme: str) -> None:
     lib = MetaphorLibrary.load(theme)
