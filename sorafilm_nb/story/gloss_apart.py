@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..redact import redact
 from .clauses import article
 from .gloss import _PLAIN_BASES
 
@@ -65,9 +66,13 @@ _FIRST_STRING = re.compile(r"^[\w$]+\s*\(\s*(['\"])([^'\"\\\n]{1,24})\1\s*[,)]")
 
 def example_value(c: Concept) -> str:
     """What the README's first example call of c passes first, when it is a short string
-    (Concept.readme_call): "port" for yargs' positional('port', {...}); ""."""
+    (Concept.readme_call): "port" for yargs' positional('port', {...}); "". Never what
+    redact(strict=True) would mask (a key, an e-mail address: the README is hostile, and
+    lint would block a film over a caption it only took to tell two concepts apart)."""
     m = _FIRST_STRING.match(c.readme_call)
-    return m.group(2) if m else ""
+    if not m or redact(m.group(2), strict=True) != m.group(2):
+        return ""
+    return m.group(2)
 
 
 def _plural(noun: str) -> str:

@@ -142,3 +142,14 @@ def test_a_family_of_plain_members_has_no_bases_caption() -> None:
     assert bases_gloss([field("X", "Mapping", ""), field("Y", "Mapping", "")], "class") == (
         "two Mapping classes"
     )
+
+
+def test_an_example_value_that_is_a_secret_or_personal_data_is_never_said() -> None:
+    """The README is hostile: a key or an address its example passes must not become the
+    caption that tells two concepts apart (a caption is drawn into a shared film; lint would
+    block the plan over an alternative the film did not need)."""
+    for value in ("AKIAIOSFODNN7EXAMPLE", "bob@example.com"):
+        c = concept("connect", params=("key", "opts"), readme_call=f"connect('{value}', {{")
+        assert example_value(c) == ""
+        assert all(value not in t for t in caption_choices(c.name, [c]))
+    assert example_value(concept("f", readme_call="f('verbose', {")) == "verbose"
