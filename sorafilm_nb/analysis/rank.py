@@ -30,7 +30,7 @@ from .text import concept_words
 
 _c_tally = getattr(_scanner, "tally", None)
 
-RANK_VERSION = "rank-19"  # also readme, examples, project, public, api, docs
+RANK_VERSION = "rank-20"  # also readme, examples, project, public, api, docs
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

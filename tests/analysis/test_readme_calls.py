@@ -32,8 +32,10 @@ def test_each_name_has_its_first_example_call_from_its_line() -> None:
     assert calls == {
         "Depot": 'Depot("north")',
         "Depot.ship": 'ship("parcel", retries=2)',  # a method by its last part, called first
-        "ship": 'ship("parcel", retries=2)',
+        "ship": 'ship("letter")',  # the function's own call, not the method's
     }
+    # a function the examples only call on its module still has that call
+    assert example_calls("```js\nz.string('x')\n```\n", ["string"]) == {"string": "string('x')"}
     assert example_calls("no examples here: ship('x')", ["ship"]) == {}
 
 
