@@ -45,6 +45,19 @@ _HTTP_METHODS = {
     "options": "asks which methods a URL allows",
 }
 _MAKES_REQUEST = re.compile(r"\b(?:make|send|issue|perform)s?\b.{0,40}\brequest\b", re.I)
+# "never makes a network request", "does not send a request": the opposite of one, in the
+# clause (from the last , ; : . before it) that says it
+_NEGATED = re.compile(r"\b(?:not|never|no|without|cannot)\b|n't\b", re.I)
+
+
+def _makes_request(said: str) -> bool:
+    """Whether some clause of said says, unnegated, that it makes a request."""
+    for m in _MAKES_REQUEST.finditer(said):
+        lo = max(0, m.start() - 80)  # a clause, not the whole text (linear on a hostile one)
+        start = max(lo - 1, *(said.rfind(p, lo, m.start()) for p in ",;:."))
+        if not _NEGATED.search(said, start + 1, m.end()):
+            return True
+    return False
 
 
 def http_gloss(c: Concept) -> str:
@@ -53,7 +66,7 @@ def http_gloss(c: Concept) -> str:
     app.get, which routes GET requests, says no such thing); ""."""
     method = c.name.rsplit(".", 1)[-1].lower()
     said = f"{c.summary} {c.readme_sentence}"
-    if c.kind != "function" or method not in _HTTP_METHODS or not _MAKES_REQUEST.search(said):
+    if c.kind != "function" or method not in _HTTP_METHODS or not _makes_request(said):
         return ""
     upper = method.upper()
     return f"{_HTTP_METHODS[method]} ({article(upper)} {upper} request)"

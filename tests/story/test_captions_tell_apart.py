@@ -153,3 +153,14 @@ def test_an_example_value_that_is_a_secret_or_personal_data_is_never_said() -> N
         assert example_value(c) == ""
         assert all(value not in t for t in caption_choices(c.name, [c]))
     assert example_value(concept("f", readme_call="f('verbose', {")) == "verbose"
+
+
+def test_a_docstring_that_says_it_makes_no_request_is_no_http_caption() -> None:
+    """ "never makes a network request" is the opposite of a GET: no caption says one."""
+    for doc in (
+        "Reads the cached value; never makes a network request.",
+        "Returns the stored body and does not send a request.",
+        "Gets the header without performing a request.",
+    ):
+        assert http_gloss(concept("cache.get", summary=doc)) == "", doc
+    assert http_gloss(concept("get", summary="Makes a GET request.")) != ""
