@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..redact import redact
 from .clauses import article
-from .gloss import _PLAIN_BASES
+from .gloss import _PLAIN_BASES, _same_kind
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -105,8 +105,11 @@ def bases_gloss(concepts: Sequence[Concept], noun: str) -> str:
     every member is a plain ``noun`` (a Field base of a field)."""
     groups: dict[str, int] = {}
     for c in concepts:
-        real = [b.rsplit(".", 1)[-1] for b in c.bases]
-        real = [b for b in real if b not in _PLAIN_BASES]
+        # its name without module or type parameters ("typing.Generic[T]" -> "Generic"),
+        # passing over what teaches nothing (a plain base, a mixin: gloss._same_kind)
+        real = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in c.bases]
+        own = c.name.rsplit(".", 1)[-1]
+        real = [b for b in real if b and b not in _PLAIN_BASES and not _same_kind(b, own)]
         if not real:
             return ""
         groups[real[0]] = groups.get(real[0], 0) + 1

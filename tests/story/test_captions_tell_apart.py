@@ -164,3 +164,23 @@ def test_a_docstring_that_says_it_makes_no_request_is_no_http_caption() -> None:
     ):
         assert http_gloss(concept("cache.get", summary=doc)) == "", doc
     assert http_gloss(concept("get", summary="Makes a GET request.")) != ""
+
+
+def test_a_family_member_is_a_kind_of_its_first_base_that_teaches() -> None:
+    """Odd inheritance: a mixin listed first says nothing of what a member is (gloss's
+    rule), and a subscripted base is named without its parameters, or not at all."""
+    mixed = [
+        concept("Left", kind="class", bases=("FooMixin", "String")),
+        concept("Right", kind="class", bases=("String",)),
+    ]
+    assert bases_gloss(mixed, "field") == "two String fields"
+    generic = [
+        concept("Left", kind="class", bases=("typing.Generic[T]",)),
+        concept("Right", kind="class", bases=("Generic[foo.Bar]",)),
+    ]
+    assert bases_gloss(generic, "class") == ""
+    boxed = [
+        concept("Left", kind="class", bases=("Box[int]",)),
+        concept("Right", kind="class", bases=("Box[str]",)),
+    ]
+    assert bases_gloss(boxed, "class") == "two Box classes"
