@@ -184,3 +184,30 @@ def test_a_family_member_is_a_kind_of_its_first_base_that_teaches() -> None:
         concept("Right", kind="class", bases=("Box[str]",)),
     ]
     assert bases_gloss(boxed, "class") == "two Box classes"
+
+
+def test_a_base_read_letter_by_letter_or_as_you_takes_its_own_article() -> None:
+    """bases_gloss puts a project's class name after the article: marshmallow's UUID and
+    URL fields are "a UUID field", "a URL field" (you-you-eye-dee), an HTTP one "an HTTP"."""
+    from sorafilm_nb.story.clauses import article
+
+    assert [article(w) for w in ("UUID", "URL", "HTTPServer", "SQL", "Union", "User")] == [
+        "a",
+        "a",
+        "an",
+        "an",
+        "a",
+        "a",
+    ]
+    assert [article(w) for w in ("Environment", "Signer", "Integer", "OPTIONS", "umbrella")] == [
+        "an",
+        "a",
+        "an",
+        "an",
+        "an",
+    ]
+    pair = [
+        concept("Ident", kind="class", bases=("UUID",)),
+        concept("Post", kind="class", bases=("Email",)),
+    ]
+    assert bases_gloss(pair, "field") == "a UUID field and an Email field"
