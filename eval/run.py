@@ -317,7 +317,7 @@ def print_story(checks: list[StoryCheck]) -> None:
 
 def tier_fit(plan: Any) -> dict[str, int]:
     """How many of the film's prompts are over each token tier's cap (or their provider's
-    prompt limit): the compressor must fit every one (story/compress.py, LAST_RESORT)."""
+    prompt limit): the compressor must fit every one (story/compress_steps.py, LAST_RESORT)."""
     from sorafilm_nb.story.compress import render_prompts
     from sorafilm_nb.story.prompts import Tier
 

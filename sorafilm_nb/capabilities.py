@@ -38,6 +38,7 @@ __all__ = [
     "default_model",
     "for_model",
     "load",
+    "lookup",
     "models",
     "prompt_length",
     "prompt_limits",
@@ -296,10 +297,20 @@ def for_model(provider: str, model: str) -> ModelCapabilities:
         ) from None
 
 
+def lookup(provider: str, model: str) -> ModelCapabilities | None:
+    """``model``'s facts, or its base model's when it is a dated snapshot the file does not
+    list ("sora-2-2026-01-15" is "sora-2": ``base_model``); None for a model ``provider``
+    does not offer. The one lookup for "which model's facts apply", so a snapshot the
+    server pins gets the same prompt limit and audio rule as the model it pins."""
+    models = load(provider)
+    return models.get(model) or models.get(base_model(model))
+
+
 def prompt_limits(provider: str, model: str) -> tuple[int | None, int | None]:
-    """(characters, tokens): the longest prompt ``model`` of ``provider`` accepts, None where
-    none is published. An unknown model: (None, None) (unknown-model is lint's to report)."""
-    caps = load(provider).get(model)
+    """(characters, tokens): the longest prompt ``model`` of ``provider`` (or the model a
+    dated snapshot pins) accepts, None where none is published. An unknown model: (None,
+    None) (unknown-model is lint's to report)."""
+    caps = lookup(provider, model)
     return (None, None) if caps is None else (caps.prompt_chars, caps.prompt_tokens)
 
 
@@ -307,10 +318,11 @@ def sent_silent(provider: str, model: str, audio: bool) -> bool:
     """Whether a job of ``model`` goes out with its audio turned off: the plan asks for no
     audio (``audio=False``) and the model can be asked for that (``audio_optional``). One
     rule for what the studio sends (generate_audio = false) and how the clip is priced (the
-    price file's no_audio price), so the two never disagree. An unknown model: False."""
+    price file's no_audio price), so the two never disagree. A dated snapshot follows its
+    model (``lookup``); an unknown model: False."""
     if audio:
         return False
-    caps = load(provider).get(model)
+    caps = lookup(provider, model)
     return caps is not None and caps.audio_optional
 
 
@@ -343,7 +355,7 @@ def models(provider: str) -> tuple[str, ...]:
 def provider_of(model: str) -> str | None:
     """The provider that offers ``model`` (or its dated snapshot), or None."""
     for provider in PROVIDERS:
-        if model in load(provider) or base_model(model) in load(provider):
+        if lookup(provider, model) is not None:
             return provider
     return None
 

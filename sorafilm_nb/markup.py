@@ -41,12 +41,16 @@ _BACKTICKS = re.compile(r"`+")
 # take off. Each pattern's groups are the words a reader sees.
 
 #: ``![alt](src)``: group 1 is the alt text; ``![alt][ref]`` (MD_REF_IMAGE): group 1 too.
-MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-MD_REF_IMAGE = re.compile(r"!\[([^\]]*)\]\[[^\]]*\]")
+#: Linear on hostile prose: no ``[`` inside the brackets or the parentheses, so a run of
+#: ``[`` (or of ``[a](``) that never closes is tried once each, up to the next ``[``, not to
+#: the end of the text (60 KB of ``[`` in a README took minutes). A link whose words hold a
+#: ``[`` (a badge inside a link) came off only in part before as after.
+MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^)\[]*\)")
+MD_REF_IMAGE = re.compile(r"!\[([^\[\]]*)\]\[[^\[\]]*\]")
 #: ``[words](href)``: group 1 is the words; ``[words][ref]`` (MD_REF_LINK): group 1 too. A
 #: docstring's ``users[0][name]`` is code, so only the README reader takes the second form.
-MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-MD_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
+MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
+MD_REF_LINK = re.compile(r"\[([^\[\]]*)\]\[[^\[\]]*\]")
 #: A reST/Sphinx role, ``:class:`~flask.Response``` or ``:meth:`title <target>```: group 1
 #: is what it shows (the ``~`` shorthand and the ``<target>`` left out).
 #: Linear on hostile prose: a role starts only where no role character precedes it (a run of

@@ -120,12 +120,16 @@ def hostile_casting(repo: Path, theme: str = "kitchen") -> object:
     return dataclasses.replace(casting, profile=profile, entries=(first, *casting.entries[1:]))
 
 
-def hostile_app(repo: Path, out_dir: Path, ledger: object = None) -> object:
+def hostile_app(
+    repo: Path, out_dir: Path, ledger: object = None, template: str = "silent-90"
+) -> object:
     """The notebook's studio app over the hostile casting, on the embedded simulator.
 
     The simulator draws 256x144 animatics and finishes a job in 0.2 s, polled every 0.05 s
     or as it hints (the notebook's: 640x360, 0.3 s, at least 0.25 s): what is checked is the
-    HTML every face makes of the repository's words, never the film's pixels or pace."""
+    HTML every face makes of the repository's words, never the film's pixels or pace. A film
+    made to be looked at can take ``template="teaser-30"``: its three shots film the hostile
+    module too (as silent-90's eight do), at well under half the rendering."""
     import weakref
 
     from sorafilm_nb.backends.openai_api import OpenAIBackend
@@ -153,7 +157,7 @@ def hostile_app(repo: Path, out_dir: Path, ledger: object = None) -> object:
         ledger=ledger,
         prices=prices,
         templates=sorted(packaged("stories")),
-        template="silent-90",
+        template=template,
         studio_factory=studio,
         out_dir=out_dir,
     )

@@ -11,10 +11,25 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["KEYS", "_no_keys", "repo", "small_doubles"]
+__all__ = ["KEYS", "SMALL_CLI", "_no_keys", "repo", "small_doubles"]
 
 KEYS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_PROJECT", "RUNWAYML_API_SECRET")
 KEYS += ("RUNWAYML_BASE_URL",)
+
+#: The share of the planned size the tests' doubles draw at: 256x144 for 1280x720 (a user's
+#: doubles draw half, connect.DOUBLE_RENDER_SCALE).
+SMALL_SCALE = 0.2
+
+#: ``sorafilm`` as a user runs it, in its own interpreter (``[sys.executable, "-c",
+#: SMALL_CLI, *argv]``), with its doubles drawing at SMALL_SCALE: a subprocess can't be
+#: monkeypatched, so it sets the scale itself before ``main`` starts a double. The same
+#: ``main`` that ``python -m sorafilm_nb`` runs; 640x360 animatics were about half of each
+#: subprocess film's CPU (encoding, burning captions in) and no such test reads the pixels.
+SMALL_CLI = (
+    "import sys; from sorafilm_nb.backends import connect; "
+    f"connect.DOUBLE_RENDER_SCALE = {SMALL_SCALE}; "
+    "from sorafilm_nb.cli import main; sys.exit(main())"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +44,11 @@ def small_doubles(monkeypatch: pytest.MonkeyPatch) -> None:
     ``main``) draw their animatics at a fifth of the planned size (256x144 for 1280x720, as
     the studio tests' simulator does) instead of half: a test that takes it checks what is
     sent, booked, stitched and burned in, never the pixels, and encoding and burning captions
-    into 640x360 clips was most of each film's time. A subprocess keeps the real size.
+    into 640x360 clips was most of each film's time. A subprocess takes SMALL_CLI instead.
     Take it with ``pytestmark = pytest.mark.usefixtures("small_doubles")``."""
     from sorafilm_nb.backends import connect
 
-    monkeypatch.setattr(connect, "DOUBLE_RENDER_SCALE", 0.2)
+    monkeypatch.setattr(connect, "DOUBLE_RENDER_SCALE", SMALL_SCALE)
 
 
 @pytest.fixture

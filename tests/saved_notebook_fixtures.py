@@ -24,13 +24,31 @@ from typing import Any
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from provider_fixtures import SMALL_SCALE
 from vocab_fixtures import SharedVocab
+
+from sorafilm_nb.render import probe
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # Absolute paths under the usual roots, wherever they come from (a regex, not just the
 # folders below, so a leak of a folder this test did not think of is caught too).
 ABSOLUTE = re.compile(r"(?<![\w.:/-])/(?:tmp|root|home|work|Users|private|var/folders)/[\w.-]")
+
+# An IPython startup file in the kernel's own IPYTHONDIR (the temp home's): before the first
+# cell, the doubles the notebook starts (connect() in 01, Simulator() in 02 and 03) draw at
+# SMALL_SCALE (256x144 for 1280x720), as every other film test's do, not a user's half size.
+# What is checked here is the saved text, never a pixel; drawing, encoding and burning
+# captions into 640x360 clips was about a third of each notebook's CPU. A kernel can't be
+# monkeypatched from here, so it sets this itself (as provider_fixtures.SMALL_CLI does for a
+# CLI child); the assert keeps it from silently patching nothing if the default moves.
+SMALL_DOUBLES = f"""\
+from sorafilm_nb.backends import connect, simulator
+defaults = simulator.Simulator.__init__.__kwdefaults__
+assert defaults["render_scale"] == connect.DOUBLE_RENDER_SCALE, defaults
+connect.DOUBLE_RENDER_SCALE = defaults["render_scale"] = {SMALL_SCALE}
+del connect, simulator, defaults
+"""
 
 
 class Saved:
@@ -62,7 +80,9 @@ def execute_and_save(
     )
     (project / "README.md").write_text("# Pantry\n\nKeeps track of the jars.\n")
     home = scratch / "home" / "alice"
-    home.mkdir(parents=True)
+    startup = home / ".ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-small-doubles.py").write_text(SMALL_DOUBLES)
     vocab.seed(home / ".cache" / "sorafilm")  # the session's prepared one (vocab_fixtures.py)
     folders = {
         str(scratch),
@@ -102,7 +122,11 @@ def execute_and_save(
             resources={"metadata": {"path": str(notebooks)}},
         ).execute()
         nbformat.write(nb, path)
-    assert list((notebooks / "out").glob("*/film.mp4")), "the notebook made no film"
+    films = list((notebooks / "out").glob("*/film.mp4"))
+    assert films, "the notebook made no film"
+    # the startup file took: a 1280x720 film drawn at SMALL_SCALE (not silently half size)
+    sizes = {(probe(f).width, probe(f).height) for f in films}
+    assert sizes == {(256, 144)}, f"the kernel's doubles drew {sizes}, not at SMALL_SCALE"
     return Saved(path, sorted(folders | {str(home)}, key=len, reverse=True))
 
 

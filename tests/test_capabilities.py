@@ -47,6 +47,40 @@ def test_dated_snapshot_rule() -> None:
     assert capabilities.base_model("veo-3.1-generate-preview") == "veo-3.1-generate-preview"
 
 
+def test_a_dated_snapshot_has_its_models_prompt_limit_and_audio_rule() -> None:
+    """A server pins "sora-2" to "sora-2-2025-10-06" (listed) or to a later date the file
+    does not list yet; either is the same model, so the compressor fits it to the same limit
+    and the studio sends (and prices) its audio the same way. Every provider's models, with
+    the snapshots its file lists and one it does not."""
+    checked = 0
+    for provider in capabilities.PROVIDERS:
+        listed = [
+            name
+            for name, caps in capabilities.load(provider).items()
+            if name != caps.model and capabilities.SNAPSHOT_RE.match(name)
+        ]
+        for model in capabilities.models(provider):
+            snapshots = [n for n in listed if capabilities.base_model(n) == model]
+            for snapshot in [*snapshots, f"{model}-2026-11-30"]:
+                assert capabilities.lookup(provider, snapshot) == capabilities.for_model(
+                    provider, model
+                )
+                limits = capabilities.prompt_limits(provider, model)
+                assert limits != (None, None)  # every model publishes one (or it proves nothing)
+                assert capabilities.prompt_limits(provider, snapshot) == limits, snapshot
+                for audio in (True, False):
+                    assert capabilities.sent_silent(
+                        provider, snapshot, audio
+                    ) == capabilities.sent_silent(provider, model, audio), snapshot
+                checked += 1
+    assert capabilities.sent_silent("veo", "veo-3.1-generate-preview-2026-11-30", False)
+    assert capabilities.prompt_limits("openai", "sora-2-2026-11-30") == (32000, None)
+    assert capabilities.prompt_limits("runway", "gen4.5-2026-11-30") == (1000, None)
+    assert capabilities.lookup("openai", "sora-3-2026-11-30") is None
+    assert capabilities.prompt_limits("openai", "nope") == (None, None)
+    assert checked >= 9  # 3 listed OpenAI snapshots + one unlisted per model
+
+
 def test_the_simulator_accepts_exactly_what_capabilities_list() -> None:
     assert _sim_state.SECONDS == ("4", "8", "12")
     assert _sim_state.EXTENSION_SECONDS == ("4", "8", "12", "16", "20")

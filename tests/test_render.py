@@ -51,16 +51,24 @@ def animatic(tmp_path: Path, name: str = "a.mp4", **kw: object) -> Path:
     return render_animatic(tmp_path / name, **{**ANIMATIC, **kw})
 
 
+#: The scale of a clip that is a test's INPUT (stitching, thumbnails, posters): 320x180 for
+#: 1280x720. What those tests check (copy or re-encode, sizes, sound, durations) holds at
+#: any size, and a quarter of the default's pixels is a quarter of the encoding and decoding.
+CLIP_SCALE = 0.25
+CLIP_SIZE = (320, 180)  # 1280x720 at CLIP_SCALE
+
+
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """An animatic as the INPUT of a test (stitching, thumbnails, posters, the index): each
     distinct one rendered once in this module and copied into the test's folder, as
-    ``animatic(tmp_path, name, **kw)`` would have left it. A test of rendering itself
-    (durations, sizes, cards, errors) calls animatic() and renders its own."""
+    ``animatic(tmp_path, name, scale=CLIP_SCALE, **kw)`` would have left it. A test of
+    rendering itself (durations, sizes, cards, errors) calls animatic() and renders its own."""
     folder = tmp_path_factory.mktemp("clips")
     made: dict[str, Path] = {}
 
     def copy(tmp_path: Path, name: str = "a.mp4", **kw: object) -> Path:
+        kw = {"scale": CLIP_SCALE, **kw}
         key = repr(sorted({**ANIMATIC, **kw}.items()))
         if key not in made:
             made[key] = animatic(folder, f"{len(made)}.mp4", **kw)
@@ -82,12 +90,12 @@ def test_duration_is_exact_and_codec_is_h264(tmp_path: Path, seconds: int) -> No
 @pytest.mark.parametrize("size", ["1280x720", "720x1280", "1024x1792", "1792x1024"])
 def test_aspect_is_the_requested_one_at_half_size(tmp_path: Path, size: str) -> None:
     width, height = (int(v) for v in size.split("x"))
-    info = probe(animatic(tmp_path, size=size))
+    info = probe(animatic(tmp_path, size=size, seconds=1))  # the size, not the length, tested
     assert (info.width, info.height) == (width // 2, height // 2)
 
 
 def test_full_scale_gives_the_exact_size(tmp_path: Path) -> None:
-    info = probe(animatic(tmp_path, size="720x1280", scale=1.0, fps=24))
+    info = probe(animatic(tmp_path, size="720x1280", scale=1.0, fps=24, seconds=1))
     assert (info.width, info.height, info.fps) == (720, 1280, 24.0)
 
 
@@ -119,8 +127,9 @@ def test_the_card_has_text_and_the_timing_bar_moves(tmp_path: Path) -> None:
 
 
 def test_different_shots_give_different_cards(tmp_path: Path) -> None:
-    a = frames(animatic(tmp_path, "a.mp4", title="Shot one"))[1][0]
-    b = frames(animatic(tmp_path, "b.mp4", title="Shot two"))[1][0]
+    # first frames compared: one second of each is enough
+    a = frames(animatic(tmp_path, "a.mp4", title="Shot one", seconds=1))[1][0]
+    b = frames(animatic(tmp_path, "b.mp4", title="Shot two", seconds=1))[1][0]
     assert hashlib.sha256(a.tobytes()).digest() != hashlib.sha256(b.tobytes()).digest()
 
 
@@ -161,7 +170,7 @@ def test_thumbnail_and_spritesheet(tmp_path: Path, clip: Callable[..., Path]) ->
     video = clip(tmp_path, seconds=8)
     webp = render_thumbnail(video, tmp_path / "t.webp")
     assert webp.read_bytes()[:4] == b"RIFF" and webp.read_bytes()[8:12] == b"WEBP"
-    assert (probe(webp).width, probe(webp).height) == (640, 360)
+    assert (probe(webp).width, probe(webp).height) == CLIP_SIZE  # the video's own size
     png = render_thumbnail(video, tmp_path / "t.png", fmt="png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     sheet = render_spritesheet(video, tmp_path / "s.jpg", columns=4, rows=3, tile_width=100)
@@ -172,13 +181,13 @@ def test_thumbnail_and_spritesheet(tmp_path: Path, clip: Callable[..., Path]) ->
 
 def test_stitch_same_clips_is_a_lossless_concat(tmp_path: Path) -> None:
     clips = [
-        animatic(tmp_path, f"{i}.mp4", seconds=s, title=f"shot {i}")
+        animatic(tmp_path, f"{i}.mp4", seconds=s, title=f"shot {i}", scale=CLIP_SCALE)
         for i, s in enumerate((4, 8, 12))
     ]
     film = stitch(clips, tmp_path / "film" / "film.mp4")
     info = probe(film)
     assert info.duration == pytest.approx(sum(media_duration(c) for c in clips), abs=0.02)
-    assert (info.width, info.height, info.codec) == (640, 360, "h264")
+    assert (info.width, info.height, info.codec) == (*CLIP_SIZE, "h264")
     _, video = frames(film)
     assert len(video) == 24 * 12
     assert sorted(p.name for p in (tmp_path / "film").iterdir()) == ["film.mp4"]
@@ -193,7 +202,7 @@ def test_stitch_mixed_clips_reencodes_to_the_first_size(
     ]
     film = stitch(clips, tmp_path / "film.mp4")
     info = probe(film)
-    assert (info.width, info.height) == (640, 360)
+    assert (info.width, info.height) == CLIP_SIZE  # the first clip's
     assert info.duration == pytest.approx(8, abs=0.1)
 
 
@@ -261,7 +270,7 @@ def test_stitch_keeps_sound_when_every_clip_has_it(
     assert media_duration(copied) == pytest.approx(8, abs=0.1)
     portrait = with_sound(clip(tmp_path, "p.mp4", size="720x1280"), tmp_path / "pl.mp4")
     mixed = stitch([loud, portrait], tmp_path / "mixed.mp4")
-    assert probe(mixed).has_audio and (probe(mixed).width, probe(mixed).height) == (640, 360)
+    assert probe(mixed).has_audio and (probe(mixed).width, probe(mixed).height) == CLIP_SIZE
     silent_mix = stitch([loud, land], tmp_path / "silent.mp4")  # one clip has no sound
     assert not probe(silent_mix).has_audio
     assert media_duration(silent_mix) == pytest.approx(8, abs=0.1)

@@ -14,6 +14,8 @@ Why it looks like this:
   output at once into ``cache_dir``, and ``download`` moves it into place. A URL that has
   expired is fetched fresh from the task once; if that fails too it is ``ContentExpired``.
   Output bodies are bounded in bytes and time, and fetched without our key.
+- A prompt over promptText's limit (capabilities) is ``InvalidRequest(param="prompt")``
+  before anything is sent: nothing exists and nothing bills, so the studio releases it.
 - Server text is scrubbed of the key before it is put in any exception.
 - Simulated or real (``is_simulator()``): True only for a loopback server whose every API
   answer carries the fakes' header (``ServerKind``).
@@ -172,6 +174,16 @@ class RunwayBackend(ProviderBackend):
                 f"{model} takes {list(caps.allowed_seconds(size))} s at "
                 f"{', '.join(caps.sizes)}; got {seconds} s at {size}",
                 param="seconds" if size in caps.sizes else "size",
+            )
+        # promptText's own limit (capabilities: 1000 UTF-16 code units), checked here so a
+        # caller of the backend API learns it before any request, as plan lint does before any
+        # reservation, rather than from the API's 400. The message holds no prompt text.
+        length = capabilities.prompt_length(prompt)
+        if caps.prompt_chars is not None and length > caps.prompt_chars:
+            raise InvalidRequest(
+                f"{model}'s promptText takes at most {caps.prompt_chars} characters (UTF-16 "
+                f"code units); this prompt is {length}",
+                param="prompt",
             )
         args: dict[str, Any] = dict(
             model=model, prompt_text=prompt, ratio=caps.native[size], duration=seconds

@@ -2,14 +2,14 @@
 
 ``cast(profile, library)`` picks the concepts a maintainer would name (``pick_concepts``: the
 public API by the analysis score, a quarter at most for exceptions, one docstring theme at
-most), ranks every metaphor of the theme for each by role and polarity (``scoring.rank``),
-and then solves one assignment for all of them at once: no metaphor plays two concepts, and
-the sum of the squared scores is as high as it can be (``_assign``: the Hungarian method, in
-exact integers). A metaphor is shared only when some concept has no unused candidate left.
-A film then shows at most MOTIF_SHOTS gags of one motif (``_vary``: gags whose roles overlap,
-the kitchen's pigeon, speaking tube and telegram boy all carry a note) where a concept of
-the crowd has a fit of another motif: what tells an HTTP client's concepts apart is what each
-does beside sending (a Session persists, a Response answers).
+most), ranks every metaphor of the theme for each by role and polarity (``scoring.rank``), and
+then solves one assignment for all of them at once: no metaphor plays two concepts, and the sum
+of the squared scores is as high as it can be (``_assign``: the Hungarian method of
+story.assignment, in exact integers). A metaphor is shared only when some concept has no unused
+candidate left. A film then shows at most MOTIF_SHOTS gags of one motif (``_vary``: gags whose
+roles overlap, the kitchen's pigeon, speaking tube and telegram boy all carry a note) where a
+concept of the crowd has a fit of another motif: what tells an HTTP client's concepts apart is
+what each does beside sending (a Session persists, a Response answers).
 
 A concept no metaphor fits (its best score is below scoring.WEAK_BELOW) is passed over when
 a next-best concept fits; when too few do, it is cast anyway and flagged ``weak``, which
@@ -35,6 +35,7 @@ from typing import Any
 
 from ..analysis.profile import Concept, RepoProfile
 from ..errors import DataFileError
+from .assignment import hungarian
 from .metaphors import (
     BEATS,
     MAX_TEXT,
@@ -447,55 +448,9 @@ def _assign(ranked: Sequence[Sequence[tuple[Metaphor, float]]]) -> list[int]:
             w = _weight(s)
             cost[i][columns[m.id]] = -(w**2) * scale + place  # exact integers
         cost[i][m_real + i] = 0  # reuse: worse than any real pick (those are all negative)
-    col_of_row = _hungarian(cost)
+    col_of_row = hungarian(cost)
     out = []
     for i, options in enumerate(ranked):
         j = col_of_row[i]
         out.append(next((r for r, (m, _) in enumerate(options) if columns[m.id] == j), 0))
     return out
-
-
-def _hungarian(cost: list[list[int]]) -> list[int]:
-    """Minimum-cost assignment of every row to a distinct column (rows <= columns).
-
-    The O(rows^2 x columns) potentials method; integers in, so the result is exact and the
-    same on every machine.
-    """
-    n, m = len(cost), len(cost[0])
-    unreachable = 1 << 100  # above any cost, forbidden ones included
-    u, v = [0] * (n + 1), [0] * (m + 1)
-    p, way = [0] * (m + 1), [0] * (m + 1)  # p[j]: row (1-based) holding column j
-    for i in range(1, n + 1):
-        p[0] = i
-        j0 = 0
-        minv = [unreachable] * (m + 1)
-        used = [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], unreachable, 0
-            row = cost[i0 - 1]
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = row[j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    col_of_row = [0] * n
-    for j in range(1, m + 1):
-        if p[j]:
-            col_of_row[p[j] - 1] = j - 1
-    return col_of_row

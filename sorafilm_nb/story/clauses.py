@@ -113,7 +113,9 @@ _STRONG = re.compile(r",|\s(?=(?:and|or|but|that|which|who|while|whereas)\s)")
 def plain(text: str) -> str:
     """Docstring text with its markup taken off, on one line: reST roles (their last dotted
     part), Markdown links, code and emphasis, HTML tags and URLs (patterns: sorafilm_nb.markup,
-    shared with the README reader)."""
+    shared with the README reader). A tag goes whole however long it is (it holds no ``<``):
+    the ``<[^>]{0,80}>`` used here before left half of an ``<img>`` with a long URL, and no
+    docstring of the eval packages reads worse without that bound."""
     text = RST_ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
     text = MD_LINK.sub(r"\1", text)
     text = CODE_SPAN.sub(r"\1", text)

@@ -21,7 +21,7 @@ class Tier(Enum):
     take up to 246 tokens, the most in 12 s shots with three long action lines and in the
     ending, whose scene names the earlier props. Compression cuts whole clauses; the shared
     setting, look and palette go last of the prose, for every shot at once. Only LOW and
-    ULTRA_LOW reach the last resort (compress.LAST_RESORT: the props line, the mood, the
+    ULTRA_LOW reach the last resort (compress_steps.LAST_RESORT: the props line, the mood, the
     cause, the lens, the beat's sound, the lighting, the protagonist's detail, in that
     order), so every tier fits every eval film; the actions are never cut.
     MEDIUM (the default) is set above those 246 tokens so every shot keeps the setting, the

@@ -52,6 +52,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
         studio_factory: Any,
         out_dir: Path,
         providers: tuple[str, ...] = (),
+        audio: bool | None = None,
     ) -> None:
         from ..story.planning import plan as make_plan
 
@@ -71,7 +72,8 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
             templates=templates,
             template=template,
             providers=providers,
-            audio=casting.library.style.audio,  # a silent theme starts the box unticked
+            # None: as the theme says (a silent theme starts the box unticked)
+            audio=casting.library.style.audio if audio is None else audio,
         )
         self.plan_view = w.HTML()
         self.plan_view.add_class("sorafilm-plan")
@@ -261,6 +263,7 @@ def studio(
     out_dir: str | Path = "out",
     top: int = 8,
     provider: str = "openai",
+    audio: bool | None = None,
 ) -> StudioApp:
     """The whole pipeline for ``repo`` as one app. Runs on the embedded simulator unless a
     ``backend`` is given; spends only through ``ledger`` (default: the sandbox ledger on the
@@ -268,7 +271,11 @@ def studio(
 
     Without a backend the budget picker offers every provider (``provider`` first), each
     estimated from its own price file and made on its own offline double; with one, only
-    the backend's provider."""
+    the backend's provider.
+
+    ``audio`` starts the budget's audio box (the quickstart's AUDIO): None as the theme
+    says, False the film without sound where the model can leave it out. The app plans with
+    the box, so the estimate, the plan and the studio price it alike (PriceTable.clip_cost)."""
     from ..analysis.profile import analyze
     from ..datafiles import packaged
     from ..money.prices import PriceTable
@@ -309,4 +316,5 @@ def studio(
         studio_factory=factory,
         out_dir=Path(out_dir),
         providers=providers,
+        audio=audio,
     )

@@ -105,14 +105,61 @@ def test_a_hostile_class_body_does_not_hang_the_method_lookup(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     "unit",
-    [":a:`" + " " * 2_000 + "x ", ":", "*a ", "<", "_a "],
-    ids=["role-then-spaces", "role-colons", "emphasis-openers", "tag-openers", "underscores"],
+    [":a:`" + " " * 2_000 + "x ", ":", "*a ", "<", "_a ", "[", "[a](", "![a][", "[a]["],
+    ids=[
+        "role-then-spaces",
+        "role-colons",
+        "emphasis-openers",
+        "tag-openers",
+        "underscores",
+        "link-openers",
+        "unclosed-links",
+        "unclosed-image-refs",
+        "unclosed-link-refs",
+    ],
 )
 def test_hostile_readme_prose_does_not_hang_the_markup_stripping(tmp_path: Path, unit: str) -> None:
     """A README paragraph built against the prose patterns (markup.py: a reST role whose
     backtick never closes, runs of role colons, emphasis or tag openers that never close):
     analysis.readme.strip_markup reads each paragraph whole, so a pattern that retries every
-    start against the rest of it was quadratic (20 KB of spaces after ``:a:``` took 17 s)."""
+    start against the rest of it was quadratic (20 KB of spaces after ``:a:``` took 17 s;
+    60 KB of ``[``, links whose brackets never close, took minutes)."""
     root = _js_package(tmp_path / "repo", "")
     (root / "README.md").write_text("# evil\n\nA tool " + _fill(unit) + "\n\nStarts things.\n")
     assert "start" in _analyze(root)
+
+
+PLAIN = (
+    "import sys; from sorafilm_nb.story.clauses import plain, short_clause; "
+    "text = sys.stdin.read(); print(len(plain(text)), len(short_clause(text, 60)))"
+)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["<", "<a ", "<a <b>", "<" + "a" * 100 + " ", ":a:`" + " " * 2_000 + "x ", "[", "[a]("],
+    ids=[
+        "tag-openers",
+        "unclosed-tags",
+        "nested-tags",
+        "long-unclosed-tags",
+        "role-then-spaces",
+        "link-openers",
+        "unclosed-links",
+    ],
+)
+def test_hostile_docstring_prose_does_not_hang_the_captions(unit: str) -> None:
+    """story.clauses.plain takes the same markup off a docstring that the README reader
+    takes off a paragraph (a tag holds no ``<``: markup.HTML_TAG), so a summary built of
+    tag openers that never close is read once, not from each opener to the end."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", PLAIN],
+            input=_fill(unit),
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"plain() of {SIZE:,} bytes of {unit[:8]!r} took over {DEADLINE} s")
+    assert done.returncode == 0, done.stderr[-2000:]

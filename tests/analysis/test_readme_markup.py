@@ -30,3 +30,15 @@ def test_each_reader_keeps_its_own_way_of_taking_markup_off() -> None:
     assert readme.strip_markup("[please donate][1].") == "please donate."
     assert clauses.plain("users[0][name]") == "users[0][name]"
     assert readme.strip_markup("`code` stays", keep_code=True) == "`code` stays"
+
+
+def test_captions_take_off_a_whole_html_tag_however_long() -> None:
+    """story.clauses.plain used ``<[^>]{0,80}>`` until the patterns got one home; markup's
+    ``<[^<>]+>`` is kept (checked on the 18 eval packages: of 6,338 docstring summaries and
+    README sentences one reads differently, commander's "with <> around the name", now kept
+    as written). A tag over 80 characters (an ``<img>`` or ``<a>`` with a long URL, most of
+    the 30 README paragraphs that differ) came off only in part: ``<img src="`` stayed."""
+    tag = '<a href="https://example.org/' + "x" * 80 + '" class="external-link" target="_blank">'
+    assert clauses.plain(f"Built on {tag}Click</a>, a toolkit.") == "Built on Click, a toolkit."
+    assert clauses.plain("Mark it with <> around the name.") == "Mark it with <> around the name."
+    assert clauses.plain("Holds when a < b, always.") == "Holds when a < b, always."

@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
+from sorafilm_nb.analysis import profile as profile_module
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.analysis.readme_names import concept_sentences
 
@@ -104,3 +107,21 @@ def test_a_concept_without_a_docstring_takes_the_sentence_words_for_casting(
 ) -> None:
     by_name = {c.name: c for c in analyze(_repo(tmp_path / "courier"), use_cache=False).concepts}
     assert {"van", "starts", "comes"} <= set(by_name["Depot"].words)  # what it does, matched
+
+
+def test_a_profile_cached_before_the_markup_fix_is_derived_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README-derived fields (readme_sentence, the promise, in_readme) changed with markup's
+    linear patterns (0f69f81) while the cached profile's key stayed rank-19: a profile
+    cached by the older reader must be rebuilt, not served as a hit."""
+    repo = _repo(tmp_path / "courier")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(profile_module, "RANK_VERSION", "rank-19")  # the reader before 0f69f81
+    old = analyze(repo, cache_dir=cache)
+    assert analyze(repo, cache_dir=cache).stats["profile_cache"] == "hit"
+    monkeypatch.undo()
+    assert old.stats["profile_cache"] == "miss"
+    now = analyze(repo, cache_dir=cache)
+    assert now.stats["profile_cache"] == "miss"
+    assert analyze(repo, cache_dir=cache).stats["profile_cache"] == "hit"

@@ -8,8 +8,6 @@ import time
 
 import httpx
 import pytest
-from google import genai
-from google.genai import types
 from veo_fixtures import *  # noqa: F403 - the fake Veo and a backend on it
 from veo_fixtures import MODEL
 
@@ -66,6 +64,9 @@ def test_the_fake_refuses_a_generate_audio_that_is_not_a_boolean(
 def test_gemini_api_mode_never_sends_a_veo_job(fake: FakeVeo) -> None:
     """Why the backend is Vertex-only: google-genai refuses generate_videos (and so
     generate_audio) in Gemini Developer API mode before anything is sent."""
+    from google import genai  # here, not at collection: ~1 s of CPU in every xdist worker
+    from google.genai import types
+
     client = genai.Client(
         api_key=fake.api_key, http_options=types.HttpOptions(base_url=fake.base_url)
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from hostile_repo import ANSI, make_hostile_repo
+from provider_fixtures import SMALL_CLI
 from vocab_fixtures import SharedVocab
 
 from sorafilm_nb.terminal import guard_streams, printable, raw_stderr
@@ -63,8 +64,11 @@ def runs(
     sandbox = str(base / "data" / "sandbox.sqlite3")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
+        # `sorafilm` itself (the main `python -m sorafilm_nb` runs), its doubles drawing
+        # 256x144: the text is tested, and film's and resume's 640x360 clips were most of
+        # their CPU (SMALL_CLI, provider_fixtures.py)
         return subprocess.run(
-            [sys.executable, "-m", "sorafilm_nb", *args],
+            [sys.executable, "-c", SMALL_CLI, *args],
             capture_output=True,
             text=True,
             env=env,

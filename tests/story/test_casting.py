@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from sorafilm_nb.analysis.profile import CONCEPT_KINDS, Concept, RepoProfile, analyze
 from sorafilm_nb.errors import DataFileError
+from sorafilm_nb.story.assignment import hungarian
 from sorafilm_nb.story.boards import LEGAL_SECONDS
 from sorafilm_nb.story.casting import (
     BASE,
@@ -26,7 +27,6 @@ from sorafilm_nb.story.casting import (
     Metaphor,
     MetaphorLibrary,
     UnknownMetaphor,
-    _hungarian,
     cast,
     name_words,
     pick_concepts,
@@ -651,7 +651,7 @@ def test_a_strong_match_is_not_split_into_two_middling_ones() -> None:
 def test_hungarian_finds_the_cheapest_assignment(case: tuple[int, list[list[int]]]) -> None:
     n, cost = case
     m = len(cost[0])
-    got = _hungarian(cost)
+    got = hungarian(cost)
     assert len(set(got)) == n and all(0 <= j < m for j in got)
     best = min(sum(cost[i][p[i]] for i in range(n)) for p in itertools.permutations(range(m), n))
     assert sum(cost[i][got[i]] for i in range(n)) == best

@@ -1,7 +1,7 @@
 """Every prompt fits its tier and its provider's limit (two bugs of a new-user pass).
 
 1. LOW and ULTRA-LOW plans came out at 184-185 tokens against caps of 180 and 160: the
-   compressor ran out of parts it was allowed to cut. compress.LAST_RESORT now cuts into
+   compressor ran out of parts it was allowed to cut. compress_steps.LAST_RESORT now cuts into
    the rest, in a stated order, only after every prose step.
 2. Runway's promptText takes 1000 characters (UTF-16 code units); the planner did not know
    and planned a 1007-character prompt that the API refused after the money was reserved.
@@ -24,15 +24,13 @@ import pytest
 import sorafilm_nb as sf
 from sorafilm_nb.capabilities import for_model, prompt_length, prompt_limits
 from sorafilm_nb.story.boards import storyboard
-from sorafilm_nb.story.compress import (
+from sorafilm_nb.story.compress import compress, ladder, render_prompts
+from sorafilm_nb.story.compress_steps import (
     LAST_RESORT,
     _camera_core,
     _hero_first_clause,
     _sound_core,
     _without_cause,
-    compress,
-    ladder,
-    render_prompts,
 )
 from sorafilm_nb.story.prompts import render_sections
 from sorafilm_nb.story.tokens import count_tokens

@@ -14,7 +14,8 @@ from story_fixtures import MILK, STYLE, make_casting
 from sorafilm_nb.errors import DataFileError
 from sorafilm_nb.story.boards import storyboard
 from sorafilm_nb.story.casting import CastEntry, Casting, MetaphorLibrary
-from sorafilm_nb.story.compress import LAST_RESORT, compress, ladder, render_prompts
+from sorafilm_nb.story.compress import compress, ladder, render_prompts
+from sorafilm_nb.story.compress_steps import LAST_RESORT
 from sorafilm_nb.story.prompts import (
     SHARED,
     Tier,
@@ -109,7 +110,7 @@ def test_standard_keeps_everything_and_ultra_low_really_compresses() -> None:
     ultra = render_prompts(BOARD, Tier.ULTRA_LOW)
     assert all(p.fits == (p.tokens <= Tier.ULTRA_LOW.tokens) for p in ultra)
     # every shot fits the tightest tier: where the prose steps are not enough, the last
-    # resort (compress.LAST_RESORT) cuts the props line, the mood, the cause, ... in order
+    # resort (compress_steps.LAST_RESORT) cuts the props line, the mood, the cause, ... in order
     # (before, 3 of this film's shots stayed over: hero, sound, cause and props were uncut)
     assert all(p.fits for p in ultra)
     assert all(p.ratio < 0.8 for p in ultra)
@@ -144,8 +145,8 @@ def test_compression_never_drops_action_or_camera_and_meets_the_cap_or_says_so(
 
 
 def _camera_core(text: str) -> str:
-    from sorafilm_nb.story.compress import _MOOD
-    from sorafilm_nb.story.compress import _camera_core as core
+    from sorafilm_nb.story.compress_steps import _MOOD
+    from sorafilm_nb.story.compress_steps import _camera_core as core
 
     return core(_MOOD.sub("", text))
 
@@ -520,7 +521,7 @@ def test_compression_never_cuts_the_hero_the_sound_or_a_prop_the_actions_use(
     """...unless the prose steps cannot reach the cap: then the last resort cuts into them,
     in LAST_RESORT's order, and still never the actions, the protagonist's first clause or
     whether anyone speaks."""
-    from sorafilm_nb.story.compress import _used
+    from sorafilm_nb.story.compress_steps import _used
 
     last = {s.name for s in LAST_RESORT}
     board = _theme_board(theme)
@@ -560,7 +561,7 @@ def test_compression_never_cuts_the_hero_the_sound_or_a_prop_the_actions_use(
 
 
 def test_secondary_clauses_go_whole_never_mid_phrase() -> None:
-    from sorafilm_nb.story.compress import _first_clause
+    from sorafilm_nb.story.compress_steps import _first_clause
 
     assert _first_clause(
         "is busy with a carton that will not pour, however hard it is shaken."

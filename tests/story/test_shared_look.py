@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.story.compress import _style_without_repeats
+from sorafilm_nb.story.compress_steps import _style_without_repeats
 from sorafilm_nb.story.planning import plan
 from sorafilm_nb.story.prompts import Tier, render_sections
 

@@ -1,8 +1,8 @@
 """Films on Veo and Runway with no key and no network: the official SDKs (google-genai,
 runwayml) against the in-process fakes, through create, poll, download, stitch and the
-ledger, in a subprocess as a user runs them. Continuity frames and a lost create (held
-``unknown``, then resumed and retried on purpose) are in test_providers_continuity.py and
-test_providers_lost_create.py."""
+ledger, in a subprocess as a user runs them (its doubles drawing 256x144: SMALL_CLI).
+Continuity frames and a lost create (held ``unknown``, then resumed and retried on purpose)
+are in test_providers_continuity.py and test_providers_lost_create.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from provider_fixtures import *  # noqa: F403 - no keys (autouse), the repo fixture
-from provider_fixtures import KEYS
+from provider_fixtures import KEYS, SMALL_CLI
 
 from sorafilm_nb.errors import PlanError
 from sorafilm_nb.money.ledger import Ledger
@@ -43,7 +43,7 @@ def test_sorafilm_film_on_each_provider_fake_end_to_end(
     args += ["--template", "teaser-30", "--seconds", "24", "--sim-seconds", "0.3"]
     args += ["--ledger", str(ledger), *continuity]
     done = subprocess.run(
-        [sys.executable, "-m", "sorafilm_nb", *args],
+        [sys.executable, "-c", SMALL_CLI, *args],
         env=env,
         capture_output=True,
         text=True,

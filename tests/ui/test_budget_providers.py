@@ -101,3 +101,36 @@ def test_the_audio_box_says_why_it_leaves_a_price_unchanged() -> None:
         runway.audio.value = audio
         assert "silent (gen4.5 makes no sound)" in runway.output.value
         assert "cannot leave it out" not in runway.output.value
+
+
+@pytest.mark.parametrize("audio", [False, True])
+def test_the_app_takes_audio_and_prices_it_as_the_estimate_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, audio: bool
+) -> None:
+    """studio(audio=...) starts the app's audio box as the quickstart's AUDIO starts the
+    BudgetPicker's, and the app's plan is priced by the same rule as the picker's own
+    estimate (PriceTable.clip_cost): with a Veo no_audio price of 20 cents a second, the
+    film without sound costs half."""
+    from sorafilm_nb.ui import studio
+
+    monkeypatch.chdir(tmp_path)
+    repo = tmp_path / "kettle"
+    repo.mkdir()
+    (repo / "kettle.py").write_text('"""A kettle."""\n\n\nclass Kettle:\n    """Boils."""\n')
+    table = _veo_with_no_audio_price(tmp_path)
+    app = studio(
+        repo,
+        template="single-12",
+        provider="veo",
+        prices=table,
+        audio=audio,
+        out_dir=tmp_path / "out",
+    )
+    assert app.budget.audio.value is audio and app.budget.current().audio is audio
+    assert app.plan is not None and app.plan.audio is audio and not app.plan.blocked
+    seconds = app.plan.storyboard.seconds
+    alone = BudgetPicker(None, table, templates={"single-12": seconds}, audio=audio)
+    per_second = 40 if audio else 20
+    assert app.budget.estimate == app.plan.total == alone.estimate
+    assert app.plan.total == Cost(Decimal(per_second * seconds))
+    assert ("without audio" in app.budget.output.value) is not audio

@@ -157,7 +157,7 @@ from pathlib import Path
 from hostile_repo import hostile_app
 from sorafilm_nb.ui import concept_table
 from IPython.display import Markdown, display
-app = hostile_app(Path({repo!r}), Path("out"))
+app = hostile_app(Path({repo!r}), Path("out"), template="teaser-30")
 display(concept_table(app.profile))
 display(Markdown(app.plan.to_markdown()))
 film = app.make_film()
@@ -187,6 +187,7 @@ def test_the_shared_page_of_a_hostile_notebook_is_inert(
     assert written == tmp_path / "p.html"
     page = written.read_text()
     assert "Storyboard: plan" in page  # the film was made and its storyboard is there
+    assert "window.__pwned" in page.split("Storyboard: plan", 1)[1]  # the hostile shot in it
     _inert(page)
     _shown_as_text(page)
 

@@ -63,3 +63,15 @@ def test_the_audio_parameter_reaches_the_plan_and_the_estimate(
 def test_audio_none_follows_the_theme(tmp_path: Path) -> None:
     ns = _run_quickstart(tmp_path, AUDIO=None, TEMPLATE="teaser-30")
     assert ns["budget"].audio.value is ns["casting"].library.style.audio is True
+
+
+@pytest.mark.parametrize("audio", [False, None])
+def test_the_audio_parameter_reaches_the_app(tmp_path: Path, audio: bool | None) -> None:
+    """The quickstart's one-app cell passes AUDIO on: the app's box starts as the budget's."""
+    ns = _run_quickstart(tmp_path, AUDIO=audio, TEMPLATE="teaser-30")
+    ns.update(backend=None, OUT=tmp_path / "out")
+    exec(_cell(_cells(), "app = ui.studio(REPO"), ns)
+    app = ns["app"]
+    expected = ns["budget"].audio.value
+    assert expected is (True if audio is None else audio)
+    assert app.budget.audio.value is expected and app.plan.audio is expected

@@ -475,7 +475,10 @@ def test_studio_app_from_repo_to_film(tmp_path: Path, monkeypatch: pytest.Monkey
     for name, text in SMALL_REPO.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text(text)
-    with Ledger(tmp_path / "ledger.sqlite3") as led, Simulator(job_seconds=0.2) as sim:
+    # the simulator draws 256x144 (not 640x360): the app's state and faces are checked here,
+    # never the film's pixels
+    sim = Simulator(job_seconds=0.2, render_scale=0.2)
+    with Ledger(tmp_path / "ledger.sqlite3") as led, sim:
         led.set_budget(Cost(Decimal(2000)))
         app = studio(
             repo,
