@@ -32,7 +32,7 @@ import os
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -413,6 +413,14 @@ def _dir_warnings(unreadable: dict[str, str]) -> dict[str, FileScan]:
     return {rel: {"lang": "python", "warn": why} for rel, why in unreadable.items()}
 
 
+# The fields a stored profile holds: a profile cached by a build whose Concept had other
+# fields (before Concept.readme_call, say) is built again, not loaded with the new field at
+# its default, which a cold run would have filled (a warm film then differed from a cold one).
+_PROFILE_SHAPE = (
+    ",".join(f.name for f in fields(Concept)) + "|" + ",".join(f.name for f in fields(RepoProfile))
+)
+
+
 def _fingerprint(
     root: Path,
     package: str | None,
@@ -422,7 +430,9 @@ def _fingerprint(
 ) -> str:
     """What a profile was built from: every file's key (or, unkeyed, its warning)."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{RANK_VERSION}\0{root}\0{package}\0".encode("utf-8", "surrogateescape"))
+    h.update(
+        f"{RANK_VERSION}\0{_PROFILE_SHAPE}\0{root}\0{package}\0".encode("utf-8", "surrogateescape")
+    )
     h.update(readme.encode("utf-8", "surrogateescape"))
     for rel in sorted(set(keys) | set(results)):
         mark = keys.get(rel) or results[rel].get("warn", "")

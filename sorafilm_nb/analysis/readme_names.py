@@ -203,18 +203,22 @@ _CALL_AT = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
 def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
     """Each name's first call in the README's examples, from the name to the end of its
     line, at most CALL_MAX characters: "YargsInstance.positional" -> "positional('port', {".
-    A method is looked up by its last part (examples call it on an object). One pass over
-    the examples, whatever the number of names; each kept call is cut where it starts, so a
-    hostile line of many calls is read once."""
-    first: dict[str, str] = {}
+    A method is looked up by its last part, called on something first (`depot.ship(`); a
+    function called bare first (`ship(`: `depot.ship("parcel")` is no call of the function
+    ship), each falling back to the other (`z.string()` calls zod's function string). One
+    pass over the examples, whatever the number of names; each kept call is cut where it
+    starts, so a hostile line of many calls is read once."""
+    first: tuple[dict[str, str], dict[str, str]] = ({}, {})  # (bare, on something)
     for _lang, body in code_blocks(text):
         for line in body.splitlines():
             for m in _CALL_AT.finditer(line):
-                if m.group(1) not in first:
-                    first[m.group(1)] = line[m.start() : m.start() + CALL_MAX].strip()
+                dotted = line[: m.start()].rstrip().endswith(".")
+                first[dotted].setdefault(m.group(1), line[m.start() : m.start() + CALL_MAX].strip())
     out = {}
     for name in names:
-        call = first.get(name.rsplit(".", 1)[-1])
+        last = name.rsplit(".", 1)[-1]
+        dotted = last != name
+        call = first[dotted].get(last) or first[not dotted].get(last)
         if call:
             out[name] = call
     return out

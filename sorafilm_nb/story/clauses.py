@@ -332,5 +332,11 @@ def _drop_dangling_participle(words: list[str]) -> list[str]:
 def article(word: str) -> str:
     """The article a caption's noun takes, by its first letter ("an Environment", "a Signer").
     The one home for captions (gloss, fallback_gloss); lint's kind names keep their own rule
-    (story/lint.py `_a`: "a US number", "an API key"), which the captions do not share."""
+    (story/lint.py `_a`: "a US number", "an API key"), which the captions do not share.
+    A class name that opens with an acronym is read by its letters ("a UUID", "an HTTPServer",
+    "an SQLField"), and a word that opens with a "you" sound takes "a" ("a Union", "a User")."""
+    if word[:2].isupper() and word[:2].isalpha():
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    if word.lower().startswith(("uni", "use", "usu", "uti", "eu")):
+        return "a"
     return "an" if word[:1].lower() in "aeiou" else "a"

@@ -19,8 +19,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..redact import redact
 from .clauses import article
-from .gloss import _PLAIN_BASES
+from .gloss import _PLAIN_BASES, _same_kind
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -44,6 +45,19 @@ _HTTP_METHODS = {
     "options": "asks which methods a URL allows",
 }
 _MAKES_REQUEST = re.compile(r"\b(?:make|send|issue|perform)s?\b.{0,40}\brequest\b", re.I)
+# "never makes a network request", "does not send a request": the opposite of one, in the
+# clause (from the last , ; : . before it) that says it
+_NEGATED = re.compile(r"\b(?:not|never|no|without|cannot)\b|n't\b", re.I)
+
+
+def _makes_request(said: str) -> bool:
+    """Whether some clause of said says, unnegated, that it makes a request."""
+    for m in _MAKES_REQUEST.finditer(said):
+        lo = max(0, m.start() - 80)  # a clause, not the whole text (linear on a hostile one)
+        start = max(lo - 1, *(said.rfind(p, lo, m.start()) for p in ",;:."))
+        if not _NEGATED.search(said, start + 1, m.end()):
+            return True
+    return False
 
 
 def http_gloss(c: Concept) -> str:
@@ -52,7 +66,7 @@ def http_gloss(c: Concept) -> str:
     app.get, which routes GET requests, says no such thing); ""."""
     method = c.name.rsplit(".", 1)[-1].lower()
     said = f"{c.summary} {c.readme_sentence}"
-    if c.kind != "function" or method not in _HTTP_METHODS or not _MAKES_REQUEST.search(said):
+    if c.kind != "function" or method not in _HTTP_METHODS or not _makes_request(said):
         return ""
     upper = method.upper()
     return f"{_HTTP_METHODS[method]} ({article(upper)} {upper} request)"
@@ -65,9 +79,13 @@ _FIRST_STRING = re.compile(r"^[\w$]+\s*\(\s*(['\"])([^'\"\\\n]{1,24})\1\s*[,)]")
 
 def example_value(c: Concept) -> str:
     """What the README's first example call of c passes first, when it is a short string
-    (Concept.readme_call): "port" for yargs' positional('port', {...}); ""."""
+    (Concept.readme_call): "port" for yargs' positional('port', {...}); "". Never what
+    redact(strict=True) would mask (a key, an e-mail address: the README is hostile, and
+    lint would block a film over a caption it only took to tell two concepts apart)."""
     m = _FIRST_STRING.match(c.readme_call)
-    return m.group(2) if m else ""
+    if not m or redact(m.group(2), strict=True) != m.group(2):
+        return ""
+    return m.group(2)
 
 
 def _plural(noun: str) -> str:
@@ -87,8 +105,11 @@ def bases_gloss(concepts: Sequence[Concept], noun: str) -> str:
     every member is a plain ``noun`` (a Field base of a field)."""
     groups: dict[str, int] = {}
     for c in concepts:
-        real = [b.rsplit(".", 1)[-1] for b in c.bases]
-        real = [b for b in real if b not in _PLAIN_BASES]
+        # its name without module or type parameters ("typing.Generic[T]" -> "Generic"),
+        # passing over what teaches nothing (a plain base, a mixin: gloss._same_kind)
+        real = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in c.bases]
+        own = c.name.rsplit(".", 1)[-1]
+        real = [b for b in real if b and b not in _PLAIN_BASES and not _same_kind(b, own)]
         if not real:
             return ""
         groups[real[0]] = groups.get(real[0], 0) + 1

@@ -114,12 +114,15 @@ CHECK = "check"
 # A first sentence's subordinate clause says when, why or with what, not what the concept
 # does ("Everything a film would be, and cost, before any money moves": `plan` moves
 # nothing; "... otherwise it will use werkzeug's redirect"). Cut there for a non-error (an
-# error's "Raised when ..." IS what it is about); a clause needs a word before it.
+# error's "Raised when ..." IS what it is about); a clause needs a word before it. The
+# word is found after one separator and the run of separators before it stripped after:
+# matching the run in the pattern was quadratic on a hostile docstring's long run of them.
 _SUBORDINATE = re.compile(
-    r"[\s,;:(]+(?:before|after|unless|until|without|otherwise|instead|whether|although|"
-    r"though|because|if|so that)\b.*",
-    re.IGNORECASE | re.DOTALL,
+    r"(?<=[\s,;:(])(?:before|after|unless|until|without|otherwise|instead|whether|although|"
+    r"though|because|if|so that)\b",
+    re.IGNORECASE,
 )
+_SEPARATORS = " \t\n\r\f\v,;:("
 # Words every docstring's first sentence uses about itself ("The response object", "A function
 # that ..."): no evidence there, though "Object" in a name (ZodObject) is.
 _SUMMARY_FILLER = frozenset(
@@ -195,8 +198,9 @@ def summary_words(summary: str, main_clause: bool = False) -> tuple[str, ...]:
     ("sends", "get", "request"); main_clause: only those before a subordinate clause
     (_SUBORDINATE)."""
     first = re.split(r"(?<=[.!?])\s", summary.strip(), maxsplit=1)[0]
-    if main_clause:
-        first = _SUBORDINATE.sub("", first)
+    cut = _SUBORDINATE.search(first) if main_clause else None
+    if cut:
+        first = first[: cut.start()].rstrip(_SEPARATORS)
     return tuple(w.lower() for w in _SUMMARY_WORD.findall(first))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.analysis.readme_names import CALL_MAX, example_calls
 
@@ -30,8 +32,10 @@ def test_each_name_has_its_first_example_call_from_its_line() -> None:
     assert calls == {
         "Depot": 'Depot("north")',
         "Depot.ship": 'ship("parcel", retries=2)',  # a method by its last part, called first
-        "ship": 'ship("parcel", retries=2)',
+        "ship": 'ship("letter")',  # the function's own call, not the method's
     }
+    # a function the examples only call on its module still has that call
+    assert example_calls("```js\nz.string('x')\n```\n", ["string"]) == {"string": "string('x')"}
     assert example_calls("no examples here: ship('x')", ["ship"]) == {}
 
 
@@ -43,7 +47,8 @@ def test_a_hostile_line_of_calls_is_read_once_and_cut() -> None:
     assert calls == {"a": line[:CALL_MAX]}
 
 
-def test_the_profile_stores_the_call_of_a_name_the_examples_use(tmp_path: Path) -> None:
+def _courier(tmp_path: Path) -> Path:
+    """A small project whose README example calls Depot, Depot.ship and ship."""
     root = tmp_path / "courier"
     (root / "courier").mkdir(parents=True)
     (root / "README.md").write_text(README, encoding="utf-8")
@@ -54,6 +59,11 @@ def test_the_profile_stores_the_call_of_a_name_the_examples_use(tmp_path: Path) 
         "__all__ = ['Depot', 'ship', 'Parcel']\n",
         encoding="utf-8",
     )
+    return root
+
+
+def test_the_profile_stores_the_call_of_a_name_the_examples_use(tmp_path: Path) -> None:
+    root = _courier(tmp_path)
     cold = analyze(root, cache_dir=tmp_path / "cache")
     warm = analyze(root, cache_dir=tmp_path / "cache")
     assert warm.stats["profile_cache"] == "hit"
@@ -61,3 +71,24 @@ def test_the_profile_stores_the_call_of_a_name_the_examples_use(tmp_path: Path) 
         by_name = {c.name: c for c in profile.concepts}
         assert by_name["Depot"].readme_call == 'Depot("north")'
         assert by_name["Parcel"].readme_call == ""  # not in an example
+
+
+def test_a_profile_cached_before_readme_call_existed_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile stored by a build whose Concept had no readme_call (simulated: that build's
+    field list, and no example calls) must not load warm with readme_call at its default:
+    a cold run fills it, so warm and cold films would differ."""
+    from sorafilm_nb.analysis import profile as profile_mod
+    from sorafilm_nb.analysis import readme_names
+
+    root = _courier(tmp_path)
+    old_shape = profile_mod._PROFILE_SHAPE.replace(",readme_call", "")
+    with monkeypatch.context() as m:
+        m.setattr(profile_mod, "_PROFILE_SHAPE", old_shape)
+        m.setattr(readme_names, "example_calls", lambda text, names: {})
+        old = analyze(root, cache_dir=tmp_path / "cache")
+    assert {c.name: c for c in old.concepts}["Depot"].readme_call == ""
+    now = analyze(root, cache_dir=tmp_path / "cache")
+    assert now.stats["profile_cache"] == "miss"
+    assert {c.name: c for c in now.concepts}["Depot"].readme_call == 'Depot("north")'

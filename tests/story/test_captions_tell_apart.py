@@ -142,3 +142,72 @@ def test_a_family_of_plain_members_has_no_bases_caption() -> None:
     assert bases_gloss([field("X", "Mapping", ""), field("Y", "Mapping", "")], "class") == (
         "two Mapping classes"
     )
+
+
+def test_an_example_value_that_is_a_secret_or_personal_data_is_never_said() -> None:
+    """The README is hostile: a key or an address its example passes must not become the
+    caption that tells two concepts apart (a caption is drawn into a shared film; lint would
+    block the plan over an alternative the film did not need)."""
+    for value in ("AKIAIOSFODNN7EXAMPLE", "bob@example.com"):
+        c = concept("connect", params=("key", "opts"), readme_call=f"connect('{value}', {{")
+        assert example_value(c) == ""
+        assert all(value not in t for t in caption_choices(c.name, [c]))
+    assert example_value(concept("f", readme_call="f('verbose', {")) == "verbose"
+
+
+def test_a_docstring_that_says_it_makes_no_request_is_no_http_caption() -> None:
+    """ "never makes a network request" is the opposite of a GET: no caption says one."""
+    for doc in (
+        "Reads the cached value; never makes a network request.",
+        "Returns the stored body and does not send a request.",
+        "Gets the header without performing a request.",
+    ):
+        assert http_gloss(concept("cache.get", summary=doc)) == "", doc
+    assert http_gloss(concept("get", summary="Makes a GET request.")) != ""
+
+
+def test_a_family_member_is_a_kind_of_its_first_base_that_teaches() -> None:
+    """Odd inheritance: a mixin listed first says nothing of what a member is (gloss's
+    rule), and a subscripted base is named without its parameters, or not at all."""
+    mixed = [
+        concept("Left", kind="class", bases=("FooMixin", "String")),
+        concept("Right", kind="class", bases=("String",)),
+    ]
+    assert bases_gloss(mixed, "field") == "two String fields"
+    generic = [
+        concept("Left", kind="class", bases=("typing.Generic[T]",)),
+        concept("Right", kind="class", bases=("Generic[foo.Bar]",)),
+    ]
+    assert bases_gloss(generic, "class") == ""
+    boxed = [
+        concept("Left", kind="class", bases=("Box[int]",)),
+        concept("Right", kind="class", bases=("Box[str]",)),
+    ]
+    assert bases_gloss(boxed, "class") == "two Box classes"
+
+
+def test_a_base_read_letter_by_letter_or_as_you_takes_its_own_article() -> None:
+    """bases_gloss puts a project's class name after the article: marshmallow's UUID and
+    URL fields are "a UUID field", "a URL field" (you-you-eye-dee), an HTTP one "an HTTP"."""
+    from sorafilm_nb.story.clauses import article
+
+    assert [article(w) for w in ("UUID", "URL", "HTTPServer", "SQL", "Union", "User")] == [
+        "a",
+        "a",
+        "an",
+        "an",
+        "a",
+        "a",
+    ]
+    assert [article(w) for w in ("Environment", "Signer", "Integer", "OPTIONS", "umbrella")] == [
+        "an",
+        "a",
+        "an",
+        "an",
+        "an",
+    ]
+    pair = [
+        concept("Ident", kind="class", bases=("UUID",)),
+        concept("Post", kind="class", bases=("Email",)),
+    ]
+    assert bases_gloss(pair, "field") == "a UUID field and an Email field"

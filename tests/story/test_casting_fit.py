@@ -125,3 +125,18 @@ def test_what_a_call_takes_is_no_evidence_of_what_it_does(theme: str) -> None:
     assert "print" in _roles(rank(printer, lib.metaphors)[0][0])
     named = concept("positional", summary="Declare a positional argument.")
     assert {"positional", "argument"} & _roles(rank(named, lib.metaphors)[0][0])
+
+
+def test_a_hostile_first_sentence_is_cut_at_its_clause_in_linear_time() -> None:
+    """A docstring is hostile: a long run of separators with no clause word after it was
+    tried at every start and every length (8,000 characters: seconds). The cut is the same."""
+    import time
+
+    from sorafilm_nb.story.scoring import summary_words
+
+    t0 = time.perf_counter()
+    assert summary_words("go" + ", ;(" * 2000 + "on", main_clause=True) == ("go", "on")
+    assert time.perf_counter() - t0 < 1
+    assert summary_words("Plans a film , before any money moves.", True) == ("plans", "film")
+    assert summary_words("Before the film.", True) == ("before", "the", "film")
+    assert summary_words("Raised (if late).", True) == ("raised",)
