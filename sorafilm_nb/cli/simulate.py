@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import time
 from typing import Any
 
 from .common import number_in
@@ -127,8 +126,7 @@ def handle(args: argparse.Namespace) -> int:
             if args.key is None:
                 print("  any non-empty OPENAI_API_KEY is accepted", flush=True)
             print("Ctrl-C to stop.", flush=True)
-            while True:
-                time.sleep(3600)
+            _wait_for_a_signal()
         except KeyboardInterrupt:
             print("\nsimulator stopped", file=sys.stderr)
     return 0
@@ -147,6 +145,36 @@ def _stop_on_sigterm() -> None:
         sig = getattr(signal, name, None)
         if sig is not None:
             signal.signal(sig, interrupt)
+
+
+def _wait_for_a_signal() -> None:
+    """Block the main thread until Ctrl-C, SIGTERM or SIGHUP raises KeyboardInterrupt here.
+
+    Why not ``time.sleep(3600)``: a signal sent to the process goes to whichever of its
+    threads takes it first, often a server or render thread (one that changes its signal
+    mask, as spawning ffmpeg or starting a thread does). CPython's C handler, run there,
+    only flags the Python handler for the main thread's next bytecode, and a main thread
+    asleep in sleep() is never woken (the kernel resumes the sleep): the simulator served on
+    and a container stop hung. The C handler also writes to the wakeup fd, from any thread,
+    so the main thread waits on that: select() returns and the handler raises.
+    """
+    import contextlib
+    import select
+    import signal
+    import socket
+
+    reader, writer = socket.socketpair()
+    with reader, writer:
+        reader.setblocking(False)
+        writer.setblocking(False)  # set_wakeup_fd requires it: a signal never blocks
+        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        try:
+            while True:
+                select.select([reader], [], [])
+                with contextlib.suppress(BlockingIOError):
+                    reader.recv(512)  # the signal numbers; the handlers run on return
+        finally:
+            signal.set_wakeup_fd(previous)
 
 
 def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
@@ -195,8 +223,7 @@ def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
                 flush=True,
             )
             print("Ctrl-C to stop.", flush=True)
-            while True:
-                time.sleep(3600)
+            _wait_for_a_signal()
         except KeyboardInterrupt:
             print("\nfake stopped", file=sys.stderr)
     return 0
