@@ -122,7 +122,7 @@ def test_two_families_of_one_kind_say_what_each_member_is_a_kind_of() -> None:
     captions = film(shots)
     assert captions == [
         "Integer, Email, Url: a Number field and two String fields",
-        "String, Boolean, UUID: two fields and a String field",
+        "String, Boolean, UUID: two plain fields and a String field",
     ]
     assert read_alike(captions, shots) == (0, 0)
     # one family alone keeps its first caption
