@@ -147,3 +147,24 @@ def test_a_file_changed_while_it_is_read_is_not_vouched_for(
     got = tokens.prepared_vocab()
     monkeypatch.setattr(os, "fdopen", real_fdopen)
     assert got is not None and got.ranks() == good.ranks()  # refused and made again
+
+
+def test_the_file_is_on_disk_before_a_stamp_vouches_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The vocabulary is written without fsync; a stamp that reached the disk before the
+    file's blocks would vouch, after a crash, for a body never hashed again."""
+    path = tokens.vocab_path()
+    assert tokens.prepared_vocab() is not None
+    own_copy(path)
+    age(monkeypatch)
+    real_fsync = os.fsync
+    synced: list[tuple[int, bool]] = []
+
+    def fsync(fd: int) -> None:
+        synced.append((os.fstat(fd).st_ino, tokens.stamp_path(path).exists()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert tokens.prepared_vocab() is not None and tokens.stamp_path(path).exists()
+    assert (path.stat().st_ino, False) in synced
