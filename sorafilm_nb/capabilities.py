@@ -125,8 +125,9 @@ class ModelCapabilities:
 def prompt_length(text: str) -> int:
     """A prompt's length as the providers count characters: UTF-16 code units (Runway's
     promptText: "up to 1000 characters (measured in UTF-16 code units)"). An emoji is two;
-    for OpenAI's JSON-schema maxLength (code points) this is the stricter count."""
-    return len(text.encode("utf-16-le")) // 2
+    for OpenAI's JSON-schema maxLength (code points) this is the stricter count. A lone
+    surrogate (a name decoded with surrogateescape) is one unit, never an error."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _limit(file: str, entry: str, raw: Any, name: str) -> int | None:

@@ -33,7 +33,14 @@ class LazyPattern:
         return compiled
 
     def __getattr__(self, name: str) -> Any:  # only names the instance lacks: search, sub...
+        if name.startswith("__") or name in self.__slots__:
+            # asked by copy and pickle (__setstate__, ...) before the slots are filled: as
+            # re.Pattern, no such attribute (asking the compiled pattern recursed forever)
+            raise AttributeError(name)
         return getattr(self.compiled(), name)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copied and pickled as its source and flags
+        return (LazyPattern, self._args)
 
     def __eq__(self, other: object) -> bool:  # as re.Pattern: same source, same flags
         if isinstance(other, LazyPattern):

@@ -5,6 +5,8 @@ Shaped like DESIGN.md's example: ImportError caught 3 times, cast as kitchen.mil
 
 from __future__ import annotations
 
+from typing import Any
+
 from sorafilm_nb.analysis.profile import Concept, RepoProfile
 from sorafilm_nb.story.boards import Beat, Shot, Storyboard, StoryTemplate
 from sorafilm_nb.story.casting import (
@@ -144,6 +146,14 @@ def concept(name: str, kind: str, score: float, **kw: object) -> Concept:
         score=score,
         **kw,
     )  # type: ignore[arg-type]
+
+
+def bare_concept(name: str, kind: str, **kw: Any) -> Concept:
+    """A concept with nothing but what a caption test gives it (JavaScript unless told)."""
+    kw.setdefault("file", "lib/x.js")
+    kw.setdefault("summary", "")
+    kw.setdefault("language", "js")
+    return Concept(name=name, kind=kind, line=1, score=1.0, **kw)
 
 
 def make_casting(n: int = 10, *, title: str = "recorder") -> Casting:

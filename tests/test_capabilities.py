@@ -155,3 +155,14 @@ def test_reference_images_are_held_to_their_own_lengths_and_sizes() -> None:
     runway = capabilities.for_model("runway", "gen4.5")
     assert runway.takes("first_frame", 7, "1280x720")
     assert not runway.takes("reference_images", 8, "1280x720")
+
+
+def test_prompt_length_counts_a_lone_surrogate_as_one_code_unit() -> None:
+    """Text from a scanned repository may hold lone surrogates (names decoded with
+    surrogateescape); counting must not raise (compress, plan lint and Runway's create all
+    count), and UTF-16 counts such a unit once, an emoji twice."""
+    from sorafilm_nb.capabilities import prompt_length
+
+    assert prompt_length("a\udcffb") == 3
+    assert prompt_length("a\U0001f600") == 3
+    assert prompt_length("plain") == 5

@@ -75,14 +75,24 @@ def _read_regular(path: Path) -> bytes:
 
 
 def read_regular_stat(path: Path) -> tuple[bytes, os.stat_result]:
-    """_read_regular's bytes, and the file's stat as it was when they were read."""
+    """_read_regular's bytes, and the file's stat as it was when they were read: the same
+    before and after the read, else OSError (a write that landed meanwhile, which a stamp
+    compared with the earlier stat would vouch for: story/tokens.py)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode):
             raise OSError(f"{path.name} is not a regular file")
-        return fh.read(), st
+        data = fh.read()
+        after = os.fstat(fh.fileno())
+        if (after.st_size, after.st_mtime_ns, after.st_ctime_ns) != (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+        ) or len(data) != st.st_size:
+            raise OSError(f"{path.name} changed while it was read")
+        return data, st
 
 
 def load_index(stem: Path, root: Path) -> tuple[dict[str, Any], str | None]:

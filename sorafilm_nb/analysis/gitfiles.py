@@ -89,14 +89,12 @@ def ignored_by_name(root: Path) -> bool:
     ignore = os.path.join(top, ".gitignore")
     if os.path.islink(ignore):  # git reads no .gitignore through a link
         return False
-    try:
-        with open(ignore, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except (OSError, UnicodeDecodeError):
+    text = _read_plain(ignore)
+    if text is None:
         return False
     hit: int | None = None  # how many leading parts name the first ignored folder
-    for raw in lines:
-        line = raw.rstrip(" \t")
+    for raw in text.split("\n"):  # as git reads it: lines end at LF (a CR before it dropped),
+        line = raw.removesuffix("\r").rstrip(" ")  # and only trailing spaces are stripped
         if line.startswith("!"):
             return False
         if not line or line.startswith("#") or not _GLOB.isdisjoint(line):
@@ -119,6 +117,25 @@ def ignored_by_name(root: Path) -> bool:
         if os.path.lexists(folder / ".gitignore"):
             return False
     return True
+
+
+def _read_plain(path: str) -> str | None:
+    """A .gitignore's text, or None when it is not a plain UTF-8 regular file: never through
+    a link, and never blocking on a FIFO a hostile unpacked tree put there."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            return fh.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _inside_git(root: Path) -> bool:

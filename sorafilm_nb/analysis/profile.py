@@ -416,8 +416,10 @@ def _dir_warnings(unreadable: dict[str, str]) -> dict[str, FileScan]:
 # The fields a stored profile holds: a profile cached by a build whose Concept had other
 # fields (before Concept.readme_call, say) is built again, not loaded with the new field at
 # its default, which a cold run would have filled (a warm film then differed from a cold one).
-_PROFILE_SHAPE = (
-    ",".join(f.name for f in fields(Concept)) + "|" + ",".join(f.name for f in fields(RepoProfile))
+# Every dataclass a stored profile holds counts (ScanWarning too: one given a field with a
+# default would load old warnings without it, as Concept did).
+_PROFILE_SHAPE = "|".join(
+    ",".join(f.name for f in fields(kind)) for kind in (Concept, RepoProfile, ScanWarning)
 )
 
 

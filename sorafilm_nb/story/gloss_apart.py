@@ -117,6 +117,8 @@ def bases_gloss(concepts: Sequence[Concept], noun: str) -> str:
         return ""
     parts = []
     for base, n in groups.items():
-        said = noun if base.lower() == noun.lower() else f"{base} {noun}"
+        # members built straight on the family's noun are its plain kind: "two fields and a
+        # String field" read as if the String field were not a field
+        said = f"plain {noun}" if base.lower() == noun.lower() else f"{base} {noun}"
         parts.append(f"{article(said)} {said}" if n == 1 else f"{COUNT[n]} {_plural(said)}")
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

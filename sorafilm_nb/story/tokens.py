@@ -222,7 +222,7 @@ def prepared_vocab() -> bpe.Vocab | None:
         from ..safeio import write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, made, durable=False)  # checked when loaded: no fsync
+        write_bytes(path, made, durable=False)  # hashed until stamped (fsynced then)
     except OSError:
         pass
     return bpe.Vocab(made, O200K_SHA256)
@@ -273,6 +273,17 @@ def _write_stamp(path: Path, st: os.stat_result, body_sha256: bytes) -> None:
         return
     line = " ".join(map(str, _stamp_of(st))) + " " + body_sha256.hex()
     try:
+        # The file was written without fsync (it was to be hashed at every load): its bytes
+        # reach the disk before a stamp can, else a crash could leave a stamp vouching for
+        # blocks that never got there. Once per file; and only while it is still the same.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if _stamp_of(os.fstat(fd)) != _stamp_of(st):
+                return
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         from ..safeio import write_bytes
 
         write_bytes(stamp_path(path), line.encode("ascii"), durable=False)

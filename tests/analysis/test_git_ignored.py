@@ -45,7 +45,21 @@ CASES = [
     (".venv/\n!.venv/keep\n", ".venv/keep", False),  # a negation: git decides
     ("node_modules/\n", "lib/pkg", False),
     (None, "lib/pkg", False),
+    (".venv\r\n", ".venv/lib/pkg", True),  # git drops a line's CR
+    # git splits lines at LF only and strips trailing spaces, not tabs: these name no .venv
+    (".venv\t\n", ".venv/lib/pkg", False),
+    ("zz\x1c.venv\n", ".venv/lib/pkg", False),
+    ("zz\r.venv\n", ".venv/lib/pkg", False),
+    ("zz\x0c.venv\n", ".venv/lib/pkg", False),
 ]
+
+
+@pytest.mark.parametrize("gitignore", [".venv\t\n", "zz\x1c.venv\n", "zz\r.venv\n"])
+def test_git_itself_does_not_ignore_the_odd_lines(tmp_path: Path, gitignore: str) -> None:
+    top = work_tree(tmp_path, gitignore)
+    (top / ".venv" / "lib").mkdir(parents=True)
+    (top / ".venv" / "lib" / "m.py").write_text("x = 1\n")
+    assert not git_ignores(top, ".venv/lib")
 
 
 @pytest.mark.parametrize(("gitignore", "folder", "expected"), CASES)
@@ -58,6 +72,27 @@ def test_only_what_git_surely_ignores_is_called_ignored(
     assert files.ignored_by_name(top / folder) is expected
     if expected:
         assert git_ignores(top, folder)
+
+
+def test_a_gitignore_that_is_no_regular_file_is_left_to_git(tmp_path: Path) -> None:
+    """A FIFO where the top .gitignore should be (a hostile unpacked tree) must not block the
+    analysis: it is not opened for reading at all, and git decides."""
+    import os
+    import threading
+
+    top = work_tree(tmp_path, None)
+    os.mkfifo(top / ".gitignore")
+    (top / ".venv" / "lib").mkdir(parents=True)
+    answer: list[bool] = []
+    worker = threading.Thread(
+        target=lambda: answer.append(files.ignored_by_name(top / ".venv" / "lib")), daemon=True
+    )
+    worker.start()
+    worker.join(10)
+    if not answer:  # unblock the reader so the thread ends
+        fd = os.open(top / ".gitignore", os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+    assert answer == [False]
 
 
 def test_a_nearer_gitignore_or_a_linked_one_sends_the_question_to_git(tmp_path: Path) -> None:

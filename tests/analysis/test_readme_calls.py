@@ -92,3 +92,30 @@ def test_a_profile_cached_before_readme_call_existed_is_built_again(
     now = analyze(root, cache_dir=tmp_path / "cache")
     assert now.stats["profile_cache"] == "miss"
     assert {c.name: c for c in now.concepts}["Depot"].readme_call == 'Depot("north")'
+
+
+def test_the_cache_key_names_every_dataclass_a_stored_profile_holds() -> None:
+    """A stored profile is rebuilt from dicts of each dataclass it holds; a field added to
+    any of them must change the cache key, so every one reachable from RepoProfile counts."""
+    import dataclasses
+    import typing
+
+    from sorafilm_nb.analysis import profile as profile_mod
+    from sorafilm_nb.analysis.concepts import RepoProfile
+
+    seen: set[type] = set()
+
+    def walk(tp: object) -> None:
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            if tp in seen:
+                return
+            seen.add(tp)
+            for hint in typing.get_type_hints(tp).values():
+                walk(hint)
+        for arg in typing.get_args(tp):
+            walk(arg)
+
+    walk(RepoProfile)
+    parts = profile_mod._PROFILE_SHAPE.split("|")
+    for kind in seen:
+        assert ",".join(f.name for f in dataclasses.fields(kind)) in parts, kind.__name__

@@ -4,22 +4,17 @@ a". captions.distinct_captions picks among fallback_gloss.caption_choices."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from story_fixtures import bare_concept
+
 from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.story.captions import distinct_captions, gloss, said_of
 from sorafilm_nb.story.fallback_gloss import caption_choices, fallback_gloss
 
 
-def concept(name: str, kind: str = "module", **kw: object) -> Concept:
-    return Concept(
-        name=name,
-        kind=kind,
-        file=kw.pop("file", "lib/x.js"),
-        line=1,
-        summary=kw.pop("summary", ""),
-        score=1.0,
-        language="js",
-        **kw,
-    )  # type: ignore[arg-type]
+def concept(name: str, kind: str = "module", **kw: Any) -> Concept:
+    return bare_concept(name, kind, **kw)
 
 
 KOA = {

@@ -9,6 +9,9 @@ member of a family is a kind of (its base)."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
+
+from story_fixtures import bare_concept
 
 from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.story.captions import OPENING_WORDS, distinct_captions, gloss, said_of
@@ -21,17 +24,8 @@ from sorafilm_nb.story.gloss_apart import (
 from sorafilm_nb.story.siblings import GROUP_LIMIT, group_names, shared_words, without_name
 
 
-def concept(name: str, kind: str = "function", **kw: object) -> Concept:
-    return Concept(
-        name=name,
-        kind=kind,
-        file=kw.pop("file", "lib/x.js"),
-        line=1,
-        summary=kw.pop("summary", ""),
-        score=1.0,
-        language=kw.pop("language", "js"),
-        **kw,
-    )  # type: ignore[arg-type]
+def concept(name: str, kind: str = "function", **kw: Any) -> Concept:
+    return bare_concept(name, kind, **kw)
 
 
 def film(concepts: list[list[Concept]]) -> list[str]:
@@ -128,7 +122,7 @@ def test_two_families_of_one_kind_say_what_each_member_is_a_kind_of() -> None:
     captions = film(shots)
     assert captions == [
         "Integer, Email, Url: a Number field and two String fields",
-        "String, Boolean, UUID: two fields and a String field",
+        "String, Boolean, UUID: two plain fields and a String field",
     ]
     assert read_alike(captions, shots) == (0, 0)
     # one family alone keeps its first caption

@@ -98,3 +98,73 @@ def test_a_stamp_for_another_file_vouches_for_nothing(
     tokens.stamp_path(path).write_text("garbage")
     sha.calls = 0
     assert tokens.prepared_vocab() is not None and sha.calls == 1
+
+
+def test_a_file_changed_while_it_is_read_is_not_vouched_for(
+    sha: CountingSha, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stamp is compared with the file's stat; a write landing between that stat and the
+    read (another process damaging the file in place) must not ride on the stamp's word."""
+    path = tokens.vocab_path()
+    assert tokens.prepared_vocab() is not None
+    own_copy(path)
+    age(monkeypatch)
+    good = tokens.prepared_vocab()
+    assert good is not None and tokens.stamp_path(path).exists()
+
+    real_fdopen = os.fdopen
+
+    class DamagedOnRead:
+        """The vocabulary's file object; its first read lands after a concurrent write."""
+
+        def __init__(self, fh: Any) -> None:
+            self.fh = fh
+
+        def __enter__(self) -> DamagedOnRead:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()
+
+        def fileno(self) -> int:
+            return int(self.fh.fileno())
+
+        def read(self) -> bytes:
+            size = os.fstat(self.fh.fileno()).st_size
+            with open(path, "r+b") as other:  # the other process's in-place write
+                other.seek(size - 5)
+                byte = other.read(1)
+                other.seek(size - 5)
+                other.write(bytes([byte[0] ^ 1]))
+            return bytes(self.fh.read())
+
+    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+        fh = real_fdopen(fd, *args, **kwargs)
+        same = os.path.samestat(os.fstat(fd), os.stat(path))
+        return DamagedOnRead(fh) if same else fh
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    got = tokens.prepared_vocab()
+    monkeypatch.setattr(os, "fdopen", real_fdopen)
+    assert got is not None and got.ranks() == good.ranks()  # refused and made again
+
+
+def test_the_file_is_on_disk_before_a_stamp_vouches_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The vocabulary is written without fsync; a stamp that reached the disk before the
+    file's blocks would vouch, after a crash, for a body never hashed again."""
+    path = tokens.vocab_path()
+    assert tokens.prepared_vocab() is not None
+    own_copy(path)
+    age(monkeypatch)
+    real_fsync = os.fsync
+    synced: list[tuple[int, bool]] = []
+
+    def fsync(fd: int) -> None:
+        synced.append((os.fstat(fd).st_ino, tokens.stamp_path(path).exists()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert tokens.prepared_vocab() is not None and tokens.stamp_path(path).exists()
+    assert (path.stat().st_ino, False) in synced
