@@ -244,13 +244,7 @@ def test_sigterm_removes_the_media_folder(tmp_path: Path) -> None:
     sorafilm-sim-* folder in the temp directory."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CLI, "simulate", "--port", "0", "--job-seconds", "0.1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)},
-    )
+    proc = _simulate(tmp, CLI, "--port", "0", "--job-seconds", "0.1")
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -265,10 +259,32 @@ def test_sigterm_removes_the_media_folder(tmp_path: Path) -> None:
         folders = list(tmp.glob("sorafilm-sim-*"))
         assert len(folders) == 1 and folders[0].is_dir()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=20)
+        err = _stop(proc, signal.SIGTERM)
     assert proc.returncode == 0, err
     assert list(tmp.iterdir()) == []
+
+
+def _simulate(tmp: Path, code: str, *args: str) -> subprocess.Popen[str]:
+    """`sorafilm simulate ARGS` (through the bootstrap ``code``) with its temp dir in tmp."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "simulate", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)},
+    )
+
+
+def _stop(proc: subprocess.Popen[str], signum: int) -> str:
+    """Send signum and wait (generously: not a measure of speed) for the simulator to exit;
+    its stderr. A simulator that does not exit is killed, not left serving after the test."""
+    proc.send_signal(signum)
+    try:
+        return proc.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
 
 
 # A bootstrap that makes the kernel hand every SIGTERM/SIGINT to a thread other than the
@@ -297,26 +313,14 @@ def test_a_signal_taken_by_another_thread_still_stops_the_simulator(
     for round_ in range(3):
         tmp = tmp_path / f"tmp{round_}"
         tmp.mkdir()
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SIGNAL_ELSEWHERE + CLI, "simulate", "--provider", provider],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)},
-        )
+        proc = _simulate(tmp, SIGNAL_ELSEWHERE + CLI, "--provider", provider)
         try:
             assert proc.stdout is not None
             line = proc.stdout.readline()
             assert " on http://127.0.0.1:" in line, line
             assert list(tmp.glob("sorafilm-*"))  # the media folder, to be removed
         finally:
-            proc.send_signal(signum)
-            try:
-                _, err = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.communicate()
-                raise
+            err = _stop(proc, signum)
         assert proc.returncode == 0, err
         assert "stopped" in err
         assert list(tmp.iterdir()) == []
