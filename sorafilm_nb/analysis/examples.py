@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..lazyre import LazyPattern
+from .scan_python import parse_quietly
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _python_uses(
     project's modules (``from marshmallow import fields``) is a module, so ``fields.Str()``
     uses Str, as ``click.option`` uses option; it is no method call on an object."""
     try:
-        tree = ast.parse(src)
+        tree = parse_quietly(src)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         if not strict:
             _token_uses(src, uses)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..lazyre import LazyPattern
 from .project import _package_json, _read, _resolve
-from .scan_python import summary_line
+from .scan_python import parse_quietly, summary_line
 
 _ID = r"[A-Za-z_$][\w$]*"
 # Every pattern here reads hostile files of up to _MAX bytes, so none may try a start against
@@ -221,7 +221,7 @@ def find_method(root: Path, rel: str, cls: str, method: str, lang: str) -> tuple
         return None
     if lang == "python":
         try:
-            tree = ast.parse(text)
+            tree = parse_quietly(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         for node in tree.body:

@@ -177,12 +177,19 @@ def scan_python(data: bytes) -> FileScan:
     return scan_python_ast(data)
 
 
+def parse_quietly(source: str | bytes) -> ast.Module:
+    """ast.parse of a repository's Python without its warnings: an invalid escape ("\\p") or
+    an `is` with a literal in someone else's code warned on the user's console while planning
+    (a DeprecationWarning from "<unknown>"), which is noise about code that isn't ours."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
 def scan_python_ast(data: bytes) -> FileScan:
     """scan_python with ast alone: the reference the C scanner is tested against."""
     try:
-        with warnings.catch_warnings():  # invalid escapes in someone else's code: not ours
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data)
+        tree = parse_quietly(data)
     except SyntaxError as exc:
         hint = ""
         msg = str(exc.msg or "")
