@@ -81,8 +81,7 @@ def check_api_size(provider: str, model: str, size: str, *, file: str) -> None:
             entry=model,
             field=size,
         )
-    models = capabilities.load(provider)
-    caps = models.get(model) or models.get(capabilities.base_model(model))
+    caps = capabilities.lookup(provider, model)
     if caps is not None and size not in caps.sizes:
         warnings.warn(
             PriceFileWarning(

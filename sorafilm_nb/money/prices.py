@@ -413,8 +413,7 @@ def dims(size: str) -> tuple[int, int]:
 
 def openai_sizes(model: str) -> tuple[str, ...] | None:
     """The sizes OpenAI offers model (or its dated snapshot) at; None for another model."""
-    models = capabilities.load("openai")
-    caps = models.get(model) or models.get(capabilities.base_model(model))
+    caps = capabilities.lookup("openai", model)
     return caps.sizes if caps is not None else None
 
 

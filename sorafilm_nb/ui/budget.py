@@ -293,9 +293,9 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
 def _sound(sel: Selection, table: PriceTable) -> str:
     """What the audio box does to this estimate, in words: a box that changes nothing on the
     price must say why, or a user unticks it, sees the same figure and thinks it is broken."""
-    from ..capabilities import load, sent_silent
+    from ..capabilities import lookup, sent_silent
 
-    caps = load(sel.provider).get(table.resolve(sel.model))
+    caps = lookup(sel.provider, table.resolve(sel.model))
     if caps is not None and not caps.audio:
         return f", silent ({sel.model} makes no sound)"
     if sel.audio:
