@@ -269,10 +269,17 @@ def family_gloss(names: str, concepts: Sequence[Concept], limit: int) -> str:
     return text if text.startswith(f"{names}: ") and not text.endswith(" or") else ""
 
 
+# a family's shared noun ("field", "sub-command"), and what _kinds_of says of a family, which
+# caption_choices reads back (a second pattern there took no hyphen: "sub-command" families
+# never got bases_gloss's caption)
+_NOUN = r"[a-z][\w-]*"
+_KINDS = rf"\w+ kinds of ({_NOUN})"
+
+
 def _kinds_of(names: str, count: int, text: str) -> str:
     """ "Integer, Url: an field" (the name taken out of "An integer field") -> "Integer, Url:
     two kinds of field": a family that only shares its noun says how many kinds of it."""
-    m = re.fullmatch(r"(?:an?|one)\s+([a-z][\w-]*)", text[len(names) + 2 :], re.I)
+    m = re.fullmatch(rf"(?:an?|one)\s+({_NOUN})", text[len(names) + 2 :], re.I)
     if m and count in _COUNT:
         return f"{names}: {_COUNT[count]} kinds of {m.group(1)}"
     return text
@@ -401,7 +408,7 @@ def caption_choices(
     first = fallback_gloss(names, concepts, docstring, limit)
     head = f"{names}: "
     said: list[str] = [first[len(head) :]] if first.startswith(head) else []
-    kinds = re.fullmatch(r"\w+ kinds of (\w+)", said[0]) if said else None
+    kinds = re.fullmatch(_KINDS, said[0], re.I) if said else None
     if len(concepts) > 1 and kinds:
         said.append(bases_gloss(concepts, kinds.group(1)))
     if len(concepts) == 1:

@@ -205,3 +205,16 @@ def test_a_base_read_letter_by_letter_or_as_you_takes_its_own_article() -> None:
         concept("Post", kind="class", bases=("Email",)),
     ]
     assert bases_gloss(pair, "field") == "a UUID field and an Email field"
+
+
+def test_a_hyphenated_family_noun_is_told_apart_too() -> None:
+    """_kinds_of says "two kinds of sub-command"; caption_choices read it back with a pattern
+    that took no hyphen, so such a family never got what each member is a kind of."""
+    for noun in ("field", "sub-command"):
+        family = [
+            concept(name, "class", summary=f"A {noun}.", bases=(base,), language="python")
+            for name, base in (("Add", "Number"), ("Remove", "String"))
+        ]
+        said = caption_choices("Add, Remove", family, f"Add, Remove: a {noun}")
+        assert said[0] == f"Add, Remove: two kinds of {noun}"
+        assert f"Add, Remove: a Number {noun} and a String {noun}" in said
