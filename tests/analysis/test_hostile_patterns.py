@@ -41,18 +41,20 @@ def _js_package(root: Path, tail: str) -> Path:
     return root
 
 
-def _analyze(root: Path) -> set[str]:
+def _bounded(args: list[str], what: str, stdin: str | None = None) -> str:
+    """A child python's stdout; the test fails if it takes over DEADLINE or fails."""
     try:
         done = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(root)],
-            capture_output=True,
-            text=True,
-            timeout=DEADLINE,
+            [sys.executable, *args], input=stdin, capture_output=True, text=True, timeout=DEADLINE
         )
     except subprocess.TimeoutExpired:
-        pytest.fail(f"analyzing {root.name} took over {DEADLINE} s")
+        pytest.fail(f"{what} took over {DEADLINE} s")
     assert done.returncode == 0, done.stderr[-2000:]
-    return set(done.stdout.split())
+    return done.stdout
+
+
+def _analyze(root: Path) -> set[str]:
+    return set(_bounded(["-c", SCRIPT, str(root)], f"analyzing {root.name}").split())
 
 
 @pytest.mark.parametrize(
@@ -152,14 +154,4 @@ def test_hostile_docstring_prose_does_not_hang_the_captions(unit: str) -> None:
     """story.clauses.plain takes the same markup off a docstring that the README reader
     takes off a paragraph (a tag holds no ``<``: markup.HTML_TAG), so a summary built of
     tag openers that never close is read once, not from each opener to the end."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", PLAIN],
-            input=_fill(unit),
-            capture_output=True,
-            text=True,
-            timeout=DEADLINE,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"plain() of {SIZE:,} bytes of {unit[:8]!r} took over {DEADLINE} s")
-    assert done.returncode == 0, done.stderr[-2000:]
+    _bounded(["-c", PLAIN], f"plain() of {SIZE:,} bytes of {unit[:8]!r}", stdin=_fill(unit))
