@@ -3,8 +3,8 @@
 Both are marshal (loading Django's 900 results takes 50 ms; json takes several times that):
 
     <stem>.index    {"format", "root", "gen", "started_ns", "scanners",
-                     "files": {rel: [size, mtime_ns, key]},   # lets a warm run skip reading
-                     "dirs": {rel: [mtime_ns, [subdirs], [files]]} or None,  # skip listing
+                     "files": {rel: [size, mtime_ns, key, ctime_ns]},  # a warm run skips reading
+                     "dirs": {rel: [mtime_ns, [subdirs], [files], [links], ctime_ns]} or None,
                      "profile": [fingerprint, profile json]}  # the last finished profile
     <stem>.results  {"format", "gen", "results": {key: per-file result}}
 
@@ -13,7 +13,11 @@ the small index: every file matches on (size, mtime_ns) and the fingerprint of a
 matches the stored profile. The results file is loaded only when something changed.
 
 A (size, mtime_ns) match is trusted only when the file was already older than the scan that
-recorded it (git's "racy clean" rule); otherwise the file is read and hashed again. A cache
+recorded it (git's "racy clean" rule); otherwise the file is read and hashed again. Its ctime
+must match too, as git's index does: an mtime is whatever an archive says (every file of an
+npm tarball has the same one, and they all unpack into ./package), so a hostile package
+unpacked, analyzed and replaced by another would otherwise have its parsed files served as
+the next one's; a ctime is set to now by the unpacking and cannot be set back. A cache
 that is truncated, foreign, from another Python version, or whose two halves disagree ("gen")
 is ignored and rewritten, never a crash. Each file is written to a temp file and moved into
 place with os.replace, results first, so a crash in between leaves a mismatch, not a lie.
@@ -112,9 +116,8 @@ def load_index(stem: Path, root: Path) -> tuple[dict[str, Any], str | None]:
     for entry in data["files"].values():
         if (
             type(entry) is not list
-            or len(entry) != 3
-            or type(entry[0]) is not int
-            or type(entry[1]) is not int
+            or len(entry) not in (3, 4)  # 3: written before ctimes were (never trusted)
+            or any(type(v) is not int for v in entry[:2] + entry[3:])
             or type(entry[2]) is not str
         ):
             return empty_index(), "cache index corrupt, ignored and rewritten"

@@ -3,8 +3,8 @@ the project teaches, next only to the README's (analysis.examples.doc_uses, anal
 
 Why a bounded walk of its own: pages are not source files (files.list_files does not list
 them), a docs folder can be large, and the warm path of analyze() must not read them: the
-profile cache is keyed by their (path, size, mtime) only (signature), and the pages are read
-when a profile is built. Each page is opened like any source file (files.open_inside), so a
+profile cache is keyed by their (path, size, mtime, ctime) only (signature), and the pages are
+read when a profile is built. Each page is opened like any source file (files.open_inside), so a
 link out of the repository reads nothing.
 """
 
@@ -59,7 +59,7 @@ def signature(root: Path) -> str:
             st = os.lstat(root / rel)
         except OSError:
             continue
-        parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
+        parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")  # cache.py
     return "\n".join(parts)
 
 

@@ -331,14 +331,16 @@ def _walk_files(
         rel = pop()
         folder = base + "/" + rel if rel else base
         try:
-            mtime = stat(folder).st_mtime_ns  # before reading: a change after it shows
+            st = stat(folder)  # before reading: a change after it shows
         except OSError:
             continue
+        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
         entry = get(rel)
         if (
             type(entry) is list
-            and len(entry) == 4
+            and len(entry) == 5
             and entry[0] == mtime
+            and entry[4] == ctime  # not another folder unpacked in its place (cache.py)
             and mtime < trusted_before
             and type(entry[1]) is list
             and type(entry[2]) is list
@@ -351,7 +353,7 @@ def _walk_files(
             except OSError as exc:  # not cached either: tried again next time
                 unreadable[rel + "/"] = f"unreadable directory: {exc.strerror or exc}"
                 continue
-        listing[rel] = [mtime, subdirs, names, links]
+        listing[rel] = [mtime, subdirs, names, links, ctime]
         for name in links:  # resolved on every walk: a link's target can change unseen
             if type(name) is not str:
                 continue

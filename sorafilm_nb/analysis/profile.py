@@ -9,9 +9,9 @@ How analyze() works, and where each part lives:
    that skips venvs, node_modules, build dirs and caches (a directory whose mtime has not
    changed since the cached walk is not read again); minified and vendored code is left out
    either way;
-2. skip every file whose (size, mtime) matches the cache index (analysis.cache); if nothing
-   changed and the stored profile was built from exactly these files, return it: a warm run
-   reads no source file at all;
+2. skip every file whose (size, mtime, ctime) matches the cache index (analysis.cache); if
+   nothing changed and the stored profile was built from exactly these files, return it: a
+   warm run reads no source file at all;
 3. read, hash and parse the rest (analysis.worker): Python with the C scanner, or ``ast`` where
    it declines a file or is not built (analysis.scan_python), JavaScript and TypeScript with
    tree-sitter (analysis.scan_js); content already in the cache is not parsed again; with
@@ -175,6 +175,7 @@ def _analyze(
                 and entry[0] == st.st_size
                 and entry[1] == st.st_mtime_ns
                 and st.st_mtime_ns < trusted_before
+                and entry[3:] == [st.st_ctime_ns]  # not another file unpacked in its place
             ):
                 keys[rel] = entry[2]
                 continue
@@ -226,13 +227,13 @@ def _analyze(
     from_cache = len(keys)
     outcomes, workers = _run(todo, known_keys, lambda: _prepare_build(meanwhile))
     phases["scan"] = time.perf_counter() - t0
-    for rel, size, mtime, key, result in outcomes:
+    for rel, size, mtime, ctime, key, result in outcomes:
         if not key:
             if result is not None:  # None: the file vanished since it was listed
                 unkeyed[rel] = result
             continue
         keys[rel] = key
-        new_files[rel] = [size, mtime, key]
+        new_files[rel] = [size, mtime, key, ctime]
         if result is None:  # the hash was in the cache
             from_cache += 1
         else:
@@ -259,12 +260,12 @@ def _analyze(
         lost = [
             (rel, base, language_of(rel) or "python") for rel, k in keys.items() if k not in by_key
         ]
-        for rel, size, mtime, key, result in _run(lost, frozenset())[0]:  # results file lost
+        for rel, size, mtime, ctime, key, result in _run(lost, frozenset())[0]:  # file lost
             from_cache -= 1
             if key and result is not None:
                 parsed += 1
                 keys[rel] = key
-                new_files[rel] = [size, mtime, key]
+                new_files[rel] = [size, mtime, key, ctime]
                 by_key[key] = result
             else:
                 keys.pop(rel, None)

@@ -20,10 +20,11 @@ from .text import stopwords
 
 MAX_BYTES = 1024 * 1024  # files larger than this are generated or vendored, not read
 
-# item: (rel, the root's real path, language); outcome: (rel, size, mtime_ns, key, result or None).
+# item: (rel, the root's real path, language);
+# outcome: (rel, size, mtime_ns, ctime_ns, key, result or None) (ctime: see cache.py).
 # key "" means the file could not be read (result is the warning) or is gone (result None).
 Item = tuple[str, str, str]
-Outcome = tuple[str, int, int, str, "FileScan | None"]
+Outcome = tuple[str, int, int, int, str, "FileScan | None"]
 
 
 @lru_cache(maxsize=8)
@@ -82,14 +83,14 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
             # would block the scan), a device or /proc (see files.open_inside)
             fd, st = open_inside(root, rel)
         except Skipped as skip:
-            out.append((rel, 0, 0, "", {"lang": lang, "warn": skip.reason}))
+            out.append((rel, 0, 0, 0, "", {"lang": lang, "warn": skip.reason}))
             continue
         except FileNotFoundError:  # deleted since it was listed (git lists removed files)
-            out.append((rel, 0, 0, "", None))
+            out.append((rel, 0, 0, 0, "", None))
             continue
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            out.append((rel, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
+            out.append((rel, 0, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
             continue
         try:
             if st.st_size > MAX_BYTES:
@@ -100,6 +101,7 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
                         rel,
                         st.st_size,
                         st.st_mtime_ns,
+                        st.st_ctime_ns,
                         key,
                         None
                         if key in known
@@ -116,7 +118,7 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
                 data = fh.read(MAX_BYTES + 1)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            out.append((rel, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
+            out.append((rel, 0, 0, 0, "", {"lang": lang, "warn": f"unreadable: {reason}"}))
             continue
         finally:
             if fd >= 0:
@@ -127,6 +129,7 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
                     rel,
                     0,
                     0,
+                    0,
                     "",
                     {"lang": lang, "warn": f"too large (> {MAX_BYTES} byte cap), skipped"},
                 )
@@ -134,7 +137,7 @@ def _scan_chunk(items: list[Item], known: frozenset[str] | set[str]) -> list[Out
             continue
         key = content_key(data, parser_version(lang))
         if key in known:
-            out.append((rel, st.st_size, st.st_mtime_ns, key, None))
+            out.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, key, None))
         else:
-            out.append((rel, st.st_size, st.st_mtime_ns, key, parse(data, lang)))
+            out.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, key, parse(data, lang)))
     return out
