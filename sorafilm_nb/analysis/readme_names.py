@@ -212,7 +212,14 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
     for _lang, body in code_blocks(text):
         for line in body.splitlines():
             for m in _CALL_AT.finditer(line):
-                dotted = line[: m.start()].rstrip().endswith(".")
+                # on something: a "." before the name, spaces allowed between. Looked for
+                # back from the name, not in a copy of the line up to it (a copy per call:
+                # a README of one line of "a(" at the size cap took minutes); the spaces
+                # before one name are no other name's, so the whole line is read once
+                j = m.start()
+                while j and line[j - 1].isspace():
+                    j -= 1
+                dotted = line[j - 1 : j] == "."
                 first[dotted].setdefault(m.group(1), line[m.start() : m.start() + CALL_MAX].strip())
     out = {}
     for name in names:

@@ -47,6 +47,23 @@ def test_a_hostile_line_of_calls_is_read_once_and_cut() -> None:
     assert calls == {"a": line[:CALL_MAX]}
 
 
+def test_a_readme_of_one_line_of_calls_at_the_size_cap_is_read_in_linear_time() -> None:
+    """Whether a call is on something ("depot.ship(") was read from a copy of the line up to
+    it: a copy per call, so a README at the cap (1 MiB) of "a(" copied ~270 GB (minutes)."""
+    from sorafilm_nb.analysis.worker import MAX_BYTES
+
+    line = "a(" * (MAX_BYTES // 2 - 8)
+    t0 = time.perf_counter()
+    calls = example_calls(f"```js\n{line}\n```\n", ["a", "x.a"])
+    assert time.perf_counter() - t0 < 5
+    assert calls == {"a": line[:CALL_MAX], "x.a": line[:CALL_MAX]}
+    # the dot may stand apart from the name, as rstrip allowed
+    assert example_calls("```js\nx . \t a(1)\na(2)\n```\n", ["a", "x.a"]) == {
+        "a": "a(2)",
+        "x.a": "a(1)",
+    }
+
+
 def _courier(tmp_path: Path) -> Path:
     """A small project whose README example calls Depot, Depot.ship and ship."""
     root = tmp_path / "courier"
