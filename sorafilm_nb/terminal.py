@@ -16,7 +16,9 @@ Two layers, one rule (``printable``):
   moves, write to ``raw_stderr()`` with their foreign text passed through ``printable``.
 
 C1 controls and format characters are written ``\\u009b`` style, so that escaping a JSON
-document (``--json`` output with ensure_ascii=False) keeps it valid JSON with the same value.
+document (``--json`` output with ensure_ascii=False) keeps it valid JSON with the same value;
+DEL, which json.dumps leaves raw and the guard writes ``\\x7f``, is escaped first by
+``json_text``.
 """
 
 from __future__ import annotations
@@ -54,6 +56,15 @@ def printable(text: object, *, keep_newlines: bool = False) -> str:
     ``keep_newlines=True`` they are kept, for multi-line text the program itself composed.
     """
     return str(text).translate(_LINES if keep_newlines else _ONE_LINE)
+
+
+def json_text(document: str) -> str:
+    """A JSON document from json.dumps(ensure_ascii=False) as the guard can print it: DEL
+    written ``\\u007f`` (the same value), since the guard's ``\\x7f`` is no JSON escape and
+    a repository's docstring holding one made `--json` output unparseable. json.dumps
+    escapes every other control itself, and the guard writes C1 and format characters as
+    JSON escapes already."""
+    return document.replace("\x7f", "\\u007f")
 
 
 class _GuardedStream:

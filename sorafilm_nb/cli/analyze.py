@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
-from ..terminal import printable
+from ..terminal import json_text, printable
 from .common import top_count
 from .progress import waiting
 
@@ -113,9 +113,8 @@ def run(args: argparse.Namespace) -> int:
         profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
     casting = cast(profile, library, top=args.top)
     if args.json:
-        text = (
-            json.dumps(to_json(profile, casting), indent=2, ensure_ascii=False, default=str) + "\n"
-        )
+        document = json.dumps(to_json(profile, casting), indent=2, ensure_ascii=False, default=str)
+        text = json_text(document) + "\n"
     else:
         text = render_text(profile, casting)
     try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..money.cost import left_of
 from ..paths import shown_path
-from ..terminal import printable
+from ..terminal import json_text, printable
 from .common import dollars_to_cents, number_in, top_count
 from .progress import waiting
 
@@ -354,7 +354,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     notes = sys.stderr if args.json else sys.stdout
     if args.json:
-        out.write(result.to_json() + "\n")
+        out.write(json_text(result.to_json()) + "\n")
     else:
         out.write(format_plan(result, verbose=verbose, prices=price_table(args)) + "\n")
     if folder is not None:
