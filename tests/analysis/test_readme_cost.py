@@ -62,3 +62,36 @@ def test_read_readme_strips_each_paragraph_once(monkeypatch: pytest.MonkeyPatch)
     # nested marks still take the second pass: **`x`** -> `x` -> x
     assert reader.strip_markup("A **`tool`** that starts.") == "A tool that starts."
     assert len(passes) == 2
+
+
+def test_each_name_is_looked_for_only_in_the_sentences_that_hold_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hostile README of 340,000 one-word sentences ("A. A. ...") and a package of 600
+    functions: every name was tested against every sentence (200 million tests, 25 s of a
+    cold analysis). The sentences a name is in are found in one search of the whole text;
+    readme_sentence and object_sentence see only those, and say what they said before."""
+    seen: list[int] = []
+    real_sentence, real_object = readme.readme_sentence, readme.object_sentence
+
+    def counted_sentence(name: str, sentences: list[str], project: str = "") -> str:
+        seen.append(len(sentences))
+        return real_sentence(name, sentences, project)
+
+    def counted_object(name: str, sentences: list[str]) -> str:
+        seen.append(len(sentences))
+        return real_object(name, sentences)
+
+    monkeypatch.setattr(readme, "readme_sentence", counted_sentence)
+    monkeypatch.setattr(readme, "object_sentence", counted_object)
+    text = (
+        "# Tool\n\n" + "A. " * 20_000 + "\n\nThe `Studio` runs every shot and settles it.\n\n"
+        "Koa's `Request` object provides helpful methods for requests.\n"
+    )
+    names = [f"fn{i}" for i in range(300)] + ["Studio", "request"]
+    said = readme.concept_sentences(text, names, modules=["request"])
+    assert said == {
+        "Studio": "The Studio runs every shot and settles it.",
+        "request": "Koa's Request object provides helpful methods for requests.",
+    }
+    assert sum(seen) < 10
