@@ -11,6 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# git obeys the repository's own .git/config, which an archive or a copied folder brings
+# along (a clone does not): ``core.fsmonitor`` names a command git runs whenever it reads the
+# index, ls-files included, so a hostile repository ran its own command on `sorafilm
+# analyze`. Settings given with -c win over the repository's.
+_GIT = ("git", "-c", "core.fsmonitor=false")
+
 
 def git_files(root: Path) -> tuple[list[str], list[str]] | None:
     """(tracked, untracked but not ignored) files git shows under root; None when root is not
@@ -24,18 +30,21 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
         return None
     import subprocess  # here: a tree that is in no work tree (or an ignored folder) never asks
 
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never rewrites the repository's index
     try:
         listing = subprocess.Popen(
-            ["git", "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
+            [*_GIT, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env=env,
         )
         ignored = subprocess.Popen(
-            ["git", "check-ignore", "-q", "--", str(root)],
+            [*_GIT, "check-ignore", "-q", "--", str(root)],
             cwd=root,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=env,
         )
     except OSError:
         return None
