@@ -44,7 +44,21 @@ _HTTP_METHODS = {
     "delete": "removes what a URL holds",
     "options": "asks which methods a URL allows",
 }
-_MAKES_REQUEST = re.compile(r"\b(?:make|send|issue|perform)s?\b.{0,40}\brequest\b", re.I)
+# The function itself makes the request: its verb in the third person ("Sets options.method
+# ... and makes a request") or as a sentence's opening imperative ("Send a GET request"), not
+# a verb some other subject does ("so you can make a request later", "lets you send a
+# request", "to perform a request"): a sentence that mentions a request is no request made.
+_MAKES_REQUEST = re.compile(
+    r"(?:\b(?:makes|sends|issues|performs)|(?:^|(?<=[.!?]\s))(?:make|send|issue|perform))"
+    r"\s+(?:(?:an?|the|its|one|another)\s+)?(?:[\w`'-]+\s+){0,3}?requests?\b",
+    re.I,
+)
+# a subject other than the function, or a modal, right before the verb: someone else acts
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:you|we|they|users?|callers?|one|can|could|may|might|will|would|should|must|to|"
+    r"lets?|allows?)\s+(?:\w+\s+)?$",
+    re.I,
+)
 # "never makes a network request", "does not send a request": the opposite of one, in the
 # clause (from the last , ; : . before it) that says it
 _NEGATED = re.compile(r"\b(?:not|never|no|without|cannot)\b|n't\b", re.I)
@@ -55,6 +69,8 @@ def _makes_request(said: str) -> bool:
     for m in _MAKES_REQUEST.finditer(said):
         lo = max(0, m.start() - 80)  # a clause, not the whole text (linear on a hostile one)
         start = max(lo - 1, *(said.rfind(p, lo, m.start()) for p in ",;:."))
+        if _OTHER_SUBJECT.search(said, start + 1, m.start()):
+            continue
         if not _NEGATED.search(said, start + 1, m.end()):
             return True
     return False

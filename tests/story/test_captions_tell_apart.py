@@ -218,3 +218,24 @@ def test_a_hyphenated_family_noun_is_told_apart_too() -> None:
         said = caption_choices("Add, Remove", family, f"Add, Remove: a {noun}")
         assert said[0] == f"Add, Remove: two kinds of {noun}"
         assert f"Add, Remove: a Number {noun} and a String {noun}" in said
+
+
+def test_a_sentence_that_only_mentions_a_request_is_no_http_caption() -> None:
+    """The function itself must make the request: its verb in the third person or as the
+    sentence's opening imperative. "so you can make a request later" says what the user does
+    with something else; a modal, "to" or another subject before the verb is no request."""
+    for doc in (
+        "Stores the defaults so you can make a request later.",
+        "Returns a client that lets you send a request with retries.",
+        "Prepares the options used to perform the request.",
+        "Makes it easy to send a request.",
+        "The hooks you add will issue a request for each retry.",
+    ):
+        assert http_gloss(concept("ky.get", summary=doc)) == "", doc
+    for doc in (
+        "Sets options.method to the method name and makes a request.",
+        "Send a GET request.",
+        "Returns a promise. Sends a `GET` request to the URL.",
+        "Performs an HTTP request.",
+    ):
+        assert http_gloss(concept("ky.get", summary=doc)) != "", doc
