@@ -164,6 +164,12 @@ def short_clause(text: str, limit: int) -> str:
             return " ".join(words)
     if _adverb(whole[0]) and len(whole) > 2:  # "Dynamically creates and returns ..."
         return short_clause(" ".join(whole[1:]), limit)
+    # every cut reads clipped: a cut that only loses a participle at its end reads whole
+    # ("adds dunder methods according to fields [specified]" beats "... according")
+    for words in [*tried, _ends_clean(word.split())]:
+        dropped = _drop_dangling_participle(words)
+        if dropped != words and dropped and dropped[-1].lower() not in _NEEDS_MORE:
+            return " ".join(dropped)
     return " ".join(_drop_dangling_participle(tried[0]))
 
 
@@ -174,6 +180,7 @@ _NEEDS_MORE = frozenset(
     [
         "used",
         "based",
+        "according",
         "intended",
         "meant",
         "designed",
@@ -262,6 +269,7 @@ _COMPLEMENT = frozenset(
         "at",
         "of",
         "via",
+        "using",
         "upon",
         "onto",
         "against",

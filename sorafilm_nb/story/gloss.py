@@ -30,7 +30,7 @@ _NOT_PROSE = re.compile(
 _FILLER_OPENING = re.compile(
     r"^(?:represents|this (?:class|function|method|module|object|exception)(?: is)?|"
     r"an? (?:class|function|helper|object) (?:that|which|to|for)|class (?:that|for)|"
-    r"base class for|implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
+    r"implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
     r"an? (?:internal |generic |custom )?(?:exception|error)(?: class)?(?: that| which)?)\s+"
     r"(?:is\s+|are\s+)?",
     re.I,
@@ -64,6 +64,9 @@ def _restates(name: str, clause: str) -> bool:
     if not rest or lone or code or _COMPARES.search(clause):
         return True
     short = re.escape(name.rsplit(".", 1)[-1])
+    # "a Requests session" for Session: the name with its owner's or project's proper name
+    if re.fullmatch(rf"(?i:an?|the)\s+[A-Z][\w-]*\s+(?i:{short})s?", clause):
+        return True
     return bool(
         re.search(
             rf"(?<=\s){short}\s+(?:{_KIND_NOUNS})s?\b|\bis\s+(?:the|an?)\s+{short}\W*$", clause
@@ -203,6 +206,20 @@ def teaching_clauses(name: str, summary: str, room: int) -> list[str]:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|" + RUN_ON)
 
 
+# A clause that only says what kind of thing it is ("a class decorator", "a helper
+# function"), and the same kind phrase with what it does after it ("... that adds", "...
+# used to create").
+_KIND_PHRASE = (
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:decorator|class|function|method|object|helper|"
+    r"type|instance|interface|module|callable|wrapper|utility|mixin)s?"
+)
+_KIND_ONLY = re.compile(_KIND_PHRASE, re.I)
+_KIND_THEN = re.compile(
+    _KIND_PHRASE + r",?\s+(?:that|which|(?:(?:used|meant|designed|intended)\s+)?to)\s+(\w.*)$",
+    re.I,
+)
+
+
 # An admonition's label before the sentence it marks: "Note: `hideBin` is a shorthand ...".
 _LABEL = re.compile(r"^(?:note|tip|hint|important|warning|caution|n\.b\.)\s*:\s+(?=\S)", re.I)
 
@@ -232,6 +249,12 @@ def _clause(name: str, sentence: str, room: int) -> str:
     pieces = re.split(after, text, maxsplit=1)
     for piece in (p.strip() for p in pieces):
         clause = short_clause(piece, room)
+        # "A class decorator that adds dunder methods ...": only its kind was left; what
+        # follows the kind says what it does
+        m = _KIND_THEN.match(piece) if clause and _KIND_ONLY.fullmatch(clause) else None
+        then = short_clause(m.group(1), room) if m else ""
+        if then and not _restates(name, then):
+            return then
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
                 clause = clause[:1].lower() + clause[1:]

@@ -11,6 +11,7 @@ import pytest
 from story_fixtures import bare_concept
 
 from sorafilm_nb.analysis.concepts import Concept
+from sorafilm_nb.story.captions import gloss
 from sorafilm_nb.story.fallback_gloss import fallback_gloss, role_gloss
 
 
@@ -50,3 +51,45 @@ def test_a_switch_says_what_it_turns_on_or_off() -> None:
     assert fallback_gloss(c.name, [c]) == "strictCommands: turns strict commands on or off"
     assert role_gloss(concept("strictCommands", params=("enabled", "scope"))) == ""
     assert role_gloss(concept("Strict", "class", params=("enabled",))) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "summary", "want"),
+    [
+        (  # only its kind was left before "that": what follows says what it does
+            "define",
+            "A class decorator that adds :term:`dunder methods` according to :term:`fields "
+            "<field>` specified using :doc:`type annotations <types>`, `field()` calls, or "
+            "the *these* argument.",
+            "define: adds dunder methods according to fields",
+        ),
+        (
+            "dataclass",
+            "A decorator used to create a Pydantic-enhanced dataclass, similar to the "
+            "standard Python `dataclass`, but with added validation.",
+            "dataclass: create a Pydantic-enhanced dataclass",
+        ),
+        (  # the name with its project's name says nothing: the next sentence does
+            "Session",
+            "A Requests session. Provides cookie persistence, connection-pooling, and "
+            "configuration.",
+            "Session: provides cookie persistence, connection-pooling",
+        ),
+        (  # "base class for" is what it is: "all authentication schemes" was false
+            "Auth",
+            "Base class for all authentication schemes. To implement a custom "
+            "authentication scheme, subclass `Auth` and override the `.auth_flow()` method.",
+            "Auth: base class for all authentication schemes",
+        ),
+        (  # a kind with what sets it apart stays
+            "Table",
+            "A console renderable to draw a table.",
+            "Table: a console renderable to draw a table",
+        ),
+        ("Undefined", "The default undefined type.", "Undefined: the default undefined type"),
+    ],
+)
+def test_a_docstring_clause_says_what_it_does_not_only_its_kind(
+    name: str, summary: str, want: str
+) -> None:
+    assert gloss(name, summary) == want

@@ -13,11 +13,11 @@ from sorafilm_nb.story.captions import gloss, short_clause
 @pytest.mark.parametrize(
     ("name", "summary", "want"),
     [
-        (  # a participle modifying the noun before it goes with what it needed
+        (  # only its kind before the participle: what it is used to do is the caption
             "dataclass",
             "A decorator used to create a Pydantic-enhanced dataclass, similar to the "
             "standard Python dataclass, but with added validation.",
-            "dataclass: a decorator",
+            "dataclass: create a Pydantic-enhanced dataclass",
         ),
         (
             "pathname",
