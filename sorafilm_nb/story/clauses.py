@@ -143,8 +143,11 @@ def short_clause(text: str, limit: int) -> str:
     if len(text) <= limit:
         return " ".join(_ends_clean(text.split()))
     head = text[: limit + 1]
-    strong = [m.start() for m in _STRONG.finditer(head) if limit // 3 <= m.start() <= limit]
-    weak = [m.start() for m in _PHRASE.finditer(head) if limit // 3 <= m.start() <= limit]
+    # boundaries are found with the word after them ("... interfaces| in Click" cut at the
+    # limit), in a window of the text just past it: linear however long the text
+    window = text[: limit + 16]
+    strong = [m.start() for m in _STRONG.finditer(window) if limit // 3 <= m.start() <= limit]
+    weak = [m.start() for m in _PHRASE.finditer(window) if limit // 3 <= m.start() <= limit]
     best = max(strong or weak, default=-1)
     word = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
     # the latest phrase boundary first (else the word cut); a cut that leaves the clause
@@ -282,6 +285,10 @@ _COMPLEMENT = frozenset(
 )
 
 
+# words that open a verb's object clause ("to verify | that ...", "to decide | whether ...")
+_CLAUSE_OBJECT = frozenset({"that", "whether", "if", "what", "how", "which", "who", "where"})
+
+
 def _participle(word: str) -> bool:
     word = word.lower().strip(",;:")
     return (
@@ -308,6 +315,9 @@ def _clipped(words: list[str], following: str) -> bool:
         and words[-2].lower() in _COMPLEMENT
         and following.lower() in _COMPLEMENT | {"a", "an", "the"}
     ):
+        return True
+    # "then unsigns them to verify" before "that the value ...": the verb's object was cut
+    if len(words) > 1 and words[-2].lower() == "to" and following.lower() in _CLAUSE_OBJECT:
         return True
     core = [w for w in words if not _adverb(w)]
     before = core[-2].lower() if len(core) > 1 else ""

@@ -87,11 +87,12 @@ _COMPARES = re.compile(
 
 
 def _name_is(name: str) -> re.Pattern[str]:
-    """ "The context is ...", "A CancelToken is ...": the name restated as a subject."""
+    """ "The context is ...", "A CancelToken is ...", "Commands are ...": the name (or its
+    plural) restated as a subject."""
     words = r"\s*".join(
         re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
     )
-    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}\s+(?:is|are)\s+", re.I)
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s?\s+(?:is|are)\s+", re.I)
 
 
 def _name_does(name: str) -> re.Pattern[str]:
@@ -159,7 +160,9 @@ def gloss(
     head = f"{name}: "
     # the first sentence that teaches: "A user-created Request object. Used to prepare
     # a PreparedRequest." -> "used to prepare a PreparedRequest"
-    for clause in teaching_clauses(name, summary, limit - len(head)):
+    # a clause that only says it forwards ("proxy to the app Router#route()") speaks last:
+    # a later sentence that says what comes back ("returns a new Route instance") teaches
+    for clause in sorted(teaching_clauses(name, summary, limit - len(head)), key=_forwards):
         return head + clause
     text = plain(summary)
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
@@ -186,6 +189,17 @@ def gloss(
         if len(text) <= limit:
             return text
     return name if len(name) <= limit else short_clause(name, limit)
+
+
+# "proxy to Router#param()", "an alias of get": it forwards to something else, and says no
+# purpose of its own ("proxy Router#use() to add middleware" says one)
+_FORWARDS = re.compile(r"^(?:an?\s+)?(?:prox(?:y|ies)|alias(?:es)?|delegates?)\b", re.I)
+_PURPOSE = re.compile(r"\bto\s+(?!the\b|an?\b)[a-z]+\b")
+
+
+def _forwards(clause: str) -> bool:
+    """Whether a clause only says that the concept forwards to something else."""
+    return bool(_FORWARDS.match(clause)) and not _PURPOSE.search(clause)
 
 
 def teaching_clauses(name: str, summary: str, room: int) -> list[str]:

@@ -93,3 +93,22 @@ def test_a_docstring_clause_says_what_it_does_not_only_its_kind(
     name: str, summary: str, want: str
 ) -> None:
     assert gloss(name, summary) == want
+
+
+def test_a_clause_that_only_forwards_speaks_after_one_that_says_what_it_does() -> None:
+    """express's app.route: "Proxy to the app Router#route()" says only where the call goes;
+    the next sentence says what the caller gets. A forward with a purpose of its own ("to
+    add middleware") is a caption, and one with nothing after it is kept."""
+    route = "Proxy to the app `Router#route()` Returns a new `Route` instance for the _path_."
+    assert gloss("app.route", route) == "app.route: returns a new Route instance for the path"
+    use = "Proxy `Router#use()` to add middleware to the app router. See Router#use() docs."
+    assert gloss("app.use", use) == "app.use: proxy Router#use() to add middleware"
+    assert gloss("app.x", "Proxy to `Router#x()`.") == "app.x: proxy to Router#x()"
+
+
+def test_the_plural_name_as_subject_is_restated_and_a_cut_may_fall_at_the_limit() -> None:
+    """ "Commands are the basic building block of ..." names the concept again; and the
+    phrase boundary right at the limit ("... interfaces| in Click") is one a cut may take
+    (it was cut at "block", before what the block builds)."""
+    doc = "Commands are the basic building block of command line interfaces in Click."
+    assert gloss("Command", doc) == "Command: the basic building block of command line interfaces"
