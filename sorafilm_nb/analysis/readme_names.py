@@ -198,6 +198,9 @@ def concept_sentences(
 
 CALL_MAX = 80  # characters of an example call kept from its line
 _CALL_AT = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
+# What a method is called on: "axios" of "axios.get(" ("" for a chained ".get(" or "f().get(")
+_RECEIVER = re.compile(r"([A-Za-z_$][\w$]*)?\s*\.\s*$")
+RECEIVERS_MAX = 8  # receivers kept per method name: a hostile README has many
 
 
 def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
@@ -205,20 +208,43 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
     line, at most CALL_MAX characters: "YargsInstance.positional" -> "positional('port', {".
     A method is looked up by its last part, called on something first (`depot.ship(`); a
     function called bare first (`ship(`: `depot.ship("parcel")` is no call of the function
-    ship), each falling back to the other (`z.string()` calls zod's function string). One
-    pass over the examples, whatever the number of names; each kept call is cut where it
-    starts, so a hostile line of many calls is read once."""
-    first: tuple[dict[str, str], dict[str, str]] = ({}, {})  # (bare, on something)
+    ship), each falling back to the other (`z.string()` calls zod's function string). A call
+    on what another name's owner is called (`axios.get(` where ``Axios.create`` is a name)
+    is that owner's, not ``AxiosHeaders.get``'s, and a call on its own owner (`ky.get(`)
+    comes before one on anything else (`headers.get(`): a method is not matched by its last
+    part alone. One pass over the examples, whatever the number of names; each kept call is cut
+    where it starts, so a hostile line of many calls is read once."""
+    names = list(names)
+    bare: dict[str, str] = {}
+    on: dict[str, dict[str, str]] = {}  # method -> receiver (lower case) -> first call
     for _lang, body in code_blocks(text):
         for line in body.splitlines():
             for m in _CALL_AT.finditer(line):
-                dotted = line[: m.start()].rstrip().endswith(".")
-                first[dotted].setdefault(m.group(1), line[m.start() : m.start() + CALL_MAX].strip())
+                before = line[max(0, m.start() - 80) : m.start()].rstrip()
+                call = line[m.start() : m.start() + CALL_MAX].strip()
+                if not before.endswith("."):
+                    bare.setdefault(m.group(1), call)
+                    continue
+                r = _RECEIVER.search(before)
+                receivers = on.setdefault(m.group(1), {})
+                if len(receivers) < RECEIVERS_MAX:
+                    receivers.setdefault((r.group(1) or "").lower() if r else "", call)
+    owners = {n.rsplit(".", 1)[0].rsplit(".", 1)[-1].lower() for n in names if "." in n}
     out = {}
     for name in names:
-        last = name.rsplit(".", 1)[-1]
-        dotted = last != name
-        call = first[dotted].get(last) or first[not dotted].get(last)
+        owner, _, last = name.rpartition(".")
+        own = owner.rsplit(".", 1)[-1]
+        others = owners - {own.lower()}
+        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", own)}
+        # its owner's own call first (`ky.get(`, `yargs.option(` for YargsInstance), then
+        # a chained one, then one on anything that is no other owner
+        ranked = sorted(
+            (r != own.lower() and r not in words, r != "", i, c)
+            for i, (r, c) in enumerate(on.get(last, {}).items())
+            if r not in others
+        )
+        dotted = ranked[0][3] if ranked else ""
+        call = (dotted or bare.get(last, "")) if owner else (bare.get(last) or dotted)
         if call:
             out[name] = call
     return out
