@@ -255,6 +255,10 @@ def _clause(name: str, sentence: str, room: int) -> str:
         text = _FILLER_OPENING.sub("", named)
     else:
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
+        # "Type adapters provide a flexible way ..." -> "provides a flexible way ..."
+        text = _plural_does(name.rsplit(".", 1)[-1]).sub(
+            lambda m: _third_person(m.group(1)), text, count=1
+        )
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
     # "An undefined that is chainable, where both __getattr__ and __getitem__ return itself":
@@ -280,7 +284,33 @@ def _clause(name: str, sentence: str, room: int) -> str:
         rf"\b{short}(?:\s+(?:{_KIND_NOUNS}))?,?\s+((?:to|that|which|for|containing)\s+\w.*)", text
     )
     if m:
-        clause = short_clause(re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1)), room)
+        said = re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1))
+        # "..., containing the exact bytes that will be sent": said of it, "contains ..."
+        said = re.sub(r"^containing\b", "contains", said)
+        clause = short_clause(said, room)
         if clause and not _restates(name, clause):
             return clause
     return ""
+
+
+_MODALS = frozenset({"can", "will", "may", "must", "should", "could", "would", "might"})
+
+
+def _third_person(verb: str) -> str:
+    """ "provide" -> "provides", "match" -> "matches", "carry" -> "carries": the verb of a
+    plural subject said of one concept."""
+    if verb.lower() in _MODALS:
+        return verb
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _plural_does(name: str) -> re.Pattern[str]:
+    """ "Type adapters provide ...": the name in the plural as the subject of a verb."""
+    words = r"\s*".join(
+        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
+    )
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s\s+([a-z]+)(?=\s)", re.I)

@@ -112,3 +112,27 @@ def test_the_plural_name_as_subject_is_restated_and_a_cut_may_fall_at_the_limit(
     (it was cut at "block", before what the block builds)."""
     doc = "Commands are the basic building block of command line interfaces in Click."
     assert gloss("Command", doc) == "Command: the basic building block of command line interfaces"
+
+
+@pytest.mark.parametrize(
+    ("name", "summary", "want"),
+    [
+        (  # the plural name as the subject: its verb said of one
+            "TypeAdapter",
+            "Type adapters provide a flexible way to perform validation and serialization "
+            "based on a Python type.",
+            "TypeAdapter: provides a flexible way to perform validation",
+        ),
+        ("Hook", "Hooks can be registered on the app.", "Hook: can be registered on the app"),
+        (  # a participle after the name called by its kind: said of it
+            "PreparedRequest",
+            "The fully mutable :class:`PreparedRequest <PreparedRequest>` object, containing "
+            "the exact bytes that will be sent to the server.",
+            "PreparedRequest: contains the exact bytes",
+        ),
+    ],
+)
+def test_what_the_docstring_says_of_the_name_is_said_of_it(
+    name: str, summary: str, want: str
+) -> None:
+    assert gloss(name, summary) == want
