@@ -35,7 +35,8 @@ _c_tally = getattr(_scanner, "tally", None)
 # before them are re-derived. rank-21: a README example's call of a function is its bare
 # call first (readme_names.example_calls), Concept.readme_call. rank-22: a method's README
 # call is on its own owner first, never on another owner's name (axios.get is not
-# AxiosHeaders.get's).
+# AxiosHeaders.get's); a README sentence may name a CamelCase class first or in the plural
+# ("ZodErrors contain an issues array").
 RANK_VERSION = "rank-22"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25

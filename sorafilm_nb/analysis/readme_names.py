@@ -71,6 +71,8 @@ def object_sentence(name: str, sentences: list[str]) -> str:
     return ""
 
 
+_CAMEL = re.compile(r"[a-z][A-Z]")  # "ZodError": a name written as code wherever it stands
+
 # "command: the Command which ...": an options list's entry, a sentence about that key
 _KEY_LABEL = re.compile(r"`?([a-z_$][\w$.]*)`?:\s")
 
@@ -102,16 +104,23 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
         if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
             continue
         if word is None:
-            word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\))?(?![\w])")
+            # a class name may be in the plural ("ZodErrors contain an issues array")
+            plural = "|s" if short[:1].isupper() else ""
+            word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\){plural})?(?![\w])")
         label = _KEY_LABEL.match(sentence)
         if label and label.group(1) != name:  # "command: the Command which ...": a key's
             continue  # definition (an options list), about that key
         for m in word.finditer(sentence):
             if len(sentence[: m.start()].split()) >= NEAR_START:
                 break
+            if m.group(0) != short and m.group(0).endswith("s") and m.start() > 0:
+                continue  # the plural only as the subject ("... Domains and URLs." is a list)
             ticked = sentence[max(0, m.start() - 1) : m.start()] == "`"
             called = m.group(0).endswith("()")
-            capital = short[:1].isupper() and m.start() > 0 and not as_project
+            # a capital mid-sentence, or a CamelCase name anywhere ("ZodErrors contain"):
+            # a sentence's first word is capitalised whatever it is, a CamelCase one is code
+            camel = bool(_CAMEL.search(short))
+            capital = short[:1].isupper() and (m.start() > 0 or camel) and not as_project
             if ticked or called or capital:
                 return sentence.replace("`", "").strip()[:SENTENCE_MAX]
     return ""

@@ -97,6 +97,8 @@ _PHRASE = re.compile(
     r"over|under|for|by|at|and|or|so|as|in|on|of|to|using|via|because|unless|if)\s)"
 )
 
+_WORD_AFTER_SPACE = re.compile(r"\s([A-Za-z]+)(?=[\s,.;:]|$)")
+
 # A JSDoc sentence that runs on without its full stop after a call: "Proxy to the app
 # `Router#route()` Returns a new `Route` instance" reads as two sentences.
 RUN_ON = r"(?<=\))\s+(?=[A-Z][a-z]+s\s)"
@@ -148,6 +150,12 @@ def short_clause(text: str, limit: int) -> str:
     window = text[: limit + 16]
     strong = [m.start() for m in _STRONG.finditer(window) if limit // 3 <= m.start() <= limit]
     weak = [m.start() for m in _PHRASE.finditer(window) if limit // 3 <= m.start() <= limit]
+    # before a participle phrase ("an issues array | containing detailed information")
+    weak += [
+        m.start()
+        for m in _WORD_AFTER_SPACE.finditer(window)
+        if limit // 3 <= m.start() <= limit and m.group(1).lower() in _PARTICIPLE_OPENS
+    ]
     best = max(strong or weak, default=-1)
     word = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
     # the latest phrase boundary first (else the word cut); a cut that leaves the clause
@@ -208,6 +216,9 @@ _NEEDS_MORE = frozenset(
 )
 # "-ing" words that open a phrase after a noun ("a string | consisting of ...")
 _OPENS_PHRASE = _NEEDS_MORE | {"consisting", "holding", "representing"}
+# the "-ing" words of those that open a phrase a cut may fall before ("according" does not:
+# "adds dunder methods according to fields" says how)
+_PARTICIPLE_OPENS = frozenset(w for w in _OPENS_PHRASE if w.endswith("ing")) - {"according"}
 _AUXILIARY = frozenset(
     [
         "is",

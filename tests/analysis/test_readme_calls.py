@@ -135,3 +135,16 @@ def test_a_method_is_not_matched_by_its_last_part_on_another_owner() -> None:
     assert calls["AxiosHeaders.get"] == "get('Content-Type', true)"
     assert calls["ky.get"] == "get('https://example.com')"
     assert calls["YargsInstance.option"] == "option('verbose', {})"
+
+
+def test_a_sentence_may_open_on_a_camelcase_class_or_its_plural() -> None:
+    """zod's "ZodErrors contain an `issues` array ...": a CamelCase name is code wherever it
+    stands, the first word too, and a class is named in the plural; a plain capitalised
+    first word ("Error handling ...") or a function's "-s" ("gets") is neither."""
+    from sorafilm_nb.analysis.readme_names import readme_sentence
+
+    said = "ZodErrors contain an issues array with the validation problems."
+    assert readme_sentence("ZodError", [said]) == said
+    assert readme_sentence("Error", ["Error handling is done in the middleware stack."]) == ""
+    assert readme_sentence("get", ["The client gets a page from the server."]) == ""
+    assert readme_sentence("URL", ["International Domains and URLs."]) == ""

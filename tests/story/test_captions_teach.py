@@ -48,7 +48,7 @@ def test_a_docstring_that_restates_or_compares_gives_no_clause(
         (
             "Prepared",
             "The fully mutable Prepared object, containing the exact bytes to send.",
-            "Prepared: containing the exact bytes to send",
+            "Prepared: contains the exact bytes to send",
         ),
         ("Safe", "Works like :class:`.Serializer` but dumps to a URL safe string.", "Safe: dumps"),
     ],

@@ -44,7 +44,7 @@ from sorafilm_nb.story.gloss import teaching_clauses
         (  # "-ing" words that need a continuation: a shorter phrase cut
             "validator",
             "Decorate methods on the class indicating that they should be used to validate fields.",
-            "validator: decorate methods",
+            "validator: decorate methods on the class",
         ),
     ],
 )
@@ -83,3 +83,10 @@ def test_a_cut_never_ends_on_a_verb_whose_object_clause_it_cut() -> None:
     at "that" took the verb's object; the cut before "to verify" reads whole."""
     doc = "A signer securely signs bytes, then unsigns them to verify that the value is intact."
     assert gloss("Signer", doc) == "Signer: securely signs bytes, then unsigns them"
+
+
+def test_a_cut_may_fall_before_a_participle_phrase() -> None:
+    """ "an issues array | containing detailed information ...": with no other boundary in
+    reach the cut fell inside the noun phrase ("containing detailed")."""
+    doc = "ZodErrors contain an issues array containing detailed information about problems."
+    assert gloss("ZodError", doc) == "ZodError: contains an issues array"
