@@ -33,10 +33,7 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. rank-20: README prose read with
 # markup's linear patterns (0f69f81, and the link patterns after it), so profiles cached
 # before them are re-derived. rank-21: a README example's call of a function is its bare
-# call first (readme_names.example_calls), Concept.readme_call. rank-22: a method's README
-# call is on its own owner first, never on another owner's name (axios.get is not
-# AxiosHeaders.get's); a README sentence may name a CamelCase class first or in the plural
-# ("ZodErrors contain an issues array").
+# call first (readme_names.example_calls), Concept.readme_call. rank-22: readme_names' owners.
 RANK_VERSION = "rank-22"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
