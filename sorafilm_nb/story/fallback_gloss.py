@@ -37,7 +37,7 @@ from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
 from .gloss import teaching_clauses
 from .gloss_apart import COUNT as _COUNT
-from .gloss_apart import bases_gloss, example_value, http_gloss
+from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -359,6 +359,7 @@ def fallback_gloss(
         room = limit - len(head)
         for said in (
             role_gloss(c, room),
+            route_gloss(c),
             made_gloss(c, base),
             makes_gloss(concepts),
             params_gloss(c),
@@ -456,7 +457,7 @@ def caption_choices(
         said.append(bases_gloss(concepts, kinds.group(1)))
     if len(concepts) == 1:
         c = concepts[0]
-        said.append(http_gloss(c))
+        said += [http_gloss(c), route_gloss(c)]
         for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
             for text in (c.summary, c.readme_sentence):
                 said += [t for t in teaching_clauses(c.name, text, room) if len(t.split()) >= 3]

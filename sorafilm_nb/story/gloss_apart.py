@@ -26,7 +26,7 @@ from .gloss import _PLAIN_BASES, _same_kind
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
 
-__all__ = ["COUNT", "bases_gloss", "example_value", "http_gloss"]
+__all__ = ["COUNT", "bases_gloss", "example_value", "http_gloss", "route_gloss"]
 
 #: Counts a caption spells out: "three kinds of field", "two String fields".
 COUNT = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
@@ -86,6 +86,23 @@ def http_gloss(c: Concept) -> str:
         return ""
     upper = method.upper()
     return f"{_HTTP_METHODS[method]} ({article(upper)} {upper} request)"
+
+
+# What a server-side route's first parameter is called: app.get(path, ...handlers) routes
+# the GET requests that reach a path (express, koa-router, Flask's Scaffold.get(rule)).
+_ROUTE_PARAMS = frozenset({"path", "route", "rule", "pattern"})
+
+
+def route_gloss(c: Concept) -> str:
+    """ "routes GET requests for a path": a function named after an HTTP method whose first
+    parameter is a path or a rule registers what answers those requests on a server (it
+    makes none: http_gloss says that of a client); ""."""
+    method = c.name.rsplit(".", 1)[-1].lower()
+    if c.kind != "function" or method not in _HTTP_METHODS or not c.params:
+        return ""
+    if c.params[0].lower() not in _ROUTE_PARAMS:
+        return ""
+    return f"routes {method.upper()} requests for {article(c.params[0])} {c.params[0].lower()}"
 
 
 # The first argument of a README example's call when it is a short string: "'port'" of

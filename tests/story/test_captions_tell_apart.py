@@ -15,11 +15,12 @@ from story_fixtures import bare_concept
 
 from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.story.captions import OPENING_WORDS, distinct_captions, gloss, said_of
-from sorafilm_nb.story.fallback_gloss import caption_choices, params_gloss
+from sorafilm_nb.story.fallback_gloss import caption_choices, fallback_gloss, params_gloss
 from sorafilm_nb.story.gloss_apart import (
     bases_gloss,
     example_value,
     http_gloss,
+    route_gloss,
 )
 from sorafilm_nb.story.siblings import GROUP_LIMIT, group_names, shared_words, without_name
 
@@ -239,3 +240,17 @@ def test_a_sentence_that_only_mentions_a_request_is_no_http_caption() -> None:
         "Performs an HTTP request.",
     ):
         assert http_gloss(concept("ky.get", summary=doc)) != "", doc
+
+
+def test_a_server_route_named_after_a_method_says_which_requests_it_routes() -> None:
+    """express's app.get(path, ...handlers): "takes a path" said nothing it does; a function
+    named after an HTTP method whose first parameter is a path or a rule routes those
+    requests. A client's get(url) is no route, and makes no request without words saying so."""
+    app_get = concept("app.get", params=("path",))
+    assert fallback_gloss(app_get.name, [app_get]) == "app.get: routes GET requests for a path"
+    assert (
+        route_gloss(concept("Scaffold.post", params=("rule",))) == "routes POST requests for a rule"
+    )
+    assert route_gloss(concept("client.get", params=("url",))) == ""
+    assert route_gloss(concept("app.listen", params=("path",))) == ""
+    assert http_gloss(app_get) == ""
