@@ -153,10 +153,11 @@ def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
         return f"{_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
     if c.kind == "function" and len(words) >= 2 and words[0] in _ASKS:
         return _asks_gloss(c, words)
-    if c.kind == "function" and len(c.params) == 1 and c.params[0].lower() in _FLAGS:
-        rest = words[1:] if words[0] in _SWITCH_VERBS else words
-        said = f"turns {' '.join(rest)} on or off"
-        return said if len(said) <= room else said.replace(" on or off", " on/off")
+    if c.kind == "function" and words and len(c.params) == 1 and c.params[0].lower() in _FLAGS:
+        switched = words[1:] if words[0] in _SWITCH_VERBS else words
+        if switched:  # "enable(flag)" names nothing it switches
+            said = f"turns {' '.join(switched)} on or off"
+            return said if len(said) <= room else said.replace(" on or off", " on/off")
     if c.kind == "function" and c.decorator:
         return "a decorator you put on a function"
     if c.kind == "exception" and c.public:

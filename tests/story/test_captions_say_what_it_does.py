@@ -51,6 +51,7 @@ def test_a_switch_says_what_it_turns_on_or_off() -> None:
     assert fallback_gloss(c.name, [c]) == "strictCommands: turns strict commands on or off"
     assert role_gloss(concept("strictCommands", params=("enabled", "scope"))) == ""
     assert role_gloss(concept("Strict", "class", params=("enabled",))) == ""
+    assert role_gloss(concept("enable", params=("flag",))) == ""
 
 
 @pytest.mark.parametrize(
