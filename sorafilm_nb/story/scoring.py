@@ -247,6 +247,31 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
     return SAME_KIND if rule.kinds and kind_ok else 0.0
 
 
+def explain(
+    concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str] | bool]:
+    """Which stems of the concept met which of the metaphor's roles/words, term by term (the
+    sets score() counts): what a person reads to see WHY a gag plays a concept
+    (eval/fit_terms.py prints it for every cast of the eval's films)."""
+    rule = metaphor.matches
+    wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
+    own, says, docs = _evidence(
+        concept.name,
+        concept.summary,
+        tuple(concept.words),
+        _skipped(ignore),
+        concept.kind != "exception",
+    )
+    puns = own & wanted & prop_words(metaphor.props)
+    return {
+        "name": own & wanted - puns,
+        "summary": says & wanted,
+        "docs": docs & wanted,
+        "puns": puns,
+        "kind_ok": not rule.kinds or concept.kind in rule.kinds,
+    }
+
+
 # score() runs for every (concept, metaphor) pair, yet what it stems depends on one side
 # only: each side's stems are worked out once (a warm `sorafilm plan` stemmed a concept's
 # words again for each of ~160 metaphors; issue 14).
