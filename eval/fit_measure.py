@@ -8,7 +8,7 @@ be put there as sorafilm-nb.plan.json. For each labelled pair (its `theme`, kitc
 names none): is the concept still filmed, and as which gag. Reported per theme, apart for
 the tuned and the held-out packages (golden.toml's held_out: never looked at while
 tuning), so a rule that only fixes the pairs it was written for shows. With a second
-folder, the pairs whose gag changed are listed side by side. Planning output only: no
+folder, the pairs whose gag changed are listed, before -> now. Planning output only: no
 network, no spend.
 """
 
@@ -90,9 +90,9 @@ def main(argv: list[str]) -> int:
         labels = tomllib.loads((HERE / "fit_labels.toml").read_text(encoding="utf-8"))["pair"]
         for pair in labels:
             theme = theme_of(pair)
-            a = casts(folders[0], pair["package"], theme) or {}
-            b = casts(folders[1], pair["package"], theme) or {}
-            was, now = a.get(pair["concept"]), b.get(pair["concept"])
+            now_casts = casts(folders[0], pair["package"], theme) or {}
+            was_casts = casts(folders[1], pair["package"], theme) or {}
+            was, now = was_casts.get(pair["concept"]), now_casts.get(pair["concept"])
             if was != now:
                 print(
                     f"  [{pair['fit']}] {theme} {pair['package']} {pair['concept']}: {was} -> {now}"
