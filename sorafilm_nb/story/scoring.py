@@ -117,6 +117,10 @@ _PREDICATES = frozenset({"is", "has", "can", "should", "does"})
 # concept with no docstring had no evidence at all and was cast as a fallback (a pancake
 # flipped for ky.get). With a docstring ("Sends a GET request"), that says what it does.
 _FETCH = ("get",)
+# A concept named after the project itself (typer's Typer, axios' Axios) is its core object:
+# the project's words are no evidence of what it does, so with no docstring it had none and
+# was cast as a fallback (Typer lost its "app" picture); it plays what the project's core does.
+_CORE = "core"
 CHECK = "check"
 # A first sentence's subordinate clause says when, why or with what, not what the concept
 # does ("Everything a film would be, and cost, before any money moves": `plan` moves
@@ -319,6 +323,8 @@ def _evidence(
     where = {stem(t) for t in context}
     says = {stem(w) for w in told} - own - where
     named = [*context, *(w.lower() for w in words)]
+    if doing and all(t in skip for t in doing) and not set(doing) <= _IGNORED_TOKENS:
+        named.append(_CORE)  # named after the project (typer's Typer): its core object
     docs = {stem(w) for w in named if w not in skip} - own - says
     return frozenset(own), frozenset(says), frozenset(docs)
 

@@ -175,3 +175,20 @@ def test_the_owner_a_docstring_names_is_where_a_method_lives(theme: str) -> None
     # a function with no owner whose docstring says it makes a command still plays them
     maker = concept("define", summary="Define a new command.")
     assert max(score(maker, m) for m in command_gags) >= WEAK_BELOW
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_class_named_after_the_project_plays_its_core(theme: str) -> None:
+    """typer's Typer has no docstring, and the project's own words are no evidence: it had
+    nothing but "app" and was cast as a fallback (a gyroscope spinning, a vault's clockwork).
+    Named after the project, it is the project's core object; any other concept whose words
+    are only the project's still has no evidence from them."""
+    lib = MetaphorLibrary.load(theme)
+    own = frozenset({"typer"})
+    typer = replace(concept("Typer", "class"), words=("create", "app", "subcommands"))
+    best, fit = rank(typer, lib.metaphors, own)[0]
+    assert fit >= WEAK_BELOW and not best.is_fallback and stem("core") in _roles(best), best.id
+    # a word of the project inside a longer name is still no evidence of anything
+    assert all(
+        score(concept("typer_utils", "function"), m, own) < WEAK_BELOW for m in lib.metaphors
+    )
