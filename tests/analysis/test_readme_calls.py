@@ -49,14 +49,22 @@ def test_a_hostile_line_of_calls_is_read_once_and_cut() -> None:
 
 def test_a_readme_of_one_line_of_calls_at_the_size_cap_is_read_in_linear_time() -> None:
     """Whether a call is on something ("depot.ship(") was read from a copy of the line up to
-    it: a copy per call, so a README at the cap (1 MiB) of "a(" copied ~270 GB (minutes)."""
+    it: a copy per call, so a README at the cap (1 MiB) of "a(" copied ~270 GB (50 s at load
+    15). Linear, not a bound in seconds (a shared machine's load moves those): four times
+    the calls take well under sixteen times as long."""
     from sorafilm_nb.analysis.worker import MAX_BYTES
 
-    line = "a(" * (MAX_BYTES // 2 - 8)
-    t0 = time.perf_counter()
-    calls = example_calls(f"```js\n{line}\n```\n", ["a", "x.a"])
-    assert time.perf_counter() - t0 < 5
-    assert calls == {"a": line[:CALL_MAX], "x.a": line[:CALL_MAX]}
+    def seconds(line: str) -> float:
+        best = float("inf")
+        for _ in range(2):  # the quicker of two: a busy neighbour slows one, not both
+            t0 = time.perf_counter()
+            calls = example_calls(f"```js\n{line}\n```\n", ["a", "x.a"])
+            best = min(best, time.perf_counter() - t0)
+            assert calls == {"a": line[:CALL_MAX], "x.a": line[:CALL_MAX]}
+        return best
+
+    full = "a(" * (MAX_BYTES // 2 - 8)
+    assert seconds(full) < 8 * seconds(full[: len(full) // 4]) + 0.5
     # the dot may stand apart from the name, as rstrip allowed
     assert example_calls("```js\nx . \t a(1)\na(2)\n```\n", ["a", "x.a"]) == {
         "a": "a(2)",
