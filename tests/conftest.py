@@ -13,6 +13,8 @@ import vocab_fixtures
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+pytest_plugins = ["no_skips"]  # SORAFILM_NO_SKIPS=1 (CI): a skip fails the run
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Hand files to xdist's workers in our order (file_order.py), not by their test count."""
