@@ -299,6 +299,7 @@ def price_table(args: argparse.Namespace) -> PriceTable:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Plan:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
+    from ..analysis.profile import saving_beside
     from ..capabilities import default_model
     from ..errors import PlanError
     from ..money.cost import Cost
@@ -322,7 +323,8 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
     remaining = Cost(monthly) if monthly is not None else None
     ledger = None if remaining is not None else _ledger(args, must_exist=must_exist)
     try:
-        with waiting(f"planning a film of {shown_path(args.repo)}"):
+        # saving_beside: a child writes the analysis cache while the plan is made (issue 14)
+        with waiting(f"planning a film of {shown_path(args.repo)}"), saving_beside():
             return plan(
                 args.repo,
                 args.theme,

@@ -231,3 +231,48 @@ def test_logging_is_configured_whenever_it_is_first_imported(imported_first: boo
     )
     assert done.stdout.split() == ["20", "1", "%(levelname)s", "%(name)s:", "%(message)s"]
     assert done.stderr == "INFO a.b: said\n"
+
+
+def _plan_compiles(repo: Path, cache: Path) -> tuple[str, int]:
+    """(the JSON plan, how many patterns were parsed, i.e. compiled, after main() began)."""
+    code = (
+        "import sys, re\n"
+        "from re import _parser\n"
+        "from sorafilm_nb import cli\n"
+        "count = [0]\n"
+        "parse = _parser.parse\n"
+        "def counted(p, flags=0):\n"
+        "    count[0] += 1\n"
+        "    return parse(p, flags)\n"
+        "_parser.parse = counted  # every compile parses first, remembered ones excepted\n"
+        f"rc = cli.main(['plan', '--repo', {str(repo)!r}, '--json'])\n"
+        "print(count[0], file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(cache)}
+    env.pop("SORAFILM_LEDGER", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout, int(done.stderr.strip().splitlines()[-1])
+
+
+def test_a_second_plan_compiles_no_pattern_and_plans_the_same(tmp_path: Path) -> None:
+    """The first plan on a machine leaves the compiled patterns in the cache dir
+    (lazyre.CompiledStore); the next one takes them all from there (issue 14)."""
+    from sorafilm_nb.cli import PATTERNS_FILE
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "mod.py").write_text('"""A module."""\n\nclass Thing:\n    """A thing."""\n')
+    cache = tmp_path / "cache"
+    first, compiled_first = _plan_compiles(repo, cache)
+    stored = cache / "data" / PATTERNS_FILE
+    assert stored.is_file()
+    written = stored.stat().st_mtime_ns
+    second, compiled_second = _plan_compiles(repo, cache)
+    # left: a few of the standard library's own, imported before the file is read (json's)
+    assert compiled_second < 10 and compiled_first - compiled_second > 50
+    assert second == first
+    assert stored.stat().st_mtime_ns == written  # nothing new: not rewritten
+    stored.write_text("{damaged")
+    third, compiled_third = _plan_compiles(repo, cache)
+    assert third == first and compiled_third - compiled_second > 50  # all compiled again
