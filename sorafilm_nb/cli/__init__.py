@@ -95,7 +95,6 @@ PATTERNS_FILE = "compiled-regex-1.json"  # under the user cache dir's data/
 def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     if chosen not in _REMEMBER_PATTERNS:
         return _run_command(chosen, argv)
-    from ..codecache import remembered
     from ..lazyre import CompiledStore
     from ..paths import default_cache_dir
 
@@ -105,7 +104,7 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     except OSError:  # none yet, or unreadable: compile, and remember for the next process
         store = CompiledStore()
     try:
-        with store.installed(), remembered():  # and dataclasses' methods, compiled
+        with store.installed():
             return _run_command(chosen, argv)
     finally:
         _save_patterns(store, where)
