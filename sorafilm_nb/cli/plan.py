@@ -299,7 +299,6 @@ def price_table(args: argparse.Namespace) -> PriceTable:
 
 def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Plan:
     """The Plan the flags of add_plan_arguments() describe (`sorafilm film` uses it too)."""
-    from ..analysis.profile import saving_beside
     from ..capabilities import default_model
     from ..errors import PlanError
     from ..money.cost import Cost
@@ -323,8 +322,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
     remaining = Cost(monthly) if monthly is not None else None
     ledger = None if remaining is not None else _ledger(args, must_exist=must_exist)
     try:
-        # saving_beside: a child writes the analysis cache while the plan is made (issue 14)
-        with waiting(f"planning a film of {shown_path(args.repo)}"), saving_beside():
+        with waiting(f"planning a film of {shown_path(args.repo)}"):
             return plan(
                 args.repo,
                 args.theme,
@@ -350,6 +348,14 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..analysis.profile import saving_beside
+
+    # the analysis cache is written by a child while the plan is made and printed (issue 14)
+    with saving_beside():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     folder = check_out_dir(args.out) if args.out else None
     result = plan_from_args(args, must_exist=True)
     verbose = getattr(args, "verbose", False)
