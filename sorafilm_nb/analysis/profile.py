@@ -31,8 +31,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -297,72 +296,24 @@ def _analyze(
             gen = os.urandom(8).hex()
             wanted_keys = set(keys.values())
             live = {k: v for k, v in by_key.items() if k in wanted_keys}
-        built = profile
-
-        def save() -> str | None:
-            new_index = {
-                "format": CACHE_FORMAT,
-                "root": str(root),
-                "gen": gen,
-                "started_ns": started_ns,
-                "scanners": _scanners(),
-                "files": new_files,
-                "dirs": dirs,
-                "profile": [fingerprint, built.to_json()],
-            }
-            return save_cache(stem, new_index, live)
-
-        note = None if _save_beside(save) else save()
+        new_index = {
+            "format": CACHE_FORMAT,
+            "root": str(root),
+            "gen": gen,
+            "started_ns": started_ns,
+            "scanners": _scanners(),
+            "files": new_files,
+            "dirs": dirs,
+            "profile": [fingerprint, profile.to_json()],
+        }
+        phases["json"] = time.perf_counter() - t0
+        note = save_cache(stem, new_index, live)
         phases["save"] = time.perf_counter() - t0
         if note:
             stats["cache_notes"] = [*stats.get("cache_notes", []), note]
     stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     stats["phases_ms"] = _phases(phases)
     return replace(profile, stats=stats)
-
-
-# Writing the cache beside what comes next (issue 14): after a cold read, encoding the
-# profile and the results and writing them takes ~15-25 ms that `sorafilm plan` has no need to
-# wait for; a forked child writes them on the core the workers just left, while this process
-# goes on to plan. Only inside saving_beside(), which the command line opens around a plan and
-# whose end waits for every such child, so the cache is whole when the command returns (the
-# next run never finds it half-written, and an in-process caller sees it written). Elsewhere,
-# and where forking is not safe (pool.start_method), the cache is written inline as before.
-_beside: list[list[int]] = []  # one list of child pids per open saving_beside()
-
-
-@contextmanager
-def saving_beside() -> Iterator[None]:
-    """Let analyze() write its cache from a forked child while the block runs; the end of
-    the block waits for those children."""
-    children: list[int] = []
-    _beside.append(children)
-    try:
-        yield
-    finally:
-        _beside.remove(children)
-        for pid in children:
-            with suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-
-
-def _save_beside(save: Callable[[], object]) -> bool:
-    """Run save in a forked child, when saving_beside() is open and forking is safe here;
-    False when the caller must save itself."""
-    if not _beside or not hasattr(os, "fork") or _start_method() != "fork":
-        return False
-    try:
-        pid = os.fork()
-    except OSError:
-        return False
-    if pid == 0:  # the child: write, and leave without running anything of the parent's
-        code = 1
-        try:
-            code = 0 if save() is None else 1
-        finally:
-            os._exit(code)
-    _beside[-1].append(pid)
-    return True
 
 
 def _prepare_build(meanwhile: Callable[[], object] | None) -> None:

@@ -348,14 +348,6 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analysis.profile import saving_beside
-
-    # the analysis cache is written by a child while the plan is made and printed (issue 14)
-    with saving_beside():
-        return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
     folder = check_out_dir(args.out) if args.out else None
     result = plan_from_args(args, must_exist=True)
     verbose = getattr(args, "verbose", False)
