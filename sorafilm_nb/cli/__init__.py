@@ -85,52 +85,7 @@ def _main(argv: Sequence[str] | None) -> int:
     return _run(chosen, argv)
 
 
-# Commands whose process compiles the story's and the analysis's regular expressions: they
-# take the compiled code from the file earlier processes left (lazyre.CompiledStore), which
-# saves a warm `sorafilm plan` ~25 ms of re's pure-Python compiler (issue 14).
-_REMEMBER_PATTERNS = frozenset({"plan", "analyze", "film"})
-PATTERNS_FILE = "compiled-regex-1.json"  # under the user cache dir's data/
-
-
 def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
-    if chosen not in _REMEMBER_PATTERNS:
-        return _run_command(chosen, argv)
-    from ..lazyre import CompiledStore
-    from ..paths import default_cache_dir
-
-    where = default_cache_dir() / "data" / PATTERNS_FILE
-    try:
-        store = CompiledStore(where.read_bytes())
-    except OSError:  # none yet, or unreadable: compile, and remember for the next process
-        store = CompiledStore()
-    try:
-        with store.installed():
-            return _run_command(chosen, argv)
-    finally:
-        _save_patterns(store, where)
-
-
-def _save_patterns(store: object, where: object) -> None:
-    """Write the store's file when this process compiled something new (no error when the
-    cache dir cannot be written: the next process compiles again)."""
-    from pathlib import Path
-
-    from ..lazyre import CompiledStore
-
-    assert isinstance(store, CompiledStore) and isinstance(where, Path)
-    blob = store.dumps()
-    if blob is None:
-        return
-    from ..safeio import write_bytes
-
-    try:
-        where.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(where, blob, durable=False)  # a cache: checked on read, no fsync
-    except OSError:
-        pass
-
-
-def _run_command(chosen: str | None, argv: Sequence[str] | None) -> int:
     parser = build_parser(chosen)
     args = parser.parse_args(argv)
     hook = _configure_logging("INFO" if getattr(args, "verbose", False) else "WARNING")
