@@ -79,14 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         first = Path(tmp) / "first"
         first_wall, first_cpu = run(plan, {**env, "SORAFILM_CACHE_DIR": str(first)})
         # What a machine keeps whatever the repository: made by planning another one (a
-        # one-module repository), so nothing of this tree's (its names' compiled patterns in
-        # the regex store) is in the cold runs' cache.
+        # one-module repository), so nothing of this tree's is in the cold runs' cache.
         machine = Path(tmp) / "machine"
         other = Path(tmp) / "other-repo"
         other.mkdir()
         (other / "shapes.py").write_text('"""Shapes."""\n\n\nclass Square:\n    """A square."""\n')
         run([*plan[:5], str(other), "--json"], {**env, "SORAFILM_CACHE_DIR": str(machine)})
-        # datafiles: the data files as parsed; lazyre.CompiledStore: the compiled patterns
+        # datafiles: the data files as parsed (the themes among them)
         per_machine = [*(machine / "data").glob("*.json")]
         for i in range(args.runs):
             times["pass"].append(run([sys.executable, "-c", "pass"], env))
