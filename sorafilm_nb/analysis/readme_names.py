@@ -212,7 +212,10 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
     for _lang, body in code_blocks(text):
         for line in body.splitlines():
             for m in _CALL_AT.finditer(line):
-                dotted = line[: m.start()].rstrip().endswith(".")
+                before = m.start()  # read back in place: copying the line up to each call
+                while before and line[before - 1].isspace():  # was quadratic on a long one
+                    before -= 1
+                dotted = line[before - 1 : before] == "."
                 first[dotted].setdefault(m.group(1), line[m.start() : m.start() + CALL_MAX].strip())
     out = {}
     for name in names:
