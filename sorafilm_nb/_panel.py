@@ -23,12 +23,6 @@ import numpy as np
 from ._card import (
     _TRACK,
     Layout,
-    _ascii,
-    _block,
-    _draw_text,
-    _fit,
-    _font,
-    _wrap,
     background,
     draw_lower_third,
     finish,
@@ -36,6 +30,7 @@ from ._card import (
     vignette,
     yuv420,
 )
+from ._glyphs import _ascii, _block, _draw_text, _fit, _font, _wrap
 from ._look import Sheet, _scaled, beat_at
 
 _GRAIN_FRAMES = 4

@@ -5,8 +5,9 @@ needs apt or a system font. Why the shapes below:
 
 - An animatic is a storyboard panel read from the prompt the server received (``_look``:
   camera note, palette, scene, the timed "Actions:" beats shown while they play, the theme's
-  tint, vignette and grain), drawn with numpy in ``_panel``/``_card`` from a pre-rasterised
-  atlas of Aileron Regular (CC0) in ``data/fonts`` (no Pillow, no FreeType, no font lookup).
+  tint, vignette and grain), drawn with numpy in ``_panel``/``_card``, text in ``_glyphs`` from
+  a pre-rasterised atlas of Aileron Regular (CC0) in ``data/fonts`` (no Pillow, no FreeType, no
+  font lookup).
   The panel is converted to YUV once; each frame only copies the bar's new columns and the
   strips that changed (beat, clock), and grain is four cycled noise planes. Raw yuv420p
   frames are piped into ``libx264 -preset ultrafast`` with four reference frames (OUR_X264),

@@ -21,14 +21,13 @@ from test_cut import PROMPT, clip, frame_at
 from sorafilm_nb import render
 from sorafilm_nb._card import (
     Layout,
-    _ascii,
     _caption_width,
-    _index,
     caption_lines,
     draw_caption,
     lower_third_rgba,
 )
 from sorafilm_nb._cut import x264_settings
+from sorafilm_nb._glyphs import _ascii, _index
 from sorafilm_nb._look import Look, read_prompt
 from sorafilm_nb._panel import _band_bottom
 from sorafilm_nb.render import Segment, probe, stitch_film

@@ -15,6 +15,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+#: The size the doubles draw their animatics at, as a share of the planned size: half
+#: (640x360 for 1280x720; the panel says so), legible and quick for a demo. The Simulator's
+#: default and what ``connect`` and ``sorafilm simulate`` start the doubles with; tests that
+#: check what is sent, booked and stitched, never the pixels, set ``connect``'s copy smaller.
+DOUBLE_RENDER_SCALE = 0.5
+
 __all__ = ["serve", "shut", "temp_folder"]
 
 

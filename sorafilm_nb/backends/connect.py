@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..capabilities import PROVIDERS
+from . import _loopback
 from ._provider import KEY_ENV, find_key
 from .base import AuthError, VideoBackend
 
@@ -32,10 +33,9 @@ SIMULATED_NAMES = {"openai": "simulator", "veo": "veo-simulator", "runway": "run
 #: studio.folder.recorded_name and legacy_remote).
 REMOTE_NAMES = {"openai": "remote", "veo": "veo-remote", "runway": "runway-remote"}
 
-#: The size the doubles draw their animatics at, as a share of the planned size: half
-#: (640x360 for 1280x720; the panel says so), legible and quick for a demo. Tests that check
-#: what is sent, booked and stitched, never the pixels, set it smaller in their process.
-DOUBLE_RENDER_SCALE = 0.5
+#: The size the doubles draw at (``_loopback.DOUBLE_RENDER_SCALE``, half): read from here at
+#: each start, so a test process that checks what is sent, never the pixels, sets it smaller.
+DOUBLE_RENDER_SCALE = _loopback.DOUBLE_RENDER_SCALE
 
 
 def provider_key(provider: str, flag: str = "--real") -> str:

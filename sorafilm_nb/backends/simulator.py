@@ -36,7 +36,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
-from ._loopback import serve, shut, temp_folder
+from ._loopback import DOUBLE_RENDER_SCALE, serve, shut, temp_folder
 from ._sim_jobs import SimJobs
 from ._sim_state import (
     CREATE_OPS,
@@ -91,7 +91,7 @@ class Simulator(SimJobs):
         refuse_marker: str = DEFAULT_REFUSE_MARKER,
         refuse_pattern: str | None = None,
         render: bool = True,
-        render_scale: float = 0.5,
+        render_scale: float = DOUBLE_RENDER_SCALE,
         content_ttl: int = 3600,
         workdir: str | Path | None = None,
         clock: Callable[[], float] = time.monotonic,

@@ -88,6 +88,7 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     import re
 
+    from ..backends import connect
     from ..backends.simulator import Fault, FaultConfig, Simulator
 
     if args.refuse:
@@ -105,6 +106,7 @@ def handle(args: argparse.Namespace) -> int:
         return _serve_fake(args, faults)
     sim = Simulator(
         port=args.port,
+        render_scale=connect.DOUBLE_RENDER_SCALE,
         job_seconds=args.job_seconds,
         api_key=args.key,
         refuse_pattern=args.refuse,
@@ -179,13 +181,14 @@ def _wait_for_a_signal() -> None:
 
 def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
     """Serve FakeVeo or FakeRunway until Ctrl-C (their keys are fakes: printed)."""
+    from ..backends import connect
     from ..backends.fake_runway import FakeRunway
     from ..backends.fake_veo import FakeVeo
 
     kind = FakeVeo if args.provider == "veo" else FakeRunway
     options: dict[str, Any] = {"port": args.port, "job_seconds": args.job_seconds}
     options["faults"] = faults
-    options["render_scale"] = 0.5
+    options["render_scale"] = connect.DOUBLE_RENDER_SCALE
     if args.key:
         options["api_key"] = args.key
     if args.refuse:
