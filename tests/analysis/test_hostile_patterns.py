@@ -31,7 +31,8 @@ DEADLINE = 90  # seconds; each case takes about a second (in-process: 0.05 to 1.
 SIZE = 300_000  # bytes of hostile text: quadratic patterns take hours on it
 #: The child: one request a line ({"op": "analyze" or "plain", "path": ...}), one answer a
 #: line ({"out": ...} or {"error": traceback}). analyze answers the profile's concept names;
-#: plain the lengths of story.clauses' plain() and short_clause() of the file's text.
+#: plain the lengths of story.clauses' plain() and short_clause() of the file's text; calls
+#: the name and length of each call readme_names.example_calls keeps for the name "a".
 SERVE = """
 import json, sys, traceback
 from pathlib import Path
@@ -45,10 +46,16 @@ def plain(path):
     text = Path(path).read_text(encoding='utf-8')
     return f'{len(plain(text))} {len(short_clause(text, 60))}'
 
+def calls(path):
+    from sorafilm_nb.analysis.readme_names import example_calls
+    found = example_calls(Path(path).read_text(encoding='utf-8'), ['a'])
+    return ' '.join(f'{name} {len(call)}' for name, call in found.items())
+
+OPS = {'analyze': analyze, 'plain': plain, 'calls': calls}
 for line in sys.stdin:
     request = json.loads(line)
     try:
-        answer = {'out': {'analyze': analyze, 'plain': plain}[request['op']](request['path'])}
+        answer = {'out': OPS[request['op']](request['path'])}
     except Exception:
         answer = {'error': traceback.format_exc()[-2000:]}
     print(json.dumps(answer), flush=True)
@@ -237,3 +244,15 @@ def test_hostile_docstring_prose_does_not_hang_the_captions(
     text = tmp_path / "docstring.txt"
     text.write_text(_fill(unit), encoding="utf-8")
     child.ask("plain", text, f"plain() of {SIZE:,} bytes of {unit[:8]!r}")
+
+
+def test_a_hostile_line_of_calls_is_read_once(child: _Child, tmp_path: Path) -> None:
+    """readme_names.example_calls looks at what stands before each call on its line (is it
+    called on something?). It copied the whole line up to each call: quadratic in a line of
+    calls, which memcpy hides at first (400 KB took 12 s, 800 KB 44 s at load ~10), so this
+    line is 2.4 MB (a linear read: about 2 s). Each kept call is cut at CALL_MAX."""
+    from sorafilm_nb.analysis.readme_names import CALL_MAX
+
+    text = tmp_path / "README.md"
+    text.write_text("```js\n" + "a(" * 1_200_000 + "\n```\n", encoding="utf-8")
+    assert child.ask("calls", text, "example_calls of a 2.4 MB line of calls") == f"a {CALL_MAX}"
