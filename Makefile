@@ -67,14 +67,18 @@ TESTENV := PYTHONDONTWRITEBYTECODE=
 # (--nbval-lax) checked on a second execution of its own (~22 s of CPU). nbval's own run,
 # where the notebooks film this repository from notebooks/, is `make test-notebooks`, which
 # CI runs after `make test`. tests/file_order.py hands the longest files out first.
+# -p no:nbval: neither target collects a notebook, and its plugin (nbformat, jupyter_client,
+# coverage) loaded in the controller and every worker (~0.2-0.35 s CPU each); test-notebooks
+# keeps it.
+NO_NBVAL := -p no:nbval
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
-	$(TESTENV) $(PY) -m pytest -m "not browser" $(XDIST) tests
+	$(TESTENV) $(PY) -m pytest -m "not browser" $(NO_NBVAL) $(XDIST) tests
 
 # The quick loop while working: no test marked slow (over about 3 s, or executing a
 # notebook). `make test` runs everything.
 test-fast: $(STAMP) $(SCANNER)
-	$(TESTENV) $(PY) -m pytest -m "not browser and not slow" $(XDIST) tests
+	$(TESTENV) $(PY) -m pytest -m "not browser and not slow" $(NO_NBVAL) $(XDIST) tests
 
 # The notebooks as nbval runs them, in place (notebooks/conftest.py isolates the user's
 # directories): each cell must run without an error; they are saved stripped, so no output is

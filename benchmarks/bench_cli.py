@@ -7,9 +7,10 @@ Each run, in turn and interleaved so every contender sees the same load: ``pytho
 issue's yardstick), ``sorafilm plan --repo PATH --json`` with a cold cache and with a warm one
 (the same command again). Cold means a repository never planned on this machine: a fresh
 cache dir holding only what is made once per machine, whatever the repository (the prepared
-tokenizer vocabulary with its stamp, tokens/*.vocab and .checked, and the packaged data files
-as parsed, data/*.json): no analysis cache and no remembered token counts, so the tree is read
-and the tokenizer is loaded. The tokens folder is the first run's own, linked into each fresh
+tokenizer vocabulary with its stamp, tokens/*.vocab and .checked, the packaged data files
+as parsed and the compiled regular expressions, data/*.json), as a plan of another (tiny)
+repository leaves them: no analysis cache and no remembered token counts, so the tree is read
+and the tokenizer is loaded. The tokens folder is that run's own, linked into each fresh
 cache dir with its remembered counts deleted, as on a machine where the vocabulary was made
 once (a copy would be a new file, which its stamp rightly does not vouch for). Also, once, the
 very first run on a machine (an empty cache dir), which makes both. Medians of N runs.
@@ -77,7 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         first = Path(tmp) / "first"
         first_wall, first_cpu = run(plan, {**env, "SORAFILM_CACHE_DIR": str(first)})
-        per_machine = [*(first / "data").glob("*.json")]  # datafiles: the data files as parsed
+        # What a machine keeps whatever the repository: made by planning another one (a
+        # one-module repository), so nothing of this tree's is in the cold runs' cache.
+        machine = Path(tmp) / "machine"
+        other = Path(tmp) / "other-repo"
+        other.mkdir()
+        (other / "shapes.py").write_text('"""Shapes."""\n\n\nclass Square:\n    """A square."""\n')
+        run([*plan[:5], str(other), "--json"], {**env, "SORAFILM_CACHE_DIR": str(machine)})
+        # datafiles: the data files as parsed (the themes among them)
+        per_machine = [*(machine / "data").glob("*.json")]
         for i in range(args.runs):
             times["pass"].append(run([sys.executable, "-c", "pass"], env))
             times["ctags"].append(run([ctags, "-R", "-f", "/dev/null", "."], env, cwd=root))
@@ -86,9 +95,9 @@ def main(argv: list[str] | None = None) -> int:
                 (cache / f.parent.name).mkdir(parents=True, exist_ok=True)
                 shutil.copy(f, cache / f.parent.name / f.name)
             # story.tokens: the prepared vocabulary (and its stamp), without remembered counts
-            for counts in (first / "tokens").glob("*.counts.json"):
+            for counts in (machine / "tokens").glob("*.counts.json"):
                 counts.unlink()
-            (cache / "tokens").symlink_to(first / "tokens", target_is_directory=True)
+            (cache / "tokens").symlink_to(machine / "tokens", target_is_directory=True)
             cenv = {**env, "SORAFILM_CACHE_DIR": str(cache)}
             times["cold"].append(run(plan, cenv))
             times["warm"].append(run(plan, cenv))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import file_order
 import pytest
+import session_fixtures
 import vocab_fixtures
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+pytest_plugins = ["no_skips"]  # SORAFILM_NO_SKIPS=1 (CI): a skip fails the run
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,17 +49,29 @@ def _quick_sdk_retries() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def shared_vocab(tmp_path_factory: pytest.TempPathFactory) -> vocab_fixtures.SharedVocab:
-    """The prepared tokenizer vocabulary, made once per session (vocab_fixtures.py says why)."""
-    return vocab_fixtures.SharedVocab.make(tmp_path_factory.mktemp("shared-vocab"))
+    """The prepared tokenizer vocabulary, made once per run: by the first xdist worker to get
+    here, and read (checked) by the others (vocab_fixtures.py, session_fixtures.py)."""
+    folder = session_fixtures.run_folder(tmp_path_factory, "shared-vocab")
+    with session_fixtures.locked(folder):
+        return vocab_fixtures.SharedVocab.make(folder)
+
+
+@pytest.fixture(scope="session")
+def _userdirs_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("userdirs")
 
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(
-    tmp_path_factory: pytest.TempPathFactory,
+    _userdirs_root: Path,
     monkeypatch: pytest.MonkeyPatch,
     shared_vocab: vocab_fixtures.SharedVocab,
 ) -> Iterator[None]:
     """Point every per-user directory at a temp dir, and drop any real API key.
+
+    The dir is a mkdtemp in one session folder: tmp_path_factory.mktemp lists its whole
+    folder to number the next dir (and the basetemp holds one per test that ran), which made
+    every test's setup slower than the one before (~0.6 s of CPU a worker by the end).
 
     The fresh cache dir starts with the session's prepared vocabulary in it (a hard link: the
     3 MB file is otherwise re-prepared by every process that counts tokens exactly); a test
@@ -63,7 +79,7 @@ def _isolated_user_dirs(
     checked unchanged, so a test that wrote into it in place fails here instead of misleading
     the tests after it.
     """
-    base = tmp_path_factory.mktemp("userdirs")
+    base = Path(tempfile.mkdtemp(dir=_userdirs_root))
     monkeypatch.setenv("SORAFILM_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("SORAFILM_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("SORAFILM_LEDGER", str(base / "data" / "ledger.sqlite3"))

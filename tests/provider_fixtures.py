@@ -23,12 +23,13 @@ SMALL_SCALE = 0.2
 #: ``sorafilm`` as a user runs it, in its own interpreter (``[sys.executable, "-c",
 #: SMALL_CLI, *argv]``), with its doubles drawing at SMALL_SCALE: a subprocess can't be
 #: monkeypatched, so it sets the scale itself before ``main`` starts a double. The same
-#: ``main`` that ``python -m sorafilm_nb`` runs; 640x360 animatics were about half of each
-#: subprocess film's CPU (encoding, burning captions in) and no such test reads the pixels.
+#: ``run`` that ``python -m sorafilm_nb`` and the console script run; 640x360 animatics were
+#: about half of each subprocess film's CPU (encoding, burning captions in) and no such
+#: test reads the pixels.
 SMALL_CLI = (
-    "import sys; from sorafilm_nb.backends import connect; "
+    "from sorafilm_nb.backends import connect; "
     f"connect.DOUBLE_RENDER_SCALE = {SMALL_SCALE}; "
-    "from sorafilm_nb.cli import main; sys.exit(main())"
+    "from sorafilm_nb.cli import run; run()"
 )
 
 

@@ -3,8 +3,10 @@
 Exact token counts read a prepared vocabulary (story/tokens.py: a 3 MB file under the cache
 dir, made from the hash-checked bundle in 0.3-1.2 s). Every test gets a fresh cache dir, so
 every test process, CLI child and notebook kernel that counted exactly made that file again.
-Here it is made once, through the product's own ``tokens.prepared_vocab()`` (so it is exactly
-what a first run writes), and hard-linked into each fresh cache dir: a regular file, as
+Here it is made once per run, through the product's own ``tokens.prepared_vocab()`` (so it is
+exactly what a first run writes), by the first xdist worker, under a lock in a folder all the
+run's workers share (session_fixtures.py); the product reads and checks it in the others, as
+on a second run. It is hard-linked into each fresh cache dir: a regular file, as
 ``_read_regular`` demands, costing no copy. The product never writes it in place (safeio
 replaces files), and ``check()`` fails the test that did. Tests of preparation and tampering
 use the ``own_vocab`` fixture (conftest.py) and so a cache dir without it. Where there is no

@@ -6,11 +6,20 @@ serve the benchmark (no pytest there), and it must work as root (CI runs as root
 refuses to, so the server is started as the ``postgres`` user with ``runuser``). The server
 listens on a free loopback port and on a Unix socket in its folder, trusts local connections
 (nothing leaves the machine), and is stopped and deleted by ``stop()``.
+
+initdb is most of a start's cost (0.5-0.7 s of CPU, 2-4 s at load). Processes that start many
+servers (each xdist worker of the test suite) pass ``template=FOLDER``: the first one runs
+initdb and keeps a copy of the fresh data folder there, stamped with the server's version and
+the initdb options; the others copy it (0.1 s) under a file lock. A template whose stamp does
+not match this server (another PostgreSQL, another user) or that was left half made is built
+again. Each process still gets its own server: nothing but the never-started copy is shared.
 """
 
 from __future__ import annotations
 
+import fcntl
 import glob
+import json
 import os
 import shutil
 import socket
@@ -42,6 +51,28 @@ def find_bindir() -> Path | None:
     return None
 
 
+TEMPLATE_FORMAT = 1  # bump when what a template holds changes
+
+
+def initdb_args(user: str) -> list[str]:
+    """initdb's options (its -D aside): what a template's stamp records."""
+    return ["-U", user, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]
+
+
+def template_stamp(bindir: Path, user: str) -> dict[str, object]:
+    """What a template must have been made by to be copied: this server's version (the data
+    folder's format follows it) and the same initdb options."""
+    done = subprocess.run(
+        [str(bindir / "initdb"), "--version"], capture_output=True, text=True, timeout=60
+    )
+    return {
+        "format": TEMPLATE_FORMAT,
+        "bindir": str(bindir),
+        "version": done.stdout.strip(),
+        "initdb": initdb_args(user),
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,10 +83,13 @@ class TempServer:
     """initdb + pg_ctl start in a temp folder; ``url`` (TCP) and ``socket_url`` (Unix socket).
 
     durable=False turns fsync off: right for tests (the data is thrown away) and stated in the
-    benchmark's output when used there.
+    benchmark's output when used there. template: a folder to keep (or take) a fresh data
+    folder in, instead of running initdb every time (see the module's docstring).
     """
 
-    def __init__(self, *, durable: bool = True, user: str = "sorafilm") -> None:
+    def __init__(
+        self, *, durable: bool = True, user: str = "sorafilm", template: Path | None = None
+    ) -> None:
         bindir = find_bindir()
         if bindir is None:
             raise RuntimeError(INSTALL_HINT)
@@ -72,11 +106,49 @@ class TempServer:
             pw = pwd.getpwnam("postgres")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
-        self._run(
-            "initdb", "-D", str(self.data), "-U", user, "--auth=trust", "-E", "UTF8",
-            "--no-locale", "--no-sync",
-        )  # fmt: skip
+        if template is None:
+            self._initdb()
+        else:
+            self._from_template(Path(template))
         self.start()
+
+    def _initdb(self) -> None:
+        self._run("initdb", "-D", str(self.data), *initdb_args(self.user))
+
+    def _from_template(self, folder: Path) -> None:
+        """self.data as a copy of folder's template, made first (from our own initdb) when
+        folder holds none, a half-made one, or one of another server or options. The lock
+        keeps two processes from building or replacing it at once, and a copy from being
+        taken mid-build. cp -pR keeps the postgres user's ownership when we run as root."""
+        folder.mkdir(parents=True, exist_ok=True)
+        kept, stamp_file = folder / "data", folder / "stamp.json"
+        want = template_stamp(self.bindir, self.user)
+        with open(folder / "lock", "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # released when the file closes
+            try:
+                good = json.loads(stamp_file.read_text(encoding="utf-8")) == want
+            except (OSError, ValueError):
+                good = False
+            if good and kept.is_dir():
+                self._copy(kept, self.data)
+                return
+            stamp_file.unlink(missing_ok=True)  # no stamp while the template is not whole
+            shutil.rmtree(kept, ignore_errors=True)
+            if kept.exists():  # cp would copy into it, not over it
+                raise RuntimeError(f"cannot replace the stale template {kept}")
+            self._initdb()
+            self._copy(self.data, kept)
+            from ..safeio import write_text
+
+            write_text(stamp_file, json.dumps(want, indent=1) + "\n")
+
+    @staticmethod
+    def _copy(src: Path, dst: Path) -> None:
+        done = subprocess.run(
+            ["cp", "-pR", str(src), str(dst)], capture_output=True, text=True, timeout=120
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"copying {src} failed ({done.returncode}): {done.stderr}")
 
     def _run(self, tool: str, *args: str) -> None:
         cmd = [*self._as, str(self.bindir / tool), *args]

@@ -4,25 +4,120 @@ The package entry (package.json ``main`` and what it hands out) and the README's
 pages' code examples are read with regular expressions. Text made of openers that never
 close (``export{`` a thousand times, ``/*`` without ``*/``) or of identifier fragments
 (``a$a$a$``) made some of them try every start against the rest of the file: quadratic, so a
-300 KB file took hours. Each test analyzes such a repository in a real ``sorafilm`` process
-with a deadline that a linear scan meets many times over.
+300 KB file took hours. Each test analyzes such a repository in a real child process with a
+deadline that a linear scan meets many times over.
+
+One child serves every case of this file, one request at a time (_Child): a child per case
+spent about as much CPU starting up and importing as the cases spent scanning. Each request
+still has its own deadline; a case that misses it fails and its child is killed, so the next
+case gets a fresh one.
 """
 
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
-DEADLINE = 90  # seconds; each of these repositories analyzes in ~2 s (an interpreter start)
+DEADLINE = 90  # seconds; each case takes about a second (in-process: 0.05 to 1.6 s)
 SIZE = 300_000  # bytes of hostile text: quadratic patterns take hours on it
-SCRIPT = (
-    "import sys; from pathlib import Path; from sorafilm_nb.analysis.profile import analyze; "
-    "p = analyze(Path(sys.argv[1])); print(' '.join(sorted(c.name for c in p.concepts)))"
-)
+#: The child: one request a line ({"op": "analyze" or "plain", "path": ...}), one answer a
+#: line ({"out": ...} or {"error": traceback}). analyze answers the profile's concept names;
+#: plain the lengths of story.clauses' plain() and short_clause() of the file's text; calls
+#: the name and length of each call readme_names.example_calls keeps for the name "a".
+SERVE = """
+import json, sys, traceback
+from pathlib import Path
+
+def analyze(path):
+    from sorafilm_nb.analysis.profile import analyze
+    return ' '.join(sorted(c.name for c in analyze(Path(path)).concepts))
+
+def plain(path):
+    from sorafilm_nb.story.clauses import plain, short_clause
+    text = Path(path).read_text(encoding='utf-8')
+    return f'{len(plain(text))} {len(short_clause(text, 60))}'
+
+def calls(path):
+    from sorafilm_nb.analysis.readme_names import example_calls
+    found = example_calls(Path(path).read_text(encoding='utf-8'), ['a'])
+    return ' '.join(f'{name} {len(call)}' for name, call in found.items())
+
+OPS = {'analyze': analyze, 'plain': plain, 'calls': calls}
+for line in sys.stdin:
+    request = json.loads(line)
+    try:
+        answer = {'out': OPS[request['op']](request['path'])}
+    except Exception:
+        answer = {'error': traceback.format_exc()[-2000:]}
+    print(json.dumps(answer), flush=True)
+"""
+
+
+class _Child:
+    """The serving child, started on first use (inside a test, so that it inherits the
+    test's isolated user directories, conftest._isolated_user_dirs) and again after a kill."""
+
+    def __init__(self, stderr: IO[str]) -> None:
+        self.proc: subprocess.Popen[str] | None = None
+        self.stderr = stderr  # a file: a pipe that nobody reads could fill and stall it
+
+    def ask(self, op: str, path: Path, what: str) -> str:
+        """The child's answer; the test fails if it takes over DEADLINE or fails."""
+        if self.proc is None:
+            self.stderr.seek(0)
+            self.stderr.truncate()
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", SERVE],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+                text=True,
+            )
+        proc = self.proc
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps({"op": op, "path": str(path)}) + "\n")
+        proc.stdin.flush()
+        deadline = time.monotonic() + DEADLINE
+        while not select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            if time.monotonic() >= deadline:
+                self.close()
+                pytest.fail(f"{what} took over {DEADLINE} s")
+        line = proc.stdout.readline()
+        if not line:
+            code = self.close()
+            self.stderr.seek(0)
+            pytest.fail(f"{what}: the child exited ({code}): {self.stderr.read()[-2000:]}")
+        answer = json.loads(line)
+        assert "error" not in answer, answer["error"]
+        return str(answer["out"])
+
+    def close(self) -> int | None:
+        """Kill the child, if any, and say how it ended."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return None
+        proc.kill()
+        proc.communicate()
+        return proc.returncode
+
+
+@pytest.fixture(scope="module")
+def child() -> Iterator[_Child]:
+    with tempfile.TemporaryFile(mode="w+") as stderr:
+        served = _Child(stderr)
+        try:
+            yield served
+        finally:
+            served.close()
 
 
 def _fill(unit: str) -> str:
@@ -41,20 +136,8 @@ def _js_package(root: Path, tail: str) -> Path:
     return root
 
 
-def _bounded(args: list[str], what: str, stdin: str | None = None) -> str:
-    """A child python's stdout; the test fails if it takes over DEADLINE or fails."""
-    try:
-        done = subprocess.run(
-            [sys.executable, *args], input=stdin, capture_output=True, text=True, timeout=DEADLINE
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{what} took over {DEADLINE} s")
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-def _analyze(root: Path) -> set[str]:
-    return set(_bounded(["-c", SCRIPT, str(root)], f"analyzing {root.name}").split())
+def _analyze(child: _Child, root: Path) -> set[str]:
+    return set(child.ask("analyze", root, f"analyzing {root.name}").split())
 
 
 @pytest.mark.parametrize(
@@ -67,8 +150,10 @@ def _analyze(root: Path) -> set[str]:
     ],
     ids=["fragments", "module-exports", "export-list", "destructure"],
 )
-def test_a_hostile_package_entry_does_not_hang_the_scan(tmp_path: Path, unit: str) -> None:
-    names = _analyze(_js_package(tmp_path / "repo", _fill(unit)))
+def test_a_hostile_package_entry_does_not_hang_the_scan(
+    child: _Child, tmp_path: Path, unit: str
+) -> None:
+    names = _analyze(child, _js_package(tmp_path / "repo", _fill(unit)))
     # the scan ends with a profile; a thousand unclosed braces may cost the parser "start"
     assert names & {"start", "index"}
 
@@ -78,7 +163,9 @@ def test_a_hostile_package_entry_does_not_hang_the_scan(tmp_path: Path, unit: st
     ["/* ", "import a, {", "\n", "evil("],
     ids=["unclosed-comments", "unclosed-import-lists", "blank-lines", "unclosed-calls"],
 )
-def test_hostile_readme_and_docs_examples_do_not_hang_the_scan(tmp_path: Path, unit: str) -> None:
+def test_hostile_readme_and_docs_examples_do_not_hang_the_scan(
+    child: _Child, tmp_path: Path, unit: str
+) -> None:
     root = _js_package(tmp_path / "repo", "")
     fill = _fill(unit)
     example = "```js\nconst evil = require('evil')\nevil.start()\n" + fill + "\n```\n"
@@ -86,10 +173,12 @@ def test_hostile_readme_and_docs_examples_do_not_hang_the_scan(tmp_path: Path, u
     (root / "README.md").write_text("# evil\n\nStarts things.\n\n" + example)
     (root / "docs").mkdir()
     (root / "docs" / "guide.md").write_text("# Guide\n\n" + example[:200_000] + "\n```\n")
-    assert "start" in _analyze(root)
+    assert "start" in _analyze(child, root)
 
 
-def test_a_hostile_class_body_does_not_hang_the_method_lookup(tmp_path: Path) -> None:
+def test_a_hostile_class_body_does_not_hang_the_method_lookup(
+    child: _Child, tmp_path: Path
+) -> None:
     """A README example calls ``c.run()`` on a class whose file then holds ~1 MB (the scan
     cap) of ``run(`` openers that never close: looking up run's definition must not read on
     from each of them."""
@@ -102,7 +191,7 @@ def test_a_hostile_class_body_does_not_hang_the_method_lookup(tmp_path: Path) ->
         "# evil\n\n```js\nconst { Runner } = require('evil')\n"
         "const c = new Runner()\nc.run()\n```\n"
     )
-    assert "Runner" in _analyze(root)
+    assert "Runner" in _analyze(child, root)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +209,9 @@ def test_a_hostile_class_body_does_not_hang_the_method_lookup(tmp_path: Path) ->
         "unclosed-link-refs",
     ],
 )
-def test_hostile_readme_prose_does_not_hang_the_markup_stripping(tmp_path: Path, unit: str) -> None:
+def test_hostile_readme_prose_does_not_hang_the_markup_stripping(
+    child: _Child, tmp_path: Path, unit: str
+) -> None:
     """A README paragraph built against the prose patterns (markup.py: a reST role whose
     backtick never closes, runs of role colons, emphasis or tag openers that never close):
     analysis.readme.strip_markup reads each paragraph whole, so a pattern that retries every
@@ -128,13 +219,7 @@ def test_hostile_readme_prose_does_not_hang_the_markup_stripping(tmp_path: Path,
     60 KB of ``[``, links whose brackets never close, took minutes)."""
     root = _js_package(tmp_path / "repo", "")
     (root / "README.md").write_text("# evil\n\nA tool " + _fill(unit) + "\n\nStarts things.\n")
-    assert "start" in _analyze(root)
-
-
-PLAIN = (
-    "import sys; from sorafilm_nb.story.clauses import plain, short_clause; "
-    "text = sys.stdin.read(); print(len(plain(text)), len(short_clause(text, 60)))"
-)
+    assert "start" in _analyze(child, root)
 
 
 @pytest.mark.parametrize(
@@ -150,8 +235,24 @@ PLAIN = (
         "unclosed-links",
     ],
 )
-def test_hostile_docstring_prose_does_not_hang_the_captions(unit: str) -> None:
+def test_hostile_docstring_prose_does_not_hang_the_captions(
+    child: _Child, tmp_path: Path, unit: str
+) -> None:
     """story.clauses.plain takes the same markup off a docstring that the README reader
     takes off a paragraph (a tag holds no ``<``: markup.HTML_TAG), so a summary built of
     tag openers that never close is read once, not from each opener to the end."""
-    _bounded(["-c", PLAIN], f"plain() of {SIZE:,} bytes of {unit[:8]!r}", stdin=_fill(unit))
+    text = tmp_path / "docstring.txt"
+    text.write_text(_fill(unit), encoding="utf-8")
+    child.ask("plain", text, f"plain() of {SIZE:,} bytes of {unit[:8]!r}")
+
+
+def test_a_hostile_line_of_calls_is_read_once(child: _Child, tmp_path: Path) -> None:
+    """readme_names.example_calls looks at what stands before each call on its line (is it
+    called on something?). It copied the whole line up to each call: quadratic in a line of
+    calls, which memcpy hides at first (400 KB took 12 s, 800 KB 44 s at load ~10), so this
+    line is 2.4 MB (a linear read: about 2 s). Each kept call is cut at CALL_MAX."""
+    from sorafilm_nb.analysis.readme_names import CALL_MAX
+
+    text = tmp_path / "README.md"
+    text.write_text("```js\n" + "a(" * 1_200_000 + "\n```\n", encoding="utf-8")
+    assert child.ask("calls", text, "example_calls of a 2.4 MB line of calls") == f"a {CALL_MAX}"

@@ -5,7 +5,6 @@ never the README."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -39,11 +38,12 @@ def test_each_name_has_its_first_example_call_from_its_line() -> None:
     assert example_calls("no examples here: ship('x')", ["ship"]) == {}
 
 
-def test_a_hostile_line_of_calls_is_read_once_and_cut() -> None:
-    line = "a(" * 200_000
-    t0 = time.perf_counter()
+def test_a_line_of_calls_keeps_each_call_cut() -> None:
+    """(That a hostile line of calls is read once, not once per call, is
+    test_hostile_patterns.test_a_hostile_line_of_calls_is_read_once, in a child with a
+    deadline: no timing here.)"""
+    line = "a(" * 2_000
     calls = example_calls(f"```js\n{line}\n```\n", ["a"])
-    assert time.perf_counter() - t0 < 5
     assert calls == {"a": line[:CALL_MAX]}
 
 

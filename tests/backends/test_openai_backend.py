@@ -171,7 +171,7 @@ def test_the_key_never_shows(caplog: pytest.LogCaptureFixture, tmp_path: Path) -
     secret = "sk-proj-" + uuid.uuid4().hex
     caplog.set_level(logging.DEBUG)
     faults = FaultConfig(retry_after=0.01)
-    with Simulator(api_key=secret, job_seconds=0.05, faults=faults) as sim:
+    with Simulator(api_key=secret, job_seconds=0.05, faults=faults, render_scale=0.2) as sim:
         backend = OpenAIBackend(api_key=secret, base_url=sim.base_url, max_retries=1)
         assert secret not in repr(backend) and secret not in str(backend)
         errors: list[BackendError] = []

@@ -267,7 +267,7 @@ def test_any_nonempty_key_is_accepted_by_default(simulator: Simulator) -> None:
 
 
 def test_job_moves_through_states_with_a_poll_hint() -> None:
-    with Simulator(job_seconds=1.0, poll_after_ms=50) as sim:
+    with Simulator(job_seconds=1.0, poll_after_ms=50, render_scale=0.2) as sim:
         _states_and_hint(sim)
 
 
@@ -348,7 +348,7 @@ def test_moderation_marker_and_pattern_fail_the_job() -> None:
 
 
 def test_expired_content_is_410_with_code() -> None:
-    with Simulator(job_seconds=0.05) as sim:
+    with Simulator(job_seconds=0.05, render_scale=0.2) as sim:
         sim.faults.expire_content = Fault(count=1)
         video = create(sim, seconds="4")
         done = wait_done(sim, video["id"])

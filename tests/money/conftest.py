@@ -13,6 +13,7 @@ from typing import Any
 
 import pg_fixtures
 import pytest
+import session_fixtures
 from ledger_fixtures import Clock
 
 from sorafilm_nb.money.ledger import Ledger
@@ -21,9 +22,10 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[Any]:
-    """The session's PostgreSQL server (started by the first test needing it), stopped at
-    the end of the session."""
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The session's PostgreSQL server (started by the first test needing it, from the run's
+    template data folder), stopped at the end of the session."""
+    pg_fixtures.use_template(session_fixtures.run_folder(tmp_path_factory, "pg-template"))
     yield None
     pg_fixtures.stop()
 

@@ -1,6 +1,10 @@
 """One throwaway PostgreSQL server per test session (per xdist worker), and a fresh schema
 per ledger a test opens, so each test starts on an empty team ledger in well under a second.
 
+Each worker's server is its own (tests restart and cut it), but initdb runs once per run: the
+session fixture names a template folder shared by the run's workers (session_fixtures.py),
+and pgtemp copies the data folder the first worker made there.
+
 Started lazily by the first test that needs it and stopped by the session fixture in
 conftest.py (an atexit hook as well, for a session that dies). A machine without the server
 binaries or psycopg skips only the PostgreSQL tests, with a reason saying what to install.
@@ -11,6 +15,7 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -19,6 +24,13 @@ from sorafilm_nb.money.pgtemp import INSTALL_HINT, TempServer, find_bindir
 
 _server: TempServer | None = None
 _failed: str | None = None
+_template: Path | None = None
+
+
+def use_template(folder: Path) -> None:
+    """Start this session's server from the data folder kept in folder (made if need be)."""
+    global _template
+    _template = folder
 
 
 def unavailable() -> str | None:
@@ -38,7 +50,7 @@ def server() -> TempServer:
         pytest.skip(why)
     if _server is None:
         try:
-            _server = TempServer(durable=False)
+            _server = TempServer(durable=False, template=_template)
         except Exception as exc:
             _failed = f"could not start a throwaway PostgreSQL server: {exc}"
             pytest.skip(_failed)

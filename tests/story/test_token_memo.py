@@ -26,16 +26,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def _every_packaged_prompt() -> list[str]:
     """Every prompt and prompt piece of this repository's films: 3 themes x 3 templates x
     5 tiers (several hundred distinct texts)."""
-    from sorafilm_nb.analysis.profile import analyze
+    from sorafilm_nb.analysis.profile import RepoProfile, analyze
+    from sorafilm_nb.story.casting import Casting
     from sorafilm_nb.story.planning import plan
     from sorafilm_nb.story.prompts import pieces
 
     profile = analyze(ROOT)
     texts: set[str] = set()
     for theme in ("kitchen", "space", "heist"):
+        # a theme casts the profile once: the template and the tier come after the casting
+        read: RepoProfile | Casting = profile
         for template in ("silent-90", "teaser-30", "single-12"):
             for tier in ("ultra-low", "low", "medium", "high", "standard"):
-                for p in plan(profile, theme, template, tier).prompts:
+                made = plan(read, theme, template, tier)
+                read = made.storyboard.casting
+                for p in made.prompts:
                     texts.add(p.text)
                     texts.update(pieces(p.sections))
     return sorted(texts)

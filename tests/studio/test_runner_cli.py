@@ -86,7 +86,8 @@ def test_cli_real_needs_a_key_and_never_prints_one(
     from sorafilm_nb.cli import main
 
     secret = "sk-test-SECRET-never-shown-1234567890"
-    with Simulator(api_key=secret, job_seconds=0.2) as server:  # a "real" API wanting a key
+    # a "real" API wanting a key (256x144 animatics: the key is looked for, not the pixels)
+    with Simulator(api_key=secret, job_seconds=0.2, render_scale=0.2) as server:
         ledger_path = tmp_path / "l.sqlite3"
         args = [
             "film",
