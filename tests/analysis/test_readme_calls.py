@@ -47,31 +47,6 @@ def test_a_line_of_calls_keeps_each_call_cut() -> None:
     assert calls == {"a": line[:CALL_MAX]}
 
 
-def test_a_readme_of_one_line_of_calls_at_the_size_cap_is_read_in_linear_time() -> None:
-    """Whether a call is on something ("depot.ship(") was read from a copy of the line up to
-    it: a copy per call, so a README at the cap (1 MiB) of "a(" copied ~270 GB (50 s at load
-    15). Linear, not a bound in seconds (a shared machine's load moves those): four times
-    the calls take well under sixteen times as long."""
-    from sorafilm_nb.analysis.worker import MAX_BYTES
-
-    def seconds(line: str) -> float:
-        best = float("inf")
-        for _ in range(2):  # the quicker of two: a busy neighbour slows one, not both
-            t0 = time.perf_counter()
-            calls = example_calls(f"```js\n{line}\n```\n", ["a", "x.a"])
-            best = min(best, time.perf_counter() - t0)
-            assert calls == {"a": line[:CALL_MAX], "x.a": line[:CALL_MAX]}
-        return best
-
-    full = "a(" * (MAX_BYTES // 2 - 8)
-    assert seconds(full) < 8 * seconds(full[: len(full) // 4]) + 0.5
-    # the dot may stand apart from the name, as rstrip allowed
-    assert example_calls("```js\nx . \t a(1)\na(2)\n```\n", ["a", "x.a"]) == {
-        "a": "a(2)",
-        "x.a": "a(1)",
-    }
-
-
 def _courier(tmp_path: Path) -> Path:
     """A small project whose README example calls Depot, Depot.ship and ship."""
     root = tmp_path / "courier"
