@@ -57,6 +57,24 @@ _DECLS = frozenset(
     }
 )
 _TOP = frozenset({"program", "export_statement"})
+_VARS = frozenset({"lexical_declaration", "variable_declaration", "variable_declarator"})
+# the nodes whose parent and previous sibling the scan asks for (see _family)
+_KIN = frozenset(
+    {
+        "class_declaration",
+        "abstract_class_declaration",
+        "function_declaration",
+        "generator_function_declaration",
+        "export_statement",
+        *_VARS,
+    }
+)
+# the declarations whose name (an identifier child) the query captures as @fn or @var
+_NAMED = frozenset(
+    {"function_declaration", "generator_function_declaration", "variable_declarator"}
+)
+# parent and previous sibling (None at the root or first), by node id
+_Family = dict[int, tuple[Any, Any]]
 _FUNCS = frozenset(
     {"function_expression", "function", "arrow_function", "generator_function", "class"}
 )
@@ -104,25 +122,49 @@ def _parser(lang: str) -> tuple[Any, Any]:
     return Parser(language), Query(language, query)
 
 
-def _jsdoc(node: Any, ret: dict[str, str] | None = None, name: str = "") -> str:
+def _family(root: Any) -> _Family:
+    """The parent and previous sibling of each statement of the program, of each node of a
+    _KIN type and of the identifiers a _NAMED declaration holds, found in one walk down.
+
+    Why not ``node.parent`` and ``node.prev_sibling``: tree-sitter keeps no parent links,
+    so each call searches down from the root, costing the node's depth times the width of
+    the levels above it. Asked for every declaration, that was quadratic: a hostile file of
+    4,000 nested ``export function f() {`` took 21 s, and 1 MB of such JavaScript 11 min
+    (issue 11). The walk visits each node once.
+    """
+    family: _Family = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        prev = None
+        top = node is root
+        named = node.type in _NAMED
+        for child in node.children:
+            if top or child.type in _KIN or (named and child.type == "identifier"):
+                family[child.id] = (node, prev)
+            if child.child_count:
+                stack.append(child)
+            prev = child
+    return family
+
+
+def _jsdoc(node: Any, family: _Family, ret: dict[str, str] | None = None, name: str = "") -> str:
     """The /** ... */ comment right before node (or before its export statement); its
-    ``@returns {Type}`` goes to ret[name] (see _returned)."""
-    if node.parent is not None and node.parent.type == "export_statement":
-        node = node.parent
-    prev = node.prev_sibling
+    ``@returns {Type}`` goes to ret[name] (see _returned). node is in family."""
+    parent, prev = family[node.id]
+    if parent is not None and parent.type == "export_statement":
+        prev = family[parent.id][1]
     if prev is None or prev.type != "comment":
         return ""
     return _comment(_text(prev), ret, name)
 
 
-def _top_level(node: Any) -> bool:
-    parent = node.parent
-    while parent is not None and parent.type in (
-        "lexical_declaration",
-        "variable_declaration",
-        "variable_declarator",
-    ):
-        parent = parent.parent
+def _top_level(node: Any, family: _Family) -> bool:
+    """Whether node is a statement of the program or of an export (through the var or
+    const declaration that holds it)."""
+    parent = family[node.id][0]
+    while parent is not None and parent.type in _VARS:
+        parent = family[parent.id][0]
     return parent is None or parent.type in _TOP
 
 
@@ -137,6 +179,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     parser, query = _parser(lang)
     tree = parser.parse(data)
     caps = QueryCursor(query).captures(tree.root_node)
+    family = _family(tree.root_node)
 
     classes: list[list[Any]] = []
     functions: list[list[Any]] = []
@@ -146,12 +189,13 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     ret: dict[str, str] = {}  # function -> the class its JSDoc says it returns
 
     for node in caps.get("class", ()):
-        _add_class(node, classes, docs, _jsdoc(node))
+        _add_class(node, classes, docs, _jsdoc(node, family))
     for node in list(caps.get("fn", ())) + list(caps.get("var", ())):
-        decl = node.parent
-        if decl is None or not _top_level(decl):
+        decl = family[node.id][0]
+        if not _top_level(decl, family):
             continue
-        doc = _jsdoc(decl if decl.type != "variable_declarator" else decl.parent, ret, _text(node))
+        at = decl if decl.type != "variable_declarator" else family[decl.id][0]
+        doc = _jsdoc(at, family, ret, _text(node))
         if doc:
             docs.append(doc)
         functions.append([_text(node), node.start_point[0] + 1, summary_line(doc)])
@@ -173,11 +217,9 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         if owner and "(" not in owner and "[" not in owner:
             dynamic.setdefault(owner.rsplit(".", 1)[-1], node.start_point[0] + 1)
     exported: list[str] = []
-    made = _assigned(tree.root_node, functions, exported, docs, classes, ret)
+    made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret)
     for node in caps.get("class", ()):
-        if _top_level(node) or (
-            node.parent is not None and node.parent.type == "ambient_declaration"
-        ):
+        if _top_level(node, family) or family[node.id][0].type == "ambient_declaration":
             _methods(node, functions, docs, ret)
     imports = []
     for node in caps.get("import", ()):
@@ -325,6 +367,7 @@ def _instanceof_names(block: Any) -> list[str]:
 
 def _assigned(
     root: Any,
+    family: _Family,
     functions: list[list[Any]],
     exported: list[str],
     docs: list[str],
@@ -351,14 +394,16 @@ def _assigned(
             continue
         if stmt.type == "expression_statement" and stmt.named_child_count:
             value: Any = stmt.named_children[0]
-            _assignment(value, stmt, functions, exported, docs, classes, aliases, ret)
+            _assignment(value, stmt, family, functions, exported, docs, classes, aliases, ret)
         elif stmt.type in ("lexical_declaration", "variable_declaration"):
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator":
                     value = decl.child_by_field_name("value")
                     if value is not None:
                         _factory(decl, value, factories)
-                        _assignment(value, stmt, functions, exported, docs, classes, aliases, ret)
+                        _assignment(
+                            value, stmt, family, functions, exported, docs, classes, aliases, ret
+                        )
     return [[factories[local], public] for local, public in aliases if local in factories]
 
 
@@ -378,6 +423,7 @@ def _factory(decl: Any, value: Any, factories: dict[str, str]) -> None:
 def _assignment(
     node: Any,
     stmt: Any,
+    family: _Family,
     functions: list[list[Any]],
     exported: list[str],
     docs: list[str],
@@ -404,13 +450,13 @@ def _assignment(
                 exported.append(_text(right))
             elif right.type in ("class", "function_expression", "generator_function"):
                 name = _text(right.child_by_field_name("name"))
-                if name and stmt.parent is not None and stmt.parent.type == "program":
+                if name:  # stmt is a statement of the program (see _assigned)
                     exported.append(name)
                     if right.type == "class":
-                        _add_class(right, classes, docs, _jsdoc(stmt))
+                        _add_class(right, classes, docs, _jsdoc(stmt, family))
                         _methods(right, functions, docs, ret)
                     else:
-                        _add_fn(functions, docs, name, right, stmt, ret)
+                        _add_fn(functions, docs, name, right, stmt, family, ret)
         elif left.type == "member_expression":
             obj = _text(left.child_by_field_name("object"))
             prop = _text(left.child_by_field_name("property"))
@@ -420,17 +466,25 @@ def _assignment(
                 if right.type == "identifier":  # exports.string = stringType
                     aliases.append((_text(right), prop))
                 if right.type not in _DATA and right.type != "identifier":
-                    _add_fn(functions, docs, prop, left, stmt, ret)
+                    _add_fn(functions, docs, prop, left, stmt, family, ret)
             elif public and right.type in _FUNCS and "[" not in obj and "(" not in obj:
                 owner = obj.removesuffix(".prototype").rsplit(".", 1)[-1]
-                _add_fn(functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt, ret)
+                _add_fn(
+                    functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt, family, ret
+                )
         node = right  # a = b = c: go on down the chain
 
 
 def _add_fn(
-    functions: list[list[Any]], docs: list[str], name: str, at: Any, stmt: Any, ret: dict[str, str]
+    functions: list[list[Any]],
+    docs: list[str],
+    name: str,
+    at: Any,
+    stmt: Any,
+    family: _Family,
+    ret: dict[str, str],
 ) -> None:
-    doc = _jsdoc(stmt, ret, name)
+    doc = _jsdoc(stmt, family, ret, name)
     if doc:
         docs.append(doc)
     functions.append([name, at.start_point[0] + 1, summary_line(doc)])
@@ -462,7 +516,9 @@ def _methods(cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[st
     body = cls.child_by_field_name("body")
     if not name or body is None:
         return
-    for member in body.named_children:
+    prev = None  # each member's previous sibling, read on the way (see _family)
+    for member in body.children:
+        prev, before = member, prev
         if member.type not in ("method_definition", "method_signature"):
             continue
         key = member.child_by_field_name("name")
@@ -474,10 +530,9 @@ def _methods(cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[st
             for c in member.named_children
         ):
             continue
-        prev = member.prev_sibling
         doc = ""
-        if prev is not None and prev.type == "comment":
-            doc = _comment(_text(prev), ret, f"{name}.{method}")
+        if before is not None and before.type == "comment":
+            doc = _comment(_text(before), ret, f"{name}.{method}")
         if doc:
             docs.append(doc)
         functions.append([f"{name}.{method}", member.start_point[0] + 1, summary_line(doc)])

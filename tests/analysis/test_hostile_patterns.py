@@ -256,3 +256,20 @@ def test_a_hostile_line_of_calls_is_read_once(child: _Child, tmp_path: Path) -> 
     text = tmp_path / "README.md"
     text.write_text("```js\n" + "a(" * 1_200_000 + "\n```\n", encoding="utf-8")
     assert child.ask("calls", text, "example_calls of a 2.4 MB line of calls") == f"a {CALL_MAX}"
+
+
+@pytest.mark.parametrize(
+    ("opener", "closer", "depth"),
+    [("export function layer() {\n", "}", 20_000), ("class Layer { run() {\n", "}}", 16_000)],
+    ids=["functions", "classes"],
+)
+def test_deeply_nested_javascript_is_read_in_linear_time(
+    child: _Child, tmp_path: Path, opener: str, closer: str, depth: int
+) -> None:
+    """scan_js asked tree-sitter for the parent and previous sibling of each declaration,
+    which tree-sitter finds by searching down from the root: the depth each time, so
+    quadratic in nesting (4,000 nested functions took 21 s, 1 MB of them 11 min). These
+    depths take about a second now, the old code minutes. (Deeper, tree-sitter's own query
+    slows down and stops at 16,384 classes or ~21,800 functions, scan_js's _QUERY.)"""
+    root = _js_package(tmp_path / "repo", opener * depth + closer * depth)
+    assert "start" in _analyze(child, root)
