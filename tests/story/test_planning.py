@@ -598,3 +598,10 @@ def test_a_sandbox_ledgers_budget_never_blocks_a_plan(tmp_path: Path) -> None:
         p = plan(CASTING, target_seconds=96, ledger=ledger)
         assert not p.blocked
         assert "over-budget" not in {f.rule for f in p.findings}
+
+
+def test_a_one_shot_plan_says_1_shot_not_1_shots() -> None:
+    p = plan(CASTING, template="single-12")
+    assert len(p.storyboard.shots) == 1
+    assert p.summary().startswith("1 shot, ") and "1 shots" not in repr(p)
+    assert plan(CASTING, target_seconds=96).summary().split(",")[0].endswith(" shots")
