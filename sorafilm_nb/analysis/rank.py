@@ -33,8 +33,8 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. rank-20: README prose read with
 # markup's linear patterns (0f69f81, and the link patterns after it), so profiles cached
 # before them are re-derived. rank-21: a README example's call of a function is its bare
-# call first (readme_names.example_calls), Concept.readme_call.
-RANK_VERSION = "rank-21"
+# call first (readme_names.example_calls), Concept.readme_call. rank-22: readme_names' owners.
+RANK_VERSION = "rank-22"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

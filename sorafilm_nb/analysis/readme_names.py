@@ -71,6 +71,8 @@ def object_sentence(name: str, sentences: list[str]) -> str:
     return ""
 
 
+_CAMEL = re.compile(r"[a-z][A-Z]")  # "ZodError": a name written as code wherever it stands
+
 # "command: the Command which ...": an options list's entry, a sentence about that key
 _KEY_LABEL = re.compile(r"`?([a-z_$][\w$.]*)`?:\s")
 
@@ -102,16 +104,23 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
         if sentence.split()[0].strip("`*_(").lower() in _ELSEWHERE:
             continue
         if word is None:
-            word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\))?(?![\w])")
+            # a class name may be in the plural ("ZodErrors contain an issues array")
+            plural = "|s" if short[:1].isupper() else ""
+            word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\){plural})?(?![\w])")
         label = _KEY_LABEL.match(sentence)
         if label and label.group(1) != name:  # "command: the Command which ...": a key's
             continue  # definition (an options list), about that key
         for m in word.finditer(sentence):
             if len(sentence[: m.start()].split()) >= NEAR_START:
                 break
+            if m.group(0) != short and m.group(0).endswith("s") and m.start() > 0:
+                continue  # the plural only as the subject ("... Domains and URLs." is a list)
             ticked = sentence[max(0, m.start() - 1) : m.start()] == "`"
             called = m.group(0).endswith("()")
-            capital = short[:1].isupper() and m.start() > 0 and not as_project
+            # a capital mid-sentence, or a CamelCase name anywhere ("ZodErrors contain"):
+            # a sentence's first word is capitalised whatever it is, a CamelCase one is code
+            camel = bool(_CAMEL.search(short))
+            capital = short[:1].isupper() and (m.start() > 0 or camel) and not as_project
             if ticked or called or capital:
                 return sentence.replace("`", "").strip()[:SENTENCE_MAX]
     return ""
@@ -198,6 +207,9 @@ def concept_sentences(
 
 CALL_MAX = 80  # characters of an example call kept from its line
 _CALL_AT = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
+# What a method is called on: "axios" of "axios.get(" ("" for a chained ".get(" or "f().get(")
+_RECEIVER = re.compile(r"([A-Za-z_$][\w$]*)?\s*\.\s*$")
+RECEIVERS_MAX = 8  # receivers kept per method name: a hostile README has many
 
 
 def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
@@ -205,20 +217,43 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
     line, at most CALL_MAX characters: "YargsInstance.positional" -> "positional('port', {".
     A method is looked up by its last part, called on something first (`depot.ship(`); a
     function called bare first (`ship(`: `depot.ship("parcel")` is no call of the function
-    ship), each falling back to the other (`z.string()` calls zod's function string). One
-    pass over the examples, whatever the number of names; each kept call is cut where it
-    starts, so a hostile line of many calls is read once."""
-    first: tuple[dict[str, str], dict[str, str]] = ({}, {})  # (bare, on something)
+    ship), each falling back to the other (`z.string()` calls zod's function string). A call
+    on what another name's owner is called (`axios.get(` where ``Axios.create`` is a name)
+    is that owner's, not ``AxiosHeaders.get``'s, and a call on its own owner (`ky.get(`)
+    comes before one on anything else (`headers.get(`): a method is not matched by its last
+    part alone. One pass over the examples, whatever the number of names; each kept call is cut
+    where it starts, so a hostile line of many calls is read once."""
+    names = list(names)
+    bare: dict[str, str] = {}
+    on: dict[str, dict[str, str]] = {}  # method -> receiver (lower case) -> first call
     for _lang, body in code_blocks(text):
         for line in body.splitlines():
             for m in _CALL_AT.finditer(line):
-                dotted = line[: m.start()].rstrip().endswith(".")
-                first[dotted].setdefault(m.group(1), line[m.start() : m.start() + CALL_MAX].strip())
+                before = line[max(0, m.start() - 80) : m.start()].rstrip()
+                call = line[m.start() : m.start() + CALL_MAX].strip()
+                if not before.endswith("."):
+                    bare.setdefault(m.group(1), call)
+                    continue
+                r = _RECEIVER.search(before)
+                receivers = on.setdefault(m.group(1), {})
+                if len(receivers) < RECEIVERS_MAX:
+                    receivers.setdefault((r.group(1) or "").lower() if r else "", call)
+    owners = {n.rsplit(".", 1)[0].rsplit(".", 1)[-1].lower() for n in names if "." in n}
     out = {}
     for name in names:
-        last = name.rsplit(".", 1)[-1]
-        dotted = last != name
-        call = first[dotted].get(last) or first[not dotted].get(last)
+        owner, _, last = name.rpartition(".")
+        own = owner.rsplit(".", 1)[-1]
+        others = owners - {own.lower()}
+        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", own)}
+        # its owner's own call first (`ky.get(`, `yargs.option(` for YargsInstance), then
+        # a chained one, then one on anything that is no other owner
+        ranked = sorted(
+            (r != own.lower() and r not in words, r != "", i, c)
+            for i, (r, c) in enumerate(on.get(last, {}).items())
+            if r not in others
+        )
+        dotted = ranked[0][3] if ranked else ""
+        call = (dotted or bare.get(last, "")) if owner else (bare.get(last) or dotted)
         if call:
             out[name] = call
     return out

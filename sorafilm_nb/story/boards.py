@@ -391,6 +391,7 @@ def storyboard(
     unit, most = legal[0], len(legal)
     total = film_seconds(tpl, target, unit)
     units, placed, unused = fit(tpl, casting.entries, beat_units(tpl, total, unit), most)
+    tpl = calm(tpl, placed)
     said = facts(casting.profile, [e for group in placed for e in group])
     shots: list[Shot] = []
     carried = ""  # the card of a beat left out opens the next one instead
@@ -469,6 +470,22 @@ def storyboard(
     )
     assert board.seconds == total and all(s.seconds in legal for s in shots)
     return board
+
+
+def calm(template: StoryTemplate, placed: list[list[CastEntry]]) -> StoryTemplate:
+    """The template as this film tells it: with no error in its trouble beats (nothing to
+    rescue), a beat that overcomes the trouble goes by its calm_name ("the rescue" landed on
+    Flask.route in a film with no error). The film's shots and lookups use these names."""
+    if any(group for b, group in zip(template.beats, placed, strict=True) if b.role == "trouble"):
+        return template
+    names = {b.name for b in template.beats}
+    beats = tuple(
+        replace(b, name=b.calm_name)
+        if b.role == "overcome" and b.calm_name and b.calm_name not in names
+        else b
+        for b in template.beats
+    )
+    return template if beats == template.beats else replace(template, beats=beats)
 
 
 def _say(template: str, said: dict[str, str]) -> str:

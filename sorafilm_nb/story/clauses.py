@@ -97,6 +97,8 @@ _PHRASE = re.compile(
     r"over|under|for|by|at|and|or|so|as|in|on|of|to|using|via|because|unless|if)\s)"
 )
 
+_WORD_AFTER_SPACE = re.compile(r"\s([A-Za-z]+)(?=[\s,.;:]|$)")
+
 # A JSDoc sentence that runs on without its full stop after a call: "Proxy to the app
 # `Router#route()` Returns a new `Route` instance" reads as two sentences.
 RUN_ON = r"(?<=\))\s+(?=[A-Z][a-z]+s\s)"
@@ -143,8 +145,17 @@ def short_clause(text: str, limit: int) -> str:
     if len(text) <= limit:
         return " ".join(_ends_clean(text.split()))
     head = text[: limit + 1]
-    strong = [m.start() for m in _STRONG.finditer(head) if limit // 3 <= m.start() <= limit]
-    weak = [m.start() for m in _PHRASE.finditer(head) if limit // 3 <= m.start() <= limit]
+    # boundaries are found with the word after them ("... interfaces| in Click" cut at the
+    # limit), in a window of the text just past it: linear however long the text
+    window = text[: limit + 16]
+    strong = [m.start() for m in _STRONG.finditer(window) if limit // 3 <= m.start() <= limit]
+    weak = [m.start() for m in _PHRASE.finditer(window) if limit // 3 <= m.start() <= limit]
+    # before a participle phrase ("an issues array | containing detailed information")
+    weak += [
+        m.start()
+        for m in _WORD_AFTER_SPACE.finditer(window)
+        if limit // 3 <= m.start() <= limit and m.group(1).lower() in _PARTICIPLE_OPENS
+    ]
     best = max(strong or weak, default=-1)
     word = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
     # the latest phrase boundary first (else the word cut); a cut that leaves the clause
@@ -164,6 +175,12 @@ def short_clause(text: str, limit: int) -> str:
             return " ".join(words)
     if _adverb(whole[0]) and len(whole) > 2:  # "Dynamically creates and returns ..."
         return short_clause(" ".join(whole[1:]), limit)
+    # every cut reads clipped: a cut that only loses a participle at its end reads whole
+    # ("adds dunder methods according to fields [specified]" beats "... according")
+    for words in [*tried, _ends_clean(word.split())]:
+        dropped = _drop_dangling_participle(words)
+        if dropped != words and dropped and dropped[-1].lower() not in _NEEDS_MORE:
+            return " ".join(dropped)
     return " ".join(_drop_dangling_participle(tried[0]))
 
 
@@ -174,6 +191,7 @@ _NEEDS_MORE = frozenset(
     [
         "used",
         "based",
+        "according",
         "intended",
         "meant",
         "designed",
@@ -198,6 +216,9 @@ _NEEDS_MORE = frozenset(
 )
 # "-ing" words that open a phrase after a noun ("a string | consisting of ...")
 _OPENS_PHRASE = _NEEDS_MORE | {"consisting", "holding", "representing"}
+# the "-ing" words of those that open a phrase a cut may fall before ("according" does not:
+# "adds dunder methods according to fields" says how)
+_PARTICIPLE_OPENS = frozenset(w for w in _OPENS_PHRASE if w.endswith("ing")) - {"according"}
 _AUXILIARY = frozenset(
     [
         "is",
@@ -262,6 +283,7 @@ _COMPLEMENT = frozenset(
         "at",
         "of",
         "via",
+        "using",
         "upon",
         "onto",
         "against",
@@ -272,6 +294,10 @@ _COMPLEMENT = frozenset(
         "without",
     ]
 )
+
+
+# words that open a verb's object clause ("to verify | that ...", "to decide | whether ...")
+_CLAUSE_OBJECT = frozenset({"that", "whether", "if", "what", "how", "which", "who", "where"})
 
 
 def _participle(word: str) -> bool:
@@ -300,6 +326,9 @@ def _clipped(words: list[str], following: str) -> bool:
         and words[-2].lower() in _COMPLEMENT
         and following.lower() in _COMPLEMENT | {"a", "an", "the"}
     ):
+        return True
+    # "then unsigns them to verify" before "that the value ...": the verb's object was cut
+    if len(words) > 1 and words[-2].lower() == "to" and following.lower() in _CLAUSE_OBJECT:
         return True
     core = [w for w in words if not _adverb(w)]
     before = core[-2].lower() if len(core) > 1 else ""

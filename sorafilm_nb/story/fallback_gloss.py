@@ -37,7 +37,7 @@ from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
 from .gloss import teaching_clauses
 from .gloss_apart import COUNT as _COUNT
-from .gloss_apart import bases_gloss, example_value, http_gloss
+from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -91,8 +91,22 @@ _VERBS = {
 }
 
 
-# A predicate's name asks a question: "isCancel" -> "tells whether something is cancel".
+# A predicate's name asks a question: "isAxiosError(payload)" -> "tells whether a payload is
+# an axios error". Read word by word ("tells whether something is cancel") it was no English.
 _ASKS = frozenset({"is", "has", "can", "should"})
+# The last word of a predicate that reads as an adjective ("is valid", "is frozen"), not as a
+# noun that takes an article ("is a cancel", "is a plain object").
+_ADJECTIVE_END = re.compile(
+    r"(?:able|ible|al|ive|ous|ful|less|ic|ed|ent|ant|ing|id|ty|ull|ue|lse|en)$"
+)
+_ADJECTIVES = frozenset(
+    {"open", "ready", "empty", "safe", "same", "dirty", "busy", "plain", "new", "absolute"}
+    | {"private", "public", "complete", "remote", "async", "sync", "online", "offline"}
+)
+# The one parameter of a switch: "strictCommands(enabled)" turns strict commands on or off.
+_FLAGS = frozenset({"enabled", "enable", "on", "flag", "toggle", "bool", "boolean"})
+# Verbs a switch's name may open with, which its caption leaves out: "setStrict" -> "strict".
+_SWITCH_VERBS = frozenset({"set", "enable", "toggle", "use"})
 
 
 def _module(c: Concept) -> str:
@@ -127,21 +141,45 @@ def _name_words(name: str) -> list[str]:
     return [w.lower() for w in re.split(r"[\s_$]+", spaced) if w]
 
 
-def role_gloss(c: Concept) -> str:
+def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
     """What a concept with no prose does for a user, from what is known for sure: the verb
     its name opens with and the words after it ("creates a model"), its use as a decorator
-    in the README, an error the package hands out; "" when none of these holds."""
+    in the README, an error the package hands out, what a predicate tests, what a switch
+    turns on or off (its one parameter a flag), within ``room`` characters; "" when none of
+    these holds."""
     words = _name_words(c.name)
     if c.kind == "function" and len(words) >= 2 and words[0] in _VERBS:
         rest = " ".join(words[1:])
         return f"{_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
     if c.kind == "function" and len(words) >= 2 and words[0] in _ASKS:
-        return f"tells whether something {words[0]} {' '.join(words[1:])}"
+        return _asks_gloss(c, words)
+    if c.kind == "function" and words and len(c.params) == 1 and c.params[0].lower() in _FLAGS:
+        switched = words[1:] if words[0] in _SWITCH_VERBS else words
+        if switched:  # "enable(flag)" names nothing it switches
+            said = f"turns {' '.join(switched)} on or off"
+            return said if len(said) <= room else said.replace(" on or off", " on/off")
     if c.kind == "function" and c.decorator:
         return "a decorator you put on a function"
     if c.kind == "exception" and c.public:
         return "an error your code can catch"
     return ""
+
+
+def _asks_gloss(c: Concept, words: list[str]) -> str:
+    """What a predicate tests, in English: its first parameter as the subject ("a value",
+    else "something"), the rest of its name as an adjective ("is valid") or a noun with its
+    article ("is a cancel", "has a header", "is an axios error"), a verb after can/should
+    ("tells whether it can parse")."""
+    verb, rest = words[0], " ".join(words[1:])
+    # the parameter is the subject, unless it names what is asked ("hasHeader(header)")
+    named = c.params and not set(_name_words(c.params[0])) & set(words[1:])
+    subject = param_phrase(c.params[0]) if named else "something"
+    if verb in ("can", "should"):  # "canParse": it can parse, not its input
+        return f"tells whether it {verb} {rest}"
+    last = words[-1]
+    if len(words) == 2 and (last in _ADJECTIVES or bool(_ADJECTIVE_END.search(last))):
+        return f"tells whether {subject} {verb} {rest}"
+    return f"tells whether {subject} {verb} {_with_article(rest)}"
 
 
 # Abbreviations a parameter name uses, as a caption says them: yargs' option(key, opt).
@@ -319,7 +357,14 @@ def fallback_gloss(
             text = gloss(c.name, sentence, kind=c.kind, limit=limit)
             if text.startswith(head) and len(text.split()) >= 4:
                 return text
-        for said in (role_gloss(c), made_gloss(c, base), makes_gloss(concepts), params_gloss(c)):
+        room = limit - len(head)
+        for said in (
+            role_gloss(c, room),
+            route_gloss(c),
+            made_gloss(c, base),
+            makes_gloss(concepts),
+            params_gloss(c),
+        ):
             if said and len(head) + len(said) <= limit:
                 return head + said
         said = params_gloss(replace(c, params=c.params[:2]))  # the first two, when all do not fit
@@ -413,7 +458,7 @@ def caption_choices(
         said.append(bases_gloss(concepts, kinds.group(1)))
     if len(concepts) == 1:
         c = concepts[0]
-        said.append(http_gloss(c))
+        said += [http_gloss(c), route_gloss(c)]
         for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
             for text in (c.summary, c.readme_sentence):
                 said += [t for t in teaching_clauses(c.name, text, room) if len(t.split()) >= 3]
@@ -421,7 +466,8 @@ def caption_choices(
         base = based[len(head) :] if based.startswith(head) else ""  # "a ZodType"
         # what makes it says its base too ("the ZodType object() returns"): the base alone
         # would say less
-        said += [role_gloss(c), made_gloss(c, base) or base, makes_gloss(concepts)]
+        said += [role_gloss(c, limit - len(head)), made_gloss(c, base) or base]
+        said.append(makes_gloss(concepts))
         said += [params_gloss(c), params_gloss(c, example=True)]
         said.append(members_gloss(c, limit + DISTINCT_EXTRA - len(head)))
         if len(head + params_gloss(c)) > limit + DISTINCT_EXTRA:  # the first two, else

@@ -30,7 +30,7 @@ _NOT_PROSE = re.compile(
 _FILLER_OPENING = re.compile(
     r"^(?:represents|this (?:class|function|method|module|object|exception)(?: is)?|"
     r"an? (?:class|function|helper|object) (?:that|which|to|for)|class (?:that|for)|"
-    r"base class for|implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
+    r"implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
     r"an? (?:internal |generic |custom )?(?:exception|error)(?: class)?(?: that| which)?)\s+"
     r"(?:is\s+|are\s+)?",
     re.I,
@@ -64,6 +64,9 @@ def _restates(name: str, clause: str) -> bool:
     if not rest or lone or code or _COMPARES.search(clause):
         return True
     short = re.escape(name.rsplit(".", 1)[-1])
+    # "a Requests session" for Session: the name with its owner's or project's proper name
+    if re.fullmatch(rf"(?i:an?|the)\s+[A-Z][\w-]*\s+(?i:{short})s?", clause):
+        return True
     return bool(
         re.search(
             rf"(?<=\s){short}\s+(?:{_KIND_NOUNS})s?\b|\bis\s+(?:the|an?)\s+{short}\W*$", clause
@@ -84,11 +87,12 @@ _COMPARES = re.compile(
 
 
 def _name_is(name: str) -> re.Pattern[str]:
-    """ "The context is ...", "A CancelToken is ...": the name restated as a subject."""
+    """ "The context is ...", "A CancelToken is ...", "Commands are ...": the name (or its
+    plural) restated as a subject."""
     words = r"\s*".join(
         re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
     )
-    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}\s+(?:is|are)\s+", re.I)
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s?\s+(?:is|are)\s+", re.I)
 
 
 def _name_does(name: str) -> re.Pattern[str]:
@@ -156,7 +160,9 @@ def gloss(
     head = f"{name}: "
     # the first sentence that teaches: "A user-created Request object. Used to prepare
     # a PreparedRequest." -> "used to prepare a PreparedRequest"
-    for clause in teaching_clauses(name, summary, limit - len(head)):
+    # a clause that only says it forwards ("proxy to the app Router#route()") speaks last:
+    # a later sentence that says what comes back ("returns a new Route instance") teaches
+    for clause in sorted(teaching_clauses(name, summary, limit - len(head)), key=_forwards):
         return head + clause
     text = plain(summary)
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
@@ -185,6 +191,17 @@ def gloss(
     return name if len(name) <= limit else short_clause(name, limit)
 
 
+# "proxy to Router#param()", "an alias of get": it forwards to something else, and says no
+# purpose of its own ("proxy Router#use() to add middleware" says one)
+_FORWARDS = re.compile(r"^(?:an?\s+)?(?:prox(?:y|ies)|alias(?:es)?|delegates?)\b", re.I)
+_PURPOSE = re.compile(r"\bto\s+(?!the\b|an?\b)[a-z]+\b")
+
+
+def _forwards(clause: str) -> bool:
+    """Whether a clause only says that the concept forwards to something else."""
+    return bool(_FORWARDS.match(clause)) and not _PURPOSE.search(clause)
+
+
 def teaching_clauses(name: str, summary: str, room: int) -> list[str]:
     """The clause of each of the first three sentences of ``summary`` that teaches something
     about ``name``, each within ``room`` characters, in order: gloss says the first, and a
@@ -201,6 +218,20 @@ def teaching_clauses(name: str, summary: str, room: int) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|" + RUN_ON)
+
+
+# A clause that only says what kind of thing it is ("a class decorator", "a helper
+# function"), and the same kind phrase with what it does after it ("... that adds", "...
+# used to create").
+_KIND_PHRASE = (
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:decorator|class|function|method|object|helper|"
+    r"type|instance|interface|module|callable|wrapper|utility|mixin)s?"
+)
+_KIND_ONLY = re.compile(_KIND_PHRASE, re.I)
+_KIND_THEN = re.compile(
+    _KIND_PHRASE + r",?\s+(?:that|which|(?:(?:used|meant|designed|intended)\s+)?to)\s+(\w.*)$",
+    re.I,
+)
 
 
 # An admonition's label before the sentence it marks: "Note: `hideBin` is a shorthand ...".
@@ -224,6 +255,10 @@ def _clause(name: str, sentence: str, room: int) -> str:
         text = _FILLER_OPENING.sub("", named)
     else:
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
+        # "Type adapters provide a flexible way ..." -> "provides a flexible way ..."
+        text = _plural_does(name.rsplit(".", 1)[-1]).sub(
+            lambda m: _third_person(m.group(1)), text, count=1
+        )
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
     # "An undefined that is chainable, where both __getattr__ and __getitem__ return itself":
@@ -232,6 +267,12 @@ def _clause(name: str, sentence: str, room: int) -> str:
     pieces = re.split(after, text, maxsplit=1)
     for piece in (p.strip() for p in pieces):
         clause = short_clause(piece, room)
+        # "A class decorator that adds dunder methods ...": only its kind was left; what
+        # follows the kind says what it does
+        m = _KIND_THEN.match(piece) if clause and _KIND_ONLY.fullmatch(clause) else None
+        then = short_clause(m.group(1), room) if m else ""
+        if then and not _restates(name, then):
+            return then
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
                 clause = clause[:1].lower() + clause[1:]
@@ -243,7 +284,33 @@ def _clause(name: str, sentence: str, room: int) -> str:
         rf"\b{short}(?:\s+(?:{_KIND_NOUNS}))?,?\s+((?:to|that|which|for|containing)\s+\w.*)", text
     )
     if m:
-        clause = short_clause(re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1)), room)
+        said = re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1))
+        # "..., containing the exact bytes that will be sent": said of it, "contains ..."
+        said = re.sub(r"^containing\b", "contains", said)
+        clause = short_clause(said, room)
         if clause and not _restates(name, clause):
             return clause
     return ""
+
+
+_MODALS = frozenset({"can", "will", "may", "must", "should", "could", "would", "might"})
+
+
+def _third_person(verb: str) -> str:
+    """ "provide" -> "provides", "match" -> "matches", "carry" -> "carries": the verb of a
+    plural subject said of one concept."""
+    if verb.lower() in _MODALS:
+        return verb
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _plural_does(name: str) -> re.Pattern[str]:
+    """ "Type adapters provide ...": the name in the plural as the subject of a verb."""
+    words = r"\s*".join(
+        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
+    )
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s\s+([a-z]+)(?=\s)", re.I)

@@ -26,7 +26,7 @@ from .gloss import _PLAIN_BASES, _same_kind
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
 
-__all__ = ["COUNT", "bases_gloss", "example_value", "http_gloss"]
+__all__ = ["COUNT", "bases_gloss", "example_value", "http_gloss", "route_gloss"]
 
 #: Counts a caption spells out: "three kinds of field", "two String fields".
 COUNT = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
@@ -44,7 +44,21 @@ _HTTP_METHODS = {
     "delete": "removes what a URL holds",
     "options": "asks which methods a URL allows",
 }
-_MAKES_REQUEST = re.compile(r"\b(?:make|send|issue|perform)s?\b.{0,40}\brequest\b", re.I)
+# The function itself makes the request: its verb in the third person ("Sets options.method
+# ... and makes a request") or as a sentence's opening imperative ("Send a GET request"), not
+# a verb some other subject does ("so you can make a request later", "lets you send a
+# request", "to perform a request"): a sentence that mentions a request is no request made.
+_MAKES_REQUEST = re.compile(
+    r"(?:\b(?:makes|sends|issues|performs)|(?:^|(?<=[.!?]\s))(?:make|send|issue|perform))"
+    r"\s+(?:(?:an?|the|its|one|another)\s+)?(?:[\w`'-]+\s+){0,3}?requests?\b",
+    re.I,
+)
+# a subject other than the function, or a modal, right before the verb: someone else acts
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:you|we|they|users?|callers?|one|can|could|may|might|will|would|should|must|to|"
+    r"lets?|allows?)\s+(?:\w+\s+)?$",
+    re.I,
+)
 # "never makes a network request", "does not send a request": the opposite of one, in the
 # clause (from the last , ; : . before it) that says it
 _NEGATED = re.compile(r"\b(?:not|never|no|without|cannot)\b|n't\b", re.I)
@@ -55,6 +69,8 @@ def _makes_request(said: str) -> bool:
     for m in _MAKES_REQUEST.finditer(said):
         lo = max(0, m.start() - 80)  # a clause, not the whole text (linear on a hostile one)
         start = max(lo - 1, *(said.rfind(p, lo, m.start()) for p in ",;:."))
+        if _OTHER_SUBJECT.search(said, start + 1, m.start()):
+            continue
         if not _NEGATED.search(said, start + 1, m.end()):
             return True
     return False
@@ -70,6 +86,23 @@ def http_gloss(c: Concept) -> str:
         return ""
     upper = method.upper()
     return f"{_HTTP_METHODS[method]} ({article(upper)} {upper} request)"
+
+
+# What a server-side route's first parameter is called: app.get(path, ...handlers) routes
+# the GET requests that reach a path (express, koa-router, Flask's Scaffold.get(rule)).
+_ROUTE_PARAMS = frozenset({"path", "route", "rule", "pattern"})
+
+
+def route_gloss(c: Concept) -> str:
+    """ "routes GET requests for a path": a function named after an HTTP method whose first
+    parameter is a path or a rule registers what answers those requests on a server (it
+    makes none: http_gloss says that of a client); ""."""
+    method = c.name.rsplit(".", 1)[-1].lower()
+    if c.kind != "function" or method not in _HTTP_METHODS or not c.params:
+        return ""
+    if c.params[0].lower() not in _ROUTE_PARAMS:
+        return ""
+    return f"routes {method.upper()} requests for {article(c.params[0])} {c.params[0].lower()}"
 
 
 # The first argument of a README example's call when it is a short string: "'port'" of

@@ -17,9 +17,11 @@ view function to register it") against the metaphor's `roles` (and `words`, read
                 not what `plan` does; an error's "Raised when ..." is what it is about)
     DOC_WORD    each of the concept's other keywords (max 3)                              5
                 and the words its name only names as context: a method's owner (app.get
-                plays no app, AxiosHeaders.get sends no headers) and what a predicate checks
+                plays no app, AxiosHeaders.get sends no headers; nor does the owner its
+                docstring names: "Get or set the name of the command") and what a predicate checks
                 (isCancel's action is "check": it plays a gag that checks, not one that
-                cancels: a gag doing what the code only tests shows the opposite)
+                cancels: a gag doing what the code only tests shows the opposite). A name
+                that is only "get" (ky.get) is a fetch when no docstring says more
     KIND        added to any match above when the concept's kind is in `kinds`           4
                 (on a metaphor written for other kinds, name words count half and other
                 keywords not at all)
@@ -110,6 +112,15 @@ _WHEN_PREFIXES = frozenset({"pre", "post"})
 # checks the rest of its name, so it plays a gag that checks (roles "check"), and a gag that
 # DOES the rest (snatching a kettle off for isCancel) shows the opposite of the code.
 _PREDICATES = frozenset({"is", "has", "can", "should", "does"})
+# "get" is no evidence as a prefix (get_console names what it returns), but a name that is
+# only "get" (ky.get, app.get, AxiosHeaders.get) names its action, a fetch: ignored, such a
+# concept with no docstring had no evidence at all and was cast as a fallback (a pancake
+# flipped for ky.get). With a docstring ("Sends a GET request"), that says what it does.
+_FETCH = ("get",)
+# A concept named after the project itself (typer's Typer, axios' Axios) is its core object:
+# the project's words are no evidence of what it does, so with no docstring it had none and
+# was cast as a fallback (Typer lost its "app" picture); it plays what the project's core does.
+_CORE = "core"
 CHECK = "check"
 # A first sentence's subordinate clause says when, why or with what, not what the concept
 # does ("Everything a film would be, and cost, before any money moves": `plan` moves
@@ -247,6 +258,31 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
     return SAME_KIND if rule.kinds and kind_ok else 0.0
 
 
+def explain(
+    concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str] | bool]:
+    """Which stems of the concept met which of the metaphor's roles/words, term by term (the
+    sets score() counts): what a person reads to see WHY a gag plays a concept
+    (eval/fit_terms.py prints it for every cast of the eval's films)."""
+    rule = metaphor.matches
+    wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
+    own, says, docs = _evidence(
+        concept.name,
+        concept.summary,
+        tuple(concept.words),
+        _skipped(ignore),
+        concept.kind != "exception",
+    )
+    puns = own & wanted & prop_words(metaphor.props)
+    return {
+        "name": own & wanted - puns,
+        "summary": says & wanted,
+        "docs": docs & wanted,
+        "puns": puns,
+        "kind_ok": not rule.kinds or concept.kind in rule.kinds,
+    }
+
+
 # score() runs for every (concept, metaphor) pair, yet what it stems depends on one side
 # only: each side's stems are worked out once (a warm `sorafilm plan` stemmed a concept's
 # words again for each of ~160 metaphors; issue 14).
@@ -278,10 +314,17 @@ def _evidence(
     and its other words' in neither, with what its name only names as context (a method's
     owner, what a predicate checks): those are keywords, not its action."""
     doing, context = _doing_words(name)
-    own = {stem(t) for t in doing if t not in skip}
     quiet = skip | _SUMMARY_FILLER
-    says = {stem(w) for w in summary_words(summary, main_clause) if w not in quiet} - own
+    told = [w for w in summary_words(summary, main_clause) if w not in quiet]
+    fetch = doing == _FETCH and not told  # what its docstring says of it, when it says
+    own = {stem(t) for t in doing if t not in skip or fetch}
+    # the owner a first sentence names ("Get or set the name of the command") is where the
+    # method lives, as in its name: Command.name played the command gags on "command"
+    where = {stem(t) for t in context}
+    says = {stem(w) for w in told} - own - where
     named = [*context, *(w.lower() for w in words)]
+    if doing and all(t in skip for t in doing) and not set(doing) <= _IGNORED_TOKENS:
+        named.append(_CORE)  # named after the project (typer's Typer): its core object
     docs = {stem(w) for w in named if w not in skip} - own - says
     return frozenset(own), frozenset(says), frozenset(docs)
 

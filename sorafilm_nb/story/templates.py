@@ -49,6 +49,9 @@ class Beat:
     max_shots: int = 0  # at most this many clips when the time allows (0: no limit)
     role: str = ""  # its part in the story (plot.ROLES); "" files concepts by kind
     card: str = ""  # a caption card before the beat's first shot (no video seconds)
+    # its name in a film with no trouble before it (an overcome beat called "the rescue" on
+    # Flask.route, in a film with no error, read oddly): boards.storyboard renames it there
+    calm_name: str = ""
 
     @property
     def intertitle(self) -> str:  # the old name of caption
@@ -175,6 +178,7 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
             "max_shots",
             "role",
             "card",
+            "calm_name",
         },
         file,
         entry,
@@ -234,4 +238,5 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
         max_shots=max_shots,
         role=role,
         card=card or ("{title}" if title_card else ""),
+        calm_name=field(raw, "calm_name", str, file=file, entry=entry, default="").strip(),
     )

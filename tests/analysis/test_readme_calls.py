@@ -119,3 +119,32 @@ def test_the_cache_key_names_every_dataclass_a_stored_profile_holds() -> None:
     parts = profile_mod._PROFILE_SHAPE.split("|")
     for kind in seen:
         assert ",".join(f.name for f in dataclasses.fields(kind)) in parts, kind.__name__
+
+
+def test_a_method_is_not_matched_by_its_last_part_on_another_owner() -> None:
+    """axios' README calls ``axios.get(...)`` first: with ``Axios.create`` among the names,
+    that call is the Axios object's, not ``AxiosHeaders.get``'s, which takes the first call
+    on anything else; a call on its own owner, or chained, stays its call."""
+    readme = (
+        "```js\naxios.get('/user?ID=12345')\nconst h = new AxiosHeaders();\n"
+        "headers.get('Content-Type', true)\nky.get('https://example.com')\n"
+        "yargs(hideBin(process.argv)).option('verbose', {})\n```\n"
+    )
+    names = ["AxiosHeaders.get", "Axios.create", "ky.get", "YargsInstance.option"]
+    calls = example_calls(readme, names)
+    assert calls["AxiosHeaders.get"] == "get('Content-Type', true)"
+    assert calls["ky.get"] == "get('https://example.com')"
+    assert calls["YargsInstance.option"] == "option('verbose', {})"
+
+
+def test_a_sentence_may_open_on_a_camelcase_class_or_its_plural() -> None:
+    """zod's "ZodErrors contain an `issues` array ...": a CamelCase name is code wherever it
+    stands, the first word too, and a class is named in the plural; a plain capitalised
+    first word ("Error handling ...") or a function's "-s" ("gets") is neither."""
+    from sorafilm_nb.analysis.readme_names import readme_sentence
+
+    said = "ZodErrors contain an issues array with the validation problems."
+    assert readme_sentence("ZodError", [said]) == said
+    assert readme_sentence("Error", ["Error handling is done in the middleware stack."]) == ""
+    assert readme_sentence("get", ["The client gets a page from the server."]) == ""
+    assert readme_sentence("URL", ["International Domains and URLs."]) == ""

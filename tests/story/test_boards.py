@@ -58,6 +58,7 @@ def test_every_template_and_target_gives_legal_clips_near_the_target(
             storyboard(CASTINGS[n], tpl, target)
         return
     board = storyboard(CASTINGS[n], tpl, target)
+    tpl = board.template  # as this film tells it (a film with no error has no "rescue")
     assert all(s.seconds in LEGAL_SECONDS for s in board.shots)
     assert abs(board.seconds - target) <= 4  # within the shortest clip, not just one clip
     assert [s.index for s in board.shots] == list(range(len(board.shots)))

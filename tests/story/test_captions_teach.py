@@ -48,7 +48,7 @@ def test_a_docstring_that_restates_or_compares_gives_no_clause(
         (
             "Prepared",
             "The fully mutable Prepared object, containing the exact bytes to send.",
-            "Prepared: containing the exact bytes to send",
+            "Prepared: contains the exact bytes to send",
         ),
         ("Safe", "Works like :class:`.Serializer` but dumps to a URL safe string.", "Safe: dumps"),
     ],
@@ -87,7 +87,7 @@ def test_a_restating_docstring_gives_way_to_the_readme_sentence() -> None:
         (_concept("getConsole", "function", decorator=True), "gets a console"),
         (_concept("route", "function", decorator=True), "a decorator you put on a function"),
         (_concept("HTTPError", "exception"), "an error your code can catch"),
-        (_concept("isCancel", "function"), "tells whether something is cancel"),
+        (_concept("isCancel", "function"), "tells whether something is a cancel"),
         (_concept("Depot"), ""),
         (_concept("post", "function"), ""),  # "post" may be a noun: no claim
     ],

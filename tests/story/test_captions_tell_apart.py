@@ -15,11 +15,12 @@ from story_fixtures import bare_concept
 
 from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.story.captions import OPENING_WORDS, distinct_captions, gloss, said_of
-from sorafilm_nb.story.fallback_gloss import caption_choices, params_gloss
+from sorafilm_nb.story.fallback_gloss import caption_choices, fallback_gloss, params_gloss
 from sorafilm_nb.story.gloss_apart import (
     bases_gloss,
     example_value,
     http_gloss,
+    route_gloss,
 )
 from sorafilm_nb.story.siblings import GROUP_LIMIT, group_names, shared_words, without_name
 
@@ -218,3 +219,38 @@ def test_a_hyphenated_family_noun_is_told_apart_too() -> None:
         said = caption_choices("Add, Remove", family, f"Add, Remove: a {noun}")
         assert said[0] == f"Add, Remove: two kinds of {noun}"
         assert f"Add, Remove: a Number {noun} and a String {noun}" in said
+
+
+def test_a_sentence_that_only_mentions_a_request_is_no_http_caption() -> None:
+    """The function itself must make the request: its verb in the third person or as the
+    sentence's opening imperative. "so you can make a request later" says what the user does
+    with something else; a modal, "to" or another subject before the verb is no request."""
+    for doc in (
+        "Stores the defaults so you can make a request later.",
+        "Returns a client that lets you send a request with retries.",
+        "Prepares the options used to perform the request.",
+        "Makes it easy to send a request.",
+        "The hooks you add will issue a request for each retry.",
+    ):
+        assert http_gloss(concept("ky.get", summary=doc)) == "", doc
+    for doc in (
+        "Sets options.method to the method name and makes a request.",
+        "Send a GET request.",
+        "Returns a promise. Sends a `GET` request to the URL.",
+        "Performs an HTTP request.",
+    ):
+        assert http_gloss(concept("ky.get", summary=doc)) != "", doc
+
+
+def test_a_server_route_named_after_a_method_says_which_requests_it_routes() -> None:
+    """express's app.get(path, ...handlers): "takes a path" said nothing it does; a function
+    named after an HTTP method whose first parameter is a path or a rule routes those
+    requests. A client's get(url) is no route, and makes no request without words saying so."""
+    app_get = concept("app.get", params=("path",))
+    assert fallback_gloss(app_get.name, [app_get]) == "app.get: routes GET requests for a path"
+    assert (
+        route_gloss(concept("Scaffold.post", params=("rule",))) == "routes POST requests for a rule"
+    )
+    assert route_gloss(concept("client.get", params=("url",))) == ""
+    assert route_gloss(concept("app.listen", params=("path",))) == ""
+    assert http_gloss(app_get) == ""

@@ -140,3 +140,55 @@ def test_a_hostile_first_sentence_is_cut_at_its_clause_in_linear_time() -> None:
     assert summary_words("Plans a film , before any money moves.", True) == ("plans", "film")
     assert summary_words("Before the film.", True) == ("before", "the", "film")
     assert summary_words("Raised (if late).", True) == ("raised",)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_name_that_is_only_get_is_a_fetch(theme: str) -> None:
+    """ky.get and app.get have no docstring: "get", ignored as an accessor's prefix, left
+    them no evidence at all and they were cast as fallbacks (a pancake flipped, one lock
+    pick). Alone, "get" is the action: a gag that fetches. As a prefix it stays no evidence,
+    and a docstring, where there is one, says what the call does instead."""
+    lib = MetaphorLibrary.load(theme)
+    for name in ("ky.get", "get"):
+        best, fit = rank(concept(name), lib.metaphors)[0]
+        assert fit >= WEAK_BELOW and "get" in _roles(best), (name, best.id, fit)
+    fetching = [m for m in lib.metaphors if "get" in _roles(m)]
+    for m in fetching:
+        assert score(concept("get_console"), m) < WEAK_BELOW, m.id
+    told = concept("get", summary="Sends a GET request.")
+    unnamed = concept("zzz", summary="Sends a GET request.")
+    assert all(score(told, m) == score(unnamed, m) for m in lib.metaphors)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_owner_a_docstring_names_is_where_a_method_lives(theme: str) -> None:
+    """commander's Command.name, "Get or set the name of the command.", played the command
+    gags on the docstring's "command" (a rotary mode selector, lockpicks chosen from a roll):
+    the command is the method's owner, as in its name, not what it does."""
+    lib = MetaphorLibrary.load(theme)
+    c = concept("Command.name", summary="Get or set the name of the command.")
+    command_gags = [
+        m for m in lib.metaphors if "command" in _roles(m) and stem("name") not in _roles(m)
+    ]
+    assert command_gags
+    assert all(score(c, m) < WEAK_BELOW for m in command_gags)
+    # a function with no owner whose docstring says it makes a command still plays them
+    maker = concept("define", summary="Define a new command.")
+    assert max(score(maker, m) for m in command_gags) >= WEAK_BELOW
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_class_named_after_the_project_plays_its_core(theme: str) -> None:
+    """typer's Typer has no docstring, and the project's own words are no evidence: it had
+    nothing but "app" and was cast as a fallback (a gyroscope spinning, a vault's clockwork).
+    Named after the project, it is the project's core object; any other concept whose words
+    are only the project's still has no evidence from them."""
+    lib = MetaphorLibrary.load(theme)
+    own = frozenset({"typer"})
+    typer = replace(concept("Typer", "class"), words=("create", "app", "subcommands"))
+    best, fit = rank(typer, lib.metaphors, own)[0]
+    assert fit >= WEAK_BELOW and not best.is_fallback and stem("core") in _roles(best), best.id
+    # a word of the project inside a longer name is still no evidence of anything
+    assert all(
+        score(concept("typer_utils", "function"), m, own) < WEAK_BELOW for m in lib.metaphors
+    )

@@ -8,16 +8,17 @@ from __future__ import annotations
 import pytest
 
 from sorafilm_nb.story.captions import gloss, short_clause
+from sorafilm_nb.story.gloss import teaching_clauses
 
 
 @pytest.mark.parametrize(
     ("name", "summary", "want"),
     [
-        (  # a participle modifying the noun before it goes with what it needed
+        (  # only its kind before the participle: what it is used to do is the caption
             "dataclass",
             "A decorator used to create a Pydantic-enhanced dataclass, similar to the "
             "standard Python dataclass, but with added validation.",
-            "dataclass: a decorator",
+            "dataclass: create a Pydantic-enhanced dataclass",
         ),
         (
             "pathname",
@@ -43,7 +44,7 @@ from sorafilm_nb.story.captions import gloss, short_clause
         (  # "-ing" words that need a continuation: a shorter phrase cut
             "validator",
             "Decorate methods on the class indicating that they should be used to validate fields.",
-            "validator: decorate methods",
+            "validator: decorate methods on the class",
         ),
     ],
 )
@@ -71,5 +72,21 @@ def test_a_whole_sentence_and_a_passive_stay_as_they_are() -> None:
 
 def test_a_sentence_that_runs_on_after_a_call_ends_there() -> None:
     summary = "Proxy to the app `Router#route()` Returns a new `Route` instance for the path."
-    assert gloss("route", summary) == "route: proxy to the app Router#route()"
+    assert teaching_clauses("route", summary, 60)[0] == "proxy to the app Router#route()"
+    # the first sentence only forwards: the run-on second one says what comes back
+    assert gloss("route", summary) == "route: returns a new Route instance for the path"
     assert short_clause("Calls `next()` Returns nothing at all", 60) == "Calls next()"
+
+
+def test_a_cut_never_ends_on_a_verb_whose_object_clause_it_cut() -> None:
+    """ "then unsigns them to verify" before "that the value hasn't been changed": the cut
+    at "that" took the verb's object; the cut before "to verify" reads whole."""
+    doc = "A signer securely signs bytes, then unsigns them to verify that the value is intact."
+    assert gloss("Signer", doc) == "Signer: securely signs bytes, then unsigns them"
+
+
+def test_a_cut_may_fall_before_a_participle_phrase() -> None:
+    """ "an issues array | containing detailed information ...": with no other boundary in
+    reach the cut fell inside the noun phrase ("containing detailed")."""
+    doc = "ZodErrors contain an issues array containing detailed information about problems."
+    assert gloss("ZodError", doc) == "ZodError: contains an issues array"

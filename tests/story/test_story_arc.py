@@ -503,3 +503,25 @@ def test_a_teaser_shows_no_leftover_after_the_rescue_nor_the_readme_out_of_order
     assert after == [star(board.casting.entries)], [s.title for s in board.shots]
     positions = _readme_positions(board)
     assert positions == sorted(positions), [s.title for s in board.shots]
+
+
+def test_a_film_with_no_error_has_no_rescue() -> None:
+    """Flask's film showed no error, yet its centrepiece was called "the rescue" (on
+    Flask.route): with nothing in the trouble beat, that beat goes by its calm_name, and
+    every lookup of a shot's beat still finds it; a film with an error keeps "the rescue"."""
+    troubled = make_casting(10)
+    calm = dataclasses.replace(
+        troubled, entries=tuple(e for e in troubled.entries if e.concept.kind != "exception")
+    )
+    for casting, name in ((troubled, "the rescue"), (calm, "the big number")):
+        board = storyboard(casting, "silent-90")
+        overcome = [s for s in board.shots if board.beat(s.beat).role == "overcome"]
+        assert overcome and {s.beat for s in overcome} == {name}, [s.beat for s in board.shots]
+        assert render_prompts(board)  # every shot's beat is found by name
+    calm_board = storyboard(calm, "silent-90")
+    assert not any(s.beat == "the rescue" for s in calm_board.shots)
+    assert not any(
+        board_beat.role == "trouble" and s.beat == board_beat.name
+        for s in calm_board.shots
+        for board_beat in calm_board.template.beats
+    )
