@@ -23,6 +23,7 @@ DEL, which json.dumps leaves raw and the guard writes ``\\x7f``, is escaped firs
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,34 @@ def _table(keep: str) -> dict[int, str]:
 
 _ONE_LINE = _table("")
 _LINES = _table("\n\t")
+
+# Invisible characters that make text read other than it is, beyond _FORMAT: zero-width space,
+# word joiner and invisible operators, the BOM, the soft hyphen, the Mongolian vowel separator.
+# ZWJ and ZWNJ (U+200D, U+200C) stay: emoji sequences and Persian or Indic words need them.
+_INVISIBLE = [0x00AD, 0x180E, 0x200B, *range(0x2060, 0x2065), 0xFEFF]
+# Controls that separate words become a space (so "a\tb" stays two words), the rest go.
+_SPACING = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, *range(0x1C, 0x20), 0x85, 0x2028, 0x2029]
+_SHOWN: dict[int, str | None] = {
+    code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_FORMAT, *_INVISIBLE]
+}
+_SHOWN.update({code: " " for code in _SPACING})
+# Tag characters (U+E0000-E007F) are invisible ASCII ("ASCII smuggling" into a model's prompt);
+# the one use kept is a subdivision flag: U+1F3F4, tag letters, CANCEL TAG.
+_TAGS = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]{1,6}\U000e007f)|[\U000e0000-\U000e007f]")
+
+
+def shown(text: str) -> str:
+    """Repository text fit to be saved for a person (a caption, plan.md, film.vtt, a prompt):
+    every C0/C1 control, DEL, bidi override, embedding, isolate or mark and zero-width trick
+    removed, a line or tab break made a space; accents, CJK and emoji are left as they are.
+
+    Why removed and not escaped like ``printable``: a caption is read, not debugged, and a
+    ``\\u202e`` in a film's subtitle is noise; the terminal guard still escapes whatever else
+    reaches it. Same character sets as ``printable`` (one home), plus the invisible ones."""
+    text = text.translate(_SHOWN)
+    if max(text, default="") >= "\U000e0000":
+        text = _TAGS.sub(lambda m: m.group(1) or "", text)
+    return text
 
 
 def printable(text: object, *, keep_newlines: bool = False) -> str:

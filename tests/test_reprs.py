@@ -294,3 +294,18 @@ def test_film_folder_text_files_are_ordinary_files_not_0600(tmp_path: Path) -> N
     os.umask(mask)
     write_text(tmp_path / "report.md", "# report\n")
     assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == 0o666 & ~mask != 0o600
+
+
+def test_film_report_writes_a_month_past_its_budget_as_over(tmp_path: Path) -> None:
+    """report.md said "Ledger: $-5.20 remaining this month of $50.00." once the month (the
+    sandbox's, after a few simulated films) was past its budget: left_of is the one phrasing."""
+    from decimal import Decimal
+
+    from sorafilm_nb.money.cost import Cost
+    from sorafilm_nb.studio.report import report_markdown
+
+    film = _stitched_film(tmp_path / "p1")
+    over = report_markdown(film, remaining=Cost(Decimal(-520)), limit=Cost(Decimal(5000)))
+    assert "Ledger: $5.20 over the $50.00 limit this month." in over and "$-" not in over
+    left = report_markdown(film, remaining=Cost(Decimal(360)), limit=Cost(Decimal(5000)))
+    assert "Ledger: $3.60 left of $50.00 this month." in left

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..terminal import shown
 from .concepts import Concept, RepoProfile, ScanWarning
 from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
@@ -51,6 +52,30 @@ def _told(c: Concept, sentence: str) -> Concept:
     if c.summary:
         return replace(c, readme_sentence=sentence)
     return replace(c, readme_sentence=sentence, words=concept_words(c.name, sentence))
+
+
+def _shown(c: Concept) -> Concept:
+    """The concept with its repository text as a person may read it (terminal.shown): the
+    one place docstrings, README sentences and names become story text, so that captions,
+    plan.json/plan.md, film.vtt, report.md, the manifest, the notebook's tables and the
+    prompts all inherit it (issue 11). ``file`` stays the real path the rest opens."""
+    texts = (c.name, c.summary, c.readme_sentence, c.readme_call, c.made_by, c.makes)
+    cleaned = tuple(shown(t) for t in texts)
+    if cleaned == texts and all(shown(m) == m for m in (*c.members, *c.params, *c.bases)):
+        return c
+    name, summary, sentence, call, made_by, makes = cleaned
+    return replace(
+        c,
+        name=name,
+        summary=summary,
+        readme_sentence=sentence,
+        readme_call=call,
+        made_by=made_by,
+        makes=makes,
+        members=tuple(shown(m) for m in c.members),
+        params=tuple(shown(p) for p in c.params),
+        bases=tuple(shown(b) for b in c.bases),
+    )
 
 
 def build(
@@ -109,10 +134,10 @@ def build(
     return RepoProfile(
         root=str(root),
         name=root.name,
-        title=title or root.name,
-        description=readme.description,
-        tagline=readme.tagline,
-        concepts=tuple(concepts),
+        title=shown(title or root.name),
+        description=shown(readme.description),
+        tagline=shown(readme.tagline),
+        concepts=tuple(_shown(c) for c in concepts),
         files_scanned=sum(languages.values()),
         warnings=warnings,
         themes=tuple(themes),

@@ -1,7 +1,7 @@
 """One module per `sorafilm` subcommand; each exposes register(subparsers).
 
 The parser class every subcommand uses (Parser: one error shape) and the argument types
-shared by several subcommands live here.
+shared by several subcommands live here, and the `sorafilm resume` advice film and resume give.
 """
 
 from __future__ import annotations
@@ -201,3 +201,44 @@ def dollars_to_cents(text: str) -> int:
 
 # --top for analyze, plan and film: one rule, one message.
 top_count = number_in(1, 100, "how many concepts to cast")
+
+
+def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
+    """The `sorafilm resume` line that reaches the same server and ledger as this run did.
+
+    Without --real/--base-url, resume talks to a fresh embedded simulator and the sandbox
+    ledger: advice that dropped them would send a paid film to the wrong place.
+    """
+    words = ["sorafilm", "resume", str(out_dir)]
+    if args is not None:
+        if getattr(args, "provider", None) not in (None, "openai"):
+            words += ["--provider", args.provider]
+        if getattr(args, "real", False):
+            words.append("--real")
+        if getattr(args, "base_url", None):
+            words += ["--base-url", args.base_url]
+        ledger = getattr(args, "ledger", None)
+        if ledger and (args.real or args.base_url or not _is_sandbox(ledger)):
+            words += ["--ledger", str(ledger)]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _is_sandbox(path: str) -> bool:
+    from pathlib import Path
+
+    from ..money.ledger import default_path
+
+    return Path(path).expanduser() == default_path(simulator=True)
+
+
+def interrupted_advice(args: argparse.Namespace) -> str:
+    """What Ctrl-C during a film leaves, and the command that finishes it. The embedded
+    simulator stops with this process, so its unfinished jobs are gone (resume would find
+    them lost): --retry renders them again, at no cost. Any other server still has them."""
+    command = resume_command(args.out, args)
+    if args.real or args.base_url:
+        return f"interrupted: no new job is sent; finish the film with: {command}"
+    return (
+        "interrupted: the embedded simulator stopped with this run and its unfinished jobs "
+        f"with it (simulated: no money); finish the film with: {command} --retry"
+    )

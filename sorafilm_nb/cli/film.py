@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
 from ..terminal import printable, raw_stderr
+from .common import interrupted_advice, resume_command
 
 if TYPE_CHECKING:
     from ..story.planning import Plan
@@ -327,36 +328,6 @@ class Bars:
             self._bars.clear()
 
 
-def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
-    """The `sorafilm resume` line that reaches the same server and ledger as this run did.
-
-    Without --real/--base-url, resume talks to a fresh embedded simulator and the sandbox
-    ledger: advice that dropped them would send a paid film to the wrong place.
-    """
-    import shlex
-
-    words = ["sorafilm", "resume", str(out_dir)]
-    if args is not None:
-        if getattr(args, "provider", None) not in (None, "openai"):
-            words += ["--provider", args.provider]
-        if getattr(args, "real", False):
-            words.append("--real")
-        if getattr(args, "base_url", None):
-            words += ["--base-url", args.base_url]
-        ledger = getattr(args, "ledger", None)
-        if ledger and (args.real or args.base_url or not _is_sandbox(ledger)):
-            words += ["--ledger", str(ledger)]
-    return " ".join(shlex.quote(w) for w in words)
-
-
-def _is_sandbox(path: str) -> bool:
-    from pathlib import Path
-
-    from ..money.ledger import default_path
-
-    return Path(path).expanduser() == default_path(simulator=True)
-
-
 def print_film(
     film: Film, out: Callable[[str], Any] = print, args: argparse.Namespace | None = None
 ) -> int:
@@ -493,6 +464,10 @@ def handle(args: argparse.Namespace) -> int:
         try:
             with studio_for(args, session) as studio:
                 film = studio.run(plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds)
+        except KeyboardInterrupt:
+            bars.close()
+            print(interrupted_advice(args), file=sys.stderr)
+            return 130
         finally:
             bars.close()
     return print_film(film, args=args)

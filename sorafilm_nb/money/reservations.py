@@ -274,10 +274,13 @@ class Reservations(Transitions):
                 ledger=self.path,
             )
         if self.sandbox:
+            from ..paths import home_short
+
+            # The same words for every reservation (no running total): a studio reserves shot
+            # by shot, and Python's default filter then shows this once, not once per shot.
             message = (
-                f"the sandbox ledger {self.path} passed its own budget: reserving "
-                f"{asked} for {what!r} with {left_of(remaining, limit)} this month. "
-                "It books simulated runs, which cost nothing, so nothing is refused"
+                f"the sandbox ledger {home_short(self.path)} is past its own {limit} monthly "
+                "budget. It books simulated runs, which cost nothing, so nothing is refused"
             )
         else:
             message = (

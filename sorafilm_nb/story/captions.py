@@ -231,7 +231,12 @@ def distinct_captions(
 
 def gag_title(entry: CastEntry, limit: int = 60) -> str:
     """A short human title: "ImportError: the milk carton that will not pour"."""
-    gag = re.split(r"[,;:(]| - | — ", entry.gag.strip(), maxsplit=1)[0].strip().rstrip(".")
+    pieces = re.split(r"([,;:(]| - | — )", entry.gag.strip())
+    gag = pieces[0]
+    # "a cold, dark station": a comma this early joins two adjectives, it ends no title
+    while len(gag.split()) <= 2 and len(pieces) > 2 and pieces[1] == ",":
+        gag, pieces = f"{gag},{pieces[2]}", pieces[2:]
+    gag = gag.strip().rstrip(".")
     gag = re.sub(r"^(a|an)\s+", "the ", gag, flags=re.IGNORECASE)
     name = ", ".join(c.name for c in entry.concepts)
     text = f"{name}: {gag}" if gag else name

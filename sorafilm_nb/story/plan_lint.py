@@ -86,8 +86,9 @@ def _over_budget(
             f"the plan costs {cost}, {cost - remaining} more than the {remaining} left this month"
             if remaining.cents >= 0
             else f"the plan costs {cost}, and this month is already {left_of(remaining)}",
-            "Use sora-2 or 720p, shorten the film, draft fewer shots, or raise the "
-            "monthly budget; the animatic (simulator) is free.",
+            "Shorten the film (a shorter template or --seconds), pick a cheaper model or size "
+            "(`sorafilm plan --verbose` prices each), or raise the monthly budget; the "
+            "animatic (simulator) is free.",
         )
     ]
 

@@ -150,8 +150,9 @@ def plan(
 
     repo: a path (analyzed, with its cache), a RepoProfile, or a Casting (then theme and top
     are not used). profile: a RepoProfile to use instead of analyzing repo. ledger: a Ledger
-    whose remaining() budget the plan is linted against; remaining: the same from elsewhere
-    (the CLI's --monthly-budget), which wins over the ledger. prices: a PriceTable or a price
+    whose remaining() budget the plan is linted against (not a sandbox ledger's: it never
+    refuses); remaining: the same from elsewhere (the CLI's --monthly-budget), which wins over
+    the ledger. prices: a PriceTable or a price
     file (default: the packaged one or $SORAFILM_PRICES). title, tagline, include and
     include_private are passed to analyze() (title and tagline also override a given profile).
     allow: names on the lint lists (people, characters, music) that you allow in this plan;
@@ -214,7 +215,9 @@ def plan(
     total = Cost.zero(table.currency)
     for c in costs:
         total = total + c
-    if remaining is None and ledger is not None:
+    # A sandbox ledger (simulated runs) never refuses for money, so its budget blocks
+    # nothing here either; the studio compares a simulated film with the real budget.
+    if remaining is None and ledger is not None and not getattr(ledger, "sandbox", False):
         remaining_of = getattr(ledger, "remaining", None)
         remaining = remaining_of() if callable(remaining_of) else None
     findings = list(

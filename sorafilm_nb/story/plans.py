@@ -138,6 +138,12 @@ class Plan:
         n = len(cards)
         return f"{n} caption card{'s' if n > 1 else ''} ({held:g} s on screen) at $0"
 
+    @property
+    def shots_text(self) -> str:
+        """ "9 shots", or "1 shot" (single-12 makes one)."""
+        n = len(self.storyboard.shots)
+        return f"{n} shot{'' if n == 1 else 's'}"
+
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == ERROR)
 
@@ -251,7 +257,7 @@ class Plan:
         b = self.storyboard
         cards = f"; {self.cards_text}" if self.cards_text else ""
         return (
-            f"{len(b.shots)} shots, {b.seconds} s (target {b.target_seconds} s) on "
+            f"{self.shots_text}, {b.seconds} s (target {b.target_seconds} s) on "
             f"{b.model} at {b.size}, prompts ≤ {self.cap} tokens ({self.tier_label}): "
             f"{self.total_text}{cards}"
         )
@@ -265,7 +271,7 @@ class Plan:
         )
         return (
             f"Plan({self.id}, {b.template.id}, theme {b.casting.library.theme}, "
-            f"{len(b.shots)} shots, {b.seconds} s on {b.model} at {b.size}, {self.tier_label}, "
+            f"{self.shots_text}, {b.seconds} s on {b.model} at {b.size}, {self.tier_label}, "
             f"{self.total_text}, {lint}{', blocked' if self.blocked else ''})"
         )
 

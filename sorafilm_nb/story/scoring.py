@@ -232,15 +232,7 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
         elif any(_short(b) in names for b in concept.bases):
             total = BASE
     if rule.words or metaphor.roles:
-        wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
-        own, says, docs = _evidence(
-            concept.name,
-            concept.summary,
-            tuple(concept.words),
-            _skipped(ignore),
-            concept.kind != "exception",
-        )
-        puns = own & wanted & prop_words(metaphor.props)
+        wanted, own, says, docs, puns = _terms(concept, metaphor, ignore)
         name_hits = NAME_WORD * min(len(own & wanted - puns), MAX_WORD_HITS)
         doc_hits = SUMMARY * min(len(says & wanted), MAX_SUMMARY_HITS)
         doc_hits += DOC_WORD * min(len((docs & wanted) | puns), MAX_WORD_HITS)
@@ -258,14 +250,12 @@ def score(concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozens
     return SAME_KIND if rule.kinds and kind_ok else 0.0
 
 
-def explain(
-    concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozenset()
-) -> dict[str, frozenset[str] | bool]:
-    """Which stems of the concept met which of the metaphor's roles/words, term by term (the
-    sets score() counts): what a person reads to see WHY a gag plays a concept
-    (eval/fit_terms.py prints it for every cast of the eval's films)."""
-    rule = metaphor.matches
-    wanted = _wanted(tuple(rule.words), tuple(metaphor.roles))
+def _terms(
+    concept: Concept, metaphor: Metaphor, ignore: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(the metaphor's wanted stems, the concept's own name stems, what its summary says, its
+    other docs, the name's puns on a prop): the sets score() weighs and explain() shows."""
+    wanted = _wanted(tuple(metaphor.matches.words), tuple(metaphor.roles))
     own, says, docs = _evidence(
         concept.name,
         concept.summary,
@@ -273,7 +263,17 @@ def explain(
         _skipped(ignore),
         concept.kind != "exception",
     )
-    puns = own & wanted & prop_words(metaphor.props)
+    return wanted, own, says, docs, own & wanted & prop_words(metaphor.props)
+
+
+def explain(
+    concept: Concept, metaphor: Metaphor, ignore: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str] | bool]:
+    """Which stems of the concept met which of the metaphor's roles/words, term by term (the
+    sets score() counts): what a person reads to see WHY a gag plays a concept
+    (eval/fit_terms.py prints it for every cast of the eval's films)."""
+    rule = metaphor.matches
+    wanted, own, says, docs, puns = _terms(concept, metaphor, ignore)
     return {
         "name": own & wanted - puns,
         "summary": says & wanted,

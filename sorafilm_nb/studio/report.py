@@ -7,7 +7,7 @@ and escaped for Markdown: the report is shown in shared notebooks and pages.
 from __future__ import annotations
 
 from ..markup import md_cell, md_code, md_text
-from ..money.cost import Cost
+from ..money.cost import Cost, left_of
 from ..paths import without_local_folders
 from ..redact import redact
 from .folder import Film, simulated_name
@@ -49,8 +49,7 @@ def report_markdown(
         )
     lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]
     if remaining is not None:
-        tail = f" of {limit}" if limit is not None else ""
-        lines.append(f"Ledger: {remaining} remaining this month{tail}.")
+        lines.append(f"Ledger: {left_of(remaining, limit)} this month.")  # never "$-5.20"
     elif not simulated_name(backend or film.backend):  # a sandbox's budget is not the point
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:

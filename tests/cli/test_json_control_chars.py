@@ -3,7 +3,9 @@
 The CLI's stdout escapes control characters for the terminal (terminal.guard_streams), and
 json.dumps(ensure_ascii=False) leaves DEL raw: the guard wrote it ``\\x7f``, which JSON has no
 such escape for, so a docstring holding a DEL made `analyze --json` and `plan --json` print a
-document nothing could parse. Both must give back the repository's text exactly.
+document nothing could parse. Both must parse; a file name comes back exactly (DEL and all),
+and prose comes back as terminal.shown makes it (controls and bidi characters removed where the
+profile is built, issue 11), so the caption holds no DEL any more.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import pytest
 from sorafilm_nb.cli import main
 
 ODD = "Does odd \x7f things \u009b and \u202e here"
+SHOWN = "Does odd  things  and  here"  # terminal.shown(ODD)
+ODD_FILE = "oddpkg/odd\x7f\u009b\u202emod.py"  # a path stays the real one, for the reader
 
 
 @pytest.fixture
@@ -27,6 +31,7 @@ def repo(tmp_path: Path) -> Path:
         '    def go(self):\n        """Go somewhere."""\n',
         encoding="utf-8",
     )
+    (root / ODD_FILE).write_text(f'"""{ODD}."""\n\n\ndef odd():\n    """{ODD}."""\n')
     return root
 
 
@@ -35,7 +40,8 @@ def test_analyze_json_holds_a_docstring_with_a_del(
 ) -> None:
     assert main(["analyze", str(repo), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert ODD in json.dumps(data, ensure_ascii=False)
+    text = json.dumps(data, ensure_ascii=False)
+    assert ODD_FILE in text and SHOWN in text and ODD not in text
 
 
 def test_plan_json_holds_a_caption_with_a_del(
@@ -43,4 +49,6 @@ def test_plan_json_holds_a_caption_with_a_del(
 ) -> None:
     assert main(["plan", "--repo", str(repo), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert any("\x7f" in (s.get("caption") or "") for s in data["shots"])
+    captions = [s.get("caption") or "" for s in data["shots"]]
+    assert "Oddity: does odd things and here" in captions
+    assert not any("\x7f" in c for c in captions)

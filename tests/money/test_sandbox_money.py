@@ -40,6 +40,24 @@ def test_the_sandbox_never_refuses_for_money() -> None:
         assert sandbox.remaining() == c(5000 - 6 * 880)
 
 
+def test_the_sandbox_past_its_own_budget_warns_once_not_once_per_shot() -> None:
+    """A studio reserves shot by shot: the same words nine times (each with a new running
+    total and the full path of the user's data folder) filled a film's output with warnings
+    about money that is not spent. The words are the same every time, so Python's default
+    filter shows them once; the path is written from "~", as the ledger's repr is."""
+    import warnings
+
+    with Ledger.for_simulator() as sandbox:
+        sandbox.set_budget(c(100))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            for shot in range(3):
+                sandbox.reserve(c(80), f"shot {shot}")
+    said = [w for w in caught if issubclass(w.category, BudgetWarning)]
+    assert len(said) == 1, [str(w.message) for w in said]
+    assert "nothing is refused" in str(said[0].message)
+
+
 def test_a_simulated_run_that_would_not_fit_the_real_budget_warns_with_the_real_figures() -> None:
     real_path = default_path()
     with Ledger(real_path) as real:

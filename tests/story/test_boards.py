@@ -299,6 +299,9 @@ def test_a_long_gag_title_is_cut_at_a_phrase_boundary_not_mid_phrase() -> None:
     assert (
         title("a jam jar lid that will not open") == "ApiError: the jam jar lid that will not open"
     )
+    # a comma between two adjectives ("a cold, dark ...") does not end the title at "the cold"
+    station = title("a cold, dark space station woken module by module, the lights flickering")
+    assert station.startswith("ApiError: the cold, dark space station"), station
     # no phrase boundary late enough: cut at a word, as before
     long = title("a supercalifragilisticexpialidocious-contraption-of-levers-and-pulleys thing")
     assert long.endswith("…") and len(long) <= 60

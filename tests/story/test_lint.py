@@ -386,6 +386,9 @@ def test_plan_over_the_remaining_budget() -> None:
         lint_plan(board, prompts, tier_cap=300, remaining=Cost(Decimal(959))), "over-budget"
     )
     assert over.severity == ERROR and "$9.60" in over.message and "$0.01" in over.message
+    # the plan is on sora-2 at 1280x720 already: "Use sora-2 or 720p" was advice it had taken
+    assert "sora-2" not in over.hint and "720p" not in over.hint, over.hint
+    assert "sorafilm plan --verbose" in over.hint  # where the cheaper ways are priced
     assert lint_plan(board, prompts, tier_cap=300, remaining=Cost(Decimal(960))) == ()
     # an explicit total wins over the table's estimate
     assert "over-budget" in rules_of(

@@ -585,3 +585,23 @@ def test_a_secret_in_a_docstring_blocks_through_its_caption(tmp_path: Path) -> N
     assert any(LEAKS["key"] in (c.text or "") for c in p.captions)
     assert p.blocked and any(f.rule == "secret-in-prompt" for f in p.findings)
     assert all(LEAKS["key"] not in v for v in (p.to_json(), p.to_markdown(), p.shot_table()))
+
+
+def test_a_sandbox_ledgers_budget_never_blocks_a_plan(tmp_path: Path) -> None:
+    """The sandbox books simulated runs and never refuses one for money, so its own budget
+    must not block the plan either: the quickstart notebook sets $50 on it, and the sixth
+    simulated film of the month was refused before a job was sent (`make demo` too)."""
+    from sorafilm_nb.money.ledger import Ledger
+
+    with Ledger(tmp_path / "sandbox.sqlite3", sandbox=True) as ledger:
+        ledger.set_budget(Cost(Decimal(300)))
+        p = plan(CASTING, target_seconds=96, ledger=ledger)
+        assert not p.blocked
+        assert "over-budget" not in {f.rule for f in p.findings}
+
+
+def test_a_one_shot_plan_says_1_shot_not_1_shots() -> None:
+    p = plan(CASTING, template="single-12")
+    assert len(p.storyboard.shots) == 1
+    assert p.summary().startswith("1 shot, ") and "1 shots" not in repr(p)
+    assert plan(CASTING, target_seconds=96).summary().split(",")[0].endswith(" shots")

@@ -77,6 +77,34 @@ def test_cli_film_dry_run_then_film_then_resume(
         assert len(led.records()) == 1  # nothing paid twice
 
 
+def test_ctrl_c_during_a_film_says_how_to_finish_it(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C printed one word, "interrupted". The embedded simulator stops with the process,
+    so its unfinished jobs are gone: the advice is resume with --retry, which renders them
+    again (simulated: no money), and that command, run as printed, finishes the film."""
+    from sorafilm_nb.cli import film as film_cli
+    from sorafilm_nb.cli import main
+
+    def ctrl_c(self: object, event: ShotProgress) -> None:
+        if event.status == "in_progress":
+            raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as mp:
+        mp.setattr(film_cli.Bars, "__call__", ctrl_c)
+        argv = ["film", "--repo", str(tiny_repo), "--template", "single-12", "--out", str(out)]
+        assert main([*argv, "--sim-seconds", "5"]) == 130
+    said = capsys.readouterr().err
+    advice = f"sorafilm resume {out} --retry"
+    assert advice in said, said
+    assert main([*advice.split()[1:], "--sim-seconds", "0.2"]) == 0
+    assert "1/1 shots completed" in capsys.readouterr().out
+
+
 def test_cli_real_needs_a_key_and_never_prints_one(
     tiny_repo: Path,
     tmp_path: Path,

@@ -1,0 +1,45 @@
+"""Repository text is cleaned once, where the profile is built (analysis/assemble.build), so
+that no caption, plan, subtitle, report or prompt carries a control or bidi character.
+
+Found by an attacker review (issue 11): an ESC and a U+202E in a docstring stayed in the
+caption in plan.json and plan.md (a raw ESC) and would reach film.vtt and report.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from control_repo import BAD, HOSTILE, KEPT, make_control_repo
+
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.terminal import shown
+
+
+def strings(value: object) -> list[str]:
+    """Every str inside a dataclass, tuple or dict, recursively."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [s for f in dataclasses.fields(value) for s in strings(getattr(value, f.name))]
+    if isinstance(value, (tuple, list)):
+        return [s for v in value for s in strings(v)]
+    if isinstance(value, dict):
+        return [s for kv in value.items() for v in kv for s in strings(v)]
+    return []
+
+
+def test_shown_removes_what_reads_other_than_it_is_and_keeps_the_rest() -> None:
+    assert shown(f"a{HOSTILE}b") == "a[2K b"
+    assert shown(KEPT) == KEPT
+    assert shown("one\ttwo\nthree\u2028four") == "one two three four"
+
+
+def test_no_control_or_bidi_character_in_the_profile(tmp_path: Path) -> None:
+    profile = analyze(make_control_repo(tmp_path / "repo"), use_cache=False)
+    texts = [s for s in strings(profile) if s is not profile.root]
+    found = {ch for s in texts for ch in s if ch in BAD}
+    assert not found, sorted(found)
+    summaries = {c.name: c.summary for c in profile.concepts}
+    assert summaries["Recorder"] == f"Records[2K  things in {KEPT}."  # \r: a space
+    assert KEPT in profile.description
