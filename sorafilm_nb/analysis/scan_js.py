@@ -23,6 +23,10 @@ from functools import lru_cache
 from typing import Any
 
 from ..lazyre import LazyPattern
+from .js_family import Family as _Family
+from .js_family import family as _family
+from .js_family import jsdoc as _jsdoc
+from .js_family import top_level as _top_level
 from .js_version import PARSER_VERSION as PARSER_VERSION  # its home: js_version.py
 from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
@@ -56,25 +60,6 @@ _DECLS = frozenset(
         "variable_declaration",
     }
 )
-_TOP = frozenset({"program", "export_statement"})
-_VARS = frozenset({"lexical_declaration", "variable_declaration", "variable_declarator"})
-# the nodes whose parent and previous sibling the scan asks for (see _family)
-_KIN = frozenset(
-    {
-        "class_declaration",
-        "abstract_class_declaration",
-        "function_declaration",
-        "generator_function_declaration",
-        "export_statement",
-        *_VARS,
-    }
-)
-# the declarations whose name (an identifier child) the query captures as @fn or @var
-_NAMED = frozenset(
-    {"function_declaration", "generator_function_declaration", "variable_declarator"}
-)
-# parent and previous sibling (None at the root or first), by node id
-_Family = dict[int, tuple[Any, Any]]
 _FUNCS = frozenset(
     {"function_expression", "function", "arrow_function", "generator_function", "class"}
 )
@@ -120,52 +105,6 @@ def _parser(lang: str) -> tuple[Any, Any]:
         language = Language(ts.language_tsx() if lang == "tsx" else ts.language_typescript())
         query = _QUERY + _TS_EXTRA
     return Parser(language), Query(language, query)
-
-
-def _family(root: Any) -> _Family:
-    """The parent and previous sibling of each statement of the program, of each node of a
-    _KIN type and of the identifiers a _NAMED declaration holds, found in one walk down.
-
-    Why not ``node.parent`` and ``node.prev_sibling``: tree-sitter keeps no parent links,
-    so each call searches down from the root, costing the node's depth times the width of
-    the levels above it. Asked for every declaration, that was quadratic: a hostile file of
-    4,000 nested ``export function f() {`` took 21 s, and 1 MB of such JavaScript 11 min
-    (issue 11). The walk visits each node once.
-    """
-    family: _Family = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        prev = None
-        top = node is root
-        named = node.type in _NAMED
-        for child in node.children:
-            if top or child.type in _KIN or (named and child.type == "identifier"):
-                family[child.id] = (node, prev)
-            if child.child_count:
-                stack.append(child)
-            prev = child
-    return family
-
-
-def _jsdoc(node: Any, family: _Family, ret: dict[str, str] | None = None, name: str = "") -> str:
-    """The /** ... */ comment right before node (or before its export statement); its
-    ``@returns {Type}`` goes to ret[name] (see _returned). node is in family."""
-    parent, prev = family[node.id]
-    if parent is not None and parent.type == "export_statement":
-        prev = family[parent.id][1]
-    if prev is None or prev.type != "comment":
-        return ""
-    return _comment(_text(prev), ret, name)
-
-
-def _top_level(node: Any, family: _Family) -> bool:
-    """Whether node is a statement of the program or of an export (through the var or
-    const declaration that holds it)."""
-    parent = family[node.id][0]
-    while parent is not None and parent.type in _VARS:
-        parent = family[parent.id][0]
-    return parent is None or parent.type in _TOP
 
 
 def scan_js(data: bytes, lang: str) -> FileScan:
