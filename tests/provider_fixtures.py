@@ -7,11 +7,15 @@ Test modules take the fixtures with ``from provider_fixtures import *``.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-__all__ = ["KEYS", "SMALL_CLI", "_no_keys", "repo", "small_doubles"]
+__all__ = ["KEYS", "SMALL_CLI", "_no_keys", "repo", "small_cli", "small_doubles"]
 
 KEYS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_PROJECT", "RUNWAYML_API_SECRET")
 KEYS += ("RUNWAYML_BASE_URL",)
@@ -31,6 +35,22 @@ SMALL_CLI = (
     f"connect.DOUBLE_RENDER_SCALE = {SMALL_SCALE}; "
     "from sorafilm_nb.cli import run; run()"
 )
+
+
+def small_cli(
+    *args: str, env: Mapping[str, str], cwd: Path | None = None, **run: Any
+) -> subprocess.CompletedProcess[str]:
+    """``sorafilm ARGS`` run by SMALL_CLI in its own interpreter, its output captured as
+    text (10 minutes at most; ``run`` adds subprocess.run's other options)."""
+    return subprocess.run(
+        [sys.executable, "-c", SMALL_CLI, *args],
+        capture_output=True,
+        text=True,
+        env=dict(env),
+        cwd=cwd,
+        timeout=run.pop("timeout", 600),
+        **run,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from control_repo import BAD, KEPT, make_control_repo
-from provider_fixtures import SMALL_CLI
+from provider_fixtures import small_cli
 from vocab_fixtures import SharedVocab
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,14 +56,7 @@ def written(tmp_path_factory: pytest.TempPathFactory, shared_vocab: SharedVocab)
     }
 
     def run(*args: str) -> str:
-        proc = subprocess.run(
-            [sys.executable, "-c", SMALL_CLI, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=base,
-            timeout=600,
-        )
+        proc = small_cli(*args, env=env, cwd=base)
         assert proc.returncode == 0, proc.stderr[-2000:]
         return proc.stdout
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from hostile_repo import ANSI, make_hostile_repo
-from provider_fixtures import SMALL_CLI
+from provider_fixtures import small_cli
 from vocab_fixtures import SharedVocab
 
 from sorafilm_nb.terminal import guard_streams, printable, raw_stderr
@@ -67,15 +67,7 @@ def runs(
         # `sorafilm` itself (the main `python -m sorafilm_nb` runs), its doubles drawing
         # 256x144: the text is tested, and film's and resume's 640x360 clips were most of
         # their CPU (SMALL_CLI, provider_fixtures.py)
-        return subprocess.run(
-            [sys.executable, "-c", SMALL_CLI, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=base,
-            timeout=600,
-            errors="surrogateescape",
-        )
+        return small_cli(*args, env=env, cwd=base, errors="surrogateescape")
 
     # not \r or \n in the folder's name: ffmpeg's concat list cannot hold them (render.py)
     out = str(base / "film\x1b[2K\u202e")

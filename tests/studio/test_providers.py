@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from provider_fixtures import *  # noqa: F403 - no keys (autouse), the repo fixture
-from provider_fixtures import KEYS, SMALL_CLI
+from provider_fixtures import KEYS, small_cli
 
 from sorafilm_nb.errors import PlanError
 from sorafilm_nb.money.ledger import Ledger
@@ -42,14 +40,7 @@ def test_sorafilm_film_on_each_provider_fake_end_to_end(
     args = ["film", "--repo", str(repo), "--out", str(out), "--provider", provider]
     args += ["--template", "teaser-30", "--seconds", "24", "--sim-seconds", "0.3"]
     args += ["--ledger", str(ledger), *continuity]
-    done = subprocess.run(
-        [sys.executable, "-c", SMALL_CLI, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    done = small_cli(*args, env=env, timeout=240)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"embedded {provider} fake through its official SDK" in done.stdout
     assert f"Estimated cost: {PRICES[provider]}" in done.stdout
