@@ -130,19 +130,12 @@ def ignored_by_name(root: Path) -> bool:
 
 def _read_plain(path: str) -> str | None:
     """A .gitignore's text, or None when it is not a plain UTF-8 regular file: never through
-    a link, and never blocking on a FIFO a hostile unpacked tree put there."""
-    import stat
+    a link, and never blocking on a FIFO a hostile unpacked tree put there (the cache's own
+    careful read)."""
+    from .cache import read_regular_stat
 
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            return fh.read().decode("utf-8")
+        return read_regular_stat(Path(path))[0].decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 

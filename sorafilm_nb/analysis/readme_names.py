@@ -107,7 +107,7 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
             continue
         if word is None:
             # a class name may be in the plural ("ZodErrors contain an issues array")
-            plural = "|s" if short[:1].isupper() else ""
+            plural = "|(?P<plural>s)" if short[:1].isupper() else ""
             word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\){plural})?(?![\w])")
         label = _KEY_LABEL.match(sentence)
         if label and label.group(1) != name:  # "command: the Command which ...": a key's
@@ -115,7 +115,7 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
         for m in word.finditer(sentence):
             if len(sentence[: m.start()].split()) >= NEAR_START:
                 break
-            if m.group(0) != short and m.group(0).endswith("s") and m.start() > 0:
+            if plural and m.group("plural") and m.start() > 0:
                 continue  # the plural only as the subject ("... Domains and URLs." is a list)
             ticked = sentence[max(0, m.start() - 1) : m.start()] == "`"
             called = m.group(0).endswith("()")

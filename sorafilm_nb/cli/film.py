@@ -465,7 +465,7 @@ def handle(args: argparse.Namespace) -> int:
             with studio_for(args, session) as studio:
                 film = studio.run(plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds)
         except KeyboardInterrupt:
-            bars.close()
+            bars.close()  # before the advice, so it is not drawn over (finally's is a no-op)
             print(interrupted_advice(args), file=sys.stderr)
             return 130
         finally:

@@ -257,7 +257,7 @@ def _clause(name: str, sentence: str, room: int) -> str:
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
         # "Type adapters provide a flexible way ..." -> "provides a flexible way ..."
         text = _plural_does(name.rsplit(".", 1)[-1]).sub(
-            lambda m: _third_person(m.group(1)), text, count=1
+            lambda m: (m.group(1) or "") + _third_person(m.group(2)), text, count=1
         )
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
@@ -296,11 +296,16 @@ def _clause(name: str, sentence: str, room: int) -> str:
 _MODALS = frozenset({"can", "will", "may", "must", "should", "could", "would", "might"})
 
 
+_IRREGULAR = {"have": "has", "are": "is", "be": "is", "do": "does", "were": "was"}
+
+
 def _third_person(verb: str) -> str:
     """ "provide" -> "provides", "match" -> "matches", "carry" -> "carries": the verb of a
     plural subject said of one concept."""
     if verb.lower() in _MODALS:
         return verb
+    if verb.lower() in _IRREGULAR:
+        return _IRREGULAR[verb.lower()]
     if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
         return verb + "es"
     if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
@@ -313,4 +318,6 @@ def _plural_does(name: str) -> re.Pattern[str]:
     words = r"\s*".join(
         re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
     )
-    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s\s+([a-z]+)(?=\s)", re.I)
+    # an adverb before the verb stays as it is ("Sessions also provide" -> "also provides")
+    adverb = r"((?:also|often|always|never|only|[a-z]+ly)\s+)?"
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s\s+{adverb}([a-z]+)(?=\s)", re.I)

@@ -315,8 +315,9 @@ def _load_packaged(path: str, mtime_ns: int) -> MetaphorLibrary:
 # data/ (beside datafiles' parsed TOML): rebuilding its ~170 Metaphor objects from the
 # plain values takes ~2 ms, parsing and checking them again ~16 ms of every plan (issue 14).
 # The file is named by a digest of the theme file's text, its path and the source of the
-# code that parses and checks it (this module, metaphors, metaphor_rules, datafiles), so an
-# edited theme or a changed rule is parsed afresh; JSON, not pickle, as datafiles says.
+# code that parses and checks it (this module, metaphors, metaphor_rules, datafiles) and the
+# clip lengths and concept kinds the checks read, so an edited theme or rule is parsed afresh;
+# JSON, not pickle, as datafiles says.
 THEME_CACHE_FORMAT = 1
 _PARSER_SOURCES = ("themes.py", "metaphors.py", "metaphor_rules.py", "../datafiles.py")
 
@@ -336,8 +337,8 @@ def _remembered(path: Path) -> MetaphorLibrary:
     try:
         with open(where, "rb") as fh:
             return _library_from(json.loads(fh.read()), key)
-    except (OSError, ValueError, TypeError, KeyError):
-        pass  # not remembered yet, or not ours: parse (and remember) again
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass  # not remembered yet, or not ours (any JSON value): parse (and remember) again
     library = _parse_theme(path, chain=())
     if library.source == str(path):  # its own metaphors only, nothing merged in
         try:
@@ -360,6 +361,11 @@ def _theme_key(path: Path) -> str:
     here = Path(__file__).parent
     for name in _PARSER_SOURCES:
         h.update(b"\0" + (here / name).read_bytes())
+    # what the checks read from outside those sources (metaphor_rules: the clip lengths a
+    # gag may ask for, the concept kinds it may play): a change to either checks again
+    from .metaphor_rules import CONCEPT_KINDS, clip_seconds
+
+    h.update(repr((tuple(clip_seconds()), tuple(CONCEPT_KINDS))).encode())
     return h.hexdigest()
 
 

@@ -6,34 +6,25 @@ included: a hostile repository ran its own command on `sorafilm analyze`."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from git_fixtures import git
 
 from sorafilm_nb.analysis.profile import analyze
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=a@b", "-c", "user.name=a", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_the_repositorys_fsmonitor_command_is_never_run(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     (root / "pkg").mkdir(parents=True)
     (root / "pkg" / "__init__.py").write_text('def launch():\n    """Launch it."""\n')
-    _git(root, "init", "-q", ".")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "x")
+    git(root, "init", "-q", ".")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "x")
     marker = tmp_path / "ran"
-    _git(root, "config", "core.fsmonitor", f"touch '{marker}'; false")
+    git(root, "config", "core.fsmonitor", f"touch '{marker}'; false")
     profile = analyze(root, use_cache=False)
     assert not marker.exists()
     assert profile.stats["listing"] == "git"  # git still lists the files

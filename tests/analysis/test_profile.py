@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from git_fixtures import git
 
 from sorafilm_nb.analysis import profile as analysis
 from sorafilm_nb.analysis.profile import CONCEPT_KINDS, RepoProfile, analyze
@@ -419,15 +420,6 @@ def test_walk_skips_junk_dirs(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- git
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")

@@ -148,3 +148,13 @@ def test_a_sentence_may_open_on_a_camelcase_class_or_its_plural() -> None:
     assert readme_sentence("Error", ["Error handling is done in the middleware stack."]) == ""
     assert readme_sentence("get", ["The client gets a page from the server."]) == ""
     assert readme_sentence("URL", ["International Domains and URLs."]) == ""
+
+
+def test_a_name_ending_in_s_behind_its_module_is_no_plural() -> None:
+    """The plural rule skips a class named in the plural mid-sentence ("... and URLs."), not
+    a name that itself ends in "s" written behind its module ("typer.Options"): the rule read
+    any match ending in "s" as a plural and dropped this sentence."""
+    from sorafilm_nb.analysis.readme_names import readme_sentence
+
+    said = "Use typer.Options to declare the flags here."
+    assert readme_sentence("Options", [said], "typer") == said

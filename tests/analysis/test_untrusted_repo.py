@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from git_fixtures import git
 
 from sorafilm_nb.analysis.profile import RepoProfile, analyze
 from sorafilm_nb.errors import AnalysisError
@@ -105,12 +106,8 @@ def test_a_git_listing_of_links_is_judged_the_same(tmp_path: Path) -> None:
     (root / "lib").mkdir()
     (root / "lib" / "deep.py").write_text("class WasInside:\n    pass\n")
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
-    for args in (
-        ["init", "-q"],
-        ["add", "-A"],
-        ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x"],
-    ):
-        subprocess.run(["git", *args], cwd=root, check=True, env=env)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
+        git(root, *args, env=env)
     # lib/ swapped for a link to a folder outside: lib/deep.py stays in git's index
     (root / "lib" / "deep.py").unlink()
     (root / "lib").rmdir()

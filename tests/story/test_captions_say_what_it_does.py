@@ -125,6 +125,12 @@ def test_the_plural_name_as_subject_is_restated_and_a_cut_may_fall_at_the_limit(
             "TypeAdapter: provides a flexible way to perform validation",
         ),
         ("Hook", "Hooks can be registered on the app.", "Hook: can be registered on the app"),
+        (  # an irregular verb ("haves" was said) and an adverb before the verb ("alsoes")
+            "Session",
+            "Sessions have a cookie jar and a connection pool.",
+            "Session: has a cookie jar and a connection pool",
+        ),
+        ("Session", "Sessions also keep cookies.", "Session: also keeps cookies"),
         (  # a participle after the name called by its kind: said of it
             "PreparedRequest",
             "The fully mutable :class:`PreparedRequest <PreparedRequest>` object, containing "

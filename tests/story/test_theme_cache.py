@@ -81,6 +81,17 @@ def test_a_damaged_cache_file_is_parsed_again() -> None:
     path = themes._resolve("heist")[0]
     fresh = themes._remembered(path)
     (cached,) = _cached_files()
-    for damage in ("{not json", '{"key": "other"}', cached.read_text()[:-40], "[]"):
+    for damage in ("{not json", '{"key": "other"}', cached.read_text()[:-40], "[]", '"x"', "7"):
         cached.write_text(damage)
         assert themes._remembered(path) == fresh
+
+
+def test_other_clip_lengths_are_a_new_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A remembered theme skips check_metaphor, which also reads the clip lengths a gag may
+    ask for (capabilities): lengths that change must check the theme again, not reuse it."""
+    from sorafilm_nb.story import metaphor_rules
+
+    path = themes._resolve("kitchen")[0]
+    key = themes._theme_key(path)
+    monkeypatch.setattr(metaphor_rules, "clip_seconds", lambda: (5, 10))
+    assert themes._theme_key(path) != key
