@@ -117,7 +117,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         return {"lang": lang, "warn": f"not valid UTF-8: {exc.reason}"}
     parser, query = _parser(lang)
     tree = parser.parse(data)
-    caps = QueryCursor(query).captures(tree.root_node)
+    caps = _in_order(QueryCursor(query).captures(tree.root_node))
     family = _family(tree.root_node)
 
     classes: list[list[Any]] = []
@@ -211,6 +211,17 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         line = _first_error_line(tree.root_node)
         result["partial"] = f"syntax error near line {line}: read partially"
     return result
+
+
+def _in_order(caps: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Each capture's nodes in source order. py-tree-sitter collects them in a set, so their
+    order followed node addresses, which depend on what the process parsed before: the line
+    an exception is first raised on and the order of imports changed from run to run."""
+    return {name: sorted(nodes, key=_source_order) for name, nodes in caps.items()}
+
+
+def _source_order(node: Any) -> tuple[int, int]:
+    return node.start_byte, node.end_byte
 
 
 def minified(data: bytes) -> bool:

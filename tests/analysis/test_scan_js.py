@@ -126,3 +126,24 @@ def test_a_package_of_compiled_code_only_is_warned_about(tmp_path: Path) -> None
     assert "only compiled JavaScript found" in warned["lib/"], warned
     assert "3 of 4" in warned["lib/"]
     assert {"Widget", "Gear", "Cog", "Widget.spin"} <= names(prof)  # still read
+
+
+def test_a_scan_is_the_same_whatever_memory_the_process_used() -> None:
+    """tree-sitter's QueryCursor.captures collects each capture's nodes in a set, so their
+    order followed node addresses: which line an exception was first raised on, and the
+    order of imports, changed with what the process had parsed before. scan_js reads them
+    in source order."""
+    from sorafilm_nb.analysis.scan_js import _parser, scan_js
+
+    source = "".join(
+        f"const m{i} = require('mod{i}');\nfunction f{i}() {{ throw new TypeError('x'); }}\n"
+        for i in range(60)
+    ).encode()
+    first = scan_js(source, "javascript")
+    assert first["rz"] == {"TypeError": [60, 2]}
+    assert first["imp"] == [f"mod{i}" for i in range(60)]
+    parser = _parser("javascript")[0]
+    for n in range(1, 40):  # other trees alive move where the next one's nodes live
+        kept = [parser.parse(source) for _ in range(n)]
+        assert scan_js(source, "javascript") == first, n
+        del kept
