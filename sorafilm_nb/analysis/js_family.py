@@ -4,6 +4,7 @@ tree instead of asking tree-sitter for each node's parent (see family)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .jsdoc import comment_text as _comment
@@ -11,45 +12,135 @@ from .jsdoc import node_text as _text
 
 _TOP = frozenset({"program", "export_statement"})
 _VARS = frozenset({"lexical_declaration", "variable_declaration", "variable_declarator"})
-# the nodes whose parent and previous sibling the scan asks for (see family)
-_KIN = frozenset(
-    {
-        "class_declaration",
-        "abstract_class_declaration",
-        "function_declaration",
-        "generator_function_declaration",
-        "export_statement",
-        *_VARS,
-    }
-)
-# the declarations whose name (an identifier child) the query captures as @fn or @var
-_NAMED = frozenset(
-    {"function_declaration", "generator_function_declaration", "variable_declarator"}
-)
+_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
+_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
+_VALUES = frozenset({"arrow_function", "function_expression"})  # of a declared function
 # parent and previous sibling (None at the root or first), by node id
 Family = dict[int, tuple[Any, Any]]
 
 
-def family(root: Any) -> Family:
-    """The parent and previous sibling of each statement of the program, of each node of a
-    _KIN type and of the identifiers a _NAMED declaration holds, found in one walk down.
+def top_names(root: Any, exports: Iterable[Any]) -> list[Any]:
+    """The names of the functions declared at the top level (statements of the program or of
+    an export statement): ``function f``, ``function* g`` and ``const h = () => ...`` or
+    ``var h = function ...``; the declared functions first, each kind in source order.
 
-    Why not ``node.parent`` and ``node.prev_sibling``: tree-sitter keeps no parent links,
-    so each call searches down from the root, costing the node's depth times the width of
-    the levels above it. Asked for every declaration, that was quadratic: a hostile file of
-    4,000 nested ``export function f() {`` took 21 s, and 1 MB of such JavaScript 11 min
-    (issue 11). The walk visits each node once.
+    Why not query patterns (``(variable_declarator name: (identifier) @var value: ...)``, as
+    scan_js had): they captured every such name at any depth, inside every function body
+    too, where only the top-level ones count; reading the program's statements and the
+    export statements (which the query captures) gives those alone, and leaves family fewer
+    nodes to walk to.
     """
+    fns: list[Any] = []
+    var: list[Any] = []
+    top = [root] if root.type in _TOP else []  # not when the whole file is an ERROR
+    for holder in (*top, *exports):
+        for stmt in holder.children:
+            kind = stmt.type
+            if kind in _FUNCTIONS:
+                name = stmt.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    fns.append(name)
+            elif kind in _DECLARATIONS:
+                for decl in stmt.children:
+                    if decl.type != "variable_declarator":
+                        continue
+                    name = decl.child_by_field_name("name")
+                    value = decl.child_by_field_name("value")
+                    if (
+                        name is not None
+                        and name.type == "identifier"
+                        and value is not None
+                        and value.type in _VALUES
+                    ):
+                        var.append(name)
+    fns.sort(key=source_order)
+    var.sort(key=source_order)
+    return fns + var
+
+
+def source_order(node: Any) -> tuple[int, int]:
+    """A sort key: nodes in the order their text comes in the file."""
+    return node.start_byte, node.end_byte
+
+
+def family(root: Any, targets: Iterable[Any]) -> Family:
+    """The parent and previous sibling of each statement of the program, of each target node
+    and of each node above a target (its declaration, the export statement holding it).
+
+    Why not ``node.parent`` and ``node.prev_sibling``: tree-sitter keeps no parent links, so
+    each call searches down from the root, costing the node's depth times the width of the
+    levels above it. Asked for every declaration, that was quadratic: a hostile file of 4,000
+    nested ``export function f() {`` took 21 s, and 1 MB of such JavaScript 11 min (issue 11).
+
+    Why not a walk of every node (``node.children`` all the way down, the fix for that): it
+    made ordinary JavaScript a third slower to scan, minified bundles most (issue 14). This
+    walks one TreeCursor down to each target in source order, never back up past a node it
+    still needs: it leaves a node only when the next target lies after it, steps across
+    siblings forwards and jumps into a node's children at the target's byte (in C). So it
+    visits the nodes on the targets' paths and the siblings it steps over, each once: on
+    ordinary code a few per cent of the tree, on hostile nesting the one deep path.
+    """
+    found: Family = {}
+    prev = None
+    for child in root.children:
+        found[child.id] = (root, prev)
+        prev = child
+    cursor = root.walk()
+    path = [root]  # the cursor's node and the nodes above it
+    for target in sorted(targets, key=_outer_first):
+        if target.id in found:
+            continue
+        if not _walk_to(target, cursor, path, found):
+            return _every_node(root)  # a node where its bytes did not lead (zero-width)
+    return found
+
+
+def _outer_first(node: Any) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
+def _holds(node: Any, start: int, end: int) -> bool:
+    return bool(node.start_byte <= start and end <= node.end_byte)
+
+
+def _walk_to(target: Any, cursor: Any, path: list[Any], found: Family) -> bool:
+    """Move cursor (at path[-1]) to target, recording what it enters in found. Targets come
+    in source order, so a node left for a later one is never needed again."""
+    start, end = target.start_byte, target.end_byte
+    while len(path) > 1 and not _holds(path[-2], start, end):
+        cursor.goto_parent()
+        path.pop()
+    node = path[-1]
+    if len(path) > 1 and not _holds(node, start, end):  # a later sibling holds target
+        parent = path[-2]
+        while node.end_byte <= start and cursor.goto_next_sibling():
+            prev, node = node, cursor.node
+            found[node.id] = (parent, prev)
+        path[-1] = node
+    while node != target:
+        if not _holds(node, start, end) or cursor.goto_first_child_for_byte(start) is None:
+            return False
+        child = cursor.node
+        prev = None
+        if cursor.goto_previous_sibling():
+            prev = cursor.node
+            cursor.goto_next_sibling()
+        found[child.id] = (node, prev)
+        path.append(child)
+        node = child
+    return True
+
+
+def _every_node(root: Any) -> Family:
+    """family by a walk of the whole tree: for a tree where family's walk by bytes missed
+    a target (a zero-width node at a sibling's edge, as error recovery makes)."""
     found: Family = {}
     stack = [root]
     while stack:
         node = stack.pop()
         prev = None
-        top = node is root
-        named = node.type in _NAMED
         for child in node.children:
-            if top or child.type in _KIN or (named and child.type == "identifier"):
-                found[child.id] = (node, prev)
+            found[child.id] = (node, prev)
             if child.child_count:
                 stack.append(child)
             prev = child

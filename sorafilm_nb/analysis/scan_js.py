@@ -26,7 +26,9 @@ from ..lazyre import LazyPattern
 from .js_family import Family as _Family
 from .js_family import family as _family
 from .js_family import jsdoc as _jsdoc
+from .js_family import source_order as _source_order
 from .js_family import top_level as _top_level
+from .js_family import top_names as _top_names
 from .js_version import PARSER_VERSION as PARSER_VERSION  # its home: js_version.py
 from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
@@ -36,9 +38,7 @@ from .text import doc_words
 
 _QUERY = """
 (class_declaration) @class
-(function_declaration name: (identifier) @fn)
-(generator_function_declaration name: (identifier) @fn)
-(variable_declarator name: (identifier) @var value: [(arrow_function) (function_expression)])
+(export_statement) @export
 (throw_statement (new_expression constructor: (_) @thrown))
 (catch_clause body: (statement_block) @catch)
 (import_statement source: (string) @import)
@@ -118,7 +118,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     parser, query = _parser(lang)
     tree = parser.parse(data)
     caps = _in_order(QueryCursor(query).captures(tree.root_node))
-    family = _family(tree.root_node)
+    named = _top_names(tree.root_node, caps.get("export", ()))
+    family = _family(tree.root_node, [*caps.get("class", ()), *named])
 
     classes: list[list[Any]] = []
     functions: list[list[Any]] = []
@@ -129,7 +130,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
 
     for node in caps.get("class", ()):
         _add_class(node, classes, docs, _jsdoc(node, family))
-    for node in list(caps.get("fn", ())) + list(caps.get("var", ())):
+    for node in named:
         decl = family[node.id][0]
         if not _top_level(decl, family):
             continue
@@ -218,10 +219,6 @@ def _in_order(caps: dict[str, list[Any]]) -> dict[str, list[Any]]:
     order followed node addresses, which depend on what the process parsed before: the line
     an exception is first raised on and the order of imports changed from run to run."""
     return {name: sorted(nodes, key=_source_order) for name, nodes in caps.items()}
-
-
-def _source_order(node: Any) -> tuple[int, int]:
-    return node.start_byte, node.end_byte
 
 
 def minified(data: bytes) -> bool:
