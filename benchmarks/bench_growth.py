@@ -13,10 +13,11 @@ fastest run counts: the machine is shared, and one run slowed by a neighbour mad
 tree look slower per MiB than the full one (-36 %, 2026-12-06). Every run is printed with
 the load average at its end, so a figure can be judged against what else was running.
 
-Printed per tree: files, MiB read, every cold run's seconds (the best marked), MiB/s, warm
-seconds, peak RSS of the child (and its worker processes: ru_maxrss of the reaped children),
-the raw read of the same files (every file's bytes, one process, page cache warm) as the
-baseline, and the best run's phases (list, scan, rank, ...).
+Printed per tree: files, MiB read (and the JavaScript/TypeScript share of them), every cold
+run's seconds (the best marked), MiB/s, warm seconds, peak RSS of the child (and its worker
+processes: ru_maxrss of the reaped children), the raw read of the same files (every file's
+bytes, one process, page cache warm) as the baseline, and the best run's phases (list,
+scan, rank, ...).
 Targets (issue 14): cold time linear in bytes read within 25 % (the full tree's seconds per
 MiB against the mean of the 1/4 and 1/2 trees'); peak RSS <= 600 MB; warm <= 1 s.
 """
@@ -43,12 +44,17 @@ LINEAR_SLACK = 0.25
 RSS_TARGET_MB = 600
 WARM_TARGET_S = 1.0
 
+# "cpu": CPU seconds of analyze() and of the workers it reaped, which a neighbour's load
+# barely moves (wall seconds under load say as much about the neighbours)
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from sorafilm_nb.analysis.profile import analyze
-t = time.perf_counter()
+def cpu():
+    use = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in use)
+t, c = time.perf_counter(), cpu()
 p = analyze(sys.argv[1], cache_dir=sys.argv[2])
-print(json.dumps({"s": time.perf_counter() - t, "parsed": p.stats["parsed"],
+print(json.dumps({"s": time.perf_counter() - t, "cpu": cpu() - c, "parsed": p.stats["parsed"],
                   "files": p.files_scanned, "phases": p.stats.get("phases_ms"),
                   "workers": p.stats.get("workers")}))
 """
@@ -63,6 +69,17 @@ def listed(root: Path) -> tuple[list[Path], int]:
     files = [root / f for f in list_files(root)[0]]
     sizes = [f.stat().st_size for f in files if f.is_file()]
     return files, sum(s for s in sizes if s <= MAX_BYTES)
+
+
+def script_bytes(files: list[Path]) -> int:
+    """Bytes of JavaScript and TypeScript among files (under the cap): per MiB they cost
+    several times what Python costs (tree-sitter against the C scanner), so a tree that holds
+    more of them is slower per MiB without being any less linear (printed beside each tree)."""
+    from sorafilm_nb.analysis.files import language_of
+    from sorafilm_nb.analysis.worker import MAX_BYTES
+
+    sizes = (f.stat().st_size for f in files if language_of(str(f)) not in (None, "python"))
+    return sum(s for s in sizes if s <= MAX_BYTES)
 
 
 def linked_share(source: Path, dest: Path, share: float, sizes: dict[str, int]) -> None:
@@ -117,12 +134,15 @@ def main(argv: list[str] | None = None) -> int:
         top = f.relative_to(source).parts[0]
         by_top[top] = by_top.get(top, 0) + f.stat().st_size
     rows = []
+    shares: list[float] = []  # each tree's JS/TS share of its bytes (see script_bytes)
+    cpu_runs: list[list[dict]] = []  # each tree's cold reports
     with tempfile.TemporaryDirectory(prefix="bench-growth-", dir=os.environ.get("TMPDIR")) as tmp:
         for share in (0.25, 0.5, 1.0):
             root = Path(tmp) / f"tree{int(share * 100)}"
             root.mkdir()
             linked_share(source, root, share, by_top)
             tfiles, nbytes = listed(root)
+            scripts = script_bytes(tfiles)
             raw_read(tfiles)  # the page cache is warm for both
             base = raw_read(tfiles)
             colds: list[tuple[dict, float, float]] = []  # (report, peak RSS, load after)
@@ -131,16 +151,19 @@ def main(argv: list[str] | None = None) -> int:
                 report, peak_cold = child(root, cache)
                 colds.append((report, peak_cold, load_average()))
             best = min(range(len(colds)), key=lambda i: colds[i][0]["s"])
+            cpu_runs.append([c[0] for c in colds])
             cold = colds[best][0]
             warm, peak_warm = child(root, Path(tmp) / f"cache{int(share * 100)}-{best}")
             peak = max([peak_warm, *(c[1] for c in colds)])
             rows.append((share, len(tfiles), nbytes, cold, warm, peak, base))
+            shares.append(round(scripts / nbytes, 3))
             runs = ", ".join(
-                f"{c['s']:.2f}{'*' if i == best else ''} (load {ld})"
+                f"{c['s']:.2f}{'*' if i == best else ''} (cpu {c['cpu']:.1f}, load {ld})"
                 for i, (c, _, ld) in enumerate(colds)
             )
             print(
-                f"{share:4.2f}  {len(tfiles):6d} files  {nbytes / 2**20:7.1f} MiB  cold {runs}"
+                f"{share:4.2f}  {len(tfiles):6d} files  {nbytes / 2**20:7.1f} MiB"
+                f" ({scripts / nbytes:.0%} JS/TS)  cold {runs}"
                 f"  best {nbytes / 2**20 / cold['s']:5.1f} MiB/s, {cold['workers']} processes;"
                 f"  warm {warm['s']:5.2f} s  peak RSS {peak:5.0f} MB  raw read {base:5.2f} s"
             )
@@ -156,6 +179,16 @@ def main(argv: list[str] | None = None) -> int:
         "seconds per MiB read (best runs): "
         + ", ".join(f"{x:.3f}" for x in per)
         + f" (1/4, 1/2, 1); full tree {deviation:+.0%} against the smaller trees' mean"
+    )
+    # the same in CPU seconds (the least of each tree's cold runs): the work itself, apart
+    # from how it was spread over the cores and what the neighbours ran meanwhile
+    sizes = (b1, b2, b4)
+    cpu = [min(r["cpu"] for r in rs) / (b / 2**20) for b, rs in zip(sizes, cpu_runs, strict=True)]
+    cpu_deviation = cpu[2] / ((cpu[0] + cpu[1]) / 2) - 1
+    print(
+        "CPU seconds per MiB read (least of the runs): "
+        + ", ".join(f"{x:.3f}" for x in cpu)
+        + f"; full tree {cpu_deviation:+.0%} against the smaller trees' mean"
     )
     rank_ms = [r[3]["phases"].get("rank") for r in rows]
     mib = [r[2] / 2**20 for r in rows]
@@ -176,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         files=nf,
         runs=max(1, args.runs),
         rank_ms=rank_ms,
+        js_share=shares,
+        cpu_s_per_mib=[round(x, 4) for x in cpu],
+        cpu_deviation=round(cpu_deviation, 3),
     )
     record(
         "growth: peak RSS, full tree",
