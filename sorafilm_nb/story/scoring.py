@@ -366,6 +366,16 @@ def _evidence(
     return frozenset(own), frozenset(says), frozenset(docs)
 
 
+def rescues(concept: Concept) -> bool:
+    """Whether the concept is an error handler (its action is RESCUE: onerror, errorhandler,
+    "Default error handler."): the concept that overcomes a film's errors by what it does,
+    and a rescue to show even in a film whose project defines no error (plot.rescuer)."""
+    if concept.kind == "exception":
+        return False
+    own, says, _ = _evidence(concept.name, concept.summary, (), _IGNORED_TOKENS, True)
+    return stem(RESCUE) in own | says
+
+
 @functools.lru_cache(maxsize=4096)
 def prop_words(props: tuple[str, ...]) -> frozenset[str]:
     """Stems of the words of a gag's props: the things on screen ("string of sausages" ->
