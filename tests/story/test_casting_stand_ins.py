@@ -94,6 +94,18 @@ def test_a_timestamp_plays_a_gag_of_dates_not_of_a_sequence(theme: str) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
+def test_a_date_plays_a_day_not_a_mould_for_shapes(theme: str) -> None:
+    """marshmallow's Date ("ISO8601-formatted date string.") played moulds turning out shapes
+    on their "date", a type's name the picture does not show: each theme has a gag of a day,
+    and a date's name is no pun on its props."""
+    lib = MetaphorLibrary.load(theme)
+    date = concept("Date", "class", summary="ISO8601-formatted date string.")
+    best = rank(date, lib.metaphors)[0][0]
+    assert stem("date") in _roles(best) and stem("shape") not in _roles(best), best.id
+    assert not explain(date, best)["puns"]
+
+
+@pytest.mark.parametrize("theme", THEMES)
 def test_default_in_a_sentence_says_which_one_not_that_it_sets_defaults(theme: str) -> None:
     """typer's launch opens a file "in the default viewer application": it launches, and a
     settings gag (roles "default", "file") no longer outweighs the name's own word; a concept
