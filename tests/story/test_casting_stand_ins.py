@@ -106,6 +106,21 @@ def test_a_date_plays_a_day_not_a_mould_for_shapes(theme: str) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
+def test_a_context_handed_on_plays_a_gag_that_hands_it_on(theme: str) -> None:
+    """click's and jinja's pass_context hand the current context to a callback: heist played
+    a borrowed lanyard opening doors (a pass) and a laser bent by mirrors; every theme has a
+    gag whose picture carries the current state along."""
+    lib = MetaphorLibrary.load(theme)
+    c = concept(
+        "pass_context",
+        summary="Marks a callback as wanting to receive the current context object as first "
+        "argument.",
+    )
+    best = rank(c, lib.metaphors)[0][0]
+    assert {stem("pass"), stem("context"), stem("current")} <= _roles(best), best.id
+
+
+@pytest.mark.parametrize("theme", THEMES)
 def test_default_in_a_sentence_says_which_one_not_that_it_sets_defaults(theme: str) -> None:
     """typer's launch opens a file "in the default viewer application": it launches, and a
     settings gag (roles "default", "file") no longer outweighs the name's own word; a concept
