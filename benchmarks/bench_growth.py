@@ -3,10 +3,14 @@
     python benchmarks/bench_growth.py [PATH] [--runs N]
 
 PATH defaults to the site-packages folder of this environment (about 28x Django's source by
-bytes of scanned files). The 1/4 and 1/2 trees are hard-linked copies of whole top-level
-entries of PATH, picked greedily until they hold that share of its bytes (hard links, not
-symbolic ones: they are regular files inside the root, and cost no copying). Each tree is
-analysed cold in a child process (a fresh cache dir), then warm (the same cache dir again).
+bytes of scanned files). The 1/4 and 1/2 trees are copies of whole top-level entries of
+PATH, picked greedily until they hold that share of its bytes, and the full tree a copy of
+all of them. Copies, not hard links: a link shares its inode's ctime with PATH's file, and
+anything that links or unlinks the same files meanwhile (another engineer's bench, a
+``cp -al``) changes it, so the cache rightly reads such files again and the warm run
+measured 5.3 s instead of about 0.1 (2026-12-07). Not symbolic links either: analysis reads
+regular files inside the root only. Each tree is analysed cold in a child process (a fresh
+cache dir), then warm (the same cache dir again).
 
 Each tree is analysed cold RUNS times (default 3, each with a fresh cache dir) and the
 fastest run counts: the machine is shared, and one run slowed by a neighbour made a smaller
@@ -82,8 +86,8 @@ def script_bytes(files: list[Path]) -> int:
     return sum(s for s in sizes if s <= MAX_BYTES)
 
 
-def linked_share(source: Path, dest: Path, share: float, sizes: dict[str, int]) -> None:
-    """Hard-link whole top-level entries of source into dest until share of the bytes."""
+def copied_share(source: Path, dest: Path, share: float, sizes: dict[str, int]) -> None:
+    """Copy whole top-level entries of source into dest until share of the bytes."""
     total = sum(sizes.values())
     got = 0
     for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
@@ -93,9 +97,9 @@ def linked_share(source: Path, dest: Path, share: float, sizes: dict[str, int]) 
             continue  # too big for what is left: a smaller entry may fit
         src = source / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, copy_function=os.link, symlinks=True)
+            shutil.copytree(src, dest / name, symlinks=True)
         else:
-            os.link(src, dest / name)
+            shutil.copy2(src, dest / name)
         got += sizes[name]
 
 
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         for share in (0.25, 0.5, 1.0):
             root = Path(tmp) / f"tree{int(share * 100)}"
             root.mkdir()
-            linked_share(source, root, share, by_top)
+            copied_share(source, root, share, by_top)
             tfiles, nbytes = listed(root)
             scripts = script_bytes(tfiles)
             raw_read(tfiles)  # the page cache is warm for both
