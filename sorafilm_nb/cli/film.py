@@ -460,14 +460,34 @@ def handle(args: argparse.Namespace) -> int:
             return 1
         print(f"making the film on {session.where}, into {args.out}", flush=True)
         print(booked_in(args, session), flush=True)
-        bars = Bars(len(plan.storyboard.shots))
-        try:
-            with studio_for(args, session) as studio:
-                film = studio.run(plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds)
-        except KeyboardInterrupt:
-            bars.close()  # before the advice, so it is not drawn over (finally's is a no-op)
-            print(interrupted_advice(args), file=sys.stderr)
-            return 130
-        finally:
-            bars.close()
-    return print_film(film, args=args)
+        film = with_bars(
+            args,
+            session,
+            len(plan.storyboard.shots),
+            lambda studio, bars: studio.run(
+                plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds
+            ),
+        )
+    return 130 if film is None else print_film(film, args=args)
+
+
+def with_bars(
+    args: argparse.Namespace,
+    session: Session,
+    shots: int,
+    work: Callable[[Any, Bars], Film],
+) -> Film | None:
+    """work(studio, bars) on this session's studio, with a bar per shot; None after Ctrl-C,
+    once the bars are closed and the advice is printed (what the interruption left, and the
+    command that finishes the film). The one home of that advice for every command that
+    makes shots (film, resume, resume --retry), so each says the same."""
+    bars = Bars(shots)
+    try:
+        with studio_for(args, session) as studio:
+            return work(studio, bars)
+    except KeyboardInterrupt:
+        bars.close()  # before the advice, so it is not drawn over (finally's is a no-op)
+        print(interrupted_advice(args), file=sys.stderr)
+        return None
+    finally:
+        bars.close()

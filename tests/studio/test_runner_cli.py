@@ -105,6 +105,37 @@ def test_ctrl_c_during_a_film_says_how_to_finish_it(
     assert "1/1 shots completed" in capsys.readouterr().out
 
 
+def test_ctrl_c_during_a_resume_gives_the_same_advice_as_during_a_film(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`sorafilm resume` (and resume --retry) printed only "interrupted" on Ctrl-C while
+    `film` printed the command that finishes the film: one home (cli.film.with_bars) now
+    says it for both, and the command, run as printed, still finishes the film."""
+    from sorafilm_nb.cli import film as film_cli
+    from sorafilm_nb.cli import main
+
+    def ctrl_c(self: object, event: ShotProgress) -> None:
+        if event.status == "in_progress":
+            raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    argv = ["film", "--repo", str(tiny_repo), "--template", "single-12", "--out", str(out)]
+    advice = f"sorafilm resume {out} --retry"
+    with monkeypatch.context() as mp:
+        mp.setattr(film_cli.Bars, "__call__", ctrl_c)
+        assert main([*argv, "--sim-seconds", "5"]) == 130
+        film_said = capsys.readouterr().err
+        assert main([*advice.split()[1:], "--sim-seconds", "5"]) == 130
+        resume_said = capsys.readouterr().err
+    assert advice in film_said and advice in resume_said, resume_said
+    assert film_said.strip().splitlines()[-1] == resume_said.strip().splitlines()[-1]
+    assert main([*advice.split()[1:], "--sim-seconds", "0.2"]) == 0
+    assert "1/1 shots completed" in capsys.readouterr().out
+
+
 def test_cli_real_needs_a_key_and_never_prints_one(
     tiny_repo: Path,
     tmp_path: Path,
