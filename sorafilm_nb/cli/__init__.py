@@ -133,11 +133,28 @@ def _configure_logging(level: str) -> object | None:
     every plan (issue 14). Configured right after its import, before any module could log
     a line, it is configured exactly as if done first."""
     if "logging" in sys.modules:
-        sys.modules["logging"].basicConfig(level=level, format=LOG_FORMAT)
+        _basic_config(sys.modules["logging"], level)
         return None
     hook = _LoggingHook(level)
     sys.meta_path.insert(0, hook)
     return hook
+
+
+def _basic_config(logging: Any, level: str) -> None:
+    """logging.basicConfig(level, LOG_FORMAT), each line through redact(): a library's log
+    line may name a URL with its password (httpx logs every request's URL, and a --base-url
+    may hold https://user:password@) or echo a key, and -v prints them to a terminal or a CI
+    log. redact.redact is the one home of that masking."""
+
+    class RedactingFormatter(logging.Formatter):  # type: ignore[name-defined,misc]
+        def format(self, record: Any) -> str:
+            from ..redact import redact
+
+            return redact(super().format(record))
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 class _LoggingHook:
@@ -162,7 +179,7 @@ class _LoggingHook:
 
         def exec_module(module: Any) -> None:
             run(module)
-            module.basicConfig(level=level, format=LOG_FORMAT)
+            _basic_config(module, level)
 
         spec.loader.exec_module = exec_module
         return spec
