@@ -12,7 +12,8 @@ import argparse
 import gc
 import importlib
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 # Order here is the order in `sorafilm --help`.
@@ -106,7 +107,9 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     hook = _configure_logging("INFO" if getattr(args, "verbose", False) else "WARNING")
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():  # restores showwarning for a caller of main()
+            warnings.showwarning = _said_as_ours(warnings.showwarning)
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -120,6 +123,29 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     finally:
         if hook in sys.meta_path:
             sys.meta_path.remove(hook)
+
+
+def _said_as_ours(other: Callable[..., None]) -> Callable[..., None]:
+    """A warnings.showwarning that says our own warnings (a BudgetWarning, a price file's)
+    as one line in the shape of our errors, "sorafilm: warning: MESSAGE": the module's
+    default shape starts with our source file and line and the class name, which say
+    nothing to the person at the terminal. Anyone else's warning goes to other (the shape
+    is for a developer)."""
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        if category.__module__.split(".", 1)[0] != __name__.split(".", 1)[0]:
+            other(message, category, filename, lineno, file, line)
+        else:
+            print(f"sorafilm: warning: {message}", file=sys.stderr if file is None else file)
+
+    return show
 
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"

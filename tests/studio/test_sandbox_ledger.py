@@ -200,9 +200,33 @@ def test_a_simulated_film_over_the_real_budget_runs_and_says_so(simulator, tmp_p
     assert film.ok, film.summary()
     text = str(caught[0].message)
     assert str(default_path()) in text and "$0.80" in text and "sorafilm budget set" in text
+    # each warning (the real month's, and the sandbox's own limit passed, a BudgetWarning
+    # from the ledger) is said at the caller's line (a notebook cell; here this test), not
+    # at a line of ours ("booking.py:101: BudgetWarning: ...")
+    assert len({w.category for w in caught}) == 2
+    assert {w.filename for w in caught} == {__file__}
     assert any("real ledger" in note for note in film.notes)
     with Ledger(default_path()) as real:
         assert real.records() == []  # nothing was booked against the real month
+
+
+def test_the_command_line_says_a_budget_warning_as_one_clean_line(
+    tmp_path: Path, repo: Path, capsys
+) -> None:
+    """`sorafilm film` printed the warnings module's default shape, our source line first
+    ("/.../studio/runner.py:239: RealBudgetWarning: on the real API ..."): the person wants
+    the message, said like every other line of ours."""
+    from decimal import Decimal
+
+    from sorafilm_nb.money.cost import Cost
+
+    with Ledger(default_path()) as real:
+        real.set_budget(Cost(Decimal(50)))  # $0.50: less than the film's $1.20
+    assert main(film_argv(repo, tmp_path / "out", "--sim-seconds", "0.2")) == 0
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if "on the real API" in line]
+    assert len(said) == 1 and said[0].startswith("sorafilm: warning: on the real API"), err
+    assert ".py:" not in err and "RealBudgetWarning" not in err
 
 
 def test_each_reservation_names_the_repository_the_film_is_of(simulator, tmp_path: Path) -> None:
