@@ -5,6 +5,7 @@ redact.url (user and host kept, password masked)."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,22 @@ def test_where_a_film_is_made_is_said_without_the_password(provider: str) -> Non
         assert PASSWORD not in repr(connection.backend)
     finally:
         connection.close()
+
+
+def test_the_real_budget_check_never_names_a_team_ledgers_password(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A simulated film compares its cost with the real ledger, which may be a team ledger's
+    URL: its log line, warning and `budget set --ledger URL` advice showed the URL as given."""
+    from decimal import Decimal
+
+    from sorafilm_nb.money.budget import raise_command
+    from sorafilm_nb.money.cost import Cost
+    from sorafilm_nb.money.ledger import Ledger
+
+    unreachable = f"postgresql://bob:{PASSWORD}@127.0.0.1:1/ledger"
+    with Ledger(tmp_path / "sandbox.sqlite3", sandbox=True) as sandbox:
+        assert sandbox.check_real_budget(Cost(Decimal(100)), real=unreachable) is None
+    assert "cannot read the real ledger" in caplog.text and PASSWORD not in caplog.text
+    command = raise_command(unreachable, Cost(Decimal(500)))
+    assert PASSWORD not in command and "bob" in command
