@@ -202,7 +202,9 @@ class OpenAIBackend:
 
     def _map(self, exc: Exception, what: str) -> BackendError:
         """An SDK exception -> our error, with the server's message (scrubbed of keys)."""
-        return map_error(self._openai, exc, what, base_url=redact_url(self.base_url), scrub=self._scrub)
+        return map_error(
+            self._openai, exc, what, base_url=redact_url(self.base_url), scrub=self._scrub
+        )
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         try:
