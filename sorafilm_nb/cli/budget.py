@@ -9,7 +9,6 @@ dollars_to_cents).
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from decimal import Decimal
@@ -17,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import shown_path
-from ..terminal import printable
-from .common import PLAUSIBLE_MONTHLY_DOLLARS, confirm, dollars_to_cents, number_in
+from ..terminal import json_text, printable
+from .common import PLAUSIBLE_MONTHLY_DOLLARS, confirm, dollars_to_cents, json_out, number_in
 
 _start_day = number_in(1, 31, "the day of the month the budget resets")
 
@@ -210,7 +209,8 @@ def _show(args: argparse.Namespace) -> int:
     with existing as ledger:
         summary = ledger.month_summary()
         if args.json:
-            print(json.dumps(summary.to_dict(), indent=2))
+            # the ledger, as the text names it first
+            sys.stdout.write(json_out({"ledger": str(ledger.path), **summary.to_dict()}))
             return 0
         print(f"ledger:    {shown_path(ledger.path)}")
         if summary.limit is None:
@@ -267,7 +267,7 @@ def _history(args: argparse.Namespace) -> int:
         recs = ledger.records()
         if args.json:
             rows = [r.to_dict() for r in recs]
-            print(json.dumps(rows, indent=2))
+            sys.stdout.write(json_out(rows))
             return 0
         if not recs:
             print("no jobs in the ledger yet")
@@ -301,7 +301,8 @@ def _report(args: argparse.Namespace) -> int:
     if existing is None:
         return 1 if args.format == "json" else 0
     with existing as ledger:
-        sys.stdout.write(ledger.report(args.format))
+        text = ledger.report(args.format)
+        sys.stdout.write(json_text(text) if args.format == "json" else text)
     return 0
 
 

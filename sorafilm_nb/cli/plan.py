@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..money.cost import left_of
 from ..paths import shown_path
-from ..terminal import json_text, printable
-from .common import dollars_to_cents, number_in, top_count
+from ..terminal import printable
+from .common import dollars_to_cents, json_out, number_in, top_count
 from .progress import waiting
 
 if TYPE_CHECKING:
@@ -355,7 +355,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     notes = sys.stderr if args.json else sys.stdout
     if args.json:
-        out.write(json_text(result.to_json()) + "\n")
+        out.write(json_out(result.to_dict()))
     else:
         out.write(format_plan(result, verbose=verbose, prices=price_table(args)) + "\n")
     if folder is not None:
