@@ -133,7 +133,15 @@ def test_ctrl_c_during_a_resume_gives_the_same_advice_as_during_a_film(
     assert advice in film_said and advice in resume_said, resume_said
     assert film_said.strip().splitlines()[-1] == resume_said.strip().splitlines()[-1]
     assert main([*advice.split()[1:], "--sim-seconds", "0.2"]) == 0
-    assert "1/1 shots completed" in capsys.readouterr().out
+    assert "1/1 shots completed, billed $1.20" in capsys.readouterr().out
+    # The sandbox records what the film would cost on the real API, where an interrupted
+    # film's jobs live on: the two shots lost with their simulators are not billed, so the
+    # film is recorded once ($1.20), not three times.
+    with Ledger(default_path(simulator=True)) as sandbox:
+        assert sandbox.spent() == Film.load(out).shots[0].billed
+        lost = [r for r in sandbox.records() if r.status == "failed"]
+        assert len(lost) == 2 and all(r.billed is None for r in lost)
+        assert all("simulated, so nothing billed" in (r.reason or "") for r in lost)
 
 
 def test_cli_real_needs_a_key_and_never_prints_one(
