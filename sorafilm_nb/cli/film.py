@@ -364,7 +364,21 @@ def print_film(
     again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if again:
         out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")
-    refused = [s.shot_id for s in film.shots if s.status in ("refused", "rejected")]
+    unkeyed = [s.shot_id for s in film.shots if s.error_code == "AuthError"]
+    if unkeyed:  # a 401 at create: no plan is to blame, and nothing was sent or billed
+        from ..backends._provider import KEY_ENV
+
+        names = " or ".join(KEY_ENV.get(getattr(args, "provider", None) or "openai", ()))
+        out(
+            f"{', '.join(unkeyed)}: the server did not accept the key (nothing was created or "
+            f"billed); check {names or 'the key'} and the --base-url, then make the film "
+            "again into a new --out folder"
+        )
+    refused = [
+        s.shot_id
+        for s in film.shots
+        if s.status in ("refused", "rejected") and s.error_code != "AuthError"
+    ]
     if refused:
         out(
             f"{', '.join(refused)}: the provider refused the prompt or the request, and would "

@@ -331,3 +331,26 @@ def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str
         assert "100%" in err
     else:
         assert err.count("shot-01") == 5  # one line per status change, no progress spam
+
+
+def test_a_key_the_server_refuses_is_not_blamed_on_the_plan(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 401 at create ended as "rejected" with the advice for a refused prompt: "plan the
+    film anew (another --theme, --template or --budget tier)", which fixes nothing. It names
+    the key to check instead, and not the plan."""
+    from sorafilm_nb.cli import main
+
+    right = "sk-right-" + "1" * 24
+    with Simulator(job_seconds=0.2, poll_after_ms=50, render_scale=0.2, api_key=right) as sim:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong-" + "0" * 24)
+        argv = ["film", "--repo", str(tiny_repo), "--template", "single-12"]
+        code = main([*argv, "--out", str(tmp_path / "out"), "--base-url", sim.base_url])
+        assert code == 1
+    said = capsys.readouterr().out
+    assert "billed $0.00" in said  # refused before any job existed
+    assert "did not accept the key" in said and "OPENAI_API_KEY" in said, said
+    assert "plan the film anew" not in said
