@@ -189,7 +189,7 @@ def _basic_config(logging: Any, level: str) -> None:
     may hold https://user:password@) or echo a key, and -v prints them to a terminal or a CI
     log. redact.redact is the one home of that masking."""
 
-    class RedactingFormatter(logging.Formatter):  # type: ignore[name-defined,misc]
+    class RedactingFormatter(logging.Formatter):  # type: ignore[misc]
         def format(self, record: Any) -> str:
             from ..redact import redact
 

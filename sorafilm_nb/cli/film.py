@@ -13,18 +13,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
-from ..terminal import printable, raw_stderr
+from ..terminal import printable
 from .common import interrupted_advice, resume_command
+from .progress import Bars
 
 if TYPE_CHECKING:
     from ..story.planning import Plan
     from ..studio.folder import Film
-    from ..studio.runner import ShotProgress
 
 SIM_JOB_SECONDS = 2.0  # the embedded simulator's render clock: quick, yet the bars move
 
@@ -266,66 +265,6 @@ def studio_for(args: argparse.Namespace, session: Session) -> Any:
         poll_timeout=args.poll_timeout,
         prices=prices,
     )
-
-
-class Bars:
-    """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress.
-
-    When stderr cannot draw (not a terminal: CI, `make demo > log`; or a terminal reporting 0
-    columns, where bars came out as blank lines), each change of a shot's status is one plain
-    line instead (progress.can_draw decides).
-    """
-
-    def __init__(self, total_shots: int, *, live: bool | None = None) -> None:
-        self._bars: dict[int, Any] = {}
-        self._status: dict[int, str] = {}
-        self._lock = threading.Lock()
-        self._total = total_shots
-        if live is None:
-            from .progress import can_draw
-
-            live = can_draw()
-        self._live = live
-
-    def __call__(self, event: ShotProgress) -> None:
-        with self._lock:
-            if not self._live:
-                if self._status.get(event.index) != event.status:
-                    self._status[event.index] = event.status
-                    msg = printable(event.message)
-                    if msg.startswith(event.status):  # "reserved $0.40", not "reserved (reserved…"
-                        line = msg
-                    else:
-                        line = event.status + (f" ({msg})" if msg else "")
-                    print(f"{event.shot_id} {line}", file=sys.stderr, flush=True)
-                return
-            from tqdm import tqdm
-
-            bar = self._bars.get(event.index)
-            if bar is None:
-                bar = self._bars[event.index] = tqdm(
-                    total=100,
-                    position=event.index,
-                    desc=event.shot_id,
-                    leave=True,
-                    unit="%",
-                    bar_format="{desc} {bar} {n:3.0f}%{postfix}",
-                    dynamic_ncols=True,
-                    file=raw_stderr(),  # the bars' own \r and ESC must work
-                )
-            bar.n = event.progress
-            msg = printable(event.message) if event.status != "completed" else ""
-            if not msg.startswith(event.status):
-                msg = event.status + (f": {msg}" if msg else "")
-            text = msg
-            bar.set_postfix_str(text, refresh=False)
-            bar.refresh()
-
-    def close(self) -> None:
-        with self._lock:
-            for index in sorted(self._bars):
-                self._bars[index].close()
-            self._bars.clear()
 
 
 def print_film(

@@ -17,6 +17,7 @@ from .film import Session, add_backend_arguments, choose_ledger, print_film, wit
 
 if TYPE_CHECKING:
     from ..studio.folder import Film
+    from ..studio.runner import Studio
 
 RETRYABLE = ("failed", "lost", "expired")
 
@@ -58,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
     return 130 if film is None else print_film(film, args=args)
 
 
-def _finish(args: argparse.Namespace, studio: Any, bars: Any) -> Film:
+def _finish(args: argparse.Namespace, studio: Studio, bars: Any) -> Film:
     """Resume the folder; with --retry, then render its retryable shots again."""
     film = studio.resume(args.out, on_progress=bars, retry_unknown=args.retry_unknown)
     retry = [s.shot_id for s in film.shots if s.status in RETRYABLE]
