@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
         help="show or set the monthly budget; spend history and reports",
         description="The spend ledger: every job is reserved against the month's budget before "
         "it is created. The ledger file is $SORAFILM_LEDGER, or ledger.sqlite3 in the user "
-        "data folder.",
+        "data folder; --simulator reads the sandbox ledger simulated films book in.",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -88,7 +88,12 @@ def register(subparsers: Any) -> None:
     hist.set_defaults(func=_history)
 
     rep = sub.add_parser("report", parents=[common], help="the month's spend report")
-    rep.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    rep.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text (default), markdown, or json (amounts in cents)",
+    )
     rep.set_defaults(func=_report)
 
     pend = sub.add_parser(
@@ -143,6 +148,12 @@ def register(subparsers: Any) -> None:
     )
     mig.add_argument("--project", default=None, help="the project to record on copied jobs")
     mig.set_defaults(func=_migrate)
+    # `budget show --help` said only its options: each action's one line (as `budget --help`
+    # lists it) is its description too, where it has no longer one
+    for action in sub._choices_actions:
+        chosen = sub.choices[action.dest]
+        if chosen.description is None and action.help:
+            chosen.description = action.help[0].upper() + action.help[1:] + "."
 
 
 def _path(args: argparse.Namespace) -> Path | str:

@@ -60,3 +60,22 @@ def test_the_model_and_size_help_name_what_the_capabilities_hold(
     assert [m for m in undated if m not in model_help] == []
     sizes = {size for cap in _every_model().values() for size in cap.sizes}
     assert [s for s in sorted(sizes) if s not in size_help] == []
+
+
+def test_each_budget_action_says_what_it_does_in_its_own_help() -> None:
+    """`sorafilm budget show --help` printed its options only: what each action does was
+    said in `budget --help`'s list alone."""
+    import argparse
+
+    from sorafilm_nb.cli import build_parser
+
+    def actions(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+        return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+    budget = actions(build_parser()).choices["budget"]
+    listed = actions(budget)
+    for action in listed._choices_actions:
+        chosen = listed.choices[action.dest]
+        assert chosen.description, action.dest  # its own words, or the listed line
+        if len(chosen.description) < len(str(action.help)) + 2:
+            assert chosen.description.lower().startswith(str(action.help).lower())
