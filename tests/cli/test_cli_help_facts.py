@@ -79,3 +79,18 @@ def test_each_budget_action_says_what_it_does_in_its_own_help() -> None:
         assert chosen.description, action.dest  # its own words, or the listed line
         if len(chosen.description) < len(str(action.help)) + 2:
             assert chosen.description.lower().startswith(str(action.help).lower())
+
+
+@pytest.mark.parametrize("command", ["plan", "film"])
+def test_the_theme_and_template_help_name_every_packaged_one(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Typed by hand in cli/plan.py like --model's (analyze lists the themes from the data
+    folder): a theme or story template added to data/ and not to the help fails here."""
+    from sorafilm_nb.datafiles import packaged
+
+    said = _help(command, capsys).split("what to plan:", 1)[1]
+    theme_help = said.split("--theme THEME", 1)[1].split("--template", 1)[0]
+    template_help = said.split("--template TEMPLATE", 1)[1].split("--budget", 1)[0]
+    assert [t for t in packaged("metaphors") if t not in theme_help] == []
+    assert [t for t in packaged("stories") if t not in template_help] == []
