@@ -107,8 +107,8 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     hook = _configure_logging("INFO" if getattr(args, "verbose", False) else "WARNING")
     try:
-        with warnings.catch_warnings():  # restores showwarning for a caller of main()
-            warnings.showwarning = _said_as_ours(warnings.showwarning)
+        with warnings.catch_warnings():  # restores formatwarning for a caller of main()
+            warnings.formatwarning = _said_as_ours(warnings.formatwarning)
             return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -128,27 +128,27 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
             sys.meta_path.remove(hook)
 
 
-def _said_as_ours(other: Callable[..., None]) -> Callable[..., None]:
-    """A warnings.showwarning that says our own warnings (a BudgetWarning, a price file's)
+def _said_as_ours(other: Callable[..., str]) -> Callable[..., str]:
+    """A warnings.formatwarning that says our own warnings (a BudgetWarning, a price file's)
     as one line in the shape of our errors, "sorafilm: warning: MESSAGE": the module's
     default shape starts with our source file and line and the class name, which say
     nothing to the person at the terminal. Anyone else's warning goes to other (the shape
-    is for a developer)."""
+    is for a developer). The format, not showwarning: a caller recording warnings
+    (catch_warnings(record=True), pytest.warns) still gets each one, since recording
+    formats nothing."""
 
-    def show(
+    def said(
         message: Warning | str,
         category: type[Warning],
         filename: str,
         lineno: int,
-        file: Any = None,
         line: str | None = None,
-    ) -> None:
+    ) -> str:
         if category.__module__.split(".", 1)[0] != __name__.split(".", 1)[0]:
-            other(message, category, filename, lineno, file, line)
-        else:
-            print(f"sorafilm: warning: {message}", file=sys.stderr if file is None else file)
+            return other(message, category, filename, lineno, line)
+        return f"sorafilm: warning: {message}\n"
 
-    return show
+    return said
 
 
 def _quiet_stdout() -> None:
