@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .clauses import DANGLING, RUN_ON, article, plain, short_clause
+from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
 
@@ -36,10 +37,11 @@ _FILLER_OPENING = re.compile(
     re.I,
 )
 _RAISED = re.compile(
-    r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever|"
+    r"^(raised|thrown|signals?|signalled)\s+(?:if|when|whenever|"
     r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
     re.I,
 )
+_RAISED_AS = {"thrown": "thrown"}
 # "The response object that is used by default": the noun phrase, then a participle with no
 # subject of its own; the caption keeps the noun ("the response object used by default").
 _NOUN_THEN_PARTICIPLE = re.compile(
@@ -57,11 +59,11 @@ def _restates(name: str, clause: str) -> bool:
     words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in DANGLING]
     parts = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()))
     joined = re.sub(r"[^a-z0-9]", "", name.lower())
-    rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]
+    rest = [w for w in words if w not in parts and w != joined and w not in _NAMING_WORDS]
     # one bare word ("shorthand") says nothing; "a field" says what kind of thing it is
     lone = len(words) < 2 and not re.match(r"(?:an?|the)\s", clause, re.I)
     code = bool(re.search(r"\w\(", clause)) and len(clause.split()) < 3  # "http.createServer()"
-    if not rest or lone or code or _COMPARES.search(clause):
+    if not rest or lone or code or _COMPARES.search(clause) or _BASE_ONLY.fullmatch(clause):
         return True
     short = re.escape(name.rsplit(".", 1)[-1])
     # "a Requests session" for Session: the name with its owner's or project's proper name
@@ -74,6 +76,12 @@ def _restates(name: str, clause: str) -> bool:
     )
 
 
+# Words that only name or publish it: "Expose `Application` class." says nothing it does.
+_NAMING_WORDS = frozenset({"class", "object", "expose", "exposes", "export", "exports"})
+# Only its base: "Inherits from `Emitter.prototype`." (what an Application does is elsewhere)
+_BASE_ONLY = re.compile(
+    r"(?:inherits|derives|extends|subclasses)\s+(?:from\s+)?(?:the\s+)?[\w.#]+(?:\(\))?", re.I
+)
 # What a thing is called, not what it does: "the Request object", "the Path type".
 _KIND_NOUNS = "object|type|class|instance|interface|function|method|module"
 # A clause that only compares (the reader must already know the other thing).
@@ -206,7 +214,7 @@ def teaching_clauses(name: str, summary: str, room: int) -> list[str]:
     """The clause of each of the first three sentences of ``summary`` that teaches something
     about ``name``, each within ``room`` characters, in order: gloss says the first, and a
     film whose captions would read alike says a later one (fallback_gloss.caption_choices)."""
-    text = plain(summary)
+    text = plain(spell_code_words(summary))
     if not text or _NOT_PROSE.match(text) or room < 12:
         return []
     out = []
@@ -246,7 +254,9 @@ def _clause(name: str, sentence: str, room: int) -> str:
     m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
     if m and _COMPARES.search(m.group(1)):
         text = m.group(2)
-    text = _RAISED.sub("when ", text)
+    # "Raised if a signature does not match": an exception is "raised when ..." (a bare
+    # "when ..." is a fragment that no longer says it is raised)
+    text = _RAISED.sub(lambda m: f"{_RAISED_AS.get(m.group(1).lower(), 'raised')} when ", text)
     text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
     if not kept_noun:
         text = _FILLER_OPENING.sub("", text)
@@ -257,7 +267,7 @@ def _clause(name: str, sentence: str, room: int) -> str:
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
         # "Type adapters provide a flexible way ..." -> "provides a flexible way ..."
         text = _plural_does(name.rsplit(".", 1)[-1]).sub(
-            lambda m: (m.group(1) or "") + _third_person(m.group(2)), text, count=1
+            lambda m: (m.group(1) or "") + third_person(m.group(2)), text, count=1
         )
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
@@ -272,11 +282,13 @@ def _clause(name: str, sentence: str, room: int) -> str:
         m = _KIND_THEN.match(piece) if clause and _KIND_ONLY.fullmatch(clause) else None
         then = short_clause(m.group(1), room) if m else ""
         if then and not _restates(name, then):
-            return then
+            # "... used to create a dataclass": the verb after "to" is bare, said of it
+            to = bool(m and re.search(r"\bto\s+$", piece[: m.start(1)]))
+            return _statement(name, then, room, imperative=to)
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
                 clause = clause[:1].lower() + clause[1:]
-            return clause
+            return _statement(name, clause, room, imperative=initial)
     # "Construct a Syntax object to render syntax highlighted code": after the name called
     # by its kind, what it is for
     short = re.escape(name.rsplit(".", 1)[-1])
@@ -289,28 +301,36 @@ def _clause(name: str, sentence: str, room: int) -> str:
         said = re.sub(r"^containing\b", "contains", said)
         clause = short_clause(said, room)
         if clause and not _restates(name, clause):
-            return clause
+            return _statement(name, clause, room, imperative=m.group(1).startswith("to "))
     return ""
 
 
-_MODALS = frozenset({"can", "will", "may", "must", "should", "could", "would", "might"})
+# a noun phrase alone: an article, and no verb of its own ("a new context", not "a new
+# context is made")
+_NOUN_PHRASE = re.compile(
+    r"(?:an?|the)\s(?!.*\b(?:is|are|was|were|be|been|has|have|can|will|"
+    r"may|must|should|would|could|does)\b)",
+    re.I,
+)
 
 
-_IRREGULAR = {"have": "has", "are": "is", "be": "is", "do": "does", "were": "was"}
-
-
-def _third_person(verb: str) -> str:
-    """ "provide" -> "provides", "match" -> "matches", "carry" -> "carries": the verb of a
-    plural subject said of one concept."""
-    if verb.lower() in _MODALS:
-        return verb
-    if verb.lower() in _IRREGULAR:
-        return _IRREGULAR[verb.lower()]
-    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return verb + "es"
-    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
-        return verb[:-1] + "ies"
-    return verb + "s"
+def _statement(name: str, clause: str, room: int, *, imperative: bool) -> str:
+    """A caption's clause said of the concept: an imperative opening ("use the given
+    middleware function", PEP 257's mood) as what it does ("uses ..."), and a function's
+    noun phrase with the verb its name opens with ("Initialize a new context." on
+    createContext: "creates a new context", not "a new context"); within ``room``."""
+    said = imperative_to_statement(clause, name.rsplit(".", 1)[-1]) if imperative else clause
+    verb = name_verb(name)
+    # only a noun phrase that fits whole: "a quick way to create a new class" says it already
+    named = f"{verb} {clause}"
+    if said == clause and verb and _NOUN_PHRASE.match(clause) and len(named) <= room:
+        said = named
+    if len(said) <= room:
+        return said
+    # the statement's longer verbs would cut off what the imperative says ("assign setting
+    # to value, or return setting's value"): what it says beats how it says it
+    cut = short_clause(said, room)
+    return clause if len(cut.split()) < len(clause.split()) else cut
 
 
 def _plural_does(name: str) -> re.Pattern[str]:

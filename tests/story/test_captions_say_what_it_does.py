@@ -68,7 +68,7 @@ def test_a_switch_says_what_it_turns_on_or_off() -> None:
             "dataclass",
             "A decorator used to create a Pydantic-enhanced dataclass, similar to the "
             "standard Python `dataclass`, but with added validation.",
-            "dataclass: create a Pydantic-enhanced dataclass",
+            "dataclass: creates a Pydantic-enhanced dataclass",
         ),
         (  # the name with its project's name says nothing: the next sentence does
             "Session",

@@ -18,12 +18,12 @@ from sorafilm_nb.story.gloss import teaching_clauses
             "dataclass",
             "A decorator used to create a Pydantic-enhanced dataclass, similar to the "
             "standard Python dataclass, but with added validation.",
-            "dataclass: create a Pydantic-enhanced dataclass",
+            "dataclass: creates a Pydantic-enhanced dataclass",
         ),
         (
             "pathname",
             "Return the app's absolute pathname based on the parent(s) that have mounted it.",
-            "pathname: return the app's absolute pathname",
+            "pathname: returns the app's absolute pathname",
         ),
         (
             "dumps",
@@ -44,7 +44,7 @@ from sorafilm_nb.story.gloss import teaching_clauses
         (  # "-ing" words that need a continuation: a shorter phrase cut
             "validator",
             "Decorate methods on the class indicating that they should be used to validate fields.",
-            "validator: decorate methods on the class",
+            "validator: decorates methods on the class",
         ),
     ],
 )

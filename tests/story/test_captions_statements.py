@@ -1,0 +1,155 @@
+"""A caption is a statement about the concept, not a command to the viewer (issue 12's aim,
+round 2 of the h-cap read: koa's "Application.use: use the given middleware fn" read as an
+order, "fn" is no English, "BadSignature: when a signature does not match" is a fragment,
+"Application.createContext: a new context" hid its verb, and "Application: inherits from
+Emitter.prototype" said only its base). Each test fails on the old behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from story_fixtures import bare_concept
+
+from sorafilm_nb.analysis.concepts import Concept
+from sorafilm_nb.analysis.readme_names import concept_sentences
+from sorafilm_nb.story.captions import GLOSS_LIMIT, gloss
+from sorafilm_nb.story.fallback_gloss import fallback_gloss
+from sorafilm_nb.story.gloss_words import imperative_to_statement, spell_code_words
+
+
+def concept(name: str, kind: str = "class", **kw: Any) -> Concept:
+    return bare_concept(name, kind, **kw)
+
+
+@pytest.mark.parametrize(
+    ("name", "summary", "want"),
+    [
+        ("App.callback", "Return a handler callback.", "returns a handler callback"),
+        ("Console.log", "Log rich content to the terminal.", "logs rich content to the terminal"),
+        ("inspect", "Inspect any Python object.", "inspects any Python object"),
+        ("Cmd.name", "Get or set the name of the command.", "gets or sets the name of the command"),
+        ("Loader", "Load templates from a directory.", "loads templates from a directory"),
+        ("Job.dispatch", "Dispatch a request", "dispatches a request"),
+        # "Construct a Syntax object to render ...": the verb after "to" is bare too
+        ("Syntax", "Construct a Syntax object to render code.", "renders code"),
+        (
+            "dataclass",
+            "A decorator used to create a Pydantic-enhanced dataclass, similar to the standard "
+            "Python `dataclass`, but with added validation.",
+            "creates a Pydantic-enhanced dataclass",
+        ),
+    ],
+)
+def test_an_imperative_docstring_is_said_of_the_concept(name: str, summary: str, want: str) -> None:
+    """PEP 257's imperative ("Return the ...") on screen is an order to the viewer: the
+    caption says what the concept does."""
+    assert gloss(name, summary) == f"{name}: {want}"
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Default error handler.",  # a noun at the sentence's start, no verb
+        "Base field from which other fields inherit.",
+        "Stores a factory callable.",  # already a statement
+        "Either a string or bytes.",
+    ],
+)
+def test_a_clause_that_opens_with_no_imperative_keeps_its_words(summary: str) -> None:
+    said = gloss("Thing", summary)
+    assert said.split(": ", 1)[1].split()[0] == summary.split()[0].lower()
+
+
+@pytest.mark.parametrize(
+    ("name", "clause"),
+    [
+        ("Session", "use Session to keep cookies across requests"),
+        ("Axios", "create a new instance of Axios"),
+        ("Typer", "create a typer.Typer() app"),
+        ("echo", "use echo() to print"),
+    ],
+)
+def test_an_instruction_to_the_reader_about_the_concept_stays_one(name: str, clause: str) -> None:
+    """ "Use Session to ..." is what the reader does with it: "uses Session to keep cookies"
+    would say the Session uses itself."""
+    assert imperative_to_statement(clause, name) == clause
+
+
+def test_a_second_imperative_after_a_comma_is_a_statement_too() -> None:
+    assert imperative_to_statement("assign a setting, or return its value") == (
+        "assigns a setting, or returns its value"
+    )
+
+
+def test_a_statement_that_would_lose_words_to_the_limit_keeps_the_imperative() -> None:
+    """The third person's longer verbs must not cut off what it says (express's app.set:
+    "assign setting to value, or return setting's value", 59 characters)."""
+    said = gloss("app.set", "Assign `setting` to `val`, or return `setting`'s value.")
+    assert said == "app.set: assign setting to value, or return setting's value"
+    assert len(said) <= GLOSS_LIMIT
+
+
+def test_an_abbreviation_written_as_code_is_spelled_out() -> None:
+    """ "Use the given middleware `fn`": a parameter's name in a sentence reads as the word
+    it stands for; longer code and prose words stay."""
+    assert gloss("App.use", "Use the given middleware `fn`. Old-style middleware ...") == (
+        "App.use: uses the given middleware function"
+    )
+    assert spell_code_words("an `id` or `ctx`, not `fnord` nor id") == (
+        "an ID or context, not `fnord` nor id"
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "want"),
+    [
+        ("Raised if a signature does not match.", "raised when a signature does not match"),
+        ("Thrown when the input is not valid.", "thrown when the input is not valid"),
+        ("Raised to tell the user that the template is bad.", "raised when the template is bad"),
+    ],
+)
+def test_an_exception_caption_says_it_is_raised(summary: str, want: str) -> None:
+    """ "BadSignature: when a signature does not match" was a fragment."""
+    assert gloss("BadThing", summary, kind="exception") == f"BadThing: {want}"
+
+
+def test_a_noun_phrase_takes_the_verb_the_functions_name_opens_with() -> None:
+    """ "Initialize a new context." on createContext left "a new context": its name says it
+    creates one. A class's name is a noun ("LoadError"), and a phrase the verb would push
+    past the limit stays as it is."""
+    assert gloss("App.createContext", "Initialize a new context.") == (
+        "App.createContext: creates a new context"
+    )
+    assert gloss("LoadError", "A missing template.", kind="exception") == (
+        "LoadError: a missing template"
+    )
+    assert gloss("make_class", "A quick way to create a new class called *name* with *attrs*.") == (
+        "make_class: a quick way to create a new class called name"
+    )
+
+
+def test_a_docstring_that_only_exposes_a_class_or_names_its_base_teaches_nothing() -> None:
+    """koa's "Expose `Application` class. Inherits from `Emitter.prototype`." said only its
+    base: the README's sentence about the application object says what it does."""
+    summary = "Expose `Application` class. Inherits from `Emitter.prototype`."
+    assert gloss("Application", summary, bases=("Emitter",)) == "Application: an Emitter"
+    readme = "The application object is the interface to the http server and handles middleware."
+    app = concept("Application", summary=summary, bases=("Emitter",), readme_sentence=readme)
+    said = fallback_gloss(app.name, [app], gloss(app.name, summary, bases=app.bases))
+    assert said == "Application: the interface to the http server"
+
+
+def test_the_readme_names_a_class_by_its_kind_in_plain_words() -> None:
+    """ "The application object is ..." is about the class Application; "web applications"
+    or a sentence whose subject is something else is not."""
+    readme = (
+        "# Kettle\n\nKettle makes web applications fun. The object created by `new Kettle()`"
+        " is the application object.\n\nThe application object is the interface to the http"
+        " server and handles middleware.\n"
+    )
+    said = concept_sentences(readme, ["Application", "Router", "Application.use"])
+    assert said == {
+        "Application": "The application object is the interface to the http server and "
+        "handles middleware."
+    }
