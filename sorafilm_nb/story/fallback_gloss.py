@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
-from .gloss import teaching_clauses
+from .gloss import CUT_EXTRA, teaching_clauses
 from .gloss_apart import COUNT as _COUNT
 from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
 from .gloss_words import ABBREVIATIONS, NAME_VERBS
@@ -359,8 +359,9 @@ def makes_gloss(concepts: Sequence[Concept], room: int = GLOSS_LIMIT) -> str:
 #: How much longer than GLOSS_LIMIT a caption may run when the short one reads like another
 #: caption of the film: "ky.extend: create a new ky instance with some defaults overridden"
 #: beside "ky.create: create a new Ky instance with complete new defaults" (12 words at
-#: most, read in 4 s: the shortest clip; plan_lint checks each against its shot).
-DISTINCT_EXTRA = 12
+#: most, read in 4 s: the shortest clip; plan_lint checks each against its shot). The same
+#: room gloss gives a clause the limit cut before its point (gloss.CUT_EXTRA).
+DISTINCT_EXTRA = CUT_EXTRA
 
 
 def caption_choices(

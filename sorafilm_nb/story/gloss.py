@@ -171,7 +171,7 @@ def gloss(
     # a clause that only says it forwards ("proxy to the app Router#route()") speaks last:
     # a later sentence that says what comes back ("returns a new Route instance") teaches
     for clause in sorted(teaching_clauses(name, summary, limit - len(head)), key=_forwards):
-        return head + clause
+        return head + _whole_point(name, summary, clause, limit + CUT_EXTRA - len(head))
     text = plain(summary)
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
     # comparison alone, but with its base it says what the class is
@@ -197,6 +197,24 @@ def gloss(
         if len(text) <= limit:
             return text
     return name if len(name) <= limit else short_clause(name, limit)
+
+
+#: How much longer than its limit a gloss may run where the cut left only a verb and its bare
+#: object ("CancelToken.source: returns an object", cut before "that contains a new
+#: CancelToken"): the 12 words a lower third holds on the shortest clip, the room
+#: fallback_gloss.caption_choices already gives a caption that must differ from another.
+CUT_EXTRA = 12
+
+
+def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
+    """``clause``, or where the cut left three words at most, the same clause cut within
+    ``room`` when that says at least two more words of it."""
+    if len(clause.split()) > 3:
+        return clause
+    for longer in teaching_clauses(name, summary, room):
+        if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + 2:
+            return longer
+    return clause
 
 
 # "proxy to Router#param()", "an alias of get": it forwards to something else, and says no

@@ -46,7 +46,9 @@ def test_a_module_takes_the_sentence_whose_subject_is_its_object() -> None:
     # "Flagship provides a `Request` ..." names it third: not its subject
     assert "request" not in said
     assert said["response"].startswith("Flagship's Response object provides")
-    assert gloss("response", said["response"]) == "response: provides helpful methods"
+    assert gloss("response", said["response"]) == (
+        "response: provides helpful methods for working with http responses"
+    )
     assert concept_sentences(README, ["response"]) == {}  # only a module is matched so
 
 

@@ -15,6 +15,7 @@ from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.analysis.readme_names import concept_sentences
 from sorafilm_nb.story.captions import GLOSS_LIMIT, gloss
 from sorafilm_nb.story.fallback_gloss import fallback_gloss
+from sorafilm_nb.story.gloss import CUT_EXTRA
 from sorafilm_nb.story.gloss_words import imperative_to_statement, spell_code_words
 
 
@@ -153,3 +154,18 @@ def test_the_readme_names_a_class_by_its_kind_in_plain_words() -> None:
         "Application": "The application object is the interface to the http server and "
         "handles middleware."
     }
+
+
+def test_a_clause_cut_to_a_verb_and_its_bare_object_runs_on_to_its_point() -> None:
+    """ "CancelToken.source: returns an object" was cut before what the object holds: a
+    clause of three words at most says its point within the room a distinct caption has
+    (CUT_EXTRA); a longer clause keeps the limit."""
+    summary = (
+        "Returns an object that contains a new `CancelToken` and a function that, when "
+        "called, cancels the `CancelToken`."
+    )
+    said = gloss("CancelToken.source", summary)
+    assert said == "CancelToken.source: returns an object that contains a new CancelToken"
+    assert len(said) <= GLOSS_LIMIT + CUT_EXTRA
+    longer = "Decorate methods on the class indicating that they should be used to validate."
+    assert gloss("field_validator", longer) == "field_validator: decorates methods on the class"

@@ -32,8 +32,13 @@ from sorafilm_nb.story.gloss import teaching_clauses
         ),
         (  # the adverbs that lead into it go too
             "Highlighter",
+            "Highlights the text typically produced from repr methods for the console.",
+            "Highlighter: highlights the text typically produced from repr methods",
+        ),
+        (  # ... and at the limit too
+            "HighlighterOfTheVeryLongClassName",
             "Highlights the text typically produced from repr methods.",
-            "Highlighter: highlights the text",
+            "HighlighterOfTheVeryLongClassName: highlights the text",
         ),
         (  # verbs with their object cut off: an opening adverb gives way instead
             "create_model",
