@@ -294,7 +294,7 @@ def _clause(name: str, sentence: str, room: int) -> str:
     after = r",\s+(?=(?:a|an|the)\s)|,\s+(?:where|so that|in which)\s+"
     pieces = re.split(after, text, maxsplit=1)
     for piece in (p.strip() for p in pieces):
-        clause = short_clause(piece, room)
+        clause = short_clause(_reduced(piece, room), room)
         # "A class decorator that adds dunder methods ...": only its kind was left; what
         # follows the kind says what it does
         m = _KIND_THEN.match(piece) if clause and _KIND_ONLY.fullmatch(clause) else None
@@ -317,10 +317,25 @@ def _clause(name: str, sentence: str, room: int) -> str:
         said = re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1))
         # "..., containing the exact bytes that will be sent": said of it, "contains ..."
         said = re.sub(r"^containing\b", "contains", said)
-        clause = short_clause(said, room)
+        clause = short_clause(_reduced(said, room), room)
         if clause and not _restates(name, clause):
             return _statement(name, clause, room, imperative=m.group(1).startswith("to "))
     return ""
+
+
+# a relative clause in the passive: "bytes | that will be sent to the server"
+_PASSIVE_RELATIVE = re.compile(
+    r"\b(?:that|which)\s+(?:will\s+be|is|are|was|were|(?:has|have)\s+been)\s+(?=\w+(?:ed|en|nt|wn|lt|de)\b)"
+)
+
+
+def _reduced(text: str, room: int) -> str:
+    """ "the exact bytes that will be sent to the server" -> "the exact bytes sent to the
+    server": a passive relative clause said by its participle alone, where the whole text
+    does not fit in ``room`` (the limit would cut the relative clause off, and with it the
+    point: "PreparedRequest: contains the exact bytes"). A modal's ("that can be rendered")
+    stays: it says what may be done, not what is."""
+    return text if len(text) <= room else _PASSIVE_RELATIVE.sub("", text)
 
 
 # a noun phrase alone: an article, and no verb of its own ("a new context", not "a new

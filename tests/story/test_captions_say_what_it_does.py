@@ -135,7 +135,7 @@ def test_the_plural_name_as_subject_is_restated_and_a_cut_may_fall_at_the_limit(
             "PreparedRequest",
             "The fully mutable :class:`PreparedRequest <PreparedRequest>` object, containing "
             "the exact bytes that will be sent to the server.",
-            "PreparedRequest: contains the exact bytes",
+            "PreparedRequest: contains the exact bytes sent to the server",
         ),
     ],
 )

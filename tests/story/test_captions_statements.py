@@ -169,3 +169,20 @@ def test_a_clause_cut_to_a_verb_and_its_bare_object_runs_on_to_its_point() -> No
     assert len(said) <= GLOSS_LIMIT + CUT_EXTRA
     longer = "Decorate methods on the class indicating that they should be used to validate."
     assert gloss("field_validator", longer) == "field_validator: decorates methods on the class"
+
+
+def test_a_passive_relative_clause_the_limit_would_cut_is_said_by_its_participle() -> None:
+    """ "PreparedRequest: contains the exact bytes" lost "that will be sent to the server":
+    the participle alone says it within the limit. A modal's clause ("that can be rendered")
+    and a text that fits stay as written."""
+    summary = (
+        "The fully mutable :class:`PreparedRequest <PreparedRequest>` object, containing the "
+        "exact bytes that will be sent to the server."
+    )
+    assert gloss("PreparedRequest", summary) == (
+        "PreparedRequest: contains the exact bytes sent to the server"
+    )
+    assert gloss("Template", "A compiled template that can be rendered.") == (
+        "Template: a compiled template that can be rendered"
+    )
+    assert gloss("Job", "Holds the bytes that were sent.") == "Job: holds the bytes that were sent"
