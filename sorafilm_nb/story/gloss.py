@@ -347,17 +347,33 @@ _NOUN_PHRASE = re.compile(
 )
 
 
+def _head_noun(phrase: str) -> str:
+    """The noun a noun phrase is about, singular: "a new context for the request" ->
+    "context" (its last word before a preposition or a relative pronoun)."""
+    words = []
+    for word in phrase.lower().split()[1:]:
+        if word in DANGLING:
+            break
+        words.append(word.strip(",;:"))
+    return _singular(words[-1]) if words else ""
+
+
+def _singular(word: str) -> str:
+    return re.sub(r"(?<=[^s])s$", "", word)
+
+
 def _statement(name: str, clause: str, room: int, *, imperative: bool) -> str:
     """A caption's clause said of the concept: an imperative opening ("use the given
     middleware function", PEP 257's mood) as what it does ("uses ..."), and a function's
     noun phrase with the verb its name opens with ("Initialize a new context." on
     createContext: "creates a new context", not "a new context"); within ``room``."""
     said = imperative_to_statement(clause, name.rsplit(".", 1)[-1]) if imperative else clause
-    verb = name_verb(name)
-    # only a noun phrase that fits whole: "a quick way to create a new class" says it already
+    verb, rest = name_verb(name)
+    # only a noun phrase that fits whole, and names what the verb makes: "a quick way to
+    # create a new class" says it already, "the element factory" is no element
     named = f"{verb} {clause}"
     if said == clause and verb and _NOUN_PHRASE.match(clause) and len(named) <= room:
-        said = named
+        said = named if _head_noun(clause) in {_singular(w) for w in rest} else said
     if len(said) <= room:
         return said
     # the statement's longer verbs would cut off what the imperative says ("assign setting

@@ -317,15 +317,18 @@ def _names(own: str, text: str) -> bool:
     )
 
 
-def name_verb(name: str) -> str:
-    """The third person of the verb a function's name opens with ("createContext" ->
-    "creates", "get_console" -> "gets"), or "" when it opens with no verb of NAME_VERBS."""
+def name_verb(name: str) -> tuple[str, tuple[str, ...]]:
+    """The third person of the verb a function's name opens with, and the words after it
+    ("createContext" -> ("creates", ("context",)), "get_console" -> ("gets", ("console",))),
+    or ("", ()) when it opens with no verb of NAME_VERBS."""
     short = name.rsplit(".", 1)[-1]
     if not short[:1].islower():  # a class ("LoadError") is named by a noun
-        return ""
+        return "", ()
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", short)
     words = [w.lower() for w in re.split(r"[\s_$]+", spaced) if w]
-    return NAME_VERBS.get(words[0], "") if len(words) >= 2 else ""
+    if len(words) < 2 or words[0] not in NAME_VERBS:
+        return "", ()
+    return NAME_VERBS[words[0]], tuple(words[1:])
 
 
 # Abbreviations code uses for what a caption says in words: yargs' option(key, opt), koa's

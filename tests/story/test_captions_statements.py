@@ -186,3 +186,15 @@ def test_a_passive_relative_clause_the_limit_would_cut_is_said_by_its_participle
         "Template: a compiled template that can be rendered"
     )
     assert gloss("Job", "Holds the bytes that were sent.") == "Job: holds the bytes that were sent"
+
+
+def test_a_name_verb_is_said_only_of_the_noun_the_name_makes() -> None:
+    """ "createElement: the element factory" is no element made: the verb goes only before
+    a noun phrase about the name's own noun ("a new context for the request")."""
+    assert gloss("createElement", "The element factory.") == "createElement: the element factory"
+    assert gloss("createContext", "A new context for the request.") == (
+        "createContext: creates a new context for the request"
+    )
+    assert gloss("load_templates", "The templates of a folder.") == (
+        "load_templates: loads the templates of a folder"
+    )
