@@ -37,11 +37,19 @@ _FILLER_OPENING = re.compile(
     re.I,
 )
 _RAISED = re.compile(
-    r"^(raised|thrown|signals?|signalled)\s+(?:if|when|whenever|"
+    r"^(raised|thrown|signals?|signalled)\s+(if|when|whenever|"
     r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
     re.I,
 )
 _RAISED_AS = {"thrown": "thrown"}
+
+
+def _raised(m: re.Match[str]) -> str:
+    """ "raised if ", "thrown when ": how the docstring says it, "when" for the rest."""
+    how = m.group(2).lower() if m.group(2).lower() in ("if", "when") else "when"
+    return f"{_RAISED_AS.get(m.group(1).lower(), 'raised')} {how} "
+
+
 # "The response object that is used by default": the noun phrase, then a participle with no
 # subject of its own; the caption keeps the noun ("the response object used by default").
 _NOUN_THEN_PARTICIPLE = re.compile(
@@ -62,6 +70,8 @@ def _restates(name: str, clause: str) -> bool:
     rest = [w for w in words if w not in parts and w != joined and w not in _NAMING_WORDS]
     # one bare word ("shorthand") says nothing; "a field" says what kind of thing it is
     lone = len(words) < 2 and not re.match(r"(?:an?|the)\s", clause, re.I)
+    # "raised when schema": the limit cut the condition down to a word
+    lone = lone or bool(re.fullmatch(r"(?:raised|thrown)\s+(?:if|when)\s+\S+", clause))
     code = bool(re.search(r"\w\(", clause)) and len(clause.split()) < 3  # "http.createServer()"
     if not rest or lone or code or _COMPARES.search(clause) or _BASE_ONLY.fullmatch(clause):
         return True
@@ -213,8 +223,18 @@ def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
         return clause
     for longer in teaching_clauses(name, summary, room):
         if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + 2:
-            return longer
+            return longer if _ends_a_phrase(plain(summary), longer) else clause
     return clause
+
+
+def _ends_a_phrase(text: str, clause: str) -> bool:
+    """Whether ``clause`` ends where a phrase of ``text`` may: not one word before its
+    sentence's end, which is the noun its phrase is about ("a new unattached | argument.")."""
+    tail = " ".join(clause.split()[-2:]).lower()
+    at = text.lower().find(tail)
+    if at < 0:
+        return True  # said otherwise than written ("returns"): its cut was judged already
+    return not re.match(r"\s+[\w-]+(?:[.!?;:](?:\s|$)|$)", text[at + len(tail) :])
 
 
 # "proxy to Router#param()", "an alias of get": it forwards to something else, and says no
@@ -272,9 +292,9 @@ def _clause(name: str, sentence: str, room: int) -> str:
     m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
     if m and _COMPARES.search(m.group(1)):
         text = m.group(2)
-    # "Raised if a signature does not match": an exception is "raised when ..." (a bare
-    # "when ..." is a fragment that no longer says it is raised)
-    text = _RAISED.sub(lambda m: f"{_RAISED_AS.get(m.group(1).lower(), 'raised')} when ", text)
+    # "Raised if a signature does not match": an exception is "raised if ..." (a bare
+    # "when ..." is a fragment that no longer says it is raised); its own "if" or "when"
+    text = _RAISED.sub(_raised, text)
     text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
     if not kept_noun:
         text = _FILLER_OPENING.sub("", text)

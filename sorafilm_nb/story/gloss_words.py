@@ -120,7 +120,6 @@ _IMPERATIVES = frozenset(NAME_VERBS) | frozenset(
         "mount",
         "normalize",
         "normalise",
-        "pass",
         "perform",
         "prepare",
         "print",
@@ -168,7 +167,6 @@ _DETERMINERS = frozenset(
         "an",
         "the",
         "this",
-        "that",
         "these",
         "those",
         "its",
@@ -183,9 +181,18 @@ _DETERMINERS = frozenset(
     ]
 )
 
-# Words that open a sentence before a determiner and are no verb: "For the ...", "Either a ...".
+# Words that open a sentence before a determiner and are no verb: "For the ...", "Either a
+# ...", "Did the value ..." ("that" is no determiner here: "Serializer that uses ...").
 _NOT_VERBS = frozenset(
     [
+        "did",
+        "do",
+        "does",
+        "had",
+        "has",
+        "have",
+        "was",
+        "were",
         "about",
         "after",
         "also",
@@ -284,24 +291,58 @@ def imperative_to_statement(clause: str, own: str = "") -> str:
     if len(words) < 2:
         return clause
     first, second = words[0], words[1]
-    if second.lower() in ("or", "and") and len(words) > 3 and _bare_verb(words[2], words[3]):
-        verbs = 3  # "get or set the name"
+    if second.lower() in _AND and len(words) > 3 and _bare_verb(words[2], words[3]):
+        verbs = 3  # "get or set the name", "set / get the usage"
     elif _bare_verb(first, second):
         verbs = 1
     else:
         return clause
-    if own and _names(own, " ".join(words[verbs:])):
+    rest = " ".join(words[verbs:])
+    # "Subclass this class and override ...": what the reader does with it
+    if (own and _names(own, rest)) or _ITSELF.match(rest):
         return clause
     said = [third_person(first.lower()), *words[1:]]
     if verbs == 3:
         said[2] = third_person(words[2].lower())
-    # "assign setting to value, or return its value": a second imperative after the comma
-    return _AND_THEN.sub(lambda m: m.group(1) + third_person(m.group(2)), " ".join(said))
+    # a later imperative joined to the first ("assign setting to value, or return its
+    # value", "copy inst and apply changes", "slice an iterator and return a list"): the
+    # same subject does it
+    for i in range(verbs + 1, len(said) - 1):
+        joined = said[i - 1].lower().strip(",") in _AND or said[i - 1] == "/"
+        word, following = said[i].lower(), said[i + 1].lower()
+        verb = word not in _DETERMINERS and (word not in _ALSO_NOUNS or following in _DETERMINERS)
+        if joined and verb and _bare_verb(said[i], said[i + 1]):
+            said[i] = third_person(said[i].lower())
+    return " ".join(said)
 
 
-_AND_THEN = re.compile(
-    r"(,\s+(?:or|and|then)\s+)(" + "|".join(sorted(_IMPERATIVES)) + r")(?=\s)", re.I
+_AND = frozenset({"and", "or", "then", "/"})
+# verbs that are as often nouns, which a list joins ("a tuple or list to get"): a verb there
+# only before its object's determiner ("and wrap the description")
+_ALSO_NOUNS = frozenset(
+    [
+        "list",
+        "set",
+        "match",
+        "sort",
+        "split",
+        "search",
+        "show",
+        "store",
+        "process",
+        "log",
+        "mark",
+        "trigger",
+        "handle",
+        "yield",
+        "copy",
+        "wrap",
+        "strip",
+        "display",
+    ]
 )
+# the object that is the concept itself, whatever its name: "this class", "it"
+_ITSELF = re.compile(r"(?:this|the)\s+(?:class|function|method|decorator|object)\b|it\b", re.I)
 
 
 def _names(own: str, text: str) -> bool:
@@ -363,12 +404,20 @@ ABBREVIATIONS = {
     "val": "value",
 }
 
-# a word written as code on its own: `fn`, ``val``
-_CODE_WORD = re.compile(r"(`{1,2})([a-z]+)\1")
+# a word written as code on its own: `fn`, ``val``, with the word before it
+_CODE_WORD = re.compile(r"(\w*)(\W*)(`{1,2})([a-z]+)\3")
 
 
 def spell_code_words(text: str) -> str:
     """Docstring text with each abbreviation written as code alone spelled out ("the given
     middleware `fn`" -> "the given middleware function"): a parameter's name in a sentence
-    reads as the word it stands for. Prose words ("an id") and longer code stay."""
-    return _CODE_WORD.sub(lambda m: ABBREVIATIONS.get(m.group(2), m.group(0)), text)
+    reads as the word it stands for. Prose words ("an id") and longer code stay, and so does
+    an abbreviation right after the word it stands for ("with value `val`")."""
+
+    def spelled(m: re.Match[str]) -> str:
+        word = ABBREVIATIONS.get(m.group(4), "")
+        if not word or word.lower() == m.group(1).lower():
+            return m.group(0)
+        return m.group(1) + m.group(2) + word
+
+    return _CODE_WORD.sub(spelled, text)

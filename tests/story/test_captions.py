@@ -75,7 +75,7 @@ from sorafilm_nb.story.captions import (  # noqa: E402
         (
             "NoAppException",
             "Raised if an application cannot be found or loaded.",
-            "NoAppException: raised when an application cannot be found",
+            "NoAppException: raised if an application cannot be found",
         ),
         (
             "Response",

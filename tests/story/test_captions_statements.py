@@ -105,14 +105,20 @@ def test_an_abbreviation_written_as_code_is_spelled_out() -> None:
 @pytest.mark.parametrize(
     ("summary", "want"),
     [
-        ("Raised if a signature does not match.", "raised when a signature does not match"),
+        ("Raised if a signature does not match.", "raised if a signature does not match"),
         ("Thrown when the input is not valid.", "thrown when the input is not valid"),
         ("Raised to tell the user that the template is bad.", "raised when the template is bad"),
     ],
 )
 def test_an_exception_caption_says_it_is_raised(summary: str, want: str) -> None:
-    """ "BadSignature: when a signature does not match" was a fragment."""
+    """ "BadSignature: when a signature does not match" was a fragment. Its own "if" or
+    "when" stays ("raised if" is the shorter: click's NoSuchOption fits whole)."""
     assert gloss("BadThing", summary, kind="exception") == f"BadThing: {want}"
+
+
+def test_an_exception_condition_cut_to_one_word_teaches_nothing() -> None:
+    summary = "Raised when schema to instantiate is neither a Schema class nor an instance."
+    assert gloss("SchemaResolutionError", summary, kind="exception") == "SchemaResolutionError"
 
 
 def test_a_noun_phrase_takes_the_verb_the_functions_name_opens_with() -> None:
@@ -198,3 +204,41 @@ def test_a_name_verb_is_said_only_of_the_noun_the_name_makes() -> None:
     assert gloss("load_templates", "The templates of a folder.") == (
         "load_templates: loads the templates of a folder"
     )
+
+
+@pytest.mark.parametrize(
+    ("clause", "want"),
+    [
+        ("copy inst and apply changes", "copies inst and applies changes"),
+        ("slice an iterator and return a list", "slices an iterator and returns a list"),
+        ("set / get the command usage", "sets / gets the command usage"),
+        ("pad the term and wrap the description", "pads the term and wraps the description"),
+        # a noun that is a verb too, in a list of nouns
+        ("parse a tuple or list to get RGBA values", "parses a tuple or list to get RGBA values"),
+        ("print a message and newline to stdout", "prints a message and newline to stdout"),
+        # the reader's instructions and words that are no verbs
+        ("subclass this class and override dispatch", "subclass this class and override dispatch"),
+        (
+            "pass false to make excess arguments an error",
+            "pass false to make excess arguments an error",
+        ),
+        ("did the value come from the environment", "did the value come from the environment"),
+        ("serializer that uses a tag system", "serializer that uses a tag system"),
+    ],
+)
+def test_every_joined_imperative_is_said_and_nothing_else(clause: str, want: str) -> None:
+    assert imperative_to_statement(clause) == want
+
+
+def test_an_abbreviation_right_after_the_word_it_stands_for_stays() -> None:
+    """ "with value `val`" read "with value value"."""
+    assert spell_code_words("Append a `field` with value `val`.") == (
+        "Append a `field` with value `val`."
+    )
+
+
+def test_a_clause_never_runs_on_to_one_word_before_its_noun() -> None:
+    """ "factory routine to create a new unattached" was cut one word before the noun its
+    phrase is about: the short cut stays."""
+    summary = "Factory routine to create a new unattached argument."
+    assert gloss("Command.createArgument", summary) == "Command.createArgument: factory routine"
