@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import marshal
 import os
+import select
+import signal
 import sys
 from collections.abc import Callable
 from contextlib import suppress
@@ -40,21 +42,26 @@ def start_method() -> str | None:
     forkserver and spawn re-import the main script in every worker, which re-runs a script
     that calls analyze() without an ``if __name__ == "__main__"`` guard. A library must not
     surprise its caller with that, so such scripts use one core.
+
+    multiprocessing is imported only when fork is ruled out (~15 ms of a cold `sorafilm
+    plan` before its first file was parsed, issue 14): a process that is already a worker
+    of someone's pool imported it to become one, so its absence says this is none.
     """
-    import multiprocessing as mp
     import threading
 
-    if mp.parent_process() is not None:  # already a worker of someone's pool
+    loaded = sys.modules.get("multiprocessing")
+    if loaded is not None and loaded.parent_process() is not None:  # someone's pool's worker
         return None
-    methods = mp.get_all_start_methods()
     here = threading.current_thread()
     others = [
         t for t in threading.enumerate() if t is not here and not getattr(t, FORK_SAFE_ATTR, False)
     ]
-    if "fork" in methods and not others:
+    if hasattr(os, "fork") and not others:  # what multiprocessing's "fork" method calls
         return "fork"
+    import multiprocessing as mp
+
     main = sys.modules.get("__main__")
-    if "forkserver" in methods and getattr(main, "__file__", None) is None:
+    if "forkserver" in mp.get_all_start_methods() and getattr(main, "__file__", None) is None:
         return "forkserver"
     return None
 
@@ -70,8 +77,9 @@ def run(
     processes did the work (the stats say it, so a fallback to one core shows).
 
     The pool gets one process fewer than there are cores: this process works too, taking
-    chunks from the far end of the queue that no worker has started yet, so no core idles
-    and half the results never cross a pipe. Results come back marshalled (several times
+    chunks no worker has started yet (with fork, the next in the queue, see _forked; with
+    forkserver, from the far end), so no core idles and this process's results never cross
+    a pipe. Results come back marshalled (several times
     cheaper than pickle for these plain dicts). Processes, not threads: most of the work
     holds the GIL (``ast.parse``, tree-sitter's Parser.parse, and the Python half of a C
     scan: identifiers, docstring words; the C scanner lets go of it only while tokenizing).
@@ -85,6 +93,8 @@ def run(
     if method is None or workers < 2:
         return scan_chunk(todo, known), 1
     chunks = _chunks(todo, workers * 6)
+    if method == "fork" and len(chunks) * _INDEX <= _QUEUE_BYTES:
+        return _forked(chunks, known, workers - 1, meanwhile)
     helpers = _helpers_running()
     try:
         import multiprocessing as mp
@@ -111,6 +121,104 @@ def run(
         return scan_chunk(todo, known), 1
     finally:
         _stop_helpers(helpers)
+
+
+# Chunk numbers in the queue pipe: 2 bytes each, all written at once before any fork, so
+# they must fit in the pipe's buffer with no reader yet: PIPE_BUF bytes always do (4096 on
+# Linux, 512 on macOS: 2048 or 256 chunks, 6 a core; more cores use the executor).
+_INDEX = 2
+_QUEUE_BYTES = getattr(select, "PIPE_BUF", 512)
+
+
+def _forked(
+    chunks: list[list[Item]],
+    known: frozenset[str],
+    children: int,
+    meanwhile: Callable[[], object] | None,
+) -> tuple[list[Outcome], int]:
+    """run() on forked children, with nothing of multiprocessing (issue 14).
+
+    A pool of ProcessPoolExecutor cost a cold `sorafilm plan` ~15 ms of imports
+    (multiprocessing, concurrent.futures, logging) before the first file was parsed, a
+    feeder and a manager thread beside this process's own work, and a pickled copy of
+    ``known`` with every chunk. Forked children have ``known`` and the chunks already; what
+    they share is a pipe holding every chunk's number, written in full (and its write end
+    closed) before the first fork, so a read never blocks: each process reads the next
+    number (one atomic 2-byte read) until the pipe is empty, children from the start at
+    once, this process after meanwhile, so JavaScript's chunks, first in the queue (see
+    _chunks), go to a child. Each child sends its outcomes home marshalled through a pipe of
+    its own and leaves with os._exit (no atexit handler, no flush of this process's buffers).
+    A child that cannot be forked, dies, or sends nothing whole costs only time: the chunks
+    it took are scanned here. Returns the outcomes in chunk order (as one process would) and
+    how many processes did the work.
+    """
+    queue, ends = os.pipe()
+    try:
+        os.write(ends, b"".join(i.to_bytes(_INDEX, "little") for i in range(len(chunks))))
+    finally:
+        os.close(ends)
+    started: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
+    try:
+        for _ in range(children):
+            read, write = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes here: fewer children, or none
+                os.close(read)
+                os.close(write)
+                break
+            if pid == 0:  # the child: take chunks, send them home, leave
+                code = 1
+                try:
+                    os.close(read)
+                    blob = marshal.dumps(_take(queue, chunks, known))
+                    with os.fdopen(write, "wb") as sent:
+                        sent.write(blob)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)
+            started.append((pid, read))
+        if meanwhile is not None and started:
+            with suppress(Exception):  # see run(): the caller does it again, and reports
+                meanwhile()
+        parts = _take(queue, chunks, known)
+        helped = 1
+        while started:
+            pid, read = started[0]
+            started[0] = (pid, -1)  # the file object below closes it
+            with os.fdopen(read, "rb") as home:
+                blob = home.read()
+            status = os.waitpid(pid, 0)[1]
+            started.pop(0)
+            if os.waitstatus_to_exitcode(status) == 0:
+                with suppress(EOFError, ValueError, TypeError):
+                    parts.update(marshal.loads(blob))
+                    helped += 1
+    finally:
+        os.close(queue)
+        for pid, read in started:  # interrupted: the children still running are ended
+            if read >= 0:
+                os.close(read)
+            with suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+    out: list[Outcome] = []
+    for i, chunk in enumerate(chunks):  # a chunk a lost child took is scanned here
+        part = parts.get(i)
+        out.extend(part if part is not None else scan_chunk(chunk, known))
+    return out, helped
+
+
+def _take(queue: int, chunks: list[list[Item]], known: frozenset[str]) -> dict[int, list[Outcome]]:
+    """Scan the chunks whose numbers this process reads from the queue, until it is empty."""
+    done: dict[int, list[Outcome]] = {}
+    while True:
+        number = os.read(queue, _INDEX)
+        if len(number) < _INDEX:  # empty (every chunk is taken)
+            return done
+        i = int.from_bytes(number, "little")
+        done[i] = scan_chunk(chunks[i], known)
 
 
 # The standard library's helper processes a forkserver pool starts and leaves running: the

@@ -1,0 +1,94 @@
+"""analysis.pool's fork path: children forked by hand, no multiprocessing (issue 14).
+
+Real processes on a generated tree: the outcomes equal one process's, in the same order; a
+child that dies costs only time (its chunks are scanned here); no child is left behind; and a
+cold analyze() on the fork path imports neither multiprocessing nor concurrent.futures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.analysis import pool
+from sorafilm_nb.analysis.worker import scan_chunk
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tree(root: Path, n: int) -> list[tuple[str, str, str]]:
+    root.mkdir()
+    for i in range(n):
+        (root / f"m{i}.py").write_text(f'"""Module {i}."""\n\nclass Thing{i}:\n    pass\n')
+    (root / "app.js").write_text("/** An app. */\nexport class App {}\n")
+    names = sorted(p.name for p in root.iterdir())
+    return [(n, str(root), "javascript" if n.endswith(".js") else "python") for n in names]
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_forked_outcomes_equal_one_process_in_order(tmp_path: Path) -> None:
+    todo = _tree(tmp_path / "repo", 60)
+    alone = scan_chunk(todo, frozenset())
+    ran: list[int] = []
+    out, used = pool.run(todo, frozenset(), 3, "fork", lambda: ran.append(os.getpid()))
+    by_rel = {o[0]: o for o in out}
+    assert sorted(out) == sorted(alone) and len(by_rel) == len(alone)
+    order = [item[0] for chunk in pool._chunks(todo, 18) for item in chunk]
+    assert [o[0] for o in out] == order  # chunk order, as the executor returned them
+    assert used == 3 and ran == [os.getpid()]
+    assert _no_children_left()
+
+
+def test_a_child_that_dies_costs_only_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    todo = _tree(tmp_path / "repo", 60)
+    alone = scan_chunk(todo, frozenset())
+    home = os.getpid()
+
+    def dies_in_a_child(items: list[tuple[str, str, str]], known: frozenset[str]) -> list:
+        if os.getpid() != home:
+            os._exit(9)  # as a segfault in a parser would, mid-chunk
+        return scan_chunk(items, known)
+
+    monkeypatch.setattr(pool, "scan_chunk", dies_in_a_child)
+    out, used = pool.run(todo, frozenset(), 2, "fork")
+    assert sorted(out) == sorted(alone)
+    assert used == 1  # the child's chunks were scanned here: the stats say one process
+    assert _no_children_left()
+
+
+def test_a_cold_analysis_on_the_fork_path_imports_no_multiprocessing(tmp_path: Path) -> None:
+    """ProcessPoolExecutor's imports (multiprocessing, concurrent.futures, logging) were
+    ~15 ms of a cold `sorafilm plan` before its first file was parsed."""
+    _tree(tmp_path / "repo", 80)
+    script = tmp_path / "check.py"  # a script file, as the CLI runs
+    script.write_text(
+        "import json, sys\n"
+        "from sorafilm_nb.analysis import profile\n"
+        "profile._workers = lambda: 2\n"
+        "got = profile.analyze(sys.argv[1], use_cache=False)\n"
+        "print(json.dumps([got.stats['workers'], got.files_scanned,\n"
+        "    [m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules]]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "repo")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [2, 81, []]
