@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Callable
 from contextlib import suppress
+from typing import Any, NamedTuple
 
 from .worker import Item, Outcome, scan_chunk, scan_chunk_packed
 
@@ -130,13 +131,64 @@ _INDEX = 2
 _QUEUE_BYTES = getattr(select, "PIPE_BUF", 512)
 
 
+class Finish(NamedTuple):
+    """What run_then() does with the outcomes, and how its result crosses a pipe.
+
+    finish(outcomes, processes) makes the result from every outcome in chunk order (and how
+    many processes read); pack and unpack carry it home from a child as bytes; prepare, when
+    given, readies the process that will finish (the modules finish imports) and runs there
+    before it reads (what it raises is dropped: finish meets it again)."""
+
+    finish: Callable[[list[Outcome], int], Any]
+    pack: Callable[[Any], bytes]
+    unpack: Callable[[bytes], Any]
+    prepare: Callable[[], object] | None = None
+
+
+def run_then(
+    todo: list[Item],
+    known: frozenset[str],
+    workers: int,
+    method: str | None,
+    then: Finish,
+    meanwhile: Callable[[], object] | None = None,
+) -> Any:
+    """``then.finish(*run(todo, known, workers, method))``, with meanwhile run beside.
+
+    On the fork path a child finishes: once the queue is empty, this process sends it the
+    outcomes it has not got, runs meanwhile while the child finishes, and unpacks what the
+    child sends home. So what this process prepares for its own next step (analyze's
+    meanwhile: plan()'s story modules, theme, lint lists and token counter, ~80 ms) runs
+    beside the finishing (analyze's ranking and cache write, ~100 ms), where a core idled
+    (issue 14), instead of beside the reading, where it took a core's share of the files.
+    A finishing child that fails or dies costs only time: its chunks are scanned here and
+    finish runs here, raising what it raises. Without fork: run(), then finish here.
+    """
+    if method == "fork" and workers >= 2:
+        chunks = _chunks(todo, workers * 6)
+        if len(chunks) * _INDEX <= _QUEUE_BYTES:
+            return _forked(chunks, known, workers - 1, meanwhile, then)
+    prepare = then.prepare
+
+    def here() -> None:  # this process finishes: it prepares for that too, beside the readers
+        if prepare is not None:
+            prepare()
+        if meanwhile is not None:
+            meanwhile()
+
+    outcomes, used = run(todo, known, workers, method, here)
+    return then.finish(outcomes, used)
+
+
 def _forked(
     chunks: list[list[Item]],
     known: frozenset[str],
     children: int,
     meanwhile: Callable[[], object] | None,
-) -> tuple[list[Outcome], int]:
-    """run() on forked children, with nothing of multiprocessing (issue 14).
+    then: Finish | None = None,
+) -> Any:
+    """run() on forked children, with nothing of multiprocessing (issue 14); with then,
+    run_then() (the first child finishes).
 
     A pool of ProcessPoolExecutor cost a cold `sorafilm plan` ~15 ms of imports
     (multiprocessing, concurrent.futures, logging) before the first file was parsed, a
@@ -145,12 +197,13 @@ def _forked(
     they share is a pipe holding every chunk's number, written in full (and its write end
     closed) before the first fork, so a read never blocks: each process reads the next
     number (one atomic 2-byte read) until the pipe is empty, children from the start at
-    once, this process after meanwhile, so JavaScript's chunks, first in the queue (see
-    _chunks), go to a child. Each child sends its outcomes home marshalled through a pipe of
-    its own and leaves with os._exit (no atexit handler, no flush of this process's buffers).
-    A child that cannot be forked, dies, or sends nothing whole costs only time: the chunks
-    it took are scanned here. Returns the outcomes in chunk order (as one process would) and
-    how many processes did the work.
+    once, this process after meanwhile (without then), so JavaScript's chunks, first in the
+    queue (see _chunks), go to a child. Each child sends its chunks' outcomes home (the
+    finishing one, its result) marshalled through a pipe of its own and leaves with
+    os._exit (no atexit handler, no flush of this process's buffers). A child that cannot be
+    forked, dies, or sends nothing whole costs only time: the chunks it took are scanned
+    here. Returns the outcomes in chunk order (as one process would) and how many
+    processes did the work; with then, then's result.
     """
     queue, ends = os.pipe()
     try:
@@ -158,56 +211,131 @@ def _forked(
     finally:
         os.close(ends)
     started: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
+    inbox = -1  # the write end of the finishing child's pipe from here
     try:
-        for _ in range(children):
+        for k in range(children):
             read, write = os.pipe()
+            inbox_read = -1
+            if k == 0 and then is not None:
+                inbox_read, inbox = os.pipe()
             try:
                 pid = os.fork()
             except OSError:  # no more processes here: fewer children, or none
-                os.close(read)
-                os.close(write)
+                for fd in (read, write, inbox_read, inbox if k == 0 else -1):
+                    if fd >= 0:
+                        os.close(fd)
+                inbox = -1 if k == 0 else inbox
                 break
-            if pid == 0:  # the child: take chunks, send them home, leave
+            if pid == 0:  # the child: take chunks, send them (or the result) home, leave
                 code = 1
                 try:
                     os.close(read)
-                    blob = marshal.dumps(_take(queue, chunks, known))
+                    if inbox >= 0:  # the end this process writes (its own, or a sibling's)
+                        os.close(inbox)
+                    blob = _child(queue, chunks, known, then if k == 0 else None, inbox_read)
                     with os.fdopen(write, "wb") as sent:
                         sent.write(blob)
                     code = 0
                 finally:
                     os._exit(code)
             os.close(write)
+            if inbox_read >= 0:
+                os.close(inbox_read)
             started.append((pid, read))
-        if meanwhile is not None and started:
+        if meanwhile is not None and started and then is None:
             with suppress(Exception):  # see run(): the caller does it again, and reports
                 meanwhile()
         parts = _take(queue, chunks, known)
         helped = 1
-        while started:
-            pid, read = started[0]
-            started[0] = (pid, -1)  # the file object below closes it
-            with os.fdopen(read, "rb") as home:
-                blob = home.read()
-            status = os.waitpid(pid, 0)[1]
-            started.pop(0)
-            if os.waitstatus_to_exitcode(status) == 0:
-                with suppress(EOFError, ValueError, TypeError):
-                    parts.update(marshal.loads(blob))
-                    helped += 1
+        finisher = started[0][0] if started and inbox >= 0 else None
+        for pid, _ in [c for c in started if c[0] != finisher]:  # theirs first: it needs them
+            got = _collect(started, pid)
+            if got is not None:
+                parts.update(got[1])
+                helped += 1
+        result: tuple[bool, Any] = (False, None)  # (finished in the child, its result)
+        if finisher is not None:  # send it what it lacks, then run meanwhile beside it
+            try:
+                with os.fdopen(inbox, "wb") as to_child:
+                    inbox = -1
+                    to_child.write(marshal.dumps((parts, helped + 1)))
+            except OSError:  # gone: it sends nothing whole, and finish runs here
+                pass
+            if meanwhile is not None:
+                with suppress(Exception):  # see run(): the caller does it again, and reports
+                    meanwhile()
+            got = _collect(started, finisher)
+            if got is not None and got[0]:
+                result = (True, then.unpack(got[1]) if then is not None else None)
+            elif got is not None:
+                parts.update(got[1])
+                helped += 1
     finally:
         os.close(queue)
+        if inbox >= 0:
+            os.close(inbox)
         for pid, read in started:  # interrupted: the children still running are ended
             if read >= 0:
                 os.close(read)
             with suppress(OSError):
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
+    if result[0]:
+        return result[1]
     out: list[Outcome] = []
     for i, chunk in enumerate(chunks):  # a chunk a lost child took is scanned here
         part = parts.get(i)
         out.extend(part if part is not None else scan_chunk(chunk, known))
-    return out, helped
+    return (out, helped) if then is None else then.finish(out, helped)
+
+
+def _collect(started: list[tuple[int, int]], pid: int) -> tuple[bool, Any] | None:
+    """What child pid sent home ((finished, payload), see _child), once it has left; None
+    when it died or sent nothing whole. It leaves ``started`` (the list of children that
+    still need ending) once its pipe is closed and it is reaped."""
+    at = next(i for i, (p, _) in enumerate(started) if p == pid)
+    read = started[at][1]
+    started[at] = (pid, -1)  # the file object below closes it
+    with os.fdopen(read, "rb") as home:
+        blob = home.read()
+    status = os.waitpid(pid, 0)[1]
+    started.pop(at)
+    if os.waitstatus_to_exitcode(status) != 0:
+        return None
+    try:
+        finished, payload = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return bool(finished), payload
+
+
+def _child(
+    queue: int,
+    chunks: list[list[Item]],
+    known: frozenset[str],
+    then: Finish | None,
+    inbox: int,
+) -> bytes:
+    """What a forked child sends home: (False, its chunks' outcomes), or when it finishes,
+    (True, then's packed result); (False, ...) too when finish fails, so this process
+    finishes instead and raises what finish raises."""
+    if then is not None and then.prepare is not None:
+        with suppress(Exception):
+            then.prepare()
+    mine = _take(queue, chunks, known)
+    if then is None:
+        return marshal.dumps((False, mine))
+    with os.fdopen(inbox, "rb") as got:
+        others, processes = marshal.loads(got.read())
+    parts = {**others, **mine}
+    out: list[Outcome] = []
+    for i, chunk in enumerate(chunks):  # a chunk a lost sibling took is scanned here
+        part = parts.get(i)
+        out.extend(part if part is not None else scan_chunk(chunk, known))
+    try:
+        return marshal.dumps((True, then.pack(then.finish(out, processes))))
+    except Exception:
+        return marshal.dumps((False, mine))
 
 
 def _take(queue: int, chunks: list[list[Item]], known: frozenset[str]) -> dict[int, list[Outcome]]:

@@ -92,3 +92,61 @@ def test_a_cold_analysis_on_the_fork_path_imports_no_multiprocessing(tmp_path: P
         check=True,
     )
     assert json.loads(done.stdout) == [2, 81, []]
+
+
+def _finish(outcomes: list, processes: int) -> dict:
+    """A result of every outcome, as analyze's finish makes a profile: with whose pid."""
+    return {"rels": [o[0] for o in outcomes], "processes": processes, "pid": os.getpid()}
+
+
+THEN = pool.Finish(_finish, pack=json.dumps, unpack=json.loads)  # type: ignore[arg-type]
+
+
+def test_a_child_finishes_while_meanwhile_runs_here(tmp_path: Path) -> None:
+    """The finishing (ranking, the cache write) runs in a child; this process runs the
+    caller's meanwhile meanwhile, where a core idled (issue 14); the result is as if it
+    had all been done here."""
+    todo = _tree(tmp_path / "repo", 60)
+    here = _finish(scan_chunk(todo, frozenset()), 3)
+    order = [item[0] for chunk in pool._chunks(todo, 18) for item in chunk]
+    ran: list[int] = []
+    got = pool.run_then(todo, frozenset(), 3, "fork", THEN, lambda: ran.append(os.getpid()))
+    assert got["pid"] != os.getpid() and ran == [os.getpid()]  # finished in a child
+    assert got["rels"] == order and sorted(got["rels"]) == sorted(here["rels"])
+    assert got["processes"] == 3
+    assert _no_children_left()
+
+
+def test_without_fork_this_process_finishes(tmp_path: Path) -> None:
+    todo = _tree(tmp_path / "repo", 60)
+    got = pool.run_then(todo, frozenset(), 2, None, THEN, lambda: None)
+    assert got["pid"] == os.getpid() and got["processes"] == 1
+
+
+def test_a_finishing_child_that_dies_or_fails_is_replaced_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that dies takes its chunks with it: they are read again here, and finish
+    runs here; one whose finish raises sends its chunks home, and finish runs here again,
+    raising what it raises (as it would have without a pool)."""
+    todo = _tree(tmp_path / "repo", 60)
+    home = os.getpid()
+
+    def dies(outcomes: list, processes: int) -> dict:
+        if os.getpid() != home:
+            os._exit(9)
+        return _finish(outcomes, processes)
+
+    got = pool.run_then(todo, frozenset(), 2, "fork", THEN._replace(finish=dies))
+    assert got["pid"] == home and sorted(got["rels"]) == sorted(t[0] for t in todo)
+    assert got["processes"] == 1
+    calls: list[int] = []
+
+    def fails(outcomes: list, processes: int) -> dict:
+        calls.append(os.getpid())
+        raise ValueError(f"no profile ({len(outcomes)} files)")
+
+    with pytest.raises(ValueError, match="no profile \\(61 files\\)"):
+        pool.run_then(todo, frozenset(), 2, "fork", THEN._replace(finish=fails))
+    assert calls == [home]  # the child's own call is not seen here; this one raised
+    assert _no_children_left()

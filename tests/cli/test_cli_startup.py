@@ -273,13 +273,13 @@ def test_a_cold_plan_starts_reading_before_it_loads_the_story_side(tmp_path: Pat
         "import json, sys\n"
         "from sorafilm_nb.analysis import profile\n"
         "seen = []\n"
-        "real = profile.run_on_cores\n"
+        "real = profile.run_then\n"
         "def run(*args, **kwargs):\n"
-        "    if not seen:  # the first call: the reading (a second one rereads lost files)\n"
-        "        seen.extend(m for m in sys.modules if m.startswith('sorafilm_nb.story.')\n"
-        "                    or m in ('multiprocessing', 'concurrent.futures'))\n"
+        "    seen.extend(m for m in sys.modules if m.startswith('sorafilm_nb.story.')\n"
+        "                or m in ('multiprocessing', 'concurrent.futures'))\n"
+        "    seen.append('read')\n"
         "    return real(*args, **kwargs)\n"
-        "profile.run_on_cores = run\n"
+        "profile.run_then = run\n"
         "profile._workers = lambda: 2\n"
         "from sorafilm_nb.cli import main\n"
         f"rc = main(['plan', '--repo', {str(repo)!r}, '--json'])\n"
@@ -291,8 +291,9 @@ def test_a_cold_plan_starts_reading_before_it_loads_the_story_side(tmp_path: Pat
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env)
     assert done.returncode in (0, 1), done.stderr
     before_fork = json.loads(done.stderr.strip().splitlines()[-1])
+    assert before_fork.count("read") == 1
     # what plan() needs before analyze(): its tiers, findings, continuity check
-    assert set(before_fork) <= {
+    assert set(before_fork) - {"read"} <= {
         "sorafilm_nb.story.planning",
         "sorafilm_nb.story.tiers",
         "sorafilm_nb.story.findings",
