@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable
 from contextlib import suppress
-from typing import Any, NamedTuple
+from typing import Any
 
 from .worker import Item, Outcome, scan_chunk, scan_chunk_packed
 
@@ -131,18 +131,28 @@ _INDEX = 2
 _QUEUE_BYTES = getattr(select, "PIPE_BUF", 512)
 
 
-class Finish(NamedTuple):
+class Finish:
     """What run_then() does with the outcomes, and how its result crosses a pipe.
 
     finish(outcomes, processes) makes the result from every outcome in chunk order (and how
     many processes read); pack and unpack carry it home from a child as bytes; prepare, when
     given, readies the process that will finish (the modules finish imports) and runs there
-    before it reads (what it raises is dropped: finish meets it again)."""
+    before it reads (what it raises is dropped: finish meets it again). A plain class: a
+    NamedTuple's string annotations are compiled at import (typing.ForwardRef)."""
 
-    finish: Callable[[list[Outcome], int], Any]
-    pack: Callable[[Any], bytes]
-    unpack: Callable[[bytes], Any]
-    prepare: Callable[[], object] | None = None
+    __slots__ = ("finish", "pack", "prepare", "unpack")
+
+    def __init__(
+        self,
+        finish: Callable[[list[Outcome], int], Any],
+        pack: Callable[[Any], bytes],
+        unpack: Callable[[bytes], Any],
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
+        self.finish = finish
+        self.pack = pack
+        self.unpack = unpack
+        self.prepare = prepare
 
 
 def run_then(

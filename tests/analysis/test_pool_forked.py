@@ -99,7 +99,11 @@ def _finish(outcomes: list, processes: int) -> dict:
     return {"rels": [o[0] for o in outcomes], "processes": processes, "pid": os.getpid()}
 
 
-THEN = pool.Finish(_finish, pack=json.dumps, unpack=json.loads)  # type: ignore[arg-type]
+def _pack(result: dict) -> bytes:
+    return json.dumps(result).encode()
+
+
+THEN = pool.Finish(_finish, _pack, json.loads)
 
 
 def test_a_child_finishes_while_meanwhile_runs_here(tmp_path: Path) -> None:
@@ -137,7 +141,7 @@ def test_a_finishing_child_that_dies_or_fails_is_replaced_here(
             os._exit(9)
         return _finish(outcomes, processes)
 
-    got = pool.run_then(todo, frozenset(), 2, "fork", THEN._replace(finish=dies))
+    got = pool.run_then(todo, frozenset(), 2, "fork", pool.Finish(dies, _pack, json.loads))
     assert got["pid"] == home and sorted(got["rels"]) == sorted(t[0] for t in todo)
     assert got["processes"] == 1
     calls: list[int] = []
@@ -147,6 +151,6 @@ def test_a_finishing_child_that_dies_or_fails_is_replaced_here(
         raise ValueError(f"no profile ({len(outcomes)} files)")
 
     with pytest.raises(ValueError, match="no profile \\(61 files\\)"):
-        pool.run_then(todo, frozenset(), 2, "fork", THEN._replace(finish=fails))
+        pool.run_then(todo, frozenset(), 2, "fork", pool.Finish(fails, _pack, json.loads))
     assert calls == [home]  # the child's own call is not seen here; this one raised
     assert _no_children_left()
