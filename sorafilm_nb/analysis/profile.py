@@ -94,9 +94,11 @@ def analyze(
     directory; any problem with one file becomes a ScanWarning instead.
 
     meanwhile: the caller's own preparation for what it does with the profile (plan() loads
-    its theme, lint lists and token counter), called in this process while worker processes
-    parse, so it costs no wall time; only when they do (many files to parse, several cores),
-    and what it raises is dropped (analysis.pool.run).
+    its theme, lint lists and token counter), called in this process while another one
+    works, so it costs no wall time: with fork, while a worker process ranks the files and
+    writes the cache (analysis.pool.run_then), else while worker processes parse; only when
+    there are such processes (many files to parse, several cores), and what it raises is
+    dropped.
     """
     was_enabled = gc.isenabled()
     gc.disable()  # see scan_chunk: nothing here makes cycles, and collections cost 20-30%
