@@ -308,7 +308,10 @@ def _collect(started: list[tuple[int, int]], pid: int) -> tuple[bool, Any] | Non
     started[at] = (pid, -1)  # the file object below closes it
     with os.fdopen(read, "rb") as home:
         blob = home.read()
-    status = os.waitpid(pid, 0)[1]
+    try:
+        status = os.waitpid(pid, 0)[1]
+    except ChildProcessError:  # reaped already (SIGCHLD ignored here): what it sent decides
+        status = 0
     started.pop(at)
     if os.waitstatus_to_exitcode(status) != 0:
         return None

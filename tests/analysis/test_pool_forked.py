@@ -154,3 +154,27 @@ def test_a_finishing_child_that_dies_or_fails_is_replaced_here(
         pool.run_then(todo, frozenset(), 2, "fork", pool.Finish(fails, _pack, json.loads))
     assert calls == [home]  # the child's own call is not seen here; this one raised
     assert _no_children_left()
+
+
+def test_children_reaped_by_the_kernel_still_count(tmp_path: Path) -> None:
+    """With SIGCHLD ignored the kernel reaps each child as it leaves, so waitpid finds none:
+    what the child sent decides, rather than an error out of analyze()."""
+    _tree(tmp_path / "repo", 80)
+    script = tmp_path / "check.py"
+    script.write_text(
+        "import json, signal, sys\n"
+        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+        "from sorafilm_nb.analysis import profile\n"
+        "profile._workers = lambda: 2\n"
+        "got = profile.analyze(sys.argv[1], use_cache=False)\n"
+        "print(json.dumps([got.stats['workers'], got.files_scanned]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "repo")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-800:]
+    assert json.loads(done.stdout) == [2, 81]
