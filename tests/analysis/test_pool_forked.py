@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,14 +77,22 @@ def test_a_child_that_dies_costs_only_time(tmp_path: Path, monkeypatch: pytest.M
     todo = _tree(tmp_path / "repo", 60)
     alone = scan_chunk(todo, frozenset())
     home = os.getpid()
+    died = tmp_path / "died"
 
     def dies_in_a_child(items: list[tuple[str, str, str]], known: frozenset[str]) -> list:
         if os.getpid() != home:
+            died.touch()
             os._exit(9)  # as a segfault in a parser would, mid-chunk
         return scan_chunk(items, known)
 
+    def until_it_died() -> None:  # else, under load, this process may take every chunk first
+        deadline = time.monotonic() + 60
+        while not died.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     monkeypatch.setattr(pool, "scan_chunk", dies_in_a_child)
-    out, used = pool.run(todo, frozenset(), 2, "fork")
+    out, used = pool.run(todo, frozenset(), 2, "fork", until_it_died)
+    assert died.exists()
     assert sorted(out) == sorted(alone)
     assert used == 1  # the child's chunks were scanned here: the stats say one process
 
