@@ -33,6 +33,18 @@ def test_every_credential_shape_is_masked_wherever_it_stands(key: str) -> None:
     assert out.startswith("error: the server said (")
 
 
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("shape", ["make_{}_client", "KEY_{}", "{}_client", "test_{}"])
+def test_a_credential_inside_an_identifier_is_masked(key: str, shape: str) -> None:
+    """A repository names things after keys (a constant, a test, a generated client): an
+    underscore is a word character, so a \\b edge around AKIA... or ghp_... inside
+    make_AKIA..._client matched nothing, and the name reached captions, plan.md and the
+    prompt unflagged even by lint (issue 11)."""
+    name = shape.format(key)
+    assert key not in redact(f"calls {name}() first")
+    assert any(not p.personal for p, _ in find(name))
+
+
 def test_the_value_of_a_secret_environment_variable_is_masked_whatever_its_shape(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
