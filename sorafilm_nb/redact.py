@@ -73,6 +73,23 @@ def fold(text: str) -> str:
     return re.sub(_COMBINING, "", unicodedata.normalize("NFKD", text)).casefold()
 
 
+@lru_cache(maxsize=8)
+def _compatible(text: str) -> str:
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+
+def compatible(text: str) -> str:
+    """text with each character that has a one-character compatibility form (fullwidth 'ｓ',
+    mathematical bold '𝐬', a superscript) written as that form. Why: a key in such letters is
+    the key again once NFKC-normalised (Python does it to every identifier; a reader or a
+    video model reads it so), yet the shapes match only ASCII. Same length as text, so a span
+    found here masks the same characters of text (kept for the few texts find() asks about
+    once per pattern)."""
+    return text if text.isascii() else _compatible(text)
+
+
 @dataclass(frozen=True)
 class SecretPattern:
     id: str
@@ -98,7 +115,9 @@ class SecretPattern:
         return re.compile("|".join(map(re.escape, self.requires)))
 
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
-        """Matches in text; skipped outright when none of the required substrings occurs."""
+        """Matches in text (read in its compatibility form: ``compatible``); skipped outright
+        when none of the required substrings occurs."""
+        text = compatible(text)
         if len(self.requires) == 1:  # one literal: `in` answers without compiling a gate
             if self.requires[0] not in folded:
                 return ()
