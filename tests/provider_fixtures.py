@@ -7,15 +7,27 @@ Test modules take the fixtures with ``from provider_fixtures import *``.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-__all__ = ["KEYS", "SMALL_CLI", "_no_keys", "repo", "small_cli", "small_doubles"]
+__all__ = [
+    "KEYS",
+    "SMALL_CLI",
+    "_no_keys",
+    "animatics_drawn_once",
+    "repo",
+    "small_cli",
+    "small_doubles",
+]
 
 KEYS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_PROJECT", "RUNWAYML_API_SECRET")
 KEYS += ("RUNWAYML_BASE_URL",)
@@ -70,6 +82,71 @@ def small_doubles(monkeypatch: pytest.MonkeyPatch) -> None:
     from sorafilm_nb.backends import connect
 
     monkeypatch.setattr(connect, "DOUBLE_RENDER_SCALE", SMALL_SCALE)
+
+
+class AnimaticStore:
+    """Each distinct animatic a double draws, drawn once per test process and copied after.
+
+    The simulator's and the fakes' ``Renderer._render`` draws a job's animatic from the
+    job's seconds, size and prompt and the renderer's fps and scale, nothing else
+    (tests/test_animatic.py checks two jobs alike but for their ids get the same bytes).
+    The film tests film the same tiny repository again and again, so most of their
+    animatics were drawn and encoded before (about 300 of 560 encodes in the studio and CLI
+    tests). The first draw of each goes through the real ``_render``; a repeat is a copy of
+    its file, written where and as ``_render`` writes it (whole, under the job's id).
+    """
+
+    def __init__(self, folder: Path, draw: Callable[[Any, Any], Path]) -> None:
+        self.folder = folder
+        self.draw = draw
+        self.drawn = 0  # real draws
+        self.copied = 0
+        self._lock = threading.Lock()
+
+    def render(self, renderer: Any, job: Any) -> Path:
+        what = (job.seconds, job.size, job.prompt, renderer.fps, renderer.scale)
+        kept = self.folder / (hashlib.sha256(repr(what).encode()).hexdigest()[:40] + ".mp4")
+        if not kept.exists():
+            made = self.draw(renderer, job)
+            partial = kept.with_name(f"{kept.stem}.{threading.get_ident()}.partial")
+            shutil.copyfile(made, partial)
+            os.replace(partial, kept)
+            with self._lock:
+                self.drawn += 1
+            return made
+        out = Path(renderer.folder) / f"{job.id}.mp4"
+        partial = out.with_name(f".{out.name}.{threading.get_ident()}.partial")
+        shutil.copyfile(kept, partial)
+        os.replace(partial, out)
+        with self._lock:
+            self.copied += 1
+        return out
+
+
+_STORE: AnimaticStore | None = None  # one per test process, made by its first taker
+
+
+@pytest.fixture
+def animatics_drawn_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> AnimaticStore:
+    """The doubles started in this process (simulator, fake Veo, fake Runway) draw each
+    distinct animatic once per test process (AnimaticStore). For tests of what a film
+    sends, books, stitches, burns in and reports, never of the drawing itself (that is
+    tests/test_animatic.py's and the simulator's own tests'). A subprocess draws its own.
+    Take it with ``pytestmark = pytest.mark.usefixtures("animatics_drawn_once")``."""
+    from sorafilm_nb.backends._sim_state import Renderer
+
+    global _STORE
+    if _STORE is None:
+        _STORE = AnimaticStore(tmp_path_factory.mktemp("animatics"), Renderer._render)
+    store = _STORE
+
+    def render(renderer: Renderer, job: Any) -> Path:  # a function: it binds as a method
+        return store.render(renderer, job)
+
+    monkeypatch.setattr(Renderer, "_render", render)
+    return store
 
 
 @pytest.fixture

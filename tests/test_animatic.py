@@ -112,3 +112,45 @@ def test_hostile_prompt_text_is_only_pixels(tmp_path: Path) -> None:
     evil = HEIST.replace("turns the safe dial", "<script>alert(1)</script> \x1b[2J ☕ \u202e")
     info = probe(render_animatic(tmp_path / "e.mp4", seconds=1, prompt=evil))
     assert info.duration == pytest.approx(1, abs=0.01)
+
+
+def test_an_animatic_is_drawn_from_what_the_renderer_reads_so_the_tests_store_holds(
+    tmp_path: Path,
+) -> None:
+    """The doubles' Renderer draws a job's animatic from its seconds, size and prompt and its
+    own fps and scale: two jobs alike but for their ids and times get the same bytes, which
+    is what provider_fixtures.AnimaticStore (the film tests' draw-once store) relies on; a
+    repeat from the store is those bytes too, under the new job's name."""
+    from provider_fixtures import AnimaticStore
+
+    from sorafilm_nb.backends._sim_state import Renderer, SimJob
+
+    def job(job_id: str, prompt: str = HEIST, seconds: int = 4) -> SimJob:
+        return SimJob(
+            id=job_id,
+            seq=len(job_id),
+            model="sora-2",
+            seconds=seconds,
+            size="1280x720",
+            prompt=prompt,
+            created_at=len(job_id) * 1000,
+            started=float(len(job_id)),
+        )
+
+    renderer = Renderer(tmp_path / "media", scale=0.1)
+    (tmp_path / "media").mkdir()
+    (tmp_path / "store").mkdir()
+    try:
+        first = renderer.submit(job("video_a")).result().read_bytes()
+        assert renderer.submit(job("video_bb")).result().read_bytes() == first
+        farm = HEIST.replace("A marble museum gallery at night", "A muddy farmyard at noon")
+        assert renderer.submit(job("video_c", prompt=farm)).result().read_bytes() != first
+        assert renderer.submit(job("video_d", seconds=8)).result().read_bytes() != first
+        store = AnimaticStore(tmp_path / "store", Renderer._render)
+        for name in ("video_e", "video_fff"):  # drawn, then copied
+            made = store.render(renderer, job(name))
+            assert made == tmp_path / "media" / f"{name}.mp4" and made.read_bytes() == first
+        assert store.render(renderer, job("video_g", prompt=farm)).read_bytes() != first
+        assert (store.drawn, store.copied) == (2, 1)
+    finally:
+        renderer.close()

@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 
 from sorafilm_nb.backends.base import (
@@ -27,6 +28,8 @@ from sorafilm_nb.backends.base import (
 from sorafilm_nb.backends.openai_api import OpenAIBackend, raise_for_job
 from sorafilm_nb.backends.simulator import Fault, FaultConfig, Simulator
 from sorafilm_nb.render import probe
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 SHOT = {
     "prompt": "A kitchen at breakfast.\nIntertitle: import milk",
