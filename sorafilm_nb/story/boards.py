@@ -68,7 +68,7 @@ from ..errors import PlanError
 from ..lazyre import LazyPattern
 from .captions import gag_title
 from .casting import CastEntry, Casting
-from .plot import CONCEPT_ONLY, arrange, facts, reprise_words
+from .plot import CONCEPT_ONLY, arrange, calm, facts, reprise_words
 from .shot_captions import film_concept_captions
 from .templates import (
     LEGAL_SECONDS,
@@ -470,22 +470,6 @@ def storyboard(
     )
     assert board.seconds == total and all(s.seconds in legal for s in shots)
     return board
-
-
-def calm(template: StoryTemplate, placed: list[list[CastEntry]]) -> StoryTemplate:
-    """The template as this film tells it: with no error in its trouble beats (nothing to
-    rescue), a beat that overcomes the trouble goes by its calm_name ("the rescue" landed on
-    Flask.route in a film with no error). The film's shots and lookups use these names."""
-    if any(group for b, group in zip(template.beats, placed, strict=True) if b.role == "trouble"):
-        return template
-    names = {b.name for b in template.beats}
-    beats = tuple(
-        replace(b, name=b.calm_name)
-        if b.role == "overcome" and b.calm_name and b.calm_name not in names
-        else b
-        for b in template.beats
-    )
-    return template if beats == template.beats else replace(template, beats=beats)
 
 
 def _say(template: str, said: dict[str, str]) -> str:

@@ -35,15 +35,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .captions import reading_seconds, short_clause
+from .scoring import rescues
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
     from .casting import CastEntry
-    from .templates import Beat
+    from .templates import Beat, StoryTemplate
 
 ROLES = ("opening", "use", "trouble", "overcome", "payoff")
 # Beats whose part IS a concept (an error the project defines, the concept that overcomes
@@ -162,7 +164,9 @@ def rescuer(
     avoid: CastEntry | None = None,
     before_star: bool = False,
 ) -> CastEntry | None:
-    """The concept that overcomes the errors: the most words shared with them, then rank.
+    """The concept that overcomes the errors: an error handler (scoring.rescues: koa's
+    onerror; its gag shows a mishap put right, so a film whose project defines no error still
+    has a rescue, not a calm "big number"), else the most words shared with them, then rank.
 
     With a choice, the README's very first concept stays in the opening, where a user meets
     it; the star (``avoid``) stays for the ending; and a concept of the README's examples
@@ -186,7 +190,13 @@ def rescuer(
         trouble |= _words(e)
     rank = {id(e): r for r, e in enumerate(order)}
     by_rank = sorted(
-        pool, key=lambda e: (-len(_words(e) & trouble), e.concept.score * -1, rank[id(e)])
+        pool,
+        key=lambda e: (
+            not rescues(e.concept),
+            -len(_words(e) & trouble),
+            e.concept.score * -1,
+            rank[id(e)],
+        ),
     )
     return by_rank[0]
 
@@ -294,6 +304,26 @@ def arrange(
         else:
             placed[space[0]].append(e)
     return placed, unused
+
+
+def calm(template: StoryTemplate, placed: list[list[CastEntry]]) -> StoryTemplate:
+    """The template as this film tells it: with no error in its trouble beats (nothing to
+    rescue), a beat that overcomes the trouble goes by its calm_name ("the rescue" landed on
+    Flask.route in a film with no error), unless an error handler plays it (scoring.rescues:
+    its gag is the mishap and the rescue in one). The film's shots and lookups use these names."""
+    for b, group in zip(template.beats, placed, strict=True):
+        if (b.role == "trouble" and group) or (
+            b.role == "overcome" and any(rescues(e.concept) for e in group)
+        ):
+            return template
+    names = {b.name for b in template.beats}
+    beats = tuple(
+        replace(b, name=b.calm_name)
+        if b.role == "overcome" and b.calm_name and b.calm_name not in names
+        else b
+        for b in template.beats
+    )
+    return template if beats == template.beats else replace(template, beats=beats)
 
 
 def reprise_words(

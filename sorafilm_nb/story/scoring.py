@@ -21,7 +21,10 @@ view function to register it") against the metaphor's `roles` (and `words`, read
                 docstring names: "Get or set the name of the command") and what a predicate checks
                 (isCancel's action is "check": it plays a gag that checks, not one that
                 cancels: a gag doing what the code only tests shows the opposite). A name
-                that is only "get" (ky.get) is a fetch when no docstring says more
+                that is only "get" (ky.get) is a fetch when no docstring says more. An
+                error handler's action is "rescue" (onerror, "Default error handler."),
+                and a test double's its double, what it stands in for context
+                (MockTransport: a mock, not a transport)
     KIND        added to any match above when the concept's kind is in `kinds`           4
                 (on a metaphor written for other kinds, name words count half and other
                 keywords not at all)
@@ -122,6 +125,21 @@ _FETCH = ("get",)
 # was cast as a fallback (Typer lost its "app" picture); it plays what the project's core does.
 _CORE = "core"
 CHECK = "check"
+# An error handler (koa's onerror, flask's errorhandler, handle_error, "Default error handler.")
+# RESCUES: it is there for the moment something goes wrong. Its name's "error" is no evidence
+# (every error says it) and its "handler" alone cast it as a server, a lazy Susan turning
+# plates all morning with no mishap in sight: its action is RESCUE, a gag that shows one.
+RESCUE = "rescue"
+_ERROR_HANDLER = re.compile(
+    r"(?:on|handle|catch)_?(?:error|errors|err|exception|exceptions)"
+    r"|(?:error|errors|exception|exceptions)_?(?:handler|handlers|handle|catch|callback)"
+)
+_ERROR_WORDS = frozenset({"error", "errors", "exception", "exceptions"})
+_HANDLE_WORDS = frozenset({"handle", "handler", "handlers", "handles", "handling", "catch"})
+# A name whose first word says it is a stand-in (httpx's MockTransport, a FakeClock, a
+# DummyCache) IS a test double: that is its part, and the rest names what it stands in for
+# ("transport" cast it as batter through a funnel, a stream that carries, which it fakes).
+_DOUBLES = frozenset({"mock", "fake", "stub", "dummy", "spy"})
 # A first sentence's subordinate clause says when, why or with what, not what the concept
 # does ("Everything a film would be, and cost, before any money moves": `plan` moves
 # nothing; "... otherwise it will use werkzeug's redirect"). Cut there for a non-error (an
@@ -147,16 +165,27 @@ _SUMMARY_FILLER = frozenset(
     # over the typewriter its name asks for (a concept NAMED argument still plays one)
     | {"argument", "arguments", "positional", "parameter", "parameters", "keyword"}
     | {"keywords", "arg", "args", "kwargs", "param", "params", "supplied", "given", "via"}
+    # and "default", which in a sentence says WHICH one ("in the default viewer application",
+    # "Default error handler", "instead of the default Signer"), not that it sets defaults:
+    # typer's launch opened files in an app yet played a recipe copied to the oven dials
+    | {"default"}
 )
 _SUMMARY_WORD = re.compile(r"[A-Za-z][a-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "e")
+# "-able" says what can be done to it: jinja's ChainableUndefined chains, a Callable is
+# called. Only off a stem of four letters or more ("disable", "capable" keep theirs).
+_ABLE = ("ables", "able")
 
 
 @functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A crude stem so "parser", "parsing" and "parses" meet: one suffix off, then a final e."""
+    """A crude stem so "parser", "parsing" and "parses" meet: one suffix off, then a final e
+    ("chainable" meets "chain" too)."""
     w = word.lower()
+    for suffix in _ABLE:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
@@ -178,10 +207,14 @@ def _doing_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     The last part's words do (post_load -> load: a when-prefix is dropped); a method's owner
     only says where it lives (app.get is no app, AxiosHeaders.get sends no headers), and a
     predicate's words are what it checks, not what it does (isCancel cancels nothing: its
-    action is CHECK)."""
+    action is CHECK); an error handler's action is RESCUE, a test double's its double."""
     head, _, last = name.rpartition(".")
     words = name_words(last)
     context = name_words(head) if head else ()
+    if _ERROR_HANDLER.fullmatch(last.lower()):
+        return (RESCUE,), context
+    if len(words) > 1 and words[0] in _DOUBLES:
+        return words[:1], (*context, *words[1:])
     if len(words) > 1 and words[0] in _WHEN_PREFIXES:
         words = words[1:]
     if words and words[0] in _PREDICATES:
@@ -315,7 +348,11 @@ def _evidence(
     owner, what a predicate checks): those are keywords, not its action."""
     doing, context = _doing_words(name)
     quiet = skip | _SUMMARY_FILLER
-    told = [w for w in summary_words(summary, main_clause) if w not in quiet]
+    said = summary_words(summary, main_clause)
+    if main_clause and _ERROR_WORDS.intersection(said) and _HANDLE_WORDS.intersection(said):
+        quiet = quiet | _HANDLE_WORDS  # "Default error handler.": it rescues, serves nothing
+        said = (*said, RESCUE)
+    told = [w for w in said if w not in quiet]
     fetch = doing == _FETCH and not told  # what its docstring says of it, when it says
     own = {stem(t) for t in doing if t not in skip or fetch}
     # the owner a first sentence names ("Get or set the name of the command") is where the
@@ -327,6 +364,16 @@ def _evidence(
         named.append(_CORE)  # named after the project (typer's Typer): its core object
     docs = {stem(w) for w in named if w not in skip} - own - says
     return frozenset(own), frozenset(says), frozenset(docs)
+
+
+def rescues(concept: Concept) -> bool:
+    """Whether the concept is an error handler (its action is RESCUE: onerror, errorhandler,
+    "Default error handler."): the concept that overcomes a film's errors by what it does,
+    and a rescue to show even in a film whose project defines no error (plot.rescuer)."""
+    if concept.kind == "exception":
+        return False
+    own, says, _ = _evidence(concept.name, concept.summary, (), _IGNORED_TOKENS, True)
+    return stem(RESCUE) in own | says
 
 
 @functools.lru_cache(maxsize=4096)

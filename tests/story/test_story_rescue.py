@@ -1,0 +1,71 @@
+"""An error handler is the rescue: a film's trouble put right by the concept that does it.
+
+koa defines no error class, so its film had no trouble beat and a calm "big number"
+(Application.listen), while its Application.onerror ("Default error handler.") played a
+lazy Susan in the use beat: no arc at all. An error handler's gag shows the mishap and its
+rescue in one, so it plays the rescue, under that name, with or without errors before it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from story_fixtures import make_casting
+
+from sorafilm_nb.story.boards import storyboard
+from sorafilm_nb.story.casting import Casting
+from sorafilm_nb.story.compress import render_prompts
+from sorafilm_nb.story.scoring import rescues
+
+
+def _with_handler(casting: Casting, at: int = -1) -> tuple[Casting, str]:
+    """The casting with one ordinary concept turned into an error handler."""
+    entries = list(casting.entries)
+    e = entries[at]
+    handler = dataclasses.replace(e.concept, name="on_error", summary="Default error handler.")
+    entries[at] = dataclasses.replace(e, concept=handler)
+    return dataclasses.replace(casting, entries=tuple(entries)), handler.name
+
+
+def _overcome(board):  # type: ignore[no-untyped-def]
+    return [s for s in board.shots if board.beat(s.beat).role == "overcome"]
+
+
+def test_a_film_with_an_error_handler_and_no_error_keeps_its_rescue() -> None:
+    troubled = make_casting(10)
+    calm = dataclasses.replace(
+        troubled, entries=tuple(e for e in troubled.entries if e.concept.kind != "exception")
+    )
+    handled, name = _with_handler(calm)
+    board = storyboard(handled, "silent-90")
+    overcome = _overcome(board)
+    assert [s.cast.concept.name for s in overcome if s.cast] == [name]
+    assert {s.beat for s in overcome} == {"the rescue"}, [s.beat for s in board.shots]
+    assert render_prompts(board)  # every shot's beat is found by name
+    # without the handler the same film is calm, as before
+    assert {s.beat for s in _overcome(storyboard(calm, "silent-90"))} == {"the big number"}
+
+
+def test_an_error_handler_overcomes_the_errors_whatever_words_they_share() -> None:
+    handled, name = _with_handler(make_casting(10))
+    overcome = _overcome(storyboard(handled, "silent-90"))
+    assert [s.cast.concept.name for s in overcome if s.cast] == [name]
+
+
+def test_what_rescues() -> None:
+    base = make_casting(10).entries[-1].concept
+    for name, summary in (
+        ("Application.onerror", "Default error handler."),
+        ("errorhandler", "Register a function to handle errors by code."),
+        ("handleError", ""),
+        ("report", "Handles errors."),
+    ):
+        assert rescues(dataclasses.replace(base, name=name, summary=summary)), name
+    for name, summary in (
+        ("RequestHandler", "Handles each incoming request."),
+        ("raise_error", "Raises an error for a bad status."),
+        ("error", ""),
+    ):
+        assert not rescues(dataclasses.replace(base, name=name, summary=summary)), name
+    failure = dataclasses.replace(base, name="HandlerError", kind="exception", summary="")
+    assert not rescues(failure)  # an error is the trouble, never its rescue
