@@ -436,7 +436,12 @@ def test_expired_content_is_content_expired(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_not_ready_content_is_a_clear_error(sim_backend: OpenAIBackend, tmp_path: Path) -> None:
+def test_not_ready_content_is_a_clear_error(
+    simulator: Simulator, sim_backend: OpenAIBackend, tmp_path: Path
+) -> None:
+    # not done when asked however loaded the machine: 0.2 s (and a render, which the film
+    # tests' animatic store makes instant once drawn) was all that kept it unfinished
+    simulator.job_seconds = 60.0
     job = sim_backend.create(**SHOT)  # type: ignore[arg-type]
     with pytest.raises(InvalidRequest, match="only available for completed"):
         sim_backend.download(job.id, tmp_path)
