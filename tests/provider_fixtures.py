@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -85,42 +85,56 @@ def small_doubles(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class AnimaticStore:
-    """Each distinct animatic a double draws, drawn once per test process and copied after.
+    """Each distinct animatic a double draws is encoded once per test process.
 
-    The simulator's and the fakes' ``Renderer._render`` draws a job's animatic from the
-    job's seconds, size and prompt and the renderer's fps and scale, nothing else
-    (tests/test_animatic.py checks two jobs alike but for their ids get the same bytes).
-    The film tests film the same tiny repository again and again, so most of their
-    animatics were drawn and encoded before (about 300 of 560 encodes in the studio and CLI
-    tests). The first draw of each goes through the real ``_render``; a repeat is a copy of
-    its file, written where and as ``_render`` writes it (whole, under the job's id).
+    The film tests film the same tiny repository again and again: most animatics the
+    simulator and the fakes draw (``Renderer._render``) are frame for frame one drawn
+    before (about 300 of 560 encodes in the studio and CLI tests), though their prompts
+    differ (a plan's tag, a line the panel has no room for). Every frame is still drawn by
+    the real code; only the x264 encode of frames already encoded with the same arguments is
+    a copy of the earlier file, written where that encode would have written it. Only inside
+    a double's ``_render`` (a thread-local flag): the studio's own encodes (caption cards,
+    stitching) always run. tests/test_animatic.py checks a repeat is the same bytes.
     """
 
-    def __init__(self, folder: Path, draw: Callable[[Any, Any], Path]) -> None:
+    def __init__(self, folder: Path, encode: Callable[..., str]) -> None:
         self.folder = folder
-        self.draw = draw
-        self.drawn = 0  # real draws
+        self.encode = encode  # the real render._ffmpeg
+        self.encoded = 0
         self.copied = 0
         self._lock = threading.Lock()
+        self._drawing = threading.local()
 
-    def render(self, renderer: Any, job: Any) -> Path:
-        what = (job.seconds, job.size, job.prompt, renderer.fps, renderer.scale)
-        kept = self.folder / (hashlib.sha256(repr(what).encode()).hexdigest()[:40] + ".mp4")
-        if not kept.exists():
-            made = self.draw(renderer, job)
-            partial = kept.with_name(f"{kept.stem}.{threading.get_ident()}.partial")
-            shutil.copyfile(made, partial)
-            os.replace(partial, kept)
+    def render(self, draw: Callable[[Any, Any], Path], renderer: Any, job: Any) -> Path:
+        """``draw`` (the real ``Renderer._render``), its encode looked up in the store."""
+        self._drawing.on = True
+        try:
+            return draw(renderer, job)
+        finally:
+            self._drawing.on = False
+
+    def ffmpeg(self, *args: str, stdin_frames: Iterator[bytes | memoryview] | None = None) -> str:
+        """render._ffmpeg, answered from the store for a double's encode it holds."""
+        if stdin_frames is None or not getattr(self._drawing, "on", False):
+            return self.encode(*args, stdin_frames=stdin_frames)
+        frames = [bytes(frame) for frame in stdin_frames]
+        *how, target = args  # the encode's settings, then the file it writes
+        digest = hashlib.sha256(repr(how).encode())
+        for frame in frames:
+            digest.update(frame)
+        kept = self.folder / f"{digest.hexdigest()[:40]}.mp4"
+        if kept.exists():
+            shutil.copyfile(kept, target)
             with self._lock:
-                self.drawn += 1
-            return made
-        out = Path(renderer.folder) / f"{job.id}.mp4"
-        partial = out.with_name(f".{out.name}.{threading.get_ident()}.partial")
-        shutil.copyfile(kept, partial)
-        os.replace(partial, out)
+                self.copied += 1
+            return ""
+        log = self.encode(*args, stdin_frames=iter(frames))
+        partial = kept.with_name(f"{kept.stem}.{threading.get_ident()}.partial")
+        shutil.copyfile(target, partial)
+        os.replace(partial, kept)
         with self._lock:
-            self.copied += 1
-        return out
+            self.encoded += 1
+        return log
 
 
 _STORE: AnimaticStore | None = None  # one per test process, made by its first taker
@@ -130,22 +144,25 @@ _STORE: AnimaticStore | None = None  # one per test process, made by its first t
 def animatics_drawn_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> AnimaticStore:
-    """The doubles started in this process (simulator, fake Veo, fake Runway) draw each
+    """The doubles started in this process (simulator, fake Veo, fake Runway) encode each
     distinct animatic once per test process (AnimaticStore). For tests of what a film
     sends, books, stitches, burns in and reports, never of the drawing itself (that is
-    tests/test_animatic.py's and the simulator's own tests'). A subprocess draws its own.
+    tests/test_animatic.py's and the simulator's own tests'). A subprocess encodes its own.
     Take it with ``pytestmark = pytest.mark.usefixtures("animatics_drawn_once")``."""
+    from sorafilm_nb import render
     from sorafilm_nb.backends._sim_state import Renderer
 
     global _STORE
     if _STORE is None:
-        _STORE = AnimaticStore(tmp_path_factory.mktemp("animatics"), Renderer._render)
+        _STORE = AnimaticStore(tmp_path_factory.mktemp("animatics"), render._ffmpeg)
     store = _STORE
+    draw = Renderer._render
 
-    def render(renderer: Renderer, job: Any) -> Path:  # a function: it binds as a method
-        return store.render(renderer, job)
+    def stored(renderer: Renderer, job: Any) -> Path:  # a function: it binds as a method
+        return store.render(draw, renderer, job)
 
-    monkeypatch.setattr(Renderer, "_render", render)
+    monkeypatch.setattr(Renderer, "_render", stored)
+    monkeypatch.setattr(render, "_ffmpeg", store.ffmpeg)
     return store
 
 

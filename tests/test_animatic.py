@@ -7,6 +7,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from provider_fixtures import AnimaticStore, animatics_drawn_once  # noqa: F401 - a fixture
 
 from sorafilm_nb._card import Layout
 from sorafilm_nb._look import beat_at, read_prompt
@@ -114,43 +115,39 @@ def test_hostile_prompt_text_is_only_pixels(tmp_path: Path) -> None:
     assert info.duration == pytest.approx(1, abs=0.01)
 
 
-def test_an_animatic_is_drawn_from_what_the_renderer_reads_so_the_tests_store_holds(
-    tmp_path: Path,
+def test_the_film_tests_animatic_store_gives_the_bytes_a_real_encode_gives(
+    tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    """The doubles' Renderer draws a job's animatic from its seconds, size and prompt and its
-    own fps and scale: two jobs alike but for their ids and times get the same bytes, which
-    is what provider_fixtures.AnimaticStore (the film tests' draw-once store) relies on; a
-    repeat from the store is those bytes too, under the new job's name."""
-    from provider_fixtures import AnimaticStore
-
+    """provider_fixtures.AnimaticStore (the film tests' encode-once store): inside a double's
+    render, frames already encoded are a copy of that file, byte for byte what a real encode
+    writes, under the new job's name; other frames (another scene) are encoded; an encode
+    outside a double's render (here render_animatic called directly) always runs."""
     from sorafilm_nb.backends._sim_state import Renderer, SimJob
 
-    def job(job_id: str, prompt: str = HEIST, seconds: int = 4) -> SimJob:
+    def job(job_id: str, prompt: str) -> SimJob:
         return SimJob(
             id=job_id,
             seq=len(job_id),
             model="sora-2",
-            seconds=seconds,
+            seconds=4,
             size="1280x720",
             prompt=prompt,
             created_at=len(job_id) * 1000,
             started=float(len(job_id)),
         )
 
-    renderer = Renderer(tmp_path / "media", scale=0.1)
+    store: AnimaticStore = request.getfixturevalue("animatics_drawn_once")
+    real = render_animatic(tmp_path / "real.mp4", seconds=4, prompt=HEIST, scale=0.1)
+    before = store.encoded + store.copied
     (tmp_path / "media").mkdir()
-    (tmp_path / "store").mkdir()
+    renderer = Renderer(tmp_path / "media", scale=0.1)
     try:
-        first = renderer.submit(job("video_a")).result().read_bytes()
-        assert renderer.submit(job("video_bb")).result().read_bytes() == first
+        a = renderer.submit(job("video_a", HEIST)).result()
+        b = renderer.submit(job("video_bb", HEIST + "x")).result()  # a line not drawn
         farm = HEIST.replace("A marble museum gallery at night", "A muddy farmyard at noon")
-        assert renderer.submit(job("video_c", prompt=farm)).result().read_bytes() != first
-        assert renderer.submit(job("video_d", seconds=8)).result().read_bytes() != first
-        store = AnimaticStore(tmp_path / "store", Renderer._render)
-        for name in ("video_e", "video_fff"):  # drawn, then copied
-            made = store.render(renderer, job(name))
-            assert made == tmp_path / "media" / f"{name}.mp4" and made.read_bytes() == first
-        assert store.render(renderer, job("video_g", prompt=farm)).read_bytes() != first
-        assert (store.drawn, store.copied) == (2, 1)
+        c = renderer.submit(job("video_c", farm)).result()
     finally:
         renderer.close()
+    assert (a.name, b.name, c.name) == ("video_a.mp4", "video_bb.mp4", "video_c.mp4")
+    assert a.read_bytes() == b.read_bytes() == real.read_bytes() != c.read_bytes()
+    assert store.encoded + store.copied - before == 3 and store.copied >= 1
