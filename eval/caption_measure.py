@@ -7,7 +7,10 @@ films). For each labelled caption, the caption the same names carry now: unchang
 (to be read: this file judges only the labelled text), or gone (no shot of those names).
 Reported apart for the tuned and the held-out packages (golden.toml's held_out), so a rule
 that only fixes the captions it was written for shows. ``--list`` prints every changed
-caption beside its labelled one. Planning output only: no network, no spend.
+caption beside its labelled one. "now" counts each labelled name by the label of the caption
+it carries today: its own label when unchanged, a changed caption's hand reading in
+caption_rereads.toml, or "unread" (read it, and add the reading there). Planning output
+only: no network, no spend.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import tomllib
 
 HERE = Path(__file__).resolve().parent
 LABELS = ("teach", "little", "mislead")
+NOW = (*LABELS, "unread")
 
 
 def _held_out() -> set[str]:
@@ -42,10 +46,21 @@ def captions(folder: Path, package: str) -> dict[str, str] | None:
     return out
 
 
+def rereads() -> dict[tuple[str, str], str]:
+    """(package, caption) -> its label, read by hand after the caption changed."""
+    path = HERE / "caption_rereads.toml"
+    if not path.is_file():
+        return {}
+    rows = tomllib.loads(path.read_text(encoding="utf-8")).get("reread", [])
+    return {(r["package"], r["caption"]): r["label"] for r in rows}
+
+
 def measure(folder: Path) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, str]]]:
-    """Per group ("tuned", "held out") and label: labelled, unchanged, changed, gone; and the
-    changed ones as (label, before, now)."""
+    """Per group ("tuned", "held out") and label: labelled, unchanged, changed, gone, and
+    "now <label>" (what the caption it carries today is judged: see the module's doc); and
+    the changed ones as (label, before, now)."""
     labels = tomllib.loads((HERE / "caption_labels.toml").read_text(encoding="utf-8"))["caption"]
+    read = rereads()
     held = _held_out()
     out: dict[str, dict[str, int]] = {}
     changed: list[tuple[str, str, str]] = []
@@ -57,6 +72,10 @@ def measure(folder: Path) -> tuple[dict[str, dict[str, int]], list[tuple[str, st
         label = row["label"]
         now = got.get(row["names"])
         state = "gone" if now is None else "unchanged" if now == row["caption"] else "changed"
+        judged = label if state == "unchanged" else read.get((row["package"], now or ""))
+        if state != "gone":
+            now_key = f"now {judged or 'unread'}"
+            group[now_key] = group.get(now_key, 0) + 1
         for key in (label, f"{label} {state}"):
             group[key] = group.get(key, 0) + 1
         if state == "changed" and now is not None:
@@ -79,6 +98,8 @@ def main(argv: list[str]) -> int:
                     f"changed {n.get(f'{label} changed', 0)}, gone {n.get(f'{label} gone', 0)}"
                 )
         print(f"  {group:<9} " + "   ".join(parts))
+        now = ", ".join(f"{k} {n[f'now {k}']}" for k in NOW if n.get(f"now {k}"))
+        print(f"  {'':<9} now: {now}")
     if "--list" in argv:
         for label, before, now in changed:
             print(f"  [{label}] {before}\n      -> {now}")

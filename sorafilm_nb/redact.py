@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .datafiles import field, load_toml, packaged, str_list
 from .errors import DataFileError
@@ -46,6 +47,7 @@ __all__ = [
     "parse_patterns",
     "patterns",
     "redact",
+    "url",
 ]
 
 MASK = "[redacted]"
@@ -287,3 +289,32 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def url(text: str) -> str:
+    """A URL as it may be shown (printed, logged, saved, put in advice or a repr): the
+    password of ``scheme://user:password@host`` and a ``?password=`` masked, the user and
+    host kept so a reader can tell which server and account were meant, and every other
+    piece through redact() (a token used as the user, a key in the query). redact() on the
+    whole text masks all of ``scheme://user:password@`` ("[redacted]host"). The one home of
+    this rule: the team ledger's URL (money.pgstore) and a --base-url are shown through it."""
+    try:
+        parts = urlsplit(text.strip())
+        password = parts.password
+    except ValueError:  # not a URL urlsplit can read ("http://[::1"): the shapes still apply
+        return redact(text)
+    if not parts.scheme or not parts.netloc:
+        return redact(text)
+    user, at, host = parts.netloc.rpartition("@")
+    name = user.partition(":")[0] if password is not None else user
+    user = redact(name) + (f":{MASK}" if password is not None else "")
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == "password" for k, _ in pairs):
+        query = "&".join(
+            f"{k}={MASK}" if k == "password" else redact(urlencode([(k, v)], safe="/[]"))
+            for k, v in pairs
+        )
+    else:
+        query = redact(parts.query)
+    netloc = f"{user}{at}{redact(host)}"
+    return urlunsplit((parts.scheme, netloc, redact(parts.path), query, redact(parts.fragment)))

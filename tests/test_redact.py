@@ -275,3 +275,27 @@ def test_a_bad_pattern_in_a_given_file_is_still_refused_at_load() -> None:
     empty = {"pattern": [{"id": "y", "kind": "Y", "regex": "a*"}]}
     with pytest.raises(DataFileError, match="empty string"):
         parse_patterns(empty, "mine.toml")
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("https://u:p@gateway.example/v1", f"https://u:{MASK}@gateway.example/v1"),
+        ("http://alice:hunter2secret@127.0.0.1:8080", f"http://alice:{MASK}@127.0.0.1:8080"),
+        (
+            "postgresql://u@db/x?password=pw&sslmode=require",
+            f"postgresql://u@db/x?password={MASK}&sslmode=require",
+        ),
+        ("https://ghp_" + "a" * 36 + "@host/v1?x=1", f"https://{MASK}@host/v1?x=1"),
+        ("http://[::1", "http://[::1"),
+        ("https://host/a@b", "https://host/a@b"),  # an @ in the path is no user
+        ("https://gateway.example/v1", "https://gateway.example/v1"),
+        ("gateway.example:8080", "gateway.example:8080"),
+    ],
+)
+def test_a_url_is_shown_without_its_password_but_with_its_user_and_host(
+    given: str, shown: str
+) -> None:
+    from sorafilm_nb.redact import url
+
+    assert url(given) == shown

@@ -61,7 +61,11 @@ def _shown(c: Concept) -> Concept:
     prompts all inherit it (issue 11). ``file`` stays the real path the rest opens."""
     texts = (c.name, c.summary, c.readme_sentence, c.readme_call, c.made_by, c.makes)
     cleaned = tuple(shown(t) for t in texts)
-    if cleaned == texts and all(shown(m) == m for m in (*c.members, *c.params, *c.bases)):
+    # each text cleaned once: a check of the lists (all(shown(m) == m ...)) and then their
+    # cleaning cleaned the first members twice when a later one held a control
+    lists = (c.members, c.params, c.bases)
+    members, params, bases = (tuple(shown(x) for x in seq) for seq in lists)
+    if cleaned == texts and (members, params, bases) == lists:
         return c
     name, summary, sentence, call, made_by, makes = cleaned
     return replace(
@@ -72,9 +76,9 @@ def _shown(c: Concept) -> Concept:
         readme_call=call,
         made_by=made_by,
         makes=makes,
-        members=tuple(shown(m) for m in c.members),
-        params=tuple(shown(p) for p in c.params),
-        bases=tuple(shown(b) for b in c.bases),
+        members=members,
+        params=params,
+        bases=bases,
     )
 
 

@@ -26,8 +26,10 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
     not in a work tree, so it is walked instead of coming back empty. Both git commands start
     at once: together they cost one process start, not two.
     """
-    if not _inside_git(root) or ignored_by_name(root):
-        return None
+    if not os.environ.get("GIT_DIR"):  # else git finds the repository, wherever root is
+        top = _work_tree(root)  # one walk up the parents answers both questions
+        if top is None or _ignored_below(top, root):
+            return None
     import subprocess  # here: a tree that is in no work tree (or an ignored folder) never asks
 
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never rewrites the repository's index
@@ -92,7 +94,13 @@ def ignored_by_name(root: Path) -> bool:
     if os.environ.get("GIT_DIR"):
         return False
     top = _work_tree(root)
-    if top is None or top == root:
+    return top is not None and _ignored_below(top, root)
+
+
+def _ignored_below(top: Path, root: Path) -> bool:
+    """ignored_by_name for a root whose work tree (top) is known: git_files walked the
+    parents once to find it, and asks this with it rather than walking them again."""
+    if top == root:
         return False
     parts = root.relative_to(top).parts
     ignore = os.path.join(top, ".gitignore")
@@ -138,10 +146,3 @@ def _read_plain(path: str) -> str | None:
         return read_regular_stat(Path(path))[0].decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _inside_git(root: Path) -> bool:
-    """Whether some parent of root has a .git entry (saves a git process when it has none)."""
-    if os.environ.get("GIT_DIR"):
-        return True
-    return _work_tree(root) is not None

@@ -73,6 +73,23 @@ def object_sentence(name: str, sentences: list[str]) -> str:
     return ""
 
 
+def kind_sentence(name: str, sentences: list[str]) -> str:
+    """The first sentence whose subject is the class ``name`` called by its kind in plain
+    words: koa's README says what its ``Application`` does only as "The application object
+    is Koa's interface with node's http server and handles the registration of middleware".
+    A class name in lower case means other things elsewhere ("web applications"), so only as
+    the subject (at most one word before it) and only before "object", "class" or
+    "instance"."""
+    if not name[:1].isupper() or not name.isidentifier():
+        return ""
+    word = re.compile(rf"\b{re.escape(name.lower())}\s+(?:object|class|instance)\b")
+    for sentence in sentences:
+        m = word.search(sentence)
+        if m and len(sentence[: m.start()].split()) <= 1 and len(sentence.split()) >= 4:
+            return sentence.replace("`", "").strip()[:SENTENCE_MAX]
+    return ""
+
+
 _CAMEL = re.compile(r"[a-z][A-Z]")  # "ZodError": a name written as code wherever it stands
 
 # "command: the Command which ...": an options list's entry, a sentence about that key
@@ -225,6 +242,8 @@ def concept_sentences(
         said = said or readme_sentence(name, holding(short), project)
         if not said and name in modules:
             said = object_sentence(name, holding(f"`{name.capitalize()}`"))
+        if not said and not method:
+            said = kind_sentence(name, holding(name.lower()))
         if said:
             out[name] = said
     return out

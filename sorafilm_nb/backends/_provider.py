@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ..redact import redact
+from ..redact import url as redact_url
 from ..safeio import open_atomic
 from .base import (
     AuthError,
@@ -134,6 +135,7 @@ class ServerKind:
 
     def __init__(self, base_url: str | None, *, fake: bool = False) -> None:
         self.base_url = base_url or ""
+        self.shown = redact_url(self.base_url)  # in messages: no password (redact.url)
         loopback = bool(base_url) and _is_loopback(self.base_url)
         self.state = ("simulator" if fake else "unknown") if loopback else "other"
         self._lock = threading.Lock()
@@ -156,7 +158,7 @@ class ServerKind:
                 log.error(
                     "%s answered without %s after answering as a sorafilm simulator; no more "
                     "jobs are started through this backend",
-                    self.base_url,
+                    self.shown,
                     SIMULATOR_HEADER,
                 )
 
@@ -167,7 +169,7 @@ class ServerKind:
             try:
                 probe()
             except Exception as exc:  # an error answer was observed all the same
-                log.debug("fake probe of %s: %s", self.base_url, type(exc).__name__)
+                log.debug("fake probe of %s: %s", self.shown, type(exc).__name__)
         return self.state == "simulator"
 
     def refuse_if_mixed(self, what: str = "create", job_id: str | None = None) -> None:
@@ -183,7 +185,7 @@ class ServerKind:
             else "nothing was sent: "
         )
         raise SimulatorMismatch(
-            f"{what}: {started}{self.base_url} first answered as a sorafilm simulator and "
+            f"{what}: {started}{self.shown} first answered as a sorafilm simulator and "
             f"later without its {SIMULATOR_HEADER} header (a gateway mixing a simulator and "
             "a real API?). Check the server; use a new backend for it."
         )
@@ -228,8 +230,9 @@ class ProviderBackend:
         self._lock = threading.Lock()
         self._meta = {}
 
-    def __repr__(self) -> str:  # the URL, never the key
-        return f"{type(self).__name__}(name={self.name!r}, base_url={self.base_url!r})"
+    def __repr__(self) -> str:  # the URL without its password, never the key
+        shown = redact_url(self.base_url) if self.base_url else self.base_url
+        return f"{type(self).__name__}(name={self.name!r}, base_url={shown!r})"
 
     __str__ = __repr__
 

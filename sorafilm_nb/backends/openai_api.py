@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..capabilities import same_model
 from ..redact import redact
+from ..redact import url as redact_url
 from ._provider import MIME, ServerKind, find_key, ssl_context
 from .base import (
     AuthError,
@@ -187,7 +188,7 @@ class OpenAIBackend:
         self._kind.refuse_if_mixed(what, job_id)
 
     def __repr__(self) -> str:
-        return f"OpenAIBackend(name={self.name!r}, base_url={self.base_url!r})"
+        return f"OpenAIBackend(name={self.name!r}, base_url={redact_url(self.base_url)!r})"
 
     __str__ = __repr__
 
@@ -201,7 +202,9 @@ class OpenAIBackend:
 
     def _map(self, exc: Exception, what: str) -> BackendError:
         """An SDK exception -> our error, with the server's message (scrubbed of keys)."""
-        return map_error(self._openai, exc, what, base_url=self.base_url, scrub=self._scrub)
+        return map_error(
+            self._openai, exc, what, base_url=redact_url(self.base_url), scrub=self._scrub
+        )
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         try:

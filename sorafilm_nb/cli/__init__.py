@@ -12,7 +12,8 @@ import argparse
 import gc
 import importlib
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 # Order here is the order in `sorafilm --help`.
@@ -106,10 +107,15 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     hook = _configure_logging("INFO" if getattr(args, "verbose", False) else "WARNING")
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():  # restores formatwarning for a caller of main()
+            warnings.formatwarning = _said_as_ours(warnings.formatwarning)
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `sorafilm budget history | head`: the reader had enough
+        _quiet_stdout()
+        return 0
     except Exception as exc:  # a clear one-line error, not a traceback, for expected failures
         from ..errors import SorafilmError
 
@@ -120,6 +126,43 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     finally:
         if hook in sys.meta_path:
             sys.meta_path.remove(hook)
+
+
+def _said_as_ours(other: Callable[..., str]) -> Callable[..., str]:
+    """A warnings.formatwarning that says our own warnings (a BudgetWarning, a price file's)
+    as one line in the shape of our errors, "sorafilm: warning: MESSAGE": the module's
+    default shape starts with our source file and line and the class name, which say
+    nothing to the person at the terminal. Anyone else's warning goes to other (the shape
+    is for a developer). The format, not showwarning: a caller recording warnings
+    (catch_warnings(record=True), pytest.warns) still gets each one, since recording
+    formats nothing."""
+
+    def said(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        line: str | None = None,
+    ) -> str:
+        if category.__module__.split(".", 1)[0] != __name__.split(".", 1)[0]:
+            return other(message, category, filename, lineno, line)
+        return f"sorafilm: warning: {message}\n"
+
+    return said
+
+
+def _quiet_stdout() -> None:
+    """stdout onto /dev/null, so the interpreter's last flush of what the closed pipe did not
+    take is quiet too (else: "Exception ignored ... BrokenPipeError" after the exit). Every
+    command's: only `analyze` did this, and `budget history --json | head` printed a
+    traceback."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a stdout with no file (a test's capture)
+        pass
 
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
@@ -133,11 +176,28 @@ def _configure_logging(level: str) -> object | None:
     every plan (issue 14). Configured right after its import, before any module could log
     a line, it is configured exactly as if done first."""
     if "logging" in sys.modules:
-        sys.modules["logging"].basicConfig(level=level, format=LOG_FORMAT)
+        _basic_config(sys.modules["logging"], level)
         return None
     hook = _LoggingHook(level)
     sys.meta_path.insert(0, hook)
     return hook
+
+
+def _basic_config(logging: Any, level: str) -> None:
+    """logging.basicConfig(level, LOG_FORMAT), each line through redact(): a library's log
+    line may name a URL with its password (httpx logs every request's URL, and a --base-url
+    may hold https://user:password@) or echo a key, and -v prints them to a terminal or a CI
+    log. redact.redact is the one home of that masking."""
+
+    class RedactingFormatter(logging.Formatter):  # type: ignore[misc]
+        def format(self, record: Any) -> str:
+            from ..redact import redact
+
+            return redact(super().format(record))
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 class _LoggingHook:
@@ -162,7 +222,7 @@ class _LoggingHook:
 
         def exec_module(module: Any) -> None:
             run(module)
-            module.basicConfig(level=level, format=LOG_FORMAT)
+            _basic_config(module, level)
 
         spec.loader.exec_module = exec_module
         return spec

@@ -7,15 +7,13 @@ repository would be about before any prompt is written or any money is at stake.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
-from ..terminal import json_text, printable
-from .common import top_count
+from ..terminal import printable
+from .common import json_out, top_count
 from .progress import waiting
 
 if TYPE_CHECKING:
@@ -112,25 +110,16 @@ def run(args: argparse.Namespace) -> int:
     with waiting(f"reading {shown_path(args.path)}"):
         profile = analyze(args.path, use_cache=not args.no_cache, **analyze_options(args))
     casting = cast(profile, library, top=args.top)
-    if args.json:
-        document = json.dumps(to_json(profile, casting), indent=2, ensure_ascii=False, default=str)
-        text = json_text(document) + "\n"
-    else:
-        text = render_text(profile, casting)
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `sorafilm analyze --json | head`: the reader had enough
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet
+    text = json_out(to_json(profile, casting)) if args.json else render_text(profile, casting)
+    sys.stdout.write(text)
+    sys.stdout.flush()  # a reader that had enough (`| head`): cli._run's BrokenPipeError
     return 0
 
 
 def to_json(profile: RepoProfile, casting: Casting) -> dict[str, Any]:
-    """The profile's summary (not every concept: that is RepoProfile.to_json) and the casting."""
-    kinds: dict[str, int] = {}
-    for c in profile.concepts:
-        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    """The profile's summary (not every concept: that is RepoProfile.to_json) and the casting:
+    every figure the table (render_text) prints, and more."""
+    kinds = _kinds(profile)
     return {
         "profile": {
             "root": profile.root,
@@ -149,6 +138,14 @@ def to_json(profile: RepoProfile, casting: Casting) -> dict[str, Any]:
     }
 
 
+def _kinds(profile: RepoProfile) -> dict[str, int]:
+    """How many concepts of each kind: the JSON's concept_kinds and the table's second line."""
+    kinds: dict[str, int] = {}
+    for c in profile.concepts:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    return kinds
+
+
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
@@ -163,9 +160,7 @@ def render_text(profile: RepoProfile, casting: Casting, *, width: int | None = N
     if width is None:
         width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 0
     lib = casting.library
-    kinds: dict[str, int] = {}
-    for c in profile.concepts:
-        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    kinds = _kinds(profile)
     lines = [
         f"{printable(profile.title or profile.name)}  ({printable(profile.root)})",
         f"{profile.files_scanned} files scanned, {len(profile.concepts)} concepts"

@@ -9,7 +9,6 @@ dollars_to_cents).
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from decimal import Decimal
@@ -17,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import shown_path
-from ..terminal import printable
-from .common import PLAUSIBLE_MONTHLY_DOLLARS, confirm, dollars_to_cents, number_in
+from ..terminal import json_text, printable
+from .common import PLAUSIBLE_MONTHLY_DOLLARS, confirm, dollars_to_cents, json_out, number_in
 
 _start_day = number_in(1, 31, "the day of the month the budget resets")
 
@@ -29,7 +28,7 @@ def register(subparsers: Any) -> None:
         help="show or set the monthly budget; spend history and reports",
         description="The spend ledger: every job is reserved against the month's budget before "
         "it is created. The ledger file is $SORAFILM_LEDGER, or ledger.sqlite3 in the user "
-        "data folder.",
+        "data folder; --simulator reads the sandbox ledger simulated films book in.",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -89,7 +88,12 @@ def register(subparsers: Any) -> None:
     hist.set_defaults(func=_history)
 
     rep = sub.add_parser("report", parents=[common], help="the month's spend report")
-    rep.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    rep.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text (default), markdown, or json (amounts in cents)",
+    )
     rep.set_defaults(func=_report)
 
     pend = sub.add_parser(
@@ -144,6 +148,12 @@ def register(subparsers: Any) -> None:
     )
     mig.add_argument("--project", default=None, help="the project to record on copied jobs")
     mig.set_defaults(func=_migrate)
+    # `budget show --help` said only its options: each action's one line (as `budget --help`
+    # lists it) is its description too, where it has no longer one
+    for action in sub._choices_actions:
+        chosen = sub.choices[action.dest]
+        if chosen.description is None and action.help:
+            chosen.description = action.help[0].upper() + action.help[1:] + "."
 
 
 def _path(args: argparse.Namespace) -> Path | str:
@@ -210,7 +220,8 @@ def _show(args: argparse.Namespace) -> int:
     with existing as ledger:
         summary = ledger.month_summary()
         if args.json:
-            print(json.dumps(summary.to_dict(), indent=2))
+            # the ledger, as the text names it first
+            sys.stdout.write(json_out({"ledger": str(ledger.path), **summary.to_dict()}))
             return 0
         print(f"ledger:    {shown_path(ledger.path)}")
         if summary.limit is None:
@@ -267,7 +278,7 @@ def _history(args: argparse.Namespace) -> int:
         recs = ledger.records()
         if args.json:
             rows = [r.to_dict() for r in recs]
-            print(json.dumps(rows, indent=2))
+            sys.stdout.write(json_out(rows))
             return 0
         if not recs:
             print("no jobs in the ledger yet")
@@ -301,7 +312,8 @@ def _report(args: argparse.Namespace) -> int:
     if existing is None:
         return 1 if args.format == "json" else 0
     with existing as ledger:
-        sys.stdout.write(ledger.report(args.format))
+        text = ledger.report(args.format)
+        sys.stdout.write(json_text(text) if args.format == "json" else text)
     return 0
 
 

@@ -203,12 +203,28 @@ def dollars_to_cents(text: str) -> int:
 top_count = number_in(1, 100, "how many concepts to cast")
 
 
+def json_out(value: Any) -> str:
+    """The text every `--json` prints: indented, non-ASCII as is ("café", not "caf\\u00e9"),
+    DEL escaped for the terminal guard (terminal.json_text). One home: analyze and plan
+    each built it, and budget printed json.dumps' ASCII-escaped shape of its own."""
+    import json
+
+    from ..terminal import json_text
+
+    return json_text(json.dumps(value, indent=2, ensure_ascii=False, default=str)) + "\n"
+
+
 def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
     """The `sorafilm resume` line that reaches the same server and ledger as this run did.
 
     Without --real/--base-url, resume talks to a fresh embedded simulator and the sandbox
-    ledger: advice that dropped them would send a paid film to the wrong place.
+    ledger: advice that dropped them would send a paid film to the wrong place. A password in
+    the --base-url or a team ledger's URL is masked (redact.url): the advice is printed, and
+    its reader puts the password back.
     """
+    from ..money.location import is_url
+    from ..redact import url as redact_url
+
     words = ["sorafilm", "resume", str(out_dir)]
     if args is not None:
         if getattr(args, "provider", None) not in (None, "openai"):
@@ -216,10 +232,10 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
         if getattr(args, "real", False):
             words.append("--real")
         if getattr(args, "base_url", None):
-            words += ["--base-url", args.base_url]
+            words += ["--base-url", redact_url(args.base_url)]
         ledger = getattr(args, "ledger", None)
         if ledger and (args.real or args.base_url or not _is_sandbox(ledger)):
-            words += ["--ledger", str(ledger)]
+            words += ["--ledger", redact_url(str(ledger)) if is_url(ledger) else str(ledger)]
     return " ".join(shlex.quote(w) for w in words)
 
 

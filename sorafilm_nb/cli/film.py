@@ -13,18 +13,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
-from ..terminal import printable, raw_stderr
+from ..terminal import printable
 from .common import interrupted_advice, resume_command
+from .progress import Bars
 
 if TYPE_CHECKING:
     from ..story.planning import Plan
     from ..studio.folder import Film
-    from ..studio.runner import ShotProgress
 
 SIM_JOB_SECONDS = 2.0  # the embedded simulator's render clock: quick, yet the bars move
 
@@ -268,66 +267,6 @@ def studio_for(args: argparse.Namespace, session: Session) -> Any:
     )
 
 
-class Bars:
-    """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress.
-
-    When stderr cannot draw (not a terminal: CI, `make demo > log`; or a terminal reporting 0
-    columns, where bars came out as blank lines), each change of a shot's status is one plain
-    line instead (progress.can_draw decides).
-    """
-
-    def __init__(self, total_shots: int, *, live: bool | None = None) -> None:
-        self._bars: dict[int, Any] = {}
-        self._status: dict[int, str] = {}
-        self._lock = threading.Lock()
-        self._total = total_shots
-        if live is None:
-            from .progress import can_draw
-
-            live = can_draw()
-        self._live = live
-
-    def __call__(self, event: ShotProgress) -> None:
-        with self._lock:
-            if not self._live:
-                if self._status.get(event.index) != event.status:
-                    self._status[event.index] = event.status
-                    msg = printable(event.message)
-                    if msg.startswith(event.status):  # "reserved $0.40", not "reserved (reserved…"
-                        line = msg
-                    else:
-                        line = event.status + (f" ({msg})" if msg else "")
-                    print(f"{event.shot_id} {line}", file=sys.stderr, flush=True)
-                return
-            from tqdm import tqdm
-
-            bar = self._bars.get(event.index)
-            if bar is None:
-                bar = self._bars[event.index] = tqdm(
-                    total=100,
-                    position=event.index,
-                    desc=event.shot_id,
-                    leave=True,
-                    unit="%",
-                    bar_format="{desc} {bar} {n:3.0f}%{postfix}",
-                    dynamic_ncols=True,
-                    file=raw_stderr(),  # the bars' own \r and ESC must work
-                )
-            bar.n = event.progress
-            msg = printable(event.message) if event.status != "completed" else ""
-            if not msg.startswith(event.status):
-                msg = event.status + (f": {msg}" if msg else "")
-            text = msg
-            bar.set_postfix_str(text, refresh=False)
-            bar.refresh()
-
-    def close(self) -> None:
-        with self._lock:
-            for index in sorted(self._bars):
-                self._bars[index].close()
-            self._bars.clear()
-
-
 def print_film(
     film: Film, out: Callable[[str], Any] = print, args: argparse.Namespace | None = None
 ) -> int:
@@ -364,7 +303,21 @@ def print_film(
     again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if again:
         out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")
-    refused = [s.shot_id for s in film.shots if s.status in ("refused", "rejected")]
+    unkeyed = [s.shot_id for s in film.shots if s.error_code == "AuthError"]
+    if unkeyed:  # a 401 at create: no plan is to blame, and nothing was sent or billed
+        from ..backends._provider import KEY_ENV
+
+        names = " or ".join(KEY_ENV.get(getattr(args, "provider", None) or "openai", ()))
+        out(
+            f"{', '.join(unkeyed)}: the server did not accept the key (nothing was created or "
+            f"billed); check {names or 'the key'} and the --base-url, then make the film "
+            "again into a new --out folder"
+        )
+    refused = [
+        s.shot_id
+        for s in film.shots
+        if s.status in ("refused", "rejected") and s.error_code != "AuthError"
+    ]
     if refused:
         out(
             f"{', '.join(refused)}: the provider refused the prompt or the request, and would "
@@ -460,14 +413,34 @@ def handle(args: argparse.Namespace) -> int:
             return 1
         print(f"making the film on {session.where}, into {args.out}", flush=True)
         print(booked_in(args, session), flush=True)
-        bars = Bars(len(plan.storyboard.shots))
-        try:
-            with studio_for(args, session) as studio:
-                film = studio.run(plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds)
-        except KeyboardInterrupt:
-            bars.close()  # before the advice, so it is not drawn over (finally's is a no-op)
-            print(interrupted_advice(args), file=sys.stderr)
-            return 130
-        finally:
-            bars.close()
-    return print_film(film, args=args)
+        film = with_bars(
+            args,
+            session,
+            len(plan.storyboard.shots),
+            lambda studio, bars: studio.run(
+                plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds
+            ),
+        )
+    return 130 if film is None else print_film(film, args=args)
+
+
+def with_bars(
+    args: argparse.Namespace,
+    session: Session,
+    shots: int,
+    work: Callable[[Any, Bars], Film],
+) -> Film | None:
+    """work(studio, bars) on this session's studio, with a bar per shot; None after Ctrl-C,
+    once the bars are closed and the advice is printed (what the interruption left, and the
+    command that finishes the film). The one home of that advice for every command that
+    makes shots (film, resume, resume --retry), so each says the same."""
+    bars = Bars(shots)
+    try:
+        with studio_for(args, session) as studio:
+            return work(studio, bars)
+    except KeyboardInterrupt:
+        bars.close()  # before the advice, so it is not drawn over (finally's is a no-op)
+        print(interrupted_advice(args), file=sys.stderr)
+        return None
+    finally:
+        bars.close()

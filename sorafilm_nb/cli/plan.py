@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..money.cost import left_of
 from ..paths import shown_path
-from ..terminal import json_text, printable
-from .common import dollars_to_cents, number_in, top_count
+from ..terminal import printable
+from .common import dollars_to_cents, json_out, number_in, top_count
 from .progress import waiting
 
 if TYPE_CHECKING:
@@ -186,10 +186,11 @@ def register(subparsers: Any) -> None:
         "plan",
         help="dry-run: storyboard, prompts, lint and cost, nothing spent",
         description="Plan a film of a repository without spending anything: analyze the code, "
-        "cast its concepts as visual gags, time the shots to lengths the Videos API accepts "
-        "(4, 8, 12 s), write one prompt per shot within a token budget, lint them, and price "
-        "every shot from the price table. Prints the shot table, the lint findings and the "
-        "total. Exit status: 0 planned, 1 a lint error blocks the plan, 2 bad input.",
+        "cast its concepts as visual gags, time the shots to clip lengths the model accepts "
+        "(`sorafilm providers` lists them), write one prompt per shot within a token budget, "
+        "lint them, and price every shot from the price table. Prints the shot table, the "
+        "lint findings and the total. Exit status: 0 planned, 1 a lint error blocks the plan, "
+        "2 bad input.",
         epilog="Token budgets bound prompt length (shorter prompts leave the model room); "
         "they do not change the per-second price. Example: sorafilm plan --repo . --theme "
         "kitchen --template silent-90 --budget low --model sora-2 --size 1280x720 --out out/",
@@ -354,7 +355,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     notes = sys.stderr if args.json else sys.stdout
     if args.json:
-        out.write(json_text(result.to_json()) + "\n")
+        out.write(json_out(result.to_dict()))
     else:
         out.write(format_plan(result, verbose=verbose, prices=price_table(args)) + "\n")
     if folder is not None:

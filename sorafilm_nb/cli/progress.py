@@ -6,7 +6,8 @@ Two helpers, one rule for when a terminal can draw (``can_draw``):
   notebook). Silent if the step ends within a second; after that, on a terminal that can draw,
   one line redrawn in place with the seconds so far and the latest detail (``say("cell 3 of
   12")``); elsewhere one plain line when it turns slow and one when it ends.
-- ``film.Bars`` (one bar per shot) asks ``can_draw`` too, and writes plain lines otherwise.
+- ``Bars`` (one bar per shot, for film and resume) asks ``can_draw`` too, and writes plain
+  lines otherwise.
 
 Why plain lines: piped into a log, redrawn bars become a line per refresh; and a terminal that
 reports 0 columns (some CI ptys, `COLUMNS=0`) gets bars of width 0, which come out as blank
@@ -22,9 +23,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..terminal import printable, raw_stderr
+
+if TYPE_CHECKING:
+    from ..studio.runner import ShotProgress
 
 SLOW_AFTER_S = 1.0  # a step quicker than this says nothing
 REDRAW_S = 0.5
@@ -158,3 +162,61 @@ def waiting(what: str, *, live: bool | None = None) -> Iterator[_Wait]:
         wait.finish(ok)
         ticker.join()
         _live_waits.discard(wait)
+
+
+class Bars:
+    """One tqdm bar per shot (position = shot index), fed by the studio's ShotProgress.
+
+    When stderr cannot draw (not a terminal: CI, `make demo > log`; or a terminal reporting 0
+    columns, where bars came out as blank lines), each change of a shot's status is one plain
+    line instead (progress.can_draw decides).
+    """
+
+    def __init__(self, total_shots: int, *, live: bool | None = None) -> None:
+        self._bars: dict[int, Any] = {}
+        self._status: dict[int, str] = {}
+        self._lock = threading.Lock()
+        self._total = total_shots
+        if live is None:
+            live = can_draw()
+        self._live = live
+
+    def __call__(self, event: ShotProgress) -> None:
+        with self._lock:
+            if not self._live:
+                if self._status.get(event.index) != event.status:
+                    self._status[event.index] = event.status
+                    msg = printable(event.message)
+                    if msg.startswith(event.status):  # "reserved $0.40", not "reserved (reserved…"
+                        line = msg
+                    else:
+                        line = event.status + (f" ({msg})" if msg else "")
+                    print(f"{event.shot_id} {line}", file=sys.stderr, flush=True)
+                return
+            from tqdm import tqdm
+
+            bar = self._bars.get(event.index)
+            if bar is None:
+                bar = self._bars[event.index] = tqdm(
+                    total=100,
+                    position=event.index,
+                    desc=event.shot_id,
+                    leave=True,
+                    unit="%",
+                    bar_format="{desc} {bar} {n:3.0f}%{postfix}",
+                    dynamic_ncols=True,
+                    file=raw_stderr(),  # the bars' own \r and ESC must work
+                )
+            bar.n = event.progress
+            msg = printable(event.message) if event.status != "completed" else ""
+            if not msg.startswith(event.status):
+                msg = event.status + (f": {msg}" if msg else "")
+            text = msg
+            bar.set_postfix_str(text, refresh=False)
+            bar.refresh()
+
+    def close(self) -> None:
+        with self._lock:
+            for index in sorted(self._bars):
+                self._bars[index].close()
+            self._bars.clear()

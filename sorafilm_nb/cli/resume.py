@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .film import (
-    Bars,
-    Session,
-    add_backend_arguments,
-    choose_ledger,
-    print_film,
-    studio_for,
-)
+from .film import Session, add_backend_arguments, choose_ledger, print_film, with_bars
+
+if TYPE_CHECKING:
+    from ..studio.folder import Film
+    from ..studio.runner import Studio
 
 RETRYABLE = ("failed", "lost", "expired")
 
@@ -56,14 +53,17 @@ def handle(args: argparse.Namespace) -> int:
     with Session(args) as session:
         choose_ledger(args, session)
         print(f"resuming {args.out} ({len(before.shots)} shots) on {session.where}", flush=True)
-        bars = Bars(len(before.shots))
-        try:
-            with studio_for(args, session) as studio:
-                film = studio.resume(args.out, on_progress=bars, retry_unknown=args.retry_unknown)
-                retry = [s.shot_id for s in film.shots if s.status in RETRYABLE]
-                if args.retry and retry:
-                    print(f"\nretrying {', '.join(retry)}", file=sys.stderr, flush=True)
-                    film = studio.rerun(film, retry, model=None, on_progress=bars)
-        finally:
-            bars.close()
-    return print_film(film, args=args)
+        film = with_bars(
+            args, session, len(before.shots), lambda studio, bars: _finish(args, studio, bars)
+        )
+    return 130 if film is None else print_film(film, args=args)
+
+
+def _finish(args: argparse.Namespace, studio: Studio, bars: Any) -> Film:
+    """Resume the folder; with --retry, then render its retryable shots again."""
+    film = studio.resume(args.out, on_progress=bars, retry_unknown=args.retry_unknown)
+    retry = [s.shot_id for s in film.shots if s.status in RETRYABLE]
+    if args.retry and retry:
+        print(f"\nretrying {', '.join(retry)}", file=sys.stderr, flush=True)
+        film = studio.rerun(film, retry, model=None, on_progress=bars)
+    return film

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import LedgerError
+from ..redact import url as redact_url
 from . import migrations
 from .cost import Cost, left_of
 from .pgstore import LedgerMissing, is_url
@@ -38,7 +39,7 @@ def raise_command(ledger: Path | str | None, needed: Cost) -> str:
     dollars = max(1, math.ceil(needed.cents / 100))
     words = ["sorafilm", "budget", "set", str(dollars)]
     if ledger is not None and not _same_file(ledger, default_path()):
-        words += ["--ledger", str(ledger)]
+        words += ["--ledger", redact_url(ledger) if isinstance(ledger, str) else str(ledger)]
     return shlex.join(words)
 
 
@@ -392,6 +393,7 @@ class BudgetBook(LedgerFile):
         """
         where = real if real is not None else default_path()
         path: Path | str = str(where) if is_url(where) else Path(where).expanduser()
+        shown = redact_url(path) if isinstance(path, str) else path  # no password in a message
         if isinstance(path, Path) and not path.is_file():
             return None
         try:
@@ -404,7 +406,7 @@ class BudgetBook(LedgerFile):
             log.warning("%s; nothing to compare the simulated run with", exc)
             return None
         except LedgerError as exc:
-            log.warning("cannot read the real ledger %s to compare: %s", path, exc)
+            log.warning("cannot read the real ledger %s to compare: %s", shown, exc)
             return None
         check = BudgetCheck(
             path, _cost(cost, "cost"), summary.limit, summary.remaining, summary.end
@@ -413,7 +415,7 @@ class BudgetBook(LedgerFile):
             assert check.remaining is not None and check.limit is not None
             warnings.warn(
                 RealBudgetWarning(
-                    f"on the real API this would cost {cost}, more than the real ledger {path} "
+                    f"on the real API this would cost {cost}, more than the real ledger {shown} "
                     f"has this month: {left_of(check.remaining, check.limit)} (resets on "
                     f"{check.period_end:%Y-%m-%d}). The simulated run goes ahead (it is free); "
                     f"before a real one, plan a cheaper film or raise the limit with "

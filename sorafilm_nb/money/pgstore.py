@@ -41,10 +41,11 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import LedgerError
 from ..redact import MASK, redact
+from ..redact import url as redact_url
 from . import migrations
 from .location import URL_SCHEMES, is_url  # noqa: F401 (re-exported; one home: location)
 from .pgconn import PgConnection, _row_factory, table_columns
@@ -64,17 +65,9 @@ def _password(url: str) -> str | None:
 
 
 def display_url(url: str) -> str:
-    """url with its password (in the authority or as ?password=) masked, for every message."""
-    parts = urlsplit(url.strip())
-    netloc = parts.netloc
-    if parts.password is not None:
-        user, _, host = netloc.rpartition("@")
-        name = user.partition(":")[0]
-        netloc = f"{name}:{MASK}@{host}"
-    query = urlencode(
-        [(k, MASK if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="/[]"
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    """url with its password (in the authority or as ?password=) masked, for every message:
+    redact.url, the one home of how a URL is shown (a --base-url is shown the same way)."""
+    return redact_url(url)
 
 
 class Disconnected(LedgerError):

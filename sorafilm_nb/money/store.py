@@ -77,13 +77,20 @@ _L = TypeVar("_L", bound="LedgerFile")
 
 
 _MONEY_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE_DIR = os.path.dirname(_MONEY_DIR)  # sorafilm_nb/
 
 
-def warn_caller(warning: Warning) -> None:
-    """Warn at the first frame outside this package: the caller's line, however many ledger
-    layers (the reconnecting wrapper among them) sit between it and the warning."""
+def warn_caller(warning: Warning | str) -> None:
+    """Warn at the caller's line: the first frame outside the sorafilm_nb package (a notebook
+    cell calling Studio.run, a script calling Ledger.reserve), however many layers of ours
+    (the studio, the reconnecting wrapper) sit between it and the warning: a notebook showed
+    "booking.py:101: BudgetWarning: ...", a line of ours that told the reader nothing. In a
+    worker thread the caller's line is not on the stack: there it is the first frame outside
+    this money package (the line of ours that called the ledger)."""
+    within = _PACKAGE_DIR if threading.current_thread() is threading.main_thread() else _MONEY_DIR
+    inside = within + os.sep
     frame, level = sys._getframe(0), 1
-    while frame is not None and os.path.dirname(frame.f_code.co_filename) == _MONEY_DIR:
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
         frame, level = frame.f_back, level + 1  # type: ignore[assignment]
     warnings.warn(warning, stacklevel=level)
 

@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING
 
 from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
-from .gloss import teaching_clauses
+from .gloss import CUT_EXTRA, teaching_clauses
 from .gloss_apart import COUNT as _COUNT
 from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
+from .gloss_words import ABBREVIATIONS, NAME_VERBS
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -48,46 +49,6 @@ _PLURAL = {
     "module": "modules",
     "exception": "exceptions",
     "theme": "themes",
-}
-# Verbs a function's name opens with, and their third person: "create_model" -> "creates a
-# model". Only verbs that read one way: "post", "set" or "test" could be nouns.
-_VERBS = {
-    "add": "adds",
-    "build": "builds",
-    "check": "checks",
-    "compile": "compiles",
-    "convert": "converts",
-    "create": "creates",
-    "decode": "decodes",
-    "delete": "deletes",
-    "dump": "dumps",
-    "encode": "encodes",
-    "extend": "extends",
-    "fetch": "fetches",
-    "find": "finds",
-    "format": "formats",
-    "generate": "generates",
-    "get": "gets",
-    "launch": "launches",
-    "load": "loads",
-    "make": "makes",
-    "merge": "merges",
-    "open": "opens",
-    "parse": "parses",
-    "read": "reads",
-    "register": "registers",
-    "remove": "removes",
-    "render": "renders",
-    "resolve": "resolves",
-    "run": "runs",
-    "send": "sends",
-    "serialize": "serializes",
-    "sign": "signs",
-    "start": "starts",
-    "stop": "stops",
-    "update": "updates",
-    "validate": "validates",
-    "write": "writes",
 }
 
 
@@ -148,9 +109,9 @@ def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
     turns on or off (its one parameter a flag), within ``room`` characters; "" when none of
     these holds."""
     words = _name_words(c.name)
-    if c.kind == "function" and len(words) >= 2 and words[0] in _VERBS:
+    if c.kind == "function" and len(words) >= 2 and words[0] in NAME_VERBS:
         rest = " ".join(words[1:])
-        return f"{_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
+        return f"{NAME_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
     if c.kind == "function" and len(words) >= 2 and words[0] in _ASKS:
         return _asks_gloss(c, words)
     if c.kind == "function" and words and len(c.params) == 1 and c.params[0].lower() in _FLAGS:
@@ -182,36 +143,6 @@ def _asks_gloss(c: Concept, words: list[str]) -> str:
     return f"tells whether {subject} {verb} {_with_article(rest)}"
 
 
-# Abbreviations a parameter name uses, as a caption says them: yargs' option(key, opt).
-_ABBREVIATIONS = {
-    "arg": "argument",
-    "args": "arguments",
-    "cb": "callback",
-    "cfg": "config",
-    "cmd": "command",
-    "ctx": "context",
-    "desc": "description",
-    "dir": "directory",
-    "el": "element",
-    "env": "environment",
-    "err": "error",
-    "fn": "function",
-    "func": "function",
-    "http": "HTTP",
-    "id": "ID",
-    "json": "JSON",
-    "msg": "message",
-    "num": "number",
-    "obj": "object",
-    "opt": "options",
-    "opts": "options",
-    "req": "request",
-    "res": "response",
-    "str": "string",
-    "uri": "URI",
-    "url": "URL",
-    "val": "value",
-}
 # Nouns a caption names without an article ("takes data", not "takes a data").
 _MASS = frozenset({"data", "content", "input", "output", "text", "code", "information", "argv"})
 
@@ -235,7 +166,7 @@ def _with_article(phrase: str) -> str:
 def param_phrase(name: str) -> str:
     """A parameter as words: "status_code" -> "a status code", "opt" -> "options",
     "shortCircuit" -> "a short circuit"."""
-    words = [_ABBREVIATIONS.get(w, w) for w in _name_words(name)]
+    words = [ABBREVIATIONS.get(w, w) for w in _name_words(name)]
     return _with_article(" ".join(words)) if words else ""
 
 
@@ -428,8 +359,9 @@ def makes_gloss(concepts: Sequence[Concept], room: int = GLOSS_LIMIT) -> str:
 #: How much longer than GLOSS_LIMIT a caption may run when the short one reads like another
 #: caption of the film: "ky.extend: create a new ky instance with some defaults overridden"
 #: beside "ky.create: create a new Ky instance with complete new defaults" (12 words at
-#: most, read in 4 s: the shortest clip; plan_lint checks each against its shot).
-DISTINCT_EXTRA = 12
+#: most, read in 4 s: the shortest clip; plan_lint checks each against its shot). The same
+#: room gloss gives a clause the limit cut before its point (gloss.CUT_EXTRA).
+DISTINCT_EXTRA = CUT_EXTRA
 
 
 def caption_choices(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .clauses import DANGLING, RUN_ON, article, plain, short_clause
+from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
 
@@ -36,10 +37,19 @@ _FILLER_OPENING = re.compile(
     re.I,
 )
 _RAISED = re.compile(
-    r"^(?:raised|thrown|signals?|signalled)\s+(?:if|when|whenever|"
+    r"^(raised|thrown|signals?|signalled)\s+(if|when|whenever|"
     r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
     re.I,
 )
+_RAISED_AS = {"thrown": "thrown"}
+
+
+def _raised(m: re.Match[str]) -> str:
+    """ "raised if ", "thrown when ": how the docstring says it, "when" for the rest."""
+    how = m.group(2).lower() if m.group(2).lower() in ("if", "when") else "when"
+    return f"{_RAISED_AS.get(m.group(1).lower(), 'raised')} {how} "
+
+
 # "The response object that is used by default": the noun phrase, then a participle with no
 # subject of its own; the caption keeps the noun ("the response object used by default").
 _NOUN_THEN_PARTICIPLE = re.compile(
@@ -57,11 +67,13 @@ def _restates(name: str, clause: str) -> bool:
     words = [w for w in re.findall(r"[a-z0-9]+", clause.lower()) if w not in DANGLING]
     parts = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()))
     joined = re.sub(r"[^a-z0-9]", "", name.lower())
-    rest = [w for w in words if w not in parts and w != joined and w not in ("class", "object")]
+    rest = [w for w in words if w not in parts and w != joined and w not in _NAMING_WORDS]
     # one bare word ("shorthand") says nothing; "a field" says what kind of thing it is
     lone = len(words) < 2 and not re.match(r"(?:an?|the)\s", clause, re.I)
+    # "raised when schema": the limit cut the condition down to a word
+    lone = lone or bool(re.fullmatch(r"(?:raised|thrown)\s+(?:if|when)\s+\S+", clause))
     code = bool(re.search(r"\w\(", clause)) and len(clause.split()) < 3  # "http.createServer()"
-    if not rest or lone or code or _COMPARES.search(clause):
+    if not rest or lone or code or _COMPARES.search(clause) or _BASE_ONLY.fullmatch(clause):
         return True
     short = re.escape(name.rsplit(".", 1)[-1])
     # "a Requests session" for Session: the name with its owner's or project's proper name
@@ -74,6 +86,12 @@ def _restates(name: str, clause: str) -> bool:
     )
 
 
+# Words that only name or publish it: "Expose `Application` class." says nothing it does.
+_NAMING_WORDS = frozenset({"class", "object", "expose", "exposes", "export", "exports"})
+# Only its base: "Inherits from `Emitter.prototype`." (what an Application does is elsewhere)
+_BASE_ONLY = re.compile(
+    r"(?:inherits|derives|extends|subclasses)\s+(?:from\s+)?(?:the\s+)?[\w.#]+(?:\(\))?", re.I
+)
 # What a thing is called, not what it does: "the Request object", "the Path type".
 _KIND_NOUNS = "object|type|class|instance|interface|function|method|module"
 # A clause that only compares (the reader must already know the other thing).
@@ -163,7 +181,7 @@ def gloss(
     # a clause that only says it forwards ("proxy to the app Router#route()") speaks last:
     # a later sentence that says what comes back ("returns a new Route instance") teaches
     for clause in sorted(teaching_clauses(name, summary, limit - len(head)), key=_forwards):
-        return head + clause
+        return head + _whole_point(name, summary, clause, limit + CUT_EXTRA - len(head))
     text = plain(summary)
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
     # comparison alone, but with its base it says what the class is
@@ -191,6 +209,34 @@ def gloss(
     return name if len(name) <= limit else short_clause(name, limit)
 
 
+#: How much longer than its limit a gloss may run where the cut left only a verb and its bare
+#: object ("CancelToken.source: returns an object", cut before "that contains a new
+#: CancelToken"): the 12 words a lower third holds on the shortest clip, the room
+#: fallback_gloss.caption_choices already gives a caption that must differ from another.
+CUT_EXTRA = 12
+
+
+def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
+    """``clause``, or where the cut left three words at most, the same clause cut within
+    ``room`` when that says at least two more words of it."""
+    if len(clause.split()) > 3:
+        return clause
+    for longer in teaching_clauses(name, summary, room):
+        if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + 2:
+            return longer if _ends_a_phrase(plain(summary), longer) else clause
+    return clause
+
+
+def _ends_a_phrase(text: str, clause: str) -> bool:
+    """Whether ``clause`` ends where a phrase of ``text`` may: not one word before its
+    sentence's end, which is the noun its phrase is about ("a new unattached | argument.")."""
+    tail = " ".join(clause.split()[-2:]).lower()
+    at = text.lower().find(tail)
+    if at < 0:
+        return True  # said otherwise than written ("returns"): its cut was judged already
+    return not re.match(r"\s+[\w-]+(?:[.!?;:](?:\s|$)|$)", text[at + len(tail) :])
+
+
 # "proxy to Router#param()", "an alias of get": it forwards to something else, and says no
 # purpose of its own ("proxy Router#use() to add middleware" says one)
 _FORWARDS = re.compile(r"^(?:an?\s+)?(?:prox(?:y|ies)|alias(?:es)?|delegates?)\b", re.I)
@@ -206,7 +252,7 @@ def teaching_clauses(name: str, summary: str, room: int) -> list[str]:
     """The clause of each of the first three sentences of ``summary`` that teaches something
     about ``name``, each within ``room`` characters, in order: gloss says the first, and a
     film whose captions would read alike says a later one (fallback_gloss.caption_choices)."""
-    text = plain(summary)
+    text = plain(spell_code_words(summary))
     if not text or _NOT_PROSE.match(text) or room < 12:
         return []
     out = []
@@ -246,7 +292,9 @@ def _clause(name: str, sentence: str, room: int) -> str:
     m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
     if m and _COMPARES.search(m.group(1)):
         text = m.group(2)
-    text = _RAISED.sub("when ", text)
+    # "Raised if a signature does not match": an exception is "raised if ..." (a bare
+    # "when ..." is a fragment that no longer says it is raised); its own "if" or "when"
+    text = _RAISED.sub(_raised, text)
     text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
     if not kept_noun:
         text = _FILLER_OPENING.sub("", text)
@@ -257,7 +305,7 @@ def _clause(name: str, sentence: str, room: int) -> str:
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
         # "Type adapters provide a flexible way ..." -> "provides a flexible way ..."
         text = _plural_does(name.rsplit(".", 1)[-1]).sub(
-            lambda m: (m.group(1) or "") + _third_person(m.group(2)), text, count=1
+            lambda m: (m.group(1) or "") + third_person(m.group(2)), text, count=1
         )
     # only a sentence's own first word loses its capital
     initial = text.split(" ", 1)[0] == original.split(" ", 1)[0]
@@ -266,17 +314,19 @@ def _clause(name: str, sentence: str, room: int) -> str:
     after = r",\s+(?=(?:a|an|the)\s)|,\s+(?:where|so that|in which)\s+"
     pieces = re.split(after, text, maxsplit=1)
     for piece in (p.strip() for p in pieces):
-        clause = short_clause(piece, room)
+        clause = short_clause(_reduced(piece, room), room)
         # "A class decorator that adds dunder methods ...": only its kind was left; what
         # follows the kind says what it does
         m = _KIND_THEN.match(piece) if clause and _KIND_ONLY.fullmatch(clause) else None
         then = short_clause(m.group(1), room) if m else ""
         if then and not _restates(name, then):
-            return then
+            # "... used to create a dataclass": the verb after "to" is bare, said of it
+            to = bool(m and re.search(r"\bto\s+$", piece[: m.start(1)]))
+            return _statement(name, then, room, imperative=to)
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
                 clause = clause[:1].lower() + clause[1:]
-            return clause
+            return _statement(name, clause, room, imperative=initial)
     # "Construct a Syntax object to render syntax highlighted code": after the name called
     # by its kind, what it is for
     short = re.escape(name.rsplit(".", 1)[-1])
@@ -287,30 +337,69 @@ def _clause(name: str, sentence: str, room: int) -> str:
         said = re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1))
         # "..., containing the exact bytes that will be sent": said of it, "contains ..."
         said = re.sub(r"^containing\b", "contains", said)
-        clause = short_clause(said, room)
+        clause = short_clause(_reduced(said, room), room)
         if clause and not _restates(name, clause):
-            return clause
+            return _statement(name, clause, room, imperative=m.group(1).startswith("to "))
     return ""
 
 
-_MODALS = frozenset({"can", "will", "may", "must", "should", "could", "would", "might"})
+# a relative clause in the passive: "bytes | that will be sent to the server"
+_PASSIVE_RELATIVE = re.compile(
+    r"\b(?:that|which)\s+(?:will\s+be|is|are|was|were|(?:has|have)\s+been)\s+(?=\w+(?:ed|en|nt|wn|lt|de)\b)"
+)
 
 
-_IRREGULAR = {"have": "has", "are": "is", "be": "is", "do": "does", "were": "was"}
+def _reduced(text: str, room: int) -> str:
+    """ "the exact bytes that will be sent to the server" -> "the exact bytes sent to the
+    server": a passive relative clause said by its participle alone, where the whole text
+    does not fit in ``room`` (the limit would cut the relative clause off, and with it the
+    point: "PreparedRequest: contains the exact bytes"). A modal's ("that can be rendered")
+    stays: it says what may be done, not what is."""
+    return text if len(text) <= room else _PASSIVE_RELATIVE.sub("", text)
 
 
-def _third_person(verb: str) -> str:
-    """ "provide" -> "provides", "match" -> "matches", "carry" -> "carries": the verb of a
-    plural subject said of one concept."""
-    if verb.lower() in _MODALS:
-        return verb
-    if verb.lower() in _IRREGULAR:
-        return _IRREGULAR[verb.lower()]
-    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return verb + "es"
-    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
-        return verb[:-1] + "ies"
-    return verb + "s"
+# a noun phrase alone: an article, and no verb of its own ("a new context", not "a new
+# context is made")
+_NOUN_PHRASE = re.compile(
+    r"(?:an?|the)\s(?!.*\b(?:is|are|was|were|be|been|has|have|can|will|"
+    r"may|must|should|would|could|does)\b)",
+    re.I,
+)
+
+
+def _head_noun(phrase: str) -> str:
+    """The noun a noun phrase is about, singular: "a new context for the request" ->
+    "context" (its last word before a preposition or a relative pronoun)."""
+    words = []
+    for word in phrase.lower().split()[1:]:
+        if word in DANGLING:
+            break
+        words.append(word.strip(",;:"))
+    return _singular(words[-1]) if words else ""
+
+
+def _singular(word: str) -> str:
+    return re.sub(r"(?<=[^s])s$", "", word)
+
+
+def _statement(name: str, clause: str, room: int, *, imperative: bool) -> str:
+    """A caption's clause said of the concept: an imperative opening ("use the given
+    middleware function", PEP 257's mood) as what it does ("uses ..."), and a function's
+    noun phrase with the verb its name opens with ("Initialize a new context." on
+    createContext: "creates a new context", not "a new context"); within ``room``."""
+    said = imperative_to_statement(clause, name.rsplit(".", 1)[-1]) if imperative else clause
+    verb, rest = name_verb(name)
+    # only a noun phrase that fits whole, and names what the verb makes: "a quick way to
+    # create a new class" says it already, "the element factory" is no element
+    named = f"{verb} {clause}"
+    if said == clause and verb and _NOUN_PHRASE.match(clause) and len(named) <= room:
+        said = named if _head_noun(clause) in {_singular(w) for w in rest} else said
+    if len(said) <= room:
+        return said
+    # the statement's longer verbs would cut off what the imperative says ("assign setting
+    # to value, or return setting's value"): what it says beats how it says it
+    cut = short_clause(said, room)
+    return clause if len(cut.split()) < len(clause.split()) else cut
 
 
 def _plural_does(name: str) -> re.Pattern[str]:

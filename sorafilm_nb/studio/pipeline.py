@@ -351,10 +351,20 @@ class ShotPipeline(Booking):
 
     def _vanished(self, run: RunState, index: int, reason: str) -> None:
         """The server no longer knows the job. Whether it was billed cannot be known, so it is
-        booked at its estimate: the budget may overstate spend, never understate it."""
+        booked at its estimate: the budget may overstate spend, never understate it.
+
+        Not in a sandbox ledger (a simulated film): there the answer is known. Its jobs cost
+        nothing, and the sandbox records what the film would cost on the real API, where an
+        interrupted film's jobs live on and resume downloads them; a simulated job vanishes
+        because its simulator stopped (the embedded one ends with the run that started it).
+        Booked at its estimate, Ctrl-C then `resume --retry` recorded every lost shot twice."""
         shot = run.shots[index]
+        simulated = bool(getattr(self.ledger, "sandbox", False))
         billed = self._ledger_fail(
-            shot.job_id, f"vanished: {reason}", refused=False, billed=shot.estimated
+            shot.job_id,
+            f"vanished: {reason}" + ("; simulated, so nothing billed" if simulated else ""),
+            refused=False,
+            billed=None if simulated else shot.estimated,
         )
         run.update(index, status=LOST, error=reason, error_code="not_found", billed=billed)
 

@@ -30,6 +30,7 @@ from ..errors import PlanError
 from ..money.budget import RealBudgetWarning
 from ..money.cost import Cost, total
 from ..money.prices import PriceTable
+from ..money.store import warn_caller
 from ..safeio import write_text
 from .folder import (
     CAPTIONS,
@@ -240,7 +241,9 @@ class Studio(Reconciler):
         for w in seen:
             if issubclass(w.category, RealBudgetWarning):
                 run.notes.append(str(w.message))
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            # said at the caller's line (a notebook cell), not at ours; the CLI shows the
+            # message alone (cli._show_warning)
+            warn_caller(w.message)
 
     def _untouched(self, manifest: Manifest) -> bool:
         """A folder whose plan never got past planning (say, over budget): safe to reuse."""

@@ -8,6 +8,7 @@ below resolve lazily (PEP 562), so ``import sorafilm_nb.ui`` is cheap too, and a
     ConceptTable(profile)            the same with sort and kind controls (a widget)
     MetaphorPicker(casting, library) one row per concept; every change yields a NEW Casting
     BudgetPicker(ledger, prices)     tier/model/size/template/audio, live estimate, red over budget
+                                     (a sandbox ledger: "simulated", never red)
     JobProgress(plan)                one bar per shot, fed by Studio.run(on_progress=...)
     VideoPlayer(film)                the film by reference, a small poster, click-to-seek shots
     SpendDashboard(ledger)           the month's spend and the five cost charts

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 OVER_CLASS = "sorafilm-over-budget"
 OK_CLASS = "sorafilm-within-budget"
+SIMULATED_CLASS = "sorafilm-simulated"  # a sandbox ledger: costs nothing, never refused
 TIER_NOTE = (
     "The tier bounds prompt length (tokens per prompt), not the per-second price: "
     "the price depends only on the model and the size."
@@ -45,6 +46,8 @@ _STYLE = f"""<style>
   border-left: 4px solid #7a9a5a; background: rgba(122,154,90,0.10); }}
 .sorafilm-budget.{OVER_CLASS} .sorafilm-estimate {{ border-left-color: #c0392b;
   background: rgba(192,57,43,0.12); color: #c0392b; }}
+.sorafilm-budget.{SIMULATED_CLASS} .sorafilm-estimate {{ border-left-color: #5a7a9a;
+  background: rgba(90,122,154,0.10); }}
 </style>"""
 
 
@@ -70,12 +73,19 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
     template's target seconds (from ``templates``, a mapping id -> seconds) at the model and
     size's price. The widget turns red (CSS class ``sorafilm-over-budget``, trait
     ``over_budget``) when the estimate exceeds what is left of the month's budget.
+
+    On a sandbox ledger (``ledger.sandbox``: simulated films, which cost nothing and are
+    never refused) it is never red and never ``over_budget`` (the studio app would disable
+    its Make button for a film that would go ahead): it says the run is simulated (trait
+    ``simulated``, CSS class ``sorafilm-simulated``) and whether the same film would fit
+    the REAL ledger's month (Ledger.check_real_budget, what the studio warns with).
     """
 
     selection = traitlets.Any()
     estimate = traitlets.Any(None, allow_none=True)  # the latest Cost
     plan = traitlets.Any(None, allow_none=True)  # the latest Plan, when the estimator gives one
-    over_budget = traitlets.Bool(False)
+    over_budget = traitlets.Bool(False)  # a real ledger's month would refuse it
+    simulated = traitlets.Bool(False)  # a sandbox ledger: nothing real is spent or refused
 
     def __init__(
         self,
@@ -239,7 +249,8 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             return
         self.estimate, self.plan = cost, plan
         left = self.remaining()
-        over = left is not None and cost > left
+        self.simulated = bool(getattr(self.ledger, "sandbox", False))
+        over = left is not None and cost > left and not self.simulated
         self._set_over(over)
         detail = ""
         if plan is not None:
@@ -253,7 +264,9 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
                 f"; plan {str(plan.id)[:8]}"
             )
         verdict = ""
-        if left is not None:
+        if self.simulated:
+            verdict = self._real_verdict(cost)
+        elif left is not None:
             verdict = (
                 f" — <b>over budget</b> by {_money(cost - left)}"
                 if over
@@ -265,20 +278,46 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(sound)}"
             f"{html.escape(detail)}{verdict}"
         )
-        self.remaining_label.value = (
-            "No monthly budget set (ledger.set_budget(Cost(...)) sets one)."
-            if left is None
-            else f"Remaining this month: <b>{_money(left)}</b>"
+        if self.simulated:
+            own = "" if left is None else f"; its own budget has {_money(left)} left"
+            self.remaining_label.value = (
+                "Sandbox ledger: simulated films are recorded at what they would cost and "
+                f"never refused{own}."
+            )
+        else:
+            self.remaining_label.value = (
+                "No monthly budget set (ledger.set_budget(Cost(...)) sets one)."
+                if left is None
+                else f"Remaining this month: <b>{_money(left)}</b>"
+            )
+
+    def _real_verdict(self, cost: Cost) -> str:
+        """A simulated estimate against the real ledger's month, in words: the studio warns
+        when the same film on the real API would not fit, and the picker says so first."""
+        import warnings
+
+        check = None
+        try:
+            with warnings.catch_warnings():  # said here, in the widget, not as a warning
+                warnings.simplefilter("ignore")
+                check = self.ledger.check_real_budget(cost)  # type: ignore[union-attr]
+        except Exception:  # no real ledger to read: the simulated run is all there is
+            check = None
+        said = " — simulated: no real money"
+        if check is None or check.remaining is None:
+            return said
+        if check.fits:
+            return f"{said}; on the real API it would leave {_money(check.remaining - cost)}"
+        return (
+            f"{said}; on the real API it would be <b>over the real budget</b> by "
+            f"{_money(cost - check.remaining)}"
         )
 
     def _set_over(self, over: bool) -> None:
         self.over_budget = over
-        if over:
-            self.remove_class(OK_CLASS)
-            self.add_class(OVER_CLASS)
-        else:
-            self.remove_class(OVER_CLASS)
-            self.add_class(OK_CLASS)
+        for name in (OK_CLASS, OVER_CLASS, SIMULATED_CLASS):
+            self.remove_class(name)
+        self.add_class(SIMULATED_CLASS if self.simulated else OVER_CLASS if over else OK_CLASS)
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
         data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped

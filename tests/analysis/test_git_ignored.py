@@ -126,3 +126,28 @@ def test_an_ignored_folder_is_walked_without_starting_git(
     monkeypatch.setattr(subprocess, "Popen", no_process)
     prof = analyze(pkg, use_cache=False)
     assert prof.stats["listing"] == "walk" and "Walked" in {c.name for c in prof.concepts}
+
+
+def test_the_parents_are_walked_once_to_decide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git_files asked "in a work tree?" and then "ignored by name?", and each walked every
+    parent folder up to the .git entry (or to / outside any work tree). One walk now; a
+    lexists count, not a clock, says so."""
+    import os
+
+    top = work_tree(tmp_path, ".venv/\n")
+    deep = top / ".venv" / "lib" / "python3" / "site-packages" / "pkg"
+    deep.mkdir(parents=True)
+    asked: list[str] = []
+    real = os.path.lexists
+
+    def counted(path: str) -> bool:
+        if str(path).endswith(".git"):
+            asked.append(str(path))
+        return real(path)
+
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.setattr(files.os.path, "lexists", counted)
+    assert files.git_files(deep) is None  # ignored: walked, no git process
+    assert len(asked) == len(deep.relative_to(top).parts) + 1  # deep up to top, once

@@ -43,3 +43,24 @@ def test_no_control_or_bidi_character_in_the_profile(tmp_path: Path) -> None:
     summaries = {c.name: c.summary for c in profile.concepts}
     assert summaries["Recorder"] == f"Records[2K  things in {KEPT}."  # \r: a space
     assert KEPT in profile.description
+
+
+def test_each_text_of_a_concept_is_cleaned_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """assemble._shown checked the lists (all(shown(m) == m ...)) and then cleaned them, so
+    with clean prose and a control in a later member the first members were cleaned twice.
+    A count of terminal.shown's calls, not a clock, says each text is cleaned once."""
+    from sorafilm_nb.analysis import assemble
+    from sorafilm_nb.analysis.concepts import Concept
+
+    calls: list[str] = []
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return shown(text)
+
+    monkeypatch.setattr(assemble, "shown", counted)
+    members = ("get", "post", "put", "del\x07ete")
+    c = Concept("Client", "class", "c.py", 1, "A client.", 1.0, members=members, params=("url",))
+    cleaned = assemble._shown(c)
+    assert cleaned.members == ("get", "post", "put", "delete")
+    assert len(calls) == 6 + len(members) + 1  # six texts, the members, the one param

@@ -212,7 +212,8 @@ def test_plan_and_analyze_run_without_the_cyclic_collector(
 @pytest.mark.parametrize("imported_first", [True, False])
 def test_logging_is_configured_whenever_it_is_first_imported(imported_first: bool) -> None:
     """Configured at once when something imported logging already, else by the hook the
-    moment a module imports it: the same level, format and handler either way."""
+    moment a module imports it: the same level, format and handler either way, and every
+    line masked by redact."""
     code = (
         "import sys\n"
         + ("import logging\n" if imported_first else "")
@@ -224,13 +225,15 @@ def test_logging_is_configured_whenever_it_is_first_imported(imported_first: boo
         "root = logging.getLogger()\n"
         "print(root.level, len(root.handlers), root.handlers[0].formatter._fmt)\n"
         "logging.getLogger('a.b').info('said')\n"
+        "logging.getLogger('httpx').info('GET %s', 'https://u:hunter2pw@host/v1')\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.split() == ["20", "1", "%(levelname)s", "%(name)s:", "%(message)s"]
-    assert done.stderr == "INFO a.b: said\n"
+    # a password in a library's log line (httpx logs each URL) is masked (redact)
+    assert done.stderr == "INFO a.b: said\nINFO httpx: GET [redacted]host/v1\n"
 
 
 @pytest.mark.parametrize(("argv", "code"), [(["providers"], 0), (["plan", "--repo", "nowhere"], 2)])

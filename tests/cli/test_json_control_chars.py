@@ -52,3 +52,58 @@ def test_plan_json_holds_a_caption_with_a_del(
     captions = [s.get("caption") or "" for s in data["shots"]]
     assert "Oddity: does odd things and here" in captions
     assert not any("\x7f" in c for c in captions)
+
+
+def test_every_budget_json_holds_a_del_and_names_its_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`budget show/history --json` and `budget report --format json` built their text apart
+    from analyze's and plan's (now cli.common.json_out for all): each still parses with a DEL
+    and non-ASCII in a purpose and a project (a repository's name), and `show --json` names
+    the ledger its text names first (it was missing)."""
+    from decimal import Decimal
+
+    from sorafilm_nb.money.cost import Cost
+    from sorafilm_nb.money.ledger import Ledger
+
+    path = tmp_path / "ledger.sqlite3"
+    odd = "film of odd\x7frepo, café"
+    with Ledger(path) as ledger:
+        ledger.reserve(Cost(Decimal(120)), odd, shot="shot-01", project="odd\x7frepo")
+    common = ["--ledger", str(path)]
+    documents = {}
+    for argv in (["show", "--json"], ["history", "--json"], ["report", "--format", "json"]):
+        assert main(["budget", argv[0], *common, *argv[1:]]) == 0
+        documents[argv[0]] = json.loads(capsys.readouterr().out)
+    assert documents["history"][0]["purpose"] == odd
+    assert documents["show"]["ledger"] == str(path)
+
+
+def test_a_reader_that_closes_the_pipe_gets_no_traceback(tmp_path: Path) -> None:
+    """`sorafilm budget history --json | head -1`: the reader goes away, the next write
+    fails with EPIPE. Only `analyze` caught it; the others printed a traceback (cli._run
+    now says nothing, for every command). A real pipe, so a child process."""
+    import os
+    import subprocess
+    import sys
+
+    from sorafilm_nb.money.cost import Cost
+    from sorafilm_nb.money.ledger import Ledger
+
+    path = tmp_path / "ledger.sqlite3"
+    with Ledger(path) as ledger:
+        ledger.reserve(Cost(120), "a film")
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first write: EPIPE, deterministically
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "sorafilm_nb", "budget", "history", "--ledger", str(path)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.stderr == "" and done.returncode == 0

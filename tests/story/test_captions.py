@@ -75,7 +75,7 @@ from sorafilm_nb.story.captions import (  # noqa: E402
         (
             "NoAppException",
             "Raised if an application cannot be found or loaded.",
-            "NoAppException: when an application cannot be found",
+            "NoAppException: raised if an application cannot be found",
         ),
         (
             "Response",
@@ -124,7 +124,9 @@ def test_a_gloss_is_short_plain_and_ends_on_a_whole_word(summary: str) -> None:
     last = text.rsplit(" ", 1)[-1].lower()
     assert last not in {"a", "an", "the", "of", "to", "and", "or", "with", "during", "in"}
     words = set(plain(summary).lower().replace(",", " ").split())
-    assert all(w.strip(".,") in words for w in text[len("Thing: ") :].lower().split())
+    # the summary's own words; an imperative verb is said in the third person ("decorates")
+    said = [w.strip(".,") for w in text[len("Thing: ") :].lower().split()]
+    assert all(w in words or w[:-1] in words or w[:-2] in words for w in said)
 
 
 def test_short_clause_cuts_at_a_phrase_not_mid_phrase() -> None:
@@ -182,7 +184,7 @@ def test_the_film_captions_put_cards_on_the_timeline_without_video_seconds() -> 
         (
             "TemplateSyntaxError",
             "Raised to tell the user that there is a problem with the template.",
-            "TemplateSyntaxError: when there is a problem",
+            "TemplateSyntaxError: raised when there is a problem",
         ),
     ],
 )

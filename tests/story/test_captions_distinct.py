@@ -17,10 +17,13 @@ def concept(name: str, kind: str = "module", **kw: Any) -> Concept:
     return bare_concept(name, kind, **kw)
 
 
+# koa's README sentences with "many" added: the short cut keeps four words, so it is the
+# film's captions that must tell them apart (three, "provides helpful methods", now run on to
+# their point by themselves: gloss.CUT_EXTRA)
 KOA = {
-    "request": "Koa's Request object provides helpful methods for working with http requests "
-    "which delegate to an IncomingMessage from the node http module.",
-    "response": "Koa's Response object provides helpful methods for working with http "
+    "request": "Koa's Request object provides many helpful methods for working with http "
+    "requests which delegate to an IncomingMessage from the node http module.",
+    "response": "Koa's Response object provides many helpful methods for working with http "
     "responses which delegate to a ServerResponse .",
 }
 
@@ -42,11 +45,11 @@ def test_two_captions_that_say_the_same_both_say_more() -> None:
     concepts = [concept(n, readme_sentence=s) for n, s in KOA.items()]
     choices = [caption_choices(c.name, [c]) for c in concepts]
     assert [cs[0] for cs in choices] == [fallback_gloss(c.name, [c]) for c in concepts]
-    assert choices[0][0] == "request: provides helpful methods"
+    assert choices[0][0] == "request: provides many helpful methods"
     chosen = distinct_captions(choices, [[c.name] for c in concepts])
     assert chosen == [
-        "request: provides helpful methods for working with http requests",
-        "response: provides helpful methods for working with http responses",
+        "request: provides many helpful methods for working with http requests",
+        "response: provides many helpful methods for working with http responses",
     ]
 
 

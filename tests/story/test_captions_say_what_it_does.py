@@ -68,7 +68,7 @@ def test_a_switch_says_what_it_turns_on_or_off() -> None:
             "dataclass",
             "A decorator used to create a Pydantic-enhanced dataclass, similar to the "
             "standard Python `dataclass`, but with added validation.",
-            "dataclass: create a Pydantic-enhanced dataclass",
+            "dataclass: creates a Pydantic-enhanced dataclass",
         ),
         (  # the name with its project's name says nothing: the next sentence does
             "Session",
@@ -135,7 +135,7 @@ def test_the_plural_name_as_subject_is_restated_and_a_cut_may_fall_at_the_limit(
             "PreparedRequest",
             "The fully mutable :class:`PreparedRequest <PreparedRequest>` object, containing "
             "the exact bytes that will be sent to the server.",
-            "PreparedRequest: contains the exact bytes",
+            "PreparedRequest: contains the exact bytes sent to the server",
         ),
     ],
 )

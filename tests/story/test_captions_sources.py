@@ -46,7 +46,9 @@ def test_a_module_takes_the_sentence_whose_subject_is_its_object() -> None:
     # "Flagship provides a `Request` ..." names it third: not its subject
     assert "request" not in said
     assert said["response"].startswith("Flagship's Response object provides")
-    assert gloss("response", said["response"]) == "response: provides helpful methods"
+    assert gloss("response", said["response"]) == (
+        "response: provides helpful methods for working with http responses"
+    )
     assert concept_sentences(README, ["response"]) == {}  # only a module is matched so
 
 
@@ -120,7 +122,7 @@ def test_a_jsdoc_comment_becomes_the_caption(tmp_path: Path) -> None:
     profile = analyze(root, use_cache=False)
     entries = {e.concept.name: e for e in cast(profile, top=4).entries}
     assert concept_caption(entries["Router.route"]) == (
-        "Router.route: register a route for the given path"
+        "Router.route: registers a route for the given path"
     )
 
 
@@ -271,7 +273,7 @@ def test_a_declaration_comment_beats_its_compiled_twin(tmp_path: Path) -> None:
     route = next(c for c in analyze(root, use_cache=False).concepts if c.name == "Router.route")
     assert route.file == "lib/index.js"
     assert gloss(route.name, route.summary, kind=route.kind) == (
-        "Router.route: register a handler for the given path"
+        "Router.route: registers a handler for the given path"
     )
 
 
@@ -314,7 +316,7 @@ def test_a_readme_call_takes_the_comment_of_the_member_its_declarations_document
     json = next(c for c in concepts if c.name.endswith(".json"))
     assert json.summary == "Get the response body as JSON."
     assert gloss(json.name, json.summary, kind=json.kind).endswith(
-        ": get the response body as JSON"
+        ": gets the response body as JSON"
     )
     # two documented callables of one name in a package: neither is said
     results = {

@@ -41,10 +41,10 @@ def test_a_docstring_that_restates_or_compares_gives_no_clause(
 @pytest.mark.parametrize(
     ("name", "summary", "want"),
     [
-        ("print", "Print object(s) supplied via positional arguments.", "print: print object(s)"),
+        ("print", "Print object(s) supplied via positional arguments.", "print: prints object(s)"),
         ("request", "Sends an HTTP request.", "request: sends an HTTP request"),
         ("Table", "A console renderable to draw a table.", "Table: a console renderable"),
-        ("Syntax", "Construct a Syntax object to render code.", "Syntax: render code"),
+        ("Syntax", "Construct a Syntax object to render code.", "Syntax: renders code"),
         (
             "Prepared",
             "The fully mutable Prepared object, containing the exact bytes to send.",

@@ -129,14 +129,21 @@ def test_what_a_call_takes_is_no_evidence_of_what_it_does(theme: str) -> None:
 
 def test_a_hostile_first_sentence_is_cut_at_its_clause_in_linear_time() -> None:
     """A docstring is hostile: a long run of separators with no clause word after it was
-    tried at every start and every length (8,000 characters: seconds). The cut is the same."""
-    import time
+    tried at every start and every length (8,000 characters: seconds). The cut is the same.
 
+    Linear by construction, checked without a clock (a unit test's timing fails on a busy
+    machine and passes a slow pattern on a fast one): the clause pattern repeats nothing
+    (no +, *, {m,n}; a one-character lookbehind), so each start tries a bounded set of
+    literal words: O(1) a position. The old pattern matched the separator run itself,
+    `[\\s,;:(]+(?:before|...)`, and failed here."""
+    import re
+
+    from sorafilm_nb.story import scoring
     from sorafilm_nb.story.scoring import summary_words
 
-    t0 = time.perf_counter()
+    pattern = scoring._SUBORDINATE.pattern
+    assert not re.search(r"(?<!\\)[+*]|(?<!\\)\{\d*,\d*\}", pattern), pattern
     assert summary_words("go" + ", ;(" * 2000 + "on", main_clause=True) == ("go", "on")
-    assert time.perf_counter() - t0 < 1
     assert summary_words("Plans a film , before any money moves.", True) == ("plans", "film")
     assert summary_words("Before the film.", True) == ("before", "the", "film")
     assert summary_words("Raised (if late).", True) == ("raised",)

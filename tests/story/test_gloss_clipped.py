@@ -18,12 +18,12 @@ from sorafilm_nb.story.gloss import teaching_clauses
             "dataclass",
             "A decorator used to create a Pydantic-enhanced dataclass, similar to the "
             "standard Python dataclass, but with added validation.",
-            "dataclass: create a Pydantic-enhanced dataclass",
+            "dataclass: creates a Pydantic-enhanced dataclass",
         ),
         (
             "pathname",
             "Return the app's absolute pathname based on the parent(s) that have mounted it.",
-            "pathname: return the app's absolute pathname",
+            "pathname: returns the app's absolute pathname",
         ),
         (
             "dumps",
@@ -32,8 +32,13 @@ from sorafilm_nb.story.gloss import teaching_clauses
         ),
         (  # the adverbs that lead into it go too
             "Highlighter",
+            "Highlights the text typically produced from repr methods for the console.",
+            "Highlighter: highlights the text typically produced from repr methods",
+        ),
+        (  # ... and at the limit too
+            "HighlighterOfTheVeryLongClassName",
             "Highlights the text typically produced from repr methods.",
-            "Highlighter: highlights the text",
+            "HighlighterOfTheVeryLongClassName: highlights the text",
         ),
         (  # verbs with their object cut off: an opening adverb gives way instead
             "create_model",
@@ -44,7 +49,7 @@ from sorafilm_nb.story.gloss import teaching_clauses
         (  # "-ing" words that need a continuation: a shorter phrase cut
             "validator",
             "Decorate methods on the class indicating that they should be used to validate fields.",
-            "validator: decorate methods on the class",
+            "validator: decorates methods on the class",
         ),
     ],
 )

@@ -187,7 +187,7 @@ def test_no_concept_shot_says_the_promise_or_a_list_of_names(tmp_path: Path) -> 
     first, last = board.shots[0], board.shots[-1]
     assert first.cast and first.cast.concept.name == "trim"
     assert last.cast and last.cast.concept.name == "Wheel" and last.reprise
-    assert first.caption == "trim: trim the foot of a leather-hard pot on the wheel"
+    assert first.caption == "trim: trims the foot of a leather-hard pot on the wheel"
     assert last.caption == PROMISE and board.end_card == "Kiln"  # the reprise sums up
     for s in board.shots[:-1]:
         if s.cast is not None:

@@ -106,6 +106,45 @@ def test_ctrl_c_during_a_film_says_how_to_finish_it(
     assert "1/1 shots completed" in capsys.readouterr().out
 
 
+def test_ctrl_c_during_a_resume_gives_the_same_advice_as_during_a_film(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`sorafilm resume` (and resume --retry) printed only "interrupted" on Ctrl-C while
+    `film` printed the command that finishes the film: one home (cli.film.with_bars) now
+    says it for both, and the command, run as printed, still finishes the film."""
+    from sorafilm_nb.cli import film as film_cli
+    from sorafilm_nb.cli import main
+
+    def ctrl_c(self: object, event: ShotProgress) -> None:
+        if event.status == "in_progress":
+            raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    argv = ["film", "--repo", str(tiny_repo), "--template", "single-12", "--out", str(out)]
+    advice = f"sorafilm resume {out} --retry"
+    with monkeypatch.context() as mp:
+        mp.setattr(film_cli.Bars, "__call__", ctrl_c)
+        assert main([*argv, "--sim-seconds", "5"]) == 130
+        film_said = capsys.readouterr().err
+        assert main([*advice.split()[1:], "--sim-seconds", "5"]) == 130
+        resume_said = capsys.readouterr().err
+    assert advice in film_said and advice in resume_said, resume_said
+    assert film_said.strip().splitlines()[-1] == resume_said.strip().splitlines()[-1]
+    assert main([*advice.split()[1:], "--sim-seconds", "0.2"]) == 0
+    assert "1/1 shots completed, billed $1.20" in capsys.readouterr().out
+    # The sandbox records what the film would cost on the real API, where an interrupted
+    # film's jobs live on: the two shots lost with their simulators are not billed, so the
+    # film is recorded once ($1.20), not three times.
+    with Ledger(default_path(simulator=True)) as sandbox:
+        assert sandbox.spent() == Film.load(out).shots[0].billed
+        lost = [r for r in sandbox.records() if r.status == "failed"]
+        assert len(lost) == 2 and all(r.billed is None for r in lost)
+        assert all("simulated, so nothing billed" in (r.reason or "") for r in lost)
+
+
 def test_cli_real_needs_a_key_and_never_prints_one(
     tiny_repo: Path,
     tmp_path: Path,
@@ -293,3 +332,26 @@ def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str
         assert "100%" in err
     else:
         assert err.count("shot-01") == 5  # one line per status change, no progress spam
+
+
+def test_a_key_the_server_refuses_is_not_blamed_on_the_plan(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 401 at create ended as "rejected" with the advice for a refused prompt: "plan the
+    film anew (another --theme, --template or --budget tier)", which fixes nothing. It names
+    the key to check instead, and not the plan."""
+    from sorafilm_nb.cli import main
+
+    right = "sk-right-" + "1" * 24
+    with Simulator(job_seconds=0.2, poll_after_ms=50, render_scale=0.2, api_key=right) as sim:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong-" + "0" * 24)
+        argv = ["film", "--repo", str(tiny_repo), "--template", "single-12"]
+        code = main([*argv, "--out", str(tmp_path / "out"), "--base-url", sim.base_url])
+        assert code == 1
+    said = capsys.readouterr().out
+    assert "billed $0.00" in said  # refused before any job existed
+    assert "did not accept the key" in said and "OPENAI_API_KEY" in said, said
+    assert "plan the film anew" not in said

@@ -201,9 +201,66 @@ def test_a_simulated_film_over_the_real_budget_runs_and_says_so(simulator, tmp_p
     assert film.ok, film.summary()
     text = str(caught[0].message)
     assert str(default_path()) in text and "$0.80" in text and "sorafilm budget set" in text
+    # each warning (the real month's, and the sandbox's own limit passed, a BudgetWarning
+    # from the ledger) is said at the caller's line (a notebook cell; here this test), not
+    # at a line of ours ("booking.py:101: BudgetWarning: ...")
+    from sorafilm_nb.money.budget import BudgetWarning
+
+    ours = [w for w in caught if issubclass(w.category, BudgetWarning)]
+    assert len({w.category for w in ours}) == 2
+    assert {w.filename for w in ours} == {__file__}
     assert any("real ledger" in note for note in film.notes)
     with Ledger(default_path()) as real:
         assert real.records() == []  # nothing was booked against the real month
+
+
+def test_the_command_line_says_a_budget_warning_as_one_clean_line(
+    tmp_path: Path, repo: Path
+) -> None:
+    """`sorafilm film` printed the warnings module's default shape, our source line first
+    ("/.../studio/runner.py:239: RealBudgetWarning: on the real API ..."): the person wants
+    the message, said like every other line of ours. A child process: in this one pytest
+    records every warning, so none would be printed."""
+    import os
+    import subprocess
+    import sys
+    from decimal import Decimal
+
+    from sorafilm_nb.money.cost import Cost
+
+    with Ledger(default_path()) as real:
+        real.set_budget(Cost(Decimal(50)))  # $0.50: less than the film's $1.20
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sorafilm_nb",
+            *film_argv(repo, tmp_path / "out", "--sim-seconds", "0.2"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "on the real API" in line]
+    assert len(said) == 1 and said[0].startswith("sorafilm: warning: on the real API"), said
+    assert ".py:" not in done.stderr and "RealBudgetWarning" not in done.stderr
+
+
+def test_only_our_warnings_take_the_command_lines_shape() -> None:
+    """Anyone else's warning keeps the warnings module's shape (it is for a developer)."""
+    import warnings
+
+    from sorafilm_nb.cli import _said_as_ours
+    from sorafilm_nb.money.budget import RealBudgetWarning
+
+    said = _said_as_ours(warnings.formatwarning)
+    ours = said(RealBudgetWarning("over"), RealBudgetWarning, "runner.py", 239)
+    assert ours == "sorafilm: warning: over\n"
+    theirs = said(DeprecationWarning("old"), DeprecationWarning, "lib.py", 7, "")
+    assert theirs.startswith("lib.py:7: DeprecationWarning: old")
 
 
 def test_each_reservation_names_the_repository_the_film_is_of(simulator, tmp_path: Path) -> None:

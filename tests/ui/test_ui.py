@@ -165,6 +165,34 @@ def test_budget_picker_goes_red_over_budget(ledger: Ledger) -> None:
     assert not picker.over_budget and "sorafilm-over-budget" not in picker._dom_classes
 
 
+def test_budget_picker_on_a_sandbox_ledger_is_never_red_and_says_simulated(
+    tmp_path: Path,
+) -> None:
+    """A simulated plan costs nothing real and the sandbox never refuses it (last session's
+    sandbox fix), yet the picker went red past the sandbox's own budget, and the studio app
+    disabled its Make button on over_budget. Now it says "simulated", and whether the same
+    film would fit the REAL ledger's month, which is what the studio warns about."""
+    from sorafilm_nb.money.ledger import default_path
+
+    templates = {"silent-90": 96, "single-12": 12}
+    with Ledger(default_path()) as real:
+        real.set_budget(Cost(Decimal(500)))  # $5.00 real: the $9.60 film would not fit
+    with Ledger(tmp_path / "sandbox.sqlite3", sandbox=True) as sandbox:
+        sandbox.set_budget(Cost(Decimal(500)))  # and the sandbox's own $5.00 is passed too
+        picker = BudgetPicker(sandbox, PriceTable.load(), templates=templates)
+        assert picker.estimate == Cost(Decimal(960))
+        assert picker.simulated and not picker.over_budget
+        assert "sorafilm-over-budget" not in picker._dom_classes
+        assert "sorafilm-simulated" in picker._dom_classes
+        said = picker.output.value
+        assert "simulated: no real money" in said
+        assert "over the real budget</b> by $4.60" in said
+        assert "never refused" in picker.remaining_label.value
+        picker.template.value = "single-12"  # $1.20: fits the real month
+        assert "on the real API it would leave $3.80" in picker.output.value
+        assert not picker.over_budget and "sorafilm-simulated" in picker._dom_classes
+
+
 def test_budget_picker_tier_changes_length_not_price(ledger: Ledger) -> None:
     picker = BudgetPicker(ledger, PriceTable.load(), templates={"single-12": 12})
     before = picker.estimate
