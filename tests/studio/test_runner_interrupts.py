@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from runner_fixtures import *  # noqa: F403 - the sim and ledger fixtures
 from runner_fixtures import Killed, folder_files, plan_rows, settled_sum, studio_for
 from studio_child import make_plan
@@ -18,6 +19,8 @@ from sorafilm_nb.backends.simulator import Fault, Simulator
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.studio.folder import sha256_file
 from sorafilm_nb.studio.runner import ShotProgress
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 
 @pytest.mark.slow
