@@ -69,8 +69,10 @@ TESTENV := PYTHONDONTWRITEBYTECODE=
 # CI runs after `make test`. tests/file_order.py hands the longest files out first.
 # -p no:nbval: neither target collects a notebook, and its plugin (nbformat, jupyter_client,
 # coverage) loaded in the controller and every worker (~0.2-0.35 s CPU each); test-notebooks
-# keeps it.
-NO_NBVAL := -p no:nbval
+# keeps it. -p no:anyio: no test is async; its plugin imported anyio and asyncio into the
+# controller, which imports no SDK (0.13 s CPU), and wrapped every fixture's setup in each
+# worker. An `anyio` mark then fails the run (--strict-markers), so none is lost unseen.
+NO_NBVAL := -p no:nbval -p no:anyio
 test: $(STAMP) $(SCANNER)
 	$(VENV)/bin/ruff check .
 	$(TESTENV) $(PY) -m pytest -m "not browser" $(NO_NBVAL) $(XDIST) tests

@@ -75,6 +75,23 @@ def fold(text: str) -> str:
     return re.sub(_COMBINING, "", unicodedata.normalize("NFKD", text)).casefold()
 
 
+@lru_cache(maxsize=8)
+def _compatible(text: str) -> str:
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+
+def compatible(text: str) -> str:
+    """text with each character that has a one-character compatibility form (fullwidth 'ｓ',
+    mathematical bold '𝐬', a superscript) written as that form. Why: a key in such letters is
+    the key again once NFKC-normalised (Python does it to every identifier; a reader or a
+    video model reads it so), yet the shapes match only ASCII. Same length as text, so a span
+    found here masks the same characters of text (kept for the few texts find() asks about
+    once per pattern)."""
+    return text if text.isascii() else _compatible(text)
+
+
 @dataclass(frozen=True)
 class SecretPattern:
     id: str
@@ -100,7 +117,9 @@ class SecretPattern:
         return re.compile("|".join(map(re.escape, self.requires)))
 
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
-        """Matches in text; skipped outright when none of the required substrings occurs."""
+        """Matches in text (read in its compatibility form: ``compatible``); skipped outright
+        when none of the required substrings occurs."""
+        text = compatible(text)
         if len(self.requires) == 1:  # one literal: `in` answers without compiling a gate
             if self.requires[0] not in folded:
                 return ()
@@ -291,13 +310,20 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
     return "".join(out)
 
 
+def _is_password(key: str) -> bool:
+    """A URL parameter that holds a password: libpq's password and sslpassword (the client
+    key's passphrase), any case."""
+    return "password" in key.lower()
+
+
 def url(text: str) -> str:
     """A URL as it may be shown (printed, logged, saved, put in advice or a repr): the
-    password of ``scheme://user:password@host`` and a ``?password=`` masked, the user and
-    host kept so a reader can tell which server and account were meant, and every other
-    piece through redact() (a token used as the user, a key in the query). redact() on the
-    whole text masks all of ``scheme://user:password@`` ("[redacted]host"). The one home of
-    this rule: the team ledger's URL (money.pgstore) and a --base-url are shown through it."""
+    password of ``scheme://user:password@host`` and any ``?password=`` / ``?sslpassword=``
+    masked, the user and host kept so a reader can tell which server and account were
+    meant, and every other piece through redact() (a token used as the user, a key in the
+    query). redact() on the whole text masks all of ``scheme://user:password@``
+    ("[redacted]host"). The one home of this rule: the team ledger's URL (money.pgstore)
+    and a --base-url are shown through it."""
     try:
         parts = urlsplit(text.strip())
         password = parts.password
@@ -309,9 +335,9 @@ def url(text: str) -> str:
     name = user.partition(":")[0] if password is not None else user
     user = redact(name) + (f":{MASK}" if password is not None else "")
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if any(k == "password" for k, _ in pairs):
+    if any(_is_password(k) for k, _ in pairs):
         query = "&".join(
-            f"{k}={MASK}" if k == "password" else redact(urlencode([(k, v)], safe="/[]"))
+            f"{k}={MASK}" if _is_password(k) else redact(urlencode([(k, v)], safe="/[]"))
             for k, v in pairs
         )
     else:

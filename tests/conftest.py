@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import file_order
@@ -24,6 +25,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items[:] = file_order.longest_first(items, file_order.load_snapshot())
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember on the item that a phase failed, for the fixtures that keep a failed test's
+    folders to look into (as pyproject's tmp_path_retention_policy = "failed" does)."""
+    report = yield
+    if report.failed:
+        item.stash[_FAILED] = True
+    return report
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -66,6 +82,7 @@ def _isolated_user_dirs(
     _userdirs_root: Path,
     monkeypatch: pytest.MonkeyPatch,
     shared_vocab: vocab_fixtures.SharedVocab,
+    request: pytest.FixtureRequest,
 ) -> Iterator[None]:
     """Point every per-user directory at a temp dir, and drop any real API key.
 
@@ -78,6 +95,11 @@ def _isolated_user_dirs(
     that checks preparation itself requests ``own_vocab``. After each test the shared copy is
     checked unchanged, so a test that wrote into it in place fails here instead of misleading
     the tests after it.
+
+    A passing test's dir is removed at its teardown, as its tmp_path is (pyproject's
+    tmp_path_retention_policy): in its worker while the others run, not by the controller
+    after the last test, where the run's ~2,600 of them (~11,000 files and folders) were
+    most of what the final removal of the run's folder waited on. A failed test's stays.
     """
     base = Path(tempfile.mkdtemp(dir=_userdirs_root))
     monkeypatch.setenv("SORAFILM_CACHE_DIR", str(base / "cache"))
@@ -88,6 +110,8 @@ def _isolated_user_dirs(
     shared_vocab.seed(base / "cache")
     yield
     shared_vocab.check()
+    if not request.node.stash.get(_FAILED, False):
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -7,15 +7,27 @@ Test modules take the fixtures with ``from provider_fixtures import *``.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-__all__ = ["KEYS", "SMALL_CLI", "_no_keys", "repo", "small_cli", "small_doubles"]
+__all__ = [
+    "KEYS",
+    "SMALL_CLI",
+    "_no_keys",
+    "animatics_drawn_once",
+    "repo",
+    "small_cli",
+    "small_doubles",
+]
 
 KEYS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_PROJECT", "RUNWAYML_API_SECRET")
 KEYS += ("RUNWAYML_BASE_URL",)
@@ -70,6 +82,88 @@ def small_doubles(monkeypatch: pytest.MonkeyPatch) -> None:
     from sorafilm_nb.backends import connect
 
     monkeypatch.setattr(connect, "DOUBLE_RENDER_SCALE", SMALL_SCALE)
+
+
+class AnimaticStore:
+    """Each distinct animatic a double draws is encoded once per test process.
+
+    The film tests film the same tiny repository again and again: most animatics the
+    simulator and the fakes draw (``Renderer._render``) are frame for frame one drawn
+    before (about 300 of 560 encodes in the studio and CLI tests), though their prompts
+    differ (a plan's tag, a line the panel has no room for). Every frame is still drawn by
+    the real code; only the x264 encode of frames already encoded with the same arguments is
+    a copy of the earlier file, written where that encode would have written it. Only inside
+    a double's ``_render`` (a thread-local flag): the studio's own encodes (caption cards,
+    stitching) always run. tests/test_animatic.py checks a repeat is the same bytes.
+    """
+
+    def __init__(self, folder: Path, encode: Callable[..., str]) -> None:
+        self.folder = folder
+        self.encode = encode  # the real render._ffmpeg
+        self.encoded = 0
+        self.copied = 0
+        self._lock = threading.Lock()
+        self._drawing = threading.local()
+
+    def render(self, draw: Callable[[Any, Any], Path], renderer: Any, job: Any) -> Path:
+        """``draw`` (the real ``Renderer._render``), its encode looked up in the store."""
+        self._drawing.on = True
+        try:
+            return draw(renderer, job)
+        finally:
+            self._drawing.on = False
+
+    def ffmpeg(self, *args: str, stdin_frames: Iterator[bytes | memoryview] | None = None) -> str:
+        """render._ffmpeg, answered from the store for a double's encode it holds."""
+        if stdin_frames is None or not getattr(self._drawing, "on", False):
+            return self.encode(*args, stdin_frames=stdin_frames)
+        frames = [bytes(frame) for frame in stdin_frames]
+        *how, target = args  # the encode's settings, then the file it writes
+        digest = hashlib.sha256(repr(how).encode())
+        for frame in frames:
+            digest.update(frame)
+        kept = self.folder / f"{digest.hexdigest()[:40]}.mp4"
+        if kept.exists():
+            shutil.copyfile(kept, target)
+            with self._lock:
+                self.copied += 1
+            return ""
+        log = self.encode(*args, stdin_frames=iter(frames))
+        partial = kept.with_name(f"{kept.stem}.{threading.get_ident()}.partial")
+        shutil.copyfile(target, partial)
+        os.replace(partial, kept)
+        with self._lock:
+            self.encoded += 1
+        return log
+
+
+_STORE: AnimaticStore | None = None  # one per test process, made by its first taker
+
+
+@pytest.fixture
+def animatics_drawn_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> AnimaticStore:
+    """The doubles started in this process (simulator, fake Veo, fake Runway) encode each
+    distinct animatic once per test process (AnimaticStore). For tests of what a film
+    sends, books, stitches, burns in and reports, never of the drawing itself (that is
+    tests/test_animatic.py's and the simulator's own tests'). A subprocess encodes its own.
+    Take it with ``pytestmark = pytest.mark.usefixtures("animatics_drawn_once")``."""
+    from sorafilm_nb import render
+    from sorafilm_nb.backends._sim_state import Renderer
+
+    global _STORE
+    if _STORE is None:
+        _STORE = AnimaticStore(tmp_path_factory.mktemp("animatics"), render._ffmpeg)
+    store = _STORE
+    draw = Renderer._render
+
+    def stored(renderer: Renderer, job: Any) -> Path:  # a function: it binds as a method
+        return store.render(draw, renderer, job)
+
+    monkeypatch.setattr(Renderer, "_render", stored)
+    monkeypatch.setattr(render, "_ffmpeg", store.ffmpeg)
+    return store
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from provider_fixtures import AnimaticStore, animatics_drawn_once  # noqa: F401 - a fixture
 
 from sorafilm_nb._card import Layout
 from sorafilm_nb._look import beat_at, read_prompt
@@ -112,3 +113,41 @@ def test_hostile_prompt_text_is_only_pixels(tmp_path: Path) -> None:
     evil = HEIST.replace("turns the safe dial", "<script>alert(1)</script> \x1b[2J ☕ \u202e")
     info = probe(render_animatic(tmp_path / "e.mp4", seconds=1, prompt=evil))
     assert info.duration == pytest.approx(1, abs=0.01)
+
+
+def test_the_film_tests_animatic_store_gives_the_bytes_a_real_encode_gives(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """provider_fixtures.AnimaticStore (the film tests' encode-once store): inside a double's
+    render, frames already encoded are a copy of that file, byte for byte what a real encode
+    writes, under the new job's name; other frames (another scene) are encoded; an encode
+    outside a double's render (here render_animatic called directly) always runs."""
+    from sorafilm_nb.backends._sim_state import Renderer, SimJob
+
+    def job(job_id: str, prompt: str) -> SimJob:
+        return SimJob(
+            id=job_id,
+            seq=len(job_id),
+            model="sora-2",
+            seconds=4,
+            size="1280x720",
+            prompt=prompt,
+            created_at=len(job_id) * 1000,
+            started=float(len(job_id)),
+        )
+
+    store: AnimaticStore = request.getfixturevalue("animatics_drawn_once")
+    real = render_animatic(tmp_path / "real.mp4", seconds=4, prompt=HEIST, scale=0.1)
+    before = store.encoded + store.copied
+    (tmp_path / "media").mkdir()
+    renderer = Renderer(tmp_path / "media", scale=0.1)
+    try:
+        a = renderer.submit(job("video_a", HEIST)).result()
+        b = renderer.submit(job("video_bb", HEIST + "x")).result()  # a line not drawn
+        farm = HEIST.replace("A marble museum gallery at night", "A muddy farmyard at noon")
+        c = renderer.submit(job("video_c", farm)).result()
+    finally:
+        renderer.close()
+    assert (a.name, b.name, c.name) == ("video_a.mp4", "video_bb.mp4", "video_c.mp4")
+    assert a.read_bytes() == b.read_bytes() == real.read_bytes() != c.read_bytes()
+    assert store.encoded + store.copied - before == 3 and store.copied >= 1

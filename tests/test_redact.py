@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tokenize
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,39 @@ def test_every_credential_shape_is_masked_wherever_it_stands(key: str) -> None:
     out = redact(text)
     assert key not in out and out.count(MASK) == 2
     assert out.startswith("error: the server said (")
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("shape", ["make_{}_client", "KEY_{}", "{}_client", "test_{}"])
+def test_a_credential_inside_an_identifier_is_masked(key: str, shape: str) -> None:
+    """A repository names things after keys (a constant, a test, a generated client): an
+    underscore is a word character, so a \\b edge around AKIA... or ghp_... inside
+    make_AKIA..._client matched nothing, and the name reached captions, plan.md and the
+    prompt unflagged even by lint (issue 11)."""
+    name = shape.format(key)
+    assert key not in redact(f"calls {name}() first")
+    assert any(not p.personal for p, _ in find(name))
+
+
+def _wide(text: str) -> str:
+    """text in fullwidth forms (ｓｋ-ｐｒｏｊ-...): NFKC, which Python applies to identifiers and
+    any reader of the text can, turns it back into the key."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in text)
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("form", [_wide, lambda k: k[:4] + _wide(k[4:8]) + k[8:]])
+def test_a_credential_in_compatibility_characters_is_masked(
+    key: str, form: Callable[[str], str]
+) -> None:
+    """A key written in fullwidth (or mathematical, superscript) letters is the key once
+    NFKC-normalised; the shapes matched only the characters as written, so a docstring's
+    'ｓｋ-proj-...' went into a caption and the prompt with lint silent (issue 11). A span
+    found in the compatibility form masks the same characters of the text."""
+    text = f"the key {form(key)} is in the docstring"
+    out = redact(text)
+    assert out == f"the key {MASK} is in the docstring"
+    assert any(not p.personal for p, _ in find(text))
 
 
 def test_the_value_of_a_secret_environment_variable_is_masked_whatever_its_shape(

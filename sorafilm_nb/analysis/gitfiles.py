@@ -9,6 +9,7 @@ virtualenv costs no git process at all.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 # git obeys the repository's own .git/config, which an archive or a copied folder brings
@@ -27,8 +28,8 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
     at once: together they cost one process start, not two.
     """
     if not os.environ.get("GIT_DIR"):  # else git finds the repository, wherever root is
-        top = _work_tree(root)  # one walk up the parents answers both questions
-        if top is None or _ignored_below(top, root):
+        top = _work_tree(root)  # one walk up the parents answers all three questions
+        if top is None or _ignored_below(top, root) or _config_names_files(top):
             return None
     import subprocess  # here: a tree that is in no work tree (or an ignored folder) never asks
 
@@ -37,6 +38,7 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
         listing = subprocess.Popen(
             [*_GIT, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
             cwd=root,
+            stdin=subprocess.DEVNULL,  # a config naming /dev/stdin reads nothing
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
@@ -44,6 +46,7 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
         ignored = subprocess.Popen(
             [*_GIT, "check-ignore", "-q", "--", str(root)],
             cwd=root,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
@@ -146,3 +149,40 @@ def _read_plain(path: str) -> str | None:
         return read_regular_stat(Path(path))[0].decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+# Keys of a git config that make git open a file when it lists (include.path and
+# includeIf.*.path while reading the config, core.excludesFile for --exclude-standard).
+_OPENS = re.compile(r"^\s*(?:path|excludesfile)\s*(?:=|$)", re.IGNORECASE | re.MULTILINE)
+
+
+def _config_names_files(top: Path) -> bool:
+    """Whether the repository's own git config (which an archive or a copied folder brings
+    along) names a file git would open while listing: a FIFO or /dev/tty there makes git wait
+    for a writer, `sorafilm analyze` for git's 60 s timeout (issue 11: never hang). -c cannot
+    switch includes off, so such a tree is walked instead. An unreadable config counts too;
+    a .git file (worktree, submodule) is judged by the git dir it names and its commondir.
+    top is the work tree (_work_tree); with GIT_DIR set, the user's own choice, not asked."""
+    gitdir = top / ".git"
+    if not gitdir.is_dir():
+        line = _read_plain(str(gitdir))
+        if line is None or not line.startswith("gitdir:"):
+            return True
+        gitdir = top / line[len("gitdir:") :].strip()
+        common = _read_plain(str(gitdir / "commondir"))
+        if common is not None and _config_text(gitdir / common.strip()) != "":
+            return True
+    return _config_text(gitdir) != ""
+
+
+def _config_text(gitdir: Path) -> str:
+    """Empty when gitdir's config names no file git would open, else the matched text (or
+    "unreadable" when the config exists but is not a plain regular file)."""
+    config = gitdir / "config"
+    if not os.path.lexists(config):
+        return ""
+    text = _read_plain(str(config))
+    if text is None:
+        return "unreadable"
+    found = _OPENS.search(text)
+    return found.group(0) if found else ""

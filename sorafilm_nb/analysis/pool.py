@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import marshal
 import os
+import select
+import signal
 import sys
 from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 
 from .worker import Item, Outcome, scan_chunk, scan_chunk_packed
 
@@ -40,21 +43,26 @@ def start_method() -> str | None:
     forkserver and spawn re-import the main script in every worker, which re-runs a script
     that calls analyze() without an ``if __name__ == "__main__"`` guard. A library must not
     surprise its caller with that, so such scripts use one core.
+
+    multiprocessing is imported only when fork is ruled out (~15 ms of a cold `sorafilm
+    plan` before its first file was parsed, issue 14): a process that is already a worker
+    of someone's pool imported it to become one, so its absence says this is none.
     """
-    import multiprocessing as mp
     import threading
 
-    if mp.parent_process() is not None:  # already a worker of someone's pool
+    loaded = sys.modules.get("multiprocessing")
+    if loaded is not None and loaded.parent_process() is not None:  # someone's pool's worker
         return None
-    methods = mp.get_all_start_methods()
     here = threading.current_thread()
     others = [
         t for t in threading.enumerate() if t is not here and not getattr(t, FORK_SAFE_ATTR, False)
     ]
-    if "fork" in methods and not others:
+    if hasattr(os, "fork") and not others:  # what multiprocessing's "fork" method calls
         return "fork"
+    import multiprocessing as mp
+
     main = sys.modules.get("__main__")
-    if "forkserver" in methods and getattr(main, "__file__", None) is None:
+    if "forkserver" in mp.get_all_start_methods() and getattr(main, "__file__", None) is None:
         return "forkserver"
     return None
 
@@ -70,8 +78,9 @@ def run(
     processes did the work (the stats say it, so a fallback to one core shows).
 
     The pool gets one process fewer than there are cores: this process works too, taking
-    chunks from the far end of the queue that no worker has started yet, so no core idles
-    and half the results never cross a pipe. Results come back marshalled (several times
+    chunks no worker has started yet (with fork, the next in the queue, see _forked; with
+    forkserver, from the far end), so no core idles and this process's results never cross
+    a pipe. Results come back marshalled (several times
     cheaper than pickle for these plain dicts). Processes, not threads: most of the work
     holds the GIL (``ast.parse``, tree-sitter's Parser.parse, and the Python half of a C
     scan: identifiers, docstring words; the C scanner lets go of it only while tokenizing).
@@ -85,6 +94,8 @@ def run(
     if method is None or workers < 2:
         return scan_chunk(todo, known), 1
     chunks = _chunks(todo, workers * 6)
+    if method == "fork" and len(chunks) * _INDEX <= _QUEUE_BYTES:
+        return _forked(chunks, known, workers - 1, meanwhile)
     helpers = _helpers_running()
     try:
         import multiprocessing as mp
@@ -111,6 +122,244 @@ def run(
         return scan_chunk(todo, known), 1
     finally:
         _stop_helpers(helpers)
+
+
+# Chunk numbers in the queue pipe: 2 bytes each, all written at once before any fork, so
+# they must fit in the pipe's buffer with no reader yet: PIPE_BUF bytes always do (4096 on
+# Linux, 512 on macOS: 2048 or 256 chunks, 6 a core; more cores use the executor).
+_INDEX = 2
+_QUEUE_BYTES = getattr(select, "PIPE_BUF", 512)
+
+
+class Finish:
+    """What run_then() does with the outcomes, and how its result crosses a pipe.
+
+    finish(outcomes, processes) makes the result from every outcome in chunk order (and how
+    many processes read); pack and unpack carry it home from a child as bytes; prepare, when
+    given, readies the process that will finish (the modules finish imports) and runs there
+    before it reads (what it raises is dropped: finish meets it again). A plain class: a
+    NamedTuple's string annotations are compiled at import (typing.ForwardRef)."""
+
+    __slots__ = ("finish", "pack", "prepare", "unpack")
+
+    def __init__(
+        self,
+        finish: Callable[[list[Outcome], int], Any],
+        pack: Callable[[Any], bytes],
+        unpack: Callable[[bytes], Any],
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
+        self.finish = finish
+        self.pack = pack
+        self.unpack = unpack
+        self.prepare = prepare
+
+
+def run_then(
+    todo: list[Item],
+    known: frozenset[str],
+    workers: int,
+    method: str | None,
+    then: Finish,
+    meanwhile: Callable[[], object] | None = None,
+) -> Any:
+    """``then.finish(*run(todo, known, workers, method))``, with meanwhile run beside.
+
+    On the fork path a child finishes: once the queue is empty, this process sends it the
+    outcomes it has not got, runs meanwhile while the child finishes, and unpacks what the
+    child sends home. So what this process prepares for its own next step (analyze's
+    meanwhile: plan()'s story modules, theme, lint lists and token counter, ~80 ms) runs
+    beside the finishing (analyze's ranking and cache write, ~100 ms), where a core idled
+    (issue 14), instead of beside the reading, where it took a core's share of the files.
+    A finishing child that fails or dies costs only time: its chunks are scanned here and
+    finish runs here, raising what it raises. Without fork: run(), then finish here.
+    """
+    if method == "fork" and workers >= 2:
+        chunks = _chunks(todo, workers * 6)
+        if len(chunks) * _INDEX <= _QUEUE_BYTES:
+            return _forked(chunks, known, workers - 1, meanwhile, then)
+    prepare = then.prepare
+
+    def here() -> None:  # this process finishes: it prepares for that too, beside the readers
+        if prepare is not None:
+            prepare()
+        if meanwhile is not None:
+            meanwhile()
+
+    outcomes, used = run(todo, known, workers, method, here)
+    return then.finish(outcomes, used)
+
+
+def _forked(
+    chunks: list[list[Item]],
+    known: frozenset[str],
+    children: int,
+    meanwhile: Callable[[], object] | None,
+    then: Finish | None = None,
+) -> Any:
+    """run() on forked children, with nothing of multiprocessing (issue 14); with then,
+    run_then() (the first child finishes).
+
+    A pool of ProcessPoolExecutor cost a cold `sorafilm plan` ~15 ms of imports
+    (multiprocessing, concurrent.futures, logging) before the first file was parsed, a
+    feeder and a manager thread beside this process's own work, and a pickled copy of
+    ``known`` with every chunk. Forked children have ``known`` and the chunks already; what
+    they share is a pipe holding every chunk's number, written in full (and its write end
+    closed) before the first fork, so a read never blocks: each process reads the next
+    number (one atomic 2-byte read) until the pipe is empty, children from the start at
+    once, this process after meanwhile (without then), so JavaScript's chunks, first in the
+    queue (see _chunks), go to a child. Each child sends its chunks' outcomes home (the
+    finishing one, its result) marshalled through a pipe of its own and leaves with
+    os._exit (no atexit handler, no flush of this process's buffers). A child that cannot be
+    forked, dies, or sends nothing whole costs only time: the chunks it took are scanned
+    here. Returns the outcomes in chunk order (as one process would) and how many
+    processes did the work; with then, then's result.
+    """
+    queue, ends = os.pipe()
+    try:
+        os.write(ends, b"".join(i.to_bytes(_INDEX, "little") for i in range(len(chunks))))
+    finally:
+        os.close(ends)
+    started: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
+    inbox = -1  # the write end of the finishing child's pipe from here
+    try:
+        for k in range(children):
+            read, write = os.pipe()
+            inbox_read = -1
+            if k == 0 and then is not None:
+                inbox_read, inbox = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes here: fewer children, or none
+                for fd in (read, write, inbox_read, inbox if k == 0 else -1):
+                    if fd >= 0:
+                        os.close(fd)
+                inbox = -1 if k == 0 else inbox
+                break
+            if pid == 0:  # the child: take chunks, send them (or the result) home, leave
+                code = 1
+                try:
+                    os.close(read)
+                    if inbox >= 0:  # the end this process writes (its own, or a sibling's)
+                        os.close(inbox)
+                    blob = _child(queue, chunks, known, then if k == 0 else None, inbox_read)
+                    with os.fdopen(write, "wb") as sent:
+                        sent.write(blob)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)
+            if inbox_read >= 0:
+                os.close(inbox_read)
+            started.append((pid, read))
+        if meanwhile is not None and started and then is None:
+            with suppress(Exception):  # see run(): the caller does it again, and reports
+                meanwhile()
+        parts = _take(queue, chunks, known)
+        helped = 1
+        finisher = started[0][0] if started and inbox >= 0 else None
+        for pid, _ in [c for c in started if c[0] != finisher]:  # theirs first: it needs them
+            got = _collect(started, pid)
+            if got is not None:
+                parts.update(got[1])
+                helped += 1
+        result: tuple[bool, Any] = (False, None)  # (finished in the child, its result)
+        if finisher is not None:  # send it what it lacks, then run meanwhile beside it
+            try:
+                with os.fdopen(inbox, "wb") as to_child:
+                    inbox = -1
+                    to_child.write(marshal.dumps((parts, helped + 1)))
+            except OSError:  # gone: it sends nothing whole, and finish runs here
+                pass
+            if meanwhile is not None:
+                with suppress(Exception):  # see run(): the caller does it again, and reports
+                    meanwhile()
+            got = _collect(started, finisher)
+            if got is not None and got[0]:
+                result = (True, then.unpack(got[1]) if then is not None else None)
+            elif got is not None:
+                parts.update(got[1])
+                helped += 1
+    finally:
+        os.close(queue)
+        if inbox >= 0:
+            os.close(inbox)
+        for pid, read in started:  # interrupted: the children still running are ended
+            if read >= 0:
+                os.close(read)
+            with suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+    if result[0]:
+        return result[1]
+    out: list[Outcome] = []
+    for i, chunk in enumerate(chunks):  # a chunk a lost child took is scanned here
+        part = parts.get(i)
+        out.extend(part if part is not None else scan_chunk(chunk, known))
+    return (out, helped) if then is None else then.finish(out, helped)
+
+
+def _collect(started: list[tuple[int, int]], pid: int) -> tuple[bool, Any] | None:
+    """What child pid sent home ((finished, payload), see _child), once it has left; None
+    when it died or sent nothing whole. It leaves ``started`` (the list of children that
+    still need ending) once its pipe is closed and it is reaped."""
+    at = next(i for i, (p, _) in enumerate(started) if p == pid)
+    read = started[at][1]
+    started[at] = (pid, -1)  # the file object below closes it
+    with os.fdopen(read, "rb") as home:
+        blob = home.read()
+    try:
+        status = os.waitpid(pid, 0)[1]
+    except ChildProcessError:  # reaped already (SIGCHLD ignored here): what it sent decides
+        status = 0
+    started.pop(at)
+    if os.waitstatus_to_exitcode(status) != 0:
+        return None
+    try:
+        finished, payload = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return bool(finished), payload
+
+
+def _child(
+    queue: int,
+    chunks: list[list[Item]],
+    known: frozenset[str],
+    then: Finish | None,
+    inbox: int,
+) -> bytes:
+    """What a forked child sends home: (False, its chunks' outcomes), or when it finishes,
+    (True, then's packed result); (False, ...) too when finish fails, so this process
+    finishes instead and raises what finish raises."""
+    if then is not None and then.prepare is not None:
+        with suppress(Exception):
+            then.prepare()
+    mine = _take(queue, chunks, known)
+    if then is None:
+        return marshal.dumps((False, mine))
+    with os.fdopen(inbox, "rb") as got:
+        others, processes = marshal.loads(got.read())
+    parts = {**others, **mine}
+    out: list[Outcome] = []
+    for i, chunk in enumerate(chunks):  # a chunk a lost sibling took is scanned here
+        part = parts.get(i)
+        out.extend(part if part is not None else scan_chunk(chunk, known))
+    try:
+        return marshal.dumps((True, then.pack(then.finish(out, processes))))
+    except Exception:
+        return marshal.dumps((False, mine))
+
+
+def _take(queue: int, chunks: list[list[Item]], known: frozenset[str]) -> dict[int, list[Outcome]]:
+    """Scan the chunks whose numbers this process reads from the queue, until it is empty."""
+    done: dict[int, list[Outcome]] = {}
+    while True:
+        number = os.read(queue, _INDEX)
+        if len(number) < _INDEX:  # empty (every chunk is taken)
+            return done
+        i = int.from_bytes(number, "little")
+        done[i] = scan_chunk(chunks[i], known)
 
 
 # The standard library's helper processes a forkserver pool starts and leaves running: the

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import marshal
 import os
 import stat
 import time
@@ -45,6 +46,7 @@ from .cache import save as save_cache
 from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
 from .docs import signature as docs_signature
 from .files import in_system_tree, language_of, list_files, prefer_sources
+from .pool import Finish, run_then
 from .pool import run as run_on_cores
 from .pool import start_method as _start_method
 from .pool import workers as _workers
@@ -92,9 +94,11 @@ def analyze(
     directory; any problem with one file becomes a ScanWarning instead.
 
     meanwhile: the caller's own preparation for what it does with the profile (plan() loads
-    its theme, lint lists and token counter), called in this process while worker processes
-    parse, so it costs no wall time; only when they do (many files to parse, several cores),
-    and what it raises is dropped (analysis.pool.run).
+    its theme, lint lists and token counter), called in this process while another one
+    works, so it costs no wall time: with fork, while a worker process ranks the files and
+    writes the cache (analysis.pool.run_then), else while worker processes parse; only when
+    there are such processes (many files to parse, several cores), and what it raises is
+    dropped.
     """
     was_enabled = gc.isenabled()
     gc.disable()  # see scan_chunk: nothing here makes cycles, and collections cost 20-30%
@@ -217,113 +221,129 @@ def _analyze(
             stats["phases_ms"] = _phases(phases)
             return replace(profile, stats=stats)
 
-    # 3. read and hash what may have changed; parse only content not seen before
+    # 3. read and hash what may have changed; parse only content not seen before (and,
+    # when a child process finishes, the next steps there: see pool.run_then)
     known_keys = frozenset(e[2] for e in known_files.values())
-    new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
-    fresh: dict[str, FileScan] = {}  # key -> result parsed in this run
-    # rel -> warning of a file (or directory) that could not be read
-    unkeyed: dict[str, FileScan] = dict(dir_warnings)
-    parsed = 0
-    from_cache = len(keys)
-    outcomes, workers = _run(todo, known_keys, lambda: _prepare_build(meanwhile))
-    phases["scan"] = time.perf_counter() - t0
-    for rel, size, mtime, ctime, key, result in outcomes:
-        if not key:
-            if result is not None:  # None: the file vanished since it was listed
-                unkeyed[rel] = result
-            continue
-        keys[rel] = key
-        new_files[rel] = [size, mtime, key, ctime]
-        if result is None:  # the hash was in the cache
-            from_cache += 1
-        else:
-            parsed += 1
-            fresh[key] = result
-    fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
+    made: dict[str, str] = {}  # the profile's JSON as the cache holds it, once written
 
-    profile = None
-    if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
-        try:  # only mtimes changed (a checkout, a touch): the stored profile still holds
-            profile = RepoProfile.from_json(saved[1])
-        except AnalysisError:
-            profile = None
-    by_key: dict[str, FileScan] | None = None
-    if profile is None:
-        # 4. build the profile from every file's result
-        by_key = dict(fresh)
-        if stem is not None and any(k not in by_key for k in keys.values()):
-            loaded, note = load_results(stem, index["gen"])
-            if note:
-                notes.append(note)
-            for k, v in (loaded or {}).items():
-                by_key.setdefault(k, v)
-        lost = [
-            (rel, base, language_of(rel) or "python") for rel, k in keys.items() if k not in by_key
-        ]
-        for rel, size, mtime, ctime, key, result in _run(lost, frozenset())[0]:  # file lost
-            from_cache -= 1
-            if key and result is not None:
-                parsed += 1
-                keys[rel] = key
-                new_files[rel] = [size, mtime, key, ctime]
-                by_key[key] = result
-            else:
-                keys.pop(rel, None)
-                new_files.pop(rel, None)
-                if result is not None:
+    def finish(outcomes: list[Outcome], workers: int) -> RepoProfile:
+        phases["scan"] = time.perf_counter() - t0
+        new_files: dict[str, list[Any]] = {rel: known_files[rel] for rel in keys}
+        fresh: dict[str, FileScan] = {}  # key -> result parsed in this run
+        # rel -> warning of a file (or directory) that could not be read
+        unkeyed: dict[str, FileScan] = dict(dir_warnings)
+        parsed = 0
+        from_cache = len(keys)
+        for rel, size, mtime, ctime, key, result in outcomes:
+            if not key:
+                if result is not None:  # None: the file vanished since it was listed
                     unkeyed[rel] = result
-        results = {rel: by_key[k] for rel, k in keys.items()}
-        results.update(unkeyed)
+                continue
+            keys[rel] = key
+            new_files[rel] = [size, mtime, key, ctime]
+            if result is None:  # the hash was in the cache
+                from_cache += 1
+            else:
+                parsed += 1
+                fresh[key] = result
         fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
-        phases["load"] = time.perf_counter() - t0
-        profile = _build(root, package, readme_text, results, options)
-        phases["rank"] = time.perf_counter() - t0
 
-    stats = _stats(
-        files,
-        listing,
-        parsed=parsed,
-        cached=from_cache,
-        read=len(todo),
-        workers=workers,
-        stem=stem,
-        notes=notes,
-        profile_cache="miss" if by_key is not None else "hit",
-    )
-    if stem is not None:
-        gen = index["gen"]
-        live: dict[str, FileScan] | None = None
-        if by_key is not None and (parsed or not gen):
-            gen = os.urandom(8).hex()
-            wanted_keys = set(keys.values())
-            live = {k: v for k, v in by_key.items() if k in wanted_keys}
-        new_index = {
-            "format": CACHE_FORMAT,
-            "root": str(root),
-            "gen": gen,
-            "started_ns": started_ns,
-            "scanners": _scanners(),
-            "files": new_files,
-            "dirs": dirs,
-            "profile": [fingerprint, profile.to_json()],
-        }
-        phases["json"] = time.perf_counter() - t0
-        note = save_cache(stem, new_index, live)
-        phases["save"] = time.perf_counter() - t0
-        if note:
-            stats["cache_notes"] = [*stats.get("cache_notes", []), note]
-    stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-    stats["phases_ms"] = _phases(phases)
-    return replace(profile, stats=stats)
+        profile = None
+        if isinstance(saved, list) and len(saved) == 2 and saved[0] == fingerprint:
+            try:  # only mtimes changed (a checkout, a touch): the stored profile still holds
+                profile = RepoProfile.from_json(saved[1])
+            except AnalysisError:
+                profile = None
+        by_key: dict[str, FileScan] | None = None
+        if profile is None:
+            # 4. build the profile from every file's result
+            by_key = dict(fresh)
+            if stem is not None and any(k not in by_key for k in keys.values()):
+                loaded, note = load_results(stem, index["gen"])
+                if note:
+                    notes.append(note)
+                for k, v in (loaded or {}).items():
+                    by_key.setdefault(k, v)
+            lost = [
+                (rel, base, language_of(rel) or "python")
+                for rel, k in keys.items()
+                if k not in by_key
+            ]
+            for rel, size, mtime, ctime, key, result in _run(lost, frozenset())[0]:  # file lost
+                from_cache -= 1
+                if key and result is not None:
+                    parsed += 1
+                    keys[rel] = key
+                    new_files[rel] = [size, mtime, key, ctime]
+                    by_key[key] = result
+                else:
+                    keys.pop(rel, None)
+                    new_files.pop(rel, None)
+                    if result is not None:
+                        unkeyed[rel] = result
+            results = {rel: by_key[k] for rel, k in keys.items()}
+            results.update(unkeyed)
+            fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
+            phases["load"] = time.perf_counter() - t0
+            profile = _build(root, package, readme_text, results, options)
+            phases["rank"] = time.perf_counter() - t0
+
+        stats = _stats(
+            files,
+            listing,
+            parsed=parsed,
+            cached=from_cache,
+            read=len(todo),
+            workers=workers,
+            stem=stem,
+            notes=notes,
+            profile_cache="miss" if by_key is not None else "hit",
+        )
+        if stem is not None:
+            gen = index["gen"]
+            live: dict[str, FileScan] | None = None
+            if by_key is not None and (parsed or not gen):
+                gen = os.urandom(8).hex()
+                wanted_keys = set(keys.values())
+                live = {k: v for k, v in by_key.items() if k in wanted_keys}
+            new_index = {
+                "format": CACHE_FORMAT,
+                "root": str(root),
+                "gen": gen,
+                "started_ns": started_ns,
+                "scanners": _scanners(),
+                "files": new_files,
+                "dirs": dirs,
+                "profile": [fingerprint, profile.to_json()],
+            }
+            made["json"] = new_index["profile"][1]
+            phases["json"] = time.perf_counter() - t0
+            note = save_cache(stem, new_index, live)
+            phases["save"] = time.perf_counter() - t0
+            if note:
+                stats["cache_notes"] = [*stats.get("cache_notes", []), note]
+        stats["elapsed_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        stats["phases_ms"] = _phases(phases)
+        return replace(profile, stats=stats)
+
+    def pack(profile: RepoProfile) -> bytes:  # how a finishing child sends it home
+        text = made.get("json") or replace(profile, stats={}).to_json()
+        return marshal.dumps((text, profile.stats))
+
+    def unpack(blob: bytes) -> RepoProfile:
+        text, stats = marshal.loads(blob)
+        return replace(RepoProfile.from_json(text), stats=stats)
+
+    then = Finish(finish, pack, unpack, prepare=_prepare_build)
+    workers = _workers()
+    method = _start_method() if len(todo) >= PARALLEL_MIN and workers >= 2 else None
+    return run_then(todo, known_keys, workers, method, then, meanwhile)
 
 
-def _prepare_build(meanwhile: Callable[[], object] | None) -> None:
-    """What runs in this process while the workers parse: the modules build() imports (they
-    load lazily, so a warm analyze() never pays them; ~10 ms), then the caller's meanwhile."""
+def _prepare_build() -> None:
+    """The modules build() imports (they load lazily, so a warm analyze() never pays them;
+    ~10 ms), imported in the process that will build, while the files are read."""
     from . import api, readme, readme_names  # noqa: F401
-
-    if meanwhile is not None:
-        meanwhile()
 
 
 def _phases(marks: dict[str, float]) -> dict[str, float]:

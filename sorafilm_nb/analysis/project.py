@@ -38,7 +38,7 @@ def _package_json(root: Path) -> dict[str, object]:
     text = _read(root, "package.json")
     try:
         doc = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # hostile nesting recurses past the limit
         return {}
     return doc if isinstance(doc, dict) else {}
 
@@ -56,7 +56,9 @@ def project_name(root: Path) -> str | None:
             import tomli as tomllib
         try:
             doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
+        # a hostile document: nesting past the recursion limit, or an integer past Python's
+        # 4,300 digits (ValueError, not TOMLDecodeError) is no name, not a traceback
+        except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
             doc = {}
         for table in (doc.get("project"), doc.get("tool", {}).get("poetry")):
             if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:

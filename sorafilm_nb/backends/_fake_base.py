@@ -113,7 +113,11 @@ def image_info(data: bytes, folder: Path) -> dict[str, Any]:
 
 
 class FakeServer:
-    """A provider fake's lifecycle, faults and job clock. Subclasses set ``handler``."""
+    """A provider fake's lifecycle, faults and job clock. Subclasses set ``handler``.
+
+    ``render``: draw each job's animatic in a worker as soon as it is created, as the
+    simulator does (False: on its first download only, for tests that never download).
+    """
 
     handler: type[BaseHTTPRequestHandler]
     thread_name = "sorafilm-fake"
@@ -123,6 +127,7 @@ class FakeServer:
         *,
         api_key: str = "fake-key-0123456789",
         job_seconds: float = 0.2,
+        render: bool = True,
         render_scale: float = 0.1,
         faults: FaultConfig | None = None,
         refuse_marker: str = "[refuse]",
@@ -133,6 +138,7 @@ class FakeServer:
         self.api_key = api_key
         self.requested_port = port
         self.job_seconds = job_seconds
+        self.render = render
         self.render_scale = render_scale
         self.faults = faults or FaultConfig()
         self.refuse_marker = refuse_marker
@@ -240,7 +246,7 @@ class FakeServer:
         return job
 
     def start_render(self, job: FakeJob) -> None:
-        if not job.refuse and self.renderer is not None:
+        if self.render and not job.refuse and self.renderer is not None:
             job.render = self.renderer.submit(job.sim_job())
 
     def fraction(self, job: FakeJob) -> float:

@@ -36,7 +36,7 @@ MAX_TOKEN_CAP = 8_000
 
 
 def _tier(text: str) -> Any:
-    from ..story.prompts import parse_tier
+    from ..story.tiers import parse_tier  # argparse converts the default: keep it light
 
     tiers = ", ".join(TIERS)
     numbers = f"{MIN_TOKEN_CAP} to {MAX_TOKEN_CAP:,} tokens"

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import SplitResult, parse_qsl, urlsplit
+
+from ..errors import LedgerError
 
 LEDGER_ENV = "SORAFILM_LEDGER"
 DATA_DIR_ENV = "SORAFILM_DATA_DIR"
@@ -49,3 +52,21 @@ def default_path(*, simulator: bool = False) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("sorafilm-nb")) / name
+
+
+def split_url(url: str) -> SplitResult:
+    """urlsplit(url), its ValueError ('Invalid IPv6 URL') a LedgerError that never quotes the
+    URL (it may hold a password): a malformed team ledger URL was a traceback."""
+    try:
+        return urlsplit(url)
+    except ValueError as exc:
+        raise LedgerError(f"the team ledger URL is malformed ({exc})") from None
+
+
+def url_passwords(url: str) -> list[str]:
+    """Every password a team ledger URL holds, to scrub from messages: the authority's, and
+    any parameter with 'password' in its name (libpq's password and sslpassword, the client
+    key's passphrase)."""
+    parts = split_url(url)
+    found = [v for k, v in parse_qsl(parts.query) if "password" in k.lower() and v]
+    return [*found, parts.password] if parts.password else found

@@ -41,13 +41,12 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import LedgerError
 from ..redact import MASK, redact
 from ..redact import url as redact_url
 from . import migrations
-from .location import URL_SCHEMES, is_url  # noqa: F401 (re-exported; one home: location)
+from .location import URL_SCHEMES, is_url, split_url, url_passwords  # noqa: F401 (re-exported; one home: location)
 from .pgconn import PgConnection, _row_factory, table_columns
 
 # Advisory lock keys ("SoRF" and a number): one for migrating, one for the budget.
@@ -56,17 +55,11 @@ BUDGET_LOCK = 0x536F5246_0002
 _OUR_TABLES = ("budgets", "jobs", "charges", "day_totals", "project_caps")
 
 
-def _password(url: str) -> str | None:
-    parts = urlsplit(url)
-    for key, value in parse_qsl(parts.query):
-        if key == "password":
-            return value
-    return parts.password
-
-
 def display_url(url: str) -> str:
-    """url with its password (in the authority or as ?password=) masked, for every message:
-    redact.url, the one home of how a URL is shown (a --base-url is shown the same way)."""
+    """url with its passwords (authority, ?password=, ?sslpassword=) masked, for every
+    message: redact.url, the one home of how a URL is shown (a --base-url is shown the same
+    way). A malformed URL is a LedgerError that never quotes it (split_url)."""
+    split_url(url.strip())
     return redact_url(url)
 
 
@@ -92,7 +85,7 @@ class PgStore:
                 "a PostgreSQL ledger needs psycopg 3: pip install 'psycopg[binary]>=3.2'"
             ) from None
         self._url = url.strip()
-        self._secret = _password(self._url)
+        self._secrets = url_passwords(self._url)
         self.display = display_url(self._url)
         self.busy_timeout = busy_timeout
         self._refuse = refuse  # LedgerFile._refuse: one wording for a foreign ledger
@@ -109,9 +102,9 @@ class PgStore:
     def scrub(self, text: str) -> str:
         """text with the URL and its password masked (a driver message may quote either)."""
         text = text.replace(self._url, self.display)
-        if self._secret:
-            text = text.replace(self._secret, MASK)
-        return redact(text, extra=[self._secret] if self._secret else [])
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return redact(text, extra=self._secrets)
 
     def _wrap(self, exc: BaseException) -> LedgerError:
         import psycopg

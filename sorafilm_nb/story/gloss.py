@@ -11,6 +11,7 @@ its names are re-exported here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .clauses import DANGLING, RUN_ON, article, plain, short_clause
 from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
@@ -75,11 +76,14 @@ def _restates(name: str, clause: str) -> bool:
     code = bool(re.search(r"\w\(", clause)) and len(clause.split()) < 3  # "http.createServer()"
     if not rest or lone or code or _COMPARES.search(clause) or _BASE_ONLY.fullmatch(clause):
         return True
-    short = re.escape(name.rsplit(".", 1)[-1])
+    own = name.rsplit(".", 1)[-1]
+    short = re.escape(own)
     # "a Requests session" for Session: the name with its owner's or project's proper name
-    if re.fullmatch(rf"(?i:an?|the)\s+[A-Z][\w-]*\s+(?i:{short})s?", clause):
+    if _may_hold(clause, own) and re.fullmatch(
+        rf"(?i:an?|the)\s+[A-Z][\w-]*\s+(?i:{short})s?", clause
+    ):
         return True
-    return bool(
+    return own in clause and bool(  # the name as it is spelled, or no match
         re.search(
             rf"(?<=\s){short}\s+(?:{_KIND_NOUNS})s?\b|\bis\s+(?:the|an?)\s+{short}\W*$", clause
         )
@@ -104,12 +108,28 @@ _COMPARES = re.compile(
 )
 
 
+@lru_cache(maxsize=256)
+def _name_words(name: str) -> tuple[str, ...]:
+    """The words of a name as the per-name patterns spell it: "CancelToken" -> Cancel, Token."""
+    return tuple(re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name)))
+
+
+def _may_hold(text: str, *words: str) -> bool:
+    """False only when ``text`` cannot hold every one of ``words``, case aside: an ASCII text
+    without one of them (ASCII words). Then a pattern made for a name is not compiled just to
+    find no match: ~1 ms each, compiled per concept name on every plan (issue 14). A text
+    or word that is not ASCII says True (case-insensitive matching of other letters is not
+    str.lower's: 'ſ' matches 's'), and the pattern decides."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return all(not w.isascii() or w.lower() in low for w in words)
+
+
 def _name_is(name: str) -> re.Pattern[str]:
     """ "The context is ...", "A CancelToken is ...", "Commands are ...": the name (or its
     plural) restated as a subject."""
-    words = r"\s*".join(
-        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
-    )
+    words = r"\s*".join(re.escape(w) for w in _name_words(name))
     return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s?\s+(?:is|are)\s+", re.I)
 
 
@@ -117,9 +137,7 @@ def _name_does(name: str) -> re.Pattern[str]:
     """ "Koa's Request object provides ...", "An AxiosHeaders object instance can ...": the
     name (called by its kind, or its owner's) as the subject of a verb; the caption keeps the
     predicate ("provides helpful methods ...")."""
-    words = r"\s*".join(
-        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
-    )
+    words = r"\s*".join(re.escape(w) for w in _name_words(name))
     return re.compile(
         rf"^(?:(?:the|an?)\s+|[\w.]+['’]s\s+)?{words}(?:\s+(?:{_KIND_NOUNS}))*\s+"
         r"(?=(?:[a-z]+ly\s+)?(?:(?:can|will|may|must|should|lets|allows)\s|[a-z]+[^su\W]s\s))",
@@ -298,10 +316,10 @@ def _clause(name: str, sentence: str, room: int) -> str:
     text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
     if not kept_noun:
         text = _FILLER_OPENING.sub("", text)
-    named = _name_is(name).sub("", text)
+    named = _name_is(name).sub("", text) if _may_hold(text, *_name_words(name)) else text
     if named != text:  # "A CancelToken is an object that ...": that opening says nothing too
         text = _FILLER_OPENING.sub("", named)
-    else:
+    elif _may_hold(text, *_name_words(name.rsplit(".", 1)[-1])):
         text = _name_does(name.rsplit(".", 1)[-1]).sub("", text)
         # "Type adapters provide a flexible way ..." -> "provides a flexible way ..."
         text = _plural_does(name.rsplit(".", 1)[-1]).sub(
@@ -404,9 +422,7 @@ def _statement(name: str, clause: str, room: int, *, imperative: bool) -> str:
 
 def _plural_does(name: str) -> re.Pattern[str]:
     """ "Type adapters provide ...": the name in the plural as the subject of a verb."""
-    words = r"\s*".join(
-        re.escape(w) for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name))
-    )
+    words = r"\s*".join(re.escape(w) for w in _name_words(name))
     # an adverb before the verb stays as it is ("Sessions also provide" -> "also provides")
     adverb = r"((?:also|often|always|never|only|[a-z]+ly)\s+)?"
     return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s\s+{adverb}([a-z]+)(?=\s)", re.I)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..money.cost import Cost
 from .findings import finding
-from .prompts import ShotPrompt, Tier
+from .tiers import Tier  # not from prompts: importing it (and lint's lists) can wait, see _prepare
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .boards import Storyboard, StoryTemplate
     from .casting import Casting, MetaphorLibrary
     from .plans import SCHEMA, Plan
+    from .prompts import ShotPrompt
 
 
 __all__ = ["SCHEMA", "Plan", "plan", "plan_id"]
@@ -175,7 +176,7 @@ def plan(
     from ..capabilities import default_model
     from ..money.prices import PriceError, PriceTable
     from .continuity import check_look, references
-    from .prompts import parse_tier, tier_cap
+    from .tiers import parse_tier, tier_cap
 
     tier = parse_tier(tier)
     cap = tier_cap(tier)

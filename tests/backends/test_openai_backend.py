@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 
 from sorafilm_nb.backends.base import (
@@ -27,6 +28,8 @@ from sorafilm_nb.backends.base import (
 from sorafilm_nb.backends.openai_api import OpenAIBackend, raise_for_job
 from sorafilm_nb.backends.simulator import Fault, FaultConfig, Simulator
 from sorafilm_nb.render import probe
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 SHOT = {
     "prompt": "A kitchen at breakfast.\nIntertitle: import milk",
@@ -433,7 +436,12 @@ def test_expired_content_is_content_expired(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_not_ready_content_is_a_clear_error(sim_backend: OpenAIBackend, tmp_path: Path) -> None:
+def test_not_ready_content_is_a_clear_error(
+    simulator: Simulator, sim_backend: OpenAIBackend, tmp_path: Path
+) -> None:
+    # not done when asked however loaded the machine: 0.2 s (and a render, which the film
+    # tests' animatic store makes instant once drawn) was all that kept it unfinished
+    simulator.job_seconds = 60.0
     job = sim_backend.create(**SHOT)  # type: ignore[arg-type]
     with pytest.raises(InvalidRequest, match="only available for completed"):
         sim_backend.download(job.id, tmp_path)

@@ -77,6 +77,19 @@ def test_create_poll_download_real_mp4(
     }
 
 
+def test_a_fake_told_not_to_render_draws_on_the_first_download_only(tmp_path: Path) -> None:
+    """``render=False`` (as the simulator's): a test that never downloads draws nothing; a
+    download still gets the real mp4, drawn then."""
+    with FakeRunway(job_seconds=0.05, render=False) as quiet:
+        backend = RunwayBackend(api_key=quiet.api_key, base_url=quiet.base_url, cache_dir=tmp_path)
+        job = backend.create(prompt="a kettle", model=MODEL, seconds=2, size="720x1280")
+        assert quiet.jobs[job.id].render is None  # not drawn at create
+        done = wait(backend, job)
+        assert done.status == "completed"
+        info = probe(backend.download(done.id, tmp_path / "out"))
+        assert info.codec == "h264" and abs(info.duration - 2) < 0.2
+
+
 def test_fake_bodies_parse_with_sdk_types(fake: FakeRunway) -> None:
     from pydantic import TypeAdapter  # the SDK's types load here, not at collection
     from runwayml.types import TaskRetrieveResponse, TextToVideoCreateResponse

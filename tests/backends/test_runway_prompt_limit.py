@@ -180,6 +180,7 @@ def test_the_readme_plan_of_real_packages_goes_through_the_sdk(
     installed ones, and the eval packages where fetched), at its tier and at standard, each
     prompt created through the SDK (the film's own create path, less the rendering): the
     backend and the fake refuse none."""
+    fake.render = False  # nothing is downloaded: ~140 animatics drawn for nobody (~6 s CPU)
     roots = [_installed_repo(dist, tmp_path) for dist in INSTALLED] + _eval_roots()
     sent = 0
     for root in roots:

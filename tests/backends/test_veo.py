@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from veo_fixtures import *  # noqa: F403 - the fake Veo and a backend on it
 from veo_fixtures import MODEL
 
@@ -33,6 +34,8 @@ from sorafilm_nb.backends.base import (
 from sorafilm_nb.backends.fake_veo import FakeVeo
 from sorafilm_nb.backends.veo import VeoBackend
 from sorafilm_nb.render import ffmpeg_exe, probe
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 if TYPE_CHECKING:  # the SDK (about 1 s to import) loads in the tests that use it, not at collection
     from google.genai import types

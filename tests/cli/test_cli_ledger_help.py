@@ -16,6 +16,8 @@ from sorafilm_nb.backends.fake_runway import FakeRunway
 from sorafilm_nb.cli import main
 from sorafilm_nb.money.ledger import Ledger
 
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

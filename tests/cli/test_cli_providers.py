@@ -17,6 +17,8 @@ from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.paths import shown_path
 
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
+
 
 @pytest.fixture(autouse=True)
 def _no_openai_settings_and_own_ledgers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

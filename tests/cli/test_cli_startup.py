@@ -260,3 +260,45 @@ def test_the_program_exits_without_the_collectors_last_walk(
     )
     assert done.returncode == code, done.stderr
     assert done.stderr.splitlines()[-1] == "frozen: True", done.stderr
+
+
+def test_a_cold_plan_starts_reading_before_it_loads_the_story_side(tmp_path: Path) -> None:
+    """A cold `sorafilm plan` forks its readers as early as it can: what it imports before
+    the pool starts runs on one core, what it imports after runs beside the readers
+    (analyze's meanwhile). The budget's default ("medium", converted by argparse) and
+    story.planning imported story.prompts, and with it lint's lists (~17 ms), before the
+    first file was read; the pool's own multiprocessing imports were ~15 ms (issue 14)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for i in range(60):  # more than analysis.profile.PARALLEL_MIN: read on every core
+        (repo / f"m{i}.py").write_text(f'"""Module {i}."""\n\nclass Thing{i}:\n    pass\n')
+    code = (
+        "import json, sys\n"
+        "from sorafilm_nb.analysis import profile\n"
+        "seen = []\n"
+        "real = profile.run_then\n"
+        "def run(*args, **kwargs):\n"
+        "    seen.extend(m for m in sys.modules if m.startswith('sorafilm_nb.story.')\n"
+        "                or m in ('multiprocessing', 'concurrent.futures'))\n"
+        "    seen.append('read')\n"
+        "    return real(*args, **kwargs)\n"
+        "profile.run_then = run\n"
+        "profile._workers = lambda: 2\n"
+        "from sorafilm_nb.cli import main\n"
+        f"rc = main(['plan', '--repo', {str(repo)!r}, '--json'])\n"
+        "print(json.dumps(sorted(seen)), file=sys.stderr)\n"
+    )
+    script = tmp_path / "plan.py"  # a script file, as the CLI runs: the fork path
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(tmp_path / "c")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env)
+    assert done.returncode in (0, 1), done.stderr
+    before_fork = json.loads(done.stderr.strip().splitlines()[-1])
+    assert before_fork.count("read") == 1
+    # what plan() needs before analyze(): its tiers, findings, continuity check
+    assert set(before_fork) - {"read"} <= {
+        "sorafilm_nb.story.planning",
+        "sorafilm_nb.story.tiers",
+        "sorafilm_nb.story.findings",
+        "sorafilm_nb.story.continuity",
+    }, before_fork

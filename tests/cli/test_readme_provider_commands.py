@@ -25,6 +25,8 @@ from sorafilm_nb.backends.simulator import Simulator
 from sorafilm_nb.capabilities import PROVIDERS
 from sorafilm_nb.cli import main
 
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

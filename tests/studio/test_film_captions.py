@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from studio_child import make_plan
 
 from sorafilm_nb.backends.openai_api import OpenAIBackend
@@ -21,6 +22,8 @@ from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.render import probe
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import Studio
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 
 def with_captions(plan, captions: list[tuple[str | None, str | None]]):

@@ -18,6 +18,8 @@ from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.folder import FilmError, legacy_remote
 from sorafilm_nb.studio.runner import Studio
 
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
+
 
 def _old_folder(fake: FakeVeo, repo: Path, out: Path) -> None:
     """A Veo film interrupted mid-run (its jobs still running on the fake), its manifest as

@@ -19,7 +19,8 @@ from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import Studio
 
-pytestmark = pytest.mark.usefixtures("small_doubles")  # 256x144 animatics
+# 256x144 animatics, each drawn once (provider_fixtures)
+pytestmark = pytest.mark.usefixtures("small_doubles", "animatics_drawn_once")
 
 MODEL = "veo-3.1-generate-preview"
 

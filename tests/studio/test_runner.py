@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from runner_fixtures import *  # noqa: F403 - the sim and ledger fixtures
 from runner_fixtures import folder_files, plan_rows, settled_sum, studio_for
 from studio_child import make_plan
@@ -26,6 +27,8 @@ from sorafilm_nb.money.prices import PriceTable
 from sorafilm_nb.render import media_duration
 from sorafilm_nb.studio.folder import Film, sha256_file
 from sorafilm_nb.studio.runner import ShotProgress, Studio
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 # -- the whole pipeline -----------------------------------------------------------------------
 

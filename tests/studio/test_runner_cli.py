@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from provider_fixtures import small_doubles  # noqa: F401 - a fixture, by name
+from provider_fixtures import animatics_drawn_once, small_doubles  # noqa: F401 - fixtures, by name
 from runner_fixtures import *  # noqa: F403 - the sim and ledger fixtures
 from studio_child import make_plan
 
@@ -18,7 +18,8 @@ from sorafilm_nb.render import media_duration
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import ShotProgress, Studio
 
-pytestmark = pytest.mark.usefixtures("small_doubles")  # the CLI's simulator: 256x144 animatics
+# the CLI's simulator: 256x144 animatics, each drawn once (provider_fixtures)
+pytestmark = pytest.mark.usefixtures("small_doubles", "animatics_drawn_once")
 
 # -- the command line -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from runner_fixtures import *  # noqa: F403 - the sim and ledger fixtures
 from runner_fixtures import folder_files, settled_sum, studio_for
 from studio_child import make_plan
@@ -20,6 +21,8 @@ from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.render import render_animatic
 from sorafilm_nb.studio.folder import Film, FilmError, sha256_file
 from sorafilm_nb.studio.runner import Studio
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 # -- a server that sends a hostile job id ----------------------------------------------------
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from runner_fixtures import *  # noqa: F403 - the sim and ledger fixtures
 from runner_fixtures import Killed, folder_files, plan_rows, settled_sum, studio_for
 from studio_child import make_plan
@@ -18,6 +19,8 @@ from sorafilm_nb.backends.simulator import Fault, Simulator
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.studio.folder import sha256_file
 from sorafilm_nb.studio.runner import ShotProgress
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 
 @pytest.mark.slow
@@ -143,7 +146,13 @@ def test_a_vanished_job_is_reported_not_waited_for(ledger: Ledger, tmp_path: Pat
         assert film.shots[0].status == "timeout"
         # While nobody watched, the job finished and the server forgot it.
         sim.job_seconds = 0.0
-        OpenAIBackend.for_simulator(sim).delete(film.shots[0].job_id)
+        api = OpenAIBackend.for_simulator(sim)
+        job_id = film.shots[0].job_id
+        # its animatic renders on the simulator's own thread: at load 20 it can take seconds
+        deadline = time.monotonic() + 60
+        while api.retrieve(job_id).status != "completed" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        api.delete(job_id)
         t0 = time.monotonic()
         film = studio_for(sim, ledger).resume(out)
         assert time.monotonic() - t0 < 20  # reported at once, never a 30-minute poll

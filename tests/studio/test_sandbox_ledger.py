@@ -21,7 +21,8 @@ from sorafilm_nb.cli import main
 from sorafilm_nb.money.ledger import Ledger, default_path
 from sorafilm_nb.studio.runner import Studio
 
-pytestmark = pytest.mark.usefixtures("small_doubles")  # the CLI's simulator: 256x144 animatics
+# the CLI's simulator: 256x144 animatics, each drawn once (provider_fixtures)
+pytestmark = pytest.mark.usefixtures("small_doubles", "animatics_drawn_once")
 
 
 def test_sandbox_path_follows_the_environment(

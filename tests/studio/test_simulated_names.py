@@ -25,6 +25,8 @@ from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.folder import Film, recorded_name
 from sorafilm_nb.studio.runner import Studio
 
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
+
 SIMULATED = "(simulated, no real money)"
 
 

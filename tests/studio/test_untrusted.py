@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from studio_child import make_plan
 
 from sorafilm_nb.backends.openai_api import OpenAIBackend
@@ -16,6 +17,8 @@ from sorafilm_nb.backends.simulator import Simulator
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.studio.folder import FilmError
 from sorafilm_nb.studio.runner import ShotProgress, Studio
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 
 @pytest.fixture

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from ui_fixtures import make_film
 
 from sorafilm_nb.sharing import share
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.ui import VideoPlayer
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 
 def old_film(folder: Path) -> Path:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "studio"))
 
@@ -25,6 +26,8 @@ from sorafilm_nb.studio.runner import Studio
 pytest.importorskip("anywidget")
 
 from sorafilm_nb.ui.player import shot_rows
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 LONG_CARD = "a long card of many words, so many that a viewer needs more time to read it"
 

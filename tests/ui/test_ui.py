@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from ui_fixtures import EGGS, JAM, MILK, PROFILE, make_casting, make_film
 
 from sorafilm_nb.money.cost import Cost
@@ -30,6 +31,8 @@ from sorafilm_nb.ui import (
     concept_table,
 )
 from sorafilm_nb.ui.posters import poster_jpeg
+
+pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
 # -- package -------------------------------------------------------------------------------
 

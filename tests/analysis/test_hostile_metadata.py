@@ -1,0 +1,46 @@
+"""Hostile project metadata is read as no metadata, never a crash (issue 11).
+
+package.json and pyproject.toml come from the repository being filmed: nesting deeper than
+the parsers' recursion (json and tomllib recurse per level) or an integer past Python's
+4,300-digit limit raised RecursionError / ValueError out of ``analyze`` as a traceback.
+Real files, the real analyze().
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.analysis.project import project_name
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HUGE = "1" + "0" * 5_000
+
+
+def _repo(tmp_path: Path, name: str, text: str) -> Path:
+    root = tmp_path / "repo"
+    (root / "src").mkdir(parents=True)
+    (root / name).write_text(text)
+    (root / "src" / "index.js").write_text("export function hello(a) { return a }\n")
+    (root / "mod.py").write_text('def greet(who):\n    """Say hello."""\n    return who\n')
+    return root
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("package.json", '{"name": "x", "main": "src/index.js", "d": ' + DEEP + "}"),
+        ("package.json", '{"name": "x", "n": ' + HUGE + "}"),
+        ("pyproject.toml", '[project]\nname = "x"\nd = ' + DEEP + "\n"),
+        ("pyproject.toml", '[project]\nname = "x"\nn = ' + HUGE + "\n"),
+        ("pyproject.toml", '[project]\nname = "x"\nd = ' + "{a=" * 5_000 + "1" + "}" * 5_000),
+    ],
+    ids=["json-deep", "json-huge-int", "toml-deep", "toml-huge-int", "toml-deep-tables"],
+)
+def test_hostile_metadata_is_no_metadata(tmp_path: Path, name: str, text: str) -> None:
+    root = _repo(tmp_path, name, text)
+    assert project_name(root) in (None, "repo")  # the document is ignored, not half-read
+    profile = analyze(root, use_cache=False)
+    assert {c.name for c in profile.concepts} >= {"greet"}
