@@ -151,6 +151,12 @@ class ClockWarning(BudgetWarning):
 # milliseconds, not a clock that stepped back.
 CLOCK_SLACK = timedelta(seconds=1)
 
+# How long check_real_budget waits for the real ledger. The comparison is advice for a
+# simulated film, not money: a team ledger that does not answer is reported, not waited
+# for. Opened with the default busy_timeout (30 s), a refused connection was retried as a
+# restarting server's, and a simulated film stalled for half a minute before it started.
+REAL_CHECK_WAIT = 2.0
+
 
 def month_bounds(now: datetime, start_day: int = 1) -> tuple[datetime, datetime]:
     """[start, end) of the budget month containing now; months start at 00:00 UTC."""
@@ -400,7 +406,13 @@ class BudgetBook(LedgerFile):
             if _same_file(path, self.path):
                 summary = self.month_summary()
             else:
-                with type(self)(path, clock=self.clock, sandbox=False, create=False) as other:
+                with type(self)(
+                    path,
+                    clock=self.clock,
+                    sandbox=False,
+                    create=False,
+                    busy_timeout=REAL_CHECK_WAIT,
+                ) as other:
                     summary = other.month_summary()
         except LedgerMissing as exc:
             log.warning("%s; nothing to compare the simulated run with", exc)

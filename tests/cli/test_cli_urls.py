@@ -61,7 +61,7 @@ def test_where_a_film_is_made_is_said_without_the_password(provider: str) -> Non
 
 
 def test_the_real_budget_check_never_names_a_team_ledgers_password(
-    caplog: pytest.LogCaptureFixture, tmp_path: Path
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A simulated film compares its cost with the real ledger, which may be a team ledger's
     URL: its log line, warning and `budget set --ledger URL` advice showed the URL as given."""
@@ -71,9 +71,22 @@ def test_the_real_budget_check_never_names_a_team_ledgers_password(
     from sorafilm_nb.money.cost import Cost
     from sorafilm_nb.money.ledger import Ledger
 
+    import psycopg
+
     unreachable = f"postgresql://bob:{PASSWORD}@127.0.0.1:1/ledger"
+    tries: list[str] = []
+    connect = psycopg.connect
+
+    def counted(*args: object, **kwargs: object) -> object:
+        tries.append("connect")
+        return connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(psycopg, "connect", counted)
     with Ledger(tmp_path / "sandbox.sqlite3", sandbox=True) as sandbox:
         assert sandbox.check_real_budget(Cost(Decimal(100)), real=unreachable) is None
+    # advice, not money: a refused connection is retried for budget.REAL_CHECK_WAIT (2 s,
+    # ~6 tries), not for the ledger's busy_timeout (30 s, ~35 tries: the film stalled)
+    assert 1 <= len(tries) <= 10, tries
     assert "cannot read the real ledger" in caplog.text and PASSWORD not in caplog.text
     command = raise_command(unreachable, Cost(Decimal(500)))
     assert PASSWORD not in command and "bob" in command
