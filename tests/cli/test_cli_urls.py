@@ -67,11 +67,11 @@ def test_the_real_budget_check_never_names_a_team_ledgers_password(
     URL: its log line, warning and `budget set --ledger URL` advice showed the URL as given."""
     from decimal import Decimal
 
+    import psycopg
+
     from sorafilm_nb.money.budget import raise_command
     from sorafilm_nb.money.cost import Cost
     from sorafilm_nb.money.ledger import Ledger
-
-    import psycopg
 
     unreachable = f"postgresql://bob:{PASSWORD}@127.0.0.1:1/ledger"
     tries: list[str] = []
