@@ -487,7 +487,11 @@ def test_eight_processes_on_two_machines_with_kills_and_a_restart(
         assert all(rows[i].billed_cents == b for i, b in settled.items())
         extra = {r.user_name for i, r in rows.items() if i not in given}
         assert extra <= {"racer1", "racer6"}
-        assert {r.machine for r in rows.values()} == {"machine-a", "machine-b"}
+        # each row names the machine its racer ran on (racer0-3 on a, racer4-7 on b). Not
+        # "both machines have rows": at load, machine-a's racers could take the whole budget
+        # before machine-b's first try, and b's were all refused (seen once, load ~4)
+        for r in rows.values():
+            assert r.machine == ("machine-a" if int(r.user_name[5:]) < 4 else "machine-b")
         held = _held(led)
         assert held == sum(
             (r.billed_cents or 0) if not r.is_open else r.cents for r in rows.values()
