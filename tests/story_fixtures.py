@@ -148,6 +148,22 @@ def concept(name: str, kind: str, score: float, **kw: object) -> Concept:
     )  # type: ignore[arg-type]
 
 
+# the three packaged themes, for tests that hold a casting rule in each
+THEMES = ("kitchen", "space", "heist")
+
+
+def fit_concept(name: str, kind: str = "function", summary: str = "") -> Concept:
+    """A Python concept with only a name, kind and docstring: what casting-fit tests vary."""
+    return Concept(name=name, kind=kind, file="pkg/mod.py", line=1, summary=summary, score=1.0)
+
+
+def gag_roles(m: Metaphor) -> set[str]:
+    """The stemmed words a gag plays: its roles and its match words."""
+    from sorafilm_nb.story.casting import stem
+
+    return {stem(w) for w in (*m.roles, *m.matches.words)}
+
+
 def bare_concept(name: str, kind: str, **kw: Any) -> Concept:
     """A concept with nothing but what a caption test gives it (JavaScript unless told)."""
     kw.setdefault("file", "lib/x.js")

@@ -13,21 +13,14 @@ from dataclasses import replace
 
 import pytest
 import tomllib
+from story_fixtures import THEMES
+from story_fixtures import fit_concept as concept
+from story_fixtures import gag_roles as _roles
 
-from sorafilm_nb.analysis.profile import Concept, RepoProfile
+from sorafilm_nb.analysis.profile import RepoProfile
 from sorafilm_nb.datafiles import data_dir
 from sorafilm_nb.story.casting import WEAK_BELOW, MetaphorLibrary, cast, score, stem
 from sorafilm_nb.story.scoring import rank
-
-THEMES = ("kitchen", "space", "heist")
-
-
-def concept(name: str, kind: str = "function", summary: str = "") -> Concept:
-    return Concept(name=name, kind=kind, file="pkg/mod.py", line=1, summary=summary, score=1.0)
-
-
-def _roles(m) -> set[str]:  # type: ignore[no-untyped-def]
-    return {stem(w) for w in (*m.roles, *m.matches.words)}
 
 
 @pytest.mark.parametrize("theme", THEMES)
