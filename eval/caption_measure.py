@@ -22,13 +22,11 @@ from pathlib import Path
 import tomllib
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from fit_measure import _held_out  # noqa: E402  (one home: eval/fit_measure.py)
+
 LABELS = ("teach", "little", "mislead")
 NOW = (*LABELS, "unread")
-
-
-def _held_out() -> set[str]:
-    golden = tomllib.loads((HERE / "golden.toml").read_text(encoding="utf-8"))
-    return {p["name"] for p in golden.get("package", []) if p.get("held_out")}
 
 
 def captions(folder: Path, package: str) -> dict[str, str] | None:

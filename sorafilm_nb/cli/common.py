@@ -240,11 +240,11 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
 
 
 def _is_sandbox(path: str) -> bool:
-    from pathlib import Path
-
+    """The rule Ledger itself decides sandbox by (store.same_location: resolved, URLs apart)."""
     from ..money.ledger import default_path
+    from ..money.store import same_location
 
-    return Path(path).expanduser() == default_path(simulator=True)
+    return same_location(path, default_path(simulator=True))
 
 
 def interrupted_advice(args: argparse.Namespace) -> str:

@@ -42,13 +42,13 @@ _RAISED = re.compile(
     r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
     re.I,
 )
-_RAISED_AS = {"thrown": "thrown"}
 
 
 def _raised(m: re.Match[str]) -> str:
     """ "raised if ", "thrown when ": how the docstring says it, "when" for the rest."""
     how = m.group(2).lower() if m.group(2).lower() in ("if", "when") else "when"
-    return f"{_RAISED_AS.get(m.group(1).lower(), 'raised')} {how} "
+    said = "thrown" if m.group(1).lower() == "thrown" else "raised"
+    return f"{said} {how} "
 
 
 # "The response object that is used by default": the noun phrase, then a participle with no

@@ -19,13 +19,32 @@ __all__ = [
     "imperative_to_statement",
     "name_verb",
     "spell_code_words",
+    "split_name",
     "third_person",
 ]
+
+_MODALS = frozenset({"can", "will", "may", "must", "should", "could", "would", "might"})
+_IRREGULAR = {"have": "has", "are": "is", "be": "is", "do": "does", "were": "was"}
+
+
+def third_person(verb: str) -> str:
+    """ "provide" -> "provides", "match" -> "matches", "carry" -> "carries": a verb said of
+    one concept (the verb of a plural subject, or of an imperative)."""
+    if verb.lower() in _MODALS:
+        return verb
+    if verb.lower() in _IRREGULAR:
+        return _IRREGULAR[verb.lower()]
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
 
 # Verbs a function's name opens with, and their third person: "create_model" -> "creates a
 # model". Only verbs that read one way: "post", "set" or "test" could be nouns.
 NAME_VERBS = {
-    v: v + ("es" if v.endswith(("sh", "ch", "x", "s")) else "s")
+    v: third_person(v)
     for v in [
         "add",
         "build",
@@ -248,23 +267,6 @@ _NOT_VERBS = frozenset(
     ]
 )
 
-_MODALS = frozenset({"can", "will", "may", "must", "should", "could", "would", "might"})
-_IRREGULAR = {"have": "has", "are": "is", "be": "is", "do": "does", "were": "was"}
-
-
-def third_person(verb: str) -> str:
-    """ "provide" -> "provides", "match" -> "matches", "carry" -> "carries": a verb said of
-    one concept (the verb of a plural subject, or of an imperative)."""
-    if verb.lower() in _MODALS:
-        return verb
-    if verb.lower() in _IRREGULAR:
-        return _IRREGULAR[verb.lower()]
-    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return verb + "es"
-    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
-        return verb[:-1] + "ies"
-    return verb + "s"
-
 
 def _bare_verb(word: str, following: str) -> bool:
     """Whether ``word``, opening a sentence before ``following``, is a verb in the
@@ -358,6 +360,13 @@ def _names(own: str, text: str) -> bool:
     )
 
 
+def split_name(name: str) -> list[str]:
+    """The lower-case words of a name's last part: "create_model" -> ["create", "model"],
+    "a.hideBin" -> ["hide", "bin"] (camelCase, snake_case and $ split alike)."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name.rsplit(".", 1)[-1])
+    return [w.lower() for w in re.split(r"[\s_$]+", spaced) if w]
+
+
 def name_verb(name: str) -> tuple[str, tuple[str, ...]]:
     """The third person of the verb a function's name opens with, and the words after it
     ("createContext" -> ("creates", ("context",)), "get_console" -> ("gets", ("console",))),
@@ -365,8 +374,7 @@ def name_verb(name: str) -> tuple[str, tuple[str, ...]]:
     short = name.rsplit(".", 1)[-1]
     if not short[:1].islower():  # a class ("LoadError") is named by a noun
         return "", ()
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", short)
-    words = [w.lower() for w in re.split(r"[\s_$]+", spaced) if w]
+    words = split_name(short)
     if len(words) < 2 or words[0] not in NAME_VERBS:
         return "", ()
     return NAME_VERBS[words[0]], tuple(words[1:])

@@ -242,7 +242,7 @@ class Studio(Reconciler):
             if issubclass(w.category, RealBudgetWarning):
                 run.notes.append(str(w.message))
             # said at the caller's line (a notebook cell), not at ours; the CLI shows the
-            # message alone (cli._show_warning)
+            # message alone (cli._said_as_ours)
             warn_caller(w.message)
 
     def _untouched(self, manifest: Manifest) -> bool:
