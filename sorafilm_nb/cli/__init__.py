@@ -106,14 +106,19 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
     parser = build_parser(chosen)
     args = parser.parse_args(argv)
     hook = _configure_logging("INFO" if getattr(args, "verbose", False) else "WARNING")
+    # catch_warnings() restores the filters and showwarning, not formatwarning: put back by
+    # hand, or each in-process main() (a notebook, the tests) wrapped it once more
+    formatwarning = warnings.formatwarning
     try:
-        with warnings.catch_warnings():  # restores formatwarning for a caller of main()
-            warnings.formatwarning = _said_as_ours(warnings.formatwarning)
+        with warnings.catch_warnings():
+            warnings.formatwarning = _said_as_ours(formatwarning)
             return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `sorafilm budget history | head`: the reader had enough
+        if not _stdout_closed():  # a socket's or a child's pipe: a failure, never a quiet 0
+            raise
         _quiet_stdout()
         return 0
     except Exception as exc:  # a clear one-line error, not a traceback, for expected failures
@@ -124,6 +129,7 @@ def _run(chosen: str | None, argv: Sequence[str] | None) -> int:
             return 2
         raise
     finally:
+        warnings.formatwarning = formatwarning
         if hook in sys.meta_path:
             sys.meta_path.remove(hook)
 
@@ -135,7 +141,8 @@ def _said_as_ours(other: Callable[..., str]) -> Callable[..., str]:
     nothing to the person at the terminal. Anyone else's warning goes to other (the shape
     is for a developer). The format, not showwarning: a caller recording warnings
     (catch_warnings(record=True), pytest.warns) still gets each one, since recording
-    formats nothing."""
+    formats nothing. Our message goes through redact() like every log line: the log
+    handler masks secrets, and a warning is printed beside it."""
 
     def said(
         message: Warning | str,
@@ -146,9 +153,30 @@ def _said_as_ours(other: Callable[..., str]) -> Callable[..., str]:
     ) -> str:
         if category.__module__.split(".", 1)[0] != __name__.split(".", 1)[0]:
             return other(message, category, filename, lineno, line)
-        return f"sorafilm: warning: {message}\n"
+        from ..redact import redact  # a warning may quote repository or server text
+
+        return f"sorafilm: warning: {redact(str(message))}\n"
 
     return said
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout's reader has gone: its pipe reports an error to poll() (the write end
+    of a pipe whose read end is closed), or a flush meets the broken pipe again."""
+    import select
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError):
+        pass
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), 0)
+        return any(event & select.POLLERR for _, event in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # no file behind stdout (a test's capture)
+        return False
 
 
 def _quiet_stdout() -> None:

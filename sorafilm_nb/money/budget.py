@@ -420,8 +420,8 @@ class BudgetBook(LedgerFile):
         except LedgerError as exc:
             log.warning("cannot read the real ledger %s to compare: %s", shown, exc)
             return None
-        check = BudgetCheck(
-            path, _cost(cost, "cost"), summary.limit, summary.remaining, summary.end
+        check = BudgetCheck(  # shown: the check is returned, shown and repr'd
+            shown, _cost(cost, "cost"), summary.limit, summary.remaining, summary.end
         )
         if not check.fits:
             assert check.remaining is not None and check.limit is not None

@@ -107,3 +107,29 @@ def test_a_reader_that_closes_the_pipe_gets_no_traceback(tmp_path: Path) -> None
     finally:
         os.close(write)
     assert done.stderr == "" and done.returncode == 0
+
+
+def test_a_broken_pipe_that_is_not_stdouts_is_no_quiet_success(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Only a closed stdout ends a command quietly with 0: a broken pipe to a socket or a
+    child (a command's own work failing) must not read as success."""
+    from sorafilm_nb.cli import budget as budget_cli
+
+    def broken(args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")  # from the command's own work
+
+    monkeypatch.setattr(budget_cli, "_history", broken, raising=True)
+    with pytest.raises(BrokenPipeError):
+        main(["budget", "history", "--ledger", str(tmp_path / "l.sqlite3")])
+
+
+def test_main_leaves_the_warnings_format_as_it_found_it() -> None:
+    """catch_warnings() restores filters and showwarning, not formatwarning: each
+    in-process main() wrapped it once more (a notebook calling main() 100 times)."""
+    import warnings
+
+    before = warnings.formatwarning
+    for _ in range(3):
+        assert main(["providers"]) == 0
+    assert warnings.formatwarning is before

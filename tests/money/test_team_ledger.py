@@ -594,3 +594,19 @@ def test_a_read_opens_an_older_team_ledger_as_any_open_does(
     assert "nothing pending" in capsys.readouterr().out
     with Ledger(url, create=False) as led:
         assert led.held() == [] and led.check() == []
+
+
+def test_the_real_budget_check_of_a_team_ledger_holds_no_password(url: str, tmp_path: Path) -> None:
+    """check_real_budget's answer is returned, shown by the notebook's picker and repr'd: it
+    names the team ledger with its password masked (it carried the URL as given)."""
+    secret = "pw-" + "s3cr3t-for-the-check"
+    real = f"{url}&password={secret}"
+    with Ledger(real) as team:
+        team.set_budget(Cost(Decimal(1)))
+    sandbox_file = tmp_path / "sandbox.sqlite3"
+    with Ledger(sandbox_file, sandbox=True) as sandbox, pytest.warns(BudgetWarning) as said:
+        check = sandbox.check_real_budget(Cost(Decimal(5)), real=real)
+    assert check is not None and not check.fits
+    assert secret not in repr(check) and secret not in str(check.ledger)
+    assert secret not in (check.command or "") and "budget set" in (check.command or "")
+    assert all(secret not in str(w.message) for w in said)

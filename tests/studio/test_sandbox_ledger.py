@@ -259,6 +259,9 @@ def test_only_our_warnings_take_the_command_lines_shape() -> None:
     said = _said_as_ours(warnings.formatwarning)
     ours = said(RealBudgetWarning("over"), RealBudgetWarning, "runner.py", 239)
     assert ours == "sorafilm: warning: over\n"
+    key = "sk-proj-" + "Ab3dE5gH7jK9mN1pQ3sT5vX7zB9dF1hJ"
+    masked = said(RealBudgetWarning(f"over at {key}"), RealBudgetWarning, "runner.py", 239)
+    assert key not in masked and masked.startswith("sorafilm: warning: over at ")
     theirs = said(DeprecationWarning("old"), DeprecationWarning, "lib.py", 7, "")
     assert theirs.startswith("lib.py:7: DeprecationWarning: old")
 
