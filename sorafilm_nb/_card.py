@@ -338,4 +338,8 @@ def yuv420(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     y = plane(65.481, 128.553, 24.966, 16)
     u = sub(plane(-37.797, -74.203, 112.0, 128))
     v = sub(plane(112.0, -93.786, -18.214, 128))
-    return tuple(np.clip(np.rint(p, out=p), 0, 255, out=p).astype(np.uint8) for p in (y, u, v))
+
+    def bytes_of(p: np.ndarray) -> np.ndarray:
+        return np.clip(np.rint(p, out=p), 0, 255, out=p).astype(np.uint8)
+
+    return bytes_of(y), bytes_of(u), bytes_of(v)
