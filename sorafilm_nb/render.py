@@ -10,8 +10,10 @@ needs apt or a system font. Why the shapes below:
   font lookup).
   The panel is converted to YUV once; each frame only copies the bar's new columns and the
   strips that changed (beat, clock), and grain is four cycled noise planes. Raw yuv420p
-  frames are piped into ``libx264 -preset ultrafast`` with four reference frames (OUR_X264),
-  which lets x264 find the cycled grain again. The simulator renders at *half* size by
+  frames are piped into ``libx264 -preset ultrafast`` with four reference frames, which lets
+  x264 find the cycled grain again, at a constant quantiser (OUR_X264: no lookahead rating
+  every frame). x264 is most of the CPU; grain is most of x264's (no block of a grainy frame
+  is the frame before it, so none is skipped). The simulator renders at *half* size by
   default (640x360 for 1280x720: same aspect, a quarter of the pixels), and the panel says
   so ("animatic 640x360 (of 1280x720)"); ``benchmarks/bench_render.py`` measures both sizes.
 - ``stitch_film`` (in ``_cut``) builds the film from Segments: clips, their lower thirds
