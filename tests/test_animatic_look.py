@@ -18,10 +18,12 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
+import pytest
 
+from sorafilm_nb import render
 from sorafilm_nb._look import read_prompt
 from sorafilm_nb._panel import animatic_frames
-from sorafilm_nb.render import animatic_label, render_animatic
+from sorafilm_nb.render import animatic_label, render_animatic, stitch
 
 REFERENCE = Path(__file__).with_name("animatic_look.npz")
 
@@ -113,6 +115,38 @@ def test_the_encoded_clip_keeps_what_was_drawn(tmp_path: Path) -> None:
         err = np.mean((decoded[k].astype(float) - y) ** 2)
         psnr = 10 * np.log10(255**2 / max(err, 1e-9))
         assert psnr > 45, (k, psnr)
+
+
+def decoded(path: Path) -> list[np.ndarray]:
+    reader = imageio_ffmpeg.read_frames(str(path))
+    next(reader)
+    return [np.frombuffer(f, np.uint8) for f in reader]
+
+
+def avcc(path: Path) -> bytes:
+    """The mp4's avcC box: the stream's SPS and PPS, as a player reads them."""
+    data = path.read_bytes()
+    at = data.index(b"avcC") - 4
+    return data[at : at + int.from_bytes(data[at : at + 4], "big")]
+
+
+def test_clips_encoded_before_the_constant_quantiser_still_join_new_ones_by_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A film resumed across the change (its old animatics, new ones and new cards) is joined
+    by copy, and the file's one avcC holds for every clip: CRF 23 and qp=23 write the same
+    SPS and PPS (the PPS's initial QP is 23 either way). With another qp ffmpeg would have to
+    put the second clip's PPS in-band, which a player reading only the avcC never sees."""
+    new = render_animatic(tmp_path / "new.mp4", seconds=2, prompt=PLAIN, scale=0.25)
+    before = ("-tune", "stillimage", "-x264-params", "ref=4")  # OUR_X264 until issue 14
+    monkeypatch.setattr(render, "OUR_X264", before)
+    old = render_animatic(tmp_path / "old.mp4", seconds=2, prompt=GRAINY, scale=0.25)
+    monkeypatch.undo()
+    assert avcc(old) == avcc(new)
+    joined = decoded(stitch([old, new], tmp_path / "film.mp4"))
+    parts = decoded(old) + decoded(new)
+    assert len(joined) == len(parts) == 48
+    assert all(np.array_equal(a, b) for a, b in zip(joined, parts, strict=True))
 
 
 def make() -> None:
