@@ -416,7 +416,6 @@ def handle(args: argparse.Namespace) -> int:
         film = with_bars(
             args,
             session,
-            len(plan.storyboard.shots),
             lambda studio, bars: studio.run(
                 plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds
             ),
@@ -427,14 +426,13 @@ def handle(args: argparse.Namespace) -> int:
 def with_bars(
     args: argparse.Namespace,
     session: Session,
-    shots: int,
     work: Callable[[Any, Bars], Film],
 ) -> Film | None:
     """work(studio, bars) on this session's studio, with a bar per shot; None after Ctrl-C,
     once the bars are closed and the advice is printed (what the interruption left, and the
     command that finishes the film). The one home of that advice for every command that
     makes shots (film, resume, resume --retry), so each says the same."""
-    bars = Bars(shots)
+    bars = Bars()
     try:
         with studio_for(args, session) as studio:
             return work(studio, bars)

@@ -53,9 +53,7 @@ def handle(args: argparse.Namespace) -> int:
     with Session(args) as session:
         choose_ledger(args, session)
         print(f"resuming {args.out} ({len(before.shots)} shots) on {session.where}", flush=True)
-        film = with_bars(
-            args, session, len(before.shots), lambda studio, bars: _finish(args, studio, bars)
-        )
+        film = with_bars(args, session, lambda studio, bars: _finish(args, studio, bars))
     return 130 if film is None else print_film(film, args=args)
 
 
