@@ -303,7 +303,12 @@ def print_film(
     again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if again:
         out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")
-    unkeyed = [s.shot_id for s in film.shots if s.error_code == "AuthError"]
+    from ..backends.base import AuthError
+
+    # a create the server refused for its key: the studio records the exception's type name
+    # as the shot's error_code (studio.pipeline), so the type names it here, not a string
+    auth = AuthError.__name__
+    unkeyed = [s.shot_id for s in film.shots if s.error_code == auth]
     if unkeyed:  # a 401 at create: no plan is to blame, and nothing was sent or billed
         from ..backends._provider import KEY_ENV
 
@@ -316,7 +321,7 @@ def print_film(
     refused = [
         s.shot_id
         for s in film.shots
-        if s.status in ("refused", "rejected") and s.error_code != "AuthError"
+        if s.status in ("refused", "rejected") and s.error_code != auth
     ]
     if refused:
         out(

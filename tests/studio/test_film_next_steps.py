@@ -40,3 +40,31 @@ def test_each_unfinished_shot_gets_the_step_that_works_for_it(tmp_path: Path) ->
     )
     assert "shot-02: the provider refused" in text and "new --out folder" in text
     assert "render shot-02" not in text and "shot-01: the provider" not in text
+
+
+def test_a_key_the_server_refused_is_told_as_a_key_not_as_a_refused_prompt(
+    tmp_path: Path,
+) -> None:
+    """A 401 at create (a real simulator that wants another key) leaves the shots rejected,
+    the studio recording the exception's type as their error_code: the advice is to check
+    the key, not to plan the film anew. cli.film matched the string "AuthError"; it now asks
+    the type, so the two cannot drift apart."""
+    from studio_child import make_plan
+
+    from sorafilm_nb.backends.openai_api import OpenAIBackend
+    from sorafilm_nb.backends.simulator import Simulator
+    from sorafilm_nb.money.ledger import Ledger
+    from sorafilm_nb.studio.runner import Studio
+
+    with Simulator(api_key="sk-the-right-key-0123456789", job_seconds=0.05) as sim:
+        url = sim.base_url
+        backend = OpenAIBackend(api_key="sk-another-key-0123456789", base_url=url)
+        with Ledger(tmp_path / "ledger.sqlite3", sandbox=True) as ledger:
+            film = Studio(backend, ledger).run(make_plan(2, tag="auth"), tmp_path / "out")
+    assert [s.status for s in film.shots] == ["rejected", "rejected"]
+    lines: list[str] = []
+    args = argparse.Namespace(provider="openai", real=False, base_url=url, ledger=None)
+    assert print_film(film, lines.append, args) == 1
+    text = "\n".join(lines)
+    assert "shot-01, shot-02: the server did not accept the key" in text
+    assert "OPENAI_API_KEY" in text and "the provider refused" not in text
