@@ -342,7 +342,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
 
 
 def print_plan(plan: Plan, out: Callable[[str], Any] = print) -> None:
-    from .plan import format_plan
+    from .plan_text import format_plan
 
     out(format_plan(plan))
 
