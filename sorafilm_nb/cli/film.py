@@ -284,22 +284,17 @@ def print_film(
         out(f"report: {shown_path(film.report)}")  # written as summary() writes the film
     if film.ok:
         return 0
-    pending = [
-        s.shot_id
-        for s in film.shots
-        if not s.ok
-        and s.status not in ("completed", "failed", "refused", "expired", "lost", "rejected")
-    ]
+    from ..studio.folder import FINAL_STATES, RETRYABLE
+
+    pending = [s.shot_id for s in film.shots if not s.ok and s.status not in FINAL_STATES]
     if pending:
         out(
             f"still running or unknown: {', '.join(pending)}; "
             f"finish with: {resume_command(film.out_dir, args)}"
         )
-    # what "to retry" in the summary means for each kind of ending: --retry renders only the
+    # the summary's groups (Film.left_to_do), each with its command: --retry renders only the
     # failed, lost and expired shots again (cli/resume.py); a refused or rejected prompt
-    # would be refused again, so that one needs a new plan, not a retry
-    from .resume import RETRYABLE
-
+    # would be refused again, so that one needs a new plan (or key), not a retry
     again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if again:
         out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")

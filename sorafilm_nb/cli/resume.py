@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from ..studio.folder import Film
     from ..studio.runner import Studio
 
-RETRYABLE = ("failed", "lost", "expired")
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -59,6 +57,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def _finish(args: argparse.Namespace, studio: Studio, bars: Any) -> Film:
     """Resume the folder; with --retry, then render its retryable shots again."""
+    from ..studio.folder import RETRYABLE
+
     film = studio.resume(args.out, on_progress=bars, retry_unknown=args.retry_unknown)
     retry = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if args.retry and retry:

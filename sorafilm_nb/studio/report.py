@@ -29,9 +29,9 @@ def report_markdown(
         dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
         lines += [f"Film: {md_code(film.film.name)}{dur}", ""]
     else:
+        left = film.left_to_do(md_text) or "nothing to retry"
         lines += [
-            "No film was stitched: not every shot succeeded. To retry: "
-            + (", ".join(md_text(r) for r in film.retry) or "nothing"),
+            f"No film was stitched: not every shot succeeded. {left[:1].upper()}{left[1:]}.",
             "",
         ]
     lines += [
