@@ -292,9 +292,9 @@ def print_film(
             f"still running or unknown: {', '.join(pending)}; "
             f"finish with: {resume_command(film.out_dir, args)}"
         )
-    # the summary's groups (Film.left_to_do), each with its command: --retry renders only the
-    # failed, lost and expired shots again (cli/resume.py); a refused or rejected prompt
-    # would be refused again, so that one needs a new plan (or key), not a retry
+    # the summary's groups (studio.report.left_to_do), each with its command: --retry
+    # renders only the failed, lost and expired shots again (cli/resume.py); a refused or
+    # rejected prompt would be refused again, so that one needs a new plan (or key)
     again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if again:
         out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")

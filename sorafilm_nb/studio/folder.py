@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -356,33 +356,10 @@ class Film:
         if self.film is not None:
             return f"{head}; film: {shown_path(self.film_as_named or self.film)}"
         if self.retry:
-            return f"{head}; no film stitched; {self.left_to_do()}"
+            from .report import left_to_do
+
+            return f"{head}; no film stitched; {left_to_do(self)}"
         return head
-
-    def left_to_do(self, name: Callable[[str], str] = str) -> str:
-        """What the shots that did not succeed need, by how they ended (RETRYABLE, REFUSALS,
-        the rest still pending): "to retry: shot-01; refused as sent ...: shot-02". name
-        writes a shot id (the report's escapes it for Markdown).
-
-        Why not one "to retry" list: a new user read "to retry: shot-02" for a refused
-        prompt, ran `resume --retry`, and it (rightly) did not send shot-02 again."""
-        unfinished = [s for s in self.shots if not s.ok]
-        groups = (
-            ("to retry", [s for s in unfinished if s.status in RETRYABLE]),
-            (
-                "refused as sent (a retry is refused again: change the plan, or the key)",
-                [s for s in unfinished if s.status in REFUSALS],
-            ),
-            (
-                "to resume",
-                [s for s in unfinished if s.status not in RETRYABLE | REFUSALS],
-            ),
-        )
-        return "; ".join(
-            f"{what}: {', '.join(name(s.shot_id) for s in shots)}"
-            for what, shots in groups
-            if shots
-        )
 
     def _repr_markdown_(self) -> str:  # a notebook shows the report, not a dataclass dump
         from .report import report_markdown
