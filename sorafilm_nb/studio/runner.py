@@ -392,13 +392,13 @@ class Studio(Reconciler):
             run.film = None
             run.film_duration = None
             run.captions = None
-            retry = [s.shot_id for s in run.shots if s.status != COMPLETED]
+            unfinished = [s.shot_id for s in run.shots if s.status != COMPLETED]
             pending = [s.shot_id for s in run.shots if s.status not in FINAL_STATES]
             if pending:
                 run.notes.append(
                     f"resume: {', '.join(pending)} may still finish; run resume on {run.out_dir}"
                 )
-            log.info("no film stitched; to retry: %s", ", ".join(retry))
+            log.info("no film stitched; not completed: %s", ", ".join(unfinished))
         run.save()
         film = film_from_manifest(run.out_dir, read_manifest(run.out_dir))
         remaining, limit = self._budget()
