@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .clauses import DANGLING, RUN_ON, article, plain, short_clause
+from .clauses import DANGLING, NEEDS_MORE, RUN_ON, article, plain, short_clause
 from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
@@ -242,7 +242,42 @@ def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
     for longer in teaching_clauses(name, summary, room):
         if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + 2:
             return longer if _ends_a_phrase(plain(summary), longer) else clause
-    return clause
+    return _word_cut(summary, clause, room) or clause
+
+
+# words a cut may not end on beyond clauses.DANGLING: a modal or an auxiliary wants its verb
+# ("indicating that they should"), a participle that opens a phrase wants its phrase
+_WANTS_MORE = frozenset({"should", "would", "could", "must", "might", "shall", "get", "gets"})
+
+
+def _word_cut(summary: str, clause: str, room: int) -> str:
+    """ "marks a callback as wanting to receive the current context" where every phrase cut
+    left "marks a callback": the sentence the clause opens, cut at the last word within
+    ``room``, when that says three more words and ends where a phrase may (not on an article,
+    a preposition, a modal or a participle that wants its object, nor one word before the
+    sentence's end). The phrase cuts of clauses.short_clause stop before "as wanting ...",
+    which is the point of pass_context; "" when no such cut reads whole."""
+    text = plain(spell_code_words(summary))
+    at = text.lower().find(clause.split(" ", 1)[-1].lower())
+    first = clause.split(" ", 1)[0]
+    start = text.lower().rfind(" ", 0, at - 1) + 1 if at > 0 else -1
+    if at <= 0 or text[start:at].strip().lower().rstrip("s") != first.lower().rstrip("s"):
+        return ""  # the clause is not said word for word at the sentence's start
+    rest = re.split(r"(?<=[.!?;:])\s", text[at:], maxsplit=1)[0].rstrip(".!?;:")
+    words = f"{first} {rest}".split()
+    while words and len(" ".join(words)) > room:
+        words.pop()
+    while words and words[-1].lower().strip(",") in DANGLING | _WANTS_MORE:
+        words.pop()
+    cut = " ".join(words).rstrip(",")
+    if (
+        len(words) < len(clause.split()) + 3
+        or words[-1].lower() in NEEDS_MORE
+        or not words[-1].isalnum()
+        or not _ends_a_phrase(text, cut)
+    ):
+        return ""
+    return cut
 
 
 def _ends_a_phrase(text: str, clause: str) -> bool:
