@@ -237,13 +237,20 @@ CUT_EXTRA = 12
 def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
     """``clause``, or where the cut left three words at most, the same clause cut within
     ``room`` when that says at least two more words of it."""
-    if len(clause.split()) > 3:
+    # a condition is the point of an error's caption: "thrown if the response status is
+    # not in the range" lost "of 200...299"
+    # (only a sentence that throws it: a docstring's own "Raised if ..." keeps its cut)
+    condition = bool(_CONDITION.match(clause)) and bool(_thrown(name).search(plain(summary)))
+    if len(clause.split()) > 3 and not condition:
         return clause
+    more = 1 if condition else 2  # "... a non-2xx status" lacked only its "code"
     for longer in teaching_clauses(name, summary, room):
-        if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + 2:
+        if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + more:
             return longer if _ends_a_phrase(plain(summary), longer) else clause
     return _word_cut(summary, clause, room) or clause
 
+
+_CONDITION = re.compile(r"(?:raised|thrown)\s+(?:if|when|whenever|unless|once)\s", re.I)
 
 # words a cut may not end on beyond clauses.DANGLING: a modal or an auxiliary wants its verb
 # ("indicating that they should"), a participle that opens a phrase wants its phrase
@@ -340,6 +347,12 @@ _LABEL = re.compile(r"^(?:note|tip|hint|important|warning|caution|n\.b\.)\s*:\s+
 def _clause(name: str, sentence: str, room: int) -> str:
     """The clause of one docstring sentence a caption shows, or "" when it teaches nothing."""
     sentence = _LABEL.sub("", sentence)
+    # "these will throw an HTTPError if the response status is ...": said of the error
+    # ("thrown if the response status is ..."), as its own "Raised if ..." would be
+    thrown = _thrown(name).search(sentence) if _may_hold(sentence, name) else None
+    if thrown:
+        said = "raised" if thrown.group(1).lower().startswith("rais") else "thrown"
+        sentence = f"{said} {thrown.group(2).lower()} {thrown.group(3)}"
     original = text = sentence
     # "Works like Serializer but dumps into a URL safe string": what it adds is the lesson
     m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
@@ -394,6 +407,20 @@ def _clause(name: str, sentence: str, room: int) -> str:
         if clause and not _restates(name, clause):
             return _statement(name, clause, room, imperative=m.group(1).startswith("to "))
     return ""
+
+
+def _thrown(name: str) -> re.Pattern[str]:
+    """ "... will throw an HTTPError if <condition>": the verb that throws the concept, the
+    word that opens its condition, and the condition, without a phrase set off by commas
+    right after that word ("when, after following redirects, the response ..." -> "when the
+    response ..."): analysis.readme_names.thrown_sentence finds such README sentences."""
+    short = re.escape(name.rsplit(".", 1)[-1])
+    return re.compile(
+        rf"\b(throws?|thrown|throwing|raises?|raised|raising|rejects?\s+with|rejected\s+with)"
+        rf"\s+(?:(?:a|an|the)\s+)?{short}(?![\w.])[^.;:]{{0,30}}?\s"
+        r"(if|when|whenever|unless|once)\b,?\s*(?:[^,.;:]{1,40},\s*)?(\w.*)$",
+        re.I,
+    )
 
 
 # a relative clause in the passive: "bytes | that will be sent to the server"

@@ -72,3 +72,23 @@ def test_a_clause_cut_before_its_point_is_cut_at_a_word() -> None:
 )
 def test_a_word_cut_never_ends_on_what_wants_more(name: str, summary: str, want: str) -> None:
     assert gloss(name, summary) == f"{name}: {want}"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        (
+            "Throw an HTTPError when, after following redirects, the response has a non-2xx "
+            "status code.",
+            "thrown when the response has a non-2xx status code",
+        ),
+        (
+            "Calling parse will raise a HTTPError if the data is not valid.",
+            "raised if the data is not valid",
+        ),
+    ],
+)
+def test_a_sentence_that_throws_the_error_says_when_it_is_thrown(sentence: str, want: str) -> None:
+    """A README sentence that throws it (analysis.readme_names.thrown_sentence) is said of
+    the error, its condition whole (it ran 2 characters past the lower third)."""
+    assert gloss("HTTPError", sentence, kind="exception") == f"HTTPError: {want}"
