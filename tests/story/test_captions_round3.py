@@ -5,9 +5,14 @@ word instead. Each test fails on the old behaviour."""
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
-from sorafilm_nb.story.captions import gloss
+import pytest
+from story_fixtures import bare_concept
+
+from sorafilm_nb.story.captions import GLOSS_LIMIT, gloss
+from sorafilm_nb.story.fallback_gloss import fallback_gloss
+from sorafilm_nb.story.gloss_members import members_do
 from sorafilm_nb.story.gloss_words import imperative_to_statement
 
 
@@ -92,3 +97,81 @@ def test_a_sentence_that_throws_the_error_says_when_it_is_thrown(sentence: str, 
     """A README sentence that throws it (analysis.readme_names.thrown_sentence) is said of
     the error, its condition whole (it ran 2 characters past the lower third)."""
     assert gloss("HTTPError", sentence, kind="exception") == f"HTTPError: {want}"
+
+
+# -- what a mute container's members say they do (story.gloss_members) --------------------
+
+COMMAND_DOCS = (
+    "copyInheritedSettings: Copy settings that are useful to have in common.",
+    "command: Define a command.",
+    "argument: Define argument syntax for command.",  # it defines a syntax: not said
+    "hook: Add hook for life cycle event.",
+    "option: Define option with `flags`, `description`.",
+    "addOption: Add an option.",
+)
+REQUEST_DOCS = (
+    "get header: Return request header.",
+    "set header: Set request header.",
+    "get headers: Return request header, alias as request.header",
+    "set headers: Set request header, alias as request.header",
+    "get url: Get request URL.",
+    "set url: Set request URL.",
+    "get origin: Get origin of URL.",  # no setter: not said
+    "get method: Get request method.",
+    "set method: Set request method.",
+)
+
+
+def test_a_class_with_no_prose_says_what_its_methods_do() -> None:
+    """commander's Command: "built from a name" (its constructor's parameter) said nothing
+    of what a Command is for; two of its methods' comments define what they are named."""
+    c = bare_concept("Command", "class", params=("name",), member_docs=COMMAND_DOCS)
+    assert fallback_gloss("Command", (c,)) == "Command: defines commands and options"
+
+
+def test_a_module_of_accessors_says_what_it_gets_and_sets() -> None:
+    """koa's request: its README sentence only says it has helpful methods."""
+    c = bare_concept(
+        "request",
+        "module",
+        readme_sentence="Koa's Request object provides helpful methods for working with http "
+        "requests.",
+        member_docs=REQUEST_DOCS,
+    )
+    assert fallback_gloss("request", (c,)) == "request: gets and sets the header, URL and method"
+
+
+@pytest.mark.parametrize(
+    "docs",
+    [
+        # one member is that member's caption, not the class's
+        ("command: Define a command.", "option: Parse an option."),
+        # "Define argument syntax", "Set environment variable": the name is not the object
+        ("argument: Define argument syntax.", "env: Set environment variable to check."),
+        # a getter alone ("Get origin of URL.") says what one accessor does
+        ("get origin: Get origin of URL.", "get href: Get full request URL."),
+    ],
+)
+def test_members_say_nothing_unless_two_share_what_they_do(docs: tuple[str, ...]) -> None:
+    c = bare_concept("Command", "class", member_docs=docs)
+    assert members_do(c, GLOSS_LIMIT) == ""
+
+
+def test_a_readme_sentence_that_names_what_the_members_do_stays() -> None:
+    # only a sentence that says it "provides methods" and names none gives way
+    c = bare_concept(
+        "request",
+        "module",
+        readme_sentence="Koa's Request object parses the incoming headers and the URL.",
+        member_docs=REQUEST_DOCS,
+    )
+    assert fallback_gloss("request", (c,)) == "request: parses the incoming headers and the URL"
+
+
+def test_a_bland_docstring_gives_way_to_what_the_members_do() -> None:
+    c = bare_concept("request", "module", summary="Provides useful methods.")
+    c = replace(c, member_docs=REQUEST_DOCS)
+    said = gloss("request", c.summary, kind="module")
+    assert fallback_gloss("request", (c,), said) == (
+        "request: gets and sets the header, URL and method"
+    )
