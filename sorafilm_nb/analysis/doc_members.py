@@ -29,8 +29,10 @@ __all__ = ["MAX_MEMBER_DOCS", "member_docs", "with_member_summaries"]
 
 #: Members' sentences kept per container: a caption names three or four.
 MAX_MEMBER_DOCS = 32
-#: Characters of a member's sentence kept (a caption reads its first few words).
+#: Characters of a member's sentence kept (a caption reads its first few words), and the
+#: lines of a comment or docstring read for it.
 DOC_CHARS = 80
+DOC_LINES = 20
 
 _CONTAINERS = ("class", "module")
 _JS_DEF = re.compile(
@@ -54,6 +56,8 @@ def _js_comment(lines: list[str], at: int) -> tuple[str, int]:
     tagged = False
     i = at
     while i < len(lines):
+        if i - at >= DOC_LINES and not tagged:
+            tagged = True  # a summary longer than that is no summary: the rest is skipped
         text = lines[i].strip()
         end = "*/" in text
         text = text.split("*/", 1)[0].removeprefix("/**").lstrip("*").strip()
@@ -122,7 +126,10 @@ def _py_docstring(lines: list[str], at: int, end: int) -> str:
     quote, body = doc.group(1), doc.group(2)
     parts = [body.split(quote, 1)[0]]
     k += 1
-    while quote not in body and k < end and lines[k].strip():
+    # its first paragraph, DOC_LINES at most: an unclosed docstring full of "def" lines
+    # would be read again for each of them
+    stop = min(end, k + DOC_LINES)
+    while quote not in body and k < stop and lines[k].strip():
         body = lines[k]
         parts.append(body.split(quote, 1)[0])
         k += 1

@@ -137,3 +137,13 @@ def test_only_mute_containers_are_read(tmp_path: Path) -> None:
     # a file that cannot be read says nothing
     gone = _concept("Gone", "class", "lib/gone.js", 1, "javascript")
     assert with_member_summaries(tmp_path, [gone])[0].member_docs == ()
+
+
+def test_a_docstring_is_read_for_its_first_lines_only() -> None:
+    """An unclosed docstring full of "def" lines (a hostile file) is read DOC_LINES lines
+    from each def, not to its end from each: the first sentence is what is kept."""
+    body = "\n".join(f"    def m{i}(self):\n        '''Line {i} runs on" for i in range(3000))
+    lines = f"class Big:\n{body}\n".splitlines()
+    c = _concept("Big", "class", "big.py", 1, "python")
+    said = member_docs(lines, c)
+    assert said[0].startswith("m0: Line 0 runs on def m1") and len(said[0]) <= 90
