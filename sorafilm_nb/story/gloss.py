@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .clauses import DANGLING, NEEDS_MORE, RUN_ON, article, plain, short_clause
+from .clauses import DANGLING, RUN_ON, article, plain, short_clause
+from .gloss_cuts import CONDITION, ends_a_phrase, in_a_list, thrown, word_cut
 from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
@@ -32,7 +33,8 @@ _NOT_PROSE = re.compile(
 _FILLER_OPENING = re.compile(
     r"^(?:represents|this (?:class|function|method|module|object|exception)(?: is)?|"
     r"an? (?:class|function|helper|object) (?:that|which|to|for)|class (?:that|for)|"
-    r"implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
+    r"implementation of|initiali[sz]e|it|this(?=\s+(?:can|may|will|must|should)\s)|"
+    r"the (?:\w+ ){0,2}object,?(?: that| which)?|"
     r"an? (?:internal |generic |custom )?(?:exception|error)(?: class)?(?: that| which)?)\s+"
     r"(?:is\s+|are\s+)?",
     re.I,
@@ -90,6 +92,8 @@ def _restates(name: str, clause: str) -> bool:
     )
 
 
+# Adjectives that say which one of its kind a thing is, and nothing it does.
+_WHICH_ONE = "default|base|basic|generic|simple|main|standard|plain|abstract|core"
 # Words that only name or publish it: "Expose `Application` class." says nothing it does.
 _NAMING_WORDS = frozenset({"class", "object", "expose", "exposes", "export", "exports"})
 # Only its base: "Inherits from `Emitter.prototype`." (what an Application does is elsewhere)
@@ -198,7 +202,10 @@ def gloss(
     # a PreparedRequest." -> "used to prepare a PreparedRequest"
     # a clause that only says it forwards ("proxy to the app Router#route()") speaks last:
     # a later sentence that says what comes back ("returns a new Route instance") teaches
-    for clause in sorted(teaching_clauses(name, summary, limit - len(head)), key=_forwards):
+    # and one that only calls it by its kind ("the default undefined type") speaks after one
+    # that says what it does ("can be printed, iterated, and treated as a boolean")
+    clauses = teaching_clauses(name, summary, limit - len(head))
+    for clause in sorted(clauses, key=lambda c: _forwards(c) or _kind_of_name(name, c)):
         return head + _whole_point(name, summary, clause, limit + CUT_EXTRA - len(head))
     text = plain(summary)
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
@@ -240,67 +247,35 @@ def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
     # a condition is the point of an error's caption: "thrown if the response status is
     # not in the range" lost "of 200...299"
     # (only a sentence that throws it: a docstring's own "Raised if ..." keeps its cut)
-    condition = bool(_CONDITION.match(clause)) and bool(_thrown(name).search(plain(summary)))
-    if len(clause.split()) > 3 and not condition:
+    condition = bool(CONDITION.match(clause)) and bool(thrown(name).search(plain(summary)))
+    # a list cut before its last item ("can be printed, iterated" before ", and treated as a
+    # boolean") reads clipped: said whole where it fits
+    if len(clause.split()) > 3 and not condition and not in_a_list(plain(summary), clause):
         return clause
     more = 1 if condition else 2  # "... a non-2xx status" lacked only its "code"
+    if len(clause.split()) > 3 and not condition:  # a list: only its whole end
+        whole = [t for t in teaching_clauses(name, summary, room) if t.startswith(clause + ",")]
+        longer = whole[0] if whole else ""
+        done = bool(longer) and not in_a_list(plain(summary), longer)
+        return longer if done and ends_a_phrase(plain(summary), longer) else clause
     for longer in teaching_clauses(name, summary, room):
         if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + more:
-            return longer if _ends_a_phrase(plain(summary), longer) else clause
-    return _word_cut(summary, clause, room) or clause
-
-
-_CONDITION = re.compile(r"(?:raised|thrown)\s+(?:if|when|whenever|unless|once)\s", re.I)
-
-# words a cut may not end on beyond clauses.DANGLING: a modal or an auxiliary wants its verb
-# ("indicating that they should"), a participle that opens a phrase wants its phrase
-_WANTS_MORE = frozenset({"should", "would", "could", "must", "might", "shall", "get", "gets"})
-
-
-def _word_cut(summary: str, clause: str, room: int) -> str:
-    """ "marks a callback as wanting to receive the current context" where every phrase cut
-    left "marks a callback": the sentence the clause opens, cut at the last word within
-    ``room``, when that says three more words and ends where a phrase may (not on an article,
-    a preposition, a modal or a participle that wants its object, nor one word before the
-    sentence's end). The phrase cuts of clauses.short_clause stop before "as wanting ...",
-    which is the point of pass_context; "" when no such cut reads whole."""
-    text = plain(spell_code_words(summary))
-    at = text.lower().find(clause.split(" ", 1)[-1].lower())
-    first = clause.split(" ", 1)[0]
-    start = text.lower().rfind(" ", 0, at - 1) + 1 if at > 0 else -1
-    if at <= 0 or text[start:at].strip().lower().rstrip("s") != first.lower().rstrip("s"):
-        return ""  # the clause is not said word for word at the sentence's start
-    rest = re.split(r"(?<=[.!?;:])\s", text[at:], maxsplit=1)[0].rstrip(".!?;:")
-    words = f"{first} {rest}".split()
-    while words and len(" ".join(words)) > room:
-        words.pop()
-    while words and words[-1].lower().strip(",") in DANGLING | _WANTS_MORE:
-        words.pop()
-    cut = " ".join(words).rstrip(",")
-    if (
-        len(words) < len(clause.split()) + 3
-        or words[-1].lower() in NEEDS_MORE
-        or not words[-1].isalnum()
-        or not _ends_a_phrase(text, cut)
-    ):
-        return ""
-    return cut
-
-
-def _ends_a_phrase(text: str, clause: str) -> bool:
-    """Whether ``clause`` ends where a phrase of ``text`` may: not one word before its
-    sentence's end, which is the noun its phrase is about ("a new unattached | argument.")."""
-    tail = " ".join(clause.split()[-2:]).lower()
-    at = text.lower().find(tail)
-    if at < 0:
-        return True  # said otherwise than written ("returns"): its cut was judged already
-    return not re.match(r"\s+[\w-]+(?:[.!?;:](?:\s|$)|$)", text[at + len(tail) :])
+            return longer if ends_a_phrase(plain(summary), longer) else clause
+    return word_cut(summary, clause, room) or clause
 
 
 # "proxy to Router#param()", "an alias of get": it forwards to something else, and says no
 # purpose of its own ("proxy Router#use() to add middleware" says one)
 _FORWARDS = re.compile(r"^(?:an?\s+)?(?:prox(?:y|ies)|alias(?:es)?|delegates?)\b", re.I)
 _PURPOSE = re.compile(r"\bto\s+(?!the\b|an?\b)[a-z]+\b")
+
+
+def _kind_of_name(name: str, clause: str) -> bool:
+    """Whether a clause only calls the concept by its own name and kind, with an adjective
+    that says which one ("the default undefined type" on Undefined)."""
+    spelled = r"\s*".join(re.escape(w) for w in _name_words(name.rsplit(".", 1)[-1]))
+    kind_of = rf"(?i:the|an?)\s+(?:(?i:{_WHICH_ONE})\s+)+(?i:{spelled})"
+    return bool(spelled) and bool(re.fullmatch(rf"{kind_of}(?:\s+(?i:{_KIND_NOUNS}))?", clause))
 
 
 def _forwards(clause: str) -> bool:
@@ -349,10 +324,10 @@ def _clause(name: str, sentence: str, room: int) -> str:
     sentence = _LABEL.sub("", sentence)
     # "these will throw an HTTPError if the response status is ...": said of the error
     # ("thrown if the response status is ..."), as its own "Raised if ..." would be
-    thrown = _thrown(name).search(sentence) if _may_hold(sentence, name) else None
-    if thrown:
-        said = "raised" if thrown.group(1).lower().startswith("rais") else "thrown"
-        sentence = f"{said} {thrown.group(2).lower()} {thrown.group(3)}"
+    throws = thrown(name).search(sentence) if _may_hold(sentence, name) else None
+    if throws:
+        said = "raised" if throws.group(1).lower().startswith("rais") else "thrown"
+        sentence = f"{said} {throws.group(2).lower()} {throws.group(3)}"
     original = text = sentence
     # "Works like Serializer but dumps into a URL safe string": what it adds is the lesson
     m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)
@@ -407,20 +382,6 @@ def _clause(name: str, sentence: str, room: int) -> str:
         if clause and not _restates(name, clause):
             return _statement(name, clause, room, imperative=m.group(1).startswith("to "))
     return ""
-
-
-def _thrown(name: str) -> re.Pattern[str]:
-    """ "... will throw an HTTPError if <condition>": the verb that throws the concept, the
-    word that opens its condition, and the condition, without a phrase set off by commas
-    right after that word ("when, after following redirects, the response ..." -> "when the
-    response ..."): analysis.readme_names.thrown_sentence finds such README sentences."""
-    short = re.escape(name.rsplit(".", 1)[-1])
-    return re.compile(
-        rf"\b(throws?|thrown|throwing|raises?|raised|raising|rejects?\s+with|rejected\s+with)"
-        rf"\s+(?:(?:a|an|the)\s+)?{short}(?![\w.])[^.;:]{{0,30}}?\s"
-        r"(if|when|whenever|unless|once)\b,?\s*(?:[^,.;:]{1,40},\s*)?(\w.*)$",
-        re.I,
-    )
 
 
 # a relative clause in the passive: "bytes | that will be sent to the server"

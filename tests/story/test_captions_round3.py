@@ -175,3 +175,35 @@ def test_a_bland_docstring_gives_way_to_what_the_members_do() -> None:
     assert fallback_gloss("request", (c,), said) == (
         "request: gets and sets the header, URL and method"
     )
+
+
+# -- a clause that only calls the name by its kind; a list cut before its end ---------------
+
+
+def test_the_default_kind_of_the_name_gives_way_to_what_it_does() -> None:
+    """jinja2's Undefined: "the default undefined type" is its name called by its kind; the
+    next sentence says what it does, its "This" dropped as "It" is, its list whole."""
+    said = gloss(
+        "Undefined",
+        "The default undefined type. This can be printed, iterated, and treated as a boolean.",
+    )
+    assert said == "Undefined: can be printed, iterated, and treated as a boolean"
+
+
+@pytest.mark.parametrize(
+    ("name", "summary", "want"),
+    [
+        # more than which one of its kind: it says what it is for
+        ("Auth", "Base class for all authentication schemes.", "base class for all"),
+        ("Field", "Base field from which other fields inherit.", "base field from which"),
+        # a list whose end does not fit stays cut where it was
+        (
+            "Session",
+            "A Requests session. Provides cookie persistence, connection-pooling, and "
+            "configuration.",
+            "provides cookie persistence, connection-pooling",
+        ),
+    ],
+)
+def test_what_else_a_kind_or_a_list_says_stays(name: str, summary: str, want: str) -> None:
+    assert gloss(name, summary).startswith(f"{name}: {want}")
