@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .scoring import rescues
+
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
     from .boards import Shot, Storyboard
@@ -30,7 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["alone_uses_a_prop", "cause", "causes", "finale", "link", "wording_for"]
 
-_PROP_CUT = re.compile(r"[,:;(]| (?:with|in|on|for|from|outside|under|behind|above|across) ")
+_PROP_CUT = re.compile(
+    r"[,:;(]| (?:with|in|on|for|from|outside|under|behind|above|across|between) "
+)
 
 
 def _thing(shot: Shot | None) -> str:
@@ -319,15 +323,27 @@ def _why(
     first_of_beat = roles[i - 1] != role
     if role == "trouble" and entry.concept.kind == "exception":
         return _error_link(shots, i)
-    if role == "overcome" and first_of_beat and trouble:
+    if role == "overcome" and first_of_beat and trouble and rescues(entry.concept):
         return "rescue", {"error": trouble[-1].cast.concept.name if trouble[-1].cast else ""}
     if role == "payoff" and i == len(shots) - 1:
-        rescue = [s for s in shots[:i] if roles[s.index] == "overcome" and s.cast is not None]
+        # a centrepiece that puts nothing right (no error handler, retry or fallback in the
+        # cast) is the big number, not a rescue: the ending does not say it saw the error off
+        rescue = [
+            s
+            for s in shots[:i]
+            if roles[s.index] == "overcome" and s.cast is not None and rescues(s.cast.concept)
+        ]
         if rescue and rescue[0].cast is not entry:
             hero = rescue[0].cast.concept.name if rescue[0].cast else ""
             if trouble and trouble[-1].cast is not None:
                 return "payoff", {"error": trouble[-1].cast.concept.name, "rescue": hero}
             return "payoff_alone", {"rescue": hero}
+        if shots[i].reprise:
+            # the reprise is a consequence of the story (finale), not of a code link to a
+            # shot of the use beat ("To hand out another ZodNumber, ... guests applaud")
+            if trouble and trouble[-1].cast is not None:
+                return "payoff_past", {"error": trouble[-1].cast.concept.name}
+            return None
     best: tuple[int, int, tuple[str, dict[str, str]]] | None = None
     for j in range(i - 1, -1, -1):
         before = shots[j].cast
@@ -367,6 +383,11 @@ def cause(board: Storyboard, shot: Shot) -> str:
 
 
 def _joining(board: Storyboard, shot: Shot) -> str:
+    """The things of _joined as words ("the service bell and the egg carton")."""
+    return " and ".join(f"the {t}" for t in _joined(board, shot))
+
+
+def _joined(board: Storyboard, shot: Shot) -> list[str]:
     """Up to two earlier concepts' props that join the ending ("the service bell and the
     egg carton"): never a trouble's, nor a thing named like one of this shot's own props
     (it would read as that prop, and the prompt's props would change with it)."""
@@ -387,7 +408,7 @@ def _joining(board: Storyboard, shot: Shot) -> str:
             things.append(thing)
         if len(things) == 2:
             break
-    return " and ".join(f"the {t}" for t in things)
+    return things
 
 
 def finale(
@@ -397,13 +418,12 @@ def finale(
     None for the metaphor's own) with the earlier concepts' props joining in and the
     promise kept as the last action.
 
-    A reprise (the star shown before) plays the same props at scale: the gag's first action
-    stays (the audience knows it), then the earlier props work beside it (story.toml's
-    ``encore``), then the close; so the ending pays off the opening instead of showing it
-    again, in no more lines than the opening had (the ending is the film's longest prompt:
-    a longer one would cut the setting of every shot, which is shared). Its props list keeps
-    what those lines use: a prop only the gag's dropped lines acted on would be a prop
-    nothing uses. Any other shot: as given."""
+    A reprise (the star shown before) shows a consequence of the story (_payoff, the
+    theme's ``payoffs``), never its opening gag again, in no more lines than the opening had
+    (the ending is the film's longest prompt: a longer one would cut the setting of every
+    shot, which is shared). A theme without payoffs plays the same props at scale: the
+    gag's first action, the earlier props beside it (``encore``), the close. Either lists
+    only the props its lines use. Any other shot: as given."""
     if shot.index != len(board.shots) - 1 or shot.cast is None or not lines:
         return scene, lines, None
     if board.beat(shot.beat).role != "payoff":
@@ -412,6 +432,9 @@ def finale(
     props = _joining(board, shot)
     close = _fill(words.close, hero=hero)
     own = shot.cast.metaphor.props if not shot.cast.custom_gag else ()
+    thing = _thing(shot)
+    if shot.reprise and words.payoffs and thing and len(lines) >= 2:
+        return _payoff(board, words, hero, thing, _joined(board, shot), len(lines))
     if shot.reprise and props and len(lines) >= 2:
         head = lines[:1] if len(lines) > 2 else []
         encore = _fill(words.encore, props=props)
@@ -425,6 +448,27 @@ def finale(
     if not alone_uses_a_prop(lines, own):
         lines = [*lines[:-1], close]
     return scene, lines, None
+
+
+def _payoff(
+    board: Storyboard, words: StoryWording, hero: str, thing: str, things: list[str], room: int
+) -> tuple[str, list[str], tuple[str, ...]]:
+    """The reprise as a consequence (story.toml's ``payoffs``): not the opening's scene and
+    lines again with more props (13 of 18 films ended on a bigger repeat of their opening
+    gag), but what the star's work made possible: the guests fed, the vault open, the
+    capsule docked, the star's main prop and the earlier ones in it. One picture per film,
+    by the project's name; no more lines than the gag had (``room``: the ending is the
+    film's longest prompt), the consequence always last; a line naming the earlier props
+    only when there are some. Props: the ones its lines name."""
+    seed = zlib.crc32(board.casting.profile.name.encode("utf-8"))
+    scene, actions = words.payoffs[seed % len(words.payoffs)]
+    props = " and ".join(f"the {t}" for t in things)
+    lines = [x for x in actions if props or "{props}" not in x]
+    if len(lines) > room:
+        lines = [*lines[: room - 1], lines[-1]]
+    filled = [_fill(x, hero=hero, thing=thing, props=props) for x in lines]
+    kept = (thing, *things) if "{props}" in " ".join(lines) else (thing,)
+    return _fill(scene, thing=thing), filled, kept
 
 
 _PROP_WORD = re.compile(r"[a-z]{3,}")
