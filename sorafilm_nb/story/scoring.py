@@ -134,6 +134,15 @@ _ERROR_HANDLER = re.compile(
     r"(?:on|handle|catch)_?(?:error|errors|err|exception|exceptions)"
     r"|(?:error|errors|exception|exceptions)_?(?:handler|handlers|handle|catch|callback)"
 )
+# A first sentence that says the concept hands back a NEW object ("Returns an object that
+# contains a new `CancelToken` and ...", "Creates a new Command") names a factory: its
+# action is CREATE, and its name only names what it makes (axios' CancelToken.source
+# fetched milk from a well on "source", and on "called" of "a function that, when called").
+CREATE = "create"
+_FACTORY = re.compile(
+    r"^(?:returns?|creates?|makes?|builds?|constructs?)\b[^.;]*?\bnew\s+(\w+)", re.I
+)
+_MARKUP = re.compile(r":\w+:|[`~]")  # ":class:`~flask.Response`" -> "flask.Response"
 _ERROR_WORDS = frozenset({"error", "errors", "exception", "exceptions"})
 _HANDLE_WORDS = frozenset({"handle", "handler", "handlers", "handles", "handling", "catch"})
 # A concept whose name's action puts a failure right plays the rescue too: a retry (ky's
@@ -364,6 +373,11 @@ def _evidence(
     if _ERROR_WORDS.intersection(whole) and (_HANDLE_WORDS | _RESCUE_VERBS).intersection(whole):
         quiet = quiet | _HANDLE_WORDS  # "Default error handler.": it rescues, serves nothing
         said = (*said, RESCUE)
+    made = _FACTORY.match(_MARKUP.sub("", summary).strip()) if main_clause and doing else None
+    # ... unless its name says what it makes: click's command "Creates a new subcommand"
+    if made and doing[0] != RESCUE and not _names_made(doing, made.group(1)):
+        doing, context = (CREATE,), (*context, *doing)
+        said = ()  # what the new object does is its own concept's, not the factory's
     told = [w for w in said if w not in quiet]
     fetch = doing == _FETCH and not told  # what its docstring says of it, when it says
     own = {stem(t) for t in doing if t not in skip or fetch}
@@ -376,6 +390,12 @@ def _evidence(
         named.append(_CORE)  # named after the project (typer's Typer): its core object
     docs = {stem(w) for w in named if w not in skip} - own - says
     return frozenset(own), frozenset(says), frozenset(docs)
+
+
+def _names_made(doing: tuple[str, ...], made: str) -> bool:
+    """Whether a factory's name says what it makes ("command" of "a new subcommand")."""
+    thing = made.lower()
+    return any(stem(w) in thing for w in doing if len(w) > 2)
 
 
 def rescues(concept: Concept) -> bool:
