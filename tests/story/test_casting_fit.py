@@ -79,7 +79,7 @@ def test_each_link_opens_its_own_way_and_the_payoff_names_what_was_overcome() ->
         for line in variants:
             first = " ".join(line.split()[:2])
             assert opening.setdefault(first, kind) == kind, (first, kind, opening[first])
-    assert all("{error}" in v and "{rescue}" in v for v in links["payoff"])
+    assert all("{error_thing}" in v and "{rescue_thing}" in v for v in links["payoff"])
     assert not any(v.startswith("Thanks to") for v in links["payoff"] + links["payoff_alone"])
 
 
