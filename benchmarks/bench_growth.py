@@ -1,6 +1,6 @@
 """How analysis grows with the repository: a tree about 20x Django's, and its 1/4 and 1/2.
 
-    python benchmarks/bench_growth.py [PATH] [--runs N]
+    python benchmarks/bench_growth.py [PATH] [--runs N] [--chunks]
 
 PATH defaults to the site-packages folder of this environment (about 28x Django's source by
 bytes of scanned files). The 1/4 and 1/2 trees are copies of whole top-level entries of
@@ -22,6 +22,7 @@ run's seconds (the best marked), MiB/s, warm seconds, peak RSS of the child (and
 processes: ru_maxrss of the reaped children), the raw read of the same files (every file's
 bytes, one process, page cache warm) as the baseline, and the best run's phases (list,
 scan, rank, ...).
+With --chunks, each tree's split between the pool's processes is shown too (chunk_table).
 Targets (issue 14): cold time linear in bytes read within 25 % (the full tree's seconds per
 MiB against the mean of the 1/4 and 1/2 trees'); peak RSS <= 600 MB; warm <= 1 s.
 """
@@ -115,6 +116,43 @@ def child(root: Path, cache: Path) -> tuple[dict, float]:
     return json.loads(out.stdout.strip().splitlines()[-1]), peak
 
 
+def chunk_table(root: Path, workers: int = 2) -> None:
+    """How analysis.pool splits root's files (issue 14): per chunk, its language, files, MiB
+    and the seconds scan_chunk takes on it in this process (one after another, so the
+    times add up to one core's work), then the makespan of the pool's queue on ``workers``
+    processes from those times (each process takes the next chunk when it is free). Split
+    by file count, one chunk held every JavaScript file of the 1/2 tree."""
+    import gc
+
+    from sorafilm_nb.analysis.files import language_of
+    from sorafilm_nb.analysis.pool import _chunks
+    from sorafilm_nb.analysis.worker import MAX_BYTES, scan_chunk
+
+    base = str(root)
+    rels = [str(f.relative_to(root)) for f in listed(root)[0]]
+    todo = [(rel, base, language_of(rel) or "python") for rel in rels]
+    chunks = _chunks(todo, workers * 6)
+    times: list[float] = []
+    gc.disable()
+    for chunk in chunks:
+        sizes = [os.path.getsize(os.path.join(base, rel)) for rel, _, _ in chunk]
+        t = time.perf_counter()
+        scan_chunk(chunk, frozenset())
+        times.append(time.perf_counter() - t)
+        read = sum(s for s in sizes if s <= MAX_BYTES) / 2**20
+        print(
+            f"      chunk {chunk[0][2]:10} {len(chunk):5d} files {read:6.2f} MiB {times[-1]:6.2f} s"
+        )
+    gc.enable()
+    free = [0.0] * workers
+    for took in times:
+        free[free.index(min(free))] += took
+    print(
+        f"      {len(chunks)} chunks, {sum(times):.2f} s in all; queue on {workers} processes:"
+        f" {max(free):.2f} s (ideal {sum(times) / workers:.2f}), load {load_average()}"
+    )
+
+
 def raw_read(files: list[Path]) -> float:
     t = time.perf_counter()
     for f in files:
@@ -130,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
     ap.add_argument("--runs", type=int, default=3, help="cold runs per tree; the best counts")
+    ap.add_argument(
+        "--chunks", action="store_true", help="also time each chunk of the pool's split, per tree"
+    )
     args = ap.parse_args(argv)
     source = args.path.resolve()
     files, _ = listed(source)
@@ -172,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  warm {warm['s']:5.2f} s  peak RSS {peak:5.0f} MB  raw read {base:5.2f} s"
             )
             print(f"      phases (ms): best cold {cold['phases']}  warm {warm['phases']}")
+            if args.chunks:
+                chunk_table(root)
     (_, _, b1, c1, _, _, _), (_, _, b2, c2, _, _, _), (_, nf, b4, c4, w4, peak, base) = rows
     # linear in bytes read: the same seconds per MiB at every size. The full tree's is
     # compared with the mean of the smaller two (a fixed cost would make those look slower,
