@@ -401,8 +401,9 @@ def _stop_helpers(running_before: tuple[bool, bool]) -> None:
 
 
 def _chunks(todo: list[Item], n_chunks: int) -> list[list[Item]]:
-    """todo in about n_chunks chunks of about equal cost (_cost: bytes, weighted by
-    language), each language in chunks of its own, in proportion to its share of the cost.
+    """todo in about n_chunks chunks of about equal cost (_cost: a JavaScript file's bytes,
+    weighted; a Python file the mean one), each language in chunks of its own, in
+    proportion to its share of the cost.
 
     By cost, not by count: split by file count, the growth bench's half tree put its 332
     JavaScript files (23 MiB, 9.6 s of 13.4 s of parsing) in one chunk, which one core
@@ -426,7 +427,10 @@ def _chunks(todo: list[Item], n_chunks: int) -> list[list[Item]]:
         mine = by_lang[lang]
         share = sum(costs[i] for i in mine)
         n = max(1, min(len(mine), round(n_chunks * share / total)))
-        if lang not in _PER_BYTE and len(order) > 1:  # alone, every process loads it anyway
+        if lang == "python":  # every file the mean one: interleaved, as LPT would deal them
+            chunks.extend([todo[i] for i in mine[k::n]] for k in range(n))
+            continue
+        if len(order) > 1:  # alone, every process loads it anyway
             n = max(1, min(n, share // _SPLIT_MIN))
         loads = [(0, k) for k in range(n)]  # (cost so far, chunk): a heap, lightest first
         bins: list[list[int]] = [[] for _ in range(n)]
@@ -439,13 +443,18 @@ def _chunks(todo: list[Item], n_chunks: int) -> list[list[Item]]:
 
 
 # What a file costs to scan, in bytes of Python (the C scanner's pace), for the chunks to be
-# balanced by work, not by file count. Measured 2026-12-07 on bench_growth's 1/2 tree, one
-# process: Python 0.045-0.1 s/MiB, JavaScript 0.75-1.0 s/MiB (tree-sitter, then the walk of
+# balanced by work, not by file count. Measured 2026-12-07 on bench_growth's trees, one
+# process: Python 0.045-0.1 s/MiB, JavaScript 0.75-1.4 s/MiB (tree-sitter, then the walk of
 # its tree in Python), TypeScript about 0.3 s/MiB (three files); every file also costs an
 # open, a stat, a read and a hash, about what 2 KiB of Python take.
-_PER_BYTE = {"python": 1}
-_SCRIPT_PER_BYTE = 10  # any language tree-sitter parses
+_SCRIPT_PER_BYTE = 10  # any language tree-sitter parses (every one but Python)
 _FILE_COST = 2048
+# A Python file is not measured: it costs as much as the mean one (Django's are 6.3 KiB,
+# the growth bench's site-packages 11 KiB). A stat of each costs a cold `sorafilm plan` of
+# Django ~3 ms on one core before the pool starts, and buys little: Python chunks hold
+# hundreds of files, interleaved, whose sizes even out; the costly languages' files are few
+# and each is measured.
+_PYTHON_FILE = _FILE_COST + 8 * 1024
 # Beside other languages, a tree-sitter language is split only into chunks worth this much:
 # loading tree-sitter and the grammar in one more process (40-80 ms, measured 2026-12-07)
 # must buy more than it costs: 160 KiB of JavaScript, about 0.15 s (Django's 22 files,
@@ -454,13 +463,14 @@ _SPLIT_MIN = 160 * 1024 * _SCRIPT_PER_BYTE
 
 
 def _cost(item: Item) -> int:
-    """A file's estimated scan cost (see _PER_BYTE): one stat, about 1 us (a file the worker
-    will not read, over MAX_BYTES or gone, costs only its fixed part)."""
+    """A file's estimated scan cost, in bytes of Python (see _SCRIPT_PER_BYTE): a Python
+    file's is the mean one's (_PYTHON_FILE); another's is measured by one stat (a file the
+    worker will not read, over MAX_BYTES or gone, costs only its fixed part)."""
     rel, root, lang = item
+    if lang == "python":
+        return _PYTHON_FILE
     try:
         size = os.stat(os.path.join(root, rel)).st_size
     except OSError:
         return _FILE_COST
-    if size > MAX_BYTES:
-        return _FILE_COST
-    return _FILE_COST + size * _PER_BYTE.get(lang, _SCRIPT_PER_BYTE)
+    return _FILE_COST if size > MAX_BYTES else _FILE_COST + size * _SCRIPT_PER_BYTE
