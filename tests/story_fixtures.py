@@ -201,6 +201,18 @@ def make_casting(n: int = 10, *, title: str = "recorder") -> Casting:
     return Casting(profile, library, tuple(entries[:n]))
 
 
+def with_handler(casting: Casting, at: int = -1) -> tuple[Casting, str]:
+    """The casting with one ordinary concept turned into an error handler (scoring.rescues):
+    the rescue of a film, and its name."""
+    import dataclasses
+
+    entries = list(casting.entries)
+    e = entries[at]
+    handler = dataclasses.replace(e.concept, name="on_error", summary="Default error handler.")
+    entries[at] = dataclasses.replace(e, concept=handler)
+    return dataclasses.replace(casting, entries=tuple(entries)), handler.name
+
+
 def uncast_storyboard(
     seconds: list[int],
     *,

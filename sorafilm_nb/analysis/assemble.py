@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..terminal import shown
 from .concepts import Concept, RepoProfile, ScanWarning
+from .doc_members import with_member_summaries
 from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
 from .project import project_name
@@ -63,9 +64,9 @@ def _shown(c: Concept) -> Concept:
     cleaned = tuple(shown(t) for t in texts)
     # each text cleaned once: a check of the lists (all(shown(m) == m ...)) and then their
     # cleaning cleaned the first members twice when a later one held a control
-    lists = (c.members, c.params, c.bases)
-    members, params, bases = (tuple(shown(x) for x in seq) for seq in lists)
-    if cleaned == texts and (members, params, bases) == lists:
+    lists = (c.members, c.params, c.bases, c.member_docs)
+    members, params, bases, member_docs = (tuple(shown(x) for x in seq) for seq in lists)
+    if cleaned == texts and (members, params, bases, member_docs) == lists:
         return c
     name, summary, sentence, call, made_by, makes = cleaned
     return replace(
@@ -79,6 +80,7 @@ def _shown(c: Concept) -> Concept:
         members=members,
         params=params,
         bases=bases,
+        member_docs=member_docs,
     )
 
 
@@ -135,6 +137,7 @@ def build(
     concepts = with_member_docs(concepts, results)  # a README call's declared member
     concepts = with_params(root, concepts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
+    concepts = with_member_summaries(root, concepts)  # what a mute class's members say
     return RepoProfile(
         root=str(root),
         name=root.name,

@@ -69,6 +69,10 @@ class Concept:
     # (analysis.readme_names.example_calls): where two concepts have the same to say
     # ("takes a key and options"), what the example passes tells them apart ("'port'")
     readme_call: str = ""
+    # a class or module with no docstring sentence of its own: the first sentence of each of
+    # its documented public members' comments, "name: sentence" ("get url: Get request
+    # URL.", "command: Define a command."), in order (analysis.doc_members): what it does
+    member_docs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,7 @@ def _concept(c: dict[str, Any]) -> Concept:
                 "bases": tuple(c.get("bases", ())),
                 "params": tuple(c.get("params", ())),
                 "members": tuple(c.get("members", ())),
+                "member_docs": tuple(c.get("member_docs", ())),
             }
         )
     concept = object.__new__(Concept)
@@ -178,6 +183,7 @@ def _concept(c: dict[str, Any]) -> Concept:
     fields_of["bases"] = tuple(c.get("bases", ()))
     fields_of["params"] = tuple(c.get("params", ()))
     fields_of["members"] = tuple(c.get("members", ()))
+    fields_of["member_docs"] = tuple(c.get("member_docs", ()))
     return concept
 
 

@@ -145,6 +145,45 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
     return ""
 
 
+# "these will throw an `HTTPError` if the response status is not ...": the name as code, the
+# object of a verb that throws it, then the condition it is thrown on
+_THROW_VERB = r"(?:throws?|thrown|throwing|raises?|raised|raising|rejects?\s+with|rejected\s+with)"
+_CONDITION = r"(?:if|when|whenever|unless|once)"
+
+
+def thrown_sentence(name: str, sentences: list[str]) -> str:
+    """The first sentence that says when ``name`` is thrown or raised: "... will throw an
+    `HTTPError` if the response status is not in the range of `200...299`" (ky, whose
+    reference section only says "Exposed for instanceof checks."). What an error is for is
+    when it comes, so this sentence comes first for it (concept_sentences); of several, the
+    one whose condition is shortest (a caption says it whole). Only the name as
+    code (backticks or CamelCase), right after the verb and its article, and only with the
+    condition after it ("if", "when", ...): "The default override throws a
+    `CommanderError`." says when to nobody who has not read the sentence before. ""."""
+    short = name.rpartition(".")[2]
+    if not short[:1].isupper() or not short.isidentifier():
+        return ""
+    code = rf"`{re.escape(short)}`" if not _CAMEL.search(short) else rf"`?{re.escape(short)}`?"
+    pattern: re.Pattern[str] | None = None
+    found: list[tuple[int, int, str]] = []  # (the condition's length, order, sentence)
+    for i, sentence in enumerate(sentences):
+        low = sentence.lower()
+        if "throw" not in low and "rais" not in low and "reject" not in low:
+            continue
+        if pattern is None:
+            pattern = re.compile(
+                rf"\b{_THROW_VERB}\s+(?:(?:a|an|the)\s+)?{code}(?![\w.])[^.;:]{{0,30}}?"
+                rf"\s{_CONDITION}\b,?\s*(?:[^,.;:]{{1,40}},\s*)?",  # "when, after ..., the"
+                re.I,
+            )
+        m = pattern.search(sentence)
+        if m and len(sentence.split()) >= 6:
+            found.append((len(sentence) - m.end(), i, sentence))
+    # the shortest condition: a caption holds about ten words, and says a condition whole
+    # or not at all ("if the response status is not in the range" lost its "of 200...299")
+    return min(found)[2].replace("`", "").strip()[:SENTENCE_MAX] if found else ""
+
+
 def _heading_name(heading: str) -> tuple[str, bool]:
     """(the name a heading is, whether it is written as code) or ("", False): "ky.post" for
     "ky.post(input, options?)", "HTTPError" for "HTTPError", ".option" for ".option(key)"."""
@@ -223,8 +262,9 @@ class _Holding:
 def concept_sentences(
     text: str, names: list[str], modules: Iterable[str] = (), project: str = ""
 ) -> dict[str, str]:
-    """Each name's sentence in the README, for its caption: the paragraph under a heading
-    that names it (an API reference), else the first prose sentence about it
+    """Each name's sentence in the README, for its caption: one that says when it is thrown
+    (thrown_sentence: an error's), else the paragraph under a heading that names it (an API
+    reference), else the first prose sentence about it
     (readme_sentence), else, for one of ``modules``, a sentence about the object it is named
     after (object_sentence). Read once when a profile is built and stored in it
     (Concept.readme_sentence), so a plan never reads the README."""
@@ -237,8 +277,9 @@ def concept_sentences(
     for name in names:
         # "### .option(key)" is a method of whatever the reference is about
         method = "." + name.rsplit(".", 1)[1] if "." in name else ""
-        said = sections.get(name, "") or sections.get(method, "")
         short = name.rpartition(".")[2]
+        said = thrown_sentence(name, holding(short)) if not method else ""
+        said = said or sections.get(name, "") or sections.get(method, "")
         said = said or readme_sentence(name, holding(short), project)
         if not said and name in modules:
             said = object_sentence(name, holding(f"`{name.capitalize()}`"))

@@ -1,17 +1,20 @@
-"""Why each shot happens: the clause that opens its scene sentence, in the concepts' own
-names ("With the ZodString that string() returns, a programmer in braces ... pipes ..."),
-and the ending's extras.
+"""Why each shot happens: the clause that opens its scene sentence, as a picture of what an
+earlier shot showed ("Back at the message canister, an astronaut-programmer ..."), the ending's
+extras are plot_ending.py's.
 
 The plot (plot.py) decides who plays which part; this finds, shot by shot, what in the code
 links a shot's concept to an earlier shot's: what one returns and the next takes, a method
 of the object just made, a class built on another, a docstring that names the other
 concept, the README example's order; for an error, its own "Raised when ..." or the earlier
 concept whose words it shares; the rescue follows from the trouble and the ending from the
-rescue. A shot with no such link gets no clause: "Because the kettle did the trick" (the
-clause every shot used to open with) links nothing, and the same words in every shot read
-as a formula. The wording is data/prompts/story.toml, read by wording.story_wording; each
-link has variants taken in turn, so one film does not open every shot alike. Kept apart
-from prompts.py, which renders a shot from these pieces.
+rescue. The link is said by the earlier shot's main prop (main_prop), never the code's
+names: "Handed the ZodString that string() returns" went to a video model that cannot draw
+"ZodString" (the captions, drawn by sorafilm, name the code). A shot with no such link gets
+no clause: "Because the kettle did the trick" (the clause every shot used to open with)
+links nothing, and the same words in every shot read as a formula. The wording is
+data/prompts/story.toml, read by wording.story_wording; each link has variants taken in
+turn, so one film does not open every shot alike. Kept apart from prompts.py, which renders
+a shot from these pieces.
 """
 
 from __future__ import annotations
@@ -22,20 +25,24 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .scoring import rescues
+
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
     from .boards import Shot, Storyboard
     from .casting import CastEntry
     from .wording import StoryWording
 
-__all__ = ["alone_uses_a_prop", "cause", "causes", "finale", "link", "wording_for"]
+__all__ = ["cause", "causes", "link", "main_prop", "wording_for"]
 
-_PROP_CUT = re.compile(r"[,:;(]| (?:with|in|on|for|from|outside|under|behind|above|across) ")
+_PROP_CUT = re.compile(
+    r"[,:;(]| (?:with|in|on|for|from|outside|under|behind|above|across|between) "
+)
 
 
-def _thing(shot: Shot | None) -> str:
-    """A shot's main prop, as the ending names it: "pantry door" of "pantry door with chains
-    and bolts"; "" for an uncast shot or a typed gag (no props of its own)."""
+def main_prop(shot: Shot | None) -> str:
+    """A shot's main prop, as the causes and the ending name it: "pantry door" of "pantry
+    door with chains and bolts"; "" for an uncast shot or a typed gag (no props of its own)."""
     cast = shot.cast if shot is not None else None
     if cast is None or cast.custom_gag or not cast.metaphor.props:
         return ""
@@ -238,7 +245,7 @@ def _error_link(shots: Sequence[Shot], i: int) -> tuple[str, dict[str, str]] | N
             prev.concept
         )
         if related or mine & _words(prev.concept.name):
-            return "worse", {"a": prev.concept.name}
+            return "worse", {"a": prev.concept.name, "a_thing": main_prop(shots[i - 1])}
     for j in range(i - 1, -1, -1):
         earlier = shots[j].cast
         if earlier is None or earlier.concept.kind == "exception":
@@ -246,7 +253,7 @@ def _error_link(shots: Sequence[Shot], i: int) -> tuple[str, dict[str, str]] | N
         theirs = set().union(*(_words(c.name) for c in earlier.concepts))
         theirs |= set(re.findall(r"[a-z]{4,}", _plain(earlier.concept.summary).lower()))
         if mine & theirs:
-            return "fails", {"a": earlier.concept.name}
+            return "fails", {"a": earlier.concept.name, "a_thing": main_prop(shots[j])}
     return None
 
 
@@ -281,7 +288,11 @@ def causes(board: Storyboard) -> tuple[str, ...]:
         a = values.get("a", "")
         line = _variant(words.links[kind], used[kind], seed)
         used[kind] += 1
-        text = _fill(line, b=b, b_an=_an(b), a_an=_an(a), **values)
+        known = {k: v for k, v in values.items() if v}  # "" (no prop) stays a placeholder
+        text = _fill(line, b=b, b_an=_an(b), a_an=_an(a), **known)
+        if _UNFILLED.search(text):  # a shot with no prop of its own (a typed gag): no picture
+            out.append("")
+            continue
         out.append(text[:1].upper() + text[1:] + ",")
     result = tuple(out)
     if len(_CAUSES) >= 64:
@@ -291,6 +302,7 @@ def causes(board: Storyboard) -> tuple[str, ...]:
 
 
 _CAUSES: dict[int, tuple[object, tuple[str, ...]]] = {}
+_UNFILLED = re.compile(r"\{\w+\}")
 
 
 def _an(word: str) -> str:
@@ -319,15 +331,28 @@ def _why(
     first_of_beat = roles[i - 1] != role
     if role == "trouble" and entry.concept.kind == "exception":
         return _error_link(shots, i)
-    if role == "overcome" and first_of_beat and trouble:
-        return "rescue", {"error": trouble[-1].cast.concept.name if trouble[-1].cast else ""}
+    if role == "overcome" and first_of_beat and trouble and rescues(entry.concept):
+        return "rescue", _trouble(trouble)
     if role == "payoff" and i == len(shots) - 1:
-        rescue = [s for s in shots[:i] if roles[s.index] == "overcome" and s.cast is not None]
+        # a centrepiece that puts nothing right (no error handler, retry or fallback in the
+        # cast) is the big number, not a rescue: the ending does not say it saw the error off
+        rescue = [
+            s
+            for s in shots[:i]
+            if roles[s.index] == "overcome" and s.cast is not None and rescues(s.cast.concept)
+        ]
         if rescue and rescue[0].cast is not entry:
             hero = rescue[0].cast.concept.name if rescue[0].cast else ""
+            saved = {"rescue": hero, "rescue_thing": main_prop(rescue[0])}
             if trouble and trouble[-1].cast is not None:
-                return "payoff", {"error": trouble[-1].cast.concept.name, "rescue": hero}
-            return "payoff_alone", {"rescue": hero}
+                return "payoff", {**_trouble(trouble), **saved}
+            return "payoff_alone", saved
+        if shots[i].reprise:
+            # the reprise is a consequence of the story (finale), not of a code link to a
+            # shot of the use beat ("To hand out another ZodNumber, ... guests applaud")
+            if trouble and trouble[-1].cast is not None:
+                return "payoff_past", _trouble(trouble)
+            return None
     best: tuple[int, int, tuple[str, dict[str, str]]] | None = None
     for j in range(i - 1, -1, -1):
         before = shots[j].cast
@@ -351,102 +376,20 @@ def _why(
             continue  # a weak link holds only between neighbours
         if found[0] in _DOCS and i - j > _LOOK_BACK and j > 0:
             continue  # a docstring's mention, a few shots back (or the film's first concept)
+        found = (found[0], {**found[1], "a_thing": main_prop(shots[j])})
         key = (_ORDER.index(found[0]), i - j, found)
         if best is None or key[:2] < best[:2]:
             best = key
     return best[2] if best is not None else None
 
 
+def _trouble(trouble: Sequence[Shot]) -> dict[str, str]:
+    """The film's last trouble shot as a link names it: its error and its main prop."""
+    last = trouble[-1]
+    return {"error": last.cast.concept.name if last.cast else "", "error_thing": main_prop(last)}
+
+
 def cause(board: Storyboard, shot: Shot) -> str:
     """Why this shot happens, one clause ending in a comma ("With the ZodString that string()
     returns,"), or "" when nothing in the code links it to the story before it."""
     return causes(board)[shot.index]
-
-
-# -- the ending ------------------------------------------------------------------------------
-
-
-def _joining(board: Storyboard, shot: Shot) -> str:
-    """Up to two earlier concepts' props that join the ending ("the service bell and the
-    egg carton"): never a trouble's, nor a thing named like one of this shot's own props
-    (it would read as that prop, and the prompt's props would change with it)."""
-    assert shot.cast is not None
-    own = set(re.findall(r"[a-z]+", " ".join(shot.cast.metaphor.props).lower()))
-    things: list[str] = []
-    for s in reversed(board.shots[:-1]):
-        thing = _thing(s)
-        role = board.beat(s.beat).role
-        fresh = not set(re.findall(r"[a-z]+", thing)) & own
-        if (
-            thing
-            and fresh
-            and thing not in things
-            and role != "trouble"
-            and s.cast is not shot.cast
-        ):
-            things.append(thing)
-        if len(things) == 2:
-            break
-    return " and ".join(f"the {t}" for t in things)
-
-
-def finale(
-    board: Storyboard, shot: Shot, hero: str, scene: str, lines: list[str]
-) -> tuple[str, list[str], tuple[str, ...] | None]:
-    """The film's last shot when it shows the star: (scene, action lines, props to list or
-    None for the metaphor's own) with the earlier concepts' props joining in and the
-    promise kept as the last action.
-
-    A reprise (the star shown before) plays the same props at scale: the gag's first action
-    stays (the audience knows it), then the earlier props work beside it (story.toml's
-    ``encore``), then the close; so the ending pays off the opening instead of showing it
-    again, in no more lines than the opening had (the ending is the film's longest prompt:
-    a longer one would cut the setting of every shot, which is shared). Its props list keeps
-    what those lines use: a prop only the gag's dropped lines acted on would be a prop
-    nothing uses. Any other shot: as given."""
-    if shot.index != len(board.shots) - 1 or shot.cast is None or not lines:
-        return scene, lines, None
-    if board.beat(shot.beat).role != "payoff":
-        return scene, lines, None
-    words = wording_for(board)
-    props = _joining(board, shot)
-    close = _fill(words.close, hero=hero)
-    own = shot.cast.metaphor.props if not shot.cast.custom_gag else ()
-    if shot.reprise and props and len(lines) >= 2:
-        head = lines[:1] if len(lines) > 2 else []
-        encore = _fill(words.encore, props=props)
-        items = [x.strip() for prop in own for x in prop.split(", ")]  # as the prompt lists them
-        kept = tuple(x for i, x in enumerate(items) if i == 0 or _acts_on(x, " ".join(head)))
-        return scene, [*head, encore, close], kept
-    if not props:
-        return scene, lines, None
-    # the star's first showing: the earlier props join in the scene, and the close ends it
-    scene = f"{scene.rstrip('.')}, {_fill(words.together, props=props)}" if scene else scene
-    if not alone_uses_a_prop(lines, own):
-        lines = [*lines[:-1], close]
-    return scene, lines, None
-
-
-_PROP_WORD = re.compile(r"[a-z]{3,}")
-_NOT_A_THING = frozenset({"and", "the", "with", "for", "from", "into", "onto", "its", "his", "her"})
-
-
-def _acts_on(prop: str, text: str) -> bool:
-    """Whether the text names the prop: one of its words ("socks" of "floating socks"),
-    singular or plural; never by "and" or "the"."""
-    said = {w.rstrip("s") for w in _PROP_WORD.findall(text.lower())}
-    words = {w.rstrip("s") for w in _PROP_WORD.findall(prop.lower()) if w not in _NOT_A_THING}
-    return bool(words & said)
-
-
-def alone_uses_a_prop(lines: list[str], props: Sequence[str]) -> bool:
-    """Whether the last action line is the only one to use some prop: the ending's close
-    does not replace it then, or the prompt would list a prop nothing does anything with
-    (and compression would cut it)."""
-    last = set(_PROP_WORD.findall(lines[-1].lower()))
-    rest = set(_PROP_WORD.findall(" ".join(lines[:-1]).lower()))
-    for prop in props:
-        words = set(_PROP_WORD.findall(prop.lower()))
-        if words & last and not words & rest:
-            return True
-    return False

@@ -179,7 +179,7 @@ def short_clause(text: str, limit: int) -> str:
     # ("adds dunder methods according to fields [specified]" beats "... according")
     for words in [*tried, _ends_clean(word.split())]:
         dropped = _drop_dangling_participle(words)
-        if dropped != words and dropped and dropped[-1].lower() not in _NEEDS_MORE:
+        if dropped != words and dropped and dropped[-1].lower() not in NEEDS_MORE:
             return " ".join(dropped)
     return " ".join(_drop_dangling_participle(tried[0]))
 
@@ -187,7 +187,7 @@ def short_clause(text: str, limit: int) -> str:
 # Participles and verbs that cannot end a clause: what they need comes after them ("used to
 # ...", "based on ...", "indicating that ..."). Only a cut is judged: a docstring's own
 # sentence ending ("a Connection error occurred") is whole.
-_NEEDS_MORE = frozenset(
+NEEDS_MORE = frozenset(
     [
         "used",
         "based",
@@ -215,7 +215,7 @@ _NEEDS_MORE = frozenset(
     ]
 )
 # "-ing" words that open a phrase after a noun ("a string | consisting of ...")
-_OPENS_PHRASE = _NEEDS_MORE | {"consisting", "holding", "representing"}
+_OPENS_PHRASE = NEEDS_MORE | {"consisting", "holding", "representing"}
 # the "-ing" words of those that open a phrase a cut may fall before ("according" does not:
 # "adds dunder methods according to fields" says how)
 _PARTICIPLE_OPENS = frozenset(w for w in _OPENS_PHRASE if w.endswith("ing")) - {"according"}
@@ -316,7 +316,7 @@ def _clipped(words: list[str], following: str) -> bool:
     if not following:
         return False
     last = words[-1].lower().strip(",;:")
-    if last in _NEEDS_MORE:
+    if last in NEEDS_MORE:
         return True
     # "helpful methods for working" before "with http requests": a gerund after a
     # preposition wants its object

@@ -38,6 +38,7 @@ from .clauses import article
 from .gloss import CUT_EXTRA, teaching_clauses
 from .gloss_apart import COUNT as _COUNT
 from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
+from .gloss_members import BLAND, members_do
 from .gloss_words import ABBREVIATIONS, NAME_VERBS, split_name
 
 if TYPE_CHECKING:
@@ -270,9 +271,10 @@ def fallback_gloss(
         # "ZodObject: a ZodType" is its base class, said when no docstring clause teaches:
         # a README sentence or the code's own facts come first, with the base beside them
         c = concepts[0]
-        if docstring != gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit):
+        based = docstring == gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit)
+        if not based and not _bland(c, docstring[len(head) :], limit - len(head)):
             return docstring
-        base = docstring[len(head) :]
+        base = docstring[len(head) :] if based else ""
     elif docstring.startswith(head):
         return docstring
     if len(concepts) == 1:
@@ -280,7 +282,8 @@ def fallback_gloss(
         sentence = c.readme_sentence
         if sentence:
             text = gloss(c.name, sentence, kind=c.kind, limit=limit)
-            if text.startswith(head) and len(text.split()) >= 4:
+            told = text.startswith(head) and len(text.split()) >= 4
+            if told and not _bland(c, text[len(head) :], limit - len(head)):
                 return text
         room = limit - len(head)
         for said in (
@@ -288,6 +291,7 @@ def fallback_gloss(
             route_gloss(c),
             made_gloss(c, base),
             makes_gloss(concepts),
+            members_do(c, room),
             params_gloss(c),
         ):
             if said and len(head) + len(said) <= limit:
@@ -307,6 +311,12 @@ def fallback_gloss(
         if said:
             return head + said
     return head + kind_gloss(concepts)
+
+
+def _bland(c: Concept, said: str, room: int) -> bool:
+    """Whether ``said`` only says the concept has methods ("provides helpful methods for
+    working with http requests") where its members say what they do (members_do)."""
+    return bool(BLAND.match(said)) and bool(members_do(c, room))
 
 
 def members_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
@@ -396,6 +406,7 @@ def caption_choices(
         said.append(makes_gloss(concepts))
         said += [params_gloss(c), params_gloss(c, example=True)]
         said.append(members_gloss(c, limit + DISTINCT_EXTRA - len(head)))
+        said.insert(1, members_do(c, limit - len(head)))  # what it does, before its parts
         if len(head + params_gloss(c)) > limit + DISTINCT_EXTRA:  # the first two, else
             said.append(params_gloss(replace(c, params=c.params[:2])))
             said.append(params_gloss(replace(c, params=c.params[:2]), example=True))

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from .clauses import DANGLING, RUN_ON, article, plain, short_clause
+from .gloss_cuts import CONDITION, ends_a_phrase, in_a_list, thrown, word_cut
 from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
@@ -32,7 +33,8 @@ _NOT_PROSE = re.compile(
 _FILLER_OPENING = re.compile(
     r"^(?:represents|this (?:class|function|method|module|object|exception)(?: is)?|"
     r"an? (?:class|function|helper|object) (?:that|which|to|for)|class (?:that|for)|"
-    r"implementation of|initiali[sz]e|it|the (?:\w+ ){0,2}object,?(?: that| which)?|"
+    r"implementation of|initiali[sz]e|it|this(?=\s+(?:can|may|will|must|should)\s)|"
+    r"the (?:\w+ ){0,2}object,?(?: that| which)?|"
     r"an? (?:internal |generic |custom )?(?:exception|error)(?: class)?(?: that| which)?)\s+"
     r"(?:is\s+|are\s+)?",
     re.I,
@@ -90,6 +92,8 @@ def _restates(name: str, clause: str) -> bool:
     )
 
 
+# Adjectives that say which one of its kind a thing is, and nothing it does.
+_WHICH_ONE = "default|base|basic|generic|simple|main|standard|plain|abstract|core"
 # Words that only name or publish it: "Expose `Application` class." says nothing it does.
 _NAMING_WORDS = frozenset({"class", "object", "expose", "exposes", "export", "exports"})
 # Only its base: "Inherits from `Emitter.prototype`." (what an Application does is elsewhere)
@@ -198,7 +202,10 @@ def gloss(
     # a PreparedRequest." -> "used to prepare a PreparedRequest"
     # a clause that only says it forwards ("proxy to the app Router#route()") speaks last:
     # a later sentence that says what comes back ("returns a new Route instance") teaches
-    for clause in sorted(teaching_clauses(name, summary, limit - len(head)), key=_forwards):
+    # and one that only calls it by its kind ("the default undefined type") speaks after one
+    # that says what it does ("can be printed, iterated, and treated as a boolean")
+    clauses = teaching_clauses(name, summary, limit - len(head))
+    for clause in sorted(clauses, key=lambda c: _forwards(c) or _kind_of_name(name, c)):
         return head + _whole_point(name, summary, clause, limit + CUT_EXTRA - len(head))
     text = plain(summary)
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
@@ -237,28 +244,38 @@ CUT_EXTRA = 12
 def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
     """``clause``, or where the cut left three words at most, the same clause cut within
     ``room`` when that says at least two more words of it."""
-    if len(clause.split()) > 3:
+    # a condition is the point of an error's caption: "thrown if the response status is
+    # not in the range" lost "of 200...299"
+    # (only a sentence that throws it: a docstring's own "Raised if ..." keeps its cut)
+    condition = bool(CONDITION.match(clause)) and bool(thrown(name).search(plain(summary)))
+    # a list cut before its last item ("can be printed, iterated" before ", and treated as a
+    # boolean") reads clipped: said whole where it fits
+    if len(clause.split()) > 3 and not condition and not in_a_list(plain(summary), clause):
         return clause
+    more = 1 if condition else 2  # "... a non-2xx status" lacked only its "code"
+    if len(clause.split()) > 3 and not condition:  # a list: only its whole end
+        whole = [t for t in teaching_clauses(name, summary, room) if t.startswith(clause + ",")]
+        longer = whole[0] if whole else ""
+        done = bool(longer) and not in_a_list(plain(summary), longer)
+        return longer if done and ends_a_phrase(plain(summary), longer) else clause
     for longer in teaching_clauses(name, summary, room):
-        if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + 2:
-            return longer if _ends_a_phrase(plain(summary), longer) else clause
-    return clause
-
-
-def _ends_a_phrase(text: str, clause: str) -> bool:
-    """Whether ``clause`` ends where a phrase of ``text`` may: not one word before its
-    sentence's end, which is the noun its phrase is about ("a new unattached | argument.")."""
-    tail = " ".join(clause.split()[-2:]).lower()
-    at = text.lower().find(tail)
-    if at < 0:
-        return True  # said otherwise than written ("returns"): its cut was judged already
-    return not re.match(r"\s+[\w-]+(?:[.!?;:](?:\s|$)|$)", text[at + len(tail) :])
+        if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + more:
+            return longer if ends_a_phrase(plain(summary), longer) else clause
+    return word_cut(summary, clause, room) or clause
 
 
 # "proxy to Router#param()", "an alias of get": it forwards to something else, and says no
 # purpose of its own ("proxy Router#use() to add middleware" says one)
 _FORWARDS = re.compile(r"^(?:an?\s+)?(?:prox(?:y|ies)|alias(?:es)?|delegates?)\b", re.I)
 _PURPOSE = re.compile(r"\bto\s+(?!the\b|an?\b)[a-z]+\b")
+
+
+def _kind_of_name(name: str, clause: str) -> bool:
+    """Whether a clause only calls the concept by its own name and kind, with an adjective
+    that says which one ("the default undefined type" on Undefined)."""
+    spelled = r"\s*".join(re.escape(w) for w in _name_words(name.rsplit(".", 1)[-1]))
+    kind_of = rf"(?i:the|an?)\s+(?:(?i:{_WHICH_ONE})\s+)+(?i:{spelled})"
+    return bool(spelled) and bool(re.fullmatch(rf"{kind_of}(?:\s+(?i:{_KIND_NOUNS}))?", clause))
 
 
 def _forwards(clause: str) -> bool:
@@ -305,6 +322,12 @@ _LABEL = re.compile(r"^(?:note|tip|hint|important|warning|caution|n\.b\.)\s*:\s+
 def _clause(name: str, sentence: str, room: int) -> str:
     """The clause of one docstring sentence a caption shows, or "" when it teaches nothing."""
     sentence = _LABEL.sub("", sentence)
+    # "these will throw an HTTPError if the response status is ...": said of the error
+    # ("thrown if the response status is ..."), as its own "Raised if ..." would be
+    throws = thrown(name).search(sentence) if _may_hold(sentence, name) else None
+    if throws:
+        said = "raised" if throws.group(1).lower().startswith("rais") else "thrown"
+        sentence = f"{said} {throws.group(2).lower()} {throws.group(3)}"
     original = text = sentence
     # "Works like Serializer but dumps into a URL safe string": what it adds is the lesson
     m = re.match(r"(.*?)\s+but\s+(\w.*)$", text)

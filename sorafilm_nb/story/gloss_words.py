@@ -292,6 +292,9 @@ def imperative_to_statement(clause: str, own: str = "") -> str:
     words = clause.split()
     if len(words) < 2:
         return clause
+    compound = _compound_verb(words, own)
+    if compound:
+        return compound
     first, second = words[0], words[1]
     if second.lower() in _AND and len(words) > 3 and _bare_verb(words[2], words[3]):
         verbs = 3  # "get or set the name", "set / get the usage"
@@ -316,6 +319,22 @@ def imperative_to_statement(clause: str, own: str = "") -> str:
         if joined and verb and _bare_verb(said[i], said[i + 1]):
             said[i] = third_person(said[i].lower())
     return " ".join(said)
+
+
+def _compound_verb(words: list[str], own: str) -> str:
+    """ "base64 decode a URL-safe string" on base64_decode -> "base64-decodes a URL-safe
+    string": a clause that opens with the concept's own name as a noun and a verb in the
+    imperative (the name's words, in order) says the verb of it, the noun joined to it as
+    English joins one ("base64-encodes", "url-quotes"); "" when it opens otherwise."""
+    named = split_name(own) if own else []
+    if len(named) != 2 or len(words) < 3:
+        return ""
+    noun, verb = words[0], words[1]
+    if [noun.lower(), verb.lower()] != named or not _bare_verb(verb, words[2]):
+        return ""
+    if noun.lower() in _DETERMINERS:
+        return ""
+    return " ".join([f"{noun}-{third_person(verb.lower())}", *words[2:]])
 
 
 _AND = frozenset({"and", "or", "then", "/"})

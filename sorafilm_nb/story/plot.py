@@ -11,9 +11,10 @@ about the project instead of filing concepts by kind:
   the classes built on it, the most referenced first), then rank.
 - ``trouble`` shows the errors the project defines: the trouble a user meets, in the order of
   the concepts they belong to (the error that names a concept follows it).
-- ``overcome`` (the centrepiece) shows the concept that overcomes them: the one whose words
-  the errors share most (ParamType for click's BadParameter), the best-ranked on a tie; never
-  a README concept the use beat would then show out of the README's order, nor the star.
+- ``overcome`` (the centrepiece) shows the concept that overcomes them: one that puts a
+  failure right by what it does (an error handler, a retry, a fallback, a catch), else no
+  rescue but the film's big number, the best-ranked concept left; never a README concept
+  the use beat would then show out of the README's order, nor the star.
 - ``payoff`` ends on the README's own promise kept by the project's most central concept,
   the ``star`` (one of the cast's three best-ranked code concepts, the README's first of
   them): its shot is the film's last. When the use order showed the star already, the
@@ -159,21 +160,24 @@ def star(entries: Sequence[CastEntry]) -> CastEntry | None:
 
 
 def rescuer(
-    errors: Sequence[CastEntry],
     order: Sequence[CastEntry],
     avoid: CastEntry | None = None,
     before_star: bool = False,
 ) -> CastEntry | None:
-    """The concept that overcomes the errors: an error handler (scoring.rescues: koa's
-    onerror; its gag shows a mishap put right, so a film whose project defines no error still
-    has a rescue, not a calm "big number"), else the most words shared with them, then rank.
+    """The concept of the centrepiece: a rescue when the cast has one, one that puts a
+    failure right by what it does (scoring.rescues: an error handler such as koa's onerror,
+    a retry, a fallback, a catch; its gag shows a mishap put right, so a film whose project
+    defines no error still has a rescue), else the best-ranked: the beat is then the film's
+    big number, no rescue (calm). Words an error shares with a concept are no picture of a
+    rescue: axios' AxiosHeaders.get "got past" AxiosError on the words "axios" and "headers",
+    pegging orders on a washing line.
 
     With a choice, the README's very first concept stays in the opening, where a user meets
     it; the star (``avoid``) stays for the ending; and a concept of the README's examples
     plays the centrepiece only when it is the last of them (the centrepiece comes after the
     use beat, so any other would be shown out of the README's order). ``before_star``: no
-    use beat shows the star first (teaser-30), so the rescue comes straight before it and
-    is no README concept the README uses after the star.
+    use beat shows the star first (teaser-30), so the centrepiece comes straight before it
+    and is no README concept the README uses after the star.
     """
     if not order:
         return None
@@ -185,20 +189,17 @@ def rescuer(
     if before_star and avoid is not None and avoid.concept.readme_order >= 0:
         star_at = avoid.concept.readme_order
         pool = [e for e in pool if e.concept.readme_order < star_at] or pool
-    trouble: set[str] = set()
-    for e in errors:
-        trouble |= _words(e)
     rank = {id(e): r for r, e in enumerate(order)}
     by_rank = sorted(
-        pool,
-        key=lambda e: (
-            not rescues(e.concept),
-            -len(_words(e) & trouble),
-            e.concept.score * -1,
-            rank[id(e)],
-        ),
+        pool, key=lambda e: (not rescues(e.concept), e.concept.score * -1, rank[id(e)])
     )
     return by_rank[0]
+
+
+def is_rescue(group: Sequence[CastEntry]) -> bool:
+    """Whether a centrepiece's concepts put a failure right (scoring.rescues): only then is
+    it "the rescue", and only then do the causes say it got past the trouble."""
+    return any(rescues(e.concept) for e in group)
 
 
 def trouble_order(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> list[CastEntry]:
@@ -230,7 +231,7 @@ def arrange(
     payoff = [i for i, r in enumerate(roles) if r == "payoff"]
     lead = star(entries) if payoff else None
     no_use = not any(r in _SEQUENCE for r in roles)
-    hero = rescuer(errors, order, lead, before_star=no_use) if "overcome" in roles else None
+    hero = rescuer(order, lead, before_star=no_use) if "overcome" in roles else None
     if hero is not None and hero is not lead:
         order = [e for e in order if e is not hero]
         placed[roles.index("overcome")].append(hero)
@@ -307,14 +308,13 @@ def arrange(
 
 
 def calm(template: StoryTemplate, placed: list[list[CastEntry]]) -> StoryTemplate:
-    """The template as this film tells it: with no error in its trouble beats (nothing to
-    rescue), a beat that overcomes the trouble goes by its calm_name ("the rescue" landed on
-    Flask.route in a film with no error), unless an error handler plays it (scoring.rescues:
-    its gag is the mishap and the rescue in one). The film's shots and lookups use these names."""
+    """The template as this film tells it: a beat that overcomes the trouble goes by its
+    calm_name ("the big number") unless a rescue plays it (is_rescue: an error handler, a
+    retry, a fallback; its gag is the mishap put right). "The rescue" landed on Flask.route
+    in a film with no error, and on AxiosHeaders.get, which rescues nothing, in one with
+    errors. The film's shots and lookups use these names."""
     for b, group in zip(template.beats, placed, strict=True):
-        if (b.role == "trouble" and group) or (
-            b.role == "overcome" and any(rescues(e.concept) for e in group)
-        ):
+        if b.role == "overcome" and is_rescue(group):
             return template
     names = {b.name for b in template.beats}
     beats = tuple(

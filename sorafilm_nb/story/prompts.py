@@ -43,8 +43,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .causes import cause, finale
+from .causes import cause
 from .lint_data import Rules, text_request
+from .plot_ending import finale
 from .tiers import Tier, parse_tier, tier_cap  # noqa: F401  (re-exported: the contract)
 from .wording import wording
 

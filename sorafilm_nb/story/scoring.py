@@ -134,8 +134,24 @@ _ERROR_HANDLER = re.compile(
     r"(?:on|handle|catch)_?(?:error|errors|err|exception|exceptions)"
     r"|(?:error|errors|exception|exceptions)_?(?:handler|handlers|handle|catch|callback)"
 )
+# A first sentence that says the concept hands back a NEW object ("Returns an object that
+# contains a new `CancelToken` and ...", "Creates a new Command") names a factory: its
+# action is CREATE, and its name only names what it makes (axios' CancelToken.source
+# fetched milk from a well on "source", and on "called" of "a function that, when called").
+CREATE = "create"
+_FACTORY = re.compile(
+    r"^(?:returns?|creates?|makes?|builds?|constructs?)\b[^.;]*?\bnew\s+(\w+)", re.I
+)
+_MARKUP = re.compile(r":\w+:|[`~]")  # ":class:`~flask.Response`" -> "flask.Response"
 _ERROR_WORDS = frozenset({"error", "errors", "exception", "exceptions"})
 _HANDLE_WORDS = frozenset({"handle", "handler", "handlers", "handles", "handling", "catch"})
+# A concept whose name's action puts a failure right plays the rescue too: a retry (ky's
+# retry, backoff), a fallback, a recovery, a catch (zod's ZodType.catch gives a value when
+# parsing fails). Words of the name's action (_doing_words), never of its owner, and never
+# an error's (an error is the trouble). And a docstring whose main clause says it swallows,
+# catches or recovers from errors (click's safecall: "swallows exceptions").
+_RESCUE_NAMES = frozenset({"retry", "retries", "fallback", "recover", "rescue", "catch", "backoff"})
+_RESCUE_VERBS = frozenset({"swallow", "swallows", "recover", "recovers", "retry", "retries"})
 # A name whose first word says it is a stand-in (httpx's MockTransport, a FakeClock, a
 # DummyCache) IS a test double: that is its part, and the rest names what it stands in for
 # ("transport" cast it as batter through a funnel, a stream that carries, which it fakes).
@@ -207,12 +223,15 @@ def _doing_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     The last part's words do (post_load -> load: a when-prefix is dropped); a method's owner
     only says where it lives (app.get is no app, AxiosHeaders.get sends no headers), and a
     predicate's words are what it checks, not what it does (isCancel cancels nothing: its
-    action is CHECK); an error handler's action is RESCUE, a test double's its double."""
+    action is CHECK); an error handler's, a retry's or a fallback's action is RESCUE, a test
+    double's its double."""
     head, _, last = name.rpartition(".")
     words = name_words(last)
     context = name_words(head) if head else ()
     if _ERROR_HANDLER.fullmatch(last.lower()):
         return (RESCUE,), context
+    if words and words[0] in _RESCUE_NAMES:  # retryRequest: what it retries is context
+        return (RESCUE,), (*context, *words[1:])
     if len(words) > 1 and words[0] in _DOUBLES:
         return words[:1], (*context, *words[1:])
     if len(words) > 1 and words[0] in _WHEN_PREFIXES:
@@ -349,9 +368,16 @@ def _evidence(
     doing, context = _doing_words(name)
     quiet = skip | _SUMMARY_FILLER
     said = summary_words(summary, main_clause)
-    if main_clause and _ERROR_WORDS.intersection(said) and _HANDLE_WORDS.intersection(said):
+    # the whole first sentence: "Wraps a function so that it swallows exceptions" rescues
+    whole = summary_words(summary) if main_clause else ()
+    if _ERROR_WORDS.intersection(whole) and (_HANDLE_WORDS | _RESCUE_VERBS).intersection(whole):
         quiet = quiet | _HANDLE_WORDS  # "Default error handler.": it rescues, serves nothing
         said = (*said, RESCUE)
+    made = _FACTORY.match(_MARKUP.sub("", summary).strip()) if main_clause and doing else None
+    # ... unless its name says what it makes: click's command "Creates a new subcommand"
+    if made and doing[0] != RESCUE and not _names_made(doing, made.group(1)):
+        doing, context = (CREATE,), (*context, *doing)
+        said = ()  # what the new object does is its own concept's, not the factory's
     told = [w for w in said if w not in quiet]
     fetch = doing == _FETCH and not told  # what its docstring says of it, when it says
     own = {stem(t) for t in doing if t not in skip or fetch}
@@ -364,6 +390,12 @@ def _evidence(
         named.append(_CORE)  # named after the project (typer's Typer): its core object
     docs = {stem(w) for w in named if w not in skip} - own - says
     return frozenset(own), frozenset(says), frozenset(docs)
+
+
+def _names_made(doing: tuple[str, ...], made: str) -> bool:
+    """Whether a factory's name says what it makes ("command" of "a new subcommand")."""
+    thing = made.lower()
+    return any(stem(w) in thing for w in doing if len(w) > 2)
 
 
 def rescues(concept: Concept) -> bool:

@@ -92,22 +92,23 @@ def _four_lines(table: dict[str, Any], file: str, entry: str) -> tuple[str, ...]
 # may name. A variant naming something its link does not fill would reach the video model
 # as "{owner}".
 LINKS: dict[str, frozenset[str]] = {
-    "returns": frozenset({"a", "b", "a_an", "b_an"}),
-    "makes": frozenset({"a", "b", "a_an", "b_an"}),
-    "method": frozenset({"a", "b", "a_an", "b_an"}),
-    "same_owner": frozenset({"a", "b", "owner", "a_an", "b_an"}),
-    "extends": frozenset({"a", "b", "a_an", "b_an"}),
-    "base_of": frozenset({"a", "b", "a_an", "b_an"}),
-    "uses": frozenset({"a", "b", "a_an", "b_an"}),
-    "feeds": frozenset({"a", "b", "a_an", "b_an"}),
-    "kin": frozenset({"a", "b", "base", "a_an", "b_an"}),
-    "readme": frozenset({"a", "b", "a_an", "b_an"}),
-    "raised_when": frozenset({"b", "when", "b_an"}),
-    "fails": frozenset({"a", "b", "a_an", "b_an"}),
-    "worse": frozenset({"a", "b", "a_an", "b_an"}),
-    "rescue": frozenset({"b", "error", "b_an"}),
-    "payoff": frozenset({"b", "error", "rescue", "b_an"}),
-    "payoff_alone": frozenset({"b", "rescue", "b_an"}),
+    "returns": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "makes": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "method": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "same_owner": frozenset({"a", "a_an", "a_thing", "b", "b_an", "owner"}),
+    "extends": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "base_of": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "uses": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "feeds": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "kin": frozenset({"a", "a_an", "a_thing", "b", "b_an", "base"}),
+    "readme": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "raised_when": frozenset({"b", "b_an", "when"}),
+    "fails": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "worse": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "rescue": frozenset({"b", "b_an", "error", "error_thing"}),
+    "payoff": frozenset({"b", "b_an", "error", "error_thing", "rescue", "rescue_thing"}),
+    "payoff_alone": frozenset({"b", "b_an", "rescue", "rescue_thing"}),
+    "payoff_past": frozenset({"b", "b_an", "error", "error_thing"}),
 }
 _ENDING_PLACES = {
     "together": frozenset({"props"}),
@@ -124,6 +125,9 @@ class StoryWording:
     close: str
     encore: str
     links: dict[str, tuple[str, ...]]
+    # the ending that pays a reprise off: (scene, action lines) pictures of the consequence
+    # (the guests fed, the vault open, the capsule docked), one per film (causes.finale)
+    payoffs: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _places(text: str, allowed: frozenset[str], file: str, entry: str, key: str) -> None:
@@ -172,10 +176,39 @@ def story_wordings(path: str | None = None) -> dict[str, StoryWording]:
                 )
         if not said["close"].startswith("{hero} "):
             raise DataFileError(file, "opens with {hero} (the subject)", entry=theme, field="close")
-        out[theme] = StoryWording(links=links, **said)
+        out[theme] = StoryWording(links=links, payoffs=_payoffs(table, file, theme), **said)
     if "default" not in out:
         raise DataFileError(file, "a [default] table is required")
     return out
+
+
+_PAYOFF_PLACES = frozenset({"hero", "thing", "props"})
+
+
+def _payoffs(
+    table: dict[str, Any], file: str, theme: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A theme's ``payoffs``: each a scene that opens with {hero} (the cause goes before it)
+    and names no {props} (there may be none), and 2 to 4 action lines."""
+    raw = table.get("payoffs", [])
+    if not isinstance(raw, list):
+        raise DataFileError(file, "a list of {scene, actions} tables", entry=theme, field="payoffs")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise DataFileError(file, "a {scene, actions} table", entry=theme, field="payoffs")
+        scene = field(item, "scene", str, file=file, entry=theme).strip()
+        actions = tuple(x.strip() for x in str_list(item, "actions", file=file, entry=theme))
+        for text in (scene, *actions):
+            _places(text, _PAYOFF_PLACES, file, theme, "payoffs")
+        if not scene.startswith("{hero} ") or "{props}" in scene:
+            raise DataFileError(
+                file, "a scene opens with {hero} and names no {props}", entry=theme, field="payoffs"
+            )
+        if not 2 <= len(actions) <= 4:
+            raise DataFileError(file, "2 to 4 action lines", entry=theme, field="payoffs")
+        out.append((scene, actions))
+    return tuple(out)
 
 
 def story_wording(theme: str, parents: tuple[str, ...] = ()) -> StoryWording:

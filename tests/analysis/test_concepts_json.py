@@ -31,6 +31,7 @@ FULL = Concept(
     readme_order=2,
     decorator=True,
     readme_sentence="The router.",
+    member_docs=("route: Define a route.",),
 )
 
 

@@ -79,7 +79,7 @@ def test_each_link_opens_its_own_way_and_the_payoff_names_what_was_overcome() ->
         for line in variants:
             first = " ".join(line.split()[:2])
             assert opening.setdefault(first, kind) == kind, (first, kind, opening[first])
-    assert all("{error}" in v and "{rescue}" in v for v in links["payoff"])
+    assert all("{error_thing}" in v and "{rescue_thing}" in v for v in links["payoff"])
     assert not any(v.startswith("Thanks to") for v in links["payoff"] + links["payoff_alone"])
 
 
@@ -192,3 +192,26 @@ def test_a_class_named_after_the_project_plays_its_core(theme: str) -> None:
     assert all(
         score(concept("typer_utils", "function"), m, own) < WEAK_BELOW for m in lib.metaphors
     )
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_factory_plays_a_gag_that_makes_not_its_names_noun(theme: str) -> None:
+    """axios' CancelToken.source "Returns an object that contains a new `CancelToken` and a
+    function that, when called, cancels the `CancelToken`": it makes tokens. Its name's noun
+    ("source") and "called" cast a bucket fetching milk from a well; a docstring that says
+    it hands back a NEW object names a factory, and its best gags make things."""
+    lib = MetaphorLibrary.load(theme)
+    said = (
+        "Returns an object that contains a new `CancelToken` and a function that, when "
+        "called, cancels the `CancelToken`."
+    )
+    c = concept("CancelToken.source", summary=said)
+    best = rank(c, lib.metaphors)
+    makes = {stem("create"), stem("factory")}
+    assert best and makes & _roles(best[0][0]), best[:3]
+    # the same name with no such docstring is still read by its own words
+    plain = rank(concept("CancelToken.source"), lib.metaphors)
+    assert not plain or not makes & _roles(plain[0][0])
+    # a factory's docstring on a handler keeps the rescue, and an error is never a factory
+    handler = concept("onerror", summary="Returns a new Response for the error.")
+    assert stem("rescue") in _roles(rank(handler, lib.metaphors)[0][0])

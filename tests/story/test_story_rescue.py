@@ -10,21 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from story_fixtures import make_casting
+from story_fixtures import make_casting, with_handler
 
 from sorafilm_nb.story.boards import storyboard
-from sorafilm_nb.story.casting import Casting
 from sorafilm_nb.story.compress import render_prompts
 from sorafilm_nb.story.scoring import rescues
-
-
-def _with_handler(casting: Casting, at: int = -1) -> tuple[Casting, str]:
-    """The casting with one ordinary concept turned into an error handler."""
-    entries = list(casting.entries)
-    e = entries[at]
-    handler = dataclasses.replace(e.concept, name="on_error", summary="Default error handler.")
-    entries[at] = dataclasses.replace(e, concept=handler)
-    return dataclasses.replace(casting, entries=tuple(entries)), handler.name
 
 
 def _overcome(board):  # type: ignore[no-untyped-def]
@@ -36,7 +26,7 @@ def test_a_film_with_an_error_handler_and_no_error_keeps_its_rescue() -> None:
     calm = dataclasses.replace(
         troubled, entries=tuple(e for e in troubled.entries if e.concept.kind != "exception")
     )
-    handled, name = _with_handler(calm)
+    handled, name = with_handler(calm)
     board = storyboard(handled, "silent-90")
     overcome = _overcome(board)
     assert [s.cast.concept.name for s in overcome if s.cast] == [name]
@@ -47,7 +37,7 @@ def test_a_film_with_an_error_handler_and_no_error_keeps_its_rescue() -> None:
 
 
 def test_an_error_handler_overcomes_the_errors_whatever_words_they_share() -> None:
-    handled, name = _with_handler(make_casting(10))
+    handled, name = with_handler(make_casting(10))
     overcome = _overcome(storyboard(handled, "silent-90"))
     assert [s.cast.concept.name for s in overcome if s.cast] == [name]
 
@@ -59,13 +49,46 @@ def test_what_rescues() -> None:
         ("errorhandler", "Register a function to handle errors by code."),
         ("handleError", ""),
         ("report", "Handles errors."),
+        # a retry, a fallback, a catch: each puts a failure right
+        ("retry", ""),
+        ("Client.retryRequest", "Send the request again."),
+        ("fallback_value", ""),
+        ("ZodType.catch", ""),
+        ("safecall", "Wraps a function so that it swallows exceptions."),
     ):
         assert rescues(dataclasses.replace(base, name=name, summary=summary)), name
     for name, summary in (
         ("RequestHandler", "Handles each incoming request."),
         ("raise_error", "Raises an error for a bad status."),
         ("error", ""),
+        ("ZodObject.catchall", ""),
+        ("AxiosHeaders.get", "Get a header."),
     ):
         assert not rescues(dataclasses.replace(base, name=name, summary=summary)), name
     failure = dataclasses.replace(base, name="HandlerError", kind="exception", summary="")
     assert not rescues(failure)  # an error is the trouble, never its rescue
+
+
+def test_errors_with_nothing_that_puts_them_right_get_no_rescue() -> None:
+    """axios' AxiosHeaders.get "got past" AxiosError because they share words ("axios",
+    "headers"): it pegs orders on a washing line, which rescues nothing. With no error
+    handler, retry, fallback or catch in the cast, the centrepiece is the big number: no
+    cause says it got past an error, nor that it saw one off at the end."""
+    casting = make_casting(10)
+    assert any(e.concept.kind == "exception" for e in casting.entries)
+    assert not any(rescues(e.concept) for e in casting.entries)
+    board = storyboard(casting, "silent-90")
+    centre = _overcome(board)
+    assert centre and {s.beat for s in centre} == {"the big number"}
+    causes = [p.section("cause") for p in render_prompts(board)]
+    rescue_lines = (
+        "To get past",
+        "Against the",
+        "To keep the",
+        "seen off by",
+        "has set the",
+        "has done its part",
+    )
+    assert not any(x in c for c in causes for x in rescue_lines), causes
+    names = {s.cast.concept.name for s in centre if s.cast}
+    assert not any(n in causes[-1] for n in names), causes[-1]

@@ -1,0 +1,87 @@
+"""Where a caption's clause may end, and what an error's README sentence says: the cuts
+gloss.py makes when its first cut stopped before the point ("pass_context: marks a callback"
+before "as wanting to receive the current context"; "can be printed, iterated" before ", and
+treated as a boolean"; "thrown if the response status is not in the range" before "of
+200...299"). Apart from gloss.py, which chooses the clause, so that each stays under the
+module size (tests/test_module_size.py); clauses.py cuts text that knows no concept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import DANGLING, NEEDS_MORE, plain
+from .gloss_words import spell_code_words
+
+__all__ = ["CONDITION", "ends_a_phrase", "in_a_list", "thrown", "word_cut"]
+
+
+def in_a_list(text: str, clause: str) -> bool:
+    """Whether ``clause`` ends on an item of a comma list that goes on in ``text`` (",
+    iterated | , and treated as a boolean"): the clause names some of its items."""
+    tail = " ".join(clause.split()[-2:]).lower()
+    at = text.lower().find(tail)
+    if at < 0 or "," not in clause:
+        return False
+    return bool(re.match(r",\s+(?:and\s+|or\s+)?\w", text[at + len(tail) :]))
+
+
+CONDITION = re.compile(r"(?:raised|thrown)\s+(?:if|when|whenever|unless|once)\s", re.I)
+
+# words a cut may not end on beyond clauses.DANGLING: a modal or an auxiliary wants its verb
+# ("indicating that they should"), a participle that opens a phrase wants its phrase
+_WANTS_MORE = frozenset({"should", "would", "could", "must", "might", "shall", "get", "gets"})
+
+
+def word_cut(summary: str, clause: str, room: int) -> str:
+    """ "marks a callback as wanting to receive the current context" where every phrase cut
+    left "marks a callback": the sentence the clause opens, cut at the last word within
+    ``room``, when that says three more words and ends where a phrase may (not on an article,
+    a preposition, a modal or a participle that wants its object, nor one word before the
+    sentence's end). The phrase cuts of clauses.short_clause stop before "as wanting ...",
+    which is the point of pass_context; "" when no such cut reads whole."""
+    text = plain(spell_code_words(summary))
+    at = text.lower().find(clause.split(" ", 1)[-1].lower())
+    first = clause.split(" ", 1)[0]
+    start = text.lower().rfind(" ", 0, at - 1) + 1 if at > 0 else -1
+    if at <= 0 or text[start:at].strip().lower().rstrip("s") != first.lower().rstrip("s"):
+        return ""  # the clause is not said word for word at the sentence's start
+    rest = re.split(r"(?<=[.!?;:])\s", text[at:], maxsplit=1)[0].rstrip(".!?;:")
+    words = f"{first} {rest}".split()
+    while words and len(" ".join(words)) > room:
+        words.pop()
+    while words and words[-1].lower().strip(",") in DANGLING | _WANTS_MORE:
+        words.pop()
+    cut = " ".join(words).rstrip(",")
+    if (
+        len(words) < len(clause.split()) + 3
+        or words[-1].lower() in NEEDS_MORE
+        or not words[-1].isalnum()
+        or not ends_a_phrase(text, cut)
+    ):
+        return ""
+    return cut
+
+
+def ends_a_phrase(text: str, clause: str) -> bool:
+    """Whether ``clause`` ends where a phrase of ``text`` may: not one word before its
+    sentence's end, which is the noun its phrase is about ("a new unattached | argument.")."""
+    tail = " ".join(clause.split()[-2:]).lower()
+    at = text.lower().find(tail)
+    if at < 0:
+        return True  # said otherwise than written ("returns"): its cut was judged already
+    return not re.match(r"\s+[\w-]+(?:[.!?;:](?:\s|$)|$)", text[at + len(tail) :])
+
+
+def thrown(name: str) -> re.Pattern[str]:
+    """ "... will throw an HTTPError if <condition>": the verb that throws the concept, the
+    word that opens its condition, and the condition, without a phrase set off by commas
+    right after that word ("when, after following redirects, the response ..." -> "when the
+    response ..."): analysis.readme_names.thrown_sentence finds such README sentences."""
+    short = re.escape(name.rsplit(".", 1)[-1])
+    return re.compile(
+        rf"\b(throws?|thrown|throwing|raises?|raised|raising|rejects?\s+with|rejected\s+with)"
+        rf"\s+(?:(?:a|an|the)\s+)?{short}(?![\w.])[^.;:]{{0,30}}?\s"
+        r"(if|when|whenever|unless|once)\b,?\s*(?:[^,.;:]{1,40},\s*)?(\w.*)$",
+        re.I,
+    )

@@ -1,0 +1,165 @@
+"""The film's last shot: a payoff of the story, never its opening gag again.
+
+When the last shot shows the star (plot.star), ``finale`` turns its scene and action lines
+into the ending: a reprise (the star shown before) becomes a consequence of the story (the
+theme's ``payoffs`` in data/prompts/story.toml: the guests fed, the vault open, the capsule
+docked), the star's main prop and the earlier concepts' in it; the star's first showing
+gets the earlier props joining in and the promise kept as its last action. Split from
+causes.py, which says why each shot follows the one before.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .causes import _fill, main_prop, wording_for
+
+if TYPE_CHECKING:
+    from .boards import Shot, Storyboard
+    from .wording import StoryWording
+
+__all__ = ["alone_uses_a_prop", "finale"]
+
+
+def _joining(board: Storyboard, shot: Shot) -> str:
+    """The things of _joined as words ("the service bell and the egg carton")."""
+    return " and ".join(f"the {t}" for t in _joined(board, shot))
+
+
+def _joined(board: Storyboard, shot: Shot) -> list[str]:
+    """Up to two earlier concepts' props that join the ending ("the service bell and the
+    egg carton"): never a trouble's, nor a thing named like one of this shot's own props
+    (it would read as that prop, and the prompt's props would change with it)."""
+    assert shot.cast is not None
+    own = set(re.findall(r"[a-z]+", " ".join(shot.cast.metaphor.props).lower()))
+    things: list[str] = []
+    for s in reversed(board.shots[:-1]):
+        thing = main_prop(s)
+        role = board.beat(s.beat).role
+        fresh = not set(re.findall(r"[a-z]+", thing)) & own
+        if (
+            thing
+            and fresh
+            and thing not in things
+            and role != "trouble"
+            and s.cast is not shot.cast
+        ):
+            things.append(thing)
+        if len(things) == 2:
+            break
+    return things
+
+
+def finale(
+    board: Storyboard, shot: Shot, hero: str, scene: str, lines: list[str]
+) -> tuple[str, list[str], tuple[str, ...] | None]:
+    """The film's last shot when it shows the star: (scene, action lines, props to list or
+    None for the metaphor's own) with the earlier concepts' props joining in and the
+    promise kept as the last action.
+
+    A reprise (the star shown before) shows a consequence of the story (_payoff, the
+    theme's ``payoffs``), never its opening gag again, in no more lines than the opening had
+    (the ending is the film's longest prompt: a longer one would cut the setting of every
+    shot, which is shared). A theme without payoffs plays the same props at scale: the
+    gag's first action, the earlier props beside it (``encore``), the close. Either lists
+    only the props its lines use. Any other shot: as given."""
+    if shot.index != len(board.shots) - 1 or shot.cast is None or not lines:
+        return scene, lines, None
+    if board.beat(shot.beat).role != "payoff":
+        return scene, lines, None
+    words = wording_for(board)
+    props = _joining(board, shot)
+    close = _fill(words.close, hero=hero)
+    own = shot.cast.metaphor.props if not shot.cast.custom_gag else ()
+    thing = main_prop(shot)
+    if shot.reprise and words.payoffs and thing and len(lines) >= 2:
+        budget = len(scene) + sum(map(len, lines)) + len(", ".join(own))
+        paid = _payoff(board, words, hero, thing, _joined(board, shot), len(lines), budget)
+        if paid is not None:
+            return paid
+    if shot.reprise and props and len(lines) >= 2:
+        head = lines[:1] if len(lines) > 2 else []
+        encore = _fill(words.encore, props=props)
+        items = [x.strip() for prop in own for x in prop.split(", ")]  # as the prompt lists them
+        kept = tuple(x for i, x in enumerate(items) if i == 0 or _acts_on(x, " ".join(head)))
+        return scene, [*head, encore, close], kept
+    if not props:
+        return scene, lines, None
+    # the star's first showing: the earlier props join in the scene, and the close ends it
+    scene = f"{scene.rstrip('.')}, {_fill(words.together, props=props)}" if scene else scene
+    if not alone_uses_a_prop(lines, own):
+        lines = [*lines[:-1], close]
+    return scene, lines, None
+
+
+def _payoff(
+    board: Storyboard,
+    words: StoryWording,
+    hero: str,
+    thing: str,
+    things: list[str],
+    room: int,
+    budget: int,
+) -> tuple[str, list[str], tuple[str, ...]] | None:
+    """The reprise as a consequence (story.toml's ``payoffs``): not the opening's scene and
+    lines again with more props (every eval film ended on a bigger repeat of its opening
+    gag), but what the star's work made possible: the guests fed, the vault open, the
+    capsule docked, the star's main prop and the earlier ones in it. One picture per film,
+    by the project's name; no more lines than the gag had (``room``) and no more characters
+    (``budget``: scene, lines and props): the ending is the film's longest prompt, and a
+    longer one cut the shared setting of every shot of 5 more eval films at the medium
+    tier. So the next picture, or fewer earlier props, when the first is too long; the
+    consequence always last; a line naming the earlier props only when there are some;
+    always the star's own prop (None: no picture names it)."""
+    seed = zlib.crc32(board.casting.profile.name.encode("utf-8"))
+    n = len(words.payoffs)
+    made = []
+    for k in range(n):
+        scene, actions = words.payoffs[(seed + k) % n]
+        for joined in (things, things[:1], []):
+            props = " and ".join(f"the {t}" for t in joined)
+            lines = [x for x in actions if props or "{props}" not in x]
+            if len(lines) > room:  # the lines that show the star's prop first
+                named = [x for x in lines[:-1] if "{thing}" in x] or lines[:-1]
+                lines = [*named[: room - 1], lines[-1]]
+            filled = [_fill(x, hero=hero, thing=thing, props=props) for x in lines]
+            said = " ".join(lines)  # the props the lines use (a scene clause may be cut)
+            kept = ((thing,) if "{thing}" in said else ()) + (
+                tuple(joined) if "{props}" in said else ()
+            )
+            if "{thing}" not in scene + said:
+                continue  # the star's own prop is what makes it this film's ending
+            out = (_fill(scene, thing=thing), filled, kept)
+            size = len(out[0]) + sum(map(len, filled)) + len(", ".join(kept))
+            if size <= budget:
+                return out
+            made.append((size, out))
+    return min(made, key=lambda m: m[0])[1] if made else None
+
+
+_PROP_WORD = re.compile(r"[a-z]{3,}")
+_NOT_A_THING = frozenset({"and", "the", "with", "for", "from", "into", "onto", "its", "his", "her"})
+
+
+def _acts_on(prop: str, text: str) -> bool:
+    """Whether the text names the prop: one of its words ("socks" of "floating socks"),
+    singular or plural; never by "and" or "the"."""
+    said = {w.rstrip("s") for w in _PROP_WORD.findall(text.lower())}
+    words = {w.rstrip("s") for w in _PROP_WORD.findall(prop.lower()) if w not in _NOT_A_THING}
+    return bool(words & said)
+
+
+def alone_uses_a_prop(lines: list[str], props: Sequence[str]) -> bool:
+    """Whether the last action line is the only one to use some prop: the ending's close
+    does not replace it then, or the prompt would list a prop nothing does anything with
+    (and compression would cut it)."""
+    last = set(_PROP_WORD.findall(lines[-1].lower()))
+    rest = set(_PROP_WORD.findall(" ".join(lines[:-1]).lower()))
+    for prop in props:
+        words = set(_PROP_WORD.findall(prop.lower()))
+        if words & last and not words & rest:
+            return True
+    return False

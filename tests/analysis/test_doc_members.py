@@ -1,0 +1,149 @@
+"""What a mute class's or module's members say they do (analysis.doc_members ->
+Concept.member_docs), read from real files: commander's Command has no comment of its own
+but its methods do, koa's request module is getters and setters with comments (captions
+round 3). Each test fails on the old behaviour (there was no such field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sorafilm_nb.analysis.concepts import Concept
+from sorafilm_nb.analysis.doc_members import member_docs, with_member_summaries
+
+JS_CLASS = """\
+class Command extends EventEmitter {
+  constructor(name) {
+    super();
+  }
+
+  /**
+   * Define a command.
+   *
+   * @param {string} nameAndArgs
+   */
+  command(nameAndArgs) {
+    throw new Error(`a template literal's line
+- at column 0 does not end the class`);
+  }
+
+  /**
+   * Private: not said.
+   */
+  _hidden() {}
+
+  /**
+   * Define option with `flags`, `description`.
+   * And more words.
+   */
+  async option(flags, description) {}
+}
+
+/**
+ * Outside the class.
+ */
+function other() {}
+"""
+
+JS_MODULE = """\
+'use strict';
+
+module.exports = {
+
+  /**
+   * Return request header.
+   *
+   * @return {Object}
+   * @api public
+   */
+
+  get header() {
+    return this.req.headers;
+  },
+
+  /**
+   * Set request header.
+   */
+
+  set header(val) {
+    this.req.headers = val;
+  },
+};
+"""
+
+PY_CLASS = '''\
+class Response:
+    def __init__(self, status_code: int) -> None:
+        """Not public."""
+
+    @property
+    def elapsed(self) -> float:
+        """Returns the time taken. More words."""
+        return 0.0
+
+    def read(
+        self,
+    ) -> bytes:
+        """
+        Read and return the response content.
+        """
+        return b""
+
+    def json(self):
+        return {}
+
+
+def outside():
+    """Outside the class."""
+'''
+
+
+def _concept(name: str, kind: str, file: str, line: int, language: str, said: str = "") -> Concept:
+    return Concept(name, kind, file, line, said, 1.0, language=language)
+
+
+def test_a_js_class_says_what_its_commented_public_methods_say() -> None:
+    c = _concept("Command", "class", "lib/command.js", 1, "javascript")
+    assert member_docs(JS_CLASS.splitlines(), c) == (
+        "command: Define a command.",
+        "option: Define option with `flags`, `description`.",
+    )
+
+
+def test_a_js_module_says_its_getters_and_setters() -> None:
+    c = _concept("request", "module", "lib/request.js", 0, "javascript")
+    assert member_docs(JS_MODULE.splitlines(), c) == (
+        "get header: Return request header.",
+        "set header: Set request header.",
+    )
+
+
+def test_a_python_class_says_its_methods_docstrings_and_its_properties() -> None:
+    c = _concept("Response", "class", "httpx/_models.py", 1, "python")
+    assert member_docs(PY_CLASS.splitlines(), c) == (
+        "get elapsed: Returns the time taken.",
+        "read: Read and return the response content.",
+    )
+
+
+def test_only_mute_containers_are_read(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "command.js").write_text(JS_CLASS, encoding="utf-8")
+    mute = _concept("Command", "class", "lib/command.js", 1, "javascript")
+    told = _concept("Command", "class", "lib/command.js", 1, "javascript", "Runs things.")
+    method = _concept("Command.command", "function", "lib/command.js", 11, "javascript")
+    got = with_member_summaries(tmp_path, [mute, told, method])
+    assert got[0].member_docs[0] == "command: Define a command."
+    assert got[1].member_docs == () and got[2].member_docs == ()
+    # a file that cannot be read says nothing
+    gone = _concept("Gone", "class", "lib/gone.js", 1, "javascript")
+    assert with_member_summaries(tmp_path, [gone])[0].member_docs == ()
+
+
+def test_a_docstring_is_read_for_its_first_lines_only() -> None:
+    """An unclosed docstring full of "def" lines (a hostile file) is read DOC_LINES lines
+    from each def, not to its end from each: the first sentence is what is kept."""
+    body = "\n".join(f"    def m{i}(self):\n        '''Line {i} runs on" for i in range(3000))
+    lines = f"class Big:\n{body}\n".splitlines()
+    c = _concept("Big", "class", "big.py", 1, "python")
+    said = member_docs(lines, c)
+    assert said[0].startswith("m0: Line 0 runs on def m1") and len(said[0]) <= 90

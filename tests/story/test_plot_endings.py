@@ -1,0 +1,138 @@
+"""The ending pays the story off: a consequence, never the opening gag again.
+
+18 of 18 eval films (every theme) ended on their star's opening gag once more: the same
+scene sentence, its first action line kept, the earlier props "whir into action beside it"
+and "the whole kitchen runs itself". The ending is now a picture of what the star's work
+made possible (story.toml's ``payoffs``: the guests fed, the vault open, the capsule
+docked), the star's own main prop and the earlier concepts' in it; its cause is the story
+(the rescue that saw the trouble off, or the trouble left behind), never a code link to a
+shot of the use beat ("To hand out another ZodNumber, ... the guests applaud").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from test_story_arc import _repo
+
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.errors import DataFileError
+from sorafilm_nb.story.boards import storyboard
+from sorafilm_nb.story.casting import cast
+from sorafilm_nb.story.causes import main_prop
+from sorafilm_nb.story.compress import render_prompts
+from sorafilm_nb.story.prompts import Tier
+from sorafilm_nb.story.wording import story_wordings
+
+THEMES = ("kitchen", "heist", "space")
+
+
+def _run():  # type: ignore[no-untyped-def]
+    path = Path(__file__).resolve().parents[2] / "eval" / "run.py"
+    spec = importlib.util.spec_from_file_location("eval_run_endings", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def kiln_profile(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return analyze(_repo(tmp_path_factory.mktemp("kiln")), use_cache=False)
+
+
+def _lines(prompt) -> list[str]:  # type: ignore[no-untyped-def]
+    return [x.split(" s: ", 1)[-1] for x in prompt.section("actions").splitlines()[1:]]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_ending_is_a_consequence_not_the_opening_gag_again(kiln_profile, theme: str) -> None:  # type: ignore[no-untyped-def]
+    board = storyboard(cast(kiln_profile, theme), "silent-90", 88)
+    prompts = render_prompts(board, Tier.MEDIUM)
+    last = board.shots[-1]
+    assert last.reprise and last.cast is not None
+    first = next(i for i, s in enumerate(board.shots) if s.cast is last.cast)
+    # no action line and no scene sentence of the star's first showing again
+    assert not set(_lines(prompts[first])) & set(_lines(prompts[-1])), _lines(prompts[-1])
+    assert prompts[first].section("subject") != prompts[-1].section("subject")
+    assert not _run()._reprise_repeats(tuple(board.shots), tuple(prompts))
+    # one of the theme's payoffs, with the star's own main prop in it
+    scenes = [scene.split("{hero} ", 1)[1][:25] for scene, _ in story_wordings()[theme].payoffs]
+    assert any(s in prompts[-1].section("subject") for s in scenes), prompts[-1].text
+    assert main_prop(last) in prompts[-1].text, (main_prop(last), prompts[-1].text)
+    # never longer than the gag it replaces
+    assert len(_lines(prompts[-1])) <= len(_lines(prompts[first]))
+
+
+def test_projects_of_one_theme_get_different_endings(kiln_profile) -> None:  # type: ignore[no-untyped-def]
+    """One picture per film, by the project's name: films of one theme do not all end alike
+    (every old film ended "sits back as the whole kitchen runs itself")."""
+    casting = cast(kiln_profile)
+    seen = set()
+    for name in ("kiln", "potter", "wheelhouse", "glazer", "clayworks", "firebox"):
+        named = dataclasses.replace(casting, profile=dataclasses.replace(kiln_profile, name=name))
+        board = storyboard(named, "silent-90", 88)  # the same cast: only the name differs
+        seen.add(render_prompts(board, Tier.MEDIUM)[-1].section("subject"))
+    assert len(seen) >= 3, seen
+
+
+def test_the_ending_after_a_rescue_says_so_and_after_none_names_no_rescuer(kiln_profile) -> None:  # type: ignore[no-untyped-def]
+    board = storyboard(cast(kiln_profile), "silent-90", 88)
+    prompts = render_prompts(board, Tier.MEDIUM)
+    rescue = next(s for s in board.shots if s.cast and s.cast.concept.name == "retry_firing")
+    assert main_prop(rescue) in prompts[-1].section("cause")  # the rescue's own prop
+    # without the retry the centrepiece rescues nothing: the ending names the trouble behind
+    # it, not a rescuer ("Now URL has done its part" was httpx's)
+    entries = tuple(e for e in board.casting.entries if e.concept.name != "retry_firing")
+    calm = storyboard(type(board.casting)(board.casting.profile, board.casting.library, entries))
+    cause = render_prompts(calm, Tier.MEDIUM)[-1].section("cause")
+    troubles = [s for s in calm.shots if s.cast and s.cast.concept.kind == "exception"]
+    centre = [s for s in calm.shots if s.beat == "the big number" and s.cast]
+    assert centre and not any(main_prop(s) in cause for s in centre), cause
+    assert main_prop(troubles[-1]) in cause, cause
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('scene = "{hero} swings open', 'scene = "the door swings open'),  # no {hero} first
+        ('every dish on it made with the {thing}"', 'every dish on it made with {props}"'),
+    ],
+)
+def test_a_payoff_scene_opens_with_the_hero_and_names_no_earlier_props(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    from sorafilm_nb.datafiles import data_dir
+
+    text = (data_dir() / "prompts" / "story.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "story.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match="field 'payoffs'"):
+        story_wordings(str(path))
+
+
+def test_the_eval_counts_one_shared_action_line_as_a_reprise() -> None:
+    """The old ending kept its gag's first line and changed the others: the old check
+    (the whole list the same) passed every film."""
+    run = _run()
+    entry = object()
+    shots = (SimpleNamespace(cast=entry, caption="a"), SimpleNamespace(cast=entry, caption="b"))
+
+    def prompt(lines: list[str], subject: str):  # type: ignore[no-untyped-def]
+        text = "Actions:\n" + "\n".join(f"- 0-4 s: {x}" for x in lines)
+        return SimpleNamespace(
+            section=lambda n: text if n == "actions" else subject if n == "subject" else ""
+        )
+
+    first = prompt(["threads macaroni", "adds more", "hangs it"], "threads macaroni.")
+    same_start = prompt(["threads macaroni", "props join in", "sits back"], "threads more.")
+    same_scene = prompt(["guests arrive", "plates go round", "a bow"], "threads macaroni.")
+    payoff = prompt(["guests arrive", "plates go round", "a bow"], "opens the door.")
+    assert run._reprise_repeats(shots, (first, same_start))
+    assert run._reprise_repeats(shots, (first, same_scene))
+    assert not run._reprise_repeats(shots, (first, payoff))
