@@ -65,21 +65,33 @@ def strip_markup(text: str, *, keep_code: bool = False) -> str:
     """Plain text of one line or paragraph of Markdown/reST/HTML: links keep their words,
     images, tags and emphasis marks go, escapes are undone, spaces collapse. With keep_code,
     `inline code` keeps its backticks (they tell a name from an English word)."""
-    # an escaped mark is a literal: hidden from the emphasis rule, restored at the end
-    text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
-    text = _MD_IMAGE.sub(" ", text)
-    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = RST_ROLE.sub(lambda m: m.group(1).strip(), text)
-    text = HTML_TAG.sub(" ", text)
-    for _ in range(2):  # **`nested`**
-        before = text
-        text = EMPHASIS.sub(emphasis_words, text)
+    before, text = _first_unwrap(text)
+    for turn in range(2):  # **`nested`**
+        if turn:
+            before = text
+            text = EMPHASIS.sub(emphasis_words, text)
         text = text if keep_code else CODE_SPAN.sub(r"\1", text)
         if text == before:  # nothing unwrapped: the same text again unwraps nothing either
             break
     text = re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text)
     text = html.unescape(text)
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=16)
+def _first_unwrap(text: str) -> tuple[str, str]:
+    """strip_markup's steps up to its first emphasis pass, which do not depend on keep_code:
+    (the text before that pass, after it). Kept for the last few paragraphs: the README's
+    readers strip each paragraph twice (read_readme plain, prose_sentences keeping code), and
+    the emphasis pass is most of a long paragraph's cost (0.8 s on 300 KB of ``*a`` openers,
+    tests/analysis/test_hostile_patterns.py: each opener is tried over its 300 characters)."""
+    # an escaped mark is a literal: hidden from the emphasis rule, restored at the end
+    text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    text = RST_ROLE.sub(lambda m: m.group(1).strip(), text)
+    text = HTML_TAG.sub(" ", text)
+    return text, EMPHASIS.sub(emphasis_words, text)
 
 
 def is_name(text: str) -> bool:
