@@ -42,7 +42,7 @@ _QUERY = """
 (throw_statement (new_expression constructor: (_) @thrown))
 (catch_clause body: (statement_block) @catch)
 (import_statement source: (string) @import)
-(call_expression function: (identifier) @req arguments: (arguments (string) @import))
+(call_expression function: (identifier) arguments: (arguments) @call)
 (assignment_expression
   left: (subscript_expression object: (_) @dynobj index: [(identifier) (member_expression)])
   right: [(function_expression) (arrow_function)])
@@ -117,7 +117,14 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         return {"lang": lang, "warn": f"not valid UTF-8: {exc.reason}"}
     parser, query = _parser(lang)
     tree = parser.parse(data)
-    caps = _in_order(QueryCursor(query).captures(tree.root_node))
+    if too_deep(tree.root_node):
+        return {
+            "lang": lang,
+            "warn": f"nested too deeply to parse (~{MAX_DEPTH:,} levels): skipped",
+        }
+    caps = QueryCursor(query).captures(tree.root_node)
+    caps["import"] = [*caps.get("import", ()), *_string_args(caps.pop("call", ()))]
+    caps = _in_order(caps)
     named = _top_names(tree.root_node, caps.get("export", ()))
     family = _family(tree.root_node, [*caps.get("class", ()), *named])
 
@@ -212,6 +219,45 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         line = _first_error_line(tree.root_node)
         result["partial"] = f"syntax error near line {line}: read partially"
     return result
+
+
+# tree-sitter's query cursor keeps a node's depth in 16 bits: above 65,535 levels of syntax
+# tree a query silently stops capturing (10,000 calls nested in callbacks, five levels each,
+# were captured up to 13,107) and each node costs more than the last (20,000 of them: over 5
+# s; 40,000: 54 s; issue 11). A file that deep is refused, with a warning.
+MAX_DEPTH = 65_535
+_STEP = 1024  # preorder nodes between two depth samples (too_deep)
+
+
+def too_deep(root: Any) -> bool:
+    """True for a tree with a node MAX_DEPTH levels down; perhaps (never for real code) for
+    one that comes within _STEP levels of it.
+
+    Why sampling every _STEP-th node in preorder suffices: the node after a node is at most
+    one level deeper, so of a node at depth d, the last sample before it is at depth
+    d - _STEP or more. And a tree of fewer nodes than that depth cannot reach it: ordinary
+    files (up to ~150 KB) are answered without a sample, and a 1 MB bundle takes a few
+    hundred moves of one TreeCursor (goto_descendant, in C)."""
+    count = root.descendant_count
+    floor = MAX_DEPTH - _STEP
+    if count <= floor:
+        return False
+    cursor = root.walk()
+    for index in range(floor, count, _STEP):
+        cursor.goto_descendant(index)
+        if cursor.depth >= floor:
+            return True
+    return False
+
+
+def _string_args(calls: list[Any]) -> list[Any]:
+    """The strings among the arguments of ``name(...)`` calls: ``require('./x')`` names a
+    module. Why not the query pattern ``(arguments (string) @import)``: a match of it stays
+    open while the cursor is inside the arguments, waiting for a string, and the cursor
+    checks every open match at each node it visits: quadratic in the nesting of calls, so
+    10,000 callbacks nested in calls took 9.3 s (issue 11). Capturing the arguments node
+    finishes the match there; its children are read here."""
+    return [arg for args in calls for arg in args.children if arg.type == "string"]
 
 
 def _in_order(caps: dict[str, list[Any]]) -> dict[str, list[Any]]:
