@@ -29,9 +29,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jinja2
 
-# Backslash first (so an escape in the text cannot cancel ours); then HTML (< > &), links and
+# Backslash (so an escape in the text cannot cancel ours); then HTML (< > &), links and
 # images ([ ] !), code spans (`), math in Jupyter ($), and autolinks' angle brackets.
 _MD_SPECIAL = re.compile(r"([\\`\[\]!<>&$])")
+# A backslash is written as a character reference, not as "\\": JupyterLab looks for math
+# in the markdown source before rendering it, and "\\(" / "\\[" (a backslash escaped, then
+# "(" or an escaped "[") open TeX there, as "\begin{" after an escaped backslash does; a
+# docstring's "\(\href{...}{x}\)" was typeset by MathJax instead of shown (issue 11).
+_BACKSLASH = "&#92;"
 # A bare URL becomes a link in GitHub and JupyterLab markdown (GFM autolinks): "\:" and "\."
 # render as the same characters but break the pattern.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
@@ -90,7 +95,7 @@ def html_text(text: object) -> str:
 def md_text(text: object) -> str:
     """``text`` as inline markdown that renders as exactly these characters, on one line."""
     one_line = " ".join(str(text).splitlines())
-    escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
+    escaped = _MD_SPECIAL.sub(lambda m: _BACKSLASH if m[1] == "\\" else "\\" + m[1], one_line)
     return _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
 
 
