@@ -237,4 +237,4 @@ def test_markdown_text_renders_as_exactly_its_characters(text: str) -> None:
     _inert(rendered)
     assert "<a " not in rendered and "<img" not in rendered
     common = rendered.split("<p>")[1].split("</p>")[0]  # markdown-it's first paragraph
-    assert html.unescape(common) == text
+    assert html.unescape(re.sub("</?span>", "", common)) == text  # $ and \ stand alone
