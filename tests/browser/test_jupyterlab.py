@@ -411,6 +411,8 @@ def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: P
                     .filter(h => !h.startsWith('#'))  // a heading's own anchor goes nowhere
                     .filter(h => h.includes('evil') || h.startsWith('javascript:')),
                   text: document.querySelector('.jp-Notebook').innerText,
+                  table: document.querySelector('.jp-OutputArea table.sorafilm-concepts')
+                    ?.innerText,
                 })"""
             )
         finally:
@@ -421,6 +423,6 @@ def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: P
     # the repository's TeX ($\style{...}{m}$, \(\href{...}{k}\)) is shown, not typeset; the
     # control's $x^2$ is
     assert "control: x2" in seen["math"]
-    assert "$\\style{position:fixed}{m}$" in seen["text"], seen["math"]
+    assert "$\\style{position:fixed}{m}$" in seen["table"], seen["math"]
     assert "<script>window.__pwned=1</script>" in seen["text"]  # shown, as text
     assert "onerror=window.__pwned=1" in seen["text"]
