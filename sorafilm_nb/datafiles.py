@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
@@ -81,16 +81,13 @@ def load_toml(path: str | Path) -> dict[str, Any]:
 def loads(text: str) -> dict[str, Any]:
     """tomllib.loads(text), remembered as load_toml says (for a loader with errors of its
     own: it raises tomllib.TOMLDecodeError, as tomllib.loads does)."""
-    remembered = _parsed_path(text)
-    try:
-        with open(remembered, "rb") as fh:
-            data = json.loads(fh.read())
-        if isinstance(data, dict) and data.get("toml") == text:
-            return data["data"]
-    except (OSError, ValueError):
-        pass  # not remembered yet, unreadable or not ours: parse (and remember) again
+    where = _parsed_path(text)
+    data = recall(where)
+    if isinstance(data, dict) and data.get("toml") == text:
+        return data["data"]  # else not remembered yet or not ours: parse (and remember) again
     parsed: dict[str, Any] = tomllib_module().loads(text)
-    _remember(remembered, text, parsed)
+    # remembered when JSON gives exactly it back (not a date; not a float that is nan)
+    remember(where, {"toml": text, "data": parsed}, exact=lambda back: back["data"] == parsed)
     return parsed
 
 
@@ -98,19 +95,40 @@ PARSED_FORMAT = 1
 
 
 def _parsed_path(text: str) -> Path:
-    from .paths import default_cache_dir
-
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     tag = f"{PARSED_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return default_cache_dir() / "data" / f"{key}-{tag}.json"
+    return remembered_path(f"{key}-{tag}.json")
 
 
-def _remember(path: Path, text: str, parsed: dict[str, Any]) -> None:
-    """Write what tomllib made of text, when JSON gives exactly it back (a failed write is
-    no error: the next run parses again)."""
+# -- what a parse made, remembered between processes -----------------------------------------
+# The one home of the cache both this module's TOML and story.themes' checked themes use:
+# JSON files under the user cache dir's data/, each named by a digest of everything that went
+# into it, written without fsync, and only advice: a reader checks the value is its own and
+# parses again when it is not, so a lost, torn or foreign file costs a parse, never an error.
+
+
+def remembered_path(name: str) -> Path:
+    """Where a parse named name (a digest of its inputs) is remembered."""
+    from .paths import default_cache_dir
+
+    return default_cache_dir() / "data" / name
+
+
+def recall(path: Path) -> Any:
+    """The JSON value remembered at path; None when none is (missing, unreadable, no JSON)."""
     try:
-        blob = json.dumps({"toml": text, "data": parsed}, ensure_ascii=False)
-        if json.loads(blob)["data"] != parsed:  # e.g. a float that is nan: never equal
+        with open(path, "rb") as fh:
+            return json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+
+
+def remember(path: Path, value: Any, *, exact: Callable[[Any], bool] | None = None) -> None:
+    """Write value as JSON at path for recall(), when exact (given the value as JSON gives it
+    back) says nothing was lost. A failed write is no error: the next run parses again."""
+    try:
+        blob = json.dumps(value, ensure_ascii=False)
+        if exact is not None and not exact(json.loads(blob)):
             return
         from .safeio import write_bytes
 

@@ -339,6 +339,9 @@ def _is_password(key: str) -> bool:
     return "password" in key.lower()
 
 
+is_password = _is_password  # public: money.location.url_passwords asks the same rule
+
+
 def url(text: str) -> str:
     """A URL as it may be shown (printed, logged, saved, put in advice or a repr): the
     password of ``scheme://user:password@host`` and any ``?password=`` / ``?sslpassword=``

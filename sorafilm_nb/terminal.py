@@ -32,15 +32,16 @@ from typing import Any, TextIO
 # Bidi embeddings/overrides/isolates, marks, and line/paragraph separators: each changes how
 # the rest of a line is shown without being visible itself.
 _FORMAT = [0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+# The C0 controls, DEL and the C1 controls: the one home of these ranges for printable's
+# escapes and shown's removals.
+_CONTROLS = [*range(0x00, 0x20), *range(0x7F, 0xA0)]
 _NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 
 
 def _table(keep: str) -> dict[int, str]:
     table: dict[int, str] = {}
-    for code in [*range(0x00, 0x20), 0x7F]:
-        table[code] = _NAMED.get(code, f"\\x{code:02x}")
-    for code in [*range(0x80, 0xA0), *_FORMAT]:
-        table[code] = f"\\u{code:04x}"
+    for code in [*_CONTROLS, *_FORMAT]:  # C0 and DEL as \x.., C1 and format as JSON's \u....
+        table[code] = _NAMED.get(code, f"\\x{code:02x}" if code <= 0x7F else f"\\u{code:04x}")
     for ch in keep:
         table.pop(ord(ch), None)
     return table
@@ -55,9 +56,7 @@ _LINES = _table("\n\t")
 _INVISIBLE = [0x00AD, 0x180E, 0x200B, *range(0x2060, 0x2065), 0xFEFF]
 # Controls that separate words become a space (so "a\tb" stays two words), the rest go.
 _SPACING = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, *range(0x1C, 0x20), 0x85, 0x2028, 0x2029]
-_SHOWN: dict[int, str | None] = {
-    code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_FORMAT, *_INVISIBLE]
-}
+_SHOWN: dict[int, str | None] = {code: None for code in [*_CONTROLS, *_FORMAT, *_INVISIBLE]}
 _SHOWN.update({code: " " for code in _SPACING})
 # Tag characters (U+E0000-E007F) are invisible ASCII ("ASCII smuggling" into a model's prompt);
 # the one use kept is a subdivision flag: U+1F3F4, tag letters, CANCEL TAG.

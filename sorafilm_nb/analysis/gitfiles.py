@@ -2,7 +2,7 @@
 than "walk it" (used by files.list_files).
 
 Kept apart from files.py, which walks: this holds the rules for when a folder is in a work
-tree and when git surely ignores it (ignored_by_name), so a tree inside a project's
+tree and when git surely ignores it (ignored_below), so a tree inside a project's
 virtualenv costs no git process at all.
 """
 
@@ -29,7 +29,7 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
     """
     if not os.environ.get("GIT_DIR"):  # else git finds the repository, wherever root is
         top = _work_tree(root)  # one walk up the parents answers all three questions
-        if top is None or _ignored_below(top, root) or _config_names_files(top):
+        if top is None or ignored_below(top, root) or _config_names_files(top):
             return None
     import subprocess  # here: a tree that is in no work tree (or an ignored folder) never asks
 
@@ -82,10 +82,11 @@ def _work_tree(root: Path) -> Path | None:
 _GLOB = frozenset("*?[\\")
 
 
-def ignored_by_name(root: Path) -> bool:
+def ignored_below(top: Path, root: Path) -> bool:
     """Whether git would surely call root ignored, seen without running git: a folder on the
-    way from its work tree down to root (root included) is named by a plain line of the work
-    tree's top .gitignore (``.venv/``, ``/build``, ``node_modules``).
+    way from its work tree (top, the folder with the .git entry) down to root (root included)
+    is named by a plain line of the work tree's top .gitignore (``.venv/``, ``/build``,
+    ``node_modules``). git_files walks the parents once to find top, and asks this with it.
 
     Why: a tree inside a virtualenv of a project (Django's source in .venv/lib/...) otherwise
     costs two git processes a run only to learn that it is ignored and must be walked (~5 ms
@@ -94,15 +95,6 @@ def ignored_by_name(root: Path) -> bool:
     .gitignore has no "!" line, and no folder between it and the named one has a .gitignore
     of its own (a later or nearer rule could win); lines with wildcards or escapes are left
     to git. info/exclude and core.excludesFile only add ignores. False means "ask git"."""
-    if os.environ.get("GIT_DIR"):
-        return False
-    top = _work_tree(root)
-    return top is not None and _ignored_below(top, root)
-
-
-def _ignored_below(top: Path, root: Path) -> bool:
-    """ignored_by_name for a root whose work tree (top) is known: git_files walked the
-    parents once to find it, and asks this with it rather than walking them again."""
     if top == root:
         return False
     parts = root.relative_to(top).parts

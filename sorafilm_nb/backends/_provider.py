@@ -230,9 +230,14 @@ class ProviderBackend:
         self._lock = threading.Lock()
         self._meta = {}
 
+    @property
+    def shown_url(self) -> str | None:
+        """base_url as it may be shown (redact.url: no password), computed once, by
+        ServerKind, for every repr and message; None when no URL was given."""
+        return self._kind.shown if self.base_url else self.base_url
+
     def __repr__(self) -> str:  # the URL without its password, never the key
-        shown = redact_url(self.base_url) if self.base_url else self.base_url
-        return f"{type(self).__name__}(name={self.name!r}, base_url={shown!r})"
+        return f"{type(self).__name__}(name={self.name!r}, base_url={self.shown_url!r})"
 
     __str__ = __repr__
 

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import Any
 
 from ..capabilities import PROVIDERS
-from ..redact import url as redact_url
 from . import _loopback
 from ._provider import KEY_ENV, find_key
 from .base import AuthError, VideoBackend
@@ -110,21 +109,21 @@ def _remote(provider: str, key: str, base_url: str | None, real: bool) -> Connec
         backend = OpenAIBackend(
             api_key=key, base_url=base_url, name="openai" if real else REMOTE_NAMES["openai"]
         )
-        where = f"the Videos API at {redact_url(backend.base_url)}"
+        where = f"the Videos API at {backend.shown_url}"
     elif provider == "veo":
         from .veo import VeoBackend
 
         backend = VeoBackend(
             api_key=key, base_url=base_url, name="veo" if real else REMOTE_NAMES["veo"]
         )
-        where = f"Google Veo (Vertex AI{f' at {redact_url(base_url)}' if base_url else ''})"
+        where = f"Google Veo (Vertex AI{f' at {backend.shown_url}' if base_url else ''})"
     else:
         from .runway import RunwayBackend
 
         backend = RunwayBackend(
             api_key=key, base_url=base_url, name="runway" if real else REMOTE_NAMES["runway"]
         )
-        where = f"Runway at {redact_url(backend.base_url)}"
+        where = f"Runway at {backend.shown_url}"
     return Connection(backend, where, provider, None)
 
 

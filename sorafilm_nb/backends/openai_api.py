@@ -52,7 +52,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..capabilities import same_model
 from ..redact import redact
-from ..redact import url as redact_url
 from ._provider import MIME, ServerKind, find_key, ssl_context
 from .base import (
     AuthError,
@@ -187,8 +186,14 @@ class OpenAIBackend:
     def _refuse_if_mixed(self, what: str, job_id: str | None = None) -> None:
         self._kind.refuse_if_mixed(what, job_id)
 
+    @property
+    def shown_url(self) -> str:
+        """base_url as it may be shown (redact.url: no password), computed once, by
+        ServerKind, for every repr and error message."""
+        return self._kind.shown
+
     def __repr__(self) -> str:
-        return f"OpenAIBackend(name={self.name!r}, base_url={redact_url(self.base_url)!r})"
+        return f"OpenAIBackend(name={self.name!r}, base_url={self.shown_url!r})"
 
     __str__ = __repr__
 
@@ -202,9 +207,7 @@ class OpenAIBackend:
 
     def _map(self, exc: Exception, what: str) -> BackendError:
         """An SDK exception -> our error, with the server's message (scrubbed of keys)."""
-        return map_error(
-            self._openai, exc, what, base_url=redact_url(self.base_url), scrub=self._scrub
-        )
+        return map_error(self._openai, exc, what, base_url=self.shown_url, scrub=self._scrub)
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         try:

@@ -107,7 +107,6 @@ class RunwayBackend(ProviderBackend):
         if not key:
             raise AuthError("no Runway key: pass api_key=... or set RUNWAYML_API_SECRET")
         url = base_url or os.environ.get("RUNWAYML_BASE_URL") or None
-        self._setup(key, url, name, _fake)
         self._runwayml = runwayml
         self._timeout = timeout
         self._client = runwayml.RunwayML(
@@ -117,10 +116,13 @@ class RunwayBackend(ProviderBackend):
             timeout=httpx.Timeout(timeout, connect=10.0),
             http_client=runwayml.DefaultHttpxClient(
                 verify=ssl_context(runwayml.DefaultHttpxClient),
-                event_hooks={"response": [self._kind.observe]},
+                # late-bound: _setup makes _kind once the client has resolved its URL
+                event_hooks={"response": [lambda response: self._kind.observe(response)]},
             ),
         )
-        self.base_url = str(self._client.base_url).rstrip("/")
+        # the URL the client talks to (its default when none was given): one ServerKind,
+        # one shown URL (redact.url once) for every repr and message
+        self._setup(key, str(self._client.base_url).rstrip("/"), name, _fake)
         self._creator = self._client.with_options(max_retries=0)
         self._media = httpx.Client(
             transport=bounded_transport(max_download_bytes, download_deadline),

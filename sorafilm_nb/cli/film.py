@@ -284,26 +284,26 @@ def print_film(
         out(f"report: {shown_path(film.report)}")  # written as summary() writes the film
     if film.ok:
         return 0
-    pending = [
-        s.shot_id
-        for s in film.shots
-        if not s.ok
-        and s.status not in ("completed", "failed", "refused", "expired", "lost", "rejected")
-    ]
+    from ..studio.folder import FINAL_STATES, RETRYABLE
+
+    pending = [s.shot_id for s in film.shots if not s.ok and s.status not in FINAL_STATES]
     if pending:
         out(
             f"still running or unknown: {', '.join(pending)}; "
             f"finish with: {resume_command(film.out_dir, args)}"
         )
-    # what "to retry" in the summary means for each kind of ending: --retry renders only the
-    # failed, lost and expired shots again (cli/resume.py); a refused or rejected prompt
-    # would be refused again, so that one needs a new plan, not a retry
-    from .resume import RETRYABLE
-
+    # the summary's groups (studio.report.left_to_do), each with its command: --retry
+    # renders only the failed, lost and expired shots again (cli/resume.py); a refused or
+    # rejected prompt would be refused again, so that one needs a new plan (or key)
     again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if again:
         out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")
-    unkeyed = [s.shot_id for s in film.shots if s.error_code == "AuthError"]
+    from ..backends.base import AuthError
+
+    # a create the server refused for its key: the studio records the exception's type name
+    # as the shot's error_code (studio.pipeline), so the type names it here, not a string
+    auth = AuthError.__name__
+    unkeyed = [s.shot_id for s in film.shots if s.error_code == auth]
     if unkeyed:  # a 401 at create: no plan is to blame, and nothing was sent or billed
         from ..backends._provider import KEY_ENV
 
@@ -316,7 +316,7 @@ def print_film(
     refused = [
         s.shot_id
         for s in film.shots
-        if s.status in ("refused", "rejected") and s.error_code != "AuthError"
+        if s.status in ("refused", "rejected") and s.error_code != auth
     ]
     if refused:
         out(
@@ -337,7 +337,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
 
 
 def print_plan(plan: Plan, out: Callable[[str], Any] = print) -> None:
-    from .plan import format_plan
+    from .plan_text import format_plan
 
     out(format_plan(plan))
 
@@ -416,7 +416,6 @@ def handle(args: argparse.Namespace) -> int:
         film = with_bars(
             args,
             session,
-            len(plan.storyboard.shots),
             lambda studio, bars: studio.run(
                 plan, args.out, on_progress=bars, lower_thirds=args.lower_thirds
             ),
@@ -427,14 +426,13 @@ def handle(args: argparse.Namespace) -> int:
 def with_bars(
     args: argparse.Namespace,
     session: Session,
-    shots: int,
     work: Callable[[Any, Bars], Film],
 ) -> Film | None:
     """work(studio, bars) on this session's studio, with a bar per shot; None after Ctrl-C,
     once the bars are closed and the advice is printed (what the interruption left, and the
     command that finishes the film). The one home of that advice for every command that
     makes shots (film, resume, resume --retry), so each says the same."""
-    bars = Bars(shots)
+    bars = Bars()
     try:
         with studio_for(args, session) as studio:
             return work(studio, bars)

@@ -172,11 +172,10 @@ class Bars:
     line instead (progress.can_draw decides).
     """
 
-    def __init__(self, total_shots: int, *, live: bool | None = None) -> None:
+    def __init__(self, *, live: bool | None = None) -> None:
         self._bars: dict[int, Any] = {}
         self._status: dict[int, str] = {}
         self._lock = threading.Lock()
-        self._total = total_shots
         if live is None:
             live = can_draw()
         self._live = live

@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from ..studio.folder import Film
     from ..studio.runner import Studio
 
-RETRYABLE = ("failed", "lost", "expired")
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -53,14 +51,14 @@ def handle(args: argparse.Namespace) -> int:
     with Session(args) as session:
         choose_ledger(args, session)
         print(f"resuming {args.out} ({len(before.shots)} shots) on {session.where}", flush=True)
-        film = with_bars(
-            args, session, len(before.shots), lambda studio, bars: _finish(args, studio, bars)
-        )
+        film = with_bars(args, session, lambda studio, bars: _finish(args, studio, bars))
     return 130 if film is None else print_film(film, args=args)
 
 
 def _finish(args: argparse.Namespace, studio: Studio, bars: Any) -> Film:
     """Resume the folder; with --retry, then render its retryable shots again."""
+    from ..studio.folder import RETRYABLE
+
     film = studio.resume(args.out, on_progress=bars, retry_unknown=args.retry_unknown)
     retry = [s.shot_id for s in film.shots if s.status in RETRYABLE]
     if args.retry and retry:

@@ -1,7 +1,10 @@
 """`sorafilm simulate`: run the embedded Videos API simulator in the foreground.
 
 Point any client at it: ``OPENAI_BASE_URL=http://127.0.0.1:PORT/v1`` and any non-empty
-``OPENAI_API_KEY`` (or the one given with ``--key``). Ctrl-C stops it.
+``OPENAI_API_KEY``. ``--key-from-env`` accepts only the key in ``OPENAI_API_KEY`` (the
+provider's variable, which the client reads too), as the other commands read keys: never
+from the command line. ``--key KEY`` still works but warns: a command line is seen by
+anyone who can run ``ps``, and it stays in the shell's history. Ctrl-C stops it.
 
 ``--provider veo`` or ``--provider runway`` serves that provider's HTTP shape instead (the
 fakes the tests drive google-genai and runwayml against), with the same animatic renderer
@@ -58,8 +61,19 @@ def register(subparsers: Any) -> None:
         help="how long a job takes from create to completed (default 20, "
         "a demo pace; tests use 0.2)",
     )
-    parser.add_argument(
-        "--key", default=None, help="accept only this bearer key (default: any non-empty key)"
+    keys = parser.add_mutually_exclusive_group()
+    keys.add_argument(
+        "--key-from-env",
+        action="store_true",
+        help="accept only the bearer key set in the provider's variable (OPENAI_API_KEY; "
+        "GEMINI_API_KEY or GOOGLE_API_KEY; RUNWAYML_API_SECRET), the one its client sends "
+        "(default: any non-empty key)",
+    )
+    keys.add_argument(
+        "--key",
+        default=None,
+        help="accept only this bearer key; prefer --key-from-env (a command line shows in "
+        "`ps` and the shell history)",
     )
     parser.add_argument(
         "--refuse",
@@ -97,6 +111,10 @@ def handle(args: argparse.Namespace) -> int:
         except re.error as exc:
             print(f"sorafilm simulate: --refuse is not a valid regex: {exc}", file=sys.stderr)
             return 2
+    key = _required_key(args)
+    if key == "":
+        return 2
+    args.key = key
     faults = FaultConfig(
         server_error=Fault(probability=args.error_rate),
         rate_limit=Fault(probability=args.rate_limit_rate),
@@ -127,11 +145,39 @@ def handle(args: argparse.Namespace) -> int:
             print(f"  export OPENAI_BASE_URL={sim.base_url}", flush=True)
             if args.key is None:
                 print("  any non-empty OPENAI_API_KEY is accepted", flush=True)
+            else:
+                print("  only the key given is accepted (not printed)", flush=True)
             print("Ctrl-C to stop.", flush=True)
             _wait_for_a_signal()
         except KeyboardInterrupt:
             print("\nsimulator stopped", file=sys.stderr)
     return 0
+
+
+def _required_key(args: argparse.Namespace) -> str | None:
+    """The one key the server accepts (None: any), read as the other commands read keys:
+    from the provider's variable (--key-from-env). ``--key`` is taken with a warning; ""
+    after saying why there is none (the caller exits 2)."""
+    from ..backends._provider import KEY_ENV, find_key
+
+    names = " or ".join(KEY_ENV[args.provider])
+    if args.key_from_env:
+        key = find_key(args.provider)
+        if not key:
+            print(
+                f"sorafilm simulate: --key-from-env needs {names} set in the environment",
+                file=sys.stderr,
+            )
+            return ""
+        return key
+    if args.key is not None:
+        print(
+            "sorafilm simulate: warning: --key puts the key on the command line, where `ps` "
+            f"and the shell history show it; set {names} and use --key-from-env instead",
+            file=sys.stderr,
+            flush=True,
+        )
+    return args.key or None
 
 
 def _stop_on_sigterm() -> None:
@@ -180,7 +226,8 @@ def _wait_for_a_signal() -> None:
 
 
 def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
-    """Serve FakeVeo or FakeRunway until Ctrl-C (their keys are fakes: printed)."""
+    """Serve FakeVeo or FakeRunway until Ctrl-C (a key they made up is printed; the one the
+    person gave is not)."""
     from ..backends import connect
     from ..backends.fake_runway import FakeRunway
     from ..backends.fake_veo import FakeVeo
@@ -209,9 +256,10 @@ def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
     _stop_on_sigterm()
     with fake:
         try:
+            shown = "<the key given>" if args.key else fake.api_key
             if args.provider == "veo":
                 print(f"Veo (Vertex AI shape) fake on {fake.base_url}", flush=True)
-                print(f"  export GEMINI_API_KEY={fake.api_key}", flush=True)
+                print(f"  export GEMINI_API_KEY={shown}", flush=True)
                 print(
                     "  google-genai: genai.Client(vertexai=True, api_key=..., "
                     f"http_options=types.HttpOptions(base_url='{fake.base_url}'))",
@@ -220,7 +268,7 @@ def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
             else:
                 print(f"Runway fake on {fake.base_url}", flush=True)
                 print(f"  export RUNWAYML_BASE_URL={fake.base_url}", flush=True)
-                print(f"  export RUNWAYML_API_SECRET={fake.api_key}", flush=True)
+                print(f"  export RUNWAYML_API_SECRET={shown}", flush=True)
             print(
                 f"  sorafilm film --provider {args.provider} --base-url {fake.base_url} ...",
                 flush=True,

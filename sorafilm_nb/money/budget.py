@@ -14,7 +14,7 @@ import os
 import shlex
 import sqlite3
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -134,6 +134,25 @@ class BudgetCheck:
         if self.fits or self.limit is None or self.remaining is None:
             return None
         return raise_command(self.ledger, self.limit - self.remaining + self.asked)
+
+    def asking(self, cost: Cost) -> BudgetCheck:
+        """The same month's figures asked about another cost: no ledger is read again (the
+        notebook's picker re-prices on every click, and reads the real month once)."""
+        return replace(self, asked=_cost(cost, "cost"))
+
+    def warning(self) -> RealBudgetWarning | None:
+        """What check_real_budget warns with when asked does not fit (None when it fits): one
+        text for the warning, the studio's film notes and anyone else who says it."""
+        if self.fits:
+            return None
+        assert self.remaining is not None and self.limit is not None
+        return RealBudgetWarning(
+            f"on the real API this would cost {self.asked}, more than the real ledger "
+            f"{self.ledger} has this month: {left_of(self.remaining, self.limit)} (resets on "
+            f"{self.period_end:%Y-%m-%d}). The simulated run goes ahead (it is free); "
+            f"before a real one, plan a cheaper film or raise the limit with "
+            f"`{self.command}`."
+        )
 
 
 class ClockWarning(BudgetWarning):
@@ -384,18 +403,18 @@ class BudgetBook(LedgerFile):
             days_left=max(0, (end.date() - now.date()).days),
         )
 
-    def check_real_budget(
+    def real_budget(
         self, cost: Cost, *, real: str | os.PathLike[str] | None = None
     ) -> BudgetCheck | None:
-        """Would cost fit the REAL ledger's budget this month? Warns when it would not.
+        """Would cost fit the REAL ledger's budget this month? The answer, and no warning.
 
-        For simulated runs, which book in the sandbox and are never refused: the caller
-        (the studio, once per film) asks here with the film's cost, and the person is told,
-        as a RealBudgetWarning with the real ledger's figures and the command that makes
-        room, that the same film on the real API would be refused. real: the real ledger
-        file or team ledger URL (default: default_path()). Reads only: None when there is no
-        ledger there (none is created, and a team database is not given a schema: it logs
-        that there is no team ledger there yet) or it cannot be read.
+        For simulated runs, which book in the sandbox and are never refused. real: the real
+        ledger file or team ledger URL (default: default_path()). Reads only: None when there
+        is no ledger there (none is created, and a team database is not given a schema: it
+        logs that there is no team ledger there yet) or it cannot be read. Pure of warnings
+        so a caller that says it its own way (the notebook's picker, in the widget) needs no
+        warnings.catch_warnings, which swaps the process-wide filters: not thread-safe, and
+        it hid other code's warnings while it ran. check_real_budget is the caller that warns.
         """
         where = real if real is not None else default_path()
         path: Path | str = str(where) if is_url(where) else Path(where).expanduser()
@@ -420,19 +439,21 @@ class BudgetBook(LedgerFile):
         except LedgerError as exc:
             log.warning("cannot read the real ledger %s to compare: %s", shown, exc)
             return None
-        check = BudgetCheck(  # shown: the check is returned, shown and repr'd
+        return BudgetCheck(  # shown: the check is returned, shown and repr'd
             shown, _cost(cost, "cost"), summary.limit, summary.remaining, summary.end
         )
-        if not check.fits:
-            assert check.remaining is not None and check.limit is not None
-            warnings.warn(
-                RealBudgetWarning(
-                    f"on the real API this would cost {cost}, more than the real ledger {shown} "
-                    f"has this month: {left_of(check.remaining, check.limit)} (resets on "
-                    f"{check.period_end:%Y-%m-%d}). The simulated run goes ahead (it is free); "
-                    f"before a real one, plan a cheaper film or raise the limit with "
-                    f"`{check.command}`."
-                ),
-                stacklevel=2,
-            )
+
+    def check_real_budget(
+        self, cost: Cost, *, real: str | os.PathLike[str] | None = None
+    ) -> BudgetCheck | None:
+        """real_budget's answer, and a RealBudgetWarning when cost would not fit.
+
+        The caller (the studio, once per film) asks here with the film's cost, and the person
+        is told, with the real ledger's figures and the command that makes room, that the
+        same film on the real API would be refused.
+        """
+        check = self.real_budget(cost, real=real)
+        said = None if check is None else check.warning()
+        if said is not None:
+            warnings.warn(said, stacklevel=2)
         return check

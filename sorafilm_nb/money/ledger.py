@@ -38,7 +38,8 @@ Decisions worth knowing:
 * **The sandbox never refuses.** Simulated runs book in a sandbox ledger (``sandbox=True``;
   the default sandbox file is one) that records what they would cost and only warns past its
   own budget. ``check_real_budget(cost)`` then says, as a RealBudgetWarning with the real
-  ledger's figures, when the same film would not fit the real budget.
+  ledger's figures, when the same film would not fit the real budget (``real_budget(cost)``
+  answers the same without warning).
 * **Durability.** WAL mode with ``synchronous=NORMAL``: a commit survives the process being
   killed at any point (the WAL is in the OS's page cache); only a power loss or OS crash can
   lose the last few commits, never corrupt the file. FULL would fsync every commit, several

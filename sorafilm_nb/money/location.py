@@ -65,8 +65,9 @@ def split_url(url: str) -> SplitResult:
 
 def url_passwords(url: str) -> list[str]:
     """Every password a team ledger URL holds, to scrub from messages: the authority's, and
-    any parameter with 'password' in its name (libpq's password and sslpassword, the client
-    key's passphrase)."""
+    any parameter redact.url masks as one (redact.is_password, the one home of that rule)."""
+    from ..redact import is_password  # here: `sorafilm plan` imports this module, not redact
+
     parts = split_url(url)
-    found = [v for k, v in parse_qsl(parts.query) if "password" in k.lower() and v]
+    found = [v for k, v in parse_qsl(parts.query) if is_password(k) and v]
     return [*found, parts.password] if parts.password else found

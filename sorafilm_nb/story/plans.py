@@ -138,6 +138,12 @@ class Plan:
         n = len(cards)
         return f"{n} caption card{'s' if n > 1 else ''} ({held:g} s on screen) at $0"
 
+    def _card_held(self) -> dict[str | None, str]:
+        """Each card's seconds on screen, as the tables write them, by the shot it opens
+        (None: the closing card). A table that wrote a card's 0 video seconds read as a card
+        the film skips; its screen time, marked as a card's, is what the film shows."""
+        return {c.shot_id: f"{c.seconds:g}" for c in self.cards()}
+
     @property
     def shots_text(self) -> str:
         """ "9 shots", or "1 shot" (single-12 makes one)."""
@@ -312,11 +318,12 @@ class Plan:
         lines += ["", "Token budgets bound prompt length; they do not change the per-second price."]
         lines += ["", "| # | beat | s | tokens | cost | title |", "|---|---|---:|---:|---:|---|"]
         zero = Cost.zero(self.total.currency)
+        held = self._card_held()
         for row in self.rows():
             mark = "" if row["fits"] else " ⚠"
             if row["card"]:
                 lines.append(
-                    f"| | {cell(row['beat'])} | 0 | | {zero} | "
+                    f"| | {cell(row['beat'])} | {held.get(row['shot'], '')} | | {zero} | "
                     f"{cell(self._card_label(row['index'], row['card']))} |"
                 )
             if row["caption"]:
@@ -327,8 +334,13 @@ class Plan:
                 f"{cell(row['title'])} |"
             )
         if b.end_card:
-            lines.append(f"| | | 0 | | {zero} | {cell('End card: ' + b.end_card)} |")
-        lines.append(f"| | **total** | **{b.seconds}** | | **{self.total_text}** | |")
+            lines.append(
+                f"| | | {held.get(None, '')} | | {zero} | {cell('End card: ' + b.end_card)} |"
+            )
+        lines.append(
+            f"| | **total** | **{b.seconds}** | | **{self.total_text}** | "
+            f"{'video seconds; the cards are stills' if held else ''} |"
+        )
         if self.cards_text:
             lines += ["", f"Cards are stills made here: {text(self.cards_text)}."]
         if b.unused:
@@ -412,13 +424,15 @@ class Plan:
     def _shot_table(self) -> str:
         head = f"{'shot':<8}{'beat':<31}{'s':>3}{'tokens':>8}{'cost':>9}  title"
         out = [head, "-" * len(head)]
+        held = self._card_held()
         for row in self.rows():
             beat = row["beat"] if len(row["beat"]) <= 30 else row["beat"][:29] + "…"
             tokens = f"{row['tokens']}{'' if row['fits'] else '!'}"
             zero = str(Cost.zero(self.total.currency))
             if row["card"]:
                 label = self._card_label(row["index"], row["card"])
-                out.append(f"{'card':<8}{beat:<31}{0:>3}{'':>8}{zero:>9}  {label}")
+                seconds = held.get(row["shot"], "")
+                out.append(f"{'card':<8}{beat:<31}{seconds:>3}{'':>8}{zero:>9}  {label}")
             out.append(
                 f"{row['shot']:<8}{beat:<31}{row['seconds']:>3}{tokens:>8}"
                 f"{self.cost_text(row['index']):>9}  {row['title']}"
@@ -428,7 +442,9 @@ class Plan:
         end = self.storyboard.end_card
         if end:
             zero = str(Cost.zero(self.total.currency))
-            out.append(f"{'card':<8}{'':<31}{0:>3}{'':>8}{zero:>9}  End card: {end}")
+            seconds = held.get(None, "")
+            out.append(f"{'card':<8}{'':<31}{seconds:>3}{'':>8}{zero:>9}  End card: {end}")
         out.append("-" * len(head))
-        out.append(f"{'total':<39}{self.seconds:>3}{'':>8}{self.total_text:>9}")
+        stills = "  video seconds; the cards are stills" if held else ""
+        out.append(f"{'total':<39}{self.seconds:>3}{'':>8}{self.total_text:>9}{stills}")
         return "\n".join(out)

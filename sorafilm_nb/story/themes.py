@@ -324,31 +324,24 @@ _PARSER_SOURCES = ("themes.py", "metaphors.py", "metaphor_rules.py", "../datafil
 
 def _remembered(path: Path) -> MetaphorLibrary:
     """_parse_theme(path), from the cache file when one was made from the same text by the
-    same code, else parsed (and remembered when nothing else went into it: no extends)."""
-    import json
+    same code, else parsed (and remembered when nothing else went into it: no extends).
+    The cache itself is datafiles' (remembered_path, recall, remember)."""
+    from ..datafiles import recall, remember, remembered_path
 
     try:
         key = _theme_key(path)
     except (OSError, UnicodeDecodeError):  # unreadable: the parse says why, as before
         return _parse_theme(path, chain=())
-    from ..paths import default_cache_dir
-
-    where = default_cache_dir() / "data" / f"theme-{key}.json"
-    try:
-        with open(where, "rb") as fh:
-            return _library_from(json.loads(fh.read()), key)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        pass  # not remembered yet, or not ours (any JSON value): parse (and remember) again
+    where = remembered_path(f"theme-{key}.json")
+    data = recall(where)
+    if data is not None:
+        try:
+            return _library_from(data, key)
+        except (TypeError, KeyError, AttributeError):
+            pass  # not ours (any JSON value): parse (and remember) again
     library = _parse_theme(path, chain=())
     if library.source == str(path):  # its own metaphors only, nothing merged in
-        try:
-            from ..safeio import write_bytes
-
-            where.parent.mkdir(parents=True, exist_ok=True)
-            blob = json.dumps(_library_json(library, key), ensure_ascii=False)
-            write_bytes(where, blob.encode("utf-8"), durable=False)  # checked on read
-        except OSError:  # a read-only cache dir: parse again next time
-            pass
+        remember(where, _library_json(library, key))
     return library
 
 

@@ -51,6 +51,11 @@ LOST = "lost"  # the job id is unknown to the server (404)
 REJECTED = "rejected"  # the API refused the request itself (400/401): no job was created
 FINAL_STATES = frozenset({COMPLETED, FAILED, REFUSED, EXPIRED, LOST, REJECTED})
 FAILURE_STATES = FINAL_STATES - {COMPLETED}  # what a progress bar shows in red
+# What a shot that did not succeed needs next, by how it ended: a failed, lost or expired job
+# is rendered again as planned (`resume --retry`); a refused or rejected request would be
+# refused again as sent, so it needs a changed plan (or, for a 401, the right key) instead.
+RETRYABLE = frozenset({FAILED, LOST, EXPIRED})
+REFUSALS = frozenset({REFUSED, REJECTED})
 # "submitting": the manifest says so *before* a create is sent, so a process killed between
 # sending it and recording the answer leaves a shot whose outcome resume knows is unknown.
 SUBMITTING = "submitting"
@@ -351,7 +356,9 @@ class Film:
         if self.film is not None:
             return f"{head}; film: {shown_path(self.film_as_named or self.film)}"
         if self.retry:
-            return f"{head}; no film stitched, to retry: {', '.join(self.retry)}"
+            from .report import left_to_do
+
+            return f"{head}; no film stitched; {left_to_do(self)}"
         return head
 
     def _repr_markdown_(self) -> str:  # a notebook shows the report, not a dataclass dump

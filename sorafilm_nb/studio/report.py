@@ -6,11 +6,37 @@ and escaped for Markdown: the report is shown in shared notebooks and pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..markup import md_cell, md_code, md_text
 from ..money.cost import Cost, left_of
 from ..paths import without_local_folders
 from ..redact import redact
-from .folder import Film, simulated_name
+from .folder import REFUSALS, RETRYABLE, Film, simulated_name
+
+REFUSED_SAID = "refused as sent (a retry is refused again: change the plan, or the key)"
+
+
+def left_to_do(film: Film, name: Callable[[str], str] = str) -> str:
+    """What the shots that did not succeed need, by how they ended (RETRYABLE, REFUSALS,
+    the rest still pending): "to retry: shot-01; refused as sent (...): shot-02; to resume:
+    shot-03". name writes a shot id (the report escapes it for Markdown). Film.summary()
+    and the report both say it.
+
+    Why not one "to retry" list: a new user read "to retry: shot-02" for a refused prompt,
+    ran `resume --retry`, and it (rightly) did not send shot-02 again."""
+    said: dict[str, list[str]] = {"to retry": [], REFUSED_SAID: [], "to resume": []}
+    for s in film.shots:
+        if not s.ok:
+            what = (
+                "to retry"
+                if s.status in RETRYABLE
+                else REFUSED_SAID
+                if s.status in REFUSALS
+                else "to resume"
+            )
+            said[what].append(name(s.shot_id))
+    return "; ".join(f"{what}: {', '.join(ids)}" for what, ids in said.items() if ids)
 
 
 def report_markdown(
@@ -29,9 +55,9 @@ def report_markdown(
         dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
         lines += [f"Film: {md_code(film.film.name)}{dur}", ""]
     else:
+        left = left_to_do(film, md_text) or "nothing to retry"
         lines += [
-            "No film was stitched: not every shot succeeded. To retry: "
-            + (", ".join(md_text(r) for r in film.retry) or "nothing"),
+            f"No film was stitched: not every shot succeeded. {left[:1].upper()}{left[1:]}.",
             "",
         ]
     lines += [

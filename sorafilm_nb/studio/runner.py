@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import warnings
 import weakref
 from collections.abc import Iterable
 from dataclasses import replace
@@ -27,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..backends.base import VideoBackend
 from ..errors import PlanError
-from ..money.budget import RealBudgetWarning
 from ..money.cost import Cost, total
 from ..money.prices import PriceTable
 from ..money.store import warn_caller
@@ -235,15 +233,14 @@ class Studio(Reconciler):
         if not getattr(self.ledger, "sandbox", False):
             return
         cost = total(s.estimated for s in run.shots)
-        with self._ledger_lock, warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always", RealBudgetWarning)
-            self.ledger.check_real_budget(cost)
-        for w in seen:
-            if issubclass(w.category, RealBudgetWarning):
-                run.notes.append(str(w.message))
+        with self._ledger_lock:  # the answer alone: no process-wide catch_warnings
+            check = self.ledger.real_budget(cost)
+        said = None if check is None else check.warning()
+        if said is not None:
+            run.notes.append(str(said))
             # said at the caller's line (a notebook cell), not at ours; the CLI shows the
             # message alone (cli._said_as_ours)
-            warn_caller(w.message)
+            warn_caller(said)
 
     def _untouched(self, manifest: Manifest) -> bool:
         """A folder whose plan never got past planning (say, over budget): safe to reuse."""
@@ -395,13 +392,13 @@ class Studio(Reconciler):
             run.film = None
             run.film_duration = None
             run.captions = None
-            retry = [s.shot_id for s in run.shots if s.status != COMPLETED]
+            unfinished = [s.shot_id for s in run.shots if s.status != COMPLETED]
             pending = [s.shot_id for s in run.shots if s.status not in FINAL_STATES]
             if pending:
                 run.notes.append(
                     f"resume: {', '.join(pending)} may still finish; run resume on {run.out_dir}"
                 )
-            log.info("no film stitched; to retry: %s", ", ".join(retry))
+            log.info("no film stitched; not completed: %s", ", ".join(unfinished))
         run.save()
         film = film_from_manifest(run.out_dir, read_manifest(run.out_dir))
         remaining, limit = self._budget()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import require_widgets
@@ -30,6 +31,7 @@ from ..paths import without_local_folders  # noqa: E402
 from ..story.prompts import Tier  # noqa: E402
 
 if TYPE_CHECKING:
+    from ..money.budget import BudgetCheck
     from ..money.cost import Cost
     from ..money.ledger import Ledger
     from ..money.prices import PriceTable
@@ -78,7 +80,9 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
     never refused) it is never red and never ``over_budget`` (the studio app would disable
     its Make button for a film that would go ahead): it says the run is simulated (trait
     ``simulated``, CSS class ``sorafilm-simulated``) and whether the same film would fit
-    the REAL ledger's month (Ledger.check_real_budget, what the studio warns with).
+    the REAL ledger's month (Ledger.real_budget: the figures the studio warns with). The
+    real ledger is read once per (ledger, budget month), not on every click; ``refresh()``
+    re-reads it.
     """
 
     selection = traitlets.Any()
@@ -103,6 +107,8 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         audio: bool = True,
     ) -> None:
         self.ledger = ledger
+        # the real ledger's month for a sandbox ledger's verdict: (ledger, read until, check)
+        self._real: tuple[Ledger, datetime, BudgetCheck | None] | None = None
         self.price_table = price_table
         self._tables: dict[str, PriceTable] = dict(price_tables or {})
         self._tables.setdefault(price_table.provider, price_table)
@@ -204,7 +210,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         finally:
             self.model.observe(self._model_changed, names="value")
             self.size.observe(self._changed, names="value")
-        self.refresh()
+        self._show()
 
     def _model_changed(self, change: dict[str, Any]) -> None:
         sizes = list(self.price_table.sizes(change["new"]))
@@ -212,10 +218,10 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         with self.size.hold_trait_notifications():
             self.size.options = sizes
             self.size.value = keep
-        self.refresh()
+        self._show()
 
     def _changed(self, _change: object) -> None:
-        self.refresh()
+        self._show()
 
     def remaining(self) -> Cost | None:
         """What is left of this month's budget, or None when no budget is set."""
@@ -235,7 +241,12 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         return self.price_table.clip_cost(sel.model, sel.size, seconds, audio=sel.audio), None
 
     def refresh(self) -> None:
-        """Recompute the estimate and re-read the ledger (call after spending elsewhere)."""
+        """Recompute the estimate and re-read the ledgers (call after spending elsewhere)."""
+        self._real = None  # the real ledger's month too
+        self._show()
+
+    def _show(self) -> None:
+        """Recompute the estimate for the controls' selection (each picker change)."""
         sel = self.current()
         self.selection = sel
         try:
@@ -294,15 +305,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
     def _real_verdict(self, cost: Cost) -> str:
         """A simulated estimate against the real ledger's month, in words: the studio warns
         when the same film on the real API would not fit, and the picker says so first."""
-        import warnings
-
-        check = None
-        try:
-            with warnings.catch_warnings():  # said here, in the widget, not as a warning
-                warnings.simplefilter("ignore")
-                check = self.ledger.check_real_budget(cost)  # type: ignore[union-attr]
-        except Exception:  # no real ledger to read: the simulated run is all there is
-            check = None
+        check = self._real_month(cost)
         said = " — simulated: no real money"
         if check is None or check.remaining is None:
             return said
@@ -312,6 +315,32 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             f"{said}; on the real API it would be <b>over the real budget</b> by "
             f"{_money(cost - check.remaining)}"
         )
+
+    def _real_month(self, cost: Cost) -> BudgetCheck | None:
+        """Ledger.real_budget for cost, reading the real ledger once per (ledger, month).
+
+        Why cached: every click re-prices, and each read opened the real ledger file (or a
+        team database connection, up to REAL_CHECK_WAIT on a slow one) for figures that change
+        only when money is spent (refresh() re-reads) or the budget month turns.
+        """
+        ledger = self.ledger
+        assert ledger is not None  # a sandbox ledger: only asked when simulated
+        now = ledger.clock()
+        now = now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
+        kept = self._real
+        if kept is None or kept[0] is not ledger or now >= kept[1]:
+            try:
+                check = ledger.real_budget(cost)
+            except Exception:  # no real ledger to read: the simulated run is all there is
+                check = None
+            if check is not None:
+                until = check.period_end
+            else:
+                from ..money.budget import month_bounds
+
+                until = month_bounds(now)[1]
+            kept = self._real = (ledger, until, check)
+        return None if kept[2] is None else kept[2].asking(cost)
 
     def _set_over(self, over: bool) -> None:
         self.over_budget = over

@@ -1,6 +1,6 @@
-"""gitfiles.ignored_by_name: a folder git surely ignores is seen without running git (issue 14).
+"""gitfiles.ignored_below: a folder git surely ignores is seen without running git (issue 14).
 
-Each case is a real work tree; whenever ignored_by_name says "ignored", git check-ignore must
+Each case is a real work tree; whenever ignored_below says "ignored", git check-ignore must
 say so too (otherwise the listing would differ from git's), and the cases it cannot decide
 (negations, wildcards, a nearer .gitignore, a linked one) must go on asking git.
 """
@@ -32,7 +32,7 @@ def git_ignores(top: Path, rel: str) -> bool:
 
 
 CASES = [
-    # (.gitignore, folder, ignored_by_name's answer)
+    # (.gitignore, folder, ignored_below's answer)
     (".venv/\n", ".venv/lib/site-packages/pkg", True),
     ("# deps\n.venv\n", ".venv/lib/pkg", True),
     ("/build/\n", "build/x", True),
@@ -69,7 +69,7 @@ def test_only_what_git_surely_ignores_is_called_ignored(
     top = work_tree(tmp_path, gitignore)
     (top / folder).mkdir(parents=True)
     (top / folder / "m.py").write_text("class M:\n    pass\n")
-    assert files.ignored_by_name(top / folder) is expected
+    assert files.ignored_below(top, top / folder) is expected
     if expected:
         assert git_ignores(top, folder)
 
@@ -85,7 +85,8 @@ def test_a_gitignore_that_is_no_regular_file_is_left_to_git(tmp_path: Path) -> N
     (top / ".venv" / "lib").mkdir(parents=True)
     answer: list[bool] = []
     worker = threading.Thread(
-        target=lambda: answer.append(files.ignored_by_name(top / ".venv" / "lib")), daemon=True
+        target=lambda: answer.append(files.ignored_below(top, top / ".venv" / "lib")),
+        daemon=True,
     )
     worker.start()
     worker.join(10)
@@ -98,9 +99,9 @@ def test_a_gitignore_that_is_no_regular_file_is_left_to_git(tmp_path: Path) -> N
 def test_a_nearer_gitignore_or_a_linked_one_sends_the_question_to_git(tmp_path: Path) -> None:
     top = work_tree(tmp_path, "deps/\n")
     (top / "a" / "deps" / "pkg").mkdir(parents=True)
-    assert files.ignored_by_name(top / "a" / "deps" / "pkg")
+    assert files.ignored_below(top, top / "a" / "deps" / "pkg")
     (top / "a" / ".gitignore").write_text("!deps/\n")  # may re-include it
-    assert not files.ignored_by_name(top / "a" / "deps" / "pkg")
+    assert not files.ignored_below(top, top / "a" / "deps" / "pkg")
 
     other = tmp_path / "other"
     other.mkdir()
@@ -109,7 +110,7 @@ def test_a_nearer_gitignore_or_a_linked_one_sends_the_question_to_git(tmp_path: 
     real.write_text("deps/\n")
     (top2 / ".gitignore").symlink_to(real)  # git reads no .gitignore through a link
     (top2 / "deps" / "pkg").mkdir(parents=True)
-    assert not files.ignored_by_name(top2 / "deps" / "pkg")
+    assert not files.ignored_below(top2, top2 / "deps" / "pkg")
 
 
 def test_an_ignored_folder_is_walked_without_starting_git(

@@ -32,7 +32,7 @@ def test_plain_progress_lines_do_not_repeat_the_status(capsys: pytest.CaptureFix
     from sorafilm_nb.cli.film import Bars
     from sorafilm_nb.studio.runner import ShotProgress
 
-    bars = Bars(1, live=False)
+    bars = Bars(live=False)
     for status, message in (
         ("reserved", "reserved $0.40"),
         ("queued", "submitted"),

@@ -58,7 +58,7 @@ def test_shot_bars_on_a_zero_column_terminal_are_plain_lines(
     stream, master = pty_stream
     monkeypatch.setenv("COLUMNS", "0")
     monkeypatch.setattr(sys, "stderr", stream)
-    bars = Bars(2)
+    bars = Bars()
     bars(ShotProgress("shot-01", 0, "reserved", 0, 0.0, None, "reserved $0.40"))
     bars(ShotProgress("shot-01", 0, "in_progress", 40, 1.0, "v1", ""))
     bars.close()

@@ -26,3 +26,13 @@ def test_a_malformed_url_is_a_ledger_error_without_its_password() -> None:
     with pytest.raises(LedgerError) as info:
         Ledger(f"postgresql://u:{SECRET}@[::1/db", busy_timeout=0.2)
     assert SECRET not in str(info.value)
+
+
+def test_the_passwords_scrubbed_from_messages_are_those_the_shown_url_masks() -> None:
+    """url_passwords (what a server's error text is scrubbed of) and redact.url (how the URL
+    is shown) ask one rule, redact.is_password: any case, password and sslpassword."""
+    from sorafilm_nb.redact import url as shown_url
+
+    url = f"postgresql://u:{SECRET}@h/db?SSLPassword=k2-{SECRET}&sslmode=require&password=p3"
+    assert pgstore.url_passwords(url) == [f"k2-{SECRET}", "p3", SECRET]
+    assert not any(p in shown_url(url) for p in pgstore.url_passwords(url))

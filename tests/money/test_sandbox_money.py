@@ -74,7 +74,11 @@ def test_a_simulated_run_that_would_not_fit_the_real_budget_warns_with_the_real_
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             fits = sandbox.check_real_budget(c(50))  # fits: no warning
+            # the same answer without the warning, for callers that say it their own way
+            assert sandbox.real_budget(c(880)) == check
         assert fits is not None and fits.fits
+        assert check.asking(c(50)) == fits
+        assert str(check.warning()) == text and fits.warning() is None
 
 
 def test_the_real_budget_check_never_creates_the_real_ledger() -> None:

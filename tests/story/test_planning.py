@@ -566,6 +566,12 @@ def test_cards_are_on_the_plan_at_zero_and_the_summary_says_so() -> None:
     assert data["shots"][0]["card"] == "recorder" and data["shots"][0]["caption"]
     table = p.shot_table()
     assert "Title card: recorder" in table and "$0.00" in table
+    # a card's row says its seconds on screen (it said 0, a card the film seemed to skip)
+    held = f"{cards[0].seconds:g}"
+    title_row = next(line for line in table.splitlines() if "Title card: recorder" in line)
+    assert title_row.startswith("card") and f" {held} " in title_row and " 0 " not in title_row
+    assert "video seconds; the cards are stills" in table.splitlines()[-1]
+    assert f"| {held} | | $0.00 | Title card: recorder |" in p.to_markdown()
     track = to_webvtt(p.captions)
     assert track.startswith("WEBVTT") and track.count(" --> ") == len(p.captions)
 

@@ -139,7 +139,10 @@ def test_refused_shot_is_reported_and_nothing_is_stitched(
     assert rows["shot-01"].status == rows["shot-03"].status == "completed"
     assert settled_sum(ledger, plan.id) == 80
     assert "shot-02" in (out / "report.md").read_text()
-    assert "to retry: shot-02" in film.summary()
+    # refused by moderation: said as refused, not "to retry" (resume --retry skips it)
+    assert "refused as sent (a retry is refused again" in film.summary()
+    assert "to retry" not in film.summary()
+    assert "Refused as sent (a retry is refused again" in (out / "report.md").read_text()
 
 
 def test_a_refused_shot_is_charged_when_the_price_table_says_so(

@@ -315,7 +315,7 @@ def test_studio_with_no_arguments_uses_an_embedded_simulator(tmp_path: Path) -> 
 def test_cli_bars_follow_the_shots(live: bool, capsys: pytest.CaptureFixture[str]) -> None:
     from sorafilm_nb.cli.film import Bars
 
-    bars = Bars(2, live=live)
+    bars = Bars(live=live)
     for status, progress in (
         ("reserved", 0),
         ("queued", 0),

@@ -253,7 +253,7 @@ def test_a_failure_message_that_echoes_the_key_is_scrubbed_everywhere(
     with Simulator(job_seconds=0.2, poll_after_ms=50, render_scale=0.2, api_key=KEY) as sim:
         sim.faults.fail_message = f"upstream refused the key {KEY} for this request"
         sim.inject(fail_job=1)
-        bars = Bars(1, live=False)
+        bars = Bars(live=False)
         events: list[ShotProgress] = []
 
         def progress(event: ShotProgress) -> None:

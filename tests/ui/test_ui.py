@@ -193,6 +193,62 @@ def test_budget_picker_on_a_sandbox_ledger_is_never_red_and_says_simulated(
         assert not picker.over_budget and "sorafilm-simulated" in picker._dom_classes
 
 
+def test_budget_picker_reads_the_real_ledger_once_per_month_not_per_click(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a sandbox ledger every picker change re-priced against the real ledger by opening
+    it afresh (a file, or a team database's connection), under a process-wide
+    warnings.catch_warnings that hid other code's warnings while it ran. Now the real month
+    is read once per (ledger, budget month), refresh() re-reads it, and no warning filter is
+    touched (the 10 changes below opened the real ledger 10 times)."""
+    import warnings
+    from datetime import datetime, timedelta, timezone
+
+    from sorafilm_nb.money.ledger import default_path
+    from sorafilm_nb.money.store import LedgerFile
+
+    opened: list[Path | str] = []
+    real_open = LedgerFile._open
+
+    def counting_open(self: LedgerFile) -> object:
+        opened.append(self.path)
+        return real_open(self)
+
+    monkeypatch.setattr(LedgerFile, "_open", counting_open)
+    now = [datetime(2026, 12, 7, 9, tzinfo=timezone.utc)]
+    templates = {"silent-90": 96, "single-12": 12}
+    with Ledger(default_path(), clock=lambda: now[0]) as real:
+        real.set_budget(Cost(Decimal(500)))
+        with Ledger(tmp_path / "sandbox.sqlite3", sandbox=True, clock=lambda: now[0]) as sandbox:
+            picker = BudgetPicker(sandbox, PriceTable.load(), templates=templates)
+            assert "over the real budget</b> by $4.60" in picker.output.value
+
+            def swapped(*_a: object, **_k: object) -> object:
+                raise AssertionError("the picker swapped the process-wide warning filters")
+
+            reads = opened.count(default_path())
+            with monkeypatch.context() as m:
+                m.setattr(warnings, "catch_warnings", swapped)
+                for i in range(10):  # 10 picker changes
+                    picker.template.value = ("single-12", "silent-90")[i % 2]
+            assert opened.count(default_path()) == reads  # none re-read the real ledger
+            assert "over the real budget</b> by $4.60" in picker.output.value
+            picker.template.value = "single-12"
+            assert "on the real API it would leave $3.80" in picker.output.value
+
+            real.reserve(Cost(Decimal(300)), "a real shot")  # money spent elsewhere
+            picker.refresh()  # re-reads: $5.00 - $3.00 - $1.20
+            assert "on the real API it would leave $0.80" in picker.output.value
+            now[0] = datetime(2026, 12, 31, 23, 59, tzinfo=timezone.utc)
+            picker.template.value = "silent-90"
+            assert "over the real budget</b> by $7.60" in picker.output.value  # December's
+            reads = opened.count(default_path())
+            now[0] += timedelta(minutes=1)  # January: the $3.00 was December's; read again
+            picker.template.value = "single-12"
+            assert "on the real API it would leave $3.80" in picker.output.value
+            assert opened.count(default_path()) == reads + 1
+
+
 def test_budget_picker_tier_changes_length_not_price(ledger: Ledger) -> None:
     picker = BudgetPicker(ledger, PriceTable.load(), templates={"single-12": 12})
     before = picker.estimate
