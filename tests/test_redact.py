@@ -68,7 +68,10 @@ def test_a_credential_in_compatibility_characters_is_masked(
 
 
 #: Cyrillic and Greek letters an attacker would pick for the ASCII ones they look like.
-_LOOK = dict(zip("aceopsxyijABCEHKMOPTX", "асеорѕхуіјАВСЕНКМОРТХ")) | {"v": "ν", "I": "Ι"}
+_LOOK = dict(zip("aceopsxyijABCEHKMOPTX", "асеорѕхуіјАВСЕНКМОРТХ", strict=True)) | {
+    "v": "ν",
+    "I": "Ι",
+}
 
 
 def _look_alike(text: str) -> str:

@@ -123,7 +123,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
             "warn": f"nested too deeply to parse (~{MAX_DEPTH:,} levels): skipped",
         }
     caps = QueryCursor(query).captures(tree.root_node)
-    caps["import"] = [*caps.get("import", ()), *_string_args(caps.pop("call", ()))]
+    caps["import"] = [*caps.get("import", ()), *_string_args(caps.pop("call", []))]
     caps = _in_order(caps)
     named = _top_names(tree.root_node, caps.get("export", ()))
     family = _family(tree.root_node, [*caps.get("class", ()), *named])
