@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..lazyre import LazyPattern
+from .js_depth import TOO_DEEP, too_deep
 from .js_family import Family as _Family
 from .js_family import family as _family
 from .js_family import jsdoc as _jsdoc
@@ -118,10 +119,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     parser, query = _parser(lang)
     tree = parser.parse(data)
     if too_deep(tree.root_node):
-        return {
-            "lang": lang,
-            "warn": f"nested too deeply to parse (~{MAX_DEPTH:,} levels): skipped",
-        }
+        return {"lang": lang, "warn": TOO_DEEP}
     caps = QueryCursor(query).captures(tree.root_node)
     caps["import"] = [*caps.get("import", ()), *_string_args(caps.pop("call", []))]
     caps = _in_order(caps)
@@ -219,35 +217,6 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         line = _first_error_line(tree.root_node)
         result["partial"] = f"syntax error near line {line}: read partially"
     return result
-
-
-# tree-sitter's query cursor keeps a node's depth in 16 bits: above 65,535 levels of syntax
-# tree a query silently stops capturing (10,000 calls nested in callbacks, five levels each,
-# were captured up to 13,107) and each node costs more than the last (20,000 of them: over 5
-# s; 40,000: 54 s; issue 11). A file that deep is refused, with a warning.
-MAX_DEPTH = 65_535
-_STEP = 1024  # preorder nodes between two depth samples (too_deep)
-
-
-def too_deep(root: Any) -> bool:
-    """True for a tree with a node MAX_DEPTH levels down; perhaps (never for real code) for
-    one that comes within _STEP levels of it.
-
-    Why sampling every _STEP-th node in preorder suffices: the node after a node is at most
-    one level deeper, so of a node at depth d, the last sample before it is at depth
-    d - _STEP or more. And a tree of fewer nodes than that depth cannot reach it: ordinary
-    files (up to ~150 KB) are answered without a sample, and a 1 MB bundle takes a few
-    hundred moves of one TreeCursor (goto_descendant, in C)."""
-    count = root.descendant_count
-    floor = MAX_DEPTH - _STEP
-    if count <= floor:
-        return False
-    cursor = root.walk()
-    for index in range(floor, count, _STEP):
-        cursor.goto_descendant(index)
-        if cursor.depth >= floor:
-            return True
-    return False
 
 
 def _string_args(calls: list[Any]) -> list[Any]:

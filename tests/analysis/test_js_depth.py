@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sorafilm_nb.analysis import scan_js
+from sorafilm_nb.analysis import js_depth, scan_js
 from sorafilm_nb.analysis.scan_js import _parser
 
 
@@ -64,10 +64,10 @@ def test_the_sampled_depth_finds_every_tree_that_reaches_the_limit(
     """With the limit scaled down (200 levels, a sample every 16 nodes), too_deep says yes
     for every tree whose deepest node reaches the limit and no for every tree that stays
     _STEP levels under it, on random nesting."""
-    from sorafilm_nb.analysis.scan_js import too_deep
+    from sorafilm_nb.analysis.js_depth import too_deep
 
-    monkeypatch.setattr(scan_js, "MAX_DEPTH", 200)
-    monkeypatch.setattr(scan_js, "_STEP", 16)
+    monkeypatch.setattr(js_depth, "MAX_DEPTH", 200)
+    monkeypatch.setattr(js_depth, "_STEP", 16)
     parser, _ = _parser("javascript")
     for before in range(0, 34, 3):  # one thin spike at every depth around the limit
         for spike in range(190, 206):
