@@ -18,7 +18,7 @@ from typing import Any
 from ..datafiles import data_dir, field, load_toml, str_list
 from ..errors import DataFileError
 
-__all__ = ["StoryWording", "Wording", "story_wording", "story_wordings", "wording"]
+__all__ = ["StoryWording", "Wording", "story_wording", "story_wordings", "untrue", "wording"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,34 @@ class StoryWording:
     payoffs: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
+# What a link may not say of the earlier prop: each is false of the two pictures, which show
+# the hero with the prop, then doing something else, maybe somewhere else (story.toml
+# [links]). Eval films said all of these ("Beneath the brass kitchen scale, a programmer
+# shakes an unlabelled tin"; "With what came off the bowl of macaroni in hand").
+_UNTRUE = (
+    (
+        re.compile(
+            r"(?:(?:^|\b(?:still|close|stood|standing|waiting|back)\s+)by|\b(?:at|beside|beneath|underneath|under|below|above|behind|alongside|near|"
+            r"next to|on top of|inside|onto|again to|back to)|^(?:in|on|over|to|into))"
+            r"\s+the\s+\{\w*thing\}",
+            re.I,
+        ),
+        "puts the hero somewhere beside a prop of another picture",
+    ),
+    (re.compile(r"\bwhat\b", re.I), "names a thing no picture showed ('what came off the ...')"),
+    (re.compile(r"^(?:like|unlike|as)\s+the\s+\{", re.I), "likens the hero to a prop"),
+    (
+        re.compile(r"\{\w*thing\}\s+(?:is|are|was|were|has|have|does|do)\b"),
+        "a verb that agrees with the prop, which may be plural ('garage doors')",
+    ),
+)
+
+
+def untrue(line: str) -> str:
+    """Why a link's variant is false of the two pictures it joins, or "" (see _UNTRUE)."""
+    return next((why for pattern, why in _UNTRUE if pattern.search(line)), "")
+
+
 def _places(text: str, allowed: frozenset[str], file: str, entry: str, key: str) -> None:
     unknown = set(re.findall(r"\{(\w+)\}", text)) - allowed
     if unknown:
@@ -159,6 +187,9 @@ def story_wordings(path: str | None = None) -> dict[str, StoryWording]:
                 raise DataFileError(
                     file, "a clause: capitalised, no end punctuation", entry="links", field=key
                 )
+            why = untrue(line)
+            if why:
+                raise DataFileError(file, f"{line!r} {why}", entry="links", field=key)
         links[key] = lines
     out: dict[str, StoryWording] = {}
     for theme, table in data.items():
