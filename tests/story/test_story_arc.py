@@ -307,7 +307,7 @@ def test_a_cause_shows_what_an_earlier_shot_showed_or_is_left_out(kiln_board) ->
     # earlier props in it, no line of the opening gag again
     ending = render_prompts(kiln_board, Tier.STANDARD)[-1]
     actions = ending.section("actions").splitlines()
-    payoffs = [lines for _, lines in wording_for(kiln_board).payoffs]
+    payoffs = [p.actions for p in wording_for(kiln_board).payoffs]
     assert any(actions[-1].endswith(lines[-1].split("{hero}")[-1] + ".") for lines in payoffs)
     first = render_prompts(kiln_board, Tier.STANDARD)[0]
     lines = [x.split(" s: ", 1)[1] for x in actions[1:]]
@@ -412,7 +412,7 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
     ("change", "match"),
     [
         (
-            ('"With the {a_thing} used up"', '"With the {a_thing} used up."'),
+            ('"Having used up the {a_thing}"', '"Having used up the {a_thing}."'),
             r"entry 'links', field 'makes'.*clause",
         ),
         (
@@ -446,7 +446,7 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
             r"field 'kin': .* likens the hero to a prop",
         ),
         (
-            ('"With the {a_thing} ready"', '"Now that the {a_thing} is ready"'),
+            ('"Counting on the {a_thing}"', '"Now that the {a_thing} is ready"'),
             r"field 'uses': .* a verb that agrees with the prop",
         ),
         (("join in", "join"), None),
