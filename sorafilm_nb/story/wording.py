@@ -250,6 +250,10 @@ _TIME_OF_DAY = re.compile(
     re.I,
 )
 
+# "the {thing} finishes its work" said "the walkie-talkies finishes its work": a verb or an
+# "its" that agrees with the star's prop, which may be plural (a link's rule, _UNTRUE, too)
+_THING_AGREES = re.compile(r"\{thing\}\s+(?:\w+s|is|was|has|does)\b|\{thing\}[^.;]*\bits\b")
+
 
 def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]:
     """A theme's ``payoffs``: each a scene that opens with {hero} (the cause goes before it)
@@ -274,6 +278,14 @@ def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]
                     entry=theme,
                     field="payoffs",
                 )
+        plural = next(filter(None, map(_THING_AGREES.search, (scene, *actions))), None)
+        if plural:
+            raise DataFileError(
+                file,
+                f"{plural.group(0)!r}: agrees with a prop that may be plural ('garage doors')",
+                entry=theme,
+                field="payoffs",
+            )
         if not scene.startswith("{hero} ") or "{props}" in scene:
             raise DataFileError(
                 file, "a scene opens with {hero} and names no {props}", entry=theme, field="payoffs"

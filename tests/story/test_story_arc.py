@@ -412,7 +412,7 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
     ("change", "match"),
     [
         (
-            ('"Having used up the {a_thing}"', '"Having used up the {a_thing}."'),
+            ('"Through with the {a_thing}"', '"Through with the {a_thing}."'),
             r"entry 'links', field 'makes'.*clause",
         ),
         (
