@@ -1,6 +1,6 @@
 """How analysis grows with the repository: a tree about 20x Django's, and its 1/4 and 1/2.
 
-    python benchmarks/bench_growth.py [PATH] [--runs N]
+    python benchmarks/bench_growth.py [PATH] [--runs N] [--chunks]
 
 PATH defaults to the site-packages folder of this environment (about 28x Django's source by
 bytes of scanned files). The 1/4 and 1/2 trees are copies of whole top-level entries of
@@ -22,6 +22,7 @@ run's seconds (the best marked), MiB/s, warm seconds, peak RSS of the child (and
 processes: ru_maxrss of the reaped children), the raw read of the same files (every file's
 bytes, one process, page cache warm) as the baseline, and the best run's phases (list,
 scan, rank, ...).
+With --chunks, each tree's split between the pool's processes is shown too (chunk_table).
 Targets (issue 14): cold time linear in bytes read within 25 % (the full tree's seconds per
 MiB against the mean of the 1/4 and 1/2 trees'); peak RSS <= 600 MB; warm <= 1 s.
 """
@@ -49,18 +50,23 @@ RSS_TARGET_MB = 600
 WARM_TARGET_S = 1.0
 
 # "cpu": CPU seconds of analyze() and of the workers it reaped, which a neighbour's load
-# barely moves (wall seconds under load say as much about the neighbours)
+# barely moves (wall seconds under load say as much about the neighbours as about the code);
+# "busiest": the CPU seconds of the busier of this process and its workers together (with
+# 2 cores, 1 worker): what the wall time is on a quiet machine when the two run side by
+# side, so a split that leaves one core idle shows even under load
 CHILD = """
 import json, resource, sys, time
 from sorafilm_nb.analysis.profile import analyze
-def cpu():
-    use = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-    return sum(u.ru_utime + u.ru_stime for u in use)
-t, c = time.perf_counter(), cpu()
+def cpu(who):
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime
+S, C = resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN
+t, s0, c0 = time.perf_counter(), cpu(S), cpu(C)
 p = analyze(sys.argv[1], cache_dir=sys.argv[2])
-print(json.dumps({"s": time.perf_counter() - t, "cpu": cpu() - c, "parsed": p.stats["parsed"],
-                  "files": p.files_scanned, "phases": p.stats.get("phases_ms"),
-                  "workers": p.stats.get("workers")}))
+mine, theirs = cpu(S) - s0, cpu(C) - c0
+print(json.dumps({"s": time.perf_counter() - t, "cpu": mine + theirs, "busiest": max(mine, theirs),
+                  "parsed": p.stats["parsed"], "files": p.files_scanned,
+                  "phases": p.stats.get("phases_ms"), "workers": p.stats.get("workers")}))
 """
 
 
@@ -115,6 +121,43 @@ def child(root: Path, cache: Path) -> tuple[dict, float]:
     return json.loads(out.stdout.strip().splitlines()[-1]), peak
 
 
+def chunk_table(root: Path, workers: int = 2) -> None:
+    """How analysis.pool splits root's files (issue 14): per chunk, its language, files, MiB
+    and the seconds scan_chunk takes on it in this process (one after another, so the
+    times add up to one core's work), then the makespan of the pool's queue on ``workers``
+    processes from those times (each process takes the next chunk when it is free). Split
+    by file count, one chunk held every JavaScript file of the 1/2 tree."""
+    import gc
+
+    from sorafilm_nb.analysis.files import language_of
+    from sorafilm_nb.analysis.pool import _chunks
+    from sorafilm_nb.analysis.worker import MAX_BYTES, scan_chunk
+
+    base = str(root)
+    rels = [str(f.relative_to(root)) for f in listed(root)[0]]
+    todo = [(rel, base, language_of(rel) or "python") for rel in rels]
+    chunks = _chunks(todo, workers * 6)
+    times: list[float] = []
+    gc.disable()
+    for chunk in chunks:
+        sizes = [os.path.getsize(os.path.join(base, rel)) for rel, _, _ in chunk]
+        t = time.perf_counter()
+        scan_chunk(chunk, frozenset())
+        times.append(time.perf_counter() - t)
+        read = sum(s for s in sizes if s <= MAX_BYTES) / 2**20
+        print(
+            f"      chunk {chunk[0][2]:10} {len(chunk):5d} files {read:6.2f} MiB {times[-1]:6.2f} s"
+        )
+    gc.enable()
+    free = [0.0] * workers
+    for took in times:
+        free[free.index(min(free))] += took
+    print(
+        f"      {len(chunks)} chunks, {sum(times):.2f} s in all; queue on {workers} processes:"
+        f" {max(free):.2f} s (ideal {sum(times) / workers:.2f}), load {load_average()}"
+    )
+
+
 def raw_read(files: list[Path]) -> float:
     t = time.perf_counter()
     for f in files:
@@ -130,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
     ap.add_argument("--runs", type=int, default=3, help="cold runs per tree; the best counts")
+    ap.add_argument(
+        "--chunks", action="store_true", help="also time each chunk of the pool's split, per tree"
+    )
     args = ap.parse_args(argv)
     source = args.path.resolve()
     files, _ = listed(source)
@@ -162,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((share, len(tfiles), nbytes, cold, warm, peak, base))
             shares.append(round(scripts / nbytes, 3))
             runs = ", ".join(
-                f"{c['s']:.2f}{'*' if i == best else ''} (cpu {c['cpu']:.1f}, load {ld})"
+                f"{c['s']:.2f}{'*' if i == best else ''}"
+                f" (cpu {c['cpu']:.1f}, busiest {c['busiest']:.1f}, load {ld})"
                 for i, (c, _, ld) in enumerate(colds)
             )
             print(
@@ -172,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  warm {warm['s']:5.2f} s  peak RSS {peak:5.0f} MB  raw read {base:5.2f} s"
             )
             print(f"      phases (ms): best cold {cold['phases']}  warm {warm['phases']}")
+            if args.chunks:
+                chunk_table(root)
     (_, _, b1, c1, _, _, _), (_, _, b2, c2, _, _, _), (_, nf, b4, c4, w4, peak, base) = rows
     # linear in bytes read: the same seconds per MiB at every size. The full tree's is
     # compared with the mean of the smaller two (a fixed cost would make those look slower,
@@ -193,6 +242,23 @@ def main(argv: list[str] | None = None) -> int:
         "CPU seconds per MiB read (least of the runs): "
         + ", ".join(f"{x:.3f}" for x in cpu)
         + f"; full tree {cpu_deviation:+.0%} against the smaller trees' mean"
+    )
+    # the busiest process's CPU seconds (the least of each tree's runs): the wall time of a
+    # quiet machine, which a load of 10 on 2 cores makes unmeasurable (issue 14: the 1/2
+    # tree's JavaScript all went to one process)
+    busy = [
+        min(r["busiest"] for r in rs) / (b / 2**20) for b, rs in zip(sizes, cpu_runs, strict=True)
+    ]
+    busy_deviation = busy[2] / ((busy[0] + busy[1]) / 2) - 1
+    print(
+        "busiest process's CPU seconds per MiB (least of the runs): "
+        + ", ".join(f"{x:.3f}" for x in busy)
+        + f"; full tree {busy_deviation:+.0%} against the smaller trees' mean; its share of"
+        " all CPU: "
+        + ", ".join(
+            f"{min(r['busiest'] for r in rs) / min(r['cpu'] for r in rs):.0%}" for rs in cpu_runs
+        )
+        + " (50 % is an even split)"
     )
     rank_ms = [r[3]["phases"].get("rank") for r in rows]
     mib = [r[2] / 2**20 for r in rows]
@@ -216,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         js_share=shares,
         cpu_s_per_mib=[round(x, 4) for x in cpu],
         cpu_deviation=round(cpu_deviation, 3),
+        busiest_s_per_mib=[round(x, 4) for x in busy],
+        busiest_deviation=round(busy_deviation, 3),
     )
     record(
         "growth: peak RSS, full tree",

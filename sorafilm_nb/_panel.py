@@ -157,12 +157,14 @@ def animatic_frames(
             plane[y0:y1, cols] = np.clip(base[y0:y1, cols] + n[y0:y1, cols], 16, 235)
 
     def put(y0: int, y1: int, region: np.ndarray, x0: int = 0) -> None:
-        """Paint a finished RGB strip (rows y0:y1, even; from column x0) into the planes."""
-        ry, ru, rv = yuv420(finish(region, look, gain[y0:y1]))
-        base[y0:y1, x0:] = ry[:, x0:]
+        """Paint a finished RGB strip (rows y0:y1, even; from column x0, even) into the
+        planes; only those columns are finished and converted (the look is per pixel and
+        chroma is per 2x2 block, so they come out as a whole strip's would)."""
+        ry, ru, rv = yuv420(finish(region[:, x0:], look, gain[y0:y1, x0:]))
+        base[y0:y1, x0:] = ry
         luma_rows(y0, y1, slice(x0, width))
-        cb[y0 // 2 : y1 // 2, x0 // 2 :] = ru[:, x0 // 2 :]
-        cr[y0 // 2 : y1 // 2, x0 // 2 :] = rv[:, x0 // 2 :]
+        cb[y0 // 2 : y1 // 2, x0 // 2 :] = ru
+        cr[y0 // 2 : y1 // 2, x0 // 2 :] = rv
 
     # the bar, filled: its columns are copied in as time passes
     bar0, bar1 = _bar_rows(layout)
@@ -178,6 +180,10 @@ def animatic_frames(
     span = width - 2 * m
     total = f"{seconds:g} s"
     n = round(seconds * fps)
+    # the clock is right-aligned: only the columns its widest reading covers are redrawn
+    # (the rest of its strip never changes), never the label's half on the left
+    widest = max(small.width(f"{s} / {total}") for s in range(int((n - 1) / fps) + 1))
+    clock_x = max(width // 2, width - m - widest) & ~1
     fill_end = m
     shown_beat: int | None = -1
     shown_second = -1
@@ -199,7 +205,7 @@ def animatic_frames(
             region = rgb[clock0:clock1].copy()
             clock = f"{second} / {total}"
             _draw_text(region, clock, width - m - small.width(clock), 0, small, look.highlight)
-            put(clock0, clock1, region, width // 2 & ~1)  # the label's half stays as drawn
+            put(clock0, clock1, region, clock_x)
             shown_second = second
         end = m + 2 * round(span * (k + 1) / n / 2)
         if end > fill_end:
@@ -226,13 +232,15 @@ def grain(layout: Layout, amplitude: float, rng: np.random.Generator) -> list[np
         return [np.zeros((height, width), np.int16)]
     block = max(1, round(layout.unit / 2))
     gh, gw = -(-height // block), -(-width // block)
-    return [
-        (rng.standard_normal((gh, gw), dtype=np.float32) * amplitude)
-        .astype(np.int16)
-        .repeat(block, 0)
-        .repeat(block, 1)[:height, :width]
-        for _ in range(_GRAIN_FRAMES)
-    ]
+    frames = []
+    for _ in range(_GRAIN_FRAMES):
+        noise = rng.standard_normal((gh, gw), dtype=np.float32)
+        noise *= amplitude
+        blocks = noise.astype(np.int16)
+        if block > 1:  # at 1 (up to 1280x720) the blocks are the pixels: no copies
+            blocks = blocks.repeat(block, 0).repeat(block, 1)[:height, :width]
+        frames.append(blocks)
+    return frames
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import session_fixtures
 
 __all__ = [
     "KEYS",
@@ -85,7 +86,7 @@ def small_doubles(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class AnimaticStore:
-    """Each distinct animatic a double draws is encoded once per test process.
+    """Each distinct animatic a double draws is encoded once per test run.
 
     The film tests film the same tiny repository again and again: most animatics the
     simulator and the fakes draw (``Renderer._render``) are frame for frame one drawn
@@ -95,6 +96,10 @@ class AnimaticStore:
     a copy of the earlier file, written where that encode would have written it. Only inside
     a double's ``_render`` (a thread-local flag): the studio's own encodes (caption cards,
     stitching) always run. tests/test_animatic.py checks a repeat is the same bytes.
+
+    The folder is the run's, shared by every xdist worker (session_fixtures.run_folder): a
+    kept file appears whole (written aside, then renamed), so a worker finds it or encodes
+    it itself, never half of one. Per worker, each of the three encoded the same animatics.
     """
 
     def __init__(self, folder: Path, encode: Callable[..., str]) -> None:
@@ -129,7 +134,7 @@ class AnimaticStore:
                 self.copied += 1
             return ""
         log = self.encode(*args, stdin_frames=iter(frames))
-        partial = kept.with_name(f"{kept.stem}.{threading.get_ident()}.partial")
+        partial = kept.with_name(f"{kept.stem}.{os.getpid()}.{threading.get_ident()}.partial")
         shutil.copyfile(target, partial)
         os.replace(partial, kept)
         with self._lock:
@@ -137,7 +142,7 @@ class AnimaticStore:
         return log
 
 
-_STORE: AnimaticStore | None = None  # one per test process, made by its first taker
+_STORE: AnimaticStore | None = None  # one per test process over the run's folder
 
 
 @pytest.fixture
@@ -145,16 +150,18 @@ def animatics_drawn_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> AnimaticStore:
     """The doubles started in this process (simulator, fake Veo, fake Runway) encode each
-    distinct animatic once per test process (AnimaticStore). For tests of what a film
-    sends, books, stitches, burns in and reports, never of the drawing itself (that is
-    tests/test_animatic.py's and the simulator's own tests'). A subprocess encodes its own.
+    distinct animatic once per test run, whichever worker draws it first (AnimaticStore).
+    For tests of what a film sends, books, stitches, burns in and reports, never of the
+    drawing itself (that is tests/test_animatic.py's and the simulator's own tests'). A
+    subprocess encodes its own.
     Take it with ``pytestmark = pytest.mark.usefixtures("animatics_drawn_once")``."""
     from sorafilm_nb import render
     from sorafilm_nb.backends._sim_state import Renderer
 
     global _STORE
     if _STORE is None:
-        _STORE = AnimaticStore(tmp_path_factory.mktemp("animatics"), render._ffmpeg)
+        folder = session_fixtures.run_folder(tmp_path_factory, "animatics")
+        _STORE = AnimaticStore(folder, render._ffmpeg)
     store = _STORE
     draw = Renderer._render
 

@@ -7,6 +7,7 @@ process.
 
 from __future__ import annotations
 
+import heapq
 import marshal
 import os
 import select
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from .worker import Item, Outcome, scan_chunk, scan_chunk_packed
+from .worker import MAX_BYTES, Item, Outcome, scan_chunk, scan_chunk_packed
 
 
 def workers() -> int:
@@ -108,15 +109,14 @@ def run(
             if meanwhile is not None:
                 with suppress(Exception):  # see above: the caller does it again, and reports
                     meanwhile()
-            parts: list[list[Outcome] | None] = [None] * len(chunks)
-            for i in range(len(chunks) - 1, -1, -1):
+            parts: dict[int, list[Outcome]] = {}
+            for i in range(len(chunks) - 1, -1, -1):  # from the far end: see above
                 if futures[i].cancel():
                     parts[i] = scan_chunk(chunks[i], known)
-            out: list[Outcome] = []
             for i, fut in enumerate(futures):
-                part = parts[i]
-                out.extend(part if part is not None else marshal.loads(fut.result()))
-            return out, workers
+                if i not in parts:
+                    parts[i] = marshal.loads(fut.result())
+            return _in_order(chunks, parts, known), workers
     except (OSError, RuntimeError, ImportError):
         # no process pool here (a sandbox, a frozen app) or a worker died: one core
         return scan_chunk(todo, known), 1
@@ -292,10 +292,7 @@ def _forked(
                 os.waitpid(pid, 0)
     if result[0]:
         return result[1]
-    out: list[Outcome] = []
-    for i, chunk in enumerate(chunks):  # a chunk a lost child took is scanned here
-        part = parts.get(i)
-        out.extend(part if part is not None else scan_chunk(chunk, known))
+    out = _in_order(chunks, parts, known)
     return (out, helped) if then is None else then.finish(out, helped)
 
 
@@ -340,15 +337,25 @@ def _child(
         return marshal.dumps((False, mine))
     with os.fdopen(inbox, "rb") as got:
         others, processes = marshal.loads(got.read())
-    parts = {**others, **mine}
-    out: list[Outcome] = []
-    for i, chunk in enumerate(chunks):  # a chunk a lost sibling took is scanned here
-        part = parts.get(i)
-        out.extend(part if part is not None else scan_chunk(chunk, known))
+    out = _in_order(chunks, {**others, **mine}, known)
     try:
         return marshal.dumps((True, then.pack(then.finish(out, processes))))
     except Exception:
         return marshal.dumps((False, mine))
+
+
+def _in_order(
+    chunks: list[list[Item]], parts: dict[int, list[Outcome]], known: frozenset[str]
+) -> list[Outcome]:
+    """Every chunk's outcomes in chunk order (as the executor returned them): the one home
+    of the gathering the fork path's parent, its finishing child and the executor path
+    share. A chunk with no part (a child that died or sent nothing whole took it) is
+    scanned here: a lost process costs only time."""
+    out: list[Outcome] = []
+    for i, chunk in enumerate(chunks):
+        part = parts.get(i)
+        out.extend(part if part is not None else scan_chunk(chunk, known))
+    return out
 
 
 def _take(queue: int, chunks: list[list[Item]], known: frozenset[str]) -> dict[int, list[Outcome]]:
@@ -394,18 +401,76 @@ def _stop_helpers(running_before: tuple[bool, bool]) -> None:
 
 
 def _chunks(todo: list[Item], n_chunks: int) -> list[list[Item]]:
-    """todo in about n_chunks chunks: each language in chunks of its own, in proportion to
-    its share (at least one), interleaved so each chunk gets a fair share of big and small
-    files. Python comes last: this process takes chunks from the far end, so in a mostly
-    Python repository the few JavaScript files (Django's 22) go to a worker, and only that
-    one process pays to load tree-sitter and its grammar (20-40 ms each, issue 14)."""
-    by_lang: dict[str, list[Item]] = {}
-    for item in todo:
-        by_lang.setdefault(item[2], []).append(item)
+    """todo in about n_chunks chunks of about equal cost (_cost: a JavaScript file's bytes,
+    weighted; a Python file the mean one), each language in chunks of its own, in
+    proportion to its share of the cost.
+
+    By cost, not by count: split by file count, the growth bench's half tree put its 332
+    JavaScript files (23 MiB, 9.6 s of 13.4 s of parsing) in one chunk, which one core
+    parsed while the other idled (issue 14). Within a language, the costliest file goes first
+    to the chunk that holds least so far (the longest-processing-time rule), so a chunk is
+    never much over its share unless one file is; a chunk keeps its files in listing order.
+
+    JavaScript and the other tree-sitter languages come first in the queue, Python last:
+    this process takes chunks from the far end (forkserver), so in a mostly Python
+    repository the few JavaScript files (Django's 22) go to a worker; and beside other
+    languages such a language is split only into chunks worth _SPLIT_MIN, so only one
+    process pays to load tree-sitter and its grammar for a handful of files."""
+    costs = [_cost(item) for item in todo]
+    total = sum(costs) or 1
+    by_lang: dict[str, list[int]] = {}
+    for i, item in enumerate(todo):
+        by_lang.setdefault(item[2], []).append(i)
     order = sorted(by_lang, key=lambda lang: (lang == "python", lang))
     chunks: list[list[Item]] = []
     for lang in order:
-        items = by_lang[lang]
-        n = max(1, min(len(items), round(n_chunks * len(items) / len(todo))))
-        chunks.extend(items[i::n] for i in range(n))
+        mine = by_lang[lang]
+        share = sum(costs[i] for i in mine)
+        n = max(1, min(len(mine), round(n_chunks * share / total)))
+        if lang == "python":  # every file the mean one: interleaved, as LPT would deal them
+            chunks.extend([todo[i] for i in mine[k::n]] for k in range(n))
+            continue
+        if len(order) > 1:  # alone, every process loads it anyway
+            n = max(1, min(n, share // _SPLIT_MIN))
+        loads = [(0, k) for k in range(n)]  # (cost so far, chunk): a heap, lightest first
+        bins: list[list[int]] = [[] for _ in range(n)]
+        for i in sorted(mine, key=lambda i: -costs[i]):  # stable: equal costs in list order
+            load, k = heapq.heappop(loads)
+            bins[k].append(i)
+            heapq.heappush(loads, (load + costs[i], k))
+        chunks.extend([todo[i] for i in sorted(b)] for b in bins)
     return chunks
+
+
+# What a file costs to scan, in bytes of Python (the C scanner's pace), for the chunks to be
+# balanced by work, not by file count. Measured 2026-12-07 on bench_growth's trees, one
+# process: Python 0.045-0.1 s/MiB, JavaScript 0.75-1.4 s/MiB (tree-sitter, then the walk of
+# its tree in Python), TypeScript about 0.3 s/MiB (three files); every file also costs an
+# open, a stat, a read and a hash, about what 2 KiB of Python take.
+_SCRIPT_PER_BYTE = 10  # any language tree-sitter parses (every one but Python)
+_FILE_COST = 2048
+# A Python file is not measured: it costs as much as the mean one (Django's are 6.3 KiB,
+# the growth bench's site-packages 11 KiB). A stat of each costs a cold `sorafilm plan` of
+# Django ~3 ms on one core before the pool starts, and buys little: Python chunks hold
+# hundreds of files, interleaved, whose sizes even out; the costly languages' files are few
+# and each is measured.
+_PYTHON_FILE = _FILE_COST + 8 * 1024
+# Beside other languages, a tree-sitter language is split only into chunks worth this much:
+# loading tree-sitter and the grammar in one more process (40-80 ms, measured 2026-12-07)
+# must buy more than it costs: 160 KiB of JavaScript, about 0.15 s (Django's 22 files,
+# 115 KiB, stay one chunk)
+_SPLIT_MIN = 160 * 1024 * _SCRIPT_PER_BYTE
+
+
+def _cost(item: Item) -> int:
+    """A file's estimated scan cost, in bytes of Python (see _SCRIPT_PER_BYTE): a Python
+    file's is the mean one's (_PYTHON_FILE); another's is measured by one stat (a file the
+    worker will not read, over MAX_BYTES or gone, costs only its fixed part)."""
+    rel, root, lang = item
+    if lang == "python":
+        return _PYTHON_FILE
+    try:
+        size = os.stat(os.path.join(root, rel)).st_size
+    except OSError:
+        return _FILE_COST
+    return _FILE_COST if size > MAX_BYTES else _FILE_COST + size * _SCRIPT_PER_BYTE

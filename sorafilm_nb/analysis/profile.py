@@ -335,9 +335,7 @@ def _analyze(
         return replace(RepoProfile.from_json(text), stats=stats)
 
     then = Finish(finish, pack, unpack, prepare=_prepare_build)
-    workers = _workers()
-    method = _start_method() if len(todo) >= PARALLEL_MIN and workers >= 2 else None
-    return run_then(todo, known_keys, workers, method, then, meanwhile)
+    return run_then(todo, known_keys, *_cores(len(todo)), then, meanwhile)
 
 
 def _prepare_build() -> None:
@@ -419,14 +417,17 @@ def _scanners() -> str:
 _RACY_NS = 2_000_000_000
 
 
-def _run(
-    todo: list[Item], known: frozenset[str], meanwhile: Callable[[], object] | None = None
-) -> tuple[list[Outcome], int]:
+def _cores(files: int) -> tuple[int, str | None]:
+    """How many processes may parse this many files, and how to start them (None: this
+    one alone): the one place that decides it, for the scan and for a rescan of lost files."""
+    workers = _workers()
+    return workers, _start_method() if files >= PARALLEL_MIN and workers >= 2 else None
+
+
+def _run(todo: list[Item], known: frozenset[str]) -> tuple[list[Outcome], int]:
     """scan_chunk over todo: in this process when small, else on every core (analysis.pool);
     and how many processes did the work (the stats say it, so a fallback to one core shows)."""
-    workers = _workers()
-    method = _start_method() if len(todo) >= PARALLEL_MIN and workers >= 2 else None
-    return run_on_cores(todo, known, workers, method, meanwhile)
+    return run_on_cores(todo, known, *_cores(len(todo)))
 
 
 def _dir_warnings(unreadable: dict[str, str]) -> dict[str, FileScan]:

@@ -356,10 +356,12 @@ def test_a_dripping_download_stops_at_the_deadline(tmp_path: Path) -> None:
     """Each read is quick (a 16 KiB chunk every 0.5 s, far inside the 10 s per-read timeout),
     but the whole would take about 3 s: the total deadline ends it, names the job and the
     time, and leaves no file, partial or temporary."""
-    # render_scale 0.7: a ~95 KB file, big enough (checked below), at half the full render
+    # a grainy style: the noise keeps the file big enough (checked below; a plain panel is
+    # ~20 KB since animatics are encoded at a constant quantiser), at half the full render
+    grainy = f"Style: documentary, 16 mm film grain.\n{SHOT['prompt']}"
     with Simulator(job_seconds=0.1, poll_after_ms=50, render_scale=0.7) as sim:
         backend = OpenAIBackend.for_simulator(sim, download_timeout=10.0, download_deadline=1.2)
-        job = completed(backend, model="sora-2-pro", size="1792x1024", seconds=12)
+        job = completed(backend, model="sora-2-pro", size="1792x1024", seconds=12, prompt=grainy)
         size = sim.content_path(job.id, "video").stat().st_size
         sim.faults.slow_bytes_per_second = 32_000
         assert size / 32_000 > 2.4  # at least five reads: the whole could not arrive in time

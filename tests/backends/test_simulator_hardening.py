@@ -27,7 +27,10 @@ from sorafilm_nb.backends.simulator import Simulator
 
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
-    with Simulator(job_seconds=0.05, render=True) as running:
+    """Rendering, as the races below need (a thumbnail or spritesheet is made from the video),
+    at 256x144 as every other simulator test draws: what races is the variant's ffmpeg run
+    against the DELETE, not the frame size."""
+    with Simulator(job_seconds=0.05, render=True, render_scale=0.2) as running:
         yield running
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from provider_fixtures import *  # noqa: F403 - no keys (autouse), repo, small_doubles
+from provider_fixtures import small_cli
 from sim_fixtures import *  # noqa: F403 - the simulator fixtures
 from studio_child import make_plan
 
@@ -220,10 +221,10 @@ def test_the_command_line_says_a_budget_warning_as_one_clean_line(
     """`sorafilm film` printed the warnings module's default shape, our source line first
     ("/.../studio/runner.py:239: RealBudgetWarning: on the real API ..."): the person wants
     the message, said like every other line of ours. A child process: in this one pytest
-    records every warning, so none would be printed."""
+    records every warning, so none would be printed. The child is `sorafilm` as
+    `python -m sorafilm_nb` runs it (cli.run), its simulator drawing 256x144 (SMALL_CLI):
+    only its stderr is read."""
     import os
-    import subprocess
-    import sys
     from decimal import Decimal
 
     from sorafilm_nb.money.cost import Cost
@@ -231,15 +232,8 @@ def test_the_command_line_says_a_budget_warning_as_one_clean_line(
     with Ledger(default_path()) as real:
         real.set_budget(Cost(Decimal(50)))  # $0.50: less than the film's $1.20
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sorafilm_nb",
-            *film_argv(repo, tmp_path / "out", "--sim-seconds", "0.2"),
-        ],
-        capture_output=True,
-        text=True,
+    done = small_cli(
+        *film_argv(repo, tmp_path / "out", "--sim-seconds", "0.2"),
         env={**os.environ, "PYTHONPATH": str(root)},
         timeout=300,
     )
