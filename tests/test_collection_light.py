@@ -48,6 +48,7 @@ code = pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "-p", "no:
 print(json.dumps({{"code": int(code), "heavy": Spy.heavy}}))
 """
 
+
 @pytest.mark.slow
 def test_collecting_the_suite_imports_no_heavy_package() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
