@@ -13,6 +13,7 @@ import file_order
 import pytest
 import session_fixtures
 import vocab_fixtures
+from collection_guard import pytest_collection, pytest_collection_finish  # noqa: F401 (hooks)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

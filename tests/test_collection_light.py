@@ -4,67 +4,39 @@ Every xdist worker collects the whole suite before it runs its share, so a packa
 module imports at its top is paid for by every worker, whether or not it runs that test:
 pandas, ipywidgets, nbformat, nbclient (with zmq, jupyter_client and IPython) and hypothesis
 were ~3 s of CPU per worker, on a machine of 2 cores. Those imports live in the tests and
-fixtures that use them; this collects the suite in a fresh process, as a worker does, and
-names any that came back.
+fixtures that use them. collection_guard (installed by conftest.py) records, in each
+process, which of them collection itself imported (pytest_collection_finish); this reads the
+record of the process it runs in, which collected the same files as every other (a child
+collecting again cost ~2.5 s of
+CPU, most of what the moved imports saved).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
-from pathlib import Path
+import types
 
+import collection_guard
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-HEAVY = (
-    "pandas",
-    "matplotlib",
-    "ipywidgets",
-    "nbformat",
-    "nbclient",
-    "jupyter_client",
-    "zmq",
-    "IPython",
-    "hypothesis",
-)
-# What is loaded when collection ends (pytest_collection_finish), as a worker starts its first
-# test: not after pytest.main returns, when hypothesis's own plugin has imported hypothesis for
-# its terminal summary, which only the controller prints, at the end of the run.
-COLLECT = f"""\
-import json, sys
-import pytest
 
-class Spy:
-    heavy = None
-
-    def pytest_collection_finish(self, session):
-        Spy.heavy = [m for m in {HEAVY!r} if m in sys.modules]
-
-code = pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "-p", "no:nbval",
-                    "-p", "no:anyio", "tests"], plugins=[Spy()])
-print(json.dumps({{"code": int(code), "heavy": Spy.heavy}}))
-"""
-
-
-@pytest.mark.slow
-def test_collecting_the_suite_imports_no_heavy_package() -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    env.pop("PYTEST_XDIST_WORKER", None)
-    out = subprocess.run(
-        [sys.executable, "-c", COLLECT],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+def test_collecting_the_suite_imports_no_heavy_package(request: pytest.FixtureRequest) -> None:
+    imported = request.config.stash[collection_guard.COLLECTION_IMPORTED]
+    assert imported == [], (
+        f"collecting the suite imported {imported}: a test module or fixture module imports "
+        "it at its top; import it in the test or fixture that uses it"
     )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["code"] == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    assert result["heavy"] == [], (
-        f"collecting the suite imported {result['heavy']}: a test module or fixture module "
-        "imports it at its top; import it in the test or fixture that uses it"
+
+
+def test_the_record_names_what_collection_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record can fail: a heavy package imported between the two hooks is named, one
+    loaded before collection (by a plugin) is not."""
+    monkeypatch.setattr(
+        collection_guard, "HEAVY_AT_COLLECTION", ("heavy_early", "heavy_late", "absent")
     )
+    monkeypatch.setitem(sys.modules, "heavy_early", types.ModuleType("heavy_early"))
+    session = types.SimpleNamespace(config=types.SimpleNamespace(stash=pytest.Stash()))
+    collection_guard.pytest_collection(session)  # type: ignore[arg-type]
+    monkeypatch.setitem(sys.modules, "heavy_late", types.ModuleType("heavy_late"))
+    collection_guard.pytest_collection_finish(session)  # type: ignore[arg-type]
+    assert session.config.stash[collection_guard.COLLECTION_IMPORTED] == ["heavy_late"]
