@@ -29,9 +29,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jinja2
 
-# Backslash first (so an escape in the text cannot cancel ours); then HTML (< > &), links and
+# Backslash (so an escape in the text cannot cancel ours); then HTML (< > &), links and
 # images ([ ] !), code spans (`), math in Jupyter ($), and autolinks' angle brackets.
 _MD_SPECIAL = re.compile(r"([\\`\[\]!<>&$])")
+# TeX: JupyterLab typesets every markdown output with MathJax ($...$, \(...\), \[...\],
+# \begin{...}), a docstring's "$\href{...}{m}$" or "\(\style{position:fixed}{x}\)" too
+# (issue 11). It looks for math twice: in the markdown source (where "\$" is literal but
+# "\\(", the markdown for "\(", opens math) and then in the rendered page's text, where any
+# "$" or "\" is itself again. So "$" and "\" are written as character references (none in the
+# source) each in its own element (MathJax never pairs delimiters across elements).
+_NO_TEX = {"$": "<span>&#36;</span>", "\\": "<span>&#92;</span>"}
+#: The class that keeps MathJax out of an element (MathJax 3's ignoreHtmlClass, and MathJax
+#: 2's for the classic notebook): JupyterLab typesets every HTML output, so a docstring's
+#: "$\\style{position:fixed}{m}$" in a table cell was drawn as TeX, its \\style and \\href
+#: applied (issue 11). Every HTML face that holds repository text carries it.
+NO_TEX_CLASS = "mathjax_ignore tex2jax_ignore"
 # A bare URL becomes a link in GitHub and JupyterLab markdown (GFM autolinks): "\:" and "\."
 # render as the same characters but break the pattern.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
@@ -90,7 +102,7 @@ def html_text(text: object) -> str:
 def md_text(text: object) -> str:
     """``text`` as inline markdown that renders as exactly these characters, on one line."""
     one_line = " ".join(str(text).splitlines())
-    escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
+    escaped = _MD_SPECIAL.sub(lambda m: _NO_TEX.get(m[1]) or "\\" + m[1], one_line)
     return _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
 
 

@@ -32,7 +32,7 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .datafiles import field, load_toml, packaged, str_list
+from .datafiles import data_dir, field, load_toml, packaged, str_list
 from .errors import DataFileError
 from .lazyre import LazyPattern
 
@@ -75,21 +75,43 @@ def fold(text: str) -> str:
     return re.sub(_COMBINING, "", unicodedata.normalize("NFKD", text)).casefold()
 
 
+@cache
+def _look_alikes() -> dict[int, str]:
+    """str.translate table: each look-alike of a key's ASCII characters -> that character
+    (data/look_alikes.txt, from Unicode's confusables.txt). Read at the first text that is
+    neither ASCII nor NFKC-stable, so most runs never read it."""
+    table: dict[int, str] = {}
+    text = (data_dir() / "look_alikes.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            target, _, chars = line.partition("\t")
+            table.update((ord(c), target) for c in chars.encode().decode("unicode_escape"))
+    return table
+
+
 @lru_cache(maxsize=8)
 def _compatible(text: str) -> str:
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    return text if text.isascii() else text.translate(_look_alikes())
 
 
 def compatible(text: str) -> str:
     """text with each character that has a one-character compatibility form (fullwidth 'ｓ',
-    mathematical bold '𝐬', a superscript) written as that form. Why: a key in such letters is
-    the key again once NFKC-normalised (Python does it to every identifier; a reader or a
-    video model reads it so), yet the shapes match only ASCII. Same length as text, so a span
-    found here masks the same characters of text (kept for the few texts find() asks about
-    once per pattern)."""
+    mathematical bold '𝐬', a superscript) written as that form, and then each look-alike of
+    an ASCII letter, digit, '-' or '_' (Cyrillic 'р', Greek 'ο', Cherokee 'Ꭺ') written as
+    that ASCII character. Why: a key in such letters is the key again once NFKC-normalised
+    (Python does it to every identifier; a reader or a video model reads it so), and a key
+    spelt with look-alikes ("sk-рrој-...", Cyrillic р о ј) reads as the key to anyone who
+    sees it, yet the shapes match only ASCII. Same length as text, so a span found here masks
+    the same characters of text (kept for the few texts find() asks about once per
+    pattern)."""
     return text if text.isascii() else _compatible(text)
+
+
+@lru_cache(maxsize=8)
+def _compatible_folded(text: str) -> str:
+    return fold(compatible(text))
 
 
 @dataclass(frozen=True)
@@ -118,8 +140,9 @@ class SecretPattern:
 
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
         """Matches in text (read in its compatibility form: ``compatible``); skipped outright
-        when none of the required substrings occurs."""
-        text = compatible(text)
+        when none of the required substrings occurs in it (folded: ``fold``)."""
+        if not text.isascii():  # the required words may be spelt in look-alikes too
+            text, folded = compatible(text), _compatible_folded(text)
         if len(self.requires) == 1:  # one literal: `in` answers without compiling a gate
             if self.requires[0] not in folded:
                 return ()

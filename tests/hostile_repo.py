@@ -7,6 +7,7 @@ widgets, plan.md, report.md, the shared page, the CLI) must show them as text.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +17,11 @@ MD_LINK = "[x](javascript:alert(1))"
 MD_IMAGE = "![x](http://evil/)"
 # What a hostile name redraws on a terminal: erase the line, back to column 0, a fake verdict.
 ANSI = "\x1b[2K\rwarnings: 0\x1b[31m\u202e"
+# TeX that JupyterLab's MathJax typesets in any HTML or markdown output ([tex]/html: \href,
+# \style): a link and a page-covering box, were it read as math rather than shown.
+MATH = "$\\style{position:fixed}{m}$ \\(\\href{javascript:x}{k}\\)"
+
+TEX = re.compile(r"\$\\style\{[^$]*\$|\\\(\\href\{.*?\\\)")  # MATH, as MathJax finds it
 
 HOSTILE_TITLE = f"{SCRIPT}Evil {IMG} {MD_LINK} {MD_IMAGE}"
 
@@ -25,7 +31,10 @@ def make_hostile_repo(root: Path, *, terminal: bool = False) -> Path:
     ``terminal``: a file name cannot hold a "/" so it carries the <img> attack, not <script>)."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "README.md").write_text(f"# {HOSTILE_TITLE}\n\nA repository.\n")
-    doc = f"{SCRIPT} {IMG} {MD_LINK} {MD_IMAGE} <iframe src=javascript:window.__pwned=1></iframe>"
+    doc = (
+        f"{MATH} {SCRIPT} {IMG} {MD_LINK} {MD_IMAGE}"
+        " <iframe src=javascript:window.__pwned=1></iframe>"
+    )
     if terminal:
         doc += ANSI
     body = (
@@ -55,12 +64,38 @@ class LiveTags(HTMLParser):
 
     RUNS = frozenset({"script", "iframe", "object", "embed", "frame", "svg", "math", "base"})
 
+    NO_TEX = frozenset({"script", "noscript", "style", "textarea", "pre", "code"})  # MathJax's
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
+
     def __init__(self, *, allowed_scripts: int = 0) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
         self.allowed_scripts = allowed_scripts
+        self.open: list[tuple[str, bool]] = []  # (tag, inside a mathjax_ignore element)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            ignored = bool(self.open and self.open[-1][1])
+            classes = (dict(attrs).get("class") or "").split()
+            skipped = tag in self.NO_TEX or "mathjax_ignore" in classes
+            self.open.append((tag, ignored or skipped))
+        self._check(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._check(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        """Repository TeX that MathJax (JupyterLab typesets every HTML and markdown output)
+        would draw: MATH's $\\style...$ or \\(\\href...\\), delimiters and all in one text
+        node (MathJax pairs none across elements), outside a mathjax_ignore element."""
+        if TEX.search(data) and not (self.open and self.open[-1][1]):
+            self.found.append(f"TeX in text: {data[:60]!r}")
+
+    def _check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.RUNS:
             if tag == "script" and self.allowed_scripts > 0:
                 self.allowed_scripts -= 1
@@ -80,8 +115,6 @@ class LiveTags(HTMLParser):
             href = dict(attrs).get("href") or ""
             if not href.startswith("#") and ("evil" in href or href.startswith("javascript:")):
                 self.found.append(f"<a href={href!r}>")
-
-    handle_startendtag = handle_starttag
 
 
 def live_tags(html: str, *, allowed_scripts: int = 0) -> list[str]:

@@ -46,7 +46,11 @@ def _package_json(root: Path) -> dict[str, object]:
 def project_name(root: Path) -> str | None:
     """The name the project is published under: pyproject.toml ``[project] name`` (or
     ``[tool.poetry] name``), package.json ``name``, setup.cfg ``[metadata] name``, or a literal
-    ``name=`` in setup.py; None when none says. A scoped npm name keeps its last part."""
+    ``name=`` in setup.py; None when none says. A scoped npm name keeps its last part.
+
+    A name its registry would refuse (PyPI's and npm's rules: _PYTHON_NAME, _NPM_NAME) is no
+    name: the repository is hostile, and ``x<script>y</script>`` or ``../../etc/passwd``
+    became the film's title ("script>", "passwd") through the scope strip."""
     # tomllib and configparser only here: a warm profile never reads a name (issue 14)
     text = _read(root, "pyproject.toml")
     if text:
@@ -61,11 +65,10 @@ def project_name(root: Path) -> str | None:
         except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
             doc = {}
         for table in (doc.get("project"), doc.get("tool", {}).get("poetry")):
-            if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
-                return table["name"].strip()
-    name = _package_json(root).get("name")
-    if isinstance(name, str) and name.strip():
-        return name.strip().rsplit("/", 1)[-1]
+            if isinstance(table, dict) and (name := _valid(table.get("name"), _PYTHON_NAME)):
+                return name
+    if name := _valid(_package_json(root).get("name"), _NPM_NAME):
+        return name.rsplit("/", 1)[-1]
     text = _read(root, "setup.cfg")
     if text:
         import configparser
@@ -76,11 +79,26 @@ def project_name(root: Path) -> str | None:
             value = cfg.get("metadata", "name", fallback="").strip()
         except configparser.Error:
             value = ""
-        if value and not value.startswith("attr:"):
-            return value
+        if name := _valid(value, _PYTHON_NAME):  # "attr: pkg.NAME" is no name either
+            return name
     text = _read(root, "setup.py")
-    m = re.search(r"""\bname\s*=\s*(['"])([A-Za-z0-9][\w.-]*)\1""", text)
-    return m.group(2) if m else None
+    m = re.search(r"""\bname\s*=\s*(['"])([^'"\n]{1,214})\1""", text)
+    return _valid(m.group(2), _PYTHON_NAME) if m else None
+
+
+# A distribution name as PyPI accepts it (PEP 508: letters, digits, . _ -, alphanumeric at
+# both ends), and a package name as npm accepts it (URL-safe, no leading . or _, an optional
+# @scope/; old packages may have capitals). Both at most 214 characters.
+_PYTHON_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,212}[A-Za-z0-9])?")
+_NPM_NAME = re.compile(r"(?=.{1,214}$)(?:@[A-Za-z0-9~-][\w.~-]*/)?[A-Za-z0-9~-][\w.~-]*")
+
+
+def _valid(value: object, pattern: re.Pattern[str]) -> str | None:
+    """value stripped, when it is a name pattern accepts whole; else None."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if pattern.fullmatch(value) else None
 
 
 def metadata_fingerprint(root: Path) -> str:

@@ -28,7 +28,7 @@ require_widgets()
 import anywidget  # noqa: E402
 import traitlets  # noqa: E402
 
-from ..markup import html_template  # noqa: E402
+from ..markup import NO_TEX_CLASS, html_template  # noqa: E402
 from ..paths import notebook_relative, shown_path  # noqa: E402
 from .posters import poster_data_uri  # noqa: E402
 
@@ -198,7 +198,8 @@ def _film_title(film: Any) -> str:
 
 
 _STATIC_PLAYER = """\
-<div class='sorafilm-player-static'{% if src %} data-sorafilm-film='{{ src }}'{% endif %}>\
+<div class='sorafilm-player-static {{ no_tex }}'\
+{% if src %} data-sorafilm-film='{{ src }}'{% endif %}>\
 <div><b>{{ title }}</b></div>\
 <video controls preload='none' style='max-width:640px;width:100%' poster='{{ poster }}'\
 {% if src %} src='{{ src }}'{% endif %}>\
@@ -241,6 +242,7 @@ def static_player_html(
         captions_shown=captions_shown,
         shots=rows,
         clock=_clock,
+        no_tex=NO_TEX_CLASS,
     )
 
 

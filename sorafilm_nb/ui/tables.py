@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..markup import html_text
+from ..markup import NO_TEX_CLASS, html_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,7 +101,7 @@ def concept_table(
             {"selector": "td.col7, td.col_summary", "props": "max-width: 36em;"},
         ]
     )
-    styler = styler.set_table_attributes('class="sorafilm-concepts"')
+    styler = styler.set_table_attributes(f'class="sorafilm-concepts {NO_TEX_CLASS}"')
     return styler
 
 

@@ -44,3 +44,29 @@ def test_hostile_metadata_is_no_metadata(tmp_path: Path, name: str, text: str) -
     assert project_name(root) in (None, "repo")  # the document is ignored, not half-read
     profile = analyze(root, use_cache=False)
     assert {c.name for c in profile.concepts} >= {"greet"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("package.json", '{"name": "x<script>y</script>"}'),
+        ("package.json", '{"name": "@x/../../etc/passwd"}'),
+        ("pyproject.toml", '[project]\nname = "<img src=x onerror=alert(1)>"\n'),
+        ("setup.cfg", "[metadata]\nname = ../../etc/passwd\n"),
+        ("setup.py", 'setup(name="a<svg onload=alert(1)>")\n'),
+    ],
+    ids=["npm-script", "npm-path", "pyproject-img", "setup-cfg-path", "setup-py-svg"],
+)
+def test_a_name_no_registry_accepts_is_no_name(tmp_path: Path, name: str, text: str) -> None:
+    """package.json's ``x<script>y</script>`` titled the film "script>" (the npm scope strip
+    kept what followed the last slash), pyproject's markup was the title as given, and
+    setup.cfg's ``../../etc/passwd`` titled it "passwd" (issue 11): a name PyPI or npm would
+    refuse is no name, and the title falls back as for a project without one."""
+    root = _repo(tmp_path, name, text)
+    assert project_name(root) is None
+    assert analyze(root, use_cache=False).title == "repo"
+
+
+def test_a_scoped_npm_name_keeps_its_last_part(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "package.json", '{"name": "@acme/film-kit"}')
+    assert project_name(root) == "film-kit"

@@ -356,7 +356,7 @@ display(Markdown((film.out_dir / "report.md").read_text()))
 app.player_box.children[0]""",
     # The control: the same kind of payload, put there on purpose, does fire in this page,
     # so a payload from the repository that had become live would have been seen.
-    'HTML("<img src=x onerror=\\"window.__control=1\\">")',
+    'display(Markdown("control: $x^2$"))\nHTML("<img src=x onerror=\\"window.__control=1\\">")',
 ]
 
 
@@ -404,11 +404,15 @@ def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: P
                     .map(i => i.getAttribute('src'))
                     .filter(s => !s.startsWith('data:image/')),
                   scripts: document.querySelectorAll('.jp-OutputArea script').length,
+                  math: [...document.querySelectorAll('.jp-OutputArea mjx-container')]
+                    .map(m => m.parentElement.textContent.slice(0, 160)),
                   links: [...document.querySelectorAll('.jp-OutputArea a[href]')]
                     .map(a => a.getAttribute('href'))
                     .filter(h => !h.startsWith('#'))  // a heading's own anchor goes nowhere
                     .filter(h => h.includes('evil') || h.startsWith('javascript:')),
                   text: document.querySelector('.jp-Notebook').innerText,
+                  table: document.querySelector('.jp-OutputArea table.sorafilm-concepts')
+                    ?.innerText,
                 })"""
             )
         finally:
@@ -416,5 +420,9 @@ def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: P
     assert seen["pwned"] is None, "a script from the repository ran"
     assert len(seen["imgs"]) == 1, seen["imgs"]  # the control's image only (src=x, resolved)
     assert seen["scripts"] == 0 and seen["links"] == []
+    # the repository's TeX ($\style{...}{m}$, \(\href{...}{k}\)) is shown, not typeset; the
+    # control's $x^2$ is
+    assert "control: x2" in seen["math"]
+    assert "$\\style{position:fixed}{m}$" in seen["table"], seen["math"]
     assert "<script>window.__pwned=1</script>" in seen["text"]  # shown, as text
     assert "onerror=window.__pwned=1" in seen["text"]

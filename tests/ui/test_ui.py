@@ -61,7 +61,7 @@ def _names_in(html: str) -> list[str]:
 
 def test_concept_table_sorts_and_filters() -> None:
     html = concept_table(PROFILE).to_html()
-    assert 'class="sorafilm-concepts"' in html
+    assert 'class="sorafilm-concepts mathjax_ignore' in html  # no TeX typeset in it
     assert _names_in(html) == ["ImportError", "Recorder", "KeyError", "load"]  # score ▼
     by_name = concept_table(PROFILE, sort_by="name").to_html()
     assert _names_in(by_name)[:3] == ["ImportError", "KeyError", "Recorder"]  # text ▲
