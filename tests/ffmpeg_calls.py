@@ -58,7 +58,7 @@ def probes_read_files(monkeypatch: pytest.MonkeyPatch) -> None:
     never be checked against what they meant to write (tests/test_probe_count.py checks
     that what they remember is what a reading gives).
     Take it with ``pytestmark = pytest.mark.usefixtures("probes_read_files")``."""
-    from sorafilm_nb import render
+    from sorafilm_nb import _probe
 
-    render.forget_all()
-    monkeypatch.setattr(render, "remember", lambda path, info: None)
+    _probe.forget_all()
+    monkeypatch.setattr(_probe, "_KNOWN_MAX", 0)  # whatever is remembered is dropped at once

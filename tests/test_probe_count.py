@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from ffmpeg_calls import ffmpeg_calls
 
-from sorafilm_nb import render
+from sorafilm_nb import _probe, render
 from sorafilm_nb._cut import _still
 from sorafilm_nb.render import RenderError, probe, render_animatic
 
@@ -30,10 +30,10 @@ def test_what_a_card_encode_remembers_is_what_ffmpeg_reads(tmp_path: Path, sound
         for frames in (1, 3, 61):
             path = tmp_path / f"card-{fps}-{frames}.mp4"
             told = _still(path, rgb, frames / fps, fps, sound=sound)
-            assert told == render._read(path), (fps, frames, sound)
-    assert render.encoded_info(64, 36, 3, 23.976) is None
+            assert told == _probe._read(path), (fps, frames, sound)
+    assert _probe.encoded_info(64, 36, 3, 23.976) is None
     if not sound:
-        assert render.encoded_info(64, 36, 3, 24.0) == render._read(tmp_path / "card-24.0-3.mp4")
+        assert _probe.encoded_info(64, 36, 3, 24.0) == _probe._read(tmp_path / "card-24.0-3.mp4")
 
 
 def test_an_animatic_is_not_read_back_and_is_what_it_says(
@@ -43,7 +43,7 @@ def test_an_animatic_is_not_read_back_and_is_what_it_says(
     out = render_animatic(tmp_path / "a.mp4", seconds=2.5, size="640x360", fps=12, scale=0.2)
     told = probe(out)
     assert calls.probes() == []  # the encoder knew
-    assert told == render._read(out) and told.duration == 2.5 and told.width == 128
+    assert told == _probe._read(out) and told.duration == 2.5 and told.width == 128
 
 
 def lavfi_clip(path: Path, seconds: float) -> Path:
