@@ -21,9 +21,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 from provider_fixtures import SMALL_SCALE
 from vocab_fixtures import SharedVocab
 
@@ -70,6 +68,11 @@ class Saved:
 def execute_and_save(
     name: str, tmp_path_factory: pytest.TempPathFactory, vocab: SharedVocab
 ) -> Saved:
+    # here, not at the top: every xdist worker imports this module while collecting, and
+    # nbformat + nbclient (with zmq, jupyter_client) were ~0.5 s of CPU for each
+    import nbformat
+    from nbclient import NotebookClient
+
     scratch = tmp_path_factory.mktemp("saved-notebook")
     project = scratch / "pantry"
     notebooks = project / "notebooks"
@@ -144,6 +147,8 @@ def assert_every_cell_ran(saved: Saved) -> None:
     ``execute_and_save`` with the cell and its traceback; this says it outright, and that
     the saved copy is the shipped notebook with nothing skipped or left unrun.
     """
+    import nbformat
+
     shipped = nbformat.read(REPO_ROOT / "notebooks" / saved.path.name, as_version=4)
     ran = nbformat.reads(saved.text, as_version=4)
     code = [cell for cell in ran.cells if cell.cell_type == "code"]

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10 (supported): the same parser, from PyPI
@@ -95,6 +93,8 @@ def test_environment_yml_matches_pyproject() -> None:
     wanted = list(project["dependencies"])
     for extra in ("notebook", "dev"):
         wanted += project["optional-dependencies"][extra]
+    import yaml  # here, not at the top: every xdist worker collects this module
+
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     conda_pip = [r for r in pip_section if r != "-e ."]

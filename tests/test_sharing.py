@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 from ui_fixtures import make_film
 
@@ -16,6 +15,8 @@ from sorafilm_nb.sharing import ShareError, share
 
 
 def _notebook(folder: Path, code: str) -> Path:
+    import nbformat  # here, not at the top: every xdist worker collects this module
+
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Our film\nMade on the simulator."),
@@ -167,6 +168,8 @@ def test_a_bad_out_path_or_film_folder_is_refused_before_any_work(tmp_path: Path
 
 def _player_output(film: Path, notebook_dir: Path) -> Any:
     """A VideoPlayer's output as Jupyter saves it: the widget view and its static face."""
+    import nbformat
+
     from sorafilm_nb.ui import VideoPlayer
 
     player = VideoPlayer(film, base_dir=notebook_dir)
@@ -183,6 +186,8 @@ def test_page_in_another_tree_names_no_local_folder_and_does_not_link_the_film(
     monkeypatch.setenv("HOME", str(home))
     project = home / "project"
     film = make_film(project / "out" / "film1", (4,))
+    import nbformat
+
     nb = _notebook(project, "display(player)")
     notebook = nbformat.read(nb, as_version=4)
     notebook.cells[1].outputs = [_player_output(film, project)]

@@ -9,8 +9,8 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from sorafilm_nb.backends._provider import ssl_context
@@ -27,6 +27,9 @@ from sorafilm_nb.backends.base import (
 from sorafilm_nb.backends.fake_runway import FakeRunway
 from sorafilm_nb.backends.runway import RunwayBackend, retryable
 from sorafilm_nb.render import ffmpeg_exe, probe
+
+if TYPE_CHECKING:  # imported where it is used: every xdist worker collects this module
+    import httpx
 
 MODEL = "gen4.5"
 
@@ -53,6 +56,8 @@ def wait(backend: RunwayBackend, job: Job, limit: float = 10.0) -> Job:
 
 
 def raw(fake: FakeRunway, method: str, path: str, body: object = None) -> httpx.Response:
+    import httpx
+
     headers = {"Authorization": f"Bearer {fake.api_key}", "X-Runway-Version": "2024-11-06"}
     return httpx.request(
         method, fake.base_url + path, json=body, headers=headers, timeout=10, verify=ssl_context()

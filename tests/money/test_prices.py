@@ -11,8 +11,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from story_fixtures import uncast_storyboard
 
 from sorafilm_nb.datafiles import load_toml
@@ -206,27 +204,31 @@ def test_hand_built_table_refuses_prices_that_are_not_money() -> None:
         assert "sora-2 at 1280x720" in str(info.value)
 
 
-@settings(max_examples=80, deadline=None)
-@given(
-    st.integers(min_value=0, max_value=MAX_PRICE_CENTS * 10**6),
-    st.integers(min_value=0, max_value=6),
-    st.lists(st.integers(min_value=0, max_value=120), min_size=1, max_size=20),
-)
-def test_estimates_from_any_allowed_price_are_exact(
-    scaled: int, decimals: int, seconds: list[int]
-) -> None:
+def test_estimates_from_any_allowed_price_are_exact() -> None:
     """Any price the file accepts (at most 6 decimals, at most MAX_PRICE_CENTS) sums exactly."""
-    price = min(Decimal(scaled).scaleb(-decimals), Decimal(MAX_PRICE_CENTS))
-    table = PriceTable.from_dict(
-        {
-            "source": "s",
-            "as_of": "d",
-            "cents_per_second": {"sora-2": {"1280x720": str(price)}},
-        },
-        file="hyp",
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None)
+    @given(
+        st.integers(min_value=0, max_value=MAX_PRICE_CENTS * 10**6),
+        st.integers(min_value=0, max_value=6),
+        st.lists(st.integers(min_value=0, max_value=120), min_size=1, max_size=20),
     )
-    got = total(table.cost("sora-2", "1280x720", s) for s in seconds)
-    assert Fraction(got.cents) == Fraction(price) * sum(seconds)
+    def check(scaled: int, decimals: int, seconds: list[int]) -> None:
+        price = min(Decimal(scaled).scaleb(-decimals), Decimal(MAX_PRICE_CENTS))
+        table = PriceTable.from_dict(
+            {
+                "source": "s",
+                "as_of": "d",
+                "cents_per_second": {"sora-2": {"1280x720": str(price)}},
+            },
+            file="hyp",
+        )
+        got = total(table.cost("sora-2", "1280x720", s) for s in seconds)
+        assert Fraction(got.cents) == Fraction(price) * sum(seconds)
+
+    check()
 
 
 def test_cost_arithmetic_and_total() -> None:
@@ -605,24 +607,31 @@ OFFERED = [
 LIST_PRICE = {"sora-2": 10, "sora-2-pro": 30}  # cents/s at 720p, from DESIGN.md
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(OFFERED), st.sampled_from([4, 8, 12])), max_size=30))
-def test_storyboard_estimate_is_the_exact_sum_of_its_shots(
-    picks: list[tuple[tuple[str, str], int]],
-) -> None:
-    board = make_storyboard([s for _, s in picks])
-    shots = tuple(
-        Shot(index=i, beat="all", seconds=s, model=m, size=z, cast=None, title="")
-        for i, ((m, z), s) in enumerate(picks)
-    )
-    board = Storyboard(
-        board.template, board.casting, shots, board.target_seconds, "sora-2", "1280x720"
-    )
-    expected = sum(
-        (s * (50 if max(map(int, z.split("x"))) > 1280 else LIST_PRICE[m]) for (m, z), s in picks),
-        0,
-    )
-    cost = estimate(board)
-    assert type(cost.cents) is Decimal
-    assert cost.cents == expected
-    assert cost == total(estimate(s) for s in shots)
+def test_storyboard_estimate_is_the_exact_sum_of_its_shots() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(OFFERED), st.sampled_from([4, 8, 12])), max_size=30))
+    def check(picks: list[tuple[tuple[str, str], int]]) -> None:
+        board = make_storyboard([s for _, s in picks])
+        shots = tuple(
+            Shot(index=i, beat="all", seconds=s, model=m, size=z, cast=None, title="")
+            for i, ((m, z), s) in enumerate(picks)
+        )
+        board = Storyboard(
+            board.template, board.casting, shots, board.target_seconds, "sora-2", "1280x720"
+        )
+        expected = sum(
+            (
+                s * (50 if max(map(int, z.split("x"))) > 1280 else LIST_PRICE[m])
+                for (m, z), s in picks
+            ),
+            0,
+        )
+        cost = estimate(board)
+        assert type(cost.cents) is Decimal
+        assert cost.cents == expected
+        assert cost == total(estimate(s) for s in shots)
+
+    check()

@@ -9,8 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from sorafilm_nb.analysis.profile import CONCEPT_KINDS, Concept, RepoProfile, analyze
 from sorafilm_nb.errors import DataFileError
@@ -635,26 +633,36 @@ def test_a_strong_match_is_not_split_into_two_middling_ones() -> None:
     assert got["screen"].metaphor.id != "kitchen.hand-cranked-camera"
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    st.integers(1, 4).flatmap(
-        lambda n: st.tuples(
-            st.just(n),
-            st.integers(n, 6).flatmap(
-                lambda m: st.lists(
-                    st.lists(st.integers(-50, 50), min_size=m, max_size=m), min_size=n, max_size=n
-                )
-            ),
+def test_hungarian_finds_the_cheapest_assignment() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.integers(1, 4).flatmap(
+            lambda n: st.tuples(
+                st.just(n),
+                st.integers(n, 6).flatmap(
+                    lambda m: st.lists(
+                        st.lists(st.integers(-50, 50), min_size=m, max_size=m),
+                        min_size=n,
+                        max_size=n,
+                    )
+                ),
+            )
         )
     )
-)
-def test_hungarian_finds_the_cheapest_assignment(case: tuple[int, list[list[int]]]) -> None:
-    n, cost = case
-    m = len(cost[0])
-    got = hungarian(cost)
-    assert len(set(got)) == n and all(0 <= j < m for j in got)
-    best = min(sum(cost[i][p[i]] for i in range(n)) for p in itertools.permutations(range(m), n))
-    assert sum(cost[i][got[i]] for i in range(n)) == best
+    def check(case: tuple[int, list[list[int]]]) -> None:
+        n, cost = case
+        m = len(cost[0])
+        got = hungarian(cost)
+        assert len(set(got)) == n and all(0 <= j < m for j in got)
+        best = min(
+            sum(cost[i][p[i]] for i in range(n)) for p in itertools.permutations(range(m), n)
+        )
+        assert sum(cost[i][got[i]] for i in range(n)) == best
+
+    check()
 
 
 def mixed_profile() -> RepoProfile:

@@ -7,8 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from story_fixtures import MILK, STYLE, make_casting
 
 from sorafilm_nb.errors import DataFileError
@@ -118,30 +116,35 @@ def test_standard_keeps_everything_and_ultra_low_really_compresses() -> None:
     assert [t.tokens for t in Tier] == sorted(t.tokens for t in Tier)
 
 
-@settings(max_examples=40, deadline=None)
-@given(cap=st.integers(1, 450), index=st.integers(0, len(BOARD.shots) - 1))
-def test_compression_never_drops_action_or_camera_and_meets_the_cap_or_says_so(
-    cap: int, index: int
-) -> None:
-    sections = render_sections(BOARD.shots[index], BOARD)
-    c = compress(sections, cap)
-    kept = dict(c.sections)
-    assert kept["actions"] == dict(sections)["actions"]
-    # the camera's shot size and move are never cut (the mood, lens and focus may be, last)
-    assert kept["camera"] == dict(sections)["camera"] or {"camera mood", "lens and focus"} & set(
-        c.steps
-    )
-    assert _camera_core(kept["camera"]) == _camera_core(dict(sections)["camera"])
-    assert ("Lighting:" in c.text) != ("lighting" in c.steps) and c.text.startswith("Style:")
-    assert c.tokens == count_tokens(c.text) and c.tokens_before == count_tokens(
-        render_prompt(BOARD.shots[index], BOARD).text
-    )
-    assert c.fits == (c.tokens <= cap)
-    if not c.fits:  # every step was tried before giving up: none changes anything now
-        assert all(step.apply(dict(c.sections)) == dict(c.sections) for step in ladder())
-    assert compress(sections, cap) == c  # deterministic
-    names = [s.name for s in ladder()]
-    assert [names.index(s) for s in c.steps] == sorted(names.index(s) for s in c.steps)
+def test_compression_never_drops_action_or_camera_and_meets_the_cap_or_says_so() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(cap=st.integers(1, 450), index=st.integers(0, len(BOARD.shots) - 1))
+    def check(cap: int, index: int) -> None:
+        sections = render_sections(BOARD.shots[index], BOARD)
+        c = compress(sections, cap)
+        kept = dict(c.sections)
+        assert kept["actions"] == dict(sections)["actions"]
+        # the camera's shot size and move are never cut (the mood, lens and focus may be, last)
+        assert kept["camera"] == dict(sections)["camera"] or {
+            "camera mood",
+            "lens and focus",
+        } & set(c.steps)
+        assert _camera_core(kept["camera"]) == _camera_core(dict(sections)["camera"])
+        assert ("Lighting:" in c.text) != ("lighting" in c.steps) and c.text.startswith("Style:")
+        assert c.tokens == count_tokens(c.text) and c.tokens_before == count_tokens(
+            render_prompt(BOARD.shots[index], BOARD).text
+        )
+        assert c.fits == (c.tokens <= cap)
+        if not c.fits:  # every step was tried before giving up: none changes anything now
+            assert all(step.apply(dict(c.sections)) == dict(c.sections) for step in ladder())
+        assert compress(sections, cap) == c  # deterministic
+        names = [s.name for s in ladder()]
+        assert [names.index(s) for s in c.steps] == sorted(names.index(s) for s in c.steps)
+
+    check()
 
 
 def _camera_core(text: str) -> str:
@@ -270,22 +273,26 @@ def test_a_malformed_wording_file_names_the_field(tmp_path: Path) -> None:
     assert len(wording().tones["slapstick"]) == 4
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    index=st.integers(0, len(BOARD.shots) - 1),
-    keep=st.lists(st.booleans(), min_size=11, max_size=11),
-    cap=st.integers(60, 260),
-)
-def test_counting_piece_by_piece_equals_counting_the_whole_prompt(
-    index: int, keep: list[bool], cap: int
-) -> None:
-    from sorafilm_nb.story.prompts import section_tokens
+def test_counting_piece_by_piece_equals_counting_the_whole_prompt() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
-    full = render_sections(BOARD.shots[index], BOARD)
-    subset = tuple(s for s, k in zip(full, keep, strict=False) if k) or full
-    assert section_tokens(subset) == count_tokens(join_sections(subset))
-    c = compress(full, cap)
-    assert section_tokens(c.sections) == count_tokens(c.text) == c.tokens
+    @settings(max_examples=60, deadline=None)
+    @given(
+        index=st.integers(0, len(BOARD.shots) - 1),
+        keep=st.lists(st.booleans(), min_size=11, max_size=11),
+        cap=st.integers(60, 260),
+    )
+    def check(index: int, keep: list[bool], cap: int) -> None:
+        from sorafilm_nb.story.prompts import section_tokens
+
+        full = render_sections(BOARD.shots[index], BOARD)
+        subset = tuple(s for s, k in zip(full, keep, strict=False) if k) or full
+        assert section_tokens(subset) == count_tokens(join_sections(subset))
+        c = compress(full, cap)
+        assert section_tokens(c.sections) == count_tokens(c.text) == c.tokens
+
+    check()
 
 
 def test_piece_counting_holds_for_every_packaged_theme() -> None:
@@ -535,51 +542,57 @@ def test_a_scene_that_does_not_open_with_the_hero_keeps_the_description_whole() 
     assert parts["subject"] == "The milk carton refuses to pour for the programmer."
 
 
-@settings(max_examples=30, deadline=None)
-@given(cap=st.integers(40, 260), theme=st.sampled_from(["kitchen", "space", "heist"]))
-def test_compression_never_cuts_the_hero_the_sound_or_a_prop_the_actions_use(
-    cap: int, theme: str
-) -> None:
+def test_compression_never_cuts_the_hero_the_sound_or_a_prop_the_actions_use() -> None:
     """...unless the prose steps cannot reach the cap: then the last resort cuts into them,
     in LAST_RESORT's order, and still never the actions, the protagonist's first clause or
     whether anyone speaks."""
-    from sorafilm_nb.story.compress_steps import _used
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
-    last = {s.name for s in LAST_RESORT}
-    board = _theme_board(theme)
-    for shot in board.shots:
-        full = dict(render_sections(shot, board))
-        c = compress(tuple(full.items()), cap)
-        kept = dict(c.sections)
-        assert kept["actions"] == full["actions"]
-        if not set(c.steps) & last:
-            for name in ("hero", "sound", "camera"):
-                assert kept.get(name) == full.get(name), name
-            if "props" in full:
-                body = full["props"].removeprefix("Props: ").rstrip(".")
-                used = [x for x in body.split(", ") if _used(x, full["actions"] + full["subject"])]
-                for prop in used:
-                    assert prop in kept.get("props", ""), (prop, kept.get("props"))
-        if full.get("hero"):
-            first = re.split(r",\s", full["hero"].rstrip(",."))[0]
-            assert _lead_folded(kept["hero"]).startswith(_lead_folded(first))
-        if full.get("sound"):
-            assert (
-                kept["sound"].rstrip(".").split("; ")[-1]
-                == full["sound"].rstrip(".").split("; ")[-1]
-            )
-        subject = kept.get("subject", "")
-        last_word = re.findall(r"[a-z]+", subject.lower())[-1:] if subject else []
-        assert not last_word or last_word[0] not in {
-            "a",
-            "an",
-            "the",
-            "of",
-            "to",
-            "with",
-            "and",
-            "into",
-        }
+    @settings(max_examples=30, deadline=None)
+    @given(cap=st.integers(40, 260), theme=st.sampled_from(["kitchen", "space", "heist"]))
+    def check(cap: int, theme: str) -> None:
+        from sorafilm_nb.story.compress_steps import _used
+
+        last = {s.name for s in LAST_RESORT}
+        board = _theme_board(theme)
+        for shot in board.shots:
+            full = dict(render_sections(shot, board))
+            c = compress(tuple(full.items()), cap)
+            kept = dict(c.sections)
+            assert kept["actions"] == full["actions"]
+            if not set(c.steps) & last:
+                for name in ("hero", "sound", "camera"):
+                    assert kept.get(name) == full.get(name), name
+                if "props" in full:
+                    body = full["props"].removeprefix("Props: ").rstrip(".")
+                    used = [
+                        x for x in body.split(", ") if _used(x, full["actions"] + full["subject"])
+                    ]
+                    for prop in used:
+                        assert prop in kept.get("props", ""), (prop, kept.get("props"))
+            if full.get("hero"):
+                first = re.split(r",\s", full["hero"].rstrip(",."))[0]
+                assert _lead_folded(kept["hero"]).startswith(_lead_folded(first))
+            if full.get("sound"):
+                assert (
+                    kept["sound"].rstrip(".").split("; ")[-1]
+                    == full["sound"].rstrip(".").split("; ")[-1]
+                )
+            subject = kept.get("subject", "")
+            last_word = re.findall(r"[a-z]+", subject.lower())[-1:] if subject else []
+            assert not last_word or last_word[0] not in {
+                "a",
+                "an",
+                "the",
+                "of",
+                "to",
+                "with",
+                "and",
+                "into",
+            }
+
+    check()
 
 
 def test_secondary_clauses_go_whole_never_mid_phrase() -> None:

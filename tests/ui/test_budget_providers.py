@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from sorafilm_nb import ui  # ui.BudgetPicker: ipywidgets loads in the tests, not at collection
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.prices import PriceTable, default_path
-from sorafilm_nb.ui.budget import BudgetPicker
 
 
 def test_switching_provider_prices_the_estimate_from_its_file() -> None:
-    picker = BudgetPicker(
+    picker = ui.BudgetPicker(
         None,
         PriceTable.load(),
         templates={"teaser-30": 24},
@@ -32,7 +32,7 @@ def test_switching_provider_prices_the_estimate_from_its_file() -> None:
 
 
 def test_one_provider_shows_no_provider_dropdown() -> None:
-    picker = BudgetPicker(None, PriceTable.load(provider="runway"), templates={"single-12": 8})
+    picker = ui.BudgetPicker(None, PriceTable.load(provider="runway"), templates={"single-12": 8})
     assert picker.provider not in picker.children
     assert picker.current().provider == "runway" and picker.estimate == Cost(Decimal(96))
 
@@ -49,7 +49,7 @@ def test_the_audio_box_reprices_the_estimate_as_the_studio_would_send_it(
     tmp_path: Path,
 ) -> None:
     table = _veo_with_no_audio_price(tmp_path)
-    picker = BudgetPicker(None, table, templates={"teaser-30": 24})
+    picker = ui.BudgetPicker(None, table, templates={"teaser-30": 24})
     assert picker.audio.value is True and picker.current().audio is True
     assert picker.estimate == Cost(Decimal(24 * 40))
     picker.audio.value = False  # live: no refresh() call
@@ -60,7 +60,7 @@ def test_the_audio_box_reprices_the_estimate_as_the_studio_would_send_it(
         == table.clip_cost("veo-3.1-generate-preview", "1280x720", 24, audio=False)
     )
     assert "without audio" in picker.output.value
-    quiet = BudgetPicker(None, PriceTable.load(), templates={"teaser-30": 24}, audio=False)
+    quiet = ui.BudgetPicker(None, PriceTable.load(), templates={"teaser-30": 24}, audio=False)
     assert quiet.estimate == Cost(Decimal(240))  # sora-2 makes its sound anyway: same price
     assert "cannot leave it out" in quiet.output.value
 
@@ -88,7 +88,7 @@ def test_the_app_plans_with_the_box_and_a_silent_theme_starts_it_unticked(
 
 def test_the_audio_box_says_why_it_leaves_a_price_unchanged() -> None:
     # the packaged Veo file lists no price without audio: the figure stays, and says why
-    veo = BudgetPicker(None, PriceTable.load(provider="veo"), templates={"teaser-30": 24})
+    veo = ui.BudgetPicker(None, PriceTable.load(provider="veo"), templates={"teaser-30": 24})
     with_sound = veo.estimate
     veo.audio.value = False
     assert veo.estimate == with_sound
@@ -96,7 +96,7 @@ def test_the_audio_box_says_why_it_leaves_a_price_unchanged() -> None:
         veo.output.value
     )
     # Runway's gen4.5 makes no sound at all: ticked or not, it is a silent clip
-    runway = BudgetPicker(None, PriceTable.load(provider="runway"), templates={"teaser-30": 24})
+    runway = ui.BudgetPicker(None, PriceTable.load(provider="runway"), templates={"teaser-30": 24})
     for audio in (True, False):
         runway.audio.value = audio
         assert "silent (gen4.5 makes no sound)" in runway.output.value
@@ -108,7 +108,7 @@ def test_the_app_takes_audio_and_prices_it_as_the_estimate_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, audio: bool
 ) -> None:
     """studio(audio=...) starts the app's audio box as the quickstart's AUDIO starts the
-    BudgetPicker's, and the app's plan is priced by the same rule as the picker's own
+    ui.BudgetPicker's, and the app's plan is priced by the same rule as the picker's own
     estimate (PriceTable.clip_cost): with a Veo no_audio price of 20 cents a second, the
     film without sound costs half."""
     from sorafilm_nb.ui import studio
@@ -129,7 +129,7 @@ def test_the_app_takes_audio_and_prices_it_as_the_estimate_does(
     assert app.budget.audio.value is audio and app.budget.current().audio is audio
     assert app.plan is not None and app.plan.audio is audio and not app.plan.blocked
     seconds = app.plan.storyboard.seconds
-    alone = BudgetPicker(None, table, templates={"single-12": seconds}, audio=audio)
+    alone = ui.BudgetPicker(None, table, templates={"single-12": seconds}, audio=audio)
     per_second = 40 if audio else 20
     assert app.budget.estimate == app.plan.total == alone.estimate
     assert app.plan.total == Cost(Decimal(per_second * seconds))

@@ -8,8 +8,6 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
 from sorafilm_nb.money.prices import PriceTable
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03_cost_analysis.ipynb"
@@ -22,6 +20,8 @@ def _cell(marker: str) -> str:
 
 
 def test_the_repriced_history_leaves_out_models_the_what_if_does_not_price() -> None:
+    import pandas as pd  # here, not at the top: every xdist worker collects this module
+
     history = pd.DataFrame(
         {  # the columns the cell reads, as Ledger.history() names them
             "status": ["completed", "completed", "completed", "failed"],

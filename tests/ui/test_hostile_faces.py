@@ -18,8 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as w
-import nbformat
 import pytest
 from hostile_repo import (
     HOSTILE_TITLE,
@@ -35,6 +33,7 @@ from hostile_repo import (
 )
 from ui_fixtures import make_film
 
+from sorafilm_nb import ui  # the widgets by attribute (ui.X): ipywidgets loads in the tests
 from sorafilm_nb.analysis.profile import RepoProfile, analyze
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
@@ -43,8 +42,7 @@ from sorafilm_nb.story.planning import plan
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.report import report_markdown
 from sorafilm_nb.studio.runner import ShotProgress
-from sorafilm_nb.ui import ConceptTable, JobProgress, MetaphorPicker, concept_table
-from sorafilm_nb.ui.player import static_player_html
+from sorafilm_nb.ui import concept_table  # no widgets
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +75,8 @@ def _shown_as_text(html: str) -> None:
 
 def _widget_html(widget: Any) -> list[str]:
     """Every HTML string a widget tree holds (the front end inserts each as innerHTML)."""
+    import ipywidgets as w  # here, not at the top: every xdist worker collects this module
+
     out = []
     if isinstance(widget, (w.HTML, w.HTMLMath)):
         out.append(widget.value)
@@ -100,22 +100,24 @@ def test_concept_table_and_widget_show_markup_as_text(profile: RepoProfile) -> N
     _inert(html)
     _shown_as_text(html)
     assert "&lt;script&gt;" in html  # the caption (README title) too
-    table = ConceptTable(profile, limit=None)
+    table = ui.ConceptTable(profile, limit=None)
     for fragment in _widget_html(table):
         _inert(fragment)
 
 
 def test_every_widget_of_the_studio_app_is_inert(hostile: Path, tmp_path: Path) -> None:
+    from sorafilm_nb.ui.player import static_player_html
+
     casting = hostile_casting(hostile)
     assert IMG in casting.entries[0].concept.name
-    picker = MetaphorPicker(casting)
+    picker = ui.MetaphorPicker(casting)
     picker.pick(casting.entries[1].concept.name, gag=f"{SCRIPT} {IMG} {MD_LINK}")
     app = hostile_app(hostile, tmp_path / "out", Ledger(tmp_path / "l.db"))
     fragments = _widget_html(picker) + _widget_html(app)
     assert any("onerror" in f for f in fragments) and any("&lt;script" in f for f in fragments)
     for fragment in fragments:
         _inert(fragment)
-    bars = JobProgress(app.plan)
+    bars = ui.JobProgress(app.plan)
     bars.update(ShotProgress("shot-01", 0, "failed", 10, 1.0, IMG, message=f"{SCRIPT} {IMG}"))
     for fragment in _widget_html(bars):
         _inert(fragment)
@@ -171,6 +173,8 @@ display(app.player_box.children[0])
 def test_the_shared_page_of_a_hostile_notebook_is_inert(
     hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import nbformat
+
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# A film of someone else's code"),

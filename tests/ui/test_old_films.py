@@ -7,14 +7,13 @@ import json
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
 from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from ui_fixtures import make_film
 
+from sorafilm_nb import ui  # ui.VideoPlayer: ipywidgets loads in the tests, not at collection
 from sorafilm_nb.sharing import share
 from sorafilm_nb.studio.folder import Film
-from sorafilm_nb.ui import VideoPlayer
 
 pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
 
@@ -42,14 +41,16 @@ def test_an_old_manifest_reads_as_not_burned(tmp_path: Path) -> None:
 
 
 def test_the_player_shows_an_old_films_captions_track(tmp_path: Path) -> None:
-    player = VideoPlayer(old_film(tmp_path / "out" / "film1"), base_dir=tmp_path)
+    player = ui.VideoPlayer(old_film(tmp_path / "out" / "film1"), base_dir=tmp_path)
     assert player.captions_path == "out/film1/film.vtt" and player.captions_shown is True
     assert " default " in _track(player.static_html())
 
 
-def _notebook_with_player_output(folder: Path, player: VideoPlayer) -> Path:
+def _notebook_with_player_output(folder: Path, player: ui.VideoPlayer) -> Path:
     """A notebook saved with a player's output, as Jupyter saves it (widget view + static
     HTML), so share() exports it without running anything."""
+    import nbformat  # here, not at the top: every xdist worker collects this module
+
     data, _meta = player._repr_mimebundle_()
     cell = nbformat.v4.new_code_cell("VideoPlayer('out/film1')")
     cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
@@ -62,7 +63,7 @@ def _notebook_with_player_output(folder: Path, player: VideoPlayer) -> Path:
 
 def test_the_shared_page_follows_the_film_folder_not_a_stale_output(tmp_path: Path) -> None:
     folder = old_film(tmp_path / "out" / "film1")
-    player = VideoPlayer(folder, base_dir=tmp_path)
+    player = ui.VideoPlayer(folder, base_dir=tmp_path)
     player.captions_shown = False  # what the player saved while it read old manifests as burned
     nb = _notebook_with_player_output(tmp_path, player)
     page = share(nb, tmp_path / "pages" / "tour.html", execute=False)
@@ -72,7 +73,7 @@ def test_the_shared_page_follows_the_film_folder_not_a_stale_output(tmp_path: Pa
 
 def test_the_shared_page_keeps_a_burned_films_track_off(tmp_path: Path) -> None:
     folder = make_film(tmp_path / "out" / "film1", (4,), captions=True, lower_thirds=True)
-    player = VideoPlayer(folder, base_dir=tmp_path)
+    player = ui.VideoPlayer(folder, base_dir=tmp_path)
     player.captions_shown = True  # saved before the film was restitched with lower thirds
     page = share(_notebook_with_player_output(tmp_path, player), tmp_path / "p.html")
     assert "default" not in _track(page.read_text())
@@ -80,6 +81,8 @@ def test_the_shared_page_keeps_a_burned_films_track_off(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_an_executed_shared_page_shows_an_old_films_track(tmp_path: Path) -> None:
+    import nbformat
+
     old_film(tmp_path / "out" / "film1")
     nb = nbformat.v4.new_notebook()
     nb.cells = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,12 @@ from sorafilm_nb.render import probe
 from sorafilm_nb.story.captions import film_captions
 from sorafilm_nb.studio.runner import Studio
 
-pytest.importorskip("anywidget")
-
-from sorafilm_nb.ui.player import shot_rows
-
-pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
+pytestmark = [
+    pytest.mark.usefixtures("animatics_drawn_once"),  # each animatic drawn once
+    # skipped as importorskip("anywidget") skipped it, without importing it (and ipywidgets)
+    # while collecting: every xdist worker collects this module
+    pytest.mark.skipif(find_spec("anywidget") is None, reason="could not import 'anywidget'"),
+]
 
 LONG_CARD = "a long card of many words, so many that a viewer needs more time to read it"
 
@@ -52,6 +54,8 @@ def test_each_shot_starts_where_the_stitched_film_shows_it(tmp_path: Path) -> No
     shown = {
         text: start for start, _end, text in cues((tmp_path / "film" / "film.vtt").read_text())
     }
+    from sorafilm_nb.ui.player import shot_rows
+
     rows = shot_rows(film)
     for row, (caption, _card) in zip(rows, captions, strict=True):
         assert row["start"] == pytest.approx(shown[caption], abs=0.05), (row["id"], shown)

@@ -15,6 +15,7 @@ import pytest
 from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from ui_fixtures import EGGS, JAM, MILK, PROFILE, make_casting, make_film
 
+from sorafilm_nb import ui  # the widgets by attribute (ui.X): ipywidgets loads in the tests
 from sorafilm_nb.money.cost import Cost
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.money.prices import PriceTable
@@ -22,14 +23,7 @@ from sorafilm_nb.story.boards import Shot
 from sorafilm_nb.story.prompts import Tier
 from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import ShotProgress
-from sorafilm_nb.ui import (
-    BudgetPicker,
-    ConceptTable,
-    JobProgress,
-    MetaphorPicker,
-    VideoPlayer,
-    concept_table,
-)
+from sorafilm_nb.ui import concept_table  # no widgets (pandas is imported when it runs)
 from sorafilm_nb.ui.posters import poster_jpeg
 
 pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
@@ -73,7 +67,7 @@ def test_concept_table_sorts_and_filters() -> None:
 
 
 def test_concept_table_widget_resorts_on_change() -> None:
-    table = ConceptTable(PROFILE)
+    table = ui.ConceptTable(PROFILE)
     assert _names_in(table.table.value)[0] == "ImportError"
     table.descending.value = False
     assert _names_in(table.table.value)[0] == "load"
@@ -85,7 +79,7 @@ def test_concept_table_widget_resorts_on_change() -> None:
 
 def test_picking_a_metaphor_yields_a_new_casting_and_notifies() -> None:
     original = make_casting()
-    picker = MetaphorPicker(original, original.library)
+    picker = ui.MetaphorPicker(original, original.library)
     seen_trait: list[object] = []
     seen_cb: list[object] = []
     picker.observe(lambda ch: seen_trait.append(ch["new"]), names="casting")
@@ -103,7 +97,7 @@ def test_picking_a_metaphor_yields_a_new_casting_and_notifies() -> None:
 
 
 def test_free_text_gag_then_dropdown_clears_it() -> None:
-    picker = MetaphorPicker(make_casting())
+    picker = ui.MetaphorPicker(make_casting())
     picker.texts[2].value = "  a jam jar that opens itself   at last "
     typed = picker.casting
     assert typed.entries[2].custom_gag == "a jam jar that opens itself at last"
@@ -115,7 +109,7 @@ def test_free_text_gag_then_dropdown_clears_it() -> None:
 
 
 def test_pick_in_code_and_bad_input() -> None:
-    picker = MetaphorPicker(make_casting())
+    picker = ui.MetaphorPicker(make_casting())
     out = picker.pick("ImportError", JAM.id)
     assert out.entries[0].metaphor == JAM
     with pytest.raises(KeyError, match="not a match"):
@@ -129,7 +123,7 @@ def test_pick_in_code_and_bad_input() -> None:
 
 
 def test_picker_static_html_for_readers_without_a_kernel() -> None:
-    picker = MetaphorPicker(make_casting())
+    picker = ui.MetaphorPicker(make_casting())
     bundle = picker._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert MILK.gag in bundle["text/html"] and "ImportError" in bundle["text/html"]
@@ -148,7 +142,7 @@ def ledger(tmp_path: Path) -> Ledger:
 
 def test_budget_picker_goes_red_over_budget(ledger: Ledger) -> None:
     prices = PriceTable.load()
-    picker = BudgetPicker(
+    picker = ui.BudgetPicker(
         ledger, prices, templates={"silent-90": 96, "single-12": 12}, template="single-12"
     )
     assert picker.estimate == Cost(Decimal(120))  # 12 s x 10 cents
@@ -179,7 +173,7 @@ def test_budget_picker_on_a_sandbox_ledger_is_never_red_and_says_simulated(
         real.set_budget(Cost(Decimal(500)))  # $5.00 real: the $9.60 film would not fit
     with Ledger(tmp_path / "sandbox.sqlite3", sandbox=True) as sandbox:
         sandbox.set_budget(Cost(Decimal(500)))  # and the sandbox's own $5.00 is passed too
-        picker = BudgetPicker(sandbox, PriceTable.load(), templates=templates)
+        picker = ui.BudgetPicker(sandbox, PriceTable.load(), templates=templates)
         assert picker.estimate == Cost(Decimal(960))
         assert picker.simulated and not picker.over_budget
         assert "sorafilm-over-budget" not in picker._dom_classes
@@ -220,7 +214,7 @@ def test_budget_picker_reads_the_real_ledger_once_per_month_not_per_click(
     with Ledger(default_path(), clock=lambda: now[0]) as real:
         real.set_budget(Cost(Decimal(500)))
         with Ledger(tmp_path / "sandbox.sqlite3", sandbox=True, clock=lambda: now[0]) as sandbox:
-            picker = BudgetPicker(sandbox, PriceTable.load(), templates=templates)
+            picker = ui.BudgetPicker(sandbox, PriceTable.load(), templates=templates)
             assert "over the real budget</b> by $4.60" in picker.output.value
 
             def swapped(*_a: object, **_k: object) -> object:
@@ -250,7 +244,7 @@ def test_budget_picker_reads_the_real_ledger_once_per_month_not_per_click(
 
 
 def test_budget_picker_tier_changes_length_not_price(ledger: Ledger) -> None:
-    picker = BudgetPicker(ledger, PriceTable.load(), templates={"single-12": 12})
+    picker = ui.BudgetPicker(ledger, PriceTable.load(), templates={"single-12": 12})
     before = picker.estimate
     picker.tier.value = Tier.ULTRA_LOW
     assert picker.estimate == before
@@ -271,7 +265,7 @@ def test_budget_picker_calls_the_estimator_and_sees_new_spend(ledger: Ledger) ->
         calls.append(sel)
         return Cost(Decimal(100 if sel.tier is Tier.LOW else 300))
 
-    picker = BudgetPicker(ledger, PriceTable.load(), estimate=estimate, tier=Tier.LOW)
+    picker = ui.BudgetPicker(ledger, PriceTable.load(), estimate=estimate, tier=Tier.LOW)
     assert calls[-1].tier is Tier.LOW and picker.estimate == Cost(Decimal(100))
     picker.tier.value = Tier.HIGH
     assert calls[-1].tier is Tier.HIGH and not picker.over_budget
@@ -284,7 +278,7 @@ def test_budget_picker_shows_estimator_errors(ledger: Ledger) -> None:
     def broken(sel):  # type: ignore[no-untyped-def]
         raise ValueError("template too short for its beats")
 
-    picker = BudgetPicker(ledger, PriceTable.load(), estimate=broken)
+    picker = ui.BudgetPicker(ledger, PriceTable.load(), estimate=broken)
     assert picker.estimate is None
     assert "template too short" in picker.output.value
 
@@ -294,7 +288,7 @@ def test_budget_picker_shows_estimator_errors(ledger: Ledger) -> None:
     def unreadable(sel):  # type: ignore[no-untyped-def]
         raise ValueError(f"cannot read {prices}: no such file")
 
-    picker = BudgetPicker(ledger, PriceTable.load(), estimate=unreadable)
+    picker = ui.BudgetPicker(ledger, PriceTable.load(), estimate=unreadable)
     assert "~/secret-project/prices.toml" in picker.output.value
     assert str(Path.home()) + "/" not in picker.output.value
 
@@ -318,7 +312,7 @@ def _shots(n: int) -> list[Shot]:
 
 
 def test_job_progress_updates_from_worker_threads() -> None:
-    bars = JobProgress(_shots(4))
+    bars = ui.JobProgress(_shots(4))
     assert "sorafilm-job-progress" in bars._dom_classes
     assert list(bars.bars) == ["shot-01", "shot-02", "shot-03", "shot-04"]
     start = threading.Barrier(4)
@@ -363,7 +357,7 @@ def test_job_progress_messages_name_no_local_folder(
     notebooks.mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(notebooks)
-    bars = JobProgress()
+    bars = ui.JobProgress()
     full = f"{notebooks}/out/plan-1/shot-01.mp4"
     bars.update(
         ShotProgress(
@@ -385,7 +379,7 @@ def test_job_progress_messages_name_no_local_folder(
 
 
 def test_job_progress_adds_rows_for_unknown_shots() -> None:
-    bars = JobProgress()
+    bars = ui.JobProgress()
     bars.update(ShotProgress("shot-07", 6, "queued", 0, 0.2, None))
     assert list(bars.bars) == ["shot-07"] and bars.bars["shot-07"].bar_style == "info"
     bars.update(ShotProgress("shot-07", 6, "rate_limited", 10, 1.0, "video_7", "retry in 2 s"))
@@ -402,7 +396,7 @@ def film_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> None:
-    player = VideoPlayer(Film.load(film_dir), base_dir=film_dir.parent.parent)
+    player = ui.VideoPlayer(Film.load(film_dir), base_dir=film_dir.parent.parent)
     assert player.src_path == "out/film1/film.mp4" and player.note == ""
     state = json.dumps(player.get_state())
     mp4 = (film_dir / "film.mp4").read_bytes()
@@ -420,7 +414,7 @@ def test_player_state_holds_a_reference_and_a_small_poster(film_dir: Path) -> No
 
 def test_player_shows_the_films_captions_track(tmp_path: Path) -> None:
     folder = make_film(tmp_path / "out" / "film1", (4,), captions=True)
-    player = VideoPlayer(folder, base_dir=tmp_path)
+    player = ui.VideoPlayer(folder, base_dir=tmp_path)
     assert player.captions_path == "out/film1/film.vtt"
     html = player.static_html()
     assert "<track kind='captions' default srclang='en' label='Captions' " in html
@@ -431,7 +425,7 @@ def test_a_film_with_burned_captions_keeps_its_track_off(tmp_path: Path) -> None
     # lower thirds already print each caption on the picture: the track stays available but
     # off, or every caption would show twice
     folder = make_film(tmp_path / "out" / "film1", (4,), captions=True, lower_thirds=True)
-    player = VideoPlayer(folder, base_dir=tmp_path)
+    player = ui.VideoPlayer(folder, base_dir=tmp_path)
     assert player.captions_path == "out/film1/film.vtt" and player.captions_shown is False
     html = player.static_html()
     assert "<track kind='captions' srclang='en' label='Captions' " in html
@@ -454,7 +448,7 @@ def test_player_state_names_no_local_folder(
     link = home / "project"
     link.symlink_to(film_dir.parent.parent, target_is_directory=True)
     monkeypatch.chdir(link)
-    player = VideoPlayer(Film.load(link / "out" / "film1"))
+    player = ui.VideoPlayer(Film.load(link / "out" / "film1"))
     assert player.src_path == "out/film1/film.mp4"
     saved = json.dumps(player.get_state()) + player.static_html() + repr(player)
     assert _no_local_folder(saved, home, film_dir, tmp_path) == []
@@ -469,7 +463,7 @@ def test_player_links_a_film_in_a_sibling_folder_of_the_notebooks(
     shutil.copytree(film_dir, home / "project" / "films" / "film1")
     notebooks = home / "project" / "notebooks"
     notebooks.mkdir()
-    player = VideoPlayer(home / "project" / "films" / "film1", base_dir=notebooks)
+    player = ui.VideoPlayer(home / "project" / "films" / "film1", base_dir=notebooks)
     assert player.src_path == "../films/film1/film.mp4" and player.note == ""
     assert (notebooks / player.src_path).is_file()
 
@@ -484,19 +478,19 @@ def test_player_does_not_link_a_film_only_an_absolute_path_can_name(
     # "../../../home/alice/films/..." from a notebook outside the home would name the user;
     # from a folder whose only common ancestor with the film is "/", the whole path.
     for notebooks in (tmp_path / "srv" / "notebooks", Path("/usr/share")):
-        player = VideoPlayer(films, base_dir=notebooks)
+        player = ui.VideoPlayer(films, base_dir=notebooks)
         assert player.src_path == "" and "outside this notebook's folder" in player.note
         saved = json.dumps(player.get_state()) + player.static_html()
         assert _no_local_folder(saved, home, tmp_path) == [] and "alice" not in saved
         static = player.static_html()
         assert "data-sorafilm-film" not in static and " src=" not in static  # share() skips it
         assert "poster='data:image/jpeg;base64," in static and "outside this" in static
-    url = VideoPlayer(films, base_dir=Path("/usr/share"), src_url="https://example.test/f.mp4")
+    url = ui.VideoPlayer(films, base_dir=Path("/usr/share"), src_url="https://example.test/f.mp4")
     assert url.note == "" and "src='https://example.test/f.mp4'" in url.static_html()
 
 
 def test_player_lists_shots_with_start_prompt_and_cost(film_dir: Path) -> None:
-    player = VideoPlayer(film_dir, base_dir=film_dir)
+    player = ui.VideoPlayer(film_dir, base_dir=film_dir)
     assert [(s["id"], s["start"], s["seconds"]) for s in player.shots] == [
         ("shot-01", 0.0, 4),
         ("shot-02", 4.0, 8),
@@ -510,7 +504,7 @@ def test_player_lists_shots_with_start_prompt_and_cost(film_dir: Path) -> None:
 
 
 def test_player_static_fallback_has_poster_and_reference(film_dir: Path) -> None:
-    player = VideoPlayer(film_dir, base_dir=film_dir)
+    player = ui.VideoPlayer(film_dir, base_dir=film_dir)
     data, _meta = player._repr_mimebundle_()
     html = data["text/html"]
     assert "<video" in html and "poster='data:image/jpeg;base64," in html
@@ -521,7 +515,7 @@ def test_player_static_fallback_has_poster_and_reference(film_dir: Path) -> None
 def test_player_refuses_a_film_that_was_not_stitched(tmp_path: Path) -> None:
     folder = make_film(tmp_path / "partial", (4,), stitched=False)
     with pytest.raises(ValueError, match="no film to play"):
-        VideoPlayer(folder)
+        ui.VideoPlayer(folder)
 
 
 def test_poster_of_a_portrait_video_is_small(tmp_path: Path) -> None:
@@ -591,7 +585,7 @@ def test_studio_app_from_repo_to_film(tmp_path: Path, monkeypatch: pytest.Monkey
         assert film.out_dir == tmp_path / "out" / app.plan.id
         assert app.status.value.endswith(f"; film: out/{app.plan.id}/film.mp4"), app.status.value
         player = app.player_box.children[0]
-        assert isinstance(player, VideoPlayer) and player.shots
+        assert isinstance(player, ui.VideoPlayer) and player.shots
         assert led.remaining() == Cost(Decimal(2000 - 120))
         assert not app.make.disabled  # ready for another go once the run is over
         bars = app.progress_box.children[0]
@@ -613,7 +607,7 @@ def test_studio_app_from_repo_to_film(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_static_face_of_the_concept_table() -> None:
-    table = ConceptTable(PROFILE)
+    table = ui.ConceptTable(PROFILE)
     html = table._repr_mimebundle_()["text/html"]
     assert "sorafilm-concepts" in html and ">ImportError<" in html
 
