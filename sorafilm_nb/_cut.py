@@ -208,9 +208,8 @@ def stitch_film(
                 rgb = _card_rgb(seg, first.width, first.height, film_look)
                 card_path = Path(tmp) / f"card-{n}.mp4"
                 grain = film_look.grain
-                path = _still(card_path, rgb, seg.seconds, fps, sound=sound, grain=grain)
-                card = probe(path)
-                files.append(path)
+                card = _still(card_path, rgb, seg.seconds, fps, sound=sound, grain=grain)
+                files.append(card_path)
                 read_back.append(card)
                 lengths.append(card.duration)
                 overlays.append(None)
@@ -248,13 +247,15 @@ def _card_rgb(seg: Segment, width: int, height: int, look: Look) -> np.ndarray:
 
 def _still(
     path: Path, rgb: np.ndarray, seconds: float, fps: float, *, sound: bool, grain: float = 0.0
-) -> Path:
+) -> MediaInfo:
     """A still as a clip: ``seconds`` of ``rgb`` with our encoder settings (OUR_X264), so it
     joins our animatics without re-encoding; with silent sound when the film has sound, and
-    the look's film ``grain`` (as the animatic's: cycled noise frames) when it has some."""
+    the look's film ``grain`` (as the animatic's: cycled noise frames) when it has some.
+    Returns what the file holds: known from what was encoded (``render.encoded_info``), read
+    back for a card with sound or a rate whose timing that cannot predict."""
     from ._card import Layout, yuv420
     from ._panel import grain as grain_noise
-    from .render import H264_MP4, OUR_X264, _ffmpeg
+    from .render import H264_MP4, OUR_X264, _ffmpeg, encoded_info, probe, remember
 
     h, w = rgb.shape[:2]
     luma, u, v = yuv420(rgb)
@@ -275,7 +276,11 @@ def _still(
         str(path),
         stdin_frames=(frames[k % len(frames)] for k in range(n)),
     )
-    return path
+    known = None if sound else encoded_info(w, h, n, fps)
+    if known is None:
+        return probe(path)
+    remember(path, known)
+    return known
 
 
 def _overlay(path: Path, text: str, film: MediaInfo, look: Look) -> Overlay | None:

@@ -31,11 +31,11 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ._cut import DURATION_TOLERANCE_S, Overlay, Segment, Stitched, burn_alike, stitch_film
+from ._probe import MediaInfo, encoded_info, forget_all, probe, remember
 from .errors import SorafilmError
 from .safeio import atomic_path, create_new, temp_name
 
@@ -46,9 +46,12 @@ __all__ = [
     "Segment",
     "Stitched",
     "animatic_label",
+    "encoded_info",
+    "forget_all",
     "media_duration",
     "poster_frame",
     "probe",
+    "remember",
     "render_animatic",
     "render_spritesheet",
     "render_thumbnail",
@@ -59,20 +62,6 @@ __all__ = [
 
 class RenderError(SorafilmError):
     """ffmpeg failed or a media file could not be read."""
-
-
-@dataclass(frozen=True)
-class MediaInfo:
-    """What ffmpeg reports about a media file's first video stream."""
-
-    duration: float  # seconds, from the container
-    width: int
-    height: int
-    codec: str  # e.g. "h264"
-    pix_fmt: str  # e.g. "yuv420p"
-    fps: float
-    has_audio: bool = False  # real Sora clips carry sound; animatics do not
-    profile: str = ""  # the codec profile as ffmpeg names it, e.g. "High"
 
 
 def ffmpeg_exe() -> str:
@@ -224,6 +213,10 @@ def render_animatic(
             str(tmp),
             stdin_frames=frames,
         )
+    # what was encoded is known: a probe of this file (the simulator's thumbnail and
+    # spritesheet ask) needs no ``ffmpeg -i``
+    if (known := encoded_info(width, height, round(seconds * fps), fps)) is not None:
+        remember(path, known)
     return path
 
 
@@ -308,50 +301,6 @@ def poster_frame(
 
 
 # ---------------------------------------------------------------- reading and stitching
-
-_DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
-_VIDEO = re.compile(
-    r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, "
-    r"(\d+)x(\d+)"
-)
-_FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
-_PROFILE = re.compile(r"Video: \w+ \(([^)]*)\)")
-_AUDIO = re.compile(r"Stream #\S+.*?: Audio: ")
-
-
-def probe(path: str | Path) -> MediaInfo:
-    """Read duration, size, codec and frame rate back from the file (``ffmpeg -i``)."""
-    path = Path(path)
-    if not path.is_file():
-        raise RenderError(f"{path}: no such file")
-    proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-i", str(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        check=False,
-    )
-    log = proc.stderr
-    duration = _DURATION.search(log)
-    video = _VIDEO.search(log)
-    if not video or ("Duration: N/A" not in log and not duration):
-        last = log.strip().splitlines()[-1:] or ["no output from ffmpeg"]
-        raise RenderError(f"{path}: not a readable video or image ({last[0]})")
-    seconds = 0.0  # a still image (webp) has no duration
-    if duration:
-        hours, minutes, secs = duration.groups()
-        seconds = int(hours) * 3600 + int(minutes) * 60 + float(secs)
-    fps = _FPS.search(log[video.start() :])
-    return MediaInfo(
-        duration=seconds,
-        width=int(video[3]),
-        height=int(video[4]),
-        codec=video[1],
-        pix_fmt=video[2],
-        fps=float(fps[1]) if fps else 0.0,
-        has_audio=bool(_AUDIO.search(log)),
-        profile=profile[1] if (profile := _PROFILE.search(log, video.start())) else "",
-    )
 
 
 def media_duration(path: str | Path) -> float:

@@ -7,12 +7,15 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from ffmpeg_calls import probes_read_files  # noqa: F401 - a fixture, by name
 from provider_fixtures import AnimaticStore, animatics_drawn_once  # noqa: F401 - a fixture
 
 from sorafilm_nb._card import Layout
 from sorafilm_nb._look import beat_at, read_prompt
 from sorafilm_nb._panel import _band_bottom, frame_beat
 from sorafilm_nb.render import animatic_label, probe, render_animatic
+
+pytestmark = pytest.mark.usefixtures("probes_read_files")  # read back, never told
 
 HEIST = """Style: 1960s caper film, glossy 35 mm, rich saturated colour, crisp shadows.
 Palette: midnight blue, gold, marble white.

@@ -7,11 +7,14 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from ffmpeg_calls import probes_read_files  # noqa: F401 - a fixture, by name
 from test_render import with_sound
 
 from sorafilm_nb._look import read_prompt
 from sorafilm_nb.render import RenderError, Segment, probe, render_animatic, stitch_film
 from sorafilm_nb.story.captions import to_webvtt
+
+pytestmark = pytest.mark.usefixtures("probes_read_files")  # read back, never told
 
 PROMPT = "Style: 1960s caper film.\nPalette: midnight blue, gold.\n\nA gallery at night."
 
@@ -91,7 +94,7 @@ def test_readings_handed_in_are_not_probed_again(
     parts = [Segment.card("One"), Segment.clip(a), Segment.clip(c)]
     made = stitch_film(parts, tmp_path / "film.mp4", infos=known)
     assert made.whole and made.duration == pytest.approx(3 + 4 + 8, abs=0.05)
-    assert sorted(seen) == ["c.mp4", "card-0.mp4", "film.mp4"]  # each once; a not at all
+    assert sorted(seen) == ["c.mp4", "film.mp4"]  # each once; a not at all, the card never
     with pytest.raises(RenderError, match="1 media infos for 2 clips"):
         stitch_film([a, c], tmp_path / "x.mp4", infos=known[:1])
     with pytest.raises(RenderError, match="1 media infos for 2 clips"):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ffmpeg_calls import probes_read_files  # noqa: F401 - a fixture, by name
 from test_cut import PROMPT, clip, frame_at
 
 from sorafilm_nb import render
@@ -31,6 +32,8 @@ from sorafilm_nb._glyphs import _ascii, _index
 from sorafilm_nb._look import Look, read_prompt
 from sorafilm_nb._panel import _band_bottom
 from sorafilm_nb.render import Segment, probe, stitch_film
+
+pytestmark = pytest.mark.usefixtures("probes_read_files")  # read back, never told
 
 SIZES = [(640, 360), (1280, 720), (360, 640), (720, 1280)]
 HOSTILE = [

@@ -10,6 +10,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from ffmpeg_calls import probes_read_files  # noqa: F401 - a fixture, by name
 
 from sorafilm_nb import render
 from sorafilm_nb.render import (
@@ -21,6 +22,8 @@ from sorafilm_nb.render import (
     render_thumbnail,
     stitch,
 )
+
+pytestmark = pytest.mark.usefixtures("probes_read_files")  # read back, never told
 
 LINES = [
     "Style: 1920s silent-film comedy, warm sepia, soft vignette, film grain.",

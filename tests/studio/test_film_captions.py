@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from ffmpeg_calls import ffmpeg_calls
 from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by name
 from studio_child import make_plan
 
@@ -106,21 +107,23 @@ def test_shots_without_captions_make_a_film_without_a_track(studio, tmp_path: Pa
 def test_each_file_of_a_film_is_probed_once(
     studio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A probe is an ``ffmpeg -i`` process: the clips are read when downloaded and that
-    reading is carried to the stitch; each card once, the film once (the quickstart's film
-    cell ran 25 probes for 8 shots before, 12 after)."""
-    import sorafilm_nb.render as render
-
-    real, seen = render.probe, []
-    monkeypatch.setattr(render, "probe", lambda path: seen.append(Path(path).name) or real(path))
+    """A probe is an ``ffmpeg -i`` process: each downloaded clip is read once (a provider's
+    file is untrusted) and that reading is carried to the stitch; a card is never read back
+    (its encoder knows what it wrote), the film once (the quickstart's film cell ran 25
+    probes for 8 shots, then 12; this film ran 6, now 4). Counted as processes started."""
+    calls = ffmpeg_calls(monkeypatch, tmp_path)
     plan = with_captions(
         make_plan(3, seconds=4, tag="probes"), [(None, "A card"), (None,) * 2, (None,) * 2]
     )
     film = studio.run(plan, tmp_path / "film")
     assert film.ok, film.summary()
+    seen = [Path(p).name for p in calls.probes()]
     clips = sorted(n for n in seen if n.startswith("shot"))
     assert len(clips) == 3 and len(set(clips)) == 3  # each clip once, at its download
-    assert sorted(seen) == sorted([*clips, "card-0.mp4", "film.mp4"])  # the card, the film
+    assert sorted(seen) == sorted([*clips, "film.mp4"])  # and the film; no card
+    assert film.film is not None
+    assert probe(film.film).duration == film.duration_s  # answered without another process
+    assert len(calls.probes()) == 4
 
 
 def _frame(path: Path, t: float):
