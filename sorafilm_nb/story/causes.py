@@ -1,5 +1,5 @@
 """Why each shot happens: the clause that opens its scene sentence, as a picture of what an
-earlier shot showed ("Back at the message canister, an astronaut-programmer ..."), the ending's
+earlier shot showed ("Fresh from the message canister, an astronaut-programmer ..."), the ending's
 extras are plot_ending.py's.
 
 The plot (plot.py) decides who plays which part; this finds, shot by shot, what in the code

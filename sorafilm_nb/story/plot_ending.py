@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .boards import Shot, Storyboard
     from .wording import StoryWording
 
-__all__ = ["alone_uses_a_prop", "finale"]
+__all__ = ["alone_uses_a_prop", "ending_mood", "finale"]
 
 
 def _joining(board: Storyboard, shot: Shot) -> str:
@@ -95,6 +95,12 @@ def finale(
     return scene, lines, None
 
 
+def ending_mood(board: Storyboard) -> str:
+    """The mood word of an ending finale changed (story.toml's ``mood``): the guests fed or
+    the vault open is no longer its gag, whose tone ("frantic") the camera line kept."""
+    return wording_for(board).mood
+
+
 def _payoff(
     board: Storyboard,
     words: StoryWording,
@@ -118,7 +124,8 @@ def _payoff(
     n = len(words.payoffs)
     made = []
     for k in range(n):
-        scene, actions = words.payoffs[(seed + k) % n]
+        picture = words.payoffs[(seed + k) % n]
+        scene, actions, shown = picture.scene, picture.actions, picture.props
         for joined in (things, things[:1], []):
             props = " and ".join(f"the {t}" for t in joined)
             lines = [x for x in actions if props or "{props}" not in x]
@@ -130,6 +137,8 @@ def _payoff(
             kept = ((thing,) if "{thing}" in said else ()) + (
                 tuple(joined) if "{props}" in said else ()
             )
+            if shown is not None:  # a picture away from the gags: the star's prop only named
+                kept = tuple(x for x in shown if _acts_on(x, " ".join(filled)))
             if "{thing}" not in scene + said:
                 continue  # the star's own prop is what makes it this film's ending
             out = (_fill(scene, thing=thing), filled, kept)

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from .causes import cause
 from .lint_data import Rules, text_request
-from .plot_ending import finale
+from .plot_ending import ending_mood, finale
 from .tiers import Tier, parse_tier, tier_cap  # noqa: F401  (re-exported: the contract)
 from .wording import wording
 
@@ -408,7 +408,10 @@ def render_sections(
         pool = list(beat.actions) or [_LOOK_AROUND]
         lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
     # the ending: the earlier concepts join in, and the promise is kept (causes.finale)
-    scene, lines, kept = finale(storyboard, shot, hero, scene, lines)
+    ended = finale(storyboard, shot, hero, scene, lines)
+    if ended != (scene, lines, None):  # an ending, no longer the gag: not the gag's mood
+        mood = ending_mood(storyboard)
+    scene, lines, kept = ended
     if kept is not None:  # the reprise lists only the props its lines still use
         parts["props"] = _sentence("Props: " + ", ".join(kept)) if kept else ""
     if scene:

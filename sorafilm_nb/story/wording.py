@@ -18,7 +18,15 @@ from typing import Any
 from ..datafiles import data_dir, field, load_toml, str_list
 from ..errors import DataFileError
 
-__all__ = ["StoryWording", "Wording", "story_wording", "story_wordings", "wording"]
+__all__ = [
+    "Payoff",
+    "StoryWording",
+    "Wording",
+    "story_wording",
+    "story_wordings",
+    "untrue",
+    "wording",
+]
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,19 @@ _ENDING_PLACES = {
 
 
 @dataclass(frozen=True)
+class Payoff:
+    """One picture of a story's consequence (a theme's ``payoffs``): its scene sentence, 2 to
+    4 action lines, and ``props``, the props the picture shows when it is set away from the
+    gags' own place (the vault, the getaway car): there the star's prop is only named ("a
+    calling card with a little sketch of the garage doors"), and "Props: garage doors" would
+    ask the model to put the doors in the vault. None: the props its lines name."""
+
+    scene: str
+    actions: tuple[str, ...]
+    props: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class StoryWording:
     """One theme's ending lines and the shared links (see data/prompts/story.toml)."""
 
@@ -127,7 +148,38 @@ class StoryWording:
     links: dict[str, tuple[str, ...]]
     # the ending that pays a reprise off: (scene, action lines) pictures of the consequence
     # (the guests fed, the vault open, the capsule docked), one per film (causes.finale)
-    payoffs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    payoffs: tuple[Payoff, ...] = ()
+    # the ending's mood word (the camera line's "mood: ..."): a payoff is no longer the gag,
+    # so the gag's own tone ("frantic") would contradict it
+    mood: str = "triumphant"
+
+
+# What a link may not say of the earlier prop: each is false of the two pictures, which show
+# the hero with the prop, then doing something else, maybe somewhere else (story.toml
+# [links]). Eval films said all of these ("Beneath the brass kitchen scale, a programmer
+# shakes an unlabelled tin"; "With what came off the bowl of macaroni in hand").
+_UNTRUE = (
+    (
+        re.compile(
+            r"(?:(?:^|\b(?:still|close|stood|standing|waiting|back)\s+)by|\b(?:at|beside|beneath|underneath|under|below|above|behind|alongside|near|"
+            r"next to|on top of|inside|onto|again to|back to)|^(?:in|on|over|to|into))"
+            r"\s+the\s+\{\w*thing\}",
+            re.I,
+        ),
+        "puts the hero somewhere beside a prop of another picture",
+    ),
+    (re.compile(r"\bwhat\b", re.I), "names a thing no picture showed ('what came off the ...')"),
+    (re.compile(r"^(?:like|unlike|as)\s+the\s+\{", re.I), "likens the hero to a prop"),
+    (
+        re.compile(r"\{\w*thing\}\s+(?:is|are|was|were|has|have|does|do)\b"),
+        "a verb that agrees with the prop, which may be plural ('garage doors')",
+    ),
+)
+
+
+def untrue(line: str) -> str:
+    """Why a link's variant is false of the two pictures it joins, or "" (see _UNTRUE)."""
+    return next((why for pattern, why in _UNTRUE if pattern.search(line)), "")
 
 
 def _places(text: str, allowed: frozenset[str], file: str, entry: str, key: str) -> None:
@@ -159,6 +211,9 @@ def story_wordings(path: str | None = None) -> dict[str, StoryWording]:
                 raise DataFileError(
                     file, "a clause: capitalised, no end punctuation", entry="links", field=key
                 )
+            why = untrue(line)
+            if why:
+                raise DataFileError(file, f"{line!r} {why}", entry="links", field=key)
         links[key] = lines
     out: dict[str, StoryWording] = {}
     for theme, table in data.items():
@@ -176,20 +231,34 @@ def story_wordings(path: str | None = None) -> dict[str, StoryWording]:
                 )
         if not said["close"].startswith("{hero} "):
             raise DataFileError(file, "opens with {hero} (the subject)", entry=theme, field="close")
-        out[theme] = StoryWording(links=links, payoffs=_payoffs(table, file, theme), **said)
+        mood = field(table, "mood", str, file=file, entry=theme, default=StoryWording.mood)
+        if not re.fullmatch(r"[a-z][a-z -]*", mood.strip()):
+            raise DataFileError(file, "one or two lower-case words", entry=theme, field="mood")
+        payoffs = _payoffs(table, file, theme)
+        out[theme] = StoryWording(links=links, payoffs=payoffs, mood=mood.strip(), **said)
     if "default" not in out:
         raise DataFileError(file, "a [default] table is required")
     return out
 
 
 _PAYOFF_PLACES = frozenset({"hero", "thing", "props"})
+# The time of day and the light are the theme's (its style's Lighting line, the same in
+# every shot): "at dawn the guards find an empty vault" went out under "Lighting: moonlight".
+_TIME_OF_DAY = re.compile(
+    r"\b(?:dawn|daybreak|sunrise|morning|noon|midday|afternoon|dusk|sunset|evening|night"
+    r"|nightfall|midnight|daylight|sunlight|moonlight|moonlit|lamplight|candlelight)\b",
+    re.I,
+)
+
+# "the {thing} finishes its work" said "the walkie-talkies finishes its work": a verb or an
+# "its" that agrees with the star's prop, which may be plural (a link's rule, _UNTRUE, too)
+_THING_AGREES = re.compile(r"\{thing\}\s+(?:\w+s|is|was|has|does)\b|\{thing\}[^.;]*\bits\b")
 
 
-def _payoffs(
-    table: dict[str, Any], file: str, theme: str
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]:
     """A theme's ``payoffs``: each a scene that opens with {hero} (the cause goes before it)
-    and names no {props} (there may be none), and 2 to 4 action lines."""
+    and names no {props} (there may be none), 2 to 4 action lines, no time of day, and
+    optionally the ``props`` it shows (plain words, each named by its lines or scene)."""
     raw = table.get("payoffs", [])
     if not isinstance(raw, list):
         raise DataFileError(file, "a list of {scene, actions} tables", entry=theme, field="payoffs")
@@ -201,14 +270,49 @@ def _payoffs(
         actions = tuple(x.strip() for x in str_list(item, "actions", file=file, entry=theme))
         for text in (scene, *actions):
             _places(text, _PAYOFF_PLACES, file, theme, "payoffs")
+            said = _TIME_OF_DAY.search(text)
+            if said:
+                raise DataFileError(
+                    file,
+                    f"{said.group(0)!r}: the time of day is the theme's Lighting line",
+                    entry=theme,
+                    field="payoffs",
+                )
+        plural = next(filter(None, map(_THING_AGREES.search, (scene, *actions))), None)
+        if plural:
+            raise DataFileError(
+                file,
+                f"{plural.group(0)!r}: agrees with a prop that may be plural ('garage doors')",
+                entry=theme,
+                field="payoffs",
+            )
         if not scene.startswith("{hero} ") or "{props}" in scene:
             raise DataFileError(
                 file, "a scene opens with {hero} and names no {props}", entry=theme, field="payoffs"
             )
         if not 2 <= len(actions) <= 4:
             raise DataFileError(file, "2 to 4 action lines", entry=theme, field="payoffs")
-        out.append((scene, actions))
+        out.append(Payoff(scene, actions, _shown(item, file, theme, " ".join((scene, *actions)))))
     return tuple(out)
+
+
+def _shown(item: dict[str, Any], file: str, theme: str, text: str) -> tuple[str, ...] | None:
+    """A payoff's own ``props``: plain words (no placeholder: the star's prop is what such a
+    picture must not place), each named by the picture's text."""
+    if "props" not in item:
+        return None
+    props = tuple(x.strip() for x in str_list(item, "props", file=file, entry=theme))
+    for prop in props:
+        if "{" in prop or not set(re.findall(r"[a-z]{3,}", prop.lower())) & set(
+            re.findall(r"[a-z]{3,}", text.lower())
+        ):
+            raise DataFileError(
+                file,
+                f"prop {prop!r}: plain words the picture's scene or lines name",
+                entry=theme,
+                field="payoffs",
+            )
+    return props
 
 
 def story_wording(theme: str, parents: tuple[str, ...] = ()) -> StoryWording:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -61,7 +62,7 @@ def test_the_ending_is_a_consequence_not_the_opening_gag_again(kiln_profile, the
     assert prompts[first].section("subject") != prompts[-1].section("subject")
     assert not _run()._reprise_repeats(tuple(board.shots), tuple(prompts))
     # one of the theme's payoffs, with the star's own main prop in it
-    scenes = [scene.split("{hero} ", 1)[1][:25] for scene, _ in story_wordings()[theme].payoffs]
+    scenes = [p.scene.split("{hero} ", 1)[1][:25] for p in story_wordings()[theme].payoffs]
     assert any(s in prompts[-1].section("subject") for s in scenes), prompts[-1].text
     assert main_prop(last) in prompts[-1].text, (main_prop(last), prompts[-1].text)
     # never longer than the gag it replaces
@@ -136,3 +137,77 @@ def test_the_eval_counts_one_shared_action_line_as_a_reprise() -> None:
     assert run._reprise_repeats(shots, (first, same_start))
     assert run._reprise_repeats(shots, (first, same_scene))
     assert not run._reprise_repeats(shots, (first, payoff))
+
+
+_NAMES = ("kiln", "potter", "wheelhouse", "glazer", "clayworks", "firebox", "koa", "zod")
+
+
+def _endings(profile, theme: str):  # type: ignore[no-untyped-def]
+    """The last prompt of the same cast under several project names (each picks its own
+    payoff), with its board."""
+    from sorafilm_nb.story.casting import MetaphorLibrary
+
+    casting = cast(profile, MetaphorLibrary.load(theme))
+    for name in _NAMES:
+        named = dataclasses.replace(casting, profile=dataclasses.replace(profile, name=name))
+        board = storyboard(named, "silent-90", 88)
+        yield board, render_prompts(board, Tier.MEDIUM)[-1]
+
+
+def test_a_heist_ending_names_the_stars_prop_but_never_puts_it_in_the_vault(kiln_profile) -> None:  # type: ignore[no-untyped-def]
+    """koa's heist ended "a calling card lies on the velvet beside the garage doors" under
+    "Props: garage doors": the gags happen all over town, the ending in the vault, the car,
+    the hideout. The star's prop is a step of the plan there, and the props listed are the
+    ones its lines show."""
+    seen = set()
+    for board, prompt in _endings(kiln_profile, "heist"):
+        thing = main_prop(board.shots[-1])
+        assert thing in prompt.text  # still this film's ending
+        listed = prompt.section("props").removeprefix("Props: ").rstrip(".")
+        assert thing not in listed, (thing, prompt.text)
+        for prop in filter(None, listed.split(", ")):
+            assert prop.split()[-1] in prompt.section("actions"), (prop, prompt.text)
+        assert not re.search(rf"\b(?:beside|past|with|by) the {re.escape(thing)}", prompt.text)
+        seen.add(prompt.section("subject"))
+    assert len(seen) >= 3, seen
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_an_ending_plays_in_its_own_mood_and_the_themes_light(kiln_profile, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """The ending kept its gag's mood word ("mood: frantic" on the vault opening) and said
+    "at dawn" under "Lighting: moonlight": its mood is the theme's ending mood, and no
+    payoff names a time of day."""
+    words = story_wordings()[theme]
+    for _board, prompt in _endings(kiln_profile, theme):
+        assert prompt.section("camera").endswith(f"; mood: {words.mood}."), prompt.text
+    for payoff in words.payoffs:
+        for text in (payoff.scene, *payoff.actions):
+            assert not re.search(r"\b(dawn|dusk|night|morning|evening|sunset)\b", text), text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        ("the guards swing the vault open", "at dawn the guards swing the vault open", "'dawn'"),
+        ('props = ["calling card"]', 'props = ["calling card", "{thing}"]', "plain words"),
+        ('props = ["calling card"]', 'props = ["getaway van"]', "plain words"),
+        # "the walkie-talkies having done its part": the star's prop may be plural
+        (
+            "blink green as the last job is done",
+            "blink green as the {thing} finishes its work",
+            "agrees with a prop that may be plural",
+        ),
+        ("every step of the plan ticked off, the {thing} too", "the {thing} has done it", "plural"),
+    ],
+)
+def test_a_payoff_names_no_time_of_day_nor_agrees_with_its_prop_and_lists_its_props(
+    tmp_path: Path, old: str, new: str, match: str
+) -> None:
+    from sorafilm_nb.datafiles import data_dir
+
+    text = (data_dir() / "prompts" / "story.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "story.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match=f"field 'payoffs'.*{match}"):
+        story_wordings(str(path))

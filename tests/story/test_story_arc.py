@@ -27,7 +27,7 @@ from sorafilm_nb.story.compress import render_prompts
 from sorafilm_nb.story.plot import star, use_order
 from sorafilm_nb.story.prompts import Tier, asks_for_text
 from sorafilm_nb.story.shot_captions import concept_caption
-from sorafilm_nb.story.wording import story_wordings
+from sorafilm_nb.story.wording import story_wordings, untrue
 
 README = """# Kiln
 
@@ -300,14 +300,14 @@ def test_a_cause_shows_what_an_earlier_shot_showed_or_is_left_out(kiln_board) ->
     assert main_prop(trouble[-1]) in causes[rescue[0]]
     assert main_prop(kiln_board.shots[rescue[0]]) in causes[-1]
     # the README's example order links its neighbours (Wheel, shape, fire), each its own way
-    openings = ("Next after", "Done with", "Straight on from")
+    openings = ("Done with", "Straight after", "Once finished with")
     linked = [c for c in causes if c.startswith(openings)]
     assert linked and len(set(c.split(" the ")[0] for c in linked)) == len(linked)
     # the ending pays off: a consequence (the theme's payoffs, test_plot_endings) with the
     # earlier props in it, no line of the opening gag again
     ending = render_prompts(kiln_board, Tier.STANDARD)[-1]
     actions = ending.section("actions").splitlines()
-    payoffs = [lines for _, lines in wording_for(kiln_board).payoffs]
+    payoffs = [p.actions for p in wording_for(kiln_board).payoffs]
     assert any(actions[-1].endswith(lines[-1].split("{hero}")[-1] + ".") for lines in payoffs)
     first = render_prompts(kiln_board, Tier.STANDARD)[0]
     lines = [x.split(" s: ", 1)[1] for x in actions[1:]]
@@ -401,6 +401,7 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
             for line in lines:
                 assert not line.startswith("Because") and not asks_for_text(line), (kind, line)
                 assert re.search(r"\{(a_thing|error_thing|rescue_thing|when)\}", line), line
+                assert not untrue(line), (kind, line)  # true of the two pictures it joins
                 # no code names: the video model cannot draw "ZodString" (the captions can)
                 assert not re.search(r"\{(a|b|error|rescue|owner|base)\}", line), (kind, line)
         assert words.close.startswith("{hero} ") and "{props}" in words.together
@@ -411,12 +412,42 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
     ("change", "match"),
     [
         (
-            ('"For a second {a_thing}"', '"For a second {a_thing}."'),
+            ('"Through with the {a_thing}"', '"Through with the {a_thing}."'),
             r"entry 'links', field 'makes'.*clause",
         ),
         (
-            ("Calling on the {a_thing}", "Calling on the {befor}"),
+            ("Relying on the {a_thing}", "Relying on the {befor}"),
             r"field 'uses': unknown placeholder \{befor\}",
+        ),
+        # a link is true of the two pictures it joins (the viewer saw the hero with the prop
+        # in one, then doing something else): main's eval films said each of these
+        (
+            ('"Still thinking about the {a_thing}"', '"Still by the {a_thing}"'),
+            r"field 'same_owner': 'Still by the \{a_thing\}' puts the hero somewhere beside",
+        ),
+        (
+            ('"Going back to basics after the {a_thing}"', '"Beneath the {a_thing}"'),
+            r"field 'base_of': .* puts the hero somewhere beside",
+        ),
+        (
+            ('"Hardly done with the {a_thing}"', '"Then, at the {a_thing}"'),
+            r"field 'fails': .* puts the hero somewhere beside",
+        ),
+        (
+            ('"Leaving the {a_thing} for a moment"', '"Turning again to the {a_thing}"'),
+            r"field 'method': .* puts the hero somewhere beside",
+        ),
+        (
+            ('"Fresh from the {a_thing}"', '"With what came off the {a_thing} in hand"'),
+            r"field 'returns': .* names a thing no picture showed",
+        ),
+        (
+            ('"Much as with the {a_thing}"', '"Like the {a_thing} before it"'),
+            r"field 'kin': .* likens the hero to a prop",
+        ),
+        (
+            ('"Counting on the {a_thing}"', '"Now that the {a_thing} is ready"'),
+            r"field 'uses': .* a verb that agrees with the prop",
         ),
         (("join in", "join"), None),
         (("{props} join in", "they join in"), r"field 'together': names the earlier props"),
