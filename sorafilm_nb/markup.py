@@ -13,6 +13,8 @@ write, and they reach notebooks (which run the HTML and the markdown they are gi
   table pipe; ``md_code`` and ``md_fence`` pick a fence longer than any backtick run inside,
   so code cannot close its own span or block. Bare URLs (``http://``, ``www.``) are broken up
   so that GitHub and JupyterLab do not turn them into links either.
+- Every markdown builder ends with ``md_no_tex``: our own "$0.80" is written as md_text
+  writes a "$", outside code, so JupyterLab never pairs two amounts into a formula.
 
 The other way round, repository prose (a README paragraph, a docstring) is read as plain
 text: the patterns of its markup (links, images, reST roles, tags, emphasis, code spans, URLs)
@@ -44,10 +46,18 @@ _NO_TEX = {"$": "<span>&#36;</span>", "\\": "<span>&#92;</span>"}
 #: "$\\style{position:fixed}{m}$" in a table cell was drawn as TeX, its \\style and \\href
 #: applied (issue 11). Every HTML face that holds repository text carries it.
 NO_TEX_CLASS = "mathjax_ignore tex2jax_ignore"
+#: A "$" as our markdown writes it (md_text, md_no_tex): it renders as "$" and is never TeX.
+MD_DOLLAR = _NO_TEX["$"]
 # A bare URL becomes a link in GitHub and JupyterLab markdown (GFM autolinks): "\:" and "\."
 # render as the same characters but break the pattern.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 _BACKTICKS = re.compile(r"`+")
+# md_no_tex: a fence opens with 3+ backticks (none in its info string) or 3+ tildes, indented
+# at most 3 spaces; it closes on a line of the same character only; outside fences, a "$",
+# a backslash escape, or a run of backticks that may open a code span.
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}(?=[^`]*$)|~{3,})")
+_FENCE_CLOSE = re.compile(r" {0,3}(`+|~+)[ \t]*")
+_DOLLAR_OR_CODE = re.compile(r"\\.|`+|\$")
 
 # -- markup in repository prose: what analysis.readme.strip_markup and story.clauses.plain
 # take off. Each pattern's groups are the words a reader sees.
@@ -109,6 +119,53 @@ def md_text(text: object) -> str:
 def md_cell(text: object) -> str:
     """``md_text`` for a table cell: the pipe is escaped too."""
     return md_text(text).replace("|", "\\|")
+
+
+def md_no_tex(markdown: str) -> str:
+    """``markdown`` (built here, from md_text, md_code, md_fence and our own words) with every
+    "$" outside code written as md_text writes it, so that JupyterLab typesets none of it.
+
+    Our own money is written "$0.80": JupyterLab's MathJax paired two of them in one table row
+    or paragraph ("| $0.80 | ... | $0.80 |", "Estimated: $0.80. Billed: $0.80.") as inline math,
+    swallowing the cells between into a formula. "\\$" alone is not enough: it keeps the
+    markdown source from pairing, but renders as "$" in the page's text, which MathJax reads
+    again. So each builder of markdown ends with this one pass, and no amount needs its own
+    escaping. Code is left as written (JupyterLab and MathJax never typeset it): fenced blocks
+    (CommonMark's rule: a closing run of the same character, at least as long) and code spans,
+    which md_code writes on one line (JupyterLab's own pass takes spans line by line too). A
+    "$" md_text wrote is a character reference already, and is left alone."""
+    out: list[str] = []
+    fence = ""  # the open fence's run of backticks or tildes; "" outside a fenced block
+    for line in markdown.split("\n"):
+        if fence:
+            closer = _FENCE_CLOSE.fullmatch(line)
+            if closer and closer[1][0] == fence[0] and len(closer[1]) >= len(fence):
+                fence = ""
+            out.append(line)
+        elif opener := _FENCE_OPEN.match(line):
+            fence = opener[1]
+            out.append(line)
+        else:
+            out.append(_no_tex_line(line))
+    return "\n".join(out)
+
+
+def _no_tex_line(line: str) -> str:
+    parts, pos = [], 0
+    while m := _DOLLAR_OR_CODE.search(line, pos):
+        parts.append(line[pos : m.start()])
+        token, pos = m[0], m.end()
+        if token in ("$", "\\$"):  # an escaped "$" needs no backslash once it is a reference
+            parts.append(_NO_TEX["$"])
+        elif token.startswith("`"):  # a code span runs to the next run of as many backticks
+            close = re.compile(rf"(?<!`){token}(?!`)").search(line, pos)
+            end = close.end() if close else pos  # unclosed: the run is literal text
+            parts.append(line[m.start() : end])
+            pos = end
+        else:  # another backslash escape ("\\`", "\\|"), kept whole
+            parts.append(token)
+    parts.append(line[pos:])
+    return "".join(parts)
 
 
 def md_code(text: object) -> str:

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..markup import md_cell
+from ..markup import md_cell, md_no_tex
 from ..terminal import printable
 from .cost import Cost, left_of
 
@@ -216,8 +216,8 @@ def budget_report(ledger: Ledger, *, format: str = "text", now: datetime | None 
     stats = spend_stats(ledger.records(summary.start, summary.end))
     if format == "json":
         return json.dumps(report_data(summary, stats), indent=2) + "\n"
-    if format == "markdown":
-        return _markdown(summary, stats)
+    if format == "markdown":  # shown in notebooks: its amounts are never typeset as TeX
+        return md_no_tex(_markdown(summary, stats))
     return _text(summary, stats)
 
 

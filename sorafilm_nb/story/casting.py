@@ -35,6 +35,7 @@ from typing import Any
 
 from ..analysis.profile import Concept, RepoProfile
 from ..errors import DataFileError
+from ..markup import md_code, md_no_tex
 from .assignment import hungarian
 from .metaphors import (
     BEATS,
@@ -169,9 +170,10 @@ class Casting:
         )
 
     def _repr_markdown_(self) -> str:
-        """A notebook shows the casting as a table: concept, kind, metaphor, gag."""
+        """A notebook shows the casting as a table: concept, kind, metaphor, gag. Names are
+        code spans no backtick of theirs can close; a gag's "$" is never typeset as TeX."""
         lines = [
-            f"**Casting** of `{self.profile.name}` in theme `{self.library.theme}` "
+            f"**Casting** of {md_code(self.profile.name)} in theme {md_code(self.library.theme)} "
             f"({len(self.entries)} concepts)",
             "",
             "| # | concept | kind | metaphor | gag |",
@@ -181,10 +183,10 @@ class Casting:
             gag = e.gag + (" *(typed)*" if e.custom_gag else "")
             gag += " *(weak fit)*" if e.weak else ""
             lines.append(
-                f"| {i + 1} | `{_md(e.concept.name)}` | {e.concept.kind} | `{_md(e.metaphor.id)}` "
-                f"| {_md(gag)} |"
+                f"| {i + 1} | {md_code(_md(e.concept.name))} | {e.concept.kind} | "
+                f"{md_code(_md(e.metaphor.id))} | {_md(gag)} |"
             )
-        return "\n".join(lines) + "\n"
+        return md_no_tex("\n".join(lines) + "\n")
 
     def entry(self, concept: str | int) -> CastEntry:
         """The entry for a concept name (case-sensitive first, then not) or an index."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..markup import md_cell, md_code, md_text
+from ..markup import md_cell, md_code, md_no_tex, md_text
 from ..money.cost import Cost, left_of
 from ..paths import without_local_folders
 from ..redact import redact
@@ -80,4 +80,4 @@ def report_markdown(
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
         lines.append(f"\nNote: {md_text(redact(without_local_folders(note)))}")
-    return "\n".join(lines) + "\n"
+    return md_no_tex("\n".join(lines) + "\n")  # "Estimated: $0.80. Billed: $0.80." is no TeX

@@ -411,6 +411,8 @@ def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: P
                     .filter(h => !h.startsWith('#'))  // a heading's own anchor goes nowhere
                     .filter(h => h.includes('evil') || h.startsWith('javascript:')),
                   text: document.querySelector('.jp-Notebook').innerText,
+                  markdown: [...document.querySelectorAll('.jp-OutputArea .jp-RenderedMarkdown')]
+                    .map(e => e.textContent).join(' '),
                   table: document.querySelector('.jp-OutputArea table.sorafilm-concepts')
                     ?.innerText,
                 })"""
@@ -423,6 +425,13 @@ def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: P
     # the repository's TeX ($\style{...}{m}$, \(\href{...}{k}\)) is shown, not typeset; the
     # control's $x^2$ is
     assert "control: x2" in seen["math"]
+    # and nothing else is: our own money ("$0.80 | ... | $0.80" in the plan's table, "Estimated:
+    # $0.80. Billed: $0.80." in report.md) was paired into formulas, rows swallowed (16 of them
+    # before markup.md_no_tex)
+    assert seen["math"] == ["control: x2"], seen["math"]
+    # the money reads as written ("Estimated: $7.20. Billed: $7.20.")
+    assert re.search(r"Estimated: \$\d+\.\d\d\. Billed: \$\d+\.\d\d\.", seen["markdown"])
+    assert re.search(r"Estimated cost: \$\d+\.\d\d", seen["markdown"]), seen["markdown"][:300]
     assert "$\\style{position:fixed}{m}$" in seen["table"], seen["math"]
     assert "<script>window.__pwned=1</script>" in seen["text"]  # shown, as text
     assert "onerror=window.__pwned=1" in seen["text"]

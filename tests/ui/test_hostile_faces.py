@@ -31,6 +31,7 @@ from hostile_repo import (
     make_hostile_repo,
     markdown_html,
 )
+from jupyter_tex import JUPYTER_MATH  # JupyterLab 4.6's removeMath tokenizer
 from ui_fixtures import make_film
 
 from sorafilm_nb import ui  # the widgets by attribute (ui.X): ipywidgets loads in the tests
@@ -204,12 +205,6 @@ MATH = [
     "\\[\\style{position:fixed;top:0}{x}\\] and \\\\(y\\\\)",
     "\\begin{equation}x\\end{equation} $x$ $$y$$ \\$z\\$",
 ]
-#: JupyterLab 4.6's removeMath tokenizer (@jupyterlab/rendermime latex.ts, in the installed
-#: jlab_core bundle): math starts at $, $$, \begin{...} and the markdown \\( \\[ ;
-#: \{ \} \$ { } and line breaks are the tokens that start none.
-JUPYTER_MATH = re.compile(
-    r"(\$\$?|\\(?:begin|end)\{[a-z]*\*?\}|\\[{}$]|[{}]|(?:\n\s*)+|@@\d+@@|\\\\[()[\]])", re.I
-)
 
 
 @pytest.mark.parametrize("text", MATH)
