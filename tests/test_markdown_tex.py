@@ -134,3 +134,22 @@ def test_the_budget_report_is_no_tex(tmp_path: Path) -> None:
         md = led.report("markdown")
     _no_tex(md)
     assert "$5.00" in _shown(md) and "$2.00" in _shown(md)
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_notebooks_own_prose_is_never_typeset(notebook: Path) -> None:
+    """The notebooks' markdown cells quote prices too ("$0.10 on sora-2, $0.30 or $0.50 on
+    sora-2-pro"): JupyterLab typeset them as a formula. They write MD_DOLLAR, as our faces do,
+    and still read "$0.10" rendered."""
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    prose = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    assert prose
+    for text in prose:
+        _no_tex(text)
+        if MD_DOLLAR in text:
+            assert "$0." in _shown(text) or "$9." in _shown(text)
