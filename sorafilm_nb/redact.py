@@ -43,6 +43,7 @@ __all__ = [
     "find",
     "fold",
     "hint",
+    "is_password",
     "looks_random",
     "parse_patterns",
     "patterns",
@@ -333,13 +334,10 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
     return "".join(out)
 
 
-def _is_password(key: str) -> bool:
+def is_password(key: str) -> bool:
     """A URL parameter that holds a password: libpq's password and sslpassword (the client
-    key's passphrase), any case."""
+    key's passphrase), any case. Public: money.location.url_passwords asks the same rule."""
     return "password" in key.lower()
-
-
-is_password = _is_password  # public: money.location.url_passwords asks the same rule
 
 
 def url(text: str) -> str:
@@ -361,9 +359,9 @@ def url(text: str) -> str:
     name = user.partition(":")[0] if password is not None else user
     user = redact(name) + (f":{MASK}" if password is not None else "")
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if any(_is_password(k) for k, _ in pairs):
+    if any(is_password(k) for k, _ in pairs):
         query = "&".join(
-            f"{k}={MASK}" if _is_password(k) else redact(urlencode([(k, v)], safe="/[]"))
+            f"{k}={MASK}" if is_password(k) else redact(urlencode([(k, v)], safe="/[]"))
             for k, v in pairs
         )
     else:

@@ -284,7 +284,7 @@ def print_film(
         out(f"report: {shown_path(film.report)}")  # written as summary() writes the film
     if film.ok:
         return 0
-    from ..studio.folder import FINAL_STATES, RETRYABLE
+    from ..studio.folder import FINAL_STATES, REFUSALS, RETRYABLE
 
     pending = [s.shot_id for s in film.shots if not s.ok and s.status not in FINAL_STATES]
     if pending:
@@ -313,11 +313,7 @@ def print_film(
             f"billed); check {names or 'the key'} and the --base-url, then make the film "
             "again into a new --out folder"
         )
-    refused = [
-        s.shot_id
-        for s in film.shots
-        if s.status in ("refused", "rejected") and s.error_code != auth
-    ]
+    refused = [s.shot_id for s in film.shots if s.status in REFUSALS and s.error_code != auth]
     if refused:
         out(
             f"{', '.join(refused)}: the provider refused the prompt or the request, and would "

@@ -210,8 +210,7 @@ class Bars:
             msg = printable(event.message) if event.status != "completed" else ""
             if not msg.startswith(event.status):
                 msg = event.status + (f": {msg}" if msg else "")
-            text = msg
-            bar.set_postfix_str(text, refresh=False)
+            bar.set_postfix_str(msg, refresh=False)
             bar.refresh()
 
     def close(self) -> None:

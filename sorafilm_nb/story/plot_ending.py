@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 __all__ = ["alone_uses_a_prop", "ending_mood", "finale"]
 
 
-def _joining(board: Storyboard, shot: Shot) -> str:
+def _joining(things: list[str]) -> str:
     """The things of _joined as words ("the service bell and the egg carton")."""
-    return " and ".join(f"the {t}" for t in _joined(board, shot))
+    return " and ".join(f"the {t}" for t in things)
 
 
 def _joined(board: Storyboard, shot: Shot) -> list[str]:
@@ -71,13 +71,14 @@ def finale(
     if board.beat(shot.beat).role != "payoff":
         return scene, lines, None
     words = wording_for(board)
-    props = _joining(board, shot)
+    joined = _joined(board, shot)
+    props = _joining(joined)
     close = _fill(words.close, hero=hero)
     own = shot.cast.metaphor.props if not shot.cast.custom_gag else ()
     thing = main_prop(shot)
     if shot.reprise and words.payoffs and thing and len(lines) >= 2:
         budget = len(scene) + sum(map(len, lines)) + len(", ".join(own))
-        paid = _payoff(board, words, hero, thing, _joined(board, shot), len(lines), budget)
+        paid = _payoff(board, words, hero, thing, joined, len(lines), budget)
         if paid is not None:
             return paid
     if shot.reprise and props and len(lines) >= 2:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from proc_children import children
 
 from sorafilm_nb.analysis import pool
 from sorafilm_nb.analysis.worker import scan_chunk
@@ -23,6 +24,27 @@ from sorafilm_nb.analysis.worker import scan_chunk
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _analyze_in_script(
+    tmp_path: Path, prelude: str, printed: str, *, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """analyze() of tmp_path/repo on the fork path (2 workers, no cache) in a script file, as
+    the CLI runs it, after prelude; the script prints json.dumps(printed)."""
+    script = tmp_path / "check.py"
+    script.write_text(
+        "import json, signal, sys\n" + prelude + "from sorafilm_nb.analysis import profile\n"
+        "profile._workers = lambda: 2\n"
+        "got = profile.analyze(sys.argv[1], use_cache=False)\n"
+        f"print(json.dumps({printed}))\n"
+    )
+    return subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "repo")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=check,
+    )
 
 
 def _tree(root: Path, n: int) -> list[tuple[str, str, str]]:
@@ -35,17 +57,7 @@ def _tree(root: Path, n: int) -> list[tuple[str, str, str]]:
 
 
 def _children() -> set[int]:
-    """This process's children, zombies included (from /proc: other tests in this worker
-    may keep children of their own, so only new ones count)."""
-    mine = set()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
-            mine.add(int(pid))
-    return mine
+    return set(children())
 
 
 @pytest.fixture
@@ -101,22 +113,11 @@ def test_a_cold_analysis_on_the_fork_path_imports_no_multiprocessing(tmp_path: P
     """ProcessPoolExecutor's imports (multiprocessing, concurrent.futures, logging) were
     ~15 ms of a cold `sorafilm plan` before its first file was parsed."""
     _tree(tmp_path / "repo", 80)
-    script = tmp_path / "check.py"  # a script file, as the CLI runs
-    script.write_text(
-        "import json, sys\n"
-        "from sorafilm_nb.analysis import profile\n"
-        "profile._workers = lambda: 2\n"
-        "got = profile.analyze(sys.argv[1], use_cache=False)\n"
-        "print(json.dumps([got.stats['workers'], got.files_scanned,\n"
-        "    [m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules]]))\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "repo")],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
+    done = _analyze_in_script(
+        tmp_path,
+        "",
+        "[got.stats['workers'], got.files_scanned,\n"
+        "    [m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules]]",
     )
     assert json.loads(done.stdout) == [2, 81, []]
 
@@ -187,21 +188,11 @@ def test_children_reaped_by_the_kernel_still_count(tmp_path: Path) -> None:
     """With SIGCHLD ignored the kernel reaps each child as it leaves, so waitpid finds none:
     what the child sent decides, rather than an error out of analyze()."""
     _tree(tmp_path / "repo", 80)
-    script = tmp_path / "check.py"
-    script.write_text(
-        "import json, signal, sys\n"
-        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
-        "from sorafilm_nb.analysis import profile\n"
-        "profile._workers = lambda: 2\n"
-        "got = profile.analyze(sys.argv[1], use_cache=False)\n"
-        "print(json.dumps([got.stats['workers'], got.files_scanned]))\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "repo")],
-        capture_output=True,
-        text=True,
-        env=env,
+    done = _analyze_in_script(
+        tmp_path,
+        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n",
+        "[got.stats['workers'], got.files_scanned]",
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-800:]
     assert json.loads(done.stdout) == [2, 81]

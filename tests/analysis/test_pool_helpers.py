@@ -29,16 +29,7 @@ from pathlib import Path
 from multiprocessing import forkserver, resource_tracker
 from sorafilm_nb.analysis import pool
 
-def children():
-    mine = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
-            mine.append(int(pid))
-    return mine
+from proc_children import children
 
 root = sys.argv[1]
 todo = [(name, root, "python") for name in sorted(os.listdir(root))]
@@ -52,7 +43,8 @@ print(json.dumps({"files": len(out), "used": used, "before": before, "after": ch
 
 
 def run_child(root: Path, mode: str) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    tests = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])}
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(root), mode],
         env=env,
