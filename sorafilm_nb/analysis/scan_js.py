@@ -10,8 +10,10 @@ Much of a JavaScript API is not declared but assigned, so these count as functio
 value is a call or ``new``, as ``exports.json = bodyParser.json`` is Express's ``json``), and
 the public methods of a class (``Command.option``). Exported names (``module.exports = {a,
 b}``, ``export`` declarations and ``export { a as b }``) go to ``all``, the public API list.
-Members made with a computed name (``app[method] = function``) go to ``dyn`` as their owner:
-only a README call can name them.
+Members made with a computed name in a loop over a list of strings written out
+(``utils.forEach(['get', 'post'], ...)``, js_listed.py) are named by the list; others
+(``app[method] = function`` over a list from elsewhere) go to ``dyn`` as their owner: only a
+README call can name them.
 A file that looks like build output (a source map comment, the ``__esModule`` marker) is
 flagged ``gen``, so profile.py can say when a package holds only compiled code.
 """
@@ -30,6 +32,8 @@ from .js_family import jsdoc as _jsdoc
 from .js_family import source_order as _source_order
 from .js_family import top_level as _top_level
 from .js_family import top_names as _top_names
+from .js_listed import PROTOCOL as _PROTOCOL
+from .js_listed import listed_members as _listed_members
 from .js_version import PARSER_VERSION as PARSER_VERSION  # its home: js_version.py
 from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
@@ -81,10 +85,6 @@ _DATA = frozenset(
     }
 )
 _EXPORTS = ("exports", "module.exports")
-# methods the runtime calls, not users: JSON.stringify calls toJSON, util.inspect (and console.log)
-# inspect, string conversion toString/valueOf; ``static get default()`` is ES module interop.
-# JavaScript's counterpart of Python's dunder methods, which are private by their underscores.
-_PROTOCOL = frozenset({"constructor", "toJSON", "toString", "valueOf", "inspect", "default"})
 # TypeScript's and Babel's CommonJS output, and any bundler's source map comment
 # LazyPattern: compiled at first use, as a Python-only analysis never needs them (issue 14)
 _GENERATED = LazyPattern(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
@@ -154,15 +154,18 @@ def scan_js(data: bytes, lang: str) -> FileScan:
             line = block.start_point[0] + 1
             entry = caught.setdefault(name, [0, line])
             entry[0] += 1
-    # ``app[method] = function`` (in a methods.forEach loop): members made at run time, whose
-    # names only a README example can tell (analysis.api); owner and line are kept
+    exported: list[str] = []
+    made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret)
+    # ``Axios.prototype[method] = ...`` in a loop over ``['get', 'post']``: the list names them
+    listed = _listed_members(tree.root_node, family, functions, exported, docs, ret)
+    # ``app[method] = function`` (in a methods.forEach loop over a list not written there):
+    # members made at run time, whose names only a README example can tell (analysis.api);
+    # owner and line are kept
     dynamic: dict[str, int] = {}
     for node in caps.get("dynobj", ()):
         owner = _text(node).removesuffix(".prototype")
-        if owner and "(" not in owner and "[" not in owner:
+        if owner and "(" not in owner and "[" not in owner and node.id not in listed:
             dynamic.setdefault(owner.rsplit(".", 1)[-1], node.start_point[0] + 1)
-    exported: list[str] = []
-    made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret)
     for node in caps.get("class", ()):
         if _top_level(node, family) or family[node.id][0].type == "ambient_declaration":
             _methods(node, functions, docs, ret)

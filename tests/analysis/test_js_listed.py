@@ -1,0 +1,159 @@
+"""Members a JavaScript module defines by name over a list of strings it writes out (axios'
+request methods, issue 12 follow-up): the scanner reads the names from the list, never runs
+code, and a name passes the checks any member's does."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from sorafilm_nb.analysis.js_listed import MAX_LIST, MAX_MADE
+from sorafilm_nb.analysis.scan_js import scan_js
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def functions(source: str, lang: str = "javascript") -> dict[str, list[object]]:
+    """name -> [line, summary] of what scan_js found."""
+    return {row[0]: row[1:] for row in scan_js(source.encode(), lang).get("fn", ())}
+
+
+# axios' lib/core/Axios.js, 1.7.9, cut down: the shape the scanner has to read
+AXIOS = """class Axios {
+  constructor(config) { this.defaults = config; }
+  /** Dispatch a request */
+  request(configOrUrl, config) { return 1; }
+}
+
+// Provide aliases for supported request methods
+utils.forEach(['delete', 'get', 'head', 'options'], function forEachMethodNoData(method) {
+  /*eslint func-names:0*/
+  Axios.prototype[method] = function(url, config) {
+    return this.request({method, url});
+  };
+});
+
+utils.forEach(['post', 'put', 'patch'], function forEachMethodWithData(method) {
+  function generateHTTPMethod(isForm) {
+    return function httpMethod(url, data, config) {
+      return this.request({method, url, data});
+    };
+  }
+
+  Axios.prototype[method] = generateHTTPMethod();
+
+  Axios.prototype[method + 'Form'] = generateHTTPMethod(true);
+});
+
+export default Axios;
+"""
+
+
+def test_axios_request_methods_are_members_named_by_their_list() -> None:
+    scan = scan_js(AXIOS.encode(), "javascript")
+    found = {row[0]: row[1] for row in scan["fn"]}
+    for name in ("delete", "get", "head", "options"):
+        assert found[f"Axios.{name}"] == 10  # the assignment's line
+    for name in ("post", "put", "patch"):
+        assert found[f"Axios.{name}"] == 17  # the function generateHTTPMethod returns
+    # ``method + 'Form'`` would need the names computed: not read
+    assert not any(n.endswith("Form") for n in found)
+    # every computed assignment on Axios is explained by its list: no member of unknown name
+    # is left for a README call to invent (Axios.isCancel, Axios.create came of it)
+    assert "dyn" not in scan
+
+
+def test_the_loop_forms_and_the_docs_the_scanner_can_find() -> None:
+    found = functions(
+        "const METHODS = ['get', 'post'];\n"  # 1
+        "/** Request helpers, one per method. */\n"
+        "for (const m of METHODS) {\n"  # 3
+        "  /** Send a request with this method. */\n"
+        "  Client.prototype[m] = function (url, options) { return 1; };\n"  # 5
+        "}\n"
+        "/** Shortcuts. */\n"
+        "['json', 'text'].forEach((kind) => {\n"  # 8
+        "  Body[kind] = () => kind;\n"  # 9
+        "});\n"
+        "['a', 'b'].map(function (x) { exports[x] = function () {}; });\n"  # 11
+        "lodash.forEach(['one'], v => { if (v) { Obj.prototype[v] = function () {}; } });\n"
+    )
+    assert found["Client.get"] == [5, "Send a request with this method."]  # its own JSDoc
+    assert found["Client.post"] == [5, "Send a request with this method."]
+    assert found["Body.json"] == [9, "Shortcuts."]  # the loop's JSDoc speaks for it
+    assert found["Body.text"] == [9, "Shortcuts."]
+    assert found["a"] == [11, ""] and found["b"] == [11, ""]  # exports[x]: exported names
+    assert found["Obj.one"] == [12, ""]  # inside an if, still the loop's
+    source = b"['a', 'b'].map(function (x) { exports[x] = function () {}; });\n"
+    scan = scan_js(source, "javascript")
+    assert scan["all"] == ["a", "b"]
+
+
+def test_typescript_const_lists_and_typed_callbacks() -> None:
+    found = functions(
+        "const requestMethods = ['get', 'put'] as const;\n"
+        "requestMethods.forEach((method: string) => {\n"
+        "  Ky.prototype[method] = async function (input: string) { return input; };\n"
+        "});\n",
+        "typescript",
+    )
+    assert set(found) == {"Ky.get", "Ky.put"}
+
+
+def test_only_written_out_strings_are_read() -> None:
+    found = functions(
+        "let later = ['get'];\n"  # not a const: it may hold anything by the loop
+        "later.forEach(function (m) { A[m] = function () {}; });\n"
+        "['g' + 'et'].forEach(function (m) { B[m] = function () {}; });\n"
+        "['ge\\u0074'].forEach(function (m) { C[m] = function () {}; });\n"
+        "[`get`].forEach(function (m) { D[m] = function () {}; });\n"
+        "['get', other].forEach(function (m) { E[m] = function () {}; });\n"
+        "['get', ...more].forEach(function (m) { F[m] = function () {}; });\n"
+        "['get'].forEach(function (m, i) { G[i] = function () {}; });\n"  # not the value
+        "['get'].forEach(function (m) { function later() { H[m] = function () {}; } });\n"
+        "['get'].forEach(function (m) { I[m] = 42; });\n"  # data, not a member function
+        "function setup() { ['get'].forEach(function (m) { J[m] = function () {}; }); }\n"
+        "['get'].forEach(defineOn);\n"
+        "for (const k in ['get']) { K[k] = function () {}; }\n"  # indices, not the strings
+        "const late = ['get'];\n"
+    )
+    assert found == {"setup": [11, ""]}, found
+
+
+def test_hostile_names_pass_the_checks_of_any_member() -> None:
+    names = ["__proto__", "<script>", "constructor", "toString", "a b", "", "#x", "$ok", "ok"]
+    listed = ", ".join(json.dumps(n) for n in names)
+    scan = scan_js(
+        f"[{listed}].forEach(function (m) {{\n"
+        "  Target.prototype[m] = function () {};\n"
+        "  this[m] = function () {};\n"
+        "  _private[m] = function () {};\n"
+        "  make()[m] = function () {};\n"
+        "});\n".encode(),
+        "javascript",
+    )
+    assert [row[0] for row in scan["fn"]] == ["Target.$ok", "Target.ok"]
+    assert "dyn" not in scan  # the names are known: none of these owners is left unexplained
+
+
+def test_a_huge_list_is_data_and_a_reused_list_makes_a_bounded_number() -> None:
+    huge = ", ".join(f"'m{i}'" for i in range(MAX_LIST + 1))
+    scan = scan_js(
+        f"[{huge}].forEach(function (m) {{ X[m] = function () {{}}; }});\n".encode(), "javascript"
+    )
+    assert "fn" not in scan and scan["dyn"] == [["X", 1]]  # as before: unknown names
+    full = ", ".join(f"'m{i}'" for i in range(MAX_LIST))
+    loops = "".join(
+        f"L.forEach(function (m) {{ A{i}[m] = function () {{}}; }});\n" for i in range(2000)
+    )
+    source = f"const L = [{full}];\n{loops}".encode()
+    start = time.process_time()
+    scan = scan_js(source, "javascript")
+    spent = time.process_time() - start
+    assert len(scan["fn"]) == MAX_MADE  # not 2000 x 64 from 70 KB
+    assert spent < 5.0, spent  # CPU time; ~0.2 s
