@@ -278,7 +278,9 @@ def _chained(
     ``yargs(hideBin(process.argv)).command(...).option(...)``: what the call returns is not
     written anywhere an example can see, but a member of that name that one class or object
     of the package's handed-out modules defines (YargsInstance.command) is the one called.
-    A name several owners define (``get`` on a Router and a Response) stays unresolved."""
+    A name several owners define (``get`` on a Router and a Response) stays unresolved,
+    unless one owner is the binding's class by convention (instance_of: ``axios.get`` is
+    Axios.get, not AxiosHeaders.get)."""
     if not readme or js_modules is None:
         return {}
     bindings = js_bindings(readme)
@@ -289,11 +291,23 @@ def _chained(
             members.setdefault(last, set()).add(owner)
     out: dict[str, CodeUse] = {}
     for m in method_uses:
-        if m.receiver in bindings and not m.owner and len(members.get(m.name, ())) == 1:
-            name = f"{next(iter(members[m.name]))}.{m.name}"
+        if m.receiver not in bindings or m.owner:
+            continue
+        owners = members.get(m.name, set())
+        if len(owners) > 1:
+            owners = {o for o in owners if instance_of(m.receiver, o)}
+        if len(owners) == 1:
+            name = f"{next(iter(owners))}.{m.name}"
             if name not in known and name not in out:
                 out[name] = m
     return out
+
+
+def instance_of(receiver: str, owner: str) -> bool:
+    """Whether a README's ``receiver`` names an instance of ``owner`` by the convention of
+    JavaScript packages: the class's name with its first letter lower case (``axios`` for
+    Axios, ``app`` for App)."""
+    return bool(owner) and receiver == owner[:1].lower() + owner[1:]
 
 
 def _reference_uses(readme: str, total: int) -> list[CodeUse]:
@@ -339,7 +353,7 @@ def _dynamic(
             continue
         for owner, line in results[rel].get("dyn", ()):
             owners.setdefault(owner, (owner, rel, line))
-            owners.setdefault(owner[:1].lower() + owner[1:], (owner, rel, line))
+            owners.setdefault(owner[:1].lower() + owner[1:], (owner, rel, line))  # instance_of
     out: list[tuple[Any, ...]] = []
     for use in method_uses:
         if use.lang == "python" or not use.call or use.name.startswith(("_", "#")):

@@ -1,6 +1,7 @@
 """Members a JavaScript module defines by name over a list of strings it writes out (axios'
 request methods, issue 12 follow-up): the scanner reads the names from the list, never runs
-code, and a name passes the checks any member's does."""
+code, and a name passes the checks any member's does; a README call on the package's binding
+is its class's member by convention (axios.get is Axios.get, not AxiosHeaders.get)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 from sorafilm_nb.analysis.js_listed import MAX_LIST, MAX_MADE
+from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.analysis.scan_js import scan_js
 
 
@@ -157,3 +159,57 @@ def test_a_huge_list_is_data_and_a_reused_list_makes_a_bounded_number() -> None:
     spent = time.process_time() - start
     assert len(scan["fn"]) == MAX_MADE  # not 2000 x 64 from 70 KB
     assert spent < 5.0, spent  # CPU time; ~0.2 s
+
+
+def _axios_like(root: Path, readme: str) -> Path:
+    write(root, "package.json", json.dumps({"name": "axios", "main": "index.js"}))
+    write(
+        root,
+        "index.js",
+        "import axios from './lib/axios.js';\nimport Axios from './lib/Axios.js';\n"
+        "import AxiosHeaders from './lib/AxiosHeaders.js';\n"
+        "export { axios as default, Axios, AxiosHeaders };\n",
+    )
+    write(
+        root,
+        "lib/axios.js",
+        "import Axios from './Axios.js';\n/** Make an instance. */\n"
+        "function createInstance() { return new Axios(); }\n"
+        "const axios = createInstance();\naxios.Axios = Axios;\n"
+        "/** Tell whether a value is a cancellation. */\n"
+        "axios.isCancel = function isCancel(value) { return false; };\n"
+        "export default axios;\n",
+    )
+    write(root, "lib/Axios.js", AXIOS)
+    write(
+        root,
+        "lib/AxiosHeaders.js",
+        "class AxiosHeaders {\n  /** Read a header. */\n  get(header, parser) { return 1; }\n}\n"
+        "export default AxiosHeaders;\n",
+    )
+    write(root, "README.md", readme)
+    return root
+
+
+def test_the_readme_calls_reach_the_listed_members(tmp_path: Path) -> None:
+    readme = (
+        "# axios\n\nPromise based HTTP client.\n\n```js\nimport axios from 'axios';\n\n"
+        "axios.isCancel(thing);\naxios.get('/user?ID=12345');\n"
+        "axios.post('/user', {name: 'Fred'});\nheaders.get('Content-Type');\n```\n"
+    )
+    prof = analyze(_axios_like(tmp_path, readme), use_cache=False)
+    c = {x.name: x for x in prof.concepts}
+    get, post = c["Axios.get"], c["Axios.post"]
+    assert get.file == "lib/Axios.js" and get.line == 10
+    assert get.params == ("url", "config")  # read at the assignment's function
+    assert post.params == ("url", "data", "config")  # at the function its factory returns
+    # axios.get is Axios.get, not the AxiosHeaders.get that also defines a get
+    assert get.in_readme and post.in_readme and get.readme_order < post.readme_order
+    assert not c["AxiosHeaders.get"].in_readme or (
+        c["AxiosHeaders.get"].readme_order > post.readme_order  # its own headers.get call
+    )
+    assert "Axios.head" in c  # no README call needed: the list names it
+    # a README call on axios of something no list names is no member of Axios
+    assert "Axios.isCancel" not in c
+    names = [x.name for x in prof.concepts]
+    assert names.index("Axios.get") < names.index("AxiosHeaders.get")
