@@ -303,11 +303,15 @@ def _chained(
     return out
 
 
+def instance_name(owner: str) -> str:
+    """What JavaScript packages call an instance of ``owner`` by convention: the class's
+    name with its first letter lower case (``axios`` for Axios, ``app`` for App)."""
+    return owner[:1].lower() + owner[1:]
+
+
 def instance_of(receiver: str, owner: str) -> bool:
-    """Whether a README's ``receiver`` names an instance of ``owner`` by the convention of
-    JavaScript packages: the class's name with its first letter lower case (``axios`` for
-    Axios, ``app`` for App)."""
-    return bool(owner) and receiver == owner[:1].lower() + owner[1:]
+    """Whether a README's ``receiver`` names an instance of ``owner`` (instance_name)."""
+    return bool(owner) and receiver == instance_name(owner)
 
 
 def _reference_uses(readme: str, total: int) -> list[CodeUse]:
@@ -353,7 +357,7 @@ def _dynamic(
             continue
         for owner, line in results[rel].get("dyn", ()):
             owners.setdefault(owner, (owner, rel, line))
-            owners.setdefault(owner[:1].lower() + owner[1:], (owner, rel, line))  # instance_of
+            owners.setdefault(instance_name(owner), (owner, rel, line))
     out: list[tuple[Any, ...]] = []
     for use in method_uses:
         if use.lang == "python" or not use.call or use.name.startswith(("_", "#")):
