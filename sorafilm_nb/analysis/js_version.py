@@ -12,5 +12,6 @@ scan_js.py returns.
 # js-16: a file nested past tree-sitter's query depth (65,535 levels) is skipped with a
 # warning; a scan of one cached by js-15 had silently lost what lay deeper.
 # js-17: members defined by name in a loop over a list of strings written out (js_listed.py:
-# axios' request methods); such a loop's owner is no longer a member of unknown name (dyn).
+# axios' request methods); such a loop's owner is no longer a member of unknown name (dyn);
+# and the members a factory gives the value it makes (js_factory.py: axios.create).
 PARSER_VERSION = "js-17"

@@ -13,7 +13,8 @@ b}``, ``export`` declarations and ``export { a as b }``) go to ``all``, the publ
 Members made with a computed name in a loop over a list of strings written out
 (``utils.forEach(['get', 'post'], ...)``, js_listed.py) are named by the list; others
 (``app[method] = function`` over a list from elsewhere) go to ``dyn`` as their owner: only a
-README call can name them.
+README call can name them. A top-level value a factory makes (``const axios =
+createInstance()``) has the members the factory gives what it returns (js_factory.py).
 A file that looks like build output (a source map comment, the ``__esModule`` marker) is
 flagged ``gen``, so profile.py can say when a package holds only compiled code.
 """
@@ -26,6 +27,7 @@ from typing import Any
 
 from ..lazyre import LazyPattern
 from .js_depth import TOO_DEEP, too_deep
+from .js_factory import factory_members as _factory_members
 from .js_family import Family as _Family
 from .js_family import family as _family
 from .js_family import jsdoc as _jsdoc
@@ -158,6 +160,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret)
     # ``Axios.prototype[method] = ...`` in a loop over ``['get', 'post']``: the list names them
     listed = _listed_members(tree.root_node, family, functions, exported, docs, ret)
+    # ``const axios = createInstance()`` where createInstance gives ``instance.create``
+    _factory_members(tree.root_node, functions, docs, ret)
     # ``app[method] = function`` (in a methods.forEach loop over a list not written there):
     # members made at run time, whose names only a README example can tell (analysis.api);
     # owner and line are kept

@@ -213,3 +213,55 @@ def test_the_readme_calls_reach_the_listed_members(tmp_path: Path) -> None:
     assert "Axios.isCancel" not in c
     names = [x.name for x in prof.concepts]
     assert names.index("Axios.get") < names.index("AxiosHeaders.get")
+
+
+# ------------------------------------------------------------------ what a factory gives
+
+
+def test_a_factory_gives_the_value_it_makes_its_members() -> None:
+    """axios' ``create`` is ``instance.create`` inside createInstance, and ``axios`` is what
+    createInstance returns; ky's factory is an arrow function and gives ``create`` and
+    ``extend`` (``stop`` is a value, not a member function)."""
+    found = functions(
+        "function createInstance(defaultConfig) {\n"  # 1
+        "  const instance = bind(Axios.prototype.request, context);\n"
+        "  /** Make a new instance. */\n"
+        "  instance.create = function create(instanceConfig) {\n"  # 4
+        "    return createInstance(mergeConfig(defaultConfig, instanceConfig));\n"
+        "  };\n"
+        "  if (debug) { instance.trace = function () {}; }\n"  # may not run: not read
+        "  instance.__proto__ = function () {};\n"
+        "  other.skip = function () {};\n"
+        "  return instance;\n"
+        "}\n"
+        "const axios = createInstance(defaults);\n"
+        "const createKy = (defaults) => {\n"  # 13
+        "  const ky = (input) => input;\n"
+        "  ky.create = (newDefaults) => createKy(newDefaults);\n"  # 15
+        "  ky.extend = (more) => createKy(more);\n"
+        "  ky.stop = stop;\n"
+        "  return ky;\n"
+        "};\n"
+        "const ky = createKy();\n"
+        "function noLocal() { const x = {}; x.a = function () {}; return {x}; }\n"
+        "const none = noLocal();\n"
+    )
+    assert found["axios.create"] == [4, "Make a new instance."]
+    assert found["ky.create"] == [15, ""] and found["ky.extend"] == [16, ""]
+    made = {n for n in found if n.startswith(("axios.", "ky.", "none."))}
+    assert made == {"axios.create", "ky.create", "ky.extend"}, made
+
+
+def test_a_factory_called_a_thousand_times_makes_a_bounded_number() -> None:
+    from sorafilm_nb.analysis import js_factory
+
+    members = "".join(f"  v.m{i} = function () {{}};\n" for i in range(100))
+    calls = "".join(f"const c{i} = make();\n" for i in range(1000))
+    source = f"function make() {{\n  const v = {{}};\n{members}  return v;\n}}\n{calls}"
+    start = time.process_time()
+    found = functions(source)
+    spent = time.process_time() - start
+    made = [n for n in found if n.startswith("c")]
+    assert len(made) == js_factory.MAX_MADE  # not 1,000 x 100 from 20 KB
+    assert {n.split(".")[1] for n in made} <= {f"m{i}" for i in range(js_factory.MAX_MEMBERS)}
+    assert spent < 5.0, spent  # CPU time
