@@ -18,7 +18,7 @@ locals, such as axios' ``instance`` in createInstance):
 
 where LIST is an array of plain string literals written there or held by a top-level
 ``const`` declared before the loop (``const methods = ['get', 'post'] as const``). A list
-with anything else in it (a spread, a variable, a template with a substitution, an escape)
+with anything else in it (a spread, a variable, a template string, an escape)
 is not read: what it holds would have to be computed. In the loop's body, outside any
 function nested in it, ``X[m] = ...`` and ``X.prototype[m] = ...`` define ``X.<name>`` for
 each name; ``exports[m] = ...`` defines ``<name>`` and exports it. The value must be a
