@@ -26,6 +26,7 @@ from .gloss_words import (
     ABBREVIATIONS,
     NAME_VERBS,
     imperative_to_statement,
+    plural,
     split_name,
     third_person,
 )
@@ -94,19 +95,6 @@ def _noun(member: str) -> str:
     return " ".join(ABBREVIATIONS.get(w, w) for w in words)
 
 
-def _plural(noun: str) -> str:
-    head, _, last = noun.rpartition(" ")
-    if last.isupper():
-        last += "s"  # "URLs"
-    elif re.search(r"(?:s|x|z|sh|ch)$", last):
-        last += "es"
-    elif re.search(r"[^aeiou]y$", last):
-        last = last[:-1] + "ies"
-    else:
-        last += "s"
-    return f"{head} {last}".strip()
-
-
 def _distinct(nouns: Sequence[str]) -> list[str]:
     """The nouns in order, each once: "headers" after "header" is the same thing."""
     out: list[str] = []
@@ -157,5 +145,5 @@ def members_do(c: Concept, room: int) -> str:
     for verb, nouns in ranked[:1]:
         distinct = _distinct(nouns)
         if len(distinct) >= 2:
-            return _listed(third_person(verb), [_plural(n) for n in distinct], room)
+            return _listed(third_person(verb), [plural(n) for n in distinct], room)
     return ""

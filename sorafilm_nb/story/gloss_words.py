@@ -18,6 +18,7 @@ __all__ = [
     "NAME_VERBS",
     "imperative_to_statement",
     "name_verb",
+    "plural",
     "spell_code_words",
     "split_name",
     "third_person",
@@ -39,6 +40,22 @@ def third_person(verb: str) -> str:
     if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
         return verb[:-1] + "ies"
     return verb + "s"
+
+
+def plural(noun: str) -> str:
+    """ "field" -> "fields", "class" -> "classes", "property" -> "properties", "URL" ->
+    "URLs", "required option" -> "required options": a noun phrase's last word for many
+    things (gloss_members lists members' nouns, gloss_apart counts a family's kinds)."""
+    head, _, last = noun.rpartition(" ")
+    if last.isupper():
+        last += "s"  # an abbreviation: "URLs", "UUIDs"
+    elif last.endswith(("s", "x", "z", "sh", "ch")):
+        last += "es"
+    elif len(last) > 1 and last.endswith("y") and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}".strip()
 
 
 # Verbs a function's name opens with, and their third person: "create_model" -> "creates a
