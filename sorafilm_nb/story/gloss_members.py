@@ -27,7 +27,7 @@ from .gloss_words import (
     NAME_VERBS,
     imperative_to_statement,
     plural,
-    split_name,
+    short_name_words,
     third_person,
 )
 
@@ -89,7 +89,7 @@ _STOPS = frozenset({"using", "whose", "where", "so", "via", "unless", "until", "
 def _noun(member: str) -> str:
     """A member's name as the thing its verb acts on: "addArgument" -> "argument",
     "requiredOption" -> "required option", "url" -> "URL"."""
-    words = split_name(member)
+    words = short_name_words(member)
     while words and (words[0] in NAME_VERBS or words[0] in ("add", "set", "define")):
         words = words[1:]
     return " ".join(ABBREVIATIONS.get(w, w) for w in words)
