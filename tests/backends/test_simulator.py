@@ -608,6 +608,13 @@ def test_cli_simulate_on_a_busy_port_says_so(simulator: Simulator) -> None:
         timeout=60,
     )
     assert out.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in out.stderr
+    fake = subprocess.run(  # the fakes start as the simulator does (simulate._started)
+        [sys.executable, "-c", CLI, "simulate", "--provider", "runway", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert fake.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in fake.stderr
     bad = subprocess.run(
         [sys.executable, "-c", CLI, "simulate", "--refuse", "(unclosed"],
         capture_output=True,
