@@ -95,6 +95,16 @@ def json_text(document: str) -> str:
     return document.replace("\x7f", "\\u007f")
 
 
+def json_out(value: Any) -> str:
+    """The text every JSON document the tool prints is: indented, non-ASCII as is ("café",
+    not "caf\\u00e9"), DEL escaped for the guard (json_text). One home, here beside the guard
+    so money's `budget report --format json` writes it too (cli.analyze, plan and budget's
+    other commands each built it once, and the report still ASCII-escaped its names)."""
+    import json
+
+    return json_text(json.dumps(value, indent=2, ensure_ascii=False, default=str)) + "\n"
+
+
 class _GuardedStream:
     """A text stream that writes ``printable(s, keep_newlines=True)`` of everything given."""
 

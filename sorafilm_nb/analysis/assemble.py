@@ -19,7 +19,7 @@ from .files import Skipped, compiled_only, open_inside
 from .project import project_name
 from .rank import rank
 from .scan_python import FileScan
-from .signature import with_factories, with_member_docs, with_params
+from .signature import Texts, with_factories, with_member_docs, with_params
 from .text import concept_words, find_readme
 from .worker import MAX_BYTES
 
@@ -135,9 +135,10 @@ def build(
     calls = example_calls(readme_text, [c.name for c in concepts if c.in_readme])
     concepts = [replace(c, readme_call=calls[c.name]) if c.name in calls else c for c in concepts]
     concepts = with_member_docs(concepts, results)  # a README call's declared member
-    concepts = with_params(root, concepts)  # what the undocumented ones take (captions)
+    texts: Texts = {}  # the source files both readers open, read once
+    concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
-    concepts = with_member_summaries(root, concepts)  # what a mute class's members say
+    concepts = with_member_summaries(root, concepts, texts)  # what a mute class's members say
     return RepoProfile(
         root=str(root),
         name=root.name,

@@ -10,9 +10,11 @@ commands, options and arguments", "gets and sets the header, URL, method and pat
 
 Why a reader of its own: the scanners keep one summary per definition they report, and an
 object literal's getters (koa) or a class's undocumented-by-name members are not concepts.
-Only the best-ranked containers with no docstring sentence of their own are read, each file
-once, line by line from the definition to the end of its body, as analysis.signature reads
-parameters; a warm analyze() reads the profile from its cache and none of this.
+Only the best-ranked containers with no docstring sentence of their own are read, line by
+line from the definition to the end of its body, as analysis.signature reads parameters and
+from the same texts (each file is opened once for both, signature.file_lines); a member's
+line is read as signature reads it (_Classes.member_line). A warm analyze() reads the
+profile from its cache and none of this.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .concepts import Concept
-from .signature import CLASS_LINES, LOOKUP_LIMIT, _lines, _prose
+from .signature import CLASS_LINES, LOOKUP_LIMIT, Texts, _Classes, _prose, file_lines
 
 __all__ = ["MAX_MEMBER_DOCS", "member_docs", "with_member_summaries"]
 
@@ -35,13 +37,7 @@ DOC_CHARS = 80
 DOC_LINES = 20
 
 _CONTAINERS = ("class", "module")
-_JS_DEF = re.compile(
-    r"^(\s*)(?:static\s+)?(?:async\s+)?(?:(get|set)\s+)?\*?([A-Za-z$][\w$]*)\s*"
-    r"(?:\(|:\s*(?:async\s+)?function\b)"
-)
-_PY_DEF = re.compile(r"^(\s*)(?:async\s+)?def\s+([A-Za-z]\w*)\s*\(")
 _PY_DOC = re.compile(r"^\s*[rRbBuU]?(\"\"\"|''')\s*(.*)$")
-_NOT_MEMBERS = frozenset({"constructor", "if", "for", "while", "switch", "catch", "function"})
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
 
 
@@ -84,10 +80,9 @@ def _js_members(lines: list[str], start: int, end: int) -> list[tuple[str, str]]
         said, i = _js_comment(lines, i)
         while i < end and not lines[i].strip():
             i += 1
-        m = _JS_DEF.match(lines[i]) if i < end and said else None
-        if m and m.group(3) not in _NOT_MEMBERS and not m.group(3).startswith(("_", "$")):
-            kind = m.group(2) or ""
-            out.append((f"{kind} {m.group(3)}".strip(), said))
+        found = _Classes.member_line(lines[i], python=False) if i < end and said else None
+        if found is not None:
+            out.append((" ".join(found).strip(), said))
     return out
 
 
@@ -100,13 +95,11 @@ def _py_members(lines: list[str], start: int, end: int, depth: int) -> list[tupl
         if text.strip() == "@property":
             prop = True
             continue
-        m = _PY_DEF.match(text)
-        if not m or len(m.group(1)) != depth:
+        found = _Classes.member_line(text, python=True)
+        if found is None or len(text) - len(text.lstrip()) != depth:
             prop = prop and text.strip().startswith("@")
             continue
-        name, getter, prop = m.group(2), prop, False
-        if name.startswith("_"):
-            continue
+        name, getter, prop = found[1], prop, False
         said = _py_docstring(lines, i, end)
         if said:
             out.append((f"get {name}" if getter else name, said))
@@ -177,11 +170,14 @@ def member_docs(lines: list[str], c: Concept) -> tuple[str, ...]:
     return tuple(f"{name}: {said}" for name, said in found[:MAX_MEMBER_DOCS])
 
 
-def with_member_summaries(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
+def with_member_summaries(
+    root: Path, concepts: Iterable[Concept], texts: Texts | None = None
+) -> list[Concept]:
     """The concepts, each class or module among the first LOOKUP_LIMIT with no docstring
-    sentence of its own given what its documented members say (Concept.member_docs)."""
+    sentence of its own given what its documented members say (Concept.member_docs).
+    ``texts``: the files signature.with_params read for the same profile, read again never."""
     out: list[Concept] = []
-    texts: dict[str, list[str] | None] = {}
+    texts = {} if texts is None else texts
     looked = 0
     for c in concepts:
         if (
@@ -192,9 +188,7 @@ def with_member_summaries(root: Path, concepts: Iterable[Concept]) -> list[Conce
             and (c.line > 0 or c.kind == "module")
         ):
             looked += 1
-            if c.file not in texts:
-                texts[c.file] = _lines(root, c.file)
-            lines = texts[c.file] or []
+            lines = file_lines(root, c.file, texts) or []
             said = member_docs(lines, c) if c.line <= len(lines) else ()
             c = replace(c, member_docs=said) if said else c
         out.append(c)

@@ -74,9 +74,12 @@ def run(
     workers: int,
     method: str | None,
     meanwhile: Callable[[], object] | None = None,
+    chunks: list[list[Item]] | None = None,
 ) -> tuple[list[Outcome], int]:
     """scan_chunk over todo: in this process when small, else on every core; and how many
-    processes did the work (the stats say it, so a fallback to one core shows).
+    processes did the work (the stats say it, so a fallback to one core shows). ``chunks``:
+    todo's _chunks when the caller has them already (run_then: they stat each non-Python
+    file).
 
     The pool gets one process fewer than there are cores: this process works too, taking
     chunks no worker has started yet (with fork, the next in the queue, see _forked; with
@@ -94,7 +97,8 @@ def run(
     """
     if method is None or workers < 2:
         return scan_chunk(todo, known), 1
-    chunks = _chunks(todo, workers * 6)
+    if chunks is None:
+        chunks = _chunks(todo, workers * 6)
     if method == "fork" and len(chunks) * _INDEX <= _QUEUE_BYTES:
         return _forked(chunks, known, workers - 1, meanwhile)
     helpers = _helpers_running()
@@ -172,8 +176,10 @@ def run_then(
     beside the finishing (analyze's ranking and cache write, ~100 ms), where a core idled
     (issue 14), instead of beside the reading, where it took a core's share of the files.
     A finishing child that fails or dies costs only time: its chunks are scanned here and
-    finish runs here, raising what it raises. Without fork: run(), then finish here.
+    finish runs here, raising what it raises. Without fork, or with more chunks than the
+    queue holds: run() (given the chunks made here), then finish here.
     """
+    chunks = None
     if method == "fork" and workers >= 2:
         chunks = _chunks(todo, workers * 6)
         if len(chunks) * _INDEX <= _QUEUE_BYTES:
@@ -186,7 +192,7 @@ def run_then(
         if meanwhile is not None:
             meanwhile()
 
-    outcomes, used = run(todo, known, workers, method, here)
+    outcomes, used = run(todo, known, workers, method, here, chunks)
     return then.finish(outcomes, used)
 
 

@@ -43,11 +43,26 @@ _DEF = re.compile(r"\bdef\s+(\w+)\s*\(")
 _WORD = LazyPattern(r"\w+")
 
 
-def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
+#: file -> its lines (None: unreadable): the files one profile's readers (with_params, then
+#: doc_members.with_member_summaries) open, each read once for both.
+Texts = dict[str, list[str] | None]
+
+
+def file_lines(root: Path, rel: str, texts: Texts) -> list[str] | None:
+    """The file's lines (see _lines), read on the first ask and kept in ``texts``."""
+    if rel not in texts:
+        texts[rel] = _lines(root, rel)
+    return texts[rel]
+
+
+def with_params(
+    root: Path, concepts: Iterable[Concept], texts: Texts | None = None
+) -> list[Concept]:
     """The concepts, those among the first LOOKUP_LIMIT with nothing to say (no docstring
-    summary, no README sentence) given the parameter names their definition takes."""
+    summary, no README sentence) given the parameter names their definition takes.
+    ``texts``: the files read, shared with the profile's next reader (assemble.build)."""
     out: list[Concept] = []
-    texts: dict[str, list[str] | None] = {}
+    texts = {} if texts is None else texts
     classes: dict[str, _Classes] = {}  # file -> its classes, members read when asked
     looked = 0
     for c in concepts:
@@ -59,10 +74,8 @@ def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
             and c.file
             and c.line > 0
         ):
-            if c.file not in texts:
-                texts[c.file] = _lines(root, c.file)
             if c.file not in classes:
-                classes[c.file] = _Classes(texts[c.file] or [], c.language)
+                classes[c.file] = _Classes(file_lines(root, c.file, texts) or [], c.language)
             found = classes[c.file]
             members = _set_apart(found.bases, found.members, c.name)
             c = replace(c, members=members) if members else c
@@ -77,9 +90,7 @@ def with_params(root: Path, concepts: Iterable[Concept]) -> list[Concept]:
             out.append(c)
             continue
         looked += 1
-        if c.file not in texts:
-            texts[c.file] = _lines(root, c.file)
-        lines = texts[c.file]
+        lines = file_lines(root, c.file, texts)
         if not lines:
             out.append(c)
             continue
@@ -105,9 +116,12 @@ _CLASS = re.compile(
     r"^(\s*)(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)"
     r"(?:\s*<[^>]*>)?\s*(?:extends\s+([\w$.]+)|\(([^)]*)\))?"
 )
-_PY_MEMBER = re.compile(r"^(\s+)(?:async\s+)?def\s+([A-Za-z]\w*)\s*\(")
+# a member's definition at any indentation (a module's functions are at column 0): a
+# method, an accessor (``get x()``) or an object literal's ``name: function``
+_PY_MEMBER = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z]\w*)\s*\(")
 _JS_MEMBER = LazyPattern(
-    r"^(\s+)(?:static\s+)?(?:async\s+)?(?:(get|set)\s+)?\*?([A-Za-z$][\w$]*)\s*\("
+    r"^\s*(?:static\s+)?(?:async\s+)?(?:(get|set)\s+)?\*?([A-Za-z$][\w$]*)\s*"
+    r"(?:\(|:\s*(?:async\s+)?function\b)"
 )
 _NOT_MEMBERS = frozenset(
     {"constructor", "if", "for", "while", "switch", "catch", "return", "function", "super"}
@@ -174,16 +188,28 @@ class _Classes:
             if python and text.rstrip() == "@property":
                 prop = True
                 continue
-            found = (_PY_MEMBER if python else _JS_MEMBER).match(line)
-            name = found.group(3 if not python else 2) if found else ""
-            if name and not name.startswith(("_", "$")) and name not in _NOT_MEMBERS:
-                getter = prop if python else found.group(2) == "get"  # type: ignore[union-attr]
-                if not (not python and found.group(2) == "set"):  # type: ignore[union-attr]
-                    said = name if getter else f"{name}()"
-                    if said not in members:
-                        members.append(said)
+            found = self.member_line(line, python)
+            if found is not None and found[0] != "set":
+                name = found[1]
+                said = name if (prop if python else found[0] == "get") else f"{name}()"
+                if said not in members:
+                    members.append(said)
             prop = False
         return tuple(members)
+
+    @staticmethod
+    def member_line(line: str, python: bool) -> tuple[str, str] | None:
+        """("get", "set" or "", name) when the line defines a public member (a Python
+        ``def``, a JavaScript method, accessor or ``name: function``), else None: the one
+        reading of a member's line for the class members here and the documented members
+        doc_members reads (a ``return x(`` or ``super(`` line is no member of either)."""
+        if python:
+            m = _PY_MEMBER.match(line)
+            return None if m is None or m.group(1) in _NOT_MEMBERS else ("", m.group(1))
+        m = _JS_MEMBER.match(line)
+        if m is None or m.group(2) in _NOT_MEMBERS or m.group(2).startswith(("_", "$")):
+            return None
+        return (m.group(1) or "", m.group(2))
 
 
 def set_apart(classes: Mapping[str, tuple[str, tuple[str, ...]]], name: str) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from ._sim_state import (
     check_prompt,
     check_reference,
     check_seconds,
+    missing,
     new_id,
     now,
 )
@@ -164,12 +165,7 @@ class SimJobs:
             )
         job_id = ref.get("id") if isinstance(ref, dict) else ref
         if not isinstance(job_id, str) or not job_id:
-            raise ApiError(
-                400,
-                f"Missing required parameter: 'video' ({what} needs the id of a completed video).",
-                param="video",
-                code="missing_required_parameter",
-            )
+            raise missing("video", f"{what} needs the id of a completed video")
         with self._lock:
             source = self.get(job_id)
             self._advance(source)

@@ -132,6 +132,18 @@ def json_type(value: object) -> str:
     return "an array" if isinstance(value, list) else "an object"
 
 
+def missing(param: str, why: str = "") -> ApiError:
+    """The API's 400 for a required field left out: "Missing required parameter: 'prompt'.",
+    with ``why`` (what needs it) in brackets before the stop."""
+    said = f" ({why})" if why else ""
+    return ApiError(
+        400,
+        f"Missing required parameter: '{param}'{said}.",
+        param=param,
+        code="missing_required_parameter",
+    )
+
+
 def wrong_type(param: str, value: object, expected: str) -> ApiError:
     """The API's 400 for a field of the wrong JSON type: ``{"seconds": 8}`` is not told
     that '8' is unsupported, but that a string was expected and an integer came."""
@@ -152,12 +164,7 @@ def check_seconds(body: dict[str, Any], allowed: tuple[str, ...], default: str |
     """The ``seconds`` field: a string from ``allowed`` (the API's enum is of strings)."""
     seconds = body.get("seconds", default)
     if seconds is None:
-        raise ApiError(
-            400,
-            "Missing required parameter: 'seconds'.",
-            param="seconds",
-            code="missing_required_parameter",
-        )
+        raise missing("seconds")
     if not isinstance(seconds, str):
         raise wrong_type("seconds", seconds, f"{_one_of(allowed)} (a string)")
     if seconds not in allowed:
@@ -204,12 +211,7 @@ def check_create(body: dict[str, Any]) -> tuple[str, str, int, str]:
 
 def check_prompt(prompt: object) -> str:
     if prompt is None:
-        raise ApiError(
-            400,
-            "Missing required parameter: 'prompt'.",
-            param="prompt",
-            code="missing_required_parameter",
-        )
+        raise missing("prompt")
     if not isinstance(prompt, str):
         raise wrong_type("prompt", prompt, "a string")
     if not prompt.strip():

@@ -12,8 +12,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
-from ..terminal import printable
-from .common import json_out, top_count
+from ..terminal import json_out, printable
+from .common import top_count
 from .progress import waiting
 
 if TYPE_CHECKING:

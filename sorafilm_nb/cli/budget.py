@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import shown_path
-from ..terminal import json_text, printable
-from .common import PLAUSIBLE_MONTHLY_DOLLARS, confirm, dollars_to_cents, json_out, number_in
+from ..terminal import json_out, printable
+from .common import PLAUSIBLE_MONTHLY_DOLLARS, confirm, dollars_to_cents, number_in
 
 _start_day = number_in(1, 31, "the day of the month the budget resets")
 
@@ -312,8 +312,7 @@ def _report(args: argparse.Namespace) -> int:
     if existing is None:
         return 1 if args.format == "json" else 0
     with existing as ledger:
-        text = ledger.report(args.format)
-        sys.stdout.write(json_text(text) if args.format == "json" else text)
+        sys.stdout.write(ledger.report(args.format))  # its JSON is terminal.json_out's
     return 0
 
 

@@ -203,17 +203,6 @@ def dollars_to_cents(text: str) -> int:
 top_count = number_in(1, 100, "how many concepts to cast")
 
 
-def json_out(value: Any) -> str:
-    """The text every `--json` prints: indented, non-ASCII as is ("café", not "caf\\u00e9"),
-    DEL escaped for the terminal guard (terminal.json_text). One home: analyze and plan
-    each built it, and budget printed json.dumps' ASCII-escaped shape of its own."""
-    import json
-
-    from ..terminal import json_text
-
-    return json_text(json.dumps(value, indent=2, ensure_ascii=False, default=str)) + "\n"
-
-
 def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
     """The `sorafilm resume` line that reaches the same server and ledger as this run did.
 

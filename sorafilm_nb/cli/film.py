@@ -284,18 +284,20 @@ def print_film(
         out(f"report: {shown_path(film.report)}")  # written as summary() writes the film
     if film.ok:
         return 0
-    from ..studio.folder import FINAL_STATES, REFUSALS, RETRYABLE
+    from ..studio.report import REFUSED_SAID, TO_RESUME, TO_RETRY, unfinished_groups
 
-    pending = [s.shot_id for s in film.shots if not s.ok and s.status not in FINAL_STATES]
+    # the summary's groups (studio.report.unfinished_groups), each with its command: resume
+    # finishes what is running or unknown (and downloads a completed shot's missing file);
+    # --retry renders only the failed, lost and expired shots again (cli/resume.py); a
+    # refused or rejected prompt would be refused again, so that one needs a new plan (or key)
+    groups = unfinished_groups(film)
+    pending = [s.shot_id for s in groups[TO_RESUME]]
     if pending:
         out(
-            f"still running or unknown: {', '.join(pending)}; "
+            f"still running, unknown or not downloaded: {', '.join(pending)}; "
             f"finish with: {resume_command(film.out_dir, args)}"
         )
-    # the summary's groups (studio.report.left_to_do), each with its command: --retry
-    # renders only the failed, lost and expired shots again (cli/resume.py); a refused or
-    # rejected prompt would be refused again, so that one needs a new plan (or key)
-    again = [s.shot_id for s in film.shots if s.status in RETRYABLE]
+    again = [s.shot_id for s in groups[TO_RETRY]]
     if again:
         out(f"render {', '.join(again)} again with: {resume_command(film.out_dir, args)} --retry")
     from ..backends.base import AuthError
@@ -313,7 +315,7 @@ def print_film(
             f"billed); check {names or 'the key'} and the --base-url, then make the film "
             "again into a new --out folder"
         )
-    refused = [s.shot_id for s in film.shots if s.status in REFUSALS and s.error_code != auth]
+    refused = [s.shot_id for s in groups[REFUSED_SAID] if s.error_code != auth]
     if refused:
         out(
             f"{', '.join(refused)}: the provider refused the prompt or the request, and would "

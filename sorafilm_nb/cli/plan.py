@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
-from .common import dollars_to_cents, json_out, number_in, top_count
+from ..terminal import json_out
+from .common import dollars_to_cents, number_in, top_count
 from .plan_text import format_plan
 from .progress import waiting
 

@@ -130,15 +130,8 @@ def handle(args: argparse.Namespace) -> int:
         refuse_pattern=args.refuse,
         faults=faults,
     )
-    try:
-        sim.start()
-    except OSError as exc:
-        print(
-            f"sorafilm simulate: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
+    if not _started(sim, args.port):
         return 2
-    _stop_on_sigterm()
     with sim:
         try:  # Ctrl-C may come at any moment, even while the banner is printed
             print(f"Videos API simulator on {sim.base_url}", flush=True)
@@ -178,6 +171,22 @@ def _required_key(args: argparse.Namespace) -> str | None:
             flush=True,
         )
     return args.key or None
+
+
+def _started(server: Any, port: int) -> bool:
+    """Start the simulator or a fake, SIGTERM and SIGHUP then stopping it as Ctrl-C does
+    (_stop_on_sigterm); False after saying why it cannot listen (a busy port): the caller
+    exits 2. One home for the simulator's and the fakes' start."""
+    try:
+        server.start()
+    except OSError as exc:
+        print(
+            f"sorafilm simulate: cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return False
+    _stop_on_sigterm()
+    return True
 
 
 def _stop_on_sigterm() -> None:
@@ -245,15 +254,8 @@ def _serve_fake(args: argparse.Namespace, faults: Any) -> int:
             file=sys.stderr,
         )
     fake = kind(**options)
-    try:
-        fake.start()
-    except OSError as exc:
-        print(
-            f"sorafilm simulate: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
+    if not _started(fake, args.port):
         return 2
-    _stop_on_sigterm()
     with fake:
         try:
             shown = "<the key given>" if args.key else fake.api_key

@@ -11,7 +11,6 @@ dollars in text, never floats; only history_frame() needs pandas (imported when 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..markup import md_cell, md_no_tex
-from ..terminal import printable
+from ..terminal import json_out, printable
 from .cost import Cost, left_of
 
 if TYPE_CHECKING:
@@ -215,7 +214,7 @@ def budget_report(ledger: Ledger, *, format: str = "text", now: datetime | None 
     summary = ledger.month_summary(now)
     stats = spend_stats(ledger.records(summary.start, summary.end))
     if format == "json":
-        return json.dumps(report_data(summary, stats), indent=2) + "\n"
+        return json_out(report_data(summary, stats))
     if format == "markdown":  # shown in notebooks: its amounts are never typeset as TeX
         return md_no_tex(_markdown(summary, stats))
     return _text(summary, stats)

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .scoring import rescues
+from .plot import the_rescue
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -275,8 +275,9 @@ def causes(board: Storyboard) -> tuple[str, ...]:
     used: Counter[str] = Counter()
     trouble: list[Shot] = []
     out: list[str] = []
+    rescue = _rescue(shots, roles)
     for i, shot in enumerate(shots):
-        found = _why(shots, i, roles, trouble, used)
+        found = _why(shots, i, roles, trouble, used, rescue)
         entry = shot.cast
         if entry is not None and roles[i] == "trouble" and entry.concept.kind == "exception":
             trouble.append(shot)
@@ -315,35 +316,44 @@ def _an(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def _rescue(shots: Sequence[Shot], roles: Sequence[str]) -> Shot | None:
+    """The shot of the film's rescue: plot.the_rescue of the first centrepiece that has one
+    (the decision that named the beat "the rescue" or "the big number"), or None."""
+    beats: dict[str, list[Shot]] = {}
+    for s in shots:
+        if roles[s.index] == "overcome" and s.cast is not None:
+            beats.setdefault(s.beat, []).append(s)
+    for group in beats.values():
+        hero = the_rescue([s.cast for s in group if s.cast is not None])
+        if hero is not None:
+            return next(s for s in group if s.cast is hero)
+    return None
+
+
 def _why(
     shots: Sequence[Shot],
     i: int,
     roles: Sequence[str],
     trouble: Sequence[Shot],
     used: Counter[str],
+    rescue: Shot | None,
 ) -> tuple[str, dict[str, str]] | None:
     """The link of shot i by its part in the story (see the module docstring); ``used``:
-    how often each link was said so far."""
+    how often each link was said so far; ``rescue``: the rescue's shot (_rescue)."""
     entry = shots[i].cast
     if entry is None or i == 0:
         return None
     role = roles[i]
-    first_of_beat = roles[i - 1] != role
     if role == "trouble" and entry.concept.kind == "exception":
         return _error_link(shots, i)
-    if role == "overcome" and first_of_beat and trouble and rescues(entry.concept):
+    if shots[i] is rescue and trouble:
         return "rescue", _trouble(trouble)
     if role == "payoff" and i == len(shots) - 1:
         # a centrepiece that puts nothing right (no error handler, retry or fallback in the
         # cast) is the big number, not a rescue: the ending does not say it saw the error off
-        rescue = [
-            s
-            for s in shots[:i]
-            if roles[s.index] == "overcome" and s.cast is not None and rescues(s.cast.concept)
-        ]
-        if rescue and rescue[0].cast is not entry:
-            hero = rescue[0].cast.concept.name if rescue[0].cast else ""
-            saved = {"rescue": hero, "rescue_thing": main_prop(rescue[0])}
+        if rescue is not None and rescue.index < i and rescue.cast is not entry:
+            hero = rescue.cast.concept.name if rescue.cast else ""
+            saved = {"rescue": hero, "rescue_thing": main_prop(rescue)}
             if trouble and trouble[-1].cast is not None:
                 return "payoff", {**_trouble(trouble), **saved}
             return "payoff_alone", saved

@@ -39,7 +39,7 @@ from .gloss import CUT_EXTRA, teaching_clauses
 from .gloss_apart import COUNT as _COUNT
 from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
 from .gloss_members import BLAND, members_do
-from .gloss_words import ABBREVIATIONS, NAME_VERBS, split_name
+from .gloss_words import ABBREVIATIONS, NAME_VERBS, short_name_words
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -103,7 +103,7 @@ def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
     in the README, an error the package hands out, what a predicate tests, what a switch
     turns on or off (its one parameter a flag), within ``room`` characters; "" when none of
     these holds."""
-    words = split_name(c.name)
+    words = short_name_words(c.name)
     if c.kind == "function" and len(words) >= 2 and words[0] in NAME_VERBS:
         rest = " ".join(words[1:])
         return f"{NAME_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
@@ -128,7 +128,7 @@ def _asks_gloss(c: Concept, words: list[str]) -> str:
     ("tells whether it can parse")."""
     verb, rest = words[0], " ".join(words[1:])
     # the parameter is the subject, unless it names what is asked ("hasHeader(header)")
-    named = c.params and not set(split_name(c.params[0])) & set(words[1:])
+    named = c.params and not set(short_name_words(c.params[0])) & set(words[1:])
     subject = param_phrase(c.params[0]) if named else "something"
     if verb in ("can", "should"):  # "canParse": it can parse, not its input
         return f"tells whether it {verb} {rest}"
@@ -161,7 +161,7 @@ def _with_article(phrase: str) -> str:
 def param_phrase(name: str) -> str:
     """A parameter as words: "status_code" -> "a status code", "opt" -> "options",
     "shortCircuit" -> "a short circuit"."""
-    words = [ABBREVIATIONS.get(w, w) for w in split_name(name)]
+    words = [ABBREVIATIONS.get(w, w) for w in short_name_words(name)]
     return _with_article(" ".join(words)) if words else ""
 
 
@@ -173,7 +173,7 @@ def params_gloss(c: Concept, example: bool = False) -> str:
     a key ('port') and options"), or "" when the README passes no short string."""
     said = [param_phrase(p) for p in c.params]
     said = [p for p in said if p]
-    own = " ".join(split_name(c.name))
+    own = " ".join(short_name_words(c.name))
     if not said or (len(said) == 1 and said[0].lower().endswith(own)):  # URL(url)
         return ""
     if example:
@@ -211,11 +211,11 @@ def family_gloss(names: str, concepts: Sequence[Concept], limit: int) -> str:
     ("Attaches an option to the command.", "Attaches an argument to the command.") name them
     all ("option, argument: attaches an option or an argument to the command"), instead of
     "attaches one to the command"; "" when the docstrings do not read so."""
-    shared = set.intersection(*(set(split_name(c.name)) for c in concepts))
+    shared = set.intersection(*(set(short_name_words(c.name)) for c in concepts))
     spans = []
     for c in concepts[:4]:
         summary = plain(c.summary)
-        span = _noun_span(summary, set(split_name(c.name)) - shared)
+        span = _noun_span(summary, set(short_name_words(c.name)) - shared)
         if span is None:
             return ""
         spans.append((summary, *span))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..redact import redact
 from .clauses import article
 from .gloss import _PLAIN_BASES, _same_kind
+from .gloss_words import plural
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -121,15 +122,6 @@ def example_value(c: Concept) -> str:
     return m.group(2)
 
 
-def _plural(noun: str) -> str:
-    """ "field" -> "fields", "class" -> "classes", "property" -> "properties"."""
-    if noun.endswith(("s", "x", "ch", "sh")):
-        return noun + "es"
-    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
-        return noun[:-1] + "ies"
-    return noun + "s"
-
-
 def bases_gloss(concepts: Sequence[Concept], noun: str) -> str:
     """ "a Number field and two String fields": what each member of a family is a kind of
     (its first base that teaches, in the family's order), where "three kinds of field" is
@@ -153,5 +145,5 @@ def bases_gloss(concepts: Sequence[Concept], noun: str) -> str:
         # members built straight on the family's noun are its plain kind: "two fields and a
         # String field" read as if the String field were not a field
         said = f"plain {noun}" if base.lower() == noun.lower() else f"{base} {noun}"
-        parts.append(f"{article(said)} {said}" if n == 1 else f"{COUNT[n]} {_plural(said)}")
+        parts.append(f"{article(said)} {said}" if n == 1 else f"{COUNT[n]} {plural(said)}")
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

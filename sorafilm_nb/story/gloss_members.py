@@ -26,7 +26,8 @@ from .gloss_words import (
     ABBREVIATIONS,
     NAME_VERBS,
     imperative_to_statement,
-    split_name,
+    plural,
+    short_name_words,
     third_person,
 )
 
@@ -88,23 +89,10 @@ _STOPS = frozenset({"using", "whose", "where", "so", "via", "unless", "until", "
 def _noun(member: str) -> str:
     """A member's name as the thing its verb acts on: "addArgument" -> "argument",
     "requiredOption" -> "required option", "url" -> "URL"."""
-    words = split_name(member)
+    words = short_name_words(member)
     while words and (words[0] in NAME_VERBS or words[0] in ("add", "set", "define")):
         words = words[1:]
     return " ".join(ABBREVIATIONS.get(w, w) for w in words)
-
-
-def _plural(noun: str) -> str:
-    head, _, last = noun.rpartition(" ")
-    if last.isupper():
-        last += "s"  # "URLs"
-    elif re.search(r"(?:s|x|z|sh|ch)$", last):
-        last += "es"
-    elif re.search(r"[^aeiou]y$", last):
-        last = last[:-1] + "ies"
-    else:
-        last += "s"
-    return f"{head} {last}".strip()
 
 
 def _distinct(nouns: Sequence[str]) -> list[str]:
@@ -157,5 +145,5 @@ def members_do(c: Concept, room: int) -> str:
     for verb, nouns in ranked[:1]:
         distinct = _distinct(nouns)
         if len(distinct) >= 2:
-            return _listed(third_person(verb), [_plural(n) for n in distinct], room)
+            return _listed(third_person(verb), [plural(n) for n in distinct], room)
     return ""

@@ -18,8 +18,9 @@ __all__ = [
     "NAME_VERBS",
     "imperative_to_statement",
     "name_verb",
+    "plural",
+    "short_name_words",
     "spell_code_words",
-    "split_name",
     "third_person",
 ]
 
@@ -39,6 +40,22 @@ def third_person(verb: str) -> str:
     if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
         return verb[:-1] + "ies"
     return verb + "s"
+
+
+def plural(noun: str) -> str:
+    """ "field" -> "fields", "class" -> "classes", "property" -> "properties", "URL" ->
+    "URLs", "required option" -> "required options": a noun phrase's last word for many
+    things (gloss_members lists members' nouns, gloss_apart counts a family's kinds)."""
+    head, _, last = noun.rpartition(" ")
+    if last.isupper():
+        last += "s"  # an abbreviation: "URLs", "UUIDs"
+    elif last.endswith(("s", "x", "z", "sh", "ch")):
+        last += "es"
+    elif len(last) > 1 and last.endswith("y") and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}".strip()
 
 
 # Verbs a function's name opens with, and their third person: "create_model" -> "creates a
@@ -326,7 +343,7 @@ def _compound_verb(words: list[str], own: str) -> str:
     string": a clause that opens with the concept's own name as a noun and a verb in the
     imperative (the name's words, in order) says the verb of it, the noun joined to it as
     English joins one ("base64-encodes", "url-quotes"); "" when it opens otherwise."""
-    named = split_name(own) if own else []
+    named = short_name_words(own) if own else []
     if len(named) != 2 or len(words) < 3:
         return ""
     noun, verb = words[0], words[1]
@@ -379,9 +396,12 @@ def _names(own: str, text: str) -> bool:
     )
 
 
-def split_name(name: str) -> list[str]:
+def short_name_words(name: str) -> list[str]:
     """The lower-case words of a name's last part: "create_model" -> ["create", "model"],
-    "a.hideBin" -> ["hide", "bin"] (camelCase, snake_case and $ split alike)."""
+    "a.hideBin" -> ["hide", "bin"] (camelCase, snake_case and $ split alike). Not
+    analysis.text.split_name (the casting's keywords), which keeps every dotted part and
+    splits an abbreviation off: "HTTPStatusError" is http, status, error there and
+    httpstatus, error here."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name.rsplit(".", 1)[-1])
     return [w.lower() for w in re.split(r"[\s_$]+", spaced) if w]
 
@@ -393,7 +413,7 @@ def name_verb(name: str) -> tuple[str, tuple[str, ...]]:
     short = name.rsplit(".", 1)[-1]
     if not short[:1].islower():  # a class ("LoadError") is named by a noun
         return "", ()
-    words = split_name(short)
+    words = short_name_words(short)
     if len(words) < 2 or words[0] not in NAME_VERBS:
         return "", ()
     return NAME_VERBS[words[0]], tuple(words[1:])

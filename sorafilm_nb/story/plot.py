@@ -196,10 +196,13 @@ def rescuer(
     return by_rank[0]
 
 
-def is_rescue(group: Sequence[CastEntry]) -> bool:
-    """Whether a centrepiece's concepts put a failure right (scoring.rescues): only then is
-    it "the rescue", and only then do the causes say it got past the trouble."""
-    return any(rescues(e.concept) for e in group)
+def the_rescue(group: Sequence[CastEntry]) -> CastEntry | None:
+    """The concept that plays a centrepiece's rescue: its first that puts a failure right
+    (scoring.rescues), or None, and the beat is the big number (calm). The one decision:
+    calm names the beat by it, and the causes say that concept's shot got past the trouble
+    and the ending that it saw the trouble off (causes.py asked the beat's first concept
+    alone, so a rescue second in its beat was named at the end and never got past)."""
+    return next((e for e in group if rescues(e.concept)), None)
 
 
 def trouble_order(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> list[CastEntry]:
@@ -309,12 +312,12 @@ def arrange(
 
 def calm(template: StoryTemplate, placed: list[list[CastEntry]]) -> StoryTemplate:
     """The template as this film tells it: a beat that overcomes the trouble goes by its
-    calm_name ("the big number") unless a rescue plays it (is_rescue: an error handler, a
+    calm_name ("the big number") unless a rescue plays it (the_rescue: an error handler, a
     retry, a fallback; its gag is the mishap put right). "The rescue" landed on Flask.route
     in a film with no error, and on AxiosHeaders.get, which rescues nothing, in one with
     errors. The film's shots and lookups use these names."""
     for b, group in zip(template.beats, placed, strict=True):
-        if b.role == "overcome" and is_rescue(group):
+        if b.role == "overcome" and the_rescue(group) is not None:
             return template
     names = {b.name for b in template.beats}
     beats = tuple(

@@ -154,6 +154,14 @@ class StoryWording:
     mood: str = "triumphant"
 
 
+# A verb or an "its" that agrees with a prop, which may be one thing or many: "the {thing}
+# finishes its work" said "the walkie-talkies finishes its work". One rule for the links
+# (_UNTRUE) and the payoffs (_payoffs): the links' copy missed "works" and "its", the
+# payoffs' "are" and "have".
+_THING_AGREES = re.compile(
+    r"\{\w*thing\}\s+(?:\w+s|is|are|was|were|has|have|does|do)\b|\{\w*thing\}[^.;]*\bits\b"
+)
+
 # What a link may not say of the earlier prop: each is false of the two pictures, which show
 # the hero with the prop, then doing something else, maybe somewhere else (story.toml
 # [links]). Eval films said all of these ("Beneath the brass kitchen scale, a programmer
@@ -170,10 +178,7 @@ _UNTRUE = (
     ),
     (re.compile(r"\bwhat\b", re.I), "names a thing no picture showed ('what came off the ...')"),
     (re.compile(r"^(?:like|unlike|as)\s+the\s+\{", re.I), "likens the hero to a prop"),
-    (
-        re.compile(r"\{\w*thing\}\s+(?:is|are|was|were|has|have|does|do)\b"),
-        "a verb that agrees with the prop, which may be plural ('garage doors')",
-    ),
+    (_THING_AGREES, "a verb that agrees with the prop, which may be plural ('garage doors')"),
 )
 
 
@@ -249,10 +254,6 @@ _TIME_OF_DAY = re.compile(
     r"|nightfall|midnight|daylight|sunlight|moonlight|moonlit|lamplight|candlelight)\b",
     re.I,
 )
-
-# "the {thing} finishes its work" said "the walkie-talkies finishes its work": a verb or an
-# "its" that agrees with the star's prop, which may be plural (a link's rule, _UNTRUE, too)
-_THING_AGREES = re.compile(r"\{thing\}\s+(?:\w+s|is|was|has|does)\b|\{thing\}[^.;]*\bits\b")
 
 
 def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]:

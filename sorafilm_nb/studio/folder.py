@@ -330,8 +330,10 @@ class Film:
         return named if named.is_file() else self.film
 
     @property
-    def retry(self) -> tuple[str, ...]:
-        """The shots that did not succeed: what to re-run or resume."""
+    def unfinished(self) -> tuple[str, ...]:
+        """The ids of the shots that did not succeed: to retry, to resume, or refused as sent
+        (report.unfinished_groups tells them apart). Named ``retry`` until 2026-12, which a
+        refused shot is not (`resume --retry` does not send it again)."""
         return tuple(s.shot_id for s in self.shots if not s.ok)
 
     @property
@@ -355,7 +357,7 @@ class Film:
         head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}{sim}"
         if self.film is not None:
             return f"{head}; film: {shown_path(self.film_as_named or self.film)}"
-        if self.retry:
+        if self.unfinished:
             from .report import left_to_do
 
             return f"{head}; no film stitched; {left_to_do(self)}"

@@ -12,31 +12,45 @@ from ..markup import md_cell, md_code, md_no_tex, md_text
 from ..money.cost import Cost, left_of
 from ..paths import without_local_folders
 from ..redact import redact
-from .folder import REFUSALS, RETRYABLE, Film, simulated_name
+from .folder import REFUSALS, RETRYABLE, Film, ShotResult, simulated_name
 
+TO_RETRY = "to retry"
 REFUSED_SAID = "refused as sent (a retry is refused again: change the plan, or the key)"
+TO_RESUME = "to resume"
 
 
-def left_to_do(film: Film, name: Callable[[str], str] = str) -> str:
-    """What the shots that did not succeed need, by how they ended (RETRYABLE, REFUSALS,
-    the rest still pending): "to retry: shot-01; refused as sent (...): shot-02; to resume:
-    shot-03". name writes a shot id (the report escapes it for Markdown). Film.summary()
-    and the report both say it.
+def unfinished_groups(film: Film) -> dict[str, list[ShotResult]]:
+    """The shots that did not succeed, in film order, by what they need next: TO_RETRY
+    (RETRYABLE: `resume --retry` renders them again as planned), REFUSED_SAID (REFUSALS:
+    refused again as sent), TO_RESUME (the rest: running, unknown, or completed with the
+    file gone, which `resume` downloads again). The one grouping of the summary, the report
+    (left_to_do) and the commands `sorafilm film` prints (cli.film.print_film).
 
     Why not one "to retry" list: a new user read "to retry: shot-02" for a refused prompt,
     ran `resume --retry`, and it (rightly) did not send shot-02 again."""
-    said: dict[str, list[str]] = {"to retry": [], REFUSED_SAID: [], "to resume": []}
+    groups: dict[str, list[ShotResult]] = {TO_RETRY: [], REFUSED_SAID: [], TO_RESUME: []}
     for s in film.shots:
         if not s.ok:
             what = (
-                "to retry"
+                TO_RETRY
                 if s.status in RETRYABLE
                 else REFUSED_SAID
                 if s.status in REFUSALS
-                else "to resume"
+                else TO_RESUME
             )
-            said[what].append(name(s.shot_id))
-    return "; ".join(f"{what}: {', '.join(ids)}" for what, ids in said.items() if ids)
+            groups[what].append(s)
+    return groups
+
+
+def left_to_do(film: Film, name: Callable[[str], str] = str) -> str:
+    """What the shots that did not succeed need (unfinished_groups): "to retry: shot-01;
+    refused as sent (...): shot-02; to resume: shot-03". name writes a shot id (the report
+    escapes it for Markdown). Film.summary() and the report both say it."""
+    return "; ".join(
+        f"{what}: {', '.join(name(s.shot_id) for s in shots)}"
+        for what, shots in unfinished_groups(film).items()
+        if shots
+    )
 
 
 def report_markdown(

@@ -5,7 +5,10 @@ round 3). Each test fails on the old behaviour (there was no such field)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.analysis.doc_members import member_docs, with_member_summaries
@@ -147,3 +150,52 @@ def test_a_docstring_is_read_for_its_first_lines_only() -> None:
     c = _concept("Big", "class", "big.py", 1, "python")
     said = member_docs(lines, c)
     assert said[0].startswith("m0: Line 0 runs on def m1") and len(said[0]) <= 90
+
+
+def test_a_documented_super_or_return_call_is_no_member() -> None:
+    """A comment over ``super(options)`` or ``return make(...)`` in a class body documents a
+    call, not a member: doc_members reads a member's line as signature does
+    (_Classes.member_line), whose list of non-members had "super" and "return" and this
+    reader's copy had not."""
+    js = """\
+class Tool extends Base {
+  constructor(options) {
+    /** The options, as Base reads them. */
+    super(options)
+  }
+
+  /** Make the thing. */
+  make() {
+    /** A new one each time. */
+    return (this.made ||= build(this))
+  }
+}
+"""
+    c = _concept("Tool", "class", "lib/tool.js", 1, "javascript")
+    assert member_docs(js.splitlines(), c) == ("make: Make the thing.",)
+
+
+def test_analyze_opens_each_source_file_once_for_params_and_member_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mute class is read for its members (signature.with_params) and for what they say
+    (doc_members); the second reader takes the first one's text instead of opening the
+    file again."""
+    from sorafilm_nb.analysis import signature
+    from sorafilm_nb.analysis.profile import analyze
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text('"""Pkg."""\nfrom ._models import Response\n')
+    (tmp_path / "pkg" / "_models.py").write_text(PY_CLASS)
+    opened: list[str] = []
+    real = signature.open_inside
+
+    def counting(root: str, rel: str) -> tuple[int, os.stat_result]:
+        opened.append(rel)
+        return real(root, rel)
+
+    monkeypatch.setattr(signature, "open_inside", counting)
+    response = next(c for c in analyze(tmp_path, use_cache=False).concepts if c.name == "Response")
+    assert response.member_docs[0] == "get elapsed: Returns the time taken."  # both read it
+    assert response.members
+    assert opened.count("pkg/_models.py") == 1, opened

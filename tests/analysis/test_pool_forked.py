@@ -196,3 +196,25 @@ def test_children_reaped_by_the_kernel_still_count(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-800:]
     assert json.loads(done.stdout) == [2, 81]
+
+
+@pytest.mark.usefixtures("no_children_left")
+def test_a_queue_too_long_for_the_pipe_makes_its_chunks_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more chunks than the fork queue holds, run_then falls back to run() and passes
+    it the chunks it made: making them again stat'ed every non-Python file twice."""
+    todo = _tree(tmp_path / "repo", 60)
+    made: list[int] = []
+    real = pool._chunks
+
+    def counted(items: list[tuple[str, str, str]], n: int) -> list[list[tuple[str, str, str]]]:
+        made.append(n)
+        return real(items, n)
+
+    monkeypatch.setattr(pool, "_chunks", counted)
+    monkeypatch.setattr(pool, "_QUEUE_BYTES", 0)  # no queue fits: the executor's path
+    got = pool.run_then(todo, frozenset(), 2, "fork", THEN, lambda: None)
+    assert made == [12]
+    assert got["pid"] == os.getpid() and got["processes"] == 2
+    assert got["rels"] == [item[0] for chunk in real(todo, 12) for item in chunk]

@@ -198,6 +198,24 @@ def test_illegal_create_is_a_400_naming_the_param(
     assert simulator.jobs() == []
 
 
+def test_a_missing_field_is_the_apis_missing_parameter(simulator: Simulator) -> None:
+    """A create without a prompt, an extension without its video: the API's own 400 (one
+    writer, _sim_state.missing), naming the field and, for the video, what needs it."""
+    for path, body, param, message in (
+        ("/videos", {}, "prompt", "Missing required parameter: 'prompt'."),
+        (
+            "/videos/extensions",
+            {"prompt": "on", "seconds": "4"},
+            "video",
+            "Missing required parameter: 'video' (extensions needs the id of a completed video).",
+        ),
+    ):
+        error = call(simulator, "POST", path, body=body).json()["error"]
+        assert error["message"] == message and error["param"] == param
+        assert error["code"] == "missing_required_parameter"
+    assert simulator.jobs() == []
+
+
 def test_json_reference_object_needs_one_of_url_or_file_id(simulator: Simulator) -> None:
     ok = call(
         simulator,
@@ -608,6 +626,13 @@ def test_cli_simulate_on_a_busy_port_says_so(simulator: Simulator) -> None:
         timeout=60,
     )
     assert out.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in out.stderr
+    fake = subprocess.run(  # the fakes start as the simulator does (simulate._started)
+        [sys.executable, "-c", CLI, "simulate", "--provider", "runway", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert fake.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in fake.stderr
     bad = subprocess.run(
         [sys.executable, "-c", CLI, "simulate", "--refuse", "(unclosed"],
         capture_output=True,

@@ -58,9 +58,10 @@ def test_every_budget_json_holds_a_del_and_names_its_ledger(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`budget show/history --json` and `budget report --format json` built their text apart
-    from analyze's and plan's (now cli.common.json_out for all): each still parses with a DEL
+    from analyze's and plan's (now terminal.json_out for all): each still parses with a DEL
     and non-ASCII in a purpose and a project (a repository's name), and `show --json` names
-    the ledger its text names first (it was missing)."""
+    the ledger its text names first (it was missing). The non-ASCII is written as is, as
+    every `--json` writes it: the report's json.dumps of its own wrote "caf\\u00e9"."""
     from decimal import Decimal
 
     from sorafilm_nb.money.cost import Cost
@@ -69,14 +70,17 @@ def test_every_budget_json_holds_a_del_and_names_its_ledger(
     path = tmp_path / "ledger.sqlite3"
     odd = "film of odd\x7frepo, café"
     with Ledger(path) as ledger:
-        ledger.reserve(Cost(Decimal(120)), odd, shot="shot-01", project="odd\x7frepo")
+        ledger.reserve(Cost(Decimal(120)), odd, shot="shot-01", project="odd\x7frepo-café")
     common = ["--ledger", str(path)]
     documents = {}
     for argv in (["show", "--json"], ["history", "--json"], ["report", "--format", "json"]):
         assert main(["budget", argv[0], *common, *argv[1:]]) == 0
-        documents[argv[0]] = json.loads(capsys.readouterr().out)
+        out = capsys.readouterr().out
+        documents[argv[0]] = json.loads(out)
+        assert "\\u00e9" not in out, argv
     assert documents["history"][0]["purpose"] == odd
     assert documents["show"]["ledger"] == str(path)
+    assert documents["report"]["by_project"][0]["project"] == "odd\x7frepo-café"
 
 
 def test_a_reader_that_closes_the_pipe_gets_no_traceback(tmp_path: Path) -> None:

@@ -198,6 +198,13 @@ def test_an_ending_plays_in_its_own_mood_and_the_themes_light(kiln_profile, them
             "agrees with a prop that may be plural",
         ),
         ("every step of the plan ticked off, the {thing} too", "the {thing} has done it", "plural"),
+        # one rule with the links' (wording._THING_AGREES): the payoffs' copy let these by
+        ("every step of the plan ticked off, the {thing} too", "the {thing} are all set", "plural"),
+        (
+            "every step of the plan ticked off, the {thing} too",
+            "the {thing} have done it",
+            "plural",
+        ),
     ],
 )
 def test_a_payoff_names_no_time_of_day_nor_agrees_with_its_prop_and_lists_its_props(

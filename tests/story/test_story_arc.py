@@ -449,6 +449,15 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
             ('"Counting on the {a_thing}"', '"Now that the {a_thing} is ready"'),
             r"field 'uses': .* a verb that agrees with the prop",
         ),
+        # one rule with the payoffs' (wording._THING_AGREES): the links' copy let these by
+        (
+            ('"Counting on the {a_thing}"', '"Now that the {a_thing} works"'),
+            r"field 'uses': .* a verb that agrees with the prop",
+        ),
+        (
+            ('"Counting on the {a_thing}"', '"Taking the {a_thing} at its word"'),
+            r"field 'uses': .* a verb that agrees with the prop",
+        ),
         (("join in", "join"), None),
         (("{props} join in", "they join in"), r"field 'together': names the earlier props"),
         (("\n[default]\n", "\n[plain]\n"), r"a \[default\] table is required"),

@@ -92,3 +92,27 @@ def test_errors_with_nothing_that_puts_them_right_get_no_rescue() -> None:
     assert not any(x in c for c in causes for x in rescue_lines), causes
     names = {s.cast.concept.name for s in centre if s.cast}
     assert not any(n in causes[-1] for n in names), causes[-1]
+
+
+def test_a_rescue_second_in_its_beat_still_gets_past_the_trouble() -> None:
+    """The rescue is decided once (plot.the_rescue, the whole beat), for the beat's name and
+    for both causes: a beat whose rescue comes after another concept was "the rescue" and its
+    ending said "seen off by" the rescue's prop, while the rescue's own shot never said it
+    got past the trouble (causes.py asked the beat's first concept alone)."""
+    from sorafilm_nb.story.causes import causes, wording_for
+
+    handled, name = with_handler(make_casting(10))
+    board = storyboard(handled, "silent-90")
+    (hero,) = _overcome(board)
+    assert hero.cast is not None and hero.cast.concept.name == name
+    shown = {id(s.cast) for s in board.shots}
+    other = next(e for e in handled.entries if id(e) not in shown and not rescues(e.concept))
+    ahead = dataclasses.replace(hero, cast=other)
+    shots = [*board.shots[: hero.index], ahead, hero, *board.shots[hero.index + 1 :]]
+    shots = [dataclasses.replace(s, index=k) for k, s in enumerate(shots)]
+    board = dataclasses.replace(board, shots=tuple(shots))
+    said = causes(board)
+    rescue_lines = wording_for(board).links["rescue"]
+    assert said[hero.index + 1].startswith(tuple(x.split("{")[0] for x in rescue_lines)), said
+    assert not said[hero.index].startswith(tuple(x.split("{")[0] for x in rescue_lines))
+    assert "seen off by" in said[-1] or "put right by" in said[-1], said[-1]

@@ -90,3 +90,19 @@ def test_the_summary_and_the_report_group_the_shots_by_what_they_need(tmp_path: 
     report = report_markdown(film)
     assert "No film was stitched: not every shot succeeded. To retry: shot-03; refused" in report
     assert "to resume: shot-02." in report
+
+
+def test_the_commands_follow_the_summarys_groups(tmp_path: Path) -> None:
+    """The lines after the summary take its groups (report.unfinished_groups): a completed
+    shot whose file is gone is "to resume" there (resume downloads it again), and print_film,
+    which grouped the shots again by hand, left it out of its resume line."""
+    film = _unfinished(tmp_path / "f", {"shot-01": "completed", "shot-02": "in_progress"})
+    lines: list[str] = []
+    args = argparse.Namespace(provider="openai", real=False, base_url=None, ledger=None)
+    assert print_film(film, lines.append, args) == 1
+    text = "\n".join(lines)
+    assert "no film stitched; to resume: shot-01, shot-02" in text
+    assert (
+        "still running, unknown or not downloaded: shot-01, shot-02; "
+        f"finish with: sorafilm resume {film.out_dir}"
+    ) in text

@@ -128,7 +128,7 @@ def test_refused_shot_is_reported_and_nothing_is_stitched(
     film = studio_for(sim, ledger).run(plan, out)
 
     assert film.film is None and not (out / "film.mp4").exists()
-    assert film.retry == ("shot-02",)
+    assert film.unfinished == ("shot-02",)  # refused: not to retry, but not done either
     refused = film.shots[1]
     assert refused.status == "refused" and refused.error_code == "moderation_blocked"
     assert "moderation" in (refused.error or "")
