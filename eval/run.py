@@ -114,6 +114,9 @@ def shot_record(index: int, shot: Any, prompt: Any) -> em.ShotRecord:
         caption=_caption(shot, prompt),
         prompt=str(_first_attr(prompt, "text", default="")),
         also=tuple(str(getattr(c, "name", "")) for c in getattr(cast, "siblings", ()) or ()),
+        props=tuple(str(p) for p in getattr(metaphor, "props", ()) or ()),
+        actions=tuple(_actions(prompt)) if prompt is not None else (),
+        cause=_cause_of(prompt) if prompt is not None else "",
     )
 
 
@@ -507,8 +510,9 @@ def print_caption_variety(films: list[em.FilmRecord]) -> None:
 
 
 def print_variety(variety: dict[str, list[em.TargetResult]]) -> None:
-    """The caption variety targets in every theme (counted for --strict: failed_targets)."""
-    print("caption variety:")
+    """The caption and story variety targets in every theme (counted for --strict:
+    failed_targets)."""
+    print("caption and story variety:")
     print(f"{'theme':<10}{'target':<34}{'goal':<8}{'result':<8}value")
     for theme, rows in variety.items():
         for r in rows:
@@ -632,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  filmed {pkg.key} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     summary = em.summarize(scores, films)
-    variety = {"default": em.caption_variety(films)}
+    variety = {"default": em.caption_variety(films) + em.story_variety(films)}
     print()
     print_package_table(scores, golden, {f.package: f for f in films})
     print()
@@ -656,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
             for f in theme_films
         ]
         theme_summary = em.summarize(theme_scores, theme_films)
-        variety[theme] = em.caption_variety(theme_films)
+        variety[theme] = em.caption_variety(theme_films) + em.story_variety(theme_films)
         print()
         print_theme(theme, theme_scores, theme_summary)
         theme_results[theme] = {
