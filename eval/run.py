@@ -291,10 +291,11 @@ def story_check(package: str, plan: Any, casting: Any) -> StoryCheck:
 
 
 def _event(cause: str, summary: str) -> bool:
-    """Whether a cause is its error's own event ("When a pot cracks in the kiln," of "Raised
-    when a pot cracks in the kiln because ...")."""
-    said = cause.removeprefix("When ").rstrip(",").strip().lower()
-    return bool(cause.startswith("When ") and said and said in str(summary).lower())
+    """Whether a cause is its error's own event ("When a pot cracks in the kiln," or "Just
+    as a pot cracks in the kiln," of "Raised when a pot cracks in the kiln because ...")."""
+    words = cause.rstrip(",").lower().split()
+    tails = (" ".join(words[k:]) for k in (1, 2))  # "When ...", "Just as ...", "The moment ..."
+    return any(len(t.split()) >= 2 and t in str(summary).lower() for t in tails)
 
 
 def _cause_of(prompt: Any) -> str:
