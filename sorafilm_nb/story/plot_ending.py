@@ -135,12 +135,12 @@ def _payoff(
     capsule docked, the star's main prop and the earlier ones in it. One picture per film:
     the one that pays off the star's gag (_by_fit: its roles), ties taken in turn by the
     project's name; no more lines than the gag had (``room``) and no more characters
-    (``budget``: scene, lines and props): the ending is the film's longest prompt, and a
-    longer one cut the shared setting of every shot of 5 more eval films at the medium
-    tier. So fewer earlier props, or two lines, when the picture is too long, and only then
-    the next picture (the shortest picture ended every short gag's film); the consequence
-    always last; a line naming the earlier props only when there are some;
-    always the star's own prop (None: no picture names it)."""
+    (``budget``: scene, lines and props, those of the film's longest gag, finale): a longer
+    ending cut the shared setting of every shot of 5 more eval films at the medium tier.
+    So fewer earlier props, or two lines, when the picture is too long, and only then the
+    next picture (the shortest picture ended every short gag's film); the consequence
+    always last; a line naming the earlier props only when there are some; always the
+    star's own prop (None: no picture names it)."""
     made = []
     for picture in _by_fit(words.payoffs, roles, board.casting.profile.name):
         scene, actions, shown = picture.scene, picture.actions, picture.props
