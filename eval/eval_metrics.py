@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import builtins
 import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -183,6 +184,9 @@ class ShotRecord:
     caption: str = ""
     prompt: str = ""
     also: tuple[str, ...] = ()  # siblings named on the same shot (same kind and file)
+    props: tuple[str, ...] = ()  # the gag's props ("bowl of macaroni", "long cord")
+    actions: tuple[str, ...] = ()  # the prompt's action lines, without their timings
+    cause: str = ""  # the clause before the hero that says why the shot follows ("" none)
 
 
 @dataclass(frozen=True)
@@ -659,4 +663,94 @@ def caption_variety(films: Sequence[FilmRecord]) -> list[TargetResult]:
             f" ({worst})" if per.get(worst) else ""
         )
         rows.append(TargetResult(target, f"<= {limit}", value, n > 0 and ok == n))
+    return rows
+
+
+# -- story variety: endings across the films of a theme, cause openings within a film ------
+
+# The most films of a theme that may end on one picture: a quarter (5 of 18), never fewer
+# than 2 (a run of a few packages may share one by chance). Before: 10 of 18 kitchen films
+# ended at the judges' table, 8 of 18 heists at the hideout, 7 of 18 space films docking.
+SHARED_ENDING_SHARE = 0.25
+SAME_ENDING = 0.6  # Jaccard of two endings' masked words at which they are one picture
+MAX_CAUSE_REPEATS = 0  # per film: causes whose first CAUSE_WORDS words another cause says
+CAUSE_WORDS = 2
+
+
+def ending_words(film: FilmRecord) -> frozenset[str]:
+    """What a film's last shot ends on, as a picture: the words (3 letters or more) of its
+    last action line, the consequence, less every word of the film's props (an ending names
+    its star's prop and the earlier ones: "the guests burst into applause" is one picture
+    whatever dish came before)."""
+    if not film.shots or not film.shots[-1].actions:
+        return frozenset()
+    own = {w for s in film.shots for p in s.props for w in re.findall(r"[a-z]{3,}", p.lower())}
+    said = re.findall(r"[a-z]{3,}", film.shots[-1].actions[-1].lower())
+    return frozenset(w for w in said if w not in own)
+
+
+def shared_ending(films: Sequence[FilmRecord]) -> tuple[int, tuple[str, ...]]:
+    """The most films that end on one picture (ending_words at least SAME_ENDING alike),
+    and which they are."""
+    ends = [(f.package, ending_words(f)) for f in films]
+    best: tuple[str, ...] = ()
+    for _, words in ends:
+        if not words:
+            continue
+        alike = tuple(p for p, w in ends if w and jaccard(words, w) >= SAME_ENDING)
+        if len(alike) > len(best):
+            best = alike
+    return len(best), best
+
+
+def max_shared_endings(n: int) -> int:
+    """How many of n films may end on one picture (SHARED_ENDING_SHARE, at least 2)."""
+    return max(2, math.ceil(n * SHARED_ENDING_SHARE)) if n else 0
+
+
+def cause_opening(cause: str) -> tuple[str, ...]:
+    """A cause's first CAUSE_WORDS words, lower case ("leaving the" of "Leaving the
+    electric egg beater for a moment,")."""
+    return tuple(re.findall(r"[a-z']+", cause.lower())[:CAUSE_WORDS])
+
+
+def repeated_cause_openings(film: FilmRecord) -> tuple[str, ...]:
+    """Causes (in shot order) that open as an earlier cause of the film did: "Leaving the
+    electric egg beater for a moment" then "Leaving the brown paper grocery parcel for a
+    moment" reads as a formula, whatever prop it names."""
+    said: set[tuple[str, ...]] = set()
+    out = []
+    for s in film.shots:
+        opening = cause_opening(s.cause)
+        if len(opening) < CAUSE_WORDS:
+            continue
+        if opening in said:
+            out.append(s.cause)
+        said.add(opening)
+    return tuple(out)
+
+
+def story_variety(films: Sequence[FilmRecord]) -> list[TargetResult]:
+    """The story variety targets over a theme's films: films ending on one picture (across
+    the films), cause openings a film repeats (every film within its limit)."""
+    n = len(films)
+    most, which = shared_ending(films)
+    limit = max_shared_endings(n)
+    rows = [
+        TargetResult(
+            "films sharing one ending",
+            f"<= {limit}",
+            f"{most}/{n} films" + (f" ({', '.join(which)})" if most > 1 else ""),
+            n > 0 and most <= limit,
+        )
+    ]
+    per = {f.package: len(repeated_cause_openings(f)) for f in films}
+    ok = sum(1 for v in per.values() if v <= MAX_CAUSE_REPEATS)
+    worst = max(per, key=lambda p: per[p], default="")
+    value = f"{ok}/{n} films; max {per.get(worst, 0)}" + (f" ({worst})" if per.get(worst) else "")
+    rows.append(
+        TargetResult(
+            f"causes sharing {CAUSE_WORDS} first words", f"<= {MAX_CAUSE_REPEATS}", value, ok == n
+        )
+    )
     return rows

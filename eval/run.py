@@ -114,6 +114,9 @@ def shot_record(index: int, shot: Any, prompt: Any) -> em.ShotRecord:
         caption=_caption(shot, prompt),
         prompt=str(_first_attr(prompt, "text", default="")),
         also=tuple(str(getattr(c, "name", "")) for c in getattr(cast, "siblings", ()) or ()),
+        props=tuple(str(p) for p in getattr(metaphor, "props", ()) or ()),
+        actions=tuple(_actions(prompt)) if prompt is not None else (),
+        cause=_cause_of(prompt) if prompt is not None else "",
     )
 
 
@@ -288,10 +291,11 @@ def story_check(package: str, plan: Any, casting: Any) -> StoryCheck:
 
 
 def _event(cause: str, summary: str) -> bool:
-    """Whether a cause is its error's own event ("When a pot cracks in the kiln," of "Raised
-    when a pot cracks in the kiln because ...")."""
-    said = cause.removeprefix("When ").rstrip(",").strip().lower()
-    return bool(cause.startswith("When ") and said and said in str(summary).lower())
+    """Whether a cause is its error's own event ("When a pot cracks in the kiln," or "Just
+    as a pot cracks in the kiln," of "Raised when a pot cracks in the kiln because ...")."""
+    words = cause.rstrip(",").lower().split()
+    tails = (" ".join(words[k:]) for k in (1, 2))  # "When ...", "Just as ...", "The moment ..."
+    return any(len(t.split()) >= 2 and t in str(summary).lower() for t in tails)
 
 
 def _cause_of(prompt: Any) -> str:
@@ -507,8 +511,9 @@ def print_caption_variety(films: list[em.FilmRecord]) -> None:
 
 
 def print_variety(variety: dict[str, list[em.TargetResult]]) -> None:
-    """The caption variety targets in every theme (counted for --strict: failed_targets)."""
-    print("caption variety:")
+    """The caption and story variety targets in every theme (counted for --strict:
+    failed_targets)."""
+    print("caption and story variety:")
     print(f"{'theme':<10}{'target':<34}{'goal':<8}{'result':<8}value")
     for theme, rows in variety.items():
         for r in rows:
@@ -632,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  filmed {pkg.key} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     summary = em.summarize(scores, films)
-    variety = {"default": em.caption_variety(films)}
+    variety = {"default": em.caption_variety(films) + em.story_variety(films)}
     print()
     print_package_table(scores, golden, {f.package: f for f in films})
     print()
@@ -656,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
             for f in theme_films
         ]
         theme_summary = em.summarize(theme_scores, theme_films)
-        variety[theme] = em.caption_variety(theme_films)
+        variety[theme] = em.caption_variety(theme_films) + em.story_variety(theme_films)
         print()
         print_theme(theme, theme_scores, theme_summary)
         theme_results[theme] = {

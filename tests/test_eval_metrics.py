@@ -490,3 +490,63 @@ def test_caption_variety_counts_for_strict_in_every_theme():
     assert run.failed_targets([], [], [], passing) == []
     failing = {"default": em.caption_variety([ok]), "heist": em.caption_variety([ok, bad])}
     assert run.failed_targets([], [], [], failing) == ["repeated captions (heist)"]
+
+
+# ----------------------------------------------------------------------------- story variety
+
+
+def _ending(package, last, props=("bowl of macaroni",)):
+    """A two-shot film whose last shot ends on ``last`` (the star's props given)."""
+    first = shot(0, "string", props=props, actions=("threads macaroni onto a cord",))
+    end = shot(1, "string", props=props, actions=("guests arrive", last))
+    return film(first, end, package=package)
+
+
+def test_films_ending_on_one_picture_are_counted_whatever_prop_they_name():
+    """10 of 18 kitchen films ended at the judges' table; each named its own star's prop
+    ("every dish fresh from the typewriter"), so the prop words are masked."""
+    judges = "the judges hold up a blue ribbon beside the {} and the programmer blushes"
+    films = [
+        _ending("a", judges.format("bowl of macaroni")),
+        _ending("b", judges.format("typewriter"), props=("typewriter", "ribbon spool")),
+        _ending("c", "the guests burst into applause; the programmer takes a small bow"),
+    ]
+    most, which = em.shared_ending(films)
+    assert (most, which) == (2, ("a", "b"))
+    # two of three may share (never fewer than 2); a quarter of 18 is 5
+    assert em.story_variety(films)[0].passed
+    assert em.max_shared_endings(18) == 5 and em.max_shared_endings(3) == 2
+    assert not em.story_variety([*films, _ending("d", judges.format("kettle"))])[0].passed
+
+
+def test_a_film_whose_last_shot_has_no_lines_ends_on_nothing():
+    bare = film(shot(0, "string"), package="bare")
+    assert em.ending_words(bare) == frozenset()
+    assert em.shared_ending([bare, bare]) == (0, ())
+
+
+def test_a_cause_opening_said_twice_in_a_film_is_counted():
+    """axios opened two causes "Leaving the ... for a moment" (story.toml's method link
+    has two variants and was said three times)."""
+    causes = (
+        "",
+        "Leaving the electric egg beater for a moment,",
+        "Having seen to the rolled dough,",
+        "Leaving the brown paper grocery parcel for a moment,",
+    )
+    shots = [shot(i, f"c{i}", cause=c) for i, c in enumerate(causes)]
+    assert em.repeated_cause_openings(film(*shots)) == (causes[3],)
+    assert em.repeated_cause_openings(film(*shots[:3])) == ()
+    rows = em.story_variety([film(*shots, package="axios")])
+    assert not rows[1].passed and "(axios)" in rows[1].value
+
+
+def test_story_variety_counts_for_strict_in_every_theme():
+    spec = importlib.util.spec_from_file_location("eval_run_story", _PATH.with_name("run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    same = "the judges hold up a blue ribbon and the programmer blushes"
+    films = [_ending(p, same) for p in "abc"]
+    failing = {"space": em.story_variety(films)}
+    assert run.failed_targets([], [], [], failing) == ["films sharing one ending (space)"]

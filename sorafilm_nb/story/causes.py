@@ -261,9 +261,16 @@ def _variant(lines: tuple[str, ...], k: int, seed: int) -> str:
     return lines[(k + seed) % len(lines)]
 
 
+def _opening(text: str) -> tuple[str, ...]:
+    """A cause's first two words, lower case: what reads as a formula when two causes of a
+    film share it, whatever props they name."""
+    return tuple(re.findall(r"[a-z']+", text.lower())[:2])
+
+
 def causes(board: Storyboard) -> tuple[str, ...]:
     """Every shot's cause, in shot order ("" for a shot with no link). Worked out for the
-    whole film at once: the variants of a link are taken in turn across the film."""
+    whole film at once: the variants of a link are taken in turn across the film, passing
+    over one whose first two words a cause of the film said already."""
     kept = _CAUSES.get(id(board))
     if kept is not None and kept[0] is board:
         return kept[1]
@@ -273,6 +280,7 @@ def causes(board: Storyboard) -> tuple[str, ...]:
     roles = [role_of.get(s.beat, "") for s in shots]
     seed = zlib.crc32(board.casting.profile.name.encode("utf-8"))
     used: Counter[str] = Counter()
+    opened: set[tuple[str, ...]] = set()
     trouble: list[Shot] = []
     out: list[str] = []
     rescue = _rescue(shots, roles)
@@ -287,13 +295,20 @@ def causes(board: Storyboard) -> tuple[str, ...]:
         kind, values = found
         b = entry.concept.name
         a = values.get("a", "")
-        line = _variant(words.links[kind], used[kind], seed)
-        used[kind] += 1
         known = {k: v for k, v in values.items() if v}  # "" (no prop) stays a placeholder
-        text = _fill(line, b=b, b_an=_an(b), a_an=_an(a), **known)
+        lines = words.links[kind]
+        texts = [
+            _fill(_variant(lines, used[kind] + k, seed), b=b, b_an=_an(b), a_an=_an(a), **known)
+            for k in range(len(lines))
+        ]
+        # the next variant in turn, unless the film opened a cause so already ("Leaving the
+        # egg beater for a moment", then "Leaving the grocery parcel for a moment")
+        text = next((t for t in texts if _opening(t) not in opened), texts[0])
+        used[kind] += 1
         if _UNFILLED.search(text):  # a shot with no prop of its own (a typed gag): no picture
             out.append("")
             continue
+        opened.add(_opening(text))
         out.append(text[:1].upper() + text[1:] + ",")
     result = tuple(out)
     if len(_CAUSES) >= 64:

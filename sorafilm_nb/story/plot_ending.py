@@ -10,6 +10,7 @@ causes.py, which says why each shot follows the one before.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from .causes import _fill, main_prop, wording_for
 
 if TYPE_CHECKING:
     from .boards import Shot, Storyboard
-    from .wording import StoryWording
+    from .wording import Payoff, StoryWording
 
 __all__ = ["alone_uses_a_prop", "ending_mood", "finale"]
 
@@ -62,10 +63,11 @@ def finale(
 
     A reprise (the star shown before) shows a consequence of the story (_payoff, the
     theme's ``payoffs``), never its opening gag again, in no more lines than the opening had
-    (the ending is the film's longest prompt: a longer one would cut the setting of every
-    shot, which is shared). A theme without payoffs plays the same props at scale: the
-    gag's first action, the earlier props beside it (``encore``), the close. Either lists
-    only the props its lines use. Any other shot: as given."""
+    and no more characters than the film's longest gag (a longer ending would be the
+    film's longest prompt, and cut the setting of every shot, which is shared). A theme
+    without payoffs plays the same props at scale: the gag's first action, the earlier
+    props beside it (``encore``), the close. Either lists only the props its lines use.
+    Any other shot: as given."""
     if shot.index != len(board.shots) - 1 or shot.cast is None or not lines:
         return scene, lines, None
     if board.beat(shot.beat).role != "payoff":
@@ -77,8 +79,9 @@ def finale(
     own = shot.cast.metaphor.props if not shot.cast.custom_gag else ()
     thing = main_prop(shot)
     if shot.reprise and words.payoffs and thing and len(lines) >= 2:
-        budget = len(scene) + sum(map(len, lines)) + len(", ".join(own))
-        paid = _payoff(board, words, hero, thing, joined, len(lines), budget)
+        budget = max(len(scene) + sum(map(len, lines)) + len(", ".join(own)), _longest(board, hero))
+        roles = shot.cast.metaphor.roles if not shot.cast.custom_gag else ()
+        paid = _payoff(board, words, hero, thing, joined, len(lines), budget, roles)
         if paid is not None:
             return paid
     if shot.reprise and props and len(lines) >= 2:
@@ -96,6 +99,20 @@ def finale(
     return scene, lines, None
 
 
+def _longest(board: Storyboard, hero: str) -> int:
+    """The characters of the film's longest gag as a prompt says it (scene, action lines,
+    props): what an ending may take without being the prompt that cuts the shared setting.
+    The star's own gag alone was the budget, and a short one (a pancake flipped, 190)
+    fitted only the shortest payoff: every such film ended alike."""
+    sizes = [
+        len(_fill(m.scene, hero=hero))
+        + sum(len(_fill(a, hero=hero)) for a in m.actions)
+        + len(", ".join(m.props))
+        for m in (s.cast.metaphor for s in board.shots if s.cast and not s.cast.custom_gag)
+    ]
+    return max(sizes, default=0)
+
+
 def ending_mood(board: Storyboard) -> str:
     """The mood word of an ending finale changed (story.toml's ``mood``): the guests fed or
     the vault open is no longer its gag, whose tone ("frantic") the camera line kept."""
@@ -110,29 +127,29 @@ def _payoff(
     things: list[str],
     room: int,
     budget: int,
+    roles: Sequence[str] = (),
 ) -> tuple[str, list[str], tuple[str, ...]] | None:
     """The reprise as a consequence (story.toml's ``payoffs``): not the opening's scene and
     lines again with more props (every eval film ended on a bigger repeat of its opening
     gag), but what the star's work made possible: the guests fed, the vault open, the
-    capsule docked, the star's main prop and the earlier ones in it. One picture per film,
-    by the project's name; no more lines than the gag had (``room``) and no more characters
-    (``budget``: scene, lines and props): the ending is the film's longest prompt, and a
-    longer one cut the shared setting of every shot of 5 more eval films at the medium
-    tier. So the next picture, or fewer earlier props, when the first is too long; the
-    consequence always last; a line naming the earlier props only when there are some;
-    always the star's own prop (None: no picture names it)."""
-    seed = zlib.crc32(board.casting.profile.name.encode("utf-8"))
-    n = len(words.payoffs)
+    capsule docked, the star's main prop and the earlier ones in it. One picture per film:
+    the one that pays off the star's gag (_by_fit: its roles), ties taken in turn by the
+    project's name; no more lines than the gag had (``room``) and no more characters
+    (``budget``: scene, lines and props, those of the film's longest gag, finale): a longer
+    ending cut the shared setting of every shot of 5 more eval films at the medium tier.
+    So fewer earlier props, or two lines, when the picture is too long, and only then the
+    next picture (the shortest picture ended every short gag's film); the consequence
+    always last; a line naming the earlier props only when there are some; always the
+    star's own prop (None: no picture names it)."""
     made = []
-    for k in range(n):
-        picture = words.payoffs[(seed + k) % n]
+    for picture in _by_fit(words.payoffs, roles, board.casting.profile.name):
         scene, actions, shown = picture.scene, picture.actions, picture.props
-        for joined in (things, things[:1], []):
+        for joined, cap in itertools.product((things, things[:1], []), (room, min(room, 2))):
             props = " and ".join(f"the {t}" for t in joined)
             lines = [x for x in actions if props or "{props}" not in x]
-            if len(lines) > room:  # the lines that show the star's prop first
+            if len(lines) > cap:  # the lines that show the star's prop first
                 named = [x for x in lines[:-1] if "{thing}" in x] or lines[:-1]
-                lines = [*named[: room - 1], lines[-1]]
+                lines = [*named[: cap - 1], lines[-1]]
             filled = [_fill(x, hero=hero, thing=thing, props=props) for x in lines]
             said = " ".join(lines)  # the props the lines use (a scene clause may be cut)
             kept = ((thing,) if "{thing}" in said else ()) + (
@@ -148,6 +165,24 @@ def _payoff(
                 return out
             made.append((size, out))
     return min(made, key=lambda m: m[0])[1] if made else None
+
+
+def _by_fit(payoffs: Sequence[Payoff], roles: Sequence[str], name: str) -> list[Payoff]:
+    """The theme's payoffs, the star's best first: the one whose roles meet the star gag's
+    earliest role (a gag lists what it plays best first: the typewriter "print" before
+    "message"), so the ending follows from what the opening showed (a seeded pick ended 10
+    of 18 kitchen films at the judges' table, "every dish fresh from the typewriter"). Ties,
+    and a gag no payoff names, in turn from a place set by the project's name, so films of
+    one theme differ."""
+    seed = zlib.crc32(name.encode("utf-8"))
+    n = len(payoffs)
+    turn = [payoffs[(seed + k) % n] for k in range(n)]
+    rank = {r: i for i, r in reversed(list(enumerate(roles)))}
+
+    def fit(picture: Payoff) -> int:
+        return min((rank[r] for r in picture.roles if r in rank), default=len(rank))
+
+    return sorted(turn, key=fit)  # stable: the turn breaks ties
 
 
 _PROP_WORD = re.compile(r"[a-z]{3,}")

@@ -131,11 +131,14 @@ class Payoff:
     4 action lines, and ``props``, the props the picture shows when it is set away from the
     gags' own place (the vault, the getaway car): there the star's prop is only named ("a
     calling card with a little sketch of the garage doors"), and "Props: garage doors" would
-    ask the model to put the doors in the vault. None: the props its lines name."""
+    ask the model to put the doors in the vault. None: the props its lines name. ``roles``:
+    the words of the gags it pays off (a gag's own roles: "send", "schema"), so the ending
+    follows from the film's opening; none: any gag's, taken in turn."""
 
     scene: str
     actions: tuple[str, ...]
     props: tuple[str, ...] | None = None
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,8 +261,9 @@ _TIME_OF_DAY = re.compile(
 
 def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]:
     """A theme's ``payoffs``: each a scene that opens with {hero} (the cause goes before it)
-    and names no {props} (there may be none), 2 to 4 action lines, no time of day, and
-    optionally the ``props`` it shows (plain words, each named by its lines or scene)."""
+    and names no {props} (there may be none), 2 to 4 action lines, no time of day,
+    optionally the ``props`` it shows (plain words, each named by its lines or scene) and
+    the ``roles`` of the gags it pays off (lower-case words)."""
     raw = table.get("payoffs", [])
     if not isinstance(raw, list):
         raise DataFileError(file, "a list of {scene, actions} tables", entry=theme, field="payoffs")
@@ -293,7 +297,14 @@ def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]
             )
         if not 2 <= len(actions) <= 4:
             raise DataFileError(file, "2 to 4 action lines", entry=theme, field="payoffs")
-        out.append(Payoff(scene, actions, _shown(item, file, theme, " ".join((scene, *actions)))))
+        shown = _shown(item, file, theme, " ".join((scene, *actions)))
+        roles = tuple(str_list(item, "roles", file=file, entry=theme, default=()))
+        odd = next((r for r in roles if not re.fullmatch(r"[a-z]+", r)), None)
+        if odd is not None:
+            raise DataFileError(
+                file, f"role {odd!r}: one lower-case word", entry=theme, field="payoffs"
+            )
+        out.append(Payoff(scene, actions, shown, roles))
     return tuple(out)
 
 
