@@ -380,7 +380,8 @@ def _clause(name: str, sentence: str, room: int) -> str:
         said = re.sub(r"^containing\b", "contains", said)
         clause = short_clause(_reduced(said, room), room)
         if clause and not _restates(name, clause):
-            return _statement(name, clause, room, imperative=m.group(1).startswith("to "))
+            to = m.group(1).startswith("to ")
+            return _statement(name, clause, room, imperative=to, purpose=to)
     return ""
 
 
@@ -423,12 +424,19 @@ def _singular(word: str) -> str:
     return re.sub(r"(?<=[^s])s$", "", word)
 
 
-def _statement(name: str, clause: str, room: int, *, imperative: bool) -> str:
+def _statement(
+    name: str, clause: str, room: int, *, imperative: bool, purpose: bool = False
+) -> str:
     """A caption's clause said of the concept: an imperative opening ("use the given
     middleware function", PEP 257's mood) as what it does ("uses ..."), and a function's
     noun phrase with the verb its name opens with ("Initialize a new context." on
-    createContext: "creates a new context", not "a new context"); within ``room``."""
-    said = imperative_to_statement(clause, name.rsplit(".", 1)[-1]) if imperative else clause
+    createContext: "creates a new context", not "a new context"); within ``room``.
+    ``purpose``: the verb followed the concept's own name and "to" ("its own AxiosHeaders
+    class to manipulate headers"), so it says what the concept does even where its object
+    shares the name's words; a sentence's opening imperative ("Use Session to keep
+    cookies") is the reader's when its object is the concept."""
+    own = "" if purpose else name.rsplit(".", 1)[-1]
+    said = imperative_to_statement(clause, own, infinitive=purpose) if imperative else clause
     verb, rest = name_verb(name)
     # only a noun phrase that fits whole, and names what the verb makes: "a quick way to
     # create a new class" says it already, "the element factory" is no element
