@@ -34,7 +34,7 @@ _c_tally = getattr(_scanner, "tally", None)
 # markup's linear patterns (0f69f81, and the link patterns after it), so profiles cached
 # before them are re-derived. rank-21: a README example's call of a function is its bare
 # call first (readme_names.example_calls), Concept.readme_call. rank-22: readme_names' owners.
-RANK_VERSION = "rank-27"  # 25: thrown sentences; 26: refused titles; 27: "Owner#method" headings
+RANK_VERSION = "rank-28"  # 25: thrown; 26: refused titles; 27: "Owner#method" headings; 28: proxies
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
