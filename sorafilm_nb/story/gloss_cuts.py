@@ -121,7 +121,9 @@ def point_after(summary: str, clause: str, room: int) -> str:
     rest = _after(text, clause)
     m = _EXAMPLES.match(rest)
     verb, _, noun = clause.partition(" ")
-    if m and not {w.lower() for w in noun.split()} & DANGLING:
+    # a verb and its bare object: "a collection | of things like ..." has no verb to say the
+    # examples with, "holds things | for later like ..." an object that goes on
+    if m and not {w.lower() for w in (verb, *noun.split())} & DANGLING:
         items = [i.strip() for i in _LIST_SPLIT.split(m.group(1)) if i.strip()]
         whole = f"{verb} {m.group(1).strip()}"
         if len(items) >= 3 and len(whole) <= room:

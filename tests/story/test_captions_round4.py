@@ -47,6 +47,15 @@ def test_examples_are_said_only_where_three_fit() -> None:
     assert long == "Depot: holds important shared things"
 
 
+def test_examples_need_a_verb_and_its_bare_object() -> None:
+    """ "the central store" has no verb to say the list with: the noun phrase stays."""
+    said = gloss(
+        "Depot",
+        "The central store like timetables, routes, drivers, keys and many, many others.",
+    )
+    assert said == "Depot: the central store like timetables, routes, drivers"
+
+
 def test_a_clause_cut_before_what_it_is_for_says_it() -> None:
     """ "decorates methods on the class" before "indicating that they should be used to
     validate fields": what they are for is the point."""
