@@ -16,6 +16,7 @@ from .concepts import Concept, RepoProfile, ScanWarning
 from .doc_members import with_member_summaries
 from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
+from .forwards import with_forwarded
 from .project import project_name
 from .rank import rank
 from .scan_python import FileScan
@@ -124,7 +125,7 @@ def build(
         if "warn" not in r:
             lang = r.get("lang", "python")
             languages[lang] = languages.get(lang, 0) + 1
-    concepts = [Concept(*row) for row in rows]
+    concepts = with_forwarded([Concept(*row) for row in rows])  # a proxy says its target's
     said = concept_sentences(
         readme_text,
         [c.name for c in concepts if c.kind != "theme"],

@@ -29,8 +29,16 @@ _ELSEWHERE = frozenset(
     {"this", "that", "these", "those", "it", "its", "they", "their", "there", "here"}
     | {"which", "we", "you", "such"}
 )
-# A heading that is a name as code: "ky.post(input, options?)", "`Client`", ".option(key)".
-_CODE_HEADING = re.compile(r"^`?(\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)`?\s*(\(.*\))?`?$")
+# A heading that is a name as code: "ky.post(input, options?)", "`Client`", ".option(key)",
+# "AxiosHeaders#get(header)" (a JavaScript reference's Owner#method is Owner.method).
+_CODE_HEADING = re.compile(r"^`?(\.?[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)*)`?\s*(\(.*\))?`?$")
+# A badge before a heading's name ("🆕 AxiosHeaders"): symbols and a space, no word.
+_HEADING_BADGE = re.compile(r"^[^\w\s`.$]+\s+")
+# The first word of a paragraph that is about something other than the heading before it
+# ("The `rewrite` argument controls ..." under AxiosHeaders#set's signature).
+_OTHER_SUBJECT = frozenset(
+    _ELSEWHERE | {"the", "a", "an", "each", "every", "some", "your", "our", "if", "for", "in"}
+)
 
 
 def prose_sentences(text: str) -> list[str]:
@@ -187,19 +195,25 @@ def thrown_sentence(name: str, sentences: list[str]) -> str:
 def _heading_name(heading: str) -> tuple[str, bool]:
     """(the name a heading is, whether it is written as code) or ("", False): "ky.post" for
     "ky.post(input, options?)", "HTTPError" for "HTTPError", ".option" for ".option(key)"."""
-    m = _CODE_HEADING.match(heading.strip())
+    m = _CODE_HEADING.match(_HEADING_BADGE.sub("", heading.strip()))
     if not m:
         return "", False
-    code = bool(m.group(2)) or "`" in heading or "." in m.group(1)
-    return m.group(1), code
+    code = bool(m.group(2)) or "`" in heading or "." in m.group(1) or "#" in m.group(1)
+    return m.group(1).replace("#", "."), code
 
 
 def _sections(text: str) -> dict[str, str]:
     """Heading name -> the first sentence under it: an API reference's "### ky.extend(options)"
     followed by "Create a new ky instance ...". Headings in a row share the paragraph after
-    them (ky.get ... ky.delete: "Sets options.method to the method name and makes a request")."""
+    them (ky.get ... ky.delete: "Sets options.method to the method name and makes a request").
+    A reference may show the signature first ("### AxiosHeaders#get(header)", a code block,
+    then "Returns the internal value of the header."): after one code block, the paragraph
+    is the heading's when it opens with no subject of its own (not "The `rewrite` argument
+    controls ...", which is about an argument)."""
     out: dict[str, str] = {}
     waiting: list[str] = []
+    signature = False  # a code block came between the headings and this paragraph
+    called = False  # the last heading is written as code (a plain "Arrays" shows examples)
     for kind, block in _blocks(text):
         if kind == "heading":
             name, code = _heading_name(strip_markup(block, keep_code=True))
@@ -209,12 +223,16 @@ def _sections(text: str) -> dict[str, str]:
                 waiting.append(name)
             else:
                 waiting = []
+            signature, called = False, code
         elif kind == "para" and waiting:
             first = _SENTENCE.split(strip_markup(block), maxsplit=1)[0].strip()
-            if len(first.split()) >= 3:
+            opening = first.split(" ", 1)[0].strip("`*_(").lower()
+            if len(first.split()) >= 3 and not (signature and opening in _OTHER_SUBJECT):
                 for name in waiting:
                     out.setdefault(name, first[:SENTENCE_MAX])
             waiting = []
+        elif kind == "code" and waiting and called and not signature:
+            signature = True
         elif kind in ("code", "other"):
             waiting = []
     return out

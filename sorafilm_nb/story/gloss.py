@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from .clauses import DANGLING, RUN_ON, article, plain, short_clause
-from .gloss_cuts import CONDITION, ends_a_phrase, in_a_list, thrown, word_cut
+from .gloss_cuts import CONDITION, ends_a_phrase, in_a_list, point_after, thrown, word_cut
 from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
@@ -42,6 +42,16 @@ _FILLER_OPENING = re.compile(
 _RAISED = re.compile(
     r"^(raised|thrown|signals?|signalled)\s+(if|when|whenever|"
     r"to\s+(?:tell|show|signal|indicate)\s+(?:the\s+(?:user|caller)\s+)?that)\s+",
+    re.I,
+)
+
+
+# "There was an ambiguous exception that occurred while handling your request": an error's
+# docstring that says when it comes as something that occurred, said as when it is raised
+# ("raised while handling your request"); the noun before it only called it an error.
+_OCCURRED = re.compile(
+    r"^(?:there\s+(?:was|is)\s+)?(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:exception|error)\s+"
+    r"(?:that|which)\s+(?:occurred|occurs|happened|happens)\s+(while|when|if|during)\s+",
     re.I,
 )
 
@@ -248,6 +258,10 @@ def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
     # not in the range" lost "of 200...299"
     # (only a sentence that throws it: a docstring's own "Raised if ..." keeps its cut)
     condition = bool(CONDITION.match(clause)) and bool(thrown(name).search(plain(summary)))
+    # a clause cut before the examples its noun stands for, or before what it is for
+    after = point_after(summary, clause, room) if not condition else ""
+    if after:
+        return after
     # a list cut before its last item ("can be printed, iterated" before ", and treated as a
     # boolean") reads clipped: said whole where it fits
     if len(clause.split()) > 3 and not condition and not in_a_list(plain(summary), clause):
@@ -336,6 +350,7 @@ def _clause(name: str, sentence: str, room: int) -> str:
     # "Raised if a signature does not match": an exception is "raised if ..." (a bare
     # "when ..." is a fragment that no longer says it is raised); its own "if" or "when"
     text = _RAISED.sub(_raised, text)
+    text = _OCCURRED.sub(lambda m: f"raised {m.group(1).lower()} ", text)
     text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
     if not kept_noun:
         text = _FILLER_OPENING.sub("", text)
@@ -380,7 +395,8 @@ def _clause(name: str, sentence: str, room: int) -> str:
         said = re.sub(r"^containing\b", "contains", said)
         clause = short_clause(_reduced(said, room), room)
         if clause and not _restates(name, clause):
-            return _statement(name, clause, room, imperative=m.group(1).startswith("to "))
+            to = m.group(1).startswith("to ")
+            return _statement(name, clause, room, imperative=to, purpose=to)
     return ""
 
 
@@ -423,12 +439,19 @@ def _singular(word: str) -> str:
     return re.sub(r"(?<=[^s])s$", "", word)
 
 
-def _statement(name: str, clause: str, room: int, *, imperative: bool) -> str:
+def _statement(
+    name: str, clause: str, room: int, *, imperative: bool, purpose: bool = False
+) -> str:
     """A caption's clause said of the concept: an imperative opening ("use the given
     middleware function", PEP 257's mood) as what it does ("uses ..."), and a function's
     noun phrase with the verb its name opens with ("Initialize a new context." on
-    createContext: "creates a new context", not "a new context"); within ``room``."""
-    said = imperative_to_statement(clause, name.rsplit(".", 1)[-1]) if imperative else clause
+    createContext: "creates a new context", not "a new context"); within ``room``.
+    ``purpose``: the verb followed the concept's own name and "to" ("its own AxiosHeaders
+    class to manipulate headers"), so it says what the concept does even where its object
+    shares the name's words; a sentence's opening imperative ("Use Session to keep
+    cookies") is the reader's when its object is the concept."""
+    own = "" if purpose else name.rsplit(".", 1)[-1]
+    said = imperative_to_statement(clause, own, infinitive=purpose) if imperative else clause
     verb, rest = name_verb(name)
     # only a noun phrase that fits whole, and names what the verb makes: "a quick way to
     # create a new class" says it already, "the element factory" is no element

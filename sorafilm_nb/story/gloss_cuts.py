@@ -13,7 +13,7 @@ import re
 from .clauses import DANGLING, NEEDS_MORE, plain
 from .gloss_words import spell_code_words
 
-__all__ = ["CONDITION", "ends_a_phrase", "in_a_list", "thrown", "word_cut"]
+__all__ = ["CONDITION", "ends_a_phrase", "in_a_list", "point_after", "thrown", "word_cut"]
 
 
 def in_a_list(text: str, clause: str) -> bool:
@@ -85,3 +85,65 @@ def thrown(name: str) -> re.Pattern[str]:
         r"(if|when|whenever|unless|once)\b,?\s*(?:[^,.;:]{1,40},\s*)?(\w.*)$",
         re.I,
     )
+
+
+# What a sentence says right after a clause cut short, where that is its point: the examples
+# its object stands for ("important shared variables | like configuration, filters, tests,
+# globals and others"), or what it is for ("decorate methods on the class | indicating that
+# they should be used to validate fields").
+_EXAMPLES = re.compile(r"\s+(?:like|such\s+as|including)\s+(\w[\w\s,/-]*?)\s*(?:[.;:(]|$)", re.I)
+_PURPOSE_AFTER = re.compile(
+    r",?\s+(?:(?:indicating|meaning|marking|signall?ing)\s+(?:that\s+)?(?:it|they)\s+"
+    r"(?:should|must|will|is\s+to|are\s+to)\s+be\s+used\s+)?"
+    r"(to\s+(?!(?:the|an?|its|their|this|that|these|those|your|each|every|all|any)\s)"
+    r"[a-z]+\s[^.;:,(]*)\s*(?:[.;:,(]|$)",
+)
+_LIST_OPENS = re.compile(r"\s+(?:like|such\s+as|including)\s", re.I)
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
+def point_after(summary: str, clause: str, room: int) -> str:
+    """``clause`` said with the point its sentence makes right after it, within ``room``:
+    "contains configuration, filters, tests, globals and others" for "contains important
+    shared variables" (a "like" or "such as" list names what its noun holds: the list says
+    it, at least three of its items, where the clause is a verb and its bare object), or
+    "decorates methods on the class to validate fields" (what "indicating that they should
+    be used to" or a plain "to" says it is for, whole); "" when the sentence goes on
+    otherwise or the point does not fit."""
+    text = plain(spell_code_words(summary))
+    # a cut inside the list ("... like timetables" before ", routes, drivers"): the noun
+    # before it is where the clause stops
+    inside = _LIST_OPENS.search(clause)
+    if inside and re.match(r"\s*(?:,|and\s|or\s)", _after(text, clause)):
+        clause = clause[: inside.start()]
+    if len(clause.split()) < 2:
+        return ""
+    rest = _after(text, clause)
+    m = _EXAMPLES.match(rest)
+    verb, _, noun = clause.partition(" ")
+    # a verb and its bare object: "a collection | of things like ..." has no verb to say the
+    # examples with, "holds things | for later like ..." an object that goes on
+    if m and not {w.lower() for w in (verb, *noun.split())} & DANGLING:
+        items = [i.strip() for i in _LIST_SPLIT.split(m.group(1)) if i.strip()]
+        whole = f"{verb} {m.group(1).strip()}"
+        if len(items) >= 3 and len(whole) <= room:
+            return whole
+        for k in range(len(items) - 1, 2, -1):
+            said = f"{verb} {', '.join(items[:k])}"
+            if len(said) <= room:
+                return said
+        return ""
+    m = _PURPOSE_AFTER.match(rest)
+    # the purpose whole, to its sentence's end or comma: "to verify that the value" cut
+    # before "hasn't been changed" says a that-clause without its verb
+    said = f"{clause} {m.group(1).strip()}" if m else ""
+    if not said or len(said) > room or said.split()[-1].lower() in DANGLING | NEEDS_MORE:
+        return ""
+    return said
+
+
+def _after(text: str, clause: str) -> str:
+    """What ``text`` says after ``clause``'s last two words, "" where it does not say them."""
+    tail = " ".join(clause.split()[-2:]).lower()
+    at = text.lower().find(tail)
+    return text[at + len(tail) :] if at >= 0 and tail else ""

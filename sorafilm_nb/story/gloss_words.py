@@ -285,27 +285,30 @@ _NOT_VERBS = frozenset(
 )
 
 
-def _bare_verb(word: str, following: str) -> bool:
+def _bare_verb(word: str, following: str, *, infinitive: bool = False) -> bool:
     """Whether ``word``, opening a sentence before ``following``, is a verb in the
     imperative: a known one, or a plain word (not already "sends", "stored", "pending") whose
-    object's determiner follows it."""
+    object's determiner follows it, or (``infinitive``: it followed "to") any plain word,
+    whatever follows ("to manipulate headers")."""
     low = word.lower()
     if not re.fullmatch(r"[a-z]+", low):
         return False
     if low in _IMPERATIVES:
         return True
-    if low in _NOT_VERBS:
+    if low in _NOT_VERBS or low in _DETERMINERS:
         return False
     plain = not re.search(r"(?:[^s]s|ed|ing|ly)$", low) and len(low) > 2
-    return plain and following.lower() in _DETERMINERS
+    return plain and (infinitive or following.lower() in _DETERMINERS)
 
 
-def imperative_to_statement(clause: str, own: str = "") -> str:
+def imperative_to_statement(clause: str, own: str = "", *, infinitive: bool = False) -> str:
     """ "use the given middleware function" -> "uses the given middleware function", "get
     or set the name" -> "gets or sets the name": a clause that opens with a verb in the
     imperative said of the concept. Unchanged when it opens otherwise, or when its object is
     the concept itself, written ``own`` ("Use Session to keep cookies", "Create a new
-    instance of Axios"): that is an instruction to the reader, which the concept does not do."""
+    instance of Axios"): that is an instruction to the reader, which the concept does not do.
+    ``infinitive``: the clause followed "to" ("a class to manipulate headers"), so its plain
+    first word is a verb whatever follows it."""
     words = clause.split()
     if len(words) < 2:
         return clause
@@ -315,7 +318,7 @@ def imperative_to_statement(clause: str, own: str = "") -> str:
     first, second = words[0], words[1]
     if second.lower() in _AND and len(words) > 3 and _bare_verb(words[2], words[3]):
         verbs = 3  # "get or set the name", "set / get the usage"
-    elif _bare_verb(first, second):
+    elif _bare_verb(first, second, infinitive=infinitive):
         verbs = 1
     else:
         return clause

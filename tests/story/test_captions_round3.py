@@ -68,8 +68,15 @@ def test_a_clause_cut_before_its_point_is_cut_at_a_word() -> None:
         # the word cut would end on a modal: "... indicating that they should"
         (
             "field_validator",
-            "Decorate methods on the class indicating that they should be used to validate fields.",
+            "Decorate methods on the class indicating that they should be kept apart from the "
+            "other methods.",
             "decorates methods on the class",
+        ),
+        # what they should be used for is said whole (gloss_cuts.point_after, round 4)
+        (
+            "field_validator",
+            "Decorate methods on the class indicating that they should be used to validate fields.",
+            "decorates methods on the class to validate fields",
         ),
         # whole already: nothing was cut
         ("Factory", "Stores a factory callable.", "stores a factory callable"),

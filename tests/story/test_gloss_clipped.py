@@ -48,7 +48,8 @@ from sorafilm_nb.story.gloss import teaching_clauses
         ),
         (  # "-ing" words that need a continuation: a shorter phrase cut
             "validator",
-            "Decorate methods on the class indicating that they should be used to validate fields.",
+            "Decorate methods on the class indicating that they should be kept apart from the "
+            "other methods.",
             "validator: decorates methods on the class",
         ),
     ],
