@@ -302,3 +302,61 @@ def test_a_cold_plan_starts_reading_before_it_loads_the_story_side(tmp_path: Pat
         "sorafilm_nb.story.findings",
         "sorafilm_nb.story.continuity",
     }, before_fork
+
+
+# What a command that sends no job has no use for: the provider SDKs (~0.3-0.6 s of CPU
+# each to import), and the notebook side's libraries.
+UNSENT = ("openai", "google.genai", "runwayml", "pandas", "matplotlib", "ipywidgets")
+
+
+def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path) -> None:
+    """The provider's SDK is imported by the first call that talks to its server (the
+    embedded simulator's included), not when the backend is made: `sorafilm resume` of a
+    finished film and a `sorafilm film` whose plan lint refused start the simulator and
+    never send, and each imported the OpenAI SDK all the same (~0.5 s of CPU a run). A dry
+    run does not even open the ledger (money.location says where it is)."""
+    from studio_child import make_plan
+
+    from sorafilm_nb.backends.openai_api import OpenAIBackend
+    from sorafilm_nb.backends.simulator import Simulator
+    from sorafilm_nb.money.ledger import Ledger
+    from sorafilm_nb.studio.runner import Studio
+
+    out, ledger = tmp_path / "film", tmp_path / "sandbox.sqlite3"
+    with (
+        Simulator(job_seconds=0.05, poll_after_ms=50, render_scale=0.2) as sim,
+        Ledger(ledger) as books,
+        Studio(OpenAIBackend.for_simulator(sim), books, min_poll_interval=0.05) as studio,
+    ):
+        assert studio.run(make_plan(1, tag="unsent"), out).ok
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "mod.py").write_text('"""A module."""\n\nclass Thing:\n    """A thing."""\n')
+    film = ["film", "--repo", str(repo), "--template", "single-12"]
+    lines = {
+        "dry run": [*film, "--out", str(tmp_path / "dry"), "--dry-run"],
+        "refused plan": [*film, "--out", str(tmp_path / "no"), "--monthly-budget", "0.01"],
+        "resume": ["resume", str(out), "--ledger", str(ledger), "--sim-seconds", "0.05"],
+    }
+    watched = (*UNSENT, "sorafilm_nb.money.ledger")
+    code = (
+        "import json, sys\n"
+        "from sorafilm_nb.backends import connect\n"
+        "connect.DOUBLE_RENDER_SCALE = 0.2\n"
+        "from sorafilm_nb.cli import main\n"
+        "seen = {}\n"
+        f"for name, argv in {lines!r}.items():\n"
+        "    code = main(argv)\n"
+        f"    heavy = [m for m in {watched!r} if m in sys.modules]\n"
+        "    seen[name] = [code, heavy]\n"
+        "print(json.dumps(seen), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(tmp_path / "c")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert seen["dry run"] == [0, []], seen
+    assert seen["refused plan"][0] == 1 and "blocking findings" in done.stderr
+    assert seen["resume"][0] == 0 and "resuming" in done.stdout
+    for name, (_, heavy) in seen.items():
+        assert not set(heavy) & set(UNSENT), (name, heavy)
