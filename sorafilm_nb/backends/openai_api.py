@@ -34,10 +34,11 @@ Why it looks like this:
   The ledger is chosen before the first job, so ``is_simulator()`` asks with one free read
   (``list(limit=1)``) when no answer has been seen yet; a failed probe means "real".
 - The SDK (``import openai``: ~0.3-0.6 s of CPU, hundreds of pydantic models) is imported,
-  and its clients made, by the first call that talks to the server (``_sdk``) when the URL
-  is the embedded simulator's own (``for_simulator``): a resume of a finished film, a film
-  whose plan lint refused, never send and never pay for it. Any other URL is read by the
-  SDK at once (its default, its own parsing), so ``base_url`` is always what it talks to.
+  and its clients made, by the first call that talks to the server (``_provider.Once``)
+  when the URL is the embedded simulator's own (``for_simulator``): a resume of a finished
+  film, a film whose plan lint refused, never send and never pay for it. Any other URL is
+  read by the SDK at once (its default, its own parsing), so ``base_url`` is always what it
+  talks to.
 - Downloads have a total deadline (``download_deadline``) besides the per-read timeout: a
   server that drips bytes never holds one forever. A watchdog shuts the socket down at the
   deadline, so a blocked read wakes at once; the file appears only complete (temp file in
@@ -57,7 +58,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ..capabilities import same_model
 from ..redact import redact
-from ._provider import MIME, ServerKind, find_key, ssl_context
+from ._provider import MIME, Once, ServerKind, find_key, ssl_context
 from .base import (
     AuthError,
     BackendError,
@@ -88,7 +89,7 @@ log = logging.getLogger(__name__)
 
 
 class _Sdk(NamedTuple):
-    """What OpenAIBackend._sdk() makes once: the module and the clients built from it."""
+    """What OpenAIBackend._make_sdk() makes once: the module and the clients built from it."""
 
     module: Any
     client: openai.OpenAI
@@ -154,8 +155,7 @@ class OpenAIBackend:
             timeout,
             download_timeout,
         )
-        self._sdk_lock = threading.Lock()
-        self._sdk_made: _Sdk | None = None
+        self._sdk = Once(self._make_sdk)
         self._url_is_ours = _url_is_ours
         self._timeout = timeout
         self.download_deadline = float(download_deadline)
@@ -165,57 +165,52 @@ class OpenAIBackend:
         self._known_lock = threading.Lock()
         # The URL as the SDK reads it (its default, a trailing slash, its own parsing): the
         # SDK is asked now, unless the URL is the simulator's own (for_simulator), which is
-        # in that form already; _sdk() checks so when it makes the client.
-        self.base_url: str = str(base_url) if _url_is_ours else _sdk_url(self._sdk().client)
+        # in that form already (_make_sdk checks): then the SDK waits for the first call.
+        self.base_url: str = str(base_url) if _url_is_ours else _sdk_url(self._sdk.get().client)
         # "unknown" until the server first answers; "other" for good for a non-loopback URL
         self._kind = ServerKind(self.base_url)
 
-    def _sdk(self) -> _Sdk:
-        """The ``openai`` module and this backend's clients, made at the first call that
-        needs them. On the embedded simulator that is the first job: ``import openai`` is
-        ~0.3-0.6 s of CPU (hundreds of pydantic models), which a backend that never sends
-        (`sorafilm resume` of a finished film, a film whose plan lint refused) need not pay."""
-        with self._sdk_lock:
-            if self._sdk_made is None:
-                import openai
+    def _make_sdk(self) -> _Sdk:
+        """The ``openai`` module and this backend's clients (``Once``: made by the first call
+        that needs them on the embedded simulator, at once on any other server)."""
+        import openai
 
-                base_url, max_retries, timeout, download_timeout = self._sdk_settings
-                client = openai.OpenAI(
-                    api_key=self._key,
-                    base_url=base_url,
-                    max_retries=max_retries,
-                    timeout=openai.Timeout(timeout, connect=10.0),
-                    # the SDK's own defaults (limits, redirects), plus a look at every answer
-                    http_client=openai.DefaultHttpxClient(
-                        verify=ssl_context(openai.DefaultHttpxClient),
-                        event_hooks={"response": [lambda response: self._kind.observe(response)]},
-                    ),
-                )
-                if self._url_is_ours and _sdk_url(client) != self.base_url:
-                    # never: the simulator's URL is the SDK's form (tests/backends pin it)
-                    raise RuntimeError(
-                        f"the SDK reads the simulator's URL {self.base_url} as {_sdk_url(client)}"
-                    )
-                self._sdk_made = _Sdk(
-                    openai,
-                    client,
-                    client.with_options(max_retries=0),
-                    openai.Timeout(download_timeout, connect=10.0),
-                )
-            return self._sdk_made
+        base_url, max_retries, timeout, download_timeout = self._sdk_settings
+        client = openai.OpenAI(
+            api_key=self._key,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=openai.Timeout(timeout, connect=10.0),
+            # the SDK's own defaults (limits, redirects), plus a look at every answer
+            http_client=openai.DefaultHttpxClient(
+                verify=ssl_context(openai.DefaultHttpxClient),
+                event_hooks={"response": [lambda response: self._kind.observe(response)]},
+            ),
+        )
+        if self._url_is_ours and _sdk_url(client) != self.base_url:
+            # never: the simulator's URL is in the SDK's form (tests/backends pin it)
+            raise RuntimeError(
+                f"the SDK reads the simulator's URL {self.base_url} as {_sdk_url(client)}"
+            )
+        return _Sdk(
+            openai,
+            client,
+            client.with_options(max_retries=0),
+            openai.Timeout(download_timeout, connect=10.0),
+        )
 
     @property
     def _openai(self) -> Any:
-        return self._sdk().module
+        return self._sdk.get().module
 
     @property
     def _client(self) -> openai.OpenAI:
-        return self._sdk().client
+        return self._sdk.get().client
 
     @property
     def _creator(self) -> openai.OpenAI:
         """The client for job-creating calls: no SDK retries (a retried create may pay twice)."""
-        return self._sdk().creator
+        return self._sdk.get().creator
 
     @classmethod
     def for_simulator(cls, sim: Simulator, **kwargs: Any) -> OpenAIBackend:
@@ -492,7 +487,7 @@ class OpenAIBackend:
         return stream_download(
             self._openai,
             lambda: self._client.videos.with_streaming_response.download_content(
-                job_id, variant=variant, timeout=self._sdk().download_timeout
+                job_id, variant=variant, timeout=self._sdk.get().download_timeout
             ),
             target,
             what=what,

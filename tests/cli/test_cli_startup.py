@@ -313,8 +313,10 @@ def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path
     """The provider's SDK is imported by the first call that talks to its server (the
     embedded simulator's included), not when the backend is made: `sorafilm resume` of a
     finished film and a `sorafilm film` whose plan lint refused start the simulator and
-    never send, and each imported the OpenAI SDK all the same (~0.5 s of CPU a run). A dry
-    run does not even open the ledger (money.location says where it is)."""
+    never send, and each imported the OpenAI SDK all the same (~0.5 s of CPU a run); the
+    Veo and Runway doubles' backends imported google-genai and runwayml when made. A dry run
+    with no sandbox ledger yet does not import the ledger (money.location says where it
+    would be)."""
     from studio_child import make_plan
 
     from sorafilm_nb.backends.openai_api import OpenAIBackend
@@ -349,6 +351,10 @@ def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path
         "    code = main(argv)\n"
         f"    heavy = [m for m in {watched!r} if m in sys.modules]\n"
         "    seen[name] = [code, heavy]\n"
+        "for provider in ('veo', 'runway'):  # the other doubles, asked what they are\n"
+        "    with connect.connect(provider, sim_seconds=0.05) as made:\n"
+        "        simulated = made.backend.is_simulator() and 'simulator' in repr(made.backend)\n"
+        f"    seen[provider] = [simulated, [m for m in {watched!r} if m in sys.modules]]\n"
         "print(json.dumps(seen), file=sys.stderr)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(tmp_path / "c")}
@@ -358,5 +364,6 @@ def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path
     assert seen["dry run"] == [0, []], seen
     assert seen["refused plan"][0] == 1 and "blocking findings" in done.stderr
     assert seen["resume"][0] == 0 and "resuming" in done.stdout
+    assert seen["veo"][0] is True and seen["runway"][0] is True
     for name, (_, heavy) in seen.items():
         assert not set(heavy) & set(UNSENT), (name, heavy)
