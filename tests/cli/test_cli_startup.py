@@ -312,11 +312,11 @@ UNSENT = ("openai", "google.genai", "runwayml", "pandas", "matplotlib", "ipywidg
 def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path) -> None:
     """The provider's SDK is imported by the first call that talks to its server (the
     embedded simulator's included), not when the backend is made: `sorafilm resume` of a
-    finished film and a `sorafilm film` whose plan lint refused start the simulator and
-    never send, and each imported the OpenAI SDK all the same (~0.5 s of CPU a run); the
-    Veo and Runway doubles' backends imported google-genai and runwayml when made. A dry run
-    with no sandbox ledger yet does not import the ledger (money.location says where it
-    would be)."""
+    film with nothing left to send and a `sorafilm film` whose plan lint refused start the
+    simulator and never send, and each imported the OpenAI SDK all the same (~0.4 s of CPU
+    a run); the Veo and Runway doubles' backends imported google-genai and runwayml when
+    made. A dry run with no sandbox ledger yet does not import the ledger (money.location
+    says where it would be)."""
     from studio_child import make_plan
 
     from sorafilm_nb.backends.openai_api import OpenAIBackend
@@ -330,14 +330,16 @@ def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path
         Ledger(ledger) as books,
         Studio(OpenAIBackend.for_simulator(sim), books, min_poll_interval=0.05) as studio,
     ):
-        assert studio.run(make_plan(1, tag="unsent"), out).ok
+        # refused: every shot final, nothing left to send or stitch (no ffmpeg, cheap)
+        film = studio.run(make_plan(1, refuse=(0,), tag="unsent"), out)
+        assert film.shots[0].status == "refused"
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "mod.py").write_text('"""A module."""\n\nclass Thing:\n    """A thing."""\n')
-    film = ["film", "--repo", str(repo), "--template", "single-12"]
+    make = ["film", "--repo", str(repo), "--template", "single-12"]
     lines = {
-        "dry run": [*film, "--out", str(tmp_path / "dry"), "--dry-run"],
-        "refused plan": [*film, "--out", str(tmp_path / "no"), "--monthly-budget", "0.01"],
+        "dry run": [*make, "--out", str(tmp_path / "dry"), "--dry-run"],
+        "refused plan": [*make, "--out", str(tmp_path / "no"), "--monthly-budget", "0.01"],
         "resume": ["resume", str(out), "--ledger", str(ledger), "--sim-seconds", "0.05"],
     }
     watched = (*UNSENT, "sorafilm_nb.money.ledger")
@@ -357,13 +359,13 @@ def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path
         f"    seen[provider] = [simulated, [m for m in {watched!r} if m in sys.modules]]\n"
         "print(json.dumps(seen), file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SORAFILM_CACHE_DIR": str(tmp_path / "c")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the test's cache: the vocabulary seeded
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stderr.strip().splitlines()[-1])
     assert seen["dry run"] == [0, []], seen
     assert seen["refused plan"][0] == 1 and "blocking findings" in done.stderr
-    assert seen["resume"][0] == 0 and "resuming" in done.stdout
+    assert seen["resume"][0] == 1 and "resuming" in done.stdout and "refused" in done.stdout
     assert seen["veo"][0] is True and seen["runway"][0] is True
     for name, (_, heavy) in seen.items():
         assert not set(heavy) & set(UNSENT), (name, heavy)
