@@ -11,9 +11,12 @@ import shutil
 import tempfile
 import threading
 import weakref
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported by serve(): http.server (with http.client, email, ssl) is ~15 ms
+    # that `connect`'s importers (every `sorafilm` command a test runs) pay before any double
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 #: The size the doubles draw their animatics at, as a share of the planned size: half
 #: (640x360 for 1280x720; the panel says so), legible and quick for a demo. The Simulator's
@@ -29,6 +32,8 @@ def serve(
 ) -> tuple[ThreadingHTTPServer, threading.Thread]:
     """A server on 127.0.0.1:port (0: any free port) serving on a daemon thread. ``attrs``
     are set on the server, where the handler finds its double (``server.simulator``)."""
+    from http.server import ThreadingHTTPServer
+
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)  # may raise: port busy
     server.daemon_threads = True
     for name, value in attrs.items():

@@ -13,6 +13,9 @@
 - ``BoundedTransport``: an httpx transport that stops any response body past a byte limit
   or a deadline, because both SDKs read whole bodies into memory and a hostile or broken
   server could otherwise send gigabytes or never finish.
+- ``Once``: a backend's SDK and clients, made by the first call that needs them on a double
+  this process started (an SDK import is ~0.3 s of CPU a command that never sends need not
+  pay), at once on any other server.
 - ``ssl_context``: the one verifying TLS context every httpx client of the backends uses,
   built once per process (loading the CA bundle costs ~30 ms of CPU per client otherwise).
 """
@@ -28,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from ..capabilities import SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE
 from ..redact import redact
@@ -58,6 +61,7 @@ __all__ = [
     "KEY_ENV",
     "MIME",
     "BoundedTransport",
+    "Once",
     "ProviderBackend",
     "ResponseTooLarge",
     "Scrubber",
@@ -107,6 +111,31 @@ def status_error(code: int, text: str) -> BackendError:
     if 400 <= code < 500:
         return InvalidRequest(text)
     return BackendError(text)
+
+
+_T = TypeVar("_T")
+
+
+class Once(Generic[_T]):
+    """The value ``make()`` returns, made at the first ``get()``, once, whichever thread asks.
+
+    A backend's SDK and clients: on a double this process started (``for_simulator``,
+    ``for_fake``), the first call that talks to the server imports the SDK (openai,
+    google-genai, runwayml: ~0.25-0.35 s of CPU each, more on a busy machine), so a backend
+    that never sends (`sorafilm resume` of a finished film, a film whose plan lint refused)
+    never pays for it. On any other server the backend asks at once, so a URL the SDK refuses
+    or missing credentials are said when it is made, as before."""
+
+    def __init__(self, make: Callable[[], _T]) -> None:
+        self._make: Callable[[], _T] | None = make
+        self._value: _T | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> _T:
+        with self._lock:
+            if self._make is not None:
+                self._value, self._make = self._make(), None
+            return cast("_T", self._value)
 
 
 class Scrubber:
@@ -247,7 +276,8 @@ class ProviderBackend:
     @classmethod
     def for_fake(cls: type[_B], fake: Any, **kwargs: Any) -> _B:
         """A backend on a fake this process started (its key and URL): simulated without a
-        probe, and still held to the fakes' header on every answer."""
+        probe, and still held to the fakes' header on every answer; its SDK is imported by
+        the first call that talks to the fake (``Once``)."""
         kwargs.setdefault("name", f"{cls.provider}-simulator")
         make = cast("Callable[..., _B]", cls)  # each subclass takes api_key, base_url, _fake
         return make(api_key=fake.api_key, base_url=fake.base_url, _fake=True, **kwargs)

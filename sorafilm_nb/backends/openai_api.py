@@ -33,6 +33,12 @@ Why it looks like this:
   jobs, and the job-creating call that saw it raises ``SimulatorMismatch`` naming the job.
   The ledger is chosen before the first job, so ``is_simulator()`` asks with one free read
   (``list(limit=1)``) when no answer has been seen yet; a failed probe means "real".
+- The SDK (``import openai``: ~0.3-0.6 s of CPU, hundreds of pydantic models) is imported,
+  and its clients made, by the first call that talks to the server (``_provider.Once``)
+  when the URL is the embedded simulator's own (``for_simulator``): a resume of a finished
+  film, a film whose plan lint refused, never send and never pay for it. Any other URL is
+  read by the SDK at once (its default, its own parsing), so ``base_url`` is always what it
+  talks to.
 - Downloads have a total deadline (``download_deadline``) besides the per-read timeout: a
   server that drips bytes never holds one forever. A watchdog shuts the socket down at the
   deadline, so a blocked read wakes at once; the file appears only complete (temp file in
@@ -48,11 +54,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ..capabilities import same_model
 from ..redact import redact
-from ._provider import MIME, ServerKind, find_key, ssl_context
+from ._provider import MIME, Once, ServerKind, find_key, ssl_context
 from .base import (
     AuthError,
     BackendError,
@@ -73,11 +79,28 @@ from .openai_wire import (
 )
 
 if TYPE_CHECKING:
+    import openai
+
     from .simulator import Simulator
 
 __all__ = ["OpenAIBackend", "SimulatorMismatch", "raise_for_job"]
 
 log = logging.getLogger(__name__)
+
+
+class _Sdk(NamedTuple):
+    """What OpenAIBackend._make_sdk() makes once: the module and the clients built from it."""
+
+    module: Any
+    client: openai.OpenAI
+    creator: openai.OpenAI
+    download_timeout: openai.Timeout
+
+
+def _sdk_url(client: openai.OpenAI) -> str:
+    """The client's base URL without its trailing slash: OpenAIBackend.base_url."""
+    return str(client.base_url).rstrip("/")
+
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _EXTENSIONS = {"video": "mp4", "thumbnail": "webp", "spritesheet": "jpg"}
@@ -114,9 +137,8 @@ class OpenAIBackend:
         create_attempts: int = 1,
         lookup_window: float = 60.0,
         name: str = "openai",
+        _url_is_ours: bool = False,
     ) -> None:
-        import openai
-
         if not download_deadline > 0:
             raise ValueError(f"download_deadline must be > 0 seconds, got {download_deadline!r}")
         key = find_key("openai", api_key)
@@ -126,11 +148,37 @@ class OpenAIBackend:
                 "(or run on the simulator, which needs none)"
             )
         self.name = name
-        self._openai = openai
         self._key = key
-        self._client = openai.OpenAI(
-            api_key=key,
-            base_url=base_url or os.environ.get("OPENAI_BASE_URL") or None,
+        self._sdk_settings = (
+            base_url or os.environ.get("OPENAI_BASE_URL") or None,
+            max_retries,
+            timeout,
+            download_timeout,
+        )
+        self._sdk = Once(self._make_sdk)
+        self._url_is_ours = _url_is_ours
+        self._timeout = timeout
+        self.download_deadline = float(download_deadline)
+        self.create_attempts = max(1, create_attempts)
+        self.lookup_window = lookup_window
+        self._known: set[str] = set()  # ids this backend created or adopted
+        self._known_lock = threading.Lock()
+        # The URL as the SDK reads it (its default, a trailing slash, its own parsing): the
+        # SDK is asked now, unless the URL is the simulator's own (for_simulator), which is
+        # in that form already (_make_sdk checks): then the SDK waits for the first call.
+        self.base_url: str = str(base_url) if _url_is_ours else _sdk_url(self._sdk.get().client)
+        # "unknown" until the server first answers; "other" for good for a non-loopback URL
+        self._kind = ServerKind(self.base_url)
+
+    def _make_sdk(self) -> _Sdk:
+        """The ``openai`` module and this backend's clients (``Once``: made by the first call
+        that needs them on the embedded simulator, at once on any other server)."""
+        import openai
+
+        base_url, max_retries, timeout, download_timeout = self._sdk_settings
+        client = openai.OpenAI(
+            api_key=self._key,
+            base_url=base_url,
             max_retries=max_retries,
             timeout=openai.Timeout(timeout, connect=10.0),
             # the SDK's own defaults (limits, redirects), plus a look at every answer
@@ -139,17 +187,30 @@ class OpenAIBackend:
                 event_hooks={"response": [lambda response: self._kind.observe(response)]},
             ),
         )
-        self.base_url: str = str(self._client.base_url).rstrip("/")
-        self._creator = self._client.with_options(max_retries=0)
-        self._timeout = timeout
-        self._download_timeout = openai.Timeout(download_timeout, connect=10.0)
-        self.download_deadline = float(download_deadline)
-        # "unknown" until the server first answers; "other" for good for a non-loopback URL
-        self._kind = ServerKind(self.base_url)
-        self.create_attempts = max(1, create_attempts)
-        self.lookup_window = lookup_window
-        self._known: set[str] = set()  # ids this backend created or adopted
-        self._known_lock = threading.Lock()
+        if self._url_is_ours and _sdk_url(client) != self.base_url:
+            # never: the simulator's URL is in the SDK's form (tests/backends pin it)
+            raise RuntimeError(
+                f"the SDK reads the simulator's URL {self.base_url} as {_sdk_url(client)}"
+            )
+        return _Sdk(
+            openai,
+            client,
+            client.with_options(max_retries=0),
+            openai.Timeout(download_timeout, connect=10.0),
+        )
+
+    @property
+    def _openai(self) -> Any:
+        return self._sdk.get().module
+
+    @property
+    def _client(self) -> openai.OpenAI:
+        return self._sdk.get().client
+
+    @property
+    def _creator(self) -> openai.OpenAI:
+        """The client for job-creating calls: no SDK retries (a retried create may pay twice)."""
+        return self._sdk.get().creator
 
     @classmethod
     def for_simulator(cls, sim: Simulator, **kwargs: Any) -> OpenAIBackend:
@@ -159,7 +220,7 @@ class OpenAIBackend:
         the port); its answers are still checked like any other's.
         """
         kwargs.setdefault("name", "simulator")
-        backend = cls(api_key=sim.api_key, base_url=sim.base_url, **kwargs)
+        backend = cls(api_key=sim.api_key, base_url=sim.base_url, _url_is_ours=True, **kwargs)
         backend._kind.believe()  # loopback, and nothing contradicted it yet
         return backend
 
@@ -426,7 +487,7 @@ class OpenAIBackend:
         return stream_download(
             self._openai,
             lambda: self._client.videos.with_streaming_response.download_content(
-                job_id, variant=variant, timeout=self._download_timeout
+                job_id, variant=variant, timeout=self._sdk.get().download_timeout
             ),
             target,
             what=what,

@@ -30,11 +30,12 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .. import capabilities
 from ._provider import (
     MIME,
+    Once,
     ProviderBackend,
     ResponseTooLarge,
     bounded_transport,
@@ -56,6 +57,10 @@ from .base import (
     Variant,
 )
 
+if TYPE_CHECKING:
+    import httpx
+    import runwayml
+
 __all__ = ["NotSupported", "OutcomeUnknown", "RunwayBackend", "retryable"]
 
 log = logging.getLogger(__name__)
@@ -71,6 +76,15 @@ STATUS: dict[str, Status] = {
     "FAILED": "failed",
     "CANCELLED": "failed",
 }
+
+
+class _Sdk(NamedTuple):
+    """What RunwayBackend._make_sdk() makes once."""
+
+    module: Any
+    client: runwayml.RunwayML
+    creator: runwayml.RunwayML  # no retries: a create is sent once
+    media: httpx.Client  # fetches the output files
 
 
 def retryable(job: Job) -> bool:
@@ -100,16 +114,38 @@ class RunwayBackend(ProviderBackend):
         name: str = "runway",
         _fake: bool = False,
     ) -> None:
-        import httpx
-        import runwayml
-
         key = find_key("runway", api_key)
         if not key:
             raise AuthError("no Runway key: pass api_key=... or set RUNWAYML_API_SECRET")
         url = base_url or os.environ.get("RUNWAYML_BASE_URL") or None
-        self._runwayml = runwayml
         self._timeout = timeout
-        self._client = runwayml.RunwayML(
+        settings = (key, url, max_retries, max_download_bytes, download_deadline, _fake)
+        self._sdk = Once(lambda: self._make_sdk(*settings))
+        # the URL the client talks to (its default when none was given; a fake's own is in
+        # the SDK's form already, _make_sdk checks): one ServerKind, one shown URL (redact.url
+        # once) for every repr and message. A real API's client is made now.
+        said = str(url) if _fake else str(self._sdk.get().client.base_url).rstrip("/")
+        self._setup(key, said, name, _fake)
+        self._cache = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="runway-"))
+        self._cache.mkdir(parents=True, exist_ok=True)
+        self._ready: dict[str, Path] = {}
+
+    def _make_sdk(
+        self,
+        key: str,
+        url: str | None,
+        max_retries: int,
+        max_download_bytes: int,
+        download_deadline: float,
+        fake: bool,
+    ) -> _Sdk:
+        """runwayml and this backend's clients (``Once``: made by the first call that needs
+        them on a fake this process started, at once otherwise)."""
+        import httpx
+        import runwayml
+
+        timeout = self._timeout
+        client = runwayml.RunwayML(
             api_key=key,
             base_url=url,
             max_retries=max_retries,
@@ -120,19 +156,33 @@ class RunwayBackend(ProviderBackend):
                 event_hooks={"response": [lambda response: self._kind.observe(response)]},
             ),
         )
-        # the URL the client talks to (its default when none was given): one ServerKind,
-        # one shown URL (redact.url once) for every repr and message
-        self._setup(key, str(self._client.base_url).rstrip("/"), name, _fake)
-        self._creator = self._client.with_options(max_retries=0)
-        self._media = httpx.Client(
+        if fake and str(client.base_url).rstrip("/") != self.base_url:
+            # never: a fake's URL is in the SDK's form (tests/backends pin it)
+            raise RuntimeError(f"the SDK reads the fake's URL {self.base_url} as {client.base_url}")
+        media = httpx.Client(
             transport=bounded_transport(max_download_bytes, download_deadline),
             verify=ssl_context(),  # for any proxy transport httpx mounts from the environment
             timeout=httpx.Timeout(timeout, connect=10.0),
             follow_redirects=True,
         )
-        self._cache = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="runway-"))
-        self._cache.mkdir(parents=True, exist_ok=True)
-        self._ready: dict[str, Path] = {}
+        return _Sdk(runwayml, client, client.with_options(max_retries=0), media)
+
+    @property
+    def _runwayml(self) -> Any:
+        return self._sdk.get().module
+
+    @property
+    def _client(self) -> runwayml.RunwayML:
+        return self._sdk.get().client
+
+    @property
+    def _creator(self) -> runwayml.RunwayML:
+        """The client for creates: no SDK retries (a retried create may make a second task)."""
+        return self._sdk.get().creator
+
+    @property
+    def _media(self) -> httpx.Client:
+        return self._sdk.get().media
 
     def is_simulator(self) -> bool:
         """Whether its tasks are simulated (a loopback fake, see ``ServerKind``)."""

@@ -31,11 +31,12 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .. import capabilities
 from ._provider import (
     MIME,
+    Once,
     ProviderBackend,
     ResponseTooLarge,
     bounded_transport,
@@ -57,11 +58,23 @@ from .base import (
     Variant,
 )
 
+if TYPE_CHECKING:
+    from google import genai
+
 __all__ = ["NotSupported", "OutcomeUnknown", "VeoBackend"]
 
 log = logging.getLogger(__name__)
 
 CONSOLE = "https://console.cloud.google.com/vertex-ai/studio/media"
+
+
+class _Sdk(NamedTuple):
+    """What VeoBackend._make_sdk() makes once."""
+
+    types: Any
+    errors: Any
+    creator: genai.Client  # no retries: a create is sent once
+    reader: genai.Client
 
 
 def _image(types: Any, path: str | Path) -> Any:
@@ -94,10 +107,6 @@ class VeoBackend(ProviderBackend):
         name: str = "veo",
         _fake: bool = False,
     ) -> None:
-        import httpx
-        from google import genai
-        from google.genai import errors, types
-
         key = find_key("veo", api_key)
         if not key and not project:
             raise AuthError(
@@ -105,13 +114,35 @@ class VeoBackend(ProviderBackend):
                 "Vertex AI accepts), or give project= and location= with gcloud credentials"
             )
         self._setup(key, base_url, name, _fake)
-        self._types = types
-        self._errors = errors
         self._timeout = timeout
+        self._max_retries = max(0, max_retries)
+        self._retry_delay = retry_delay
+        self._ready: dict[str, bytes] = {}
+        settings = (key, base_url, project, location, max_response_bytes, response_deadline)
+        self._sdk = Once(lambda: self._make_sdk(*settings))
+        if not _fake:  # a real API's client is made now: credentials are said at once
+            self._sdk.get()
+
+    def _make_sdk(
+        self,
+        key: str | None,
+        base_url: str | None,
+        project: str | None,
+        location: str | None,
+        max_response_bytes: int,
+        response_deadline: float,
+    ) -> _Sdk:
+        """google-genai's types, errors and this backend's two clients (``Once``: made by the
+        first call that needs them on a fake this process started, at once otherwise)."""
+        import httpx
+        from google import genai
+        from google.genai import errors, types
+
         hooks = {"response": [self._kind.observe]}
         tls = ssl_context()
+        timeout, retry_delay = self._timeout, self._retry_delay
 
-        def client(retries: int) -> Any:
+        def client(retries: int) -> genai.Client:
             options = types.HttpOptions(
                 base_url=base_url,
                 timeout=int(timeout * 1000),
@@ -137,11 +168,24 @@ class VeoBackend(ProviderBackend):
                 vertexai=True, project=project, location=location, http_options=options
             )
 
-        self._max_retries = max(0, max_retries)
-        self._retry_delay = retry_delay
-        self._creator = client(0)  # a create is never retried: it could make a second job
-        self._reader = client(max_retries)
-        self._ready: dict[str, bytes] = {}
+        # a create is never retried (it could make a second job); reads are
+        return _Sdk(types, errors, client(0), client(self._max_retries))
+
+    @property
+    def _types(self) -> Any:
+        return self._sdk.get().types
+
+    @property
+    def _errors(self) -> Any:
+        return self._sdk.get().errors
+
+    @property
+    def _creator(self) -> genai.Client:
+        return self._sdk.get().creator
+
+    @property
+    def _reader(self) -> genai.Client:
+        return self._sdk.get().reader
 
     def is_simulator(self) -> bool:
         """Whether its jobs are simulated (a loopback fake, see ``ServerKind``)."""

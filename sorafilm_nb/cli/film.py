@@ -348,7 +348,7 @@ def use_sandbox_ledger(args: argparse.Namespace) -> None:
     Used where no backend exists yet (a dry run); with one, choose_ledger() decides.
     """
     if not (args.real or args.base_url) and args.ledger is None:
-        from ..money.ledger import default_path
+        from ..money.location import default_path  # not money.ledger: sqlite3 and all
 
         args.ledger = str(default_path(simulator=True))
 
@@ -375,7 +375,7 @@ def choose_ledger(args: argparse.Namespace, session: Session) -> None:
     """
     if args.ledger is None:
         from ..backends.base import is_simulated
-        from ..money.ledger import default_path
+        from ..money.location import default_path
 
         args.ledger = str(default_path(simulator=is_simulated(session.backend)))
 

@@ -302,3 +302,70 @@ def test_a_cold_plan_starts_reading_before_it_loads_the_story_side(tmp_path: Pat
         "sorafilm_nb.story.findings",
         "sorafilm_nb.story.continuity",
     }, before_fork
+
+
+# What a command that sends no job has no use for: the provider SDKs (~0.3-0.6 s of CPU
+# each to import), and the notebook side's libraries.
+UNSENT = ("openai", "google.genai", "runwayml", "pandas", "matplotlib", "ipywidgets")
+
+
+def test_a_command_that_sends_no_job_never_imports_a_provider_sdk(tmp_path: Path) -> None:
+    """The provider's SDK is imported by the first call that talks to its server (the
+    embedded simulator's included), not when the backend is made: `sorafilm resume` of a
+    film with nothing left to send and a `sorafilm film` whose plan lint refused start the
+    simulator and never send, and each imported the OpenAI SDK all the same (~0.4 s of CPU
+    a run); the Veo and Runway doubles' backends imported google-genai and runwayml when
+    made. A dry run with no sandbox ledger yet does not import the ledger (money.location
+    says where it would be)."""
+    from studio_child import make_plan
+
+    from sorafilm_nb.backends.openai_api import OpenAIBackend
+    from sorafilm_nb.backends.simulator import Simulator
+    from sorafilm_nb.money.ledger import Ledger
+    from sorafilm_nb.studio.runner import Studio
+
+    out, ledger = tmp_path / "film", tmp_path / "sandbox.sqlite3"
+    with (
+        Simulator(job_seconds=0.05, poll_after_ms=50, render_scale=0.2) as sim,
+        Ledger(ledger) as books,
+        Studio(OpenAIBackend.for_simulator(sim), books, min_poll_interval=0.05) as studio,
+    ):
+        # refused: every shot final, nothing left to send or stitch (no ffmpeg, cheap)
+        film = studio.run(make_plan(1, refuse=(0,), tag="unsent"), out)
+        assert film.shots[0].status == "refused"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "mod.py").write_text('"""A module."""\n\nclass Thing:\n    """A thing."""\n')
+    make = ["film", "--repo", str(repo), "--template", "single-12"]
+    lines = {
+        "dry run": [*make, "--out", str(tmp_path / "dry"), "--dry-run"],
+        "refused plan": [*make, "--out", str(tmp_path / "no"), "--monthly-budget", "0.01"],
+        "resume": ["resume", str(out), "--ledger", str(ledger), "--sim-seconds", "0.05"],
+    }
+    watched = (*UNSENT, "sorafilm_nb.money.ledger")
+    code = (
+        "import json, sys\n"
+        "from sorafilm_nb.backends import connect\n"
+        "connect.DOUBLE_RENDER_SCALE = 0.2\n"
+        "from sorafilm_nb.cli import main\n"
+        "seen = {}\n"
+        f"for name, argv in {lines!r}.items():\n"
+        "    code = main(argv)\n"
+        f"    heavy = [m for m in {watched!r} if m in sys.modules]\n"
+        "    seen[name] = [code, heavy]\n"
+        "for provider in ('veo', 'runway'):  # the other doubles, asked what they are\n"
+        "    with connect.connect(provider, sim_seconds=0.05) as made:\n"
+        "        simulated = made.backend.is_simulator() and 'simulator' in repr(made.backend)\n"
+        f"    seen[provider] = [simulated, [m for m in {watched!r} if m in sys.modules]]\n"
+        "print(json.dumps(seen), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the test's cache: the vocabulary seeded
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert seen["dry run"] == [0, []], seen
+    assert seen["refused plan"][0] == 1 and "blocking findings" in done.stderr
+    assert seen["resume"][0] == 1 and "resuming" in done.stdout and "refused" in done.stdout
+    assert seen["veo"][0] is True and seen["runway"][0] is True
+    for name, (_, heavy) in seen.items():
+        assert not set(heavy) & set(UNSENT), (name, heavy)
