@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .. import markup as mk
-from ..markup import CODE_SPAN, EMPHASIS, HTML_TAG, RST_ROLE, URL, emphasis_words
+from ..markup import CODE_SPAN, HTML_TAG, RST_ROLE, URL, unwrap_emphasis
 
 TITLE_MAX = 40  # a title card holds a name, not a sentence
 TAGLINE_MAX = 120
@@ -69,7 +69,7 @@ def strip_markup(text: str, *, keep_code: bool = False) -> str:
     for turn in range(2):  # **`nested`**
         if turn:
             before = text
-            text = EMPHASIS.sub(emphasis_words, text)
+            text = unwrap_emphasis(text)
         text = text if keep_code else CODE_SPAN.sub(r"\1", text)
         if text == before:  # nothing unwrapped: the same text again unwraps nothing either
             break
@@ -83,15 +83,15 @@ def _first_unwrap(text: str) -> tuple[str, str]:
     """strip_markup's steps up to its first emphasis pass, which do not depend on keep_code:
     (the text before that pass, after it). Kept for the last few paragraphs: the README's
     readers strip each paragraph twice (read_readme plain, prose_sentences keeping code), and
-    the emphasis pass is most of a long paragraph's cost (0.8 s on 300 KB of ``*a`` openers,
-    tests/analysis/test_hostile_patterns.py: each opener is tried over its 300 characters)."""
+    these passes are most of a long paragraph's cost (the emphasis pass was 0.8 s on 300 KB of
+    ``*a`` openers before unwrap_emphasis, tests/analysis/test_hostile_patterns.py)."""
     # an escaped mark is a literal: hidden from the emphasis rule, restored at the end
     text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = RST_ROLE.sub(lambda m: m.group(1).strip(), text)
     text = HTML_TAG.sub(" ", text)
-    return text, EMPHASIS.sub(emphasis_words, text)
+    return text, unwrap_emphasis(text)
 
 
 def is_name(text: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..markup import CODE_SPAN, EMPHASIS, HTML_TAG, MD_LINK, RST_ROLE, URL, emphasis_words
+from ..markup import CODE_SPAN, HTML_TAG, MD_LINK, RST_ROLE, URL, unwrap_emphasis
 
 _SPACE = re.compile(r"\s+")
 
@@ -121,7 +121,7 @@ def plain(text: str) -> str:
     text = RST_ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
     text = MD_LINK.sub(r"\1", text)
     text = CODE_SPAN.sub(r"\1", text)
-    text = EMPHASIS.sub(emphasis_words, text)
+    text = unwrap_emphasis(text)
     text = HTML_TAG.sub("", text)
     text = URL.sub("", text)
     return _SPACE.sub(" ", text).strip()

@@ -40,20 +40,20 @@ def test_names_no_sentence_contains_compile_nothing(compiles: list[str]) -> None
 
 def test_read_readme_strips_each_paragraph_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each paragraph's markup is taken off once, in one pass when it holds no emphasis to
-    unwrap: a hostile README's 300 KB paragraph costs an emphasis pass of ~0.7 s, and it was
-    stripped twice over, two passes each (tests/analysis/test_hostile_patterns.py's slowest
-    cases). Counted, not timed: the emphasis passes."""
+    unwrap: a hostile README's 300 KB paragraph cost an emphasis pass of ~0.7 s (before
+    markup.unwrap_emphasis), and it was stripped twice over, two passes each
+    (tests/analysis/test_hostile_patterns.py's slowest cases). Counted, not timed: the
+    emphasis passes."""
     from sorafilm_nb.analysis import readme as reader
 
     passes: list[str] = []
-    emphasis = reader.EMPHASIS
+    unwrap = reader.unwrap_emphasis
 
-    class Counted:
-        def sub(self, repl: object, text: str) -> str:
-            passes.append(text)
-            return emphasis.sub(repl, text)  # type: ignore[arg-type]
+    def counted(text: str) -> str:
+        passes.append(text)
+        return unwrap(text)
 
-    monkeypatch.setattr(reader, "EMPHASIS", Counted())
+    monkeypatch.setattr(reader, "unwrap_emphasis", counted)
     said = reader.read_readme("# Evil\n\nA tool that starts things.\n")
     assert said.description == "A tool that starts things."
     assert said.prose == "Evil A tool that starts things."
