@@ -74,8 +74,13 @@ _RST_CODE = LazyPattern(
 )
 
 
-def code_blocks(text: str) -> list[tuple[str, str]]:
-    """(language, code) of every example: fenced, reST code-block, and doctest (>>>) lines."""
+@lru_cache(maxsize=4)
+def code_blocks(text: str) -> tuple[tuple[str, str], ...]:
+    """(language, code) of every example: fenced, reST code-block, and doctest (>>>) lines.
+
+    Kept for the last few texts: a README's examples are read by code_uses, js_bindings and
+    readme_names.example_calls, each over the whole text (three passes of each pattern on a
+    hostile 600 KB README)."""
     out: list[tuple[str, str]] = []
     for m in _FENCE.finditer(text):
         tag = m.group(2).lower()
@@ -96,7 +101,7 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
     doctest = [ln for ln in rest.splitlines() if ln.lstrip().startswith((">>> ", "... "))]
     if doctest:
         out.append(("python", "\n".join(doctest)))
-    return out
+    return tuple(out)
 
 
 def _dedent(block: str) -> str:
@@ -284,7 +289,7 @@ def _object_key(code: str, m: re.Match[str]) -> bool:
     """``{ encode: false }``, ``{a, encode?: fn}``: a key of an object literal or type, not
     a use of the name (a ternary's ``a ? b : c`` is not preceded by ``{`` or ``,``)."""
     # read in place: slicing the rest of the code for every name was quadratic on a long one
-    if m.group(2) or _KEY_COLON.match(code, m.end(1)) is None:
+    if m.group(2) or _KEY_COLON.compiled().match(code, m.end(1)) is None:
         return False
     j = m.start(1) - 1
     while j >= 0 and code[j].isspace():
@@ -302,17 +307,23 @@ def _js_uses(src: str, uses: _Uses) -> None:
     modules = {m.group(1) or m.group(3) for m in _JS_MODULE.finditer(src)}
     # what the example declares itself (``function main``, ``const schema = ...``) is its own
     local = {n for m in _JS_LOCAL.finditer(code) for n in m.groups() if n} - modules
-    for m in _JS_IDENT.finditer(code):
-        head = m.group(1)
-        if _object_key(code, m):
+    # The loop is a long example's whole cost (each name, however often it comes): a name
+    # used before makes no new CodeUse (uses.add would keep the first), and the patterns are
+    # the compiled ones (a LazyPattern's attribute costs a call).
+    items = uses.items
+    not_uses = _JS_KEYWORDS | owners.keys() | local  # a name of the language or the example's
+    call_at = _CALL.compiled().match
+    for m in _JS_IDENT.compiled().finditer(code):
+        head, tail = m.group(1, 2)
+        if not tail and _object_key(code, m):
             continue
-        chain = [p.strip() for p in m.group(2).split(".") if p.strip()]
-        if head not in _JS_KEYWORDS and head not in owners and head not in local:
+        if head not in items and head not in not_uses:
             uses.add(CodeUse(head, 0, lang="js"))
-        if chain:
-            if head in modules:
+        if tail:
+            chain = [p.strip() for p in tail.split(".") if p.strip()]
+            if head in modules and chain[0] not in items:
                 uses.add(CodeUse(chain[0], 0, module=True, lang="js"))
-            called = len(chain) == 1 and _CALL.match(code, m.end()) is not None
+            called = len(chain) == 1 and call_at(code, m.end()) is not None
             uses.method(owners.get(head, ""), head, chain[0], False, "js", called)
         elif head in modules:
             # ``yargs(hideBin(process.argv)).command(...).option(...).parse()``: each member
@@ -330,14 +341,14 @@ def _chain(code: str, at: int) -> list[tuple[str, bool]]:
     (``(args).a(x).b.c()`` -> a, b, c), reading balanced parentheses; [] if no call is there."""
     out: list[tuple[str, bool]] = []
     pos = _skip_call(code, at)
-    while pos is not None:
-        link = _CHAIN_LINK.match(code, pos)
-        if link is None:
-            break
+    if pos is None:
+        return out
+    link_at = _CHAIN_LINK.compiled().match
+    while (link := link_at(code, pos)) is not None:
         after = _skip_call(code, link.end())
         out.append((link.group(1), after is not None))
         pos = after if after is not None else link.end()
-    return out if _skip_call(code, at) is not None else []
+    return out
 
 
 def _skip_call(code: str, at: int) -> int | None:
