@@ -25,6 +25,7 @@ story.clauses (captions), which strip them each in its own way.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,8 @@ EMPHASIS = re.compile(
 # Where an EMPHASIS match can end: its closing run, right after a non-space ("*", or one to
 # three "_" before no word character). Every closer of EMPHASIS is one (a few more are).
 _EMPHASIS_CLOSER = re.compile(r"(?<=\S)(?:\*|_{1,3}(?!\w))")
+# Where one can start: a "*" before a non-space, a "_" too where no word character precedes.
+_EMPHASIS_OPENER = re.compile(r"\*(?=\S)|(?<!\w)_(?=\S)")
 _EMPHASIS_REACH = 3 + 300  # how far before its closer a match starts: the run, the words
 _UNDERSCORES = re.compile(r"_*")
 #: A code span: a run of backticks on each side (an unclosed fence's run goes whole); group 1
@@ -108,6 +111,16 @@ def emphasis_words(m: re.Match[str]) -> str:
     return m.group(2) if m.group(1) else m.group(4)
 
 
+def _closer_end(text: str, at: int) -> int:
+    """Where a stretch that runs to the closer at ``at`` ends: past its run (at most 3) and
+    the character its lookahead reads, and past any "_" there, which the pattern would take
+    for a closer before no word character if the stretch ended right after it."""
+    end = at + 4
+    if text[end - 1 : end] == "_":
+        end = _UNDERSCORES.match(text, end - 1).end() + 1  # type: ignore[union-attr]
+    return end
+
+
 def unwrap_emphasis(text: str) -> str:
     """``EMPHASIS.sub(emphasis_words, text)``: emphasis marks taken off, the words kept.
 
@@ -116,28 +129,31 @@ def unwrap_emphasis(text: str) -> str:
     and docstring (tests/analysis/test_hostile_patterns.py). A match ends at a closer
     (_EMPHASIS_CLOSER, found in one pass) and starts at most _EMPHASIS_REACH characters
     before it, on its line; so the pattern runs only over those stretches before each
-    closer, and text without a closer is returned as it is. The matches are the pattern's
+    closer after the first opener, and text without one is returned as it is (a paragraph
+    of ``/*`` holds 100,000 closers and no opener). The matches are the pattern's
     own, in its order: a stretch runs from where no match can start to past its last
     closer's run, and a stretch that would end just after a ``_`` (which the pattern would
     take for a closer before no word character, the next one unseen) reads on past the
     underscores."""
-    stretches: list[list[int]] = []
-    last = -_EMPHASIS_REACH - 1  # where the last stretch ends (no stretch yet: before all)
-    for closer in _EMPHASIS_CLOSER.finditer(text):
-        at = closer.start()
-        end = at + 4  # the run (at most 3) and the character its lookahead reads
-        if text[end - 1 : end] == "_":
-            end = _UNDERSCORES.match(text, end - 1).end() + 1  # type: ignore[union-attr]
-        start = at - _EMPHASIS_REACH
-        if start <= last:  # one stretch with the last (a longer stretch only finds the same)
-            stretches[-1][1] = last = max(last, end)
-            continue
+    opener = _EMPHASIS_OPENER.search(text)
+    if opener is None:  # ("/* /* /*": closers, but nothing to close)
+        return text
+    closers = list(map(re.Match.start, _EMPHASIS_CLOSER.finditer(text, opener.start() + 1)))
+    stretches: list[tuple[int, int]] = []
+    i = 0
+    while i < len(closers):
+        at = closers[i]
+        start = max(at - _EMPHASIS_REACH, 0)
         start = max(start, text.rfind("\n", start, at) + 1)
-        if start <= last:
-            stretches[-1][1] = last = max(last, end)
-        else:
-            stretches.append([start, end])
-            last = end
+        end = _closer_end(text, at)
+        # the closers whose reach starts within the stretch join it; the furthest such sets
+        # its end (a later closer's run ends no sooner), so dense closers cost one bisect
+        # per stretch of _EMPHASIS_REACH, not a turn each
+        while (last := bisect_right(closers, end + _EMPHASIS_REACH, i + 1) - 1) > i:
+            i = last
+            end = _closer_end(text, closers[i])
+        stretches.append((start, end))
+        i += 1
     if not stretches:
         return text
     parts: list[str] = []

@@ -315,7 +315,8 @@ def _js_uses(src: str, uses: _Uses) -> None:
     call_at = _CALL.compiled().match
     for m in _JS_IDENT.compiled().finditer(code):
         head, tail = m.group(1, 2)
-        if not tail and _object_key(code, m):
+        after = code[m.end(1) : m.end(1) + 1]  # a key's ":" (or "?:") comes after blanks only
+        if not tail and (after in (":", "?") or after.isspace()) and _object_key(code, m):
             continue
         if head not in items and head not in not_uses:
             uses.add(CodeUse(head, 0, lang="js"))
@@ -369,12 +370,15 @@ def _closers(code: str) -> dict[int, int]:
     an example anew was quadratic on a hostile one (``evil(`` a thousand times, unclosed)."""
     out: dict[int, int] = {}
     opened: list[int] = []
-    for j, ch in enumerate(code):
-        if ch == "(":
-            opened.append(j)
-        elif ch == ")" and opened:
-            out[opened.pop()] = j
+    for paren in _PARENS.finditer(code):  # the parentheses only, not every character
+        if paren.group() == "(":
+            opened.append(paren.start())
+        elif opened:
+            out[opened.pop()] = paren.start()
     return out
+
+
+_PARENS = LazyPattern(r"[()]")
 
 
 def code_uses(

@@ -70,6 +70,9 @@ EMPHASIS_EDGES = [
     "_" + "a" * 300 + "_ ",
     "*a " * 200 + "b*",
     "_" * 9 + "a" + "_" * 9,
+    "a* /* /* *x* y",  # closers before the first opener
+    "a_ b_ _c_ d",
+    "/* " * 50 + "*a*",
     "*",
     "",
 ]
@@ -126,4 +129,5 @@ def test_unwrap_emphasis_reads_a_paragraph_of_openers_once(
     assert 0 < sum(handed) <= markup._EMPHASIS_REACH + 4
     handed.clear()
     assert markup.unwrap_emphasis("_a " * 100_000) == "_a " * 100_000
+    assert markup.unwrap_emphasis("/* " * 100_000) == "/* " * 100_000  # closers, no opener
     assert handed == []
