@@ -29,6 +29,8 @@ from bisect import bisect_right
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .lazyre import word_start
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -78,14 +80,15 @@ MD_REF_LINK = re.compile(r"\[([^\[\]]*)\]\[[^\[\]]*\]")
 #: is what it shows (the ``~`` shorthand and the ``<target>`` left out).
 #: Linear on hostile prose: a role starts only where no role character precedes it (a run of
 #: colons is tried once, not from each colon), and group 1 is greedy with no ``\s*`` beside
-#: it (the two took turns over a run of spaces: quadratic); callers strip group 1.
-RST_ROLE = re.compile(r"(?<![\w:-]):[\w:-]+:`~?([^`<]*)(?:<[^`>]*>)?`")
+#: it (the two took turns over a run of spaces: quadratic); callers strip group 1. The
+#: lookbehind stands after the first ":", so the engine looks for colons only.
+RST_ROLE = re.compile(r":(?<![\w:-]:)[\w:-]+:`~?([^`<]*)(?:<[^`>]*>)?`")
 #: An HTML tag (or a ``<https://...>`` autolink, a template's ``<% endfor %>``).
 #: No ``<`` inside a tag: a run of openers that never close is then tried once each, not
 #: against the rest of the text.
 HTML_TAG = re.compile(r"<[^<>]+>")
-#: A bare URL, up to the next space.
-URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+#: A bare URL, up to the next space (``\bhttps?://`` or ``\bwww\.``, lazyre.word_start).
+URL = re.compile(rf"(?:{word_start('http')}s?://|{word_start('www')}\.)\S+", re.I)
 #: ``*em*``, ``**strong**``, ``_em_``, ``__strong__``: group 2 or 4 is the words. An
 #: underscore inside a word (``max_age_seconds``, ``snake_case``) is no emphasis (CommonMark).
 #: The words are at most 300 characters: openers that never close are then each tried over a
@@ -96,9 +99,10 @@ EMPHASIS = re.compile(
 )
 # Where an EMPHASIS match can end: its closing run, right after a non-space ("*", or one to
 # three "_" before no word character). Every closer of EMPHASIS is one (a few more are).
-_EMPHASIS_CLOSER = re.compile(r"(?<=\S)(?:\*|_{1,3}(?!\w))")
+# (Each lookbehind stands after the first character, so the engine looks for "*" and "_".)
+_EMPHASIS_CLOSER = re.compile(r"\*(?<=\S\*)|_(?<=\S_)_{0,2}(?!\w)")
 # Where one can start: a "*" before a non-space, a "_" too where no word character precedes.
-_EMPHASIS_OPENER = re.compile(r"\*(?=\S)|(?<!\w)_(?=\S)")
+_EMPHASIS_OPENER = re.compile(r"\*(?=\S)|_(?<!\w_)(?=\S)")
 _EMPHASIS_REACH = 3 + 300  # how far before its closer a match starts: the run, the words
 _UNDERSCORES = re.compile(r"_*")
 #: A code span: a run of backticks on each side (an unclosed fence's run goes whole); group 1

@@ -13,17 +13,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..lazyre import LazyPattern
-from .project import _package_json, _read, _resolve, _words
+from ..lazyre import LazyPattern, word_start
+from .project import _package_json, _read, _resolve
 from .scan_python import parse_quietly, summary_line
 
 _ID = r"[A-Za-z_$][\w$]*"
-# The words the patterns open on (project._words: found by their letters, not tried at every
-# character of the file).
-_EXPORT_W = _words("export")
-_EXPORTS_W = _words(r"module\.exports", "exports")  # \b(?:module\.)?exports
-_MODULE_EXPORTS_W = _words(r"module\.exports")
-_DECLARE_W = _words("const", "let", "var")
+# The words the patterns open on (lazyre.word_start: found by their letters, not tried at
+# every character of the file).
+_EXPORT_W = word_start("export")
+_EXPORTS_W = word_start(r"module\.exports", "exports")  # \b(?:module\.)?exports
+_MODULE_EXPORTS_W = word_start(r"module\.exports")
+_DECLARE_W = word_start("const", "let", "var")
 # Every pattern here reads hostile files of up to _MAX bytes, so none may try a start against
 # the rest of the file: a list stops at the next brace of either kind ("export{" a thousand
 # times without "}"), a name starts only where no name goes on ("a$a$a$"). Linear, not hours.
@@ -55,7 +55,7 @@ _REL = r"""['"](\.[^'"]+)['"]"""
 _BIND_REQUIRE = LazyPattern(rf"{_DECLARE_W}\s+({_ID})\s*=\s*require\(\s*{_REL}\s*\)")
 _BIND_DESTRUCT = LazyPattern(rf"{_DECLARE_W}\s*\{{([^{{}}]*)\}}\s*=\s*require\(\s*{_REL}")
 _BIND_IMPORT = LazyPattern(
-    rf"{_words('import')}\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^{{}}]*)\}})?\s*from\s*{_REL}"
+    rf"{word_start('import')}\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^{{}}]*)\}})?\s*from\s*{_REL}"
 )
 # what a module hands out: exports.x = v, module.exports = v, export default v, obj.x = v on
 # an exported object (``var app = exports = module.exports = {}``; axios's ``axios.Axios =``)

@@ -14,22 +14,10 @@ import re
 import sys
 from pathlib import Path
 
-from ..lazyre import LazyPattern
+from ..lazyre import LazyPattern, word_start
 from .files import Skipped, build_folder, list_folder, open_inside
 
 _MAX = 2_000_000  # bytes read of any one file here
-
-
-def _words(*words: str) -> str:
-    r"""The pattern ``\b(?:w1|w2|...)`` for words that begin with a word character, written so
-    that the regular expression engine looks for the words' first characters only.
-
-    A pattern that opens on ``\b`` (or any lookbehind) is tried at every character of the
-    file: 20 ms a pattern on a hostile 1 MB package entry, which some twenty of them read
-    (exports.py), 0.4 s in all; one that opens on literal words is tried where they stand.
-    The matches are the same: ``\b`` before a word character is ``(?<!\w)``, which after the
-    word reads ``(?<!\wword)``. Each word is a fixed-width pattern (``module\.exports``)."""
-    return "(?:" + "|".join(rf"{w}(?<!\w{w})" for w in words) + ")"
 
 
 def _read(root: Path, rel: str) -> str:
@@ -160,7 +148,7 @@ def js_entries(root: Path) -> list[str]:
 # any relative module a file loads: import/export ... from './x', import('./x'), require('./x')
 # LazyPattern: compiled at first use, as only a JavaScript project needs it (issue 14)
 _LOADS = LazyPattern(
-    rf"""(?:{_words("from")}\s*|{_words("require")}\(\s*|{_words("import")}\s*\(?\s*)"""
+    rf"""(?:{word_start("from")}\s*|{word_start("require")}\(\s*|{word_start("import")}\s*\(?\s*)"""
     r"""['"](\.{1,2}/[^'"]+)['"]"""
 )
 

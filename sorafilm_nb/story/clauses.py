@@ -14,8 +14,6 @@ import re
 
 from ..markup import CODE_SPAN, HTML_TAG, MD_LINK, RST_ROLE, URL, unwrap_emphasis
 
-_SPACE = re.compile(r"\s+")
-
 # A cut may not end on these: "routes you register on an" reads broken, and a prompt's
 # clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
 # (story.compress uses the same list).
@@ -124,7 +122,7 @@ def plain(text: str) -> str:
     text = unwrap_emphasis(text)
     text = HTML_TAG.sub("", text)
     text = URL.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # (as re.sub(r"\s+", " ") and strip, a third of the time)
 
 
 def _ends_clean(words: list[str]) -> list[str]:

@@ -1,5 +1,5 @@
 """The patterns that read a JavaScript package's entry (exports.py, project._LOADS) open on
-their words (project._words), found by their letters, instead of on ``\\b``, which the engine
+their words (lazyre.word_start), found by their letters, instead of on ``\\b``, which the engine
 tries at every character: a hostile 1 MB entry was read by twenty of them at 20 ms each.
 The matches must be the ones ``\\b`` gave: each pattern is checked against its ``\\b`` form on
 seeded random text of the words, the characters around them and the ones beside a word."""
@@ -10,7 +10,7 @@ import random
 import re
 
 from sorafilm_nb.analysis import exports, project
-from sorafilm_nb.analysis.project import _words
+from sorafilm_nb.lazyre import word_start as _words
 
 # the word groups the patterns use, as project._words writes them: back to \b(?:...)
 GROUPS = [("export",), (r"module\.exports", "exports"), (r"module\.exports",)]
