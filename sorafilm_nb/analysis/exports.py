@@ -82,12 +82,19 @@ class JsExports:
     default: str = ""
 
 
+# ``b as c`` or ``d: e`` in a list of names; a name alone (patterns of their own: a hostile
+# entry has ten thousand lists, and re.split's cache lookup cost as much as the split)
+_AS = LazyPattern(r"\s+as\s+|\s*:\s*")
+_NAME = LazyPattern(_ID)
+
+
 def _split_names(text: str) -> list[tuple[str, str]]:
     """``a, b as c, d: e`` -> [(a, a), (b, c), (d, e)]: (name in the source, local name)."""
     out = []
+    split, name = _AS.compiled().split, _NAME.compiled().fullmatch
     for part in text.split(","):
-        bits = [b for b in re.split(r"\s+as\s+|\s*:\s*", part.strip()) if b]
-        if bits and all(re.fullmatch(_ID, b) for b in bits):
+        bits = [b for b in split(part.strip()) if b]
+        if bits and all(name(b) for b in bits):
             out.append((bits[0], bits[-1]))
     return out
 
@@ -128,6 +135,7 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
     seen: set[str] = set()
     default = ""
     followed: set[str] = set()  # reached by ``module.exports = require(...)``: the entry itself
+    split, is_name = _AS.compiled().split, _NAME.compiled().fullmatch
     todo = [(rel, 0) for rel in entries]
     while todo:
         rel, level = todo.pop(0)
@@ -145,8 +153,7 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
             default = own[0]
         for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
             for part in m.group(1).split(","):
-                bits = re.split(r"\s+as\s+|\s*:\s*", part.strip())
-                names.update(b for b in bits if re.fullmatch(_ID, b or "-"))
+                names.update(b for b in split(part.strip()) if is_name(b))
         instances.update(_INSTANCE.findall(text))
         if level < depth:
             folder = posixpath.dirname(rel)

@@ -62,3 +62,17 @@ def test_the_entry_patterns_match_as_their_word_boundary_forms() -> None:
         for name, new, old in patterns:
             want = [(m.span(), m.groups()) for m in old.finditer(text)]
             assert [(m.span(), m.groups()) for m in new.finditer(text)] == want, (name, text)
+
+
+def test_a_list_of_names_is_split_into_source_and_local_names() -> None:
+    """exports._split_names (its patterns compiled once: a hostile entry has ten thousand
+    lists): ``as`` and ``:`` rename, a part that is no name is dropped."""
+    text = " a, b as c ,d: e, , 1x, f as, g  as  h, $i:j:k, as"
+    assert exports._split_names(text) == [
+        ("a", "a"),
+        ("b", "c"),
+        ("d", "e"),
+        ("g", "h"),
+        ("$i", "k"),
+        ("as", "as"),
+    ]
