@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..lazyre import LazyPattern
+from ..lazyre import LazyPattern, word_start
 from .scan_python import parse_quietly
 
 
@@ -251,7 +251,10 @@ _JS_STRING = LazyPattern(
     r"//[^\n]*|/\*.*?(?:\*/|\Z)|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
 )
 _JS_IDENT = LazyPattern(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
-_JS_NEW = LazyPattern(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
+# The declaring words, found by their letters (lazyre.word_start): these three patterns
+# read every example whole, and one that opens on \b tries every character of it.
+_DECLARE_W = word_start("const", "let", "var")
+_JS_NEW = LazyPattern(rf"{_DECLARE_W}\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
 _JS_KEYWORDS_TEXT = (
     "break case catch class const continue debugger default delete do else export extends "
     "false finally for function if import in instanceof let new null return super switch this "
@@ -262,12 +265,12 @@ _JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
 
 
 _JS_MODULE = LazyPattern(
-    r"""\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]"""
-    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
+    rf"""(?:{_DECLARE_W}\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]|{word_start("import")}"""
+    r"""\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
 )
 _JS_LOCAL = LazyPattern(
-    r"\b(?:function\*?\s+([\w$]+)|class\s+([\w$]+)"
-    r"|(?:const|let|var)\s+([\w$]+)\s*=(?!\s*(?:require\s*\(|new\b|await\s+import\b)))"
+    rf"(?:{word_start('function')}\*?\s+([\w$]+)|{word_start('class')}\s+([\w$]+)"
+    rf"|{_DECLARE_W}\s+([\w$]+)\s*=(?!\s*(?:require\s*\(|new\b|await\s+import\b)))"
 )
 
 
@@ -327,9 +330,12 @@ def _js_uses(src: str, uses: _Uses) -> None:
             called = len(chain) == 1 and call_at(code, m.end()) is not None
             uses.method(owners.get(head, ""), head, chain[0], False, "js", called)
         elif head in modules:
+            at = m.end()
+            if code[at : at + 1] == "(" and at not in _closers(code):
+                continue  # a call that never closes chains nothing (60,000 ``evil(``)
             # ``yargs(hideBin(process.argv)).command(...).option(...).parse()``: each member
             # of the chain is called on what the package's export gives
-            for name, called in _chain(code, m.end()):
+            for name, called in _chain(code, at):
                 uses.method("", head, name, False, "js", called)
 
 

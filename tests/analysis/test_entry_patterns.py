@@ -1,6 +1,7 @@
-"""The patterns that read a JavaScript package's entry (exports.py, project._LOADS) open on
-their words (lazyre.word_start), found by their letters, instead of on ``\\b``, which the engine
-tries at every character: a hostile 1 MB entry was read by twenty of them at 20 ms each.
+"""The patterns that read a JavaScript package's entry (exports.py, project._LOADS) and a
+README's JavaScript examples (examples.py) open on their words (lazyre.word_start), found by
+their letters, instead of on ``\\b``, which the engine tries at every character: a hostile
+1 MB entry was read by twenty of them at 20 ms each.
 The matches must be the ones ``\\b`` gave: each pattern is checked against its ``\\b`` form on
 seeded random text of the words, the characters around them and the ones beside a word."""
 
@@ -9,12 +10,13 @@ from __future__ import annotations
 import random
 import re
 
-from sorafilm_nb.analysis import exports, project
+from sorafilm_nb.analysis import examples, exports, project
 from sorafilm_nb.lazyre import word_start as _words
 
 # the word groups the patterns use, as project._words writes them: back to \b(?:...)
 GROUPS = [("export",), (r"module\.exports", "exports"), (r"module\.exports",)]
 GROUPS += [("const", "let", "var"), ("import",), ("from",), ("require",)]
+GROUPS += [("function",), ("class",)]
 
 
 def _with_word_boundaries(pattern: str) -> str:
@@ -26,7 +28,10 @@ def _with_word_boundaries(pattern: str) -> str:
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     found = [
-        (n, p.compiled()) for n, p in vars(exports).items() if type(p).__name__ == "LazyPattern"
+        (n, p.compiled())
+        for module in (exports, examples)
+        for n, p in vars(module).items()
+        if type(p).__name__ == "LazyPattern"
     ]
     return [*found, ("_LOADS", project._LOADS.compiled())]
 
@@ -56,6 +61,7 @@ def test_the_entry_patterns_match_as_their_word_boundary_forms() -> None:
     units += ["'./x'", '"./y"', ")", ",", "*", "as", "default", "class", "function", "new"]
     units += ["é", "1", "__exportStar(", "type", "async", "Object.defineProperty(exports, 'k'"]
     units += ["xexport", "$export", "_exports", "9module", "unlet", "avar", "reimport"]
+    units += ["function*", "afunction", "subclass", "=> ", "await import(", "'pkg'", "require"]
     rng = random.Random(4)
     for _ in range(3000):
         text = "".join(rng.choice(units) + rng.choice(["", " ", "\n"]) for _ in range(25))
