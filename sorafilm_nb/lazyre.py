@@ -7,7 +7,8 @@ them at import or load cost ~8 ms of every cold plan (issue 14). A LazyPattern s
 ``re.compile(...)`` stood and behaves as the compiled pattern (every attribute is the
 compiled pattern's); it only cannot be passed to ``re.*`` functions in a pattern's place.
 A leaf of the package (it imports nothing of it), so every layer can use it: the shared
-leaves (redact, markup) as well as analysis, story and the command line.
+leaves (redact, markup) as well as analysis, story and the command line. It also writes
+patterns that open on words so that the engine finds them fast (word_start).
 """
 
 from __future__ import annotations
@@ -54,3 +55,16 @@ class LazyPattern:
 
     def __repr__(self) -> str:
         return f"LazyPattern({self._args[0]!r}, {self._args[1]})"
+
+
+def word_start(*words: str) -> str:
+    r"""The pattern ``\b(?:w1|w2|...)`` for words that begin with a word character, written so
+    that the regular expression engine looks for the words' first characters only.
+
+    A pattern that opens on ``\b`` (or any lookbehind) is tried at every character of the
+    text: 20 ms a pattern on a hostile 1 MB package entry, which some twenty of them read
+    (analysis.exports), 0.4 s in all; one that opens on literal words is tried where they
+    stand. The matches are the same: ``\b`` before a word character is ``(?<!\w)``, which
+    after the word reads ``(?<!\wword)``. Each word is a fixed-width pattern
+    (``module\.exports``)."""
+    return "(?:" + "|".join(rf"{w}(?<!\w{w})" for w in words) + ")"

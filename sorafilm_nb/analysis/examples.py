@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..lazyre import LazyPattern
+from ..lazyre import LazyPattern, word_start
 from .scan_python import parse_quietly
 
 
@@ -74,8 +74,13 @@ _RST_CODE = LazyPattern(
 )
 
 
-def code_blocks(text: str) -> list[tuple[str, str]]:
-    """(language, code) of every example: fenced, reST code-block, and doctest (>>>) lines."""
+@lru_cache(maxsize=4)
+def code_blocks(text: str) -> tuple[tuple[str, str], ...]:
+    """(language, code) of every example: fenced, reST code-block, and doctest (>>>) lines.
+
+    Kept for the last few texts: a README's examples are read by code_uses, js_bindings and
+    readme_names.example_calls, each over the whole text (three passes of each pattern on a
+    hostile 600 KB README)."""
     out: list[tuple[str, str]] = []
     for m in _FENCE.finditer(text):
         tag = m.group(2).lower()
@@ -96,7 +101,7 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
     doctest = [ln for ln in rest.splitlines() if ln.lstrip().startswith((">>> ", "... "))]
     if doctest:
         out.append(("python", "\n".join(doctest)))
-    return out
+    return tuple(out)
 
 
 def _dedent(block: str) -> str:
@@ -246,7 +251,10 @@ _JS_STRING = LazyPattern(
     r"//[^\n]*|/\*.*?(?:\*/|\Z)|`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.S
 )
 _JS_IDENT = LazyPattern(r"(?<![\w$.])([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*)*)")
-_JS_NEW = LazyPattern(r"\b(?:const|let|var)\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
+# The declaring words, found by their letters (lazyre.word_start): these three patterns
+# read every example whole, and one that opens on \b tries every character of it.
+_DECLARE_W = word_start("const", "let", "var")
+_JS_NEW = LazyPattern(rf"{_DECLARE_W}\s+([\w$]+)\s*=\s*new\s+([\w$.]+)")
 _JS_KEYWORDS_TEXT = (
     "break case catch class const continue debugger default delete do else export extends "
     "false finally for function if import in instanceof let new null return super switch this "
@@ -257,12 +265,12 @@ _JS_KEYWORDS = frozenset(_JS_KEYWORDS_TEXT.split())
 
 
 _JS_MODULE = LazyPattern(
-    r"""\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]"""
-    r"""|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
+    rf"""(?:{_DECLARE_W}\s+([\w$]+)\s*=\s*require\(\s*['"]([^'"./][^'"]*)['"]|{word_start("import")}"""
+    r"""\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^{}]*\}\s*)?from\s*['"]([^'"./][^'"]*)['"])"""
 )
 _JS_LOCAL = LazyPattern(
-    r"\b(?:function\*?\s+([\w$]+)|class\s+([\w$]+)"
-    r"|(?:const|let|var)\s+([\w$]+)\s*=(?!\s*(?:require\s*\(|new\b|await\s+import\b)))"
+    rf"(?:{word_start('function')}\*?\s+([\w$]+)|{word_start('class')}\s+([\w$]+)"
+    rf"|{_DECLARE_W}\s+([\w$]+)\s*=(?!\s*(?:require\s*\(|new\b|await\s+import\b)))"
 )
 
 
@@ -284,7 +292,7 @@ def _object_key(code: str, m: re.Match[str]) -> bool:
     """``{ encode: false }``, ``{a, encode?: fn}``: a key of an object literal or type, not
     a use of the name (a ternary's ``a ? b : c`` is not preceded by ``{`` or ``,``)."""
     # read in place: slicing the rest of the code for every name was quadratic on a long one
-    if m.group(2) or _KEY_COLON.match(code, m.end(1)) is None:
+    if m.group(2) or _KEY_COLON.compiled().match(code, m.end(1)) is None:
         return False
     j = m.start(1) - 1
     while j >= 0 and code[j].isspace():
@@ -302,22 +310,32 @@ def _js_uses(src: str, uses: _Uses) -> None:
     modules = {m.group(1) or m.group(3) for m in _JS_MODULE.finditer(src)}
     # what the example declares itself (``function main``, ``const schema = ...``) is its own
     local = {n for m in _JS_LOCAL.finditer(code) for n in m.groups() if n} - modules
-    for m in _JS_IDENT.finditer(code):
-        head = m.group(1)
-        if _object_key(code, m):
+    # The loop is a long example's whole cost (each name, however often it comes): a name
+    # used before makes no new CodeUse (uses.add would keep the first), and the patterns are
+    # the compiled ones (a LazyPattern's attribute costs a call).
+    items = uses.items
+    not_uses = _JS_KEYWORDS | owners.keys() | local  # a name of the language or the example's
+    call_at = _CALL.compiled().match
+    for m in _JS_IDENT.compiled().finditer(code):
+        head, tail = m.group(1, 2)
+        after = code[m.end(1) : m.end(1) + 1]  # a key's ":" (or "?:") comes after blanks only
+        if not tail and (after in (":", "?") or after.isspace()) and _object_key(code, m):
             continue
-        chain = [p.strip() for p in m.group(2).split(".") if p.strip()]
-        if head not in _JS_KEYWORDS and head not in owners and head not in local:
+        if head not in items and head not in not_uses:
             uses.add(CodeUse(head, 0, lang="js"))
-        if chain:
-            if head in modules:
+        if tail:
+            chain = [p.strip() for p in tail.split(".") if p.strip()]
+            if head in modules and chain[0] not in items:
                 uses.add(CodeUse(chain[0], 0, module=True, lang="js"))
-            called = len(chain) == 1 and _CALL.match(code, m.end()) is not None
+            called = len(chain) == 1 and call_at(code, m.end()) is not None
             uses.method(owners.get(head, ""), head, chain[0], False, "js", called)
         elif head in modules:
+            at = m.end()
+            if code[at : at + 1] == "(" and at not in _closers(code):
+                continue  # a call that never closes chains nothing (60,000 ``evil(``)
             # ``yargs(hideBin(process.argv)).command(...).option(...).parse()``: each member
             # of the chain is called on what the package's export gives
-            for name, called in _chain(code, m.end()):
+            for name, called in _chain(code, at):
                 uses.method("", head, name, False, "js", called)
 
 
@@ -330,14 +348,14 @@ def _chain(code: str, at: int) -> list[tuple[str, bool]]:
     (``(args).a(x).b.c()`` -> a, b, c), reading balanced parentheses; [] if no call is there."""
     out: list[tuple[str, bool]] = []
     pos = _skip_call(code, at)
-    while pos is not None:
-        link = _CHAIN_LINK.match(code, pos)
-        if link is None:
-            break
+    if pos is None:
+        return out
+    link_at = _CHAIN_LINK.compiled().match
+    while (link := link_at(code, pos)) is not None:
         after = _skip_call(code, link.end())
         out.append((link.group(1), after is not None))
         pos = after if after is not None else link.end()
-    return out if _skip_call(code, at) is not None else []
+    return out
 
 
 def _skip_call(code: str, at: int) -> int | None:
@@ -358,12 +376,15 @@ def _closers(code: str) -> dict[int, int]:
     an example anew was quadratic on a hostile one (``evil(`` a thousand times, unclosed)."""
     out: dict[int, int] = {}
     opened: list[int] = []
-    for j, ch in enumerate(code):
-        if ch == "(":
-            opened.append(j)
-        elif ch == ")" and opened:
-            out[opened.pop()] = j
+    for paren in _PARENS.finditer(code):  # the parentheses only, not every character
+        if paren.group() == "(":
+            opened.append(paren.start())
+        elif opened:
+            out[opened.pop()] = paren.start()
     return out
+
+
+_PARENS = LazyPattern(r"[()]")
 
 
 def code_uses(

@@ -13,55 +13,61 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..lazyre import LazyPattern
+from ..lazyre import LazyPattern, word_start
 from .project import _package_json, _read, _resolve
 from .scan_python import parse_quietly, summary_line
 
 _ID = r"[A-Za-z_$][\w$]*"
+# The words the patterns open on (lazyre.word_start: found by their letters, not tried at
+# every character of the file).
+_EXPORT_W = word_start("export")
+_EXPORTS_W = word_start(r"module\.exports", "exports")  # \b(?:module\.)?exports
+_MODULE_EXPORTS_W = word_start(r"module\.exports")
+_DECLARE_W = word_start("const", "let", "var")
 # Every pattern here reads hostile files of up to _MAX bytes, so none may try a start against
 # the rest of the file: a list stops at the next brace of either kind ("export{" a thousand
 # times without "}"), a name starts only where no name goes on ("a$a$a$"). Linear, not hours.
 _EXPORT_DECL = LazyPattern(
-    rf"\bexport\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
+    rf"{_EXPORT_W}\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
     rf"(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+({_ID})"
 )
-_EXPORT_LIST = LazyPattern(r"\bexport\s*(?:type\s*)?\{([^{}]*)\}")
-_EXPORTS_DOT = LazyPattern(rf"\b(?:module\.)?exports\.({_ID})\s*=(?!=)")
+_EXPORT_LIST = LazyPattern(rf"{_EXPORT_W}\s*(?:type\s*)?\{{([^{{}}]*)\}}")
+_EXPORTS_DOT = LazyPattern(rf"{_EXPORTS_W}\.({_ID})\s*=(?!=)")
 _DEFINE_PROP = LazyPattern(rf"Object\.defineProperty\(\s*exports\s*,\s*['\"]({_ID})['\"]")
-_MODULE_EXPORTS = LazyPattern(rf"\bmodule\.exports\s*=\s*(?:exports\s*=\s*)?({_ID})\s*[;\n]")
+_MODULE_EXPORTS = LazyPattern(rf"{_MODULE_EXPORTS_W}\s*=\s*(?:exports\s*=\s*)?({_ID})\s*[;\n]")
 # up to the first brace either way (a nested object ends the list, as "}" did)
-_MODULE_OBJECT = LazyPattern(r"\bmodule\.exports\s*=\s*\{([^{}]*)[{}]")
+_MODULE_OBJECT = LazyPattern(rf"{_MODULE_EXPORTS_W}\s*=\s*\{{([^{{}}]*)[{{}}]")
 # the module itself is a named class or function: its default export
 _DEFAULT_DECL = LazyPattern(
-    rf"\b(?:module\.exports\s*=\s*|export\s+default\s+)(?:abstract\s+)?"
+    rf"(?:{_MODULE_EXPORTS_W}\s*=\s*|{_EXPORT_W}\s+default\s+)(?:abstract\s+)?"
     rf"(?:class|(?:async\s+)?function\*?)\s+({_ID})"
 )
-_INSTANCE = LazyPattern(rf"\b(?:module\.)?exports\.({_ID})\s*=\s*new\s+({_ID})")
-_MODULE_REQUIRE = LazyPattern(r"""\bmodule\.exports\s*=\s*require\(\s*['"](\.[^'"]+)['"]""")
+_INSTANCE = LazyPattern(rf"{_EXPORTS_W}\.({_ID})\s*=\s*new\s+({_ID})")
+_MODULE_REQUIRE = LazyPattern(rf"""{_MODULE_EXPORTS_W}\s*=\s*require\(\s*['"](\.[^'"]+)['"]""")
 _FOLLOW = LazyPattern(
-    r"""(?:\bexport\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*|\bexport\s*\{[^{}]*\}\s*from\s*|"""
-    r"""\bmodule\.exports\s*=\s*require\(\s*|__exportStar\(\s*require\(\s*)['"](\.[^'"]+)['"]"""
+    rf"""(?:{_EXPORT_W}\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*|{_EXPORT_W}\s*\{{[^{{}}]*\}}\s*from\s*|"""
+    rf"""{_MODULE_EXPORTS_W}\s*=\s*require\(\s*|__exportStar\(\s*require\(\s*)['"](\.[^'"]+)['"]"""
 )
 
 
 _REL = r"""['"](\.[^'"]+)['"]"""
 # local bindings of the package's own files: const x = require('./x'), import x from './x'
-_BIND_REQUIRE = LazyPattern(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*require\(\s*{_REL}\s*\)")
-_BIND_DESTRUCT = LazyPattern(rf"\b(?:const|let|var)\s*\{{([^{{}}]*)\}}\s*=\s*require\(\s*{_REL}")
+_BIND_REQUIRE = LazyPattern(rf"{_DECLARE_W}\s+({_ID})\s*=\s*require\(\s*{_REL}\s*\)")
+_BIND_DESTRUCT = LazyPattern(rf"{_DECLARE_W}\s*\{{([^{{}}]*)\}}\s*=\s*require\(\s*{_REL}")
 _BIND_IMPORT = LazyPattern(
-    rf"\bimport\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^{{}}]*)\}})?\s*from\s*{_REL}"
+    rf"{word_start('import')}\s+(?:\*\s+as\s+)?({_ID})?\s*,?\s*(?:\{{([^{{}}]*)\}})?\s*from\s*{_REL}"
 )
 # what a module hands out: exports.x = v, module.exports = v, export default v, obj.x = v on
 # an exported object (``var app = exports = module.exports = {}``; axios's ``axios.Axios =``)
-_EXPORT_OBJECT = LazyPattern(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:module\.)?exports\s*=")
-_EXPORT_DEFAULT = LazyPattern(rf"\bexport\s+default\s+({_ID})\s*[;\n]")
+_EXPORT_OBJECT = LazyPattern(rf"{_DECLARE_W}\s+({_ID})\s*=\s*(?:module\.)?exports\s*=")
+_EXPORT_DEFAULT = LazyPattern(rf"{_EXPORT_W}\s+default\s+({_ID})\s*[;\n]")
 _EXPORTS_VALUE = LazyPattern(
-    rf"\b(?:module\.)?exports(?:\.{_ID})?\s*=\s*(?:exports\s*=\s*)?({_ID})\b(?!\s*\()"
+    rf"{_EXPORTS_W}(?:\.{_ID})?\s*=\s*(?:exports\s*=\s*)?({_ID})\b(?!\s*\()"
 )
-_EXPORTS_REQUIRE = LazyPattern(rf"\b(?:module\.)?exports\.{_ID}\s*=\s*require\(\s*{_REL}")
+_EXPORTS_REQUIRE = LazyPattern(rf"{_EXPORTS_W}\.{_ID}\s*=\s*require\(\s*{_REL}")
 _MEMBER_VALUE = LazyPattern(rf"(?<![\w$])({_ID})\.{_ID}\s*=\s*({_ID})\s*[;\n]")
 # a value a factory makes: ``const Yargs = YargsFactory(shim)`` (its members are the factory's)
-_MADE_BY = LazyPattern(rf"\b(?:const|let|var)\s+({_ID})\s*=\s*(?:new\s+)?({_ID})\s*\(")
+_MADE_BY = LazyPattern(rf"{_DECLARE_W}\s+({_ID})\s*=\s*(?:new\s+)?({_ID})\s*\(")
 
 
 @dataclass(frozen=True)
@@ -76,12 +82,19 @@ class JsExports:
     default: str = ""
 
 
+# ``b as c`` or ``d: e`` in a list of names; a name alone (patterns of their own: a hostile
+# entry has ten thousand lists, and re.split's cache lookup cost as much as the split)
+_AS = LazyPattern(r"\s+as\s+|\s*:\s*")
+_NAME = LazyPattern(_ID)
+
+
 def _split_names(text: str) -> list[tuple[str, str]]:
     """``a, b as c, d: e`` -> [(a, a), (b, c), (d, e)]: (name in the source, local name)."""
     out = []
+    split, name = _AS.compiled().split, _NAME.compiled().fullmatch
     for part in text.split(","):
-        bits = [b for b in re.split(r"\s+as\s+|\s*:\s*", part.strip()) if b]
-        if bits and all(re.fullmatch(_ID, b) for b in bits):
+        bits = [b for b in split(part.strip()) if b]
+        if bits and all(name(b) for b in bits):
             out.append((bits[0], bits[-1]))
     return out
 
@@ -103,7 +116,8 @@ def _handed_out(text: str) -> list[str]:
             bound[local] = m.group(3)
     objects = set(_EXPORT_OBJECT.findall(text)) | set(_EXPORT_DEFAULT.findall(text))
     values = set(_EXPORTS_VALUE.findall(text)) | objects
-    values.update(v for obj, v in _MEMBER_VALUE.findall(text) if obj in objects)
+    if objects:  # (the one pattern that opens on any name: not run for no object)
+        values.update(v for obj, v in _MEMBER_VALUE.findall(text) if obj in objects)
     for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
         values.update(name for name, _ in _split_names(m.group(1)))
     values.update(maker for made, maker in _MADE_BY.findall(text) if made in values)
@@ -121,6 +135,7 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
     seen: set[str] = set()
     default = ""
     followed: set[str] = set()  # reached by ``module.exports = require(...)``: the entry itself
+    split, is_name = _AS.compiled().split, _NAME.compiled().fullmatch
     todo = [(rel, 0) for rel in entries]
     while todo:
         rel, level = todo.pop(0)
@@ -138,8 +153,7 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
             default = own[0]
         for m in (*_EXPORT_LIST.finditer(text), *_MODULE_OBJECT.finditer(text)):
             for part in m.group(1).split(","):
-                bits = re.split(r"\s+as\s+|\s*:\s*", part.strip())
-                names.update(b for b in bits if re.fullmatch(_ID, b or "-"))
+                names.update(b for b in split(part.strip()) if is_name(b))
         instances.update(_INSTANCE.findall(text))
         if level < depth:
             folder = posixpath.dirname(rel)

@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..lazyre import LazyPattern
+from ..lazyre import LazyPattern, word_start
 from .files import Skipped, build_folder, list_folder, open_inside
 
 _MAX = 2_000_000  # bytes read of any one file here
@@ -147,7 +147,10 @@ def js_entries(root: Path) -> list[str]:
 
 # any relative module a file loads: import/export ... from './x', import('./x'), require('./x')
 # LazyPattern: compiled at first use, as only a JavaScript project needs it (issue 14)
-_LOADS = LazyPattern(r"""(?:\bfrom\s*|\brequire\(\s*|\bimport\s*\(?\s*)['"](\.{1,2}/[^'"]+)['"]""")
+_LOADS = LazyPattern(
+    rf"""(?:{word_start("from")}\s*|{word_start("require")}\(\s*|{word_start("import")}\s*\(?\s*)"""
+    r"""['"](\.{1,2}/[^'"]+)['"]"""
+)
 
 
 def entry_build_files(root: Path) -> list[str]:

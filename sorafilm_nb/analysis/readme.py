@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .. import markup as mk
-from ..markup import CODE_SPAN, EMPHASIS, HTML_TAG, RST_ROLE, URL, emphasis_words
+from ..markup import CODE_SPAN, HTML_TAG, RST_ROLE, URL, unwrap_emphasis
 
 TITLE_MAX = 40  # a title card holds a name, not a sentence
 TAGLINE_MAX = 120
@@ -69,7 +69,7 @@ def strip_markup(text: str, *, keep_code: bool = False) -> str:
     for turn in range(2):  # **`nested`**
         if turn:
             before = text
-            text = EMPHASIS.sub(emphasis_words, text)
+            text = unwrap_emphasis(text)
         text = text if keep_code else CODE_SPAN.sub(r"\1", text)
         if text == before:  # nothing unwrapped: the same text again unwraps nothing either
             break
@@ -83,15 +83,15 @@ def _first_unwrap(text: str) -> tuple[str, str]:
     """strip_markup's steps up to its first emphasis pass, which do not depend on keep_code:
     (the text before that pass, after it). Kept for the last few paragraphs: the README's
     readers strip each paragraph twice (read_readme plain, prose_sentences keeping code), and
-    the emphasis pass is most of a long paragraph's cost (0.8 s on 300 KB of ``*a`` openers,
-    tests/analysis/test_hostile_patterns.py: each opener is tried over its 300 characters)."""
+    these passes are most of a long paragraph's cost (the emphasis pass was 0.8 s on 300 KB of
+    ``*a`` openers before unwrap_emphasis, tests/analysis/test_hostile_patterns.py)."""
     # an escaped mark is a literal: hidden from the emphasis rule, restored at the end
     text = _ESCAPE.sub(lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = RST_ROLE.sub(lambda m: m.group(1).strip(), text)
     text = HTML_TAG.sub(" ", text)
-    return text, EMPHASIS.sub(emphasis_words, text)
+    return text, unwrap_emphasis(text)
 
 
 def is_name(text: str) -> bool:
@@ -133,18 +133,44 @@ def _is_rule(line: str) -> bool:
     return len(line) >= 3 and len(set(line)) == 1 and line[0] in "=-~^*#+"
 
 
-def _blocks(text: str) -> list[tuple[str, str]]:
-    """(kind, text) blocks in page order: "heading", "html", "para", "code", "other"."""
+# A line that closes a fenced block opened by "```" or "~~~" (blanks before it, as strip()).
+_FENCE_CLOSE = {
+    "```": re.compile(r"^[^\S\n]*```", re.M),
+    "~~~": re.compile(r"^[^\S\n]*~~~", re.M),
+}
+
+
+@functools.lru_cache(maxsize=4)
+def _blocks(text: str) -> tuple[tuple[str, str], ...]:
+    """(kind, text) blocks in page order: "heading", "html", "para", "code", "other".
+
+    Kept for the last few texts: read_readme and readme_names' three readers each ask for
+    the README's blocks. A fenced block is skipped in one search for its closing line, not
+    line by line (a hostile README's 600,000 blank lines of code were read four times over:
+    0.4 s)."""
     text = _TABLE.sub("\n", _COMMENT.sub("\n", text.replace("\r\n", "\n")))
     lines = text.split("\n")
     out: list[tuple[str, str]] = []
     para: list[str] = []
     i = 0
+    known = [0, 0]  # a line and where it starts in text (fences jump ahead by characters)
 
     def flush() -> None:
         if para:
             out.append(("para", " ".join(para)))
             para.clear()
+
+    def close_of(fence: str, first: int) -> int:
+        """The index of the first line from lines[first] on that closes fence (or the number
+        of lines): lines[k].strip().startswith(fence)."""
+        line, at = known
+        at += sum(map(len, lines[line:first])) + first - line  # each line and its "\n"
+        close = _FENCE_CLOSE[fence].search(text, at) if first < len(lines) else None
+        if close is None:
+            return len(lines)
+        k = first + text.count("\n", at, close.start())
+        known[:] = [k, close.start()]
+        return k
 
     while i < len(lines):
         line = lines[i].strip()
@@ -152,12 +178,8 @@ def _blocks(text: str) -> list[tuple[str, str]]:
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if line.startswith(("```", "~~~")):
             flush()
-            fence = line[:3]
-            j = i + 1
-            while j < len(lines) and not lines[j].strip().startswith(fence):
-                j += 1
             out.append(("code", ""))
-            i = j + 1
+            i = close_of(line[:3], i + 1) + 1
             continue
         if not line:
             flush()
@@ -194,7 +216,7 @@ def _blocks(text: str) -> list[tuple[str, str]]:
             para.append(line)
         i += 1
     flush()
-    return out
+    return tuple(out)
 
 
 def _html_lines(chunk: str) -> list[str]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..markup import CODE_SPAN, EMPHASIS, HTML_TAG, MD_LINK, RST_ROLE, URL, emphasis_words
-
-_SPACE = re.compile(r"\s+")
+from ..markup import CODE_SPAN, HTML_TAG, MD_LINK, RST_ROLE, URL, unwrap_emphasis
 
 # A cut may not end on these: "routes you register on an" reads broken, and a prompt's
 # clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
@@ -121,10 +119,10 @@ def plain(text: str) -> str:
     text = RST_ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
     text = MD_LINK.sub(r"\1", text)
     text = CODE_SPAN.sub(r"\1", text)
-    text = EMPHASIS.sub(emphasis_words, text)
+    text = unwrap_emphasis(text)
     text = HTML_TAG.sub("", text)
     text = URL.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # (as re.sub(r"\s+", " ") and strip, a third of the time)
 
 
 def _ends_clean(words: list[str]) -> list[str]:

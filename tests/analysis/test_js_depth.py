@@ -87,3 +87,71 @@ def test_the_sampled_depth_finds_every_tree_that_reaches_the_limit(
             assert not too_deep(root), depth
             seen.append(False)
     assert seen.count(True) >= 2 and seen.count(False) >= 30
+
+
+def _grid_too_deep(root: Any) -> bool:
+    """too_deep as it sampled before it skipped samples: every _STEP-th node from the floor."""
+    floor = js_depth.MAX_DEPTH - js_depth._STEP
+    cursor = root.walk()
+    for index in range(floor, root.descendant_count, js_depth._STEP):
+        cursor.goto_descendant(index)
+        if cursor.depth >= floor:
+            return True
+    return False
+
+
+def test_skipping_the_samples_under_the_floor_keeps_every_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """too_deep skips the samples a sample proves under the floor: the same answer as
+    every sample, on spikes at each depth around the (scaled) limit and on random nesting."""
+    monkeypatch.setattr(js_depth, "MAX_DEPTH", 200)
+    monkeypatch.setattr(js_depth, "_STEP", 16)
+    parser, _ = _parser("javascript")
+    sources = [
+        "x = [" + "1, " * before + "[" * spike + "]" * spike + ", 2];\n" + "y;\n" * after
+        for before in range(0, 40, 13)
+        for spike in range(150, 206, 5)
+        for after in (0, 90)
+    ]
+    rng = random.Random(12)
+    sources += [_random_js(rng) for _ in range(30)]
+    answers = []
+    for source in sources:
+        root = parser.parse(source.encode()).root_node
+        answers.append(js_depth.too_deep(root))
+        assert answers[-1] == _grid_too_deep(root), source[:80]
+    assert True in answers and False in answers
+
+
+class _CountedCursor:
+    def __init__(self, cursor: Any, moves: list[int]) -> None:
+        self.cursor, self.moves = cursor, moves
+
+    def goto_descendant(self, index: int) -> None:
+        self.moves.append(index)
+        self.cursor.goto_descendant(index)
+
+    @property
+    def depth(self) -> int:
+        return int(self.cursor.depth)
+
+
+def test_a_flat_file_takes_a_few_samples() -> None:
+    """70,000 statements (half a hostile 1 MB entry): each goto_descendant reads the root's
+    children from the first, and every 1,024th node was sampled, 74 moves here (400 on the
+    1 MB entry: 0.26 s). A sample near the root proves the next 64,000 nodes shallow: a
+    few moves now."""
+    parser, _ = _parser("javascript")
+    root = parser.parse(b"  run(\n" * 70_000).root_node
+    moves: list[int] = []
+
+    class Root:
+        descendant_count = root.descendant_count
+
+        def walk(self) -> _CountedCursor:
+            return _CountedCursor(root.walk(), moves)
+
+    assert Root.descendant_count > 2 * js_depth.MAX_DEPTH
+    assert not js_depth.too_deep(Root())
+    assert 0 < len(moves) <= Root.descendant_count // (js_depth.MAX_DEPTH - js_depth._STEP) + 1

@@ -205,3 +205,38 @@ def test_a_chain_of_calls_on_the_package_export_uses_its_members(tmp_path: Path)
     for member in ("Builder.command", "Builder.option", "Builder.parse"):
         assert got[member].in_readme, member
     assert not got["Builder.reset"].in_readme
+
+
+def test_a_javascript_example_keeps_each_names_first_use_and_learns_its_later_call() -> None:
+    """_js_uses makes no new CodeUse for a name it has seen (the loop over names is a long
+    example's whole cost: 60,000 ``evil(`` took 0.22 s, now 0.09 s), so what a later use
+    adds must still come: a member read first and called later is called; an object
+    literal's key is no use, the same name after it is; a module's member stays the module
+    use it was first, and a constructed object's method has its class."""
+    from sorafilm_nb.analysis.examples import code_uses
+
+    readme = (
+        "```js\nconst srv = require('srv')\nconst o = { listen: 1, port }\nport.x\n"
+        "srv.listen\nsrv.listen(80)\nlisten()\nsrv.use(a)\nsrv.use(b)\nsrv(x).get(1).post\n"
+        "const app = new srv.App()\napp.run\napp.run()\n```\n"
+    )
+    items, methods = code_uses(readme)
+    assert [(u.name, u.order, u.module) for u in items.values()] == [
+        ("srv", 0, False),
+        ("port", 1, False),  # after its use as a key ("listen: 1" is no use of listen)
+        ("listen", 2, True),
+        ("use", 3, True),
+        ("a", 4, False),
+        ("b", 5, False),
+        ("x", 6, False),
+        ("App", 7, True),
+    ]
+    assert [(m.owner, m.receiver, m.name, m.order, m.call) for m in methods] == [
+        ("", "port", "x", 2, False),
+        ("", "srv", "listen", 4, True),  # read first, called on the next line
+        ("", "srv", "use", 6, True),
+        ("", "srv", "get", 9, True),
+        ("", "srv", "post", 10, False),
+        ("", "srv", "App", 13, True),
+        ("App", "app", "run", 14, True),
+    ]

@@ -40,20 +40,20 @@ def test_names_no_sentence_contains_compile_nothing(compiles: list[str]) -> None
 
 def test_read_readme_strips_each_paragraph_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each paragraph's markup is taken off once, in one pass when it holds no emphasis to
-    unwrap: a hostile README's 300 KB paragraph costs an emphasis pass of ~0.7 s, and it was
-    stripped twice over, two passes each (tests/analysis/test_hostile_patterns.py's slowest
-    cases). Counted, not timed: the emphasis passes."""
+    unwrap: a hostile README's 300 KB paragraph cost an emphasis pass of ~0.7 s (before
+    markup.unwrap_emphasis), and it was stripped twice over, two passes each
+    (tests/analysis/test_hostile_patterns.py's slowest cases). Counted, not timed: the
+    emphasis passes."""
     from sorafilm_nb.analysis import readme as reader
 
     passes: list[str] = []
-    emphasis = reader.EMPHASIS
+    unwrap = reader.unwrap_emphasis
 
-    class Counted:
-        def sub(self, repl: object, text: str) -> str:
-            passes.append(text)
-            return emphasis.sub(repl, text)  # type: ignore[arg-type]
+    def counted(text: str) -> str:
+        passes.append(text)
+        return unwrap(text)
 
-    monkeypatch.setattr(reader, "EMPHASIS", Counted())
+    monkeypatch.setattr(reader, "unwrap_emphasis", counted)
     said = reader.read_readme("# Evil\n\nA tool that starts things.\n")
     assert said.description == "A tool that starts things."
     assert said.prose == "Evil A tool that starts things."
@@ -95,3 +95,35 @@ def test_each_name_is_looked_for_only_in_the_sentences_that_hold_it(
         "request": "Koa's Request object provides helpful methods for requests.",
     }
     assert sum(seen) < 10
+
+
+def test_a_readme_is_split_into_blocks_once_for_its_four_readers() -> None:
+    """read_readme, prose_sentences, _sections and reference_calls each read the README's
+    blocks: a hostile README's 600,000 lines of code were split and skipped four times over
+    (0.4 s). Now once (readme._blocks keeps the last few), a fenced block skipped in one
+    search for its closing line; the fences still close as they did: a line whose first
+    non-blank characters are the opening's first three, whatever blank (a vertical tab, a
+    form feed), a longer opening closed by three, and an unclosed one running to the end."""
+    from sorafilm_nb.analysis import readme as reader
+
+    text = (
+        "# T\n\npara one\n````js\ncode\n  ```\nafter\n~~~\n```\n~~~\n\x0b```\nx\n"
+        "\x0c ```py\nend\n```\nlast words\n```\nnever closed\n"
+    )
+    reader._blocks.cache_clear()
+    assert reader._blocks(text) == (
+        ("heading", "T"),
+        ("para", "para one"),
+        ("code", ""),
+        ("heading", "after"),  # "~~~" under a line is its setext rule, no fence
+        ("code", ""),
+        ("para", "x"),
+        ("code", ""),
+        ("para", "last words"),
+        ("code", ""),
+    )
+    reader.read_readme(text)
+    readme.prose_sentences(text)
+    readme._sections(text)
+    readme.reference_calls(text)
+    assert reader._blocks.cache_info().misses == 1

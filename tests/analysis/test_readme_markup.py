@@ -3,13 +3,18 @@ captions take it off with the same patterns, each in its own way."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
+import pytest
+
 from sorafilm_nb import markup
 from sorafilm_nb.analysis import readme
 from sorafilm_nb.story import clauses
 
 
 def test_the_readme_reader_and_the_captions_share_the_patterns() -> None:
-    for name in ("CODE_SPAN", "EMPHASIS", "HTML_TAG", "RST_ROLE", "URL"):
+    for name in ("CODE_SPAN", "unwrap_emphasis", "HTML_TAG", "RST_ROLE", "URL"):
         assert getattr(readme, name) is getattr(markup, name)
         assert getattr(clauses, name) is getattr(markup, name)
     assert clauses.MD_LINK is markup.MD_LINK
@@ -42,3 +47,112 @@ def test_captions_take_off_a_whole_html_tag_however_long() -> None:
     assert clauses.plain(f"Built on {tag}Click</a>, a toolkit.") == "Built on Click, a toolkit."
     assert clauses.plain("Mark it with <> around the name.") == "Mark it with <> around the name."
     assert clauses.plain("Holds when a < b, always.") == "Holds when a < b, always."
+
+
+# Texts at unwrap_emphasis's edges: a "_" run where a stretch would end ("_ab a*xx_b": the
+# "_" before "b" closes nothing), closers past the reach or behind a line break, runs of
+# each length, closers that touch.
+EMPHASIS_EDGES = [
+    "_ab a*xx_b",
+    "_ab a*x__b",
+    "*a *a *a",
+    "*a\nb*",
+    "x\n*a b*",
+    "**a** and ***b*** or __c__ and ___d___",
+    "*a**",
+    "**a*",
+    "a_ _b_ c",
+    "max_age_seconds, _not_ __this__",
+    "*" + "a" * 299 + "*",
+    "*" + "a" * 300 + "*",
+    "*" + "a" * 301 + "*",
+    "***" + "a" * 300 + "***",
+    "_" + "a" * 300 + "_ ",
+    "*a " * 200 + "b*",
+    "_" * 9 + "a" + "_" * 9,
+    "a* /* /* *x* y",  # closers before the first opener
+    "a_ b_ _c_ d",
+    "/* " * 50 + "*a*",
+    "*",
+    "",
+]
+
+
+def _emphasis_sub(text: str) -> str:
+    """The pattern's own answer, run over the whole text."""
+    return markup.EMPHASIS.sub(markup.emphasis_words, text)
+
+
+def test_unwrap_emphasis_takes_off_what_the_pattern_takes_off() -> None:
+    """unwrap_emphasis runs EMPHASIS only near closers: the same answer as the pattern over
+    the whole text, on the edge cases and on seeded random text of its characters."""
+    import random
+
+    for text in EMPHASIS_EDGES:
+        assert markup.unwrap_emphasis(text) == _emphasis_sub(text), text
+    rng = random.Random(12)
+    units = ["*", "_", "a", " ", "\n", "b", ".", "**", "__", "ab ", "é", "\t", "a_b"]
+    for length in (4, 12, 40, 160, 700):
+        for _ in range(1500 if length < 160 else 60):
+            text = "".join(rng.choice(units) for _ in range(length))
+            assert markup.unwrap_emphasis(text) == _emphasis_sub(text), text
+    for _ in range(60):  # long stretches of openers with closers far apart
+        runs = ["*a ", "_a ", "a ", " ", "a*", "a_", "a__ ", "x_b", "\n"]
+        text = "".join(rng.choice(runs) * rng.randint(1, 150) for _ in range(6))
+        assert markup.unwrap_emphasis(text) == _emphasis_sub(text), text
+
+
+def test_unwrap_emphasis_reads_a_paragraph_of_openers_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """300 KB of ``*a`` openers, one closer after them on the next line: the pattern is run
+    over the closer's line within its reach only (over the whole text, each opener tried
+    against its 300 characters, it took 0.55 s); without a closer, not at all. Counted, not
+    timed: the characters handed to the pattern."""
+    handed: list[int] = []
+    pattern = markup.EMPHASIS
+
+    class Counted:
+        def finditer(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+            handed.append(min(end, len(text)) - start)
+            return pattern.finditer(text, start, end)
+
+    monkeypatch.setattr(markup, "EMPHASIS", Counted())
+    text = "*a " * 100_000 + "\nb*"
+    assert markup.unwrap_emphasis(text) == text  # emphasis does not run over a line break
+    assert 0 < sum(handed) <= 6
+    handed.clear()
+    text = "*a " * 100_000 + "b*"
+    closer = len(text) - 1
+    opener = text.index("*", closer - 301)  # the first whose words (<= 300) reach the closer
+    assert markup.unwrap_emphasis(text) == text[:opener] + text[opener + 1 : closer]
+    assert 0 < sum(handed) <= markup._EMPHASIS_REACH + 4
+    handed.clear()
+    assert markup.unwrap_emphasis("_a " * 100_000) == "_a " * 100_000
+    assert markup.unwrap_emphasis("/* " * 100_000) == "/* " * 100_000  # closers, no opener
+    assert handed == []
+
+
+def test_the_prose_patterns_match_as_their_lookbehind_first_forms() -> None:
+    """URL, RST_ROLE and emphasis's openers and closers put their lookbehind after their
+    first character (URL's ``\\b`` through lazyre.word_start), so the engine looks for that
+    character instead of trying every one (5-10 ms a pass over 300 KB, a few passes a
+    paragraph): the same matches as the forms they were written in, on seeded random text."""
+    import random
+
+    forms = {
+        "URL": (markup.URL, r"\b(?:https?://|www\.)\S+"),
+        "RST_ROLE": (markup.RST_ROLE, r"(?<![\w:-]):[\w:-]+:`~?([^`<]*)(?:<[^`>]*>)?`"),
+        "closer": (markup._EMPHASIS_CLOSER, r"(?<=\S)(?:\*|_{1,3}(?!\w))"),
+        "opener": (markup._EMPHASIS_OPENER, r"\*(?=\S)|(?<!\w)_(?=\S)"),
+    }
+    units = ["http://x.y", "HTTPS://a", "www.b", "xhttp://", "_www.c", "Www.", ":class:`a`"]
+    units += ["::", ":a:`b <c>`", "-:x:`y`", "*", "_", "**a**", "__b__", "a_b", " ", "\n"]
+    units += ["a", "é", "9", "$", ".", "`", "<", ">", "~", "___", "a__", "*a*"]
+    rng = random.Random(21)
+    for _ in range(3000):
+        text = "".join(rng.choice(units) for _ in range(rng.randint(0, 24)))
+        for name, (pattern, form) in forms.items():
+            old = re.compile(form, pattern.flags)
+            want = [(m.span(), m.groups()) for m in old.finditer(text)]
+            assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == want, (name, text)
