@@ -82,7 +82,8 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
 
 @pytest.mark.parametrize("seconds", [4, 8, 12])
 def test_duration_is_exact_and_codec_is_h264(tmp_path: Path, seconds: int) -> None:
-    out = animatic(tmp_path, seconds=seconds)
+    # the length and the codec, not the size, tested: a quarter of the default's pixels
+    out = animatic(tmp_path, seconds=seconds, scale=CLIP_SCALE)
     info = probe(out)
     assert (info.codec, info.pix_fmt) == ("h264", "yuv420p")
     assert info.duration == pytest.approx(seconds, abs=0.01)
@@ -98,7 +99,8 @@ def test_aspect_is_the_requested_one_at_half_size(tmp_path: Path, size: str) -> 
 
 
 def test_full_scale_gives_the_exact_size(tmp_path: Path) -> None:
-    info = probe(animatic(tmp_path, size="720x1280", scale=1.0, fps=24, seconds=1))
+    # the size and rate, not the length, tested: six frames of a full-size portrait clip
+    info = probe(animatic(tmp_path, size="720x1280", scale=1.0, fps=24, seconds=0.25))
     assert (info.width, info.height, info.fps) == (720, 1280, 24.0)
 
 
@@ -130,9 +132,9 @@ def test_the_card_has_text_and_the_timing_bar_moves(tmp_path: Path) -> None:
 
 
 def test_different_shots_give_different_cards(tmp_path: Path) -> None:
-    # first frames compared: one second of each is enough
-    a = frames(animatic(tmp_path, "a.mp4", title="Shot one", seconds=1))[1][0]
-    b = frames(animatic(tmp_path, "b.mp4", title="Shot two", seconds=1))[1][0]
+    # first frames compared: one second of each is enough, at the inputs' scale
+    a = frames(animatic(tmp_path, "a.mp4", title="Shot one", seconds=1, scale=CLIP_SCALE))[1][0]
+    b = frames(animatic(tmp_path, "b.mp4", title="Shot two", seconds=1, scale=CLIP_SCALE))[1][0]
     assert hashlib.sha256(a.tobytes()).digest() != hashlib.sha256(b.tobytes()).digest()
 
 

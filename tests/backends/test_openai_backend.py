@@ -354,12 +354,14 @@ def test_slow_download_completes(
 @pytest.mark.slow
 def test_a_dripping_download_stops_at_the_deadline(tmp_path: Path) -> None:
     """Each read is quick (a 16 KiB chunk every 0.5 s, far inside the 10 s per-read timeout),
-    but the whole would take about 3 s: the total deadline ends it, names the job and the
+    but the whole would take about 5 s: the total deadline ends it, names the job and the
     time, and leaves no file, partial or temporary."""
     # a grainy style: the noise keeps the file big enough (checked below; a plain panel is
-    # ~20 KB since animatics are encoded at a constant quantiser), at half the full render
+    # ~20 KB since animatics are encoded at a constant quantiser): ~150 KB at a fifth of
+    # 1792x1024 (at 0.7 it was 1.6 MB, a 50 s drip of which 1.2 s was ever sent, and ~1 s of
+    # CPU drawing and encoding it)
     grainy = f"Style: documentary, 16 mm film grain.\n{SHOT['prompt']}"
-    with Simulator(job_seconds=0.1, poll_after_ms=50, render_scale=0.7) as sim:
+    with Simulator(job_seconds=0.1, poll_after_ms=50, render_scale=0.2) as sim:
         backend = OpenAIBackend.for_simulator(sim, download_timeout=10.0, download_deadline=1.2)
         job = completed(backend, model="sora-2-pro", size="1792x1024", seconds=12, prompt=grainy)
         size = sim.content_path(job.id, "video").stat().st_size

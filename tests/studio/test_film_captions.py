@@ -110,10 +110,15 @@ def test_each_file_of_a_film_is_probed_once(
     """A probe is an ``ffmpeg -i`` process: each downloaded clip is read once (a provider's
     file is untrusted) and that reading is carried to the stitch; a card is never read back
     (its encoder knows what it wrote), the film once (the quickstart's film cell ran 25
-    probes for 8 shots, then 12; this film ran 6, now 4). Counted as processes started."""
+    probes for 8 shots, then 12; this film ran 6, now 4). Counted as processes started.
+
+    And every other process the studio starts to finish the film: the card encoded once,
+    the captioned clip burned once, the rest joined by copy in one concat (no re-encode of
+    the film, no second burn). The simulator's own encodes are the provider's, not counted."""
     calls = ffmpeg_calls(monkeypatch, tmp_path)
     plan = with_captions(
-        make_plan(3, seconds=4, tag="probes"), [(None, "A card"), (None,) * 2, (None,) * 2]
+        make_plan(3, seconds=4, tag="probes"),
+        [(None, "A card"), ("Plan: priced before any money moves", None), (None,) * 2],
     )
     film = studio.run(plan, tmp_path / "film")
     assert film.ok, film.summary()
@@ -124,6 +129,23 @@ def test_each_file_of_a_film_is_probed_once(
     assert film.film is not None
     assert probe(film.film).duration == film.duration_s  # answered without another process
     assert len(calls.probes()) == 4
+    finishing = [_kind(a) for a in calls.argvs() if a[-1].find("sorafilm-sim-") < 0]
+    assert sorted(finishing) == ["burn", "card", "concat", *["probe"] * 4]
+
+
+def _kind(argv: list[str]) -> str:
+    """What an ffmpeg process of the film was for, from its arguments."""
+    if argv[:2] == ["-hide_banner", "-i"] and len(argv) == 3:
+        return "probe"
+    if "-f" in argv and argv[argv.index("-f") + 1] == "concat":
+        return "concat"
+    if any("concat=" in a for a in argv):
+        return "the film re-encoded"
+    if any("overlay=" in a for a in argv):
+        return "burn"
+    if "-" in argv and Path(argv[-1]).name.startswith("card-"):
+        return "card"
+    return " ".join(argv)  # anything else is named in full by the failure
 
 
 def _frame(path: Path, t: float):
