@@ -140,15 +140,16 @@ def _payoff(
     So fewer earlier props, or two lines, when the picture is too long, and only then the
     next picture (the shortest picture ended every short gag's film); the consequence
     always last; a line naming the earlier props only when there are some; always the
-    star's own prop (None: no picture names it). A picture whose own words name a thing
-    like the star's prop comes last ("the tracing-paper plan ticked off the plan": two
-    plans, one a prop, one the crew's), and an earlier prop like them stays out of it."""
+    star's own prop (None: no picture names it). A picture whose clause naming the star's
+    prop names a thing of its kind too comes last ("the tracing-paper plan ticked off the
+    plan": two plans, one a prop, one the crew's), and an earlier prop like that stays out
+    (_echoes)."""
     made = []
     pictures = _by_fit(words.payoffs, roles, board.casting.profile.name)
     pictures = [p for p in pictures if not _echoes(thing, p)] or pictures
     for picture in pictures:
         scene, actions, shown = picture.scene, picture.actions, picture.props
-        fresh = [t for t in things if not _echoes(t, picture)]
+        fresh = [t for t in things if not _echoes(t, picture, "{props}")]
         for joined, cap in itertools.product((fresh, fresh[:1], []), (room, min(room, 2))):
             props = " and ".join(f"the {t}" for t in joined)
             lines = [x for x in actions if props or "{props}" not in x]
@@ -175,13 +176,16 @@ def _payoff(
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
-def _echoes(prop: str, picture: Payoff) -> bool:
-    """Whether a payoff picture's own words (its placeholders left out) name a thing of the
-    prop's kind: its head noun, the last word of each part ("plan" of "tracing-paper plan";
-    "heap" and "coins" of "heap of gold coins"), singular or plural. An adjective it shares
-    ("a little sketch", "little glass bowls") is no echo."""
-    own = " ".join((picture.scene, *picture.actions, *(picture.props or ())))
-    said = {w.rstrip("s") for w in _PROP_WORD.findall(_PLACEHOLDER.sub(" ", own).lower())}
+def _echoes(prop: str, picture: Payoff, slot: str = "{thing}") -> bool:
+    """Whether a clause of a payoff picture that names the prop (at ``slot``: "{thing}", or
+    "{props}" for an earlier one) names a thing of its kind in its own words too: its head
+    noun, the last word of each part ("plan" of "tracing-paper plan"; "heap" and "coins" of
+    "heap of gold coins"), singular or plural. "The tracing-paper plan ticked off the plan"
+    echoes; "the vault door swings open, the garage doors ticked off the plan" does not (the
+    doors are another clause's), nor does an adjective ("a little sketch", "little bowls")."""
+    clauses = [c for line in (picture.scene, *picture.actions) for c in re.split(r"[,;:]", line)]
+    own = " ".join(_PLACEHOLDER.sub(" ", c) for c in clauses if slot in c)
+    said = {w.rstrip("s") for w in _PROP_WORD.findall(own.lower())}
     heads = {part.split()[-1] for part in prop.lower().split(" of ") if part.split()}
     return bool({re.split(r"[^a-z]", h)[-1].rstrip("s") for h in heads} & said)
 
