@@ -9,7 +9,7 @@ cannot fit, before any money is reserved.
 
 ``compress()`` walks the ``ladder()`` of steps, least important first, and stops as soon as
 the prompt fits. Text is cut by whole clauses, never mid-phrase. The first steps cut prose
-(secondary clauses, adjectives, props the actions do not use, a clause naming a prop,
+(secondary clauses, adjectives, a clause naming a prop, props the actions do not use,
 setting, look, palette) and leave what keeps separately made clips consistent and the shot
 readable: the camera, the
 action lines, the protagonist's description, the sound line (which says whether anyone
@@ -79,11 +79,12 @@ def ladder() -> tuple[Step, ...]:
     return (
         Step("secondary clauses", False, _secondary_clauses),
         Step("adjectives", False, _adjectives(drop)),
+        # the clause _secondary_clauses kept for the prop it alone names goes before any
+        # shared step: kept any longer, it raised the film's shared cuts (three space films
+        # lost "cramped" from every shot's setting for one shot's clause)
+        Step("clauses naming a prop", False, _on(["subject"], _first_clause)),
         Step("repeated style words", True, style_repeats),
         Step("secondary props", False, lambda s: _props_kept(s, 1)),
-        # the clause _secondary_clauses kept for the prop it alone names goes before the
-        # palette, the lighting and the setting, which every other shot would lose with it
-        Step("clauses naming a prop", False, _on(["subject"], _first_clause)),
         Step("palette extras", True, _on(["palette"], lambda t: _list_keep(t, 3))),
         Step("lighting detail", True, _on(["lighting"], _label_first_clause)),
         Step("setting detail", True, _on(["setting"], _first_clause)),

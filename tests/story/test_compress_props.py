@@ -1,9 +1,10 @@
 """Compression keeps the scene's only clause that names a prop the shot lists.
 
 commander's and koa's space films ended "straps in as the rocket lifts off." at the medium
-tier: the first step of the ladder, secondary clauses, had cut ", the launch key showing
-every system go", the one clause naming the star's prop, which is what made it this film's
-ending (the props line still listed the key, now for nothing the scene did with it).
+tier: the first step of the ladder, secondary clauses, had cut ", the big breaker lever
+showing every system go", the one clause naming the star's prop, which is what made it this
+film's ending. It now goes only after the adjectives, and before any cut of the shared
+block (style, palette, setting), which every shot of the film would lose with it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ ENDING = (
         " porthole full of stars.",
     ),
     ("hero", "An astronaut-programmer in a white flight suit with an orange mission patch"),
-    ("subject", "straps in as the rocket lifts off, the launch key showing every system go."),
-    ("props", "Props: launch key, hand card punch, corridor of colour-coded hatches."),
+    (
+        "subject",
+        "straps in as the rocket lifts off, the big breaker lever showing every system go.",
+    ),
+    ("props", "Props: big breaker lever, repair drone, docking ring."),
     (
         "camera",
         "Cinematography: medium-wide shot, slow dolly back, 40 mm lens, soft background;"
@@ -28,8 +32,9 @@ ENDING = (
     ),
     (
         "actions",
-        "Actions:\n- 0-6 s: the rocket lifts off in a roar of flame and smoke.\n"
-        "- 6-12 s: the astronaut-programmer gives a thumbs-up as the Earth falls away below.",
+        "Actions:\n- 0-4 s: the repair drone and the docking ring and the big breaker lever show"
+        " every system green.\n- 4-8 s: the rocket lifts off in a roar of flame and smoke.\n"
+        "- 8-12 s: the astronaut-programmer gives a thumbs-up as the Earth falls away below.",
     ),
 )
 
@@ -40,9 +45,12 @@ def _tokens(sections: tuple[tuple[str, str], ...]) -> int:
 
 def test_a_tight_cap_cuts_other_words_before_the_clause_naming_the_prop() -> None:
     full = _tokens(ENDING)
-    done = compress(ENDING, full - 2)  # one small cut is enough
+    done = compress(ENDING, full - 1)  # the adjectives are enough ("big" breaker lever)
     assert done.fits, done.text
-    assert "the launch key showing every system go" in done.text, done.text
+    assert "lever showing every system go" in done.text, done.text
+    # with no other word to cut before the shared block, the clause goes as before
+    tight = compress(ENDING, full - 9)
+    assert tight.fits and tight.steps == ("adjectives", "clauses naming a prop"), tight
 
 
 def test_a_clause_naming_no_prop_still_goes_and_a_first_clause_with_a_prop_is_enough() -> None:
