@@ -30,6 +30,22 @@ def _joining(things: list[str]) -> str:
     return " and ".join(f"the {t}" for t in things)
 
 
+def _series(text: str, things: Sequence[str]) -> str:
+    """Three or more of the things named in a row as a list is written: "the hand card punch,
+    the corridor of hatches and the launch key show every system green", not "the hand card
+    punch and the corridor of hatches and the launch key" (a payoff line puts the star's
+    prop beside the earlier ones, each joined by "and")."""
+    if len(things) < 3:
+        return text
+    one = "the (?:" + "|".join(re.escape(t) for t in sorted(things, key=len, reverse=True)) + ")"
+
+    def listed(m: re.Match[str]) -> str:
+        parts = m.group(0).split(" and the ")
+        return ", the ".join(parts[:-1]) + " and the " + parts[-1]
+
+    return re.sub(rf"{one}(?: and {one}){{2,}}", listed, text)
+
+
 def _joined(board: Storyboard, shot: Shot) -> list[str]:
     """Up to two earlier concepts' props that join the ending ("the service bell and the
     egg carton"): never a trouble's, nor a thing named like one of this shot's own props
@@ -156,7 +172,10 @@ def _payoff(
             if len(lines) > cap:  # the lines that show the star's prop first
                 named = [x for x in lines[:-1] if "{thing}" in x] or lines[:-1]
                 lines = [*named[: cap - 1], lines[-1]]
-            filled = [_fill(x, hero=hero, thing=thing, props=props) for x in lines]
+            filled = [
+                _series(_fill(x, hero=hero, thing=thing, props=props), [thing, *joined])
+                for x in lines
+            ]
             said = " ".join(lines)  # the props the lines use (a scene clause may be cut)
             kept = ((thing,) if "{thing}" in said else ()) + (
                 tuple(joined) if "{props}" in said else ()

@@ -305,3 +305,29 @@ def test_an_ending_never_names_the_stars_prop_beside_a_thing_of_its_kind(
         assert thing in said, (thing, said)  # still this film's ending
         others = re.sub(re.escape(thing), " ", said)
         assert not re.search(rf"\b{head}s?\b", others), (name, thing, said)
+
+
+def test_three_props_in_a_row_read_as_a_list(kiln_profile) -> None:  # type: ignore[no-untyped-def]
+    """flask's space film ended on "the model monorail track and the message canister and
+    the master switch show every system green" on screen (the animatic's action line) and in
+    the prompt: three things in a row are a list, "the A, the B and the C"."""
+    casting = cast(kiln_profile, "space")
+    star = storyboard(casting, "silent-90", 88).shots[-1].cast
+    assert star is not None
+    played = dataclasses.replace(star, metaphor=casting.library.get("space.main-switch"))
+    entries = tuple(played if e is star else e for e in casting.entries)
+    board = storyboard(dataclasses.replace(casting, entries=entries), "silent-90", 88)
+    lines = _lines(render_prompts(board, Tier.STANDARD)[-1])
+    named = [x for x in lines if "master switch" in x]
+    assert named and all(" and the " in x for x in named), lines
+    for line in named:
+        assert not re.search(r"the [\w -]+ and the [\w -]+ and the ", line), line
+    assert re.search(r"the [\w -]+, the [\w -]+ and the master switch", " ".join(lines)), lines
+    # two stay as they are; a thing with "and" in its own name is not split
+    from sorafilm_nb.story.plot_ending import _series
+
+    assert _series("the a and the b show", ["a", "b"]) == "the a and the b show"
+    assert (
+        _series("the salt and pepper and the jug and the pan go", ["salt and pepper", "jug", "pan"])
+        == "the salt and pepper, the jug and the pan go"
+    )
