@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import TYPE_CHECKING
 
 from .plot import the_rescue
@@ -228,10 +228,13 @@ def _raised_when(concept: Concept) -> str:
     return clause if 0 < len(clause.split()) <= 10 else ""
 
 
-def _error_link(shots: Sequence[Shot], i: int) -> tuple[str, dict[str, str]] | None:
+def _error_link(
+    shots: Sequence[Shot], i: int, named: Set[str] = frozenset()
+) -> tuple[str, dict[str, str]] | None:
     """Why an error happens: its own "Raised when ...", else the error before it when one
     builds on the other or they share a word, else the nearest earlier concept its name
-    shares a word with ("LedgerError" after Studio, which reserves "in a Ledger")."""
+    shares a word with ("LedgerError" after Studio, which reserves "in a Ledger"); never by
+    a prop a cause of the film named already (``named``, see _why)."""
     this = shots[i].cast
     assert this is not None
     err = this.concept
@@ -244,11 +247,11 @@ def _error_link(shots: Sequence[Shot], i: int) -> tuple[str, dict[str, str]] | N
         related = _short(prev.concept.name) in _bases(err) or _short(err.name) in _bases(
             prev.concept
         )
-        if related or mine & _words(prev.concept.name):
+        if (related or mine & _words(prev.concept.name)) and main_prop(shots[i - 1]) not in named:
             return "worse", {"a": prev.concept.name, "a_thing": main_prop(shots[i - 1])}
     for j in range(i - 1, -1, -1):
         earlier = shots[j].cast
-        if earlier is None or earlier.concept.kind == "exception":
+        if earlier is None or earlier.concept.kind == "exception" or main_prop(shots[j]) in named:
             continue
         theirs = set().union(*(_words(c.name) for c in earlier.concepts))
         theirs |= set(re.findall(r"[a-z]{4,}", _plain(earlier.concept.summary).lower()))
@@ -283,9 +286,10 @@ def causes(board: Storyboard) -> tuple[str, ...]:
     opened: set[tuple[str, ...]] = set()
     trouble: list[Shot] = []
     out: list[str] = []
+    named: set[str] = set()  # the earlier props a cause of the film named already
     rescue = _rescue(shots, roles)
     for i, shot in enumerate(shots):
-        found = _why(shots, i, roles, trouble, used, rescue)
+        found = _why(shots, i, roles, trouble, used, rescue, named)
         entry = shot.cast
         if entry is not None and roles[i] == "trouble" and entry.concept.kind == "exception":
             trouble.append(shot)
@@ -309,6 +313,8 @@ def causes(board: Storyboard) -> tuple[str, ...]:
             out.append("")
             continue
         opened.add(_opening(text))
+        if values.get("a_thing"):
+            named.add(values["a_thing"])
         out.append(text[:1].upper() + text[1:] + ",")
     result = tuple(out)
     if len(_CAUSES) >= 64:
@@ -352,15 +358,22 @@ def _why(
     trouble: Sequence[Shot],
     used: Counter[str],
     rescue: Shot | None,
+    named: Set[str] = frozenset(),
 ) -> tuple[str, dict[str, str]] | None:
     """The link of shot i by its part in the story (see the module docstring); ``used``:
-    how often each link was said so far; ``rescue``: the rescue's shot (_rescue)."""
+    how often each link was said so far; ``rescue``: the rescue's shot (_rescue); ``named``:
+    the earlier props a cause named already. A link to one of those is passed over for the
+    next best, else the shot has no cause: zod's heist film went back to the first shot's
+    velvet-lined case three times ("Fresh from", "Having put ... to good use", "Still
+    pleased with"), flask's space film to the master switch three times, each true of the
+    code (string() returns ZodString, number() ZodNumber) and together a formula that makes
+    every shot look like the first one's sequel."""
     entry = shots[i].cast
     if entry is None or i == 0:
         return None
     role = roles[i]
     if role == "trouble" and entry.concept.kind == "exception":
-        return _error_link(shots, i)
+        return _error_link(shots, i, named)
     if shots[i] is rescue and trouble:
         return "rescue", _trouble(trouble)
     if role == "payoff" and i == len(shots) - 1:
@@ -383,6 +396,8 @@ def _why(
         before = shots[j].cast
         if before is None or before is entry or before.concept.kind == "exception":
             continue
+        if main_prop(shots[j]) in named:
+            continue  # a cause named its prop already (see above)
         found = link(before, entry)
         if found is None:
             continue

@@ -9,8 +9,9 @@ cannot fit, before any money is reserved.
 
 ``compress()`` walks the ``ladder()`` of steps, least important first, and stops as soon as
 the prompt fits. Text is cut by whole clauses, never mid-phrase. The first steps cut prose
-(secondary clauses, adjectives, props the actions do not use, setting, look, palette) and
-leave what keeps separately made clips consistent and the shot readable: the camera, the
+(secondary clauses, adjectives, a clause naming a prop, props the actions do not use,
+setting, look, palette) and leave what keeps separately made clips consistent and the shot
+readable: the camera, the
 action lines, the protagonist's description, the sound line (which says whether anyone
 speaks), the shot's cause and every prop the actions use. Only when a prompt is still over
 after all of them do the last-resort steps (``LAST_RESORT``, in its stated order) cut into
@@ -45,6 +46,7 @@ from .compress_steps import (
     _list_keep,
     _on,
     _props_kept,
+    _secondary_clauses,
     _style_name_only,
     _style_repeats,
 )
@@ -75,8 +77,12 @@ def ladder() -> tuple[Step, ...]:
         return _on(["setting"], words)(_style_repeats(s))
 
     return (
-        Step("secondary clauses", False, _on(["subject"], _first_clause)),
+        Step("secondary clauses", False, _secondary_clauses),
         Step("adjectives", False, _adjectives(drop)),
+        # the clause _secondary_clauses kept for the prop it alone names goes before any
+        # shared step: kept any longer, it raised the film's shared cuts (three space films
+        # lost "cramped" from every shot's setting for one shot's clause)
+        Step("clauses naming a prop", False, _on(["subject"], _first_clause)),
         Step("repeated style words", True, style_repeats),
         Step("secondary props", False, lambda s: _props_kept(s, 1)),
         Step("palette extras", True, _on(["palette"], lambda t: _list_keep(t, 3))),

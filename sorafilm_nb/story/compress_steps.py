@@ -24,21 +24,54 @@ Sections = dict[str, str]
 
 
 @lru_cache(maxsize=4096)
-def _first_clause(text: str) -> str:
+def _first_clause(text: str, keep: Sequence[str] = ()) -> str:
     """Each sentence cut to its first clause, at a comma, colon or semicolon that ends one:
     "a carton that will not pour, however hard it is shaken." -> "a carton that will not
     pour.". A sentence whose first clause would end on an article, a preposition or a
-    conjunction, or leave fewer than four words, is kept whole."""
+    conjunction, or leave fewer than four words, is kept whole; so is one whose cut would
+    take the only thing of ``keep`` (the shot's props) it names: "straps in as the rocket
+    lifts off, the launch key showing every system go" lost the star's prop, the one thing
+    that made it this film's ending. A first clause that names a prop itself is enough
+    ("seals a message in a canister." of the canister gag)."""
     out = []
     for s in re.split(r"(?<=[.!?])\s+", text.strip()):
         m = re.search(r"[,:;]\s", s)
         head = s[: m.start()] if m else s
         words = head.split()
         if m and len(words) >= 4 and words[-1].lower() not in DANGLING:
+            if _names_a_prop(s[m.end() :], keep) and not _names_a_prop(head, keep):
+                out.append(s)
+                continue
             out.append(_sentence(head.rstrip(".")))
         else:
             out.append(s)
     return " ".join(out)
+
+
+_PROP_HEAD = re.compile(r" (?:with|in|on|for|from|through|under|behind|above|across|of) ")
+
+
+def _names_a_prop(text: str, props: Sequence[str]) -> bool:
+    """Whether the text names one of the props by its head noun ("key" of "launch key",
+    "station" of "neighbouring station through the porthole"), singular or plural."""
+    said = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())}
+    heads = {
+        part.split()[-1].rstrip("s")
+        for prop in props
+        for part in _PROP_HEAD.split(prop.lower())[:1]
+        if part.split()
+    }
+    return bool(heads & said)
+
+
+def _secondary_clauses(s: Sections) -> Sections:
+    """The scene sentence cut to its first clause (_first_clause), keeping a clause that
+    names a prop the shot lists: that is what the shot shows, not a secondary detail."""
+    if not s.get("subject"):
+        return s
+    props = s.get("props", "").removeprefix("Props:").strip().rstrip(".")
+    listed = [x.strip() for x in props.split(",") if x.strip()]
+    return {**s, "subject": _first_clause(s["subject"], tuple(listed))}
 
 
 @lru_cache(maxsize=4096)

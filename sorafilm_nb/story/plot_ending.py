@@ -30,6 +30,22 @@ def _joining(things: list[str]) -> str:
     return " and ".join(f"the {t}" for t in things)
 
 
+def _series(text: str, things: Sequence[str]) -> str:
+    """Three or more of the things named in a row as a list is written: "the hand card punch,
+    the corridor of hatches and the launch key show every system green", not "the hand card
+    punch and the corridor of hatches and the launch key" (a payoff line puts the star's
+    prop beside the earlier ones, each joined by "and")."""
+    if len(things) < 3:
+        return text
+    one = "the (?:" + "|".join(re.escape(t) for t in sorted(things, key=len, reverse=True)) + ")"
+
+    def listed(m: re.Match[str]) -> str:
+        parts = m.group(0).split(" and the ")
+        return ", the ".join(parts[:-1]) + " and the " + parts[-1]
+
+    return re.sub(rf"{one}(?: and {one}){{2,}}", listed, text)
+
+
 def _joined(board: Storyboard, shot: Shot) -> list[str]:
     """Up to two earlier concepts' props that join the ending ("the service bell and the
     egg carton"): never a trouble's, nor a thing named like one of this shot's own props
@@ -140,17 +156,26 @@ def _payoff(
     So fewer earlier props, or two lines, when the picture is too long, and only then the
     next picture (the shortest picture ended every short gag's film); the consequence
     always last; a line naming the earlier props only when there are some; always the
-    star's own prop (None: no picture names it)."""
+    star's own prop (None: no picture names it). A picture whose clause naming the star's
+    prop names a thing of its kind too comes last ("the tracing-paper plan ticked off the
+    plan": two plans, one a prop, one the crew's), and an earlier prop like that stays out
+    (_echoes)."""
     made = []
-    for picture in _by_fit(words.payoffs, roles, board.casting.profile.name):
+    pictures = _by_fit(words.payoffs, roles, board.casting.profile.name)
+    pictures = [p for p in pictures if not _echoes(thing, p)] or pictures
+    for picture in pictures:
         scene, actions, shown = picture.scene, picture.actions, picture.props
-        for joined, cap in itertools.product((things, things[:1], []), (room, min(room, 2))):
+        fresh = [t for t in things if not _echoes(t, picture, "{props}")]
+        for joined, cap in itertools.product((fresh, fresh[:1], []), (room, min(room, 2))):
             props = " and ".join(f"the {t}" for t in joined)
             lines = [x for x in actions if props or "{props}" not in x]
             if len(lines) > cap:  # the lines that show the star's prop first
                 named = [x for x in lines[:-1] if "{thing}" in x] or lines[:-1]
                 lines = [*named[: cap - 1], lines[-1]]
-            filled = [_fill(x, hero=hero, thing=thing, props=props) for x in lines]
+            filled = [
+                _series(_fill(x, hero=hero, thing=thing, props=props), [thing, *joined])
+                for x in lines
+            ]
             said = " ".join(lines)  # the props the lines use (a scene clause may be cut)
             kept = ((thing,) if "{thing}" in said else ()) + (
                 tuple(joined) if "{props}" in said else ()
@@ -165,6 +190,23 @@ def _payoff(
                 return out
             made.append((size, out))
     return min(made, key=lambda m: m[0])[1] if made else None
+
+
+_PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def _echoes(prop: str, picture: Payoff, slot: str = "{thing}") -> bool:
+    """Whether a clause of a payoff picture that names the prop (at ``slot``: "{thing}", or
+    "{props}" for an earlier one) names a thing of its kind in its own words too: its head
+    noun, the last word of each part ("plan" of "tracing-paper plan"; "heap" and "coins" of
+    "heap of gold coins"), singular or plural. "The tracing-paper plan ticked off the plan"
+    echoes; "the vault door swings open, the garage doors ticked off the plan" does not (the
+    doors are another clause's), nor does an adjective ("a little sketch", "little bowls")."""
+    clauses = [c for line in (picture.scene, *picture.actions) for c in re.split(r"[,;:]", line)]
+    own = " ".join(_PLACEHOLDER.sub(" ", c) for c in clauses if slot in c)
+    said = {w.rstrip("s") for w in _PROP_WORD.findall(own.lower())}
+    heads = {part.split()[-1] for part in prop.lower().split(" of ") if part.split()}
+    return bool({re.split(r"[^a-z]", h)[-1].rstrip("s") for h in heads} & said)
 
 
 def _by_fit(payoffs: Sequence[Payoff], roles: Sequence[str], name: str) -> list[Payoff]:

@@ -182,15 +182,22 @@ def test_the_eval_counts_one_shared_action_line_as_a_reprise() -> None:
 _NAMES = ("kiln", "potter", "wheelhouse", "glazer", "clayworks", "firebox", "koa", "zod")
 
 
-def _endings(profile, theme: str):  # type: ignore[no-untyped-def]
+def _endings(profile, theme: str, star_gag: str = ""):  # type: ignore[no-untyped-def]
     """The last prompt of the same cast with each of the theme's payoffs first (the one the
-    star's gag picks, plot_ending._by_fit, then each other), with its board."""
+    star's gag picks, plot_ending._by_fit, then each other), with its board; ``star_gag``:
+    the star plays this gag instead of its own (the kiln's heist star, a tracing-paper plan,
+    echoes the plan of most heist pictures, which then give way to the calling card)."""
     from unittest import mock
 
     from sorafilm_nb.story import plot_ending
     from sorafilm_nb.story.casting import MetaphorLibrary
 
     casting = cast(profile, MetaphorLibrary.load(theme))
+    if star_gag:
+        star = storyboard(casting, "silent-90", 88).shots[-1].cast
+        played = dataclasses.replace(star, metaphor=casting.library.get(star_gag))
+        entries = tuple(played if e is star else e for e in casting.entries)
+        casting = dataclasses.replace(casting, entries=entries)
     for i in range(len(story_wordings()[theme].payoffs)):
         with mock.patch.object(
             plot_ending, "_by_fit", lambda pays, _r, _n, i=i: [*pays[i:], *pays[:i]]
@@ -205,7 +212,7 @@ def test_a_heist_ending_names_the_stars_prop_but_never_puts_it_in_the_vault(kiln
     the hideout. The star's prop is a step of the plan there, and the props listed are the
     ones its lines show."""
     seen = set()
-    for board, prompt in _endings(kiln_profile, "heist"):
+    for board, prompt in _endings(kiln_profile, "heist", "heist.false-bottom-case"):
         thing = main_prop(board.shots[-1])
         assert thing in prompt.text  # still this film's ending
         listed = prompt.section("props").removeprefix("Props: ").rstrip(".")
@@ -271,3 +278,56 @@ def test_a_payoff_names_no_time_of_day_nor_agrees_with_its_prop_and_lists_its_pr
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataFileError, match=f"field 'payoffs'.*{match}"):
         story_wordings(str(path))
+
+
+@pytest.mark.parametrize("gag", ["heist.floor-plan-overlay", "space.station-wakes-up"])
+def test_an_ending_never_names_the_stars_prop_beside_a_thing_of_its_kind(
+    kiln_profile, gag: str
+) -> None:  # type: ignore[no-untyped-def]
+    """pydantic's and marshmallow's heist films starred a tracing-paper plan and ended
+    "swaps the jewel for a fake, ticking the tracing-paper plan ... off the plan": two
+    plans, one a prop, one the crew's. A payoff whose own words name a thing of the star
+    prop's kind (its head noun) gives way to the next picture."""
+    theme = gag.split(".", 1)[0]
+    casting = cast(kiln_profile, theme)
+    star = storyboard(casting, "silent-90", 88).shots[-1].cast
+    assert star is not None
+    played = dataclasses.replace(star, metaphor=casting.library.get(gag))
+    entries = tuple(played if e is star else e for e in casting.entries)
+    for name in ("kiln", "potter", "wheelhouse", "glazer", "clayworks"):
+        named = dataclasses.replace(casting, entries=entries)
+        named = dataclasses.replace(named, profile=dataclasses.replace(named.profile, name=name))
+        board = storyboard(named, "silent-90", 88)
+        thing = main_prop(board.shots[-1])
+        head = thing.split()[-1]
+        prompt = render_prompts(board, Tier.STANDARD)[-1]
+        said = " ".join((prompt.section("subject"), prompt.section("actions")))
+        assert thing in said, (thing, said)  # still this film's ending
+        others = re.sub(re.escape(thing), " ", said)
+        assert not re.search(rf"\b{head}s?\b", others), (name, thing, said)
+
+
+def test_three_props_in_a_row_read_as_a_list(kiln_profile) -> None:  # type: ignore[no-untyped-def]
+    """flask's space film ended on "the model monorail track and the message canister and
+    the master switch show every system green" on screen (the animatic's action line) and in
+    the prompt: three things in a row are a list, "the A, the B and the C"."""
+    casting = cast(kiln_profile, "space")
+    star = storyboard(casting, "silent-90", 88).shots[-1].cast
+    assert star is not None
+    played = dataclasses.replace(star, metaphor=casting.library.get("space.main-switch"))
+    entries = tuple(played if e is star else e for e in casting.entries)
+    board = storyboard(dataclasses.replace(casting, entries=entries), "silent-90", 88)
+    lines = _lines(render_prompts(board, Tier.STANDARD)[-1])
+    named = [x for x in lines if "master switch" in x]
+    assert named and all(" and the " in x for x in named), lines
+    for line in named:
+        assert not re.search(r"the [\w -]+ and the [\w -]+ and the ", line), line
+    assert re.search(r"the [\w -]+, the [\w -]+ and the master switch", " ".join(lines)), lines
+    # two stay as they are; a thing with "and" in its own name is not split
+    from sorafilm_nb.story.plot_ending import _series
+
+    assert _series("the a and the b show", ["a", "b"]) == "the a and the b show"
+    assert (
+        _series("the salt and pepper and the jug and the pan go", ["salt and pepper", "jug", "pan"])
+        == "the salt and pepper, the jug and the pan go"
+    )
