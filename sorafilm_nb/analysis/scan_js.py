@@ -21,7 +21,6 @@ flagged ``gen``, so profile.py can say when a package holds only compiled code.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -36,6 +35,7 @@ from .js_family import top_level as _top_level
 from .js_family import top_names as _top_names
 from .js_listed import PROTOCOL as _PROTOCOL
 from .js_listed import listed_members as _listed_members
+from .js_minified import minified, unmangle
 from .js_version import PARSER_VERSION as PARSER_VERSION  # its home: js_version.py
 from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
@@ -217,7 +217,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     if _GENERATED.search(data[:2048]) or _SOURCE_MAP.search(data[-512:]):
         result["gen"] = 1
     if minified(data):
-        _unmangle(result)
+        unmangle(result)
     if docs or mod_doc:
         result["dw"] = doc_words([*docs, mod_doc] if mod_doc else docs)
     if tree.root_node.has_error:
@@ -241,38 +241,6 @@ def _in_order(caps: dict[str, list[Any]]) -> dict[str, list[Any]]:
     order followed node addresses, which depend on what the process parsed before: the line
     an exception is first raised on and the order of imports changed from run to run."""
     return {name: sorted(nodes, key=_source_order) for name, nodes in caps.items()}
-
-
-def minified(data: bytes) -> bool:
-    """A minified bundle: at least 2 KB in lines averaging over 250 characters (hand-written
-    code averages 30 to 40; a bundler's output is a few lines of tens of kilobytes)."""
-    return len(data) >= 2048 and len(data) / (data.count(b"\n") + 1) > 250
-
-
-# a name a minifier made up: one or two characters (``te``, ``Qe``, ``e$``)
-_MANGLED = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]?")
-
-
-def _unmangle(result: FileScan) -> None:
-    """Drop the names a minifier made up from a bundle's scan, and marks it ``min``: ``te``
-    and ``te.command`` are not concepts, but the names a bundle keeps (its classes,
-    ``YargsInstance.command``, its exports) are the API, as minifiers leave those alone."""
-    result["min"] = 1
-
-    def real(name: str) -> bool:
-        return not any(_MANGLED.fullmatch(part) for part in name.split("."))
-
-    for key in ("cls", "fn", "dyn"):
-        if key in result:
-            kept = [row for row in result[key] if real(row[0])]
-            if kept:
-                result[key] = kept
-            else:
-                del result[key]
-    if "all" in result:
-        result["all"] = [name for name in result["all"] if real(name)]
-        if not result["all"]:
-            del result["all"]
 
 
 def _add_class(node: Any, classes: list[list[Any]], docs: list[str], doc: str) -> None:
