@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .datafiles import data_dir, field, load_toml, packaged, str_list
 from .errors import DataFileError
 from .lazyre import LazyPattern
+from .terminal import hidden_class
 
 __all__ = [
     "MASK",
@@ -49,6 +50,7 @@ __all__ = [
     "patterns",
     "redact",
     "url",
+    "visible",
 ]
 
 MASK = "[redacted]"
@@ -115,6 +117,36 @@ def _compatible_folded(text: str) -> str:
     return fold(compatible(text))
 
 
+# What hides inside a key without showing: terminal.hidden_class, and combining marks.
+_HIDDEN = LazyPattern(f"{hidden_class()}+|{_COMBINING}+")
+_HIDDEN_ASCII = LazyPattern(hidden_class(ascii_only=True))  # a plan's prompts: ~30 µs to compile
+
+
+@lru_cache(maxsize=8)
+def visible(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """(text without the characters that hide inside a word, where each character kept
+    stood in text): None for the second when nothing was taken out. The shapes are matched
+    in the first (``SecretPattern.finditer``), and redact masks a match's characters of text
+    through the second.
+
+    Why: a zero-width space, a soft hyphen, a bidi mark, a control or a combining accent
+    inside a key ("sk-proj-A1b2" ZWSP "C3d4...") broke every shape at that point, so only
+    the part before it was masked (or none), while a reader, a video model and
+    terminal.shown (which drops them for captions and plan.md) see the whole key again."""
+    if text.isascii() and (text.isprintable() or _HIDDEN_ASCII.search(text) is None):
+        return text, None
+    pieces = _HIDDEN.split(text)
+    if len(pieces) == 1:
+        return text, None
+    where: list[int] = []
+    pos = 0
+    for m in _HIDDEN.finditer(text):
+        where.extend(range(pos, m.start()))
+        pos = m.end()
+    where.extend(range(pos, len(text)))
+    return "".join(pieces), tuple(where)
+
+
 @dataclass(frozen=True)
 class SecretPattern:
     id: str
@@ -140,10 +172,14 @@ class SecretPattern:
         return re.compile("|".join(map(re.escape, self.requires)))
 
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
-        """Matches in text (read in its compatibility form: ``compatible``); skipped outright
-        when none of the required substrings occurs in it (folded: ``fold``)."""
-        if not text.isascii():  # the required words may be spelt in look-alikes too
-            text, folded = compatible(text), _compatible_folded(text)
+        """Matches in text read as it shows (``visible``: the characters hidden inside it
+        taken out; find() maps them back) in its compatibility form (``compatible``);
+        skipped outright when none of the required substrings occurs in it (folded:
+        ``fold``)."""
+        if not (text.isascii() and text.isprintable()):
+            seen = visible(text)[0]
+            if seen is not text or not text.isascii():  # required words in look-alikes too
+                text, folded = compatible(seen), _compatible_folded(seen)
         if len(self.requires) == 1:  # one literal: `in` answers without compiling a gate
             if self.requires[0] not in folded:
                 return ()
@@ -274,7 +310,9 @@ def patterns() -> tuple[SecretPattern, ...]:
 def find(
     text: str, pats: Iterable[SecretPattern] | None = None
 ) -> Iterator[tuple[SecretPattern, re.Match[str]]]:
-    """Every (pattern, match) in text: the packaged shapes unless ``pats`` is given."""
+    """Every (pattern, match) in text: the packaged shapes unless ``pats`` is given. Each
+    match is of ``visible(text)[0]``, text without the characters hidden in it (the same
+    text when it holds none): ``visible(text)[1]`` says where its characters stood."""
     folded = fold(text)
     for pat in patterns() if pats is None else pats:
         for m in pat.finditer(text, folded):
@@ -314,14 +352,19 @@ def _redacted(text: str, strict: bool, env: tuple[str | None, ...]) -> str:
 
 
 def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
+    seen, where = visible(text)
+    found: list[tuple[int, int]] = []
     for secret in (*_env_secrets(), *(s for s in extra if s and len(s) >= 8)):
-        text = text.replace(secret, MASK)
-    spans = sorted(
-        (m.span() for pat, m in find(text) if strict or pat.masked_by_default),
-        key=lambda s: (s[0], -s[1]),
-    )
-    if not spans:
+        start = seen.find(secret)
+        while start >= 0:
+            found.append((start, start + len(secret)))
+            start = seen.find(secret, start + len(secret))
+    found.extend(m.span() for pat, m in find(text) if strict or pat.masked_by_default)
+    if not found:
         return text
+    if where is not None:  # spans of what shows, back onto text (the hidden ones inside too)
+        found = [(where[start], where[end - 1] + 1) for start, end in found]
+    spans = sorted(found, key=lambda s: (s[0], -s[1]))
     out: list[str] = []
     pos = 0
     for start, end in spans:

@@ -63,6 +63,24 @@ _SHOWN.update({code: " " for code in _SPACING})
 _TAGS = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]{1,6}\U000e007f)|[\U000e0000-\U000e007f]")
 
 
+def hidden_class(*, ascii_only: bool = False) -> str:
+    """A regular expression's character class of every character that hides in a word
+    without showing: what ``shown`` removes (controls that part no words, DEL, bidi and
+    format characters, the zero-width ones, tag characters) plus ZWJ, ZWNJ and the variation
+    selectors, which it keeps for emoji. Why: redact reads a key through them ("sk-proj-A1b2"
+    ZWSP "C3d4..." is the key to a reader, a model, and to ``shown``, which joins it up
+    again), and this module is their one home. ascii_only: only those in ASCII (the
+    controls), a class that is quick to compile for the text that is all ASCII."""
+    spacing = set(_SPACING)
+    codes = sorted(
+        {c for c, v in _SHOWN.items() if v is None and c not in spacing}
+        | {0x200C, 0x200D, *range(0xFE00, 0xFE10)}
+    )
+    if ascii_only:
+        return "[" + "".join(f"\\x{c:02x}" for c in codes if c < 0x80) + "]"
+    return "[" + "".join(f"\\U{c:08x}" for c in codes) + "\\U000e0000-\\U000e007f]"
+
+
 def shown(text: str) -> str:
     """Repository text fit to be saved for a person (a caption, plan.md, film.vtt, a prompt):
     every C0/C1 control, DEL, bidi override, embedding, isolate or mark and zero-width trick

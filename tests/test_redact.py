@@ -97,6 +97,49 @@ def test_a_credential_in_look_alike_letters_is_masked(key: str, form: Callable[[
     assert any(f.rule == "secret-in-prompt" for f in scan_text(text))
 
 
+#: Characters that hide inside a key: a reader, a video model and terminal.shown (which
+#: drops them from captions and plan.md) see the key whole through each.
+_HIDING = {
+    "zero-width space": "\u200b",
+    "soft hyphen": "\u00ad",
+    "word joiner": "\u2060",
+    "zero-width joiner": "\u200d",
+    "right-to-left mark": "\u200f",
+    "combining acute": "\u0301",
+    "variation selector": "\ufe0f",
+    "tag letter": "\U000e0041",
+    "NUL": "\x00",
+}
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("at", [3, 9, -1], ids=["in-prefix", "in-body", "everywhere"])
+@pytest.mark.parametrize("hiding", _HIDING.values(), ids=_HIDING)
+def test_a_credential_broken_by_an_invisible_character_is_masked_whole(
+    key: str, at: int, hiding: str
+) -> None:
+    """A zero-width space (soft hyphen, combining mark...) inside a key broke every shape at
+    that point: redact masked the part before it, or nothing when it sat in the prefix
+    ("sk-" ZWSP "proj-..."), and lint found nothing, while shown() (captions, plan.md) joins
+    the key up again. The shapes now read the text as it shows and the mask covers the
+    hidden characters with the key's."""
+    spelt = hiding.join(key) if at < 0 else key[:at] + hiding + key[at:]
+    text = f"the key {spelt} is in the docstring, café"
+    assert redact(text) == f"the key {MASK} is in the docstring, café"
+    assert redact(text, strict=True) == f"the key {MASK} is in the docstring, café"
+    from sorafilm_nb.story.lint import scan_text
+
+    assert any(f.rule == "secret-in-prompt" for f in scan_text(text))
+
+
+def test_an_environment_secret_broken_by_an_invisible_character_is_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RUNWAYML_API_SECRET", "plain-words-nobody-would-flag")
+    text = "echo: plain-words-\u200bnobody-would-flag, and plain-words-nobody-would-flag"
+    assert redact(text) == f"echo: {MASK}, and {MASK}"
+
+
 def test_look_alikes_find_nothing_in_real_non_latin_prose() -> None:
     """Reading Cyrillic, Greek, Armenian... as their Latin look-alikes must not make keys or
     assignments out of real words: zero credential findings in every translated message of
