@@ -46,6 +46,7 @@ __all__ = [
     "hint",
     "is_password",
     "looks_random",
+    "masked",
     "parse_patterns",
     "patterns",
     "redact",
@@ -375,6 +376,20 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def masked(value: Any, *, strict: bool = False) -> Any:
+    """value (a string, or the dicts, lists and tuples of them JSON and tables hold) with
+    every string through redact(); dict keys stay, tuples come back as lists. The one way a
+    face masks a whole record: plan.json (strict), `sorafilm analyze --json`, the notebook's
+    concept frame."""
+    if isinstance(value, str):
+        return redact(value, strict=strict)
+    if isinstance(value, dict):
+        return {k: masked(v, strict=strict) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked(v, strict=strict) for v in value]
+    return value
 
 
 def is_password(key: str) -> bool:

@@ -113,10 +113,14 @@ class RepoProfile:
         return tuple(chosen[:n])
 
     def concepts_frame(self) -> pd.DataFrame:
-        """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily)."""
+        """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily),
+        every text masked (redact.masked): a notebook shows the frame, and saves it with
+        the notebook, so a docstring's key would ride along in the .ipynb."""
         import pandas as pd
 
-        rows = [[getattr(c, name) for name in FRAME_COLUMNS] for c in self.concepts]
+        from ..redact import masked
+
+        rows = [[masked(getattr(c, name)) for name in FRAME_COLUMNS] for c in self.concepts]
         frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
         frame["bases"] = frame["bases"].map(", ".join)  # one readable cell, not a tuple
         return frame
