@@ -363,7 +363,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(folder / "plan.json", result.to_json() + "\n")
-            write_atomic(folder / "plan.md", result.to_markdown())
+            write_atomic(folder / "plan.md", result.to_markdown(file=True))
         except OSError as exc:
             raise SorafilmError(
                 f"--out {args.out}: cannot write the plan files: {exc.strerror or exc}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..markup import md_cell, md_code, md_fence, md_no_tex, md_text
+from ..markup import md_cell, md_code, md_fence, md_file, md_no_tex, md_text
 from ..money.cost import Cost, left_of
 from ..redact import masked, redact
 from .boards import Storyboard
@@ -275,11 +275,13 @@ class Plan:
         plan.prompts and in to_markdown() (eleven prompts would bury the table)."""
         return self.to_markdown(prompts=False)
 
-    def to_markdown(self, prompts: bool = True) -> str:
-        """The plan as markdown (plan.md): summary, shot table, lint and, unless
-        prompts=False, every prompt; masked (see the module docstring). Its amounts are
-        never typeset as TeX (markup.md_no_tex); the prompts' fenced blocks stay as written."""
-        return md_no_tex(redact(self._markdown(prompts), strict=True))
+    def to_markdown(self, prompts: bool = True, *, file: bool = False) -> str:
+        """The plan as markdown: summary, shot table, lint and, unless prompts=False, every
+        prompt; masked (see the module docstring). Its amounts are never typeset as TeX
+        (markup.md_no_tex); the prompts' fenced blocks stay as written. file=True: for
+        plan.md, read as text: every "$" as "$" (markup.md_file)."""
+        text = redact(self._markdown(prompts), strict=True)
+        return md_file(text) if file else md_no_tex(text)
 
     def _markdown(self, prompts: bool) -> str:
         # Mask first, then escape: escaping breaks a secret's shape (a URL's "://"), after

@@ -404,7 +404,9 @@ class Studio(Reconciler):
         remaining, limit = self._budget()
         write_text(
             inside(run.out_dir, REPORT),
-            report_markdown(film, remaining=remaining, limit=limit, backend=self.backend_name),
+            report_markdown(
+                film, remaining=remaining, limit=limit, backend=self.backend_name, file=True
+            ),
         )
         return replace(film, report=run.out_dir / REPORT)
 
