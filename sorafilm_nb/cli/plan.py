@@ -228,15 +228,28 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def check_out_dir(out: str) -> Path:
-    """The --out folder, checked before any work: it is a folder or can become one.
+def check_out_dir(out: str, repo: str = ".") -> Path:
+    """The --out folder, checked before any work: it is a folder or can become one, and no
+    link of the repository being filmed chooses where it is.
 
     Nothing is created here (a dry run writes nothing); a file in the way, or a path under a
-    file, is a one-line error instead of a traceback after the plan was printed.
+    file, is a one-line error instead of a traceback after the plan was printed. A repository
+    someone else wrote may ship ``out`` (or ``films/``) as a link to a folder of the user's:
+    `sorafilm film --repo . --out out` wrote plan.md, report.md, manifest.json and the mp4s
+    there, over files of those names. The user's own link to a larger disk is refused as
+    well, with the folder to give instead.
     """
     from ..errors import SorafilmError
 
     folder = Path(out).expanduser()
+    leads = _link_out_of(folder, Path(repo).expanduser())
+    if leads is not None:
+        link, target = leads
+        raise SorafilmError(
+            f"--out {out}: {link} is a link in the repository, to {target}; a repository's "
+            "own link does not choose where files are written. Give the folder itself "
+            f"(--out {os.path.realpath(folder)}) if that is where the film belongs"
+        )
     probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
@@ -246,6 +259,25 @@ def check_out_dir(out: str) -> Path:
     if not os.access(probe, os.W_OK | os.X_OK):
         raise SorafilmError(f"--out {out}: cannot write in {probe} (permission denied)")
     return folder
+
+
+def _link_out_of(folder: Path, repo: Path) -> tuple[str, str] | None:
+    """(the link, where it leads) when a link at or above folder, inside repo, leads out of
+    repo; None otherwise (no link, a link to elsewhere inside repo, folder outside repo)."""
+    top = os.path.realpath(repo)
+    path = os.path.abspath(folder)
+    start = os.path.abspath(repo)
+    for base in {start, top}:  # the repository as given and as it really is
+        if path != base and not path.startswith(base.rstrip("/") + "/"):
+            continue
+        probe = base
+        for part in os.path.relpath(path, base).split(os.sep):
+            probe = os.path.join(probe, part)
+            if os.path.islink(probe):
+                target = os.path.realpath(probe)
+                if target != top and not target.startswith(top.rstrip("/") + "/"):
+                    return os.path.relpath(probe), target
+    return None
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -348,7 +380,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = check_out_dir(args.out) if args.out else None
+    folder = check_out_dir(args.out, args.repo) if args.out else None
     result = plan_from_args(args, must_exist=True)
     verbose = getattr(args, "verbose", False)
     out = sys.stdout
