@@ -361,6 +361,7 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
             found.append((start, start + len(secret)))
             start = seen.find(secret, start + len(secret))
     found.extend(m.span() for pat, m in find(text) if strict or pat.masked_by_default)
+    found.extend(_encoded(seen, found))
     if not found:
         return text
     if where is not None:  # spans of what shows, back onto text (the hidden ones inside too)
@@ -390,6 +391,46 @@ def masked(value: Any, *, strict: bool = False) -> Any:
     if isinstance(value, (list, tuple)):
         return [masked(v, strict=strict) for v in value]
     return value
+
+
+# A run of base64 (standard or URL-safe alphabet) long enough to hold a key's shortest shape.
+_BASE64 = LazyPattern(r"(?<![\w+/-])[A-Za-z0-9+/_-]{24,}={0,2}")
+_B64_ALT = str.maketrans("-_", "+/")
+
+
+def _encoded(seen: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of seen holding a credential in base64: a run that decodes to ASCII in which a
+    credential shape (masked by default) or a secret variable's value stands.
+
+    Why: a repository can write its key base64'd ("c2stcHJvai1...", a config blob, a Basic
+    auth header), which no shape matches and redact() left as written, while anyone who
+    reads it is one decode away from the key. Runs inside a span already found are skipped;
+    a run that is no base64, or decodes to bytes that are not ASCII text, costs one failed
+    decode."""
+    import base64
+    import binascii
+
+    out: list[tuple[int, int]] = []
+    for m in _BASE64.finditer(seen):
+        start, end = m.span()
+        if any(a <= start and end <= b for a, b in found):
+            continue
+        core = m.group(0).rstrip("=")
+        if len(core) % 4 == 1:
+            continue
+        try:
+            raw = base64.b64decode(core.translate(_B64_ALT) + "=" * (-len(core) % 4))
+            decoded = raw.decode("ascii")
+        except (binascii.Error, ValueError):
+            continue
+        if not decoded.isprintable() and not decoded.strip().isprintable():
+            continue
+        hit = any(secret in decoded for secret in _env_secrets()) or any(
+            pat.masked_by_default for pat, _ in find(decoded)
+        )
+        if hit:
+            out.append((start, end))
+    return out
 
 
 def is_password(key: str) -> bool:

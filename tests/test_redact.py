@@ -340,6 +340,45 @@ def test_no_random_token_in_real_code_names_and_prose(package: str) -> None:
     assert hits == []
 
 
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode()
+
+
+def _b64url_bare(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize(
+    "form",
+    [_b64, _b64url_bare, lambda k: _b64(f"api_key = {k}\n"), lambda k: _b64(f"user:{k}")],
+    ids=["base64", "urlsafe-unpadded", "config-line", "basic-auth-pair"],
+)
+def test_a_credential_written_in_base64_is_masked(key: str, form: Callable[[str], str]) -> None:
+    """A repository writes its key base64'd (a config blob, a Basic auth pair): no shape
+    matched "c2stcHJvai1...", so redact() left it for anyone to decode, in `sorafilm analyze
+    --json`, the notebook's table, logs. A run of base64 that decodes to ASCII holding a
+    credential shape is masked whole."""
+    encoded = form(key)
+    assert redact(f"the blob {encoded} is in the docstring") == (
+        f"the blob {MASK} is in the docstring"
+    )
+
+
+def test_base64_of_no_credential_and_real_code_are_left_alone() -> None:
+    """Names, digests and base64 of ordinary text stay: requests' every identifier,
+    docstring and comment comes out of redact() as it went in."""
+    text = f"blob {_b64('just some ordinary words here')} ThisIsAVeryLongIdentifierName"
+    assert redact(text) == text
+    with collector_paused():
+        texts = _python_texts("requests")
+    assert [t for t in texts if redact(t) != t and MASK not in t] == []
+
+
 def test_a_kept_answer_never_outlives_a_secret_variable_set_later(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
