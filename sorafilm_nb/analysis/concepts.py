@@ -115,13 +115,18 @@ class RepoProfile:
     def concepts_frame(self) -> pd.DataFrame:
         """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily),
         every text masked (redact.masked): a notebook shows the frame, and saves it with
-        the notebook, so a docstring's key would ride along in the .ipynb."""
+        the notebook, so a docstring's key would ride along in the .ipynb. The file column
+        writes a control or bidi character of a file's name as an escape
+        (terminal.printable): "rtl\\u202eyp.txt.py" was drawn as "rtlyp.txt.py" reversed, a
+        .py file shown as a .txt one (the rest of a concept's text was cleaned by assemble)."""
         import pandas as pd
 
         from ..redact import masked
+        from ..terminal import printable
 
         rows = [[masked(getattr(c, name)) for name in FRAME_COLUMNS] for c in self.concepts]
         frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+        frame["file"] = frame["file"].map(printable)
         frame["bases"] = frame["bases"].map(", ".join)  # one readable cell, not a tuple
         return frame
 

@@ -36,13 +36,14 @@ def concepts_frame(profile: RepoProfile) -> pd.DataFrame:
         frame = None
     if frame is None or not all(c in frame.columns for c in ("name", "kind", "score")):
         from ..redact import masked
+        from ..terminal import printable
 
         rows = [
             {
                 "name": c.name,
                 "kind": c.kind,
                 "score": float(c.score),
-                "file": c.file,
+                "file": printable(c.file),  # as RepoProfile.concepts_frame writes it
                 "line": c.line,
                 "raised": c.raised,
                 "caught": c.caught,

@@ -64,3 +64,22 @@ def test_each_text_of_a_concept_is_cleaned_once(monkeypatch) -> None:  # type: i
     cleaned = assemble._shown(c)
     assert cleaned.members == ("get", "post", "put", "delete")
     assert len(calls) == 6 + len(members) + 1  # six texts, the members, the one param
+
+
+def test_a_file_name_shows_its_bidi_and_controls_as_escapes_in_the_concept_table(
+    tmp_path: Path,
+) -> None:
+    """``file`` stays the real path (the rest opens it), so the notebook's concept table drew
+    "rtl" U+202E "yp.txt.py" as "rtlyp.txt.py" reversed: a .py file shown as a .txt one. The
+    frame and the table write such characters as escapes, as the terminal does."""
+    from sorafilm_nb.ui import concept_table
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "rtl\u202eyp.txt.py").write_text('class Spoof:\n    """Looks like text."""\n')
+    (root / "bell\x07.py").write_text('class Bell:\n    """Rings."""\n')
+    profile = analyze(root, use_cache=False)
+    files = set(profile.concepts_frame()["file"])
+    assert {"rtl\\u202eyp.txt.py", "bell\\x07.py"} <= files
+    html = concept_table(profile, limit=None).to_html()
+    assert "\u202e" not in html and "\x07" not in html and "rtl\\u202eyp.txt.py" in html
