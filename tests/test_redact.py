@@ -340,6 +340,51 @@ def test_no_random_token_in_real_code_names_and_prose(package: str) -> None:
     assert hits == []
 
 
+_PEM_BODY = (  # random base64, the shape of a key's body (no real key)
+    "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7Qk"
+    "rmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/V"
+)
+
+
+def _pem(kind: str, body: str, indent: str = "", headers: str = "") -> str:
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    block = [f"-----BEGIN {kind}PRIVATE KEY-----", *headers.splitlines(), *lines]
+    return "\n".join(indent + line for line in [*block, f"-----END {kind}PRIVATE KEY-----"])
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        _pem("RSA ", _PEM_BODY),
+        _pem("", _PEM_BODY, indent="    "),  # in a docstring
+        _pem("OPENSSH ", _PEM_BODY),
+        _pem("RSA ", _PEM_BODY, headers="Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17F5\n"),
+        "-----BEGIN PRIVATE KEY----- " + _PEM_BODY[:80],  # cut short, as a summary is
+    ],
+    ids=["rsa", "indented", "openssh", "encrypted", "cut-short"],
+)
+def test_a_private_key_block_is_masked_with_its_body(block: str) -> None:
+    """Only the BEGIN line matched: every printed, logged or saved text kept the key's body,
+    the key itself, for anyone to paste back between two such lines."""
+    out = redact(f"signs with {block} and more")
+    indent = block[: len(block) - len(block.lstrip())]
+    assert out == f"signs with {indent}{MASK} and more"
+    assert not any(_PEM_BODY[i : i + 16] in out for i in range(0, 150, 16))
+
+
+def test_a_private_key_block_without_its_end_is_read_in_linear_time() -> None:
+    """A hostile docstring: BEGIN, then a megabyte with no END (short words, base64 lines,
+    header-like lines): each way of reading the body is tried once (~0.5 s a megabyte)."""
+    import time
+
+    head = "-----BEGIN PRIVATE KEY-----"
+    texts = [head + " a" * 50_000, head + ("\n" + "A" * 63) * 1_600, head + "\nProc: x" * 12_500]
+    start = time.process_time()
+    for text in texts:
+        redact(text)
+    assert time.process_time() - start < 5
+
+
 def _b64(text: str) -> str:
     import base64
 
