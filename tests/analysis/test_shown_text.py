@@ -83,3 +83,29 @@ def test_a_file_name_shows_its_bidi_and_controls_as_escapes_in_the_concept_table
     assert {"rtl\\u202eyp.txt.py", "bell\\x07.py"} <= files
     html = concept_table(profile, limit=None).to_html()
     assert "\u202e" not in html and "\x07" not in html and "rtl\\u202eyp.txt.py" in html
+
+
+def test_a_file_name_puts_no_control_or_bidi_character_into_captions_or_prompts(
+    tmp_path: Path,
+) -> None:
+    """A class with nothing to say is glossed by where it lives ("a class in pkg.evil"),
+    read off ``file``, the one field left raw for the reads: a file named with an escape,
+    a carriage return and a U+202E put them into the caption, film.vtt, the cards and the
+    manifest (found by an attacker round on untrusted repositories)."""
+    from sorafilm_nb.story.casting import cast
+    from sorafilm_nb.story.planning import plan
+
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / f"ev{HOSTILE}il.py").write_text(
+        "class Evil:\n    def run(self): pass\n\n\nclass Other:\n    def a(self): pass\n"
+    )
+    (root / "pkg" / "core.py").write_text('class Engine:\n    """Runs the show."""\n')
+    profile = analyze(root, use_cache=False)
+    made = plan(cast(profile, "kitchen"), target_seconds=30)
+    shots = made.storyboard.shots
+    texts = [c.text for c in made.captions] + [p.text for p in made.prompts]
+    texts += [s.caption for s in shots if s.caption]
+    assert any("a class in pkg.ev" in t for t in texts)  # the gloss this is about
+    found = {ch for t in texts for ch in t if ch in BAD}
+    assert not found, sorted(found)
