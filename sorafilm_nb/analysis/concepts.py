@@ -74,6 +74,15 @@ class Concept:
     # URL.", "command: Define a command."), in order (analysis.doc_members): what it does
     member_docs: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        """The dataclass's repr, every credential in it masked (redact): a notebook shows a
+        concept (``profile.top(3)``) as this, and saves it with the notebook, and a
+        docstring's key was in it as written. The fields keep the text: lint must see it."""
+        from ..redact import redact
+
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return redact(f"Concept({shown})")
+
 
 @dataclass(frozen=True)
 class ScanWarning:
