@@ -365,9 +365,59 @@ def _live(nb: Any) -> bool:
     return False
 
 
+# What a sanitized page keeps of a notebook's HTML (its markdown, its text/html outputs):
+# what prose, tables, pandas frames, images and our players' static faces are made of.
+_INERT_TAGS = frozenset(
+    {"a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd"}
+    | {"del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3"}
+    | {"h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q"}
+    | {"s", "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table"}
+    | {"tbody", "td", "tfoot", "th", "thead", "tr", "track", "u", "ul", "var", "video"}
+)
+_INERT_ATTRIBUTES = frozenset(
+    {"alt", "align", "class", "colspan", "controls", "default", "height", "href", "id"}
+    | {"kind", "label", "open", "poster", "preload", "rowspan", "scope", "src", "srclang"}
+    | {"title", "type", "width"}
+)
+
+
+def _inert_attribute(tag: str, name: str, value: str) -> bool:
+    """An attribute a sanitized page keeps: none that runs (on*), styles or frames. What the
+    page loads by itself (src, poster) is a data: image or a path beside the page, never
+    another server (the page opens offline, and a fetch would tell someone it was opened);
+    a link (href) is the reader's to follow, and no data: one. bleach checks every URL's
+    scheme besides."""
+    if name not in _INERT_ATTRIBUTES:
+        return False
+    url = value.strip().lower().replace("\\", "/")
+    if name in ("src", "poster"):
+        if url.startswith("data:"):
+            return tag in ("img", "video") and url.startswith("data:image/")
+        return not url.startswith("//") and ":" not in url.split("/", 1)[0]
+    return not (name == "href" and url.startswith("data:"))
+
+
+def inert_html(html_text: object) -> str:
+    """A notebook's HTML as a sanitized page shows it: the tags and attributes above kept,
+    anything else (a script, an iframe, an event handler, a javascript: link, a style)
+    written as text. Why not nbconvert's own clean_html: it keeps a dozen inline tags, so a
+    pandas frame, an image, a paragraph or a player's poster turned into its HTML source."""
+    import bleach
+
+    text = html_text.decode() if isinstance(html_text, bytes) else str(html_text)
+    return str(
+        bleach.clean(
+            text,
+            tags=_INERT_TAGS,
+            attributes=_inert_attribute,
+            protocols=frozenset({"http", "https", "mailto", "data"}),
+        )
+    )
+
+
 def _render(nb: Any, appendix: str, title: str, *, sanitize: bool = False) -> str:
-    """The page; sanitize: the notebook's own HTML made inert (nbconvert's SanitizeHTML:
-    no script, no event handler, no javascript: link), for a notebook not trusted here."""
+    """The page; sanitize: the notebook's own HTML made inert (inert_html: no script, no
+    event handler, no javascript: link), for a notebook not trusted here."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -375,6 +425,7 @@ def _render(nb: Any, appendix: str, title: str, *, sanitize: bool = False) -> st
         template_name="lab",
         embed_images=True,
         sanitize_html=sanitize,
+        filters={"clean_html": inert_html},
         extra_loaders=[DictLoader({"sorafilm_share.html.j2": _TEMPLATE})],
         template_file="sorafilm_share.html.j2",
     )

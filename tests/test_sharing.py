@@ -260,7 +260,12 @@ def _hostile_notebook(folder: Path) -> Path:
     cell = nbformat.v4.new_code_cell("show()")
     cell.outputs = [
         nbformat.v4.new_output(
-            "display_data", data={"text/html": "<script>window.__pwned=1</script><b>hi</b>"}
+            "display_data",
+            data={
+                "text/html": "<script>window.__pwned=1</script><b>hi</b>"
+                "<img src='http://evil/pixel.png'><video src='//evil/v.mp4' "
+                "poster='https:\\\\evil/p.jpg' controls></video><table><tr><td>1</td></tr></table>"
+            },
         ),
         nbformat.v4.new_output("display_data", data={"application/javascript": "window.__pwned=1"}),
     ]
@@ -295,7 +300,9 @@ def test_an_untrusted_notebooks_outputs_are_shared_inert(
     with pytest.warns(UntrustedNotebookWarning, match="not trusted here"):
         share(nb, page, execute=False)
     assert _live(page) == []
-    assert "<b>hi</b>" in page.read_text()  # the harmless markup stays
+    text = page.read_text()
+    assert "<b>hi</b>" in text and "<td>1</td>" in text  # the harmless markup stays
+    assert "evil/" not in text  # nothing fetched from elsewhere when the page opens
 
 
 def test_a_notebook_signed_here_is_shared_as_it_is(
