@@ -234,16 +234,19 @@ def _utf8_named(found: list[str], unreadable: dict[str, str]) -> list[str]:
         return found
     kept: list[str] = []
     for rel in found:
-        if not rel.isascii() and _undecodable(rel):
+        if not_utf8(rel):
             unreadable[shown_path(rel)] = "file name is not valid UTF-8, not read"
         else:
             kept.append(rel)
     return kept
 
 
-def _undecodable(text: str) -> bool:
+def not_utf8(path: str) -> bool:
+    """Whether a path from os or git was not UTF-8 on disk: it holds lone surrogates."""
+    if path.isascii():
+        return False
     try:
-        text.encode("utf-8")
+        path.encode("utf-8")
     except UnicodeEncodeError:
         return True
     return False

@@ -248,3 +248,15 @@ def test_a_file_name_that_is_not_utf8_is_a_warning_not_a_crash(
     assert warned(prof)["pkg/bad\\xff\\xfename.py"] == "file name is not valid UTF-8, not read"
     names = {c.name for c in prof.concepts}
     assert "Engine" in names and "BadBytes" not in names
+
+
+def test_a_repository_whose_path_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    """A folder unpacked from an archive named b"evil\\xff": its name became the title and the
+    casting's seed, and `sorafilm analyze` and `plan` died in a traceback
+    (UnicodeEncodeError) instead of saying what was wrong."""
+    root = os.fsencode(tmp_path) + b"/evil\xff"
+    os.mkdir(root)
+    with open(root + b"/core.py", "w") as fh:
+        fh.write('class Engine:\n    """Runs the show."""\n')
+    with pytest.raises(AnalysisError, match=r"evil\\xff: its path is not valid UTF-8"):
+        analyze(os.fsdecode(root), use_cache=False)
