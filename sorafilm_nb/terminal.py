@@ -15,7 +15,8 @@ Two layers, one rule (``printable``):
   exception's text, a log line) is inert too. Progress bars, which need ``\\r`` and cursor
   moves, write to ``raw_stderr()`` with their foreign text passed through ``printable``.
 
-C1 controls and format characters are written ``\\u009b`` style, so that escaping a JSON
+C1 controls, format characters and lone surrogates (a path's bytes that are no UTF-8) are
+written ``\\u009b`` style, so that escaping a JSON
 document (``--json`` output with ensure_ascii=False) keeps it valid JSON with the same value;
 DEL, which json.dumps leaves raw and the guard writes ``\\x7f``, is escaped first by
 ``json_text``.
@@ -42,6 +43,11 @@ def _table(keep: str) -> dict[int, str]:
     table: dict[int, str] = {}
     for code in [*_CONTROLS, *_FORMAT]:  # C0 and DEL as \x.., C1 and format as JSON's \u....
         table[code] = _NAMED.get(code, f"\\x{code:02x}" if code <= 0x7F else f"\\u{code:04x}")
+    # Lone surrogates: a path's bytes that are no UTF-8 (an --out folder named b"out\xff"
+    # reaches Python as "out\udcff"); a strict UTF-8 terminal (en_US.UTF-8) raised
+    # UnicodeEncodeError at the first print of one. Written as JSON writes them, like C1.
+    for code in range(0xD800, 0xE000):
+        table[code] = f"\\u{code:04x}"
     for ch in keep:
         table.pop(ord(ch), None)
     return table
