@@ -313,6 +313,10 @@ def _report(args: argparse.Namespace) -> int:
         return 1 if args.format == "json" else 0
     with existing as ledger:
         text = ledger.report(args.format)
+        if args.format == "markdown":  # read in a terminal or saved as a file: markup.md_file
+            from ..markup import md_file
+
+            text = md_file(text)
         sys.stdout.write(json_text(text) if args.format == "json" else text)
     return 0
 
