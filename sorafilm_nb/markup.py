@@ -14,8 +14,9 @@ write, and they reach notebooks (which run the HTML and the markdown they are gi
   so code cannot close its own span or block. Bare URLs (``http://``, ``www.``) are broken up
   so that GitHub and JupyterLab do not turn them into links either.
 - Every markdown builder ends with ``md_no_tex``: our own "$0.80" is written as md_text
-  writes a "$", outside code, so JupyterLab never pairs two amounts into a formula. A file
-  people read as text (plan.md, report.md) takes ``md_file`` instead.
+  writes a "$", outside code, so JupyterLab never pairs two amounts into a formula. Markdown
+  people read as text (plan.md, report.md, `sorafilm budget report --format markdown`) takes
+  ``md_file`` instead.
 
 The other way round, repository prose (a README paragraph, a docstring) is read as plain
 text: the patterns of its markup (links, images, reST roles, tags, emphasis, code spans, URLs)
