@@ -360,7 +360,11 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
         while start >= 0:
             found.append((start, start + len(secret)))
             start = seen.find(secret, start + len(secret))
-    found.extend(m.span() for pat, m in find(text) if strict or pat.masked_by_default)
+    found.extend(
+        _with_tail(seen, m.span()) if pat.masked_by_default else m.span()
+        for pat, m in find(text)
+        if strict or pat.masked_by_default
+    )
     found.extend(_encoded(seen, found))
     if not found:
         return text
@@ -391,6 +395,29 @@ def masked(value: Any, *, strict: bool = False) -> Any:
     if isinstance(value, (list, tuple)):
         return [masked(v, strict=strict) for v in value]
     return value
+
+
+# What may carry on a credential cut by a line break (and the indent, comment mark, quotes or
+# "+" of a docstring, a comment or a string that wraps), or by the space a docstring's
+# joined lines leave: a run of key characters, letters and digits both.
+_TAIL = LazyPattern(
+    r"(?:[\"']?[ \t]*\+?[ \t]*\r?\n[ \t]*(?:#|//|\*|>|\"|')?[ \t]*|[ \t]+)"
+    r"(?=[A-Za-z0-9_+/=-]*[0-9])(?=[A-Za-z0-9_+/=-]*[A-Za-z])[A-Za-z0-9_+/=-]{8,}"
+    r"(?![A-Za-z0-9_+/=-])"
+)
+
+
+def _with_tail(seen: str, span: tuple[int, int]) -> tuple[int, int]:
+    """span of a credential, with the pieces of it that carry on after a break.
+
+    Why: a key wrapped in a docstring or a comment ("sk-proj-A1b2C3d4E5f6" newline
+    "    G7h8I9j0K1l2...", a summary's "...E5f6 G7h8...") matched only up to the break, and
+    the rest of the key stayed in the text. Only a credential's own span grows, so text with
+    none is never touched."""
+    start, end = span
+    while (m := _TAIL.match(seen, end)) is not None:
+        end = m.end()
+    return start, end
 
 
 # A run of base64 (standard or URL-safe alphabet) long enough to hold a key's shortest shape.

@@ -340,6 +340,31 @@ def test_no_random_token_in_real_code_names_and_prose(package: str) -> None:
     assert hits == []
 
 
+_LONG = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"Use {_LONG[:20]}\n    {_LONG[20:]} to connect.", f"Use {MASK} to connect."),
+        (f"Use {_LONG[:20]} {_LONG[20:]} to connect.", f"Use {MASK} to connect."),  # a summary
+        (f"# key: {_LONG[:20]}\n# {_LONG[20:34]}\n# {_LONG[34:]}\nx = 1", f"# key: {MASK}\nx = 1"),
+        (f'k = ("{_LONG[:20]}" +\n     "{_LONG[20:]}")', f'k = ("{MASK}")'),
+        (
+            "AKIA" + "ABCDEFGHIJKLMNOP and 2024-01-01 v1.2.3 build2024",
+            f"{MASK} and 2024-01-01 v1.2.3 build2024",
+        ),
+    ],
+    ids=["docstring", "joined", "comments", "strings", "words-after"],
+)
+def test_a_credential_wrapped_over_lines_is_masked_to_its_end(text: str, shown: str) -> None:
+    """A key wrapped in a docstring, a comment or a string matched only up to the break:
+    the rest of it stayed in every printed, logged or saved text (a summary joins the
+    lines with a space, so it stayed there too). The mask follows it over the break; the
+    words after a key (no digits and letters both, or short) are not its tail."""
+    assert redact(text) == shown
+
+
 _PEM_BODY = (  # random base64, the shape of a key's body (no real key)
     "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7Qk"
     "rmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/V"
