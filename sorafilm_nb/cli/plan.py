@@ -233,16 +233,14 @@ def check_out_dir(out: str, repo: str = ".") -> Path:
     link of the repository being filmed chooses where it is.
 
     Nothing is created here (a dry run writes nothing); a file in the way, or a path under a
-    file, is a one-line error instead of a traceback after the plan was printed. A repository
-    someone else wrote may ship ``out`` (or ``films/``) as a link to a folder of the user's:
-    `sorafilm film --repo . --out out` wrote plan.md, report.md, manifest.json and the mp4s
-    there, over files of those names. The user's own link to a larger disk is refused as
-    well, with the folder to give instead.
+    file, is a one-line error instead of a traceback after the plan was printed; a link of
+    the repository's is one too (safeio.repository_link says why).
     """
     from ..errors import SorafilmError
+    from ..safeio import repository_link
 
     folder = Path(out).expanduser()
-    leads = _link_out_of(folder, Path(repo).expanduser())
+    leads = repository_link(folder, Path(repo).expanduser())
     if leads is not None:
         link, target = leads
         raise SorafilmError(
@@ -259,25 +257,6 @@ def check_out_dir(out: str, repo: str = ".") -> Path:
     if not os.access(probe, os.W_OK | os.X_OK):
         raise SorafilmError(f"--out {out}: cannot write in {probe} (permission denied)")
     return folder
-
-
-def _link_out_of(folder: Path, repo: Path) -> tuple[str, str] | None:
-    """(the link, where it leads) when a link at or above folder, inside repo, leads out of
-    repo; None otherwise (no link, a link to elsewhere inside repo, folder outside repo)."""
-    top = os.path.realpath(repo)
-    path = os.path.abspath(folder)
-    start = os.path.abspath(repo)
-    for base in {start, top}:  # the repository as given and as it really is
-        if path != base and not path.startswith(base.rstrip("/") + "/"):
-            continue
-        probe = base
-        for part in os.path.relpath(path, base).split(os.sep):
-            probe = os.path.join(probe, part)
-            if os.path.islink(probe):
-                target = os.path.realpath(probe)
-                if target != top and not target.startswith(top.rstrip("/") + "/"):
-                    return os.path.relpath(probe), target
-    return None
 
 
 def write_atomic(path: Path, text: str) -> None:
