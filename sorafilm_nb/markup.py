@@ -14,7 +14,9 @@ write, and they reach notebooks (which run the HTML and the markdown they are gi
   so code cannot close its own span or block. Bare URLs (``http://``, ``www.``) are broken up
   so that GitHub and JupyterLab do not turn them into links either.
 - Every markdown builder ends with ``md_no_tex``: our own "$0.80" is written as md_text
-  writes a "$", outside code, so JupyterLab never pairs two amounts into a formula.
+  writes a "$", outside code, so JupyterLab never pairs two amounts into a formula. Markdown
+  people read as text (plan.md, report.md, `sorafilm budget report --format markdown`) takes
+  ``md_file`` instead.
 
 The other way round, repository prose (a README paragraph, a docstring) is read as plain
 text: the patterns of its markup (links, images, reST roles, tags, emphasis, code spans, URLs)
@@ -188,6 +190,20 @@ def md_text(text: object) -> str:
 def md_cell(text: object) -> str:
     """``md_text`` for a table cell: the pipe is escaped too."""
     return md_text(text).replace("|", "\\|")
+
+
+def md_file(markdown: str) -> str:
+    """``markdown`` built by md_text and our own words as a file people read as text
+    (plan.md, report.md: ``cat``, an editor, a code host's preview): every "$" as "$".
+
+    Why: md_no_tex's "<span>&#36;</span>0.80" on every amount was the notebook's escaping
+    leaked into the files, noise to all who read them. GitHub, GitLab, VS Code and pandoc close
+    no formula at a "$" that a space precedes or a digit follows (every amount's does), and
+    JupyterLab's markdown preview of such a file, which pairs any two "$", may garble amounts
+    into a formula but runs no command: every backslash of repository text stays in an
+    element of its own (md_text), where no formula can reach it, so a docstring's
+    "$\\style{position:fixed}{m}$" stays text (tests/test_markdown_tex.py)."""
+    return markdown.replace(MD_DOLLAR, "$")
 
 
 def md_no_tex(markdown: str) -> str:

@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .datafiles import data_dir, field, load_toml, packaged, str_list
 from .errors import DataFileError
 from .lazyre import LazyPattern
+from .terminal import hidden_class
 
 __all__ = [
     "MASK",
@@ -45,10 +46,12 @@ __all__ = [
     "hint",
     "is_password",
     "looks_random",
+    "masked",
     "parse_patterns",
     "patterns",
     "redact",
     "url",
+    "visible",
 ]
 
 MASK = "[redacted]"
@@ -115,6 +118,36 @@ def _compatible_folded(text: str) -> str:
     return fold(compatible(text))
 
 
+# What hides inside a key without showing: terminal.hidden_class, and combining marks.
+_HIDDEN = LazyPattern(f"{hidden_class()}+|{_COMBINING}+")
+_HIDDEN_ASCII = LazyPattern(hidden_class(ascii_only=True))  # a plan's prompts: ~30 µs to compile
+
+
+@lru_cache(maxsize=8)
+def visible(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """(text without the characters that hide inside a word, where each character kept
+    stood in text): None for the second when nothing was taken out. The shapes are matched
+    in the first (``SecretPattern.finditer``), and redact masks a match's characters of text
+    through the second.
+
+    Why: a zero-width space, a soft hyphen, a bidi mark, a control or a combining accent
+    inside a key ("sk-proj-A1b2" ZWSP "C3d4...") broke every shape at that point, so only
+    the part before it was masked (or none), while a reader, a video model and
+    terminal.shown (which drops them for captions and plan.md) see the whole key again."""
+    if text.isascii() and (text.isprintable() or _HIDDEN_ASCII.search(text) is None):
+        return text, None
+    pieces = _HIDDEN.split(text)
+    if len(pieces) == 1:
+        return text, None
+    where: list[int] = []
+    pos = 0
+    for m in _HIDDEN.finditer(text):
+        where.extend(range(pos, m.start()))
+        pos = m.end()
+    where.extend(range(pos, len(text)))
+    return "".join(pieces), tuple(where)
+
+
 @dataclass(frozen=True)
 class SecretPattern:
     id: str
@@ -140,10 +173,14 @@ class SecretPattern:
         return re.compile("|".join(map(re.escape, self.requires)))
 
     def finditer(self, text: str, folded: str) -> Iterable[re.Match[str]]:
-        """Matches in text (read in its compatibility form: ``compatible``); skipped outright
-        when none of the required substrings occurs in it (folded: ``fold``)."""
-        if not text.isascii():  # the required words may be spelt in look-alikes too
-            text, folded = compatible(text), _compatible_folded(text)
+        """Matches in text read as it shows (``visible``: the characters hidden inside it
+        taken out; find() maps them back) in its compatibility form (``compatible``);
+        skipped outright when none of the required substrings occurs in it (folded:
+        ``fold``)."""
+        if not (text.isascii() and text.isprintable()):
+            seen = visible(text)[0]
+            if seen is not text or not text.isascii():  # required words in look-alikes too
+                text, folded = compatible(seen), _compatible_folded(seen)
         if len(self.requires) == 1:  # one literal: `in` answers without compiling a gate
             if self.requires[0] not in folded:
                 return ()
@@ -274,7 +311,9 @@ def patterns() -> tuple[SecretPattern, ...]:
 def find(
     text: str, pats: Iterable[SecretPattern] | None = None
 ) -> Iterator[tuple[SecretPattern, re.Match[str]]]:
-    """Every (pattern, match) in text: the packaged shapes unless ``pats`` is given."""
+    """Every (pattern, match) in text: the packaged shapes unless ``pats`` is given. Each
+    match is of ``visible(text)[0]``, text without the characters hidden in it (the same
+    text when it holds none): ``visible(text)[1]`` says where its characters stood."""
     folded = fold(text)
     for pat in patterns() if pats is None else pats:
         for m in pat.finditer(text, folded):
@@ -314,14 +353,24 @@ def _redacted(text: str, strict: bool, env: tuple[str | None, ...]) -> str:
 
 
 def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
+    seen, where = visible(text)
+    found: list[tuple[int, int]] = []
     for secret in (*_env_secrets(), *(s for s in extra if s and len(s) >= 8)):
-        text = text.replace(secret, MASK)
-    spans = sorted(
-        (m.span() for pat, m in find(text) if strict or pat.masked_by_default),
-        key=lambda s: (s[0], -s[1]),
+        start = seen.find(secret)
+        while start >= 0:
+            found.append((start, start + len(secret)))
+            start = seen.find(secret, start + len(secret))
+    found.extend(
+        _with_tail(seen, m.span()) if pat.masked_by_default else m.span()
+        for pat, m in find(text)
+        if strict or pat.masked_by_default
     )
-    if not spans:
+    found.extend(_encoded(seen, found))
+    if not found:
         return text
+    if where is not None:  # spans of what shows, back onto text (the hidden ones inside too)
+        found = [(where[start], where[end - 1] + 1) for start, end in found]
+    spans = sorted(found, key=lambda s: (s[0], -s[1]))
     out: list[str] = []
     pos = 0
     for start, end in spans:
@@ -332,6 +381,83 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def masked(value: Any, *, strict: bool = False) -> Any:
+    """value (a string, or the dicts, lists and tuples of them JSON and tables hold) with
+    every string through redact(); dict keys stay, tuples come back as lists. The one way a
+    face masks a whole record: plan.json (strict), `sorafilm analyze --json`, the notebook's
+    concept frame."""
+    if isinstance(value, str):
+        return redact(value, strict=strict)
+    if isinstance(value, dict):
+        return {k: masked(v, strict=strict) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked(v, strict=strict) for v in value]
+    return value
+
+
+# What may carry on a credential cut by a line break (and the indent, comment mark, quotes or
+# "+" of a docstring, a comment or a string that wraps), or by the space a docstring's
+# joined lines leave: a run of key characters, letters and digits both.
+_TAIL = LazyPattern(
+    r"(?:[\"']?[ \t]*\+?[ \t]*\r?\n[ \t]*(?:#|//|\*|>|\"|')?[ \t]*|[ \t]+)"
+    r"(?=[A-Za-z0-9_+/=-]*[0-9])(?=[A-Za-z0-9_+/=-]*[A-Za-z])[A-Za-z0-9_+/=-]{8,}"
+    r"(?![A-Za-z0-9_+/=-])"
+)
+
+
+def _with_tail(seen: str, span: tuple[int, int]) -> tuple[int, int]:
+    """span of a credential, with the pieces of it that carry on after a break.
+
+    Why: a key wrapped in a docstring or a comment ("sk-proj-A1b2C3d4E5f6" newline
+    "    G7h8I9j0K1l2...", a summary's "...E5f6 G7h8...") matched only up to the break, and
+    the rest of the key stayed in the text. Only a credential's own span grows, so text with
+    none is never touched."""
+    start, end = span
+    while (m := _TAIL.match(seen, end)) is not None:
+        end = m.end()
+    return start, end
+
+
+# A run of base64 (standard or URL-safe alphabet) long enough to hold a key's shortest shape.
+_BASE64 = LazyPattern(r"(?<![\w+/-])[A-Za-z0-9+/_-]{24,}={0,2}")
+_B64_ALT = str.maketrans("-_", "+/")
+
+
+def _encoded(seen: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of seen holding a credential in base64: a run that decodes to ASCII in which a
+    credential shape (masked by default) or a secret variable's value stands.
+
+    Why: a repository can write its key base64'd ("c2stcHJvai1...", a config blob, a Basic
+    auth header), which no shape matches and redact() left as written, while anyone who
+    reads it is one decode away from the key. Runs inside a span already found are skipped;
+    a run that is no base64, or decodes to bytes that are not ASCII text, costs one failed
+    decode."""
+    import base64
+    import binascii
+
+    out: list[tuple[int, int]] = []
+    for m in _BASE64.finditer(seen):
+        start, end = m.span()
+        if any(a <= start and end <= b for a, b in found):
+            continue
+        core = m.group(0).rstrip("=")
+        if len(core) % 4 == 1:
+            continue
+        try:
+            raw = base64.b64decode(core.translate(_B64_ALT) + "=" * (-len(core) % 4))
+            decoded = raw.decode("ascii")
+        except (binascii.Error, ValueError):
+            continue
+        if not decoded.isprintable() and not decoded.strip().isprintable():
+            continue
+        hit = any(secret in decoded for secret in _env_secrets()) or any(
+            pat.masked_by_default for pat, _ in find(decoded)
+        )
+        if hit:
+            out.append((start, end))
+    return out
 
 
 def is_password(key: str) -> bool:

@@ -15,6 +15,10 @@ Why one helper (issue 10, and issue 11 item 4):
   so it is the fallback only where procfs is missing (and runs at import, before the
   studio's threads).
 
+- **Not where a repository's link points.** ``repository_link`` finds a link of the
+  repository being filmed on the way to an output folder (the CLI's --out, the studio's
+  folder lock), which must not choose where our files go.
+
 Imports only the standard library and ``sorafilm_nb.errors``: any layer may use it.
 """
 
@@ -34,6 +38,7 @@ __all__ = [
     "create_new",
     "open_atomic",
     "read_umask",
+    "repository_link",
     "temp_name",
     "write_bytes",
     "write_chunks",
@@ -173,3 +178,27 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str = "") -> Iterator[P
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def repository_link(folder: Path, repo: str | Path) -> tuple[str, str] | None:
+    """(the link, where it leads) when a link at or above folder, inside repo, leads out of
+    repo; None otherwise (no link, a link to elsewhere inside repo, a folder outside repo).
+
+    Why: a repository someone else wrote may ship ``out`` (or ``films/``) as a link to a
+    folder of the user's, and `sorafilm film --repo . --out out` (or a notebook's
+    ``OUT = Path("out")``) wrote plan.md, report.md, manifest.json and the mp4s there, over
+    files of those names. The user's own link to a larger disk is refused as well; the
+    error names the folder to give instead."""
+    top = os.path.realpath(repo)
+    path = os.path.abspath(folder)
+    for base in {os.path.abspath(repo), top}:  # the repository as given and as it really is
+        if path != base and not path.startswith(base.rstrip("/") + "/"):
+            continue
+        probe = base
+        for part in os.path.relpath(path, base).split(os.sep):
+            probe = os.path.join(probe, part)
+            if os.path.islink(probe):
+                target = os.path.realpath(probe)
+                if target != top and not target.startswith(top.rstrip("/") + "/"):
+                    return os.path.relpath(probe), target
+    return None

@@ -106,14 +106,27 @@ def share(
         execute = not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     if execute:
         _execute(nb, src.parent, timeout, on_progress)
+    trusted = execute or _signed(nb)
     film_paths = _static_outputs(nb, src.parent, target.parent)
+    if not trusted and _live(nb):
+        import warnings
+
+        warnings.warn(
+            UntrustedNotebookWarning(
+                f"{src} is not trusted here (Jupyter holds no signature of it from this "
+                "machine): its HTML and JavaScript outputs and the HTML in its markdown are "
+                "shared sanitized; run it "
+                "(--execute) or open and save it in Jupyter to share it as it is"
+            ),
+            stacklevel=2,
+        )
     folders = [Path(f) for f in films or []]
     for rel in film_paths:
         folder = (src.parent / rel).parent
         if folder not in folders:
             folders.append(folder)
     appendix = "".join(_film_section(f, target.parent) for f in folders)
-    body = _render(nb, appendix, src.stem)
+    body = _render(nb, appendix, src.stem, sanitize=not trusted)
     if redact(body) != body:
         raise ShareError(
             f"{src}: the exported page would contain something shaped like an "
@@ -307,13 +320,112 @@ def _page_name(folder: Path, out_dir: Path) -> str:
     return name if not os.path.isabs(name) else f"…/{Path(os.path.abspath(folder)).name}"
 
 
-def _render(nb: Any, appendix: str, title: str) -> str:
+class UntrustedNotebookWarning(UserWarning):
+    """A notebook no one trusted on this machine was shared with its HTML made inert."""
+
+
+# Outputs whose content a browser runs or renders as markup.
+_LIVE_MIME = ("text/html", "text/markdown", "application/javascript", "image/svg+xml")
+
+
+def _signed(nb: Any) -> bool:
+    """Whether Jupyter trusts the notebook here: its outputs were made or seen by this user
+    (a notebook saved from Jupyter is signed with the user's secret), as JupyterLab decides
+    before it renders a notebook's HTML and runs its JavaScript.
+
+    Why: a notebook from a repository the user did not write (a hostile one's
+    ``examples/demo.ipynb``) carries outputs its author wrote, ``<script>`` included, and
+    the page put them live in front of whoever opened it. A machine with no Jupyter secret
+    has signed nothing, and asking would create one: untrusted, without asking."""
+    from jupyter_core.paths import jupyter_data_dir
+    from nbformat.sign import NotebookNotary
+
+    # the data folder named outright: the notary's default asks a JupyterApp singleton,
+    # which a kernel run earlier in this process may have set up with another folder
+    data = jupyter_data_dir()
+    secret, db = os.path.join(data, "notebook_secret"), os.path.join(data, "nbsignatures.db")
+    if not (os.path.isfile(secret) and os.path.isfile(db)):
+        return False
+    try:
+        with NotebookNotary(data_dir=data, secret_file=secret, db_file=db) as notary:
+            return bool(notary.check_signature(nb))
+    except Exception:  # a locked or damaged signature store: trust nothing
+        return False
+
+
+def _live(nb: Any) -> bool:
+    """Whether the notebook holds anything a sanitized export changes: markup in an output,
+    or HTML in a markdown cell."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "<" in cell.source:
+            return True
+        for output in cell.get("outputs", []):
+            if any(mime in (output.get("data") or {}) for mime in _LIVE_MIME):
+                return True
+    return False
+
+
+# What a sanitized page keeps of a notebook's HTML (its markdown, its text/html outputs):
+# what prose, tables, pandas frames, images and our players' static faces are made of.
+_INERT_TAGS = frozenset(
+    {"a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd"}
+    | {"del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3"}
+    | {"h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q"}
+    | {"s", "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table"}
+    | {"tbody", "td", "tfoot", "th", "thead", "tr", "track", "u", "ul", "var", "video"}
+)
+_INERT_ATTRIBUTES = frozenset(
+    {"alt", "align", "class", "colspan", "controls", "default", "height", "href", "id"}
+    | {"kind", "label", "open", "poster", "preload", "rowspan", "scope", "src", "srclang"}
+    | {"title", "type", "width"}
+)
+
+
+def _inert_attribute(tag: str, name: str, value: str) -> bool:
+    """An attribute a sanitized page keeps: none that runs (on*), styles or frames. What the
+    page loads by itself (src, poster) is a data: image or a path beside the page, never
+    another server (the page opens offline, and a fetch would tell someone it was opened);
+    a link (href) is the reader's to follow, and no data: one. bleach checks every URL's
+    scheme besides."""
+    if name not in _INERT_ATTRIBUTES:
+        return False
+    url = value.strip().lower().replace("\\", "/")
+    if name in ("src", "poster"):
+        if url.startswith("data:"):
+            return tag in ("img", "video") and url.startswith("data:image/")
+        return not url.startswith("//") and ":" not in url.split("/", 1)[0]
+    return not (name == "href" and url.startswith("data:"))
+
+
+def inert_html(html_text: object) -> str:
+    """A notebook's HTML as a sanitized page shows it: the tags and attributes above kept,
+    anything else (a script, an iframe, an event handler, a javascript: link, a style)
+    written as text. Why not nbconvert's own clean_html: it keeps a dozen inline tags, so a
+    pandas frame, an image, a paragraph or a player's poster turned into its HTML source."""
+    import bleach
+
+    text = html_text.decode() if isinstance(html_text, bytes) else str(html_text)
+    return str(
+        bleach.clean(
+            text,
+            tags=_INERT_TAGS,
+            attributes=_inert_attribute,
+            protocols=frozenset({"http", "https", "mailto", "data"}),
+        )
+    )
+
+
+def _render(nb: Any, appendix: str, title: str, *, sanitize: bool = False) -> str:
+    """The page; sanitize: the notebook's own HTML made inert (inert_html: no script, no
+    event handler, no javascript: link), for a notebook not trusted here."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
         template_name="lab",
         embed_images=True,
+        sanitize_html=sanitize,
+        filters={"clean_html": inert_html},
         extra_loaders=[DictLoader({"sorafilm_share.html.j2": _TEMPLATE})],
         template_file="sorafilm_share.html.j2",
     )

@@ -15,7 +15,8 @@ Two layers, one rule (``printable``):
   exception's text, a log line) is inert too. Progress bars, which need ``\\r`` and cursor
   moves, write to ``raw_stderr()`` with their foreign text passed through ``printable``.
 
-C1 controls and format characters are written ``\\u009b`` style, so that escaping a JSON
+C1 controls, format characters and lone surrogates (a path's bytes that are no UTF-8) are
+written ``\\u009b`` style, so that escaping a JSON
 document (``--json`` output with ensure_ascii=False) keeps it valid JSON with the same value;
 DEL, which json.dumps leaves raw and the guard writes ``\\x7f``, is escaped first by
 ``json_text``.
@@ -42,6 +43,11 @@ def _table(keep: str) -> dict[int, str]:
     table: dict[int, str] = {}
     for code in [*_CONTROLS, *_FORMAT]:  # C0 and DEL as \x.., C1 and format as JSON's \u....
         table[code] = _NAMED.get(code, f"\\x{code:02x}" if code <= 0x7F else f"\\u{code:04x}")
+    # Lone surrogates: a path's bytes that are no UTF-8 (an --out folder named b"out\xff"
+    # reaches Python as "out\udcff"); a strict UTF-8 terminal (en_US.UTF-8) raised
+    # UnicodeEncodeError at the first print of one. Written as JSON writes them, like C1.
+    for code in range(0xD800, 0xE000):
+        table[code] = f"\\u{code:04x}"
     for ch in keep:
         table.pop(ord(ch), None)
     return table
@@ -61,6 +67,24 @@ _SHOWN.update({code: " " for code in _SPACING})
 # Tag characters (U+E0000-E007F) are invisible ASCII ("ASCII smuggling" into a model's prompt);
 # the one use kept is a subdivision flag: U+1F3F4, tag letters, CANCEL TAG.
 _TAGS = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]{1,6}\U000e007f)|[\U000e0000-\U000e007f]")
+
+
+def hidden_class(*, ascii_only: bool = False) -> str:
+    """A regular expression's character class of every character that hides in a word
+    without showing: what ``shown`` removes (controls that part no words, DEL, bidi and
+    format characters, the zero-width ones, tag characters) plus ZWJ, ZWNJ and the variation
+    selectors, which it keeps for emoji. Why: redact reads a key through them ("sk-proj-A1b2"
+    ZWSP "C3d4..." is the key to a reader, a model, and to ``shown``, which joins it up
+    again), and this module is their one home. ascii_only: only those in ASCII (the
+    controls), a class that is quick to compile for the text that is all ASCII."""
+    spacing = set(_SPACING)
+    codes = sorted(
+        {c for c, v in _SHOWN.items() if v is None and c not in spacing}
+        | {0x200C, 0x200D, *range(0xFE00, 0xFE10)}
+    )
+    if ascii_only:
+        return "[" + "".join(f"\\x{c:02x}" for c in codes if c < 0x80) + "]"
+    return "[" + "".join(f"\\U{c:08x}" for c in codes) + "\\U000e0000-\\U000e007f]"
 
 
 def shown(text: str) -> str:

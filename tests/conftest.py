@@ -126,6 +126,9 @@ def _isolated_user_dirs(
     monkeypatch.setenv("SORAFILM_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("SORAFILM_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("SORAFILM_LEDGER", str(base / "data" / "ledger.sqlite3"))
+    # Jupyter's per-user data (its notebook signatures: sharing asks them whether a
+    # notebook is trusted here) is the test's own too
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(base / "jupyter"))
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SORAFILM_API_KEY"):
         monkeypatch.delenv(var, raising=False)
     shared_vocab.seed(base / "cache")

@@ -109,7 +109,8 @@ class LiveTags(HTMLParser):
                 self.found.append(f"<{tag} {key}={value!r}>")
         if tag == "img":
             src = dict(attrs).get("src") or ""
-            if not src.startswith("data:image/"):  # posters are embedded; nothing is fetched
+            # posters are embedded, nothing is fetched (an <img> with no src fetches nothing)
+            if src and not src.startswith("data:image/"):
                 self.found.append(f"<img src={src!r}>")
         if tag == "a":  # a link within the page (a heading's anchor) goes nowhere
             href = dict(attrs).get("href") or ""

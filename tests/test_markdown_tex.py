@@ -91,6 +91,40 @@ def test_the_plan_markdown_is_no_tex_and_reads_its_amounts() -> None:
     assert p.to_markdown().count("```text") == len(p.prompts)  # prompts: fenced as before
 
 
+def _formulas(markdown: str) -> list[str]:
+    """What JupyterLab would typeset of markdown shown as is: both of its passes."""
+    return source_math(markdown) + page_math(markdown_html(markdown))
+
+
+def test_the_files_read_their_amounts_as_written_and_hold_no_repository_tex(
+    tmp_path: Path,
+) -> None:
+    """plan.md and report.md are read as text (cat, an editor, a code host's preview), where
+    every amount read "<span>&#36;</span>0.80": the notebook's escaping, leaked into the
+    files. Every "$" now reads "$" (GitHub, VS Code and pandoc close no formula at a "$" a
+    digit follows). JupyterLab's markdown preview of such a file pairs amounts into
+    formulas, but none holds a backslash: the repository's TeX stays text."""
+    from hostile_repo import MATH
+
+    from sorafilm_nb.studio.report import report_markdown
+
+    casting = make_casting(10)
+    first = dataclasses.replace(casting.entries[0], custom_gag=f"a {MATH} gag for $5")
+    casting = dataclasses.replace(casting, entries=(first, *casting.entries[1:]))
+    p = plan(casting, target_seconds=96)
+    md = p.to_markdown(file=True)
+    assert f"**Estimated cost: {p.total}**" in md and f"| {p.costs[0]} |" in md
+    assert MD_DOLLAR not in md and "gag for $5" in md  # the repository's "$" as written
+    assert "$<span>&#92;</span>style{position" in md  # its backslash still in an element
+    film = _film(tmp_path / "p1")
+    report = report_markdown(film, remaining=Cost(360), limit=Cost(500), file=True)
+    assert "Estimated: $1.60. Billed: $1.60." in report and MD_DOLLAR not in report
+    for text in (md, report):
+        assert _formulas(text), "the check sees the amounts JupyterLab pairs"
+        assert [f for f in _formulas(text) if "\\" in f] == []
+    assert _formulas(p.to_markdown()) == []  # a notebook's copy: none at all
+
+
 def _film(folder: Path) -> Film:
     folder.mkdir(parents=True)
     (folder / "film.mp4").write_bytes(b"\0")

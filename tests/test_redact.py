@@ -97,6 +97,49 @@ def test_a_credential_in_look_alike_letters_is_masked(key: str, form: Callable[[
     assert any(f.rule == "secret-in-prompt" for f in scan_text(text))
 
 
+#: Characters that hide inside a key: a reader, a video model and terminal.shown (which
+#: drops them from captions and plan.md) see the key whole through each.
+_HIDING = {
+    "zero-width space": "\u200b",
+    "soft hyphen": "\u00ad",
+    "word joiner": "\u2060",
+    "zero-width joiner": "\u200d",
+    "right-to-left mark": "\u200f",
+    "combining acute": "\u0301",
+    "variation selector": "\ufe0f",
+    "tag letter": "\U000e0041",
+    "NUL": "\x00",
+}
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("at", [3, 9, -1], ids=["in-prefix", "in-body", "everywhere"])
+@pytest.mark.parametrize("hiding", _HIDING.values(), ids=_HIDING)
+def test_a_credential_broken_by_an_invisible_character_is_masked_whole(
+    key: str, at: int, hiding: str
+) -> None:
+    """A zero-width space (soft hyphen, combining mark...) inside a key broke every shape at
+    that point: redact masked the part before it, or nothing when it sat in the prefix
+    ("sk-" ZWSP "proj-..."), and lint found nothing, while shown() (captions, plan.md) joins
+    the key up again. The shapes now read the text as it shows and the mask covers the
+    hidden characters with the key's."""
+    spelt = hiding.join(key) if at < 0 else key[:at] + hiding + key[at:]
+    text = f"the key {spelt} is in the docstring, café"
+    assert redact(text) == f"the key {MASK} is in the docstring, café"
+    assert redact(text, strict=True) == f"the key {MASK} is in the docstring, café"
+    from sorafilm_nb.story.lint import scan_text
+
+    assert any(f.rule == "secret-in-prompt" for f in scan_text(text))
+
+
+def test_an_environment_secret_broken_by_an_invisible_character_is_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RUNWAYML_API_SECRET", "plain-words-nobody-would-flag")
+    text = "echo: plain-words-\u200bnobody-would-flag, and plain-words-nobody-would-flag"
+    assert redact(text) == f"echo: {MASK}, and {MASK}"
+
+
 def test_look_alikes_find_nothing_in_real_non_latin_prose() -> None:
     """Reading Cyrillic, Greek, Armenian... as their Latin look-alikes must not make keys or
     assignments out of real words: zero credential findings in every translated message of
@@ -295,6 +338,115 @@ def test_no_random_token_in_real_code_names_and_prose(package: str) -> None:
     assert len(texts) > 100
     hits = [m.group(0) for t in texts for p, m in find(t) if p.id == "high-entropy"]
     assert hits == []
+
+
+_LONG = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"Use {_LONG[:20]}\n    {_LONG[20:]} to connect.", f"Use {MASK} to connect."),
+        (f"Use {_LONG[:20]} {_LONG[20:]} to connect.", f"Use {MASK} to connect."),  # a summary
+        (f"# key: {_LONG[:20]}\n# {_LONG[20:34]}\n# {_LONG[34:]}\nx = 1", f"# key: {MASK}\nx = 1"),
+        (f'k = ("{_LONG[:20]}" +\n     "{_LONG[20:]}")', f'k = ("{MASK}")'),
+        (
+            "AKIA" + "ABCDEFGHIJKLMNOP and 2024-01-01 v1.2.3 build2024",
+            f"{MASK} and 2024-01-01 v1.2.3 build2024",
+        ),
+    ],
+    ids=["docstring", "joined", "comments", "strings", "words-after"],
+)
+def test_a_credential_wrapped_over_lines_is_masked_to_its_end(text: str, shown: str) -> None:
+    """A key wrapped in a docstring, a comment or a string matched only up to the break:
+    the rest of it stayed in every printed, logged or saved text (a summary joins the
+    lines with a space, so it stayed there too). The mask follows it over the break; the
+    words after a key (no digits and letters both, or short) are not its tail."""
+    assert redact(text) == shown
+
+
+_PEM_BODY = (  # random base64, the shape of a key's body (no real key)
+    "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7Qk"
+    "rmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/V"
+)
+
+
+def _pem(kind: str, body: str, indent: str = "", headers: str = "") -> str:
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    block = [f"-----BEGIN {kind}PRIVATE KEY-----", *headers.splitlines(), *lines]
+    return "\n".join(indent + line for line in [*block, f"-----END {kind}PRIVATE KEY-----"])
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        _pem("RSA ", _PEM_BODY),
+        _pem("", _PEM_BODY, indent="    "),  # in a docstring
+        _pem("OPENSSH ", _PEM_BODY),
+        _pem("RSA ", _PEM_BODY, headers="Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17F5\n"),
+        "-----BEGIN PRIVATE KEY----- " + _PEM_BODY[:80],  # cut short, as a summary is
+    ],
+    ids=["rsa", "indented", "openssh", "encrypted", "cut-short"],
+)
+def test_a_private_key_block_is_masked_with_its_body(block: str) -> None:
+    """Only the BEGIN line matched: every printed, logged or saved text kept the key's body,
+    the key itself, for anyone to paste back between two such lines."""
+    out = redact(f"signs with {block} and more")
+    indent = block[: len(block) - len(block.lstrip())]
+    assert out == f"signs with {indent}{MASK} and more"
+    assert not any(_PEM_BODY[i : i + 16] in out for i in range(0, 150, 16))
+
+
+def test_a_private_key_block_without_its_end_is_read_in_linear_time() -> None:
+    """A hostile docstring: BEGIN, then a megabyte with no END (short words, base64 lines,
+    header-like lines): each way of reading the body is tried once (~0.5 s a megabyte)."""
+    import time
+
+    head = "-----BEGIN PRIVATE KEY-----"
+    texts = [head + " a" * 50_000, head + ("\n" + "A" * 63) * 1_600, head + "\nProc: x" * 12_500]
+    start = time.process_time()
+    for text in texts:
+        redact(text)
+    assert time.process_time() - start < 5
+
+
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode()
+
+
+def _b64url_bare(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize(
+    "form",
+    [_b64, _b64url_bare, lambda k: _b64(f"api_key = {k}\n"), lambda k: _b64(f"user:{k}")],
+    ids=["base64", "urlsafe-unpadded", "config-line", "basic-auth-pair"],
+)
+def test_a_credential_written_in_base64_is_masked(key: str, form: Callable[[str], str]) -> None:
+    """A repository writes its key base64'd (a config blob, a Basic auth pair): no shape
+    matched "c2stcHJvai1...", so redact() left it for anyone to decode, in `sorafilm analyze
+    --json`, the notebook's table, logs. A run of base64 that decodes to ASCII holding a
+    credential shape is masked whole."""
+    encoded = form(key)
+    assert redact(f"the blob {encoded} is in the docstring") == (
+        f"the blob {MASK} is in the docstring"
+    )
+
+
+def test_base64_of_no_credential_and_real_code_are_left_alone() -> None:
+    """Names, digests and base64 of ordinary text stay: requests' every identifier,
+    docstring and comment comes out of redact() as it went in."""
+    text = f"blob {_b64('just some ordinary words here')} ThisIsAVeryLongIdentifierName"
+    assert redact(text) == text
+    with collector_paused():
+        texts = _python_texts("requests")
+    assert [t for t in texts if redact(t) != t and MASK not in t] == []
 
 
 def test_a_kept_answer_never_outlives_a_secret_variable_set_later(

@@ -312,3 +312,15 @@ def test_film_report_writes_a_month_past_its_budget_as_over(tmp_path: Path) -> N
     left = report_markdown(film, remaining=Cost(Decimal(360)), limit=Cost(Decimal(5000)))
     left = left.replace(MD_DOLLAR, "$")
     assert "Ledger: $3.60 left of $50.00 this month." in left
+
+
+def test_a_concepts_repr_masks_a_docstring_key() -> None:
+    """A notebook shows a concept (profile.top(3)) by its repr, the dataclass's every field:
+    a docstring's key was in it as written, and in the saved notebook."""
+    from sorafilm_nb.analysis.concepts import Concept
+
+    key = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+    c = Concept("Vault", "class", "vault.py", 1, f"Unlocks with {key} only.", 1.0)
+    assert key not in repr(c) and "[redacted]" in repr(c)
+    assert repr(c).startswith("Concept(name='Vault', kind='class', file='vault.py'")
+    assert key in c.summary

@@ -11,7 +11,7 @@ import pytest
 from ui_fixtures import make_film
 
 from sorafilm_nb.cli import share as share_command
-from sorafilm_nb.sharing import ShareError, share
+from sorafilm_nb.sharing import ShareError, UntrustedNotebookWarning, share
 
 
 def _notebook(folder: Path, code: str) -> Path:
@@ -198,9 +198,12 @@ def test_page_in_another_tree_names_no_local_folder_and_does_not_link_the_film(
     beside = tmp_path / "srv" / "other" / "broken"
     beside.mkdir(parents=True)
     (beside / "manifest.json").write_text("{not json")
-    page = share(
-        nb, tmp_path / "srv" / "pages" / "tour.html", execute=False, films=[broken, beside]
-    )
+    # saved by nbformat, not from Jupyter: no signature here, so shared sanitized (the
+    # player's static face survives it: poster, "not linked" note, storyboard)
+    with pytest.warns(UntrustedNotebookWarning):
+        page = share(
+            nb, tmp_path / "srv" / "pages" / "tour.html", execute=False, films=[broken, beside]
+        )
     text = page.read_text()
     assert str(tmp_path) not in text and "alice" not in text
     assert "Storyboard: plan plan-abc" in text and "Shot 1: the milk won" in text
@@ -246,3 +249,81 @@ def test_a_refused_share_does_not_import_nbformat(tmp_path: Path) -> None:
     )
     assert "no such notebook" in done.stdout
     assert done.stdout.splitlines()[-1] == "False False", done.stdout
+
+
+def _hostile_notebook(folder: Path) -> Path:
+    """A notebook as a repository someone else wrote ships it: outputs saved by its author,
+    a script and JavaScript among them, raw HTML and a javascript: link in its prose."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show()")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/html": "<script>window.__pwned=1</script><b>hi</b>"
+                "<img src='http://evil/pixel.png'><video src='//evil/v.mp4' "
+                "poster='https:\\\\evil/p.jpg' controls></video><table><tr><td>1</td></tr></table>"
+            },
+        ),
+        nbformat.v4.new_output("display_data", data={"application/javascript": "window.__pwned=1"}),
+    ]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Demo <img src=x onerror=window.__pwned=1> [x](javascript:alert(1))"
+        ),
+        cell,
+    ]
+    path = folder / "demo.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _live(page: Path) -> list[str]:
+    from hostile_repo import live_tags
+
+    # TeX is inert here: the page loads no MathJax (test_page_is_offline_and_links_the_film)
+    return [t for t in live_tags(page.read_text()) if not t.startswith("TeX")]
+
+
+def test_an_untrusted_notebooks_outputs_are_shared_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sorafilm share` of a notebook from a repository the user did not write put its
+    author's saved outputs on the page as they were: a <script>, an <img onerror>, a
+    javascript: link, live for whoever opened the page (JupyterLab itself runs none of it
+    in a notebook it does not trust). Untrusted now means sanitized, and said."""
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
+    nb = _hostile_notebook(tmp_path)
+    page = tmp_path / "page.html"
+    with pytest.warns(UntrustedNotebookWarning, match="not trusted here"):
+        share(nb, page, execute=False)
+    assert _live(page) == []
+    text = page.read_text()
+    assert "<b>hi</b>" in text and "<td>1</td>" in text  # the harmless markup stays
+    assert "evil/" not in text  # nothing fetched from elsewhere when the page opens
+
+
+def test_a_notebook_signed_here_is_shared_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's own notebook (saved from Jupyter on this machine, so signed) keeps its
+    outputs as they are: the sanitized export is for notebooks no one trusted here."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
+    nb = _hostile_notebook(tmp_path)
+    node = nbformat.read(nb, as_version=4)
+    (tmp_path / "jupyter").mkdir()
+    with NotebookNotary(data_dir=str(tmp_path / "jupyter")) as notary:
+        notary.sign(node)
+    nbformat.write(node, nb)
+    page = tmp_path / "page.html"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        share(nb, page, execute=False)
+    assert "<script>" in _live(page)

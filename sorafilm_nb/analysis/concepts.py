@@ -74,6 +74,15 @@ class Concept:
     # URL.", "command: Define a command."), in order (analysis.doc_members): what it does
     member_docs: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        """The dataclass's repr, every credential in it masked (redact): a notebook shows a
+        concept (``profile.top(3)``) as this, and saves it with the notebook, and a
+        docstring's key was in it as written. The fields keep the text: lint must see it."""
+        from ..redact import redact
+
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return redact(f"Concept({shown})")
+
 
 @dataclass(frozen=True)
 class ScanWarning:
@@ -113,11 +122,20 @@ class RepoProfile:
         return tuple(chosen[:n])
 
     def concepts_frame(self) -> pd.DataFrame:
-        """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily)."""
+        """The concepts as a pandas DataFrame, best first (pandas is imported here, lazily),
+        every text masked (redact.masked): a notebook shows the frame, and saves it with
+        the notebook, so a docstring's key would ride along in the .ipynb. The file column
+        writes a control or bidi character of a file's name as an escape
+        (terminal.printable): "rtl\\u202eyp.txt.py" was drawn as "rtlyp.txt.py" reversed, a
+        .py file shown as a .txt one (the rest of a concept's text was cleaned by assemble)."""
         import pandas as pd
 
-        rows = [[getattr(c, name) for name in FRAME_COLUMNS] for c in self.concepts]
+        from ..redact import masked
+        from ..terminal import printable
+
+        rows = [[masked(getattr(c, name)) for name in FRAME_COLUMNS] for c in self.concepts]
         frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+        frame["file"] = frame["file"].map(printable)
         frame["bases"] = frame["bases"].map(", ".join)  # one readable cell, not a tuple
         return frame
 

@@ -80,7 +80,7 @@ def wanted(rel: str) -> bool:
 
 
 # Part of the cache's scanner versions: bump when what a walk lists changes.
-WALK_VERSION = "walk-6"
+WALK_VERSION = "walk-7"  # 7: a path that is not UTF-8 is a warning, not listed
 
 # rel dir ("" for root) -> [mtime_ns, [subdirectories to enter], [source file names],
 #                           [names of other links, never entered]]
@@ -206,11 +206,50 @@ def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int =
         # told to ignore are not, when they sit in a virtualenv, node_modules or a build
         # folder: a new project without a .gitignore must not be read as its dependencies.
         found = tracked + [p for p in untracked if not _in_junk_dir(p)]
-        return Listing(prefer_sources(sorted(p for p in found if wanted(p))), "git", None, {})
+        skipped: dict[str, str] = {}
+        named = _utf8_named(list(filter(wanted, found)), skipped)
+        return Listing(prefer_sources(sorted(named)), "git", None, skipped)
     found, listing, unreadable = _walk_files(root, dirs or {}, trusted_before)
-    return Listing(
-        prefer_sources(sorted(p for p in found if wanted(p))), "walk", listing, unreadable
-    )
+    named = _utf8_named(list(filter(wanted, found)), unreadable)
+    return Listing(prefer_sources(sorted(named)), "walk", listing, unreadable)
+
+
+def shown_path(rel: str) -> str:
+    """A listed path as text that can be written anywhere: the bytes of a name that is not
+    UTF-8 (os and git hand them over as lone surrogates) as ``\\xff`` escapes."""
+    if rel.isascii():
+        return rel
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _utf8_named(found: list[str], unreadable: dict[str, str]) -> list[str]:
+    """found without the paths that are not valid UTF-8, each put in unreadable (keyed by
+    shown_path) with why.
+
+    Why: such a name reaches Python as lone surrogates ("bad\\udcff.py"), which no UTF-8
+    file, terminal or JSON reader takes: a repository with one crashed `sorafilm plan` at
+    writing plan.json (UnicodeEncodeError, a traceback) after every step had carried the
+    name along. Python cannot import such a module either; the warning names the file."""
+    if all(map(str.isascii, found)):  # nearly every repository: one pass in C
+        return found
+    kept: list[str] = []
+    for rel in found:
+        if not_utf8(rel):
+            unreadable[shown_path(rel)] = "file name is not valid UTF-8, not read"
+        else:
+            kept.append(rel)
+    return kept
+
+
+def not_utf8(path: str) -> bool:
+    """Whether a path from os or git was not UTF-8 on disk: it holds lone surrogates."""
+    if path.isascii():
+        return False
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 # Folders a JavaScript build writes its output to.
@@ -351,7 +390,7 @@ def _walk_files(
             try:
                 subdirs, names, links = _read_dir(folder)
             except OSError as exc:  # not cached either: tried again next time
-                unreadable[rel + "/"] = f"unreadable directory: {exc.strerror or exc}"
+                unreadable[shown_path(rel) + "/"] = f"unreadable directory: {exc.strerror or exc}"
                 continue
         listing[rel] = [mtime, subdirs, names, links, ctime]
         for name in links:  # resolved on every walk: a link's target can change unseen
@@ -361,7 +400,7 @@ def _walk_files(
             try:
                 resolve_link(base, link)
             except Skipped as skip:
-                unreadable[link] = skip.reason
+                unreadable[shown_path(link)] = skip.reason
         if rel:
             prefix = rel + "/"
             if names:

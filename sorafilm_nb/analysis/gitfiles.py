@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 # git obeys the repository's own .git/config, which an archive or a copied folder brings
 # along (a clone does not): ``core.fsmonitor`` names a command git runs whenever it reads the
@@ -54,11 +58,14 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
     except OSError:
         return None
     try:
-        out, _ = listing.communicate(timeout=60)
-        is_ignored = ignored.wait(timeout=60) == 0
+        out = _output(listing, (listing, ignored))
+        _output(ignored, (ignored,))
+        is_ignored = ignored.returncode == 0
     except subprocess.TimeoutExpired:
         listing.kill()
         ignored.kill()
+        listing.wait()
+        ignored.wait()
         return None
     if listing.returncode != 0 or is_ignored:
         return None
@@ -69,6 +76,43 @@ def git_files(root: Path) -> tuple[list[str], list[str]] | None:
         if len(entry) > 2:
             (untracked if entry[0] == "?" else tracked).append(entry[2:])
     return tracked, untracked
+
+
+_PATIENCE = 60.0  # seconds git may take to list a tree (Django's: well under one)
+_LOOK_EVERY = 0.2  # seconds between looks at whether git waits on a FIFO
+
+
+def _output(listing: subprocess.Popen[bytes], both: tuple[subprocess.Popen[bytes], ...]) -> bytes:
+    """What a git process prints (b"" when its output is not piped); TimeoutExpired when it
+    takes over _PATIENCE seconds, or as soon as one of both is seen waiting for the writer
+    of a FIFO (Linux).
+
+    Why: git opens every .gitignore it meets (and info/exclude) for reading, and opening a
+    FIFO waits for a writer. An unpacked archive's FIFO named .gitignore, at the top or in
+    any folder, held `sorafilm analyze` for the whole 60 s before the tree was walked
+    instead; now for a fifth of a second. _config_names_files keeps git away from the files
+    the config names; this catches the ones in the tree, which no look before the run finds
+    without walking it."""
+    import subprocess
+
+    waited = 0.0
+    while True:
+        try:
+            return listing.communicate(timeout=_LOOK_EVERY)[0] or b""
+        except subprocess.TimeoutExpired:
+            waited += _LOOK_EVERY
+            if waited >= _PATIENCE or any(_waits_on_fifo(p.pid) for p in both):
+                raise
+
+
+def _waits_on_fifo(pid: int) -> bool:
+    """Whether the process sleeps in the kernel's wait for a FIFO's other end (the wchan
+    Linux names); False where /proc does not say."""
+    try:
+        with open(f"/proc/{pid}/wchan", "rb") as fh:
+            return fh.read() == b"wait_for_partner"
+    except OSError:
+        return False
 
 
 def _work_tree(root: Path) -> Path | None:

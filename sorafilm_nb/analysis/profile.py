@@ -45,7 +45,7 @@ from .cache import cache_path, default_cache_dir, empty_index, load_index, load_
 from .cache import save as save_cache
 from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
 from .docs import signature as docs_signature
-from .files import in_system_tree, language_of, list_files, prefer_sources
+from .files import in_system_tree, language_of, list_files, not_utf8, prefer_sources, shown_path
 from .pool import Finish, run_then
 from .pool import run as run_on_cores
 from .pool import start_method as _start_method
@@ -363,6 +363,14 @@ def _check_root(path: str | os.PathLike[str]) -> Path:
     real = root.resolve()
     if in_system_tree(str(real)):  # /proc, /sys and /dev are the machine, not a repository
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: a system folder ({real})")
+    if not_utf8(str(real)):
+        # a folder unpacked from an archive can be named in bytes that are no UTF-8: its
+        # name became the title, the casting's seed and plan.json's root, none of which can
+        # be written (UnicodeEncodeError, a traceback at the first of them)
+        raise AnalysisError(
+            f"cannot analyze {shown_path(str(real))}: its path is not valid UTF-8; "
+            "rename the folder (or the one above it that is named so)"
+        )
     return real
 
 

@@ -118,24 +118,31 @@ def run(args: argparse.Namespace) -> int:
 
 def to_json(profile: RepoProfile, casting: Casting) -> dict[str, Any]:
     """The profile's summary (not every concept: that is RepoProfile.to_json) and the casting:
-    every figure the table (render_text) prints, and more."""
+    every figure the table (render_text) prints, and more. Every string is masked
+    (redact.masked): a docstring's key was printed as written, into a terminal's scrollback
+    or a CI log."""
+    from ..redact import masked
+
     kinds = _kinds(profile)
-    return {
-        "profile": {
-            "root": profile.root,
-            "name": profile.name,
-            "title": profile.title,
-            "description": profile.description,
-            "tagline": profile.tagline,
-            "files_scanned": profile.files_scanned,
-            "concepts": len(profile.concepts),
-            "concept_kinds": kinds,
-            "languages": dict(profile.languages),
-            "themes": [[w, x] for w, x in profile.themes[:10]],
-            "warnings": [{"file": w.file, "reason": w.reason} for w in profile.warnings],
-        },
-        "casting": casting.to_dict(),
-    }
+    shown: dict[str, Any] = masked(
+        {
+            "profile": {
+                "root": profile.root,
+                "name": profile.name,
+                "title": profile.title,
+                "description": profile.description,
+                "tagline": profile.tagline,
+                "files_scanned": profile.files_scanned,
+                "concepts": len(profile.concepts),
+                "concept_kinds": kinds,
+                "languages": dict(profile.languages),
+                "themes": [[w, x] for w, x in profile.themes[:10]],
+                "warnings": [{"file": w.file, "reason": w.reason} for w in profile.warnings],
+            },
+            "casting": casting.to_dict(),
+        }
+    )
+    return shown
 
 
 def _kinds(profile: RepoProfile) -> dict[str, int]:

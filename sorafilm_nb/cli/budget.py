@@ -312,7 +312,12 @@ def _report(args: argparse.Namespace) -> int:
     if existing is None:
         return 1 if args.format == "json" else 0
     with existing as ledger:
-        sys.stdout.write(ledger.report(args.format))  # its JSON is terminal.json_out's
+        text = ledger.report(args.format)  # its JSON is terminal.json_out's
+        if args.format == "markdown":  # read in a terminal or saved as a file: markup.md_file
+            from ..markup import md_file
+
+            text = md_file(text)
+        sys.stdout.write(text)
     return 0
 
 

@@ -397,7 +397,7 @@ def handle(args: argparse.Namespace) -> int:
 
     if (args.real or args.base_url) and not args.dry_run:
         api_key(args)
-    check_out_dir(args.out)
+    check_out_dir(args.out, args.repo)
     if args.dry_run:
         use_sandbox_ledger(args)
         if _plan_unless_blocked(args) is None:

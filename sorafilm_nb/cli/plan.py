@@ -229,15 +229,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def check_out_dir(out: str) -> Path:
-    """The --out folder, checked before any work: it is a folder or can become one.
+def check_out_dir(out: str, repo: str = ".") -> Path:
+    """The --out folder, checked before any work: it is a folder or can become one, and no
+    link of the repository being filmed chooses where it is.
 
     Nothing is created here (a dry run writes nothing); a file in the way, or a path under a
-    file, is a one-line error instead of a traceback after the plan was printed.
+    file, is a one-line error instead of a traceback after the plan was printed; a link of
+    the repository's is one too (safeio.repository_link says why).
     """
     from ..errors import SorafilmError
+    from ..safeio import repository_link
 
     folder = Path(out).expanduser()
+    leads = repository_link(folder, Path(repo).expanduser())
+    if leads is not None:
+        link, target = leads
+        raise SorafilmError(
+            f"--out {out}: {link} is a link in the repository, to {target}; a repository's "
+            "own link does not choose where files are written. Give the folder itself "
+            f"(--out {os.path.realpath(folder)}) if that is where the film belongs"
+        )
     probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
@@ -349,7 +360,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = check_out_dir(args.out) if args.out else None
+    folder = check_out_dir(args.out, args.repo) if args.out else None
     result = plan_from_args(args, must_exist=True)
     verbose = getattr(args, "verbose", False)
     out = sys.stdout
@@ -364,7 +375,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(folder / "plan.json", result.to_json() + "\n")
-            write_atomic(folder / "plan.md", result.to_markdown())
+            write_atomic(folder / "plan.md", result.to_markdown(file=True))
         except OSError as exc:
             raise SorafilmError(
                 f"--out {args.out}: cannot write the plan files: {exc.strerror or exc}"

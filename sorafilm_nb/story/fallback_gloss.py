@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..terminal import shown
 from .captions import DANGLING, GLOSS_LIMIT, gloss, plain
 from .clauses import article
 from .gloss import CUT_EXTRA, teaching_clauses
@@ -72,8 +73,13 @@ _SWITCH_VERBS = frozenset({"set", "enable", "toggle", "use"})
 
 
 def _module(c: Concept) -> str:
-    """Where a concept is defined, as its users would name it: requests.models, lib/types."""
-    path = re.sub(r"(\.d)?\.(pyi?|[cm]?[jt]sx?)$", "", c.file)
+    """Where a concept is defined, as its users would name it: requests.models, lib/types.
+
+    From the file's path shown as text (terminal.shown): ``file`` is the one field assemble
+    leaves raw, for the reads, and a file named "ev" ESC "[2K" CR "warnings: 0" U+202E
+    "il.py" put its escape, carriage return and bidi override into the caption, film.vtt,
+    the cards and the manifest."""
+    path = re.sub(r"(\.d)?\.(pyi?|[cm]?[jt]sx?)$", "", shown(c.file))
     if c.language == "python":
         path = re.sub(r"^(src|lib)/", "", path).replace("/", ".")
         return re.sub(r"\.__init__$", "", path)

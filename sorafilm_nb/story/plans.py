@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..markup import md_cell, md_code, md_fence, md_no_tex, md_text
+from ..markup import md_cell, md_code, md_fence, md_file, md_no_tex, md_text
 from ..money.cost import Cost, left_of
-from ..redact import redact
+from ..redact import masked, redact
 from .boards import Storyboard
 from .captions import Caption
 from .continuity import Reference
@@ -44,17 +44,6 @@ def _money(cost: Cost) -> dict[str, str]:
         "dollars": str(cost.dollars.quantize(Decimal("0.01"))),
         "currency": cost.currency,
     }
-
-
-def _masked(value: Any) -> Any:
-    """value with every string in it masked (see the module docstring); keys stay as they are."""
-    if isinstance(value, str):
-        return redact(value, strict=True)
-    if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_masked(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -186,7 +175,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as plain data for JSON, every string masked (see the module docstring)."""
-        data: dict[str, Any] = _masked(self._dict())
+        data: dict[str, Any] = masked(self._dict(), strict=True)
         data["id"] = self.id  # our own content hash: never a secret, and studio matches on it
         return data
 
@@ -286,11 +275,13 @@ class Plan:
         plan.prompts and in to_markdown() (eleven prompts would bury the table)."""
         return self.to_markdown(prompts=False)
 
-    def to_markdown(self, prompts: bool = True) -> str:
-        """The plan as markdown (plan.md): summary, shot table, lint and, unless
-        prompts=False, every prompt; masked (see the module docstring). Its amounts are
-        never typeset as TeX (markup.md_no_tex); the prompts' fenced blocks stay as written."""
-        return md_no_tex(redact(self._markdown(prompts), strict=True))
+    def to_markdown(self, prompts: bool = True, *, file: bool = False) -> str:
+        """The plan as markdown: summary, shot table, lint and, unless prompts=False, every
+        prompt; masked (see the module docstring). Its amounts are never typeset as TeX
+        (markup.md_no_tex); the prompts' fenced blocks stay as written. file=True: for
+        plan.md, read as text: every "$" as "$" (markup.md_file)."""
+        text = redact(self._markdown(prompts), strict=True)
+        return md_file(text) if file else md_no_tex(text)
 
     def _markdown(self, prompts: bool) -> str:
         # Mask first, then escape: escaping breaks a secret's shape (a URL's "://"), after

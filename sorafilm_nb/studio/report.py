@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..markup import md_cell, md_code, md_no_tex, md_text
+from ..markup import md_cell, md_code, md_file, md_no_tex, md_text
 from ..money.cost import Cost, left_of
 from ..paths import without_local_folders
 from ..redact import redact
@@ -54,13 +54,20 @@ def left_to_do(film: Film, name: Callable[[str], str] = str) -> str:
 
 
 def report_markdown(
-    film: Film, *, remaining: Cost | None = None, limit: Cost | None = None, backend: str = ""
+    film: Film,
+    *,
+    remaining: Cost | None = None,
+    limit: Cost | None = None,
+    backend: str = "",
+    file: bool = False,
 ) -> str:
     """report.md: what was made, what it cost, what is left of the month's budget.
 
     A shot's error and the film's notes can carry an OSError's text, which names files by
     absolute path; the report is shown in (shared) notebooks, so those are written with the
     working directory as "." and the home folder as "~".
+
+    file=True: for report.md, read as text: every "$" as "$" (markup.md_file).
     """
     lines = [f"# Film report: plan {md_text(film.plan_id)}", ""]
     if backend:
@@ -94,4 +101,7 @@ def report_markdown(
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")
     for note in film.notes:
         lines.append(f"\nNote: {md_text(redact(without_local_folders(note)))}")
-    return md_no_tex("\n".join(lines) + "\n")  # "Estimated: $0.80. Billed: $0.80." is no TeX
+    text = "\n".join(lines) + "\n"
+    return (
+        md_file(text) if file else md_no_tex(text)
+    )  # "Estimated: $0.80. Billed: $0.80." is no TeX

@@ -184,7 +184,10 @@ class Studio(Reconciler):
                 f"use Studio(provider={planned_for!r}) (nothing was submitted)"
             )
         folder = Path(out_dir)
-        with folder_lock(folder):
+        profile = getattr(
+            getattr(getattr(plan, "storyboard", None), "casting", None), "profile", None
+        )
+        with folder_lock(folder, getattr(profile, "root", None)):
             return self._run(plan, folder, on_progress, lower_thirds)
 
     def _run(
@@ -404,7 +407,9 @@ class Studio(Reconciler):
         remaining, limit = self._budget()
         write_text(
             inside(run.out_dir, REPORT),
-            report_markdown(film, remaining=remaining, limit=limit, backend=self.backend_name),
+            report_markdown(
+                film, remaining=remaining, limit=limit, backend=self.backend_name, file=True
+            ),
         )
         return replace(film, report=run.out_dir / REPORT)
 

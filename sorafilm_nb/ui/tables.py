@@ -25,7 +25,8 @@ _ACCENT = "#c4a070"  # the design's sepia
 
 
 def concepts_frame(profile: RepoProfile) -> pd.DataFrame:
-    """The concepts as rows; RepoProfile.concepts_frame() when it exists, else built here."""
+    """The concepts as rows; RepoProfile.concepts_frame() when it exists, else built here
+    (its text masked the same way: redact.masked)."""
     import pandas as pd
 
     frame = None
@@ -34,12 +35,15 @@ def concepts_frame(profile: RepoProfile) -> pd.DataFrame:
     except NotImplementedError:
         frame = None
     if frame is None or not all(c in frame.columns for c in ("name", "kind", "score")):
+        from ..redact import masked
+        from ..terminal import printable
+
         rows = [
             {
                 "name": c.name,
                 "kind": c.kind,
                 "score": float(c.score),
-                "file": c.file,
+                "file": printable(c.file),  # as RepoProfile.concepts_frame writes it
                 "line": c.line,
                 "raised": c.raised,
                 "caught": c.caught,
@@ -47,7 +51,7 @@ def concepts_frame(profile: RepoProfile) -> pd.DataFrame:
             }
             for c in profile.concepts
         ]
-        frame = pd.DataFrame(rows, columns=list(COLUMNS))
+        frame = pd.DataFrame(masked(rows), columns=list(COLUMNS))
     return frame
 
 

@@ -89,3 +89,29 @@ def test_the_repositorys_config_makes_git_open_no_file(tmp_path: Path, config: s
         stop()
     assert not was_opened
     assert "launch" in {c.name for c in profile.concepts}
+
+
+@pytest.mark.parametrize("where", [".gitignore", "pkg/.gitignore"])
+def test_a_fifo_named_gitignore_does_not_hold_the_scan(tmp_path: Path, where: str) -> None:
+    """git opens every .gitignore it meets while listing, and an unpacked archive's FIFO by
+    that name (at the top or in any folder; no look before the run finds it without walking
+    the tree) made git wait for a writer: `sorafilm analyze` sat out git's whole 60 s
+    timeout. git seen waiting on a FIFO is stopped at once and the tree walked instead.
+    (No writer here: a deadline stands in for one, well short of the 60 s.)"""
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text('def launch():\n    """Launch it."""\n')
+    git(root, "init", "-q", ".")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "x")
+    os.mkfifo(root / where)
+    found: list[object] = []
+    worker = threading.Thread(
+        target=lambda: found.append(analyze(root, use_cache=False)), daemon=True
+    )
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the scan waited on git, and git on the FIFO"
+    (profile,) = found
+    assert profile.stats["listing"] == "walk"  # type: ignore[attr-defined]
+    assert "launch" in {c.name for c in profile.concepts}  # type: ignore[attr-defined]

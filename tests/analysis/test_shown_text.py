@@ -64,3 +64,48 @@ def test_each_text_of_a_concept_is_cleaned_once(monkeypatch) -> None:  # type: i
     cleaned = assemble._shown(c)
     assert cleaned.members == ("get", "post", "put", "delete")
     assert len(calls) == 6 + len(members) + 1  # six texts, the members, the one param
+
+
+def test_a_file_name_shows_its_bidi_and_controls_as_escapes_in_the_concept_table(
+    tmp_path: Path,
+) -> None:
+    """``file`` stays the real path (the rest opens it), so the notebook's concept table drew
+    "rtl" U+202E "yp.txt.py" as "rtlyp.txt.py" reversed: a .py file shown as a .txt one. The
+    frame and the table write such characters as escapes, as the terminal does."""
+    from sorafilm_nb.ui import concept_table
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "rtl\u202eyp.txt.py").write_text('class Spoof:\n    """Looks like text."""\n')
+    (root / "bell\x07.py").write_text('class Bell:\n    """Rings."""\n')
+    profile = analyze(root, use_cache=False)
+    files = set(profile.concepts_frame()["file"])
+    assert {"rtl\\u202eyp.txt.py", "bell\\x07.py"} <= files
+    html = concept_table(profile, limit=None).to_html()
+    assert "\u202e" not in html and "\x07" not in html and "rtl\\u202eyp.txt.py" in html
+
+
+def test_a_file_name_puts_no_control_or_bidi_character_into_captions_or_prompts(
+    tmp_path: Path,
+) -> None:
+    """A class with nothing to say is glossed by where it lives ("a class in pkg.evil"),
+    read off ``file``, the one field left raw for the reads: a file named with an escape,
+    a carriage return and a U+202E put them into the caption, film.vtt, the cards and the
+    manifest (found by an attacker round on untrusted repositories)."""
+    from sorafilm_nb.story.casting import cast
+    from sorafilm_nb.story.planning import plan
+
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / f"ev{HOSTILE}il.py").write_text(
+        "class Evil:\n    def run(self): pass\n\n\nclass Other:\n    def a(self): pass\n"
+    )
+    (root / "pkg" / "core.py").write_text('class Engine:\n    """Runs the show."""\n')
+    profile = analyze(root, use_cache=False)
+    made = plan(cast(profile, "kitchen"), target_seconds=30)
+    shots = made.storyboard.shots
+    texts = [c.text for c in made.captions] + [p.text for p in made.prompts]
+    texts += [s.caption for s in shots if s.caption]
+    assert any("a class in pkg.ev" in t for t in texts)  # the gloss this is about
+    found = {ch for t in texts for ch in t if ch in BAD}
+    assert not found, sorted(found)

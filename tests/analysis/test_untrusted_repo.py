@@ -222,3 +222,41 @@ def _remove_deep(top: Path) -> None:
         shutil.rmtree(top / "d")
         os.rename(top / "next", top / "d")
     shutil.rmtree(top / "d")
+
+
+@pytest.mark.parametrize("listing", ["walk", "git"])
+def test_a_file_name_that_is_not_utf8_is_a_warning_not_a_crash(
+    tmp_path: Path, listing: str
+) -> None:
+    """A file named b"bad\\xffname.py" reached Python as lone surrogates, rode along in the
+    concept's name and file, and crashed `sorafilm plan` at writing plan.json (UnicodeEncodeError,
+    a traceback, after the plan had been printed with the raw bytes). Such a file is not read
+    (Python cannot import it either), and the warning names it in escapes."""
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "core.py").write_text("class Engine:\n    '''Runs the show.'''\n")
+    bad = os.fsencode(root / "pkg") + b"/bad\xff\xfename.py"
+    with open(bad, "w") as fh:
+        fh.write("class BadBytes:\n    '''Has a bad name.'''\n")
+    if listing == "git":
+        env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
+            git(root, *args, env=env)
+    prof = analyze(root, use_cache=False)
+    assert prof.stats["listing"] == listing
+    prof.to_json().encode("utf-8")  # raised UnicodeEncodeError: surrogates not allowed
+    assert warned(prof)["pkg/bad\\xff\\xfename.py"] == "file name is not valid UTF-8, not read"
+    names = {c.name for c in prof.concepts}
+    assert "Engine" in names and "BadBytes" not in names
+
+
+def test_a_repository_whose_path_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    """A folder unpacked from an archive named b"evil\\xff": its name became the title and the
+    casting's seed, and `sorafilm analyze` and `plan` died in a traceback
+    (UnicodeEncodeError) instead of saying what was wrong."""
+    root = os.fsencode(tmp_path) + b"/evil\xff"
+    os.mkdir(root)
+    with open(root + b"/core.py", "w") as fh:
+        fh.write('class Engine:\n    """Runs the show."""\n')
+    with pytest.raises(AnalysisError, match=r"evil\\xff: its path is not valid UTF-8"):
+        analyze(os.fsdecode(root), use_cache=False)

@@ -352,7 +352,7 @@ ConceptTable(app.profile, limit=None)""",
     "display(Markdown(app.plan.to_markdown()))\napp",
     """\
 film = app.make_film()
-display(Markdown((film.out_dir / "report.md").read_text()))
+display(film)  # its report, as a notebook shows it (report.md, a file, is read as text)
 app.player_box.children[0]""",
     # The control: the same kind of payload, put there on purpose, does fire in this page,
     # so a payload from the repository that had become live would have been seen.
@@ -426,8 +426,8 @@ def test_a_hostile_repository_runs_no_script_in_jupyterlab(lab: Lab, tmp_path: P
     # control's $x^2$ is
     assert "control: x2" in seen["math"]
     # and nothing else is: our own money ("$0.80 | ... | $0.80" in the plan's table, "Estimated:
-    # $0.80. Billed: $0.80." in report.md) was paired into formulas, rows swallowed (16 of them
-    # before markup.md_no_tex)
+    # $0.80. Billed: $0.80." in the film's report) was paired into formulas, rows swallowed (16
+    # of them before markup.md_no_tex)
     assert seen["math"] == ["control: x2"], seen["math"]
     # the money reads as written ("Estimated: $7.20. Billed: $7.20.")
     assert re.search(r"Estimated: \$\d+\.\d\d\. Billed: \$\d+\.\d\d\.", seen["markdown"])

@@ -205,3 +205,36 @@ def test_empty_repo_says_there_is_nothing_to_cast(
     assert "0 concepts" in out and "nothing to cast" in out
     code, out, _ = run(capsys, str(tmp_path), "--json")
     assert json.loads(out)["casting"]["entries"] == []
+
+
+KEY = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+
+
+def test_a_docstring_key_is_masked_in_every_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile repository's docstrings and README hold a key: `sorafilm analyze --json`
+    printed each summary (and the README's tagline) as written, into a terminal's
+    scrollback or a CI log; the notebook's concept table showed it, and saved it with the
+    notebook. Lint still blocks a plan whose prompt holds it (the repository's owner learns
+    of it there); what is shown is masked."""
+    root = tmp_path / "vault"
+    root.mkdir()
+    (root / "README.md").write_text(f"# Vault\n\nVault keeps {KEY} safe.\n")
+    (root / "vault.py").write_text(
+        f'class Vault:\n    """Unlocks with {KEY} only."""\n\n    def open(self): pass\n'
+    )
+    for argv in (["--json"], []):
+        code, out, err = run(capsys, str(root), *argv)
+        assert code == 0 and KEY not in out + err
+    data = json.loads(run(capsys, str(root), "--json")[1])
+    (entry,) = [e for e in data["casting"]["entries"] if e["concept"]["name"] == "Vault"]
+    assert entry["concept"]["summary"] == "Unlocks with [redacted] only."
+    assert data["profile"]["tagline"] == "Vault keeps [redacted] safe."
+    profile = analyze(root)
+    assert KEY in profile.concepts[0].summary  # the profile keeps it: lint must see it
+    frame = profile.concepts_frame()
+    assert not frame.astype(str).apply(lambda col: col.str.contains(KEY)).any().any()
+    from sorafilm_nb.ui import concept_table
+
+    assert KEY not in concept_table(profile).to_html()

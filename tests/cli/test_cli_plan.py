@@ -91,3 +91,30 @@ def test_no_audio_is_shown_and_priced_from_the_prices_file(
     sora = ["plan", "--repo", str(small_repo), "--template", "single-12", "--no-audio"]
     assert main([*sora, "--monthly-budget", "1000"]) == 0
     assert "sora-2 cannot leave its sound out" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["plan", "film"])
+@pytest.mark.parametrize("out", ["out", "out/film"])
+def test_an_out_folder_the_repository_links_elsewhere_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, out: str
+) -> None:
+    """A repository someone else wrote ships ``out`` as a link to a folder of the user's:
+    `sorafilm film --repo . --out out` wrote plan.md, report.md, manifest.json and the mp4s
+    there (over files of those names). Refused before any work, naming the folder to give;
+    a link to a folder inside the repository is fine."""
+    repo = tmp_path / "repo"
+    (repo / "inner").mkdir(parents=True)
+    (repo / "shapes.py").write_text('class Circle:\n    """Draws a circle."""\n')
+    victim = tmp_path / "home"
+    victim.mkdir()
+    (repo / "out").symlink_to(victim)
+    argv = [command, "--repo", str(repo), "--out", str(repo / out), "--template", "single-12"]
+    assert main([*argv, "--dry-run"] if command == "film" else argv) == 2
+    err = capsys.readouterr().err
+    assert "is a link in the repository" in err and str(victim) in err
+    assert list(victim.iterdir()) == []
+    (repo / "out").unlink()
+    (repo / "out").symlink_to(repo / "inner")
+    if command == "plan":  # (a film needs a ledger: the refusal above came before it)
+        assert main(argv) == 0
+        assert (repo / "inner" / ("film/plan.md" if "/" in out else "plan.md")).is_file()

@@ -137,3 +137,23 @@ def test_main_leaves_the_warnings_format_as_it_found_it() -> None:
     for _ in range(3):
         assert main(["providers"]) == 0
     assert warnings.formatwarning is before
+
+
+def test_a_lone_surrogate_prints_as_its_escape_on_a_strict_terminal() -> None:
+    """A path whose bytes are no UTF-8 (--out b"out\\xff") reaches Python as "out\\udcff": a
+    strict UTF-8 terminal (an en_US.UTF-8 locale) raised UnicodeEncodeError at the first
+    print of one, a traceback after the plan was written. The guard writes it as JSON
+    does, so a --json document stays valid with the same value."""
+    import io
+    import json
+
+    from sorafilm_nb.terminal import _GuardedStream
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
+    doc = json.dumps({"out": "out\udcff"}, ensure_ascii=False)
+    _GuardedStream(stream).write(f"wrote out\udcff/plan.md\n{doc}\n")
+    stream.flush()
+    lines = raw.getvalue().decode("utf-8").splitlines()
+    assert lines[0] == "wrote out\\udcff/plan.md"
+    assert json.loads(lines[1]) == {"out": "out\udcff"}

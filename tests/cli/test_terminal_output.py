@@ -119,7 +119,12 @@ def test_the_repository_text_is_there_as_escapes(
     assert runs["analyze"].returncode == 0, runs["analyze"].stderr
     assert "\\x1b[2K\\rwarnings: 0" in runs["analyze"].stdout  # the file name, shown
     assert runs["plan"].returncode == 0, runs["plan"].stderr  # a plan, not a usage error
-    assert "\\x1b[2K" in runs["plan"].stdout  # the hostile file name, its escape shown
+    # the hostile file name's module, its controls gone from the story's text (captions
+    # are made for people: terminal.shown), and none left raw for the terminal
+    assert "a module in mod_<img src=x onerror=window.__pwned=1>[2K warnings: 0[31m" in (
+        runs["plan"].stdout
+    )
+    assert "\x1b" not in runs["plan"].stdout
     assert runs["film"].returncode == 0, runs["film"].stderr
     assert "film\\x1b[2K\\u202e" in runs["film"].stdout  # the --out folder, shown
     assert runs["share"].returncode == 2 and "missing\\x1b[2K" in runs["share"].stderr

@@ -226,7 +226,9 @@ def test_cli_json_and_out_dir(
     data = json.loads(captured.out)
     assert data["total"]["dollars"] == "1.20" and data["tier"]["name"] == "ULTRA_LOW"
     assert json.loads((out_dir / "plan.json").read_text()) == data
-    assert (out_dir / "plan.md").read_text().startswith("# Plan for Recorder")
+    written = (out_dir / "plan.md").read_text()
+    assert written.startswith("# Plan for Recorder")
+    assert "**Estimated cost: $1.20**" in written  # read as text: not <span>&#36;</span>1.20
     assert sorted(p.name for p in out_dir.iterdir()) == ["plan.json", "plan.md"]  # no temp left
     assert "wrote" in captured.err
 

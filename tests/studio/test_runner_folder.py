@@ -224,3 +224,28 @@ def test_folder_lock_holds_when_the_last_holder_leaves_mid_take(
         with pytest.raises(FilmError, match="in use"), film_mod.folder_lock(out):  # C
             pass
     assert not (out / ".sorafilm.lock").exists()
+
+
+def test_a_repository_link_does_not_choose_the_film_folder(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
+    """A notebook's ``OUT = Path("out")`` in a repository someone else wrote, whose ``out``
+    is a link to a folder of the user's: the studio wrote the manifest, report.md and the
+    mp4s there (the CLI refuses --out so before any work; the studio is the notebook's way
+    in). Refused, nothing written, nothing submitted."""
+    import dataclasses
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    victim = tmp_path / "home"
+    victim.mkdir()
+    (repo / "out").symlink_to(victim)
+    plan = make_plan(1, tag="repo-link")
+    profile = dataclasses.replace(plan.storyboard.casting.profile, root=str(repo))
+    casting = dataclasses.replace(plan.storyboard.casting, profile=profile)
+    plan = dataclasses.replace(
+        plan, storyboard=dataclasses.replace(plan.storyboard, casting=casting)
+    )
+    with pytest.raises(FilmError, match="out is a link in the repository"):
+        studio_for(sim, ledger).run(plan, repo / "out" / "film")
+    assert list(victim.iterdir()) == [] and sim.calls["create"] == 0

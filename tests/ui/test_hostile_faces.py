@@ -137,6 +137,7 @@ def test_plan_markdown_and_reports_render_no_tag_link_or_image(
     md = p.to_markdown()
     rendered = markdown_html(md)
     _inert(rendered)
+    _inert(markdown_html(p.to_markdown(file=True)))  # plan.md: its "$" as written, still inert
     _shown_as_text(rendered)
     assert "<img" not in rendered  # no image at all (live_tags: no link from the repository)
     assert MD_LINK in rendered and MD_IMAGE in rendered  # shown as written
@@ -147,6 +148,7 @@ def test_plan_markdown_and_reports_render_no_tag_link_or_image(
     film = dataclasses.replace(film, shots=shots, notes=(f"{MD_LINK} {IMG}",))
     report = markdown_html(report_markdown(film))
     _inert(report)
+    _inert(markdown_html(report_markdown(film, file=True)))  # report.md
     assert "<a " not in report and "<img" not in report  # no link, no image at all
     # the budget report: model names are the ledger's rows
     with Ledger(tmp_path / "b.db") as led:

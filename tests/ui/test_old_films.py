@@ -12,7 +12,7 @@ from provider_fixtures import animatics_drawn_once  # noqa: F401 - a fixture, by
 from ui_fixtures import make_film
 
 from sorafilm_nb import ui  # ui.VideoPlayer: ipywidgets loads in the tests, not at collection
-from sorafilm_nb.sharing import share
+from sorafilm_nb.sharing import UntrustedNotebookWarning, share
 from sorafilm_nb.studio.folder import Film
 
 pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
@@ -66,7 +66,8 @@ def test_the_shared_page_follows_the_film_folder_not_a_stale_output(tmp_path: Pa
     player = ui.VideoPlayer(folder, base_dir=tmp_path)
     player.captions_shown = False  # what the player saved while it read old manifests as burned
     nb = _notebook_with_player_output(tmp_path, player)
-    page = share(nb, tmp_path / "pages" / "tour.html", execute=False)
+    with pytest.warns(UntrustedNotebookWarning):  # no Jupyter signed it: shared sanitized
+        page = share(nb, tmp_path / "pages" / "tour.html", execute=False)
     track = _track(page.read_text())
     assert "default" in track and 'src="../out/film1/film.vtt"' in track
 
@@ -75,7 +76,8 @@ def test_the_shared_page_keeps_a_burned_films_track_off(tmp_path: Path) -> None:
     folder = make_film(tmp_path / "out" / "film1", (4,), captions=True, lower_thirds=True)
     player = ui.VideoPlayer(folder, base_dir=tmp_path)
     player.captions_shown = True  # saved before the film was restitched with lower thirds
-    page = share(_notebook_with_player_output(tmp_path, player), tmp_path / "p.html")
+    with pytest.warns(UntrustedNotebookWarning):  # the player's face keeps its track
+        page = share(_notebook_with_player_output(tmp_path, player), tmp_path / "p.html")
     assert "default" not in _track(page.read_text())
 
 
