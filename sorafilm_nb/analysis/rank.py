@@ -30,14 +30,11 @@ from .text import concept_words
 
 _c_tally = getattr(_scanner, "tally", None)
 
-# also readme, examples, project, public, api, docs. rank-20: README prose read with
-# markup's linear patterns (0f69f81, and the link patterns after it), so profiles cached
-# before them are re-derived. rank-21: a README example's call of a function is its bare
-# call first (readme_names.example_calls), Concept.readme_call. rank-22: readme_names' owners.
-# rank-27 (h-cap): "Owner#method" headings; rank-28: proxies (analysis.forwards); rank-29: both
-# branches joined with a README call on the package's binding picking, of the owners defining
-# the member, the one the binding names by convention (api.instance_of: axios.get is Axios.get).
-RANK_VERSION = "rank-29"  # 25: thrown; 26: refused titles; 27-28: headings, proxies; 29: binding
+# also readme, examples, project, public, api, docs. 20: README prose by markup's linear
+# patterns; 21: readme_call; 22: readme_names' owners; 25: thrown; 26: refused titles; 27-28:
+# headings, proxies; 29: a README call on the package's binding is the owner's it names by
+# convention (axios.get: Axios.get); 30: RepoProfile.name the project's (published/README)
+RANK_VERSION = "rank-30"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
