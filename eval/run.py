@@ -150,8 +150,10 @@ def film_record(package: str, plan: Any, profile: Any) -> em.FilmRecord:
 # A prompt says why its shot happens in the clause before its hero ("Back at the message
 # canister, an astronaut-programmer ..."): the prompt's "cause" section.
 _OPENING = re.compile(r"[A-Za-z']+")
-# "<hero> faces <gag>": the hero fights whatever the gag names (issue 12, item 5).
-_FACES = re.compile(r"\bfaces\s+(?:a|an|the)\s", re.I)
+# "<hero> faces <gag>": the hero fights whatever the gag names (issue 12, item 5). Not a
+# thing turned to face something: kitchen.cake-under-glass "turns the stand so it faces the
+# window" failed flask's film once its cast was seeded by its own name (no longer its folder's)
+_FACES = re.compile(r"(?<!\bit )\bfaces\s+(?:a|an|the)\s", re.I)
 _CODE_LIKE = re.compile(r"[A-Z._]")  # inside a name: CamelCase, dotted, snake_case
 _CODE_KINDS_OUT = ("exception", "theme")
 

@@ -7,6 +7,7 @@ is the one place that turns results into the record the story reads.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,9 +141,18 @@ def build(
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
     concepts = with_member_summaries(root, concepts, texts)  # what a mute class's members say
+    # the project's name as the repository says it: its packaging metadata's, else its
+    # README's; its folder's only when neither says one. The name seeds every choice a film
+    # makes between equals (casting's tie-breaks, the causes' and the ending's turns) and
+    # the words no concept is cast on (scoring.project_words), and a folder's name is no
+    # part of the repository: "flask-3.1.0" of an sdist, "flask-main" of a zip, "kiln0" or
+    # "kiln1" of pytest's tmp_path_factory (the order tests ran in) made two films of one.
+    # Compared as PyPI compares names (PEP 503: "Flask" is flask, "zope.interface"
+    # zope-interface), so a change of casing is no other project; the title keeps the casing.
+    name = re.sub(r"[-_.]+", "-", published or title or root.name).lower()
     return RepoProfile(
         root=str(root),
-        name=root.name,
+        name=shown(name),
         title=shown(title or root.name),
         description=shown(readme.description),
         tagline=shown(readme.tagline),

@@ -97,7 +97,7 @@ class RepoProfile:
     """Everything the later steps need to know about a repository; JSON round-trips."""
 
     root: str
-    name: str
+    name: str  # the published name, else the README's, else the directory; PEP 503 form
     title: str  # the published name (README casing), else README title, else the directory
     description: str  # README first paragraph, else ""
     concepts: tuple[Concept, ...]  # sorted by score, highest first

@@ -32,8 +32,9 @@ _c_tally = getattr(_scanner, "tally", None)
 
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-29: "Owner#method" headings, proxies
-# (analysis.forwards), and a README call on the package's binding (api.instance_of).
-RANK_VERSION = "rank-29"
+# (analysis.forwards), a README call on the package's binding (api.instance_of); rank-30:
+# RepoProfile.name is the project's own (published, else README), never the folder's.
+RANK_VERSION = "rank-30"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

@@ -230,7 +230,7 @@ def test_readme_rst_title(tmp_path: Path) -> None:
     )
     prof = analyze(tmp_path)
     assert (prof.title, prof.description) == ("Widgets", "Widgets are small things.")
-    assert prof.name == tmp_path.name
+    assert prof.name == "widgets"  # no metadata: the README's name, never the folder's
 
 
 def test_javascript_and_typescript(tmp_path: Path) -> None:

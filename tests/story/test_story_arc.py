@@ -531,6 +531,12 @@ def test_the_eval_story_check_passes_a_told_story_and_fails_a_shuffled_one(kiln)
     assert not any(bad.passes().values())
 
 
+def test_the_eval_counts_a_hero_facing_a_gag_not_a_prop_turned_to_face_a_window() -> None:
+    faces = _run()._FACES
+    assert faces.search("A programmer faces the stubborn jar of pickles.")
+    assert not faces.search("- 6-8 s: turns the stand so it faces the window, and beams.")
+
+
 def test_a_teaser_ends_on_the_star_and_only_the_rescues_first_shot_follows_the_trouble(
     kiln,  # type: ignore[no-untyped-def]
 ) -> None:
