@@ -37,7 +37,7 @@ _c_tally = getattr(_scanner, "tally", None)
 # rank-27 (h-cap): "Owner#method" headings; rank-28: proxies (analysis.forwards); rank-29: both
 # branches joined with a README call on the package's binding picking, of the owners defining
 # the member, the one the binding names by convention (api.instance_of: axios.get is Axios.get).
-RANK_VERSION = "rank-29"  # 25: thrown; 26: refused titles; 27-28: headings, proxies; 29: binding
+RANK_VERSION = "rank-30"  # 29: binding; 30 (h-cap2): list entries, taglines (readme.py)
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
