@@ -6,6 +6,9 @@ fails on the old reader."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.analysis.readme import _blocks, read_readme
 from sorafilm_nb.analysis.readme_names import concept_sentences
 
@@ -85,3 +88,17 @@ def test_the_license_is_no_part_of_the_tagline() -> None:
     )
     text = "# Kiln\n\nLicensed under the MIT license.\n\nKiln is an MIT-licensed kiln timer.\n"
     assert read_readme(text, "kiln").tagline == "Kiln is a kiln timer."
+
+
+def test_with_no_readme_the_metadata_says_the_tagline(tmp_path: Path) -> None:
+    """tenacity's sdist ships no README: its film's end card said "RetryCallState, retry and
+    stop_after_attempt, working together"; its pyproject.toml says what it is. A README's
+    sentence still comes first."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "kiln"\ndescription = "Fire pots until they ring. Fast."\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "kiln.py").write_text('def fire():\n    """Fire a pot."""\n', encoding="utf-8")
+    assert analyze(tmp_path, use_cache=False).tagline == "Fire pots until they ring."
+    (tmp_path / "README.md").write_text("# Kiln\n\nKiln glazes pots.\n", encoding="utf-8")
+    assert analyze(tmp_path, use_cache=False).tagline == "Kiln glazes pots."
