@@ -175,7 +175,7 @@ def _blocks(text: str) -> tuple[tuple[str, str], ...]:
         known[:] = [k, close.start()]
         return k
 
-    item = False  # the last block is a list item that an indented line goes on with
+    item: list[str] = []  # the last block is this list item, which an indented line goes on
     while i < len(lines):
         line = lines[i].strip()
         raw = lines[i]
@@ -183,11 +183,13 @@ def _blocks(text: str) -> tuple[tuple[str, str], ...]:
         if item and line and raw[:1] in " \t" and not _LIST_ITEM.match(line):
             # "* `satisfies(version, range)`: Return true if the version satisfies the" goes
             # on with "  range." (its own paragraph before: a caption said "... satisfies
-            # the.")
-            out[-1] = ("other", f"{out[-1][1]} {line}")
+            # the."); joined once, when the item ends (100,000 such lines stay linear)
+            item.append(line)
             i += 1
             continue
-        item = False
+        if len(item) > 1:
+            out[-1] = ("other", " ".join(item))
+        item = []
         if line.startswith(("```", "~~~")):
             flush()
             out.append(("code", ""))
@@ -224,10 +226,12 @@ def _blocks(text: str) -> tuple[tuple[str, str], ...]:
         ):
             flush()
             out.append(("other", line))
-            item = bool(_LIST_ITEM.match(line))
+            item = [line] if _LIST_ITEM.match(line) else []
         else:
             para.append(line)
         i += 1
+    if len(item) > 1:
+        out[-1] = ("other", " ".join(item))
     flush()
     return tuple(out)
 
