@@ -18,7 +18,7 @@ from .doc_members import with_member_summaries
 from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
-from .project import project_name
+from .project import project_name, project_summary
 from .rank import rank
 from .scan_python import FileScan
 from .signature import Texts, with_factories, with_member_docs, with_params
@@ -94,7 +94,7 @@ def build(
     options: _Options | None = None,
 ) -> RepoProfile:
     # here: a warm analyze() builds nothing
-    from .readme import choose_title, read_readme
+    from .readme import choose_title, first_sentence, read_readme
     from .readme_names import concept_sentences, example_calls
 
     if options is None:
@@ -155,7 +155,8 @@ def build(
         name=shown(name),
         title=shown(title or root.name),
         description=shown(readme.description),
-        tagline=shown(readme.tagline),
+        # no README sentence says it: the metadata's summary does ("Retry code until ...")
+        tagline=shown(readme.tagline or first_sentence(project_summary(root))),
         concepts=tuple(_shown(c) for c in concepts),
         files_scanned=sum(languages.values()),
         warnings=warnings,

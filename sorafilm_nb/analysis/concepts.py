@@ -105,7 +105,7 @@ class RepoProfile:
     warnings: tuple[ScanWarning, ...] = ()
     themes: tuple[tuple[str, float], ...] = ()  # docstring keyword -> weight, highest first
     languages: tuple[tuple[str, int], ...] = ()  # language -> files
-    tagline: str = ""  # the README's one-line promise (first sentence, <= 120 chars)
+    tagline: str = ""  # the README's one-line promise (first sentence, <= 120 chars) or metadata's
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:

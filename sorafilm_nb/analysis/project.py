@@ -51,22 +51,9 @@ def project_name(root: Path) -> str | None:
     A name its registry would refuse (PyPI's and npm's rules: _PYTHON_NAME, _NPM_NAME) is no
     name: the repository is hostile, and ``x<script>y</script>`` or ``../../etc/passwd``
     became the film's title ("script>", "passwd") through the scope strip."""
-    # tomllib and configparser only here: a warm profile never reads a name (issue 14)
-    text = _read(root, "pyproject.toml")
-    if text:
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - Python 3.10
-            import tomli as tomllib
-        try:
-            doc = tomllib.loads(text)
-        # a hostile document: nesting past the recursion limit, or an integer past Python's
-        # 4,300 digits (ValueError, not TOMLDecodeError) is no name, not a traceback
-        except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
-            doc = {}
-        for table in (doc.get("project"), doc.get("tool", {}).get("poetry")):
-            if isinstance(table, dict) and (name := _valid(table.get("name"), _PYTHON_NAME)):
-                return name
+    for table in _pyproject_tables(root):
+        if name := _valid(table.get("name"), _PYTHON_NAME):
+            return name
     if name := _valid(_package_json(root).get("name"), _NPM_NAME):
         return name.rsplit("/", 1)[-1]
     text = _read(root, "setup.cfg")
@@ -84,6 +71,40 @@ def project_name(root: Path) -> str | None:
     text = _read(root, "setup.py")
     m = re.search(r"""\bname\s*=\s*(['"])([^'"\n]{1,214})\1""", text)
     return _valid(m.group(2), _PYTHON_NAME) if m else None
+
+
+def _pyproject_tables(root: Path) -> list[dict[str, object]]:
+    """pyproject.toml's ``[project]`` and ``[tool.poetry]`` tables, those that are there."""
+    # tomllib only here: a warm profile never reads a name (issue 14)
+    text = _read(root, "pyproject.toml")
+    if not text:
+        return []
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        doc = tomllib.loads(text)
+    # a hostile document: nesting past the recursion limit, or an integer past Python's
+    # 4,300 digits (ValueError, not TOMLDecodeError) is no name, not a traceback
+    except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
+        return []
+    tool = doc.get("tool")
+    tables = (doc.get("project"), tool.get("poetry") if isinstance(tool, dict) else None)
+    return [t for t in tables if isinstance(t, dict)]
+
+
+SUMMARY_MAX = 300  # characters of a metadata summary kept (a tagline takes its first sentence)
+
+
+def project_summary(root: Path) -> str:
+    """What the project's metadata says it is: pyproject.toml's ``description``, else
+    package.json's: the tagline of a package whose README says none, or that ships no README
+    (tenacity's sdist: "Retry code until it succeeds"). "" when neither says."""
+    said = [t.get("description") for t in _pyproject_tables(root)]
+    said.append(_package_json(root).get("description"))
+    text = next((d for d in said if isinstance(d, str) and d.strip()), "")
+    return " ".join(text.split())[:SUMMARY_MAX]
 
 
 # A distribution name as PyPI accepts it (PEP 508: letters, digits, . _ -, alphanumeric at

@@ -31,10 +31,9 @@ from .text import concept_words
 _c_tally = getattr(_scanner, "tally", None)
 
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
-# (its reason: `git log -S RANK_VERSION`); rank-29: "Owner#method" headings, proxies
-# (analysis.forwards), a README call on the package's binding (api.instance_of); rank-30:
-# RepoProfile.name is the project's own (published, else README), never the folder's.
-RANK_VERSION = "rank-30"
+# (its reason: `git log -S RANK_VERSION`); rank-30: RepoProfile.name is the project's own,
+# never the folder's; rank-31: README reference-list entries and taglines (readme.py).
+RANK_VERSION = "rank-31"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

@@ -129,6 +129,9 @@ class ReadmeText:
     prose: str = ""  # every paragraph's plain text (no code, no URLs), for the name's casing
 
 
+_LIST_ITEM = re.compile(r"[-*+]\s|\d+[.)]\s")
+
+
 def _is_rule(line: str) -> bool:
     return len(line) >= 3 and len(set(line)) == 1 and line[0] in "=-~^*#+"
 
@@ -172,10 +175,21 @@ def _blocks(text: str) -> tuple[tuple[str, str], ...]:
         known[:] = [k, close.start()]
         return k
 
+    item: list[str] = []  # the last block is this list item, which an indented line goes on
     while i < len(lines):
         line = lines[i].strip()
         raw = lines[i]
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if item and line and raw[:1] in " \t" and not _LIST_ITEM.match(line):
+            # "* `satisfies(version, range)`: Return true if the version satisfies the" goes
+            # on with "  range." (its own paragraph before: a caption said "... satisfies
+            # the."); joined once, when the item ends (100,000 such lines stay linear)
+            item.append(line)
+            i += 1
+            continue
+        if len(item) > 1:
+            out[-1] = ("other", " ".join(item))
+        item = []
         if line.startswith(("```", "~~~")):
             flush()
             out.append(("code", ""))
@@ -207,14 +221,17 @@ def _blocks(text: str) -> tuple[tuple[str, str], ...]:
             out.append(("code", ""))
         elif (
             line.startswith(("[![", "![", "..", ":", "|", "=", ">"))
-            or re.match(r"[-*+]\s|\d+[.)]\s", line)  # list items
+            or _LIST_ITEM.match(line)
             or _is_rule(line)
         ):
             flush()
             out.append(("other", line))
+            item = [line] if _LIST_ITEM.match(line) else []
         else:
             para.append(line)
         i += 1
+    if len(item) > 1:
+        out[-1] = ("other", " ".join(item))
     flush()
     return tuple(out)
 
@@ -225,9 +242,42 @@ def _html_lines(chunk: str) -> list[str]:
 
 
 def _prose(text: str) -> bool:
-    """A real sentence: three words or more, not a URL or a link list."""
+    """A real sentence: three words or more, not a URL or a link list, not a lead-in to
+    what follows it ("As a node module:", before semver's example: its film promised "semver:
+    as a node module:") and not a license line ("Licensed under the MIT license.")."""
     words = _WORD.findall(text)
-    return len(words) >= 3 and not URL.search(text) and "|" not in text and "•" not in text
+    return (
+        len(words) >= 3
+        and not URL.search(text)
+        and "|" not in text
+        and "•" not in text
+        and not first_sentence(text).endswith(":")
+        and not _LICENSE_LINE.match(text)
+    )
+
+
+# a sentence about the license alone: "Licensed under the MIT license.", "Released under ...",
+# "Copyright (c) 2024 ..."
+_LICENSE_LINE = re.compile(
+    r"^\W*(?:(?:this\s+(?:project|library|package|module|software|code)\s+is\s+)?"
+    r"(?:licen[sc]ed|released|distributed|available|published)\s+under\b|copyright\b|©)",
+    re.I,
+)
+# a license named as an adjective of what the project is: "an Apache 2.0 licensed | general-
+# purpose retrying library" (tenacity), "a MIT-licensed | ...": the promise is the rest
+_LICENSED = re.compile(
+    r"\b(?:an?)\s+(?:(?:[A-Z0-9][\w.+]*\s+){1,3}|[A-Z][\w.+]*-)licen[sc]ed,?\s+(?=(\w))"
+)
+# a title heading that says what the project is after its name, as a man page's NAME line
+# does: "semver(1) -- The semantic versioner for npm"
+_TITLE_TAIL = re.compile(r"^[\w.@/-]+(?:\(\d\))?\s+(?:--|—|–|-|:)\s+(\S.*)$")
+
+
+def _unlicensed(text: str) -> str:
+    """The text without a license adjective: "Tenacity is an Apache 2.0 licensed
+    general-purpose retrying library" -> "Tenacity is a general-purpose retrying library"
+    (its film promised "an Apache 2.0 licensed ..." first)."""
+    return _LICENSED.sub(lambda m: "an " if m.group(1) in "aeiouAEIOU" else "a ", text)
 
 
 def first_sentence(text: str, limit: int = TAGLINE_MAX) -> str:
@@ -279,9 +329,15 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
     # (a quote may as well be a "> [!WARNING]" note)
     found: list[str] = []
     quoted: list[str] = []
+    headings = 0  # headings read before the first paragraph found
+    tail = ""  # what the title heading says after the name ("semver(1) -- The semantic ...")
     for b_kind, b_text in blocks:
         if len(found) + len(quoted) >= _OPENING or (b_kind == "heading" and found):
             break  # only the opening section: what a README says of itself before its first topic
+        if b_kind == "heading":
+            said = _TITLE_TAIL.match(plain(b_text)) if not headings else None
+            tail = said.group(1) if said and _prose(said.group(1)) else tail
+            headings += 1
         if b_kind == "para":
             clean = plain(b_text)
             if _prose(clean):
@@ -303,6 +359,8 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
                 if len(found) >= _OPENING:
                     break
     description = found[0] if found else ""
+    if tail and (not found or headings > 1):  # no paragraph before the first topic says it
+        description = tail
     if name and candidates:
         says_what = re.compile(
             rf"^\W{{0,3}}{re.escape(name)}(?:\.js)?\s+(?:is|are)\s+(?!not\b)", re.I
@@ -314,7 +372,7 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
         prose=_INLINE_CODE.sub(" ", prose),
         titles=tuple(t for t in titles if t),
         description=description,
-        tagline=first_sentence(description) if description else "",
+        tagline=first_sentence(_unlicensed(description)) if description else "",
     )
 
 

@@ -104,6 +104,32 @@ _CAMEL = re.compile(r"[a-z][A-Z]")  # "ZodError": a name written as code whereve
 _KEY_LABEL = re.compile(r"`?([a-z_$][\w$.]*)`?:\s")
 
 
+# "`valid(v)`: Return the parsed version, or null if it's not valid.": a reference list's
+# entry (semver's README documents each function so), the call's name then what it does
+_REFERENCE_ITEM = re.compile(
+    r"^`?([A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)*)\([^()]*\)`?:\s+(?=\S)"
+)
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def reference_items(sentences: list[str]) -> dict[str, str]:
+    """Name -> what a reference list's entry says of it: "`valid(v)`: Return the parsed
+    version, or null if it's not valid." -> valid: "Return the parsed version, or null if
+    it's not valid." The entry's label is the call; its prose is the sentence about the name
+    (read whole, the label made it "valid(v): Return ...", which no caption could say).
+    Only prose of three words or more ("`gt(v1, v2)`: `v1 > v2`" is a formula); the first
+    entry of a name wins."""
+    out: dict[str, str] = {}
+    for sentence in sentences:
+        m = _REFERENCE_ITEM.match(sentence)
+        if not m:
+            continue
+        said = sentence[m.end() :].replace("`", "").strip()
+        if len(_PROSE_WORD.findall(said)) >= 3:
+            out.setdefault(m.group(1).replace("#", "."), said[:SENTENCE_MAX])
+    return out
+
+
 def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
     """The first sentence about ``name``: one that names it among its first NEAR_START words
     ("Koa provides a Request object"), not one that mentions it in passing or whose subject
@@ -134,6 +160,8 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
             # a class name may be in the plural ("ZodErrors contain an issues array")
             plural = "|(?P<plural>s)" if short[:1].isupper() else ""
             word = re.compile(rf"(?<![\w.]){module}{re.escape(short)}(?:\(\){plural})?(?![\w])")
+        if _REFERENCE_ITEM.match(sentence):  # a reference entry: reference_items reads it
+            continue
         label = _KEY_LABEL.match(sentence)
         if label and label.group(1) != name:  # "command: the Command which ...": a key's
             continue  # definition (an options list), about that key
@@ -282,7 +310,8 @@ def concept_sentences(
 ) -> dict[str, str]:
     """Each name's sentence in the README, for its caption: one that says when it is thrown
     (thrown_sentence: an error's), else the paragraph under a heading that names it (an API
-    reference), else the first prose sentence about it
+    reference), else a reference list's entry for it (reference_items), else the first prose
+    sentence about it
     (readme_sentence), else, for one of ``modules``, a sentence about the object it is named
     after (object_sentence). Read once when a profile is built and stored in it
     (Concept.readme_sentence), so a plan never reads the README."""
@@ -290,14 +319,16 @@ def concept_sentences(
         return {}
     modules = set(modules)
     sections = _sections(text)
-    holding = _Holding(prose_sentences(text))
+    sentences = prose_sentences(text)
+    items = reference_items(sentences)
+    holding = _Holding(sentences)
     out: dict[str, str] = {}
     for name in names:
         # "### .option(key)" is a method of whatever the reference is about
         method = "." + name.rsplit(".", 1)[1] if "." in name else ""
         short = name.rpartition(".")[2]
         said = thrown_sentence(name, holding(short)) if not method else ""
-        said = said or sections.get(name, "") or sections.get(method, "")
+        said = said or sections.get(name, "") or sections.get(method, "") or items.get(name, "")
         said = said or readme_sentence(name, holding(short), project)
         if not said and name in modules:
             said = object_sentence(name, holding(f"`{name.capitalize()}`"))

@@ -86,7 +86,8 @@ def add_concept_arguments(parser: Any) -> None:
         "--tagline",
         default=None,
         metavar="TEXT",
-        help="the one-line promise (default: the README's first sentence)",
+        help="the one-line promise (default: the README's first prose sentence, else the "
+        "package metadata's description)",
     )
 
 

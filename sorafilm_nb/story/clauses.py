@@ -131,11 +131,25 @@ def _ends_clean(words: list[str]) -> list[str]:
     return words
 
 
+# "Encapsulates a (future or past) attempted call ...": an aside inside a noun phrase, right
+# after its article; the cut before " (" left "Encapsulates", so tenacity's Future said only
+# what it extends. The aside goes, and the article agrees with the word after it.
+_INNER_ASIDE = re.compile(r"\b(a|an|the)\s+\([^()]{1,40}\)\s+(?=(\w))", re.I)
+
+
+def _aside_out(m: re.Match[str]) -> str:
+    said = m.group(1)
+    if said.lower() == "the":
+        return said + " "
+    agreed = "an" if m.group(2) in "aeiouAEIOU" else "a"
+    return (agreed.capitalize() if said[0].isupper() else agreed) + " "
+
+
 def short_clause(text: str, limit: int) -> str:
     """The first clause of ``text`` in at most ``limit`` characters, cut at a phrase
     boundary ("... that can be registered") where one leaves enough, else at a word, and
     never ending on an article, a preposition or a conjunction."""
-    text = plain(text)
+    text = _INNER_ASIDE.sub(_aside_out, plain(text))
     text = re.split(
         r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + RUN_ON + "|" + _SUBORDINATE, text, maxsplit=1
     )[0]

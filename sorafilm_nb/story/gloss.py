@@ -14,7 +14,15 @@ import re
 from functools import lru_cache
 
 from .clauses import DANGLING, RUN_ON, article, plain, short_clause
-from .gloss_cuts import CONDITION, ends_a_phrase, in_a_list, point_after, thrown, word_cut
+from .gloss_cuts import (
+    CONDITION,
+    ends_a_phrase,
+    in_a_list,
+    point_after,
+    sensible_end,
+    thrown,
+    word_cut,
+)
 from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
@@ -253,7 +261,17 @@ CUT_EXTRA = 12
 
 def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
     """``clause``, or where the cut left three words at most, the same clause cut within
-    ``room`` when that says at least two more words of it."""
+    ``room`` when that says at least two more words of it; a cut that stops before its
+    sentence's point (before a condition, on an operator: gloss_cuts.sensible_end) said to a
+    sensible end."""
+    said = _longer(name, summary, clause, room)
+    if CONDITION.match(said) and thrown(name).search(plain(summary)):
+        return said  # an error's condition: _longer's own rule
+    return sensible_end(summary, said, room) or said
+
+
+def _longer(name: str, summary: str, clause: str, room: int) -> str:
+    """_whole_point's clause, before sensible_end."""
     # a condition is the point of an error's caption: "thrown if the response status is
     # not in the range" lost "of 200...299"
     # (only a sentence that throws it: a docstring's own "Raised if ..." keeps its cut)
@@ -471,4 +489,11 @@ def _plural_does(name: str) -> re.Pattern[str]:
     words = r"\s*".join(re.escape(w) for w in _name_words(name))
     # an adverb before the verb stays as it is ("Sessions also provide" -> "also provides")
     adverb = r"((?:also|often|always|never|only|[a-z]+ly)\s+)?"
-    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s\s+{adverb}([a-z]+)(?=\s)", re.I)
+    # not the name as the sentence's own verb: "Coerces a string to semver" on coerce is no
+    # plural "coerces" doing "a" ("coerce: as string to semver")
+    verb = rf"(?!{_DETERMINERS}\s)([a-z]+)"
+    return re.compile(rf"^(?:(?:the|an?)\s+)?{words}s\s+{adverb}{verb}(?=\s)", re.I)
+
+
+# words that open a noun phrase, never a verb
+_DETERMINERS = r"(?:a|an|the|this|that|these|those|its|their|each|every|all|some|any|no|one)"

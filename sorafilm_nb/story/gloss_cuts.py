@@ -13,7 +13,15 @@ import re
 from .clauses import DANGLING, NEEDS_MORE, plain
 from .gloss_words import spell_code_words
 
-__all__ = ["CONDITION", "ends_a_phrase", "in_a_list", "point_after", "thrown", "word_cut"]
+__all__ = [
+    "CONDITION",
+    "ends_a_phrase",
+    "in_a_list",
+    "point_after",
+    "sensible_end",
+    "thrown",
+    "word_cut",
+]
 
 
 def in_a_list(text: str, clause: str) -> bool:
@@ -147,3 +155,75 @@ def _after(text: str, clause: str) -> str:
     tail = " ".join(clause.split()[-2:]).lower()
     at = text.lower().find(tail)
     return text[at + len(tail) :] if at >= 0 and tail else ""
+
+
+# Where a cut stops before its sentence's point (tenacity's docstrings, cut at the limit:
+# "retry strategy that retries | if an exception verifies a predicate", "the last attempt
+# instance right | before giving up", "the previous attempt >= | max_attempt", "waits a fixed
+# amount | of time between each retry"; semver's "returns the lowest version | that can
+# match the given range"): the word after it opens a condition, the cut ends on an operator
+# or an adverb that leads into what was cut, on a noun of measure before its "of", or on a
+# superlative's noun before the clause that says among what.
+# (not "while": "spins the clay at a steady speed | while the potter shapes it" ends well)
+_CONDITION_OPENS = frozenset({"if", "when", "whenever", "unless", "until", "once"})
+_LEADS_IN = frozenset({"right", "just", "only", "even", "shortly", "immediately", "directly"})
+_MEASURE = frozenset(
+    {"amount", "number", "list", "set", "kind", "sort", "part", "piece", "series", "sequence"}
+    | {"collection", "pair", "lot", "group", "range", "bunch", "couple"}
+)
+_SUPERLATIVE = re.compile(
+    r"(?:low|high|great|small|larg|long|short|new|old|lat|earli|fast|near|clos|few|bigg)est|"
+    r"best|least|most|first|last|next|only",
+    re.I,
+)
+# "Retry strategy that | retries ...": a kind of thing named before what it does, which the
+# verb says again ("retries"); the caption may say what it does alone
+_KIND_THAT = re.compile(
+    r"^(?:(?:an?|the)\s+)?(?:[\w-]+\s+){0,2}(?:strategy|strategies|class|function|object|"
+    r"helper|wrapper|decorator|callable|type|utility|policy|method)\s+(?:that|which)\s+"
+    r"([a-z]+s\s.*)$",
+    re.I,
+)
+
+
+def sensible_end(summary: str, clause: str, room: int) -> str:
+    """``clause`` where it was cut before its sentence's point (see above), said to a
+    sensible end within ``room``: the sentence whole ("stops when the previous attempt >=
+    max_attempt"), else what its kind's "that" says ("retries if an exception verifies a
+    predicate" for "retry strategy that retries"), else without the word that led into the
+    cut ("encapsulates the last attempt instance"); "" when the cut ends well, the clause is
+    the whole sentence, or none of these fits (the caller keeps its clause)."""
+    text = plain(spell_code_words(summary))
+    words = clause.split()
+    rest = _after(text, clause)
+    more = re.split(r"[.!?;](?:\s|$)", rest, maxsplit=1)[0].rstrip(" ,")
+    if len(words) < 2 or not more.strip() or not more[:1].isspace():
+        return ""
+    following = more.split()[0].lower().strip(",")
+    last = words[-1].lower().strip(",")
+    operator = not re.search(r"\w", last)
+    leads_in = last in _LEADS_IN
+    ends_early = (
+        following in _CONDITION_OPENS
+        or (last in _MEASURE and following == "of")
+        or (bool(_SUPERLATIVE.fullmatch(words[-2])) and following in ("that", "which", "who"))
+    )
+    if not (operator or leads_in or ends_early):
+        return ""
+    whole = clause + more
+    if len(whole) <= room:
+        return whole
+    m = _KIND_THAT.match(whole)
+    if m and len(m.group(1)) <= room:
+        return m.group(1)
+    while words and (words[-1].lower() in _LEADS_IN or not re.search(r"\w", words[-1])):
+        words.pop()
+    cut = " ".join(_ends(words))
+    return cut if cut != clause and len(cut.split()) >= 3 else ""
+
+
+def _ends(words: list[str]) -> list[str]:
+    """``words`` without the articles, prepositions and conjunctions they end on."""
+    while words and words[-1].lower().strip(",") in DANGLING:
+        words = words[:-1]
+    return words
