@@ -301,9 +301,10 @@ def _film_section(folder: Path, out_dir: Path) -> str:
 
 
 def _page_name(folder: Path, out_dir: Path) -> str:
-    """A folder as the page names it: relative to the page, else from "~", else only its
-    own name (a whole absolute path tells a reader nothing and the author's disk layout)."""
-    name = shown_path(folder, out_dir)
+    """A folder as the page names it: relative to the page (climbing too: the film folder
+    beside the page is found from it, as a link is), else from "~", else only its own name
+    (a whole absolute path tells a reader nothing and the author's disk layout)."""
+    name = notebook_relative(folder, out_dir) or shown_path(folder, out_dir)
     return name if not os.path.isabs(name) else f"…/{Path(os.path.abspath(folder)).name}"
 
 
