@@ -241,7 +241,7 @@ def _show(args: argparse.Namespace) -> int:
                 "set one with `sorafilm budget set DOLLARS`"
             )
         else:
-            print(f"budget:    {summary.limit} a month ({_kind(ledger, summary.hard)})")
+            print(f"budget:    {summary.limit} a month ({summary.limit_kind})")
         print(
             f"month:     {summary.start:%Y-%m-%d} to {summary.end:%Y-%m-%d} (UTC), "
             f"{summary.days_left} days left"
@@ -270,19 +270,12 @@ def _set(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         b = ledger.set_budget(limit, soft=args.soft, start_day=args.start_day)
         remaining = ledger.remaining()
+        kind = ledger.month_summary().limit_kind
         print(
-            f"budget set: {b.limit} a month, {_kind(ledger, b.hard)}, "
+            f"budget set: {b.limit} a month, {kind}, "
             f"resets on day {b.start_day} (UTC); {left_of(remaining)} this month"
         )
     return 0
-
-
-def _kind(ledger: Any, hard: bool) -> str:
-    """What a limit does, in words: a sandbox's never refuses whatever its flag says, so it
-    is a rehearsal, never a "hard limit" ("$65.20 over" a hard limit read as a bug)."""
-    if getattr(ledger, "sandbox", False):
-        return "rehearsal: simulated films are never refused"
-    return "hard limit" if hard else "soft limit"
 
 
 def _clear(args: argparse.Namespace) -> int:

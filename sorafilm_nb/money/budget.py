@@ -425,6 +425,7 @@ class BudgetBook(LedgerFile):
             remaining=remaining,
             jobs=MappingProxyType(counts),
             days_left=max(0, (end.date() - now.date()).days),
+            sandbox=self.sandbox,
         )
 
     def real_budget(

@@ -80,6 +80,9 @@ def test_the_sandbox_says_it_passed_its_rehearsal_budget_once_a_month_not_every_
     assert main(["budget", "show", "--simulator"]) == 0
     out = capsys.readouterr().out
     assert "hard limit" not in out and "rehearsal: simulated films are never refused" in out
+    assert main(["budget", "report", "--simulator"]) == 0  # the report says it the same way
+    out = capsys.readouterr().out
+    assert "hard limit" not in out and "$50.00 (rehearsal: simulated films are never" in out
     assert main(["budget", "clear", "--simulator"]) == 0
     assert "cleared the $50.00 rehearsal budget" in capsys.readouterr().out
     assert main(["budget", "show", "--simulator"]) == 0
