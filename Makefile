@@ -152,7 +152,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(OUT) notebooks/out .pytest_cache .ruff_cache
 
 # Issue 12's film-quality evaluation: films the golden set (eval/golden.toml: 12 pinned PyPI and
 # npm packages, downloaded once into .eval/, then offline), prints each film's figures and the

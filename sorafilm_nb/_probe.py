@@ -32,6 +32,16 @@ class MediaInfo:
     profile: str = ""  # the codec profile as ffmpeg names it, e.g. "High"
 
 
+def size_label(real: str, planned: str, *, animatic: bool = True) -> str:
+    """A clip's size as made: "animatic 640x360 (of 1280x720)" when a double drew it smaller
+    than planned, as the animatic's own frames say (render.animatic_label); the planned size
+    when the file has it. The one wording of the frames, the report and the player."""
+    made = f"animatic {real}" if animatic else real
+    if real == planned:
+        return made if animatic else planned
+    return f"{made} (of {planned})"
+
+
 _DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
 _VIDEO = re.compile(
     r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, "

@@ -30,11 +30,13 @@ __all__ = [
     "PROVIDERS",
     "SIMULATOR_HEADER",
     "SIMULATOR_HEADER_VALUE",
+    "Closed",
     "ModelCapabilities",
     "api_sizes",
     "base_model",
     "clip_lengths",
     "clip_seconds",
+    "closed",
     "default_model",
     "for_model",
     "load",
@@ -255,9 +257,54 @@ def _model(file: str, provider: str, raw: Any) -> ModelCapabilities:
     )
 
 
+@dataclass(frozen=True)
+class Closed:
+    """A provider's own hosted API that has shut down (the file's ``closed`` and ``instead``):
+    its shape lives on in gateways and the simulator, so its prices still price a plan, but
+    a real film is made with one of ``instead``."""
+
+    on: str  # the date it shut down, YYYY-MM-DD
+    instead: tuple[str, ...]  # the providers a real film is made with now
+
+    def said(self, provider: str) -> str:
+        """The one sentence every face says it with (the plan's prices, `sorafilm providers`)."""
+        ways = " or ".join(f"--provider {p}" for p in self.instead)
+        return (
+            f"{_OWNER.get(provider, provider)}'s own hosted API shut down on {self.on}: these "
+            f"prices are for the simulator and gateways; a real film is made with {ways}"
+        )
+
+
+_OWNER = {"openai": "OpenAI", "veo": "Google", "runway": "Runway"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _closed(name: str, provider: str, data: dict[str, Any]) -> Closed | None:
+    on, instead = data.get("closed"), data.get("instead", [])
+    if on is None:
+        return None
+    if not isinstance(on, str) or not _DATE.fullmatch(on):
+        raise DataFileError(name, f"expected a date as YYYY-MM-DD, got {on!r}", field="closed")
+    if (
+        not isinstance(instead, list)
+        or not instead
+        or not all(p in PROVIDERS and p != provider for p in instead)
+    ):
+        raise DataFileError(
+            name, f"expected a list of other providers ({', '.join(PROVIDERS)})", field="instead"
+        )
+    return Closed(on, tuple(instead))
+
+
+def closed(provider: str) -> Closed | None:
+    """When the provider's own hosted API shut down and what to use instead, or None."""
+    return _file(provider)[2]
+
+
 @cache
-def _file(provider: str) -> tuple[dict[str, ModelCapabilities], str]:
-    """The provider's file, validated: its models by id (aliases included), its default."""
+def _file(provider: str) -> tuple[dict[str, ModelCapabilities], str, Closed | None]:
+    """The provider's file, validated: its models by id (aliases included), its default,
+    and when its own hosted API shut down (None while it runs)."""
     if provider not in PROVIDERS:
         raise ValueError(f"unknown provider {provider!r}; known: {', '.join(PROVIDERS)}")
     name = f"capabilities/{provider}.toml"
@@ -279,7 +326,7 @@ def _file(provider: str) -> tuple[dict[str, ModelCapabilities], str]:
         if target not in out:
             raise DataFileError(name, f"alias {alias!r} names unknown model {target!r}")
         out[alias] = out[target]
-    return out, str(default)
+    return out, str(default), _closed(name, provider, data)
 
 
 def load(provider: str) -> dict[str, ModelCapabilities]:

@@ -9,9 +9,10 @@ meant for people goes through here:
 - ``notebook_relative``: a path relative to a folder (the notebook's, the page's), or ""
   when the only relative path would spell out local folders anyway. What links use: a link
   that does not work from the reader's copy is worse than none.
-- ``shown_path``: the same relative path when there is one, else the path from the home
-  folder ("~/films/x"), else the path as it is (outside the home, e.g. /srv/films: no user
-  name in it, and the only way to say where the film is).
+- ``shown_path``: the path relative to the working directory when it is below it, else in
+  full: from the home folder ("~/films/x"), else as it is (outside the home, e.g.
+  /srv/films: no user name in it, and the only way to say where the film is). Never
+  "../film-x/film.mp4": a person reads where a file is, a link needs where it is from here.
 - ``home_short``: a path under the home folder written from "~" (the ledger's repr).
 - ``without_local_folders``: free text (an error's message, which names files by absolute
   path) with the notebook's folder written "." and the home folder "~".
@@ -122,10 +123,16 @@ def home_short(path: str | os.PathLike[str]) -> str:
 
 def shown_path(path: str | os.PathLike[str], base: str | os.PathLike[str] | None = None) -> str:
     """``path`` as people should read it: relative to ``base`` (default: the working
-    directory, the notebook's folder) when ``notebook_relative`` finds a path that names no
-    local folder, else from the home folder ("~/..."), else as the absolute path it is."""
+    directory, the notebook's folder) when it is below it, else in full: from the home
+    folder ("~/..."), else as the absolute path it is.
+
+    Why not climbing ("../film-x/film.mp4", which notebook_relative allows for links): run
+    from /tmp/nu/pkgs with --out /tmp/nu/film-x, a new user read "film: ../film-x/film.mp4"
+    against the README's promise (relative when below, else in full)."""
     rel = notebook_relative(path, os.getcwd() if base is None else base)
-    return rel or home_short(os.path.abspath(path))
+    if rel and rel.split("/", 1)[0] != "..":
+        return rel
+    return home_short(os.path.abspath(path))
 
 
 def local_folders(base: str | os.PathLike[str] | None = None) -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Literal
 
 from ._cut import DURATION_TOLERANCE_S, Overlay, Segment, Stitched, burn_alike, stitch_film
-from ._probe import MediaInfo, encoded_info, forget_all, probe, remember
+from ._probe import MediaInfo, encoded_info, forget_all, probe, remember, size_label
 from .errors import SorafilmError
 from .safeio import atomic_path, create_new, temp_name
 
@@ -164,8 +164,7 @@ def animatic_label(size: str, scale: float) -> str:
     it was rendered smaller ("animatic 640x360 (of 1280x720)")."""
     width, height = _render_size(size, scale)
     planned = parse_size(size)
-    real = f"{width}x{height}"
-    return f"animatic {real}" if (width, height) == planned else f"animatic {real} (of {size})"
+    return size_label(f"{width}x{height}", "x".join(map(str, planned)))
 
 
 def render_animatic(

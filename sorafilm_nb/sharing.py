@@ -4,10 +4,12 @@ What the page holds: the notebook's prose, code and outputs (nbconvert's "lab" t
 CSS inlined, charts as embedded PNGs), then, for each film the notebook shows, a storyboard:
 one small poster frame per shot, its beat, title, length, model, size, estimated and billed
 cost, and the full prompt. Widgets cannot run without a kernel, so each sorafilm widget's
-static HTML fallback (which the widgets put in their own output bundles) replaces it, and
-plain widgets without one are dropped. No script is loaded from a CDN (no require.js, MathJax,
-or widget manager), so the page opens offline. The film itself stays a file referenced by a
-relative path, never embedded: a 30 MB mp4 does not belong inside a web page.
+static HTML fallback (which the widgets put in their own output bundles) replaces it, as it
+stood when the notebook was saved where the widget keeps it in its saved state (progress bars
+move after they are displayed), and plain widgets without one are dropped. No script is
+loaded from a CDN (no require.js, MathJax, or widget manager), so the page opens offline. The
+film itself stays a file referenced by a relative path, never embedded: a 30 MB mp4 does not
+belong inside a web page.
 
 The page is meant to be passed around, so it names no local folder (sorafilm_nb.paths): a
 film only the author's absolute path reaches (page and film in different trees, "../../.."
@@ -195,6 +197,8 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
     A player's video path is relative to the notebook; it is rewritten relative to the page.
     """
     films: list[str] = []
+    saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    states = saved.get("state", {}) if isinstance(saved, dict) else {}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -210,10 +214,11 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
                 continue
             if "text/html" not in data:
                 continue  # a plain widget with no static face: nothing to show without a kernel
-            del data[WIDGET_MIME]
+            view = data.pop(WIDGET_MIME)
             page_html = data["text/html"]
             if isinstance(page_html, list):
                 page_html = "".join(page_html)
+            page_html = _latest_face(states, view) or page_html
             for old in _FILM_ATTR.findall(page_html):  # as written: escaped by its template
                 rel = html.unescape(old)
                 films.append(rel)
@@ -233,6 +238,18 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
         cell["outputs"] = kept
     nb.metadata.pop("widgets", None)
     return films
+
+
+def _latest_face(states: Any, view: Any) -> str:
+    """The widget's static face as it stood when the notebook was saved, when it keeps one
+    in its state (ui.JobProgress.static_html); "" for the bundle's own. The bundle's text/html
+    was made at display time: progress bars displayed before a run said "0 of 9 shots done"
+    on a page whose next line said "9/9 shots completed"."""
+    model = view.get("model_id") if isinstance(view, dict) else None
+    entry = states.get(model) if isinstance(states, dict) and isinstance(model, str) else None
+    state = entry.get("state") if isinstance(entry, dict) else None
+    face = state.get("static_html") if isinstance(state, dict) else None
+    return face if isinstance(face, str) else ""
 
 
 def _moved_track(m: re.Match[str], nb_dir: Path, out_dir: Path) -> str:
@@ -314,9 +331,10 @@ def _film_section(folder: Path, out_dir: Path) -> str:
 
 
 def _page_name(folder: Path, out_dir: Path) -> str:
-    """A folder as the page names it: relative to the page, else from "~", else only its
-    own name (a whole absolute path tells a reader nothing and the author's disk layout)."""
-    name = shown_path(folder, out_dir)
+    """A folder as the page names it: relative to the page (climbing too: the film folder
+    beside the page is found from it, as a link is), else from "~", else only its own name
+    (a whole absolute path tells a reader nothing and the author's disk layout)."""
+    name = notebook_relative(folder, out_dir) or shown_path(folder, out_dir)
     return name if not os.path.isabs(name) else f"…/{Path(os.path.abspath(folder)).name}"
 
 

@@ -39,6 +39,10 @@ from sorafilm_nb import charts
 import ipywidgets
 display(ipywidgets.IntSlider())  # a plain widget: no static face, dropped from the page
 display(VideoPlayer("out/film1"))
+bars = JobProgress()  # displayed before the run, as the quickstart does, then moved by it
+display(bars)
+from types import SimpleNamespace
+bars(SimpleNamespace(shot_id="shot-01", status="completed", progress=100))
 charts.cumulative_spend(None)
 """
 
@@ -87,6 +91,15 @@ def test_page_holds_prose_storyboard_posters_prompts_and_costs(executed: tuple[P
     posters = re.findall(r"(?:src|poster)=[\"']data:image/jpeg;base64,", text)
     assert len(posters) >= 3  # the player's poster plus one per shot
     assert "data:image/png;base64," in text  # the chart, embedded
+
+
+def test_page_shows_the_progress_bars_as_the_run_left_them(executed: tuple[Path, Path]) -> None:
+    """Issue ux 4: the page said "0 of 9 shots done / shot-01 0% waiting" (the face the bars
+    had when displayed) above the cell's "9/9 shots completed"."""
+    _nb, page = executed
+    text = page.read_text()
+    assert "1 of 1 shots done" in text and "<td>shot-01</td><td>100%</td>" in text
+    assert "0 of 0 shots done" not in text
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""`sorafilm budget show | set LIMIT | history | report`: the monthly budget and spend ledger.
+"""`sorafilm budget show | set LIMIT | clear | history | report`: the budget and spend ledger.
 
 A thin face over sorafilm_nb.money.ledger. The limit is given in dollars as a decimal string and
 converted with Decimal, never float: "12.34" is exactly 1234 cents, "$1,000.50" is 100050,
@@ -80,6 +80,17 @@ def register(subparsers: Any) -> None:
         help=f"set a limit above ${PLAUSIBLE_MONTHLY_DOLLARS:,} a month without asking",
     )
     set_.set_defaults(func=_set)
+
+    clear = sub.add_parser(
+        "clear",
+        parents=[common],
+        help="remove the sandbox ledger's rehearsal budget (with --simulator)",
+        description="Remove the rehearsal budget of the sandbox ledger (--simulator), such "
+        "as the one the quickstart notebook sets: simulated films are then recorded with no "
+        "limit. A real ledger keeps every limit it was given: set another with `sorafilm "
+        "budget set`.",
+    )
+    clear.set_defaults(func=_clear)
 
     hist = sub.add_parser("history", parents=[common], help="every job, oldest first")
     fmt = hist.add_mutually_exclusive_group()
@@ -230,8 +241,7 @@ def _show(args: argparse.Namespace) -> int:
                 "set one with `sorafilm budget set DOLLARS`"
             )
         else:
-            kind = "hard" if summary.hard else "soft"
-            print(f"budget:    {summary.limit} a month ({kind} limit)")
+            print(f"budget:    {summary.limit} a month ({summary.limit_kind})")
         print(
             f"month:     {summary.start:%Y-%m-%d} to {summary.end:%Y-%m-%d} (UTC), "
             f"{summary.days_left} days left"
@@ -260,9 +270,33 @@ def _set(args: argparse.Namespace) -> int:
     with _open(args) as ledger:
         b = ledger.set_budget(limit, soft=args.soft, start_day=args.start_day)
         remaining = ledger.remaining()
+        kind = ledger.month_summary().limit_kind
         print(
-            f"budget set: {b.limit} a month, {'soft' if b.soft else 'hard'} limit, "
+            f"budget set: {b.limit} a month, {kind}, "
             f"resets on day {b.start_day} (UTC); {left_of(remaining)} this month"
+        )
+    return 0
+
+
+def _clear(args: argparse.Namespace) -> int:
+    from ..errors import LedgerError
+
+    existing = _open_existing(args)
+    if existing is None:
+        return 0
+    with existing as ledger:
+        try:
+            was = ledger.clear_budget()
+        except LedgerError as exc:
+            print(f"nothing changed: {exc}", file=sys.stderr)
+            return 1
+        where = shown_path(ledger.path) if isinstance(ledger.path, Path) else ledger.path
+    if was is None:
+        print(f"no budget to clear in {where}")
+    else:
+        print(
+            f"cleared the {was.limit} rehearsal budget of {where}: simulated films are "
+            "recorded with no limit"
         )
     return 0
 

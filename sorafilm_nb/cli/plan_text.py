@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import capabilities
 from ..money.cost import left_of
 from ..terminal import printable
 
@@ -114,6 +115,9 @@ def _print_text(result: Any, verbose: bool, out: Any, prices: PriceTable | None 
         + (f" (prices: {result.prices_source})" if result.prices_source else ""),
         file=out,
     )
+    closed = capabilities.closed(result.provider)
+    if closed is not None:  # its prices read as a real bill otherwise: say where real is now
+        print(f"{closed.said(result.provider)} (`sorafilm providers` lists them)", file=out)
     if result.remaining is not None:
         print(f"Budget this month: {left_of(result.remaining)}", file=out)  # "$3.00 over"
     print("Token budgets bound prompt length; they do not change the per-second price.", file=out)

@@ -17,9 +17,9 @@ from .plan import PROVIDERS
 #: What to do next with each provider: try it free, then for real (the key is read from the
 #: environment only, never from the command line).
 NEXT = {
-    "openai": "free: sorafilm film --out DIR (the embedded simulator). OpenAI's own Videos API "
-    "was shut down on 2026-09-24: for real, --base-url URL of a gateway that keeps the "
-    "/v1/videos shape, with OPENAI_API_KEY",
+    "openai": "free: sorafilm film --out DIR (the embedded simulator). For real (see the "
+    "line above), --base-url URL of a gateway that keeps the /v1/videos shape, with "
+    "OPENAI_API_KEY",
     "veo": "free: sorafilm film --provider veo --out DIR (a Veo fake through google-genai). "
     "Real: --real with GEMINI_API_KEY or GOOGLE_API_KEY, a key Vertex AI accepts "
     "(google-genai sends Veo jobs in Vertex AI mode only)",
@@ -96,6 +96,9 @@ def format_providers(providers: list[str]) -> str:
             out.append(f"  {model}{' (default)' if model == default else ''}: {price}")
             out.append(f"      clips {'/'.join(map(str, caps.seconds))} s; {audio}")
             out.append(f"      sizes {', '.join(sizes)}")
+        closed = capabilities.closed(provider)
+        if closed is not None:
+            out.append(f"  {closed.said(provider)}")
         out.append(f"  {NEXT[provider]}")
         out.append("")
     return "\n".join(out).rstrip("\n")

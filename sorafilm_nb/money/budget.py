@@ -234,6 +234,30 @@ class BudgetBook(LedgerFile):
             )
         return Budget(Cost(Decimal(limit.whole_cents), limit.currency), start_day, not soft, now)
 
+    def clear_budget(self) -> Budget | None:
+        """Remove a sandbox ledger's rehearsal budget; the budget that was in force, or None.
+
+        A sandbox's budget only rehearses the real one (the quickstart sets one so its
+        budget picker has a month to show); it refuses nothing and no money stands behind
+        it, so its rows go and "none set" is true again. A real ledger's limits are kept,
+        newest applying (the history of who lowered the budget is asked about): clearing
+        one is refused with what to do instead.
+        """
+        if not self.sandbox:
+            raise LedgerError(
+                f"the ledger {self.path} keeps every budget it was given; set the one to "
+                "apply with `sorafilm budget set DOLLARS` (--soft warns instead of "
+                "refusing). Only a sandbox ledger's rehearsal budget is cleared"
+            )
+        return self._clear_budget()
+
+    @reconnecting
+    def _clear_budget(self) -> Budget | None:
+        with self._write(budget=True) as db:
+            was = self._budget(db)
+            db.execute("DELETE FROM budgets")
+        return was
+
     @staticmethod
     def _budget(db: sqlite3.Connection) -> Budget | None:
         row = db.execute(
@@ -401,6 +425,7 @@ class BudgetBook(LedgerFile):
             remaining=remaining,
             jobs=MappingProxyType(counts),
             days_left=max(0, (end.date() - now.date()).days),
+            sandbox=self.sandbox,
         )
 
     def real_budget(

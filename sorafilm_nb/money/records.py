@@ -119,6 +119,16 @@ class MonthSummary:
     remaining: Cost | None  # limit - spent - reserved (may be negative after a soft overrun)
     jobs: Mapping[str, int] = field(default_factory=dict)  # status -> count, this month
     days_left: int = 0
+    sandbox: bool = False  # the ledger's: its limit rehearses, never refuses
+
+    @property
+    def limit_kind(self) -> str:
+        """What the limit does, in words, for `budget show`, `budget set` and the report: a
+        sandbox's never refuses whatever its flag says, so it is a rehearsal, never a "hard
+        limit" ("$65.20 over" a hard limit read as a bug)."""
+        if self.sandbox:
+            return "rehearsal: simulated films are never refused"
+        return "hard limit" if self.hard else "soft limit"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: amounts as integer cents, never floats."""

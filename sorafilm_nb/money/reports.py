@@ -371,7 +371,7 @@ def _headline(s: MonthSummary) -> list[tuple[str, str]]:
         limit = "none set (reservations are recorded but not limited)"
         remaining = "no limit"
     else:
-        limit = f"{s.limit} ({'hard' if s.hard else 'soft'} limit)"
+        limit = f"{s.limit} ({s.limit_kind})"
         remaining = str(s.remaining)
         if s.remaining is not None and s.remaining.cents < 0:
             remaining = f"{left_of(s.remaining)} budget"  # "$3.00 over budget", never "$-3.00"

@@ -276,11 +276,18 @@ class Reservations(Transitions):
         if self.sandbox:
             from ..paths import home_short
 
+            if held > limit.whole_cents:
+                # Said when this month's rehearsal passed its limit, not again: every later
+                # simulated film of the month printed it (a new process each time, so the
+                # default filter's "once" never held), about money nobody spends.
+                return
             # The same words for every reservation (no running total): a studio reserves shot
             # by shot, and Python's default filter then shows this once, not once per shot.
             message = (
-                f"the sandbox ledger {home_short(self.path)} is past its own {limit} monthly "
-                "budget. It books simulated runs, which cost nothing, so nothing is refused"
+                f"the sandbox ledger {home_short(self.path)} has just passed its {limit} "
+                "rehearsal budget for this month. It books simulated runs, which cost "
+                "nothing, so nothing is refused (and this is not said again this month; "
+                "`sorafilm budget clear --simulator` removes the rehearsal budget)"
             )
         else:
             message = (

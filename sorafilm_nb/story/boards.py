@@ -171,11 +171,13 @@ def film_seconds(template: StoryTemplate, target: int, unit: int = UNIT) -> int:
     need = template.min_seconds(unit)
     if total < need:
         if need - target > unit:
+            # One fact, said once: "needs at least 20 s" beside "use 16 s or more" read as a
+            # contradiction (a film runs within one clip of its target, so 16 s makes 20 s).
             raise PlanError(
-                f"template {template.id!r} has {len(template.beats)} beats and needs at least "
-                f"{need} s (one {unit} s clip per beat); a {target} s target cannot fit it. "
-                f"Use a target of {need - unit} s or more (the film then runs {need} s)"
-                + _templates_that_fit(target, template.id, unit)
+                f"template {template.id!r} has {len(template.beats)} beats, one {unit} s clip "
+                f"at least each, so its shortest film runs {need} s: more than one clip "
+                f"above a {target} s target. Ask for {need - unit} s or more (a film runs "
+                f"within {unit} s of its target)" + _templates_that_fit(target, template.id, unit)
             )
         total = need
     return total

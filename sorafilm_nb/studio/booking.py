@@ -53,11 +53,22 @@ class Booking:
 
     @staticmethod
     def _project(run: RunState) -> str | None:
-        """The repository the film is of, for the ledger's "who spent it" (the plan names it);
-        None lets the ledger use $SORAFILM_PROJECT."""
+        """The project the film is of, for the ledger's "who spent it": the plan's title, the
+        name analysis read from the packaging metadata (pyproject, package.json, setup.cfg;
+        a name its registry would refuse is no name) in the README's casing, else the
+        folder's name. None lets the ledger use $SORAFILM_PROJECT.
+
+        Why not the folder's name alone: every npm tarball unpacks to "package", and a clone
+        is named as its owner likes ("wt-newuser"), so spend was booked under names that
+        say nothing. A title past the ledger's 200 characters (it never cuts) falls back."""
         repo = run.plan_json.get("repo") if isinstance(run.plan_json, dict) else None
-        name = repo.get("name") if isinstance(repo, dict) else None
-        return name if isinstance(name, str) and name.strip() else None
+        if not isinstance(repo, dict):
+            return None
+        for key in ("title", "name"):  # a plan from before titles: its folder's name
+            value = repo.get(key)
+            if isinstance(value, str) and value.strip() and len(value.strip()) <= 200:
+                return value.strip()
+        return None
 
     def _reserve_many(
         self,

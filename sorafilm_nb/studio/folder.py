@@ -192,6 +192,9 @@ class ShotResult:
     title: str = ""
     beat: str = ""
     duration_s: float | None = None  # read back from the mp4
+    # the file's own WIDTHxHEIGHT, read back with its duration: a double's animatic is drawn
+    # smaller than the size planned (640x360 of 1280x720); None when unread or from before
+    frame: str | None = None
     history: tuple[Mapping[str, Any], ...] = ()  # earlier attempts (draft before final)
     caption: str = ""  # the story's gloss, shown as a lower third over the shot
     card: str = ""  # a caption card shown before the shot (no video seconds)
@@ -229,6 +232,7 @@ class ShotResult:
             "file": self.file,
             "sha256": self.sha256,
             "duration_s": self.duration_s,
+            "frame": self.frame,
             "error": self.error,
             "error_code": self.error_code,
             "history": [dict(h) for h in self.history],
@@ -281,6 +285,7 @@ class ShotResult:
             title=opt("title", str) or "",
             beat=opt("beat", str) or "",
             duration_s=opt("duration_s", (int, float)),
+            frame=opt("frame", str),
             history=tuple(opt("history", list) or ()),
             caption=opt("caption", str) or "",
             card=opt("card", str) or "",
@@ -306,10 +311,27 @@ class Film:
     # the captions are burned into film.mp4 too (see _cut); False for a manifest from before
     # burning existed (manifest.burned_in), whose film is clean
     lower_thirds: bool = True
+    # what the folder's shots had been billed when this run began (a resumed folder: a
+    # re-run `sorafilm film`, `sorafilm resume`); None for a film made from nothing
+    billed_before: Cost | None = None
 
     @property
     def ok(self) -> bool:
         return self.film is not None and all(s.ok for s in self.shots)
+
+    def length(self) -> str:
+        """The film's running time, as the report and the player say it: "97 s (88 s of
+        video, 9 s of cards)". The film runs its video seconds and its caption cards' (stills,
+        no video seconds): the report said 97 s where the player's 88 s counted video alone.
+        Before a film is stitched, the shots' video seconds."""
+        video = sum(s.seconds for s in self.shots)
+        if self.duration_s is None:
+            return f"{video} s of video"
+        whole = f"{round(self.duration_s, 1):g} s"
+        cards = self.duration_s - video
+        if cards < 0.5:  # no cards (the stitch keeps a film within its tolerance)
+            return whole
+        return f"{whole} ({video} s of video, {round(cards, 1):g} s of cards)"
 
     def __repr__(self) -> str:  # every shot's prompt would make this thousands of characters
         # the folder as shown_path() writes it: a notebook that shows the Film is shared
@@ -355,6 +377,14 @@ class Film:
         # the simulator's bill is booked in the sandbox ledger; say so, or "$8.80" reads real
         sim = " (simulated, no real money)" if simulated_name(self.backend) else ""
         head = f"{done}/{len(self.shots)} shots completed, billed {self.billed}{sim}"
+        before = self.billed_before
+        if before is not None and before.cents > 0:  # a resumed folder: "billed" read as now
+            new = self.billed - before
+            head += (
+                ", all of it before this run: nothing new was billed"
+                if new.cents == 0
+                else f", {new} of it in this run"
+            )
         if self.film is not None:
             return f"{head}; film: {shown_path(self.film_as_named or self.film)}"
         if self.unfinished:

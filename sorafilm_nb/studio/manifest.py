@@ -44,6 +44,7 @@ class ManifestShot(TypedDict):
     file: str | None  # a bare file name inside the film folder
     sha256: str | None
     duration_s: float | None
+    frame: str | None  # the file's WIDTHxHEIGHT (read with .get: absent before 2026-12)
     error: str | None
     error_code: str | None
     history: list[dict[str, Any]]  # earlier attempts' entries (draft before final)

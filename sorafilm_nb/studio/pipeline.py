@@ -422,6 +422,7 @@ class ShotPipeline(Booking):
             file=dest.name,
             sha256=digest,
             duration_s=None if info is None else info.duration,
+            frame=None if info is None else f"{info.width}x{info.height}",
             error=None,
             error_code=None,
             progress=100,

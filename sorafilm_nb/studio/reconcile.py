@@ -34,6 +34,7 @@ from .folder import (
     FilmError,
     ShotResult,
     backend_world,
+    film_from_manifest,
     legacy_remote,
     read_manifest,
     shots_from_manifest,
@@ -153,6 +154,7 @@ class Reconciler(ShotPipeline):
         data = read_manifest(folder)
         renamed = self._same_world(folder, data)
         shots = shots_from_manifest(folder, data)
+        before = film_from_manifest(folder, data).billed  # what a summary says was new
         self._same_ledger(folder, shots)
         sweep_leftovers(folder)
         run = RunState(
@@ -301,7 +303,7 @@ class Reconciler(ShotPipeline):
                 self._at_least_list_price(run, i)
             self._reserve_all(run, fresh)
         self._execute(run, sorted(todo + fresh))
-        return self._finish(run)
+        return replace(self._finish(run), billed_before=before)
 
     def _hold(self, run: RunState, index: int, why: str) -> None:
         """Keep a shot whose create may have made a job ``unknown``, reservation held, and
@@ -389,6 +391,7 @@ class Reconciler(ShotPipeline):
                 error=None,
                 error_code=None,
                 duration_s=None,
+                frame=None,
                 history=(*old.history, past),
             )
         # Reserve before touching the manifest: over budget leaves the folder as it was.

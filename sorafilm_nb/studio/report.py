@@ -53,6 +53,17 @@ def left_to_do(film: Film, name: Callable[[str], str] = str) -> str:
     )
 
 
+def made_size(shot: ShotResult, backend: str) -> str:
+    """A shot's size as its file has it: "animatic 640x360 (of 1280x720)" for a double's
+    animatic drawn smaller than planned (the report said 1280x720 of 640x360 files), the
+    planned size when the file has it or was never read."""
+    from .._probe import size_label
+
+    if shot.frame is None or shot.frame == shot.size:
+        return shot.size
+    return size_label(shot.frame, shot.size, animatic=simulated_name(backend))
+
+
 def report_markdown(
     film: Film,
     *,
@@ -73,8 +84,7 @@ def report_markdown(
     if backend:
         lines += [f"Backend: {md_text(backend)}", ""]
     if film.film is not None:
-        dur = f", {film.duration_s:.2f} s" if film.duration_s is not None else ""
-        lines += [f"Film: {md_code(film.film.name)}{dur}", ""]
+        lines += [f"Film: {md_code(film.film.name)}, {film.length()}", ""]
     else:
         left = left_to_do(film, md_text) or "nothing to retry"
         lines += [
@@ -91,7 +101,8 @@ def report_markdown(
         note = md_cell(note[:120])  # a server's words: shown as written, never a tag or a link
         lines.append(
             f"| {md_cell(s.shot_id)} | {md_cell(s.status)} | {md_cell(s.model)} | "
-            f"{md_cell(s.size)} | {s.seconds} | {s.estimated} | {billed} | "
+            f"{md_cell(made_size(s, film.backend or backend))} | {s.seconds} | "
+            f"{s.estimated} | {billed} | "
             f"{md_cell(s.file or '—')} | {note} |"
         )
     lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]

@@ -351,6 +351,7 @@ class Studio(Reconciler):
                     file=None,
                     sha256=None,
                     duration_s=None,
+                    frame=None,
                     error="the file is missing or was altered; resume() downloads it again",
                 )
         if all(s.status == COMPLETED and s.file for s in run.shots):

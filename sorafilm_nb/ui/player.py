@@ -59,6 +59,7 @@ def shot_rows(film: Any) -> list[dict[str, Any]]:
     stitched film (screen time, no video seconds), held as long as captions.card_hold says.
     """
     from ..story.captions import card_hold
+    from ..studio.report import made_size
 
     rows = []
     start = 0.0
@@ -77,7 +78,7 @@ def shot_rows(film: Any) -> list[dict[str, Any]]:
                 "start": round(start, 3),
                 "seconds": shot.seconds,
                 "model": shot.model,
-                "size": shot.size,
+                "size": made_size(shot, getattr(film, "backend", "")),
                 "prompt": shot.prompt,
                 "cost": str(cost),
                 "billed": shot.billed is not None,
@@ -193,8 +194,9 @@ class VideoPlayer(anywidget.AnyWidget):
 
 
 def _film_title(film: Any) -> str:
-    seconds = sum(s.seconds for s in film.shots)
-    return f"{len(film.shots)} shots · {seconds} s · billed {film.billed}"
+    """The player's headline: the film's running time as the report says it (Film.length:
+    cards included; the player said 88 s of a 97 s film)."""
+    return f"{len(film.shots)} shots · {film.length()} · billed {film.billed}"
 
 
 _STATIC_PLAYER = """\

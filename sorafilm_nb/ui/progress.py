@@ -67,6 +67,11 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
     finished = traitlets.Int(0)
     failed = traitlets.Int(0)
     statuses = traitlets.Dict()  # shot_id -> last status, for observers and tests
+    # The static face as the bars stand now, synced so the saved widget state keeps it: the
+    # output bundle's text/html is the face at display time (before the run), and a shared
+    # page showed "0 of 9 shots done" above the cell's "9/9 shots completed" (sharing reads
+    # this instead, when the notebook saved its widgets' state).
+    static_html = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, plan_or_shots: Any = None) -> None:
         self._lock = threading.RLock()
@@ -134,18 +139,21 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
         if bad:
             text += f" · <span style='color:#c0392b'>{bad} failed</span>"
         self.summary.value = text
+        self.static_html = self._static()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
-        data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped
+    def _static(self) -> str:
+        """The bars as HTML with no widget: the summary and a row per shot."""
         with self._lock:
             rows = "".join(
                 f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td>"
                 f"<td>{row.status.value}</td></tr>"
                 for sid, row in self._rows.items()
             )
-            data["text/html"] = (
-                f"<div>{self.summary.value}</div><table class='sorafilm-progress'>{rows}</table>"
-            )
+            return f"<div>{self.summary.value}</div><table class='sorafilm-progress'>{rows}</table>"
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        data: dict[str, object] = super()._repr_mimebundle_(**kwargs)  # ipywidgets: untyped
+        data["text/html"] = self._static()
         return data
 
 

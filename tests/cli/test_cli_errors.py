@@ -50,7 +50,7 @@ def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[s
         (["simulate", "--port", "99999"], "--port 99999:", "0 to 65535", "sorafilm simulate"),
         (["film"], "--out DIR is required", "output folder", "sorafilm film"),
         ([], "COMMAND is required", "analyze, plan, budget, film", "sorafilm"),
-        (["budget"], "ACTION is required", "show, set, history", "sorafilm budget"),
+        (["budget"], "ACTION is required", "show, set, clear, history", "sorafilm budget"),
         (["plan", "--budget", "-3"], "--budget -3:", "must be positive", "sorafilm plan"),
         (["plan", "--budget", "5"], "--budget 5:", "too few tokens", "sorafilm plan"),
         (["plan", "--budget", "100000"], "--budget 100000:", "8,000 tokens", "sorafilm plan"),

@@ -118,3 +118,26 @@ def test_an_out_folder_the_repository_links_elsewhere_is_refused(
     if command == "plan":  # (a film needs a ledger: the refusal above came before it)
         assert main(argv) == 0
         assert (repo / "inner" / ("film/plan.md" if "/" in out else "plan.md")).is_file()
+
+
+def test_the_plan_says_where_its_prices_are_shown_that_openai_s_own_api_shut_down(
+    small_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue ux 2: the default plan printed "Estimated cost: $8.80 (prices: openai ...
+    2025-10)" and nothing said OpenAI's Videos API had shut down or that a real film is made
+    on Veo or Runway. Said once, beside the prices, from the capabilities file's facts; a
+    plan for a provider whose API runs says nothing of the kind."""
+    from sorafilm_nb import capabilities
+
+    monkeypatch.delenv("SORAFILM_PRICES", raising=False)
+    closed = capabilities.closed("openai")
+    assert closed is not None and closed.on == "2026-09-24"  # DESIGN.md's date, in the data
+    argv = ["plan", "--repo", str(small_repo), "--template", "single-12"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    after = out.split("Estimated cost:", 1)[1].splitlines()
+    assert after[1].startswith(f"OpenAI's own hosted API shut down on {closed.on}")
+    assert "--provider veo or --provider runway" in after[1]
+    assert out.count("shut down") == 1
+    assert main([*argv, "--provider", "veo"]) == 0
+    assert capabilities.closed("veo") is None and "shut down" not in capsys.readouterr().out

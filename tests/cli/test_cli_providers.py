@@ -41,7 +41,7 @@ def test_providers_lists_models_prices_and_keys(capsys: pytest.CaptureFixture[st
         "gen4.5 (default): $0.12/s",
         "sizes 1280x720, 720x1280, 1920x1080 (8 s only), 1080x1920 (8 s only)",
         "audio (--no-audio turns it off)",
-        "OpenAI's own Videos API was shut down on 2026-09-24",
+        "OpenAI's own hosted API shut down on 2026-09-24: these prices are for the simulator",
     ):
         assert line in out, line
     veo = out.split("\nveo  ", 1)[1].split("\nrunway  ", 1)[0]

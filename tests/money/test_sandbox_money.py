@@ -58,6 +58,51 @@ def test_the_sandbox_past_its_own_budget_warns_once_not_once_per_shot() -> None:
     assert "nothing is refused" in str(said[0].message)
 
 
+def test_the_sandbox_says_it_passed_its_rehearsal_budget_once_a_month_not_every_film(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue ux 1: the quickstart sets a $50 budget on the sandbox; past it, every simulated
+    film (a new `sorafilm film` process, so the default filter's "once" never held) printed
+    "BudgetWarning: ... is past its own $50.00 monthly budget", and `budget show --simulator`
+    called a limit that never refuses a "hard limit". The sandbox says it when the month's
+    rehearsal is passed, then not again; show calls it a rehearsal; clear removes it."""
+    with Ledger.for_simulator() as sandbox:
+        sandbox.set_budget(c(5000))  # as the quickstart sets it: hard
+        said = []
+        for film in range(8):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")  # each film its own process: nothing muted
+                sandbox.reserve(c(880), f"film {film}")
+            said.append([str(w.message) for w in caught if issubclass(w.category, BudgetWarning)])
+    assert [len(s) for s in said] == [0, 0, 0, 0, 0, 1, 0, 0], said  # the 6th passes $50
+    assert "rehearsal" in said[5][0] and "nothing is refused" in said[5][0]
+    capsys.readouterr()
+    assert main(["budget", "show", "--simulator"]) == 0
+    out = capsys.readouterr().out
+    assert "hard limit" not in out and "rehearsal: simulated films are never refused" in out
+    assert main(["budget", "report", "--simulator"]) == 0  # the report says it the same way
+    out = capsys.readouterr().out
+    assert "hard limit" not in out and "$50.00 (rehearsal: simulated films are never" in out
+    assert main(["budget", "clear", "--simulator"]) == 0
+    assert "cleared the $50.00 rehearsal budget" in capsys.readouterr().out
+    assert main(["budget", "show", "--simulator"]) == 0
+    assert "budget:    none set" in capsys.readouterr().out
+    with Ledger.for_simulator() as sandbox:
+        assert sandbox.budget() is None and sandbox.remaining() is None
+
+
+def test_a_real_ledger_keeps_its_budget_when_asked_to_clear_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Only a rehearsal is cleared: a real ledger's limits are its history (append-only)."""
+    with Ledger(default_path()) as real:
+        real.set_budget(c(1000))
+    assert main(["budget", "clear"]) == 1
+    assert "sorafilm budget set DOLLARS" in capsys.readouterr().err
+    with Ledger(default_path()) as real:
+        assert real.budget() is not None and real.remaining() == c(1000)
+
+
 def test_a_simulated_run_that_would_not_fit_the_real_budget_warns_with_the_real_figures() -> None:
     real_path = default_path()
     with Ledger(real_path) as real:

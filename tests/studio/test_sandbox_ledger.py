@@ -268,7 +268,38 @@ def test_each_reservation_names_the_repository_the_film_is_of(simulator, tmp_pat
     with Ledger(tmp_path / "ledger.sqlite3") as ledger:
         film = Studio(backend, ledger).run(make_plan(2, tag="who"), tmp_path / "film")
         assert film.ok, film.summary()
-        assert {r.project for r in ledger.records()} == {"demo"}
+        assert {r.project for r in ledger.records()} == {"Demo"}  # the title, not the folder
+
+
+@pytest.mark.parametrize(
+    ("package_json", "project"),
+    [
+        ('{"name": "@acme/kettle-js"}', "kettle-js"),  # an npm tarball's folder: "package"
+        ('{"name": "x<script>y</script>"}', "Kettle"),  # no registry takes it: the README's
+    ],
+)
+def test_spend_is_booked_under_the_project_s_name_not_its_folder_s(
+    simulator, tmp_path: Path, package_json: str, project: str
+) -> None:
+    """Issue ux 7: every npm tarball unpacks to package/, and its spend was booked under
+    "package"; the name analysis reads (package.json "name", pyproject [project] name,
+    setup.cfg metadata name) is the project's, and a hostile one is no name."""
+    import sorafilm_nb as sf
+
+    root = tmp_path / "package"
+    root.mkdir()
+    (root / "package.json").write_text(package_json)
+    (root / "README.md").write_text("# Kettle\n\nBoils water, politely.\n")
+    (root / "index.js").write_text(
+        "/** Boil water. */\nexport function boil(litres) { return litres; }\n"
+        "/** Pour it. */\nexport class Kettle { pour() { return boil(1); } }\n"
+    )
+    plan = sf.plan(sf.cast(sf.analyze(root), "kitchen"), template="single-12")
+    backend = OpenAIBackend.for_simulator(simulator)
+    with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        film = Studio(backend, ledger).run(plan, tmp_path / "film")
+        assert film.ok, film.summary()
+        assert {r.project for r in ledger.records()} == {project}
 
 
 def test_the_no_budget_hint_is_for_real_ledger_films_only(simulator, tmp_path: Path) -> None:
