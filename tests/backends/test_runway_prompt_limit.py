@@ -192,7 +192,8 @@ def test_the_readme_plan_of_real_packages_goes_through_the_sdk(
             p = plan(read, template="teaser-30", target_seconds=24, provider="runway", tier=tier)
             read = p.storyboard.casting
             assert not p.blocked, (root.name, tier, [str(f) for f in p.findings])
-            assert p.storyboard.casting.profile.description, root.name  # the README was read
+            if any(root.glob("README*")):  # tenacity's sdist ships none (its docs are in doc/)
+                assert p.storyboard.casting.profile.description, root.name  # the README was read
             for shot, prompt in zip(p.storyboard.shots, p.prompts, strict=True):
                 runway.create(
                     prompt=prompt.text, model=shot.model, seconds=shot.seconds, size=shot.size
