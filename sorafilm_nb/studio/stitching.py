@@ -66,7 +66,7 @@ def finish_film(run: RunState, media: Mapping[str, MediaInfo]) -> bool:
         return True
     made = stitch_film(
         cut,
-        inside(run.out_dir, FILM),
+        _target(run, FILM),
         durations=[s.duration_s for s in run.shots],
         infos=[media.get(s.sha256 or "") for s in run.shots],  # _file_ok: same sha
         look=look,
@@ -88,7 +88,7 @@ def finish_film(run: RunState, media: Mapping[str, MediaInfo]) -> bool:
     run.captions = None
     vtt_sha = None
     if made.captions:  # the track the player and the shared page show
-        vtt = inside(run.out_dir, CAPTIONS)
+        vtt = _target(run, CAPTIONS)
         write_text(vtt, to_webvtt(made.captions))
         run.captions = CAPTIONS
         vtt_sha = sha256_file(vtt)
@@ -125,6 +125,14 @@ def _cut(run: RunState) -> list[Segment]:
     if isinstance(end_card, str) and end_card.strip():  # the README's promise, paid off
         cut.append(Segment.card(end_card.strip(), seconds=card_hold(end_card.strip())))
     return cut
+
+
+def _target(run: RunState, name: str) -> Path:
+    """Where the stitch writes ``name`` (film.mp4, film.vtt, our own names): in the folder,
+    the name itself not resolved. A link planted under the name is replaced by the atomic
+    rename, never written through: resolved (``inside``), a film.mp4 linked to shot-01.mp4
+    made the stitch overwrite that paid clip with the film."""
+    return Path(run.out_dir).resolve() / name
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

@@ -222,3 +222,23 @@ def test_a_film_the_manifest_did_not_record_is_stitched_again_once(
     assert film.ok and stitched_again(calls) and KEPT not in film.notes
     assert studio_for(sim, ledger).resume(out).notes.count(KEPT) == 1
     assert Film.load(out).ok
+
+
+def test_a_link_planted_as_the_film_is_replaced_not_written_through(
+    sim, ledger: Ledger, tmp_path: Path
+) -> None:
+    """film.mp4 and film.vtt made links to two clips: the stitch replaces the links and
+    leaves the paid clips as they were. Fails on the code before: the film was written over
+    shot-01.mp4 and the captions over shot-02.mp4 (through the resolved names)."""
+    _plan, out = finished(sim, ledger, tmp_path, "link")
+    clips = {p.name: sha256_file(p) for p in out.glob("shot-*.mp4")}
+    for name, clip in (("film.mp4", "shot-01.mp4"), ("film.vtt", "shot-02.mp4")):
+        (out / name).unlink()
+        (out / name).symlink_to(clip)
+    film = studio_for(sim, ledger).resume(out)
+    assert film.ok and KEPT not in film.notes, film.summary()
+    assert {p.name: sha256_file(p) for p in out.glob("shot-*.mp4")} == clips
+    for name in ("film.mp4", "film.vtt"):
+        assert (out / name).is_file() and not (out / name).is_symlink()
+    assert film.film == (out / "film.mp4").resolve()
+    assert len(cues((out / "film.vtt").read_text())) == 3
