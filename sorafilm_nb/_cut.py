@@ -21,25 +21,41 @@ when the clips have sound, so the cut keeps its sound.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
 from .story.captions import CARD_SECONDS, Caption, CaptionKind
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy is imported where a frame is drawn: cut_key needs none of it
+    import numpy as np
+
     from ._look import Look
     from .render import MediaInfo
 
-__all__ = ["DURATION_TOLERANCE_S", "Overlay", "Segment", "Stitched", "burn_alike", "stitch_film"]
+__all__ = [
+    "CUT_VERSION",
+    "DURATION_TOLERANCE_S",
+    "Overlay",
+    "Segment",
+    "Stitched",
+    "burn_alike",
+    "cut_key",
+    "stitch_film",
+]
 
 # The stitched film may differ from the sum of its clips by container rounding (10 ms per
 # clip as ffmpeg prints it); anything more means a clip was dropped or cut.
 DURATION_TOLERANCE_S = 0.1
+
+#: Part of every ``cut_key``: bump it when the same Segments would now stitch to another
+#: film (how a card or a lower third is drawn, held or encoded, how clips are joined), so a
+#: film stitched by the older code is stitched again by the next resume, not kept.
+CUT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,51 @@ class Stitched:
     def whole(self) -> bool:
         """Within DURATION_TOLERANCE_S of its parts: nothing was dropped or cut."""
         return abs(self.duration - self.expected) <= DURATION_TOLERANCE_S
+
+
+def cut_key(
+    parts: Sequence[Segment],
+    *,
+    contents: Sequence[str | None],
+    look: object = None,
+    burn_lower_thirds: bool = True,
+) -> str:
+    """What ``stitch_film(parts, look=look, burn_lower_thirds=...)`` makes, as one digest:
+    the same key, the same film. A caller that recorded the key of the film it stitched can
+    keep that film instead of stitching it again (the studio's resume of a finished film).
+
+    ``contents`` (one per clip, in order) names each clip's bytes (the studio's sha256 of
+    the file, checked just before): a clip's path says nothing about what is in it. Every
+    other argument of stitch_film is read from those files (durations, infos), so it is not
+    part of the key; CUT_VERSION stands for this code."""
+    from ._look import Look
+
+    clips = [s for s in parts if s.kind == "clip"]
+    if len(contents) != len(clips):
+        raise ValueError(f"{len(contents)} contents for {len(clips)} clips")
+    named = iter(contents)
+    cut = []
+    for s in parts:
+        content = next(named) if s.kind == "clip" else None
+        cut.append(
+            {
+                "kind": s.kind,
+                "content": None if s.path is None else content,  # None: left out (failed)
+                "caption": s.caption,
+                "text": s.text,
+                "seconds": s.seconds,
+                "shot_id": s.shot_id,
+                "title": s.title,
+            }
+        )
+    recipe = {
+        "version": CUT_VERSION,
+        "cut": cut,
+        "look": asdict(look if isinstance(look, Look) else Look()),  # as stitch_film reads it
+        "burn_lower_thirds": bool(burn_lower_thirds),
+    }
+    text = json.dumps(recipe, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def stitch_film(
@@ -253,6 +314,8 @@ def _still(
     the look's film ``grain`` (as the animatic's: cycled noise frames) when it has some.
     Returns what the file holds: known from what was encoded (``render.encoded_info``), read
     back for a card with sound or a rate whose timing that cannot predict."""
+    import numpy as np
+
     from ._card import Layout, yuv420
     from ._panel import grain as grain_noise
     from .render import H264_MP4, OUR_X264, _ffmpeg, encoded_info, probe, remember
@@ -287,6 +350,8 @@ def _overlay(path: Path, text: str, film: MediaInfo, look: Look) -> Overlay | No
     """The caption ``text`` drawn by ``_card.lower_third_rgba`` at the film's size (the first
     clip's: every clip is scaled to it), cut to its plate (even offsets and sizes, for
     yuv420p), for ``stitch`` to lay over its clip; None when nothing of it can be drawn."""
+    import numpy as np
+
     from ._card import lower_third_rgba
 
     rgba = lower_third_rgba(film.width, film.height, text, look)

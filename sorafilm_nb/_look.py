@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only draws the duotone: reading a prompt's look needs none of it
+    import numpy as np
 
 RGB = tuple[int, int, int]
 
@@ -223,6 +225,8 @@ def _most_saturated(colours: tuple[RGB, ...]) -> RGB | None:
 
 @cache
 def _duotone(shadow: RGB, highlight: RGB) -> np.ndarray:
+    import numpy as np
+
     ramp = np.linspace(0.0, 1.0, 256, dtype=np.float32)[:, None] ** 0.9
     lo, hi = np.array(shadow, np.float32), np.array(highlight, np.float32)
     lut: np.ndarray = np.clip(lo * (1 - ramp) + hi * ramp, 0, 255).astype(np.uint8)

@@ -34,7 +34,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
-from ._cut import DURATION_TOLERANCE_S, Overlay, Segment, Stitched, burn_alike, stitch_film
+from ._cut import (
+    DURATION_TOLERANCE_S,
+    Overlay,
+    Segment,
+    Stitched,
+    burn_alike,
+    cut_key,
+    stitch_film,
+)
 from ._probe import MediaInfo, encoded_info, forget_all, probe, remember, size_label
 from .errors import SorafilmError
 from .safeio import atomic_path, create_new, temp_name
@@ -46,6 +54,7 @@ __all__ = [
     "Segment",
     "Stitched",
     "animatic_label",
+    "cut_key",
     "encoded_info",
     "forget_all",
     "media_duration",

@@ -111,3 +111,41 @@ def test_a_card_wears_the_films_grain(tmp_path: Path) -> None:
         )
         one, two = (frame_at(made.path, t).astype(int) for t in (1.0, 1.0 + 1 / 12))
         assert (np.abs(one - two).mean() > 1.0) == moving
+
+
+def test_cut_key_changes_with_everything_the_film_is_made_of() -> None:
+    """cut_key names the film stitch_film makes (a resume keeps a film whose key it
+    recorded): any change to a card, a caption, a clip's bytes, the order, the look or the
+    burn setting is another key; the clip's path alone is not (its bytes are the content)."""
+    from dataclasses import replace
+
+    from sorafilm_nb._look import Look
+    from sorafilm_nb.render import cut_key
+
+    card = Segment.card("Chapter one", seconds=3.0, shot_id="s1", title=True)
+    a = Segment.clip(Path("a.mp4"), caption="Plan: priced", shot_id="s1")
+    b = Segment.clip(Path("b.mp4"), shot_id="s2")
+    base = ([card, a, b], ["sha-a", "sha-b"], Look(), True)
+
+    def key(parts, contents, look, burn) -> str:
+        return cut_key(parts, contents=contents, look=look, burn_lower_thirds=burn)
+
+    variants = [
+        ([replace(card, text="Chapter two"), a, b], *base[1:]),
+        ([replace(card, seconds=4.0), a, b], *base[1:]),
+        ([replace(card, title=False), a, b], *base[1:]),
+        ([card, replace(a, caption="Plan: priced first"), b], *base[1:]),
+        ([card, replace(a, caption=None), b], *base[1:]),
+        ([card, a, replace(b, path=None)], *base[1:]),  # the shot left out
+        ([card, b, a], ["sha-b", "sha-a"], *base[2:]),  # the order
+        (base[0], ["sha-a", "sha-c"], *base[2:]),  # a clip's bytes
+        (*base[:2], Look(grain=2.0), base[3]),
+        (*base[:3], False),
+    ]
+    keys = {key(*base), *(key(*v) for v in variants)}
+    assert len(keys) == 1 + len(variants)
+    moved = [card, replace(a, path=Path("elsewhere/a.mp4")), b]
+    assert key(moved, *base[1:]) == key(*base)
+    assert key(base[0], base[1], None, True) == key(*base)  # stitch_film's default look
+    with pytest.raises(ValueError, match="1 contents for 2 clips"):
+        key(base[0], ["sha-a"], *base[2:])

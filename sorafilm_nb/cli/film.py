@@ -280,6 +280,10 @@ def print_film(
             f"{billed:>8}{note}"
         )
     out(printable(film.summary()))
+    from ..studio.stitching import KEPT
+
+    if KEPT in film.notes:  # a resume that found the film current: said, not only in the report
+        out(KEPT)
     if film.report is not None:
         out(f"report: {shown_path(film.report)}")  # written as summary() writes the film
     if film.ok:

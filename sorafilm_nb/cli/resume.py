@@ -25,7 +25,8 @@ def register(subparsers: Any) -> None:
         "resume",
         help="finish a film folder after a crash (no job is paid for twice)",
         description="Poll every pending job of a film folder, download what completed, settle "
-        "the ledger and stitch film.mp4 when every shot is done.",
+        "the ledger and stitch film.mp4 when every shot is done. A film.mp4 already stitched "
+        "from these very clips, captions and settings is kept, not stitched again.",
     )
     parser.add_argument("out", metavar="DIR", help="the film folder (holds manifest.json)")
     parser.add_argument(

@@ -53,6 +53,20 @@ class ManifestShot(TypedDict):
     card_s: float  # how long that card holds the screen
 
 
+class StitchRecord(TypedDict):
+    """What film.mp4 was stitched from and what it was on disk just after (its atomic write),
+    and film.vtt beside it: a resume keeps the film only while all of it still holds
+    (studio.stitching). Older manifests lack it, so their film is stitched again once."""
+
+    inputs: str  # render.cut_key of the cut: each clip's sha256, cards, captions, settings
+    size: int  # film.mp4's own os.stat, as the stitch left it
+    mtime_ns: int
+    inode: int
+    duration_s: float  # film.mp4's duration as read back then
+    captions: str | None  # film.vtt, when the film has captions
+    captions_sha256: str | None  # and its content
+
+
 class Manifest(TypedDict):
     """manifest.json, as manifest_dict builds it and read_manifest returns it."""
 
@@ -70,6 +84,7 @@ class Manifest(TypedDict):
     # the captions are also burned into film.mp4 as lower thirds (older manifests lack the
     # key: read it with lower_thirds_of for the next stitch, burned_in for the film on disk)
     lower_thirds: bool
+    stitched: StitchRecord | None  # what film.mp4 was made from (older manifests lack it)
 
 
 def lower_thirds_of(data: Mapping[str, Any]) -> bool:
@@ -97,6 +112,7 @@ def manifest_dict(
     notes: tuple[str, ...] | list[str] = (),
     captions: str | None = None,
     lower_thirds: bool = True,
+    stitched: StitchRecord | None = None,
 ) -> Manifest:
     """The manifest's content: format header, the plan's JSON, then one entry per shot."""
     return {
@@ -111,6 +127,7 @@ def manifest_dict(
         "film_duration_s": film_duration_s,
         "captions": captions,
         "lower_thirds": lower_thirds,
+        "stitched": stitched,
         "notes": list(notes),
     }
 

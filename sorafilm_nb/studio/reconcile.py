@@ -40,7 +40,6 @@ from .folder import (
     shots_from_manifest,
     sweep_leftovers,
 )
-from .manifest import lower_thirds_of
 from .pipeline import OUTCOME_UNKNOWN, REUSED_ID, UNKNOWN, ShotPipeline
 from .state import ProgressCallback, RunState
 
@@ -149,24 +148,30 @@ class Reconciler(ShotPipeline):
             )
 
     def _resume(
-        self, folder: Path, on_progress: ProgressCallback | None, *, retry_unknown: bool = False
+        self,
+        folder: Path,
+        on_progress: ProgressCallback | None,
+        *,
+        retry_unknown: bool = False,
+        lower_thirds: bool | None = None,
     ) -> Film:
+        """resume(); ``lower_thirds``: run()'s choice for a folder it resumes (None: the
+        manifest's), so `sorafilm film --no-lower-thirds` on a finished film is not ignored."""
         data = read_manifest(folder)
         renamed = self._same_world(folder, data)
         shots = shots_from_manifest(folder, data)
         before = film_from_manifest(folder, data).billed  # what a summary says was new
         self._same_ledger(folder, shots)
         sweep_leftovers(folder)
-        run = RunState(
-            out_dir=folder,
-            plan_id=data["plan_id"],
-            plan_json=data.get("plan"),
-            shots=shots,
+        run = RunState.of_folder(
+            folder,
+            data,
+            shots,
             backend=self.backend_name,
             on_progress=on_progress,
             notes=[n for n in data.get("notes") or () if "resume" not in n]
             + ([renamed] if renamed else []),
-            lower_thirds=lower_thirds_of(data),
+            lower_thirds=lower_thirds,
         )
         pending = [r for r in self._pending() if getattr(r, "plan_id", None) == run.plan_id]
         by_job = {r.job_id: r for r in pending if getattr(r, "job_id", None)}
@@ -349,14 +354,8 @@ class Reconciler(ShotPipeline):
                     f"{current[i].shot_id} is still {current[i].status}: "
                     f"run resume({str(folder)!r}) first"
                 )
-        run = RunState(
-            out_dir=folder,
-            plan_id=data["plan_id"],
-            plan_json=data.get("plan"),
-            shots=current,
-            backend=self.backend_name,
-            on_progress=on_progress,
-            lower_thirds=lower_thirds_of(data),
+        run = RunState.of_folder(
+            folder, data, current, backend=self.backend_name, on_progress=on_progress
         )
         new_shots = {}
         for i in chosen:

@@ -31,9 +31,7 @@ from ..money.prices import PriceTable
 from ..money.store import warn_caller
 from ..safeio import write_text
 from .folder import (
-    CAPTIONS,
     COMPLETED,
-    FILM,
     FINAL_STATES,
     REPORT,
     Film,
@@ -50,6 +48,7 @@ from .pipeline import _RateGate
 from .reconcile import Reconciler
 from .report import report_markdown
 from .state import ProgressCallback, RunState, ShotProgress
+from .stitching import finish_film
 
 if TYPE_CHECKING:
     from ..money.ledger import Ledger
@@ -166,7 +165,8 @@ class Studio(Reconciler):
         """Make the film of plan in out_dir. Raises BudgetExceeded with nothing spent.
 
         Running again on a folder that already holds this plan resumes it (a re-run notebook
-        cell never pays twice); a folder holding another plan is refused.
+        cell never pays twice; a finished film is not stitched again unless ``lower_thirds``
+        or its shots changed); a folder holding another plan is refused.
 
         ``lower_thirds``: burn each concept shot's caption (name and gloss, as its WebVTT
         cue) into film.mp4; False makes a clean master (film.vtt is written either way). The
@@ -199,8 +199,8 @@ class Studio(Reconciler):
     ) -> Film:
         if (folder / "manifest.json").exists():
             existing = read_manifest(folder)
-            if existing["plan_id"] == plan.id:
-                return self._resume(folder, on_progress)
+            if existing["plan_id"] == plan.id:  # with this call's captions choice
+                return self._resume(folder, on_progress, lower_thirds=lower_thirds)
             if not self._untouched(existing):
                 raise FilmError(
                     f"{folder} already holds the film of plan {existing['plan_id']}; "
@@ -341,7 +341,6 @@ class Studio(Reconciler):
     # -- the end ---------------------------------------------------------------------------
 
     def _finish(self, run: RunState) -> Film:
-        film_path = inside(run.out_dir, FILM)
         run.notes = [n for n in run.notes if not n.startswith("duration")]
         for i, shot in enumerate(run.shots):  # stitch only the very files the manifest pins
             if shot.status == COMPLETED and not self._file_ok(run.out_dir, shot):
@@ -355,43 +354,7 @@ class Studio(Reconciler):
                     error="the file is missing or was altered; resume() downloads it again",
                 )
         if all(s.status == COMPLETED and s.file for s in run.shots):
-            from .._look import read_prompt
-            from ..render import Segment, stitch_film
-            from ..story.captions import card_hold, to_webvtt
-
-            cut: list[Segment] = []
-            for s in run.shots:
-                if s.card:  # held as the plan's timeline and the player's list say
-                    hold = card_hold(s.card, s.card_s)
-                    title = not cut  # the film's first card is its title (captions.film_captions)
-                    cut.append(Segment.card(s.card, seconds=hold, shot_id=s.shot_id, title=title))
-                path = inside(run.out_dir, s.file or "")
-                cut.append(Segment.clip(path, caption=s.caption, shot_id=s.shot_id))
-            end_card = run.plan_json.get("end_card") if isinstance(run.plan_json, dict) else None
-            if isinstance(end_card, str) and end_card.strip():  # the README's promise, paid off
-                cut.append(Segment.card(end_card.strip(), seconds=card_hold(end_card.strip())))
-            made = stitch_film(
-                cut,
-                film_path,
-                durations=[s.duration_s for s in run.shots],
-                infos=[self._media.get(s.sha256 or "") for s in run.shots],  # _file_ok: same sha
-                look=read_prompt(run.shots[0].prompt).look,  # the cards wear the film's look
-                burn_lower_thirds=run.lower_thirds,
-            )
-            if not made.whole:
-                run.notes.append(
-                    f"duration: the stitched film is {made.duration:.2f} s but its "
-                    f"shots add up to {made.expected:.2f} s"
-                )
-                run.film = None
-                run.captions = None
-            else:
-                run.film = FILM
-                run.film_duration = made.duration
-                run.captions = None
-                if made.captions:  # the track the player and the shared page show
-                    write_text(inside(run.out_dir, CAPTIONS), to_webvtt(made.captions))
-                    run.captions = CAPTIONS
+            finish_film(run, self._media)  # film.mp4 stitched, or kept when it is current
         else:
             run.film = None
             run.film_duration = None

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..redact import redact
 from .folder import COMPLETED, ShotResult
-from .manifest import manifest_dict, write_manifest
+from .manifest import Manifest, StitchRecord, lower_thirds_of, manifest_dict, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class RunState:
         on_progress: ProgressCallback | None,
         notes: Sequence[str] = (),
         lower_thirds: bool = True,
+        stitched: StitchRecord | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.plan_id = plan_id
@@ -76,6 +77,9 @@ class RunState:
         self.film_duration: float | None = None
         self.captions: str | None = None  # film.vtt, when the film has captions
         self.lower_thirds = lower_thirds  # burn the captions into film.mp4 (see _cut)
+        # what film.mp4 on disk was stitched from, as the manifest recorded it (kept through
+        # the run: the finish compares it with the cut it would make, studio.stitching)
+        self.stitched = stitched
         self.progress = [100 if s.status == COMPLETED else 0 for s in shots]
         self._on_progress = on_progress
         self._lock = threading.RLock()
@@ -84,6 +88,33 @@ class RunState:
         # set when a shot's work in the current run ends (the pipeline fills it): a shot that
         # starts from another shot's frame waits on that shot's event
         self.finished: dict[int, threading.Event] = {}
+
+    @classmethod
+    def of_folder(
+        cls,
+        folder: Path,
+        data: Manifest,
+        shots: list[ShotResult],
+        *,
+        backend: str,
+        on_progress: ProgressCallback | None,
+        notes: Sequence[str] = (),
+        lower_thirds: bool | None = None,
+    ) -> RunState:
+        """A resume's or rerun's run of a folder as its manifest left it: the plan, the
+        captions choice (``lower_thirds``, when given, overrides it) and the record of what
+        film.mp4 was stitched from."""
+        return cls(
+            out_dir=folder,
+            plan_id=data["plan_id"],
+            plan_json=data.get("plan"),
+            shots=shots,
+            backend=backend,
+            on_progress=on_progress,
+            notes=notes,
+            lower_thirds=lower_thirds_of(data) if lower_thirds is None else lower_thirds,
+            stitched=data.get("stitched"),
+        )
 
     def start(self, index: int) -> None:
         self._started[index] = time.monotonic()
@@ -102,6 +133,7 @@ class RunState:
                     notes=self.notes,
                     captions=self.captions,
                     lower_thirds=self.lower_thirds,
+                    stitched=self.stitched,
                 ),
             )
 

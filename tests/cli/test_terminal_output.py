@@ -75,10 +75,11 @@ def runs(
         "analyze": run("analyze", str(repo), "--top", "12"),
         "plan": run("plan", "--repo", str(repo), "--verbose", "--top", "12"),
         # a simulated job in 0.1 s, not the CLI's 2 s: the output, not the pace, is tested.
-        # A 30 s teaser, not the default 90 s film: stitching (and resume's re-stitch) is most
-        # of these runs' CPU, 17 -> 6 s. Its output still holds the hostile names (a caption,
-        # the "left out" line), the --out folder and the film's and report's paths; `plan`
-        # above prints the full 90 s table, every hostile title in it.
+        # A 30 s teaser, not the default 90 s film: stitching is most of these runs' CPU,
+        # 17 -> 6 s (resume keeps the finished film: test_resume_keeps_the_finished_film).
+        # Its output still holds the hostile names (a caption, the "left out" line), the
+        # --out folder and the film's and report's paths; `plan` above prints the full 90 s
+        # table, every hostile title in it.
         "film": run(
             "film",
             "--repo",
@@ -128,3 +129,13 @@ def test_the_repository_text_is_there_as_escapes(
     assert runs["film"].returncode == 0, runs["film"].stderr
     assert "film\\x1b[2K\\u202e" in runs["film"].stdout  # the --out folder, shown
     assert runs["share"].returncode == 2 and "missing\\x1b[2K" in runs["share"].stderr
+
+
+@pytest.mark.slow  # `runs`: seven CLI runs in subprocesses
+def test_resume_keeps_the_finished_film(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """`sorafilm resume` of the film `sorafilm film` just finished says the film is current
+    and stitches nothing (studio/stitching.py); it stitched the whole film again before."""
+    from sorafilm_nb.studio.stitching import KEPT
+
+    assert runs["resume"].returncode == 0, runs["resume"].stderr
+    assert KEPT in runs["resume"].stdout
