@@ -108,3 +108,14 @@ def test_an_error_that_occurred_while_something_is_raised_then() -> None:
     )
     assert said == "ParcelException: raised while handling your parcel"
 
+
+def test_only_an_exception_is_raised_when_an_error_occurred() -> None:
+    """ "The error that occurred during the last request" on a function is what it returns:
+    "raised during the last request" said it throws."""
+    said = gloss(
+        "lastError",
+        "The error that occurred during the last request, or None.",
+        kind="function",
+    )
+    assert "raised" not in said
+    assert said.startswith("lastError: the error that occurred during the last request")
