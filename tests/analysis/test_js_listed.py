@@ -90,7 +90,7 @@ def test_the_loop_forms_and_the_docs_the_scanner_can_find() -> None:
     assert found["Body.json"] == [9, "Shortcuts."]  # the loop's JSDoc speaks for it
     assert found["Body.text"] == [9, "Shortcuts."]
     assert found["a"] == [11, ""] and found["b"] == [11, ""]  # exports[x]: exported names
-    assert found["Obj.one"] == [12, ""]  # inside an if, still the loop's
+    assert "Obj.one" not in found  # inside an if: which names it makes, only running says
     source = b"['a', 'b'].map(function (x) { exports[x] = function () {}; });\n"
     scan = scan_js(source, "javascript")
     assert scan["all"] == ["a", "b"]
@@ -125,6 +125,38 @@ def test_only_written_out_strings_are_read() -> None:
         "const late = ['get'];\n"
     )
     assert found == {"setup": [11, ""]}, found
+
+
+def test_a_loop_that_chooses_or_rebinds_its_name_is_left_unknown() -> None:
+    """A body that guards, stops early or changes the loop variable does not make each
+    name of the list: it is left to dyn, a member of unknown name, never an invented one."""
+    bodies = [
+        "if (m !== 'head') { Api[m] = function () {}; }",
+        "m = 'x' + m; Api[m] = function () {};",
+        "m += 'Async'; Api[m] = function () {};",
+        "if (m === 'head') return; Api[m] = function () {};",
+        "switch (m) { case 'get': Api[m] = function () {}; }",
+        "try { Api[m] = function () {}; } catch (e) {}",
+        "m === 'get' ? (Api[m] = function () {}) : 0;",
+        "{ let m = 'zzz'; Api[m] = function () {}; }",
+        "const [m] = ['zzz']; Api[m] = function () {};",
+        "function m() {} Api[m] = function () {};",
+        "for (const m of other) Api[m] = function () {};",
+        "m++; Api[m] = function () {};",
+    ]
+    for body in bodies:
+        source = f"['get', 'head'].forEach(function (m) {{ {body} }});\n"
+        scan = scan_js(source.encode(), "javascript")
+        assert not scan.get("fn"), body
+        assert scan.get("dyn"), body  # still a member of unknown name on Api
+        loop = f"for (const m of ['get', 'head']) {{ {body} }}\n"
+        assert not functions(loop), body
+    # a nested function's own choices and names run later, on its own: the loop still reads
+    nested = "Api[m] = function (x) { if (x) return m; let m2 = m; };"
+    assert set(functions(f"['get', 'head'].forEach(function (m) {{ {nested} }});\n")) == {
+        "Api.get",
+        "Api.head",
+    }
 
 
 def test_hostile_names_pass_the_checks_of_any_member() -> None:
