@@ -32,7 +32,8 @@ Each name passes the same checks as a member written in the source (``member_nam
 identifier, not private (``_x``, ``#x``), not a method the runtime calls (``toString``), so
 ``"__proto__"`` and ``"<script>"`` define nothing. A list of more than MAX_LIST names is data
 (a table of words), not members, and is not read; a file makes at most MAX_MADE members this
-way, as one list reused by many loops would otherwise make each string many members.
+way and from factories (js_factory) together, as one list reused by many loops would
+otherwise make each string many members.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from .jsdoc import node_text as _text
 from .scan_python import summary_line
 
 MAX_LIST = 64  # names in one list (the HTTP methods are 7 to 35 of them)
-MAX_MADE = 256  # members one file makes from lists
+MAX_MADE = 256  # members one file makes by name, from lists and factories (js_factory) together
 # methods the runtime calls, not users: JSON.stringify calls toJSON, util.inspect (and
 # console.log) inspect, string conversion toString/valueOf; ``static get default()`` is ES
 # module interop. JavaScript's counterpart of Python's dunder methods (scan_js reads it too).
@@ -72,7 +73,8 @@ _NESTED = frozenset(
         "method_definition",
     }
 )
-_FUNCTIONS = frozenset(
+# a value that is a function (a member's, or what a factory returns); js_factory's too
+FUNCTION_VALUES = frozenset(
     {"function_expression", "function", "arrow_function", "generator_function", "class"}
 )
 _WRAPPERS = frozenset({"as_expression", "satisfies_expression", "parenthesized_expression"})
@@ -131,7 +133,9 @@ def listed_members(
             target = _text(obj)
             value = assign.child_by_field_name("right")
             prototype = target.endswith(".prototype")
-            if value.type not in _FUNCTIONS and not (prototype and value.type == "call_expression"):
+            if value.type not in FUNCTION_VALUES and not (
+                prototype and value.type == "call_expression"
+            ):
                 continue
             read.add(obj.id)  # its names are known, whether or not they are API
             owner = target.removesuffix(".prototype").rsplit(".", 1)[-1]
@@ -183,7 +187,7 @@ def _returned(call: Any, factories: dict[str, Any]) -> Any:
     for stmt in body.named_children if body is not None else ():
         if stmt.type == "return_statement":
             value = next((c for c in stmt.named_children if c.type != "comment"), None)
-            return value if value is not None and value.type in _FUNCTIONS else None
+            return value if value is not None and value.type in FUNCTION_VALUES else None
     return None
 
 

@@ -294,6 +294,30 @@ def test_a_factory_called_a_thousand_times_makes_a_bounded_number() -> None:
     found = functions(source)
     spent = time.process_time() - start
     made = [n for n in found if n.startswith("c")]
-    assert len(made) == js_factory.MAX_MADE  # not 1,000 x 100 from 20 KB
+    assert len(made) == MAX_MADE  # not 1,000 x 100 from 20 KB
     assert {n.split(".")[1] for n in made} <= {f"m{i}" for i in range(js_factory.MAX_MEMBERS)}
     assert spent < 5.0, spent  # CPU time
+
+
+def test_lists_and_factories_share_one_cap_a_file() -> None:
+    """A file that fills the cap with listed members makes none more by factories: each had
+    its own MAX_MADE, so a file made twice the members the cap says."""
+    names = ", ".join(f"'m{i}'" for i in range(MAX_LIST))
+    loops = "".join(
+        f"L.forEach(function (m) {{ A{i}[m] = function () {{}}; }});\n" for i in range(8)
+    )
+    members = "".join(f"  v.f{i} = function () {{}};\n" for i in range(60))
+    calls = "".join(f"const c{i} = make();\n" for i in range(10))
+    source = f"const L = [{names}];\n{loops}function make() {{\n  const v = {{}};\n{members}"
+    found = functions(f"{source}  return v;\n}}\n{calls}")
+    made = [n for n in found if n.startswith(("A", "c"))]
+    assert len(made) == MAX_MADE, len(made)
+    half = "".join(
+        f"L.forEach(function (m) {{ A{i}[m] = function () {{}}; }});\n" for i in range(2)
+    )
+    found = functions(
+        f"const L = [{names}];\n{half}function make() {{\n  const v = {{}};\n"
+        f"{members}  return v;\n}}\n{calls}"
+    )
+    assert len([n for n in found if n.startswith("A")]) == 2 * MAX_LIST
+    assert len([n for n in found if n.startswith("c")]) == MAX_MADE - 2 * MAX_LIST
