@@ -31,9 +31,9 @@ from .text import concept_words
 _c_tally = getattr(_scanner, "tally", None)
 
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
-# (its reason: `git log -S RANK_VERSION`); rank-29: "Owner#method" headings, proxies
-# (analysis.forwards), and a README call on the package's binding (api.instance_of).
-RANK_VERSION = "rank-29"
+# (its reason: `git log -S RANK_VERSION`); rank-30: a forward's target is never a forward
+# itself (analysis.forwards).
+RANK_VERSION = "rank-30"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
