@@ -292,12 +292,27 @@ def story_check(package: str, plan: Any, casting: Any) -> StoryCheck:
     )
 
 
+def _event_openings() -> tuple[str, ...]:
+    """The openings a cause says an error's own event with ("When", "Just as", "The
+    moment"): story.toml's raised_when link, the one home of that wording."""
+    from sorafilm_nb.story.wording import story_wordings
+
+    lines = story_wordings()["default"].links["raised_when"]
+    return tuple(line.split("{when}")[0].strip() for line in lines if "{when}" in line)
+
+
 def _event(cause: str, summary: str) -> bool:
     """Whether a cause is its error's own event ("When a pot cracks in the kiln," or "Just
-    as a pot cracks in the kiln," of "Raised when a pot cracks in the kiln because ...")."""
-    words = cause.rstrip(",").lower().split()
-    tails = (" ".join(words[k:]) for k in (1, 2))  # "When ...", "Just as ...", "The moment ..."
-    return any(len(t.split()) >= 2 and t in str(summary).lower() for t in tails)
+    as a pot cracks in the kiln," of "Raised when a pot cracks in the kiln because ..."):
+    only raised_when's openings are taken off, and the rest matches whole words ("Thanks to
+    the timeout," is no event of "Raised when the timeouts expire")."""
+    said = " ".join(cause.rstrip(",").split())
+    opening = next((o for o in _event_openings() if said.lower().startswith(o.lower() + " ")), None)
+    event = said[len(opening) + 1 :] if opening else ""
+    if len(event.split()) < 2:
+        return False
+    spaced = r"\s+".join(map(re.escape, event.split()))
+    return bool(re.search(rf"(?<!\w){spaced}(?!\w)", str(summary), re.I))
 
 
 def _cause_of(prompt: Any) -> str:

@@ -27,7 +27,7 @@ story.clauses (captions), which strip them each in its own way.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -136,7 +136,10 @@ def unwrap_emphasis(text: str) -> str:
     (_EMPHASIS_CLOSER, found in one pass) and starts at most _EMPHASIS_REACH characters
     before it, on its line; so the pattern runs only over those stretches before each
     closer after the first opener, and text without one is returned as it is (a paragraph
-    of ``/*`` holds 100,000 closers and no opener). The matches are the pattern's
+    of ``/*`` holds 100,000 closers and no opener), and a closer with no opener of its
+    character within its reach on its line closes nothing, so it extends no stretch (a ``*``
+    closer every 250 characters among ``_`` openers that never close spanned the whole
+    text). The matches are the pattern's
     own, in its order: a stretch runs from where no match can start to past its last
     closer's run, and a stretch that would end just after a ``_`` (which the pattern would
     take for a closer before no word character, the next one unseen) reads on past the
@@ -144,7 +147,21 @@ def unwrap_emphasis(text: str) -> str:
     opener = _EMPHASIS_OPENER.search(text)
     if opener is None:  # ("/* /* /*": closers, but nothing to close)
         return text
-    closers = list(map(re.Match.start, _EMPHASIS_CLOSER.finditer(text, opener.start() + 1)))
+    # a closer counts only with an opener of its character within its reach, on its line:
+    # any closer extended a stretch, so "*" closers among "_" openers that never close
+    # (" _a" * 83 + " b* ", repeated) had the pattern run over the whole text
+    openers: dict[str, list[int]] = {"*": [], "_": []}
+    for m in _EMPHASIS_OPENER.finditer(text, opener.start()):
+        openers[m.group()].append(m.start())
+    closers: list[int] = []
+    for m in _EMPHASIS_CLOSER.finditer(text, opener.start() + 1):
+        at = m.start()
+        reach = max(at - _EMPHASIS_REACH, 0)
+        reach = max(reach, text.rfind("\n", reach, at) + 1)
+        same = openers[text[at]]
+        k = bisect_left(same, reach)
+        if k < len(same) and same[k] < m.end() - 1:
+            closers.append(at)
     stretches: list[tuple[int, int]] = []
     i = 0
     while i < len(closers):

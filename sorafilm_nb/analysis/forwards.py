@@ -10,7 +10,8 @@ says what the call does, and the extra stays for a film whose captions must diff
 Only a sentence that says it forwards "to" (or is an alias "of"/"for") a named ``Owner#method``
 or ``Owner.method`` and says no purpose of its own ("Proxy `Router#use()` to add middleware"
 says one), and only a target the project defines once: a function of that short name whose
-owner, or whose file's folder or module, is the named owner, with a summary that is prose.
+owner, or whose file's folder or module, is the named owner, with a summary that is prose
+and no forward itself (a chain of aliases says where the call goes, never what it does).
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ _FORWARD = re.compile(
     r"(?:\s+with\s[^.]*)?(?:[.]|\s*$)",
     re.I,
 )
-# a target's summary that is no prose: a count, or a forward itself
-_NOT_PROSE = re.compile(r"^(?:in \d+ docstrings?|raised \d|caught \d)|^(?:an?\s+)?prox", re.I)
+# a target's summary that is no prose: a count (a forward itself is _FORWARD's: "Alias for"
+# to "Delegates to" said "Delegates to Layer.handle(). Alias for Router.use.")
+_NOT_PROSE = re.compile(r"^(?:in \d+ docstrings?|raised \d|caught \d)", re.I)
 
 
 def _owned_by(c: Concept, owner: str) -> bool:
@@ -58,7 +60,12 @@ def with_forwarded(concepts: Sequence[Concept]) -> list[Concept]:
     # times over every concept
     named: dict[str, list[Concept]] = {}
     for t in concepts:
-        if t.kind == "function" and t.summary and not _NOT_PROSE.match(t.summary):
+        if (
+            t.kind == "function"
+            and t.summary
+            and not _NOT_PROSE.match(t.summary)
+            and not _FORWARD.match(t.summary)
+        ):
             named.setdefault(t.name.rpartition(".")[2], []).append(t)
     for i, c in enumerate(out):
         m = _FORWARD.match(c.summary) if c.kind == "function" and c.summary else None

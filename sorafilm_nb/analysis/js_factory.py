@@ -17,31 +17,30 @@ whose body returns a local L (``return L;`` among its own statements), each ``L.
 function>`` among those statements defines ``V.x``, at its line, with the JSDoc right before
 it. Read, never run: only statements of F's body itself (not inside an ``if`` or a loop, which
 may not run), and x passes js_listed.member_name as any member does. A factory gives at most
-MAX_MEMBERS, a file MAX_MADE in all (each of its calls gives all the factory's members).
+MAX_MEMBERS; a file makes js_listed.MAX_MADE members by name in all, from lists and factories
+together, one cap (each call gives all the factory's members: a thousand calls are not
+64,000 members).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .js_listed import member_name
+from .js_listed import FUNCTION_VALUES, member_name
 from .jsdoc import comment_text as _comment
 from .jsdoc import node_text as _text
 from .scan_python import summary_line
 
 MAX_MEMBERS = 64  # members one factory gives (axios' createInstance: 1; ky's: 2)
-MAX_MADE = 256  # members one file makes so (a factory called by a thousand consts: not 64,000)
-_FUNCTIONS = frozenset(
-    {"function_expression", "function", "arrow_function", "generator_function", "class"}
-)
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 
 
 def factory_members(
-    root: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str]
+    root: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str], room: int
 ) -> None:
     """Add to functions the members the module's top-level values get from the factories
-    that make them (module docstring)."""
+    that make them (module docstring), at most ``room``: what js_listed.MAX_MADE leaves after
+    the members the file's lists made."""
     bodies: dict[str, Any] = {}  # top-level function -> its body
     made: list[tuple[str, str]] = []  # (value, the factory whose call it is), in order
     for stmt in root.named_children:
@@ -74,7 +73,7 @@ def factory_members(
         if factory not in given:
             given[factory] = _members(bodies[factory], docs)
         for member, line, doc in given[factory]:
-            if count >= MAX_MADE:
+            if count >= room:
                 return
             count += 1
             full = f"{value_name}.{member}"
@@ -113,7 +112,7 @@ def _members(body: Any, docs: list[str]) -> list[tuple[str, int, str]]:
         member = _text(left.child_by_field_name("property"))
         if obj is None or obj.type != "identifier" or _text(obj) != returned:
             continue
-        if value.type not in _FUNCTIONS or not member_name(member) or member in seen:
+        if value.type not in FUNCTION_VALUES or not member_name(member) or member in seen:
             continue
         seen.add(member)
         doc = _text(before) if before is not None and before.type == "comment" else ""

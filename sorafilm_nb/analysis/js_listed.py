@@ -23,13 +23,17 @@ is not read: what it holds would have to be computed. In the loop's body, outsid
 function nested in it, ``X[m] = ...`` and ``X.prototype[m] = ...`` define ``X.<name>`` for
 each name; ``exports[m] = ...`` defines ``<name>`` and exports it. The value must be a
 function, or, on a prototype (which holds its instances' methods), a call that makes one
-(axios' ``Axios.prototype[method] = generateHTTPMethod()``).
+(axios' ``Axios.prototype[method] = generateHTTPMethod()``). A body that chooses what it runs
+(``if (m !== 'head')``, ``switch``, ``?:``, ``return``, ``continue``, ``break``, ``throw``,
+``try``) or assigns or declares the loop variable (``m = 'x' + m``, ``let m``) is not read:
+which names its ``X[m]`` gets only running it says, so ``X`` stays a member of unknown name.
 
 Each name passes the same checks as a member written in the source (``member_name``): an
 identifier, not private (``_x``, ``#x``), not a method the runtime calls (``toString``), so
 ``"__proto__"`` and ``"<script>"`` define nothing. A list of more than MAX_LIST names is data
 (a table of words), not members, and is not read; a file makes at most MAX_MADE members this
-way, as one list reused by many loops would otherwise make each string many members.
+way and from factories (js_factory) together, as one list reused by many loops would
+otherwise make each string many members.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from .jsdoc import node_text as _text
 from .scan_python import summary_line
 
 MAX_LIST = 64  # names in one list (the HTTP methods are 7 to 35 of them)
-MAX_MADE = 256  # members one file makes from lists
+MAX_MADE = 256  # members one file makes by name, from lists and factories (js_factory) together
 # methods the runtime calls, not users: JSON.stringify calls toJSON, util.inspect (and
 # console.log) inspect, string conversion toString/valueOf; ``static get default()`` is ES
 # module interop. JavaScript's counterpart of Python's dunder methods (scan_js reads it too).
@@ -69,7 +73,8 @@ _NESTED = frozenset(
         "method_definition",
     }
 )
-_FUNCTIONS = frozenset(
+# a value that is a function (a member's, or what a factory returns); js_factory's too
+FUNCTION_VALUES = frozenset(
     {"function_expression", "function", "arrow_function", "generator_function", "class"}
 )
 _WRAPPERS = frozenset({"as_expression", "satisfies_expression", "parenthesized_expression"})
@@ -114,6 +119,8 @@ def listed_members(
         if loop is None:
             continue
         names, var, body = loop
+        if _branches_or_rebinds(body, var):
+            continue  # what it makes depends on what runs: dyn's, a member of unknown name
         loop_doc = _jsdoc(stmt, family)
         loop_said = False
         top = _declared_functions(root) if top is None else top
@@ -126,7 +133,9 @@ def listed_members(
             target = _text(obj)
             value = assign.child_by_field_name("right")
             prototype = target.endswith(".prototype")
-            if value.type not in _FUNCTIONS and not (prototype and value.type == "call_expression"):
+            if value.type not in FUNCTION_VALUES and not (
+                prototype and value.type == "call_expression"
+            ):
                 continue
             read.add(obj.id)  # its names are known, whether or not they are API
             owner = target.removesuffix(".prototype").rsplit(".", 1)[-1]
@@ -178,7 +187,7 @@ def _returned(call: Any, factories: dict[str, Any]) -> Any:
     for stmt in body.named_children if body is not None else ():
         if stmt.type == "return_statement":
             value = next((c for c in stmt.named_children if c.type != "comment"), None)
-            return value if value is not None and value.type in _FUNCTIONS else None
+            return value if value is not None and value.type in FUNCTION_VALUES else None
     return None
 
 
@@ -261,6 +270,66 @@ def _first_param(callback: Any) -> str:
     if first is not None and first.type == "required_parameter":  # TypeScript: ``(m: string)``
         first = first.child_by_field_name("pattern")
     return _text(first) if first is not None and first.type == "identifier" else ""
+
+
+# what makes a loop's body do something else for some names, or stop before the rest:
+# ``if (m !== 'head') {...}``, an early return (``?:`` and ``switch`` choose too)
+_CHOICES = frozenset(
+    {
+        "if_statement",
+        "switch_statement",
+        "return_statement",
+        "continue_statement",
+        "break_statement",
+        "throw_statement",
+        "try_statement",
+        "ternary_expression",
+    }
+)
+# patterns a declaration or an assignment binds names in (``const {m} = x``, ``[m] = y``)
+_PATTERNS = frozenset(
+    {"object_pattern", "array_pattern", "pair_pattern", "assignment_pattern", "rest_pattern"}
+)
+
+
+def _branches_or_rebinds(body: Any, var: str) -> bool:
+    """Whether the loop's body, outside the functions nested in it, chooses what it runs
+    (if, switch, ?:, return, continue, break, throw, try) or assigns or declares the loop
+    variable (``m = 'x' + m``, ``let m``, ``function m``): then ``X[m]`` holds no name of
+    the list for sure, and reading the list would make members the code never makes."""
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in _CHOICES:
+            return True
+        if node.type in _NESTED:
+            name = node.child_by_field_name("name")
+            if name is not None and _text(name) == var:
+                return True  # ``function m() {}`` declares m in the block
+            continue
+        bound = None
+        if node.type == "variable_declarator":
+            bound = node.child_by_field_name("name")
+        elif node.type in ("assignment_expression", "augmented_assignment_expression"):
+            bound = node.child_by_field_name("left")
+        elif node.type == "update_expression":
+            bound = node.child_by_field_name("argument")
+        elif node.type == "for_in_statement":
+            bound = node.child_by_field_name("left")
+        if bound is not None and _binds(bound, var):
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _binds(target: Any, var: str) -> bool:
+    """Whether an assignment's or declaration's target names ``var`` itself, or in a
+    destructuring pattern; ``X[m]`` and ``X.m`` do not."""
+    if target.type in ("identifier", "shorthand_property_identifier_pattern"):
+        return _text(target) == var
+    if target.type in _PATTERNS:
+        return any(_binds(child, var) for child in target.named_children)
+    return False
 
 
 def _assignments(body: Any, var: str) -> list[tuple[Any, Any]]:

@@ -14,4 +14,7 @@ scan_js.py returns.
 # js-17: members defined by name in a loop over a list of strings written out (js_listed.py:
 # axios' request methods); such a loop's owner is no longer a member of unknown name (dyn);
 # and the members a factory gives the value it makes (js_factory.py: axios.create).
-PARSER_VERSION = "js-17"
+# js-18: a listed loop whose body chooses (if, switch, ?:, return, continue, break, throw,
+# try) or assigns or declares its variable makes no members (dyn): js-17 invented some; and
+# lists and factories share one cap a file (js_listed.MAX_MADE), where each had its own.
+PARSER_VERSION = "js-18"

@@ -31,9 +31,10 @@ from .text import concept_words
 _c_tally = getattr(_scanner, "tally", None)
 
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
-# (its reason: `git log -S RANK_VERSION`); rank-30: RepoProfile.name is the project's own,
-# never the folder's; rank-31: README reference-list entries and taglines (readme.py).
-RANK_VERSION = "rank-31"
+# also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
+# (its reason: `git log -S RANK_VERSION`); rank-31: README reference lists and taglines;
+# rank-32: a forward's target is never a forward itself (analysis.forwards).
+RANK_VERSION = "rank-32"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

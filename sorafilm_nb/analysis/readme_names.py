@@ -342,13 +342,10 @@ def concept_sentences(
 # ------------------------------------------------------------------ calls in the examples
 
 CALL_MAX = 80  # characters of an example call kept from its line
-_CALL_AT = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
 _BEFORE = 80  # characters before a call read for what it is called on
-# What a method is called on: "axios" of "axios.get(" ("" for a chained ".get(" or "f().get(")
-_RECEIVER = re.compile(r"([A-Za-z_$][\w$]*)?\s*\.\s*$")
-# The _CALL_AT matches split in two, each found by its first character: a call on something
-# (a "." and blanks before the name, group 1), and the rest, bare unless blanks stand
-# between the name and a "." (_called_on).
+# A call, a name before "(" where no word character precedes it, found in two patterns, each
+# by its first character: a call on something (a "." and blanks before the name, group 1),
+# and the rest, bare unless blanks stand between the name and a "." (_called_on).
 _DOTTED_CALL = re.compile(r"\.\s*([A-Za-z_$][\w$]*)\s*\(")
 _BARE_CALL_AT = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(")
 _NAME_START = re.compile(r"[A-Za-z_$]")
@@ -421,10 +418,11 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
 
 
 def _receiver(line: str, start: int, dot: int) -> str:
-    """_RECEIVER's name in line[start:dot] (its last "." at dot): read back from the dot over
-    blanks and word characters, a few steps, where the pattern tried every start of the
+    """What a method is called on, the name in line[start:dot] before its "." at dot
+    ("axios" of "axios.get(", "" for a chained ".get(" or "f().get("): read back from the dot
+    over blanks and word characters, a few steps, where a pattern tried every start of the
     stretch (5 us a call). The name begins at the run's first character that can begin one,
-    as the pattern's leftmost match does ("1abc." -> "abc")."""
+    as that pattern's leftmost match did ("1abc." -> "abc")."""
     end = dot
     while end > start and line[end - 1].isspace():
         end -= 1
@@ -437,6 +435,6 @@ def _receiver(line: str, start: int, dot: int) -> str:
 
 def _called_on(line: str, at: int) -> bool:
     """Whether the call at line[at] is on something: a "." before it, blanks between, within
-    _BEFORE characters (the stretch _RECEIVER reads). A "." further back (behind 80 blanks)
+    _BEFORE characters (the stretch _receiver reads). A "." further back (behind 80 blanks)
     makes it a bare call."""
     return line[max(0, at - _BEFORE) : at].rstrip().endswith(".")

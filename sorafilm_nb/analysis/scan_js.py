@@ -33,6 +33,7 @@ from .js_family import jsdoc as _jsdoc
 from .js_family import source_order as _source_order
 from .js_family import top_level as _top_level
 from .js_family import top_names as _top_names
+from .js_listed import MAX_MADE as _MAX_MADE
 from .js_listed import PROTOCOL as _PROTOCOL
 from .js_listed import listed_members as _listed_members
 from .js_minified import minified, unmangle
@@ -159,9 +160,12 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     exported: list[str] = []
     made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret)
     # ``Axios.prototype[method] = ...`` in a loop over ``['get', 'post']``: the list names them
+    before = len(functions)
     listed = _listed_members(tree.root_node, family, functions, exported, docs, ret)
-    # ``const axios = createInstance()`` where createInstance gives ``instance.create``
-    _factory_members(tree.root_node, functions, docs, ret)
+    # ``const axios = createInstance()`` where createInstance gives ``instance.create``; one
+    # cap (js_listed.MAX_MADE) for the members made by name from lists and factories together
+    room = _MAX_MADE - (len(functions) - before)
+    _factory_members(tree.root_node, functions, docs, ret, room)
     # ``app[method] = function`` (in a methods.forEach loop over a list not written there):
     # members made at run time, whose names only a README example can tell (analysis.api);
     # owner and line are kept

@@ -235,7 +235,9 @@ def family_gloss(names: str, concepts: Sequence[Concept], limit: int) -> str:
         listed = f"{article.group(1)} {listed}"
     if len(concepts) > len(spans):
         return ""
-    text = gloss(names, first[:start] + listed + first[end:], limit=limit)
+    kinds = {c.kind for c in concepts}
+    kind = kinds.pop() if len(kinds) == 1 else ""
+    text = gloss(names, first[:start] + listed + first[end:], kind=kind, limit=limit)
     return text if text.startswith(f"{names}: ") and not text.endswith(" or") else ""
 
 
@@ -403,7 +405,9 @@ def caption_choices(
         said += [http_gloss(c), route_gloss(c)]
         for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
             for text in (c.summary, c.readme_sentence):
-                said += [t for t in teaching_clauses(c.name, text, room) if len(t.split()) >= 3]
+                said += [
+                    t for t in teaching_clauses(c.name, text, room, c.kind) if len(t.split()) >= 3
+                ]
         based = gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit)
         base = based[len(head) :] if based.startswith(head) else ""  # "a ZodType"
         # what makes it says its base too ("the ZodType object() returns"): the base alone

@@ -222,9 +222,9 @@ def gloss(
     # a later sentence that says what comes back ("returns a new Route instance") teaches
     # and one that only calls it by its kind ("the default undefined type") speaks after one
     # that says what it does ("can be printed, iterated, and treated as a boolean")
-    clauses = teaching_clauses(name, summary, limit - len(head))
+    clauses = teaching_clauses(name, summary, limit - len(head), kind)
     for clause in sorted(clauses, key=lambda c: _forwards(c) or _kind_of_name(name, c)):
-        return head + _whole_point(name, summary, clause, limit + CUT_EXTRA - len(head))
+        return head + _whole_point(name, summary, clause, limit + CUT_EXTRA - len(head), kind)
     text = plain(summary)
     # "Uses TimestampSigner instead of the default Signer." on a Serializer: only a
     # comparison alone, but with its base it says what the class is
@@ -259,18 +259,18 @@ def gloss(
 CUT_EXTRA = 12
 
 
-def _whole_point(name: str, summary: str, clause: str, room: int) -> str:
+def _whole_point(name: str, summary: str, clause: str, room: int, kind: str = "") -> str:
     """``clause``, or where the cut left three words at most, the same clause cut within
     ``room`` when that says at least two more words of it; a cut that stops before its
     sentence's point (before a condition, on an operator: gloss_cuts.sensible_end) said to a
     sensible end."""
-    said = _longer(name, summary, clause, room)
+    said = _longer(name, summary, clause, room, kind)
     if CONDITION.match(said) and thrown(name).search(plain(summary)):
         return said  # an error's condition: _longer's own rule
     return sensible_end(summary, said, room) or said
 
 
-def _longer(name: str, summary: str, clause: str, room: int) -> str:
+def _longer(name: str, summary: str, clause: str, room: int, kind: str = "") -> str:
     """_whole_point's clause, before sensible_end."""
     # a condition is the point of an error's caption: "thrown if the response status is
     # not in the range" lost "of 200...299"
@@ -286,11 +286,13 @@ def _longer(name: str, summary: str, clause: str, room: int) -> str:
         return clause
     more = 1 if condition else 2  # "... a non-2xx status" lacked only its "code"
     if len(clause.split()) > 3 and not condition:  # a list: only its whole end
-        whole = [t for t in teaching_clauses(name, summary, room) if t.startswith(clause + ",")]
+        whole = [
+            t for t in teaching_clauses(name, summary, room, kind) if t.startswith(clause + ",")
+        ]
         longer = whole[0] if whole else ""
         done = bool(longer) and not in_a_list(plain(summary), longer)
         return longer if done and ends_a_phrase(plain(summary), longer) else clause
-    for longer in teaching_clauses(name, summary, room):
+    for longer in teaching_clauses(name, summary, room, kind):
         if longer.startswith(clause + " ") and len(longer.split()) >= len(clause.split()) + more:
             return longer if ends_a_phrase(plain(summary), longer) else clause
     return word_cut(summary, clause, room) or clause
@@ -315,16 +317,17 @@ def _forwards(clause: str) -> bool:
     return bool(_FORWARDS.match(clause)) and not _PURPOSE.search(clause)
 
 
-def teaching_clauses(name: str, summary: str, room: int) -> list[str]:
+def teaching_clauses(name: str, summary: str, room: int, kind: str = "") -> list[str]:
     """The clause of each of the first three sentences of ``summary`` that teaches something
-    about ``name``, each within ``room`` characters, in order: gloss says the first, and a
-    film whose captions would read alike says a later one (fallback_gloss.caption_choices)."""
+    about ``name`` (a concept of ``kind``), each within ``room`` characters, in order: gloss
+    says the first, and a film whose captions would read alike says a later one
+    (fallback_gloss.caption_choices)."""
     text = plain(spell_code_words(summary))
     if not text or _NOT_PROSE.match(text) or room < 12:
         return []
     out = []
     for sentence in _SENTENCE_END.split(text)[:3]:
-        clause = _clause(name, sentence, room)
+        clause = _clause(name, sentence, room, kind)
         if clause and clause not in out:
             out.append(clause)
     return out
@@ -351,7 +354,7 @@ _KIND_THEN = re.compile(
 _LABEL = re.compile(r"^(?:note|tip|hint|important|warning|caution|n\.b\.)\s*:\s+(?=\S)", re.I)
 
 
-def _clause(name: str, sentence: str, room: int) -> str:
+def _clause(name: str, sentence: str, room: int, kind: str = "") -> str:
     """The clause of one docstring sentence a caption shows, or "" when it teaches nothing."""
     sentence = _LABEL.sub("", sentence)
     # "these will throw an HTTPError if the response status is ...": said of the error
@@ -368,7 +371,10 @@ def _clause(name: str, sentence: str, room: int) -> str:
     # "Raised if a signature does not match": an exception is "raised if ..." (a bare
     # "when ..." is a fragment that no longer says it is raised); its own "if" or "when"
     text = _RAISED.sub(_raised, text)
-    text = _OCCURRED.sub(lambda m: f"raised {m.group(1).lower()} ", text)
+    # (only an exception is raised: "The error that occurred during the last request" on a
+    # lastError function is what it returns)
+    if kind == "exception":
+        text = _OCCURRED.sub(lambda m: f"raised {m.group(1).lower()} ", text)
     text, kept_noun = _NOUN_THEN_PARTICIPLE.subn(r"\1 ", text)
     if not kept_noun:
         text = _FILLER_OPENING.sub("", text)

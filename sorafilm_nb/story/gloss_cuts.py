@@ -132,8 +132,8 @@ def point_after(summary: str, clause: str, room: int) -> str:
     # a verb and its bare object: "a collection | of things like ..." has no verb to say the
     # examples with, "holds things | for later like ..." an object that goes on
     if m and not {w.lower() for w in (verb, *noun.split())} & DANGLING:
-        items = [i.strip() for i in _LIST_SPLIT.split(m.group(1)) if i.strip()]
-        whole = f"{verb} {m.group(1).strip()}"
+        items, said_to = _list_items(m.group(1))
+        whole = f"{verb} {m.group(1)[:said_to].strip()}"
         if len(items) >= 3 and len(whole) <= room:
             return whole
         for k in range(len(items) - 1, 2, -1):
@@ -148,6 +148,32 @@ def point_after(summary: str, clause: str, room: int) -> str:
     if not said or len(said) > room or said.split()[-1].lower() in DANGLING | NEEDS_MORE:
         return ""
     return said
+
+
+# what opens a clause of its own, not one more example: ", so restart the server" or ",
+# which the app calls settings" after a list run to its sentence's end
+_NOT_AN_ITEM = frozenset({"which", "that", "so", "but", "when", "where", "if"})
+
+
+def _list_items(listed: str) -> tuple[list[str], int]:
+    """The examples of a "like" list and where the last of them ends in ``listed``: the
+    pattern runs to the sentence's end, so the list ends at the first part that is no
+    example, longer than three words or opening a clause (", so restart the server after
+    changes" counted as a third item made "paths and ports" pass the three-item check)."""
+    items: list[str] = []
+    said_to = 0
+    start = 0
+    for sep in [*_LIST_SPLIT.finditer(listed), None]:
+        end = sep.start() if sep else len(listed)
+        item = listed[start:end].strip()
+        if item:
+            words = item.split()
+            if len(words) > 3 or words[0].lower() in _NOT_AN_ITEM:
+                break
+            items.append(item)
+            said_to = end
+        start = sep.end() if sep else len(listed)
+    return items, said_to
 
 
 def _after(text: str, clause: str) -> str:

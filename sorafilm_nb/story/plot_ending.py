@@ -222,7 +222,7 @@ def _by_fit(payoffs: Sequence[Payoff], roles: Sequence[str], name: str) -> list[
     rank = {r: i for i, r in reversed(list(enumerate(roles)))}
 
     def fit(picture: Payoff) -> int:
-        return min((rank[r] for r in picture.roles if r in rank), default=len(rank))
+        return min((rank[r] for r in picture.roles if r in rank), default=len(roles))
 
     return sorted(turn, key=fit)  # stable: the turn breaks ties
 

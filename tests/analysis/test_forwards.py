@@ -61,6 +61,11 @@ def test_a_forward_with_a_purpose_an_unknown_or_an_ambiguous_target_stays() -> N
                 "proto.param", "function", summary="Proxy to Layer#param().", file="lib/router.js"
             ),
         ],
+        # a target that forwards itself, by another word: where the call goes, not what for
+        [
+            bare_concept("app.use", "function", summary="Alias for Router.use."),
+            bare_concept("Router.use", "function", summary="Delegates to Layer.handle()."),
+        ],
     ]
     for concepts in cases:
         assert with_forwarded(concepts) == concepts

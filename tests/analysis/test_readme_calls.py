@@ -5,6 +5,7 @@ never the README."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -160,12 +161,15 @@ def test_a_name_ending_in_s_behind_its_module_is_no_plural() -> None:
     assert readme_sentence("Options", [said], "typer") == said
 
 
+# example_calls' patterns as they were: every call, and what a method is called on
+_CALL_AT = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
+_RECEIVER = re.compile(r"([A-Za-z_$][\w$]*)?\s*\.\s*$")
+
+
 def _example_calls_reference(text: str, names: list[str]) -> dict[str, str]:
     """example_calls as it was before it skipped the calls that cannot count: every call of
     every line read in Python (1.2 million of them on a hostile line: 0.77 s). The
     answers must stay the same."""
-    import re
-
     from sorafilm_nb.analysis import readme_names as rn
     from sorafilm_nb.analysis.examples import code_blocks
 
@@ -173,13 +177,13 @@ def _example_calls_reference(text: str, names: list[str]) -> dict[str, str]:
     on: dict[str, dict[str, str]] = {}
     for _lang, body in code_blocks(text):
         for line in body.splitlines():
-            for m in rn._CALL_AT.finditer(line):
+            for m in _CALL_AT.finditer(line):
                 before = line[max(0, m.start() - 80) : m.start()].rstrip()
                 call = line[m.start() : m.start() + CALL_MAX].strip()
                 if not before.endswith("."):
                     bare.setdefault(m.group(1), call)
                     continue
-                r = rn._RECEIVER.search(before)
+                r = _RECEIVER.search(before)
                 receivers = on.setdefault(m.group(1), {})
                 if len(receivers) < rn.RECEIVERS_MAX:
                     receivers.setdefault((r.group(1) or "").lower() if r else "", call)

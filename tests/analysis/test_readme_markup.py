@@ -105,10 +105,11 @@ def test_unwrap_emphasis_takes_off_what_the_pattern_takes_off() -> None:
 def test_unwrap_emphasis_reads_a_paragraph_of_openers_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """300 KB of ``*a`` openers, one closer after them on the next line: the pattern is run
-    over the closer's line within its reach only (over the whole text, each opener tried
-    against its 300 characters, it took 0.55 s); without a closer, not at all. Counted, not
-    timed: the characters handed to the pattern."""
+    """300 KB of ``*a`` openers, one closer after them: the pattern is run over the closer's
+    reach only (over the whole text, each opener tried against its 300 characters, it took
+    0.55 s); without a closer, or with no opener of its character in its reach on its line
+    (the next line's), not at all. Counted, not timed: the characters handed to the
+    pattern."""
     handed: list[int] = []
     pattern = markup.EMPHASIS
 
@@ -120,7 +121,7 @@ def test_unwrap_emphasis_reads_a_paragraph_of_openers_once(
     monkeypatch.setattr(markup, "EMPHASIS", Counted())
     text = "*a " * 100_000 + "\nb*"
     assert markup.unwrap_emphasis(text) == text  # emphasis does not run over a line break
-    assert 0 < sum(handed) <= 6
+    assert handed == []  # the closer's line holds no opener: nothing to read
     handed.clear()
     text = "*a " * 100_000 + "b*"
     closer = len(text) - 1
@@ -131,6 +132,16 @@ def test_unwrap_emphasis_reads_a_paragraph_of_openers_once(
     assert markup.unwrap_emphasis("_a " * 100_000) == "_a " * 100_000
     assert markup.unwrap_emphasis("/* " * 100_000) == "/* " * 100_000  # closers, no opener
     assert handed == []
+    # a "*" closer every 253 characters among "_" openers that never close: each closer
+    # within the reach of the last extended the stretch over all 300 KB (the pattern's cost)
+    unit = " _a" * 83 + " b* "
+    text = (unit * (300_000 // len(unit)))[:300_000]
+    assert markup.unwrap_emphasis(text) == text
+    assert handed == []
+    # one "*" opener among them: only the reach of the two closers within its own is read
+    text = text[:150_000] + "*c" + text[150_000:]
+    assert markup.unwrap_emphasis(text) == pattern.sub(markup.emphasis_words, text)
+    assert 0 < sum(handed) <= 2 * (markup._EMPHASIS_REACH + 4)
 
 
 def test_the_prose_patterns_match_as_their_lookbehind_first_forms() -> None:

@@ -47,6 +47,24 @@ def test_examples_are_said_only_where_three_fit() -> None:
     assert long == "Depot: holds important shared things"
 
 
+def test_an_example_list_ends_where_a_clause_opens() -> None:
+    """ ", so restart the server after changes" is no third example: two are left, too few
+    to say the list; ", which the app calls settings" is cut from the three it names."""
+    two = gloss(
+        "Registry",
+        "It contains important shared variables like paths and ports, so restart the "
+        "server after changes.",
+    )
+    assert "restart" not in two
+    assert two != "Registry: contains paths and ports"
+    three = gloss(
+        "Registry",
+        "It contains important shared variables like paths, hosts and ports, which the app "
+        "calls settings.",
+    )
+    assert three == "Registry: contains paths, hosts and ports"
+
+
 def test_examples_need_a_verb_and_its_bare_object() -> None:
     """ "the central store" has no verb to say the list with: the noun phrase stays."""
     said = gloss(
@@ -89,3 +107,15 @@ def test_an_error_that_occurred_while_something_is_raised_then() -> None:
         kind="exception",
     )
     assert said == "ParcelException: raised while handling your parcel"
+
+
+def test_only_an_exception_is_raised_when_an_error_occurred() -> None:
+    """ "The error that occurred during the last request" on a function is what it returns:
+    "raised during the last request" said it throws."""
+    said = gloss(
+        "lastError",
+        "The error that occurred during the last request, or None.",
+        kind="function",
+    )
+    assert "raised" not in said
+    assert said.startswith("lastError: the error that occurred during the last request")

@@ -119,6 +119,10 @@ def test_a_payoff_is_chosen_by_the_gags_first_role_then_in_turn_by_name() -> Non
     # a gag no payoff names: each in turn from a place set by the name, so films differ
     firsts = {_by_fit(pays, ("pancake",), n)[0] for n in ("kiln", "potter", "glazer", "firebox")}
     assert len(firsts) >= 2, firsts
+    # a role said twice: a payoff that names the last role still fits better than none
+    roles = ("send", "send", "echo", "print")
+    for name in ("kiln", "potter", "flask", "zod"):  # flask and zod take the table first
+        assert _by_fit(pays, roles, name) == [hatch, window, table], name
 
 
 def test_the_ending_after_a_rescue_says_so_and_after_none_names_no_rescuer(kiln_profile) -> None:  # type: ignore[no-untyped-def]

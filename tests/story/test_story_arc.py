@@ -625,3 +625,19 @@ def test_a_film_opens_no_two_causes_alike_while_a_variant_is_left(
         said = [c for c in causes_module.causes(storyboard(named, "silent-90", 88)) if c]
         assert len(said) >= 3, said
         assert len({tuple(c.split()[:2]) for c in said[:2]}) == 2, (name, said)
+
+
+def test_the_eval_counts_as_an_errors_event_only_its_own_words_after_its_opening() -> None:
+    """eval/run.py's _event took any first word or two off a cause and matched the rest
+    inside any word: "Thanks to the timeout," read as the event of "Raised when the
+    timeouts expire". Only raised_when's openings ("When", "Just as", "The moment") are
+    taken off, and the words match whole."""
+    event = _run()._event
+    summary = "Raised when the timeouts expire before the pot cracks in the kiln."
+    assert not event("Thanks to the timeout,", summary)
+    assert not event("When the timeout,", summary)  # "timeout" is no word of "timeouts"
+    assert not event("Because the pot cracks in the kiln,", summary)
+    assert event("When the timeouts expire,", summary)
+    assert event("Just as the pot cracks in the kiln,", summary)
+    assert event("The moment the pot cracks in the kiln,", summary)
+    assert not event("When it,", summary)  # one word says no event
