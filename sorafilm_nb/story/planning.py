@@ -199,7 +199,12 @@ def _short_film(
     except PriceError:
         saved = ""
     shown = len({id(s.cast) for s in board.shots if s.cast is not None})
-    if top is not None and len(casting.entries) >= top:
+    if board.unused:  # concepts enough, but this template's beats have no place for them
+        hint = (
+            f"This template's beats have no place for the other {len(board.unused)} concepts "
+            "(left out), a template with a use beat (silent-90) has; or "
+        )
+    elif top is not None and len(casting.entries) >= top:
         hint = f"Cast more concepts (--top {top + -(-missing // 4)}, top= in Python), or "
     else:
         hint = "Film more of the code (--include tests or examples, --include-private), or "

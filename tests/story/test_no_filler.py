@@ -95,3 +95,15 @@ def test_an_explicit_top_is_kept_and_the_note_says_to_raise_it(tmp_path: Path) -
     assert all(s.cast is not None for s in p.storyboard.shots)
     (note,) = [f for f in p.findings if f.rule == "short-film"]
     assert "--top" in note.hint
+
+
+def test_a_template_with_no_place_for_more_concepts_says_so(tmp_path: Path) -> None:
+    """teaser-30 has no use beat: one error, one centrepiece, the star. On Veo its 28 s
+    would need a fourth clip that no concept may play, so the film runs three 8 s shots."""
+    repo = _package(tmp_path / "many", _API)
+    p = plan(repo, provider="veo", template="teaser-30")
+    board = p.storyboard
+    assert all(s.cast is not None for s in board.shots)
+    assert (board.seconds, board.timed_seconds) == (24, 28) and board.unused
+    (note,) = [f for f in p.findings if f.rule == "short-film"]
+    assert f"no place for the other {len(board.unused)} concepts" in note.hint
