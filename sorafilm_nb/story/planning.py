@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .prompts import ShotPrompt
 
 
-__all__ = ["SCHEMA", "Plan", "plan", "plan_id"]
+__all__ = ["SCHEMA", "Plan", "film_casting", "plan", "plan_id"]
 
 
 def __getattr__(name: str) -> Any:
@@ -161,6 +161,33 @@ def _grown(
     return casting, board
 
 
+def film_casting(
+    profile: RepoProfile,
+    theme: str | Path | MetaphorLibrary = "kitchen",
+    template: str | Path | StoryTemplate = "silent-90",
+    *,
+    provider: str = "openai",
+    model: str | None = None,
+    size: str = "1280x720",
+    target_seconds: int | None = None,
+) -> Casting:
+    """The casting plan() would film on this provider: DEFAULT_TOP concepts and as many more
+    down the ranking as its clips need (_grown). For a casting made ahead of the plan (the
+    notebook's picker), so a Veo film made from it has no shot left without a concept."""
+    from ..capabilities import default_model
+    from .boards import storyboard
+    from .casting import MetaphorLibrary, cast
+
+    model = model or default_model(provider)
+    library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
+    casting = cast(profile, library, top=DEFAULT_TOP)
+
+    def board_for(c: Casting) -> Storyboard:
+        return storyboard(c, template, target_seconds, model, size, provider)
+
+    return _grown(casting, board_for(casting), board_for)[0]
+
+
 def _weak_fits(board: Storyboard) -> list[Finding]:
     """A warning on each shot whose concept no metaphor of the theme plays well (casting
     flags it CastEntry.weak): without it a poor gag was filmed, and paid for, unannounced;
@@ -187,10 +214,11 @@ def _weak_fits(board: Storyboard) -> list[Finding]:
 
 
 def _short_film(
-    board: Storyboard, casting: Casting, top: int | None, table: PriceTable, audio: bool
+    board: Storyboard, casting: Casting, fixed: bool, table: PriceTable, audio: bool
 ) -> Finding:
     """The note of a film cut short for want of concepts (boards._no_filler): how long it
-    runs, why, what the cut saves, and how to get more of the code into it."""
+    runs, why, what the cut saves, and how to get more of the code into it. fixed: the cast
+    was given (top, a Casting) rather than grown down the ranking."""
     from ..money.prices import PriceError
 
     missing = board.timed_seconds - board.seconds
@@ -204,8 +232,9 @@ def _short_film(
             f"This template's beats have no place for the other {len(board.unused)} concepts "
             "(left out), a template with a use beat (silent-90) has; or "
         )
-    elif top is not None and len(casting.entries) >= top:
-        hint = f"Cast more concepts (--top {top + -(-missing // 4)}, top= in Python), or "
+    elif fixed and len(casting.profile.concepts) > len(casting.entries):
+        more = len(casting.entries) + -(-missing // 4)
+        hint = f"Cast more concepts (--top {more}; top={more} in cast() or studio()), or "
     else:
         hint = "Film more of the code (--include tests or examples, --include-private), or "
     return finding(
@@ -361,7 +390,8 @@ def plan(
         )
     findings.extend(_weak_fits(board))
     if board.shots and casting.entries and board.seconds < board.timed_seconds:
-        findings.append(_short_film(board, casting, top, table, audio))
+        fixed = top is not None or _is_casting(repo)  # a cast plan() did not grow
+        findings.append(_short_film(board, casting, fixed, table, audio))
     captions = film_captions(board.shots, board.end_card)
     source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
     extra: dict[str, Any] = {}

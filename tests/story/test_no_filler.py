@@ -107,3 +107,29 @@ def test_a_template_with_no_place_for_more_concepts_says_so(tmp_path: Path) -> N
     assert (board.seconds, board.timed_seconds) == (24, 28) and board.unused
     (note,) = [f for f in p.findings if f.rule == "short-film"]
     assert f"no place for the other {len(board.unused)} concepts" in note.hint
+
+
+def test_a_casting_made_ahead_for_veo_has_a_concept_for_every_clip(tmp_path: Path) -> None:
+    """film_casting: the notebook's picker casts before it plans; cast for Veo, the plan
+    made from that casting pays for no uncast shot and runs its full length."""
+    from sorafilm_nb.analysis.profile import analyze
+    from sorafilm_nb.story.planning import film_casting
+
+    profile = analyze(str(_package(tmp_path / "many", _API)))
+    casting = film_casting(profile, provider="veo")
+    assert len(casting.entries) > 8
+    board = plan(casting, provider="veo").storyboard
+    assert all(s.cast is not None for s in board.shots) and board.seconds == 88
+    assert len(film_casting(profile).entries) == 8  # sora-2's 12 s clips: 8 fill the film
+
+
+def test_the_notebook_app_casts_for_its_provider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sorafilm_nb.ui import studio
+
+    monkeypatch.chdir(tmp_path)
+    app = studio(_package(tmp_path / "many", _API), provider="veo", out_dir=tmp_path / "out")
+    assert app.plan is not None and app.plan.provider == "veo"
+    assert all(s.cast is not None for s in app.plan.storyboard.shots)
+    assert app.plan.seconds == 88
