@@ -26,6 +26,21 @@ MAX_WHERE_WIDTH = 40
 SHOWN_WARNINGS = 3
 
 
+class _MatchHelp(argparse.HelpFormatter):
+    """The help's text with MATCH's figures filled in from their one home (story.scoring),
+    read only when help is shown: the command line starts without the story side (issue 14)."""
+
+    def add_text(self, text: str | None) -> None:
+        if text and "{WEAK_BELOW}" in text:
+            from ..story import scoring
+
+            names = ("NAME", "BASE", "NAME_WORD", "SUMMARY", "DOC_WORD", "KIND")
+            text = text.format(
+                **{n: f"{getattr(scoring, n):g}" for n in (*names, "KIND_FALLBACK", "WEAK_BELOW")}
+            )
+        super().add_text(text)
+
+
 def register(subparsers: Any) -> None:
     from ..datafiles import packaged
 
@@ -36,6 +51,17 @@ def register(subparsers: Any) -> None:
         description="Scan a repository (git-aware, cached), rank its concepts (classes, "
         "exceptions, functions, modules, docstring themes) and cast the top ones as visual "
         "metaphors from a theme. Free and offline.",
+        epilog="SCORE is how central a concept is in the code (the analysis score: exported, "
+        "used in the README, referenced; the cast follows it). MATCH is how well the chosen "
+        "gag plays the concept: the evidence the theme's metaphor has for it, added up: "
+        "the concept's name among the metaphor's names {NAME}, a base class {BASE}, each word "
+        "of the name in its roles {NAME_WORD}, each word of what the docstring's first "
+        "sentence says it does {SUMMARY}, each other docstring keyword {DOC_WORD}, the "
+        "concept's kind {KIND}, a gag written for any concept of the kind {KIND_FALLBACK}. "
+        "Below {WEAK_BELOW} (one verb of what it does, or two docstring words) it is a 'weak "
+        "fit': nothing the concept is called or does matched, and `sorafilm plan` warns "
+        "about its shot (weak-fit).",
+        formatter_class=_MatchHelp,
     )
     parser.add_argument("path", nargs="?", default=".", help="the repository (default: .)")
     parser.add_argument(

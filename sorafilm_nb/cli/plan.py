@@ -151,9 +151,12 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--top",
         type=top_count,
-        default=8,
+        default=None,
         metavar="N",
-        help="how many concepts to cast, 1-100 (default: 8)",
+        help="how many concepts to cast, 1-100 (default: 8, and more down the ranking while "
+        "the film's clips need them: a model whose clips are shorter makes more shots). A "
+        "film never pays for a shot with no concept in it: with too few concepts it is "
+        "shorter than asked, and the plan says so",
     )
     group.add_argument(
         "--allow",
@@ -347,7 +350,7 @@ def plan_from_args(args: argparse.Namespace, *, must_exist: bool = False) -> Pla
                 chain=getattr(args, "chain", False),
                 audio=getattr(args, "audio", None),
                 target_seconds=args.seconds,
-                top=getattr(args, "top", 8),
+                top=getattr(args, "top", None),
                 ledger=ledger,
                 prices=table,
                 remaining=remaining,

@@ -29,16 +29,21 @@ How a storyboard is timed, and why:
    A template without roles files entries in rank order: first the beat whose name or keys
    share a word with the metaphor's own `beat`, then the first beat featuring the concept's
    kind, then any beat with a free clip, emptiest first. Entries that find no clip are kept
-   in Storyboard.unused, not silently lost. Clips left without a concept show the beat's own
-   scene, and say something from the project (its caption line: the language and entry
-   point, the promise, the concepts shown).
-5. ``fit`` then reshapes the timing around what was cast: a beat whose part is a concept
-   (plot.CONCEPT_ONLY: the trouble, the rescue) keeps at most the longest clip per concept
-   it shows, and none when it shows none (the beat is left out; a card it opened with moves
-   to the next beat). The time it gives up goes to the beats whose concepts can play longer
-   clips, by share; only when none can does it go to a beat whose uncast shot quotes a fact
-   of the project. Why: an error beat filled with "First try", "Once more" shows nothing of
-   the project, while the same seconds make its real concepts' gags whole.
+   in Storyboard.unused, not silently lost. Clips are left without a concept only when
+   nothing at all was cast (finding "nothing-cast"): then they show the beat's own scene,
+   and say something from the project (its caption line: the language and entry point, the
+   promise, the concepts shown).
+5. ``fit`` then reshapes the timing around what was cast: every beat keeps at most the
+   longest clip per concept it shows, and none when it shows none (the beat is left out; a
+   card it opened with moves to the next beat). The time it gives up goes to the beats whose
+   concepts can play longer clips, by share (the story's sequence before the trouble and the
+   rescue), then to beats where a concept that found no clip may play; time none of them
+   can take is dropped, and the film is shorter than the target (``Storyboard.timed_seconds``
+   keeps what it was timed to; plan() says so, finding "short-film", after casting more
+   concepts down the ranking when the repository has them). Why: a shot with no concept
+   ("sorafilm-nb, written in Python", "First try") shows nothing of the project and costs
+   as much as one that does (3 of a Veo film's 12 shots, $8 of $35.20); the README promises
+   the money goes to the film, never to filler.
 6. Words on screen are ours, never the video model's: each concept shot carries a gloss of
    its docstring as ``Shot.caption`` (a lower third; the setup's too: it teaches what the
    shown concept does, never the promise), a beat's ``card`` is a caption card before its
@@ -57,14 +62,11 @@ and Runway at 720p: 4 and 8 s; Veo at 1080p: 8 s only. The rules are the same in
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..capabilities import clip_lengths
-from ..datafiles import packaged
-from ..errors import PlanError
 from ..lazyre import LazyPattern
 from .captions import gag_title
 from .casting import CastEntry, Casting
@@ -78,6 +80,7 @@ from .templates import (
     Beat,
     StoryTemplate,
 )
+from .timing import beat_units, clip_range, film_seconds, split_units
 
 __all__ = [
     "LEGAL_SECONDS",
@@ -133,6 +136,9 @@ class Storyboard:
     unused: tuple[CastEntry, ...] = ()  # cast entries no clip was left for (added field)
     end_card: str | None = None  # a caption card after the last shot (the promise kept)
     provider: str = "openai"  # whose model renders it (capabilities.PROVIDERS)
+    # the length the target was timed to (step 1); more than ``seconds`` when the cast had
+    # too few concepts to fill it without filler (step 5), 0 when not known (added field)
+    timed_seconds: int = 0
 
     @property
     def seconds(self) -> int:
@@ -151,87 +157,6 @@ class Storyboard:
             if b.name == name:
                 return b
         raise KeyError(name)
-
-
-# -- timing --------------------------------------------------------------------------------
-
-
-def film_seconds(template: StoryTemplate, target: int, unit: int = UNIT) -> int:
-    """The film's total length for a target: see the module docstring, step 1."""
-    if isinstance(target, bool) or not isinstance(target, int):
-        raise PlanError(f"target seconds must be a whole number, got {target!r}")
-    if not MIN_TARGET <= target <= MAX_TARGET:
-        raise PlanError(
-            f"a film must be {MIN_TARGET} to {MAX_TARGET} seconds long, got "
-            f"{target} s (the API renders 4, 8 or 12 s clips; 120 s is the most "
-            "a chain of extensions reaches)"
-        )
-    total = unit * math.floor(target / unit + 0.5 - 1e-9)  # nearest multiple of 4, ties down
-    total = max(total, unit)
-    need = template.min_seconds(unit)
-    if total < need:
-        if need - target > unit:
-            # One fact, said once: "needs at least 20 s" beside "use 16 s or more" read as a
-            # contradiction (a film runs within one clip of its target, so 16 s makes 20 s).
-            raise PlanError(
-                f"template {template.id!r} has {len(template.beats)} beats, one {unit} s clip "
-                f"at least each, so its shortest film runs {need} s: more than one clip "
-                f"above a {target} s target. Ask for {need - unit} s or more (a film runs "
-                f"within {unit} s of its target)" + _templates_that_fit(target, template.id, unit)
-            )
-        total = need
-    return total
-
-
-def _templates_that_fit(target: int, but: str, unit: int = UNIT) -> str:
-    """ ", or a template with fewer beats: 'single-12'" for the packaged templates that make
-    a film of this target (never the one that did not fit)."""
-    fit = [
-        name
-        for name in sorted(packaged("stories"))
-        if name != but and StoryTemplate.load(name).min_seconds(unit) - unit <= target
-    ]
-    if not fit:
-        return ""
-    return ", or a template with fewer beats: " + " or ".join(repr(n) for n in fit)
-
-
-def beat_units(template: StoryTemplate, total_seconds: int, unit: int = UNIT) -> list[int]:
-    """4 s units per beat: largest remainders by share, at least one each (step 2)."""
-    units = total_seconds // unit
-    n = len(template.beats)
-    if units < n:
-        raise PlanError(f"{total_seconds} s is too short for {n} beats")
-    share_sum = sum(b.share for b in template.beats)
-    ideal = [b.share / share_sum * units for b in template.beats]
-    got = [max(1, math.floor(x + 1e-9)) for x in ideal]
-    while sum(got) < units:  # the beat furthest below its share gets the next unit
-        i = max(range(n), key=lambda j: (ideal[j] - got[j], -j))
-        got[i] += 1
-    while sum(got) > units:  # the beat furthest above its share gives one back
-        i = max((j for j in range(n) if got[j] > 1), key=lambda j: (got[j] - ideal[j], j))
-        got[i] -= 1
-    return got
-
-
-def split_units(units: int, clips: int, most: int = 3) -> list[int]:
-    """units split into clips parts of 1-``most`` units, as even as possible, longest first."""
-    if not math.ceil(units / most) <= clips <= units:
-        raise PlanError(f"cannot split {units} units into {clips} legal clips")
-    base, extra = divmod(units, clips)
-    return [base + 1] * extra + [base] * (clips - extra)
-
-
-def clip_range(units: int, max_shots: int = 0, most: int = 3) -> tuple[int, int]:
-    """Fewest (all 12 s) and most (mostly 8 s) clips a beat of this many units may have.
-
-    max_shots lowers the most, never below the fewest the time needs. ``most`` is the
-    longest clip in units (3 on OpenAI; 2 where 12 s is not a length; 1 where one is).
-    """
-    lo, hi = math.ceil(units / most), math.ceil(units / min(2, most))
-    if max_shots:
-        hi = max(lo, min(hi, max_shots))
-    return lo, hi
 
 
 # -- casting into beats --------------------------------------------------------------------
@@ -317,7 +242,8 @@ def fit(
     most: int = 3,
 ) -> tuple[list[int], list[list[CastEntry]], list[CastEntry]]:
     """Units per beat reshaped around what was cast, with the entries per beat and the unused
-    (step 5 of the module docstring). The total never changes."""
+    (step 5 of the module docstring). The total never grows; it shrinks when the cast has
+    too few concepts for it (no clip is left without a concept, see _no_filler)."""
     beats = template.beats
     units = list(units)
     placed, unused = assign(template, entries, units, most)
@@ -326,42 +252,75 @@ def fit(
     total = sum(units)
     share_sum = sum(b.share for b in beats)
     ideal = [b.share / share_sum * total for b in beats]
-    shrinks = [b.role in CONCEPT_ONLY for b in beats]
     for _ in range(2 * len(beats)):
         spare = 0
         for i in range(len(beats)):
             room = most * len(placed[i])
-            if shrinks[i] and units[i] > room:
+            if units[i] > room:
                 spare += units[i] - room
                 units[i] = room
         if not spare:
             break
-        # a beat left out stays out; the rest may take the time back
-        open_beats = [i for i in range(len(beats)) if units[i] or not shrinks[i]]
-        if not open_beats:
-            break
+        # a beat left out stays out; the rest may take the time back where their concepts
+        # can play longer clips (the story's sequence first), then where a concept left
+        # without a clip may play (_room_for); time none can take is dropped
+        open_beats = [i for i in range(len(beats)) if units[i]]
+        waiting = most * len(unused)  # the units the unused concepts could fill
         for _unit in range(spare):
             longer = [i for i in open_beats if most * len(placed[i]) > units[i]]
-            told = [i for i in open_beats if not shrinks[i] and beats[i].caption]
-            pool = (
-                [i for i in longer if not shrinks[i]]  # the story's sequence first
-                or longer
-                or told
-                or [i for i in open_beats if not shrinks[i]]
-                or open_beats
-            )
-
-            # the fewest uncast clips the beat would have one unit longer, then the beat
-            # furthest below its share
-            i = min(
-                pool,
-                key=lambda j: (
-                    max(0, math.ceil((units[j] + 1) / most) - len(placed[j])),
-                    units[j] - ideal[j],
-                    j,
-                ),
-            )
+            pool = [i for i in longer if beats[i].role not in CONCEPT_ONLY] or longer
+            if not pool and waiting > 0:
+                pool = _room_for(beats, unused, units, open_beats, most)
+                waiting -= 1
+            if not pool:
+                break
+            i = min(pool, key=lambda j: (units[j] - ideal[j], j))  # furthest below its share
             units[i] += 1
+        placed, unused = assign(template, entries, units, most)
+    return _no_filler(template, entries, units, placed, unused, most)
+
+
+def _room_for(
+    beats: tuple[Beat, ...],
+    unused: list[CastEntry],
+    units: list[int],
+    open_beats: list[int],
+    most: int,
+) -> list[int]:
+    """The beats that would take a concept left without a clip if they were longer: the
+    trouble for an error, the use order's beats (or a beat without a role) for any other
+    concept, never past a beat's max_shots (plot.arrange files leftovers the same way)."""
+    errors = any(e.concept.kind == "exception" for e in unused)
+    others = any(e.concept.kind != "exception" for e in unused)
+    return [
+        i
+        for i in open_beats
+        if (
+            (errors and beats[i].role == "trouble")
+            or (others and beats[i].role in (None, "", "opening", "use"))
+        )
+        and (not beats[i].max_shots or units[i] < most * beats[i].max_shots)
+    ]
+
+
+def _no_filler(
+    template: StoryTemplate,
+    entries: tuple[CastEntry, ...],
+    units: list[int],
+    placed: list[list[CastEntry]],
+    unused: list[CastEntry],
+    most: int,
+) -> tuple[list[int], list[list[CastEntry]], list[CastEntry]]:
+    """Every beat cut to the longest clip per concept it shows, until none has a clip left
+    without a concept. Why: a clip no concept is cast in shows nothing of the code ("sorafilm
+    starts with import sorafilm", "written in Python") and costs as much as one that does;
+    the README promises no filler, so a repository with too few concepts makes a shorter
+    film (plan() says so: finding "short-film") rather than pay for padding."""
+    for _ in range(2 * len(units) + 2):
+        cut = [min(u, most * len(g)) for u, g in zip(units, placed, strict=True)]
+        if cut == units:
+            break
+        units = cut
         placed, unused = assign(template, entries, units, most)
     return units, placed, unused
 
@@ -468,9 +427,9 @@ def storyboard(
     if shots and end is not None and shots[-1].reprise and shots[-1].caption == end:
         end = said["title"]  # the reprise said the promise: the film closes on its name
     board = Storyboard(
-        tpl, casting, tuple(shots), target, model, size, tuple(unused), end, provider
+        tpl, casting, tuple(shots), target, model, size, tuple(unused), end, provider, total
     )
-    assert board.seconds == total and all(s.seconds in legal for s in shots)
+    assert board.seconds <= total and all(s.seconds in legal for s in shots)
     return board
 
 

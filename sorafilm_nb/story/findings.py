@@ -72,6 +72,16 @@ RULES: dict[str, tuple[str, str]] = {
     # added by plan(), which knows the prices and the casting
     "unpriced": (ERROR, "a shot's model or size has no price in the price table"),
     "nothing-cast": (WARNING, "the repository gave no concept to cast: every shot is filler"),
+    "weak-fit": (
+        WARNING,
+        "a shot plays its concept with a gag that matches nothing it is called or does "
+        "(its MATCH in `sorafilm analyze` is below the weak-fit line)",
+    ),
+    "short-film": (
+        WARNING,
+        "the film is shorter than asked: the repository has too few concepts to fill it, "
+        "and no shot is paid for that shows none",
+    ),
 }
 
 

@@ -23,6 +23,12 @@ __all__ = ["ID_PATTERN", "SCENE_PLACEHOLDERS", "check_metaphor", "default_polari
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")  # a metaphor's or a theme's id
 SCENE_PLACEHOLDERS = ("hero", "Hero", "prop")  # a scene names no gag: it IS the gag
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# A film's own transitions: an ending written into one gag plays wherever that gag is cast
+_CLOSES_FILM = re.compile(
+    r"\biris(?:es)? (?:closes|shuts|out)|\bfades? (?:out|to black)|\bcurtain (?:falls|closes)"
+    r"|\bcredits roll|\bthe end\b(?! of)",
+    re.I,
+)
 
 
 def default_polarity(rule: MatchRule) -> str:
@@ -106,6 +112,18 @@ def check_metaphor(m: Any, *, file: str, entry: str) -> None:
             field="actions",
         )
     _check_scene(m, file=file, entry=entry)
+    for name, texts in (("scene", (m.scene,)), ("actions", m.actions)):
+        for text in texts:
+            closing = _CLOSES_FILM.search(text)
+            if closing:
+                raise DataFileError(
+                    file,
+                    f"{closing.group(0)!r} closes the film, but a gag may be cast at any place "
+                    "in it (semver's Comparator ended on an iris at shot 7 of 9): end on the "
+                    "gag's own picture; the film's close is its template's end card",
+                    entry=entry,
+                    field=name,
+                )
     for name, texts in (("gag", (m.gag,)), ("props", m.props), ("actions", m.actions)):
         for text in texts:
             for placeholder in _PLACEHOLDER.findall(text):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +23,12 @@ if TYPE_CHECKING:
     from ..money.prices import PriceTable
     from .boards import Storyboard, StoryTemplate
     from .casting import Casting, MetaphorLibrary
+    from .findings import Finding
     from .plans import SCHEMA, Plan
     from .prompts import ShotPrompt
 
 
-__all__ = ["SCHEMA", "Plan", "plan", "plan_id"]
+__all__ = ["SCHEMA", "Plan", "film_casting", "plan", "plan_id"]
 
 
 def __getattr__(name: str) -> Any:
@@ -123,6 +124,129 @@ def _casting(
     return cast(profile, library, top=top)
 
 
+DEFAULT_TOP = 8  # concepts cast for a film, before its clips ask for more (_grown)
+
+
+def _is_casting(repo: Any) -> bool:
+    from .casting import Casting
+
+    return isinstance(repo, Casting)
+
+
+def _grown(
+    casting: Casting, board: Storyboard, board_for: Callable[[Casting], Storyboard]
+) -> tuple[Casting, Storyboard]:
+    """The casting and storyboard with as many concepts as the film's clips need: while the
+    storyboard is shorter than its timed length (a clip would have had no concept, so
+    boards.fit cut it) and the ranking still has concepts worth filming (cast gave all it was
+    asked for), cast as many more as the missing seconds make clips. Why: Veo's and Runway's
+    longest clip is 8 s, so a 90 s film needs 11 clips where sora-2's 12 s clips need 8; the
+    8 concepts that fill a sora film left three Veo shots with nothing of the code in them,
+    $8 of $35.20. Never beyond the ranking (selection.pick_groups stops where the
+    repository's concepts do, weak fits last)."""
+    from .casting import cast
+
+    asked = DEFAULT_TOP
+    longest = max((s.seconds for s in board.shots), default=1)
+    for _ in range(4):  # each round asks for every missing clip: one or two rounds suffice
+        missing = board.timed_seconds - board.seconds
+        if missing <= 0 or len(casting.entries) < asked:
+            break
+        asked += -(-missing // longest)
+        more = cast(casting.profile, casting.library, top=asked)
+        grown = board_for(more)
+        if grown.seconds <= board.seconds:  # nothing more to show: keep the smaller cast
+            break
+        casting, board = more, grown
+    return casting, board
+
+
+def film_casting(
+    profile: RepoProfile,
+    theme: str | Path | MetaphorLibrary = "kitchen",
+    template: str | Path | StoryTemplate = "silent-90",
+    *,
+    provider: str = "openai",
+    model: str | None = None,
+    size: str = "1280x720",
+    target_seconds: int | None = None,
+) -> Casting:
+    """The casting plan() would film on this provider: DEFAULT_TOP concepts and as many more
+    down the ranking as its clips need (_grown). For a casting made ahead of the plan (the
+    notebook's picker), so a Veo film made from it has no shot left without a concept."""
+    from ..capabilities import default_model
+    from .boards import storyboard
+    from .casting import MetaphorLibrary, cast
+
+    model = model or default_model(provider)
+    library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
+    casting = cast(profile, library, top=DEFAULT_TOP)
+
+    def board_for(c: Casting) -> Storyboard:
+        return storyboard(c, template, target_seconds, model, size, provider)
+
+    return _grown(casting, board_for(casting), board_for)[0]
+
+
+def _weak_fits(board: Storyboard) -> list[Finding]:
+    """A warning on each shot whose concept no metaphor of the theme plays well (casting
+    flags it CastEntry.weak): without it a poor gag was filmed, and paid for, unannounced;
+    `sorafilm analyze` showed it, the plan did not."""
+    from .scoring import WEAK_BELOW
+
+    out = []
+    for shot in board.shots:
+        entry = shot.cast
+        if entry is None or not entry.weak or shot.reprise:
+            continue
+        out.append(
+            finding(
+                "weak-fit",
+                f"{entry.concept.name} is played by {entry.metaphor.id}, a weak fit (match "
+                f"{entry.score:g}, below {WEAK_BELOW:g}): nothing the concept is called or "
+                "does matched a gag of this theme",
+                "Pick another gag in the notebook's picker, try another theme (--theme), or "
+                "add a metaphor for it in a theme file of your own (--theme FILE.toml).",
+                shot.index,
+            )
+        )
+    return out
+
+
+def _short_film(
+    board: Storyboard, casting: Casting, fixed: bool, table: PriceTable, audio: bool
+) -> Finding:
+    """The note of a film cut short for want of concepts (boards._no_filler): how long it
+    runs, why, what the cut saves, and how to get more of the code into it. fixed: the cast
+    was given (top, a Casting) rather than grown down the ranking."""
+    from ..money.prices import PriceError
+
+    missing = board.timed_seconds - board.seconds
+    try:
+        saved = f", {table.clip_cost(board.model, board.size, missing, audio=audio)} not spent"
+    except PriceError:
+        saved = ""
+    shown = len({id(s.cast) for s in board.shots if s.cast is not None})
+    if board.unused:  # concepts enough, but this template's beats have no place for them
+        hint = (
+            f"This template's beats have no place for the other {len(board.unused)} concepts "
+            "(left out), a template with a use beat (silent-90) has; or "
+        )
+    elif fixed and len(casting.profile.concepts) > len(casting.entries):
+        more = len(casting.entries) + -(-missing // 4)
+        hint = f"Cast more concepts (--top {more}; top={more} in cast() or studio()), or "
+    else:
+        hint = "Film more of the code (--include tests or examples, --include-private), or "
+    return finding(
+        "short-film",
+        f"the film runs {board.seconds} s, not the {board.timed_seconds} s its "
+        f"{board.target_seconds} s target makes: "
+        f"{len(casting.entries)} concepts were cast and {shown} fit its beats, and the "
+        f"other {missing} s would have shown nothing of the code (filler){saved}",
+        hint + f"ask for this length (--seconds {board.seconds}) or a shorter template.",
+    )
+
+
 def plan(
     repo: str | Path | RepoProfile | Casting = ".",
     theme: str | Path | MetaphorLibrary = "kitchen",
@@ -136,7 +260,7 @@ def plan(
     chain: bool = False,
     audio: bool | None = None,
     target_seconds: int | None = None,
-    top: int = 8,
+    top: int | None = None,
     ledger: Any = None,
     prices: PriceTable | str | Path | None = None,
     profile: RepoProfile | None = None,
@@ -150,7 +274,9 @@ def plan(
     """Everything a film would be, and cost, before any money moves.
 
     repo: a path (analyzed, with its cache), a RepoProfile, or a Casting (then theme and top
-    are not used). profile: a RepoProfile to use instead of analyzing repo. ledger: a Ledger
+    are not used). top: how many concepts to cast; None (the default) casts DEFAULT_TOP and
+    more, down the ranking, while the film's clips need them (_grown). profile: a
+    RepoProfile to use instead of analyzing repo. ledger: a Ledger
     whose remaining() budget the plan is linted against (not a sandbox ledger's: it never
     refuses); remaining: the same from elsewhere (the CLI's --monthly-budget), which wins over
     the ledger. prices: a PriceTable or a price
@@ -185,7 +311,7 @@ def plan(
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices, provider=provider)
     options: dict[str, Any] = {"title": title, "tagline": tagline}
     options.update({"include": include, "include_private": include_private})
-    casting = _casting(repo, theme, top, profile, options, template)
+    casting = _casting(repo, theme, top or DEFAULT_TOP, profile, options, template)
     from .boards import storyboard
     from .captions import film_captions
     from .compress import render_prompts
@@ -195,6 +321,12 @@ def plan(
     if audio is None:
         audio = casting.library.style.audio
     board = storyboard(casting, template, target_seconds, model, size, provider)
+    if top is None and not _is_casting(repo):
+        casting, board = _grown(
+            casting,
+            board,
+            lambda c: storyboard(c, template, target_seconds, model, size, provider),
+        )
     refs, note = references(provider, board.shots, look, chain)
     if any(refs):
         note += (
@@ -256,6 +388,10 @@ def plan(
                 "on the simulator first.",
             )
         )
+    findings.extend(_weak_fits(board))
+    if board.shots and casting.entries and board.seconds < board.timed_seconds:
+        fixed = top is not None or _is_casting(repo)  # a cast plan() did not grow
+        findings.append(_short_film(board, casting, fixed, table, audio))
     captions = film_captions(board.shots, board.end_card)
     source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
     extra: dict[str, Any] = {}

@@ -261,7 +261,7 @@ def studio(
     backend: Any = None,
     prices: Any = None,
     out_dir: str | Path = "out",
-    top: int = 8,
+    top: int | None = None,
     provider: str = "openai",
     audio: bool | None = None,
 ) -> StudioApp:
@@ -275,11 +275,16 @@ def studio(
 
     ``audio`` starts the budget's audio box (the quickstart's AUDIO): None as the theme
     says, False the film without sound where the model can leave it out. The app plans with
-    the box, so the estimate, the plan and the studio price it alike (PriceTable.clip_cost)."""
+    the box, so the estimate, the plan and the studio price it alike (PriceTable.clip_cost).
+
+    ``top`` concepts are cast; None: as many as ``provider``'s film needs (Veo's and Runway's
+    shorter clips make more shots), so a film made from the picker pays for no shot left
+    without a concept (story.planning.film_casting)."""
     from ..analysis.profile import analyze
     from ..datafiles import packaged
     from ..money.prices import PriceTable
     from ..story.casting import cast
+    from ..story.planning import film_casting
     from ..studio.runner import Studio
 
     if ledger is None:
@@ -297,7 +302,10 @@ def studio(
 
         providers = (provider, *(p for p in PROVIDERS if p != provider))
     profile = analyze(str(repo))
-    casting = cast(profile, theme, top=top)
+    if top is None:  # as many concepts as the provider's clips need (planning._grown)
+        casting = film_casting(profile, theme, template, provider=provider)
+    else:
+        casting = cast(profile, theme, top=top)
     templates = sorted(packaged("stories"))
     if template not in templates:
         templates.insert(0, template)

@@ -1,0 +1,135 @@
+"""No paid filler: every shot of a film shows a concept of the code (boards.fit, _no_filler).
+
+On Veo and Runway the longest clip is 8 s, so a 90 s film needs 11 clips where sora-2 needs
+8: the cast grows down the ranking to fill them (planning._grown), and a repository with too
+few concepts makes a shorter film, with a note (finding "short-film"), never shots that say
+"sorafilm-nb, written in Python" at $3.20 each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sorafilm_nb.story.planning import plan
+
+# (name, kind, docstring): a package's public API, enough concepts for an 11-clip film
+_API = [
+    ("fetch", "def", "Download a page over HTTP and return its body."),
+    ("store", "def", "Save a record to the disk cache."),
+    ("retry", "def", "Call a function again until it succeeds or the attempts run out."),
+    ("parse", "def", "Split a document into its sections."),
+    ("render", "def", "Draw a chart of the numbers as an image."),
+    ("schedule", "def", "Run a job every morning at a fixed time."),
+    ("merge", "def", "Join two sorted lists into one sorted list."),
+    ("validate", "def", "Check that a form has every required field filled."),
+    ("compress", "def", "Shrink a file with gzip before it is sent."),
+    ("encrypt", "def", "Lock a message with a secret key."),
+    ("Queue", "class", "A line of jobs waiting their turn, first in first out."),
+    ("Timer", "class", "Measures how long a block of code takes."),
+    ("Mailer", "class", "Sends email through an SMTP server."),
+    ("Inventory", "class", "Counts the items on each shelf of a store."),
+]
+
+
+def _package(root: Path, api: list[tuple[str, str, str]]) -> Path:
+    """A real package whose README's example uses its first names (what analyze reads)."""
+    pkg = root / "tools"
+    pkg.mkdir(parents=True)
+    names = ", ".join(n for n, _, _ in api)
+    (root / "README.md").write_text(
+        "# Tools\n\nSmall tools for busy programs.\n\n```python\nimport tools\n\n"
+        f"tools.{api[0][0]}('x')\n```\n"
+    )
+    body = [f'"""Tools: small tools for busy programs."""\n\n__all__ = {names.split(", ")!r}\n']
+    body.append('\nclass ToolError(Exception):\n    """A tool could not finish its job."""\n')
+    for name, kind, doc in api:
+        if kind == "class":
+            body.append(f'\nclass {name}:\n    """{doc}"""\n\n    def run(self):\n        pass\n')
+        else:
+            body.append(
+                f'\ndef {name}(value):\n    """{doc}"""\n    if not value:\n'
+                "        raise ToolError(value)\n    return value\n"
+            )
+    (pkg / "__init__.py").write_text("".join(body))
+    return root
+
+
+@pytest.mark.parametrize("provider", ["veo", "runway"])
+def test_a_plan_on_veo_or_runway_pays_for_no_shot_without_a_concept(
+    tmp_path: Path, provider: str
+) -> None:
+    repo = _package(tmp_path / "many", _API)
+    p = plan(repo, provider=provider)
+    board = p.storyboard
+    filler = [s.id for s in board.shots if s.cast is None]
+    assert filler == [], f"paid shots that show no concept: {filler}"
+    # the cast grew past the 8 a sora film takes, so the film still runs its full length
+    assert len(board.casting.entries) > 8
+    assert board.seconds == board.timed_seconds == 88
+    assert all(s.seconds in (4, 8) for s in board.shots)
+    assert "short-film" not in {f.rule for f in p.findings}
+
+
+def test_a_repo_with_three_concepts_makes_a_short_film_and_says_so(tmp_path: Path) -> None:
+    repo = _package(tmp_path / "few", _API[:1])  # fetch, ToolError and the module tools
+    p = plan(repo, provider="veo")
+    board = p.storyboard
+    assert len(board.casting.entries) == 3
+    assert all(s.cast is not None for s in board.shots)
+    assert board.timed_seconds == 88 and board.seconds < 88
+    # every concept shown plays its longest clip before the film is cut
+    assert all(s.seconds == 8 for s in board.shots)
+    (note,) = [f for f in p.findings if f.rule == "short-film"]
+    assert note.severity == "warning"
+    assert f"runs {board.seconds} s, not the 88 s" in note.message
+    assert "--seconds" in note.hint
+    assert str(p.total) == f"${board.seconds * 0.4:.2f}"  # only the concept shots are paid
+
+
+def test_an_explicit_top_is_kept_and_the_note_says_to_raise_it(tmp_path: Path) -> None:
+    repo = _package(tmp_path / "many", _API)
+    p = plan(repo, provider="veo", top=8)
+    assert len(p.storyboard.casting.entries) == 8
+    assert all(s.cast is not None for s in p.storyboard.shots)
+    (note,) = [f for f in p.findings if f.rule == "short-film"]
+    assert "--top" in note.hint
+
+
+def test_a_template_with_no_place_for_more_concepts_says_so(tmp_path: Path) -> None:
+    """teaser-30 has no use beat: one error, one centrepiece, the star. On Veo its 28 s
+    would need a fourth clip that no concept may play, so the film runs three 8 s shots."""
+    repo = _package(tmp_path / "many", _API)
+    p = plan(repo, provider="veo", template="teaser-30")
+    board = p.storyboard
+    assert all(s.cast is not None for s in board.shots)
+    assert (board.seconds, board.timed_seconds) == (24, 28) and board.unused
+    (note,) = [f for f in p.findings if f.rule == "short-film"]
+    assert f"no place for the other {len(board.unused)} concepts" in note.hint
+
+
+def test_a_casting_made_ahead_for_veo_has_a_concept_for_every_clip(tmp_path: Path) -> None:
+    """film_casting: the notebook's picker casts before it plans; cast for Veo, the plan
+    made from that casting pays for no uncast shot and runs its full length."""
+    from sorafilm_nb.analysis.profile import analyze
+    from sorafilm_nb.story.planning import film_casting
+
+    profile = analyze(str(_package(tmp_path / "many", _API)))
+    casting = film_casting(profile, provider="veo")
+    assert len(casting.entries) > 8
+    board = plan(casting, provider="veo").storyboard
+    assert all(s.cast is not None for s in board.shots) and board.seconds == 88
+    assert len(film_casting(profile).entries) == 8  # sora-2's 12 s clips: 8 fill the film
+
+
+def test_the_notebook_app_casts_for_its_provider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sorafilm_nb.ui import studio
+
+    monkeypatch.chdir(tmp_path)
+    app = studio(_package(tmp_path / "many", _API), provider="veo", out_dir=tmp_path / "out")
+    assert app.plan is not None and app.plan.provider == "veo"
+    assert all(s.cast is not None for s in app.plan.storyboard.shots)
+    assert app.plan.seconds == 88
