@@ -30,7 +30,7 @@ __all__ = ["KEY_ENV", "Connection", "connect"]
 SIMULATED_NAMES = {"openai": "simulator", "veo": "veo-simulator", "runway": "runway-simulator"}
 #: The backend name of each provider's API reached with --base-url (a gateway, or a
 #: `sorafilm simulate` server, which the manifest then records with "-simulator": see
-#: studio.folder.recorded_name and legacy_remote).
+#: studio.backend_names.recorded_name and legacy_remote).
 REMOTE_NAMES = {"openai": "remote", "veo": "veo-remote", "runway": "runway-remote"}
 
 #: The size the doubles draw at (``_loopback.DOUBLE_RENDER_SCALE``, half): read from here at

@@ -18,7 +18,8 @@ from ..backends.base import Job, VideoBackend
 from ..capabilities import sent_silent
 from ..errors import LedgerError
 from ..money.prices import Cost, PriceError, PriceTable
-from .folder import FilmError, ShotResult, recorded_name
+from .backend_names import recorded_name
+from .folder import FilmError, ShotResult
 from .state import RunState
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class Booking:
 
     @property
     def backend_name(self) -> str:
-        """What the manifest and ledger rows name (folder.recorded_name: says "simulated"
+        """What the manifest and ledger rows name (backend_names.recorded_name: says "simulated"
         exactly when the server does)."""
         return recorded_name(self.backend)
 

@@ -24,6 +24,7 @@ from ..backends.base import BackendError, Job
 from ..capabilities import same_model
 from ..errors import LedgerError
 from ..money.prices import PriceError
+from .backend_names import backend_world, legacy_remote
 from .folder import (
     COMPLETED,
     EXPIRED,
@@ -33,9 +34,7 @@ from .folder import (
     Film,
     FilmError,
     ShotResult,
-    backend_world,
     film_from_manifest,
-    legacy_remote,
     read_manifest,
     shots_from_manifest,
     sweep_leftovers,

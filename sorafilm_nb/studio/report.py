@@ -12,7 +12,8 @@ from ..markup import md_cell, md_code, md_file, md_no_tex, md_text
 from ..money.cost import Cost, left_of
 from ..paths import without_local_folders
 from ..redact import redact
-from .folder import REFUSALS, RETRYABLE, Film, ShotResult, simulated_name
+from .backend_names import simulated_name
+from .folder import REFUSALS, RETRYABLE, Film, ShotResult
 
 TO_RETRY = "to retry"
 REFUSED_SAID = "refused as sent (a retry is refused again: change the plan, or the key)"

@@ -1,5 +1,5 @@
 """A film folder whose manifest names its backend "veo-remote", as every --base-url server was
-named before films recorded whether it was a sorafilm fake (folder.recorded_name): resumed
+named before films recorded whether it was a sorafilm fake (backend_names.recorded_name): resumed
 on the simulator it is read as "veo-remote-simulator" when the sandbox ledger holds its
 reservations (with a note saying so), and refused with what to do when it does not."""
 
@@ -15,7 +15,8 @@ from sorafilm_nb.backends.fake_veo import FakeVeo
 from sorafilm_nb.backends.veo import VeoBackend
 from sorafilm_nb.money.ledger import Ledger
 from sorafilm_nb.story.planning import plan
-from sorafilm_nb.studio.folder import FilmError, legacy_remote
+from sorafilm_nb.studio.backend_names import legacy_remote
+from sorafilm_nb.studio.folder import FilmError
 from sorafilm_nb.studio.runner import Studio
 
 pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once

@@ -22,7 +22,8 @@ from sorafilm_nb.backends.runway import RunwayBackend
 from sorafilm_nb.backends.veo import VeoBackend
 from sorafilm_nb.money.ledger import Ledger, default_path
 from sorafilm_nb.story.planning import plan
-from sorafilm_nb.studio.folder import Film, recorded_name
+from sorafilm_nb.studio.backend_names import recorded_name
+from sorafilm_nb.studio.folder import Film
 from sorafilm_nb.studio.runner import Studio
 
 pytestmark = pytest.mark.usefixtures("animatics_drawn_once")  # each animatic drawn once
