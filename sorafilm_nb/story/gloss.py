@@ -23,7 +23,8 @@ from .gloss_cuts import (
     thrown,
     word_cut,
 )
-from .gloss_words import imperative_to_statement, name_verb, spell_code_words, third_person
+from .gloss_phrases import reduced, statement
+from .gloss_words import spell_code_words, third_person
 
 __all__ = ["DANGLING", "GLOSS_LIMIT", "gloss", "plain", "short_clause", "teaching_clauses"]
 
@@ -394,7 +395,7 @@ def _clause(name: str, sentence: str, room: int, kind: str = "") -> str:
     after = r",\s+(?=(?:a|an|the)\s)|,\s+(?:where|so that|in which)\s+"
     pieces = re.split(after, text, maxsplit=1)
     for piece in (p.strip() for p in pieces):
-        clause = short_clause(_reduced(piece, room), room)
+        clause = short_clause(reduced(piece, room), room)
         # "A class decorator that adds dunder methods ...": only its kind was left; what
         # follows the kind says what it does
         m = _KIND_THEN.match(piece) if clause and _KIND_ONLY.fullmatch(clause) else None
@@ -402,11 +403,11 @@ def _clause(name: str, sentence: str, room: int, kind: str = "") -> str:
         if then and not _restates(name, then):
             # "... used to create a dataclass": the verb after "to" is bare, said of it
             to = bool(m and re.search(r"\bto\s+$", piece[: m.start(1)]))
-            return _statement(name, then, room, imperative=to)
+            return statement(name, then, room, imperative=to)
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
                 clause = clause[:1].lower() + clause[1:]
-            return _statement(name, clause, room, imperative=initial)
+            return statement(name, clause, room, imperative=initial)
     # "Construct a Syntax object to render syntax highlighted code": after the name called
     # by its kind, what it is for
     short = re.escape(name.rsplit(".", 1)[-1])
@@ -417,77 +418,11 @@ def _clause(name: str, sentence: str, room: int, kind: str = "") -> str:
         said = re.sub(r"^(?:to|that|which|for)\s+", "", m.group(1))
         # "..., containing the exact bytes that will be sent": said of it, "contains ..."
         said = re.sub(r"^containing\b", "contains", said)
-        clause = short_clause(_reduced(said, room), room)
+        clause = short_clause(reduced(said, room), room)
         if clause and not _restates(name, clause):
             to = m.group(1).startswith("to ")
-            return _statement(name, clause, room, imperative=to, purpose=to)
+            return statement(name, clause, room, imperative=to, purpose=to)
     return ""
-
-
-# a relative clause in the passive: "bytes | that will be sent to the server"
-_PASSIVE_RELATIVE = re.compile(
-    r"\b(?:that|which)\s+(?:will\s+be|is|are|was|were|(?:has|have)\s+been)\s+(?=\w+(?:ed|en|nt|wn|lt|de)\b)"
-)
-
-
-def _reduced(text: str, room: int) -> str:
-    """ "the exact bytes that will be sent to the server" -> "the exact bytes sent to the
-    server": a passive relative clause said by its participle alone, where the whole text
-    does not fit in ``room`` (the limit would cut the relative clause off, and with it the
-    point: "PreparedRequest: contains the exact bytes"). A modal's ("that can be rendered")
-    stays: it says what may be done, not what is."""
-    return text if len(text) <= room else _PASSIVE_RELATIVE.sub("", text)
-
-
-# a noun phrase alone: an article, and no verb of its own ("a new context", not "a new
-# context is made")
-_NOUN_PHRASE = re.compile(
-    r"(?:an?|the)\s(?!.*\b(?:is|are|was|were|be|been|has|have|can|will|"
-    r"may|must|should|would|could|does)\b)",
-    re.I,
-)
-
-
-def _head_noun(phrase: str) -> str:
-    """The noun a noun phrase is about, singular: "a new context for the request" ->
-    "context" (its last word before a preposition or a relative pronoun)."""
-    words = []
-    for word in phrase.lower().split()[1:]:
-        if word in DANGLING:
-            break
-        words.append(word.strip(",;:"))
-    return _singular(words[-1]) if words else ""
-
-
-def _singular(word: str) -> str:
-    return re.sub(r"(?<=[^s])s$", "", word)
-
-
-def _statement(
-    name: str, clause: str, room: int, *, imperative: bool, purpose: bool = False
-) -> str:
-    """A caption's clause said of the concept: an imperative opening ("use the given
-    middleware function", PEP 257's mood) as what it does ("uses ..."), and a function's
-    noun phrase with the verb its name opens with ("Initialize a new context." on
-    createContext: "creates a new context", not "a new context"); within ``room``.
-    ``purpose``: the verb followed the concept's own name and "to" ("its own AxiosHeaders
-    class to manipulate headers"), so it says what the concept does even where its object
-    shares the name's words; a sentence's opening imperative ("Use Session to keep
-    cookies") is the reader's when its object is the concept."""
-    own = "" if purpose else name.rsplit(".", 1)[-1]
-    said = imperative_to_statement(clause, own, infinitive=purpose) if imperative else clause
-    verb, rest = name_verb(name)
-    # only a noun phrase that fits whole, and names what the verb makes: "a quick way to
-    # create a new class" says it already, "the element factory" is no element
-    named = f"{verb} {clause}"
-    if said == clause and verb and _NOUN_PHRASE.match(clause) and len(named) <= room:
-        said = named if _head_noun(clause) in {_singular(w) for w in rest} else said
-    if len(said) <= room:
-        return said
-    # the statement's longer verbs would cut off what the imperative says ("assign setting
-    # to value, or return setting's value"): what it says beats how it says it
-    cut = short_clause(said, room)
-    return clause if len(cut.split()) < len(clause.split()) else cut
 
 
 def _plural_does(name: str) -> re.Pattern[str]:
