@@ -452,6 +452,7 @@ ABBREVIATIONS = {
     "uri": "URI",
     "url": "URL",
     "val": "value",
+    "ver": "version",
 }
 
 # a word written as code on its own: `fn`, ``val``, with the word before it

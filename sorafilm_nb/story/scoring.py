@@ -46,6 +46,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .gloss_words import ABBREVIATIONS
+
 if TYPE_CHECKING:
     from ..analysis.profile import Concept
     from .metaphors import Metaphor
@@ -188,7 +190,9 @@ _SUMMARY_FILLER = frozenset(
 )
 _SUMMARY_WORD = re.compile(r"[A-Za-z][a-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "e")
+# "-ator" names the doer as "-ation" names the doing: semver's Comparator compares, a
+# validator validates ("comparator" kept its whole word and met no gag that compares).
+_SUFFIXES = ("ations", "ation", "ators", "ator", "ings", "ing", "ers", "er", "ed", "es", "s", "e")
 # "-able" says what can be done to it: jinja's ChainableUndefined chains, a Callable is
 # called. Only off a stem of four letters or more ("disable", "capable" keep theirs).
 _ABLE = ("ables", "able")
@@ -197,7 +201,7 @@ _ABLE = ("ables", "able")
 @functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A crude stem so "parser", "parsing" and "parses" meet: one suffix off, then a final e
-    ("chainable" meets "chain" too)."""
+    ("chainable" meets "chain" too, "comparator" meets "compare")."""
     w = word.lower()
     for suffix in _ABLE:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
@@ -224,14 +228,17 @@ def _doing_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     only says where it lives (app.get is no app, AxiosHeaders.get sends no headers), and a
     predicate's words are what it checks, not what it does (isCancel cancels nothing: its
     action is CHECK); an error handler's, a retry's or a fallback's action is RESCUE, a test
-    double's its double."""
+    double's its double. An abbreviation in the name is the word it stands for (semver's
+    SemVer: "ver" is a version; gloss_words.ABBREVIATIONS, the captions' table)."""
     head, _, last = name.rpartition(".")
-    words = name_words(last)
+    words = tuple(ABBREVIATIONS.get(w, w).lower() for w in name_words(last))
     context = name_words(head) if head else ()
     if _ERROR_HANDLER.fullmatch(last.lower()):
         return (RESCUE,), context
     if words and words[0] in _RESCUE_NAMES:  # retryRequest: what it retries is context
-        return (RESCUE,), (*context, *words[1:])
+        # and a retry still retries: the rescue gag is its, and so is a gag of trying again
+        # (tenacity's four retry_* had one rescue picture among them and fell back)
+        return (RESCUE, words[0]), (*context, *words[1:])
     if len(words) > 1 and words[0] in _DOUBLES:
         return words[:1], (*context, *words[1:])
     if len(words) > 1 and words[0] in _WHEN_PREFIXES:
