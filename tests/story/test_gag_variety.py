@@ -119,3 +119,38 @@ def test_two_libraries_of_one_trade_share_few_gags(
     films = [_film_gags(tmp_path, f"{trade}{i}", api, theme) for i in range(10)]
     overlaps = [len(a & b) / len(a | b) for a, b in itertools.combinations(films, 2)]
     assert sum(overlaps) / len(overlaps) <= MAX_TRADE_OVERLAP, overlaps
+
+
+# A schema library's public API, the third trade the eval has several of (pydantic, zod,
+# marshmallow, attrs), and a command line's required option (yargs' require, whose only
+# kitchen player was the spice rack).
+MODEL_API = (
+    ("BaseModel", "A model: a class whose fields are validated on creation."),
+    ("Field", "A field of a model, with its type and default."),
+    ("create_model", "Creates a new model class from fields."),
+    ("Schema", "A schema that describes the shape of the data."),
+    ("TypeAdapter", "Checks a value against a type."),
+    ("String", "A string field."),
+)
+CLI_REQUIRED_API = (*CLI_API, ("require", "Marks an option as required."))
+# The kitchen, the default theme, under a stricter bound: with the projects' own names as
+# seeds two CLI parsers' kitchen films shared 4 of 8 gags (commander / yargs, eval 33 %).
+# Mean overlap of ten same-trade films before session 12's kitchen gags: HTTP 0.43, CLI 0.43,
+# CLI with a required option 0.54, schema 0.38; after: 0.36, 0.36, 0.39, 0.34.
+MAX_KITCHEN_TRADE_OVERLAP = 0.4
+
+
+@pytest.mark.parametrize(
+    ("trade", "api"),
+    [("http", HTTP_API), ("cli", CLI_API), ("clireq", CLI_REQUIRED_API), ("model", MODEL_API)],
+)
+def test_two_libraries_of_one_trade_share_fewer_gags_in_the_kitchen(
+    tmp_path: Path, trade: str, api: tuple[tuple[str, str], ...]
+) -> None:
+    """The default theme's trade roles (command, option, required, model, schema, field,
+    session) each have enough near-equal gags that ten projects of one trade share under
+    MAX_KITCHEN_TRADE_OVERLAP of their films' gags on average: the seeded pick among equal
+    fits is as good as chance, so only a wider pool spreads them."""
+    films = [_film_gags(tmp_path, f"{trade}{i}", api) for i in range(10)]
+    overlaps = [len(a & b) / len(a | b) for a, b in itertools.combinations(films, 2)]
+    assert sum(overlaps) / len(overlaps) <= MAX_KITCHEN_TRADE_OVERLAP, sum(overlaps) / len(overlaps)
