@@ -605,12 +605,15 @@ def test_reuse_only_when_the_theme_has_nothing_else() -> None:
 
 def test_assignment_gives_up_a_name_match_that_has_a_second_good_match() -> None:
     """InvalidURL (a ValueError) and HTTPError both name the HTTP gag; the one with another
-    good match (its base class) takes that, so neither falls back to a generic gag."""
+    good match (its base class) takes that, so neither falls back to a generic gag. The
+    kitchen's other HTTP error gag is left out: with it both have a name match of their own."""
     invalid = concept(
         "InvalidURL", "exception", bases=("RequestException", "ValueError"), score=5.0
     )
     http = concept("HTTPError", "exception", score=4.0)
-    lib = MetaphorLibrary.load("kitchen").with_metaphors(
+    kitchen = MetaphorLibrary.load("kitchen")
+    alone = tuple(m for m in kitchen.metaphors if m.id != "kitchen.grocer-sends-boots")
+    lib = replace(kitchen, metaphors=alone).with_metaphors(
         metaphor(
             "kitchen.wrong-order-through-the-hatch",
             kinds=("exception",),

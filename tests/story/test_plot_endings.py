@@ -335,3 +335,28 @@ def test_three_props_in_a_row_read_as_a_list(kiln_profile) -> None:  # type: ign
         _series("the salt and pepper and the jug and the pan go", ["salt and pepper", "jug", "pan"])
         == "the salt and pepper, the jug and the pan go"
     )
+
+
+def test_a_heist_route_ends_in_the_tunnels_and_a_request_in_the_getaway_car() -> None:
+    """The getaway car paid off 29 of the heist's 110 gags with an ending (sending, routing,
+    streaming, cancelling), so 6 of the eval's 18 heist films drove off in it once the seeds
+    were the projects' own names (11 of 40 seed salts above the quarter): a route, a
+    redirect or a pipe now ends with the crew out through the old tunnels, and the car keeps
+    what is sent and fetched (22 gags)."""
+    from sorafilm_nb.story.casting import MetaphorLibrary
+    from sorafilm_nb.story.plot_ending import _by_fit
+
+    lib = MetaphorLibrary.load("heist")
+    pays = story_wordings()["heist"].payoffs
+
+    def first(gag: str) -> str:
+        got = {_by_fit(pays, lib.get(gag).roles, n)[0].scene for n in _NAMES}
+        assert len(got) == 1, got  # the gag's roles pick it, whatever the project's name
+        return got.pop()
+
+    for gag in ("heist.vent-route", "heist.orange-chute", "heist.readdress-parcel"):
+        assert "tunnels" in first(gag), gag
+    for gag in ("heist.dumbwaiter-message", "heist.telegraph-key", "heist.signal-to-the-van"):
+        assert "drives off" in first(gag), gag
+    getaway = next(p for p in pays if "drives off" in p.scene)
+    assert not {"route", "router", "redirect", "stream", "transport"} & set(getaway.roles)
