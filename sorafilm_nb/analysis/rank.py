@@ -32,8 +32,9 @@ _c_tally = getattr(_scanner, "tally", None)
 
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-30: RepoProfile.name is the project's own,
-# never the folder's; rank-31: README reference-list entries and taglines (readme.py).
-RANK_VERSION = "rank-31"
+# never the folder's; rank-31: README reference-list entries and taglines (readme.py);
+# rank-32: RepoProfile.install, how to get a published package (project.install_line).
+RANK_VERSION = "rank-32"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
