@@ -460,12 +460,15 @@ def _promise_line(title: str, pledge: str) -> str:
 def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, str]:
     """What a beat's card and caption lines may quote: {title}, {tagline}, {promise},
     {language}, {entry}, {tools} (the two), {recap} (the names of the concepts the film
-    shows). A line whose fact is unknown ("" here) is not said at all (boards._say)."""
+    shows), {install} ("pip install Flask": RepoProfile.install) and {closing} (the title
+    and how to get it, "Flask: pip install Flask", else the title alone). A line whose fact
+    is unknown ("" here) is not said at all (boards._say)."""
     title = profile.title or profile.name
     lang = language(profile)
     entry = entry_point(profile)
     pledge = promise(profile)
     together = recap([e.concept.name for e in shown if e.concept.kind != "exception"])
+    install = profile.install
     return {
         "title": title,
         "name": profile.name,
@@ -475,4 +478,6 @@ def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, st
         "entry": entry or title,
         "tools": " · ".join(x for x in (lang, entry) if x),  # "" when unknown: no card
         "recap": together or title,
+        "install": install,
+        "closing": f"{title}: {install}" if install else title,
     }
