@@ -3,9 +3,10 @@
 A template's beats may name a ``role`` (templates.ROLES). With roles, the film tells one arc
 about the project instead of filing concepts by kind:
 
-- ``opening`` is the setup: the title card, then the first concept a user meets, its
-  caption its own gloss like every concept shot's (the README's promise, which says nothing
-  about that concept, is the closing card's; an uncast shot of the beat may quote it).
+- ``opening`` is the setup: the title card (the name and the README's promise: what the
+  project is for), then the first concept a user meets, its caption its own gloss like every
+  concept shot's (the promise says nothing about that concept; an uncast shot of the beat
+  may quote it).
 - ``use`` shows the concepts in the order a user meets them: first the order of the README's
   examples (Concept.readme_order), then the import and call structure (a base class before
   the classes built on it, the most referenced first), then rank.
@@ -28,7 +29,8 @@ about the project instead of filing concepts by kind:
   breaks the README's order and the arc).
 
 The plot also knows the facts the captions and cards quote (``facts``): the title, the
-promise, the project's main language and its entry point ("import flask").
+promise, the project's main language and its entry point ("import flask"), and how to get
+it ("pip install Flask"), which the closing card says.
 """
 
 from __future__ import annotations
