@@ -19,7 +19,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._glyphs import _SIZES, _ascii, _atlas, _block, _draw_text, _fit, _Font, _font, _size, _wrap
+from ._glyphs import (
+    _SIZES,
+    _ascii,
+    _atlas,
+    _block,
+    _draw_text,
+    _fit,
+    _fits_whole,
+    _Font,
+    _font,
+    _size,
+    _wrap,
+)
 from ._look import RGB, Look, _luma, _scaled
 
 _GREY = (170, 162, 150)
@@ -175,11 +187,37 @@ def caption_card(
     width: int, height: int, text: str, look: Look, *, kind: str = "card"
 ) -> np.ndarray:
     """A caption card (or the film's title card, ``kind="title"``): the text centred between
-    two rules, in the silent-film intertitle manner, with the film's look. RGB uint8."""
+    two rules, in the silent-film intertitle manner, with the film's look. RGB uint8.
+
+    A card with a "name: words" head (caption_parts: the title card "Flask: a lightweight
+    WSGI web application framework", the closing card "Flask: pip install Flask") is drawn
+    as a heading over its line (``_two_part``); any other card as one block, larger when it
+    is the title."""
     layout = Layout(width, height)
     img = background(width, height, look)
     u, m = layout.unit, layout.margin
     inner = width - 4 * m
+    rule = max(2, round(u))
+    gap = round(14 * u)
+    name, words = caption_parts(text)
+    parts = _two_part(name, words, layout, height - 2 * (m + gap + rule)) if words else None
+    if parts is not None:
+        (head_font, heads), (line_font, lines) = parts
+        between = round(8 * u)
+        block = _leading(head_font) * len(heads) + between + _leading(line_font) * len(lines)
+        y = (height - block) // 2
+        for ry in (y - gap - rule, y + block + gap):
+            img[ry : ry + rule, 2 * m : width - 2 * m] = look.accent
+        dim = _scaled(look.highlight, 0.86)
+        for font, drawn, colour, after in (
+            (head_font, heads, look.highlight, between),
+            (line_font, lines, dim, 0),
+        ):
+            for line in drawn:
+                _draw_text(img, line, 2 * m + (inner - font.width(line)) // 2, y, font, colour)
+                y += _leading(font)
+            y += after
+        return _framed(img, layout, look, rule)
     folded = _ascii(text)
     start = _size((36 if kind == "title" else 24) * u)
     smaller = {start, *(s for s in _SIZES[1:] if s < start)}
@@ -188,15 +226,80 @@ def caption_card(
         lines = _wrap(folded, font, inner)
         if len(lines) <= 4:
             break
-    lines = _fit(lines, font, 5, inner)
-    block = int(font.height * 1.05) * len(lines)
+    lines = _fit(lines, font, 5, inner, whole_words=True)
+    block = _leading(font) * len(lines)
     y = (height - block) // 2
-    rule = max(2, round(u))
-    gap = round(14 * u)
     for ry in (y - gap - rule, y + block + gap):
         img[ry : ry + rule, 2 * m : width - 2 * m] = look.accent
-    _block(img, text, 2 * m, y, font, look.highlight, width=inner, max_lines=5, centre=True)
-    # a thin frame, as intertitle cards had
+    for line in lines:
+        _draw_text(img, line, 2 * m + (inner - font.width(line)) // 2, y, font, look.highlight)
+        y += _leading(font)
+    return _framed(img, layout, look, rule)
+
+
+def _leading(font: _Font) -> int:
+    """A line's height on a card (as ``_block`` steps)."""
+    return int(font.height * 1.05)
+
+
+_HEAD_LINES = 2  # a card's heading: the name, on two lines at most
+
+
+def _two_part(
+    name: str, words: str, layout: Layout, room: int
+) -> tuple[tuple[_Font, list[str]], tuple[_Font, list[str]]] | None:
+    """The heading's and the line's (font, lines) of a two-part card, or None when the name
+    cannot be drawn whole (a hostile name: the card is drawn as one block instead).
+
+    Both start at their sizes (the heading 36 units, the line 20) and step down the atlas's
+    sizes together, each stopping at the smallest, until both wrap without a word cut into
+    their lines (the line: three, four on a 9:16 frame) and fit ``room`` rows; the line is
+    smaller than the heading. At the smallest sizes the line takes as many lines as
+    ``room`` holds; text that does not fit even so (a hostile promise of 2,000 characters)
+    ends, at a word, with "..."."""
+    inner = layout.width - 4 * layout.margin
+    head, rest = _ascii(name), _ascii(words)
+    if not head or not rest:
+        return None
+    most = 4 if layout.height > layout.width else 3
+    u = layout.unit
+    heads = [s for s in _SIZES if s <= _size(36 * u)][::-1] or [_SIZES[0]]
+    lines = [s for s in _SIZES if s <= _size(20 * u)][::-1] or [_SIZES[0]]
+    between = round(8 * u)
+    for step in range(max(len(heads), len(lines))):
+        head_px = heads[min(step, len(heads) - 1)]
+        hf, lf = _atlas(head_px), _atlas(_below(lines[min(step, len(lines) - 1)], head_px))
+        got_head = _fits_whole(head, hf, inner, _HEAD_LINES)
+        got_line = _fits_whole(rest, lf, inner, most)
+        if got_head is None or got_line is None:
+            continue
+        if _leading(hf) * len(got_head) + between + _leading(lf) * len(got_line) <= room:
+            return (hf, got_head), (lf, got_line)
+    # the line at its smallest size, as many lines as the room holds (a small 9:16 frame is
+    # narrow), under the largest heading that leaves room for them
+    for head_px in heads:
+        hf, lf = _atlas(head_px), _atlas(_below(lines[-1], head_px))
+        got_head = _fits_whole(head, hf, inner, _HEAD_LINES)
+        if got_head is None:
+            continue
+        wrapped = _wrap(rest, lf, inner)
+        spare = (room - _leading(hf) * len(got_head) - between) // _leading(lf)
+        if len(wrapped) <= spare or head_px == heads[-1]:
+            cut = _fit(wrapped, lf, max(1, spare), inner, whole_words=True)
+            return (hf, got_head), (lf, cut)
+    return None
+
+
+def _below(px: int, head_px: int) -> int:
+    """The line's size: ``px``, but smaller than the heading's where the atlas has a smaller
+    one (on a 1920x1080 frame both would be its largest, 60)."""
+    under = [s for s in _SIZES if s < head_px]
+    return min(px, under[-1]) if under else px
+
+
+def _framed(img: np.ndarray, layout: Layout, look: Look, rule: int) -> np.ndarray:
+    """The card with a thin frame, as intertitle cards had, and the film's look."""
+    width, height, m = layout.width, layout.height, layout.margin
     f0, f1 = m // 2, max(1, rule // 2)
     for sl in (
         (slice(f0, f0 + f1), slice(f0, width - f0)),

@@ -166,14 +166,32 @@ def _fitting_prefix(word: str, font: _Font, max_width: int) -> int:
     return len(word)
 
 
-def _fit(lines: list[str], font: _Font, max_lines: int, max_width: int) -> list[str]:
-    """At most ``max_lines``; a cut last line ends with '...' so nothing looks complete."""
+def _fit(
+    lines: list[str], font: _Font, max_lines: int, max_width: int, *, whole_words: bool = False
+) -> list[str]:
+    """At most ``max_lines``; a cut last line ends with '...' so nothing looks complete.
+    ``whole_words``: the cut drops whole words (a card's promise never ends "applicati..."),
+    unless the line is one word too long for any cut between words."""
     if len(lines) <= max_lines:
         return lines
     last = lines[max_lines - 1]
+    if whole_words:
+        words = last.split(" ")
+        while len(words) > 1 and font.width(" ".join(words) + "...") > max_width:
+            words.pop()
+        last = " ".join(words)
     while last and font.width(last + "...") > max_width:
         last = last[:-1]
     return [*lines[: max_lines - 1], last.rstrip(" ,;:") + "..."]
+
+
+def _fits_whole(text: str, font: _Font, max_width: int, max_lines: int) -> list[str] | None:
+    """``text`` (folded) wrapped by ``font`` into at most ``max_lines`` with no word cut, or
+    None when it takes more lines or a word is wider than ``max_width``."""
+    if any(font.width(word) > max_width for word in text.split()):
+        return None
+    lines = _wrap(text, font, max_width)
+    return lines if len(lines) <= max_lines else None
 
 
 def _block(

@@ -18,7 +18,7 @@ from .doc_members import with_member_summaries
 from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
-from .project import project_name, project_summary
+from .project import install_line, project_name, project_summary
 from .rank import rank
 from .scan_python import FileScan
 from .signature import Texts, with_factories, with_member_docs, with_params
@@ -162,4 +162,5 @@ def build(
         warnings=warnings,
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+        install=install_line(root, readme_text),
     )

@@ -107,6 +107,9 @@ class RepoProfile:
     languages: tuple[tuple[str, int], ...] = ()  # language -> files
     tagline: str = ""  # the README's one-line promise (first sentence, <= 120 chars) or metadata's
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
+    # how to get it: "pip install Flask", "npm install zod"; "" unless the project says it
+    # is published (analysis.project.install_line); the closing card says it (added field)
+    install: str = ""
 
     def __repr__(self) -> str:
         # The default dataclass repr of a real profile runs to ~180,000 characters: the first
@@ -163,6 +166,7 @@ class RepoProfile:
                 languages=tuple((str(k), int(n)) for k, n in d.get("languages", ())),
                 tagline=str(d.get("tagline", "")),
                 stats=dict(d.get("stats", {})),
+                install=str(d.get("install", "")),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise AnalysisError(f"not a RepoProfile JSON document: {exc}") from None

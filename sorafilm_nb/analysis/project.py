@@ -51,11 +51,19 @@ def project_name(root: Path) -> str | None:
     A name its registry would refuse (PyPI's and npm's rules: _PYTHON_NAME, _NPM_NAME) is no
     name: the repository is hostile, and ``x<script>y</script>`` or ``../../etc/passwd``
     became the film's title ("script>", "passwd") through the scope strip."""
+    named = _metadata_name(root)
+    return named[1].rsplit("/", 1)[-1] if named else None
+
+
+def _metadata_name(root: Path) -> tuple[str, str] | None:
+    """(registry, name) of the first metadata file naming the project, in project_name's
+    order: ("pip", "Flask"), ("npm", "@scope/kit") (the scope kept: it is part of what npm
+    installs); None when none names it or the name is one its registry would refuse."""
     for table in _pyproject_tables(root):
         if name := _valid(table.get("name"), _PYTHON_NAME):
-            return name
+            return "pip", name
     if name := _valid(_package_json(root).get("name"), _NPM_NAME):
-        return name.rsplit("/", 1)[-1]
+        return "npm", name
     text = _read(root, "setup.cfg")
     if text:
         import configparser
@@ -67,10 +75,73 @@ def project_name(root: Path) -> str | None:
         except configparser.Error:
             value = ""
         if name := _valid(value, _PYTHON_NAME):  # "attr: pkg.NAME" is no name either
-            return name
+            return "pip", name
     text = _read(root, "setup.py")
     m = re.search(r"""\bname\s*=\s*(['"])([^'"\n]{1,214})\1""", text)
-    return _valid(m.group(2), _PYTHON_NAME) if m else None
+    name = _valid(m.group(2), _PYTHON_NAME) if m else None
+    return ("pip", name) if name else None
+
+
+# The commands a README gives to install a package from its registry, before the name (and
+# any options between): "pip install -U Flask", "python -m pip install", "uv add", "npm i",
+# "yarn add", "pnpm add", "bun add".
+_INSTALLS = {
+    "pip": r"(?:pip3?|python3? -m pip|uv pip|pipx|poetry|uv|pdm) (?:install|add)",
+    "npm": r"(?:npm (?:install|i|add)|yarn (?:global )?add|pnpm (?:add|install|i)|bun (?:add|i))",
+}
+_OPTIONS = r"(?: +-{1,2}[A-Za-z][\w-]*)*"
+
+
+def install_line(root: Path, readme: str) -> str:
+    """How to get the project: "pip install Flask" or "npm install @scope/kit", with the name
+    its packaging metadata gives; "" unless the project says it is published.
+
+    Why not every name the metadata gives: every pyproject.toml and package.json needs a name,
+    published or not (an app, an internal tool, this repository), and a film telling viewers
+    to install a name nobody published sends them to whatever someone registers under it.
+    So the name must be one the registry has by the project's own word: a PKG-INFO (the core
+    metadata of a built distribution: an sdist as PyPI serves it) naming it, or the README's
+    own install command for it ("pip install -U Flask", "npm i yargs"). A package.json with
+    ``"private": true`` or a ``Private :: Do Not Upload`` classifier is never published."""
+    built = _pkg_info_name(root)  # setup.py's name=about["__title__"] (requests) names none
+    named = _metadata_name(root) or (("pip", built) if built else None)
+    if named is None:
+        return ""
+    registry, name = named
+    if _private(root, registry):
+        return ""
+    built_it = registry == "pip" and built is not None and _pep503(built) == _pep503(name)
+    said = rf"(?<![\w-]){_INSTALLS[registry]}{_OPTIONS} +{re.escape(name)}(?![\w./-])"
+    if built_it or re.search(said, readme[:_MAX], re.I):
+        return f"{registry} install {name}"
+    return ""
+
+
+def _private(root: Path, registry: str) -> bool:
+    """The metadata says the package is never to be published: package.json's ``"private":
+    true``, or the classifier PyPI refuses uploads of (``Private :: Do Not Upload``)."""
+    if registry == "npm":
+        return _package_json(root).get("private") is True
+    for table in _pyproject_tables(root):
+        said = table.get("classifiers")
+        for c in said if isinstance(said, list) else ():
+            if isinstance(c, str) and c.strip().lower() == "private :: do not upload":
+                return True
+    return False
+
+
+def _pep503(name: str) -> str:
+    """A Python distribution's name as PyPI compares it: "Jinja2" is jinja2, "zope.interface"
+    zope-interface."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pkg_info_name(root: Path) -> str | None:
+    """The ``Name:`` of the PKG-INFO at the root (core metadata: its headers end at the first
+    blank line); None when there is none or it names nothing PyPI would accept."""
+    head = _read(root, "PKG-INFO")[:20000].split("\n\n", 1)[0]
+    m = re.search(r"(?m)^Name:[ \t]*(\S.*?)[ \t]*\r?$", head)
+    return _valid(m.group(1), _PYTHON_NAME) if m else None
 
 
 def _pyproject_tables(root: Path) -> list[dict[str, object]]:
@@ -125,7 +196,8 @@ def _valid(value: object, pattern: re.Pattern[str]) -> str | None:
 def metadata_fingerprint(root: Path) -> str:
     """The metadata files' text, for the profile cache key (a rename changes the title)."""
     return "\0".join(
-        _read(root, n)[:20000] for n in ("pyproject.toml", "package.json", "setup.cfg", "setup.py")
+        _read(root, n)[:20000]
+        for n in ("pyproject.toml", "package.json", "setup.cfg", "setup.py", "PKG-INFO")
     )
 
 

@@ -47,12 +47,13 @@ How a storyboard is timed, and why:
 6. Words on screen are ours, never the video model's: each concept shot carries a gloss of
    its docstring as ``Shot.caption`` (a lower third; the setup's too: it teaches what the
    shown concept does, never the promise), a beat's ``card`` is a caption card before its
-   first shot (``Shot.card``; the title card is one) and the template's ``end_card`` closes
-   the film (``Storyboard.end_card``, the promise). The ending's reprise (the star shown
-   again) sums up instead: its caption is the promise the film kept (``plot.reprise_words``),
-   and the closing card, which would repeat it, says the project's name. Cards
-   are stills: no video seconds, no cost (planning puts them on the film's timeline as
-   ``Plan.captions``).
+   first shot (``Shot.card``; the title card is one: the name and the README's promise,
+   ``templates.TITLE_CARD``) and the template's ``end_card`` closes the film
+   (``Storyboard.end_card``: the name and how to get it, "Flask: pip install Flask"). The
+   ending's reprise (the star shown again) sums up instead: its caption is the promise the
+   film kept (``plot.reprise_words``); a closing card that would repeat the reprise's words
+   says the name and how to get it instead. Cards are stills: no video seconds, no cost
+   (planning puts them on the film's timeline as ``Plan.captions``).
 
 The 4, 8 and 12 above are OpenAI's. Another provider's model times in its own lengths,
 ``capabilities.clip_lengths(provider, model, size)``: a unit (the shortest length of at
@@ -425,7 +426,7 @@ def storyboard(
     ]
     end = _say(tpl.end_card, said) or None
     if shots and end is not None and shots[-1].reprise and shots[-1].caption == end:
-        end = said["title"]  # the reprise said the promise: the film closes on its name
+        end = said["closing"]  # the reprise said the promise: the film closes on its name
     board = Storyboard(
         tpl, casting, tuple(shots), target, model, size, tuple(unused), end, provider, total
     )

@@ -15,6 +15,7 @@ keeps it on one line, and render draws it as pixels, never as markup.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -85,8 +86,11 @@ def reading_seconds(text: str, *, words_per_second: float = 3.0, minimum: float 
 
 
 def card_seconds(text: str) -> float:
-    """How long a caption card holds the screen: CARD_SECONDS, or longer for a long card."""
-    return max(CARD_SECONDS, round(reading_seconds(text) * 2) / 2)
+    """How long a caption card holds the screen: CARD_SECONDS, or as long as it takes to read
+    a long card (the title card with the README's promise), up to the next half second.
+    Rounded up, never to the nearest: an 11-word card (3.7 s to read) held 3.5 s was too
+    short by lint's own measure (caption-too-long)."""
+    return max(CARD_SECONDS, math.ceil(reading_seconds(text) * 2 - 1e-9) / 2)
 
 
 def card_hold(text: str, seconds: float | None = 0.0) -> float:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..datafiles import toml_error, tomllib_module
 from ..money.cost import left_of
-from .captions import CARD_SECONDS, reading_seconds
+from .captions import card_seconds, reading_seconds
 from .findings import Finding, finding
 from .lint import _WORD, Allowances, _model_and_size, lint_prompt, split_identifiers
 from .lint_data import Rules, _fold, _squash, sections_of
@@ -221,14 +221,17 @@ def _caption_text(value: Any) -> str:
 def _captions_too_long(shots: Sequence[Shot]) -> list[Finding]:
     """caption-too-long: a shot's caption (a lower third, over the shot) or card (a still of
     its own) with more words than its time on screen lets anyone read (captions.
-    reading_seconds). A caption object's own start/end win over the shot's length."""
+    reading_seconds). A caption object's own start/end win over the shot's length, and a
+    card's text is on screen as long as the film holds it (captions.card_seconds: longer
+    for a long card, as the title card with the README's promise is)."""
     out: list[Finding] = []
     for shot in shots:
-        for attr, default in (("caption", float(shot.seconds)), ("card", CARD_SECONDS)):
+        for attr in ("caption", "card"):
             value = getattr(shot, attr, None)
             text = _caption_text(value)
             if not text:
                 continue
+            default = float(shot.seconds) if attr == "caption" else card_seconds(text)
             shown = getattr(value, "seconds", None)
             shown = float(shown) if isinstance(shown, (int, float)) else default
             need = reading_seconds(text)

@@ -3,9 +3,10 @@
 A template's beats may name a ``role`` (templates.ROLES). With roles, the film tells one arc
 about the project instead of filing concepts by kind:
 
-- ``opening`` is the setup: the title card, then the first concept a user meets, its
-  caption its own gloss like every concept shot's (the README's promise, which says nothing
-  about that concept, is the closing card's; an uncast shot of the beat may quote it).
+- ``opening`` is the setup: the title card (the name and the README's promise: what the
+  project is for), then the first concept a user meets, its caption its own gloss like every
+  concept shot's (the promise says nothing about that concept; an uncast shot of the beat
+  may quote it).
 - ``use`` shows the concepts in the order a user meets them: first the order of the README's
   examples (Concept.readme_order), then the import and call structure (a base class before
   the classes built on it, the most referenced first), then rank.
@@ -28,7 +29,8 @@ about the project instead of filing concepts by kind:
   breaks the README's order and the arc).
 
 The plot also knows the facts the captions and cards quote (``facts``): the title, the
-promise, the project's main language and its entry point ("import flask").
+promise, the project's main language and its entry point ("import flask"), and how to get
+it ("pip install Flask"), which the closing card says.
 """
 
 from __future__ import annotations
@@ -460,12 +462,15 @@ def _promise_line(title: str, pledge: str) -> str:
 def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, str]:
     """What a beat's card and caption lines may quote: {title}, {tagline}, {promise},
     {language}, {entry}, {tools} (the two), {recap} (the names of the concepts the film
-    shows). A line whose fact is unknown ("" here) is not said at all (boards._say)."""
+    shows), {install} ("pip install Flask": RepoProfile.install) and {closing} (the title
+    and how to get it, "Flask: pip install Flask", else the title alone). A line whose fact
+    is unknown ("" here) is not said at all (boards._say)."""
     title = profile.title or profile.name
     lang = language(profile)
     entry = entry_point(profile)
     pledge = promise(profile)
     together = recap([e.concept.name for e in shown if e.concept.kind != "exception"])
+    install = profile.install
     return {
         "title": title,
         "name": profile.name,
@@ -475,4 +480,6 @@ def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, st
         "entry": entry or title,
         "tools": " · ".join(x for x in (lang, entry) if x),  # "" when unknown: no card
         "recap": together or title,
+        "install": install,
+        "closing": f"{title}: {install}" if install else title,
     }

@@ -29,6 +29,11 @@ UNIT = LEGAL_SECONDS[0]  # every legal length is 1, 2 or 3 of these (tests check
 MIN_TARGET = 4
 MAX_TARGET = 120  # the most a film of extensions can reach (6 × 20 s); beyond it is a mistake
 SHARE_TOLERANCE = 0.01
+# What a title card says: the name and what the project is for, the README's one-line
+# promise ("Flask: a lightweight WSGI web application framework"; the name alone when the
+# README promises nothing). A film whose title card was the name alone said what the package
+# does only in its last shot, 80 s in.
+TITLE_CARD = "{promise}"
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class Beat:
     # Added (defaults keep the contract): words of Metaphor.beat that belong here, whether the
     # beat opens with a title shot, and what an uncast shot of the beat shows.
     keys: tuple[str, ...] = ()
-    title_card: bool = False
+    title_card: bool = False  # the beat's card is the title card (TITLE_CARD)
     scene: str = ""
     actions: tuple[str, ...] = ()
     caption: str = ""  # the lower third of an uncast shot ("{tools}"): see plot.facts
@@ -65,7 +70,7 @@ class StoryTemplate:
     target_seconds: int  # the natural length
     beats: tuple[Beat, ...]
     source: str = ""
-    end_card: str = ""  # a caption card after the last shot ("{promise}")
+    end_card: str = ""  # a caption card after the last shot ("{closing}": name, how to get it)
 
     @classmethod
     def load(cls, id_or_path: str | Path) -> StoryTemplate:
@@ -237,6 +242,6 @@ def _beat(raw: dict[str, Any], *, file: str, entry: str) -> Beat:
         captions=lines,
         max_shots=max_shots,
         role=role,
-        card=card or ("{title}" if title_card else ""),
+        card=card or (TITLE_CARD if title_card else ""),
         calm_name=field(raw, "calm_name", str, file=file, entry=entry, default="").strip(),
     )

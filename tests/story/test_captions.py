@@ -160,6 +160,17 @@ def test_the_film_captions_put_cards_on_the_timeline_without_video_seconds() -> 
     assert card_seconds("a b c d e f g h i j k l m n o p q r") > 3.0  # long cards hold longer
 
 
+def test_a_long_card_holds_at_least_as_long_as_it_takes_to_read() -> None:
+    """A card is held to the next half second of its reading time, never the nearest: an
+    11-word card (3.7 s to read) was held 3.5 s, too short by lint's own measure."""
+    for n in range(1, 60):
+        text = " ".join(["word"] * n)
+        held = card_seconds(text)
+        assert held >= reading_seconds(text) and held * 2 == int(held * 2), n
+        assert held < max(3.0, reading_seconds(text)) + 0.5, n
+    assert card_seconds(" ".join(["word"] * 11)) == 4.0
+
+
 @pytest.mark.parametrize(
     ("name", "summary", "want"),
     [

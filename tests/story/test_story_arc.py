@@ -159,12 +159,14 @@ PROMISE = "Kiln fires clay pots in a small electric kiln without cracking them"
 
 def test_the_setup_shows_its_concepts_gloss_and_the_promise_closes_the_film(kiln_board) -> None:  # type: ignore[no-untyped-def]
     first, last = kiln_board.shots[0], kiln_board.shots[-1]
-    assert first.card == "Kiln"
+    # the title card says what the project is for: its name and the README's promise (a
+    # promise whose subject is the name is both)
+    assert first.card == PROMISE
     # the setup's concept shot teaches what its concept does; the promise is the end card's
     assert first.caption == "Wheel: spins the clay at a steady speed"
     # a promise whose subject is the name stands as the README says it
     # the ending's reprise sums up: the promise it kept, not the opening's caption again;
-    # the closing card, which would repeat it, names the film
+    # the closing card names the film (Kiln says nowhere it is published: no install line)
     assert last.reprise and last.caption == PROMISE != first.caption
     assert kiln_board.end_card == "Kiln" and last.title == "Wheel: the promise kept"
 

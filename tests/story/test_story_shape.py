@@ -22,6 +22,9 @@ from sorafilm_nb.story.casting import cast
 TROUBLE = "the trouble"
 
 
+BREW_TITLE = "Brew: a small library for brewing tea by the pot"  # the name and its promise
+
+
 def _repo(root: Path, *, errors: bool) -> Path:
     names = ["Kettle", "Teapot", "Strainer", "pour", "steep", "sweeten", "warm", "serve"]
     return write_brew(root, [*names, *ERRORS] if errors else names)
@@ -39,7 +42,7 @@ def test_an_error_beat_without_errors_shrinks_instead_of_filling(tmp_path: Path)
     # the time it had went to the concepts: every shot shows one, and the film keeps its length
     assert all(s.cast is not None for s in board.shots), [s.title for s in board.shots]
     assert board.seconds == 88 and all(s.seconds in LEGAL_SECONDS for s in board.shots)
-    assert board.shots[0].card == "Brew"  # the title card still opens the film
+    assert board.shots[0].card == BREW_TITLE  # the title card still opens the film
 
 
 def test_one_error_gets_one_shot_and_no_filler_beside_it(tmp_path: Path) -> None:
@@ -51,7 +54,7 @@ def test_one_error_gets_one_shot_and_no_filler_beside_it(tmp_path: Path) -> None
 
 def test_a_teaser_without_errors_moves_its_opening_card_to_the_next_beat(tmp_path: Path) -> None:
     board = _board(tmp_path, errors=False, template="teaser-30", target=28)
-    assert board.shots[0].card == "Brew"
+    assert board.shots[0].card == BREW_TITLE
     assert all(s.cast is not None for s in board.shots)
     assert board.seconds == 28
 

@@ -1,0 +1,89 @@
+"""The film says what the package is for first, and ends on how to get it.
+
+A reviewer: "the film doesn't say what the package does until the end: the title card is just
+the name, and the README's one-line description only appears in the last shot, 82 s in", and
+"the end card repeats the title, because the last shot already said the description". So the
+title card is the name and the README's promise (the words the ending's reprise already says),
+and the closing card the name and how to get it ("Brew: pip install brew"), only for a package
+the project says is published; else the name alone. Both reach every face of the plan: its
+timeline (Plan.captions), the WebVTT track, plan.json and the plan's table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from brew_repo import ERRORS, write_brew
+
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.markup import MD_DOLLAR
+from sorafilm_nb.story.captions import card_seconds, reading_seconds, to_webvtt
+from sorafilm_nb.story.planning import plan
+
+TITLE = "Brew: a small library for brewing tea by the pot"  # the README's promise, with its name
+CLOSING = "Brew: pip install brew"
+PKG_INFO = "Metadata-Version: 2.1\nName: brew\nVersion: 1.0\n"
+
+
+def _brew(root: Path, *, published: bool) -> Path:
+    write_brew(root, ["Kettle", "Teapot", "pour", "steep", "serve", *ERRORS])
+    if published:  # an sdist as PyPI serves it: its PKG-INFO names the package
+        (root / "PKG-INFO").write_text(PKG_INFO, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return analyze(_brew(tmp_path_factory.mktemp("brew"), published=True), use_cache=False)
+
+
+@pytest.mark.parametrize("template", ["silent-90", "teaser-30", "single-12"])
+def test_the_title_card_says_what_it_is_for_and_the_closing_card_how_to_get_it(
+    published, template: str
+) -> None:  # type: ignore[no-untyped-def]
+    p = plan(published, template=template)
+    board = p.storyboard
+    assert board.shots[0].card == TITLE  # it said "Brew"
+    assert board.end_card == CLOSING  # it said the promise, or "Brew" after a reprise of it
+    cards = p.cards()
+    assert (cards[0].kind, cards[0].start, cards[0].text) == ("title", 0.0, TITLE)
+    assert (cards[-1].kind, cards[-1].text, cards[-1].shot_id) == ("card", CLOSING, None)
+    # held as long as it takes to read, and lint agrees: no caption-too-long on the cards
+    assert cards[0].seconds == card_seconds(TITLE) >= reading_seconds(TITLE)
+    assert not [f for f in p.findings if f.rule == "caption-too-long"]
+    track = to_webvtt(p.captions)
+    assert f"\n{TITLE}\n" in track and track.rstrip().endswith(CLOSING)
+    data = json.loads(p.to_json())
+    assert data["shots"][0]["card"] == TITLE and data["end_card"] == CLOSING
+    table = p.to_markdown().replace(MD_DOLLAR, "$")
+    assert f"Title card: {TITLE}" in table and f"End card: {CLOSING}" in table
+    n = len(cards)
+    assert (
+        p.cards_text == f"{n} caption cards ({sum(c.seconds for c in cards):g} s on screen) at $0"
+    )
+
+
+def test_the_ending_still_keeps_the_promise_and_the_closing_card_no_longer_repeats_it(
+    published,
+) -> None:  # type: ignore[no-untyped-def]
+    board = plan(published).storyboard
+    last = board.shots[-1]
+    assert last.reprise and last.caption == TITLE  # the promise kept, as before
+    assert board.end_card != last.caption
+
+
+def test_a_package_nobody_says_is_published_closes_on_its_name(tmp_path: Path) -> None:
+    """brew's pyproject.toml names it, as every pyproject.toml names its project: no
+    PKG-INFO and no install command in its README, so no `pip install brew` on screen."""
+    profile = analyze(_brew(tmp_path / "brew", published=False), use_cache=False)
+    p = plan(profile)
+    assert (p.storyboard.shots[0].card, p.storyboard.end_card) == (TITLE, "Brew")
+    assert p.cards()[-1].text == "Brew"
+
+
+def test_without_a_promise_the_title_card_is_the_name(tmp_path: Path) -> None:
+    root = _brew(tmp_path / "brew", published=True)
+    profile = analyze(root, use_cache=False, tagline="")
+    board = plan(profile).storyboard
+    assert (board.shots[0].card, board.end_card) == ("Brew", CLOSING)
