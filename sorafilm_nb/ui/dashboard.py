@@ -19,6 +19,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from .. import charts  # noqa: E402
+from ._looks import look  # noqa: E402
 
 TITLES = (
     "Cumulative spend",
@@ -43,15 +44,18 @@ class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
     def __init__(self, ledger: Any, *, prices: Any = None) -> None:
         self.ledger = ledger
         self.prices = prices
-        self.summary = w.HTML()
+        self.summary = w.HTML(**look(w.HTML))
         self.summary.add_class("sorafilm-month-summary")
-        self.images = [w.Image(format="png", layout=w.Layout(max_width="760px")) for _ in TITLES]
-        self.tabs = w.Tab(children=self.images)
+        self.images = [w.Image(format="png", **look(w.Image, max_width="760px")) for _ in TITLES]
+        self.tabs = w.Tab(children=self.images, **look(w.Tab))
         for i, title in enumerate(TITLES):
             self.tabs.set_title(i, title)
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button = w.Button(description="Refresh", icon="refresh", **look(w.Button))
         self.refresh_button.on_click(lambda _b: self.refresh())
-        super().__init__([w.HBox([self.summary, self.refresh_button]), self.tabs])
+        super().__init__(
+            [w.HBox([self.summary, self.refresh_button], **look(w.HBox)), self.tabs],
+            **look(w.VBox),
+        )
         self.add_class("sorafilm-dashboard")
         self.refresh()
 

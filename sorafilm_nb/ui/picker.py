@@ -19,6 +19,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from ..markup import html_template, html_text  # noqa: E402
+from ._looks import look  # noqa: E402
 
 if TYPE_CHECKING:
     from ..story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary
@@ -63,20 +64,23 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
         rows: list[w.Widget] = [
             w.HTML(
                 "<b>Cast</b>: each concept from the code is played by one metaphor. "
-                "Pick another from the ranked matches, or type your own gag."
+                "Pick another from the ranked matches, or type your own gag.",
+                **look(w.HTML),
             )
         ]
         for i, entry in enumerate(casting.entries):
             dropdown = w.Dropdown(
-                options=self._options(entry), value=entry.metaphor.id, layout=w.Layout(width="26em")
+                options=self._options(entry),
+                value=entry.metaphor.id,
+                **look(w.Dropdown, width="26em"),
             )
             text = w.Text(
                 value=entry.custom_gag or "",
                 placeholder=CUSTOM_PLACEHOLDER,
                 continuous_update=False,
-                layout=w.Layout(width="22em"),
+                **look(w.Text, width="22em"),
             )
-            error = w.HTML()
+            error = w.HTML(**look(w.HTML))
             dropdown.observe(lambda ch, i=i: self._picked(i), names="value")
             text.observe(lambda ch, i=i: self._typed(i), names="value")
             concept = entry.concept
@@ -88,15 +92,15 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
             )
             name = w.HTML(
                 f"<b>{html_text(concept.name)}</b> <small>{html_text(concept.kind)}</small>" + weak,
-                layout=w.Layout(width="16em"),
+                **look(w.HTML, width="16em"),
             )
-            row = w.HBox([name, dropdown, text, error])
+            row = w.HBox([name, dropdown, text, error], **look(w.HBox))
             row.add_class("sorafilm-metaphor-row")
             rows.append(row)
             self.dropdowns.append(dropdown)
             self.texts.append(text)
             self.errors.append(error)
-        super().__init__(rows)
+        super().__init__(rows, **look(w.VBox))
         self.casting = casting
         self.add_class("sorafilm-metaphor-picker")
 

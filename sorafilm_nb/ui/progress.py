@@ -25,6 +25,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from ..paths import without_local_folders  # noqa: E402
+from ._looks import look  # noqa: E402
 
 DONE = frozenset({"completed", "done", "downloaded", "settled", "finished", "skipped"})
 FAILED = frozenset({"failed", "refused", "rejected", "expired", "lost", "cancelled", "error"})
@@ -51,13 +52,13 @@ class _Row:
             max=100,
             description=shot_id,
             bar_style="",
-            layout=w.Layout(width="22em"),
+            **look(w.IntProgress, width="22em"),
         )
         self.bar.add_class("sorafilm-shot-bar")
-        self.title = w.HTML(html.escape(title), layout=w.Layout(width="18em"))
-        self.status = w.HTML("<small>waiting</small>", layout=w.Layout(width="26em"))
+        self.title = w.HTML(html.escape(title), **look(w.HTML, width="18em"))
+        self.status = w.HTML("<small>waiting</small>", **look(w.HTML, width="26em"))
         self.status.add_class("sorafilm-shot-status")
-        self.box = w.HBox([self.bar, self.title, self.status])
+        self.box = w.HBox([self.bar, self.title, self.status], **look(w.HBox))
         self.last_status = "waiting"
 
 
@@ -76,10 +77,10 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
     def __init__(self, plan_or_shots: Any = None) -> None:
         self._lock = threading.RLock()
         self._rows: dict[str, _Row] = {}
-        self.summary = w.HTML()
+        self.summary = w.HTML(**look(w.HTML))
         self.summary.add_class("sorafilm-progress-summary")
-        self._rows_box = w.VBox()
-        super().__init__([self.summary, self._rows_box])
+        self._rows_box = w.VBox(**look(w.VBox))
+        super().__init__([self.summary, self._rows_box], **look(w.VBox))
         self.add_class("sorafilm-job-progress")
         for shot in _shots_of(plan_or_shots):
             self._row(shot.id, getattr(shot, "title", "") or "")
