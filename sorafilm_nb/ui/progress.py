@@ -44,6 +44,14 @@ def _bar_style(status: str) -> str:
     return "info"
 
 
+# A row's two read-only cells, the shot's title and its status, side by side in one HTML
+# widget (they were one widget each, 18em and 26em wide: a saved model per cell).
+_CELLS = (
+    "<div style='display:flex'><div style='flex:0 0 18em'>{title}</div>"
+    "<div style='flex:0 0 26em'>{status}</div></div>"
+)
+
+
 class _Row:
     def __init__(self, shot_id: str, title: str) -> None:
         self.bar = w.IntProgress(
@@ -55,11 +63,18 @@ class _Row:
             **look(w.IntProgress, width="22em"),
         )
         self.bar.add_class("sorafilm-shot-bar")
-        self.title = w.HTML(html.escape(title), **look(w.HTML, width="18em"))
-        self.status = w.HTML("<small>waiting</small>", **look(w.HTML, width="26em"))
+        self.title = html.escape(title)
+        self.text = ""  # the status cell's HTML
+        self.status = w.HTML(**look(w.HTML, width="44em"))
         self.status.add_class("sorafilm-shot-status")
-        self.box = w.HBox([self.bar, self.title, self.status], **look(w.HBox))
+        self.show("<small>waiting</small>")
+        self.box = w.HBox([self.bar, self.status], **look(w.HBox))
         self.last_status = "waiting"
+
+    def show(self, text: str) -> None:
+        """Set the status cell (HTML, already escaped), beside the title."""
+        self.text = text
+        self.status.value = _CELLS.format(title=self.title, status=text)
 
 
 class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
@@ -124,7 +139,7 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
                 parts.append(f"<code>{html.escape(str(job_id))}</code>")
             if message:
                 parts.append(html.escape(str(message)))
-            row.status.value = "<small>" + " · ".join(parts) + "</small>"
+            row.show("<small>" + " · ".join(parts) + "</small>")
             self._summarise()
 
     __call__ = update
@@ -146,8 +161,7 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
         """The bars as HTML with no widget: the summary and a row per shot."""
         with self._lock:
             rows = "".join(
-                f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td>"
-                f"<td>{row.status.value}</td></tr>"
+                f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td><td>{row.text}</td></tr>"
                 for sid, row in self._rows.items()
             )
             return f"<div>{self.summary.value}</div><table class='sorafilm-progress'>{rows}</table>"

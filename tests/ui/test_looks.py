@@ -48,9 +48,29 @@ def test_picker_rows_share_their_layouts_and_styles() -> None:
     assert picker.dropdowns[0].layout.width == "26em" and picker.texts[0].layout.width == "22em"
     assert picker.dropdowns[0].layout is not picker.texts[0].layout  # another look
     # the models a saved picker holds: its widgets, and a handful of looks among them
-    widgets = 2 + 5 * len(picker.dropdowns)  # picker, header; per row: box, name, 2 inputs, error
+    widgets = 2 + 4 * len(picker.dropdowns)  # picker, header; per row: box, name, 2 inputs
     looks = _looks(picker)
     assert len(_models(picker)) == widgets + len(looks) and len(looks) <= 8, looks
+
+
+def test_a_picker_row_gets_its_error_line_when_it_has_an_error() -> None:
+    picker = ui.MetaphorPicker(make_casting())
+    row = picker.children[2]  # the second concept's (the header first)
+    assert len(row.children) == 3 and picker.errors == {}
+    picker.texts[1].value = "x" * 2000  # far too long for one visible action
+    assert row.children[-1] is picker.errors[1] and "keep it under" in picker.errors[1].value
+    picker.texts[1].value = "a jam jar that opens itself"
+    assert picker.errors[1].value == "" and len(row.children) == 4  # cleared, kept in place
+    assert list(picker.errors) == [1]
+
+
+def test_progress_row_cells_are_one_widget() -> None:
+    bars = ui.JobProgress()
+    bars.update(ShotProgress("shot-01", 0, "in_progress", 40, 2.0, "video_1", "<b>x</b>"))
+    row = bars._rows["shot-01"]
+    assert row.box.children == (row.bar, row.status)
+    assert "in_progress" in row.status.value and "&lt;b&gt;x&lt;/b&gt;" in row.status.value
+    assert "<td><small><b>in_progress</b>" in bars._repr_mimebundle_()["text/html"]
 
 
 def test_progress_rows_share_their_looks() -> None:
