@@ -8,7 +8,6 @@ dashboard left open in one notebook shows what another notebook or the CLI spent
 from __future__ import annotations
 
 import html
-import io
 from typing import Any
 
 from . import require_widgets
@@ -28,12 +27,6 @@ TITLES = (
     "Drafts vs finals",
     "Estimate vs billed",
 )
-
-
-def _png(figure: Any) -> bytes:
-    buf = io.BytesIO()
-    figure.savefig(buf, format="png", dpi=90)
-    return buf.getvalue()
 
 
 class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
@@ -65,7 +58,7 @@ class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
         history = self.ledger.history(since=month.start, until=month.end)
         figures = charts.dashboard(history, month.limit, self.prices)
         for image, figure in zip(self.images, figures, strict=True):
-            image.value = _png(figure)
+            image.value = charts.png(figure, dpi=90)
         limit = str(month.limit) if month.limit is not None else "no limit"
         left = str(month.remaining) if month.remaining is not None else "—"
         jobs = ", ".join(f"{n} {status}" for status, n in sorted(month.jobs.items())) or "no jobs"
