@@ -24,6 +24,7 @@ require_widgets()
 import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..markup import NO_TEX_CLASS  # noqa: E402
 from ..paths import without_local_folders  # noqa: E402
 from ._looks import look  # noqa: E402
 
@@ -45,10 +46,11 @@ def _bar_style(status: str) -> str:
 
 
 # A row's two read-only cells, the shot's title and its status, side by side in one HTML
-# widget (they were one widget each, 18em and 26em wide: a saved model per cell).
+# widget (they were one widget each, 18em and 26em wide: a saved model per cell). Not TeX:
+# a "$" in the title and one in a message, once in two widgets, would now pair up.
 _CELLS = (
-    "<div style='display:flex'><div style='flex:0 0 18em'>{title}</div>"
-    "<div style='flex:0 0 26em'>{status}</div></div>"
+    f"<div class='{NO_TEX_CLASS}' style='display:flex'><div style='flex:0 0 18em'>{{title}}"
+    "</div><div style='flex:0 0 26em'>{status}</div></div>"
 )
 
 

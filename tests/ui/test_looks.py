@@ -11,6 +11,7 @@ import ipywidgets as w
 from ui_fixtures import make_casting
 
 from sorafilm_nb import ui
+from sorafilm_nb.markup import NO_TEX_CLASS
 from sorafilm_nb.studio.runner import ShotProgress
 
 
@@ -70,6 +71,7 @@ def test_progress_row_cells_are_one_widget() -> None:
     row = bars._rows["shot-01"]
     assert row.box.children == (row.bar, row.status)
     assert "in_progress" in row.status.value and "&lt;b&gt;x&lt;/b&gt;" in row.status.value
+    assert NO_TEX_CLASS in row.status.value  # a "$" in the title pairs with none in the status
     assert "<td><small><b>in_progress</b>" in bars._repr_mimebundle_()["text/html"]
 
 
