@@ -7,7 +7,8 @@ the saved size, these say where the sharing comes from and that it survives clos
 
 from __future__ import annotations
 
-import ipywidgets as w
+from typing import Any
+
 from ui_fixtures import make_casting
 
 from sorafilm_nb import ui
@@ -15,12 +16,14 @@ from sorafilm_nb.markup import NO_TEX_CLASS
 from sorafilm_nb.studio.runner import ShotProgress
 
 
-def _models(root: w.Widget) -> dict[str, w.Widget]:
+def _models(root: Any) -> dict[str, Any]:
     """Every model a widget's saved state holds, by id: itself, its layout and style, its
     children's, recursively."""
-    seen: dict[str, w.Widget] = {}
+    import ipywidgets as w  # here: collecting the suite imports no widget stack
 
-    def walk(widget: w.Widget) -> None:
+    seen: dict[str, Any] = {}
+
+    def walk(widget: Any) -> None:
         if widget.model_id in seen:
             return
         seen[widget.model_id] = widget
@@ -35,7 +38,9 @@ def _models(root: w.Widget) -> dict[str, w.Widget]:
     return seen
 
 
-def _looks(root: w.Widget) -> list[w.Widget]:
+def _looks(root: Any) -> list[Any]:
+    import ipywidgets as w
+
     return [m for m in _models(root).values() if isinstance(m, (w.Layout, w.Style))]
 
 
