@@ -22,6 +22,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from ..paths import without_local_folders  # noqa: E402
+from ._looks import look  # noqa: E402
 from .budget import BudgetPicker, Selection  # noqa: E402
 from .concepts import ConceptTable  # noqa: E402
 from .picker import MetaphorPicker  # noqa: E402
@@ -30,7 +31,7 @@ from .progress import JobProgress  # noqa: E402
 
 
 def _heading(text: str) -> w.HTML:
-    return w.HTML(f"<h3 style='margin:0.8em 0 0.2em'>{html.escape(text)}</h3>")
+    return w.HTML(f"<h3 style='margin:0.8em 0 0.2em'>{html.escape(text)}</h3>", **look(w.HTML))
 
 
 class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
@@ -75,13 +76,15 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
             # None: as the theme says (a silent theme starts the box unticked)
             audio=casting.library.style.audio if audio is None else audio,
         )
-        self.plan_view = w.HTML()
+        self.plan_view = w.HTML(**look(w.HTML))
         self.plan_view.add_class("sorafilm-plan")
-        self.make = w.Button(description="Make the film", button_style="primary", icon="film")
+        self.make = w.Button(
+            description="Make the film", button_style="primary", icon="film", **look(w.Button)
+        )
         self.make.add_class("sorafilm-make")
-        self.status = w.HTML()
-        self.progress_box = w.VBox()
-        self.player_box = w.VBox()
+        self.status = w.HTML(**look(w.HTML))
+        self.progress_box = w.VBox(**look(w.VBox))
+        self.player_box = w.VBox(**look(w.VBox))
         self.make.on_click(lambda _b: self.make_film(block=False))
         self.picker.on_change(lambda _c: self.budget.refresh())
         self.budget.observe(self._show_plan, names="plan")
@@ -91,7 +94,8 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
                 w.HTML(
                     f"<h2 style='margin:0'>sorafilm studio: {html.escape(title)}</h2>"
                     f"<small>{len(profile.concepts)} concepts from {profile.files_scanned} "
-                    "files</small>"
+                    "files</small>",
+                    **look(w.HTML),
                 ),
                 _heading("1. Concepts found in the code"),
                 self.concepts,
@@ -101,10 +105,11 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
                 self.budget,
                 self.plan_view,
                 _heading("4. Make the film"),
-                w.HBox([self.make, self.status]),
+                w.HBox([self.make, self.status], **look(w.HBox)),
                 self.progress_box,
                 self.player_box,
-            ]
+            ],
+            **look(w.VBox),
         )
         self.add_class("sorafilm-studio")
         self._show_plan({"new": self.budget.plan})

@@ -29,6 +29,7 @@ import traitlets  # noqa: E402
 
 from ..paths import without_local_folders  # noqa: E402
 from ..story.prompts import Tier  # noqa: E402
+from ._looks import look  # noqa: E402
 
 if TYPE_CHECKING:
     from ..money.budget import BudgetCheck
@@ -116,6 +117,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             options=list(providers) or [price_table.provider],
             value=price_table.provider,
             description="provider",
+            **look(w.Dropdown),
         )
         self._estimator = estimate
         self._seconds = dict(templates) if isinstance(templates, Mapping) else {}
@@ -128,20 +130,28 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             options=[(f"{t.name.lower()} ({t.tokens} tokens)", t) for t in Tier],
             value=tier,
             description="tier",
+            **look(w.Dropdown),
         )
-        self.model = w.Dropdown(options=list(price_table.models), value=model, description="model")
+        self.model = w.Dropdown(
+            options=list(price_table.models), value=model, description="model", **look(w.Dropdown)
+        )
         size = size if size in sizes else ("1280x720" if "1280x720" in sizes else sizes[0])
-        self.size = w.Dropdown(options=list(sizes), value=size, description="size")
+        self.size = w.Dropdown(
+            options=list(sizes), value=size, description="size", **look(w.Dropdown)
+        )
         self.template = w.Dropdown(
-            options=template_ids, value=template or template_ids[0], description="template"
+            options=template_ids,
+            value=template or template_ids[0],
+            description="template",
+            **look(w.Dropdown),
         )
         # with sound or not: priced as the studio sends it (PriceTable.clip_cost, whose one
         # rule is capabilities.sent_silent); a silent theme starts it unticked
-        self.audio = w.Checkbox(value=audio, description="audio", indent=False)
-        self.output = w.HTML()
+        self.audio = w.Checkbox(value=audio, description="audio", indent=False, **look(w.Checkbox))
+        self.output = w.HTML(**look(w.HTML))
         self.output.add_class("sorafilm-estimate")
-        self.remaining_label = w.HTML()
-        note = w.HTML(f"<small>{html.escape(TIER_NOTE)}</small>")
+        self.remaining_label = w.HTML(**look(w.HTML))
+        note = w.HTML(f"<small>{html.escape(TIER_NOTE)}</small>", **look(w.HTML))
         note.add_class("sorafilm-tier-note")
         for control in (self.tier, self.size, self.template, self.audio):
             control.observe(self._changed, names="value")
@@ -149,14 +159,15 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         self.provider.observe(self._provider_changed, names="value")
         super().__init__(
             [
-                w.HTML(_STYLE),
+                w.HTML(_STYLE, **look(w.HTML)),
                 *([self.provider] if len(self.provider.options) > 1 else []),
-                w.HBox([self.tier, self.model]),
-                w.HBox([self.size, self.template, self.audio]),
+                w.HBox([self.tier, self.model], **look(w.HBox)),
+                w.HBox([self.size, self.template, self.audio], **look(w.HBox)),
                 note,
                 self.output,
                 self.remaining_label,
-            ]
+            ],
+            **look(w.VBox),
         )
         self.add_class("sorafilm-budget")
         self.refresh()

@@ -10,6 +10,7 @@ require_widgets()
 
 import ipywidgets as w  # noqa: E402
 
+from ._looks import look  # noqa: E402
 from .tables import SORTABLE, concept_table  # noqa: E402
 
 if TYPE_CHECKING:
@@ -23,15 +24,26 @@ class ConceptTable(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
         self.profile = profile
         self.limit = limit
         kinds = sorted({c.kind for c in profile.concepts})
-        self.sort_by = w.Dropdown(options=list(SORTABLE), value="score", description="sort by")
-        self.descending = w.ToggleButton(value=True, description="descending")
-        self.kinds = w.SelectMultiple(
-            options=kinds, value=tuple(kinds), rows=max(1, min(5, len(kinds))), description="kinds"
+        self.sort_by = w.Dropdown(
+            options=list(SORTABLE), value="score", description="sort by", **look(w.Dropdown)
         )
-        self.table = w.HTML()
+        self.descending = w.ToggleButton(
+            value=True, description="descending", **look(w.ToggleButton)
+        )
+        self.kinds = w.SelectMultiple(
+            options=kinds,
+            value=tuple(kinds),
+            rows=max(1, min(5, len(kinds))),
+            description="kinds",
+            **look(w.SelectMultiple),
+        )
+        self.table = w.HTML(**look(w.HTML))
         for control in (self.sort_by, self.descending, self.kinds):
             control.observe(self._render, names="value")
-        super().__init__([w.HBox([self.sort_by, self.descending, self.kinds]), self.table])
+        super().__init__(
+            [w.HBox([self.sort_by, self.descending, self.kinds], **look(w.HBox)), self.table],
+            **look(w.VBox),
+        )
         self.add_class("sorafilm-concept-table")
         self._render()
 

@@ -8,7 +8,6 @@ dashboard left open in one notebook shows what another notebook or the CLI spent
 from __future__ import annotations
 
 import html
-import io
 from typing import Any
 
 from . import require_widgets
@@ -19,6 +18,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from .. import charts  # noqa: E402
+from ._looks import look  # noqa: E402
 
 TITLES = (
     "Cumulative spend",
@@ -29,12 +29,6 @@ TITLES = (
 )
 
 
-def _png(figure: Any) -> bytes:
-    buf = io.BytesIO()
-    figure.savefig(buf, format="png", dpi=90)
-    return buf.getvalue()
-
-
 class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
     """Month summary (limit, spent, reserved, remaining, days left) over five chart tabs."""
 
@@ -43,15 +37,18 @@ class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
     def __init__(self, ledger: Any, *, prices: Any = None) -> None:
         self.ledger = ledger
         self.prices = prices
-        self.summary = w.HTML()
+        self.summary = w.HTML(**look(w.HTML))
         self.summary.add_class("sorafilm-month-summary")
-        self.images = [w.Image(format="png", layout=w.Layout(max_width="760px")) for _ in TITLES]
-        self.tabs = w.Tab(children=self.images)
+        self.images = [w.Image(format="png", **look(w.Image, max_width="760px")) for _ in TITLES]
+        self.tabs = w.Tab(children=self.images, **look(w.Tab))
         for i, title in enumerate(TITLES):
             self.tabs.set_title(i, title)
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button = w.Button(description="Refresh", icon="refresh", **look(w.Button))
         self.refresh_button.on_click(lambda _b: self.refresh())
-        super().__init__([w.HBox([self.summary, self.refresh_button]), self.tabs])
+        super().__init__(
+            [w.HBox([self.summary, self.refresh_button], **look(w.HBox)), self.tabs],
+            **look(w.VBox),
+        )
         self.add_class("sorafilm-dashboard")
         self.refresh()
 
@@ -61,7 +58,7 @@ class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
         history = self.ledger.history(since=month.start, until=month.end)
         figures = charts.dashboard(history, month.limit, self.prices)
         for image, figure in zip(self.images, figures, strict=True):
-            image.value = _png(figure)
+            image.value = charts.png(figure, dpi=90)
         limit = str(month.limit) if month.limit is not None else "no limit"
         left = str(month.remaining) if month.remaining is not None else "—"
         jobs = ", ".join(f"{n} {status}" for status, n in sorted(month.jobs.items())) or "no jobs"

@@ -19,6 +19,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from ..markup import html_template, html_text  # noqa: E402
+from ._looks import look  # noqa: E402
 
 if TYPE_CHECKING:
     from ..story.casting import CastEntry, Casting, Metaphor, MetaphorLibrary
@@ -58,25 +59,30 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
         self._callbacks: list[Callable[[Casting], None]] = []
         self.dropdowns: list[w.Dropdown] = []
         self.texts: list[w.Text] = []
-        self.errors: list[w.HTML] = []
+        # a row's error line, made when the row first has an error to show: an empty HTML
+        # widget per row was a saved model per concept (ui/_looks.py says why that counts)
+        self.errors: dict[int, w.HTML] = {}
+        self._rows: list[w.HBox] = []
         self._syncing = False
         rows: list[w.Widget] = [
             w.HTML(
                 "<b>Cast</b>: each concept from the code is played by one metaphor. "
-                "Pick another from the ranked matches, or type your own gag."
+                "Pick another from the ranked matches, or type your own gag.",
+                **look(w.HTML),
             )
         ]
         for i, entry in enumerate(casting.entries):
             dropdown = w.Dropdown(
-                options=self._options(entry), value=entry.metaphor.id, layout=w.Layout(width="26em")
+                options=self._options(entry),
+                value=entry.metaphor.id,
+                **look(w.Dropdown, width="26em"),
             )
             text = w.Text(
                 value=entry.custom_gag or "",
                 placeholder=CUSTOM_PLACEHOLDER,
                 continuous_update=False,
-                layout=w.Layout(width="22em"),
+                **look(w.Text, width="22em"),
             )
-            error = w.HTML()
             dropdown.observe(lambda ch, i=i: self._picked(i), names="value")
             text.observe(lambda ch, i=i: self._typed(i), names="value")
             concept = entry.concept
@@ -88,15 +94,15 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
             )
             name = w.HTML(
                 f"<b>{html_text(concept.name)}</b> <small>{html_text(concept.kind)}</small>" + weak,
-                layout=w.Layout(width="16em"),
+                **look(w.HTML, width="16em"),
             )
-            row = w.HBox([name, dropdown, text, error])
+            row = w.HBox([name, dropdown, text], **look(w.HBox))
             row.add_class("sorafilm-metaphor-row")
             rows.append(row)
+            self._rows.append(row)
             self.dropdowns.append(dropdown)
             self.texts.append(text)
-            self.errors.append(error)
-        super().__init__(rows)
+        super().__init__(rows, **look(w.VBox))
         self.casting = casting
         self.add_class("sorafilm-metaphor-picker")
 
@@ -141,10 +147,19 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
         try:
             new = old.recast(i, custom_gag=text)
         except ValueError as exc:  # too long: say so in the row, keep the old casting
-            self.errors[i].value = f"<small style='color:#c0392b'>{html_text(exc)}</small>"
+            self._error(i).value = f"<small style='color:#c0392b'>{html_text(exc)}</small>"
             return
-        self.errors[i].value = ""
+        if i in self.errors:
+            self.errors[i].value = ""
         self.casting = new
+
+    def _error(self, i: int) -> w.HTML:
+        """Row i's error line, added at the end of the row the first time it is needed."""
+        error = self.errors.get(i)
+        if error is None:
+            error = self.errors[i] = w.HTML(**look(w.HTML))
+            self._rows[i].children = (*self._rows[i].children, error)
+        return error
 
     @traitlets.observe("casting")
     def _publish(self, change: _CastingChange) -> None:

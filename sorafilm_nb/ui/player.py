@@ -30,6 +30,7 @@ import traitlets  # noqa: E402
 
 from ..markup import NO_TEX_CLASS, html_template  # noqa: E402
 from ..paths import notebook_relative, shown_path  # noqa: E402
+from ._looks import look  # noqa: E402
 from .posters import poster_data_uri  # noqa: E402
 
 
@@ -154,6 +155,7 @@ class VideoPlayer(anywidget.AnyWidget):
             poster=poster_data_uri(video, at=at),
             title=title if title is not None else _film_title(film),
             shots=rows,
+            **look(anywidget.AnyWidget),
         )
         self.film = film  # in the kernel only: never synced, never saved
         self.add_class("sorafilm-player")

@@ -24,7 +24,9 @@ require_widgets()
 import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..markup import NO_TEX_CLASS  # noqa: E402
 from ..paths import without_local_folders  # noqa: E402
+from ._looks import look  # noqa: E402
 
 DONE = frozenset({"completed", "done", "downloaded", "settled", "finished", "skipped"})
 FAILED = frozenset({"failed", "refused", "rejected", "expired", "lost", "cancelled", "error"})
@@ -43,6 +45,15 @@ def _bar_style(status: str) -> str:
     return "info"
 
 
+# A row's two read-only cells, the shot's title and its status, side by side in one HTML
+# widget (they were one widget each, 18em and 26em wide: a saved model per cell). Not TeX:
+# a "$" in the title and one in a message, once in two widgets, would now pair up.
+_CELLS = (
+    f"<div class='{NO_TEX_CLASS}' style='display:flex'><div style='flex:0 0 18em'>{{title}}"
+    "</div><div style='flex:0 0 26em'>{status}</div></div>"
+)
+
+
 class _Row:
     def __init__(self, shot_id: str, title: str) -> None:
         self.bar = w.IntProgress(
@@ -51,14 +62,21 @@ class _Row:
             max=100,
             description=shot_id,
             bar_style="",
-            layout=w.Layout(width="22em"),
+            **look(w.IntProgress, width="22em"),
         )
         self.bar.add_class("sorafilm-shot-bar")
-        self.title = w.HTML(html.escape(title), layout=w.Layout(width="18em"))
-        self.status = w.HTML("<small>waiting</small>", layout=w.Layout(width="26em"))
+        self.title = html.escape(title)
+        self.text = ""  # the status cell's HTML
+        self.status = w.HTML(**look(w.HTML, width="44em"))
         self.status.add_class("sorafilm-shot-status")
-        self.box = w.HBox([self.bar, self.title, self.status])
+        self.show("<small>waiting</small>")
+        self.box = w.HBox([self.bar, self.status], **look(w.HBox))
         self.last_status = "waiting"
+
+    def show(self, text: str) -> None:
+        """Set the status cell (HTML, already escaped), beside the title."""
+        self.text = text
+        self.status.value = _CELLS.format(title=self.title, status=text)
 
 
 class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBox is Any
@@ -76,10 +94,10 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
     def __init__(self, plan_or_shots: Any = None) -> None:
         self._lock = threading.RLock()
         self._rows: dict[str, _Row] = {}
-        self.summary = w.HTML()
+        self.summary = w.HTML(**look(w.HTML))
         self.summary.add_class("sorafilm-progress-summary")
-        self._rows_box = w.VBox()
-        super().__init__([self.summary, self._rows_box])
+        self._rows_box = w.VBox(**look(w.VBox))
+        super().__init__([self.summary, self._rows_box], **look(w.VBox))
         self.add_class("sorafilm-job-progress")
         for shot in _shots_of(plan_or_shots):
             self._row(shot.id, getattr(shot, "title", "") or "")
@@ -123,7 +141,7 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
                 parts.append(f"<code>{html.escape(str(job_id))}</code>")
             if message:
                 parts.append(html.escape(str(message)))
-            row.status.value = "<small>" + " · ".join(parts) + "</small>"
+            row.show("<small>" + " · ".join(parts) + "</small>")
             self._summarise()
 
     __call__ = update
@@ -145,8 +163,7 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
         """The bars as HTML with no widget: the summary and a row per shot."""
         with self._lock:
             rows = "".join(
-                f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td>"
-                f"<td>{row.status.value}</td></tr>"
+                f"<tr><td>{html.escape(sid)}</td><td>{row.bar.value}%</td><td>{row.text}</td></tr>"
                 for sid, row in self._rows.items()
             )
             return f"<div>{self.summary.value}</div><table class='sorafilm-progress'>{rows}</table>"

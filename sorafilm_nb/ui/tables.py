@@ -88,7 +88,12 @@ def concept_table(
         f"{profile.title or profile.name}: {len(frame)} of {len(profile.concepts)} concepts, "
         f"sorted by {sort_by} {arrow}"
     )
-    styler = frame.style.hide(axis="index").set_caption(html_text(caption))
+    from pandas.io.formats.style import Styler as StylerClass
+
+    # cell_ids=False: only the cells a style rule needs (the score bars) get an id; the rest
+    # were ~30 bytes of id a cell, saved three times over in a notebook (ConceptTable's
+    # widget state, its output, the studio app's table)
+    styler = StylerClass(frame, cell_ids=False).hide(axis="index").set_caption(html_text(caption))
     styler = styler.format(escape="html")
     formats: dict[str, Any] = {"score": "{:.2f}"}
     styler = styler.format({k: v for k, v in formats.items() if k in shown}, escape="html")
