@@ -14,11 +14,12 @@ from typing import Any
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "share",
-        help="export a notebook to a self-contained HTML page",
+        help="export a notebook to one HTML page (its videos linked)",
         description="Export an executed notebook to one HTML page that opens offline: the "
         "notebook's prose and outputs, then each film's storyboard (a poster frame, the "
         "prompt and the cost of every shot). Widgets are replaced by their static views; "
-        "videos are linked, never embedded. A notebook without outputs is run first.",
+        "videos are linked, never embedded. A notebook without outputs is run first (its films "
+        "are made again on the simulator, booked in the sandbox ledger).",
     )
     parser.add_argument("notebook", help="the .ipynb file")
     parser.add_argument(
