@@ -68,10 +68,34 @@ _JS_FENCES = frozenset(
     {"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs", "cjs", "node", "es6"}
 )
 _FENCE = LazyPattern(r"^[ \t]*(```+|~~~+)[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M)
+# reST examples: code-block and its aliases, and Sphinx doctest's testcode, which is Python
+# that the docs' build runs (tenacity's front page shows every example in one)
 _RST_CODE = LazyPattern(
-    r"^\.\. (?:code-block|code|sourcecode)::[ \t]*(\w*)[^\n]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)",
+    r"^\.\. (?:code-block|code|sourcecode|(testcode))::[ \t]*(\w*)[^\n]*\n"
+    r"((?:[ \t]*\n|[ \t]+[^\n]*\n)+)",
     re.M,
 )
+
+
+# a reST section title underlined with "~" (at least as long as the title, as reST asks):
+# no Markdown fence, though _FENCE would open one there and read every section down to the
+# next such title as code (tenacity's "Stopping" and "Waiting before retrying" examples)
+_TILDE_TITLE = LazyPattern(r"^(\S[^\n]*)\n(~{3,})[ \t]*$", re.M)
+
+
+def _untilded(text: str) -> str:
+    """text with its reST "~" underlines drawn in "=" (same length, same lines)."""
+    if "~~~" not in text:
+        return text
+    return _TILDE_TITLE.sub(
+        lambda m: (
+            f"{m.group(1)}\n{'=' * len(m.group(2))}"
+            if len(m.group(1).rstrip()) <= len(m.group(2))
+            and not m.group(1).startswith(("```", "~~~"))
+            else m.group(0)
+        ),
+        text,
+    )
 
 
 @lru_cache(maxsize=4)
@@ -82,6 +106,7 @@ def code_blocks(text: str) -> tuple[tuple[str, str], ...]:
     readme_names.example_calls, each over the whole text (three passes of each pattern on a
     hostile 600 KB README)."""
     out: list[tuple[str, str]] = []
+    text = _untilded(text)
     for m in _FENCE.finditer(text):
         tag = m.group(2).lower()
         body = m.group(3)
@@ -93,10 +118,10 @@ def code_blocks(text: str) -> tuple[tuple[str, str], ...]:
             out.append((lang, body))
     rest = _FENCE.sub("", text)
     for m in _RST_CODE.finditer(rest):
-        tag = m.group(1).lower()
-        lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else _guess(m.group(2))
+        tag = "python" if m.group(1) else m.group(2).lower()
+        lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else _guess(m.group(3))
         if lang:
-            out.append((lang, _dedent(m.group(2))))
+            out.append((lang, _dedent(m.group(3))))
     rest = _RST_CODE.sub("", rest)
     doctest = [ln for ln in rest.splitlines() if ln.lstrip().startswith((">>> ", "... "))]
     if doctest:
@@ -433,6 +458,7 @@ def doc_uses(
     for text in documents:
         uses = _Uses()
         blocks: list[tuple[str, str]] = []
+        text = _untilded(text)
         for m in _FENCE.finditer(text):
             tag = m.group(2).lower()
             lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else ""
