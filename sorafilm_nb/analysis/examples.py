@@ -67,7 +67,11 @@ _PY_FENCES = frozenset({"python", "py", "python3", "pycon", "py3", "ipython", "p
 _JS_FENCES = frozenset(
     {"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs", "cjs", "node", "es6"}
 )
-_FENCE = LazyPattern(r"^[ \t]*(```+|~~~+)[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M)
+# The opening run is taken whole ("(?=(...))\1": a lookahead gives nothing back): a line of
+# 600,000 "~" was tried at every shorter run, each a search to the end (250 s of CPU).
+_FENCE = LazyPattern(
+    r"^[ \t]*(?=(```+|~~~+))\1[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M
+)
 # reST examples: code-block and its aliases, and Sphinx doctest's testcode, which is Python
 # that the docs' build runs (tenacity's front page shows every example in one)
 _RST_CODE = LazyPattern(
@@ -77,25 +81,36 @@ _RST_CODE = LazyPattern(
 )
 
 
-# a reST section title underlined with "~" (at least as long as the title, as reST asks):
-# no Markdown fence, though _FENCE would open one there and read every section down to the
-# next such title as code (tenacity's "Stopping" and "Waiting before retrying" examples)
-_TILDE_TITLE = LazyPattern(r"^(\S[^\n]*)\n(~{3,})[ \t]*$", re.M)
+# a line that opens or closes a Markdown fence, or underlines a reST title with "~"
+_FENCE_LINE = LazyPattern(r"^([ \t]*)(`{3,}|~{3,})([^\n]*)$", re.M)
 
 
 def _untilded(text: str) -> str:
-    """text with its reST "~" underlines drawn in "=" (same length, same lines)."""
+    """text with its reST "~" title underlines drawn in "=" (same length, same lines).
+
+    An unindented line of "~" alone under a title no longer than it, outside any fence, is
+    no Markdown fence, though _FENCE would open one there and read every section down to
+    the next such title as code (tenacity's "Stopping" and "Waiting before retrying"
+    examples). The fences are followed line by line (only the fence lines are visited), so
+    the "~~~" that closes a fenced block after a short code line stays its close."""
     if "~~~" not in text:
         return text
-    return _TILDE_TITLE.sub(
-        lambda m: (
-            f"{m.group(1)}\n{'=' * len(m.group(2))}"
-            if len(m.group(1).rstrip()) <= len(m.group(2))
-            and not m.group(1).startswith(("```", "~~~"))
-            else m.group(0)
-        ),
-        text,
-    )
+    parts: list[str] = []
+    done = 0
+    opened = ""  # the run of the open fence, "" outside one
+    for m in _FENCE_LINE.finditer(text):
+        indent, run, rest = m.groups()
+        if opened:
+            opened = "" if run.startswith(opened) else opened
+            continue
+        if run[0] == "~" and not indent and not rest.strip() and m.start() > 0:
+            title = text[text.rfind("\n", 0, m.start() - 1) + 1 : m.start() - 1]
+            if title[:1].strip() and len(title.rstrip()) <= len(run):
+                parts += [text[done : m.start()], "=" * len(run)]
+                done = m.start() + len(run)
+                continue
+        opened = run
+    return "".join(parts) + text[done:] if parts else text
 
 
 @lru_cache(maxsize=4)

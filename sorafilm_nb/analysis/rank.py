@@ -33,8 +33,8 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-32: a forward's target is never a forward
 # itself (analysis.forwards); rank-33: the docs' front page plays a missing README (text.py);
-# rank-34: runtime twins' copies and abstract bases stand below what users call (standing).
-RANK_VERSION = "rank-34"
+# rank-34: runtime twins' copies and abstract bases stand below what users call (standing);
+RANK_VERSION = "rank-35"  # rank-35: a fence's opening run is whole, its close no underline
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

@@ -149,3 +149,7 @@ def test_testcode_blocks_under_tilde_titles_are_examples() -> None:
     assert {"halt_after", "pause_fixed"} <= doc_uses([INDEX]).keys()
     fenced = "Text\n\n~~~python\nfrom plucky import again\nagain()\n~~~\n"
     assert "again" in code_uses(fenced)[0]  # a real "~~~" fence is still one
+    # and its close is no underline, though the code line above it is no longer than it
+    fenced = "Text\n\n~~~~~~~~python\nfrom plucky import again\nagain()\n~~~~~~~~\n"
+    assert "again" in code_uses(fenced)[0]
+    assert "again" in code_uses(fenced.replace("python", ""))[0]  # untagged: guessed
