@@ -28,7 +28,13 @@ from .public import (
 )
 from .rank import file_group
 from .scan_python import FileScan
-from .standing import exception_standing, neighbours, representative_exception  # noqa: F401
+from .standing import (  # noqa: F401
+    abstract_bases,
+    exception_standing,
+    neighbours,
+    representative_exception,
+    without_twins,
+)
 
 DEFAULT_EXPORT = "<default>"  # instances key: the class or function the JS entry module is
 MAX_METHODS = 40  # README method calls looked up in the source (each may read a file)
@@ -251,8 +257,8 @@ def api_pass(
             include,
         )
     )
-    out = exception_standing(out, bases_of, exc_bonus or {}, taught)
-    out = neighbours(out, uses, total)
+    out = exception_standing(without_twins(out), bases_of, exc_bonus or {}, taught)
+    out = abstract_bases(neighbours(out, uses, total), bases_of, taught)
     if root is not None and method_uses:
         standing: dict[str, float] = {}
         for row in out:

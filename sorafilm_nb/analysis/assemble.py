@@ -30,16 +30,17 @@ if TYPE_CHECKING:
 
 
 def readme_text(root: Path) -> tuple[str, dict[str, str]]:
-    """The README's text, and {its name: why} when it was not read: a README is opened
-    like any source file (files.open_inside), so a link to /proc/self/environ or to a file
-    outside the repository puts nothing of it into a title, a description or a prompt."""
+    """The README's text (text.find_readme: else the docs' front page), and {its path: why}
+    when it was not read: a README is opened like any source file (files.open_inside), so a
+    link to /proc/self/environ or to a file outside the repository (a docs folder linked
+    there too) puts nothing of it into a title, a description or a prompt."""
     readme = find_readme(root)
     if readme is None:
         return "", {}
     try:
-        fd, _ = open_inside(str(root), readme.name)
+        fd, _ = open_inside(str(root), readme)
     except Skipped as skip:
-        return "", {readme.name: skip.reason}
+        return "", {readme: skip.reason}
     except OSError:
         return "", {}
     with os.fdopen(fd, "rb") as fh:

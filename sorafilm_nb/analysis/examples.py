@@ -67,11 +67,50 @@ _PY_FENCES = frozenset({"python", "py", "python3", "pycon", "py3", "ipython", "p
 _JS_FENCES = frozenset(
     {"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs", "cjs", "node", "es6"}
 )
-_FENCE = LazyPattern(r"^[ \t]*(```+|~~~+)[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M)
+# The opening run is taken whole ("(?=(...))\1": a lookahead gives nothing back): a line of
+# 600,000 "~" was tried at every shorter run, each a search to the end (250 s of CPU).
+_FENCE = LazyPattern(
+    r"^[ \t]*(?=(```+|~~~+))\1[ \t]*\{?\.?([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.S | re.M
+)
+# reST examples: code-block and its aliases, and Sphinx doctest's testcode, which is Python
+# that the docs' build runs (tenacity's front page shows every example in one)
 _RST_CODE = LazyPattern(
-    r"^\.\. (?:code-block|code|sourcecode)::[ \t]*(\w*)[^\n]*\n((?:[ \t]*\n|[ \t]+[^\n]*\n)+)",
+    r"^\.\. (?:code-block|code|sourcecode|(testcode))::[ \t]*(\w*)[^\n]*\n"
+    r"((?:[ \t]*\n|[ \t]+[^\n]*\n)+)",
     re.M,
 )
+
+
+# a line that opens or closes a Markdown fence, or underlines a reST title with "~"
+_FENCE_LINE = LazyPattern(r"^([ \t]*)(`{3,}|~{3,})([^\n]*)$", re.M)
+
+
+def _untilded(text: str) -> str:
+    """text with its reST "~" title underlines drawn in "=" (same length, same lines).
+
+    An unindented line of "~" alone under a title no longer than it, outside any fence, is
+    no Markdown fence, though _FENCE would open one there and read every section down to
+    the next such title as code (tenacity's "Stopping" and "Waiting before retrying"
+    examples). The fences are followed line by line (only the fence lines are visited), so
+    the "~~~" that closes a fenced block after a short code line stays its close."""
+    if "~~~" not in text:
+        return text
+    parts: list[str] = []
+    done = 0
+    opened = ""  # the run of the open fence, "" outside one
+    for m in _FENCE_LINE.finditer(text):
+        indent, run, rest = m.groups()
+        if opened:
+            opened = "" if run.startswith(opened) else opened
+            continue
+        if run[0] == "~" and not indent and not rest.strip() and m.start() > 0:
+            title = text[text.rfind("\n", 0, m.start() - 1) + 1 : m.start() - 1]
+            if title[:1].strip() and len(title.rstrip()) <= len(run):
+                parts += [text[done : m.start()], "=" * len(run)]
+                done = m.start() + len(run)
+                continue
+        opened = run
+    return "".join(parts) + text[done:] if parts else text
 
 
 @lru_cache(maxsize=4)
@@ -82,6 +121,7 @@ def code_blocks(text: str) -> tuple[tuple[str, str], ...]:
     readme_names.example_calls, each over the whole text (three passes of each pattern on a
     hostile 600 KB README)."""
     out: list[tuple[str, str]] = []
+    text = _untilded(text)
     for m in _FENCE.finditer(text):
         tag = m.group(2).lower()
         body = m.group(3)
@@ -93,10 +133,10 @@ def code_blocks(text: str) -> tuple[tuple[str, str], ...]:
             out.append((lang, body))
     rest = _FENCE.sub("", text)
     for m in _RST_CODE.finditer(rest):
-        tag = m.group(1).lower()
-        lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else _guess(m.group(2))
+        tag = "python" if m.group(1) else m.group(2).lower()
+        lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else _guess(m.group(3))
         if lang:
-            out.append((lang, _dedent(m.group(2))))
+            out.append((lang, _dedent(m.group(3))))
     rest = _RST_CODE.sub("", rest)
     doctest = [ln for ln in rest.splitlines() if ln.lstrip().startswith((">>> ", "... "))]
     if doctest:
@@ -433,6 +473,7 @@ def doc_uses(
     for text in documents:
         uses = _Uses()
         blocks: list[tuple[str, str]] = []
+        text = _untilded(text)
         for m in _FENCE.finditer(text):
             tag = m.group(2).lower()
             lang = "python" if tag in _PY_FENCES else "js" if tag in _JS_FENCES else ""

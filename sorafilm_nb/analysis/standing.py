@@ -1,19 +1,22 @@
-"""After the API pass: how the exceptions stand among themselves, and what the README's
-names lift beside them (their neighbours in the same module or object).
+"""After the API pass: how the exceptions stand among themselves, what the README's names
+lift beside them (their neighbours in the same module or object), and what stands below
+what users call: a runtime twin's copies of the originals' names, and abstract bases.
 
-Apart from api.py, which decides what the API is; these two rules only move scores.
+Apart from api.py, which decides what the API is; these rules only move scores (a twin's
+copy goes: the original is the same concept).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from .examples import CodeUse
 from .public import readme_bonus
 
-# Row fields (api_pass's output): 0 kind, 1 name, 2 file, 5 score, 13 exported, 14 in_readme,
-# 15 readme_order, 16 decorator.
+# Row fields (api_pass's output): 0 kind, 1 name, 2 file, 5 score, 9 bases, 13 exported,
+# 14 in_readme, 15 readme_order, 16 decorator.
 ROOT_EXCEPTION_BONUS = 1.0
 UNSHOWN_EXCEPTION_SHARE = 0.5
 
@@ -105,5 +108,55 @@ def neighbours(
             got = intro.get((r[2], owner))
             if got and ((owner and r[11] > 0) or (not owner and r[13])):
                 r = (*r[:5], r[5] + 0.5 * got, *r[6:])
+        out.append(r)
+    return out
+
+
+# folders (or module files) that re-implement a package's names for another runtime:
+# tenacity/asyncio/retry.py beside tenacity/retry.py, redis/asyncio/, elasticsearch/_async/
+TWIN_PARTS = frozenset({"asyncio", "aio", "async", "_async", "trio", "anyio"})
+
+
+def _twin(rel: str) -> bool:
+    return any(p.rsplit(".", 1)[0] in TWIN_PARTS for p in rel.split("/"))
+
+
+def without_twins(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows less a runtime twin's copies: a class or function a twin module (TWIN_PARTS)
+    defines under a name the package also defines outside any twin. The copy is the same
+    concept for another runtime, with the same references (they are counted by name), so
+    the two tied and the path's order chose the copy: tenacity's film cast the asyncio
+    retry_if_exception, whose summary is the original's, from asyncio/retry.py."""
+    originals = {(r[0], r[1]) for r in rows if r[2] and not _twin(r[2])}
+    return [r for r in rows if not (r[2] and _twin(r[2]) and (r[0], r[1]) in originals)]
+
+
+ABSTRACT_PENALTY = 2.5  # as much as being handed out adds (public.EXPORTED_BONUS)
+_ABC = frozenset({"ABC", "ABCMeta"})
+_BASE_NAME = re.compile(r"^_?Base[A-Z_]|_base$|^base_")
+
+
+def abstract_bases(
+    rows: list[tuple[Any, ...]],
+    bases_of: Mapping[str, set[str]],
+    taught: Mapping[str, int] | None = None,
+) -> list[tuple[Any, ...]]:
+    """An abstract base is what the package builds its classes on, not what users call: a
+    class the package subclasses that is an ABC or is named as a base (``retry_base``,
+    ``BaseRetrying``) loses ABSTRACT_PENALTY unless an example (the README's, the docs')
+    uses it. Its subclasses share its references, its module and its export, so it stood
+    beside them: tenacity's retry_base among the retry_if_* its README lists, and in its
+    film. pydantic's BaseModel, which the README's example subclasses, keeps its place."""
+    parents = {b for bases in bases_of.values() for b in bases}
+    out: list[tuple[Any, ...]] = []
+    for r in rows:
+        if (
+            r[0] == "class"
+            and r[1] in parents
+            and not r[14]
+            and not (taught or {}).get(r[1])
+            and (_BASE_NAME.search(r[1]) or _ABC.intersection(b.rsplit(".", 1)[-1] for b in r[9]))
+        ):
+            r = (*r[:5], r[5] - ABSTRACT_PENALTY, *r[6:])
         out.append(r)
     return out

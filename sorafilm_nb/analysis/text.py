@@ -118,24 +118,42 @@ _NOT_PROSE_PARA = LazyPattern(
 
 
 _README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
+# Where a project without a README at its root greets its users, in this order: the docs'
+# front page (Sphinx's and MkDocs' index, in the folders docs.DOC_DIRS walks first), else a
+# docs folder's own README. tenacity's sdist ships its README's text only as
+# doc/source/index.rst: its film knew no example, so it never showed a retry.
+FRONT_DIRS = ("docs", "doc", "docs/source", "doc/source")
+FRONT_PAGES = ("index.md", "index.rst", *_README_NAMES)
 
 
-def find_readme(root: Path) -> Path | None:
-    """README.md / .rst / .txt at the top of root (any case), preferring that order.
+def _top_files(folder: Path) -> dict[str, str]:
+    """{lower-case name: name} of what folder holds that is not a directory ({} if none).
 
     A link or special file counts (neither is followed or opened here): whoever opens it
-    must use files.open_inside, which refuses links out of the root, /proc and FIFOs.
-    """
+    must use files.open_inside, which refuses links out of the root, /proc and FIFOs."""
     try:
-        with os.scandir(root) as entries:
-            names = {
-                e.name.lower(): root / e.name
+        with os.scandir(folder) as entries:
+            return {
+                e.name.lower(): e.name
                 for e in entries
                 if not e.is_dir(follow_symlinks=False)  # a FIFO too: to be refused, aloud
             }
     except OSError:
-        return None
+        return {}
+
+
+def find_readme(root: Path) -> str | None:
+    """The README's path relative to root (posix): README.md / .rst / .txt at the top of
+    root (any case), preferring that order; without one, the docs' front page (FRONT_DIRS,
+    then FRONT_PAGES in each), which plays its part: the page users land on, with the
+    project's name, its promise and its first examples."""
+    names = _top_files(root)
     for cand in _README_NAMES:
         if cand in names:
             return names[cand]
+    for folder in FRONT_DIRS:
+        names = _top_files(root / folder)
+        for cand in FRONT_PAGES:
+            if cand in names:
+                return f"{folder}/{names[cand]}"
     return None

@@ -177,6 +177,25 @@ def test_hostile_readme_and_docs_examples_do_not_hang_the_scan(
     assert "start" in _analyze(child, root)
 
 
+@pytest.mark.parametrize(
+    ("mark", "page"),
+    [("~", "README.md"), ("`", "README.md"), ("~", "docs/index.rst")],
+    ids=["tildes", "backticks", "tildes-on-the-docs-front-page"],
+)
+def test_a_fence_mark_a_page_long_does_not_hang_the_scan(
+    child: _Child, tmp_path: Path, mark: str, page: str
+) -> None:
+    """One line of 900,000 fence marks in the README, or on the docs' front page that plays
+    it when there is none: the fence pattern tried every shorter run of them as the opener,
+    each a search to the end for its close (600,000 "~": 250 s of CPU)."""
+    root = _js_package(tmp_path / "repo", "")
+    text = "Evil\n====\n\n.. code-block:: js\n\n    const evil = require('evil')\n"
+    text += "    evil.start()\n\nAfter\n~~~~~\n\n" + mark * 900_000 + "\n"
+    (root / page).parent.mkdir(exist_ok=True)
+    (root / page).write_text(text)
+    assert "start" in _analyze(child, root)
+
+
 def test_a_hostile_class_body_does_not_hang_the_method_lookup(
     child: _Child, tmp_path: Path
 ) -> None:

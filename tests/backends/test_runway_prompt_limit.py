@@ -19,6 +19,7 @@ import pytest
 from provider_fixtures import *  # noqa: F403 - no keys (autouse), the repo fixture
 
 import sorafilm_nb as sf
+from sorafilm_nb.analysis.text import find_readme
 from sorafilm_nb.backends.base import InvalidRequest
 from sorafilm_nb.backends.fake_runway import FakeRunway
 from sorafilm_nb.backends.runway import RunwayBackend
@@ -192,8 +193,8 @@ def test_the_readme_plan_of_real_packages_goes_through_the_sdk(
             p = plan(read, template="teaser-30", target_seconds=24, provider="runway", tier=tier)
             read = p.storyboard.casting
             assert not p.blocked, (root.name, tier, [str(f) for f in p.findings])
-            if any(root.glob("README*")):  # tenacity's sdist ships none (its docs are in doc/)
-                assert p.storyboard.casting.profile.description, root.name  # the README was read
+            if find_readme(root):  # a README, else the docs' front page (tenacity's sdist)
+                assert p.storyboard.casting.profile.description, root.name  # and it was read
             for shot, prompt in zip(p.storyboard.shots, p.prompts, strict=True):
                 runway.create(
                     prompt=prompt.text, model=shot.model, seconds=shot.seconds, size=shot.size
