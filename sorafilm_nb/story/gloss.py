@@ -126,6 +126,9 @@ _COMPARES = re.compile(
     r"^(?:works|behaves|acts)\s+(?:just\s+|exactly\s+)?like\b|^(?:just\s+)?like\b|"
     r"^(?:similar|identical|equivalent|analogous)\s+to\b|^(?:the\s+)?same\s+as\b|"
     r"\b(?:is|are)\s+(?:very\s+)?(?:similar|identical|equivalent|analogous)\s+to\b|"
+    # "This is more or less compatible with Django's naturaltime filter" (humanize)
+    r"\b(?:is|are)\s+(?:(?:more\s+or\s+less|mostly|fully|largely|roughly|broadly)\s+)?"
+    r"(?:backwards?[\s-])?compatible\b|"
     r"^uses\s+\S+\s+instead\b",
     re.I,
 )

@@ -188,8 +188,10 @@ def _after(text: str, clause: str) -> str:
 # instance right | before giving up", "the previous attempt >= | max_attempt", "waits a fixed
 # amount | of time between each retry"; semver's "returns the lowest version | that can
 # match the given range"): the word after it opens a condition, the cut ends on an operator
-# or an adverb that leads into what was cut, on a noun of measure before its "of", or on a
-# superlative's noun before the clause that says among what.
+# or an adverb that leads into what was cut, on a noun of measure before its "of", on a
+# superlative's noun before the clause that says among what, or on a bare kind of value
+# before what it holds (humanize's intcomma: "converts an integer to a string | containing
+# commas every three digits"; said with "with", the point fits).
 # (not "while": "spins the clay at a steady speed | while the potter shapes it" ends well)
 _CONDITION_OPENS = frozenset({"if", "when", "whenever", "unless", "until", "once"})
 _LEADS_IN = frozenset({"right", "just", "only", "even", "shortly", "immediately", "directly"})
@@ -202,6 +204,13 @@ _SUPERLATIVE = re.compile(
     r"best|least|most|first|last|next|only",
     re.I,
 )
+_BARE_KIND = frozenset(
+    {"string", "strings", "text", "value", "values", "object", "objects", "list", "lists"}
+    | {"dict", "dictionary", "array", "arrays", "tuple", "map", "mapping", "number", "item"}
+)
+# what the value holds, and the shorter way to say it
+_HOLDS = re.compile(r"^\s+(?:containing|holding|(?:that|which)\s+(?:contains|holds))\s+(?=\w)")
+
 # "Retry strategy that | retries ...": a kind of thing named before what it does, which the
 # verb says again ("retries"); the caption may say what it does alone
 _KIND_THAT = re.compile(
@@ -234,11 +243,14 @@ def sensible_end(summary: str, clause: str, room: int) -> str:
         or (last in _MEASURE and following == "of")
         or (bool(_SUPERLATIVE.fullmatch(words[-2])) and following in ("that", "which", "who"))
     )
-    if not (operator or leads_in or ends_early):
+    holds = last in _BARE_KIND and bool(_HOLDS.match(more))
+    if not (operator or leads_in or ends_early or holds):
         return ""
     whole = clause + more
     if len(whole) <= room:
         return whole
+    if holds and len(clause + _HOLDS.sub(" with ", more)) <= room:
+        return clause + _HOLDS.sub(" with ", more)
     m = _KIND_THAT.match(whole)
     if m and len(m.group(1)) <= room:
         return m.group(1)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .causes import _fill, main_prop, wording_for
+from .wording import clash
 
 if TYPE_CHECKING:
     from .boards import Shot, Storyboard
@@ -159,9 +160,13 @@ def _payoff(
     star's own prop (None: no picture names it). A picture whose clause naming the star's
     prop names a thing of its kind too comes last ("the tracing-paper plan ticked off the
     plan": two plans, one a prop, one the crew's), and an earlier prop like that stays out
-    (_echoes)."""
+    (_echoes). A picture that cannot happen in the theme's setting (wording.clash: a
+    splashdown under "a porthole full of stars") is never one (None when none is left)."""
     made = []
-    pictures = _by_fit(words.payoffs, roles, board.casting.profile.name)
+    style = board.casting.library.style
+    where = f"{style.look}. {style.setting}. {style.lighting}"
+    fits_in = [p for p in words.payoffs if not clash(where, " ".join((p.scene, *p.actions)))]
+    pictures = _by_fit(fits_in, roles, board.casting.profile.name)
     pictures = [p for p in pictures if not _echoes(thing, p)] or pictures
     for picture in pictures:
         scene, actions, shown = picture.scene, picture.actions, picture.props

@@ -222,19 +222,23 @@ SILENT_SOUND = "Sound: silence, no music; no dialogue."
 
 def sound_for(style: Style, beat: str, *, audio: bool, provider: str, model: str) -> str:
     """The shot's sound line, given whether the film has audio (the plan's ``audio``: a
-    silent theme's, or --no-audio).
+    silent theme's, or --no-audio) and the model's facts (capabilities, the one home).
 
-    With audio: ``sound_line``. Without: no sound line where the clip is sent without audio
-    (``capabilities.sent_silent``: Veo's generate_audio = false) or the model makes none
-    (Runway gen4.5), since describing a sound that is never made only spends words;
-    ``SILENT_SOUND`` where the model makes its sound regardless, or is unknown.
+    No sound line where the model makes no audio (Runway gen4.5: ``audio = false``), with
+    audio or without: describing a sound that is never made only spends words, and a
+    Runway prompt has 1000 characters. Otherwise, with audio: ``sound_line``. Without: no
+    sound line where the clip is sent without audio (``capabilities.sent_silent``: Veo's
+    generate_audio = false); ``SILENT_SOUND`` where the model makes its sound regardless,
+    or is unknown.
     """
+    from ..capabilities import PROVIDERS, lookup, sent_silent
+
+    caps = lookup(provider, model) if provider in PROVIDERS else None
+    if caps is not None and not caps.audio:
+        return ""
     if audio:
         return sound_line(style, beat)
-    from ..capabilities import PROVIDERS, load, sent_silent
-
-    caps = load(provider).get(model) if provider in PROVIDERS else None
-    if caps is not None and (not caps.audio or sent_silent(provider, model, False)):
+    if sent_silent(provider, model, False):
         return ""
     return SILENT_SOUND
 
@@ -359,7 +363,7 @@ def render_sections(
 
     No part asks the model for words on screen: titles and captions are drawn by sorafilm
     (Shot.caption, Shot.card, captions.py). ``audio``: whether the film has sound (None: the
-    theme's ``audio``); without, the sound line follows ``sound_for``.
+    theme's ``audio``); the sound line follows ``sound_for`` (and the shot's model).
     """
     casting = storyboard.casting
     style = casting.library.style
@@ -373,15 +377,15 @@ def render_sections(
         "title": profile.title or profile.name,
         "name": profile.name,
     }
-    parts = dict(style_sections(style, beat_key(beat, storyboard.template.beats)))
-    if not (style.audio if audio is None else audio):
-        parts["sound"] = sound_for(
-            style,
-            beat_key(beat, storyboard.template.beats),
-            audio=False,
-            provider=storyboard.provider,
-            model=shot.model,
-        )
+    key = beat_key(beat, storyboard.template.beats)
+    parts = dict(style_sections(style, key))
+    parts["sound"] = sound_for(
+        style,
+        key,
+        audio=style.audio if audio is None else audio,
+        provider=storyboard.provider,
+        model=shot.model,
+    )
     why = cause(storyboard, shot)
     entry = shot.cast
     mood = ""

@@ -22,6 +22,7 @@ __all__ = [
     "Payoff",
     "StoryWording",
     "Wording",
+    "clash",
     "story_wording",
     "story_wordings",
     "untrue",
@@ -257,6 +258,35 @@ _TIME_OF_DAY = re.compile(
     r"|nightfall|midnight|daylight|sunlight|moonlight|moonlit|lamplight|candlelight)\b",
     re.I,
 )
+
+
+# Worlds one picture cannot be in at once: a theme whose look, Setting or Lighting line (the
+# same words in every shot) names the first cannot end on a picture that names the second.
+# The space theme's "a round porthole full of stars" and "floating objects in zero gravity"
+# went out with "bobs in the capsule after splashdown ... as sailors wave from a ship" and
+# "the rocket lifts off". One way only: stars shine over a ship at sea too.
+_APART: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"\b(?:stars|starlight|starry|orbit|outer space|zero gravity|weightless)\b", re.I
+        ),
+        re.compile(
+            r"\b(?:sea|ocean|seas|splashdown|splash(?:es)? down|sailors?|ship|beach|shore"
+            r"|lifts? off|liftoff|launch ?pad|clouds?|rain|snow|grass|blue sky)\b",
+            re.I,
+        ),
+    ),
+)
+
+
+def clash(setting: str, text: str) -> str:
+    """Why ``text`` (an ending's picture) cannot be true where ``setting`` (a theme's look,
+    Setting and Lighting lines) says every shot is, or "" when a word check sees no clash."""
+    for here, there in _APART:
+        seen, said = here.search(setting), there.search(text)
+        if seen and said:
+            return f"{said.group(0)!r} cannot happen where the setting shows {seen.group(0)!r}"
+    return ""
 
 
 def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]:

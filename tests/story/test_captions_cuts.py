@@ -60,3 +60,31 @@ def test_an_aside_after_an_article_is_left_out() -> None:
     said = gloss("Future", "Encapsulates a (future or past) attempted call to a target function.")
     assert said == "Future: encapsulates an attempted call to a target function"
     assert short_clause("The (old) kiln.", 40) == "The kiln"
+
+
+def test_a_cut_on_a_bare_kind_of_value_keeps_what_it_contains() -> None:
+    """humanize's intcomma said "converts an integer to a string", cut before "containing
+    commas every three digits", its point: "with" says it in the room a cut left bare."""
+    said = gloss(
+        "intcomma", "Converts an integer to a string containing commas every three digits."
+    )
+    assert said == "intcomma: converts an integer to a string with commas every three digits"
+    said = gloss("intcomma", "Converts an integer to a string that contains commas every 3 digits.")
+    assert said == "intcomma: converts an integer to a string with commas every 3 digits"
+    # an object that is no bare kind of value says something of its own: its cut stays
+    said = gloss("intpot", "Converts an integer to a clay tablet containing commas every three.")
+    assert said == "intpot: converts an integer to a clay tablet"
+
+
+def test_a_sentence_that_only_says_what_it_is_compatible_with_is_skipped() -> None:
+    """humanize's naturaltime said "this is more or less compatible" (with Django's filter,
+    cut off): a comparison teaches nothing a reader does not already know."""
+    summary = (
+        "Return a kiln temperature in words.\n\nThis is more or less compatible with "
+        "Django's `naturaltemp` filter.\n\nThe heat is rounded to the nearest cone."
+    )
+    from sorafilm_nb.story.gloss import teaching_clauses
+
+    clauses = teaching_clauses("naturaltemp", summary, 48, "function")
+    assert clauses and not any("compatible" in c for c in clauses), clauses
+    assert any("rounded to the nearest cone" in c for c in clauses), clauses

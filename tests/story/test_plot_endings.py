@@ -385,3 +385,56 @@ def test_a_kitchen_version_ends_in_the_pantry_and_a_cancel_by_the_simmering_stov
     assert "none boils over" in first("kitchen.snatch-kettle")
     for gag in ("kitchen.wind-up-cook", "kitchen.flags-in-the-pie"):
         assert "brigade" in first(gag), gag  # the command-line tools keep theirs
+
+
+def _where(theme: str) -> str:
+    from sorafilm_nb.story.casting import MetaphorLibrary
+
+    style = MetaphorLibrary.load(theme).style
+    return f"{style.look}. {style.setting}. {style.lighting}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_no_payoff_contradicts_its_themes_setting(theme: str) -> None:
+    """Every space shot says "a round porthole full of stars", yet films ended "bobs in the
+    capsule after splashdown ... as sailors wave from a ship" or "the rocket lifts off": an
+    ending happens where the theme's look, Setting and Lighting lines say (wording.clash)."""
+    from sorafilm_nb.story.wording import clash
+
+    where = _where(theme)
+    for payoff in story_wordings()[theme].payoffs:
+        text = " ".join((payoff.scene, *payoff.actions))
+        assert not clash(where, text), (theme, clash(where, text))
+
+
+_SPLASH = (
+    "{hero} bobs in the capsule after splashdown, the {thing} safe on board, as sailors wave"
+    " from a ship"
+)
+
+
+def test_a_payoff_that_cannot_happen_in_the_setting_is_never_the_ending(kiln_profile) -> None:  # type: ignore[no-untyped-def]
+    """The splashdown picture: the ending of a kitchen film (nothing there says it cannot
+    be), never of a space film, which then plays its encore."""
+    from unittest import mock
+
+    from sorafilm_nb.story import plot_ending
+    from sorafilm_nb.story.casting import MetaphorLibrary
+    from sorafilm_nb.story.wording import Payoff, clash
+
+    splash = Payoff(_SPLASH, ("the capsule splashes down", "{hero} waves to the sailors"))
+    assert "splashdown" in clash(_where("space"), _SPLASH)
+    assert clash("a round porthole full of stars", "the rocket lifts off") == (
+        "'lifts off' cannot happen where the setting shows 'stars'"
+    )
+    assert not clash(_where("kitchen"), _SPLASH)
+    assert not clash(_where("space"), "{hero} waves at the moon")  # "waves": not the sea
+    endings = {}
+    for theme in ("kitchen", "space"):
+        words = dataclasses.replace(story_wordings()[theme], payoffs=(splash,))
+        with mock.patch.object(plot_ending, "wording_for", lambda _b, w=words: w):
+            board = storyboard(cast(kiln_profile, MetaphorLibrary.load(theme)), "silent-90", 88)
+            assert board.shots[-1].reprise
+            endings[theme] = render_prompts(board, Tier.MEDIUM)[-1].text
+    assert "splashdown" in endings["kitchen"]
+    assert "splashdown" not in endings["space"] and "sailors" not in endings["space"]

@@ -96,3 +96,18 @@ def test_a_silent_theme_on_a_model_that_makes_sound_anyway_asks_for_silence(
     assert all(SILENT_SOUND in x.text and "piano" not in x.text for x in p.prompts)
     runway = plan(repo, hush, "single-12", provider="runway")  # gen4.5 makes no audio
     assert all("Sound:" not in x.text for x in runway.prompts)
+
+
+def test_a_model_that_makes_no_audio_gets_no_sound_line_even_for_a_film_with_sound(
+    repo: Path,
+) -> None:
+    """Runway's gen4.5 makes no audio (capabilities: audio = false): describing a sound it
+    never makes only spends the 1000 characters; its veo3.1 and the OpenAI models keep it."""
+    gen45 = plan(repo, "kitchen", "teaser-30", provider="runway", target_seconds=24)
+    assert gen45.audio is True  # the film has sound; this model makes none
+    assert gen45.prompts and all("Sound:" not in p.text for p in gen45.prompts)
+    assert all(not p.section("sound") for p in gen45.prompts)
+    veo31 = plan(repo, "kitchen", "teaser-30", provider="runway", model="veo3.1")
+    assert all("Sound:" in p.text for p in veo31.prompts)
+    sora = plan(repo, "kitchen", "teaser-30", target_seconds=24)
+    assert all("Sound:" in p.text for p in sora.prompts)
