@@ -321,3 +321,28 @@ def test_lists_and_factories_share_one_cap_a_file() -> None:
     )
     assert len([n for n in found if n.startswith("A")]) == 2 * MAX_LIST
     assert len([n for n in found if n.startswith("c")]) == MAX_MADE - 2 * MAX_LIST
+
+
+def test_a_readme_call_makes_no_member_a_written_one_could_not_be(tmp_path: Path) -> None:
+    """A member made in a loop over a list no one can read (express' ``methods.forEach(m =>
+    App.prototype[m] = ...)``) is known by the README's calls on it (api._dynamic), and those
+    calls come from the filmed repository: ``app.constructor(3)`` and ``app.toString()``
+    made the concepts App.constructor and App.toString, names js_listed's member_name refuses
+    in any list or source (a method the runtime calls, not the project's API)."""
+    write(tmp_path, "package.json", '{"name": "kit5", "main": "index.js"}')
+    write(
+        tmp_path,
+        "index.js",
+        "const methods = require('methods');\nfunction App() {}\n"
+        "methods.forEach(function (m) { App.prototype[m] = function (x) { return x; }; });\n"
+        "module.exports = App;\n",
+    )
+    write(
+        tmp_path,
+        "README.md",
+        "# kit5\n\n```js\napp.get('/');\napp.constructor(3);\napp.toString();\n"
+        "app.valueOf();\napp.$ok(1);\n```\n",
+    )
+    names = {c.name for c in analyze(tmp_path, use_cache=False).concepts}
+    assert {"App.get", "App.$ok"} <= names
+    assert not names & {"App.constructor", "App.toString", "App.valueOf"}, names
