@@ -124,3 +124,36 @@ def test_a_promise_holding_a_key_is_no_promise_and_blocks_nothing(tmp_path: Path
     bare = analyze(root, use_cache=False)
     assert bare.tagline == "" and len([w for w in bare.warnings if "key" in w.reason]) == 2
     assert plan(bare, template="teaser-30").storyboard.shots[0].card == "Brew"
+
+
+def test_the_tools_card_says_no_install_the_closing_card_would_not(tmp_path: Path) -> None:
+    """The tools card and the "{title} starts with {entry}" caption said "npm install NAME"
+    for every JavaScript project, NAME being the metadata's name with its scope cut off
+    ("@acme/kit" -> "kit": another package, whoever owns it) or, with no metadata, the
+    README's heading in lower case: the hostile repository's words as a command, for a name
+    nobody said is published. The film's one install line is RepoProfile.install's."""
+    from sorafilm_nb.story.plot import facts
+
+    def js(root: Path, meta: dict[str, str] | None, readme: str) -> Path:
+        root.mkdir()
+        if meta is not None:
+            (root / "package.json").write_text(json.dumps(meta), encoding="utf-8")
+        (root / "README.md").write_text(readme, encoding="utf-8")
+        (root / "index.js").write_text(
+            "/** Brew a pot of tea. */\nexport function brew(pot) { return pot }\n",
+            encoding="utf-8",
+        )
+        return root
+
+    scoped = analyze(
+        js(tmp_path / "a", {"name": "@acme/kit"}, "# kit\n\nKit brews.\n"), use_cache=False
+    )
+    headed = analyze(js(tmp_path / "b", None, "# evil-pkg\n\nIt brews.\n"), use_cache=False)
+    for profile in (scoped, headed):
+        said = facts(profile)
+        assert profile.install == ""
+        assert "install" not in said["tools"] and "install" not in said["entry"], said
+    told = analyze(
+        js(tmp_path / "c", {"name": "@acme/kit"}, "# kit\n\n    npm i @acme/kit\n"), use_cache=False
+    )
+    assert facts(told)["tools"] == "JavaScript · npm install @acme/kit"
