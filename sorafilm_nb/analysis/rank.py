@@ -34,8 +34,8 @@ _c_tally = getattr(_scanner, "tally", None)
 # (its reason: `git log -S RANK_VERSION`); rank-32: a forward's target is never a forward
 # itself (analysis.forwards); rank-33: RepoProfile.install (project.install_line); rank-34:
 # an npm name is ASCII with a letter or digit first (project._NPM_NAME), and a README call
-# makes no member js_listed.member_name refuses (api._dynamic), and a promise holding a
-# key is passed over (assemble._promise).
+# makes no member js_listed.member_name refuses (api._dynamic), which refuses Latin mixed
+# with Cyrillic or Greek; a promise holding a key is passed over (assemble._promise).
 RANK_VERSION = "rank-34"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25

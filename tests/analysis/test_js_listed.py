@@ -175,6 +175,25 @@ def test_hostile_names_pass_the_checks_of_any_member() -> None:
     assert "dyn" not in scan  # the names are known: none of these owners is left unexplained
 
 
+def test_a_name_spelled_in_two_alphabets_is_no_member() -> None:
+    """A list is the filmed repository's data: "dоIt" with a Cyrillic "о" (and "gеt", "pοst"
+    with a Greek omicron) beside the real "doIt" made two concepts that read the same, the
+    fake one with whatever docstring the list's author gave it. A name mixing the Latin
+    alphabet with the Cyrillic or Greek one, whose letters it copies, is no member; a Latin
+    name with accents is one ("größe", "café")."""
+    names = ["doIt", "d\u043eIt", "g\u0435t", "p\u03bfst", "gr\u00f6\u00dfe", "caf\u00e9"]
+    listed = ", ".join(json.dumps(n, ensure_ascii=False) for n in names)
+    scan = scan_js(
+        f"[{listed}].forEach(function (m) {{ T.prototype[m] = function () {{}}; }});\n".encode(),
+        "javascript",
+    )
+    assert [row[0] for row in scan["fn"]] == [
+        "T.doIt",
+        "T.gr\u00f6\u00dfe",
+        "T.caf\u00e9",
+    ]
+
+
 def test_a_huge_list_is_data_and_a_reused_list_makes_a_bounded_number() -> None:
     huge = ", ".join(f"'m{i}'" for i in range(MAX_LIST + 1))
     scan = scan_js(
