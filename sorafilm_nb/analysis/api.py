@@ -16,6 +16,7 @@ from typing import Any
 from .examples import CodeUse, code_uses, doc_uses, js_bindings, module_names
 from .exports import find_method, js_exports
 from .files import DECLARATIONS, is_built
+from .js_listed import member_name
 from .project import js_entries
 from .public import (
     EXPORTED_BONUS,
@@ -366,7 +367,9 @@ def _dynamic(
             owners.setdefault(instance_name(owner), (owner, rel, line))
     out: list[tuple[Any, ...]] = []
     for use in method_uses:
-        if use.lang == "python" or not use.call or use.name.startswith(("_", "#")):
+        # a README's call is the filmed repository's word: its name passes the checks of
+        # a member written in the source (``app.constructor(3)`` made App.constructor)
+        if use.lang == "python" or not use.call or not member_name(use.name):
             continue
         if use.receiver not in owners:
             continue

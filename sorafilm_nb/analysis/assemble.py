@@ -87,6 +87,32 @@ def _shown(c: Concept) -> Concept:
     )
 
 
+def _promise(said: list[tuple[Path | None, str]]) -> tuple[str, tuple[ScanWarning, ...]]:
+    """The title card's promise: the first of the sentences (README's, metadata's) that holds
+    nothing redact(strict=True) masks, and a warning for each passed over.
+
+    Why passed over, not masked: the sentence is the filmed repository's, which the user
+    cannot change; one holding a key ("talks to the API with sk-proj-...") put it on the title
+    card, and lint's secret-in-prompt blocked the whole film. Captions pass over a docstring
+    holding one the same way; a "[redacted]" on a title card says nothing of the project."""
+    from ..redact import redact
+
+    left_out: list[ScanWarning] = []
+    for where, sentence in said:
+        if not sentence:
+            continue
+        if redact(sentence, strict=True) == sentence:
+            return sentence, tuple(left_out)
+        left_out.append(
+            ScanWarning(
+                where.name if where else "package metadata (description)",
+                "its first sentence holds something shaped like a key or personal data: "
+                "not the title card's promise (--tagline gives one)",
+            )
+        )
+    return "", tuple(left_out)
+
+
 def build(
     root: Path,
     package: str | None,
@@ -151,16 +177,19 @@ def build(
     # Compared as PyPI compares names (PEP 503: "Flask" is flask, "zope.interface"
     # zope-interface), so a change of casing is no other project; the title keeps the casing.
     name = re.sub(r"[-_.]+", "-", published or title or root.name).lower()
+    # no README sentence says it: the metadata's summary does ("Retry code until ...")
+    tagline, left_out = _promise(
+        [(find_readme(root), readme.tagline), (None, first_sentence(project_summary(root)))]
+    )
     return RepoProfile(
         root=str(root),
         name=shown(name),
         title=shown(title or root.name),
         description=shown(readme.description),
-        # no README sentence says it: the metadata's summary does ("Retry code until ...")
-        tagline=shown(readme.tagline or first_sentence(project_summary(root))),
+        tagline=shown(tagline),
         concepts=tuple(_shown(c) for c in concepts),
         files_scanned=sum(languages.values()),
-        warnings=warnings,
+        warnings=(*warnings, *left_out),
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         install=install_line(root, readme_text),

@@ -29,8 +29,9 @@ function, or, on a prototype (which holds its instances' methods), a call that m
 which names its ``X[m]`` gets only running it says, so ``X`` stays a member of unknown name.
 
 Each name passes the same checks as a member written in the source (``member_name``): an
-identifier, not private (``_x``, ``#x``), not a method the runtime calls (``toString``), so
-``"__proto__"`` and ``"<script>"`` define nothing. A list of more than MAX_LIST names is data
+identifier, not private (``_x``, ``#x``), not a method the runtime calls (``toString``), not
+Latin mixed with Cyrillic or Greek look-alikes (``"dоIt"``), so ``"__proto__"`` and
+``"<script>"`` define nothing. A list of more than MAX_LIST names is data
 (a table of words), not members, and is not read; a file makes at most MAX_MADE members this
 way and from factories (js_factory) together, as one list reused by many loops would
 otherwise make each string many members.
@@ -81,8 +82,27 @@ _WRAPPERS = frozenset({"as_expression", "satisfies_expression", "parenthesized_e
 
 
 def member_name(name: str) -> bool:
-    """Whether a member of this name is API: an identifier, public, not a protocol method."""
-    return bool(_NAME.fullmatch(name)) and name not in PROTOCOL
+    """Whether a member of this name is API: an identifier, public, not a protocol method,
+    and in one alphabet (_one_alphabet)."""
+    return bool(_NAME.fullmatch(name)) and name not in PROTOCOL and _one_alphabet(name)
+
+
+# the alphabets whose letters copy Latin ones (Cyrillic "о", "е", "а", Greek "ο", "ν")
+_LOOKALIKES = frozenset({"CYRILLIC", "GREEK"})
+
+
+def _one_alphabet(name: str) -> bool:
+    """Whether name does not mix the Latin alphabet with Cyrillic or Greek letters.
+
+    Why: the names come from the filmed repository's lists, and "dоIt" with a Cyrillic "о"
+    beside the real "doIt" made two concepts that read alike, the fake one saying whatever
+    its author wrote. A Latin name with accents ("größe", "café") stays a name."""
+    if name.isascii():
+        return True
+    import unicodedata
+
+    scripts = {unicodedata.name(ch, "").split(" ", 1)[0] for ch in name if ch.isalpha()}
+    return not ("LATIN" in scripts and scripts & _LOOKALIKES)
 
 
 def listed_members(

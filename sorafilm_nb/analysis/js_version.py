@@ -17,4 +17,6 @@ scan_js.py returns.
 # js-18: a listed loop whose body chooses (if, switch, ?:, return, continue, break, throw,
 # try) or assigns or declares its variable makes no members (dyn): js-17 invented some; and
 # lists and factories share one cap a file (js_listed.MAX_MADE), where each had its own.
-PARSER_VERSION = "js-18"
+# js-19: a listed or factory member whose name mixes Latin with Cyrillic or Greek letters
+# ("dоIt") is no member (js_listed.member_name).
+PARSER_VERSION = "js-19"

@@ -179,10 +179,14 @@ def project_summary(root: Path) -> str:
 
 
 # A distribution name as PyPI accepts it (PEP 508: letters, digits, . _ -, alphanumeric at
-# both ends), and a package name as npm accepts it (URL-safe, no leading . or _, an optional
-# @scope/; old packages may have capitals). Both at most 214 characters.
+# both ends), and a package name as npm accepts it (URL-safe ASCII, no leading . or _, an
+# optional @scope/; old packages may have capitals). Both at most 214 characters. ASCII
+# spelled out, not \w (Unicode: "rеact" with a Cyrillic "е" read as React on the closing
+# card), and a letter or digit first: "--global" is an option to npm, "~root" a home folder
+# to the shell, neither a package.
 _PYTHON_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,212}[A-Za-z0-9])?")
-_NPM_NAME = re.compile(r"(?=.{1,214}$)(?:@[A-Za-z0-9~-][\w.~-]*/)?[A-Za-z0-9~-][\w.~-]*")
+_NPM_PART = r"[A-Za-z0-9][A-Za-z0-9_.~-]*"
+_NPM_NAME = re.compile(rf"(?=.{{1,214}}$)(?:@{_NPM_PART}/)?{_NPM_PART}")
 
 
 def _valid(value: object, pattern: re.Pattern[str]) -> str | None:

@@ -399,31 +399,20 @@ def _python_package(profile: RepoProfile) -> str:
     return tops.most_common(1)[0][0] if tops else ""
 
 
-def _published_name(profile: RepoProfile) -> str:
-    try:
-        from pathlib import Path
-
-        from ..analysis.project import project_name
-
-        name = project_name(Path(profile.root))
-    except (OSError, ValueError, ImportError):
-        name = None
-    if name:
-        return name
-    title = (profile.title or profile.name).strip().lower()
-    return re.sub(r"\.js$", "", title) if re.fullmatch(r"[a-z0-9._-]+", title) else ""
-
-
 def entry_point(profile: RepoProfile) -> str:
     """How a user starts: "import flask" (the package the code lives in), "npm install
-    express" (the published name), or "" when unknown."""
+    express" (RepoProfile.install, the one install line: only a name the project says is
+    published, the scope kept), or "" when unknown.
+
+    Why not the metadata's or the README's name: "@acme/kit" without its scope is "kit",
+    another package, and a README heading is the filmed repository's word; either said as
+    a command sends viewers to whoever owns that name."""
     lang = language(profile)
     if lang == "Python":
         package = _python_package(profile)
         return f"import {package}" if package else ""
-    if lang in ("JavaScript", "TypeScript"):
-        name = _published_name(profile)
-        return f"npm install {name}" if name else ""
+    if lang in ("JavaScript", "TypeScript") and profile.install.startswith("npm "):
+        return profile.install
     return ""
 
 

@@ -97,3 +97,29 @@ def test_a_hostile_readme_costs_no_more_than_reading_it(tmp_path: Path) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
     assert install_line(root, readme) == ""
     assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 2.0
+
+
+def test_only_a_name_npm_accepts_is_ever_said_to_install(tmp_path: Path) -> None:
+    """npm refuses a name that is not URL-safe ASCII (validate-npm-package-name), yet the rule
+    here took any letter (``\\w`` is Unicode): "rеact" with a Cyrillic "е", whose README said
+    ``npm install rеact``, closed its film on "npm install rеact", a name that reads as React
+    and installs whatever a squatter published. An option ("--global": npm installs the
+    viewer's current folder) or a "~name" (the shell's home folder of a user) is no package
+    either. None of them is a name, so no line and no title from it."""
+    for name in ("rеact", "@evil/rеact", "@еvil/react", "--global", "-g", "~root", "@~x/y"):
+        root = repo(
+            tmp_path / str(len(list(tmp_path.iterdir()))),
+            f"# kit\n\n```sh\nnpm install {name}\n```\n",
+            package_json=json.dumps({"name": name, "version": "1.0.0"}),
+        )
+        profile = analyze(root, use_cache=False)
+        assert profile.install == "", name
+        assert name.rsplit("/", 1)[-1] not in profile.title, name
+    # what npm accepts still is: old capitals, dots, a scope
+    for name in ("JSONStream", "lodash.merge", "@acme/film-kit", "a~b"):
+        root = repo(
+            tmp_path / str(len(list(tmp_path.iterdir()))),
+            f"# kit\n\nnpm install {name}\n",
+            package_json=json.dumps({"name": name}),
+        )
+        assert install_line(root, (root / "README.md").read_text()) == f"npm install {name}"

@@ -175,6 +175,25 @@ def test_hostile_names_pass_the_checks_of_any_member() -> None:
     assert "dyn" not in scan  # the names are known: none of these owners is left unexplained
 
 
+def test_a_name_spelled_in_two_alphabets_is_no_member() -> None:
+    """A list is the filmed repository's data: "dоIt" with a Cyrillic "о" (and "gеt", "pοst"
+    with a Greek omicron) beside the real "doIt" made two concepts that read the same, the
+    fake one with whatever docstring the list's author gave it. A name mixing the Latin
+    alphabet with the Cyrillic or Greek one, whose letters it copies, is no member; a Latin
+    name with accents is one ("größe", "café")."""
+    names = ["doIt", "d\u043eIt", "g\u0435t", "p\u03bfst", "gr\u00f6\u00dfe", "caf\u00e9"]
+    listed = ", ".join(json.dumps(n, ensure_ascii=False) for n in names)
+    scan = scan_js(
+        f"[{listed}].forEach(function (m) {{ T.prototype[m] = function () {{}}; }});\n".encode(),
+        "javascript",
+    )
+    assert [row[0] for row in scan["fn"]] == [
+        "T.doIt",
+        "T.gr\u00f6\u00dfe",
+        "T.caf\u00e9",
+    ]
+
+
 def test_a_huge_list_is_data_and_a_reused_list_makes_a_bounded_number() -> None:
     huge = ", ".join(f"'m{i}'" for i in range(MAX_LIST + 1))
     scan = scan_js(
@@ -321,3 +340,28 @@ def test_lists_and_factories_share_one_cap_a_file() -> None:
     )
     assert len([n for n in found if n.startswith("A")]) == 2 * MAX_LIST
     assert len([n for n in found if n.startswith("c")]) == MAX_MADE - 2 * MAX_LIST
+
+
+def test_a_readme_call_makes_no_member_a_written_one_could_not_be(tmp_path: Path) -> None:
+    """A member made in a loop over a list no one can read (express' ``methods.forEach(m =>
+    App.prototype[m] = ...)``) is known by the README's calls on it (api._dynamic), and those
+    calls come from the filmed repository: ``app.constructor(3)`` and ``app.toString()``
+    made the concepts App.constructor and App.toString, names js_listed's member_name refuses
+    in any list or source (a method the runtime calls, not the project's API)."""
+    write(tmp_path, "package.json", '{"name": "kit5", "main": "index.js"}')
+    write(
+        tmp_path,
+        "index.js",
+        "const methods = require('methods');\nfunction App() {}\n"
+        "methods.forEach(function (m) { App.prototype[m] = function (x) { return x; }; });\n"
+        "module.exports = App;\n",
+    )
+    write(
+        tmp_path,
+        "README.md",
+        "# kit5\n\n```js\napp.get('/');\napp.constructor(3);\napp.toString();\n"
+        "app.valueOf();\napp.$ok(1);\n```\n",
+    )
+    names = {c.name for c in analyze(tmp_path, use_cache=False).concepts}
+    assert {"App.get", "App.$ok"} <= names
+    assert not names & {"App.constructor", "App.toString", "App.valueOf"}, names

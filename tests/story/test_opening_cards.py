@@ -87,3 +87,73 @@ def test_without_a_promise_the_title_card_is_the_name(tmp_path: Path) -> None:
     profile = analyze(root, use_cache=False, tagline="")
     board = plan(profile).storyboard
     assert (board.shots[0].card, board.end_card) == ("Brew", CLOSING)
+
+
+KEY = "sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop0123456789"
+
+
+def test_a_promise_holding_a_key_is_no_promise_and_blocks_nothing(tmp_path: Path) -> None:
+    """The title card's promise is the filmed repository's first README sentence, else its
+    metadata's description: one holding a key ("Brew talks to the API with sk-proj-...")
+    put the key on the title card, and lint's secret-in-prompt blocked the film of a
+    repository the user cannot change, with a fix that spoke of prompts. A docstring holding
+    one is passed over by the captions; so is the promise now: the next source says it (here
+    the metadata's description), and a warning says which sentence was left out and why."""
+    root = _brew(tmp_path / "keyed", published=True)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    first = "Brew is a small library for brewing tea by the pot."
+    assert first in readme
+    (root / "README.md").write_text(
+        readme.replace(first, f"Brew talks to the tea API with {KEY} by the pot."),
+        encoding="utf-8",
+    )
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "brew"\ndescription = "Tea brewed by the pot."\n', encoding="utf-8"
+    )
+    profile = analyze(root, use_cache=False)
+    assert KEY not in profile.tagline and profile.tagline == "Tea brewed by the pot."
+    assert any("key" in w.reason and "README" in w.file for w in profile.warnings)
+    p = plan(profile, template="teaser-30")
+    assert not p.blocked, [f.message for f in p.findings]
+    assert p.storyboard.shots[0].card == "Brew: tea brewed by the pot"
+    # and a description holding one too: the name alone, as for a README that says nothing
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "brew"\ndescription = "Tea with {KEY} by the pot."\n',
+        encoding="utf-8",
+    )
+    bare = analyze(root, use_cache=False)
+    assert bare.tagline == "" and len([w for w in bare.warnings if "key" in w.reason]) == 2
+    assert plan(bare, template="teaser-30").storyboard.shots[0].card == "Brew"
+
+
+def test_the_tools_card_says_no_install_the_closing_card_would_not(tmp_path: Path) -> None:
+    """The tools card and the "{title} starts with {entry}" caption said "npm install NAME"
+    for every JavaScript project, NAME being the metadata's name with its scope cut off
+    ("@acme/kit" -> "kit": another package, whoever owns it) or, with no metadata, the
+    README's heading in lower case: the hostile repository's words as a command, for a name
+    nobody said is published. The film's one install line is RepoProfile.install's."""
+    from sorafilm_nb.story.plot import facts
+
+    def js(root: Path, meta: dict[str, str] | None, readme: str) -> Path:
+        root.mkdir()
+        if meta is not None:
+            (root / "package.json").write_text(json.dumps(meta), encoding="utf-8")
+        (root / "README.md").write_text(readme, encoding="utf-8")
+        (root / "index.js").write_text(
+            "/** Brew a pot of tea. */\nexport function brew(pot) { return pot }\n",
+            encoding="utf-8",
+        )
+        return root
+
+    scoped = analyze(
+        js(tmp_path / "a", {"name": "@acme/kit"}, "# kit\n\nKit brews.\n"), use_cache=False
+    )
+    headed = analyze(js(tmp_path / "b", None, "# evil-pkg\n\nIt brews.\n"), use_cache=False)
+    for profile in (scoped, headed):
+        said = facts(profile)
+        assert profile.install == ""
+        assert "install" not in said["tools"] and "install" not in said["entry"], said
+    told = analyze(
+        js(tmp_path / "c", {"name": "@acme/kit"}, "# kit\n\n    npm i @acme/kit\n"), use_cache=False
+    )
+    assert facts(told)["tools"] == "JavaScript · npm install @acme/kit"
