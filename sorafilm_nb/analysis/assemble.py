@@ -87,7 +87,7 @@ def _shown(c: Concept) -> Concept:
     )
 
 
-def _promise(said: list[tuple[Path | None, str]]) -> tuple[str, tuple[ScanWarning, ...]]:
+def _promise(said: list[tuple[str | None, str]]) -> tuple[str, tuple[ScanWarning, ...]]:
     """The title card's promise: the first of the sentences (README's, metadata's) that holds
     nothing redact(strict=True) masks, and a warning for each passed over.
 
@@ -105,7 +105,7 @@ def _promise(said: list[tuple[Path | None, str]]) -> tuple[str, tuple[ScanWarnin
             return sentence, tuple(left_out)
         left_out.append(
             ScanWarning(
-                where.name if where else "package metadata (description)",
+                where or "package metadata (description)",  # find_readme's relative path
                 "its first sentence holds something shaped like a key or personal data: "
                 "not the title card's promise (--tagline gives one)",
             )

@@ -31,10 +31,8 @@ from .text import concept_words
 _c_tally = getattr(_scanner, "tally", None)
 
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
-# (its reason: `git log -S RANK_VERSION`); rank-32: a forward's target is never a forward
-# itself (analysis.forwards); rank-33: RepoProfile.install; rank-34/36: the docs' front page,
-# twins and abstract bases (standing), whole fence runs; rank-37: ASCII npm names, mixed-script
-# member names refused, a promise holding a key passed over (h-attack2)
+# (its reason: `git log -S RANK_VERSION`); rank-37: ASCII npm names, mixed-script member
+# names refused, a promise holding a key passed over (h-attack2).
 RANK_VERSION = "rank-37"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
