@@ -295,10 +295,17 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
                 else f" — leaves {_money(left - cost)}"
             )
         sound = _sound(sel, self.price_table)
+        # where the money is decided: a price no provider page backs says so (the file's fact)
+        unverified = (
+            f" — price <b>{html.escape(self.price_table.UNVERIFIED_SAID)}</b> "
+            "(<code>sorafilm providers</code>)"
+            if self.price_table.unverified
+            else ""
+        )
         self.output.value = (
             f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.provider)} "
             f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(sound)}"
-            f"{html.escape(detail)}{verdict}"
+            f"{html.escape(detail)}{verdict}{unverified}"
         )
         if self.simulated:
             own = "" if left is None else f"; its own budget has {_money(left)} left"
