@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from package_fixtures import tools_package
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_quickstart.ipynb"
 
@@ -24,24 +25,6 @@ def _cells() -> list[str]:
 def _cell(cells: list[str], marker: str) -> str:
     (found,) = [c for c in cells if marker in c]
     return found
-
-
-def _kitchen(repo: Path) -> Path:
-    """A package of 16 documented classes: more concepts than the 8 cast() gives."""
-    verbs = "boil pour steep strain chill whisk knead bake slice grate roast simmer season"
-    verbs += " plate serve taste"
-    words = verbs.split()
-    repo.mkdir()
-    for m in range(4):
-        body = f'"""Module {m} of the kitchen."""\n'
-        for v in words[m * 4 : (m + 1) * 4]:
-            body += (
-                f'\n\nclass {v.title()}er:\n    """{v.title()}s the food in the pot until '
-                f'done."""\n\n    def {v}(self, food):\n        """{v.title()} the food."""'
-                "\n        return food\n"
-            )
-        (repo / f"mod{m}.py").write_text(body)
-    return repo
 
 
 def _run_quickstart(tmp_path: Path, repo: Path | None = None, **params: Any) -> dict[str, Any]:
@@ -107,7 +90,7 @@ def test_the_quickstart_casts_each_provider_s_film_as_sorafilm_plan_does(
     as the CLI casts them (planning.film_casting)."""
     import sorafilm_nb as sf
 
-    repo = _kitchen(tmp_path / "kitchen")
+    repo = tools_package(tmp_path / "tools")  # 14 concepts: more than cast()'s 8
     ns = _run_quickstart(tmp_path, repo, PROVIDER=provider, TEMPLATE="silent-90", AUDIO=None)
     profile, budget = ns["profile"], ns["budget"]
     printed = dict(
