@@ -93,9 +93,8 @@ def test_the_quickstart_casts_each_provider_s_film_as_sorafilm_plan_does(
     repo = tools_package(tmp_path / "tools")  # 14 concepts: more than cast()'s 8
     ns = _run_quickstart(tmp_path, repo, PROVIDER=provider, TEMPLATE="silent-90", AUDIO=None)
     profile, budget = ns["profile"], ns["budget"]
-    printed = dict(
-        line.strip().split(": ", 1) for line in capsys.readouterr().out.splitlines() if line
-    )
+    said = capsys.readouterr().out.splitlines()
+    printed = dict(line.strip().split(": ", 1) for line in said if line)
 
     def as_the_cli(name: str) -> str:  # `sorafilm plan --repo R --provider NAME`, in-process
         return sf.plan(
@@ -111,3 +110,6 @@ def test_the_quickstart_casts_each_provider_s_film_as_sorafilm_plan_does(
     for name in ("veo", "runway"):
         assert printed[name] == as_the_cli(name), name
     assert printed["veo"].startswith("11 shots, 88 s (target 90 s)")
+    veo_prices = said[said.index(f"    veo: {printed['veo']}") + 1]
+    assert veo_prices.strip() == f"prices: {sf.PriceTable.load(provider='veo').provenance()}"
+    assert "UNVERIFIED" in veo_prices  # veo.toml's note: Google's price page was not read
