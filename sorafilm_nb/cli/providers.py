@@ -63,12 +63,11 @@ def format_providers(providers: list[str]) -> str:
     out: list[str] = []
     for provider in providers:
         table = PriceTable.load(provider=provider)
-        unverified = "UNVERIFIED" in table.note
         keys = " or ".join(KEY_ENV[provider])
         out.append(f"{provider}  (--provider {provider}; --real reads {keys})")
         out.append(
-            f"  prices: {printable(table.source)}, as of {printable(table.date)}"
-            + ("  UNVERIFIED: no provider page read; see the price file" if unverified else "")
+            f"  prices: {printable(table.provenance())}"
+            + ("; see the price file" if table.unverified else "")
         )
         default = capabilities.default_model(provider)
         for model in sorted(capabilities.models(provider), key=lambda m: (m != default, m)):

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import capabilities
 from ..datafiles import data_dir, load_toml
@@ -107,8 +107,35 @@ class PriceTable:
             for model, sizes in self.rates.items()
             for size, cents in sizes.items()
         )
+        return f"PriceTable({rates}; {self.provenance()})"
+
+    #: The word a price file's ``note`` carries when no provider page backs its figures
+    #: (veo.toml: Google's price pages were not reachable, the figures are third parties').
+    UNVERIFIED: ClassVar[str] = "UNVERIFIED"
+    #: ... and how every face says it beside an amount (provenance(), the budget picker).
+    UNVERIFIED_SAID: ClassVar[str] = "UNVERIFIED: no provider page read"
+
+    @property
+    def unverified(self) -> bool:
+        """True when the file itself says no provider page backs its figures.
+
+        Why from the note: the file that carries the figures is the one that knows whether
+        anyone read them off the provider's page; code that kept its own list of unverified
+        providers would go on saying so after the file is fixed (or stop before it is).
+        """
+        return self.UNVERIFIED in self.note
+
+    def provenance(self) -> str:
+        """Where and when the figures were published, as every face shows them beside money:
+        "URL, as of 2025-10", plus "UNVERIFIED: no provider page read" when the file says so.
+
+        Why one phrasing: `sorafilm providers`, the plan (screen, plan.md, plan.json), the
+        dry run and the notebook's estimate all show a price's source; an estimate shown
+        without the warning reads as a provider's list price on the screen where the money is
+        decided.
+        """
         where = f"{self.source}, as of {self.date}" if self.source else self.date
-        return f"PriceTable({rates}; {where})"
+        return f"{where}; {self.UNVERIFIED_SAID}" if self.unverified else where
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Picklable and deep-copyable (read-only mapping proxies are not, by themselves)."""

@@ -393,7 +393,7 @@ def plan(
         fixed = top is not None or _is_casting(repo)  # a cast plan() did not grow
         findings.append(_short_film(board, casting, fixed, table, audio))
     captions = film_captions(board.shots, board.end_card)
-    source = f"{table.source}, as of {table.date}" if getattr(table, "source", "") else ""
+    source = table.provenance() if getattr(table, "source", "") else ""  # and UNVERIFIED
     extra: dict[str, Any] = {}
     if provider != "openai":
         extra["provider"] = provider

@@ -27,6 +27,7 @@ require_widgets()
 import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
+from ..money.cost import left_of  # noqa: E402
 from ..paths import without_local_folders  # noqa: E402
 from ..story.prompts import Tier  # noqa: E402
 from ._looks import look  # noqa: E402
@@ -295,13 +296,21 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
                 else f" — leaves {_money(left - cost)}"
             )
         sound = _sound(sel, self.price_table)
+        # where the money is decided: a price no provider page backs says so (the file's fact)
+        unverified = (
+            f" — price <b>{html.escape(self.price_table.UNVERIFIED_SAID)}</b> "
+            "(<code>sorafilm providers</code>)"
+            if self.price_table.unverified
+            else ""
+        )
         self.output.value = (
             f"Estimate: <b>{_money(cost)}</b> at {html.escape(sel.provider)} "
             f"{html.escape(sel.model)} {html.escape(sel.size)}{html.escape(sound)}"
-            f"{html.escape(detail)}{verdict}"
+            f"{html.escape(detail)}{verdict}{unverified}"
         )
         if self.simulated:
-            own = "" if left is None else f"; its own budget has {_money(left)} left"
+            # left_of: "$3.68 over" past the sandbox's own limit, never "$-3.68 left"
+            own = "" if left is None else f"; its own budget: {html.escape(left_of(left))}"
             self.remaining_label.value = (
                 "Sandbox ledger: simulated films are recorded at what they would cost and "
                 f"never refused{own}."
@@ -310,7 +319,7 @@ class BudgetPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: 
             self.remaining_label.value = (
                 "No monthly budget set (ledger.set_budget(Cost(...)) sets one)."
                 if left is None
-                else f"Remaining this month: <b>{_money(left)}</b>"
+                else f"This month: <b>{html.escape(left_of(left))}</b>"
             )
 
     def _real_verdict(self, cost: Cost) -> str:

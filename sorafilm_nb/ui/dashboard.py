@@ -18,6 +18,7 @@ import ipywidgets as w  # noqa: E402
 import traitlets  # noqa: E402
 
 from .. import charts  # noqa: E402
+from ..money.cost import left_of  # noqa: E402
 from ._looks import look  # noqa: E402
 
 TITLES = (
@@ -60,12 +61,13 @@ class SpendDashboard(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
         for image, figure in zip(self.images, figures, strict=True):
             image.value = charts.png(figure, dpi=90)
         limit = str(month.limit) if month.limit is not None else "no limit"
-        left = str(month.remaining) if month.remaining is not None else "—"
+        # "$3.68 over" once spending passed the limit, never "remaining $-3.68"
+        left = left_of(month.remaining) if month.remaining is not None else "remaining —"
         jobs = ", ".join(f"{n} {status}" for status, n in sorted(month.jobs.items())) or "no jobs"
         self.summary.value = (
             f"<b>{month.start:%B %Y}</b>: limit {html.escape(limit)} · spent "
             f"{html.escape(str(month.spent))} · reserved {html.escape(str(month.reserved))} · "
-            f"<b>remaining {html.escape(left)}</b> · {month.days_left} days left · "
+            f"<b>{html.escape(left)}</b> · {month.days_left} days left · "
             f"{html.escape(jobs)}"
         )
         self.refreshed += 1

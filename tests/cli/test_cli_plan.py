@@ -141,3 +141,36 @@ def test_the_plan_says_where_its_prices_are_shown_that_openai_s_own_api_shut_dow
     assert out.count("shut down") == 1
     assert main([*argv, "--provider", "veo"]) == 0
     assert capabilities.closed("veo") is None and "shut down" not in capsys.readouterr().out
+
+
+def test_an_unverified_price_says_so_wherever_the_plan_shows_its_source(
+    small_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new user's `plan --provider veo` printed "Estimated cost: $35.20 (prices: https://
+    cloud.google.com/..., as of 2026-12)" while `sorafilm providers` said UNVERIFIED and
+    veo.toml said Google's page was NOT REACHABLE. The screen, plan.md and plan.json of a plan
+    (and the dry run) now say it, from the price file's own note; a verified file does not."""
+    from sorafilm_nb.money.prices import PriceTable
+
+    for var in ("SORAFILM_PRICES", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SORAFILM_LEDGER", str(tmp_path / "real.sqlite3"))
+    monkeypatch.setenv("SORAFILM_SIM_LEDGER", str(tmp_path / "sandbox.sqlite3"))
+    veo = PriceTable.load(provider="veo")
+    assert veo.unverified  # veo.toml's note, the fact this test rests on
+    shown = f"(prices: {veo.source}, as of {veo.date}; UNVERIFIED: no provider page read)"
+    argv = ["--repo", str(small_repo), "--template", "single-12", "--provider", "veo"]
+    assert main(["plan", *argv, "--out", str(tmp_path / "plan")]) == 0
+    out = capsys.readouterr().out
+    assert out.split("Estimated cost:", 1)[1].splitlines()[0].endswith(shown)
+    md = (tmp_path / "plan" / "plan.md").read_text(encoding="utf-8")
+    assert "UNVERIFIED: no provider page read" in md.split("**Estimated cost:", 1)[1]
+    assert "UNVERIFIED" in (tmp_path / "plan" / "plan.json").read_text(encoding="utf-8")
+    assert main(["film", *argv, "--out", str(tmp_path / "dry"), "--dry-run"]) == 0
+    dry = capsys.readouterr().out
+    assert dry.split("Estimated cost:", 1)[1].splitlines()[0].endswith(shown)
+    assert main(["plan", "--repo", str(small_repo), "--template", "single-12"]) == 0
+    assert "UNVERIFIED" not in capsys.readouterr().out  # openai.toml names its page

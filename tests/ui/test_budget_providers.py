@@ -134,3 +134,23 @@ def test_the_app_takes_audio_and_prices_it_as_the_estimate_does(
     assert app.budget.estimate == app.plan.total == alone.estimate
     assert app.plan.total == Cost(Decimal(per_second * seconds))
     assert ("without audio" in app.budget.output.value) is not audio
+
+
+def test_the_estimate_says_a_price_is_unverified_where_the_money_is_decided(
+    tmp_path: Path,
+) -> None:
+    """The picker (and the studio app, which shows it) priced Veo at $0.40/s with no word
+    that veo.toml's figures are third parties', not Google's: `sorafilm providers` said
+    UNVERIFIED, the estimate did not. The word comes from the file's note, so a user's own
+    Veo file that drops it (prices read off Google's page) is shown as it is."""
+    veo = ui.BudgetPicker(
+        None, PriceTable.load(), templates={"teaser-30": 24}, providers=("openai", "veo")
+    )
+    assert "UNVERIFIED" not in veo.output.value  # openai.toml names its page
+    veo.provider.value = "veo"
+    assert "price <b>UNVERIFIED: no provider page read</b>" in veo.output.value
+    mine = tmp_path / "veo.toml"
+    text = default_path("veo").read_text(encoding="utf-8")
+    mine.write_text(text.replace('note = "UNVERIFIED: ', 'note = "Read off the page: '))
+    checked = ui.BudgetPicker(None, PriceTable.load(mine, provider="veo"), templates={"t": 8})
+    assert checked.estimate == Cost(Decimal(320)) and "UNVERIFIED" not in checked.output.value

@@ -8,6 +8,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from package_fixtures import tools_package
+
 from sorafilm_nb.money.prices import PriceTable
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03_cost_analysis.ipynb"
@@ -36,3 +38,27 @@ def test_the_repriced_history_leaves_out_models_the_what_if_does_not_price() -> 
     summary = ns["summary"]
     assert list(summary.index) == [("sora-2", "1280x720")]
     assert summary.loc[("sora-2", "1280x720"), "what-if"] == Decimal("0.80")
+
+
+def test_the_providers_compared_are_cast_as_sorafilm_plan_casts_them(tmp_path: Path) -> None:
+    """Notebook 03 listed Veo's as-planned film at 72 s, $28.80 (and Runway's at $8.64) where
+    `sorafilm plan --provider veo` says 88 s, $35.20: it cast the 8 concepts sora-2's 12 s
+    clips need, and 8 s clips need more, so the cut film was compared, not the film made."""
+    import pandas as pd
+
+    import sorafilm_nb as sf
+    from sorafilm_nb.money.strategies import strategies_frame
+
+    profile = sf.analyze(str(tools_package(tmp_path / "tools")))
+    ns = {"profile": profile, "THEME": "kitchen", "PLANNED_TEMPLATE": "silent-90", "sf": sf}
+    ns.update(COMPARE_PROVIDERS=["openai", "veo", "runway"], pd=pd)
+    ns["strategies_frame"] = strategies_frame
+    exec(_cell("for provider in COMPARE_PROVIDERS:"), ns)
+    rows = ns["by_provider"].set_index(["provider", "strategy"])
+    for provider in ns["COMPARE_PROVIDERS"]:
+        cli = sf.plan(
+            profile, theme="kitchen", template="silent-90", tier=sf.Tier.LOW, provider=provider
+        )  # `sorafilm plan --provider P`, in-process
+        row = rows.loc[(provider, "as-planned")]
+        assert (row["billed_seconds"], row["cost"]) == (cli.seconds, str(cli.total)), provider
+    assert str(rows.loc[("veo", "as-planned"), "cost"]) == "$35.20"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from package_fixtures import tools_package
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_quickstart.ipynb"
 
@@ -26,14 +27,15 @@ def _cell(cells: list[str], marker: str) -> str:
     return found
 
 
-def _run_quickstart(tmp_path: Path, **params: Any) -> dict[str, Any]:
-    repo = tmp_path / "kettle"
-    repo.mkdir()
-    (repo / "kettle.py").write_text(
-        '"""A kettle."""\n\n\nclass Kettle:\n    """Boils water."""\n\n'
-        "    def boil(self) -> None:\n        raise KettleError\n\n\n"
-        "class KettleError(Exception):\n    pass\n"
-    )
+def _run_quickstart(tmp_path: Path, repo: Path | None = None, **params: Any) -> dict[str, Any]:
+    if repo is None:
+        repo = tmp_path / "kettle"
+        repo.mkdir()
+        (repo / "kettle.py").write_text(
+            '"""A kettle."""\n\n\nclass Kettle:\n    """Boils water."""\n\n'
+            "    def boil(self) -> None:\n        raise KettleError\n\n\n"
+            "class KettleError(Exception):\n    pass\n"
+        )
     cells = _cells()
     ns: dict[str, Any] = {}
     exec(_cell(cells, "# Parameters"), ns)
@@ -41,7 +43,7 @@ def _run_quickstart(tmp_path: Path, **params: Any) -> dict[str, Any]:
     # the setup cell without its server: no ledger, so no budget line
     exec("import sorafilm_nb as sf\nfrom sorafilm_nb import ui\nledger = None\n", ns)
     exec(_cell(cells, "profile = sf.analyze(REPO)"), ns)
-    exec(_cell(cells, "casting = sf.cast(profile, THEME)"), ns)
+    exec(_cell(cells, "picker = ui.MetaphorPicker(casting)"), ns)
     exec(_cell(cells, "def estimate(selection)"), ns)
     exec(_cell(cells, 'for name in ("veo", "runway")'), ns)
     return ns
@@ -75,3 +77,39 @@ def test_the_audio_parameter_reaches_the_app(tmp_path: Path, audio: bool | None)
     expected = ns["budget"].audio.value
     assert expected is (True if audio is None else audio)
     assert app.budget.audio.value is expected and app.plan.audio is expected
+
+
+@pytest.mark.parametrize("provider", ["openai", "veo"])
+def test_the_quickstart_casts_each_provider_s_film_as_sorafilm_plan_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], provider: str
+) -> None:
+    """A new user's quickstart said "veo: 9 shots, 72 s (target 90 s) ... $28.80" where
+    `sorafilm plan --provider veo` and the README say 11 shots, 88 s, $35.20: the picker cast
+    the 8 concepts sora-2's 12 s clips need, and Veo's 8 s clips need more (so the cut film
+    had 16 s of nothing). The picker's film, and the other providers' estimates, are now cast
+    as the CLI casts them (planning.film_casting)."""
+    import sorafilm_nb as sf
+
+    repo = tools_package(tmp_path / "tools")  # 14 concepts: more than cast()'s 8
+    ns = _run_quickstart(tmp_path, repo, PROVIDER=provider, TEMPLATE="silent-90", AUDIO=None)
+    profile, budget = ns["profile"], ns["budget"]
+    said = capsys.readouterr().out.splitlines()
+    printed = dict(line.strip().split(": ", 1) for line in said if line)
+
+    def as_the_cli(name: str) -> str:  # `sorafilm plan --repo R --provider NAME`, in-process
+        return sf.plan(
+            profile,
+            theme=ns["THEME"],
+            template="silent-90",
+            tier=budget.tier.value,
+            provider=name,
+            audio=budget.audio.value,
+        ).summary()
+
+    assert budget.plan.summary() == as_the_cli(provider)
+    for name in ("veo", "runway"):
+        assert printed[name] == as_the_cli(name), name
+    assert printed["veo"].startswith("11 shots, 88 s (target 90 s)")
+    veo_prices = said[said.index(f"    veo: {printed['veo']}") + 1]
+    assert veo_prices.strip() == f"prices: {sf.PriceTable.load(provider='veo').provenance()}"
+    assert "UNVERIFIED" in veo_prices  # veo.toml's note: Google's price page was not read

@@ -187,6 +187,27 @@ def test_budget_picker_on_a_sandbox_ledger_is_never_red_and_says_simulated(
         assert not picker.over_budget and "sorafilm-simulated" in picker._dom_classes
 
 
+def test_the_picker_words_a_passed_budget_as_over_never_a_negative_amount_left(
+    tmp_path: Path,
+) -> None:
+    """The picker and the studio app said "its own budget has $-3.68 left" once the sandbox
+    (which never refuses) had booked past its own limit, and "Remaining this month: $-3.68"
+    for a real ledger billed past it; the notebook promises left_of's "$3.68 over"."""
+    prices = PriceTable.load()
+    cost = prices.cost("sora-2", "1280x720", 12)  # $1.20
+    for sandbox in (True, False):
+        with Ledger(tmp_path / f"{sandbox}.sqlite3", sandbox=sandbox) as ledger:
+            ledger.set_budget(Cost(Decimal(200)))  # $2.00
+            res = ledger.reserve(
+                cost, "draft", "plan-x", shot="s1", model="sora-2", size="1280x720", seconds=12
+            )
+            ledger.attach(res, "video_1")
+            ledger.settle("video_1", Cost(Decimal(568)))  # billed $5.68: $3.68 past the limit
+            picker = ui.BudgetPicker(ledger, prices, templates={"single-12": 12})
+            said = picker.remaining_label.value
+            assert "$3.68 over" in said and "$-" not in said + picker.output.value, said
+
+
 def test_budget_picker_reads_the_real_ledger_once_per_month_not_per_click(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -641,10 +662,13 @@ def test_spend_dashboard_reads_the_ledger_and_refreshes(ledger: Ledger) -> None:
     assert board.tabs.get_title(0) == "Cumulative spend"
     assert board.tabs.get_title(4) == "Estimate vs billed"
     assert all(img.value[:8] == b"\x89PNG\r\n\x1a\n" for img in board.images)
-    assert "remaining $4.20" in board.summary.value and "1 completed" in board.summary.value
+    assert "$4.20 left" in board.summary.value and "1 completed" in board.summary.value
     before = board.images[0].value
     job(2, 12)
     board.refresh_button.click()
     assert board.refreshed == 2
-    assert "remaining $3.00" in board.summary.value and "2 completed" in board.summary.value
+    assert "$3.00 left" in board.summary.value and "2 completed" in board.summary.value
     assert board.images[0].value != before
+    ledger.set_budget(Cost(Decimal(50)))  # $0.50: the $2.00 spent is $1.50 over it
+    board.refresh()
+    assert "<b>$1.50 over</b>" in board.summary.value and "$-" not in board.summary.value
