@@ -17,4 +17,7 @@ scan_js.py returns.
 # js-18: a listed loop whose body chooses (if, switch, ?:, return, continue, break, throw,
 # try) or assigns or declares its variable makes no members (dyn): js-17 invented some; and
 # lists and factories share one cap a file (js_listed.MAX_MADE), where each had its own.
-PARSER_VERSION = "js-18"
+# js-19: a module that is an anonymous function or class (``module.exports = function (val,
+# options)``, ``export default () => ...``) is kept as "dflt", with its JSDoc (js_default.py
+# names it); js-18 dropped it, and ms's one function was no concept.
+PARSER_VERSION = "js-19"

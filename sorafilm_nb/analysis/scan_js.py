@@ -88,6 +88,9 @@ _DATA = frozenset(
     }
 )
 _EXPORTS = ("exports", "module.exports")
+# a value a module may be without a name: ``module.exports = function (val, options)``
+_ANONYMOUS = frozenset({"function_expression", "arrow_function", "generator_function", "class"})
+DEFAULT = "<default>"  # an anonymous default export's name until js_default.py names it
 # TypeScript's and Babel's CommonJS output, and any bundler's source map comment
 # LazyPattern: compiled at first use, as a Python-only analysis never needs them (issue 14)
 _GENERATED = LazyPattern(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
@@ -158,7 +161,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
             entry = caught.setdefault(name, [0, line])
             entry[0] += 1
     exported: list[str] = []
-    made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret)
+    default: list[Any] = []  # the module's anonymous default export (DEFAULT), if any
+    made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret, default)
     # ``Axios.prototype[method] = ...`` in a loop over ``['get', 'post']``: the list names them
     before = len(functions)
     listed = _listed_members(tree.root_node, family, functions, exported, docs, ret)
@@ -212,6 +216,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         result["dyn"] = [[owner, line] for owner, line in sorted(dynamic.items())]
     if made:
         result["made"] = made
+    if default:
+        result["dflt"] = default
     if ret:
         result["ret"] = [[name, cls] for name, cls in sorted(ret.items())]
     if lang != "javascript":
@@ -247,9 +253,12 @@ def _in_order(caps: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {name: sorted(nodes, key=_source_order) for name, nodes in caps.items()}
 
 
-def _add_class(node: Any, classes: list[list[Any]], docs: list[str], doc: str) -> None:
-    """One class (a declaration, or the named class expression a module exports)."""
-    name = _text(node.child_by_field_name("name"))
+def _add_class(
+    node: Any, classes: list[list[Any]], docs: list[str], doc: str, name: str = ""
+) -> None:
+    """One class (a declaration, or the named class expression a module exports); name: an
+    anonymous one's (DEFAULT)."""
+    name = name or _text(node.child_by_field_name("name"))
     if not name:
         return
     bases: list[str] = []
@@ -314,6 +323,7 @@ def _assigned(
     docs: list[str],
     classes: list[list[Any]],
     ret: dict[str, str],
+    default: list[Any],
 ) -> list[list[str]]:
     """Functions assigned at the top level, and the names a module exports.
 
@@ -321,7 +331,9 @@ def _assigned(
     add their declared names and ``export { a as b }`` its public names (b) to exported.
     A module that is itself a named class or function (``module.exports = class Application
     extends Emitter {...}``, koa; ``module.exports = function compose() {}``) defines and
-    exports that name, as ``export default class X`` does.
+    exports that name, as ``export default class X`` does. One that is an anonymous function
+    or class (``module.exports = function (val, options)``, ms; ``export default () => ...``)
+    has no name here: it goes to default (see DEFAULT), and js_default.py names it.
 
     Returns [[class, function]] for each exported function that is a class's factory: zod's
     ``const stringType = ZodString.create`` exported as ``string`` makes ``ZodString: what
@@ -332,10 +344,15 @@ def _assigned(
     for stmt in root.named_children:
         if stmt.type == "export_statement":
             _exports(stmt, exported, aliases)
+            value: Any = stmt.child_by_field_name("value")
+            if value is not None and value.type in _ANONYMOUS:  # export default () => ...
+                _default(value, stmt, family, docs, ret, default)
             continue
         if stmt.type == "expression_statement" and stmt.named_child_count:
-            value: Any = stmt.named_children[0]
-            _assignment(value, stmt, family, functions, exported, docs, classes, aliases, ret)
+            value = stmt.named_children[0]
+            _assignment(
+                value, stmt, family, functions, exported, docs, classes, aliases, ret, default
+            )
         elif stmt.type in ("lexical_declaration", "variable_declaration"):
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator":
@@ -343,7 +360,16 @@ def _assigned(
                     if value is not None:
                         _factory(decl, value, factories)
                         _assignment(
-                            value, stmt, family, functions, exported, docs, classes, aliases, ret
+                            value,
+                            stmt,
+                            family,
+                            functions,
+                            exported,
+                            docs,
+                            classes,
+                            aliases,
+                            ret,
+                            default,
                         )
     return [[factories[local], public] for local, public in aliases if local in factories]
 
@@ -371,6 +397,7 @@ def _assignment(
     classes: list[list[Any]],
     aliases: list[tuple[str, str]],
     ret: dict[str, str],
+    default: list[Any],
 ) -> None:
     while node is not None and node.type == "assignment_expression":
         left = node.child_by_field_name("left")
@@ -398,6 +425,8 @@ def _assignment(
                         _methods(right, functions, docs, ret)
                     else:
                         _add_fn(functions, docs, name, right, stmt, family, ret)
+            if right.type in _ANONYMOUS and not _text(right.child_by_field_name("name")):
+                _default(right, stmt, family, docs, ret, default)
         elif left.type == "member_expression":
             obj = _text(left.child_by_field_name("object"))
             prop = _text(left.child_by_field_name("property"))
@@ -414,6 +443,27 @@ def _assignment(
                     functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt, family, ret
                 )
         node = right  # a = b = c: go on down the chain
+
+
+def _default(
+    value: Any, stmt: Any, family: _Family, docs: list[str], ret: dict[str, str], out: list[Any]
+) -> None:
+    """The module's anonymous default export, as FileScan "dflt" (see DEFAULT): [kind ("fn"
+    or "cls"), line, summary, bases, methods, [[method, line, summary], ...]]. The last one
+    written wins, as it does when the module runs; its JSDoc is its docstring."""
+    doc = _jsdoc(stmt, family)
+    if doc:
+        docs.append(doc)
+    line = value.start_point[0] + 1
+    if value.type != "class":
+        out[:] = ["fn", line, summary_line(doc), [], 0, []]
+        return
+    row: list[list[Any]] = []
+    _add_class(value, row, [], doc, DEFAULT)
+    members: list[list[Any]] = []
+    _methods(value, members, docs, ret, DEFAULT)
+    members = [[m.split(".", 1)[1], at, said] for m, at, said in members]
+    out[:] = ["cls", line, summary_line(doc), row[0][2], row[0][4], members]
 
 
 def _add_fn(
@@ -451,9 +501,12 @@ def _exports(stmt: Any, exported: list[str], aliases: list[tuple[str, str]]) -> 
                     aliases.append((_text(spec.child_by_field_name("name")), text))
 
 
-def _methods(cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str]) -> None:
-    """The public methods of a top-level class, as ``Class.method``."""
-    name = _text(cls.child_by_field_name("name"))
+def _methods(
+    cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str], name: str = ""
+) -> None:
+    """The public methods of a top-level class, as ``Class.method``; name: an anonymous
+    class's (DEFAULT)."""
+    name = name or _text(cls.child_by_field_name("name"))
     body = cls.child_by_field_name("body")
     if not name or body is None:
         return

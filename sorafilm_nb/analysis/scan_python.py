@@ -79,6 +79,10 @@ class FileScan(_FileScanLang, total=False):
     made: list[list[str]]  # JavaScript only: [class, exported function that is its .create]
     ret: list[list[str]]  # JavaScript only: [function, the class its JSDoc @returns names]
     mdoc: list[list[str]]  # TypeScript only: [Type.member, summary] of documented callables
+    # JavaScript only: the module's anonymous default export (``module.exports = function``),
+    # [kind "fn"/"cls", line, summary, bases, n_methods, [[method, line, summary]]]; named by
+    # js_default.py
+    dflt: list[Any]
 
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)
