@@ -25,6 +25,9 @@ from functools import lru_cache
 from typing import Any
 
 from ..lazyre import LazyPattern
+from .js_class import add_class as _add_class
+from .js_class import default_export as _default
+from .js_class import methods as _methods
 from .js_depth import TOO_DEEP, too_deep
 from .js_factory import factory_members as _factory_members
 from .js_family import Family as _Family
@@ -34,11 +37,9 @@ from .js_family import source_order as _source_order
 from .js_family import top_level as _top_level
 from .js_family import top_names as _top_names
 from .js_listed import MAX_MADE as _MAX_MADE
-from .js_listed import PROTOCOL as _PROTOCOL
 from .js_listed import listed_members as _listed_members
 from .js_minified import minified, unmangle
 from .js_version import PARSER_VERSION as PARSER_VERSION  # its home: js_version.py
-from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
 from .jsdoc import node_text as _text
 from .scan_python import FileScan, identifiers, summary_line
@@ -90,7 +91,6 @@ _DATA = frozenset(
 _EXPORTS = ("exports", "module.exports")
 # a value a module may be without a name: ``module.exports = function (val, options)``
 _ANONYMOUS = frozenset({"function_expression", "arrow_function", "generator_function", "class"})
-DEFAULT = "<default>"  # an anonymous default export's name until js_default.py names it
 # TypeScript's and Babel's CommonJS output, and any bundler's source map comment
 # LazyPattern: compiled at first use, as a Python-only analysis never needs them (issue 14)
 _GENERATED = LazyPattern(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
@@ -161,7 +161,7 @@ def scan_js(data: bytes, lang: str) -> FileScan:
             entry = caught.setdefault(name, [0, line])
             entry[0] += 1
     exported: list[str] = []
-    default: list[Any] = []  # the module's anonymous default export (DEFAULT), if any
+    default: list[Any] = []  # the module's anonymous default export (js_class.DEFAULT)
     made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret, default)
     # ``Axios.prototype[method] = ...`` in a loop over ``['get', 'post']``: the list names them
     before = len(functions)
@@ -253,35 +253,6 @@ def _in_order(caps: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {name: sorted(nodes, key=_source_order) for name, nodes in caps.items()}
 
 
-def _add_class(
-    node: Any, classes: list[list[Any]], docs: list[str], doc: str, name: str = ""
-) -> None:
-    """One class (a declaration, or the named class expression a module exports); name: an
-    anonymous one's (DEFAULT)."""
-    name = name or _text(node.child_by_field_name("name"))
-    if not name:
-        return
-    bases: list[str] = []
-    body = node.child_by_field_name("body")
-    methods = (
-        sum(1 for c in body.named_children if c.type == "method_definition")
-        if body is not None
-        else 0
-    )
-    for child in node.named_children:
-        if child.type == "class_heritage":
-            for h in child.named_children:
-                if h.type == "extends_clause":
-                    value = h.child_by_field_name("value")
-                    if value is not None:
-                        bases.append(_text(value))
-                elif h.type in ("identifier", "member_expression"):
-                    bases.append(_text(h))
-    if doc:
-        docs.append(doc)
-    classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
-
-
 def _first_error_line(root: Any) -> int:
     """The line of the first ERROR or MISSING node (iterative: deep trees are fine)."""
     stack = [root]
@@ -333,7 +304,7 @@ def _assigned(
     extends Emitter {...}``, koa; ``module.exports = function compose() {}``) defines and
     exports that name, as ``export default class X`` does. One that is an anonymous function
     or class (``module.exports = function (val, options)``, ms; ``export default () => ...``)
-    has no name here: it goes to default (see DEFAULT), and js_default.py names it.
+    has no name here: it goes to default (js_class.default_export), and js_default.py names it.
 
     Returns [[class, function]] for each exported function that is a class's factory: zod's
     ``const stringType = ZodString.create`` exported as ``string`` makes ``ZodString: what
@@ -445,27 +416,6 @@ def _assignment(
         node = right  # a = b = c: go on down the chain
 
 
-def _default(
-    value: Any, stmt: Any, family: _Family, docs: list[str], ret: dict[str, str], out: list[Any]
-) -> None:
-    """The module's anonymous default export, as FileScan "dflt" (see DEFAULT): [kind ("fn"
-    or "cls"), line, summary, bases, methods, [[method, line, summary], ...]]. The last one
-    written wins, as it does when the module runs; its JSDoc is its docstring."""
-    doc = _jsdoc(stmt, family)
-    if doc:
-        docs.append(doc)
-    line = value.start_point[0] + 1
-    if value.type != "class":
-        out[:] = ["fn", line, summary_line(doc), [], 0, []]
-        return
-    row: list[list[Any]] = []
-    _add_class(value, row, [], doc, DEFAULT)
-    members: list[list[Any]] = []
-    _methods(value, members, docs, ret, DEFAULT)
-    members = [[m.split(".", 1)[1], at, said] for m, at, said in members]
-    out[:] = ["cls", line, summary_line(doc), row[0][2], row[0][4], members]
-
-
 def _add_fn(
     functions: list[list[Any]],
     docs: list[str],
@@ -499,34 +449,3 @@ def _exports(stmt: Any, exported: list[str], aliases: list[tuple[str, str]]) -> 
                 if text and text != "default":
                     exported.append(text)
                     aliases.append((_text(spec.child_by_field_name("name")), text))
-
-
-def _methods(
-    cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str], name: str = ""
-) -> None:
-    """The public methods of a top-level class, as ``Class.method``; name: an anonymous
-    class's (DEFAULT)."""
-    name = name or _text(cls.child_by_field_name("name"))
-    body = cls.child_by_field_name("body")
-    if not name or body is None:
-        return
-    prev = None  # each member's previous sibling, read on the way (see _family)
-    for member in body.children:
-        prev, before = member, prev
-        if member.type not in ("method_definition", "method_signature"):
-            continue
-        key = member.child_by_field_name("name")
-        method = _text(key)
-        if not method or key.type != "property_identifier" or method in _PROTOCOL:
-            continue
-        if method.startswith("_") or any(
-            c.type == "accessibility_modifier" and _text(c) != "public"
-            for c in member.named_children
-        ):
-            continue
-        doc = ""
-        if before is not None and before.type == "comment":
-            doc = _comment(_text(before), ret, f"{name}.{method}")
-        if doc:
-            docs.append(doc)
-        functions.append([f"{name}.{method}", member.start_point[0] + 1, summary_line(doc)])
