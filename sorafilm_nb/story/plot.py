@@ -399,31 +399,19 @@ def _python_package(profile: RepoProfile) -> str:
     return tops.most_common(1)[0][0] if tops else ""
 
 
-def _published_name(profile: RepoProfile) -> str:
-    try:
-        from pathlib import Path
-
-        from ..analysis.project import project_name
-
-        name = project_name(Path(profile.root))
-    except (OSError, ValueError, ImportError):
-        name = None
-    if name:
-        return name
-    title = (profile.title or profile.name).strip().lower()
-    return re.sub(r"\.js$", "", title) if re.fullmatch(r"[a-z0-9._-]+", title) else ""
-
-
 def entry_point(profile: RepoProfile) -> str:
     """How a user starts: "import flask" (the package the code lives in), "npm install
-    express" (the published name), or "" when unknown."""
+    express" (RepoProfile.install: the one home of how to get a package), or "" when unknown.
+
+    Why not package.json's name, as this read: every package.json has one, published or not,
+    so the tools card said "npm install ms" where the closing card, by install_line's rule
+    (only a name the project says is published), said "ms" alone; the two now agree."""
     lang = language(profile)
     if lang == "Python":
         package = _python_package(profile)
         return f"import {package}" if package else ""
     if lang in ("JavaScript", "TypeScript"):
-        name = _published_name(profile)
-        return f"npm install {name}" if name else ""
+        return profile.install if profile.install.startswith("npm ") else ""
     return ""
 
 
