@@ -8,6 +8,8 @@ name depends on package.json); here, once per profile build, it becomes a functi
 named by the package (package.json "name", when the file is one of the package's entries,
 project.js_entries) or else by the file (its stem; an index file's folder), and is exported
 (FileScan "all"), so it ranks with the API and the helpers the module never exports below it.
+A module that exports nothing else is that function or class (FileScan "whole"): it is no
+concept of its own (api_pass), where ms's film had a shot of "index: a module in index".
 Without this, ms's film starred "index: a module in index" and never showed ``ms('2 days')``.
 """
 
@@ -64,6 +66,8 @@ def named_defaults(results: Mapping[str, FileScan], root: Path) -> dict[str, Fil
         if fns:
             r["fn"] = sorted([*r.get("fn", ()), *fns], key=_line)
         r["all"] = sorted({*r.get("all", ()), name})
+        if r["all"] == [name]:
+            r["whole"] = name
         out[rel] = r
     return out
 

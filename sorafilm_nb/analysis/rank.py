@@ -33,7 +33,7 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-32: a forward's target is never a forward
 # itself (analysis.forwards); rank-33: RepoProfile.install (project.install_line); rank-34:
-# an anonymous default export is named by its package (js_default).
+# an anonymous default export is named by its package, its module no concept (js_default).
 RANK_VERSION = "rank-34"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25

@@ -83,6 +83,7 @@ class FileScan(_FileScanLang, total=False):
     # [kind "fn"/"cls", line, summary, bases, n_methods, [[method, line, summary]]]; named by
     # js_default.py
     dflt: list[Any]
+    whole: str  # set by js_default, not a scanner: the module is this function or class alone
 
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)

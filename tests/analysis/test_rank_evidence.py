@@ -165,6 +165,8 @@ def test_an_anonymous_module_export_is_named_by_its_package(tmp_path: Path) -> N
     assert order[0] == "tinyMs", order
     assert order.index("parse") > order.index("tinyMs") < order.index("fmtShort")
     assert not got["parse"].exported
+    # the module is that function: no "index: a module in index" beside it
+    assert not [c for c in prof.concepts if c.kind == "module"], order
     # a file that is no entry: named by its stem; undocumented, its parameters say what it takes
     pad = got["padLeft"]
     assert pad.file == "lib/pad-left.js" and pad.params == ("text", "width")
