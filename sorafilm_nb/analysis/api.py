@@ -121,6 +121,13 @@ def _empty(scan: FileScan | None) -> bool:
     return not any(scan.get(key) for key in ("cls", "fn", "imp", "doc", "dyn"))
 
 
+def _whole(scan: FileScan | None) -> bool:
+    """A module that is one anonymous function or class and exports nothing else (FileScan
+    "whole", js_default): that function is a concept already, and the module beside it said
+    nothing ("index: a module in index", npm's ms)."""
+    return scan is not None and bool(scan.get("whole"))
+
+
 def _readme_use(uses: Mapping[str, CodeUse], name: str, lang: str) -> CodeUse | None:
     use = uses.get(name)
     if use is None:
@@ -189,9 +196,12 @@ def api_pass(
         if group is not None and group not in include:
             continue
         if kind == "module" and (
-            _empty(results.get(rel)) or is_built(rel, results) or rel.endswith(DECLARATIONS)
+            _empty(results.get(rel))
+            or is_built(rel, results)
+            or rel.endswith(DECLARATIONS)
+            or _whole(results.get(rel))
         ):
-            continue  # see _empty; a built file's dotted path is the build's, not a name
+            continue  # see _empty and _whole; a built file's dotted path is the build's
         if kind == "module":
             public = not private_path(rel)
         elif kind == "theme":

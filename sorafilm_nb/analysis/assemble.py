@@ -18,6 +18,7 @@ from .doc_members import with_member_summaries
 from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
+from .js_default import named_defaults
 from .project import install_line, project_name, project_summary
 from .rank import rank
 from .scan_python import FileScan
@@ -131,6 +132,9 @@ def build(
     published = project_name(root)
     readme = read_readme(readme_text, published.rsplit("/", 1)[-1] if published else None)
     title = choose_title(published, readme, root.name)
+    # a module that is an anonymous function (``module.exports = function``) named by its
+    # package (js_default)
+    results = named_defaults(results, root)
     rows, themes = rank(
         {k: v for k, v in results.items() if "warn" not in v},
         package,

@@ -19,4 +19,8 @@ scan_js.py returns.
 # lists and factories share one cap a file (js_listed.MAX_MADE), where each had its own.
 # js-19: a listed or factory member whose name mixes Latin with Cyrillic or Greek letters
 # ("dоIt") is no member (js_listed.member_name).
-PARSER_VERSION = "js-19"
+# js-19: a module that is an anonymous function or class (``module.exports = function (val,
+# options)``, ``export default () => ...``) is kept as "dflt", with its JSDoc (js_default.py
+# names it); js-18 dropped it, and ms's one function was no concept.
+# js-20: both branches' js-19 joined (h-attack2's names, h-js2's anonymous exports).
+PARSER_VERSION = "js-20"

@@ -25,6 +25,9 @@ from functools import lru_cache
 from typing import Any
 
 from ..lazyre import LazyPattern
+from .js_class import add_class as _add_class
+from .js_class import default_export as _default
+from .js_class import methods as _methods
 from .js_depth import TOO_DEEP, too_deep
 from .js_factory import factory_members as _factory_members
 from .js_family import Family as _Family
@@ -34,11 +37,9 @@ from .js_family import source_order as _source_order
 from .js_family import top_level as _top_level
 from .js_family import top_names as _top_names
 from .js_listed import MAX_MADE as _MAX_MADE
-from .js_listed import PROTOCOL as _PROTOCOL
 from .js_listed import listed_members as _listed_members
 from .js_minified import minified, unmangle
 from .js_version import PARSER_VERSION as PARSER_VERSION  # its home: js_version.py
-from .jsdoc import comment_text as _comment
 from .jsdoc import member_docs as _member_docs
 from .jsdoc import node_text as _text
 from .scan_python import FileScan, identifiers, summary_line
@@ -88,6 +89,8 @@ _DATA = frozenset(
     }
 )
 _EXPORTS = ("exports", "module.exports")
+# a value a module may be without a name: ``module.exports = function (val, options)``
+_ANONYMOUS = frozenset({"function_expression", "arrow_function", "generator_function", "class"})
 # TypeScript's and Babel's CommonJS output, and any bundler's source map comment
 # LazyPattern: compiled at first use, as a Python-only analysis never needs them (issue 14)
 _GENERATED = LazyPattern(rb'Object\.defineProperty\(exports, "__esModule"|exports\.__esModule = ')
@@ -158,7 +161,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
             entry = caught.setdefault(name, [0, line])
             entry[0] += 1
     exported: list[str] = []
-    made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret)
+    default: list[Any] = []  # the module's anonymous default export (js_class.DEFAULT)
+    made = _assigned(tree.root_node, family, functions, exported, docs, classes, ret, default)
     # ``Axios.prototype[method] = ...`` in a loop over ``['get', 'post']``: the list names them
     before = len(functions)
     listed = _listed_members(tree.root_node, family, functions, exported, docs, ret)
@@ -212,6 +216,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         result["dyn"] = [[owner, line] for owner, line in sorted(dynamic.items())]
     if made:
         result["made"] = made
+    if default:
+        result["dflt"] = default
     if ret:
         result["ret"] = [[name, cls] for name, cls in sorted(ret.items())]
     if lang != "javascript":
@@ -245,32 +251,6 @@ def _in_order(caps: dict[str, list[Any]]) -> dict[str, list[Any]]:
     order followed node addresses, which depend on what the process parsed before: the line
     an exception is first raised on and the order of imports changed from run to run."""
     return {name: sorted(nodes, key=_source_order) for name, nodes in caps.items()}
-
-
-def _add_class(node: Any, classes: list[list[Any]], docs: list[str], doc: str) -> None:
-    """One class (a declaration, or the named class expression a module exports)."""
-    name = _text(node.child_by_field_name("name"))
-    if not name:
-        return
-    bases: list[str] = []
-    body = node.child_by_field_name("body")
-    methods = (
-        sum(1 for c in body.named_children if c.type == "method_definition")
-        if body is not None
-        else 0
-    )
-    for child in node.named_children:
-        if child.type == "class_heritage":
-            for h in child.named_children:
-                if h.type == "extends_clause":
-                    value = h.child_by_field_name("value")
-                    if value is not None:
-                        bases.append(_text(value))
-                elif h.type in ("identifier", "member_expression"):
-                    bases.append(_text(h))
-    if doc:
-        docs.append(doc)
-    classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
 
 
 def _first_error_line(root: Any) -> int:
@@ -314,6 +294,7 @@ def _assigned(
     docs: list[str],
     classes: list[list[Any]],
     ret: dict[str, str],
+    default: list[Any],
 ) -> list[list[str]]:
     """Functions assigned at the top level, and the names a module exports.
 
@@ -321,7 +302,9 @@ def _assigned(
     add their declared names and ``export { a as b }`` its public names (b) to exported.
     A module that is itself a named class or function (``module.exports = class Application
     extends Emitter {...}``, koa; ``module.exports = function compose() {}``) defines and
-    exports that name, as ``export default class X`` does.
+    exports that name, as ``export default class X`` does. One that is an anonymous function
+    or class (``module.exports = function (val, options)``, ms; ``export default () => ...``)
+    has no name here: it goes to default (js_class.default_export), and js_default.py names it.
 
     Returns [[class, function]] for each exported function that is a class's factory: zod's
     ``const stringType = ZodString.create`` exported as ``string`` makes ``ZodString: what
@@ -332,10 +315,15 @@ def _assigned(
     for stmt in root.named_children:
         if stmt.type == "export_statement":
             _exports(stmt, exported, aliases)
+            value: Any = stmt.child_by_field_name("value")
+            if value is not None and value.type in _ANONYMOUS:  # export default () => ...
+                _default(value, stmt, family, docs, ret, default)
             continue
         if stmt.type == "expression_statement" and stmt.named_child_count:
-            value: Any = stmt.named_children[0]
-            _assignment(value, stmt, family, functions, exported, docs, classes, aliases, ret)
+            value = stmt.named_children[0]
+            _assignment(
+                value, stmt, family, functions, exported, docs, classes, aliases, ret, default
+            )
         elif stmt.type in ("lexical_declaration", "variable_declaration"):
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator":
@@ -343,7 +331,16 @@ def _assigned(
                     if value is not None:
                         _factory(decl, value, factories)
                         _assignment(
-                            value, stmt, family, functions, exported, docs, classes, aliases, ret
+                            value,
+                            stmt,
+                            family,
+                            functions,
+                            exported,
+                            docs,
+                            classes,
+                            aliases,
+                            ret,
+                            default,
                         )
     return [[factories[local], public] for local, public in aliases if local in factories]
 
@@ -371,6 +368,7 @@ def _assignment(
     classes: list[list[Any]],
     aliases: list[tuple[str, str]],
     ret: dict[str, str],
+    default: list[Any],
 ) -> None:
     while node is not None and node.type == "assignment_expression":
         left = node.child_by_field_name("left")
@@ -398,6 +396,8 @@ def _assignment(
                         _methods(right, functions, docs, ret)
                     else:
                         _add_fn(functions, docs, name, right, stmt, family, ret)
+            if right.type in _ANONYMOUS and not _text(right.child_by_field_name("name")):
+                _default(right, stmt, family, docs, ret, default)
         elif left.type == "member_expression":
             obj = _text(left.child_by_field_name("object"))
             prop = _text(left.child_by_field_name("property"))
@@ -449,31 +449,3 @@ def _exports(stmt: Any, exported: list[str], aliases: list[tuple[str, str]]) -> 
                 if text and text != "default":
                     exported.append(text)
                     aliases.append((_text(spec.child_by_field_name("name")), text))
-
-
-def _methods(cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str]) -> None:
-    """The public methods of a top-level class, as ``Class.method``."""
-    name = _text(cls.child_by_field_name("name"))
-    body = cls.child_by_field_name("body")
-    if not name or body is None:
-        return
-    prev = None  # each member's previous sibling, read on the way (see _family)
-    for member in body.children:
-        prev, before = member, prev
-        if member.type not in ("method_definition", "method_signature"):
-            continue
-        key = member.child_by_field_name("name")
-        method = _text(key)
-        if not method or key.type != "property_identifier" or method in _PROTOCOL:
-            continue
-        if method.startswith("_") or any(
-            c.type == "accessibility_modifier" and _text(c) != "public"
-            for c in member.named_children
-        ):
-            continue
-        doc = ""
-        if before is not None and before.type == "comment":
-            doc = _comment(_text(before), ret, f"{name}.{method}")
-        if doc:
-            docs.append(doc)
-        functions.append([f"{name}.{method}", member.start_point[0] + 1, summary_line(doc)])

@@ -79,6 +79,11 @@ class FileScan(_FileScanLang, total=False):
     made: list[list[str]]  # JavaScript only: [class, exported function that is its .create]
     ret: list[list[str]]  # JavaScript only: [function, the class its JSDoc @returns names]
     mdoc: list[list[str]]  # TypeScript only: [Type.member, summary] of documented callables
+    # JavaScript only: the module's anonymous default export (``module.exports = function``),
+    # [kind "fn"/"cls", line, summary, bases, n_methods, [[method, line, summary]]]; named by
+    # js_default.py
+    dflt: list[Any]
+    whole: str  # set by js_default, not a scanner: the module is this function or class alone
 
 
 try:  # the C scanner, built at install time when a compiler is there (see hatch_build.py)

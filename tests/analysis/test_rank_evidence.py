@@ -103,10 +103,73 @@ def test_a_class_or_named_function_assigned_to_module_exports_is_extracted() -> 
     assert cls["all"] == ["Application"]
     fn = scan_js(b"module.exports = function compose(middleware) { return 1 }\n", "javascript")
     assert [f[0] for f in fn["fn"]] == ["compose"] and fn["all"] == ["compose"]
-    # an anonymous one names nothing; ``export default class X`` was already read
+    # an anonymous one names nothing here (js_default names it); ``export default class X``
+    # was already read
     assert "cls" not in scan_js(b"module.exports = class extends E {};\n", "javascript")
     esm = scan_js(b"export default class Router { get() {} }\n", "javascript")
     assert [c[0] for c in esm["cls"]] == ["Router"] and esm["all"] == ["Router"]
+
+
+def test_an_anonymous_module_export_is_kept_with_its_jsdoc() -> None:
+    from sorafilm_nb.analysis.scan_js import scan_js
+
+    fn = scan_js(
+        b"var s = 1000;\n/**\n * Parse or format the given `val`.\n */\n"
+        b"module.exports = function (val, options) {\n  return parse(val);\n};\n"
+        b"function parse(str) { return 1 }\n",
+        "javascript",
+    )
+    assert fn["dflt"] == ["fn", 5, "Parse or format the given `val`.", [], 0, []]
+    assert [f[0] for f in fn["fn"]] == ["parse"]
+    arrow = scan_js(b"/** Add two. */\nexport default (a, b) => a + b;\n", "javascript")
+    assert arrow["dflt"] == ["fn", 2, "Add two.", [], 0, []]
+    cls = scan_js(
+        b"/** A store. */\nmodule.exports = class extends Base {\n"
+        b"  /** Get a key. */\n  get(k) {}\n  _own() {}\n};\n",
+        "javascript",
+    )
+    assert cls["dflt"] == ["cls", 2, "A store.", ["Base"], 2, [["get", 4, "Get a key."]]]
+
+
+def ms_like(root: Path) -> Path:
+    """npm's ms 2.1.3: the package is one anonymous function, with private helpers."""
+    write(root, "package.json", '{"name": "tiny-ms", "main": "./index"}\n')
+    write(
+        root,
+        "index.js",
+        "/**\n * Helpers.\n */\n\nvar s = 1000;\n\n"
+        "/**\n * Parse or format the given `val`.\n *\n * @param {String|Number} val\n"
+        " * @api public\n */\n\n"
+        "module.exports = function (val, options) {\n"
+        "  return typeof val === 'string' ? parse(val) : fmtShort(val);\n};\n\n"
+        "/**\n * Parse the given `str` and return milliseconds.\n */\n\n"
+        "function parse(str) { return Number(str) * s; }\n\n"
+        "/**\n * Short format for `ms`.\n */\n\n"
+        "function fmtShort(ms) { return ms + 'ms'; }\n",
+    )
+    write(
+        root, "lib/pad-left.js", "module.exports = function (text, width) {\n  return text;\n};\n"
+    )
+    write(root, "README.md", "# tiny-ms\n\n```js\ntinyMs('2 days')  // 172800000\n```\n")
+    return root
+
+
+def test_an_anonymous_module_export_is_named_by_its_package(tmp_path: Path) -> None:
+    prof = analyze(ms_like(tmp_path), use_cache=False, include_private=True)
+    got = {c.name: c for c in prof.concepts}
+    main = got["tinyMs"]  # package.json "name", as users bind it
+    assert (main.file, main.line, main.kind) == ("index.js", 14, "function")
+    assert main.summary == "Parse or format the given `val`."
+    assert main.exported and main.in_readme
+    order = names(prof)
+    assert order[0] == "tinyMs", order
+    assert order.index("parse") > order.index("tinyMs") < order.index("fmtShort")
+    assert not got["parse"].exported
+    # the module is that function: no "index: a module in index" beside it
+    assert not [c for c in prof.concepts if c.kind == "module"], order
+    # a file that is no entry: named by its stem; undocumented, its parameters say what it takes
+    pad = got["padLeft"]
+    assert pad.file == "lib/pad-left.js" and pad.params == ("text", "width")
 
 
 def koa_like(root: Path) -> Path:

@@ -157,3 +157,36 @@ def test_the_tools_card_says_no_install_the_closing_card_would_not(tmp_path: Pat
         js(tmp_path / "c", {"name": "@acme/kit"}, "# kit\n\n    npm i @acme/kit\n"), use_cache=False
     )
     assert facts(told)["tools"] == "JavaScript · npm install @acme/kit"
+
+
+def _tiny_ms(root: Path, readme_install: bool) -> Path:
+    root.mkdir(parents=True)
+    (root / "package.json").write_text('{"name": "tiny-ms", "main": "index.js"}\n')
+    (root / "index.js").write_text(
+        "/** Parse or format the given `val`. */\n"
+        "module.exports = function (val, options) { return val; };\n"
+    )
+    install = "```\nnpm install tiny-ms\n```\n\n" if readme_install else ""
+    (root / "README.md").write_text(
+        f"# tiny-ms\n\nConvert time formats to milliseconds.\n\n{install}"
+        "```js\ntinyMs('2 days')\n```\n"
+    )
+    return root
+
+
+@pytest.mark.parametrize("said", [False, True])
+def test_the_tools_card_and_the_closing_card_say_one_way_to_get_it(
+    tmp_path: Path, said: bool
+) -> None:
+    """npm's ms: the tools card said "JavaScript · npm install ms" (package.json's name)
+    while the closing card said "ms" (no install command in its README): both read
+    RepoProfile.install now."""
+    p = plan(analyze(_tiny_ms(tmp_path / "ms", said), use_cache=False))
+    texts = [c.text for c in p.cards()] + [s.caption for s in p.storyboard.shots]
+    install = [t for t in texts if "npm install" in t]
+    if said:
+        assert "JavaScript · npm install tiny-ms" in texts, texts
+        assert p.storyboard.end_card == "tiny-ms: npm install tiny-ms"
+    else:
+        assert not install, install
+        assert p.storyboard.end_card == "tiny-ms"

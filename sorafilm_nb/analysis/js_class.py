@@ -1,0 +1,98 @@
+"""What scan_js reads of a JavaScript class (its row, its public methods) and of a module's
+anonymous default export (``module.exports = function (val, options)``, ``export default
+class {...}``), which has no name in the file: it is kept as FileScan "dflt" under DEFAULT,
+and js_default.py names it when the profile is built (the name is the package's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .js_family import Family
+from .js_family import jsdoc as _jsdoc
+from .js_listed import PROTOCOL as _PROTOCOL
+from .jsdoc import comment_text as _comment
+from .jsdoc import node_text as _text
+from .scan_python import summary_line
+
+DEFAULT = "<default>"  # an anonymous default export's name until js_default.py names it
+
+
+def add_class(
+    node: Any, classes: list[list[Any]], docs: list[str], doc: str, name: str = ""
+) -> None:
+    """One class (a declaration, or the named class expression a module exports); name: an
+    anonymous one's (DEFAULT)."""
+    name = name or _text(node.child_by_field_name("name"))
+    if not name:
+        return
+    bases: list[str] = []
+    body = node.child_by_field_name("body")
+    methods = (
+        sum(1 for c in body.named_children if c.type == "method_definition")
+        if body is not None
+        else 0
+    )
+    for child in node.named_children:
+        if child.type == "class_heritage":
+            for h in child.named_children:
+                if h.type == "extends_clause":
+                    value = h.child_by_field_name("value")
+                    if value is not None:
+                        bases.append(_text(value))
+                elif h.type in ("identifier", "member_expression"):
+                    bases.append(_text(h))
+    if doc:
+        docs.append(doc)
+    classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
+
+
+def methods(
+    cls: Any, functions: list[list[Any]], docs: list[str], ret: dict[str, str], name: str = ""
+) -> None:
+    """The public methods of a top-level class, as ``Class.method``; name: an anonymous
+    class's (DEFAULT)."""
+    name = name or _text(cls.child_by_field_name("name"))
+    body = cls.child_by_field_name("body")
+    if not name or body is None:
+        return
+    prev = None  # each member's previous sibling, read on the way (see _family)
+    for member in body.children:
+        prev, before = member, prev
+        if member.type not in ("method_definition", "method_signature"):
+            continue
+        key = member.child_by_field_name("name")
+        method = _text(key)
+        if not method or key.type != "property_identifier" or method in _PROTOCOL:
+            continue
+        if method.startswith("_") or any(
+            c.type == "accessibility_modifier" and _text(c) != "public"
+            for c in member.named_children
+        ):
+            continue
+        doc = ""
+        if before is not None and before.type == "comment":
+            doc = _comment(_text(before), ret, f"{name}.{method}")
+        if doc:
+            docs.append(doc)
+        functions.append([f"{name}.{method}", member.start_point[0] + 1, summary_line(doc)])
+
+
+def default_export(
+    value: Any, stmt: Any, family: Family, docs: list[str], ret: dict[str, str], out: list[Any]
+) -> None:
+    """The module's anonymous default export, as FileScan "dflt" (see DEFAULT): [kind ("fn"
+    or "cls"), line, summary, bases, methods, [[method, line, summary], ...]]. The last one
+    written wins, as it does when the module runs; its JSDoc is its docstring."""
+    doc = _jsdoc(stmt, family)
+    if doc:
+        docs.append(doc)
+    line = value.start_point[0] + 1
+    if value.type != "class":
+        out[:] = ["fn", line, summary_line(doc), [], 0, []]
+        return
+    row: list[list[Any]] = []
+    add_class(value, row, [], doc, DEFAULT)
+    members: list[list[Any]] = []
+    methods(value, members, docs, ret, DEFAULT)
+    members = [[m.split(".", 1)[1], at, said] for m, at, said in members]
+    out[:] = ["cls", line, summary_line(doc), row[0][2], row[0][4], members]
