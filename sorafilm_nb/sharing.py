@@ -50,6 +50,7 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block markdowncell scoped -%}{{ super() | clean_html }}{%- endblock markdowncell -%}
 {%- block body_footer -%}
 {{ resources.sorafilm_appendix }}
 {{ super() }}
@@ -108,6 +109,9 @@ def share(
         execute = not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     if execute:
         _execute(nb, src.parent, timeout, on_progress)
+    # Trust is for outputs only: running the notebook here made them, or Jupyter signed
+    # them. The HTML in its markdown is the author's, whoever ran it, and is always shared
+    # sanitized (_TEMPLATE), as Jupyter never trusts it either.
     trusted = execute or _signed(nb)
     film_paths = _static_outputs(nb, src.parent, target.parent)
     if not trusted and _live(nb):
@@ -116,9 +120,8 @@ def share(
         warnings.warn(
             UntrustedNotebookWarning(
                 f"{src} is not trusted here (Jupyter holds no signature of it from this "
-                "machine): its HTML and JavaScript outputs and the HTML in its markdown are "
-                "shared sanitized; run it "
-                "(--execute) or open and save it in Jupyter to share it as it is"
+                "machine): its HTML and JavaScript outputs are shared sanitized; run it "
+                "(--execute) or open and save it in Jupyter to share them as they are"
             ),
             stacklevel=2,
         )
@@ -372,11 +375,9 @@ def _signed(nb: Any) -> bool:
 
 
 def _live(nb: Any) -> bool:
-    """Whether the notebook holds anything a sanitized export changes: markup in an output,
-    or HTML in a markdown cell."""
+    """Whether the notebook holds an output a sanitized export changes (markup, a script).
+    Its markdown is sanitized whether trusted or not, so trust changes nothing there."""
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and "<" in cell.source:
-            return True
         for output in cell.get("outputs", []):
             if any(mime in (output.get("data") or {}) for mime in _LIVE_MIME):
                 return True
@@ -434,8 +435,9 @@ def inert_html(html_text: object) -> str:
 
 
 def _render(nb: Any, appendix: str, title: str, *, sanitize: bool = False) -> str:
-    """The page; sanitize: the notebook's own HTML made inert (inert_html: no script, no
-    event handler, no javascript: link), for a notebook not trusted here."""
+    """The page; sanitize: the notebook's outputs made inert (inert_html: no script, no
+    event handler, no javascript: link), for a notebook not trusted here. Its markdown
+    cells are made inert always (_TEMPLATE)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 

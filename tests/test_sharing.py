@@ -340,3 +340,30 @@ def test_a_notebook_signed_here_is_shared_as_it_is(
         warnings.simplefilter("error")
         share(nb, page, execute=False)
     assert "<script>" in _live(page)
+
+
+def test_a_run_notebooks_markdown_is_shared_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notebook with no outputs is run before it is shared, and running it counted as
+    trusting all of it: the <script> and <img onerror> its author wrote in the markdown
+    went live on the page, with no warning. Running it makes its outputs; the markdown is
+    still the author's, and Jupyter never trusts HTML in markdown either."""
+    import nbformat
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            '# Demo\n\n<img src="https://evil/p.png" onerror="window.__pwned=1">\n\n'
+            "<script>window.__pwned=1</script>\n\n<div><b>kept</b> words</div>"
+        ),
+        nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML('<i>made here</i>')"),
+    ]
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(nb, path)
+    page = tmp_path / "page.html"
+    share(path, page)
+    assert _live(page) == []
+    text = page.read_text()
+    assert "<b>kept</b>" in text and "<i>made here</i>" in text
