@@ -405,15 +405,37 @@ def _inert_attribute(tag: str, name: str, value: str) -> bool:
     page loads by itself (src, poster) is a data: image or a path beside the page, never
     another server (the page opens offline, and a fetch would tell someone it was opened);
     a link (href) is the reader's to follow, and no data: one. bleach checks every URL's
-    scheme besides."""
+    scheme besides.
+
+    The URL is read as a browser reads it (_browser_url): a scheme or a host written with a
+    character reference ("https&#58;//"), a tab inside ("/&#9;/evil") or a control
+    character before it ("\\x01//evil") was taken for a path and fetched from elsewhere."""
     if name not in _INERT_ATTRIBUTES:
         return False
-    url = value.strip().lower().replace("\\", "/")
+    url = _browser_url(value)
     if name in ("src", "poster"):
         if url.startswith("data:"):
             return tag in ("img", "video") and url.startswith("data:image/")
-        return not url.startswith("//") and ":" not in url.split("/", 1)[0]
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "//[evil": a host urlsplit cannot read is still a host
+            return False
+        # "///evil": urlsplit reads no host, a browser skips every slash to one
+        return not parts.scheme and not parts.netloc and not url.startswith("//")
     return not (name == "href" and url.startswith("data:"))
+
+
+_URL_EDGE = "".join(map(chr, range(0x21)))  # C0 controls and space: stripped at both ends
+
+
+def _browser_url(value: str) -> str:
+    """value as the URL a browser fetches (WHATWG URL parsing): character references read,
+    tabs and line breaks dropped wherever they stand, controls and spaces stripped at both
+    ends, a backslash read as a slash; lower case, for the scheme tests."""
+    url = re.sub(r"[\t\r\n]", "", html.unescape(value)).strip(_URL_EDGE)
+    return url.lower().replace("\\", "/")
 
 
 def inert_html(html_text: object) -> str:
