@@ -479,6 +479,16 @@ def test_a_credential_written_in_base64_is_masked(key: str, form: Callable[[str]
     )
 
 
+@pytest.mark.parametrize("key", KEYS)
+def test_a_credential_in_base64_wrapped_over_lines_is_masked_to_its_end(key: str) -> None:
+    """Base64 is wrapped at 64 or 76 characters (a PEM-like blob, MIME, a config file): the
+    first line decoded to the key and was masked, the second line kept the rest of what was
+    encoded, a decode away. The mask follows it over the break, as a key's own does."""
+    encoded = _b64(f"api_key: {key} and then a second line of more words after it")
+    text = f"blob:\n    {encoded[:76]}\n    {encoded[76:]}\nend"
+    assert redact(text) == f"blob:\n    {MASK}\nend"
+
+
 def test_base64_of_no_credential_and_real_code_are_left_alone() -> None:
     """Names, digests and base64 of ordinary text stay: requests' every identifier,
     docstring and comment comes out of redact() as it went in."""
