@@ -94,7 +94,7 @@ def build(
     options: _Options | None = None,
 ) -> RepoProfile:
     # here: a warm analyze() builds nothing
-    from .readme import choose_title, first_sentence, read_readme
+    from .readme import choose_title, first_sentence, read_readme, strip_markup
     from .readme_names import concept_sentences, example_calls
 
     if options is None:
@@ -155,8 +155,10 @@ def build(
         name=shown(name),
         title=shown(title or root.name),
         description=shown(readme.description),
-        # no README sentence says it: the metadata's summary does ("Retry code until ...")
-        tagline=shown(readme.tagline or first_sentence(project_summary(root))),
+        # no README sentence says it: the metadata's summary does ("Retry code until ..."),
+        # read as the README's prose is (a description is Markdown on PyPI and npm: its
+        # "**", links, tags and "&amp;" reached the end card and prompts as written)
+        tagline=shown(readme.tagline or first_sentence(strip_markup(project_summary(root)))),
         concepts=tuple(_shown(c) for c in concepts),
         files_scanned=sum(languages.values()),
         warnings=warnings,

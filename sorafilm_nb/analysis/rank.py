@@ -32,8 +32,10 @@ _c_tally = getattr(_scanner, "tally", None)
 
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-32: a forward's target is never a forward
-# itself (analysis.forwards); rank-33: RepoProfile.install (project.install_line).
-RANK_VERSION = "rank-33"
+# itself (analysis.forwards); rank-33: RepoProfile.install (project.install_line); rank-34:
+# a tagline from the metadata's summary read as prose (strip_markup), and a private key's
+# body masked when written with "\n" escapes (secrets.toml).
+RANK_VERSION = "rank-34"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
