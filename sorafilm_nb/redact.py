@@ -365,7 +365,7 @@ def _redact(text: str, extra: Iterable[str], strict: bool) -> str:
         for pat, m in find(text)
         if strict or pat.masked_by_default
     )
-    found.extend(_encoded(seen, found))
+    found.extend(_with_tail(seen, span) for span in _encoded(seen, found))
     if not found:
         return text
     if where is not None:  # spans of what shows, back onto text (the hidden ones inside too)
@@ -433,7 +433,8 @@ def _encoded(seen: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     auth header), which no shape matches and redact() left as written, while anyone who
     reads it is one decode away from the key. Runs inside a span already found are skipped;
     a run that is no base64, or decodes to bytes that are not ASCII text, costs one failed
-    decode."""
+    decode. Each span found is given its tail by the caller (_with_tail), as a shape's is:
+    base64 wrapped over lines showed its second line."""
     import base64
     import binascii
 

@@ -181,24 +181,38 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str = "") -> Iterator[P
 
 
 def repository_link(folder: Path, repo: str | Path) -> tuple[str, str] | None:
-    """(the link, where it leads) when a link at or above folder, inside repo, leads out of
+    """(the link, where it leads) when a link on the way to folder, inside repo, leads out of
     repo; None otherwise (no link, a link to elsewhere inside repo, a folder outside repo).
 
     Why: a repository someone else wrote may ship ``out`` (or ``films/``) as a link to a
     folder of the user's, and `sorafilm film --repo . --out out` (or a notebook's
     ``OUT = Path("out")``) wrote plan.md, report.md, manifest.json and the mp4s there, over
     files of those names. The user's own link to a larger disk is refused as well; the
-    error names the folder to give instead."""
+    error names the folder to give instead.
+
+    Every step of the way is looked at, from the root, and a link counts as the repository's
+    when the folder it stands in really is inside repo: folder named through another path to
+    the repository (a link to it, a symlinked parent: ``~/proj/out`` with ``~/proj`` a link
+    to the repository) reached its ``out`` link unseen, as neither the repository's path
+    as given nor its real one started the folder's."""
     top = os.path.realpath(repo)
-    path = os.path.abspath(folder)
-    for base in {os.path.abspath(repo), top}:  # the repository as given and as it really is
-        if path != base and not path.startswith(base.rstrip("/") + "/"):
+    probe = os.path.abspath(folder)
+    steps: list[str] = []
+    while True:
+        parent, name = os.path.split(probe)
+        if not name:
+            break
+        steps.append(probe)
+        probe = parent
+    for step in reversed(steps):
+        if not os.path.islink(step) or not _within(os.path.realpath(os.path.dirname(step)), top):
             continue
-        probe = base
-        for part in os.path.relpath(path, base).split(os.sep):
-            probe = os.path.join(probe, part)
-            if os.path.islink(probe):
-                target = os.path.realpath(probe)
-                if target != top and not target.startswith(top.rstrip("/") + "/"):
-                    return os.path.relpath(probe), target
+        target = os.path.realpath(step)
+        if not _within(target, top):
+            return os.path.relpath(step), target
     return None
+
+
+def _within(path: str, top: str) -> bool:
+    """Whether path (a real path) is top or under it."""
+    return path == top or path.startswith(top.rstrip("/") + "/")

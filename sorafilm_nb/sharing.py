@@ -50,6 +50,7 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block markdowncell scoped -%}{{ super() | clean_html }}{%- endblock markdowncell -%}
 {%- block body_footer -%}
 {{ resources.sorafilm_appendix }}
 {{ super() }}
@@ -108,6 +109,9 @@ def share(
         execute = not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     if execute:
         _execute(nb, src.parent, timeout, on_progress)
+    # Trust is for outputs only: running the notebook here made them, or Jupyter signed
+    # them. The HTML in its markdown is the author's, whoever ran it, and is always shared
+    # sanitized (_TEMPLATE), as Jupyter never trusts it either.
     trusted = execute or _signed(nb)
     film_paths = _static_outputs(nb, src.parent, target.parent)
     if not trusted and _live(nb):
@@ -116,9 +120,8 @@ def share(
         warnings.warn(
             UntrustedNotebookWarning(
                 f"{src} is not trusted here (Jupyter holds no signature of it from this "
-                "machine): its HTML and JavaScript outputs and the HTML in its markdown are "
-                "shared sanitized; run it "
-                "(--execute) or open and save it in Jupyter to share it as it is"
+                "machine): its HTML and JavaScript outputs are shared sanitized; run it "
+                "(--execute) or open and save it in Jupyter to share them as they are"
             ),
             stacklevel=2,
         )
@@ -372,11 +375,9 @@ def _signed(nb: Any) -> bool:
 
 
 def _live(nb: Any) -> bool:
-    """Whether the notebook holds anything a sanitized export changes: markup in an output,
-    or HTML in a markdown cell."""
+    """Whether the notebook holds an output a sanitized export changes (markup, a script).
+    Its markdown is sanitized whether trusted or not, so trust changes nothing there."""
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and "<" in cell.source:
-            return True
         for output in cell.get("outputs", []):
             if any(mime in (output.get("data") or {}) for mime in _LIVE_MIME):
                 return True
@@ -404,15 +405,37 @@ def _inert_attribute(tag: str, name: str, value: str) -> bool:
     page loads by itself (src, poster) is a data: image or a path beside the page, never
     another server (the page opens offline, and a fetch would tell someone it was opened);
     a link (href) is the reader's to follow, and no data: one. bleach checks every URL's
-    scheme besides."""
+    scheme besides.
+
+    The URL is read as a browser reads it (_browser_url): a scheme or a host written with a
+    character reference ("https&#58;//"), a tab inside ("/&#9;/evil") or a control
+    character before it ("\\x01//evil") was taken for a path and fetched from elsewhere."""
     if name not in _INERT_ATTRIBUTES:
         return False
-    url = value.strip().lower().replace("\\", "/")
+    url = _browser_url(value)
     if name in ("src", "poster"):
         if url.startswith("data:"):
             return tag in ("img", "video") and url.startswith("data:image/")
-        return not url.startswith("//") and ":" not in url.split("/", 1)[0]
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "//[evil": a host urlsplit cannot read is still a host
+            return False
+        # "///evil": urlsplit reads no host, a browser skips every slash to one
+        return not parts.scheme and not parts.netloc and not url.startswith("//")
     return not (name == "href" and url.startswith("data:"))
+
+
+_URL_EDGE = "".join(map(chr, range(0x21)))  # C0 controls and space: stripped at both ends
+
+
+def _browser_url(value: str) -> str:
+    """value as the URL a browser fetches (WHATWG URL parsing): character references read,
+    tabs and line breaks dropped wherever they stand, controls and spaces stripped at both
+    ends, a backslash read as a slash; lower case, for the scheme tests."""
+    url = re.sub(r"[\t\r\n]", "", html.unescape(value)).strip(_URL_EDGE)
+    return url.lower().replace("\\", "/")
 
 
 def inert_html(html_text: object) -> str:
@@ -434,8 +457,9 @@ def inert_html(html_text: object) -> str:
 
 
 def _render(nb: Any, appendix: str, title: str, *, sanitize: bool = False) -> str:
-    """The page; sanitize: the notebook's own HTML made inert (inert_html: no script, no
-    event handler, no javascript: link), for a notebook not trusted here."""
+    """The page; sanitize: the notebook's outputs made inert (inert_html: no script, no
+    event handler, no javascript: link), for a notebook not trusted here. Its markdown
+    cells are made inert always (_TEMPLATE)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 

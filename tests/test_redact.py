@@ -410,6 +410,46 @@ def test_a_private_key_block_without_its_end_is_read_in_linear_time() -> None:
     assert time.process_time() - start < 5
 
 
+def test_a_block_of_header_like_lines_is_read_in_one_way() -> None:
+    """A header ("Proc-Type: ...") could end at any space inside its line, so a block of
+    header-like lines was read 2^n ways: ten of them held redact() for 33 s, twelve for
+    hours. Each form is given a subprocess and a generous guard: the engine cannot be
+    interrupted, and the fixed pattern answers all three in milliseconds."""
+    head = "-----BEGIN PRIVATE KEY-----"
+    line = "Proc-Type: " + "ab " * 5
+    code = (
+        "from sorafilm_nb.redact import redact\n"
+        f"line = {line!r}\n"
+        "for sep in ('\\n', ' ', '\\\\n'):\n"
+        f"    redact({head!r} + sep + (line + sep) * 12 + 'tail')\n"
+        "print('done')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.stdout == "done\n", done.stderr
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        _pem("", _PEM_BODY).replace("\n", "\\n"),
+        _pem(
+            "RSA ", _PEM_BODY, headers="Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17\n"
+        ).replace("\n", "\\n"),
+        ("-----BEGIN PRIVATE KEY-----\n" + _PEM_BODY[:80]).replace("\n", "\\n"),
+    ],
+    ids=["json", "json-encrypted", "json-cut-short"],
+)
+def test_a_private_key_written_with_escaped_line_breaks_is_masked(block: str) -> None:
+    """A service account's JSON holds its key in one string, its lines parted by a written
+    "\\n": only the whitespace between lines was read as a break, so the BEGIN line was
+    masked and the body, the key itself, stayed."""
+    out = redact(f'{{"type": "service_account", "private_key": "{block}\\n", "id": 1}}')
+    assert out == f'{{"type": "service_account", "private_key": "{MASK}\\n", "id": 1}}'
+
+
 def _b64(text: str) -> str:
     import base64
 
@@ -437,6 +477,16 @@ def test_a_credential_written_in_base64_is_masked(key: str, form: Callable[[str]
     assert redact(f"the blob {encoded} is in the docstring") == (
         f"the blob {MASK} is in the docstring"
     )
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_credential_in_base64_wrapped_over_lines_is_masked_to_its_end(key: str) -> None:
+    """Base64 is wrapped at 64 or 76 characters (a PEM-like blob, MIME, a config file): the
+    first line decoded to the key and was masked, the second line kept the rest of what was
+    encoded, a decode away. The mask follows it over the break, as a key's own does."""
+    encoded = _b64(f"api_key: {key} and then a second line of more words after it")
+    text = f"blob:\n    {encoded[:76]}\n    {encoded[76:]}\nend"
+    assert redact(text) == f"blob:\n    {MASK}\nend"
 
 
 def test_base64_of_no_credential_and_real_code_are_left_alone() -> None:

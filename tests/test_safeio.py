@@ -106,3 +106,28 @@ def test_no_other_writer_in_the_package() -> None:
         if re.search(r"\bmkstemp\(|\bos\.umask\(|NamedTemporaryFile\(", text):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_a_repository_s_link_is_found_whatever_path_names_its_folder(tmp_path: Path) -> None:
+    """The repository ships ``out`` as a link to a folder of the user's. Named through
+    another path to the repository (a link to it, a symlinked parent of it), the folder
+    started with neither the repository's path as given nor its real one, so its ``out``
+    link went unseen and the films were written into the user's folder. A link the user
+    made outside the repository, and one inside it to a folder inside it, are not refused."""
+    repository_link = safeio.repository_link
+    repo = tmp_path / "real" / "repo"
+    (repo / "inner").mkdir(parents=True)
+    victim = tmp_path / "home"
+    victim.mkdir()
+    (repo / "out").symlink_to(victim)
+    (repo / "fine").symlink_to(repo / "inner")
+    (tmp_path / "alias").symlink_to(repo)  # a link to the repository
+    (tmp_path / "up").symlink_to(tmp_path / "real")  # a symlinked parent of it
+    named = [repo / "out", tmp_path / "alias" / "out", tmp_path / "up" / "repo" / "out" / "f"]
+    for given in (repo, tmp_path / "alias", tmp_path / "up" / "repo"):
+        for folder in named:
+            found = repository_link(folder, given)
+            assert found is not None and found[1] == str(victim), (folder, given)
+        assert repository_link(tmp_path / "alias" / "fine" / "film", given) is None
+        assert repository_link(tmp_path / "alias" / "inner", given) is None
+    assert repository_link(victim / "film", repo) is None  # the user's own folder, given

@@ -340,3 +340,59 @@ def test_a_notebook_signed_here_is_shared_as_it_is(
         warnings.simplefilter("error")
         share(nb, page, execute=False)
     assert "<script>" in _live(page)
+
+
+def test_a_run_notebooks_markdown_is_shared_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notebook with no outputs is run before it is shared, and running it counted as
+    trusting all of it: the <script> and <img onerror> its author wrote in the markdown
+    went live on the page, with no warning. Running it makes its outputs; the markdown is
+    still the author's, and Jupyter never trusts HTML in markdown either."""
+    import nbformat
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            '# Demo\n\n<img src="https://evil/p.png" onerror="window.__pwned=1">\n\n'
+            "<script>window.__pwned=1</script>\n\n<div><b>kept</b> words</div>"
+        ),
+        nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML('<i>made here</i>')"),
+    ]
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(nb, path)
+    page = tmp_path / "page.html"
+    share(path, page)
+    assert _live(page) == []
+    text = page.read_text()
+    assert "<b>kept</b>" in text and "<i>made here</i>" in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https&#58;//evil.example/x.png",
+        "https&colon;//evil.example/x.png",
+        "ht&#9;tps://evil.example/x.png",
+        "/&#9;/evil.example/x.png",
+        "/\t/evil.example/x.png",
+        "/\n/evil.example/x.png",
+        "\x01//evil.example/x.png",
+        "&#1;//evil.example/x.png",
+        " \t//evil.example/x.png",
+        "///evil.example/x.png",
+        "/\\/evil.example/x.png",
+    ],
+)
+def test_a_sanitized_page_fetches_nothing_from_elsewhere(url: str) -> None:
+    """The scheme and host were tested on the attribute as written, and a browser reads it
+    otherwise: character references decoded, a tab or line break dropped anywhere, controls
+    stripped at the ends. Each of these kept its src, and the page opened told evil.example
+    so. A path beside the page and a data: image stay."""
+    from sorafilm_nb.sharing import inert_html
+
+    for tag in (f'<img src="{url}">', f'<video poster="{url}"></video>'):
+        assert "evil" not in inert_html(tag), tag
+    kept = '<img src="film/poster.jpg"><img src="data:image/png;base64,AAAA">'
+    assert inert_html(kept) == kept

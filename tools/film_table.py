@@ -25,7 +25,11 @@ END = "<!-- end of film table -->"
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """text on one line as a table cell (markup.md_cell: the one escaping of a cell, so a
+    README's "[x](y)" or "<b>" in a card shows as written, not as a link or a tag)."""
+    from sorafilm_nb.markup import md_cell  # ROOT is on sys.path (table)
+
+    return md_cell(" ".join(text.split()))
 
 
 def table(root: Path = ROOT) -> str:

@@ -122,7 +122,7 @@ def build(
     options: _Options | None = None,
 ) -> RepoProfile:
     # here: a warm analyze() builds nothing
-    from .readme import choose_title, first_sentence, read_readme
+    from .readme import choose_title, first_sentence, read_readme, strip_markup
     from .readme_names import concept_sentences, example_calls
 
     if options is None:
@@ -181,10 +181,11 @@ def build(
     # Compared as PyPI compares names (PEP 503: "Flask" is flask, "zope.interface"
     # zope-interface), so a change of casing is no other project; the title keeps the casing.
     name = re.sub(r"[-_.]+", "-", published or title or root.name).lower()
-    # no README sentence says it: the metadata's summary does ("Retry code until ...")
-    tagline, left_out = _promise(
-        [(find_readme(root), readme.tagline), (None, first_sentence(project_summary(root)))]
-    )
+    # no README sentence says it: the metadata's summary does ("Retry code until ..."), read
+    # as the README's prose is (a description is Markdown on PyPI and npm: its "**", links,
+    # tags and "&amp;" reached the end card and prompts as written)
+    summary = first_sentence(strip_markup(project_summary(root)))
+    tagline, left_out = _promise([(find_readme(root), readme.tagline), (None, summary)])
     return RepoProfile(
         root=str(root),
         name=shown(name),

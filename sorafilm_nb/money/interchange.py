@@ -51,32 +51,6 @@ CSV_COLUMNS = (
 OPTIONAL_COLUMNS = ("user_name", "project", "machine", "held")
 
 
-# What a spreadsheet reads as a formula at the start of a cell (OWASP's CSV injection list),
-# and the quote that keeps it text; a cell starting with the quote is quoted too, so that
-# import_csv() can take exactly one off again (_uncell) and every value comes back as it was.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-
-
-def _cell(value: object) -> object:
-    """A ledger value as a CSV cell no spreadsheet runs: "'=cmd|..." for "=cmd|...".
-
-    Why: the project column is the film's title, which a filmed repository's README heading
-    gives ("# =cmd|' /C calc'!A0"), and ``budget history --csv`` is meant for spreadsheets."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _uncell(value: str) -> str:
-    """A cell as the ledger held it: _cell's quote taken off (an export from before the quote
-    never wrote a "'" before one of _FORMULA_STARTS, so nothing else loses a character)."""
-    if value.startswith("'") and value[1:2] and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 class CsvInterchange(BudgetBook):
     """export_csv(), write_csv() and import_csv() of the ledger (see ledger.Ledger)."""
 
@@ -101,7 +75,7 @@ class CsvInterchange(BudgetBook):
         w = csv.writer(stream)
         w.writerow(CSV_COLUMNS)
         for row in rows:
-            w.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+            w.writerow(["" if row[c] is None else _inert_cell(row[c]) for c in CSV_COLUMNS])
 
     def import_csv(self, path: str | os.PathLike[str]) -> ImportResult:
         """Add the rows of an export_csv() file that this ledger does not hold yet.
@@ -226,6 +200,27 @@ class CsvInterchange(BudgetBook):
 
 _INT_RE = re.compile(r"^[0-9]+$")
 
+# A cell a spreadsheet reads as a formula: one that starts with "=", "+", "-", "@", a tab or a
+# carriage return, after any quotes this file put before it (_inert_cell).
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def _inert_cell(value: Any) -> Any:
+    """A text cell as the export writes it: one that a spreadsheet would run as a formula
+    gets a "'" before it, which the spreadsheet shows as text and import_csv takes off
+    (_read_cell).
+
+    Why: the ledger's text is a repository's and a user's (a purpose, a reason, a project,
+    once a README's heading): "+cmd|' /C calc'!A0" opened in a spreadsheet runs a command.
+    A text of quotes before such a start gets one more, so every text comes back as it
+    went."""
+    return "'" + value if isinstance(value, str) and _FORMULA.match(value) else value
+
+
+def _read_cell(text: str) -> str:
+    """A cell of an export as it was before _inert_cell."""
+    return text[1:] if text.startswith("'") and _FORMULA.match(text) else text
+
 
 def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[str, Any]:
     def bad(column: str, why: str) -> LedgerError:
@@ -234,7 +229,7 @@ def _parse_csv_row(src: Path, line: int, raw: Mapping[str, str | None]) -> dict[
     rec: dict[str, Any] = {}
     for c in CSV_COLUMNS:
         value = raw.get(c)
-        value = _uncell(value.strip()) if isinstance(value, str) else ""
+        value = _read_cell(value.strip()) if isinstance(value, str) else ""
         rec[c] = value or None
     for c in ("id", "created_at", "updated_at", "purpose", "estimate_cents", "currency", "status"):
         if rec[c] is None:

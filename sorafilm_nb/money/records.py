@@ -194,7 +194,10 @@ def _opt_ts(text: str | None) -> datetime | None:
     return None if text is None else _parse_ts(text)
 
 
-def _text(value: Any, name: str, *, required: bool = False, limit: int = 200) -> str | None:
+TEXT_LIMIT = 200  # characters of a short identifying field (_text), a project's name among them
+
+
+def _text(value: Any, name: str, *, required: bool = False, limit: int = TEXT_LIMIT) -> str | None:
     """A short identifying field: checked, never silently cut."""
     if value is None:
         if required:

@@ -126,7 +126,7 @@ class Reservations(Transitions):
             "model": _text(model, "model", limit=100),
             "size": _text(size, "size", limit=50),
             "seconds": seconds,
-            "project": _text(project, "project", limit=200),
+            "project": _text(project, "project"),
             "user_name": _text(user, "user", limit=200),
         }
 
@@ -362,7 +362,7 @@ class Reservations(Transitions):
     def set_project_cap(self, project: str, limit: Cost) -> Cost:
         """Cap one project's spend per budget month, inside the team budget (the newest cap of
         a project applies; the old ones stay in project_caps)."""
-        name = _text(project, "project", required=True, limit=200)
+        name = _text(project, "project", required=True)
         limit = _cost(limit, "limit")
         now = _ts(self._now())
         return self._set_project_cap(name, Cost(Decimal(limit.whole_cents), limit.currency), now)

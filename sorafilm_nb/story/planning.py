@@ -220,6 +220,7 @@ def _short_film(
     runs, why, what the cut saves, and how to get more of the code into it. fixed: the cast
     was given (top, a Casting) rather than grown down the ranking."""
     from ..money.prices import PriceError
+    from .templates import UNIT  # the shortest clip: one more concept per UNIT seconds
 
     missing = board.timed_seconds - board.seconds
     try:
@@ -233,7 +234,7 @@ def _short_film(
             "(left out), a template with a use beat (silent-90) has; or "
         )
     elif fixed and len(casting.profile.concepts) > len(casting.entries):
-        more = len(casting.entries) + -(-missing // 4)
+        more = len(casting.entries) + -(-missing // UNIT)
         hint = f"Cast more concepts (--top {more}; top={more} in cast() or studio()), or "
     else:
         hint = "Film more of the code (--include tests or examples, --include-private), or "

@@ -190,8 +190,9 @@ _SUMMARY_FILLER = frozenset(
 )
 _SUMMARY_WORD = re.compile(r"[A-Za-z][a-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-# "-ator" names the doer as "-ation" names the doing: semver's Comparator compares, a
-# validator validates ("comparator" kept its whole word and met no gag that compares).
+# "-ator" names the doer as "-ation" names the doing: semver's Comparator compares
+# ("comparator" kept its whole word and met no gag that compares). Not for a verb in "-ate":
+# "validator" stems to valid, "validate" to validat, and the two do not meet (yet).
 _SUFFIXES = ("ations", "ation", "ators", "ator", "ings", "ing", "ers", "er", "ed", "es", "s", "e")
 # "-able" says what can be done to it: jinja's ChainableUndefined chains, a Callable is
 # called. Only off a stem of four letters or more ("disable", "capable" keep theirs).

@@ -10,6 +10,7 @@ with nothing spent), and the worker threads share one ledger connection, so each
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from ..backends.base import Job, VideoBackend
 from ..capabilities import sent_silent
 from ..errors import LedgerError
 from ..money.prices import Cost, PriceError, PriceTable
+from ..money.records import TEXT_LIMIT
 from .backend_names import recorded_name
 from .folder import FilmError, ShotResult
 from .state import RunState
@@ -29,6 +31,11 @@ __all__ = ["Booking"]
 
 
 log = logging.getLogger(__name__)
+
+# A project's name as the ledger books it: PEP 503's form of a registry's name (lower case,
+# digits, ".", "_", "-"), so no cell of the ledger's CSV starts with a formula's "=", "+", "-"
+# or "@", and a cap set on "kettle" catches every film of it.
+_PROJECT = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def plan_audio(run: RunState) -> bool:
@@ -54,21 +61,21 @@ class Booking:
 
     @staticmethod
     def _project(run: RunState) -> str | None:
-        """The project the film is of, for the ledger's "who spent it": the plan's title, the
-        name analysis read from the packaging metadata (pyproject, package.json, setup.cfg;
-        a name its registry would refuse is no name) in the README's casing, else the
-        folder's name. None lets the ledger use $SORAFILM_PROJECT.
+        """The project the film is of, for the ledger's "who spent it" and its per-project
+        caps: the profile's name (analysis: the packaging metadata's name, else the README's,
+        else the folder's, in PEP 503 form), if it is a name a registry would take
+        (_PROJECT) and fits the ledger's field (records.TEXT_LIMIT; it never cuts). None
+        lets the ledger use $SORAFILM_PROJECT.
 
-        Why not the folder's name alone: every npm tarball unpacks to "package", and a clone
-        is named as its owner likes ("wt-newuser"), so spend was booked under names that
-        say nothing. A title past the ledger's 200 characters (it never cuts) falls back."""
+        Why not the title: it is free text the user (--title) or the README's heading sets.
+        A film titled "Kettle, part 2" was booked apart from "kettle" and so escaped its
+        cap (caps match exactly), and a heading "+cmd|' /C calc'!A0" reached the ledger's
+        CSV as a spreadsheet formula. Why not the folder's name alone: every npm tarball
+        unpacks to "package", and a clone is named as its owner likes ("wt-newuser")."""
         repo = run.plan_json.get("repo") if isinstance(run.plan_json, dict) else None
-        if not isinstance(repo, dict):
-            return None
-        for key in ("title", "name"):  # a plan from before titles: its folder's name
-            value = repo.get(key)
-            if isinstance(value, str) and value.strip() and len(value.strip()) <= 200:
-                return value.strip()
+        name = repo.get("name") if isinstance(repo, dict) else None
+        if isinstance(name, str) and len(name) <= TEXT_LIMIT and _PROJECT.fullmatch(name):
+            return name
         return None
 
     def _reserve_many(

@@ -61,6 +61,7 @@ class StitchRecord(TypedDict):
     inputs: str  # render.cut_key of the cut: each clip's sha256, cards, captions, settings
     size: int  # film.mp4's own os.stat, as the stitch left it
     mtime_ns: int
+    ctime_ns: int  # which no os.utime sets back (older records lack it: stitched again)
     inode: int
     duration_s: float  # film.mp4's duration as read back then
     captions: str | None  # film.vtt, when the film has captions

@@ -6,9 +6,11 @@ ffmpeg for a 90 s film at full size) to make the same file. Why a record rather 
 at the file: film.mp4 is kept only when the manifest says what it was stitched from
 (``render.cut_key``: each clip's sha256, checked just before, the cards, captions, order,
 burn setting and the stitching code's CUT_VERSION) and what the file was right after its
-atomic write (size, mtime_ns, inode), and all of that still holds, and it still reads back
-with the recorded duration; film.vtt likewise, by its sha256. A film.mp4 we did not record
-(an older manifest, a file put or copied there, one cut short) is stitched again.
+atomic write (size, mtime_ns, ctime_ns, inode), and all of that still holds, and it still
+reads back with the recorded duration; film.vtt likewise, by its sha256. The ctime is what
+no one can set back: a film written over in place keeps its size and inode, and its mtime
+is one os.utime away. A film.mp4 we did not record (an older manifest, a file put or copied
+there, one cut short) is stitched again.
 """
 
 from __future__ import annotations
@@ -94,11 +96,12 @@ def finish_film(run: RunState, media: Mapping[str, MediaInfo]) -> bool:
         vtt_sha = sha256_file(vtt)
     stamp = _stamp(Path(run.out_dir) / FILM)
     if stamp is not None:
-        size, mtime_ns, inode = stamp
+        size, mtime_ns, ctime_ns, inode = stamp
         run.stitched = {
             "inputs": key,
             "size": size,
             "mtime_ns": mtime_ns,
+            "ctime_ns": ctime_ns,
             "inode": inode,
             "duration_s": made.duration,
             "captions": run.captions,
@@ -135,15 +138,16 @@ def _target(run: RunState, name: str) -> Path:
     return Path(run.out_dir).resolve() / name
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """(size, mtime_ns, inode) of the plain file at path itself (a link is no film of ours)."""
+def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+    """(size, mtime_ns, ctime_ns, inode) of the plain file at path itself (a link is no film
+    of ours). ctime_ns: a write in place with the mtime set back still moves it."""
     try:
         st = os.lstat(path)
     except OSError:
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
-    return st.st_size, st.st_mtime_ns, st.st_ino
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _kept(run: RunState, key: str) -> bool:
@@ -156,7 +160,8 @@ def _kept(run: RunState, key: str) -> bool:
     if not isinstance(record, dict) or record.get("inputs") != key:
         return False
     folder = Path(run.out_dir)
-    stamp = (record.get("size"), record.get("mtime_ns"), record.get("inode"))
+    # a record from before ctime_ns has none: its film is stitched again, once
+    stamp = tuple(record.get(k) for k in ("size", "mtime_ns", "ctime_ns", "inode"))
     if _stamp(folder / FILM) != stamp:
         return False
     duration = record.get("duration_s")
@@ -169,7 +174,9 @@ def _kept(run: RunState, key: str) -> bool:
             return False
         if sha256_file(vtt) != record.get("captions_sha256"):
             return False
-    try:  # the same bytes, or we would not be here: read back, it must still be a film
+    # The stat is as recorded, which is no proof of the same bytes (a clock set back, a
+    # filesystem with coarse times): read back, it must still be a film of its duration.
+    try:
         info = probe(folder / FILM)
     except RenderError as exc:
         log.info("film.mp4 no longer reads (%s); stitching it again", exc)

@@ -102,3 +102,16 @@ def test_with_no_readme_the_metadata_says_the_tagline(tmp_path: Path) -> None:
     assert analyze(tmp_path, use_cache=False).tagline == "Fire pots until they ring."
     (tmp_path / "README.md").write_text("# Kiln\n\nKiln glazes pots.\n", encoding="utf-8")
     assert analyze(tmp_path, use_cache=False).tagline == "Kiln glazes pots."
+
+
+def test_the_metadata_s_tagline_is_read_as_prose(tmp_path: Path) -> None:
+    """A package's description is Markdown (PyPI and npm render it): its emphasis, links,
+    tags and entities reached the end card and the prompts as written ("Fire **pots** with
+    [the kiln](https://evil.example/x) ... &amp; more"), read by no README reader."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "kiln"\ndescription = "Fire **pots** with [the kiln]'
+        '(https://evil.example/x?a=1) <img src=x onerror=alert(1)> &amp; more. Second."\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "kiln.py").write_text('def fire():\n    """Fire a pot."""\n', encoding="utf-8")
+    assert analyze(tmp_path, use_cache=False).tagline == "Fire pots with the kiln & more."

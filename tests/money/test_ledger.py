@@ -743,6 +743,27 @@ def test_csv_round_trip_is_idempotent(
     src.close()
 
 
+def test_a_text_a_spreadsheet_would_run_is_exported_as_text(
+    make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
+) -> None:
+    """The ledger's text is a repository's and a user's (a purpose, a project once a
+    README's heading): exported as written, "+cmd|' /C calc'!A0" ran as a formula in the
+    spreadsheet that opened the file. Such a cell starts with "'" now, and every text
+    (quotes of its own included) imports back as it was."""
+    texts = ["+cmd|' /C calc'!A0", "=1+1", "-2+3", "@SUM(A1)", "'=quoted", "''+2", "'plain", "a"]
+    with make_ledger("a.db", clock=clock) as src:
+        for i, text in enumerate(texts):
+            src.reserve(c(10), text, text, shot=f"{text}{i}", project=text, user=text)
+        out = src.export_csv(tmp_path / "spend.csv")
+        with open(out, newline="", encoding="utf-8") as f:
+            cells = [cell for row in csv.reader(f) for cell in row]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        with make_ledger("b.db", clock=clock) as dst:
+            assert dst.import_csv(out).added == len(texts)
+            assert dst.records() == src.records()
+            assert {r.project for r in dst.records()} == set(texts)
+
+
 def test_csv_import_conflicts_are_kept_and_reported(
     make_ledger: Callable[..., Ledger], tmp_path: Path, clock: Clock
 ) -> None:

@@ -42,3 +42,14 @@ def test_replace_in_keeps_the_rest_of_the_readme(tmp_path: Path) -> None:
     assert out.startswith(f"before\n{film_table.START}\n| card |")
     assert out.endswith(f"{film_table.END}\nafter\n") and "old table" not in out
     assert "| fire: " in out  # the kiln's one function, captioned by its docstring
+
+
+def test_a_cell_shows_its_text_as_written() -> None:
+    """A card or caption is repository text: its "[x](y)" became a link in the README, its
+    "<b>" a tag, its "`" opened code. Cells are escaped as every markdown table cell of ours
+    is (markup.md_cell), on one line."""
+    from sorafilm_nb.markup import md_cell
+
+    text = "Fire [pots](https://evil.example) <b>now</b> | `fast`\n  ok"
+    assert film_table._cell(text) == md_cell(" ".join(text.split()))
+    assert "[" not in film_table._cell(text).replace("\\[", "")

@@ -141,6 +141,28 @@ def test_a_film_overwritten_in_place_is_stitched_again(
     assert probe(path).duration == pytest.approx(15.0, abs=0.1)
 
 
+def test_a_film_whose_pictures_were_overwritten_in_place_is_stitched_again(
+    sim, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same inode, size and mtime as recorded, its header whole: only its pictures were
+    written over, so it still read back with its duration and was kept as "up to date".
+    Its ctime moved with the write, and no os.utime sets that back."""
+    _plan, out = finished(sim, ledger, tmp_path, "pictures")
+    path = out / "film.mp4"
+    st = os.stat(path)
+    at = path.read_bytes().find(b"mdat") + 4096  # inside the pictures, past every header
+    with open(path, "r+b") as fh:
+        fh.seek(at)
+        fh.write(b"\xff" * 2048)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert stamp(path) == (st.st_ino, st.st_size, st.st_mtime_ns)
+    forget_all()  # a new process would read the file, not remember it
+    assert probe(path).duration == pytest.approx(15.0, abs=0.1)  # it still "reads"
+    calls = ffmpeg_calls(monkeypatch, tmp_path)
+    film = studio_for(sim, ledger).resume(out)
+    assert film.ok and stitched_again(calls) and KEPT not in film.notes
+
+
 def test_a_replaced_clip_makes_a_new_film(
     sim, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -263,33 +263,43 @@ def test_only_our_warnings_take_the_command_lines_shape() -> None:
 
 
 def test_each_reservation_names_the_repository_the_film_is_of(simulator, tmp_path: Path) -> None:
-    """Issue 15's 'who spent it': the studio passes the plan's repository as the project."""
+    """Issue 15's 'who spent it': the studio passes the plan's repository as the project,
+    by its name, not its title ("Demo"): a title is free text, and a cap (exact match) set
+    on the project's name let a film titled otherwise through."""
     backend = OpenAIBackend.for_simulator(simulator)
     with Ledger(tmp_path / "ledger.sqlite3") as ledger:
         film = Studio(backend, ledger).run(make_plan(2, tag="who"), tmp_path / "film")
         assert film.ok, film.summary()
-        assert {r.project for r in ledger.records()} == {"Demo"}  # the title, not the folder
+        assert {r.project for r in ledger.records()} == {"demo"}
 
 
 @pytest.mark.parametrize(
-    ("package_json", "project"),
+    ("package_json", "heading", "project"),
     [
-        ('{"name": "@acme/kettle-js"}', "kettle-js"),  # an npm tarball's folder: "package"
-        ('{"name": "x<script>y</script>"}', "Kettle"),  # no registry takes it: the README's
+        ('{"name": "@acme/kettle-js"}', "Kettle", "kettle-js"),  # a tarball's folder: "package"
+        ('{"name": "x<script>y</script>"}', "Kettle", "kettle"),  # no registry takes it
+        ("{}", "+cmd|' /C calc'!A0", "from-env"),  # no name at all: $SORAFILM_PROJECT's
     ],
 )
 def test_spend_is_booked_under_the_project_s_name_not_its_folder_s(
-    simulator, tmp_path: Path, package_json: str, project: str
+    simulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    package_json: str,
+    heading: str,
+    project: str,
 ) -> None:
     """Issue ux 7: every npm tarball unpacks to package/, and its spend was booked under
     "package"; the name analysis reads (package.json "name", pyproject [project] name,
-    setup.cfg metadata name) is the project's, and a hostile one is no name."""
+    setup.cfg metadata name) is the project's, and a hostile one is no name. A README
+    heading that is no name either (a spreadsheet formula) went to the ledger as written."""
     import sorafilm_nb as sf
 
+    monkeypatch.setenv("SORAFILM_PROJECT", "from-env")
     root = tmp_path / "package"
     root.mkdir()
     (root / "package.json").write_text(package_json)
-    (root / "README.md").write_text("# Kettle\n\nBoils water, politely.\n")
+    (root / "README.md").write_text(f"# {heading}\n\nBoils water, politely.\n")
     (root / "index.js").write_text(
         "/** Boil water. */\nexport function boil(litres) { return litres; }\n"
         "/** Pour it. */\nexport class Kettle { pour() { return boil(1); } }\n"
