@@ -100,7 +100,10 @@ def test_a_film_through_base_url_at_a_fake_is_booked_in_the_sandbox(
 
 
 def test_resume_takes_the_provider_from_the_folder_and_the_advice_says_no_more(
-    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A new user was told to finish a Runway film with `sorafilm resume DIR --provider
     runway`, though the folder's manifest records the provider and resume reads it there:
@@ -125,3 +128,13 @@ def test_resume_takes_the_provider_from_the_folder_and_the_advice_says_no_more(
     assert said.out.count("  lost  ") == 3
     again = said.out.split("again with: ", 1)[1].splitlines()[0]
     assert again == shlex.join(["sorafilm", "resume", str(out)]) + " --retry", again
+
+    # at a server that answers as a real one, the refusal says what to drop, not --provider
+    with FakeRunway(job_seconds=0.2) as fake:
+        assert fake is not None
+        fake.conceal = True
+        monkeypatch.setenv("RUNWAYML_API_SECRET", fake.api_key)
+        assert main(["resume", str(out), "--base-url", fake.base_url]) != 0
+    said = capsys.readouterr()
+    refusal = said.err + said.out
+    assert "was made on 'runway-simulator'" in refusal and "(no --real)" in refusal, refusal
