@@ -226,7 +226,7 @@ def caption_card(
         lines = _wrap(folded, font, inner)
         if len(lines) <= 4:
             break
-    lines = _fit(lines, font, 5, inner, whole_words=True)
+    lines = _fit(lines, font, 5, inner)
     block = _leading(font) * len(lines)
     y = (height - block) // 2
     for ry in (y - gap - rule, y + block + gap):
@@ -285,7 +285,7 @@ def _two_part(
         wrapped = _wrap(rest, lf, inner)
         spare = (room - _leading(hf) * len(got_head) - between) // _leading(lf)
         if len(wrapped) <= spare or head_px == heads[-1]:
-            cut = _fit(wrapped, lf, max(1, spare), inner, whole_words=True)
+            cut = _fit(wrapped, lf, max(1, spare), inner)
             return (hf, got_head), (lf, cut)
     return None
 

@@ -166,20 +166,18 @@ def _fitting_prefix(word: str, font: _Font, max_width: int) -> int:
     return len(word)
 
 
-def _fit(
-    lines: list[str], font: _Font, max_lines: int, max_width: int, *, whole_words: bool = False
-) -> list[str]:
+def _fit(lines: list[str], font: _Font, max_lines: int, max_width: int) -> list[str]:
     """At most ``max_lines``; a cut last line ends with '...' so nothing looks complete.
-    ``whole_words``: the cut drops whole words (a card's promise never ends "applicati..."),
-    unless the line is one word too long for any cut between words."""
+    The cut drops whole words, in every frame text (a card's promise never ends
+    "applicati...", the animatic's slug line never "a round vault door at th..."), unless the
+    line is one word too long for any cut between words."""
     if len(lines) <= max_lines:
         return lines
     last = lines[max_lines - 1]
-    if whole_words:
-        words = last.split(" ")
-        while len(words) > 1 and font.width(" ".join(words) + "...") > max_width:
-            words.pop()
-        last = " ".join(words)
+    words = last.split(" ")
+    while len(words) > 1 and font.width(" ".join(words) + "...") > max_width:
+        words.pop()
+    last = " ".join(words)
     while last and font.width(last + "...") > max_width:
         last = last[:-1]
     return [*lines[: max_lines - 1], last.rstrip(" ,;:") + "..."]

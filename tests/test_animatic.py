@@ -154,3 +154,41 @@ def test_the_film_tests_animatic_store_gives_the_bytes_a_real_encode_gives(
     assert (a.name, b.name, c.name) == ("video_a.mp4", "video_bb.mp4", "video_c.mp4")
     assert a.read_bytes() == b.read_bytes() == real.read_bytes() != c.read_bytes()
     assert store.encoded + store.copied - before == 3 and store.copied >= 1
+
+
+def test_a_cut_line_on_the_panel_ends_at_a_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slug line too long for the panel is cut between words with "...": a new user saw
+    "a round vault door at th..." (the cut was by character outside title cards)."""
+    from sorafilm_nb import _glyphs
+    from sorafilm_nb._panel import panel
+
+    drawn: list[str] = []
+    real = _glyphs._draw_text
+
+    def spy(img: np.ndarray, text: str, *args: object, **kwargs: object) -> None:
+        drawn.append(text)
+        real(img, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_glyphs, "_draw_text", spy)
+    setting = (
+        "Inside a marble museum gallery at night with a round vault door at the far end, its "
+        "brass wheel catching the moonlight from a glass skylight above the sleeping guards."
+    )
+    sheet = read_prompt(HEIST.replace("A marble museum gallery at night.", setting))
+    assert sheet.setting == setting
+    words = setting.split()
+    for size in ((640, 360), (720, 1280)):  # the old cut ended "brass whee...", "at nigh..."
+        drawn.clear()
+        panel(sheet, Layout(*size), label="a.py", seconds=8)
+        cut = [line for line in drawn if line.endswith("...")]
+        assert cut, drawn
+        for line in cut:
+            stem = line.removesuffix("...").split()
+            whole = [*words[: len(stem) - 1], words[len(stem) - 1].rstrip(",;:")]
+            assert stem and stem == whole, (size, line)  # whole words, in order, none cut
+
+    # one word wider than the line alone is still cut inside it (nothing else would fit)
+    font = _glyphs._font(20)
+    long = _glyphs._fit(_glyphs._wrap("x" * 400 + " tail", font, 200), font, 1, 200)
+    assert long[0].endswith("...") and long[0].startswith("xxx")
+    assert font.width(long[0]) <= 200

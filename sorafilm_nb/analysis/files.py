@@ -442,3 +442,32 @@ def _read_dir(folder: str) -> tuple[list[str], list[str], list[str]]:
             elif is_link and not _junk_dir(name):
                 links.append(name)
     return subdirs, names, links
+
+
+# how each archive a project ships as is unpacked, by its name's ending (longest first)
+_UNPACK = (
+    (".tar.gz", "tar xzf {}"),
+    (".tgz", "tar xzf {}"),
+    (".tar.bz2", "tar xjf {}"),
+    (".tar.xz", "tar xJf {}"),
+    (".tar", "tar xf {}"),
+    (".zip", "unzip {} -d {}"),
+    (".whl", "unzip {} -d {}"),
+)
+
+
+def unpack_advice(file: Path) -> str:
+    """The tail ": an archive; unpack it first (`tar xzf F`) ..." for a file named as an
+    archive, else "".
+
+    Why: a new user handed `analyze` a downloaded sdist or wheel and was told only "not a
+    directory". A wheel (a zip may too) has no top folder of its own: it is unpacked into one."""
+    import shlex
+
+    name = file.name.lower()
+    for ending, command in _UNPACK:
+        if name.endswith(ending) and len(name) > len(ending):
+            folder = shlex.quote(file.name[: -len(ending)])
+            unpack = command.format(shlex.quote(os.fspath(file)), folder)
+            return f": an archive; unpack it first (`{unpack}`), then analyze the folder it makes"
+    return ""

@@ -45,7 +45,15 @@ from .cache import cache_path, default_cache_dir, empty_index, load_index, load_
 from .cache import save as save_cache
 from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
 from .docs import signature as docs_signature
-from .files import in_system_tree, language_of, list_files, not_utf8, prefer_sources, shown_path
+from .files import (
+    in_system_tree,
+    language_of,
+    list_files,
+    not_utf8,
+    prefer_sources,
+    shown_path,
+    unpack_advice,
+)
 from .pool import Finish, run_then
 from .pool import run as run_on_cores
 from .pool import start_method as _start_method
@@ -359,7 +367,9 @@ def _check_root(path: str | os.PathLike[str]) -> Path:
     if not root.exists():
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: no such file or directory")
     if not root.is_dir():
-        raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: not a directory")
+        raise AnalysisError(
+            f"cannot analyze {os.fspath(path)!r}: not a directory{unpack_advice(root)}"
+        )
     real = root.resolve()
     if in_system_tree(str(real)):  # /proc, /sys and /dev are the machine, not a repository
         raise AnalysisError(f"cannot analyze {os.fspath(path)!r}: a system folder ({real})")

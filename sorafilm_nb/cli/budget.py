@@ -179,6 +179,23 @@ def _path(args: argparse.Namespace) -> Path | str:
     return default_path(simulator=bool(getattr(args, "simulator", False)))
 
 
+def _set_command(args: argparse.Namespace, dollars: str) -> str:
+    """The `sorafilm budget set` line for the ledger these arguments name, as _path reads
+    them (--ledger first, then --simulator): advice under `budget show --simulator` that
+    dropped --simulator set a budget in the real ledger. A team ledger's password is masked
+    (redact.url): the line is printed."""
+    from ..money.pgstore import is_url
+    from ..redact import url as redact_url
+
+    words = ["sorafilm", "budget", "set", dollars]
+    given = getattr(args, "ledger", None)
+    if given is not None:
+        words += ["--ledger", redact_url(str(given)) if is_url(given) else str(given)]
+    elif getattr(args, "simulator", False):
+        words.append("--simulator")
+    return shlex.join(words)
+
+
 def _open(args: argparse.Namespace) -> Any:
     from ..money.ledger import Ledger
 
@@ -211,12 +228,9 @@ def _open_existing(args: argparse.Namespace, *, machine: bool = False) -> Any:
             "simulator; `make demo` or `sorafilm film --repo . --out out/demo` makes one"
         )
     else:
-        make = "sorafilm budget set 50"
-        if given is not None:
-            make += f" --ledger {shlex.quote(str(given))}"
         message = (
             f"no ledger yet at {shown_path(path)}: nothing has been spent or budgeted; "
-            f"make one with `{make}`"
+            f"make one with `{_set_command(args, '50')}`"
         )
     print(message, file=sys.stderr if machine else sys.stdout)
     return None
@@ -238,7 +252,7 @@ def _show(args: argparse.Namespace) -> int:
         if summary.limit is None:
             print(
                 "budget:    none set (jobs are recorded but not limited); "
-                "set one with `sorafilm budget set DOLLARS`"
+                f"set one with `{_set_command(args, 'DOLLARS')}`"
             )
         else:
             print(f"budget:    {summary.limit} a month ({summary.limit_kind})")

@@ -216,8 +216,11 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
 
     words = ["sorafilm", "resume", str(out_dir)]
     if args is not None:
-        if getattr(args, "provider", None) not in (None, "openai"):
-            words += ["--provider", args.provider]
+        provider = getattr(args, "provider", None)
+        # resume reads the provider from the folder's manifest (film.provider_of): the flag
+        # is advised only when the folder does not record it yet (interrupted before it)
+        if provider not in (None, "openai", recorded_provider(out_dir)):
+            words += ["--provider", provider]
         if getattr(args, "real", False):
             words.append("--real")
         if getattr(args, "base_url", None):
@@ -226,6 +229,28 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
         if ledger and (args.real or args.base_url or not _is_sandbox(ledger)):
             words += ["--ledger", redact_url(str(ledger)) if is_url(ledger) else str(ledger)]
     return " ".join(shlex.quote(w) for w in words)
+
+
+def recorded_provider(out_dir: Any) -> str | None:
+    """The provider a film folder's manifest.json says its plan was made for, else None (no
+    manifest yet, or one that cannot be read: Film.load / read_manifest say what is wrong).
+    Why: `sorafilm resume DIR` takes the provider from here, so neither the user nor the
+    advice has to repeat --provider."""
+    import json
+    import os
+
+    from ..capabilities import PROVIDERS
+
+    manifest = os.path.join(str(out_dir), "manifest.json")
+    if not os.path.isfile(manifest):
+        return None
+    try:
+        with open(manifest, encoding="utf-8") as fh:
+            plan = json.load(fh).get("plan") or {}
+        provider = plan.get("provider")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return provider if provider in PROVIDERS else None
 
 
 def _is_sandbox(path: str) -> bool:

@@ -11,14 +11,13 @@ is reserved.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..paths import shown_path
 from ..terminal import printable
-from .common import interrupted_advice, resume_command
+from .common import interrupted_advice, recorded_provider, resume_command
 from .progress import Bars
 
 if TYPE_CHECKING:
@@ -192,19 +191,8 @@ def provider_of(args: argparse.Namespace) -> str:
     openai. Sets args.provider, so every later step (prices, advice) agrees."""
     provider = getattr(args, "provider", None)
     if not provider:
-        provider = "openai"
         out = getattr(args, "out", None)
-        manifest = os.path.join(str(out), "manifest.json") if out else ""
-        if manifest and os.path.isfile(manifest):
-            import json
-
-            try:
-                with open(manifest, encoding="utf-8") as fh:
-                    plan = json.load(fh).get("plan") or {}
-                if plan.get("provider") in ("openai", "veo", "runway"):
-                    provider = plan["provider"]
-            except (OSError, ValueError, AttributeError):
-                pass  # Film.load / read_manifest say what is wrong with the folder
+        provider = (recorded_provider(out) if out else None) or "openai"
     args.provider = provider
     return provider
 

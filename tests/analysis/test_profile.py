@@ -121,8 +121,42 @@ def test_missing_path_and_file_path_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(AnalysisError, match="no such file or directory"):
         analyze(tmp_path / "nope")
     f = write(tmp_path, "a.py", "x = 1\n")
-    with pytest.raises(AnalysisError, match="not a directory"):
+    with pytest.raises(AnalysisError, match="not a directory") as info:
         analyze(f)
+    assert "archive" not in str(info.value)
+
+
+@pytest.mark.parametrize("ending", [".tgz", ".tar.gz", ".zip", ".whl"])
+def test_an_archive_is_named_one_with_the_command_that_unpacks_it(
+    ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sorafilm analyze tiny.tgz` said only "not a directory": a new user is told it is an
+    archive and how to unpack it; the tar advice, run as said, makes a folder analyze reads."""
+    import shlex
+    import tarfile
+    import zipfile
+
+    repo = small_repo(tmp_path / "src")
+    archive = tmp_path / f"tiny-1.0{ending}"
+    if ending in (".zip", ".whl"):
+        with zipfile.ZipFile(archive, "w") as zf:
+            for f in repo.rglob("*"):
+                zf.write(f, f.relative_to(repo))
+    else:
+        with tarfile.open(archive, "w:gz") as tf:
+            tf.add(repo, arcname="tiny-1.0")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(AnalysisError) as info:
+        analyze(archive.name)
+    said = str(info.value)
+    assert "not a directory: an archive; unpack it first" in said, said
+    command = said.split("(`", 1)[1].split("`)", 1)[0]
+    if ending in (".zip", ".whl"):  # no top folder of its own: unpacked into one
+        assert command == f"unzip {archive.name} -d tiny-1.0", said
+        return
+    assert command == f"tar xzf {archive.name}", said
+    subprocess.run(shlex.split(command), check=True, cwd=tmp_path)
+    assert analyze(tmp_path / "tiny-1.0").title == "Tiny parser"
 
 
 def test_small_repo_concepts(tmp_path: Path) -> None:

@@ -139,3 +139,42 @@ def test_the_largest_cost_is_a_budget_the_ledger_stores_and_reports(tmp_path: Pa
         summary = ledger.month_summary().to_dict()
         assert summary["limit_cents"] == MAX_CENTS - 1
         assert summary["reserved_cents"] == MAX_CENTS - 2
+
+
+@pytest.mark.parametrize(
+    ("which", "made"),
+    [
+        ([], True),
+        ([], False),
+        (["--simulator"], True),  # no sandbox yet is advised a film, not a budget
+        (["--ledger", "{tmp}/mine.sqlite3"], True),
+        (["--ledger", "{tmp}/mine.sqlite3"], False),
+    ],
+)
+def test_the_set_advice_of_budget_show_sets_the_ledger_shown(
+    which: list[str],
+    made: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`budget show --simulator` advised `sorafilm budget set DOLLARS`: the real ledger, not
+    the one shown. Run as said, the advice (a ledger with no budget; none yet) sets the
+    budget that the same `budget show` then reports, and makes no other ledger."""
+    monkeypatch.setenv("SORAFILM_LEDGER", str(tmp_path / "real.sqlite3"))
+    monkeypatch.setenv("SORAFILM_SIM_LEDGER", str(tmp_path / "sandbox.sqlite3"))
+    which = [w.format(tmp=tmp_path) for w in which]
+    shown = {"": "real", "--simulator": "sandbox", "--ledger": "mine"}[(which or [""])[0]]
+    if made:
+        with Ledger(tmp_path / f"{shown}.sqlite3"):  # a ledger with no budget
+            pass
+    assert main(["budget", "show", *which]) == 0
+    said = capsys.readouterr().out
+    line = said.split("set one with `" if made else "make one with `", 1)[1].split("`")[0]
+    command = shlex.split(line)
+    assert command[:4] == ["sorafilm", "budget", "set", "DOLLARS" if made else "50"], line
+    assert main([*command[1:3], "7", *command[4:]]) == 0
+    capsys.readouterr()
+    assert main(["budget", "show", *which]) == 0
+    assert "budget:    $7.00 a month" in capsys.readouterr().out
+    assert sorted(tmp_path.glob("*.sqlite3")) == [tmp_path / f"{shown}.sqlite3"]

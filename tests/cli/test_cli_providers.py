@@ -97,3 +97,44 @@ def test_a_film_through_base_url_at_a_fake_is_booked_in_the_sandbox(
     with Ledger(tmp_path / "sandbox.sqlite3") as ledger:
         rows = ledger.records()
     assert [r.status for r in rows] == ["completed"] * 3
+
+
+def test_resume_takes_the_provider_from_the_folder_and_the_advice_says_no_more(
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A new user was told to finish a Runway film with `sorafilm resume DIR --provider
+    runway`, though the folder's manifest records the provider and resume reads it there:
+    the advice names only what resume cannot know, and that advice, run as said, resumes on
+    Runway's double (a wrong provider would be refused as another backend)."""
+    import shlex
+
+    out = tmp_path / "film"
+    argv = ["film", "--provider", "runway", "--repo", str(repo), "--out", str(out)]
+    argv += ["--template", "teaser-30", "--seconds", "24", "--sim-seconds", "60"]
+    assert main([*argv, "--poll-timeout", "1"]) == 1  # every shot still running
+    said = capsys.readouterr().out
+    advice = said.split("finish with: ", 1)[1].splitlines()[0]
+    assert advice == shlex.join(["sorafilm", "resume", str(out)]), advice
+
+    # the advice as a command: resume on Runway's double (the embedded jobs died with the
+    # first run, so they are lost, not refused as made elsewhere), and its own advice agrees
+    assert main([*shlex.split(advice)[1:], "--poll-timeout", "1"]) == 1
+    said = capsys.readouterr()
+    assert "on an embedded runway fake" in said.out
+    assert "was made on" not in said.err + said.out
+    assert said.out.count("  lost  ") == 3
+    again = said.out.split("again with: ", 1)[1].splitlines()[0]
+    assert again == shlex.join(["sorafilm", "resume", str(out)]) + " --retry", again
+
+    # at a server that answers as a real one, the refusal says what to drop, not --provider
+    with FakeRunway(job_seconds=0.2) as fake:
+        assert fake is not None
+        fake.conceal = True
+        monkeypatch.setenv("RUNWAYML_API_SECRET", fake.api_key)
+        assert main(["resume", str(out), "--base-url", fake.base_url]) != 0
+    said = capsys.readouterr()
+    refusal = said.err + said.out
+    assert "was made on 'runway-simulator'" in refusal and "(no --real)" in refusal, refusal
