@@ -74,10 +74,8 @@ class Reconciler(ShotPipeline):
         if backend_world(made_on) == backend_world(self.backend_name):
             return None
         provider = backend_world(made_on)[1]
-        # `sorafilm resume` takes the provider from the manifest (cli.film.provider_of): the
-        # flag is advised only where this Studio's differs (given by hand, a legacy folder)
-        same = provider == backend_world(self.backend_name)[1]
-        flag = "" if same else f" --provider {provider}"
+        # resume reads the provider from the manifest: the flag only where ours differs
+        flag = "" if provider == backend_world(self.backend_name)[1] else f" --provider {provider}"
         legacy = legacy_remote(made_on)
         if legacy is not None and backend_world(legacy) == backend_world(self.backend_name):
             if self._sandbox_holds(data):
