@@ -70,7 +70,7 @@ def test_the_legacy_name_with_its_reservations_elsewhere_says_what_to_do(
     other = Ledger(tmp_path / "other-sandbox.sqlite3", sandbox=True)
     backend = VeoBackend(api_key=fake.api_key, base_url=fake.base_url, name="veo-remote")
     with (
-        pytest.raises(FilmError, match=r"'veo-remote'.*--ledger PATH.*--real --provider veo"),
+        pytest.raises(FilmError, match=r"'veo-remote'.*--ledger PATH.*resume --real, or"),
         Studio(backend, other, provider="veo") as studio,
     ):
         studio.resume(out)

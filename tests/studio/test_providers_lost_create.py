@@ -55,7 +55,9 @@ def test_a_lost_create_is_held_then_resumed_then_retried_on_purpose(
     assert main(["resume", *base]) == 1
     said = capsys.readouterr().out
     assert where in said and "--retry-unknown" in said
-    assert f"sorafilm resume {out} --provider {provider}" in said  # the advice keeps it
+    # the advice names the folder only: resume reads the provider from its manifest (the
+    # --retry-unknown run below is that advice, with no --provider)
+    assert f"sorafilm resume {out}" in said and f"--provider {provider}" not in said
     assert Film.load(out).shots[0].status == "unknown"
 
     assert main(["resume", *base, "--retry-unknown"]) == 0, capsys.readouterr()
