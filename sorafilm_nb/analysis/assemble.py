@@ -7,11 +7,11 @@ is the one place that turns results into the record the story reads.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..naming import project_key
 from ..terminal import shown
 from .concepts import Concept, RepoProfile, ScanWarning
 from .doc_members import with_member_summaries
@@ -180,7 +180,7 @@ def build(
     # "kiln1" of pytest's tmp_path_factory (the order tests ran in) made two films of one.
     # Compared as PyPI compares names (PEP 503: "Flask" is flask, "zope.interface"
     # zope-interface), so a change of casing is no other project; the title keeps the casing.
-    name = re.sub(r"[-_.]+", "-", published or title or root.name).lower()
+    name = project_key(published or title or root.name)
     # no README sentence says it: the metadata's summary does ("Retry code until ..."), read
     # as the README's prose is (a description is Markdown on PyPI and npm: its "**", links,
     # tags and "&amp;" reached the end card and prompts as written)

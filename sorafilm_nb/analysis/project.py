@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from ..lazyre import LazyPattern, word_start
+from ..naming import project_key
 from .files import Skipped, build_folder, list_folder, open_inside
 
 _MAX = 2_000_000  # bytes read of any one file here
@@ -110,7 +111,7 @@ def install_line(root: Path, readme: str) -> str:
     registry, name = named
     if _private(root, registry):
         return ""
-    built_it = registry == "pip" and built is not None and _pep503(built) == _pep503(name)
+    built_it = registry == "pip" and built is not None and project_key(built) == project_key(name)
     said = rf"(?<![\w-]){_INSTALLS[registry]}{_OPTIONS} +{re.escape(name)}(?![\w./-])"
     if built_it or re.search(said, readme[:_MAX], re.I):
         return f"{registry} install {name}"
@@ -128,12 +129,6 @@ def _private(root: Path, registry: str) -> bool:
             if isinstance(c, str) and c.strip().lower() == "private :: do not upload":
                 return True
     return False
-
-
-def _pep503(name: str) -> str:
-    """A Python distribution's name as PyPI compares it: "Jinja2" is jinja2, "zope.interface"
-    zope-interface."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _pkg_info_name(root: Path) -> str | None:

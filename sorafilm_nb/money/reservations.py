@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import warnings
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from ..errors import LedgerError
+from ..naming import project_key
 from . import migrations, pgfunctions
 from .budget import CLOCK_SLACK, BudgetExceeded, BudgetWarning, ProjectCapExceeded, month_bounds
 from .cost import Cost, left_of
@@ -363,6 +365,17 @@ class Reservations(Transitions):
         """Cap one project's spend per budget month, inside the team budget (the newest cap of
         a project applies; the old ones stay in project_caps)."""
         name = _text(project, "project", required=True)
+        if name and project_key(name) != name:
+            # caps match a reservation's project exactly, and the studio books a film under
+            # its package's name as registries compare names ("flask", naming.project_key):
+            # said, not changed, as a project named by $SORAFILM_PROJECT is booked as written
+            warnings.warn(
+                f"the studio books films under {project_key(name)!r} (the package's name as "
+                f"registries compare names): a cap on {name!r} applies only to reservations "
+                f"made with that exact project, such as $SORAFILM_PROJECT={name}",
+                BudgetWarning,
+                stacklevel=2,
+            )
         limit = _cost(limit, "limit")
         now = _ts(self._now())
         return self._set_project_cap(name, Cost(Decimal(limit.whole_cents), limit.currency), now)
