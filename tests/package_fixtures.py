@@ -24,8 +24,11 @@ TOOLS_API = [
 ]
 
 
-def tools_package(root: Path, api: list[tuple[str, str, str]] | None = None) -> Path:
-    """A real package whose README's example uses its first names (what analyze reads)."""
+def tools_package(
+    root: Path, api: list[tuple[str, str, str]] | None = None, *, errors: bool = True
+) -> Path:
+    """A real package whose README's example uses its first names (what analyze reads);
+    ``errors=False``: a project without errors of its own (no ToolError, nothing raised)."""
     api = TOOLS_API if api is None else api
     pkg = root / "tools"
     pkg.mkdir(parents=True)
@@ -35,14 +38,13 @@ def tools_package(root: Path, api: list[tuple[str, str, str]] | None = None) -> 
         f"tools.{api[0][0]}('x')\n```\n"
     )
     body = [f'"""Tools: small tools for busy programs."""\n\n__all__ = {names.split(", ")!r}\n']
-    body.append('\nclass ToolError(Exception):\n    """A tool could not finish its job."""\n')
+    if errors:
+        body.append('\nclass ToolError(Exception):\n    """A tool could not finish its job."""\n')
     for name, kind, doc in api:
         if kind == "class":
             body.append(f'\nclass {name}:\n    """{doc}"""\n\n    def run(self):\n        pass\n')
         else:
-            body.append(
-                f'\ndef {name}(value):\n    """{doc}"""\n    if not value:\n'
-                "        raise ToolError(value)\n    return value\n"
-            )
+            fail = "    if not value:\n        raise ToolError(value)\n" if errors else ""
+            body.append(f'\ndef {name}(value):\n    """{doc}"""\n{fail}    return value\n')
     (pkg / "__init__.py").write_text("".join(body))
     return root

@@ -271,7 +271,7 @@ def fit(
             longer = [i for i in open_beats if most * len(placed[i]) > units[i]]
             pool = [i for i in longer if beats[i].role not in CONCEPT_ONLY] or longer
             if not pool and waiting > 0:
-                pool = _room_for(beats, unused, units, open_beats, most)
+                pool = _room_for(beats, unused, units, open_beats, most, placed)
                 waiting -= 1
             if not pool:
                 break
@@ -287,21 +287,36 @@ def _room_for(
     units: list[int],
     open_beats: list[int],
     most: int,
+    placed: list[list[CastEntry]],
 ) -> list[int]:
     """The beats that would take a concept left without a clip if they were longer: the
     trouble for an error, the use order's beats (or a beat without a role) for any other
-    concept, never past a beat's max_shots (plot.arrange files leftovers the same way)."""
+    concept, never past a beat's max_shots (plot.arrange files leftovers the same way).
+
+    With none of those open and no error in the trouble (a project without errors of its
+    own), the centrepiece: plot.arrange puts a leftover before the rescue there, where it
+    continues the use order. Why: teaser-30 has no use beat, so on humanize (no error) its
+    24 s on Veo ran 16 s, "left out (no clip left)" beside six concepts; the README says an
+    error beat nobody plays gives its time to the other concepts, never to filler."""
     errors = any(e.concept.kind == "exception" for e in unused)
     others = any(e.concept.kind != "exception" for e in unused)
-    return [
+
+    def room(i: int) -> bool:
+        return not beats[i].max_shots or units[i] < most * beats[i].max_shots
+
+    pool = [
         i
         for i in open_beats
         if (
             (errors and beats[i].role == "trouble")
             or (others and beats[i].role in (None, "", "opening", "use"))
         )
-        and (not beats[i].max_shots or units[i] < most * beats[i].max_shots)
+        and room(i)
     ]
+    calm = not any(g for b, g in zip(beats, placed, strict=True) if b.role == "trouble")
+    if pool or not (others and calm):
+        return pool
+    return [i for i in open_beats if beats[i].role == "overcome" and room(i)]
 
 
 def _no_filler(

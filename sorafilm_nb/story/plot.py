@@ -282,8 +282,15 @@ def arrange(
     if lead_in and not any(placed[i] for i in trouble if i < lead_in[0]):
         i = lead_in[0]
         ahead = [e for e in queue if e is not lead][: max(0, lo[i] - len(placed[i]))]
+        # time the beat must fill and nothing else may: the README's later concepts, in its
+        # order. Why: a project without errors gives the trouble's time to this beat
+        # (boards._room_for), and humanize's star is the README's first, so every other
+        # concept was "late": its teaser dropped 8 s beside six concepts left out. One
+        # concept shown before the star out of the README's order is the lesser wrong.
+        ahead += late[: max(0, lo[i] - len(placed[i]) - len(ahead))]
         placed[i][:0] = ahead
         queue = [e for e in queue if e not in ahead]
+        late = [e for e in late if e not in ahead]
     leftovers = queue + left_errors
     unused: list[CastEntry] = list(late)
     for e in leftovers:  # any beat still short of its fewest clips, then any with room

@@ -60,14 +60,52 @@ def test_an_explicit_top_is_kept_and_the_note_says_to_raise_it(tmp_path: Path) -
 
 def test_a_template_with_no_place_for_more_concepts_says_so(tmp_path: Path) -> None:
     """teaser-30 has no use beat: one error, one centrepiece, the star. On Veo its 28 s
-    would need a fourth clip that no concept may play, so the film runs three 8 s shots."""
-    repo = _package(tmp_path / "many", _API)
+    would need a fourth clip that no concept may play, so the film runs three 8 s shots.
+    (The full _API casts no error: its teaser gives the error beat's time to the others,
+    see the next test.)"""
+    repo = _package(tmp_path / "many", _API[:6])
     p = plan(repo, provider="veo", template="teaser-30")
     board = p.storyboard
     assert all(s.cast is not None for s in board.shots)
+    assert board.shots[0].cast is not None and board.shots[0].cast.concept.name == "ToolError"
     assert (board.seconds, board.timed_seconds) == (24, 28) and board.unused
     (note,) = [f for f in p.findings if f.rule == "short-film"]
     assert f"no place for the other {len(board.unused)} concepts" in note.hint
+
+
+@pytest.mark.parametrize("seconds", [24, 28])
+def test_a_teaser_without_errors_gives_the_error_beats_time_to_other_concepts(
+    tmp_path: Path, seconds: int
+) -> None:
+    """A project without errors of its own: the teaser's error beat has nobody, and its
+    time goes to the other concepts (README), before the centrepiece, never to filler nor
+    dropped: on Veo 24 s are three 8 s concept shots (humanize's ran two, 16 s, beside six
+    concepts "left out (no clip left)"), 28 s a fourth 4 s one."""
+    repo = _package(tmp_path / "calm", _API, errors=False)
+    p = plan(repo, provider="veo", template="teaser-30", target_seconds=seconds)
+    board = p.storyboard
+    assert not [e for e in board.casting.entries if e.concept.kind == "exception"]
+    assert all(s.cast is not None for s in board.shots)
+    assert board.seconds == board.timed_seconds == seconds
+    assert len({id(s.cast) for s in board.shots}) == len(board.shots) >= 3
+    assert [s.beat for s in board.shots][-1] == "title and promise"
+    assert "short-film" not in {f.rule for f in p.findings}
+
+
+def test_a_teaser_whose_star_is_the_readmes_first_still_fills_its_time(tmp_path: Path) -> None:
+    """humanize: the README's example uses every name, the star (intcomma) first, so every
+    other concept comes after it in the README and none was let before it: the teaser
+    without errors ran 16 s of 24. The centrepiece's time takes the README's next concept."""
+    repo = _package(tmp_path / "calm", _API, errors=False)
+    calls = "".join(f"tools.{name}('x')\n" for name, _, _ in _API)
+    (repo / "README.md").write_text(
+        f"# Tools\n\nSmall tools for busy programs.\n\n```python\nimport tools\n\n{calls}```\n"
+    )
+    board = plan(repo, provider="veo", template="teaser-30", target_seconds=24).storyboard
+    assert all(s.cast is not None for s in board.shots)
+    assert (board.seconds, len(board.shots)) == (24, 3)
+    star = board.shots[-1].cast
+    assert star is not None and star.concept.readme_order == 0
 
 
 def test_a_casting_made_ahead_for_veo_has_a_concept_for_every_clip(tmp_path: Path) -> None:
