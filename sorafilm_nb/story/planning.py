@@ -394,7 +394,9 @@ def plan(
         fixed = top is not None or _is_casting(repo)  # a cast plan() did not grow
         findings.append(_short_film(board, casting, fixed, table, audio))
     captions = film_captions(board.shots, board.end_card)
-    source = table.provenance() if getattr(table, "source", "") else ""  # and UNVERIFIED
+    # and UNVERIFIED: a price file with no source but an UNVERIFIED note still says so
+    shown = getattr(table, "source", "") or getattr(table, "unverified", False)
+    source = table.provenance() if shown else ""
     extra: dict[str, Any] = {}
     if provider != "openai":
         extra["provider"] = provider

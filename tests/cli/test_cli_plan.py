@@ -174,3 +174,31 @@ def test_an_unverified_price_says_so_wherever_the_plan_shows_its_source(
     assert dry.split("Estimated cost:", 1)[1].splitlines()[0].endswith(shown)
     assert main(["plan", "--repo", str(small_repo), "--template", "single-12"]) == 0
     assert "UNVERIFIED" not in capsys.readouterr().out  # openai.toml names its page
+
+
+def test_an_unverified_price_file_with_an_empty_source_still_says_so(
+    small_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reviewer: the plan showed a price's provenance only when its file named a source,
+    so a user's own price file ($SORAFILM_PRICES) with an UNVERIFIED note and an empty source
+    lost the warning on the screen, in plan.md and in plan.json."""
+    from importlib.resources import files
+
+    packaged = files("sorafilm_nb").joinpath("data/prices/veo.toml").read_text(encoding="utf-8")
+    own = tmp_path / "my-veo.toml"
+    lines = packaged.splitlines(keepends=True)
+    own.write_text(
+        "".join('source = ""\n' if x.startswith("source = ") else x for x in lines),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SORAFILM_PRICES", str(own))
+    monkeypatch.setenv("SORAFILM_LEDGER", str(tmp_path / "real.sqlite3"))
+    monkeypatch.setenv("SORAFILM_SIM_LEDGER", str(tmp_path / "sandbox.sqlite3"))
+    argv = ["plan", "--repo", str(small_repo), "--template", "single-12", "--provider", "veo"]
+    assert main([*argv, "--out", str(tmp_path / "plan")]) == 0
+    out = capsys.readouterr().out
+    assert "UNVERIFIED" in out.split("Estimated cost:", 1)[1].splitlines()[0], out
+    assert "UNVERIFIED" in (tmp_path / "plan" / "plan.json").read_text(encoding="utf-8")
