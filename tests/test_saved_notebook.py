@@ -40,7 +40,9 @@ NOTEBOOK = "01_quickstart.ipynb"  # the one with the player
 # SMALL_SCALE, filming this project's ui package: its concepts move with that code, so a
 # little room). Before sharing: 174 Layouts, 131 Styles, 478 models, 479 kB of state, 651 kB
 # saved; after: 5, 7, 161, 203 kB, 293 kB.
-LAYOUTS = 6  # one per look: the default, and the picker's and the bars' column widths
+# one per look (the default, the picker's and the bars' column widths), and one of its own
+# for each panel a user holds (JobProgress, MetaphorPicker, StudioApp: 4 in the quickstart)
+LAYOUTS = 10
 STYLES = 8  # one per kind of widget (HTML, Dropdown, Text, IntProgress, ...)
 MODELS = 175
 STATE_BYTES = 230_000

@@ -9,8 +9,10 @@ end gives each view the one model), so the faces here ask ``look(kind, width=...
 theirs and widgets that look the same share it: a face's saved size grows with its looks,
 not with its widgets.
 
-The one catch, by design: setting a trait on a shared Layout or Style (``widget.layout.width
-= ...``) restyles every widget that has it. To restyle one widget, give it its own:
+The one catch: setting a trait on a shared Layout or Style (``widget.layout.width = ...``)
+restyles every widget that has it. So the widgets a user holds (JobProgress, MetaphorPicker,
+StudioApp) have Layouts of their own (``app.layout.width = "50%"`` restyles that panel only);
+only the parts inside them share. To restyle an inner widget, give it its own:
 ``widget.layout = ipywidgets.Layout(width=...)``.
 """
 

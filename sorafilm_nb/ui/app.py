@@ -109,7 +109,7 @@ class StudioApp(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: VBo
                 self.progress_box,
                 self.player_box,
             ],
-            **look(w.VBox),
+            layout=w.Layout(),
         )
         self.add_class("sorafilm-studio")
         self._show_plan({"new": self.budget.plan})

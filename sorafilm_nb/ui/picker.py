@@ -102,7 +102,7 @@ class MetaphorPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types
             self._rows.append(row)
             self.dropdowns.append(dropdown)
             self.texts.append(text)
-        super().__init__(rows, **look(w.VBox))
+        super().__init__(rows, layout=w.Layout())
         self.casting = casting
         self.add_class("sorafilm-metaphor-picker")
 

@@ -97,7 +97,7 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
         self.summary = w.HTML(**look(w.HTML))
         self.summary.add_class("sorafilm-progress-summary")
         self._rows_box = w.VBox(**look(w.VBox))
-        super().__init__([self.summary, self._rows_box], **look(w.VBox))
+        super().__init__([self.summary, self._rows_box], layout=w.Layout())
         self.add_class("sorafilm-job-progress")
         for shot in _shots_of(plan_or_shots):
             self._row(shot.id, getattr(shot, "title", "") or "")

@@ -95,3 +95,15 @@ def test_a_closed_shared_look_is_replaced_not_reused() -> None:
     again = ui.MetaphorPicker(make_casting())
     assert again.dropdowns[0].layout is not shared
     assert again.dropdowns[0].layout.comm is not None and again.dropdowns[0].layout.width == "26em"
+
+
+def test_a_panel_the_user_holds_restyles_only_itself() -> None:
+    """A reviewer: framing one JobProgress (``panel.layout.border = ...``) framed every
+    default-look widget in the kernel, the other panels and their summary lines too, as the
+    panels themselves sat on the shared default Layout."""
+    from sorafilm_nb.ui.progress import JobProgress
+
+    one, two = JobProgress(), JobProgress()
+    one.layout.border = "2px solid red"
+    assert two.layout.border != "2px solid red"
+    assert one.summary.layout.border != "2px solid red"
