@@ -96,13 +96,21 @@ def _one_alphabet(name: str) -> bool:
 
     Why: the names come from the filmed repository's lists, and "dоIt" with a Cyrillic "о"
     beside the real "doIt" made two concepts that read alike, the fake one saying whatever
-    its author wrote. A Latin name with accents ("größe", "café") stays a name."""
+    its author wrote; so did fullwidth, mathematical and other look-alikes of ASCII letters. A
+    Latin name with accents ("größe", "café") stays a name."""
     if name.isascii():
         return True
     import unicodedata
 
+    from ..redact import compatible
+
     scripts = {unicodedata.name(ch, "").split(" ", 1)[0] for ch in name if ch.isalpha()}
-    return not ("LATIN" in scripts and scripts & _LOOKALIKES)
+    if "LATIN" in scripts and scripts & _LOOKALIKES:
+        return False
+    # a name that reads as an ASCII one and is not (fullwidth "dｏIt", bold "d𝐨It", Armenian
+    # "dօIt", small-capital "dᴏIt"): redact.compatible is the one table of such look-alikes
+    seen = compatible(name)
+    return seen == name or not seen.isascii()
 
 
 def listed_members(

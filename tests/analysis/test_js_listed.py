@@ -181,7 +181,10 @@ def test_a_name_spelled_in_two_alphabets_is_no_member() -> None:
     fake one with whatever docstring the list's author gave it. A name mixing the Latin
     alphabet with the Cyrillic or Greek one, whose letters it copies, is no member; a Latin
     name with accents is one ("größe", "café")."""
+    # and look-alikes of ASCII letters from elsewhere (a reviewer): fullwidth, mathematical
+    # bold, Armenian, small capital "o" (redact.compatible's table)
     names = ["doIt", "d\u043eIt", "g\u0435t", "p\u03bfst", "gr\u00f6\u00dfe", "caf\u00e9"]
+    names += ["d\uff4fIt", "d\U0001d428It", "d\u0585It", "d\u1d0fIt"]
     listed = ", ".join(json.dumps(n, ensure_ascii=False) for n in names)
     scan = scan_js(
         f"[{listed}].forEach(function (m) {{ T.prototype[m] = function () {{}}; }});\n".encode(),
