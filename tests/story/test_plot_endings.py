@@ -337,22 +337,28 @@ def test_three_props_in_a_row_read_as_a_list(kiln_profile) -> None:  # type: ign
     )
 
 
+def _first_payoff(theme: str, gag: str) -> str:
+    """The ending scene a theme's gag picks as the star, the same for every project name."""
+    from sorafilm_nb.story.casting import MetaphorLibrary
+    from sorafilm_nb.story.plot_ending import _by_fit
+
+    roles = MetaphorLibrary.load(theme).get(gag).roles
+    pays = story_wordings()[theme].payoffs
+    got = {_by_fit(pays, roles, n)[0].scene for n in _NAMES}
+    assert len(got) == 1, got  # the gag's roles pick it, whatever the project's name
+    return got.pop()
+
+
 def test_a_heist_route_ends_in_the_tunnels_and_a_request_in_the_getaway_car() -> None:
     """The getaway car paid off 29 of the heist's 110 gags with an ending (sending, routing,
     streaming, cancelling), so 6 of the eval's 18 heist films drove off in it once the seeds
     were the projects' own names (11 of 40 seed salts above the quarter): a route, a
     redirect or a pipe now ends with the crew out through the old tunnels, and the car keeps
     what is sent and fetched (22 gags)."""
-    from sorafilm_nb.story.casting import MetaphorLibrary
-    from sorafilm_nb.story.plot_ending import _by_fit
-
-    lib = MetaphorLibrary.load("heist")
     pays = story_wordings()["heist"].payoffs
 
     def first(gag: str) -> str:
-        got = {_by_fit(pays, lib.get(gag).roles, n)[0].scene for n in _NAMES}
-        assert len(got) == 1, got  # the gag's roles pick it, whatever the project's name
-        return got.pop()
+        return _first_payoff("heist", gag)
 
     for gag in ("heist.vent-route", "heist.orange-chute", "heist.readdress-parcel"):
         assert "tunnels" in first(gag), gag
@@ -369,16 +375,9 @@ def test_a_kitchen_version_ends_in_the_pantry_and_a_cancel_by_the_simmering_stov
     kitchen payoff named any of their roles, so the name's turn fell on the brigade. A
     version, a batch or a label now ends with the preserves shelved in order, a cancel, a
     timeout or a retry with every pot simmering and none boiling over."""
-    from sorafilm_nb.story.casting import MetaphorLibrary
-    from sorafilm_nb.story.plot_ending import _by_fit
-
-    lib = MetaphorLibrary.load("kitchen")
-    pays = story_wordings()["kitchen"].payoffs
 
     def first(gag: str) -> str:
-        got = {_by_fit(pays, lib.get(gag).roles, n)[0].scene for n in _NAMES}
-        assert len(got) == 1, got  # the gag's roles pick it, whatever the project's name
-        return got.pop()
+        return _first_payoff("kitchen", gag)
 
     for gag in ("kitchen.jam-jars-by-batch", "kitchen.parcel-with-stamps"):
         assert "pantry shelves" in first(gag), gag
