@@ -24,6 +24,7 @@ Exit status: 0, or 1 with --strict when a target fails, or 2 when a package cann
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -292,9 +293,11 @@ def story_check(package: str, plan: Any, casting: Any) -> StoryCheck:
     )
 
 
+@functools.cache
 def _event_openings() -> tuple[str, ...]:
     """The openings a cause says an error's own event with ("When", "Just as", "The
-    moment"): story.toml's raised_when link, the one home of that wording."""
+    moment"): story.toml's raised_when link, the one home of that wording. Read once a run:
+    every cause of every film asks."""
     from sorafilm_nb.story.wording import story_wordings
 
     lines = story_wordings()["default"].links["raised_when"]

@@ -214,7 +214,7 @@ def list_files(root: Path, dirs: DirListing | None = None, trusted_before: int =
     return Listing(prefer_sources(sorted(named)), "walk", listing, unreadable)
 
 
-def shown_path(rel: str) -> str:
+def escaped_path(rel: str) -> str:
     """A listed path as text that can be written anywhere: the bytes of a name that is not
     UTF-8 (os and git hand them over as lone surrogates) as ``\\xff`` escapes."""
     if rel.isascii():
@@ -224,7 +224,7 @@ def shown_path(rel: str) -> str:
 
 def _utf8_named(found: list[str], unreadable: dict[str, str]) -> list[str]:
     """found without the paths that are not valid UTF-8, each put in unreadable (keyed by
-    shown_path) with why.
+    escaped_path) with why.
 
     Why: such a name reaches Python as lone surrogates ("bad\\udcff.py"), which no UTF-8
     file, terminal or JSON reader takes: a repository with one crashed `sorafilm plan` at
@@ -235,7 +235,7 @@ def _utf8_named(found: list[str], unreadable: dict[str, str]) -> list[str]:
     kept: list[str] = []
     for rel in found:
         if not_utf8(rel):
-            unreadable[shown_path(rel)] = "file name is not valid UTF-8, not read"
+            unreadable[escaped_path(rel)] = "file name is not valid UTF-8, not read"
         else:
             kept.append(rel)
     return kept
@@ -390,7 +390,7 @@ def _walk_files(
             try:
                 subdirs, names, links = _read_dir(folder)
             except OSError as exc:  # not cached either: tried again next time
-                unreadable[shown_path(rel) + "/"] = f"unreadable directory: {exc.strerror or exc}"
+                unreadable[escaped_path(rel) + "/"] = f"unreadable directory: {exc.strerror or exc}"
                 continue
         listing[rel] = [mtime, subdirs, names, links, ctime]
         for name in links:  # resolved on every walk: a link's target can change unseen
@@ -400,7 +400,7 @@ def _walk_files(
             try:
                 resolve_link(base, link)
             except Skipped as skip:
-                unreadable[shown_path(link)] = skip.reason
+                unreadable[escaped_path(link)] = skip.reason
         if rel:
             prefix = rel + "/"
             if names:

@@ -46,12 +46,12 @@ from .cache import save as save_cache
 from .concepts import CONCEPT_KINDS, FRAME_COLUMNS, Concept, RepoProfile, ScanWarning
 from .docs import signature as docs_signature
 from .files import (
+    escaped_path,
     in_system_tree,
     language_of,
     list_files,
     not_utf8,
     prefer_sources,
-    shown_path,
     unpack_advice,
 )
 from .pool import Finish, run_then
@@ -378,7 +378,7 @@ def _check_root(path: str | os.PathLike[str]) -> Path:
         # name became the title, the casting's seed and plan.json's root, none of which can
         # be written (UnicodeEncodeError, a traceback at the first of them)
         raise AnalysisError(
-            f"cannot analyze {shown_path(str(real))}: its path is not valid UTF-8; "
+            f"cannot analyze {escaped_path(str(real))}: its path is not valid UTF-8; "
             "rename the folder (or the one above it that is named so)"
         )
     return real

@@ -283,11 +283,10 @@ def _set(args: argparse.Namespace) -> int:
             )
     with _open(args) as ledger:
         b = ledger.set_budget(limit, soft=args.soft, start_day=args.start_day)
-        remaining = ledger.remaining()
-        kind = ledger.month_summary().limit_kind
+        month = ledger.month_summary()  # one read of the month: its remaining and its kind
         print(
-            f"budget set: {b.limit} a month, {kind}, "
-            f"resets on day {b.start_day} (UTC); {left_of(remaining)} this month"
+            f"budget set: {b.limit} a month, {month.limit_kind}, "
+            f"resets on day {b.start_day} (UTC); {left_of(month.remaining)} this month"
         )
     return 0
 

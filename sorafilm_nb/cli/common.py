@@ -219,7 +219,7 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
         provider = getattr(args, "provider", None)
         # resume reads the provider from the folder's manifest (film.provider_of): the flag
         # is advised only when the folder does not record it yet (interrupted before it)
-        if provider not in (None, "openai", recorded_provider(out_dir)):
+        if provider not in (None, "openai") and provider != recorded_provider(out_dir):
             words += ["--provider", provider]
         if getattr(args, "real", False):
             words.append("--real")

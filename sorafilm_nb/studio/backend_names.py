@@ -1,8 +1,8 @@
 """How a film folder names the backend that made it, and what the name tells: simulated or
 real, and which provider's world (its job ids mean nothing to another). Apart from folder.py
 because these names are a contract with manifests and ledger rows already on disk (the
-legacy readings below), read by resume, rerun and the ledger's booking; folder.py
-re-exports them."""
+legacy readings below), read by resume, rerun, the report and the ledger's booking, each
+importing them from here."""
 
 from __future__ import annotations
 
