@@ -34,6 +34,17 @@ def _next_xid(url: str) -> int:
         return int(row[0])
 
 
+def test_no_one_else_takes_ids_on_the_test_server(url: str) -> None:
+    """The counts below are the ledger's alone: autovacuum, which wakes a minute into a run and
+    analyses the catalogs in transactions of its own, is off on a throwaway server (CI once saw
+    11 ids taken during the busy test's half-second wait)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SHOW autovacuum").fetchone()
+    assert row is not None and row[0] == "off"
+
+
 def test_a_write_that_wrote_nothing_skips_the_flush(url: str) -> None:
     with Ledger(url) as led:
         r = led.reserve(Cost(Decimal(60)), "warm up: the schema is built")
