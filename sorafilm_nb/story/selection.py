@@ -101,7 +101,9 @@ def pick_groups(
     concept that does not fit for the next ones of the same standing (public API for public
     API, at most top*SEARCH_DEPTH places down) that do; never a name the README's examples
     use, which is what users touch whatever the theme offers. Places still empty go to the
-    passed-over concepts, in order, before the next group is looked at.
+    passed-over concepts, in order, before the next group is looked at and before any
+    concept past the search depth, which fits no better than they do (the cast follows the
+    scores).
     """
     if top < 1:
         return ()
@@ -194,6 +196,14 @@ def _select(
                     over_cap.append(i)
                 continue
             looked += 1
+            if looked > top * SEARCH_DEPTH and passed:
+                # the search is over: the concepts passed over rank above this one, so they
+                # take the places first (dayjs' Dayjs and dayjs.unix went to locale modules
+                # found past the depth, which fit no better and scored a fifth as much)
+                chosen.extend(passed[: max(0, top - len(chosen))])
+                passed.clear()
+                if len(chosen) >= top:
+                    break
             may_pass = not c.in_readme and looked <= top * SEARCH_DEPTH
             if may_pass and (
                 variant_of(c, names) is not None or (fits is not None and not fits(c))
