@@ -30,8 +30,13 @@ def max_exceptions(top: int) -> int:
 
 def _api_tier(c: Concept) -> int:
     """0 for what the project hands its users (exported, in the README's examples, used as a
-    decorator there), 1 for the rest: the public API is filmed first."""
-    return 0 if (c.exported or c.in_readme or c.decorator) else 1
+    decorator there), 2 for what the analysis ranked below zero (its penalty for how the
+    package works inside, api.PRIVATE_PENALTY), 1 for the rest: the public API is filmed
+    first, and a better fit is never looked for among the package's insides (dayjs'
+    parseDate, -1.39, took the place of its Dayjs class, 5.62, which fit no gag)."""
+    if c.exported or c.in_readme or c.decorator:
+        return 0
+    return 2 if c.score < 0 else 1
 
 
 # "similar to the :class:`File` type", "Works like :class:`.Serializer`", "Similar to
@@ -180,7 +185,7 @@ def _select(
                 return True
         return False
 
-    for tier in (0, 1):
+    for tier in (0, 1, 2):
         passed.clear()
         looked = 0
         for i in (i for i in ordered if _api_tier(unique[i]) == tier):

@@ -46,3 +46,14 @@ def test_a_concept_that_fits_still_takes_a_weak_ones_place_within_the_depth() ->
     ]
     picked = pick_concepts(_profile(concepts), 1, fits=lambda c: c.name == "Fits")
     assert [c.name for c in picked] == ["Fits"]
+
+
+def test_a_better_fit_is_never_looked_for_among_the_packages_insides() -> None:
+    """dayjs' parseDate (-1.39: the analysis' penalty for a function the entry does not hand
+    out) fit a gag and took the place of its Dayjs class (5.62), which fit none."""
+    concepts = [
+        Concept(name="Dayjs", kind="class", file="index.d.ts", line=1, summary="", score=5.6),
+        Concept(name="parseDate", kind="function", file="index.js", line=9, summary="", score=-1.4),
+    ]
+    picked = pick_concepts(_profile(concepts), 1, fits=lambda c: c.name == "parseDate")
+    assert [c.name for c in picked] == ["Dayjs"]
