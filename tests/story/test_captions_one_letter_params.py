@@ -1,0 +1,30 @@
+"""A one-letter parameter never makes a caption (story.fallback_gloss.param_phrase).
+
+dayjs' film said "dayjs: takes a date and a c" and "isDayjs: tells whether a d is dayjs",
+read off ``dayjs(date, c)`` and ``isDayjs(d)``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from story_fixtures import bare_concept
+
+from sorafilm_nb.story.fallback_gloss import caption_choices, fallback_gloss, role_gloss
+
+
+def test_a_predicate_of_a_one_letter_parameter_asks_of_something() -> None:
+    c = bare_concept("isDayjs", "function", params=("d",))
+    assert role_gloss(c) == "tells whether something is dayjs"
+
+
+def test_no_caption_names_a_one_letter_parameter() -> None:
+    for name, params in (("dayjs", ("date", "c")), ("isDayjs", ("d",)), ("unix", ("t",))):
+        c = bare_concept(name, "function", params=params)
+        said = [fallback_gloss(name, [c]), *caption_choices(name, [c])]
+        for caption in said:
+            assert not re.search(r"\b(?:a|an) [a-z]\b", caption), caption
+            assert "takes a date and" not in caption, caption
+    # the rest of what it takes is still said
+    c = bare_concept("dayjs", "function", params=("date", "c"))
+    assert fallback_gloss("dayjs", [c]) == "dayjs: takes a date"
