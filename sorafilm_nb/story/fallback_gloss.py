@@ -110,7 +110,9 @@ def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
     turns on or off (its one parameter a flag), within ``room`` characters; "" when none of
     these holds."""
     words = short_name_words(c.name)
-    if c.kind == "function" and len(words) >= 2 and words[0] in NAME_VERBS:
+    # "startOf": a verb and what it leads to, not its object ("starts an of", dayjs)
+    names_object = len(words) >= 2 and words[-1] not in DANGLING
+    if c.kind == "function" and names_object and words[0] in NAME_VERBS:
         rest = " ".join(words[1:])
         return f"{NAME_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
     if c.kind == "function" and len(words) >= 2 and words[0] in _ASKS:

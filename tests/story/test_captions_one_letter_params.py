@@ -1,7 +1,8 @@
-"""A one-letter parameter never makes a caption (story.fallback_gloss.param_phrase).
+"""A one-letter parameter never makes a caption (story.fallback_gloss.param_phrase), nor a
+name's last word that is no object (role_gloss).
 
 dayjs' film said "dayjs: takes a date and a c" and "isDayjs: tells whether a d is dayjs",
-read off ``dayjs(date, c)`` and ``isDayjs(d)``.
+read off ``dayjs(date, c)`` and ``isDayjs(d)``, and "Dayjs.startOf: starts an of".
 """
 
 from __future__ import annotations
@@ -28,3 +29,11 @@ def test_no_caption_names_a_one_letter_parameter() -> None:
     # the rest of what it takes is still said
     c = bare_concept("dayjs", "function", params=("date", "c"))
     assert fallback_gloss("dayjs", [c]) == "dayjs: takes a date"
+
+
+def test_a_name_that_ends_on_a_preposition_names_no_object() -> None:
+    """dayjs' ``startOf``: "starts an of"."""
+    c = bare_concept("Dayjs.startOf", "function", params=("unit",))
+    assert role_gloss(c) == ""
+    assert "an of" not in fallback_gloss("Dayjs.startOf", [c])
+    assert role_gloss(bare_concept("createServer", "function")) == "creates a server"
