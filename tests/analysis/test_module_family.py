@@ -100,6 +100,19 @@ def test_sibling_modules_are_one_concept_named_by_their_folder(tmp_path: Path) -
     assert {"dayjs", "isDayjs", "Dayjs", "esm.utils"} <= set(names)
 
 
+def test_a_builds_twin_of_a_family_is_the_same_concept(tmp_path: Path) -> None:
+    """dayjs ships its locales twice: esm/locale/ and a minified locale/ (what users import:
+    ``dayjs/locale/es``); one concept, by the shorter name."""
+    root = dates(tmp_path)
+    for name in LOCALES:
+        write(
+            root, f"locale/{name}.js", f"!function(e,t){{e.dayjs_locale_{name[:2]}=t()}}(this);\n"
+        )
+    profile = analyze(root, use_cache=False)
+    families = [c for c in profile.concepts if c.summary.startswith(f"{len(LOCALES)} modules")]
+    assert [c.name for c in families] == ["locale"]
+
+
 def test_a_few_sibling_modules_stay_modules_of_their_own(tmp_path: Path) -> None:
     few = LOCALES[: FAMILY_MIN - 1]
     profile = analyze(dates(tmp_path, few), use_cache=False)
