@@ -203,7 +203,8 @@ def api_pass(
             or rel.endswith(DECLARATIONS)
             or _whole(results.get(rel))
         ):
-            if not rel.endswith(DECLARATIONS):  # dayjs' plugins, built: still a family
+            if not rel.endswith(DECLARATIONS) and (include_private or not private_path(rel)):
+                # dayjs' plugins, built beside their typings: still members of a family
                 left.append((*raw[:12], True, False, False, -1, False))
             continue  # see _empty and _whole; a built file's dotted path is the build's
         if kind == "module":

@@ -119,3 +119,15 @@ def test_a_few_sibling_modules_stay_modules_of_their_own(tmp_path: Path) -> None
     names = {c.name for c in profile.concepts}
     assert {f"esm.locale.{n}" for n in few} <= names
     assert "esm.locale" not in names
+
+
+def test_a_private_folder_of_built_modules_is_no_family(tmp_path: Path) -> None:
+    root = dates(tmp_path)
+    for i in range(FAMILY_MIN + 2):
+        write(root, f"esm/_parts/p{i}.js", "export default (function (o) { return o; });\n")
+        write(root, f"esm/_parts/p{i}.d.ts", "declare const p: any\nexport = p\n")
+    names = {c.name for c in analyze(root, use_cache=False).concepts}
+    assert "esm._parts" not in names
+    assert "esm._parts" in {
+        c.name for c in analyze(root, use_cache=False, include_private=True).concepts
+    }
