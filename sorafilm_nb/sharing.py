@@ -33,6 +33,7 @@ from .errors import SorafilmError
 from .markup import html_template, html_text, safe_html
 from .paths import notebook_relative, replace_folders, shown_path, without_local_folders
 from .redact import redact
+from .terminal import printable
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
@@ -40,6 +41,10 @@ _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
 # groups: the tag's start, " default" when shown, the rest up to src, the path, the end
 _TRACK = re.compile(r"(<track kind='captions')( default)?([^>]* src=')([^']*)('>)")
 SHOT_POSTER_WIDTH = 320
+NOT_FOUND = (
+    "Not found: the film this player showed is not beside the notebook (it was run in another "
+    "folder, or the film was deleted)."
+)
 NOT_LINKED = (
     "Not linked: only a path naming the author's own folders reaches the film from this "
     "page; save the page beside the film's folder (or in a folder above it) to link it."
@@ -113,7 +118,20 @@ def share(
     # them. The HTML in its markdown is the author's, whoever ran it, and is always shared
     # sanitized (_TEMPLATE), as Jupyter never trusts it either.
     trusted = execute or _signed(nb)
-    film_paths = _static_outputs(nb, src.parent, target.parent)
+    missing: list[str] = []
+    film_paths = _static_outputs(nb, src.parent, target.parent, missing)
+    if missing:
+        import warnings
+
+        names = ", ".join(printable(m) for m in missing[:3]) + (", ..." if missing[3:] else "")
+        warnings.warn(
+            MissingFilmWarning(
+                f"{src}: its player shows {names}, not found beside the notebook (was it run "
+                "in another folder?); the page says so in the film's place. Share the "
+                "notebook where it ran, or add a film's storyboard with --film DIR"
+            ),
+            stacklevel=2,
+        )
     if not trusted and _live(nb):
         import warnings
 
@@ -194,10 +212,12 @@ def _execute(
                     sys.stderr.write(line)
 
 
-def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
+def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) -> list[str]:
     """Replace widget views by their static HTML; return the films the players showed.
 
     A player's video path is relative to the notebook; it is rewritten relative to the page.
+    One that is not beside the notebook (a copy run elsewhere, the film folder deleted) is
+    added to missing, and the page says so where the player was, never a dead link.
     """
     films: list[str] = []
     saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
@@ -224,6 +244,14 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
             page_html = _latest_face(states, view) or page_html
             for old in _FILM_ATTR.findall(page_html):  # as written: escaped by its template
                 rel = html.unescape(old)
+                if not (nb_dir / rel).is_file():  # run elsewhere (nbconvert into /tmp)
+                    missing.append(rel)
+                    page_html = re.sub(
+                        f" src='{re.escape(old)}'>(<track[^>]*>)?</video>",
+                        lambda _m: f"></video><div><small>{html_text(NOT_FOUND)}</small></div>",
+                        page_html,
+                    )
+                    continue
                 films.append(rel)
                 moved = notebook_relative(nb_dir / rel, out_dir)
                 if moved:
@@ -343,6 +371,11 @@ def _page_name(folder: Path, out_dir: Path) -> str:
 
 class UntrustedNotebookWarning(UserWarning):
     """A notebook no one trusted on this machine was shared with its HTML made inert."""
+
+
+class MissingFilmWarning(UserWarning):
+    """A notebook's player shows a film that is not beside the notebook (it was run in
+    another folder: nbconvert --execute into /tmp writes its films where it ran)."""
 
 
 # Outputs whose content a browser runs or renders as markup.
