@@ -350,6 +350,21 @@ def drafts_vs_finals(history: pd.DataFrame | None) -> Figure:
     return fig
 
 
+# Plans side by side in estimate_vs_billed: more and their labels overlap at the figure's width
+PLANS_SHOWN = 12
+
+
+def _plan_label(frame: pd.DataFrame, plan: str) -> str:
+    """A plan's bar label: its project when the ledger booked one ("flask\n3f7b9b"), else
+    the id's start; a plan id alone says nothing to the person reading the chart."""
+    project = ""
+    if "project" in frame.columns:
+        named = frame.loc[frame["plan"] == plan, "project"].dropna().astype(str)
+        project = next((p for p in named if p.strip()), "")
+    short = plan[:6] if plan != "(no plan)" else plan
+    return f"{project[:14]}\n{short}" if project else plan[:10]
+
+
 def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
     """Estimated against billed dollars per plan (finished jobs only): is the estimate true?
 
@@ -368,10 +383,16 @@ def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
         _dollars(ax)
         return fig
     done["plan"] = done["plan"].fillna("").astype(str).replace("", "(no plan)")
+    plans = list(dict.fromkeys(done["plan"]))  # in the order first billed (frame is by time)
+    if len(plans) > PLANS_SHOWN:  # 25 plan ids side by side were one black smear
+        plans = plans[-PLANS_SHOWN:]
+        many = len(set(done["plan"]))
+        _style(ax, title=f"Estimate vs billed: the last {PLANS_SHOWN} of {many} plans")
+        done = done[done["plan"].isin(plans)]
     grouped = done.groupby("plan", sort=False)
     est = grouped["estimate_cents"].sum() / 100
     billed = grouped["billed_cents"].sum(min_count=0) / 100
-    labels = [p[:10] for p in est.index]
+    labels = [_plan_label(done, p) for p in est.index]
     x = np.arange(len(labels))
     width = 0.38
     ax.bar(x - width / 2, est.to_numpy(), width, label="estimate", color=PALETTE[1])
@@ -382,7 +403,9 @@ def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
         label="billed",
         color=SPEND,
     )
-    ax.set_xticks(x, labels)
+    ax.set_xticks(x, labels, fontsize=8 if len(labels) > 6 else None)
+    if len(labels) > 6:
+        fig.autofmt_xdate(rotation=30)
     ax.set_xlabel("plan")
     ax.legend(frameon=False, fontsize=9)
     _dollars(ax)
