@@ -241,7 +241,9 @@ def spend_by_model_size(history: pd.DataFrame | None) -> Figure:
 
 def spend_by_who(history: pd.DataFrame | None, by: str = "user") -> Figure:
     """Billed spend per user or per project (by="project"): who spent a team's budget.
-    Rows without one (a personal ledger's) show as "-"."""
+    Rows without one (a personal ledger's) show as "-". A project is one bar whatever its
+    spelling (its project_key, as its cap counts it), named as its newest job spelled it,
+    as the budget report names it (reports.Share)."""
     if by not in ("user", "project"):
         raise ValueError(f"by must be 'user' or 'project', got {by!r}")
     frame = _frame(history)
@@ -253,6 +255,12 @@ def spend_by_who(history: pd.DataFrame | None, by: str = "user") -> Figure:
         _empty(ax)
         ax.set_yticks([])
         return fig
+    if by == "project" and "project_key" in billed.columns:
+        named = frame[frame["status"] != "released"].dropna(subset=["project_key"])
+        named = named.sort_values("time", kind="stable")
+        billed = billed.assign(
+            project=billed["project_key"].map(named.groupby("project_key")["project"].last())
+        )
     sums = billed.fillna({by: "-"}).groupby(by, sort=True)["billed_cents"].sum() / 100
     bars = ax.barh([str(n) for n in sums.index], sums.to_numpy(), color=PALETTE[0])
     ax.bar_label(bars, labels=[f"${v:,.2f}" for v in sums.to_numpy()], padding=3, fontsize=9)
