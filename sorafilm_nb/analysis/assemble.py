@@ -20,6 +20,7 @@ from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
 from .project import install_line, project_name, project_summary
+from .raisers import with_raises
 from .rank import rank
 from .scan_python import FileScan
 from .signature import Texts, with_factories, with_member_docs, with_params
@@ -171,6 +172,7 @@ def build(
     texts: Texts = {}  # the source files both readers open, read once
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
+    concepts = with_raises(concepts, results)  # the project's errors each one raises
     concepts = with_member_summaries(root, concepts, texts)  # what a mute class's members say
     # the project's name as the repository says it: its packaging metadata's, else its
     # README's; its folder's only when neither says one. The name seeds every choice a film

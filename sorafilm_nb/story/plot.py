@@ -11,7 +11,8 @@ about the project instead of filing concepts by kind:
   examples (Concept.readme_order), then the import and call structure (a base class before
   the classes built on it, the most referenced first), then rank.
 - ``trouble`` shows the errors the project defines: the trouble a user meets, in the order of
-  the concepts they belong to (the error that names a concept follows it).
+  the concepts they belong to (the error a concept raises, else the one that names it,
+  follows it).
 - ``overcome`` (the centrepiece) shows the concept that overcomes them: one that puts a
   failure right by what it does (an error handler, a retry, a fallback, a catch), else no
   rescue but the film's big number, the best-ranked concept left; never a README concept
@@ -208,11 +209,16 @@ def the_rescue(group: Sequence[CastEntry]) -> CastEntry | None:
 
 
 def trouble_order(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> list[CastEntry]:
-    """Errors in the order of the concepts they share words with (unrelated ones last)."""
+    """Errors in the order of the concepts that raise them (Concept.raises), else of those
+    they share words with (unrelated ones last): the error follows the thing that raises
+    it."""
     where: dict[int, int] = {}
     for i, err in enumerate(errors):
-        words = _words(err)
-        hits = [j for j, e in enumerate(order) if words & _words(e)]
+        name = err.concept.name
+        hits = [j for j, e in enumerate(order) if any(name in c.raises for c in e.concepts)]
+        if not hits:
+            words = _words(err)
+            hits = [j for j, e in enumerate(order) if words & _words(e)]
         where[i] = hits[0] if hits else len(order)
     return [errors[i] for i in sorted(range(len(errors)), key=lambda i: (where[i], i))]
 
