@@ -16,6 +16,7 @@ from ..terminal import shown
 from .concepts import Concept, RepoProfile, ScanWarning
 from .doc_members import with_member_summaries
 from .docs import read_pages
+from .entry_line import entry_line
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
@@ -187,6 +188,7 @@ def build(
     # as the README's prose is (a description is Markdown on PyPI and npm: its "**", links,
     # tags and "&amp;" reached the end card and prompts as written)
     summary = first_sentence(strip_markup(project_summary(root)))
+    install = install_line(root, readme_text)
     tagline, left_out = _promise([(find_readme(root), readme.tagline), (None, summary)])
     return RepoProfile(
         root=str(root),
@@ -199,5 +201,6 @@ def build(
         warnings=(*warnings, *left_out),
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        install=install_line(root, readme_text),
+        install=install,
+        entry=entry_line(readme_text, install),
     )

@@ -114,6 +114,10 @@ class RepoProfile:
     # how to get it: "pip install Flask", "npm install zod"; "" unless the project says it
     # is published (analysis.project.install_line); the closing card says it (added field)
     install: str = ""
+    # how a program starts using it, as the README's first JavaScript example writes it
+    # ("const Koa = require('koa')"; analysis.entry_line), "" elsewhere: the tools card
+    # says it, the closing card says install (added field)
+    entry: str = ""
 
     def __repr__(self) -> str:
         # The default dataclass repr of a real profile runs to ~180,000 characters: the first
@@ -171,6 +175,7 @@ class RepoProfile:
                 tagline=str(d.get("tagline", "")),
                 stats=dict(d.get("stats", {})),
                 install=str(d.get("install", "")),
+                entry=str(d.get("entry", "")),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise AnalysisError(f"not a RepoProfile JSON document: {exc}") from None

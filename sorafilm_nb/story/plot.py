@@ -413,9 +413,11 @@ def _python_package(profile: RepoProfile) -> str:
 
 
 def entry_point(profile: RepoProfile) -> str:
-    """How a user starts: "import flask" (the package the code lives in), "npm install
-    express" (RepoProfile.install, the one install line: only a name the project says is
-    published, the scope kept), or "" when unknown.
+    """How a user starts in code: "import flask" (the package the code lives in), "const Koa
+    = require('koa')" (RepoProfile.entry: the README's own line for the published package),
+    or "" when unknown. Never the install line: the closing card says how to get it, and
+    koa's tools card said "JavaScript · npm install koa" above a closing "koa: npm install
+    koa".
 
     Why not the metadata's or the README's name: "@acme/kit" without its scope is "kit",
     another package, and a README heading is the filmed repository's word; either said as
@@ -424,8 +426,8 @@ def entry_point(profile: RepoProfile) -> str:
     if lang == "Python":
         package = _python_package(profile)
         return f"import {package}" if package else ""
-    if lang in ("JavaScript", "TypeScript") and profile.install.startswith("npm "):
-        return profile.install
+    if lang in ("JavaScript", "TypeScript"):
+        return profile.entry
     return ""
 
 
