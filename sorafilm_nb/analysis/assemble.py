@@ -21,6 +21,7 @@ from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
 from .project import install_line, project_name, project_summary
+from .promised import with_promise
 from .raisers import with_raises
 from .rank import rank
 from .scan_python import FileScan
@@ -190,6 +191,10 @@ def build(
     summary = first_sentence(strip_markup(project_summary(root)))
     install = install_line(root, readme_text)
     tagline, left_out = _promise([(find_readme(root), readme.tagline), (None, summary)])
+    # what the promise names comes first (promised.py): the README's whole first sentence
+    # when the promise is its (the tagline is cut at 120 characters), else the promise
+    pledge = readme.description if tagline and tagline == readme.tagline else tagline
+    concepts = with_promise(concepts, pledge, (name, title or ""))
     return RepoProfile(
         root=str(root),
         name=shown(name),
