@@ -16,10 +16,13 @@ from ..terminal import shown
 from .concepts import Concept, RepoProfile, ScanWarning
 from .doc_members import with_member_summaries
 from .docs import read_pages
+from .entry_line import entry_line
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
 from .project import install_line, project_name, project_summary
+from .promised import with_promise
+from .raisers import with_raises
 from .rank import rank
 from .scan_python import FileScan
 from .signature import Texts, with_factories, with_member_docs, with_params
@@ -171,6 +174,7 @@ def build(
     texts: Texts = {}  # the source files both readers open, read once
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
+    concepts = with_raises(concepts, results)  # the project's errors each one raises
     concepts = with_member_summaries(root, concepts, texts)  # what a mute class's members say
     # the project's name as the repository says it: its packaging metadata's, else its
     # README's; its folder's only when neither says one. The name seeds every choice a film
@@ -185,7 +189,12 @@ def build(
     # as the README's prose is (a description is Markdown on PyPI and npm: its "**", links,
     # tags and "&amp;" reached the end card and prompts as written)
     summary = first_sentence(strip_markup(project_summary(root)))
+    install = install_line(root, readme_text)
     tagline, left_out = _promise([(find_readme(root), readme.tagline), (None, summary)])
+    # what the promise names comes first (promised.py): the README's whole first sentence
+    # when the promise is its (the tagline is cut at 120 characters), else the promise
+    pledge = readme.description if tagline and tagline == readme.tagline else tagline
+    concepts = with_promise(concepts, pledge, (name, title or ""))
     return RepoProfile(
         root=str(root),
         name=shown(name),
@@ -197,5 +206,6 @@ def build(
         warnings=(*warnings, *left_out),
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        install=install_line(root, readme_text),
+        install=install,
+        entry=entry_line(readme_text, install),
     )
