@@ -107,6 +107,20 @@ def summary_line(doc: str | None, limit: int = 160) -> str:
     return text
 
 
+def first_sentence(text: str, limit: int | None) -> str:
+    """The first sentence of a paragraph, cut at a word boundary to at most limit chars
+    (None: whole). The one rule for the tagline and the metadata's summary (readme), a
+    forward's target (forwards) and a member's doc comment (doc_members): three copies had
+    cut one sentence at three places, one of them mid-word."""
+    text = " ".join(text.split())
+    s = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if limit is not None and len(s) > limit:
+        s = s[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-—") + "…"
+    return s
+
+
+# a sentence ends before a capital, a quote, a code span or a bracket: not at "e.g. the"
+_SENTENCE_END = LazyPattern(r"(?<=[.!?])\s+(?=[A-Z\"'`(])")
 SECOND_SENTENCE = 100
 # A section's heading line: "Attributes:", "Args:", "Usage::" ("Shorthand for:" is prose)
 _SECTION = LazyPattern(r"^(?:\w+:|.*::)$")
