@@ -159,7 +159,7 @@ def test_a_long_member_sentence_is_cut_at_a_word_as_a_tagline_is() -> None:
     the field is "complex" eg.")."""
     from sorafilm_nb.analysis.doc_members import DOC_CHARS
 
-    long = "Show the text via an environment specific pager on standard output, or prints it as it is."
+    long = "Show the text via an environment specific pager on standard output, or prints it whole."
     py = f'class Pager:\n    def page(self):\n        """{long}"""\n'
     said = member_docs(py.splitlines(), _concept("Pager", "class", "p.py", 1, "python"))
     text = said[0].removeprefix("page: ")
