@@ -269,20 +269,15 @@ def check_out_dir(out: str, repo: str = ".") -> Path:
 
     Nothing is created here (a dry run writes nothing); a file in the way, or a path under a
     file, is a one-line error instead of a traceback after the plan was printed; a link of
-    the repository's is one too (safeio.repository_link says why).
+    the repository's is one too (safeio.repository_link says why, link_refusal says it).
     """
     from ..errors import SorafilmError
-    from ..safeio import repository_link
+    from ..safeio import link_refusal
 
     folder = Path(out).expanduser()
-    leads = repository_link(folder, Path(repo).expanduser())
-    if leads is not None:
-        link, target = leads
-        raise SorafilmError(
-            f"--out {out}: {link} is a link in the repository, to {target}; a repository's "
-            "own link does not choose where files are written. Give the folder itself "
-            f"(--out {os.path.realpath(folder)}) if that is where the film belongs"
-        )
+    refused = link_refusal(folder, Path(repo).expanduser(), flag="--out ")
+    if refused is not None:
+        raise SorafilmError(f"--out {out}: {refused}")
     probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent

@@ -33,11 +33,22 @@ if TYPE_CHECKING:
     from .casting import CastEntry
     from .wording import StoryWording
 
-__all__ = ["cause", "causes", "link", "main_prop", "raises", "wording_for"]
+__all__ = [
+    "cause",
+    "causes",
+    "link",
+    "main_prop",
+    "names_a_prop",
+    "prop_heads",
+    "raises",
+    "wording_for",
+]
 
+# where a prop's main part ends: "pantry door | with chains", "station | through the porthole"
 _PROP_CUT = re.compile(
-    r"[,:;(]| (?:with|in|on|for|from|outside|under|behind|above|across|between) "
+    r"[,:;(]| (?:with|in|on|for|from|through|outside|under|behind|above|across|between) "
 )
+_PROP_WORD = re.compile(r"[a-z]{3,}")
 
 
 def main_prop(shot: Shot | None) -> str:
@@ -48,6 +59,27 @@ def main_prop(shot: Shot | None) -> str:
         return ""
     prop = _PROP_CUT.split(cast.metaphor.props[0].strip().lower(), maxsplit=1)[0]
     return re.sub(r"^(a|an|the)\s+", "", prop.strip())
+
+
+def prop_heads(prop: str) -> set[str]:
+    """The nouns a prop is called by, singular: the head of its main part (main_prop's cut),
+    the last word of each "of" part ("heap" and "coin" of "heap of gold coins"), the last
+    of a hyphened word ("plan" of "tracing-paper plan", "crank" of "hand-crank")."""
+    main = _PROP_CUT.split(prop.lower(), maxsplit=1)[0]
+    return {
+        re.split(r"[^a-z]", part.split()[-1])[-1].rstrip("s")
+        for part in main.split(" of ")
+        if part.split()
+    }
+
+
+def names_a_prop(text: str, props: Sequence[str]) -> bool:
+    """Whether the text names one of the props by a head noun (prop_heads), singular or
+    plural; an adjective is no name ("little" of "little bowls"). The one rule for a payoff
+    that would show the star's prop twice (plot_ending) and for a clause that holds the
+    shot's prop (compress_steps)."""
+    said = {w.rstrip("s") for w in _PROP_WORD.findall(text.lower())}
+    return any(prop_heads(prop) & said for prop in props)
 
 
 _WORDINGS: dict[int, tuple[object, StoryWording]] = {}  # id(library) -> (library, wording)
