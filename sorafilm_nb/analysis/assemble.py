@@ -68,9 +68,9 @@ def _shown(c: Concept) -> Concept:
     cleaned = tuple(shown(t) for t in texts)
     # each text cleaned once: a check of the lists (all(shown(m) == m ...)) and then their
     # cleaning cleaned the first members twice when a later one held a control
-    lists = (c.members, c.params, c.bases, c.member_docs)
-    members, params, bases, member_docs = (tuple(shown(x) for x in seq) for seq in lists)
-    if cleaned == texts and (members, params, bases, member_docs) == lists:
+    lists = (c.members, c.params, c.bases, c.member_docs, c.readme_gives)
+    members, params, bases, member_docs, gives = (tuple(shown(x) for x in seq) for seq in lists)
+    if cleaned == texts and (members, params, bases, member_docs, gives) == lists:
         return c
     name, summary, sentence, call, made_by, makes = cleaned
     return replace(
@@ -85,6 +85,7 @@ def _shown(c: Concept) -> Concept:
         params=params,
         bases=bases,
         member_docs=member_docs,
+        readme_gives=gives,
     )
 
 
@@ -123,7 +124,7 @@ def build(
 ) -> RepoProfile:
     # here: a warm analyze() builds nothing
     from .readme import choose_title, first_sentence, read_readme, strip_markup
-    from .readme_names import concept_sentences, example_calls
+    from .readme_names import concept_sentences, example_uses
 
     if options is None:
         from .profile import _Options
@@ -165,8 +166,13 @@ def build(
         project=title or root.name,
     )
     concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
-    calls = example_calls(readme_text, [c.name for c in concepts if c.in_readme])
-    concepts = [replace(c, readme_call=calls[c.name]) if c.name in calls else c for c in concepts]
+    uses = example_uses(readme_text, [c.name for c in concepts if c.in_readme])
+    concepts = [
+        replace(c, readme_call=uses[c.name][0], readme_gives=uses[c.name][1])
+        if c.name in uses
+        else c
+        for c in concepts
+    ]
     concepts = with_member_docs(concepts, results)  # a README call's declared member
     texts: Texts = {}  # the source files both readers open, read once
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
