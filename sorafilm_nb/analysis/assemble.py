@@ -124,7 +124,7 @@ def build(
 ) -> RepoProfile:
     # here: a warm analyze() builds nothing
     from .readme import choose_title, first_sentence, read_readme, strip_markup
-    from .readme_names import concept_sentences, example_uses
+    from .readme_names import concept_sentences, example_uses, factory_sentences
 
     if options is None:
         from .profile import _Options
@@ -177,6 +177,10 @@ def build(
     texts: Texts = {}  # the source files both readers open, read once
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
+    # a mute class made by a function: the README's section about that function
+    mute = {c.name: c.made_by for c in concepts if c.made_by and not c.readme_sentence}
+    told = factory_sentences(readme_text, mute, title or root.name) if mute else {}
+    concepts = [replace(c, readme_sentence=told[c.name]) if c.name in told else c for c in concepts]
     concepts = with_member_summaries(root, concepts, texts)  # what a mute class's members say
     # the project's name as the repository says it: its packaging metadata's, else its
     # README's; its folder's only when neither says one. The name seeds every choice a film

@@ -340,6 +340,43 @@ def concept_sentences(
     return out
 
 
+def factory_sentences(text: str, factories: dict[str, str], project: str = "") -> dict[str, str]:
+    """Each class's sentence from the section about the function that makes it: zod's
+    ZodString is what ``string()`` makes, and its README's "## Strings" says "Zod includes
+    a handful of string-specific validations." (what the class is for, where its caption
+    could only list members: "has email(), url(), emoji() and uuid()"). ``factories``: class
+    -> the function (Concept.made_by); a heading names it as written or in the plural
+    ("Strings", "BigInts", "`string`"). The project as the subject says what it offers
+    through the class, said of the class ("Includes a handful of ..."); a sentence about
+    the reader ("You can customize certain error messages when creating a number schema")
+    says nothing the class is, and is left."""
+    if not text or not factories:
+        return {}
+    sections = {name.lower(): said for name, said in _sections(text).items()}
+    out: dict[str, str] = {}
+    for cls, fn in factories.items():
+        low = fn.lower()
+        said = sections.get(low) or sections.get(f"{low}s") or sections.get(f"{low}es") or ""
+        subject, _, rest = said.partition(" ")
+        opening = {w.strip(",").lower() for w in said.split()[:5]}
+        if not rest or opening & _READER or subject.lower() in _NOT_ABOUT_IT:
+            continue
+        if project and subject.lower() == project.lower() and _OFFERS.match(rest):
+            said = rest[:1].upper() + rest[1:]
+        out[cls] = said
+    return out
+
+
+# a sentence about the reader, not the thing ("Similarly, you can create nullable types"),
+# or one that opens on a condition or an aside
+_READER = frozenset({"you", "we", "i", "users", "your", "our"})
+_NOT_ABOUT_IT = frozenset({"if", "when", "note", "note:", "to", "see", "for"})
+# what a project does for its user through a thing: "Zod includes a handful of ..."
+_OFFERS = re.compile(
+    r"(?:includes|provides|offers|has|supports|ships|comes\s+with|contains|exposes)\s", re.I
+)
+
+
 # ------------------------------------------------------------------ calls in the examples
 
 _BEFORE = 80  # characters before a call read for what it is called on

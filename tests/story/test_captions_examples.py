@@ -7,6 +7,7 @@ of thing a function does (session 13, captions): ms's README shows ``ms('2 days'
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from story_fixtures import bare_concept
@@ -98,3 +99,73 @@ def test_a_conversion_cut_before_what_it_makes_is_said_to_its_end() -> None:
     assert gloss("intword", summary) == (
         "intword: converts a large integer to a friendly text representation"
     )
+
+
+SHAPES = """"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.circle = exports.square = exports.Square = exports.Circle = void 0;
+class Shape {
+}
+class Circle extends Shape {
+    grow() { return this; }
+}
+exports.Circle = Circle;
+Circle.create = (radius) => new Circle(radius);
+class Square extends Shape {
+    tilt() { return this; }
+}
+exports.Square = Square;
+Square.create = (side) => new Square(side);
+const circleType = Circle.create;
+exports.circle = circleType;
+const squareType = Square.create;
+exports.square = squareType;
+"""
+
+SHAPES_README = """# Shapes
+
+Shapes draws figures.
+
+```js
+shapes.circle(2)
+shapes.square(3)
+```
+
+## Circles
+
+Shapes includes a handful of circle-specific measurements.
+
+```js
+shapes.circle(2).grow()
+```
+
+## Squares
+
+You can tilt a square when you create one.
+"""
+
+
+def test_a_class_made_by_a_function_says_what_the_readme_section_of_that_function_says(
+    tmp_path: Path,
+) -> None:
+    """zod's ZodString is what string() makes, and its caption only listed members ("has
+    email(), url(), emoji() and uuid()"); the README's "## Strings" says what it is for:
+    "Zod includes a handful of string-specific validations." A sentence about the reader
+    ("You can ...": zod's Numbers) is not what the class is."""
+    from sorafilm_nb.analysis.profile import analyze
+    from sorafilm_nb.story.fallback_gloss import fallback_gloss
+
+    root = tmp_path / "shapes"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "shapes", "main": "index.js"}', encoding="utf-8")
+    (root / "index.js").write_text(SHAPES, encoding="utf-8")
+    (root / "README.md").write_text(SHAPES_README, encoding="utf-8")
+    concepts = analyze(root, use_cache=False).concepts
+    circle, square = (
+        next(c for c in concepts if c.name == n and c.kind == "class") for n in ("Circle", "Square")
+    )
+    assert circle.made_by == "circle"
+    assert circle.readme_sentence == "Includes a handful of circle-specific measurements."
+    said = fallback_gloss("Circle", [circle], gloss("Circle", "", kind="class", bases=circle.bases))
+    assert said == "Circle: includes a handful of circle-specific measurements"
+    assert square.made_by == "square" and square.readme_sentence == ""
