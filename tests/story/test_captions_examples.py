@@ -165,7 +165,9 @@ def test_a_class_made_by_a_function_says_what_the_readme_section_of_that_functio
         next(c for c in concepts if c.name == n and c.kind == "class") for n in ("Circle", "Square")
     )
     assert circle.made_by == "circle"
-    assert circle.readme_sentence == "Includes a handful of circle-specific measurements."
+    # the project's offer said of the class, without how many (two films' captions "includes a
+    # handful of" opened alike)
+    assert circle.readme_sentence == "Includes circle-specific measurements."
     said = fallback_gloss("Circle", [circle], gloss("Circle", "", kind="class", bases=circle.bases))
-    assert said == "Circle: includes a handful of circle-specific measurements"
+    assert said == "Circle: includes circle-specific measurements"
     assert square.made_by == "square" and square.readme_sentence == ""
