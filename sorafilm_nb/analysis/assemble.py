@@ -64,7 +64,7 @@ def _shown(c: Concept) -> Concept:
     one place docstrings, README sentences and names become story text, so that captions,
     plan.json/plan.md, film.vtt, report.md, the manifest, the notebook's tables and the
     prompts all inherit it (issue 11). ``file`` stays the real path the rest opens."""
-    texts = (c.name, c.summary, c.readme_sentence, c.readme_call, c.made_by, c.makes)
+    texts = (c.name, c.summary, c.readme_sentence, c.readme_call, c.made_by, c.makes, c.caught_from)
     cleaned = tuple(shown(t) for t in texts)
     # each text cleaned once: a check of the lists (all(shown(m) == m ...)) and then their
     # cleaning cleaned the first members twice when a later one held a control
@@ -72,7 +72,7 @@ def _shown(c: Concept) -> Concept:
     members, params, bases, member_docs, gives = (tuple(shown(x) for x in seq) for seq in lists)
     if cleaned == texts and (members, params, bases, member_docs, gives) == lists:
         return c
-    name, summary, sentence, call, made_by, makes = cleaned
+    name, summary, sentence, call, made_by, makes, caught = cleaned
     return replace(
         c,
         name=name,
@@ -86,6 +86,7 @@ def _shown(c: Concept) -> Concept:
         bases=bases,
         member_docs=member_docs,
         readme_gives=gives,
+        caught_from=caught,
     )
 
 
@@ -124,7 +125,9 @@ def build(
 ) -> RepoProfile:
     # here: a warm analyze() builds nothing
     from .readme import choose_title, first_sentence, read_readme, strip_markup
-    from .readme_names import concept_sentences, example_uses, factory_sentences
+    from .readme_catches import caught_from
+    from .readme_factories import factory_sentences
+    from .readme_names import concept_sentences, example_uses
 
     if options is None:
         from .profile import _Options
@@ -173,6 +176,9 @@ def build(
         else c
         for c in concepts
     ]
+    errors = [c.name for c in concepts if c.kind == "exception"]
+    caught = caught_from(readme_text, errors) if errors else {}  # what an example catches
+    concepts = [replace(c, caught_from=caught[c.name]) if c.name in caught else c for c in concepts]
     concepts = with_member_docs(concepts, results)  # a README call's declared member
     texts: Texts = {}  # the source files both readers open, read once
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)

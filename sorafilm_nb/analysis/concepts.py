@@ -74,6 +74,10 @@ class Concept:
     # answer as written, ("ms('2 days')", "172800000"); () otherwise. A caption shows it
     # ("ms: turns '2 days' into 172800000"): the project's own example of what it does
     readme_gives: tuple[str, ...] = ()
+    # an error: the call a README example's try makes where its handler names the error
+    # (analysis.readme_catches: ``catch (error) { if (axios.isAxiosError(error))`` after
+    # ``await axios.get(...)``), as code without arguments ("axios.get"): what throws it
+    caught_from: str = ""
     # a class or module with no docstring sentence of its own: the first sentence of each of
     # its documented public members' comments, "name: sentence" ("get url: Get request
     # URL.", "command: Define a command."), in order (analysis.doc_members): what it does

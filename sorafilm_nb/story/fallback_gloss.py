@@ -111,7 +111,8 @@ def kind_gloss(concepts: Sequence[Concept]) -> str:
 def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
     """What a concept with no prose does for a user, from what is known for sure: the verb
     its name opens with and the words after it ("creates a model"), its use as a decorator
-    in the README, an error the package hands out, what a predicate tests, what a switch
+    in the README, an error the package hands out (the call a README example catches it
+    from, where one does: "what axios.get() throws"), what a predicate tests, what a switch
     turns on or off (its one parameter a flag), within ``room`` characters; "" when none of
     these holds."""
     words = short_name_words(c.name)
@@ -127,6 +128,10 @@ def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
             return said if len(said) <= room else said.replace(" on or off", " on/off")
     if c.kind == "function" and c.decorator:
         return "a decorator you put on a function"
+    if c.kind == "exception" and c.caught_from:  # the call a README example catches it from
+        said = f"what {c.caught_from}() {'raises' if c.language == 'python' else 'throws'}"
+        if len(said) <= room:
+            return said
     if c.kind == "exception" and c.public:
         return "an error your code can catch"
     return ""
