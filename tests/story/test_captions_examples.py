@@ -142,6 +142,8 @@ shapes.circle(2).grow()
 ## Squares
 
 You can tilt a square when you create one.
+
+Shapes comes with a few square-specific checks.
 """
 
 
@@ -170,4 +172,10 @@ def test_a_class_made_by_a_function_says_what_the_readme_section_of_that_functio
     assert circle.readme_sentence == "Includes circle-specific measurements."
     said = fallback_gloss("Circle", [circle], gloss("Circle", "", kind="class", bases=circle.bases))
     assert said == "Circle: includes circle-specific measurements"
-    assert square.made_by == "square" and square.readme_sentence == ""
+    # zod's "## Numbers" opens on the reader and says what it offers in its second paragraph
+    assert square.made_by == "square"
+    assert square.readme_sentence == "Comes with square-specific checks."
+    from sorafilm_nb.analysis.readme_factories import factory_sentences
+
+    reader = "# Shapes\n\n## Squares\n\nYou can tilt a square when you create one.\n"
+    assert factory_sentences(reader, {"Square": "square"}, "Shapes") == {}
