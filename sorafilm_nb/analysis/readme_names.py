@@ -216,9 +216,26 @@ def thrown_sentence(name: str, sentences: list[str]) -> str:
         m = pattern.search(sentence)
         if m and len(sentence.split()) >= 6:
             found.append((len(sentence) - m.end(), i, sentence))
+        elif said := _condition_first(sentence, code):
+            found.append((len(said), i, said))
     # the shortest condition: a caption holds about ten words, and says a condition whole
     # or not at all ("if the response status is not in the range" lost its "of 200...299")
     return min(found)[2].replace("`", "").strip()[:SENTENCE_MAX] if found else ""
+
+
+def _condition_first(sentence: str, code: str) -> str:
+    """ "Normally when your function fails its final time, a `RetryError` is raised."
+    (tenacity's docs): the condition first and the error raised after it, said as its own
+    "Raised when your function fails its final time."; ""."""
+    m = re.match(
+        rf"^(?:[A-Z]\w*ly,?\s+)?({_CONDITION})\s+([^,;:]{{6,160}}?),\s+(?:(?:a|an|the)\s+)?"
+        rf"{code}\s+(?:is|will\s+be|gets)\s+(raised|thrown)\b",
+        sentence,
+        re.I,
+    )
+    if not m:
+        return ""
+    return f"{m.group(3).capitalize()} {m.group(1).lower()} {m.group(2).strip()}."
 
 
 def _heading_name(heading: str) -> tuple[str, bool]:

@@ -43,6 +43,7 @@ from .clauses import article
 from .gloss import CUT_EXTRA, teaching_clauses
 from .gloss_apart import COUNT as _COUNT
 from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
+from .gloss_cuts import CONDITION
 from .gloss_example import example_gloss, says_little
 from .gloss_members import BLAND, members_do
 from .gloss_words import ABBREVIATIONS, NAME_VERBS, short_name_words
@@ -290,7 +291,8 @@ def fallback_gloss(
         # a README sentence or the code's own facts come first, with the base beside them
         c = concepts[0]
         based = docstring == gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit)
-        if not based and not _bland(c, docstring[len(head) :], limit - len(head)):
+        said = docstring[len(head) :]
+        if not based and not _bland(c, said, limit - len(head)) and not _when_instead(c, said):
             return _or_example(c, docstring, limit)
         base = docstring[len(head) :] if based else ""
     elif docstring.startswith(head):
@@ -341,6 +343,21 @@ def _or_example(c: Concept, caption: str, limit: int) -> str:
         return caption
     example = example_gloss(c, limit + CUT_EXTRA - len(head) - 2)
     return f"{head}: {example}" if example else caption
+
+
+# an error's caption that says when it comes
+_SAYS_WHEN = re.compile(r"\b(?:raised|thrown|raises|throws|when|whenever|if|unless|once)\b", re.I)
+
+
+def _when_instead(c: Concept, said: str) -> bool:
+    """Whether an error's docstring caption ``said`` does not say when it comes and its
+    README sentence does ("RetryError: encapsulates the last attempt instance" beside the
+    docs' "... when your function fails its final time, a RetryError is raised"): what a
+    user needs of an error is when it is raised, so the README speaks first."""
+    if c.kind != "exception" or not c.readme_sentence or _SAYS_WHEN.search(said):
+        return False
+    told = gloss(c.name, c.readme_sentence, kind=c.kind)
+    return bool(CONDITION.match(told.partition(": ")[2]))
 
 
 def _bland(c: Concept, said: str, room: int) -> bool:

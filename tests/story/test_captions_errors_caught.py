@@ -90,3 +90,45 @@ def test_the_profile_keeps_the_call_an_example_catches_an_error_from(tmp_path: P
     )
     concepts = {c.name: c for c in analyze(root, use_cache=False).concepts}
     assert concepts["CourierError"].caught_from == "courier.send"
+
+
+def test_an_error_says_when_it_comes_where_the_readme_says_the_condition_first() -> None:
+    """tenacity's RetryError said "encapsulates the last attempt instance" (what it holds);
+    its docs say "Normally when your function fails its final time (and will not be retried
+    again based on your settings), a `RetryError` is raised." An error's caption that says
+    no condition gives way to the README's that does."""
+    from sorafilm_nb.analysis.readme_names import thrown_sentence
+    from sorafilm_nb.story.captions import gloss
+
+    docs = (
+        "Normally when your function fails its final time (and will not be retried again "
+        "based on your settings), a `RetryError` is raised."
+    )
+    said = thrown_sentence("RetryError", [docs])
+    assert said == (
+        "Raised when your function fails its final time (and will not be retried again "
+        "based on your settings)."
+    )
+    # the error must be the one raised, after its condition: no other sentence shape counts
+    assert thrown_sentence("RetryError", ["When it fails, the `Other` is raised."]) == ""
+    err = bare_concept(
+        "RetryError",
+        "exception",
+        language="python",
+        summary="Encapsulates the last attempt instance right before giving up.",
+        readme_sentence=said,
+    )
+    docstring = gloss(err.name, err.summary, kind=err.kind)
+    assert fallback_gloss(err.name, [err], docstring) == (
+        "RetryError: raised when your function fails its final time"
+    )
+    # a docstring that says when already keeps its place
+    said_when = bare_concept(
+        "BadSignature",
+        "exception",
+        summary="Raised if a signature does not match.",
+        readme_sentence=said,
+    )
+    assert fallback_gloss(
+        "BadSignature", [said_when], "BadSignature: raised if a signature does not match"
+    ) == ("BadSignature: raised if a signature does not match")
