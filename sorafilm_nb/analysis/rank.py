@@ -33,7 +33,7 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-38: an anonymous default export is named by
 # its package (js_default); rank-39: a metadata tagline read as prose, "\n"-escaped PEM bodies;
-# rank-40: an example call's answer, `semver.valid(`, a factory's README section (captions).
+# rank-40: for captions, an example's answer, `semver.valid(`, a factory's section, catches.
 RANK_VERSION = "rank-40"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
