@@ -77,15 +77,15 @@ def _shown(c: Concept) -> Concept:
     one place docstrings, README sentences and names become story text, so that captions,
     plan.json/plan.md, film.vtt, report.md, the manifest, the notebook's tables and the
     prompts all inherit it (issue 11). ``file`` stays the real path the rest opens."""
-    texts = (c.name, c.summary, c.readme_sentence, c.readme_call, c.made_by, c.makes)
+    texts = (c.name, c.summary, c.readme_sentence, c.readme_call, c.made_by, c.makes, c.caught_from)
     cleaned = tuple(shown(t) for t in texts)
     # each text cleaned once: a check of the lists (all(shown(m) == m ...)) and then their
     # cleaning cleaned the first members twice when a later one held a control
-    lists = (c.members, c.params, c.bases, c.member_docs)
-    members, params, bases, member_docs = (tuple(shown(x) for x in seq) for seq in lists)
-    if cleaned == texts and (members, params, bases, member_docs) == lists:
+    lists = (c.members, c.params, c.bases, c.member_docs, c.readme_gives)
+    members, params, bases, member_docs, gives = (tuple(shown(x) for x in seq) for seq in lists)
+    if cleaned == texts and (members, params, bases, member_docs, gives) == lists:
         return c
-    name, summary, sentence, call, made_by, makes = cleaned
+    name, summary, sentence, call, made_by, makes, caught = cleaned
     return replace(
         c,
         name=name,
@@ -98,6 +98,8 @@ def _shown(c: Concept) -> Concept:
         params=params,
         bases=bases,
         member_docs=member_docs,
+        readme_gives=gives,
+        caught_from=caught,
     )
 
 
@@ -140,7 +142,9 @@ def build(
     its promise is passed over."""
     # here: a warm analyze() builds nothing
     from .readme import choose_title, first_sentence, read_readme, strip_markup
-    from .readme_names import concept_sentences, example_calls
+    from .readme_catches import caught_from
+    from .readme_factories import factory_sentences
+    from .readme_names import concept_sentences, example_uses
 
     if options is None:
         from .profile import _Options
@@ -182,13 +186,25 @@ def build(
         project=title or root.name,
     )
     concepts = [_told(c, said[c.name]) if c.name in said else c for c in concepts]
-    calls = example_calls(readme_text, [c.name for c in concepts if c.in_readme])
-    concepts = [replace(c, readme_call=calls[c.name]) if c.name in calls else c for c in concepts]
+    uses = example_uses(readme_text, [c.name for c in concepts if c.in_readme])
+    concepts = [
+        replace(c, readme_call=uses[c.name][0], readme_gives=uses[c.name][1])
+        if c.name in uses
+        else c
+        for c in concepts
+    ]
+    errors = [c.name for c in concepts if c.kind == "exception"]
+    caught = caught_from(readme_text, errors) if errors else {}  # what an example catches
+    concepts = [replace(c, caught_from=caught[c.name]) if c.name in caught else c for c in concepts]
     concepts = with_member_docs(concepts, results)  # a README call's declared member
     texts: Texts = {}  # the source files both readers open, read once
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
     concepts = with_raises(concepts, results)  # the project's errors each one raises
+    # a mute class made by a function: the README's section about that function
+    mute = {c.name: c.made_by for c in concepts if c.made_by and not c.readme_sentence}
+    told = factory_sentences(readme_text, mute, title or root.name) if mute else {}
+    concepts = [replace(c, readme_sentence=told[c.name]) if c.name in told else c for c in concepts]
     concepts = with_member_summaries(root, concepts, texts)  # what a mute class's members say
     # the project's name as the repository says it: its packaging metadata's, else its
     # README's; its folder's only when neither says one. The name seeds every choice a film

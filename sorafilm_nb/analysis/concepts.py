@@ -69,6 +69,15 @@ class Concept:
     # (analysis.readme_names.example_calls): where two concepts have the same to say
     # ("takes a key and options"), what the example passes tells them apart ("'port'")
     readme_call: str = ""
+    # what the README's example shows that first call gives, when the call is a whole line of
+    # its own and the answer a literal (analysis.readme_names.example_uses): the call and the
+    # answer as written, ("ms('2 days')", "172800000"); () otherwise. A caption shows it
+    # ("ms: turns '2 days' into 172800000"): the project's own example of what it does
+    readme_gives: tuple[str, ...] = ()
+    # an error: the call a README example's try makes where its handler names the error
+    # (analysis.readme_catches: ``catch (error) { if (axios.isAxiosError(error))`` after
+    # ``await axios.get(...)``), as code without arguments ("axios.get"): what throws it
+    caught_from: str = ""
     # a class or module with no docstring sentence of its own: the first sentence of each of
     # its documented public members' comments, "name: sentence" ("get url: Get request
     # URL.", "command: Define a command."), in order (analysis.doc_members): what it does
@@ -185,10 +194,13 @@ _CONCEPT_FIELDS = tuple(f.name for f in fields(Concept))
 _CONCEPT_DEFAULTS = {f.name: f.default for f in fields(Concept) if f.default is not MISSING}
 _CONCEPT_REQUIRED = frozenset(_CONCEPT_FIELDS) - _CONCEPT_DEFAULTS.keys()
 _CONCEPT_KNOWN = frozenset(_CONCEPT_FIELDS)
+# the fields JSON stores as lists: every one whose default is the empty tuple (words, bases,
+# params, members, member_docs, raises, readme_gives), read back as tuples
+_CONCEPT_TUPLES = tuple(k for k, v in _CONCEPT_DEFAULTS.items() if v == ())
 
 
 def _concept(c: dict[str, Any]) -> Concept:
-    """Concept(**c) with words, bases, params, members and raises as tuples. A stored profile has
+    """Concept(**c) with its list fields (_CONCEPT_TUPLES) as tuples. A stored profile has
     hundreds (Django's 601), and a frozen dataclass's __init__ sets each of 19 fields through
     object.__setattr__: half of a warm analyze()'s from_json (issue 14). A dict with exactly
     the known fields (the required ones among them) fills the instance's __dict__ directly,
@@ -196,27 +208,13 @@ def _concept(c: dict[str, Any]) -> Concept:
     which raises the TypeError from_json reports."""
     keys = c.keys()
     if not (_CONCEPT_REQUIRED <= keys <= _CONCEPT_KNOWN):
-        return Concept(
-            **{
-                **c,
-                "words": tuple(c.get("words", ())),
-                "bases": tuple(c.get("bases", ())),
-                "params": tuple(c.get("params", ())),
-                "members": tuple(c.get("members", ())),
-                "member_docs": tuple(c.get("member_docs", ())),
-                "raises": tuple(c.get("raises", ())),
-            }
-        )
+        return Concept(**{**c, **{k: tuple(c.get(k, ())) for k in _CONCEPT_TUPLES}})
     concept = object.__new__(Concept)
     fields_of = concept.__dict__
     fields_of.update(_CONCEPT_DEFAULTS)
     fields_of.update(c)
-    fields_of["words"] = tuple(c.get("words", ()))
-    fields_of["bases"] = tuple(c.get("bases", ()))
-    fields_of["params"] = tuple(c.get("params", ()))
-    fields_of["members"] = tuple(c.get("members", ()))
-    fields_of["member_docs"] = tuple(c.get("member_docs", ()))
-    fields_of["raises"] = tuple(c.get("raises", ()))
+    for key in _CONCEPT_TUPLES:
+        fields_of[key] = tuple(c.get(key, ()))
     return concept
 
 

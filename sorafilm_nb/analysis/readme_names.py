@@ -14,9 +14,10 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
+from .call_answers import CALL_MAX, call_gives  # CALL_MAX: the example calls' cut
 from .examples import code_blocks
 from .readme import _blocks, strip_markup
-from .text import throws_when
+from .text import CONDITION_WORD, throws_when
 
 # ------------------------------------------------------------------ sentences about a name
 
@@ -236,9 +237,26 @@ def thrown_sentence(name: str, sentences: list[str]) -> str:
         m = pattern.search(sentence)
         if m and len(sentence.split()) >= 6:
             found.append((len(sentence) - m.end(), i, sentence))
+        elif said := _condition_first(sentence, code):
+            found.append((len(said), i, said))
     # the shortest condition: a caption holds about ten words, and says a condition whole
     # or not at all ("if the response status is not in the range" lost its "of 200...299")
     return min(found)[2].replace("`", "").strip()[:SENTENCE_MAX] if found else ""
+
+
+def _condition_first(sentence: str, code: str) -> str:
+    """ "Normally when your function fails its final time, a `RetryError` is raised."
+    (tenacity's docs): the condition first and the error raised after it, said as its own
+    "Raised when your function fails its final time."; ""."""
+    m = re.match(
+        rf"^(?:[A-Z]\w*ly,?\s+)?({CONDITION_WORD})\s+([^,;:]{{6,160}}?),\s+(?:(?:a|an|the)\s+)?"
+        rf"{code}\s+(?:is|will\s+be|gets)\s+(raised|thrown)\b",
+        sentence,
+        re.I,
+    )
+    if not m:
+        return ""
+    return f"{m.group(3).capitalize()} {m.group(1).lower()} {m.group(2).strip()}."
 
 
 def _heading_name(heading: str) -> tuple[str, bool]:
@@ -365,7 +383,6 @@ def concept_sentences(
 
 # ------------------------------------------------------------------ calls in the examples
 
-CALL_MAX = 80  # characters of an example call kept from its line
 _BEFORE = 80  # characters before a call read for what it is called on
 # A call, a name before "(" where no word character precedes it, found in two patterns, each
 # by its first character: a call on something (a "." and blanks before the name, group 1),
@@ -377,15 +394,23 @@ RECEIVERS_MAX = 8  # receivers kept per method name: a hostile README has many
 
 
 def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
+    """Each name's first call in the README's examples (example_uses), the call alone."""
+    return {name: call for name, (call, _gives) in example_uses(text, names).items()}
+
+
+def example_uses(text: str, names: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Each name's first call in the README's examples, from the name to the end of its
-    line, at most CALL_MAX characters: "YargsInstance.positional" -> "positional('port', {".
+    line, at most CALL_MAX characters: "YargsInstance.positional" -> "positional('port', {";
+    and what the example shows it gives (call_gives), () when it shows nothing.
     A method is looked up by its last part, called on something first (`depot.ship(`); a
     function called bare first (`ship(`: `depot.ship("parcel")` is no call of the function
     ship), each falling back to the other (`z.string()` calls zod's function string). A call
     on what another name's owner is called (`axios.get(` where ``Axios.create`` is a name)
     is that owner's, not ``AxiosHeaders.get``'s, and a call on its own owner (`ky.get(`)
     comes before one on anything else (`headers.get(`): a method is not matched by its last
-    part alone.
+    part alone. A function's call on what an owner is called counts as the function's
+    where that owner has no method of its name (`semver.valid(` is the module's function
+    valid, ``SemVer`` having no ``valid``).
 
     One pass over the examples, whatever the number of names, and only the calls that can
     count are looked at: calls on something (_DOTTED_CALL) of the names' last parts while a
@@ -396,12 +421,15 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
     names = list(names)
     wanted = {name.rpartition(".")[2] for name in names}
     pending = set(wanted)  # last parts whose first bare call is still to be found
-    bare: dict[str, str] = {}
-    on: dict[str, dict[str, str]] = {}  # method -> receiver (lower case) -> first call
+    Use = tuple[str, tuple[str, ...]]
+    bare: dict[str, Use] = {}
+    on: dict[str, dict[str, Use]] = {}  # method -> receiver (lower case) -> first call
     for _lang, body in code_blocks(text):
-        for line in body.splitlines():
+        lines = body.splitlines()
+        for i, line in enumerate(lines):
             if "(" not in line:  # no call (600,000 blank lines of a hostile example)
                 continue
+            after = lines[i + 1] if i + 1 < len(lines) else ""
             for m in _DOTTED_CALL.finditer(line):
                 name, at = m.group(1), m.start(1)
                 if name not in wanted or at - m.start() > _BEFORE:
@@ -410,22 +438,29 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
                 if len(receivers) < RECEIVERS_MAX:
                     key = _receiver(line, max(0, at - _BEFORE), m.start()).lower()
                     if key not in receivers:
-                        receivers[key] = line[at : at + CALL_MAX].strip()
+                        use = line[at : at + CALL_MAX].strip()
+                        receivers[key] = (use, call_gives(line, at, after))
             if not pending:
                 continue
             for m in _BARE_CALL_AT.finditer(line):
                 name, at = m.group(1), m.start()
                 if name in pending and not (line[at - 1 : at].isspace() and _called_on(line, at)):
-                    bare[name] = line[at : at + CALL_MAX].strip()
+                    bare[name] = (line[at : at + CALL_MAX].strip(), call_gives(line, at, after))
                     pending.discard(name)
                     if not pending:
                         break
     owners = {n.rsplit(".", 1)[0].rsplit(".", 1)[-1].lower() for n in names if "." in n}
+    # of a function's last part, the owners that have a method of that name
+    owning: dict[str, set[str]] = {}
+    for n in names:
+        if "." in n:
+            owner, _, last = n.rpartition(".")
+            owning.setdefault(last, set()).add(owner.rsplit(".", 1)[-1].lower())
     out = {}
     for name in names:
         owner, _, last = name.rpartition(".")
         own = owner.rsplit(".", 1)[-1]
-        others = owners - {own.lower()}
+        others = owners - {own.lower()} if owner else owning.get(last, set())
         words = {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", own)}
         # its owner's own call first (`ky.get(`, `yargs.option(` for YargsInstance), then
         # a chained one, then one on anything that is no other owner
@@ -434,8 +469,8 @@ def example_calls(text: str, names: Iterable[str]) -> dict[str, str]:
             for i, (r, c) in enumerate(on.get(last, {}).items())
             if r not in others
         )
-        dotted = ranked[0][3] if ranked else ""
-        call = (dotted or bare.get(last, "")) if owner else (bare.get(last) or dotted)
+        dotted = ranked[0][3] if ranked else None
+        call = (dotted or bare.get(last)) if owner else (bare.get(last) or dotted)
         if call:
             out[name] = call
     return out

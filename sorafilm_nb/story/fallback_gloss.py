@@ -9,6 +9,10 @@ Serializer"), and captions.gloss gives no clause for those. A name alone teaches
    "Create a new ky instance ..."), the project's own words. The analysis finds it when it
    builds the profile (analysis.readme_names.concept_sentences -> Concept.readme_sentence), so a
    plan reads no README and imports no Markdown reader;
+   Where the docstring or README says only a few words ("naturalday: returns a natural
+   day") and the README's example shows what a call gives, the example says it instead
+   ("naturalday: turns dt.datetime.now() into 'today'", story.gloss_example), as it does
+   first where the project says nothing else;
 2. else a role phrase: what its name says it does ("create_model: creates a model"), what a
    user does with it ("an error you can catch", "a decorator you put on a function");
 3. else what its code says plainly (analysis.signature, scan_js): the function that makes
@@ -39,6 +43,8 @@ from .clauses import article
 from .gloss import CUT_EXTRA, teaching_clauses
 from .gloss_apart import COUNT as _COUNT
 from .gloss_apart import bases_gloss, example_value, http_gloss, route_gloss
+from .gloss_cuts import CONDITION
+from .gloss_example import example_gloss, says_little
 from .gloss_members import BLAND, members_do
 from .gloss_words import ABBREVIATIONS, NAME_VERBS, short_name_words
 
@@ -106,7 +112,8 @@ def kind_gloss(concepts: Sequence[Concept]) -> str:
 def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
     """What a concept with no prose does for a user, from what is known for sure: the verb
     its name opens with and the words after it ("creates a model"), its use as a decorator
-    in the README, an error the package hands out, what a predicate tests, what a switch
+    in the README, an error the package hands out (the call a README example catches it
+    from, where one does: "what axios.get() throws"), what a predicate tests, what a switch
     turns on or off (its one parameter a flag), within ``room`` characters; "" when none of
     these holds."""
     words = short_name_words(c.name)
@@ -124,6 +131,10 @@ def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
             return said if len(said) <= room else said.replace(" on or off", " on/off")
     if c.kind == "function" and c.decorator:
         return "a decorator you put on a function"
+    if c.kind == "exception" and c.caught_from:  # the call a README example catches it from
+        said = f"what {c.caught_from}() {'raises' if c.language == 'python' else 'throws'}"
+        if len(said) <= room:
+            return said
     if c.kind == "exception" and c.public:
         return "an error your code can catch"
     return ""
@@ -288,8 +299,9 @@ def fallback_gloss(
         # a README sentence or the code's own facts come first, with the base beside them
         c = concepts[0]
         based = docstring == gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit)
-        if not based and not _bland(c, docstring[len(head) :], limit - len(head)):
-            return docstring
+        said = docstring[len(head) :]
+        if not based and not _bland(c, said, limit - len(head)) and not _when_instead(c, said):
+            return _or_example(c, docstring, limit)
         base = docstring[len(head) :] if based else ""
     elif docstring.startswith(head):
         return docstring
@@ -300,9 +312,10 @@ def fallback_gloss(
             text = gloss(c.name, sentence, kind=c.kind, limit=limit)
             told = text.startswith(head) and len(text.split()) >= 4
             if told and not _bland(c, text[len(head) :], limit - len(head)):
-                return text
+                return _or_example(c, text, limit)
         room = limit - len(head)
         for said in (
+            example_gloss(c, limit + CUT_EXTRA - len(head)),
             role_gloss(c, room),
             route_gloss(c),
             made_gloss(c, base),
@@ -327,6 +340,32 @@ def fallback_gloss(
         if said:
             return head + said
     return head + kind_gloss(concepts)
+
+
+def _or_example(c: Concept, caption: str, limit: int) -> str:
+    """``caption``, or where it says only a few words ("naturalday: returns a natural
+    day") what the README's example shows a call gives ("naturalday: turns
+    dt.datetime.now() into 'today'"), which teaches more (gloss_example)."""
+    head, _, said = caption.partition(": ")
+    if not says_little(said):
+        return caption
+    example = example_gloss(c, limit + CUT_EXTRA - len(head) - 2)
+    return f"{head}: {example}" if example else caption
+
+
+# an error's caption that says when it comes
+_SAYS_WHEN = re.compile(r"\b(?:raised|thrown|raises|throws|when|whenever|if|unless|once)\b", re.I)
+
+
+def _when_instead(c: Concept, said: str) -> bool:
+    """Whether an error's docstring caption ``said`` does not say when it comes and its
+    README sentence does ("RetryError: encapsulates the last attempt instance" beside the
+    docs' "... when your function fails its final time, a RetryError is raised"): what a
+    user needs of an error is when it is raised, so the README speaks first."""
+    if c.kind != "exception" or not c.readme_sentence or _SAYS_WHEN.search(said):
+        return False
+    told = gloss(c.name, c.readme_sentence, kind=c.kind)
+    return bool(CONDITION.match(told.partition(": ")[2]))
 
 
 def _bland(c: Concept, said: str, room: int) -> bool:
@@ -410,7 +449,7 @@ def caption_choices(
         said.append(bases_gloss(concepts, kinds.group(1)))
     if len(concepts) == 1:
         c = concepts[0]
-        said += [http_gloss(c), route_gloss(c)]
+        said += [http_gloss(c), route_gloss(c), example_gloss(c, limit + CUT_EXTRA - len(head))]
         for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
             for text in (c.summary, c.readme_sentence):
                 said += [

@@ -187,7 +187,8 @@ def _after(text: str, clause: str) -> str:
 # or an adverb that leads into what was cut, on a noun of measure before its "of", on a
 # superlative's noun before the clause that says among what, or on a bare kind of value
 # before what it holds (humanize's intcomma: "converts an integer to a string | containing
-# commas every three digits"; said with "with", the point fits).
+# commas every three digits"; said with "with", the point fits), or on what a conversion
+# takes before what it makes ("converts a large integer | to a friendly text representation").
 # (not "while": "spins the clay at a steady speed | while the potter shapes it" ends well)
 _CONDITION_OPENS = frozenset({"if", "when", "whenever", "unless", "until", "once"})
 _LEADS_IN = frozenset({"right", "just", "only", "even", "shortly", "immediately", "directly"})
@@ -199,6 +200,11 @@ _SUPERLATIVE = re.compile(
     r"(?:low|high|great|small|larg|long|short|new|old|lat|earli|fast|near|clos|few|bigg)est|"
     r"best|least|most|first|last|next|only",
     re.I,
+)
+# a verb that makes one thing into another: what it makes is its point (humanize's intword:
+# "converts a large integer | to a friendly text representation")
+_CONVERTS = frozenset(
+    {"converts", "turns", "transforms", "translates", "coerces", "casts", "changes", "maps"}
 )
 _BARE_KIND = frozenset(
     {"string", "strings", "text", "value", "values", "object", "objects", "list", "lists"}
@@ -236,6 +242,7 @@ def sensible_end(summary: str, clause: str, room: int) -> str:
     leads_in = last in _LEADS_IN
     ends_early = (
         following in _CONDITION_OPENS
+        or (words[0].lower() in _CONVERTS and following in ("to", "into"))
         or (last in _MEASURE and following == "of")
         or (bool(_SUPERLATIVE.fullmatch(words[-2])) and following in ("that", "which", "who"))
     )

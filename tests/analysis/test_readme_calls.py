@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.analysis.readme_names import CALL_MAX, example_calls
+from sorafilm_nb.analysis.readme_names import CALL_MAX, example_calls, example_uses
 
 README = """# Courier
 
@@ -87,7 +87,7 @@ def test_a_profile_cached_before_readme_call_existed_is_built_again(
     old_shape = profile_mod._PROFILE_SHAPE.replace(",readme_call", "")
     with monkeypatch.context() as m:
         m.setattr(profile_mod, "_PROFILE_SHAPE", old_shape)
-        m.setattr(readme_names, "example_calls", lambda text, names: {})
+        m.setattr(readme_names, "example_uses", lambda text, names: {})
         old = analyze(root, cache_dir=tmp_path / "cache")
     assert {c.name: c for c in old.concepts}["Depot"].readme_call == ""
     now = analyze(root, cache_dir=tmp_path / "cache")
@@ -192,7 +192,13 @@ def _example_calls_reference(text: str, names: list[str]) -> dict[str, str]:
     for name in names:
         owner, _, last = name.rpartition(".")
         own = owner.rsplit(".", 1)[-1]
-        others = owners - {own.lower()}
+        # (a function: only the owners that have a method of its name, since session 13)
+        having = {
+            n.rpartition(".")[0].rsplit(".", 1)[-1].lower()
+            for n in names
+            if "." in n and n.rpartition(".")[2] == last
+        }
+        others = owners - {own.lower()} if owner else having
         words = {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", own)}
         ranked = sorted(
             (r != own.lower() and r not in words, r != "", i, c)
@@ -239,3 +245,52 @@ def test_example_calls_answer_as_every_call_read_in_turn() -> None:
         names = rng.sample(CALL_NAMES, rng.randint(1, len(CALL_NAMES)))
         text = f"```js\n{body}\n```\n"
         assert example_calls(text, names) == _example_calls_reference(text, names), body
+
+
+def test_what_an_example_shows_a_call_gives_is_kept_with_the_call() -> None:
+    """ms's README: ``ms('2 days')  // 172800000``; humanize's: ``>>> humanize.intword(
+    123455913)`` and the next line ``'123.5 million'``. Only a call that is its line's whole
+    statement, and only a literal answer: ``x = f(1) // 2`` is x's, ``g(f(1)) // 2`` g's,
+    and "// accepts undefined" is a remark."""
+    text = (
+        "```js\nms('2 days')  // 172800000\nlet y = two(1) // 2\nouter(inner(1)) // 3\n"
+        "z.note() // accepts undefined\nsemver.gt('1.2.3', '9.8.7') // => false\n```\n\n"
+        "```pycon\n>>> humanize.intword(123455913)\n'123.5 million'\n>>> later(1)\n>>> x\n```\n"
+    )
+    names = ["ms", "two", "inner", "note", "gt", "intword", "later", "outer"]
+    uses = example_uses(text, names)
+    assert uses["ms"] == ("ms('2 days')  // 172800000", ("ms('2 days')", "172800000"))
+    assert uses["gt"][1] == ("gt('1.2.3', '9.8.7')", "false")
+    assert uses["intword"][1] == ("intword(123455913)", "'123.5 million'")
+    assert uses["outer"][1] == ("outer(inner(1))", "3")
+    for name in ("two", "inner", "note", "later"):  # a value taken, nested, a remark, a prompt
+        assert uses[name][1] == (), name
+    assert example_calls(text, ["ms"]) == {"ms": "ms('2 days')  // 172800000"}
+    # a line that goes on for a megabyte after the call is not read to its end for an answer
+    far = "```js\nms('2 days')" + " " * 1_000_000 + "// 1\n```\n"
+    assert example_uses(far, ["ms"])["ms"][1] == ()
+
+
+def test_a_module_function_called_on_a_name_like_a_class_is_the_functions_call() -> None:
+    """semver's README calls ``semver.valid('1.2.3')`` (the module), and ``SemVer.inc`` is a
+    name: the receiver "semver" was taken for the class SemVer's, so valid, clean, satisfies
+    and minVersion had no call. A class that has a method of the name still takes it."""
+    text = "```js\nsemver.valid('1.2.3') // '1.2.3'\nsemver.inc('1.2.3', 'major')\n```\n"
+    assert example_calls(text, ["valid", "SemVer.inc"]) == {
+        "valid": "valid('1.2.3') // '1.2.3'",
+        "SemVer.inc": "inc('1.2.3', 'major')",
+    }
+    assert example_calls(text, ["inc", "SemVer.inc"]) == {"SemVer.inc": "inc('1.2.3', 'major')"}
+
+
+def test_the_profile_stores_what_the_example_gives(tmp_path: Path) -> None:
+    root = _courier(tmp_path)
+    readme = README.replace('ship("letter")', 'ship("letter")  # "sent"')
+    (root / "README.md").write_text(readme, encoding="utf-8")
+    cold = analyze(root, cache_dir=tmp_path / "cache")
+    warm = analyze(root, cache_dir=tmp_path / "cache")
+    assert warm.stats["profile_cache"] == "hit"
+    for profile in (cold, warm):
+        by_name = {c.name: c for c in profile.concepts}
+        assert by_name["ship"].readme_gives == ('ship("letter")', '"sent"')
+        assert by_name["Depot"].readme_gives == ()  # its value is taken (depot = ...)

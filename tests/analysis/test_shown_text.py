@@ -63,7 +63,7 @@ def test_each_text_of_a_concept_is_cleaned_once(monkeypatch) -> None:  # type: i
     c = Concept("Client", "class", "c.py", 1, "A client.", 1.0, members=members, params=("url",))
     cleaned = assemble._shown(c)
     assert cleaned.members == ("get", "post", "put", "delete")
-    assert len(calls) == 6 + len(members) + 1  # six texts, the members, the one param
+    assert len(calls) == 7 + len(members) + 1  # seven texts, the members, the one param
 
 
 def test_a_file_name_shows_its_bidi_and_controls_as_escapes_in_the_concept_table(
