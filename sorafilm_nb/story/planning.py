@@ -173,7 +173,8 @@ def film_casting(
 ) -> Casting:
     """The casting plan() would film on this provider: DEFAULT_TOP concepts and as many more
     down the ranking as its clips need (_grown). For a casting made ahead of the plan (the
-    notebook's picker), so a Veo film made from it has no shot left without a concept."""
+    notebook's picker), so a Veo film made from it has no shot left without a concept, and
+    its gags are the film's (no ending gag before the last shot: casting.mid_film)."""
     from ..capabilities import default_model
     from .boards import storyboard
     from .casting import MetaphorLibrary, cast
@@ -185,7 +186,7 @@ def film_casting(
     def board_for(c: Casting) -> Storyboard:
         return storyboard(c, template, target_seconds, model, size, provider)
 
-    return _grown(casting, board_for(casting), board_for)[0]
+    return _grown(casting, board_for(casting), board_for)[1].casting  # as the board plays it
 
 
 def _weak_fits(board: Storyboard) -> list[Finding]:
