@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from package_fixtures import tools_package
+from package_fixtures import TOOLS_API, tools_package
 
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.story.boards import storyboard
@@ -90,3 +90,34 @@ def test_the_notebooks_casting_is_the_films(tmp_path: Path) -> None:
     profile = analyze(str(tools_package(tmp_path / "repo")))
     films = [e.metaphor.id for e in plan(profile, "kitchen").storyboard.casting.entries]
     assert [e.metaphor.id for e in film_casting(profile, "kitchen").entries] == films
+
+
+def _warned_package(root: Path) -> Path:
+    repo = tools_package(root, TOOLS_API[:5])
+    init = repo / "tools" / "__init__.py"
+    init.write_text(
+        init.read_text()
+        + '\nclass ToolWarning(UserWarning):\n    """A tool finished, but not as asked."""\n'
+        + '\nclass SlowToolWarning(ToolWarning):\n    """A tool took longer than asked."""\n'
+        + "\ndef shout(value):\n"
+        + '    """Warn that a tool finished, but not as asked."""\n'
+        + "    import warnings\n\n    warnings.warn(ToolWarning(value))\n"
+        + "    warnings.warn(SlowToolWarning(value))\n    return value\n"
+    )
+    return repo
+
+
+@pytest.mark.parametrize("provider", ["openai", "veo"])
+@pytest.mark.parametrize("template", ["silent-90", "teaser-30"])
+def test_a_warning_class_is_no_trouble_on_any_provider(
+    tmp_path: Path, provider: str, template: str
+) -> None:
+    """A warning is warned, not raised: it never plays the trouble (pluggy's PluggyWarning
+    was its Veo film's trouble and absent from its sora-2 film), while the errors a call
+    raises still do."""
+    profile = analyze(str(_warned_package(tmp_path / "repo")))
+    assert {"ToolWarning", "SlowToolWarning"} <= {c.name for c in profile.concepts}
+    board = plan(profile, "space", template, provider=provider).storyboard
+    shown = {n.name for s in board.shots if s.cast for n in s.cast.concepts}
+    assert not shown & {"ToolWarning", "SlowToolWarning"}
+    assert "ToolError" in shown  # the error that fetch() and the others raise
