@@ -166,6 +166,7 @@ def rescuer(
     order: Sequence[CastEntry],
     avoid: CastEntry | None = None,
     before_star: bool = False,
+    errors: Sequence[CastEntry] = (),
 ) -> CastEntry | None:
     """The concept of the centrepiece: a rescue when the cast has one, one that puts a
     failure right by what it does (scoring.rescues: an error handler such as koa's onerror,
@@ -179,20 +180,33 @@ def rescuer(
     it; the star (``avoid``) stays for the ending; and a concept of the README's examples
     plays the centrepiece only when it is the last of them (the centrepiece comes after the
     use beat, so any other would be shown out of the README's order). ``before_star``: no
-    use beat shows the star first (teaser-30), so the centrepiece comes straight before it
-    and is no README concept the README uses after the star.
+    use beat shows the star first (teaser-30), so the centrepiece comes straight before it:
+    after a rescue, one that raises an error of the cast (``errors``: the trouble it
+    follows), then a concept the README uses before the star, then one it uses after it
+    (shown out of the README's order: the lesser wrong), then a lesser one by rank. pluggy's
+    teaser, whose star is the README's first, put HookCaller here and left out
+    PluginManager, the README's core class.
     """
     if not order:
         return None
+    rank = {id(e): r for r, e in enumerate(order)}
+    if before_star and avoid is not None and avoid.concept.readme_order >= 0:
+        star_at = avoid.concept.readme_order
+        named = {e.concept.name for e in errors}
+
+        def standing(e: CastEntry) -> tuple[bool, bool, int, float, int]:
+            at = e.concept.readme_order
+            readme = 0 if 0 <= at < star_at else 1 if at >= 0 else 2
+            raiser = any(named & set(c.raises) for c in e.concepts)
+            return (not rescues(e.concept), not raiser, readme, -e.concept.score, rank[id(e)])
+
+        shown = [e for e in order if e is not avoid and e.concept.kind != "theme"]
+        return min(shown or order, key=standing)
     pool = list(order[1:]) if len(order) > 2 and order[0].concept.readme_order >= 0 else list(order)
     pool = [e for e in pool if e is not avoid] or pool
     readme = [id(e) for e in order if e.concept.readme_order >= 0 or e.concept.in_readme]
     pool = [e for e in pool if id(e) not in readme[:-1]] or pool
     pool = [e for e in pool if e.concept.kind != "theme"] or pool
-    if before_star and avoid is not None and avoid.concept.readme_order >= 0:
-        star_at = avoid.concept.readme_order
-        pool = [e for e in pool if e.concept.readme_order < star_at] or pool
-    rank = {id(e): r for r, e in enumerate(order)}
     by_rank = sorted(
         pool, key=lambda e: (not rescues(e.concept), e.concept.score * -1, rank[id(e)])
     )
@@ -242,7 +256,7 @@ def arrange(
     payoff = [i for i, r in enumerate(roles) if r == "payoff"]
     lead = star(entries) if payoff else None
     no_use = not any(r in _SEQUENCE for r in roles)
-    hero = rescuer(order, lead, before_star=no_use) if "overcome" in roles else None
+    hero = rescuer(order, lead, no_use, errors) if "overcome" in roles else None
     if hero is not None and hero is not lead:
         order = [e for e in order if e is not hero]
         placed[roles.index("overcome")].append(hero)
@@ -287,14 +301,18 @@ def arrange(
     lead_in = [i for i, r in enumerate(roles) if r == "overcome"][:1] if not seq else []
     if lead_in and not any(placed[i] for i in trouble if i < lead_in[0]):
         i = lead_in[0]
-        ahead = [e for e in queue if e is not lead][: max(0, lo[i] - len(placed[i]))]
-        # time the beat must fill and nothing else may: the README's later concepts, in its
-        # order. Why: a project without errors gives the trouble's time to this beat
-        # (boards._room_for), and humanize's star is the README's first, so every other
-        # concept was "late": its teaser dropped 8 s beside six concepts left out. One
-        # concept shown before the star out of the README's order is the lesser wrong.
-        ahead += late[: max(0, lo[i] - len(placed[i]) - len(ahead))]
+        # the README's concepts before lesser ones: those it uses before the star, then its
+        # later ones in its order (shown before the star out of the README's order, the
+        # lesser wrong), then the rest. Why: a project without errors gives the trouble's
+        # time to this beat (boards._room_for), and humanize's star is the README's first,
+        # so every other concept was "late": its teaser dropped 8 s beside six concepts
+        # left out; pluggy's then kept HookImpl and left out PluginManager, its core class.
+        readme = [e for e in queue if e is not lead and e.concept.readme_order >= 0]
+        rest = [e for e in queue if e is not lead and e.concept.readme_order < 0]
+        ahead = [*readme, *late, *rest][: max(0, lo[i] - len(placed[i]))]
         placed[i][:0] = ahead
+        if not any(rescues(e.concept) for e in placed[i]):  # no rescue to end the beat on
+            placed[i].sort(key=lambda e: (e.concept.readme_order < 0, e.concept.readme_order))
         queue = [e for e in queue if e not in ahead]
         late = [e for e in late if e not in ahead]
     leftovers = queue + left_errors

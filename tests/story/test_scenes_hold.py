@@ -121,3 +121,24 @@ def test_a_warning_class_is_no_trouble_on_any_provider(
     shown = {n.name for s in board.shots if s.cast for n in s.cast.concepts}
     assert not shown & {"ToolWarning", "SlowToolWarning"}
     assert "ToolError" in shown  # the error that fetch() and the others raise
+
+
+@pytest.mark.parametrize("provider", ["openai", "veo"])
+def test_a_teaser_keeps_the_concepts_the_readme_leads_with(tmp_path: Path, provider: str) -> None:
+    """pluggy's teaser: the star is the README's first (HookspecMarker), every other README
+    concept comes after it, and the teaser showed HookImpl and HookCaller (no README) and
+    left out PluginManager, the README's core class. The README's concepts come first,
+    whatever their order beside the star."""
+    repo = tools_package(tmp_path / "repo", errors=False)
+    calls = "".join(f"tools.{name}('x')\n" for name, _, _ in TOOLS_API[:4])
+    (repo / "README.md").write_text(
+        f"# Tools\n\nSmall tools for busy programs.\n\n```python\nimport tools\n\n{calls}```\n"
+    )
+    profile = analyze(str(repo))
+    readme = {c.name for c in profile.concepts if c.readme_order >= 0}
+    board = plan(profile, template="teaser-30", provider=provider).storyboard
+    shown = [s.cast.concept for s in board.shots if s.cast is not None]
+    assert shown[-1].readme_order == 0  # the star, the README's first
+    lesser = [c.name for c in shown if c.name not in readme]
+    assert lesser == [], f"lesser concepts {lesser} shown, README ones left out"
+    assert len(shown) >= 3
