@@ -32,6 +32,7 @@ import sys
 import time
 import traceback
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -294,6 +295,40 @@ def story_check(
         same_opening=max(openings.values()) / len(causes) if len(causes) > 1 else 0.0,
         reprise_repeats=_reprise_repeats(shots, prompts),
     )
+
+
+def scene_faults(plan: Any) -> tuple[str, ...]:
+    """What does not hold together in one film's scenes, one line each: an ending gag
+    (Metaphor.ends: the getaway van, the perfect breakfast at last) on a shot before the
+    last, and a prompt that says an hour its theme's look, Setting and Lighting lines do
+    not keep (wording.off_hours: "pulls away at dawn" under "Lighting: moonlight"). A new
+    user's dayjs and uuid films had both; reads the plan with getattr."""
+    from sorafilm_nb.story.wording import off_hours
+
+    board = getattr(plan, "storyboard", None)
+    shots = tuple(getattr(board, "shots", ()) or ())
+    style = getattr(getattr(getattr(board, "casting", None), "library", None), "style", None)
+    where = ". ".join(str(getattr(style, k, "")) for k in ("look", "setting", "lighting"))
+    out = []
+    for shot in shots[:-1]:
+        metaphor = getattr(getattr(shot, "cast", None), "metaphor", None)
+        if getattr(metaphor, "ends", False):
+            out.append(f"shot {shot.index + 1}: the ending gag {metaphor.id} before the last")
+    for i, prompt in enumerate(getattr(plan, "prompts", ()) or ()):
+        why = off_hours(where, str(getattr(prompt, "text", "")))
+        if why:
+            out.append(f"shot {i + 1}: {why}")
+    return tuple(out)
+
+
+def print_scenes(scenes: list[tuple[str, tuple[str, ...]]]) -> None:
+    """The films whose scenes do not hold together (scene_faults), and how many do."""
+    for name, faults in scenes:
+        for fault in faults:
+            print(f"scenes of {name}: {fault}")
+    ok = sum(not f for _, f in scenes)
+    print(f"{'scenes hold together':<26}{'PASS' if ok == len(scenes) else 'FAIL':<8}", end="")
+    print(f"{ok}/{len(scenes)} films (no ending gag before the last shot, the theme's hour)")
 
 
 @functools.cache
@@ -624,6 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     scores: list[em.FilmScore] = []
     profiles: dict[str, Any] = {}
     stories: list[StoryCheck] = []
+    scenes: list[tuple[str, tuple[str, ...]]] = []
     fits: list[tuple[str, dict[str, int]]] = []
     args.out.mkdir(parents=True, exist_ok=True)
     themes = [] if args.one_theme else other_themes(args.theme)
@@ -636,6 +672,7 @@ def main(argv: list[str] | None = None) -> int:
             film = film_record(pkg.name, plan, profile)
             profiles[pkg.name] = profile
             stories.append(story_check(pkg.name, plan, casting, film))
+            scenes.append((pkg.name, scene_faults(plan)))
             fits.append((pkg.name, tier_fit(plan)))
             (args.out / f"{pkg.name}.plan.json").write_text(plan.to_json(), encoding="utf-8")
         except Exception as exc:  # one broken film must not hide the other eleven
@@ -651,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
                 _casting, plan = film_in_theme(profile, theme)
                 other = film_record(pkg.name, plan, profile)
                 fits.append((f"{pkg.name} ({theme})", tier_fit(plan)))
+                scenes.append((f"{pkg.name} ({theme})", scene_faults(plan)))
                 (args.out / f"{pkg.name}.{theme}.plan.json").write_text(
                     plan.to_json(), encoding="utf-8"
                 )
@@ -702,6 +740,7 @@ def main(argv: list[str] | None = None) -> int:
         summary += [replace(r, target=f"{r.target} ({theme})") for r in theme_summary]
     print()
     print_story(stories)
+    print_scenes(scenes)
     print()
     print_variety(variety)
     print()
@@ -734,10 +773,11 @@ def main(argv: list[str] | None = None) -> int:
         "story": [{**c._asdict(), "passes": c.passes()} for c in stories],
         "caption_variety": {t: [vars(r) for r in rows] for t, rows in variety.items()},
         "tier_fit": {name: over for name, over in fits},
+        "scenes": {name: list(faults) for name, faults in scenes},
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"\ngallery: {gallery}")
-    failed = failed_targets(summary, stories, fits, variety)
+    failed = failed_targets(summary, stories, fits, variety, scenes)
     if failed and args.strict:
         print(f"eval: {len(failed)} target(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -749,12 +789,15 @@ def failed_targets(
     stories: list[StoryCheck],
     fits: list[tuple[str, dict[str, int]]],
     variety: dict[str, list[em.TargetResult]],
+    scenes: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> list[str]:
     """Every target that fails, as --strict names it: the summary's (every theme's), each
     film's story rules, each film's tier fit, and caption variety in every theme (repeated
     captions, shared openings: counted since the captions tell apart what the project says
-    the same of, story/gloss_apart.py)."""
+    the same of, story/gloss_apart.py), and each film (every theme) whose scenes do not
+    hold together (scene_faults)."""
     failed = [r.target for r in summary if not r.passed]
+    failed += [f"scenes of {name}" for name, faults in scenes if faults]
     failed += [f"story of {c.package}" for c in stories if not all(c.passes().values())]
     failed += [f"tier fit of {name}" for name, over in fits if any(over.values())]
     failed += [

@@ -70,8 +70,9 @@ from pathlib import Path
 from ..capabilities import clip_lengths
 from ..lazyre import LazyPattern
 from .captions import gag_title
-from .casting import CastEntry, Casting
-from .plot import CONCEPT_ONLY, arrange, calm, facts, reprise_words
+from .card_facts import facts
+from .casting import CastEntry, Casting, mid_film
+from .plot import CONCEPT_ONLY, arrange, calm, reprise_words
 from .shot_captions import film_concept_captions
 from .templates import (
     LEGAL_SECONDS,
@@ -344,6 +345,10 @@ def _no_filler(
 # -- shots ---------------------------------------------------------------------------------
 
 
+# Beats whose fillers come before their concepts (storyboard): the rest end on their fillers.
+_FILLERS_FIRST = ("opening", "use", "trouble", "payoff")
+
+
 def storyboard(
     casting: Casting,
     template: StoryTemplate | str | Path = "silent-90",
@@ -368,6 +373,12 @@ def storyboard(
     unit, most = legal[0], len(legal)
     total = film_seconds(tpl, target, unit)
     units, placed, unused = fit(tpl, casting.entries, beat_units(tpl, total, unit), most)
+    for _ in range(2):  # an ending gag before the last shot plays another (casting.mid_film)
+        moved = mid_film(casting, _last_alone(tpl, units, placed, most))
+        if moved is casting:
+            break
+        casting = moved
+        units, placed, unused = fit(tpl, casting.entries, beat_units(tpl, total, unit), most)
     tpl = calm(tpl, placed)
     said = facts(casting.profile, [e for group in placed for e in group])
     shots: list[Shot] = []
@@ -402,11 +413,7 @@ def storyboard(
         # a filler sets the scene before the beat's concepts (the hero arrives, lays out the
         # tools, makes the first attempt), except where it resolves the story; the ending's
         # star is the film's last shot
-        parts = (
-            fillers + cast_shots
-            if beat.role in ("opening", "use", "trouble", "payoff")
-            else cast_shots + fillers
-        )
+        parts = fillers + cast_shots if beat.role in _FILLERS_FIRST else cast_shots + fillers
         card = _say(carried or beat.card, said) or None
         carried = ""
         for seconds, entry, title, caption in parts:
@@ -449,8 +456,25 @@ def storyboard(
     return board
 
 
+def _last_alone(
+    tpl: StoryTemplate, units: list[int], placed: list[list[CastEntry]], most: int
+) -> CastEntry | None:
+    """The entry of the film's last shot when that is its only shot (no reprise), as
+    storyboard orders a beat's shots: None when a filler or a reprise ends the film."""
+    beats = [i for i, k in enumerate(units) if k]
+    if not beats or not placed[beats[-1]]:
+        return None
+    b = beats[-1]
+    group = placed[b]
+    fills = max(clip_range(units[b], tpl.beats[b].max_shots, most)[0], len(group)) > len(group)
+    if fills and tpl.beats[b].role not in _FILLERS_FIRST:
+        return None
+    last = group[-1]
+    return None if sum(e is last for g in placed for e in g) > 1 else last
+
+
 def _say(template: str, said: dict[str, str]) -> str:
-    """A beat's caption or card line with the project's facts filled in (plot.facts); ""
+    """A beat's caption or card line with the project's facts filled in (card_facts.facts); ""
     when a fact it quotes is unknown (a card that would say nothing is no card)."""
     if any(said.get(k, "x") == "" for k in re.findall(r"\{(\w+)\}", template)):
         return ""

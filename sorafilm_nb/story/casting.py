@@ -84,6 +84,7 @@ __all__ = [
     "UnknownMetaphor",
     "cast",
     "max_exceptions",
+    "mid_film",
     "name_words",
     "pick_concepts",
     "pick_groups",
@@ -314,7 +315,7 @@ def cast(
 
     def ranked_for(c: Concept) -> tuple[tuple[Metaphor, float], ...]:
         if id(c) not in memo:
-            got = rank_metaphors(c, lib.metaphors, ignore)
+            got = rank_metaphors(c, lib.playable, ignore)
             memo[id(c)] = tuple(sorted(got, key=lambda t: (-t[1], _seeded(seed, t[0].id))))
         return memo[id(c)]
 
@@ -341,6 +342,29 @@ def cast(
         for i, c in enumerate(concepts)
     )
     return Casting(profile=profile, library=lib, entries=entries)
+
+
+def mid_film(casting: Casting, last: CastEntry | None) -> Casting:
+    """The casting with no ending gag (Metaphor.ends) on a concept that plays before the
+    film's last shot: each such concept takes its best-ranked gag that no other concept
+    plays and that ends nothing, as cast() ranks them (the project's seeded order among
+    near-equal fits). ``last``: the entry of the last shot when it is shown there alone (a
+    star first seen in the ending may keep its getaway); a custom gag is the user's words
+    and stays. The casting itself when nothing moves."""
+    seed, lib = casting.profile.name, casting.library
+    used = {e.metaphor.id for e in casting.entries}
+    entries = list(casting.entries)
+    for i, e in enumerate(entries):
+        if e is last or not e.metaphor.ends or e.custom_gag:
+            continue
+        got = rank_metaphors(e.concept, lib.playable, project_words(seed, casting.profile.title))
+        ranked = sorted(got, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id)))
+        pick = next(((m, f) for m, f in ranked if not m.ends and m.id not in used), None)
+        if pick is not None:
+            used.add(pick[0].id)
+            entries[i] = replace(e, metaphor=pick[0], score=pick[1], weak=pick[1] < WEAK_BELOW)
+    same = all(a is b for a, b in zip(entries, casting.entries, strict=True))
+    return casting if same else replace(casting, entries=tuple(entries))
 
 
 # Two gags whose roles overlap this much (Jaccard of their stemmed roles) show one action: the

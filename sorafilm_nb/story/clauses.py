@@ -3,7 +3,7 @@
 Apart from gloss.py (which chooses the clause that teaches a concept) because cleaning and
 cutting text is a craft of its own that knows no concept: markup off (``plain``), a first
 clause cut at a phrase boundary within a limit (``short_clause``), never ending on an
-article or a clipped participle (``DANGLING``). plot.promise, story.compress and
+article or a clipped participle (``DANGLING``). card_facts.promise, story.compress and
 story.siblings cut their own text with it too; gloss.py re-exports these names, where the
 story has always imported them from.
 """

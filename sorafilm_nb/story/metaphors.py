@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,17 @@ class Metaphor:
         """A generic metaphor (no names, no words, no roles): there so every concept gets one."""
         return not self.matches.names and not self.matches.words and not self.roles
 
+    @property
+    def ends(self) -> bool:
+        """An ending gag: a fallback whose beat is the film's victory (the getaway van pulling
+        away, the perfect breakfast at last, the planet rising into the porthole). It stands
+        for no concept's work, only for the film ending, so it plays a film's last shot and
+        no other (boards.storyboard): dayjs's heist film played the getaway mid-film, and
+        the next shot opened "Setting the getaway van aside"; uuid's opened on "the perfect
+        breakfast at last". A victory gag with roles (a reply delivered) shows a result and
+        may play anywhere."""
+        return self.beat == "victory" and self.is_fallback
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -121,6 +133,21 @@ class MetaphorLibrary:
     style: Style
     metaphors: tuple[Metaphor, ...]
     source: str = ""  # file(s) it came from
+
+    @cached_property
+    def playable(self) -> tuple[Metaphor, ...]:
+        """The metaphors that may be cast: those whose words say no hour the theme's look,
+        Setting and Lighting lines do not keep (wording.off_hours: the getaway van pulled
+        away "at dawn" under "Lighting: moonlight"). Packaged themes lose none (their test);
+        a user theme that sets a daytime Lighting over heist's gags loses its night ones."""
+        from .wording import off_hours
+
+        where = f"{self.style.look}. {self.style.setting}. {self.style.lighting}"
+        return tuple(
+            m
+            for m in self.metaphors
+            if not off_hours(where, " ".join((m.gag, m.scene, *m.actions, *m.props)))
+        )
 
     @staticmethod
     def themes() -> tuple[str, ...]:

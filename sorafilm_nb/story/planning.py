@@ -173,14 +173,16 @@ def film_casting(
 ) -> Casting:
     """The casting plan() would film on this provider: DEFAULT_TOP concepts and as many more
     down the ranking as its clips need (_grown). For a casting made ahead of the plan (the
-    notebook's picker), so a Veo film made from it has no shot left without a concept."""
+    notebook's picker), so a Veo film made from it has no shot left without a concept, and
+    its gags are the film's (no ending gag before the last shot: casting.mid_film)."""
     from ..capabilities import default_model
     from .casting import MetaphorLibrary, cast
 
     model = model or default_model(provider)
     library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
     casting = cast(profile, library, top=DEFAULT_TOP)
-    return _boarded(casting, True, template, target_seconds, model, size, provider)[0]
+    board = _boarded(casting, True, template, target_seconds, model, size, provider)[1]
+    return board.casting  # as the board plays it (casting.mid_film may swap a gag)
 
 
 def _boarded(

@@ -29,25 +29,22 @@ about the project instead of filing concepts by kind:
   only: never the trouble (not an error) nor the rescue (a second concept after the rescue
   breaks the README's order and the arc).
 
-The plot also knows the facts the captions and cards quote (``facts``): the title, the
-promise, the project's main language and its entry point ("import flask"), and how to get
-it ("pip install Flask"), which the closing card says.
+The facts the captions and cards quote (the title, the promise, the entry point, how to get
+it) are card_facts.py's.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .captions import reading_seconds, short_clause
+from .captions import reading_seconds
 from .scoring import rescues
 
 if TYPE_CHECKING:
-    from ..analysis.profile import RepoProfile
     from .casting import CastEntry
     from .templates import Beat, StoryTemplate
 
@@ -166,6 +163,7 @@ def rescuer(
     order: Sequence[CastEntry],
     avoid: CastEntry | None = None,
     before_star: bool = False,
+    errors: Sequence[CastEntry] = (),
 ) -> CastEntry | None:
     """The concept of the centrepiece: a rescue when the cast has one, one that puts a
     failure right by what it does (scoring.rescues: an error handler such as koa's onerror,
@@ -179,20 +177,33 @@ def rescuer(
     it; the star (``avoid``) stays for the ending; and a concept of the README's examples
     plays the centrepiece only when it is the last of them (the centrepiece comes after the
     use beat, so any other would be shown out of the README's order). ``before_star``: no
-    use beat shows the star first (teaser-30), so the centrepiece comes straight before it
-    and is no README concept the README uses after the star.
+    use beat shows the star first (teaser-30), so the centrepiece comes straight before it:
+    after a rescue, one that raises an error of the cast (``errors``: the trouble it
+    follows), then a concept the README uses before the star, then one it uses after it
+    (shown out of the README's order: the lesser wrong), then a lesser one by rank. pluggy's
+    teaser, whose star is the README's first, put HookCaller here and left out
+    PluginManager, the README's core class.
     """
     if not order:
         return None
+    rank = {id(e): r for r, e in enumerate(order)}
+    if before_star and avoid is not None and avoid.concept.readme_order >= 0:
+        star_at = avoid.concept.readme_order
+        named = {e.concept.name for e in errors}
+
+        def standing(e: CastEntry) -> tuple[bool, bool, int, float, int]:
+            at = e.concept.readme_order
+            readme = 0 if 0 <= at < star_at else 1 if at >= 0 else 2
+            raiser = any(named & set(c.raises) for c in e.concepts)
+            return (not rescues(e.concept), not raiser, readme, -e.concept.score, rank[id(e)])
+
+        shown = [e for e in order if e is not avoid and e.concept.kind != "theme"]
+        return min(shown or order, key=standing)
     pool = list(order[1:]) if len(order) > 2 and order[0].concept.readme_order >= 0 else list(order)
     pool = [e for e in pool if e is not avoid] or pool
     readme = [id(e) for e in order if e.concept.readme_order >= 0 or e.concept.in_readme]
     pool = [e for e in pool if id(e) not in readme[:-1]] or pool
     pool = [e for e in pool if e.concept.kind != "theme"] or pool
-    if before_star and avoid is not None and avoid.concept.readme_order >= 0:
-        star_at = avoid.concept.readme_order
-        pool = [e for e in pool if e.concept.readme_order < star_at] or pool
-    rank = {id(e): r for r, e in enumerate(order)}
     by_rank = sorted(
         pool, key=lambda e: (not rescues(e.concept), e.concept.score * -1, rank[id(e)])
     )
@@ -242,7 +253,7 @@ def arrange(
     payoff = [i for i, r in enumerate(roles) if r == "payoff"]
     lead = star(entries) if payoff else None
     no_use = not any(r in _SEQUENCE for r in roles)
-    hero = rescuer(order, lead, before_star=no_use) if "overcome" in roles else None
+    hero = rescuer(order, lead, no_use, errors) if "overcome" in roles else None
     if hero is not None and hero is not lead:
         order = [e for e in order if e is not hero]
         placed[roles.index("overcome")].append(hero)
@@ -287,14 +298,18 @@ def arrange(
     lead_in = [i for i, r in enumerate(roles) if r == "overcome"][:1] if not seq else []
     if lead_in and not any(placed[i] for i in trouble if i < lead_in[0]):
         i = lead_in[0]
-        ahead = [e for e in queue if e is not lead][: max(0, lo[i] - len(placed[i]))]
-        # time the beat must fill and nothing else may: the README's later concepts, in its
-        # order. Why: a project without errors gives the trouble's time to this beat
-        # (boards._room_for), and humanize's star is the README's first, so every other
-        # concept was "late": its teaser dropped 8 s beside six concepts left out. One
-        # concept shown before the star out of the README's order is the lesser wrong.
-        ahead += late[: max(0, lo[i] - len(placed[i]) - len(ahead))]
+        # the README's concepts before lesser ones: those it uses before the star, then its
+        # later ones in its order (shown before the star out of the README's order, the
+        # lesser wrong), then the rest. Why: a project without errors gives the trouble's
+        # time to this beat (boards._room_for), and humanize's star is the README's first,
+        # so every other concept was "late": its teaser dropped 8 s beside six concepts
+        # left out; pluggy's then kept HookImpl and left out PluginManager, its core class.
+        readme = [e for e in queue if e is not lead and e.concept.readme_order >= 0]
+        rest = [e for e in queue if e is not lead and e.concept.readme_order < 0]
+        ahead = [*readme, *late, *rest][: max(0, lo[i] - len(placed[i]))]
         placed[i][:0] = ahead
+        if not any(rescues(e.concept) for e in placed[i]):  # no rescue to end the beat on
+            placed[i].sort(key=lambda e: (e.concept.readme_order < 0, e.concept.readme_order))
         queue = [e for e in queue if e not in ahead]
         late = [e for e in late if e not in ahead]
     leftovers = queue + left_errors
@@ -365,125 +380,3 @@ def reprise_words(
         if text and reading_seconds(text) <= seconds:
             return title, text
     return title, gloss
-
-
-def recap(names: Sequence[str], limit: int = 44) -> str:
-    """ "Flask, Blueprint and url_for, working together": as many names as fit the limit,
-    in the order given ("" for none)."""
-    names = list(dict.fromkeys(names))
-    for k in range(len(names), 0, -1):
-        text = ", ".join(names[: k - 1]) + (" and " if k > 1 else "") + names[k - 1]
-        if len(text) <= limit:
-            return text + ", working together"
-    return ""
-
-
-# -- the facts captions and cards quote ----------------------------------------------------
-
-_LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript"}
-_SOURCE_ROOTS = ("src", "lib", "source", "python", "packages")
-
-
-def language(profile: RepoProfile) -> str:
-    """The project's main language, as people write it ("Python", "TypeScript")."""
-    counts = dict(profile.languages)
-    if not counts:  # a profile made by hand: the concepts say where they come from
-        counts = dict(Counter(c.language for c in profile.concepts if c.file))
-    if not counts:
-        return ""
-    top = max(counts, key=lambda k: (counts[k], k == "typescript"))
-    # a TypeScript project ships compiled JavaScript beside its sources: the sources tell
-    if top == "javascript" and counts.get("typescript", 0) * 5 >= counts[top] * 4:
-        top = "typescript"
-    return _LANGUAGE_NAMES.get(top, top[:1].upper() + top[1:])
-
-
-def _python_package(profile: RepoProfile) -> str:
-    tops: Counter[str] = Counter()
-    for c in profile.concepts[:40]:
-        if c.language != "python" or not c.file:
-            continue
-        parts = c.file.split("/")
-        if len(parts) > 1 and parts[0] in _SOURCE_ROOTS:
-            parts = parts[1:]
-        top = parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
-        if top.isidentifier():
-            tops[top] += 2 if c.exported else 1
-    return tops.most_common(1)[0][0] if tops else ""
-
-
-def entry_point(profile: RepoProfile) -> str:
-    """How a user starts in code: "import flask" (the package the code lives in), "const Koa
-    = require('koa')" (RepoProfile.entry: the README's own line for the published package),
-    or "" when unknown. Never the install line: the closing card says how to get it, and
-    koa's tools card said "JavaScript · npm install koa" above a closing "koa: npm install
-    koa".
-
-    Why not the metadata's or the README's name: "@acme/kit" without its scope is "kit",
-    another package, and a README heading is the filmed repository's word; either said as
-    a command sends viewers to whoever owns that name."""
-    lang = language(profile)
-    if lang == "Python":
-        package = _python_package(profile)
-        return f"import {package}" if package else ""
-    if lang in ("JavaScript", "TypeScript"):
-        return profile.entry
-    return ""
-
-
-def promise(profile: RepoProfile, limit: int = 80) -> str:
-    """The README's one-line promise without the name it opens with: "a lightweight WSGI web
-    application framework" from "Flask is a lightweight WSGI web application framework.".
-    A promise whose subject is the name ("Kiln fires clay pots ...") is kept whole: without
-    its name it would read "kiln fires clay pots" under a "Kiln:" label."""
-    text = profile.tagline.strip().rstrip("…").strip()
-    if not text:
-        return ""
-    names = {n for n in (profile.title, profile.name) if n}
-    for name in sorted(names, key=len, reverse=True):
-        m = re.match(rf"^{re.escape(name)}(?:\.js)?\s*(?:is|are|[-–—:])\s+", text, re.I)
-        if m:
-            text = text[m.end() :]
-            break
-        if re.match(rf"^{re.escape(name)}\b", text, re.I):
-            return short_clause(text, limit)  # "Kiln fires clay pots": the name is its subject
-    text = short_clause(text, limit)
-    if text and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", text):
-        text = text[:1].lower() + text[1:]
-    return text
-
-
-def _promise_line(title: str, pledge: str) -> str:
-    """ "Flask: a lightweight WSGI web application framework"; a promise whose subject is the
-    name already ("Kiln fires clay pots") stands as it is; no promise: the title."""
-    if not pledge:
-        return title
-    if pledge.lower().startswith(title.lower()):
-        return pledge
-    return f"{title}: {pledge}"
-
-
-def facts(profile: RepoProfile, shown: Sequence[CastEntry] = ()) -> dict[str, str]:
-    """What a beat's card and caption lines may quote: {title}, {tagline}, {promise},
-    {language}, {entry}, {tools} (the two), {recap} (the names of the concepts the film
-    shows), {install} ("pip install Flask": RepoProfile.install) and {closing} (the title
-    and how to get it, "Flask: pip install Flask", else the title alone). A line whose fact
-    is unknown ("" here) is not said at all (boards._say)."""
-    title = profile.title or profile.name
-    lang = language(profile)
-    entry = entry_point(profile)
-    pledge = promise(profile)
-    together = recap([e.concept.name for e in shown if e.concept.kind != "exception"])
-    install = profile.install
-    return {
-        "title": title,
-        "name": profile.name,
-        "tagline": profile.tagline,
-        "promise": _promise_line(title, pledge),
-        "language": lang or "Code",
-        "entry": entry or title,
-        "tools": " · ".join(x for x in (lang, entry) if x),  # "" when unknown: no card
-        "recap": together or title,
-        "install": install,
-        "closing": f"{title}: {install}" if install else title,
-    }

@@ -1,9 +1,10 @@
 """Selection: which concepts of a repository get a shot, and which siblings share one.
 
 ``pick_groups`` is the first half of casting (``casting.cast`` assigns the metaphors after):
-the public API first, a quarter of the places at most for the project's exceptions, one
-docstring theme at most, concepts no metaphor fits passed over for ones that fit, and each
-family of siblings (siblings.py) on ONE shot, the places it frees going to names outside it.
+the public API first, a quarter of the places at most for the project's exceptions (no
+warning class: is_warning), one docstring theme at most, concepts no metaphor fits passed
+over for ones that fit, and each family of siblings (siblings.py) on ONE shot, the places it
+frees going to names outside it.
 It knows nothing of metaphors beyond the ``fits`` predicate cast hands it.
 """
 
@@ -16,7 +17,14 @@ from ..analysis.profile import Concept, RepoProfile
 from .scoring import name_words, project_words, stem
 from .siblings import NAMES_LIMIT, are_siblings, group_names
 
-__all__ = ["MAX_THEMES", "SEARCH_DEPTH", "max_exceptions", "pick_concepts", "pick_groups"]
+__all__ = [
+    "MAX_THEMES",
+    "SEARCH_DEPTH",
+    "is_warning",
+    "max_exceptions",
+    "pick_concepts",
+    "pick_groups",
+]
 
 MAX_THEMES = 1  # docstring themes in one casting: a word is a subject, not an API name
 THEME_MIN_DOCSTRINGS = 3  # a theme must recur: in at least this many docstrings
@@ -26,6 +34,18 @@ SEARCH_DEPTH = 2  # a weak concept is passed over for one at most top*2 places d
 def max_exceptions(top: int) -> int:
     """About a quarter of the shots: exceptions are the trouble of the story, not its cast."""
     return 0 if top < 3 else max(1, top // 4)
+
+
+def is_warning(c: Concept) -> bool:
+    """A warning class (its name or a base's ends in "Warning": UserWarning, pluggy's
+    PluggyWarning and the PluggyTeardownRaisedWarning built on it). It is warned, not
+    raised: nothing a user calls fails with it, so it is no trouble of the story, and a
+    film has no other place for an exception. It gets no shot, on any provider: pluggy's
+    PluggyWarning, 9th of its ranking, was "the trouble" of its Veo film (whose 8 s clips
+    cast more concepts) and absent from its sora-2 film."""
+    if c.kind != "exception":
+        return False
+    return any(n.rsplit(".", 1)[-1].endswith("Warning") for n in (c.name, *c.bases))
 
 
 def _api_tier(c: Concept) -> int:
@@ -120,7 +140,7 @@ def pick_groups(
     seen: set[str] = set()
     for c in profile.concepts:
         key = c.name.lower() if c.kind == "theme" else c.name
-        if key not in seen and not (c.kind == "theme" and key in code_names):
+        if key not in seen and not (c.kind == "theme" and key in code_names) and not is_warning(c):
             seen.add(key)
             unique.append(c)
     ordered = sorted(range(len(unique)), key=lambda i: (_api_tier(unique[i]), i))

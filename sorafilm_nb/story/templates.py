@@ -49,7 +49,7 @@ class Beat:
     title_card: bool = False  # the beat's card is the title card (TITLE_CARD)
     scene: str = ""
     actions: tuple[str, ...] = ()
-    caption: str = ""  # the lower third of an uncast shot ("{tools}"): see plot.facts
+    caption: str = ""  # the lower third of an uncast shot ("{tools}"): see card_facts.facts
     captions: tuple[str, ...] = ()  # one per filler in turn, when the file gives a list
     max_shots: int = 0  # at most this many clips when the time allows (0: no limit)
     role: str = ""  # its part in the story (plot.ROLES); "" files concepts by kind

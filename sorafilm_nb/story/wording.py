@@ -23,6 +23,7 @@ __all__ = [
     "StoryWording",
     "Wording",
     "clash",
+    "off_hours",
     "story_wording",
     "story_wordings",
     "untrue",
@@ -277,12 +278,27 @@ def story_wordings(path: str | None = None) -> dict[str, StoryWording]:
 _PAYOFF_PLACES = frozenset({"hero", "thing", "props"})
 # The time of day and the light are the theme's (its style's Lighting line, the same in
 # every shot): "at dawn the guards find an empty vault" went out under "Lighting: moonlight".
-_TIME_OF_DAY = re.compile(
-    r"\b(?:dawn|daybreak|sunrise|morning|noon|midday|afternoon|dusk|sunset|evening|night"
-    r"|nightfall|midnight|daylight|sunlight|moonlight|moonlit|lamplight|candlelight)\b",
-    re.I,
-)
-
+# A payoff (every theme's) names none; a gag (one theme's) may name the hours its theme keeps.
+# The hours each word says (a light of no hour, lamplight, says none): a gag whose words say
+# an hour the theme's look, Setting and Lighting lines do not (off_hours) is not cast
+# (MetaphorLibrary.playable). dayjs's heist film played "the getaway van pulls away at dawn"
+# under "Lighting: moonlight through a glass skylight"; typer's kitchen film "the stove
+# stoked at dawn ... in the grey dawn light" under "morning window light".
+_HOURS: dict[str, frozenset[str]] = {
+    word: frozenset(hours.split())
+    for words, hours in (
+        ("dawn daybreak sunrise", "dawn"),
+        ("morning", "morning"),
+        ("noon midday afternoon", "day"),
+        ("daylight sunlight", "morning day"),
+        ("dusk sunset evening", "evening"),
+        ("nightfall", "evening night"),
+        ("night midnight moonlight moonlit", "night"),
+        ("lamplight candlelight", ""),
+    )
+    for word in words.split()
+}
+_TIME_OF_DAY = re.compile(r"\b(?:" + "|".join(_HOURS) + r")\b", re.I)
 
 # Worlds one picture cannot be in at once: a theme whose look, Setting or Lighting line (the
 # same words in every shot) names the first cannot end on a picture that names the second.
@@ -305,11 +321,25 @@ _APART: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 
 def clash(setting: str, text: str) -> str:
     """Why ``text`` (an ending's picture) cannot be true where ``setting`` (a theme's look,
-    Setting and Lighting lines) says every shot is, or "" when a word check sees no clash."""
+    Setting and Lighting lines) says every shot is, or "" when a word check sees no clash:
+    two worlds apart (_APART), or an hour the setting does not keep (off_hours)."""
     for here, there in _APART:
         seen, said = here.search(setting), there.search(text)
         if seen and said:
             return f"{said.group(0)!r} cannot happen where the setting shows {seen.group(0)!r}"
+    return off_hours(setting, text)
+
+
+def off_hours(setting: str, text: str) -> str:
+    """Why ``text`` (a gag's words) says an hour that ``setting`` (a theme's look, Setting
+    and Lighting lines) does not keep (_HOURS), or "": a setting that names no hour keeps
+    any. Only the hour for a gag: _APART's world words are an ending's (a space gag's supply
+    ship is no ship at sea)."""
+    kept = frozenset().union(*(_HOURS[w.lower()] for w in _TIME_OF_DAY.findall(setting)))
+    for said in _TIME_OF_DAY.finditer(text) if kept else ():
+        hours = _HOURS[said.group(0).lower()]
+        if hours and not hours & kept:
+            return f"{said.group(0)!r}: the theme's light is of the {'/'.join(sorted(kept))}"
     return ""
 
 

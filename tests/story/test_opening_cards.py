@@ -132,7 +132,7 @@ def test_the_tools_card_says_no_install_the_closing_card_would_not(tmp_path: Pat
     ("@acme/kit" -> "kit": another package, whoever owns it) or, with no metadata, the
     README's heading in lower case: the hostile repository's words as a command, for a name
     nobody said is published. The film's one install line is RepoProfile.install's."""
-    from sorafilm_nb.story.plot import facts
+    from sorafilm_nb.story.card_facts import facts
 
     def js(root: Path, meta: dict[str, str] | None, readme: str) -> Path:
         root.mkdir()
