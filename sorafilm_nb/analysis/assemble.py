@@ -19,7 +19,7 @@ from .docs import read_pages
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
-from .project import install_line, project_name, project_summary
+from .project import Metadata, install_line, project_name, project_summary
 from .rank import rank
 from .scan_python import FileScan
 from .signature import Texts, with_factories, with_member_docs, with_params
@@ -120,7 +120,10 @@ def build(
     readme_text: str,
     results: dict[str, FileScan],
     options: _Options | None = None,
+    meta: Metadata | None = None,
 ) -> RepoProfile:
+    """The profile of the repository at root from its files' results; meta: its packaging
+    metadata as analyze() read it (read here when not given)."""
     # here: a warm analyze() builds nothing
     from .readme import choose_title, first_sentence, read_readme, strip_markup
     from .readme_names import concept_sentences, example_calls
@@ -129,19 +132,21 @@ def build(
         from .profile import _Options
 
         options = _Options()
-    published = project_name(root)
+    if meta is None:
+        meta = Metadata(root)
+    published = project_name(meta)
     readme = read_readme(readme_text, published.rsplit("/", 1)[-1] if published else None)
     title = choose_title(published, readme, root.name)
     # a module that is an anonymous function (``module.exports = function``) named by its
     # package (js_default)
-    results = named_defaults(results, root)
+    results = named_defaults(results, meta)
     rows, themes = rank(
         {k: v for k, v in results.items() if "warn" not in v},
         package,
         readme=readme_text,
         include=options.include,
         include_private=options.include_private,
-        root=root,
+        meta=meta,
         docs=read_pages(root),
     )
     warnings = tuple(
@@ -184,7 +189,7 @@ def build(
     # no README sentence says it: the metadata's summary does ("Retry code until ..."), read
     # as the README's prose is (a description is Markdown on PyPI and npm: its "**", links,
     # tags and "&amp;" reached the end card and prompts as written)
-    summary = first_sentence(strip_markup(project_summary(root)))
+    summary = first_sentence(strip_markup(project_summary(meta)))
     tagline, left_out = _promise([(find_readme(root), readme.tagline), (None, summary)])
     return RepoProfile(
         root=str(root),
@@ -197,5 +202,5 @@ def build(
         warnings=(*warnings, *left_out),
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        install=install_line(root, readme_text),
+        install=install_line(meta, readme_text),
     )

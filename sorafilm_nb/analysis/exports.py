@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..lazyre import LazyPattern, word_start
-from .project import _package_json, _read, _resolve
+from .project import Metadata, _read, _resolve
 from .scan_python import parse_quietly, summary_line
 
 _ID = r"[A-Za-z_$][\w$]*"
@@ -126,10 +126,11 @@ def _handed_out(text: str) -> list[str]:
     return out
 
 
-def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
+def js_exports(meta: Metadata, entries: list[str], depth: int = 3) -> JsExports:
     """The names a JavaScript package's entry files export, following relative re-exports
     (``export * from``, ``module.exports = require``) and the package's own modules that an
     export hands out as a value (_handed_out) up to depth files deep; and those files."""
+    root = meta.root
     names: set[str] = set()
     instances: dict[str, str] = {}
     seen: set[str] = set()
@@ -164,7 +165,7 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
                     todo.append((nxt, level + 1))
                     if target in whole and (level == 0 or rel in followed):
                         followed.add(nxt)
-    names.update(_declared(root))
+    names.update(_declared(meta))
     names.discard("default")
     return JsExports(frozenset(names), instances, frozenset(seen), default)
 
@@ -172,12 +173,12 @@ def js_exports(root: Path, entries: list[str], depth: int = 3) -> JsExports:
 _DTS = (".d.ts", ".d.mts", ".d.cts")
 
 
-def _declared(root: Path, limit: int = 50) -> set[str]:
+def _declared(meta: Metadata, limit: int = 50) -> set[str]:
     """The names the package's declarations (package.json ``types``/``typings`` and the
     ``types`` conditions of ``exports["."]``) export, following ``export * from``: they
     name the public API cleanly where the compiled entry (``Object.assign(exports, ...)``,
     a bundle) does not. Each file is read like any other (``_read``: inside the root only)."""
-    pkg = _package_json(root)
+    root, pkg = meta.root, meta.package_json()
     todo: list[str] = []
 
     def walk(value: object, typed: bool) -> None:

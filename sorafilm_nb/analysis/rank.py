@@ -19,14 +19,16 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .files import DECLARATIONS
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .scan_python import _pyscan as _scanner
 from .text import concept_words
+
+if TYPE_CHECKING:
+    from .project import Metadata
 
 _c_tally = getattr(_scanner, "tally", None)
 
@@ -190,7 +192,7 @@ def rank(
     readme: str = "",
     include: frozenset[str] = frozenset(),
     include_private: bool = False,
-    root: Path | None = None,
+    meta: Metadata | None = None,
     docs: list[str] | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
     """(concept rows sorted best first, themes) from {rel path: scan result}.
@@ -199,8 +201,9 @@ def rank(
     bases, methods, refs, public, exported, in_readme, readme_order, decorator), the field
     order of analysis.Concept. Concepts defined under the groups of public.GROUPS are left
     out unless named in include; private ones unless include_private. readme is the README's
-    text (its code examples lead the ranking); root, when given, lets README method calls
-    (``app.route``) be found in the source and listed as ``Flask.route``; docs are the
+    text (its code examples lead the ranking); meta (the repository's project.Metadata), when
+    given, lets README method calls (``app.route``) be found in the source and listed as
+    ``Flask.route``, and a JavaScript package's entry name what it exports; docs are the
     documentation pages' text (analysis.docs), whose examples count after the README's.
     """
     files = sorted(results)
@@ -422,7 +425,7 @@ def rank(
         class_defs,
         bases_of,
         readme,
-        root,
+        meta,
         include,
         include_private,
         exc_bonus=exc_bonus,
