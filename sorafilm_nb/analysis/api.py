@@ -441,6 +441,7 @@ def _methods(
             where[name] = (rel, lang)
     out: list[tuple[Any, ...]] = []
     done: set[tuple[str, str]] = set()
+    sources: dict[str, Any] = {}  # each file read and parsed once (exports.find_method)
     looked = 0
     last = max(1, max(u.order for u in method_uses))
     for use in method_uses:
@@ -456,7 +457,7 @@ def _methods(
         while chain:  # the class, then its bases in the repo, nearest first
             cls = chain.pop(0)
             rel, lang = where[cls]
-            hit = find_method(root, rel, cls, attr, lang)
+            hit = find_method(root, rel, cls, attr, lang, sources)
             if hit is not None:
                 line, summary = hit
                 share = 0.9 if use.decorator else 0.5
