@@ -17,10 +17,9 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
 
 from ..lazyre import LazyPattern, word_start
-from .scan_python import parse_quietly
+from .scan_python import all_nodes, parse_quietly
 
 
 @dataclass(frozen=True)
@@ -223,18 +222,15 @@ def _python_uses(
     # project's: a project function of the same name is not what the example uses
     local: set[str] = set()
     imported: set[str] = set()
-    every = _walk(tree)
+    every = all_nodes(tree)
     for node in every:
-        kind = type(node)  # the parser makes no subclasses: one test a node, not six
-        if kind not in _ASKED:
-            continue
-        if kind in _DEFS:
+        kind = type(node)  # the parser makes no subclasses: type() is isinstance() here
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             local.add(node.name)
             for d in node.decorator_list:
                 decorators.add(id(d.func if isinstance(d, ast.Call) else d))
-        elif kind is ast.Name:
-            if type(node.ctx) is not ast.Load:
-                local.add(node.id)
+        elif kind is ast.Name and type(node.ctx) is not ast.Load:
+            local.add(node.id)
         elif kind is ast.arg:
             local.add(node.arg)
         elif kind is ast.ImportFrom:
@@ -246,14 +242,14 @@ def _python_uses(
                 modules.update(a.asname or a.name for a in node.names if a.name in submodules)
         elif kind is ast.Import:
             modules.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node.value, ast.Call):  # an ast.Assign
+        elif kind is ast.Assign and isinstance(node.value, ast.Call):
             cls = _dotted(node.value.func).rsplit(".", 1)[-1]
             if cls[:1].isupper():
                 for t in node.targets:
                     if isinstance(t, ast.Name):
                         owners[t.id] = cls
     nodes = sorted(
-        (n for n in every if type(n) in _READ),
+        (n for n in every if type(n) in (ast.Name, ast.Attribute, ast.ImportFrom)),
         key=lambda n: (n.lineno, n.col_offset),
     )
     for node in nodes:
@@ -277,27 +273,6 @@ def _python_uses(
                     uses.add(CodeUse(node.attr, 0, module=True, decorator=deco))
             elif base:
                 uses.method(owners.get(base, ""), base, node.attr, deco, "python")
-
-
-_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
-_ASKED = _DEFS | {ast.Name, ast.arg, ast.ImportFrom, ast.Import, ast.Assign}
-_READ = frozenset({ast.Name, ast.Attribute, ast.ImportFrom})
-
-
-def _walk(tree: ast.AST) -> list[Any]:  # Any: read by type(node), which mypy cannot narrow
-    """Every node of tree in ast.walk's order (breadth first, children in field order),
-    without its generators: ast.walk was a third of reading a docs folder's examples
-    (flask's 72 pages, 215 examples: ~15 ms of a cold build). The order matters: nodes
-    that start at one place (``a.b`` and its ``a``) keep it through the sort above."""
-    out = [tree]
-    for node in out:  # the list grows as it is read: a queue
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                out.append(value)
-            elif isinstance(value, list):
-                out.extend([v for v in value if isinstance(v, ast.AST)])
-    return out
 
 
 def _token_uses(src: str, uses: _Uses) -> None:

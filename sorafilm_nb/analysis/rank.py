@@ -19,16 +19,14 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .files import DECLARATIONS
+from .project import Metadata
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .scan_python import _pyscan as _scanner
 from .text import concept_words
-
-if TYPE_CHECKING:
-    from .project import Metadata
 
 _c_tally = getattr(_scanner, "tally", None)
 
@@ -201,10 +199,9 @@ def rank(
     bases, methods, refs, public, exported, in_readme, readme_order, decorator), the field
     order of analysis.Concept. Concepts defined under the groups of public.GROUPS are left
     out unless named in include; private ones unless include_private. readme is the README's
-    text (its code examples lead the ranking); meta (the repository's project.Metadata), when
-    given, lets README method calls (``app.route``) be found in the source and listed as
-    ``Flask.route``, and a JavaScript package's entry name what it exports; docs are the
-    documentation pages' text (analysis.docs), whose examples count after the README's.
+    text (its code examples lead the ranking); meta (project.Metadata), when given, lets README
+    method calls (``app.route``) be found as ``Flask.route`` and a JavaScript entry say what it
+    exports; docs are the documentation pages' text (analysis.docs), counted after the README's.
     """
     files = sorted(results)
     # --- who defines what

@@ -156,12 +156,12 @@ def test_testcode_blocks_under_tilde_titles_are_examples() -> None:
 
 
 def test_an_examples_nodes_are_read_in_ast_walks_order() -> None:
-    """examples._walk replaces ast.walk (its generators were a third of reading a docs
-    folder's examples) and must keep its order: the uses are sorted by where they start,
+    """scan_python.all_nodes replaces ast.walk (its generators were a third of reading a
+    docs folder's examples) and must keep its order: the uses are sorted by where they start,
     and ``app.route`` and its ``app`` start at one place, so ties keep the walk's order."""
     import ast
 
-    from sorafilm_nb.analysis.examples import _walk
+    from sorafilm_nb.analysis.scan_python import all_nodes
 
     src = (
         "import click\nfrom flask import Flask as F, json\n\n"
@@ -170,4 +170,4 @@ def test_an_examples_nodes_are_read_in_ast_walks_order() -> None:
         "    return [x.y.z for x in ctx.obj if x]\n"
     )
     tree = ast.parse(src)
-    assert _walk(tree) == list(ast.walk(tree))
+    assert all_nodes(tree) == list(ast.walk(tree))
