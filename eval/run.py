@@ -218,8 +218,11 @@ def _names_of(entry: Any) -> tuple[str, ...]:
     return (str(getattr(concept, "name", "")), *(str(getattr(c, "name", "")) for c in siblings))
 
 
-def story_check(package: str, plan: Any, casting: Any) -> StoryCheck:
-    """The story figures of one film (see StoryCheck); reads the plan with getattr."""
+def story_check(
+    package: str, plan: Any, casting: Any, film: em.FilmRecord | None = None
+) -> StoryCheck:
+    """The story figures of one film (see StoryCheck); reads the plan with getattr, and each
+    prompt's cause from ``film`` (film_record's, which read them; made here when not given)."""
     from sorafilm_nb.story.causes import main_prop
     from sorafilm_nb.story.prompts import asks_for_text
 
@@ -254,7 +257,7 @@ def story_check(package: str, plan: Any, casting: Any) -> StoryCheck:
         name = str(getattr(shot, "beat", ""))
         beats[name] = beats.get(name, False) or getattr(shot, "cast", None) is not None
     texts = [str(getattr(p, "text", "")) for p in prompts]
-    causes = [_cause_of(p) for p in prompts]
+    causes = [r.cause for r in (film or film_record(package, plan, None)).shots]
     things = {main_prop(s) for s in shots} - {""}
     # what an earlier shot showed, or an error's own "Raised when ..." event in its words
     linked = sum(
@@ -632,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
             profile, casting, plan = make_film(roots[pkg.name], args.theme, args.cache / "scan")
             film = film_record(pkg.name, plan, profile)
             profiles[pkg.name] = profile
-            stories.append(story_check(pkg.name, plan, casting))
+            stories.append(story_check(pkg.name, plan, casting, film))
             fits.append((pkg.name, tier_fit(plan)))
             (args.out / f"{pkg.name}.plan.json").write_text(plan.to_json(), encoding="utf-8")
         except Exception as exc:  # one broken film must not hide the other eleven

@@ -19,7 +19,6 @@ is judged by these rates, never by one draw: picking the draw that passes rigs t
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import statistics
 import sys
@@ -32,20 +31,12 @@ sys.path.insert(0, str(HERE.parent))
 
 import eval_metrics as em  # noqa: E402
 import fetch  # noqa: E402
+import run  # noqa: E402  (eval/run.py: film_record, a Plan read as the eval reads it; TEMPLATE)
 
 import sorafilm_nb as sf  # noqa: E402
 from sorafilm_nb.story import casting, plot_ending  # noqa: E402
 
 THEMES = ("kitchen", "heist", "space")
-
-
-def _run_module():  # type: ignore[no-untyped-def]
-    """eval/run.py, for its film_record (a Plan read as the eval reads it) and TEMPLATE."""
-    spec = importlib.util.spec_from_file_location("eval_run_salts", HERE / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--salts", type=int, default=40, help="draws, the real seed first")
     parser.add_argument("--casting-only", action="store_true", help="casts only: no endings")
     args = parser.parse_args(argv)
-    run = _run_module()
     salt = [""]
     seeded, by_fit = casting._seeded, plot_ending._by_fit
     casting._seeded = lambda seed, gag: seeded(seed + salt[0], gag)  # type: ignore[assignment]

@@ -241,7 +241,9 @@ def spend_by_model_size(history: pd.DataFrame | None) -> Figure:
 
 def spend_by_who(history: pd.DataFrame | None, by: str = "user") -> Figure:
     """Billed spend per user or per project (by="project"): who spent a team's budget.
-    Rows without one (a personal ledger's) show as "-"."""
+    Rows without one (a personal ledger's) show as "-". A project is one bar whatever its
+    spelling (its project_key, as its cap counts it), named as its newest job spelled it,
+    as the budget report names it (reports.Share)."""
     if by not in ("user", "project"):
         raise ValueError(f"by must be 'user' or 'project', got {by!r}")
     frame = _frame(history)
@@ -253,6 +255,12 @@ def spend_by_who(history: pd.DataFrame | None, by: str = "user") -> Figure:
         _empty(ax)
         ax.set_yticks([])
         return fig
+    if by == "project" and "project_key" in billed.columns:
+        named = frame[frame["status"] != "released"].dropna(subset=["project_key"])
+        named = named.sort_values("time", kind="stable")
+        billed = billed.assign(
+            project=billed["project_key"].map(named.groupby("project_key")["project"].last())
+        )
     sums = billed.fillna({by: "-"}).groupby(by, sort=True)["billed_cents"].sum() / 100
     bars = ax.barh([str(n) for n in sums.index], sums.to_numpy(), color=PALETTE[0])
     ax.bar_label(bars, labels=[f"${v:,.2f}" for v in sums.to_numpy()], padding=3, fontsize=9)
@@ -350,6 +358,21 @@ def drafts_vs_finals(history: pd.DataFrame | None) -> Figure:
     return fig
 
 
+# Plans side by side in estimate_vs_billed: more and their labels overlap at the figure's width
+PLANS_SHOWN = 12
+
+
+def _plan_label(frame: pd.DataFrame, plan: str) -> str:
+    """A plan's bar label: its project when the ledger booked one ("flask\n3f7b9b"), else
+    the id's start; a plan id alone says nothing to the person reading the chart."""
+    project = ""
+    if "project" in frame.columns:
+        named = frame.loc[frame["plan"] == plan, "project"].dropna().astype(str)
+        project = next((p for p in named if p.strip()), "")
+    short = plan[:6] if plan != "(no plan)" else plan
+    return f"{project[:14]}\n{short}" if project else plan[:10]
+
+
 def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
     """Estimated against billed dollars per plan (finished jobs only): is the estimate true?
 
@@ -368,10 +391,16 @@ def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
         _dollars(ax)
         return fig
     done["plan"] = done["plan"].fillna("").astype(str).replace("", "(no plan)")
+    plans = list(dict.fromkeys(done["plan"]))  # in the order first billed (frame is by time)
+    if len(plans) > PLANS_SHOWN:  # 25 plan ids side by side were one black smear
+        plans = plans[-PLANS_SHOWN:]
+        many = len(set(done["plan"]))
+        _style(ax, title=f"Estimate vs billed: the last {PLANS_SHOWN} of {many} plans")
+        done = done[done["plan"].isin(plans)]
     grouped = done.groupby("plan", sort=False)
     est = grouped["estimate_cents"].sum() / 100
     billed = grouped["billed_cents"].sum(min_count=0) / 100
-    labels = [p[:10] for p in est.index]
+    labels = [_plan_label(done, p) for p in est.index]
     x = np.arange(len(labels))
     width = 0.38
     ax.bar(x - width / 2, est.to_numpy(), width, label="estimate", color=PALETTE[1])
@@ -382,7 +411,9 @@ def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:
         label="billed",
         color=SPEND,
     )
-    ax.set_xticks(x, labels)
+    ax.set_xticks(x, labels, fontsize=8 if len(labels) > 6 else None)
+    if len(labels) > 6:
+        fig.autofmt_xdate(rotation=30)
     ax.set_xlabel("plan")
     ax.legend(frameon=False, fontsize=9)
     _dollars(ax)

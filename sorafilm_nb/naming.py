@@ -1,7 +1,9 @@
 """A project's name as package registries compare names (PEP 503): "Flask" is flask,
 "zope.interface" zope-interface. A leaf every stage may import: analysis writes a profile's
-name in this form, and the ledger books spend and matches project caps in it, so a cap set
-on "Flask" is the cap of the film booked as "flask" (caps compare names exactly)."""
+name in this form, the studio books spend under it, and the ledger stores this key beside
+whatever spelling a job or a cap was booked under (migrations.m010) and matches caps, counts
+their spend and groups reports by it: a cap on "Flask" counts the film booked as "flask"
+and the spend booked as "Flask" before the studio booked the package's name."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ Why one helper (issue 10, and issue 11 item 4):
 
 - **Not where a repository's link points.** ``repository_link`` finds a link of the
   repository being filmed on the way to an output folder (the CLI's --out, the studio's
-  folder lock), which must not choose where our files go.
+  folder lock), which must not choose where our files go; ``link_refusal`` says so.
 
 Imports only the standard library and ``sorafilm_nb.errors``: any layer may use it.
 """
@@ -36,6 +36,7 @@ __all__ = [
     "NOFOLLOW",
     "atomic_path",
     "create_new",
+    "link_refusal",
     "open_atomic",
     "read_umask",
     "repository_link",
@@ -211,6 +212,21 @@ def repository_link(folder: Path, repo: str | Path) -> tuple[str, str] | None:
         if not _within(target, top):
             return os.path.relpath(step), target
     return None
+
+
+def link_refusal(folder: Path, repo: str | Path, *, flag: str = "") -> str | None:
+    """Why folder is refused when a link of repo chooses it (repository_link), said the one
+    way for the CLI's --out and the studio's folder lock: the link, where it leads, and the
+    folder to give instead (after ``flag``: "--out "); None when no such link does."""
+    leads = repository_link(folder, repo)
+    if leads is None:
+        return None
+    link, target = leads
+    return (
+        f"{link} is a link in the repository, to {target}; a repository's own link does not "
+        f"choose where a film is written. Give the folder itself ({flag}"
+        f"{os.path.realpath(folder)}) if that is where the film belongs"
+    )
 
 
 def _within(path: str, top: str) -> bool:

@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SorafilmError
+from .inert import inert_html, live, signed
 from .markup import html_template, html_text, safe_html
 from .paths import notebook_relative, replace_folders, shown_path, without_local_folders
 from .redact import redact
+from .terminal import printable
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
@@ -40,6 +42,10 @@ _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
 # groups: the tag's start, " default" when shown, the rest up to src, the path, the end
 _TRACK = re.compile(r"(<track kind='captions')( default)?([^>]* src=')([^']*)('>)")
 SHOT_POSTER_WIDTH = 320
+NOT_FOUND = (
+    "Not found: the film this player showed is not beside the notebook (it was run in another "
+    "folder, or the film was deleted)."
+)
 NOT_LINKED = (
     "Not linked: only a path naming the author's own folders reaches the film from this "
     "page; save the page beside the film's folder (or in a folder above it) to link it."
@@ -112,9 +118,22 @@ def share(
     # Trust is for outputs only: running the notebook here made them, or Jupyter signed
     # them. The HTML in its markdown is the author's, whoever ran it, and is always shared
     # sanitized (_TEMPLATE), as Jupyter never trusts it either.
-    trusted = execute or _signed(nb)
-    film_paths = _static_outputs(nb, src.parent, target.parent)
-    if not trusted and _live(nb):
+    trusted = execute or signed(nb)
+    missing: list[str] = []
+    film_paths = _static_outputs(nb, src.parent, target.parent, missing)
+    if missing:
+        import warnings
+
+        names = ", ".join(printable(m) for m in missing[:3]) + (", ..." if missing[3:] else "")
+        warnings.warn(
+            MissingFilmWarning(
+                f"{src}: its player shows {names}, not found beside the notebook (was it run "
+                "in another folder?); the page says so in the film's place. Share the "
+                "notebook where it ran, or add a film's storyboard with --film DIR"
+            ),
+            stacklevel=2,
+        )
+    if not trusted and live(nb):
         import warnings
 
         warnings.warn(
@@ -194,10 +213,12 @@ def _execute(
                     sys.stderr.write(line)
 
 
-def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
+def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) -> list[str]:
     """Replace widget views by their static HTML; return the films the players showed.
 
     A player's video path is relative to the notebook; it is rewritten relative to the page.
+    One that is not beside the notebook (a copy run elsewhere, the film folder deleted) is
+    added to missing, and the page says so where the player was, never a dead link.
     """
     films: list[str] = []
     saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
@@ -224,6 +245,14 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path) -> list[str]:
             page_html = _latest_face(states, view) or page_html
             for old in _FILM_ATTR.findall(page_html):  # as written: escaped by its template
                 rel = html.unescape(old)
+                if not (nb_dir / rel).is_file():  # run elsewhere (nbconvert into /tmp)
+                    missing.append(rel)
+                    page_html = re.sub(
+                        f" src='{re.escape(old)}'>(<track[^>]*>)?</video>",
+                        lambda _m: f"></video><div><small>{html_text(NOT_FOUND)}</small></div>",
+                        page_html,
+                    )
+                    continue
                 films.append(rel)
                 moved = notebook_relative(nb_dir / rel, out_dir)
                 if moved:
@@ -345,115 +374,9 @@ class UntrustedNotebookWarning(UserWarning):
     """A notebook no one trusted on this machine was shared with its HTML made inert."""
 
 
-# Outputs whose content a browser runs or renders as markup.
-_LIVE_MIME = ("text/html", "text/markdown", "application/javascript", "image/svg+xml")
-
-
-def _signed(nb: Any) -> bool:
-    """Whether Jupyter trusts the notebook here: its outputs were made or seen by this user
-    (a notebook saved from Jupyter is signed with the user's secret), as JupyterLab decides
-    before it renders a notebook's HTML and runs its JavaScript.
-
-    Why: a notebook from a repository the user did not write (a hostile one's
-    ``examples/demo.ipynb``) carries outputs its author wrote, ``<script>`` included, and
-    the page put them live in front of whoever opened it. A machine with no Jupyter secret
-    has signed nothing, and asking would create one: untrusted, without asking."""
-    from jupyter_core.paths import jupyter_data_dir
-    from nbformat.sign import NotebookNotary
-
-    # the data folder named outright: the notary's default asks a JupyterApp singleton,
-    # which a kernel run earlier in this process may have set up with another folder
-    data = jupyter_data_dir()
-    secret, db = os.path.join(data, "notebook_secret"), os.path.join(data, "nbsignatures.db")
-    if not (os.path.isfile(secret) and os.path.isfile(db)):
-        return False
-    try:
-        with NotebookNotary(data_dir=data, secret_file=secret, db_file=db) as notary:
-            return bool(notary.check_signature(nb))
-    except Exception:  # a locked or damaged signature store: trust nothing
-        return False
-
-
-def _live(nb: Any) -> bool:
-    """Whether the notebook holds an output a sanitized export changes (markup, a script).
-    Its markdown is sanitized whether trusted or not, so trust changes nothing there."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if any(mime in (output.get("data") or {}) for mime in _LIVE_MIME):
-                return True
-    return False
-
-
-# What a sanitized page keeps of a notebook's HTML (its markdown, its text/html outputs):
-# what prose, tables, pandas frames, images and our players' static faces are made of.
-_INERT_TAGS = frozenset(
-    {"a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd"}
-    | {"del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3"}
-    | {"h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q"}
-    | {"s", "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table"}
-    | {"tbody", "td", "tfoot", "th", "thead", "tr", "track", "u", "ul", "var", "video"}
-)
-_INERT_ATTRIBUTES = frozenset(
-    {"alt", "align", "class", "colspan", "controls", "default", "height", "href", "id"}
-    | {"kind", "label", "open", "poster", "preload", "rowspan", "scope", "src", "srclang"}
-    | {"title", "type", "width"}
-)
-
-
-def _inert_attribute(tag: str, name: str, value: str) -> bool:
-    """An attribute a sanitized page keeps: none that runs (on*), styles or frames. What the
-    page loads by itself (src, poster) is a data: image or a path beside the page, never
-    another server (the page opens offline, and a fetch would tell someone it was opened);
-    a link (href) is the reader's to follow, and no data: one. bleach checks every URL's
-    scheme besides.
-
-    The URL is read as a browser reads it (_browser_url): a scheme or a host written with a
-    character reference ("https&#58;//"), a tab inside ("/&#9;/evil") or a control
-    character before it ("\\x01//evil") was taken for a path and fetched from elsewhere."""
-    if name not in _INERT_ATTRIBUTES:
-        return False
-    url = _browser_url(value)
-    if name in ("src", "poster"):
-        if url.startswith("data:"):
-            return tag in ("img", "video") and url.startswith("data:image/")
-        from urllib.parse import urlsplit
-
-        try:
-            parts = urlsplit(url)
-        except ValueError:  # "//[evil": a host urlsplit cannot read is still a host
-            return False
-        # "///evil": urlsplit reads no host, a browser skips every slash to one
-        return not parts.scheme and not parts.netloc and not url.startswith("//")
-    return not (name == "href" and url.startswith("data:"))
-
-
-_URL_EDGE = "".join(map(chr, range(0x21)))  # C0 controls and space: stripped at both ends
-
-
-def _browser_url(value: str) -> str:
-    """value as the URL a browser fetches (WHATWG URL parsing): character references read,
-    tabs and line breaks dropped wherever they stand, controls and spaces stripped at both
-    ends, a backslash read as a slash; lower case, for the scheme tests."""
-    url = re.sub(r"[\t\r\n]", "", html.unescape(value)).strip(_URL_EDGE)
-    return url.lower().replace("\\", "/")
-
-
-def inert_html(html_text: object) -> str:
-    """A notebook's HTML as a sanitized page shows it: the tags and attributes above kept,
-    anything else (a script, an iframe, an event handler, a javascript: link, a style)
-    written as text. Why not nbconvert's own clean_html: it keeps a dozen inline tags, so a
-    pandas frame, an image, a paragraph or a player's poster turned into its HTML source."""
-    import bleach
-
-    text = html_text.decode() if isinstance(html_text, bytes) else str(html_text)
-    return str(
-        bleach.clean(
-            text,
-            tags=_INERT_TAGS,
-            attributes=_inert_attribute,
-            protocols=frozenset({"http", "https", "mailto", "data"}),
-        )
-    )
+class MissingFilmWarning(UserWarning):
+    """A notebook's player shows a film that is not beside the notebook (it was run in
+    another folder: nbconvert --execute into /tmp writes its films where it ran)."""
 
 
 def _render(nb: Any, appendix: str, title: str, *, sanitize: bool = False) -> str:

@@ -194,3 +194,29 @@ def test_a_chart_is_saved_as_a_palette_png_that_looks_the_same(history: pd.DataF
     assert diff.mean() < 0.1 and diff.max() < 64, (diff.mean(), diff.max())
     fig.patch.set_alpha(0.0)  # see-through: kept as RGBA, not flattened onto a palette
     assert Image.open(io.BytesIO(charts.png(fig))).mode == "RGBA"
+
+
+def test_estimate_vs_billed_shows_the_last_plans_by_project(tmp_path: Path) -> None:
+    """Notebook 03's chart after a few weeks: 25 plan ids side by side, one black smear of
+    overlapping labels. The last PLANS_SHOWN plans are shown, the title says how many of
+    how many, and each bar is labelled with its project."""
+    prices = PriceTable.load()
+    with Ledger(tmp_path / "ledger.sqlite3", clock=Clock()) as led:
+        led.set_budget(Cost(Decimal(100_000)))
+        for k in range(25):
+            cost = prices.cost("sora-2", "1280x720", 4)
+            res = led.reserve(
+                cost, "film", f"{k:02d}c0ffee4b1d", shot="shot-01", model="sora-2",
+                size="1280x720", seconds=4, project="flask" if k % 2 else "zod",
+            )  # fmt: skip
+            led.attach(res, f"video_{k}")
+            led.settle(f"video_{k}", cost)
+        history = led.history()
+    ax = charts.estimate_vs_billed(history).axes[0]
+    shown = charts.PLANS_SHOWN
+    assert len(ax.containers[0]) == len(ax.containers[1]) == shown < 25
+    assert ax.get_title(loc="left") == f"Estimate vs billed: the last {shown} of 25 plans"
+    assert ax.get_title() == ""  # one title, not two drawn over each other
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[-1] == "zod\n24c0ff" and labels[-2] == "flask\n23c0ff", labels
+    assert labels[0] == "flask\n13c0ff" and len(set(labels)) == shown, labels

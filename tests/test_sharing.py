@@ -11,7 +11,7 @@ import pytest
 from ui_fixtures import make_film
 
 from sorafilm_nb.cli import share as share_command
-from sorafilm_nb.sharing import ShareError, UntrustedNotebookWarning, share
+from sorafilm_nb.sharing import MissingFilmWarning, ShareError, UntrustedNotebookWarning, share
 
 
 def _notebook(folder: Path, code: str) -> Path:
@@ -396,3 +396,32 @@ def test_a_sanitized_page_fetches_nothing_from_elsewhere(url: str) -> None:
         assert "evil" not in inert_html(tag), tag
     kept = '<img src="film/poster.jpg"><img src="data:image/png;base64,AAAA">'
     assert inert_html(kept) == kept
+
+
+def test_a_player_whose_film_is_not_beside_the_notebook_says_so_and_warns(
+    tmp_path: Path,
+) -> None:
+    """A new user ran `jupyter nbconvert --execute --output-dir /tmp/nb` and shared the copy:
+    its player's film was where the notebook ran, and the page linked "nb/out/.../film.mp4",
+    which did not exist, without a word. The page now says so in the player's place, and the
+    share warns, naming the film it looked for."""
+    import nbformat
+
+    ran_here = tmp_path / "project"
+    film = make_film(ran_here / "out" / "film1", (4,))
+    output = _player_output(film, ran_here)  # "out/film1/film.mp4", relative to ran_here
+    copy_dir = tmp_path / "copy"
+    copy_dir.mkdir()
+    nb = _notebook(copy_dir, "display(player)")
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells[1].outputs = [output]
+    nbformat.write(notebook, nb)
+    with (
+        pytest.warns(UntrustedNotebookWarning),  # saved by nbformat: no signature here
+        pytest.warns(MissingFilmWarning, match=r"out/film1/film\.mp4, not found beside"),
+    ):
+        page = share(nb, copy_dir / "tour.html", execute=False)
+    text = page.read_text()
+    assert not re.search(r"<video[^>]+ src=", text)
+    assert "Not found: the film this player showed is not beside the notebook" in text
+    assert "could not be read" not in text  # no storyboard section for a folder not there

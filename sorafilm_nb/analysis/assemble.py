@@ -9,17 +9,20 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..naming import project_key
 from ..terminal import shown
 from .concepts import Concept, RepoProfile, ScanWarning
 from .doc_members import with_member_summaries
 from .docs import read_pages
+from .entry_line import entry_line
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
 from .project import Metadata, install_line, project_name, project_summary
+from .promised import with_promise
+from .raisers import with_raises
 from .rank import rank
 from .scan_python import FileScan
 from .signature import Texts, with_factories, with_member_docs, with_params
@@ -30,25 +33,35 @@ if TYPE_CHECKING:
     from .profile import _Options
 
 
-def readme_text(root: Path) -> tuple[str, dict[str, str]]:
-    """The README's text (text.find_readme: else the docs' front page), and {its path: why}
-    when it was not read: a README is opened like any source file (files.open_inside), so a
-    link to /proc/self/environ or to a file outside the repository (a docs folder linked
-    there too) puts nothing of it into a title, a description or a prompt."""
-    readme = find_readme(root)
-    if readme is None:
-        return "", {}
+class Readme(NamedTuple):
+    """The README as the profile reads it: its path (text.find_readme; None without one), its
+    text ("" when unread) and {its path: why} when it was refused. The path travels with the
+    text so build names it in a warning without looking for it again."""
+
+    path: str | None
+    text: str
+    skipped: dict[str, str]
+
+
+def readme_text(root: Path) -> Readme:
+    """The README (text.find_readme: else the docs' front page) and why it was not read: a
+    README is opened like any source file (files.open_inside), so a link to
+    /proc/self/environ or to a file outside the repository (a docs folder linked there too)
+    puts nothing of it into a title, a description or a prompt."""
+    path = find_readme(root)
+    if path is None:
+        return Readme(None, "", {})
     try:
-        fd, _ = open_inside(str(root), readme)
+        fd, _ = open_inside(str(root), path)
     except Skipped as skip:
-        return "", {readme: skip.reason}
+        return Readme(path, "", {path: skip.reason})
     except OSError:
-        return "", {}
+        return Readme(path, "", {})
     with os.fdopen(fd, "rb") as fh:
         try:
-            return fh.read(MAX_BYTES).decode("utf-8", "replace"), {}
+            return Readme(path, fh.read(MAX_BYTES).decode("utf-8", "replace"), {})
         except OSError:
-            return "", {}
+            return Readme(path, "", {})
 
 
 def _told(c: Concept, sentence: str) -> Concept:
@@ -106,7 +119,7 @@ def _promise(said: list[tuple[str | None, str]]) -> tuple[str, tuple[ScanWarning
             return sentence, tuple(left_out)
         left_out.append(
             ScanWarning(
-                where or "package metadata (description)",  # find_readme's relative path
+                where or "package metadata (description)",  # the README's relative path
                 "its first sentence holds something shaped like a key or personal data: "
                 "not the title card's promise (--tagline gives one)",
             )
@@ -120,10 +133,13 @@ def build(
     readme_text: str,
     results: dict[str, FileScan],
     options: _Options | None = None,
+    *,
+    readme_path: str | None,
     meta: Metadata | None = None,
 ) -> RepoProfile:
-    """The profile of the repository at root from its files' results; meta: its packaging
-    metadata as analyze() read it (read here when not given)."""
+    """The profile; ``readme_path`` is where readme_text was read (Readme.path), named when
+    its promise is passed over; meta: the packaging metadata as analyze() read it (read here
+    when not given)."""
     # here: a warm analyze() builds nothing
     from .readme import choose_title, first_sentence, read_readme, strip_markup
     from .readme_names import concept_sentences, example_calls
@@ -176,6 +192,7 @@ def build(
     texts: Texts = {}  # the source files both readers open, read once
     concepts = with_params(root, concepts, texts)  # what the undocumented ones take (captions)
     concepts = with_factories(concepts, results)  # the function that makes a class
+    concepts = with_raises(concepts, results)  # the project's errors each one raises
     concepts = with_member_summaries(root, concepts, texts)  # what a mute class's members say
     # the project's name as the repository says it: its packaging metadata's, else its
     # README's; its folder's only when neither says one. The name seeds every choice a film
@@ -190,7 +207,12 @@ def build(
     # as the README's prose is (a description is Markdown on PyPI and npm: its "**", links,
     # tags and "&amp;" reached the end card and prompts as written)
     summary = first_sentence(strip_markup(project_summary(meta)))
-    tagline, left_out = _promise([(find_readme(root), readme.tagline), (None, summary)])
+    install = install_line(meta, readme_text)
+    tagline, left_out = _promise([(readme_path, readme.tagline), (None, summary)])
+    # what the promise names comes first (promised.py): the README's whole first sentence
+    # when the promise is its (the tagline is cut at 120 characters), else the promise
+    pledge = readme.description if tagline and tagline == readme.tagline else tagline
+    concepts = with_promise(concepts, pledge, (name, title or ""))
     return RepoProfile(
         root=str(root),
         name=shown(name),
@@ -202,5 +224,6 @@ def build(
         warnings=(*warnings, *left_out),
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        install=install_line(meta, readme_text),
+        install=install,
+        entry=entry_line(readme_text, install),
     )

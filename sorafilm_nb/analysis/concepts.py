@@ -73,6 +73,10 @@ class Concept:
     # its documented public members' comments, "name: sentence" ("get url: Get request
     # URL.", "command: Define a command."), in order (analysis.doc_members): what it does
     member_docs: tuple[str, ...] = ()
+    # classes and functions: the project's errors it raises, its own raise sites and those of
+    # the project classes it is built on (analysis.raisers): the story tells "Ledger raises
+    # LedgerError" from this, never from the words two names share
+    raises: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         """The dataclass's repr, every credential in it masked (redact): a notebook shows a
@@ -110,6 +114,10 @@ class RepoProfile:
     # how to get it: "pip install Flask", "npm install zod"; "" unless the project says it
     # is published (analysis.project.install_line); the closing card says it (added field)
     install: str = ""
+    # how a program starts using it, as the README's first JavaScript example writes it
+    # ("const Koa = require('koa')"; analysis.entry_line), "" elsewhere: the tools card
+    # says it, the closing card says install (added field)
+    entry: str = ""
 
     def __repr__(self) -> str:
         # The default dataclass repr of a real profile runs to ~180,000 characters: the first
@@ -167,6 +175,7 @@ class RepoProfile:
                 tagline=str(d.get("tagline", "")),
                 stats=dict(d.get("stats", {})),
                 install=str(d.get("install", "")),
+                entry=str(d.get("entry", "")),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise AnalysisError(f"not a RepoProfile JSON document: {exc}") from None
@@ -179,7 +188,7 @@ _CONCEPT_KNOWN = frozenset(_CONCEPT_FIELDS)
 
 
 def _concept(c: dict[str, Any]) -> Concept:
-    """Concept(**c) with words, bases, params and members as tuples. A stored profile has
+    """Concept(**c) with words, bases, params, members and raises as tuples. A stored profile has
     hundreds (Django's 601), and a frozen dataclass's __init__ sets each of 19 fields through
     object.__setattr__: half of a warm analyze()'s from_json (issue 14). A dict with exactly
     the known fields (the required ones among them) fills the instance's __dict__ directly,
@@ -195,6 +204,7 @@ def _concept(c: dict[str, Any]) -> Concept:
                 "params": tuple(c.get("params", ())),
                 "members": tuple(c.get("members", ())),
                 "member_docs": tuple(c.get("member_docs", ())),
+                "raises": tuple(c.get("raises", ())),
             }
         )
     concept = object.__new__(Concept)
@@ -206,6 +216,7 @@ def _concept(c: dict[str, Any]) -> Concept:
     fields_of["params"] = tuple(c.get("params", ()))
     fields_of["members"] = tuple(c.get("members", ()))
     fields_of["member_docs"] = tuple(c.get("member_docs", ()))
+    fields_of["raises"] = tuple(c.get("raises", ()))
     return concept
 
 

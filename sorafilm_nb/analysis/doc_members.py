@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .concepts import Concept
 from .signature import CLASS_LINES, LOOKUP_LIMIT, Texts, _Classes, _prose, file_lines
+from .text import first_sentence
 
 __all__ = ["MAX_MEMBER_DOCS", "member_docs", "with_member_summaries"]
 
@@ -38,12 +39,6 @@ DOC_LINES = 20
 
 _CONTAINERS = ("class", "module")
 _PY_DOC = re.compile(r"^\s*[rRbBuU]?(\"\"\"|''')\s*(.*)$")
-_SENTENCE = re.compile(r"(?<=[.!?])\s")
-
-
-def _first_sentence(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return _SENTENCE.split(text, maxsplit=1)[0].strip()[:DOC_CHARS]
 
 
 def _js_comment(lines: list[str], at: int) -> tuple[str, int]:
@@ -66,7 +61,7 @@ def _js_comment(lines: list[str], at: int) -> tuple[str, int]:
         i += 1
         if end:
             break
-    return _first_sentence(" ".join(said)), i
+    return first_sentence(" ".join(said), DOC_CHARS), i
 
 
 def _js_members(lines: list[str], start: int, end: int) -> list[tuple[str, str]]:
@@ -126,7 +121,7 @@ def _py_docstring(lines: list[str], at: int, end: int) -> str:
         body = lines[k]
         parts.append(body.split(quote, 1)[0])
         k += 1
-    return _first_sentence(" ".join(parts))
+    return first_sentence(" ".join(parts), DOC_CHARS)
 
 
 # a JavaScript body ends at its closing brace or at the next top-level statement; a line

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .concepts import Concept
+from .text import first_sentence
 
 __all__ = ["MAX_NAMESAKES", "with_forwarded"]
 
@@ -48,10 +49,6 @@ def _owned_by(c: Concept, owner: str) -> bool:
     return owner.lower() in {head, *parts}
 
 
-def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z`(])", text.strip(), maxsplit=1)[0]
-
-
 def with_forwarded(concepts: Sequence[Concept]) -> list[Concept]:
     """The concepts, each function that only forwards with its target's first sentence
     before its own summary (see the module's doc); the others as they are."""
@@ -77,6 +74,6 @@ def with_forwarded(concepts: Sequence[Concept]) -> list[Concept]:
             continue
         found = [t for t in namesakes if t is not c and _owned_by(t, owner)]
         if len(found) == 1:
-            said = _first_sentence(found[0].summary)
+            said = first_sentence(found[0].summary, limit=None)
             out[i] = replace(c, summary=f"{said.rstrip('.')}. {c.summary}")
     return out

@@ -167,7 +167,7 @@ def _analyze(
     compiled_only = set(entry_build_files(meta)).difference(files)
     if compiled_only:  # the package ships only compiled code in a folder the walk skips
         files = prefer_sources(sorted([*files, *compiled_only]))
-    readme_text, readme_skipped = _readme_text(root)
+    readme_path, readme_text, readme_skipped = _readme_text(root)
     dir_warnings = _dir_warnings({**unreadable, **readme_skipped})
     phases: dict[str, float] = {"list": time.perf_counter() - t0}
 
@@ -294,7 +294,9 @@ def _analyze(
             results.update(unkeyed)
             fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
             phases["load"] = time.perf_counter() - t0
-            profile = _build(root, package, readme_text, results, options, meta)
+            profile = _build(
+                root, package, readme_text, results, options, readme_path=readme_path, meta=meta
+            )
             phases["rank"] = time.perf_counter() - t0
 
         stats = _stats(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .. import markup as mk
 from ..markup import CODE_SPAN, HTML_TAG, RST_ROLE, URL, unwrap_emphasis
+from .text import first_sentence as _first_sentence
 
 TITLE_MAX = 40  # a title card holds a name, not a sentence
 TAGLINE_MAX = 120
@@ -31,7 +32,6 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.I | re.S)
 _MD_IMAGE = re.compile(f"{mk.MD_IMAGE.pattern}|{mk.MD_REF_IMAGE.pattern}")
 _MD_LINK = re.compile(f"{mk.MD_LINK.pattern}|{mk.MD_REF_LINK.pattern}")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # alt text / headings that name a part of the page, not the project
 _NOT_A_NAME = frozenset(
@@ -281,14 +281,8 @@ def _unlicensed(text: str) -> str:
 
 
 def first_sentence(text: str, limit: int = TAGLINE_MAX) -> str:
-    """The first sentence of a paragraph, cut at a word boundary to at most limit chars."""
-    text = " ".join(text.split())
-    parts = _SENTENCE_END.split(text, maxsplit=1)
-    s = parts[0].strip()
-    if len(s) > limit:
-        cut = s[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-—")
-        s = cut + "…"
-    return s
+    """The paragraph's first sentence as a tagline (text.first_sentence, TAGLINE_MAX)."""
+    return _first_sentence(text, limit)
 
 
 _OPENING = 6  # opening prose paragraphs searched for one that names the project

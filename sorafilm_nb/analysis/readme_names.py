@@ -16,6 +16,7 @@ from itertools import accumulate
 
 from .examples import code_blocks
 from .readme import _blocks, strip_markup
+from .text import throws_when
 
 # ------------------------------------------------------------------ sentences about a name
 
@@ -181,12 +182,6 @@ def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
     return ""
 
 
-# "these will throw an `HTTPError` if the response status is not ...": the name as code, the
-# object of a verb that throws it, then the condition it is thrown on
-_THROW_VERB = r"(?:throws?|thrown|throwing|raises?|raised|raising|rejects?\s+with|rejected\s+with)"
-_CONDITION = r"(?:if|when|whenever|unless|once)"
-
-
 def thrown_sentence(name: str, sentences: list[str]) -> str:
     """The first sentence that says when ``name`` is thrown or raised: "... will throw an
     `HTTPError` if the response status is not in the range of `200...299`" (ky, whose
@@ -207,11 +202,7 @@ def thrown_sentence(name: str, sentences: list[str]) -> str:
         if "throw" not in low and "rais" not in low and "reject" not in low:
             continue
         if pattern is None:
-            pattern = re.compile(
-                rf"\b{_THROW_VERB}\s+(?:(?:a|an|the)\s+)?{code}(?![\w.])[^.;:]{{0,30}}?"
-                rf"\s{_CONDITION}\b,?\s*(?:[^,.;:]{{1,40}},\s*)?",  # "when, after ..., the"
-                re.I,
-            )
+            pattern = re.compile(throws_when(code), re.I)
         m = pattern.search(sentence)
         if m and len(sentence.split()) >= 6:
             found.append((len(sentence) - m.end(), i, sentence))

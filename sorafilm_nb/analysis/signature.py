@@ -77,7 +77,7 @@ def with_params(
             if c.file not in classes:
                 classes[c.file] = _Classes(file_lines(root, c.file, texts) or [], c.language)
             found = classes[c.file]
-            members = _set_apart(found.bases, found.members, c.name)
+            members = set_apart(found.bases, found.members, c.name)
             c = replace(c, members=members) if members else c
         if (
             looked >= LOOKUP_LIMIT
@@ -128,20 +128,12 @@ _NOT_MEMBERS = frozenset(
 )
 
 
-def file_classes(lines: list[str], language: str) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """class name -> (its first base, its public members in order) of every class a file
-    defines: methods as ``name()``, properties (``@property``, a ``get``) as ``name``. Read
-    line by line: a member is a definition at the indentation of the class body's first
-    line, and the body ends at the first line as little indented as the class."""
-    found = _Classes(lines, language)
-    return {name: (base, found.members(name)) for name, base in found.bases.items()}
-
-
 class _Classes:
-    """file_classes of one file, each class's members read when first asked: with_params
-    asks set_apart about a class, which needs the members of that class and of its base's
-    other subclasses only (Django's 40 files it reads hold 564 classes, 208 of them asked
-    about; reading every body was ~15 ms of a cold `sorafilm plan`, issue 14)."""
+    """The classes one file defines: ``bases`` (name -> its first base, in the file's order)
+    and ``members(name)`` (its public members in order), each class's members read when first
+    asked: with_params asks set_apart about a class, which needs the members of that class
+    and of its base's other subclasses only (Django's 40 files it reads hold 564 classes, 208
+    of them asked about; reading every body was ~15 ms of a cold `sorafilm plan`, issue 14)."""
 
     __slots__ = ("_heads", "_known", "bases", "lines", "python")
 
@@ -160,7 +152,10 @@ class _Classes:
             self.bases[m.group(2)] = base
 
     def members(self, name: str) -> tuple[str, ...]:
-        """The class's public members in order (see file_classes); () for no such class."""
+        """The class's public members in order, () for no such class: methods as ``name()``,
+        properties (``@property``, a ``get``) as ``name``. Read line by line: a member is a
+        definition at the indentation of the class body's first line, and the body ends at
+        the first line as little indented as the class."""
         known = self._known.get(name)
         if known is None:
             head = self._heads.get(name)
@@ -212,19 +207,13 @@ class _Classes:
         return (m.group(1) or "", m.group(2))
 
 
-def set_apart(classes: Mapping[str, tuple[str, tuple[str, ...]]], name: str) -> tuple[str, ...]:
-    """The first MAX_MEMBERS members of class ``name`` that no other subclass of its base in
-    the file has (ZodNumber's int() and finite(), not the gt() and min() ZodBigInt has too);
-    all its members when fewer than two set it apart."""
-    bases = {other: base for other, (base, _) in classes.items()}
-    return _set_apart(bases, lambda other: classes[other][1], name)
-
-
-def _set_apart(
+def set_apart(
     bases: Mapping[str, str], members: Callable[[str], tuple[str, ...]], name: str
 ) -> tuple[str, ...]:
-    """set_apart from each class's base and, asked only of the classes that share the base,
-    its members."""
+    """The first MAX_MEMBERS members of class ``name`` that no other subclass of its base in
+    the file has (ZodNumber's int() and finite(), not the gt() and min() ZodBigInt has too);
+    all its members when fewer than two set it apart. From each class's base (_Classes.bases)
+    and, asked only of the classes that share the base, its members (_Classes.members)."""
     mine = members(name) if name in bases else ()
     if not mine:
         return ()

@@ -113,7 +113,39 @@ def summary_line(doc: str | None, limit: int = 160) -> str:
     return text
 
 
+def first_sentence(text: str, limit: int | None) -> str:
+    """The first sentence of a paragraph, cut at a word boundary to at most limit chars
+    (None: whole). The one rule for the tagline and the metadata's summary (readme), a
+    forward's target (forwards) and a member's doc comment (doc_members): three copies had
+    cut one sentence at three places, one of them mid-word."""
+    text = " ".join(text.split())
+    s = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if limit is not None and len(s) > limit:
+        s = s[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-—") + "…"
+    return s
+
+
+# a sentence ends before a capital, a quote, a code span or a bracket: not at "e.g. the"
+_SENTENCE_END = LazyPattern(r"(?<=[.!?])\s+(?=[A-Z\"'`(])")
 SECOND_SENTENCE = 100
+
+#: The verbs that throw an error, and the words that open the condition it is thrown on.
+THROW_VERB = r"(?:throws?|thrown|throwing|raises?|raised|raising|rejects?\s+with|rejected\s+with)"
+CONDITION_WORD = r"(?:if|when|whenever|unless|once)"
+
+
+def throws_when(name: str) -> str:
+    """The pattern (re.I) of "... will throw an HTTPError if ": a verb that throws ``name``
+    (a pattern) as the object after its article, then within 30 characters the word that
+    opens the condition (groups 1 and 2), past a phrase set off by commas right after it
+    ("when, after following redirects, the ..."). The one reading of such a sentence for
+    the README's (readme_names.thrown_sentence) and the caption's (story.gloss_cuts.thrown)."""
+    return (
+        rf"\b({THROW_VERB})\s+(?:(?:a|an|the)\s+)?{name}(?![\w.])[^.;:]{{0,30}}?"
+        rf"\s({CONDITION_WORD})\b,?\s*(?:[^,.;:]{{1,40}},\s*)?"
+    )
+
+
 # A section's heading line: "Attributes:", "Args:", "Usage::" ("Shorthand for:" is prose)
 _SECTION = LazyPattern(r"^(?:\w+:|.*::)$")
 _SENTENCE = LazyPattern(r"(?<=[.!?])\s+(?=[A-Z`:(])")

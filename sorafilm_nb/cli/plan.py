@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,27 @@ def _tier(text: str) -> Any:
 _seconds = number_in(4, 120, "the film's length in seconds")
 
 
+class _Repository(argparse.Action):
+    """The repository, given as `sorafilm plan PATH` (as `analyze PATH` takes it) or as
+    --repo PATH: either way into args.repo, and given twice as two different folders is an
+    error rather than one silently winning."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given = getattr(namespace, "_repository_given", None)
+        if given is not None and given != values:
+            parser.error(
+                f"{shlex.quote(given)} and {shlex.quote(values)}: two repositories; "
+                "give one, as PATH or as --repo PATH"
+            )
+        namespace.repo = namespace._repository_given = values
+
+
 def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags that say what to plan. `sorafilm film` adds the same ones, so both commands
     stay in step (it looks for this function)."""
@@ -70,9 +92,18 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
 
     group = parser.add_argument_group("what to plan")
     add_concept_arguments(group)
+    parser.add_argument(
+        "repo",
+        nargs="?",
+        default=argparse.SUPPRESS,  # --repo's default stands unless a PATH is given
+        action=_Repository,
+        metavar="PATH",
+        help="the repository to film, as --repo PATH (default: the current directory)",
+    )
     group.add_argument(
         "--repo",
         default=".",
+        action=_Repository,
         metavar="PATH",
         help="the repository to film (default: the current directory)",
     )
@@ -238,20 +269,15 @@ def check_out_dir(out: str, repo: str = ".") -> Path:
 
     Nothing is created here (a dry run writes nothing); a file in the way, or a path under a
     file, is a one-line error instead of a traceback after the plan was printed; a link of
-    the repository's is one too (safeio.repository_link says why).
+    the repository's is one too (safeio.repository_link says why, link_refusal says it).
     """
     from ..errors import SorafilmError
-    from ..safeio import repository_link
+    from ..safeio import link_refusal
 
     folder = Path(out).expanduser()
-    leads = repository_link(folder, Path(repo).expanduser())
-    if leads is not None:
-        link, target = leads
-        raise SorafilmError(
-            f"--out {out}: {link} is a link in the repository, to {target}; a repository's "
-            "own link does not choose where files are written. Give the folder itself "
-            f"(--out {os.path.realpath(folder)}) if that is where the film belongs"
-        )
+    refused = link_refusal(folder, Path(repo).expanduser(), flag="--out ")
+    if refused is not None:
+        raise SorafilmError(f"--out {out}: {refused}")
     probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent

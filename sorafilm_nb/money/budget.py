@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import LedgerError
+from ..naming import project_key
 from ..redact import url as redact_url
 from . import migrations
 from .cost import Cost, left_of
@@ -305,8 +306,9 @@ class BudgetBook(LedgerFile):
         return int(row[0]), int(row[1])
 
     def check(self) -> list[str]:
-        """Problems found in the file (empty when sound): SQLite's integrity_check, and the
-        per-day totals recomputed from the jobs themselves."""
+        """Problems found in the file (empty when sound): SQLite's integrity_check, the
+        per-day totals recomputed from the jobs themselves, and each project's stored key
+        computed again (a key unlike naming.project_key's hides spend from its cap)."""
         problems: list[str] = []
         t = "jobs"
         with self._read() as db:
@@ -332,10 +334,20 @@ class BudgetBook(LedgerFile):
                 "SELECT COUNT(*) FROM jobs LEFT JOIN charges ON charges.job = jobs.id "
                 "WHERE COALESCE(jobs.billed_cents, -1) != COALESCE(charges.cents, -1)"
             ).fetchone()[0]
+            keyed = db.execute(
+                "SELECT DISTINCT project, project_key FROM jobs WHERE project IS NOT NULL "
+                "UNION SELECT DISTINCT project, project_key FROM project_caps"
+            ).fetchall()
         if kept != real:
             problems.append(f"day totals disagree with the jobs: kept {kept}, jobs say {real}")
         if charged:
             problems.append(f"{charged} job(s) whose billed amount differs from their charge")
+        miskeyed = sorted({r[0] for r in keyed if r[1] != project_key(r[0])})
+        if miskeyed:
+            problems.append(
+                f"{len(miskeyed)} project name(s) stored with a key unlike naming.project_key's,"
+                f" so their cap may miss their spend: {', '.join(map(repr, miskeyed[:5]))}"
+            )
         return problems
 
     def _ledger_now(self, db: sqlite3.Connection, now: datetime | None = None) -> datetime:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LedgerError
+from ..naming import project_key
 from ..redact import redact
 from ..safeio import open_atomic
 from .budget import BudgetBook, BudgetWarning
@@ -143,10 +144,13 @@ class CsvInterchange(BudgetBook):
                 if rec["job_id"] is not None and self._get(db, job_id=rec["job_id"]):
                     conflicts.append(rec["id"])
                     continue
-                db.execute(
-                    f"INSERT INTO jobs ({', '.join(CSV_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(CSV_COLUMNS))})",
-                    [rec[c] for c in CSV_COLUMNS],
+                db.execute(  # with the key project caps count it by (migrations.m010)
+                    f"INSERT INTO jobs ({', '.join(CSV_COLUMNS)}, project_key) "
+                    f"VALUES ({', '.join('?' * (len(CSV_COLUMNS) + 1))})",
+                    [
+                        *(rec[c] for c in CSV_COLUMNS),
+                        rec["project"] and project_key(rec["project"]),
+                    ],
                 )
                 if rec["billed_cents"] is not None:
                     db.execute(

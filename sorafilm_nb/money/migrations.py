@@ -328,6 +328,52 @@ def m009_pg_durable_calls(db: sqlite3.Connection, dialect: str = SQLITE) -> None
         db.execute(sql)
 
 
+@migration
+def m010_project_keys(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
+    # Caps count a project by its name as package registries compare names (PEP 503,
+    # naming.project_key), whatever spelling was booked: spend booked under "Flask" before
+    # the studio booked the package's name ("flask") counts toward a cap on either. The key
+    # is stored beside the spelling (shown as written) and computed by the client in Python,
+    # the one home of the rule (SQL's lower() differs from Python's outside ASCII); old rows
+    # are keyed here. A job or cap with a project and no key is refused by the schema (a
+    # trigger on SQLite, a CHECK on PostgreSQL), so no writer can book spend a cap misses.
+    from ..naming import project_key
+
+    for table in ("jobs", "project_caps"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN project_key TEXT")
+        names = [r[0] for r in db.execute(f"SELECT DISTINCT project FROM {table}").fetchall()]
+        for name in names:
+            if name is not None:
+                db.execute(
+                    f"UPDATE {table} SET project_key = ? WHERE project = ?",
+                    (project_key(name), name),
+                )
+    db.execute("DROP INDEX jobs_project")  # m005's: caps and reports read by key now
+    db.execute("CREATE INDEX jobs_project_key ON jobs (project_key, created_at)")
+    db.execute("CREATE INDEX project_caps_key ON project_caps (project_key, id)")
+    if dialect == POSTGRES:
+        db.execute(
+            "ALTER TABLE jobs ADD CONSTRAINT jobs_project_keyed "
+            "CHECK (project IS NULL OR project_key IS NOT NULL)"
+        )
+        db.execute(
+            "ALTER TABLE project_caps ADD CONSTRAINT project_caps_keyed "
+            "CHECK (project_key IS NOT NULL)"
+        )
+        from .pgfunctions import reserve_by_key_function
+        from .pgstore import BUDGET_LOCK
+
+        db.execute(reserve_by_key_function(BUDGET_LOCK))
+        return
+    for table, when in (("jobs", "NEW.project IS NOT NULL AND "), ("project_caps", "")):
+        for event in ("INSERT", "UPDATE OF project, project_key"):
+            db.execute(
+                f"CREATE TRIGGER {table}_keyed_{event.split()[0].lower()} BEFORE {event} "
+                f"ON {table} WHEN {when}NEW.project_key IS NULL "
+                f"BEGIN SELECT RAISE(ABORT, '{table}: a project needs its project_key'); END"
+            )
+
+
 def ensure_migrations_table(db: sqlite3.Connection, dialect: str = SQLITE) -> None:
     if dialect == POSTGRES:
         # PostgreSQL has no rowid: seq keeps the order the migrations were applied in.

@@ -27,7 +27,9 @@ unless a sandbox, refuse past a project's cap unless a sandbox, otherwise reserv
 ledger suite runs on both stores, so the two cannot drift apart unseen.
 
 FROZEN: migration m007 creates this function from the text below. A change is a new
-migration that runs ``CREATE OR REPLACE FUNCTION`` with the new text, never an edit here.
+migration that runs ``CREATE OR REPLACE FUNCTION`` with the new text, never an edit here:
+m010 did (``reserve_by_key_function``: caps matched and counted by the project's key, so
+spend booked under "Flask" counts toward a cap on "flask").
 """
 
 from __future__ import annotations
@@ -56,8 +58,28 @@ def reserve_function(budget_lock: int) -> str:
     from .migrations import HELD_CHARGED, HELD_RESERVED
 
     held = f"{HELD_RESERVED.format(t='jobs')} + {HELD_CHARGED.format(t='jobs')}"
+    return _reserve_text("CREATE FUNCTION", budget_lock, _caps_by_name(held), _INSERT_M007)
+
+
+def reserve_by_key_function(budget_lock: int) -> str:
+    """CREATE OR REPLACE FUNCTION sorafilm_reserve (m010): reserve_function's, with caps
+    matched and counted by the project's key (naming.project_key, sent by the client in each
+    draft's "project_key") instead of its spelling, and the key inserted with the job. Why:
+    spend booked under "Flask" must count toward a cap on "flask" (migrations.m010)."""
+    from .migrations import HELD_CHARGED, HELD_RESERVED
+
+    held = f"{HELD_RESERVED.format(t='jobs')} + {HELD_CHARGED.format(t='jobs')}"
+    return _reserve_text(
+        "CREATE OR REPLACE FUNCTION", budget_lock, _caps_by_key(held), _INSERT_M010
+    )
+
+
+def _reserve_text(create: str, budget_lock: int, caps: str, insert: str) -> str:
+    """sorafilm_reserve's text: every check up to the project caps, caps (the loop that
+    answers CAP), then insert. m007's text is this with _caps_by_name and _INSERT_M007,
+    unchanged (FROZEN: a test compares it with what m007 shipped)."""
     return f"""
-CREATE FUNCTION sorafilm_reserve(
+{create} sorafilm_reserve(
     p_jobs jsonb, p_clock text, p_warn_after text, p_start text, p_end text, p_start_day integer,
     p_sandbox boolean, p_force boolean,
     OUT o_outcome text, OUT o_now text, OUT o_newest text, OUT o_start_day integer,
@@ -118,7 +140,15 @@ BEGIN
         o_outcome := '{WARN}';
         RETURN;
     END IF;
-    FOR r IN SELECT x ->> 'project' AS project, SUM((x ->> 'cents')::bigint) AS cents
+{caps}{insert}    o_outcome := '{RESERVED}';
+END
+$body$
+"""
+
+
+def _caps_by_name(held: str) -> str:
+    """m007's project caps: a cap and its usage matched by the project's exact spelling."""
+    return f"""    FOR r IN SELECT x ->> 'project' AS project, SUM((x ->> 'cents')::bigint) AS cents
                FROM jsonb_array_elements(p_jobs) WITH ORDINALITY AS a(x, n)
               WHERE COALESCE(x ->> 'project', '') <> ''
               GROUP BY 1 ORDER BY MIN(n) LOOP
@@ -135,6 +165,38 @@ BEGIN
             RETURN;
         END IF;
     END LOOP;
+"""
+
+
+def _caps_by_key(held: str) -> str:
+    """m010's project caps: the drafts grouped, the cap found and its usage counted by the
+    project's key; the refusal names the spelling of the group's first draft. A draft with a
+    project and no key (a client from before m010) finds no cap here, and its insert is
+    refused by the jobs_project_keyed CHECK: never booked where a cap cannot see it."""
+    return f"""    FOR r IN SELECT x ->> 'project_key' AS project_key,
+                    (array_agg(x ->> 'project' ORDER BY n))[1] AS project,
+                    SUM((x ->> 'cents')::bigint) AS cents
+               FROM jsonb_array_elements(p_jobs) WITH ORDINALITY AS a(x, n)
+              WHERE COALESCE(x ->> 'project', '') <> ''
+              GROUP BY 1 ORDER BY MIN(n) LOOP
+        o_cap_cents := NULL;
+        SELECT limit_cents, currency INTO o_cap_cents, o_cap_currency
+          FROM project_caps WHERE project_key = r.project_key ORDER BY id DESC LIMIT 1;
+        CONTINUE WHEN o_cap_cents IS NULL;
+        SELECT COALESCE(SUM({held}), 0) INTO o_cap_used
+          FROM jobs WHERE project_key = r.project_key
+                      AND created_at >= p_start AND created_at < p_end;
+        IF o_cap_used + r.cents > o_cap_cents AND NOT p_sandbox THEN
+            o_outcome := '{CAP}';
+            o_cap_project := r.project;
+            o_cap_asked := r.cents;
+            RETURN;
+        END IF;
+    END LOOP;
+"""
+
+
+_INSERT_M007 = """\
     INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, size, seconds,
                       estimate_cents, currency, status, user_name, project, machine)
     SELECT x.id, o_now, o_now, x.purpose, x.plan_id, x.shot, x.model, x.size, x.seconds,
@@ -142,11 +204,17 @@ BEGIN
       FROM jsonb_to_recordset(p_jobs) AS x(id text, purpose text, plan_id text, shot text,
            model text, size text, seconds integer, cents bigint, currency text,
            user_name text, project text, machine text);
-    o_outcome := '{RESERVED}';
-END
-$body$
 """
-
+_INSERT_M010 = """\
+    INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, size, seconds,
+                      estimate_cents, currency, status, user_name, project, project_key,
+                      machine)
+    SELECT x.id, o_now, o_now, x.purpose, x.plan_id, x.shot, x.model, x.size, x.seconds,
+           x.cents, x.currency, 'reserved', x.user_name, x.project, x.project_key, x.machine
+      FROM jsonb_to_recordset(p_jobs) AS x(id text, purpose text, plan_id text, shot text,
+           model text, size text, seconds integer, cents bigint, currency text,
+           user_name text, project text, project_key text, machine text);
+"""
 
 # -- m009: each write of a pair is ONE prepared statement ----------------------------------------
 # Why: a write was a message of six statements (BEGIN, SET LOCAL, the write, a note, COMMIT, the

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..markup import md_cell, md_no_tex
+from ..naming import project_key
 from ..terminal import json_out, printable
 from .cost import Cost, left_of
 
@@ -53,12 +54,18 @@ class Group:
 
 @dataclass(frozen=True)
 class Share:
-    """What one user or one project holds in the period: charges and open reservations."""
+    """What one user or one project holds in the period: charges and open reservations.
+
+    A project is one whatever its spelling (naming.project_key, as its cap counts it): name
+    is the spelling of its newest job in the period, the name it goes by now, and also the
+    other spellings its jobs were booked under (sorted), so a report never hides that spend
+    booked as "Flask" is in the row of "flask". A user's also is always empty."""
 
     name: str
     jobs: int
     billed_cents: int
     reserved_cents: int
+    also: tuple[str, ...] = ()
 
     @property
     def held_cents(self) -> int:
@@ -67,16 +74,26 @@ class Share:
 
 def shares(records: Iterable[Reservation], key: str) -> tuple[Share, ...]:
     """Spend broken down by "user_name" or "project" (a team shares one budget): largest
-    first; rows without one (a personal ledger's, or from before m005) are "-"."""
+    first; rows without one (a personal ledger's, or from before m005) are "-". Projects
+    are grouped by their key (see Share)."""
     acc: dict[str, list[int]] = {}
-    for r in records:
+    spellings: dict[str, dict[str, tuple[datetime, int]]] = {}  # group -> name -> newest
+    for n, r in enumerate(records):
         if r.status == "released":
             continue
-        a = acc.setdefault(getattr(r, key) or "-", [0, 0, 0])
+        name = getattr(r, key) or "-"
+        group = project_key(name) if key == "project" and name != "-" else name
+        a = acc.setdefault(group, [0, 0, 0])
         a[0] += 1
         a[1] += r.billed_cents or 0
         a[2] += r.cents if r.is_open else 0
-    out = [Share(name, *a) for name, a in acc.items()]
+        seen = spellings.setdefault(group, {})
+        seen[name] = max(seen.get(name, (r.created_at, n)), (r.created_at, n))
+    out = []
+    for group, a in acc.items():
+        names = sorted(spellings[group], key=spellings[group].__getitem__)
+        jobs, billed, reserved = a
+        out.append(Share(names[-1], jobs, billed, reserved, also=tuple(sorted(names[:-1]))))
     return tuple(sorted(out, key=lambda x: (-x.held_cents, x.name)))
 
 
@@ -226,7 +243,9 @@ def history_frame(
     """One row per job as a pandas DataFrame (pandas imported here, not at import).
 
     Cents are ints (billed_cents nullable Int64: empty until charged); estimate and
-    billed are the same amounts in dollars as Decimal, never float.
+    billed are the same amounts in dollars as Decimal, never float. project is the spelling
+    the job was booked under, project_key the name as its cap counts it (naming.project_key):
+    group by project_key, as the report does, so "Flask" and "flask" are one project.
     """
     import pandas as pd
 
@@ -252,6 +271,7 @@ def history_frame(
         "finished_at",
         "user",
         "project",
+        "project_key",
         "machine",
     ]
     frame = pd.DataFrame(
@@ -277,6 +297,7 @@ def history_frame(
                 "finished_at": r.finished_at,
                 "user": r.user_name,
                 "project": r.project,
+                "project_key": r.project and project_key(r.project),
                 "machine": r.machine,
             }
             for r in recs
@@ -329,6 +350,7 @@ def report_data(summary: MonthSummary, stats: SpendStats) -> dict[str, Any]:
                 f"by_{what}": [
                     {
                         what: x.name,
+                        **({"also": list(x.also)} if what == "project" else {}),
                         "jobs": x.jobs,
                         "billed_cents": x.billed_cents,
                         "reserved_cents": x.reserved_cents,
@@ -354,7 +376,7 @@ def _share_lines(st: SpendStats, cur: str) -> list[tuple[str, list[tuple[str, st
                 title,
                 [
                     (
-                        x.name,
+                        x.name + (f" (also booked as {', '.join(x.also)})" if x.also else ""),
                         f"charged {_money(x.billed_cents, cur)}, reserved "
                         f"{_money(x.reserved_cents, cur)}, {x.jobs} job(s)",
                     )

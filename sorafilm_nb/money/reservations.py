@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import warnings
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -137,6 +136,8 @@ class Reservations(Transitions):
         for d in drafts:
             d["user_name"] = d["user_name"] or self.user
             d["project"] = d["project"] or self.project
+            # Caps match and count by this key, whatever the spelling (migrations.m010)
+            d["project_key"] = project_key(d["project"]) if d["project"] else None
             d["machine"] = self.machine
         if self._pg is not None:
             return self._reserve_on_server(drafts)
@@ -160,8 +161,9 @@ class Reservations(Transitions):
             ts = _ts(now)
             db.executemany(
                 "INSERT INTO jobs (id, created_at, updated_at, purpose, plan_id, shot, model, "
-                "size, seconds, estimate_cents, currency, status, user_name, project, machine) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?)",
+                "size, seconds, estimate_cents, currency, status, user_name, project, "
+                "project_key, machine) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
                 [
                     (
                         d["id"],
@@ -177,6 +179,7 @@ class Reservations(Transitions):
                         d["currency"],
                         d["user_name"],
                         d["project"],
+                        d["project_key"],
                         d["machine"],
                     )
                     for d in drafts
@@ -334,18 +337,22 @@ class Reservations(Transitions):
         self, db: sqlite3.Connection, drafts: list[dict[str, Any]], now: datetime
     ) -> None:
         """Refuse (ProjectCapExceeded) a reservation that would take a project past its own
-        monthly cap inside the team budget. A sandbox never refuses."""
-        wanted: dict[str, int] = {}
+        monthly cap inside the team budget. A sandbox never refuses. Drafts, caps and spend
+        meet by the project's key (naming.project_key), so "Flask" and "flask" are one
+        project; the refusal names the spelling of the project's first draft (as the team
+        ledger's sorafilm_reserve does)."""
+        wanted: dict[str, tuple[str, int]] = {}  # key -> (first spelling, cents)
         for d in drafts:
             if d["project"]:
-                wanted[d["project"]] = wanted.get(d["project"], 0) + d["cents"]
-        for project, cents in wanted.items():
-            cap = self._project_cap(db, project)
+                name, cents = wanted.get(d["project_key"], (d["project"], 0))
+                wanted[d["project_key"]] = (name, cents + d["cents"])
+        for key, (project, cents) in wanted.items():
+            cap = self._project_cap(db, key)
             if cap is None:
                 continue
             b = self._budget(db)
             start, end = month_bounds(now, b.start_day if b else 1)
-            used = self._project_usage(db, project, start, end)
+            used = self._project_usage(db, key, start, end)
             if used + cents > cap.whole_cents and not self.sandbox:
                 raise self._cap_exceeded(project, cents, cap, used, end)
 
@@ -363,65 +370,62 @@ class Reservations(Transitions):
 
     def set_project_cap(self, project: str, limit: Cost) -> Cost:
         """Cap one project's spend per budget month, inside the team budget (the newest cap of
-        a project applies; the old ones stay in project_caps)."""
-        name = _text(project, "project", required=True)
-        if name and project_key(name) != name:
-            # caps match a reservation's project exactly, and the studio books a film under
-            # its package's name as registries compare names ("flask", naming.project_key):
-            # said, not changed, as a project named by $SORAFILM_PROJECT is booked as written
-            warnings.warn(
-                f"the studio books films under {project_key(name)!r} (the package's name as "
-                f"registries compare names): a cap on {name!r} applies only to reservations "
-                f"made with that exact project, such as $SORAFILM_PROJECT={name}",
-                BudgetWarning,
-                stacklevel=2,
-            )
+        a project applies; the old ones stay in project_caps).
+
+        The project is the package's name as registries compare names (naming.project_key):
+        a cap on "Flask" is the cap of "flask", "Zope.Interface" of "zope_interface", and
+        counts every reservation of the month under any of those spellings. The spelling
+        given is kept with the cap, as written."""
+        name = _text(project, "project", required=True) or ""
         limit = _cost(limit, "limit")
         now = _ts(self._now())
         return self._set_project_cap(name, Cost(Decimal(limit.whole_cents), limit.currency), now)
 
     @reconnecting
     def _set_project_cap(self, project: str, limit: Cost, now: str) -> Cost:
+        key = project_key(project)
         with self._write(budget=True) as db:
             have = self._currency(db)
             if have is not None and have != limit.currency:
                 raise LedgerError(f"this ledger keeps {have}; a cap in {limit.currency} would mix")
             row = db.execute(
-                "SELECT set_at FROM project_caps WHERE project = ? ORDER BY id DESC LIMIT 1",
-                (project,),
+                "SELECT set_at FROM project_caps WHERE project_key = ? ORDER BY id DESC LIMIT 1",
+                (key,),
             ).fetchone()
             if row is None or row[0] != now:  # not our own insert whose reply was lost
                 db.execute(
-                    "INSERT INTO project_caps (set_at, project, limit_cents, currency) "
-                    "VALUES (?, ?, ?, ?)",
-                    (now, project, limit.whole_cents, limit.currency),
+                    "INSERT INTO project_caps (set_at, project, project_key, limit_cents, "
+                    "currency) VALUES (?, ?, ?, ?, ?)",
+                    (now, project, key, limit.whole_cents, limit.currency),
                 )
         return limit
 
     def project_cap(self, project: str) -> Cost | None:
-        """The monthly cap of project, or None when it has none."""
+        """The monthly cap of project (by its key: "Flask" finds the cap set on "flask"), or
+        None when it has none."""
         with self._read() as db:
-            return self._project_cap(db, project)
+            return self._project_cap(db, project_key(project))
 
     @staticmethod
-    def _project_cap(db: sqlite3.Connection, project: str) -> Cost | None:
+    def _project_cap(db: sqlite3.Connection, key: str) -> Cost | None:
+        """The newest cap whose project has this key (naming.project_key)."""
         row = db.execute(
-            "SELECT limit_cents, currency FROM project_caps WHERE project = ? "
+            "SELECT limit_cents, currency FROM project_caps WHERE project_key = ? "
             "ORDER BY id DESC LIMIT 1",
-            (project,),
+            (key,),
         ).fetchone()
         return None if row is None else Cost(Decimal(row[0]), row[1])
 
     @staticmethod
-    def _project_usage(db: sqlite3.Connection, project: str, start: datetime, end: datetime) -> int:
-        """Cents a project holds in [start, end): charges plus open reservations (an indexed
-        scan of that project's jobs of the month)."""
+    def _project_usage(db: sqlite3.Connection, key: str, start: datetime, end: datetime) -> int:
+        """Cents a project (by its key: every spelling) holds in [start, end): charges plus
+        open reservations (an indexed scan of that project's jobs of the month)."""
         held = migrations.HELD_RESERVED.format(t="jobs")
         charged = migrations.HELD_CHARGED.format(t="jobs")
         row = db.execute(
             f"SELECT COALESCE(SUM({held} + {charged}), 0) FROM jobs "
-            "WHERE project = ? AND created_at >= ? AND created_at < ?",
-            (project, _ts(start), _ts(end)),
+            "WHERE project_key = ? AND created_at >= ? AND created_at < ?",
+            (key, _ts(start), _ts(end)),
         ).fetchone()
         return int(row[0])
 

@@ -33,11 +33,22 @@ if TYPE_CHECKING:
     from .casting import CastEntry
     from .wording import StoryWording
 
-__all__ = ["cause", "causes", "link", "main_prop", "wording_for"]
+__all__ = [
+    "cause",
+    "causes",
+    "link",
+    "main_prop",
+    "names_a_prop",
+    "prop_heads",
+    "raises",
+    "wording_for",
+]
 
+# where a prop's main part ends: "pantry door | with chains", "station | through the porthole"
 _PROP_CUT = re.compile(
-    r"[,:;(]| (?:with|in|on|for|from|outside|under|behind|above|across|between) "
+    r"[,:;(]| (?:with|in|on|for|from|through|outside|under|behind|above|across|between) "
 )
+_PROP_WORD = re.compile(r"[a-z]{3,}")
 
 
 def main_prop(shot: Shot | None) -> str:
@@ -48,6 +59,27 @@ def main_prop(shot: Shot | None) -> str:
         return ""
     prop = _PROP_CUT.split(cast.metaphor.props[0].strip().lower(), maxsplit=1)[0]
     return re.sub(r"^(a|an|the)\s+", "", prop.strip())
+
+
+def prop_heads(prop: str) -> set[str]:
+    """The nouns a prop is called by, singular: the head of its main part (main_prop's cut),
+    the last word of each "of" part ("heap" and "coin" of "heap of gold coins"), the last
+    of a hyphened word ("plan" of "tracing-paper plan", "crank" of "hand-crank")."""
+    main = _PROP_CUT.split(prop.lower(), maxsplit=1)[0]
+    return {
+        re.split(r"[^a-z]", part.split()[-1])[-1].rstrip("s")
+        for part in main.split(" of ")
+        if part.split()
+    }
+
+
+def names_a_prop(text: str, props: Sequence[str]) -> bool:
+    """Whether the text names one of the props by a head noun (prop_heads), singular or
+    plural; an adjective is no name ("little" of "little bowls"). The one rule for a payoff
+    that would show the star's prop twice (plot_ending) and for a clause that holds the
+    shot's prop (compress_steps)."""
+    said = {w.rstrip("s") for w in _PROP_WORD.findall(text.lower())}
+    return any(prop_heads(prop) & said for prop in props)
 
 
 _WORDINGS: dict[int, tuple[object, StoryWording]] = {}  # id(library) -> (library, wording)
@@ -100,6 +132,7 @@ _ORDER = (
     "method",
     "extends",
     "base_of",
+    "raises",
     "uses",
     "feeds",
     "same_owner",
@@ -228,17 +261,35 @@ def _raised_when(concept: Concept) -> str:
     return clause if 0 < len(clause.split()) <= 10 else ""
 
 
+def raises(entry: CastEntry, error: Concept) -> bool:
+    """Whether the code of a shot's concept (or a sibling on its shot) raises ``error``
+    (Concept.raises, read off its raise sites by analysis.raisers)."""
+    return any(error.name in c.raises for c in entry.concepts)
+
+
 def _error_link(
     shots: Sequence[Shot], i: int, named: Set[str] = frozenset()
 ) -> tuple[str, dict[str, str]] | None:
-    """Why an error happens: its own "Raised when ...", else the error before it when one
-    builds on the other or they share a word, else the nearest earlier concept its name
-    shares a word with ("LedgerError" after Studio, which reserves "in a Ledger"); never by
-    a prop a cause of the film named already (``named``, see _why)."""
+    """Why an error happens: the nearest earlier concept whose code raises it ("Ledger
+    raises LedgerError", with its own "Raised when ..." if it says one), else that "Raised
+    when ...", else the error before it when one builds on the other or they share a word,
+    else the nearest earlier concept its name shares a word with; never by a prop a cause
+    of the film named already (``named``, see _why), but for the raiser's. The raiser
+    first: LedgerError was told as following Studio (whose docstring says "ledger") though
+    Ledger, which raises it, was shown five shots before; Studio's cause had named Ledger's
+    housekeeping book, and a link by words is no reason to leave the true one unsaid."""
     this = shots[i].cast
     assert this is not None
     err = this.concept
     when = _raised_when(err)
+    for j in range(i - 1, -1, -1):
+        earlier = shots[j].cast
+        if earlier is None or earlier.concept.kind == "exception" or not raises(earlier, err):
+            continue
+        thing = main_prop(shots[j])
+        if thing:  # said even when a cause named its prop: the one true link (see above)
+            values = {"a": earlier.concept.name, "a_thing": thing}
+            return ("raised_by_when", {**values, "when": when}) if when else ("raised_by", values)
     if when:
         return "raised_when", {"when": when}
     mine = _words(err.name)
@@ -394,11 +445,18 @@ def _why(
     best: tuple[int, int, tuple[str, dict[str, str]]] | None = None
     for j in range(i - 1, -1, -1):
         before = shots[j].cast
-        if before is None or before is entry or before.concept.kind == "exception":
+        if before is None or before is entry:
             continue
         if main_prop(shots[j]) in named:
             continue  # a cause named its prop already (see above)
-        found = link(before, entry)
+        if before.concept.kind == "exception":
+            # an error shown before the concept whose code raises it (the teaser's trouble
+            # comes first: LedgerError, then Ledger with nothing said between them)
+            if not raises(entry, before.concept):
+                continue
+            found: tuple[str, dict[str, str]] | None = ("raises", {"a": before.concept.name})
+        else:
+            found = link(before, entry)
         if found is None:
             continue
         if found[0] == "readme" and any(

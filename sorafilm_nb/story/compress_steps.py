@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..lazyre import LazyPattern
 from .captions import DANGLING
+from .causes import names_a_prop
 from .prompts import SECTION_ORDER, _cap, _sentence
 
 Sections = dict[str, str]
@@ -39,29 +40,13 @@ def _first_clause(text: str, keep: Sequence[str] = ()) -> str:
         head = s[: m.start()] if m else s
         words = head.split()
         if m and len(words) >= 4 and words[-1].lower() not in DANGLING:
-            if _names_a_prop(s[m.end() :], keep) and not _names_a_prop(head, keep):
+            if names_a_prop(s[m.end() :], keep) and not names_a_prop(head, keep):
                 out.append(s)
                 continue
             out.append(_sentence(head.rstrip(".")))
         else:
             out.append(s)
     return " ".join(out)
-
-
-_PROP_HEAD = re.compile(r" (?:with|in|on|for|from|through|under|behind|above|across|of) ")
-
-
-def _names_a_prop(text: str, props: Sequence[str]) -> bool:
-    """Whether the text names one of the props by its head noun ("key" of "launch key",
-    "station" of "neighbouring station through the porthole"), singular or plural."""
-    said = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())}
-    heads = {
-        part.split()[-1].rstrip("s")
-        for prop in props
-        for part in _PROP_HEAD.split(prop.lower())[:1]
-        if part.split()
-    }
-    return bool(heads & said)
 
 
 def _secondary_clauses(s: Sections) -> Sections:

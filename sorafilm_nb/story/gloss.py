@@ -268,18 +268,21 @@ def _whole_point(name: str, summary: str, clause: str, room: int, kind: str = ""
     ``room`` when that says at least two more words of it; a cut that stops before its
     sentence's point (before a condition, on an operator: gloss_cuts.sensible_end) said to a
     sensible end."""
-    said = _longer(name, summary, clause, room, kind)
-    if CONDITION.match(said) and thrown(name).search(plain(summary)):
-        return said  # an error's condition: _longer's own rule
-    return sensible_end(summary, said, room) or said
-
-
-def _longer(name: str, summary: str, clause: str, room: int, kind: str = "") -> str:
-    """_whole_point's clause, before sensible_end."""
     # a condition is the point of an error's caption: "thrown if the response status is
     # not in the range" lost "of 200...299"
     # (only a sentence that throws it: a docstring's own "Raised if ..." keeps its cut)
     condition = bool(CONDITION.match(clause)) and bool(thrown(name).search(plain(summary)))
+    said = _longer(name, summary, clause, room, kind, condition=condition)
+    if condition:
+        return said  # an error's condition: _longer's own rule
+    return sensible_end(summary, said, room) or said
+
+
+def _longer(
+    name: str, summary: str, clause: str, room: int, kind: str = "", *, condition: bool
+) -> str:
+    """_whole_point's clause, before sensible_end; ``condition``: the clause is an error's
+    condition (_whole_point decides it once for both)."""
     # a clause cut before the examples its noun stands for, or before what it is for
     after = point_after(summary, clause, room) if not condition else ""
     if after:

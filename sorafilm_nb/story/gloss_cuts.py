@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..analysis.text import CONDITION_WORD, throws_when
 from .clauses import DANGLING, NEEDS_MORE, plain
 from .gloss_words import spell_code_words
 
@@ -34,7 +35,7 @@ def in_a_list(text: str, clause: str) -> bool:
     return bool(re.match(r",\s+(?:and\s+|or\s+)?\w", text[at + len(tail) :]))
 
 
-CONDITION = re.compile(r"(?:raised|thrown)\s+(?:if|when|whenever|unless|once)\s", re.I)
+CONDITION = re.compile(rf"(?:raised|thrown)\s+{CONDITION_WORD}\s", re.I)
 
 # words a cut may not end on beyond clauses.DANGLING: a modal or an auxiliary wants its verb
 # ("indicating that they should"), a participle that opens a phrase wants its phrase
@@ -87,12 +88,7 @@ def thrown(name: str) -> re.Pattern[str]:
     right after that word ("when, after following redirects, the response ..." -> "when the
     response ..."): analysis.readme_names.thrown_sentence finds such README sentences."""
     short = re.escape(name.rsplit(".", 1)[-1])
-    return re.compile(
-        rf"\b(throws?|thrown|throwing|raises?|raised|raising|rejects?\s+with|rejected\s+with)"
-        rf"\s+(?:(?:a|an|the)\s+)?{short}(?![\w.])[^.;:]{{0,30}}?\s"
-        r"(if|when|whenever|unless|once)\b,?\s*(?:[^,.;:]{1,40},\s*)?(\w.*)$",
-        re.I,
-    )
+    return re.compile(throws_when(short) + r"(\w.*)$", re.I)
 
 
 # What a sentence says right after a clause cut short, where that is its point: the examples

@@ -178,17 +178,33 @@ def film_casting(
     down the ranking as its clips need (_grown). For a casting made ahead of the plan (the
     notebook's picker), so a Veo film made from it has no shot left without a concept."""
     from ..capabilities import default_model
-    from .boards import storyboard
     from .casting import MetaphorLibrary, cast
 
     model = model or default_model(provider)
     library = theme if isinstance(theme, MetaphorLibrary) else MetaphorLibrary.load(theme)
     casting = cast(profile, library, top=DEFAULT_TOP)
+    return _boarded(casting, True, template, target_seconds, model, size, provider)[0]
+
+
+def _boarded(
+    casting: Casting,
+    grow: bool,
+    template: str | Path | StoryTemplate,
+    target_seconds: int | None,
+    model: str,
+    size: str,
+    provider: str,
+) -> tuple[Casting, Storyboard]:
+    """The casting's storyboard and, with ``grow``, the casting grown as its clips need
+    (_grown): one way to board a casting for plan() and film_casting, which the notebook's
+    picker films with plan() later, so both must grow the cast alike."""
+    from .boards import storyboard
 
     def board_for(c: Casting) -> Storyboard:
         return storyboard(c, template, target_seconds, model, size, provider)
 
-    return _grown(casting, board_for(casting), board_for)[0]
+    board = board_for(casting)
+    return _grown(casting, board, board_for) if grow else (casting, board)
 
 
 def _weak_fits(board: Storyboard) -> list[Finding]:
@@ -316,7 +332,6 @@ def plan(
     options: dict[str, Any] = {"title": title, "tagline": tagline}
     options.update({"include": include, "include_private": include_private})
     casting = _casting(repo, theme, top or DEFAULT_TOP, profile, options, template)
-    from .boards import storyboard
     from .captions import film_captions
     from .compress import render_prompts
     from .plan_lint import lint_plan
@@ -324,13 +339,8 @@ def plan(
 
     if audio is None:
         audio = casting.library.style.audio
-    board = storyboard(casting, template, target_seconds, model, size, provider)
-    if top is None and not _is_casting(repo):
-        casting, board = _grown(
-            casting,
-            board,
-            lambda c: storyboard(c, template, target_seconds, model, size, provider),
-        )
+    grow = top is None and not _is_casting(repo)
+    casting, board = _boarded(casting, grow, template, target_seconds, model, size, provider)
     refs, note = references(provider, board.shots, look, chain)
     if any(refs):
         note += (

@@ -11,7 +11,8 @@ about the project instead of filing concepts by kind:
   examples (Concept.readme_order), then the import and call structure (a base class before
   the classes built on it, the most referenced first), then rank.
 - ``trouble`` shows the errors the project defines: the trouble a user meets, in the order of
-  the concepts they belong to (the error that names a concept follows it).
+  the concepts they belong to (the error a concept raises, else the one that names it,
+  follows it).
 - ``overcome`` (the centrepiece) shows the concept that overcomes them: one that puts a
   failure right by what it does (an error handler, a retry, a fallback, a catch), else no
   rescue but the film's big number, the best-ranked concept left; never a README concept
@@ -208,11 +209,16 @@ def the_rescue(group: Sequence[CastEntry]) -> CastEntry | None:
 
 
 def trouble_order(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> list[CastEntry]:
-    """Errors in the order of the concepts they share words with (unrelated ones last)."""
+    """Errors in the order of the concepts that raise them (Concept.raises), else of those
+    they share words with (unrelated ones last): the error follows the thing that raises
+    it."""
     where: dict[int, int] = {}
     for i, err in enumerate(errors):
-        words = _words(err)
-        hits = [j for j, e in enumerate(order) if words & _words(e)]
+        name = err.concept.name
+        hits = [j for j, e in enumerate(order) if any(name in c.raises for c in e.concepts)]
+        if not hits:
+            words = _words(err)
+            hits = [j for j, e in enumerate(order) if words & _words(e)]
         where[i] = hits[0] if hits else len(order)
     return [errors[i] for i in sorted(range(len(errors)), key=lambda i: (where[i], i))]
 
@@ -407,9 +413,11 @@ def _python_package(profile: RepoProfile) -> str:
 
 
 def entry_point(profile: RepoProfile) -> str:
-    """How a user starts: "import flask" (the package the code lives in), "npm install
-    express" (RepoProfile.install, the one install line: only a name the project says is
-    published, the scope kept), or "" when unknown.
+    """How a user starts in code: "import flask" (the package the code lives in), "const Koa
+    = require('koa')" (RepoProfile.entry: the README's own line for the published package),
+    or "" when unknown. Never the install line: the closing card says how to get it, and
+    koa's tools card said "JavaScript · npm install koa" above a closing "koa: npm install
+    koa".
 
     Why not the metadata's or the README's name: "@acme/kit" without its scope is "kit",
     another package, and a README heading is the filmed repository's word; either said as
@@ -418,8 +426,8 @@ def entry_point(profile: RepoProfile) -> str:
     if lang == "Python":
         package = _python_package(profile)
         return f"import {package}" if package else ""
-    if lang in ("JavaScript", "TypeScript") and profile.install.startswith("npm "):
-        return profile.install
+    if lang in ("JavaScript", "TypeScript"):
+        return profile.entry
     return ""
 
 

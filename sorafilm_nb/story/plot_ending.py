@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .causes import _fill, main_prop, wording_for
+from .causes import _fill, main_prop, names_a_prop, wording_for
 from .wording import clash
 
 if TYPE_CHECKING:
@@ -209,9 +209,7 @@ def _echoes(prop: str, picture: Payoff, slot: str = "{thing}") -> bool:
     doors are another clause's), nor does an adjective ("a little sketch", "little bowls")."""
     clauses = [c for line in (picture.scene, *picture.actions) for c in re.split(r"[,;:]", line)]
     own = " ".join(_PLACEHOLDER.sub(" ", c) for c in clauses if slot in c)
-    said = {w.rstrip("s") for w in _PROP_WORD.findall(own.lower())}
-    heads = {part.split()[-1] for part in prop.lower().split(" of ") if part.split()}
-    return bool({re.split(r"[^a-z]", h)[-1].rstrip("s") for h in heads} & said)
+    return names_a_prop(own, (prop,))
 
 
 def _by_fit(payoffs: Sequence[Payoff], roles: Sequence[str], name: str) -> list[Payoff]:

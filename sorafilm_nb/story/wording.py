@@ -111,7 +111,10 @@ LINKS: dict[str, frozenset[str]] = {
     "feeds": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
     "kin": frozenset({"a", "a_an", "a_thing", "b", "b_an", "base"}),
     "readme": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "raises": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
     "raised_when": frozenset({"b", "b_an", "when"}),
+    "raised_by": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
+    "raised_by_when": frozenset({"a", "a_an", "a_thing", "b", "b_an", "when"}),
     "fails": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
     "worse": frozenset({"a", "a_an", "a_thing", "b", "b_an"}),
     "rescue": frozenset({"b", "b_an", "error", "error_thing"}),
@@ -166,6 +169,14 @@ _THING_AGREES = re.compile(
     r"\{\w*thing\}\s+(?:\w+s|is|are|was|were|has|have|does|do)\b|\{\w*thing\}[^.;]*\bits\b"
 )
 
+# {props} may be one prop ("the housekeeping book") or several, so no finite verb may follow
+# it: "and this time {props} join in" went to a model as "the housekeeping book join in".
+# After {props}: "and", a participle ("joining in", "blinking green") or a preposition.
+_PROPS_AGREE = re.compile(
+    r"\{props\}\s+(?!(?:and|or|a|an|the|at|in|on|off|beside|within|into|to|with|of|for|behind)\b"
+    r"|\w+ing\b)\w+"
+)
+
 # What a link may not say of the earlier prop: each is false of the two pictures, which show
 # the hero with the prop, then doing something else, maybe somewhere else (story.toml
 # [links]). Eval films said all of these ("Beneath the brass kitchen scale, a programmer
@@ -189,6 +200,18 @@ _UNTRUE = (
 def untrue(line: str) -> str:
     """Why a link's variant is false of the two pictures it joins, or "" (see _UNTRUE)."""
     return next((why for pattern, why in _UNTRUE if pattern.search(line)), "")
+
+
+def _props_agree(text: str, file: str, entry: str, key: str) -> None:
+    said = _PROPS_AGREE.search(text)
+    if said:
+        raise DataFileError(
+            file,
+            f"{said.group(0)!r}: a verb after {{props}}, which may be one prop ('the "
+            "housekeeping book join in'); say 'with {props} joining in'",
+            entry=entry,
+            field=key,
+        )
 
 
 def _places(text: str, allowed: frozenset[str], file: str, entry: str, key: str) -> None:
@@ -238,6 +261,7 @@ def story_wordings(path: str | None = None) -> dict[str, StoryWording]:
                 raise DataFileError(
                     file, "names the earlier props: {props}", entry=theme, field=key
                 )
+            _props_agree(said[key], file, theme, key)
         if not said["close"].startswith("{hero} "):
             raise DataFileError(file, "opens with {hero} (the subject)", entry=theme, field="close")
         mood = field(table, "mood", str, file=file, entry=theme, default=StoryWording.mood)
@@ -313,6 +337,8 @@ def _payoffs(table: dict[str, Any], file: str, theme: str) -> tuple[Payoff, ...]
                     entry=theme,
                     field="payoffs",
                 )
+        for text in (scene, *actions):
+            _props_agree(text, file, theme, "payoffs")
         plural = next(filter(None, map(_THING_AGREES.search, (scene, *actions))), None)
         if plural:
             raise DataFileError(

@@ -271,6 +271,9 @@ class Film:
     # what the folder's shots had been billed when this run began (a resumed folder: a
     # re-run `sorafilm film`, `sorafilm resume`); None for a film made from nothing
     billed_before: Cost | None = None
+    # what the film is of, as its plan says: "pluggy · space · teaser-30" (the report's title;
+    # "plan 3f7b9bd3add7e744" alone told a new user nothing). Repository text: escape it.
+    about: str = ""
 
     @property
     def ok(self) -> bool:
@@ -446,7 +449,18 @@ def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
         backend=str(data.get("backend") or ""),
         captions=captions,
         lower_thirds=burned_in(data),
+        about=_about(data.get("plan")),
     )
+
+
+def _about(plan: Any) -> str:
+    """ "pluggy · space · teaser-30" from the plan a manifest keeps (Plan.to_json), or ""."""
+    if not isinstance(plan, Mapping):
+        return ""
+    repo = plan.get("repo")
+    name = repo.get("title") or repo.get("name") if isinstance(repo, Mapping) else None
+    parts = (name, plan.get("theme"), plan.get("template"))
+    return " · ".join(str(x) for x in parts if isinstance(x, str) and x.strip())
 
 
 # The temp files a writer leaves in a film folder when killed: safeio's one shape

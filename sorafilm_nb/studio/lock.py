@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..safeio import FILE_MODE, NOFOLLOW, repository_link
+from ..safeio import FILE_MODE, NOFOLLOW, link_refusal
 from .folder import FilmError
 
 __all__ = ["LOCK", "folder_lock", "refuse_links_out"]
@@ -32,18 +32,12 @@ def folder_lock(out_dir: Path, repo: str | Path | None = None) -> Iterator[None]
     Two notebooks resuming one folder at once could each find a reservation without its job,
     each see nothing in list() yet, and each create the shot: one paid job too many. So the
     studio's run, resume and rerun hold this lock for their whole length. ``repo``: the
-    repository filmed, whose links must not choose the folder (repository_link).
+    repository filmed, whose links must not choose the folder (safeio.link_refusal).
     """
     folder = Path(out_dir)
-    leads = repository_link(folder, repo) if repo else None
-    if leads is not None:
-        link, target = leads
-        raise FilmError(
-            f"{folder}: {link} is a link in the repository, to {target}; a repository's own "
-            f"link does not choose where a film is written. Give the folder itself "
-            f"({os.path.realpath(folder)}) if that is where the film belongs (nothing was "
-            "written)"
-        )
+    refused = link_refusal(folder, repo) if repo else None
+    if refused is not None:
+        raise FilmError(f"{folder}: {refused} (nothing was written)")
     folder.mkdir(parents=True, exist_ok=True)
     refuse_links_out(folder)
     path = folder / LOCK

@@ -65,6 +65,13 @@ def made_size(shot: ShotResult, backend: str) -> str:
     return size_label(shot.frame, shot.size, animatic=simulated_name(backend))
 
 
+def _shows(title: str) -> str:
+    """The concept a shot shows, from its title ("HookCaller: the dish antenna swung..."):
+    the table said shot-03, never what shot-03 is of."""
+    name = title.split(": ", 1)[0] if ": " in title else title
+    return name if len(name) <= 48 else name[:47] + "…"
+
+
 def report_markdown(
     film: Film,
     *,
@@ -72,6 +79,7 @@ def report_markdown(
     limit: Cost | None = None,
     backend: str = "",
     file: bool = False,
+    sandbox: bool = False,
 ) -> str:
     """report.md: what was made, what it cost, what is left of the month's budget.
 
@@ -80,8 +88,14 @@ def report_markdown(
     working directory as "." and the home folder as "~".
 
     file=True: for report.md, read as text: every "$" as "$" (markup.md_file).
+    sandbox=True: the budget line is the sandbox ledger's, where simulated films book what
+    they would cost; a new user read "$0.60 over the $5.00 limit" as money spent.
     """
-    lines = [f"# Film report: plan {md_text(film.plan_id)}", ""]
+    if film.about:
+        lines = [f"# Film report: {md_text(film.about)}", "", f"Plan {md_text(film.plan_id)}."]
+        lines.append("")
+    else:
+        lines = [f"# Film report: plan {md_text(film.plan_id)}", ""]
     if backend:
         lines += [f"Backend: {md_text(backend)}", ""]
     if film.film is not None:
@@ -93,21 +107,27 @@ def report_markdown(
             "",
         ]
     lines += [
-        "| shot | status | model | size | seconds | estimated | billed | file | note |",
-        "|---|---|---|---|---:|---:|---:|---|---|",
+        "| shot | shows | status | model | size | seconds | estimated | billed | file | note |",
+        "|---|---|---|---|---|---:|---:|---:|---|---|",
     ]
     for s in film.shots:
         billed = str(s.billed) if s.billed is not None else "—"
         note = redact(without_local_folders(s.error or "")).replace("|", "/").replace("\n", " ")
         note = md_cell(note[:120])  # a server's words: shown as written, never a tag or a link
         lines.append(
-            f"| {md_cell(s.shot_id)} | {md_cell(s.status)} | {md_cell(s.model)} | "
+            f"| {md_cell(s.shot_id)} | {md_cell(_shows(s.title))} | {md_cell(s.status)} | "
+            f"{md_cell(s.model)} | "
             f"{md_cell(made_size(s, film.backend or backend))} | {s.seconds} | "
             f"{s.estimated} | {billed} | "
             f"{md_cell(s.file or '—')} | {note} |"
         )
     lines += ["", f"Estimated: {film.estimated}. Billed: {film.billed}."]
-    if remaining is not None:
+    if remaining is not None and sandbox:
+        lines.append(
+            f"Sandbox ledger (what simulated films would cost; no money is spent): "
+            f"{left_of(remaining, limit)} this month."
+        )
+    elif remaining is not None:
         lines.append(f"Ledger: {left_of(remaining, limit)} this month.")  # never "$-5.20"
     elif not simulated_name(backend or film.backend):  # a sandbox's budget is not the point
         lines.append("Ledger: no monthly budget is set (`sorafilm budget set DOLLARS`).")

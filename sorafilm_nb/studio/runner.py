@@ -372,7 +372,12 @@ class Studio(Reconciler):
         write_text(
             inside(run.out_dir, REPORT),
             report_markdown(
-                film, remaining=remaining, limit=limit, backend=self.backend_name, file=True
+                film,
+                remaining=remaining,
+                limit=limit,
+                backend=self.backend_name,
+                file=True,
+                sandbox=bool(getattr(self.ledger, "sandbox", False)),
             ),
         )
         return replace(film, report=run.out_dir / REPORT)

@@ -15,6 +15,7 @@ there, one cut short) is stitched again.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import stat
@@ -22,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..safeio import write_text
+from ..safeio import write_bytes
 from .folder import CAPTIONS, FILM, inside, sha256_file
 
 if TYPE_CHECKING:
@@ -90,10 +91,10 @@ def finish_film(run: RunState, media: Mapping[str, MediaInfo]) -> bool:
     run.captions = None
     vtt_sha = None
     if made.captions:  # the track the player and the shared page show
-        vtt = _target(run, CAPTIONS)
-        write_text(vtt, to_webvtt(made.captions))
+        track = to_webvtt(made.captions).encode("utf-8")
+        write_bytes(_target(run, CAPTIONS), track)
         run.captions = CAPTIONS
-        vtt_sha = sha256_file(vtt)
+        vtt_sha = hashlib.sha256(track).hexdigest()  # the bytes written, not read back
     stamp = _stamp(Path(run.out_dir) / FILM)
     if stamp is not None:
         size, mtime_ns, ctime_ns, inode = stamp

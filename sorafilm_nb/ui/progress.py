@@ -85,10 +85,12 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
     finished = traitlets.Int(0)
     failed = traitlets.Int(0)
     statuses = traitlets.Dict()  # shot_id -> last status, for observers and tests
-    # The static face as the bars stand now, synced so the saved widget state keeps it: the
-    # output bundle's text/html is the face at display time (before the run), and a shared
-    # page showed "0 of 9 shots done" above the cell's "9/9 shots completed" (sharing reads
-    # this instead, when the notebook saved its widgets' state).
+    # The static face as the bars stood at the last change of a shot's status, synced so the
+    # saved widget state keeps it: the output bundle's text/html is the face at display time
+    # (before the run), and a shared page showed "0 of 9 shots done" above the cell's "9/9
+    # shots completed" (sharing reads this instead, when the notebook saved its widgets'
+    # state). A poll that only moves a bar leaves it: a page saved mid-run shows each bar as
+    # its shot's last status found it, one saved after the run as the run left it.
     static_html = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, plan_or_shots: Any = None) -> None:
@@ -124,6 +126,10 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
         job_id = getattr(event, "job_id", None)
         message = without_local_folders(str(getattr(event, "message", "") or ""))
         with self._lock:
+            # the summary and the static face change with a shot's status or a new row, not
+            # with a tick that only moves a bar: they were rebuilt (the face a table of every
+            # shot, synced to the page) on each of the studio's polls
+            settled = shot_id in self._rows and self._rows[shot_id].last_status == status
             row = self._row(shot_id)
             if progress is not None:
                 value = max(0, min(100, int(progress)))
@@ -142,7 +148,8 @@ class JobProgress(w.VBox):  # type: ignore[misc]  # ipywidgets ships no types: V
             if message:
                 parts.append(html.escape(str(message)))
             row.show("<small>" + " · ".join(parts) + "</small>")
-            self._summarise()
+            if not settled:
+                self._summarise()
 
     __call__ = update
 

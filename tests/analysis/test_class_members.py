@@ -5,12 +5,13 @@ subclasses of its base in its file (Concept.members); fallback_gloss says them."
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 
 from sorafilm_nb.analysis.concepts import Concept
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.analysis.signature import file_classes, set_apart
+from sorafilm_nb.analysis.signature import _Classes, set_apart
 from sorafilm_nb.story.fallback_gloss import fallback_gloss, members_gloss
 
 JS = """class ZodType {
@@ -60,18 +61,20 @@ PY = '''class URL:
 
 
 def test_members_are_the_public_methods_and_properties_of_the_body() -> None:
-    classes = file_classes(JS.splitlines(), "javascript")
-    assert classes["ZodString"] == ("ZodType", ("email()", "url()", "min()"))
-    assert classes["ZodNumber"] == ("ZodType", ("isInt", "int()", "min()", "create()"))
-    py = file_classes(PY.splitlines(), "python")
-    assert py["URL"] == ("", ("scheme", "copy_with()", "join()"))
+    classes = _Classes(JS.splitlines(), "javascript")
+    assert classes.bases["ZodString"] == classes.bases["ZodNumber"] == "ZodType"
+    assert classes.members("ZodString") == ("email()", "url()", "min()")
+    assert classes.members("ZodNumber") == ("isInt", "int()", "min()", "create()")
+    py = _Classes(PY.splitlines(), "python")
+    assert (py.bases["URL"], py.members("URL")) == ("", ("scheme", "copy_with()", "join()"))
 
 
 def test_what_sets_a_class_apart_from_its_siblings_comes_first() -> None:
-    classes = file_classes(JS.splitlines(), "javascript")
-    assert set_apart(classes, "ZodString") == ("email()", "url()")  # min() ZodNumber has too
-    assert set_apart(classes, "ZodNumber") == ("isInt", "int()", "create()")
-    assert set_apart(classes, "Missing") == ()
+    classes = _Classes(JS.splitlines(), "javascript")
+    apart = functools.partial(set_apart, classes.bases, classes.members)
+    assert apart("ZodString") == ("email()", "url()")  # min() ZodNumber has too
+    assert apart("ZodNumber") == ("isInt", "int()", "create()")
+    assert apart("Missing") == ()
 
 
 def test_analyze_gives_an_undocumented_class_its_members(tmp_path: Path) -> None:

@@ -152,6 +152,24 @@ def test_a_docstring_is_read_for_its_first_lines_only() -> None:
     assert said[0].startswith("m0: Line 0 runs on def m1") and len(said[0]) <= 90
 
 
+def test_a_long_member_sentence_is_cut_at_a_word_as_a_tagline_is() -> None:
+    """A member's sentence is read by the one first-sentence rule (text.first_sentence): its
+    own copy cut click's "press any key to continue" mid-word at DOC_CHARS ("...
+    environment specific pager on std") and ended pydantic's sentence at "eg." ("Whether
+    the field is "complex" eg.")."""
+    from sorafilm_nb.analysis.doc_members import DOC_CHARS
+
+    long = "Show the text via an environment specific pager on standard output, or prints it whole."
+    py = f'class Pager:\n    def page(self):\n        """{long}"""\n'
+    said = member_docs(py.splitlines(), _concept("Pager", "class", "p.py", 1, "python"))
+    text = said[0].removeprefix("page: ")
+    assert len(text) <= DOC_CHARS and text.endswith("…"), said
+    assert long.startswith(text[:-1]) and long[len(text) - 1] == " ", said  # a whole word
+    py = 'class F:\n    def is_complex(self):\n        """Whether it is "complex" eg. as JSON."""\n'
+    said = member_docs(py.splitlines(), _concept("F", "class", "f.py", 1, "python"))
+    assert said == ('is_complex: Whether it is "complex" eg. as JSON.',)
+
+
 def test_a_documented_super_or_return_call_is_no_member() -> None:
     """A comment over ``super(options)`` or ``return make(...)`` in a class body documents a
     call, not a member: doc_members reads a member's line as signature does

@@ -4,7 +4,7 @@ answers exactly as reading them all did."""
 
 from __future__ import annotations
 
-from sorafilm_nb.analysis.signature import _Classes, _set_apart, file_classes, set_apart
+from sorafilm_nb.analysis.signature import _Classes, set_apart
 
 PY = """
 class Field(Base):
@@ -36,21 +36,21 @@ def test_only_the_classes_of_the_same_base_are_read() -> None:
         read.append(name)
         return found.members(name)
 
-    assert _set_apart(found.bases, members, "CharField") == ("max_length", "strip()")
+    assert set_apart(found.bases, members, "CharField") == ("max_length", "strip()")
     assert sorted(read) == ["CharField", "IntegerField"]  # not Field, not Widget
-    assert _set_apart(found.bases, members, "Missing") == ()
+    assert set_apart(found.bases, members, "Missing") == ()
 
 
 def test_the_lazy_answers_equal_reading_every_class() -> None:
-    """The answers, written out: file_classes and set_apart now share _Classes with the lazy
-    reader, so comparing the two paths with each other could not fail."""
-    assert file_classes(PY.splitlines(), "python") == {
+    """The answers, written out (the eager reader they were once compared with is gone)."""
+    found = _Classes(PY.splitlines(), "python")
+    assert {name: (base, found.members(name)) for name, base in found.bases.items()} == {
         "Field": ("Base", ("clean()", "validate()")),
         "CharField": ("Field", ("clean()", "max_length", "strip()")),
         "IntegerField": ("Field", ("clean()", "min_value()", "max_value()")),
         "Widget": ("Other", ("render()",)),
     }
-    found = _Classes(PY.splitlines(), "python")
+    found = _Classes(PY.splitlines(), "python")  # fresh: nothing read yet
     apart = {
         "Field": ("clean()", "validate()"),
         "CharField": ("max_length", "strip()"),
@@ -59,5 +59,4 @@ def test_the_lazy_answers_equal_reading_every_class() -> None:
         "Missing": (),
     }
     for name, members in apart.items():
-        assert _set_apart(found.bases, found.members, name) == members
-        assert set_apart(file_classes(PY.splitlines(), "python"), name) == members
+        assert set_apart(found.bases, found.members, name) == members

@@ -202,3 +202,29 @@ def test_an_unverified_price_file_with_an_empty_source_still_says_so(
     out = capsys.readouterr().out
     assert "UNVERIFIED" in out.split("Estimated cost:", 1)[1].splitlines()[0], out
     assert "UNVERIFIED" in (tmp_path / "plan" / "plan.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["plan", "film"])
+def test_the_repository_can_be_given_as_analyze_takes_it(
+    small_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`sorafilm analyze PATH` takes the folder positionally; a new user typed `sorafilm plan
+    PATH` next and was told "unexpected argument". PATH and --repo PATH plan the same film,
+    and two different folders are refused, naming both, rather than one winning unseen."""
+    extra = ["--dry-run", "--out", str(tmp_path / "f")] if command == "film" else ["--json"]
+    assert main([command, str(small_repo), "--template", "single-12", *extra]) == 0
+    positional = capsys.readouterr().out
+    assert main([command, "--repo", str(small_repo), "--template", "single-12", *extra]) == 0
+    assert capsys.readouterr().out == positional
+    assert "Recorder" in positional or "recorder" in positional
+    other = tmp_path / "other"
+    other.mkdir()
+    for argv in (
+        [command, str(small_repo), "--repo", str(other)],
+        [command, "--repo", str(other), str(small_repo)],
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert "two repositories" in err and str(other) in err and str(small_repo) in err

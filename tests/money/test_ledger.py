@@ -689,6 +689,7 @@ def test_history_frame(ledger: Ledger, clock: Clock) -> None:
         "finished_at",
         "user",
         "project",
+        "project_key",
         "machine",
     ]
     assert list(frame["status"]) == ["completed", "refused", "failed", "reserved"]

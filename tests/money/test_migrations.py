@@ -42,6 +42,7 @@ EXPECTED = {
         "project": "TEXT",
         "machine": "TEXT",
         "held": "TEXT",
+        "project_key": "TEXT",
     },
     "charges": {
         "job": "TEXT",
@@ -57,6 +58,7 @@ EXPECTED = {
         "project": "TEXT",
         "limit_cents": "INTEGER",
         "currency": "TEXT",
+        "project_key": "TEXT",
     },
     "_migrations": {"name": "TEXT", "applied_at": "TEXT"},
 }
@@ -70,6 +72,7 @@ NAMES = [
     "m007_pg_reserve",
     "m008_held",
     "m009_pg_durable_calls",
+    "m010_project_keys",
 ]
 
 
@@ -323,6 +326,26 @@ def test_schema_sql_documents_every_table_index_and_trigger() -> None:
         "jobs_day_totals_insert",
         "jobs_day_totals_update",
         "jobs_day_totals_delete",
+        "jobs_project_key",
+        "jobs_keyed_insert",
+        "jobs_keyed_update",
+        "project_caps_keyed_insert",
+        "project_caps_keyed_update",
     ):
         assert name in sql
     assert "WITHOUT ROWID" in sql and "typeof(estimate_cents) = 'integer'" in sql
+
+
+def test_the_text_m007_ships_is_frozen() -> None:
+    """m007 builds sorafilm_reserve from pgfunctions.reserve_function on every new team
+    ledger, and m010 replaces it: the m007 text is the one shipped, byte for byte (its parts
+    are shared with m010's, so an edit of them for m010 would change it unseen)."""
+    import hashlib
+
+    from sorafilm_nb.money.pgfunctions import reserve_function
+    from sorafilm_nb.money.pgstore import BUDGET_LOCK
+
+    text = reserve_function(BUDGET_LOCK).encode()
+    assert hashlib.sha256(text).hexdigest() == (
+        "a1b7df2c1cfae5d3752bf7a0cad84c1c5e689511dee8650d8d4ad08495d6c2ec"
+    )

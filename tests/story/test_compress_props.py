@@ -72,3 +72,18 @@ def test_a_clause_naming_no_prop_still_goes_and_a_first_clause_with_a_prop_is_en
     # the only clause naming a listed prop (singular or plural) stays
     kept = "straps in as the rocket lifts off, the launch keys showing every system go."
     assert _first_clause(kept, ("launch key",)) == kept
+
+
+def test_a_prop_is_named_by_each_head_of_its_of_parts_as_the_ending_reads_it() -> None:
+    """One rule reads a prop's head nouns (causes.prop_heads) for compression and for the
+    ending (plot_ending._echoes). Compression's copy took only the noun before "of": a
+    clause that pulls "one brass lever" named no "row of brass levers" (click's heist film),
+    and "the crank" no "hand-crank" (a hyphened word)."""
+    props = ("row of brass levers", "steel grille")
+    kept = "Picking up where the thread left off, pulls one brass lever after another."
+    assert _first_clause(kept, props) == kept
+    kept = "Picking up where the thread left off, turns the crank until it clicks."
+    assert _first_clause(kept, ("hand-crank",)) == kept
+    # what is not a head still names nothing: "brass" is an adjective of the levers
+    cut = "Picking up where the thread left off, polishes the brass door."
+    assert _first_clause(cut, props) == "Picking up where the thread left off."

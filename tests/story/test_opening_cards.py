@@ -156,7 +156,21 @@ def test_the_tools_card_says_no_install_the_closing_card_would_not(tmp_path: Pat
     told = analyze(
         js(tmp_path / "c", {"name": "@acme/kit"}, "# kit\n\n    npm i @acme/kit\n"), use_cache=False
     )
-    assert facts(told)["tools"] == "JavaScript · npm install @acme/kit"
+    # the closing card says how to get it; the tools card never repeats it (koa's said
+    # "JavaScript · npm install koa" above a closing "koa: npm install koa")
+    assert told.install == "npm install @acme/kit" and facts(told)["tools"] == "JavaScript"
+    started = analyze(
+        js(
+            tmp_path / "d",
+            {"name": "@acme/kit"},
+            "# kit\n\n    npm i @acme/kit\n\n```js\nconst other = require('other');\n"
+            "const kit = require('@acme/kit/brew');\nkit.brew(pot);\n```\n",
+        ),
+        use_cache=False,
+    )
+    # how a program starts with it, as the README writes it for this package (not another)
+    assert started.entry == "const kit = require('@acme/kit/brew')"
+    assert facts(started)["tools"] == "JavaScript · const kit = require('@acme/kit/brew')"
 
 
 def _tiny_ms(root: Path, readme_install: bool) -> Path:
@@ -179,13 +193,13 @@ def test_the_tools_card_and_the_closing_card_say_one_way_to_get_it(
     tmp_path: Path, said: bool
 ) -> None:
     """npm's ms: the tools card said "JavaScript · npm install ms" (package.json's name)
-    while the closing card said "ms" (no install command in its README): both read
-    RepoProfile.install now."""
+    while the closing card said "ms" (no install command in its README); then both said
+    "npm install": the closing card alone says it now (RepoProfile.install)."""
     p = plan(analyze(_tiny_ms(tmp_path / "ms", said), use_cache=False))
     texts = [c.text for c in p.cards()] + [s.caption for s in p.storyboard.shots]
     install = [t for t in texts if "npm install" in t]
     if said:
-        assert "JavaScript · npm install tiny-ms" in texts, texts
+        assert install == ["tiny-ms: npm install tiny-ms"], texts
         assert p.storyboard.end_card == "tiny-ms: npm install tiny-ms"
     else:
         assert not install, install

@@ -464,8 +464,20 @@ def test_every_packaged_link_is_a_clause_that_names_what_it_links() -> None:
             ('"Counting on the {a_thing}"', '"Taking the {a_thing} at its word"'),
             r"field 'uses': .* a verb that agrees with the prop",
         ),
-        (("join in", "join"), None),
-        (("{props} join in", "they join in"), r"field 'together': names the earlier props"),
+        (("joining in this time", "joining in at last"), None),
+        (
+            ("with {props} joining in this time", "with them joining in this time"),
+            r"field 'together': names the earlier props",
+        ),
+        # {props} may be one prop: "and this time the housekeeping book join in" reached a model
+        (
+            ("with {props} joining in this time", "and this time {props} join in"),
+            r"field 'together': '\{props\} join': a verb after \{props\}",
+        ),
+        (
+            ('"{props} working beside it, all at once"', '"{props} work beside it, all at once"'),
+            r"field 'payoffs': '\{props\} work': a verb after \{props\}",
+        ),
         (("\n[default]\n", "\n[plain]\n"), r"a \[default\] table is required"),
     ],
 )

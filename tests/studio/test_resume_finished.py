@@ -264,3 +264,23 @@ def test_a_link_planted_as_the_film_is_replaced_not_written_through(
         assert (out / name).is_file() and not (out / name).is_symlink()
     assert film.film == (out / "film.mp4").resolve()
     assert len(cues((out / "film.vtt").read_text())) == 3
+
+
+def test_the_track_is_hashed_from_the_bytes_written_not_read_back(
+    sim, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stitch recorded film.vtt's sha256 by opening the file it had just written; it
+    hashes the bytes it wrote, and the record still matches the file (a resume keeps it)."""
+    from sorafilm_nb.studio import stitching
+
+    read: list[str] = []
+
+    def counted(path: Path) -> str:
+        read.append(Path(path).name)
+        return sha256_file(path)
+
+    monkeypatch.setattr(stitching, "sha256_file", counted)
+    _plan, out = finished(sim, ledger, tmp_path, "hashed")
+    assert "film.vtt" not in read, read
+    record = json.loads((out / "manifest.json").read_text())["stitched"]
+    assert record["captions_sha256"] == sha256_file(out / "film.vtt")

@@ -326,3 +326,39 @@ def test_the_no_budget_hint_is_for_real_ledger_films_only(simulator, tmp_path: P
     assert "no monthly budget is set" not in report_markdown(film)  # a notebook's view
     real = replace(film, backend="openai")
     assert "no monthly budget is set (`sorafilm budget set DOLLARS`)" in report_markdown(real)
+
+
+def test_a_sandbox_films_report_says_what_it_is_of_and_whose_budget(
+    simulator, tmp_path: Path
+) -> None:
+    """A new user's report.md said "Ledger: $0.60 over the $5.00 limit this month." for a
+    simulated film (the sandbox's rehearsal budget, no money spent) under "plan 8b828fa0...",
+    naming neither the project, the theme nor what each shot showed."""
+    import sorafilm_nb as sf
+    from sorafilm_nb.money.cost import Cost
+
+    root = tmp_path / "kettle"
+    (root / "kettle").mkdir(parents=True)
+    (root / "kettle" / "__init__.py").write_text(
+        '"""Boils water."""\n\n\nclass Kettle:\n    """Boils water, politely."""\n\n'
+        '    def pour(self, cups):\n        """Pour cups of tea."""\n        return cups\n'
+    )
+    plan = sf.plan(sf.cast(sf.analyze(root), "space"), template="single-12")
+    with Ledger.for_simulator() as sandbox:
+        sandbox.set_budget(Cost(10))  # ten cents: the film goes over it
+    studio = Studio(OpenAIBackend.for_simulator(simulator))
+    with studio, pytest.warns(Warning, match="rehearsal budget"):
+        film = studio.run(plan, tmp_path / "film")
+    assert film.ok, film.summary()
+    report = (tmp_path / "film" / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# Film report: kettle · space · single-12\n"), report
+    assert f"Plan {plan.id}." in report
+    assert "| shot | shows | status |" in report
+    shown = [row.split(" | ")[1] for row in report.splitlines() if row.startswith("| shot-0")]
+    assert len(shown) == len(film.shots) >= 1, shown
+    assert all(
+        s.title.startswith(f"{name}: ") for name, s in zip(shown, film.shots, strict=True)
+    ), shown
+    ledger_line = next(line for line in report.splitlines() if "this month" in line)
+    assert ledger_line.startswith("Sandbox ledger (what simulated films would cost; no money")
+    assert "over the $0.10 limit" in ledger_line and "Ledger:" not in report

@@ -368,6 +368,28 @@ def test_job_progress_updates_from_worker_threads() -> None:
     assert "moderation_blocked" in status and "video_3" in status and "11.0 s" in status
 
 
+def test_job_progress_rebuilds_its_static_face_when_a_status_changes_not_each_tick() -> None:
+    """The static face (a table of every shot, synced to the page for a saved notebook) was
+    rebuilt and sent on each poll: 9 shots polled 20 times sent 9 x 20 tables. It follows
+    the shots' statuses; the run's last events leave it as the run ended."""
+    bars = ui.JobProgress(_shots(9))
+    faces: list[str] = []
+    bars.observe(lambda change: faces.append(change["new"]), names="static_html")
+    for p in range(0, 100, 5):
+        for i in range(9):
+            bars(ShotProgress(f"shot-{i + 1:02d}", i, "in_progress", p, p / 10, f"video_{i}"))
+    assert len(faces) == 9, len(faces)  # waiting -> in_progress, once a shot
+    # the live bars and status cells still move on every tick
+    assert bars.bars["shot-09"].value == 95 and "server 95%" in bars._rows["shot-09"].status.value
+    for i in range(9):
+        bars(ShotProgress(f"shot-{i + 1:02d}", i, "completed", 100, 11.0, f"video_{i}"))
+    assert len(faces) == 18
+    assert "9 of 9 shots done" in bars.static_html
+    assert bars.static_html.count("<td>100%</td>") == 9
+    bars(ShotProgress("shot-10", 9, "waiting", 0, 0.0, None))  # a new row is a change too
+    assert len(faces) == 19 and "9 of 10 shots done" in bars.static_html
+
+
 def test_job_progress_messages_name_no_local_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

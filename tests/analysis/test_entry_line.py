@@ -1,0 +1,43 @@
+"""How a program starts with a JavaScript package, as its README writes it
+(analysis.entry_line -> RepoProfile.entry): the tools card says it, so it no longer repeats
+the closing card's install line (koa's "JavaScript · npm install koa")."""
+
+from __future__ import annotations
+
+from sorafilm_nb.analysis.entry_line import MAX_CHARS, entry_line
+
+AXIOS = """# axios
+
+```js
+import axios, {isCancel, AxiosError, AxiosHeaders, formToJSON} from 'axios';
+```
+
+```sh
+const fake = require('axios')
+```
+
+```js
+import express from 'express';
+import axios from 'axios';
+```
+"""
+
+
+def test_the_readmes_first_short_line_for_this_package() -> None:
+    # the first is too long for a card, the shell block is no example, express is another
+    assert len("import axios, {isCancel, AxiosError, AxiosHeaders, formToJSON} from 'axios'") > (
+        MAX_CHARS
+    )
+    assert entry_line(AXIOS, "npm install axios") == "import axios from 'axios'"
+
+
+def test_a_module_of_the_package_counts_another_package_never() -> None:
+    readme = "```js\nconst yargs = require('yargs/yargs');\n```\n"
+    assert entry_line(readme, "npm install yargs") == "const yargs = require('yargs/yargs')"
+    assert entry_line(readme, "npm install yarg") == ""  # "yarg" is not "yargs"
+
+
+def test_nothing_without_an_npm_install_line() -> None:
+    readme = "```js\nconst Koa = require('koa');\n```\n"
+    assert entry_line(readme, "npm install koa") == "const Koa = require('koa')"
+    assert entry_line(readme, "") == "" and entry_line(readme, "pip install koa") == ""
