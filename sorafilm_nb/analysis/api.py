@@ -17,6 +17,7 @@ from .examples import CodeUse, code_uses, doc_uses, js_bindings, module_names
 from .exports import find_method, js_exports
 from .files import DECLARATIONS, is_built
 from .js_listed import member_name
+from .module_family import module_families
 from .project import Metadata, js_entries
 from .public import (
     EXPORTED_BONUS,
@@ -191,6 +192,7 @@ def api_pass(
     by_receiver.update(_chained(raws, method_uses, readme, js_modules, by_receiver))
     class_names = {c[0] for c in class_defs}
     out: list[tuple[Any, ...]] = []
+    left: list[tuple[Any, ...]] = []  # modules left out here, of a family all the same
     for raw in raws:
         kind, name, rel = raw[0], raw[1], raw[2]
         score = raw[5]
@@ -203,6 +205,9 @@ def api_pass(
             or rel.endswith(DECLARATIONS)
             or _whole(results.get(rel))
         ):
+            if not rel.endswith(DECLARATIONS) and (include_private or not private_path(rel)):
+                # dayjs' plugins, built beside their typings: still members of a family
+                left.append((*raw[:12], True, False, False, -1, False))
             continue  # see _empty and _whole; a built file's dotted path is the build's
         if kind == "module":
             public = not private_path(rel)
@@ -282,7 +287,7 @@ def api_pass(
                 meta.root, method_uses, standing, class_defs, bases_of, exported, instances, include
             )
         )
-    return out
+    return module_families(out, readme, left)  # dayjs' 145 locales: one concept
 
 
 def _chained(

@@ -18,20 +18,23 @@ DEFAULT = "<default>"  # an anonymous default export's name until js_default.py 
 
 
 def add_class(
-    node: Any, classes: list[list[Any]], docs: list[str], doc: str, name: str = ""
+    node: Any,
+    classes: list[list[Any]],
+    docs: list[str],
+    doc: str,
+    name: str = "",
+    *,
+    signed: bool = False,
 ) -> None:
     """One class (a declaration, or the named class expression a module exports); name: an
-    anonymous one's (DEFAULT)."""
+    anonymous one's (DEFAULT). signed: its method signatures count among its methods (see
+    _count_methods)."""
     name = name or _text(node.child_by_field_name("name"))
     if not name:
         return
     bases: list[str] = []
     body = node.child_by_field_name("body")
-    methods = (
-        sum(1 for c in body.named_children if c.type == "method_definition")
-        if body is not None
-        else 0
-    )
+    methods = _count_methods(body, signed) if body is not None else 0
     for child in node.named_children:
         if child.type == "class_heritage":
             for h in child.named_children:
@@ -44,6 +47,29 @@ def add_class(
     if doc:
         docs.append(doc)
     classes.append([name, node.start_point[0] + 1, bases, summary_line(doc), methods])
+
+
+def _count_methods(body: Any, signed: bool) -> int:
+    """A class body's methods: each definition and, when ``signed``, each name a declaration
+    only signs (``clone(): Dayjs`` in a .d.ts; overloads ``year()``, ``year(value)`` once)
+    that no definition has.
+
+    Signed: a class declared in a namespace (``declare namespace dayjs { class Dayjs
+    {...} }``), how typings describe a class the compiled code builds inside a function,
+    where no scan sees it: dayjs' Dayjs counted 0 methods. Not a top-level declared class:
+    that is ordinarily the twin of a class a .js file defines and counts (commander's
+    typings/index.d.ts beside lib/help.js), and counted again there it outranked commander's
+    ``program``."""
+    defined = [c for c in body.named_children if c.type == "method_definition"]
+    if not signed:
+        return len(defined)
+    own = {_text(c.child_by_field_name("name")) for c in defined}
+    signs = {
+        _text(c.child_by_field_name("name"))
+        for c in body.named_children
+        if c.type == "method_signature"
+    }
+    return len(defined) + len(signs - own - {"constructor", ""})
 
 
 def methods(

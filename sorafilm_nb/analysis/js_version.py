@@ -25,4 +25,6 @@ scan_js.py returns.
 # js-20: both branches' js-19 joined (h-attack2's names, h-js2's anonymous exports).
 # js-21: a listed member that reads as an ASCII name and is not (fullwidth, bold, Armenian
 # look-alikes: redact.compatible) is no member.
-PARSER_VERSION = "js-21"
+# js-22: a class declared in a namespace (``declare namespace dayjs { class Dayjs {...} }``)
+# has its methods read, and its method signatures count among its methods.
+PARSER_VERSION = "js-22"

@@ -131,6 +131,36 @@ def reference_items(sentences: list[str]) -> dict[str, str]:
     return out
 
 
+# "| [`uuid.v4()`](#uuidv4) | Generate a version 4 (random) UUID |": an API table's row (uuid's
+# README lists its functions so), a name as code alone in its first cell
+_CELL_NAME = re.compile(r"^`([A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)*)(?:\([^()`]*\))?`$")
+
+
+def table_items(text: str, project: str = "") -> dict[str, str]:
+    """Name -> what an API table's row says of it, as reference_items reads a reference
+    list: "| [`uuid.v4()`](#uuidv4) | Generate a version 4 (random) UUID |" -> v4: "Generate
+    a version 4 (random) UUID" (the project's own module before a name is how the README
+    calls what the package hands out). Only a first cell that is one name as code, not one
+    struck out (``~~uuid.v8()~~``: gone), and a second of three words or more; the first row
+    of a name wins. uuid's captions read its parameters ("v4: takes options, a buf and an
+    offset") and a note about v8 ("the validate() and version() methods do work")."""
+    out: dict[str, str] = {}
+    for kind, block in _blocks(text):
+        if kind != "other" or not block.startswith("|") or "~~" in block:
+            continue
+        cells = [c.strip() for c in block.strip().strip("|").split("|")]
+        if len(cells) < 2:
+            continue
+        m = _CELL_NAME.match(strip_markup(cells[0], keep_code=True))
+        said = strip_markup(cells[1]).strip()
+        if m is None or len(_PROSE_WORD.findall(said)) < 3:
+            continue
+        owner, dot, short = m.group(1).replace("#", ".").rpartition(".")
+        name = short if dot and project and owner.lower() == project.lower() else m.group(1)
+        out.setdefault(name.replace("#", "."), said[:SENTENCE_MAX])
+    return out
+
+
 def readme_sentence(name: str, sentences: list[str], project: str = "") -> str:
     """The first sentence about ``name``: one that names it among its first NEAR_START words
     ("Koa provides a Request object"), not one that mentions it in passing or whose subject
@@ -301,7 +331,8 @@ def concept_sentences(
 ) -> dict[str, str]:
     """Each name's sentence in the README, for its caption: one that says when it is thrown
     (thrown_sentence: an error's), else the paragraph under a heading that names it (an API
-    reference), else a reference list's entry for it (reference_items), else the first prose
+    reference), else a reference list's entry or an API table's row for it (reference_items,
+    table_items), else the first prose
     sentence about it
     (readme_sentence), else, for one of ``modules``, a sentence about the object it is named
     after (object_sentence). Read once when a profile is built and stored in it
@@ -312,6 +343,8 @@ def concept_sentences(
     sections = _sections(text)
     sentences = prose_sentences(text)
     items = reference_items(sentences)
+    for key, said in table_items(text, project).items():
+        items.setdefault(key, said)
     holding = _Holding(sentences)
     out: dict[str, str] = {}
     for name in names:

@@ -140,7 +140,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
     ret: dict[str, str] = {}  # function -> the class its JSDoc says it returns
 
     for node in caps.get("class", ()):
-        _add_class(node, classes, docs, _jsdoc(node, family))
+        signed = _in_namespace(node, family)
+        _add_class(node, classes, docs, _jsdoc(node, family), signed=signed)
     for node in named:
         decl = family[node.id][0]
         if not _top_level(decl, family):
@@ -179,7 +180,11 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         if owner and "(" not in owner and "[" not in owner and node.id not in listed:
             dynamic.setdefault(owner.rsplit(".", 1)[-1], node.start_point[0] + 1)
     for node in caps.get("class", ()):
-        if _top_level(node, family) or family[node.id][0].type == "ambient_declaration":
+        if (
+            _top_level(node, family)
+            or family[node.id][0].type == "ambient_declaration"
+            or _in_namespace(node, family)
+        ):
             _methods(node, functions, docs, ret)
     imports = []
     for node in caps.get("import", ()):
@@ -414,6 +419,19 @@ def _assignment(
                     functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt, family, ret
                 )
         node = right  # a = b = c: go on down the chain
+
+
+def _in_namespace(node: Any, family: _Family) -> bool:
+    """Whether a class is a statement of a namespace (``declare namespace dayjs { class
+    Dayjs {...} }``, exported there or not): the one class of dayjs' typings, whose methods
+    and their comments (``format``, ``add``, ``diff``) are the API its users call."""
+    parent = family[node.id][0]
+    if parent is not None and parent.type == "export_statement":
+        parent = family[parent.id][0]
+    if parent is None or parent.type != "statement_block":
+        return False
+    holder = family[parent.id][0]
+    return holder is not None and holder.type in ("internal_module", "module")
 
 
 def _add_fn(

@@ -110,7 +110,9 @@ def role_gloss(c: Concept, room: int = GLOSS_LIMIT) -> str:
     turns on or off (its one parameter a flag), within ``room`` characters; "" when none of
     these holds."""
     words = short_name_words(c.name)
-    if c.kind == "function" and len(words) >= 2 and words[0] in NAME_VERBS:
+    # "startOf": a verb and what it leads to, not its object ("starts an of", dayjs)
+    names_object = len(words) >= 2 and words[-1] not in DANGLING
+    if c.kind == "function" and names_object and words[0] in NAME_VERBS:
         rest = " ".join(words[1:])
         return f"{NAME_VERBS[words[0]]} {'' if rest.endswith('s') else article(rest) + ' '}{rest}"
     if c.kind == "function" and len(words) >= 2 and words[0] in _ASKS:
@@ -135,7 +137,7 @@ def _asks_gloss(c: Concept, words: list[str]) -> str:
     verb, rest = words[0], " ".join(words[1:])
     # the parameter is the subject, unless it names what is asked ("hasHeader(header)")
     named = c.params and not set(short_name_words(c.params[0])) & set(words[1:])
-    subject = param_phrase(c.params[0]) if named else "something"
+    subject = (param_phrase(c.params[0]) if named else "") or "something"
     if verb in ("can", "should"):  # "canParse": it can parse, not its input
         return f"tells whether it {verb} {rest}"
     last = words[-1]
@@ -166,7 +168,11 @@ def _with_article(phrase: str) -> str:
 
 def param_phrase(name: str) -> str:
     """A parameter as words: "status_code" -> "a status code", "opt" -> "options",
-    "shortCircuit" -> "a short circuit"."""
+    "shortCircuit" -> "a short circuit"; "" for a one-letter name (dayjs' ``dayjs(date, c)``
+    and ``isDayjs(d)``), which says nothing: "takes a date and a c", "tells whether a d is
+    dayjs"."""
+    if len(name.strip("_$")) <= 1:
+        return ""
     words = [ABBREVIATIONS.get(w, w) for w in short_name_words(name)]
     return _with_article(" ".join(words)) if words else ""
 
@@ -178,6 +184,8 @@ def params_gloss(c: Concept, example: bool = False) -> str:
     ``example``, the first parameter says what the README's example passes for it ("takes
     a key ('port') and options"), or "" when the README passes no short string."""
     said = [param_phrase(p) for p in c.params]
+    if example and said and not said[0]:  # the example's value would go to the next one
+        return ""
     said = [p for p in said if p]
     own = " ".join(short_name_words(c.name))
     if not said or (len(said) == 1 and said[0].lower().endswith(own)):  # URL(url)

@@ -30,8 +30,13 @@ def max_exceptions(top: int) -> int:
 
 def _api_tier(c: Concept) -> int:
     """0 for what the project hands its users (exported, in the README's examples, used as a
-    decorator there), 1 for the rest: the public API is filmed first."""
-    return 0 if (c.exported or c.in_readme or c.decorator) else 1
+    decorator there), 2 for what the analysis ranked below zero (its penalty for how the
+    package works inside, api.PRIVATE_PENALTY), 1 for the rest: the public API is filmed
+    first, and a better fit is never looked for among the package's insides (dayjs'
+    parseDate, -1.39, took the place of its Dayjs class, 5.62, which fit no gag)."""
+    if c.exported or c.in_readme or c.decorator:
+        return 0
+    return 2 if c.score < 0 else 1
 
 
 # "similar to the :class:`File` type", "Works like :class:`.Serializer`", "Similar to
@@ -101,7 +106,9 @@ def pick_groups(
     concept that does not fit for the next ones of the same standing (public API for public
     API, at most top*SEARCH_DEPTH places down) that do; never a name the README's examples
     use, which is what users touch whatever the theme offers. Places still empty go to the
-    passed-over concepts, in order, before the next group is looked at.
+    passed-over concepts, in order, before the next group is looked at and before any
+    concept past the search depth, which fits no better than they do (the cast follows the
+    scores).
     """
     if top < 1:
         return ()
@@ -178,7 +185,7 @@ def _select(
                 return True
         return False
 
-    for tier in (0, 1):
+    for tier in (0, 1, 2):
         passed.clear()
         looked = 0
         for i in (i for i in ordered if _api_tier(unique[i]) == tier):
@@ -194,6 +201,14 @@ def _select(
                     over_cap.append(i)
                 continue
             looked += 1
+            if looked > top * SEARCH_DEPTH and passed:
+                # the search is over: the concepts passed over rank above this one, so they
+                # take the places first (dayjs' Dayjs and dayjs.unix went to locale modules
+                # found past the depth, which fit no better and scored a fifth as much)
+                chosen.extend(passed[: max(0, top - len(chosen))])
+                passed.clear()
+                if len(chosen) >= top:
+                    break
             may_pass = not c.in_readme and looked <= top * SEARCH_DEPTH
             if may_pass and (
                 variant_of(c, names) is not None or (fits is not None and not fits(c))

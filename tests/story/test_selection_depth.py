@@ -1,0 +1,59 @@
+"""When no concept fits a gag, the cast still follows the scores (selection.pick_groups).
+
+dayjs' heist film passed over its Dayjs class (5.62), months (2.75) and dayjs.unix (1.38) for
+weak fits, looked SEARCH_DEPTH places down for better ones, then gave the places to the
+locale modules it came to next (0.50 each, fitting no better): five shots of locales.
+"""
+
+from __future__ import annotations
+
+from sorafilm_nb.analysis.profile import Concept, RepoProfile
+from sorafilm_nb.story.selection import SEARCH_DEPTH, pick_concepts
+
+
+def _profile(concepts: list[Concept]) -> RepoProfile:
+    return RepoProfile(
+        root="/x",
+        name="dayjs",
+        title="dayjs",
+        description="",
+        concepts=tuple(concepts),
+        files_scanned=len(concepts),
+    )
+
+
+def test_past_the_search_depth_the_passed_over_concepts_come_first() -> None:
+    top = 3
+    strong = [
+        Concept(name=n, kind="class", file=f"{n}.js", line=1, summary="", score=s)
+        for n, s in (("Dayjs", 5.6), ("months", 2.7), ("unix", 1.4))
+    ]
+    filler = [
+        Concept(
+            name=f"locale.{n}", kind="module", file=f"locale/{n}.js", line=1, summary="", score=0.5
+        )
+        for n in ("af", "am", "ar", "az", "be", "bg", "bi", "bm", "bn", "bo")
+    ]
+    assert len(strong) + len(filler) > top * SEARCH_DEPTH  # the search runs out
+    picked = pick_concepts(_profile(strong + filler), top, fits=lambda c: False)
+    assert [c.name for c in picked] == ["Dayjs", "months", "unix"]
+
+
+def test_a_concept_that_fits_still_takes_a_weak_ones_place_within_the_depth() -> None:
+    concepts = [
+        Concept(name=n, kind="class", file=f"{n}.js", line=1, summary="", score=s)
+        for n, s in (("Weak", 5.0), ("Fits", 4.0), ("Other", 3.0))
+    ]
+    picked = pick_concepts(_profile(concepts), 1, fits=lambda c: c.name == "Fits")
+    assert [c.name for c in picked] == ["Fits"]
+
+
+def test_a_better_fit_is_never_looked_for_among_the_packages_insides() -> None:
+    """dayjs' parseDate (-1.39: the analysis' penalty for a function the entry does not hand
+    out) fit a gag and took the place of its Dayjs class (5.62), which fit none."""
+    concepts = [
+        Concept(name="Dayjs", kind="class", file="index.d.ts", line=1, summary="", score=5.6),
+        Concept(name="parseDate", kind="function", file="index.js", line=9, summary="", score=-1.4),
+    ]
+    picked = pick_concepts(_profile(concepts), 1, fits=lambda c: c.name == "parseDate")
+    assert [c.name for c in picked] == ["Dayjs"]
