@@ -94,7 +94,12 @@ def shown(text: str) -> str:
 
     Why removed and not escaped like ``printable``: a caption is read, not debugged, and a
     ``\\u202e`` in a film's subtitle is noise; the terminal guard still escapes whatever else
-    reaches it. Same character sets as ``printable`` (one home), plus the invisible ones."""
+    reaches it. Same character sets as ``printable`` (one home), plus the invisible ones.
+
+    Printable ASCII (all but a few of a profile's 4,500 texts) holds none of them and comes
+    back as it is, without the translation: a tenth of the time (3 ms of a cold build)."""
+    if text.isascii() and text.isprintable():
+        return text
     text = text.translate(_SHOWN)
     if max(text, default="") >= "\U000e0000":
         text = _TAGS.sub(lambda m: m.group(1) or "", text)

@@ -18,7 +18,7 @@ from .exports import find_method, js_exports
 from .files import DECLARATIONS, is_built
 from .js_listed import member_name
 from .module_family import module_families
-from .project import js_entries
+from .project import Metadata, js_entries
 from .public import (
     EXPORTED_BONUS,
     JS_BUILTIN_NAMES,
@@ -66,7 +66,7 @@ def import_names(files: list[str], in_tests: Any) -> frozenset[str]:
 
 
 def exported_names(
-    results: Mapping[str, FileScan], files: list[str], in_tests: Any, root: Path | None
+    results: Mapping[str, FileScan], files: list[str], in_tests: Any, meta: Metadata | None
 ) -> tuple[set[str], dict[str, str], frozenset[str] | None]:
     """(names the package hands to users, JS exported instance -> class, the JS files the
     entry hands out, or None when there is no JavaScript entry to start from).
@@ -80,9 +80,9 @@ def exported_names(
     names: set[str] = set()
     instances: dict[str, str] = {}
     js_modules: frozenset[str] | None = None
-    if root is not None and any(results[rel].get("lang", "python") != "python" for rel in files):
-        entries = js_entries(root)
-        js = js_exports(root, entries)
+    if meta is not None and any(results[rel].get("lang", "python") != "python" for rel in files):
+        entries = js_entries(meta)
+        js = js_exports(meta, entries)
         names.update(js.names)
         instances = dict(js.instances)
         js_modules = js.modules if entries else None
@@ -145,7 +145,7 @@ def api_pass(
     class_defs: list[tuple[str, str, int, list[str], str, int, str]],
     bases_of: Mapping[str, set[str]],
     readme: str,
-    root: Path | None,
+    meta: Metadata | None,
     include: frozenset[str],
     include_private: bool,
     *,
@@ -157,14 +157,16 @@ def api_pass(
 
     exc_bonus (exception name -> what its raises and catches add) counts only for the
     exceptions users are shown (exception_standing). docs are the documentation pages'
-    text: a name their examples use gains docs_bonus (a README name already has more)."""
+    text: a name their examples use gains docs_bonus (a README name already has more).
+    meta, the repository's metadata, gives the JavaScript entry's exports and the root the
+    README's method calls are looked up in; without it, neither is."""
     from .rank import in_tests
 
     submodules = module_names(files)
     uses, method_uses = code_uses(readme, submodules) if readme else ({}, [])
     taught = doc_uses(docs, import_names(files, in_tests), submodules) if docs else {}
     total = len(uses) + len(method_uses)
-    exported, instances, js_modules = exported_names(results, files, in_tests, root)
+    exported, instances, js_modules = exported_names(results, files, in_tests, meta)
     if DEFAULT_EXPORT in instances and readme:
         # the README's names for the package (``const Koa = require('koa')``) are its
         # default export: ``new Koa()`` makes an Application, ``app.use`` is Application.use
@@ -275,14 +277,14 @@ def api_pass(
     )
     out = exception_standing(without_twins(out), bases_of, exc_bonus or {}, taught)
     out = abstract_bases(neighbours(out, uses, total), bases_of, taught)
-    if root is not None and method_uses:
+    if meta is not None and method_uses:
         standing: dict[str, float] = {}
         for row in out:
             if row[0] in ("class", "exception"):
                 standing[row[1]] = max(standing.get(row[1], 0.0), row[5])
         out.extend(
             _methods(
-                root, method_uses, standing, class_defs, bases_of, exported, instances, include
+                meta.root, method_uses, standing, class_defs, bases_of, exported, instances, include
             )
         )
     return module_families(out, readme, left)  # dayjs' 145 locales: one concept
@@ -444,6 +446,7 @@ def _methods(
             where[name] = (rel, lang)
     out: list[tuple[Any, ...]] = []
     done: set[tuple[str, str]] = set()
+    sources: dict[str, Any] = {}  # each file read and parsed once (exports.find_method)
     looked = 0
     last = max(1, max(u.order for u in method_uses))
     for use in method_uses:
@@ -459,7 +462,7 @@ def _methods(
         while chain:  # the class, then its bases in the repo, nearest first
             cls = chain.pop(0)
             rel, lang = where[cls]
-            hit = find_method(root, rel, cls, attr, lang)
+            hit = find_method(root, rel, cls, attr, lang, sources)
             if hit is not None:
                 line, summary = hit
                 share = 0.9 if use.decorator else 0.5

@@ -20,7 +20,7 @@ from .entry_line import entry_line
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
-from .project import install_line, project_name, project_summary
+from .project import Metadata, install_line, project_name, project_summary
 from .promised import with_promise
 from .raisers import with_raises
 from .rank import rank
@@ -137,9 +137,11 @@ def build(
     options: _Options | None = None,
     *,
     readme_path: str | None,
+    meta: Metadata | None = None,
 ) -> RepoProfile:
     """The profile; ``readme_path`` is where readme_text was read (Readme.path), named when
-    its promise is passed over."""
+    its promise is passed over; meta: the packaging metadata as analyze() read it (read here
+    when not given)."""
     # here: a warm analyze() builds nothing
     from .readme import choose_title, first_sentence, read_readme, strip_markup
     from .readme_catches import caught_from
@@ -150,19 +152,21 @@ def build(
         from .profile import _Options
 
         options = _Options()
-    published = project_name(root)
+    if meta is None:
+        meta = Metadata(root)
+    published = project_name(meta)
     readme = read_readme(readme_text, published.rsplit("/", 1)[-1] if published else None)
     title = choose_title(published, readme, root.name)
     # a module that is an anonymous function (``module.exports = function``) named by its
     # package (js_default)
-    results = named_defaults(results, root)
+    results = named_defaults(results, meta)
     rows, themes = rank(
         {k: v for k, v in results.items() if "warn" not in v},
         package,
         readme=readme_text,
         include=options.include,
         include_private=options.include_private,
-        root=root,
+        meta=meta,
         docs=read_pages(root),
     )
     warnings = tuple(
@@ -218,8 +222,8 @@ def build(
     # no README sentence says it: the metadata's summary does ("Retry code until ..."), read
     # as the README's prose is (a description is Markdown on PyPI and npm: its "**", links,
     # tags and "&amp;" reached the end card and prompts as written)
-    summary = first_sentence(strip_markup(project_summary(root)))
-    install = install_line(root, readme_text)
+    summary = first_sentence(strip_markup(project_summary(meta)))
+    install = install_line(meta, readme_text)
     tagline, left_out = _promise([(readme_path, readme.tagline), (None, summary)])
     # what the promise names comes first (promised.py): the README's whole first sentence
     # when the promise is its (the tagline is cut at 120 characters), else the promise

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..lazyre import LazyPattern, word_start
-from .scan_python import parse_quietly
+from .scan_python import all_nodes, parse_quietly
 
 
 @dataclass(frozen=True)
@@ -222,33 +222,34 @@ def _python_uses(
     # project's: a project function of the same name is not what the example uses
     local: set[str] = set()
     imported: set[str] = set()
-    every = list(ast.walk(tree))
+    every = all_nodes(tree)
     for node in every:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        kind = type(node)  # the parser makes no subclasses: type() is isinstance() here
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             local.add(node.name)
             for d in node.decorator_list:
                 decorators.add(id(d.func if isinstance(d, ast.Call) else d))
-        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        elif kind is ast.Name and type(node.ctx) is not ast.Load:
             local.add(node.id)
-        elif isinstance(node, ast.arg):
+        elif kind is ast.arg:
             local.add(node.arg)
-        elif isinstance(node, ast.ImportFrom):
+        elif kind is ast.ImportFrom:
             names = {a.asname or a.name for a in node.names}
             if (node.module or "").split(".")[0] in _STDLIB and not node.level:
                 local.update(names)  # the standard library's: as foreign as a local
             else:
                 imported.update(names)
                 modules.update(a.asname or a.name for a in node.names if a.name in submodules)
-        elif isinstance(node, ast.Import):
+        elif kind is ast.Import:
             modules.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+        elif kind is ast.Assign and isinstance(node.value, ast.Call):
             cls = _dotted(node.value.func).rsplit(".", 1)[-1]
             if cls[:1].isupper():
                 for t in node.targets:
                     if isinstance(t, ast.Name):
                         owners[t.id] = cls
     nodes = sorted(
-        (n for n in every if isinstance(n, (ast.Name, ast.Attribute, ast.ImportFrom))),
+        (n for n in every if type(n) in (ast.Name, ast.Attribute, ast.ImportFrom)),
         key=lambda n: (n.lineno, n.col_offset),
     )
     for node in nodes:

@@ -18,10 +18,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from .project import _NPM_NAME, _package_json, _valid, js_entries
+from .project import Metadata, js_entries, npm_name
 from .scan_python import FileScan
 
 _PART = re.compile(r"[^A-Za-z0-9_$]+")
@@ -45,7 +44,7 @@ def _file_name(rel: str) -> str:
     return identifier(stem) or "default"
 
 
-def named_defaults(results: Mapping[str, FileScan], root: Path) -> dict[str, FileScan]:
+def named_defaults(results: Mapping[str, FileScan], meta: Metadata) -> dict[str, FileScan]:
     """results with each anonymous default export ("dflt") turned into the function or
     class (and its methods) it is, named as the module docstring says. Files without one are
     the same objects; with none at all, results come back as they are."""
@@ -53,8 +52,8 @@ def named_defaults(results: Mapping[str, FileScan], root: Path) -> dict[str, Fil
     with_default = [rel for rel, r in results.items() if r.get("dflt")]
     if not with_default:
         return out
-    entries = set(js_entries(root))
-    package = identifier(_valid(_package_json(root).get("name"), _NPM_NAME) or "")
+    entries = set(js_entries(meta))
+    package = identifier(npm_name(meta) or "")
     for rel in with_default:
         r: FileScan = {**results[rel]}
         kind, line, summary, bases, methods, members = r.pop("dflt")

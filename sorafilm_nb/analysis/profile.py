@@ -58,7 +58,7 @@ from .pool import Finish, run_then
 from .pool import run as run_on_cores
 from .pool import start_method as _start_method
 from .pool import workers as _workers
-from .project import entry_build_files, metadata_fingerprint
+from .project import Metadata, entry_build_files, metadata_fingerprint
 from .public import check_include
 from .rank import RANK_VERSION
 from .scan_python import FileScan
@@ -163,7 +163,8 @@ def _analyze(
     known_files: dict[str, list[Any]] = index["files"]
     trusted_before = index["started_ns"] - _RACY_NS
     files, listing, dirs, unreadable = list_files(root, index.get("dirs"), trusted_before)
-    compiled_only = set(entry_build_files(root)).difference(files)
+    meta = Metadata(root)  # read once: the entry's files, the fingerprint, then the build
+    compiled_only = set(entry_build_files(meta)).difference(files)
     if compiled_only:  # the package ships only compiled code in a folder the walk skips
         files = prefer_sources(sorted([*files, *compiled_only]))
     readme_path, readme_text, readme_skipped = _readme_text(root)
@@ -197,7 +198,7 @@ def _analyze(
     package = _package_name(root)
     # the metadata (title) and the options decide the profile too: they join the README in
     # the fingerprint of what it was built from
-    extra = f"{options.key()}\0{metadata_fingerprint(root)}\0{docs_signature(root)}"
+    extra = f"{options.key()}\0{metadata_fingerprint(meta)}\0{docs_signature(root)}"
 
     # 2. the warmest path: nothing to read and the stored profile is for exactly these keys
     saved = index.get("profile")
@@ -293,7 +294,9 @@ def _analyze(
             results.update(unkeyed)
             fingerprint = _fingerprint(root, package, readme_text + extra, keys, unkeyed)
             phases["load"] = time.perf_counter() - t0
-            profile = _build(root, package, readme_text, results, options, readme_path=readme_path)
+            profile = _build(
+                root, package, readme_text, results, options, readme_path=readme_path, meta=meta
+            )
             phases["rank"] = time.perf_counter() - t0
 
         stats = _stats(

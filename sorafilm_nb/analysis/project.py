@@ -2,7 +2,7 @@
 
 Why here and not in the scanners: these facts are about a few files (pyproject.toml,
 package.json, the JavaScript entry point, the classes a README example calls methods on), read
-once per profile build; the per-file scanners and their caches stay as they are.
+once per profile build (Metadata); the per-file scanners and their caches stay as they are.
 """
 
 from __future__ import annotations
@@ -35,8 +35,47 @@ def _read(root: Path, rel: str) -> str:
             return ""
 
 
-def _package_json(root: Path) -> dict[str, object]:
-    text = _read(root, "package.json")
+# The files a project's name, summary and entry points come from (metadata_fingerprint's order)
+METADATA_FILES = ("pyproject.toml", "package.json", "setup.cfg", "setup.py", "PKG-INFO")
+
+
+class Metadata:
+    """A repository's packaging metadata as one analysis reads it: each of METADATA_FILES
+    read when this is made, pyproject.toml and package.json each parsed at the first
+    question, and the JavaScript entries (js_entries) found once.
+
+    Why one of these per analysis, passed to every question: flask's build read and parsed
+    pyproject.toml four times (its name, its summary, and twice for its install line) and a
+    JavaScript package's package.json eight, each read opening the file anew. Why not a
+    cache keyed by the root: the files change between two analyses of one root (an edit
+    between two plans in a notebook, a test that rewrites pyproject.toml in-process), and
+    such a cache would answer the second from the first's text. Parsing waits for a
+    question: a warm analyze() asks only for the texts (metadata_fingerprint) and package.json
+    (entry_build_files), and never imports tomllib (issue 14)."""
+
+    __slots__ = ("_entries", "_package", "_tables", "root", "texts")
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.texts = {name: _read(root, name) for name in METADATA_FILES}
+        self._tables: list[dict[str, object]] | None = None
+        self._package: dict[str, object] | None = None
+        self._entries: list[str] | None = None
+
+    def package_json(self) -> dict[str, object]:
+        """package.json's top object; {} when there is none or it is not a JSON object."""
+        if self._package is None:
+            self._package = _parse_package(self.texts["package.json"])
+        return self._package
+
+    def pyproject_tables(self) -> list[dict[str, object]]:
+        """pyproject.toml's ``[project]`` and ``[tool.poetry]`` tables, those that are there."""
+        if self._tables is None:
+            self._tables = _parse_pyproject(self.texts["pyproject.toml"])
+        return self._tables
+
+
+def _parse_package(text: str) -> dict[str, object]:
     try:
         doc = json.loads(text) if text else {}
     except (ValueError, RecursionError):  # hostile nesting recurses past the limit
@@ -44,105 +83,8 @@ def _package_json(root: Path) -> dict[str, object]:
     return doc if isinstance(doc, dict) else {}
 
 
-def project_name(root: Path) -> str | None:
-    """The name the project is published under: pyproject.toml ``[project] name`` (or
-    ``[tool.poetry] name``), package.json ``name``, setup.cfg ``[metadata] name``, or a literal
-    ``name=`` in setup.py; None when none says. A scoped npm name keeps its last part.
-
-    A name its registry would refuse (PyPI's and npm's rules: _PYTHON_NAME, _NPM_NAME) is no
-    name: the repository is hostile, and ``x<script>y</script>`` or ``../../etc/passwd``
-    became the film's title ("script>", "passwd") through the scope strip."""
-    named = _metadata_name(root)
-    return named[1].rsplit("/", 1)[-1] if named else None
-
-
-def _metadata_name(root: Path) -> tuple[str, str] | None:
-    """(registry, name) of the first metadata file naming the project, in project_name's
-    order: ("pip", "Flask"), ("npm", "@scope/kit") (the scope kept: it is part of what npm
-    installs); None when none names it or the name is one its registry would refuse."""
-    for table in _pyproject_tables(root):
-        if name := _valid(table.get("name"), _PYTHON_NAME):
-            return "pip", name
-    if name := _valid(_package_json(root).get("name"), _NPM_NAME):
-        return "npm", name
-    text = _read(root, "setup.cfg")
-    if text:
-        import configparser
-
-        cfg = configparser.ConfigParser(interpolation=None)
-        try:
-            cfg.read_string(text)
-            value = cfg.get("metadata", "name", fallback="").strip()
-        except configparser.Error:
-            value = ""
-        if name := _valid(value, _PYTHON_NAME):  # "attr: pkg.NAME" is no name either
-            return "pip", name
-    text = _read(root, "setup.py")
-    m = re.search(r"""\bname\s*=\s*(['"])([^'"\n]{1,214})\1""", text)
-    name = _valid(m.group(2), _PYTHON_NAME) if m else None
-    return ("pip", name) if name else None
-
-
-# The commands a README gives to install a package from its registry, before the name (and
-# any options between): "pip install -U Flask", "python -m pip install", "uv add", "npm i",
-# "yarn add", "pnpm add", "bun add".
-_INSTALLS = {
-    "pip": r"(?:pip3?|python3? -m pip|uv pip|pipx|poetry|uv|pdm) (?:install|add)",
-    "npm": r"(?:npm (?:install|i|add)|yarn (?:global )?add|pnpm (?:add|install|i)|bun (?:add|i))",
-}
-_OPTIONS = r"(?: +-{1,2}[A-Za-z][\w-]*)*"
-
-
-def install_line(root: Path, readme: str) -> str:
-    """How to get the project: "pip install Flask" or "npm install @scope/kit", with the name
-    its packaging metadata gives; "" unless the project says it is published.
-
-    Why not every name the metadata gives: every pyproject.toml and package.json needs a name,
-    published or not (an app, an internal tool, this repository), and a film telling viewers
-    to install a name nobody published sends them to whatever someone registers under it.
-    So the name must be one the registry has by the project's own word: a PKG-INFO (the core
-    metadata of a built distribution: an sdist as PyPI serves it) naming it, or the README's
-    own install command for it ("pip install -U Flask", "npm i yargs"). A package.json with
-    ``"private": true`` or a ``Private :: Do Not Upload`` classifier is never published."""
-    built = _pkg_info_name(root)  # setup.py's name=about["__title__"] (requests) names none
-    named = _metadata_name(root) or (("pip", built) if built else None)
-    if named is None:
-        return ""
-    registry, name = named
-    if _private(root, registry):
-        return ""
-    built_it = registry == "pip" and built is not None and project_key(built) == project_key(name)
-    said = rf"(?<![\w-]){_INSTALLS[registry]}{_OPTIONS} +{re.escape(name)}(?![\w./-])"
-    if built_it or re.search(said, readme[:_MAX], re.I):
-        return f"{registry} install {name}"
-    return ""
-
-
-def _private(root: Path, registry: str) -> bool:
-    """The metadata says the package is never to be published: package.json's ``"private":
-    true``, or the classifier PyPI refuses uploads of (``Private :: Do Not Upload``)."""
-    if registry == "npm":
-        return _package_json(root).get("private") is True
-    for table in _pyproject_tables(root):
-        said = table.get("classifiers")
-        for c in said if isinstance(said, list) else ():
-            if isinstance(c, str) and c.strip().lower() == "private :: do not upload":
-                return True
-    return False
-
-
-def _pkg_info_name(root: Path) -> str | None:
-    """The ``Name:`` of the PKG-INFO at the root (core metadata: its headers end at the first
-    blank line); None when there is none or it names nothing PyPI would accept."""
-    head = _read(root, "PKG-INFO")[:20000].split("\n\n", 1)[0]
-    m = re.search(r"(?m)^Name:[ \t]*(\S.*?)[ \t]*\r?$", head)
-    return _valid(m.group(1), _PYTHON_NAME) if m else None
-
-
-def _pyproject_tables(root: Path) -> list[dict[str, object]]:
-    """pyproject.toml's ``[project]`` and ``[tool.poetry]`` tables, those that are there."""
+def _parse_pyproject(text: str) -> list[dict[str, object]]:
     # tomllib only here: a warm profile never reads a name (issue 14)
-    text = _read(root, "pyproject.toml")
     if not text:
         return []
     if sys.version_info >= (3, 11):
@@ -160,15 +102,116 @@ def _pyproject_tables(root: Path) -> list[dict[str, object]]:
     return [t for t in tables if isinstance(t, dict)]
 
 
+def project_name(meta: Metadata) -> str | None:
+    """The name the project is published under: pyproject.toml ``[project] name`` (or
+    ``[tool.poetry] name``), package.json ``name``, setup.cfg ``[metadata] name``, or a literal
+    ``name=`` in setup.py; None when none says. A scoped npm name keeps its last part.
+
+    A name its registry would refuse (PyPI's and npm's rules: _PYTHON_NAME, _NPM_NAME) is no
+    name: the repository is hostile, and ``x<script>y</script>`` or ``../../etc/passwd``
+    became the film's title ("script>", "passwd") through the scope strip."""
+    named = _metadata_name(meta)
+    return named[1].rsplit("/", 1)[-1] if named else None
+
+
+def npm_name(meta: Metadata) -> str | None:
+    """package.json's ``name`` (a scoped one whole: "@scope/kit"), when npm would accept it;
+    else None (see project_name: a refused name is no name)."""
+    return _valid(meta.package_json().get("name"), _NPM_NAME)
+
+
+def _metadata_name(meta: Metadata) -> tuple[str, str] | None:
+    """(registry, name) of the first metadata file naming the project, in project_name's
+    order: ("pip", "Flask"), ("npm", "@scope/kit") (the scope kept: it is part of what npm
+    installs); None when none names it or the name is one its registry would refuse."""
+    for table in meta.pyproject_tables():
+        if name := _valid(table.get("name"), _PYTHON_NAME):
+            return "pip", name
+    if name := npm_name(meta):
+        return "npm", name
+    text = meta.texts["setup.cfg"]
+    if text:
+        import configparser
+
+        cfg = configparser.ConfigParser(interpolation=None)
+        try:
+            cfg.read_string(text)
+            value = cfg.get("metadata", "name", fallback="").strip()
+        except configparser.Error:
+            value = ""
+        if name := _valid(value, _PYTHON_NAME):  # "attr: pkg.NAME" is no name either
+            return "pip", name
+    text = meta.texts["setup.py"]
+    m = re.search(r"""\bname\s*=\s*(['"])([^'"\n]{1,214})\1""", text)
+    name = _valid(m.group(2), _PYTHON_NAME) if m else None
+    return ("pip", name) if name else None
+
+
+# The commands a README gives to install a package from its registry, before the name (and
+# any options between): "pip install -U Flask", "python -m pip install", "uv add", "npm i",
+# "yarn add", "pnpm add", "bun add".
+_INSTALLS = {
+    "pip": r"(?:pip3?|python3? -m pip|uv pip|pipx|poetry|uv|pdm) (?:install|add)",
+    "npm": r"(?:npm (?:install|i|add)|yarn (?:global )?add|pnpm (?:add|install|i)|bun (?:add|i))",
+}
+_OPTIONS = r"(?: +-{1,2}[A-Za-z][\w-]*)*"
+
+
+def install_line(meta: Metadata, readme: str) -> str:
+    """How to get the project: "pip install Flask" or "npm install @scope/kit", with the name
+    its packaging metadata gives; "" unless the project says it is published.
+
+    Why not every name the metadata gives: every pyproject.toml and package.json needs a name,
+    published or not (an app, an internal tool, this repository), and a film telling viewers
+    to install a name nobody published sends them to whatever someone registers under it.
+    So the name must be one the registry has by the project's own word: a PKG-INFO (the core
+    metadata of a built distribution: an sdist as PyPI serves it) naming it, or the README's
+    own install command for it ("pip install -U Flask", "npm i yargs"). A package.json with
+    ``"private": true`` or a ``Private :: Do Not Upload`` classifier is never published."""
+    built = _pkg_info_name(meta)  # setup.py's name=about["__title__"] (requests) names none
+    named = _metadata_name(meta) or (("pip", built) if built else None)
+    if named is None:
+        return ""
+    registry, name = named
+    if _private(meta, registry):
+        return ""
+    built_it = registry == "pip" and built is not None and project_key(built) == project_key(name)
+    said = rf"(?<![\w-]){_INSTALLS[registry]}{_OPTIONS} +{re.escape(name)}(?![\w./-])"
+    if built_it or re.search(said, readme[:_MAX], re.I):
+        return f"{registry} install {name}"
+    return ""
+
+
+def _private(meta: Metadata, registry: str) -> bool:
+    """The metadata says the package is never to be published: package.json's ``"private":
+    true``, or the classifier PyPI refuses uploads of (``Private :: Do Not Upload``)."""
+    if registry == "npm":
+        return meta.package_json().get("private") is True
+    for table in meta.pyproject_tables():
+        said = table.get("classifiers")
+        for c in said if isinstance(said, list) else ():
+            if isinstance(c, str) and c.strip().lower() == "private :: do not upload":
+                return True
+    return False
+
+
+def _pkg_info_name(meta: Metadata) -> str | None:
+    """The ``Name:`` of the PKG-INFO at the root (core metadata: its headers end at the first
+    blank line); None when there is none or it names nothing PyPI would accept."""
+    head = meta.texts["PKG-INFO"][:20000].split("\n\n", 1)[0]
+    m = re.search(r"(?m)^Name:[ \t]*(\S.*?)[ \t]*\r?$", head)
+    return _valid(m.group(1), _PYTHON_NAME) if m else None
+
+
 SUMMARY_MAX = 300  # characters of a metadata summary kept (a tagline takes its first sentence)
 
 
-def project_summary(root: Path) -> str:
+def project_summary(meta: Metadata) -> str:
     """What the project's metadata says it is: pyproject.toml's ``description``, else
     package.json's: the tagline of a package whose README says none, or that ships no README
     (tenacity's sdist: "Retry code until it succeeds"). "" when neither says."""
-    said = [t.get("description") for t in _pyproject_tables(root)]
-    said.append(_package_json(root).get("description"))
+    said = [t.get("description") for t in meta.pyproject_tables()]
+    said.append(meta.package_json().get("description"))
     text = next((d for d in said if isinstance(d, str) and d.strip()), "")
     return " ".join(text.split())[:SUMMARY_MAX]
 
@@ -192,12 +235,9 @@ def _valid(value: object, pattern: re.Pattern[str]) -> str | None:
     return value if pattern.fullmatch(value) else None
 
 
-def metadata_fingerprint(root: Path) -> str:
+def metadata_fingerprint(meta: Metadata) -> str:
     """The metadata files' text, for the profile cache key (a rename changes the title)."""
-    return "\0".join(
-        _read(root, n)[:20000]
-        for n in ("pyproject.toml", "package.json", "setup.cfg", "setup.py", "PKG-INFO")
-    )
+    return "\0".join(meta.texts[n][:20000] for n in METADATA_FILES)
 
 
 # ------------------------------------------------------------------ JavaScript entry points
@@ -205,10 +245,17 @@ def metadata_fingerprint(root: Path) -> str:
 _JS_EXTS = ("", ".js", ".ts", ".mjs", ".cjs", ".tsx", "/index.js", "/index.ts", "/index.mjs")
 
 
-def js_entries(root: Path) -> list[str]:
+def js_entries(meta: Metadata) -> list[str]:
     """The package's entry files (relative posix paths): package.json "exports" ".", then
-    "module" and "main", then index.js; TypeScript sources win over their compiled copies."""
-    pkg = _package_json(root)
+    "module" and "main", then index.js; TypeScript sources win over their compiled copies.
+    Found once per Metadata (a build asks three times: the files to read, the exports, the
+    default export's name); a copy each time."""
+    if meta._entries is None:
+        meta._entries = _js_entries(meta.root, meta.package_json())
+    return list(meta._entries)
+
+
+def _js_entries(root: Path, pkg: dict[str, object]) -> list[str]:
     wanted: list[str] = []
 
     def walk(value: object) -> None:
@@ -245,7 +292,7 @@ _LOADS = LazyPattern(
 )
 
 
-def entry_build_files(root: Path) -> list[str]:
+def entry_build_files(meta: Metadata) -> list[str]:
     """The source files of the build folders (build/, dist/, ... which the walk skips) that
     the package's entry lies in or loads directly: a package that ships only compiled code
     (yargs: index.cjs requires ./build/index.cjs) would otherwise show nothing at all.
@@ -253,7 +300,8 @@ def entry_build_files(root: Path) -> list[str]:
     Never outside the repository: a path with ``../`` that leaves it is dropped
     (files.build_folder), and a folder reached through a symlink is not listed
     (files.list_folder); each file is still opened by files.open_inside."""
-    entries = js_entries(root)
+    root = meta.root
+    entries = js_entries(meta)
     own = [rel for rel in entries if not build_folder(rel)]
     # an entry of the package's own (axios's index.js loads ./lib/) outranks the bundles an
     # "exports" condition names in dist/: those are the same code, built

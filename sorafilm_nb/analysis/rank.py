@@ -19,10 +19,10 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from .files import DECLARATIONS
+from .project import Metadata
 from .public import GROUPS, group_of, is_markup
 from .scan_python import FileScan
 from .scan_python import _pyscan as _scanner
@@ -191,7 +191,7 @@ def rank(
     readme: str = "",
     include: frozenset[str] = frozenset(),
     include_private: bool = False,
-    root: Path | None = None,
+    meta: Metadata | None = None,
     docs: list[str] | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[str, float]]]:
     """(concept rows sorted best first, themes) from {rel path: scan result}.
@@ -200,9 +200,9 @@ def rank(
     bases, methods, refs, public, exported, in_readme, readme_order, decorator), the field
     order of analysis.Concept. Concepts defined under the groups of public.GROUPS are left
     out unless named in include; private ones unless include_private. readme is the README's
-    text (its code examples lead the ranking); root, when given, lets README method calls
-    (``app.route``) be found in the source and listed as ``Flask.route``; docs are the
-    documentation pages' text (analysis.docs), whose examples count after the README's.
+    text (its code examples lead the ranking); meta (project.Metadata), when given, lets README
+    method calls (``app.route``) be found as ``Flask.route`` and a JavaScript entry say what it
+    exports; docs are the documentation pages' text (analysis.docs), counted after the README's.
     """
     files = sorted(results)
     # --- who defines what
@@ -423,7 +423,7 @@ def rank(
         class_defs,
         bases_of,
         readme,
-        root,
+        meta,
         include,
         include_private,
         exc_bonus=exc_bonus,

@@ -191,6 +191,24 @@ def parse_quietly(source: str | bytes) -> ast.Module:
         return ast.parse(source)
 
 
+def all_nodes(tree: ast.AST) -> list[Any]:
+    """Every node of tree in ast.walk's order (breadth first, children in field order),
+    without its generators: ast.walk was a third of reading a docs folder's examples
+    (examples: flask's 72 pages, 215 examples, ~15 ms of a cold build). Readers that sort
+    the nodes by where they start rely on the order: ``a.b`` and its ``a`` start at one
+    place. Any: its readers go by type(node) (the parser makes no subclasses), which mypy
+    cannot narrow."""
+    out = [tree]
+    for node in out:  # the list grows as it is read: a queue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                out.append(value)
+            elif isinstance(value, list):
+                out.extend([v for v in value if isinstance(v, ast.AST)])
+    return out
+
+
 def scan_python_ast(data: bytes) -> FileScan:
     """scan_python with ast alone: the reference the C scanner is tested against."""
     try:

@@ -127,8 +127,12 @@ def without_twins(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     concept for another runtime, with the same references (they are counted by name), so
     the two tied and the path's order chose the copy: tenacity's film cast the asyncio
     retry_if_exception, whose summary is the original's, from asyncio/retry.py."""
-    originals = {(r[0], r[1]) for r in rows if r[2] and not _twin(r[2])}
-    return [r for r in rows if not (r[2] and _twin(r[2]) and (r[0], r[1]) in originals)]
+    # asked once a file, not twice a row: Django's 3,500 rows lie in 900 files (~5 ms)
+    twins = {rel for rel in {r[2] for r in rows} if rel and _twin(rel)}
+    if not twins:
+        return rows
+    originals = {(r[0], r[1]) for r in rows if r[2] and r[2] not in twins}
+    return [r for r in rows if not (r[2] in twins and (r[0], r[1]) in originals)]
 
 
 ABSTRACT_PENALTY = 2.5  # as much as being handed out adds (public.EXPORTED_BONUS)

@@ -77,6 +77,9 @@ def _prepare(theme: Any, template: Any) -> None:
     repository (its meanwhile), so none of it waits until the reading is done (issue 14).
     Each is cached once loaded, so the plan finds it ready; whatever fails here is dropped,
     and fails again, reported, where the plan needs it."""
+    import base64  # noqa: F401  (redact's look for encoded keys, in the captions)
+
+    from .. import safeio  # noqa: F401  (the token counts' save)
     from . import boards, captions, compress, plan_lint, plans, tokens  # noqa: F401
     from .casting import MetaphorLibrary  # and casting's modules
     from .lint_data import Rules

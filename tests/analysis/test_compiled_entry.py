@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from sorafilm_nb.analysis.profile import RepoProfile, analyze
+from sorafilm_nb.analysis.project import Metadata
 from sorafilm_nb.analysis.scan_js import scan_js
 
 
@@ -165,7 +166,7 @@ def test_an_export_a_factory_makes_hands_out_the_factory_module(tmp_path: Path) 
     )
     write(tmp_path, "build/lib/factory.js", _FACTORY)
     write(tmp_path, "lib/shim.mjs", "export default {};\n")
-    got = js_exports(tmp_path, ["index.mjs"]).modules
+    got = js_exports(Metadata(tmp_path), ["index.mjs"]).modules
     assert "build/lib/factory.js" in got and "lib/shim.mjs" not in got, got
 
 
@@ -191,5 +192,6 @@ def test_the_declarations_package_json_names_give_the_exported_names(tmp_path: P
         "export declare class Parser { command(n: string): this; }\n"
         "export declare function makeParser(): Parser;\n",
     )
-    got = js_exports(tmp_path, js_entries(tmp_path)).names
+    meta = Metadata(tmp_path)
+    got = js_exports(meta, js_entries(meta)).names
     assert {"Parser", "makeParser", "VERSION"} <= got, got

@@ -153,3 +153,21 @@ def test_testcode_blocks_under_tilde_titles_are_examples() -> None:
     fenced = "Text\n\n~~~~~~~~python\nfrom plucky import again\nagain()\n~~~~~~~~\n"
     assert "again" in code_uses(fenced)[0]
     assert "again" in code_uses(fenced.replace("python", ""))[0]  # untagged: guessed
+
+
+def test_an_examples_nodes_are_read_in_ast_walks_order() -> None:
+    """scan_python.all_nodes replaces ast.walk (its generators were a third of reading a
+    docs folder's examples) and must keep its order: the uses are sorted by where they start,
+    and ``app.route`` and its ``app`` start at one place, so ties keep the walk's order."""
+    import ast
+
+    from sorafilm_nb.analysis.scan_python import all_nodes
+
+    src = (
+        "import click\nfrom flask import Flask as F, json\n\n"
+        "@click.group()\n@click.pass_context\ndef cli(ctx, *args, k=1, **kw):\n"
+        "    app = F(__name__)\n    app.route('/')(lambda: json.dumps({'a': [1, (2, 3)]}))\n"
+        "    return [x.y.z for x in ctx.obj if x]\n"
+    )
+    tree = ast.parse(src)
+    assert all_nodes(tree) == list(ast.walk(tree))

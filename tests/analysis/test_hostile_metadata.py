@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.analysis.project import project_name
+from sorafilm_nb.analysis.project import Metadata, project_name
 
 DEEP = "[" * 100_000 + "]" * 100_000
 HUGE = "1" + "0" * 5_000
@@ -41,7 +41,7 @@ def _repo(tmp_path: Path, name: str, text: str) -> Path:
 )
 def test_hostile_metadata_is_no_metadata(tmp_path: Path, name: str, text: str) -> None:
     root = _repo(tmp_path, name, text)
-    assert project_name(root) in (None, "repo")  # the document is ignored, not half-read
+    assert project_name(Metadata(root)) in (None, "repo")  # the document is ignored, not half-read
     profile = analyze(root, use_cache=False)
     assert {c.name for c in profile.concepts} >= {"greet"}
 
@@ -63,10 +63,10 @@ def test_a_name_no_registry_accepts_is_no_name(tmp_path: Path, name: str, text: 
     setup.cfg's ``../../etc/passwd`` titled it "passwd" (issue 11): a name PyPI or npm would
     refuse is no name, and the title falls back as for a project without one."""
     root = _repo(tmp_path, name, text)
-    assert project_name(root) is None
+    assert project_name(Metadata(root)) is None
     assert analyze(root, use_cache=False).title == "repo"
 
 
 def test_a_scoped_npm_name_keeps_its_last_part(tmp_path: Path) -> None:
     root = _repo(tmp_path, "package.json", '{"name": "@acme/film-kit"}')
-    assert project_name(root) == "film-kit"
+    assert project_name(Metadata(root)) == "film-kit"

@@ -11,9 +11,11 @@ import json
 import resource
 from pathlib import Path
 
+import pytest
+
 from sorafilm_nb.analysis.concepts import RepoProfile
 from sorafilm_nb.analysis.profile import analyze
-from sorafilm_nb.analysis.project import install_line
+from sorafilm_nb.analysis.project import Metadata, install_line
 
 PYPROJECT = '[project]\nname = "Kit"\nversion = "1.0"\n'
 PKG_INFO = "Metadata-Version: 2.1\nName: Kit\nVersion: 1.0\n\n# Kit\n\npip install other\n"
@@ -26,6 +28,11 @@ def repo(root: Path, readme: str = "# Kit\n\nKit makes kits.\n", **meta: str) ->
     for name, text in meta.items():
         (root / name.replace("_", ".").replace(".INFO", "-INFO")).write_text(text, encoding="utf-8")
     return root
+
+
+def said(root: Path) -> str:
+    """The install line of the repository at root, as its README.md says it."""
+    return install_line(Metadata(root), (root / "README.md").read_text())
 
 
 def test_an_sdist_names_its_package_so_the_film_says_how_to_get_it(tmp_path: Path) -> None:
@@ -47,7 +54,7 @@ def test_the_readmes_own_install_command_says_it_is_published(tmp_path: Path) ->
             f"# Kit\n\n    $ {command}\n",
             pyproject_toml=PYPROJECT,
         )
-        assert install_line(root, (root / "README.md").read_text()) == "pip install Kit", command
+        assert said(root) == "pip install Kit", command
     scoped = repo(
         tmp_path / "npm",
         "# kit\n\n```sh\nnpm i --save @acme/kit\n```\n",
@@ -95,7 +102,7 @@ def test_a_hostile_readme_costs_no_more_than_reading_it(tmp_path: Path) -> None:
     readme = ("pip install -U -q" + " " * 5000 + "kitten\n") * 380
     assert len(readme) > 1_900_000
     before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-    assert install_line(root, readme) == ""
+    assert install_line(Metadata(root), readme) == ""
     assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 2.0
 
 
@@ -122,4 +129,44 @@ def test_only_a_name_npm_accepts_is_ever_said_to_install(tmp_path: Path) -> None
             f"# kit\n\nnpm install {name}\n",
             package_json=json.dumps({"name": name}),
         )
-        assert install_line(root, (root / "README.md").read_text()) == f"npm install {name}"
+        assert said(root) == f"npm install {name}"
+
+
+def test_a_build_reads_each_metadata_file_once_and_parses_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """flask's build read pyproject.toml five times and parsed it four (its name, its
+    summary, twice for its install line), and an npm package's package.json was read ten
+    times: one analysis reads each metadata file once (project.Metadata) and parses it at
+    most once. Counted, not timed; the real analyze()."""
+    import tomllib
+
+    from sorafilm_nb.analysis import project
+
+    root = repo(
+        tmp_path / "both",
+        "# Kit\n\npip install kit\n",
+        pyproject_toml=PYPROJECT,
+        package_json=json.dumps({"name": "kit", "main": "index.js", "description": "Kits."}),
+        PKG_INFO=PKG_INFO,
+    )
+    (root / "index.js").write_text("module.exports = function kit() {}\n", encoding="utf-8")
+    opened: list[str] = []
+    parsed: list[str] = []
+    real_open, real_loads = project.open_inside, tomllib.loads
+
+    def open_inside(where: str, rel: str) -> tuple[int, object]:
+        opened.append(rel)
+        return real_open(where, rel)
+
+    def loads(text: str) -> dict[str, object]:
+        parsed.append(text)
+        return real_loads(text)
+
+    monkeypatch.setattr(project, "open_inside", open_inside)
+    monkeypatch.setattr(tomllib, "loads", loads)
+    profile = analyze(root, use_cache=False)
+    assert profile.install == "pip install Kit"
+    metadata = [rel for rel in opened if rel in project.METADATA_FILES]
+    assert sorted(metadata) == sorted(project.METADATA_FILES), opened
+    assert len(parsed) == 1

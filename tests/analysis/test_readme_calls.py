@@ -294,3 +294,39 @@ def test_the_profile_stores_what_the_example_gives(tmp_path: Path) -> None:
         by_name = {c.name: c for c in profile.concepts}
         assert by_name["ship"].readme_gives == ('ship("letter")', '"sent"')
         assert by_name["Depot"].readme_gives == ()  # its value is taken (depot = ...)
+
+
+def test_a_file_whose_methods_the_readme_calls_is_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each method a README example calls is looked up in its class's file, which was read
+    and parsed anew for each one: rich's console.py (2,600 lines) once for each of print,
+    log, rule... (~30 ms of its cold build). Counted, not timed."""
+    from sorafilm_nb.analysis import exports
+
+    root = tmp_path / "kiln"
+    (root / "kiln").mkdir(parents=True)
+    calls = ("fire", "cool", "load", "empty")
+    (root / "README.md").write_text(
+        "# Kiln\n\n```python\nfrom kiln import Kiln\n\nk = Kiln()\n"
+        + "".join(f"k.{c}()\n" for c in calls)
+        + "```\n",
+        encoding="utf-8",
+    )
+    (root / "kiln" / "__init__.py").write_text(
+        '"""Kilns."""\n\n\nclass Kiln:\n    """A kiln."""\n'
+        + "".join(f'\n    def {c}(self):\n        """{c.title()}s it."""\n' for c in calls)
+        + "\n\n__all__ = ['Kiln']\n",
+        encoding="utf-8",
+    )
+    parsed: list[str] = []
+    real = exports.parse_quietly
+
+    def parse_quietly(source: str) -> object:
+        parsed.append(source)
+        return real(source)
+
+    monkeypatch.setattr(exports, "parse_quietly", parse_quietly)
+    profile = analyze(root, use_cache=False)
+    assert {f"Kiln.{c}" for c in calls} <= {c.name for c in profile.concepts}
+    assert len(parsed) == 1
