@@ -70,8 +70,8 @@ REUSED_ID = "job_id_reused"  # error_code: the server answered with an id the le
 # A simulated job the server no longer knows (``_vanished``): what happened, and what to do.
 SIMULATOR_LOST = (
     "the simulator no longer has this job: an embedded simulator's jobs die with the process "
-    "that ran it (a kill, a crash, Ctrl-C); resume --retry renders the shot again, at no cost "
-    "(simulated)"
+    "that ran it, by a kill, a crash or Ctrl-C; resume --retry renders the shot again, at no "
+    "cost on a simulator"
 )
 
 
