@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Writes its arguments, one call a line, to calls.log beside the venv.
 FAKE_PYTHON = '#!/bin/sh\necho "$*" >> "$(dirname "$0")/../calls.log"\n'
+# Run as a top-level make: under `make test` these say "sub-make", which prints "make[2]:
+# Entering directory" lines around the output (and may carry -n or -s).
+ENV = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
 
 
 def _tree(tmp_path: Path) -> tuple[str, Path]:
@@ -31,7 +34,7 @@ def _tree(tmp_path: Path) -> tuple[str, Path]:
 def test_make_install_in_a_log_names_each_step_and_keeps_pip_quiet(tmp_path: Path) -> None:
     make, calls = _tree(tmp_path)
     done = subprocess.run(
-        [make, "install"], cwd=tmp_path, check=True, capture_output=True, text=True
+        [make, "install"], cwd=tmp_path, env=ENV, check=True, capture_output=True, text=True
     )
     said = done.stdout.splitlines()
     pips = calls.read_text().splitlines()
@@ -49,7 +52,7 @@ def test_make_install_on_a_terminal_shows_pips_progress(tmp_path: Path) -> None:
     make, calls = _tree(tmp_path)
     main, child = os.openpty()
     try:
-        done = subprocess.run([make, "install"], cwd=tmp_path, stdout=child, stderr=child)
+        done = subprocess.run([make, "install"], cwd=tmp_path, env=ENV, stdout=child, stderr=child)
     finally:
         os.close(child)
         said = b""
