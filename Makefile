@@ -12,16 +12,23 @@ XDIST  ?= -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadfile
 
 .PHONY: demo install-demo test test-fast test-notebooks test-browser test-sanitize test-pythons bench lint install clean eval
 
+# pip's own progress on a terminal; --quiet in a log (CI), where the "==" line before each
+# step says what runs: `make install` was silent for two minutes (issue faces2 4).
+# ([ -t 1 ] is asked in the recipe's shell: inside $$(...) stdout is always a pipe.)
+PIP_INSTALL = q=--quiet; [ -t 1 ] && q=; $(PY) -m pip install $$q --disable-pip-version-check
 $(STAMP): pyproject.toml hatch_build.py
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[notebook,dev]'
+	@test -x $(PY) || { echo "== creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "== upgrading pip in $(VENV)"
+	@$(PIP_INSTALL) --upgrade pip
+	@echo "== installing the package with its notebook and dev extras into $(VENV) (about 150 packages, 1 GB; minutes the first time)"
+	@$(PIP_INSTALL) -e '.[notebook,dev]'
 	@touch $(STAMP)
 
 # The C scanner in the work tree, rebuilt when its source changes (pip built it at install).
 SCANNER := $(VENV)/.pyscan-built
 $(SCANNER): sorafilm_nb/analysis/_pyscan.c $(STAMP)
-	$(PY) hatch_build.py
+	@echo "== compiling the C scanner"
+	@$(PY) hatch_build.py
 	@touch $@
 
 install: $(STAMP)

@@ -73,6 +73,12 @@ class Layout:
         return _font(11 * self.unit)
 
     @property
+    def note(self) -> _Font:
+        """A panel's header (the camera note, the mood) and its slug line: 14 px at 640x360.
+        At ``small`` (11 px) a new user could not read the top line of a simulator animatic."""
+        return _font(14 * self.unit)
+
+    @property
     def mid(self) -> _Font:
         return _font(20 * self.unit)
 
@@ -177,7 +183,7 @@ def draw_lower_third(
     img[top : top + rule, m : layout.width - m] = look.accent
     x, y = m, top + round(8 * u)
     if tag:
-        _draw_text(img, _ascii(tag), x, y, layout.small, look.accent)
+        _draw_text(img, _ascii(tag), x, y, layout.small, look.accent_ink)
         y += layout.small.height
     width, lines = layout.width - 2 * m, layout.beat_lines
     _block(img, text, x, y, layout.mid, look.highlight, width=width, max_lines=lines)

@@ -30,7 +30,7 @@ from ._card import (
     vignette,
     yuv420,
 )
-from ._glyphs import _ascii, _block, _draw_text, _fit, _font, _wrap
+from ._glyphs import _ascii, _block, _draw_text, _fit, _wrap
 from ._look import Sheet, _scaled, beat_at
 
 _GRAIN_FRAMES = 4
@@ -58,36 +58,37 @@ def panel(sheet: Sheet, layout: Layout, *, label: str, seconds: float) -> np.nda
     w, h, m, u = layout.width, layout.height, layout.margin, layout.unit
     look = sheet.look
     img: np.ndarray = background(w, h, look).copy()
-    small, mid, big = layout.small, layout.mid, layout.big
+    small, mid, big, head = layout.small, layout.mid, layout.big, layout.note
     text_w = w - 2 * m
     dim = _scaled(look.highlight, 0.72)
-    # the header: the camera note, the palette's chips
+    # the header: the camera note, the mood, the palette's chips (sentence case: capitals
+    # at this size took a third more room for the same words)
     chip = round(small.height * 0.8)
     chips_w = len(look.swatches) * (chip + max(2, chip // 4))
     camera, _, mood = sheet.camera.partition(";")
+    camera = camera.strip()
     mood = mood.strip().removeprefix("mood:").strip()
-    mood_w = small.width(_ascii(mood)) + m // 2 if mood else 0
+    mood_w = head.width(_ascii(mood)) + m // 2 if mood else 0
     room = text_w - chips_w - mood_w - m // 2
-    note = _fit(_wrap(_ascii(camera.strip().upper()), small, room), small, 1, room)
+    note = _fit(_wrap(_ascii(camera[:1].upper() + camera[1:]), head, room), head, 1, room)
     if note:
-        _draw_text(img, note[0], m, m, small, dim)
+        _draw_text(img, note[0], m, m, head, dim)
     if mood:
         x = w - m - chips_w - mood_w
-        _draw_text(img, _ascii(mood), x, m, small, look.accent)
+        _draw_text(img, _ascii(mood), x, m, head, look.accent_ink)
     _viewfinder(img, layout, look.highlight)
-    swatches(img, look.swatches, w - m, m + (small.height - chip) // 2, chip)
-    y = m + small.height + round(5 * u)
+    swatches(img, look.swatches, w - m, m + (head.height - chip) // 2, chip)
+    y = m + head.height + round(5 * u)
     img[y : y + max(1, round(u)), m : w - m] = look.accent
     y += round(14 * u)
     limit = layout.band(_band_bottom(layout))[0] if sheet.beats else layout.caption_top
 
     def words(canvas: np.ndarray, y: int) -> int:
         if sheet.title:
-            y = _block(canvas, sheet.title, m, y, big, look.accent, width=text_w, max_lines=2)
+            y = _block(canvas, sheet.title, m, y, big, look.accent_ink, width=text_w, max_lines=2)
             y += round(6 * u)
         if sheet.setting:  # a slug line, as a screenplay's scene heading
-            slug = _font(14 * u)
-            y = _block(canvas, sheet.setting, m, y, slug, dim, width=text_w, max_lines=1)
+            y = _block(canvas, sheet.setting, m, y, head, dim, width=text_w, max_lines=1)
             y += round(6 * u)
         scene = sheet.scene or sheet.setting
         if scene and scene != sheet.setting:

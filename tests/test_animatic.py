@@ -192,3 +192,39 @@ def test_a_cut_line_on_the_panel_ends_at_a_word(monkeypatch: pytest.MonkeyPatch)
     long = _glyphs._fit(_glyphs._wrap("x" * 400 + " tail", font, 200), font, 1, 200)
     assert long[0].endswith("...") and long[0].startswith("xxx")
     assert font.width(long[0]) <= 200
+
+
+# The heist theme's real palette (data/metaphors/heist.toml): its accent is laser red.
+HEIST_RED = HEIST.replace("marble white.", "marble white, laser red.").replace(
+    "medium shot, locked-off camera at eye level, 35 mm lens",
+    "wide shot, slow pan left to right following the action, 28 mm lens, deep focus",
+)
+
+
+def _first_luma(prompt: str) -> np.ndarray:
+    """Frame 0's luma at the simulator's 640x360, as drawn (before the encoder)."""
+    from sorafilm_nb._panel import animatic_frames
+
+    chunks = animatic_frames(read_prompt(prompt), 640, 360, 8, 4, label="animatic")
+    return np.frombuffer(bytes(next(chunks)), np.uint8).reshape(360, 640).astype(np.int16)
+
+
+def _ink(prompt: str, without: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The header's pixels that ``without`` removes from the prompt: (rows, cols) where the
+    two frames differ, and the luma with and without there. Measured on the frame, after
+    the tint and the vignette, which is what a viewer sees."""
+    top = slice(0, 60)  # the header band, above the scene
+    shown, bare = _first_luma(prompt)[top], _first_luma(prompt.replace(without, ""))[top]
+    rows, cols = np.nonzero(np.abs(shown - bare) > 12)
+    return rows, shown[rows, cols], bare[rows, cols]
+
+
+def test_the_header_reads_at_640x360() -> None:
+    """A new user could not read a simulator animatic's top line: the camera note in 11 px
+    capitals (9 rows of ink), the heist's red mood tag at luma 88 on 48. The note is drawn
+    in the 14 px type of the slug line, and accent text is lifted (Look.accent_ink)."""
+    camera = "wide shot, slow pan left to right following the action, 28 mm lens, deep focus; "
+    rows, _, _ = _ink(HEIST_RED, camera)
+    assert rows.max() - rows.min() + 1 >= 12, "the camera note's type is too small to read"
+    _, ink, paper = _ink(HEIST_RED, "; mood: slapstick")
+    assert np.percentile(ink, 90) - np.median(paper) >= 70, "the mood tag is dim on navy"

@@ -126,9 +126,13 @@ def _print_text(result: Any, verbose: bool, out: Any, prices: PriceTable | None 
 
         print("\nOther ways to make this film:", file=out)
         try:
-            for s in strategies(b, prices):
+            ways = strategies(b, prices)
+            # names as long as Veo's model ids ("drafts-then-veo-3.1-generate-preview"): the
+            # column is as wide as the longest, so the prices line up
+            wide = max(24, *(len(s.name) + 2 for s in ways))
+            for s in ways:
                 cost = "?" if s.notes.startswith("cannot") else str(s.cost)
-                print(f"  {s.name:<24}{cost:>10}  {s.description}", file=out)
+                print(f"  {s.name:<{wide}}{cost:>10}  {s.description}", file=out)
         except Exception as exc:  # the table may not price this model; say so, go on
             print(f"  (cannot compare: {exc})", file=out)
         for row, prompt in zip(result.rows(), result.prompts, strict=True):

@@ -14,6 +14,7 @@ Veo's priced models at the lengths Veo takes, a Runway film across Runway's.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -167,7 +168,9 @@ def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[
     As planned; every shot on each priced model of the provider, in each size class it
     offers (the storyboard's first), re-timed to the lengths that model takes there; the
     same without audio where the price file lists that price; one cheap draft per shot on
-    the cheapest model, then finals on the dearest (when they differ); and the free animatic.
+    the cheapest model, then finals on the dearest (when they differ; named after the
+    finals' model, with what the drafts must spare to pay for themselves); and the free
+    animatic.
     Each figure is seconds × the table's price, so another table gives other figures. A
     model or size the table does not price is left out.
     """
@@ -257,37 +260,9 @@ def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[
                 )
 
     # Drafts on the cheapest model (720p), finals on the dearest (the storyboard's class).
-    drafts_on = [(c, _pick_size(table, c, size, hires=False)) for c in models]
-    finals_on = [(c, _pick_size(table, c, size, hires=hires)) for c in models]
-    drafts_ok = [(c, s) for c, s in drafts_on if s is not None]
-    finals_ok = [(c, s) for c, s in finals_on if s is not None]
-    if drafts_ok and finals_ok and shots:
-        draft, draft_size = min(
-            drafts_ok, key=lambda cs: table.price_per_second(cs[0].model, cs[1])
-        )
-        final, final_size = max(
-            finals_ok, key=lambda cs: table.price_per_second(cs[0].model, cs[1])
-        )
-        if draft.model != final.model:
-            each = _draft_seconds(draft, draft_size)
-            drafts = table.cost(draft.model, draft_size, each * len(shots))
-            billed, _ = _retimed(shots, final, final_size)
-            finals = table.cost(final.model, final_size, billed)
-            longest = max(final.allowed_seconds(final_size))
-            redo = Cost(table.price_per_second(final.model, final_size) * longest, cur)
-            out.append(
-                Strategy(
-                    "drafts-then-pro",
-                    f"one {each} s draft per shot on {draft.model} at {draft_size} to check the "
-                    f"prompt, then finals on {final.model} at {final_size}",
-                    drafts + finals,
-                    f"drafts {drafts} + finals {finals}; assumes one draft and one final per "
-                    f"shot; each redone {longest} s final adds {redo}",
-                    each * len(shots) + billed,
-                    f"{draft.model} + {final.model}",
-                    final_size,
-                )
-            )
+    drafts = _drafts_then_finals(table, models, shots, size, hires)
+    if drafts is not None:
+        out.append(drafts)
 
     out.append(
         Strategy(
@@ -301,6 +276,55 @@ def strategies(storyboard: Storyboard, table: PriceTable | None = None) -> list[
         )
     )
     return out
+
+
+def _drafts_then_finals(
+    table: PriceTable,
+    models: list[capabilities.ModelCapabilities],
+    shots: tuple[Shot, ...],
+    size: str,
+    hires: bool,
+) -> Strategy | None:
+    """One cheap draft per shot on the cheapest model, then finals on the dearest.
+
+    Named after the finals' model, in the provider's own words ("drafts-then-veo3.1" on
+    Runway): it was "drafts-then-pro", a Sora word, on every provider. It always costs more
+    than the same finals alone; what it buys is a prompt checked at draft price before a
+    final is paid for, so it says how many redone finals the drafts must spare to pay for
+    themselves. A draft is never dearer than a redone final (the cheapest model's shortest
+    clip against the dearest's longest), so that number is at most one per shot.
+    """
+    cur = table.currency
+    drafts_ok = [(c, s) for c in models if (s := _pick_size(table, c, size, hires=False))]
+    finals_ok = [(c, s) for c in models if (s := _pick_size(table, c, size, hires=hires))]
+    if not (drafts_ok and finals_ok and shots):
+        return None
+    draft, draft_size = min(drafts_ok, key=lambda cs: table.price_per_second(cs[0].model, cs[1]))
+    final, final_size = max(finals_ok, key=lambda cs: table.price_per_second(cs[0].model, cs[1]))
+    if draft.model == final.model:
+        return None
+    each = _draft_seconds(draft, draft_size)
+    drafts = table.cost(draft.model, draft_size, each * len(shots))
+    billed, _ = _retimed(shots, final, final_size)
+    finals = table.cost(final.model, final_size, billed)
+    longest = max(final.allowed_seconds(final_size))
+    redo = Cost(table.price_per_second(final.model, final_size) * longest, cur)
+    if redo.cents <= 0:  # a free final: a draft spares nothing
+        return None
+    spared = math.ceil(drafts.cents / redo.cents)  # redone finals that pay for the drafts
+    return Strategy(
+        f"drafts-then-{final.model}",
+        f"one {each} s draft per shot on {draft.model} at {draft_size} to check the prompt, "
+        f"then finals on {final.model} at {final_size}: {drafts} more than those finals "
+        f"alone, repaid if the drafts spare {spared} redone {longest} s final"
+        + ("s" if spared != 1 else ""),
+        drafts + finals,
+        f"drafts {drafts} + finals {finals}; assumes one draft and one final per shot; each "
+        f"redone {longest} s final adds {redo}",
+        each * len(shots) + billed,
+        f"{draft.model} + {final.model}",
+        final_size,
+    )
 
 
 def strategies_frame(storyboard: Storyboard, table: PriceTable | None = None) -> pd.DataFrame:

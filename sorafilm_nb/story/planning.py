@@ -215,17 +215,30 @@ def _weak_fits(board: Storyboard) -> list[Finding]:
     `sorafilm analyze` showed it, the plan did not."""
     from .scoring import WEAK_BELOW
 
+    # A concept whose good fits another shot plays (the demo's `plan`: housekeeping-book,
+    # match 17, went to Ledger at 27) was told "nothing ... matched a gag of this theme",
+    # which is not so: the finding names them, and who plays them.
+    playing = {s.cast.metaphor.id: s.cast.concept.name for s in board.shots if s.cast}
     out = []
     for shot in board.shots:
         entry = shot.cast
         if entry is None or not entry.weak or shot.reprise:
             continue
+        taken = [
+            f"{mid} (match {fit:g}) plays {playing[mid]}"
+            for mid, fit in entry.alternatives
+            if fit >= WEAK_BELOW and mid in playing and playing[mid] != entry.concept.name
+        ]
+        why = (
+            "its good fits play other shots: " + "; ".join(taken)
+            if taken
+            else "nothing the concept is called or does matched a gag of this theme"
+        )
         out.append(
             finding(
                 "weak-fit",
                 f"{entry.concept.name} is played by {entry.metaphor.id}, a weak fit (match "
-                f"{entry.score:g}, below {WEAK_BELOW:g}): nothing the concept is called or "
-                "does matched a gag of this theme",
+                f"{entry.score:g}, below {WEAK_BELOW:g}): {why}",
                 "Pick another gag in the notebook's picker, try another theme (--theme), or "
                 "add a metaphor for it in a theme file of your own (--theme FILE.toml).",
                 shot.index,

@@ -28,13 +28,14 @@ def film_seconds(template: StoryTemplate, target: int, unit: int = UNIT) -> int:
     need = template.min_seconds(unit)
     if total < need:
         if need - target > unit:
-            # One fact, said once: "needs at least 20 s" beside "use 16 s or more" read as a
-            # contradiction (a film runs within one clip of its target, so 16 s makes 20 s).
+            # One unit, one number (issues ux 5, faces2 1): "shortest film runs 20 s" beside
+            # "ask for 16 s" read as two units (cards? video?). Both are seconds of video, and
+            # the advice is the film's own length, which is a target that works.
             raise PlanError(
-                f"template {template.id!r} has {len(template.beats)} beats, one {unit} s clip "
-                f"at least each, so its shortest film runs {need} s: more than one clip "
-                f"above a {target} s target. Ask for {need - unit} s or more (a film runs "
-                f"within {unit} s of its target)" + _templates_that_fit(target, template.id, unit)
+                f"template {template.id!r} has {len(template.beats)} beats of at least one "
+                f"{unit} s clip each, so its shortest film is {need} s of video: too long for "
+                f"a {target} s film (a film runs at most {unit} s over its target). Ask for "
+                f"{need} s or more" + _templates_that_fit(target, template.id, unit)
             )
         total = need
     return total

@@ -67,6 +67,12 @@ MODERATION = "moderation_blocked"
 UNKNOWN = "unknown"
 OUTCOME_UNKNOWN = "outcome_unknown"  # error_code: a create was sent, its answer lost
 REUSED_ID = "job_id_reused"  # error_code: the server answered with an id the ledger holds
+# A simulated job the server no longer knows (``_vanished``): what happened, and what to do.
+SIMULATOR_LOST = (
+    "the simulator no longer has this job: an embedded simulator's jobs die with the process "
+    "that ran it, by a kill, a crash or Ctrl-C; resume --retry renders the shot again, at no "
+    "cost on a simulator"
+)
 
 
 class _Stopped(Exception):
@@ -357,7 +363,11 @@ class ShotPipeline(Booking):
         nothing, and the sandbox records what the film would cost on the real API, where an
         interrupted film's jobs live on and resume downloads them; a simulated job vanishes
         because its simulator stopped (the embedded one ends with the run that started it).
-        Booked at its estimate, Ctrl-C then `resume --retry` recorded every lost shot twice."""
+        Booked at its estimate, Ctrl-C then `resume --retry` recorded every lost shot twice.
+
+        The shot says so in those words (SIMULATOR_LOST): a new user read the simulator's
+        "retrieve video_...: not found (HTTP 404, request req_...)" after a kill -9 as a
+        fault. The server's text stays in the ledger's reason."""
         shot = run.shots[index]
         simulated = bool(getattr(self.ledger, "sandbox", False))
         billed = self._ledger_fail(
@@ -366,7 +376,8 @@ class ShotPipeline(Booking):
             refused=False,
             billed=None if simulated else shot.estimated,
         )
-        run.update(index, status=LOST, error=reason, error_code="not_found", billed=billed)
+        said = SIMULATOR_LOST if simulated else reason
+        run.update(index, status=LOST, error=said, error_code="not_found", billed=billed)
 
     def _download(self, run: RunState, index: int, job: Job) -> None:
         shot = run.update(index, status="downloading", progress=100)

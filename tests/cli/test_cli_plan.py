@@ -62,6 +62,30 @@ def test_verbose_prices_the_strategies_from_the_prices_file_given(
     assert costs["as-planned"] == "$1.20" and costs["all-sora-2-pro-720p"] == "$3.60"
 
 
+@pytest.mark.parametrize("provider", ["runway", "veo"])
+def test_verbose_names_strategies_in_the_providers_words_and_lines_them_up(
+    small_repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    provider: str,
+) -> None:
+    """A new user on Runway read "drafts-then-pro $40.48" above all-veo3.1 at $35.20: "pro"
+    is a Sora word, and nothing said why to pay more. The drafts strategy is named after its
+    finals' model and says what repays the drafts; on Veo its name outgrew the 24-column
+    name field, and the prices went out of line."""
+    monkeypatch.delenv("SORAFILM_PRICES", raising=False)
+    argv = ["plan", "--repo", str(small_repo), "--provider", provider, "--verbose"]
+    assert main([*argv, "--monthly-budget", "1000"]) == 0
+    block = capsys.readouterr().out.split("Other ways to make this film:", 1)[1]
+    lines = block.split("\n\n", 1)[0].strip("\n").splitlines()
+    (drafts,) = [line for line in lines if line.lstrip().startswith("drafts-")]
+    final = {"runway": "veo3.1", "veo": "veo-3.1-generate-preview"}[provider]
+    assert f"drafts-then-{final} " in drafts and "-pro" not in drafts
+    assert "more than those finals alone, repaid if the drafts spare" in drafts
+    ends = {line.index("$") + len(line.split("$", 1)[1].split()[0]) for line in lines}
+    assert len(ends) == 1, lines  # every price ends in the same column
+
+
 def test_no_audio_is_shown_and_priced_from_the_prices_file(
     small_repo: Path,
     tmp_path: Path,

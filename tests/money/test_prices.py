@@ -533,7 +533,7 @@ def test_strategies_for_a_96s_film_on_the_packaged_table() -> None:
         "all-sora-2",
         "all-sora-2-pro-720p",
         "all-sora-2-pro-hires",
-        "drafts-then-pro",
+        "drafts-then-sora-2-pro",
         "animatic-only",
     ]
     assert got["as-planned"].cost.cents == Decimal(960)
@@ -543,8 +543,8 @@ def test_strategies_for_a_96s_film_on_the_packaged_table() -> None:
     assert got["all-sora-2-pro-hires"].cost.cents == Decimal(4800)
     assert got["all-sora-2-pro-hires"].size == "1792x1024"  # landscape kept
     # 8 drafts of 4 s on sora-2 (320 c) + 96 s finals on pro at 720p (2880 c)
-    assert got["drafts-then-pro"].cost.cents == Decimal(320 + 2880)
-    assert got["drafts-then-pro"].billed_seconds == 32 + 96
+    assert got["drafts-then-sora-2-pro"].cost.cents == Decimal(320 + 2880)
+    assert got["drafts-then-sora-2-pro"].billed_seconds == 32 + 96
     assert got["animatic-only"].cost == Cost.zero()
     assert "$0.10 per finished second" in got["all-sora-2"].notes
 
@@ -556,8 +556,8 @@ def test_strategies_keep_portrait_and_hires_class() -> None:
     assert "no high-resolution size" in got["all-sora-2"].notes
     assert got["all-sora-2-pro-hires"].size == "1024x1792"
     assert "storyboard's size class" in got["all-sora-2-pro-hires"].description
-    assert got["drafts-then-pro"].size == "1024x1792"
-    assert got["drafts-then-pro"].cost.cents == Decimal(2 * 4 * 10 + 16 * 50)
+    assert got["drafts-then-sora-2-pro"].size == "1024x1792"
+    assert got["drafts-then-sora-2-pro"].cost.cents == Decimal(2 * 4 * 10 + 16 * 50)
 
 
 def test_strategy_figures_are_derived_from_the_table(tmp_path: Path) -> None:
@@ -567,7 +567,7 @@ def test_strategy_figures_are_derived_from_the_table(tmp_path: Path) -> None:
     assert got["all-sora-2"].cost.cents == Decimal(96)
     assert got["all-sora-2-pro-720p"].cost.cents == Decimal(192)
     assert got["all-sora-2-pro-hires"].cost.cents == Decimal(240)
-    assert got["drafts-then-pro"].cost.cents == Decimal(32 + 192)
+    assert got["drafts-then-sora-2-pro"].cost.cents == Decimal(32 + 192)
 
 
 def test_strategies_skip_models_the_table_does_not_price(tmp_path: Path) -> None:

@@ -60,11 +60,11 @@ def test_veo_strategies_follow_veo_lengths_and_prices() -> None:
         f"all-{VEO}-hires",
         f"all-{fast}-720p",
         f"all-{fast}-hires",
-        "drafts-then-pro",
+        f"drafts-then-{VEO}",
         "animatic-only",
     ]
     assert got[f"all-{fast}-720p"].cost.cents == Decimal(24 * 15)
-    assert got["drafts-then-pro"].cost.cents == Decimal(4 * 4 * 15 + 24 * 40)
+    assert got[f"drafts-then-{VEO}"].cost.cents == Decimal(4 * 4 * 15 + 24 * 40)
     assert got["as-planned"].cost.cents == Decimal(24 * 40)
     assert got[f"all-{VEO}-720p"].cost.cents == Decimal(24 * 40)
     hires = got[f"all-{VEO}-hires"]
@@ -90,16 +90,56 @@ def test_runway_strategies_compare_its_models_and_draft_cheaply() -> None:
         "all-gen4.5",
         "all-veo3.1-720p",
         "all-veo3.1-hires",
-        "drafts-then-pro",
+        "drafts-then-veo3.1",
         "animatic-only",
     ]
     assert str(got["as-planned"].cost) == "$2.88"
     assert str(got["all-gen4.5"].cost) == "$2.88"
     assert str(got["all-veo3.1-720p"].cost) == "$9.60"
-    drafts = got["drafts-then-pro"]
+    drafts = got["drafts-then-veo3.1"]
     assert drafts.model == "gen4.5 + veo3.1" and drafts.billed_seconds == 3 * 4 + 24
     assert drafts.cost.cents == Decimal(3 * 4 * 12 + 24 * 40)
     assert "each redone 8 s final" in drafts.notes  # veo3.1's longest clip on Runway
+
+
+@pytest.mark.parametrize(
+    ("provider", "model", "shots", "said"),
+    [
+        # Runway: 3 drafts of 4 s at 12 c ($1.44) against an 8 s veo3.1 redo at 40 c ($3.20)
+        (
+            "runway",
+            "gen4.5",
+            [8, 8, 8],
+            "$1.44 more than those finals alone, repaid if the drafts spare 1 redone 8 s final",
+        ),
+        # 11 shots, as the new user's pluggy film: $5.28 of drafts, 2 redos to repay them
+        (
+            "runway",
+            "gen4.5",
+            [8] * 11,
+            "$5.28 more than those finals alone, repaid if the drafts spare 2 redone 8 s finals",
+        ),
+        (
+            "veo",
+            VEO,
+            [8, 8, 4, 4],
+            "$2.40 more than those finals alone, repaid if the drafts spare 1 redone 8 s final",
+        ),
+    ],
+)
+def test_drafts_then_finals_is_named_in_the_providers_words_and_says_why(
+    provider: str, model: str, shots: list[int], said: str
+) -> None:
+    """A new user saw "drafts-then-pro $40.48" on Runway beside all-veo3.1 at $35.20: "pro"
+    is a Sora word, and nothing said why to pay more. The name is the finals' model; the
+    description says what the drafts cost over those finals and what repays them."""
+    got = strategies(board(provider, shots, model))
+    (drafts,) = [s for s in got if s.name.startswith("drafts-")]
+    final = drafts.model.split(" + ")[1]
+    assert drafts.name == f"drafts-then-{final}" and "pro" not in drafts.name.split("-")
+    assert said in drafts.description
+    alone = [s for s in got if s.name.startswith(f"all-{final}") and s.size == drafts.size]
+    assert drafts.cost > alone[0].cost  # dearer than those finals alone, and says by how much
 
 
 NO_AUDIO = """

@@ -34,3 +34,25 @@ def test_analyze_help_explains_the_match_column(capsys: pytest.CaptureFixture[st
     assert "MATCH is how well the chosen gag plays the concept" in text
     assert f"Below {WEAK_BELOW:g} (one verb" in text
     assert "SCORE is how central a concept is" in text
+
+
+def test_a_weak_fit_whose_good_fit_another_shot_plays_says_so() -> None:
+    """`make demo` warned on `plan`: "nothing the concept is called or does matched a gag of
+    this theme", yet the housekeeping book matched it at 17; Ledger, at 27, plays it. The
+    finding names the fit and who plays it; the old reason stays for a concept nothing fits."""
+    casting = make_casting(5)
+    other = casting.entries[1]
+    taken = (other.metaphor.id, WEAK_BELOW + 5)
+    weak = replace(
+        casting.entries[2],
+        score=2.0,
+        weak=True,
+        alternatives=(taken, (casting.entries[2].metaphor.id, 2.0), ("kitchen.unused", 30.0)),
+    )
+    casting = replace(casting, entries=(*casting.entries[:2], weak, *casting.entries[3:]))
+    (note,) = [f for f in plan(casting, provider="veo").findings if f.rule == "weak-fit"]
+    assert f"{other.metaphor.id} (match {WEAK_BELOW + 5:g}) plays {other.concept.name}" in (
+        note.message
+    )
+    assert "nothing the concept is called or does matched" not in note.message
+    assert "kitchen.unused" not in note.message  # a fit nobody plays is no explanation

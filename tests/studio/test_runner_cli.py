@@ -106,6 +106,44 @@ def test_ctrl_c_during_a_film_says_how_to_finish_it(
     assert "1/1 shots completed" in capsys.readouterr().out
 
 
+def test_resume_after_the_embedded_simulator_died_says_so_not_http_404(
+    tiny_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a kill of `sorafilm film` (here a Ctrl-C: either way the embedded simulator and
+    its jobs are gone), `resume` said "lost (the job is unknown to the server: retrieve
+    video_...: ... not found. (HTTP 404, request req_...))", which reads as a fault. It says
+    now why the job is gone, and that --retry renders it again, free."""
+    from sorafilm_nb.cli import film as film_cli
+    from sorafilm_nb.cli import main
+
+    def ctrl_c(self: object, event: ShotProgress) -> None:
+        if event.status == "in_progress":
+            raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    argv = ["film", "--repo", str(tiny_repo), "--template", "single-12", "--out", str(out)]
+    with monkeypatch.context() as mp:
+        mp.setattr(film_cli.Bars, "__call__", ctrl_c)
+        assert main([*argv, "--sim-seconds", "5"]) == 130
+    capsys.readouterr()
+    assert main(["resume", str(out), "--sim-seconds", "0.2"]) == 1
+    said = capsys.readouterr().out
+    (shot,) = Film.load(out).shots
+    assert shot.status == "lost"
+    for text in (said, shot.error):
+        assert "embedded simulator's jobs die with the process that ran it" in text, text
+        assert "resume --retry renders the shot again, at no cost" in text, text
+        assert "HTTP 404" not in text and "req_" not in text and "video_" not in text, text
+    assert f"sorafilm resume {out} --retry" in said
+    # the server's own words are kept where an audit looks: the sandbox ledger's reason
+    with Ledger(default_path(simulator=True)) as sandbox:
+        (lost,) = [r for r in sandbox.records() if r.status == "failed"]
+        assert "not found" in (lost.reason or "") and lost.billed is None
+
+
 def test_ctrl_c_during_a_resume_gives_the_same_advice_as_during_a_film(
     tiny_repo: Path,
     tmp_path: Path,
