@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pg_fixtures
 import pytest
+from eventually import until
 from ledger_fixtures import FreshProcesses
 
 from sorafilm_nb.errors import LedgerError
@@ -366,7 +367,7 @@ def test_server_restarted_mid_reservation(url: str) -> None:
 
     t = threading.Thread(target=reserve)
     t.start()
-    time.sleep(0.5)
+    until(lambda: pg_fixtures.lock_waiters() == 1 or got, "waited for the budget lock")
     assert not got  # still waiting on the budget
     srv.restart()  # fast: every session is cut, open transactions roll back
     t.join(timeout=60)
@@ -392,7 +393,7 @@ def test_a_client_killed_mid_transaction_leaves_nothing_and_no_lock(url: str) ->
     p = CTX.Process(target=_reserve_and_report, args=(url, out))
     p.start()
     assert out.get(timeout=60) == "started"
-    time.sleep(0.5)  # inside reserve's transaction, waiting for the budget lock
+    until(lambda: pg_fixtures.lock_waiters() == 1, "waited for the budget lock")  # in reserve's
     os.kill(p.pid, signal.SIGKILL)  # type: ignore[arg-type]
     p.join()
     blocker.close()  # type: ignore[attr-defined]
