@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
+import day_boundary
 import file_order
 import pytest
 import session_fixtures
@@ -61,6 +62,13 @@ def pytest_runtest_makereport(
     if report.failed:
         item.stash[_FAILED] = True
     return report
+
+
+@pytest.fixture(autouse=True)
+def _clear_of_midnight() -> None:
+    """No test starts in the last MARGIN of a UTC day, where what it booked by month and what
+    it read back would fall in two months (day_boundary.py)."""
+    day_boundary.start_clear_of_midnight()
 
 
 @pytest.fixture(autouse=True, scope="session")

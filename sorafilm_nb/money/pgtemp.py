@@ -97,7 +97,7 @@ class TempServer:
         self.bindir = bindir
         self.user = user
         self.durable = durable
-        self.port = _free_port()
+        self.port = 0  # chosen by the first start (_first_start)
         self.root = Path(tempfile.mkdtemp(prefix="sorafilm-pg-"))
         self.data = self.root / "data"
         self._as: list[str] = []
@@ -111,7 +111,37 @@ class TempServer:
             self._initdb()
         else:
             self._from_template(Path(template))
-        self.start()
+        self._first_start()
+
+    # Tries of the first start, each on a newly free port (see _first_start).
+    PORT_TRIES = 5
+
+    def _first_start(self) -> None:
+        """Start on a free port, picked here and picked again when it is taken.
+
+        A free port is only known free when asked: released for the server to bind, it can
+        be taken first by any process binding port 0 (another test worker's simulator or
+        server). It was picked before the template's lock and copy (seconds, while another
+        worker runs initdb), and a port taken meanwhile failed the start: in the test suite
+        a skip of every PostgreSQL test of that worker, which CI counts as a failure. The
+        port is kept from the first start on: restart() and every URL handed out use it.
+        """
+        for attempt in range(self.PORT_TRIES):
+            self.port = _free_port()
+            try:
+                self.start()
+                return
+            except RuntimeError:
+                if attempt + 1 == self.PORT_TRIES or not self._port_was_taken():
+                    raise
+
+    def _port_was_taken(self) -> bool:
+        """Whether the server's log says its port was in use (its last start's words)."""
+        try:
+            log = (self.root / "log").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        return "Address already in use" in log.rsplit("starting PostgreSQL", 1)[-1]
 
     def _initdb(self) -> None:
         self._run("initdb", "-D", str(self.data), *initdb_args(self.user))

@@ -372,7 +372,9 @@ def test_a_dripping_download_stops_at_the_deadline(tmp_path: Path) -> None:
         with pytest.raises(ServerError) as info:
             backend.download(job.id, tmp_path / "shot.mp4")
         elapsed = time.monotonic() - started
-        assert 1.2 <= elapsed < 2.0
+        # ended by the deadline, not by the last byte (under 2.0 s was 0.8 s for the watchdog
+        # to wake and the error to unwind, which a loaded machine can take)
+        assert 1.2 <= elapsed < size / 32_000
         assert f"download {job.id} (video)" in str(info.value)
         assert "after 1.2 s" in str(info.value)
         assert list(tmp_path.iterdir()) == []
@@ -391,7 +393,7 @@ def test_a_silent_server_is_cut_off_at_the_deadline_not_the_read_timeout(
     started = time.monotonic()
     with pytest.raises(ServerError, match=rf"download {job.id} .*after 0.5 s.*0 of \d+ bytes"):
         backend.download(job.id, tmp_path)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 5.0  # the first byte comes at 8 s: not waited for
     assert list(tmp_path.iterdir()) == []
 
 

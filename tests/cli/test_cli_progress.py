@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from eventually import until
 
 from sorafilm_nb.cli import main, progress
 from sorafilm_nb.cli.film import Bars
@@ -79,8 +80,8 @@ def test_a_quick_step_says_nothing_and_a_slow_one_says_what_it_does(
         pass
     assert capsys.readouterr().err == ""
     monkeypatch.setattr(progress, "SLOW_AFTER_S", 0.05)
-    with progress.waiting("reading x", live=False):
-        time.sleep(0.3)
+    with progress.waiting("reading x", live=False) as wait:
+        until(lambda: wait.shown, "said it waits")  # a sleep here raced the ticker thread
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == "reading x…" and lines[1].startswith("reading x: done after ")
     assert len(lines) == 2  # plain lines: no redraws in a log
@@ -93,10 +94,13 @@ def test_a_slow_step_on_a_terminal_is_one_line_redrawn(
     monkeypatch.setattr(progress, "SLOW_AFTER_S", 0.05)
     monkeypatch.setattr(progress, "REDRAW_S", 0.05)
     monkeypatch.setattr(sys, "stderr", stream)
+    raw = b""
     with progress.waiting("sharing nb", live=True) as wait:
         wait.say("running cell 1 of 2")
-        time.sleep(0.3)
-    raw = b""
+        deadline = time.monotonic() + 10  # drawn at least once, as a sleep did not make sure
+        while b"(running cell 1 of 2)" not in raw and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                raw += os.read(master, 65536)
     deadline = time.monotonic() + 10  # a pty hands its bytes over in pieces when loaded
     while b"done after" not in raw or not raw.endswith(b"\n"):
         if time.monotonic() > deadline:

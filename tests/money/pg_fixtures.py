@@ -78,3 +78,18 @@ def fresh_url(*, user: str | None = None) -> str:
 def with_schema(url: str, schema: str) -> str:
     sep = "&" if "?" in url else "?"
     return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+def lock_waiters() -> int:
+    """How many sessions of this worker's server wait for an advisory lock: a reservation that
+    got the busy answer waits for the budget's inside its transaction. The tests that act
+    while it waits (cut the server, kill the client, count the ids) wait for this, not for a
+    time, which a loaded machine's late thread or child outran."""
+    import psycopg
+
+    with psycopg.connect(server().url(), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])

@@ -52,3 +52,34 @@ def test_servers_copy_one_template_and_a_stale_one_is_built_again(tmp_path: Path
     # Other initdb options (here its superuser) stamp differently, so take the path above.
     other = template_stamp(Path(made["bindir"]), "someone_else")
     assert other != made and other["initdb"][:2] == ["-U", "someone_else"]
+
+
+def test_a_port_taken_before_the_server_binds_it_is_picked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the free port's pick and the server's bind another process can take it (here a
+    listener takes it first): the first start picks another, and the server serves there."""
+    import socket
+
+    from sorafilm_nb.money import pgtemp
+
+    why = pg_fixtures.unavailable()
+    if why:
+        pytest.skip(why)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        picks = [int(taken.getsockname()[1])]
+        free = pgtemp._free_port
+
+        def pick() -> int:
+            picks.append(free())
+            return picks[0] if len(picks) == 2 else picks[-1]
+
+        monkeypatch.setattr(pgtemp, "_free_port", pick)
+        with TempServer(durable=False, template=tmp_path / "template") as srv:
+            assert srv.port == picks[-1] != picks[0] and len(picks) == 3  # taken, then its own
+            srv.sql("CREATE TABLE t (x int)")
+            assert _tables(srv) == {"t"}
+            srv.restart()  # on the port it has, as every URL handed out says
+            assert _tables(srv) == {"t"} and srv.port == picks[-1]

@@ -8,11 +8,11 @@ a write that is flushed takes two ids and one that wrote nothing takes none.
 from __future__ import annotations
 
 import threading
-import time
 from decimal import Decimal
 
 import pg_fixtures
 import pytest
+from eventually import until
 
 from sorafilm_nb.money import pgfunctions, pgstore
 from sorafilm_nb.money.cost import Cost
@@ -77,8 +77,8 @@ def test_a_busy_answer_skips_the_flush(url: str) -> None:
         made: list[object] = []
         t = threading.Thread(target=lambda: made.append(led.reserve(Cost(Decimal(60)), "a")))
         t.start()
-        try:
-            time.sleep(0.5)  # answered busy, now waiting for the lock
+        try:  # answered busy, now waiting for the lock (a 0.5 s sleep hoped it was there)
+            until(lambda: pg_fixtures.lock_waiters() == 1 or not t.is_alive(), "waited")
             waiting = _next_xid(url)
         finally:  # a failure must not leave the reservation waiting for ever
             holder.execute("COMMIT")

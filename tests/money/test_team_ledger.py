@@ -16,12 +16,13 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pg_fixtures
 import pytest
+from eventually import until
 from ledger_fixtures import FreshProcesses
 
 from sorafilm_nb.errors import LedgerError
@@ -135,9 +136,10 @@ def test_the_password_never_shows(pg_server: object) -> None:
         with pytest.raises(BudgetExceeded) as info:
             led.reserve(c(500), "too much")
         texts.append(str(info.value))
-    bad_port = with_pw.replace(f":{srv.port}/", f":{pg_fixtures_free_port()}/")
-    with pytest.raises(LedgerError) as info2:
-        Ledger(bad_port, busy_timeout=0.2)
+    with _closed_port() as port:
+        bad_port = with_pw.replace(f":{srv.port}/", f":{port}/")
+        with pytest.raises(LedgerError) as info2:
+            Ledger(bad_port, busy_timeout=0.2)
     texts.append(str(info2.value))
     with pytest.raises(LedgerError) as info3:  # a malformed URL, quoted back by libpq
         Ledger(f"postgresql://u:{SECRET}@127.0.0.1:notaport/x", busy_timeout=0.2)
@@ -149,10 +151,14 @@ def test_the_password_never_shows(pg_server: object) -> None:
     assert SECRET not in query_pw and "sslmode=require" in query_pw
 
 
-def pg_fixtures_free_port() -> int:
+@contextlib.contextmanager
+def _closed_port() -> Iterator[int]:
+    """A local port that refuses connections while the block runs: bound, never listening,
+    so no other process (another worker's PostgreSQL server, a simulator) can take it, as it
+    could once a "free" port was released."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        yield int(s.getsockname()[1])
 
 
 # -- roles ------------------------------------------------------------------------------------
@@ -366,7 +372,7 @@ def test_server_restarted_mid_reservation(url: str) -> None:
 
     t = threading.Thread(target=reserve)
     t.start()
-    time.sleep(0.5)
+    until(lambda: pg_fixtures.lock_waiters() == 1 or got, "waited for the budget lock")
     assert not got  # still waiting on the budget
     srv.restart()  # fast: every session is cut, open transactions roll back
     t.join(timeout=60)
@@ -392,7 +398,7 @@ def test_a_client_killed_mid_transaction_leaves_nothing_and_no_lock(url: str) ->
     p = CTX.Process(target=_reserve_and_report, args=(url, out))
     p.start()
     assert out.get(timeout=60) == "started"
-    time.sleep(0.5)  # inside reserve's transaction, waiting for the budget lock
+    until(lambda: pg_fixtures.lock_waiters() == 1, "waited for the budget lock")  # in reserve's
     os.kill(p.pid, signal.SIGKILL)  # type: ignore[arg-type]
     p.join()
     blocker.close()  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from eventually import until
 
 from sorafilm_nb.backends.faults import Fault
 from sorafilm_nb.backends.openai_api import OpenAIBackend
@@ -69,7 +70,12 @@ def test_sigkill_mid_poll_then_resume(tmp_path: Path) -> None:
                 ids = _attached(out / "manifest.json")
             assert ids is not None, child.stderr.read().decode() if child.poll() else "slow"
             polls_before = sim.calls["retrieve"]
-            time.sleep(0.3)  # let it poll a few times, then kill it mid-poll
+            # let it poll a few times, then kill it mid-poll (a 0.3 s sleep raced a child
+            # that a loaded machine ran late: no poll in it, and the check below failed)
+            until(
+                lambda: sim.calls["retrieve"] >= polls_before + 2 or child.poll() is not None,
+                "polled again",
+            )
             assert child.poll() is None, "the child finished before it could be killed"
             assert sim.calls["retrieve"] > polls_before
             child.send_signal(signal.SIGKILL)
