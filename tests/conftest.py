@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
+import collection_dirs  # noqa: F401 (first: the user folders while collecting)
 import day_boundary
 import file_order
 import pytest

@@ -40,3 +40,26 @@ def test_the_record_names_what_collection_imported(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "heavy_late", types.ModuleType("heavy_late"))
     collection_guard.pytest_collection_finish(session)  # type: ignore[arg-type]
     assert session.config.stash[collection_guard.COLLECTION_IMPORTED] == ["heavy_late"]
+
+
+def test_collecting_writes_nothing_into_the_users_folders(tmp_path: object) -> None:
+    """Collecting imported modules that keep a parsed data file in the user's cache: four
+    files in the real ~/.cache/sorafilm-nb on every run, before any test's own folders were
+    set (collection_dirs.py). One small test file collected in a child with HOME here."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    home = Path(str(tmp_path))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SORAFILM_", "XDG_"))}
+    env |= {"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
+    tests = Path(__file__).resolve().parent
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:nbval",
+         "-p", "no:anyio", "-p", "no:xdist", "-p", "no:cacheprovider",
+         str(tests / "story" / "test_boards.py")],
+        cwd=tests.parent, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "tests collected" in done.stdout
+    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == []
