@@ -85,6 +85,15 @@ MD_REF_LINK = re.compile(r"\[([^\[\]]*)\]\[[^\[\]]*\]")
 #: it (the two took turns over a run of spaces: quadratic); callers strip group 1. The
 #: lookbehind stands after the first ":", so the engine looks for colons only.
 RST_ROLE = re.compile(r":(?<![\w:-]:)[\w:-]+:`~?([^`<]*)(?:<[^`>]*>)?`")
+#: A reST hyperlink reference, ``\`read the docs\`_``, ``\`pytest <https://...>\`__``: group 1
+#: is its words (callers strip them). Left to CODE_SPAN, "devpi_" reached pluggy's title card,
+#: and the emphasis rule read "_, tox_" between two of them as emphasis. Linear: a try scans
+#: to the next backtick at most.
+RST_LINK = re.compile(r"`([^`<]*)(?:<[^`>]*>)?`__?(?!\w)")
+#: The bare form, ``devpi_`` (a word and its link mark): group 1 is the word. Only for a
+#: README's prose (readme.strip_markup): in a docstring ``from_`` is a name. A try starts at a
+#: word's start only (the lookbehind), so a long word is scanned once.
+RST_NAME_LINK = re.compile(r"(?<![\w`*/.-])([^\W\d_][\w.-]*?[^\W_])__?(?![\w`])")
 #: An HTML tag (or a ``<https://...>`` autolink, a template's ``<% endfor %>``).
 #: No ``<`` inside a tag: a run of openers that never close is then tried once each, not
 #: against the rest of the text.

@@ -34,7 +34,7 @@ _c_tally = getattr(_scanner, "tally", None)
 # (its reason: `git log -S RANK_VERSION`); rank-40: raisers, a JS entry line, promised;
 # rank-41: text.first_sentence docs; rank-42: module_family, README API tables; rank-43: an
 # example's answer, `semver.valid(`, a factory's section, catches (captions).
-RANK_VERSION = "rank-43"
+RANK_VERSION = "rank-44"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

@@ -90,6 +90,8 @@ def _first_unwrap(text: str) -> tuple[str, str]:
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = RST_ROLE.sub(lambda m: m.group(1).strip(), text)
+    text = mk.RST_LINK.sub(lambda m: m.group(1).strip(), text)
+    text = mk.RST_NAME_LINK.sub(r"\1", text)
     text = HTML_TAG.sub(" ", text)
     return text, unwrap_emphasis(text)
 
@@ -353,7 +355,11 @@ def read_readme(text: str, name: str | None = None) -> ReadmeText:
                 if len(found) >= _OPENING:
                     break
     description = found[0] if found else ""
-    if tail and (not found or headings > 1):  # no paragraph before the first topic says it
+    # the title line's own definition ("pluggy - A minimalist production ready plugin
+    # system") says what the project is; a paragraph after it may say who uses it ("This is
+    # the core framework used by the pytest, tox, and devpi projects": pluggy's title card)
+    # or point on. Only a paragraph that says "<name> is ..." (below) beats it.
+    if tail:
         description = tail
     if name and candidates:
         says_what = re.compile(

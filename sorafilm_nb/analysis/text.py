@@ -120,9 +120,30 @@ def first_sentence(text: str, limit: int | None) -> str:
     cut one sentence at three places, one of them mid-word."""
     text = " ".join(text.split())
     s = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
-    if limit is not None and len(s) > limit:
-        s = s[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-—") + "…"
-    return s
+    if limit is None or len(s) <= limit:
+        return s
+    # too long: its asides go first ("a fuzzy human-readable duration ("3 minutes ago") or
+    # into a human-readable size"), then the cut is at the last phrase boundary in the
+    # second half, where one is: humanize's tagline ended "into a fuzzy human-readable…", an
+    # adjective without its noun, where "... common humanization utilities…" ends whole
+    s = MID_ASIDE.sub("", s)
+    if len(s) <= limit:
+        return s
+    head = s[: limit - 1]
+    bounds = [m.start() for m in _PHRASE_END.finditer(head) if m.start() >= limit // 2]
+    cut = head[: bounds[-1]] if bounds else head.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-—") + "…"
+
+
+#: An aside inside a phrase that goes on after it: "a version 4 (random) UUID", "for the
+#: creation of RFC9562 (formerly RFC4122) UUIDs". A cut at " (" lost the noun the phrase is
+#: about ("generates a version 4", "for the creation of RFC9562"); without the aside the
+#: phrase stays whole (an aside before a comma, a stop or the end is no part of a phrase).
+#: The one rule for story.clauses.short_clause and first_sentence.
+MID_ASIDE = LazyPattern(r"\s\([^()]{1,40}\)(?=\s+[A-Za-z0-9])")
+# where a phrase of a long sentence ends: before a comma, a semicolon or a dash, or before
+# "or"/"and" and another word
+_PHRASE_END = LazyPattern(r"[,;]\s|\s[-–—]\s|\s(?=(?:or|and)\s\w)")
 
 
 # a sentence ends before a capital, a quote, a code span or a bracket: not at "e.g. the"

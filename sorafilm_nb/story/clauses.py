@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from ..markup import CODE_SPAN, HTML_TAG, MD_LINK, RST_ROLE, URL, unwrap_emphasis
+from ..analysis.text import MID_ASIDE
+from ..markup import CODE_SPAN, HTML_TAG, MD_LINK, RST_LINK, RST_ROLE, URL, unwrap_emphasis
 
 # A cut may not end on these: "routes you register on an" reads broken, and a prompt's
 # clause cut ending on one ("the jars filled with.") leaves the sentence whole instead
@@ -118,6 +119,7 @@ def plain(text: str) -> str:
     docstring of the eval packages reads worse without that bound."""
     text = RST_ROLE.sub(lambda m: m.group(1).strip().rsplit(".", 1)[-1], text)
     text = MD_LINK.sub(r"\1", text)
+    text = RST_LINK.sub(lambda m: m.group(1).strip(), text)
     text = CODE_SPAN.sub(r"\1", text)
     text = unwrap_emphasis(text)
     text = HTML_TAG.sub("", text)
@@ -149,7 +151,7 @@ def short_clause(text: str, limit: int) -> str:
     """The first clause of ``text`` in at most ``limit`` characters, cut at a phrase
     boundary ("... that can be registered") where one leaves enough, else at a word, and
     never ending on an article, a preposition or a conjunction."""
-    text = _INNER_ASIDE.sub(_aside_out, plain(text))
+    text = MID_ASIDE.sub("", _INNER_ASIDE.sub(_aside_out, plain(text)))
     text = re.split(
         r"(?<=[.!?])\s|;|:\s|\s[-–—]\s|\s\(|" + RUN_ON + "|" + _SUBORDINATE, text, maxsplit=1
     )[0]

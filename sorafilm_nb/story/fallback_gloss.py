@@ -450,11 +450,21 @@ def caption_choices(
     if len(concepts) == 1:
         c = concepts[0]
         said += [http_gloss(c), route_gloss(c), example_gloss(c, limit + CUT_EXTRA - len(head))]
-        for room in (limit - len(head), limit + DISTINCT_EXTRA - len(head)):
-            for text in (c.summary, c.readme_sentence):
-                said += [
-                    t for t in teaching_clauses(c.name, text, room, c.kind) if len(t.split()) >= 3
-                ]
+        # each clause with its longer cut right after it ("decorator for marking functions
+        # | as hook specifications"), then the rest: pluggy's HookspecMarker, alike with
+        # HookimplMarker in its short cut, said its second sentence ("instantiate it with a
+        # project_name") where its first, longer, told the two apart
+        wide = [
+            t
+            for text in (c.summary, c.readme_sentence)
+            for t in teaching_clauses(c.name, text, limit + DISTINCT_EXTRA - len(head), c.kind)
+            if len(t.split()) >= 3
+        ]
+        for text in (c.summary, c.readme_sentence):
+            for t in teaching_clauses(c.name, text, limit - len(head), c.kind):
+                if len(t.split()) >= 3:
+                    said += [t, *(w for w in wide if w.startswith(t + " "))]
+        said += wide
         based = gloss(c.name, "", kind=c.kind, bases=c.bases, limit=limit)
         base = based[len(head) :] if based.startswith(head) else ""  # "a ZodType"
         # what makes it says its base too ("the ZodType object() returns"): the base alone

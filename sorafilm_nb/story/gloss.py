@@ -401,7 +401,15 @@ def _clause(name: str, sentence: str, room: int, kind: str = "") -> str:
     after = r",\s+(?=(?:a|an|the)\s)|,\s+(?:where|so that|in which)\s+"
     pieces = re.split(after, text, maxsplit=1)
     for piece in (p.strip() for p in pieces):
-        clause = short_clause(reduced(piece, room), room)
+        clause, said_in = short_clause(reduced(piece, room), room), room
+        if clause and _restates(name, clause):
+            # "Register a plugin | and return its name" on PluginManager.register: the cut
+            # kept only the part that restates the name, and a later "If the plugin is
+            # already registered" spoke instead; the clause goes on to what it teaches
+            wider = short_clause(reduced(piece, room + CUT_EXTRA), room + CUT_EXTRA)
+            clause, said_in = (
+                (wider, room + CUT_EXTRA) if wider.startswith(clause + " ") else (clause, room)
+            )
         # "A class decorator that adds dunder methods ...": only its kind was left; what
         # follows the kind says what it does
         m = _KIND_THEN.match(piece) if clause and _KIND_ONLY.fullmatch(clause) else None
@@ -413,7 +421,7 @@ def _clause(name: str, sentence: str, room: int, kind: str = "") -> str:
         if clause and not _restates(name, clause):
             if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
                 clause = clause[:1].lower() + clause[1:]
-            return statement(name, clause, room, imperative=initial)
+            return statement(name, clause, said_in, imperative=initial)
     # "Construct a Syntax object to render syntax highlighted code": after the name called
     # by its kind, what it is for
     short = re.escape(name.rsplit(".", 1)[-1])

@@ -188,7 +188,8 @@ def _after(text: str, clause: str) -> str:
 # superlative's noun before the clause that says among what, or on a bare kind of value
 # before what it holds (humanize's intcomma: "converts an integer to a string | containing
 # commas every three digits"; said with "with", the point fits), or on what a conversion
-# takes before what it makes ("converts a large integer | to a friendly text representation").
+# takes before what it makes ("converts a large integer | to a friendly text representation"),
+# or on an infinitive whose object comes after a second verb ("to inspect | and set the result").
 # (not "while": "spins the clay at a steady speed | while the potter shapes it" ends well)
 _CONDITION_OPENS = frozenset({"if", "when", "whenever", "unless", "until", "once"})
 _LEADS_IN = frozenset({"right", "just", "only", "even", "shortly", "immediately", "directly"})
@@ -245,6 +246,9 @@ def sensible_end(summary: str, clause: str, room: int) -> str:
         or (words[0].lower() in _CONVERTS and following in ("to", "into"))
         or (last in _MEASURE and following == "of")
         or (bool(_SUPERLATIVE.fullmatch(words[-2])) and following in ("that", "which", "who"))
+        # "used to inspect | and set the result in a hook wrapper": two verbs share the
+        # object the cut left behind (pluggy's Result read "an object used to inspect")
+        or (words[-2].lower() == "to" and following in ("and", "or"))
     )
     holds = last in _BARE_KIND and bool(_HOLDS.match(more))
     if not (operator or leads_in or ends_early or holds):
