@@ -88,7 +88,7 @@ def test_a_stray_keyword_is_no_better_than_a_gag_written_to_play_anything(theme:
     """A concept nothing fits (below WEAK_BELOW) is played by the theme's fallback for its
     kind, not by a specific action one stray keyword names: `plan`, whose keywords said money
     "moves", was a parcel readdressed next door, a claim about redirecting a viewer reads
-    (`plan` has its own picture now, test_casting_plans_ahead; a name no gag plays, with the
+    (`plan` has its own picture now, test_casting_plan_and_help; a name no gag plays, with the
     same stray word, stands in for it)."""
     stray = replace(
         concept("want_bytes", summary="Its argument as bytes, before any money moves."),

@@ -1,4 +1,4 @@
-"""Planning ahead: a kind of concept the themes had no picture for.
+"""Planning ahead and help text: kinds of concept the themes had no picture for.
 
 `make demo` films this repository, and its second shot warned weak-fit: `plan` ("Everything
 a film would be, and cost, before any money moves") was a pancake flip at match 2. Kitchen's
@@ -47,3 +47,24 @@ def test_the_demo_film_casts_plan_as_a_fit() -> None:
     shot = next(s for s in p.storyboard.shots if s.cast and s.cast.concept.name == "plan")
     assert not shot.cast.weak and stem("plan") in _roles(shot.cast.metaphor), shot.cast
     assert [f.message for f in p.findings if f.rule == "weak-fit"] == []
+
+
+# Help text recurs in every command-line package of the eval (click's HelpOption, commander's
+# Help, Command.help/usage/description, typer's help, yargs' usage and epilog); heist and space
+# had no help words at all (commander's Help was a fallback at match 2 there), and no theme
+# had one for a description or an epilog.
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize(
+    ("name", "kind", "summary", "word"),
+    [
+        ("Help", "class", "", "help"),
+        ("Command.description", "function", "Set the description.", "description"),
+        ("YargsInstance.epilog", "function", "", "epilog"),
+    ],
+)
+def test_help_text_plays_a_gag_of_being_shown_how(
+    theme: str, name: str, kind: str, summary: str, word: str
+) -> None:
+    lib = MetaphorLibrary.load(theme)
+    best, fit = rank(concept(name, kind, summary), lib.playable)[0]
+    assert stem(word) in _roles(best) and fit >= WEAK_BELOW, (best.id, fit)
