@@ -86,22 +86,24 @@ def test_each_link_opens_its_own_way_and_the_payoff_names_what_was_overcome() ->
 @pytest.mark.parametrize("theme", THEMES)
 def test_a_stray_keyword_is_no_better_than_a_gag_written_to_play_anything(theme: str) -> None:
     """A concept nothing fits (below WEAK_BELOW) is played by the theme's fallback for its
-    kind, not by a specific action one stray keyword names: `plan`, whose keywords say money
-    "moves", was a parcel readdressed next door, a claim about redirecting a viewer reads."""
-    plan = replace(
-        concept("plan", summary="Everything a film would be, before any money moves."),
-        words=("plan", "moves"),
+    kind, not by a specific action one stray keyword names: `plan`, whose keywords said money
+    "moves", was a parcel readdressed next door, a claim about redirecting a viewer reads
+    (`plan` has its own picture now, test_casting_plan_and_help; a name no gag plays, with the
+    same stray word, stands in for it)."""
+    stray = replace(
+        concept("want_bytes", summary="Its argument as bytes, before any money moves."),
+        words=("want_bytes", "moves"),
         exported=True,
         in_readme=True,
     )
     lib = MetaphorLibrary.load(theme)
-    assert any(0 < s < WEAK_BELOW and not m.is_fallback for m, s in rank(plan, lib.metaphors))
+    assert any(0 < s < WEAK_BELOW and not m.is_fallback for m, s in rank(stray, lib.metaphors))
     profile = RepoProfile(
         root="/nonexistent",
         name="proj",
         title="proj",
         description="",
-        concepts=(plan,),
+        concepts=(stray,),
         files_scanned=1,
     )
     (entry,) = cast(profile, lib).entries

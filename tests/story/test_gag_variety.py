@@ -22,7 +22,7 @@ COMMON_ROLES = (
     "option", "config", "create", "build", "compile", "load", "read", "write", "stream",
     "cache", "schema", "model", "field", "type", "format", "print", "table", "app", "run",
     "url", "path", "header", "cookie", "json", "encode", "serialize", "object", "string",
-    "number", "array", "unknown", "promise", "context", "define",
+    "number", "array", "unknown", "promise", "context", "define", "help", "usage",
 )  # fmt: skip
 MIN_PLAYERS = 3  # two projects then pick the same one at most a third of the time
 
