@@ -33,7 +33,7 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-42: module_family, README API tables; rank-43:
 # an example's answer, `semver.valid(`, a factory's section, catches (captions); rank-44: the
-# summary over "This module provides ...", a Python entry line.
+# summary over "This module provides ...", a Python entry line, __all__ marks the inside.
 RANK_VERSION = "rank-44"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
