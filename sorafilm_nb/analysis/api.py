@@ -230,16 +230,14 @@ def api_pass(
         # top-level function or class it does not export (ky's createInstance in the entry
         # itself, timeout in utils/timeout.js, which the entry never hands out) is how the
         # package works inside unless users are shown it (a README or docs example): it
-        # stays a concept, ranked as a private name is (a member, ``app.use``, is judged below)
-        inside = (
-            api
-            and js_modules is not None
-            and (raw[8] or "python") != "python"
-            and (rel not in js_modules or "." not in name)
-            and name not in exported
-            and use is None
-            and name not in taught
-        )
+        # stays a concept, ranked as a private name is (a member, ``app.use``, is judged below).
+        # Python's mark is ``__all__``: a name its module leaves out (tabulate's JupyterHTMLStr)
+        lang = raw[8] or "python"
+        if lang == "python":
+            marked = "." not in name and rel in results and bool(results[rel].get("all"))
+        else:
+            marked = js_modules is not None and (rel not in js_modules or "." not in name)
+        inside = api and marked and name not in exported and use is None and name not in taught
         member = "." in name and js_modules is not None and rel in js_modules
         if member and name.rsplit(".", 1)[0] in class_names:
             member = raw[11] > 0 or use is not None or name.rsplit(".", 1)[-1] in taught

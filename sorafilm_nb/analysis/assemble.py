@@ -7,6 +7,7 @@ is the one place that turns results into the record the story reads.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -101,6 +102,16 @@ def _shown(c: Concept) -> Concept:
         readme_gives=gives,
         caught_from=caught,
     )
+
+
+# "This module provides various memoizing collections and decorators": a README sentence
+# whose subject is the code itself says it through "this module"; the metadata's summary
+# ("Extensible memoizing collections and decorators") is the same promise, said better
+_SELF_OPENING = re.compile(
+    r"(?:this|the)\s+(?:python\s+)?(?:module|library|package|project|repo(?:sitory)?)\s+"
+    r"(?:provides|contains|offers|implements|is|has|gives)\b",
+    re.I,
+)
 
 
 def _promise(said: list[tuple[str | None, str]]) -> tuple[str, tuple[ScanWarning, ...]]:
@@ -224,7 +235,10 @@ def build(
     # tags and "&amp;" reached the end card and prompts as written)
     summary = first_sentence(strip_markup(project_summary(meta)))
     install = install_line(meta, readme_text)
-    tagline, left_out = _promise([(readme_path, readme.tagline), (None, summary)])
+    sources: list[tuple[str | None, str]] = [(readme_path, readme.tagline), (None, summary)]
+    if summary and _SELF_OPENING.match(readme.tagline):
+        sources.reverse()  # the summary first; the README's if the summary holds a key
+    tagline, left_out = _promise(sources)
     # what the promise names comes first (promised.py): the README's whole first sentence
     # when the promise is its (the tagline is cut at 120 characters), else the promise
     pledge = readme.description if tagline and tagline == readme.tagline else tagline

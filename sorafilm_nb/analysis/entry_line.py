@@ -1,12 +1,16 @@
-"""How a user starts with a JavaScript package in code, as its README's examples write it
-(RepoProfile.entry): ``const Koa = require('koa')``, ``import { z } from "zod"``.
+"""How a user starts with a package in code, as its README's examples write it
+(RepoProfile.entry): ``const Koa = require('koa')``, ``import { z } from "zod"``, ``from
+tabulate import tabulate``.
 
 Why: the film's tools card said "JavaScript · npm install koa" and its closing card "koa: npm
 install koa", one fact twice. How to get it is the closing card's (RepoProfile.install);
 the tools card says how a program starts using it, as Python's says "import flask". Only a
 line the README writes counts, and only for the package its install line names (or a
 module of it, ``require('yargs/yargs')``): a made-up ``require('ky')`` would be false of an
-ESM-only package, and a line importing another package is not how this one starts.
+ESM-only package, and a line importing another package is not how this one starts. Python's
+tools card said "import tabulate" above a README whose every example starts ``from tabulate
+import tabulate``: the README's line is how its users start (card_facts.entry_point keeps
+it when it imports the package the code lives in, the pip name being no module name).
 """
 
 from __future__ import annotations
@@ -24,12 +28,22 @@ _LINE = LazyPattern(
     r"""|import\s+[^;'"\n]+?\s+from\s*(['"])([^'"\n]+)\4))""",
     re.M,
 )
+# ``from tabulate import tabulate``, ``import numpy as np``, ``>>> import attr`` (a doctest);
+# not a parenthesised or continued import (its names are on the lines below)
+_PY_LINE = LazyPattern(
+    r"^[ \t]*(?:>>>[ \t]+)?((?:from[ \t]+([\w.]+)[ \t]+import[ \t]+[\w., \t*]*[\w*]"
+    r"|import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+\w+)?))[ \t]*(?:#.*)?$",
+    re.M,
+)
 
 
 def entry_line(readme: str, install: str) -> str:
     """The README's first JavaScript example line that brings in the package ``install``
-    ("npm install koa") names, without its ";", of at most MAX_CHARS; "" when none does (or
-    there is no install line)."""
+    ("npm install koa") names, without its ";", or its first Python one importing the
+    module "pip install NAME" names (as pip spells it: "py-yaml" is py_yaml), of at most
+    MAX_CHARS; "" when none does (or there is no install line)."""
+    if install.startswith("pip install "):
+        return _python_line(readme, install.rsplit(" ", 1)[-1])
     if not install.startswith("npm install "):
         return ""
     package = install.rsplit(" ", 1)[-1]
@@ -41,5 +55,19 @@ def entry_line(readme: str, install: str) -> str:
             if module == package or module.startswith(package + "/"):
                 line = " ".join(m.group(1).split())
                 if len(line) <= MAX_CHARS:  # else a later, shorter one ("import axios from")
+                    return line
+    return ""
+
+
+def _python_line(readme: str, package: str) -> str:
+    module = package.lower().replace("-", "_").replace(".", "_")
+    for lang, body in code_blocks(readme):
+        if lang != "python":
+            continue
+        for m in _PY_LINE.finditer(body):
+            top = (m.group(2) or m.group(3)).split(".", 1)[0]
+            if top.lower() == module:
+                line = " ".join(m.group(1).split())
+                if len(line) <= MAX_CHARS:
                     return line
     return ""

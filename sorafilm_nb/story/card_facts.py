@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .captions import short_clause
+from .clauses import lowered_opening
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile
@@ -65,11 +66,12 @@ def _python_package(profile: RepoProfile) -> str:
 
 
 def entry_point(profile: RepoProfile) -> str:
-    """How a user starts in code: "import flask" (the package the code lives in), "const Koa
-    = require('koa')" (RepoProfile.entry: the README's own line for the published package),
-    or "" when unknown. Never the install line: the closing card says how to get it, and
-    koa's tools card said "JavaScript · npm install koa" above a closing "koa: npm install
-    koa".
+    """How a user starts in code: the README's own line for the published package
+    (RepoProfile.entry: "const Koa = require('koa')", "from tabulate import tabulate", this
+    one only when it imports the package the code lives in), else "import flask" (that
+    package), or "" when unknown. Never the install line: the closing card says how to get
+    it, and koa's tools card said "JavaScript · npm install koa" above a closing "koa: npm
+    install koa".
 
     Why not the metadata's or the README's name: "@acme/kit" without its scope is "kit",
     another package, and a README heading is the filmed repository's word; either said as
@@ -77,6 +79,10 @@ def entry_point(profile: RepoProfile) -> str:
     lang = language(profile)
     if lang == "Python":
         package = _python_package(profile)
+        # the README's own line ("from tabulate import tabulate") when it imports that package
+        m = re.match(r"(?:from|import)\s+(\w+)", profile.entry)
+        if package and m and m.group(1) == package:
+            return profile.entry
         return f"import {package}" if package else ""
     if lang in ("JavaScript", "TypeScript"):
         return profile.entry
@@ -99,10 +105,7 @@ def promise(profile: RepoProfile, limit: int = 80) -> str:
             break
         if re.match(rf"^{re.escape(name)}\b", text, re.I):
             return short_clause(text, limit)  # "Kiln fires clay pots": the name is its subject
-    text = short_clause(text, limit)
-    if text and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", text):
-        text = text[:1].lower() + text[1:]
-    return text
+    return lowered_opening(short_clause(text, limit), text)
 
 
 def _promise_line(title: str, pledge: str) -> str:

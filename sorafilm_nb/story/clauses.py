@@ -383,3 +383,30 @@ def article(word: str) -> str:
     if word.lower().startswith(("uni", "use", "usu", "uti", "eu")):
         return "a"
     return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+# "Least Recently Used (LRU) cache implementation": Capitalised words naming a thing, three
+# or more, or ones an acronym in brackets spells; a determiner is no part of such a name
+_TITLE_RUN = re.compile(r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)+(?:[ \t]+\(([A-Z]{2,})\))?")
+_DETERMINERS = frozenset(
+    ("A", "An", "The", "This", "That", "These", "Those", "Each", "Every", "Some", "Any", "All")
+)
+
+
+def lowered_opening(text: str, whole: str = "") -> str:
+    """A sentence's opening as it reads inside a caption after "Name: ": its first letter
+    lower-cased ("Decorator to wrap a function" -> "decorator to ..."), except where the
+    capital is no sentence's but a name's: an acronym or a camel-cased word ("HTTP",
+    "JavaScript"), or the first of Title Case words that name a thing (cachetools' "Least
+    Recently Used (LRU) cache implementation" read "least Recently Used"). The one rule for
+    the promise (card_facts) and a gloss's clause (gloss.py). ``whole``: the sentence the
+    text was cut from, when a cut may have dropped the bracketed acronym ("Random
+    Replacement" of "Random Replacement (RR) cache implementation")."""
+    if not text.strip() or re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", text):  # "HTTP" stays
+        return text
+    m = _TITLE_RUN.match(whole if whole.startswith(text.split(None, 1)[0]) else text)
+    if m and text.split(None, 1)[0] not in _DETERMINERS:
+        words = m.group(0).split(" (")[0].split()
+        if len(words) >= 3 or m.group(1) == "".join(w[0] for w in words):
+            return text
+    return text[:1].lower() + text[1:]

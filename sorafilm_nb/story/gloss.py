@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .clauses import DANGLING, RUN_ON, article, plain, short_clause
+from .clauses import DANGLING, RUN_ON, article, lowered_opening, plain, short_clause
 from .gloss_cuts import (
     CONDITION,
     ends_a_phrase,
@@ -419,8 +419,8 @@ def _clause(name: str, sentence: str, room: int, kind: str = "") -> str:
             to = bool(m and re.search(r"\bto\s+$", piece[: m.start(1)]))
             return statement(name, then, room, imperative=to)
         if clause and not _restates(name, clause):
-            if initial and not re.match(r"[A-Z]{2}|[A-Z][a-z]*[A-Z]", clause):  # "HTTP" stays
-                clause = clause[:1].lower() + clause[1:]
+            if initial:  # "HTTP" and "Least Recently Used (LRU)" stay (clauses.py)
+                clause = lowered_opening(clause, piece)
             return statement(name, clause, said_in, imperative=initial)
     # "Construct a Syntax object to render syntax highlighted code": after the name called
     # by its kind, what it is for

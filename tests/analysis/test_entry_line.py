@@ -41,3 +41,36 @@ def test_nothing_without_an_npm_install_line() -> None:
     readme = "```js\nconst Koa = require('koa');\n```\n"
     assert entry_line(readme, "npm install koa") == "const Koa = require('koa')"
     assert entry_line(readme, "") == "" and entry_line(readme, "pip install koa") == ""
+
+
+TABULATE = """# python-tabulate
+
+```
+pip install tabulate
+```
+
+```pycon
+>>> import numpy as np
+>>> from tabulate import tabulate
+>>> print(tabulate(table))
+```
+"""
+
+
+def test_python_the_readmes_own_import_of_the_package_pip_installs() -> None:
+    """tabulate's tools card said "import tabulate" while every example of its README starts
+    ``from tabulate import tabulate``: the README's line, as for JavaScript."""
+    assert entry_line(TABULATE, "pip install tabulate") == "from tabulate import tabulate"
+    # pip's spelling of the name: "py-yaml" installs what imports as py_yaml
+    readme = "```python\nimport py_yaml.loader as yl\n```\n"
+    assert entry_line(readme, "pip install py-yaml") == "import py_yaml.loader as yl"
+    # another package's import is not how this one starts; nor is a parenthesised one, whose
+    # names are on the lines below, nor a line too long for a card
+    assert entry_line(TABULATE, "pip install numpy2") == ""
+    assert (
+        entry_line("```python\nfrom brew import (\n    pour,\n)\n```\n", "pip install brew") == ""
+    )
+    long = "from brew import Kettle, Teapot, Strainer, pour, steep, serve"
+    assert (
+        len(long) > MAX_CHARS and entry_line(f"```python\n{long}\n```\n", "pip install brew") == ""
+    )

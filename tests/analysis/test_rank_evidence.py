@@ -303,3 +303,36 @@ def test_a_javascript_example_keeps_each_names_first_use_and_learns_its_later_ca
         ("", "srv", "App", 13, True),
         ("App", "app", "run", 14, True),
     ]
+
+
+# ------------------------------------------------------- Python's __all__ marks the inside
+
+
+def test_a_name_its_module_leaves_out_of_all_ranks_as_the_inside(tmp_path: Path) -> None:
+    """tabulate's __init__ says ``__all__ = ["tabulate", "tabulate_formats",
+    "simple_separated_format"]``; its JupyterHTMLStr, defined beside them and never in the
+    README, ranked above nothing it hands out only because the film had places to fill.
+    ``__all__`` is Python's export, as the entry's exports are JavaScript's: a name its
+    module leaves out is ranked as a private name is, unless users are shown it."""
+    doc = '"""Tables."""\n__all__ = ["table", "layout"]\n\n\n'
+    defs = (
+        'def table(rows):\n    """Format rows as a table."""\n\n\n'
+        'def layout(sep):\n    """Make a table layout."""\n\n\n'
+        'class HtmlStr(str):\n    """Wrap the string with an HTML repr."""\n'
+    )
+    write(tmp_path / "a", "tabs/__init__.py", doc + defs)
+    write(tmp_path / "a", "README.md", "# tabs\n\n```python\nfrom tabs import table\n```\n")
+    got = {c.name: c for c in analyze(tmp_path / "a", use_cache=False).concepts}
+    assert got["HtmlStr"].score < 0 < got["layout"].score, {n: c.score for n, c in got.items()}
+    # the README shows it: users are handed it, whatever __all__ says
+    write(tmp_path / "b", "tabs/__init__.py", doc + defs)
+    write(tmp_path / "b", "README.md", "# tabs\n\n```python\nfrom tabs import HtmlStr\n```\n")
+    shown = {c.name: c for c in analyze(tmp_path / "b", use_cache=False).concepts}
+    assert shown["HtmlStr"].score > 0
+    # no __all__: no mark, a public name is public
+    write(
+        tmp_path / "c", "tabs/__init__.py", doc.replace('__all__ = ["table", "layout"]', "") + defs
+    )
+    write(tmp_path / "c", "README.md", "# tabs\n\n```python\nfrom tabs import table\n```\n")
+    bare = {c.name: c for c in analyze(tmp_path / "c", use_cache=False).concepts}
+    assert bare["HtmlStr"].score > 0

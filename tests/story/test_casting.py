@@ -581,7 +581,10 @@ def test_every_concept_gets_a_metaphor_even_with_no_match() -> None:
     concepts.append(concept("zqfour", "theme", refs=5))
     concepts.append(concept("ZqfourHolder", "module"))
     casting = cast(profile(*concepts), "space", top=len(concepts))
-    assert len(casting.entries) == len(concepts)
+    # ... and only when some gag plays it: a word is never a weak fit's paid shot (selection)
+    assert [e.concept.name for e in casting.entries] == [
+        c.name for c in concepts if c.kind != "theme"
+    ]
     for e in casting.entries:
         assert e.score > 0 and e.metaphor.is_fallback
         assert e.metaphor.id in casting.library

@@ -204,3 +204,36 @@ def test_the_tools_card_and_the_closing_card_say_one_way_to_get_it(
     else:
         assert not install, install
         assert p.storyboard.end_card == "tiny-ms"
+
+
+def test_the_tools_card_says_the_readmes_own_import_line(tmp_path: Path) -> None:
+    """tabulate's tools card said "Python · import tabulate" above a README whose examples
+    all start ``from tabulate import tabulate``: how its users start is the README's line
+    (analysis.entry_line), when it imports the package the code lives in; else the package."""
+    from sorafilm_nb.story.card_facts import facts
+
+    root = _brew(tmp_path / "brew", published=True)
+    assert (
+        facts(analyze(root, use_cache=False))["tools"] == "Python · from brew import Kettle, pour"
+    )
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    (root / "README.md").write_text(readme.replace("from brew import", "from brew2 import"))
+    assert facts(analyze(root, use_cache=False))["tools"] == "Python · import brew"
+
+
+def test_the_metadatas_summary_over_a_readme_sentence_about_this_module(tmp_path: Path) -> None:
+    """cachetools' title card said "cachetools: this module provides various memoizing
+    collections and decorators" (its README's first sentence) while its PKG-INFO's Summary
+    says "Extensible memoizing collections and decorators": a sentence whose subject is
+    "this module" is the worse promise when the metadata says one."""
+    root = _brew(tmp_path / "brew", published=True)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    first = "Brew is a small library for brewing tea by the pot."
+    (root / "README.md").write_text(readme.replace(first, "This module provides tea by the pot."))
+    bare = analyze(root, use_cache=False)
+    assert bare.tagline == "This module provides tea by the pot."  # no summary: it is all
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "brew"\ndescription = "Tea brewed by the pot."\n', encoding="utf-8"
+    )
+    p = plan(analyze(root, use_cache=False))
+    assert p.storyboard.shots[0].card == "Brew: tea brewed by the pot"
