@@ -4,7 +4,11 @@ the closing card's install line (koa's "JavaScript · npm install koa")."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sorafilm_nb.analysis.entry_line import MAX_CHARS, entry_line
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.story.plot import entry_point
 
 AXIOS = """# axios
 
@@ -41,3 +45,19 @@ def test_nothing_without_an_npm_install_line() -> None:
     readme = "```js\nconst Koa = require('koa');\n```\n"
     assert entry_line(readme, "npm install koa") == "const Koa = require('koa')"
     assert entry_line(readme, "") == "" and entry_line(readme, "pip install koa") == ""
+
+
+def test_a_hostile_entry_line_reaches_the_card_as_shown_text(tmp_path: Path) -> None:
+    # every other text of the profile is terminal.shown: a README's right-to-left override
+    # and zero-width space in the line reached the tools card, plan.md and film.vtt as written
+    (tmp_path / "package.json").write_text('{"name": "koa", "main": "index.js"}')
+    (tmp_path / "index.js").write_text(
+        "class Application { use() {} }\nmodule.exports = Application;\n"
+    )
+    (tmp_path / "README.md").write_text(
+        "# koa\n\n```sh\nnpm install koa\n```\n\n"
+        "```js\nconst \u202eaoK\u200b\u2066 = require('koa');\n```\n"
+    )
+    profile = analyze(tmp_path, use_cache=False)
+    assert profile.entry == "const aoK = require('koa')"
+    assert entry_point(profile) == profile.entry
