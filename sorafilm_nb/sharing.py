@@ -120,7 +120,7 @@ def share(
     # sanitized (_TEMPLATE), as Jupyter never trusts it either.
     trusted = execute or signed(nb)
     missing: list[str] = []
-    film_paths = _static_outputs(nb, src.parent, target.parent, missing)
+    film_paths = _static_outputs(nb, src.parent, target.parent, missing, trusted=trusted)
     if missing:
         import warnings
 
@@ -213,12 +213,15 @@ def _execute(
                     sys.stderr.write(line)
 
 
-def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) -> list[str]:
+def _static_outputs(
+    nb: Any, nb_dir: Path, out_dir: Path, missing: list[str], *, trusted: bool
+) -> list[str]:
     """Replace widget views by their static HTML; return the films the players showed.
 
     A player's video path is relative to the notebook; it is rewritten relative to the page.
-    One that is not beside the notebook (a copy run elsewhere, the film folder deleted) is
-    added to missing, and the page says so where the player was, never a dead link.
+    One that is not beside the notebook (a copy run elsewhere, the film folder deleted, or
+    for a notebook not trusted here, outside its folder: _beside) is added to missing, and
+    the page says so where the player was, never a dead link.
     """
     films: list[str] = []
     saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
@@ -245,7 +248,7 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) ->
             page_html = _latest_face(states, view) or page_html
             for old in _FILM_ATTR.findall(page_html):  # as written: escaped by its template
                 rel = html.unescape(old)
-                if not (nb_dir / rel).is_file():  # run elsewhere (nbconvert into /tmp)
+                if not _beside(nb_dir, rel, trusted=trusted):  # run elsewhere (into /tmp)
                     missing.append(rel)
                     page_html = re.sub(
                         f" src='{re.escape(old)}'>(<track[^>]*>)?</video>",
@@ -270,6 +273,24 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) ->
         cell["outputs"] = kept
     nb.metadata.pop("widgets", None)
     return films
+
+
+def _beside(nb_dir: Path, rel: str, *, trusted: bool) -> bool:
+    """Whether a player's film ``rel`` is a file the page may show and storyboard. A
+    notebook not trusted here (a repository's, its outputs its author's words) reaches only
+    below its own folder, links resolved: its player naming "/home/u/films/x/film.mp4",
+    "../films/x/film.mp4" or a folder the repository links there put the user's other film
+    (its prompts, costs and frames) into the page the user shares. A name the system
+    refuses (longer than its limit) is no film there either; it stopped the share."""
+    path = nb_dir / rel
+    try:
+        if not trusted:
+            path = path.resolve()
+            if not path.is_relative_to(nb_dir.resolve()):
+                return False
+        return path.is_file()
+    except (OSError, RuntimeError):  # a name too long, a loop of links
+        return False
 
 
 def _latest_face(states: Any, view: Any) -> str:

@@ -425,3 +425,44 @@ def test_a_player_whose_film_is_not_beside_the_notebook_says_so_and_warns(
     assert not re.search(r"<video[^>]+ src=", text)
     assert "Not found: the film this player showed is not beside the notebook" in text
     assert "could not be read" not in text  # no storyboard section for a folder not there
+
+
+@pytest.mark.parametrize("reach", ["absolute", "climbing", "linked", "too long"])
+def test_an_untrusted_players_film_path_reads_nothing_outside_the_notebooks_folder(
+    tmp_path: Path, reach: str
+) -> None:
+    """A notebook from a repository the user did not write carries its author's player
+    outputs: a data-sorafilm-film naming one of the user's other films ("/home/u/films/x",
+    "../films/x", or a folder the repository links there) put that film's storyboard (its
+    prompts, titles, costs and frames) into the page the user shares, and a name longer
+    than the system's limit stopped the share with an OSError naming the notebook's folder.
+    Such a path is treated as a film not there: the page says so, and the share warns."""
+    import nbformat
+
+    private = make_film(tmp_path / "home" / "films" / "private", (4,))
+    manifest = private / "manifest.json"
+    manifest.write_text(manifest.read_text().replace("the milk won't pour", "PRIVATE WORDS"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "films").symlink_to(private.parent, target_is_directory=True)
+    output = _player_output(make_film(repo / "out" / "film1", (4,)), repo)
+    path = {
+        "absolute": str(private / "film.mp4"),
+        "climbing": "../home/films/private/film.mp4",
+        "linked": "films/private/film.mp4",
+        "too long": "a" * 5000 + "/film.mp4",
+    }[reach]
+    output.data["text/html"] = output.data["text/html"].replace("'out/film1/film.mp4'", f"'{path}'")
+    assert path in output.data["text/html"]
+    nb = _notebook(repo, "display(player)")
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells[1].outputs = [output]
+    nbformat.write(notebook, nb)
+    with (
+        pytest.warns(UntrustedNotebookWarning),
+        pytest.warns(MissingFilmWarning, match="not found beside the notebook"),
+    ):
+        page = share(nb, tmp_path / "pages" / "tour.html", execute=False)
+    text = page.read_text()
+    assert "PRIVATE WORDS" not in text and "Storyboard: plan" not in text
+    assert "Not found: the film this player showed is not beside the notebook" in text
