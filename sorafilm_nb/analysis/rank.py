@@ -33,8 +33,8 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-38: an anonymous default export is named by
 # its package (js_default); rank-39: a metadata tagline read as prose, "\n"-escaped PEM bodies;
-# rank-40: raisers, a README's JS entry line, promised; rank-41: text.first_sentence docs.
-RANK_VERSION = "rank-41"
+# rank-40: raisers, a README's JS entry line, promised; rank-41: text.first_sentence docs;
+RANK_VERSION = "rank-42"  # the JS entry line terminal.shown (a cached one kept bidi controls)
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
