@@ -358,7 +358,7 @@ def _film_section(folder: Path, out_dir: Path) -> str:
     Built from autoescaping templates: titles, beats, prompts and a server's error text come
     from a repository or a server, and the page is opened by people who trust it.
     """
-    from .studio.folder import Film, FilmError
+    from .studio.folder import Film, FilmError, inside
     from .ui.posters import poster_data_uri
 
     try:
@@ -375,10 +375,11 @@ def _film_section(folder: Path, out_dir: Path) -> str:
         poster, no_frame = "", False
         if shot.file and (folder / shot.file).is_file():
             try:
-                poster = poster_data_uri(
-                    folder / shot.file, at=shot.seconds / 2, width=SHOT_POSTER_WIDTH
-                )
-            except (OSError, ValueError):
+                # links resolved: a repository's shot-01.mp4 linked to a video of the user's
+                # elsewhere put a frame of it in the page; a shot is its folder's own file
+                own = inside(folder, shot.file)
+                poster = poster_data_uri(own, at=shot.seconds / 2, width=SHOT_POSTER_WIDTH)
+            except (OSError, ValueError, FilmError):
                 no_frame = True
         billed = str(shot.billed) if shot.billed is not None else "—"
         rows.append({"shot": shot, "poster": poster, "no_frame": no_frame, "billed": billed})

@@ -505,3 +505,25 @@ def test_a_player_naming_thousands_of_films_is_read_in_one_pass(tmp_path: Path) 
     assert films == [] and len(missing) == n
     assert page.count("Not found: the film this player showed") == n and "<video src" not in page
     assert spent < 5.0, spent  # CPU time; ~1 s (a stat of each path), 27 s before
+
+
+def test_a_shot_file_linked_out_of_its_film_folder_gives_no_frame(tmp_path: Path) -> None:
+    """A repository's film folder beside its notebook, whose shot-01.mp4 is a link to a video
+    of the user's elsewhere (a git repository holds links): the storyboard embedded a frame of
+    that video in the page the user shares. A shot is its folder's own file or has no frame."""
+    import nbformat
+
+    private = make_film(tmp_path / "home" / "videos", (4,))
+    repo = tmp_path / "repo"
+    film = make_film(repo / "film", (4,))
+    (film / "shot-01.mp4").unlink()
+    (film / "shot-01.mp4").symlink_to(private / "shot-01.mp4")
+    nb = _notebook(repo, "display(player)")
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells[1].outputs = [_player_output(film, repo)]
+    nbformat.write(notebook, nb)
+    with pytest.warns(UntrustedNotebookWarning):
+        page = share(nb, repo / "tour.html", execute=False)
+    board = page.read_text().split("Storyboard: plan")[1]
+    assert "<img alt='shot-01'" not in board and "data:image/jpeg" not in board
+    assert "<em>no frame</em>" in board
