@@ -66,6 +66,14 @@ def _figure(width: float = 7.0, height: float = 3.6) -> Figure:
     return ChartFigure(figsize=(width, height), layout="constrained")
 
 
+def _as_written(text: object) -> str:
+    """Ledger text (a project, user, model or plan: a team's, a CSV import's, an environment
+    variable's) as a label matplotlib draws as written: each "$" escaped, which it reads as
+    the start of a formula. Why: a project named "a$\\foo{$b" raised ValueError in every
+    chart naming it, and the notebook's dashboard showed none."""
+    return str(text).replace("$", "\\$")
+
+
 def png(figure: Figure, *, dpi: int = 100) -> bytes:
     """The figure as a palette PNG: what a notebook saves of a chart (its output, a
     dashboard's Image widget state), so a shared notebook carries each chart at ~2/5 of
@@ -228,7 +236,7 @@ def spend_by_model_size(history: pd.DataFrame | None) -> Figure:
         _dollars(ax, "x")
         return fig
     sums = billed.groupby(["model", "size"], sort=True)["billed_cents"].sum() / 100
-    labels = [f"{m}  {s}" for m, s in sums.index]
+    labels = [_as_written(f"{m}  {s}") for m, s in sums.index]
     models = sorted({m for m, _ in sums.index})
     colors = [PALETTE[models.index(m) % len(PALETTE)] for m, _ in sums.index]
     bars = ax.barh(labels, sums.to_numpy(), color=colors)
@@ -262,7 +270,7 @@ def spend_by_who(history: pd.DataFrame | None, by: str = "user") -> Figure:
             project=billed["project_key"].map(named.groupby("project_key")["project"].last())
         )
     sums = billed.fillna({by: "-"}).groupby(by, sort=True)["billed_cents"].sum() / 100
-    bars = ax.barh([str(n) for n in sums.index], sums.to_numpy(), color=PALETTE[0])
+    bars = ax.barh([_as_written(n) for n in sums.index], sums.to_numpy(), color=PALETTE[0])
     ax.bar_label(bars, labels=[f"${v:,.2f}" for v in sums.to_numpy()], padding=3, fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(0, sums.max() * 1.25 if sums.max() > 0 else 1)
@@ -290,7 +298,7 @@ def cost_per_second(history: pd.DataFrame | None, prices: PriceTable | None = No
     seconds = finished.groupby(["model", "size"])["seconds"].sum()
     keys = [k for k in seconds.index if seconds[k] > 0]
     values = [float(spent.get(k, 0.0)) / 100 / float(seconds[k]) for k in keys]
-    labels = [f"{m}\n{s}" for m, s in keys]
+    labels = [_as_written(f"{m}\n{s}") for m, s in keys]
     bars = ax.bar(labels, values, color=SPEND, width=0.6, label="billed / finished second")
     ax.bar_label(bars, labels=[f"${v:.3f}" for v in values], padding=2, fontsize=9)
     if prices is not None:
@@ -370,7 +378,7 @@ def _plan_label(frame: pd.DataFrame, plan: str) -> str:
         named = frame.loc[frame["plan"] == plan, "project"].dropna().astype(str)
         project = next((p for p in named if p.strip()), "")
     short = plan[:6] if plan != "(no plan)" else plan
-    return f"{project[:14]}\n{short}" if project else plan[:10]
+    return _as_written(f"{project[:14]}\n{short}" if project else plan[:10])
 
 
 def estimate_vs_billed(history: pd.DataFrame | None) -> Figure:

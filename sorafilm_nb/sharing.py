@@ -26,6 +26,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ from .terminal import printable
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _FILM_ATTR = re.compile(r"data-sorafilm-film='([^']*)'")
+# a film's src in a player's face; groups: the space before a video's src, the path, the
+# video's end (with its captions track) when it ends there
+_VIDEO_SRC = re.compile(r"( ?)src='([^']*)'(>(?:<track[^>]*>)?</video>)?")
 # the player's captions track (ui/player.py's static template): film.vtt beside the film;
 # groups: the tag's start, " default" when shown, the rest up to src, the path, the end
 _TRACK = re.compile(r"(<track kind='captions')( default)?([^>]* src=')([^']*)('>)")
@@ -120,7 +124,7 @@ def share(
     # sanitized (_TEMPLATE), as Jupyter never trusts it either.
     trusted = execute or signed(nb)
     missing: list[str] = []
-    film_paths = _static_outputs(nb, src.parent, target.parent, missing)
+    film_paths = _static_outputs(nb, src.parent, target.parent, missing, trusted=trusted)
     if missing:
         import warnings
 
@@ -213,12 +217,15 @@ def _execute(
                     sys.stderr.write(line)
 
 
-def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) -> list[str]:
+def _static_outputs(
+    nb: Any, nb_dir: Path, out_dir: Path, missing: list[str], *, trusted: bool
+) -> list[str]:
     """Replace widget views by their static HTML; return the films the players showed.
 
     A player's video path is relative to the notebook; it is rewritten relative to the page.
-    One that is not beside the notebook (a copy run elsewhere, the film folder deleted) is
-    added to missing, and the page says so where the player was, never a dead link.
+    One that is not beside the notebook (a copy run elsewhere, the film folder deleted, or
+    for a notebook not trusted here, outside its folder: _beside) is added to missing, and
+    the page says so where the player was, never a dead link.
     """
     films: list[str] = []
     saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
@@ -243,26 +250,19 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) ->
             if isinstance(page_html, list):
                 page_html = "".join(page_html)
             page_html = _latest_face(states, view) or page_html
-            for old in _FILM_ATTR.findall(page_html):  # as written: escaped by its template
+            said: dict[str, tuple[str, str]] = {}  # a film as written -> its src, or a note
+            for old in dict.fromkeys(_FILM_ATTR.findall(page_html)):  # escaped by its template
                 rel = html.unescape(old)
-                if not (nb_dir / rel).is_file():  # run elsewhere (nbconvert into /tmp)
+                if not _beside(nb_dir, rel, trusted=trusted):  # run elsewhere (into /tmp)
                     missing.append(rel)
-                    page_html = re.sub(
-                        f" src='{re.escape(old)}'>(<track[^>]*>)?</video>",
-                        lambda _m: f"></video><div><small>{html_text(NOT_FOUND)}</small></div>",
-                        page_html,
-                    )
+                    said[old] = ("", NOT_FOUND)
                     continue
                 films.append(rel)
                 moved = notebook_relative(nb_dir / rel, out_dir)
-                if moved:
-                    page_html = page_html.replace(f"src='{old}'", f"src='{html_text(moved)}'")
-                else:  # only the author's whole path would reach it: the poster, no link
-                    page_html = re.sub(
-                        f" src='{re.escape(old)}'>(<track[^>]*>)?</video>",
-                        lambda _m: f"></video><div><small>{html_text(NOT_LINKED)}</small></div>",
-                        page_html,
-                    )
+                # not moved: only the author's whole path would reach it: the poster, no link
+                said[old] = (html_text(moved), "") if moved else ("", NOT_LINKED)
+            if said:
+                page_html = _VIDEO_SRC.sub(partial(_placed, said=said), page_html)
             page_html = _TRACK.sub(lambda m: _moved_track(m, nb_dir, out_dir), page_html)
             data["text/html"] = page_html
             data.pop("text/plain", None)
@@ -270,6 +270,38 @@ def _static_outputs(nb: Any, nb_dir: Path, out_dir: Path, missing: list[str]) ->
         cell["outputs"] = kept
     nb.metadata.pop("widgets", None)
     return films
+
+
+def _placed(m: re.Match[str], said: dict[str, tuple[str, str]]) -> str:
+    """A _VIDEO_SRC match as the page writes it: the film's src moved relative to the page,
+    or, in the player's place, the note why it is not linked (its captions track goes too).
+
+    Why one pass over the face for all its films: a pass for each (a re.sub, a replace) made
+    a hostile notebook's player naming 16,000 films cost 44 s of CPU in the share."""
+    src, note = said.get(m[2], ("", ""))
+    if src:
+        return f"{m[1]}src='{src}'{m[3] or ''}"
+    if note and m[1] and m[3]:
+        return f"></video><div><small>{html_text(note)}</small></div>"
+    return m[0]
+
+
+def _beside(nb_dir: Path, rel: str, *, trusted: bool) -> bool:
+    """Whether a player's film ``rel`` is a file the page may show and storyboard. A
+    notebook not trusted here (a repository's, its outputs its author's words) reaches only
+    below its own folder, links resolved: its player naming "/home/u/films/x/film.mp4",
+    "../films/x/film.mp4" or a folder the repository links there put the user's other film
+    (its prompts, costs and frames) into the page the user shares. A name the system
+    refuses (longer than its limit) is no film there either; it stopped the share."""
+    path = nb_dir / rel
+    try:
+        if not trusted:
+            path = path.resolve()
+            if not path.is_relative_to(nb_dir.resolve()):
+                return False
+        return path.is_file()
+    except (OSError, RuntimeError):  # a name too long, a loop of links
+        return False
 
 
 def _latest_face(states: Any, view: Any) -> str:
@@ -326,7 +358,7 @@ def _film_section(folder: Path, out_dir: Path) -> str:
     Built from autoescaping templates: titles, beats, prompts and a server's error text come
     from a repository or a server, and the page is opened by people who trust it.
     """
-    from .studio.folder import Film, FilmError
+    from .studio.folder import Film, FilmError, inside
     from .ui.posters import poster_data_uri
 
     try:
@@ -343,10 +375,11 @@ def _film_section(folder: Path, out_dir: Path) -> str:
         poster, no_frame = "", False
         if shot.file and (folder / shot.file).is_file():
             try:
-                poster = poster_data_uri(
-                    folder / shot.file, at=shot.seconds / 2, width=SHOT_POSTER_WIDTH
-                )
-            except (OSError, ValueError):
+                # links resolved: a repository's shot-01.mp4 linked to a video of the user's
+                # elsewhere put a frame of it in the page; a shot is its folder's own file
+                own = inside(folder, shot.file)
+                poster = poster_data_uri(own, at=shot.seconds / 2, width=SHOT_POSTER_WIDTH)
+            except (OSError, ValueError, FilmError):
                 no_frame = True
         billed = str(shot.billed) if shot.billed is not None else "—"
         rows.append({"shot": shot, "poster": poster, "no_frame": no_frame, "billed": billed})

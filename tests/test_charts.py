@@ -220,3 +220,44 @@ def test_estimate_vs_billed_shows_the_last_plans_by_project(tmp_path: Path) -> N
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[-1] == "zod\n24c0ff" and labels[-2] == "flask\n23c0ff", labels
     assert labels[0] == "flask\n13c0ff" and len(set(labels)) == shown, labels
+
+
+def test_a_name_with_dollars_is_drawn_as_written_never_as_a_formula(tmp_path: Path) -> None:
+    """Ledger text is a team's, a CSV import's or $SORAFILM_PROJECT's: a project, user, model
+    or plan named "a$\\foo{$b" was read by matplotlib as a formula, and drawing any chart
+    naming it raised ValueError (the notebook's dashboard showed none). Drawn as written."""
+    name = "a$\\foo{$b"
+    prices = PriceTable.load()
+    with Ledger(tmp_path / "ledger.sqlite3", clock=Clock()) as led:
+        led.set_budget(Cost(Decimal(5000)))
+        cost = prices.cost("sora-2", "1280x720", 4)
+        res = led.reserve(
+            cost,
+            "film",
+            name,
+            shot="s1",
+            model=name,
+            size="1280x720",
+            seconds=4,
+            project=name,
+            user=name,
+        )
+        led.attach(res, "video_1")
+        led.settle("video_1", cost)
+        history = led.history()
+    figures = [
+        charts.spend_by_who(history, "project"),
+        charts.spend_by_who(history, "user"),
+        charts.spend_by_model_size(history),
+        charts.cost_per_second(history),
+        charts.estimate_vs_billed(history),
+    ]
+    for fig in figures:
+        assert charts.png(fig).startswith(b"\x89PNG")
+        fig.canvas.draw()
+        drawn = [
+            t.get_text()
+            for ax in fig.axes
+            for t in ax.texts + ax.get_xticklabels() + ax.get_yticklabels()
+        ]
+        assert any("a\\$\\foo{\\$b" in t for t in drawn), drawn

@@ -11,7 +11,13 @@ import pytest
 from ui_fixtures import make_film
 
 from sorafilm_nb.cli import share as share_command
-from sorafilm_nb.sharing import MissingFilmWarning, ShareError, UntrustedNotebookWarning, share
+from sorafilm_nb.sharing import (
+    MissingFilmWarning,
+    ShareError,
+    UntrustedNotebookWarning,
+    _static_outputs,
+    share,
+)
 
 
 def _notebook(folder: Path, code: str) -> Path:
@@ -425,3 +431,99 @@ def test_a_player_whose_film_is_not_beside_the_notebook_says_so_and_warns(
     assert not re.search(r"<video[^>]+ src=", text)
     assert "Not found: the film this player showed is not beside the notebook" in text
     assert "could not be read" not in text  # no storyboard section for a folder not there
+
+
+@pytest.mark.parametrize("reach", ["absolute", "climbing", "linked", "too long"])
+def test_an_untrusted_players_film_path_reads_nothing_outside_the_notebooks_folder(
+    tmp_path: Path, reach: str
+) -> None:
+    """A notebook from a repository the user did not write carries its author's player
+    outputs: a data-sorafilm-film naming one of the user's other films ("/home/u/films/x",
+    "../films/x", or a folder the repository links there) put that film's storyboard (its
+    prompts, titles, costs and frames) into the page the user shares, and a name longer
+    than the system's limit stopped the share with an OSError naming the notebook's folder.
+    Such a path is treated as a film not there: the page says so, and the share warns."""
+    import nbformat
+
+    private = make_film(tmp_path / "home" / "films" / "private", (4,))
+    manifest = private / "manifest.json"
+    manifest.write_text(manifest.read_text().replace("the milk won't pour", "PRIVATE WORDS"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "films").symlink_to(private.parent, target_is_directory=True)
+    output = _player_output(make_film(repo / "out" / "film1", (4,)), repo)
+    path = {
+        "absolute": str(private / "film.mp4"),
+        "climbing": "../home/films/private/film.mp4",
+        "linked": "films/private/film.mp4",
+        "too long": "a" * 5000 + "/film.mp4",
+    }[reach]
+    output.data["text/html"] = output.data["text/html"].replace("'out/film1/film.mp4'", f"'{path}'")
+    assert path in output.data["text/html"]
+    nb = _notebook(repo, "display(player)")
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells[1].outputs = [output]
+    nbformat.write(notebook, nb)
+    with (
+        pytest.warns(UntrustedNotebookWarning),
+        pytest.warns(MissingFilmWarning, match="not found beside the notebook"),
+    ):
+        page = share(nb, tmp_path / "pages" / "tour.html", execute=False)
+    text = page.read_text()
+    assert "PRIVATE WORDS" not in text and "Storyboard: plan" not in text
+    assert "Not found: the film this player showed is not beside the notebook" in text
+
+
+def test_a_player_naming_thousands_of_films_is_read_in_one_pass(tmp_path: Path) -> None:
+    """A hostile notebook's player face naming 16,000 films (none there): each went over the
+    whole face again (a re.sub apiece), 44 s of CPU in the share; one pass now, and each
+    player still says its film is not found."""
+    import time
+
+    import nbformat
+
+    n = 16000
+    face = "".join(
+        f"<div data-sorafilm-film='f{i}/film.mp4'><video src='f{i}/film.mp4'></video></div>"
+        for i in range(n)
+    )
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("display(player)")
+    view = {"model_id": "m", "version_major": 2, "version_minor": 0}
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": face, "application/vnd.jupyter.widget-view+json": view},
+        )
+    ]
+    nb.cells = [cell]
+    missing: list[str] = []
+    start = time.process_time()
+    films = _static_outputs(nb, tmp_path, tmp_path / "pages", missing, trusted=False)
+    spent = time.process_time() - start
+    page = nb.cells[0].outputs[0]["data"]["text/html"]
+    assert films == [] and len(missing) == n
+    assert page.count("Not found: the film this player showed") == n and "<video src" not in page
+    assert spent < 5.0, spent  # CPU time; ~1 s (a stat of each path), 27 s before
+
+
+def test_a_shot_file_linked_out_of_its_film_folder_gives_no_frame(tmp_path: Path) -> None:
+    """A repository's film folder beside its notebook, whose shot-01.mp4 is a link to a video
+    of the user's elsewhere (a git repository holds links): the storyboard embedded a frame of
+    that video in the page the user shares. A shot is its folder's own file or has no frame."""
+    import nbformat
+
+    private = make_film(tmp_path / "home" / "videos", (4,))
+    repo = tmp_path / "repo"
+    film = make_film(repo / "film", (4,))
+    (film / "shot-01.mp4").unlink()
+    (film / "shot-01.mp4").symlink_to(private / "shot-01.mp4")
+    nb = _notebook(repo, "display(player)")
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells[1].outputs = [_player_output(film, repo)]
+    nbformat.write(notebook, nb)
+    with pytest.warns(UntrustedNotebookWarning):
+        page = share(nb, repo / "tour.html", execute=False)
+    board = page.read_text().split("Storyboard: plan")[1]
+    assert "<img alt='shot-01'" not in board and "data:image/jpeg" not in board
+    assert "<em>no frame</em>" in board

@@ -255,5 +255,5 @@ def build(
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         install=install,
-        entry=entry_line(readme_text, install),
+        entry=shown(entry_line(readme_text, install)),
     )

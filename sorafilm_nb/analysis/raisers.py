@@ -72,25 +72,16 @@ def with_raises(concepts: Iterable[Concept], results: Mapping[str, Any]) -> list
     for rel in sorted(results):
         for cls in results[rel].get("cls", ()):
             bases.setdefault(cls[0], set()).update(b.rsplit(".", 1)[-1] for b in cls[2])
-
-    def up(names: Iterable[str]) -> set[str]:
-        """names and every class they are built on, transitively."""
-        seen: set[str] = set()
-        todo = list(names)
-        while todo:
-            here = todo.pop()
-            if here not in seen:
-                seen.add(here)
-                todo.extend(bases.get(here, ()))
-        return seen
+    # what each name raises through what it is built on, and each error's project errors
+    # (what raises a JammedDrawerError raises a TillError too, the one it is built on)
+    through = _closure(bases, direct)
+    built_on = _closure(bases, {e: {e} for e in errors})
 
     def raises(name: str) -> tuple[str, ...]:
         found: set[str] = set()
-        for here in up([name]):
-            found |= direct.get(here, set())
-        # what raises a JammedDrawerError raises a TillError too (the one it is built on)
-        found = {e for e in up(found) if e in errors} - {name}
-        return tuple(sorted(found))
+        for error in through.get(name, ()):
+            found |= built_on.get(error, {error})
+        return tuple(sorted(found - {name}))
 
     out = []
     for c in concepts:
@@ -99,4 +90,61 @@ def with_raises(concepts: Iterable[Concept], results: Mapping[str, Any]) -> list
             if said:
                 c = replace(c, raises=said)
         out.append(c)
+    return out
+
+
+def _closure(
+    bases: Mapping[str, Iterable[str]], seeds: Mapping[str, Iterable[str]]
+) -> dict[str, frozenset[str]]:
+    """name -> the seeds of the name and of every class it is built on, transitively, for
+    every name of ``bases`` and ``seeds``.
+
+    Why not a walk up from each concept: that walk went over every ancestor again for each of
+    the 600 concepts, and a repository chaining 60,000 classes (C0 on C1 ... on C60000, in
+    three files under the scan's 1 MB each) spent 17 s of CPU in it. Each name is visited
+    once here (Tarjan's strongly connected components, in the order that puts what a name
+    is built on first: names merged by spelling across files can be built on each other in
+    a circle, and share one answer)."""
+    out: dict[str, frozenset[str]] = {}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in sorted({*bases, *seeds}):
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(sorted(bases.get(root, ()))))]
+        while work:
+            node, todo = work[-1]
+            for base in todo:
+                if base not in index:
+                    index[base] = low[base] = len(index)
+                    stack.append(base)
+                    on_stack.add(base)
+                    work.append((base, iter(sorted(bases.get(base, ())))))
+                    break
+                if base in on_stack:
+                    low[node] = min(low[node], index[base])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:  # node heads a component: all it reaches is done
+                    members: list[str] = []
+                    while not members or members[-1] != node:
+                        members.append(stack.pop())
+                        on_stack.discard(members[-1])
+                    inside = set(members)
+                    got: set[str] = set()
+                    for m in members:
+                        got.update(seeds.get(m, ()))
+                        for base in bases.get(m, ()):
+                            if base not in inside:
+                                got |= out[base]
+                    shared = frozenset(got)
+                    for m in members:
+                        out[m] = shared
     return out

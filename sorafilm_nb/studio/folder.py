@@ -383,7 +383,9 @@ def read_manifest(out_dir: Path) -> Manifest:
     except FileNotFoundError:
         raise FilmError(f"{path}: no manifest here; is {out_dir} a film folder?") from None
     except OSError as exc:
-        if path.is_symlink():
+        # os.path.islink: a name the system refuses (too long) fails lstat too, and
+        # Path.is_symlink raised that OSError out of share (a player's hostile track path)
+        if os.path.islink(path):
             raise FilmError(
                 f"{path} is a symbolic link; a film's manifest is its own file"
             ) from None

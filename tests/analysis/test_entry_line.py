@@ -4,7 +4,11 @@ the closing card's install line (koa's "JavaScript · npm install koa")."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sorafilm_nb.analysis.entry_line import MAX_CHARS, entry_line
+from sorafilm_nb.analysis.profile import analyze
+from sorafilm_nb.story.card_facts import entry_point
 
 AXIOS = """# axios
 
@@ -74,3 +78,39 @@ def test_python_the_readmes_own_import_of_the_package_pip_installs() -> None:
     assert (
         len(long) > MAX_CHARS and entry_line(f"```python\n{long}\n```\n", "pip install brew") == ""
     )
+
+
+def test_a_hostile_entry_line_reaches_the_card_as_shown_text(tmp_path: Path) -> None:
+    # every other text of the profile is terminal.shown: a README's right-to-left override
+    # and zero-width space in the line reached the tools card, plan.md and film.vtt as written
+    (tmp_path / "package.json").write_text('{"name": "koa", "main": "index.js"}')
+    (tmp_path / "index.js").write_text(
+        "class Application { use() {} }\nmodule.exports = Application;\n"
+    )
+    (tmp_path / "README.md").write_text(
+        "# koa\n\n```sh\nnpm install koa\n```\n\n"
+        "```js\nconst \u202eaoK\u200b\u2066 = require('koa');\n```\n"
+    )
+    profile = analyze(tmp_path, use_cache=False)
+    assert profile.entry == "const aoK = require('koa')"
+    assert entry_point(profile) == profile.entry
+
+
+def test_a_line_of_spaces_costs_no_more_than_its_length() -> None:
+    """One README line "import" and 2,000 spaces cost 2.5 s of CPU in the pattern's tries
+    (cubic: 3,000 took 8 s, 8,000 minutes), before the profile had a tools card at all."""
+    import time
+
+    lines = [f"{head}{' ' * 3000}x" for head in ("import", "const", "import a", "let a =")]
+    readme = "```sh\nnpm install koa\n```\n\n```js\n" + "\n".join(lines) + "\n```\n"
+    start = time.process_time()
+    assert entry_line(readme, "npm install koa") == ""
+    assert time.process_time() - start < 0.5  # CPU time; ~1 ms
+    # Python's line likewise: "from x import" and 40,000 spaces cost 14.7 s (quadratic)
+    lines = [f"{head}{' ' * 20000}!" for head in ("from koa import", "from koa import a")]
+    readme = "```python\n" + "\n".join(lines) + "\n```\n"
+    start = time.process_time()
+    assert entry_line(readme, "pip install koa") == ""
+    assert time.process_time() - start < 0.5  # CPU time; ~1 ms
+    spaced = "```js\nimport   Koa \t from 'koa'\nconst\tkoa  =  require( 'koa' )\n```\n"
+    assert entry_line(spaced, "npm install koa") == "import Koa from 'koa'"

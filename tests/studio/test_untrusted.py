@@ -279,6 +279,19 @@ def test_a_failure_message_that_echoes_the_key_is_scrubbed_everywhere(
         assert KEY not in text and KEY[8:] not in text, where
 
 
+def test_a_film_folder_named_past_the_systems_limit_is_no_film(tmp_path: Path) -> None:
+    """A notebook's player names its film's captions track (sharing._moved_track reads the
+    manifest beside it); a hostile one named 5,000 characters: read_manifest's link check
+    asked the system again and the share stopped with an OSError, not "no film here"."""
+    from sorafilm_nb.studio.folder import Film, read_manifest
+
+    long = tmp_path / ("a" * 5000)
+    with pytest.raises(FilmError, match="cannot read: File name too long"):
+        read_manifest(long)
+    with pytest.raises(FilmError):
+        Film.load(long)
+
+
 def test_a_manifest_that_is_a_link_is_not_read(sim, ledger: Ledger, tmp_path: Path) -> None:
     from sorafilm_nb.studio.folder import Film
 
