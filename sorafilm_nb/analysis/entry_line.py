@@ -4,7 +4,7 @@ tabulate import tabulate``.
 
 Why: the film's tools card said "JavaScript · npm install koa" and its closing card "koa: npm
 install koa", one fact twice. How to get it is the closing card's (RepoProfile.install);
-the tools card says how a program starts using it, as Python's says "import flask". Only a
+the tools card says how a program starts using it ("from flask import Flask"). Only a
 line the README writes counts, and only for the package its install line names (or a
 module of it, ``require('yargs/yargs')``): a made-up ``require('ky')`` would be false of an
 ESM-only package, and a line importing another package is not how this one starts. Python's

@@ -1,6 +1,7 @@
 """The facts a film's cards and captions quote about the project: its title and promise,
-its main language and how code starts using it ("import flask"), how to get it, and the
-names the film showed (recap). Read off the RepoProfile; boards fills beats' lines with them.
+its main language and how code starts using it ("from flask import Flask"), how to get it,
+and the names the film showed (recap). Read off the RepoProfile; boards fills beats' lines
+with them.
 
 Apart from plot.py, which orders the cast: these say what the project is, not who plays what.
 """
@@ -12,8 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .captions import short_clause
-from .clauses import lowered_opening
+from .clauses import lowered_opening, short_clause
 
 if TYPE_CHECKING:
     from ..analysis.profile import RepoProfile

@@ -21,7 +21,7 @@ about the project instead of filing concepts by kind:
   the ``star`` (one of the cast's three best-ranked code concepts, the README's first of
   them): its shot is the film's last. When the use order showed the star already, the
   ending is its reprise (the same entry, one more shot): the same props at scale with the
-  earlier concepts' joining in (causes.finale), under the promise it kept
+  earlier concepts' joining in (plot_ending.finale), under the promise it kept
   (reprise_words). Never the last leftovers of the use order, which ended films on
   MockTransport and Auth. A one-shot film (single-12) is just the payoff: the star, never
   an error class (zod's ZodError ranks first).

@@ -411,7 +411,7 @@ def render_sections(
         scene = beat.scene.strip()
         pool = list(beat.actions) or [_LOOK_AROUND]
         lines = [_fmt(x, **names) for x in pool[k : k + min(_max_lines(shot.seconds), len(pool))]]
-    # the ending: the earlier concepts join in, and the promise is kept (causes.finale)
+    # the ending: the earlier concepts join in, and the promise is kept (plot_ending.finale)
     ended = finale(storyboard, shot, hero, scene, lines)
     if ended != (scene, lines, None):  # an ending, no longer the gag: not the gag's mood
         mood = ending_mood(storyboard)

@@ -1,10 +1,10 @@
 """Selection: which concepts of a repository get a shot, and which siblings share one.
 
 ``pick_groups`` is the first half of casting (``casting.cast`` assigns the metaphors after):
-the public API first, a quarter of the places at most for the project's exceptions (no
-warning class: is_warning), one docstring theme at most, concepts no metaphor fits passed
-over for ones that fit, and each family of siblings (siblings.py) on ONE shot, the places it
-frees going to names outside it.
+the public API first and the package's insides (ranked below zero) last, a quarter of the
+places at most for the project's exceptions (no warning class: is_warning), one docstring
+theme at most, concepts no metaphor fits passed over for ones that fit, and each family of
+siblings (siblings.py) on ONE shot, the places it frees going to names outside it.
 It knows nothing of metaphors beyond the ``fits`` predicate cast hands it.
 """
 

@@ -1,6 +1,7 @@
-"""How a program starts with a JavaScript package, as its README writes it
+"""How a program starts with a JavaScript or Python package, as its README writes it
 (analysis.entry_line -> RepoProfile.entry): the tools card says it, so it no longer repeats
-the closing card's install line (koa's "JavaScript · npm install koa")."""
+the closing card's install line (koa's "JavaScript · npm install koa") nor says an import
+the README does not write (tabulate's "import tabulate")."""
 
 from __future__ import annotations
 
