@@ -15,6 +15,12 @@ The page is meant to be passed around, so it names no local folder (sorafilm_nb.
 film only the author's absolute path reaches (page and film in different trees, "../../.."
 up to the root or down through the home folder) is shown by its poster, not linked, and an
 unreadable film folder is named relative to the page, from "~", or by its own name.
+
+A notebook not trusted here (not run by the share, nor signed: inert.signed; a repository's,
+its outputs its author's words) is shared with its HTML made inert and reaches only films below
+its own folder, links resolved (_beside); a player whose film is not there says "Not found" in
+its place and the share warns naming it. A storyboard's poster frames come from the film
+folder's own shot files only (studio.folder.inside).
 """
 
 from __future__ import annotations
