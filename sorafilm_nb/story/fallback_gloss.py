@@ -163,18 +163,14 @@ _MASS = frozenset({"data", "content", "input", "output", "text", "code", "inform
 
 def _with_article(phrase: str) -> str:
     """ "key" -> "a key", "URL" -> "a URL", "options" -> "options", "HTTP client" -> "an
-    HTTP client": a parameter said as a noun."""
+    HTTP client", "unit" -> "a unit": a parameter said as a noun, its article clauses.article's
+    (a copy here said "an" before every vowel: dayjs' startOf "takes an unit")."""
     last = phrase.split()[-1]
     if phrase.lower() in _MASS or (last.endswith("s") and not last.endswith(("ss", "us", "is"))):
         return phrase
     if len(last) > 4 and last.endswith("ed"):  # a flag named as an adjective: "enabled"
         return phrase
-    first = phrase.split()[0]
-    if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
-        vowel = first[0] in "AEFHILMNORSX"
-    else:
-        vowel = first[0].lower() in "aeiou"
-    return f"{'an' if vowel else 'a'} {phrase}"
+    return f"{article(phrase.split()[0])} {phrase}"
 
 
 def param_phrase(name: str) -> str:

@@ -37,3 +37,14 @@ def test_a_name_that_ends_on_a_preposition_names_no_object() -> None:
     assert role_gloss(c) == ""
     assert "an of" not in fallback_gloss("Dayjs.startOf", [c])
     assert role_gloss(bare_concept("createServer", "function")) == "creates a server"
+
+
+def test_a_parameter_takes_the_article_its_sound_takes() -> None:
+    """dayjs' ``startOf(unit)`` said "takes an unit": the parameter's article was a second
+    rule (an before every vowel), not clauses.article's ("a Union", "a User", "an HTTP...")."""
+    c = bare_concept("Dayjs.startOf", "function", params=("unit",))
+    assert fallback_gloss("Dayjs.startOf", [c]) == "Dayjs.startOf: takes a unit"
+    c = bare_concept("login", "function", params=("user", "password"))
+    assert fallback_gloss("login", [c]) == "login: takes a user and a password"
+    c = bare_concept("connect", "function", params=("url", "http_client"))
+    assert fallback_gloss("connect", [c]) == "connect: takes a URL and an HTTP client"
