@@ -53,7 +53,10 @@ def _api_tier(c: Concept) -> int:
     decorator there), 2 for what the analysis ranked below zero (its penalty for how the
     package works inside, api.PRIVATE_PENALTY), 1 for the rest: the public API is filmed
     first, and a better fit is never looked for among the package's insides (dayjs'
-    parseDate, -1.39, took the place of its Dayjs class, 5.62, which fit no gag)."""
+    parseDate, -1.39, took the place of its Dayjs class, 5.62, which fit no gag). Tier 2
+    fills no place left over either: it is filmed only when nothing else is (chalk's film
+    was 7 of 9 shots of its module internals, applyOptions -3.00, createBuilder -3.00; a
+    short honest film, plan's "short-film", beats paid shots of what users never touch)."""
     if c.exported or c.in_readme or c.decorator:
         return 0
     return 2 if c.score < 0 else 1
@@ -206,6 +209,8 @@ def _select(
         return False
 
     for tier in (0, 1, 2):
+        if tier == 2 and chosen:
+            break  # the package's insides never fill a film (see _api_tier)
         passed.clear()
         looked = 0
         for i in (i for i in ordered if _api_tier(unique[i]) == tier):

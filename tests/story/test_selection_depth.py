@@ -57,3 +57,35 @@ def test_a_better_fit_is_never_looked_for_among_the_packages_insides() -> None:
     ]
     picked = pick_concepts(_profile(concepts), 1, fits=lambda c: c.name == "parseDate")
     assert [c.name for c in picked] == ["Dayjs"]
+
+
+def test_the_packages_insides_fill_no_place_left_over() -> None:
+    """chalk's heist film was 7 of 9 shots of module internals, all ranked below zero
+    (applyOptions -3.00, createBuilder -3.00, stringEncaseCRLFWithFirstIndex -1.81): a
+    short film of what users touch beats paid shots of what they never do."""
+    concepts = [
+        Concept(name="Chalk", kind="class", file="source/index.js", line=34, summary="", score=11),
+        Concept(
+            name="Options", kind="class", file="source/index.d.ts", line=1, summary="", score=2
+        ),
+        *(
+            Concept(name=n, kind="function", file="source/index.js", line=9, summary="", score=s)
+            for n, s in (
+                ("stringReplaceAll", -1.81),
+                ("applyOptions", -3.0),
+                ("createBuilder", -3.0),
+            )
+        ),
+    ]
+    picked = pick_concepts(_profile(concepts), 8, fits=lambda c: True)
+    assert [c.name for c in picked] == ["Chalk", "Options"]
+
+
+def test_a_package_of_insides_only_still_has_a_film() -> None:
+    """Below zero is a tier of its own, not a ban: with nothing else to show, it plays."""
+    concepts = [
+        Concept(name=n, kind="function", file="index.js", line=1, summary="", score=s)
+        for n, s in (("fillPool", -3.0), ("print", -3.5))
+    ]
+    picked = pick_concepts(_profile(concepts), 8, fits=lambda c: True)
+    assert [c.name for c in picked] == ["fillPool", "print"]
