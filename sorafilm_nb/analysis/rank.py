@@ -33,8 +33,8 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-40: raisers, a JS entry line, promised;
 # rank-41: text.first_sentence docs; rank-42: module_family, README API tables; rank-43: an
-# example's answer, `semver.valid(`, a factory's section, catches (captions).
-RANK_VERSION = "rank-43"
+# example's answer, `semver.valid(`, a factory's section, catches (captions); rank-44: JS insides.
+RANK_VERSION = "rank-44"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40
