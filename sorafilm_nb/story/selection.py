@@ -208,6 +208,19 @@ def _select(
                 return True
         return False
 
+    def take_passed() -> None:
+        """The passed-over concepts into the places left, in order, within the caps: two
+        docstring themes that fit no gag were each passed over below the cap of one, and
+        both played (nanoid's "alphabet" and "custom": "a word in 3 of its docstrings")."""
+        for i in passed:
+            kind = unique[i].kind
+            if len(chosen) < top and not (kind in cap and count[kind] >= cap[kind]):
+                count[kind] = count.get(kind, 0) + 1
+                chosen.append(i)
+            elif kind == "exception":
+                over_cap.append(i)
+        passed.clear()
+
     for tier in (0, 1, 2):
         if tier == 2 and chosen:
             break  # the package's insides never fill a film (see _api_tier)
@@ -230,8 +243,7 @@ def _select(
                 # the search is over: the concepts passed over rank above this one, so they
                 # take the places first (dayjs' Dayjs and dayjs.unix went to locale modules
                 # found past the depth, which fit no better and scored a fifth as much)
-                chosen.extend(passed[: max(0, top - len(chosen))])
-                passed.clear()
+                take_passed()
                 if len(chosen) >= top:
                     break
             may_pass = not c.in_readme and looked <= top * SEARCH_DEPTH
@@ -243,7 +255,7 @@ def _select(
             if c.kind in count:
                 count[c.kind] += 1
             chosen.append(i)
-        chosen.extend(passed[: max(0, top - len(chosen))])
+        take_passed()
     if not hard_cap:  # only when nothing else is left
         chosen.extend(over_cap[: max(0, top - len(chosen))])
     if grouping:

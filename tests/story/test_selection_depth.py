@@ -89,3 +89,20 @@ def test_a_package_of_insides_only_still_has_a_film() -> None:
     ]
     picked = pick_concepts(_profile(concepts), 8, fits=lambda c: True)
     assert [c.name for c in picked] == ["fillPool", "print"]
+
+
+def test_weak_fits_passed_over_keep_the_cap_of_one_docstring_theme() -> None:
+    """nanoid's film had "alphabet" and "custom" (each "a word in 3 of its docstrings"):
+    both fit no gag, so each was passed over while the theme cap had room, and both played."""
+    concepts = [
+        Concept(name="nanoid", kind="function", file="index.js", line=1, summary="", score=13),
+        Concept(
+            name="customAlphabet", kind="function", file="index.js", line=5, summary="", score=9
+        ),
+        *(
+            Concept(name=w, kind="theme", file="", line=0, summary="", score=1.9, refs=3)
+            for w in ("alphabet", "custom")
+        ),
+    ]
+    picked = pick_concepts(_profile(concepts), 8, fits=lambda c: c.kind != "theme")
+    assert [c.name for c in picked] == ["nanoid", "customAlphabet", "alphabet"]
