@@ -16,6 +16,7 @@ from typing import Any
 from .examples import CodeUse, code_uses, doc_uses, js_bindings, module_names
 from .exports import find_method, js_exports
 from .files import DECLARATIONS, is_built
+from .js_inside import inside_modules
 from .js_listed import member_name
 from .module_family import module_families
 from .project import Metadata, js_entries
@@ -262,6 +263,7 @@ def api_pass(
                 bool(use and use.decorator),
             )
         )
+    out = inside_modules(out, js_modules)  # chalk's source/utilities.js: see js_inside
     out.extend(
         _dynamic(
             out,

@@ -21,7 +21,7 @@ from .entry_line import entry_line
 from .files import Skipped, compiled_only, open_inside
 from .forwards import with_forwarded
 from .js_default import named_defaults
-from .project import Metadata, install_line, project_name, project_summary
+from .project import Metadata, install_line, npm_name, project_name, project_summary
 from .promised import with_promise
 from .raisers import with_raises
 from .rank import rank
@@ -255,5 +255,5 @@ def build(
         themes=tuple(themes),
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         install=install,
-        entry=shown(entry_line(readme_text, install)),
+        entry=shown(entry_line(readme_text, install, npm_name(meta))),
     )

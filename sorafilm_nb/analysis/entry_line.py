@@ -5,12 +5,13 @@ tabulate import tabulate``.
 Why: the film's tools card said "JavaScript · npm install koa" and its closing card "koa: npm
 install koa", one fact twice. How to get it is the closing card's (RepoProfile.install);
 the tools card says how a program starts using it ("from flask import Flask"). Only a
-line the README writes counts, and only for the package its install line names (or a
-module of it, ``require('yargs/yargs')``): a made-up ``require('ky')`` would be false of an
-ESM-only package, and a line importing another package is not how this one starts. Python's
-tools card said "import tabulate" above a README whose every example starts ``from tabulate
-import tabulate``: the README's line is how its users start (card_facts.entry_point keeps
-it when it imports the package the code lives in, the pip name being no module name).
+line the README writes counts, and only for the package its install line names (or
+package.json's name, when there is no install line), or a module of it
+(``require('yargs/yargs')``): a made-up ``require('ky')`` would be false of an ESM-only
+package, and a line importing another package is not how this one starts. Python's tools
+card said "import tabulate" above a README whose every example starts ``from tabulate import
+tabulate``: the README's line is how its users start (card_facts.entry_point keeps it when it
+imports the package the code lives in, the pip name being no module name).
 """
 
 from __future__ import annotations
@@ -43,16 +44,25 @@ _PY_LINE = LazyPattern(
 )
 
 
-def entry_line(readme: str, install: str) -> str:
+def entry_line(readme: str, install: str, npm_name: str | None = None) -> str:
     """The README's first JavaScript example line that brings in the package ``install``
     ("npm install koa") names, without its ";", or its first Python one importing the
     module "pip install NAME" names (as pip spells it: "py-yaml" is py_yaml), of at most
-    MAX_CHARS; "" when none does (or there is no install line)."""
+    MAX_CHARS; "" when none does.
+
+    Without an install line, package.json's name (npm_name) is the package: nanoid's README
+    shows no ``npm install`` but ``import { nanoid } from 'nanoid'``, and its tools card said
+    only "JavaScript". An example importing the very name package.json gives is how users
+    start; it proves nothing published, so the install line keeps its own rule
+    (project.install_line)."""
     if install.startswith("pip install "):
         return _python_line(readme, install.rsplit(" ", 1)[-1])
-    if not install.startswith("npm install "):
+    if install.startswith("npm install "):
+        package = install.rsplit(" ", 1)[-1]
+    elif npm_name and not install:
+        package = npm_name
+    else:
         return ""
-    package = install.rsplit(" ", 1)[-1]
     for lang, body in code_blocks(readme):
         if lang != "js":
             continue

@@ -122,3 +122,31 @@ def default_export(
     methods(value, members, docs, ret, DEFAULT)
     members = [[m.split(".", 1)[1], at, said] for m, at, said in members]
     out[:] = ["cls", line, summary_line(doc), row[0][2], row[0][4], members]
+
+
+def constructed(root: Any, family: Family, classes: list[list[Any]], docs: list[str]) -> None:
+    """The classes a declaration file declares as values that ``new`` makes (``export const
+    Chalk: new (options?: Options) => ChalkInstance``, ``declare const X: {new (): Y}``), each
+    under its JSDoc: chalk's ``class Chalk`` in its hand-written source has no comment, and
+    its typings say "Return a new Chalk instance." (rank._select hands a declaration's
+    comment to the twin that has none)."""
+    for stmt in root.named_children:
+        held = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" else stmt
+        if held is not None and held.type == "ambient_declaration" and held.named_child_count:
+            held = held.named_children[0]
+        if held is None or held.type != "lexical_declaration":
+            continue
+        for decl in held.named_children:
+            annotation = decl.child_by_field_name("type")
+            kind = annotation.named_children[0] if annotation is not None else None
+            if kind is None or decl.child_by_field_name("value") is not None:
+                continue
+            if kind.type == "constructor_type" or (
+                kind.type == "object_type"
+                and any(m.type == "construct_signature" for m in kind.named_children)
+            ):
+                doc = _jsdoc(stmt, family)
+                if doc:
+                    docs.append(doc)
+                name = _text(decl.child_by_field_name("name"))
+                classes.append([name, decl.start_point[0] + 1, [], summary_line(doc), 0])

@@ -15,6 +15,7 @@ _VARS = frozenset({"lexical_declaration", "variable_declaration", "variable_decl
 _FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 _VALUES = frozenset({"arrow_function", "function_expression"})  # of a declared function
+_SIGNED = frozenset({"function_signature", "ambient_declaration"})  # ``declare function f()``
 # parent and previous sibling (None at the root or first), by node id
 Family = dict[int, tuple[Any, Any]]
 
@@ -29,9 +30,15 @@ def top_names(root: Any, exports: Iterable[Any]) -> list[Any]:
     too, where only the top-level ones count; reading the program's statements and the
     export statements (which the query captures) gives those alone, and leaves family fewer
     nodes to walk to.
+
+    A declaration file's function signatures (``export function nanoid(size?: number):
+    string``, ``declare function f(): void``) count too, with their JSDoc: there the package
+    says what its API does ("Generate secure URL-friendly unique ID."), where its hand-written
+    JavaScript has no comment (nanoid's caption said "nanoid: takes a size").
     """
     fns: list[Any] = []
     var: list[Any] = []
+    signs: list[Any] = []
     top = [root] if root.type in _TOP else []  # not when the whole file is an ERROR
     for holder in (*top, *exports):
         for stmt in holder.children:
@@ -40,6 +47,11 @@ def top_names(root: Any, exports: Iterable[Any]) -> list[Any]:
                 name = stmt.child_by_field_name("name")
                 if name is not None and name.type == "identifier":
                     fns.append(name)
+            elif kind in _SIGNED:
+                sig = stmt if kind == "function_signature" else stmt.named_children[0]
+                name = sig.child_by_field_name("name") if sig.type == "function_signature" else None
+                if name is not None and name.type == "identifier":
+                    signs.append(name)
             elif kind in _DECLARATIONS:
                 for decl in stmt.children:
                     if decl.type != "variable_declarator":
@@ -53,6 +65,12 @@ def top_names(root: Any, exports: Iterable[Any]) -> list[Any]:
                         and value.type in _VALUES
                     ):
                         var.append(name)
+    # a signature only where no body defines the name, once (overloads sign it again)
+    seen = {_text(n) for n in fns}
+    for name in sorted(signs, key=source_order):
+        if _text(name) not in seen:
+            seen.add(_text(name))
+            fns.append(name)
     fns.sort(key=source_order)
     var.sort(key=source_order)
     return fns + var
@@ -160,8 +178,8 @@ def jsdoc(node: Any, family: Family, ret: dict[str, str] | None = None, name: st
 
 def top_level(node: Any, family: Family) -> bool:
     """Whether node is a statement of the program or of an export (through the var or
-    const declaration that holds it)."""
+    const declaration, or the ``declare``, that holds it)."""
     parent = family[node.id][0]
-    while parent is not None and parent.type in _VARS:
+    while parent is not None and (parent.type in _VARS or parent.type == "ambient_declaration"):
         parent = family[parent.id][0]
     return parent is None or parent.type in _TOP

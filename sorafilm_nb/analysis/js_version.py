@@ -27,4 +27,7 @@ scan_js.py returns.
 # look-alikes: redact.compatible) is no member.
 # js-22: a class declared in a namespace (``declare namespace dayjs { class Dayjs {...} }``)
 # has its methods read, and its method signatures count among its methods.
-PARSER_VERSION = "js-22"
+# js-23: a declaration file's function signatures (``export function nanoid(size?: number):
+# string``, ``declare function f()``) are functions with their JSDoc, and a value ``new``
+# makes (``export const Chalk: new (options?) => ChalkInstance``) a class with its JSDoc.
+PARSER_VERSION = "js-23"

@@ -33,8 +33,8 @@ _c_tally = getattr(_scanner, "tally", None)
 # also readme, examples, project, public, api, docs. Each bump re-derives cached profiles
 # (its reason: `git log -S RANK_VERSION`); rank-43: an example's answer, a factory's section,
 # catches; rank-44: captions' sentences, reST titles; rank-45: the summary over "This module
-# provides ...", a Python entry line, __all__'s inside; rank-46: the entry line terminal.shown.
-RANK_VERSION = "rank-46"
+# provides ...", a Python entry line, __all__'s inside; rank-46: entry shown(); rank-47: JS insides.
+RANK_VERSION = "rank-47"
 MAX_CONCEPTS = 600  # a profile keeps the best ones; every kind keeps at least MIN_PER_KIND
 MIN_PER_KIND = 25
 MAX_THEMES = 40

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..lazyre import LazyPattern
 from .js_class import add_class as _add_class
+from .js_class import constructed as _constructed
 from .js_class import default_export as _default
 from .js_class import methods as _methods
 from .js_depth import TOO_DEEP, too_deep
@@ -147,6 +148,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         if not _top_level(decl, family):
             continue
         at = decl if decl.type != "variable_declarator" else family[decl.id][0]
+        if family[at.id][0] is not None and family[at.id][0].type == "ambient_declaration":
+            at = family[at.id][0]  # ``/** doc */ export declare function f(): void``
         doc = _jsdoc(at, family, ret, _text(node))
         if doc:
             docs.append(doc)
@@ -192,6 +195,8 @@ def scan_js(data: bytes, lang: str) -> FileScan:
         if text:
             imports.append(text)
     refs = identifiers(data)
+    if lang != "javascript":
+        _constructed(tree.root_node, family, classes, docs)
     functions.sort(key=lambda f: f[1])
     classes.sort(key=lambda c: c[1])
     first = tree.root_node.named_children[0] if tree.root_node.named_child_count else None

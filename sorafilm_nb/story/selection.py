@@ -53,7 +53,10 @@ def _api_tier(c: Concept) -> int:
     decorator there), 2 for what the analysis ranked below zero (its penalty for how the
     package works inside, api.PRIVATE_PENALTY), 1 for the rest: the public API is filmed
     first, and a better fit is never looked for among the package's insides (dayjs'
-    parseDate, -1.39, took the place of its Dayjs class, 5.62, which fit no gag)."""
+    parseDate, -1.39, took the place of its Dayjs class, 5.62, which fit no gag). Tier 2
+    fills no place left over either: it is filmed only when nothing else is (chalk's film
+    was 7 of 9 shots of its module internals, applyOptions -3.00, createBuilder -3.00; a
+    short honest film, plan's "short-film", beats paid shots of what users never touch)."""
     if c.exported or c.in_readme or c.decorator:
         return 0
     return 2 if c.score < 0 else 1
@@ -206,7 +209,22 @@ def _select(
                 return True
         return False
 
+    def take_passed() -> None:
+        """The passed-over concepts into the places left, in order, within the caps: two
+        docstring themes that fit no gag were each passed over below the cap of one, and
+        both played (nanoid's "alphabet" and "custom": "a word in 3 of its docstrings")."""
+        for i in passed:
+            kind = unique[i].kind
+            if len(chosen) < top and not (kind in cap and count[kind] >= cap[kind]):
+                count[kind] = count.get(kind, 0) + 1
+                chosen.append(i)
+            elif kind == "exception":
+                over_cap.append(i)
+        passed.clear()
+
     for tier in (0, 1, 2):
+        if tier == 2 and chosen:
+            break  # the package's insides never fill a film (see _api_tier)
         passed.clear()
         looked = 0
         for i in (i for i in ordered if _api_tier(unique[i]) == tier):
@@ -228,8 +246,7 @@ def _select(
                 # the search is over: the concepts passed over rank above this one, so they
                 # take the places first (dayjs' Dayjs and dayjs.unix went to locale modules
                 # found past the depth, which fit no better and scored a fifth as much)
-                chosen.extend(passed[: max(0, top - len(chosen))])
-                passed.clear()
+                take_passed()
                 if len(chosen) >= top:
                     break
             may_pass = not c.in_readme and looked <= top * SEARCH_DEPTH
@@ -241,7 +258,7 @@ def _select(
             if c.kind in count:
                 count[c.kind] += 1
             chosen.append(i)
-        chosen.extend(passed[: max(0, top - len(chosen))])
+        take_passed()
     if not hard_cap:  # only when nothing else is left
         chosen.extend(over_cap[: max(0, top - len(chosen))])
     if grouping:

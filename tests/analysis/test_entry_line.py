@@ -115,3 +115,33 @@ def test_a_line_of_spaces_costs_no_more_than_its_length() -> None:
     assert time.process_time() - start < 0.5  # CPU time; ~1 ms
     spaced = "```js\nimport   Koa \t from 'koa'\nconst\tkoa  =  require( 'koa' )\n```\n"
     assert entry_line(spaced, "npm install koa") == "import Koa from 'koa'"
+
+
+NANOID = """# Nano ID
+
+A tiny, secure, URL-friendly, unique string ID generator for JavaScript.
+
+```js
+import { nanoid } from 'nanoid'
+model.id = nanoid() //=> "V1StGXR8_Z5jdHi6B-myT"
+```
+"""
+
+
+def test_without_an_install_line_package_jsons_name_is_the_package() -> None:
+    """nanoid's README imports it and never says ``npm install``: its tools card said only
+    "JavaScript". The name package.json gives is evidence enough for the import line."""
+    assert entry_line(NANOID, "", "nanoid") == "import { nanoid } from 'nanoid'"
+    assert entry_line(NANOID, "", "nano") == ""  # another package's import is not this one's
+    assert entry_line(NANOID, "pip install nanoid", "nanoid") == ""  # a Python project
+
+
+def test_the_profile_of_a_package_without_an_install_line_has_its_entry(tmp_path: Path) -> None:
+    from sorafilm_nb.analysis.profile import analyze
+
+    (tmp_path / "package.json").write_text('{"name": "nanoid", "main": "index.js"}')
+    (tmp_path / "README.md").write_text(NANOID)
+    (tmp_path / "index.js").write_text("export function nanoid(size = 21) {\n  return ''\n}\n")
+    profile = analyze(tmp_path, use_cache=False)
+    assert profile.install == ""  # nothing shows it published: no install command is made up
+    assert profile.entry == "import { nanoid } from 'nanoid'"

@@ -56,6 +56,9 @@ _OLD_PATTERNS = """
 (generator_function_declaration name: (identifier) @fn)
 (variable_declarator name: (identifier) @var value: [(arrow_function) (function_expression)])
 """
+# and since js-23 a declaration's function signatures (``export function mf(): void``), where
+# no body defines the name
+_SIGNED = "(function_signature name: (identifier) @sig)"
 
 
 def _tree(lang: str, text: str) -> tuple[Any, dict[str, list[Any]]]:
@@ -97,6 +100,13 @@ def test_top_names_are_the_old_patterns_top_level_captures(case: str) -> None:
     want = {
         (n.start_byte, n.end_byte)
         for n in [*old.get("fn", ()), *old.get("var", ())]
+        if top_level(every[n.id][0], every)
+    }
+    typed = lang != "javascript"  # (JavaScript's grammar has no signatures)
+    signed = QueryCursor(Query(_parser(lang)[0].language, _SIGNED)).captures(root) if typed else {}
+    want |= {
+        (n.start_byte, n.end_byte)
+        for n in signed.get("sig", ())
         if top_level(every[n.id][0], every)
     }
     got = [(n.start_byte, n.end_byte) for n in top_names(root, caps.get("export", ()))]

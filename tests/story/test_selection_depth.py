@@ -57,3 +57,56 @@ def test_a_better_fit_is_never_looked_for_among_the_packages_insides() -> None:
     ]
     picked = pick_concepts(_profile(concepts), 1, fits=lambda c: c.name == "parseDate")
     assert [c.name for c in picked] == ["Dayjs"]
+
+
+def test_the_packages_insides_fill_no_place_left_over() -> None:
+    """chalk's heist film was 7 of 9 shots of module internals, all ranked below zero
+    (applyOptions -3.00, createBuilder -3.00, stringEncaseCRLFWithFirstIndex -1.81): a
+    short film of what users touch beats paid shots of what they never do."""
+    concepts = [
+        Concept(name="Chalk", kind="class", file="source/index.js", line=34, summary="", score=11),
+        Concept(
+            name="Options", kind="class", file="source/index.d.ts", line=1, summary="", score=2
+        ),
+        *(
+            Concept(name=n, kind="function", file="source/index.js", line=9, summary="", score=s)
+            for n, s in (
+                ("stringReplaceAll", -1.81),
+                ("applyOptions", -3.0),
+                ("createBuilder", -3.0),
+            )
+        ),
+    ]
+    picked = pick_concepts(_profile(concepts), 8, fits=lambda c: True)
+    assert [c.name for c in picked] == ["Chalk", "Options"]
+
+
+def test_a_package_of_insides_only_still_has_a_film() -> None:
+    """Below zero is a tier of its own, not a ban: with nothing else to show, it plays."""
+    concepts = [
+        Concept(name=n, kind="function", file="index.js", line=1, summary="", score=s)
+        for n, s in (("fillPool", -3.0), ("print", -3.5))
+    ]
+    picked = pick_concepts(_profile(concepts), 8, fits=lambda c: True)
+    assert [c.name for c in picked] == ["fillPool", "print"]
+
+
+def test_weak_fits_passed_over_keep_the_cap_of_one_docstring_theme() -> None:
+    """nanoid's film had "alphabet" and "custom" (each "a word in 3 of its docstrings"):
+    both fit no gag, so each was passed over while the theme cap had room, and both played."""
+    concepts = [
+        Concept(name="nanoid", kind="function", file="index.js", line=1, summary="", score=13),
+        Concept(
+            name="customAlphabet", kind="function", file="index.js", line=5, summary="", score=9
+        ),
+        *(
+            Concept(name=w, kind="theme", file="", line=0, summary="", score=1.9, refs=3)
+            for w in ("alphabet", "custom")
+        ),
+    ]
+    picked = pick_concepts(_profile(concepts), 8, fits=lambda c: c.kind != "theme")
+    # a docstring theme no gag plays gets no shot at all (selection: pyrank's rule)
+    assert [c.name for c in picked] == ["nanoid", "customAlphabet"]
+    # and where gags play them, the cap of one holds
+    picked = pick_concepts(_profile(concepts), 8, fits=lambda c: True)
+    assert [c.kind for c in picked].count("theme") == 1, [c.name for c in picked]
