@@ -29,7 +29,9 @@ _BR = re.compile(r"<br\s*/?>|</p>|</h\d>|</div>", re.I)
 # an image's alt text; neither part reads past the next "<": each of 20,000 unclosed ``<img``
 # lines read on to the end of the README (10,000 of them took 13 s)
 _ALT = re.compile(r"""<img\b[^<>]*?\balt\s*=\s*(["'])([^<]*?)\1""", re.I)
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.I | re.S)
+# its inner text never runs past another "<h1": each unclosed one was read on to the README's
+# end, and 20,000 of them cost 10 s of CPU (quadratic)
+_H1 = re.compile(r"<h1\b[^>]*>((?:(?!<h1\b).)*?)</h1>", re.I | re.S)
 # an image or a link, inline or by reference: group 1 or 2 is its words (sorafilm_nb.markup)
 _MD_IMAGE = re.compile(f"{mk.MD_IMAGE.pattern}|{mk.MD_REF_IMAGE.pattern}")
 _MD_LINK = re.compile(f"{mk.MD_LINK.pattern}|{mk.MD_REF_LINK.pattern}")
