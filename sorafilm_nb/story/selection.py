@@ -3,8 +3,9 @@
 ``pick_groups`` is the first half of casting (``casting.cast`` assigns the metaphors after):
 the public API first and the package's insides (ranked below zero) last, a quarter of the
 places at most for the project's exceptions (no warning class: is_warning), one docstring
-theme at most, concepts no metaphor fits passed over for ones that fit, and each family of
-siblings (siblings.py) on ONE shot, the places it frees going to names outside it.
+theme at most and only once the code is all placed, concepts no metaphor fits passed over
+for ones that fit, and each family of siblings (siblings.py) on ONE shot, the places it
+frees going to names outside it.
 It knows nothing of metaphors beyond the ``fits`` predicate cast hands it.
 """
 
@@ -50,16 +51,27 @@ def is_warning(c: Concept) -> bool:
 
 def _api_tier(c: Concept) -> int:
     """0 for what the project hands its users (exported, in the README's examples, used as a
-    decorator there), 2 for what the analysis ranked below zero (its penalty for how the
-    package works inside, api.PRIVATE_PENALTY), 1 for the rest: the public API is filmed
-    first, and a better fit is never looked for among the package's insides (dayjs'
-    parseDate, -1.39, took the place of its Dayjs class, 5.62, which fit no gag). Tier 2
-    fills no place left over either: it is filmed only when nothing else is (chalk's film
-    was 7 of 9 shots of its module internals, applyOptions -3.00, createBuilder -3.00; a
-    short honest film, plan's "short-film", beats paid shots of what users never touch)."""
+    decorator there), 3 for what the analysis ranked below zero (its penalty for how the
+    package works inside, api.PRIVATE_PENALTY), 2 for a docstring theme, 1 for the rest of
+    the code: the public API is filmed first, and a better fit is never looked for among the
+    package's insides (dayjs' parseDate, -1.39, took the place of its Dayjs class, 5.62,
+    which fit no gag). A theme is a word, not a thing a user calls: it takes a place only
+    when no code of tiers 0 and 1 is left for it, fit or weak fit, never ahead of one
+    (dayjs' heist film had "cloned: a word in 8 of its docstrings" while Dayjs.add and
+    Dayjs.diff went unfilmed; nanoid's had "alphabet: a word in 3 of its docstrings": a
+    caption that teaches nothing, on a paid shot). Tier 3 fills no place left over either:
+    it is filmed only when nothing else is (chalk's film was 7 of 9 shots of its module
+    internals, applyOptions -3.00, createBuilder -3.00; a short honest film, plan's
+    "short-film", beats paid shots of what users never touch)."""
+    if c.kind == "theme":
+        return _THEME_TIER
     if c.exported or c.in_readme or c.decorator:
         return 0
-    return 2 if c.score < 0 else 1
+    return _INSIDES_TIER if c.score < 0 else 1
+
+
+_THEME_TIER = 2
+_INSIDES_TIER = 3
 
 
 # "similar to the :class:`File` type", "Works like :class:`.Serializer`", "Similar to
@@ -125,7 +137,8 @@ def pick_groups(
     The public API first (exported, README, decorators), each group by the analysis score;
     project-defined exceptions take at most max_exceptions(top) places (more only when
     nothing else is left); at most one docstring theme, and only a recurring idea (see
-    _theme_ok) that some gag plays (a weak fit of a word is no shot at all). fits (a
+    _theme_ok) that some gag plays (a weak fit of a word is no shot at all), in a place no
+    code is left for (see _api_tier). fits (a
     concept -> bool, cast's "some metaphor plays it well") passes over a concept that does
     not fit for the next ones of the same standing (public API for public
     API, at most top*SEARCH_DEPTH places down) that do; never a name the README's examples
@@ -222,8 +235,8 @@ def _select(
                 over_cap.append(i)
         passed.clear()
 
-    for tier in (0, 1, 2):
-        if tier == 2 and chosen:
+    for tier in (0, 1, _THEME_TIER, _INSIDES_TIER):
+        if tier == _INSIDES_TIER and chosen:
             break  # the package's insides never fill a film (see _api_tier)
         passed.clear()
         looked = 0

@@ -110,3 +110,40 @@ def test_weak_fits_passed_over_keep_the_cap_of_one_docstring_theme() -> None:
     # and where gags play them, the cap of one holds
     picked = pick_concepts(_profile(concepts), 8, fits=lambda c: True)
     assert [c.kind for c in picked].count("theme") == 1, [c.name for c in picked]
+
+
+# ------------------------------------------- a docstring theme comes after the code
+# dayjs' heist film had "cloned: a word in 8 of its docstrings" (a theme a gag played) while
+# Dayjs.add and Dayjs.diff, which fit no gag, went unfilmed; nanoid's had "alphabet: a word
+# in 3 of its docstrings". The caption teaches nothing and the shot is paid
+# (selection._api_tier: a theme takes a place only when no code is left for it).
+
+
+def _method(name: str, score: float) -> Concept:
+    return Concept(
+        name=f"Dayjs.{name}", kind="function", file="index.d.ts", line=1, summary="", score=score
+    )
+
+
+# "cloned" recurs in 8 docstrings and names code (Dayjs.clone): a theme _theme_ok lets play
+_CLONED = Concept(name="cloned", kind="theme", file="", line=0, summary="", score=2.7, refs=8)
+_DAYJS = [_method("add", 5.47), _method("diff", 4.71), _method("clone", 4.48)]
+
+
+def test_a_theme_a_gag_plays_never_takes_the_place_of_unfilmed_api_methods() -> None:
+    picked = pick_concepts(_profile([*_DAYJS, _CLONED]), 2, fits=lambda c: c.kind == "theme")
+    assert [c.name for c in picked] == ["Dayjs.add", "Dayjs.diff"]
+
+
+def test_a_theme_ranked_above_code_still_comes_after_it() -> None:
+    """dayjs' "docs" (4.67, 64 docstrings) ranks above Dayjs.isSame (4.56): a word ahead of
+    a method the user calls is no better for it, even where both fit a gag."""
+    docs = Concept(name="docs", kind="theme", file="", line=0, summary="", score=4.67, refs=64)
+    concepts = [_method("format", 5.97), docs, _method("isSame", 4.56), _method("docsUrl", 1)]
+    picked = pick_concepts(_profile(concepts), 2, fits=lambda c: True)
+    assert [c.name for c in picked] == ["Dayjs.format", "Dayjs.isSame"]
+
+
+def test_a_theme_still_fills_a_place_no_code_is_left_for() -> None:
+    picked = pick_concepts(_profile([*_DAYJS, _CLONED]), 8, fits=lambda c: c.kind == "theme")
+    assert [c.name for c in picked] == ["Dayjs.add", "Dayjs.diff", "Dayjs.clone", "cloned"]
