@@ -269,7 +269,9 @@ def _static_outputs(
                 said[old] = (html_text(moved), "") if moved else ("", NOT_LINKED)
             if said:
                 page_html = _VIDEO_SRC.sub(partial(_placed, said=said), page_html)
-            page_html = _TRACK.sub(lambda m: _moved_track(m, nb_dir, out_dir), page_html)
+            page_html = _TRACK.sub(
+                lambda m: _moved_track(m, nb_dir, out_dir, trusted=trusted), page_html
+            )
             data["text/html"] = page_html
             data.pop("text/plain", None)
             kept.append(output)
@@ -322,12 +324,19 @@ def _latest_face(states: Any, view: Any) -> str:
     return face if isinstance(face, str) else ""
 
 
-def _moved_track(m: re.Match[str], nb_dir: Path, out_dir: Path) -> str:
+def _moved_track(m: re.Match[str], nb_dir: Path, out_dir: Path, *, trusted: bool) -> str:
     """The captions track pointed at from the page, as the film is; dropped if only the
     author's whole path would reach it. On by default unless the film folder's manifest says
     its captions are burned in as it stands now (the notebook's saved output may predate a
-    restitch, or come from a player that read an older manifest as burned)."""
-    vtt = nb_dir / html.unescape(m[4])
+    restitch, or come from a player that read an older manifest as burned).
+
+    A notebook not trusted here reaches only below its own folder, as its films (_beside):
+    its player's track naming "../films/x/film.vtt" read that film's manifest and linked
+    the user's other film's captions from the page the user shares."""
+    rel = html.unescape(m[4])
+    if not trusted and not _beside(nb_dir, rel, trusted=False):
+        return ""
+    vtt = nb_dir / rel
     moved = notebook_relative(vtt, out_dir)
     if not moved:
         return ""

@@ -474,6 +474,35 @@ def test_an_untrusted_players_film_path_reads_nothing_outside_the_notebooks_fold
     assert "Not found: the film this player showed is not beside the notebook" in text
 
 
+def test_an_untrusted_players_captions_track_reads_nothing_outside_the_notebooks_folder(
+    tmp_path: Path,
+) -> None:
+    """Its film beside the notebook, its track naming one of the user's other films'
+    captions ("../home/films/private/film.vtt"): the share read that film's manifest and the
+    page linked its captions. A track not below the notebook's folder is dropped."""
+    import nbformat
+
+    private = make_film(tmp_path / "home" / "films" / "private", (4,), captions=True)
+    assert (private / "film.vtt").is_file()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    output = _player_output(make_film(repo / "out" / "film1", (4,), captions=True), repo)
+    face = output.data["text/html"]
+    output.data["text/html"] = face.replace(
+        "src='out/film1/film.vtt'", "src='../home/films/private/film.vtt'"
+    )
+    assert output.data["text/html"] != face
+    nb = _notebook(repo, "display(player)")
+    notebook = nbformat.read(nb, as_version=4)
+    notebook.cells[1].outputs = [output]
+    nbformat.write(notebook, nb)
+    with pytest.warns(UntrustedNotebookWarning):
+        page = share(nb, tmp_path / "pages" / "tour.html", execute=False)
+    text = page.read_text()
+    assert "private/film.vtt" not in text
+    assert re.search(r"<video[^>]+ src=", text)  # its own film still plays
+
+
 def test_a_player_naming_thousands_of_films_is_read_in_one_pass(tmp_path: Path) -> None:
     """A hostile notebook's player face naming 16,000 films (none there): each went over the
     whole face again (a re.sub apiece), 44 s of CPU in the share; one pass now, and each

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sorafilm_nb
 from sorafilm_nb.analysis.entry_line import MAX_CHARS, entry_line
 from sorafilm_nb.analysis.profile import analyze
 from sorafilm_nb.story.card_facts import entry_point
@@ -95,6 +96,26 @@ def test_a_hostile_entry_line_reaches_the_card_as_shown_text(tmp_path: Path) -> 
     profile = analyze(tmp_path, use_cache=False)
     assert profile.entry == "const aoK = require('koa')"
     assert entry_point(profile) == profile.entry
+
+
+def test_a_line_holding_a_key_is_no_card_line(tmp_path: Path) -> None:
+    """A README's "import { AKIA... } from 'koa'" reached the tools card, and lint's secret
+    finding blocked the plan over a line the film can do without: never what redact masks
+    (as story.gloss_example says no such example)."""
+    (tmp_path / "package.json").write_text('{"name": "koa", "main": "index.js"}')
+    (tmp_path / "index.js").write_text(
+        "class Application { use() {} }\nmodule.exports = Application;\n"
+    )
+    (tmp_path / "README.md").write_text(
+        "# koa\n\n```sh\nnpm install koa\n```\n\n"
+        "```js\nimport { AKIAIOSFODNN7EXAMPLE } from 'koa'\n```\n"
+    )
+    profile = analyze(tmp_path, use_cache=False)
+    assert profile.entry == "import { AKIAIOSFODNN7EXAMPLE } from 'koa'"
+    assert entry_point(profile) == ""
+    plan = sorafilm_nb.plan(profile)
+    assert not [c.text for c in plan.captions if "AKIA" in c.text]
+    assert not plan.blocked, [f.message for f in plan.findings]
 
 
 def test_a_line_of_spaces_costs_no_more_than_its_length() -> None:
