@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .text import brackets
+
 __all__ = ["CALL_MAX", "call_gives"]
 
 CALL_MAX = 80  # characters of an example call kept from its line (readme_names reads it here)
@@ -61,26 +63,11 @@ def _call_end(line: str, at: int) -> int:
     """Where the call at line[at] ends (after its closing parenthesis), or -1 when it goes on
     past the line or CALL_MAX characters: its parentheses counted, none inside a quoted
     string."""
-    depth = 0
-    quote = ""
     stop = min(len(line), at + CALL_MAX)
     i = line.find("(", at, stop)
     if i < 0:
         return -1
-    while i < stop:
-        ch = line[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
+    for where, ch, depth in brackets(line, i, stop):
+        if depth == 0 and ch in ")]}":
+            return where + 1
     return -1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -216,3 +216,32 @@ def find_readme(root: Path) -> str | None:
             if cand in names:
                 return f"{folder}/{names[cand]}"
     return None
+
+
+def brackets(text: str, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth after it) for each bracket and comma of a line of code in
+    text[start:stop] outside its quoted strings ('', "", ``; a backslash escapes the next
+    character inside one): what a README example's call spans (call_answers) and whether
+    its arguments are one (story.gloss_example), one scan for both."""
+    depth = 0
+    quote = ""
+    end = len(text) if stop is None else min(stop, len(text))
+    i = start
+    while i < end:
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+            yield i, ch, depth
+        elif ch in ")]}":
+            depth -= 1
+            yield i, ch, depth
+        elif ch == ",":
+            yield i, ch, depth
+        i += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..analysis.text import brackets
 from ..redact import redact
 
 if TYPE_CHECKING:
@@ -37,20 +38,7 @@ _VARIABLE = re.compile(r"[A-Za-z_$][\w$]*")
 
 def _one_argument(args: str) -> bool:
     """Whether ``args`` is one argument: no comma outside brackets or quotes."""
-    depth = 0
-    quote = ""
-    for ch in args:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            return False
-    return True
+    return not any(ch == "," and depth == 0 for _, ch, depth in brackets(args))
 
 
 def _unquoted(text: str) -> str:
