@@ -26,7 +26,9 @@ from typing import Any, cast
 from ..errors import SorafilmError
 from ..money.cost import Cost, CostError
 from ..paths import shown_path
+from ..redact import redact
 from ..safeio import NOFOLLOW
+from ..terminal import shown
 from .backend_names import simulated_name
 from .jsonvalues import cents_json
 from .manifest import (
@@ -462,7 +464,8 @@ def _about(plan: Any) -> str:
     repo = plan.get("repo")
     name = repo.get("title") or repo.get("name") if isinstance(repo, Mapping) else None
     parts = (name, plan.get("theme"), plan.get("template"))
-    return " · ".join(str(x) for x in parts if isinstance(x, str) and x.strip())
+    # a manifest is a file anyone may have written: its text is shown cleaned and redacted
+    return shown(redact(" · ".join(str(x) for x in parts if isinstance(x, str) and x.strip())))
 
 
 # The temp files a writer leaves in a film folder when killed: safeio's one shape

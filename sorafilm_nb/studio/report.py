@@ -12,6 +12,7 @@ from ..markup import md_cell, md_code, md_file, md_no_tex, md_text
 from ..money.cost import Cost, left_of
 from ..paths import without_local_folders
 from ..redact import redact
+from ..terminal import shown
 from .backend_names import simulated_name
 from .folder import REFUSALS, RETRYABLE, Film, ShotResult
 
@@ -68,7 +69,7 @@ def made_size(shot: ShotResult, backend: str) -> str:
 def _shows(title: str) -> str:
     """The concept a shot shows, from its title ("HookCaller: the dish antenna swung..."):
     the table said shot-03, never what shot-03 is of."""
-    name = title.split(": ", 1)[0] if ": " in title else title
+    name = shown(redact(title.split(": ", 1)[0] if ": " in title else title))
     return name if len(name) <= 48 else name[:47] + "…"
 
 

@@ -374,3 +374,35 @@ def test_a_sandbox_films_report_says_what_it_is_of_and_whose_budget(
     ledger_line = next(line for line in report.splitlines() if "this month" in line)
     assert ledger_line.startswith("Sandbox ledger (what simulated films would cost; no money")
     assert "over the $0.10 limit" in ledger_line and "Ledger:" not in report
+
+
+def test_a_reports_new_lines_are_cleaned_and_redacted_from_a_written_manifest(
+    tmp_path: Path,
+) -> None:
+    """The title and the "shows" column come from manifest.json, a file anyone may have
+    written (a shared film folder): a key in the repository's title or a shot's title, and
+    a right-to-left override, never reach report.md as written."""
+    from sorafilm_nb.studio.folder import Film
+    from sorafilm_nb.studio.report import report_markdown
+
+    key = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6"
+    folder = tmp_path / "film"
+    folder.mkdir()
+    shot = {
+        "shot_id": "shot-01", "index": 0, "title": f"Ke\u202ettle {key}: a gag", "beat": "",
+        "status": "completed", "job_id": "v1", "reservation_id": None, "seconds": 4,
+        "model": "sora-2", "size": "1280x720", "prompt": "p", "currency": "USD",
+        "estimated_cents": 40, "billed_cents": 40, "file": None, "sha256": None,
+        "duration_s": None, "frame": None, "error": None, "error_code": None, "history": [],
+        "caption": "", "card": "", "card_s": 0,
+    }  # fmt: skip
+    plan = {"repo": {"name": "kettle", "title": f"Kettle {key}"}, "theme": "space"}
+    (folder / "manifest.json").write_text(
+        json.dumps({"format": "sorafilm-manifest", "version": 1, "plan_id": "p1", "plan": plan,
+                    "backend": "simulator", "updated_at": "", "shots": [shot], "film": None,
+                    "film_duration_s": None, "notes": [], "captions": None}),
+        encoding="utf-8",
+    )  # fmt: skip
+    report = report_markdown(Film.load(folder))
+    assert key not in report and "\u202e" not in report
+    assert "Kettle" in report.splitlines()[0] and "| shot-01 | Kettle " in report
