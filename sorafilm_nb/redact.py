@@ -136,14 +136,16 @@ def visible(text: str) -> tuple[str, tuple[int, ...] | None]:
     terminal.shown (which drops them for captions and plan.md) see the whole key again."""
     if text.isascii() and (text.isprintable() or _HIDDEN_ASCII.search(text) is None):
         return text, None
-    pieces = _HIDDEN.split(text)
-    if len(pieces) == 1:
-        return text, None
+    pieces: list[str] = []
     where: list[int] = []
     pos = 0
-    for m in _HIDDEN.finditer(text):
+    for m in _HIDDEN.finditer(text):  # one pass gives the pieces and where they stood
+        pieces.append(text[pos : m.start()])
         where.extend(range(pos, m.start()))
         pos = m.end()
+    if not pieces:
+        return text, None
+    pieces.append(text[pos:])
     where.extend(range(pos, len(text)))
     return "".join(pieces), tuple(where)
 
@@ -439,6 +441,7 @@ def _encoded(seen: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     import binascii
 
     out: list[tuple[int, int]] = []
+    secrets = _env_secrets()
     for m in _BASE64.finditer(seen):
         start, end = m.span()
         if any(a <= start and end <= b for a, b in found):
@@ -453,7 +456,7 @@ def _encoded(seen: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
             continue
         if not decoded.isprintable() and not decoded.strip().isprintable():
             continue
-        hit = any(secret in decoded for secret in _env_secrets()) or any(
+        hit = any(secret in decoded for secret in secrets) or any(
             pat.masked_by_default for pat, _ in find(decoded)
         )
         if hit:

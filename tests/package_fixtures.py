@@ -32,12 +32,12 @@ def tools_package(
     api = TOOLS_API if api is None else api
     pkg = root / "tools"
     pkg.mkdir(parents=True)
-    names = ", ".join(n for n, _, _ in api)
+    names = [n for n, _, _ in api]
     (root / "README.md").write_text(
         "# Tools\n\nSmall tools for busy programs.\n\n```python\nimport tools\n\n"
         f"tools.{api[0][0]}('x')\n```\n"
     )
-    body = [f'"""Tools: small tools for busy programs."""\n\n__all__ = {names.split(", ")!r}\n']
+    body = [f'"""Tools: small tools for busy programs."""\n\n__all__ = {names!r}\n']
     if errors:
         body.append('\nclass ToolError(Exception):\n    """A tool could not finish its job."""\n')
     for name, kind, doc in api:

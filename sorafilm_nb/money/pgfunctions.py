@@ -55,10 +55,7 @@ def reserve_function(budget_lock: int) -> str:
     p_end): the budget month the client computed for p_start_day; p_sandbox: never refuse;
     p_force: the client has issued the warnings, reserve past a soft limit.
     """
-    from .migrations import HELD_CHARGED, HELD_RESERVED
-
-    held = f"{HELD_RESERVED.format(t='jobs')} + {HELD_CHARGED.format(t='jobs')}"
-    return _reserve_text("CREATE FUNCTION", budget_lock, _caps_by_name(held), _INSERT_M007)
+    return _reserve_text("CREATE FUNCTION", budget_lock, _caps_by_name(), _INSERT_M007)
 
 
 def reserve_by_key_function(budget_lock: int) -> str:
@@ -66,12 +63,15 @@ def reserve_by_key_function(budget_lock: int) -> str:
     matched and counted by the project's key (naming.project_key, sent by the client in each
     draft's "project_key") instead of its spelling, and the key inserted with the job. Why:
     spend booked under "Flask" must count toward a cap on "flask" (migrations.m010)."""
+    return _reserve_text("CREATE OR REPLACE FUNCTION", budget_lock, _caps_by_key(), _INSERT_M010)
+
+
+def _held() -> str:
+    """The cents a job holds (reserved plus charged), as the caps' sums read it: the
+    migrations' one rule (HELD_RESERVED, HELD_CHARGED)."""
     from .migrations import HELD_CHARGED, HELD_RESERVED
 
-    held = f"{HELD_RESERVED.format(t='jobs')} + {HELD_CHARGED.format(t='jobs')}"
-    return _reserve_text(
-        "CREATE OR REPLACE FUNCTION", budget_lock, _caps_by_key(held), _INSERT_M010
-    )
+    return f"{HELD_RESERVED.format(t='jobs')} + {HELD_CHARGED.format(t='jobs')}"
 
 
 def _reserve_text(create: str, budget_lock: int, caps: str, insert: str) -> str:
@@ -146,8 +146,9 @@ $body$
 """
 
 
-def _caps_by_name(held: str) -> str:
+def _caps_by_name() -> str:
     """m007's project caps: a cap and its usage matched by the project's exact spelling."""
+    held = _held()
     return f"""    FOR r IN SELECT x ->> 'project' AS project, SUM((x ->> 'cents')::bigint) AS cents
                FROM jsonb_array_elements(p_jobs) WITH ORDINALITY AS a(x, n)
               WHERE COALESCE(x ->> 'project', '') <> ''
@@ -168,11 +169,12 @@ def _caps_by_name(held: str) -> str:
 """
 
 
-def _caps_by_key(held: str) -> str:
+def _caps_by_key() -> str:
     """m010's project caps: the drafts grouped, the cap found and its usage counted by the
     project's key; the refusal names the spelling of the group's first draft. A draft with a
     project and no key (a client from before m010) finds no cap here, and its insert is
     refused by the jobs_project_keyed CHECK: never booked where a cap cannot see it."""
+    held = _held()
     return f"""    FOR r IN SELECT x ->> 'project_key' AS project_key,
                     (array_agg(x ->> 'project' ORDER BY n))[1] AS project,
                     SUM((x ->> 'cents')::bigint) AS cents

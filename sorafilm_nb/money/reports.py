@@ -448,12 +448,12 @@ def _group_cells(g: Group, cur: str) -> list[str]:
 
 
 def _text(s: MonthSummary, st: SpendStats) -> str:
-    pairs = _headline(s) + _figures(s, st)
-    width = max(len(k) for k, _ in pairs)
+    head, figures = _headline(s), _figures(s, st)
+    width = max(len(k) for k, _ in head + figures)
     lines = ["sorafilm-nb budget report", "=" * 25, ""]
-    lines += [f"{k + ':':<{width + 1}} {v}" for k, v in _headline(s)]
+    lines += [f"{k + ':':<{width + 1}} {v}" for k, v in head]
     lines.append("")
-    lines += [f"{k + ':':<{width + 1}} {v}" for k, v in _figures(s, st)]
+    lines += [f"{k + ':':<{width + 1}} {v}" for k, v in figures]
     lines.append("")
     if not st.groups:
         lines.append("No jobs this budget month.")
