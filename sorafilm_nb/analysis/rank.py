@@ -432,16 +432,6 @@ def rank(
     return _select(api), themes
 
 
-def _counted(r: int, c: int, files: int) -> str:
-    parts = []
-    if r:
-        parts.append(f"raised {r}×")
-    if c:
-        parts.append(f"caught {c}×")
-    where = f" in {files} file{'s' if files != 1 else ''}"
-    return ", ".join(parts) + where
-
-
 def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:
     """Dedupe by (kind, name) keeping the best, keep the top, sort by score then name."""
     raws.sort(key=lambda r: (-r[5], r[1], r[2], r[3]))
