@@ -82,9 +82,13 @@ def _shown(c: Concept) -> Concept:
     cleaned = tuple(shown(t) for t in texts)
     # each text cleaned once: a check of the lists (all(shown(m) == m ...)) and then their
     # cleaning cleaned the first members twice when a later one held a control
-    lists = (c.members, c.params, c.bases, c.member_docs, c.readme_gives)
-    members, params, bases, member_docs, gives = (tuple(shown(x) for x in seq) for seq in lists)
-    if cleaned == texts and (members, params, bases, member_docs, gives) == lists:
+    # (raises: the errors' names, cleaned as their own concepts' are, so that
+    # story.causes' ``error.name in c.raises`` compares like with like)
+    lists = (c.members, c.params, c.bases, c.member_docs, c.readme_gives, c.raises)
+    members, params, bases, member_docs, gives, raises = (
+        tuple(shown(x) for x in seq) for seq in lists
+    )
+    if cleaned == texts and (members, params, bases, member_docs, gives, raises) == lists:
         return c
     name, summary, sentence, call, made_by, makes, caught = cleaned
     return replace(
@@ -101,6 +105,7 @@ def _shown(c: Concept) -> Concept:
         member_docs=member_docs,
         readme_gives=gives,
         caught_from=caught,
+        raises=raises,
     )
 
 

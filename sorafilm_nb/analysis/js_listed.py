@@ -74,7 +74,8 @@ _NESTED = frozenset(
         "method_definition",
     }
 )
-# a value that is a function (a member's, or what a factory returns); js_factory's too
+# a value that is a function (a member's, or what a factory returns); js_factory's and
+# scan_js' (an ``exports.x = <value>`` that is API) too
 FUNCTION_VALUES = frozenset(
     {"function_expression", "function", "arrow_function", "generator_function", "class"}
 )

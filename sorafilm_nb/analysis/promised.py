@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from .concepts import Concept
-from .text import split_name, stopwords
+from .text import DOC_WORD, split_name, stopwords
 
 __all__ = ["PROMISE_BONUS", "promised", "with_promise"]
 
@@ -32,7 +32,6 @@ PROMISE_BONUS = 1.0
 SHARED = 2
 RARE = 2
 API_DEPTH = 40
-_WORD = re.compile(r"[a-z][a-z]{2,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
@@ -40,9 +39,9 @@ def promised(concepts: Iterable[Concept], promise: str, names: Iterable[str]) ->
     """The names of the API concepts the promise names (see the module docstring); ``names``:
     the project's names (its own words are no evidence)."""
     first = _SENTENCE_END.split(promise.strip(), maxsplit=1)[0] if promise else ""
-    own = {w for n in names for w in (*split_name(n), *_WORD.findall(n.lower()))}
+    own = {w for n in names for w in (*split_name(n), *DOC_WORD.findall(n.lower()))}
     stop = stopwords()
-    said = {w for w in _WORD.findall(first.lower()) if w not in stop and w not in own}
+    said = {w for w in DOC_WORD.findall(first.lower()) if w not in stop and w not in own}
     if len(said) < SHARED:
         return set()
     api = [c for c in concepts if c.kind in ("class", "function") and (c.exported or c.in_readme)][

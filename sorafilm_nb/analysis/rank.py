@@ -48,7 +48,7 @@ _EXC_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
 _TEST_DIRS = frozenset({"tests", "test", "testing", "__tests__", "spec", "specs"})
 
 # A raw concept before ranking: (kind, name, file, line, summary, score, raised, caught, lang,
-# bases)
+# bases, methods, refs); api_pass adds (public, exported, in_readme, readme_order, decorator)
 Raw = tuple[str, str, str, int, str, float, int, int, str, tuple[str, ...], int, int]
 
 
@@ -430,16 +430,6 @@ def rank(
         docs=docs,
     )
     return _select(api), themes
-
-
-def _counted(r: int, c: int, files: int) -> str:
-    parts = []
-    if r:
-        parts.append(f"raised {r}×")
-    if c:
-        parts.append(f"caught {c}×")
-    where = f" in {files} file{'s' if files != 1 else ''}"
-    return ", ".join(parts) + where
 
 
 def _select(raws: list[Raw]) -> list[tuple[Any, ...]]:

@@ -37,6 +37,7 @@ from .js_family import jsdoc as _jsdoc
 from .js_family import source_order as _source_order
 from .js_family import top_level as _top_level
 from .js_family import top_names as _top_names
+from .js_listed import FUNCTION_VALUES
 from .js_listed import MAX_MADE as _MAX_MADE
 from .js_listed import listed_members as _listed_members
 from .js_minified import minified, unmangle
@@ -69,9 +70,6 @@ _DECLS = frozenset(
         "lexical_declaration",
         "variable_declaration",
     }
-)
-_FUNCS = frozenset(
-    {"function_expression", "function", "arrow_function", "generator_function", "class"}
 )
 # values that are data, not API: ``exports.version = "1.0"``, ``exports.z = void 0``
 _DATA = frozenset(
@@ -418,7 +416,7 @@ def _assignment(
                     aliases.append((_text(right), prop))
                 if right.type not in _DATA and right.type != "identifier":
                     _add_fn(functions, docs, prop, left, stmt, family, ret)
-            elif public and right.type in _FUNCS and "[" not in obj and "(" not in obj:
+            elif public and right.type in FUNCTION_VALUES and "[" not in obj and "(" not in obj:
                 owner = obj.removesuffix(".prototype").rsplit(".", 1)[-1]
                 _add_fn(
                     functions, docs, f"{owner}.{prop}" if owner else prop, left, stmt, family, ret

@@ -12,7 +12,9 @@ from pathlib import Path
 from ..datafiles import data_dir
 from ..lazyre import LazyPattern
 
-_DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
+# a keyword of prose as Concept.words holds it (concept_words): what another text is read
+# with to be compared with those words (promised)
+DOC_WORD = re.compile(r"[a-z][a-z]{2,}")
 # LazyPattern (here and below): compiled at first use; Django's plan needs none of them (issue 14)
 _URL = LazyPattern(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|`+[^`]*`+")
 _NOT_PROSE = (" ", "\t", ">>>", "...", ":")  # how a line of code or markup starts
@@ -47,7 +49,7 @@ def concept_words(name: str, summary: str) -> tuple[str, ...]:
     for w in split_name(name):
         if len(w) > 1:
             seen.setdefault(w, None)
-    for w in _DOC_WORD.findall(summary.lower()):
+    for w in DOC_WORD.findall(summary.lower()):
         if w not in stop:
             seen.setdefault(w, None)
     return tuple(seen)
@@ -70,7 +72,7 @@ def doc_words(docs: Iterable[str]) -> dict[str, int]:
         # long words (\S+@ backtracks through each), is then skipped (issue 14)
         if "://" in text or "www." in text or "@" in text or "`" in text:
             text = _URL.sub(" ", text)
-        for w in set(_DOC_WORD.findall(text.lower())):
+        for w in set(DOC_WORD.findall(text.lower())):
             if w not in stop:
                 counts[w] = get(w, 0) + 1
     return counts

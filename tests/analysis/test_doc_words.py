@@ -23,7 +23,7 @@ def _always_sub(docs: list[str]) -> dict[str, int]:
             if ln and not ln.startswith((" ", "\t", ">>>", "...", ":"))
         ]
         joined = text._URL.sub(" ", " ".join(prose)).lower()
-        for w in set(text._DOC_WORD.findall(joined)):
+        for w in set(text.DOC_WORD.findall(joined)):
             if w not in stop:
                 counts[w] = counts.get(w, 0) + 1
     return counts
