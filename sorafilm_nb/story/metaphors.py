@@ -123,7 +123,7 @@ class Style:
     def where(self) -> str:
         """The words every shot of the theme is seen in (look, Setting and Lighting lines):
         what a gag's hour (MetaphorLibrary.playable) and an ending's picture
-        (plot_ending, wording.clash) must agree with."""
+        (plot_ending, wording.clash; eval's scene_faults) must agree with."""
         return f"{self.look}. {self.setting}. {self.lighting}"
 
 
