@@ -308,7 +308,7 @@ def scene_faults(plan: Any) -> tuple[str, ...]:
     board = getattr(plan, "storyboard", None)
     shots = tuple(getattr(board, "shots", ()) or ())
     style = getattr(getattr(getattr(board, "casting", None), "library", None), "style", None)
-    where = ". ".join(str(getattr(style, k, "")) for k in ("look", "setting", "lighting"))
+    where = str(getattr(style, "where", ""))  # Style.where: the words every shot is seen in
     out = []
     for shot in shots[:-1]:
         metaphor = getattr(getattr(shot, "cast", None), "metaphor", None)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -284,6 +284,13 @@ def _seeded(seed: str, metaphor_id: str) -> int:
     return int.from_bytes(digest, "big")
 
 
+def _by_weight(ranked: Iterable[tuple[Metaphor, float]], seed: str) -> list[tuple[Metaphor, float]]:
+    """A concept's metaphors as the assignment sees them: near-equal fits as equal
+    (_weight), in the project's seeded order (_seeded); the one order for cast() and
+    mid_film, so a gag moved off a mid-film ending is the one cast() would have picked."""
+    return sorted(ranked, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id)))
+
+
 def cast(
     profile: RepoProfile | str | Path, library: MetaphorLibrary | str = "kitchen", *, top: int = 8
 ) -> Casting:
@@ -327,7 +334,7 @@ def cast(
     concepts = [g[0] for g in groups]
     ranked = [ranked_for(c) or ((lib.metaphors[0], 0.0),) for c in concepts]
     # the assignment sees near-equal fits as equal, in the project's seeded order
-    by_weight = [sorted(r, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id))) for r in ranked]
+    by_weight = [_by_weight(r, seed) for r in ranked]
     picks = _vary(by_weight, _assign(by_weight), lambda m: _seeded(seed, m.id))
     chosen = [by_weight[i][picks[i]] for i in range(len(concepts))]
     entries = tuple(
@@ -352,13 +359,13 @@ def mid_film(casting: Casting, last: CastEntry | None) -> Casting:
     star first seen in the ending may keep its getaway); a custom gag is the user's words
     and stays. The casting itself when nothing moves."""
     seed, lib = casting.profile.name, casting.library
+    ignore = project_words(seed, casting.profile.title)
     used = {e.metaphor.id for e in casting.entries}
     entries = list(casting.entries)
     for i, e in enumerate(entries):
         if e is last or not e.metaphor.ends or e.custom_gag:
             continue
-        got = rank_metaphors(e.concept, lib.playable, project_words(seed, casting.profile.title))
-        ranked = sorted(got, key=lambda t: (-_weight(t[1]), _seeded(seed, t[0].id)))
+        ranked = _by_weight(rank_metaphors(e.concept, lib.playable, ignore), seed)
         pick = next(((m, f) for m, f in ranked if not m.ends and m.id not in used), None)
         if pick is not None:
             used.add(pick[0].id)

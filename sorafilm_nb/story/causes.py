@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence, Set
 from typing import TYPE_CHECKING
 
-from .plot import the_rescue
+from .plot import raises, the_rescue
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -259,12 +259,6 @@ def _raised_when(concept: Concept) -> str:
     # the event itself: "a pot cracks in the kiln" of "... because it was fired too fast"
     clause = re.split(r"[.;:(,]| because | so that | while ", m.group(1), maxsplit=1)[0].strip()
     return clause if 0 < len(clause.split()) <= 10 else ""
-
-
-def raises(entry: CastEntry, error: Concept) -> bool:
-    """Whether the code of a shot's concept (or a sibling on its shot) raises ``error``
-    (Concept.raises, read off its raise sites by analysis.raisers)."""
-    return any(error.name in c.raises for c in entry.concepts)
 
 
 def _error_link(

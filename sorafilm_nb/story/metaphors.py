@@ -119,6 +119,13 @@ class Style:
     # audio unless a plan asks otherwise (planning.plan's audio), and prompts.sound_for says so.
     audio: bool = True
 
+    @property
+    def where(self) -> str:
+        """The words every shot of the theme is seen in (look, Setting and Lighting lines):
+        what a gag's hour (MetaphorLibrary.playable) and an ending's picture
+        (plot_ending, wording.clash; eval's scene_faults) must agree with."""
+        return f"{self.look}. {self.setting}. {self.lighting}"
+
 
 class UnknownMetaphor(SorafilmError, LookupError):
     """A metaphor id or concept name that the library or casting does not hold."""
@@ -142,11 +149,10 @@ class MetaphorLibrary:
         a user theme that sets a daytime Lighting over heist's gags loses its night ones."""
         from .wording import off_hours
 
-        where = f"{self.style.look}. {self.style.setting}. {self.style.lighting}"
         return tuple(
             m
             for m in self.metaphors
-            if not off_hours(where, " ".join((m.gag, m.scene, *m.actions, *m.props)))
+            if not off_hours(self.style.where, " ".join((m.gag, m.scene, *m.actions, *m.props)))
         )
 
     @staticmethod

@@ -130,12 +130,6 @@ def _casting(
 DEFAULT_TOP = 8  # concepts cast for a film, before its clips ask for more (_grown)
 
 
-def _is_casting(repo: Any) -> bool:
-    from .casting import Casting
-
-    return isinstance(repo, Casting)
-
-
 def _grown(
     casting: Casting, board: Storyboard, board_for: Callable[[Casting], Storyboard]
 ) -> tuple[Casting, Storyboard]:
@@ -354,8 +348,8 @@ def plan(
 
     if audio is None:
         audio = casting.library.style.audio
-    grow = top is None and not _is_casting(repo)
-    casting, board = _boarded(casting, grow, template, target_seconds, model, size, provider)
+    fixed = top is not None or casting is repo  # a cast given (top, a Casting): not grown
+    casting, board = _boarded(casting, not fixed, template, target_seconds, model, size, provider)
     refs, note = references(provider, board.shots, look, chain)
     if any(refs):
         note += (
@@ -419,7 +413,6 @@ def plan(
         )
     findings.extend(_weak_fits(board))
     if board.shots and casting.entries and board.seconds < board.timed_seconds:
-        fixed = top is not None or _is_casting(repo)  # a cast plan() did not grow
         findings.append(_short_film(board, casting, fixed, table, audio))
     captions = film_captions(board.shots, board.end_card)
     # and UNVERIFIED: a price file with no source but an UNVERIFIED note still says so

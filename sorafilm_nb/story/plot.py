@@ -45,6 +45,7 @@ from .captions import reading_seconds
 from .scoring import rescues
 
 if TYPE_CHECKING:
+    from ..analysis.concepts import Concept
     from .casting import CastEntry
     from .templates import Beat, StoryTemplate
 
@@ -189,12 +190,11 @@ def rescuer(
     rank = {id(e): r for r, e in enumerate(order)}
     if before_star and avoid is not None and avoid.concept.readme_order >= 0:
         star_at = avoid.concept.readme_order
-        named = {e.concept.name for e in errors}
 
         def standing(e: CastEntry) -> tuple[bool, bool, int, float, int]:
             at = e.concept.readme_order
             readme = 0 if 0 <= at < star_at else 1 if at >= 0 else 2
-            raiser = any(named & set(c.raises) for c in e.concepts)
+            raiser = any(raises(e, err.concept) for err in errors)
             return (not rescues(e.concept), not raiser, readme, -e.concept.score, rank[id(e)])
 
         shown = [e for e in order if e is not avoid and e.concept.kind != "theme"]
@@ -219,14 +219,20 @@ def the_rescue(group: Sequence[CastEntry]) -> CastEntry | None:
     return next((e for e in group if rescues(e.concept)), None)
 
 
+def raises(entry: CastEntry, error: Concept) -> bool:
+    """Whether the code of a shot's concept (or a sibling on its shot) raises ``error``
+    (Concept.raises, read off its raise sites by analysis.raisers): the one test for the
+    rescuer that follows the trouble, the errors' order, and the causes' "raises" links."""
+    return any(error.name in c.raises for c in entry.concepts)
+
+
 def trouble_order(errors: Sequence[CastEntry], order: Sequence[CastEntry]) -> list[CastEntry]:
     """Errors in the order of the concepts that raise them (Concept.raises), else of those
     they share words with (unrelated ones last): the error follows the thing that raises
     it."""
     where: dict[int, int] = {}
     for i, err in enumerate(errors):
-        name = err.concept.name
-        hits = [j for j, e in enumerate(order) if any(name in c.raises for c in e.concepts)]
+        hits = [j for j, e in enumerate(order) if raises(e, err.concept)]
         if not hits:
             words = _words(err)
             hits = [j for j, e in enumerate(order) if words & _words(e)]

@@ -163,8 +163,7 @@ def _payoff(
     (_echoes). A picture that cannot happen in the theme's setting (wording.clash: a
     splashdown under "a porthole full of stars") is never one (None when none is left)."""
     made = []
-    style = board.casting.library.style
-    where = f"{style.look}. {style.setting}. {style.lighting}"
+    where = board.casting.library.style.where
     fits_in = [p for p in words.payoffs if not clash(where, " ".join((p.scene, *p.actions)))]
     pictures = _by_fit(fits_in, roles, board.casting.profile.name)
     pictures = [p for p in pictures if not _echoes(thing, p)] or pictures
