@@ -47,6 +47,7 @@ __all__ = [
     "is_password",
     "looks_random",
     "masked",
+    "masks",
     "parse_patterns",
     "patterns",
     "redact",
@@ -343,6 +344,13 @@ def redact(text: str, *, extra: Iterable[str] = (), strict: bool = False) -> str
     if extra == () and len(text) <= _KEPT_MAX:
         return _redacted(text, strict, tuple(map(os.environ.get, SECRET_ENV_VARS)))
     return _redact(text, extra, strict)
+
+
+def masks(text: str) -> bool:
+    """Whether redact(strict=True) would mask anything in text: repository text that would
+    reach a caption, a card or a prompt with a mask in it (a README example, an entry line,
+    a sentence) is passed over whole rather than shown half-masked."""
+    return redact(text, strict=True) != text
 
 
 @lru_cache(maxsize=512)

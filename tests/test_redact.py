@@ -595,3 +595,13 @@ def test_a_url_is_shown_without_its_password_but_with_its_user_and_host(
     from sorafilm_nb.redact import url
 
     assert url(given) == shown
+
+
+def test_masks_says_whether_strict_redaction_would_change_the_text() -> None:
+    """The one predicate card_facts, gloss_example, gloss_apart and assemble ask before they
+    show a README line: a key or an e-mail address passes the line over whole."""
+    from sorafilm_nb.redact import masks
+
+    assert masks("import { AKIAIOSFODNN7EXAMPLE } from 'koa'")
+    assert masks("write to alice@example.com for help")  # personal: strict only
+    assert not masks("import { nanoid } from 'nanoid'")

@@ -127,13 +127,13 @@ def _promise(said: list[tuple[str | None, str]]) -> tuple[str, tuple[ScanWarning
     cannot change; one holding a key ("talks to the API with sk-proj-...") put it on the title
     card, and lint's secret-in-prompt blocked the whole film. Captions pass over a docstring
     holding one the same way; a "[redacted]" on a title card says nothing of the project."""
-    from ..redact import redact
+    from ..redact import masks
 
     left_out: list[ScanWarning] = []
     for where, sentence in said:
         if not sentence:
             continue
-        if redact(sentence, strict=True) == sentence:
+        if not masks(sentence):
             return sentence, tuple(left_out)
         left_out.append(
             ScanWarning(

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..redact import redact
+from ..redact import masks
 from .clauses import lowered_opening, short_clause
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def entry_point(profile: RepoProfile) -> str:
     # never a line holding what redact masks, as gloss_example says no such example: the
     # README is hostile, and its "import { AKIA... } from 'koa'" on the tools card blocked
     # the plan (lint's secret finding) over a line the film can do without
-    said = profile.entry if redact(profile.entry, strict=True) == profile.entry else ""
+    said = "" if masks(profile.entry) else profile.entry
     if lang == "Python":
         package = _python_package(profile)
         # the README's own line ("from tabulate import tabulate") when it imports that package

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..redact import redact
+from ..redact import masks
 from .clauses import article
 from .gloss import _PLAIN_BASES, _same_kind
 from .gloss_words import plural
@@ -117,7 +117,7 @@ def example_value(c: Concept) -> str:
     redact(strict=True) would mask (a key, an e-mail address: the README is hostile, and
     lint would block a film over a caption it only took to tell two concepts apart)."""
     m = _FIRST_STRING.match(c.readme_call)
-    if not m or redact(m.group(2), strict=True) != m.group(2):
+    if not m or masks(m.group(2)):
         return ""
     return m.group(2)
 

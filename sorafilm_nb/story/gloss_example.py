@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..analysis.text import brackets
-from ..redact import redact
+from ..redact import masks
 
 if TYPE_CHECKING:
     from ..analysis.concepts import Concept
@@ -63,7 +63,7 @@ def example_gloss(c: Concept, room: int) -> str:
     shown = f"{call} {answer}"
     if _unquoted(args) == _unquoted(answer) or re.search(r"\s\s|\n", shown):
         return ""
-    if redact(shown, strict=True) != shown:
+    if masks(shown):
         return ""
     if args and _one_argument(args) and answer not in _NO_VALUE and not _VARIABLE.fullmatch(args):
         said = f"turns {args} into {answer}"
