@@ -16,10 +16,14 @@ def replace_block(text: str, start: str, end: str, fresh: str) -> str:
 
 
 def run(argv: list[str], table: Callable[[], str], replace_in: Callable[[str], str]) -> int:
-    """No argument: print the table. A path: rewrite its block in place."""
+    """No argument: print the table. A path: rewrite its block in place, atomically
+    (safeio.write_text: a failure half-way leaves the README as it was, never cut short)."""
     if not argv:
         print(table(), end="")
         return 0
     path = Path(argv[0])
-    path.write_text(replace_in(path.read_text(encoding="utf-8")), encoding="utf-8")
+    fresh = replace_in(path.read_text(encoding="utf-8"))  # the table imported sorafilm_nb
+    from sorafilm_nb.safeio import write_text
+
+    write_text(path, fresh)
     return 0

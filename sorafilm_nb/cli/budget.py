@@ -196,6 +196,13 @@ def _set_command(args: argparse.Namespace, dollars: str) -> str:
     return shlex.join(words)
 
 
+def _where(ledger: Any) -> str:
+    """The ledger as people read it: a file through paths.shown_path, a team ledger's URL as
+    the Ledger already masked it (store.display_url). shown_path would treat the URL as a
+    relative path and fold its "//" ("postgresql:/ada:***@host/db")."""
+    return shown_path(ledger.path) if isinstance(ledger.path, Path) else str(ledger.path)
+
+
 def _open(args: argparse.Namespace) -> Any:
     from ..money.ledger import Ledger
 
@@ -248,7 +255,7 @@ def _show(args: argparse.Namespace) -> int:
             # the ledger, as the text names it first
             sys.stdout.write(json_out({"ledger": str(ledger.path), **summary.to_dict()}))
             return 0
-        print(f"ledger:    {shown_path(ledger.path)}")
+        print(f"ledger:    {_where(ledger)}")
         if summary.limit is None:
             print(
                 "budget:    none set (jobs are recorded but not limited); "
@@ -303,7 +310,7 @@ def _clear(args: argparse.Namespace) -> int:
         except LedgerError as exc:
             print(f"nothing changed: {exc}", file=sys.stderr)
             return 1
-        where = shown_path(ledger.path) if isinstance(ledger.path, Path) else ledger.path
+        where = _where(ledger)
     if was is None:
         print(f"no budget to clear in {where}")
     else:

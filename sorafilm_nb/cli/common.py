@@ -233,23 +233,20 @@ def resume_command(out_dir: Any, args: argparse.Namespace | None = None) -> str:
 
 def recorded_provider(out_dir: Any) -> str | None:
     """The provider a film folder's manifest.json says its plan was made for, else None (no
-    manifest yet, or one that cannot be read: Film.load / read_manifest say what is wrong).
+    manifest yet, or one that cannot be read: Film.load says what is wrong with it).
     Why: `sorafilm resume DIR` takes the provider from here, so neither the user nor the
-    advice has to repeat --provider."""
-    import json
-    import os
+    advice has to repeat --provider. Read by studio.folder.read_manifest, the one reader
+    (never through a link, a FIFO or past its size cap), not a second open and parse."""
+    from pathlib import Path
 
     from ..capabilities import PROVIDERS
+    from ..studio.folder import FilmError, read_manifest
 
-    manifest = os.path.join(str(out_dir), "manifest.json")
-    if not os.path.isfile(manifest):
-        return None
     try:
-        with open(manifest, encoding="utf-8") as fh:
-            plan = json.load(fh).get("plan") or {}
-        provider = plan.get("provider")
-    except (OSError, ValueError, AttributeError):
+        plan = read_manifest(Path(str(out_dir))).get("plan")
+    except FilmError:
         return None
+    provider = plan.get("provider") if isinstance(plan, dict) else None
     return provider if provider in PROVIDERS else None
 
 

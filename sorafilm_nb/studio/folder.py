@@ -17,14 +17,14 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, cast
 
 from ..errors import SorafilmError
-from ..money.cost import Cost, CostError
+from ..money.cost import Cost, CostError, total
 from ..paths import shown_path
 from ..redact import redact
 from ..safeio import NOFOLLOW
@@ -322,11 +322,7 @@ class Film:
 
     @property
     def estimated(self) -> Cost:
-        cur = self.billed.currency
-        result = Cost.zero(cur)
-        for s in self.shots:
-            result = result + s.estimated
-        return result
+        return total((s.estimated for s in self.shots), self.billed.currency)
 
     def summary(self) -> str:
         """One line: shots done, the bill, and where the film is or what to retry.
@@ -421,14 +417,17 @@ def shots_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> list[ShotResu
     return shots
 
 
+def billed_of(shots: Sequence[ShotResult]) -> Cost:
+    """What the shots were billed, in their currency (the first shot's estimate's; USD for
+    none): a Film's bill, and what a resumed folder had been billed before the run."""
+    currency = shots[0].estimated.currency if shots else "USD"
+    return total((s.billed for s in shots if s.billed is not None), currency)
+
+
 def film_from_manifest(out_dir: Path, data: Mapping[str, Any]) -> Film:
     folder = Path(out_dir)
     shots = shots_from_manifest(folder, data)
-    currency = shots[0].estimated.currency if shots else "USD"
-    billed = Cost.zero(currency)
-    for s in shots:
-        if s.billed is not None:
-            billed = billed + s.billed
+    billed = billed_of(shots)
     film_name = data.get("film")
     film = None
     if film_name is not None:

@@ -34,7 +34,7 @@ from .folder import (
     Film,
     FilmError,
     ShotResult,
-    film_from_manifest,
+    billed_of,
     read_manifest,
     shots_from_manifest,
     sweep_leftovers,
@@ -160,7 +160,7 @@ class Reconciler(ShotPipeline):
         data = read_manifest(folder)
         renamed = self._same_world(folder, data)
         shots = shots_from_manifest(folder, data)
-        before = film_from_manifest(folder, data).billed  # what a summary says was new
+        before = billed_of(shots)  # what a summary says was new (shots parsed once)
         self._same_ledger(folder, shots)
         sweep_leftovers(folder)
         run = RunState.of_folder(

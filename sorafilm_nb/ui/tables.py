@@ -24,37 +24,6 @@ SORTABLE = ("score", "name", "kind", "file", "raised", "caught")
 _ACCENT = "#c4a070"  # the design's sepia
 
 
-def concepts_frame(profile: RepoProfile) -> pd.DataFrame:
-    """The concepts as rows; RepoProfile.concepts_frame() when it exists, else built here
-    (its text masked the same way: redact.masked)."""
-    import pandas as pd
-
-    frame = None
-    try:
-        frame = profile.concepts_frame()
-    except NotImplementedError:
-        frame = None
-    if frame is None or not all(c in frame.columns for c in ("name", "kind", "score")):
-        from ..redact import masked
-        from ..terminal import printable
-
-        rows = [
-            {
-                "name": c.name,
-                "kind": c.kind,
-                "score": float(c.score),
-                "file": printable(c.file),  # as RepoProfile.concepts_frame writes it
-                "line": c.line,
-                "raised": c.raised,
-                "caught": c.caught,
-                "summary": c.summary,
-            }
-            for c in profile.concepts
-        ]
-        frame = pd.DataFrame(masked(rows), columns=list(COLUMNS))
-    return frame
-
-
 def concept_table(
     profile: RepoProfile,
     *,
@@ -69,7 +38,7 @@ def concept_table(
     for text. ``kinds`` keeps only those concept kinds; ``limit`` the first N rows (None: all).
     An unknown column raises ValueError naming the sortable ones.
     """
-    frame = concepts_frame(profile)
+    frame = profile.concepts_frame()  # masked, its file names printable: the one home
     if sort_by not in frame.columns:
         raise ValueError(f"cannot sort by {sort_by!r}: sortable columns are {', '.join(SORTABLE)}")
     if kinds:

@@ -544,7 +544,9 @@ def test_budget_migrate_copies_a_personal_history_once(
     with Ledger() as led:
         assert len(led.records()) == 4
     assert cli(["budget", "show"]) == 0
-    assert "remaining" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "remaining" in out
+    assert f"ledger:    {pgstore.display_url(url)}\n" in out  # the URL whole, not path-folded
     assert cli(["budget", "history", "--ledger", url, "--json"]) == 0
     assert '"user_name": "ada"' in capsys.readouterr().out
 
